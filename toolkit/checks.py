@@ -1,0 +1,509 @@
+"""Checking one return against the master list: every rule of DESIGN.md's code table.
+
+`check_return` never raises for anything inside the file: a file it cannot open is a
+report with one E1xx issue, like frictionless' ``validate()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .dates import Period, cn_date, parse_date
+from .master import LEAD, Assignment, Master, Task, task_sort_key, text_hash
+from .report import ERROR, Issue, count, make_issue
+from .returns import (
+    HEADER_OF,
+    MASTER_FIELDS,
+    META_SHEET,
+    SCHEMA,
+    SHEET,
+    STATUS_SYNONYMS,
+    STATUSES,
+    TEXT_FIELDS,
+    RawReturn,
+    ReadFailure,
+    read_return,
+    task_id_text,
+)
+from .text import clean, key, looks_like_formula
+from .units import Directory
+
+ACCEPTED = "采纳"
+RETURNED = "退回"
+UNREADABLE = "无法读取"
+DUPLICATE = "重复"
+SUPERSEDED = "已被替代"
+CONTAINER = "已拆包"
+OUTCOMES = (ACCEPTED, RETURNED, UNREADABLE, DUPLICATE, SUPERSEDED, CONTAINER)
+UNREADABLE_CODES = ("E101", "E102", "E103", "E104", "E105")
+
+
+@dataclass
+class Row:
+    """One task's reported values, normalised."""
+
+    task: str
+    role: str
+    status: str
+    progress: int | None
+    work: str
+    problems: str
+    next_plan: str
+    eta: dt.date | None
+    evidence: str
+    row: int = 0
+    progress_cell: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["eta"] = self.eta.isoformat() if self.eta else None
+        d.pop("progress_cell")
+        return d
+
+
+@dataclass
+class Report:
+    """Everything known about one received return after checking it."""
+
+    file: str
+    kind: str = ""
+    unit: str | None = None
+    period: str | None = None
+    identified_by: str = ""
+    fingerprint: str = ""
+    contact: dict[str, str] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    sheet: str = ""
+
+    @property
+    def errors(self) -> int:
+        return count(self.issues)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.issues)[1]
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def outcome(self) -> str:
+        if any(i.code in UNREADABLE_CODES for i in self.issues):
+            return UNREADABLE
+        return ACCEPTED if self.valid else RETURNED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "kind": self.kind, "unit": self.unit, "period": self.period,
+            "identified_by": self.identified_by, "outcome": self.outcome, "valid": self.valid,
+            "errors": self.errors, "warnings": self.warnings, "contact": self.contact,
+            "issues": [i.to_dict() for i in self.issues],
+            "rows": [r.to_dict() for r in self.rows],
+        }
+
+
+# ---------------------------------------------------------------------------
+# value parsing
+
+
+def parse_status(value: Any) -> tuple[str, str | None]:
+    """(normalised status or "", synonym that was used). Unknown values give ("?", None)."""
+    s = clean(value)
+    if not s:
+        return "", None
+    k = key(s)
+    for status in STATUSES:
+        if k == key(status):
+            return status, None
+    for word, status in STATUS_SYNONYMS.items():
+        if k == key(word):
+            return status, s
+    return "?", None
+
+
+def parse_progress(value: Any) -> tuple[int | None, bool]:
+    """(whole percent or None, ok). "80%", "0.8" (a percent-formatted cell), "８０" and
+    80.0 from .ods all give 80."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, True
+    if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
+        return None, False
+    percent = False
+    if isinstance(value, (int, float)):
+        x = float(value)
+    else:
+        s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+        if s.endswith("%"):
+            percent, s = True, s[:-1]
+        try:
+            x = float(s)
+        except ValueError:
+            return None, False
+    if not math.isfinite(x):
+        return None, False
+    if not percent and 0 < x < 1:
+        x *= 100  # a percent-formatted cell stores 0.8 for 80%
+    if not (0 <= x <= 100) or abs(x - round(x)) > 1e-6:
+        return None, False
+    return round(x), True
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return clean(value)
+
+
+# ---------------------------------------------------------------------------
+# identification
+
+
+_PERIOD_IN_NAME = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})\s*(?:月|期)?")
+
+
+def _period_of(raw: RawReturn, name: str) -> tuple[str | None, str]:
+    if raw.meta.get("period"):
+        try:
+            return str(Period.parse(raw.meta["period"])), "_meta"
+        except Exception:
+            pass
+    label = raw.labels.get("填报期")
+    if label not in (None, ""):
+        d = label if isinstance(label, (dt.date, dt.datetime)) else None
+        if d:
+            return f"{d.year:04d}-{d.month:02d}", "填报期"
+        try:
+            return str(Period.parse(str(label).replace("份", ""))), "填报期"
+        except Exception:
+            pass
+    m = _PERIOD_IN_NAME.search(unicodedata.normalize("NFKC", name))
+    if m and 1 <= int(m.group(2)) <= 12:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}", "文件名"
+    return None, ""
+
+
+def _unit_of(raw: RawReturn, name: str, directory: Directory) -> tuple[str | None, str, str]:
+    """(canonical unit, how it was identified, what was written if not recognised)."""
+    written = ""
+    meta_unit = raw.meta.get("department", "")
+    if meta_unit:
+        found = directory.resolve(meta_unit)
+        if found:
+            return found, "_meta", ""
+        written = meta_unit
+    label = clean(raw.labels.get("填报单位"))
+    if label:
+        found = directory.resolve(label) or directory.find_in(label)
+        if found:
+            return found, "填报单位", ""
+        written = written or label
+    found = directory.find_in(Path(name).stem)
+    if found:
+        return found, "文件名", ""
+    return None, "", written
+
+
+# ---------------------------------------------------------------------------
+# the check
+
+
+@dataclass
+class CheckContext:
+    """What a check needs besides the file: master list, expected period, limits, history."""
+
+    master: Master
+    limits: dict[str, int]
+    period: str | None = None              # expected period (collect --period / check --period)
+    default_period: str | None = None      # used when the file does not say
+    check_fingerprint: bool = True
+
+
+def check_return(data: bytes, name: str, ctx: CheckContext) -> Report:
+    """Read and check one return. Never raises for problems in the file."""
+    report = Report(file=name)
+    try:
+        raw = read_return(data, name, ctx.limits)
+    except ReadFailure as failure:
+        report.issues.append(make_issue(failure.code, file=name, **_failure_params(failure)))
+        return report
+    except Exception as exc:  # last line of defence: a file must never stop a run
+        report.issues.append(make_issue("E101", file=name, reason=f"无法解析（{type(exc).__name__}）"))
+        return report
+    try:
+        _check(raw, name, ctx, report)
+    except Exception as exc:  # pragma: no cover - a bug, recorded instead of crashing
+        report.issues.append(make_issue("E101", file=name, reason=f"校验时出错（{type(exc).__name__}: {exc}）"))
+    return report
+
+
+def _failure_params(failure: ReadFailure) -> dict[str, Any]:
+    defaults = {"E101": {"reason": "格式错误"}, "E104": {"detail": "超出限制"},
+                "E103": {"ext": "", "advice": ""}}
+    return {**defaults.get(failure.code, {}), **failure.params}
+
+
+def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None:
+    master = ctx.master
+    report.kind, report.sheet = raw.kind, raw.sheet
+    issues = report.issues
+    at = dict(file=name, sheet=raw.sheet)
+    if raw.kind == "xlsm":
+        issues.append(make_issue("W106", file=name, ext=".xlsm"))
+    issues.extend(raw.issues)
+
+    unit, how, written = _unit_of(raw, name, master.directory)
+    report.unit, report.identified_by = unit, how
+    assigned: dict[str, str] = {}
+    if unit:
+        assigned = {t.id: role for t, role in master.tasks_of(unit)}
+        if not assigned:
+            issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""),
+                                     found=f"：“{unit}”在任务清单中没有任务", **at))
+    else:
+        shown = f"（表中写的是“{written}”）" if written else ""
+        issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""), found=shown, **at))
+
+    period, _ = _period_of(raw, name)
+    period = period or ctx.default_period or ctx.period
+    report.period = period
+    if ctx.period and period and period != ctx.period:
+        issues.append(make_issue("E202", cell=raw.label_cells.get("填报期", ""),
+                                 found=Period.parse(period).label,
+                                 expected=Period.parse(ctx.period).label, **at))
+
+    report.fingerprint = raw.meta.get("master_fingerprint", "")
+    if ctx.check_fingerprint and report.fingerprint and report.fingerprint != master.fingerprint:
+        issues.append(make_issue("W203", **at))
+
+    report.contact = {k: _text(raw.labels.get(k)) for k in ("填报人", "联系电话", "审核人", "填报日期")}
+    missing = [k for k in ("填报人", "联系电话") if not report.contact.get(k)]
+    if missing:
+        issues.append(make_issue("W509", cell=raw.label_cells.get(missing[0], ""),
+                                 missing="、".join(missing), **at))
+
+    if not raw.rows or any(i.code == "E301" for i in raw.issues):
+        _missing_tasks(assigned, set(), master, issues, at)
+        return
+
+    period_obj = Period.parse(period) if period else None
+    seen: dict[str, int] = {}
+    for rr in raw.rows:
+        v, cells = rr.values, rr.cells
+        tid = task_id_text(v.get("task"))
+        here = dict(at, task=tid)
+        task = master.task(tid) if tid else None
+        if task is None:
+            issues.append(make_issue("E401", cell=cells.get("task", ""), **dict(here, task=tid or "（空白）")))
+            continue
+        if tid in seen:
+            issues.append(make_issue("E403", cell=cells.get("task", ""), other=seen[tid], **here))
+            continue
+        seen[tid] = rr.row
+        if unit and assigned and tid not in assigned:
+            issues.append(make_issue("E402", cell=cells.get("task", ""), **here))
+        _check_master_text(raw, rr, task, here, issues)
+        row = _check_values(rr, task, assigned.get(tid, clean(v.get("role"))), period_obj,
+                            ctx, here, issues)
+        report.rows.append(row)
+    _missing_tasks(assigned, set(seen), master, issues, at)
+    report.rows.sort(key=lambda r: (r.role != LEAD, task_sort_key(r.task)))
+
+
+def _missing_tasks(assigned: dict[str, str], seen: set[str], master: Master,
+                   issues: list[Issue], at: dict) -> None:
+    for tid in sorted(set(assigned) - seen, key=task_sort_key):
+        task = master.task(tid)
+        issues.append(make_issue("E404", task=tid, name=task.name if task else "", **at))
+
+
+def _check_master_text(raw: RawReturn, rr, task: Task, here: dict, issues: list[Issue]) -> None:
+    present = [f for f in MASTER_FIELDS if f in raw.columns]
+    if not present:
+        return
+    found = [_text(rr.values.get(f)) for f in present]
+    expected = [t for f, t in zip(MASTER_FIELDS, task.master_text) if f in raw.columns]
+    if all(key(a) == key(b) for a, b in zip(found, expected)):
+        return
+    if len(present) == len(MASTER_FIELDS):
+        issued = raw.meta_tasks.get(task.id)
+        if issued and issued[1] == text_hash(found):
+            return  # unchanged since issue; the master moved on (W203 says so)
+    for f, a, b in zip(present, found, expected):
+        if key(a) != key(b):
+            issues.append(make_issue("W405", cell=rr.cells.get(f, ""), column=HEADER_OF[f], **here))
+            break
+
+
+def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckContext,
+                  here: dict, issues: list[Issue]) -> Row:
+    v, cells = rr.values, rr.cells
+
+    def add(code: str, f: str, **params: Any) -> None:
+        issues.append(make_issue(code, cell=cells.get(f, ""), **here, **params))
+
+    status, synonym = parse_status(v.get("status"))
+    if status == "":
+        add("E501", "status")
+    elif status == "?":
+        add("E502", "status", value=clean(v.get("status")))
+        status = ""
+    elif synonym:
+        add("W503", "status", value=synonym, normal=status)
+
+    progress, ok = parse_progress(v.get("progress"))
+    if not ok:
+        add("E504", "progress", value=_text(v.get("progress")))
+
+    texts: dict[str, str] = {}
+    limit = ctx.limits["max_text_chars"]
+    for f in TEXT_FIELDS:
+        s = _text(v.get(f))
+        if looks_like_formula(s):
+            add("W508", f, column=HEADER_OF[f], char=s[0])
+        if len(s) > limit:
+            add("W507", f, column=HEADER_OF[f], limit=limit)
+            s = s[:limit]
+        texts[f] = s
+    if not texts["work"]:
+        add("E506", "work")
+
+    eta = None
+    raw_eta = v.get("eta")
+    if raw_eta not in (None, "") and not (isinstance(raw_eta, str) and not raw_eta.strip()):
+        eta = parse_date(raw_eta)
+        if eta is None:
+            add("E505", "eta", value=_text(raw_eta))
+
+    if status == "已完成" and progress is not None and progress < 100:
+        add("E601", "progress", value=progress)
+    if progress == 100 and status and status != "已完成":
+        add("W602", "progress", status=status)
+    if status == "滞后" and not texts["problems"]:
+        add("E603", "problems")
+    if (period and status and status not in ("已完成", "滞后") and task.due_by(period.end)):
+        add("W604", "status", deadline=cn_date(task.deadline) if task.deadline else task.deadline_text,
+            status=status)
+    if status == "未启动" and progress:
+        add("W605", "progress", value=progress)
+    if status == "已完成" and not texts["evidence"]:
+        add("W607", "evidence")
+    return Row(task.id, role, status, progress, texts["work"], texts["problems"],
+               texts["next_plan"], eta, texts["evidence"], rr.row, cells.get("progress", ""))
+
+
+def history_issues(report: Report, previous: dict[str, tuple[int, str]]) -> list[Issue]:
+    """W606 for rows whose progress fell below the unit's previous accepted return.
+
+    Separate from `check_return` because history lives in the ledger, not in the file.
+    """
+    out = []
+    for row in report.rows:
+        before = previous.get(row.task)
+        if before and row.progress is not None and row.progress < before[0]:
+            out.append(make_issue("W606", file=report.file, sheet=report.sheet, cell=row.progress_cell,
+                                  task=row.task, value=row.progress, previous=before[0], period=before[1]))
+    return out
+
+
+def master_from_return(data: bytes, name: str, limits: dict[str, int]) -> Master | None:
+    """A stand-in master list built from a return's own _meta and locked columns.
+
+    Lets a department self-check a return with ``duban check`` without a workspace.
+    """
+    try:
+        raw = read_return(data, name, limits)
+    except Exception:
+        return None
+    if not raw.meta_tasks or not raw.meta.get("department"):
+        return None
+    from .dates import parse_deadline
+    from .units import Unit, guess_kind
+
+    unit = raw.meta["department"]
+    tasks, assignments = [], []
+    for rr in raw.rows:
+        tid = task_id_text(rr.values.get("task"))
+        if tid in raw.meta_tasks and tid not in {t.id for t in tasks}:
+            texts = [_text(rr.values.get(f)) for f in MASTER_FIELDS]
+            deadline, ongoing = parse_deadline(texts[4])
+            tasks.append(Task(tid, *texts, deadline=deadline, ongoing=ongoing))
+    for tid, (role, _) in raw.meta_tasks.items():
+        if tid not in {t.id for t in tasks}:
+            tasks.append(Task(tid, "", "", "", "", ""))
+        assignments.append(Assignment(tid, unit, LEAD if role == LEAD else "配合"))
+    directory = Directory([Unit(unit, guess_kind(unit))])
+    return Master(raw.meta.get("project", ""), tasks, assignments, directory)
+
+
+__all__ = [
+    "ACCEPTED",
+    "DUPLICATE",
+    "ERROR",
+    "META_SHEET",
+    "RETURNED",
+    "SCHEMA",
+    "SHEET",
+    "SUPERSEDED",
+    "UNREADABLE",
+    "CheckContext",
+    "Report",
+    "Row",
+    "check_return",
+    "parse_progress",
+    "parse_status",
+]
+
+
+def check_paths(paths: list[Path], ws=None, period: str | None = None) -> list[Report]:
+    """`duban check`: check files without touching the ledger.
+
+    With a workspace, against its master list (and its history for W606); without one,
+    against the task list the return carries in its _meta.
+    """
+    from . import errors
+    from .workspace import DEFAULT_LIMITS
+
+    for p in paths:
+        if not p.is_file():
+            raise errors.FileMissing(f"找不到文件：{p}")
+    expected = str(Period.parse(period)) if period else None
+    reports = []
+    if ws is not None:
+        master = ws.load_master()
+        ctx = CheckContext(master, ws.limits, period=expected, default_period=expected)
+        ledger = None
+        if ws.ledger_path.exists():
+            from .ledger import Ledger
+
+            ledger = Ledger(ws.ledger_path)
+        try:
+            for p in paths:
+                rep = check_return(p.read_bytes(), p.name, ctx)
+                if ledger and rep.unit and rep.period and rep.outcome != UNREADABLE:
+                    rep.issues.extend(history_issues(rep, ledger.previous_progress(rep.unit, rep.period)))
+                reports.append(rep)
+        finally:
+            if ledger:
+                ledger.close()
+        return reports
+    for p in paths:
+        data = p.read_bytes()
+        master = master_from_return(data, p.name, DEFAULT_LIMITS)
+        if master is None:
+            empty = Master("", [], [], Directory([]))
+            reports.append(check_return(data, p.name, CheckContext(empty, DEFAULT_LIMITS, period=expected,
+                                                                    check_fingerprint=False)))
+            continue
+        reports.append(check_return(data, p.name, CheckContext(master, DEFAULT_LIMITS, period=expected,
+                                                               check_fingerprint=False)))
+    return reports

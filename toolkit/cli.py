@@ -1,0 +1,435 @@
+"""The ``duban`` command line: thin wrappers, one library function per command.
+
+This is the only module that imports click, prints, or exits. Exceptions from the library
+become one Chinese line on stderr here (``--debug`` shows the traceback instead).
+Exit codes: 0 ok, 1 problems found (or another run busy), 2 usage or unusable input,
+3 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__, errors
+from .report import Issue
+
+log = logging.getLogger("duban")
+
+
+# ---------------------------------------------------------------------------
+# plumbing
+
+
+class State:
+    """Options shared by every command."""
+
+    def __init__(self, workspace: str | None, debug: bool, quiet: bool):
+        self.workspace_dir = workspace
+        self.debug = debug
+        self.quiet = quiet
+        self.exit_code = 0
+        self._ws = None
+
+    def workspace(self):
+        if self._ws is None:
+            from .workspace import find_workspace
+
+            self._ws = find_workspace(self.workspace_dir, explicit=self.workspace_dir is not None)
+            _start_log(self._ws)
+        return self._ws
+
+    def progress(self, items, label: str):
+        """Wrap an iterable in a progress bar on stderr, unless quiet or not a terminal."""
+        items = list(items)
+        if self.quiet or not sys.stderr.isatty() or len(items) < 2:
+            return items
+        return _ProgressIter(items, label)
+
+
+class _ProgressIter:
+    def __init__(self, items, label):
+        self.items, self.label = items, label
+
+    def __iter__(self):
+        with click.progressbar(self.items, label=self.label, file=sys.stderr,
+                               show_pos=True, width=30) as bar:
+            yield from bar
+
+    def __len__(self):
+        return len(self.items)
+
+
+def _start_log(ws) -> None:
+    try:
+        ws.log_path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(ws.log_path, encoding="utf-8")
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.info("运行：duban %s", " ".join(sys.argv[1:]))
+
+
+class DubanGroup(click.Group):
+    """Turns library exceptions into one Chinese line and the documented exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        started = time.monotonic()
+        try:
+            result = super().invoke(ctx)
+            state = ctx.find_object(State)
+            if state is not None and state.exit_code:
+                ctx.exit(state.exit_code)
+            return result
+        except errors.DubanError as exc:
+            log.error("%s", exc.message)
+            if _debug(ctx):
+                traceback.print_exc()
+            click.secho(f"错误：{exc.message}", fg="red", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("已取消。", err=True)
+            ctx.exit(130)
+        except Exception as exc:  # the one place that turns a bug into a readable line
+            log.exception("内部错误")
+            if _debug(ctx):
+                traceback.print_exc()
+            click.secho(f"内部错误：{type(exc).__name__}: {exc}。请加 --debug 重新运行，"
+                        "并把“日志/duban.log”发给技术支持。", fg="red", err=True)
+            ctx.exit(3)
+        finally:
+            log.info("结束，用时 %.1f 秒", time.monotonic() - started)
+
+
+def _debug(ctx: click.Context) -> bool:
+    state = ctx.find_object(State)
+    return bool(state and state.debug) or "--debug" in sys.argv
+
+
+def _set_state(attr: str):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        if value:
+            state = ctx.ensure_object(State) if ctx.obj is None else ctx.obj
+            setattr(state, attr, value)
+        return value
+    return callback
+
+
+def pass_state(f):
+    """Pass the shared State, and accept -w/-q/--debug after the command name too."""
+    f = click.make_pass_decorator(State)(f)
+    f = click.option("-w", "--workspace", "workspace_dir", expose_value=False, metavar="DIR",
+                     callback=_set_state("workspace_dir"), help="工作区文件夹")(f)
+    f = click.option("--debug", is_flag=True, expose_value=False, callback=_set_state("debug"),
+                     help="出错时显示完整的技术信息")(f)
+    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_state("quiet"),
+                     help="只输出错误，不显示进度")(f)
+    return f
+
+
+def echo(state: State, text: str = "", **style) -> None:
+    if not state.quiet:
+        click.secho(text, **style) if style else click.echo(text)
+
+
+def format_issue(i: Issue) -> str:
+    where = " ".join(x for x in (i.file, i.location) if x)
+    return f"  [{i.severity} {i.code}] {where}：{i.message}" if where else \
+        f"  [{i.severity} {i.code}] {i.message}"
+
+
+def echo_issues(state: State, issues: list[Issue], title: str = "问题") -> None:
+    if not issues:
+        return
+    errors_, warnings = sum(i.is_error for i in issues), sum(not i.is_error for i in issues)
+    echo(state, f"{title}：错误 {errors_} 个，警告 {warnings} 个")
+    for i in issues:
+        echo(state, format_issue(i), fg="red" if i.is_error else "yellow")
+
+
+def period_option(help_text: str = "期次，如 2022-06；默认取 duban.toml 中的 period"):
+    return click.option("--period", "-p", metavar="YYYY-MM", help=help_text)
+
+
+# ---------------------------------------------------------------------------
+# commands
+
+
+@click.group(cls=DubanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-w", "--workspace", metavar="DIR", help="工作区文件夹（默认：当前文件夹或其上级中含 duban.toml 的那个）")
+@click.option("--debug", is_flag=True, help="出错时显示完整的技术信息")
+@click.option("-q", "--quiet", is_flag=True, help="只输出错误，不显示进度（供脚本使用）")
+@click.version_option(__version__, "-V", "--version", prog_name="duban")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, debug: bool, quiet: bool) -> None:
+    """督办：专项行动月度进展填报的下发、收取、校验、汇总与通报。
+
+    \b
+    每月流程：
+      duban issue   --period 2022-06   下发填报表
+      duban collect                    收取收件箱中的报送并校验
+      duban merge                      生成汇总表
+      duban memo                       生成通报
+      duban run                        一次完成 收取 → 汇总 → 通报
+
+    先试试：duban demo
+    """
+    ctx.obj = State(workspace, debug, quiet)
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False), default=".")
+@click.option("--master", "master_file", type=click.Path(), help="任务分工表（.docx/.xlsx），默认用自带的东莞市分工表")
+@period_option("当前期次，如 2022-06；默认上个月")
+@click.option("--force", is_flag=True, help="文件夹已是工作区时仍然重建配置和任务清单")
+@pass_state
+def init(state: State, folder: str, master_file: str | None, period: str | None, force: bool) -> None:
+    """创建工作区：配置文件、任务清单、各环节文件夹、模板和双击脚本。
+
+    \b
+    示例：
+      duban init 督办2022
+      duban init 督办2022 --master 任务分工表.docx --period 2022-06
+    """
+    from .workspace import init_workspace
+
+    ws, master = init_workspace(folder, master_file, period, force)
+    echo(state, f"已创建工作区：{ws.root}")
+    _echo_master_summary(state, master)
+    echo(state, f"任务清单：{ws.master_path}")
+    echo(state, "下一步：把本月期次写入 duban.toml，然后运行 duban issue 下发填报表。")
+
+
+@cli.group()
+def master() -> None:
+    """任务清单（任务分工表）相关命令。"""
+
+
+@master.command("import")
+@click.argument("file", type=click.Path())
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="输出的任务清单工作簿（默认：工作区的任务分工表.xlsx）")
+@click.option("--directory", "directory_file", type=click.Path(), help="单位名录 CSV（默认：自带名录）")
+@pass_state
+def master_import(state: State, file: str, out: str | None, directory_file: str | None) -> None:
+    """导入任务分工表（Word 或 Excel），生成任务清单工作簿。
+
+    读取表格中的一级、二级任务、工作任务、具体工作内容、完成时限和责任部门，
+    拆分牵头/配合单位，展开“各镇街（园区）”“市各有关部门”，写出
+    任务清单、责任分工、单位名录三张表。
+
+    \b
+    示例：
+      duban master import 任务分工表.docx
+      duban master import 分工表.xlsx --out 任务分工表.xlsx
+    """
+    from .master import import_master, write_master_workbook
+    from .units import Directory
+
+    directory = Directory.from_csv(Path(directory_file)) if directory_file else None
+    target = Path(out) if out else _default_master_target(state)
+    if target.resolve() == Path(file).resolve():
+        raise errors.UsageError("输出文件不能与输入文件相同，请用 --out 指定另一个文件名。")
+    result = import_master(file, directory)
+    write_master_workbook(result, target)
+    _echo_master_summary(state, result)
+    echo(state, f"已写入：{target}")
+
+
+def _default_master_target(state: State) -> Path:
+    try:
+        return state.workspace().master_path
+    except errors.WorkspaceNotFound:
+        return Path("任务分工表.xlsx")
+
+
+def _echo_master_summary(state: State, result) -> None:
+    from .master import summarize
+
+    s = summarize(result)
+    echo(state, f"专项行动：{s['project']}")
+    incomplete = s["tasks"] - s["complete"]
+    echo(state, f"任务 {s['tasks']} 项" + (f"（其中 {incomplete} 项信息不完整）" if incomplete else ""))
+    for level1, n in s["per_level1"].items():
+        echo(state, f"  {level1 or '（未分类）'}：{n} 项")
+    echo(state, f"责任单位 {s['units']} 个：市直部门 {s['city_units']} 个，镇街（园区） {s['town_units']} 个")
+    if s["open_ended"]:
+        echo(state, f"含“等有关部门”的任务 {len(s['open_ended'])} 项：{'、'.join(s['open_ended'])}"
+                    "（可在“责任分工”表中补充单位）")
+    if s["ongoing"]:
+        echo(state, f"长期开展的任务 {len(s['ongoing'])} 项：{'、'.join(s['ongoing'])}")
+    echo_issues(state, result.issues)
+
+
+def _parse_due(value: str | None):
+    if not value:
+        return None
+    from .dates import parse_date
+
+    d = parse_date(value)
+    if d is None:
+        raise errors.UsageError(f"报送截止日期“{value}”无法识别，请写成 2022-07-05。")
+    return d
+
+
+@cli.command("issue")
+@period_option()
+@click.option("--due", metavar="YYYY-MM-DD", help="报送截止日期，默认为次月 duban.toml 中的 due_day 日")
+@click.option("--dept", "depts", multiple=True, metavar="单位", help="只给这些单位下发（可写简称，可重复）")
+@click.option("--out", "-o", type=click.Path(file_okay=False), help="输出文件夹，默认 下发/<期>/")
+@click.option("--emails", is_flag=True, help="同时为每个单位生成 .eml 邮件草稿")
+@click.option("--prefill", is_flag=True, help="用各单位上次采纳的报送内容预填，便于在上月基础上更新")
+@pass_state
+def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[str, ...],
+              out: str | None, emails: bool, prefill: bool) -> None:
+    """下发填报表：给每个有任务的单位生成一份进展填报表。
+
+    每份表只列该单位的任务（牵头在前），任务内容锁定，只能填写进展；
+    完成时限在本期或之前的任务以橙色标出。
+
+    \b
+    示例：
+      duban issue --period 2022-06
+      duban issue --period 2022-06 --dept 市公安局 --dept 市人社局 --emails
+      duban issue --period 2022-07 --prefill
+    """
+    from .dates import cn_date
+    from .dispatch import issue_returns
+
+    ws = state.workspace()
+    with ws.lock():
+        result = issue_returns(ws, period, _parse_due(due), depts or None,
+                               Path(out) if out else None, emails, prefill, state.progress)
+    echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份（报送截止：{cn_date(result.due)}）")
+    echo(state, f"文件夹：{result.folder}")
+    if prefill:
+        echo(state, f"已用上期内容预填 {len(result.prefilled)} 份" if result.prefilled
+             else "尚无已采纳的报送，未预填。")
+    if emails:
+        echo(state, f"邮件草稿 {len(result.emails)} 封（与填报表同名的 .eml 文件，双击用邮件客户端打开后发送）")
+        if result.no_email:
+            echo(state, f"其中 {len(result.no_email)} 个单位在单位名录中没有邮箱，请在草稿中填写收件人，"
+                        "或在任务清单的“单位名录”表中补充邮箱。", fg="yellow")
+
+
+@cli.command()
+@period_option("只收本期（如 2022-06）的报送；其他期次的记为 E202 退回")
+@pass_state
+def collect(state: State, period: str | None) -> None:
+    """收取报送：处理收件箱中的文件、邮件（.eml）和压缩包（.zip）。
+
+    每个文件原样归档到 归档/<期>/，登记到收件台账，逐份校验；有问题的
+    生成 反馈/<期>/<单位>_校验反馈.xlsx 和邮件草稿。同一单位多次报送以
+    最后收到的为准；完全相同的文件不重复计数。
+
+    \b
+    示例：
+      duban collect
+      duban collect --period 2022-06
+    """
+    from .intake import collect as collect_returns
+
+    ws = state.workspace()
+    with ws.lock():
+        result = collect_returns(ws, period, state.progress)
+    _echo_collect(state, ws, result)
+    if result.returned or result.unreadable:
+        state.exit_code = 1
+
+
+def _echo_collect(state: State, ws, result) -> None:
+    from .checks import RETURNED, UNREADABLE
+
+    if not result.inputs and not result.recovered:
+        echo(state, f"收件箱是空的：{ws.inbox}。请把报送的文件、邮件（.eml）或压缩包放进去后再运行。")
+        return
+    echo(state, f"收件箱 {result.inputs} 个文件，登记 {result.receipts} 条（含邮件附件和压缩包内文件）")
+    echo(state, f"  采纳 {result.accepted}，退回 {result.returned}，无法读取 {result.unreadable}，"
+                f"重复 {result.duplicates}，已被替代 {result.superseded}")
+    if result.recovered:
+        echo(state, f"  上次中断时已登记的 {result.recovered} 个文件已移出收件箱")
+    for top in result.items:
+        for it in top.walk():
+            if it.outcome not in (RETURNED, UNREADABLE):
+                continue
+            issues = (it.report.issues if it.report else []) + it.issues
+            first = next((i for i in issues if i.is_error), None)
+            who = it.report.unit if it.report and it.report.unit else "单位未识别"
+            echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
+                 fg="red")
+    if result.feedback:
+        folders = sorted({str(p.parent) for p in result.feedback})
+        echo(state, f"反馈表及邮件草稿 {len(result.feedback)} 个：{'、'.join(folders)}")
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@period_option("应报期次；与文件不符时报 E202")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+              help="输出格式")
+@pass_state
+def check(state: State, files: tuple[str, ...], period: str | None, fmt: str) -> None:
+    """检查填报表，不登记、不归档：供单位报送前自查，或督办人员查看单个文件。
+
+    在工作区中运行时按任务清单检查；不在工作区时按填报表自带的任务信息检查。
+    有错误时退出码为 1。
+
+    \b
+    示例：
+      duban check 2022年6月_市公安局_进展填报表.xlsx
+      duban check *.xlsx --format json
+    """
+    from .checks import check_paths
+
+    ws = None
+    try:
+        ws = state.workspace()
+    except errors.WorkspaceNotFound:
+        ws = None
+    reports = check_paths([Path(f) for f in files], ws, period)
+    if fmt == "json":
+        data = [r.to_dict() for r in reports]
+        click.echo(json.dumps(data[0] if len(data) == 1 else data, ensure_ascii=False, indent=2))
+    else:
+        for n, r in enumerate(reports):
+            if n:
+                echo(state)
+            _echo_report(state, r, standalone=ws is None)
+    if any(not r.valid for r in reports):
+        state.exit_code = 1
+
+
+def _echo_report(state: State, r, standalone: bool = False) -> None:
+    from .dates import Period
+
+    echo(state, f"文件：{r.file}")
+    period = Period.parse(r.period).label if r.period else "未识别"
+    how = f"（按{r.identified_by}识别）" if r.identified_by else ""
+    echo(state, f"单位：{r.unit or '未识别'}{how}  期次：{period}  任务行：{len(r.rows)}")
+    if standalone:
+        echo(state, "（不在工作区中：按填报表自带的任务信息检查）")
+    verdict = {"采纳": "通过", "退回": "不通过，需修改后报送", "无法读取": "无法读取"}[r.outcome]
+    echo(state, f"结论：{verdict}（错误 {r.errors}，警告 {r.warnings}）",
+         fg="green" if r.valid else "red")
+    for i in r.issues:
+        loc = i.location or "-"
+        echo(state, f"  {loc:<14} {i.code} {i.severity} {i.message}", fg="red" if i.is_error else "yellow")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="duban")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

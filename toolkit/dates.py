@@ -1,0 +1,151 @@
+"""Periods (reporting months), published deadlines and dates typed by departments."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import BadPeriod
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A reporting month, written ``2022-06`` in files and ``2022年6月`` for people."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def parse(cls, text: str | Period) -> Period:
+        if isinstance(text, Period):
+            return text
+        s = unicodedata.normalize("NFKC", str(text)).strip()
+        m = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))", s)
+        if m:
+            month = int(m.group(2) or m.group(3))
+            if 1 <= month <= 12 and 2000 <= int(m.group(1)) <= 2100:
+                return cls(int(m.group(1)), month)
+        raise BadPeriod(f"期次“{text}”格式不对，请写成 2022-06 这样的年-月。")
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, self.month, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    def shift(self, months: int) -> Period:
+        index = self.year * 12 + self.month - 1 + months
+        return Period(index // 12, index % 12 + 1)
+
+    def due(self, day: int = 5) -> dt.date:
+        """Default submission deadline: ``day`` of the following month."""
+        nxt = self.shift(1)
+        last = calendar.monthrange(nxt.year, nxt.month)[1]
+        return dt.date(nxt.year, nxt.month, min(max(day, 1), last))
+
+    @classmethod
+    def previous_month(cls, today: dt.date | None = None) -> Period:
+        today = today or dt.date.today()
+        return cls(today.year, today.month).shift(-1)
+
+
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+ONGOING_WORDS = ("长期", "持续", "常态化", "长效")
+
+_QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
+
+
+def parse_deadline(text: str) -> tuple[dt.date | None, bool]:
+    """Published 完成时限 -> (due date, ongoing). ``(None, False)`` when not understood.
+
+    ``2022年6月`` means the end of June; ``长期开展`` is ongoing and never overdue.
+    """
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    if not s:
+        return None, False
+    if any(w in s for w in ONGOING_WORDS):
+        return None, True
+    m = re.match(r"(\d{4})年?(?:[.\-/]|年)?", s)
+    if not m:
+        return None, False
+    year = int(m.group(1))
+    rest = s[m.end():]
+    if re.fullmatch(r"(年)?(底前?|末前?|内|年底前?|年内)?(完成)?", rest):
+        return dt.date(year, 12, 31), False
+    if re.fullmatch(r"上半年(前|底前?)?(完成)?", rest):
+        return dt.date(year, 6, 30), False
+    if re.fullmatch(r"下半年(前|底前?)?(完成)?", rest):
+        return dt.date(year, 12, 31), False
+    q = re.fullmatch(r"第?([一二三四1-4])季度(末|底)?前?(完成)?", rest)
+    if q:
+        return month_end(year, _QUARTER_END[q.group(1)]), False
+    d = re.fullmatch(r"(\d{1,2})(?:月|[.\-/])?(?:(\d{1,2})[日号]?)?(?:底|末|中旬|上旬|下旬)?前?(?:完成)?", rest)
+    if d:
+        month = int(d.group(1))
+        if not 1 <= month <= 12:
+            return None, False
+        if d.group(2):
+            try:
+                return dt.date(year, month, int(d.group(2))), False
+            except ValueError:
+                return None, False
+        return month_end(year, month), False
+    return None, False
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date typed by a department, in any of the usual shapes; None if not a date.
+
+    Accepts real dates, Excel serial numbers, ``2022年7月15日``, ``2022/7/15``,
+    ``2022-07-15``, ``2022.7.15`` and ``2022年7月`` (end of month).
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        # Excel serial days; plausible range 1982..2064 avoids reading "80" as a date.
+        if 30000 <= value <= 60000:
+            return _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return None
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    if not s:
+        return None
+    m = re.fullmatch(r"(\d{4})[年.\-/](\d{1,2})[月.\-/]?(?:(\d{1,2})[日号]?)?(?:(?:T|\d{0,2}:).*)?", s)
+    if not m:
+        m8 = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s)
+        if not m8:
+            return None
+        m = m8
+    year, month = int(m.group(1)), int(m.group(2))
+    try:
+        if m.group(3):
+            return dt.date(year, month, int(m.group(3)))
+        return month_end(year, month)
+    except ValueError:
+        return None
+
+
+def cn_date(d: dt.date) -> str:
+    """``2022年7月6日``, as official documents write dates."""
+    return f"{d.year}年{d.month}月{d.day}日"

@@ -1,0 +1,119 @@
+"""Issuing the returns (下发): one pre-filled, protected workbook per unit, plus mail drafts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import errors
+from .dates import Period, cn_date
+from .master import LEAD, Master
+from .returns import Prefill, build_return, return_filename
+from .workspace import ISSUED, Workspace
+
+Progress = Callable[[Iterable, str], Iterable]
+
+
+@dataclass
+class IssueResult:
+    """What `issue_returns` wrote."""
+
+    period: Period
+    due: dt.date
+    folder: Path
+    units: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    emails: list[Path] = field(default_factory=list)
+    prefilled: list[str] = field(default_factory=list)
+    no_email: list[str] = field(default_factory=list)
+
+
+def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
+    """Canonical names for ``--dept`` values; an unknown name raises with suggestions."""
+    out = []
+    having = set(master.units_with_tasks())
+    for name in names:
+        unit = master.directory.resolve(name) or master.directory.find_in(name)
+        if unit is None:
+            close = difflib.get_close_matches(name, master.directory.names, n=3, cutoff=0.4)
+            hint = f"是否是：{'、'.join(close)}？" if close else "请检查单位名录中的名称或简称。"
+            raise errors.UnknownUnit(f"单位名录中没有“{name}”。{hint}")
+        if unit not in having:
+            raise errors.UnknownUnit(f"“{unit}”在任务清单中没有任务，无需下发填报表。")
+        if unit not in out:
+            out.append(unit)
+    return out
+
+
+def last_accepted_values(ws: Workspace, unit: str, period: Period) -> dict[str, Prefill]:
+    """Rows of the unit's latest accepted return before ``period``, for --prefill."""
+    from .checks import ACCEPTED
+    from .ledger import Ledger
+
+    if not ws.ledger_path.exists():
+        return {}
+    with Ledger(ws.ledger_path) as ledger:
+        row = ledger.conn.execute(
+            "SELECT id FROM receipts WHERE unit=? AND period<? AND outcome=?"
+            " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1",
+            (unit, str(period), ACCEPTED)).fetchone()
+        if not row:
+            return {}
+        return {r.task: Prefill(r.status, r.progress, r.work, r.problems, r.next_plan, r.eta, r.evidence)
+                for r in ledger.rows_of(row[0])}
+
+
+def issue_returns(ws: Workspace, period: str | Period | None = None, due: dt.date | None = None,
+                  units: Iterable[str] | None = None, out: Path | None = None, emails: bool = False,
+                  prefill: bool = False, progress: Progress = lambda items, label: items) -> IssueResult:
+    """Write one return per unit (all units with tasks, or ``units``) for ``period``."""
+    from .mail import build_draft, render_mail_template
+    from .style import load_style
+    from .xlsx import atomic_save, atomic_write, check_writable
+
+    master = ws.load_master()
+    period = ws.period(period)
+    due = due or ws.due(period)
+    chosen = resolve_units(master, units) if units else master.units_with_tasks()
+    if not chosen:
+        raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
+    folder = Path(out) if out else ws.stage_dir(ISSUED, period)
+    result = IssueResult(period, due, folder, chosen)
+    targets = {u: folder / return_filename(period, u) for u in chosen}
+    for path in targets.values():  # refuse before writing anything
+        check_writable(path)
+        if emails:
+            check_writable(path.with_suffix(".eml"))
+    style = load_style(ws.template("样式.toml"))
+    project = ws.project or master.title
+    mail_template = ws.template("下发邮件.txt") if emails else None
+    today = dt.date.today()
+    for unit in progress(chosen, "下发"):
+        values = last_accepted_values(ws, unit, period) if prefill else {}
+        if values:
+            result.prefilled.append(unit)
+        wb = build_return(master, unit, period, due, project, style, ws.organiser, ws.contact, values)
+        path = atomic_save(wb, targets[unit])
+        result.files.append(path)
+        if mail_template is not None:
+            tasks = master.tasks_of(unit)
+            subject, body = render_mail_template(mail_template, {
+                "project": project, "unit": unit, "period": str(period), "period_label": period.label,
+                "due_text": cn_date(due), "task_count": len(tasks),
+                "lead_count": sum(1 for _, r in tasks if r == LEAD),
+                "coop_count": sum(1 for _, r in tasks if r != LEAD),
+                "due_tasks": [t.id for t, _ in tasks if t.due_by(period.end)],
+                "organiser": ws.organiser, "today_text": cn_date(today)})
+            entry = master.directory.get(unit)
+            to = entry.email if entry else ""
+            if not to:
+                result.no_email.append(unit)
+            eml = build_draft(to=to, subject=subject, body=body,
+                              attachments=[(path.name, path.read_bytes())], sender=ws.sender)
+            eml_path = path.with_suffix(".eml")
+            atomic_write(eml_path, lambda tmp, data=eml: tmp.write_bytes(data))
+            result.emails.append(eml_path)
+    return result

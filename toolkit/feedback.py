@@ -1,0 +1,199 @@
+"""Feedback to a department: its return with every problem marked, and a mail draft.
+
+The workbook is rebuilt from the master in the standard layout and refilled with what the
+department typed, so it works the same for .xlsx, .xls and .ods, and nothing foreign
+(formulas, links, macros) rides along. Errors are filled red, warnings yellow, each with a
+comment; a 校验结果 sheet lists everything. It keeps the return's _meta, so the
+department fixes it and sends it straight back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from .checks import Report
+from .dates import Period, cn_date
+from .master import Master
+from .report import Issue
+from .returns import (
+    COLUMNS,
+    CONTACT_LABELS,
+    EDITABLE,
+    FIRST_ROW,
+    HEADERS,
+    META_SHEET,
+    SHEET,
+    build_return,
+    read_return,
+    task_id_text,
+)
+from .workspace import FEEDBACK, Workspace
+
+RESULT_SHEET = "校验结果"
+LABEL_CELLS = {"填报单位": "B2", "填报期": "F2", "报送截止": "I2", "填报人": "B3", "联系电话": "F3",
+               "审核人": "I3", "填报日期": "L3"}
+
+
+def feedback_paths(ws: Workspace, unit: str, period: Period) -> tuple[Path, Path]:
+    folder = ws.stage_dir(FEEDBACK, period)
+    return folder / f"{unit}_校验反馈.xlsx", folder / f"{unit}_校验反馈.eml"
+
+
+def build_feedback(master: Master, report: Report, data: bytes, name: str, *, project: str,
+                   due: dt.date, style: dict[str, Any], limits: dict[str, int],
+                   organiser: str = "", contact: str = ""):
+    """The annotated workbook for one checked return."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import coordinate_to_tuple, get_column_letter
+
+    from .style import color
+    from .xlsx import set_text
+
+    raw = read_return(data, name, limits)
+    period = Period.parse(report.period or "")
+    unit = report.unit or ""
+    generated = raw.meta.get("generated_at")
+    try:
+        generated_at = dt.datetime.fromisoformat(generated) if generated else None
+    except ValueError:
+        generated_at = None
+    wb = build_return(master, unit, period, due, project, style, organiser, contact,
+                      generated_at=generated_at)
+    ws = wb[SHEET]
+    row_of = {ws.cell(r, 1).value: r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value}
+    col_of = {f: i + 1 for i, (f, _, _) in enumerate(COLUMNS)}
+    field_at = {c + 1: f for f, c in raw.columns.items()}
+
+    filled: set[str] = set()
+    for rr in raw.rows:
+        tid = task_id_text(rr.values.get("task"))
+        r = row_of.get(tid)
+        if r is None or tid in filled:
+            continue
+        filled.add(tid)
+        for f in EDITABLE:
+            v = rr.values.get(f)
+            if v in (None, ""):
+                continue
+            cell = ws.cell(r, col_of[f])
+            if isinstance(v, (int, float, dt.date, dt.datetime)) and not isinstance(v, bool):
+                cell.value = v
+            else:
+                set_text(cell, v)
+    for label in CONTACT_LABELS:
+        v = raw.labels.get(label)
+        if v not in (None, ""):
+            target = ws[LABEL_CELLS[label]]
+            if isinstance(v, (dt.date, dt.datetime)):
+                target.value = v
+            else:
+                set_text(target, v)
+    label_at = {ref: label for label, ref in raw.label_cells.items()}
+
+    def locate(issue: Issue) -> str:
+        if issue.cell in label_at:
+            return LABEL_CELLS.get(label_at[issue.cell], "")
+        r = row_of.get(issue.task)
+        if r is None:
+            return ""
+        if issue.cell and issue.cell[0].isalpha():
+            try:
+                _, col = coordinate_to_tuple(issue.cell)
+            except (ValueError, TypeError):
+                col = None
+            f = field_at.get(col) if col else None
+            if f in col_of:
+                return f"{get_column_letter(col_of[f])}{r}"
+        return f"A{r}"
+
+    fb = style.get("feedback", {})
+    fills = {"错误": PatternFill("solid", fgColor=color(fb.get("error_fill"), "FFC7CE")),
+             "警告": PatternFill("solid", fgColor=color(fb.get("warning_fill"), "FFEB9C"))}
+    notes: dict[str, list[Issue]] = {}
+    located: list[tuple[Issue, str]] = []
+    for issue in report.issues:
+        ref = locate(issue)
+        located.append((issue, ref))
+        if ref:
+            notes.setdefault(ref, []).append(issue)
+    for ref, issues in notes.items():
+        cell = ws[ref]
+        worst = "错误" if any(i.is_error for i in issues) else "警告"
+        cell.fill = fills[worst]
+        text = "\n".join(f"【{i.severity} {i.code}】{i.message}" for i in issues)
+        comment = Comment(text, "督办校验")
+        comment.width, comment.height = 320, min(60 + 40 * len(issues), 400)
+        cell.comment = comment
+
+    res = wb.create_sheet(RESULT_SHEET, 1)
+    errors = sum(i.is_error for i in report.issues)
+    warnings = len(report.issues) - errors
+    res.merge_cells("A1:F1")
+    set_text(res["A1"], f"{unit} {period.label}进展填报表校验结果")
+    res["A1"].font = Font(name=style["return"]["title_font"], size=14, bold=True)
+    res["A1"].alignment = Alignment(horizontal="center")
+    res.merge_cells("A2:F2")
+    verdict = ("有错误，未采纳。请修改“进展填报”表中标红的单元格后重新报送本文件。" if errors
+               else "已采纳。标黄的单元格请核实，如需更正请修改后重新报送。")
+    set_text(res["A2"], f"共 {errors} 个错误、{warnings} 个警告。{verdict}（原文件：{name}）")
+    res["A2"].alignment = Alignment(wrap_text=True)
+    res.row_dimensions[2].height = 32
+    headers = ("序号", "级别", "代码", "单元格", "任务编号", "问题说明")
+    widths = (6, 6, 7, 9, 9, 90)
+    for c, (h, w) in enumerate(zip(headers, widths), start=1):
+        set_text(res.cell(3, c), h)
+        res.cell(3, c).font = Font(name=style["return"]["header_font"], bold=True)
+        res.column_dimensions[get_column_letter(c)].width = w
+    for n, (issue, ref) in enumerate(located, start=1):
+        values = (n, issue.severity, issue.code, ref, issue.task, issue.message)
+        for c, v in enumerate(values, start=1):
+            cell = res.cell(3 + n, c)
+            if isinstance(v, int):
+                cell.value = v
+            else:
+                set_text(cell, v)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        res.cell(3 + n, 2).fill = fills[issue.severity] if issue.severity in fills else PatternFill()
+    res.freeze_panes = "A4"
+    res.page_setup.orientation = "landscape"
+    res.page_setup.paperSize = res.PAPERSIZE_A4
+
+    meta = wb[META_SHEET]
+    for r in range(1, meta.max_row + 1):
+        k = meta.cell(r, 1).value
+        if k in ("project", "department", "period", "due", "generated_at") and raw.meta.get(k):
+            set_text(meta.cell(r, 2), raw.meta[k])
+    wb.active = 0
+    return wb
+
+
+def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, name: str) -> list[Path]:
+    """Write 反馈/<期>/<单位>_校验反馈.xlsx and its .eml draft; returns both paths."""
+    from .mail import build_draft, render_mail_template
+    from .style import load_style
+    from .xlsx import atomic_save, atomic_write
+
+    period = Period.parse(report.period or "")
+    xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period)
+    due = ws.due(period)
+    wb = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
+                        style=load_style(ws.template("样式.toml")), limits=ws.limits,
+                        organiser=ws.organiser, contact=ws.contact)
+    atomic_save(wb, xlsx_path)
+    unit = master.directory.get(report.unit or "")
+    today = dt.date.today()
+    subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
+        "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
+        "file_name": name, "errors": report.errors, "warnings": report.warnings,
+        "issues": report.issues, "due_text": cn_date(max(due, today)),
+        "organiser": ws.organiser, "today_text": cn_date(today)})
+    eml = build_draft(to=unit.email if unit else "", subject=subject, body=body,
+                      attachments=[(xlsx_path.name, xlsx_path.read_bytes())], sender=ws.sender)
+    atomic_write(eml_path, lambda tmp: tmp.write_bytes(eml))
+    return [xlsx_path, eml_path]
+
+
+__all__ = ["HEADERS", "RESULT_SHEET", "build_feedback", "feedback_paths", "write_feedback"]

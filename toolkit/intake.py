@@ -1,0 +1,504 @@
+"""Collecting returns: inbox → archive → ledger → check → feedback.
+
+Every file in 收件箱 (and every file inside a mail or zip) is archived byte for byte,
+recorded in the ledger with its outcome, and only then removed from the inbox. The order
+makes a crash at any point recoverable: a re-run either redoes an input that was never
+committed, or just finishes removing one that was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import os
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks import (
+    ACCEPTED,
+    CONTAINER,
+    DUPLICATE,
+    RETURNED,
+    SUPERSEDED,
+    UNREADABLE,
+    CheckContext,
+    Report,
+    check_return,
+    history_issues,
+)
+from .dates import Period
+from .ledger import Ledger
+from .report import Issue, make_issue
+from .sniff import detect
+from .text import safe_filename
+from .workspace import ARCHIVE, Workspace, period_folder
+
+log = logging.getLogger("duban")
+
+UNFILED = "未分期"
+JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
+Progress = Callable[[Iterable, str], Iterable]
+
+
+def _no_progress(items: Iterable, label: str) -> Iterable:
+    return items
+
+
+@dataclass
+class Item:
+    """One received input: an inbox file, or a file found inside a mail or zip."""
+
+    name: str
+    data: bytes
+    source: str
+    received_at: dt.datetime
+    kind: str = ""
+    inbox_path: str | None = None
+    depth: int = 0
+    children: list[Item] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    report: Report | None = None
+    outcome: str = ""
+    note: str = ""
+    sha256: str = ""
+    archive_rel: str = ""
+    receipt_id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    def walk(self) -> Iterable[Item]:
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+@dataclass
+class CollectResult:
+    """What one `collect` did, for the summary line and the tests."""
+
+    inputs: int = 0
+    receipts: int = 0
+    returns: int = 0
+    accepted: int = 0
+    returned: int = 0
+    unreadable: int = 0
+    duplicates: int = 0
+    superseded: int = 0
+    recovered: int = 0
+    periods: list[str] = field(default_factory=list)
+    feedback: list[Path] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("items", "feedback")} | {
+            "feedback": [str(p) for p in self.feedback]}
+
+
+# ---------------------------------------------------------------------------
+# expanding containers
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """Entry name: UTF-8 when flagged, else the GBK that Windows' compressor writes."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _leaf_name(path_in_container: str) -> str:
+    return safe_filename(path_in_container.replace("\\", "/").rstrip("/").split("/")[-1] or "未命名")
+
+
+def expand(item: Item, limits: dict[str, int]) -> None:
+    """Detect what an item is and open mails and zips into child items, recursively."""
+    item.kind = detect(item.data, item.name)
+    if item.kind == "zip":
+        _expand_zip(item, limits)
+    elif item.kind == "eml":
+        _expand_mail(item, limits)
+    elif item.kind == "msg":
+        _expand_msg(item, limits)
+
+
+def _expand_zip(item: Item, limits: dict[str, int]) -> None:
+    item.outcome = CONTAINER
+    if item.depth >= limits["max_zip_depth"]:
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue("E104", file=item.name,
+                                      detail=f"压缩包嵌套超过 {limits['max_zip_depth']} 层"))
+        return
+    cap = limits["max_unpacked_mb"] * 1024 * 1024
+    try:
+        with zipfile.ZipFile(io.BytesIO(item.data)) as z:
+            infos = [i for i in z.infolist() if not i.is_dir()]
+            if len(infos) > 1000:
+                raise _Refuse("E104", detail=f"压缩包内有 {len(infos)} 个文件")
+            if sum(i.file_size for i in infos) > cap:
+                raise _Refuse("E104", detail=f"解压后超过 {limits['max_unpacked_mb']} MB")
+            total = 0
+            for info in infos:
+                entry = _zip_name(info)
+                leaf = _leaf_name(entry)
+                if entry.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in JUNK_NAMES:
+                    continue
+                source = f"{item.source} › 压缩包“{item.name}”内的“{entry}”"
+                if info.flag_bits & 0x1:
+                    child = Item(leaf, b"", source, item.received_at, depth=item.depth + 1)
+                    child.kind, child.outcome = "encrypted", UNREADABLE
+                    child.issues.append(make_issue("E102", file=leaf))
+                    item.children.append(child)
+                    continue
+                if (info.compress_size and info.file_size > 1048576
+                        and info.file_size / info.compress_size > limits["max_ratio"]):
+                    raise _Refuse("E104", detail=f"“{entry}”压缩比 {info.file_size // info.compress_size}:1")
+                chunks = []
+                with z.open(info) as f:
+                    while chunk := f.read(1 << 20):
+                        total += len(chunk)
+                        if total > cap:
+                            raise _Refuse("E104", detail=f"解压后超过 {limits['max_unpacked_mb']} MB")
+                        chunks.append(chunk)
+                child = Item(leaf, b"".join(chunks), source, item.received_at, depth=item.depth + 1)
+                item.children.append(child)
+    except _Refuse as refusal:
+        item.children.clear()
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue(refusal.code, file=item.name, **refusal.params))
+        return
+    except RuntimeError:
+        item.outcome = UNREADABLE
+        item.children.clear()
+        item.issues.append(make_issue("E102", file=item.name))
+        return
+    except Exception as exc:  # zipfile and zlib raise many kinds for damaged archives
+        item.outcome = UNREADABLE
+        item.children.clear()
+        item.issues.append(make_issue("E101", file=item.name, reason=f"压缩包损坏（{type(exc).__name__}）"))
+        return
+    for child in item.children:
+        if not child.outcome:
+            expand(child, limits)
+
+
+class _Refuse(Exception):
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def _expand_mail(item: Item, limits: dict[str, int]) -> None:
+    from .mail import parse_mail
+
+    item.outcome = CONTAINER
+    try:
+        mail = parse_mail(item.data, limits["max_mail_parts"])
+    except Exception as exc:  # the stdlib parser is lenient; this is a last resort
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue("E101", file=item.name, reason=f"邮件格式损坏（{type(exc).__name__}）"))
+        return
+    _adopt_mail(item, mail, limits)
+
+
+def _adopt_mail(item: Item, mail, limits: dict[str, int]) -> None:
+    if mail.date:
+        item.received_at = mail.date
+    desc = f"邮件“{mail.subject or '（无主题）'}”"
+    if mail.sender:
+        desc += f"（发件人 {mail.sender}）"
+    item.note = desc
+    if mail.skipped_parts:
+        item.issues.append(make_issue("E104", file=item.name,
+                                      detail=f"邮件部分过多，另有 {mail.skipped_parts} 个部分未处理"))
+    for att in mail.attachments:
+        source = f"{item.source} › {desc}" + (f" › {att.via}" if att.via else "") + f"的附件“{att.name}”"
+        child = Item(safe_filename(att.name), att.data, source, item.received_at, depth=item.depth)
+        item.children.append(child)
+        expand(child, limits)
+    if not item.children:
+        item.note += "；没有附件"
+
+
+def _expand_msg(item: Item, limits: dict[str, int]) -> None:
+    from .mail import parse_msg
+
+    try:
+        mail = parse_msg(item.data)
+    except ImportError:
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue(
+            "E103", file=item.name, ext=".msg",
+            advice="读取 Outlook .msg 需要安装扩展：pip install \"duban[msg]\"（含 GPL-3.0 组件 extract-msg）；"
+                   "或在 Outlook 中把附件另存到收件箱。"))
+        return
+    except Exception as exc:
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue("E101", file=item.name, reason=f"Outlook 邮件损坏（{type(exc).__name__}）"))
+        return
+    item.outcome = CONTAINER
+    _adopt_mail(item, mail, limits)
+
+
+# ---------------------------------------------------------------------------
+# checking leaves (optionally on several cores)
+
+_WORKER_CTX: CheckContext | None = None
+
+
+def _init_worker(ctx: CheckContext) -> None:
+    global _WORKER_CTX
+    _WORKER_CTX = ctx
+
+
+def _check_job(job: tuple[bytes, str]) -> Report:
+    assert _WORKER_CTX is not None
+    return check_return(job[0], job[1], _WORKER_CTX)
+
+
+def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | None = None,
+               progress: Progress = _no_progress) -> list[Report]:
+    """Check returns, in parallel when it pays; results are in input order either way."""
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= 40 else 1
+    if workers <= 1 or len(jobs) < 2:
+        return [check_return(d, n, ctx) for d, n in progress(jobs, "校验")]
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                             initializer=_init_worker, initargs=(ctx,)) as pool:
+        return list(progress(pool.map(_check_job, jobs, chunksize=8), "校验"))
+
+
+# ---------------------------------------------------------------------------
+# the collect run
+
+
+def _mtime(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+
+
+def scan_inbox(inbox: Path) -> list[Path]:
+    """Files under the inbox, sorted; office lock files and hidden files are not inputs."""
+    found = []
+    if not inbox.exists():
+        return found
+    for root, dirs, files in os.walk(inbox, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in sorted(files):
+            p = Path(root) / f
+            if f.startswith(("~$", ".~lock.", ".")) or f.lower() in JUNK_NAMES or p.is_symlink():
+                continue
+            found.append(p)
+    return found
+
+
+def collect(ws: Workspace, period: str | None = None, progress: Progress = _no_progress,
+            workers: int | None = None, feedback: bool = True) -> CollectResult:
+    """Collect everything in 收件箱: archive, record, check, write feedback. See module doc."""
+    from .master import Master
+
+    master: Master = ws.load_master()
+    limits = ws.limits
+    expected = str(Period.parse(period)) if period else None
+    result = CollectResult()
+    with Ledger(ws.ledger_path) as ledger:
+        run_id = ledger.start_run(f"collect {expected or ''}".strip())
+        tops: list[Item] = []
+        for path in progress(scan_inbox(ws.inbox), "读取收件箱"):
+            rel = path.relative_to(ws.inbox).as_posix()
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                log.warning("无法读取收件箱文件 %s：%s", rel, exc)
+                continue
+            item = Item(safe_filename(path.name), data, f"收件箱/{rel}", _mtime(path), inbox_path=rel)
+            pending = ledger.uncleared(rel, item.sha256)
+            if pending is not None:
+                _finish_removal(ws, ledger, path, pending.id, pending.archive_path, data)
+                result.recovered += 1
+                continue
+            if len(data) > limits["max_file_mb"] * 1024 * 1024:
+                item.kind, item.outcome = detect(data[:4096], item.name), UNREADABLE
+                detail = f"文件 {len(data) // 1048576} MB，超过 {limits['max_file_mb']} MB"
+                item.issues.append(make_issue("E104", file=item.name, detail=detail))
+            else:
+                expand(item, limits)
+            tops.append(item)
+        result.inputs = len(tops)
+
+        # Leaves to check: spreadsheets and anything unknown; duplicates are not re-checked.
+        seen: dict[str, tuple[str, str]] = {}
+        jobs: list[Item] = []
+        for top in tops:
+            for it in top.walk():
+                if it.outcome:
+                    continue
+                earlier = ledger.find_sha(it.sha256)
+                if earlier or it.sha256 in seen:
+                    when, name = ((earlier[0].received_at[:16], earlier[0].name) if earlier
+                                  else seen[it.sha256])
+                    it.outcome = DUPLICATE
+                    it.issues.append(make_issue("W204", file=it.name, when=when, name=name))
+                    continue
+                seen[it.sha256] = (it.received_at.isoformat(sep=" ")[:16], it.name)
+                jobs.append(it)
+        ctx = CheckContext(master, limits, period=expected, default_period=expected or str(ws.period()))
+        reports = check_many([(it.data, it.name) for it in jobs], ctx, workers, progress)
+        for it, rep in zip(jobs, reports):
+            if rep.unit and rep.period and rep.outcome != UNREADABLE:
+                rep.issues.extend(history_issues(rep, ledger.previous_progress(rep.unit, rep.period)))
+            if expected and any(i.code == "E202" for i in rep.issues):
+                rep.period = expected  # rejected for this period; filed with it
+            it.report, it.outcome = rep, rep.outcome
+            it.kind = rep.kind or it.kind
+
+        for top in progress(tops, "登记归档"):
+            _commit(ws, ledger, top, run_id, expected)
+            path = ws.inbox / (top.inbox_path or "")
+            rid = ledger.uncleared(top.inbox_path or "", top.sha256)
+            if rid is not None:
+                _finish_removal(ws, ledger, path, rid.id, rid.archive_path, top.data)
+            for it in top.walk():
+                result.receipts += 1
+                if it.report is not None:
+                    result.returns += 1
+                result.duplicates += it.outcome == DUPLICATE
+                result.unreadable += it.outcome == UNREADABLE
+            result.items.append(top)
+
+        # Outcomes after superseding are in the ledger; count from there.
+        for top in tops:
+            for it in top.walk():
+                if it.report is None:
+                    continue
+                row = ledger.get(it.receipt_id) if it.receipt_id else None
+                outcome = row.outcome if row else it.outcome
+                it.outcome = outcome
+                result.accepted += outcome == ACCEPTED
+                result.returned += outcome == RETURNED
+                result.superseded += outcome == SUPERSEDED
+        result.periods = sorted({it.report.period for t in tops for it in t.walk()
+                                 if it.report and it.report.period})
+        if feedback:
+            result.feedback = _write_feedback(ws, master, tops)
+        ledger.finish_run(run_id, result.to_dict())
+    log.info("收取完成：输入 %d 个，登记 %d 条，采纳 %d，退回 %d，无法读取 %d，重复 %d",
+             result.inputs, result.receipts, result.accepted, result.returned,
+             result.unreadable, result.duplicates)
+    return result
+
+
+def _archive_folder(item: Item, fallback: str | None) -> str:
+    if item.report and item.report.period:
+        return period_folder(Period.parse(item.report.period))
+    periods = Counter(c.report.period for c in item.walk() if c.report and c.report.period)
+    if periods:
+        return period_folder(Period.parse(periods.most_common(1)[0][0]))
+    return period_folder(Period.parse(fallback)) if fallback else UNFILED
+
+
+def _write_archive(ws: Workspace, item: Item, folder: str) -> None:
+    from .xlsx import atomic_write
+
+    name = f"{item.sha256[:12]}_{safe_filename(item.name)}"
+    target = ws.root / ARCHIVE / folder / name
+    item.archive_rel = target.relative_to(ws.root).as_posix()
+    if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == item.sha256:
+        return
+    atomic_write(target, lambda tmp: tmp.write_bytes(item.data))
+
+
+def _commit(ws: Workspace, ledger: Ledger, top: Item, run_id: int, expected: str | None) -> None:
+    """Archive every byte of one inbox input, then record it all in one transaction."""
+    top_folder = _archive_folder(top, expected)
+    for it in top.walk():
+        folder = _archive_folder(it, None) if it.report and it.report.period else top_folder
+        _write_archive(ws, it, folder)
+    touched: set[tuple[str, str]] = set()
+    with ledger.transaction():
+        _insert(ledger, top, None, run_id, touched)
+        for unit, period in sorted(touched):
+            ledger.resolve_superseded(unit, period)
+
+
+def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,
+            touched: set[tuple[str, str]]) -> None:
+    issues = list(item.issues) + (item.report.issues if item.report else [])
+    outcome = item.outcome or UNREADABLE
+    if not item.report and not item.outcome:
+        outcome = UNREADABLE
+    kind = item.kind or "unknown"
+    rid = ledger.insert(sha256=item.sha256, name=item.name, kind=kind, source=item.source,
+                        received_at=item.received_at.isoformat(sep=" "), archive_path=item.archive_rel,
+                        size=len(item.data), outcome=outcome, report=item.report, parent_id=parent,
+                        inbox_path=item.inbox_path if parent is None else None, run_id=run_id,
+                        note=item.note, issues=issues)
+    item.receipt_id = rid
+    if item.report and outcome == ACCEPTED and item.report.unit and item.report.period:
+        touched.add((item.report.unit, item.report.period))
+    for child in item.children:
+        _insert(ledger, child, rid, run_id, touched)
+
+
+def _finish_removal(ws: Workspace, ledger: Ledger, path: Path, receipt_id: int,
+                    archive_rel: str, data: bytes) -> None:
+    """Remove an inbox file whose bytes are safely archived and recorded."""
+    archived = ws.root / archive_rel if archive_rel else None
+    if archived is None or not archived.exists() or archived.read_bytes() != data:
+        from .xlsx import atomic_write
+
+        if archived is None:
+            return
+        atomic_write(archived, lambda tmp: tmp.write_bytes(data))
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
+        return
+    _remove_empty_dirs(path.parent, ws.inbox)
+    ledger.mark_cleared(receipt_id)
+
+
+def _remove_empty_dirs(folder: Path, stop: Path) -> None:
+    while folder != stop and stop in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
+def _write_feedback(ws: Workspace, master, tops: list[Item]) -> list[Path]:
+    from .feedback import write_feedback
+
+    written = []
+    for top in tops:
+        for it in top.walk():
+            rep = it.report
+            if rep is None or not rep.issues or rep.outcome == UNREADABLE or not rep.unit or not rep.period:
+                continue
+            try:
+                written.extend(write_feedback(ws, master, rep, it.data, it.name))
+            except Exception as exc:  # feedback is a courtesy; the receipt is already safe
+                log.warning("无法为 %s 生成反馈表：%s", it.name, exc)
+    return written
+

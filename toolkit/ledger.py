@@ -1,0 +1,339 @@
+"""The ledger (收件登记): every file received, what became of it, its rows and issues.
+
+SQLite in ``.duban/ledger.sqlite3``. Each inbox input is committed in one transaction
+with all its children (attachments, zip entries), so a crash leaves either all of it or
+none of it; `intake` re-runs what is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .checks import ACCEPTED, SUPERSEDED, Report, Row
+from .report import Issue, make_issue
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS receipts (
+    id INTEGER PRIMARY KEY,
+    parent_id INTEGER REFERENCES receipts(id),
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    inbox_path TEXT,
+    cleared INTEGER NOT NULL DEFAULT 0,
+    received_at TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    run_id INTEGER,
+    archive_path TEXT NOT NULL DEFAULT '',
+    size INTEGER NOT NULL DEFAULT 0,
+    period TEXT,
+    unit TEXT,
+    outcome TEXT NOT NULL,
+    errors INTEGER NOT NULL DEFAULT 0,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    identified_by TEXT NOT NULL DEFAULT '',
+    fingerprint TEXT NOT NULL DEFAULT '',
+    contact TEXT NOT NULL DEFAULT '{}',
+    superseded_by INTEGER,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS receipts_sha ON receipts(sha256);
+CREATE INDEX IF NOT EXISTS receipts_unit_period ON receipts(unit, period);
+CREATE INDEX IF NOT EXISTS receipts_period ON receipts(period);
+CREATE TABLE IF NOT EXISTS rows (
+    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+    task TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress INTEGER,
+    work TEXT NOT NULL,
+    problems TEXT NOT NULL,
+    next_plan TEXT NOT NULL,
+    eta TEXT,
+    evidence TEXT NOT NULL,
+    row INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rows_receipt ON rows(receipt_id);
+CREATE TABLE IF NOT EXISTS issues (
+    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    cell TEXT NOT NULL,
+    task TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS issues_receipt ON issues(receipt_id);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    summary TEXT NOT NULL DEFAULT '{}'
+);
+PRAGMA user_version = 1;
+"""
+
+
+def now() -> str:
+    return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
+
+
+@dataclass
+class Receipt:
+    """One ledger row: a file received, its provenance and outcome."""
+
+    id: int
+    parent_id: int | None
+    sha256: str
+    name: str
+    kind: str
+    source: str
+    received_at: str
+    collected_at: str
+    archive_path: str
+    size: int
+    period: str | None
+    unit: str | None
+    outcome: str
+    errors: int
+    warnings: int
+    identified_by: str
+    contact: dict[str, str]
+    superseded_by: int | None
+    note: str
+    inbox_path: str | None = None
+
+    @property
+    def received(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.received_at)
+
+
+_RECEIPT_COLUMNS = ("id", "parent_id", "sha256", "name", "kind", "source", "received_at",
+                    "collected_at", "archive_path", "size", "period", "unit", "outcome", "errors",
+                    "warnings", "identified_by", "contact", "superseded_by", "note", "inbox_path")
+
+
+def _receipt(row: sqlite3.Row) -> Receipt:
+    d = {k: row[k] for k in _RECEIPT_COLUMNS}
+    d["contact"] = json.loads(d["contact"] or "{}")
+    return Receipt(**d)
+
+
+class Ledger:
+    """Connection to the ledger database; use as a context manager."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        self.conn.executescript(SCHEMA)
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # ---- transactions ----
+    def transaction(self):
+        return _Transaction(self.conn)
+
+    # ---- runs ----
+    def start_run(self, command: str) -> int:
+        cur = self.conn.execute("INSERT INTO runs(command, started_at) VALUES (?, ?)", (command, now()))
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        self.conn.execute("UPDATE runs SET finished_at=?, summary=? WHERE id=?",
+                          (now(), json.dumps(summary, ensure_ascii=False), run_id))
+
+    # ---- receipts ----
+    def insert(self, *, sha256: str, name: str, kind: str, source: str, received_at: str,
+               archive_path: str, size: int, outcome: str, report: Report | None = None,
+               parent_id: int | None = None, inbox_path: str | None = None,
+               run_id: int | None = None, note: str = "", issues: list[Issue] | None = None) -> int:
+        """Insert one receipt with its rows and issues (inside the caller's transaction)."""
+        issues = list(issues if issues is not None else (report.issues if report else []))
+        errors = sum(i.is_error for i in issues)
+        cur = self.conn.execute(
+            "INSERT INTO receipts(parent_id, sha256, name, kind, source, inbox_path, received_at,"
+            " collected_at, run_id, archive_path, size, period, unit, outcome, errors, warnings,"
+            " identified_by, fingerprint, contact, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (parent_id, sha256, name, kind, source, inbox_path, received_at, now(), run_id,
+             archive_path, size, report.period if report else None, report.unit if report else None,
+             outcome, errors, len(issues) - errors, report.identified_by if report else "",
+             report.fingerprint if report else "",
+             json.dumps(report.contact if report else {}, ensure_ascii=False), note))
+        rid = int(cur.lastrowid)
+        if report:
+            self.conn.executemany(
+                "INSERT INTO rows VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(rid, r.task, r.role, r.status, r.progress, r.work, r.problems, r.next_plan,
+                  r.eta.isoformat() if r.eta else None, r.evidence, r.row) for r in report.rows])
+        self.add_issues(rid, issues)
+        return rid
+
+    def add_issues(self, receipt_id: int, issues: list[Issue]) -> None:
+        self.conn.executemany(
+            "INSERT INTO issues VALUES (?,?,?,?,?,?,?)",
+            [(receipt_id, i.code, i.severity, i.sheet, i.cell, i.task, i.message) for i in issues])
+
+    def find_sha(self, sha256: str) -> list[Receipt]:
+        return [_receipt(r) for r in self.conn.execute(
+            "SELECT * FROM receipts WHERE sha256=? ORDER BY id", (sha256,))]
+
+    def uncleared(self, inbox_path: str, sha256: str) -> Receipt | None:
+        """A receipt committed for this inbox file whose removal from the inbox never happened."""
+        row = self.conn.execute(
+            "SELECT * FROM receipts WHERE inbox_path=? AND sha256=? AND cleared=0 AND parent_id IS NULL"
+            " ORDER BY id DESC LIMIT 1", (inbox_path, sha256)).fetchone()
+        return _receipt(row) if row else None
+
+    def mark_cleared(self, receipt_id: int) -> None:
+        self.conn.execute("UPDATE receipts SET cleared=1 WHERE id=?", (receipt_id,))
+
+    def receipts(self, period: str | None = None, top_level: bool | None = None) -> list[Receipt]:
+        sql = "SELECT * FROM receipts"
+        where, args = [], []
+        if period is not None:
+            where.append("(period=? OR id IN (SELECT parent_id FROM receipts WHERE period=?))")
+            args += [period, period]
+        if top_level is not None:
+            where.append("parent_id IS NULL" if top_level else "parent_id IS NOT NULL")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [_receipt(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def get(self, receipt_id: int) -> Receipt | None:
+        row = self.conn.execute("SELECT * FROM receipts WHERE id=?", (receipt_id,)).fetchone()
+        return _receipt(row) if row else None
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM receipts").fetchone()[0])
+
+    def rows_of(self, receipt_id: int) -> list[Row]:
+        return [Row(r["task"], r["role"], r["status"], r["progress"], r["work"], r["problems"],
+                    r["next_plan"], dt.date.fromisoformat(r["eta"]) if r["eta"] else None,
+                    r["evidence"], r["row"])
+                for r in self.conn.execute("SELECT * FROM rows WHERE receipt_id=? ORDER BY rowid",
+                                           (receipt_id,))]
+
+    def rows_of_many(self, receipt_ids: list[int]) -> dict[int, list[Row]]:
+        out: dict[int, list[Row]] = {i: [] for i in receipt_ids}
+        for chunk in _chunks(receipt_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                    f"SELECT * FROM rows WHERE receipt_id IN ({marks}) ORDER BY receipt_id, rowid", chunk):
+                out[r["receipt_id"]].append(Row(
+                    r["task"], r["role"], r["status"], r["progress"], r["work"], r["problems"],
+                    r["next_plan"], dt.date.fromisoformat(r["eta"]) if r["eta"] else None,
+                    r["evidence"], r["row"]))
+        return out
+
+    def issues_of(self, receipt_id: int) -> list[Issue]:
+        return [Issue(r["code"], r["severity"], r["message"], "", r["sheet"], r["cell"], r["task"])
+                for r in self.conn.execute("SELECT * FROM issues WHERE receipt_id=? ORDER BY rowid",
+                                           (receipt_id,))]
+
+    def issues_of_many(self, receipt_ids: list[int]) -> dict[int, list[Issue]]:
+        out: dict[int, list[Issue]] = {i: [] for i in receipt_ids}
+        for chunk in _chunks(receipt_ids, 500):
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                    f"SELECT * FROM issues WHERE receipt_id IN ({marks}) ORDER BY receipt_id, rowid", chunk):
+                out[r["receipt_id"]].append(
+                    Issue(r["code"], r["severity"], r["message"], "", r["sheet"], r["cell"], r["task"]))
+        return out
+
+    def periods(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT period FROM receipts WHERE period IS NOT NULL ORDER BY period")]
+
+    def accepted(self, period: str) -> dict[str, Receipt]:
+        """The one accepted (latest) return per unit for ``period``."""
+        out: dict[str, Receipt] = {}
+        for r in self.conn.execute(
+                "SELECT * FROM receipts WHERE period=? AND outcome=? AND unit IS NOT NULL ORDER BY id",
+                (period, ACCEPTED)):
+            out[r["unit"]] = _receipt(r)
+        return out
+
+    def previous_progress(self, unit: str, period: str) -> dict[str, tuple[int, str]]:
+        """Each task's progress in the unit's latest accepted return of an earlier period."""
+        row = self.conn.execute(
+            "SELECT id, period FROM receipts WHERE unit=? AND period<? AND outcome=?"
+            " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (unit, period, ACCEPTED)).fetchone()
+        if not row:
+            return {}
+        from .dates import Period
+
+        label = Period.parse(row["period"]).label
+        return {r.task: (r.progress, label) for r in self.rows_of(row["id"]) if r.progress is not None}
+
+    def resolve_superseded(self, unit: str, period: str) -> list[int]:
+        """Keep only the latest received accepted return of a unit and period.
+
+        Earlier ones become 已被替代 and get W205. Returns ids newly superseded.
+        """
+        rows = self.conn.execute(
+            "SELECT * FROM receipts WHERE unit=? AND period=? AND outcome IN (?, ?)"
+            " ORDER BY received_at, id", (unit, period, ACCEPTED, SUPERSEDED)).fetchall()
+        if not rows:
+            return []
+        latest = rows[-1]
+        changed = []
+        for r in rows[:-1]:
+            if r["outcome"] == ACCEPTED or r["superseded_by"] != latest["id"]:
+                when = latest["received_at"][:16]
+                self.conn.execute(
+                    "UPDATE receipts SET outcome=?, superseded_by=?, warnings=warnings+? WHERE id=?",
+                    (SUPERSEDED, latest["id"], 1 if r["outcome"] == ACCEPTED else 0, r["id"]))
+                if r["outcome"] == ACCEPTED:
+                    self.add_issues(r["id"], [make_issue("W205", file=r["name"], when=when)])
+                changed.append(r["id"])
+        if latest["outcome"] != ACCEPTED:
+            self.conn.execute("UPDATE receipts SET outcome=?, superseded_by=NULL WHERE id=?",
+                              (ACCEPTED, latest["id"]))
+        return changed
+
+    def units_received(self, period: str) -> dict[str, list[Receipt]]:
+        out: dict[str, list[Receipt]] = {}
+        for r in self.conn.execute(
+                "SELECT * FROM receipts WHERE period=? AND unit IS NOT NULL ORDER BY received_at, id",
+                (period,)):
+            out.setdefault(r["unit"], []).append(_receipt(r))
+        return out
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def __enter__(self):
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type, *rest) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+def _chunks(items: list, n: int) -> Iterator[list]:
+    for i in range(0, len(items), n):
+        yield items[i:i + n]

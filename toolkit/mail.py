@@ -1,0 +1,267 @@
+"""E-mail in both directions: .eml drafts the coordinator sends, and mail that comes back.
+
+Drafts carry ``X-Unsent: 1`` so Outlook opens them ready to send; Thunderbird and
+Foxmail open them as messages to forward or edit. Attachment names are RFC 2231 encoded
+in Content-Disposition and RFC 2047 encoded in Content-Type's ``name`` for old clients.
+
+Received mail is parsed with the stdlib (policy.default) and tolerates what Chinese
+mail systems send: raw GBK names, mislabelled charsets, forwarded messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.utils
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.header import decode_header
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+from .text import clean
+
+XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# ---------------------------------------------------------------------------
+# drafts
+
+
+def render_mail_template(path: Path, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) from a jinja2 text template whose first line is ``主题：…``."""
+    from jinja2 import Environment, StrictUndefined, TemplateError
+
+    from .errors import BadTemplate
+
+    env = Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    try:
+        text = env.from_string(path.read_text(encoding="utf-8-sig")).render(**context)
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"第 {line} 行" if line else ""
+        raise BadTemplate(f"邮件模板“{path.name}”{where}有误：{exc}") from exc
+    lines = text.lstrip("\n").split("\n")
+    first = lines[0].strip()
+    m = re.match(r"^(主题|subject)\s*[:：]\s*(.*)$", first, re.I)
+    if m:
+        subject, body = m.group(2).strip(), "\n".join(lines[1:]).strip("\n") + "\n"
+    else:
+        subject, body = "", text
+    return subject, body
+
+
+def build_draft(*, to: str, subject: str, body: str, attachments: list[tuple[str, bytes]],
+                sender: str = "") -> bytes:
+    """An unsent message with attachments, as .eml bytes.
+
+    Built with the compat32 MIME classes: EmailMessage's folding of a long Content-Type
+    with a non-ASCII ``name`` corrupts the type, which some clients then refuse.
+    """
+    from email import encoders
+    from email.header import Header
+    from email.mime.base import MIMEBase
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    msg = MIMEMultipart()
+    if sender:
+        msg["From"] = sender
+    if to:
+        msg["To"] = to
+    msg["Subject"] = Header(subject, "utf-8")
+    msg["Date"] = email.utils.formatdate(localtime=True)
+    msg["X-Unsent"] = "1"
+    msg.attach(MIMEText(body, "plain", "utf-8"))
+    for name, data in attachments:
+        maintype, subtype = XLSX_MIME if name.lower().endswith(".xlsx") else ("application", "octet-stream")
+        part = MIMEBase(maintype, subtype, name=("utf-8", "", name))
+        part.set_payload(data)
+        encoders.encode_base64(part)
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+        msg.attach(part)
+    return msg.as_bytes()
+
+
+# ---------------------------------------------------------------------------
+# received mail
+
+
+@dataclass
+class Attachment:
+    """One file found inside a mail."""
+
+    name: str
+    data: bytes
+    via: str = ""  # e.g. 转发的邮件“原主题”
+
+
+@dataclass
+class ParsedMail:
+    """What a received mail says and carries."""
+
+    subject: str = ""
+    sender: str = ""
+    date: dt.datetime | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+    skipped_parts: int = 0
+
+
+def _decode_bytes(raw: bytes, declared: str | None = None) -> str:
+    for enc in filter(None, (declared, "utf-8", "gb18030")):
+        try:
+            return raw.decode(enc)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return raw.decode("latin-1")
+
+
+def _fix_mojibake(text: str) -> str:
+    """Undo surrogate-escaped raw bytes and GBK read as Latin-1 in header values."""
+    if any("\udc80" <= ch <= "\udcff" for ch in text):
+        raw = text.encode("utf-8", "surrogateescape")
+        return _decode_bytes(raw)
+    if text and all(ord(ch) < 256 for ch in text) and any(ord(ch) >= 0x80 for ch in text):
+        try:
+            return _decode_bytes(text.encode("latin-1"))
+        except UnicodeEncodeError:
+            return text
+    return text
+
+
+def decode_words(value: str) -> str:
+    """RFC 2047 words decoded with GB18030 as the fallback for mislabelled charsets."""
+    if "=?" not in value:
+        return _fix_mojibake(value)
+    out = []
+    for part, charset in decode_header(value):
+        if isinstance(part, bytes):
+            label = (charset or "").lower()
+            if label in ("gb2312", "gbk", "x-gbk"):
+                label = "gb18030"
+            out.append(_decode_bytes(part, label or None))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def attachment_name(part: Message) -> str:
+    """The attachment's file name however the sender's client encoded it."""
+    name: Any = None
+    try:
+        name = part.get_filename()
+    except Exception:
+        name = None
+    if name is None:
+        name = part.get_param("name")
+    if isinstance(name, tuple):  # RFC 2231 triple from compat32 parsing
+        charset, _, raw = name
+        name = _decode_bytes(raw.encode("latin-1", "surrogateescape"), charset or None)
+    name = str(name or "")
+    if "\ufffd" in name:
+        # A charset label that lies: decode the raw header again ourselves.
+        raw = str(part.get("Content-Disposition", "")) + ";" + str(part.get("Content-Type", ""))
+        m = re.search(r'(?:file)?name\s*=\s*"?([^";]+)"?', raw, re.I)
+        if m:
+            name = decode_words(m.group(1))
+    return clean(decode_words(name) if "=?" in name else _fix_mojibake(name))
+
+
+def _address(value: str) -> str:
+    text = decode_words(str(value or ""))
+    realname, addr = email.utils.parseaddr(text)
+    return f"{realname} <{addr}>" if realname and addr else (addr or text)
+
+
+def _date(msg: Message) -> dt.datetime | None:
+    try:
+        value = msg.get("Date")
+        if not value:
+            return None
+        d = email.utils.parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        return None
+    if d.tzinfo is not None:
+        d = d.astimezone().replace(tzinfo=None)
+    return d
+
+
+_SPREADSHEET_TYPES = ("spreadsheet", "excel", "ms-excel", "zip", "octet-stream", "opendocument")
+
+
+def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3) -> ParsedMail:
+    """Subject, sender, date and every attached file, forwarded messages included."""
+    msg = email.message_from_bytes(data, policy=policy.default)
+    out = ParsedMail(subject=decode_words(str(msg.get("Subject", "") or "")),
+                     sender=_address(str(msg.get("From", "") or "")), date=_date(msg))
+    out.defects = [type(d).__name__ for d in msg.defects]
+    budget = [max_parts]
+    _walk(msg, out, "", budget, max_depth)
+    return out
+
+
+def _walk(msg: Message, out: ParsedMail, via: str, budget: list[int], depth: int) -> None:
+    for part in msg.walk() if msg.is_multipart() else [msg]:
+        budget[0] -= 1
+        if budget[0] < 0:
+            out.skipped_parts += 1
+            continue
+        ctype = part.get_content_type()
+        if part.is_multipart():
+            continue
+        if ctype == "message/rfc822":
+            inner = part.get_payload()
+            inner = inner[0] if isinstance(inner, list) and inner else inner
+            if isinstance(inner, Message) and depth > 0:
+                subject = decode_words(str(inner.get("Subject", "") or ""))
+                _walk(inner, out, f"转发的邮件“{subject}”", budget, depth - 1)
+            continue
+        disposition = (part.get_content_disposition() or "").lower()
+        name = attachment_name(part)
+        maintype = part.get_content_maintype()
+        if not name:
+            if disposition != "attachment" and (maintype in ("text", "multipart", "image")):
+                continue  # the mail body or an inline picture
+            if not any(t in ctype for t in _SPREADSHEET_TYPES):
+                continue
+            name = "未命名附件.xlsx" if "spreadsheet" in ctype else "未命名附件"
+        elif disposition == "inline" and maintype == "image":
+            continue  # a signature logo
+        try:
+            payload = part.get_payload(decode=True)
+        except Exception:
+            payload = None
+        if payload is None:
+            raw = part.get_payload()
+            payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+        out.attachments.append(Attachment(name, payload, via))
+
+
+def parse_msg(data: bytes) -> ParsedMail:
+    """Outlook .msg via the optional extract-msg package (GPL-3.0, extra ``msg``)."""
+    import io
+
+    import extract_msg
+
+    m = extract_msg.openMsg(io.BytesIO(data))
+    out = ParsedMail(subject=clean(m.subject or ""), sender=clean(m.sender or ""))
+    try:
+        out.date = m.date.astimezone().replace(tzinfo=None) if m.date else None
+    except Exception:
+        out.date = None
+
+    def take(message, via: str) -> None:
+        for att in getattr(message, "attachments", []):
+            data_ = getattr(att, "data", None)
+            if isinstance(data_, (bytes, bytearray)):
+                name = clean(getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or "未命名附件")
+                out.attachments.append(Attachment(name, bytes(data_), via))
+            elif data_ is not None and hasattr(data_, "attachments"):
+                take(data_, f"转发的邮件“{clean(getattr(data_, 'subject', '') or '')}”")
+
+    take(m, "")
+    m.close()
+    return out

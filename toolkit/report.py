@@ -1,0 +1,154 @@
+"""Problems as data: the `Issue` record and the table of stable codes.
+
+Like frictionless-py, every problem has a stable code, a location and a message built
+from a template. Code tables are the single source of the Chinese wording; tests and the
+README's code list are generated from `CODES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+ERROR = "错误"
+WARNING = "警告"
+
+
+@dataclass(frozen=True)
+class Code:
+    """One stable problem code: its severity, a short title and the message template."""
+
+    code: str
+    severity: str
+    title: str
+    template: str
+
+
+def _codes(*rows: tuple[str, str, str, str]) -> dict[str, Code]:
+    return {r[0]: Code(*r) for r in rows}
+
+
+# Return-check codes (DESIGN.md) followed by master-import codes (M1xx).
+CODES: dict[str, Code] = _codes(
+    ("E101", ERROR, "文件无法读取",
+     "文件无法读取（{reason}）。请用 Excel 或 WPS 打开后另存为 .xlsx 再报送。"),
+    ("E102", ERROR, "文件已加密",
+     "文件设置了打开密码，无法读取。请取消密码后另存为 .xlsx 再报送。"),
+    ("E103", ERROR, "格式不支持",
+     "不支持的文件格式“{ext}”。{advice}"),
+    ("E104", ERROR, "文件过大或压缩炸弹",
+     "文件超出安全限制（{detail}），已拒收。请报送原填报表，不要附带其他内容。"),
+    ("E105", ERROR, "不是填报表",
+     "找不到“进展填报”工作表或表头行（任务编号、完成状态、工作进展……）。请使用下发的填报表填写。"),
+    ("W106", WARNING, "含宏文件",
+     "文件含宏（{ext}），宏未执行、已忽略。今后请另存为 .xlsx 报送。"),
+    ("E201", ERROR, "单位无法识别",
+     "无法识别填报单位{found}。请在“填报单位”右侧填写单位全称，或使用下发给本单位的填报表。"),
+    ("E202", ERROR, "期次不符",
+     "这是{found}的填报表，不是本期（{expected}）的。请使用本期下发的填报表。"),
+    ("W203", WARNING, "旧版模板",
+     "填报表由旧版任务分工表生成，已按现行任务清单核对。下期请使用新下发的填报表。"),
+    ("W204", WARNING, "重复文件",
+     "与 {when} 收到的文件（{name}）完全相同，已跳过，不重复计数。"),
+    ("W205", WARNING, "已被替代",
+     "已被 {when} 收到的同单位同期报送替代，以最新一份为准。"),
+    ("E301", ERROR, "缺少必填列",
+     "缺少必填列“{column}”。请勿删除填报表的列，可从下发的填报表复制该列。"),
+    ("W302", WARNING, "列有变动",
+     "列“{column}”位置或名称有变动（现为 {found_col} 列“{found}”），已自动识别。"),
+    ("E401", ERROR, "任务编号不存在",
+     "任务编号“{task}”不在任务清单中。请勿修改或新增任务编号。"),
+    ("E402", ERROR, "非本单位任务",
+     "任务 {task} 不是本单位的任务。请删除该行，或与督办部门核实分工。"),
+    ("E403", ERROR, "任务重复",
+     "任务 {task} 重复填报（另见第 {other} 行）。请合并为一行。"),
+    ("E404", ERROR, "缺少任务",
+     "缺少本单位任务 {task}（{name}）。请补回该行并填报。"),
+    ("W405", WARNING, "任务内容被改动",
+     "任务 {task} 的“{column}”与任务清单不一致，已以任务清单为准。请勿修改任务内容。"),
+    ("E501", ERROR, "未选完成状态",
+     "任务 {task} 未选择完成状态。请在下拉框中选择：已完成、序时推进、滞后、未启动。"),
+    ("E502", ERROR, "完成状态无效",
+     "任务 {task} 的完成状态“{value}”无法识别。请在下拉框中选择：已完成、序时推进、滞后、未启动。"),
+    ("W503", WARNING, "完成状态已规范",
+     "任务 {task} 的完成状态“{value}”已按“{normal}”处理。今后请从下拉框选择。"),
+    ("E504", ERROR, "完成进度无效",
+     "任务 {task} 的完成进度“{value}”不是 0—100 的整数。请填写数字，如 80 表示 80%。"),
+    ("E505", ERROR, "预计完成时间无效",
+     "任务 {task} 的预计完成时间“{value}”不是日期。请按 2022-07-15 的格式填写。"),
+    ("E506", ERROR, "未填工作进展",
+     "任务 {task} 未填写工作进展。请简述本期工作进展。"),
+    ("W507", WARNING, "内容过长",
+     "任务 {task} 的“{column}”超过 {limit} 字，已截断。请精简后重报。"),
+    ("W508", WARNING, "疑似公式",
+     "任务 {task} 的“{column}”以“{char}”开头，已按普通文本保存，不会作为公式执行。"),
+    ("W509", WARNING, "联系人缺失",
+     "未填写{missing}。请在表头填写，便于核实情况。"),
+    ("E601", ERROR, "已完成但进度不足",
+     "任务 {task} 状态为“已完成”，但完成进度为 {value}%。已完成的任务进度应为 100。"),
+    ("W602", WARNING, "进度100但未完成",
+     "任务 {task} 完成进度为 100%，但状态为“{status}”。如已完成请选择“已完成”。"),
+    ("E603", ERROR, "滞后未说明问题",
+     "任务 {task} 状态为“滞后”，但未填写存在问题。请说明滞后原因和困难。"),
+    ("W604", WARNING, "超期未标滞后",
+     "任务 {task} 完成时限为 {deadline}，已超期未完成，但状态为“{status}”。请核实是否滞后。"),
+    ("W605", WARNING, "未启动却有进度",
+     "任务 {task} 状态为“未启动”，但完成进度为 {value}%。请核实。"),
+    ("W606", WARNING, "进度倒退",
+     "任务 {task} 完成进度 {value}% 低于上次采纳的 {previous}%（{period}）。请核实。"),
+    ("W607", WARNING, "缺佐证材料",
+     "任务 {task} 已完成，但未填写佐证材料。请补充文号或链接。"),
+    ("M101", WARNING, "任务信息不完整",
+     "任务 {task}（{name}）缺少{missing}，已保留。请在任务分工表中补全后重新导入。"),
+    ("M102", WARNING, "单位不在名录",
+     "“{unit}”不在单位名录中，已按{kind}加入名录。请在“单位名录”表中核对。"),
+    ("M103", WARNING, "完成时限无法识别",
+     "任务 {task} 的完成时限“{value}”无法识别，将不判断超期。"),
+    ("M104", WARNING, "责任部门无法解析",
+     "任务 {task} 的责任部门“{value}”{detail}。请在“责任分工”表中核对。"),
+    ("M105", WARNING, "任务编号重复",
+     "任务编号 {task} 重复出现，后一条已改编为 {new}。请核对。"),
+)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the data, with where it is and what to do about it."""
+
+    code: str
+    severity: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    task: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    @property
+    def location(self) -> str:
+        """Human location such as ``进展填报!H12``."""
+        if self.sheet and self.cell:
+            sep = " " if self.cell.startswith("第") else "!"
+            return f"{self.sheet}{sep}{self.cell}"
+        return self.sheet or self.cell
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def make_issue(code: str, *, file: str = "", sheet: str = "", cell: str = "",
+               task: str = "", **params: Any) -> Issue:
+    """Build an Issue from the code table; ``params`` fill the message template."""
+    spec = CODES[code]
+    if "task" in spec.template and "task" not in params:
+        params["task"] = task
+    return Issue(code, spec.severity, spec.template.format(**params), file, sheet, cell, task)
+
+
+def count(issues: list[Issue]) -> tuple[int, int]:
+    """(errors, warnings) in a list of issues."""
+    errors = sum(1 for i in issues if i.is_error)
+    return errors, len(issues) - errors

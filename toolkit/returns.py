@@ -1,0 +1,675 @@
+"""The return workbook (进展填报表, schema ``duban.return/1``): writing it and reading it back.
+
+Writing follows DESIGN.md's contract exactly. Reading tolerates what departments do to
+a workbook (moved or renamed columns, extra rows, renamed sheets, .xls/.ods, values typed
+as text) and reports what it could not tolerate as ``ReadFailure`` (unreadable file) or
+as the structure issues E105/E301/W302. Cell values are returned raw; `checks` judges them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .dates import Period, cn_date
+from .master import Master, Task
+from .report import Issue, make_issue
+from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, detect
+from .text import clean, key
+
+SCHEMA = "duban.return/1"
+SHEET = "进展填报"
+GUIDE_SHEET = "填报说明"
+META_SHEET = "_meta"
+STATUSES = ("已完成", "序时推进", "滞后", "未启动")
+STATUS_SYNONYMS = {
+    "完成": "已完成", "已经完成": "已完成", "全部完成": "已完成", "完成了": "已完成", "已办结": "已完成",
+    "进行中": "序时推进", "正常推进": "序时推进", "推进中": "序时推进", "按序时推进": "序时推进",
+    "正在推进": "序时推进", "正常": "序时推进", "序时": "序时推进", "持续推进": "序时推进",
+    "延期": "滞后", "滞后推进": "滞后", "延迟": "滞后", "落后": "滞后", "推迟": "滞后",
+    "未开始": "未启动", "未开展": "未启动", "尚未启动": "未启动", "没开始": "未启动",
+}
+
+# (field, header as issued, editable). Order is the contract's column order.
+COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("task", "任务编号", False),
+    ("level1", "一级任务", False),
+    ("level2", "二级任务", False),
+    ("name", "工作任务", False),
+    ("content", "具体工作内容", False),
+    ("deadline", "完成时限", False),
+    ("role", "责任类型", False),
+    ("status", "完成状态", True),
+    ("progress", "完成进度(%)", True),
+    ("work", "工作进展", True),
+    ("problems", "存在问题", True),
+    ("next_plan", "下一步计划", True),
+    ("eta", "预计完成时间", True),
+    ("evidence", "佐证材料", True),
+)
+HEADERS = tuple(h for _, h, _ in COLUMNS)
+HEADER_OF = {f: h for f, h, _ in COLUMNS}
+EDITABLE = tuple(f for f, _, e in COLUMNS if e)
+MASTER_FIELDS = ("level1", "level2", "name", "content", "deadline")
+REQUIRED = ("task", *EDITABLE)
+TEXT_FIELDS = ("work", "problems", "next_plan", "evidence")
+CONTACT_LABELS = ("填报人", "联系电话", "审核人", "填报日期")
+INFO_LABELS = ("填报单位", "填报期", "报送截止")
+HEADER_ROW = 4
+FIRST_ROW = HEADER_ROW + 1
+
+# Header variants departments produce, matched after key(): NFKC, no spaces, lower case.
+_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "task": ("任务编号", "编号", "任务序号", "序号", "任务id", "任务号"),
+    "level1": ("一级任务", "一级任务名称", "一级"),
+    "level2": ("二级任务", "二级任务名称", "二级"),
+    "name": ("工作任务", "三级任务", "工作任务名称", "任务名称"),
+    "content": ("具体工作内容", "工作内容", "具体内容"),
+    "deadline": ("完成时限", "时限", "完成期限"),
+    "role": ("责任类型", "责任分工", "牵头配合", "牵头/配合"),
+    "status": ("完成状态", "状态", "进展状态", "完成情况", "推进状态"),
+    "progress": ("完成进度", "进度", "完成比例", "完成率", "完成百分比"),
+    "work": ("工作进展", "进展情况", "工作进展情况", "本期进展", "进展", "工作开展情况"),
+    "problems": ("存在问题", "存在的问题", "问题", "困难问题", "存在困难"),
+    "next_plan": ("下一步计划", "下步计划", "下一步工作计划", "下一步工作", "下步工作"),
+    "eta": ("预计完成时间", "预计完成日期", "计划完成时间", "预计完成"),
+    "evidence": ("佐证材料", "佐证", "证明材料", "佐证资料", "附件"),
+}
+
+
+def _header_key(label: object) -> str:
+    k = key(label)
+    k = re.sub(r"[(（\[【]?(%|％|百分比)[)）\]】]?", "", k)
+    return k.strip("*★:：")
+
+
+_FIELD_BY_KEY = {_header_key(s): f for f, syns in _SYNONYMS.items() for s in syns}
+
+
+def field_of_header(label: object) -> str | None:
+    """Which return field a header label means, or None."""
+    return _FIELD_BY_KEY.get(_header_key(label))
+
+
+def return_filename(period: Period, unit: str) -> str:
+    return f"{period.label}_{unit}_进展填报表.xlsx"
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+@dataclass
+class Prefill:
+    """Last accepted values for one task, to start a row from (``issue --prefill``)."""
+
+    status: str = ""
+    progress: int | None = None
+    work: str = ""
+    problems: str = ""
+    next_plan: str = ""
+    eta: dt.date | None = None
+    evidence: str = ""
+
+
+def build_return(master: Master, unit: str, period: Period, due: dt.date, project: str,
+                 style: dict[str, Any], organiser: str = "", contact: str = "",
+                 prefill: dict[str, Prefill] | None = None, generated_at: dt.datetime | None = None):
+    """The openpyxl Workbook of one unit's return for ``period``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .style import color
+    from .xlsx import set_text
+
+    st = style["return"]
+    tasks = master.tasks_of(unit)
+    prefill = prefill or {}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ncol = len(COLUMNS)
+    last = get_column_letter(ncol)
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body_font = Font(name=st["font"], size=st["size"])
+    bold_font = Font(name=st["header_font"], size=st["header_size"], bold=True)
+    locked_fill = PatternFill("solid", fgColor=color(st["locked_fill"], "F2F2F2"))
+    input_fill = PatternFill("solid", fgColor=color(st["input_fill"], "FFFFFF"))
+    due_fill = PatternFill("solid", fgColor=color(st["due_fill"], "FCE4D6"))
+    wrap_top = Alignment(wrap_text=True, vertical="top")
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    unlocked = Protection(locked=False)
+    fmt = {"project": project, "period": period.label, "unit": unit}
+
+    # Row 1: title. Rows 2-3: who, which period, until when; contact inputs.
+    ws.merge_cells(f"A1:{last}1")
+    set_text(ws["A1"], (st["title"] + st.get("subtitle", "")).format(**fmt))
+    ws["A1"].font = Font(name=st["title_font"], size=st["title_size"], bold=True)
+    ws["A1"].alignment = center
+    ws.row_dimensions[1].height = 36
+    info = [("A2", "填报单位", "B2", unit, "D2"), ("E2", "填报期", "F2", period.label, "G2"),
+            ("H2", "报送截止", "I2", cn_date(due), "J2")]
+    inputs = [("A3", "填报人", "B3", "D3"), ("E3", "联系电话", "F3", "G3"),
+              ("H3", "审核人", "I3", "J3"), ("K3", "填报日期", "L3", "L3")]
+    for label_ref, label, value_ref, value, end_ref in info:
+        set_text(ws[label_ref], label)
+        ws[label_ref].font = bold_font
+        ws[label_ref].alignment = center
+        if end_ref != value_ref:
+            ws.merge_cells(f"{value_ref}:{end_ref}")
+        set_text(ws[value_ref], value)
+        ws[value_ref].font = body_font
+        ws[value_ref].alignment = Alignment(vertical="center")
+    set_text(ws["K2"], st.get("due_legend", ""))
+    ws.merge_cells(f"K2:{last}2")
+    ws["K2"].font = Font(name=st["font"], size=st["size"] - 1, color="C65911")
+    ws["K2"].fill = due_fill if any(t.due_by(period.end) for t, _ in tasks) else PatternFill()
+    ws["K2"].alignment = Alignment(vertical="center", wrap_text=True)
+    for label_ref, label, value_ref, end_ref in inputs:
+        set_text(ws[label_ref], label)
+        ws[label_ref].font = bold_font
+        ws[label_ref].alignment = center
+        if end_ref != value_ref:
+            ws.merge_cells(f"{value_ref}:{end_ref}")
+        cell = ws[value_ref]
+        cell.protection = unlocked
+        cell.fill = input_fill
+        cell.border = Border(bottom=thin)
+        cell.font = body_font
+        if label == "填报日期":
+            cell.number_format = "yyyy-mm-dd"
+    for r in (2, 3):
+        ws.row_dimensions[r].height = 22
+
+    # Row 4: headers. Rows 5+: one per task.
+    header_fill = PatternFill("solid", fgColor=color(st["header_fill"], "D9E1F2"))
+    widths = st.get("widths", {})
+    for c, header in enumerate(HEADERS, start=1):
+        cell = ws.cell(HEADER_ROW, c)
+        set_text(cell, header)
+        cell.font = bold_font
+        cell.fill = header_fill
+        cell.alignment = center
+        cell.border = border
+        ws.column_dimensions[get_column_letter(c)].width = float(widths.get(header, 12))
+    ws.row_dimensions[HEADER_ROW].height = 30
+
+    for i, (task, role) in enumerate(tasks):
+        r = FIRST_ROW + i
+        values = [task.id, *task.master_text, role]
+        for c, v in enumerate(values, start=1):
+            cell = ws.cell(r, c)
+            set_text(cell, v)
+            cell.font = body_font
+            cell.fill = locked_fill
+            cell.border = border
+            cell.alignment = center if c in (1, 6, 7) else wrap_top
+        if task.due_by(period.end):
+            for c in (1, 6):
+                ws.cell(r, c).fill = due_fill
+                ws.cell(r, c).font = Font(name=st["font"], size=st["size"], bold=True, color="C00000")
+        p = prefill.get(task.id)
+        for c, f in enumerate(EDITABLE, start=len(values) + 1):
+            cell = ws.cell(r, c)
+            cell.protection = unlocked
+            cell.fill = input_fill
+            cell.border = border
+            cell.font = body_font
+            cell.alignment = center if f in ("status", "progress", "eta") else wrap_top
+            if f == "progress":
+                cell.number_format = "0"
+            if f == "eta":
+                cell.number_format = "yyyy-mm-dd"
+            if p is not None:
+                v = getattr(p, f)
+                if isinstance(v, str):
+                    if v:
+                        set_text(cell, v)
+                elif v is not None:
+                    cell.value = v
+
+    fit_rows(ws, FIRST_ROW, FIRST_ROW + len(tasks) - 1, st["size"])
+    end = FIRST_ROW + max(len(tasks), 1) - 1
+    col = {f: get_column_letter(i) for i, (f, _, _) in enumerate(COLUMNS, start=1)}
+
+    def rng(f: str) -> str:
+        return f"{col[f]}{FIRST_ROW}:{col[f]}{end}"
+
+    prompts = {
+        "status": ("完成状态", "从下拉框选择：已完成 / 序时推进 / 滞后 / 未启动。"),
+        "progress": ("完成进度", "填 0—100 的整数，如 80 表示完成 80%。已完成填 100。"),
+        "work": ("工作进展", "必填。简述本期做了什么、取得什么成效，可写文号、数量。"),
+        "problems": ("存在问题", "状态为“滞后”时必填：说明原因和困难。"),
+        "next_plan": ("下一步计划", "下一期的具体安排。"),
+        "eta": ("预计完成时间", "日期，如 2022-07-15。"),
+        "evidence": ("佐证材料", "已完成的任务请填写文件文号、网址链接等。"),
+    }
+    validations = {
+        "status": DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"',
+                                 allow_blank=True, showDropDown=False),
+        "progress": DataValidation(type="whole", operator="between", formula1="0", formula2="100",
+                                   allow_blank=True),
+        # Serial numbers for 2020-01-01 .. 2035-12-31: every client reads plain numbers.
+        "eta": DataValidation(type="date", operator="between", formula1="43831", formula2="49674",
+                              allow_blank=True),
+    }
+    errors_ = {
+        "status": "请从下拉框选择：已完成、序时推进、滞后、未启动。",
+        "progress": "完成进度请填写 0 到 100 之间的整数。",
+        "eta": "请填写日期，如 2022-07-15。",
+    }
+    for f in EDITABLE:
+        title, prompt = prompts[f]
+        dv = validations.get(f) or DataValidation(type="textLength", operator="lessThanOrEqual",
+                                                 formula1="2000", allow_blank=True)
+        dv.promptTitle, dv.prompt, dv.showInputMessage = title, prompt, True
+        dv.errorTitle, dv.error = "填写有误", errors_.get(f, "内容请控制在 2000 字以内。")
+        dv.showErrorMessage, dv.errorStyle = True, "stop"
+        dv.add(rng(f))
+        ws.add_data_validation(dv)
+        # The same hint on the header, where a department looks first.
+        head = DataValidation(allow_blank=True, showInputMessage=True)
+        head.promptTitle, head.prompt = title, prompt
+        head.add(f"{col[f]}{HEADER_ROW}")
+        ws.add_data_validation(head)
+    for _, label, value_ref, _ in inputs:
+        dv = DataValidation(allow_blank=True, showInputMessage=True)
+        dv.promptTitle = label
+        dv.prompt = {"填报人": "填写本表经办人姓名。", "联系电话": "经办人手机或办公电话。",
+                     "审核人": "单位分管领导或科室负责人。", "填报日期": "如 2022-07-04。"}[label]
+        dv.add(value_ref)
+        ws.add_data_validation(dv)
+
+    ws.freeze_panes = f"B{FIRST_ROW}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.protection.sheet = True
+    # Let departments resize rows and columns, filter and select; not delete rows or edit tasks.
+    ws.protection.formatRows = False
+    ws.protection.formatColumns = False
+    ws.protection.formatCells = False
+    ws.protection.autoFilter = False
+    ws.sheet_view.zoomScale = 100
+
+    _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks)
+    _write_meta(wb, master, unit, period, due, project, tasks, generated_at)
+    wb.active = 0
+    return wb
+
+
+def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    from .xlsx import set_text
+
+    ws = wb.create_sheet(GUIDE_SHEET)
+    ws.column_dimensions["A"].width = 16
+    ws.column_dimensions["B"].width = 90
+    due_now = [t.id for t, _ in tasks if t.due_by(period.end)]
+    lines = [
+        ("title", f"{project}进展填报说明"),
+        ("填报单位", unit),
+        ("填报期", f"{period.label}（反映截至 {cn_date(period.end)} 的工作进展）"),
+        ("报送截止", f"{cn_date(due)}前，将本表以 Excel 文件（.xlsx）通过电子邮件报送。"),
+        ("怎么填", "只填写白色单元格：完成状态、完成进度(%)、工作进展、存在问题、下一步计划、预计完成时间、佐证材料，"
+                 "以及表头的填报人、联系电话、审核人、填报日期。灰色的任务内容不能修改。"),
+        ("完成状态", "已完成：任务全部完成，完成进度填 100，并在“佐证材料”写明文号或链接。"),
+        ("", "序时推进：按计划正常推进、尚未完成。"),
+        ("", "滞后：进度落后于完成时限，必须在“存在问题”写明原因和困难。已超过完成时限仍未完成的，应选“滞后”。"),
+        ("", "未启动：尚未开始，完成进度填 0。"),
+        ("完成进度(%)", "填 0—100 的整数，如 80。不要写“80%”以外的文字说明。"),
+        ("工作进展", "必填。写本期做了什么、成效如何，可列数量、文号；不要写“无”。"),
+        ("本期到期", ("、".join(due_now) + " 的完成时限在本期或之前（表中橙色标注），请重点说明完成情况。")
+         if due_now else "本期没有到期的任务。"),
+        ("注意", "请勿增删行、列，请勿改动任务编号和灰色的任务内容。文件名可以修改。"
+               "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF、.et 或 Word 格式。"),
+        ("咨询", "、".join(x for x in (organiser, contact) if x) or "督办部门"),
+    ]
+    for r, (label, text) in enumerate(lines, start=1):
+        if label == "title":
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
+            set_text(ws.cell(r, 1), text)
+            ws.cell(r, 1).font = Font(name=st["title_font"], size=st["title_size"] - 2, bold=True)
+            ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
+            ws.row_dimensions[r].height = 32
+            continue
+        set_text(ws.cell(r, 1), label)
+        ws.cell(r, 1).font = Font(name=st["header_font"], size=st["size"] + 1, bold=True)
+        ws.cell(r, 1).alignment = Alignment(vertical="top")
+        set_text(ws.cell(r, 2), text)
+        ws.cell(r, 2).font = Font(name=st["font"], size=st["size"] + 1)
+        ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
+    fit_rows(ws, 2, len(lines), st["size"] + 1)
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.protection.sheet = True
+
+
+def fit_rows(ws, first: int, last: int, size: float) -> None:
+    """Give rows ``first..last`` heights that show their wrapped text (see xlsx.row_height)."""
+    from openpyxl.utils import get_column_letter
+
+    from .xlsx import row_height
+
+    widths = {c: ws.column_dimensions[get_column_letter(c)].width or 9
+              for c in range(1, ws.max_column + 1)}
+    for r in range(first, last + 1):
+        cells = [(ws.cell(r, c).value, w) for c, w in widths.items()]
+        ws.row_dimensions[r].height = row_height(cells, size)
+
+
+def _write_meta(wb, master, unit, period, due, project, tasks, generated_at) -> None:
+    from .xlsx import set_text
+
+    ws = wb.create_sheet(META_SHEET)
+    generated_at = generated_at or dt.datetime.now().replace(microsecond=0)
+    rows: list[list[str]] = [
+        ["schema", SCHEMA], ["project", project], ["department", unit],
+        ["period", str(period)], ["due", due.isoformat()],
+        ["master_fingerprint", master.fingerprint], ["generated_at", generated_at.isoformat()],
+    ]
+    rows += [["task", t.id, role, t.text_hash] for t, role in tasks]
+    for r, values in enumerate(rows, start=1):
+        for c, v in enumerate(values, start=1):
+            set_text(ws.cell(r, c), v)
+    ws.column_dimensions["B"].width = 30
+    # Plain hidden: LibreOffice turns veryHidden into hidden on save anyway.
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+
+
+# ---------------------------------------------------------------------------
+# Reading
+
+
+class ReadFailure(Exception):
+    """Internal: the file cannot be read as a return. Carries the Issue code to record."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class RawRow:
+    """One data row as found in the file, values untouched."""
+
+    row: int                      # 1-based sheet row
+    values: dict[str, Any]        # field -> raw cell value
+    cells: dict[str, str]         # field -> A1 reference
+
+
+@dataclass
+class RawReturn:
+    """A return workbook as read: where things are and what they hold, not yet judged."""
+
+    file: str
+    kind: str
+    sheet: str = ""
+    header_row: int = 0
+    columns: dict[str, int] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    meta_tasks: dict[str, tuple[str, str]] = field(default_factory=dict)
+    labels: dict[str, Any] = field(default_factory=dict)
+    label_cells: dict[str, str] = field(default_factory=dict)
+    header_labels: dict[str, str] = field(default_factory=dict)
+    rows: list[RawRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    def cell_of(self, fld: str, row: int | None = None) -> str:
+        from openpyxl.utils import get_column_letter
+
+        c = self.columns.get(fld)
+        if c is None:
+            return ""
+        return f"{get_column_letter(c + 1)}{row if row is not None else self.header_row}"
+
+
+SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def guard_zip(data: bytes, limits: dict[str, int]) -> None:
+    """Refuse decompression bombs before any parser sees the bytes.
+
+    Declared sizes are checked first; then each entry is inflated in a bounded stream,
+    because a crafted header can understate the size.
+    """
+    max_total = limits["max_unpacked_mb"] * 1024 * 1024
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+            if len(infos) > 5000:
+                raise ReadFailure("E104", detail=f"压缩包内有 {len(infos)} 个文件")
+            declared = sum(i.file_size for i in infos)
+            if declared > max_total:
+                raise ReadFailure("E104", detail=f"解压后约 {declared // 1048576} MB")
+            for i in infos:
+                if i.file_size > 1048576 and i.compress_size and i.file_size / i.compress_size > limits["max_ratio"]:
+                    raise ReadFailure("E104", detail=f"压缩比 {i.file_size // max(i.compress_size, 1)}:1")
+            total = 0
+            for i in infos:
+                with z.open(i) as f:
+                    while chunk := f.read(1 << 20):
+                        total += len(chunk)
+                        if total > max_total:
+                            raise ReadFailure("E104", detail=f"解压后超过 {limits['max_unpacked_mb']} MB")
+    except ReadFailure:
+        raise
+    except RuntimeError as exc:  # zipfile: "encrypted, password required"
+        raise ReadFailure("E102") from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
+            NotImplementedError) as exc:
+        raise ReadFailure("E101", reason=f"压缩结构损坏：{type(exc).__name__}") from exc
+    except Exception as exc:  # zlib.error and friends from a mangled stream
+        raise ReadFailure("E101", reason=f"内容损坏：{type(exc).__name__}") from exc
+
+
+def open_spreadsheet(data: bytes, name: str, limits: dict[str, int]):
+    """(calamine workbook, kind) for bytes that should be a spreadsheet; else ReadFailure."""
+    from python_calamine import CalamineWorkbook, PasswordError
+
+    if len(data) > limits["max_file_mb"] * 1024 * 1024:
+        raise ReadFailure("E104", detail=f"文件 {len(data) // 1048576} MB，超过 {limits['max_file_mb']} MB")
+    kind = detect(data, name)
+    ext = Path(name).suffix.lower()
+    if kind == "encrypted":
+        raise ReadFailure("E102")
+    if kind == "empty":
+        raise ReadFailure("E101", reason="文件是空的")
+    if kind not in ("xlsx", "xlsm", "xls", "ods"):
+        if kind in ("broken-zip", "unknown", "ole") and ext in SPREADSHEET_EXTS:
+            raise ReadFailure("E101", reason="文件已损坏或不是 Excel 文件")
+        shown = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "et": ".et", "numbers": ".numbers",
+                 "xlsb": ".xlsb", "odf": ext or ".odt"}.get(kind, ext or "（无扩展名）")
+        raise ReadFailure("E103", ext=shown, advice=SAVE_AS_ADVICE.get(shown, DEFAULT_ADVICE))
+    if kind in ("xlsx", "xlsm", "ods"):
+        guard_zip(data, limits)
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError as exc:
+        raise ReadFailure("E102") from exc
+    except Exception as exc:  # calamine raises several types for damaged files
+        text = str(exc)
+        if "password" in text.lower() or "encrypt" in text.lower():
+            raise ReadFailure("E102") from exc
+        raise ReadFailure("E101", reason=_short(text)) from exc
+    return wb, kind
+
+
+def _short(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return (text[:60] + "…") if len(text) > 60 else (text or "格式错误")
+
+
+def _sheet_rows(wb, name: str, limit: int) -> tuple[list[list[Any]], int]:
+    """Rows of a sheet from A1 (indexes are cell addresses), at most ``limit``; and how
+    many used rows lie beyond the limit."""
+    sheet = wb.get_sheet_by_name(name)
+    rows = sheet.to_python(skip_empty_area=False, nrows=limit)
+    used = sheet.end[0] + 1 if sheet.end else 0
+    return rows, max(0, used - limit)
+
+
+def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, str]] | None:
+    """(row index, field -> column, field -> label as found) of the header row."""
+    for r, row in enumerate(rows[:40]):
+        found: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for c, v in enumerate(row):
+            if isinstance(v, str) and v:
+                f = field_of_header(v)
+                if f and f not in found:
+                    found[f] = c
+                    labels[f] = clean(v)
+        if "task" in found and len(found) >= 3:
+            return r, found, labels
+    return None
+
+
+def read_return(data: bytes, name: str, limits: dict[str, int]) -> RawReturn:
+    """Read a return's structure and raw values. Raises ReadFailure for E101–E105."""
+    wb, kind = open_spreadsheet(data, name, limits)
+    raw = RawReturn(file=name, kind=kind)
+    max_rows = limits["max_rows"]
+    try:
+        visible = []
+        meta_name = None
+        for m in wb.sheets_metadata:
+            if key(m.name) == key(META_SHEET):
+                meta_name = m.name
+            elif "Visible" in str(m.visible) or kind == "ods":
+                visible.append(m.name)
+        if meta_name:
+            meta_rows, _ = _sheet_rows(wb, meta_name, 2000)
+            for row in meta_rows:
+                cells = [clean(v) if not isinstance(v, float) else _num_text(v) for v in row] + ["", "", "", ""]
+                if cells[0] == "task" and cells[1]:
+                    raw.meta_tasks[cells[1]] = (cells[2], cells[3])
+                elif cells[0]:
+                    raw.meta[cells[0]] = cells[1]
+        candidates = sorted(visible, key=lambda n: key(n) != key(SHEET))
+        hidden_others = [m.name for m in wb.sheets_metadata if m.name not in visible and m.name != meta_name]
+        for sheet in candidates + hidden_others:
+            rows, extra = _sheet_rows(wb, sheet, max_rows + 40)
+            found = _find_header(rows)
+            if found is None:
+                continue
+            header_row, columns, labels = found
+            raw.sheet, raw.header_row, raw.columns = sheet, header_row + 1, columns
+            raw.header_labels = labels
+            data_rows = rows[header_row + 1:]
+            if len(data_rows) > max_rows or extra:
+                raise ReadFailure("E104", detail=f"工作表超过 {max_rows} 行")
+            _read_labels(raw, rows[:header_row])
+            _read_rows(raw, rows, header_row)
+            break
+    except ReadFailure:
+        raise
+    except Exception as exc:  # a sheet calamine cannot decode
+        raise ReadFailure("E101", reason=_short(str(exc))) from exc
+    if not raw.sheet:
+        raise ReadFailure("E105")
+    _column_issues(raw)
+    return raw
+
+
+def _num_text(v: float) -> str:
+    return str(int(v)) if v.is_integer() else repr(v)
+
+
+def _read_labels(raw: RawReturn, rows: list[list[Any]]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    wanted = {key(x): x for x in (*INFO_LABELS, *CONTACT_LABELS)}
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            label = wanted.get(key(v).rstrip(":："))
+            if not label or label in raw.labels:
+                continue
+            value: Any = ""
+            ref = f"{get_column_letter(c + 2)}{r + 1}"
+            for c2 in range(c + 1, min(c + 4, len(row))):
+                nxt = row[c2]
+                if isinstance(nxt, str) and key(nxt).rstrip(":：") in wanted:
+                    break
+                if nxt not in (None, ""):
+                    value, ref = nxt, f"{get_column_letter(c2 + 1)}{r + 1}"
+                    break
+            raw.labels[label] = value
+            raw.label_cells[label] = ref
+
+
+def _read_rows(raw: RawReturn, rows: list[list[Any]], header_row: int) -> None:
+    from openpyxl.utils import get_column_letter
+
+    letters = {f: get_column_letter(c + 1) for f, c in raw.columns.items()}
+    for r in range(header_row + 1, len(rows)):
+        row = rows[r]
+        values = {f: (row[c] if c < len(row) else None) for f, c in raw.columns.items()}
+        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            continue
+        raw.rows.append(RawRow(r + 1, values, {f: f"{letters[f]}{r + 1}" for f in raw.columns}))
+
+
+def _column_issues(raw: RawReturn) -> None:
+    from openpyxl.utils import get_column_letter
+
+    for i, (f, header, _) in enumerate(COLUMNS):
+        c = raw.columns.get(f)
+        if c is None:
+            if f in REQUIRED:
+                raw.issues.append(make_issue("E301", file=raw.file, sheet=raw.sheet,
+                                             cell=f"{raw.header_row}:{raw.header_row}", column=header))
+            continue
+        found = raw.header_labels.get(f, header)
+        if c != i or found != header:
+            raw.issues.append(make_issue("W302", file=raw.file, sheet=raw.sheet,
+                                         cell=f"{get_column_letter(c + 1)}{raw.header_row}",
+                                         column=header, found_col=get_column_letter(c + 1),
+                                         found=found.replace("\n", "")))
+
+
+def task_id_text(value: Any) -> str:
+    """Task id as typed: ``1.1``; floats from .xls/.ods and full-width digits tolerated."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return _num_text(value)
+    if isinstance(value, int):
+        return str(value)
+    return key(value).replace("．", ".").replace("。", ".")
+
+
+__all__ = [
+    "COLUMNS",
+    "HEADERS",
+    "STATUSES",
+    "STATUS_SYNONYMS",
+    "Prefill",
+    "RawReturn",
+    "RawRow",
+    "ReadFailure",
+    "Task",
+    "build_return",
+    "read_return",
+]

@@ -1,0 +1,89 @@
+"""What a file really is, from its bytes: departments rename files and extensions lie."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SPREADSHEET_KINDS = ("xlsx", "xlsm", "xls", "ods")
+
+# What to tell a department that sent something we cannot read, per extension.
+SAVE_AS_ADVICE = {
+    ".et": "这是 WPS 表格格式，请在 WPS 中“另存为”→“Excel 工作簿(*.xlsx)”后再报送。",
+    ".ett": "这是 WPS 模板格式，请在 WPS 中“另存为”→“Excel 工作簿(*.xlsx)”后再报送。",
+    ".numbers": "这是 Numbers 格式，请在 Numbers 中“导出为”→“Excel”(.xlsx) 后再报送。",
+    ".pdf": "请直接报送下发的 Excel 填报表（.xlsx），不要转成 PDF。",
+    ".doc": "请报送下发的 Excel 填报表（.xlsx），不要把内容复制到 Word。",
+    ".docx": "请报送下发的 Excel 填报表（.xlsx），不要把内容复制到 Word。",
+    ".wps": "请报送下发的 Excel 填报表（.xlsx），不要把内容复制到 WPS 文字。",
+    ".csv": "CSV 会丢失格式和校验信息，请报送下发的 Excel 填报表（.xlsx）。",
+    ".txt": "请报送下发的 Excel 填报表（.xlsx）。",
+    ".rar": "暂不支持 RAR 压缩包，请改用 .zip 压缩，或直接附上 .xlsx 文件。",
+    ".7z": "暂不支持 7z 压缩包，请改用 .zip 压缩，或直接附上 .xlsx 文件。",
+}
+DEFAULT_ADVICE = "请报送下发的 Excel 填报表，保存为 .xlsx 格式。"
+
+
+def ole_streams_mention(data: bytes, *names: str) -> bool:
+    """True if an OLE directory names any of ``names`` (UTF-16LE, as OLE stores them)."""
+    return any(n.encode("utf-16-le") in data for n in names)
+
+
+def is_encrypted_ole(data: bytes) -> bool:
+    """An OOXML file encrypted with a password is an OLE container with these streams."""
+    return data.startswith(OLE_MAGIC) and ole_streams_mention(data, "EncryptionInfo", "EncryptedPackage")
+
+
+def detect(data: bytes, name: str = "") -> str:
+    """Kind of a file from its content: xlsx, xlsm, xls, ods, zip, eml, msg, encrypted,
+    docx, pdf, doc, et, empty or unknown."""
+    lower = name.lower()
+    if not data:
+        return "empty"
+    if data.startswith(OLE_MAGIC):
+        if is_encrypted_ole(data):
+            return "encrypted"
+        if ole_streams_mention(data, "__substg1.0_"):
+            return "msg"
+        if ole_streams_mention(data, "Workbook", "Book"):
+            return "et" if lower.endswith((".et", ".ett")) else "xls"
+        if ole_streams_mention(data, "WordDocument"):
+            return "doc"
+        return "ole"
+    if data.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                names = set(z.namelist())
+                if "mimetype" in names:
+                    mime = z.read("mimetype")[:100]
+                    if b"spreadsheet" in mime:
+                        return "ods"
+                    return "odf"
+                if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+                    if "xl/vbaProject.bin" in names or lower.endswith(".xlsm"):
+                        return "xlsm"
+                    if "xl/workbook.bin" in names:
+                        return "xlsb"
+                    return "xlsx"
+                if "word/document.xml" in names:
+                    return "docx"
+                if any(n.startswith("Index/") for n in names) or lower.endswith(".numbers"):
+                    return "numbers"
+                return "zip"
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+            return "broken-zip"
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if lower.endswith(".eml") or _looks_like_mail(data):
+        return "eml"
+    if lower.endswith((".et", ".ett")):
+        return "et"
+    return "unknown"
+
+
+def _looks_like_mail(data: bytes) -> bool:
+    head = data[:4096].lower()
+    return (head.startswith((b"from ", b"received:", b"return-path:", b"mime-version:",
+                             b"message-id:", b"date:", b"subject:", b"from:", b"to:"))
+            and b"\n\n" in data[:65536].replace(b"\r\n", b"\n") and b"content-type" in head)

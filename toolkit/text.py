@@ -1,0 +1,57 @@
+"""Text hygiene shared by every reader and writer.
+
+Departments paste from Word and WeChat: full-width forms, non-breaking spaces, bidi marks
+and control characters arrive in cells. Readers compare normalised keys; writers store
+cleaned text and never let a value become a formula.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 controls except tab and newline, plus bidi overrides/isolates and zero-width marks,
+# which can disguise text (a file name reading one way and running another).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+_SPACES = re.compile(r"[\s\u3000\xa0]+")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def clean(value: object) -> str:
+    """Cell text as stored: controls removed, newlines unified, outer space trimmed."""
+    if value is None:
+        return ""
+    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", s).strip()
+
+
+def key(value: object) -> str:
+    """Comparison key: NFKC (full-width to half-width), no spaces or line breaks, lower case."""
+    s = unicodedata.normalize("NFKC", clean(value))
+    return _SPACES.sub("", s).lower()
+
+
+def squash(value: object) -> str:
+    """Single-line text for headers and names: inner whitespace removed, NFKC kept off."""
+    return _SPACES.sub("", clean(value))
+
+
+def looks_like_formula(s: str) -> bool:
+    return bool(s) and s.startswith(FORMULA_STARTS)
+
+
+def safe_filename(name: str, limit: int = 80) -> str:
+    """A file name that stays inside its folder on Windows, macOS and Linux."""
+    s = clean(name).replace("\n", " ")
+    s = s.replace("\\", "/").split("/")[-1]
+    s = re.sub(r'[<>:"|?*\x00-\x1f]', "_", s).strip(" .")
+    stem, dot, ext = s.rpartition(".")
+    if not dot:
+        stem, ext = s, ""
+    if re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)", stem.strip()) or not stem:
+        stem = "_" + stem
+    ext = ext[:10]
+    stem = stem[: max(1, limit - len(ext) - 1)]
+    return f"{stem}.{ext}" if ext else stem

@@ -1,0 +1,339 @@
+"""The work folder (工作区): duban.toml, the master workbook, one folder per stage, the lock.
+
+Every command finds its workspace from the current folder upward (like git), or from
+``-w DIR``. Folder names are Chinese because the coordinator browses them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import errors
+from .dates import Period
+from .resources import resource, resource_dir
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CONFIG_NAME = "duban.toml"
+INBOX = "收件箱"
+ISSUED = "下发"
+ARCHIVE = "归档"
+FEEDBACK = "反馈"
+MERGED = "汇总"
+MEMOS = "通报"
+LOGS = "日志"
+STATE = ".duban"
+STAGE_FOLDERS = (INBOX, ISSUED, ARCHIVE, FEEDBACK, MERGED, MEMOS, LOGS)
+# Files a coordinator may edit; `init` copies them into 模板/ of the new workspace.
+EDITABLE_TEMPLATES = ("月度通报.docx", "样式.toml", "下发邮件.txt", "反馈邮件.txt", "催报邮件.txt",
+                      "fonts.conf", "README.md")
+SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "一键月报")
+
+DEFAULT_LIMITS: dict[str, int] = {
+    "max_file_mb": 20,          # one received file
+    "max_unpacked_mb": 200,     # everything inside one file or zip, uncompressed
+    "max_ratio": 200,           # uncompressed / compressed, per zip entry
+    "max_rows": 5000,           # rows read from a return sheet
+    "max_text_chars": 2000,     # characters kept per text cell (W507 beyond)
+    "max_zip_depth": 3,         # zip inside zip inside zip
+    "max_mail_parts": 200,      # MIME parts in one .eml
+}
+
+CONFIG_TEMPLATE = """\
+# 督办（duban）工作区配置文件
+# 用记事本打开即可修改，保存时请选择 UTF-8 编码。以 # 开头的行是说明，不影响运行。
+
+[project]
+# 专项行动名称：用于填报表标题、汇总表和通报
+name = "{name}"
+# 督办单位：通报落款
+organiser = "{organiser}"
+# 当前期次（年-月）。命令不写 --period 时使用；双击脚本默认上个月。
+period = "{period}"
+# 报送截止日：每期次月的几号
+due_day = 5
+# 咨询联系人及电话：写进填报说明和邮件
+contact = ""
+
+[paths]
+# 任务清单工作簿（由 duban master import 生成，可在 Excel 中修改“责任分工”“单位名录”）
+master = "任务分工表.xlsx"
+# 本工作区的模板文件夹。文件夹里没有的模板，使用软件自带的版本。
+templates = "{templates}"
+
+[mail]
+# 邮件草稿的发件人，可留空，在邮件客户端中选择
+sender = ""
+
+[limits]
+# 安全限制，超过即拒收并登记原因（单位见各行说明）
+max_file_mb = 20          # 单个文件最大（MB）
+max_unpacked_mb = 200     # 解压后总大小上限（MB），防压缩炸弹
+max_ratio = 200           # 压缩比上限
+max_rows = 5000           # 每张表最多读取行数
+max_text_chars = 2000     # 每个文本单元格最多保留字数，超出截断并提示
+max_zip_depth = 3         # 压缩包嵌套层数上限
+max_mail_parts = 200      # 一封邮件最多处理的附件及正文部分
+"""
+
+
+def period_folder(period: Period) -> str:
+    """Folder name for a period: ``2022年6月``."""
+    return period.label
+
+
+@dataclass
+class Workspace:
+    """An opened work folder and its settings."""
+
+    root: Path
+    config: dict[str, Any] = field(default_factory=dict)
+
+    # ---- settings ----
+    def _get(self, section: str, name: str, default: Any = None) -> Any:
+        return self.config.get(section, {}).get(name, default)
+
+    @property
+    def project(self) -> str:
+        return str(self._get("project", "name", "") or "")
+
+    @property
+    def organiser(self) -> str:
+        return str(self._get("project", "organiser", "") or "")
+
+    @property
+    def due_day(self) -> int:
+        try:
+            return int(self._get("project", "due_day", 5))
+        except (TypeError, ValueError):
+            return 5
+
+    @property
+    def contact(self) -> str:
+        return str(self._get("project", "contact", "") or "")
+
+    @property
+    def sender(self) -> str:
+        return str(self._get("mail", "sender", "") or "")
+
+    @property
+    def limits(self) -> dict[str, int]:
+        limits = dict(DEFAULT_LIMITS)
+        for k, v in (self.config.get("limits") or {}).items():
+            if k in limits and isinstance(v, (int, float)) and v > 0:
+                limits[k] = int(v)
+        return limits
+
+    def period(self, given: str | Period | None = None) -> Period:
+        """The period to work on: the one given, else duban.toml's, else last month."""
+        if given:
+            return Period.parse(given)
+        configured = self._get("project", "period")
+        if configured:
+            return Period.parse(str(configured))
+        return Period.previous_month()
+
+    def due(self, period: Period) -> dt.date:
+        return period.due(self.due_day)
+
+    # ---- paths ----
+    @property
+    def master_path(self) -> Path:
+        return self.root / str(self._get("paths", "master", "任务分工表.xlsx"))
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / INBOX
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.state_dir / "ledger.sqlite3"
+
+    @property
+    def log_path(self) -> Path:
+        return self.root / LOGS / "duban.log"
+
+    def stage_dir(self, stage: str, period: Period | None = None) -> Path:
+        base = self.root / stage
+        return base / period_folder(period) if period else base
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / str(self._get("paths", "templates", "模板"))
+
+    def template(self, name: str) -> Path:
+        """A template file: the workspace's own copy if it has one, else the shipped one."""
+        own = self.templates_dir / name
+        return own if own.exists() else resource("templates", name)
+
+    def load_master(self):
+        from .master import read_master_workbook
+
+        return read_master_workbook(self.master_path)
+
+    def lock(self) -> RunLock:
+        return RunLock(self.state_dir / "run.lock")
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise errors.BadConfig(f"配置文件 {path} 格式有误（{exc}）。请用记事本检查引号和等号。") from exc
+
+
+def find_workspace(start: str | Path | None = None, explicit: bool = False) -> Workspace:
+    """Open the workspace at ``start`` or the nearest folder above it holding duban.toml."""
+    here = Path(start or os.getcwd()).resolve()
+    candidates = [here] if explicit else [here, *here.parents]
+    for folder in candidates:
+        cfg = folder / CONFIG_NAME
+        if cfg.is_file():
+            return Workspace(folder, read_config(cfg))
+    where = here if explicit else f"{here} 及其上级文件夹"
+    raise errors.WorkspaceNotFound(
+        f"在 {where} 中找不到工作区（{CONFIG_NAME}）。请在工作区文件夹中运行，或先运行 duban init 创建。")
+
+
+def init_workspace(folder: str | Path, master_file: str | Path | None = None,
+                   period: str | None = None, force: bool = False):
+    """Create a workspace: duban.toml, the master workbook, stage folders, templates, scripts.
+
+    Returns (workspace, master). The master comes from ``master_file`` or the shipped seed.
+    """
+    from .master import import_master, write_master_workbook
+
+    root = Path(folder).resolve()
+    if (root / CONFIG_NAME).exists() and not force:
+        raise errors.WorkspaceExists(f"{root} 已经是一个工作区（有 {CONFIG_NAME}），无需再次创建。")
+    source = Path(master_file) if master_file else resource("workbooks", "任务分工表.docx")
+    master = import_master(source)
+    root.mkdir(parents=True, exist_ok=True)
+    for stage in STAGE_FOLDERS:
+        (root / stage).mkdir(exist_ok=True)
+    templates = root / "模板"
+    templates.mkdir(exist_ok=True)
+    for name in EDITABLE_TEMPLATES:
+        src = resource("templates", name)
+        if src.exists() and not (templates / name).exists():
+            shutil.copy2(src, templates / name)
+    copy_scripts(root)
+    period_text = str(Period.parse(period)) if period else str(Period.previous_month())
+    (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
+        name=master.title.replace('"', "'"), organiser=default_organiser(master),
+        period=period_text, templates="模板"), encoding="utf-8")
+    ws = Workspace(root, read_config(root / CONFIG_NAME))
+    write_master_workbook(master, ws.master_path)
+    return ws, master
+
+
+def default_organiser(master) -> str:
+    """The unit leading most tasks is usually the coordinating office."""
+    from collections import Counter
+
+    from .master import LEAD
+
+    counts = Counter(a.unit for a in master.assignments if a.role == LEAD and a.source == "明确")
+    if not counts:
+        return ""
+    unit = counts.most_common(1)[0][0]
+    return unit if unit.startswith("东莞") or not unit.startswith("市") else "东莞" + unit
+
+
+def copy_scripts(root: Path) -> list[Path]:
+    """Copy the double-click scripts (.bat/.command/.sh) into a workspace."""
+    copied = []
+    src_dir = resource_dir("workbooks")
+    for stem in SCRIPTS:
+        for ext in (".bat", ".command", ".sh"):
+            src = src_dir / (stem + ext)
+            if src.exists():
+                dst = root / src.name
+                shutil.copy2(src, dst)
+                if ext != ".bat":
+                    dst.chmod(0o755)
+                copied.append(dst)
+    return copied
+
+
+class RunLock:
+    """One run at a time per workspace, via an OS file lock.
+
+    The OS drops the lock when its process dies, so a lock left by a killed run is
+    taken over without any guessing about process ids.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd: int | None = None
+        self.previous = ""
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _lock(fd)
+        except OSError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise errors.WorkspaceBusy(
+                f"另一个督办程序正在处理这个工作区（{holder}），请等它结束后再运行。") from None
+        self.previous = _read_holder(fd)
+        info = f"进程 {os.getpid()}，{socket.gethostname()}，{dt.datetime.now():%Y-%m-%d %H:%M:%S} 开始"
+        os.lseek(fd, 1, os.SEEK_SET)
+        os.truncate(fd, 1)
+        os.write(fd, info.encode("utf-8"))
+        self.fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None:
+            try:
+                os.lseek(self.fd, 1, os.SEEK_SET)
+                os.truncate(self.fd, 1)
+            finally:
+                _unlock(self.fd)
+                os.close(self.fd)
+                self.fd = None
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        os.lseek(fd, 1, os.SEEK_SET)
+        return os.read(fd, 500).decode("utf-8", "replace").strip() or "未知进程"
+    except OSError:
+        return "未知进程"
+
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)

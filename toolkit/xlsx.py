@@ -1,0 +1,103 @@
+"""openpyxl helpers shared by every workbook duban writes.
+
+Text from departments goes into cells as text, never as a formula, and without the
+control characters that make openpyxl refuse to save. Saves are atomic: a temp file in
+the same folder, then a rename, so a crash or a locked target never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from .errors import OutputLocked
+from .text import clean
+
+CELL_LIMIT = 32767
+
+
+def text_value(value: object) -> str:
+    """Department text made safe for a cell."""
+    s = ILLEGAL_CHARACTERS_RE.sub("", clean(value))
+    return s[:CELL_LIMIT]
+
+
+def set_text(cell, value: object) -> None:
+    """Put text in a cell as a plain string, even when it starts with = + - @."""
+    cell.value = text_value(value)
+    cell.data_type = "s"
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Owner files Excel, WPS and LibreOffice leave beside a workbook they have open."""
+    name = path.name
+    candidates = [path.with_name("~$" + name), path.with_name(".~lock." + name + "#")]
+    if len(name) > 2:
+        candidates.append(path.with_name("~$" + name[2:]))
+    return [p for p in candidates if p.exists()]
+
+
+def check_writable(path: Path) -> None:
+    """Raise OutputLocked if ``path`` is open in Excel, WPS or LibreOffice."""
+    if lock_files(path):
+        raise OutputLocked(f"“{path.name}”正被 Excel/WPS 打开，请先关闭该文件再运行。")
+
+
+def atomic_write(path: Path, write) -> Path:
+    """Run ``write(tmp_path)`` then move the result onto ``path`` in one step."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    check_writable(path)
+    fd, tmp = tempfile.mkstemp(prefix=".~duban-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        # mkstemp makes the file private; give it the mode an ordinary save would.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
+        os.replace(tmp, path)
+    except PermissionError as exc:
+        raise OutputLocked(f"无法写入“{path.name}”：文件正被其他程序打开或没有写入权限，请关闭后重试。") from exc
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def atomic_save(wb, path: Path) -> Path:
+    """Save an openpyxl workbook atomically."""
+    return atomic_write(path, lambda tmp: wb.save(tmp))
+
+
+def display_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters count double."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def row_height(cells: list[tuple[object, float]], size: float = 10, minimum: float = 18) -> float:
+    """Row height (points) that shows every wrapped ``(value, column width)`` in full.
+
+    Excel and LibreOffice do not re-fit row heights of a generated file when it opens,
+    so we estimate them: lines per cell from display width, the tallest cell wins.
+    """
+    import math
+
+    scale = size / 11
+    lines = 1
+    for value, width in cells:
+        if value is None or value == "":
+            continue
+        usable = max(width - 1.2, 1)
+        n = sum(max(1, math.ceil(display_width(p) * scale / usable)) for p in str(value).split("\n"))
+        lines = max(lines, n)
+    return max(minimum, round(lines * size * 1.4 + 5, 1))
