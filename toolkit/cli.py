@@ -100,6 +100,9 @@ class DubanGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("已取消。", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # output piped into head/more that closed early
+            sys.stderr.close()
+            ctx.exit(0)
         except Exception as exc:  # the one place that turns a bug into a readable line
             log.exception("内部错误")
             if _debug(ctx):
@@ -424,6 +427,113 @@ def _echo_report(state: State, r, standalone: bool = False) -> None:
     for i in r.issues:
         loc = i.location or "-"
         echo(state, f"  {loc:<14} {i.code} {i.severity} {i.message}", fg="red" if i.is_error else "yellow")
+
+
+@cli.command("merge")
+@period_option()
+@pass_state
+def merge_cmd(state: State, period: str | None) -> None:
+    """汇总：把本期已采纳的报送合并成一个汇总表。
+
+    汇总表含 总览（关键数字和图表）、任务汇总、单位明细、报送情况、
+    滞后超期、校验问题、历次进展、收件登记 八张表。
+
+    \b
+    示例：
+      duban merge
+      duban merge --period 2022-06
+    """
+    from .consolidate import merge
+
+    ws = state.workspace()
+    with ws.lock():
+        result = merge(ws, period, state.progress)
+    _echo_figures(state, result.consolidation)
+    echo(state, f"汇总表：{result.path}")
+
+
+def _echo_figures(state: State, cons) -> None:
+    f = cons.figures()
+    echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，序时推进 {f['任务序时推进']}，"
+                f"滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，未报送 {f['任务未报送']}；超期未完成 {f['超期未完成']}")
+    echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
+                f"未报送 {f['未报送单位']}，退回待改 {f['退回待改']}")
+
+
+@cli.command()
+@period_option()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+              help="输出格式")
+@click.option("--all", "show_all", is_flag=True, help="列出全部单位（默认只列未按时报送的）")
+@pass_state
+def status(state: State, period: str | None, fmt: str, show_all: bool) -> None:
+    """报送情况：哪些单位已报送、逾期、未报送或退回待改。
+
+    \b
+    示例：
+      duban status
+      duban status --all
+      duban status --format csv > 报送情况.csv
+    """
+    from .consolidate import consolidate
+
+    ws = state.workspace()
+    cons = consolidate(ws, period)
+    rows = [{"单位": u.unit, "类别": u.kind, "应报任务数": u.tasks, "报送状态": u.state,
+             "报送时间": u.received_at, "报送文件": u.file, "错误数": u.errors, "警告数": u.warnings,
+             "已完成数": u.done, "滞后数": u.lagging} for u in cons.units]
+    if fmt == "json":
+        click.echo(json.dumps({"period": str(cons.period), "due": cons.due.isoformat(),
+                               "counts": cons.unit_counts(), "units": rows}, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["单位"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        click.echo(buf.getvalue(), nl=False)
+        return
+    counts = cons.unit_counts()
+    echo(state, f"{cons.period.label}报送情况（截止 {cons.due.isoformat()}）：应报 {len(cons.units)}，"
+                f"已报送 {counts['已报送']}，逾期报送 {counts['逾期报送']}，未报送 {counts['未报送']}，"
+                f"退回待改 {counts['退回待改']}")
+    colours = {"已报送": "green", "逾期报送": "yellow", "未报送": "red", "退回待改": "red"}
+    for u in cons.units:
+        if not show_all and u.state == "已报送":
+            continue
+        when = f"  {u.received_at}" if u.received_at else ""
+        extra = f"  错误 {u.errors}" if u.state == "退回待改" else ""
+        echo(state, f"  {u.state:<5} {u.unit}{when}{extra}", fg=colours[u.state])
+
+
+@cli.command()
+@period_option()
+@click.option("--attach", is_flag=True, help="附上该单位的空白填报表（下发/<期>/ 中已生成的）")
+@pass_state
+def remind(state: State, period: str | None, attach: bool) -> None:
+    """催报：为未报送和退回待改的单位各写一封邮件草稿。
+
+    草稿写在 汇总/<期>/催报邮件/，列出该单位应报的任务和截止时间。
+
+    \b
+    示例：
+      duban remind
+      duban remind --period 2022-06 --attach
+    """
+    from .reminders import write_reminders
+
+    ws = state.workspace()
+    with ws.lock():
+        result = write_reminders(ws, period, attach)
+    if not result.files:
+        echo(state, f"{result.period.label}所有单位都已报送并采纳，无需催报。")
+        return
+    echo(state, f"已为 {len(result.files)} 个单位写好催报邮件草稿：{result.folder}")
+    for unit, state_ in result.units:
+        echo(state, f"  {state_} {unit}")
 
 
 def main() -> None:

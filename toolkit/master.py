@@ -450,7 +450,7 @@ _LEVEL2_NUMBER = re.compile(r"^\s*(\d+)\s*[.、．]")
 
 
 def _grid_tasks(grid: Grid, header_end: int, cols: dict[str, int],
-                issues: list[Issue]) -> list[dict]:
+                header_texts: set[str]) -> list[dict]:
     def cell(r: int, role: str) -> tuple[str, bool]:
         c = cols.get(role)
         if c is None or c >= len(grid.rows[r]):
@@ -474,8 +474,9 @@ def _grid_tasks(grid: Grid, header_end: int, cols: dict[str, int],
         explicit_id, _ = cell(r, "id")
         l1, _ = cell(r, "level1")
         l2, _ = cell(r, "level2")
-        level1 = squash(l1) or level1
-        level2 = squash(l2) or level2
+        # A header repeated inside the table leaves merged cells below it pointing at it.
+        level1 = squash(l1) if l1 and l1 not in header_texts else level1
+        level2 = squash(l2) if l2 and l2 not in header_texts else level2
         if (tasks and content and not content_cont and not explicit_id
                 and _blank(name, name_cont) and _blank(deadline, deadline_cont)
                 and _blank(depts, depts_cont) and _blank(leads, leads_cont)):
@@ -590,15 +591,17 @@ def import_master(path: str | Path, directory: Directory | None = None) -> Maste
     issues: list[Issue] = []
     raw: list[dict] = []
     columns: dict[str, int] | None = None
+    header_texts: set[str] = set()
     for grid in grids:
         found = _find_header(grid)
         if found is None:
             if columns is not None and grid.docx and grid.rows and len(grid.rows[0]) > max(columns.values()):
                 # A Word table split in two at a page break: the second part has no header.
-                raw.extend(_grid_tasks(grid, 0, columns, issues))
+                raw.extend(_grid_tasks(grid, 0, columns, header_texts))
             continue
-        _, end, columns = found
-        raw.extend(_grid_tasks(grid, end, columns, issues))
+        start, end, columns = found
+        header_texts |= {t for row in grid.rows[start:end] for t in row if t}
+        raw.extend(_grid_tasks(grid, end, columns, header_texts))
     if columns is None:
         raise errors.NotAMasterList(
             f"“{path.name}”中找不到任务分工表的表头（需要“完成时限”和“责任部门”等列）。")

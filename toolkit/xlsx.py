@@ -8,6 +8,7 @@ the same folder, then a rename, so a crash or a locked target never leaves half 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -77,11 +78,17 @@ def atomic_save(wb, path: Path) -> Path:
     return atomic_write(path, lambda tmp: wb.save(tmp))
 
 
-def display_width(text: str) -> int:
-    """Width in Excel column units: CJK and full-width characters count double."""
-    import unicodedata
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                   "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+def display_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters count double.
+
+    A regex count rather than unicodedata per character: consolidated sheets have
+    hundreds of thousands of cells.
+    """
+    return len(text) + len(_WIDE.findall(text))
 
 
 def row_height(cells: list[tuple[object, float]], size: float = 10, minimum: float = 18) -> float:
@@ -101,3 +108,41 @@ def row_height(cells: list[tuple[object, float]], size: float = 10, minimum: flo
         n = sum(max(1, math.ceil(display_width(p) * scale / usable)) for p in str(value).split("\n"))
         lines = max(lines, n)
     return max(minimum, round(lines * size * 1.4 + 5, 1))
+
+
+def wo_cell(ws, value: object, *, font=None, fill=None, alignment=None, border=None,
+            number_format: str | None = None):
+    """A write-only cell; strings always stored as text, never as formulas.
+
+    Styles are resolved once per combination and then copied as index arrays: assigning
+    style objects cell by cell makes openpyxl hash them every time, which dominated the
+    time to write a large consolidated workbook.
+    """
+    from copy import copy
+
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, text_value(value))
+        cell.data_type = "s"
+    else:
+        cell = WriteOnlyCell(ws, value)
+    key = (id(font), id(fill), id(alignment), id(border), number_format)
+    cache = ws.parent.__dict__.setdefault("_duban_style_cache", {})
+    cached = cache.get(key)
+    if cached is not None:
+        cell._style = copy(cached[0])
+        return cell
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if alignment is not None:
+        cell.alignment = alignment
+    if border is not None:
+        cell.border = border
+    if number_format:
+        cell.number_format = number_format
+    # keep the style objects alive with their ids, so an id is never reused for another style
+    cache[key] = (copy(cell._style), font, fill, alignment, border)
+    return cell

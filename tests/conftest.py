@@ -1,0 +1,149 @@
+"""Fixtures: a workspace built from the shipped seed, issued returns, department fills,
+LibreOffice round trips. Expensive things are built once per session and copied."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import cli
+from toolkit.dates import Period
+from toolkit.filling import Answer, Filling, fill_return
+from toolkit.office import soffice
+from toolkit.workspace import find_workspace, init_workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_DOCX = ROOT / "workbooks" / "任务分工表.docx"
+PERIOD = Period(2022, 6)
+
+
+@pytest.fixture(scope="session")
+def seed_docx() -> Path:
+    return SEED_DOCX
+
+
+@pytest.fixture(scope="session")
+def _session_workspace(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("template") / "ws"
+    init_workspace(root, period="2022-06")
+    return root
+
+
+@pytest.fixture(scope="session")
+def _session_issued(tmp_path_factory, _session_workspace) -> Path:
+    """All 54 returns for 2022-06, issued once per session."""
+    from toolkit.dispatch import issue_returns
+
+    root = tmp_path_factory.mktemp("issued") / "ws"
+    shutil.copytree(_session_workspace, root)
+    issue_returns(find_workspace(root), "2022-06")
+    return root
+
+
+@pytest.fixture
+def ws(tmp_path, _session_workspace):
+    """A fresh workspace (default master, period 2022-06), nothing issued."""
+    root = tmp_path / "ws"
+    shutil.copytree(_session_workspace, root)
+    return find_workspace(root)
+
+
+@pytest.fixture
+def issued_ws(tmp_path, _session_issued):
+    """A workspace whose 2022-06 returns are in 下发/2022年6月/."""
+    root = tmp_path / "ws"
+    shutil.copytree(_session_issued, root)
+    return find_workspace(root)
+
+
+def issued_path(ws, unit: str, period: Period = PERIOD) -> Path:
+    return ws.root / "下发" / period.label / f"{period.label}_{unit}_进展填报表.xlsx"
+
+
+@pytest.fixture
+def make_return(issued_ws):
+    """make_return(unit, filling=None, **answers) -> bytes of a filled return."""
+
+    def make(unit: str, filling: Filling | None = None, **answers: Answer) -> bytes:
+        filling = filling or Filling()
+        filling.answers.update({k.replace("_", "."): v for k, v in answers.items()})
+        return fill_return(issued_path(issued_ws, unit), filling)
+
+    return make
+
+
+def drop(ws, name: str, data: bytes, mtime: float | None = None) -> Path:
+    """Put a file into the workspace inbox, with a chosen modification time."""
+    import os
+
+    path = ws.inbox / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if mtime is not None:
+        os.utime(path, (mtime, mtime))
+    return path
+
+
+def on_time() -> float:
+    """A modification time before the 2022-06 due date (2022-07-05)."""
+    import datetime as dt
+
+    return dt.datetime(2022, 7, 4, 10, 0).timestamp()
+
+
+def late() -> float:
+    import datetime as dt
+
+    return dt.datetime(2022, 7, 8, 9, 30).timestamp()
+
+
+class _GbkInfo(zipfile.ZipInfo):
+    """Entry whose name is stored as GBK bytes with the UTF-8 flag off (Windows' 压缩)."""
+
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits & ~0x800
+
+
+def zip_bytes(entries: dict[str, bytes], gbk: bool = False) -> bytes:
+    """A zip of ``entries``; gbk=True writes names as Windows' built-in compressor does."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries.items():
+            info = (_GbkInfo if gbk else zipfile.ZipInfo)(name, date_time=(2022, 7, 4, 10, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="session")
+def lo():
+    """LibreOffice converter; skips only when LibreOffice truly is not installed."""
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) 未安装")
+    from toolkit.office import convert
+
+    return convert
+
+
+@pytest.fixture
+def run():
+    """Invoke the CLI: run(args, cwd=None) -> click Result."""
+    runner = CliRunner()
+
+    def invoke(args: list[str], cwd: Path | None = None, input: str | None = None):
+        import os
+
+        old = os.getcwd()
+        try:
+            if cwd is not None:
+                os.chdir(cwd)
+            return runner.invoke(cli, args, input=input, catch_exceptions=False)
+        finally:
+            os.chdir(old)
+
+    return invoke

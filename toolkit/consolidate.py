@@ -1,0 +1,306 @@
+"""Merging accepted returns into the consolidated workbook (汇总表), and who has not reported.
+
+`consolidate` computes everything from the ledger and the master list into a plain
+`Consolidation` (also the memo's source); `write_workbook` lays it out. Every cell value
+is a function of the ledger, so re-running gives the same values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .checks import RETURNED, Row
+from .dates import Period
+from .ledger import Ledger, Receipt
+from .master import LEAD, Master, Task
+from .workspace import MERGED, Workspace
+
+log = logging.getLogger("duban")
+
+DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = "已完成", "序时推进", "滞后", "未启动", "未报送"
+TASK_STATUSES = (DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED)
+ON_TIME, LATE, MISSING, TO_FIX = "已报送", "逾期报送", "未报送", "退回待改"
+UNIT_STATES = (ON_TIME, LATE, MISSING, TO_FIX)
+Progress = Callable[[Iterable, str], Iterable]
+
+
+@dataclass
+class UnitStatus:
+    """One row of 报送情况."""
+
+    unit: str
+    kind: str
+    tasks: int
+    state: str
+    received_at: str = ""
+    file: str = ""
+    errors: int = 0
+    warnings: int = 0
+    done: int = 0
+    lagging: int = 0
+    avg_progress: float | None = None
+    email: str = ""
+
+
+@dataclass
+class TaskSummary:
+    """One row of 任务汇总."""
+
+    task: Task
+    leads: list[str]
+    coops: list[str]
+    status: str
+    avg_progress: float | None
+    overdue: bool
+    progress_text: str
+    problems: str
+    missing: list[str]
+    lead_states: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Consolidation:
+    """Everything the consolidated workbook and the memo show for one period."""
+
+    project: str
+    organiser: str
+    period: Period
+    due: dt.date
+    as_of: str
+    tasks: list[TaskSummary]
+    units: list[UnitStatus]
+    details: list[dict[str, Any]]
+    issues: list[dict[str, Any]]
+    receipts: list[Receipt]
+    history: dict[str, dict[str, tuple[str, float | None]]]
+    master: Master
+
+    # ---- key figures ----
+    def task_counts(self) -> dict[str, int]:
+        c = Counter(t.status for t in self.tasks)
+        return {s: c.get(s, 0) for s in TASK_STATUSES}
+
+    @property
+    def overdue(self) -> list[TaskSummary]:
+        return [t for t in self.tasks if t.overdue]
+
+    def unit_counts(self) -> dict[str, int]:
+        c = Counter(u.state for u in self.units)
+        return {s: c.get(s, 0) for s in UNIT_STATES}
+
+    def by_level1(self) -> list[tuple[str, dict[str, int]]]:
+        out: dict[str, Counter] = {}
+        for t in self.tasks:
+            out.setdefault(t.task.level1 or "（未分类）", Counter())[t.status] += 1
+        return [(k, {s: v.get(s, 0) for s in TASK_STATUSES}) for k, v in out.items()]
+
+    def figures(self) -> dict[str, Any]:
+        tc, uc = self.task_counts(), self.unit_counts()
+        return {"任务总数": len(self.tasks), **{f"任务{k}": v for k, v in tc.items()},
+                "超期未完成": len(self.overdue), "应报单位": len(self.units),
+                "按时报送": uc[ON_TIME], "逾期报送": uc[LATE], "未报送单位": uc[MISSING],
+                "退回待改": uc[TO_FIX]}
+
+
+def _effective_progress(row: Row) -> float | None:
+    if row.progress is not None:
+        return float(row.progress)
+    if row.status == DONE:
+        return 100.0
+    if row.status == NOT_STARTED:
+        return 0.0
+    return None
+
+
+def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Period) -> str:
+    """The 综合状态 rule of DESIGN.md, from the lead units' accepted rows."""
+    reported = [rows[u] for u in leads if u in rows]
+    if not reported:
+        return NOT_REPORTED
+    if len(reported) == len(leads) and all(r.status == DONE for r in reported):
+        return DONE
+    if any(r.status == LAGGING for r in reported) or task.due_by(period.end):
+        return LAGGING
+    if all(r.status == NOT_STARTED for r in reported):
+        return NOT_STARTED
+    return ON_TRACK
+
+
+def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period
+              ) -> dict[str, tuple[str, float | None]]:
+    """Per task: (综合状态, 平均进度 of the leads)."""
+    import pandas as pd
+
+    records = [(unit, r.task, r.status, _effective_progress(r))
+               for unit, rows in accepted_rows.items() for r in rows.values()]
+    frame = pd.DataFrame(records, columns=["unit", "task", "status", "progress"])
+    leads = pd.DataFrame([(a.task, a.unit) for a in master.assignments if a.role == LEAD],
+                         columns=["task", "unit"])
+    lead_rows = frame.merge(leads, on=["task", "unit"], how="inner")
+    means = lead_rows.groupby("task")["progress"].mean()
+    out = {}
+    for t in master.tasks:
+        units = master.units_of(t.id, LEAD)
+        rows = {u: accepted_rows[u][t.id] for u in units if u in accepted_rows and t.id in accepted_rows[u]}
+        avg = means.get(t.id)
+        out[t.id] = (task_status(t, units, rows, period),
+                     None if avg is None or pd.isna(avg) else round(float(avg), 1))
+    return out
+
+
+def consolidate(ws: Workspace, period: str | Period | None = None, master: Master | None = None
+                ) -> Consolidation:
+    """Compute the consolidation of ``period`` from the ledger."""
+    master = master or ws.load_master()
+    period = ws.period(period)
+    due = ws.due(period)
+    key = str(period)
+    with Ledger(ws.ledger_path) as ledger:
+        accepted = ledger.accepted(key)
+        rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
+        received = ledger.units_received(key)
+        all_receipts = ledger.receipts()
+        period_receipts = _receipts_of_period(all_receipts, key)
+        issues_by = ledger.issues_of_many([r.id for r in period_receipts])
+        history = {}
+        for p in ledger.periods():
+            if p >= key:
+                continue
+            acc = ledger.accepted(p)
+            rows_p = ledger.rows_of_many([r.id for r in acc.values()])
+            history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()},
+                                   Period.parse(p))
+    accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
+    current = _statuses(master, accepted_rows, period)
+    history[key] = current
+
+    tasks: list[TaskSummary] = []
+    details: list[dict[str, Any]] = []
+    for t in master.tasks:
+        leads, coops = master.units_of(t.id, LEAD), master.units_of(t.id, "配合")
+        status, avg = current[t.id]
+        texts, problems, missing = [], [], []
+        lead_states = {}
+        for unit in leads + coops:
+            row = accepted_rows.get(unit, {}).get(t.id)
+            rec = accepted.get(unit)
+            if row is None:
+                missing.append(unit)
+                if unit in leads:
+                    lead_states[unit] = NOT_REPORTED
+            else:
+                if row.work:
+                    texts.append(f"【{unit}】{row.work}")
+                if row.problems:
+                    problems.append(f"【{unit}】{row.problems}")
+                if unit in leads:
+                    lead_states[unit] = row.status
+            details.append({
+                "task": t.id, "level1": t.level1, "name": t.name, "deadline": t.deadline_text,
+                "unit": unit, "role": LEAD if unit in leads else "配合",
+                "status": row.status if row else NOT_REPORTED,
+                "progress": row.progress if row else None, "work": row.work if row else "",
+                "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
+                "eta": row.eta if row else None, "evidence": row.evidence if row else "",
+                "file": rec.name if rec and row else "", "received_at": rec.received_at if rec and row else "",
+            })
+        overdue = t.due_by(period.end) and status != DONE
+        tasks.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
+                                 "\n".join(problems), missing, lead_states))
+
+    units: list[UnitStatus] = []
+    for unit in master.units_with_tasks():
+        entry = master.directory.get(unit)
+        n_tasks = len(master.tasks_of(unit))
+        rec = accepted.get(unit)
+        if rec is not None:
+            state = ON_TIME if rec.received.date() <= due else LATE
+            rows = rows_by_receipt[rec.id]
+            progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
+            units.append(UnitStatus(
+                unit, entry.kind if entry else "", n_tasks, state, rec.received_at[:16], rec.name,
+                rec.errors, rec.warnings, sum(r.status == DONE for r in rows),
+                sum(r.status == LAGGING for r in rows),
+                round(sum(progresses) / len(progresses), 1) if progresses else None,
+                entry.email if entry else ""))
+            continue
+        rejected = [r for r in received.get(unit, []) if r.outcome == RETURNED]
+        if rejected:
+            last = rejected[-1]
+            units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, TO_FIX,
+                                    last.received_at[:16], last.name, last.errors, last.warnings,
+                                    email=entry.email if entry else ""))
+        else:
+            units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, MISSING,
+                                    email=entry.email if entry else ""))
+
+    issue_rows = []
+    for rec in period_receipts:
+        for i in issues_by.get(rec.id, []):
+            issue_rows.append({"unit": rec.unit or "", "file": rec.name, "sheet": i.sheet, "cell": i.cell,
+                               "code": i.code, "severity": i.severity, "message": i.message,
+                               "outcome": rec.outcome, "task": i.task})
+    times = [r.received_at for r in period_receipts]
+    as_of = max(times)[:16] if times else ""
+    return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, tasks, units,
+                         details, issue_rows, period_receipts, history, master)
+
+
+def _receipts_of_period(receipts: list[Receipt], period: str) -> list[Receipt]:
+    by_id = {r.id: r for r in receipts}
+    keep: set[int] = set()
+    for r in receipts:
+        if r.period == period:
+            node: Receipt | None = r
+            while node is not None and node.id not in keep:
+                keep.add(node.id)
+                node = by_id.get(node.parent_id) if node.parent_id else None
+    return [r for r in receipts if r.id in keep]
+
+
+# ---------------------------------------------------------------------------
+# the workbook
+
+
+def merged_path(ws: Workspace, period: Period) -> Path:
+    return ws.stage_dir(MERGED, period) / f"{period.label}_进展汇总表.xlsx"
+
+
+@dataclass
+class MergeResult:
+    """What `merge` wrote and the figures it found."""
+
+    path: Path
+    consolidation: Consolidation
+
+
+def merge(ws: Workspace, period: str | Period | None = None, progress: Progress | None = None
+          ) -> MergeResult:
+    """Write 汇总/<期>/<期>_进展汇总表.xlsx from the ledger's accepted returns."""
+    from . import errors
+    from .style import load_style
+
+    if not ws.ledger_path.exists():
+        raise errors.NothingToDo("还没有收取过任何报送。请先把报送文件放进收件箱，运行 duban collect。")
+    cons = consolidate(ws, period)
+    path = merged_path(ws, cons.period)
+    write_workbook(cons, path, load_style(ws.template("样式.toml")))
+    log.info("汇总完成：%s，任务 %d 项，单位 %d 个", path, len(cons.tasks), len(cons.units))
+    return MergeResult(path, cons)
+
+
+def write_workbook(cons: Consolidation, path: Path, style: dict[str, Any]) -> Path:
+    """Lay the consolidation out as the 汇总表 (write-only openpyxl, atomic save)."""
+    from .summary_book import build_summary_workbook
+    from .xlsx import atomic_write
+
+    def write(tmp: Path) -> None:
+        wb = build_summary_workbook(cons, style)
+        wb.save(tmp)
+
+    return atomic_write(path, write)

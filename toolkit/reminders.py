@@ -1,0 +1,53 @@
+"""Reminder mail drafts (催报) for units that are missing or must fix their return."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .consolidate import MISSING, TO_FIX, consolidate
+from .dates import Period, cn_date
+from .returns import return_filename
+from .workspace import ISSUED, MERGED, Workspace
+
+
+@dataclass
+class RemindResult:
+    """Drafts written by `write_reminders`."""
+
+    period: Period
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    units: list[tuple[str, str]] = field(default_factory=list)
+
+
+def write_reminders(ws: Workspace, period: str | Period | None = None, attach: bool = False) -> RemindResult:
+    """One .eml draft per unit that is 未报送 or 退回待改, from templates/催报邮件.txt."""
+    from .mail import build_draft, render_mail_template
+    from .xlsx import atomic_write
+
+    cons = consolidate(ws, period)
+    folder = ws.stage_dir(MERGED, cons.period) / "催报邮件"
+    result = RemindResult(cons.period, folder)
+    today = dt.date.today()
+    template = ws.template("催报邮件.txt")
+    for u in cons.units:
+        if u.state not in (MISSING, TO_FIX):
+            continue
+        tasks = [{"id": t.id, "role": role, "name": t.name, "deadline": t.deadline_text}
+                 for t, role in cons.master.tasks_of(u.unit)]
+        attachments = []
+        blank = ws.stage_dir(ISSUED, cons.period) / return_filename(cons.period, u.unit)
+        if attach and blank.exists():
+            attachments.append((blank.name, blank.read_bytes()))
+        subject, body = render_mail_template(template, {
+            "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
+            "due_text": cn_date(cons.due), "today_text": cn_date(today), "tasks": tasks,
+            "organiser": cons.organiser, "attached": bool(attachments)})
+        eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
+        path = folder / f"催报_{u.unit}.eml"
+        atomic_write(path, lambda tmp, data=eml: tmp.write_bytes(data))
+        result.files.append(path)
+        result.units.append((u.unit, u.state))
+    return result

@@ -1,0 +1,377 @@
+"""Layout of the consolidated workbook (汇总表): eight sheets an office can print and filter.
+
+Written with openpyxl's write-only mode, which streams rows and keeps memory flat for a
+province-sized month; every sheet is a title row, a subtitle, one header row and data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .consolidate import LAGGING, NOT_REPORTED, NOT_STARTED, ON_TRACK, TASK_STATUSES, UNIT_STATES, Consolidation
+from .dates import Period, cn_date
+from .master import LEAD
+from .style import color
+from .xlsx import row_height, wo_cell
+
+MAX_ROW_HEIGHT = 409  # Excel's limit
+
+
+@dataclass
+class Column:
+    """A column of a table sheet: header, width, how to get the value, and its kind."""
+
+    header: str
+    width: float
+    get: Callable[[Any], Any]
+    kind: str = "text"  # text | center | number | percent | date | status
+
+
+class Styles:
+    """Fonts and fills built once per workbook from 样式.toml."""
+
+    def __init__(self, style: dict[str, Any]):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        st = style["summary"]
+        self.st = st
+        self.title = Font(name=st["title_font"], size=st["title_size"], bold=True)
+        self.subtitle = Font(name=st["font"], size=st["size"], color="595959")
+        self.section = Font(name=st["header_font"], size=st["header_size"] + 1, bold=True)
+        self.header = Font(name=st["header_font"], size=st["header_size"], bold=True)
+        self.body = Font(name=st["font"], size=st["size"])
+        self.red = Font(name=st["font"], size=st["size"], color="C00000", bold=True)
+        self.header_fill = PatternFill("solid", fgColor=color(st["header_fill"], "D9E1F2"))
+        thin = Side(style="thin", color="A6A6A6")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.wrap = Alignment(vertical="top", wrap_text=True)
+        self.left = Alignment(vertical="center")
+        self.status_fills = {k: PatternFill("solid", fgColor=color(v, "FFFFFF"), bgColor=color(v, "FFFFFF"))
+                             for k, v in st.get("status_fills", {}).items()}
+
+
+def build_summary_workbook(cons: Consolidation, style: dict[str, Any]):
+    """The openpyxl (write-only) Workbook of the consolidation."""
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    s = Styles(style)
+    title = (s.st["title"] + s.st.get("subtitle", "")).format(
+        project=cons.project, period=cons.period.label, unit="")
+    subtitle = f"数据截至 {cons.as_of or '（尚无报送）'}；报送截止 {cn_date(cons.due)}"
+    _overview(wb, cons, s, title, subtitle)
+    _tasks(wb, cons, s, subtitle)
+    _details(wb, cons, s, subtitle)
+    _units(wb, cons, s, subtitle)
+    _lagging(wb, cons, s, subtitle)
+    _issues(wb, cons, s, subtitle)
+    _history(wb, cons, s, subtitle)
+    _receipts(wb, cons, s, subtitle)
+    return wb
+
+
+# ---------------------------------------------------------------------------
+# generic table sheet
+
+
+def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], items: list[Any],
+           s: Styles, status_values: tuple[str, ...] = (), landscape: bool = True):
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange
+
+    ws = wb.create_sheet(name)
+    n = len(columns)
+    last = get_column_letter(n)
+    for i, col in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = col.width
+    # Write-only sheets emit views and sheet properties with the first row: set them now.
+    ws.freeze_panes = "B4" if n > 6 else "A4"
+    _print_setup(ws, landscape)
+    ws.row_dimensions[1].height = 30
+    ws.append([wo_cell(ws, title, font=s.title, alignment=s.center)])
+    ws.merged_cells.add(CellRange(f"A1:{last}1"))
+    ws.append([wo_cell(ws, subtitle, font=s.subtitle)])
+    ws.merged_cells.add(CellRange(f"A2:{last}2"))
+    ws.row_dimensions[3].height = 30
+    ws.append([wo_cell(ws, c.header, font=s.header, fill=s.header_fill, alignment=s.center, border=s.border)
+               for c in columns])
+    widths = [c.width for c in columns]
+    for r, item in enumerate(items, start=4):
+        values = [c.get(item) for c in columns]
+        cells = []
+        for col, v in zip(columns, values):
+            fmt = {"percent": "0.0%", "number": "0.0", "date": "yyyy-mm-dd"}.get(col.kind)
+            align = s.wrap if col.kind == "text" else s.center
+            font = s.red if (v == "是" and col.header == "是否超期") else s.body
+            cells.append(wo_cell(ws, "" if v is None else v, font=font, alignment=align,
+                                 border=s.border, number_format=fmt))
+        texts = [(v, w) for v, w, c in zip(values, widths, columns) if isinstance(v, str)]
+        ws.row_dimensions[r].height = min(MAX_ROW_HEIGHT, row_height(texts, s.st["size"], 16))
+        ws.append(cells)
+    end = 3 + max(len(items), 1)
+    ws.auto_filter.ref = f"A3:{last}{end}"
+    ws.print_title_rows = "3:3"
+    for i, col in enumerate(columns, start=1):
+        if col.kind != "status":
+            continue
+        letter = get_column_letter(i)
+        for value in status_values:
+            fill = s.status_fills.get(value)
+            if fill is not None:
+                ws.conditional_formatting.add(
+                    f"{letter}4:{letter}{end}",
+                    CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill))
+    return ws
+
+
+def _print_setup(ws, landscape: bool = True) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+# ---------------------------------------------------------------------------
+# sheets
+
+
+def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str) -> None:
+    from openpyxl.chart import BarChart, PieChart, Reference
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.worksheet.cell_range import CellRange
+
+    ws = wb.create_sheet("总览")
+    for letter, width in zip("ABCDEFG", (30, 11, 11, 11, 11, 11, 11)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A3"
+    _print_setup(ws, landscape=True)
+    rows: list[list] = []
+    row_no = [0]
+
+    def add(values: list, kind: str = "body") -> int:
+        cells = []
+        for i, v in enumerate(values):
+            if kind == "title":
+                cells.append(wo_cell(ws, v, font=s.title, alignment=s.center))
+            elif kind == "subtitle":
+                cells.append(wo_cell(ws, v, font=s.subtitle))
+            elif kind == "section":
+                cells.append(wo_cell(ws, v, font=s.section))
+            elif kind == "header":
+                cells.append(wo_cell(ws, v, font=s.header, fill=s.header_fill, alignment=s.center,
+                                     border=s.border))
+            else:
+                fmt = "0.0%" if isinstance(v, float) and kind == "pct" and i == 2 else (
+                    "0.0" if isinstance(v, float) else None)
+                cells.append(wo_cell(ws, v, font=s.body, border=s.border,
+                                     alignment=s.left if i == 0 else s.center, number_format=fmt))
+        ws.append(cells)
+        row_no[0] += 1
+        rows.append(values)
+        return row_no[0]
+
+    ws.row_dimensions[1].height = 32
+    add([title], "title")
+    ws.merged_cells.add(CellRange("A1:G1"))
+    add([subtitle], "subtitle")
+    ws.merged_cells.add(CellRange("A2:G2"))
+    add([])
+    tc, total = cons.task_counts(), len(cons.tasks)
+    add(["一、任务进展"], "section")
+    add(["指标", "任务数", "占比"], "header")
+    first_status = row_no[0] + 1
+    add(["任务总数", total, 1.0 if total else 0.0], "pct")
+    for status in TASK_STATUSES:
+        add([status, tc[status], _pct(tc[status], total)], "pct")
+    last_status = row_no[0]
+    add(["超期未完成（完成时限已过）", len(cons.overdue), _pct(len(cons.overdue), total)], "pct")
+    add([])
+    uc, units = cons.unit_counts(), len(cons.units)
+    add(["二、报送情况"], "section")
+    add(["指标", "单位数", "占比"], "header")
+    add(["应报单位", units, 1.0 if units else 0.0], "pct")
+    for state, label in zip(UNIT_STATES, ("按时报送", "逾期报送", "未报送", "退回待改")):
+        add([label, uc[state], _pct(uc[state], units)], "pct")
+    add([])
+    add(["三、各一级任务进展（任务数）"], "section")
+    level_header = add(["一级任务", *TASK_STATUSES, "合计"], "header")
+    for level1, counts in cons.by_level1():
+        add([level1, *[counts[k] for k in TASK_STATUSES], sum(counts.values())])
+    level_last = row_no[0]
+    add([])
+    add(["四、各单位完成情况"], "section")
+    unit_header = add(["单位", "应报任务数", "已完成数", "滞后数", "平均进度(%)", "报送状态"], "header")
+    for u in cons.units:
+        add([u.unit, u.tasks, u.done, u.lagging, u.avg_progress if u.avg_progress is not None else "",
+             u.state])
+    unit_last = row_no[0]
+
+    pie = PieChart()
+    pie.title = "任务综合状态占比"
+    pie.add_data(Reference(ws, min_col=2, min_row=first_status + 1, max_row=last_status), titles_from_data=False)
+    pie.set_categories(Reference(ws, min_col=1, min_row=first_status + 1, max_row=last_status))
+    pie.dataLabels = DataLabelList()
+    pie.dataLabels.showPercent = True
+    pie.dataLabels.showVal = False
+    pie.dataLabels.showCatName = False
+    pie.dataLabels.showSerName = False
+    pie.dataLabels.showLeaderLines = True
+    pie.height, pie.width = 8, 12
+    ws.add_chart(pie, "I3")
+
+    bar = BarChart()
+    bar.type = "bar"
+    bar.grouping = "stacked"
+    bar.overlap = 100
+    bar.title = "各一级任务进展"
+    bar.y_axis.title = "任务数"
+    data = Reference(ws, min_col=2, max_col=1 + len(TASK_STATUSES), min_row=level_header, max_row=level_last)
+    bar.add_data(data, titles_from_data=True)
+    bar.set_categories(Reference(ws, min_col=1, min_row=level_header + 1, max_row=level_last))
+    bar.height, bar.width = 9, 18
+    ws.add_chart(bar, "I20")
+
+    units_bar = BarChart()
+    units_bar.type = "bar"
+    units_bar.title = "各单位平均完成进度(%)"
+    units_bar.add_data(Reference(ws, min_col=5, min_row=unit_header, max_row=unit_last), titles_from_data=True)
+    units_bar.set_categories(Reference(ws, min_col=1, min_row=unit_header + 1, max_row=unit_last))
+    units_bar.y_axis.scaling.min = 0
+    units_bar.y_axis.scaling.max = 100
+    units_bar.legend = None
+    units_bar.height, units_bar.width = max(9, 0.45 * len(cons.units)), 18
+    ws.add_chart(units_bar, "I40")
+
+
+def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str) -> None:
+    master = cons.master
+    cols = [
+        Column("任务编号", 8, lambda t: t.task.id, "center"),
+        Column("一级任务", 14, lambda t: t.task.level1),
+        Column("二级任务", 16, lambda t: t.task.level2),
+        Column("工作任务", 18, lambda t: t.task.name),
+        Column("完成时限", 10, lambda t: t.task.deadline_text, "center"),
+        Column("牵头单位", 20, lambda t: master.display_units(t.task.id, LEAD)),
+        Column("配合单位", 16, lambda t: master.display_units(t.task.id, "配合")),
+        Column("综合状态", 9, lambda t: t.status, "status"),
+        Column("平均进度(%)", 9, lambda t: t.avg_progress, "number"),
+        Column("是否超期", 7, lambda t: "长期" if t.task.ongoing else ("是" if t.overdue else "否"), "center"),
+        Column("各单位进展", 60, lambda t: t.progress_text),
+        Column("存在问题", 30, lambda t: t.problems),
+        Column("未报送单位", 24, lambda t: "、".join(t.missing)),
+    ]
+    _table(wb, "任务汇总", f"{cons.project}任务汇总（{cons.period.label}）", subtitle, cols, cons.tasks, s,
+           TASK_STATUSES)
+
+
+def _details(wb, cons: Consolidation, s: Styles, subtitle: str) -> None:
+    cols = [
+        Column("任务编号", 8, lambda d: d["task"], "center"),
+        Column("一级任务", 14, lambda d: d["level1"]),
+        Column("工作任务", 18, lambda d: d["name"]),
+        Column("完成时限", 10, lambda d: d["deadline"], "center"),
+        Column("单位", 16, lambda d: d["unit"]),
+        Column("责任类型", 7, lambda d: d["role"], "center"),
+        Column("完成状态", 9, lambda d: d["status"], "status"),
+        Column("完成进度(%)", 8, lambda d: d["progress"], "center"),
+        Column("工作进展", 50, lambda d: d["work"]),
+        Column("存在问题", 28, lambda d: d["problems"]),
+        Column("下一步计划", 28, lambda d: d["next_plan"]),
+        Column("预计完成时间", 11, lambda d: d["eta"], "date"),
+        Column("佐证材料", 20, lambda d: d["evidence"]),
+        Column("报送文件", 22, lambda d: d["file"]),
+        Column("报送时间", 16, lambda d: d["received_at"][:16], "center"),
+    ]
+    _table(wb, "单位明细", f"{cons.project}单位明细（{cons.period.label}）", subtitle, cols, cons.details, s,
+           TASK_STATUSES)
+
+
+def _units(wb, cons: Consolidation, s: Styles, subtitle: str) -> None:
+    cols = [
+        Column("单位", 22, lambda u: u.unit),
+        Column("类别", 9, lambda u: u.kind, "center"),
+        Column("应报任务数", 9, lambda u: u.tasks, "center"),
+        Column("报送状态", 10, lambda u: u.state, "status"),
+        Column("报送时间", 16, lambda u: u.received_at, "center"),
+        Column("报送文件", 34, lambda u: u.file),
+        Column("错误数", 7, lambda u: u.errors, "center"),
+        Column("警告数", 7, lambda u: u.warnings, "center"),
+        Column("已完成数", 8, lambda u: u.done, "center"),
+        Column("滞后数", 7, lambda u: u.lagging, "center"),
+        Column("平均进度(%)", 9, lambda u: u.avg_progress, "number"),
+    ]
+    _table(wb, "报送情况", f"{cons.project}报送情况（{cons.period.label}）", subtitle, cols, cons.units, s,
+           UNIT_STATES)
+
+
+def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str) -> None:
+    items = [t for t in cons.tasks if t.status == LAGGING or t.overdue]
+    cols = [
+        Column("任务编号", 8, lambda t: t.task.id, "center"),
+        Column("工作任务", 20, lambda t: t.task.name),
+        Column("具体工作内容", 40, lambda t: t.task.content),
+        Column("完成时限", 10, lambda t: t.task.deadline_text, "center"),
+        Column("综合状态", 9, lambda t: t.status, "status"),
+        Column("是否超期", 7, lambda t: "是" if t.overdue else "否", "center"),
+        Column("牵头单位", 22, lambda t: cons.master.display_units(t.task.id, LEAD)),
+        Column("牵头单位状态", 26, lambda t: "；".join(
+            f"{u}：{st}" for u, st in t.lead_states.items() if st in (LAGGING, NOT_REPORTED, ON_TRACK, NOT_STARTED))),
+        Column("存在问题", 40, lambda t: t.problems),
+    ]
+    _table(wb, "滞后超期", f"{cons.project}滞后及超期任务（{cons.period.label}）", subtitle, cols, items, s,
+           TASK_STATUSES)
+
+
+def _issues(wb, cons: Consolidation, s: Styles, subtitle: str) -> None:
+    cols = [
+        Column("单位", 18, lambda i: i["unit"]),
+        Column("文件", 30, lambda i: i["file"]),
+        Column("工作表", 10, lambda i: i["sheet"], "center"),
+        Column("单元格", 8, lambda i: i["cell"], "center"),
+        Column("代码", 7, lambda i: i["code"], "center"),
+        Column("级别", 6, lambda i: i["severity"], "status"),
+        Column("说明", 70, lambda i: i["message"]),
+        Column("处理结果", 9, lambda i: i["outcome"], "center"),
+    ]
+    _table(wb, "校验问题", f"{cons.project}校验问题（{cons.period.label}）", subtitle, cols, cons.issues, s,
+           ("错误", "警告"))
+
+
+def _history(wb, cons: Consolidation, s: Styles, subtitle: str) -> None:
+    periods = sorted(cons.history)
+    cols = [Column("任务编号", 8, lambda t: t.id, "center"), Column("工作任务", 22, lambda t: t.name)]
+    for p in periods:
+        label = Period.parse(p).label
+        cols.append(Column(f"{label}状态", 9, lambda t, p=p: cons.history[p].get(t.id, ("", None))[0], "status"))
+        cols.append(Column(f"{label}进度", 8, lambda t, p=p: cons.history[p].get(t.id, ("", None))[1], "number"))
+    _table(wb, "历次进展", f"{cons.project}历次进展", subtitle, cols, cons.master.tasks, s, TASK_STATUSES)
+
+
+def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str) -> None:
+    cols = [
+        Column("序号", 6, lambda r: r.id, "center"),
+        Column("原文件名", 30, lambda r: r.name),
+        Column("来源", 44, lambda r: r.source),
+        Column("接收时间", 16, lambda r: r.received_at[:16], "center"),
+        Column("单位", 18, lambda r: r.unit or ""),
+        Column("结果", 9, lambda r: r.outcome, "status"),
+        Column("错误数", 7, lambda r: r.errors, "center"),
+        Column("警告数", 7, lambda r: r.warnings, "center"),
+        Column("归档文件", 36, lambda r: r.archive_path),
+        Column("sha256", 20, lambda r: r.sha256),
+    ]
+    _table(wb, "收件登记", f"{cons.project}收件登记（{cons.period.label}）", subtitle, cols, cons.receipts, s,
+           ("采纳", "退回", "无法读取", "已被替代", "重复"))
+
