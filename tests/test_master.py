@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from toolkit import errors
-from toolkit.master import (COOP, LEAD, import_master, parse_departments, read_master_workbook,
-                            write_master_workbook)
+from toolkit.master import COOP, LEAD, import_master, parse_departments, read_master_workbook, write_master_workbook
 from toolkit.units import default_directory
 
 D = dt.date

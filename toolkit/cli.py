@@ -274,14 +274,14 @@ def _echo_master_summary(state: State, result) -> None:
     echo_issues(state, result.issues)
 
 
-def _parse_due(value: str | None):
+def _parse_date_option(value: str | None, what: str = "报送截止日期"):
     if not value:
         return None
     from .dates import parse_date
 
     d = parse_date(value)
     if d is None:
-        raise errors.UsageError(f"报送截止日期“{value}”无法识别，请写成 2022-07-05。")
+        raise errors.UsageError(f"{what}“{value}”无法识别，请写成 2022-07-05。")
     return d
 
 
@@ -311,7 +311,7 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
 
     ws = state.workspace()
     with ws.lock():
-        result = issue_returns(ws, period, _parse_due(due), depts or None,
+        result = issue_returns(ws, period, _parse_date_option(due), depts or None,
                                Path(out) if out else None, emails, prefill, state.progress)
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份（报送截止：{cn_date(result.due)}）")
     echo(state, f"文件夹：{result.folder}")
@@ -454,8 +454,9 @@ def merge_cmd(state: State, period: str | None) -> None:
 
 def _echo_figures(state: State, cons) -> None:
     f = cons.figures()
-    echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，序时推进 {f['任务序时推进']}，"
-                f"滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，未报送 {f['任务未报送']}；超期未完成 {f['超期未完成']}")
+    echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，"
+                f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
+                f"未报送 {f['任务未报送']}；超期未完成 {f['超期未完成']}")
     echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
                 f"未报送 {f['未报送单位']}，退回待改 {f['退回待改']}")
 
@@ -534,6 +535,55 @@ def remind(state: State, period: str | None, attach: bool) -> None:
     echo(state, f"已为 {len(result.files)} 个单位写好催报邮件草稿：{result.folder}")
     for unit, state_ in result.units:
         echo(state, f"  {state_} {unit}")
+
+
+@cli.command()
+@period_option()
+@click.option("--template", "template", type=click.Path(dir_okay=False),
+              help="通报模板（.docx），默认 模板/月度通报.docx")
+@click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转成 PDF")
+@click.option("--format", "fmt", type=click.Choice(["docx", "md"]), default="docx", show_default=True,
+              help="docx：正式通报；md：可贴进邮件或工作群的文字摘要")
+@click.option("--date", "issue_date", metavar="YYYY-MM-DD", help="成文日期，默认今天")
+@click.option("--check-template", "check_file", type=click.Path(dir_okay=False),
+              help="只检查模板：列出模板用到但不存在的变量，不生成通报")
+@pass_state
+def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt: str,
+         issue_date: str | None, check_file: str | None) -> None:
+    """生成通报：按 GB/T 9704 公文格式，用汇总数据填写月度通报。
+
+    通报模板是 Word 文档（docxtpl），可在 Word 中修改措辞和版式；
+    可用的变量见 模板/README.md。
+
+    \b
+    示例：
+      duban memo
+      duban memo --period 2022-06 --pdf
+      duban memo --format md
+      duban memo --check-template 模板/月度通报.docx
+    """
+    from . import memo as memo_mod
+
+    if check_file:
+        missing = memo_mod.check_template(Path(check_file))
+        if missing:
+            echo(state, f"模板“{Path(check_file).name}”用到了 {len(missing)} 个不存在的变量：", fg="red")
+            for name in missing:
+                echo(state, f"  {name}")
+            echo(state, "可用的变量见 模板/README.md。")
+            state.exit_code = 1
+        else:
+            echo(state, f"模板“{Path(check_file).name}”检查通过。")
+        return
+    ws = state.workspace()
+    with ws.lock():
+        result = memo_mod.write_memo(ws, period, Path(template) if template else None, pdf, fmt,
+                                     _parse_date_option(issue_date, "成文日期"))
+    echo(state, f"通报：{result.path}")
+    if result.pdf:
+        echo(state, f"PDF：{result.pdf}")
+    elif pdf:
+        echo(state, f"未生成 PDF：{result.pdf_error}", fg="yellow")
 
 
 def main() -> None:

@@ -6,8 +6,9 @@ province-sized month; every sheet is a title row, a subtitle, one header row and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .consolidate import LAGGING, NOT_REPORTED, NOT_STARTED, ON_TRACK, TASK_STATUSES, UNIT_STATES, Consolidation
 from .dates import Period, cn_date
