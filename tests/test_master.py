@@ -360,7 +360,6 @@ def _xlsx_without_headers(path: Path) -> Path:
 
 
 def _encrypted_copy(src: Path, path: Path) -> Path:
-    msoffcrypto = pytest.importorskip("msoffcrypto")
     from msoffcrypto.format.ooxml import OOXMLFile
 
     with open(src, "rb") as f:
