@@ -18,6 +18,7 @@ from .dates import Period, cn_date, parse_date
 from .master import LEAD, Assignment, Master, Task, task_sort_key, text_hash
 from .report import ERROR, Issue, count, make_issue
 from .returns import (
+    EDITABLE,
     HEADER_OF,
     MASTER_FIELDS,
     META_SHEET,
@@ -302,6 +303,8 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         tid = task_id_text(v.get("task"))
         here = dict(at, task=tid)
         task = master.task(tid) if tid else None
+        if task is None and _is_note(tid, v):
+            continue
         if task is None:
             issues.append(make_issue("E401", cell=cells.get("task", ""), **dict(here, task=tid or "（空白）")))
             continue
@@ -317,6 +320,12 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         report.rows.append(row)
     _missing_tasks(assigned, set(seen), master, issues, at)
     report.rows.sort(key=lambda r: (r.role != LEAD, task_sort_key(r.task)))
+
+
+def _is_note(tid: str, values: dict[str, Any]) -> bool:
+    """A line of text under the table (填表说明、签字) rather than a task row."""
+    typed = any(clean(values.get(f)) for f in EDITABLE if f in values)
+    return not typed and not re.fullmatch(r"[\d.]+", tid)
 
 
 def _missing_tasks(assigned: dict[str, str], seen: set[str], master: Master,

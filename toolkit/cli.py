@@ -19,6 +19,7 @@ import click
 
 from . import __version__, errors
 from .report import Issue
+from .text import pad
 
 log = logging.getLogger("duban")
 
@@ -36,13 +37,14 @@ class State:
         self.quiet = quiet
         self.exit_code = 0
         self._ws = None
+        self.log_handler: logging.Handler | None = None
 
     def workspace(self):
         if self._ws is None:
             from .workspace import find_workspace
 
             self._ws = find_workspace(self.workspace_dir, explicit=self.workspace_dir is not None)
-            _start_log(self._ws)
+            self.log_handler = _start_log(self._ws)
         return self._ws
 
     def progress(self, items, label: str):
@@ -66,16 +68,18 @@ class _ProgressIter:
         return len(self.items)
 
 
-def _start_log(ws) -> None:
+def _start_log(ws) -> logging.Handler | None:
+    """Append this run to 日志/duban.log, which a coordinator can send when asking for help."""
     try:
         ws.log_path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(ws.log_path, encoding="utf-8")
     except OSError:
-        return
+        return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.info("运行：duban %s", " ".join(sys.argv[1:]))
+    return handler
 
 
 class DubanGroup(click.Group):
@@ -112,6 +116,11 @@ class DubanGroup(click.Group):
             ctx.exit(3)
         finally:
             log.info("结束，用时 %.1f 秒", time.monotonic() - started)
+            state = ctx.find_object(State)
+            if state is not None and state.log_handler is not None:
+                log.removeHandler(state.log_handler)
+                state.log_handler.close()
+                state.log_handler = None
 
 
 def _debug(ctx: click.Context) -> bool:
@@ -425,8 +434,8 @@ def _echo_report(state: State, r, standalone: bool = False) -> None:
     echo(state, f"结论：{verdict}（错误 {r.errors}，警告 {r.warnings}）",
          fg="green" if r.valid else "red")
     for i in r.issues:
-        loc = i.location or "-"
-        echo(state, f"  {loc:<14} {i.code} {i.severity} {i.message}", fg="red" if i.is_error else "yellow")
+        echo(state, f"  {pad(i.location or '-', 14)} {i.code} {i.severity} {i.message}",
+             fg="red" if i.is_error else "yellow")
 
 
 @cli.command("merge")
@@ -507,7 +516,7 @@ def status(state: State, period: str | None, fmt: str, show_all: bool) -> None:
             continue
         when = f"  {u.received_at}" if u.received_at else ""
         extra = f"  错误 {u.errors}" if u.state == "退回待改" else ""
-        echo(state, f"  {u.state:<5} {u.unit}{when}{extra}", fg=colours[u.state])
+        echo(state, f"  {pad(u.state, 8)} {pad(u.unit, 20)}{when}{extra}".rstrip(), fg=colours[u.state])
 
 
 @cli.command()

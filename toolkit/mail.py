@@ -148,8 +148,29 @@ def decode_words(value: str) -> str:
     return "".join(out)
 
 
+def _raw_8bit_name(part: Message) -> str | None:
+    """A file name sent as raw 8-bit bytes (GBK from older Chinese clients), decoded.
+
+    policy.default decodes such bytes as UTF-8 with replacement characters; the raw
+    header source keeps them as surrogate escapes, which we can still decode.
+    """
+    for header, value in part.raw_items():
+        if header.lower() not in ("content-disposition", "content-type"):
+            continue
+        text = str(value)
+        if not any("\udc80" <= ch <= "\udcff" for ch in text):
+            continue
+        m = re.search(r'(?:file)?name\s*=\s*"?([^";\r\n]+)"?', text, re.I)
+        if m:
+            return _decode_bytes(m.group(1).encode("utf-8", "surrogateescape"))
+    return None
+
+
 def attachment_name(part: Message) -> str:
     """The attachment's file name however the sender's client encoded it."""
+    raw8 = _raw_8bit_name(part)
+    if raw8:
+        return clean(raw8)
     name: Any = None
     try:
         name = part.get_filename()
@@ -204,40 +225,44 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3) -> ParsedM
 
 
 def _walk(msg: Message, out: ParsedMail, via: str, budget: list[int], depth: int) -> None:
-    for part in msg.walk() if msg.is_multipart() else [msg]:
-        budget[0] -= 1
-        if budget[0] < 0:
-            out.skipped_parts += 1
-            continue
-        ctype = part.get_content_type()
-        if part.is_multipart():
-            continue
-        if ctype == "message/rfc822":
-            inner = part.get_payload()
-            inner = inner[0] if isinstance(inner, list) and inner else inner
-            if isinstance(inner, Message) and depth > 0:
-                subject = decode_words(str(inner.get("Subject", "") or ""))
-                _walk(inner, out, f"转发的邮件“{subject}”", budget, depth - 1)
-            continue
-        disposition = (part.get_content_disposition() or "").lower()
-        name = attachment_name(part)
-        maintype = part.get_content_maintype()
-        if not name:
-            if disposition != "attachment" and (maintype in ("text", "multipart", "image")):
-                continue  # the mail body or an inline picture
-            if not any(t in ctype for t in _SPREADSHEET_TYPES):
-                continue
-            name = "未命名附件.xlsx" if "spreadsheet" in ctype else "未命名附件"
-        elif disposition == "inline" and maintype == "image":
-            continue  # a signature logo
-        try:
-            payload = part.get_payload(decode=True)
-        except Exception:
-            payload = None
-        if payload is None:
-            raw = part.get_payload()
-            payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
-        out.attachments.append(Attachment(name, payload, via))
+    """Collect attachments part by part; a forwarded message/rfc822 is opened with its subject."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        out.skipped_parts += 1
+        return
+    ctype = msg.get_content_type()
+    if ctype == "message/rfc822":
+        inner = msg.get_payload()
+        inner = inner[0] if isinstance(inner, list) and inner else inner
+        if isinstance(inner, Message) and depth > 0:
+            subject = decode_words(str(inner.get("Subject", "") or ""))
+            _walk(inner, out, f"转发的邮件“{subject}”", budget, depth - 1)
+        return
+    if msg.is_multipart():
+        payload = msg.get_payload()
+        for part in payload if isinstance(payload, list) else []:
+            if isinstance(part, Message):
+                _walk(part, out, via, budget, depth)
+        return
+    disposition = (msg.get_content_disposition() or "").lower()
+    name = attachment_name(msg)
+    maintype = msg.get_content_maintype()
+    if not name:
+        if disposition != "attachment" and maintype in ("text", "multipart", "image"):
+            return  # the mail body or an inline picture
+        if not any(t in ctype for t in _SPREADSHEET_TYPES):
+            return
+        name = "未命名附件.xlsx" if "spreadsheet" in ctype else "未命名附件"
+    elif disposition == "inline" and maintype == "image":
+        return  # a signature logo
+    try:
+        payload = msg.get_payload(decode=True)
+    except Exception:
+        payload = None
+    if payload is None:
+        raw = msg.get_payload()
+        payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    out.attachments.append(Attachment(name, payload, via))
 
 
 def parse_msg(data: bytes) -> ParsedMail:

@@ -38,6 +38,24 @@ def squash(value: object) -> str:
     return _SPACES.sub("", clean(value))
 
 
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                   "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
+def display_width(text: str) -> int:
+    """Width in terminal cells / Excel column units: CJK and full-width count double.
+
+    A regex count rather than unicodedata per character: consolidated sheets have
+    hundreds of thousands of cells.
+    """
+    return len(text) + len(_WIDE.findall(text))
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` display cells (for aligned terminal tables)."""
+    return text + " " * max(0, width - display_width(text))
+
+
 def looks_like_formula(s: str) -> bool:
     return bool(s) and s.startswith(FORMULA_STARTS)
 

@@ -8,14 +8,13 @@ the same folder, then a rename, so a crash or a locked target never leaves half 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .errors import OutputLocked
-from .text import clean
+from .text import clean, display_width
 
 CELL_LIMIT = 32767
 
@@ -76,19 +75,6 @@ def _default_mode() -> int:
 def atomic_save(wb, path: Path) -> Path:
     """Save an openpyxl workbook atomically."""
     return atomic_write(path, lambda tmp: wb.save(tmp))
-
-
-_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
-                   "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
-
-
-def display_width(text: str) -> int:
-    """Width in Excel column units: CJK and full-width characters count double.
-
-    A regex count rather than unicodedata per character: consolidated sheets have
-    hundreds of thousands of cells.
-    """
-    return len(text) + len(_WIDE.findall(text))
 
 
 def row_height(cells: list[tuple[object, float]], size: float = 10, minimum: float = 18) -> float:
