@@ -203,7 +203,7 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str) -> 
     add(["二、报送情况"], "section")
     add(["指标", "单位数", "占比"], "header")
     add(["应报单位", units, 1.0 if units else 0.0], "pct")
-    for state, label in zip(UNIT_STATES, ("按时报送", "逾期报送", "未报送", "退回待改")):
+    for state, label in zip(UNIT_STATES, ("按时报送", "逾期报送", "尚未报送", "退回待改")):
         add([label, uc[state], _pct(uc[state], units)], "pct")
     add([])
     add(["三、各一级任务进展（任务数）"], "section")

