@@ -476,7 +476,7 @@ def test_forwarded_eml(issued_ws, make_return):
     drop(issued_ws, "fw.eml", outer.as_bytes())
     result = collect(issued_ws)
     assert result.accepted == 1
-    child = [r for r in ledger_rows(issued_ws) if r["parent_id"]][0]
+    child = next(r for r in ledger_rows(issued_ws) if r["parent_id"])
     assert child["name"] == "石龙镇.xlsx" and "转发的邮件“石龙镇报送”" in child["source"]
 
 
@@ -487,7 +487,7 @@ def test_raw_gbk_attachment_name(issued_ws, make_return):
     assert raw != data
     drop(issued_ws, "raw.eml", raw)
     collect(issued_ws)
-    child = [r for r in ledger_rows(issued_ws) if r["parent_id"]][0]
+    child = next(r for r in ledger_rows(issued_ws) if r["parent_id"])
     assert child["name"] == "石龙镇.xlsx" and child["outcome"] == "采纳"
 
 

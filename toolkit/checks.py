@@ -115,18 +115,22 @@ class Report:
 # value parsing
 
 
+_STATUS_BY_KEY = {key(s): s for s in STATUSES}
+_SYNONYM_BY_KEY = {key(w): s for w, s in STATUS_SYNONYMS.items()}
+
+
 def parse_status(value: Any) -> tuple[str, str | None]:
     """(normalised status or "", synonym that was used). Unknown values give ("?", None)."""
+    if value in STATUSES:
+        return value, None
     s = clean(value)
     if not s:
         return "", None
     k = key(s)
-    for status in STATUSES:
-        if k == key(status):
-            return status, None
-    for word, status in STATUS_SYNONYMS.items():
-        if k == key(word):
-            return status, s
+    if k in _STATUS_BY_KEY:
+        return _STATUS_BY_KEY[k], None
+    if k in _SYNONYM_BY_KEY:
+        return _SYNONYM_BY_KEY[k], s
     return "?", None
 
 
@@ -158,6 +162,8 @@ def parse_progress(value: Any) -> tuple[int | None, bool]:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:
+        return clean(value) if value else ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (dt.datetime, dt.date)):
@@ -319,7 +325,8 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
                             ctx, here, issues)
         report.rows.append(row)
     _missing_tasks(assigned, set(seen), master, issues, at)
-    report.rows.sort(key=lambda r: (r.role != LEAD, task_sort_key(r.task)))
+    order = master.task_order
+    report.rows.sort(key=lambda r: (r.role != LEAD, order.get(r.task, len(order))))
 
 
 def _is_note(tid: str, values: dict[str, Any]) -> bool:
@@ -341,7 +348,8 @@ def _check_master_text(raw: RawReturn, rr, task: Task, here: dict, issues: list[
         return
     found = [_text(rr.values.get(f)) for f in present]
     expected = [t for f, t in zip(MASTER_FIELDS, task.master_text) if f in raw.columns]
-    if all(key(a) == key(b) for a, b in zip(found, expected)):
+    # Untouched text is identical; normalising is only for the few rows that differ.
+    if found == expected or all(key(a) == key(b) for a, b in zip(found, expected)):
         return
     if len(present) == len(MASTER_FIELDS):
         issued = raw.meta_tasks.get(task.id)

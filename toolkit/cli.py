@@ -595,6 +595,124 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
         echo(state, f"未生成 PDF：{result.pdf_error}", fg="yellow")
 
 
+@cli.command("run")
+@period_option()
+@click.option("--pdf", is_flag=True, help="通报同时转成 PDF（需要 LibreOffice）")
+@click.option("--open", "open_after", is_flag=True, help="完成后打开汇总文件夹（双击脚本使用）")
+@pass_state
+def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool) -> None:
+    """一键月报：收取 → 汇总 → 通报，一次完成。
+
+    \b
+    示例：
+      duban run
+      duban run --period 2022-06 --pdf
+    """
+    from .desk import open_path, run_cycle
+
+    ws = state.workspace()
+    with ws.lock():
+        result = run_cycle(ws, period, pdf, state.progress)
+    _echo_run(state, result)
+    if open_after:
+        folder = result.merged.path.parent
+        if not open_path(folder):
+            echo(state, f"请手动打开：{folder}")
+    if result.collected.returned or result.collected.unreadable or result.memo_error:
+        state.exit_code = 1
+
+
+def _echo_run(state: State, result) -> None:
+    c = result.collected
+    echo(state, f"{result.period.label}月报完成")
+    if c.inputs or c.recovered:
+        echo(state, f"  本次收到 {c.inputs} 个文件：采纳 {c.accepted}，退回 {c.returned}，无法读取 {c.unreadable}，"
+                    f"重复 {c.duplicates}")
+    else:
+        echo(state, "  收件箱没有新文件，按已收取的报送重新汇总。")
+    units = result.merged.consolidation.unit_counts()
+    echo(state, f"  报送：已报送 {units['已报送']}，逾期报送 {units['逾期报送']}，未报送 {units['未报送']}，"
+                f"退回待改 {units['退回待改']}")
+    if result.missing_units:
+        echo(state, f"  未报送：{'、'.join(result.missing_units)}", fg="yellow")
+    if result.returned_units:
+        echo(state, f"  退回待改：{'、'.join(result.returned_units)}", fg="yellow")
+    echo(state, f"汇总表：{result.merged.path}")
+    if result.memo is not None:
+        echo(state, f"通报：{result.memo.path}")
+        if result.memo.pdf:
+            echo(state, f"PDF：{result.memo.pdf}")
+    else:
+        echo(state, f"通报未生成：{result.memo_error}", fg="red")
+    if c.feedback:
+        echo(state, f"反馈表：{c.feedback[0].parent}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False), default="督办演示")
+@click.option("--pdf", is_flag=True, help="通报同时转成 PDF（需要 LibreOffice）")
+@pass_state
+def demo(state: State, folder: str, pdf: bool) -> None:
+    """演示：用自带的东莞市任务分工表，完整走一遍 2022年6月 的月度流程。
+
+    创建工作区，下发 54 份填报表，模拟各单位填报（按时、逾期、未报、出错退回、
+    重报、压缩包、邮件转发），然后收取、校验、汇总、生成通报。
+
+    \b
+    示例：
+      duban demo
+      duban demo 我的演示 --pdf
+    """
+    from .demo import run_demo
+
+    result = run_demo(folder, pdf, state.progress)
+    echo(state, f"演示工作区：{result.root}")
+    _echo_run(state, result.run)
+    echo(state, f"下一步：打开汇总表和通报看看；或在 {result.root} 中运行 duban status 查看报送情况。")
+
+
+@cli.command("open")
+@click.argument("what", default="文件夹")
+@period_option()
+@pass_state
+def open_cmd(state: State, what: str, period: str | None) -> None:
+    """用系统默认程序打开最新的汇总表、通报或文件夹。
+
+    WHAT 可以是：文件夹（默认）、汇总、通报、收件箱、反馈、下发。
+
+    \b
+    示例：
+      duban open 汇总
+      duban open 通报
+    """
+    from .desk import find_output, open_path
+
+    path = find_output(state.workspace(), what, period)
+    if open_path(path):
+        echo(state, f"已打开：{path}")
+    else:
+        echo(state, f"无法自动打开，请手动打开：{path}")
+
+
+@cli.command("excel-console")
+@pass_state
+def excel_console(state: State) -> None:
+    """生成 Excel 控制台（控制台.xlsm）：在 Excel 中点按钮下发、收取汇总、生成通报。
+
+    需要 Windows 或 macOS 上的 Microsoft Excel 和 xlwings（pip install "duban[excel]"）；
+    WPS 不支持 xlwings。
+
+    \b
+    示例：
+      duban excel-console
+    """
+    from .excel_console import create_console
+
+    path = create_console(state.workspace())
+    echo(state, f"已生成：{path}")
+    echo(state, "用 Excel 打开，启用宏后，在 B3 填写期次，点按钮即可。")
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="duban")

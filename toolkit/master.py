@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from . import errors
@@ -96,11 +97,25 @@ class Master:
 
     def __post_init__(self) -> None:
         self._by_id = {t.id: t for t in self.tasks}
+        # Checking a thousand returns asks for the same unit's tasks over and over.
+        self._by_unit: dict[str, list[tuple[Task, str]]] = {}
+        self._by_task: dict[str, list[Assignment]] = {}
+        for a in self.assignments:
+            self._by_task.setdefault(a.task, []).append(a)
+            if a.task in self._by_id:
+                self._by_unit.setdefault(a.unit, []).append((self._by_id[a.task], a.role))
+        for pairs in self._by_unit.values():
+            pairs.sort(key=lambda p: (p[1] != LEAD, task_sort_key(p[0].id)))
 
     def task(self, task_id: str) -> Task | None:
         return self._by_id.get(task_id)
 
-    @property
+    @cached_property
+    def task_order(self) -> dict[str, int]:
+        """Position of each task id in natural id order (1.2 before 1.10)."""
+        return {tid: i for i, tid in enumerate(sorted(self._by_id, key=task_sort_key))}
+
+    @cached_property
     def fingerprint(self) -> str:
         """sha256 of the canonical task rows and assignments, as in each return's _meta."""
         rows = []
@@ -111,14 +126,11 @@ class Master:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def units_of(self, task_id: str, role: str | None = None) -> list[str]:
-        return [a.unit for a in self.assignments
-                if a.task == task_id and (role is None or a.role == role)]
+        return [a.unit for a in self._by_task.get(task_id, []) if role is None or a.role == role]
 
     def tasks_of(self, unit: str) -> list[tuple[Task, str]]:
         """A unit's tasks with its role, 牵头 first, then 配合, each by task id."""
-        pairs = [(self._by_id[a.task], a.role) for a in self.assignments
-                 if a.unit == unit and a.task in self._by_id]
-        return sorted(pairs, key=lambda p: (p[1] != LEAD, task_sort_key(p[0].id)))
+        return list(self._by_unit.get(unit, []))
 
     def units_with_tasks(self) -> list[str]:
         """Units that have at least one task, in directory order."""
@@ -129,8 +141,8 @@ class Master:
     def display_units(self, task_id: str, role: str) -> str:
         """Compact unit list: explicit names, and group phrases instead of 33 town names."""
         names: list[str] = []
-        for a in self.assignments:
-            if a.task != task_id or a.role != role:
+        for a in self._by_task.get(task_id, []):
+            if a.role != role:
                 continue
             label = a.unit if a.source == EXPLICIT else a.source
             if label not in names:

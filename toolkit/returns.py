@@ -13,14 +13,15 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .dates import Period, cn_date
 from .master import Master, Task
 from .report import Issue, make_issue
-from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, detect
-from .text import clean, key
+from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, detect, zip_kind
+from .text import clean, column_letter, key
 
 SCHEMA = "duban.return/1"
 SHEET = "进展填报"
@@ -91,9 +92,14 @@ def _header_key(label: object) -> str:
 _FIELD_BY_KEY = {_header_key(s): f for f, syns in _SYNONYMS.items() for s in syns}
 
 
+@lru_cache(maxsize=4096)
+def _field_of_text(label: str) -> str | None:
+    return _FIELD_BY_KEY.get(_header_key(label))
+
+
 def field_of_header(label: object) -> str | None:
     """Which return field a header label means, or None."""
-    return _FIELD_BY_KEY.get(_header_key(label))
+    return _field_of_text(label) if isinstance(label, str) else None
 
 
 def return_filename(period: Period, unit: str) -> str:
@@ -437,42 +443,44 @@ class RawReturn:
     issues: list[Issue] = field(default_factory=list)
 
     def cell_of(self, fld: str, row: int | None = None) -> str:
-        from openpyxl.utils import get_column_letter
-
         c = self.columns.get(fld)
         if c is None:
             return ""
-        return f"{get_column_letter(c + 1)}{row if row is not None else self.header_row}"
+        return f"{column_letter(c + 1)}{row if row is not None else self.header_row}"
 
 
 SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-def guard_zip(data: bytes, limits: dict[str, int]) -> None:
+_SMALL_ENTRY = 64 * 1024  # deflate expands at most ~1032:1
+
+
+def guard_zip(z: zipfile.ZipFile, limits: dict[str, int]) -> None:
     """Refuse decompression bombs before any parser sees the bytes.
 
-    Declared sizes are checked first; then each entry is inflated in a bounded stream,
-    because a crafted header can understate the size.
+    Declared sizes are checked first; then each large entry is inflated in a bounded
+    stream, because a crafted header can understate the size.
     """
     max_total = limits["max_unpacked_mb"] * 1024 * 1024
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
-            if len(infos) > 5000:
-                raise ReadFailure("E104", detail=f"压缩包内有 {len(infos)} 个文件")
-            declared = sum(i.file_size for i in infos)
-            if declared > max_total:
-                raise ReadFailure("E104", detail=f"解压后约 {declared // 1048576} MB")
-            for i in infos:
-                if i.file_size > 1048576 and i.compress_size and i.file_size / i.compress_size > limits["max_ratio"]:
-                    raise ReadFailure("E104", detail=f"压缩比 {i.file_size // max(i.compress_size, 1)}:1")
-            total = 0
-            for i in infos:
-                with z.open(i) as f:
-                    while chunk := f.read(1 << 20):
-                        total += len(chunk)
-                        if total > max_total:
-                            raise ReadFailure("E104", detail=f"解压后超过 {limits['max_unpacked_mb']} MB")
+        infos = z.infolist()
+        if len(infos) > 5000:
+            raise ReadFailure("E104", detail=f"压缩包内有 {len(infos)} 个文件")
+        declared = sum(i.file_size for i in infos)
+        if declared > max_total:
+            raise ReadFailure("E104", detail=f"解压后约 {declared // 1048576} MB")
+        for i in infos:
+            if i.file_size > 1048576 and i.compress_size and i.file_size / i.compress_size > limits["max_ratio"]:
+                raise ReadFailure("E104", detail=f"压缩比 {i.file_size // max(i.compress_size, 1)}:1")
+        total = sum(i.file_size for i in infos if i.compress_size <= _SMALL_ENTRY)
+        for i in infos:
+            if i.compress_size <= _SMALL_ENTRY:
+                continue  # cannot inflate past ~64 MB whatever its header claims
+            with z.open(i) as f:
+                while chunk := f.read(1 << 20):
+                    total += len(chunk)
+                    if total > max_total:
+                        raise ReadFailure("E104", detail=f"解压后超过 {limits['max_unpacked_mb']} MB")
     except ReadFailure:
         raise
     except RuntimeError as exc:  # zipfile: "encrypted, password required"
@@ -490,7 +498,16 @@ def open_spreadsheet(data: bytes, name: str, limits: dict[str, int]):
 
     if len(data) > limits["max_file_mb"] * 1024 * 1024:
         raise ReadFailure("E104", detail=f"文件 {len(data) // 1048576} MB，超过 {limits['max_file_mb']} MB")
-    kind = detect(data, name)
+    package = None
+    if data.startswith(b"PK"):
+        # One parse of the zip directory serves both the kind and the bomb guard.
+        try:
+            package = zipfile.ZipFile(io.BytesIO(data))
+            kind = zip_kind(package, name)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+            kind = "broken-zip"
+    else:
+        kind = detect(data, name)
     ext = Path(name).suffix.lower()
     if kind == "encrypted":
         raise ReadFailure("E102")
@@ -502,8 +519,8 @@ def open_spreadsheet(data: bytes, name: str, limits: dict[str, int]):
         shown = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "et": ".et", "numbers": ".numbers",
                  "xlsb": ".xlsb", "odf": ext or ".odt"}.get(kind, ext or "（无扩展名）")
         raise ReadFailure("E103", ext=shown, advice=SAVE_AS_ADVICE.get(shown, DEFAULT_ADVICE))
-    if kind in ("xlsx", "xlsm", "ods"):
-        guard_zip(data, limits)
+    if package is not None:
+        guard_zip(package, limits)
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as exc:
@@ -562,7 +579,9 @@ def read_return(data: bytes, name: str, limits: dict[str, int]) -> RawReturn:
         if meta_name:
             meta_rows, _ = _sheet_rows(wb, meta_name, 2000)
             for row in meta_rows:
-                cells = [clean(v) if not isinstance(v, float) else _num_text(v) for v in row] + ["", "", "", ""]
+                # our own plain text: no need for the full cleaning of department input
+                cells = [v.strip() if isinstance(v, str) else _num_text(v) if isinstance(v, float) else str(v)
+                         for v in row[:4]] + ["", "", "", ""]
                 if cells[0] == "task" and cells[1]:
                     raw.meta_tasks[cells[1]] = (cells[2], cells[3])
                 elif cells[0]:
@@ -597,43 +616,44 @@ def _num_text(v: float) -> str:
     return str(int(v)) if v.is_integer() else repr(v)
 
 
-def _read_labels(raw: RawReturn, rows: list[list[Any]]) -> None:
-    from openpyxl.utils import get_column_letter
+_LABEL_KEYS = {key(x): x for x in (*INFO_LABELS, *CONTACT_LABELS)}
 
-    wanted = {key(x): x for x in (*INFO_LABELS, *CONTACT_LABELS)}
+
+def _read_labels(raw: RawReturn, rows: list[list[Any]]) -> None:
+    wanted = _LABEL_KEYS
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
+            if not isinstance(v, str) or not v or len(v) > 12:
+                continue
             label = wanted.get(key(v).rstrip(":："))
             if not label or label in raw.labels:
                 continue
             value: Any = ""
-            ref = f"{get_column_letter(c + 2)}{r + 1}"
+            ref = f"{column_letter(c + 2)}{r + 1}"
             for c2 in range(c + 1, min(c + 4, len(row))):
                 nxt = row[c2]
                 if isinstance(nxt, str) and key(nxt).rstrip(":：") in wanted:
                     break
                 if nxt not in (None, ""):
-                    value, ref = nxt, f"{get_column_letter(c2 + 1)}{r + 1}"
+                    value, ref = nxt, f"{column_letter(c2 + 1)}{r + 1}"
                     break
             raw.labels[label] = value
             raw.label_cells[label] = ref
 
 
 def _read_rows(raw: RawReturn, rows: list[list[Any]], header_row: int) -> None:
-    from openpyxl.utils import get_column_letter
-
-    letters = {f: get_column_letter(c + 1) for f, c in raw.columns.items()}
+    letters = [(f, c, column_letter(c + 1)) for f, c in raw.columns.items()]
     for r in range(header_row + 1, len(rows)):
         row = rows[r]
-        values = {f: (row[c] if c < len(row) else None) for f, c in raw.columns.items()}
-        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in values.values()):
+        width = len(row)
+        values = {f: (row[c] if c < width else None) for f, c, _ in letters}
+        if not any(v not in (None, "") and not (type(v) is str and v.isspace()) for v in values.values()):
             continue
-        raw.rows.append(RawRow(r + 1, values, {f: f"{letters[f]}{r + 1}" for f in raw.columns}))
+        n = str(r + 1)
+        raw.rows.append(RawRow(r + 1, values, {f: letter + n for f, _, letter in letters}))
 
 
 def _column_issues(raw: RawReturn) -> None:
-    from openpyxl.utils import get_column_letter
-
     for i, (f, header, _) in enumerate(COLUMNS):
         c = raw.columns.get(f)
         if c is None:
@@ -644,8 +664,8 @@ def _column_issues(raw: RawReturn) -> None:
         found = raw.header_labels.get(f, header)
         if c != i or found != header:
             raw.issues.append(make_issue("W302", file=raw.file, sheet=raw.sheet,
-                                         cell=f"{get_column_letter(c + 1)}{raw.header_row}",
-                                         column=header, found_col=get_column_letter(c + 1),
+                                         cell=f"{column_letter(c + 1)}{raw.header_row}",
+                                         column=header, found_col=column_letter(c + 1),
                                          found=found.replace("\n", "")))
 
 

@@ -54,24 +54,8 @@ def detect(data: bytes, name: str = "") -> str:
     if data.startswith(b"PK"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = set(z.namelist())
-                if "mimetype" in names:
-                    mime = z.read("mimetype")[:100]
-                    if b"spreadsheet" in mime:
-                        return "ods"
-                    return "odf"
-                if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-                    if "xl/vbaProject.bin" in names or lower.endswith(".xlsm"):
-                        return "xlsm"
-                    if "xl/workbook.bin" in names:
-                        return "xlsb"
-                    return "xlsx"
-                if "word/document.xml" in names:
-                    return "docx"
-                if any(n.startswith("Index/") for n in names) or lower.endswith(".numbers"):
-                    return "numbers"
-                return "zip"
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+                return zip_kind(z, name)
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
             return "broken-zip"
     if data.startswith(b"%PDF"):
         return "pdf"
@@ -80,6 +64,23 @@ def detect(data: bytes, name: str = "") -> str:
     if lower.endswith((".et", ".ett")):
         return "et"
     return "unknown"
+
+
+def zip_kind(z: zipfile.ZipFile, name: str = "") -> str:
+    """Kind of an opened zip package: xlsx, xlsm, xlsb, ods, odf, docx, numbers or zip."""
+    lower = name.lower()
+    names = set(z.namelist())
+    if "mimetype" in names:
+        return "ods" if b"spreadsheet" in z.read("mimetype")[:100] else "odf"
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        if "xl/vbaProject.bin" in names or lower.endswith(".xlsm"):
+            return "xlsm"
+        return "xlsb" if "xl/workbook.bin" in names else "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    if any(n.startswith("Index/") for n in names) or lower.endswith(".numbers"):
+        return "numbers"
+    return "zip"
 
 
 def _looks_like_mail(data: bytes) -> bool:

@@ -21,9 +21,11 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 def clean(value: object) -> str:
     """Cell text as stored: controls removed, newlines unified, outer space trimmed."""
-    if value is None:
+    if value is None or value == "":
         return ""
-    s = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    s = str(value)
+    if "\r" in s:
+        s = s.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", s).strip()
 
 
@@ -73,3 +75,12 @@ def safe_filename(name: str, limit: int = 80) -> str:
     ext = ext[:10]
     stem = stem[: max(1, limit - len(ext) - 1)]
     return f"{stem}.{ext}" if ext else stem
+
+
+def column_letter(n: int) -> str:
+    """Spreadsheet column name of 1-based ``n`` (1 -> A, 27 -> AA), without importing openpyxl."""
+    letters = ""
+    while n > 0:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
