@@ -5,3 +5,9 @@ is cheap; heavy libraries (pandas, openpyxl, docxtpl) load in the modules that u
 """
 
 __version__ = "0.1.0"
+
+import logging as _logging
+
+# The library logs to "duban"; without this, a message logged before the CLI has set up
+# 日志/duban.log would reach Python's last-resort handler and be printed a second time.
+_logging.getLogger("duban").addHandler(_logging.NullHandler())

@@ -18,6 +18,7 @@ grid), title 2号 方正小标宋简体, body 3号 仿宋_GB2312, headings 黑�
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import re
@@ -37,7 +38,8 @@ if TYPE_CHECKING:  # pragma: no cover
 TEMPLATE_NAME = "月度通报.docx"
 MEMO_STAGE = "通报"  # same folder name as workspace.MEMOS; kept local so import stays cheap
 
-# Task and unit states, as toolkit.consolidate spells them (not imported: pandas is heavy).
+# Task and unit states, as toolkit.consolidate spells them (not imported: that module takes
+# a quarter of a second to load, and check_template needs none of it).
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = "已完成", "序时推进", "滞后", "未启动", "未报送"
 ON_TIME, LATE, MISSING, TO_FIX = "已报送", "逾期报送", "未报送", "退回待改"
 LEAD = "牵头"
@@ -64,7 +66,7 @@ class TaskItem:
 
     id: str  #: task number, e.g. "2.2"
     level1: str  #: 一级任务 as published, e.g. "一、加强政务服务体系建设标准化"
-    level2: str  #: 二级任务, e.g. "（二）推进政务服务事项标准化"
+    level2: str  #: 二级任务, e.g. "1．健全落实系列标准制度"
     name: str  #: 工作任务, e.g. "全流程动态管理事项"
     content: str  #: 具体工作内容 (long text)
     deadline_text: str  #: 完成时限 as published, e.g. "2022年6月", "长期开展"; "未明确" if blank
@@ -134,8 +136,11 @@ class MemoContext:
     next_due_date_text: str  #: next period's submission deadline, "2022年8月5日"
     as_of: str  #: time of the latest return counted, "2022-07-08 09:30"; "" if none
     title: str  #: "关于2022年6月东莞市…专项行动进展情况的通报"
+    title_lines: str  #: the title with line breaks between words, each line fitting the 2号 title line
     recipients: str  #: 主送, e.g. "各镇街（园区），市直各有关单位："
     intro: str  #: opening sentence ending "通报如下："
+    signature_pad: str  #: full-width spaces before the organiser so it ends two characters from the right
+    date_pad: str  #: full-width spaces before the date so it starts two characters right of the organiser
 
     # ---- task figures ----
     task_total: int  #: number of tasks, e.g. 45
@@ -322,6 +327,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None) -> Mem
     avg_progress = f"{_num(sum(progresses) / len(progresses))}%" if progresses else ""
     next_due = nxt.due(cons.due.day) if cons.due else nxt.due()
 
+    title = f"关于{period.label}{project}进展情况的通报"
+    signature_pad, date_pad = _signature_pads(organiser, cn_date(issue_date))
     late_names = _names([u.name for u in units[LATE]])
     missing_names = _names([u.name for u in units[MISSING]])
     returned_names = _names([u.name for u in units[TO_FIX]])
@@ -330,9 +337,10 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None) -> Mem
         project=project, organiser=organiser, period=str(period), period_label=period.label,
         next_period_label=nxt.label, issue_date_text=cn_date(issue_date),
         due_date_text=cn_date(cons.due) if cons.due else "", next_due_date_text=cn_date(next_due),
-        as_of=cons.as_of or "", title=f"关于{period.label}{project}进展情况的通报",
+        as_of=cons.as_of or "", title=title, title_lines=_title_lines(title),
         recipients=_recipients(cons.units),
         intro=f"根据{project}工作安排，各责任单位按月报送任务进展情况。现将{period.label}进展情况通报如下：",
+        signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
         task_not_reported=counts[NOT_REPORTED], task_overdue=len(overdue),
@@ -359,6 +367,55 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None) -> Mem
     ctx.due_next_text = _due_next_text(ctx)
     ctx.requirements = _requirements(ctx)
     return ctx
+
+
+# ---- layout helpers ----
+
+TITLE_CHARS = 20  # 2号 (22 pt) characters in the 156 mm line
+_IDEOGRAPHIC_SPACE = "\u3000"
+
+
+def _width(text: str) -> float:
+    """Width in full-width characters: ASCII (digits, Latin) counts half."""
+    return sum(0.5 if ord(ch) < 128 else 1 for ch in text)
+
+
+def _title_lines(title: str, limit: float = TITLE_CHARS) -> str:
+    """Break a long title between words (after 市/县/区/年/月, before 专项行动/进展情况),
+    in as few lines as fit, as evenly as possible: GB/T 9704 wants titles broken with
+    the sense intact and the lines symmetric."""
+    if _width(title) <= limit:
+        return title
+    cands = sorted({m.start() for m in re.finditer(
+        r"(?<=关于)|(?<=[市县区镇月])|(?<=年)(?!\d)|(?=专项行动|进展情况|工作进展)", title)} - {0, len(title)})
+    import itertools
+
+    for n in (2, 3):
+        best: tuple[float, list[str]] | None = None
+        for cut in itertools.combinations(cands, n - 1):
+            bounds = [0, *cut, len(title)]
+            lines = [title[a:b] for a, b in itertools.pairwise(bounds)]
+            widths = [_width(x) for x in lines]
+            if max(widths) <= limit and (best is None or max(widths) - min(widths) < best[0]):
+                best = (max(widths) - min(widths), lines)
+        if best:
+            return "\n".join(best[1])
+    return title
+
+
+def _signature_pads(organiser: str, date_text: str) -> tuple[str, str]:
+    """Leading full-width spaces placing 落款 per GB/T 9704 7.3.5.2 (no seal): the organiser
+    ends two characters from the right; the date starts two characters right of the
+    organiser's first character, or ends two from the right if it is the longer one."""
+    if not organiser:
+        return "", ""
+    org_start = CHARS - 2 - _width(organiser)
+    date_start = org_start + 2
+    if date_start + _width(date_text) > CHARS - 2:
+        date_start = CHARS - 2 - _width(date_text)
+        org_start = date_start - 2
+    return (_IDEOGRAPHIC_SPACE * max(0, math.floor(org_start)),
+            _IDEOGRAPHIC_SPACE * max(0, math.floor(date_start)))
 
 
 # ---- sentences ----
@@ -501,7 +558,7 @@ def render_markdown(ctx: MemoContext) -> str:
         lines.append(f"{i}. {t.name}（任务{t.id}）。{t.summary}")
         lines += [f"   - {p.unit}反映：{block(p.text, '     ')}" for p in t.problems]
     lines += ["", "## 四、报送情况", "", ctx.reporting_text]
-    lines += [f"- {p.number}{p.title}{p.text}" for p in ctx.reporting_points]
+    lines += [f"{p.number}{p.title}{p.text}" for p in ctx.reporting_points]
     lines += ["", "## 五、下月到期任务", "", ctx.due_next_text]
     lines += [f"{i}. {t.name}（任务{t.id}，牵头单位：{t.leads_text}，{t.status_text}）"
               for i, t in enumerate(ctx.due_next, 1)]
@@ -598,7 +655,7 @@ def _unclosed_block(env, source: str) -> tuple[int, str] | None:
     """(line, tag) of the innermost block tag never closed, e.g. ``{% if %}`` without endif."""
     stack: list[tuple[int, str]] = []
     tokens = list(env.lex(source))
-    for i, (lineno, kind, value) in enumerate(tokens):
+    for i, (lineno, kind, _value) in enumerate(tokens):
         if kind != "block_begin":
             continue
         nxt = next(((ln, k, v) for ln, k, v in tokens[i + 1:] if k != "whitespace"), None)
@@ -619,7 +676,7 @@ def _syntax_message(env, exc, source: str) -> tuple[int | None, str]:
         opened = _unclosed_block(env, source)
         if opened:
             line, tag = opened
-            return line, f"标签 {{% {tag} … %}} 没有对应的结束标签 {{% end{tag} %}}（段落循环用 {{%p end{tag} %}}）"
+            return line, f"标签 {{% {tag} … %}} 没有对应的结束标签 {{% end{tag} %}}"
         return exc.lineno, "模板意外结束，有标签没有结束"
     m = re.search(r"Encountered unknown tag '(\w+)'", msg)
     if m:
@@ -627,9 +684,9 @@ def _syntax_message(env, exc, source: str) -> tuple[int | None, str]:
         if word.startswith("end") or word in ("else", "elif"):
             return exc.lineno, f"标签 {{% {word} %}} 前面没有与之对应的开始标签"
         return exc.lineno, f"无法识别的标签“{word}”"
-    m = re.search(r"No filter named '(\w+)'", msg)
+    m = re.search(r"No (filter|test) named '(\w+)'", msg)
     if m:
-        return exc.lineno, f"不存在名为“{m.group(1)}”的过滤器"
+        return exc.lineno, f"不存在名为“{m.group(2)}”的{'过滤器' if m.group(1) == 'filter' else '判断'}"
     return exc.lineno, f"标签写法有误（{msg}）"
 
 
@@ -649,6 +706,7 @@ def _scan_template(path: Path) -> list[tuple[str, str]]:
         source = _jinja_source(paragraphs)
         try:
             ast = env.parse(source)
+            env.compile(source)  # also finds unknown filters and tests
         except TemplateSyntaxError as exc:
             line, desc = _syntax_message(env, exc, source)
             if line and 1 <= line <= len(paragraphs):
@@ -664,12 +722,37 @@ def _scan_template(path: Path) -> list[tuple[str, str]]:
 
 def check_template(path: Path) -> list[str]:
     """Names of variables the template uses that MemoContext lacks ([] when fine), such as
-    ``"task_count"`` or ``"t.nmae"``. A syntax error raises BadTemplate naming the paragraph."""
+    ``"task_count"`` or ``"t.nmae"``. A syntax error raises BadTemplate naming the paragraph;
+    so does a template that would fill into broken XML (checked with sample values)."""
+    from docxtpl import DocxTemplate
+    from jinja2 import Environment, StrictUndefined, TemplateError
+
+    path = Path(path)
     seen: list[str] = []
-    for name, _ in _scan_template(Path(path)):
+    for name, _ in _scan_template(path):
         if name not in seen:
             seen.append(name)
+    if not seen:
+        # A runtime error with sample values (e.g. a filter on a number) is not the
+        # template's fault; the names are fine, so only broken XML is reported.
+        with contextlib.suppress(TemplateError):
+            _check_body_xml(DocxTemplate(str(path)), context_dict(_sample_context()),
+                            Environment(undefined=StrictUndefined, autoescape=True), path)
     return seen
+
+
+def _sample_context() -> MemoContext:
+    """A MemoContext with one item in every list, for trying a template out."""
+    samples: dict[Any, Any] = {str: "示例", int: 1, bool: True}
+
+    def value(tp: Any) -> Any:
+        if typing.get_origin(tp) is list:
+            return [value(typing.get_args(tp)[0])]
+        if isinstance(tp, type) and is_dataclass(tp):
+            return tp(**{k: value(v) for k, v in typing.get_type_hints(tp).items()})
+        return samples.get(tp, "示例")
+
+    return value(MemoContext)
 
 
 def _root_types() -> dict[str, Any]:
@@ -769,7 +852,7 @@ class _Checker:
                 attr = node.arg.value
             else:
                 self.expr(node.arg, scope)
-                return _element_type(base)
+                return base if isinstance(node.arg, nodes.Slice) else _element_type(base)
             if isinstance(base, type) and is_dataclass(base):
                 hints = typing.get_type_hints(base)
                 if attr in hints:
@@ -792,7 +875,8 @@ def _dotted(node) -> str:
     if isinstance(node, nodes.Getattr):
         return f"{_dotted(node.node)}.{node.attr}"
     if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
-        return f"{_dotted(node.node)}.{node.arg.value}"
+        value = node.arg.value
+        return f"{_dotted(node.node)}.{value}" if isinstance(value, str) else f"{_dotted(node.node)}[{value}]"
     return "…"
 
 
@@ -812,8 +896,10 @@ def render_docx(ctx: MemoContext, template: Path, out: Path) -> Path:
         raise errors.BadTemplate(f"{missing[0][1]}用到了不存在的变量：{names}。可用的变量见 模板/README.md。")
     tpl = DocxTemplate(str(template))
     env = Environment(undefined=StrictUndefined, autoescape=True)
+    context = context_dict(ctx)
     try:
-        tpl.render(context_dict(ctx), env, autoescape=True)
+        _check_body_xml(tpl, context, env, template)
+        tpl.render(context, env, autoescape=True)
     except UndefinedError as exc:
         raise errors.BadTemplate(f"通报模板“{template.name}”用到了不存在的变量（{exc.message}）。"
                                  "可用的变量见 模板/README.md。") from exc
@@ -824,6 +910,22 @@ def render_docx(ctx: MemoContext, template: Path, out: Path) -> Path:
     props.title, props.author, props.subject = ctx.title, ctx.organiser, ctx.project
     tpl.save(str(out))
     return Path(out)
+
+
+def _check_body_xml(tpl, context: dict[str, Any], env, template: Path) -> None:
+    """docxtpl parses the filled body with a recovering parser, which silently drops
+    everything after broken XML (a plain {% %} tag spanning paragraphs does that). Parse it
+    strictly first, so a broken template is reported instead of half a memo."""
+    from lxml import etree
+
+    tpl.render_init()
+    xml = tpl.build_xml(context, env)
+    try:
+        etree.fromstring(xml.encode("utf-8"))
+    except etree.XMLSyntaxError as exc:
+        raise errors.BadTemplate(
+            f"通报模板“{template.name}”填写后的文档结构损坏。通常是因为跨段落或表格行的标签"
+            "没有写成 {%p … %} 或 {%tr … %}，请参照 模板/README.md 修改。") from exc
 
 
 @dataclass
@@ -866,11 +968,58 @@ def write_memo(ws: Workspace, period: str | Period | None = None, template: Path
         if office.soffice() is None:
             pdf_error = "未安装 LibreOffice，无法转换 PDF（Word 通报已生成，可在 Word 或 WPS 中“另存为 PDF”）。"
         else:
+            import tempfile
+
             try:
-                pdf_path = office.convert(path, "pdf", folder)
+                with tempfile.TemporaryDirectory(prefix="duban-memo-") as tmp:
+                    pdf_path = office.convert(_for_libreoffice(path, Path(tmp) / path.name), "pdf", folder)
             except errors.DubanError as exc:
                 pdf_error = exc.message
     return MemoResult(path, pdf_path, pdf_error, ctx)
+
+
+def _for_libreoffice(src: Path, dst: Path) -> Path:
+    """A copy of the memo that LibreOffice lays out like Word: 28 characters a line.
+
+    Word fits 28 3号 characters in the 156 mm line by shrinking the grid pitch (negative
+    charSpace). LibreOffice never shrinks: a 16 pt character in a 15.8 pt grid cell takes
+    two cells, halving the line. The copy keeps the line grid only and condenses every
+    character by the same 0.25 pt through the document default, which LibreOffice honours.
+    """
+    import zipfile
+
+    from lxml import etree
+
+    w = f"{{{W_NS}}}"
+    after_spacing = {w + n for n in ("w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr",
+                                     "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout")}
+
+    def patch_document(xml: bytes) -> bytes:
+        root = etree.fromstring(xml)
+        for grid in root.iter(w + "docGrid"):
+            if grid.get(w + "type") in ("linesAndChars", "snapToChars"):
+                grid.set(w + "type", "lines")
+                grid.attrib.pop(w + "charSpace", None)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    def patch_styles(xml: bytes) -> bytes:
+        root = etree.fromstring(xml)
+        rpr = root.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr")
+        if rpr is not None and rpr.find(w + "spacing") is None:
+            spacing = etree.Element(w + "spacing", {w + "val": str(LO_CONDENSE)})
+            later = next((i for i, child in enumerate(rpr) if child.tag in after_spacing), len(rpr))
+            rpr.insert(later, spacing)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = patch_document(data)
+            elif info.filename == "word/styles.xml":
+                data = patch_styles(data)
+            zout.writestr(info, data)
+    return dst
 
 
 # ---------------------------------------------------------------------------
@@ -885,6 +1034,8 @@ LINE_PITCH = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) // LINES  # 579: 22 lines fil
 # Grid pitch = body size + charSpace/4096 pt; 28 characters must fit the type width exactly,
 # which a 16 pt character alone does not (28 x 16 pt > 156 mm: the line would hold 27).
 CHAR_SPACE = math.floor(((PAGE_W - MARGIN_LEFT - MARGIN_RIGHT) / 20 / CHARS - BODY_PT) * 4096)  # -849
+# LibreOffice's copy: characters condensed by 0.25 pt (5 twips) so 28 fit in the line.
+LO_CONDENSE = -5
 FOOTER_DISTANCE = 1247  # 22 mm: puts the "—" line about 7 mm below the type area
 HEADER_DISTANCE = 851  # 15 mm
 
@@ -935,7 +1086,8 @@ def _ppr(*, jc: str = "both", first_line_chars: int = 0, size_pt: float = BODY_P
 
 # (styleId, name shown in Word, type, pPr, rPr)
 _STYLES = [
-    ("MemoTitle", "通报标题", "paragraph", dict(jc="center", keep_next=True), (XBS, 22)),
+    # The title does not snap to the grid, or a 22 pt line would take two grid lines.
+    ("MemoTitle", "通报标题", "paragraph", dict(jc="center", keep_next=True, snap=False), (XBS, 22)),
     ("MemoRecipients", "主送机关", "paragraph", dict(jc="both"), (FANGSONG, BODY_PT)),
     ("MemoBody", "通报正文", "paragraph", dict(first_line_chars=2), (FANGSONG, BODY_PT)),
     ("MemoHeading1", "一级标题（黑体）", "paragraph", dict(first_line_chars=2, keep_next=True, outline=0),
@@ -944,7 +1096,11 @@ _STYLES = [
      (KAITI, BODY_PT)),
     ("MemoItem", "三级标题（仿宋加粗）", "paragraph", dict(first_line_chars=2, keep_next=True),
      (FANGSONG, BODY_PT, True)),
-    ("MemoSignature", "落款", "paragraph", dict(jc="right", right_chars=2), (FANGSONG, BODY_PT)),
+    # Ends the text: kept on the page of 落款 (a 落款 alone on a page is not allowed).
+    ("MemoBodyKeep", "通报正文（与落款同页）", "paragraph", dict(first_line_chars=2, keep_next=True),
+     (FANGSONG, BODY_PT)),
+    # Placed by leading full-width spaces (signature_pad / date_pad), which fill grid cells exactly.
+    ("MemoSignature", "落款", "paragraph", dict(jc="left", keep_next=True), (FANGSONG, BODY_PT)),
     ("MemoCaption", "表题", "paragraph", dict(jc="center", keep_next=True, snap=False, size_pt=14),
      (HEITI, 14)),
     ("MemoTableHead", "表头", "paragraph", dict(jc="center", exact=False, snap=False, size_pt=12), (HEITI, 12)),
@@ -1073,10 +1229,10 @@ def _add_level1_table(doc) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls, qn
 
-    headers = ["一级任务", "任务数", "已完成", "序时推进", "滞后", "未启动", "未报送", "完成率"]
+    headers = ["一级任务", "任务数", "已完成", "序时\n推进", "滞后", "未启动", "未报送", "完成率"]
     fields_ = ["name", "total", "done", "on_track", "lagging", "not_started", "not_reported", "done_pct"]
     type_width = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
-    widths = [2844] + [857] * 7
+    widths = [0] + [835] * 7  # three 12 pt characters and 1 mm padding each side
     widths[0] = type_width - sum(widths[1:])
     table = doc.add_table(rows=5, cols=len(headers))
     table.style = doc.styles["Table Grid"]
@@ -1089,13 +1245,25 @@ def _add_level1_table(doc) -> None:
     for i, (h, w) in enumerate(zip(headers, widths)):
         _set_cell(rows[0].cells[i], h, "表头", w)
         _set_cell(rows[1].cells[i], "{%tr for r in by_level1 %}" if i == 0 else "", "表格文字", w)
-        _set_cell(rows[2].cells[i], "{{ r.%s }}" % fields_[i], "表格文字（左对齐）" if i == 0 else "表格文字", w)
+        _set_cell(rows[2].cells[i], "{{ r." + fields_[i] + " }}", "表格文字（左对齐）" if i == 0 else "表格文字", w)
         _set_cell(rows[3].cells[i], "{%tr endfor %}" if i == 0 else "", "表格文字", w)
-        _set_cell(rows[4].cells[i], "{{ level1_total.%s }}" % fields_[i], "表头" if i == 0 else "表格文字", w)
-    # Rows do not split across pages; the header row repeats on every page (schema order).
-    for row in rows:
-        row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
-    rows[0]._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        _set_cell(rows[4].cells[i], "{{ level1_total." + fields_[i] + " }}", "表头" if i == 0 else "表格文字", w)
+    # Rows do not split across pages and are at least 8 mm high; the header row repeats on
+    # every page. Children in schema order: cantSplit, trHeight, tblHeader.
+    for i, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+        tr_pr.append(parse_xml(f'<w:trHeight {nsdecls("w")} w:val="454" w:hRule="atLeast"/>'))
+        if i == 0:
+            tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    tbl_pr = table._tbl.tblPr
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/>'
+                        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>')
+    if layout is not None:
+        layout.addnext(margins)
+    else:
+        tbl_pr.append(margins)
     tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
     if tbl_w is not None:
         tbl_w.set(qn("w:w"), str(type_width))
@@ -1109,6 +1277,14 @@ def write_default_template(path: Path) -> Path:
     from docx.shared import Twips
 
     doc = Document()
+    # Word 2010 prefers stylesWithEffects.xml to styles.xml: drop python-docx's stale copy.
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.rels.pop(rid)
+    # and its thumbnail, which Windows Explorer would show as this file's preview.
+    for rid, rel in list(doc.part.package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            doc.part.package.rels.pop(rid)
     _install_styles(doc)
     _install_settings(doc)
     _install_font_table(doc)
@@ -1140,8 +1316,8 @@ def write_default_template(path: Path) -> Path:
             para(text, style)
         para(close)
 
-    def run_in(number_title: str, text: str) -> None:
-        p = para()
+    def run_in(number_title: str, text: str, style: str = "通报正文") -> None:
+        p = para("", style)
         p.add_run(number_title, style="二级标题字符（楷体）")
         p.add_run(text)
 
@@ -1149,7 +1325,7 @@ def write_default_template(path: Path) -> Path:
     if body is not None:  # python-docx's blank document starts empty; keep it that way
         body._p.getparent().remove(body._p)
 
-    para("{{ title }}", "通报标题")
+    para("{{ title_lines }}", "通报标题")
     para("", "通报标题")
     para("{{ recipients }}", "主送机关")
     para("{{ intro }}")
@@ -1185,13 +1361,17 @@ def write_default_template(path: Path) -> Path:
           "通报正文"))
 
     para("六、下一步工作要求", "一级标题（黑体）")
-    para("{%p for p in requirements %}")
+    para("{%p for p in requirements[:-1] %}")
     run_in("{{ p.number }}{{ p.title }}", "{{ p.text }}")
     para("{%p endfor %}")
+    # The last point is kept on the page of 落款.
+    para("{%p for p in requirements[-1:] %}")
+    run_in("{{ p.number }}{{ p.title }}", "{{ p.text }}", "通报正文（与落款同页）")
+    para("{%p endfor %}")
 
-    para()
-    para("{{ organiser }}", "落款")
-    para("{{ issue_date_text }}", "落款")
+    para("", "通报正文（与落款同页）")
+    para("{{ signature_pad }}{{ organiser }}", "落款")
+    para("{{ date_pad }}{{ issue_date_text }}", "落款")
 
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = "月度通报模板", "duban", "duban"

@@ -133,7 +133,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .style import color
-    from .xlsx import set_text
+    from .xlsx import set_text, style_cell
 
     st = style["return"]
     tasks = master.tasks_of(unit)
@@ -208,32 +208,24 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         ws.column_dimensions[get_column_letter(c)].width = float(widths.get(header, 12))
     ws.row_dimensions[HEADER_ROW].height = 30
 
+    due_font = Font(name=st["font"], size=st["size"], bold=True, color="C00000")
+    formats = {"progress": "0", "eta": "yyyy-mm-dd"}
     for i, (task, role) in enumerate(tasks):
         r = FIRST_ROW + i
+        due_now = task.due_by(period.end)
         values = [task.id, *task.master_text, role]
         for c, v in enumerate(values, start=1):
             cell = ws.cell(r, c)
             set_text(cell, v)
-            cell.font = body_font
-            cell.fill = locked_fill
-            cell.border = border
-            cell.alignment = center if c in (1, 6, 7) else wrap_top
-        if task.due_by(period.end):
-            for c in (1, 6):
-                ws.cell(r, c).fill = due_fill
-                ws.cell(r, c).font = Font(name=st["font"], size=st["size"], bold=True, color="C00000")
+            marked = due_now and c in (1, 6)
+            style_cell(cell, font=due_font if marked else body_font, fill=due_fill if marked else locked_fill,
+                       border=border, alignment=center if c in (1, 6, 7) else wrap_top)
         p = prefill.get(task.id)
         for c, f in enumerate(EDITABLE, start=len(values) + 1):
             cell = ws.cell(r, c)
-            cell.protection = unlocked
-            cell.fill = input_fill
-            cell.border = border
-            cell.font = body_font
-            cell.alignment = center if f in ("status", "progress", "eta") else wrap_top
-            if f == "progress":
-                cell.number_format = "0"
-            if f == "eta":
-                cell.number_format = "yyyy-mm-dd"
+            style_cell(cell, font=body_font, fill=input_fill, border=border, protection=unlocked,
+                       alignment=center if f in ("status", "progress", "eta") else wrap_top,
+                       number_format=formats.get(f))
             if p is not None:
                 v = getattr(p, f)
                 if isinstance(v, str):

@@ -96,29 +96,22 @@ def row_height(cells: list[tuple[object, float]], size: float = 10, minimum: flo
     return max(minimum, round(lines * size * 1.4 + 5, 1))
 
 
-def wo_cell(ws, value: object, *, font=None, fill=None, alignment=None, border=None,
-            number_format: str | None = None):
-    """A write-only cell; strings always stored as text, never as formulas.
+def style_cell(cell, *, font=None, fill=None, alignment=None, border=None, protection=None,
+               number_format: str | None = None) -> None:
+    """Give a cell exactly this style combination (unnamed parts stay default).
 
-    Styles are resolved once per combination and then copied as index arrays: assigning
-    style objects cell by cell makes openpyxl hash them every time, which dominated the
-    time to write a large consolidated workbook.
+    Each combination is resolved once per workbook and then copied as an index array:
+    assigning style objects cell by cell makes openpyxl hash them every time, which
+    dominated the time to write returns and large consolidated workbooks.
     """
     from copy import copy
 
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, text_value(value))
-        cell.data_type = "s"
-    else:
-        cell = WriteOnlyCell(ws, value)
-    key = (id(font), id(fill), id(alignment), id(border), number_format)
-    cache = ws.parent.__dict__.setdefault("_duban_style_cache", {})
+    key = (id(font), id(fill), id(alignment), id(border), id(protection), number_format)
+    cache = cell.parent.parent.__dict__.setdefault("_duban_style_cache", {})
     cached = cache.get(key)
     if cached is not None:
         cell._style = copy(cached[0])
-        return cell
+        return
     if font is not None:
         cell.font = font
     if fill is not None:
@@ -127,8 +120,23 @@ def wo_cell(ws, value: object, *, font=None, fill=None, alignment=None, border=N
         cell.alignment = alignment
     if border is not None:
         cell.border = border
+    if protection is not None:
+        cell.protection = protection
     if number_format:
         cell.number_format = number_format
-    # keep the style objects alive with their ids, so an id is never reused for another style
-    cache[key] = (copy(cell._style), font, fill, alignment, border)
+    # keep the style objects alive beside their ids, so an id is never reused for another style
+    cache[key] = (copy(cell._style), font, fill, alignment, border, protection)
+
+
+def wo_cell(ws, value: object, *, font=None, fill=None, alignment=None, border=None,
+            number_format: str | None = None):
+    """A write-only cell; strings always stored as text, never as formulas."""
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, text_value(value))
+        cell.data_type = "s"
+    else:
+        cell = WriteOnlyCell(ws, value)
+    style_cell(cell, font=font, fill=fill, alignment=alignment, border=border, number_format=number_format)
     return cell

@@ -1,0 +1,487 @@
+"""Issue: the monthly memo (通报) — context figures, Word rendering, GB/T 9704 layout, PDF,
+Markdown, bad templates and the `duban memo` command."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import drop, issued_path, late, on_time
+from lxml import etree
+
+from toolkit import errors, memo
+from toolkit.consolidate import LAGGING, LATE, MISSING, ON_TIME, TO_FIX, consolidate
+from toolkit.filling import Answer, Filling, fill_return
+from toolkit.intake import collect
+from toolkit.workspace import find_workspace
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+SZ = "市政务服务数据管理局"
+ISSUE = dt.date(2022, 7, 6)
+# What departments type: XML specials and a line break inside one cell.
+HOSTILE = "系统对接延期 & 数据<缺失>，预计>3个月\n需市级协调 <b>解决</b>"
+DEFAULT_TEMPLATE = Path(memo.__file__).resolve().parent.parent / "templates" / "月度通报.docx"
+
+
+# ---------------------------------------------------------------------------
+# a realistic month: four units on time, one late, one returned, the rest missing
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory, _session_issued):
+    root = tmp_path_factory.mktemp("memo") / "ws"
+    shutil.copytree(_session_issued, root)
+    ws = find_workspace(root)
+
+    def ret(unit: str, **answers: Answer) -> bytes:
+        filling = Filling()
+        filling.answers.update({k.replace("_", "."): v for k, v in answers.items()})
+        return fill_return(issued_path(ws, unit), filling)
+
+    drop(ws, "政数局.xlsx", ret(SZ, **{"1_1": Answer("已完成", 100, "已印发。", evidence="莞政数〔2022〕1号"),
+                                    "2_2": Answer("滞后", 40, "梳理中。", problems=HOSTILE),
+                                    "3_3": Answer("已完成", 100, "已落实。", evidence="台账")}), on_time())
+    drop(ws, "公安局.xlsx", ret("市公安局", **{"3_1": Answer("已完成", 100, "已落实。", evidence="文件"),
+                                          "3_2": Answer("滞后", 30, "推进中。", problems="窗口人手不足")}), on_time())
+    drop(ws, "市场监管局.xlsx", ret("市市场监管局"), on_time())
+    drop(ws, "莞城.xlsx", ret("莞城街道"), on_time())
+    drop(ws, "民政局.xlsx", ret("市民政局"), late())
+    # 滞后 without a stated problem is an error (E603): the return is sent back.
+    drop(ws, "司法局.xlsx", ret("市司法局", **{"3_2": Answer("滞后", 20, "推进中。", problems="")}), on_time())
+    collect(ws)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def cons(month):
+    return consolidate(month)
+
+
+@pytest.fixture(scope="module")
+def rendered(month):
+    """The memo written by write_memo with the shipped template."""
+    return memo.write_memo(month, issue_date=ISSUE)
+
+
+@pytest.fixture
+def ws_copy(month, tmp_path):
+    root = tmp_path / "ws"
+    shutil.copytree(month.root, root)
+    return find_workspace(root)
+
+
+def names(state: str, cons) -> list[str]:
+    return [u.unit for u in cons.units if u.state == state]
+
+
+def doc_texts(path: Path) -> list[str]:
+    """Every paragraph of the body, table cells included, in document order."""
+    d = docx.Document(str(path))
+    return [_para_text(p) for p in d.element.body.iter(f"{W}p")]
+
+
+def _para_text(p) -> str:
+    out = []
+    for node in p.iter(f"{W}t", f"{W}br", f"{W}tab"):
+        out.append(node.text or "" if node.tag == f"{W}t" else "\n" if node.tag == f"{W}br" else "\t")
+    return "".join(out)
+
+
+def paragraph_starting(texts: list[str], prefix: str) -> str:
+    found = [t for t in texts if t.startswith(prefix)]
+    assert len(found) == 1, (prefix, found)
+    return found[0]
+
+
+def listed_units(paragraph: str) -> list[str]:
+    """Unit names after the first "：" up to the first "。"."""
+    return paragraph.split("：", 1)[1].split("。", 1)[0].split("、")
+
+
+# ---------------------------------------------------------------------------
+# the context
+
+
+def test_context_figures_match_consolidation(cons):
+    ctx = memo.build_context(cons, ISSUE)
+    counts, units = cons.task_counts(), cons.unit_counts()
+    assert (ctx.period, ctx.period_label, ctx.issue_date_text) == ("2022-06", "2022年6月", "2022年7月6日")
+    assert ctx.title == f"关于2022年6月{cons.project}进展情况的通报"
+    assert ctx.task_total == len(cons.tasks)
+    assert (ctx.task_done, ctx.task_on_track, ctx.task_lagging, ctx.task_not_started, ctx.task_not_reported) == (
+        counts["已完成"], counts["序时推进"], counts["滞后"], counts["未启动"], counts["未报送"])
+    assert ctx.task_overdue == len(cons.overdue)
+    assert ctx.task_done_pct == f"{round(100 * counts['已完成'] / len(cons.tasks), 1):g}%"
+    assert (ctx.unit_total, ctx.unit_on_time, ctx.unit_late, ctx.unit_missing, ctx.unit_returned) == (
+        len(cons.units), units[ON_TIME], units[LATE], units[MISSING], units[TO_FIX])
+    # the month as built: 4 on time, 1 late, 1 returned, the rest missing
+    assert (ctx.unit_on_time, ctx.unit_late, ctx.unit_returned) == (4, 1, 1)
+    assert ctx.late_names == "市民政局" and ctx.returned_names == "市司法局"
+    assert [u.name for u in ctx.missing_units] == names(MISSING, cons)
+    # no earlier period in the ledger: everything 已完成 counts as completed this period
+    assert [t.id for t in ctx.completed] == [t.task.id for t in cons.tasks if t.status == "已完成"] == ["1.1", "3.3"]
+    assert [t.id for t in ctx.attention] == [t.task.id for t in cons.tasks if t.status == LAGGING or t.overdue]
+    problems = {t.id: [(p.unit, p.text) for p in t.problems] for t in ctx.attention}
+    assert problems["2.2"] == [(SZ, HOSTILE)]
+    assert problems["3.2"] == [("市公安局", "窗口人手不足")]
+    assert sum(r.total for r in ctx.by_level1) == ctx.level1_total.total == len(cons.tasks)
+    assert [(r.name, r.done, r.lagging) for r in ctx.by_level1] == [
+        (re.sub(r"^[一二三四五六七八九十]+、", "", k), c["已完成"], c["滞后"]) for k, c in cons.by_level1()]
+
+
+def test_completed_this_period_is_measured_against_the_previous_period(cons):
+    earlier = dataclasses.replace(cons, history={**cons.history, "2022-05": {"1.1": ("已完成", 100.0)}})
+    ctx = memo.build_context(earlier, ISSUE)
+    assert [t.id for t in ctx.completed] == ["3.3"]
+    assert ctx.completed_text == "本期新完成任务1项："
+
+
+def test_sentences_adapt_to_the_numbers(cons):
+    everyone = [dataclasses.replace(u, state=ON_TIME) for u in cons.units]
+    calm = [dataclasses.replace(t, status="序时推进", overdue=False) for t in cons.tasks]
+    ctx = memo.build_context(dataclasses.replace(cons, units=everyone, tasks=calm, history={}), ISSUE)
+    assert ctx.reporting_text == f"本期应报送单位{len(cons.units)}个，均已按时报送。"
+    assert ctx.reporting_points == []
+    assert ctx.completed_text == "本期没有新完成的任务。"
+    assert ctx.attention_text == "本期没有进展滞后或超过完成时限的任务。"
+    assert "暂无超过完成时限仍未完成的任务" in ctx.overview_text
+    assert [p.title for p in ctx.requirements] == ["按时报送进展。", "加强统筹协调。"]
+    assert [p.number for p in ctx.requirements] == ["（一）", "（二）"]
+    for text in _all_text(ctx):
+        assert not re.search(r"(?<![0-9.])0个|：。|（）", text), text
+
+
+def test_points_are_numbered_after_empty_ones_are_dropped(cons):
+    ctx = memo.build_context(cons, ISSUE)
+    assert [(p.number, p.title) for p in ctx.reporting_points] == [
+        ("（一）", "逾期报送的单位（1个）："), ("（二）", "退回修改的单位（1个）："),
+        ("（三）", f"未报送的单位（{ctx.unit_missing}个）：")]
+    only_missing = [dataclasses.replace(u, state=ON_TIME) if u.state in (LATE, TO_FIX) else u for u in cons.units]
+    ctx = memo.build_context(dataclasses.replace(cons, units=only_missing), ISSUE)
+    assert [p.number + p.title for p in ctx.reporting_points] == [f"（一）未报送的单位（{ctx.unit_missing}个）："]
+    assert "逾期" not in ctx.reporting_text and "退回" not in ctx.reporting_text
+
+
+def test_due_next_month(month):
+    cons = consolidate(month, "2022-08")
+    ctx = memo.build_context(cons, ISSUE)
+    assert [t.id for t in ctx.due_next] == [t.task.id for t in cons.tasks if t.task.deadline == dt.date(2022, 9, 30)]
+    assert [t.id for t in ctx.due_next] == ["4.1", "4.3", "7.3"]
+    assert ctx.due_next_text.startswith("以下3项任务的完成时限为2022年9月")
+    assert ctx.unit_reported == 0 and "尚无单位报送通过" in ctx.reporting_text
+
+
+def _all_text(ctx) -> list[str]:
+    out = []
+
+    def walk(v):
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif dataclasses.is_dataclass(v):
+            for f in dataclasses.fields(v):
+                walk(getattr(v, f.name))
+
+    walk(ctx)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the Word memo
+
+
+def test_docx_figures_and_named_units_match_consolidation(rendered, cons, month):
+    assert rendered.path == month.root / "通报" / "2022年6月" / memo.memo_filename(cons)
+    assert rendered.path.name == f"关于2022年6月{cons.project}进展情况的通报.docx"
+    texts = doc_texts(rendered.path)
+    body = "\n".join(texts)
+    assert "{{" not in body and "{%" not in body
+    counts = cons.task_counts()
+    n = len(cons.tasks)
+
+    def pct(k: int, total: int) -> str:
+        return f"{round(100 * k / total, 1):g}%"
+
+    assert texts[0].replace("\n", "") == f"关于2022年6月{cons.project}进展情况的通报"
+    overview = paragraph_starting(texts, f"{cons.project}共{n}项任务")
+    assert f"已完成{counts['已完成']}项（占{pct(counts['已完成'], n)}）" in overview
+    assert f"序时推进{counts['序时推进']}项（占{pct(counts['序时推进'], n)}）" in overview
+    assert f"进展滞后{counts['滞后']}项（占{pct(counts['滞后'], n)}）" in overview
+    assert f"牵头单位未报送进展的{counts['未报送']}项（占{pct(counts['未报送'], n)}）" in overview
+    assert f"已超过完成时限仍未完成的任务{len(cons.overdue)}项" in overview
+
+    # table by 一级任务: one row per 一级任务 plus 合计, numbers as consolidated
+    table = docx.Document(str(rendered.path)).tables[0]
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0][0] == "一级任务" and rows[-1][0] == "合计"
+    expected = [[re.sub(r"^[一二三四五六七八九十]+、", "", k), str(sum(c.values())), str(c["已完成"]), str(c["序时推进"]),
+                 str(c["滞后"]), str(c["未启动"]), str(c["未报送"]), pct(c["已完成"], sum(c.values()))]
+                for k, c in cons.by_level1()]
+    assert rows[1:-1] == expected
+    assert rows[-1][1:] == [str(n), str(counts["已完成"]), str(counts["序时推进"]), str(counts["滞后"]),
+                            str(counts["未启动"]), str(counts["未报送"]), pct(counts["已完成"], n)]
+
+    # completed, lagging and overdue tasks with their lead units
+    for t in cons.tasks:
+        heading = [x for x in texts if re.match(rf"\d+．{re.escape(t.task.name)}（任务{re.escape(t.task.id)}", x)]
+        if t.status == "已完成":
+            assert len(heading) == 1 and f"牵头单位：{cons.master.display_units(t.task.id, '牵头')}" in heading[0]
+        elif t.status == LAGGING or t.overdue:
+            assert len(heading) == 1, t.task.id
+            summary = texts[texts.index(heading[0]) + 1]
+            assert summary.startswith(f"牵头单位：{cons.master.display_units(t.task.id, '牵头')}；"
+                                      f"完成时限：{t.task.deadline_text}")
+        else:
+            assert not heading, t.task.id
+    assert f"{'市公安局'}反映：窗口人手不足" in texts
+
+    # 报送情况: figures, and exactly the units the consolidation names
+    reporting = paragraph_starting(texts, f"本期应报送单位{len(cons.units)}个")
+    uc = cons.unit_counts()
+    assert f"已报送{uc[ON_TIME] + uc[LATE]}个（报送率{pct(uc[ON_TIME] + uc[LATE], len(cons.units))}）" in reporting
+    assert f"按时报送{uc[ON_TIME]}个、逾期报送{uc[LATE]}个" in reporting
+    assert f"{uc[TO_FIX]}个单位报送内容有误已退回修改，{uc[MISSING]}个单位未报送" in reporting
+    assert listed_units(paragraph_starting(texts, f"（一）逾期报送的单位（{uc[LATE]}个）")) == names(LATE, cons)
+    assert listed_units(paragraph_starting(texts, f"（二）退回修改的单位（{uc[TO_FIX]}个）")) == names(TO_FIX, cons)
+    assert listed_units(paragraph_starting(texts, f"（三）未报送的单位（{uc[MISSING]}个）")) == names(MISSING, cons)
+
+    # 下一步工作要求 and 落款
+    assert paragraph_starting(texts, "（二）按时报送进展。").startswith(
+        f"（二）按时报送进展。请未报送的{uc[MISSING]}个单位和退回修改的{uc[TO_FIX]}个单位尽快补报")
+    assert texts[-2].strip("\u3000") == cons.organiser
+    assert texts[-1].strip("\u3000") == "2022年7月6日"
+    assert not re.search(r"(?<![0-9.])0个|：。|（0", body)
+
+
+def test_department_text_with_xml_specials_and_line_break_survives(rendered):
+    texts = doc_texts(rendered.path)
+    assert f"{SZ}反映：{HOSTILE}" in texts
+    para = docx.Document(str(rendered.path))
+    assert any(p.text == f"{SZ}反映：{HOSTILE}" for p in para.paragraphs)  # python-docx reads w:br as \n
+    xml = zipfile.ZipFile(rendered.path).read("word/document.xml").decode("utf-8")
+    assert "系统对接延期 &amp; 数据&lt;缺失&gt;，预计&gt;3个月</w:t><w:br/>" in xml
+    # nothing after the hostile text was swallowed: the document still ends with its 落款
+    assert doc_texts(rendered.path)[-1].strip("\u3000") == "2022年7月6日"
+
+
+def _xml(path: Path, name: str):
+    return etree.fromstring(zipfile.ZipFile(path).read(name))
+
+
+@pytest.mark.parametrize("which", ["template", "memo"])
+def test_layout_gb9704(which, rendered):
+    path = DEFAULT_TEMPLATE if which == "template" else rendered.path
+    document = _xml(path, "word/document.xml")
+    sect = document.find(f"{W}body/{W}sectPr")
+    size, margins, grid = sect.find(f"{W}pgSz"), sect.find(f"{W}pgMar"), sect.find(f"{W}docGrid")
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")  # A4
+    assert {k: margins.get(f"{W}{k}") for k in ("top", "bottom", "left", "right")} == {
+        "top": "2098", "bottom": "1984", "left": "1588", "right": "1474"}  # 37/35/28/26 mm
+    assert grid.get(f"{W}type") == "linesAndChars"
+    pitch, char_space = int(grid.get(f"{W}linePitch")), int(grid.get(f"{W}charSpace"))
+    height, width = 16838 - 2098 - 1984, (11906 - 1588 - 1474) / 20
+    assert 22 * pitch <= height < 23 * pitch  # 22 lines
+    char = 16 + char_space / 4096  # grid pitch in pt for 3号 text
+    assert 28 * char <= width < 29 * char  # 28 characters; 16 pt alone would give 27
+    assert width < 28 * 16
+
+    styles = _xml(path, "word/styles.xml")
+
+    def style(name: str):
+        found = [s for s in styles.iter(f"{W}style") if s.find(f"{W}name").get(f"{W}val") == name]
+        assert len(found) == 1, name
+        return found[0]
+
+    def font(el) -> tuple[str, str, str | None]:
+        fonts, sz, jc = el.find(f".//{W}rPr/{W}rFonts"), el.find(f".//{W}rPr/{W}sz"), el.find(f".//{W}pPr/{W}jc")
+        assert fonts.get(f"{W}eastAsia") == fonts.get(f"{W}ascii")  # East Asian font set explicitly
+        return fonts.get(f"{W}eastAsia"), sz.get(f"{W}val"), None if jc is None else jc.get(f"{W}val")
+
+    defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+    assert defaults.find(f"{W}rFonts").get(f"{W}eastAsia") == "仿宋_GB2312"
+    assert defaults.find(f"{W}rFonts").get(f"{W}asciiTheme") is None  # no theme font overriding it
+    assert defaults.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
+    assert font(style("通报标题")) == ("方正小标宋简体", "44", "center")  # 2号
+    assert font(style("通报正文"))[:2] == ("仿宋_GB2312", "32")  # 3号
+    assert style("通报正文").find(f"{W}pPr/{W}ind").get(f"{W}firstLineChars") == "200"
+    assert font(style("一级标题（黑体）"))[:2] == ("黑体", "32")
+    assert font(style("二级标题（楷体）"))[:2] == ("楷体", "32")
+    assert font(style("二级标题字符（楷体）"))[:2] == ("楷体", "32")
+
+    # page numbers: "— 1 —" in 4号 宋体, odd pages right and even pages left, one character in
+    settings = _xml(path, "word/settings.xml")
+    assert settings.find(f"{W}evenAndOddHeaders") is not None
+    rels = {r.get("Id"): r.get("Target") for r in _xml(path, "word/_rels/document.xml.rels")}
+    footers = {ref.get(f"{W}type"): rels[ref.get("{http://schemas.openxmlformats.org/officeDocument/2006/"
+                                                "relationships}id")]
+               for ref in sect.iter(f"{W}footerReference")}
+    assert set(footers) == {"default", "even"}
+    for kind, side in (("default", "right"), ("even", "left")):
+        footer = _xml(path, "word/" + footers[kind])
+        p = footer.find(f"{W}p")
+        assert "".join(t.text for t in p.iter(f"{W}t")) == "— 1 —"
+        assert [i.text.strip() for i in p.iter(f"{W}instrText")] == ["PAGE"]
+        assert [f.get(f"{W}fldCharType") for f in p.iter(f"{W}fldChar")] == ["begin", "separate", "end"]
+        assert p.find(f"{W}pPr/{W}jc").get(f"{W}val") == side
+        assert p.find(f"{W}pPr/{W}ind").get(f"{W}{side}Chars") == "100"
+        for r in p.iter(f"{W}r"):
+            assert r.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia") == "宋体"
+            assert r.find(f"{W}rPr/{W}sz").get(f"{W}val") == "28"  # 4号
+
+
+def test_shipped_template_is_what_the_code_builds(tmp_path):
+    built = memo.write_default_template(tmp_path / "月度通报.docx")
+    with zipfile.ZipFile(built) as new, zipfile.ZipFile(DEFAULT_TEMPLATE) as shipped:
+        for name in ("word/document.xml", "word/styles.xml", "word/settings.xml", "word/fontTable.xml",
+                     "word/footer1.xml", "word/footer2.xml"):
+            assert new.read(name) == shipped.read(name), f"{name}: run memo.write_default_template again"
+    assert memo.check_template(DEFAULT_TEMPLATE) == []
+
+
+def test_readme_lists_every_variable():
+    readme = (DEFAULT_TEMPLATE.parent / "README.md").read_text(encoding="utf-8")
+    missing = [f.name for f in dataclasses.fields(memo.MemoContext) if f"`{f.name}`" not in readme]
+    for prefix, cls in (("t", memo.TaskItem), ("p", memo.ProblemItem), ("u", memo.UnitItem),
+                        ("r", memo.Level1Row), ("p", memo.Point)):
+        missing += [f"{prefix}.{f.name}" for f in dataclasses.fields(cls) if f"`{prefix}.{f.name}`" not in readme]
+    assert missing == []
+
+
+# ---------------------------------------------------------------------------
+# PDF and Markdown
+
+
+def test_pdf_has_title_and_figures(lo, ws_copy):
+    result = memo.write_memo(ws_copy, issue_date=ISSUE, pdf=True)
+    assert result.pdf_error == "" and result.pdf == result.path.with_suffix(".pdf")
+    assert result.pdf.exists() and result.path.exists()
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True,
+                                             check=True).stdout.decode("utf-8"))
+    ctx = result.context
+    assert ctx.title in text
+    assert f"共{ctx.task_total}项任务" in text
+    assert f"已完成{ctx.task_done}项（占{ctx.task_done_pct}）" in text
+    assert f"已报送{ctx.unit_reported}个（报送率{ctx.report_rate}）" in text
+    assert "—1—" in text and "2022年7月6日" in text
+
+
+def test_pdf_without_libreoffice_still_writes_the_docx(ws_copy, monkeypatch):
+    from toolkit import office
+
+    monkeypatch.setattr(office, "soffice", lambda: None)
+    result = memo.write_memo(ws_copy, issue_date=ISSUE, pdf=True)
+    assert result.pdf is None and result.path.exists()
+    assert "LibreOffice" in result.pdf_error and "Word" in result.pdf_error
+
+
+def test_markdown_summary(ws_copy):
+    result = memo.write_memo(ws_copy, fmt="md", issue_date=ISSUE)
+    assert result.path.suffix == ".md" and result.path.parent == ws_copy.root / "通报" / "2022年6月"
+    text = result.path.read_text(encoding="utf-8")
+    ctx = result.context
+    assert text.startswith(f"# {ctx.title}\n")
+    for piece in (ctx.overview_text, ctx.reporting_text, ctx.missing_names, "市民政局", "市司法局",
+                  "系统对接延期 & 数据<缺失>，预计>3个月\n", ctx.organiser, "2022年7月6日"):
+        assert piece in text
+    assert "{{" not in text
+
+
+def test_memo_needs_collected_returns(ws):
+    with pytest.raises(errors.NothingToDo, match="duban collect"):
+        memo.write_memo(ws)
+
+
+# ---------------------------------------------------------------------------
+# bad templates
+
+
+def _template_with(tmp_path: Path, *lines: str, name: str = "坏模板.docx") -> Path:
+    d = docx.Document(str(DEFAULT_TEMPLATE))
+    anchor = d.paragraphs[3]
+    for line in lines:
+        anchor.insert_paragraph_before(line)
+    path = tmp_path / name
+    d.save(str(path))
+    return path
+
+
+def test_unknown_variables_are_named_before_rendering(tmp_path, cons):
+    path = _template_with(tmp_path, "本期共{{ task_count }}项。", "{%p for t in attention %}", "{{ t.nmae }}",
+                          "{%p endfor %}")
+    assert memo.check_template(path) == ["task_count", "t.nmae"]
+    out = tmp_path / "out.docx"
+    with pytest.raises(errors.BadTemplate, match=r"task_count、t\.nmae"):
+        memo.render_docx(memo.build_context(cons, ISSUE), path, out)
+    assert not out.exists()
+
+
+def test_unclosed_tags_name_the_paragraph(tmp_path):
+    path = _template_with(tmp_path, "{% if task_lagging %}有滞后任务")
+    with pytest.raises(errors.BadTemplate, match=r"第 4 段（内容：“{% if task_lagging %}有滞后任务”）.*endif"):
+        memo.check_template(path)
+    path = _template_with(tmp_path, "本期共{{ task_total 项", name="坏模板2.docx")
+    with pytest.raises(errors.BadTemplate, match=r"第 4 段.*没有闭合"):
+        memo.check_template(path)
+    path = _template_with(tmp_path, "{{ task_total|money }}", name="坏模板3.docx")
+    with pytest.raises(errors.BadTemplate, match="money"):
+        memo.check_template(path)
+
+
+def test_tag_spanning_paragraphs_is_reported_not_truncated(tmp_path):
+    d = docx.Document(str(DEFAULT_TEMPLATE))
+    d.paragraphs[3].runs[0].text = "{% if task_total > 1000 %}" + d.paragraphs[3].runs[0].text
+    d.tables[0].rows[0].cells[0].paragraphs[0].runs[0].text = "一级任务{% endif %}"
+    path = tmp_path / "跨段.docx"
+    d.save(str(path))
+    with pytest.raises(errors.BadTemplate, match="文档结构损坏"):
+        memo.check_template(path)
+
+
+# ---------------------------------------------------------------------------
+# the command
+
+
+def test_cli_memo(run, ws_copy):
+    result = run(["memo", "--date", "2022-07-06"], cwd=ws_copy.root)
+    assert result.exit_code == 0, result.stderr
+    path = ws_copy.root.resolve() / "通报" / "2022年6月" / f"关于2022年6月{ws_copy.project}进展情况的通报.docx"
+    assert result.stdout.splitlines()[0] == f"通报：{path}"
+    assert path.exists()
+    texts = doc_texts(path)
+    assert texts[-1].strip("\u3000") == "2022年7月6日"
+
+
+def test_cli_check_template(run, tmp_path, ws_copy):
+    good = run(["memo", "--check-template", str(DEFAULT_TEMPLATE)], cwd=ws_copy.root)
+    assert good.exit_code == 0 and "检查通过" in good.stdout
+
+    unknown = run(["memo", "--check-template", str(_template_with(tmp_path, "{{ task_count }}"))], cwd=ws_copy.root)
+    assert unknown.exit_code == 1
+    assert "task_count" in unknown.stdout and "1 个不存在的变量" in unknown.stdout
+
+    unclosed = _template_with(tmp_path, "{%p for t in attention %}", "{{ t.name }}", name="未闭合.docx")
+    result = run(["memo", "--check-template", str(unclosed)], cwd=ws_copy.root)
+    assert result.exit_code == 2
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("错误：")]
+    assert len(error_lines) == 1
+    assert "第 4 段" in error_lines[0] and "{%p for t in attention %}" in error_lines[0]
+    assert "endfor" in error_lines[0]
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_cli_memo_with_bad_template_writes_nothing(run, tmp_path, ws_copy):
+    shutil.rmtree(ws_copy.root / "通报" / "2022年6月", ignore_errors=True)
+    bad = _template_with(tmp_path, "{{ t.name }}")
+    result = run(["memo", "--template", str(bad)], cwd=ws_copy.root)
+    assert result.exit_code == 2
+    assert "错误：" in result.stderr and "不存在的变量：t。" in result.stderr
+    assert not list((ws_copy.root / "通报" / "2022年6月").glob("*.docx"))
