@@ -56,7 +56,7 @@ def ws(tmp_path, _session_workspace):
 @pytest.fixture
 def issued_ws(tmp_path, _session_issued):
     """A workspace whose 2022-06 returns are in 下发/2022年6月/."""
-    root = tmp_path / "ws"
+    root = tmp_path / "issued"
     shutil.copytree(_session_issued, root)
     return find_workspace(root)
 

@@ -44,6 +44,7 @@ class State:
             from .workspace import find_workspace
 
             self._ws = find_workspace(self.workspace_dir, explicit=self.workspace_dir is not None)
+            self._ws.ensure_folders()
             self.log_handler = _start_log(self._ws)
         return self._ws
 

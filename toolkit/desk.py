@@ -47,8 +47,15 @@ def run_cycle(ws: Workspace, period: str | Period | None = None, pdf: bool = Fal
     from .consolidate import merge
     from .intake import collect
 
+    from .ledger import Ledger
+
     target = ws.period(period)
     collected = collect(ws, str(target) if period else None, progress)
+    with Ledger(ws.ledger_path) as ledger:
+        received = ledger.receipts(str(target))
+    if not received:
+        raise errors.NothingToDo(f"收件箱是空的，{target.label}还没有收到任何报送。"
+                                 f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。")
     merged = merge(ws, target)
     memo_result, memo_error = None, ""
     try:

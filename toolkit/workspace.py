@@ -180,6 +180,14 @@ class Workspace:
         own = self.templates_dir / name
         return own if own.exists() else resource("templates", name)
 
+    def ensure_folders(self) -> None:
+        """Create any missing stage folder (a fresh clone has no empty 收件箱)."""
+        for stage in STAGE_FOLDERS:
+            try:
+                (self.root / stage).mkdir(exist_ok=True)
+            except OSError:
+                pass
+
     def load_master(self):
         from .master import read_master_workbook
 
