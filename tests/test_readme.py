@@ -1,0 +1,39 @@
+"""The README is part of the product: its commands, code table and CI hook stay true."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+from toolkit.cli import cli
+from toolkit.report import CODES
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_first_lines_are_the_two_commands():
+    block = README.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()
+    assert block[0].startswith("python3 -m pip install . && duban demo")
+    assert block[1].startswith('python3 -m pip install ".[test]" && python3 -m pytest')
+    assert README.index("```bash") < README.index("## ")
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "# 安装并运行全部测试" in ci and "libreoffice-calc libreoffice-writer" in ci
+    assert README.count("# 安装并运行全部测试") == 1
+
+
+def test_every_code_is_listed_with_its_severity():
+    for code in CODES.values():
+        assert re.search(rf"^\| {code.code} \| {code.severity} \| {re.escape(code.title)}", README, re.M), code.code
+
+
+def test_every_command_is_documented():
+    for name in cli.commands:
+        assert f"duban {name}" in README, name
+
+
+def test_screenshots_exist():
+    for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README):
+        assert (ROOT / image).exists(), image
