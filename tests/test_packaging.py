@@ -14,7 +14,7 @@ from toolkit.workspace import EDITABLE_TEMPLATES, SCRIPTS
 
 @pytest.mark.slow
 def test_wheel_contains_runtime_files(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q",
                              "-w", str(tmp_path), str(ROOT)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     wheel = next(tmp_path.glob("duban-*.whl"))
