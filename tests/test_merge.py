@@ -355,3 +355,33 @@ def test_remind_drafts(run, month):
     assert "尚未收到" in text and "2022年7月5日" in text
     assert [a.get_filename() for a in missing.iter_attachments()] == ["2022年6月_市民政局_进展填报表.xlsx"]
     assert not (folder / "催报_石龙镇.eml").exists()
+
+
+def test_fast_rows_give_the_same_workbook_as_openpyxl(month, tmp_path):
+    """The spliced-in rows (write speed) and openpyxl's own writer give identical sheets."""
+    from toolkit.consolidate import write_workbook
+    from toolkit.style import load_style
+
+    cons = consolidate(month, "2022-06")
+    fast = write_workbook(cons, tmp_path / "fast.xlsx", load_style(), fast=True)
+    slow = write_workbook(cons, tmp_path / "slow.xlsx", load_style(), fast=False)
+    a, b = load_workbook(fast), load_workbook(slow)
+    assert a.sheetnames == b.sheetnames
+
+    def cell_key(c):
+        return (c.value, c.data_type, c.number_format, repr(c.font), repr(c.fill), repr(c.alignment),
+                repr(c.border), repr(c.protection))
+
+    for wa, wb_ in zip(a, b):
+        assert (wa.max_row, wa.max_column) == (wb_.max_row, wb_.max_column), wa.title
+        for ra, rb in zip(wa.iter_rows(), wb_.iter_rows()):
+            assert [cell_key(c) for c in ra] == [cell_key(c) for c in rb], (wa.title, ra[0].row)
+        assert [wa.row_dimensions[r].height for r in range(1, wa.max_row + 1)] == \
+               [wb_.row_dimensions[r].height for r in range(1, wb_.max_row + 1)]
+        assert str(wa.merged_cells) == str(wb_.merged_cells)
+        assert wa.auto_filter.ref == wb_.auto_filter.ref and wa.freeze_panes == wb_.freeze_panes
+        assert [str(r.sqref) for r in wa.conditional_formatting] == [str(r.sqref) for r in wb_.conditional_formatting]
+    with zipfile.ZipFile(fast) as za, zipfile.ZipFile(slow) as zb:
+        charts = sorted(n for n in za.namelist() if "chart" in n)
+        assert charts == sorted(n for n in zb.namelist() if "chart" in n)
+        assert all(za.read(n) == zb.read(n) for n in charts)

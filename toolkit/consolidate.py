@@ -295,13 +295,14 @@ def merge(ws: Workspace, period: str | Period | None = None, progress: Progress 
     return MergeResult(path, cons)
 
 
-def write_workbook(cons: Consolidation, path: Path, style: dict[str, Any]) -> Path:
+def write_workbook(cons: Consolidation, path: Path, style: dict[str, Any], fast: bool = True) -> Path:
     """Lay the consolidation out as the 汇总表 (write-only openpyxl, atomic save)."""
-    from .summary_book import build_summary_workbook
+    from .summary_book import build_summary_workbook, inject_rows
     from .xlsx import atomic_write
 
     def write(tmp: Path) -> None:
-        wb = build_summary_workbook(cons, style)
+        wb, pending = build_summary_workbook(cons, style, fast)
         wb.save(tmp)
+        inject_rows(tmp, pending)
 
     return atomic_write(path, write)
