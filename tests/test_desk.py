@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, drop, late, on_time
+
 from toolkit.cli import cli
 from toolkit.filling import Answer, Filling
 

@@ -10,9 +10,9 @@ import zipfile
 from email import policy
 
 import pytest
+from conftest import drop, late, on_time
 from openpyxl import load_workbook
 
-from conftest import drop, late, on_time
 from toolkit.checks import Row
 from toolkit.consolidate import consolidate, merge, task_status
 from toolkit.dates import Period
@@ -243,7 +243,7 @@ def test_layout(month):
             assert ws.freeze_panes in ("A4", "B4")
             assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A3:")
             assert ws.print_title_rows == "$3:$3"
-            assert ws["A1"].font.b and "（2022年6月）" in ws["A1"].value or ws.title == "历次进展"
+            assert (ws["A1"].font.b and "（2022年6月）" in ws["A1"].value) or ws.title == "历次进展"
             assert ws["A4"].font.name in ("宋体", "仿宋")
     rules = wb["任务汇总"].conditional_formatting
     formulas = {r.formula[0] for cf in rules for r in cf.rules}

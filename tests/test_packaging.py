@@ -7,8 +7,8 @@ import sys
 import zipfile
 
 import pytest
-
 from conftest import ROOT
+
 from toolkit.workspace import EDITABLE_TEMPLATES, SCRIPTS
 
 

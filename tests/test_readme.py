@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import ROOT
+
 from toolkit.cli import cli
 from toolkit.report import CODES
 

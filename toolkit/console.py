@@ -14,7 +14,8 @@ from .dates import Period
 from .workspace import Workspace
 
 ACTIONS = ("下发", "收取汇总", "生成通报")
-STATUS_HEADER = ["单位", "类别", "应报任务数", "报送状态", "报送时间", "报送文件", "错误数", "警告数", "已完成数", "滞后数"]
+STATUS_HEADER = ["单位", "类别", "应报任务数", "报送状态", "报送时间", "报送文件", "错误数", "警告数",
+                 "已完成数", "滞后数"]
 
 
 @dataclass

@@ -12,9 +12,9 @@ import datetime as dt
 import os
 import random
 import shutil
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import errors
 from .dates import Period

@@ -10,9 +10,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from . import errors
 from .dates import Period
@@ -46,7 +46,6 @@ def run_cycle(ws: Workspace, period: str | Period | None = None, pdf: bool = Fal
     """Collect the inbox for ``period``, merge, and write the memo."""
     from .consolidate import merge
     from .intake import collect
-
     from .ledger import Ledger
 
     target = ws.period(period)

@@ -6,6 +6,7 @@ Every command finds its workspace from the current folder upward (like git), or 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -183,10 +184,8 @@ class Workspace:
     def ensure_folders(self) -> None:
         """Create any missing stage folder (a fresh clone has no empty 收件箱)."""
         for stage in STAGE_FOLDERS:
-            try:
+            with contextlib.suppress(OSError):  # a read-only share still lets commands read
                 (self.root / stage).mkdir(exist_ok=True)
-            except OSError:
-                pass
 
     def load_master(self):
         from .master import read_master_workbook
