@@ -104,13 +104,16 @@ class Workspace:
     def _get(self, section: str, name: str, default: Any = None) -> Any:
         return self.config.get(section, {}).get(name, default)
 
+    def _text(self, section: str, name: str) -> str:
+        return str(self._get(section, name, "") or "")
+
     @property
     def project(self) -> str:
-        return str(self._get("project", "name", "") or "")
+        return self._text("project", "name")
 
     @property
     def organiser(self) -> str:
-        return str(self._get("project", "organiser", "") or "")
+        return self._text("project", "organiser")
 
     @property
     def due_day(self) -> int:
@@ -121,11 +124,11 @@ class Workspace:
 
     @property
     def contact(self) -> str:
-        return str(self._get("project", "contact", "") or "")
+        return self._text("project", "contact")
 
     @property
     def sender(self) -> str:
-        return str(self._get("mail", "sender", "") or "")
+        return self._text("mail", "sender")
 
     @property
     def limits(self) -> dict[str, int]:
