@@ -161,6 +161,7 @@ def test_shell_twins_match_the_bat(stem):
 
 
 def test_init_copies_the_scripts(ws):
+    assert (ws.root / "_公共.sh").exists()
     for stem in SCRIPTS:
         for ext in (".bat", ".command", ".sh"):
             assert (ws.root / f"{stem}{ext}").exists()

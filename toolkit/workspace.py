@@ -39,6 +39,7 @@ STAGE_FOLDERS = (INBOX, ISSUED, ARCHIVE, FEEDBACK, MERGED, MEMOS, LOGS)
 EDITABLE_TEMPLATES = ("月度通报.docx", "样式.toml", "下发邮件.txt", "反馈邮件.txt", "催报邮件.txt",
                       "fonts.conf", "README.md")
 SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "一键月报")
+SCRIPT_COMMON = "_公共.sh"  # sourced by the .sh/.command twins
 
 DEFAULT_LIMITS: dict[str, int] = {
     "max_file_mb": 20,          # one received file
@@ -268,6 +269,9 @@ def copy_scripts(root: Path) -> list[Path]:
     """Copy the double-click scripts (.bat/.command/.sh) into a workspace."""
     copied = []
     src_dir = resource_dir("workbooks")
+    if (src_dir / SCRIPT_COMMON).exists():
+        shutil.copy2(src_dir / SCRIPT_COMMON, root / SCRIPT_COMMON)
+        copied.append(root / SCRIPT_COMMON)
     for stem in SCRIPTS:
         for ext in (".bat", ".command", ".sh"):
             src = src_dir / (stem + ext)
