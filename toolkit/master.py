@@ -120,7 +120,7 @@ class Master:
         """sha256 of the canonical task rows and assignments, as in each return's _meta."""
         rows = []
         for t in sorted(self.tasks, key=lambda t: task_sort_key(t.id)):
-            units = sorted((a.unit, a.role) for a in self.assignments if a.task == t.id)
+            units = sorted((a.unit, a.role) for a in self._by_task.get(t.id, []))
             rows.append([t.id, *(key(x) for x in t.master_text), units])
         blob = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
