@@ -171,6 +171,14 @@ def _text(value: Any) -> str:
     return clean(value)
 
 
+def _quote(text: str, limit: int = 50) -> str:
+    """What a department typed, shortened for a message when it is long (a 100,000-character
+    cell must not become a 100,000-character message in the ledger and the 汇总表)."""
+    if len(text) <= limit:
+        return text
+    return " ".join(text[:limit * 2].split())[:limit] + "…"
+
+
 # ---------------------------------------------------------------------------
 # identification
 
@@ -277,7 +285,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
             issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""),
                                      found=f"：“{unit}”在任务清单中没有任务", **at))
     else:
-        shown = f"（表中写的是“{written}”）" if written else ""
+        shown = f"（表中写的是“{_quote(written)}”）" if written else ""
         issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""), found=shown, **at))
 
     period, _ = _period_of(raw, name)
@@ -312,7 +320,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         if task is None and _is_note(tid, v):
             continue
         if task is None:
-            issues.append(make_issue("E401", cell=cells.get("task", ""), **dict(here, task=tid or "（空白）")))
+            issues.append(make_issue("E401", cell=cells.get("task", ""), **dict(here, task=_quote(tid) or "（空白）")))
             continue
         if tid in seen:
             issues.append(make_issue("E403", cell=cells.get("task", ""), other=seen[tid], **here))
@@ -372,14 +380,14 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     if status == "":
         add("E501", "status")
     elif status == "?":
-        add("E502", "status", value=clean(v.get("status")))
+        add("E502", "status", value=_quote(clean(v.get("status"))))
         status = ""
     elif synonym:
         add("W503", "status", value=synonym, normal=status)
 
     progress, ok = parse_progress(v.get("progress"))
     if not ok:
-        add("E504", "progress", value=_text(v.get("progress")))
+        add("E504", "progress", value=_quote(_text(v.get("progress"))))
 
     texts: dict[str, str] = {}
     limit = ctx.limits["max_text_chars"]
@@ -399,7 +407,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     if raw_eta not in (None, "") and not (isinstance(raw_eta, str) and not raw_eta.strip()):
         eta = parse_date(raw_eta)
         if eta is None:
-            add("E505", "eta", value=_text(raw_eta))
+            add("E505", "eta", value=_quote(_text(raw_eta)))
 
     if status == "已完成" and progress is not None and progress < 100:
         add("E601", "progress", value=progress)

@@ -13,6 +13,9 @@ import hashlib
 import io
 import logging
 import os
+import shutil
+import stat
+import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -37,12 +40,13 @@ from .dates import Period
 from .ledger import Ledger
 from .report import Issue, make_issue
 from .sniff import detect
-from .text import safe_filename
+from .text import clean, safe_filename, unescape_name
 from .workspace import ARCHIVE, Workspace, period_folder
 
 log = logging.getLogger("duban")
 
 UNFILED = "未分期"
+MAX_NESTING = 10  # mails and zips inside each other, whatever the mix
 JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
 Progress = Callable[[Iterable, str], Iterable]
 
@@ -61,7 +65,12 @@ class Item:
     received_at: dt.datetime
     kind: str = ""
     inbox_path: str | None = None
-    depth: int = 0
+    depth: int = 0                 # zips around this item (limits["max_zip_depth"])
+    level: int = 0                 # containers of any kind around this item (MAX_NESTING)
+    size: int = -1                 # bytes; data is empty for an oversized inbox file
+    path: Path | None = None       # oversized inbox file, archived by streaming copy
+    inbox_file: Path | None = None  # the inbox file itself (inbox_path is its name as text)
+    budget: list[int] | None = None  # bytes still allowed to unpack, shared by one input's tree
     children: list[Item] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     report: Report | None = None
@@ -72,7 +81,10 @@ class Item:
     receipt_id: int | None = None
 
     def __post_init__(self) -> None:
-        self.sha256 = hashlib.sha256(self.data).hexdigest()
+        if self.size < 0:
+            self.size = len(self.data)
+        if not self.sha256:
+            self.sha256 = hashlib.sha256(self.data).hexdigest()
 
     def walk(self) -> Iterable[Item]:
         yield self
@@ -129,6 +141,10 @@ def _leaf_name(path_in_container: str) -> str:
 def expand(item: Item, limits: dict[str, int]) -> None:
     """Detect what an item is and open mails and zips into child items, recursively."""
     item.kind = detect(item.data, item.name)
+    if item.kind in ("zip", "eml", "msg") and item.level >= MAX_NESTING:
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue("E104", file=item.name, detail=f"邮件和压缩包嵌套超过 {MAX_NESTING} 层"))
+        return
     if item.kind == "zip":
         _expand_zip(item, limits)
     elif item.kind == "eml":
@@ -144,15 +160,18 @@ def _expand_zip(item: Item, limits: dict[str, int]) -> None:
         item.issues.append(make_issue("E104", file=item.name,
                                       detail=f"压缩包嵌套超过 {limits['max_zip_depth']} 层"))
         return
-    cap = limits["max_unpacked_mb"] * 1024 * 1024
+    # One allowance for everything unpacked from one inbox file, zips in zips included.
+    if item.budget is None:
+        item.budget = [limits["max_unpacked_mb"] * 1024 * 1024]
+    budget = item.budget
+    total = 0
     try:
         with zipfile.ZipFile(io.BytesIO(item.data)) as z:
             infos = [i for i in z.infolist() if not i.is_dir()]
             if len(infos) > 1000:
                 raise _Refuse("E104", detail=f"压缩包内有 {len(infos)} 个文件")
-            if sum(i.file_size for i in infos) > cap:
+            if sum(i.file_size for i in infos) > budget[0]:
                 raise _Refuse("E104", detail=f"解压后超过 {limits['max_unpacked_mb']} MB")
-            total = 0
             for info in infos:
                 entry = _zip_name(info)
                 leaf = _leaf_name(entry)
@@ -160,7 +179,8 @@ def _expand_zip(item: Item, limits: dict[str, int]) -> None:
                     continue
                 source = f"{item.source} › 压缩包“{item.name}”内的“{entry}”"
                 if info.flag_bits & 0x1:
-                    child = Item(leaf, b"", source, item.received_at, depth=item.depth + 1)
+                    child = Item(leaf, b"", source, item.received_at, depth=item.depth + 1,
+                                 level=item.level + 1, budget=budget)
                     child.kind, child.outcome = "encrypted", UNREADABLE
                     child.issues.append(make_issue("E102", file=leaf))
                     item.children.append(child)
@@ -172,22 +192,27 @@ def _expand_zip(item: Item, limits: dict[str, int]) -> None:
                 with z.open(info) as f:
                     while chunk := f.read(1 << 20):
                         total += len(chunk)
-                        if total > cap:
+                        budget[0] -= len(chunk)
+                        if budget[0] < 0:
                             raise _Refuse("E104", detail=f"解压后超过 {limits['max_unpacked_mb']} MB")
                         chunks.append(chunk)
-                child = Item(leaf, b"".join(chunks), source, item.received_at, depth=item.depth + 1)
+                child = Item(leaf, b"".join(chunks), source, item.received_at, depth=item.depth + 1,
+                             level=item.level + 1, budget=budget)
                 item.children.append(child)
     except _Refuse as refusal:
+        budget[0] += total  # nothing of it is kept
         item.children.clear()
         item.outcome = UNREADABLE
         item.issues.append(make_issue(refusal.code, file=item.name, **refusal.params))
         return
     except RuntimeError:
+        budget[0] += total
         item.outcome = UNREADABLE
         item.children.clear()
         item.issues.append(make_issue("E102", file=item.name))
         return
     except Exception as exc:  # zipfile and zlib raise many kinds for damaged archives
+        budget[0] += total
         item.outcome = UNREADABLE
         item.children.clear()
         item.issues.append(make_issue("E101", file=item.name, reason=f"压缩包损坏（{type(exc).__name__}）"))
@@ -228,7 +253,8 @@ def _adopt_mail(item: Item, mail, limits: dict[str, int]) -> None:
                                       detail=f"邮件部分过多，另有 {mail.skipped_parts} 个部分未处理"))
     for att in mail.attachments:
         source = f"{item.source} › {desc}" + (f" › {att.via}" if att.via else "") + f"的附件“{att.name}”"
-        child = Item(safe_filename(att.name), att.data, source, item.received_at, depth=item.depth)
+        child = Item(safe_filename(att.name), att.data, source, item.received_at, depth=item.depth,
+                     level=item.level + 1, budget=item.budget)
         item.children.append(child)
         expand(child, limits)
     if not item.children:
@@ -291,7 +317,37 @@ def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | 
 
 
 def _mtime(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+    except (OverflowError, ValueError, OSError):  # a time stamp no calendar has
+        return dt.datetime.now().replace(microsecond=0)
+
+
+def _file_sha(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_input(path: Path, rel: str, limits: dict[str, int]) -> Item | None:
+    """One inbox file as an Item; an oversized file is hashed, not read into memory."""
+    st = path.lstat()
+    if not stat.S_ISREG(st.st_mode):
+        log.warning("收件箱中的“%s”不是普通文件（快捷方式、管道或设备），未处理，请把文件本身放入收件箱", rel)
+        return None
+    name, source = safe_filename(unescape_name(path.name)), f"收件箱/{rel}"
+    if st.st_size <= limits["max_file_mb"] * 1024 * 1024:
+        return Item(name, path.read_bytes(), source, _mtime(path), inbox_path=rel, inbox_file=path)
+    with open(path, "rb") as f:
+        head = f.read(4096)
+    item = Item(name, b"", source, _mtime(path), inbox_path=rel, size=st.st_size, path=path,
+                sha256=_file_sha(path), inbox_file=path)
+    item.kind, item.outcome = detect(head, name), UNREADABLE
+    detail = f"文件 {st.st_size // 1048576} MB，超过 {limits['max_file_mb']} MB"
+    item.issues.append(make_issue("E104", file=name, detail=detail))
+    return item
 
 
 def scan_inbox(inbox: Path) -> list[Path]:
@@ -303,7 +359,10 @@ def scan_inbox(inbox: Path) -> list[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
             p = Path(root) / f
-            if f.startswith(("~$", ".~lock.", ".")) or f.lower() in JUNK_NAMES or p.is_symlink():
+            if f.startswith(("~$", ".~lock.", ".")) or f.lower() in JUNK_NAMES:
+                continue
+            if p.is_symlink():  # never followed: it could point anywhere on the machine
+                log.warning("收件箱中的“%s”是快捷方式（符号链接），未读取，请把文件本身放入收件箱", p.name)
                 continue
             found.append(p)
     return found
@@ -321,26 +380,29 @@ def collect(ws: Workspace, period: str | None = None, progress: Progress = _no_p
     with Ledger(ws.ledger_path) as ledger:
         run_id = ledger.start_run(f"collect {expected or ''}".strip())
         tops: list[Item] = []
+        present: set[tuple[str, str]] = set()
         for path in progress(scan_inbox(ws.inbox), "读取收件箱"):
-            rel = path.relative_to(ws.inbox).as_posix()
+            rel = unescape_name(path.relative_to(ws.inbox).as_posix())
             try:
-                data = path.read_bytes()
+                item = _read_input(path, rel, limits)
             except OSError as exc:
                 log.warning("无法读取收件箱文件 %s：%s", rel, exc)
                 continue
-            item = Item(safe_filename(path.name), data, f"收件箱/{rel}", _mtime(path), inbox_path=rel)
+            if item is None:
+                continue
+            present.add((rel, item.sha256))
             pending = ledger.uncleared(rel, item.sha256)
             if pending is not None:
-                _finish_removal(ws, ledger, path, pending.id, pending.archive_path, data)
+                _finish_removal(ws, ledger, path, pending.id, pending.archive_path, item.sha256)
                 result.recovered += 1
                 continue
-            if len(data) > limits["max_file_mb"] * 1024 * 1024:
-                item.kind, item.outcome = detect(data[:4096], item.name), UNREADABLE
-                detail = f"文件 {len(data) // 1048576} MB，超过 {limits['max_file_mb']} MB"
-                item.issues.append(make_issue("E104", file=item.name, detail=detail))
-            else:
+            if not item.outcome:
                 expand(item, limits)
             tops.append(item)
+        # A run stopped between removing an inbox file and noting it: note it now.
+        for rec in ledger.uncleared_all():
+            if (rec.inbox_path, rec.sha256) not in present:
+                ledger.mark_cleared(rec.id)
         result.inputs = len(tops)
 
         # Leaves to check: spreadsheets and anything unknown; duplicates are not re-checked.
@@ -371,10 +433,10 @@ def collect(ws: Workspace, period: str | None = None, progress: Progress = _no_p
 
         for top in progress(tops, "登记归档"):
             _commit(ws, ledger, top, run_id, expected)
-            path = ws.inbox / (top.inbox_path or "")
+            path = top.inbox_file or ws.inbox / (top.inbox_path or "")
             rid = ledger.uncleared(top.inbox_path or "", top.sha256)
             if rid is not None:
-                _finish_removal(ws, ledger, path, rid.id, rid.archive_path, top.data)
+                _finish_removal(ws, ledger, path, rid.id, rid.archive_path, top.sha256)
             for it in top.walk():
                 result.receipts += 1
                 if it.report is not None:
@@ -397,7 +459,7 @@ def collect(ws: Workspace, period: str | None = None, progress: Progress = _no_p
         result.periods = sorted({it.report.period for t in tops for it in t.walk()
                                  if it.report and it.report.period})
         if feedback:
-            result.feedback = _write_feedback(ws, master, tops)
+            result.feedback = _resume_feedback(ws, ledger, master, run_id) + _write_feedback(ws, master, tops)
         ledger.finish_run(run_id, result.to_dict())
     log.info("收取完成：输入 %d 个，登记 %d 条，采纳 %d，退回 %d，无法读取 %d，重复 %d",
              result.inputs, result.receipts, result.accepted, result.returned,
@@ -417,12 +479,38 @@ def _archive_folder(item: Item, fallback: str | None) -> str:
 def _write_archive(ws: Workspace, item: Item, folder: str) -> None:
     from .xlsx import atomic_write
 
+    if item.path is not None:
+        _archive_stream(ws, item, folder)
+        return
     name = f"{item.sha256[:12]}_{safe_filename(item.name)}"
     target = ws.root / ARCHIVE / folder / name
     item.archive_rel = target.relative_to(ws.root).as_posix()
-    if target.exists() and hashlib.sha256(target.read_bytes()).hexdigest() == item.sha256:
+    if target.exists() and _file_sha(target) == item.sha256:
         return
     atomic_write(target, lambda tmp: tmp.write_bytes(item.data))
+
+
+def _archive_stream(ws: Workspace, item: Item, folder: str) -> None:
+    """Archive an oversized inbox file by copying it, hashing what was copied."""
+    assert item.path is not None
+    base = ws.root / ARCHIVE / folder
+    base.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~duban-", dir=base)
+    try:
+        h = hashlib.sha256()
+        with open(item.path, "rb") as src, os.fdopen(fd, "wb") as dst:
+            while chunk := src.read(1 << 20):
+                h.update(chunk)
+                dst.write(chunk)
+            dst.flush()
+            os.fsync(dst.fileno())
+        item.sha256 = h.hexdigest()  # what was copied, should the file have changed since
+        target = base / f"{item.sha256[:12]}_{safe_filename(item.name)}"
+        os.replace(tmp, target)
+        item.archive_rel = target.relative_to(ws.root).as_posix()
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _commit(ws: Workspace, ledger: Ledger, top: Item, run_id: int, expected: str | None) -> None:
@@ -445,11 +533,11 @@ def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,
     if not item.report and not item.outcome:
         outcome = UNREADABLE
     kind = item.kind or "unknown"
-    rid = ledger.insert(sha256=item.sha256, name=item.name, kind=kind, source=item.source,
+    rid = ledger.insert(sha256=item.sha256, name=item.name, kind=kind, source=_one_line(item.source),
                         received_at=item.received_at.isoformat(sep=" "), archive_path=item.archive_rel,
-                        size=len(item.data), outcome=outcome, report=item.report, parent_id=parent,
+                        size=item.size, outcome=outcome, report=item.report, parent_id=parent,
                         inbox_path=item.inbox_path if parent is None else None, run_id=run_id,
-                        note=item.note, issues=issues)
+                        note=_one_line(item.note), issues=issues)
     item.receipt_id = rid
     if item.report and outcome == ACCEPTED and item.report.unit and item.report.period:
         touched.add((item.report.unit, item.report.period))
@@ -457,16 +545,31 @@ def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,
         _insert(ledger, child, rid, run_id, touched)
 
 
+def _one_line(text: str) -> str:
+    """Provenance for the ledger and the 收件登记 sheet: names from mails and zips arrive
+    with bidi overrides, control characters and line breaks; none of them is kept."""
+    return " ".join(clean(text).split("\n"))
+
+
 def _finish_removal(ws: Workspace, ledger: Ledger, path: Path, receipt_id: int,
-                    archive_rel: str, data: bytes) -> None:
+                    archive_rel: str, sha256: str) -> None:
     """Remove an inbox file whose bytes are safely archived and recorded."""
     archived = ws.root / archive_rel if archive_rel else None
-    if archived is None or not archived.exists() or archived.read_bytes() != data:
+    if archived is None:
+        return
+    if not archived.exists() or _file_sha(archived) != sha256:
         from .xlsx import atomic_write
 
-        if archived is None:
+        def copy(tmp: Path) -> None:
+            shutil.copyfile(path, tmp)
+            if _file_sha(tmp) != sha256:
+                raise _Changed
+
+        try:
+            atomic_write(archived, copy)
+        except _Changed:
+            log.warning("收件箱文件 %s 在处理期间被改动，暂不移出（下次运行会重新处理）", path)
             return
-        atomic_write(archived, lambda tmp: tmp.write_bytes(data))
     try:
         path.unlink()
     except FileNotFoundError:
@@ -478,6 +581,10 @@ def _finish_removal(ws: Workspace, ledger: Ledger, path: Path, receipt_id: int,
     ledger.mark_cleared(receipt_id)
 
 
+class _Changed(Exception):
+    """The inbox file no longer has the bytes that were recorded."""
+
+
 def _remove_empty_dirs(folder: Path, stop: Path) -> None:
     while folder != stop and stop in folder.parents:
         try:
@@ -485,6 +592,30 @@ def _remove_empty_dirs(folder: Path, stop: Path) -> None:
         except OSError:
             return
         folder = folder.parent
+
+
+def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
+    """Feedback that a stopped run owed: its receipts were committed (and its inbox files
+    removed) but it died before writing their feedback. Rebuilt from ledger and archive."""
+    from .feedback import write_feedback
+
+    written: list[Path] = []
+    for stopped in ledger.unfinished_runs("collect", before=run_id):
+        for rec in ledger.receipts_of_run(stopped):
+            if rec.outcome not in (ACCEPTED, RETURNED, SUPERSEDED) or not rec.unit or not rec.period:
+                continue
+            # as the run would have written it: W205 came later, from superseding
+            issues = [i for i in ledger.issues_of(rec.id) if i.code != "W205"]
+            if not issues or not rec.archive_path:
+                continue
+            rep = Report(rec.name, rec.kind, rec.unit, rec.period, rec.identified_by, contact=rec.contact,
+                         rows=ledger.rows_of(rec.id), issues=issues)
+            try:
+                written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name))
+            except Exception as exc:  # feedback is a courtesy; the receipt is already safe
+                log.warning("无法为 %s 补写反馈表：%s", rec.name, exc)
+        ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
+    return written
 
 
 def _write_feedback(ws: Workspace, master, tops: list[Item]) -> list[Path]:

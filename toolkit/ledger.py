@@ -157,6 +157,16 @@ class Ledger:
         cur = self.conn.execute("INSERT INTO runs(command, started_at) VALUES (?, ?)", (command, now()))
         return int(cur.lastrowid)
 
+    def unfinished_runs(self, command: str, before: int) -> list[int]:
+        """Ids of earlier runs of ``command`` that never finished (killed, power cut)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM runs WHERE finished_at IS NULL AND id < ? AND command LIKE ? ORDER BY id",
+            (before, command + "%"))]
+
+    def receipts_of_run(self, run_id: int) -> list[Receipt]:
+        return [_receipt(r) for r in self.conn.execute(
+            "SELECT * FROM receipts WHERE run_id=? ORDER BY id", (run_id,))]
+
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
         self.conn.execute("UPDATE runs SET finished_at=?, summary=? WHERE id=?",
                           (now(), json.dumps(summary, ensure_ascii=False), run_id))
@@ -202,6 +212,12 @@ class Ledger:
             "SELECT * FROM receipts WHERE inbox_path=? AND sha256=? AND cleared=0 AND parent_id IS NULL"
             " ORDER BY id DESC LIMIT 1", (inbox_path, sha256)).fetchone()
         return _receipt(row) if row else None
+
+    def uncleared_all(self) -> list[Receipt]:
+        """Inbox files recorded but not yet noted as removed from the inbox."""
+        return [_receipt(r) for r in self.conn.execute(
+            "SELECT * FROM receipts WHERE cleared=0 AND parent_id IS NULL AND inbox_path IS NOT NULL"
+            " ORDER BY id")]
 
     def mark_cleared(self, receipt_id: int) -> None:
         self.conn.execute("UPDATE receipts SET cleared=1 WHERE id=?", (receipt_id,))

@@ -203,10 +203,10 @@ def _date(msg: Message) -> dt.datetime | None:
         if not value:
             return None
         d = email.utils.parsedate_to_datetime(str(value))
-    except (TypeError, ValueError, IndexError):
+        if d.tzinfo is not None:
+            d = d.astimezone().replace(tzinfo=None)
+    except Exception:  # TypeError, ValueError, OverflowError (year 1 in +14:00) ...
         return None
-    if d.tzinfo is not None:
-        d = d.astimezone().replace(tzinfo=None)
     return d
 
 

@@ -55,7 +55,7 @@ def detect(data: bytes, name: str = "") -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 return zip_kind(z, name)
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
+        except Exception:  # BadZipFile, zlib.error, RuntimeError (encrypted entry), ...
             return "broken-zip"
     if data.startswith(b"%PDF"):
         return "pdf"
@@ -71,7 +71,9 @@ def zip_kind(z: zipfile.ZipFile, name: str = "") -> str:
     lower = name.lower()
     names = set(z.namelist())
     if "mimetype" in names:
-        return "ods" if b"spreadsheet" in z.read("mimetype")[:100] else "odf"
+        with z.open("mimetype") as f:  # never z.read(): the entry may be a bomb
+            head = f.read(100)
+        return "ods" if b"spreadsheet" in head else "odf"
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         if "xl/vbaProject.bin" in names or lower.endswith(".xlsm"):
             return "xlsm"

@@ -62,18 +62,45 @@ def looks_like_formula(s: str) -> bool:
     return bool(s) and s.startswith(FORMULA_STARTS)
 
 
+_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)")
+MAX_NAME_BYTES = 180  # UTF-8 bytes; file systems allow 255, archive names add a prefix
+
+
+def unescape_name(name: str) -> str:
+    """A file name as text: bytes the OS could not decode (GBK names from an old zip tool,
+    kept by Python as surrogate escapes) decoded as UTF-8 or GB18030, never left as
+    surrogates that no file system, database or workbook accepts."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in name):
+        return name
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        raw = name.encode("utf-8", "surrogatepass")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
+
+
 def safe_filename(name: str, limit: int = 80) -> str:
     """A file name that stays inside its folder on Windows, macOS and Linux."""
     s = clean(name).replace("\n", " ")
     s = s.replace("\\", "/").split("/")[-1]
-    s = re.sub(r'[<>:"|?*\x00-\x1f]', "_", s).strip(" .")
+    s = re.sub('[<>:"|?*\x00-\x1f\ud800-\udfff]', "_", s).strip(" .")  # surrogates: not encodable
     stem, dot, ext = s.rpartition(".")
     if not dot:
         stem, ext = s, ""
-    if re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)", stem.strip()) or not stem:
+    # Windows reserves CON, NUL, COM1 ... whatever follows the first dot (con.tar.gz too)
+    if _RESERVED.fullmatch(stem.split(".")[0].strip(" ")) or not stem:
         stem = "_" + stem
     ext = ext[:10]
     stem = stem[: max(1, limit - len(ext) - 1)]
+    if len(f"{stem}.{ext}".encode()) > MAX_NAME_BYTES:
+        while len(stem) > 1 and len(f"{stem}.{ext}".encode()) > MAX_NAME_BYTES:
+            stem = stem[:-1]
+        stem = stem.rstrip(" .") or "_"
     return f"{stem}.{ext}" if ext else stem
 
 
