@@ -558,7 +558,7 @@ def test_crash_between_archive_and_removal_is_recovered(issued_ws, make_return, 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("power cut")
 
-    monkeypatch.setattr(intake, "_finish_removal", crash)
+    monkeypatch.setattr(intake, "_remove_from_inbox", crash)
     with pytest.raises(KeyboardInterrupt):
         collect(issued_ws)
     assert (issued_ws.inbox / "石龙镇.xlsx").exists()

@@ -238,9 +238,9 @@ COLLECT_KILLS = [
     "toolkit.intake:_write_archive:4:after",        # archived, not yet recorded
     "toolkit.ledger:Ledger.insert:2:after",         # inside the transaction of one input
     "toolkit.ledger:Ledger.resolve_superseded:2:after",  # superseding, before COMMIT
-    "toolkit.intake:_commit:3:after",               # committed, still in the inbox
-    "toolkit.intake:_finish_removal:5:before",
-    "toolkit.ledger:Ledger.mark_cleared:2:before",  # removed from the inbox, not yet noted
+    "toolkit.intake:_remove_from_inbox:1:before",   # committed, all still in the inbox
+    "toolkit.intake:_remove_from_inbox:5:before",   # some removed, none noted yet
+    "toolkit.ledger:Ledger.mark_cleared:1:before",  # removed from the inbox, not yet noted
     "toolkit.intake:_write_feedback:1:before",      # everything recorded, no feedback yet
     "toolkit.feedback:write_feedback:1:after",      # half the feedback written
 ]

@@ -114,7 +114,7 @@ def test_demo_builds_and_runs_a_realistic_month(run, tmp_path):
     with Ledger(folder / ".duban" / "ledger.sqlite3") as ledger:
         sources = [r.source for r in ledger.receipts()]
     assert any("压缩包“石碣片区镇街报送.zip”" in s for s in sources)
-    assert any("转发：市卫健局、市税务局6月进展填报表”（发件人" in s for s in sources)  # TODO: subject strip
+    assert any("邮件“转发：市卫健局、市税务局6月进展填报表”（发件人" in s for s in sources)
     # a second demo in the same folder replaces the first; a foreign folder is refused
     assert run(["demo", str(folder), "-q"], cwd=tmp_path).exit_code == 0
     foreign = tmp_path / "别的文件夹"
@@ -381,3 +381,14 @@ def test_console_in_real_excel():
         xw.App(visible=False).quit()
     except Exception as exc:  # pragma: no cover - depends on the machine
         pytest.skip(f"本机无法启动 Microsoft Excel：{exc}")
+
+
+def test_taking_the_lock_clears_what_a_killed_run_left(issued_ws):
+    stale = issued_ws.root / "汇总" / "2022年6月" / ".~duban-abc123.xlsx"
+    stale.parent.mkdir(parents=True, exist_ok=True)
+    stale.write_bytes(b"half a workbook")
+    keep = issued_ws.root / "汇总" / "2022年6月" / "说明.txt"
+    keep.write_text("x")
+    with issued_ws.lock():
+        pass
+    assert not stale.exists() and keep.exists()

@@ -538,7 +538,7 @@ def remind(state: State, period: str | None, attach: bool) -> None:
 
     ws = state.workspace()
     with ws.lock():
-        result = write_reminders(ws, period, attach)
+        result = write_reminders(ws, period, attach, state.progress)
     if not result.files:
         echo(state, f"{result.period.label}所有单位都已报送并采纳，无需催报。")
         return

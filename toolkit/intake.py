@@ -46,6 +46,7 @@ from .workspace import ARCHIVE, Workspace, period_folder
 log = logging.getLogger("duban")
 
 UNFILED = "未分期"
+PARALLEL_FROM = 200  # returns to check before a second core pays for its start-up
 MAX_NESTING = 10  # mails and zips inside each other, whatever the mix
 JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
 Progress = Callable[[Iterable, str], Iterable]
@@ -301,7 +302,8 @@ def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | 
                progress: Progress = _no_progress) -> list[Report]:
     """Check returns, in parallel when it pays; results are in input order either way."""
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= 40 else 1
+        # Starting workers costs more than checking a city's month on one core (measured).
+        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_FROM else 1
     if workers <= 1 or len(jobs) < 2:
         return [check_return(d, n, ctx) for d, n in progress(jobs, "校验")]
     import multiprocessing
@@ -431,12 +433,22 @@ def collect(ws: Workspace, period: str | None = None, progress: Progress = _no_p
             it.report, it.outcome = rep, rep.outcome
             it.kind = rep.kind or it.kind
 
-        for top in progress(tops, "登记归档"):
-            _commit(ws, ledger, top, run_id, expected)
+        # Archive every byte first (idempotent), record everything in one transaction, then
+        # clear the inbox: a crash anywhere leaves work a re-run finishes exactly once, and
+        # one durable commit instead of one per file keeps a month's collect quick.
+        for top in progress(tops, "归档"):
+            _archive(ws, top, expected)
+        touched: set[tuple[str, str]] = set()
+        with ledger.transaction():
+            for top in tops:
+                _insert(ledger, top, None, run_id, touched)
+            for unit, period_key in sorted(touched):
+                ledger.resolve_superseded(unit, period_key)
+        cleared = []
+        for top in tops:
             path = top.inbox_file or ws.inbox / (top.inbox_path or "")
-            rid = ledger.uncleared(top.inbox_path or "", top.sha256)
-            if rid is not None:
-                _finish_removal(ws, ledger, path, rid.id, rid.archive_path, top.sha256)
+            if top.receipt_id is not None and _remove_from_inbox(ws, path, top.archive_rel, top.sha256):
+                cleared.append(top.receipt_id)
             for it in top.walk():
                 result.receipts += 1
                 if it.report is not None:
@@ -444,6 +456,7 @@ def collect(ws: Workspace, period: str | None = None, progress: Progress = _no_p
                 result.duplicates += it.outcome == DUPLICATE
                 result.unreadable += it.outcome == UNREADABLE
             result.items.append(top)
+        ledger.mark_cleared(*cleared)
 
         # Outcomes after superseding are in the ledger; count from there.
         for top in tops:
@@ -459,7 +472,8 @@ def collect(ws: Workspace, period: str | None = None, progress: Progress = _no_p
         result.periods = sorted({it.report.period for t in tops for it in t.walk()
                                  if it.report and it.report.period})
         if feedback:
-            result.feedback = _resume_feedback(ws, ledger, master, run_id) + _write_feedback(ws, master, tops)
+            result.feedback = (_resume_feedback(ws, ledger, master, run_id)
+                               + _write_feedback(ws, master, tops, progress))
         ledger.finish_run(run_id, result.to_dict())
     log.info("收取完成：输入 %d 个，登记 %d 条，采纳 %d，退回 %d，无法读取 %d，重复 %d",
              result.inputs, result.receipts, result.accepted, result.returned,
@@ -513,17 +527,12 @@ def _archive_stream(ws: Workspace, item: Item, folder: str) -> None:
             os.unlink(tmp)
 
 
-def _commit(ws: Workspace, ledger: Ledger, top: Item, run_id: int, expected: str | None) -> None:
-    """Archive every byte of one inbox input, then record it all in one transaction."""
+def _archive(ws: Workspace, top: Item, expected: str | None) -> None:
+    """Archive every byte of one inbox input and everything found inside it."""
     top_folder = _archive_folder(top, expected)
     for it in top.walk():
         folder = _archive_folder(it, None) if it.report and it.report.period else top_folder
         _write_archive(ws, it, folder)
-    touched: set[tuple[str, str]] = set()
-    with ledger.transaction():
-        _insert(ledger, top, None, run_id, touched)
-        for unit, period in sorted(touched):
-            ledger.resolve_superseded(unit, period)
 
 
 def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,
@@ -553,11 +562,20 @@ def _one_line(text: str) -> str:
 
 def _finish_removal(ws: Workspace, ledger: Ledger, path: Path, receipt_id: int,
                     archive_rel: str, sha256: str) -> None:
-    """Remove an inbox file whose bytes are safely archived and recorded."""
+    """Remove an inbox file that an earlier run recorded but did not get to remove."""
+    if _remove_from_inbox(ws, path, archive_rel, sha256, verify=True):
+        ledger.mark_cleared(receipt_id)
+
+
+def _remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bool = False) -> bool:
+    """Remove an inbox file whose bytes are safely archived and recorded; True if gone.
+
+    ``verify`` re-reads the archive first: for files an earlier, interrupted run archived.
+    """
     archived = ws.root / archive_rel if archive_rel else None
     if archived is None:
-        return
-    if not archived.exists() or _file_sha(archived) != sha256:
+        return False
+    if not archived.exists() or (verify and _file_sha(archived) != sha256):
         from .xlsx import atomic_write
 
         def copy(tmp: Path) -> None:
@@ -569,16 +587,16 @@ def _finish_removal(ws: Workspace, ledger: Ledger, path: Path, receipt_id: int,
             atomic_write(archived, copy)
         except _Changed:
             log.warning("收件箱文件 %s 在处理期间被改动，暂不移出（下次运行会重新处理）", path)
-            return
+            return False
     try:
         path.unlink()
     except FileNotFoundError:
         pass
     except OSError as exc:
         log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
-        return
+        return False
     _remove_empty_dirs(path.parent, ws.inbox)
-    ledger.mark_cleared(receipt_id)
+    return True
 
 
 class _Changed(Exception):
@@ -618,18 +636,36 @@ def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list
     return written
 
 
-def _write_feedback(ws: Workspace, master, tops: list[Item]) -> list[Path]:
+_FEEDBACK_CTX: tuple | None = None
+
+
+def _feedback_job(job: tuple) -> list[Path]:
     from .feedback import write_feedback
 
-    written = []
-    for top in tops:
-        for it in top.walk():
-            rep = it.report
-            if rep is None or not rep.issues or rep.outcome == UNREADABLE or not rep.unit or not rep.period:
-                continue
-            try:
-                written.extend(write_feedback(ws, master, rep, it.data, it.name))
-            except Exception as exc:  # feedback is a courtesy; the receipt is already safe
-                log.warning("无法为 %s 生成反馈表：%s", it.name, exc)
-    return written
+    assert _FEEDBACK_CTX is not None
+    ws, master = _FEEDBACK_CTX
+    rep, data, name = job
+    try:
+        return write_feedback(ws, master, rep, data, name)
+    except Exception as exc:  # feedback is a courtesy; the receipt is already safe
+        log.warning("无法为 %s 生成反馈表：%s", name, exc)
+        return []
+
+
+def _write_feedback(ws: Workspace, master, tops: list[Item], progress: Progress = _no_progress) -> list[Path]:
+    """Feedback for every checked return with issues; on several cores when there are many."""
+    global _FEEDBACK_CTX
+
+    jobs = [(it.report, it.data, it.name) for top in tops for it in top.walk()
+            if it.report is not None and it.report.issues and it.report.outcome != UNREADABLE
+            and it.report.unit and it.report.period]
+    import multiprocessing
+
+    _FEEDBACK_CTX = (ws, master)
+    workers = min(os.cpu_count() or 1, 4)
+    # Only with fork: spawning fresh interpreters (Windows) costs more than it saves.
+    if len(jobs) < 16 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [p for job in progress(jobs, "反馈表") for p in _feedback_job(job)]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return [p for paths in progress(pool.map(_feedback_job, jobs), "反馈表") for p in paths]
 

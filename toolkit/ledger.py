@@ -219,8 +219,12 @@ class Ledger:
             "SELECT * FROM receipts WHERE cleared=0 AND parent_id IS NULL AND inbox_path IS NOT NULL"
             " ORDER BY id")]
 
-    def mark_cleared(self, receipt_id: int) -> None:
-        self.conn.execute("UPDATE receipts SET cleared=1 WHERE id=?", (receipt_id,))
+    def mark_cleared(self, *receipt_ids: int) -> None:
+        """Note that these inbox files are gone from the inbox (one transaction)."""
+        if not receipt_ids:
+            return
+        with self.transaction():
+            self.conn.executemany("UPDATE receipts SET cleared=1 WHERE id=?", [(i,) for i in receipt_ids])
 
     def receipts(self, period: str | None = None, top_level: bool | None = None) -> list[Receipt]:
         sql = "SELECT * FROM receipts"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from email import policy
 from email.header import decode_header
 from email.message import Message
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,17 +33,16 @@ XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 
 def render_mail_template(path: Path, context: dict[str, Any]) -> tuple[str, str]:
     """(subject, body) from a jinja2 text template whose first line is ``主题：…``."""
-    from jinja2 import Environment, StrictUndefined, TemplateError
+    from jinja2 import TemplateError
 
     from .errors import BadTemplate
 
-    env = Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
     try:
-        text = env.from_string(path.read_text(encoding="utf-8-sig")).render(**context)
+        text = _compiled(Path(path), Path(path).stat().st_mtime_ns).render(**context)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f"第 {line} 行" if line else ""
-        raise BadTemplate(f"邮件模板“{path.name}”{where}有误：{exc}") from exc
+        raise BadTemplate(f"邮件模板“{Path(path).name}”{where}有误：{exc}") from exc
     lines = text.lstrip("\n").split("\n")
     first = lines[0].strip()
     m = re.match(r"^(主题|subject)\s*[:：]\s*(.*)$", first, re.I)
@@ -51,6 +51,15 @@ def render_mail_template(path: Path, context: dict[str, Any]) -> tuple[str, str]
     else:
         subject, body = "", text
     return subject, body
+
+
+@lru_cache(maxsize=16)
+def _compiled(path: Path, _mtime: int):
+    """A mail template compiled once per run (feedback mails are written by the dozen)."""
+    from jinja2 import Environment, StrictUndefined
+
+    env = Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    return env.from_string(path.read_text(encoding="utf-8-sig"))
 
 
 def build_draft(*, to: str, subject: str, body: str, attachments: list[tuple[str, bytes]],
@@ -216,7 +225,7 @@ _SPREADSHEET_TYPES = ("spreadsheet", "excel", "ms-excel", "zip", "octet-stream",
 def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3) -> ParsedMail:
     """Subject, sender, date and every attached file, forwarded messages included."""
     msg = email.message_from_bytes(data, policy=policy.default)
-    out = ParsedMail(subject=decode_words(str(msg.get("Subject", "") or "")),
+    out = ParsedMail(subject=decode_words(str(msg.get("Subject", "") or "")).strip(),
                      sender=_address(str(msg.get("From", "") or "")), date=_date(msg))
     out.defects = [type(d).__name__ for d in msg.defects]
     budget = [max_parts]

@@ -22,7 +22,8 @@ class RemindResult:
     units: list[tuple[str, str]] = field(default_factory=list)
 
 
-def write_reminders(ws: Workspace, period: str | Period | None = None, attach: bool = False) -> RemindResult:
+def write_reminders(ws: Workspace, period: str | Period | None = None, attach: bool = False,
+                    progress=lambda items, label: items) -> RemindResult:
     """One .eml draft per unit that is 未报送 or 退回待改, from templates/催报邮件.txt."""
     from .mail import build_draft, render_mail_template
     from .xlsx import atomic_write
@@ -32,9 +33,7 @@ def write_reminders(ws: Workspace, period: str | Period | None = None, attach: b
     result = RemindResult(cons.period, folder)
     today = dt.date.today()
     template = ws.template("催报邮件.txt")
-    for u in cons.units:
-        if u.state not in (MISSING, TO_FIX):
-            continue
+    for u in progress([u for u in cons.units if u.state in (MISSING, TO_FIX)], "催报邮件"):
         tasks = [{"id": t.id, "role": role, "name": t.name, "deadline": t.deadline_text}
                  for t, role in cons.master.tasks_of(u.unit)]
         attachments = []

@@ -8,8 +8,10 @@ as the structure issues E105/E301/W302. Cell values are returned raw; `checks` j
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -158,40 +160,33 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     # Row 1: title. Rows 2-3: who, which period, until when; contact inputs.
     ws.merge_cells(f"A1:{last}1")
     set_text(ws["A1"], (st["title"] + st.get("subtitle", "")).format(**fmt))
-    ws["A1"].font = Font(name=st["title_font"], size=st["title_size"], bold=True)
-    ws["A1"].alignment = center
+    style_cell(ws["A1"], font=Font(name=st["title_font"], size=st["title_size"], bold=True), alignment=center)
     ws.row_dimensions[1].height = 36
     info = [("A2", "填报单位", "B2", unit, "D2"), ("E2", "填报期", "F2", period.label, "G2"),
             ("H2", "报送截止", "I2", cn_date(due), "J2")]
     inputs = [("A3", "填报人", "B3", "D3"), ("E3", "联系电话", "F3", "G3"),
               ("H3", "审核人", "I3", "J3"), ("K3", "填报日期", "L3", "L3")]
+    middle = Alignment(vertical="center")
+    underline = Border(bottom=thin)
     for label_ref, label, value_ref, value, end_ref in info:
         set_text(ws[label_ref], label)
-        ws[label_ref].font = bold_font
-        ws[label_ref].alignment = center
+        style_cell(ws[label_ref], font=bold_font, alignment=center)
         if end_ref != value_ref:
             ws.merge_cells(f"{value_ref}:{end_ref}")
         set_text(ws[value_ref], value)
-        ws[value_ref].font = body_font
-        ws[value_ref].alignment = Alignment(vertical="center")
+        style_cell(ws[value_ref], font=body_font, alignment=middle)
     set_text(ws["K2"], st.get("due_legend", ""))
     ws.merge_cells(f"K2:{last}2")
-    ws["K2"].font = Font(name=st["font"], size=st["size"] - 1, color="C65911")
-    ws["K2"].fill = due_fill if any(t.due_by(period.end) for t, _ in tasks) else PatternFill()
-    ws["K2"].alignment = Alignment(vertical="center", wrap_text=True)
+    style_cell(ws["K2"], font=Font(name=st["font"], size=st["size"] - 1, color="C65911"),
+               fill=due_fill if any(t.due_by(period.end) for t, _ in tasks) else None,
+               alignment=Alignment(vertical="center", wrap_text=True))
     for label_ref, label, value_ref, end_ref in inputs:
         set_text(ws[label_ref], label)
-        ws[label_ref].font = bold_font
-        ws[label_ref].alignment = center
+        style_cell(ws[label_ref], font=bold_font, alignment=center)
         if end_ref != value_ref:
             ws.merge_cells(f"{value_ref}:{end_ref}")
-        cell = ws[value_ref]
-        cell.protection = unlocked
-        cell.fill = input_fill
-        cell.border = Border(bottom=thin)
-        cell.font = body_font
-        if label == "填报日期":
-            cell.number_format = "yyyy-mm-dd"
+        style_cell(ws[value_ref], font=body_font, fill=input_fill, border=underline, protection=unlocked,
+                   number_format="yyyy-mm-dd" if label == "填报日期" else None)
     for r in (2, 3):
         ws.row_dimensions[r].height = 22
 
@@ -201,10 +196,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     for c, header in enumerate(HEADERS, start=1):
         cell = ws.cell(HEADER_ROW, c)
         set_text(cell, header)
-        cell.font = bold_font
-        cell.fill = header_fill
-        cell.alignment = center
-        cell.border = border
+        style_cell(cell, font=bold_font, fill=header_fill, alignment=center, border=border)
         ws.column_dimensions[get_column_letter(c)].width = float(widths.get(header, 12))
     ws.row_dimensions[HEADER_ROW].height = 30
 
@@ -599,6 +591,20 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
+# Parts that never hold cell positions; every other part is scanned like a sheet, so a
+# sheet hidden under an unusual name is still bounded.
+_CELL_FREE = ("[Content_Types].xml", "docProps/", "_rels/", "xl/_rels/", "xl/styles.xml", "xl/theme/",
+              "xl/sharedStrings.xml", "xl/calcChain.xml", "xl/drawings/", "xl/media/", "xl/printerSettings/",
+              "xl/vbaProject.bin", "xl/worksheets/_rels/", "customXml/", "mimetype", "META-INF/",
+              "styles.xml", "meta.xml", "settings.xml", "Thumbnails/", "Configurations2/")
+
+
+def _may_hold_cells(name: str, kind: str) -> bool:
+    if kind == "ods":
+        return name == "content.xml"
+    return not name.startswith(_CELL_FREE)
+
+
 def guard_zip(z: zipfile.ZipFile, limits: dict[str, int], kind: str = "") -> None:
     """Refuse decompression bombs and oversized sheets before any parser sees the bytes.
 
@@ -619,10 +625,11 @@ def guard_zip(z: zipfile.ZipFile, limits: dict[str, int], kind: str = "") -> Non
         for i in infos:
             if i.file_size > 1048576 and i.compress_size and i.file_size / i.compress_size > limits["max_ratio"]:
                 raise ReadFailure("E104", detail=f"压缩比 {i.file_size // max(i.compress_size, 1)}:1")
-        total = 0
+        total = sum(i.file_size for i in infos if not _may_hold_cells(i.filename, kind))
         for i in infos:
-            ods = kind == "ods"
-            extent = _Extent(ods, max_cells) if (i.filename == "content.xml" if ods else True) else None
+            if not _may_hold_cells(i.filename, kind):
+                continue  # bounded by its declared size, which zipfile and calamine stop at
+            extent = _Extent(kind == "ods", max_cells)
             with z.open(i) as f:
                 while chunk := f.read(1 << 20):
                     total += len(chunk)
@@ -806,7 +813,8 @@ def open_spreadsheet(data: bytes, name: str, limits: dict[str, int]):
     elif kind == "xls":
         guard_xls(data, limits)
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        with native_stderr_silenced():
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as exc:
         raise ReadFailure("E102") from exc
     except BaseException as exc:  # calamine raises several types for damaged files, and panics
@@ -817,6 +825,28 @@ def open_spreadsheet(data: bytes, name: str, limits: dict[str, int]):
             raise ReadFailure("E102") from exc
         raise ReadFailure("E101", reason=_short(text)) from exc
     return wb, kind
+
+
+@contextlib.contextmanager
+def native_stderr_silenced():
+    """Keep calamine's Rust panic message ("thread panicked at …") off the console.
+
+    The panic itself is caught and recorded as E101; its message is written by Rust
+    straight to file descriptor 2, where it would alarm a coordinator for nothing.
+    """
+    try:
+        saved = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # no console at all (pythonw under Excel): nothing to protect
+        yield
+        return
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -833,8 +863,9 @@ def _short(text: str) -> str:
 def _sheet_rows(wb, name: str, limit: int) -> tuple[list[list[Any]], int]:
     """Rows of a sheet from A1 (indexes are cell addresses), at most ``limit``; and how
     many used rows lie beyond the limit."""
-    sheet = wb.get_sheet_by_name(name)
-    rows = sheet.to_python(skip_empty_area=False, nrows=limit)
+    with native_stderr_silenced():
+        sheet = wb.get_sheet_by_name(name)
+        rows = sheet.to_python(skip_empty_area=False, nrows=limit)
     used = sheet.end[0] + 1 if sheet.end else 0
     return rows, max(0, used - limit)
 

@@ -6,6 +6,7 @@ Values missing from an edited file fall back to the shipped defaults, key by key
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +36,21 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def load_style(path: Path | None = None) -> dict[str, Any]:
-    """The shipped style, overlaid with ``path`` (a workspace's 样式.toml) when given."""
+    """The shipped style, overlaid with ``path`` (a workspace's 样式.toml) when given.
+
+    The result is shared between calls (a collect writes dozens of feedback workbooks):
+    treat it as read-only.
+    """
+    own = Path(path) if path is not None and Path(path).exists() else None
+    if own == resource("templates", STYLE_FILE):
+        own = None
+    return _load(own, own.stat().st_mtime_ns if own else 0)
+
+
+@lru_cache(maxsize=8)
+def _load(own: Path | None, _mtime: int) -> dict[str, Any]:
     style = _read(resource("templates", STYLE_FILE))
-    if path is not None and Path(path).exists() and Path(path) != resource("templates", STYLE_FILE):
-        style = _merge(style, _read(Path(path)))
-    return style
+    return _merge(style, _read(own)) if own is not None else style
 
 
 def color(value: object, default: str = "FFFFFF") -> str:

@@ -46,6 +46,7 @@ DEFAULT_LIMITS: dict[str, int] = {
     "max_unpacked_mb": 200,     # everything inside one file or zip, uncompressed
     "max_ratio": 200,           # uncompressed / compressed, per zip entry
     "max_rows": 5000,           # rows read from a return sheet
+    "max_cells": 2_000_000,     # cells in one sheet's used range (a far cell makes a huge grid)
     "max_text_chars": 2000,     # characters kept per text cell (W507 beyond)
     "max_zip_depth": 3,         # zip inside zip inside zip
     "max_mail_parts": 200,      # MIME parts in one .eml
@@ -83,6 +84,7 @@ max_file_mb = 20          # 单个文件最大（MB）
 max_unpacked_mb = 200     # 解压后总大小上限（MB），防压缩炸弹
 max_ratio = 200           # 压缩比上限
 max_rows = 5000           # 每张表最多读取行数
+max_cells = 2000000       # 每张表使用范围最多单元格数（防止“远处的一个单元格”撑爆内存）
 max_text_chars = 2000     # 每个文本单元格最多保留字数，超出截断并提示
 max_zip_depth = 3         # 压缩包嵌套层数上限
 max_mail_parts = 200      # 一封邮件最多处理的附件及正文部分
@@ -197,7 +199,23 @@ class Workspace:
         return read_master_workbook(self.master_path)
 
     def lock(self) -> RunLock:
-        return RunLock(self.state_dir / "run.lock")
+        """The run lock; taking it also clears temp files a killed run left behind."""
+        return RunLock(self.state_dir / "run.lock", on_acquire=self.remove_stale_temp_files)
+
+    def remove_stale_temp_files(self) -> int:
+        """Delete ``.~duban-*`` files (half-written outputs of a killed run). Only safe
+        while holding the run lock: a running writer's temp file has the same name."""
+        removed = 0
+        for stage in (ISSUED, ARCHIVE, FEEDBACK, MERGED, MEMOS):
+            for path in (self.root / stage).rglob(".~duban-*"):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        for path in self.master_path.parent.glob(".~duban-*"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+        return removed
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -291,10 +309,11 @@ class RunLock:
     taken over without any guessing about process ids.
     """
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, on_acquire=None):
         self.path = path
         self.fd: int | None = None
         self.previous = ""
+        self.on_acquire = on_acquire
 
     def __enter__(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -312,6 +331,8 @@ class RunLock:
         os.truncate(fd, 1)
         os.write(fd, info.encode("utf-8"))
         self.fd = fd
+        if self.on_acquire is not None:
+            self.on_acquire()
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -8,6 +8,7 @@ the same folder, then a rename, so a crash or a locked target never leaves half 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -19,10 +20,17 @@ from .text import clean, display_width
 CELL_LIMIT = 32767
 
 
+_ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
 def text_value(value: object) -> str:
-    """Department text made safe for a cell."""
+    """Department text made safe for a cell.
+
+    Text such as ``_x0041_`` is how xlsx escapes a character; openpyxl writes it as is, so
+    Excel and calamine would show "A". Escaping the underscore keeps the text literal.
+    """
     s = ILLEGAL_CHARACTERS_RE.sub("", clean(value))
-    return s[:CELL_LIMIT]
+    return _ESCAPE_LOOKALIKE.sub(r"_x005F_\1", s[:CELL_LIMIT])
 
 
 def set_text(cell, value: object) -> None:
