@@ -38,3 +38,15 @@ def test_every_command_is_documented():
 def test_screenshots_exist():
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README):
         assert (ROOT / image).exists(), image
+
+
+def test_every_promise_names_a_test_that_exists():
+    section = README[README.index("## What duban promises"):README.index("## Performance")]
+    current = None
+    named = 0
+    for m in re.finditer(r"`(?:(test_\w+\.py))?::(test_\w+)`", section):
+        current = m.group(1) or current
+        assert current, m.group(0)
+        assert f"def {m.group(2)}(" in (ROOT / "tests" / current).read_text(encoding="utf-8"), m.group(0)
+        named += 1
+    assert named >= 20
