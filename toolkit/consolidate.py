@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from .checks import RETURNED, Row
 from .dates import Period
 from .ledger import Ledger, Receipt
 from .master import LEAD, Master, Task
+from .progress import Progress
 from .workspace import MERGED, Workspace
 
 log = logging.getLogger("duban")
@@ -27,7 +27,6 @@ DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = "已完成", "序时推进"
 TASK_STATUSES = (DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED)
 ON_TIME, LATE, MISSING, TO_FIX = "已报送", "逾期报送", "未报送", "退回待改"
 UNIT_STATES = (ON_TIME, LATE, MISSING, TO_FIX)
-Progress = Callable[[Iterable, str], Iterable]
 
 
 @dataclass

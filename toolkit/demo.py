@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import random
 import shutil
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,11 +19,11 @@ from . import errors
 from .dates import Period
 from .filling import Answer, Filling, fill_return
 from .master import Master, Task
+from .progress import Progress, no_progress
 from .workspace import CONFIG_NAME, init_workspace
 
 DEMO_PERIOD = "2022-06"
 DEMO_MARK = "# 由 duban demo 生成"
-Progress = Callable[[Iterable, str], Iterable]
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
 GIVEN = ["伟", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀英", "霞", "平",
@@ -122,7 +121,7 @@ def prepare_folder(folder: Path) -> Path:
     return folder
 
 
-def build_demo(folder: Path, progress: Progress = lambda items, label: items, seed: int = 2022) -> dict[str, str]:
+def build_demo(folder: Path, progress: Progress = no_progress, seed: int = 2022) -> dict[str, str]:
     """Create the demo workspace, issue June's returns and fill the inbox. Returns the plan
     (unit -> what that department does this month)."""
     import email
@@ -245,7 +244,7 @@ def _demo_emails(ws) -> None:
 
 
 def run_demo(folder: str | Path = "督办演示", pdf: bool = False,
-             progress: Progress = lambda items, label: items) -> DemoResult:
+             progress: Progress = no_progress) -> DemoResult:
     """Build the demo month in ``folder`` and run the whole cycle on it."""
     from .desk import run_cycle
     from .workspace import find_workspace

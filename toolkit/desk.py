@@ -10,16 +10,15 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
 from .dates import Period
+from .progress import Progress, no_progress
 from .workspace import FEEDBACK, INBOX, ISSUED, MEMOS, MERGED, Workspace
 
 log = logging.getLogger("duban")
-Progress = Callable[[Iterable, str], Iterable]
 
 
 @dataclass
@@ -42,7 +41,7 @@ class RunResult:
 
 
 def run_cycle(ws: Workspace, period: str | Period | None = None, pdf: bool = False,
-              progress: Progress = lambda items, label: items) -> RunResult:
+              progress: Progress = no_progress) -> RunResult:
     """Collect the inbox for ``period``, merge, and write the memo."""
     from .consolidate import merge
     from .intake import collect

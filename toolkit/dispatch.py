@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import errors
 from .dates import Period, cn_date
 from .master import LEAD, Master
+from .progress import Progress, no_progress
 from .returns import Prefill, build_return, return_filename
 from .workspace import ISSUED, Workspace
-
-Progress = Callable[[Iterable, str], Iterable]
 
 
 @dataclass
@@ -68,7 +67,7 @@ def last_accepted_values(ws: Workspace, unit: str, period: Period) -> dict[str, 
 
 def issue_returns(ws: Workspace, period: str | Period | None = None, due: dt.date | None = None,
                   units: Iterable[str] | None = None, out: Path | None = None, emails: bool = False,
-                  prefill: bool = False, progress: Progress = lambda items, label: items) -> IssueResult:
+                  prefill: bool = False, progress: Progress = no_progress) -> IssueResult:
     """Write one return per unit (all units with tasks, or ``units``) for ``period``."""
     from .mail import build_draft, render_mail_template
     from .style import load_style

@@ -2,8 +2,8 @@
 
 Every file in 收件箱 (and every file inside a mail or zip) is archived byte for byte,
 recorded in the ledger with its outcome, and only then removed from the inbox. The order
-makes a crash at any point recoverable: a re-run either redoes an input that was never
-committed, or just finishes removing one that was.
+makes a crash at any point recoverable: before the one commit a re-run redoes everything
+(archiving is idempotent), after it a re-run only finishes clearing the inbox.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import stat
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +38,7 @@ from .checks import (
 )
 from .dates import Period
 from .ledger import Ledger
+from .progress import Progress, no_progress
 from .report import Issue, make_issue
 from .sniff import detect
 from .text import clean, safe_filename, unescape_name
@@ -49,11 +50,6 @@ UNFILED = "未分期"
 PARALLEL_FROM = 200  # returns to check before a second core pays for its start-up
 MAX_NESTING = 10  # mails and zips inside each other, whatever the mix
 JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
-Progress = Callable[[Iterable, str], Iterable]
-
-
-def _no_progress(items: Iterable, label: str) -> Iterable:
-    return items
 
 
 @dataclass
@@ -299,7 +295,7 @@ def _check_job(job: tuple[bytes, str]) -> Report:
 
 
 def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | None = None,
-               progress: Progress = _no_progress) -> list[Report]:
+               progress: Progress = no_progress) -> list[Report]:
     """Check returns, in parallel when it pays; results are in input order either way."""
     if workers is None:
         # Starting workers costs more than checking a city's month on one core (measured).
@@ -370,7 +366,7 @@ def scan_inbox(inbox: Path) -> list[Path]:
     return found
 
 
-def collect(ws: Workspace, period: str | None = None, progress: Progress = _no_progress,
+def collect(ws: Workspace, period: str | None = None, progress: Progress = no_progress,
             workers: int | None = None, feedback: bool = True) -> CollectResult:
     """Collect everything in 收件箱: archive, record, check, write feedback. See module doc."""
     from .master import Master
@@ -652,7 +648,7 @@ def _feedback_job(job: tuple) -> list[Path]:
         return []
 
 
-def _write_feedback(ws: Workspace, master, tops: list[Item], progress: Progress = _no_progress) -> list[Path]:
+def _write_feedback(ws: Workspace, master, tops: list[Item], progress: Progress = no_progress) -> list[Path]:
     """Feedback for every checked return with issues; on several cores when there are many."""
     global _FEEDBACK_CTX
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .consolidate import MISSING, TO_FIX, consolidate
 from .dates import Period, cn_date
+from .progress import Progress, no_progress
 from .returns import return_filename
 from .workspace import ISSUED, MERGED, Workspace
 
@@ -23,7 +24,7 @@ class RemindResult:
 
 
 def write_reminders(ws: Workspace, period: str | Period | None = None, attach: bool = False,
-                    progress=lambda items, label: items) -> RemindResult:
+                    progress: Progress = no_progress) -> RemindResult:
     """One .eml draft per unit that is 未报送 or 退回待改, from templates/催报邮件.txt."""
     from .mail import build_draft, render_mail_template
     from .xlsx import atomic_write
