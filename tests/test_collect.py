@@ -12,7 +12,6 @@ import zipfile
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from pathlib import Path
 
 import pytest
 from conftest import PERIOD, drop, issued_path, late, on_time, zip_bytes
