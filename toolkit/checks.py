@@ -16,14 +16,11 @@ from typing import Any
 
 from .dates import Period, cn_date, parse_date
 from .master import LEAD, Assignment, Master, Task, task_sort_key, text_hash
-from .report import ERROR, Issue, count, make_issue
+from .report import Issue, count, make_issue
 from .returns import (
     EDITABLE,
     HEADER_OF,
     MASTER_FIELDS,
-    META_SHEET,
-    SCHEMA,
-    SHEET,
     STATUS_SYNONYMS,
     STATUSES,
     TEXT_FIELDS,
@@ -469,24 +466,6 @@ def master_from_return(data: bytes, name: str, limits: dict[str, int]) -> Master
     directory = Directory([Unit(unit, guess_kind(unit))])
     return Master(raw.meta.get("project", ""), tasks, assignments, directory)
 
-
-__all__ = [
-    "ACCEPTED",
-    "DUPLICATE",
-    "ERROR",
-    "META_SHEET",
-    "RETURNED",
-    "SCHEMA",
-    "SHEET",
-    "SUPERSEDED",
-    "UNREADABLE",
-    "CheckContext",
-    "Report",
-    "Row",
-    "check_return",
-    "parse_progress",
-    "parse_status",
-]
 
 
 def check_paths(paths: list[Path], ws=None, period: str | None = None) -> list[Report]:

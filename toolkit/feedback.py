@@ -22,7 +22,6 @@ from .returns import (
     CONTACT_LABELS,
     EDITABLE,
     FIRST_ROW,
-    HEADERS,
     META_SHEET,
     SHEET,
     build_return,
@@ -195,5 +194,3 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     atomic_write(eml_path, lambda tmp: tmp.write_bytes(eml))
     return [xlsx_path, eml_path]
 
-
-__all__ = ["HEADERS", "RESULT_SHEET", "build_feedback", "feedback_paths", "write_feedback"]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import Period, cn_date
-from .master import Master, Task
+from .master import Master
 from .report import Issue, make_issue
 from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, detect, zip_kind
 from .text import clean, column_letter, key
@@ -1004,17 +1004,3 @@ def task_id_text(value: Any) -> str:
         return str(value)
     return key(value).replace("．", ".").replace("。", ".")
 
-
-__all__ = [
-    "COLUMNS",
-    "HEADERS",
-    "STATUSES",
-    "STATUS_SYNONYMS",
-    "Prefill",
-    "RawReturn",
-    "RawRow",
-    "ReadFailure",
-    "Task",
-    "build_return",
-    "read_return",
-]
