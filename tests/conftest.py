@@ -120,6 +120,40 @@ def zip_bytes(entries: dict[str, bytes], gbk: bool = False) -> bytes:
     return buf.getvalue()
 
 
+def encrypted(data: bytes, password: str = "123456") -> bytes:
+    """An Office file protected with a password to open, as Excel or WPS would save it."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
+
+
+def rewrite_zip(data: bytes, edit=None, add: dict[str, bytes] | None = None) -> bytes:
+    """Copy an .xlsx, passing each part through ``edit(name, body)`` and adding ``add``."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            z.writestr(info, edit(info.filename, body) if edit else body)
+        for name, body in (add or {}).items():
+            z.writestr(name, body)
+    return out.getvalue()
+
+
+def with_macros(data: bytes) -> bytes:
+    """The return as a department's .xlsm: a VBA project and a macro content type."""
+    def edit(name: str, body: bytes) -> bytes:
+        if name != "[Content_Types].xml":
+            return body
+        return body.replace(b"sheet.main+xml", b"sheet.macroEnabled.main+xml").replace(
+            b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+
+    return rewrite_zip(data, edit, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+                                    + b"Sub AutoOpen(): Shell \"calc\"" * 50})
+
+
 @pytest.fixture(scope="session")
 def lo():
     """LibreOffice converter; skips only when LibreOffice truly is not installed."""

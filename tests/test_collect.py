@@ -14,7 +14,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
 import pytest
-from conftest import PERIOD, drop, issued_path, late, on_time, zip_bytes
+from conftest import PERIOD, drop, encrypted, issued_path, late, on_time, with_macros, zip_bytes
 from openpyxl import load_workbook
 
 from toolkit.checks import CheckContext, check_return
@@ -147,24 +147,6 @@ def _bomb(ws):
     return buf.getvalue()
 
 
-def _encrypted(data: bytes) -> bytes:
-    from msoffcrypto.format.ooxml import OOXMLFile
-
-    out = io.BytesIO()
-    OOXMLFile(io.BytesIO(data)).encrypt("123456", out)
-    return out.getvalue()
-
-
-def _with_macros(data: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for item in src.infolist():
-            z.writestr(item, src.read(item.filename))
-        z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0 fake vba")
-    return out.getvalue()
-
-
 def _set(ref: str, value, sheet: str = "进展填报"):
     def change(wb):
         cell = wb[sheet][ref]
@@ -203,11 +185,11 @@ def _other_unit_everything(wb):
 # code -> (unit, answers or edit, file name, collect period)
 CASES = {
     "E101": lambda m, ws: (m("石龙镇", clean_filling())[:3000], "石龙镇.xlsx"),
-    "E102": lambda m, ws: (_encrypted(m("石龙镇", clean_filling())), "石龙镇.xlsx"),
+    "E102": lambda m, ws: (encrypted(m("石龙镇", clean_filling())), "石龙镇.xlsx"),
     "E103": lambda m, ws: (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le") + b"\0" * 600, "石龙镇.et"),
     "E104": lambda m, ws: (_bomb(ws), "石龙镇.xlsx"),
     "E105": lambda m, ws: (_plain_workbook(), "石龙镇.xlsx"),
-    "W106": lambda m, ws: (_with_macros(m("石龙镇", clean_filling())), "石龙镇.xlsm"),
+    "W106": lambda m, ws: (with_macros(m("石龙镇", clean_filling())), "石龙镇.xlsm"),
     "E201": lambda m, ws: (edit(m("石龙镇", clean_filling()), _other_unit_everything), "报表.xlsx"),
     "E202": lambda m, ws: (_may_return(ws), "石龙镇5月.xlsx"),
     "W203": lambda m, ws: (edit(m("石龙镇", clean_filling()), _meta("master_fingerprint", "0" * 64)), "石龙镇.xlsx"),

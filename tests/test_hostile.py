@@ -28,7 +28,7 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 import pytest
-from conftest import drop, on_time, zip_bytes
+from conftest import drop, encrypted, on_time, rewrite_zip, with_macros, zip_bytes
 from openpyxl import load_workbook
 
 from toolkit.checks import CheckContext, check_return
@@ -248,40 +248,9 @@ def external_entity(where: str) -> bytes:
     return package(sheet_xml(header_row() + f'<row r="5">{inline("A5", "1.2")}{inline("J5", "&xxe;")}</row>', XXE))
 
 
-def encrypted(data: bytes) -> bytes:
-    from msoffcrypto.format.ooxml import OOXMLFile
-
-    out = io.BytesIO()
-    OOXMLFile(io.BytesIO(data)).encrypt("123456", out)
-    return out.getvalue()
-
-
-def with_macros(data: bytes) -> bytes:
-    """The return as a department's .xlsm: a VBA project and a macro content type."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "[Content_Types].xml":
-                body = body.replace(b"sheet.main+xml", b"sheet.macroEnabled.main+xml").replace(
-                    b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
-            z.writestr(info, body)
-        z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"Sub AutoOpen(): Shell \"calc\"" * 50)
-    return out.getvalue()
-
-
 def with_sheet_xml(data: bytes, change) -> bytes:
     """Rewrite the first sheet's XML of a return (what no spreadsheet program would write)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                body = change(body)
-            z.writestr(info, body)
-    return out.getvalue()
+    return rewrite_zip(data, lambda name, body: change(body) if name == "xl/worksheets/sheet1.xml" else body)
 
 
 def nested_zips(inner: bytes, depth: int) -> bytes:

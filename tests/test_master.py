@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
 import pytest
+from conftest import encrypted
 
 from toolkit import errors
 from toolkit.master import COOP, LEAD, import_master, parse_departments, read_master_workbook, write_master_workbook
@@ -360,13 +360,7 @@ def _xlsx_without_headers(path: Path) -> Path:
 
 
 def _encrypted_copy(src: Path, path: Path) -> Path:
-    from msoffcrypto.format.ooxml import OOXMLFile
-
-    with open(src, "rb") as f:
-        office = OOXMLFile(f)
-        out = io.BytesIO()
-        office.encrypt("123456", out)
-    path.write_bytes(out.getvalue())
+    path.write_bytes(encrypted(src.read_bytes()))
     return path
 
 
