@@ -260,9 +260,11 @@ def _mark_ready(folder: Path, info: dict[str, Any]) -> None:
 
 
 def _cached(folder: Path) -> dict[str, Any] | None:
+    """The cached workload's setup info; None after clearing the folder for a rebuild."""
     marker = folder / READY
     if marker.exists():
-        return json.loads(marker.read_text(encoding="utf-8"))
+        return json.loads(marker.read_text(encoding="utf-8")) | {"cached": True}
+    shutil.rmtree(folder, ignore_errors=True)
     return None
 
 
@@ -274,8 +276,7 @@ def prepare_w1(cache: Path, plan: Plan) -> tuple[Path, dict[str, Any]]:
     root = folder / "ws"
     info = _cached(folder)
     if info is not None:
-        return root, info | {"cached": True}
-    shutil.rmtree(folder, ignore_errors=True)
+        return root, info
     t0 = time.perf_counter()
     init_workspace(root, period=PERIOD)
     units = None
@@ -347,8 +348,7 @@ def prepare_w2(cache: Path, plan: Plan) -> tuple[Path, dict[str, Any]]:
     root = folder / "ws"
     info = _cached(folder)
     if info is not None:
-        return root, info | {"cached": True}
-    shutil.rmtree(folder, ignore_errors=True)
+        return root, info
     folder.mkdir(parents=True)
     source, directory = folder / "分工表.xlsx", folder / "单位名录.csv"
     t0 = time.perf_counter()
@@ -388,8 +388,7 @@ def prepare_w3(cache: Path, plan: Plan, w1_root: Path) -> tuple[list[tuple[int, 
     snaps = [(n, folder / f"after-{n:02d}", periods[n - 1]) for n in plan.w3_points]
     info = _cached(folder)
     if info is not None:
-        return snaps, info | {"cached": True}
-    shutil.rmtree(folder, ignore_errors=True)
+        return snaps, info
     build = fresh_copy(w1_root, folder / "build")
     ws = find_workspace(build, explicit=True)
     units: list[str] | None = None

@@ -8,6 +8,7 @@ Exit codes: 0 ok, 1 problems found (or another run busy), 2 usage or unusable in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -47,6 +48,13 @@ class State:
             self._ws.ensure_folders()
             self.log_handler = _start_log(self._ws)
         return self._ws
+
+    @contextlib.contextmanager
+    def locked(self):
+        """The workspace, held with the run lock for the whole command."""
+        ws = self.workspace()
+        with ws.lock():
+            yield ws
 
     def progress(self, items, label: str):
         """Wrap an iterable in a progress bar on stderr, unless quiet or not a terminal."""
@@ -319,8 +327,7 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     from .dates import cn_date
     from .dispatch import issue_returns
 
-    ws = state.workspace()
-    with ws.lock():
+    with state.locked() as ws:
         result = issue_returns(ws, period, _parse_date_option(due), depts or None,
                                Path(out) if out else None, emails, prefill, state.progress)
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份（报送截止：{cn_date(result.due)}）")
@@ -352,8 +359,7 @@ def collect(state: State, period: str | None) -> None:
     """
     from .intake import collect as collect_returns
 
-    ws = state.workspace()
-    with ws.lock():
+    with state.locked() as ws:
         result = collect_returns(ws, period, state.progress)
     _echo_collect(state, ws, result)
     if result.returned or result.unreadable:
@@ -455,8 +461,7 @@ def merge_cmd(state: State, period: str | None) -> None:
     """
     from .consolidate import merge
 
-    ws = state.workspace()
-    with ws.lock():
+    with state.locked() as ws:
         result = merge(ws, period, state.progress)
     _echo_figures(state, result.consolidation)
     echo(state, f"汇总表：{result.path}")
@@ -536,8 +541,7 @@ def remind(state: State, period: str | None, attach: bool) -> None:
     """
     from .reminders import write_reminders
 
-    ws = state.workspace()
-    with ws.lock():
+    with state.locked() as ws:
         result = write_reminders(ws, period, attach, state.progress)
     if not result.files:
         echo(state, f"{result.period.label}所有单位都已报送并采纳，无需催报。")
@@ -585,8 +589,7 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
         else:
             echo(state, f"模板“{Path(check_file).name}”检查通过。")
         return
-    ws = state.workspace()
-    with ws.lock():
+    with state.locked() as ws:
         result = memo_mod.write_memo(ws, period, Path(template) if template else None, pdf, fmt,
                                      _parse_date_option(issue_date, "成文日期"))
     echo(state, f"通报：{result.path}")
@@ -611,8 +614,7 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool) -> No
     """
     from .desk import open_path, run_cycle
 
-    ws = state.workspace()
-    with ws.lock():
+    with state.locked() as ws:
         result = run_cycle(ws, period, pdf, state.progress)
     _echo_run(state, result)
     if open_after:
