@@ -24,6 +24,7 @@ from .returns import (
     FIRST_ROW,
     META_SHEET,
     SHEET,
+    VALUE_CELLS,
     build_return,
     read_return,
     task_id_text,
@@ -31,8 +32,6 @@ from .returns import (
 from .workspace import FEEDBACK, Workspace
 
 RESULT_SHEET = "校验结果"
-LABEL_CELLS = {"填报单位": "B2", "填报期": "F2", "报送截止": "I2", "填报人": "B3", "联系电话": "F3",
-               "审核人": "I3", "填报日期": "L3"}
 
 
 def feedback_paths(ws: Workspace, unit: str, period: Period) -> tuple[Path, Path]:
@@ -85,7 +84,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     for label in CONTACT_LABELS:
         v = raw.labels.get(label)
         if v not in (None, ""):
-            target = ws[LABEL_CELLS[label]]
+            target = ws[VALUE_CELLS[label]]
             if isinstance(v, (dt.date, dt.datetime)):
                 target.value = v
             else:
@@ -94,7 +93,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
 
     def locate(issue: Issue) -> str:
         if issue.cell in label_at:
-            return LABEL_CELLS.get(label_at[issue.cell], "")
+            return VALUE_CELLS.get(label_at[issue.cell], "")
         r = row_of.get(issue.task)
         if r is None:
             return ""

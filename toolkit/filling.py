@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .returns import CONTACT_LABELS, FIRST_ROW, SHEET
+from .returns import COLUMNS, CONTACT_LABELS, FIRST_ROW, SHEET, VALUE_CELLS
+from .text import column_letter
 
 # Column letter of each editable field in an issued return.
-FIELD_COLUMNS = {"status": "H", "progress": "I", "work": "J", "problems": "K", "next_plan": "L",
-                 "eta": "M", "evidence": "N"}
-CONTACT_CELLS = {"填报人": "B3", "联系电话": "F3", "审核人": "I3", "填报日期": "L3"}
+FIELD_COLUMNS = {f: column_letter(i) for i, (f, _, editable) in enumerate(COLUMNS, start=1) if editable}
 
 
 @dataclass
@@ -53,7 +52,7 @@ def fill_return(source: bytes | Path, filling: Filling) -> bytes:
     ws = wb[SHEET]
     for label in CONTACT_LABELS:
         if label in filling.contact:
-            _put(ws[CONTACT_CELLS[label]], filling.contact[label])
+            _put(ws[VALUE_CELLS[label]], filling.contact[label])
     to_delete = []
     for r in range(FIRST_ROW, ws.max_row + 1):
         tid = ws.cell(r, 1).value

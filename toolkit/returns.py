@@ -61,8 +61,13 @@ EDITABLE = tuple(f for f, _, e in COLUMNS if e)
 MASTER_FIELDS = ("level1", "level2", "name", "content", "deadline")
 REQUIRED = ("task", *EDITABLE)
 TEXT_FIELDS = ("work", "problems", "next_plan", "evidence")
-CONTACT_LABELS = ("填报人", "联系电话", "审核人", "填报日期")
-INFO_LABELS = ("填报单位", "填报期", "报送截止")
+# Rows 2-3 of an issued return: label -> (label cell, value cell, last cell of the merged value).
+INFO_CELLS = {"填报单位": ("A2", "B2", "D2"), "填报期": ("E2", "F2", "G2"), "报送截止": ("H2", "I2", "J2")}
+CONTACT_CELLS = {"填报人": ("A3", "B3", "D3"), "联系电话": ("E3", "F3", "G3"), "审核人": ("H3", "I3", "J3"),
+                 "填报日期": ("K3", "L3", "L3")}
+INFO_LABELS = tuple(INFO_CELLS)
+CONTACT_LABELS = tuple(CONTACT_CELLS)
+VALUE_CELLS = {label: cells[1] for label, cells in {**INFO_CELLS, **CONTACT_CELLS}.items()}
 HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
 
@@ -162,25 +167,22 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     set_text(ws["A1"], (st["title"] + st.get("subtitle", "")).format(**fmt))
     style_cell(ws["A1"], font=Font(name=st["title_font"], size=st["title_size"], bold=True), alignment=center)
     ws.row_dimensions[1].height = 36
-    info = [("A2", "填报单位", "B2", unit, "D2"), ("E2", "填报期", "F2", period.label, "G2"),
-            ("H2", "报送截止", "I2", cn_date(due), "J2")]
-    inputs = [("A3", "填报人", "B3", "D3"), ("E3", "联系电话", "F3", "G3"),
-              ("H3", "审核人", "I3", "J3"), ("K3", "填报日期", "L3", "L3")]
+    info_values = {"填报单位": unit, "填报期": period.label, "报送截止": cn_date(due)}
     middle = Alignment(vertical="center")
     underline = Border(bottom=thin)
-    for label_ref, label, value_ref, value, end_ref in info:
+    for label, (label_ref, value_ref, end_ref) in INFO_CELLS.items():
         set_text(ws[label_ref], label)
         style_cell(ws[label_ref], font=bold_font, alignment=center)
         if end_ref != value_ref:
             ws.merge_cells(f"{value_ref}:{end_ref}")
-        set_text(ws[value_ref], value)
+        set_text(ws[value_ref], info_values[label])
         style_cell(ws[value_ref], font=body_font, alignment=middle)
     set_text(ws["K2"], st.get("due_legend", ""))
     ws.merge_cells(f"K2:{last}2")
     style_cell(ws["K2"], font=Font(name=st["font"], size=st["size"] - 1, color="C65911"),
                fill=due_fill if any(t.due_by(period.end) for t, _ in tasks) else None,
                alignment=Alignment(vertical="center", wrap_text=True))
-    for label_ref, label, value_ref, end_ref in inputs:
+    for label, (label_ref, value_ref, end_ref) in CONTACT_CELLS.items():
         set_text(ws[label_ref], label)
         style_cell(ws[label_ref], font=bold_font, alignment=center)
         if end_ref != value_ref:
@@ -270,7 +272,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         head.promptTitle, head.prompt = title, prompt
         head.add(f"{col[f]}{HEADER_ROW}")
         ws.add_data_validation(head)
-    for _, label, value_ref, _ in inputs:
+    for label, (_, value_ref, _) in CONTACT_CELLS.items():
         dv = DataValidation(allow_blank=True, showInputMessage=True)
         dv.promptTitle = label
         dv.prompt = {"填报人": "填写本表经办人姓名。", "联系电话": "经办人手机或办公电话。",
