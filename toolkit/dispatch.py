@@ -49,20 +49,16 @@ def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
 
 def last_accepted_values(ws: Workspace, unit: str, period: Period) -> dict[str, Prefill]:
     """Rows of the unit's latest accepted return before ``period``, for --prefill."""
-    from .checks import ACCEPTED
     from .ledger import Ledger
 
     if not ws.ledger_path.exists():
         return {}
     with Ledger(ws.ledger_path) as ledger:
-        row = ledger.conn.execute(
-            "SELECT id FROM receipts WHERE unit=? AND period<? AND outcome=?"
-            " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1",
-            (unit, str(period), ACCEPTED)).fetchone()
-        if not row:
+        before = ledger.last_accepted_before(unit, str(period))
+        if before is None:
             return {}
         return {r.task: Prefill(r.status, r.progress, r.work, r.problems, r.next_plan, r.eta, r.evidence)
-                for r in ledger.rows_of(row[0])}
+                for r in ledger.rows_of(before.id)}
 
 
 def issue_returns(ws: Workspace, period: str | Period | None = None, due: dt.date | None = None,

@@ -292,17 +292,22 @@ class Ledger:
             out[r["unit"]] = _receipt(r)
         return out
 
+    def last_accepted_before(self, unit: str, period: str) -> Receipt | None:
+        """The unit's latest accepted return of a period before ``period``."""
+        row = self.conn.execute(
+            "SELECT * FROM receipts WHERE unit=? AND period<? AND outcome=?"
+            " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (unit, period, ACCEPTED)).fetchone()
+        return _receipt(row) if row else None
+
     def previous_progress(self, unit: str, period: str) -> dict[str, tuple[int, str]]:
         """Each task's progress in the unit's latest accepted return of an earlier period."""
-        row = self.conn.execute(
-            "SELECT id, period FROM receipts WHERE unit=? AND period<? AND outcome=?"
-            " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (unit, period, ACCEPTED)).fetchone()
-        if not row:
+        before = self.last_accepted_before(unit, period)
+        if before is None:
             return {}
         from .dates import Period
 
-        label = Period.parse(row["period"]).label
-        return {r.task: (r.progress, label) for r in self.rows_of(row["id"]) if r.progress is not None}
+        label = Period.parse(before.period or "").label
+        return {r.task: (r.progress, label) for r in self.rows_of(before.id) if r.progress is not None}
 
     def resolve_superseded(self, unit: str, period: str) -> list[int]:
         """Keep only the latest received accepted return of a unit and period.
