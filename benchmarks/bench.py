@@ -151,7 +151,7 @@ def child_env() -> dict[str, str]:
 
 
 def inbox_files(root: Path) -> list[Path]:
-    from toolkit.intake import scan_inbox
+    from toolkit.inbox import scan_inbox
     from toolkit.workspace import INBOX
 
     return scan_inbox(root / INBOX)
@@ -199,7 +199,9 @@ def make_filling(tasks: list[tuple[Any, str]], unit: str, period: Any, due: dt.d
 
 
 def _tasks_by_unit(master: Any) -> dict[str, list[tuple[Any, str]]]:
-    from toolkit.master import LEAD, task_sort_key
+    from toolkit.master import task_sort_key
+    from toolkit.vocab import Role
+    LEAD = Role.LEAD
 
     out: dict[str, list[tuple[Any, str]]] = {}
     for a in master.assignments:
@@ -213,9 +215,9 @@ def _tasks_by_unit(master: Any) -> dict[str, list[tuple[Any, str]]]:
 
 def _issue_fill_chunk(job: tuple[str, str, list[str], int, dict[str, int]]) -> int:
     """Worker: issue the returns of some units, fill them, drop them in the inbox."""
-    from toolkit.dates import Period
-    from toolkit.dispatch import issue_returns
+    from toolkit.actions.issue import issue_returns
     from toolkit.filling import fill_return
+    from toolkit.period import Period
     from toolkit.workspace import find_workspace
 
     root, period_text, units, month_index, index_of = job
@@ -270,7 +272,8 @@ def _cached(folder: Path) -> dict[str, Any] | None:
 
 def prepare_w1(cache: Path, plan: Plan) -> tuple[Path, dict[str, Any]]:
     """Workspace with the default master and every unit's filled 2022-06 return in the inbox."""
-    from toolkit.workspace import find_workspace, init_workspace
+    from toolkit.actions.init import init_workspace
+    from toolkit.workspace import find_workspace
 
     folder = cache / "w1"
     root = folder / "ws"
@@ -342,7 +345,7 @@ def write_w2_directory(path: Path, names: list[str]) -> None:
 
 def prepare_w2(cache: Path, plan: Plan) -> tuple[Path, dict[str, Any]]:
     """Synthetic big master via `duban master import`, every unit's filled return in the inbox."""
-    from toolkit.workspace import init_workspace
+    from toolkit.actions.init import init_workspace
 
     folder = cache / "w2"
     root = folder / "ws"
@@ -372,7 +375,7 @@ def prepare_w2(cache: Path, plan: Plan) -> tuple[Path, dict[str, Any]]:
 
 
 def w3_periods(n: int) -> list[str]:
-    from toolkit.dates import Period
+    from toolkit.period import Period
 
     first = Period.parse(PERIOD)
     return [str(first.shift(k)) for k in range(n)]
@@ -380,7 +383,7 @@ def w3_periods(n: int) -> list[str]:
 
 def prepare_w3(cache: Path, plan: Plan, w1_root: Path) -> tuple[list[tuple[int, Path, str]], dict[str, Any]]:
     """Ledgers after 1, 3, 6, 12 collected months (snapshots of one growing workspace)."""
-    from toolkit.intake import collect
+    from toolkit.actions.collect import collect
     from toolkit.workspace import find_workspace
 
     folder = cache / "w3"
@@ -424,8 +427,8 @@ def prepare_w3(cache: Path, plan: Plan, w1_root: Path) -> tuple[list[tuple[int, 
 
 def run_a_inprocess(root: Path) -> dict[str, Any]:
     """A: what `duban collect` then `duban merge` do, as library calls."""
-    from toolkit.consolidate import merge
-    from toolkit.intake import collect
+    from toolkit.actions.collect import collect
+    from toolkit.actions.merge import merge
     from toolkit.workspace import find_workspace
 
     gc.collect()
@@ -446,7 +449,7 @@ def child_main(root: str) -> None:
 
     # Warm imports, as in the in-process runs: A's time is the work, not the imports.
     for module in ("openpyxl", "pandas", "python_calamine", "toolkit.consolidate", "toolkit.feedback",
-                   "toolkit.intake", "toolkit.summary_book"):
+                   "toolkit.actions.collect", "toolkit.summary_book"):
         importlib.import_module(module)
     out = run_a_inprocess(Path(root))
     scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
@@ -683,11 +686,13 @@ def measure_check_vs_floor(template: Path, reps: int) -> dict[str, Any]:
     """Per return: read the file and `check_return` it, versus calamine reading its data sheet."""
     from python_calamine import CalamineWorkbook
 
-    from toolkit.checks import ACCEPTED, CheckContext, check_return
+    from toolkit.checks import CheckContext, check_return
+    from toolkit.vocab import Outcome
+    ACCEPTED = Outcome.ACCEPTED
     from toolkit.workspace import find_workspace
 
     ws = find_workspace(template, explicit=True)
-    ctx = CheckContext(ws.load_master(), ws.limits, period=None, default_period=str(ws.period()))
+    ctx = CheckContext(ws.load_master(), ws.limits, period=None, default_period=ws.period())
     files = inbox_files(template)
     check_means: list[float] = []
     floor_means: list[float] = []
@@ -727,7 +732,7 @@ def measure_check_vs_floor(template: Path, reps: int) -> dict[str, Any]:
 
 
 def measure_w3(snaps: list[tuple[int, Path, str]], reps: int, warmup: bool) -> dict[str, Any]:
-    from toolkit.consolidate import merge
+    from toolkit.actions.merge import merge
     from toolkit.workspace import find_workspace
 
     def once(root: Path, period: str) -> float:

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from toolkit.actions.init import init_workspace
 from toolkit.cli import cli
-from toolkit.dates import Period
 from toolkit.filling import Answer, Filling, fill_return
 from toolkit.office import soffice
-from toolkit.workspace import find_workspace, init_workspace
+from toolkit.period import Period
+from toolkit.workspace import find_workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOCX = ROOT / "workbooks" / "任务分工表.docx"
@@ -37,7 +38,7 @@ def _session_workspace(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def _session_issued(tmp_path_factory, _session_workspace) -> Path:
     """All 54 returns for 2022-06, issued once per session."""
-    from toolkit.dispatch import issue_returns
+    from toolkit.actions.issue import issue_returns
 
     root = tmp_path_factory.mktemp("issued") / "ws"
     shutil.copytree(_session_workspace, root)

@@ -17,10 +17,11 @@ import pytest
 from conftest import PERIOD, drop, encrypted, issued_path, late, on_time, with_macros, zip_bytes
 from openpyxl import load_workbook
 
+from toolkit.actions.collect import collect
 from toolkit.checks import CheckContext, check_return
 from toolkit.filling import Answer, Filling
-from toolkit.intake import collect
 from toolkit.ledger import Ledger
+from toolkit.period import Period
 from toolkit.report import CODES
 
 DONE = Answer(status="已完成", progress=100, work="已按要求全面完成。", evidence="东政数〔2022〕8号")
@@ -41,7 +42,7 @@ def edit(data: bytes, change) -> bytes:
 
 
 def check(ws, data: bytes, name: str = "石龙镇.xlsx", period: str | None = "2022-06"):
-    return check_return(data, name, CheckContext(ws.load_master(), ws.limits, period=period))
+    return check_return(data, name, CheckContext(ws.load_master(), ws.limits, period=Period.parse(period) if period else None))
 
 
 def codes(report) -> list[str]:
@@ -55,7 +56,7 @@ def codes(report) -> list[str]:
 def test_clean_return_has_no_issue(issued_ws, make_return):
     report = check(issued_ws, make_return("石龙镇", clean_filling()))
     assert report.issues == []
-    assert report.unit == "石龙镇" and report.period == "2022-06" and report.identified_by == "_meta"
+    assert report.unit == "石龙镇" and str(report.period) == "2022-06" and report.identified_by == "_meta"
     assert [r.task for r in report.rows] == [t.id for t, _ in issued_ws.load_master().tasks_of("石龙镇")]
     assert report.outcome == "采纳"
 
@@ -232,7 +233,7 @@ def _plain_workbook() -> bytes:
 
 
 def _may_return(ws) -> bytes:
-    from toolkit.dispatch import issue_returns
+    from toolkit.actions.issue import issue_returns
     from toolkit.filling import fill_return
 
     path = issue_returns(ws, "2022-05", units=["石龙镇"]).files[0]
@@ -535,14 +536,14 @@ def test_nothing_lost(issued_ws, make_return):
 
 
 def test_crash_between_archive_and_removal_is_recovered(issued_ws, make_return, monkeypatch):
-    import toolkit.intake as intake
+    import toolkit.actions.collect as intake
 
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean_filling()), on_time())
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("power cut")
 
-    monkeypatch.setattr(intake, "_remove_from_inbox", crash)
+    monkeypatch.setattr(intake, "remove_from_inbox", crash)
     with pytest.raises(KeyboardInterrupt):
         collect(issued_ws)
     assert (issued_ws.inbox / "石龙镇.xlsx").exists()

@@ -235,14 +235,14 @@ def assert_finished_like(root: Path, reference: dict) -> None:
 
 
 COLLECT_KILLS = [
-    "toolkit.intake:_write_archive:4:after",        # archived, not yet recorded
-    "toolkit.ledger:Ledger.insert:2:after",         # inside the transaction of one input
-    "toolkit.ledger:Ledger.resolve_superseded:2:after",  # superseding, before COMMIT
-    "toolkit.intake:_remove_from_inbox:1:before",   # committed, all still in the inbox
-    "toolkit.intake:_remove_from_inbox:5:before",   # some removed, none noted yet
-    "toolkit.ledger:Ledger.mark_cleared:1:before",  # removed from the inbox, not yet noted
-    "toolkit.intake:_write_feedback:1:before",      # everything recorded, no feedback yet
-    "toolkit.feedback:write_feedback:1:after",      # half the feedback written
+    "toolkit.inbox:_write_archive:4:after",        # archived, not yet recorded
+    "toolkit.ledger.store:Ledger.insert:2:after",         # inside the transaction of one input
+    "toolkit.ledger.store:Ledger.resolve_superseded:2:after",  # superseding, before COMMIT
+    "toolkit.actions.collect:remove_from_inbox:1:before",   # committed, all still in the inbox
+    "toolkit.actions.collect:remove_from_inbox:5:before",   # some removed, none noted yet
+    "toolkit.ledger.store:Ledger.mark_cleared:1:before",  # removed from the inbox, not yet noted
+    "toolkit.actions.collect:_write_feedback:1:before",      # everything recorded, no feedback yet
+    "toolkit.actions.collect:write_feedback:1:after",      # half the feedback written
 ]
 
 

@@ -204,7 +204,7 @@ def test_shell_twins_end_to_end(tmp_path):
     assert "采纳 1，退回 1" in merged.stdout and "【已完成，但有问题需要处理】" in merged.stdout
     assert (folder / "汇总" / "2022年6月" / "2022年6月_进展汇总表.xlsx").exists()
 
-    from toolkit.dates import Period
+    from toolkit.period import Period
 
     default = script("3-生成通报", "\n")  # Enter: last month by default
     assert default.returncode == 0 and f"通报/{Period.previous_month().label}/" in default.stdout
@@ -249,7 +249,7 @@ def test_failures_are_one_line(run, ws, tmp_path, issued_ws):
 
 
 def test_internal_errors_are_one_line_and_logged(run, issued_ws, monkeypatch):
-    import toolkit.consolidate as consolidate
+    import toolkit.actions.status as consolidate
 
     def boom(*a, **k):
         raise ValueError("意外")
@@ -352,7 +352,7 @@ class FakeBook:
 
 
 def test_console_buttons_call_plain_functions(issued_ws, make_return):
-    from toolkit.excel_console import run_button
+    from toolkit.actions.excel_console import run_button
 
     book = FakeBook(issued_ws.root, "下发", {"B3": "2022-07"})
     run_button(book)

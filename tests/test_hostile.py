@@ -31,11 +31,15 @@ import pytest
 from conftest import drop, encrypted, on_time, rewrite_zip, with_macros, zip_bytes
 from openpyxl import load_workbook
 
+from toolkit.actions.collect import collect
 from toolkit.checks import CheckContext, check_return
 from toolkit.filling import Answer, Filling
-from toolkit.intake import MAX_NESTING, collect
 from toolkit.ledger import Ledger
+from toolkit.period import Period
+from toolkit.settings import DEFAULT_LIMITS
 from toolkit.text import safe_filename
+
+MAX_NESTING = DEFAULT_LIMITS.max_nesting
 
 ROOT = Path(__file__).resolve().parent.parent
 DONE = Answer(status="已完成", progress=100, work="已按要求全面完成。", evidence="东政数〔2022〕8号")
@@ -509,7 +513,7 @@ def test_hostile_inbox_is_collected_safely(issued_ws, make_return, tmp_path):
     # the 100,000-character cell is kept to the limit, with a short message
     long_row = con.execute("SELECT work FROM rows JOIN receipts ON receipts.id = rows.receipt_id "
                            "WHERE receipts.name = '十万字.xlsx' AND rows.task = '1.2'").fetchone()
-    assert long_row["work"] == "进" * ws.limits["max_text_chars"]
+    assert long_row["work"] == "进" * ws.limits.max_text_chars
     assert max(len(i["message"]) for rs in issues.values() for i in rs) < 500
     # bidi marks and control characters never reach the ledger
     work = con.execute("SELECT work FROM rows JOIN receipts ON receipts.id = rows.receipt_id "
@@ -524,7 +528,7 @@ def test_hostile_inbox_is_collected_safely(issued_ws, make_return, tmp_path):
 
 
 def _check(ws, data: bytes, name: str):
-    return check_return(data, name, CheckContext(ws.load_master(), ws.limits, period="2022-06"))
+    return check_return(data, name, CheckContext(ws.load_master(), ws.limits, period=Period(2022, 6)))
 
 
 @pytest.mark.parametrize("name, build, code", [
@@ -675,7 +679,7 @@ def assert_inert(path: Path) -> None:
 
 
 def test_formula_text_stays_text_in_every_output(issued_ws, make_return):
-    from toolkit.consolidate import merge
+    from toolkit.actions.merge import merge
 
     answers = {"1_2": Answer(status="已完成", progress=100, work=INJECTIONS[0], problems=INJECTIONS[1],
                              next_plan=INJECTIONS[2], evidence=INJECTIONS[3])}
@@ -701,7 +705,7 @@ def test_formula_text_stays_text_in_every_output(issued_ws, make_return):
 def test_formulas_links_and_macros_in_inputs_never_reach_outputs(issued_ws, make_return):
     """A return with a real formula cell, an external link part and a VBA project (.xlsm):
     read for its values, archived as received, never copied into feedback or 汇总."""
-    from toolkit.consolidate import merge
+    from toolkit.actions.merge import merge
 
     data = filled(make_return, "虎门镇", **{"1_2": Answer(status="滞后", problems="", work="FORMULA")})
 
@@ -776,7 +780,7 @@ def test_mail_with_too_many_parts(issued_ws):
         rows = ledger.receipts()
         top = next(r for r in rows if r.parent_id is None)
         assert top.outcome == "已拆包"
-        assert len(rows) - 1 == issued_ws.limits["max_mail_parts"] - 2  # the multipart and the body are parts
+        assert len(rows) - 1 == issued_ws.limits.max_mail_parts - 2  # the multipart and the body are parts
         (issue,) = ledger.issues_of(top.id)
     assert issue.code == "E104" and "另有 52 个部分未处理" in issue.message
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from toolkit.filling import Answer
 from toolkit.returns import HEADERS, META_SHEET, SCHEMA, read_return
-from toolkit.workspace import DEFAULT_LIMITS
+from toolkit.settings import DEFAULT_LIMITS
 
 EDITABLE_COLUMNS = "HIJKLMN"
 LOCKED_COLUMNS = "ABCDEFG"
@@ -130,7 +130,7 @@ def test_guide_sheet(issued_ws):
 
 
 def test_look_comes_from_the_style_template(ws):
-    from toolkit.dispatch import issue_returns
+    from toolkit.actions.issue import issue_returns
 
     style = ws.templates_dir / "样式.toml"
     style.write_text('[return]\ntitle = "{unit}{period}工作进展表"\nfont = "仿宋"\nheader_fill = "FFEEAA"\n'
@@ -216,7 +216,7 @@ def test_locked_output(run, issued_ws):
 
 
 def test_prefill_starts_from_last_accepted_return(run, issued_ws, make_return):
-    from toolkit.intake import collect
+    from toolkit.actions.collect import collect
 
     data = make_return("石龙镇", **{"1_2": Answer(status="已完成", progress=100, work="已全面完成对标整改。",
                                                   evidence="东政数〔2022〕12号")})

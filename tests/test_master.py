@@ -9,8 +9,11 @@ import pytest
 from conftest import encrypted
 
 from toolkit import errors
-from toolkit.master import COOP, LEAD, import_master, parse_departments, read_master_workbook, write_master_workbook
+from toolkit.master import import_master, parse_departments, read_master_workbook, write_master_workbook
 from toolkit.units import default_directory
+from toolkit.vocab import Role
+
+LEAD, COOP = Role.LEAD, Role.COOP
 
 D = dt.date
 SZ = "市政务服务数据管理局"

@@ -17,17 +17,22 @@ from conftest import drop, issued_path, late, on_time
 from lxml import etree
 
 from toolkit import errors, memo
-from toolkit.consolidate import LAGGING, LATE, MISSING, ON_TIME, TO_FIX, consolidate
+from toolkit.actions import memo as memo_action
+from toolkit.actions.collect import collect
+from toolkit.consolidate import consolidate
 from toolkit.filling import Answer, Filling, fill_return
-from toolkit.intake import collect
+from toolkit.period import Period
+from toolkit.vocab import Status, UnitState
 from toolkit.workspace import find_workspace
+
+LAGGING, LATE, MISSING, ON_TIME, TO_FIX = Status.LAGGING, UnitState.LATE, UnitState.NOT_REPORTED, UnitState.ON_TIME, UnitState.TO_FIX
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 SZ = "市政务服务数据管理局"
 ISSUE = dt.date(2022, 7, 6)
 # What departments type: XML specials and a line break inside one cell.
 HOSTILE = "系统对接延期 & 数据<缺失>，预计>3个月\n需市级协调 <b>解决</b>"
-DEFAULT_TEMPLATE = Path(memo.__file__).resolve().parent.parent / "templates" / "月度通报.docx"
+DEFAULT_TEMPLATE = Path(memo.__file__).resolve().parent.parent.parent / "templates" / "月度通报.docx"
 
 
 # ---------------------------------------------------------------------------
@@ -67,7 +72,7 @@ def cons(month):
 @pytest.fixture(scope="module")
 def rendered(month):
     """The memo written by write_memo with the shipped template."""
-    return memo.write_memo(month, issue_date=ISSUE)
+    return memo_action.write_memo(month, issue_date=ISSUE)
 
 
 @pytest.fixture
@@ -137,7 +142,7 @@ def test_context_figures_match_consolidation(cons):
 
 
 def test_completed_this_period_is_measured_against_the_previous_period(cons):
-    earlier = dataclasses.replace(cons, history={**cons.history, "2022-05": {"1.1": ("已完成", 100.0)}})
+    earlier = dataclasses.replace(cons, history={**cons.history, Period(2022, 5): {"1.1": ("已完成", 100.0)}})
     ctx = memo.build_context(earlier, ISSUE)
     assert [t.id for t in ctx.completed] == ["3.3"]
     assert ctx.completed_text == "本期新完成任务1项："
@@ -349,9 +354,9 @@ def test_shipped_template_is_what_the_code_builds(tmp_path):
 
 def test_readme_lists_every_variable():
     readme = (DEFAULT_TEMPLATE.parent / "README.md").read_text(encoding="utf-8")
-    missing = [f.name for f in dataclasses.fields(memo.MemoContext) if f"`{f.name}`" not in readme]
-    for prefix, cls in (("t", memo.TaskItem), ("p", memo.ProblemItem), ("u", memo.UnitItem),
-                        ("r", memo.Level1Row), ("p", memo.Point)):
+    missing = [f.name for f in dataclasses.fields(memo.context.MemoContext) if f"`{f.name}`" not in readme]
+    for prefix, cls in (("t", memo.context.TaskItem), ("p", memo.context.ProblemItem), ("u", memo.context.UnitItem),
+                        ("r", memo.context.Level1Row), ("p", memo.context.Point)):
         missing += [f"{prefix}.{f.name}" for f in dataclasses.fields(cls) if f"`{prefix}.{f.name}`" not in readme]
     assert missing == []
 
@@ -361,7 +366,7 @@ def test_readme_lists_every_variable():
 
 
 def test_pdf_has_title_and_figures(lo, ws_copy):
-    result = memo.write_memo(ws_copy, issue_date=ISSUE, pdf=True)
+    result = memo_action.write_memo(ws_copy, issue_date=ISSUE, pdf=True)
     assert result.pdf_error == "" and result.pdf == result.path.with_suffix(".pdf")
     assert result.pdf.exists() and result.path.exists()
     text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True,
@@ -378,13 +383,13 @@ def test_pdf_without_libreoffice_still_writes_the_docx(ws_copy, monkeypatch):
     from toolkit import office
 
     monkeypatch.setattr(office, "soffice", lambda: None)
-    result = memo.write_memo(ws_copy, issue_date=ISSUE, pdf=True)
+    result = memo_action.write_memo(ws_copy, issue_date=ISSUE, pdf=True)
     assert result.pdf is None and result.path.exists()
     assert "LibreOffice" in result.pdf_error and "Word" in result.pdf_error
 
 
 def test_markdown_summary(ws_copy):
-    result = memo.write_memo(ws_copy, fmt="md", issue_date=ISSUE)
+    result = memo_action.write_memo(ws_copy, fmt="md", issue_date=ISSUE)
     assert result.path.suffix == ".md" and result.path.parent == ws_copy.root / "通报" / "2022年6月"
     text = result.path.read_text(encoding="utf-8")
     ctx = result.context
@@ -397,7 +402,7 @@ def test_markdown_summary(ws_copy):
 
 def test_memo_needs_collected_returns(ws):
     with pytest.raises(errors.NothingToDo, match="duban collect"):
-        memo.write_memo(ws)
+        memo_action.write_memo(ws)
 
 
 # ---------------------------------------------------------------------------

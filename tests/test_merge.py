@@ -13,12 +13,13 @@ import pytest
 from conftest import drop, late, on_time
 from openpyxl import load_workbook
 
-from toolkit.checks import Row
-from toolkit.consolidate import consolidate, merge, task_status
-from toolkit.dates import Period
+from toolkit.actions.collect import collect
+from toolkit.actions.merge import merge
+from toolkit.consolidate import consolidate, task_status
 from toolkit.filling import Answer, Filling
-from toolkit.intake import collect
 from toolkit.master import Task
+from toolkit.period import Period
+from toolkit.report import Row
 
 SZ = "市政务服务数据管理局"
 JUNE = Period(2022, 6)
@@ -170,7 +171,7 @@ def test_details_lagging_issues_history_receipts(month):
 
 
 def test_history_has_every_period(month, make_return):
-    from toolkit.dispatch import issue_returns
+    from toolkit.actions.issue import issue_returns
     from toolkit.filling import fill_return
 
     path = issue_returns(month, "2022-05", units=[SZ]).files[0]
@@ -359,8 +360,8 @@ def test_remind_drafts(run, month):
 
 def test_fast_rows_give_the_same_workbook_as_openpyxl(month, tmp_path):
     """The spliced-in rows (write speed) and openpyxl's own writer give identical sheets."""
-    from toolkit.consolidate import write_workbook
     from toolkit.style import load_style
+    from toolkit.summary_book import write_workbook
 
     cons = consolidate(month, "2022-06")
     fast = write_workbook(cons, tmp_path / "fast.xlsx", load_style(), fast=True)

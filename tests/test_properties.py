@@ -19,12 +19,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from toolkit.actions.collect import collect
 from toolkit.checks import CheckContext, check_return
 from toolkit.filling import Answer, Filling, fill_return
-from toolkit.intake import collect
 from toolkit.ledger import Ledger
-from toolkit.returns import STATUSES, _Extent
+from toolkit.period import Period
+from toolkit.spreadsheet import _Extent
 from toolkit.text import MAX_NAME_BYTES, safe_filename
+from toolkit.vocab import REPORTABLE as STATUSES
 from toolkit.workspace import find_workspace
 
 SETTINGS = dict(deadline=None, derandomize=True, database=None,
@@ -102,7 +104,7 @@ def fills(master, unit: str):
 def test_random_valid_fill_is_read_back_exactly(issued_template, master, unit):
     """check: every status, progress, text and date a department types is what the report holds."""
     source = issued(issued_template, unit).read_bytes()
-    ctx = CheckContext(master, find_workspace(issued_template).limits, period="2022-06")
+    ctx = CheckContext(master, find_workspace(issued_template).limits, period=Period(2022, 6))
 
     @settings(max_examples=15, **SETTINGS)
     @given(fill=fills(master, unit))
@@ -123,7 +125,7 @@ def test_random_valid_fill_is_read_back_exactly(issued_template, master, unit):
 
 def test_random_valid_fills_survive_collect_and_merge_exactly(issued_template, master):
     """collect + merge: the 单位明细 sheet of the 汇总表 holds every typed value, unchanged."""
-    from toolkit.consolidate import merge
+    from toolkit.actions.merge import merge
 
     sources = {u: issued(issued_template, u).read_bytes() for u in UNITS[:2]}
 
@@ -218,7 +220,7 @@ def xml_mutate(data: bytes, mutation) -> bytes:
 
 def test_random_byte_damage_never_raises_from_check(issued_template, master):
     data = _valid_return(issued_template)
-    ctx = CheckContext(master, find_workspace(issued_template).limits, period="2022-06")
+    ctx = CheckContext(master, find_workspace(issued_template).limits, period=Period(2022, 6))
 
     @settings(max_examples=150, **SETTINGS)
     @given(mutation=byte_mutations(len(data)))
@@ -232,7 +234,7 @@ def test_random_byte_damage_never_raises_from_check(issued_template, master):
 
 def test_random_xml_damage_never_raises_from_check(issued_template, master):
     data = _valid_return(issued_template)
-    ctx = CheckContext(master, find_workspace(issued_template).limits, period="2022-06")
+    ctx = CheckContext(master, find_workspace(issued_template).limits, period=Period(2022, 6))
 
     @settings(max_examples=150, **SETTINGS)
     @given(mutation=xml_mutations())
@@ -357,7 +359,7 @@ def test_random_damage_to_an_xls_never_raises(lo, issued_template, master, tmp_p
     src = tmp_path / "石龙镇.xlsx"
     src.write_bytes(_valid_return(issued_template))
     data = lo(src, "xls", tmp_path).read_bytes()
-    ctx = CheckContext(master, find_workspace(issued_template).limits, period="2022-06")
+    ctx = CheckContext(master, find_workspace(issued_template).limits, period=Period(2022, 6))
     assert check_return(data, "石龙镇.xls", ctx).outcome == "采纳"
 
     @settings(max_examples=150, **SETTINGS)

@@ -1,4 +1,4 @@
-"""Checking one return against the master list: every rule of DESIGN.md's code table.
+"""Checking one return against the master list: every rule of the code table (docs/design.md).
 
 `check_return` never raises for anything inside the file: a file it cannot open is a
 report with one E1xx issue, like frictionless' ``validate()``.
@@ -10,115 +10,43 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .dates import Period, cn_date, parse_date
-from .master import LEAD, Assignment, Master, Task, task_sort_key, text_hash
-from .report import Issue, count, make_issue
+from .dates import cn_date, parse_date, parse_deadline
+from .master import Assignment, Master, Task, task_sort_key, text_hash
+from .period import Period
+from .report import Issue, Report, Row, make_issue
 from .returns import (
     EDITABLE,
     HEADER_OF,
     MASTER_FIELDS,
-    STATUS_SYNONYMS,
-    STATUSES,
     TEXT_FIELDS,
     RawReturn,
-    ReadFailure,
     read_return,
     task_id_text,
 )
+from .settings import Limits
+from .spreadsheet import ReadFailure
 from .text import clean, key, looks_like_formula
-from .units import Directory
+from .units import Directory, Unit, guess_kind
+from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
 
-ACCEPTED = "采纳"
-RETURNED = "退回"
-UNREADABLE = "无法读取"
-DUPLICATE = "重复"
-SUPERSEDED = "已被替代"
-CONTAINER = "已拆包"
-OUTCOMES = (ACCEPTED, RETURNED, UNREADABLE, DUPLICATE, SUPERSEDED, CONTAINER)
-UNREADABLE_CODES = ("E101", "E102", "E103", "E104", "E105")
-
-
-@dataclass
-class Row:
-    """One task's reported values, normalised."""
-
-    task: str
-    role: str
-    status: str
-    progress: int | None
-    work: str
-    problems: str
-    next_plan: str
-    eta: dt.date | None
-    evidence: str
-    row: int = 0
-    progress_cell: str = field(default="", compare=False)
-
-    def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["eta"] = self.eta.isoformat() if self.eta else None
-        d.pop("progress_cell")
-        return d
-
-
-@dataclass
-class Report:
-    """Everything known about one received return after checking it."""
-
-    file: str
-    kind: str = ""
-    unit: str | None = None
-    period: str | None = None
-    identified_by: str = ""
-    fingerprint: str = ""
-    contact: dict[str, str] = field(default_factory=dict)
-    rows: list[Row] = field(default_factory=list)
-    issues: list[Issue] = field(default_factory=list)
-    sheet: str = ""
-
-    @property
-    def errors(self) -> int:
-        return count(self.issues)[0]
-
-    @property
-    def warnings(self) -> int:
-        return count(self.issues)[1]
-
-    @property
-    def valid(self) -> bool:
-        return self.errors == 0
-
-    @property
-    def outcome(self) -> str:
-        if any(i.code in UNREADABLE_CODES for i in self.issues):
-            return UNREADABLE
-        return ACCEPTED if self.valid else RETURNED
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file, "kind": self.kind, "unit": self.unit, "period": self.period,
-            "identified_by": self.identified_by, "outcome": self.outcome, "valid": self.valid,
-            "errors": self.errors, "warnings": self.warnings, "contact": self.contact,
-            "issues": [i.to_dict() for i in self.issues],
-            "rows": [r.to_dict() for r in self.rows],
-        }
+LEAD = Role.LEAD
 
 
 # ---------------------------------------------------------------------------
 # value parsing
 
 
-_STATUS_BY_KEY = {key(s): s for s in STATUSES}
+_STATUS_BY_KEY = {key(s): s for s in REPORTABLE}
 _SYNONYM_BY_KEY = {key(w): s for w, s in STATUS_SYNONYMS.items()}
 
 
 def parse_status(value: Any) -> tuple[str, str | None]:
     """(normalised status or "", synonym that was used). Unknown values give ("?", None)."""
-    if value in STATUSES:
+    if value in REPORTABLE:
         return value, None
     s = clean(value)
     if not s:
@@ -183,24 +111,24 @@ def _quote(text: str, limit: int = 50) -> str:
 _PERIOD_IN_NAME = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})\s*(?:月|期)?")
 
 
-def _period_of(raw: RawReturn, name: str) -> tuple[str | None, str]:
+def _period_of(raw: RawReturn, name: str) -> tuple[Period | None, str]:
     if raw.meta.get("period"):
         try:
-            return str(Period.parse(raw.meta["period"])), "_meta"
+            return Period.parse(raw.meta["period"]), "_meta"
         except Exception:
             pass
     label = raw.labels.get("填报期")
     if label not in (None, ""):
         d = label if isinstance(label, (dt.date, dt.datetime)) else None
         if d:
-            return f"{d.year:04d}-{d.month:02d}", "填报期"
+            return Period(d.year, d.month), "填报期"
         try:
-            return str(Period.parse(str(label).replace("份", ""))), "填报期"
+            return Period.parse(str(label).replace("份", "")), "填报期"
         except Exception:
             pass
     m = _PERIOD_IN_NAME.search(unicodedata.normalize("NFKC", name))
     if m and 1 <= int(m.group(2)) <= 12:
-        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}", "文件名"
+        return Period(int(m.group(1)), int(m.group(2))), "文件名"
     return None, ""
 
 
@@ -234,9 +162,9 @@ class CheckContext:
     """What a check needs besides the file: master list, expected period, limits, history."""
 
     master: Master
-    limits: dict[str, int]
-    period: str | None = None              # expected period (collect --period / check --period)
-    default_period: str | None = None      # used when the file does not say
+    limits: Limits
+    period: Period | None = None              # expected period (collect --period / check --period)
+    default_period: Period | None = None      # used when the file does not say
     check_fingerprint: bool = True
 
 
@@ -290,8 +218,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
     report.period = period
     if ctx.period and period and period != ctx.period:
         issues.append(make_issue("E202", cell=raw.label_cells.get("填报期", ""),
-                                 found=Period.parse(period).label,
-                                 expected=Period.parse(ctx.period).label, **at))
+                                 found=period.label, expected=ctx.period.label, **at))
 
     report.fingerprint = raw.meta.get("master_fingerprint", "")
     if ctx.check_fingerprint and report.fingerprint and report.fingerprint != master.fingerprint:
@@ -307,7 +234,6 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         _missing_tasks(assigned, set(), master, issues, at)
         return
 
-    period_obj = Period.parse(period) if period else None
     seen: dict[str, int] = {}
     for rr in raw.rows:
         v, cells = rr.values, rr.cells
@@ -326,7 +252,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         if unit and assigned and tid not in assigned:
             issues.append(make_issue("E402", cell=cells.get("task", ""), **here))
         _check_master_text(raw, rr, task, here, issues)
-        row = _check_values(rr, task, assigned.get(tid, clean(v.get("role"))), period_obj,
+        row = _check_values(rr, task, assigned.get(tid, clean(v.get("role"))), period,
                             ctx, here, issues)
         report.rows.append(row)
     _missing_tasks(assigned, set(seen), master, issues, at)
@@ -387,7 +313,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         add("E504", "progress", value=_quote(_text(v.get("progress"))))
 
     texts: dict[str, str] = {}
-    limit = ctx.limits["max_text_chars"]
+    limit = ctx.limits.max_text_chars
     for f in TEXT_FIELDS:
         s = _text(v.get(f))
         if looks_like_formula(s):
@@ -406,18 +332,18 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         if eta is None:
             add("E505", "eta", value=_quote(_text(raw_eta)))
 
-    if status == "已完成" and progress is not None and progress < 100:
+    if status == Status.DONE and progress is not None and progress < 100:
         add("E601", "progress", value=progress)
-    if progress == 100 and status and status != "已完成":
+    if progress == 100 and status and status != Status.DONE:
         add("W602", "progress", status=status)
-    if status == "滞后" and not texts["problems"]:
+    if status == Status.LAGGING and not texts["problems"]:
         add("E603", "problems")
-    if (period and status and status not in ("已完成", "滞后") and task.due_by(period.end)):
+    if (period and status and status not in (Status.DONE, Status.LAGGING) and task.due_by(period.end)):
         add("W604", "status", deadline=cn_date(task.deadline) if task.deadline else task.deadline_text,
             status=status)
-    if status == "未启动" and progress:
+    if status == Status.NOT_STARTED and progress:
         add("W605", "progress", value=progress)
-    if status == "已完成" and not texts["evidence"]:
+    if status == Status.DONE and not texts["evidence"]:
         add("W607", "evidence")
     return Row(task.id, role, status, progress, texts["work"], texts["problems"],
                texts["next_plan"], eta, texts["evidence"], rr.row, cells.get("progress", ""))
@@ -437,7 +363,7 @@ def history_issues(report: Report, previous: dict[str, tuple[int, str]]) -> list
     return out
 
 
-def master_from_return(data: bytes, name: str, limits: dict[str, int]) -> Master | None:
+def master_from_return(data: bytes, name: str, limits: Limits) -> Master | None:
     """A stand-in master list built from a return's own _meta and locked columns.
 
     Lets a department self-check a return with ``duban check`` without a workspace.
@@ -448,9 +374,6 @@ def master_from_return(data: bytes, name: str, limits: dict[str, int]) -> Master
         return None
     if not raw.meta_tasks or not raw.meta.get("department"):
         return None
-    from .dates import parse_deadline
-    from .units import Unit, guess_kind
-
     unit = raw.meta["department"]
     tasks, assignments = [], []
     for rr in raw.rows:
@@ -462,52 +385,6 @@ def master_from_return(data: bytes, name: str, limits: dict[str, int]) -> Master
     for tid, (role, _) in raw.meta_tasks.items():
         if tid not in {t.id for t in tasks}:
             tasks.append(Task(tid, "", "", "", "", ""))
-        assignments.append(Assignment(tid, unit, LEAD if role == LEAD else "配合"))
+        assignments.append(Assignment(tid, unit, Role.LEAD if role == Role.LEAD else Role.COOP))
     directory = Directory([Unit(unit, guess_kind(unit))])
     return Master(raw.meta.get("project", ""), tasks, assignments, directory)
-
-
-
-def check_paths(paths: list[Path], ws=None, period: str | None = None) -> list[Report]:
-    """`duban check`: check files without touching the ledger.
-
-    With a workspace, against its master list (and its history for W606); without one,
-    against the task list the return carries in its _meta.
-    """
-    from . import errors
-    from .workspace import DEFAULT_LIMITS
-
-    for p in paths:
-        if not p.is_file():
-            raise errors.FileMissing(f"找不到文件：{p}")
-    expected = str(Period.parse(period)) if period else None
-    reports = []
-    if ws is not None:
-        master = ws.load_master()
-        ctx = CheckContext(master, ws.limits, period=expected, default_period=expected)
-        ledger = None
-        if ws.ledger_path.exists():
-            from .ledger import Ledger
-
-            ledger = Ledger(ws.ledger_path)
-        try:
-            for p in paths:
-                rep = check_return(p.read_bytes(), p.name, ctx)
-                if ledger and rep.unit and rep.period and rep.outcome != UNREADABLE:
-                    rep.issues.extend(history_issues(rep, ledger.previous_progress(rep.unit, rep.period)))
-                reports.append(rep)
-        finally:
-            if ledger:
-                ledger.close()
-        return reports
-    for p in paths:
-        data = p.read_bytes()
-        master = master_from_return(data, p.name, DEFAULT_LIMITS)
-        if master is None:
-            empty = Master("", [], [], Directory([]))
-            reports.append(check_return(data, p.name, CheckContext(empty, DEFAULT_LIMITS, period=expected,
-                                                                    check_fingerprint=False)))
-            continue
-        reports.append(check_return(data, p.name, CheckContext(master, DEFAULT_LIMITS, period=expected,
-                                                               check_fingerprint=False)))
-    return reports

@@ -1,32 +1,28 @@
-"""Merging accepted returns into the consolidated workbook (汇总表), and who has not reported.
+"""The consolidation of a period: every task's status, every unit's state, from the ledger.
 
 `consolidate` computes everything from the ledger and the master list into a plain
-`Consolidation` (also the memo's source); `write_workbook` lays it out. Every cell value
+`Consolidation`, the one source of the 汇总表 (`summary_book`) and the memo. Every cell value
 is a function of the ledger, so re-running gives the same values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from .checks import RETURNED, Row
-from .dates import Period
 from .ledger import Ledger, Receipt
-from .master import LEAD, Master, Task
-from .progress import Progress
-from .workspace import MERGED, Workspace
+from .master import Master, Task
+from .period import Period
+from .report import Row
+from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Role, Status, UnitState
+from .workspace import Workspace
 
-log = logging.getLogger("duban")
-
-DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = "已完成", "序时推进", "滞后", "未启动", "未报送"
-TASK_STATUSES = (DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED)
-ON_TIME, LATE, MISSING, TO_FIX = "已报送", "逾期报送", "未报送", "退回待改"
-UNIT_STATES = (ON_TIME, LATE, MISSING, TO_FIX)
+DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
+    Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.NOT_STARTED, Status.NOT_REPORTED)
+ON_TIME, LATE, TO_FIX = UnitState.ON_TIME, UnitState.LATE, UnitState.TO_FIX
+LEAD, COOP = Role.LEAD, Role.COOP
 
 
 @dataclass
@@ -77,7 +73,7 @@ class Consolidation:
     details: list[dict[str, Any]]
     issues: list[dict[str, Any]]
     receipts: list[Receipt]
-    history: dict[str, dict[str, tuple[str, float | None]]]
+    history: dict[Period, dict[str, tuple[str, float | None]]]
     master: Master
 
     # ---- key figures ----
@@ -103,7 +99,7 @@ class Consolidation:
         tc, uc = self.task_counts(), self.unit_counts()
         return {"任务总数": len(self.tasks), **{f"任务{k}": v for k, v in tc.items()},
                 "超期未完成": len(self.overdue), "应报单位": len(self.units),
-                "按时报送": uc[ON_TIME], "逾期报送": uc[LATE], "未报送单位": uc[MISSING],
+                "按时报送": uc[ON_TIME], "逾期报送": uc[LATE], "未报送单位": uc[UnitState.NOT_REPORTED],
                 "退回待改": uc[TO_FIX]}
 
 
@@ -133,56 +129,45 @@ def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Peri
 
 def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period
               ) -> dict[str, tuple[str, float | None]]:
-    """Per task: (综合状态, 平均进度 of the leads)."""
-    import pandas as pd
-
-    records = [(unit, r.task, r.status, _effective_progress(r))
-               for unit, rows in accepted_rows.items() for r in rows.values()]
-    frame = pd.DataFrame(records, columns=["unit", "task", "status", "progress"])
-    leads = pd.DataFrame([(a.task, a.unit) for a in master.assignments if a.role == LEAD],
-                         columns=["task", "unit"])
-    lead_rows = frame.merge(leads, on=["task", "unit"], how="inner")
-    means = lead_rows.groupby("task")["progress"].mean()
+    """Per task: (综合状态, 平均进度 of the lead units that gave one)."""
     out = {}
     for t in master.tasks:
         units = master.units_of(t.id, LEAD)
         rows = {u: accepted_rows[u][t.id] for u in units if u in accepted_rows and t.id in accepted_rows[u]}
-        avg = means.get(t.id)
-        out[t.id] = (task_status(t, units, rows, period),
-                     None if avg is None or pd.isna(avg) else round(float(avg), 1))
+        values = [p for p in (_effective_progress(r) for r in rows.values()) if p is not None]
+        avg = round(sum(values) / len(values), 1) if values else None
+        out[t.id] = (task_status(t, units, rows, period), avg)
     return out
 
 
-def consolidate(ws: Workspace, period: str | Period | None = None, master: Master | None = None
+def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None
                 ) -> Consolidation:
     """Compute the consolidation of ``period`` from the ledger."""
     master = master or ws.load_master()
     period = ws.period(period)
     due = ws.due(period)
-    key = str(period)
-    with Ledger(ws.ledger_path) as ledger:
-        accepted = ledger.accepted(key)
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        accepted = ledger.accepted(period)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
-        received = ledger.units_received(key)
+        received = ledger.units_received(period)
         all_receipts = ledger.receipts()
-        period_receipts = _receipts_of_period(all_receipts, key)
+        period_receipts = _receipts_of_period(all_receipts, period)
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
         for p in ledger.periods():
-            if p >= key:
+            if p >= period:
                 continue
             acc = ledger.accepted(p)
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
-            history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()},
-                                   Period.parse(p))
+            history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}, p)
     accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
     current = _statuses(master, accepted_rows, period)
-    history[key] = current
+    history[period] = current
 
     tasks: list[TaskSummary] = []
     details: list[dict[str, Any]] = []
     for t in master.tasks:
-        leads, coops = master.units_of(t.id, LEAD), master.units_of(t.id, "配合")
+        leads, coops = master.units_of(t.id, LEAD), master.units_of(t.id, COOP)
         status, avg = current[t.id]
         texts, problems, missing = [], [], []
         lead_states = {}
@@ -202,7 +187,7 @@ def consolidate(ws: Workspace, period: str | Period | None = None, master: Maste
                     lead_states[unit] = row.status
             details.append({
                 "task": t.id, "level1": t.level1, "name": t.name, "deadline": t.deadline_text,
-                "unit": unit, "role": LEAD if unit in leads else "配合",
+                "unit": unit, "role": LEAD if unit in leads else COOP,
                 "status": row.status if row else NOT_REPORTED,
                 "progress": row.progress if row else None, "work": row.work if row else "",
                 "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
@@ -229,14 +214,14 @@ def consolidate(ws: Workspace, period: str | Period | None = None, master: Maste
                 round(sum(progresses) / len(progresses), 1) if progresses else None,
                 entry.email if entry else ""))
             continue
-        rejected = [r for r in received.get(unit, []) if r.outcome == RETURNED]
+        rejected = [r for r in received.get(unit, []) if r.outcome == Outcome.RETURNED]
         if rejected:
             last = rejected[-1]
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, TO_FIX,
                                     last.received_at[:16], last.name, last.errors, last.warnings,
                                     email=entry.email if entry else ""))
         else:
-            units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, MISSING,
+            units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, UnitState.NOT_REPORTED,
                                     email=entry.email if entry else ""))
 
     issue_rows = []
@@ -251,7 +236,7 @@ def consolidate(ws: Workspace, period: str | Period | None = None, master: Maste
                          details, issue_rows, period_receipts, history, master)
 
 
-def _receipts_of_period(receipts: list[Receipt], period: str) -> list[Receipt]:
+def _receipts_of_period(receipts: list[Receipt], period: Period) -> list[Receipt]:
     by_id = {r.id: r for r in receipts}
     keep: set[int] = set()
     for r in receipts:
@@ -261,47 +246,3 @@ def _receipts_of_period(receipts: list[Receipt], period: str) -> list[Receipt]:
                 keep.add(node.id)
                 node = by_id.get(node.parent_id) if node.parent_id else None
     return [r for r in receipts if r.id in keep]
-
-
-# ---------------------------------------------------------------------------
-# the workbook
-
-
-def merged_path(ws: Workspace, period: Period) -> Path:
-    return ws.stage_dir(MERGED, period) / f"{period.label}_进展汇总表.xlsx"
-
-
-@dataclass
-class MergeResult:
-    """What `merge` wrote and the figures it found."""
-
-    path: Path
-    consolidation: Consolidation
-
-
-def merge(ws: Workspace, period: str | Period | None = None, progress: Progress | None = None
-          ) -> MergeResult:
-    """Write 汇总/<期>/<期>_进展汇总表.xlsx from the ledger's accepted returns."""
-    from . import errors
-    from .style import load_style
-
-    if not ws.ledger_path.exists():
-        raise errors.NothingToDo("还没有收取过任何报送。请先把报送文件放进收件箱，运行 duban collect。")
-    cons = consolidate(ws, period)
-    path = merged_path(ws, cons.period)
-    write_workbook(cons, path, load_style(ws.template("样式.toml")))
-    log.info("汇总完成：%s，任务 %d 项，单位 %d 个", path, len(cons.tasks), len(cons.units))
-    return MergeResult(path, cons)
-
-
-def write_workbook(cons: Consolidation, path: Path, style: dict[str, Any], fast: bool = True) -> Path:
-    """Lay the consolidation out as the 汇总表 (write-only openpyxl, atomic save)."""
-    from .summary_book import build_summary_workbook, inject_rows
-    from .xlsx import atomic_write
-
-    def write(tmp: Path) -> None:
-        wb, pending = build_summary_workbook(cons, style, fast)
-        wb.save(tmp)
-        inject_rows(tmp, pending)
-
-    return atomic_write(path, write)

@@ -13,10 +13,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .checks import Report
-from .dates import Period, cn_date
+from .dates import cn_date
+from .mail import build_draft, render_mail_template
 from .master import Master
-from .report import Issue
+from .period import Period
+from .report import Issue, Report
 from .returns import (
     COLUMNS,
     CONTACT_LABELS,
@@ -29,7 +30,11 @@ from .returns import (
     read_return,
     task_id_text,
 )
+from .settings import Limits
+from .style import color, load_style
+from .vocab import Severity
 from .workspace import FEEDBACK, Workspace
+from .xlsx import atomic_save, atomic_write, set_text
 
 RESULT_SHEET = "校验结果"
 
@@ -40,18 +45,15 @@ def feedback_paths(ws: Workspace, unit: str, period: Period) -> tuple[Path, Path
 
 
 def build_feedback(master: Master, report: Report, data: bytes, name: str, *, project: str,
-                   due: dt.date, style: dict[str, Any], limits: dict[str, int],
+                   due: dt.date, style: dict[str, Any], limits: Limits,
                    organiser: str = "", contact: str = ""):
     """The annotated workbook for one checked return."""
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import coordinate_to_tuple, get_column_letter
 
-    from .style import color
-    from .xlsx import set_text
-
     raw = read_return(data, name, limits)
-    period = Period.parse(report.period or "")
+    period = report.period
     unit = report.unit or ""
     generated = raw.meta.get("generated_at")
     try:
@@ -108,8 +110,8 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
         return f"A{r}"
 
     fb = style.get("feedback", {})
-    fills = {"错误": PatternFill("solid", fgColor=color(fb.get("error_fill"), "FFC7CE")),
-             "警告": PatternFill("solid", fgColor=color(fb.get("warning_fill"), "FFEB9C"))}
+    fills = {Severity.ERROR: PatternFill("solid", fgColor=color(fb.get("error_fill"), "FFC7CE")),
+             Severity.WARNING: PatternFill("solid", fgColor=color(fb.get("warning_fill"), "FFEB9C"))}
     notes: dict[str, list[Issue]] = {}
     located: list[tuple[Issue, str]] = []
     for issue in report.issues:
@@ -119,7 +121,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
             notes.setdefault(ref, []).append(issue)
     for ref, issues in notes.items():
         cell = ws[ref]
-        worst = "错误" if any(i.is_error for i in issues) else "警告"
+        worst = Severity.ERROR if any(i.is_error for i in issues) else Severity.WARNING
         cell.fill = fills[worst]
         text = "\n".join(f"【{i.severity} {i.code}】{i.message}" for i in issues)
         comment = Comment(text, "督办校验")
@@ -170,11 +172,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
 
 def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, name: str) -> list[Path]:
     """Write 反馈/<期>/<单位>_校验反馈.xlsx and its .eml draft; returns both paths."""
-    from .mail import build_draft, render_mail_template
-    from .style import load_style
-    from .xlsx import atomic_save, atomic_write
-
-    period = Period.parse(report.period or "")
+    period = report.period
     xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period)
     due = ws.due(period)
     wb = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,

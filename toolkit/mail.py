@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .errors import BadTemplate
 from .text import clean
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -34,8 +35,6 @@ XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 def render_mail_template(path: Path, context: dict[str, Any]) -> tuple[str, str]:
     """(subject, body) from a jinja2 text template whose first line is ``主题：…``."""
     from jinja2 import TemplateError
-
-    from .errors import BadTemplate
 
     try:
         text = _compiled(Path(path), Path(path).stat().st_mtime_ns).render(**context)

@@ -1,17 +1,24 @@
-"""Problems as data: the `Issue` record and the table of stable codes.
+"""Problems as data: `Issue`, the table of stable codes, and the `Report` on one return.
 
 Like frictionless-py, every problem has a stable code, a location and a message built
-from a template. Code tables are the single source of the Chinese wording; tests and the
-README's code list are generated from `CODES`.
+from a template, and a check returns a `Report` (never raises for what is in the file).
+`CODES` is the single source of the Chinese wording; docs/design.md and the README's code
+list are checked against it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import datetime as dt
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
-ERROR = "错误"
-WARNING = "警告"
+from .period import Period
+from .vocab import Outcome, Severity
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
+#: Codes that mean the file could not be read as a return at all.
+UNREADABLE_CODES = ("E101", "E102", "E103", "E104", "E105")
 
 
 @dataclass(frozen=True)
@@ -19,7 +26,7 @@ class Code:
     """One stable problem code: its severity, a short title and the message template."""
 
     code: str
-    severity: str
+    severity: Severity
     title: str
     template: str
 
@@ -152,3 +159,70 @@ def count(issues: list[Issue]) -> tuple[int, int]:
     """(errors, warnings) in a list of issues."""
     errors = sum(1 for i in issues if i.is_error)
     return errors, len(issues) - errors
+
+
+@dataclass
+class Row:
+    """One task's reported values, normalised."""
+
+    task: str
+    role: str
+    status: str
+    progress: int | None
+    work: str
+    problems: str
+    next_plan: str
+    eta: dt.date | None
+    evidence: str
+    row: int = 0
+    progress_cell: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["eta"] = self.eta.isoformat() if self.eta else None
+        d.pop("progress_cell")
+        return d
+
+
+@dataclass
+class Report:
+    """Everything known about one received return after checking it."""
+
+    file: str
+    kind: str = ""
+    unit: str | None = None
+    period: Period | None = None
+    identified_by: str = ""
+    fingerprint: str = ""
+    contact: dict[str, str] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    sheet: str = ""
+
+    @property
+    def errors(self) -> int:
+        return count(self.issues)[0]
+
+    @property
+    def warnings(self) -> int:
+        return count(self.issues)[1]
+
+    @property
+    def valid(self) -> bool:
+        return self.errors == 0
+
+    @property
+    def outcome(self) -> Outcome:
+        if any(i.code in UNREADABLE_CODES for i in self.issues):
+            return Outcome.UNREADABLE
+        return Outcome.ACCEPTED if self.valid else Outcome.RETURNED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "kind": self.kind, "unit": self.unit,
+            "period": str(self.period) if self.period else None,
+            "identified_by": self.identified_by, "outcome": str(self.outcome), "valid": self.valid,
+            "errors": self.errors, "warnings": self.warnings, "contact": self.contact,
+            "issues": [i.to_dict() for i in self.issues],
+            "rows": [r.to_dict() for r in self.rows],
+        }

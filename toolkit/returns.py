@@ -1,6 +1,6 @@
 """The return workbook (进展填报表, schema ``duban.return/1``): writing it and reading it back.
 
-Writing follows DESIGN.md's contract exactly. Reading tolerates what departments do to
+Writing follows the contract in docs/design.md exactly. Reading tolerates what departments do to
 a workbook (moved or renamed columns, extra rows, renamed sheets, .xls/.ods, values typed
 as text) and reports what it could not tolerate as ``ReadFailure`` (unreadable file) or
 as the structure issues E105/E301/W302. Cell values are returned raw; `checks` judges them.
@@ -8,35 +8,27 @@ as the structure issues E105/E301/W302. Cell values are returned raw; `checks` j
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import io
-import os
 import re
-import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from .dates import Period, cn_date
+from .dates import cn_date
 from .master import Master
+from .period import Period
 from .report import Issue, make_issue
-from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, detect, zip_kind
+from .settings import Limits
+from .spreadsheet import ReadFailure, is_panic, native_stderr_silenced, open_spreadsheet, short_reason
+from .style import color
 from .text import clean, column_letter, key
+from .vocab import REPORTABLE
+from .xlsx import row_height, set_text, style_cell
 
 SCHEMA = "duban.return/1"
 SHEET = "进展填报"
 GUIDE_SHEET = "填报说明"
 META_SHEET = "_meta"
-STATUSES = ("已完成", "序时推进", "滞后", "未启动")
-STATUS_SYNONYMS = {
-    "完成": "已完成", "已经完成": "已完成", "全部完成": "已完成", "完成了": "已完成", "已办结": "已完成",
-    "进行中": "序时推进", "正常推进": "序时推进", "推进中": "序时推进", "按序时推进": "序时推进",
-    "正在推进": "序时推进", "正常": "序时推进", "序时": "序时推进", "持续推进": "序时推进",
-    "延期": "滞后", "滞后推进": "滞后", "延迟": "滞后", "落后": "滞后", "推迟": "滞后",
-    "未开始": "未启动", "未开展": "未启动", "尚未启动": "未启动", "没开始": "未启动",
-}
 
 # (field, header as issued, editable). Order is the contract's column order.
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
@@ -139,8 +131,6 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .style import color
-    from .xlsx import set_text, style_cell
 
     st = style["return"]
     tasks = master.tasks_of(unit)
@@ -245,7 +235,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         "evidence": ("佐证材料", "已完成的任务请填写文件文号、网址链接等。"),
     }
     validations = {
-        "status": DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"',
+        "status": DataValidation(type="list", formula1='"' + ",".join(REPORTABLE) + '"',
                                  allow_blank=True, showDropDown=False),
         "progress": DataValidation(type="whole", operator="between", formula1="0", formula2="100",
                                    allow_blank=True),
@@ -308,8 +298,6 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
 def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks) -> None:
     from openpyxl.styles import Alignment, Font
 
-    from .xlsx import set_text
-
     ws = wb.create_sheet(GUIDE_SHEET)
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 90
@@ -360,8 +348,6 @@ def fit_rows(ws, first: int, last: int, size: float) -> None:
     """Give rows ``first..last`` heights that show their wrapped text (see xlsx.row_height)."""
     from openpyxl.utils import get_column_letter
 
-    from .xlsx import row_height
-
     widths = {c: ws.column_dimensions[get_column_letter(c)].width or 9
               for c in range(1, ws.max_column + 1)}
     for r in range(first, last + 1):
@@ -370,8 +356,6 @@ def fit_rows(ws, first: int, last: int, size: float) -> None:
 
 
 def _write_meta(wb, master, unit, period, due, project, tasks, generated_at) -> None:
-    from .xlsx import set_text
-
     ws = wb.create_sheet(META_SHEET)
     generated_at = generated_at or dt.datetime.now().replace(microsecond=0)
     rows: list[list[str]] = [
@@ -387,19 +371,6 @@ def _write_meta(wb, master, unit, period, due, project, tasks, generated_at) -> 
     # Plain hidden: LibreOffice turns veryHidden into hidden on save anyway.
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
-
-
-# ---------------------------------------------------------------------------
-# Reading
-
-
-class ReadFailure(Exception):
-    """Internal: the file cannot be read as a return. Carries the Issue code to record."""
-
-    def __init__(self, code: str, **params: Any):
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass
@@ -435,432 +406,6 @@ class RawReturn:
         return f"{column_letter(c + 1)}{row if row is not None else self.header_row}"
 
 
-SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods")
-
-
-MAX_CELLS = 2_000_000  # cells of one sheet's used range; limits["max_cells"] overrides
-
-# Start tags of rows and cells in SpreadsheetML (any namespace prefix) and in ODF content,
-# and the end of an ODF row; attributes are parsed only for these.
-_XLSX_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
-_ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,7})"([^>]*)>')
-_CELL_START = re.compile(rb"<c[\s/>]")
-_ROW_REF = re.compile(rb'<row r="(\d{1,7})"')
-_ROW_START = re.compile(rb"<row[\s/>]")
-_PREFIXED_TAG = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
-_R_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{0,7})["']""")
-_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d{1,9})["']""")
-_COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d{1,9})["']""")
-
-
-class _Extent:
-    """The rectangle of cells a sheet part makes a reader allocate, from its XML stream.
-
-    calamine builds a dense grid spanning the used range, so one cell at XFD1048576 (or an
-    ODF cell repeated a million times) would need tens of gigabytes: the process aborts
-    instead of raising. This scan bounds that grid before calamine sees the file. Cells
-    without a value (self-closing) are not counted, as calamine does not place them.
-    """
-
-    def __init__(self, ods: bool, cap: int):
-        self.ods, self.cap = ods, cap
-        self.carry = b""
-        self.row = self.col = -1
-        self.min_row = self.min_col = 1 << 40
-        self.max_row = self.max_col = -1
-        self.repeat = 1  # ODF: how often the current row repeats
-
-    def feed(self, chunk: bytes) -> None:
-        buf = self.carry + chunk
-        cut = buf.rfind(b"<")
-        if cut >= 0 and buf.find(b">", cut) < 0:
-            buf, self.carry = buf[:cut], buf[cut:][:4096]
-        else:
-            self.carry = b""
-        (self._ods if self.ods else self._xlsx)(buf)
-        if self.area > self.cap:
-            raise ReadFailure("E104", detail=f"工作表的使用范围过大（约 {self.rows} 行 × {self.cols} 列，"
-                                             f"超过 {self.cap} 个单元格），请删除多余的行列后重新保存")
-
-    @property
-    def rows(self) -> int:
-        return max(0, self.max_row - min(self.min_row, self.max_row) + 1)
-
-    @property
-    def cols(self) -> int:
-        return max(0, self.max_col - min(self.min_col, self.max_col) + 1)
-
-    @property
-    def area(self) -> int:
-        return self.rows * self.cols
-
-    def _place(self, row: int, col: int, rows: int = 1, cols: int = 1) -> None:
-        self.min_row, self.max_row = min(self.min_row, row), max(self.max_row, row + rows - 1)
-        self.min_col, self.max_col = min(self.min_col, col), max(self.max_col, col + cols - 1)
-
-    def _xlsx(self, buf: bytes) -> None:
-        prefixed = b":c" in buf or b":row" in buf
-        if not prefixed and b"<c" not in buf and b"<row" not in buf:
-            return
-        if not prefixed or _PREFIXED_TAG.search(buf) is None:
-            cells, rows = _CELL_REF.findall(buf), _ROW_REF.findall(buf)
-            if len(cells) == len(_CELL_START.findall(buf)) and len(rows) == len(_ROW_START.findall(buf)):
-                # Every row and cell says where it is (Excel, WPS, LibreOffice and openpyxl
-                # write ``<row r="5"`` and ``<c r="A5"`` first): no walk needed.
-                valued = [(c, r) for c, r, rest in cells if not rest.endswith(b"/")]
-                if valued:
-                    numbers = [int(r) - 1 for _, r in valued]
-                    cols = [_column_number(c) - 1 for c in {c for c, _ in valued}]
-                    self._place(min(numbers), min(cols))
-                    self._place(max(numbers), max(cols))
-                # where a later cell without ``r`` would go: the row element's row (a cell's
-                # own reference never moves it), one column after the previous cell
-                if rows:
-                    self.row = int(rows[-1]) - 1
-                if rows and buf.rfind(b"<row ") > buf.rfind(b"<c r="):
-                    self.col = -1
-                elif cells:
-                    self.col = _column_number(cells[-1][0]) - 1
-                return
-        self._walk_xlsx(_XLSX_TAG.findall(buf))
-
-    def _walk_xlsx(self, tags: list[tuple[bytes, bytes]]) -> None:
-        """Cells placed one after another, as calamine does for cells without an ``r``: a row
-        without ``r`` follows the previous row element, a cell without ``r`` sits in its row
-        element's row, one column right of the previous cell."""
-        row, col = self.row, self.col
-        min_r, max_r, min_c, max_c = self.min_row, self.max_row, self.min_col, self.max_col
-        for n, (name, attrs) in enumerate(tags):
-            ref = _R_ATTR.search(attrs)
-            if name == b"row":
-                row = int(ref.group(2)) - 1 if ref and ref.group(2) else row + 1
-                col = -1
-                continue
-            r = row
-            if ref and ref.group(1):
-                col = _column_number(ref.group(1)) - 1
-                if ref.group(2):
-                    r = int(ref.group(2)) - 1  # this cell's row; the row counter stays
-            else:
-                col += 1
-            if attrs.endswith(b"/"):
-                continue
-            r = r if r > 0 else 0
-            min_r, max_r = (r if r < min_r else min_r), (r if r > max_r else max_r)
-            min_c, max_c = (col if col < min_c else min_c), (col if col > max_c else max_c)
-            if n % 4096 == 0 and (max_r - min_r + 1) * (max_c - min_c + 1) > self.cap:
-                break
-        self.row, self.col = row, col
-        self.min_row, self.max_row, self.min_col, self.max_col = min_r, max_r, min_c, max_c
-
-    def _ods(self, buf: bytes) -> None:
-        for m in _ODS_TAG.finditer(buf):
-            closing, name, attrs = m.group(1), m.group(2), m.group(3)
-            if name == b"table":
-                if not closing:
-                    self.row, self.col = 0, 0
-                continue
-            if name == b"table-row":
-                if closing:
-                    self._end_row()
-                    continue
-                rep = _ROWS_REPEATED.search(attrs)
-                self.repeat = max(1, int(rep.group(1))) if rep else 1
-                self.col = 0
-                if attrs.endswith(b"/"):
-                    self._end_row()
-                continue
-            if closing:
-                continue
-            rep = _COLS_REPEATED.search(attrs)
-            n = max(1, int(rep.group(1))) if rep else 1
-            if b"value-type" in attrs or not attrs.endswith(b"/"):
-                self._place(max(self.row, 0), self.col, self.repeat, n)
-                if self.area > self.cap:
-                    return
-            self.col += n
-
-    def _end_row(self) -> None:
-        self.row = max(self.row, 0) + self.repeat
-        self.repeat = 1
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n
-
-
-# Parts that never hold cell positions; every other part is scanned like a sheet, so a
-# sheet hidden under an unusual name is still bounded.
-_CELL_FREE = ("[Content_Types].xml", "docProps/", "_rels/", "xl/_rels/", "xl/styles.xml", "xl/theme/",
-              "xl/sharedStrings.xml", "xl/calcChain.xml", "xl/drawings/", "xl/media/", "xl/printerSettings/",
-              "xl/vbaProject.bin", "xl/worksheets/_rels/", "customXml/", "mimetype", "META-INF/",
-              "styles.xml", "meta.xml", "settings.xml", "Thumbnails/", "Configurations2/")
-
-
-def _may_hold_cells(name: str, kind: str) -> bool:
-    if kind == "ods":
-        return name == "content.xml"
-    return not name.startswith(_CELL_FREE)
-
-
-def guard_zip(z: zipfile.ZipFile, limits: dict[str, int], kind: str = "") -> None:
-    """Refuse decompression bombs and oversized sheets before any parser sees the bytes.
-
-    Declared sizes are checked first; then every entry is inflated in a bounded stream
-    (a crafted header can understate the size; zipfile and calamine both stop at the
-    declared size, so the stream counts what a parser can get), and the rows and cells
-    of sheet parts are scanned so that no sheet makes calamine allocate a huge grid.
-    """
-    max_total = limits["max_unpacked_mb"] * 1024 * 1024
-    max_cells = limits.get("max_cells", MAX_CELLS)
-    try:
-        infos = [i for i in z.infolist() if not i.is_dir()]
-        if len(infos) > 5000:
-            raise ReadFailure("E104", detail=f"压缩包内有 {len(infos)} 个文件")
-        declared = sum(i.file_size for i in infos)
-        if declared > max_total:
-            raise ReadFailure("E104", detail=f"解压后约 {declared // 1048576} MB")
-        for i in infos:
-            if i.file_size > 1048576 and i.compress_size and i.file_size / i.compress_size > limits["max_ratio"]:
-                raise ReadFailure("E104", detail=f"压缩比 {i.file_size // max(i.compress_size, 1)}:1")
-        total = sum(i.file_size for i in infos if not _may_hold_cells(i.filename, kind))
-        for i in infos:
-            if not _may_hold_cells(i.filename, kind):
-                continue  # bounded by its declared size, which zipfile and calamine stop at
-            extent = _Extent(kind == "ods", max_cells)
-            with z.open(i) as f:
-                while chunk := f.read(1 << 20):
-                    total += len(chunk)
-                    if total > max_total:
-                        raise ReadFailure("E104", detail=f"解压后超过 {limits['max_unpacked_mb']} MB")
-                    if extent is not None:
-                        extent.feed(chunk)
-    except ReadFailure:
-        raise
-    except RuntimeError as exc:  # zipfile: "encrypted, password required"
-        raise ReadFailure("E102") from exc
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError,
-            NotImplementedError) as exc:
-        raise ReadFailure("E101", reason=f"压缩结构损坏：{type(exc).__name__}") from exc
-    except Exception as exc:  # zlib.error and friends from a mangled stream
-        raise ReadFailure("E101", reason=f"内容损坏：{type(exc).__name__}") from exc
-
-
-_ENDOFCHAIN = 0xFFFFFFFE
-# BIFF records holding a value at (row, col): NUMBER, RK, LABELSST, LABEL, BOOLERR, FORMULA,
-# RSTRING (BLANK/MULBLANK carry no value: calamine does not place them); MULRK spans columns.
-_BIFF_CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x00D6}
-_BIFF_MULRK, _BIFF_BOF, _BIFF_DIMENSIONS = 0x00BD, 0x0809, 0x0200
-
-
-def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
-    """The first of ``names`` in an OLE2 compound file (an .xls), read with no library.
-
-    Follows the FAT (and mini FAT) chains with loop protection; None if not found.
-    Raises ValueError/struct.error for a damaged file.
-    """
-    import struct
-
-    if len(data) < 512:
-        raise ValueError("short OLE header")
-    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
-    if not 7 <= shift <= 16 or not 4 <= mini_shift < shift:
-        raise ValueError("bad sector size")
-    size, mini_size = 1 << shift, 1 << mini_shift
-    n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
-    cutoff, first_minifat, _, first_difat, n_difat = struct.unpack_from("<IIIII", data, 0x38)
-    n_sectors = max(0, len(data) // size - 1)
-
-    def sector(n: int) -> bytes:
-        if n >= n_sectors:
-            raise ValueError("sector out of range")
-        return data[(n + 1) * size:(n + 2) * size]
-
-    # A damaged header makes calamine's own reader allocate gigabytes and abort the
-    # process: the FAT sector list must be exactly what the header says, each sector once.
-    header_ids = struct.unpack_from("<109I", data, 0x4C)
-    fat_ids = list(header_ids[:n_fat])
-    if any(x != 0xFFFFFFFF for x in header_ids[n_fat:]):
-        raise ValueError("DIFAT entries past the FAT count")
-    d, seen = first_difat, 0
-    while len(fat_ids) < n_fat and seen < n_difat:
-        entries = struct.unpack(f"<{size // 4}I", sector(d))
-        fat_ids += entries[:-1][:n_fat - len(fat_ids)]
-        d, seen = entries[-1], seen + 1
-    if (len(fat_ids) != n_fat or n_fat == 0 or len(set(fat_ids)) != n_fat
-            or any(x >= n_sectors for x in fat_ids)):
-        raise ValueError("inconsistent FAT sector list")
-    fat: list[int] = []
-    for f in fat_ids:
-        fat += struct.unpack(f"<{size // 4}I", sector(f))
-
-    def chain(start: int, table: list[int], limit: int) -> list[int]:
-        out = []
-        while start < len(table) and len(out) <= limit:
-            out.append(start)
-            start = table[start]
-        return out
-
-    directory = b"".join(sector(n) for n in chain(first_dir, fat, n_sectors))
-    entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
-    if not entries:
-        return None
-    root_start = struct.unpack_from("<I", entries[0], 0x74)[0]
-    wanted = {n: i for i, n in enumerate(names)}
-    found = []
-    for e in entries:
-        if e[0x42] in (1, 2, 5) and struct.unpack_from("<I", e, 0x78)[0] > len(data) * 8:
-            raise ValueError("stream larger than the file could hold")
-        length = min(struct.unpack_from("<H", e, 0x40)[0], 64)
-        name = e[:max(0, length - 2)].decode("utf-16-le", "replace")
-        if e[0x42] == 2 and name in wanted:
-            found.append((wanted[name], e))
-    if not found:
-        return None
-    e = min(found, key=lambda x: x[0])[1]
-    start, length = struct.unpack_from("<II", e, 0x74)
-    if length >= cutoff:
-        return b"".join(sector(n) for n in chain(start, fat, n_sectors))[:length]
-    mini_fat: list[int] = []
-    for n in chain(first_minifat, fat, n_sectors):
-        mini_fat += struct.unpack(f"<{size // 4}I", sector(n))
-    mini_stream = b"".join(sector(n) for n in chain(root_start, fat, n_sectors))
-    parts = [mini_stream[m * mini_size:(m + 1) * mini_size] for m in chain(start, mini_fat, len(mini_fat))]
-    return b"".join(parts)[:length]
-
-
-def guard_xls(data: bytes, limits: dict[str, int]) -> None:
-    """Refuse an .xls whose value cells span a grid calamine cannot allocate.
-
-    A 6 KB .xls with values in A1 and IV65536 makes calamine build 16.7 million cells
-    (over 1 GB). The BIFF cell records of each sheet are scanned for their extent.
-    """
-    import struct
-
-    cap = limits.get("max_cells", MAX_CELLS)
-    try:
-        stream = _ole_stream(data, ("Workbook", "Book"))
-    except (ValueError, struct.error, IndexError) as exc:
-        raise ReadFailure("E101", reason=f"文件结构损坏：{type(exc).__name__}") from exc
-    if stream is None:
-        return  # calamine says what is wrong
-    pos, end = 0, len(stream)
-    box = [1 << 20, -1, 1 << 20, -1]  # min row, max row, min col, max col
-    while pos + 4 <= end:
-        kind, length = struct.unpack_from("<HH", stream, pos)
-        body = pos + 4
-        pos = body + length
-        if kind == _BIFF_BOF:
-            box = [1 << 20, -1, 1 << 20, -1]
-            continue
-        if kind == _BIFF_DIMENSIONS and length in (10, 14) and pos <= end:
-            # calamine sizes its cell buffer from this record: it must be sane and bounded
-            fmt = "<IIHH" if length == 14 else "<HHHH"
-            first_row, end_row, first_col, end_col = struct.unpack_from(fmt, stream, body)
-            if first_row > end_row or first_col > end_col or end_row > 65536 or end_col > 256:
-                raise ReadFailure("E101", reason="工作表尺寸记录损坏")
-            rows, cols = end_row - first_row, end_col - first_col
-            if rows * cols > cap:
-                raise ReadFailure("E104", detail=f"工作表的使用范围过大（约 {rows} 行 × {cols} 列，"
-                                                 f"超过 {cap} 个单元格），请删除多余的行列后重新保存")
-            continue
-        if kind in _BIFF_CELLS and length >= 4:
-            row, col = struct.unpack_from("<HH", stream, body)
-            last = col
-        elif kind == _BIFF_MULRK and length >= 6 and pos <= end:
-            row, col = struct.unpack_from("<HH", stream, body)
-            last = struct.unpack_from("<H", stream, pos - 2)[0]
-        else:
-            continue
-        box = [min(box[0], row), max(box[1], row), min(box[2], col), max(box[3], last, col)]
-        rows, cols = box[1] - box[0] + 1, box[3] - box[2] + 1
-        if rows * cols > cap:
-            raise ReadFailure("E104", detail=f"工作表的使用范围过大（约 {rows} 行 × {cols} 列，"
-                                             f"超过 {cap} 个单元格），请删除多余的行列后重新保存")
-
-
-def open_spreadsheet(data: bytes, name: str, limits: dict[str, int]):
-    """(calamine workbook, kind) for bytes that should be a spreadsheet; else ReadFailure."""
-    from python_calamine import CalamineWorkbook, PasswordError
-
-    if len(data) > limits["max_file_mb"] * 1024 * 1024:
-        raise ReadFailure("E104", detail=f"文件 {len(data) // 1048576} MB，超过 {limits['max_file_mb']} MB")
-    package = None
-    if data.startswith(b"PK"):
-        # One parse of the zip directory serves both the kind and the bomb guard.
-        try:
-            package = zipfile.ZipFile(io.BytesIO(data))
-            kind = zip_kind(package, name)
-        except Exception:  # BadZipFile, zlib.error, RuntimeError (encrypted entry), ...
-            kind = "broken-zip"
-    else:
-        kind = detect(data, name)
-    ext = Path(name).suffix.lower()
-    if kind == "encrypted":
-        raise ReadFailure("E102")
-    if kind == "empty":
-        raise ReadFailure("E101", reason="文件是空的")
-    if kind not in ("xlsx", "xlsm", "xls", "ods"):
-        if kind in ("broken-zip", "unknown", "ole") and ext in SPREADSHEET_EXTS:
-            raise ReadFailure("E101", reason="文件已损坏或不是 Excel 文件")
-        shown = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "et": ".et", "numbers": ".numbers",
-                 "xlsb": ".xlsb", "odf": ext or ".odt"}.get(kind, ext or "（无扩展名）")
-        raise ReadFailure("E103", ext=shown, advice=SAVE_AS_ADVICE.get(shown, DEFAULT_ADVICE))
-    if package is not None:
-        guard_zip(package, limits, kind)
-    elif kind == "xls":
-        guard_xls(data, limits)
-    try:
-        with native_stderr_silenced():
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except PasswordError as exc:
-        raise ReadFailure("E102") from exc
-    except BaseException as exc:  # calamine raises several types for damaged files, and panics
-        if not isinstance(exc, Exception) and not _is_panic(exc):
-            raise  # KeyboardInterrupt, SystemExit
-        text = str(exc)
-        if "password" in text.lower() or "encrypt" in text.lower():
-            raise ReadFailure("E102") from exc
-        raise ReadFailure("E101", reason=_short(text)) from exc
-    return wb, kind
-
-
-@contextlib.contextmanager
-def native_stderr_silenced():
-    """Keep calamine's Rust panic message ("thread panicked at …") off the console.
-
-    The panic itself is caught and recorded as E101; its message is written by Rust
-    straight to file descriptor 2, where it would alarm a coordinator for nothing.
-    """
-    try:
-        saved = os.dup(2)
-        devnull = os.open(os.devnull, os.O_WRONLY)
-    except OSError:  # no console at all (pythonw under Excel): nothing to protect
-        yield
-        return
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
-
-
-def _is_panic(exc: BaseException) -> bool:
-    """A Rust panic inside calamine: pyo3 raises PanicException, a BaseException (not an
-    Exception), which would otherwise pass every ``except Exception`` up to the user."""
-    return type(exc).__name__ == "PanicException"
-
-
-def _short(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    return (text[:60] + "…") if len(text) > 60 else (text or "格式错误")
-
 
 def _sheet_rows(wb, name: str, limit: int) -> tuple[list[list[Any]], int]:
     """Rows of a sheet from A1 (indexes are cell addresses), at most ``limit``; and how
@@ -888,11 +433,11 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, 
     return None
 
 
-def read_return(data: bytes, name: str, limits: dict[str, int]) -> RawReturn:
+def read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
     """Read a return's structure and raw values. Raises ReadFailure for E101–E105."""
     wb, kind = open_spreadsheet(data, name, limits)
     raw = RawReturn(file=name, kind=kind)
-    max_rows = limits["max_rows"]
+    max_rows = limits.max_rows
     try:
         visible = []
         meta_name = None
@@ -930,9 +475,9 @@ def read_return(data: bytes, name: str, limits: dict[str, int]) -> RawReturn:
     except ReadFailure:
         raise
     except BaseException as exc:  # a sheet calamine cannot decode (or panics on)
-        if not isinstance(exc, Exception) and not _is_panic(exc):
+        if not isinstance(exc, Exception) and not is_panic(exc):
             raise
-        raise ReadFailure("E101", reason=_short(str(exc))) from exc
+        raise ReadFailure("E101", reason=short_reason(str(exc))) from exc
     if not raw.sheet:
         raise ReadFailure("E105")
     _column_issues(raw)
@@ -1005,4 +550,3 @@ def task_id_text(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     return key(value).replace("．", ".").replace("。", ".")
-

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, unescape
 
-from .consolidate import LAGGING, NOT_REPORTED, NOT_STARTED, ON_TRACK, TASK_STATUSES, UNIT_STATES, Consolidation
-from .dates import Period, cn_date
-from .master import LEAD
+from .consolidate import Consolidation
+from .dates import cn_date
 from .style import color
-from .xlsx import row_height, text_value, wo_cell
+from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status
+from .xlsx import atomic_write, row_height, text_value, wo_cell
+
+LAGGING, NOT_REPORTED, NOT_STARTED, ON_TRACK = Status.LAGGING, Status.NOT_REPORTED, Status.NOT_STARTED, Status.ON_TRACK
+LEAD = Role.LEAD
 
 MAX_ROW_HEIGHT = 409  # Excel's limit
 
@@ -357,7 +360,7 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str,
         Column("工作任务", 18, lambda t: t.task.name),
         Column("完成时限", 10, lambda t: t.task.deadline_text, "center"),
         Column("牵头单位", 20, lambda t: master.display_units(t.task.id, LEAD)),
-        Column("配合单位", 16, lambda t: master.display_units(t.task.id, "配合")),
+        Column("配合单位", 16, lambda t: master.display_units(t.task.id, Role.COOP)),
         Column("综合状态", 9, lambda t: t.status, "status"),
         Column("平均进度(%)", 9, lambda t: t.avg_progress, "number"),
         Column("是否超期", 7, lambda t: "长期" if t.task.ongoing else ("是" if t.overdue else "否"), "center"),
@@ -439,14 +442,14 @@ def _issues(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str
         Column("处理结果", 9, lambda i: i["outcome"], "center"),
     ]
     _table(wb, "校验问题", f"{cons.project}校验问题（{cons.period.label}）", subtitle, cols, cons.issues, s,
-           ("错误", "警告"), pending)
+           tuple(Severity), pending)
 
 
 def _history(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str, str] | None) -> None:
     periods = sorted(cons.history)
     cols = [Column("任务编号", 8, lambda t: t.id, "center"), Column("工作任务", 22, lambda t: t.name)]
     for p in periods:
-        label = Period.parse(p).label
+        label = p.label
         cols.append(Column(f"{label}状态", 9, lambda t, p=p: cons.history[p].get(t.id, ("", None))[0], "status"))
         cols.append(Column(f"{label}进度", 8, lambda t, p=p: cons.history[p].get(t.id, ("", None))[1], "number"))
     _table(wb, "历次进展", f"{cons.project}历次进展", subtitle, cols, cons.master.tasks, s, TASK_STATUSES, pending)
@@ -466,5 +469,16 @@ def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[s
         Column("sha256", 20, lambda r: r.sha256),
     ]
     _table(wb, "收件登记", f"{cons.project}收件登记（{cons.period.label}）", subtitle, cols, cons.receipts, s,
-           ("采纳", "退回", "无法读取", "已被替代", "重复"), pending)
+           OUTCOMES, pending)
 
+
+
+def write_workbook(cons: Consolidation, path, style: dict[str, Any], fast: bool = True):
+    """Lay the consolidation out as the 汇总表 at ``path`` (write-only openpyxl, atomic save)."""
+
+    def write(tmp) -> None:
+        wb, pending = build_summary_workbook(cons, style, fast)
+        wb.save(tmp)
+        inject_rows(tmp, pending)
+
+    return atomic_write(path, write)

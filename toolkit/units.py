@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .resources import resource
 from .text import clean, key
+from .vocab import Kind
 
-CITY = "市直部门"
-TOWN = "镇街"
-KINDS = (CITY, TOWN)
+CITY, TOWN = Kind.CITY, Kind.TOWN
+KINDS = tuple(Kind)
 
 # Group phrases of the 责任部门 grammar and the kind each expands to.
 GROUPS: dict[str, str] = {
@@ -168,6 +169,4 @@ class Directory:
 
 def default_directory() -> Directory:
     """The directory shipped in ``templates/单位名录.csv``."""
-    from .resources import resource
-
     return Directory.from_csv(resource("templates", "单位名录.csv"))

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from . import errors
-from .dates import Period
+from .master import Master, read_master_workbook
+from .period import Period
 from .resources import resource, resource_dir
+from .settings import Limits
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -40,17 +42,6 @@ EDITABLE_TEMPLATES = ("月度通报.docx", "样式.toml", "下发邮件.txt", "�
                       "fonts.conf", "README.md")
 SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "一键月报")
 SCRIPT_COMMON = "_公共.sh"  # sourced by the .sh/.command twins
-
-DEFAULT_LIMITS: dict[str, int] = {
-    "max_file_mb": 20,          # one received file
-    "max_unpacked_mb": 200,     # everything inside one file or zip, uncompressed
-    "max_ratio": 200,           # uncompressed / compressed, per zip entry
-    "max_rows": 5000,           # rows read from a return sheet
-    "max_cells": 2_000_000,     # cells in one sheet's used range (a far cell makes a huge grid)
-    "max_text_chars": 2000,     # characters kept per text cell (W507 beyond)
-    "max_zip_depth": 3,         # zip inside zip inside zip
-    "max_mail_parts": 200,      # MIME parts in one .eml
-}
 
 CONFIG_TEMPLATE = """\
 # 督办（duban）工作区配置文件
@@ -134,14 +125,10 @@ class Workspace:
         return self._text("mail", "sender")
 
     @property
-    def limits(self) -> dict[str, int]:
-        limits = dict(DEFAULT_LIMITS)
-        for k, v in (self.config.get("limits") or {}).items():
-            if k in limits and isinstance(v, (int, float)) and v > 0:
-                limits[k] = int(v)
-        return limits
+    def limits(self) -> Limits:
+        return Limits.from_table(self.config.get("limits"))
 
-    def period(self, given: str | Period | None = None) -> Period:
+    def period(self, given: Period | None = None) -> Period:
         """The period to work on: the one given, else duban.toml's, else last month."""
         if given:
             return Period.parse(given)
@@ -193,9 +180,7 @@ class Workspace:
             with contextlib.suppress(OSError):  # a read-only share still lets commands read
                 (self.root / stage).mkdir(exist_ok=True)
 
-    def load_master(self):
-        from .master import read_master_workbook
-
+    def load_master(self) -> Master:
         return read_master_workbook(self.master_path)
 
     def lock(self) -> RunLock:
@@ -236,51 +221,6 @@ def find_workspace(start: str | Path | None = None, explicit: bool = False) -> W
     where = here if explicit else f"{here} 及其上级文件夹"
     raise errors.WorkspaceNotFound(
         f"在 {where} 中找不到工作区（{CONFIG_NAME}）。请在工作区文件夹中运行，或先运行 duban init 创建。")
-
-
-def init_workspace(folder: str | Path, master_file: str | Path | None = None,
-                   period: str | None = None, force: bool = False):
-    """Create a workspace: duban.toml, the master workbook, stage folders, templates, scripts.
-
-    Returns (workspace, master). The master comes from ``master_file`` or the shipped seed.
-    """
-    from .master import import_master, write_master_workbook
-
-    root = Path(folder).resolve()
-    if (root / CONFIG_NAME).exists() and not force:
-        raise errors.WorkspaceExists(f"{root} 已经是一个工作区（有 {CONFIG_NAME}），无需再次创建。")
-    source = Path(master_file) if master_file else resource("workbooks", "任务分工表.docx")
-    master = import_master(source)
-    root.mkdir(parents=True, exist_ok=True)
-    for stage in STAGE_FOLDERS:
-        (root / stage).mkdir(exist_ok=True)
-    templates = root / "模板"
-    templates.mkdir(exist_ok=True)
-    for name in EDITABLE_TEMPLATES:
-        src = resource("templates", name)
-        if src.exists() and not (templates / name).exists():
-            shutil.copy2(src, templates / name)
-    copy_scripts(root)
-    period_text = str(Period.parse(period)) if period else str(Period.previous_month())
-    (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
-        name=master.title.replace('"', "'"), organiser=default_organiser(master),
-        period=period_text, templates="模板"), encoding="utf-8")
-    ws = Workspace(root, read_config(root / CONFIG_NAME))
-    write_master_workbook(master, ws.master_path)
-    return ws, master
-
-
-def default_organiser(master) -> str:
-    """The unit leading most tasks is usually the coordinating office."""
-    from collections import Counter
-
-    from .master import LEAD
-
-    counts = Counter(a.unit for a in master.assignments if a.role == LEAD and a.source == "明确")
-    if not counts:
-        return ""
-    unit = counts.most_common(1)[0][0]
-    return unit if unit.startswith("东莞") or not unit.startswith("市") else "东莞" + unit
 
 
 def copy_scripts(root: Path) -> list[Path]:

@@ -12,12 +12,13 @@ import re
 import tempfile
 from pathlib import Path
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 from .errors import OutputLocked
 from .text import clean, display_width
 
 CELL_LIMIT = 32767
+# The characters openpyxl refuses to save (its ILLEGAL_CHARACTERS_RE), spelled here so that
+# importing this module does not import openpyxl (about 100 ms, paid by every command).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 _ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")

@@ -1,4 +1,4 @@
-"""Issuing the returns (下发): one pre-filled, protected workbook per unit, plus mail drafts."""
+"""`duban issue`: one pre-filled, protected return per unit (下发), plus mail drafts."""
 
 from __future__ import annotations
 
@@ -8,12 +8,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import errors
-from .dates import Period, cn_date
-from .master import LEAD, Master
-from .progress import Progress, no_progress
-from .returns import Prefill, build_return, return_filename
-from .workspace import ISSUED, Workspace
+from .. import errors
+from ..dates import cn_date
+from ..ledger import Ledger
+from ..mail import build_draft, render_mail_template
+from ..master import Master
+from ..period import Period
+from ..progress import Progress, no_progress
+from ..returns import Prefill, build_return, return_filename
+from ..style import load_style
+from ..vocab import Role
+from ..workspace import ISSUED, Workspace
+from ..xlsx import atomic_save, atomic_write, check_writable
 
 
 @dataclass
@@ -49,26 +55,20 @@ def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
 
 def last_accepted_values(ws: Workspace, unit: str, period: Period) -> dict[str, Prefill]:
     """Rows of the unit's latest accepted return before ``period``, for --prefill."""
-    from .ledger import Ledger
-
     if not ws.ledger_path.exists():
         return {}
-    with Ledger(ws.ledger_path) as ledger:
-        before = ledger.last_accepted_before(unit, str(period))
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        before = ledger.last_accepted_before(unit, period)
         if before is None:
             return {}
         return {r.task: Prefill(r.status, r.progress, r.work, r.problems, r.next_plan, r.eta, r.evidence)
                 for r in ledger.rows_of(before.id)}
 
 
-def issue_returns(ws: Workspace, period: str | Period | None = None, due: dt.date | None = None,
+def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | None = None,
                   units: Iterable[str] | None = None, out: Path | None = None, emails: bool = False,
                   prefill: bool = False, progress: Progress = no_progress) -> IssueResult:
     """Write one return per unit (all units with tasks, or ``units``) for ``period``."""
-    from .mail import build_draft, render_mail_template
-    from .style import load_style
-    from .xlsx import atomic_save, atomic_write, check_writable
-
     master = ws.load_master()
     period = ws.period(period)
     due = due or ws.due(period)
@@ -98,8 +98,8 @@ def issue_returns(ws: Workspace, period: str | Period | None = None, due: dt.dat
             subject, body = render_mail_template(mail_template, {
                 "project": project, "unit": unit, "period": str(period), "period_label": period.label,
                 "due_text": cn_date(due), "task_count": len(tasks),
-                "lead_count": sum(1 for _, r in tasks if r == LEAD),
-                "coop_count": sum(1 for _, r in tasks if r != LEAD),
+                "lead_count": sum(1 for _, r in tasks if r == Role.LEAD),
+                "coop_count": sum(1 for _, r in tasks if r != Role.LEAD),
                 "due_tasks": [t.id for t, _ in tasks if t.due_by(period.end)],
                 "organiser": ws.organiser, "today_text": cn_date(today)})
             entry = master.directory.get(unit)

@@ -1,4 +1,4 @@
-"""Reminder mail drafts (催报) for units that are missing or must fix their return."""
+"""`duban remind`: reminder mail drafts (催报) for units missing or asked to fix their return."""
 
 from __future__ import annotations
 
@@ -6,11 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .consolidate import MISSING, TO_FIX, consolidate
-from .dates import Period, cn_date
-from .progress import Progress, no_progress
-from .returns import return_filename
-from .workspace import ISSUED, MERGED, Workspace
+from ..consolidate import consolidate
+from ..dates import cn_date
+from ..mail import build_draft, render_mail_template
+from ..period import Period
+from ..progress import Progress, no_progress
+from ..returns import return_filename
+from ..vocab import UnitState
+from ..workspace import ISSUED, MERGED, Workspace
+from ..xlsx import atomic_write
 
 
 @dataclass
@@ -23,18 +27,15 @@ class RemindResult:
     units: list[tuple[str, str]] = field(default_factory=list)
 
 
-def write_reminders(ws: Workspace, period: str | Period | None = None, attach: bool = False,
+def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = False,
                     progress: Progress = no_progress) -> RemindResult:
     """One .eml draft per unit that is 未报送 or 退回待改, from templates/催报邮件.txt."""
-    from .mail import build_draft, render_mail_template
-    from .xlsx import atomic_write
-
     cons = consolidate(ws, period)
     folder = ws.stage_dir(MERGED, cons.period) / "催报邮件"
     result = RemindResult(cons.period, folder)
     today = dt.date.today()
     template = ws.template("催报邮件.txt")
-    for u in progress([u for u in cons.units if u.state in (MISSING, TO_FIX)], "催报邮件"):
+    for u in progress([u for u in cons.units if u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)], "催报邮件"):
         tasks = [{"id": t.id, "role": role, "name": t.name, "deadline": t.deadline_text}
                  for t, role in cons.master.tasks_of(u.unit)]
         attachments = []

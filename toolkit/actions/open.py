@@ -1,71 +1,16 @@
-"""The coordinator's desk: the one-shot monthly run and opening outputs.
-
-`run_cycle` is what 一键月报 and `duban run` do: collect, then merge, then memo.
-"""
+"""`duban open`: the latest 汇总表 or 通报, or a stage folder, in the system's default program."""
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import errors
-from .dates import Period
-from .progress import Progress, no_progress
-from .workspace import FEEDBACK, INBOX, ISSUED, MEMOS, MERGED, Workspace
-
-log = logging.getLogger("duban")
-
-
-@dataclass
-class RunResult:
-    """What one monthly run did and where its outputs are."""
-
-    period: Period
-    collected: object          # intake.CollectResult
-    merged: object             # consolidate.MergeResult
-    memo: object | None        # memo.MemoResult
-    memo_error: str = ""
-
-    @property
-    def missing_units(self) -> list[str]:
-        return [u.unit for u in self.merged.consolidation.units if u.state == "未报送"]
-
-    @property
-    def returned_units(self) -> list[str]:
-        return [u.unit for u in self.merged.consolidation.units if u.state == "退回待改"]
-
-
-def run_cycle(ws: Workspace, period: str | Period | None = None, pdf: bool = False,
-              progress: Progress = no_progress) -> RunResult:
-    """Collect the inbox for ``period``, merge, and write the memo."""
-    from .consolidate import merge
-    from .intake import collect
-    from .ledger import Ledger
-
-    target = ws.period(period)
-    collected = collect(ws, str(target) if period else None, progress)
-    with Ledger(ws.ledger_path) as ledger:
-        received = ledger.receipts(str(target))
-    if not received:
-        raise errors.NothingToDo(f"收件箱是空的，{target.label}还没有收到任何报送。"
-                                 f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。")
-    merged = merge(ws, target)
-    memo_result, memo_error = None, ""
-    try:
-        from .memo import write_memo
-
-        memo_result = write_memo(ws, target, None, pdf)
-    except errors.DubanError as exc:
-        # The consolidated workbook is already safe; a broken memo template must not hide it.
-        memo_error = exc.message
-        log.error("通报未生成：%s", exc.message)
-    return RunResult(target, collected, merged, memo_result, memo_error)
-
+from .. import errors
+from ..period import Period
+from ..workspace import FEEDBACK, INBOX, ISSUED, MEMOS, MERGED, Workspace
 
 OPEN_TARGETS = {
     "文件夹": None, "工作区": None, "folder": None,

@@ -9,20 +9,28 @@ Everything is seeded, so the demo gives the same month every time.
 from __future__ import annotations
 
 import datetime as dt
+import email
+import io
 import os
 import random
 import shutil
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import errors
-from .dates import Period
-from .filling import Answer, Filling, fill_return
-from .master import Master, Task
-from .progress import Progress, no_progress
-from .workspace import CONFIG_NAME, init_workspace
+from .. import errors
+from ..filling import Answer, Filling, fill_return
+from ..mail import build_draft
+from ..master import Master, Task
+from ..period import Period
+from ..progress import Progress, no_progress
+from ..workspace import CONFIG_NAME, find_workspace
+from ..xlsx import atomic_save
+from .init import init_workspace
+from .issue import issue_returns
+from .run import RunResult, run_cycle
 
-DEMO_PERIOD = "2022-06"
+DEMO_PERIOD = Period(2022, 6)
 DEMO_MARK = "# 由 duban demo 生成"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
@@ -59,7 +67,7 @@ class DemoResult:
     """What the demo built and ran."""
 
     root: Path
-    run: object                        # desk.RunResult
+    run: RunResult
     plan: dict[str, str] = field(default_factory=dict)
 
 
@@ -124,22 +132,15 @@ def prepare_folder(folder: Path) -> Path:
 def build_demo(folder: Path, progress: Progress = no_progress, seed: int = 2022) -> dict[str, str]:
     """Create the demo workspace, issue June's returns and fill the inbox. Returns the plan
     (unit -> what that department does this month)."""
-    import email
-
-    from .dispatch import issue_returns
-    from .mail import build_draft
-
     rng = random.Random(seed)
     ws, master = init_workspace(folder, period=DEMO_PERIOD)
     cfg = ws.root / CONFIG_NAME
     cfg.write_text(DEMO_MARK + "\n" + cfg.read_text(encoding="utf-8").replace(
         'contact = ""', 'contact = "督查科 陈晓明 0769-22831234"'), encoding="utf-8")
     _demo_emails(ws)
-    from .workspace import find_workspace
-
     ws = find_workspace(ws.root, explicit=True)
     master = ws.load_master()
-    period = Period.parse(DEMO_PERIOD)
+    period = DEMO_PERIOD
     issued = issue_returns(ws, period, emails=True, progress=progress)
     path_of = dict(zip(issued.units, issued.files))
     units = list(issued.units)
@@ -212,9 +213,6 @@ def build_demo(folder: Path, progress: Progress = no_progress, seed: int = 2022)
 
 def _gbk_zip(entries: dict[str, bytes]) -> bytes:
     """A zip as Windows' built-in 压缩 writes it: GBK names, no UTF-8 flag."""
-    import io
-    import zipfile
-
     class GbkInfo(zipfile.ZipInfo):
         def _encodeFilenameFlags(self):
             return self.filename.encode("gbk"), self.flag_bits & ~0x800
@@ -232,8 +230,6 @@ def _demo_emails(ws) -> None:
     """Give every unit a (fictional) address so the demo's mail drafts have recipients."""
     from openpyxl import load_workbook
 
-    from .xlsx import atomic_save
-
     wb = load_workbook(ws.master_path)
     sheet = wb["单位名录"]
     for n, row in enumerate(sheet.iter_rows(min_row=2), start=1):
@@ -246,9 +242,6 @@ def _demo_emails(ws) -> None:
 def run_demo(folder: str | Path = "督办演示", pdf: bool = False,
              progress: Progress = no_progress) -> DemoResult:
     """Build the demo month in ``folder`` and run the whole cycle on it."""
-    from .desk import run_cycle
-    from .workspace import find_workspace
-
     root = prepare_folder(Path(folder))
     plan = build_demo(root, progress)
     ws = find_workspace(root, explicit=True)

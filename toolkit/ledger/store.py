@@ -2,7 +2,8 @@
 
 SQLite in ``.duban/ledger.sqlite3``. Each inbox input is committed in one transaction
 with all its children (attachments, zip entries), so a crash leaves either all of it or
-none of it; `intake` re-runs what is missing.
+none of it; `collect` re-runs what is missing. Periods are `Period` objects everywhere
+else; this module alone turns them into text (``2022-06``) and back.
 """
 
 from __future__ import annotations
@@ -15,72 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .checks import ACCEPTED, SUPERSEDED, Report, Row
-from .report import Issue, make_issue
+from ..period import Period
+from ..report import Issue, Report, Row, make_issue
+from ..vocab import Outcome
+from .migrations import LATEST, MIGRATIONS
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS receipts (
-    id INTEGER PRIMARY KEY,
-    parent_id INTEGER REFERENCES receipts(id),
-    sha256 TEXT NOT NULL,
-    name TEXT NOT NULL,
-    kind TEXT NOT NULL DEFAULT '',
-    source TEXT NOT NULL DEFAULT '',
-    inbox_path TEXT,
-    cleared INTEGER NOT NULL DEFAULT 0,
-    received_at TEXT NOT NULL,
-    collected_at TEXT NOT NULL,
-    run_id INTEGER,
-    archive_path TEXT NOT NULL DEFAULT '',
-    size INTEGER NOT NULL DEFAULT 0,
-    period TEXT,
-    unit TEXT,
-    outcome TEXT NOT NULL,
-    errors INTEGER NOT NULL DEFAULT 0,
-    warnings INTEGER NOT NULL DEFAULT 0,
-    identified_by TEXT NOT NULL DEFAULT '',
-    fingerprint TEXT NOT NULL DEFAULT '',
-    contact TEXT NOT NULL DEFAULT '{}',
-    superseded_by INTEGER,
-    note TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS receipts_sha ON receipts(sha256);
-CREATE INDEX IF NOT EXISTS receipts_unit_period ON receipts(unit, period);
-CREATE INDEX IF NOT EXISTS receipts_period ON receipts(period);
-CREATE TABLE IF NOT EXISTS rows (
-    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
-    task TEXT NOT NULL,
-    role TEXT NOT NULL,
-    status TEXT NOT NULL,
-    progress INTEGER,
-    work TEXT NOT NULL,
-    problems TEXT NOT NULL,
-    next_plan TEXT NOT NULL,
-    eta TEXT,
-    evidence TEXT NOT NULL,
-    row INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS rows_receipt ON rows(receipt_id);
-CREATE TABLE IF NOT EXISTS issues (
-    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
-    code TEXT NOT NULL,
-    severity TEXT NOT NULL,
-    sheet TEXT NOT NULL,
-    cell TEXT NOT NULL,
-    task TEXT NOT NULL,
-    message TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS issues_receipt ON issues(receipt_id);
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    command TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    summary TEXT NOT NULL DEFAULT '{}'
-);
-PRAGMA user_version = 1;
-"""
-
+ACCEPTED, SUPERSEDED = Outcome.ACCEPTED, Outcome.SUPERSEDED
 
 def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
@@ -100,7 +41,7 @@ class Receipt:
     collected_at: str
     archive_path: str
     size: int
-    period: str | None
+    period: Period | None
     unit: str | None
     outcome: str
     errors: int
@@ -124,20 +65,34 @@ _RECEIPT_COLUMNS = ("id", "parent_id", "sha256", "name", "kind", "source", "rece
 def _receipt(row: sqlite3.Row) -> Receipt:
     d = {k: row[k] for k in _RECEIPT_COLUMNS}
     d["contact"] = json.loads(d["contact"] or "{}")
+    d["period"] = Period.parse(d["period"]) if d["period"] else None
     return Receipt(**d)
+
+
+def _text(period: Period | None) -> str | None:
+    return str(period) if period is not None else None
 
 
 class Ledger:
     """Connection to the ledger database; use as a context manager."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, readonly: bool = False):
+        """Open (and create or upgrade) the ledger; ``readonly`` never writes to the disk.
+
+        A read-only ledger on an old schema is upgraded in memory, so reading commands
+        work on a write-protected workspace.
+        """
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+        self.readonly = readonly
+        if readonly:
+            self.conn = _open_readonly(self.path)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.conn.executescript(SCHEMA)
+        migrate(self.conn, None if readonly else self.path)
 
     def __enter__(self) -> Ledger:
         return self
@@ -184,7 +139,7 @@ class Ledger:
             " collected_at, run_id, archive_path, size, period, unit, outcome, errors, warnings,"
             " identified_by, fingerprint, contact, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (parent_id, sha256, name, kind, source, inbox_path, received_at, now(), run_id,
-             archive_path, size, report.period if report else None, report.unit if report else None,
+             archive_path, size, _text(report.period) if report else None, report.unit if report else None,
              outcome, errors, len(issues) - errors, report.identified_by if report else "",
              report.fingerprint if report else "",
              json.dumps(report.contact if report else {}, ensure_ascii=False), note))
@@ -226,12 +181,12 @@ class Ledger:
         with self.transaction():
             self.conn.executemany("UPDATE receipts SET cleared=1 WHERE id=?", [(i,) for i in receipt_ids])
 
-    def receipts(self, period: str | None = None, top_level: bool | None = None) -> list[Receipt]:
+    def receipts(self, period: Period | None = None, top_level: bool | None = None) -> list[Receipt]:
         sql = "SELECT * FROM receipts"
         where, args = [], []
         if period is not None:
             where.append("(period=? OR id IN (SELECT parent_id FROM receipts WHERE period=?))")
-            args += [period, period]
+            args += [str(period), str(period)]
         if top_level is not None:
             where.append("parent_id IS NULL" if top_level else "parent_id IS NOT NULL")
         if where:
@@ -279,44 +234,42 @@ class Ledger:
                     Issue(r["code"], r["severity"], r["message"], "", r["sheet"], r["cell"], r["task"]))
         return out
 
-    def periods(self) -> list[str]:
-        return [r[0] for r in self.conn.execute(
+    def periods(self) -> list[Period]:
+        return [Period.parse(r[0]) for r in self.conn.execute(
             "SELECT DISTINCT period FROM receipts WHERE period IS NOT NULL ORDER BY period")]
 
-    def accepted(self, period: str) -> dict[str, Receipt]:
+    def accepted(self, period: Period) -> dict[str, Receipt]:
         """The one accepted (latest) return per unit for ``period``."""
         out: dict[str, Receipt] = {}
         for r in self.conn.execute(
                 "SELECT * FROM receipts WHERE period=? AND outcome=? AND unit IS NOT NULL ORDER BY id",
-                (period, ACCEPTED)):
+                (str(period), ACCEPTED)):
             out[r["unit"]] = _receipt(r)
         return out
 
-    def last_accepted_before(self, unit: str, period: str) -> Receipt | None:
+    def last_accepted_before(self, unit: str, period: Period) -> Receipt | None:
         """The unit's latest accepted return of a period before ``period``."""
         row = self.conn.execute(
             "SELECT * FROM receipts WHERE unit=? AND period<? AND outcome=?"
-            " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (unit, period, ACCEPTED)).fetchone()
+            " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (unit, str(period), ACCEPTED)).fetchone()
         return _receipt(row) if row else None
 
-    def previous_progress(self, unit: str, period: str) -> dict[str, tuple[int, str]]:
+    def previous_progress(self, unit: str, period: Period) -> dict[str, tuple[int, str]]:
         """Each task's progress in the unit's latest accepted return of an earlier period."""
         before = self.last_accepted_before(unit, period)
         if before is None:
             return {}
-        from .dates import Period
-
-        label = Period.parse(before.period or "").label
+        label = before.period.label if before.period else ""
         return {r.task: (r.progress, label) for r in self.rows_of(before.id) if r.progress is not None}
 
-    def resolve_superseded(self, unit: str, period: str) -> list[int]:
+    def resolve_superseded(self, unit: str, period: Period) -> list[int]:
         """Keep only the latest received accepted return of a unit and period.
 
         Earlier ones become 已被替代 and get W205. Returns ids newly superseded.
         """
         rows = self.conn.execute(
             "SELECT * FROM receipts WHERE unit=? AND period=? AND outcome IN (?, ?)"
-            " ORDER BY received_at, id", (unit, period, ACCEPTED, SUPERSEDED)).fetchall()
+            " ORDER BY received_at, id", (unit, str(period), ACCEPTED, SUPERSEDED)).fetchall()
         if not rows:
             return []
         latest = rows[-1]
@@ -335,13 +288,82 @@ class Ledger:
                               (ACCEPTED, latest["id"]))
         return changed
 
-    def units_received(self, period: str) -> dict[str, list[Receipt]]:
+    def units_received(self, period: Period) -> dict[str, list[Receipt]]:
         out: dict[str, list[Receipt]] = {}
         for r in self.conn.execute(
                 "SELECT * FROM receipts WHERE period=? AND unit IS NOT NULL ORDER BY received_at, id",
-                (period,)):
+                (str(period),)):
             out.setdefault(r["unit"], []).append(_receipt(r))
         return out
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
+    """Bring ``conn`` to the latest schema; returns the version it had.
+
+    A ledger that already holds data is copied to ``ledger.sqlite3.v<old>.bak`` first
+    (``path`` given), so an upgrade can always be undone by hand.
+    """
+    version = schema_version(conn)
+    if version >= LATEST:
+        return version
+    if path is not None and version > 0:
+        backup = path.with_name(f"{path.name}.v{version}.bak")
+        if not backup.exists():
+            with sqlite3.connect(str(backup)) as copy:
+                conn.backup(copy)
+            copy.close()
+    for number, _purpose, sql in MIGRATIONS:
+        if number <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _statements(sql: str) -> list[str]:
+    """The statements of a migration script, run one by one inside its transaction
+    (``executescript`` would commit on its own)."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that never writes: ``mode=ro``; on a write-protected folder (where SQLite
+    cannot create the WAL index) an in-memory copy of the file; an empty one when there is
+    no ledger yet (nothing collected)."""
+    if not path.exists():
+        return sqlite3.connect(":memory:", isolation_level=None)
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if schema_version(conn) >= LATEST:
+            return conn
+        source = conn
+    except sqlite3.OperationalError:
+        source = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    source.backup(memory)
+    source.close()
+    return memory
 
 
 class _Transaction:

@@ -1,4 +1,6 @@
-"""The Excel console (控制台.xlsm): a thin xlwings layer over `toolkit.console`.
+"""`duban excel-console`: the Excel console (控制台.xlsm), a thin xlwings layer over plain functions.
+
+What the buttons do is `console_action`, tested without Excel.
 
 Built from xlwings' standalone quickstart workbook, whose VBA has ``SampleCall``: it runs
 ``import <workbook name>; <workbook name>.main()``. We add three form buttons that all
@@ -9,15 +11,88 @@ Windows and macOS only; WPS is not supported.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import sys
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import errors
-from .console import ACTIONS, console_action
-from .workspace import Workspace, find_workspace
+from .. import errors
+from ..consolidate import consolidate
+from ..period import Period
+from ..vocab import UnitState
+from ..workspace import Workspace, find_workspace
+from ..xlsx import atomic_write, check_writable, set_text
+from .collect import collect
+from .issue import issue_returns
+from .memo import write_memo
+from .merge import merge
+
+ACTIONS = ("下发", "收取汇总", "生成通报")
+STATUS_HEADER = ["单位", "类别", "应报任务数", "报送状态", "报送时间", "报送文件", "错误数", "警告数",
+                 "已完成数", "滞后数"]
+
+
+@dataclass
+class ConsoleOutcome:
+    """One button press: a one-line message for the sheet and the 报送情况 table."""
+
+    message: str
+    ok: bool = True
+    table: list[list[object]] = field(default_factory=list)
+
+
+def period_from_cell(value: object) -> Period:
+    """Excel gives a period cell back as text, a number (202206) or a date."""
+    if isinstance(value, (dt.date, dt.datetime)):
+        return Period(value.year, value.month)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value in (None, ""):
+        raise errors.BadPeriod("请在“期次”单元格填写期次，如 2022-06。")
+    return Period.parse(str(value))
+
+
+def status_table(ws: Workspace, period: Period) -> list[list[object]]:
+    """The 报送情况 table (header + one row per unit), empty before anything is collected."""
+    if not ws.ledger_path.exists():
+        return []
+    cons = consolidate(ws, period)
+    rows: list[list[object]] = [list(STATUS_HEADER)]
+    for u in cons.units:
+        rows.append([u.unit, u.kind, u.tasks, u.state, u.received_at, u.file, u.errors, u.warnings,
+                     u.done, u.lagging])
+    return rows
+
+
+def console_action(ws: Workspace, action: str, period_value: object) -> ConsoleOutcome:
+    """Run one console button. Never raises for a coordinator's mistake: the message says it."""
+    try:
+        period = period_from_cell(period_value)
+        if action not in ACTIONS:
+            raise errors.UsageError(f"不认识的操作“{action}”。")
+        with ws.lock():
+            message = _act(ws, action, period)
+        return ConsoleOutcome(message, True, status_table(ws, period))
+    except errors.DubanError as exc:
+        return ConsoleOutcome(f"未完成：{exc.message}", False)
+
+
+def _act(ws: Workspace, action: str, period: Period) -> str:
+    if action == "下发":
+        result = issue_returns(ws, period, emails=True)
+        return f"已生成 {period.label}填报表 {len(result.files)} 份及邮件草稿：{result.folder}"
+    if action == "收取汇总":
+        collected = collect(ws, period)
+        merged = merge(ws, period)
+        counts = merged.consolidation.unit_counts()
+        return (f"收到 {collected.inputs} 个文件，采纳 {collected.accepted}，退回 {collected.returned}；"
+                f"未报送 {counts[UnitState.NOT_REPORTED]} 个单位。汇总表：{merged.path}")
+    result = write_memo(ws, period)
+    return f"通报：{result.path}"
+
 
 CONSOLE_NAME = "控制台"
 SHEET = "控制台"
@@ -30,7 +105,7 @@ MODULE_SOURCE = '''"""督办 Excel 控制台：由 duban excel-console 生成，
 
 import xlwings as xw
 
-from toolkit.excel_console import run_button
+from toolkit.actions.excel_console import run_button
 
 
 def main():
@@ -68,7 +143,6 @@ def create_console(ws: Workspace) -> Path:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .xlsx import atomic_write, check_writable, set_text
 
     target = ws.root / f"{CONSOLE_NAME}.xlsm"
     check_writable(target)

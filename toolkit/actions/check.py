@@ -1,0 +1,53 @@
+"""`duban check`: check returns without recording them (a department's self-check)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import errors
+from ..checks import CheckContext, check_return, history_issues, master_from_return
+from ..ledger import Ledger
+from ..master import Master
+from ..period import Period
+from ..report import Report
+from ..settings import DEFAULT_LIMITS
+from ..units import Directory
+from ..vocab import Outcome
+from ..workspace import Workspace
+
+
+def check_paths(paths: list[Path], ws: Workspace | None = None, period: Period | None = None) -> list[Report]:
+    """Check files without touching the ledger.
+
+    With a workspace, against its master list (and its history for W606); without one,
+    against the task list the return carries in its _meta.
+    """
+    for p in paths:
+        if not p.is_file():
+            raise errors.FileMissing(f"找不到文件：{p}")
+    period = Period.parse(period) if period else None
+    if ws is not None:
+        return _check_in_workspace(paths, ws, period)
+    reports = []
+    for p in paths:
+        data = p.read_bytes()
+        master = master_from_return(data, p.name, DEFAULT_LIMITS) or Master("", [], [], Directory([]))
+        reports.append(check_return(data, p.name, CheckContext(master, DEFAULT_LIMITS, period=period,
+                                                               check_fingerprint=False)))
+    return reports
+
+
+def _check_in_workspace(paths: list[Path], ws: Workspace, period: Period | None) -> list[Report]:
+    ctx = CheckContext(ws.load_master(), ws.limits, period=period, default_period=period)
+    ledger = Ledger(ws.ledger_path, readonly=True) if ws.ledger_path.exists() else None
+    reports = []
+    try:
+        for p in paths:
+            rep = check_return(p.read_bytes(), p.name, ctx)
+            if ledger and rep.unit and rep.period and rep.outcome != Outcome.UNREADABLE:
+                rep.issues.extend(history_issues(rep, ledger.previous_progress(rep.unit, rep.period)))
+            reports.append(rep)
+    finally:
+        if ledger:
+            ledger.close()
+    return reports

@@ -1,0 +1,61 @@
+"""`duban init`: a new workspace (duban.toml, master workbook, stage folders, templates, scripts)."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+from .. import errors
+from ..master import Master, import_master, write_master_workbook
+from ..period import Period
+from ..resources import resource
+from ..vocab import EXPLICIT, Role
+from ..workspace import (
+    CONFIG_NAME,
+    CONFIG_TEMPLATE,
+    EDITABLE_TEMPLATES,
+    STAGE_FOLDERS,
+    Workspace,
+    copy_scripts,
+    read_config,
+)
+
+
+def init_workspace(folder: str | Path, master_file: str | Path | None = None,
+                   period: Period | None = None, force: bool = False) -> tuple[Workspace, Master]:
+    """Create a workspace: duban.toml, the master workbook, stage folders, templates, scripts.
+
+    Returns (workspace, master). The master comes from ``master_file`` or the shipped seed.
+    """
+    root = Path(folder).resolve()
+    if (root / CONFIG_NAME).exists() and not force:
+        raise errors.WorkspaceExists(f"{root} 已经是一个工作区（有 {CONFIG_NAME}），无需再次创建。")
+    source = Path(master_file) if master_file else resource("workbooks", "任务分工表.docx")
+    master = import_master(source)
+    root.mkdir(parents=True, exist_ok=True)
+    for stage in STAGE_FOLDERS:
+        (root / stage).mkdir(exist_ok=True)
+    templates = root / "模板"
+    templates.mkdir(exist_ok=True)
+    for name in EDITABLE_TEMPLATES:
+        src = resource("templates", name)
+        if src.exists() and not (templates / name).exists():
+            shutil.copy2(src, templates / name)
+    copy_scripts(root)
+    period_text = str(Period.parse(period) if period else Period.previous_month())
+    (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
+        name=master.title.replace('"', "'"), organiser=default_organiser(master),
+        period=period_text, templates="模板"), encoding="utf-8")
+    ws = Workspace(root, read_config(root / CONFIG_NAME))
+    write_master_workbook(master, ws.master_path)
+    return ws, master
+
+
+def default_organiser(master: Master) -> str:
+    """The unit leading most tasks is usually the coordinating office."""
+    counts = Counter(a.unit for a in master.assignments if a.role == Role.LEAD and a.source == EXPLICIT)
+    if not counts:
+        return ""
+    unit = counts.most_common(1)[0][0]
+    return unit if unit.startswith("东莞") or not unit.startswith("市") else "东莞" + unit

@@ -1,0 +1,66 @@
+"""`duban memo`: the monthly 通报 (.docx, optionally .pdf or a Markdown summary)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import errors, office
+from ..consolidate import Consolidation, consolidate
+from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
+from ..memo.render import for_libreoffice, render_docx
+from ..period import Period
+from ..workspace import MEMOS, Workspace
+from ..xlsx import atomic_write
+
+TEMPLATE_NAME = "月度通报.docx"
+
+
+@dataclass
+class MemoResult:
+    """What `write_memo` wrote."""
+
+    path: Path  # the .docx (or .md)
+    pdf: Path | None  # the PDF, when asked for and LibreOffice made it
+    pdf_error: str  # why no PDF was made, in Chinese; "" otherwise
+    context: MemoContext = field(repr=False)
+
+
+def write_memo(ws: Workspace, period: Period | None = None, template: Path | None = None,
+               pdf: bool = False, fmt: str = "docx", issue_date: dt.date | None = None,
+               consolidation: Consolidation | None = None) -> MemoResult:
+    """Write 通报/<期>/关于<期><专项行动>进展情况的通报.docx (or .md), optionally a PDF beside it.
+
+    ``consolidation`` reuses one already computed for the same period (`duban run`).
+    """
+    if fmt not in ("docx", "md"):
+        raise errors.UsageError(f"不支持的通报格式“{fmt}”，请用 docx 或 md。")
+    if not ws.ledger_path.exists():
+        raise errors.NothingToDo("还没有收取过任何报送，无法生成通报。请先把报送文件放进收件箱，运行 duban collect。")
+    cons = consolidation or consolidate(ws, period)
+    ctx = build_context(cons, issue_date)
+    folder = ws.stage_dir(MEMOS, cons.period)
+    name = memo_filename(cons)
+    if fmt == "md":
+        text = render_markdown(ctx)
+        path = atomic_write(folder / (Path(name).stem + ".md"),
+                            lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        return MemoResult(path, None, "", ctx)
+
+    template = Path(template) if template else ws.template(TEMPLATE_NAME)
+    if not template.exists():
+        raise errors.FileMissing(f"找不到通报模板“{template}”。")
+    path = atomic_write(folder / name, lambda tmp: render_docx(ctx, template, tmp))
+    pdf_path, pdf_error = None, ""
+    if pdf:
+        if office.soffice() is None:
+            pdf_error = "未安装 LibreOffice，无法转换 PDF（Word 通报已生成，可在 Word 或 WPS 中“另存为 PDF”）。"
+        else:
+            try:
+                with tempfile.TemporaryDirectory(prefix="duban-memo-") as tmp:
+                    pdf_path = office.convert(for_libreoffice(path, Path(tmp) / path.name), "pdf", folder)
+            except errors.DubanError as exc:
+                pdf_error = exc.message
+    return MemoResult(path, pdf_path, pdf_error, ctx)

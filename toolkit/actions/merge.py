@@ -1,0 +1,43 @@
+"""`duban merge`: the consolidated workbook (汇总表) of a period, from the ledger."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import errors
+from ..consolidate import Consolidation, consolidate
+from ..period import Period
+from ..style import load_style
+from ..summary_book import write_workbook
+from ..workspace import MERGED, Workspace
+
+log = logging.getLogger("duban")
+
+
+def merged_path(ws: Workspace, period: Period) -> Path:
+    return ws.stage_dir(MERGED, period) / f"{period.label}_进展汇总表.xlsx"
+
+
+@dataclass
+class MergeResult:
+    """What `merge` wrote and the figures it found."""
+
+    path: Path
+    consolidation: Consolidation
+
+
+def merge(ws: Workspace, period: Period | None = None, consolidation: Consolidation | None = None
+          ) -> MergeResult:
+    """Write 汇总/<期>/<期>_进展汇总表.xlsx from the ledger's accepted returns.
+
+    ``consolidation`` reuses one already computed for the same period (`duban run`).
+    """
+    if not ws.ledger_path.exists():
+        raise errors.NothingToDo("还没有收取过任何报送。请先把报送文件放进收件箱，运行 duban collect。")
+    cons = consolidation or consolidate(ws, period)
+    path = merged_path(ws, cons.period)
+    write_workbook(cons, path, load_style(ws.template("样式.toml")))
+    log.info("汇总完成：%s，任务 %d 项，单位 %d 个", path, len(cons.tasks), len(cons.units))
+    return MergeResult(path, cons)

@@ -1,0 +1,59 @@
+"""`duban run` (一键月报): collect, then merge, then memo, for one period."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from .. import errors
+from ..consolidate import consolidate
+from ..ledger import Ledger
+from ..period import Period
+from ..progress import Progress, no_progress
+from ..vocab import UnitState
+from ..workspace import Workspace
+from .collect import CollectResult, collect
+from .memo import MemoResult, write_memo
+from .merge import MergeResult, merge
+
+log = logging.getLogger("duban")
+
+
+@dataclass
+class RunResult:
+    """What one monthly run did and where its outputs are."""
+
+    period: Period
+    collected: CollectResult
+    merged: MergeResult
+    memo: MemoResult | None
+    memo_error: str = ""
+
+    @property
+    def missing_units(self) -> list[str]:
+        return [u.unit for u in self.merged.consolidation.units if u.state == UnitState.NOT_REPORTED]
+
+    @property
+    def returned_units(self) -> list[str]:
+        return [u.unit for u in self.merged.consolidation.units if u.state == UnitState.TO_FIX]
+
+
+def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
+              progress: Progress = no_progress) -> RunResult:
+    """Collect the inbox for ``period``, merge, and write the memo (one consolidation for both)."""
+    target = ws.period(period)
+    collected = collect(ws, target if period else None, progress)
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        received = ledger.receipts(target)
+    if not received:
+        raise errors.NothingToDo(f"收件箱是空的，{target.label}还没有收到任何报送。"
+                                 f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。")
+    merged = merge(ws, target, consolidate(ws, target))
+    memo_result, memo_error = None, ""
+    try:
+        memo_result = write_memo(ws, target, None, pdf, consolidation=merged.consolidation)
+    except errors.DubanError as exc:
+        # The consolidated workbook is already safe; a broken memo template must not hide it.
+        memo_error = exc.message
+        log.error("通报未生成：%s", exc.message)
+    return RunResult(target, collected, merged, memo_result, memo_error)

@@ -1,0 +1,24 @@
+"""`duban status`: each unit's reporting state for a period, read-only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..consolidate import Consolidation, consolidate
+from ..period import Period
+from ..workspace import Workspace
+
+#: Columns of ``duban status --format csv|json``, and what each holds.
+STATUS_COLUMNS = ("单位", "类别", "应报任务数", "报送状态", "报送时间", "报送文件", "错误数", "警告数",
+                  "已完成数", "滞后数")
+
+
+def status(ws: Workspace, period: Period | None = None) -> Consolidation:
+    """The consolidation of ``period``, computed from a ledger opened read-only."""
+    return consolidate(ws, period)
+
+
+def status_rows(cons: Consolidation) -> list[dict[str, Any]]:
+    """One row per unit, keyed by `STATUS_COLUMNS`."""
+    return [dict(zip(STATUS_COLUMNS, (u.unit, u.kind, u.tasks, u.state, u.received_at, u.file, u.errors,
+                                      u.warnings, u.done, u.lagging))) for u in cons.units]

@@ -1,0 +1,75 @@
+"""The ledger's schema, as numbered migrations.
+
+Each migration takes a database from version ``n - 1`` to ``n`` (SQLite's ``user_version``).
+A new ledger runs them all; an older one is backed up (``ledger.sqlite3.v<old>.bak``), then
+runs the ones it lacks, each in its own transaction. Never edit a migration that has
+shipped: add the next one. Tests build a ledger at every earlier version and upgrade it.
+"""
+
+from __future__ import annotations
+
+#: (version, purpose, SQL). Version 1 is the schema of the first release.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "receipts, rows, issues, runs", """CREATE TABLE IF NOT EXISTS receipts (
+    id INTEGER PRIMARY KEY,
+    parent_id INTEGER REFERENCES receipts(id),
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    inbox_path TEXT,
+    cleared INTEGER NOT NULL DEFAULT 0,
+    received_at TEXT NOT NULL,
+    collected_at TEXT NOT NULL,
+    run_id INTEGER,
+    archive_path TEXT NOT NULL DEFAULT '',
+    size INTEGER NOT NULL DEFAULT 0,
+    period TEXT,
+    unit TEXT,
+    outcome TEXT NOT NULL,
+    errors INTEGER NOT NULL DEFAULT 0,
+    warnings INTEGER NOT NULL DEFAULT 0,
+    identified_by TEXT NOT NULL DEFAULT '',
+    fingerprint TEXT NOT NULL DEFAULT '',
+    contact TEXT NOT NULL DEFAULT '{}',
+    superseded_by INTEGER,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS receipts_sha ON receipts(sha256);
+CREATE INDEX IF NOT EXISTS receipts_unit_period ON receipts(unit, period);
+CREATE INDEX IF NOT EXISTS receipts_period ON receipts(period);
+CREATE TABLE IF NOT EXISTS rows (
+    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+    task TEXT NOT NULL,
+    role TEXT NOT NULL,
+    status TEXT NOT NULL,
+    progress INTEGER,
+    work TEXT NOT NULL,
+    problems TEXT NOT NULL,
+    next_plan TEXT NOT NULL,
+    eta TEXT,
+    evidence TEXT NOT NULL,
+    row INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS rows_receipt ON rows(receipt_id);
+CREATE TABLE IF NOT EXISTS issues (
+    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+    code TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    sheet TEXT NOT NULL,
+    cell TEXT NOT NULL,
+    task TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS issues_receipt ON issues(receipt_id);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    command TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    summary TEXT NOT NULL DEFAULT '{}'
+);
+"""),
+]
+
+LATEST = MIGRATIONS[-1][0]

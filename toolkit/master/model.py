@@ -1,0 +1,142 @@
+"""The master list's model: tasks, who does what (assignments), and the directory.
+
+The master list is the truth every return is checked against. It comes from a published
+task-division table (`master.importer`) and lives in the master workbook
+(`master.workbook`), where the coordinator may edit who does what.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..report import Issue
+from ..text import key
+from ..units import Directory
+from ..vocab import EXPLICIT, Role
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task (三级 row of the published table)."""
+
+    id: str
+    level1: str
+    level2: str
+    name: str
+    content: str
+    deadline_text: str
+    deadline: dt.date | None = None
+    ongoing: bool = False
+    note: str = ""
+    departments_text: str = ""
+    open_ended: bool = False
+    complete: bool = True
+
+    @property
+    def master_text(self) -> tuple[str, str, str, str, str]:
+        """The locked texts a return shows for this task, in column order."""
+        return (self.level1, self.level2, self.name, self.content, self.deadline_text)
+
+    @property
+    def text_hash(self) -> str:
+        return text_hash(self.master_text)
+
+    def overdue_at(self, day: dt.date) -> bool:
+        """Past its deadline on ``day`` (never for long-term or undated tasks)."""
+        return not self.ongoing and self.deadline is not None and self.deadline < day
+
+    def due_by(self, day: dt.date) -> bool:
+        """Deadline falls on or before ``day``."""
+        return not self.ongoing and self.deadline is not None and self.deadline <= day
+
+
+def text_hash(texts: tuple[str, ...] | list[str]) -> str:
+    """sha256 of a task's master texts; tolerant of whitespace differences."""
+    joined = "\x1f".join(key(t) for t in texts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One unit's responsibility for one task."""
+
+    task: str
+    unit: str
+    role: Role
+    source: str = EXPLICIT
+
+
+@dataclass
+class Master:
+    """The master list: tasks, who does what, and the directory of units."""
+
+    title: str
+    tasks: list[Task]
+    assignments: list[Assignment]
+    directory: Directory
+    issues: list[Issue] = field(default_factory=list)
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        self._by_id = {t.id: t for t in self.tasks}
+        # Checking a thousand returns asks for the same unit's tasks over and over.
+        self._by_unit: dict[str, list[tuple[Task, str]]] = {}
+        self._by_task: dict[str, list[Assignment]] = {}
+        for a in self.assignments:
+            self._by_task.setdefault(a.task, []).append(a)
+            if a.task in self._by_id:
+                self._by_unit.setdefault(a.unit, []).append((self._by_id[a.task], a.role))
+        for pairs in self._by_unit.values():
+            pairs.sort(key=lambda p: (p[1] != Role.LEAD, task_sort_key(p[0].id)))
+
+    def task(self, task_id: str) -> Task | None:
+        return self._by_id.get(task_id)
+
+    @cached_property
+    def task_order(self) -> dict[str, int]:
+        """Position of each task id in natural id order (1.2 before 1.10)."""
+        return {tid: i for i, tid in enumerate(sorted(self._by_id, key=task_sort_key))}
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """sha256 of the canonical task rows and assignments, as in each return's _meta."""
+        rows = []
+        for t in sorted(self.tasks, key=lambda t: task_sort_key(t.id)):
+            units = sorted((a.unit, a.role) for a in self._by_task.get(t.id, []))
+            rows.append([t.id, *(key(x) for x in t.master_text), units])
+        blob = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def units_of(self, task_id: str, role: str | None = None) -> list[str]:
+        return [a.unit for a in self._by_task.get(task_id, []) if role is None or a.role == role]
+
+    def tasks_of(self, unit: str) -> list[tuple[Task, str]]:
+        """A unit's tasks with its role, 牵头 first, then 配合, each by task id."""
+        return list(self._by_unit.get(unit, []))
+
+    def units_with_tasks(self) -> list[str]:
+        """Units that have at least one task, in directory order."""
+        having = {a.unit for a in self.assignments}
+        ordered = [u for u in self.directory.names if u in having]
+        return ordered + sorted(having - set(ordered))
+
+    def display_units(self, task_id: str, role: str) -> str:
+        """Compact unit list: explicit names, and group phrases instead of 33 town names."""
+        names: list[str] = []
+        for a in self._by_task.get(task_id, []):
+            if a.role != role:
+                continue
+            label = a.unit if a.source == EXPLICIT else a.source
+            if label not in names:
+                names.append(label)
+        return "、".join(names)
+
+
+def task_sort_key(task_id: str) -> tuple:
+    parts = re.split(r"[.．]", str(task_id))
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)

@@ -1,0 +1,182 @@
+"""The master workbook (任务清单 / 责任分工 / 单位名录): writing it and reading it back.
+
+The 责任分工 sheet is the coordinator's to edit; once written, it is the truth for who does
+what. Writing uses openpyxl (imported when writing: reading the master must stay quick
+for every command).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from .. import errors
+from ..dates import parse_deadline
+from ..text import clean, key, squash
+from ..units import Directory, Unit, guess_kind
+from ..vocab import EXPLICIT, Kind, Role
+from ..xlsx import atomic_save, set_text
+from .model import Assignment, Master, Task
+from .tables import cell_text
+
+LEAD, COOP = Role.LEAD, Role.COOP
+TASK_HEADERS = ("任务编号", "一级任务", "二级任务", "工作任务", "具体工作内容", "完成时限",
+                "截止日期", "长期", "牵头单位", "配合单位", "备注", "责任部门（原文）")
+ASSIGN_HEADERS = ("任务编号", "单位", "责任类型", "来源")
+
+def write_master_workbook(master: Master, path: str | Path) -> Path:
+    """Write the master workbook atomically; returns its path."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    header_font = Font(name="黑体", bold=True)
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def sheet(ws, headers, rows, widths):
+        ws.append(list(headers))
+        for c, cell in enumerate(ws[1], start=1):
+            cell.font = header_font
+            cell.fill = header_fill
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            ws.column_dimensions[cell.column_letter].width = widths[c - 1]
+        for r, values in enumerate(rows, start=2):
+            for c, v in enumerate(values, start=1):
+                cell = ws.cell(r, c)
+                set_text(cell, v) if isinstance(v, str) else setattr(cell, "value", v)
+                cell.alignment = wrap
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+
+    ws = wb.active
+    ws.title = "任务清单"
+    rows = []
+    for t in master.tasks:
+        rows.append([t.id, t.level1, t.level2, t.name, t.content, t.deadline_text,
+                     t.deadline, "是" if t.ongoing else "否",
+                     master.display_units(t.id, LEAD), master.display_units(t.id, COOP),
+                     t.note if t.complete else ("【信息不完整】" + t.note).rstrip("；"),
+                     t.departments_text])
+    sheet(ws, TASK_HEADERS, rows, [9, 20, 22, 24, 60, 12, 12, 6, 30, 30, 24, 40])
+    for row in ws.iter_rows(min_row=2, min_col=7, max_col=7):
+        row[0].number_format = "yyyy-mm-dd"
+
+    ws2 = wb.create_sheet("责任分工")
+    sheet(ws2, ASSIGN_HEADERS, [[a.task, a.unit, a.role, a.source] for a in master.assignments],
+          [9, 28, 10, 18])
+    dv = DataValidation(type="list", formula1='"牵头,配合"', allow_blank=False)
+    ws2.add_data_validation(dv)
+    dv.add(f"C2:C{max(2, len(master.assignments) + 200)}")
+
+    ws3 = wb.create_sheet("单位名录")
+    sheet(ws3, ("单位", "简称/别名", "类别", "联系人", "电话", "邮箱"), master.directory.to_rows(),
+          [26, 40, 10, 10, 16, 28])
+
+    meta = wb.create_sheet("_meta")
+    for k, v in (("schema", "duban.master/1"), ("project", master.title),
+                 ("source", master.source), ("fingerprint", master.fingerprint)):
+        meta.append([k, v])
+    meta.sheet_state = "hidden"
+    return atomic_save(wb, Path(path))
+
+
+def read_master_workbook(path: str | Path) -> Master:
+    """Read the master workbook; the 责任分工 sheet is the truth for who does what."""
+    from python_calamine import CalamineError, load_workbook
+
+    path = Path(path)
+    if not path.exists():
+        raise errors.NoTasks(f"找不到任务清单工作簿：{path}。请先运行 duban master import 导入任务分工表。")
+    try:
+        wb = load_workbook(str(path))
+        sheets = {squash(n): n for n in wb.sheet_names}
+
+        def table(name: str) -> list[list]:
+            if name not in sheets:
+                raise errors.NoTasks(f"任务清单工作簿“{path.name}”缺少“{name}”工作表。")
+            return wb.get_sheet_by_name(sheets[name]).to_python(skip_empty_area=False)
+
+        task_rows = table("任务清单")
+        assign_rows = table("责任分工")
+        unit_rows = table("单位名录")
+        meta_rows = table("_meta") if "_meta" in sheets else []
+    except CalamineError as exc:
+        raise errors.NoTasks(f"任务清单工作簿“{path.name}”无法读取（{exc}）。") from exc
+    meta = {clean(r[0]): clean(r[1]) for r in meta_rows if len(r) >= 2}
+    directory = Directory.from_rows(unit_rows[1:])
+    tasks = []
+    idx = _column_index(task_rows[0] if task_rows else [], TASK_HEADERS)
+    for r in task_rows[1:]:
+        get = _getter(r, idx)
+        tid = cell_text(get("任务编号"))
+        if not tid:
+            continue
+        deadline_text = clean(get("完成时限"))
+        parsed, ongoing = parse_deadline(deadline_text)
+        explicit = get("截止日期")
+        if isinstance(explicit, dt.datetime):
+            parsed = explicit.date()
+        elif isinstance(explicit, dt.date):
+            parsed = explicit
+        if "长期" in idx:
+            ongoing = clean(get("长期")) in ("是", "Y", "y", "yes", "1", "√")
+        note = clean(get("备注"))
+        complete = not note.startswith("【信息不完整】")
+        note = note.removeprefix("【信息不完整】")
+        tasks.append(Task(tid, clean(get("一级任务")), clean(get("二级任务")), clean(get("工作任务")),
+                          clean(get("具体工作内容")), deadline_text, None if ongoing else parsed,
+                          ongoing, note, clean(get("责任部门（原文）")),
+                          "等有关部门" in note or "等有关部门" in clean(get("责任部门（原文）")),
+                          complete))
+    if not tasks:
+        raise errors.NoTasks(f"任务清单工作簿“{path.name}”中没有任务。请先导入任务分工表。")
+    aidx = _column_index(assign_rows[0] if assign_rows else [], ASSIGN_HEADERS)
+    assignments = []
+    for r in assign_rows[1:]:
+        get = _getter(r, aidx)
+        tid, unit, role = cell_text(get("任务编号")), clean(get("单位")), clean(get("责任类型"))
+        if not (tid and unit):
+            continue
+        canonical = directory.resolve(unit) or unit
+        if canonical not in directory:
+            directory.add(Unit(canonical, guess_kind(canonical)))
+        assignments.append(Assignment(tid, canonical, LEAD if role == LEAD else COOP,
+                                      clean(get("来源")) or EXPLICIT))
+    return Master(meta.get("project") or path.stem, tasks, assignments, directory, [],
+                  meta.get("source", path.name))
+
+
+def _getter(row: list, index: dict[str, int]):
+    def get(header: str):
+        c = index.get(header)
+        return row[c] if c is not None and c < len(row) else None
+    return get
+
+
+def _column_index(header: list, wanted: tuple[str, ...]) -> dict[str, int]:
+    keys = [key(h) for h in header]
+    return {h: keys.index(key(h)) for h in wanted if key(h) in keys}
+
+
+def summarize(master: Master) -> dict:
+    """Figures the import prints: tasks per 一级任务, units by kind, open-ended tasks."""
+    per_level1: dict[str, int] = {}
+    for t in master.tasks:
+        per_level1[t.level1] = per_level1.get(t.level1, 0) + 1
+    units = master.units_with_tasks()
+    kinds = Counter((master.directory.get(u) or Unit(u)).kind for u in units)
+    return {
+        "project": master.title,
+        "tasks": len(master.tasks),
+        "complete": sum(t.complete for t in master.tasks),
+        "per_level1": per_level1,
+        "units": len(units),
+        "city_units": kinds.get(Kind.CITY, 0),
+        "town_units": len(units) - kinds.get(Kind.CITY, 0),
+        "open_ended": [t.id for t in master.tasks if t.open_ended],
+        "ongoing": [t.id for t in master.tasks if t.ongoing],
+        "fingerprint": master.fingerprint,
+    }

@@ -1,0 +1,546 @@
+"""The memo's context: every variable a 通报 template can use, and the sentences built from them.
+
+`build_context` turns a `Consolidation` into `MemoContext`: plain data (dataclasses, lists,
+str, int) a template reads as ``{{ task_done }}`` or ``{% for t in attention %}``. Every
+sentence whose wording depends on the numbers is made here, so a template never needs
+logic to avoid "0个单位未报送：。"; the coordinator edits wording and layout in Word.
+`render_markdown` gives the same content as text for a mail or a chat group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..consolidate import Consolidation, TaskSummary, UnitStatus
+from ..dates import cn_date
+from ..period import Period
+from ..vocab import Kind, Role, Status, UnitState
+from .gbt9704 import CHARS
+
+DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
+    Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.NOT_STARTED, Status.NOT_REPORTED)
+ON_TIME, LATE, MISSING, TO_FIX = UnitState.ON_TIME, UnitState.LATE, UnitState.NOT_REPORTED, UnitState.TO_FIX
+LEAD = Role.LEAD
+
+# A task's lead units are named inline up to this many; beyond, the memo points to 报送情况.
+MAX_INLINE_UNITS = 5
+
+
+@dataclass
+class ProblemItem:
+    """One unit's stated problem (存在问题) for one task."""
+
+    unit: str  #: the unit that wrote it, e.g. "市公安局"
+    text: str  #: its text as typed, line breaks kept, e.g. "系统对接延期\n需市级协调"
+
+
+@dataclass
+class TaskItem:
+    """One task as the memo names it (in completed / attention / due_next lists)."""
+
+    id: str  #: task number, e.g. "2.2"
+    level1: str  #: 一级任务 as published, e.g. "一、加强政务服务体系建设标准化"
+    level2: str  #: 二级任务, e.g. "1．健全落实系列标准制度"
+    name: str  #: 工作任务, e.g. "全流程动态管理事项"
+    content: str  #: 具体工作内容 (long text)
+    deadline_text: str  #: 完成时限 as published, e.g. "2022年6月", "长期开展"; "未明确" if blank
+    status: str  #: 综合状态: 已完成 / 序时推进 / 滞后 / 未启动 / 未报送
+    progress_text: str  #: average progress of the lead units, e.g. "60%"; "" when none reported
+    overdue: bool  #: past its deadline and not 已完成
+    leads_text: str  #: lead units, groups kept compact, e.g. "市政务服务数据管理局、各镇街（园区）"
+    coops_text: str  #: cooperating units, same form; "" when none
+    leads: list[str]  #: every lead unit by name
+    lagging_units: list[str]  #: lead units that reported 滞后
+    missing_units: list[str]  #: lead units with no accepted return this period
+    problems: list[ProblemItem]  #: stated problems, lead units first
+    status_text: str  #: e.g. "滞后，平均进度40%" or "牵头单位均未报送进展"
+    summary: str  #: one sentence: leads, deadline, status, overdue, missing leads
+
+
+@dataclass
+class UnitItem:
+    """One unit in 报送情况."""
+
+    name: str  #: e.g. "市民政局"
+    kind: str  #: 市直部门 / 镇街
+    tasks: int  #: number of tasks it reports on
+    state: str  #: 已报送 / 逾期报送 / 未报送 / 退回待改
+    received_at: str  #: when its return arrived, "2022-07-08 09:30"; "" if none
+    errors: int  #: errors found in its (last) return
+    warnings: int  #: warnings found in its (last) return
+
+
+@dataclass
+class Level1Row:
+    """One row of the table by 一级任务 (also the 合计 row)."""
+
+    index: int  #: 1, 2, 3 … (0 for the 合计 row)
+    name: str  #: 一级任务 without its "一、" number, e.g. "加强政务服务体系建设标准化"
+    total: int  #: tasks under it
+    done: int  #: 已完成
+    on_track: int  #: 序时推进
+    lagging: int  #: 滞后
+    not_started: int  #: 未启动
+    not_reported: int  #: 未报送
+    done_pct: str  #: 完成率, e.g. "25%"
+
+
+@dataclass
+class Point:
+    """A numbered point with a run-in heading, e.g. "（一）加快推进滞后任务。" + text."""
+
+    number: str  #: "（一）", "（二）" … numbered after empty points were dropped
+    title: str  #: the heading, e.g. "加快推进滞后任务。"
+    text: str  #: the text after it
+
+
+@dataclass
+class MemoContext:
+    """Everything a memo template can use. Field names are the template variables
+    (``{{ task_total }}``); templates/README.md lists each with an example."""
+
+    # ---- document ----
+    project: str  #: 专项行动名称, e.g. "东莞市2022年政务服务全域标准化专项行动"
+    organiser: str  #: 督办单位 (落款), e.g. "东莞市政务服务数据管理局"
+    period: str  #: period, "2022-06"
+    period_label: str  #: period for people, "2022年6月"
+    next_period_label: str  #: the month after, "2022年7月"
+    issue_date_text: str  #: 成文日期, "2022年7月6日"
+    due_date_text: str  #: this period's submission deadline, "2022年7月5日"
+    next_due_date_text: str  #: next period's submission deadline, "2022年8月5日"
+    as_of: str  #: time of the latest return counted, "2022-07-08 09:30"; "" if none
+    title: str  #: "关于2022年6月东莞市…专项行动进展情况的通报"
+    title_lines: str  #: the title with line breaks between words, each line fitting the 2号 title line
+    recipients: str  #: 主送, e.g. "各镇街（园区），市直各有关单位："
+    intro: str  #: opening sentence ending "通报如下："
+    signature_pad: str  #: full-width spaces before the organiser so it ends two characters from the right
+    date_pad: str  #: full-width spaces before the date so it starts two characters right of the organiser
+
+    # ---- task figures ----
+    task_total: int  #: number of tasks, e.g. 45
+    task_done: int  #: 已完成
+    task_on_track: int  #: 序时推进
+    task_lagging: int  #: 滞后
+    task_not_started: int  #: 未启动
+    task_not_reported: int  #: 未报送 (no lead unit reported)
+    task_overdue: int  #: past deadline and not 已完成 (may also be 滞后 or 未报送)
+    task_done_pct: str  #: share of all tasks, e.g. "4.4%"
+    task_on_track_pct: str  #: e.g. "20%"
+    task_lagging_pct: str  #: e.g. "11.1%"
+    task_not_started_pct: str  #: e.g. "0%"
+    task_not_reported_pct: str  #: e.g. "64.4%"
+    task_overdue_pct: str  #: e.g. "15.6%"
+    avg_progress_text: str  #: mean progress of tasks with a reported progress, "52.5%"; "" if none
+
+    # ---- unit figures ----
+    unit_total: int  #: units that must report, e.g. 54
+    unit_reported: int  #: accepted returns (on time + late)
+    unit_on_time: int  #: 按时报送
+    unit_late: int  #: 逾期报送
+    unit_missing: int  #: 未报送
+    unit_returned: int  #: 退回待改 (return rejected, not yet corrected)
+    report_rate: str  #: unit_reported / unit_total, e.g. "11.1%"
+
+    # ---- lists ----
+    completed: list[TaskItem]  #: tasks that became 已完成 this period
+    lagging: list[TaskItem]  #: tasks whose status is 滞后
+    overdue: list[TaskItem]  #: tasks past deadline and not 已完成
+    attention: list[TaskItem]  #: 滞后 or overdue, by task number (the memo's section 三)
+    due_next: list[TaskItem]  #: deadline in the next month, not 已完成
+    by_level1: list[Level1Row]  #: the table by 一级任务
+    level1_total: Level1Row  #: its 合计 row
+    on_time_units: list[UnitItem]  #: reported on time
+    late_units: list[UnitItem]  #: reported after the deadline
+    missing_units: list[UnitItem]  #: did not report
+    returned_units: list[UnitItem]  #: return rejected (退回待改)
+    late_names: str  #: "市民政局、莞城街道"; "" when none
+    missing_names: str  #: same form
+    returned_names: str  #: same form
+
+    # ---- ready-made sentences (wording adapts to the numbers) ----
+    overview_text: str  #: overall figures with percentages
+    completed_text: str  #: leads section 二 ("本期新完成任务2项：" / "本期没有新完成的任务。")
+    attention_text: str  #: leads section 三
+    reporting_text: str  #: leads section 四, 报送情况 in figures
+    reporting_points: list[Point]  #: late / returned / missing units, only those that exist
+    due_next_text: str  #: leads section 五
+    requirements: list[Point]  #: 下一步工作要求, adapted to what happened
+
+
+def context_dict(ctx: MemoContext) -> dict[str, Any]:
+    """The template's namespace: top-level fields; nested items stay objects (``t.name``)."""
+    return {f.name: getattr(ctx, f.name) for f in fields(ctx)}
+
+
+# ---------------------------------------------------------------------------
+# building the context
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _text(value: object) -> str:
+    """Department text made safe for XML: controls gone, line breaks unified and kept."""
+    s = "" if value is None else str(value)
+    return _CONTROL.sub("", s.replace("\r\n", "\n").replace("\r", "\n")).strip()
+
+
+def _pct(n: float, total: float) -> str:
+    if not total:
+        return "0%"
+    return _num(100 * n / total) + "%"
+
+
+def _num(v: float) -> str:
+    return f"{round(v, 1):.1f}".rstrip("0").rstrip(".")
+
+
+def cn_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 25 -> 二十五 (enough for numbered points)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def _points(items: Iterable[tuple[str, str]]) -> list[Point]:
+    return [Point(f"（{cn_number(i)}）", title, text) for i, (title, text) in enumerate(items, 1)]
+
+
+def _names(names: list[str]) -> str:
+    return "、".join(names)
+
+
+def _level1_name(name: str) -> str:
+    return re.sub(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*", "", name or "") or "（未分类）"
+
+
+def _recipients(units: list[UnitStatus]) -> str:
+    kinds = {u.kind for u in units}
+    if Kind.TOWN in kinds and kinds - {Kind.TOWN}:
+        return "各镇街（园区），市直各有关单位："
+    if kinds == {Kind.TOWN}:
+        return "各镇街（园区）："
+    return "市直各有关单位：" if kinds == {Kind.CITY} else "各有关单位："
+
+
+def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]) -> TaskItem:
+    t = ts.task
+    leads_text = cons.master.display_units(t.id, LEAD) or "未明确"
+    coops_text = cons.master.display_units(t.id, Role.COOP)
+    missing = [u for u in ts.leads if ts.lead_states.get(u) == NOT_REPORTED]
+    lagging = [u for u, s in ts.lead_states.items() if s == LAGGING]
+    progress = f"{_num(ts.avg_progress)}%" if ts.avg_progress is not None else ""
+    if ts.status == NOT_REPORTED:
+        status_text = "牵头单位均未报送进展"
+    else:
+        status_text = ts.status + (f"，平均进度{progress}" if progress and ts.status != DONE else "")
+    deadline = t.deadline_text or "未明确"
+    summary = f"牵头单位：{leads_text}；完成时限：{deadline}；进展情况：{status_text}"
+    if ts.overdue:
+        summary += "，已超过完成时限"
+    if missing and ts.status != NOT_REPORTED:
+        summary += f"；尚有{len(missing)}个牵头单位未报送"
+        summary += f"（{_names(missing)}）" if len(missing) <= MAX_INLINE_UNITS else "（名单见报送情况）"
+    summary += "。"
+    return TaskItem(t.id, t.level1, t.level2, t.name, t.content, deadline, ts.status, progress,
+                    ts.overdue, leads_text, coops_text, list(ts.leads), lagging, missing, problems,
+                    status_text, summary)
+
+
+def _unit_item(u: UnitStatus) -> UnitItem:
+    return UnitItem(u.unit, u.kind, u.tasks, u.state, u.received_at, u.errors, u.warnings)
+
+
+def _previous_statuses(cons: Consolidation) -> dict[str, tuple[str, Any]] | None:
+    earlier = sorted(k for k in cons.history if k < cons.period)
+    return cons.history[earlier[-1]] if earlier else None
+
+
+def build_context(cons: Consolidation, issue_date: dt.date | None = None) -> MemoContext:
+    """The memo's variables for ``cons``; ``issue_date`` (成文日期) defaults to today."""
+    period: Period = cons.period
+    nxt = period.shift(1)
+    issue_date = issue_date or dt.date.today()
+    project = _text(cons.project)
+    organiser = _text(cons.organiser)
+
+    problems_of: dict[str, list[ProblemItem]] = {}
+    for d in cons.details:  # leads come before cooperating units within each task
+        text = _text(d.get("problems"))
+        if text:
+            problems_of.setdefault(d["task"], []).append(ProblemItem(d["unit"], text))
+
+    def item(ts: TaskSummary) -> TaskItem:
+        return _task_item(ts, cons, problems_of.get(ts.task.id, []))
+
+    previous = _previous_statuses(cons)
+    completed = [item(t) for t in cons.tasks if t.status == DONE
+                 and (previous is None or previous.get(t.task.id, ("",))[0] != DONE)]
+    lagging = [item(t) for t in cons.tasks if t.status == LAGGING]
+    overdue = [item(t) for t in cons.tasks if t.overdue]
+    attention = [item(t) for t in cons.tasks if t.status == LAGGING or t.overdue]
+    due_next = [item(t) for t in cons.tasks
+                if t.task.deadline and not t.task.ongoing and nxt.start <= t.task.deadline <= nxt.end
+                and t.status != DONE]
+
+    counts = cons.task_counts()
+    total = len(cons.tasks)
+    by_level1 = []
+    for i, (name, c) in enumerate(cons.by_level1(), 1):
+        n = sum(c.values())
+        by_level1.append(Level1Row(i, _level1_name(name), n, c[DONE], c[ON_TRACK], c[LAGGING],
+                                   c[NOT_STARTED], c[NOT_REPORTED], _pct(c[DONE], n)))
+    level1_total = Level1Row(0, "合计", total, counts[DONE], counts[ON_TRACK], counts[LAGGING],
+                             counts[NOT_STARTED], counts[NOT_REPORTED], _pct(counts[DONE], total))
+
+    units = {s: [_unit_item(u) for u in cons.units if u.state == s] for s in (ON_TIME, LATE, MISSING, TO_FIX)}
+    unit_total = len(cons.units)
+    reported = len(units[ON_TIME]) + len(units[LATE])
+    progresses = [t.avg_progress for t in cons.tasks if t.avg_progress is not None]
+    avg_progress = f"{_num(sum(progresses) / len(progresses))}%" if progresses else ""
+    next_due = nxt.due(cons.due.day) if cons.due else nxt.due()
+
+    title = f"关于{period.label}{project}进展情况的通报"
+    signature_pad, date_pad = _signature_pads(organiser, cn_date(issue_date))
+    late_names = _names([u.name for u in units[LATE]])
+    missing_names = _names([u.name for u in units[MISSING]])
+    returned_names = _names([u.name for u in units[TO_FIX]])
+
+    ctx = MemoContext(
+        project=project, organiser=organiser, period=str(period), period_label=period.label,
+        next_period_label=nxt.label, issue_date_text=cn_date(issue_date),
+        due_date_text=cn_date(cons.due) if cons.due else "", next_due_date_text=cn_date(next_due),
+        as_of=cons.as_of or "", title=title, title_lines=_title_lines(title),
+        recipients=_recipients(cons.units),
+        intro=f"根据{project}工作安排，各责任单位按月报送任务进展情况。现将{period.label}进展情况通报如下：",
+        signature_pad=signature_pad, date_pad=date_pad,
+        task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
+        task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
+        task_not_reported=counts[NOT_REPORTED], task_overdue=len(overdue),
+        task_done_pct=_pct(counts[DONE], total), task_on_track_pct=_pct(counts[ON_TRACK], total),
+        task_lagging_pct=_pct(counts[LAGGING], total), task_not_started_pct=_pct(counts[NOT_STARTED], total),
+        task_not_reported_pct=_pct(counts[NOT_REPORTED], total), task_overdue_pct=_pct(len(overdue), total),
+        avg_progress_text=avg_progress,
+        unit_total=unit_total, unit_reported=reported, unit_on_time=len(units[ON_TIME]),
+        unit_late=len(units[LATE]), unit_missing=len(units[MISSING]), unit_returned=len(units[TO_FIX]),
+        report_rate=_pct(reported, unit_total),
+        completed=completed, lagging=lagging, overdue=overdue, attention=attention, due_next=due_next,
+        by_level1=by_level1, level1_total=level1_total,
+        on_time_units=units[ON_TIME], late_units=units[LATE], missing_units=units[MISSING],
+        returned_units=units[TO_FIX], late_names=late_names, missing_names=missing_names,
+        returned_names=returned_names,
+        overview_text="", completed_text="", attention_text="", reporting_text="", reporting_points=[],
+        due_next_text="", requirements=[],
+    )
+    ctx.overview_text = _overview_text(ctx)
+    ctx.completed_text = _completed_text(ctx, previous is not None)
+    ctx.attention_text = _attention_text(ctx)
+    ctx.reporting_text = _reporting_text(ctx)
+    ctx.reporting_points = _reporting_points(ctx)
+    ctx.due_next_text = _due_next_text(ctx)
+    ctx.requirements = _requirements(ctx)
+    return ctx
+
+
+# ---- layout helpers ----
+
+TITLE_CHARS = 20  # 2号 (22 pt) characters in the 156 mm line
+_IDEOGRAPHIC_SPACE = "\u3000"
+
+
+def _width(text: str) -> float:
+    """Width in full-width characters: ASCII (digits, Latin) counts half."""
+    return sum(0.5 if ord(ch) < 128 else 1 for ch in text)
+
+
+def _title_lines(title: str, limit: float = TITLE_CHARS) -> str:
+    """Break a long title between words (after 市/县/区/年/月, before 专项行动/进展情况),
+    in as few lines as fit, as evenly as possible: GB/T 9704 wants titles broken with
+    the sense intact and the lines symmetric."""
+    if _width(title) <= limit:
+        return title
+    cands = sorted({m.start() for m in re.finditer(
+        r"(?<=关于)|(?<=[市县区镇月])|(?<=年)(?!\d)|(?=专项行动|进展情况|工作进展)", title)} - {0, len(title)})
+    for n in (2, 3):
+        best: tuple[float, list[str]] | None = None
+        for cut in itertools.combinations(cands, n - 1):
+            bounds = [0, *cut, len(title)]
+            lines = [title[a:b] for a, b in itertools.pairwise(bounds)]
+            widths = [_width(x) for x in lines]
+            if max(widths) <= limit and (best is None or max(widths) - min(widths) < best[0]):
+                best = (max(widths) - min(widths), lines)
+        if best:
+            return "\n".join(best[1])
+    return title
+
+
+def _signature_pads(organiser: str, date_text: str) -> tuple[str, str]:
+    """Leading full-width spaces placing 落款 per GB/T 9704 7.3.5.2 (no seal): the organiser
+    ends two characters from the right; the date starts two characters right of the
+    organiser's first character, or ends two from the right if it is the longer one."""
+    if not organiser:
+        return "", ""
+    org_start = CHARS - 2 - _width(organiser)
+    date_start = org_start + 2
+    if date_start + _width(date_text) > CHARS - 2:
+        date_start = CHARS - 2 - _width(date_text)
+        org_start = date_start - 2
+    return (_IDEOGRAPHIC_SPACE * max(0, math.floor(org_start)),
+            _IDEOGRAPHIC_SPACE * max(0, math.floor(date_start)))
+
+
+# ---- sentences ----
+
+def _overview_text(c: MemoContext) -> str:
+    if not c.task_total:
+        return f"{c.project}暂无需要报送进展的任务。"
+    parts = [f"已完成{c.task_done}项（占{c.task_done_pct}）" if c.task_done else "尚无已完成的任务"]
+    for n, pct, label in ((c.task_on_track, c.task_on_track_pct, "序时推进"),
+                          (c.task_lagging, c.task_lagging_pct, "进展滞后"),
+                          (c.task_not_started, c.task_not_started_pct, "尚未启动")):
+        if n:
+            parts.append(f"{label}{n}项（占{pct}）")
+    if c.task_not_reported:
+        parts.append(f"牵头单位未报送进展的{c.task_not_reported}项（占{c.task_not_reported_pct}）")
+    text = f"{c.project}共{c.task_total}项任务。截至{c.period_label}底，" + "，".join(parts) + "。"
+    if c.task_overdue:
+        text += f"已超过完成时限仍未完成的任务{c.task_overdue}项。"
+    else:
+        text += "暂无超过完成时限仍未完成的任务。"
+    if c.avg_progress_text:
+        text += f"已报送任务的平均进度为{c.avg_progress_text}。"
+    return text
+
+
+def _completed_text(c: MemoContext, has_previous: bool) -> str:
+    n = len(c.completed)
+    if not n:
+        return "本期没有新完成的任务。"
+    return f"本期新完成任务{n}项：" if has_previous else f"截至本期已完成任务{n}项："
+
+
+def _attention_text(c: MemoContext) -> str:
+    n = len(c.attention)
+    if not n:
+        return "本期没有进展滞后或超过完成时限的任务。"
+    parts = []
+    if c.task_lagging:
+        parts.append(f"进展滞后{c.task_lagging}项")
+    if c.task_overdue:
+        parts.append(f"已超过完成时限仍未完成{c.task_overdue}项")
+    detail = f"（其中{'，'.join(parts)}）" if len(parts) > 1 else ""
+    return f"本期进展滞后或超过完成时限的任务共{n}项{detail}，具体如下："
+
+
+def _reporting_text(c: MemoContext) -> str:
+    if not c.unit_total:
+        return "本期没有需要报送的单位。"
+    head = f"本期应报送单位{c.unit_total}个"
+    if c.unit_on_time == c.unit_total:
+        return head + "，均已按时报送。"
+    if not c.unit_reported:
+        text = head + "，尚无单位报送通过"
+    else:
+        text = head + f"，已报送{c.unit_reported}个（报送率{c.report_rate}）"
+        if c.unit_late and c.unit_on_time:
+            text += f"，其中按时报送{c.unit_on_time}个、逾期报送{c.unit_late}个"
+        elif c.unit_late:
+            text += "，均为逾期报送"
+        else:
+            text += "，均按时报送"
+    rest = []
+    if c.unit_returned:
+        rest.append(f"{c.unit_returned}个单位报送内容有误已退回修改")
+    if c.unit_missing:
+        rest.append(f"{c.unit_missing}个单位未报送")
+    return text + ("；" + "，".join(rest) if rest else "") + "。"
+
+
+def _reporting_points(c: MemoContext) -> list[Point]:
+    items = []
+    if c.late_units:
+        items.append((f"逾期报送的单位（{c.unit_late}个）：", c.late_names + "。"))
+    if c.returned_units:
+        items.append((f"退回修改的单位（{c.unit_returned}个）：",
+                      c.returned_names + "。上述单位报送的填报表存在错误，已反馈修改意见，请尽快修改后重新报送。"))
+    if c.missing_units:
+        items.append((f"未报送的单位（{c.unit_missing}个）：", c.missing_names + "。"))
+    return _points(items)
+
+
+def _due_next_text(c: MemoContext) -> str:
+    if not c.due_next:
+        return f"{c.next_period_label}没有到期的任务。"
+    return f"以下{len(c.due_next)}项任务的完成时限为{c.next_period_label}，请牵头单位倒排工期，确保按时完成："
+
+
+def _requirements(c: MemoContext) -> list[Point]:
+    items = []
+    if c.attention:
+        items.append(("加快推进滞后任务。",
+                      "进展滞后和超过完成时限的任务，牵头单位要认真分析原因，针对存在问题制定整改措施，"
+                      "明确完成时间，并在下期进展中说明整改情况；需市级层面协调解决的，请及时提出。"))
+    if c.unit_missing or c.unit_returned:
+        who = []
+        if c.unit_missing:
+            who.append(f"未报送的{c.unit_missing}个单位")
+        if c.unit_returned:
+            who.append(f"退回修改的{c.unit_returned}个单位")
+        items.append(("按时报送进展。",
+                      f"请{'和'.join(who)}尽快补报；{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送，"
+                      "逾期未报送的将在下期通报中列明。"))
+    else:
+        items.append(("按时报送进展。", f"{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送。"))
+    if c.due_next:
+        items.append(("确保按期完成。",
+                      f"{c.next_period_label}到期的{len(c.due_next)}项任务，牵头单位要倒排工期、压实责任，确保按时保质完成。"))
+    items.append(("加强统筹协调。",
+                  "各牵头单位要加强与配合单位的沟通协作，如实报送工作进展和存在问题"
+                  + (f"，重要情况及时报告{c.organiser}。" if c.organiser else "，重要情况及时报告。")))
+    return _points(items)
+
+
+# ---------------------------------------------------------------------------
+# file names and Markdown
+
+
+def memo_filename(cons: Consolidation) -> str:
+    """``关于2022年6月<project>进展情况的通报.docx``."""
+    project = re.sub(r'[\\/:*?"<>|\r\n\t]', "_", _text(cons.project))
+    return f"关于{cons.period.label}{project}进展情况的通报.docx"
+
+
+def render_markdown(ctx: MemoContext) -> str:
+    """A plain-text summary to paste into an email or a chat group."""
+
+    def block(text: str, indent: str = "   ") -> str:
+        return text.replace("\n", "\n" + indent)
+
+    lines = [f"# {ctx.title}", "", ctx.recipients, "", ctx.intro, "", "## 一、总体进展情况", "", ctx.overview_text, ""]
+    for r in [*ctx.by_level1, ctx.level1_total]:
+        parts = [f"{r.total}项", f"已完成{r.done}项（{r.done_pct}）"]
+        parts += [f"{label}{n}项" for n, label in ((r.on_track, "序时推进"), (r.lagging, "滞后"),
+                                                    (r.not_started, "未启动"), (r.not_reported, "未报送")) if n]
+        lines.append(f"- {r.name}：" + "，".join(parts))
+    lines += ["", "## 二、本期完成的任务", "", ctx.completed_text]
+    lines += [f"{i}. {t.name}（任务{t.id}，牵头单位：{t.leads_text}）" for i, t in enumerate(ctx.completed, 1)]
+    lines += ["", "## 三、滞后及超期任务", "", ctx.attention_text]
+    for i, t in enumerate(ctx.attention, 1):
+        lines.append(f"{i}. {t.name}（任务{t.id}）。{t.summary}")
+        lines += [f"   - {p.unit}反映：{block(p.text, '     ')}" for p in t.problems]
+    lines += ["", "## 四、报送情况", "", ctx.reporting_text]
+    lines += [f"{p.number}{p.title}{p.text}" for p in ctx.reporting_points]
+    lines += ["", "## 五、下月到期任务", "", ctx.due_next_text]
+    lines += [f"{i}. {t.name}（任务{t.id}，牵头单位：{t.leads_text}，{t.status_text}）"
+              for i, t in enumerate(ctx.due_next, 1)]
+    lines += ["", "## 六、下一步工作要求", ""]
+    lines += [f"{p.number}{p.title}{p.text}" for p in ctx.requirements]
+    lines += ["", ctx.organiser, ctx.issue_date_text, ""]
+    return "\n".join(lines)

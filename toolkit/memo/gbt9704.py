@@ -1,0 +1,369 @@
+"""The shipped 通报 template, laid out per GB/T 9704-2012 and built with python-docx.
+
+A4, margins 37/35/28/26 mm, 22 lines x 28 characters (document grid), title 2号
+方正小标宋简体, body 3号 仿宋_GB2312, headings 黑体 / 楷体, page numbers 4号 宋体 "— 1 —"
+on the outside edge. `write_default_template` writes ``templates/月度通报.docx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+# Page and type area in twentieths of a point (twips).
+PAGE_W, PAGE_H = 11906, 16838  # A4
+MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 2098, 1984, 1588, 1474  # 37/35/28/26 mm
+LINES, CHARS = 22, 28
+BODY_PT = 16  # 3号
+LINE_PITCH = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) // LINES  # 579: 22 lines fill the type area
+# Grid pitch = body size + charSpace/4096 pt; 28 characters must fit the type width exactly,
+# which a 16 pt character alone does not (28 x 16 pt > 156 mm: the line would hold 27).
+CHAR_SPACE = math.floor(((PAGE_W - MARGIN_LEFT - MARGIN_RIGHT) / 20 / CHARS - BODY_PT) * 4096)  # -849
+# LibreOffice's copy: characters condensed by 0.25 pt (5 twips) so 28 fit in the line.
+LO_CONDENSE = -5
+FOOTER_DISTANCE = 1247  # 22 mm: puts the "—" line about 7 mm below the type area
+HEADER_DISTANCE = 851  # 15 mm
+
+FANGSONG, HEITI, KAITI, XBS, SONGTI = "仿宋_GB2312", "黑体", "楷体", "方正小标宋简体", "宋体"
+# fontTable entries: Word falls back to altName when the named font is missing (Windows
+# ships 仿宋 and 楷体 but not the _GB2312 ones, and no 方正小标宋简体).
+_FONT_TABLE = {FANGSONG: ("仿宋", "modern", "fixed"), HEITI: ("SimHei", "modern", "fixed"),
+               KAITI: ("楷体_GB2312", "modern", "fixed"), XBS: ("宋体", "script", "fixed"),
+               SONGTI: ("SimSun", "auto", "variable")}
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _rpr(font: str, size_pt: float, bold: bool = False) -> str:
+    half = int(size_pt * 2)
+    return (f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}" '
+            f'w:hint="eastAsia"/>{"<w:b/><w:bCs/>" if bold else ""}<w:kern w:val="0"/>'
+            f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
+            '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>')
+
+
+def _ppr(*, jc: str = "both", first_line_chars: int = 0, size_pt: float = BODY_PT, exact: bool = True,
+         keep_next: bool = False, outline: int | None = None, snap: bool = True, right_chars: int = 0,
+         left_chars: int = 0) -> str:
+    """Paragraph properties in schema order (Word rejects misordered children)."""
+    out = "<w:pPr>"
+    if keep_next:
+        out += "<w:keepNext/>"
+    out += '<w:widowControl w:val="0"/>'
+    if not snap:
+        out += '<w:snapToGrid w:val="0"/>'
+    # Exact 28.95 pt lines give 22 lines a page whatever the font's own line gap.
+    out += (f'<w:spacing w:before="0" w:after="0" w:line="{LINE_PITCH}" w:lineRule="exact"/>' if exact
+            else '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>')
+    twips_per_char = int(size_pt * 20)
+    ind = []
+    if left_chars:
+        ind.append(f'w:leftChars="{left_chars * 100}" w:left="{left_chars * twips_per_char}"')
+    if right_chars:
+        ind.append(f'w:rightChars="{right_chars * 100}" w:right="{right_chars * twips_per_char}"')
+    ind.append(f'w:firstLineChars="{first_line_chars * 100}" w:firstLine="{first_line_chars * twips_per_char}"')
+    out += f"<w:ind {' '.join(ind)}/>"
+    out += f'<w:jc w:val="{jc}"/>'
+    if outline is not None:
+        out += f'<w:outlineLvl w:val="{outline}"/>'
+    return out + "</w:pPr>"
+
+
+# (styleId, name shown in Word, type, pPr, rPr)
+_STYLES = [
+    # The title does not snap to the grid, or a 22 pt line would take two grid lines.
+    ("MemoTitle", "通报标题", "paragraph", dict(jc="center", keep_next=True, snap=False), (XBS, 22)),
+    ("MemoRecipients", "主送机关", "paragraph", dict(jc="both"), (FANGSONG, BODY_PT)),
+    ("MemoBody", "通报正文", "paragraph", dict(first_line_chars=2), (FANGSONG, BODY_PT)),
+    ("MemoHeading1", "一级标题（黑体）", "paragraph", dict(first_line_chars=2, keep_next=True, outline=0),
+     (HEITI, BODY_PT)),
+    ("MemoHeading2", "二级标题（楷体）", "paragraph", dict(first_line_chars=2, keep_next=True, outline=1),
+     (KAITI, BODY_PT)),
+    ("MemoItem", "三级标题（仿宋加粗）", "paragraph", dict(first_line_chars=2, keep_next=True),
+     (FANGSONG, BODY_PT, True)),
+    # Ends the text: kept on the page of 落款 (a 落款 alone on a page is not allowed).
+    ("MemoBodyKeep", "通报正文（与落款同页）", "paragraph", dict(first_line_chars=2, keep_next=True),
+     (FANGSONG, BODY_PT)),
+    # Placed by leading full-width spaces (signature_pad / date_pad), which fill grid cells exactly.
+    ("MemoSignature", "落款", "paragraph", dict(jc="left", keep_next=True), (FANGSONG, BODY_PT)),
+    ("MemoCaption", "表题", "paragraph", dict(jc="center", keep_next=True, snap=False, size_pt=14),
+     (HEITI, 14)),
+    ("MemoTableHead", "表头", "paragraph", dict(jc="center", exact=False, snap=False, size_pt=12), (HEITI, 12)),
+    ("MemoTableText", "表格文字", "paragraph", dict(jc="center", exact=False, snap=False, size_pt=12),
+     (FANGSONG, 12)),
+    ("MemoTableTextLeft", "表格文字（左对齐）", "paragraph", dict(jc="left", exact=False, snap=False, size_pt=12),
+     (FANGSONG, 12)),
+    ("MemoFooter", "页码", "paragraph", dict(jc="right", exact=False, snap=False, size_pt=14), (SONGTI, 14)),
+    ("MemoHeading2Char", "二级标题字符（楷体）", "character", None, (KAITI, BODY_PT)),
+]
+
+
+def _install_styles(doc) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    styles = doc.styles.element
+    # Document defaults: East Asian fonts named explicitly (no theme fonts, which Word
+    # would resolve to a Latin or Japanese face), Chinese language, no paragraph spacing.
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        styles.remove(defaults)
+    styles.insert(0, parse_xml(
+        f"<w:docDefaults {nsdecls('w')}><w:rPrDefault>{_rpr(FANGSONG, BODY_PT)}</w:rPrDefault>"
+        f"<w:pPrDefault><w:pPr><w:spacing w:after='0' w:line='240' w:lineRule='auto'/></w:pPr></w:pPrDefault>"
+        "</w:docDefaults>"))
+    normal = doc.styles["Normal"].element
+    for child in list(normal):
+        if child.tag in (qn("w:pPr"), qn("w:rPr")):
+            normal.remove(child)
+    normal.append(parse_xml(_ppr().replace("<w:pPr>", f"<w:pPr {nsdecls('w')}>", 1)))
+    normal.append(parse_xml(_rpr(FANGSONG, BODY_PT).replace("<w:rPr>", f"<w:rPr {nsdecls('w')}>", 1)))
+    for sid, name, kind, ppr, rpr in _STYLES:
+        font, size, *bold = rpr
+        xml = (f'<w:style {nsdecls("w")} w:type="{kind}" w:customStyle="1" w:styleId="{sid}">'
+               f'<w:name w:val="{name}"/>')
+        if kind == "paragraph":
+            xml += f'<w:basedOn w:val="Normal"/><w:next w:val="{"MemoBody" if sid != "MemoFooter" else sid}"/>'
+            xml += "<w:qFormat/>" + _ppr(**ppr)
+        else:
+            xml += '<w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/>'
+        xml += _rpr(font, size, bool(bold and bold[0])) + "</w:style>"
+        styles.append(parse_xml(xml))
+
+
+def _install_settings(doc) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    settings = doc.settings
+    settings.odd_and_even_pages_header_footer = True  # w:evenAndOddHeaders: outside-edge page numbers
+    el = settings.element
+    compat = el.find(qn("w:compat"))
+    if compat is not None and compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        # A department's line break (w:br) must not stretch its line across a justified page.
+        compat.insert(0, parse_xml(f"<w:doNotExpandShiftReturn {nsdecls('w')}/>"))
+    lang = el.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _install_font_table(doc) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    for rel in doc.part.rels.values():
+        if rel.reltype != RT.FONT_TABLE:
+            continue
+        part = rel.target_part
+        root = etree.fromstring(part.blob)
+        have = {f.get(f"{{{W_NS}}}name") for f in root}
+        for name, (alt, family, pitch) in _FONT_TABLE.items():
+            if name in have:
+                continue
+            f = etree.SubElement(root, f"{{{W_NS}}}font", {f"{{{W_NS}}}name": name})
+            etree.SubElement(f, f"{{{W_NS}}}altName", {f"{{{W_NS}}}val": alt})
+            etree.SubElement(f, f"{{{W_NS}}}charset", {f"{{{W_NS}}}val": "86"})  # GB2312
+            etree.SubElement(f, f"{{{W_NS}}}family", {f"{{{W_NS}}}val": family})
+            etree.SubElement(f, f"{{{W_NS}}}pitch", {f"{{{W_NS}}}val": pitch})
+        part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _page_number_paragraph(paragraph, odd: bool) -> None:
+    """"— 1 —" in 4号 宋体: odd pages right with one character's space, even pages left."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    p = paragraph._p
+    for child in list(p):
+        p.remove(child)
+    ppr = _ppr(jc="right" if odd else "left", exact=False, snap=False, size_pt=14,
+               right_chars=1 if odd else 0, left_chars=0 if odd else 1)
+    ppr = ppr.replace("<w:pPr>", '<w:pPr><w:pStyle w:val="MemoFooter"/>', 1)
+    rpr = _rpr(SONGTI, 14)
+
+    def run(inner: str) -> str:
+        return f"<w:r>{rpr}{inner}</w:r>"
+
+    xml = (f"<w:p {nsdecls('w')}>{ppr}"
+           + run('<w:t xml:space="preserve">— </w:t>')
+           + run('<w:fldChar w:fldCharType="begin"/>')
+           + run('<w:instrText xml:space="preserve"> PAGE </w:instrText>')
+           + run('<w:fldChar w:fldCharType="separate"/>')
+           + run("<w:t>1</w:t>")
+           + run('<w:fldChar w:fldCharType="end"/>')
+           + run('<w:t xml:space="preserve"> —</w:t>')
+           + "</w:p>")
+    for child in parse_xml(xml):
+        p.append(child)
+
+
+def _set_cell(cell, text: str, style: str, width: int) -> None:
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.shared import Twips
+
+    cell.width = Twips(width)
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    p.style = style
+    if text:
+        p.add_run(text)
+
+
+def _add_level1_table(doc) -> None:
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    headers = ["一级任务", "任务数", "已完成", "序时\n推进", "滞后", "未启动", "未报送", "完成率"]
+    fields_ = ["name", "total", "done", "on_track", "lagging", "not_started", "not_reported", "done_pct"]
+    type_width = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
+    widths = [0] + [835] * 7  # three 12 pt characters and 1 mm padding each side
+    widths[0] = type_width - sum(widths[1:])
+    table = doc.add_table(rows=5, cols=len(headers))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths):
+        col.set(qn("w:w"), str(w))
+    rows = table.rows
+    for i, (h, w) in enumerate(zip(headers, widths)):
+        _set_cell(rows[0].cells[i], h, "表头", w)
+        _set_cell(rows[1].cells[i], "{%tr for r in by_level1 %}" if i == 0 else "", "表格文字", w)
+        _set_cell(rows[2].cells[i], "{{ r." + fields_[i] + " }}", "表格文字（左对齐）" if i == 0 else "表格文字", w)
+        _set_cell(rows[3].cells[i], "{%tr endfor %}" if i == 0 else "", "表格文字", w)
+        _set_cell(rows[4].cells[i], "{{ level1_total." + fields_[i] + " }}", "表头" if i == 0 else "表格文字", w)
+    # Rows do not split across pages and are at least 8 mm high; the header row repeats on
+    # every page. Children in schema order: cantSplit, trHeight, tblHeader.
+    for i, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+        tr_pr.append(parse_xml(f'<w:trHeight {nsdecls("w")} w:val="454" w:hRule="atLeast"/>'))
+        if i == 0:
+            tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    tbl_pr = table._tbl.tblPr
+    layout = tbl_pr.find(qn("w:tblLayout"))
+    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/>'
+                        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>')
+    if layout is not None:
+        layout.addnext(margins)
+    else:
+        tbl_pr.append(margins)
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:w"), str(type_width))
+        tbl_w.set(qn("w:type"), "dxa")
+
+
+def write_default_template(path: Path) -> Path:
+    """Build the shipped 月度通报.docx (GB/T 9704-2012 layout) at ``path``."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Twips
+
+    doc = Document()
+    # Word 2010 prefers stylesWithEffects.xml to styles.xml: drop python-docx's stale copy.
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.rels.pop(rid)
+    # and its thumbnail, which Windows Explorer would show as this file's preview.
+    for rid, rel in list(doc.part.package.rels.items()):
+        if rel.reltype.endswith("/thumbnail"):
+            doc.part.package.rels.pop(rid)
+    _install_styles(doc)
+    _install_settings(doc)
+    _install_font_table(doc)
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Twips(PAGE_W), Twips(PAGE_H)
+    section.top_margin, section.bottom_margin = Twips(MARGIN_TOP), Twips(MARGIN_BOTTOM)
+    section.left_margin, section.right_margin = Twips(MARGIN_LEFT), Twips(MARGIN_RIGHT)
+    section.header_distance, section.footer_distance = Twips(HEADER_DISTANCE), Twips(FOOTER_DISTANCE)
+    section.gutter = Twips(0)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        from docx.oxml import OxmlElement
+
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    _page_number_paragraph(section.footer.paragraphs[0], odd=True)
+    _page_number_paragraph(section.even_page_footer.paragraphs[0], odd=False)
+
+    def para(text: str = "", style: str = "通报正文"):
+        return doc.add_paragraph(text, style=style)
+
+    def loop(open_tag: str, *lines: tuple[str, str], close: str = "{%p endfor %}") -> None:
+        para(open_tag)
+        for text, style in lines:
+            para(text, style)
+        para(close)
+
+    def run_in(number_title: str, text: str, style: str = "通报正文") -> None:
+        p = para("", style)
+        p.add_run(number_title, style="二级标题字符（楷体）")
+        p.add_run(text)
+
+    body = doc.paragraphs[0] if doc.paragraphs else None
+    if body is not None:  # python-docx's blank document starts empty; keep it that way
+        body._p.getparent().remove(body._p)
+
+    para("{{ title_lines }}", "通报标题")
+    para("", "通报标题")
+    para("{{ recipients }}", "主送机关")
+    para("{{ intro }}")
+
+    para("一、总体进展情况", "一级标题（黑体）")
+    para("{{ overview_text }}")
+    para("{{ period_label }}各项一级任务进展情况", "表题")
+    _add_level1_table(doc)
+
+    para("二、本期完成的任务", "一级标题（黑体）")
+    para("{{ completed_text }}")
+    loop("{%p for t in completed %}",
+         ("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}，牵头单位：{{ t.leads_text }}）。", "通报正文"))
+
+    para("三、滞后及超期任务", "一级标题（黑体）")
+    para("{{ attention_text }}")
+    para("{%p for t in attention %}")
+    para("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}）", "三级标题（仿宋加粗）")
+    para("{{ t.summary }}")
+    loop("{%p for p in t.problems %}", ("{{ p.unit }}反映：{{ p.text }}", "通报正文"))
+    para("{%p endfor %}")
+
+    para("四、报送情况", "一级标题（黑体）")
+    para("{{ reporting_text }}")
+    para("{%p for p in reporting_points %}")
+    run_in("{{ p.number }}{{ p.title }}", "{{ p.text }}")
+    para("{%p endfor %}")
+
+    para("五、下月到期任务", "一级标题（黑体）")
+    para("{{ due_next_text }}")
+    loop("{%p for t in due_next %}",
+         ("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}，牵头单位：{{ t.leads_text }}，{{ t.status_text }}）。",
+          "通报正文"))
+
+    para("六、下一步工作要求", "一级标题（黑体）")
+    para("{%p for p in requirements[:-1] %}")
+    run_in("{{ p.number }}{{ p.title }}", "{{ p.text }}")
+    para("{%p endfor %}")
+    # The last point is kept on the page of 落款.
+    para("{%p for p in requirements[-1:] %}")
+    run_in("{{ p.number }}{{ p.title }}", "{{ p.text }}", "通报正文（与落款同页）")
+    para("{%p endfor %}")
+
+    para("", "通报正文（与落款同页）")
+    para("{{ signature_pad }}{{ organiser }}", "落款")
+    para("{{ date_pad }}{{ issue_date_text }}", "落款")
+
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = "月度通报模板", "duban", "duban"
+    props.created = props.modified = dt.datetime(2022, 1, 1)
+    props.revision = 1
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path

@@ -1,0 +1,227 @@
+"""Opening containers: mails (.eml, .msg) and archives (.zip) into the files they carry.
+
+Every received input becomes an `Item`; a mail or an archive gets one child `Item` per file
+inside it, recursively, within the limits (depth, nesting, entry count, unpacked size,
+compression ratio). Nothing is written here; `collect` archives and records the tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .mail import parse_mail, parse_msg
+from .report import Issue, Report, make_issue
+from .settings import Limits
+from .sniff import detect
+from .text import safe_filename
+from .vocab import Outcome
+
+CONTAINER, UNREADABLE = Outcome.CONTAINER, Outcome.UNREADABLE
+JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
+
+
+@dataclass
+class Item:
+    """One received input: an inbox file, or a file found inside a mail or zip."""
+
+    name: str
+    data: bytes
+    source: str
+    received_at: dt.datetime
+    kind: str = ""
+    inbox_path: str | None = None
+    depth: int = 0                 # archives around this item (limits.max_zip_depth)
+    level: int = 0                 # containers of any kind around this item (limits.max_nesting)
+    size: int = -1                 # bytes; data is empty for an oversized inbox file
+    path: Path | None = None       # oversized inbox file, archived by streaming copy
+    inbox_file: Path | None = None  # the inbox file itself (inbox_path is its name as text)
+    budget: list[int] | None = None  # bytes still allowed to unpack, shared by one input's tree
+    children: list[Item] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    report: Report | None = None
+    outcome: str = ""
+    note: str = ""
+    sha256: str = ""
+    archive_rel: str = ""
+    receipt_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            self.size = len(self.data)
+        if not self.sha256:
+            self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    def walk(self) -> Iterable[Item]:
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+# ---------------------------------------------------------------------------
+# expanding containers
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """Entry name: UTF-8 when flagged, else the GBK that Windows' compressor writes."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _leaf_name(path_in_container: str) -> str:
+    return safe_filename(path_in_container.replace("\\", "/").rstrip("/").split("/")[-1] or "未命名")
+
+
+def expand(item: Item, limits: Limits) -> None:
+    """Detect what an item is and open mails and zips into child items, recursively."""
+    item.kind = detect(item.data, item.name)
+    if item.kind in ("zip", "eml", "msg") and item.level >= limits.max_nesting:
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue("E104", file=item.name, detail=f"邮件和压缩包嵌套超过 {limits.max_nesting} 层"))
+        return
+    if item.kind == "zip":
+        _expand_zip(item, limits)
+    elif item.kind == "eml":
+        _expand_mail(item, limits)
+    elif item.kind == "msg":
+        _expand_msg(item, limits)
+
+
+def _expand_zip(item: Item, limits: Limits) -> None:
+    item.outcome = CONTAINER
+    if item.depth >= limits.max_zip_depth:
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue("E104", file=item.name,
+                                      detail=f"压缩包嵌套超过 {limits.max_zip_depth} 层"))
+        return
+    # One allowance for everything unpacked from one inbox file, zips in zips included.
+    if item.budget is None:
+        item.budget = [limits.max_unpacked_bytes]
+    budget = item.budget
+    total = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(item.data)) as z:
+            infos = [i for i in z.infolist() if not i.is_dir()]
+            if len(infos) > limits.max_entries:
+                raise _Refuse("E104", detail=f"压缩包内有 {len(infos)} 个文件")
+            if sum(i.file_size for i in infos) > budget[0]:
+                raise _Refuse("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
+            for info in infos:
+                entry = _zip_name(info)
+                leaf = _leaf_name(entry)
+                if entry.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in JUNK_NAMES:
+                    continue
+                source = f"{item.source} › 压缩包“{item.name}”内的“{entry}”"
+                if info.flag_bits & 0x1:
+                    child = Item(leaf, b"", source, item.received_at, depth=item.depth + 1,
+                                 level=item.level + 1, budget=budget)
+                    child.kind, child.outcome = "encrypted", UNREADABLE
+                    child.issues.append(make_issue("E102", file=leaf))
+                    item.children.append(child)
+                    continue
+                if (info.compress_size and info.file_size > 1048576
+                        and info.file_size / info.compress_size > limits.max_ratio):
+                    raise _Refuse("E104", detail=f"“{entry}”压缩比 {info.file_size // info.compress_size}:1")
+                chunks = []
+                with z.open(info) as f:
+                    while chunk := f.read(1 << 20):
+                        total += len(chunk)
+                        budget[0] -= len(chunk)
+                        if budget[0] < 0:
+                            raise _Refuse("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
+                        chunks.append(chunk)
+                child = Item(leaf, b"".join(chunks), source, item.received_at, depth=item.depth + 1,
+                             level=item.level + 1, budget=budget)
+                item.children.append(child)
+    except _Refuse as refusal:
+        budget[0] += total  # nothing of it is kept
+        item.children.clear()
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue(refusal.code, file=item.name, **refusal.params))
+        return
+    except RuntimeError:
+        budget[0] += total
+        item.outcome = UNREADABLE
+        item.children.clear()
+        item.issues.append(make_issue("E102", file=item.name))
+        return
+    except Exception as exc:  # zipfile and zlib raise many kinds for damaged archives
+        budget[0] += total
+        item.outcome = UNREADABLE
+        item.children.clear()
+        item.issues.append(make_issue("E101", file=item.name, reason=f"压缩包损坏（{type(exc).__name__}）"))
+        return
+    for child in item.children:
+        if not child.outcome:
+            expand(child, limits)
+
+
+class _Refuse(Exception):
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def _expand_mail(item: Item, limits: Limits) -> None:
+    item.outcome = CONTAINER
+    try:
+        mail = parse_mail(item.data, limits.max_mail_parts)
+    except Exception as exc:  # the stdlib parser is lenient; this is a last resort
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue("E101", file=item.name, reason=f"邮件格式损坏（{type(exc).__name__}）"))
+        return
+    _adopt_mail(item, mail, limits)
+
+
+def _adopt_mail(item: Item, mail, limits: Limits) -> None:
+    if mail.date:
+        item.received_at = mail.date
+    desc = f"邮件“{mail.subject or '（无主题）'}”"
+    if mail.sender:
+        desc += f"（发件人 {mail.sender}）"
+    item.note = desc
+    if mail.skipped_parts:
+        item.issues.append(make_issue("E104", file=item.name,
+                                      detail=f"邮件部分过多，另有 {mail.skipped_parts} 个部分未处理"))
+    for att in mail.attachments:
+        source = f"{item.source} › {desc}" + (f" › {att.via}" if att.via else "") + f"的附件“{att.name}”"
+        child = Item(safe_filename(att.name), att.data, source, item.received_at, depth=item.depth,
+                     level=item.level + 1, budget=item.budget)
+        item.children.append(child)
+        expand(child, limits)
+    if not item.children:
+        item.note += "；没有附件"
+
+
+def _expand_msg(item: Item, limits: Limits) -> None:
+    try:
+        mail = parse_msg(item.data)
+    except ImportError:
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue(
+            "E103", file=item.name, ext=".msg",
+            advice="读取 Outlook .msg 需要安装扩展：pip install \"duban[msg]\"（含 GPL-3.0 组件 extract-msg）；"
+                   "或在 Outlook 中把附件另存到收件箱。"))
+        return
+    except Exception as exc:
+        item.outcome = UNREADABLE
+        item.issues.append(make_issue("E101", file=item.name, reason=f"Outlook 邮件损坏（{type(exc).__name__}）"))
+        return
+    item.outcome = CONTAINER
+    _adopt_mail(item, mail, limits)

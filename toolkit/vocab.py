@@ -1,0 +1,101 @@
+"""The words of the trade, defined once: task statuses, unit states, outcomes, roles, severities.
+
+Every word is a ``(str, Enum)`` member, so it compares equal to the Chinese text stored in
+the ledger and typed in sheets (``Status.DONE == "已完成"``) and prints as that text in an
+f-string, a cell or JSON. No other module spells these words.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Word(str, Enum):
+    """A vocabulary word: a ``str`` whose text is its Chinese value, on every Python."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        # Python 3.11 formats (str, Enum) members as "Status.DONE"; the value is meant.
+        return format(self.value, spec)
+
+
+class Status(Word):
+    """A task's status: what a department reports, and 未报送 when no lead reported."""
+
+    DONE = "已完成"
+    ON_TRACK = "序时推进"
+    LAGGING = "滞后"
+    NOT_STARTED = "未启动"
+    NOT_REPORTED = "未报送"
+
+
+#: The statuses a department may choose in its return, in dropdown order.
+REPORTABLE = (Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.NOT_STARTED)
+#: Every task status, in the order sheets, charts and the memo list them.
+TASK_STATUSES = tuple(Status)
+
+#: What departments type instead of the dropdown values (W503 normalises them).
+STATUS_SYNONYMS: dict[str, Status] = {
+    "完成": Status.DONE, "已经完成": Status.DONE, "全部完成": Status.DONE, "完成了": Status.DONE,
+    "已办结": Status.DONE,
+    "进行中": Status.ON_TRACK, "正常推进": Status.ON_TRACK, "推进中": Status.ON_TRACK,
+    "按序时推进": Status.ON_TRACK, "正在推进": Status.ON_TRACK, "正常": Status.ON_TRACK,
+    "序时": Status.ON_TRACK, "持续推进": Status.ON_TRACK,
+    "延期": Status.LAGGING, "滞后推进": Status.LAGGING, "延迟": Status.LAGGING, "落后": Status.LAGGING,
+    "推迟": Status.LAGGING,
+    "未开始": Status.NOT_STARTED, "未开展": Status.NOT_STARTED, "尚未启动": Status.NOT_STARTED,
+    "没开始": Status.NOT_STARTED,
+}
+
+
+class UnitState(Word):
+    """A unit's reporting state for a period (报送状态)."""
+
+    ON_TIME = "已报送"
+    LATE = "逾期报送"
+    NOT_REPORTED = "未报送"
+    TO_FIX = "退回待改"
+
+
+UNIT_STATES = tuple(UnitState)
+
+
+class Outcome(Word):
+    """What became of one received input (收件登记 结果)."""
+
+    ACCEPTED = "采纳"
+    RETURNED = "退回"
+    UNREADABLE = "无法读取"
+    DUPLICATE = "重复"
+    SUPERSEDED = "已被替代"
+    CONTAINER = "已拆包"
+
+
+OUTCOMES = tuple(Outcome)
+
+
+class Role(Word):
+    """A unit's responsibility for a task (责任类型)."""
+
+    LEAD = "牵头"
+    COOP = "配合"
+
+
+class Severity(Word):
+    """How bad a problem is: an error sends a return back, a warning is reported."""
+
+    ERROR = "错误"
+    WARNING = "警告"
+
+
+class Kind(Word):
+    """The two kinds of reporting units in a city's directory (单位名录 类别)."""
+
+    CITY = "市直部门"
+    TOWN = "镇街"
+
+
+#: Source of an assignment named in the table itself (as opposed to a group phrase).
+EXPLICIT = "明确"
