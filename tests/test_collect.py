@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import email.utils
 import hashlib
@@ -244,7 +245,8 @@ def _may_return(ws) -> bytes:
 def test_rule(issued_ws, make_return, code, monkeypatch):
     data, name = CASES[code](make_return, issued_ws)
     if code == "E104":
-        monkeypatch.setitem(issued_ws.config.setdefault("limits", {}), "max_unpacked_mb", 20)
+        limits = dataclasses.replace(issued_ws.settings.limits, max_unpacked_mb=20)
+        monkeypatch.setattr(issued_ws, "settings", dataclasses.replace(issued_ws.settings, limits=limits))
     report = check(issued_ws, data, name)
     found = [i for i in report.issues if i.code == code]
     assert found, f"{code} not raised; got {codes(report)}"

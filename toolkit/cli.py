@@ -2,8 +2,8 @@
 
 This is the only module that imports click, prints, or exits. Exceptions from the library
 become one Chinese line on stderr here (``--debug`` shows the traceback instead).
-Exit codes: 0 ok, 1 problems found (or another run busy), 2 usage or unusable input,
-3 internal error.
+Exit codes: 0 ok, 1 finished but problems need attention, 2 usage or unusable input,
+3 internal error (a bug), 4 another run holds the workspace, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -712,6 +712,121 @@ def excel_console(state: State) -> None:
     path = _action("excel_console").create_console(state.workspace())
     echo(state, f"已生成：{path}")
     echo(state, "用 Excel 打开，启用宏后，在 B3 填写期次，点按钮即可。")
+
+
+@cli.command("period")
+@click.option("--label", is_flag=True, help="写成“2022年6月”而不是“2022-06”")
+@pass_state
+def period_cmd(state: State, label: bool) -> None:
+    """显示当前期次（duban.toml 中的 period）：双击脚本用它作默认期次。
+
+    \b
+    示例：
+      duban period
+      duban period --label
+    """
+    current = state.workspace().period()
+    click.echo(current.label if label else str(current))
+
+
+@cli.command("kit")
+@click.option("--out", "-o", type=click.Path(file_okay=False), help="输出文件夹，默认 ./督办离线安装包")
+@click.option("--platform", "platforms", multiple=True, metavar="平台",
+              help="win_amd64、manylinux_x86_64、manylinux_aarch64，可重复；默认三者都要")
+@click.option("--python", "pythons", multiple=True, metavar="版本", help="3.10、3.11、3.12、3.13，可重复；默认全部")
+@click.option("--wheel", type=click.Path(dir_okay=False),
+              help="已构建好的 duban 安装文件（.whl），默认从源码构建")
+@click.option("--no-zip", is_flag=True, help="只生成文件夹，不再打包成 .zip")
+@pass_state
+def kit_cmd(state: State, out: str | None, platforms: tuple[str, ...], pythons: tuple[str, ...],
+            wheel: str | None, no_zip: bool) -> None:
+    """离线安装包：把督办和它需要的全部组件放进一个文件夹（和 .zip），拷到没有网络的电脑上安装。
+
+    生成时需要访问一次软件包仓库；安装时完全不需要网络。
+
+    \b
+    示例：
+      duban kit
+      duban kit --out D:\\督办安装包 --platform win_amd64 --python 3.11
+    """
+    result = _action("kit").build_kit(Path(out) if out else None, list(platforms) or None, list(pythons) or None,
+                                      wheel=Path(wheel) if wheel else None, make_zip=not no_zip,
+                                      progress=state.progress)
+    for line in result.lines():
+        echo(state, line)
+
+
+@cli.group("mail")
+def mail_group() -> None:
+    """邮箱：从单位邮箱收取报送，把下发、反馈、催报邮件草稿发出去（在 duban.toml 的 [mail] 中设置）。"""
+
+
+@mail_group.command("login")
+@pass_state
+def mail_login(state: State) -> None:
+    """保存邮箱密码到系统的凭据管理器（Windows 凭据管理器、macOS 钥匙串），只需一次。
+
+    \b
+    示例：
+      duban mail login
+    """
+    ws = state.workspace()
+    password = click.prompt("邮箱密码（输入时不显示）", hide_input=True, prompt_suffix="：")
+    for line in _action("mail").login(ws, password).lines():
+        echo(state, line)
+
+
+@mail_group.command("fetch")
+@click.option("--since", metavar="YYYY-MM-DD", help="只收这一天及以后收到的邮件")
+@pass_state
+def mail_fetch(state: State, since: str | None) -> None:
+    """收取邮件：把带报送附件的邮件整封存进收件箱（不会重复收取），然后运行 duban collect。
+
+    \b
+    示例：
+      duban mail fetch
+      duban mail fetch --since 2022-07-01
+    """
+    with state.locked() as ws:
+        result = _action("mail").fetch(ws, _parse_date_option(since, "起始日期"), state.progress)
+    for line in result.lines():
+        echo(state, line)
+    if result.problems:
+        state.exit_code = 1
+
+
+@mail_group.command("send")
+@click.argument("kind", type=click.Choice(["issue", "feedback", "remind"]), metavar="下发|反馈|催报")
+@period_option()
+@click.option("--yes", "-y", is_flag=True, help="不再询问，直接发送")
+@click.option("--dry-run", is_flag=True, help="只连接并登录发信服务器，列出将发送的邮件，不发送")
+@pass_state
+def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run: bool) -> None:
+    """发送邮件草稿：下发（issue）、反馈（feedback）或催报（remind），已发过的不会再发。
+
+    先列出将发送的邮件（多少封、发给谁、附件和大小），确认后再发。
+
+    \b
+    示例：
+      duban mail send issue
+      duban mail send feedback --period 2022-06
+      duban mail send remind --dry-run
+    """
+    mail = _action("mail")
+    with state.locked() as ws:
+        plan = mail.plan_send(ws, kind, period)
+        for line in plan.lines():
+            echo(state, line)
+        if not plan.drafts:
+            return
+        if not dry_run and not yes and not click.confirm("确认发送以上邮件？", default=False, err=True):
+            echo(state, "已取消，没有发送任何邮件。")
+            return
+        result = mail.send(ws, plan, dry_run=dry_run, progress=state.progress)
+    for line in result.lines():
+        echo(state, line)
+    if result.failed:
+        state.exit_code = 1
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ it in one place and exits with the class's ``exit_code``.
     │   └── NoTasks                 the master workbook lists no task
     ├── OutputLocked                a target file is open in Excel/WPS (exit 2)
     ├── NothingToDo                 e.g. no accepted return yet for the period (exit 1)
-    └── WorkspaceBusy               another run holds the lock (exit 1)
+    └── WorkspaceBusy               another run holds the lock (exit 4)
 """
 
 from __future__ import annotations
@@ -108,4 +108,4 @@ class NothingToDo(DubanError):
 class WorkspaceBusy(DubanError):
     """Another duban run holds the workspace lock."""
 
-    exit_code = 1
+    exit_code = 4

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import cn_date
+from .files import atomic_write
 from .mail import build_draft, render_mail_template
 from .master import Master
 from .period import Period
@@ -34,7 +35,7 @@ from .settings import Limits
 from .style import color, load_style
 from .vocab import Severity
 from .workspace import FEEDBACK, Workspace
-from .xlsx import atomic_save, atomic_write, set_text
+from .xlsx import atomic_save, set_text
 
 RESULT_SHEET = "校验结果"
 

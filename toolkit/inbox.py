@@ -17,6 +17,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+from .files import atomic_write
 from .period import Period
 from .report import make_issue
 from .settings import Limits
@@ -25,7 +26,6 @@ from .text import safe_filename, unescape_name
 from .unpack import JUNK_NAMES, Item
 from .vocab import Outcome
 from .workspace import ARCHIVE, Workspace, period_folder
-from .xlsx import atomic_write
 
 log = logging.getLogger("duban")
 

@@ -1,12 +1,28 @@
-"""Settings read from duban.toml: the safety limits, in one frozen object.
+"""duban.toml, read and checked: every setting with its type and range, and the limits.
 
-Every reader of untrusted input (inbox, zip, mail, spreadsheet guards, checks) takes its
-bounds from one `Limits`; nothing else in the code spells a limit.
+A coordinator edits duban.toml in Notepad. Whatever goes wrong there (a GBK save, a
+misspelled key, ``due_day = "五"``, a port of 99999) is one Chinese line naming the key, the
+line and the allowed values, before any command does anything. Every reader of untrusted
+input takes its bounds from one frozen `Limits`; nothing else in the code spells a limit.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import difflib
+import re
+import sys
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import BadConfig
+from .files import atomic_write
+from .period import Period
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -14,7 +30,7 @@ class Limits:
     """Bounds on what one received input may make duban read, unpack or keep."""
 
     max_file_mb: int = 20            # one received file
-    max_unpacked_mb: int = 200       # everything inside one inbox file, zips in zips included
+    max_unpacked_mb: int = 200       # everything inside one inbox file, archives in archives included
     max_ratio: int = 200             # uncompressed / compressed, per archive entry
     max_rows: int = 5000             # rows read from a return sheet
     max_cells: int = 2_000_000       # cells in one sheet's used range (one far cell makes a huge grid)
@@ -34,16 +50,279 @@ class Limits:
 
     @classmethod
     def from_table(cls, table: dict[str, object] | None) -> Limits:
-        """Limits from duban.toml's ``[limits]``; absent or unusable values keep the default
-        (settings validation reports them)."""
+        """Limits from duban.toml's ``[limits]`` (already validated by `parse_settings`)."""
         given = table or {}
-        values = {}
-        for f in fields(cls):
-            v = given.get(f.name)
-            if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0:
-                values[f.name] = int(v)
-        return cls(**values)
+        return cls(**{f.name: int(given[f.name]) for f in fields(cls) if f.name in given})  # type: ignore[arg-type]
 
 
 #: The defaults, for callers with no workspace (``duban check`` outside one).
 DEFAULT_LIMITS = Limits()
+
+
+SECURITY_CHOICES = ("ssl", "starttls", "plain")
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    """``[mail]``: the office mailbox duban fetches returns from and sends drafts through."""
+
+    sender: str = ""             # From: of the .eml drafts (and of sent mail when `from_` is empty)
+    imap_host: str = ""
+    imap_port: int = 0           # 0: 993 for ssl, 143 for starttls/plain
+    smtp_host: str = ""
+    smtp_port: int = 0           # 0: 465 for ssl, 587 for starttls, 25 for plain
+    security: str = "ssl"        # ssl | starttls | plain (plain only with allow_plain)
+    allow_plain: bool = False
+    user: str = ""
+    from_: str = ""              # the ``from`` key: sender address of mail sent by duban
+    folder: str = "INBOX"
+    after_fetch: str = "keep"    # keep | seen | move:<folder>
+    send_per_minute: int = 20
+    ca_file: str = ""            # an office CA (PEM) to trust besides the system's
+
+    @property
+    def configured(self) -> bool:
+        """True when a mailbox is set up (an IMAP or SMTP host is given)."""
+        return bool(self.imap_host or self.smtp_host)
+
+    @property
+    def from_address(self) -> str:
+        return self.from_ or self.sender or self.user
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything duban.toml says, checked."""
+
+    name: str = ""
+    organiser: str = ""
+    period: Period | None = None
+    due_day: int = 5
+    contact: str = ""
+    timezone: str = "Asia/Shanghai"
+    master: str = "任务分工表.xlsx"
+    templates: str = "模板"
+    resubmit_working_days: int = 3
+    reply_to_warnings: bool = False
+    mail: MailSettings = field(default_factory=MailSettings)
+    limits: Limits = field(default_factory=Limits)
+    encoding: str = "utf-8"
+
+
+# ---------------------------------------------------------------------------
+# the schema: section -> key -> (kind, range or choices, what it means)
+
+_POSITIVE = (1, 10**9)
+SCHEMA: dict[str, dict[str, tuple[str, Any, str]]] = {
+    "project": {
+        "name": ("text", None, "专项行动名称"),
+        "organiser": ("text", None, "督办单位（通报落款）"),
+        "period": ("period", None, "当前期次，如 2022-06"),
+        "due_day": ("int", (1, 31), "每期报送截止日，次月的几号"),
+        "contact": ("text", None, "咨询联系人及电话"),
+        "timezone": ("timezone", None, "时区，如 Asia/Shanghai"),
+    },
+    "paths": {
+        "master": ("text", None, "任务清单工作簿"),
+        "templates": ("text", None, "模板文件夹"),
+    },
+    "feedback": {
+        "resubmit_working_days": ("int", (1, 30), "督办部门发出反馈后，给单位修改重报的工作日数"),
+        "reply_to_warnings": ("bool", None, "只有警告、已采纳的报送是否也生成回复邮件草稿"),
+    },
+    "mail": {
+        "sender": ("text", None, "邮件草稿的发件人"),
+        "imap_host": ("text", None, "收信服务器（IMAP）地址"),
+        "imap_port": ("int", (1, 65535), "收信服务器端口"),
+        "smtp_host": ("text", None, "发信服务器（SMTP）地址"),
+        "smtp_port": ("int", (1, 65535), "发信服务器端口"),
+        "security": ("choice", SECURITY_CHOICES, "加密方式"),
+        "allow_plain": ("bool", None, "是否允许不加密连接"),
+        "user": ("text", None, "邮箱账号"),
+        "from": ("text", None, "发信地址"),
+        "folder": ("text", None, "收取报送的邮件文件夹"),
+        "after_fetch": ("after_fetch", None, "收取后如何处理邮件：keep、seen 或 move:文件夹名"),
+        "send_per_minute": ("int", (1, 600), "每分钟最多发送的邮件数"),
+        "ca_file": ("text", None, "单位自己的根证书文件（PEM）"),
+    },
+    "limits": {f.name: ("int", _POSITIVE, "安全限制") for f in fields(Limits)},
+}
+
+
+def read_settings(path: Path) -> Settings:
+    """Read and check duban.toml; raises `BadConfig` with one line that says what to fix."""
+    raw = Path(path).read_bytes()
+    text, encoding = decode_config(raw, path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BadConfig(f"配置文件 {path} 格式有误（{_toml_reason(exc)}）。请用记事本检查这一行的引号和等号，"
+                        "文字要写在英文双引号里，如 name = \"某某专项行动\"。") from exc
+    return settings_from(data, text, path, encoding)
+
+
+def decode_config(raw: bytes, path: Path) -> tuple[str, str]:
+    """duban.toml as text: UTF-8 (with or without BOM), or GBK as an old Notepad saves it."""
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError as exc:
+        raise BadConfig(f"配置文件 {path} 的编码无法识别。请用记事本打开，“另存为”时编码选 UTF-8。") from exc
+
+
+def settings_from(data: dict[str, Any], text: str = "", path: Path | str = "duban.toml",
+                  encoding: str = "utf-8") -> Settings:
+    """Check a parsed duban.toml against `SCHEMA` and build `Settings`."""
+    values: dict[str, dict[str, Any]] = {}
+    for section, table in data.items():
+        keys = SCHEMA.get(section)
+        if keys is None or not isinstance(table, dict):
+            hint = _suggest(section, SCHEMA)
+            raise BadConfig(f"配置文件 {path} 中有不认识的一节“[{section}]”{hint}。可用的节："
+                            f"{'、'.join(f'[{s}]' for s in SCHEMA)}。")
+        for key, value in table.items():
+            spec = keys.get(key)
+            line = _line_of(text, section, key)
+            where = f"配置文件 {path}" + (f" 第 {line} 行" if line else "")
+            if spec is None:
+                raise BadConfig(f"{where}：[{section}] 中没有“{key}”这一项{_suggest(key, keys)}。"
+                                f"可用的项：{'、'.join(keys)}。")
+            values.setdefault(section, {})[key] = _check(value, spec, f"{where}：[{section}] 的 {key}")
+    project, paths, fb = values.get("project", {}), values.get("paths", {}), values.get("feedback", {})
+    mail = dict(values.get("mail", {}))
+    if "from" in mail:
+        mail["from_"] = mail.pop("from")
+    mail_settings = MailSettings(**mail)
+    if mail_settings.security == "plain" and not mail_settings.allow_plain and mail_settings.configured:
+        raise BadConfig(f"配置文件 {path}：[mail] 的 security = \"plain\" 会明文传送密码和邮件。"
+                        "请改用 ssl 或 starttls；确需明文时再加一行 allow_plain = true。")
+    return Settings(
+        name=project.get("name", ""), organiser=project.get("organiser", ""), period=project.get("period"),
+        due_day=project.get("due_day", 5), contact=project.get("contact", ""),
+        timezone=project.get("timezone", "Asia/Shanghai"),
+        master=paths.get("master", "任务分工表.xlsx"), templates=paths.get("templates", "模板"),
+        resubmit_working_days=fb.get("resubmit_working_days", 3),
+        reply_to_warnings=fb.get("reply_to_warnings", False),
+        mail=mail_settings, limits=Limits.from_table(values.get("limits")), encoding=encoding)
+
+
+def _check(value: Any, spec: tuple[str, Any, str], where: str) -> Any:
+    kind, bound, meaning = spec
+    if kind == "text":
+        if not isinstance(value, str):
+            raise BadConfig(f"{where} 应为文字（{meaning}），请写在英文双引号里，如 \"{value}\"。")
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise BadConfig(f"{where} = {_shown(value)} 不对：应为 {bound[0]}—{bound[1]} 的整数（{meaning}），"
+                            "不加引号。")
+        if not bound[0] <= value <= bound[1]:
+            raise BadConfig(f"{where} = {value} 超出范围：应为 {bound[0]}—{bound[1]} 的整数（{meaning}）。")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise BadConfig(f"{where} = {_shown(value)} 不对：应为 true 或 false（{meaning}），不加引号。")
+        return value
+    if kind == "choice":
+        if value not in bound:
+            raise BadConfig(f"{where} = {_shown(value)} 不对：可选 {'、'.join(bound)}（{meaning}）。")
+        return value
+    if kind == "period":
+        try:
+            return Period.parse(str(value))
+        except Exception as exc:
+            raise BadConfig(f"{where} = {_shown(value)} 不对：期次应写成 \"2022-06\" 这样的年-月。") from exc
+    if kind == "timezone":
+        _check_timezone(value, where)
+        return value
+    if kind == "after_fetch":
+        if not isinstance(value, str) or not (value in ("keep", "seen") or
+                                              (value.startswith("move:") and value[5:].strip())):
+            raise BadConfig(f"{where} = {_shown(value)} 不对：可选 keep（保留）、seen（标为已读）"
+                            "或 move:文件夹名（移到该文件夹）。")
+        return value
+    raise AssertionError(kind)  # pragma: no cover - the schema names only the kinds above
+
+
+def _check_timezone(value: Any, where: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise BadConfig(f"{where} = {_shown(value)} 不是已知的时区，请写 \"Asia/Shanghai\"。") from exc
+
+
+def _shown(value: Any) -> str:
+    return f"\"{value}\"" if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"，是否是“{close[0]}”" if close else ""
+
+
+def _line_of(text: str, section: str, key: str) -> int | None:
+    """Line number of ``key`` inside ``[section]`` (for messages); None when not found."""
+    current = None
+    for n, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        head = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", stripped)
+        if head:
+            current = head.group(1)
+            continue
+        if current == section and re.match(rf"^\s*\"?{re.escape(key)}\"?\s*=", line):
+            return n
+    return None
+
+
+def _toml_reason(exc: Exception) -> str:
+    """tomllib's English reason, in Chinese: "Expected '=' after a key (at line 3, column 5)"."""
+    text = str(exc)
+    m = re.search(r"at line (\d+), column (\d+)", text)
+    where = f"第 {m.group(1)} 行第 {m.group(2)} 列" if m else "某一行"
+    for english, chinese in (("Expected '=' after a key", "键名后面缺少等号"),
+                             ("Unterminated string", "引号没有配对"),
+                             ("Invalid value", "值的写法不对"),
+                             ("Cannot overwrite a value", "同一项写了两次"),
+                             ("Cannot declare", "同一节写了两次"),
+                             ("Invalid statement", "这一行无法识别"),
+                             ("Illegal character", "有不允许的字符"),
+                             ("Expected ']'", "方括号没有配对")):
+        if english in text:
+            return f"{where}：{chinese}"
+    return f"{where}有误"
+
+
+def set_config_value(path: Path, section: str, key: str, value: str) -> None:
+    """Write ``key = "value"`` into ``[section]`` of duban.toml, keeping every comment.
+
+    An old Notepad's GBK file is rewritten as UTF-8 with a BOM, which every Notepad reads.
+    """
+    raw = Path(path).read_bytes()
+    text, encoding = decode_config(raw, path)
+    lines = text.splitlines(keepends=True)
+    new = f'{key} = "{value}"\n'
+    current, placed, last_in_section = None, False, None
+    for i, line in enumerate(lines):
+        head = re.fullmatch(r"\[\s*([^\]]+?)\s*\]", line.strip())
+        if head:
+            current = head.group(1)
+            continue
+        if current == section:
+            last_in_section = i
+            if re.match(rf"^\s*{re.escape(key)}\s*=", line):
+                lines[i] = new
+                placed = True
+                break
+    if not placed:
+        if last_in_section is None:
+            lines += ([] if not lines or lines[-1].endswith("\n") else ["\n"]) + [f"\n[{section}]\n", new]
+        else:
+            lines.insert(last_in_section + 1, new)
+    out = "".join(lines)
+    data = out.encode("utf-8-sig" if encoding != "utf-8" or raw.startswith(b"\xef\xbb\xbf") else "utf-8")
+    atomic_write(Path(path), lambda tmp: tmp.write_bytes(data))

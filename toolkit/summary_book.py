@@ -17,9 +17,10 @@ from xml.sax.saxutils import escape, unescape
 
 from .consolidate import Consolidation
 from .dates import cn_date
+from .files import atomic_write
 from .style import color
 from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status
-from .xlsx import atomic_write, row_height, text_value, wo_cell
+from .xlsx import row_height, text_value, wo_cell
 
 LAGGING, NOT_REPORTED, NOT_STARTED, ON_TRACK = Status.LAGGING, Status.NOT_REPORTED, Status.NOT_STARTED, Status.ON_TRACK
 LEAD = Role.LEAD

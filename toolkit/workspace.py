@@ -11,21 +11,14 @@ import datetime as dt
 import os
 import shutil
 import socket
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from . import errors
 from .master import Master, read_master_workbook
 from .period import Period
 from .resources import resource, resource_dir
-from .settings import Limits
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from .settings import Limits, Settings, read_settings
 
 CONFIG_NAME = "duban.toml"
 INBOX = "收件箱"
@@ -89,53 +82,45 @@ def period_folder(period: Period) -> str:
 
 @dataclass
 class Workspace:
-    """An opened work folder and its settings."""
+    """An opened work folder and its checked settings."""
 
     root: Path
-    config: dict[str, Any] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
 
     # ---- settings ----
-    def _get(self, section: str, name: str, default: Any = None) -> Any:
-        return self.config.get(section, {}).get(name, default)
-
-    def _text(self, section: str, name: str) -> str:
-        return str(self._get(section, name, "") or "")
-
     @property
     def project(self) -> str:
-        return self._text("project", "name")
+        return self.settings.name
 
     @property
     def organiser(self) -> str:
-        return self._text("project", "organiser")
+        return self.settings.organiser
 
     @property
     def due_day(self) -> int:
-        try:
-            return int(self._get("project", "due_day", 5))
-        except (TypeError, ValueError):
-            return 5
+        return self.settings.due_day
 
     @property
     def contact(self) -> str:
-        return self._text("project", "contact")
+        return self.settings.contact
 
     @property
     def sender(self) -> str:
-        return self._text("mail", "sender")
+        return self.settings.mail.sender
 
     @property
     def limits(self) -> Limits:
-        return Limits.from_table(self.config.get("limits"))
+        return self.settings.limits
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
 
     def period(self, given: Period | None = None) -> Period:
         """The period to work on: the one given, else duban.toml's, else last month."""
         if given:
             return Period.parse(given)
-        configured = self._get("project", "period")
-        if configured:
-            return Period.parse(str(configured))
-        return Period.previous_month()
+        return self.settings.period or Period.previous_month()
 
     def due(self, period: Period) -> dt.date:
         return period.due(self.due_day)
@@ -143,7 +128,7 @@ class Workspace:
     # ---- paths ----
     @property
     def master_path(self) -> Path:
-        return self.root / str(self._get("paths", "master", "任务分工表.xlsx"))
+        return self.root / self.settings.master
 
     @property
     def inbox(self) -> Path:
@@ -167,7 +152,7 @@ class Workspace:
 
     @property
     def templates_dir(self) -> Path:
-        return self.root / str(self._get("paths", "templates", "模板"))
+        return self.root / self.settings.templates
 
     def template(self, name: str) -> Path:
         """A template file: the workspace's own copy if it has one, else the shipped one."""
@@ -203,13 +188,6 @@ class Workspace:
         return removed
 
 
-def read_config(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise errors.BadConfig(f"配置文件 {path} 格式有误（{exc}）。请用记事本检查引号和等号。") from exc
-
-
 def find_workspace(start: str | Path | None = None, explicit: bool = False) -> Workspace:
     """Open the workspace at ``start`` or the nearest folder above it holding duban.toml."""
     here = Path(start or os.getcwd()).resolve()
@@ -217,7 +195,7 @@ def find_workspace(start: str | Path | None = None, explicit: bool = False) -> W
     for folder in candidates:
         cfg = folder / CONFIG_NAME
         if cfg.is_file():
-            return Workspace(folder, read_config(cfg))
+            return Workspace(folder, read_settings(cfg))
     where = here if explicit else f"{here} 及其上级文件夹"
     raise errors.WorkspaceNotFound(
         f"在 {where} 中找不到工作区（{CONFIG_NAME}）。请在工作区文件夹中运行，或先运行 duban init 创建。")

@@ -21,10 +21,11 @@ from pathlib import Path
 
 from .. import errors
 from ..consolidate import consolidate
+from ..files import atomic_write, check_writable
 from ..period import Period
 from ..vocab import UnitState
 from ..workspace import Workspace, find_workspace
-from ..xlsx import atomic_write, check_writable, set_text
+from ..xlsx import set_text
 from .collect import collect
 from .issue import issue_returns
 from .memo import write_memo

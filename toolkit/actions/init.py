@@ -10,6 +10,7 @@ from .. import errors
 from ..master import Master, import_master, write_master_workbook
 from ..period import Period
 from ..resources import resource
+from ..settings import read_settings
 from ..vocab import EXPLICIT, Role
 from ..workspace import (
     CONFIG_NAME,
@@ -18,7 +19,6 @@ from ..workspace import (
     STAGE_FOLDERS,
     Workspace,
     copy_scripts,
-    read_config,
 )
 
 
@@ -47,7 +47,7 @@ def init_workspace(folder: str | Path, master_file: str | Path | None = None,
     (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
         name=master.title.replace('"', "'"), organiser=default_organiser(master),
         period=period_text, templates="模板"), encoding="utf-8")
-    ws = Workspace(root, read_config(root / CONFIG_NAME))
+    ws = Workspace(root, read_settings(root / CONFIG_NAME))
     write_master_workbook(master, ws.master_path)
     return ws, master
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import errors
 from ..dates import cn_date
+from ..files import atomic_write, check_writable
 from ..ledger import Ledger
 from ..mail import build_draft, render_mail_template
 from ..master import Master
@@ -19,7 +20,7 @@ from ..returns import Prefill, build_return, return_filename
 from ..style import load_style
 from ..vocab import Role
 from ..workspace import ISSUED, Workspace
-from ..xlsx import atomic_save, atomic_write, check_writable
+from ..xlsx import atomic_save
 
 
 @dataclass

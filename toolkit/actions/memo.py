@@ -9,11 +9,11 @@ from pathlib import Path
 
 from .. import errors, office
 from ..consolidate import Consolidation, consolidate
+from ..files import atomic_write
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
 from ..period import Period
 from ..workspace import MEMOS, Workspace
-from ..xlsx import atomic_write
 
 TEMPLATE_NAME = "月度通报.docx"
 

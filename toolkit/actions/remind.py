@@ -8,13 +8,13 @@ from pathlib import Path
 
 from ..consolidate import consolidate
 from ..dates import cn_date
+from ..files import atomic_write
 from ..mail import build_draft, render_mail_template
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import return_filename
 from ..vocab import UnitState
 from ..workspace import ISSUED, MERGED, Workspace
-from ..xlsx import atomic_write
 
 
 @dataclass
