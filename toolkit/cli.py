@@ -250,9 +250,13 @@ def cli(ctx: click.Context, workspace: str | None, debug: bool, quiet: bool) -> 
 @click.argument("folder", type=click.Path(file_okay=False), default=".")
 @click.option("--master", "master_file", type=click.Path(), help="任务分工表（.docx/.xlsx），默认用自带的东莞市分工表")
 @period_option("当前期次，如 2022-06；默认上个月")
+@click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题中的发文机关")
+@click.option("--directory", "directory_file", type=click.Path(dir_okay=False),
+              help="单位名录 CSV（单位、简称/别名、类别、联系人、电话、邮箱）")
 @click.option("--force", is_flag=True, help="文件夹已是工作区时仍然重建配置和任务清单")
 @pass_state
-def init(state: State, folder: str, master_file: str | None, period: str | None, force: bool) -> None:
+def init(state: State, folder: str, master_file: str | None, period: Period | None, organiser: str | None,
+         directory_file: str | None, force: bool) -> None:
     """创建工作区：配置文件、任务清单、各环节文件夹、模板和双击脚本。
 
     \b
@@ -260,7 +264,8 @@ def init(state: State, folder: str, master_file: str | None, period: str | None,
       duban init 督办2022
       duban init 督办2022 --master 任务分工表.docx --period 2022-06
     """
-    ws, master = _action("init").init_workspace(folder, master_file, period, force)
+    ws, master = _action("init").init_workspace(folder, master_file, period, force, organiser=organiser,
+                                                directory_csv=Path(directory_file) if directory_file else None)
     echo(state, f"已创建工作区：{ws.root}")
     _echo_master_summary(state, master)
     echo(state, f"任务清单：{ws.master_path}")
@@ -276,9 +281,11 @@ def master() -> None:
 @click.argument("file", type=click.Path())
 @click.option("--out", "-o", type=click.Path(dir_okay=False),
               help="输出的任务清单工作簿（默认：工作区的任务分工表.xlsx）")
-@click.option("--directory", "directory_file", type=click.Path(), help="单位名录 CSV（默认：自带名录）")
+@click.option("--directory", "directory_file", type=click.Path(), help="单位名录 CSV（默认：工作区的单位名录）")
+@click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题中的发文机关")
 @pass_state
-def master_import(state: State, file: str, out: str | None, directory_file: str | None) -> None:
+def master_import(state: State, file: str, out: str | None, directory_file: str | None,
+                  organiser: str | None) -> None:
     """导入任务分工表（Word 或 Excel），生成任务清单工作簿。
 
     读取表格中的一级、二级任务、工作任务、具体工作内容、完成时限和责任部门，
@@ -292,7 +299,7 @@ def master_import(state: State, file: str, out: str | None, directory_file: str 
     """
     target = Path(out) if out else _default_master_target(state)
     result = _action("master_import").import_master_file(
-        Path(file), target, Path(directory_file) if directory_file else None)
+        Path(file), target, Path(directory_file) if directory_file else None, organiser=organiser)
     _echo_master_summary(state, result)
     echo(state, f"已写入：{target}")
 
@@ -305,18 +312,8 @@ def _default_master_target(state: State) -> Path:
 
 
 def _echo_master_summary(state: State, result) -> None:
-    s = _action("master", package=True).summarize(result)
-    echo(state, f"专项行动：{s['project']}")
-    incomplete = s["tasks"] - s["complete"]
-    echo(state, f"任务 {s['tasks']} 项" + (f"（其中 {incomplete} 项信息不完整）" if incomplete else ""))
-    for level1, n in s["per_level1"].items():
-        echo(state, f"  {level1 or '（未分类）'}：{n} 项")
-    echo(state, f"责任单位 {s['units']} 个：市直部门 {s['city_units']} 个，镇街（园区） {s['town_units']} 个")
-    if s["open_ended"]:
-        echo(state, f"含“等有关部门”的任务 {len(s['open_ended'])} 项：{'、'.join(s['open_ended'])}"
-                    "（可在“责任分工”表中补充单位）")
-    if s["ongoing"]:
-        echo(state, f"长期开展的任务 {len(s['ongoing'])} 项：{'、'.join(s['ongoing'])}")
+    for line in _action("master", package=True).summary_lines(result):
+        echo(state, line)
     echo_issues(state, result.issues)
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .import_codes import IMPORT_CODE_ROWS
 from .period import Period
 from .vocab import Outcome, Severity
 
@@ -35,7 +36,7 @@ def _codes(*rows: tuple[str, str, str, str]) -> dict[str, Code]:
     return {r[0]: Code(*r) for r in rows}
 
 
-# Return-check codes (DESIGN.md) followed by master-import codes (M1xx).
+# Return-check codes (docs/design.md), then the master-import codes (M1xx) of `import_codes`.
 CODES: dict[str, Code] = _codes(
     ("E101", ERROR, "文件无法读取",
      "文件无法读取（{reason}）。请用 Excel 或 WPS 打开后另存为 .xlsx 再报送。"),
@@ -105,16 +106,7 @@ CODES: dict[str, Code] = _codes(
      "任务 {task} 完成进度 {value}% 低于上次采纳的 {previous}%（{period}）。请核实。"),
     ("W607", WARNING, "缺佐证材料",
      "任务 {task} 已完成，但未填写佐证材料。请补充文号或链接。"),
-    ("M101", WARNING, "任务信息不完整",
-     "任务 {task}（{name}）缺少{missing}，已保留。请在任务分工表中补全后重新导入。"),
-    ("M102", WARNING, "单位不在名录",
-     "“{unit}”不在单位名录中，已按{kind}加入名录。请在“单位名录”表中核对。"),
-    ("M103", WARNING, "完成时限无法识别",
-     "任务 {task} 的完成时限“{value}”无法识别，将不判断超期。"),
-    ("M104", WARNING, "责任部门无法解析",
-     "任务 {task} 的责任部门“{value}”{detail}。请在“责任分工”表中核对。"),
-    ("M105", WARNING, "任务编号重复",
-     "任务编号 {task} 重复出现，后一条已改编为 {new}。请核对。"),
+    *IMPORT_CODE_ROWS,
 )
 
 

@@ -11,6 +11,7 @@ from ..master import Master, import_master, write_master_workbook
 from ..period import Period
 from ..resources import resource
 from ..settings import read_settings
+from ..units import Directory
 from ..vocab import EXPLICIT, Role
 from ..workspace import (
     CONFIG_NAME,
@@ -23,7 +24,8 @@ from ..workspace import (
 
 
 def init_workspace(folder: str | Path, master_file: str | Path | None = None,
-                   period: Period | None = None, force: bool = False) -> tuple[Workspace, Master]:
+                   period: Period | None = None, force: bool = False, *, organiser: str | None = None,
+                   directory_csv: Path | None = None) -> tuple[Workspace, Master]:
     """Create a workspace: duban.toml, the master workbook, stage folders, templates, scripts.
 
     Returns (workspace, master). The master comes from ``master_file`` or the shipped seed.
@@ -32,7 +34,7 @@ def init_workspace(folder: str | Path, master_file: str | Path | None = None,
     if (root / CONFIG_NAME).exists() and not force:
         raise errors.WorkspaceExists(f"{root} 已经是一个工作区（有 {CONFIG_NAME}），无需再次创建。")
     source = Path(master_file) if master_file else resource("workbooks", "任务分工表.docx")
-    master = import_master(source)
+    master = import_master(source, Directory.from_csv(directory_csv) if directory_csv else None)
     root.mkdir(parents=True, exist_ok=True)
     for stage in STAGE_FOLDERS:
         (root / stage).mkdir(exist_ok=True)
@@ -44,8 +46,9 @@ def init_workspace(folder: str | Path, master_file: str | Path | None = None,
             shutil.copy2(src, templates / name)
     copy_scripts(root)
     period_text = str(Period.parse(period) if period else Period.previous_month())
+    signer = organiser if organiser is not None else default_organiser(master)
     (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
-        name=master.title.replace('"', "'"), organiser=default_organiser(master),
+        name=master.title.replace('"', "'"), organiser=signer.replace('"', "'"),
         period=period_text, templates="模板"), encoding="utf-8")
     ws = Workspace(root, read_settings(root / CONFIG_NAME))
     write_master_workbook(master, ws.master_path)
