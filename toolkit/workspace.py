@@ -33,7 +33,7 @@ STAGE_FOLDERS = (INBOX, ISSUED, ARCHIVE, FEEDBACK, MERGED, MEMOS, LOGS)
 # Files a coordinator may edit; `init` copies them into 模板/ of the new workspace.
 EDITABLE_TEMPLATES = ("月度通报.docx", "样式.toml", "下发邮件.txt", "反馈邮件.txt", "催报邮件.txt",
                       "fonts.conf", "README.md")
-SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "一键月报")
+SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "一键月报")
 SCRIPT_COMMON = "_公共.sh"  # sourced by the .sh/.command twins
 
 CONFIG_TEMPLATE = """\
