@@ -61,9 +61,43 @@ def _compiled(path: Path, _mtime: int):
     return env.from_string(path.read_text(encoding="utf-8-sig"))
 
 
-def build_draft(*, to: str, subject: str, body: str, attachments: list[tuple[str, bytes]],
-                sender: str = "") -> bytes:
-    """An unsent message with attachments, as .eml bytes.
+def parse_addresses(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(display name, address) pairs in a 单位名录 cell or a header, and what is not an address.
+
+    Offices write several addresses separated by ；，、; or line breaks, with or without a
+    display name (``东城 <dc@dg.gov.cn>``); the stdlib parser reads each one.
+    """
+    from email.errors import HeaderParseError
+    from email.headerregistry import Address
+
+    unified = re.sub(r"[；;，、\n\r]+", ",", clean(text or ""))
+    pairs, bad = [], []
+    for chunk in (c.strip() for c in unified.split(",")):
+        if not chunk:
+            continue
+        name, addr = email.utils.parseaddr(chunk)
+        try:
+            ok = bool(addr) and "@" in addr and "." in addr.rsplit("@", 1)[1] and " " not in addr
+            if ok:
+                Address(addr_spec=addr)
+        except (HeaderParseError, ValueError, IndexError):
+            ok = False
+        if ok:
+            pairs.append((name, addr))
+        else:
+            bad.append(chunk)
+    return pairs, bad
+
+
+def format_addresses(pairs: list[tuple[str, str]]) -> str:
+    """A To:/Cc: header value: each display name encoded on its own (RFC 2047), commas between."""
+    return ", ".join(email.utils.formataddr((name, addr), charset="utf-8") for name, addr in pairs)
+
+
+def build_draft(*, to: str | list[tuple[str, str]], subject: str, body: str,
+                attachments: list[tuple[str, bytes]], sender: str = "",
+                cc: str | list[tuple[str, str]] = "") -> bytes:
+    """An unsent message with attachments, as .eml bytes, with its own Message-ID.
 
     Built with the compat32 MIME classes: EmailMessage's folding of a long Content-Type
     with a non-ASCII ``name`` corrupts the type, which some clients then refuse.
@@ -74,13 +108,20 @@ def build_draft(*, to: str, subject: str, body: str, attachments: list[tuple[str
     from email.mime.multipart import MIMEMultipart
     from email.mime.text import MIMEText
 
+    to_pairs = parse_addresses(to)[0] if isinstance(to, str) else list(to)
+    cc_pairs = parse_addresses(cc)[0] if isinstance(cc, str) else list(cc)
+    from_pairs = parse_addresses(sender)[0] if sender else []
     msg = MIMEMultipart()
-    if sender:
-        msg["From"] = sender
-    if to:
-        msg["To"] = to
+    if from_pairs:
+        msg["From"] = format_addresses(from_pairs[:1])
+    if to_pairs:
+        msg["To"] = format_addresses(to_pairs)
+    if cc_pairs:
+        msg["Cc"] = format_addresses(cc_pairs)
     msg["Subject"] = Header(subject, "utf-8")
     msg["Date"] = email.utils.formatdate(localtime=True)
+    domain = from_pairs[0][1].rsplit("@", 1)[1] if from_pairs else "duban.invalid"
+    msg["Message-ID"] = email.utils.make_msgid("duban", domain=domain)
     msg["X-Unsent"] = "1"
     msg.attach(MIMEText(body, "plain", "utf-8"))
     for name, data in attachments:
@@ -91,6 +132,13 @@ def build_draft(*, to: str, subject: str, body: str, attachments: list[tuple[str
         part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
         msg.attach(part)
     return msg.as_bytes()
+
+
+def message_id(eml: bytes) -> str:
+    """The Message-ID of a draft or a received mail ("" when it has none)."""
+    head = eml.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    m = re.search(rb"(?im)^message-id:\s*(<[^>\r\n]+>)", head)
+    return m.group(1).decode("ascii", "replace") if m else ""
 
 
 # ---------------------------------------------------------------------------

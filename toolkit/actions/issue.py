@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .. import errors
 from ..dates import cn_date
-from ..files import atomic_write, check_writable
+from ..drafts import write_draft
+from ..files import check_writable
 from ..ledger import Ledger
 from ..mail import build_draft, render_mail_template
 from ..master import Master
@@ -54,16 +55,13 @@ def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
     return out
 
 
-def last_accepted_values(ws: Workspace, unit: str, period: Period) -> dict[str, Prefill]:
+def last_accepted_values(ledger: Ledger, unit: str, period: Period) -> dict[str, Prefill]:
     """Rows of the unit's latest accepted return before ``period``, for --prefill."""
-    if not ws.ledger_path.exists():
+    before = ledger.last_accepted_before(unit, period)
+    if before is None:
         return {}
-    with Ledger(ws.ledger_path, readonly=True) as ledger:
-        before = ledger.last_accepted_before(unit, period)
-        if before is None:
-            return {}
-        return {r.task: Prefill(r.status, r.progress, r.work, r.problems, r.next_plan, r.eta, r.evidence)
-                for r in ledger.rows_of(before.id)}
+    return {r.task: Prefill(r.status, r.progress, r.work, r.problems, r.next_plan, r.eta, r.evidence)
+            for r in ledger.rows_of(before.id)}
 
 
 def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | None = None,
@@ -86,30 +84,37 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     style = load_style(ws.template("样式.toml"))
     project = ws.project or master.title
     mail_template = ws.template("下发邮件.txt") if emails else None
-    today = dt.date.today()
-    for unit in progress(chosen, "下发"):
-        values = last_accepted_values(ws, unit, period) if prefill else {}
-        if values:
-            result.prefilled.append(unit)
-        wb = build_return(master, unit, period, due, project, style, ws.organiser, ws.contact, values)
-        path = atomic_save(wb, targets[unit])
-        result.files.append(path)
-        if mail_template is not None:
-            tasks = master.tasks_of(unit)
-            subject, body = render_mail_template(mail_template, {
-                "project": project, "unit": unit, "period": str(period), "period_label": period.label,
-                "due_text": cn_date(due), "task_count": len(tasks),
-                "lead_count": sum(1 for _, r in tasks if r == Role.LEAD),
-                "coop_count": sum(1 for _, r in tasks if r != Role.LEAD),
-                "due_tasks": [t.id for t, _ in tasks if t.due_by(period.end)],
-                "organiser": ws.organiser, "today_text": cn_date(today)})
-            entry = master.directory.get(unit)
-            to = entry.email if entry else ""
-            if not to:
-                result.no_email.append(unit)
-            eml = build_draft(to=to, subject=subject, body=body,
-                              attachments=[(path.name, path.read_bytes())], sender=ws.sender)
-            eml_path = path.with_suffix(".eml")
-            atomic_write(eml_path, lambda tmp, data=eml: tmp.write_bytes(data))
-            result.emails.append(eml_path)
+    with Ledger(ws.ledger_path) as ledger:
+        for unit in progress(chosen, "下发"):
+            _issue_one(ws, ledger, master, unit, period, due, targets[unit], style, project, prefill,
+                       mail_template, result)
     return result
+
+
+def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period: Period, due: dt.date,
+               target: Path, style: dict, project: str, prefill: bool, mail_template: Path | None,
+               result: IssueResult) -> None:
+    today = dt.date.today()
+    values = last_accepted_values(ledger, unit, period) if prefill else {}
+    if values:
+        result.prefilled.append(unit)
+    wb = build_return(master, unit, period, due, project, style, ws.organiser, ws.contact, values)
+    path = atomic_save(wb, target)
+    result.files.append(path)
+    if mail_template is not None:
+        tasks = master.tasks_of(unit)
+        subject, body = render_mail_template(mail_template, {
+            "project": project, "unit": unit, "period": str(period), "period_label": period.label,
+            "due_text": cn_date(due), "task_count": len(tasks),
+            "lead_count": sum(1 for _, r in tasks if r == Role.LEAD),
+            "coop_count": sum(1 for _, r in tasks if r != Role.LEAD),
+            "due_tasks": [t.id for t, _ in tasks if t.due_by(period.end)],
+            "organiser": ws.organiser, "today_text": cn_date(today)})
+        entry = master.directory.get(unit)
+        to = entry.email if entry else ""
+        if not to:
+            result.no_email.append(unit)
+        eml = build_draft(to=to, subject=subject, body=body,
+                          attachments=[(path.name, path.read_bytes())], sender=ws.sender)
+        result.emails.append(write_draft(ws, ledger, kind="issue", period=period, unit=unit,
+                                         path=path.with_suffix(".eml"), eml=eml))

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..consolidate import consolidate
 from ..dates import cn_date
-from ..files import atomic_write
+from ..drafts import retire_drafts, write_draft
+from ..ledger import Ledger
 from ..mail import build_draft, render_mail_template
 from ..period import Period
 from ..progress import Progress, no_progress
@@ -25,14 +26,26 @@ class RemindResult:
     folder: Path
     files: list[Path] = field(default_factory=list)
     units: list[tuple[str, str]] = field(default_factory=list)
+    retired: list[Path] = field(default_factory=list)   # earlier 催报 drafts removed
 
 
 def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = False,
                     progress: Progress = no_progress) -> RemindResult:
-    """One .eml draft per unit that is 未报送 or 退回待改, from templates/催报邮件.txt."""
+    """One .eml draft per unit that is 未报送 or 退回待改, from templates/催报邮件.txt.
+
+    The period's earlier 催报 drafts are replaced: a unit that has reported since gets
+    none, and its old draft is removed.
+    """
     cons = consolidate(ws, period)
     folder = ws.stage_dir(MERGED, cons.period) / "催报邮件"
     result = RemindResult(cons.period, folder)
+    with Ledger(ws.ledger_path) as ledger:
+        result.retired = retire_drafts(ws, ledger, ledger.drafts("remind", cons.period), "重新催报，已被替代")
+        _write(ws, ledger, cons, attach, progress, result)
+    return result
+
+
+def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress, result: RemindResult) -> None:
     today = dt.date.today()
     template = ws.template("催报邮件.txt")
     for u in progress([u for u in cons.units if u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)], "催报邮件"):
@@ -47,8 +60,7 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
             "due_text": cn_date(cons.due), "today_text": cn_date(today), "tasks": tasks,
             "organiser": cons.organiser, "attached": bool(attachments)})
         eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
-        path = folder / f"催报_{u.unit}.eml"
-        atomic_write(path, lambda tmp, data=eml: tmp.write_bytes(data))
+        path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
+                           path=result.folder / f"催报_{u.unit}.eml", eml=eml)
         result.files.append(path)
         result.units.append((u.unit, u.state))
-    return result

@@ -8,6 +8,8 @@ shipped: add the next one. Tests build a ledger at every earlier version and upg
 
 from __future__ import annotations
 
+from .mail_records import MAIL_MIGRATIONS
+
 #: (version, purpose, SQL). Version 1 is the schema of the first release.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "receipts, rows, issues, runs", """CREATE TABLE IF NOT EXISTS receipts (
@@ -70,6 +72,24 @@ CREATE TABLE IF NOT EXISTS runs (
     summary TEXT NOT NULL DEFAULT '{}'
 );
 """),
+    (2, "mail drafts written by issue, collect (feedback) and remind", """
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,             -- issue | feedback | remind
+    period TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    path TEXT NOT NULL,             -- relative to the workspace root
+    sha256 TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    receipt_id INTEGER REFERENCES receipts(id),   -- feedback: the return it answers
+    created_at TEXT NOT NULL,
+    obsolete_at TEXT,               -- replaced by a later draft, or answered by a later return
+    obsolete_reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX drafts_kind_period ON drafts(kind, period, unit);
+"""),
 ]
+MIGRATIONS.extend(MAIL_MIGRATIONS)
+MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

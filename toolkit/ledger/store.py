@@ -28,6 +28,26 @@ def now() -> str:
 
 
 @dataclass
+class Draft:
+    """A mail draft duban wrote (下发, 反馈 or 催报), as recorded in the ledger."""
+
+    id: int
+    kind: str
+    period: Period
+    unit: str
+    path: str
+    sha256: str
+    message_id: str
+    receipt_id: int | None
+    created_at: str
+    obsolete_at: str | None
+    obsolete_reason: str
+
+
+DRAFT_KINDS = ("issue", "feedback", "remind")
+
+
+@dataclass
 class Receipt:
     """One ledger row: a file received, its provenance and outcome."""
 
@@ -296,6 +316,37 @@ class Ledger:
             out.setdefault(r["unit"], []).append(_receipt(r))
         return out
 
+    # ---- mail drafts ----
+    def record_draft(self, *, kind: str, period: Period, unit: str, path: str, sha256: str,
+                     message_id: str, receipt_id: int | None = None, replaces: bool = True) -> int:
+        """Record a draft just written; earlier live drafts of the same kind, period and unit
+        become obsolete ("replaced") when ``replaces``."""
+        assert kind in DRAFT_KINDS, kind
+        with self.transaction():
+            if replaces:
+                self.conn.execute(
+                    "UPDATE drafts SET obsolete_at=?, obsolete_reason=? WHERE kind=? AND period=? AND unit=?"
+                    " AND obsolete_at IS NULL AND path<>?", (now(), "已被新的草稿替代", kind, str(period), unit, path))
+                self.conn.execute(
+                    "UPDATE drafts SET obsolete_at=?, obsolete_reason=? WHERE path=? AND obsolete_at IS NULL",
+                    (now(), "同名草稿已重新生成", path))
+            cur = self.conn.execute(
+                "INSERT INTO drafts(kind, period, unit, path, sha256, message_id, receipt_id, created_at)"
+                " VALUES (?,?,?,?,?,?,?,?)", (kind, str(period), unit, path, sha256, message_id, receipt_id, now()))
+        return int(cur.lastrowid)
+
+    def drafts(self, kind: str, period: Period, live_only: bool = True) -> list[Draft]:
+        """Drafts of a kind for a period, oldest first; by default only those not obsolete."""
+        sql = "SELECT * FROM drafts WHERE kind=? AND period=?" + (" AND obsolete_at IS NULL" if live_only else "")
+        return [_draft(r) for r in self.conn.execute(sql + " ORDER BY id", (kind, str(period)))]
+
+    def obsolete_drafts(self, ids: list[int], reason: str) -> None:
+        """Mark drafts obsolete (a later return answered them, or the unit has reported)."""
+        if ids:
+            with self.transaction():
+                self.conn.executemany("UPDATE drafts SET obsolete_at=?, obsolete_reason=? WHERE id=?"
+                                      " AND obsolete_at IS NULL", [(now(), reason, i) for i in ids])
+
 
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -364,6 +415,12 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
     source.backup(memory)
     source.close()
     return memory
+
+
+def _draft(row: sqlite3.Row) -> Draft:
+    d = {k: row[k] for k in row.keys()}  # noqa: SIM118 - iterating a Row gives values
+    d["period"] = Period.parse(d["period"])
+    return Draft(**d)
 
 
 class _Transaction:
