@@ -1,7 +1,9 @@
 """The codes of problems found when importing a published task-division table (M1xx).
 
 Kept apart from the return-check codes so the master importer owns its wording; `report`
-merges both into the one `CODES` table.
+merges both into the one `CODES` table. `IMPORT_RANK` orders them by what they break: a task
+nobody leads gets no return at all, while a unit missing from the directory only needs a
+look.
 """
 
 from __future__ import annotations
@@ -23,4 +25,25 @@ IMPORT_CODE_ROWS: tuple[tuple[str, Severity, str, str], ...] = (
      "任务 {task} 的责任部门“{value}”{detail}。请在“责任分工”表中核对。"),
     ("M105", WARNING, "任务编号重复",
      "任务编号 {task} 重复出现，后一条已改编为 {new}。请核对。"),
+    ("M106", ERROR, "任务没有牵头单位",
+     "任务 {task}（{name}）没有牵头单位（{why}），不会有单位为它填报。请在“责任分工”表中为它填写牵头单位。"),
+    ("M107", ERROR, "标题行被当作任务",
+     "任务 {task} 的文字“{text}”像是标题，却写有责任单位或完成时限，已按任务导入。"
+     "若它是标题，请在“任务清单”和“责任分工”表中删去这一项。"),
+    ("M108", WARNING, "单位集合未展开",
+     "“{group}”（任务 {tasks}）是一组单位，但单位名录中没有这类单位，未展开，也未当作单位。"
+     "请在单位名录中补齐这些单位（类别如“{kind}”）后重新导入，或在“责任分工”表中逐个填写。"),
+    ("M109", WARNING, "没有完成时限列",
+     "分工表中没有完成时限，{count} 项任务均按“无时限”导入，不判断超期。"
+     "请在任务清单工作簿“任务清单”表的“完成时限”列补填。"),
+    ("M110", WARNING, "没有单位名录",
+     "导入时没有使用单位名录：{count} 个单位按表中写法建立，单位集合不展开。"
+     "请用 --directory 指定本地的单位名录（CSV）后重新导入。"),
+    ("M111", WARNING, "督办单位未确定",
+     "分工表标题中没有发文机关，督办单位（通报落款）未确定。"
+     "请用 --organiser 指定，或在 duban.toml 的 organiser 中填写。"),
 )
+
+#: Codes in the order the import report lists them: what breaks the monthly cycle first.
+IMPORT_RANK: tuple[str, ...] = ("M106", "M107", "M108", "M104", "M101", "M105", "M103", "M109", "M111",
+                                "M110", "M102")

@@ -19,36 +19,109 @@ from .vocab import Kind
 CITY, TOWN = Kind.CITY, Kind.TOWN
 KINDS = tuple(Kind)
 
-# Group phrases of the 责任部门 grammar and the kind each expands to.
-GROUPS: dict[str, str] = {
-    "各镇街（园区）": TOWN,
-    "市各有关部门": CITY,
-}
-_GROUP_ALIASES = {
-    "各镇街（园区）": TOWN, "各镇街(园区)": TOWN, "各镇街": TOWN, "各镇街园区": TOWN,
-    "各镇（街道）、园区": TOWN, "各镇街道": TOWN, "各镇（街）": TOWN,
-    "市各有关部门": CITY, "市直各有关部门": CITY, "各有关部门": CITY, "市有关部门": CITY,
-    "市直有关部门": CITY, "市各相关部门": CITY, "各相关部门": CITY,
-}
-GROUP_NAME_BY_KIND = {TOWN: "各镇街（园区）", CITY: "市各有关部门"}
+# Kinds other cities' directories need beyond the two `Kind` words. Kept as plain strings
+# until the vocabulary gains them: a directory may name any kind, these are what the
+# importer guesses for a unit no directory knows.
+COUNTY_DEPT, DISTRICT_DEPT, PROVINCE_DEPT, SECTION = "县直部门", "区直部门", "省直部门", "科室"
+
 DIRECTORY_HEADERS = ("单位", "简称/别名", "类别", "联系人", "电话", "邮箱")
+#: Optional 7th column of a directory CSV: the name the coordinating office signs the memo
+#: with (通报落款), on the row of that office. The bundled Dongguan directory fills it.
+ORGANISER_HEADER = "督办单位落款"
+
+# ---- group phrases (各镇街（园区）, 各县(市、区)政府, 市直有关部门 …) ----
+#
+# A group names a set of units by their kind. It is recognised by its shape, never by a
+# fixed list, and expands only to units of a matching kind in the directory in use.
+
+_OPEN, _CLOSE = "（(〔[【", "）)〕]】"
+_GROUP_WORDS = r"(部门|单位|科室|股室|处室|专班|机构|成员单位|委办局)"
+_GROUP_SHAPE = re.compile(
+    r"^各.+"                                   # 各镇街（园区）, 各县(市、区)人民政府, 各科室
+    r"|^.{0,12}(各|有关|相关|其他|其它)" + _GROUP_WORDS + r"(和|及|、)?(单位|部门)?$"  # 市直有关部门
+    r"|^.{0,8}直各" + _GROUP_WORDS + "$"        # 区直各部门
+)
+# Families of group phrases, tested in order on the phrase without its brackets; each
+# names the words a directory kind must contain for its units to be members.
+_FAMILIES: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
+    ("section", re.compile(r"科室|股室|处室|科$"), ("科室", "股室", "处室")),
+    ("province", re.compile(r"各省|省级"), ("省",)),
+    ("county", re.compile(r"^各(县|区县|县区|市县|旗县|市[、，,]?区)|^各区(人民)?(政府|$)"), ("县", "区县", "县区")),
+    ("town", re.compile(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
+    ("dept", re.compile(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
+)
+
+
+def _unbracketed(text: str) -> str:
+    return re.sub(f"[{re.escape(_OPEN + _CLOSE)}]", "", text)
+
+
+def is_group(name: str) -> bool:
+    """A phrase naming a set of units (各镇街（园区）, 市直有关部门) rather than one unit."""
+    n = key(name)
+    return bool(n) and bool(_GROUP_SHAPE.match(n))
 
 
 def group_kind(name: str) -> str | None:
-    """The kind a group phrase expands to (``各镇街（园区）`` -> 镇街), or None."""
-    k = key(name)
-    for alias, kind in _GROUP_ALIASES.items():
-        if key(alias) == k:
-            return kind
-    return None
+    """The family of a group phrase (town, county, dept, section, province), or None.
+
+    ``"other"`` is a group whose members no directory kind describes (全区经济运行各专班).
+    """
+    if not is_group(name):
+        return None
+    bare = _unbracketed(key(name))
+    for family, pattern, _words in _FAMILIES:
+        if pattern.search(bare):
+            return family
+    return "other"
+
+
+def _level(text: str) -> str:
+    """The administrative level a phrase or kind starts with: 市, 区, 县, 省 or ''."""
+    m = re.match(r"(东莞)?(市|区|县|省)", key(text))
+    return m.group(2) if m else ""
+
+
+def group_members(name: str, directory: Directory) -> tuple[list[str], list[str]]:
+    """Units of ``directory`` a group phrase stands for, and the kinds that matched.
+
+    Only kinds the directory itself uses count. A phrase with a level (市直有关部门,
+    区直各部门) keeps to kinds of that level or of none: a district's departments are not
+    "市直". Returns ([], []) when nothing matches; the caller flags the group.
+    """
+    family = group_kind(name)
+    words = next((w for f, _p, w in _FAMILIES if f == family), ())
+    kinds = [k for k in dict.fromkeys(u.kind for u in directory.units) if any(w in key(k) for w in words)]
+    if family == "dept":
+        # 市直部门 and 镇街 sit in one city's directory; a department group is never towns.
+        kinds = [k for k in kinds if not re.search("镇|乡|街", key(k))]
+    level = _level(name)
+    if level:
+        kinds = [k for k in kinds if _level(k) in (level, "")]
+    members = [u.name for u in directory.units if u.kind in kinds]
+    return members, kinds
 
 
 def guess_kind(name: str) -> str:
-    """Kind of a unit the directory does not know, from how its name ends."""
+    """Kind of a unit the directory does not know, from how its name starts and ends."""
     n = clean(name)
-    if re.search(r"(镇|街道|园区|高新区|新区)$", n) and not n.startswith(("市", "东莞市")):
+    level = _level(n)
+    if re.search(r"(镇|街道|乡|园区|高新区|新区|开发区|经开区|功能区)$", n) and not level:
         return TOWN
-    return CITY
+    if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
+        return SECTION
+    return {"区": DISTRICT_DEPT, "县": COUNTY_DEPT, "省": PROVINCE_DEPT}.get(level, CITY)
+
+
+def mentions_dongguan(texts: list[str]) -> bool:
+    """Whether a table is Dongguan's: it names 东莞, or three of Dongguan's towns (one 长安镇
+    exists elsewhere too; 虎门镇, 樟木头镇 and 松山湖 together do not). Only then is the
+    bundled directory used unasked."""
+    blob = "\n".join(t for t in texts if t)
+    if "东莞" in blob:
+        return True
+    towns = [u for u in default_directory().units if u.kind == TOWN]
+    return sum(any(n in blob for n in (u.name, *u.aliases) if len(n) >= 3) for u in towns) >= 3
 
 
 @dataclass(frozen=True)
@@ -68,6 +141,8 @@ class Directory:
     """All units, with name and alias lookup."""
 
     units: list[Unit] = field(default_factory=list)
+    #: Name the coordinating office signs the memo with (通报落款), when the directory says.
+    organiser: str = ""
 
     def __post_init__(self) -> None:
         self._index: dict[str, str] = {}
@@ -146,27 +221,40 @@ class Directory:
         return [[u.name, "、".join(u.aliases), u.kind, u.contact, u.phone, u.email]
                 for u in self.units]
 
+    def copy(self) -> Directory:
+        """An independent copy: the importer adds units without touching the caller's."""
+        return Directory(list(self.units), self.organiser)
+
     @classmethod
     def from_rows(cls, rows: list[list[object]]) -> Directory:
-        units = []
+        """Rows of 单位 | 简称/别名 | 类别 | 联系人 | 电话 | 邮箱 [| 督办单位落款].
+
+        Any 类别 is kept as written (县(市、区), 乡镇(街道) …); a blank one is guessed.
+        """
+        units, organiser = [], ""
         for r in rows:
-            r = [clean(v) for v in (list(r) + [""] * 6)[:6]]
+            r = [clean(v) for v in (list(r) + [""] * 7)[:7]]
             if not r[0]:
                 continue
             aliases = tuple(a for a in re.split(r"[、,，;；/\n]+", r[1]) if a.strip())
-            kind = r[2] if r[2] in KINDS else guess_kind(r[0])
-            units.append(Unit(r[0], kind, aliases, r[3], r[4], r[5]))
-        return cls(units)
+            units.append(Unit(r[0], r[2] or guess_kind(r[0]), aliases, r[3], r[4], r[5]))
+            organiser = organiser or r[6]
+        return cls(units, organiser)
 
     @classmethod
     def from_csv(cls, path: Path) -> Directory:
         text = Path(path).read_bytes().decode("utf-8-sig")
         rows = list(csv.reader(io.StringIO(text)))
-        if rows and key(rows[0][0]) == key("单位"):
+        if rows and rows[0] and key(rows[0][0]) == key("单位"):
             rows = rows[1:]
         return cls.from_rows(rows)
 
 
 def default_directory() -> Directory:
-    """The directory shipped in ``templates/单位名录.csv``."""
+    """The Dongguan directory shipped in ``templates/单位名录.csv``."""
     return Directory.from_csv(resource("templates", "单位名录.csv"))
+
+
+def is_bundled(directory: Directory) -> bool:
+    """Whether ``directory`` is (still) the shipped Dongguan one, by its unit names."""
+    return bool(directory.units) and set(directory.names) == set(default_directory().names)

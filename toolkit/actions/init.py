@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections import Counter
 from pathlib import Path
 
 from .. import errors
@@ -12,7 +11,6 @@ from ..period import Period
 from ..resources import resource
 from ..settings import read_settings
 from ..units import Directory
-from ..vocab import EXPLICIT, Role
 from ..workspace import (
     CONFIG_NAME,
     CONFIG_TEMPLATE,
@@ -29,12 +27,15 @@ def init_workspace(folder: str | Path, master_file: str | Path | None = None,
     """Create a workspace: duban.toml, the master workbook, stage folders, templates, scripts.
 
     Returns (workspace, master). The master comes from ``master_file`` or the shipped seed.
+    The organiser (通报落款) is ``organiser``, else the one the import found (the issuing body
+    in the title, or the office the directory marks); never guessed, so it may stay blank.
     """
     root = Path(folder).resolve()
     if (root / CONFIG_NAME).exists() and not force:
         raise errors.WorkspaceExists(f"{root} 已经是一个工作区（有 {CONFIG_NAME}），无需再次创建。")
     source = Path(master_file) if master_file else resource("workbooks", "任务分工表.docx")
-    master = import_master(source, Directory.from_csv(directory_csv) if directory_csv else None)
+    master = import_master(source, Directory.from_csv(directory_csv) if directory_csv else None,
+                           organiser=organiser, use_bundled_directory=True if directory_csv else None)
     root.mkdir(parents=True, exist_ok=True)
     for stage in STAGE_FOLDERS:
         (root / stage).mkdir(exist_ok=True)
@@ -46,19 +47,10 @@ def init_workspace(folder: str | Path, master_file: str | Path | None = None,
             shutil.copy2(src, templates / name)
     copy_scripts(root)
     period_text = str(Period.parse(period) if period else Period.previous_month())
-    signer = organiser if organiser is not None else default_organiser(master)
+    signer = master.organiser
     (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
         name=master.title.replace('"', "'"), organiser=signer.replace('"', "'"),
         period=period_text, templates="模板"), encoding="utf-8")
     ws = Workspace(root, read_settings(root / CONFIG_NAME))
     write_master_workbook(master, ws.master_path)
     return ws, master
-
-
-def default_organiser(master: Master) -> str:
-    """The unit leading most tasks is usually the coordinating office."""
-    counts = Counter(a.unit for a in master.assignments if a.role == Role.LEAD and a.source == EXPLICIT)
-    if not counts:
-        return ""
-    unit = counts.most_common(1)[0][0]
-    return unit if unit.startswith("东莞") or not unit.startswith("市") else "东莞" + unit

@@ -1,92 +1,258 @@
-"""The grammar of a 责任部门 cell: who leads, who cooperates, which groups are named.
+"""The grammar of a unit cell (责任部门, 牵头单位 …): who leads, who cooperates, which groups.
 
-Clauses end in 负责 (lead) or 配合 (cooperating); units inside a clause are separated by
-、，； . Group phrases are kept as they are and expanded against the directory.
+Published tables and documents write responsibility in a handful of ways, often mixed:
+
+- clauses ending in a role word: ``市公安局牵头，市司法局配合``, ``X、Y负责``,
+  ``各县（市、区）按职责分工负责``, ``X、Y分别牵头``;
+- labels: ``牵头单位：X；责任单位：Y``, ``协同责任单位：…`` (a 责任单位 after a 牵头单位 cooperates);
+- a mark after a name: ``X（牵头）、Y``;
+- a convention stated once for the whole document: ``列第一位者为牵头单位，下同``.
+
+Units are split at 、，,；; and line breaks, never inside brackets, so ``各县(市、区)政府`` stays
+one phrase; ``各县、市、区政府`` is put back together. Group phrases are returned as written;
+expansion happens against the directory (`expand_assignments`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..text import clean
-from ..units import GROUP_NAME_BY_KIND, Directory, group_kind
+from ..units import Directory, group_members, is_group
 from ..vocab import Role
 from .model import Assignment
 
 LEAD, COOP = Role.LEAD, Role.COOP
+SKIP = "skip"  # a label whose values are people or dates, not units
+
+_OPENERS, _CLOSERS = "（(〔[【《“‘<", "）)〕]】》”’>"
+_SEPARATORS = set("、，,；;。\n \t\u3000")
+
+_ROLE_SUFFIX = re.compile(
+    r"(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|共同牵头|牵头负责|牵头|负责落实|具体负责|负责"
+    r"|配合|协助|协办|参与|参加)$")
+_LEAD_WORDS = ("牵头", "负责")
+
+UNIT_LABEL = re.compile(
+    r"^(?P<label>牵头负责领导|牵头领导|责任领导|分管领导|牵头市领导|责任人|联系人|牵头责任单位|牵头单位|牵头部门|牵头科室"
+    r"|主要负责单位|主责单位|主办单位|责任单位|责任部门|责任科室|负责单位|实施单位|承办单位|配合单位|配合部门"
+    r"|协办单位|参与单位|协同责任单位|协同单位|协作单位|完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*")
+_MARK = re.compile(r"[（(](?P<word>牵头|牵头单位|配合|配合单位|协办|参与)[）)]$")
+_FIRST_LEADS = re.compile(r"(列|排在?)第一位")
+# The convention as a bracketed note after a list, or as a sentence closing a clause.
+_FIRST_LEADS_NOTE = (re.compile(r"[（(](除[^（）()]*?外[，,]?)?(列|排在?)第一位[^（）()]*[）)]"),
+                     re.compile(r"[。；;，,]?(列|排在?)第一位[^。；;（）()]*"))
+_INNER_ROLE = re.compile(r"(?<=牵头|负责)(?=[^单部领同人科责负配协参按：:（(）)][^：:]+)")
+_OPEN_ENDED = re.compile(r"^(?P<name>.+?)等(有关|相关|其他|其它)?(部门|单位|机构)?(和单位|和部门|和有关单位)?$")
+_GROUP_TAIL = {"单位", "部门", "机构", "有关单位", "相关单位", "有关部门", "相关部门"}
+_ADMIN_HEAD = re.compile(r"^各(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗))*$")
+_ADMIN_PART = re.compile(r"^(县|市|区|旗|乡|镇|街道|乡镇)(人民)?(政府|管委会|办事处)?$")
+
+
+def is_unit_clause(text: str) -> bool:
+    """Whether a bracketed clause after a paragraph names units: ``（X负责）``,
+    ``（牵头单位：X；责任单位：Y）``; not ``（此件公开发布）`` or ``（试行）``."""
+    s = _strip_outer(clean(text))
+    if _FIRST_LEADS.search(s):
+        for note in _FIRST_LEADS_NOTE:
+            s = note.sub("", s)
+        s = _strip_outer(s)
+    if not s or len(s) > 400:
+        return False
+    if UNIT_LABEL.match(s):
+        return True
+    return any(_ROLE_SUFFIX.search(p) for p in split_units(s))
+
 
 @dataclass
 class ParsedDepartments:
-    """Result of reading one 责任部门 cell."""
+    """Result of reading one unit cell."""
 
     entries: list[tuple[str, str]]  # (unit or group phrase, role) in order of appearance
     open_ended: bool
     problems: list[str]
+    #: The text states the 列第一位者为牵头单位 convention (which holds for the rest of the document).
+    declares_first_leads: bool = False
+    labels: list[str] = field(default_factory=list)
 
 
-_ROLE_WORDS = {"负责": LEAD, "牵头": LEAD, "配合": COOP, "协助": COOP, "参与": COOP}
-_SEPARATORS = r"[、，,；;／/\s]+"
-_OPEN_ENDED = re.compile(r"(等有关部门|等相关部门|等部门|等有关单位|等单位|等)$")
+def split_units(text: str) -> list[str]:
+    """Split at 、，,；; and line breaks outside brackets (full- or half-width, nested)."""
+    pieces, depth, current = [], 0, []
+    for ch in text:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in _SEPARATORS:
+            pieces.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+    pieces.append("".join(current).strip())
+    out: list[str] = []
+    for p in pieces:
+        # 市公安局牵头市司法局配合: a role word inside a piece ends a clause, separator or not.
+        out.extend(q for q in _INNER_ROLE.split(p) if q)
+    return _rejoin(out)
 
 
-def parse_departments(text: str, default_role: str = LEAD) -> ParsedDepartments:
-    """Split a 责任部门 cell into (unit, role) pairs.
+def _rejoin(pieces: list[str]) -> list[str]:
+    """Put back phrases the separators broke: 各县、市、区政府 and 市直相关部门、单位."""
+    out: list[str] = []
+    for p in pieces:
+        prev = out[-1] if out else ""
+        if prev and ((_ADMIN_HEAD.match(prev) and _ADMIN_PART.match(p)) or (p in _GROUP_TAIL and is_group(prev))):
+            out[-1] = f"{prev}、{p}"
+        else:
+            out.append(p)
+    return out
 
-    Clauses end in 负责 (lead) or 配合 (cooperating); units inside a clause are separated by
-    、，； . ``X等有关部门`` keeps X and marks the task open-ended. Group phrases (各镇街（园区）,
-    市各有关部门) are returned as they are; expansion happens against the directory.
+
+def _strip_outer(s: str) -> str:
+    """``（X负责）`` -> ``X负责``: a clause printed in brackets after a paragraph."""
+    s = s.strip().rstrip("。")
+    while len(s) >= 2 and s[0] in _OPENERS and s[-1] in _CLOSERS and _balanced(s[1:-1]):
+        s = s[1:-1].strip().rstrip("。")
+    return s
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for ch in s:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _label_role(label: str, seen_lead_label: bool) -> str:
+    if re.search("领导|责任人|联系人|时限|时间", label):
+        return SKIP
+    if label.startswith(("牵头", "主要", "主责", "主办")):
+        return LEAD
+    if label.startswith(("配合", "协", "参与")):
+        return COOP
+    # 责任单位 next to a 牵头单位 is the cooperating side; alone it is the responsible unit.
+    return COOP if seen_lead_label else LEAD
+
+
+def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool = False) -> ParsedDepartments:
+    """Split a unit cell into (unit or group phrase, role) pairs.
+
+    ``default_role`` applies to units no word, label or mark gives a role (a 配合单位 column
+    passes COOP). ``first_leads``: the document said 列第一位者为牵头单位, so in a plain list the
+    first unit leads and the others cooperate.
     """
-    s = clean(text).replace("\n", "、")
-    parts = re.split("(" + "|".join(_ROLE_WORDS) + ")", s)
-    entries: list[tuple[str, str]] = []
+    s = _strip_outer(clean(text))
+    declares = bool(_FIRST_LEADS.search(s))
+    if declares:
+        for note in _FIRST_LEADS_NOTE:
+            s = note.sub("", s)
+        s = _strip_outer(s)
     problems: list[str] = []
+    labels: list[str] = []
+    entries: list[tuple[str, str]] = []  # role "" = not yet known
+    explicit_lead = explicit_coop = marked = severally = False
+    label_role: str | None = None
+    seen_lead_label = False
     open_ended = False
-    clauses: list[tuple[str, str]] = []
-    for i in range(0, len(parts), 2):
-        body = parts[i]
-        role_word = parts[i + 1] if i + 1 < len(parts) else None
-        if role_word is None:
-            if body.strip("、，,；;。. \t"):
-                if clauses:
-                    problems.append(f"末尾“{body.strip('、，,；;。 ')}”缺少“负责”或“配合”，已按配合处理")
-                    clauses.append((body, COOP))
-                else:
-                    clauses.append((body, default_role))
-            continue
-        if not body.strip("、，,；;。 "):
-            problems.append(f"“{role_word}”前没有单位")
-            continue
-        clauses.append((body, _ROLE_WORDS[role_word]))
-    for body, role in clauses:
-        for name in re.split(_SEPARATORS, body):
-            name = name.strip("。.:：")
-            if not name:
+
+    for piece in split_units(s.replace("等和", "等、")):
+        m = UNIT_LABEL.match(piece)
+        if m:
+            label = m.group("label")
+            label_role = _label_role(label, seen_lead_label)
+            labels.append(label)
+            if label_role == LEAD and label.startswith(("牵头", "主要", "主责", "主办")):
+                seen_lead_label = True
+            piece = piece[m.end():]
+            if not piece:
                 continue
-            m = _OPEN_ENDED.search(name)
-            if m and group_kind(name) is None:
-                open_ended = True
-                name = name[: m.start()]
-                if not name:
-                    continue
-            entries.append((name, role))
-    return ParsedDepartments(entries, open_ended, problems)
+        if label_role == SKIP:
+            continue
+        role = ""
+        mark = _MARK.search(piece)
+        suffix = _ROLE_SUFFIX.search(piece)
+        if mark:
+            role = LEAD if "牵头" in mark.group("word") else COOP
+            piece = piece[: mark.start()]
+            marked = True
+        elif suffix and len(piece) > len(suffix.group("word")):
+            word = suffix.group("word")
+            role = LEAD if word.startswith(_LEAD_WORDS) or word.endswith(_LEAD_WORDS) else COOP
+            explicit_lead = explicit_lead or "牵头" in word
+            explicit_coop = explicit_coop or role == COOP
+            # 分别牵头: each leads its own part. (按职责分工负责 follows the document's convention.)
+            severally = severally or word.startswith(("分别", "各自"))
+            piece = piece[: suffix.start()]
+        elif suffix:
+            problems.append(f"“{piece}”前没有单位")
+            continue
+        piece = piece.strip("。.:：，,、 ")
+        if not piece:
+            continue
+        oe = _OPEN_ENDED.match(piece)
+        if oe and not is_group(oe.group("name")):
+            open_ended = True  # X等有关部门: X, and maybe others the coordinator adds
+            piece = oe.group("name")
+        if piece in _GROUP_TAIL:
+            problems.append(f"“{piece}”不是单位名称，已忽略")
+            continue
+        entries.append((piece, role or (label_role or "")))
+        if role and not mark:
+            # A role word closes a clause: every unit waiting before it shares the role.
+            entries = [(n, r or role) for n, r in entries]
+    resolved = _resolve_pending(entries, default_role, marked, problems)
+    plain_list = not (explicit_lead or explicit_coop or marked or severally or seen_lead_label)
+    if (first_leads or declares) and plain_list and resolved and all(r == LEAD for _, r in resolved):
+        resolved = [(n, LEAD if i == 0 else COOP) for i, (n, _r) in enumerate(resolved)]
+    return ParsedDepartments(resolved, open_ended, problems, declares, labels)
 
 
-def expand_assignments(task_id: str, parsed: ParsedDepartments,
-                       directory: Directory) -> tuple[list[Assignment], list[str]]:
-    """Resolve names to canonical units and expand group phrases.
+def _resolve_pending(entries: list[tuple[str, str]], default_role: str, marked: bool,
+                     problems: list[str]) -> list[tuple[str, str]]:
+    if not any(r for _, r in entries):
+        return [(n, default_role) for n, _ in entries]
+    out = []
+    for n, r in entries:
+        if not r:
+            if marked:
+                r = COOP  # X（牵头）、Y: the unmarked units cooperate
+            else:
+                problems.append(f"末尾“{n}”缺少“负责”或“配合”，已按配合处理")
+                r = COOP
+        out.append((n, r))
+    return out
+
+
+@dataclass
+class Expansion:
+    """What one task's unit cell became: assignments, names not in the directory, groups."""
+
+    assignments: list[Assignment]
+    unknown: list[str]
+    groups: dict[str, list[str]]  # phrase -> units it expanded to ([] when not expanded)
+
+
+def expand_assignments(task_id: str, parsed: ParsedDepartments, directory: Directory,
+                       groups_from: Directory | None = None) -> Expansion:
+    """Resolve names to canonical units and expand group phrases against ``directory``.
 
     Named units win over group members: ``市各有关部门负责，市政数局配合`` makes 市政数局 配合 only.
-    A unit named both as lead and cooperating stays lead. Returns (assignments, unknown names).
+    A unit named both as lead and cooperating stays lead. A group the directory has no
+    units for expands to nothing: it is reported, never made a unit.
     """
     explicit: dict[str, str] = {}
     groups: list[tuple[str, str]] = []
     unknown: list[str] = []
     for name, role in parsed.entries:
-        kind = group_kind(name)
-        if kind:
-            groups.append((kind, role))
+        if is_group(name):
+            groups.append((name, role))
             continue
         unit = directory.resolve(name)
         if unit is None:
@@ -96,11 +262,13 @@ def expand_assignments(task_id: str, parsed: ParsedDepartments,
             explicit[unit] = role
     result = [Assignment(task_id, u, r) for u, r in explicit.items()]
     seen = set(explicit)
-    for kind, role in sorted(groups, key=lambda g: g[1] != LEAD):
-        source = GROUP_NAME_BY_KIND[kind]
-        for unit in directory.of_kind(kind):
+    expanded: dict[str, list[str]] = {}
+    for phrase, role in sorted(groups, key=lambda g: g[1] != LEAD):
+        members, _kinds = group_members(phrase, directory if groups_from is None else groups_from)
+        expanded[phrase] = members
+        for unit in members:
             if unit not in seen:
                 seen.add(unit)
-                result.append(Assignment(task_id, unit, role, source))
+                result.append(Assignment(task_id, unit, role, phrase))
     result.sort(key=lambda a: a.role != LEAD)
-    return result, unknown
+    return Expansion(result, unknown, expanded)

@@ -1,255 +1,323 @@
-"""From a published task-division table to a `Master`: headers, rows, ids, assignments.
+"""From a published task-division document to a `Master`: read, assign ids, resolve units.
 
-The published table is a Word table (or an Excel sheet) with a two-row header, vertically
-merged 一级/二级 cells and a free-text 责任部门 column. Problems are `Issue` records; only an
-unusable file raises.
+A document is read as a task table (`master.columns`, `master.tabletasks`) or, when it has
+none, as numbered paragraphs (`master.prose`). Units are expanded against the directory in
+use: the workspace's, one the coordinator names, or the bundled Dongguan one for a Dongguan
+table. Problems are `Issue` records ranked by what they break; only an unusable file raises.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
-from .. import errors
+from .. import errors, office
 from ..dates import parse_deadline
+from ..import_codes import IMPORT_RANK
 from ..report import Issue, make_issue
-from ..text import clean, key, squash
-from ..units import Directory, Unit, default_directory, guess_kind
+from ..text import clean, squash
+from ..units import Directory, Unit, default_directory, guess_kind, is_bundled, mentions_dongguan
 from ..vocab import Role
+from .columns import Header, find_header
 from .grammar import ParsedDepartments, expand_assignments, parse_departments
-from .model import Assignment, Master, Task
-from .tables import Grid, check_openable, docx_grids, xlsx_grids
+from .model import Assignment, ImportReport, Master, Task
+from .prose import prose_tasks
+from .raw import RawTask, numbering
+from .tables import Grid, Paragraph, check_openable, read_docx, xlsx_grids
+from .tabletasks import grid_tasks
 
 LEAD, COOP = Role.LEAD, Role.COOP
+SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".xls", ".ods")
 
-_ROLE_PATTERNS: list[tuple[str, str]] = [
-    ("id", r"^(任务)?(编号|序号|id)$"),
-    ("level1", r"一级"),
-    ("level2", r"二级"),
-    ("deadline", r"时限|完成时间|截止时间"),
-    ("leads", r"牵头(单位|部门)"),
-    ("coops", r"配合(单位|部门)"),
-    ("departments", r"责任(部门|单位)"),
-    ("note", r"备注"),
-    ("name", r"三级|工作任务名称|任务名称|工作事项|重点任务"),
-    ("content", r"具体工作内容|工作内容|主要内容|具体内容|工作措施|具体任务"),
-]
+_ISSUER = re.compile(
+    r"^(?P<body>国务院办公厅|国务院|.{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|办公室|办公厅"
+    r"|委员会|领导小组|指挥部|管委会|政府|局|厅|委|办|部|署|中心))(?:关于|印发|转发)")
 
 
-def _role_of(label: str) -> str | None:
-    k = key(label)
-    if not k:
-        return None
-    for role, pattern in _ROLE_PATTERNS:
-        if re.search(pattern, k):
-            return role
-    return None
+def issuing_body(title: str) -> str:
+    """The issuing body a title names: ``XX市人民政府办公室关于印发…的通知`` -> XX市人民政府办公室."""
+    m = _ISSUER.match(squash(title))
+    return m.group("body") if m else ""
 
 
-def _header_roles(labels: list[str]) -> dict[str, int]:
-    roles: dict[str, list[int]] = {}
-    for c, label in enumerate(labels):
-        role = _role_of(label)
-        if role:
-            roles.setdefault(role, []).append(c)
-    # A header spanning two columns (具体工作内容 over name + content) names both.
-    if "name" not in roles and len(roles.get("content", [])) >= 2:
-        first, second = roles["content"][:2]
-        roles["name"], roles["content"] = [first], [second]
-    # The seed's 工作任务 header spans 一级/二级; a lone 工作任务 column is the task name.
-    if "name" not in roles:
-        for c, label in enumerate(labels):
-            if key(label) == "工作任务" and all(c not in cols for cols in roles.values()):
-                roles["name"] = [c]
-    return {role: cols[0] for role, cols in roles.items()}
+def project_name(title: str, fallback: str) -> str:
+    """The action's name from the document title: the 《…》 it issues, without 分工表 words."""
+    t = squash(title)
+    inner = re.search(r"《(.+?)》", t)
+    if inner:
+        t = inner.group(1)
+    elif issuing_body(t):
+        t = re.sub(r"^.*?关于(印发)?", "", t)
+    t = re.sub(r"的(通知|若干意见|指导意见|意见|决定)$", "", t)
+    t = re.sub(r"(任务分解和)?(责任)?分工方案$|(主要)?(重点)?(工作)?任务(分工|分解)?(表|清单)$|(主要)?任务分工$", "", t)
+    return t or fallback
 
 
-def _find_header(grid: Grid) -> tuple[int, int, dict[str, int]] | None:
-    for r, row in enumerate(grid.rows):
-        roles = _header_roles(row)
-        if "deadline" in roles and ("departments" in roles or "leads" in roles):
-            end = r + 1
-            while end < len(grid.rows):
-                nxt = grid.rows[end]
-                own = [t for t, c in zip(nxt, grid.cont[end]) if t and not c]
-                if own and all(_role_of(t) for t in own):
-                    end += 1
-                else:
-                    break
-            labels = []
-            for c in range(len(row)):
-                parts: list[str] = []
-                for rr in range(r, end):
-                    t = grid.rows[rr][c]
-                    if t and t not in parts:
-                        parts.append(t)
-                labels.append("/".join(parts))
-            # Prefer the most specific part of a stacked label (二级任务名称 under 工作任务).
-            specific = [lab.split("/")[-1] if _role_of(lab.split("/")[-1]) else lab for lab in labels]
-            return r, end, _header_roles(specific)
-    return None
+def import_master(path: str | Path, directory: Directory | None = None, *, organiser: str | None = None,
+                  use_bundled_directory: bool | None = None) -> Master:
+    """Read a published task-division document (.docx/.doc or .xlsx/.xls/.ods) into a Master.
+
+    ``directory``: the workspace's 单位名录; groups expand only against it. Without one, the
+    bundled Dongguan directory is used when the table is Dongguan's or
+    ``use_bundled_directory`` asks for it; otherwise units are taken as the table writes
+    them and groups stay unexpanded (and reported). ``organiser``: the coordinating office
+    as the memo signs it; by default the issuing body named in the title.
+
+    Raises an `InputFileError` when the file cannot be used at all; everything else it finds
+    is an Issue in ``master.issues``, ordered by what it breaks.
+    """
+    path = Path(path)
+    check_openable(path, SUFFIXES)
+    if path.suffix.lower() == ".doc":
+        with tempfile.TemporaryDirectory(prefix="duban-doc-") as tmp:
+            converted = _convert_doc(path, Path(tmp))
+            return _import(converted, path.name, directory, organiser, use_bundled_directory,
+                           "Word 表格（由 .doc 转换）")
+    layout = "Word 表格" if path.suffix.lower() == ".docx" else "Excel 表格"
+    return _import(path, path.name, directory, organiser, use_bundled_directory, layout)
 
 
-_LEVEL2_NUMBER = re.compile(r"^\s*(\d+)\s*[.、．]")
+def _convert_doc(path: Path, outdir: Path) -> Path:
+    """A .doc converted to .docx with LibreOffice (the same binary that makes memo PDFs)."""
+    if office.soffice() is None:
+        raise errors.UnsupportedFile(f"“{path.name}”是旧版 Word（.doc）文件，本机没有 LibreOffice 无法转换。"
+                                     "请用 Word 或 WPS 打开后另存为 .docx 再导入。")
+    try:
+        return office.convert(path, "docx", outdir)
+    except errors.UsageError as exc:
+        raise errors.NotAMasterList(f"“{path.name}”无法转换为 .docx（{exc.message}）。"
+                                    "请用 Word 或 WPS 打开后另存为 .docx 再导入。") from exc
 
 
-def _grid_tasks(grid: Grid, header_end: int, cols: dict[str, int],
-                header_texts: set[str]) -> list[dict]:
-    def cell(r: int, role: str) -> tuple[str, bool]:
-        c = cols.get(role)
-        if c is None or c >= len(grid.rows[r]):
-            return "", False
-        return grid.rows[r][c], grid.cont[r][c]
+def _import(path: Path, name: str, directory: Directory | None, organiser: str | None,
+            use_bundled: bool | None, layout: str) -> Master:
+    if path.suffix.lower() == ".docx":
+        doc = read_docx(path)
+        blocks: list[Paragraph | Grid] = doc.blocks
+        title = doc.title
+    else:
+        grids, title = xlsx_grids(path)
+        blocks = list(grids)
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    raw, header, missing = _table_tasks(blocks)
+    if header is None:
+        raw = prose_tasks(paragraphs, name)
+        layout = "正文编号段落"
+        if not raw:
+            raise errors.NotAMasterList(_refusal(name, blocks, missing))
+    elif not raw:
+        raise errors.NotAMasterList(f"“{name}”的任务分工表只有表头，没有任务行。")
+    has_deadline = header.columns.deadline is not None if header else any(t.deadline_text for t in raw)
 
-    tasks: list[dict] = []
-    level1 = level2 = ""
-    for r in range(header_end, len(grid.rows)):
-        row = grid.rows[r]
-        if not any(row):
+    texts = [title] + [p.text for p in paragraphs] + [t for g in blocks if isinstance(g, Grid) for row in g.rows
+                                                       for t in row]
+    dongguan = mentions_dongguan(texts)
+    bundled_ok = bool(use_bundled) or (use_bundled is None and dongguan)
+    notes = []
+    if directory is not None and is_bundled(directory) and not bundled_ok:
+        # The workspace still has the shipped Dongguan directory: another city's 市直有关部门
+        # must not become Dongguan's 21 departments.
+        notes.append("工作区的单位名录仍是内置的东莞市单位名录，这份分工表不是东莞市的，未用它展开单位集合。")
+        directory = None
+    if directory is not None:
+        used, directory_label = directory.copy(), f"工作区或指定的单位名录（{len(directory)} 个单位）"
+    elif bundled_ok:
+        used, directory_label = default_directory(), "内置的东莞市单位名录"
+    else:
+        used, directory_label = Directory([]), "无（单位按表中写法建立，单位集合不展开）"
+    report = ImportReport(layout=layout, directory=directory_label, has_deadline_column=has_deadline, notes=notes)
+    if organiser is not None:
+        org, report.organiser_source = clean(organiser), "命令行 --organiser"
+    elif issuing_body(title):
+        org, report.organiser_source = issuing_body(title), "分工表标题中的发文机关"
+    elif used.organiser:
+        org, report.organiser_source = used.organiser, "单位名录中标明的督办单位"
+    else:
+        org = ""
+    issues: list[Issue] = []
+    _assign_ids(raw, name, issues)
+    first_leads = any(re.search(r"(列|排在?)第一位.{0,12}牵头", p.text) for p in paragraphs
+                      if not re.search(r"[（(][^（）()]*第一位", p.text))
+    master = _build(raw, project_name(title, path.stem if name == path.name else Path(name).stem), name, used,
+                    issues, report, first_leads)
+    master.organiser = org
+    if not org:
+        issues.append(make_issue("M111", file=name))
+    if not has_deadline:
+        issues.append(make_issue("M109", file=name, count=len(master.tasks)))
+    if directory is None and not bundled_ok:
+        issues.append(make_issue("M110", file=name, count=len({a.unit for a in master.assignments})))
+    master.issues = rank_issues(issues)
+    return master
+
+
+def rank_issues(issues: list[Issue]) -> list[Issue]:
+    """Issues ordered by what they break (`IMPORT_RANK`), in reading order within a code."""
+    rank = {code: i for i, code in enumerate(IMPORT_RANK)}
+    return sorted(issues, key=lambda i: rank.get(i.code, len(rank)))
+
+
+def _refusal(name: str, blocks: list[Paragraph | Grid], missing: str) -> str:
+    grids = [b for b in blocks if isinstance(b, Grid)]
+    if not grids and name.lower().endswith((".docx", ".doc")):
+        return (f"“{name}”里没有表格，也没有写明牵头单位或责任单位的编号段落。"
+                "请确认这是任务分工表（含工作任务和牵头单位或责任单位）。")
+    if missing:
+        return f"“{name}”中找不到任务分工表的表头：{missing}。"
+    return (f"“{name}”中找不到任务分工表的表头（需要“工作任务”或“具体工作内容”，"
+            "以及“牵头单位”“责任单位”或“责任部门”等列）。")
+
+
+def _table_tasks(blocks: list[Paragraph | Grid]) -> tuple[list[RawTask], Header | None, str]:
+    """Tasks of every task table, in order; the header in use; what a near-header lacked."""
+    raw: list[RawTask] = []
+    header: Header | None = None
+    header_texts: set[str] = set()
+    levels: dict[str, str] = {}
+    missing = ""
+    above = ""  # a short numbered paragraph right above a table gives its group
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            t = squash(block.text)
+            n = numbering(t) if t else None
+            if n and n[0] <= 2 and len(t) <= 40:
+                above = t
+            elif t:
+                above = ""
             continue
-        deadline, deadline_cont = cell(r, "deadline")
-        if _role_of(deadline) == "deadline":
-            continue  # a header repeated at a page start
-        name, name_cont = cell(r, "name")
-        content, content_cont = cell(r, "content")
-        depts, depts_cont = cell(r, "departments")
-        leads, leads_cont = cell(r, "leads")
-        coops, _ = cell(r, "coops")
-        explicit_id, _ = cell(r, "id")
-        l1, _ = cell(r, "level1")
-        l2, _ = cell(r, "level2")
-        # A header repeated inside the table leaves merged cells below it pointing at it.
-        level1 = squash(l1) if l1 and l1 not in header_texts else level1
-        level2 = squash(l2) if l2 and l2 not in header_texts else level2
-        if (tasks and content and not content_cont and not explicit_id
-                and _blank(name, name_cont) and _blank(deadline, deadline_cont)
-                and _blank(depts, depts_cont) and _blank(leads, leads_cont)):
-            # A row Word split across a page: its text continues the task above.
-            tasks[-1]["content"] = (tasks[-1]["content"] + content).strip()
+        found, why = find_header(block)
+        if found is None:
+            missing = missing or why
+            cols = header.columns if header else None
+            if cols and block.docx and block.rows and len(block.rows[0]) > max(
+                    c for c in (cols.id, cols.level1, cols.level2, cols.name, cols.content, cols.lead, cols.support,
+                                cols.deadline) if c is not None):
+                # A Word table split in two at a page break: the second part has no header.
+                raw.extend(grid_tasks(block, Header(0, 0, cols, set()), header_texts, levels))
             continue
-        sheet, where = grid.where(r)
-        tasks.append(dict(row=r, sheet=sheet, cell=where, explicit_id=squash(explicit_id),
-                          level1=level1, level2=level2, name=squash(name),
-                          content=content, deadline_text=squash(deadline), departments=depts,
-                          leads=leads, coops=coops, note=cell(r, "note")[0]))
-    return tasks
+        header = found
+        header_texts |= found.texts
+        if above:
+            levels.clear()
+            levels.update(h1=above, h1_level=str(numbering(above)[0]))
+        raw.extend(grid_tasks(block, found, header_texts, levels))
+    return raw, header, missing
 
 
-def _blank(text: str, continued: bool) -> bool:
-    """Empty, or merely the continuation of a merged cell above."""
-    return not text or continued
-
-
-def _assign_ids(raw: list[dict], file: str, issues: list[Issue]) -> None:
+def _assign_ids(raw: list[RawTask], file: str, issues: list[Issue]) -> None:
+    """Explicit numbers win; else ``<二级序号>.<条目序号>`` as the Dongguan table numbers them."""
+    explicit = [t.explicit_id for t in raw if t.explicit_id]
+    if explicit and all(e.isdigit() for e in explicit) and len(set(explicit)) < len(explicit):
+        # 1, 2, 3 restarting under each heading: prefix the heading's position.
+        order: dict[str, int] = {}
+        for t in raw:
+            order.setdefault(t.level1, len(order) + 1)
+            if t.explicit_id:
+                t.explicit_id = f"{order[t.level1]}.{t.explicit_id}"
     counters: Counter[str] = Counter()
     level2_numbers: dict[str, str] = {}
     used: set[str] = set()
-    for t in raw:
-        if t["explicit_id"]:
-            tid = unicodedata.normalize("NFKC", t["explicit_id"])
+    flat = not any(t.level1 or t.level2 for t in raw)
+    for n, t in enumerate(raw, start=1):
+        if t.explicit_id:
+            tid = unicodedata.normalize("NFKC", t.explicit_id)
+        elif flat:
+            tid = str(n)  # no headings and no numbers: the rows in order
         else:
-            m = _LEVEL2_NUMBER.match(unicodedata.normalize("NFKC", t["level2"]))
-            if m:
-                group = str(int(m.group(1)))
+            n = numbering(unicodedata.normalize("NFKC", t.level2))
+            if n and n[0] == 3:
+                group = n[1]
             else:
-                group = level2_numbers.setdefault(t["level2"], str(len(level2_numbers) + 1))
+                group = level2_numbers.setdefault(t.level2, str(len(level2_numbers) + 1))
             counters[group] += 1
             tid = f"{group}.{counters[group]}"
         if tid in used:
             new = f"{tid}-{sum(1 for u in used if u.split('-')[0] == tid) + 1}"
-            issues.append(make_issue("M105", file=file, sheet=t["sheet"], cell=t["cell"],
-                                     task=tid, new=new))
+            issues.append(make_issue("M105", file=file, sheet=t.sheet, cell=t.cell, task=tid, new=new))
             tid = new
         used.add(tid)
-        t["id"] = tid
+        t.id = tid
 
 
-def _build(raw: list[dict], title: str, source: str, directory: Directory,
-           issues: list[Issue]) -> Master:
+def _parse_units(t: RawTask, first_leads: bool) -> ParsedDepartments:
+    parts = [parse_departments(text, role, first_leads=first_leads) for text, role in t.units if text]
+    if len(parts) == 1:
+        return parts[0]
+    return ParsedDepartments([e for p in parts for e in p.entries], any(p.open_ended for p in parts),
+                             [x for p in parts for x in p.problems], any(p.declares_first_leads for p in parts))
+
+
+def _build(raw: list[RawTask], title: str, source: str, directory: Directory, issues: list[Issue],
+           report: ImportReport, first_leads: bool) -> Master:
     tasks: list[Task] = []
     assignments: list[Assignment] = []
+    has_directory = bool(directory.units)
+    given = directory.copy()  # groups expand against the directory as given, not the table's own names
+    unexpanded: dict[str, list[RawTask]] = {}
+    if first_leads:
+        report.notes.append("文件说明“列第一位者为牵头单位”：每项任务所列第一个单位为牵头，其余为配合。")
     for t in raw:
-        loc = dict(file=source, sheet=t["sheet"], cell=t["cell"], task=t["id"])
-        deadline, ongoing = parse_deadline(t["deadline_text"])
-        if t["deadline_text"] and deadline is None and not ongoing:
-            issues.append(make_issue("M103", value=t["deadline_text"], **loc))
-        if t["departments"] or not (t["leads"] or t["coops"]):
-            parsed = parse_departments(t["departments"])
-        else:
-            lead = parse_departments(t["leads"], LEAD)
-            coop = parse_departments(t["coops"], COOP)
-            parsed = ParsedDepartments(
-                [(n, LEAD) for n, _ in lead.entries] + [(n, COOP) for n, _ in coop.entries],
-                lead.open_ended or coop.open_ended, lead.problems + coop.problems)
-        text = t["departments"] or "；".join(x for x in (t["leads"], t["coops"]) if x)
+        loc = dict(file=source, sheet=t.sheet, cell=t.cell, task=t.id)
+        deadline, ongoing = parse_deadline(t.deadline_text)
+        if t.deadline_text and deadline is None and not ongoing:
+            issues.append(make_issue("M103", value=t.deadline_text, **loc))
+        parsed = _parse_units(t, first_leads)
+        if parsed.declares_first_leads and not first_leads:
+            first_leads = True
+            report.notes.append(f"文件在任务 {t.id} 处说明“列第一位者为牵头单位”："
+                                "此后每项任务所列第一个单位为牵头，其余为配合。")
+        text = t.units_text
         for problem in parsed.problems:
             issues.append(make_issue("M104", value=text, detail=problem, **loc))
-        found, unknown = expand_assignments(t["id"], parsed, directory)
-        for name in unknown:
-            unit = clean(name)
+        found = expand_assignments(t.id, parsed, directory, given)
+        report.named[t.id] = [(n, r) for n, r in parsed.entries]
+        for phrase, members in found.groups.items():
+            report.groups.setdefault(phrase, members)
+            if not members:
+                unexpanded.setdefault(phrase, []).append(t)
+        for unit_name in found.unknown:
+            unit = clean(unit_name)
             if directory.resolve(unit) is None:
                 kind = guess_kind(unit)
                 directory.add(Unit(unit, kind))
-                issues.append(make_issue("M102", unit=unit, kind=kind, **loc))
-        if text and not found:
+                if has_directory:
+                    issues.append(make_issue("M102", unit=unit, kind=kind, **loc))
+        if text and not parsed.entries:
             issues.append(make_issue("M104", value=text, detail="没有识别出任何单位", **loc))
-        missing = [label for label, value in (("工作任务名称", t["name"]), ("具体工作内容", t["content"]),
-                                              ("完成时限", t["deadline_text"]), ("责任部门", text))
-                   if not value]
+        label = t.name or t.content[:20] or t.group
+        if text and parsed.entries and not any(a.role == LEAD for a in found.assignments):
+            why = ("所列单位集合未展开" if any(not found.groups.get(n) for n, _ in parsed.entries if n in found.groups)
+                   else "只写了配合单位")
+            issues.append(make_issue("M106", name=label, why=why, **loc))
+        if t.heading_like and (text or t.deadline_text):
+            issues.append(make_issue("M107", text=(t.name or t.content)[:30], **loc))
+        missing = []
+        if not t.content:
+            missing += (["工作任务名称"] if not t.name else []) + ["具体工作内容"]
+        if report.has_deadline_column and not t.deadline_text:
+            missing.append("完成时限")
+        if not text:
+            missing.append("责任部门")
         if missing:
-            issues.append(make_issue("M101", name=t["name"] or t["level2"],
-                                     missing="、".join(missing), **loc))
-        note = clean(t["note"])
+            issues.append(make_issue("M101", name=t.name or t.group, missing="、".join(missing), **loc))
+        note = t.note
         if parsed.open_ended:
             extra = "责任单位含“等有关部门”，可能不止所列单位"
             note = f"{note}；{extra}" if note else extra
-        tasks.append(Task(t["id"], t["level1"], t["level2"], t["name"], t["content"],
-                          t["deadline_text"], deadline, ongoing, note, text,
-                          parsed.open_ended, not missing))
-        assignments.extend(found)
-    return Master(title, tasks, assignments, directory, issues, source)
+        tasks.append(Task(t.id, t.level1, t.level2, t.name, t.content, t.deadline_text, deadline, ongoing, note,
+                          text, parsed.open_ended, not missing))
+        assignments.extend(found.assignments)
+    for phrase, where in unexpanded.items():
+        first = where[0]
+        issues.append(make_issue("M108", file=source, sheet=first.sheet, cell=first.cell, task=first.id,
+                                 group=phrase, tasks="、".join(w.id for w in where), kind=_kind_hint(phrase)))
+    return Master(title, tasks, assignments, directory, issues, source, report=report)
 
 
-def project_name(title: str, fallback: str) -> str:
-    t = re.sub(r"(主要)?(工作)?任务(分工)?(表|清单)$|分工(方案|表)$", "", squash(title))
-    return t or fallback
-
-
-def import_master(path: str | Path, directory: Directory | None = None) -> Master:
-    """Read a published task-division table (.docx or .xlsx/.xlsm/.xls/.ods) into a Master.
-
-    Raises an `InputFileError` when the file cannot be used at all; everything else it
-    finds is an Issue in ``master.issues``.
-    """
-    path = Path(path)
-    check_openable(path, (".docx", ".xlsx", ".xlsm", ".xls", ".ods"))
-    directory = Directory(list((directory or default_directory()).units))
-    if path.suffix.lower() == ".docx":
-        grids, title = docx_grids(path)
-        if not grids:
-            raise errors.NotAMasterList(f"“{path.name}”里没有表格。请确认这是任务分工表（含完成时限、责任部门两列）。")
-    else:
-        grids, title = xlsx_grids(path)
-    issues: list[Issue] = []
-    raw: list[dict] = []
-    columns: dict[str, int] | None = None
-    header_texts: set[str] = set()
-    for grid in grids:
-        found = _find_header(grid)
-        if found is None:
-            if columns is not None and grid.docx and grid.rows and len(grid.rows[0]) > max(columns.values()):
-                # A Word table split in two at a page break: the second part has no header.
-                raw.extend(_grid_tasks(grid, 0, columns, header_texts))
-            continue
-        start, end, columns = found
-        header_texts |= {t for row in grid.rows[start:end] for t in row if t}
-        raw.extend(_grid_tasks(grid, end, columns, header_texts))
-    if columns is None:
-        raise errors.NotAMasterList(
-            f"“{path.name}”中找不到任务分工表的表头（需要“完成时限”和“责任部门”等列）。")
-    if not raw:
-        raise errors.NotAMasterList(f"“{path.name}”的任务分工表没有任务行。")
-    _assign_ids(raw, path.name, issues)
-    return _build(raw, project_name(title, path.stem), path.name, directory, issues)
+def _kind_hint(phrase: str) -> str:
+    """The 类别 a directory would give the members of a group phrase, for the M108 message."""
+    from_phrase = re.sub(r"^各(有关|相关)?|(人民)?政府$|管委会$|有关|相关", "", squash(phrase))
+    return from_phrase or phrase

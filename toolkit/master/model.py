@@ -72,6 +72,24 @@ class Assignment:
 
 
 @dataclass
+class ImportReport:
+    """What an import found beyond tasks and assignments; the 导入报告 shows it.
+
+    Only an import fills it: a master read back from its workbook has none.
+    """
+
+    layout: str = ""  #: how the tasks were read: Word 表格, Excel 表格, 正文编号段落
+    directory: str = ""  #: which 单位名录 named and grouped the units
+    organiser_source: str = ""  #: where the organiser came from: 命令行, 标题, 单位名录, or ''
+    has_deadline_column: bool = True
+    #: Each task's units as the table names them: (name or group phrase, role).
+    named: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    #: Group phrase -> the units it expanded to ([] when the directory has none of its kind).
+    groups: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Master:
     """The master list: tasks, who does what, and the directory of units."""
 
@@ -81,6 +99,9 @@ class Master:
     directory: Directory
     issues: list[Issue] = field(default_factory=list)
     source: str = ""
+    #: The coordinating office as it signs the memo (通报落款); '' when nobody said.
+    organiser: str = ""
+    report: ImportReport | None = None
 
     def __post_init__(self) -> None:
         self._by_id = {t.id: t for t in self.tasks}

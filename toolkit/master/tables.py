@@ -45,7 +45,37 @@ def check_openable(path: Path, suffixes: tuple[str, ...]) -> bytes:
     return head
 
 
-def docx_grids(path: Path) -> tuple[list[Grid], str]:
+@dataclass
+class Paragraph:
+    """A paragraph of a Word document, in reading order with its tables."""
+
+    text: str
+    index: int  # position among the document's paragraphs, for Issue locations
+
+
+@dataclass
+class WordDocument:
+    """A Word document's body: paragraphs and tables (as grids) in reading order."""
+
+    blocks: list[Paragraph | Grid]
+    title: str
+
+    @property
+    def grids(self) -> list[Grid]:
+        return [b for b in self.blocks if isinstance(b, Grid)]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+
+# Lines above a document's title: 附件 marks, a red header (XX人民政府文件), a document number.
+_TITLE_SKIP = re.compile(r"^(附件\d*|附表\d*|.{2,30}文件|.{0,12}[〔\[]\d{4}[〕\]]\s*\d+号"
+                         r"|[（(]此件[^）)]*[）)])$")
+
+
+def read_docx(path: Path) -> WordDocument:
+    """Paragraphs and tables of a .docx in reading order; merged cells filled in."""
     import docx
     from docx.oxml.ns import qn
 
@@ -54,49 +84,108 @@ def docx_grids(path: Path) -> tuple[list[Grid], str]:
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise errors.NotAMasterList(f"“{path.name}”无法作为 Word 文档打开（{type(exc).__name__}）。"
                                     "请用 Word 或 WPS 打开后另存为 .docx 再导入。") from exc
-    title = ""
-    for p in document.paragraphs:
-        t = squash(p.text)
-        if t and t != "附件" and not re.fullmatch(r"附件\d*", t):
-            title = t
+    blocks: list[Paragraph | Grid] = []
+    n_par = n_tbl = 0
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            blocks.append(Paragraph(_paragraph_text(child, qn), n_par))
+            n_par += 1
+        elif child.tag == qn("w:tbl"):
+            n_tbl += 1
+            blocks.append(_table_grid(child, qn, f"表格{n_tbl}", path.name))
+    before_table = []
+    for b in blocks:
+        if isinstance(b, Grid):
             break
-    grids = []
-    for n, table in enumerate(document.tables, start=1):
-        rows: list[list[str]] = []
-        cont: list[list[bool]] = []
-        for tr in table._tbl.tr_lst:
-            texts: list[str] = []
-            flags: list[bool] = []
-            trpr = tr.trPr
-            before = 0
-            if trpr is not None:
-                gb = trpr.find(qn("w:gridBefore"))
-                if gb is not None:
-                    before = int(gb.get(qn("w:val"), "0") or 0)
-            texts.extend([""] * before)
-            flags.extend([False] * before)
-            for tc in tr.tc_lst:
-                span = tc.grid_span
-                vmerge = tc.vMerge
-                col = len(texts)
-                continued = vmerge == "continue" or (vmerge is not None and vmerge != "restart")
-                if continued and rows and col < len(rows[-1]):
-                    text = rows[-1][col]
-                else:
-                    continued = False
-                    text = "\n".join(
-                        "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in tc.iter(qn("w:p")))
-                for _ in range(span):
-                    texts.append(clean(text))
-                    flags.append(continued)
-            rows.append(texts)
-            cont.append(flags)
-        width = max((len(r) for r in rows), default=0)
-        for r, c in zip(rows, cont):
-            r.extend([""] * (width - len(r)))
-            c.extend([False] * (width - len(c)))
-        grids.append(Grid(rows, cont, f"表格{n}", path.name, docx=True))
-    return grids, title
+        before_table.append(squash(b.text))
+    return WordDocument(blocks, find_title(before_table))
+
+
+_NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
+_DOC_TYPE = re.compile(r"(方案|通知|意见|清单|分工表|分解表|任务表|计划|要点|办法|决定|责任分解|分工)$")
+
+
+def find_title(lines: list[str]) -> str:
+    """The document's title: the first short lines before the body starts (skipping 附件 marks,
+    a red header, the document number; a title printed over two lines is joined); else a
+    later line naming a document type (the title of an attachment after the cover letter)."""
+    title = ""
+    for t in lines:
+        if title and (not t or _TITLE_SKIP.match(t) or t.endswith((":", "：", "。")) or len(title + t) > 100
+                      or _NUMBERED.match(t)):
+            return title
+        if not t or _TITLE_SKIP.match(t):
+            continue
+        if t.endswith((":", "：", "。")) or len(t) > 80:
+            break  # the addressee or the body: no title above it
+        title += t
+    if title:
+        return title
+    for t in lines:
+        if t and len(t) <= 80 and _DOC_TYPE.search(t) and not _TITLE_SKIP.match(t):
+            return t
+    return ""
+
+
+def _paragraph_text(p, qn) -> str:
+    parts = []
+    for el in p.iter():
+        if el.tag == qn("w:t"):
+            parts.append(el.text or "")
+        elif el.tag in (qn("w:br"), qn("w:cr")):
+            parts.append("\n")
+        elif el.tag == qn("w:tab"):
+            parts.append(" ")
+    return clean("".join(parts))
+
+
+def _table_grid(tbl, qn, sheet: str, file: str) -> Grid:
+    rows: list[list[str]] = []
+    cont: list[list[bool]] = []
+    for tr in tbl.iterchildren(qn("w:tr")):
+        texts: list[str] = []
+        flags: list[bool] = []
+        trpr = tr.find(qn("w:trPr"))
+        before = 0
+        if trpr is not None:
+            gb = trpr.find(qn("w:gridBefore"))
+            if gb is not None:
+                before = int(gb.get(qn("w:val"), "0") or 0)
+        texts.extend([""] * before)
+        flags.extend([False] * before)
+        for tc in tr.iterchildren(qn("w:tc")):
+            tcpr = tc.find(qn("w:tcPr"))
+            span, vmerge = 1, None
+            if tcpr is not None:
+                gs = tcpr.find(qn("w:gridSpan"))
+                if gs is not None:
+                    span = int(gs.get(qn("w:val"), "1") or 1)
+                vm = tcpr.find(qn("w:vMerge"))
+                if vm is not None:
+                    vmerge = vm.get(qn("w:val"), "continue")
+            col = len(texts)
+            continued = vmerge is not None and vmerge != "restart"
+            if continued and rows and col < len(rows[-1]):
+                text = rows[-1][col]
+            else:
+                continued = False
+                text = "\n".join(_paragraph_text(p, qn) for p in tc.iterchildren(qn("w:p")))
+            for _ in range(span):
+                texts.append(clean(text))
+                flags.append(continued)
+        rows.append(texts)
+        cont.append(flags)
+    width = max((len(r) for r in rows), default=0)
+    for r, c in zip(rows, cont):
+        r.extend([""] * (width - len(r)))
+        c.extend([False] * (width - len(c)))
+    return Grid(rows, cont, sheet, file, docx=True)
+
+
+def docx_grids(path: Path) -> tuple[list[Grid], str]:
+    """The tables of a .docx as grids, and the document title."""
+    doc = read_docx(path)
+    return doc.grids, doc.title
 
 
 def xlsx_grids(path: Path) -> tuple[list[Grid], str]:
@@ -129,7 +218,7 @@ def xlsx_grids(path: Path) -> tuple[list[Grid], str]:
         if not title:
             for r in rows[:5]:
                 texts = [t for t in r if t]
-                if len(set(texts)) == 1 and re.search(r"分工|任务|专项", texts[0]):
+                if len(set(texts)) == 1 and re.search(r"分工|任务|专项|清单|方案|计划|要点|责任", texts[0]):
                     title = squash(texts[0])
                     break
     return grids, title

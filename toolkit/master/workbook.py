@@ -8,22 +8,52 @@ for every command).
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from pathlib import Path
 
 from .. import errors
 from ..dates import parse_deadline
 from ..text import clean, key, squash
 from ..units import Directory, Unit, guess_kind
-from ..vocab import EXPLICIT, Kind, Role
+from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
 from .model import Assignment, Master, Task
+from .summary import summary_lines
 from .tables import cell_text
 
 LEAD, COOP = Role.LEAD, Role.COOP
 TASK_HEADERS = ("任务编号", "一级任务", "二级任务", "工作任务", "具体工作内容", "完成时限",
                 "截止日期", "长期", "牵头单位", "配合单位", "备注", "责任部门（原文）")
 ASSIGN_HEADERS = ("任务编号", "单位", "责任类型", "来源")
+#: The import report; written for the coordinator to read, never read back.
+REPORT_SHEET = "导入报告"
+ISSUE_HEADERS = ("序号", "代码", "级别", "位置", "任务", "说明")
+
+
+def _report_sheet(ws, master: Master, header_font, header_fill, wrap) -> None:
+    """The import report: the summary lines, then the problems ranked by what they break."""
+    from openpyxl.styles import Alignment
+
+    ws.column_dimensions["A"].width = 8
+    ws.column_dimensions["B"].width = 8
+    ws.column_dimensions["C"].width = 8
+    ws.column_dimensions["D"].width = 16
+    ws.column_dimensions["E"].width = 9
+    ws.column_dimensions["F"].width = 90
+    for line in summary_lines(master):
+        ws.append([None] * 5 + [line])
+    ws.append([])
+    ws.append(["问题（按影响从大到小）"] if master.issues else ["导入时未发现问题。"])
+    ws.cell(ws.max_row, 1).font = header_font
+    if master.issues:
+        ws.append(list(ISSUE_HEADERS))
+        for cell in ws[ws.max_row]:
+            cell.font, cell.fill = header_font, header_fill
+            cell.alignment = Alignment(horizontal="center", vertical="center")
+        for n, issue in enumerate(master.issues, start=1):
+            ws.append([n, issue.code, str(issue.severity), issue.location, issue.task, None])
+            set_text(ws.cell(ws.max_row, 6), issue.message)
+            for cell in ws[ws.max_row]:
+                cell.alignment = wrap
 
 def write_master_workbook(master: Master, path: str | Path) -> Path:
     """Write the master workbook atomically; returns its path."""
@@ -75,9 +105,12 @@ def write_master_workbook(master: Master, path: str | Path) -> Path:
     sheet(ws3, ("单位", "简称/别名", "类别", "联系人", "电话", "邮箱"), master.directory.to_rows(),
           [26, 40, 10, 10, 16, 28])
 
+    _report_sheet(wb.create_sheet(REPORT_SHEET), master, header_font, header_fill, wrap)
+
     meta = wb.create_sheet("_meta")
     for k, v in (("schema", "duban.master/1"), ("project", master.title),
-                 ("source", master.source), ("fingerprint", master.fingerprint)):
+                 ("source", master.source), ("fingerprint", master.fingerprint),
+                 ("organiser", master.organiser)):
         meta.append([k, v])
     meta.sheet_state = "hidden"
     return atomic_save(wb, Path(path))
@@ -146,7 +179,7 @@ def read_master_workbook(path: str | Path) -> Master:
         assignments.append(Assignment(tid, canonical, LEAD if role == LEAD else COOP,
                                       clean(get("来源")) or EXPLICIT))
     return Master(meta.get("project") or path.stem, tasks, assignments, directory, [],
-                  meta.get("source", path.name))
+                  meta.get("source", path.name), organiser=meta.get("organiser", ""))
 
 
 def _getter(row: list, index: dict[str, int]):
@@ -159,24 +192,3 @@ def _getter(row: list, index: dict[str, int]):
 def _column_index(header: list, wanted: tuple[str, ...]) -> dict[str, int]:
     keys = [key(h) for h in header]
     return {h: keys.index(key(h)) for h in wanted if key(h) in keys}
-
-
-def summarize(master: Master) -> dict:
-    """Figures the import prints: tasks per 一级任务, units by kind, open-ended tasks."""
-    per_level1: dict[str, int] = {}
-    for t in master.tasks:
-        per_level1[t.level1] = per_level1.get(t.level1, 0) + 1
-    units = master.units_with_tasks()
-    kinds = Counter((master.directory.get(u) or Unit(u)).kind for u in units)
-    return {
-        "project": master.title,
-        "tasks": len(master.tasks),
-        "complete": sum(t.complete for t in master.tasks),
-        "per_level1": per_level1,
-        "units": len(units),
-        "city_units": kinds.get(Kind.CITY, 0),
-        "town_units": len(units) - kinds.get(Kind.CITY, 0),
-        "open_ended": [t.id for t in master.tasks if t.open_ended],
-        "ongoing": [t.id for t in master.tasks if t.ongoing],
-        "fingerprint": master.fingerprint,
-    }

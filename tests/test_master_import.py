@@ -1,0 +1,344 @@
+"""Issue 13: any city's 任务分工表 imports right, or says exactly why not.
+
+Small tables built here exercise one rule each: column roles by meaning, heading rows,
+merges, groups against the directory in use, the organiser, the import report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from toolkit import errors
+from toolkit.actions.init import init_workspace
+from toolkit.actions.master_import import import_master_file
+from toolkit.master import (
+    import_master,
+    issuing_body,
+    parse_departments,
+    read_master_workbook,
+    split_units,
+    summary_lines,
+    write_master_workbook,
+)
+from toolkit.master.workbook import REPORT_SHEET
+from toolkit.units import Directory, Unit, default_directory, group_kind, is_group
+from toolkit.vocab import Role
+
+LEAD, COOP = Role.LEAD, Role.COOP
+CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"
+
+
+def xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for r in rows:
+        wb.active.append(r)
+    for m in merges:
+        wb.active.merge_cells(m)
+    wb.save(path)
+    return path
+
+
+def docx(path: Path, blocks: list) -> Path:
+    """``blocks``: strings are paragraphs, lists of rows are tables."""
+    import docx as python_docx
+
+    d = python_docx.Document()
+    for b in blocks:
+        if isinstance(b, str):
+            d.add_paragraph(b)
+            continue
+        t = d.add_table(rows=len(b), cols=len(b[0]))
+        for r, row in enumerate(b):
+            for c, text in enumerate(row):
+                t.cell(r, c).text = text
+    d.save(str(path))
+    return path
+
+
+def roles(master, task_id: str) -> dict[str, str]:
+    return {a.unit: a.role for a in master.assignments if a.task == task_id}
+
+
+# ---------------------------------------------------------------------------- the unit grammar
+
+
+@pytest.mark.parametrize("text, pieces", [
+    ("各县(市、区)政府、市直相关部门", ["各县(市、区)政府", "市直相关部门"]),
+    ("各县（市、区）人民政府，各乡镇（街道）；市公安局\n市司法局", ["各县（市、区）人民政府", "各乡镇（街道）", "市公安局", "市司法局"]),
+    ("市委（市政府（含（派出）机构）、办公室）、市财政局", ["市委（市政府（含（派出）机构）、办公室）", "市财政局"]),
+    ("市经信局、中新苏滁高新区管委会等,各县、市、区政府", ["市经信局", "中新苏滁高新区管委会等", "各县、市、区政府"]),
+    ("市直相关部门、单位", ["市直相关部门、单位"]),
+])
+def test_units_split_never_inside_brackets(text, pieces):
+    assert split_units(text) == pieces
+
+
+@pytest.mark.parametrize("text, entries", [
+    ("市公安局牵头，市司法局配合", [("市公安局", LEAD), ("市司法局", COOP)]),
+    ("市公安局牵头市司法局配合", [("市公安局", LEAD), ("市司法局", COOP)]),
+    ("市公安局（牵头）、市司法局、市民政局", [("市公安局", LEAD), ("市司法局", COOP), ("市民政局", COOP)]),
+    ("各县（市、区）按职责分工负责", [("各县（市、区）", LEAD)]),
+    ("牵头单位：区发改局；责任单位：各街道、区直各部门", [("区发改局", LEAD), ("各街道", COOP), ("区直各部门", COOP)]),
+    ("责任单位:市人力社保局、市农业农村局分别牵头", [("市人力社保局", LEAD), ("市农业农村局", LEAD)]),
+    ("牵头负责领导:金力。\n牵头责任单位:市财政局。\n协同责任单位:市税务局等,各县、市、区政府。",
+     [("市财政局", LEAD), ("市税务局", COOP), ("各县、市、区政府", COOP)]),
+    ("（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）", [("人力资源社会保障部", LEAD), ("财政部", COOP)]),
+])
+def test_unit_grammar_of_published_tables(text, entries):
+    assert parse_departments(text).entries == entries
+
+
+def test_the_first_leads_convention_holds_for_the_rest_of_the_document():
+    first = parse_departments("（税务总局、财政部、海关总署负责，排在第一位的部门为牵头部门，下同）")
+    assert first.declares_first_leads
+    later = parse_departments("（海关总署、商务部负责）", first_leads=True)
+    assert later.entries == [("海关总署", LEAD), ("商务部", COOP)]
+    both = parse_departments("（农业农村部、工业和信息化部牵头负责）", first_leads=True)
+    assert both.entries == [("农业农村部", LEAD), ("工业和信息化部", LEAD)]
+
+
+@pytest.mark.parametrize("phrase, family", [
+    ("各镇街（园区）", "town"), ("各乡镇(街道)", "town"), ("各街道(功能区)", "town"),
+    ("各县(市、区)政府", "county"), ("各县、市、区政府", "county"),
+    ("市直有关部门", "dept"), ("市直相关部门", "dept"), ("市各有关部门", "dept"), ("区直各部门", "dept"),
+    ("各科室", "section"), ("各省级人民政府", "province"), ("全区经济运行各专班", "other"),
+    ("市公安局", None), ("东莞市税务局", None), ("办公室", None),
+])
+def test_groups_recognised_by_shape(phrase, family):
+    assert group_kind(phrase) == family
+    assert is_group(phrase) is (family is not None)
+
+
+# ---------------------------------------------------------------------------- columns and rows
+
+
+def test_lead_and_responsible_columns_both_count(tmp_path):
+    """牵头单位 leads and 责任单位 beside it supports; a 工作任务 merged over rows is a group."""
+    path = xlsx(tmp_path / "t.xlsx", [
+        ["某市2023年政务公开重点任务分工表"],
+        ["序号", "重点任务", "具体措施", "牵头单位", "责任单位", "完成时限"],
+        ["（一）推进政府门户网站群建设"],
+        [1, "集约建设", "整合部门网站。", "市信息化办", "市直各部门", "2023年6月底前"],
+        [2, None, "统一技术平台。", "市行政审批局（牵头）、市大数据中心", "各县(市、区)政府", "2023年12月"],
+        ["（二）深化政策解读"],
+        [3, "政策解读", "同步解读。", "市政府办公室", None, "长期"],
+    ], merges=("A1:F1", "A3:F3", "B4:B5", "A6:F6"))
+    m = import_master(path)
+    assert [t.id for t in m.tasks] == ["1", "2", "3"]
+    assert [t.level1 for t in m.tasks] == ["（一）推进政府门户网站群建设"] * 2 + ["（二）深化政策解读"]
+    assert m.task("1").level2 == "集约建设" and m.task("2").level2 == "集约建设"
+    assert m.task("2").content == "统一技术平台。"
+    assert roles(m, "1") == {"市信息化办": LEAD}
+    assert m.report.named["1"] == [("市信息化办", LEAD), ("市直各部门", COOP)]
+    assert m.report.named["2"] == [("市行政审批局", LEAD), ("市大数据中心", COOP), ("各县(市、区)政府", COOP)]
+    assert not {a.unit for a in m.assignments} & {"（一）推进政府门户网站群建设", "各县(市", "区)政府", "单位"}
+    assert m.task("3").ongoing
+
+
+def test_heading_rows_are_never_tasks_and_a_heading_with_units_is_flagged(tmp_path):
+    path = xlsx(tmp_path / "t.xlsx", [
+        ["序号", "工作任务", "责任单位", "完成时限"],
+        ["一", "加强平台建设", None, None],
+        [1, "建设平台", "市数据局", "2023年12月"],
+        [None, "（三）推进数据共享", "市数据局", None],
+    ])
+    m = import_master(path)
+    assert [(t.id, t.level1) for t in m.tasks] == [("1", "一、加强平台建设"), ("1.1", "一、加强平台建设")]
+    flagged = [i for i in m.issues if i.code == "M107"]
+    assert len(flagged) == 1 and "（三）推进数据共享" in flagged[0].message
+    assert [i.code for i in m.issues][:2] == ["M107", "M101"]  # ranked above everything else found
+
+
+def test_numbered_paragraphs_above_tables_give_the_group(tmp_path):
+    head = ["序号", "工作任务", "牵头单位", "完成时限"]
+    path = docx(tmp_path / "分工.docx", [
+        "某县2023年重点工作任务分工表",
+        "一、稳住经济大盘",
+        [head, ["1", "抓项目建设。", "县发改局", "2023年底"]],
+        "二、保障改善民生",
+        [head, ["1", "稳定就业。", "县人社局", "2023年底"], ["2", "办好教育。", "县教育局", "2023年9月"]],
+    ])
+    m = import_master(path)
+    assert [(t.id, t.level1) for t in m.tasks] == [("1.1", "一、稳住经济大盘"), ("2.1", "二、保障改善民生"),
+                                                   ("2.2", "二、保障改善民生")]
+    assert m.directory.get("县发改局").kind == "县直部门"
+
+
+def test_no_deadline_column_imports_with_one_warning(tmp_path):
+    path = xlsx(tmp_path / "t.xlsx", [["工作任务", "责任单位"], ["做好公开。", "办公室"], ["做好解读。", "办公室"]])
+    m = import_master(path)
+    assert len(m.tasks) == 2 and all(t.complete for t in m.tasks)
+    assert all(t.deadline is None and not t.overdue_at(dt.date(2099, 1, 1)) for t in m.tasks)
+    assert [i.code for i in m.issues].count("M109") == 1
+    assert not any(i.code == "M101" for i in m.issues)
+    assert not m.report.has_deadline_column
+
+
+@pytest.mark.parametrize("rows, words", [
+    ([["工作任务", "具体要求", "时限要求"], ["公开", "全面公开。", "年底前"]], ["找不到任务分工表的表头", "没有牵头单位或责任单位列"]),
+    ([["序号", "牵头单位", "完成时限"], ["1", "市公安局", "2023年"]], ["找不到任务分工表的表头", "没有工作任务或具体内容列"]),
+    ([["姓名", "电话"], ["张三", "123"]], ["找不到任务分工表的表头"]),
+    ([["工作任务", "责任单位", "完成时限"]], ["只有表头，没有任务行"]),
+])
+def test_a_layout_that_cannot_be_understood_is_refused_naming_what_is_missing(tmp_path, rows, words):
+    with pytest.raises(errors.NotAMasterList) as caught:
+        import_master(xlsx(tmp_path / "x.xlsx", rows))
+    message = str(caught.value)
+    assert "\n" not in message and all(w in message for w in words)
+
+
+# ---------------------------------------------------------------------------- the directory in use
+
+
+def test_another_citys_group_is_flagged_not_expanded_to_dongguan(tmp_path):
+    path = xlsx(tmp_path / "t.xlsx", [
+        ["某市任务分工表"],
+        ["工作任务", "牵头单位", "配合单位", "完成时限"],
+        ["整合窗口。", "市行政审批局", "市直有关部门", "2023年6月"],
+        ["统一办理。", "市直有关部门", None, "2023年6月"],
+    ])
+    m = import_master(path)
+    assert m.units_of("1", COOP) == [] and m.units_of("2") == []  # a flat table is numbered 1, 2, …
+    assert [i.code for i in m.issues][:2] == ["M106", "M108"]
+    asked = import_master(path, use_bundled_directory=True)
+    assert len(asked.units_of("1", COOP)) == 21 and "市行政审批局" in asked.units_of("1", LEAD)
+
+
+def test_groups_expand_against_the_workspace_directory_with_its_own_kinds(tmp_path):
+    directory = Directory([Unit("甲县人民政府", "县(市、区)"), Unit("乙区人民政府", "县(市、区)"),
+                           Unit("市发展改革委", "市直部门"), Unit("丙镇", "乡镇(街道)")])
+    path = xlsx(tmp_path / "t.xlsx", [
+        ["工作任务", "牵头单位", "配合单位", "完成时限"],
+        ["抓投资。", "市发改委", "各县(市、区)政府、各乡镇（街道）", "2023年"],
+    ])
+    m = import_master(path, directory)
+    assert m.units_of("1", COOP) == ["甲县人民政府", "乙区人民政府", "丙镇"]
+    assert m.report.groups == {"各县(市、区)政府": ["甲县人民政府", "乙区人民政府"], "各乡镇（街道）": ["丙镇"]}
+    assert [i.code for i in m.issues] == ["M111", "M102"]  # 市发改委 is not how the directory spells it
+    assert [u for u in directory.names] == ["甲县人民政府", "乙区人民政府", "市发展改革委", "丙镇"]
+
+
+def test_import_into_a_dongguan_workspace_keeps_its_directory_out_of_other_cities(ws, tmp_path, seed_docx):
+    target = tmp_path / "m.xlsx"
+    shutil.copy(ws.master_path, target)
+    again = import_master_file(seed_docx, target)
+    assert len(again.units_with_tasks()) == 54  # a Dongguan table uses the workspace's Dongguan directory
+    m = import_master_file(CORPUS / "prose_lishan_2023.docx", target)
+    assert not any(a.unit in default_directory().names for a in m.assignments)
+    assert any("内置的东莞市单位名录" in n for n in m.report.notes)
+
+
+# ---------------------------------------------------------------------------- organiser
+
+
+@pytest.mark.parametrize("title, body", [
+    ("XX市人民政府办公室关于印发XX市2023年政务公开重点任务分工的通知", "XX市人民政府办公室"),
+    ("国务院关于做好当前和今后一个时期促进就业工作的若干意见", "国务院"),
+    ("运城市人民政府办公厅关于印发运城市突发事件应急体系建设“十三五”规划责任分解的通知", "运城市人民政府办公厅"),
+    ("东莞市2022年政务服务全域标准化专项行动主要任务分工表", ""),
+    ("市政府工作报告重点工作责任分解(2023年)", ""),
+])
+def test_organiser_is_the_issuing_body_in_the_title(title, body):
+    assert issuing_body(title) == body
+
+
+def test_organiser_is_never_invented(tmp_path, seed_docx):
+    assert import_master(seed_docx).organiser == "东莞市政务服务数据管理局"  # the directory marks it
+    path = xlsx(tmp_path / "t.xlsx", [["工作任务", "牵头单位", "完成时限"], ["整合。", "市公安局", "2023年"]])
+    blank = import_master(path)
+    assert blank.organiser == "" and "M111" in [i.code for i in blank.issues]
+    named = import_master(path, organiser="某市政务服务中心")
+    assert named.organiser == "某市政务服务中心" and "M111" not in [i.code for i in named.issues]
+
+
+def test_init_takes_the_organiser_from_the_document_or_leaves_it_blank(tmp_path):
+    ws, m = init_workspace(tmp_path / "a", CORPUS / "prose_chuzhou_2020.docx", period="2020-06")
+    assert m.organiser == "滁州市人民政府" and ws.organiser == "滁州市人民政府"
+    ws, _ = init_workspace(tmp_path / "b", CORPUS / "jiangmen_tdcb_zwgk_tasks.xlsx", period="2020-06")
+    assert ws.organiser == ""
+    ws, _ = init_workspace(tmp_path / "c", CORPUS / "jiangmen_tdcb_zwgk_tasks.xlsx", period="2020-06",
+                           organiser="江门市土地储备中心")
+    assert ws.organiser == "江门市土地储备中心"
+    assert read_master_workbook(ws.master_path).organiser == "江门市土地储备中心"
+
+
+# ---------------------------------------------------------------------------- the import report
+
+
+def test_import_report_on_screen_ranks_problems_by_what_they_break():
+    m = import_master(CORPUS / "prose_yuncheng_2017.docx")
+    codes = [i.code for i in m.issues]
+    assert codes == sorted(codes, key=["M106", "M108", "M109", "M110"].index)
+    lines = summary_lines(m)
+    assert "读取方式：正文编号段落；单位名录：无（单位按表中写法建立，单位集合不展开）" in lines
+    assert "  市直各有关单位 → 未展开（单位名录中没有这类单位）" in lines
+    assert "  1 市直各有关单位（未展开）、各县(市、区)人民政府（未展开）、各开发区管委会（未展开）" in lines
+    assert lines[lines.index("各任务牵头单位：") - 4].startswith("单位集合 3 个")
+
+
+def test_import_report_sheet_is_written_and_ignored_on_reading(tmp_path, seed_docx):
+    from openpyxl import load_workbook
+
+    seed = import_master(seed_docx)
+    path = write_master_workbook(seed, tmp_path / "m.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames[:4] == ["任务清单", "责任分工", "单位名录", REPORT_SHEET]
+    report = [r[5] for r in wb[REPORT_SHEET].iter_rows(values_only=True) if r and len(r) > 5 and r[5]]
+    assert report[:2] == summary_lines(seed)[:2]
+    assert any("缺少具体工作内容" in (v or "") for v in report)
+    back = read_master_workbook(path)
+    assert back.fingerprint == seed.fingerprint and back.organiser == "东莞市政务服务数据管理局"
+
+
+def test_cli_import_of_another_city_prints_report_and_ranked_issues(run, tmp_path):
+    out = tmp_path / "m.xlsx"
+    result = run(["master", "import", str(CORPUS / "chizhou_zwgk_tasks.docx"), "--out", str(out),
+                  "--organiser", "池州市信访局"])
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert "督办单位（通报落款）：池州市信访局（命令行 --organiser）" in text
+    assert text.index("[错误 M106]") < text.index("[警告 M108]") < text.index("[警告 M110]")
+    assert read_master_workbook(out).organiser == "池州市信访局"
+
+
+# ---------------------------------------------------------------------------- .doc
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_doc_master_is_converted_with_libreoffice_then_imported(tmp_path):
+    from toolkit.office import convert, soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice not installed")
+    src = tmp_path / "池州.docx"
+    shutil.copy(CORPUS / "chizhou_zwgk_tasks.docx", src)
+    # Straight from .docx, LibreOffice 7.4 writes a .doc without the table; through .odt it keeps it.
+    doc = convert(convert(src, "odt", tmp_path / "odt"), "doc", tmp_path / "doc")
+    assert doc.suffix == ".doc"
+    m = import_master(doc)
+    ref = import_master(CORPUS / "chizhou_zwgk_tasks.docx")
+    assert [(t.id, t.level1, t.content, t.deadline_text) for t in m.tasks] == \
+        [(t.id, t.level1, t.content, t.deadline_text) for t in ref.tasks]
+    assert m.report.named == ref.report.named
+    assert m.source == "池州.doc"
+
+
+def test_a_dongguan_table_without_its_title_is_still_dongguans(tmp_path, seed_docx):
+    from openpyxl import load_workbook
+    from test_master import seed_as_xlsx
+
+    seed = import_master(seed_docx)
+    path = seed_as_xlsx(seed, tmp_path / "无标题.xlsx")
+    wb = load_workbook(path)
+    wb.active["A1"] = None  # no 东莞 anywhere now, but its towns are named
+    wb.save(path)
+    m = import_master(path)
+    assert m.fingerprint == seed.fingerprint
+    assert m.organiser == "东莞市政务服务数据管理局"

@@ -1,0 +1,193 @@
+"""Which column of a published table holds what: column roles by meaning, not position.
+
+Headers are recognised in their common wordings and variants (full-width brackets, line
+breaks, spaces, labels stacked over two header rows). What a 工作任务 column is — a heading
+merged over its tasks or each task's own name — is decided from the data below it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..text import key
+from .tables import Grid
+
+# (role, pattern) checked in order on the header's comparison key; the first match wins.
+# People (责任领导) and dates come before units so 责任领导 is never a unit column.
+ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("person", r"领导|责任人|联系人|负责人|经办人|负责同志"),
+    ("id", r"^(任务|项目)?(序号|编号|序|id|no\.?)$"),
+    ("deadline", r"时限|完成时间|截止时间|截止日期|时间节点|进度安排|完成期限|时间安排|时间要求|办结时间|完成日期"),
+    ("support", r"配合|协办|参与|协同|协作"),
+    ("lead", r"牵头|主要负责|主责|主办|责任单位|责任部门|责任科室|责任股室|责任处室|责任主体|负责单位|负责部门"
+             r"|实施单位|承办单位|指导部门|责任分工"),
+    ("note", r"^备注$|^说明$"),
+    ("level1", r"^一级"),
+    ("level2", r"^二级"),
+    ("name", r"^三级|任务名称$|^工作任务名称"),
+    ("content", r"内容|措施|要求|具体任务|举措内容|目标|工作标准"),
+    ("task", r"任务|工作|事项|举措|项目|名称"),
+)
+UNIT_ROLES = ("lead", "support")
+TEXT_ROLES = ("level1", "level2", "name", "content", "task")
+# What each missing role is called in a refusal message.
+ROLE_WORDS = {"unit": "牵头单位或责任单位列", "text": "工作任务或具体内容列"}
+
+
+def role_of(label: str) -> str | None:
+    k = key(label)
+    if not k:
+        return None
+    for role, pattern in ROLE_PATTERNS:
+        if re.search(pattern, k):
+            return role
+    return None
+
+
+@dataclass
+class Columns:
+    """Grid columns of each role (None when the table has none)."""
+
+    id: int | None = None
+    level1: int | None = None
+    level2: int | None = None
+    name: int | None = None
+    content: int | None = None
+    lead: int | None = None
+    support: int | None = None
+    deadline: int | None = None
+    note: int | None = None
+    labels: dict[str, str] = field(default_factory=dict)  # role -> header as printed
+    width: int = 0
+
+    @property
+    def unit_columns(self) -> list[int]:
+        return [c for c in (self.lead, self.support) if c is not None]
+
+
+@dataclass
+class Header:
+    """A header found in a grid: its rows and what its columns hold."""
+
+    start: int
+    end: int  # first data row
+    columns: Columns
+    texts: set[str]  # every header cell text, to recognise the header repeated below
+
+
+def stacked_labels(grid: Grid, start: int, end: int) -> list[str]:
+    """One label per column from header rows ``start:end``: the most specific part of a
+    stacked label (二级任务名称 under 工作任务), else all parts joined."""
+    labels = []
+    for c in range(len(grid.rows[start])):
+        parts: list[str] = []
+        for r in range(start, end):
+            t = grid.rows[r][c]
+            if t and t not in parts:
+                parts.append(t)
+        specific = [p for p in parts if role_of(p)]
+        labels.append(specific[-1] if specific else "/".join(parts))
+    return labels
+
+
+def header_candidates(grid: Grid, limit: int = 12) -> list[tuple[int, int, list[str]]]:
+    """Rows within the first ``limit`` that read as a header (two or more column roles),
+    with the rows below that continue it (a two-row header)."""
+    found = []
+    for r in range(min(limit, len(grid.rows))):
+        roles = [role_of(t) for t in grid.rows[r]]
+        distinct = {ro for ro in roles if ro and ro not in ("note", "person")}
+        if len(distinct) < 2:
+            continue
+        end = r + 1
+        while end < len(grid.rows):
+            own = [t for t, c in zip(grid.rows[end], grid.cont[end]) if t and not c]
+            if own and all(role_of(t) for t in own):
+                end += 1
+            else:
+                break
+        found.append((r, end, stacked_labels(grid, r, end)))
+    return found
+
+
+def find_header(grid: Grid) -> tuple[Header | None, str]:
+    """The header of a task table in ``grid``, or None and what it lacks (for the refusal)."""
+    missing = ""
+    for start, end, labels in header_candidates(grid):
+        roles = [role_of(lab) for lab in labels]
+        has_unit = any(r in UNIT_ROLES for r in roles)
+        has_text = any(r in TEXT_ROLES for r in roles)
+        if has_unit and has_text:
+            columns = plan_columns(grid, end, labels, roles)
+            texts = {t for row in grid.rows[start:end] for t in row if t}
+            return Header(start, end, columns, texts), ""
+        if not missing:
+            printed = "、".join(f"“{lab}”" for lab, ro in zip(labels, roles) if ro)
+            lacks = ROLE_WORDS["unit"] if not has_unit else ROLE_WORDS["text"]
+            missing = f"表头有{printed}，但没有{lacks}"
+    return None, missing
+
+
+_INTEGER = re.compile(r"^\d{1,3}$")
+
+
+def _numbers_only(grid: Grid, start: int, c: int) -> bool:
+    values = [grid.rows[r][c] for r in range(start, len(grid.rows)) if grid.rows[r][c]]
+    values = [unicodedata.normalize("NFKC", v).strip().rstrip(".、") for v in values]
+    numeric = [v for v in values if _INTEGER.match(v)]
+    return bool(numeric) and len(numeric) >= 0.8 * len(values)
+
+
+def _merged(grid: Grid, start: int, c: int) -> bool:
+    """A column whose cells span several rows (or repeat the cell above): a heading column."""
+    prev = None
+    for r in range(start, len(grid.rows)):
+        t = grid.rows[r][c]
+        if grid.cont[r][c] or (t and t == prev):
+            return True
+        prev = t or prev
+    return False
+
+
+def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | None]) -> Columns:
+    """Assign every role to one column, deciding ambiguous ones from the data."""
+    cols = Columns(width=len(labels))
+    roles = list(roles)
+    # A number column under a wider header (池州: 具体要求 over 序号 + 要求).
+    if "id" not in roles:
+        for c, ro in enumerate(roles):
+            if ro in ("content", "task") and _numbers_only(grid, start, c) and roles.count(ro) > 1:
+                roles[c] = "id"
+                break
+    by_role: dict[str, list[int]] = {}
+    for c, ro in enumerate(roles):
+        if ro:
+            by_role.setdefault(ro, []).append(c)
+    # 牵头单位 and 责任单位 side by side: the first leads, the other supports.
+    leads = by_role.get("lead", [])
+    if len(leads) >= 2 and "support" not in by_role:
+        first = next((c for c in leads if "牵头" in key(labels[c])), leads[0])
+        by_role["support"] = [c for c in leads if c != first][:1]
+        by_role["lead"] = [first]
+    # A header spanning two columns (具体工作内容 over the name and the content).
+    contents = by_role.get("content", [])
+    if len(contents) >= 2 and "name" not in by_role and labels[contents[0]] == labels[contents[1]]:
+        by_role["name"], by_role["content"] = [contents[0]], contents[1:]
+    tasks = by_role.pop("task", [])
+    if tasks and "content" not in by_role:
+        by_role["content"] = [tasks.pop()]  # the only text column is the task's text
+    levels = [c for c in tasks if _merged(grid, start, c) or "name" in by_role]
+    names = [c for c in tasks if c not in levels]
+    if names and "name" not in by_role:
+        by_role["name"] = [names.pop()]
+    levels = sorted(levels + names)
+    for role in ("level1", "level2"):
+        if role not in by_role and levels:
+            by_role[role] = [levels.pop(0)]
+    for role, cs in by_role.items():
+        if hasattr(cols, role) and role != "labels" and cs:
+            setattr(cols, role, cs[0])
+            cols.labels[role] = labels[cs[0]]
+    return cols

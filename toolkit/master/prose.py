@@ -1,0 +1,167 @@
+"""Tasks from a document written as numbered paragraphs instead of a table.
+
+Many allocation documents (the State Council's 分工意见, city 政府工作报告 分解方案) have no
+table. Each task is a numbered paragraph ("（三）…", "1.…") that names its units:
+
+- in a clause at its end: ``…。（人力资源社会保障部、财政部负责）``,
+  ``…。〔牵头单位：区政府办公室，责任单位：区政府有关部门〕``;
+- in label lines below it: ``牵头单位：区发改局`` / ``责任单位：…`` / ``协同责任单位：…``;
+- in one clause line after several sub-items, which then all share it: ``（责任单位：…）``.
+
+The numbered paragraphs above a task (一、…, （一）…) are its groups. Numbered paragraphs in a
+part where no paragraph names units (总体要求, 基本原则) are not tasks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..text import clean
+from ..vocab import Role
+from .grammar import UNIT_LABEL, is_unit_clause
+from .raw import RawTask, numbering
+from .tables import Paragraph
+
+_DEADLINE = re.compile(r"(完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*(?P<v>[^；;，,。）)\n]+)")
+_OPENERS, _CLOSERS = "（(〔[【", "）)〕]】"
+
+
+@dataclass
+class _Item:
+    level: int  # 1-4 for numbered items; 9 for an unnumbered paragraph carrying units
+    number: str
+    line: str  # as printed, numbering included
+    text: str  # without numbering and unit clause
+    parent: _Item | None
+    paragraph: int
+    units: list[str] = field(default_factory=list)
+    deadline: str = ""
+    children: list[_Item] = field(default_factory=list)
+
+    def ancestors(self) -> list[_Item]:
+        out, p = [], self.parent
+        while p is not None:
+            out.append(p)
+            p = p.parent
+        return out[::-1]
+
+    def section(self) -> _Item:
+        return (self.ancestors() or [self])[0]
+
+
+def trailing_clause(line: str) -> tuple[str, str]:
+    """(text, clause) when ``line`` ends with a bracketed clause naming units, else (line, '')."""
+    s = line.rstrip().rstrip("。")
+    if not s or s[-1] not in _CLOSERS:
+        return line, ""
+    depth = 0
+    for i in range(len(s) - 1, -1, -1):
+        if s[i] in _CLOSERS:
+            depth += 1
+        elif s[i] in _OPENERS:
+            depth -= 1
+            if depth == 0:
+                clause = s[i:]
+                if is_unit_clause(clause):
+                    return s[:i].rstrip(), clause
+                return line, ""
+    return line, ""
+
+
+def _split_name(text: str) -> tuple[str, str]:
+    """``加大稳岗支持力度。对不裁员…`` -> (name, content): a short lead-in sentence is a title."""
+    head, sep, rest = text.partition("。")
+    if sep and rest.strip() and len(head) <= 30 and not re.search("[，,；;：:]", head):
+        return head.strip(), rest.strip()
+    return "", text.strip()
+
+
+def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
+    """Tasks of a document written as numbered paragraphs; [] when it names no units."""
+    root: list[_Item] = []
+    stack: list[_Item] = []  # open numbered items, outermost first
+    pending: list[_Item] = []  # leaves waiting for a clause line that covers them
+    current: _Item | None = None
+    for para in paragraphs:
+        for raw_line in para.text.split("\n"):
+            line = clean(raw_line)
+            if not line:
+                continue
+            label = UNIT_LABEL.match(line)
+            if label and current is not None:
+                d = _DEADLINE.match(line)
+                if d:
+                    current.deadline = clean(d.group("v"))
+                elif not re.search("领导|责任人|联系人", label.group("label")):
+                    current.units.append(line)
+                    pending = []
+                continue
+            text, clause = trailing_clause(line)
+            if clause and clean(text) == "" and pending:
+                for item in pending:  # （责任单位：…） after sub-items (1)…(4): it covers them all
+                    item.units.append(clause)
+                pending = []
+                continue
+            n = numbering(text)
+            if n is None and not clause:
+                if current is not None and not current.units and not current.children:
+                    current.text = f"{current.text}{text}"  # a paragraph continuing the item
+                continue
+            level, number, body = n if n else (9, "", text)
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            parent = stack[-1] if stack else None
+            item = _Item(level, number, line if not clause else text, body, parent, para.index)
+            (parent.children if parent else root).append(item)
+            if clause:
+                item.units.append(clause)
+                d = _DEADLINE.search(clause)
+                if d:
+                    item.deadline = clean(d.group("v"))
+                pending = []
+            else:
+                if pending and pending[-1].parent is not parent:
+                    pending = []
+                pending.append(item)
+            if n:
+                stack.append(item)
+            current = item
+    return _tasks(root, file)
+
+
+def _walk(items: list[_Item]):
+    for it in items:
+        yield it
+        yield from _walk(it.children)
+
+
+def _tasks(root: list[_Item], file: str) -> list[RawTask]:
+    items = list(_walk(root))
+    # Children inherit a heading's units when none of them names its own.
+    for it in items:
+        if it.units and it.children and not any(c.units for c in _walk(it.children)):
+            for leaf in _walk(it.children):
+                if not leaf.children:
+                    leaf.units = list(it.units)
+    sections_with_units = {id(it.section()) for it in items if it.units}
+    leaves = [it for it in items if not it.children and (it.units or id(it.section()) in sections_with_units)]
+    if not any(it.units for it in leaves):
+        return []
+    numbers = [it.number for it in leaves]
+    unique = len(set(numbers)) == len(numbers) and all(numbers)
+    tasks = []
+    for it in leaves:
+        heads = [a.line for a in it.ancestors()]
+        name, content = _split_name(it.text)
+        if unique:
+            tid = it.number
+        else:
+            parent_numbers = [a.number for a in it.ancestors() if a.number]
+            tid = ".".join(filter(None, [parent_numbers[-1] if parent_numbers else "", it.number]))
+        tasks.append(RawTask(
+            "正文", f"第{it.paragraph + 1}段", explicit_id=tid,
+            level1=heads[0] if heads else "", level2=heads[-1] if len(heads) > 1 else "",
+            name=name, content=content, deadline_text=it.deadline,
+            units=[("\n".join(it.units), Role.LEAD)] if it.units else []))
+    return tasks
