@@ -1,9 +1,218 @@
 """What the mailbox did, in the ledger: messages fetched and drafts sent (`duban mail`).
 
 Its migrations are numbered with the ledger's own (see `migrations`).
+
+``mail_fetched`` has one row per message `duban mail fetch` looked at, keyed by where it was
+seen (account, folder, UIDVALIDITY, UID), so a message is examined once: stored in 收件箱
+(``fetched``), already had under another folder or UID (``duplicate``, found by Message-ID
+and size, or by the sha256 of its bytes), too big to download (``too_big``) or not a return
+(``skipped``). ``internaldate`` is the server's INTERNALDATE as ISO 8601 *with the server's
+UTC offset*, and ``sha256`` the hash of the exact bytes written to 收件箱, so `collect` can
+find a mail's server receive time from the file it reads (`MailRecords.fetched_by_sha`).
+
+``mail_sent`` has one row per Message-ID `duban mail send` handed to the SMTP server (the
+idempotency key): ``sending`` is committed before the message data goes out, ``sent`` after
+the server accepted it, ``failed`` when the server refused it. A row left in ``sending`` means
+the run stopped while the server had the message: it may or may not have gone out, so it is
+never resent blindly (see `toolkit.mail_send`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import sqlite3
+from dataclasses import dataclass
+
 #: (version, purpose, SQL), merged into `migrations.MIGRATIONS`.
-MAIL_MIGRATIONS: list[tuple[int, str, str]] = []
+MAIL_MIGRATIONS: list[tuple[int, str, str]] = [
+    (3, "mailbox: messages fetched by duban mail fetch, drafts sent by duban mail send", """
+CREATE TABLE IF NOT EXISTS mail_fetched (
+    id INTEGER PRIMARY KEY,
+    account TEXT NOT NULL,          -- user@imap host
+    folder TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid INTEGER NOT NULL,
+    message_id TEXT NOT NULL DEFAULT '',
+    internaldate TEXT NOT NULL,     -- ISO 8601 with the server's UTC offset
+    size INTEGER NOT NULL,          -- RFC822.SIZE
+    sender TEXT NOT NULL DEFAULT '',
+    subject TEXT NOT NULL DEFAULT '',
+    state TEXT NOT NULL,            -- fetched | duplicate | too_big | skipped
+    inbox_name TEXT,                -- file name written in 收件箱 (fetched)
+    sha256 TEXT,                    -- of the exact bytes the server sent for BODY.PEEK[]
+    after_fetch TEXT NOT NULL DEFAULT '',  -- keep | seen | move:<folder> once applied
+    fetched_at TEXT NOT NULL,
+    UNIQUE(account, folder, uidvalidity, uid)
+);
+CREATE INDEX IF NOT EXISTS mail_fetched_sha ON mail_fetched(sha256);
+CREATE INDEX IF NOT EXISTS mail_fetched_message_id ON mail_fetched(message_id);
+CREATE TABLE IF NOT EXISTS mail_sent (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL UNIQUE,
+    draft_id INTEGER REFERENCES drafts(id),
+    kind TEXT NOT NULL,             -- issue | feedback | remind
+    period TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    recipients TEXT NOT NULL,       -- JSON list of the envelope recipients
+    refused TEXT NOT NULL DEFAULT '{}',    -- JSON address -> reason, for partial sends
+    state TEXT NOT NULL,            -- sending | sent | failed
+    error TEXT NOT NULL DEFAULT '',
+    copy TEXT NOT NULL DEFAULT '',  -- where the Sent copy went ('' none)
+    started_at TEXT NOT NULL,
+    sent_at TEXT
+);
+"""),
+]
+
+FETCHED, DUPLICATE, TOO_BIG, SKIPPED = "fetched", "duplicate", "too_big", "skipped"
+SENDING, SENT, FAILED = "sending", "sent", "failed"
+
+
+@dataclass(frozen=True)
+class FetchedMail:
+    """One message `duban mail fetch` looked at."""
+
+    id: int
+    account: str
+    folder: str
+    uidvalidity: int
+    uid: int
+    message_id: str
+    internaldate: dt.datetime       # aware, in the server's offset
+    size: int
+    sender: str
+    subject: str
+    state: str
+    inbox_name: str | None
+    sha256: str | None
+    after_fetch: str
+    fetched_at: str
+
+
+@dataclass(frozen=True)
+class SentMail:
+    """One draft handed to the SMTP server, by its Message-ID."""
+
+    id: int
+    message_id: str
+    draft_id: int | None
+    kind: str
+    period: str
+    unit: str
+    recipients: list[str]
+    refused: dict[str, str]
+    state: str
+    error: str
+    copy: str
+    started_at: str
+    sent_at: str | None
+
+
+def _fetched(row: sqlite3.Row | None) -> FetchedMail | None:
+    if row is None:
+        return None
+    d = {k: row[k] for k in row.keys()}  # noqa: SIM118 - iterating a Row gives values
+    d["internaldate"] = dt.datetime.fromisoformat(d["internaldate"])
+    return FetchedMail(**d)
+
+
+def _sent(row: sqlite3.Row | None) -> SentMail | None:
+    if row is None:
+        return None
+    d = {k: row[k] for k in row.keys()}  # noqa: SIM118
+    d["recipients"] = json.loads(d["recipients"] or "[]")
+    d["refused"] = json.loads(d["refused"] or "{}")
+    return SentMail(**d)
+
+
+class MailRecords:
+    """The mailbox's queries on an open ledger connection (autocommit: each write is durable
+    when the call returns, which the crash rules of fetch and send rely on)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.conn.row_factory = sqlite3.Row
+
+    # ---- fetched ----
+    def fetched_by_sha(self, sha256: str) -> FetchedMail | None:
+        """The fetched message whose bytes hash to ``sha256`` (what `collect` reads from
+        收件箱), with its INTERNALDATE; None for a file that did not come from the mailbox."""
+        return _fetched(self.conn.execute(
+            "SELECT * FROM mail_fetched WHERE sha256=? AND state=? ORDER BY id LIMIT 1",
+            (sha256, FETCHED)).fetchone())
+
+    def seen_uids(self, account: str, folder: str, uidvalidity: int) -> dict[int, str]:
+        """UID -> state of every message already looked at in this folder incarnation."""
+        return {r["uid"]: r["state"] for r in self.conn.execute(
+            "SELECT uid, state FROM mail_fetched WHERE account=? AND folder=? AND uidvalidity=?",
+            (account, folder, uidvalidity))}
+
+    def fetched_message(self, message_id: str, size: int) -> FetchedMail | None:
+        """A message already stored with this Message-ID and size (the same message seen again
+        after a folder rename, a move or a new UIDVALIDITY)."""
+        if not message_id:
+            return None
+        return _fetched(self.conn.execute(
+            "SELECT * FROM mail_fetched WHERE message_id=? AND size=? AND state=? ORDER BY id LIMIT 1",
+            (message_id, size, FETCHED)).fetchone())
+
+    def record_fetch(self, *, account: str, folder: str, uidvalidity: int, uid: int, message_id: str,
+                     internaldate: dt.datetime, size: int, sender: str, subject: str, state: str,
+                     fetched_at: str, inbox_name: str | None = None, sha256: str | None = None,
+                     after_fetch: str = "") -> int:
+        """Record one message looked at (replacing a ``skipped`` row when re-examined)."""
+        cur = self.conn.execute(
+            "INSERT INTO mail_fetched(account, folder, uidvalidity, uid, message_id, internaldate, size,"
+            " sender, subject, state, inbox_name, sha256, after_fetch, fetched_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(account, folder, uidvalidity, uid) DO UPDATE SET"
+            " message_id=excluded.message_id, internaldate=excluded.internaldate, size=excluded.size,"
+            " sender=excluded.sender, subject=excluded.subject, state=excluded.state,"
+            " inbox_name=excluded.inbox_name, sha256=excluded.sha256, after_fetch=excluded.after_fetch,"
+            " fetched_at=excluded.fetched_at",
+            (account, folder, uidvalidity, uid, message_id, internaldate.isoformat(), size, sender, subject,
+             state, inbox_name, sha256, after_fetch, fetched_at))
+        return int(cur.lastrowid)
+
+    def awaiting_after_fetch(self, account: str, folder: str, uidvalidity: int) -> list[FetchedMail]:
+        """Stored messages whose after_fetch step (mark seen, move) is still to be done."""
+        return [_fetched(r) for r in self.conn.execute(
+            "SELECT * FROM mail_fetched WHERE account=? AND folder=? AND uidvalidity=? AND after_fetch=''"
+            " AND state IN (?, ?) ORDER BY uid", (account, folder, uidvalidity, FETCHED, DUPLICATE))]
+
+    def mark_after_fetch(self, ids: list[int], action: str) -> None:
+        if ids:
+            self.conn.executemany("UPDATE mail_fetched SET after_fetch=? WHERE id=?", [(action, i) for i in ids])
+
+    # ---- sent ----
+    def sent(self, message_id: str) -> SentMail | None:
+        return _sent(self.conn.execute("SELECT * FROM mail_sent WHERE message_id=?", (message_id,)).fetchone())
+
+    def begin_sending(self, *, message_id: str, draft_id: int | None, kind: str, period: str, unit: str,
+                      recipients: list[str], started_at: str) -> None:
+        """Committed before the message data goes to the server (see the module doc)."""
+        self.conn.execute(
+            "INSERT INTO mail_sent(message_id, draft_id, kind, period, unit, recipients, state, started_at)"
+            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO UPDATE SET draft_id=excluded.draft_id,"
+            " recipients=excluded.recipients, refused='{}', state=excluded.state, error='',"
+            " started_at=excluded.started_at, sent_at=NULL",
+            (message_id, draft_id, kind, period, unit, json.dumps(recipients, ensure_ascii=False), SENDING,
+             started_at))
+
+    def mark_sent(self, message_id: str, sent_at: str, refused: dict[str, str] | None = None) -> None:
+        self.conn.execute("UPDATE mail_sent SET state=?, sent_at=?, refused=?, error='' WHERE message_id=?",
+                          (SENT, sent_at, json.dumps(refused or {}, ensure_ascii=False), message_id))
+
+    def mark_failed(self, *, message_id: str, draft_id: int | None, kind: str, period: str, unit: str,
+                    recipients: list[str], error: str, at: str) -> None:
+        """The server refused the message (nothing went out): a later run may try again."""
+        self.conn.execute(
+            "INSERT INTO mail_sent(message_id, draft_id, kind, period, unit, recipients, state, error, started_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO UPDATE SET state=excluded.state,"
+            " error=excluded.error, recipients=excluded.recipients, started_at=excluded.started_at",
+            (message_id, draft_id, kind, period, unit, json.dumps(recipients, ensure_ascii=False), FAILED,
+             error, at))
+
+    def mark_copy(self, message_id: str, copy: str) -> None:
+        self.conn.execute("UPDATE mail_sent SET copy=? WHERE message_id=?", (copy, message_id))

@@ -1,0 +1,372 @@
+"""`duban mail login | fetch | send`: the office mailbox, from duban.toml's ``[mail]``.
+
+``fetch`` stores every message that carries a return, whole and byte for byte as the server
+holds it, as one .eml in 收件箱; `collect` then treats it exactly like a mail the
+coordinator saved by hand. Exactly once, whatever stops a run:
+
+* each message is looked at once: a ``mail_fetched`` row per (account, folder, UIDVALIDITY,
+  UID); a message seen again under another UID (folder renamed, moved, UIDVALIDITY reset)
+  is known by its Message-ID and size, or after download by the sha256 of its bytes;
+* the .eml is written under a hidden temporary name in 收件箱 (`collect` skips names
+  starting with "."), then renamed; the ledger row is committed after the rename. A run
+  killed between the two left a file without a row: the next run downloads the same bytes,
+  derives the same name, finds the file (or, if `collect` already took it, its sha256 among
+  the ledger's receipts) and only records the row;
+* ``after_fetch`` (mark seen, move) runs after the rows are committed, and is remembered per
+  row, so a run killed before it does it next time.
+
+Sizes come from RFC822.SIZE and BODYSTRUCTURE before any body is downloaded: a message over
+``max_file_mb`` is never fetched; it is recorded and named once, with its largest attachment.
+
+Sending (`plan_send`, `send`) lives in `toolkit.mail_send`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from ..dates import cn_date
+from ..errors import BadConfig, UsageError
+from ..ledger import Ledger
+from ..ledger.mail_records import DUPLICATE, FETCHED, SKIPPED, TOO_BIG, MailRecords
+from ..mail_send import SendPlan, SendResult, plan_send, send
+from ..mailbox import (
+    Imap,
+    MailboxError,
+    MessageInfo,
+    Password,
+    account_key,
+    close_smtp,
+    get_password,
+    imap_endpoint,
+    open_smtp,
+    require_imap,
+    save_password,
+    smtp_endpoint,
+)
+from ..progress import Progress, no_progress
+from ..text import key, safe_filename
+from ..workspace import Workspace
+
+__all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "fetch", "login", "plan_send", "send"]
+
+log = logging.getLogger("duban")
+
+#: Attachments that may be a return (or hold one): spreadsheets, archives, saved mails.
+RETURN_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".ods", ".et", ".zip", ".rar", ".7z", ".eml")
+RETURN_TYPES = ("spreadsheet", "excel", "opendocument.spreadsheet", "zip", "x-rar", "x-7z", "message/rfc822")
+#: Named attachments that say what they are and are not returns (sent as octet-stream too).
+OTHER_EXTENSIONS = frozenset((".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png",
+                              ".gif", ".bmp", ".tif", ".tiff", ".ppt", ".pptx", ".htm", ".html", ".ics",
+                              ".vcf", ".p7s", ".mp3", ".mp4", ".wav", ".amr"))
+PARTIAL_PREFIX = ".duban-fetch-"  # hidden: collect never reads a half-written mail
+
+
+# ---------------------------------------------------------------------------
+# login
+
+
+@dataclass
+class LoginResult:
+    """What `login` checked and stored."""
+
+    user: str
+    server: str
+    env_set: bool = False
+
+    def lines(self) -> list[str]:
+        out = [f"已登录{self.server}（账号 {self.user}），密码正确。",
+               "密码已保存到系统凭据管理器，以后收发邮件不再询问。"]
+        if self.env_set:
+            out.append("注意：环境变量 DUBAN_MAIL_PASSWORD 也已设置，收发邮件时优先使用它。")
+        return out
+
+
+def login(ws: Workspace, password: str) -> LoginResult:
+    """Check ``password`` by logging in (IMAP if set up, else SMTP), then keep it in the OS
+    credential store. Nothing is stored when the login fails."""
+    mail = ws.settings.mail
+    if not mail.configured or not mail.user:
+        raise BadConfig("duban.toml 的 [mail] 中还没有设置邮箱。请用记事本打开 duban.toml，在 [mail] 中加上 "
+                        'imap_host = "imap.xxx.gov.cn"、smtp_host = "smtp.xxx.gov.cn" 和 user = "dbb@xxx.gov.cn"，'
+                        "再运行 duban mail login。")
+    if not password:
+        raise UsageError("密码不能为空。请重新运行 duban mail login。")
+    given = Password(password, "输入")
+    if mail.imap_host:
+        server = str(imap_endpoint(mail))
+        Imap.open(ws, given).close()
+    else:
+        server = str(smtp_endpoint(mail))
+        close_smtp(open_smtp(ws, given))
+    save_password(mail, password)
+    log.info("已验证并保存邮箱 %s 的密码", mail.user)
+    return LoginResult(mail.user, server, env_set=bool(os.environ.get("DUBAN_MAIL_PASSWORD")))
+
+
+# ---------------------------------------------------------------------------
+# fetch
+
+
+@dataclass
+class Stored:
+    """One message written to 收件箱."""
+
+    name: str
+    sender: str
+    subject: str
+    received: dt.datetime  # INTERNALDATE in the workspace's time zone
+
+
+@dataclass
+class FetchResult:
+    """What one `fetch` did, for the screen and the tests."""
+
+    user: str
+    folder: str
+    since: dt.date
+    stored: list[Stored] = field(default_factory=list)
+    skipped: int = 0            # not returns: left untouched in the mailbox
+    known: int = 0              # fetched by an earlier run
+    duplicates: int = 0         # the same message again (another folder, UID or copy)
+    too_big_before: int = 0     # oversized, named by an earlier run
+    after: str = ""             # what after_fetch did
+    problems: list[str] = field(default_factory=list)
+    plain: bool = False
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.plain:
+            out.append("注意：[mail] 设置为不加密连接（security = \"plain\"），密码和邮件以明文传送。")
+        out.append(f"收取邮箱 {self.user} 的文件夹“{self.folder}”中 {cn_date(self.since)} 以后收到的邮件。")
+        if self.stored:
+            out.append(f"存入收件箱 {len(self.stored)} 封：")
+            for s in self.stored:
+                out.append(f"  {s.received:%Y-%m-%d %H:%M}  {s.sender}  {s.subject or '（无主题）'}")
+        if self.duplicates:
+            out.append(f"与已收取的邮件相同的 {self.duplicates} 封（在别的文件夹或已被移动过），未重复收取。")
+        if self.known:
+            out.append(f"以前已收取过的 {self.known} 封，不再重复收取。")
+        if self.skipped:
+            out.append(f"与报送无关的邮件 {self.skipped} 封，未收取（留在邮箱中，未作改动）。")
+        if self.too_big_before:
+            out.append(f"另有 {self.too_big_before} 封过大的邮件此前已报告，仍未下载。")
+        if self.after:
+            out.append(self.after)
+        out.extend(self.problems)
+        if self.stored:
+            out.append("下一步：运行 duban collect 校验并登记。")
+        elif not self.problems:
+            out.append("没有新的报送邮件。")
+        return out
+
+
+def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_progress) -> FetchResult:
+    """Fetch the messages that carry returns into 收件箱 (see the module doc).
+
+    ``since`` (a date in the workspace's time zone) defaults to the first day of the
+    current period: a return for a period never arrives before the period starts.
+    """
+    mail = require_imap(ws)
+    password = get_password(mail)
+    tz = ZoneInfo(ws.settings.timezone)
+    start = since or ws.period().start
+    folder = mail.folder or "INBOX"
+    result = FetchResult(mail.user, folder, start, plain=mail.security == "plain")
+    ws.inbox.mkdir(parents=True, exist_ok=True)
+    _remove_partial_files(ws.inbox)
+    with Ledger(ws.ledger_path) as ledger, Imap.open(ws, password) as imap:
+        records = MailRecords(ledger.conn)
+        job = _Job(ws, ledger, records, imap, account_key(mail), folder, tz, _subject_words(ws), result)
+        job.uidvalidity = imap.select(folder, readonly=mail.after_fetch == "keep")
+        seen = records.seen_uids(job.account, folder, job.uidvalidity)
+        # SINCE compares dates in the server's zone: ask a day early, then decide in ours.
+        found = imap.search(start - dt.timedelta(days=1))
+        again = {SKIPPED} if since is not None else set()  # --since looks at skipped mail again
+        new = [u for u in found if u not in seen or seen[u] in again]
+        result.known = sum(1 for u in found if seen.get(u) == FETCHED)
+        result.too_big_before = sum(1 for u in found if seen.get(u) == TOO_BIG)
+        infos = [i for i in imap.infos(new) if i.internaldate.astimezone(tz).date() >= start]
+        try:
+            for info in progress(infos, "收取邮件"):
+                job.take(info)
+        except MailboxError as exc:
+            result.problems.append(f"{exc.message}（已存入收件箱的 {len(result.stored)} 封不受影响）")
+        job.after_fetch(mail.after_fetch)
+    log.info("收取邮件：存入 %d 封，跳过 %d 封，重复 %d 封，问题 %d 个", len(result.stored), result.skipped,
+             result.duplicates, len(result.problems))
+    return result
+
+
+@dataclass
+class _Job:
+    ws: Workspace
+    ledger: Ledger
+    records: MailRecords
+    imap: Imap
+    account: str
+    folder: str
+    tz: ZoneInfo
+    words: list[str]
+    result: FetchResult
+    uidvalidity: int = 0
+
+    def _record(self, info: MessageInfo, state: str, **extra) -> None:
+        self.records.record_fetch(
+            account=self.account, folder=self.folder, uidvalidity=self.uidvalidity, uid=info.uid,
+            message_id=info.message_id, internaldate=info.internaldate, size=info.size, sender=info.sender,
+            subject=info.subject, state=state, fetched_at=dt.datetime.now(self.tz).replace(microsecond=0).isoformat(),
+            **extra)
+
+    def take(self, info: MessageInfo) -> None:
+        """Judge one message by its metadata, download it if it carries a return, store it."""
+        pending = "" if self.ws.settings.mail.after_fetch != "keep" else "keep"
+        limit = self.ws.limits.max_file_bytes
+        if info.message_id and self.records.sent(info.message_id) is not None:
+            # duban's own mail (issue, feedback, remind) copied to this mailbox: not a return
+            self._record(info, SKIPPED, after_fetch="keep")
+            self.result.skipped += 1
+            return
+        if not carries_return(info, self.words):
+            self._record(info, SKIPPED, after_fetch="keep")
+            self.result.skipped += 1
+            return
+        if self.records.fetched_message(info.message_id, info.size) is not None:
+            self._record(info, DUPLICATE, after_fetch=pending)
+            self.result.duplicates += 1
+            return
+        if info.size > limit:
+            self._too_big(info, info.size)
+            return
+        raw = self.imap.body(info.uid)
+        if raw is None:  # deleted or moved by someone else meanwhile: nothing to record
+            return
+        if len(raw) > limit:
+            self._too_big(info, len(raw))
+            return
+        sha = hashlib.sha256(raw).hexdigest()
+        if self.records.fetched_by_sha(sha) is not None:
+            self._record(info, DUPLICATE, after_fetch=pending, sha256=sha)
+            self.result.duplicates += 1
+            return
+        name = self._name(info, sha)
+        if not self.ledger.find_sha(sha):  # else a killed run's file was collected already
+            name = _write_inbox(self.ws.inbox, name, raw, sha)
+        self._record(info, FETCHED, inbox_name=name, sha256=sha, after_fetch=pending)
+        self.result.stored.append(Stored(name, info.sender, info.subject, info.internaldate.astimezone(self.tz)))
+
+    def _name(self, info: MessageInfo, sha: str) -> str:
+        """The same message always gets the same name: its time, subject and hash."""
+        when = info.internaldate.astimezone(self.tz)
+        title = info.subject or info.sender or "邮件"
+        return safe_filename(f"{when:%Y%m%d-%H%M%S}_{title[:40]}_{sha[:8]}.eml", limit=90)
+
+    def _too_big(self, info: MessageInfo, size: int) -> None:
+        self._record(info, TOO_BIG, after_fetch="keep")
+        limits = self.ws.limits
+        largest = max(info.parts, key=lambda p: p.decoded_size, default=None)
+        extra = ""
+        if largest is not None and largest.name:
+            extra = f"，最大的附件“{largest.name}”约 {_mb(largest.decoded_size)}"
+        self.result.problems.append(
+            f"邮件过大，未下载：{info.sender or '（无发件人）'}“{info.subject or '（无主题）'}”"
+            f"（{info.internaldate.astimezone(self.tz):%Y-%m-%d %H:%M} 收到）{_mb(size)}，超过上限 "
+            f"{limits.max_file_mb} MB{extra}。请对方去掉多余的附件、只发填报表后重新发送。")
+
+    def after_fetch(self, action: str) -> None:
+        """Mark seen or move what this and earlier runs stored (remembered per message)."""
+        if action == "keep":
+            return
+        waiting = self.records.awaiting_after_fetch(self.account, self.folder, self.uidvalidity)
+        if not waiting:
+            return
+        uids = [w.uid for w in waiting]
+        try:
+            if action == "seen":
+                self.imap.mark_seen(uids)
+                self.result.after = f"已在邮箱中把 {len(uids)} 封标为已读。"
+            else:
+                target = action.split(":", 1)[1].strip()
+                self.imap.move(uids, target)
+                self.result.after = f"已把 {len(uids)} 封移到邮箱的文件夹“{target}”。"
+        except MailboxError as exc:
+            self.result.problems.append(f"{exc.message}（邮件已存入收件箱，下次运行 duban mail fetch 时再处理）")
+            return
+        self.records.mark_after_fetch([w.id for w in waiting], action)
+
+
+def carries_return(info: MessageInfo, words: list[str]) -> bool:
+    """Does the message carry a return: a spreadsheet, archive or mail attached, an attachment
+    of unknown type, or a subject naming the project or the period?"""
+    for part in info.parts:
+        ext = os.path.splitext(part.name.lower())[1]
+        if ext in RETURN_EXTENSIONS or any(t in part.mime for t in RETURN_TYPES):
+            return True
+        if part.mime == "application/octet-stream" and ext not in OTHER_EXTENSIONS:
+            return True
+    subject = key(info.subject)
+    return any(w in subject for w in words)
+
+
+def _subject_words(ws: Workspace) -> list[str]:
+    """The project's name and the current period as people write them in a subject."""
+    p = ws.period()
+    words = [ws.project, p.label, str(p), f"{p.year}年{p.month:02d}月", f"{p.year}.{p.month}"]
+    return [key(w) for w in words if w and key(w)]
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 104858 else f"{max(1, round(size / 1024))} KB"
+
+
+def _remove_partial_files(inbox: Path) -> None:
+    """A killed fetch may leave a half-written hidden file; the lock says no fetch runs now."""
+    for p in inbox.glob(PARTIAL_PREFIX + "*"):
+        with contextlib.suppress(OSError):
+            p.unlink()
+
+
+def _write_inbox(inbox: Path, name: str, raw: bytes, sha: str) -> str:
+    """Write the message as 收件箱/<name> in one step; returns the name used."""
+    target = inbox / name
+    if target.exists():
+        with contextlib.suppress(OSError):
+            if hashlib.sha256(target.read_bytes()).hexdigest() == sha:
+                return name  # a killed run wrote it and died before recording it
+        stem, ext = os.path.splitext(name)
+        name = f"{stem}_{sha[8:16]}{ext}"
+        target = inbox / name
+    tmp = inbox / f"{PARTIAL_PREFIX}{secrets.token_hex(6)}"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise MailboxError(_os_line(exc, inbox)) from None
+    return name
+
+
+def _os_line(exc: OSError, folder: Path) -> str:
+    log.warning("写入收件箱：%s", exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        why = "磁盘已满，请清理磁盘空间后重新运行"
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        why = "没有写入权限，请检查文件夹权限后重新运行"
+    elif exc.errno == errno.ENAMETOOLONG:
+        why = "路径过长，请把工作区放到较短的路径下（如 D:\\督办）"
+    else:
+        why = "请检查磁盘后重新运行"
+    return f"无法把邮件写入收件箱“{folder}”：{why}"
