@@ -1,36 +1,286 @@
 @echo off
 chcp 65001 >nul
 setlocal
-cd /d "%~dp0"
 title 督办 - 首次安装
-echo 正在安装督办工具，首次需要几分钟，请保持网络连接……
-set "PY="
-where py >nul 2>nul && set "PY=py -3"
-if not defined PY (
-  where python >nul 2>nul && set "PY=python"
-)
-if not defined PY (
-  echo 【失败】没有找到 Python。请先安装 Python 3.10 或更新版本（安装时勾选“Add python.exe to PATH”），再双击本文件。
-  pause
-  exit /b 2
-)
-if not exist ".venv\Scripts\python.exe" %PY% -m venv .venv
-if errorlevel 1 goto fail
-set "SRC=%DUBAN_SOURCE%"
-if not defined SRC if exist "..\setup.cfg" set "SRC=.."
-if not defined SRC for %%f in (duban-*.whl) do set "SRC=%%f"
-if not defined SRC set "SRC=duban"
-".venv\Scripts\python.exe" -m pip install --upgrade "%SRC%"
-if errorlevel 1 goto fail
-".venv\Scripts\duban.exe" --version
-if errorlevel 1 goto fail
+rem 督办 - 首次安装：在工作区里建 .venv，从离线安装包的 wheels 文件夹安装督办。不需要网络，也不需要管理员权限。
+rem 把原来的工作区文件夹拖到本文件上松开：用本安装包升级那个工作区（只换程序和双击脚本，数据不动）。
+rem Never uses the network: pip runs with --no-index on the kit's wheels. Every failure names its
+rem cause (no Python or only the Store stub, too old, 32-bit, no wheel for this PC, disk full,
+rem read-only); the network is blamed only when installing from a source checkout, which uses it.
+rem No "for /f" over a command anywhere: it breaks on paths with spaces. Output goes through a
+rem temp file and "set /p" instead. No parenthesised blocks around paths: a ")" in a path
+rem (Program Files (x86)) would end the block. Failures are tested with "if errorlevel", not
+rem "||", which Wine's cmd (used to test these scripts) gets wrong.
+set "HERE=%~dp0"
+if "%HERE:~-1%"=="\" set "HERE=%HERE:~0,-1%"
+set "WS=%HERE%"
+if not "%~1"=="" set "WS=%~f1"
+set "NEEDED_MB=300"
+set "LOG="
+set "STEP="
+set "SOURCE="
+if not exist "%WS%\duban.toml" goto not_workspace
+cd /d "%WS%"
+echo 督办 - 首次安装
+for %%p in ("%WS%") do echo 工作区：%%~p
+
+rem Settings other software leaves behind (ArcGIS sets PYTHONHOME; a pip.ini with user=true or
+rem a constraints file that is not there) break a venv install: this run does without them.
+set "PYTHONHOME="
+set "PYTHONPATH="
+set "PIP_USER="
+set "PIP_TARGET="
+set "PIP_PREFIX="
+set "PIP_REQUIRE_VIRTUALENV="
+set "PIP_CONSTRAINT="
+set "PIP_REQUIREMENT="
+set "PIP_FIND_LINKS="
+set "PIP_NO_BINARY="
+set "PIP_ONLY_BINARY="
+set "PIP_NO_INDEX="
+set "PIP_DISABLE_PIP_VERSION_CHECK=1"
+set "PIP_NO_INPUT=1"
+
+rem ---- can we write here
+set "PROBE=%WS%\.duban-install-test.tmp"
+echo.>"%PROBE%" 2>nul
+if not exist "%PROBE%" goto readonly
+del "%PROBE%" >nul 2>nul
+if not exist "%WS%\日志" mkdir "%WS%\日志" 2>nul
+if not exist "%WS%\日志" goto readonly
+set "LOG=%WS%\日志\安装.log"
+set "STEP=%WS%\日志\.安装-本步.log"
+echo.>>"%LOG%"
+echo === %DATE% %TIME% 0-首次安装>>"%LOG%"
+
+rem ---- the wheels: in the workspace, or beside it as the kit lays them out
+set "FIND_LINKS="
+set "RANGEFILE="
+call :add_wheels "%WS%\wheels"
+call :add_wheels "%WS%\..\wheels"
+if /i not "%HERE%"=="%WS%" call :add_wheels "%HERE%\wheels"
+if /i not "%HERE%"=="%WS%" call :add_wheels "%HERE%\..\wheels"
+if defined DUBAN_WHEELS call :add_wheels "%DUBAN_WHEELS%"
+if defined FIND_LINKS goto have_wheels
+rem A developer's checkout: install from the source tree, which does use the network.
+if defined DUBAN_SOURCE set "SOURCE=%DUBAN_SOURCE%"
+if not defined SOURCE if exist "%HERE%\..\setup.cfg" for %%d in ("%HERE%\..") do set "SOURCE=%%~fd"
+if not defined SOURCE goto no_wheels
+:have_wheels
+
+rem ---- the venv: keep a working one (upgrade), else make one
+set "VPY=%WS%\.venv\Scripts\python.exe"
+set "OLD_VERSION="
+if not exist "%VPY%" goto make_venv
+"%VPY%" -c "import sys; sys.exit(10 if sys.version_info < (3, 10) else 0)" >nul 2>nul
+if errorlevel 1 goto broken_venv
+"%VPY%" -I -m toolkit --version >"%STEP%" 2>nul
+set /p OLD_VERSION=<"%STEP%"
+if not defined OLD_VERSION set "OLD_VERSION=版本未知"
+echo 已经安装过（%OLD_VERSION%），现在升级；工作区里的数据不会改动。
+"%VPY%" -c "import shutil, sys; sys.exit(12 if shutil.disk_usage('.').free < %NEEDED_MB% * 2**20 else 0)"
+if errorlevel 12 goto disk_full
+goto install
+
+:broken_venv
+echo 原来的 .venv 无法使用（可能 Python 被卸载或换过），重新创建。
+rmdir /s /q "%WS%\.venv" 2>nul
+if exist "%WS%\.venv" goto venv_locked
+
+:make_venv
+call :find_python
+if defined PY goto have_python
+if defined OLDPY goto python_old
+if defined PY32 goto python_32
+where python 2>nul | findstr /i "WindowsApps" >nul && goto python_stub
+goto python_missing
+
+:have_python
+echo 使用 Python：
+"%PY%" %PYARG% -c "import sys; print(sys.version.split()[0], sys.executable)"
+"%PY%" %PYARG% -c "import shutil, sys; sys.exit(12 if shutil.disk_usage('.').free < %NEEDED_MB% * 2**20 else 0)"
+if errorlevel 12 goto disk_full
+echo 正在创建 .venv ……
+set "WHAT=创建 .venv "
+"%PY%" %PYARG% -m venv "%WS%\.venv" >"%STEP%" 2>&1
+set "RC=%ERRORLEVEL%"
+type "%STEP%" >>"%LOG%"
+if not "%RC%"=="0" goto step_failed
+
+:install
+set "WHAT=安装督办"
+if defined SOURCE goto install_source
+echo 正在安装督办（不需要网络，约一两分钟）……
+rem PIP_CONFIG_FILE=nul (os.devnull): the kit alone decides what is installed, whatever pip.ini says.
+set "PIP_CONFIG_FILE=nul"
+"%VPY%" -m pip install --no-index %FIND_LINKS% --upgrade duban >"%STEP%" 2>&1
+set "RC=%ERRORLEVEL%"
+set "PIP_CONFIG_FILE="
+goto installed
+:install_source
+for %%p in ("%SOURCE%") do echo 正在从源代码安装督办（需要联网）：%%~p
+"%VPY%" -m pip install --upgrade "%SOURCE%" >"%STEP%" 2>&1
+set "RC=%ERRORLEVEL%"
+:installed
+type "%STEP%" >>"%LOG%"
+if not "%RC%"=="0" goto step_failed
+
+set "WHAT=启动督办"
+set "NEW_VERSION="
+rem duban --version, run the way the other scripts run it: .venv\Scripts\duban.exe holds the
+rem absolute path of wherever the workspace was when duban was last installed; python -m does not.
+"%VPY%" -I -m toolkit --version >"%STEP%" 2>&1
+set "RC=%ERRORLEVEL%"
+set /p NEW_VERSION=<"%STEP%"
+type "%STEP%" >>"%LOG%"
+if not "%RC%"=="0" goto step_failed
+if defined SOURCE goto done
+rem Scripts that match the new version. The running .bat is left alone: cmd rereads it by
+rem byte offset, so replacing it now would run the middle of some other line.
+set "WHAT=更新双击脚本"
+set "KEEP=1"
+if /i not "%HERE%"=="%WS%" set "KEEP=0"
+"%VPY%" -I -c "import sys; from toolkit.actions.kit import refresh_scripts; refresh_scripts(sys.argv[1], sys.argv[2] == '1')" "%WS%" %KEEP% >"%STEP%" 2>&1
+set "RC=%ERRORLEVEL%"
+type "%STEP%" >>"%LOG%"
+if not "%RC%"=="0" goto step_failed
+
+:done
+del "%STEP%" >nul 2>nul
 echo.
-echo 【成功】安装完成。以后每月双击“一键月报.bat”即可。
+if not defined OLD_VERSION goto done_new
+if "%OLD_VERSION%"=="%NEW_VERSION%" echo 【成功】安装完成：已经是 %NEW_VERSION%，无需升级。工作区里的数据没有改动。
+if not "%OLD_VERSION%"=="%NEW_VERSION%" echo 【成功】安装完成：已从 %OLD_VERSION% 升级到 %NEW_VERSION%。工作区里的数据没有改动。
+goto done_where
+:done_new
+echo 【成功】安装完成：%NEW_VERSION%
+:done_where
+for %%p in ("%WS%\.venv") do echo 程序装在：%%~p
+echo 以后每月双击“一键月报.bat”即可；也可以分步双击 1-下发填报表、2-收取并汇总、3-生成通报、4-发送邮件。
 pause
 exit /b 0
 
-:fail
+rem ---- subroutines
+
+:add_wheels
+if not exist "%~1\duban-*.whl" goto :eof
+set FIND_LINKS=%FIND_LINKS% --find-links "%~f1"
+if not defined RANGEFILE if exist "%~f1\适用范围.txt" set "RANGEFILE=%~f1\适用范围.txt"
+goto :eof
+
+:find_python
+rem The py launcher picks a version the kit has wheels for; then python on PATH; then the
+rem folders python.org's installer uses when "Add to PATH" was not ticked.
+set "PY="
+set "PYARG="
+set "OLDPY="
+set "PY32="
+for %%v in (3.12 3.11 3.13 3.10) do if not defined PY call :try_python "py" "-%%v"
+if not defined PY call :try_python "py" "-3"
+if not defined PY call :try_python "python" ""
+if not defined PY for /d %%d in ("%LOCALAPPDATA%\Programs\Python\Python3*") do if not defined PY call :try_python "%%~fd\python.exe" ""
+if not defined PY for /d %%d in ("%ProgramFiles%\Python3*") do if not defined PY call :try_python "%%~fd\python.exe" ""
+goto :eof
+
+:try_python
+rem Exit 10: older than 3.10; 11: 32-bit. Anything else (9009 from the Store stub, "not
+rem found") means this one does not run at all.
+"%~1" %~2 -c "import struct, sys; sys.exit(10 if sys.version_info < (3, 10) else 11 if struct.calcsize('P') < 8 else 0)" >nul 2>nul
+set "TRC=%ERRORLEVEL%"
+if "%TRC%"=="0" set "PY=%~1"
+if "%TRC%"=="0" set "PYARG=%~2"
+if "%TRC%"=="10" if not defined OLDPY set OLDPY="%~1" %~2
+if "%TRC%"=="11" if not defined PY32 set PY32="%~1" %~2
+goto :eof
+
+rem ---- failures: what happened, then what to do
+
+:not_workspace
 echo.
-echo 【失败】安装没有完成。请检查网络后重试；仍不行时，把本窗口截图发给技术支持。
+for %%p in ("%WS%") do echo 【失败】“%%~p”不是督办工作区（里面没有 duban.toml）。
+echo 请先把安装包完整解压（右键→全部解压缩），再双击解压出的“督办工作区”里的本文件；不要在压缩包里直接双击。
+echo 升级时，请把原来的工作区文件夹（里面有 duban.toml）拖到本文件上。
+goto fail_end
+
+:readonly
+echo.
+echo 【失败】无法在工作区里写文件：这个文件夹是只读的（例如在光盘、受保护的 U 盘或只读的共享文件夹里），或者你没有写入权限。
+echo 请把整个安装包复制到本机硬盘上自己的文件夹（例如 D:\督办 或“文档”）里，再从那里双击本文件。
+goto fail_end
+
+:disk_full
+echo.
+echo 【失败】磁盘空间不足：安装需要约 %NEEDED_MB% MB。
+echo 请删除一些文件腾出空间，或把安装包复制到空间更大的磁盘（例如 D 盘）后再运行。
+goto fail_end
+
+:no_wheels
+echo.
+echo 【失败】找不到安装文件（wheels 文件夹）。
+echo 请从完整解压的离线安装包里运行本文件，或把安装包里的 wheels 文件夹复制到工作区里再运行。
+goto fail_end
+
+:venv_locked
+echo.
+echo 【失败】无法删除损坏的 .venv 文件夹，可能有督办程序还在运行。
+echo 请关闭其他督办窗口，手动删除工作区里的 .venv 文件夹后再运行。
+goto fail_end
+
+:python_missing
+echo.
+echo 【失败】这台电脑上没有安装 Python。
+goto python_advice
+
+:python_stub
+echo.
+echo 【失败】这台电脑上的 python 只是 Microsoft Store 的占位程序（WindowsApps\python.exe），并没有安装 Python。
+goto python_advice
+
+:python_old
+echo.
+echo 【失败】这台电脑上的 Python 太旧，督办需要 Python 3.10 或更新版本。找到的是：
+%OLDPY% --version
+goto python_advice
+
+:python_32
+echo.
+echo 【失败】这台电脑上的 Python 是 32 位的，安装包里只有 64 位的组件。找到的是：
+%PY32% --version
+goto python_advice
+
+:python_advice
+echo 请联系信息技术人员安装 Python 3.10–3.13 的 64 位版本：python.org 的“Windows installer (64-bit)”，
+echo 例如 python-3.12.x-amd64.exe。安装时选“Install Now”即可，不需要管理员权限。装好后再双击本文件。
+goto fail_end
+
+:step_failed
+rem The cause, read from pip's or venv's own words: error numbers, not localised text.
+findstr /c:"Errno 28" /c:"No space left" /c:"WinError 112" "%STEP%" >nul && goto disk_full
+findstr /c:"Errno 13" /c:"Errno 30" /c:"WinError 5]" /c:"WinError 19]" /c:"Permission denied" "%STEP%" >nul && goto readonly
+if not defined SOURCE findstr /c:"No matching distribution" /c:"Could not find a version" "%STEP%" >nul && goto no_wheel
+if defined SOURCE findstr /c:"NewConnectionError" /c:"Failed to establish" /c:"getaddrinfo" /c:"Max retries exceeded" /c:"ProxyError" /c:"SSLError" "%STEP%" >nul && goto no_network
+echo.
+echo 【失败】%WHAT%没有完成。记录如下：
+type "%STEP%"
+goto fail_end
+
+:no_wheel
+echo.
+echo 【失败】安装包里没有适合这台电脑的组件：
+findstr /c:"No matching distribution" "%STEP%"
+echo 这台电脑的 Python：
+"%VPY%" -c "import platform, sys; print(platform.python_version(), platform.architecture()[0], sys.platform)"
+if defined RANGEFILE type "%RANGEFILE%"
+echo 请改用上面范围内的 Python（删除工作区里的 .venv 文件夹后重新运行本文件），或请技术支持用 duban kit 生成包含这台电脑的安装包。
+goto fail_end
+
+:no_network
+echo.
+echo 【失败】从源代码安装需要联网下载组件，但连不上软件包仓库。请检查网络后重试，或改用离线安装包。
+goto fail_end
+
+:fail_end
+if defined LOG echo 【失败】见上一步的记录。>>"%LOG%"
+if defined LOG for %%p in ("%LOG%") do echo 安装过程记录在：%%~p（求助时请发给技术支持）
 pause
 exit /b 2

@@ -1,34 +1,217 @@
 #!/usr/bin/env bash
-# 督办 - 首次安装（macOS 双击 .command，Linux 运行 .sh）：创建 .venv 并安装督办工具
-cd "$(dirname "$0")" || exit 2
-echo "正在安装督办工具，首次需要几分钟，请保持网络连接……"
-PY="${PYTHON:-}"
-if [ -z "$PY" ]; then
-  for candidate in python3 python; do
-    if command -v "$candidate" >/dev/null 2>&1; then PY="$candidate"; break; fi
-  done
-fi
-if [ -z "$PY" ]; then
-  echo "【失败】没有找到 Python。请先安装 Python 3.10 或更新版本，再运行本文件。"
+# shellcheck disable=SC1111  # “…” in messages are Chinese quotation marks, meant literally
+# 督办 - 首次安装（Linux 运行 .sh，macOS 双击 .command）：在工作区里建 .venv，从离线安装包安装督办。
+# 用法：bash 0-首次安装.sh              安装到本脚本所在的工作区
+#       bash 0-首次安装.sh 原来的工作区   用本安装包升级那个工作区（只换程序和双击脚本，数据不动）
+#
+# Never uses the network: pip runs with --no-index on the kit's wheels folder. Each failure
+# names its cause (no Python, too old, no wheel for this machine, disk full, read-only); the
+# network is blamed only when installing from a source checkout, which does use it.
+
+HERE="$(cd "$(dirname "$0")" && pwd)" || exit 2
+NEEDED_MB=300
+LOG=""
+STEP_LOG=""
+
+pause() {
   [ -t 0 ] && read -r -p "按回车键关闭……" _
-  exit 2
-fi
+  return 0
+}
+
+# fail "what happened" ["what to do"]
 fail() {
   echo
-  echo "【失败】安装没有完成。请检查网络后重试；仍不行时，把本窗口的内容发给技术支持。"
-  [ -t 0 ] && read -r -p "按回车键关闭……" _
+  echo "【失败】$1"
+  [ -n "${2:-}" ] && echo "$2"
+  [ -n "$LOG" ] && [ -f "$LOG" ] && printf '【失败】%s\n%s\n' "$1" "${2:-}" >> "$LOG"
+  [ -n "$LOG" ] && [ -f "$LOG" ] && echo "安装过程记录在：$LOG（求助时请发给技术支持）"
+  [ -n "$STEP_LOG" ] && rm -f "$STEP_LOG"
+  pause
   exit 2
 }
-[ -x ".venv/bin/python" ] || "$PY" -m venv .venv || fail
-SRC="${DUBAN_SOURCE:-}"
-[ -z "$SRC" ] && [ -f "../setup.cfg" ] && SRC=".."
-if [ -z "$SRC" ]; then
-  for wheel in duban-*.whl; do [ -f "$wheel" ] && SRC="$wheel"; done
+
+# step "what" command…: run one install step, its output kept in the log, not on screen.
+step() {
+  local what="$1"
+  shift
+  "$@" > "$STEP_LOG" 2>&1
+  local rc=$?
+  cat "$STEP_LOG" >> "$LOG"
+  [ "$rc" -eq 0 ] || step_failed "$what"
+  return 0
+}
+
+# The cause, read from pip's or venv's own words (error numbers, not localised text).
+step_failed() {
+  local what="$1" missing python
+  if grep -qE "Errno 28|No space left on device" "$STEP_LOG"; then
+    fail "$what时磁盘空间不足。" "请腾出至少 $NEEDED_MB MB 空间，或把安装包复制到空间更大的磁盘后再运行。"
+  fi
+  if grep -qE "Errno 13|Errno 30|Permission denied|Read-only file system" "$STEP_LOG"; then
+    fail "$what时无法写入文件：文件夹是只读的，或者你没有写入权限。" \
+      "请把整个安装包复制到自己的文件夹（例如主目录）里，再从那里运行本文件。"
+  fi
+  if [ -z "$SOURCE" ] && grep -qE "No matching distribution found|Could not find a version that satisfies" "$STEP_LOG"; then
+    missing="$(grep -oE "No matching distribution found for [^ ]+" "$STEP_LOG" | head -n 1 | awk '{print $NF}')"
+    python="$(".venv/bin/python" -c 'import platform; print(platform.python_version())' 2>/dev/null)"
+    if [ "$(uname -s)" = "Darwin" ]; then
+      fail "离线安装包只有 Windows 和 Linux 的组件${missing:+（缺少 $missing）}，不能装在 macOS 上。" \
+        "macOS 请在能上网时从督办的源代码安装：python3 -m pip install 源代码文件夹。"
+    fi
+    fail "安装包里没有适合这台电脑的组件${missing:+（缺少 $missing）}：本机是 $(uname -s) $(uname -m)，Python ${python:-未知}。" \
+      "${RANGE:-本安装包适用于 Windows 64 位和 Linux x86_64/ARM64 上的 Python 3.10–3.13。}请改用这个范围内的 Python（删除工作区里的 .venv 后重新运行），或请技术支持用 duban kit 生成包含本机平台的安装包。"
+  fi
+  if [ -n "$SOURCE" ] && grep -qE "NewConnectionError|Failed to establish|name resolution|Max retries exceeded|ProxyError|SSLError" "$STEP_LOG"; then
+    fail "从源代码安装需要联网下载组件，但连不上软件包仓库。" "请检查网络后重试，或改用离线安装包。"
+  fi
+  fail "$what没有完成。记录的最后几行：
+$(tail -n 5 "$STEP_LOG")"
+}
+
+# --- which workspace ---------------------------------------------------------------------
+if [ -n "${1:-}" ]; then
+  [ -d "$1" ] || fail "找不到文件夹“$1”。" "升级时请指定原来的工作区文件夹（里面有 duban.toml）。"
+  WS="$(cd "$1" && pwd)" || exit 2
+else
+  WS="$HERE"
 fi
-[ -z "$SRC" ] && SRC="duban"
-.venv/bin/python -m pip install --upgrade "$SRC" || fail
-.venv/bin/duban --version || fail
+if [ ! -f "$WS/duban.toml" ]; then
+  fail "“$WS”不是督办工作区（里面没有 duban.toml）。" \
+    "请先把安装包完整解压，再运行解压出的“督办工作区”里的本文件；升级时请指定原来的工作区文件夹。"
+fi
+cd "$WS" || exit 2
+echo "督办 - 首次安装"
+echo "工作区：$WS"
+
+# Settings other software leaves in the environment (PYTHONHOME; pip's user=true or a
+# constraints file that is not there) break a venv install: this run does without them.
+unset PYTHONHOME PYTHONPATH PIP_USER PIP_TARGET PIP_PREFIX PIP_REQUIRE_VIRTUALENV PIP_CONSTRAINT \
+  PIP_REQUIREMENT PIP_FIND_LINKS PIP_NO_BINARY PIP_ONLY_BINARY PIP_NO_INDEX
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+
+# --- can we write here -----------------------------------------------------------------------
+probe="$WS/.duban-install-test.$$"
+if ! { : > "$probe"; } 2>/dev/null; then
+  fail "无法在工作区里写文件：这个文件夹是只读的，或者你没有写入权限。" \
+    "请把整个安装包复制到自己的文件夹（例如主目录）里，再从那里运行本文件。"
+fi
+rm -f "$probe"
+free_kb="$(df -Pk "$WS" 2>/dev/null | awk 'NR==2 {print $4}')"
+if [ -n "$free_kb" ] && [ "$free_kb" -lt $((NEEDED_MB * 1024)) ]; then
+  fail "磁盘空间不足：工作区所在的磁盘只剩 $((free_kb / 1024)) MB，安装需要约 $NEEDED_MB MB。" \
+    "请删除一些文件腾出空间，或把安装包复制到空间更大的磁盘后再运行。"
+fi
+mkdir -p "日志" 2>/dev/null || fail "无法创建“日志”文件夹。" "请检查工作区的写入权限。"
+LOG="$WS/日志/安装.log"
+STEP_LOG="$WS/日志/.安装-本步.log"
+{ echo; echo "=== $(date '+%Y-%m-%d %H:%M:%S') 0-首次安装：$HERE → $WS"; } >> "$LOG"
+
+# --- the wheels ----------------------------------------------------------------------------------
+FIND_LINKS=()
+RANGE=""
+for dir in "$WS/wheels" "$HERE/wheels" "$HERE/../wheels" "$WS/../wheels" ${DUBAN_WHEELS:+"$DUBAN_WHEELS"}; do
+  compgen -G "$dir/duban-*.whl" >/dev/null || continue
+  dir="$(cd "$dir" && pwd)"
+  case " ${FIND_LINKS[*]} " in *" $dir "*) continue ;; esac
+  FIND_LINKS+=(--find-links "$dir")
+  [ -z "$RANGE" ] && [ -f "$dir/适用范围.txt" ] && RANGE="$(head -n 1 "$dir/适用范围.txt")"
+done
+SOURCE=""
+if [ "${#FIND_LINKS[@]}" -eq 0 ]; then
+  # A developer's checkout: install from the source tree, which does use the network.
+  if [ -n "${DUBAN_SOURCE:-}" ]; then
+    SOURCE="$DUBAN_SOURCE"
+  elif [ -f "$HERE/../setup.cfg" ]; then
+    SOURCE="$(cd "$HERE/.." && pwd)"
+  else
+    fail "找不到安装文件（wheels 文件夹）。" \
+      "请从完整解压的离线安装包里运行本文件，或把安装包里的 wheels 文件夹复制到工作区里再运行。"
+  fi
+fi
+
+# --- the venv ----------------------------------------------------------------------------------
+# Exit 10: older than 3.10. Any other failure means it does not run at all (a pyenv shim for
+# a version that is not selected, a dangling link): try the next one.
+PYCHECK='import sys; sys.exit(10 if sys.version_info < (3, 10) else 0)'
+OLD_VERSION=""
+if [ -x ".venv/bin/python" ] && ".venv/bin/python" -c "$PYCHECK" >/dev/null 2>&1; then
+  OLD_VERSION="$(".venv/bin/python" -I -m toolkit --version 2>/dev/null)"
+  echo "已经安装过（${OLD_VERSION:-版本未知}），现在升级；工作区里的数据不会改动。"
+else
+  if [ -e ".venv" ]; then
+    echo "原来的 .venv 无法使用（可能 Python 被卸载或换过），重新创建。"
+    rm -rf ".venv" || fail "无法删除损坏的 .venv 文件夹。" "请手动删除工作区里的 .venv 文件夹后再运行。"
+  fi
+  PY=""
+  OLD=""
+  for candidate in ${PYTHON:+"$PYTHON"} python3.12 python3.11 python3.13 python3.10 python3 python; do
+    command -v "$candidate" >/dev/null 2>&1 || continue
+    "$candidate" -c "$PYCHECK" >/dev/null 2>&1
+    case $? in
+      0) PY="$candidate"; break ;;
+      10) [ -z "$OLD" ] && OLD="$("$candidate" --version 2>&1)（$(command -v "$candidate")）" ;;
+    esac
+  done
+  if [ -z "$PY" ] && [ -n "$OLD" ]; then
+    fail "这台电脑上的 Python 太旧：$OLD。督办需要 Python 3.10 或更新版本。" \
+      "请联系信息技术人员安装 Python 3.10–3.13（统信 UOS 20、银河麒麟 V10 自带的 3.7/3.8 不够新），装好后再运行本文件。"
+  fi
+  if [ -z "$PY" ]; then
+    fail "这台电脑上没有可用的 Python。" \
+      "请联系信息技术人员安装 Python 3.10 或更新版本（3.10–3.13 均可），装好后再运行本文件。"
+  fi
+  echo "使用 Python：$("$PY" --version 2>&1)（$(command -v "$PY")）"
+  echo "正在创建 .venv ……"
+  if ! "$PY" -m venv .venv > "$STEP_LOG" 2>&1; then
+    cat "$STEP_LOG" >> "$LOG"
+    grep -q "ensurepip" "$STEP_LOG" || step_failed "创建 .venv "
+    # Debian, UOS and Kylin ship venv's pip separately (python3-venv): bring pip from the kit.
+    PIP_WHEEL=""
+    for ((i = 1; i < ${#FIND_LINKS[@]}; i += 2)); do
+      for wheel in "${FIND_LINKS[$i]}"/pip-*.whl; do [ -f "$wheel" ] && PIP_WHEEL="$wheel"; done
+    done
+    if [ -z "$PIP_WHEEL" ]; then
+      fail "这台电脑的 Python 缺少创建虚拟环境所需的组件（python3-venv / ensurepip）。" \
+        "请联系信息技术人员安装 python3-venv 后再运行本文件。"
+    fi
+    rm -rf .venv
+    step "创建 .venv " "$PY" -m venv --without-pip .venv
+    step "安装 pip " ".venv/bin/python" "$PIP_WHEEL/pip" install --no-index --no-deps "$PIP_WHEEL"
+  else
+    cat "$STEP_LOG" >> "$LOG"
+  fi
+fi
+
+# --- duban ------------------------------------------------------------------------------------
+if [ -n "$SOURCE" ]; then
+  echo "正在从源代码安装督办（需要联网）：$SOURCE"
+  step "安装督办" ".venv/bin/python" -m pip install --upgrade "$SOURCE"
+else
+  echo "正在安装督办（不需要网络，约一两分钟）……"
+  # PIP_CONFIG_FILE=/dev/null: the kit alone decides what is installed, whatever pip.conf says.
+  step "安装督办" env PIP_CONFIG_FILE=/dev/null ".venv/bin/python" -m pip install --no-index "${FIND_LINKS[@]}" \
+    --upgrade duban
+fi
+# duban --version, run the way the other scripts run it: .venv/bin/duban holds the absolute
+# path of wherever the workspace was when duban was last installed, python -m does not.
+NEW_VERSION="$(".venv/bin/python" -I -m toolkit --version 2> "$STEP_LOG")" || step_failed "启动督办"
+echo "【成功】$NEW_VERSION" >> "$LOG"
+if [ -z "$SOURCE" ]; then
+  # Scripts that match the new version; nothing else in the workspace is touched.
+  step "更新双击脚本" ".venv/bin/python" -I -c \
+    'import sys; from toolkit.actions.kit import refresh_scripts; refresh_scripts(sys.argv[1])' "$WS"
+fi
+rm -f "$STEP_LOG"
+
 echo
-echo "【成功】安装完成。以后每月运行“一键月报”即可。"
-[ -t 0 ] && read -r -p "按回车键关闭……" _
+if [ "$OLD_VERSION" = "$NEW_VERSION" ]; then
+  echo "【成功】安装完成：已经是 $NEW_VERSION，无需升级。工作区里的数据没有改动。"
+elif [ -n "$OLD_VERSION" ]; then
+  echo "【成功】安装完成：已从 $OLD_VERSION 升级到 $NEW_VERSION。工作区里的数据没有改动。"
+else
+  echo "【成功】安装完成：$NEW_VERSION"
+fi
+echo "程序装在：$WS/.venv"
+echo "以后每月运行“一键月报”即可；也可以分步运行 1-下发填报表、2-收取并汇总、3-生成通报、4-发送邮件。"
+pause
 exit 0

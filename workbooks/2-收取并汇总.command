@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# 督办 - 收取并汇总（macOS 双击 .command，Linux 运行 .sh；与 .bat 做同样的事）
+# shellcheck disable=SC1111  # “…” in messages are Chinese quotation marks, meant literally
+# 督办 - 收取并汇总（Linux 运行 .sh，macOS 双击 .command；与 .bat 做同样的事）
 . "$(dirname "$0")/_公共.sh" || exit 2
 ask_period
-"$DUBAN" collect --period "$PERIOD"
+"${DUBAN[@]}" collect --period "$PERIOD"
 RC=$?
-if [ "$RC" -lt 2 ]; then
-  "$DUBAN" merge --period "$PERIOD" || RC=$?
+if [ "$RC" -le 1 ]; then
+  # Merge even when some returns were sent back (exit 1): the accepted ones still count.
+  "${DUBAN[@]}" merge --period "$PERIOD"
+  MERGE_RC=$?
+  [ "$MERGE_RC" -ne 0 ] && RC=$MERGE_RC
 fi
-finish "$RC" "已收取并生成汇总表，正在打开文件夹。" "$DUBAN" open 汇总 --period "$PERIOD" -q
+finish "$RC" "已收取并生成汇总表，正在打开汇总文件夹。" "${DUBAN[@]}" open 汇总 --period "$PERIOD" -q

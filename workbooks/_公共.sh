@@ -1,46 +1,70 @@
-# 督办双击脚本（macOS .command / Linux .sh）的公共部分，由同一文件夹里的脚本调用，请勿直接运行。
-# 找到督办程序、询问期次、显示结果并等待按键：与同名 .bat 做同样的事。
+# shellcheck shell=bash disable=SC1111  # sourced; “…” are Chinese quotation marks
+# 督办双击脚本（Linux .sh / macOS .command）的公共部分，由同一文件夹里的脚本调用，请勿直接运行。
+# 找到督办程序、询问期次、按退出码说明结果并等待按键：与同名 .bat 做同样的事。
 
 cd "$(dirname "${BASH_SOURCE[1]:-$0}")" || exit 2
+WS="$(pwd)"
 
 pause_if_terminal() {
   [ -t 0 ] && read -r -p "按回车键关闭……" _
   return 0
 }
 
-if [ -x ".venv/bin/duban" ]; then
-  DUBAN=".venv/bin/duban"; PYTHON=".venv/bin/python"
+# Software such as ArcGIS sets PYTHONHOME machine-wide, which breaks every other Python.
+unset PYTHONHOME PYTHONPATH
+
+# The workspace's own .venv first (0-首次安装 puts it there), then a duban on PATH. The venv's
+# python runs `-m toolkit` rather than .venv/bin/duban: that launcher holds the absolute path
+# of the folder it was installed in, so it breaks when the workspace is moved; python does not.
+# -I keeps the current folder off sys.path, so no file in it can stand in for a module.
+if [ -x ".venv/bin/python" ]; then
+  if ! ".venv/bin/python" -I -c "import toolkit" >/dev/null 2>&1; then
+    echo "【失败】本工作区的督办安装不完整或已损坏（.venv 无法使用）。请重新运行“0-首次安装”。"
+    pause_if_terminal
+    exit 2
+  fi
+  DUBAN=("$WS/.venv/bin/python" -I -m toolkit -w "$WS")
+  WHICH="本工作区的 .venv（$WS/.venv）"
 elif command -v duban >/dev/null 2>&1; then
-  DUBAN="duban"; PYTHON="python3"
+  DUBAN=(duban -w "$WS")
+  WHICH="$(command -v duban)"
 else
   echo "【失败】还没有安装督办工具。请先运行“0-首次安装”。"
   pause_if_terminal
   exit 2
 fi
+echo "工作区：$WS"
+echo "督办程序：$WHICH"
 
-# Asks for the period; Enter means last month.
+# Asks for the period; Enter takes the workspace's current period, as duban itself reports it.
 ask_period() {
-  local default
-  default="$("$PYTHON" -c 'import datetime as d; t=d.date.today().replace(day=1)-d.timedelta(days=1); print(t.strftime("%Y-%m"))')"
-  read -r -p "请输入期次，如 2022-06（直接回车为 $default）：" PERIOD
-  PERIOD="${PERIOD:-$default}"
+  local current rc
+  current="$("${DUBAN[@]}" period)"
+  rc=$?
+  [ "$rc" -eq 0 ] || finish "$rc"
+  read -r -p "请输入期次，如 2022-06（直接回车为当前期次 $current）：" PERIOD
+  PERIOD="${PERIOD:-$current}"
 }
 
-# finish RC "成功时的说明" [打开结果的命令 …]: the result line, the folder, the pause.
+# finish RC ["成功时的说明" [打开结果的命令 …]]: one honest line for duban's exit code
+# (see `duban --help`), the result opened on success, then the pause.
 finish() {
-  local rc="$1" ok="$2"
-  shift 2
+  local rc="$1" ok="${2:-完成。}"
+  shift
+  [ "$#" -gt 0 ] && shift
   echo
-  if [ "$rc" -eq 0 ]; then
-    echo "【成功】$ok"
-  elif [ "$rc" -eq 1 ]; then
-    echo "【已完成，但有问题需要处理】请看上面的红色提示（退回的单位已生成反馈表和邮件草稿）。"
-  else
-    echo "【失败】请按上面一行的提示处理；需要帮助时，把“日志/duban.log”发给技术支持。"
-    pause_if_terminal
-    exit "$rc"
+  case "$rc" in
+    0) echo "【成功】$ok" ;;
+    1) echo "【已完成，但有问题需要处理】请看上面列出的问题和文件夹。" ;;
+    2) echo "【未完成】请按上面以“错误：”开头的那一行处理后再运行。" ;;
+    3) echo "【程序出错】这是督办程序的问题，不是操作错误。请把“日志/duban.log”发给技术支持。" ;;
+    4) echo "【未运行】另一个督办程序正在处理这个工作区，请等它结束后再运行。" ;;
+    130) echo "【已取消】" ;;
+    *) echo "【失败】督办没有正常结束（代码 $rc）。请把本窗口的内容和“日志/duban.log”发给技术支持。" ;;
+  esac
+  if [ "$rc" -eq 0 ] && [ "$#" -gt 0 ]; then
+    "$@"
   fi
-  [ "$#" -gt 0 ] && "$@"
   pause_if_terminal
   exit "$rc"
 }

@@ -1,0 +1,732 @@
+"""Issues 14 and 16: the double-click scripts (.bat / .sh / .command) a coordinator runs.
+
+The .bat files cannot run here, so they get static checks (encoding, quoting, labels, the
+exit-code endings). The .sh twins run for real, against a fake ``duban`` that records its
+arguments and answers with chosen exit codes, so every ending is exercised in milliseconds.
+The real install from a kit, offline, is in test_kit.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from toolkit.cli import cli
+from toolkit.workspace import SCRIPT_COMMON, SCRIPTS
+
+WORKBOOKS = ROOT / "workbooks"
+RUNNERS = [s for s in SCRIPTS if s != "0-首次安装"]
+# What each exit code of duban must make the scripts say (see toolkit/cli.py).
+ENDINGS = {
+    0: "【成功】",
+    1: "【已完成，但有问题需要处理】",
+    2: "【未完成】请按上面以“错误：”开头的那一行处理后再运行。",
+    3: "【程序出错】",
+    4: "【未运行】另一个督办程序正在处理这个工作区",
+    130: "【已取消】",
+    7: "【失败】督办没有正常结束（代码 7）",
+}
+
+
+def bat(stem: str) -> str:
+    return (WORKBOOKS / f"{stem}.bat").read_bytes().decode("utf-8")
+
+
+def code_lines(text: str) -> list[str]:
+    """The lines cmd.exe executes: comments dropped."""
+    lines = [line.strip() for line in text.replace("\r\n", "\n").split("\n")]
+    return [line for line in lines if line and not re.match(r"(?i)^(rem\b|::)", line)]
+
+
+# ---------------------------------------------------------------------------
+# .bat: static checks
+
+
+@pytest.mark.parametrize("stem", SCRIPTS)
+def test_bat_files_are_utf8_crlf_and_switch_the_console_to_utf8(stem):
+    data = (WORKBOOKS / f"{stem}.bat").read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf"), "a BOM would make cmd.exe misread '@echo off'"
+    text = data.decode("utf-8")
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b""), "CRLF only"
+    assert text.splitlines()[:2] == ["@echo off", "chcp 65001 >nul"]
+    assert "setlocal" in text.splitlines()[2]
+    assert "pause" in text
+    assert "【成功】" in text and "【失败】" in text
+
+
+@pytest.mark.parametrize("stem", SCRIPTS)
+def test_no_for_f_substitutes_a_quoted_path(stem):
+    """``for /f %%i in ('"%PYTHON%" -c …')`` loses its quotes when the path has a space: the
+    default period came out empty and Enter gave "期次“--emails”格式不对" (issue 14)."""
+    for line in code_lines(bat(stem)):
+        match = re.search(r"(?i)\bfor\s+/f\b.*?\bin\s*\((.*)\)\s*do\b", line)
+        if not match:
+            continue
+        source = match.group(1).strip()
+        if source.startswith(("'", "`")):  # a command, not a file or a string
+            command = source.strip("'`").strip()
+            assert not command.startswith('"'), line
+            assert "%" not in command, f"a path in a variable may hold spaces: {line}"
+
+
+@pytest.mark.parametrize("stem", SCRIPTS)
+def test_bat_jumps_only_to_labels_that_exist(stem):
+    text = bat(stem)
+    labels = {m.lower() for m in re.findall(r"(?m)^:([\w-]+)", text.replace("\r\n", "\n"))}
+    for line in code_lines(text):
+        for target in re.findall(r"(?i)\b(?:goto|call)\s+:?([\w-]+)", line):
+            if target.lower() == "eof":
+                continue
+            assert target.lower() in labels, f"{stem}.bat: no label for {line!r}"
+
+
+@pytest.mark.parametrize("stem", SCRIPTS)
+def test_bat_has_no_multiline_blocks(stem):
+    """A ")" in an expanded path (Program Files (x86)) ends a parenthesised block early, so
+    the scripts use goto and one-line ifs only."""
+    for line in code_lines(bat(stem)):
+        assert not line.endswith("("), line
+        assert line != ")", line
+
+
+@pytest.mark.parametrize("stem", RUNNERS)
+def test_bat_asks_duban_for_the_period(stem):
+    text = bat(stem)
+    assert "%DUBAN% period >" in text and "set /p CURRENT=<" in text
+    assert '--period "%PERIOD%"' in text, "the period is quoted: a typed space must not split it"
+    for computed in ("datetime", "timedelta", "AddMonths", "%date:~", "%DATE:~"):
+        assert computed not in text, "the scripts never compute the period themselves"
+
+
+@pytest.mark.parametrize("stem", RUNNERS)
+def test_bat_finds_the_workspace_venv_first_and_says_which(stem):
+    lines = code_lines(bat(stem))
+    venv = next(i for i, line in enumerate(lines) if r'.venv\Scripts\python.exe" goto duban_venv' in line)
+    path = next(i for i, line in enumerate(lines) if line.startswith("where duban"))
+    assert venv < path
+    text = bat(stem)
+    assert r'set DUBAN="%WS%\.venv\Scripts\python.exe" -I -m toolkit -w "%WS%"' in text
+    assert "echo 工作区：%%~p" in text and "echo 督办程序：%%~p" in text
+
+
+@pytest.mark.parametrize("stem", RUNNERS)
+def test_bat_calls_only_commands_that_exist(stem):
+    called = re.findall(r"%DUBAN%\s+([a-z-]+)", bat(stem))
+    assert called and set(called) <= set(cli.commands), called
+    if stem == "4-发送邮件":
+        kinds = set(re.findall(r'set "KIND=(\w+)"', bat(stem)))
+        assert kinds == set(cli.commands["mail"].commands["send"].params[0].type.choices)
+
+
+def _block(text: str, start: str, end: str) -> str:
+    return text[text.index(start):text.index(end)]
+
+
+def test_bat_shared_blocks_are_the_same_in_every_script():
+    """cmd.exe has no include: the blocks are copies, kept identical here."""
+    for start, end in (("==== 找到督办", "==== 找到督办：结束"), ("==== 询问期次", "==== 询问期次：结束"),
+                       ("==== 结果", ":duban_missing")):
+        blocks = {stem: _block(bat(stem), start, end) for stem in RUNNERS}
+        assert len(set(blocks.values())) == 1, start
+
+
+def test_bat_endings_follow_the_exit_codes():
+    text = bat("1-下发填报表")
+    finish = _block(text, ":finish", ":duban_missing")
+    for code, words in ENDINGS.items():
+        if code in (0, 7):
+            continue
+        assert re.search(rf'if "%RC%"=="{code}" echo {re.escape(words)}', finish), code
+    assert "echo 【失败】督办没有正常结束（代码 %RC%）" in finish
+    assert "echo 【成功】%OK%" in finish
+    # Opening the result is for success only.
+    assert finish.index("if defined OPEN") > finish.index(":finish_ok")
+    for stem in SCRIPTS:
+        assert "反馈表" not in bat(stem), "never claim feedback was written"
+
+
+def test_install_bat_uses_the_kit_and_says_what_went_wrong():
+    text = bat("0-首次安装")
+    assert '-m venv "%WS%\\.venv"' in text
+    assert "-m pip install --no-index %FIND_LINKS% --upgrade duban" in text
+    assert 'set "PIP_CONFIG_FILE=nul"' in text, "os.devnull on Windows: no pip.ini decides"
+    assert '"%VPY%" -I -m toolkit --version' in text
+    assert 'call :try_python "py" "-%%v"' in text and 'call :try_python "python" ""' in text
+    assert "WindowsApps" in text and "python-3.12.x-amd64.exe" in text and "3.10" in text
+    for label in ("python_missing", "python_stub", "python_old", "python_32", "readonly", "disk_full",
+                  "no_wheel", "no_wheels", "not_workspace"):
+        assert f":{label}\r\n" in text, label
+    # The network is only blamed on the source-checkout path, which does use it.
+    network = [line for line in code_lines(text) if "网络" in line or "联网" in line]
+    assert all("源代码" in line or "不需要网络" in line for line in network), network
+    # The running installer is never overwritten (cmd.exe rereads it by offset).
+    assert "refresh_scripts(sys.argv[1], sys.argv[2] == '1')" in text and 'set "KEEP=1"' in text
+
+
+def test_install_sh_never_uses_the_network_with_a_kit():
+    text = (WORKBOOKS / "0-首次安装.sh").read_text(encoding="utf-8")
+    assert 'pip install --no-index "${FIND_LINKS[@]}"' in text and "PIP_CONFIG_FILE=/dev/null" in text
+    network = [line for line in text.splitlines() if ("网络" in line or "联网" in line) and not line.startswith("#")]
+    assert all("源代码" in line or "不需要网络" in line for line in network), network
+
+
+# ---------------------------------------------------------------------------
+# .sh / .command
+
+
+@pytest.mark.parametrize("stem", SCRIPTS)
+def test_shell_twins(stem):
+    sh = WORKBOOKS / f"{stem}.sh"
+    assert (WORKBOOKS / f"{stem}.command").read_bytes() == sh.read_bytes()
+    for path in (sh, WORKBOOKS / f"{stem}.command"):
+        assert os.access(path, os.X_OK)
+    assert subprocess.run(["bash", "-n", str(sh)]).returncode == 0
+    text = sh.read_text(encoding="utf-8")
+    assert "\r" not in text
+    if stem != "0-首次安装":
+        # The .sh asks for the period and opens results in _公共.sh; the .bat does it inline.
+        sh_calls = set(re.findall(r'"\$\{DUBAN\[@\]\}"\s+([a-z-]+)', text))
+        assert sh_calls - {"open"} == set(re.findall(r"%DUBAN%\s+([a-z-]+)", bat(stem))) - {"period", "open"}
+        assert sh_calls <= set(cli.commands)
+
+
+def test_shell_scripts_pass_shellcheck():
+    shellcheck = shutil.which("shellcheck")
+    if not shellcheck:
+        pytest.skip("shellcheck 未安装（apt-get install shellcheck）")
+    files = [str(WORKBOOKS / f"{stem}.sh") for stem in SCRIPTS] + [str(WORKBOOKS / SCRIPT_COMMON)]
+    result = subprocess.run([shellcheck, "-x", *files], capture_output=True, text=True, cwd=WORKBOOKS)
+    assert result.returncode == 0, result.stdout
+
+
+def test_init_copies_every_script(ws):
+    assert (ws.root / SCRIPT_COMMON).exists()
+    for stem in SCRIPTS:
+        for ext in (".bat", ".command", ".sh"):
+            path = ws.root / f"{stem}{ext}"
+            assert path.read_bytes() == (WORKBOOKS / path.name).read_bytes()
+            if ext != ".bat":
+                assert path.stat().st_mode & stat.S_IXUSR
+
+
+# -- the .sh scripts against a fake duban --------------------------------------------
+
+FAKE_DUBAN = r"""#!/bin/sh
+# Fake duban: records its arguments, prints a period, exits as FAKE_RC_<command> says.
+[ "$1" = "-I" ] && shift     # called as .venv/bin/python -I -m toolkit …
+[ "$1" = "-m" ] && shift 2
+[ "$1" = "-c" ] && exit 0    # "import toolkit"
+[ "$1" = "-w" ] && shift 2
+printf '%s\n' "$*" >> "$FAKE_LOG"
+command="$1"
+[ "$command" = "mail" ] && command="mail_$2"
+eval "rc=\${FAKE_RC_$command:-0}"
+if [ "$command" = "period" ] && [ "$rc" = 0 ]; then echo "${FAKE_PERIOD:-2022-06}"; fi
+[ "$rc" = 0 ] || echo "错误：假的错误（$command）" >&2
+exit "$rc"
+"""
+
+
+@pytest.fixture
+def script_ws(tmp_path):
+    """The scripts in a workspace whose path has a space and Chinese characters, with a fake
+    duban on PATH."""
+    folder = tmp_path / "督办 工作区（测试）"
+    folder.mkdir()
+    for stem in SCRIPTS:
+        shutil.copy2(WORKBOOKS / f"{stem}.sh", folder)
+    shutil.copy2(WORKBOOKS / SCRIPT_COMMON, folder)
+    (folder / "duban.toml").write_text("", encoding="utf-8")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "duban"
+    fake.write_text(FAKE_DUBAN, encoding="utf-8")
+    fake.chmod(0o755)
+    return folder
+
+
+def run_script(folder: Path, stem: str, answer: str = "\n", env: dict | None = None,
+               **rcs) -> tuple[subprocess.CompletedProcess, list[str]]:
+    log = folder.parent / "duban-calls.log"
+    log.unlink(missing_ok=True)
+    env = {"PATH": f"{folder.parent / 'bin'}:/usr/bin:/bin", "HOME": str(folder.parent), "LANG": "C.UTF-8",
+           "FAKE_LOG": str(log), **(env or {}), **{f"FAKE_RC_{k}": str(v) for k, v in rcs.items()}}
+    result = subprocess.run(["bash", str(folder / f"{stem}.sh")], input=answer, text=True, capture_output=True,
+                            env=env, timeout=60, cwd=folder.parent)
+    calls = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+    return result, calls
+
+
+def test_scripts_say_which_duban_and_workspace(script_ws):
+    result, calls = run_script(script_ws, "3-生成通报")
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [f"工作区：{script_ws}", f"督办程序：{script_ws.parent / 'bin' / 'duban'}"]
+    assert calls == ["period", "memo --period 2022-06", "open 通报 --period 2022-06 -q"]
+
+
+def test_enter_takes_dubans_current_period(script_ws):
+    result, calls = run_script(script_ws, "一键月报", env={"FAKE_PERIOD": "2022-08"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls[:2] == ["period", "run --period 2022-08"]
+    _, calls = run_script(script_ws, "一键月报", "2022-07\n", env={"FAKE_PERIOD": "2022-08"})
+    assert calls[1] == "run --period 2022-07"
+
+
+@pytest.mark.parametrize("code", sorted(ENDINGS))
+def test_each_exit_code_gets_its_own_honest_ending(script_ws, code):
+    result, calls = run_script(script_ws, "1-下发填报表", issue=code)
+    assert result.returncode == code
+    ending = [line for line in result.stdout.splitlines() if line.startswith("【")]
+    assert len(ending) == 1 and ending[0].startswith(ENDINGS[code]), result.stdout
+    assert "反馈表" not in result.stdout
+    # The result is opened on success only.
+    assert ("open 下发 --period 2022-06 -q" in calls) == (code == 0)
+
+
+def test_collect_and_merge_combine_their_codes(script_ws):
+    cases = [({}, 0, True), ({"collect": 1}, 1, True), ({"merge": 1}, 1, True), ({"collect": 1, "merge": 4}, 4, True),
+             ({"collect": 2}, 2, False), ({"collect": 4}, 4, False), ({"merge": 3}, 3, True)]
+    for rcs, expected, merged in cases:
+        result, calls = run_script(script_ws, "2-收取并汇总", **rcs)
+        assert result.returncode == expected, (rcs, result.stdout)
+        assert calls[:2] == ["period", "collect --period 2022-06"]
+        assert ("merge --period 2022-06" in calls) == merged, rcs
+        assert result.stdout.splitlines()[-1].startswith(ENDINGS[expected]), (rcs, result.stdout)
+
+
+def test_busy_and_broken_config_are_not_called_rejections(script_ws):
+    busy, calls = run_script(script_ws, "一键月报", run=4)
+    assert "【未运行】另一个督办程序正在处理这个工作区" in busy.stdout and "退回" not in busy.stdout
+    broken, calls = run_script(script_ws, "一键月报", period=2)
+    assert broken.returncode == 2 and calls == ["period"], "nothing runs when the period cannot be read"
+    assert "错误：假的错误（period）" in broken.stderr and ENDINGS[2] in broken.stdout
+
+
+def test_send_mail_asks_which_and_stays_deliberate(script_ws):
+    for answer, kind in (("1\n\n", "issue"), ("2\n\n", "feedback"), ("3\n2022-05\n", "remind")):
+        result, calls = run_script(script_ws, "4-发送邮件", answer)
+        assert result.returncode == 0, result.stdout + result.stderr
+        period = "2022-05" if kind == "remind" else "2022-06"
+        assert calls == ["period", f"mail send {kind} --period {period}"]
+        assert "--yes" not in calls[1] and "-y" not in calls[1].split()
+        assert result.stdout.splitlines()[-1] == "【成功】发送情况见上面的列表。"
+    cancelled, calls = run_script(script_ws, "4-发送邮件", "\n")
+    assert cancelled.returncode == 0 and calls == [] and "【已取消】没有发送任何邮件。" in cancelled.stdout
+    wrong, calls = run_script(script_ws, "4-发送邮件", "发\n")
+    assert wrong.returncode == 2 and calls == [] and "“发”不是 1、2、3 中的一个" in wrong.stdout
+    failed, calls = run_script(script_ws, "4-发送邮件", "3\n\n", mail_send=1)
+    assert failed.returncode == 1 and ENDINGS[1] in failed.stdout
+
+
+def test_the_workspace_venv_comes_first(script_ws):
+    venv_bin = script_ws / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    python = venv_bin / "python"
+    python.write_text(FAKE_DUBAN, encoding="utf-8")
+    python.chmod(0o755)
+    result, calls = run_script(script_ws, "3-生成通报", "2022-06\n")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"督办程序：本工作区的 .venv（{script_ws / '.venv'}）" in result.stdout
+    assert calls[:2] == ["period", "memo --period 2022-06"]
+
+
+def test_a_broken_venv_says_to_reinstall(script_ws):
+    venv_bin = script_ws / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "python").write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+    (venv_bin / "python").chmod(0o755)
+    result, calls = run_script(script_ws, "一键月报")
+    assert result.returncode == 2 and calls == []
+    assert "本工作区的督办安装不完整或已损坏" in result.stdout and "0-首次安装" in result.stdout
+
+
+def test_scripts_without_install_say_what_to_do(tmp_path):
+    folder = tmp_path / "wb"
+    folder.mkdir()
+    shutil.copy2(WORKBOOKS / "一键月报.sh", folder)
+    shutil.copy2(WORKBOOKS / SCRIPT_COMMON, folder)
+    result = subprocess.run(["bash", str(folder / "一键月报.sh")], input="\n", text=True, capture_output=True,
+                            env={"PATH": "/usr/bin:/bin"}, timeout=60)
+    assert result.returncode == 2
+    assert "还没有安装督办工具。请先运行“0-首次安装”" in result.stdout
+
+
+# -- 0-首次安装.sh: each failure says what happened and what to do ----------------------
+
+INSTALL_TOOLS = ("bash", "dirname", "df", "awk", "mkdir", "date", "cat", "grep", "head", "rm", "uname", "tail",
+                 "env", "ls")
+
+
+def install_ws(tmp_path: Path, wheels: bool = True) -> Path:
+    kit = tmp_path / "安装包 拷贝"
+    ws = kit / "督办工作区"
+    ws.mkdir(parents=True)
+    shutil.copy2(WORKBOOKS / "0-首次安装.sh", ws)
+    (ws / "duban.toml").write_text("", encoding="utf-8")
+    if wheels:
+        (kit / "wheels").mkdir()
+        (kit / "wheels" / "duban-0.1.0-py3-none-any.whl").write_bytes(b"")
+        (kit / "wheels" / "适用范围.txt").write_text("本安装包适用于：Linux x86_64：Python 3.11。\n", encoding="utf-8")
+    return ws
+
+
+def tools_only(tmp_path: Path, **fakes: str) -> str:
+    """A PATH with the plain tools the installer uses and the given fake programs, no Python."""
+    bin_dir = tmp_path / "tools"
+    bin_dir.mkdir(exist_ok=True)
+    for tool in INSTALL_TOOLS:
+        found = shutil.which(tool, path="/usr/bin:/bin")
+        if found and not (bin_dir / tool).exists():
+            (bin_dir / tool).symlink_to(found)
+    for name, body in fakes.items():
+        path = bin_dir / name
+        path.unlink(missing_ok=True)
+        path.write_text("#!/bin/bash\n" + body, encoding="utf-8")
+        path.chmod(0o755)
+    return str(bin_dir)
+
+
+def install(ws: Path, path: str, *args: str, user: str | None = None) -> subprocess.CompletedProcess:
+    command = ["bash", str(ws / "0-首次安装.sh"), *args]
+    if user:
+        command = [shutil.which("runuser") or "runuser", "-u", user, "--", *command]
+    return subprocess.run(command, text=True, capture_output=True, env={"PATH": path, "LANG": "C.UTF-8"},
+                          stdin=subprocess.DEVNULL, timeout=120, cwd="/")
+
+
+OLD_PYTHON = 'case "$1" in --version) echo "Python 3.8.10";; -c) exit 10;; esac\n'
+NOT_SELECTED = 'echo "pyenv: python3.12: command not found" >&2; exit 127\n'
+
+
+def test_install_outside_a_workspace(tmp_path):
+    alone = tmp_path / "只有脚本"
+    alone.mkdir()
+    shutil.copy2(WORKBOOKS / "0-首次安装.sh", alone)
+    result = install(alone, tools_only(tmp_path))
+    assert result.returncode == 2
+    assert "不是督办工作区（里面没有 duban.toml）" in result.stdout and "解压" in result.stdout
+
+
+def test_install_without_the_wheels_folder(tmp_path):
+    ws = install_ws(tmp_path, wheels=False)
+    result = install(ws, tools_only(tmp_path))
+    assert result.returncode == 2
+    assert "【失败】找不到安装文件（wheels 文件夹）。" in result.stdout
+    assert "网络" not in result.stdout
+
+
+def test_install_without_python(tmp_path):
+    ws = install_ws(tmp_path)
+    result = install(ws, tools_only(tmp_path))
+    assert result.returncode == 2
+    assert "【失败】这台电脑上没有可用的 Python。" in result.stdout and "3.10" in result.stdout
+    assert "网络" not in result.stdout
+    assert "安装过程记录在：" in result.stdout and (ws / "日志" / "安装.log").exists()
+
+
+def test_install_with_a_python_too_old(tmp_path):
+    ws = install_ws(tmp_path)
+    result = install(ws, tools_only(tmp_path, python3=OLD_PYTHON, **{"python3.12": NOT_SELECTED}))
+    assert result.returncode == 2
+    assert f"这台电脑上的 Python 太旧：Python 3.8.10（{tmp_path / 'tools' / 'python3'}）" in result.stdout
+    assert "3.10 或更新版本" in result.stdout and "UOS" in result.stdout
+
+
+def test_install_with_a_real_old_python(tmp_path):
+    old = next(iter(sorted(Path.home().glob(".pyenv/versions/3.[789].*/bin/python3"))), None)
+    if old is None:
+        pytest.skip("没有 Python 3.7–3.9 可试（pyenv）")
+    ws = install_ws(tmp_path)
+    path = tools_only(tmp_path)
+    (Path(path) / "python3").symlink_to(old)
+    result = install(ws, path)
+    assert result.returncode == 2 and "这台电脑上的 Python 太旧：Python 3." in result.stdout
+
+
+def test_install_on_a_full_disk(tmp_path):
+    ws = install_ws(tmp_path)
+    tiny_df = 'echo "Filesystem 1024-blocks Used Available Capacity Mounted"; echo "/dev/x 1000000 900000 102400 90% /"\n'
+    result = install(ws, tools_only(tmp_path, df=tiny_df))
+    assert result.returncode == 2
+    assert "磁盘空间不足：工作区所在的磁盘只剩 100 MB，安装需要约 300 MB。" in result.stdout
+
+
+def test_install_when_the_disk_fills_up_midway(tmp_path):
+    ws = install_ws(tmp_path)
+    full = ('[ "$1" = -c ] && exit 0\n[ "$1" = --version ] && { echo "Python 3.11.2"; exit 0; }\n'
+            'echo "OSError: [Errno 28] No space left on device: \'.venv/lib\'" >&2; exit 1\n')
+    result = install(ws, tools_only(tmp_path, python3=full))
+    assert result.returncode == 2
+    assert "【失败】创建 .venv 时磁盘空间不足。" in result.stdout
+    assert "Errno 28" in (ws / "日志" / "安装.log").read_text(encoding="utf-8")
+
+
+def test_install_into_a_read_only_folder(tmp_path):
+    if os.geteuid() == 0:
+        if not shutil.which("runuser"):
+            pytest.skip("以 root 运行且没有 runuser，无法模拟没有写权限")
+        user = "nobody"
+        base = Path(os.environ.get("TMPDIR", "/tmp")) / f"duban-ro-{os.getpid()}"
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(mode=0o755)
+        base.chmod(0o755)
+    else:
+        user, base = None, tmp_path
+    try:
+        ws = install_ws(base)
+        tools = tools_only(base)
+        for folder in (base, *base.rglob("*")):
+            if folder.is_dir():
+                folder.chmod(0o555)
+        result = install(ws, tools, user=user)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "无法在工作区里写文件：这个文件夹是只读的，或者你没有写入权限。" in result.stdout
+    finally:
+        for folder in (base, *base.rglob("*")):
+            if folder.is_dir():
+                folder.chmod(0o755)
+        if user:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def test_python_is_found_by_running_it(tmp_path):
+    """A pyenv shim for an unselected version is on PATH but does not run: it is skipped."""
+    ws = install_ws(tmp_path)
+    result = install(ws, tools_only(tmp_path, python3=OLD_PYTHON, **{"python3.12": NOT_SELECTED,
+                                                                     "python3.11": NOT_SELECTED}))
+    assert "python3.12" not in result.stdout and "Python 3.8.10" in result.stdout
+
+
+@pytest.mark.slow
+def test_install_from_a_source_checkout(tmp_path):
+    """A developer's copy of workbooks/: no wheels, so DUBAN_SOURCE is installed (this path,
+    and only this one, uses the network and may say so)."""
+    folder = tmp_path / "工作 区"
+    shutil.copytree(WORKBOOKS, folder, ignore=shutil.ignore_patterns(
+        "收件箱", "下发", "归档", "反馈", "汇总", "通报", "日志", ".duban", ".venv", "示例"))
+    python = getattr(sys, "_base_executable", sys.executable)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "LANG": "C.UTF-8", "DUBAN_SOURCE": str(ROOT),
+           "PYTHON": python}
+    for key in ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_CERT", "PIP_CONFIG_FILE"):
+        if key in os.environ:
+            env[key] = os.environ[key]
+    result = subprocess.run(["bash", str(folder / "0-首次安装.sh")], text=True, capture_output=True, env=env,
+                            stdin=subprocess.DEVNULL, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"正在从源代码安装督办（需要联网）：{ROOT}" in result.stdout
+    assert "【成功】安装完成：duban, version" in result.stdout
+    assert not (folder / "wheels").exists()
+
+
+# -- the .bat files, run for real under Wine ---------------------------------------------
+#
+# Only where the tools are at hand (Debian: wine64, gcc-mingw-w64-x86-64-win32, a zh_CN.UTF-8
+# locale); elsewhere these skip and the static checks above stand alone. Three things in
+# Wine 8's cmd differ from Windows and shape the harness: it cannot read a UTF-8 batch file,
+# so the scripts run as GBK copies in a prefix whose code page is 936; its "set /p" swallows
+# all piped input at once, so each run answers one prompt at most; and its where/findstr
+# are stubs, so the Store-stub and pip-failure branches stay covered by the static checks.
+
+FAKE_EXE_C = r"""
+/* Fake python.exe: logs its arguments to FAKE_LOG after "-I -m toolkit -w DIR", prints
+   FAKE_PERIOD for "period", exits with FAKE_RC_<command>; "-c" exits with FAKE_C_RC;
+   "-m venv DIR" makes DIR\Scripts\python.exe (a copy of itself). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <windows.h>
+int main(int argc, char **argv) {
+    int i = 1;
+    if (i < argc && !strcmp(argv[i], "-I")) i++;
+    if (i < argc && !strcmp(argv[i], "-c")) { const char *c = getenv("FAKE_C_RC"); return c ? atoi(c) : 0; }
+    if (i + 2 < argc && !strcmp(argv[i], "-m") && !strcmp(argv[i + 1], "venv")) {
+        char dir[1024], exe[1024], self[1024];
+        snprintf(dir, sizeof dir, "%s\\Scripts", argv[i + 2]);
+        CreateDirectoryA(argv[i + 2], NULL); CreateDirectoryA(dir, NULL);
+        snprintf(exe, sizeof exe, "%s\\python.exe", dir);
+        GetModuleFileNameA(NULL, self, sizeof self); CopyFileA(self, exe, FALSE);
+    }
+    if (i < argc && !strcmp(argv[i], "--version")) { printf("Python 3.8.10\n"); return 0; }
+    if (i < argc && !strcmp(argv[i], "-m")) i += 2;
+    if (i < argc && !strcmp(argv[i], "--version")) {
+        const char *v = getenv("FAKE_VERSION"); printf("duban, version %s\n", v ? v : "9.9"); return 0; }
+    if (i < argc && !strcmp(argv[i], "-w")) i += 2;
+    const char *log = getenv("FAKE_LOG");
+    if (log) {
+        FILE *f = fopen(log, "a");
+        for (int j = i; j < argc; j++) fprintf(f, "%s%s", argv[j], j + 1 < argc ? " " : "");
+        fprintf(f, "\n");
+        fclose(f);
+    }
+    char key[200] = "FAKE_RC_";
+    if (i < argc) strncat(key, argv[i], 100);
+    if (i + 2 < argc && !strcmp(argv[i], "mail")) { strcat(key, "_"); strncat(key, argv[i + 1], 50); }
+    const char *rc = getenv(key);
+    int code = rc ? atoi(rc) : 0;
+    if (i < argc && !strcmp(argv[i], "period") && !code) {
+        const char *p = getenv("FAKE_PERIOD"); printf("%s\n", p ? p : "2022-06"); }
+    if (code) fprintf(stderr, "error: fake failure\n");
+    return code;
+}
+"""
+
+
+class Wine:
+    def __init__(self, wine: str, prefix: Path, fake: Path, folder: Path):
+        self.wine, self.prefix, self.fake, self.folder = wine, prefix, fake, folder
+        self.log = folder.parent / "calls.log"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {"PATH": "/usr/bin:/bin", "HOME": str(self.prefix.parent), "WINEPREFIX": str(self.prefix),
+                "WINEDEBUG": "-all", "LANG": "zh_CN.UTF-8", "FAKE_LOG": "Z:" + str(self.log).replace("/", "\\"),
+                **extra}
+
+    def install(self, stems=SCRIPTS) -> None:
+        """GBK copies of the scripts (see above), otherwise byte for byte."""
+        for stem in stems:
+            text = (WORKBOOKS / f"{stem}.bat").read_bytes().decode("utf-8")
+            text = text.replace("chcp 65001 >nul\r\n", "chcp 936 >nul\r\n", 1)
+            (self.folder / f"{stem}.bat").write_bytes(text.encode("gbk"))
+
+    def run(self, stem: str, answer: str = "", *args: str, **env: str) -> tuple[int, str, list[str]]:
+        self.log.write_bytes(b"")
+        result = subprocess.run([self.wine, "cmd", "/c", f"{stem}.bat", *args], input=answer.encode(),
+                                capture_output=True, env=self.env(**env), cwd=self.folder, timeout=120)
+        calls = self.log.read_bytes().decode("gbk").replace("\r", "").splitlines()
+        return result.returncode, result.stdout.decode("gbk", "replace").replace("\r", ""), calls
+
+
+@pytest.fixture(scope="module")
+def wine(tmp_path_factory):
+    program = shutil.which("wine64") or shutil.which("wine") or (
+        "/usr/lib/wine/wine64" if Path("/usr/lib/wine/wine64").exists() else None)
+    gcc = shutil.which("x86_64-w64-mingw32-gcc")
+    locales = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout.lower()
+    if not program or not gcc or "zh_cn.utf8" not in locales:
+        pytest.skip("需要 wine64、x86_64-w64-mingw32-gcc 和 zh_CN.UTF-8 区域设置才能运行 .bat")
+    base = tmp_path_factory.mktemp("wine")
+    source = base / "fake.c"
+    source.write_text(FAKE_EXE_C, encoding="utf-8")
+    fake = base / "python.exe"
+    subprocess.run([gcc, "-O1", "-o", str(fake), str(source)], check=True)
+    folder = base / "督办 工作区 (x86)"
+    folder.mkdir()
+    (folder / "duban.toml").write_text("", encoding="utf-8")
+    harness = Wine(program, base / "prefix", fake, folder)
+    server = Path(program).with_name("wineserver")
+    server = str(server) if server.exists() else "wineserver"
+    quiet = {"env": harness.env(), "stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL,
+             "stderr": subprocess.DEVNULL, "timeout": 300}
+    # A wineserver started by a run would inherit that run's output pipes and keep them open:
+    # start one first, persistent, with no pipes at all.
+    subprocess.run([server, "-k"], **quiet)
+    subprocess.run([server, "-p"], **quiet)
+    key = r"HKLM\System\CurrentControlSet\Control\Nls\CodePage"
+    for name in ("ACP", "OEMCP"):
+        subprocess.run([program, "reg", "add", key, "/v", name, "/t", "REG_SZ", "/d", "936", "/f"], **quiet)
+    subprocess.run([server, "-k"], **quiet)  # the code page is read when the server starts
+    subprocess.run([server, "-p"], **quiet)
+    # The first program in a prefix starts Wine's background services; started here, they
+    # hold no pipe of a run that waits for its output.
+    subprocess.run([program, "cmd", "/c", "echo"], **quiet)
+    harness.install()
+    yield harness
+    subprocess.run([server, "-k"], **quiet)
+
+
+@pytest.mark.slow
+def test_bat_runners_under_wine(wine):
+    venv = wine.folder / ".venv" / "Scripts"
+    shutil.rmtree(wine.folder / ".venv", ignore_errors=True)
+    # No .venv: a duban on PATH is used (Wine's "where" finds everything, so the "not
+    # installed" branch cannot be reached here; test_scripts_without_install_… covers the .sh).
+    pybin = wine.folder.parent / "pathbin"
+    pybin.mkdir(exist_ok=True)
+    shutil.copy2(wine.fake, pybin / "duban.exe")
+    rc, out, calls = wine.run("一键月报", "\n", WINEPATH="Z:" + str(pybin).replace("/", "\\"))
+    assert rc == 0, out
+    assert calls == ["period", "run --period 2022-06", "open 汇总 --period 2022-06 -q"]
+
+    venv.mkdir(parents=True)
+    shutil.copy2(wine.fake, venv / "python.exe")
+    rc, out, calls = wine.run("3-生成通报", "\n", FAKE_PERIOD="2022-08")
+    assert rc == 0, out
+    assert out.splitlines()[:2] == [f"工作区：Z:{str(wine.folder).replace('/', chr(92))}", "督办程序：本工作区的 .venv"]
+    assert "直接回车为当前期次 2022-08" in out
+    assert calls == ["period", "memo --period 2022-08", "open 通报 --period 2022-08 -q"]
+    for code, words in ENDINGS.items():
+        rc, out, calls = wine.run("1-下发填报表", "2022-07\n", FAKE_RC_issue=str(code))
+        assert rc == code, out
+        ending = [line for line in out.splitlines() if line.startswith("【")]
+        assert len(ending) == 1 and ending[0].startswith(words), out
+        assert calls[:2] == ["period", "issue --period 2022-07 --emails"]
+        assert ("open 下发 --period 2022-07 -q" in calls) == (code == 0)
+    rc, out, calls = wine.run("一键月报", "\n", FAKE_RC_period="2")
+    assert rc == 2 and calls == ["period"] and ENDINGS[2] in out
+    for rcs, expected, merged in [({}, 0, True), ({"collect": 1}, 1, True), ({"collect": 1, "merge": 4}, 4, True),
+                                  ({"collect": 2}, 2, False), ({"merge": 3}, 3, True)]:
+        rc, out, calls = wine.run("2-收取并汇总", "\n", **{f"FAKE_RC_{k}": str(v) for k, v in rcs.items()})
+        assert rc == expected, (rcs, out)
+        assert ("merge --period 2022-06" in calls) == merged, rcs
+    for answer, kind in (("1\n", "issue"), ("2\n", "feedback"), ("3\n", "remind")):
+        rc, out, calls = wine.run("4-发送邮件", answer)
+        assert rc == 0 and calls == ["period", f"mail send {kind} --period 2022-06"], out
+    rc, out, calls = wine.run("4-发送邮件", "\n")
+    assert rc == 0 and calls == [] and "【已取消】没有发送任何邮件。" in out
+    rc, out, calls = wine.run("4-发送邮件", "9\n")
+    assert rc == 2 and calls == []
+    rc, out, calls = wine.run("4-发送邮件", "3\n", FAKE_RC_mail_send="1")
+    assert rc == 1 and ENDINGS[1] in out
+
+
+@pytest.mark.slow
+def test_bat_installer_under_wine(wine):
+    shutil.rmtree(wine.folder / ".venv", ignore_errors=True)
+    shutil.rmtree(wine.folder.parent / "wheels", ignore_errors=True)
+    rc, out, calls = wine.run("0-首次安装")
+    assert rc == 2 and "【失败】找不到安装文件（wheels 文件夹）。" in out and "网络" not in out
+
+    wheels = wine.folder.parent / "wheels"
+    wheels.mkdir()
+    (wheels / "duban-0.1.0-py3-none-any.whl").write_bytes(b"")
+    pybin = wine.folder.parent / "pybin"
+    pybin.mkdir(exist_ok=True)
+    shutil.copy2(wine.fake, pybin / "python.exe")
+    path = "Z:" + str(pybin).replace("/", "\\")
+    wheels_win = "Z:" + str(wheels).replace("/", "\\")
+
+    rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_C_RC="10")
+    assert rc == 2 and "这台电脑上的 Python 太旧" in out and "Python 3.8.10" in out and "python-3.12.x-amd64.exe" in out
+    rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_C_RC="11")
+    assert rc == 2 and "这台电脑上的 Python 是 32 位的" in out
+
+    rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_VERSION="0.1.0")
+    assert rc == 0, out
+    assert "【成功】安装完成：duban, version 0.1.0" in out
+    assert (wine.folder / ".venv" / "Scripts" / "python.exe").exists()
+    assert calls[-1] == f"install --no-index --find-links {wheels_win} --upgrade duban"
+
+    rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_VERSION="0.1.0")
+    assert rc == 0 and "已经安装过（duban, version 0.1.0），现在升级" in out
+    assert "【成功】安装完成：已经是 duban, version 0.1.0，无需升级。" in out
+
+    other = wine.folder.parent / "原来的 工作区"
+    (other / ".venv" / "Scripts").mkdir(parents=True, exist_ok=True)
+    (other / "duban.toml").write_text("", encoding="utf-8")
+    shutil.copy2(wine.fake, other / ".venv" / "Scripts" / "python.exe")
+    target = "Z:" + str(other).replace("/", "\\")
+    rc, out, calls = wine.run("0-首次安装", "", target, WINEPATH=path, FAKE_VERSION="0.1.1")
+    assert rc == 0, out
+    assert "工作区：" + target in out and "程序装在：" + target + "\\.venv" in out
+    (other / "duban.toml").unlink()
+    rc, out, calls = wine.run("0-首次安装", "", target, WINEPATH=path)
+    assert rc == 2 and "不是督办工作区（里面没有 duban.toml）" in out
