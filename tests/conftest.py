@@ -90,17 +90,25 @@ def drop(ws, name: str, data: bytes, mtime: float | None = None) -> Path:
     return path
 
 
+def shanghai(moment) -> float:
+    """A wall-clock time in the workspace's zone (duban.toml timezone, default Asia/Shanghai)
+    as a file time stamp: what a department's PC in China would have written."""
+    from zoneinfo import ZoneInfo
+
+    return moment.replace(tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
+
+
 def on_time() -> float:
     """A modification time before the 2022-06 due date (2022-07-05)."""
     import datetime as dt
 
-    return dt.datetime(2022, 7, 4, 10, 0).timestamp()
+    return shanghai(dt.datetime(2022, 7, 4, 10, 0))
 
 
 def late() -> float:
     import datetime as dt
 
-    return dt.datetime(2022, 7, 8, 9, 30).timestamp()
+    return shanghai(dt.datetime(2022, 7, 8, 9, 30))
 
 
 class _GbkInfo(zipfile.ZipInfo):

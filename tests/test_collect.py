@@ -15,7 +15,7 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
 import pytest
-from conftest import PERIOD, drop, encrypted, issued_path, late, on_time, with_macros, zip_bytes
+from conftest import PERIOD, drop, encrypted, issued_path, late, on_time, shanghai, with_macros, zip_bytes
 from openpyxl import load_workbook
 
 from toolkit.actions.collect import collect
@@ -265,12 +265,13 @@ def test_rule(issued_ws, make_return, code, monkeypatch):
 DESIGN_CODES = {
     "E101", "E102", "E103", "E104", "E105", "W106", "E201", "E202", "W203", "W204", "W205", "E301", "W302",
     "E401", "E402", "E403", "E404", "W405", "E501", "E502", "W503", "E504", "E505", "E506", "W507", "W508",
-    "W509", "E601", "W602", "E603", "W604", "W605", "W606", "W607",
+    "W509", "E601", "W602", "E603", "W604", "W605", "W606", "W607", "W206", "W207", "W208", "W209",
 }
+EVIDENCE_CODES = {"W206", "W207", "W208", "W209"}  # planted in tests/test_evidence.py
 
 
 def test_rule_table_covers_design_codes():
-    assert set(CASES) | {"W204", "W205", "W606"} == DESIGN_CODES
+    assert set(CASES) | {"W204", "W205", "W606"} | EVIDENCE_CODES == DESIGN_CODES
     assert {c for c in CODES if not c.startswith("M")} == DESIGN_CODES
 
 
@@ -367,7 +368,7 @@ def test_later_return_supersedes_earlier_by_received_time(issued_ws, make_return
 def test_progress_lower_than_last_month_is_w606(issued_ws, make_return):
     may = _may_return(issued_ws)
     may = edit(may, _set("I6", 60))
-    drop(issued_ws, "5月.xlsx", may, dt.datetime(2022, 6, 3).timestamp())
+    drop(issued_ws, "5月.xlsx", may, shanghai(dt.datetime(2022, 6, 3)))
     collect(issued_ws)
     june = make_return("石龙镇", clean_filling(), **{"4_3": Answer(progress=40)})
     drop(issued_ws, "6月.xlsx", june, on_time())
@@ -577,7 +578,7 @@ def test_feedback_workbook_and_mail(issued_ws, make_return):
     assert sheet["I5"].value == "八成"  # what they typed is still there to fix
     listed = [row[2] for row in wb["校验结果"].iter_rows(min_row=4, values_only=True)]
     report = result.items[0].report
-    assert listed == [i.code for i in report.issues]
+    assert listed == [i.code for i in sorted(report.issues, key=lambda i: not i.is_error)]  # errors first
     raw = read_return(xlsx.read_bytes(), xlsx.name, issued_ws.limits)
     original = read_return(data, "x.xlsx", issued_ws.limits)
     assert raw.meta == original.meta

@@ -191,7 +191,7 @@ def prepared(_session_issued, tmp_path_factory) -> Path:
     drop(ws, "镇街.zip", zip_bytes({"万江.xlsx": fill("万江街道"), "莞城.xlsx": fill("莞城街道"), "说明.txt": b"hi"}),
          on_time())
     drop(ws, "邮件.eml", msg.as_bytes(), on_time())
-    drop(ws, "坏文件.xlsx", b"PK\x03\x04broken", on_time())
+    drop(ws, "厚街镇_坏文件.xlsx", b"PK\x03\x04broken", on_time())  # attributed by its name: a reply
     drop(ws, "子目录/长安镇.xlsx", fill("长安镇"), on_time())
     drop(ws, "石龙镇_再发.xlsx", shilong, late())  # the very same bytes again: W204
     return root

@@ -10,7 +10,7 @@ import zipfile
 from email import policy
 
 import pytest
-from conftest import drop, late, on_time
+from conftest import drop, late, on_time, shanghai
 from openpyxl import load_workbook
 
 from toolkit.actions.collect import collect
@@ -162,10 +162,11 @@ def test_details_lagging_issues_history_receipts(month):
     assert ("虎门镇", "虎门.xlsx", "进展填报", "K5", "E603", "错误") in [r[:6] for r in issues]
     assert any(r[4] == "W205" and r[1] == "石龙1.xlsx" for r in issues)
     receipts = list(wb["收件登记"].iter_rows(min_row=4, values_only=True))
-    assert [c.value for c in wb["收件登记"][3]][:6] == ["序号", "原文件名", "来源", "接收时间", "单位", "结果"]
-    assert {r[1]: r[5] for r in receipts} == {"市政数局.xlsx": "采纳", "公安.xlsx": "采纳", "虎门.xlsx": "退回",
+    assert [c.value for c in wb["收件登记"][3]][:8] == [
+        "序号", "原文件名", "来源", "报送时间", "时间依据", "单位", "单位依据", "结果"]
+    assert {r[1]: r[7] for r in receipts} == {"市政数局.xlsx": "采纳", "公安.xlsx": "采纳", "虎门.xlsx": "退回",
                                              "石龙1.xlsx": "已被替代", "石龙2.xlsx": "采纳"}
-    assert all(re.fullmatch(r"[0-9a-f]{64}", r[9]) for r in receipts)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", r[11]) for r in receipts)
     history_header = [c.value for c in wb["历次进展"][3]]
     assert history_header == ["任务编号", "工作任务", "2022年6月状态", "2022年6月进度"]
 
@@ -176,7 +177,7 @@ def test_history_has_every_period(month, make_return):
 
     path = issue_returns(month, "2022-05", units=[SZ]).files[0]
     drop(month, "5月.xlsx", fill_return(path, Filling(default=Answer(status="序时推进", progress=20, work="启动"))),
-         dt.datetime(2022, 6, 2).timestamp())
+         shanghai(dt.datetime(2022, 6, 2)))
     collect(month)
     wb = load_workbook(merge(month, "2022-06").path)
     sheet = wb["历次进展"]

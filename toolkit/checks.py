@@ -10,11 +10,12 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .dates import cn_date, parse_date, parse_deadline
+from .evidence import period_in
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .period import Period
 from .report import Issue, Report, Row, make_issue
@@ -108,9 +109,6 @@ def _quote(text: str, limit: int = 50) -> str:
 # identification
 
 
-_PERIOD_IN_NAME = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})\s*(?:月|期)?")
-
-
 def _period_of(raw: RawReturn, name: str) -> tuple[Period | None, str]:
     if raw.meta.get("period"):
         try:
@@ -126,10 +124,8 @@ def _period_of(raw: RawReturn, name: str) -> tuple[Period | None, str]:
             return Period.parse(str(label).replace("份", "")), "填报期"
         except Exception:
             pass
-    m = _PERIOD_IN_NAME.search(unicodedata.normalize("NFKC", name))
-    if m and 1 <= int(m.group(2)) <= 12:
-        return Period(int(m.group(1)), int(m.group(2))), "文件名"
-    return None, ""
+    found = period_in([name])
+    return (found, "文件名") if found else (None, "")
 
 
 def _unit_of(raw: RawReturn, name: str, directory: Directory) -> tuple[str | None, str, str]:
@@ -166,6 +162,8 @@ class CheckContext:
     period: Period | None = None              # expected period (collect --period / check --period)
     default_period: Period | None = None      # used when the file does not say
     check_fingerprint: bool = True
+    #: (master fingerprint, unit) → task ids of the form issued to the unit (ledger `issued`)
+    issued: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
 
 def check_return(data: bytes, name: str, ctx: CheckContext) -> Report:
@@ -230,8 +228,12 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         issues.append(make_issue("W509", cell=raw.label_cells.get(missing[0], ""),
                                  missing="、".join(missing), **at))
 
+    # The form was made from an older master: tasks added since were never in it.
+    in_form: set[str] | None = None
+    if unit and report.fingerprint and report.fingerprint != master.fingerprint:
+        in_form = ctx.issued.get((report.fingerprint, unit)) or (set(raw.meta_tasks) or None)
     if not raw.rows or any(i.code == "E301" for i in raw.issues):
-        _missing_tasks(assigned, set(), master, issues, at)
+        _missing_tasks(assigned, set(), master, issues, at, in_form)
         return
 
     seen: dict[str, int] = {}
@@ -255,7 +257,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         row = _check_values(rr, task, assigned.get(tid, clean(v.get("role"))), period,
                             ctx, here, issues)
         report.rows.append(row)
-    _missing_tasks(assigned, set(seen), master, issues, at)
+    _missing_tasks(assigned, set(seen), master, issues, at, in_form)
     order = master.task_order
     report.rows.sort(key=lambda r: (r.role != LEAD, order.get(r.task, len(order))))
 
@@ -267,10 +269,11 @@ def _is_note(tid: str, values: dict[str, Any]) -> bool:
 
 
 def _missing_tasks(assigned: dict[str, str], seen: set[str], master: Master,
-                   issues: list[Issue], at: dict) -> None:
+                   issues: list[Issue], at: dict, in_form: set[str] | None = None) -> None:
     for tid in sorted(set(assigned) - seen, key=task_sort_key):
         task = master.task(tid)
-        issues.append(make_issue("E404", task=tid, name=task.name if task else "", **at))
+        late = in_form is not None and tid not in in_form  # added to the master after issue
+        issues.append(make_issue("W208" if late else "E404", task=tid, name=task.name if task else "", **at))
 
 
 def _check_master_text(raw: RawReturn, rr, task: Task, here: dict, issues: list[Issue]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import importlib
 import io
 import json
@@ -205,6 +206,23 @@ class PeriodType(click.ParamType):
 PERIOD = PeriodType()
 
 
+class DateType(click.ParamType):
+    """``--received 2022-07-04``: a calendar date, refused in Chinese when it is not one."""
+
+    name = "日期"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"“{value}”不是日期，请写成 2022-07-04 这样的格式。", param, ctx)
+
+
+DATE = DateType()
+
+
 def period_option(help_text: str = "期次，如 2022-06；默认取 duban.toml 中的 period"):
     return click.option("--period", "-p", type=PERIOD, metavar="YYYY-MM", help=help_text)
 
@@ -364,28 +382,35 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
 
 @cli.command()
 @period_option("只收本期（如 2022-06）的报送；其他期次的记为 E202 退回")
+@click.option("--received", type=DATE, metavar="YYYY-MM-DD",
+              help="直接放入收件箱的文件（非邮件）按这一天收到计，代替文件修改时间")
 @pass_state
-def collect(state: State, period: str | None) -> None:
+def collect(state: State, period: str | None, received) -> None:
     """收取报送：处理收件箱中的文件、邮件（.eml）和压缩包（.zip）。
 
     每个文件原样归档到 归档/<期>/，登记到收件台账，逐份校验；有问题的
     生成 反馈/<期>/<单位>_校验反馈.xlsx 和邮件草稿。同一单位多次报送以
     最后收到的为准；完全相同的文件不重复计数。
 
+    报送时间取邮件的发送时间；直接放入的文件取文件修改时间（收件登记中注明），
+    或用 --received 指定。晚于现在、早于本期的时间不作逾期依据（W207）。
+
     \b
     示例：
       duban collect
       duban collect --period 2022-06
+      duban collect --received 2022-07-04
     """
     with state.locked() as ws:
-        result = _action("collect").collect(ws, period, state.progress)
+        result = _action("collect").collect(ws, period, state.progress,
+                                            received=received)
     _echo_collect(state, ws, result)
-    if result.returned or result.unreadable:
+    if result.returned or result.unreadable or result.skipped or result.disputed:
         state.exit_code = 1
 
 
 def _echo_collect(state: State, ws, result) -> None:
-    if not result.inputs and not result.recovered:
+    if not result.inputs and not result.recovered and not result.skipped:
         echo(state, f"收件箱是空的：{ws.inbox}。请把报送的文件、邮件（.eml）或压缩包放进去后再运行。")
         return
     echo(state, f"收件箱 {result.inputs} 个文件，登记 {result.receipts} 条（含邮件附件和压缩包内文件）")
@@ -402,9 +427,18 @@ def _echo_collect(state: State, ws, result) -> None:
             who = it.report.unit if it.report and it.report.unit else "单位未识别"
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
                  fg="red")
+    for name, message in result.disputed:
+        echo(state, f"  请核实：{name}：{message}", fg="yellow")
+    for unit, late_period in result.late:
+        echo(state, f"  补报：{unit} 报送了{late_period.label}的填报表，该期已汇总；"
+                    f"请运行 duban merge --period {late_period} 更新", fg="yellow")
+    for rel, why in result.skipped:
+        echo(state, f"  未读取：收件箱/{rel}：{why}", fg="yellow")
     if result.feedback:
         folders = sorted({str(p.parent) for p in result.feedback})
-        echo(state, f"反馈表及邮件草稿 {len(result.feedback)} 个：{'、'.join(folders)}")
+        units = sorted({p.name.rsplit("_校验反馈", 1)[0] for p in result.feedback})
+        echo(state, f"需回复的单位 {len(units)} 个：{'、'.join(units)}")
+        echo(state, f"  反馈表及邮件草稿在：{'、'.join(folders)}")
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from .ledger import Ledger, Receipt
 from .master import Master, Task
 from .period import Period
 from .report import Row
-from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Role, Status, UnitState
+from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Role, Status, TimeSource, UnitState
 from .workspace import Workspace
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
@@ -204,7 +204,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         n_tasks = len(master.tasks_of(unit))
         rec = accepted.get(unit)
         if rec is not None:
-            state = ON_TIME if rec.received.date() <= due else LATE
+            # A doubtful time (W207) names no department 逾期: the coordinator checks it first.
+            state = (ON_TIME if rec.received_how == TimeSource.DOUBTFUL or rec.received.date() <= due
+                     else LATE)
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
@@ -214,7 +216,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 round(sum(progresses) / len(progresses), 1) if progresses else None,
                 entry.email if entry else ""))
             continue
-        rejected = [r for r in received.get(unit, []) if r.outcome == Outcome.RETURNED]
+        # a refused file of any kind (damaged, encrypted, a PDF) shows the unit did send
+        rejected = [r for r in received.get(unit, []) if r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE)]
         if rejected:
             last = rejected[-1]
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, TO_FIX,

@@ -15,7 +15,7 @@ from typing import Any
 
 from .dates import cn_date
 from .files import atomic_write
-from .mail import build_draft, render_mail_template
+from .mail import build_draft, parse_addresses, render_mail_template
 from .master import Master
 from .period import Period
 from .report import Issue, Report
@@ -27,6 +27,8 @@ from .returns import (
     META_SHEET,
     SHEET,
     VALUE_CELLS,
+    RawReturn,
+    ReadFailure,
     build_return,
     read_return,
     task_id_text,
@@ -53,7 +55,10 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import coordinate_to_tuple, get_column_letter
 
-    raw = read_return(data, name, limits)
+    try:
+        raw = read_return(data, name, limits)
+    except ReadFailure:  # a refused file (encrypted, damaged, a PDF): a fresh form to fill in
+        raw = RawReturn(name, "")
     period = report.period
     unit = report.unit or ""
     generated = raw.meta.get("generated_at")
@@ -115,7 +120,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
              Severity.WARNING: PatternFill("solid", fgColor=color(fb.get("warning_fill"), "FFEB9C"))}
     notes: dict[str, list[Issue]] = {}
     located: list[tuple[Issue, str]] = []
-    for issue in report.issues:
+    for issue in ordered(report.issues):
         ref = locate(issue)
         located.append((issue, ref))
         if ref:
@@ -171,8 +176,30 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     return wb
 
 
-def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, name: str) -> list[Path]:
-    """Write 反馈/<期>/<单位>_校验反馈.xlsx and its .eml draft; returns both paths."""
+def ordered(issues: list[Issue]) -> list[Issue]:
+    """Errors first: a reply must never hide what sends the return back behind warnings."""
+    return sorted(issues, key=lambda i: not i.is_error)
+
+
+def resubmit_by(due: dt.date, today: dt.date, working_days: int) -> dt.date:
+    """The date to ask for a corrected return: the due date while it is ahead, else the
+    given number of working days (Mon–Fri) after the feedback. Never "today"."""
+    if due > today:
+        return due
+    day, left = today, working_days
+    while left:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, name: str,
+                   sender: str = "") -> list[Path]:
+    """Write 反馈/<期>/<单位>_校验反馈.xlsx and its .eml draft; returns both paths.
+
+    The draft goes to whoever sent the return when that is known (``sender``), with the
+    单位名录 address in Cc; else to the 单位名录 address."""
     period = report.period
     xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period)
     due = ws.due(period)
@@ -185,10 +212,17 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
         "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
         "file_name": name, "errors": report.errors, "warnings": report.warnings,
-        "issues": report.issues, "due_text": cn_date(max(due, today)),
+        "issues": ordered(report.issues),
+        "due_text": cn_date(resubmit_by(due, today, ws.settings.resubmit_working_days)),
         "organiser": ws.organiser, "today_text": cn_date(today)})
-    eml = build_draft(to=unit.email if unit else "", subject=subject, body=body,
+    directory_to, _ = parse_addresses(unit.email if unit else "")
+    sent_from, _ = parse_addresses(sender)
+    if sent_from:
+        known = {a.lower() for _, a in sent_from}
+        to, cc = sent_from, [p for p in directory_to if p[1].lower() not in known]
+    else:
+        to, cc = directory_to, []
+    eml = build_draft(to=to, cc=cc, subject=subject, body=body,
                       attachments=[(xlsx_path.name, xlsx_path.read_bytes())], sender=ws.sender)
     atomic_write(eml_path, lambda tmp: tmp.write_bytes(eml))
     return [xlsx_path, eml_path]
-

@@ -7,10 +7,12 @@ recorded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -24,7 +26,7 @@ from .settings import Limits
 from .sniff import detect
 from .text import safe_filename, unescape_name
 from .unpack import JUNK_NAMES, Item
-from .vocab import Outcome
+from .vocab import Outcome, TimeSource
 from .workspace import ARCHIVE, Workspace, period_folder
 
 log = logging.getLogger("duban")
@@ -33,10 +35,11 @@ UNFILED = "未分期"
 
 
 def mtime(path: Path) -> dt.datetime:
+    """The file's modification time as an aware moment (weak evidence of when it was sent)."""
     try:
-        return dt.datetime.fromtimestamp(path.stat().st_mtime).replace(microsecond=0)
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
     except (OverflowError, ValueError, OSError):  # a time stamp no calendar has
-        return dt.datetime.now().replace(microsecond=0)
+        return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # doubtful: before any issue
 
 
 def file_sha(path: Path) -> str:
@@ -55,39 +58,69 @@ def read_input(path: Path, rel: str, limits: Limits) -> Item | None:
         return None
     name, source = safe_filename(unescape_name(path.name)), f"收件箱/{rel}"
     if st.st_size <= limits.max_file_bytes:
-        return Item(name, path.read_bytes(), source, mtime(path), inbox_path=rel, inbox_file=path)
+        return Item(name, path.read_bytes(), source, mtime(path), inbox_path=rel, inbox_file=path,
+                    time_source=TimeSource.MTIME)
     with open(path, "rb") as f:
         head = f.read(4096)
     item = Item(name, b"", source, mtime(path), inbox_path=rel, size=st.st_size, path=path,
-                sha256=file_sha(path), inbox_file=path)
+                sha256=file_sha(path), inbox_file=path, time_source=TimeSource.MTIME)
     item.kind, item.outcome = detect(head, name), Outcome.UNREADABLE
     detail = f"文件 {st.st_size // 1048576} MB，超过 {limits.max_file_mb} MB"
     item.issues.append(make_issue("E104", file=name, detail=detail))
     return item
 
 
-def scan_inbox(inbox: Path) -> list[Path]:
-    """Files under the inbox, sorted; office lock files and hidden files are not inputs."""
-    found = []
+#: Office's own temporary and lock files: never a return, never worth a word.
+OFFICE_TEMP = re.compile(r"^(~\$|~WRL.*\.tmp$|\.~lock\.|~.*\.tmp$)", re.IGNORECASE)
+#: Windows refuses paths longer than this without the \\?\ prefix most programs lack.
+MAX_PATH = 259
+
+
+def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None) -> list[Path]:
+    """Files under the inbox, sorted. Office temp files are ignored; anything else that is
+    not read (hidden, a link, a path too long) is put in ``skipped`` with the reason, so the
+    coordinator is told rather than left to wonder why a department shows 未报送."""
+    found: list[Path] = []
+    skipped = skipped if skipped is not None else []
     if not inbox.exists():
         return found
-    for root, dirs, files in os.walk(inbox, followlinks=False):
+
+    def note(p: Path, why: str) -> None:
+        skipped.append((p.relative_to(inbox).as_posix(), why))
+
+    def unreadable_dir(exc: OSError) -> None:
+        skipped.append((Path(exc.filename or "").name, "文件夹无法读取（没有权限）"))
+
+    for root, dirs, files in os.walk(inbox, followlinks=False, onerror=unreadable_dir):
+        for d in sorted(dirs):
+            if d.startswith("."):
+                note(Path(root) / d, "隐藏文件夹，未读取")
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
             p = Path(root) / f
-            if f.startswith(("~$", ".~lock.", ".")) or f.lower() in JUNK_NAMES:
-                continue
-            if p.is_symlink():  # never followed: it could point anywhere on the machine
-                log.warning("收件箱中的“%s”是快捷方式（符号链接），未读取，请把文件本身放入收件箱", p.name)
-                continue
-            found.append(p)
+            if f.startswith(TAKING):
+                p = _put_back(p)  # a run stopped while taking it out: it is still unprocessed
+                f = p.name
+            if OFFICE_TEMP.match(f) or f.lower() in JUNK_NAMES or f.startswith(("._", ".duban-")):
+                continue  # Office / macOS by-products, and mail fetch's own half-written file
+            if f.startswith("."):
+                note(p, "隐藏文件，未读取；如是报送文件，请去掉文件名开头的“.”")
+            elif p.is_symlink():  # never followed: it could point anywhere on the machine
+                note(p, "快捷方式（符号链接），未读取；请把文件本身放入收件箱")
+            elif os.name == "nt" and len(str(p)) > MAX_PATH:
+                note(p, f"路径过长（{len(str(p))} 个字符），请把文件移到收件箱第一层并缩短文件名")
+            elif not os.access(p, os.R_OK):
+                note(p, "没有读取权限")
+            else:
+                found.append(p)
     return found
-
 
 
 def _archive_folder(item: Item, fallback: Period | None) -> str:
     if item.report and item.report.period:
         return period_folder(item.report.period)
+    if item.period:
+        return period_folder(item.period)
     periods = Counter(c.report.period for c in item.walk() if c.report and c.report.period)
     if periods:
         return period_folder(periods.most_common(1)[0][0])
@@ -133,14 +166,20 @@ def archive(ws: Workspace, top: Item, expected: Period | None) -> None:
     """Archive every byte of one inbox input and everything found inside it."""
     top_folder = _archive_folder(top, expected)
     for it in top.walk():
-        folder = _archive_folder(it, None) if it.report and it.report.period else top_folder
+        folder = _archive_folder(it, None) if (it.report and it.report.period) or it.period else top_folder
         _write_archive(ws, it, folder)
+
+
+TAKING = ".duban-taking-"
 
 
 def remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bool = False) -> bool:
     """Remove an inbox file whose bytes are safely archived and recorded; True if gone.
 
-    ``verify`` re-reads the archive first: for files an earlier, interrupted run archived.
+    The file is first renamed aside, then hashed: a department's colleague may have saved
+    it again since it was read (Excel saves by replacing the file). Only bytes that hash to
+    what was archived are deleted; anything else goes back into the inbox for the next run.
+    ``verify`` also re-reads the archive: for files an earlier, interrupted run archived.
     """
     archived = ws.root / archive_rel if archive_rel else None
     if archived is None:
@@ -156,15 +195,70 @@ def remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, 
         except _Changed:
             log.warning("收件箱文件 %s 在处理期间被改动，暂不移出（下次运行会重新处理）", path)
             return False
+        except FileNotFoundError:
+            return False
+    taking = path.with_name(TAKING + path.name)
+    if len(os.fsencode(taking.name)) > 250:  # no room for the prefix: hash, then delete
+        try:
+            if file_sha(path) != sha256:
+                log.warning("收件箱文件 %s 在处理期间被改动，暂不移出（下次运行会处理新版本）", path)
+                return False
+            path.unlink()
+        except FileNotFoundError:
+            return True
+        except OSError as exc:
+            log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
+            return False
+        _remove_empty_dirs(path.parent, ws.inbox)
+        return True
     try:
-        path.unlink()
+        os.replace(path, taking)
     except FileNotFoundError:
-        pass
+        return True  # gone already (a colleague moved it); its recorded bytes are archived
     except OSError as exc:
         log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
         return False
+    try:
+        same = file_sha(taking) == sha256
+    except OSError:
+        same = False
+    if not same:
+        log.warning("收件箱文件 %s 在处理期间被改动，已放回收件箱（下次运行会处理新版本）", path)
+        _put_back(taking)
+        return False
+    try:
+        taking.unlink()
+    except OSError as exc:
+        log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
+        _put_back(taking)
+        return False
     _remove_empty_dirs(path.parent, ws.inbox)
     return True
+
+
+def _put_back(taking: Path) -> Path:
+    """Give a file taken aside its inbox name again; if that name is taken by a newer save,
+    keep both (nothing a department sent is ever dropped)."""
+    original = taking.with_name(taking.name[len(TAKING):])
+    for n in range(1000):
+        target = original if n == 0 else original.with_name(f"{original.stem}（另一版本{n}）{original.suffix}")
+        try:
+            # link() never replaces: a save that lands meanwhile keeps its name and its bytes
+            os.link(taking, target)
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links here (FAT, some shares): check, then rename
+            if target.exists():
+                continue
+            try:
+                os.replace(taking, target)
+            except OSError:
+                return taking
+            return target
+        with contextlib.suppress(OSError):
+            taking.unlink()
+        return target
+    return taking
 
 
 class _Changed(Exception):

@@ -258,9 +258,8 @@ def _date(msg: Message) -> dt.datetime | None:
         value = msg.get("Date")
         if not value:
             return None
+        # Kept aware: collect turns it into the workspace's time zone, never the machine's.
         d = email.utils.parsedate_to_datetime(str(value))
-        if d.tzinfo is not None:
-            d = d.astimezone().replace(tzinfo=None)
     except Exception:  # TypeError, ValueError, OverflowError (year 1 in +14:00) ...
         return None
     return d
@@ -330,7 +329,7 @@ def parse_msg(data: bytes) -> ParsedMail:
     m = extract_msg.openMsg(io.BytesIO(data))
     out = ParsedMail(subject=clean(m.subject or ""), sender=clean(m.sender or ""))
     try:
-        out.date = m.date.astimezone().replace(tzinfo=None) if m.date else None
+        out.date = m.date if m.date else None  # aware; collect localises it
     except Exception:
         out.date = None
 

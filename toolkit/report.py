@@ -60,6 +60,17 @@ CODES: dict[str, Code] = _codes(
      "与 {when} 收到的文件（{name}）完全相同，已跳过，不重复计数。"),
     ("W205", WARNING, "已被替代",
      "已被 {when} 收到的同单位同期报送替代，以最新一份为准。"),
+    ("W206", WARNING, "单位证据不一致",
+     "这是{unit}的填报表，但{evidence}指向{other}。已按{unit}登记；如确为{other}误用了{unit}的表，"
+     "请{other}用本单位的填报表重报。"),
+    ("W207", WARNING, "报送时间存疑",
+     "报送时间存疑：{reason}。未据此判定逾期，请督办部门核实（可用 duban collect --received 指定收到日期）。"),
+    ("W208", WARNING, "下发后新增任务",
+     "任务 {task}（{name}）是填报表下发后才加入任务分工表的，本单位的表中没有这一行，不算单位漏报。"
+     "请督办部门另行通知，或下期下发新表。"),
+    ("W209", WARNING, "补报",
+     "补报：{period}已于 {merged} 汇总，这份报送在之后收到。已登记到{period}，"
+     "请重新运行 duban merge --period {period_key} 更新该期汇总表和通报。"),
     ("E301", ERROR, "缺少必填列",
      "缺少必填列“{column}”。请勿删除填报表的列，可从下发的填报表复制该列。"),
     ("W302", WARNING, "列有变动",

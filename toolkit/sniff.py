@@ -73,6 +73,11 @@ def zip_kind(z: zipfile.ZipFile, name: str = "") -> str:
     if "mimetype" in names:
         with z.open("mimetype") as f:  # never z.read(): the entry may be a bomb
             head = f.read(100)
+        if b"spreadsheet" in head and "META-INF/manifest.xml" in names:
+            with z.open("META-INF/manifest.xml") as f:
+                manifest = f.read(1 << 16)
+            if b"encryption-data" in manifest:  # ODF password: content.xml is ciphertext
+                return "encrypted"
         return "ods" if b"spreadsheet" in head else "odf"
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         if "xl/vbaProject.bin" in names or lower.endswith(".xlsm"):
@@ -82,6 +87,10 @@ def zip_kind(z: zipfile.ZipFile, name: str = "") -> str:
         return "docx"
     if any(n.startswith("Index/") for n in names) or lower.endswith(".numbers"):
         return "numbers"
+    # Some writers store part names with backslashes or odd case ("xl\\workbook.xml"). It is
+    # still one workbook, never a zip of 40 loose XML files to unpack and record one by one.
+    if {n.replace("\\", "/").lstrip("/").lower() for n in names} & {"xl/workbook.xml", "[content_types].xml"}:
+        return "odd-xlsx"
     return "zip"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import os
 import re
 import struct
@@ -19,6 +20,8 @@ from typing import Any
 
 from .settings import Limits
 from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, detect, zip_kind
+
+log = logging.getLogger("duban")
 
 
 class ReadFailure(Exception):
@@ -248,6 +251,7 @@ _ENDOFCHAIN = 0xFFFFFFFE
 # RSTRING (BLANK/MULBLANK carry no value: calamine does not place them); MULRK spans columns.
 _BIFF_CELLS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x0205, 0x0006, 0x00D6}
 _BIFF_MULRK, _BIFF_BOF, _BIFF_DIMENSIONS = 0x00BD, 0x0809, 0x0200
+_BIFF_FILEPASS = 0x002F
 
 
 def _ole_stream(data: bytes, names: tuple[str, ...]) -> bytes | None:
@@ -343,6 +347,10 @@ def guard_xls(data: bytes, limits: Limits) -> None:
         kind, length = struct.unpack_from("<HH", stream, pos)
         body = pos + 4
         pos = body + length
+        if kind == _BIFF_FILEPASS:
+            # XOR / RC4 / CryptoAPI protection: every record after this one is ciphertext,
+            # which calamine would report as a damaged file (E101) rather than a password.
+            raise ReadFailure("E102")
         if kind == _BIFF_BOF:
             box = [1 << 20, -1, 1 << 20, -1]
             continue
@@ -394,6 +402,8 @@ def open_spreadsheet(data: bytes, name: str, limits: Limits):
     if kind == "empty":
         raise ReadFailure("E101", reason="文件是空的")
     if kind not in ("xlsx", "xlsm", "xls", "ods"):
+        if kind == "odd-xlsx":
+            raise ReadFailure("E101", reason="内部结构不规范，多见于不常用的软件导出")
         if kind in ("broken-zip", "unknown", "ole") and ext in SPREADSHEET_EXTS:
             raise ReadFailure("E101", reason="文件已损坏或不是 Excel 文件")
         shown = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "et": ".et", "numbers": ".numbers",
@@ -447,5 +457,26 @@ def is_panic(exc: BaseException) -> bool:
 
 
 def short_reason(text: str) -> str:
+    """A library's failure as a Chinese reason; its own (English) words go to the log only."""
     text = re.sub(r"\s+", " ", text).strip()
-    return (text[:60] + "…") if len(text) > 60 else (text or "格式错误")
+    log.info("读取失败的技术细节：%s", text)
+    lower = text.lower()
+    for needle, reason in _KNOWN_FAILURES:
+        if needle in lower:
+            return reason
+    return "文件结构无法识别"
+
+
+#: Known library failures (calamine, zipfile, zlib), matched on lower-cased text.
+_KNOWN_FAILURES = (
+    ("cannot detect file format", "文件格式无法识别"),
+    ("string index", "文件中的文字表损坏"),
+    ("shared string", "文件中的文字表损坏"),
+    ("invalid zip", "文件压缩结构损坏"),
+    ("zip", "文件压缩结构损坏"),
+    ("xml", "文件内部 XML 损坏"),
+    ("eof", "文件不完整（可能未传完）"),
+    ("unexpected end", "文件不完整（可能未传完）"),
+    ("cfb", "文件结构损坏"),
+    ("biff", "文件结构损坏"),
+)

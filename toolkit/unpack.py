@@ -21,7 +21,7 @@ from .report import Issue, Report, make_issue
 from .settings import Limits
 from .sniff import detect
 from .text import safe_filename
-from .vocab import Outcome
+from .vocab import Outcome, TimeSource
 
 CONTAINER, UNREADABLE = Outcome.CONTAINER, Outcome.UNREADABLE
 JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
@@ -51,12 +51,35 @@ class Item:
     sha256: str = ""
     archive_rel: str = ""
     receipt_id: int | None = None
+    # evidence (docs/design.md "Evidence rules"): who sent it and how its time is known
+    sender: str = ""               # the mail's From, inherited by what the mail carries
+    subject: str = ""              # the mail's subject, likewise
+    entry: str = ""                # path inside the archive that held this file
+    time_source: str = ""          # a `TimeSource`; received_at is aware until collect settles it
+    doubt: str = ""                # why received_at decides no 逾期 ('' when it can)
+    # attribution of a file that has no report of its own (refused, duplicate, not a sheet)
+    unit: str | None = None
+    period: Any = None             # a Period
+    identified_by: str = ""
 
     def __post_init__(self) -> None:
         if self.size < 0:
             self.size = len(self.data)
         if not self.sha256:
             self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def hints(self) -> list[str]:
+        """Weakest evidence of unit and period, strongest first: file name, archive path, subject."""
+        return [Path(self.name).stem, self.entry, self.subject]
+
+    def carry(self, child: Item, entry: str = "") -> Item:
+        """Give a file found inside this one the evidence of what carried it."""
+        child.sender, child.subject = self.sender, self.subject
+        child.entry = entry or child.entry
+        child.time_source = TimeSource.CARRIER
+        self.children.append(child)
+        return child
 
     def walk(self) -> Iterable[Item]:
         yield self
@@ -129,11 +152,10 @@ def _expand_zip(item: Item, limits: Limits) -> None:
                     continue
                 source = f"{item.source} › 压缩包“{item.name}”内的“{entry}”"
                 if info.flag_bits & 0x1:
-                    child = Item(leaf, b"", source, item.received_at, depth=item.depth + 1,
-                                 level=item.level + 1, budget=budget)
+                    child = item.carry(Item(leaf, b"", source, item.received_at, depth=item.depth + 1,
+                                            level=item.level + 1, budget=budget), entry)
                     child.kind, child.outcome = "encrypted", UNREADABLE
                     child.issues.append(make_issue("E102", file=leaf))
-                    item.children.append(child)
                     continue
                 if (info.compress_size and info.file_size > 1048576
                         and info.file_size / info.compress_size > limits.max_ratio):
@@ -146,9 +168,8 @@ def _expand_zip(item: Item, limits: Limits) -> None:
                         if budget[0] < 0:
                             raise _Refuse("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
                         chunks.append(chunk)
-                child = Item(leaf, b"".join(chunks), source, item.received_at, depth=item.depth + 1,
-                             level=item.level + 1, budget=budget)
-                item.children.append(child)
+                item.carry(Item(leaf, b"".join(chunks), source, item.received_at, depth=item.depth + 1,
+                                level=item.level + 1, budget=budget), entry)
     except _Refuse as refusal:
         budget[0] += total  # nothing of it is kept
         item.children.clear()
@@ -191,7 +212,8 @@ def _expand_mail(item: Item, limits: Limits) -> None:
 
 def _adopt_mail(item: Item, mail, limits: Limits) -> None:
     if mail.date:
-        item.received_at = mail.date
+        item.received_at, item.time_source = mail.date, TimeSource.MAIL
+    item.sender, item.subject = mail.sender or item.sender, mail.subject or item.subject
     desc = f"邮件“{mail.subject or '（无主题）'}”"
     if mail.sender:
         desc += f"（发件人 {mail.sender}）"
@@ -201,9 +223,8 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
                                       detail=f"邮件部分过多，另有 {mail.skipped_parts} 个部分未处理"))
     for att in mail.attachments:
         source = f"{item.source} › {desc}" + (f" › {att.via}" if att.via else "") + f"的附件“{att.name}”"
-        child = Item(safe_filename(att.name), att.data, source, item.received_at, depth=item.depth,
-                     level=item.level + 1, budget=item.budget)
-        item.children.append(child)
+        child = item.carry(Item(safe_filename(att.name), att.data, source, item.received_at,
+                                depth=item.depth, level=item.level + 1, budget=item.budget))
         expand(child, limits)
     if not item.children:
         item.note += "；没有附件"

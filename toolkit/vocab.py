@@ -76,6 +76,17 @@ class Outcome(Word):
 OUTCOMES = tuple(Outcome)
 
 
+class TimeSource(Word):
+    """Where a receipt's 报送时间 came from (收件登记 shows it beside the time)."""
+
+    MAIL = "邮件发送时间"
+    STATED = "督办部门指定"
+    MTIME = "文件修改时间"
+    DOUBTFUL = "收取时间（原时间存疑）"
+    #: a file inside a mail or an archive: the time of what carried it
+    CARRIER = "随所在邮件或压缩包"
+
+
 class Role(Word):
     """A unit's responsibility for a task (责任类型)."""
 

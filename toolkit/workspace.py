@@ -11,10 +11,11 @@ import datetime as dt
 import os
 import shutil
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import errors
+from .files import atomic_write
 from .master import Master, read_master_workbook
 from .period import Period
 from .resources import resource, resource_dir
@@ -290,3 +291,29 @@ else:
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def set_current_period(ws: Workspace, period: Period) -> bool:
+    """Make ``period`` the workspace's current period in duban.toml (comments kept).
+
+    `issue` calls it: from then on every command without ``--period`` works on the month
+    just issued, and says so. True when duban.toml changed."""
+    import re
+
+    path = ws.config_path
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError:
+        return False
+    line = f'period = "{period}"'
+    if re.search(r'(?m)^\s*period\s*=\s*"?' + re.escape(str(period)) + r'"?\s*(#.*)?$', text):
+        return False
+    if re.search(r"(?m)^\s*period\s*=", text):
+        text = re.sub(r"(?m)^\s*period\s*=.*$", line, text, count=1)
+    elif re.search(r"(?m)^\[project\]\s*$", text):
+        text = re.sub(r"(?m)^\[project\]\s*$", "[project]\n" + line, text, count=1)
+    else:
+        text = f"[project]\n{line}\n\n" + text
+    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    ws.settings = replace(ws.settings, period=period)
+    return True

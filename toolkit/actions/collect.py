@@ -8,16 +8,20 @@ makes a crash at any point recoverable: before the one commit a re-run redoes ev
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..checks import CheckContext, check_return, history_issues
-from ..feedback import write_feedback
+from ..evidence import doubt, local, period_in, unit_in_names, unit_of_address
+from ..feedback import feedback_paths, write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..ledger import Ledger
 from ..master import Master
@@ -26,13 +30,13 @@ from ..progress import Progress, no_progress
 from ..report import Report, make_issue
 from ..text import clean, unescape_name
 from ..unpack import Item, expand
-from ..vocab import Outcome
-from ..workspace import Workspace
+from ..vocab import Outcome, TimeSource
+from ..workspace import MERGED, Workspace
 
 log = logging.getLogger("duban")
 
 ACCEPTED, RETURNED, UNREADABLE = Outcome.ACCEPTED, Outcome.RETURNED, Outcome.UNREADABLE
-DUPLICATE, SUPERSEDED = Outcome.DUPLICATE, Outcome.SUPERSEDED
+DUPLICATE, SUPERSEDED, CONTAINER = Outcome.DUPLICATE, Outcome.SUPERSEDED, Outcome.CONTAINER
 PARALLEL_FROM = 200  # returns to check before a second core pays for its start-up
 
 
@@ -52,10 +56,14 @@ class CollectResult:
     periods: list[Period] = field(default_factory=list)
     feedback: list[Path] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (inbox path, why not read)
+    late: list[tuple[str, Period]] = field(default_factory=list)    # 补报 (W209): unit, period
+    disputed: list[tuple[str, str]] = field(default_factory=list)   # W206: file, message
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("items", "feedback", "periods")} | {
-            "feedback": [str(p) for p in self.feedback], "periods": [str(p) for p in self.periods]}
+        return {k: v for k, v in self.__dict__.items() if k not in ("items", "feedback", "periods", "late")} | {
+            "feedback": [str(p) for p in self.feedback], "periods": [str(p) for p in self.periods],
+            "late": [[u, str(p)] for u, p in self.late]}
 
 
 # ---------------------------------------------------------------------------
@@ -89,22 +97,29 @@ def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | 
 
 
 def collect(ws: Workspace, period: Period | None = None, progress: Progress = no_progress,
-            workers: int | None = None, feedback: bool = True) -> CollectResult:
-    """Collect everything in 收件箱: archive, record, check, write feedback. See module doc."""
+            workers: int | None = None, feedback: bool = True,
+            received: dt.date | None = None) -> CollectResult:
+    """Collect everything in 收件箱: archive, record, check, write feedback. See module doc.
+
+    ``received`` is the date the coordinator states for loose files (``--received``): it
+    replaces their modification time as evidence of when they were sent."""
     master: Master = ws.load_master()
     limits = ws.limits
+    tz = ZoneInfo(ws.settings.timezone)
     expected = Period.parse(period) if period else None
+    run_period = expected or ws.period()
     result = CollectResult()
     with Ledger(ws.ledger_path) as ledger:
         run_id = ledger.start_run(f"collect {expected or ''}".strip())
         tops: list[Item] = []
         present: set[tuple[str, str]] = set()
-        for path in progress(scan_inbox(ws.inbox), "读取收件箱"):
+        for path in progress(scan_inbox(ws.inbox, result.skipped), "读取收件箱"):
             rel = unescape_name(path.relative_to(ws.inbox).as_posix())
             try:
                 item = read_input(path, rel, limits)
             except OSError as exc:
                 log.warning("无法读取收件箱文件 %s：%s", rel, exc)
+                result.skipped.append((rel, f"无法读取（{exc.strerror or type(exc).__name__}）"))
                 continue
             if item is None:
                 continue
@@ -116,6 +131,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 continue
             if not item.outcome:
                 expand(item, limits)
+            _settle_time(item, tz, received)
             tops.append(item)
         # A run stopped between removing an inbox file and noting it: note it now.
         for rec in ledger.uncleared_all():
@@ -124,7 +140,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         result.inputs = len(tops)
 
         # Leaves to check: spreadsheets and anything unknown; duplicates are not re-checked.
-        seen: dict[str, tuple[str, str]] = {}
+        seen: dict[str, Item] = {}
+        twins: dict[int, Any] = {}  # a duplicate → the receipt or item it repeats
         jobs: list[Item] = []
         for top in tops:
             for it in top.walk():
@@ -132,14 +149,17 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     continue
                 earlier = ledger.find_sha(it.sha256)
                 if earlier or it.sha256 in seen:
-                    when, name = ((earlier[0].received_at[:16], earlier[0].name) if earlier
-                                  else seen[it.sha256])
+                    first = earlier[0] if earlier else None
+                    when, name = ((first.received_at[:16], first.name) if first
+                                  else (seen[it.sha256].received_at.isoformat(sep=" ")[:16], seen[it.sha256].name))
                     it.outcome = DUPLICATE
                     it.issues.append(make_issue("W204", file=it.name, when=when, name=name))
+                    twins[id(it)] = first or seen[it.sha256]
                     continue
-                seen[it.sha256] = (it.received_at.isoformat(sep=" ")[:16], it.name)
+                seen[it.sha256] = it
                 jobs.append(it)
-        ctx = CheckContext(master, limits, period=expected, default_period=expected or ws.period())
+        ctx = CheckContext(master, limits, period=expected, default_period=run_period,
+                           issued=ledger.issued_tasks())
         reports = check_many([(it.data, it.name) for it in jobs], ctx, workers, progress)
         for it, rep in zip(jobs, reports):
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
@@ -148,12 +168,13 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 rep.period = expected  # rejected for this period; filed with it
             it.report, it.outcome = rep, rep.outcome
             it.kind = rep.kind or it.kind
+        _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result)
 
         # Archive every byte first (idempotent), record everything in one transaction, then
         # clear the inbox: a crash anywhere leaves work a re-run finishes exactly once, and
         # one durable commit instead of one per file keeps a month's collect quick.
         for top in progress(tops, "归档"):
-            archive(ws, top, expected)
+            archive(ws, top, run_period)
         touched: set[tuple[str, Period]] = set()
         with ledger.transaction():
             for top in tops:
@@ -189,12 +210,111 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                                  if it.report and it.report.period})
         if feedback:
             result.feedback = (_resume_feedback(ws, ledger, master, run_id)
-                               + _write_feedback(ws, master, tops, progress))
+                               + _write_feedback(ws, master, _replies(ws, ledger, tops), progress))
         ledger.finish_run(run_id, result.to_dict())
     log.info("收取完成：输入 %d 个，登记 %d 条，采纳 %d，退回 %d，无法读取 %d，重复 %d",
              result.inputs, result.receipts, result.accepted, result.returned,
              result.unreadable, result.duplicates)
     return result
+
+
+def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
+                 carrier: Item | None = None) -> None:
+    """Each received time as wall-clock time in the workspace's zone, with its source.
+
+    A file inside a mail or an archive takes the time of what carried it (an entry's own
+    1980 zip date proves nothing); a loose file takes the coordinator's stated date, else
+    its modification time."""
+    if item.time_source == TimeSource.CARRIER and carrier is not None:
+        item.received_at, item.time_source = carrier.received_at, carrier.time_source
+    elif item.time_source == TimeSource.MTIME and stated is not None:
+        item.received_at, item.time_source = dt.datetime.combine(stated, dt.time()), TimeSource.STATED
+    else:
+        item.received_at = local(item.received_at, tz)
+    for child in item.children:
+        _settle_time(child, tz, stated, item)
+
+
+def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[Item],
+                    twins: dict[int, Any], run_period: Period, tz: ZoneInfo,
+                    result: CollectResult) -> None:
+    """docs/design.md "Evidence rules": give every file a unit and a period, say where the
+    evidence disagrees (W206), doubt impossible times (W207), mark 补报 (W209)."""
+    directory = master.directory
+    now = dt.datetime.now(tz).replace(tzinfo=None, microsecond=0)
+    issued_at: dict[Period, dt.datetime | None] = {}
+    current = ws.settings.period
+    for top in tops:
+        for it in top.walk():
+            if it.outcome == CONTAINER:
+                continue
+            rep = it.report
+            by_address = unit_of_address(it.sender, directory) if it.sender else None
+            by_name = unit_in_names(it.hints, directory)
+            if rep is not None and rep.unit:
+                _disagreement(it, rep, by_address, by_name, result)
+            else:
+                twin = twins.get(id(it))  # a duplicate belongs where its first copy went
+                unit, how, twin_period = None, "", None
+                if twin is not None:
+                    src = twin.report if getattr(twin, "report", None) is not None else twin
+                    unit, how, twin_period = src.unit, src.identified_by, src.period
+                if not unit and by_address:
+                    unit, how = by_address, "发件人地址"
+                if not unit and by_name:
+                    unit, how = by_name, "文件名"
+                if rep is not None:
+                    rep.unit, rep.identified_by = unit, how
+                    rep.period = rep.period or period_in(it.hints) or run_period
+                else:
+                    it.unit, it.identified_by = unit, how
+                    it.period = twin_period or period_in(it.hints) or run_period
+            period = rep.period if rep is not None else it.period
+            if period is None:
+                continue
+            if period not in issued_at:
+                # The earlier of the issue and the period's first day: a month replayed later
+                # (the demo, a coordinator catching up) must not doubt every return in it.
+                start = dt.datetime.combine(period.start, dt.time())
+                issued = ledger.issued_at(period)
+                issued_at[period] = min(issued, start) if issued else start
+            why = doubt(it.received_at, it.time_source, now=now, issued=issued_at[period])
+            if why:
+                it.doubt = why
+                it.issues.append(make_issue("W207", reason=why, file=it.name))
+                # ordered by arrival, decides no 逾期 (consolidate reads the source)
+                it.received_at, it.time_source = now, TimeSource.DOUBTFUL
+            if (rep is not None and rep.unit and rep.outcome == ACCEPTED and current
+                    and period < current):
+                merged = merged_at(ws, period)
+                if merged:
+                    rep.issues.append(make_issue("W209", period=period.label, period_key=str(period),
+                                                 merged=f"{merged:%Y-%m-%d %H:%M}", file=it.name))
+                    result.late.append((rep.unit, period))
+
+
+def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
+                  result: CollectResult) -> None:
+    """W206: the form says one unit, the sender's address or the file name another."""
+    for other, evidence in ((by_address, f"发件人地址（{it.sender}）"),
+                            (by_name if rep.identified_by in ("_meta", "填报单位") else None,
+                             f"文件名“{it.name}”")):
+        if other and other != rep.unit:
+            issue = make_issue("W206", unit=rep.unit, other=other, evidence=evidence, file=it.name)
+            rep.issues.append(issue)
+            result.disputed.append((it.name, issue.message))
+            return
+
+
+def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
+    """When the period's consolidated workbook was last written (None: never merged)."""
+    folder = ws.stage_dir(MERGED, period)
+    times = []
+    with contextlib.suppress(OSError):
+        for p in folder.glob("*.xlsx"):
+            if not p.name.startswith((".", "~")):
+                times.append(p.stat().st_mtime)
+    return dt.datetime.fromtimestamp(max(times)) if times else None
 
 
 def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,
@@ -208,7 +328,8 @@ def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,
                         received_at=item.received_at.isoformat(sep=" "), archive_path=item.archive_rel,
                         size=item.size, outcome=outcome, report=item.report, parent_id=parent,
                         inbox_path=item.inbox_path if parent is None else None, run_id=run_id,
-                        note=_one_line(item.note), issues=issues)
+                        note=_one_line(item.note), issues=issues, received_how=item.time_source,
+                        unit=item.unit, period=item.period, identified_by=item.identified_by)
     item.receipt_id = rid
     if item.report and outcome == ACCEPTED and item.report.unit and item.report.period:
         touched.add((item.report.unit, item.report.period))
@@ -231,24 +352,27 @@ def _finish_removal(ws: Workspace, ledger: Ledger, path: Path, receipt_id: int,
 
 
 def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
-    """Feedback that a stopped run owed: its receipts were committed (and its inbox files
-    removed) but it died before writing their feedback. Rebuilt from ledger and archive."""
-    written: list[Path] = []
+    """Replies that a stopped run owed: its receipts were committed (and its inbox files
+    removed) but it died before writing them. Rebuilt from ledger and archive, by the same
+    rule as `_replies`: one per unit and period still without an accepted return."""
+    latest: dict[tuple[str, Period], Any] = {}
     for stopped in ledger.unfinished_runs("collect", before=run_id):
         for rec in ledger.receipts_of_run(stopped):
-            if rec.outcome not in (ACCEPTED, RETURNED, SUPERSEDED) or not rec.unit or not rec.period:
-                continue
-            # as the run would have written it: W205 came later, from superseding
-            issues = [i for i in ledger.issues_of(rec.id) if i.code != "W205"]
-            if not issues or not rec.archive_path:
-                continue
-            rep = Report(rec.name, rec.kind, rec.unit, rec.period, rec.identified_by, contact=rec.contact,
-                         rows=ledger.rows_of(rec.id), issues=issues)
-            try:
-                written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name))
-            except Exception as exc:  # feedback is a courtesy; the receipt is already safe
-                log.warning("无法为 %s 补写反馈表：%s", rec.name, exc)
+            if rec.outcome in (RETURNED, UNREADABLE) and rec.unit and rec.period:
+                held = latest.get((rec.unit, rec.period))
+                if held is None or (rec.received_at, rec.id) >= (held.received_at, held.id):
+                    latest[(rec.unit, rec.period)] = rec
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
+    written: list[Path] = []
+    for (unit, period), rec in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
+        if unit in ledger.accepted(period) or not rec.archive_path:
+            continue
+        rep = Report(rec.name, rec.kind, rec.unit, rec.period, rec.identified_by, contact=rec.contact,
+                     rows=ledger.rows_of(rec.id), issues=ledger.issues_of(rec.id))
+        try:
+            written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name))
+        except Exception as exc:  # feedback is a courtesy; the receipt is already safe
+            log.warning("无法为 %s 补写反馈表：%s", rec.name, exc)
     return written
 
 
@@ -258,21 +382,63 @@ _FEEDBACK_CTX: tuple | None = None
 def _feedback_job(job: tuple) -> list[Path]:
     assert _FEEDBACK_CTX is not None
     ws, master = _FEEDBACK_CTX
-    rep, data, name = job
+    rep, data, name, sender = job
     try:
-        return write_feedback(ws, master, rep, data, name)
+        return write_feedback(ws, master, rep, data, name, sender)
     except Exception as exc:  # feedback is a courtesy; the receipt is already safe
         log.warning("无法为 %s 生成反馈表：%s", name, exc)
         return []
 
 
-def _write_feedback(ws: Workspace, master, tops: list[Item], progress: Progress = no_progress) -> list[Path]:
-    """Feedback for every checked return with issues; on several cores when there are many."""
+def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
+    """One reply per unit and period this run touched, about the unit's current state.
+
+    A unit whose return is now accepted gets none (its warnings are in 校验问题; the
+    ``reply_to_warnings`` setting brings such replies back), and the reply an earlier
+    refusal left is retired to 反馈/<期>/已作废/. A unit with no accepted return gets one
+    reply, about its latest refused file (errors first)."""
+    latest: dict[tuple[str, Period], Item] = {}
+    for top in tops:
+        for it in top.walk():
+            if it.outcome not in (ACCEPTED, RETURNED, UNREADABLE):
+                continue
+            unit = it.report.unit if it.report else it.unit
+            period = it.report.period if it.report else it.period
+            if not unit or not period:
+                continue
+            held = latest.get((unit, period))
+            if held is None or (it.received_at, it.receipt_id or 0) >= (held.received_at, held.receipt_id or 0):
+                latest[(unit, period)] = it
+    accepted: dict[Period, dict[str, Any]] = {}
+    jobs = []
+    for (unit, period), it in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
+        if period not in accepted:
+            accepted[period] = ledger.accepted(period)
+        rep = it.report or Report(it.name, it.kind, unit, period, it.identified_by)
+        rep = replace(rep, issues=list(it.issues) + [i for i in rep.issues if i not in it.issues])
+        now_accepted = accepted[period].get(unit)
+        if now_accepted is not None:
+            _retire_reply(ws, unit, period)
+            if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
+                continue
+        jobs.append((rep, it.data, it.name, it.sender))
+    return jobs
+
+
+def _retire_reply(ws: Workspace, unit: str, period: Period) -> None:
+    """Move a reply that a later, accepted return made obsolete out of the way (已作废)."""
+    for path in feedback_paths(ws, unit, period):
+        if path.exists():
+            with contextlib.suppress(OSError):
+                target = path.parent / "已作废" / path.name
+                target.parent.mkdir(exist_ok=True)
+                os.replace(path, target)
+
+
+def _write_feedback(ws: Workspace, master, jobs: list[tuple], progress: Progress = no_progress) -> list[Path]:
+    """Write the replies; on several cores when there are many."""
     global _FEEDBACK_CTX
 
-    jobs = [(it.report, it.data, it.name) for top in tops for it in top.walk()
-            if it.report is not None and it.report.issues and it.report.outcome != UNREADABLE
-            and it.report.unit and it.report.period]
     _FEEDBACK_CTX = (ws, master)
     workers = min(os.cpu_count() or 1, 4)
     # Only with fork: spawning fresh interpreters (Windows) costs more than it saves.

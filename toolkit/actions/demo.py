@@ -17,6 +17,7 @@ import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from .. import errors
 from ..filling import Answer, Filling, fill_return
@@ -113,7 +114,8 @@ def _typed_like_people(filling: Filling, rng: random.Random) -> None:
 
 
 def _stamp(path: Path, when: dt.datetime) -> None:
-    t = when.timestamp()
+    # the simulated clock is the workspace's (Asia/Shanghai), not this machine's
+    t = when.replace(tzinfo=ZoneInfo("Asia/Shanghai")).timestamp() if when.tzinfo is None else when.timestamp()
     os.utime(path, (t, t))
 
 

@@ -20,7 +20,7 @@ from ..progress import Progress, no_progress
 from ..returns import Prefill, build_return, return_filename
 from ..style import load_style
 from ..vocab import Role
-from ..workspace import ISSUED, Workspace
+from ..workspace import ISSUED, Workspace, set_current_period
 from ..xlsx import atomic_save
 
 
@@ -36,6 +36,7 @@ class IssueResult:
     emails: list[Path] = field(default_factory=list)
     prefilled: list[str] = field(default_factory=list)
     no_email: list[str] = field(default_factory=list)
+    period_set: bool = False        # duban.toml's current period changed to this one
 
 
 def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
@@ -88,6 +89,13 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         for unit in progress(chosen, "下发"):
             _issue_one(ws, ledger, master, unit, period, due, targets[unit], style, project, prefill,
                        mail_template, result)
+            # what this unit's form holds: a task added to the master later is then the
+            # coordinator's note (W208), not an error the department cannot fix (E404)
+            with ledger.transaction():
+                ledger.record_issued(period, unit, master.fingerprint,
+                                     [t.id for t, _ in master.tasks_of(unit)])
+    if out is None:
+        result.period_set = set_current_period(ws, period)
     return result
 
 

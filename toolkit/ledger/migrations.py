@@ -90,6 +90,17 @@ CREATE INDEX drafts_kind_period ON drafts(kind, period, unit);
 """),
 ]
 MIGRATIONS.extend(MAIL_MIGRATIONS)
+MIGRATIONS.append((4, "evidence: where each received time came from; what each unit was issued", """
+ALTER TABLE receipts ADD COLUMN received_how TEXT NOT NULL DEFAULT '';
+CREATE TABLE issued (
+    period TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,      -- of the master the return was made from (its _meta)
+    tasks TEXT NOT NULL,            -- JSON list of the task ids in the unit's form
+    issued_at TEXT NOT NULL,
+    PRIMARY KEY (period, unit, fingerprint)
+);
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

@@ -71,6 +71,7 @@ class Receipt:
     superseded_by: int | None
     note: str
     inbox_path: str | None = None
+    received_how: str = ""          # a `TimeSource`: where received_at came from
 
     @property
     def received(self) -> dt.datetime:
@@ -79,7 +80,8 @@ class Receipt:
 
 _RECEIPT_COLUMNS = ("id", "parent_id", "sha256", "name", "kind", "source", "received_at",
                     "collected_at", "archive_path", "size", "period", "unit", "outcome", "errors",
-                    "warnings", "identified_by", "contact", "superseded_by", "note", "inbox_path")
+                    "warnings", "identified_by", "contact", "superseded_by", "note", "inbox_path",
+                    "received_how")
 
 
 def _receipt(row: sqlite3.Row) -> Receipt:
@@ -150,19 +152,27 @@ class Ledger:
     def insert(self, *, sha256: str, name: str, kind: str, source: str, received_at: str,
                archive_path: str, size: int, outcome: str, report: Report | None = None,
                parent_id: int | None = None, inbox_path: str | None = None,
-               run_id: int | None = None, note: str = "", issues: list[Issue] | None = None) -> int:
-        """Insert one receipt with its rows and issues (inside the caller's transaction)."""
+               run_id: int | None = None, note: str = "", issues: list[Issue] | None = None,
+               received_how: str = "", unit: str | None = None, period: Period | None = None,
+               identified_by: str = "") -> int:
+        """Insert one receipt with its rows and issues (inside the caller's transaction).
+
+        ``unit``, ``period`` and ``identified_by`` attribute a file that has no report (a
+        refused, duplicate or unreadable file); a report's own attribution wins."""
         issues = list(issues if issues is not None else (report.issues if report else []))
         errors = sum(i.is_error for i in issues)
+        if report:
+            unit, period, identified_by = report.unit, report.period, report.identified_by
         cur = self.conn.execute(
             "INSERT INTO receipts(parent_id, sha256, name, kind, source, inbox_path, received_at,"
             " collected_at, run_id, archive_path, size, period, unit, outcome, errors, warnings,"
-            " identified_by, fingerprint, contact, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " identified_by, fingerprint, contact, note, received_how)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (parent_id, sha256, name, kind, source, inbox_path, received_at, now(), run_id,
-             archive_path, size, _text(report.period) if report else None, report.unit if report else None,
-             outcome, errors, len(issues) - errors, report.identified_by if report else "",
+             archive_path, size, _text(period), unit,
+             outcome, errors, len(issues) - errors, identified_by,
              report.fingerprint if report else "",
-             json.dumps(report.contact if report else {}, ensure_ascii=False), note))
+             json.dumps(report.contact if report else {}, ensure_ascii=False), note, received_how))
         rid = int(cur.lastrowid)
         if report:
             self.conn.executemany(
@@ -314,6 +324,28 @@ class Ledger:
                 "SELECT * FROM receipts WHERE period=? AND unit IS NOT NULL ORDER BY received_at, id",
                 (str(period),)):
             out.setdefault(r["unit"], []).append(_receipt(r))
+        return out
+
+    # ---- what was issued ----
+    def record_issued(self, period: Period, unit: str, fingerprint: str, tasks: list[str]) -> None:
+        """Remember the tasks in the unit's form and the master it was made from."""
+        self.conn.execute(
+            "INSERT OR REPLACE INTO issued VALUES (?,?,?,?,?)",
+            (str(period), unit, fingerprint, json.dumps(tasks, ensure_ascii=False), now()))
+
+    def issued_periods(self) -> list[Period]:
+        return [Period.parse(r[0]) for r in self.conn.execute(
+            "SELECT DISTINCT period FROM issued ORDER BY period")]
+
+    def issued_at(self, period: Period) -> dt.datetime | None:
+        row = self.conn.execute("SELECT MIN(issued_at) FROM issued WHERE period=?", (str(period),)).fetchone()
+        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
+
+    def issued_tasks(self) -> dict[tuple[str, str], set[str]]:
+        """(master fingerprint, unit) → the task ids in the form issued to the unit."""
+        out: dict[tuple[str, str], set[str]] = {}
+        for r in self.conn.execute("SELECT fingerprint, unit, tasks FROM issued"):
+            out.setdefault((r[0], r[1]), set()).update(json.loads(r[2]))
         return out
 
     # ---- mail drafts ----

@@ -1,0 +1,86 @@
+"""Evidence about a received file: which unit sent it, for which period, and when.
+
+docs/design.md, "Evidence rules". The 通报 names departments in public as 未报送 or 逾期,
+so every input is attributed whatever its fate, by the strongest evidence there is:
+
+* unit: ``_meta`` > 填报单位 cell (both read by `checks`) > the sender's address in
+  单位名录 > the file name, the zip entry path, the mail subject;
+* received time: the mail's Date header, else the date the coordinator stated
+  (``collect --received``), else the file's modification time (weak). Every time is taken
+  in the workspace's time zone, never the machine's. A time in the future or before the
+  returns were issued is doubtful (W207): it orders nothing and decides no 逾期.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from .period import Period
+from .units import Directory
+from .vocab import TimeSource
+
+_PERIOD_IN_TEXT = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})\s*(?:月|期)?")
+
+
+def period_in(texts: Iterable[str]) -> Period | None:
+    """The first period written in a file name, a zip path or a mail subject."""
+    for text in texts:
+        m = _PERIOD_IN_TEXT.search(unicodedata.normalize("NFKC", text or ""))
+        if m and 1 <= int(m.group(2)) <= 12:
+            return Period(int(m.group(1)), int(m.group(2)))
+    return None
+
+
+def unit_of_address(sender: str, directory: Directory) -> str | None:
+    """The unit whose 单位名录 email matches the sender's address (several per cell allowed)."""
+    from .mail import parse_addresses  # jinja2 behind it; collect has loaded it by now
+
+    pairs, _ = parse_addresses(sender)
+    wanted = {addr.lower() for _, addr in pairs}
+    if not wanted:
+        return None
+    found = set()
+    for unit in directory:
+        if unit.email and wanted & {a.lower() for _, a in parse_addresses(unit.email)[0]}:
+            found.add(unit.name)
+    return found.pop() if len(found) == 1 else None  # a shared address proves nothing
+
+
+def unit_in_names(texts: Iterable[str], directory: Directory) -> str | None:
+    """The unit named in the first text that names exactly one (file name, zip path, subject)."""
+    for text in texts:
+        if text:
+            found = directory.find_in(text)
+            if found:
+                return found
+    return None
+
+
+def local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    """A moment as wall-clock time in the workspace's zone; a naive time is already local."""
+    if moment.tzinfo is None:
+        return moment.replace(microsecond=0)
+    return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
+
+
+def from_timestamp(stamp: float, tz: ZoneInfo) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromtimestamp(stamp, tz).replace(tzinfo=None, microsecond=0)
+    except (OverflowError, ValueError, OSError):  # a time stamp no calendar has
+        return None
+
+
+def doubt(moment: dt.datetime, source: str, *, now: dt.datetime, issued: dt.datetime | None
+          ) -> str:
+    """Why a received time cannot be trusted to decide 逾期 ('' when it can)."""
+    if source == TimeSource.STATED:
+        return ""
+    if moment > now + dt.timedelta(hours=1):
+        return f"时间 {moment:%Y-%m-%d %H:%M} 晚于现在"
+    if issued is not None and moment < issued - dt.timedelta(days=1):
+        return f"时间 {moment:%Y-%m-%d %H:%M} 早于本期开始或填报表下发（{issued:%Y-%m-%d}）"
+    return ""
