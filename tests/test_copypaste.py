@@ -1,0 +1,108 @@
+"""Copy-paste reporting, as a coordinator meets it: W608 on a return that repeats last
+month's text, prefilled cells marked in the form, the 通报 naming units that reported no
+change, and bad addresses in 单位名录 reported when the master is read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import PERIOD, drop, issued_path, on_time
+from openpyxl import load_workbook
+
+from toolkit.actions.collect import collect
+from toolkit.actions.issue import issue_returns
+from toolkit.filling import Answer, Filling, fill_return
+from toolkit.ledger import Ledger
+
+MAY = PERIOD.shift(-1)
+W608_43 = ("  进展填报 第 6 行 W608 警告 任务 4.3 的“工作进展”与上期（2022年5月）采纳的报送完全相同。"
+           "请填写本期的新进展和计划；确无变化的，请写明原因。")
+
+
+def _may(ws, answers: dict[str, Answer], unit: str = "石龙镇") -> None:
+    """The unit's accepted May return with ``answers`` (other tasks: May's own text)."""
+    path = issue_returns(ws, str(MAY), units=[unit]).files[0]
+    filling = Filling(answers=answers, default=Answer(work="五月按计划推进。"))
+    drop(ws, f"5月{unit}.xlsx", fill_return(path, filling), dt.datetime(2022, 6, 3).timestamp())
+    assert collect(ws).accepted == 1
+
+
+def _w608(ws, unit: str = "石龙镇") -> list:
+    with Ledger(ws.ledger_path) as ledger:
+        accepted = ledger.accepted(PERIOD)[unit]
+        return [i for i in ledger.issues_of(accepted.id) if i.code == "W608"]
+
+
+def test_unchanged_progress_is_w608_after_whitespace(run, issued_ws, make_return):
+    _may(issued_ws, {"4.3": Answer(work="完成镇级政务服务中心改造。", next_plan="开展窗口人员培训。")})
+    # June: 工作进展 the same but for spaces and a line break, 下一步计划 rewritten.
+    june = make_return("石龙镇", **{"4_3": Answer(work=" 完成镇级政务服务中心　改造。\n", next_plan="组织第二轮培训。")})
+    drop(issued_ws, "6月.xlsx", june, on_time())
+    checked = run(["check", str(issued_ws.inbox / "6月.xlsx")], cwd=issued_ws.root)
+    assert checked.exit_code == 0, checked.output  # a warning: the return is still accepted
+    assert [line for line in checked.stdout.splitlines() if "W608" in line] == [W608_43]
+
+    assert collect(issued_ws).accepted == 1
+    [issue] = _w608(issued_ws)
+    assert (issue.task, issue.severity) == ("4.3", "警告")
+    # The feedback copy marks the task's row and carries the message as a comment.
+    [fb] = (issued_ws.root / "反馈").rglob("*.xlsx")
+    sheet = load_workbook(fb)["进展填报"]
+    assert "W608" in sheet["A6"].comment.text and sheet["A6"].fill.fgColor.rgb.endswith("FFEB9C")
+
+
+def test_both_columns_named_and_done_tasks_exempt(run, issued_ws, make_return):
+    done = Answer(status="已完成", progress=100, work="已完成。", evidence="东政数〔2022〕12号")
+    _may(issued_ws, {"4.3": Answer(work="推进中。", next_plan="继续推进。"), "1.2": done})
+    june = make_return("石龙镇", **{"4_3": Answer(work="推进中。", next_plan="继续推进。"), "1_2": done})
+    drop(issued_ws, "6月.xlsx", june, on_time())
+    checked = run(["check", str(issued_ws.inbox / "6月.xlsx")], cwd=issued_ws.root)
+    assert [line.split(" W608 警告 ")[1] for line in checked.stdout.splitlines() if "W608" in line] == [
+        "任务 4.3 的“工作进展”和“下一步计划”与上期（2022年5月）采纳的报送完全相同。"
+        "请填写本期的新进展和计划；确无变化的，请写明原因。"]
+
+
+def test_first_period_and_new_text_have_no_w608(run, issued_ws, make_return, tmp_path):
+    june = tmp_path / "6月.xlsx"
+    june.write_bytes(make_return("石龙镇"))
+    checked = run(["check", str(june)], cwd=issued_ws.root)
+    assert checked.exit_code == 0 and "W608" not in checked.stdout  # nothing earlier to compare with
+    _may(issued_ws, {})
+    checked = run(["check", str(june)], cwd=issued_ws.root)
+    assert checked.exit_code == 0 and "W608" not in checked.stdout  # May said 五月按计划推进
+
+
+# ---------------------------------------------------------------------------
+# issue --prefill marks what it copied
+
+
+def test_prefilled_cells_are_yellow_with_a_legend(run, issued_ws):
+    _may(issued_ws, {"4.3": Answer(work="完成镇级政务服务中心改造。", next_plan="开展窗口人员培训。")})
+    result = run(["issue", "--period", "2022-06", "--dept", "石龙镇", "--prefill"], cwd=issued_ws.root)
+    assert result.exit_code == 0, result.output
+    path = issued_path(issued_ws, "石龙镇")
+    wb = load_workbook(path)
+    ws = wb["进展填报"]
+    assert ws["M2"].value == "黄色底纹：照录上月报送，请逐项更新"
+    assert ws["M2"].fill.fgColor.rgb.endswith("FFF2CC")
+    assert "K2:L2" in {str(r) for r in ws.merged_cells.ranges}
+    row6 = {c.column_letter: c for c in ws[6]}
+    assert row6["A"].value == "4.3" and row6["J"].value == "完成镇级政务服务中心改造。"
+    filled = {col for col, c in row6.items() if c.fill.fgColor.rgb.endswith("FFF2CC")}
+    assert filled == {"H", "I", "J", "L"}  # status, progress, 工作进展, 下一步计划; blanks stay white
+    assert row6["K"].fill.fgColor.rgb.endswith("FFFFFF") and row6["K"].protection.locked is False
+    guide = [c.value for c in wb["填报说明"]["A"]]
+    assert "上月预填" in guide
+    # The contract is unchanged: labels, values and the header row where they were.
+    assert (ws["A2"].value, ws["B2"].value, ws["K3"].value, ws["A4"].value) == ("填报单位", "石龙镇", "填报日期",
+                                                                                 "任务编号")
+    # Sent back untouched, the prefilled return reads cleanly and is flagged as copied.
+    drop(issued_ws, "原样退回.xlsx", fill_return(path, Filling(default=None)), on_time())
+    checked = run(["check", str(issued_ws.inbox / "原样退回.xlsx")], cwd=issued_ws.root)
+    assert "结论：通过" in checked.stdout
+    assert sum("W608" in line for line in checked.stdout.splitlines()) == 18
+
+
+def test_plain_issue_has_no_prefill_legend(issued_ws):
+    ws = load_workbook(issued_path(issued_ws, "石龙镇"))["进展填报"]
+    assert ws["M2"].value is None and "K2:N2" in {str(r) for r in ws.merged_cells.ranges}
