@@ -106,3 +106,59 @@ def test_prefilled_cells_are_yellow_with_a_legend(run, issued_ws):
 def test_plain_issue_has_no_prefill_legend(issued_ws):
     ws = load_workbook(issued_path(issued_ws, "石龙镇"))["进展填报"]
     assert ws["M2"].value is None and "K2:N2" in {str(r) for r in ws.merged_cells.ranges}
+
+
+# ---------------------------------------------------------------------------
+# the 通报 can name units that reported no change
+
+
+def _set_memo_option(ws, line: str) -> None:
+    config = ws.root / "duban.toml"
+    text = config.read_text(encoding="utf-8")
+    assert "list_unchanged = false" in text  # init writes the option, commented, switched off
+    config.write_text(text.replace("list_unchanged = false", line), encoding="utf-8")
+
+
+def _two_months(ws, make_return) -> None:
+    """石龙镇 repeats May's 工作进展 for 4.3; 虎门镇 writes new text; both accepted in June."""
+    _may(ws, {"4.3": Answer(work="完成镇级政务服务中心改造。")})
+    _may(ws, {}, unit="虎门镇")
+    drop(ws, "石龙镇6月.xlsx", make_return("石龙镇", **{"4_3": Answer(work="完成镇级政务服务中心改造。")}), on_time())
+    drop(ws, "虎门镇6月.xlsx", make_return("虎门镇"), on_time())
+    assert collect(ws).accepted == 2
+
+
+def _memo_md(run, ws) -> str:
+    result = run(["memo", "--period", "2022-06", "--format", "md"], cwd=ws.root)
+    assert result.exit_code == 0, result.output
+    [md] = (ws.root / "通报").rglob("*.md")
+    return md.read_text(encoding="utf-8")
+
+
+UNCHANGED_POINT = ("进展与上期相同的单位（1个）：石龙镇。上述单位部分任务的工作进展或下一步计划与上期完全相同，"
+                   "请如实报送每月的新进展。")
+
+
+def test_memo_lists_unchanged_units_when_enabled(run, issued_ws, make_return):
+    _two_months(issued_ws, make_return)
+    assert "进展与上期相同" not in _memo_md(run, issued_ws)  # off by default
+    _set_memo_option(issued_ws, "list_unchanged = true")
+    text = _memo_md(run, issued_ws)
+    section = text.split("## 四、报送情况", 1)[1].split("## 五", 1)[0]
+    assert [line[3:] for line in section.splitlines() if line.startswith("（")][-1] == UNCHANGED_POINT
+    docx = run(["memo", "--period", "2022-06"], cwd=issued_ws.root)
+    assert docx.exit_code == 0, docx.output
+    import docx as python_docx
+
+    [path] = (issued_ws.root / "通报").rglob("*.docx")
+    paragraphs = [p.text for p in python_docx.Document(str(path)).paragraphs]
+    assert any(p.endswith(UNCHANGED_POINT) for p in paragraphs)
+
+
+def test_memo_option_is_validated(run, issued_ws):
+    _set_memo_option(issued_ws, 'list_unchanged = "是"')
+    result = run(["memo", "--period", "2022-06", "--format", "md"], cwd=issued_ws.root)
+    assert result.exit_code == 2
+    line = next(x for x in result.output.splitlines() if "list_unchanged" in x)
+    assert line.endswith("[memo] 的 list_unchanged = \"是\" 不对：应为 true 或 false"
+                         "（通报是否列出工作进展或下一步计划与上期完全相同的单位），不加引号。")

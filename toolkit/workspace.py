@@ -58,6 +58,10 @@ master = "任务分工表.xlsx"
 # 本工作区的模板文件夹。文件夹里没有的模板，使用软件自带的版本。
 templates = "{templates}"
 
+[memo]
+# 通报“报送情况”中是否列出工作进展或下一步计划与上期完全相同（照抄上月）的单位：true 列出，false 不列
+list_unchanged = false
+
 [mail]
 # 邮件草稿的发件人，可留空，在邮件客户端中选择
 sender = ""
