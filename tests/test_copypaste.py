@@ -162,3 +162,66 @@ def test_memo_option_is_validated(run, issued_ws):
     line = next(x for x in result.output.splitlines() if "list_unchanged" in x)
     assert line.endswith("[memo] 的 list_unchanged = \"是\" 不对：应为 true 或 false"
                          "（通报是否列出工作进展或下一步计划与上期完全相同的单位），不加引号。")
+
+
+# ---------------------------------------------------------------------------
+# bad addresses in 单位名录
+
+
+def _set_addresses(ws, addresses: dict[str, str]) -> dict[str, int]:
+    """Write 邮箱 cells of the master's 单位名录 sheet as a coordinator would; returns unit rows."""
+    wb = load_workbook(ws.master_path)
+    sheet = wb["单位名录"]
+    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    for unit, value in addresses.items():
+        sheet.cell(rows[unit], 6).value = value
+    wb.save(ws.master_path)
+    return rows
+
+
+def M112(file: str, row: int, unit: str, value: str) -> str:
+    return (f"  [警告 M112] {file} 单位名录!F{row}：单位名录第 {row} 行“{unit}”的邮箱“{value}”不是有效的邮件地址，"
+            "发给该单位的邮件无法送达。请在“单位名录”表中改正，写成 dc@dg.gov.cn 的形式；多个地址用分号隔开，"
+            "可带名称，如 东城 <dc@dg.gov.cn>。")
+
+
+def test_bad_directory_address_is_reported_after_any_command(run, issued_ws):
+    rows = _set_addresses(issued_ws, {"石龙镇": "not-an-email", "虎门镇": "hm@dg.gov.cn hm2@dg.gov.cn",
+                                      "东城街道": "东城 <dc@dg.gov.cn>", "市公安局": "gaj@dg.gov.cn；ga2@dg.gov.cn",
+                                      "市民政局": "mz@dg.gov.cn, \"王五, 办公室\" <wangwu@dg.gov.cn>;"})
+    name = issued_ws.master_path.name
+    expected = ["提醒：任务清单工作簿的单位名录有 2 处问题（不影响本次运行）：",
+                M112(name, rows["石龙镇"], "石龙镇", "not-an-email"),
+                M112(name, rows["虎门镇"], "虎门镇", "hm@dg.gov.cn hm2@dg.gov.cn")]
+    for args in (["status", "--period", "2022-06"], ["issue", "--period", "2022-07", "--dept", "市公安局"]):
+        result = run(args, cwd=issued_ws.root)
+        assert result.exit_code == 0, result.output  # a warning, not a failure
+        assert result.stderr.splitlines()[-3:] == expected
+        assert "M112" not in result.stdout
+    quiet = run(["status", "--period", "2022-06", "-q"], cwd=issued_ws.root)
+    assert "M112" not in quiet.output
+
+
+def test_good_directory_says_nothing(run, issued_ws):
+    _set_addresses(issued_ws, {"石龙镇": "王五 <wangwu@dg.gov.cn>，sl@dg.gov.cn"})
+    result = run(["status", "--period", "2022-06"], cwd=issued_ws.root)
+    assert result.exit_code == 0 and "单位名录" not in result.stderr
+
+
+def test_bad_address_in_directory_csv_is_in_the_import_report(run, ws, seed_docx, tmp_path):
+    from toolkit.units import default_directory
+
+    rows = default_directory().to_rows()
+    shilong = next(i for i, r in enumerate(rows) if r[0] == "石龙镇")
+    rows[shilong][5] = "sl＠dg.gov.cn"
+    csv_path = tmp_path / "单位名录.csv"
+    csv_path.write_text("单位,简称/别名,类别,联系人,电话,邮箱\n" + "".join(
+        ",".join(f'"{v}"' for v in r) + "\n" for r in rows), encoding="utf-8-sig")
+    out = ws.root / "新任务清单.xlsx"
+    result = run(["master", "import", str(seed_docx), "--directory", str(csv_path), "--out", str(out)],
+                 cwd=ws.root)
+    assert result.exit_code == 0, result.output
+    line = M112(out.name, shilong + 2, "石龙镇", "sl＠dg.gov.cn")
+    assert line in result.output.splitlines()
+    report = [[c.value for c in r] for r in load_workbook(out)["导入报告"].iter_rows()]
+    assert any(r[1] == "M112" and r[3] == f"单位名录!F{shilong + 2}" for r in report)

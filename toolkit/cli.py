@@ -104,6 +104,7 @@ class DubanGroup(click.Group):
         try:
             result = super().invoke(ctx)
             state = ctx.find_object(State)
+            _echo_master_issues(state)
             if state is not None and state.exit_code:
                 ctx.exit(state.exit_code)
             return result
@@ -136,6 +137,20 @@ class DubanGroup(click.Group):
                 log.removeHandler(state.log_handler)
                 state.log_handler.close()
                 state.log_handler = None
+
+
+def _echo_master_issues(state: State | None) -> None:
+    """Problems in the master workbook (bad 单位名录 addresses, M112), after any command that
+    read it: a warning on stderr, leaving stdout (JSON, tables) and the exit code alone."""
+    ws = state._ws if state is not None else None
+    issues = getattr(ws, "master_issues", None)
+    if not issues or state.quiet:
+        return
+    for i in issues:
+        log.warning("%s %s", i.code, i.message)
+    click.secho(f"提醒：任务清单工作簿的单位名录有 {len(issues)} 处问题（不影响本次运行）：", fg="yellow", err=True)
+    for i in issues:
+        click.secho(format_issue(i), fg="yellow", err=True)
 
 
 def _log_to_workspace(ctx: click.Context) -> None:

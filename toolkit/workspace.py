@@ -17,6 +17,7 @@ from pathlib import Path
 from . import errors
 from .master import Master, read_master_workbook
 from .period import Period
+from .report import Issue
 from .resources import resource, resource_dir
 from .settings import Limits, Settings, read_settings
 
@@ -90,6 +91,8 @@ class Workspace:
 
     root: Path
     settings: Settings = field(default_factory=Settings)
+    #: Problems found in the master workbook by the last `load_master` (bad 单位名录 addresses).
+    master_issues: list[Issue] = field(default_factory=list, repr=False, compare=False)
 
     # ---- settings ----
     @property
@@ -170,7 +173,10 @@ class Workspace:
                 (self.root / stage).mkdir(exist_ok=True)
 
     def load_master(self) -> Master:
-        return read_master_workbook(self.master_path)
+        master = read_master_workbook(self.master_path)
+        # Kept so the CLI can show them after whichever command read the master (M112).
+        self.master_issues = list(master.issues)
+        return master
 
     def lock(self) -> RunLock:
         """The run lock; taking it also clears temp files a killed run left behind."""
