@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import PERIOD, drop, issued_path, on_time
 from openpyxl import load_workbook
 
@@ -80,6 +81,7 @@ def test_prefilled_cells_are_yellow_with_a_legend(run, issued_ws):
     _may(issued_ws, {"4.3": Answer(work="完成镇级政务服务中心改造。", next_plan="开展窗口人员培训。")})
     result = run(["issue", "--period", "2022-06", "--dept", "石龙镇", "--prefill"], cwd=issued_ws.root)
     assert result.exit_code == 0, result.output
+    assert "已用上期内容预填 1 份（预填的单元格为黄色底纹，请各单位逐项更新）" in result.stdout.splitlines()
     path = issued_path(issued_ws, "石龙镇")
     wb = load_workbook(path)
     ws = wb["进展填报"]
@@ -101,6 +103,40 @@ def test_prefilled_cells_are_yellow_with_a_legend(run, issued_ws):
     checked = run(["check", str(issued_ws.inbox / "原样退回.xlsx")], cwd=issued_ws.root)
     assert "结论：通过" in checked.stdout
     assert sum("W608" in line for line in checked.stdout.splitlines()) == 18
+
+
+def _ppm_pixels(path) -> tuple[int, int, bytes]:
+    """(width, height, RGB bytes) of a binary PPM as pdftoppm writes it."""
+    data = path.read_bytes()
+    fields, pos = [], 2
+    while len(fields) < 3:  # width, height, maxval after the P6 magic, separated by whitespace
+        while data[pos:pos + 1].isspace():
+            pos += 1
+        end = pos
+        while not data[end:end + 1].isspace():
+            end += 1
+        fields.append(int(data[pos:end]))
+        pos = end
+    return fields[0], fields[1], data[pos + 1:]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_prefilled_return_renders_yellow_in_libreoffice(run, issued_ws, lo, tmp_path):
+    import re
+    import subprocess
+
+    _may(issued_ws, {"4.3": Answer(work="完成镇级政务服务中心改造。", next_plan="开展窗口人员培训。")})
+    assert run(["issue", "--period", "2022-06", "--dept", "石龙镇", "--prefill"], cwd=issued_ws.root).exit_code == 0
+    pdf = lo(issued_path(issued_ws, "石龙镇"), "pdf", tmp_path)
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True,
+                                             text=True, check=True).stdout)
+    assert "黄色底纹：照录上月报送，请逐项更新" in text and "完成镇级政务服务中心改造。" in text
+    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    width, height, rgb = _ppm_pixels(next(tmp_path.glob("page*.ppm")))
+    yellow = sum(1 for i in range(0, len(rgb), 3)
+                 if abs(rgb[i] - 0xFF) <= 3 and abs(rgb[i + 1] - 0xF2) <= 3 and abs(rgb[i + 2] - 0xCC) <= 3)
+    assert yellow > width * height // 50  # the legend and 18 prefilled rows, not a stray pixel
 
 
 def test_plain_issue_has_no_prefill_legend(issued_ws):

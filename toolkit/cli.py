@@ -368,7 +368,8 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份（报送截止：{cn_date(result.due)}）")
     echo(state, f"文件夹：{result.folder}")
     if prefill:
-        echo(state, f"已用上期内容预填 {len(result.prefilled)} 份" if result.prefilled
+        echo(state, f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"
+             if result.prefilled
              else "尚无已采纳的报送，未预填。")
     if emails:
         echo(state, f"邮件草稿 {len(result.emails)} 封（与填报表同名的 .eml 文件，双击用邮件客户端打开后发送）")
