@@ -226,7 +226,7 @@ def test_prefill_starts_from_last_accepted_return(run, issued_ws, make_return):
     assert "尚无已采纳的报送，未预填。" in nothing.stdout
     result = run(["issue", "--period", "2022-07", "--dept", "石龙镇", "--prefill"], cwd=issued_ws.root)
     assert result.exit_code == 0, result.output
-    assert "已用上期内容预填 1 份" in result.stdout
+    assert "已用上期内容预填 1 份（预填的单元格为黄色底纹，请各单位逐项更新）" in result.stdout
     sheet = load_workbook(issued_path(issued_ws, "石龙镇", PERIOD.shift(1)))["进展填报"]
     row = next(r for r in sheet.iter_rows(min_row=5) if r[0].value == "1.2")
     assert [c.value for c in row[7:14:2]] == ["已完成", "已全面完成对标整改。", None, "东政数〔2022〕12号"]

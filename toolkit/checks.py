@@ -18,7 +18,7 @@ from .dates import cn_date, parse_date, parse_deadline
 from .evidence import period_in
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .period import Period
-from .report import Issue, Report, Row, make_issue
+from .report import Issue, Previous, Report, Row, make_issue
 from .returns import (
     EDITABLE,
     HEADER_OF,
@@ -30,7 +30,7 @@ from .returns import (
 )
 from .settings import Limits
 from .spreadsheet import ReadFailure
-from .text import clean, key, looks_like_formula
+from .text import clean, key, looks_like_formula, squash
 from .units import Directory, Unit, guess_kind
 from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
 
@@ -352,17 +352,33 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
                texts["next_plan"], eta, texts["evidence"], rr.row, cells.get("progress", ""))
 
 
-def history_issues(report: Report, previous: dict[str, tuple[int, str]]) -> list[Issue]:
-    """W606 for rows whose progress fell below the unit's previous accepted return.
+def history_issues(report: Report, previous: dict[str, Previous]) -> list[Issue]:
+    """History checks against the unit's previous accepted return: W606 for progress that
+    fell, W608 for 工作进展 or 下一步计划 copied unchanged (copy-paste reporting).
 
     Separate from `check_return` because history lives in the ledger, not in the file.
     """
     out = []
     for row in report.rows:
         before = previous.get(row.task)
-        if before and row.progress is not None and row.progress < before[0]:
+        if before is None:
+            continue
+        if before.progress is not None and row.progress is not None and row.progress < before.progress:
             out.append(make_issue("W606", file=report.file, sheet=report.sheet, cell=row.progress_cell,
-                                  task=row.task, value=row.progress, previous=before[0], period=before[1]))
+                                  task=row.task, value=row.progress, previous=before.progress,
+                                  period=before.period))
+        # A task done last month and still done has nothing new to say; repeating it is honest.
+        if row.status == Status.DONE and before.status == Status.DONE:
+            continue
+        same = [HEADER_OF[f] for f, now, then in (("work", row.work, before.work),
+                                                   ("next_plan", row.next_plan, before.next_plan))
+                if squash(now) and squash(now) == squash(then)]
+        if same:
+            # The row, not a cell: Row keeps only the progress cell, and feedback marks the
+            # task's first cell for a row-level location.
+            out.append(make_issue("W608", file=report.file, sheet=report.sheet, cell=f"第 {row.row} 行",
+                                  task=row.task, columns="和".join(f"“{c}”" for c in same),
+                                  period=before.period))
     return out
 
 

@@ -105,6 +105,7 @@ class DubanGroup(click.Group):
         try:
             result = super().invoke(ctx)
             state = ctx.find_object(State)
+            _echo_master_issues(state)
             if state is not None and state.exit_code:
                 ctx.exit(state.exit_code)
             return result
@@ -137,6 +138,20 @@ class DubanGroup(click.Group):
                 log.removeHandler(state.log_handler)
                 state.log_handler.close()
                 state.log_handler = None
+
+
+def _echo_master_issues(state: State | None) -> None:
+    """Problems in the master workbook (bad 单位名录 addresses, M112), after any command that
+    read it: a warning on stderr, leaving stdout (JSON, tables) and the exit code alone."""
+    ws = state._ws if state is not None else None
+    issues = getattr(ws, "master_issues", None)
+    if not issues or state.quiet:
+        return
+    for i in issues:
+        log.warning("%s %s", i.code, i.message)
+    click.secho(f"提醒：任务清单工作簿的单位名录有 {len(issues)} 处问题（不影响本次运行）：", fg="yellow", err=True)
+    for i in issues:
+        click.secho(format_issue(i), fg="yellow", err=True)
 
 
 def _log_to_workspace(ctx: click.Context) -> None:
@@ -371,7 +386,8 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份（报送截止：{cn_date(result.due)}）")
     echo(state, f"文件夹：{result.folder}")
     if prefill:
-        echo(state, f"已用上期内容预填 {len(result.prefilled)} 份" if result.prefilled
+        echo(state, f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"
+             if result.prefilled
              else "尚无已采纳的报送，未预填。")
     if emails:
         echo(state, f"邮件草稿 {len(result.emails)} 封（与填报表同名的 .eml 文件，双击用邮件客户端打开后发送）")

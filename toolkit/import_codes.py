@@ -42,8 +42,11 @@ IMPORT_CODE_ROWS: tuple[tuple[str, Severity, str, str], ...] = (
     ("M111", WARNING, "督办单位未确定",
      "分工表标题中没有发文机关，督办单位（通报落款）未确定。"
      "请用 --organiser 指定，或在 duban.toml 的 organiser 中填写。"),
+    ("M112", WARNING, "邮箱地址无效",
+     "单位名录第 {row} 行“{unit}”的邮箱“{value}”不是有效的邮件地址，发给该单位的邮件无法送达。"
+     "请在“单位名录”表中改正，写成 dc@dg.gov.cn 的形式；多个地址用分号隔开，可带名称，如 东城 <dc@dg.gov.cn>。"),
 )
 
 #: Codes in the order the import report lists them: what breaks the monthly cycle first.
 IMPORT_RANK: tuple[str, ...] = ("M106", "M107", "M108", "M104", "M101", "M105", "M103", "M109", "M111",
-                                "M110", "M102")
+                                "M110", "M112", "M102")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .import_codes import IMPORT_CODE_ROWS
 from .period import Period
@@ -117,6 +117,8 @@ CODES: dict[str, Code] = _codes(
      "任务 {task} 完成进度 {value}% 低于上次采纳的 {previous}%（{period}）。请核实。"),
     ("W607", WARNING, "缺佐证材料",
      "任务 {task} 已完成，但未填写佐证材料。请补充文号或链接。"),
+    ("W608", WARNING, "照抄上期",
+     "任务 {task} 的{columns}与上期（{period}）采纳的报送完全相同。请填写本期的新进展和计划；确无变化的，请写明原因。"),
     *IMPORT_CODE_ROWS,
 )
 
@@ -162,6 +164,16 @@ def count(issues: list[Issue]) -> tuple[int, int]:
     """(errors, warnings) in a list of issues."""
     errors = sum(1 for i in issues if i.is_error)
     return errors, len(issues) - errors
+
+
+class Previous(NamedTuple):
+    """One task as the unit last reported it in an accepted return of an earlier period."""
+
+    progress: int | None
+    period: str  # label such as 2022年5月, for messages
+    status: str = ""
+    work: str = ""
+    next_plan: str = ""
 
 
 @dataclass

@@ -167,11 +167,21 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
             ws.merge_cells(f"{value_ref}:{end_ref}")
         set_text(ws[value_ref], info_values[label])
         style_cell(ws[value_ref], font=body_font, alignment=middle)
+    prefill_fill = PatternFill("solid", fgColor=color(st.get("prefill_fill"), "FFF2CC"))
+    # Prefilled cells are visibly last month's text: a legend in row 2 next to the due legend
+    # (row 3's free cells would be read as the 填报日期 value), the cells in the same fill.
+    prefilled = any(prefill.get(t.id) for t, _ in tasks)
+    legend_font = Font(name=st["font"], size=st["size"] - 1, color="C65911")
     set_text(ws["K2"], st.get("due_legend", ""))
-    ws.merge_cells(f"K2:{last}2")
-    style_cell(ws["K2"], font=Font(name=st["font"], size=st["size"] - 1, color="C65911"),
+    ws.merge_cells(f"K2:{'L' if prefilled else last}2")
+    style_cell(ws["K2"], font=legend_font,
                fill=due_fill if any(t.due_by(period.end) for t, _ in tasks) else None,
                alignment=Alignment(vertical="center", wrap_text=True))
+    if prefilled:
+        set_text(ws["M2"], st.get("prefill_legend", ""))
+        ws.merge_cells(f"M2:{last}2")
+        style_cell(ws["M2"], font=Font(name=st["font"], size=st["size"] - 1, bold=True, color="7F6000"),
+                   fill=prefill_fill, alignment=Alignment(vertical="center", wrap_text=True))
     for label, (label_ref, value_ref, end_ref) in CONTACT_CELLS.items():
         set_text(ws[label_ref], label)
         style_cell(ws[label_ref], font=bold_font, alignment=center)
@@ -207,16 +217,16 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         p = prefill.get(task.id)
         for c, f in enumerate(EDITABLE, start=len(values) + 1):
             cell = ws.cell(r, c)
-            style_cell(cell, font=body_font, fill=input_fill, border=border, protection=unlocked,
+            v = getattr(p, f) if p is not None else None
+            style_cell(cell, font=body_font, fill=input_fill if v in (None, "") else prefill_fill,
+                       border=border, protection=unlocked,
                        alignment=center if f in ("status", "progress", "eta") else wrap_top,
                        number_format=formats.get(f))
-            if p is not None:
-                v = getattr(p, f)
-                if isinstance(v, str):
-                    if v:
-                        set_text(cell, v)
-                elif v is not None:
-                    cell.value = v
+            if isinstance(v, str):
+                if v:
+                    set_text(cell, v)
+            elif v is not None:
+                cell.value = v
 
     fit_rows(ws, FIRST_ROW, FIRST_ROW + len(tasks) - 1, st["size"])
     end = FIRST_ROW + max(len(tasks), 1) - 1
@@ -289,13 +299,13 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     ws.protection.autoFilter = False
     ws.sheet_view.zoomScale = 100
 
-    _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks)
+    _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, prefilled)
     _write_meta(wb, master, unit, period, due, project, tasks, generated_at)
     wb.active = 0
     return wb
 
 
-def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks) -> None:
+def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, prefilled=False) -> None:
     from openpyxl.styles import Alignment, Font
 
     ws = wb.create_sheet(GUIDE_SHEET)
@@ -321,6 +331,9 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks) 
                "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF、.et 或 Word 格式。"),
         ("咨询", "、".join(x for x in (organiser, contact) if x) or "督办部门"),
     ]
+    if prefilled:
+        lines.insert(-2, ("上月预填", "黄色单元格照录了本单位上月采纳的报送内容，只作起草参考，请逐项改写为本期情况。"
+                                   "工作进展、下一步计划与上月完全相同的，校验时会提示“照抄上期”。"))
     for r, (label, text) in enumerate(lines, start=1):
         if label == "title":
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)

@@ -104,6 +104,7 @@ class Settings:
     templates: str = "模板"
     resubmit_working_days: int = 3
     reply_to_warnings: bool = False
+    list_unchanged: bool = False  # [memo]: the 通报 names units whose text repeats last month (W608)
     mail: MailSettings = field(default_factory=MailSettings)
     limits: Limits = field(default_factory=Limits)
     encoding: str = "utf-8"
@@ -129,6 +130,9 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, str]]] = {
     "feedback": {
         "resubmit_working_days": ("int", (1, 30), "督办部门发出反馈后，给单位修改重报的工作日数"),
         "reply_to_warnings": ("bool", None, "只有警告、已采纳的报送是否也生成回复邮件草稿"),
+    },
+    "memo": {
+        "list_unchanged": ("bool", None, "通报是否列出工作进展或下一步计划与上期完全相同的单位"),
     },
     "mail": {
         "sender": ("text", None, "邮件草稿的发件人"),
@@ -192,6 +196,7 @@ def settings_from(data: dict[str, Any], text: str = "", path: Path | str = "duba
                                 f"可用的项：{'、'.join(keys)}。")
             values.setdefault(section, {})[key] = _check(value, spec, f"{where}：[{section}] 的 {key}")
     project, paths, fb = values.get("project", {}), values.get("paths", {}), values.get("feedback", {})
+    memo = values.get("memo", {})
     mail = dict(values.get("mail", {}))
     if "from" in mail:
         mail["from_"] = mail.pop("from")
@@ -206,6 +211,7 @@ def settings_from(data: dict[str, Any], text: str = "", path: Path | str = "duba
         master=paths.get("master", "任务分工表.xlsx"), templates=paths.get("templates", "模板"),
         resubmit_working_days=fb.get("resubmit_working_days", 3),
         reply_to_warnings=fb.get("reply_to_warnings", False),
+        list_unchanged=memo.get("list_unchanged", False),
         mail=mail_settings, limits=Limits.from_table(values.get("limits")), encoding=encoding)
 
 

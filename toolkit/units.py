@@ -7,9 +7,12 @@ reader resolves them here to one canonical name.
 from __future__ import annotations
 
 import csv
+import email.errors
 import io
 import re
 from dataclasses import dataclass, field, replace
+from email.headerregistry import Address
+from email.utils import getaddresses
 from pathlib import Path
 
 from .resources import resource
@@ -122,6 +125,39 @@ def mentions_dongguan(texts: list[str]) -> bool:
         return True
     towns = [u for u in default_directory().units if u.kind == TOWN]
     return sum(any(n in blob for n in (u.name, *u.aliases) if len(n) >= 3) for u in towns) >= 3
+
+
+# Separators between addresses in one 邮箱 cell (；，; and ,), outside double quotes: a
+# display name may be "Wang, Wu".
+_ADDRESS_SEPARATORS = re.compile(r'[;；,，](?=(?:[^"]*"[^"]*")*[^"]*$)')
+_DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
+
+
+def bad_addresses(text: object) -> list[str]:
+    """The pieces of a directory 邮箱 cell that are not mail addresses ([] when all are).
+
+    Parsed with the stdlib, as mail drafts are written: several addresses separated by
+    ；，; and display names (东城 <dc@dg.gov.cn>) are fine; ``not-an-email``, a full-width
+    ＠ or two addresses separated only by a space are not.
+    """
+    bad = []
+    for piece in _ADDRESS_SEPARATORS.split(clean(text)):
+        piece = piece.strip()
+        if piece and not _one_address(piece):
+            bad.append(piece)
+    return bad
+
+
+def _one_address(piece: str) -> bool:
+    pairs = getaddresses([piece])
+    if len(pairs) != 1 or not pairs[0][1]:
+        return False
+    try:
+        address = Address(addr_spec=pairs[0][1])
+    except (ValueError, IndexError, email.errors.MessageError):  # the parser's ways to say "not an address"
+        return False
+    labels = address.domain.split(".")
+    return bool(address.username) and len(labels) >= 2 and all(_DOMAIN_LABEL.fullmatch(x) for x in labels)
 
 
 @dataclass(frozen=True)

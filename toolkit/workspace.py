@@ -18,6 +18,7 @@ from . import errors
 from .files import atomic_write
 from .master import Master, read_master_workbook
 from .period import Period
+from .report import Issue
 from .resources import resource, resource_dir
 from .settings import Limits, Settings, read_settings
 
@@ -59,6 +60,10 @@ master = "任务分工表.xlsx"
 # 本工作区的模板文件夹。文件夹里没有的模板，使用软件自带的版本。
 templates = "{templates}"
 
+[memo]
+# 通报“报送情况”中是否列出工作进展或下一步计划与上期完全相同（照抄上月）的单位：true 列出，false 不列
+list_unchanged = false
+
 [mail]
 # 邮件草稿的发件人，可留空，在邮件客户端中选择
 sender = ""
@@ -87,6 +92,8 @@ class Workspace:
 
     root: Path
     settings: Settings = field(default_factory=Settings)
+    #: Problems found in the master workbook by the last `load_master` (bad 单位名录 addresses).
+    master_issues: list[Issue] = field(default_factory=list, repr=False, compare=False)
 
     # ---- settings ----
     @property
@@ -167,7 +174,10 @@ class Workspace:
                 (self.root / stage).mkdir(exist_ok=True)
 
     def load_master(self) -> Master:
-        return read_master_workbook(self.master_path)
+        master = read_master_workbook(self.master_path)
+        # Kept so the CLI can show them after whichever command read the master (M112).
+        self.master_issues = list(master.issues)
+        return master
 
     def lock(self) -> RunLock:
         """The run lock; taking it also clears temp files a killed run left behind."""

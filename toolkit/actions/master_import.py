@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import errors
-from ..master import Master, import_master, read_master_workbook, write_master_workbook
+from ..master import Master, import_master, rank_issues, read_master_workbook, write_master_workbook
+from ..master.workbook import directory_address_issues
 from ..units import Directory
 
 
@@ -35,5 +36,7 @@ def import_master_file(source: Path, target: Path, directory_csv: Path | None = 
     directory = Directory.from_csv(directory_csv) if directory_csv else workspace_directory(target)
     master = import_master(source, directory, organiser=organiser,
                            use_bundled_directory=True if directory_csv else None)
+    # Bad addresses are located where the coordinator will fix them: the new 单位名录 sheet.
+    master.issues = rank_issues(master.issues + directory_address_issues(master.directory.to_rows(), target.name))
     write_master_workbook(master, target)
     return master

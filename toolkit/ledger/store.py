@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..period import Period
-from ..report import Issue, Report, Row, make_issue
+from ..report import Issue, Previous, Report, Row, make_issue
 from ..vocab import Outcome
 from .migrations import LATEST, MIGRATIONS
 
@@ -284,13 +284,14 @@ class Ledger:
             " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (unit, str(period), ACCEPTED)).fetchone()
         return _receipt(row) if row else None
 
-    def previous_progress(self, unit: str, period: Period) -> dict[str, tuple[int, str]]:
-        """Each task's progress in the unit's latest accepted return of an earlier period."""
+    def previous_progress(self, unit: str, period: Period) -> dict[str, Previous]:
+        """Each task as reported in the unit's latest accepted return of an earlier period
+        (progress for W606, texts for W608)."""
         before = self.last_accepted_before(unit, period)
         if before is None:
             return {}
         label = before.period.label if before.period else ""
-        return {r.task: (r.progress, label) for r in self.rows_of(before.id) if r.progress is not None}
+        return {r.task: Previous(r.progress, label, r.status, r.work, r.next_plan) for r in self.rows_of(before.id)}
 
     def resolve_superseded(self, unit: str, period: Period) -> list[int]:
         """Keep only the latest received accepted return of a unit and period.

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from .. import errors
 from ..dates import parse_deadline
+from ..report import Issue, make_issue
 from ..text import clean, key, squash
-from ..units import Directory, Unit, guess_kind
+from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind
 from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
 from .model import Assignment, Master, Task
@@ -116,6 +117,22 @@ def write_master_workbook(master: Master, path: str | Path) -> Path:
     return atomic_save(wb, Path(path))
 
 
+DIRECTORY_SHEET = "单位名录"
+_EMAIL_COLUMN = "F"  # 邮箱, the 6th column of DIRECTORY_HEADERS
+assert DIRECTORY_HEADERS[5] == "邮箱"
+
+
+def directory_address_issues(rows: list[list], file: str = "", first_row: int = 2) -> list[Issue]:
+    """M112 for each bad 邮箱 in 单位名录 rows (sheet row ``first_row`` onwards), with its row."""
+    out = []
+    for n, r in enumerate(rows, start=first_row):
+        r = list(r) + [None] * 6
+        for bad in bad_addresses(r[5]):
+            out.append(make_issue("M112", file=file, sheet=DIRECTORY_SHEET, cell=f"{_EMAIL_COLUMN}{n}",
+                                  row=n, unit=clean(r[0]) or "（无名称）", value=bad))
+    return out
+
+
 def read_master_workbook(path: str | Path) -> Master:
     """Read the master workbook; the 责任分工 sheet is the truth for who does what."""
     from python_calamine import CalamineError, load_workbook
@@ -134,7 +151,7 @@ def read_master_workbook(path: str | Path) -> Master:
 
         task_rows = table("任务清单")
         assign_rows = table("责任分工")
-        unit_rows = table("单位名录")
+        unit_rows = table(DIRECTORY_SHEET)
         meta_rows = table("_meta") if "_meta" in sheets else []
     except CalamineError as exc:
         raise errors.NoTasks(f"任务清单工作簿“{path.name}”无法读取（{exc}）。") from exc
@@ -178,7 +195,9 @@ def read_master_workbook(path: str | Path) -> Master:
             directory.add(Unit(canonical, guess_kind(canonical)))
         assignments.append(Assignment(tid, canonical, LEAD if role == LEAD else COOP,
                                       clean(get("来源")) or EXPLICIT))
-    return Master(meta.get("project") or path.stem, tasks, assignments, directory, [],
+    # Directory problems travel with the master so every command that reads it can say so.
+    return Master(meta.get("project") or path.stem, tasks, assignments, directory,
+                  directory_address_issues(unit_rows[1:], path.name),
                   meta.get("source", path.name), organiser=meta.get("organiser", ""))
 
 

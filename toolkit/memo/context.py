@@ -20,7 +20,7 @@ from typing import Any
 from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
-from ..vocab import Kind, Role, Status, UnitState
+from ..vocab import Kind, Outcome, Role, Status, UnitState
 from .gbt9704 import CHARS
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
@@ -162,6 +162,8 @@ class MemoContext:
     late_names: str  #: "市民政局、莞城街道"; "" when none
     missing_names: str  #: same form
     returned_names: str  #: same form
+    unchanged_count: int  #: units repeating last month's 工作进展/下一步计划 (W608); 0 unless list_unchanged
+    unchanged_names: str  #: those units, same form as late_names; "" when none or not enabled
 
     # ---- ready-made sentences (wording adapts to the numbers) ----
     overview_text: str  #: overall figures with percentages
@@ -263,8 +265,18 @@ def _previous_statuses(cons: Consolidation) -> dict[str, tuple[str, Any]] | None
     return cons.history[earlier[-1]] if earlier else None
 
 
-def build_context(cons: Consolidation, issue_date: dt.date | None = None) -> MemoContext:
-    """The memo's variables for ``cons``; ``issue_date`` (成文日期) defaults to today."""
+def _unchanged_units(cons: Consolidation) -> list[str]:
+    """Units whose accepted return this period repeats last month's text (W608), in 报送情况 order."""
+    flagged = {i["unit"] for i in cons.issues if i["code"] == "W608" and i["outcome"] == Outcome.ACCEPTED}
+    return [u.unit for u in cons.units if u.unit in flagged]
+
+
+def build_context(cons: Consolidation, issue_date: dt.date | None = None,
+                  list_unchanged: bool = False) -> MemoContext:
+    """The memo's variables for ``cons``; ``issue_date`` (成文日期) defaults to today.
+
+    ``list_unchanged`` ([memo] in duban.toml) names the units that copied last month's text.
+    """
     period: Period = cons.period
     nxt = period.shift(1)
     issue_date = issue_date or dt.date.today()
@@ -312,6 +324,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None) -> Mem
     late_names = _names([u.name for u in units[LATE]])
     missing_names = _names([u.name for u in units[MISSING]])
     returned_names = _names([u.name for u in units[TO_FIX]])
+    unchanged = _unchanged_units(cons) if list_unchanged else []
 
     ctx = MemoContext(
         project=project, organiser=organiser, period=str(period), period_label=period.label,
@@ -335,7 +348,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None) -> Mem
         by_level1=by_level1, level1_total=level1_total,
         on_time_units=units[ON_TIME], late_units=units[LATE], missing_units=units[MISSING],
         returned_units=units[TO_FIX], late_names=late_names, missing_names=missing_names,
-        returned_names=returned_names,
+        returned_names=returned_names, unchanged_count=len(unchanged), unchanged_names=_names(unchanged),
         overview_text="", completed_text="", attention_text="", reporting_text="", reporting_points=[],
         due_next_text="", requirements=[],
     )
@@ -472,6 +485,10 @@ def _reporting_points(c: MemoContext) -> list[Point]:
                       c.returned_names + "。上述单位报送的填报表存在错误，已反馈修改意见，请尽快修改后重新报送。"))
     if c.missing_units:
         items.append((f"未报送的单位（{c.unit_missing}个）：", c.missing_names + "。"))
+    if c.unchanged_count:
+        items.append((f"进展与上期相同的单位（{c.unchanged_count}个）：",
+                      c.unchanged_names + "。上述单位部分任务的工作进展或下一步计划与上期完全相同，"
+                      "请如实报送每月的新进展。"))
     return _points(items)
 
 
