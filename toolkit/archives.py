@@ -54,6 +54,7 @@ class Entry:
     is_dir: bool = False
     is_link: bool = False
     encrypted: bool = False
+    raw: bytes = b""             # the name as the listing program spelled it, to ask it back
 
 
 class Refuse(Exception):
@@ -319,6 +320,11 @@ def rar_tools() -> list[Tool]:
     return found
 
 
+# GBK names (no Unicode flag) decoded as a Chinese Windows would; Windows' own tar.exe already
+# uses the system code page.
+_BSDTAR_OPTIONS = [] if sys.platform == "win32" else ["--options", "rar:hdrcharset=CP936"]
+
+
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     if sys.platform != "win32":
@@ -378,17 +384,20 @@ class _Rar:
         if tool.kind == "unrar":
             return [tool.exe, "lt", "-p-", "--", p]  # technical listing, never ask a password
         if tool.kind == "7z":
-            return [tool.exe, "l", "-slt", "-p", "-sccUTF-8", "--", p]
-        return [tool.exe, "-tvf", p]
+            return [tool.exe, "l", "-slt", "-p", "--", p]
+        return [tool.exe, *_BSDTAR_OPTIONS, "-tvf", p]
 
-    def _read_args(self, tool: Tool, name: str) -> list[str]:
+    def _read_args(self, tool: Tool, e: Entry) -> list[Any]:
         p = str(self.path)
+        # An old WinRAR stored names in GBK without the Unicode flag; 7-Zip and unrar print
+        # those bytes as they are and find the entry again only by the same bytes.
+        name: Any = e.raw if (e.raw and os.name == "posix" and tool == self.lister) else e.name
         if tool.kind == "unrar":
             return [tool.exe, "p", "-inul", "-p-", "-idq", "--", p, name]
         if tool.kind == "7z":
-            return [tool.exe, "x", "-so", "-p", "-spd", "-sccUTF-8", "--", p, name]  # -spd: no wildcards
-        escaped = "".join("\\" + ch if ch in "*?[]\\" else ch for ch in name)
-        return [tool.exe, "-xOqf", p, "--", escaped]
+            return [tool.exe, "x", "-so", "-p", "-spd", "--", p, name]  # -spd: no wildcards
+        escaped = "".join("\\" + ch if ch in "*?[]\\" else ch for ch in e.name)
+        return [tool.exe, *_BSDTAR_OPTIONS, "-xOqf", p, "--", escaped]
 
     def read(self, wanted: list[Entry], take: Callable[[int], None]) -> Iterator[tuple[Entry, Any]]:
         order = [self.lister] + [t for t in self.tools if t != self.lister]
@@ -413,7 +422,7 @@ class _Rar:
     def _read_one(self, tool: Tool, e: Entry, take: Callable[[int], None]) -> bytes:
         """Stream one entry from the program's stdout, counting every chunk against the budget."""
         with tempfile.TemporaryFile() as err:
-            proc = subprocess.Popen(self._read_args(tool, e.name), stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(self._read_args(tool, e), stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE, stderr=err, env=_env())
             chunks, counted = [], 0
             assert proc.stdout is not None
@@ -463,7 +472,7 @@ def _parse_7z(out: bytes) -> list[Entry]:
         attrs = fields.get("Attributes", b"").decode("ascii", "replace").split()
         mode = attrs[-1] if attrs else ""  # 'A -rw-r--r--', 'D drwxr-xr-x', ' lrwxrwxrwx'
         entries.append(Entry(
-            _decode(fields["Path"]), size=_int(fields.get("Size")), packed=_int(fields.get("Packed Size")),
+            _decode(fields["Path"]), raw=fields["Path"], size=_int(fields.get("Size")), packed=_int(fields.get("Packed Size")),
             is_dir=fields.get("Folder") == b"+" or attrs[:1] == ["D"],
             is_link=bool(fields.get("Symbolic Link")) or mode.startswith("l"),
             encrypted=fields.get("Encrypted") == b"+"))
@@ -480,7 +489,7 @@ def _parse_unrar(out: bytes) -> list[Entry]:
             continue
         k = key.decode("ascii", "replace").lower()
         if k == "name":
-            cur = Entry(_decode(value))
+            cur = Entry(_decode(value), raw=value)
             entries.append(cur)
         elif cur is None:
             continue
@@ -507,7 +516,7 @@ def _parse_bsdtar(out: bytes) -> list[Entry]:
         is_link = mode.startswith(b"l")
         if is_link and b" -> " in rest:
             rest = rest.rsplit(b" -> ", 1)[0]
-        entries.append(Entry(_decode(rest), size=_int(size), is_dir=mode.startswith(b"d"), is_link=is_link))
+        entries.append(Entry(_decode(rest), raw=rest, size=_int(size), is_dir=mode.startswith(b"d"), is_link=is_link))
     return entries
 
 
