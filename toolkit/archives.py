@@ -22,8 +22,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -189,7 +190,7 @@ def _open(kind: str, data: bytes) -> Iterator[Any]:
     try:
         path = Path(folder) / "archive.rar"
         path.write_bytes(data)
-        yield _Rar(path, tools)
+        yield _Rar(path, data, tools)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -342,9 +343,9 @@ def _decode(raw: bytes) -> str:
     return raw.decode("utf-8", "replace")
 
 
-def _run(args: list[str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
-                          env=_env(), check=False)
+def _run(args: list[str], feed: bytes | None, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(args, input=feed if feed is not None else b"", capture_output=True,
+                          timeout=timeout, env=_env(), check=False)
 
 
 def _says_encrypted(text: bytes) -> bool:
@@ -353,15 +354,15 @@ def _says_encrypted(text: bytes) -> bool:
 
 
 class _Rar:
-    def __init__(self, path: Path, tools: list[Tool]):
-        self.path, self.tools = path, tools
+    def __init__(self, path: Path, data: bytes, tools: list[Tool]):
+        self.path, self.data, self.tools = path, data, tools
         self.lister: Tool | None = None
 
     def entries(self) -> list[Entry]:
         failures = []
         for tool in self.tools:
             try:
-                proc = _run(self._list_args(tool))
+                proc = _run(self._list_args(tool), self._feed(tool))
             except (OSError, subprocess.TimeoutExpired) as exc:
                 failures.append(f"{tool.kind}: {exc}")
                 continue
@@ -379,13 +380,18 @@ class _Rar:
         log.debug("RAR 列表失败：%s", failures)
         raise Refuse("E101", reason="RAR 压缩包损坏，或本机的解压程序无法读取；请改用 .zip 压缩后重新报送")
 
+    def _feed(self, tool: Tool) -> bytes | None:
+        # bsdtar reads the archive from a pipe: given a file it may take a stored .xlsx near
+        # the end of the RAR for the archive itself (libarchive's seeking zip reader wins).
+        return self.data if tool.kind == "bsdtar" else None
+
     def _list_args(self, tool: Tool) -> list[str]:
         p = str(self.path)
         if tool.kind == "unrar":
             return [tool.exe, "lt", "-p-", "--", p]  # technical listing, never ask a password
         if tool.kind == "7z":
             return [tool.exe, "l", "-slt", "-p", "--", p]
-        return [tool.exe, *_BSDTAR_OPTIONS, "-tvf", p]
+        return [tool.exe, *_BSDTAR_OPTIONS, "-tvf", "-"]
 
     def _read_args(self, tool: Tool, e: Entry) -> list[Any]:
         p = str(self.path)
@@ -397,7 +403,7 @@ class _Rar:
         if tool.kind == "7z":
             return [tool.exe, "x", "-so", "-p", "-spd", "--", p, name]  # -spd: no wildcards
         escaped = "".join("\\" + ch if ch in "*?[]\\" else ch for ch in e.name)
-        return [tool.exe, *_BSDTAR_OPTIONS, "-xOqf", p, "--", escaped]
+        return [tool.exe, *_BSDTAR_OPTIONS, "-xOqf", "-", "--", escaped]
 
     def read(self, wanted: list[Entry], take: Callable[[int], None]) -> Iterator[tuple[Entry, Any]]:
         order = [self.lister] + [t for t in self.tools if t != self.lister]
@@ -421,11 +427,15 @@ class _Rar:
 
     def _read_one(self, tool: Tool, e: Entry, take: Callable[[int], None]) -> bytes:
         """Stream one entry from the program's stdout, counting every chunk against the budget."""
+        feed = self._feed(tool)
         with tempfile.TemporaryFile() as err:
-            proc = subprocess.Popen(self._read_args(tool, e), stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE, stderr=err, env=_env())
+            stdin = subprocess.DEVNULL if feed is None else subprocess.PIPE
+            proc = subprocess.Popen(self._read_args(tool, e), stdin=stdin, stdout=subprocess.PIPE,
+                                    stderr=err, env=_env())
             chunks, counted = [], 0
             assert proc.stdout is not None
+            if feed is not None:
+                threading.Thread(target=_feed_stdin, args=(proc.stdin, feed), daemon=True).start()
             try:
                 while chunk := proc.stdout.read(1 << 20):
                     take(len(chunk))
@@ -447,6 +457,17 @@ class _Rar:
         log.debug("%s 解压 %s 失败（%s）：%r", tool.kind, e.name, rc, message[-300:])
         encrypted = e.encrypted or _says_encrypted(message) or (tool.kind == "unrar" and rc == 11)
         raise EntryFailed(TOOL_FAILED, encrypted=encrypted)
+
+
+def _feed_stdin(pipe: Any, data: bytes) -> None:
+    """Write the archive to a program's stdin; it may stop reading early (entry found)."""
+    try:
+        pipe.write(data)
+    except (BrokenPipeError, OSError, ValueError):
+        pass
+    finally:
+        with suppress(OSError):
+            pipe.close()
 
 
 # ---------------------------------------------------------------------------
@@ -472,7 +493,8 @@ def _parse_7z(out: bytes) -> list[Entry]:
         attrs = fields.get("Attributes", b"").decode("ascii", "replace").split()
         mode = attrs[-1] if attrs else ""  # 'A -rw-r--r--', 'D drwxr-xr-x', ' lrwxrwxrwx'
         entries.append(Entry(
-            _decode(fields["Path"]), raw=fields["Path"], size=_int(fields.get("Size")), packed=_int(fields.get("Packed Size")),
+            _decode(fields["Path"]), raw=fields["Path"],
+            size=_int(fields.get("Size")), packed=_int(fields.get("Packed Size")),
             is_dir=fields.get("Folder") == b"+" or attrs[:1] == ["D"],
             is_link=bool(fields.get("Symbolic Link")) or mode.startswith("l"),
             encrypted=fields.get("Encrypted") == b"+"))
