@@ -430,8 +430,11 @@ class _Rar:
         feed = self._feed(tool)
         with tempfile.TemporaryFile() as err:
             stdin = subprocess.DEVNULL if feed is None else subprocess.PIPE
-            proc = subprocess.Popen(self._read_args(tool, e), stdin=stdin, stdout=subprocess.PIPE,
-                                    stderr=err, env=_env())
+            try:
+                proc = subprocess.Popen(self._read_args(tool, e), stdin=stdin, stdout=subprocess.PIPE,
+                                        stderr=err, env=_env())
+            except OSError as exc:  # the program went away or cannot run: try the next one
+                raise EntryFailed(TOOL_FAILED) from exc
             chunks, counted = [], 0
             assert proc.stdout is not None
             if feed is not None:

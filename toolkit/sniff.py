@@ -23,8 +23,8 @@ SAVE_AS_ADVICE = {
     ".txt": "请报送下发的 Excel 填报表（.xlsx）。",
     # Real .rar and .7z archives are opened (archives.py); these reach a department whose
     # file only carries the extension, or when a single file is checked.
-    ".rar": "无法作为 RAR 压缩包读取（可能已损坏，或只是改了扩展名）。请改用 .zip 压缩，或直接附上 .xlsx 文件。",
-    ".7z": "无法作为 7z 压缩包读取（可能已损坏，或只是改了扩展名）。请改用 .zip 压缩，或直接附上 .xlsx 文件。",
+    ".rar": "请直接报送 .xlsx 填报表；压缩包若无法解开（已损坏，或只是改了扩展名），请改用 .zip 压缩。",
+    ".7z": "请直接报送 .xlsx 填报表；压缩包若无法解开（已损坏，或只是改了扩展名），请改用 .zip 压缩。",
 }
 DEFAULT_ADVICE = "请报送下发的 Excel 填报表，保存为 .xlsx 格式。"
 
