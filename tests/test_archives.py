@@ -450,3 +450,15 @@ def test_py7zr_is_not_imported_at_start_up():
             "print('py7zr' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_repeated_names_and_order_are_kept():
+    buf = io.BytesIO()
+    with py7zr.SevenZipFile(buf, "w") as z:  # py7zr writes a repeated name as given
+        z.writestr(b"link", "a/0.lnk")
+        z.writestr(b"one", "a/x.txt")
+        z.writestr(b"two", "a/x.txt")
+        z.writestr(b"three", "b.txt")
+    item = opened("d.7z", buf.getvalue())
+    assert [(c.name, c.data) for c in item.children] == [
+        ("0.lnk", b"link"), ("x.txt", b"one"), ("x.txt", b"two"), ("b.txt", b"three")]

@@ -42,6 +42,7 @@ _JUNK = (".ds_store", "thumbs.db", "desktop.ini")
 _RATIO_FLOOR = 1048576  # ratios are judged only on entries above 1 MB, as for zip
 NO_RAR_TOOL_ADVICE = ("本机没有可解开 RAR 压缩包的程序（unrar、7-Zip 或 bsdtar），"
                       "请改用 .zip 压缩后重新报送，或直接附上 .xlsx 文件。")
+LINK_REASON = "这是快捷方式（符号链接），不是文件本身，未读取"
 TOOL_FAILED = "本机的解压程序无法解开该文件，请改用 .zip 压缩后重新报送"
 
 
@@ -81,6 +82,12 @@ def hostile(name: str) -> bool:
     return n.startswith("/") or (len(n) > 1 and n[1] == ":") or ".." in parts
 
 
+def _junk(name: str) -> bool:
+    """What macOS and Windows add by themselves; zip skips the same."""
+    leaf = _leaf(name)
+    return name.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in _JUNK
+
+
 def _leaf(name: str) -> str:
     return safe_filename(name.replace("\\", "/").rstrip("/").split("/")[-1] or "未命名")
 
@@ -110,10 +117,8 @@ def expand_archive(item: Any, limits: Limits, make_item: Callable[..., Any],
 
     def child(entry: Entry, data: bytes = b"") -> Any:
         source = f"{item.source} › 压缩包“{item.name}”内的“{entry.name}”"
-        c = make_item(_leaf(entry.name), data, source, item.received_at, depth=item.depth + 1,
-                      level=item.level + 1, budget=budget)
-        item.children.append(c)
-        return c
+        return make_item(_leaf(entry.name), data, source, item.received_at, depth=item.depth + 1,
+                         level=item.level + 1, budget=budget)
 
     def refused(c: Any, code: str, **params: Any) -> None:
         c.outcome = Outcome.UNREADABLE
@@ -132,28 +137,27 @@ def expand_archive(item: Any, limits: Limits, make_item: Callable[..., Any],
             whole = sum(e.size or 0 for e in entries)  # solid archives pack many files in one stream
             if whole > _RATIO_FLOOR and whole / max(len(item.data), 1) > limits.max_ratio:
                 raise Refuse("E104", detail=f"压缩比 {whole // max(len(item.data), 1)}:1")
-            wanted = []
-            for e in entries:
-                leaf = _leaf(e.name)
-                if e.name.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in _JUNK:
-                    continue
+            wanted, made = [], {}
+            kept = [e for e in entries if not _junk(e.name)]
+            for e in kept:
                 if e.encrypted:
-                    refused(child(e), "E102")
+                    refused(made.setdefault(id(e), child(e)), "E102")
                 elif e.is_link:
-                    refused(child(e), "E101", reason="这是快捷方式（符号链接），不是文件本身，未读取")
+                    refused(made.setdefault(id(e), child(e)), "E101", reason=LINK_REASON)
                 elif hostile(e.name):
-                    refused(child(e), "E104", detail="文件路径指向压缩包之外，未读取")
+                    refused(made.setdefault(id(e), child(e)), "E104", detail="文件路径指向压缩包之外，未读取")
                 else:
                     wanted.append(e)
             for e, got in reader.read(wanted, take):
                 if isinstance(got, EntryFailed):
-                    c = child(e)
+                    c = made[id(e)] = child(e)
                     if got.encrypted:
                         refused(c, "E102")
                     else:
                         refused(c, "E101", reason=got.reason)
                 else:
-                    child(e, got)
+                    made[id(e)] = child(e, got)
+            item.children.extend(made[id(e)] for e in kept if id(e) in made)  # in archive order
     except Refuse as refusal:
         budget[0] += taken[0]  # nothing of it is kept
         item.children.clear()
@@ -233,15 +237,17 @@ class _SevenZip:
         # follow the same rule so every output is matched to its entry.
         keys: dict[str, Entry] = {}
         seen: dict[str, int] = {}
-        names = {e.name for e in wanted}
+        queues: dict[str, list[Entry]] = {}
+        for e in wanted:
+            queues.setdefault(e.name, []).append(e)
+        names = set(queues)
         for info in self.z.list():
-            if info.filename not in names or info.is_directory:
+            if info.filename not in names or info.is_directory or not queues[info.filename]:
                 continue
             n = seen.get(info.filename)
             outname = info.filename if n is None else f"{info.filename}_{n}"
             seen[info.filename] = 0 if n is None else n + 1
-            keys[get_sanitized_output_path(outname, None).as_posix()] = next(
-                e for e in wanted if e.name == info.filename)
+            keys[get_sanitized_output_path(outname, None).as_posix()] = queues[info.filename].pop(0)
         outputs: dict[str, bytearray] = {}
 
         class Sink(Py7zIO):
