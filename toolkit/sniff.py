@@ -6,6 +6,8 @@ import io
 import zipfile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+SEVEN_Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
+RAR_MAGICS = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")  # RAR 1.5-4.x, RAR 5
 SPREADSHEET_KINDS = ("xlsx", "xlsm", "xls", "ods")
 
 # What to tell a department that sent something we cannot read, per extension.
@@ -19,8 +21,10 @@ SAVE_AS_ADVICE = {
     ".wps": "请报送下发的 Excel 填报表（.xlsx），不要把内容复制到 WPS 文字。",
     ".csv": "CSV 会丢失格式和校验信息，请报送下发的 Excel 填报表（.xlsx）。",
     ".txt": "请报送下发的 Excel 填报表（.xlsx）。",
-    ".rar": "暂不支持 RAR 压缩包，请改用 .zip 压缩，或直接附上 .xlsx 文件。",
-    ".7z": "暂不支持 7z 压缩包，请改用 .zip 压缩，或直接附上 .xlsx 文件。",
+    # Real .rar and .7z archives are opened (archives.py); these reach a department whose
+    # file only carries the extension, or when a single file is checked.
+    ".rar": "请直接报送 .xlsx 填报表；压缩包若无法解开（已损坏，或只是改了扩展名），请改用 .zip 压缩。",
+    ".7z": "请直接报送 .xlsx 填报表；压缩包若无法解开（已损坏，或只是改了扩展名），请改用 .zip 压缩。",
 }
 DEFAULT_ADVICE = "请报送下发的 Excel 填报表，保存为 .xlsx 格式。"
 
@@ -36,8 +40,8 @@ def is_encrypted_ole(data: bytes) -> bool:
 
 
 def detect(data: bytes, name: str = "") -> str:
-    """Kind of a file from its content: xlsx, xlsm, xls, ods, zip, eml, msg, encrypted,
-    docx, pdf, doc, et, empty or unknown."""
+    """Kind of a file from its content: xlsx, xlsm, xls, ods, zip, 7z, rar, eml, msg,
+    encrypted, docx, pdf, doc, et, empty or unknown."""
     lower = name.lower()
     if not data:
         return "empty"
@@ -57,6 +61,10 @@ def detect(data: bytes, name: str = "") -> str:
                 return zip_kind(z, name)
         except Exception:  # BadZipFile, zlib.error, RuntimeError (encrypted entry), ...
             return "broken-zip"
+    if data.startswith(SEVEN_Z_MAGIC):
+        return "7z"
+    if data.startswith(RAR_MAGICS):
+        return "rar"
     if data.startswith(b"%PDF"):
         return "pdf"
     if lower.endswith(".eml") or _looks_like_mail(data):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .archives import ARCHIVE_KINDS, expand_archive
 from .mail import parse_mail, parse_msg
 from .report import Issue, Report, make_issue
 from .settings import Limits
@@ -114,7 +115,7 @@ def _leaf_name(path_in_container: str) -> str:
 def expand(item: Item, limits: Limits) -> None:
     """Detect what an item is and open mails and zips into child items, recursively."""
     item.kind = detect(item.data, item.name)
-    if item.kind in ("zip", "eml", "msg") and item.level >= limits.max_nesting:
+    if item.kind in ("zip", "eml", "msg", *ARCHIVE_KINDS) and item.level >= limits.max_nesting:
         item.outcome = UNREADABLE
         item.issues.append(make_issue("E104", file=item.name, detail=f"邮件和压缩包嵌套超过 {limits.max_nesting} 层"))
         return
@@ -124,6 +125,8 @@ def expand(item: Item, limits: Limits) -> None:
         _expand_mail(item, limits)
     elif item.kind == "msg":
         _expand_msg(item, limits)
+    elif item.kind in ARCHIVE_KINDS:  # .7z and .rar: toolkit/archives.py, same guards as zip
+        expand_archive(item, limits, Item, expand)
 
 
 def _expand_zip(item: Item, limits: Limits) -> None:
