@@ -126,7 +126,17 @@ def expand(item: Item, limits: Limits) -> None:
     elif item.kind == "msg":
         _expand_msg(item, limits)
     elif item.kind in ARCHIVE_KINDS:  # .7z and .rar: toolkit/archives.py, same guards as zip
-        expand_archive(item, limits, Item, expand)
+        expand_archive(item, limits, _carried_by(item), expand)
+
+
+def _carried_by(parent: Item):
+    """An Item factory for toolkit/archives.py: children inherit the carrier's evidence."""
+    def make(name: str, data: bytes, source: str, received_at: dt.datetime, **kw: Any) -> Item:
+        child = Item(name, data, source, received_at, **kw)
+        child.sender, child.subject, child.time_source = parent.sender, parent.subject, TimeSource.CARRIER
+        child.entry = source.rsplit("内的“", 1)[-1].rstrip("”")
+        return child
+    return make
 
 
 def _expand_zip(item: Item, limits: Limits) -> None:
