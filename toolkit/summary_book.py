@@ -26,6 +26,7 @@ LAGGING, NOT_REPORTED, NOT_STARTED, ON_TRACK = Status.LAGGING, Status.NOT_REPORT
 LEAD = Role.LEAD
 
 MAX_ROW_HEIGHT = 409  # Excel's limit
+ROW_SLACK = 1.05
 
 
 @dataclass
@@ -56,9 +57,9 @@ class Styles:
         thin = Side(style="thin", color="A6A6A6")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        # Centred vertically like the number and status cells beside them; top-aligned text
-        # next to centred cells looked ragged in tall rows.
-        self.wrap = Alignment(vertical="center", wrap_text=True)
+        # Top-aligned: a cell taller than Excel's 409 pt row limit then loses its last lines,
+        # where centred text spilled over the rows above and below it.
+        self.wrap = Alignment(vertical="top", wrap_text=True)
         self.left = Alignment(vertical="center")
         # One colour per status for cell fills and chart series alike (样式.toml).
         self.status_colours = {k: color(v, "FFFFFF") for k, v in st.get("status_fills", {}).items()}
@@ -141,7 +142,9 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
     for r, item in enumerate(items, start=4):
         values = [c.get(item) for c in columns]
         texts = [(v, w) for v, w in zip(values, widths) if isinstance(v, str)]
-        height = min(MAX_ROW_HEIGHT, row_height(texts, s.st["size"], 16))
+        # A little taller than estimated: LibreOffice's CJK serif has taller lines than
+        # SimSun, and a long 各单位进展 cell then spilled over the row below.
+        height = min(MAX_ROW_HEIGHT, round(row_height(texts, s.st["size"], 16) * ROW_SLACK, 1))
         if pending is not None:
             cells = "".join(cell_xml(f"{letters[i]}{r}", v, style_id(i, v)) for i, v in enumerate(values))
             rows_xml.append(f'<row r="{r}" ht="{height}" customHeight="1">{cells}</row>')
@@ -267,7 +270,7 @@ def _pct(part: int, whole: int) -> float:
 
 OVERVIEW_ROW_PT = 16  # every 总览 row is this high, so chart sizes can follow the tables
 ROW_CM = OVERVIEW_ROW_PT / 72 * 2.54
-CHART_COL = "I"
+CHART_COL = 8  # column I, 0-based
 CHART_WIDTH_CM = 14.0
 
 
@@ -369,16 +372,16 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str) -> 
     pie = charts.status_pie(ws, Reference(ws, min_col=2, min_row=first_status + 1, max_row=last_status),
                             Reference(ws, min_col=1, min_row=first_status + 1, max_row=last_status),
                             TASK_STATUSES, colours, font)
-    charts.anchor(ws, pie, f"{CHART_COL}{first_section}", CHART_WIDTH_CM, pie_rows * ROW_CM)
+    charts.anchor(ws, pie, CHART_COL, first_section - 1, CHART_WIDTH_CM, pie_rows * ROW_CM - 0.2)
     top = max((sum(c.values()) for _, c in levels), default=1)
     bar = charts.level_bars(
         ws, Reference(ws, min_col=2, max_col=1 + len(TASK_STATUSES), min_row=level_header, max_row=level_last),
         Reference(ws, min_col=1, min_row=level_header + 1, max_row=level_last), TASK_STATUSES, colours, font, top)
-    charts.anchor(ws, bar, f"{CHART_COL}{level_section}", CHART_WIDTH_CM, level_cm)
+    charts.anchor(ws, bar, CHART_COL, level_section - 1, CHART_WIDTH_CM, level_cm)
     units_bar = charts.unit_bars(ws, Reference(ws, min_col=5, min_row=unit_header, max_row=unit_last),
                                  Reference(ws, min_col=1, min_row=unit_header + 1, max_row=unit_last),
                                  len(cons.units), color(s.st.get("progress_fill"), "5B6F8C"), font)
-    charts.anchor(ws, units_bar, f"{CHART_COL}{unit_section}", CHART_WIDTH_CM,
+    charts.anchor(ws, units_bar, CHART_COL, unit_section - 1, CHART_WIDTH_CM,
                   math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10)
 
 

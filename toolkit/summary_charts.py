@@ -139,7 +139,16 @@ def unit_chart_height(units: int) -> float:
     return max(9.0, UNIT_SLOT_CM * units + 2.5)
 
 
-def anchor(ws, chart, cell: str, width_cm: float, height_cm: float) -> None:
+def anchor(ws, chart, col: int, row: int, width_cm: float, height_cm: float) -> None:
+    """Place ``chart`` at 0-based (col, row), 1 mm down: a chart flush with a page break
+    is otherwise also drawn, clipped to nothing, on the page before (its text leaks into
+    that page's PDF text)."""
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
+    from openpyxl.drawing.xdr import XDRPositiveSize2D
+    from openpyxl.utils.units import cm_to_EMU
+
     chart.width, chart.height = width_cm, height_cm
-    ws.add_chart(chart, cell)
+    chart.anchor = OneCellAnchor(_from=AnchorMarker(col=col, row=row, rowOff=cm_to_EMU(0.1)),
+                                 ext=XDRPositiveSize2D(cm_to_EMU(width_cm), cm_to_EMU(height_cm)))
+    ws.add_chart(chart)
 
