@@ -500,7 +500,7 @@ def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[s
         Column("错误数", 7, lambda r: r.errors, "center"),
         Column("警告数", 7, lambda r: r.warnings, "center"),
         Column("归档文件", 36, lambda r: r.archive_path),
-        Column("sha256", 20, lambda r: r.sha256),
+        Column("sha256", 34, lambda r: r.sha256),  # two lines, not four: rows stay short
     ]
     _table(wb, "收件登记", f"{cons.project}收件登记（{cons.period.label}）", subtitle, cols, cons.receipts, s,
            OUTCOMES, pending)
