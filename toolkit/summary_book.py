@@ -26,6 +26,7 @@ LAGGING, NOT_REPORTED, NOT_STARTED, ON_TRACK = Status.LAGGING, Status.NOT_REPORT
 LEAD = Role.LEAD
 
 MAX_ROW_HEIGHT = 409  # Excel's limit
+ROW_SLACK = 1.05
 
 
 @dataclass
@@ -56,10 +57,13 @@ class Styles:
         thin = Side(style="thin", color="A6A6A6")
         self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        # Top-aligned: a cell taller than Excel's 409 pt row limit then loses its last lines,
+        # where centred text spilled over the rows above and below it.
         self.wrap = Alignment(vertical="top", wrap_text=True)
         self.left = Alignment(vertical="center")
-        self.status_fills = {k: PatternFill("solid", fgColor=color(v, "FFFFFF"), bgColor=color(v, "FFFFFF"))
-                             for k, v in st.get("status_fills", {}).items()}
+        # One colour per status for cell fills and chart series alike (样式.toml).
+        self.status_colours = {k: color(v, "FFFFFF") for k, v in st.get("status_fills", {}).items()}
+        self.status_fills = {k: PatternFill("solid", fgColor=v, bgColor=v) for k, v in self.status_colours.items()}
 
 
 def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: bool = True):
@@ -102,10 +106,11 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
     # Write-only sheets emit views and sheet properties with the first row: set them now.
     ws.freeze_panes = "B4" if n > 6 else "A4"
     _print_setup(ws, landscape)
-    ws.row_dimensions[1].height = 30
+    ws.row_dimensions[1].height = title_height(title, sum(c.width for c in columns), s.st["title_size"])
     ws.append([wo_cell(ws, title, font=s.title, alignment=s.center)])
     ws.merged_cells.add(CellRange(f"A1:{last}1"))
-    ws.append([wo_cell(ws, subtitle, font=s.subtitle)])
+    ws.row_dimensions[2].height = row_height([(subtitle, sum(c.width for c in columns))], s.st["size"], 16)
+    ws.append([wo_cell(ws, subtitle, font=s.subtitle, alignment=s.wrap)])
     ws.merged_cells.add(CellRange(f"A2:{last}2"))
     ws.row_dimensions[3].height = 30
     ws.append([wo_cell(ws, c.header, font=s.header, fill=s.header_fill, alignment=s.center, border=s.border)
@@ -114,30 +119,37 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
     formats = [{"percent": "0.0%", "number": "0.0", "date": "yyyy-mm-dd"}.get(c.kind) for c in columns]
     aligns = [s.wrap if c.kind == "text" else s.center for c in columns]
     overdue_col = {i for i, c in enumerate(columns) if c.header == "是否超期"}
+    status_col = {i for i, c in enumerate(columns) if c.kind == "status"}
     rows_xml: list[str] = []
     letters = [get_column_letter(i) for i in range(1, n + 1)]
-    style_ids: dict[tuple[int, bool], int] = {}
+    style_ids: dict[tuple[int, bool, Any], int] = {}
 
-    def style_id(i: int, red: bool) -> int:
-        sid = style_ids.get((i, red))
+    def style_args(i: int, value: Any) -> dict[str, Any]:
+        red = i in overdue_col and value == "是"
+        # Status cells are filled directly (every viewer shows it); the conditional rules
+        # below only re-colour a status someone edits by hand.
+        fill = s.status_fills.get(value) if i in status_col and isinstance(value, str) else None
+        return {"font": s.red if red else s.body, "fill": fill, "alignment": aligns[i], "border": s.border,
+                "number_format": formats[i]}
+
+    def style_id(i: int, value: Any) -> int:
+        key = (i, i in overdue_col and value == "是", value if i in status_col and value in s.status_fills else None)
+        sid = style_ids.get(key)
         if sid is None:
-            probe = wo_cell(ws, None, font=s.red if red else s.body, alignment=aligns[i], border=s.border,
-                            number_format=formats[i])
-            sid = style_ids[(i, red)] = probe.style_id
+            sid = style_ids[key] = wo_cell(ws, None, **style_args(i, value)).style_id
         return sid
 
     for r, item in enumerate(items, start=4):
         values = [c.get(item) for c in columns]
         texts = [(v, w) for v, w in zip(values, widths) if isinstance(v, str)]
-        height = min(MAX_ROW_HEIGHT, row_height(texts, s.st["size"], 16))
+        # A little taller than estimated: LibreOffice's CJK serif has taller lines than
+        # SimSun, and a long 各单位进展 cell then spilled over the row below.
+        height = min(MAX_ROW_HEIGHT, round(row_height(texts, s.st["size"], 16) * ROW_SLACK, 1))
         if pending is not None:
-            cells = "".join(cell_xml(f"{letters[i]}{r}", v, style_id(i, i in overdue_col and v == "是"))
-                            for i, v in enumerate(values))
+            cells = "".join(cell_xml(f"{letters[i]}{r}", v, style_id(i, v)) for i, v in enumerate(values))
             rows_xml.append(f'<row r="{r}" ht="{height}" customHeight="1">{cells}</row>')
             continue
-        cells = [wo_cell(ws, "" if v is None else v, font=s.red if (i in overdue_col and v == "是") else s.body,
-                         alignment=aligns[i], border=s.border, number_format=formats[i])
-                 for i, v in enumerate(values)]
+        cells = [wo_cell(ws, "" if v is None else v, **style_args(i, v)) for i, v in enumerate(values)]
         ws.row_dimensions[r].height = height
         ws.append(cells)
     if pending is not None:
@@ -231,9 +243,21 @@ def _print_setup(ws, landscape: bool = True) -> None:
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # The footer needs its own strip above the bottom margin, or its page numbers are cut.
+    ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.65
+    ws.page_margins.header, ws.page_margins.footer = 0.2, 0.25
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def title_height(title: str, width: float, size: float) -> float:
+    """Row height (points) showing a merged title across ``width`` characters in full."""
+    import math
+
+    from .text import display_width
+
+    lines = max(1, math.ceil(display_width(title) * size / 11 * 1.1 / max(width - 1, 1)))
+    return round(lines * size * 1.45 + 10, 1)
 
 
 def _pct(part: int, whole: int) -> float:
@@ -244,54 +268,77 @@ def _pct(part: int, whole: int) -> float:
 # sheets
 
 
+OVERVIEW_ROW_PT = 16  # every 总览 row is this high, so chart sizes can follow the tables
+ROW_CM = OVERVIEW_ROW_PT / 72 * 2.54
+CHART_COL = 8  # column I, 0-based
+CHART_WIDTH_CM = 14.0
+
+
 def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str) -> None:
-    from openpyxl.chart import BarChart, PieChart, Reference
-    from openpyxl.chart.label import DataLabelList
+    """Key figures in four small tables (A:G), each with its chart beside it in column I.
+
+    The per-unit table starts on a page of its own so that its chart, sized to one printed
+    page for a city's units, is not cut by a page break.
+    """
+    import math
+
+    from openpyxl.chart import Reference
     from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.pagebreak import Break
+
+    from . import summary_charts as charts
 
     ws = wb.create_sheet("总览")
-    for letter, width in zip("ABCDEFG", (30, 11, 11, 11, 11, 11, 11)):
+    widths = (30, 11, 11, 11, 11, 11, 11)
+    for letter, width in zip("ABCDEFG", widths):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A3"
     _print_setup(ws, landscape=True)
-    rows: list[list] = []
+    font, colours = s.st["font"], s.status_colours
     row_no = [0]
 
-    def add(values: list, kind: str = "body") -> int:
+    def add(values: list, kind: str = "body", status: str | None = None) -> int:
+        """Append a row; ``status`` colours the label cell (or a units row's 报送状态)."""
         cells = []
         for i, v in enumerate(values):
             if kind == "title":
                 cells.append(wo_cell(ws, v, font=s.title, alignment=s.center))
             elif kind == "subtitle":
-                cells.append(wo_cell(ws, v, font=s.subtitle))
+                cells.append(wo_cell(ws, v, font=s.subtitle, alignment=s.left))
             elif kind == "section":
-                cells.append(wo_cell(ws, v, font=s.section))
+                cells.append(wo_cell(ws, v, font=s.section, alignment=s.left))
             elif kind == "header":
-                cells.append(wo_cell(ws, v, font=s.header, fill=s.header_fill, alignment=s.center,
-                                     border=s.border))
+                cells.append(wo_cell(ws, v, font=s.header, fill=s.status_fills.get(v, s.header_fill),
+                                     alignment=s.center, border=s.border))
             else:
                 fmt = "0.0%" if isinstance(v, float) and kind == "pct" and i == 2 else (
                     "0.0" if isinstance(v, float) else None)
-                cells.append(wo_cell(ws, v, font=s.body, border=s.border,
+                coloured = i == (len(values) - 1 if kind == "units" else 0)
+                fill = s.status_fills.get(status) if status and coloured else None
+                cells.append(wo_cell(ws, v, font=s.body, border=s.border, fill=fill,
                                      alignment=s.left if i == 0 else s.center, number_format=fmt))
-        ws.append(cells)
         row_no[0] += 1
-        rows.append(values)
+        if row_no[0] > 1:
+            ws.row_dimensions[row_no[0]].height = OVERVIEW_ROW_PT
+        ws.append(cells)
         return row_no[0]
 
-    ws.row_dimensions[1].height = 32
+    # The title spans the tables only: columns under the charts differ in width between
+    # Excel and LibreOffice, and a wider merge shrinks the printed page.
+    last = "G"
+    ws.row_dimensions[1].height = title_height(title, sum(widths), s.st["title_size"])
     add([title], "title")
-    ws.merged_cells.add(CellRange("A1:G1"))
+    ws.merged_cells.add(CellRange(f"A1:{last}1"))
     add([subtitle], "subtitle")
-    ws.merged_cells.add(CellRange("A2:G2"))
+    ws.merged_cells.add(CellRange(f"A2:{last}2"))
     add([])
     tc, total = cons.task_counts(), len(cons.tasks)
-    add(["一、任务进展"], "section")
+    first_section = add(["一、任务进展"], "section")
     add(["指标", "任务数", "占比"], "header")
     first_status = row_no[0] + 1
     add(["任务总数", total, 1.0 if total else 0.0], "pct")
     for status in TASK_STATUSES:
-        add([status, tc[status], _pct(tc[status], total)], "pct")
+        add([status, tc[status], _pct(tc[status], total)], "pct", status)
     last_status = row_no[0]
     add(["超期未完成（完成时限已过）", len(cons.overdue), _pct(len(cons.overdue), total)], "pct")
     add([])
@@ -300,56 +347,42 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str) -> 
     add(["指标", "单位数", "占比"], "header")
     add(["应报单位", units, 1.0 if units else 0.0], "pct")
     for state, label in zip(UNIT_STATES, ("按时报送", "逾期报送", "尚未报送", "退回待改")):
-        add([label, uc[state], _pct(uc[state], units)], "pct")
+        add([label, uc[state], _pct(uc[state], units)], "pct", state)
+    pie_rows = row_no[0] - first_section + 1
     add([])
-    add(["三、各一级任务进展（任务数）"], "section")
+    level_section = add(["三、各一级任务进展（任务数）"], "section")
     level_header = add(["一级任务", *TASK_STATUSES, "合计"], "header")
-    for level1, counts in cons.by_level1():
+    levels = cons.by_level1()
+    for level1, counts in levels:
         add([level1, *[counts[k] for k in TASK_STATUSES], sum(counts.values())])
     level_last = row_no[0]
-    add([])
-    add(["四、各单位完成情况"], "section")
+    level_cm = max(7.0, (level_last - level_section + 1) * ROW_CM)
+    # Blank rows until the level chart ends, then a page break: 四 starts a fresh page.
+    while (row_no[0] - level_section + 1) * ROW_CM < level_cm + 0.3:
+        add([])
+    ws.row_breaks.append(Break(id=row_no[0]))
+    unit_section = add(["四、各单位完成情况"], "section")
     unit_header = add(["单位", "应报任务数", "已完成数", "滞后数", "平均进度(%)", "报送状态"], "header")
     for u in cons.units:
         add([u.unit, u.tasks, u.done, u.lagging, u.avg_progress if u.avg_progress is not None else "",
-             u.state])
+             u.state], "units", u.state)
     unit_last = row_no[0]
+    ws.print_title_rows = f"{unit_header}:{unit_header}"
 
-    pie = PieChart()
-    pie.title = "任务综合状态占比"
-    pie.add_data(Reference(ws, min_col=2, min_row=first_status + 1, max_row=last_status), titles_from_data=False)
-    pie.set_categories(Reference(ws, min_col=1, min_row=first_status + 1, max_row=last_status))
-    pie.dataLabels = DataLabelList()
-    pie.dataLabels.showPercent = True
-    pie.dataLabels.showVal = False
-    pie.dataLabels.showCatName = False
-    pie.dataLabels.showSerName = False
-    pie.dataLabels.showLeaderLines = True
-    pie.height, pie.width = 8, 12
-    ws.add_chart(pie, "I3")
-
-    bar = BarChart()
-    bar.type = "bar"
-    bar.grouping = "stacked"
-    bar.overlap = 100
-    bar.title = "各一级任务进展"
-    bar.y_axis.title = "任务数"
-    data = Reference(ws, min_col=2, max_col=1 + len(TASK_STATUSES), min_row=level_header, max_row=level_last)
-    bar.add_data(data, titles_from_data=True)
-    bar.set_categories(Reference(ws, min_col=1, min_row=level_header + 1, max_row=level_last))
-    bar.height, bar.width = 9, 18
-    ws.add_chart(bar, "I20")
-
-    units_bar = BarChart()
-    units_bar.type = "bar"
-    units_bar.title = "各单位平均完成进度(%)"
-    units_bar.add_data(Reference(ws, min_col=5, min_row=unit_header, max_row=unit_last), titles_from_data=True)
-    units_bar.set_categories(Reference(ws, min_col=1, min_row=unit_header + 1, max_row=unit_last))
-    units_bar.y_axis.scaling.min = 0
-    units_bar.y_axis.scaling.max = 100
-    units_bar.legend = None
-    units_bar.height, units_bar.width = max(9, 0.45 * len(cons.units)), 18
-    ws.add_chart(units_bar, "I40")
+    pie = charts.status_pie(ws, Reference(ws, min_col=2, min_row=first_status + 1, max_row=last_status),
+                            Reference(ws, min_col=1, min_row=first_status + 1, max_row=last_status),
+                            TASK_STATUSES, colours, font)
+    charts.anchor(ws, pie, CHART_COL, first_section - 1, CHART_WIDTH_CM, pie_rows * ROW_CM - 0.2)
+    top = max((sum(c.values()) for _, c in levels), default=1)
+    bar = charts.level_bars(
+        ws, Reference(ws, min_col=2, max_col=1 + len(TASK_STATUSES), min_row=level_header, max_row=level_last),
+        Reference(ws, min_col=1, min_row=level_header + 1, max_row=level_last), TASK_STATUSES, colours, font, top)
+    charts.anchor(ws, bar, CHART_COL, level_section - 1, CHART_WIDTH_CM, level_cm)
+    units_bar = charts.unit_bars(ws, Reference(ws, min_col=5, min_row=unit_header, max_row=unit_last),
+                                 Reference(ws, min_col=1, min_row=unit_header + 1, max_row=unit_last),
+                                 len(cons.units), color(s.st.get("progress_fill"), "5B6F8C"), font)
+    charts.anchor(ws, units_bar, CHART_COL, unit_section - 1, CHART_WIDTH_CM,
+                  math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10)
 
 
 def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str, str] | None) -> None:
@@ -469,7 +502,7 @@ def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[s
         Column("错误数", 7, lambda r: r.errors, "center"),
         Column("警告数", 7, lambda r: r.warnings, "center"),
         Column("归档文件", 36, lambda r: r.archive_path),
-        Column("sha256", 20, lambda r: r.sha256),
+        Column("sha256", 34, lambda r: r.sha256),  # two lines, not four: rows stay short
     ]
     _table(wb, "收件登记", f"{cons.project}收件登记（{cons.period.label}）", subtitle, cols, cons.receipts, s,
            OUTCOMES, pending)
