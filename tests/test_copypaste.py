@@ -4,6 +4,7 @@ change, and bad addresses in 单位名录 reported when the master is read."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -43,6 +44,8 @@ def test_unchanged_progress_is_w608_after_whitespace(run, issued_ws, make_return
     assert checked.exit_code == 0, checked.output  # a warning: the return is still accepted
     assert [line for line in checked.stdout.splitlines() if "W608" in line] == [W608_43]
 
+    # warning-only returns get a reply only when [feedback] reply_to_warnings asks for one
+    issued_ws.settings = dataclasses.replace(issued_ws.settings, reply_to_warnings=True)
     assert collect(issued_ws).accepted == 1
     [issue] = _w608(issued_ws)
     assert (issue.task, issue.severity) == ("4.3", "警告")
