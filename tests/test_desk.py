@@ -47,7 +47,15 @@ def test_run_collects_merges_and_writes_the_memo(run, issued_ws, make_return):
     assert again.stdout.splitlines()[1] == "  收件箱没有新文件，按已收取的报送重新汇总。"
 
 
-def test_run_with_nothing_ever_collected(run, ws):
+def test_run_on_a_period_never_issued_is_refused(run, ws):
+    result = run(["run"], cwd=ws.root)
+    assert result.exit_code == 2
+    assert result.stderr == ("错误：2022-06 没有下发过填报表；已下发：（还没有）。"
+                             "请先运行 duban issue --period 2022-06，或加 --force 照常处理。\n")
+
+
+def test_run_with_nothing_ever_collected(run, issued_ws):
+    ws = issued_ws
     result = run(["run"], cwd=ws.root)
     assert result.exit_code == 1
     assert result.stderr == ("错误：收件箱是空的，2022年6月还没有收到任何报送。"

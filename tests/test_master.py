@@ -447,8 +447,8 @@ def test_init_creates_workspace(run, tmp_path):
 
 def test_workspace_found_from_subfolder_or_w(run, ws):
     sub = ws.root / "收件箱"
-    assert run(["status", "--format", "json"], cwd=sub).exit_code == 0
-    assert run(["-w", str(ws.root), "status", "--format", "json"], cwd=ws.root.parent).exit_code == 0
+    assert run(["status", "--format", "json", "--force"], cwd=sub).exit_code == 0
+    assert run(["-w", str(ws.root), "status", "--format", "json", "--force"], cwd=ws.root.parent).exit_code == 0
     lost = run(["status"], cwd=ws.root.parent)
     assert lost.exit_code == 2
     assert lost.stderr.startswith("错误：在 ") and "找不到工作区" in lost.stderr

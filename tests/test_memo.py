@@ -459,7 +459,7 @@ def test_cli_memo(run, ws_copy):
     result = run(["memo", "--date", "2022-07-06"], cwd=ws_copy.root)
     assert result.exit_code == 0, result.stderr
     path = ws_copy.root.resolve() / "通报" / "2022年6月" / f"关于2022年6月{ws_copy.project}进展情况的通报.docx"
-    assert result.stdout.splitlines()[0] == f"通报：{path}"
+    assert result.stdout.splitlines()[0] == f"2022年6月通报：{path}"
     assert path.exists()
     texts = doc_texts(path)
     assert texts[-1].strip("\u3000") == "2022年7月6日"

@@ -279,7 +279,8 @@ def test_locked_target_keeps_the_old_file(run, month):
     assert not list(path.parent.glob(".~duban-*"))
 
 
-def test_merge_before_any_collect(run, ws):
+def test_merge_before_any_collect(run, issued_ws):
+    ws = issued_ws
     result = run(["merge"], cwd=ws.root)
     assert result.exit_code == 1
     assert result.stderr == "错误：还没有收取过任何报送。请先把报送文件放进收件箱，运行 duban collect。\n"
@@ -348,7 +349,7 @@ def test_remind_drafts(run, month):
     result = run(["remind", "--attach"], cwd=month.root)
     assert result.exit_code == 0
     folder = month.root / "汇总" / "2022年6月" / "催报邮件"
-    assert result.stdout.splitlines()[0] == f"已为 51 个单位写好催报邮件草稿：{folder}"
+    assert result.stdout.splitlines()[0] == f"2022年6月：已为 51 个单位写好催报邮件草稿：{folder}"
     msg = email.message_from_bytes((folder / "催报_虎门镇.eml").read_bytes(), policy=policy.default)
     body = msg.get_body(("plain",)).get_content()
     assert "经校验存在错误" in body and "1.2（牵头）对标对表提升整改" in body

@@ -242,6 +242,14 @@ def period_option(help_text: str = "期次，如 2022-06；默认取 duban.toml 
     return click.option("--period", "-p", type=PERIOD, metavar="YYYY-MM", help=help_text)
 
 
+force_option = click.option("--force", is_flag=True, help="期次没有下发过填报表时也照常处理")
+
+
+def _issued(ws, period, force: bool):
+    """The period to work on, refused when it was never issued (see workspace.require_issued)."""
+    return _action("workspace", package=True).require_issued(ws, period, force)
+
+
 def _action(name: str, package: bool = False):
     """The module behind a command, imported when the command runs.
 
@@ -385,6 +393,8 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
                                Path(out) if out else None, emails, prefill, state.progress)
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份（报送截止：{cn_date(result.due)}）")
     echo(state, f"文件夹：{result.folder}")
+    if result.period_set:
+        echo(state, f"当前期次已设为 {result.period.label}（写入 duban.toml）：以后不加 --period 的命令都处理这一期。")
     if prefill:
         echo(state, f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"
              if result.prefilled
@@ -510,8 +520,9 @@ def _echo_report(state: State, r, standalone: bool = False) -> None:
 
 @cli.command("merge")
 @period_option()
+@force_option
 @pass_state
-def merge_cmd(state: State, period: str | None) -> None:
+def merge_cmd(state: State, period: str | None, force: bool) -> None:
     """汇总：把本期已采纳的报送合并成一个汇总表。
 
     汇总表含 总览（关键数字和图表）、任务汇总、单位明细、报送情况、
@@ -523,7 +534,7 @@ def merge_cmd(state: State, period: str | None) -> None:
       duban merge --period 2022-06
     """
     with state.locked() as ws:
-        result = _action("merge").merge(ws, period)
+        result = _action("merge").merge(ws, _issued(ws, period, force))
     _echo_figures(state, result.consolidation)
     echo(state, f"汇总表：{result.path}")
 
@@ -542,8 +553,9 @@ def _echo_figures(state: State, cons) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="输出格式")
 @click.option("--all", "show_all", is_flag=True, help="列出全部单位（默认只列未按时报送的）")
+@force_option
 @pass_state
-def status(state: State, period: str | None, fmt: str, show_all: bool) -> None:
+def status(state: State, period: str | None, fmt: str, show_all: bool, force: bool) -> None:
     """报送情况：哪些单位已报送、逾期、未报送或退回待改。
 
     \b
@@ -554,7 +566,7 @@ def status(state: State, period: str | None, fmt: str, show_all: bool) -> None:
     """
     action = _action("status")
     ws = state.workspace()
-    cons = action.status(ws, period)
+    cons = action.status(ws, _issued(ws, period, force))
     rows = action.status_rows(cons)
     if fmt == "json":
         click.echo(json.dumps({"period": str(cons.period), "due": cons.due.isoformat(),
@@ -584,8 +596,9 @@ def status(state: State, period: str | None, fmt: str, show_all: bool) -> None:
 @cli.command()
 @period_option()
 @click.option("--attach", is_flag=True, help="附上该单位的空白填报表（下发/<期>/ 中已生成的）")
+@force_option
 @pass_state
-def remind(state: State, period: str | None, attach: bool) -> None:
+def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
     """催报：为未报送和退回待改的单位各写一封邮件草稿。
 
     草稿写在 汇总/<期>/催报邮件/，列出该单位应报的任务和截止时间。
@@ -596,11 +609,11 @@ def remind(state: State, period: str | None, attach: bool) -> None:
       duban remind --period 2022-06 --attach
     """
     with state.locked() as ws:
-        result = _action("remind").write_reminders(ws, period, attach, state.progress)
+        result = _action("remind").write_reminders(ws, _issued(ws, period, force), attach, state.progress)
     if not result.files:
         echo(state, f"{result.period.label}所有单位都已报送并采纳，无需催报。")
         return
-    echo(state, f"已为 {len(result.files)} 个单位写好催报邮件草稿：{result.folder}")
+    echo(state, f"{result.period.label}：已为 {len(result.files)} 个单位写好催报邮件草稿：{result.folder}")
     for unit, state_ in result.units:
         echo(state, f"  {state_} {unit}")
 
@@ -615,9 +628,10 @@ def remind(state: State, period: str | None, attach: bool) -> None:
 @click.option("--date", "issue_date", metavar="YYYY-MM-DD", help="成文日期，默认今天")
 @click.option("--check-template", "check_file", type=click.Path(dir_okay=False),
               help="只检查模板：列出模板用到但不存在的变量，不生成通报")
+@force_option
 @pass_state
 def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt: str,
-         issue_date: str | None, check_file: str | None) -> None:
+         issue_date: str | None, check_file: str | None, force: bool) -> None:
     """生成通报：按 GB/T 9704 公文格式，用汇总数据填写月度通报。
 
     通报模板是 Word 文档（docxtpl），可在 Word 中修改措辞和版式；
@@ -642,9 +656,10 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
             echo(state, f"模板“{Path(check_file).name}”检查通过。")
         return
     with state.locked() as ws:
-        result = _action("memo").write_memo(ws, period, Path(template) if template else None, pdf, fmt,
+        result = _action("memo").write_memo(ws, _issued(ws, period, force), Path(template) if template else None,
+                                            pdf, fmt,
                                      _parse_date_option(issue_date, "成文日期"))
-    echo(state, f"通报：{result.path}")
+    echo(state, f"{result.context.period_label}通报：{result.path}")
     if result.pdf:
         echo(state, f"PDF：{result.pdf}")
     elif pdf:
@@ -655,8 +670,9 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
 @period_option()
 @click.option("--pdf", is_flag=True, help="通报同时转成 PDF（需要 LibreOffice）")
 @click.option("--open", "open_after", is_flag=True, help="完成后打开汇总文件夹（双击脚本使用）")
+@force_option
 @pass_state
-def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool) -> None:
+def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, force: bool) -> None:
     """一键月报：收取 → 汇总 → 通报，一次完成。
 
     \b
@@ -665,7 +681,7 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool) -> No
       duban run --period 2022-06 --pdf
     """
     with state.locked() as ws:
-        result = _action("run").run_cycle(ws, period, pdf, state.progress)
+        result = _action("run").run_cycle(ws, _issued(ws, period, force), pdf, state.progress)
     _echo_run(state, result)
     if open_after:
         folder = result.merged.path.parent

@@ -7,7 +7,8 @@ it in one place and exits with the class's ``exit_code``.
     ├── UsageError                  the command was asked for something impossible (exit 2)
     │   ├── BadPeriod               a period that is not like 2022-06
     │   ├── UnknownUnit             a --dept name not in the directory
-    │   └── BadTemplate             a memo or mail template that cannot be rendered
+    │   ├── BadTemplate             a memo or mail template that cannot be rendered
+    │   └── NotIssued               a period no return was ever issued for (without --force)
     ├── InputFileError              an input the user pointed at cannot be used (exit 2)
     │   ├── FileMissing             the file does not exist
     │   ├── UnsupportedFile         not a format this command reads
@@ -53,6 +54,10 @@ class UnknownUnit(UsageError):
 
 class BadTemplate(UsageError):
     """A template that cannot be parsed or rendered."""
+
+
+class NotIssued(UsageError):
+    """A period for which no return was ever issued: its 汇总 would name every unit 未报送."""
 
 
 class InputFileError(DubanError):

@@ -327,3 +327,49 @@ def set_current_period(ws: Workspace, period: Period) -> bool:
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     ws.settings = replace(ws.settings, period=period)
     return True
+
+
+def ever_collected(ws: Workspace) -> bool:
+    """Whether any file was ever received (the ledger also exists once returns are issued)."""
+    if not ws.ledger_path.exists():
+        return False
+    from .ledger import Ledger
+
+    try:
+        with Ledger(ws.ledger_path, readonly=True) as ledger:
+            return ledger.count() > 0
+    except Exception:  # an unreadable ledger: let the command that needs it say why
+        return True
+
+
+def issued_periods(ws: Workspace) -> list[Period]:
+    """Periods returns were issued for: the ledger's record, or a 下发/<期> folder with
+    returns in it (a workspace issued before the ledger kept that record)."""
+    found: set[Period] = set()
+    with contextlib.suppress(OSError):
+        for folder in (ws.root / ISSUED).iterdir():
+            if folder.is_dir() and any(folder.glob("*.xlsx")):
+                with contextlib.suppress(errors.BadPeriod):
+                    found.add(Period.parse(folder.name))
+    if ws.ledger_path.exists():
+        from .ledger import Ledger  # sqlite3 only when a command asks about periods
+
+        with contextlib.suppress(Exception), Ledger(ws.ledger_path, readonly=True) as ledger:
+            found.update(ledger.issued_periods())
+    return sorted(found)
+
+
+def require_issued(ws: Workspace, period: Period | None, force: bool = False) -> Period:
+    """The period to work on; refused (NotIssued) when no return was issued for it.
+
+    Without this check a typo in --period, or a duban.toml period never issued, gives a
+    汇总表 and a 通报 naming every department 未报送, with exit 0."""
+    chosen = ws.period(period)
+    if force:
+        return chosen
+    issued = issued_periods(ws)
+    if chosen not in issued:
+        listed = "、".join(str(p) for p in issued) if issued else "（还没有）"
+        raise errors.NotIssued(f"{chosen} 没有下发过填报表；已下发：{listed}。"
+                               f"请先运行 duban issue --period {chosen}，或加 --force 照常处理。")
+    return chosen

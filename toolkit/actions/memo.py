@@ -13,7 +13,7 @@ from ..files import atomic_write
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
 from ..period import Period
-from ..workspace import MEMOS, Workspace
+from ..workspace import MEMOS, Workspace, ever_collected
 
 TEMPLATE_NAME = "月度通报.docx"
 
@@ -37,7 +37,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     """
     if fmt not in ("docx", "md"):
         raise errors.UsageError(f"不支持的通报格式“{fmt}”，请用 docx 或 md。")
-    if not ws.ledger_path.exists():
+    if not ever_collected(ws):
         raise errors.NothingToDo("还没有收取过任何报送，无法生成通报。请先把报送文件放进收件箱，运行 duban collect。")
     cons = consolidation or consolidate(ws, period)
     ctx = build_context(cons, issue_date, list_unchanged=ws.settings.list_unchanged)

@@ -11,7 +11,7 @@ from ..consolidate import Consolidation, consolidate
 from ..period import Period
 from ..style import load_style
 from ..summary_book import write_workbook
-from ..workspace import MERGED, Workspace
+from ..workspace import MERGED, Workspace, ever_collected
 
 log = logging.getLogger("duban")
 
@@ -34,7 +34,7 @@ def merge(ws: Workspace, period: Period | None = None, consolidation: Consolidat
 
     ``consolidation`` reuses one already computed for the same period (`duban run`).
     """
-    if not ws.ledger_path.exists():
+    if not ever_collected(ws):
         raise errors.NothingToDo("还没有收取过任何报送。请先把报送文件放进收件箱，运行 duban collect。")
     cons = consolidation or consolidate(ws, period)
     path = merged_path(ws, cons.period)
