@@ -35,7 +35,7 @@ from toolkit.actions.merge import merge
 from toolkit.errors import BadConfig
 from toolkit.filling import Answer, Filling
 from toolkit.imap_parse import body_parts, imap_utf7_decode, imap_utf7_encode, parse_fetch, uid_set
-from toolkit.ledger import MIGRATIONS, Ledger, schema_version
+from toolkit.ledger import LATEST, MIGRATIONS, Ledger, schema_version
 from toolkit.ledger.mail_records import MailRecords
 from toolkit.mail import build_draft
 from toolkit.mailbox import Imap, MailboxError
@@ -757,7 +757,7 @@ def test_a_ledger_from_before_the_mailbox_is_upgraded_and_kept(tmp_path):
         conn.execute("INSERT INTO runs(command, started_at) VALUES ('collect', '2022-07-05 10:00:00')")
     conn.close()
     with Ledger(path) as ledger:
-        assert schema_version(ledger.conn) == 3
+        assert schema_version(ledger.conn) == LATEST
         assert ledger.conn.execute("SELECT command FROM runs").fetchall()[0][0] == "collect"
         records = MailRecords(ledger.conn)
         assert records.fetched_by_sha("0" * 64) is None and records.sent("<x@y>") is None

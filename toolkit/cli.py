@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime as dt
 import importlib
 import io
 import json
@@ -86,7 +87,7 @@ def _start_log(ws) -> logging.Handler | None:
     """Append this run to 日志/duban.log, which a coordinator can send when asking for help."""
     try:
         ws.log_path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(ws.log_path, encoding="utf-8")
+        handler = _QuietFileHandler(ws.log_path, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -96,11 +97,19 @@ def _start_log(ws) -> logging.Handler | None:
     return handler
 
 
+class _QuietFileHandler(logging.FileHandler):
+    """A log that cannot be written (disk full, read-only) must not print tracebacks."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+
 class DubanGroup(click.Group):
     """Turns library exceptions into one Chinese line and the documented exit codes."""
 
     def invoke(self, ctx: click.Context):
         started = time.monotonic()
+        wall = dt.datetime.now()
         try:
             result = super().invoke(ctx)
             state = ctx.find_object(State)
@@ -117,12 +126,26 @@ class DubanGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("已取消。", err=True)
+            interrupts = _action("interrupts", package=True)
+            interrupts.ignore()
+            state = ctx.find_object(State)
+            line = interrupts.cancelled_line(state._ws if state else None, ctx.invoked_subcommand or "", wall)
+            log.warning("%s", line)
+            click.echo(line, err=True)
             ctx.exit(130)
         except BrokenPipeError:  # output piped into head/more that closed early
             sys.stderr.close()
             ctx.exit(0)
         except Exception as exc:  # the one place that turns a bug into a readable line
+            fault = errors.os_fault(exc, _ledger_path(ctx))
+            if fault is not None:  # the operating system said no: not a bug, one line, exit 2
+                _log_to_workspace(ctx)
+                log.error("%s", fault.message)
+                log.info("技术信息", exc_info=exc)
+                if _debug(ctx):
+                    traceback.print_exc()
+                click.secho(f"错误：{fault.message}", fg="red", err=True)
+                ctx.exit(fault.exit_code)
             log.exception("内部错误")
             if _debug(ctx):
                 traceback.print_exc()
@@ -136,6 +159,12 @@ class DubanGroup(click.Group):
                 log.removeHandler(state.log_handler)
                 state.log_handler.close()
                 state.log_handler = None
+
+
+def _ledger_path(ctx: click.Context):
+    """Where SQLite errors happened (SQLite never names its file)."""
+    state = ctx.find_object(State)
+    return state._ws.ledger_path if state is not None and state._ws is not None else None
 
 
 def _log_to_workspace(ctx: click.Context) -> None:
@@ -380,7 +409,7 @@ def collect(state: State, period: str | None) -> None:
     with state.locked() as ws:
         result = _action("collect").collect(ws, period, state.progress)
     _echo_collect(state, ws, result)
-    if result.returned or result.unreadable:
+    if result.returned or result.unreadable or result.owed or result.not_removed:
         state.exit_code = 1
 
 
@@ -405,6 +434,19 @@ def _echo_collect(state: State, ws, result) -> None:
     if result.feedback:
         folders = sorted({str(p.parent) for p in result.feedback})
         echo(state, f"反馈表及邮件草稿 {len(result.feedback)} 个：{'、'.join(folders)}")
+    _echo_unfinished(result)
+
+
+def _echo_unfinished(result) -> None:
+    """What collect could not finish: always shown (also with -q), the run exits 1."""
+    if result.owed:
+        reasons = sorted({m.reason for m in result.owed})
+        click.secho(f"反馈表未能写出 {len(result.owed)} 份（{'；'.join(reasons)}）。"
+                    "已记下，下次运行 duban collect 时补写。", fg="red", err=True)
+    if result.not_removed:
+        click.secho(f"收件箱中 {len(result.not_removed)} 个文件已登记、已归档，但未能移出收件箱："
+                    f"{'、'.join(result.not_removed)}。请检查“收件箱”文件夹的权限；"
+                    "下次运行会再移出，不会重复登记。", fg="red", err=True)
 
 
 @cli.command()
@@ -598,7 +640,8 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
     if result.pdf:
         echo(state, f"PDF：{result.pdf}")
     elif pdf:
-        echo(state, f"未生成 PDF：{result.pdf_error}", fg="yellow")
+        click.secho(f"PDF 未更新：{result.pdf_error}", fg="red", err=True)
+        state.exit_code = 1
 
 
 @cli.command("run")
@@ -621,7 +664,10 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool) -> No
         folder = result.merged.path.parent
         if not _action("open").open_path(folder):
             echo(state, f"请手动打开：{folder}")
-    if result.collected.returned or result.collected.unreadable or result.memo_error:
+    c = result.collected
+    if c.returned or c.unreadable or result.memo_error or c.owed or c.not_removed:
+        state.exit_code = 1
+    if pdf and result.memo is not None and not result.memo.pdf:
         state.exit_code = 1
 
 
@@ -645,10 +691,13 @@ def _echo_run(state: State, result) -> None:
         echo(state, f"通报：{result.memo.path}")
         if result.memo.pdf:
             echo(state, f"PDF：{result.memo.pdf}")
+        elif result.memo.pdf_error:
+            click.secho(f"PDF 未更新：{result.memo.pdf_error}", fg="red", err=True)
     else:
         echo(state, f"通报未生成：{result.memo_error}", fg="red")
     if c.feedback:
         echo(state, f"反馈表：{c.feedback[0].parent}")
+    _echo_unfinished(c)
 
 
 @cli.command()
@@ -828,7 +877,16 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
 
 def main() -> None:
     """Console-script entry point."""
+    _action("interrupts", package=True).install()
+    # A failed write can leave an open zip file that complains again when collected
+    # ("Exception ignored in ZipFile.__del__"): the error was already reported once.
+    sys.unraisablehook = _log_unraisable
     cli(prog_name="duban")
+
+
+def _log_unraisable(unraisable) -> None:
+    log.debug("忽略的异常：%s", unraisable.exc_value, exc_info=(
+        unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
 
 
 if __name__ == "__main__":  # pragma: no cover
