@@ -416,6 +416,10 @@ def collect(state: State, period: str | None) -> None:
 def _echo_collect(state: State, ws, result) -> None:
     if not result.inputs and not result.recovered:
         echo(state, f"收件箱是空的：{ws.inbox}。请把报送的文件、邮件（.eml）或压缩包放进去后再运行。")
+        if result.feedback:  # owed by an earlier run, written now
+            echo(state, f"补写了上次未写出的反馈表及邮件草稿 {len(result.feedback)} 个："
+                        f"{'、'.join(sorted({str(p.parent) for p in result.feedback}))}")
+        _echo_unfinished(result)
         return
     echo(state, f"收件箱 {result.inputs} 个文件，登记 {result.receipts} 条（含邮件附件和压缩包内文件）")
     echo(state, f"  采纳 {result.accepted}，退回 {result.returned}，无法读取 {result.unreadable}，"
