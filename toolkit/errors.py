@@ -30,6 +30,7 @@ it in one place and exits with the class's ``exit_code``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import shutil
@@ -214,6 +215,12 @@ def _from_sqlite(exc: Exception, given) -> SystemFault | None:
 
 
 def _nearly_full(where: Path | None) -> bool:
+    """SQLite reports a full disk as "disk I/O error" when the journal cannot grow."""
+    with contextlib.suppress(ImportError, OSError, ValueError):
+        import resource
+
+        if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+            return True  # a file-size limit (ulimit -f) fails writes as a full disk does
     folder = where
     while folder is not None and not folder.exists() and folder != folder.parent:
         folder = folder.parent
