@@ -103,6 +103,14 @@ class _QuietFileHandler(logging.FileHandler):
     def handleError(self, record: logging.LogRecord) -> None:
         pass
 
+    def flush(self) -> None:
+        with contextlib.suppress(OSError):
+            super().flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            super().close()
+
 
 class DubanGroup(click.Group):
     """Turns library exceptions into one Chinese line and the documented exit codes."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -143,6 +144,7 @@ class PathTooLong(SystemFault):
     """A path longer than the file system or Windows allows."""
 
 
+_IO_ERRNO = re.compile(r"\bIO_(E[A-Z]+)\b")
 _FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 _DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
 _BUSY = {errno.EBUSY, errno.ETXTBSY}
@@ -163,6 +165,11 @@ def os_fault(exc: BaseException, path: str | os.PathLike | None = None) -> Syste
             return exc
         if isinstance(exc, OSError) and not isinstance(exc, (ConnectionError, TimeoutError)):
             fault = _from_oserror(exc, path)
+            if fault is not None:
+                return fault
+        named = _IO_ERRNO.search(str(exc)) if type(exc).__name__ == "SerialisationError" else None
+        if named and isinstance(getattr(errno, named.group(1), None), int):  # lxml: "IO_ENOSPC"
+            fault = _from_oserror(OSError(getattr(errno, named.group(1)), named.group(1)), path)
             if fault is not None:
                 return fault
         sqlite3 = sys.modules.get("sqlite3")  # not imported just for this: start-up time
