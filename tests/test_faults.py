@@ -31,6 +31,7 @@ from faults import (
     fill,
     inbox_files,
     outputs,
+    processes_in,
     small_disk,
     start,
     state,
@@ -537,3 +538,29 @@ def test_a_ledger_before_owed_work_is_upgraded(tmp_path):
         ledger.settle("feedback", 1)
         assert ledger.owed("feedback") == []
     assert (tmp_path / "ledger.sqlite3.v3.bak").exists()
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@pytest.mark.parametrize(("sig", "group"), [(signal.SIGINT, True), (signal.SIGTERM, False)])
+def test_interrupted_pdf_conversion_ends_libreoffice(month, reference, tmp_path, sig, group):
+    from toolkit.office import soffice
+
+    if soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    root = fresh(month, tmp_path / "ws")
+    proc = start(root, "run", "--pdf")
+    deadline = time.monotonic() + 120
+    seen = False
+    while time.monotonic() < deadline and not seen and proc.poll() is None:
+        seen = any("soffice" in p for p in processes_in(root))
+    assert seen, "LibreOffice never started"
+    os.killpg(proc.pid, sig) if group else os.kill(proc.pid, sig)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and err.strip().startswith("已取消：已登记 "), err
+    assert "Directory not empty" not in err and "Traceback" not in err
+    assert not wait_no_processes_in(root), "LibreOffice still running"
+    assert not list((root / ".duban" / "tmp").iterdir()) or duban(root, "status").returncode == 0
+    again = duban(root, "run", "--pdf")
+    assert again.returncode in (0, 1) and "PDF：" in again.stdout, again.stderr
+    assert not list((root / ".duban" / "tmp").iterdir())
