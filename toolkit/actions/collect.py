@@ -54,7 +54,6 @@ class CollectResult:
     owed: list[owed.Missing] = field(default_factory=list)  # feedback not written; a later run will
     not_removed: list[str] = field(default_factory=list)  # recorded, but could not leave 收件箱
 
-
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in ("items", "feedback", "periods", "owed")} | {
             "feedback": [str(p) for p in self.feedback], "periods": [str(p) for p in self.periods],
