@@ -560,7 +560,6 @@ def test_interrupted_pdf_conversion_ends_libreoffice(month, reference, tmp_path,
     assert proc.returncode == 130 and err.strip().startswith("已取消：已登记 "), err
     assert "Directory not empty" not in err and "Traceback" not in err
     assert not wait_no_processes_in(root), "LibreOffice still running"
-    assert not list((root / ".duban" / "tmp").iterdir()) or duban(root, "status").returncode == 0
     again = duban(root, "run", "--pdf")
     assert again.returncode in (0, 1) and "PDF：" in again.stdout, again.stderr
     assert not list((root / ".duban" / "tmp").iterdir())
