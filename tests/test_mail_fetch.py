@@ -35,9 +35,8 @@ from toolkit.actions.merge import merge
 from toolkit.errors import BadConfig
 from toolkit.filling import Answer, Filling
 from toolkit.imap_parse import body_parts, imap_utf7_decode, imap_utf7_encode, parse_fetch, uid_set
-from toolkit.ledger import MIGRATIONS, Ledger, schema_version
+from toolkit.ledger import LATEST, MIGRATIONS, Ledger, schema_version
 from toolkit.ledger.mail_records import MailRecords
-from toolkit.ledger.migrations import LATEST
 from toolkit.mail import build_draft
 from toolkit.mailbox import Imap, MailboxError
 from toolkit.workspace import find_workspace

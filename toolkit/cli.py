@@ -87,7 +87,7 @@ def _start_log(ws) -> logging.Handler | None:
     """Append this run to 日志/duban.log, which a coordinator can send when asking for help."""
     try:
         ws.log_path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(ws.log_path, encoding="utf-8")
+        handler = _QuietFileHandler(ws.log_path, encoding="utf-8")
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -97,11 +97,27 @@ def _start_log(ws) -> logging.Handler | None:
     return handler
 
 
+class _QuietFileHandler(logging.FileHandler):
+    """A log that cannot be written (disk full, read-only) must not print tracebacks."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError):
+            super().flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            super().close()
+
+
 class DubanGroup(click.Group):
     """Turns library exceptions into one Chinese line and the documented exit codes."""
 
     def invoke(self, ctx: click.Context):
         started = time.monotonic()
+        wall = dt.datetime.now()
         try:
             result = super().invoke(ctx)
             state = ctx.find_object(State)
@@ -119,12 +135,26 @@ class DubanGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("已取消。", err=True)
+            interrupts = _action("interrupts", package=True)
+            interrupts.ignore()
+            state = ctx.find_object(State)
+            line = interrupts.cancelled_line(state._ws if state else None, ctx.invoked_subcommand or "", wall)
+            log.warning("%s", line)
+            click.echo(line, err=True)
             ctx.exit(130)
         except BrokenPipeError:  # output piped into head/more that closed early
             sys.stderr.close()
             ctx.exit(0)
         except Exception as exc:  # the one place that turns a bug into a readable line
+            fault = errors.os_fault(exc, _ledger_path(ctx))
+            if fault is not None:  # the operating system said no: not a bug, one line, exit 2
+                _log_to_workspace(ctx)
+                log.error("%s", fault.message)
+                log.info("技术信息", exc_info=exc)
+                if _debug(ctx):
+                    traceback.print_exc()
+                click.secho(f"错误：{fault.message}", fg="red", err=True)
+                ctx.exit(fault.exit_code)
             log.exception("内部错误")
             if _debug(ctx):
                 traceback.print_exc()
@@ -152,6 +182,12 @@ def _echo_master_issues(state: State | None) -> None:
     click.secho(f"提醒：任务清单工作簿的单位名录有 {len(issues)} 处问题（不影响本次运行）：", fg="yellow", err=True)
     for i in issues:
         click.secho(format_issue(i), fg="yellow", err=True)
+
+
+def _ledger_path(ctx: click.Context):
+    """Where SQLite errors happened (SQLite never names its file)."""
+    state = ctx.find_object(State)
+    return state._ws.ledger_path if state is not None and state._ws is not None else None
 
 
 def _log_to_workspace(ctx: click.Context) -> None:
@@ -431,13 +467,18 @@ def collect(state: State, period: str | None, received) -> None:
         result = _action("collect").collect(ws, period, state.progress,
                                             received=received)
     _echo_collect(state, ws, result)
-    if result.returned or result.unreadable or result.skipped or result.disputed:
+    if (result.returned or result.unreadable or result.skipped or result.disputed or result.owed
+            or result.not_removed):
         state.exit_code = 1
 
 
 def _echo_collect(state: State, ws, result) -> None:
     if not result.inputs and not result.recovered and not result.skipped:
         echo(state, f"收件箱是空的：{ws.inbox}。请把报送的文件、邮件（.eml）或压缩包放进去后再运行。")
+        if result.feedback:  # owed by an earlier run, written now
+            echo(state, f"补写了上次未写出的反馈表及邮件草稿 {len(result.feedback)} 个："
+                        f"{'、'.join(sorted({str(p.parent) for p in result.feedback}))}")
+        _echo_unfinished(result)
         return
     echo(state, f"收件箱 {result.inputs} 个文件，登记 {result.receipts} 条（含邮件附件和压缩包内文件）")
     echo(state, f"  采纳 {result.accepted}，退回 {result.returned}，无法读取 {result.unreadable}，"
@@ -465,6 +506,20 @@ def _echo_collect(state: State, ws, result) -> None:
         units = sorted({p.name.rsplit("_校验反馈", 1)[0] for p in result.feedback})
         echo(state, f"需回复的单位 {len(units)} 个：{'、'.join(units)}")
         echo(state, f"  反馈表及邮件草稿在：{'、'.join(folders)}")
+    _echo_unfinished(result)
+
+
+
+def _echo_unfinished(result) -> None:
+    """What collect could not finish: always shown (also with -q), the run exits 1."""
+    if result.owed:
+        reasons = sorted({m.reason for m in result.owed})
+        click.secho(f"反馈表未能写出 {len(result.owed)} 份（{'；'.join(reasons)}）。"
+                    "已记下，下次运行 duban collect 时补写。", fg="red", err=True)
+    if result.not_removed:
+        click.secho(f"收件箱中 {len(result.not_removed)} 个文件已登记、已归档，但未能移出收件箱："
+                    f"{'、'.join(result.not_removed)}。请检查“收件箱”文件夹的权限；"
+                    "下次运行会再移出，不会重复登记。", fg="red", err=True)
 
 
 @cli.command()
@@ -663,7 +718,8 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
     if result.pdf:
         echo(state, f"PDF：{result.pdf}")
     elif pdf:
-        echo(state, f"未生成 PDF：{result.pdf_error}", fg="yellow")
+        click.secho(f"PDF 未更新：{result.pdf_error}", fg="red", err=True)
+        state.exit_code = 1
 
 
 @cli.command("run")
@@ -687,7 +743,10 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, force
         folder = result.merged.path.parent
         if not _action("open").open_path(folder):
             echo(state, f"请手动打开：{folder}")
-    if result.collected.returned or result.collected.unreadable or result.memo_error:
+    c = result.collected
+    if c.returned or c.unreadable or result.memo_error or c.owed or c.not_removed:
+        state.exit_code = 1
+    if pdf and result.memo is not None and not result.memo.pdf:
         state.exit_code = 1
 
 
@@ -711,10 +770,13 @@ def _echo_run(state: State, result) -> None:
         echo(state, f"通报：{result.memo.path}")
         if result.memo.pdf:
             echo(state, f"PDF：{result.memo.pdf}")
+        elif result.memo.pdf_error:
+            click.secho(f"PDF 未更新：{result.memo.pdf_error}", fg="red", err=True)
     else:
         echo(state, f"通报未生成：{result.memo_error}", fg="red")
     if c.feedback:
         echo(state, f"反馈表：{c.feedback[0].parent}")
+    _echo_unfinished(c)
 
 
 @cli.command()
@@ -894,7 +956,16 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
 
 def main() -> None:
     """Console-script entry point."""
+    _action("interrupts", package=True).install()
+    # A failed write can leave an open zip file that complains again when collected
+    # ("Exception ignored in ZipFile.__del__"): the error was already reported once.
+    sys.unraisablehook = _log_unraisable
     cli(prog_name="duban")
+
+
+def _log_unraisable(unraisable) -> None:
+    log.debug("忽略的异常：%s", unraisable.exc_value, exc_info=(
+        unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
 
 
 if __name__ == "__main__":  # pragma: no cover

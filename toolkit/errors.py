@@ -20,11 +20,24 @@ it in one place and exits with the class's ``exit_code``.
     │   ├── BadConfig               duban.toml cannot be parsed
     │   └── NoTasks                 the master workbook lists no task
     ├── OutputLocked                a target file is open in Excel/WPS (exit 2)
+    ├── SystemFault                 the operating system refused (exit 2), see `os_fault`
+    │   ├── DiskFull                no space left (also SQLite "database or disk is full")
+    │   ├── NoPermission            no right to write (or read) a file or folder
+    │   ├── FileInUse               another program holds the file
+    │   └── PathTooLong             the path is longer than the system allows
     ├── NothingToDo                 e.g. no accepted return yet for the period (exit 1)
     └── WorkspaceBusy               another run holds the lock (exit 4)
 """
 
 from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
 
 
 class DubanError(Exception):
@@ -114,3 +127,126 @@ class WorkspaceBusy(DubanError):
     """Another duban run holds the workspace lock."""
 
     exit_code = 4
+
+
+class SystemFault(DubanError):
+    """The operating system refused a file operation; the message names the file and the remedy."""
+
+
+class DiskFull(SystemFault):
+    """No space left on the disk (or the user's quota is used up)."""
+
+
+class NoPermission(SystemFault):
+    """No permission to write (or read) a file or folder, or the folder is read-only."""
+
+
+class FileInUse(SystemFault):
+    """Another program holds the file open (Windows sharing violation, busy file)."""
+
+
+class PathTooLong(SystemFault):
+    """A path longer than the file system or Windows allows."""
+
+
+_IO_ERRNO = re.compile(r"\bIO_(E[A-Z]+)\b")
+_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+_DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
+_BUSY = {errno.EBUSY, errno.ETXTBSY}
+_WIN_IN_USE = {32, 33}  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
+_WIN_TOO_LONG = {206}   # ERROR_FILENAME_EXCED_RANGE
+
+
+def os_fault(exc: BaseException, path: str | os.PathLike | None = None) -> SystemFault | None:
+    """The one-line Chinese error for an operating-system failure, or None if ``exc`` is not one.
+
+    Looks through the exception's causes (openpyxl, zipfile and SQLite wrap OSError).
+    ``path`` is the file being written when the exception does not say (SQLite never does).
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, SystemFault):
+            return exc
+        if isinstance(exc, OSError) and not isinstance(exc, (ConnectionError, TimeoutError)):
+            fault = _from_oserror(exc, path)
+            if fault is not None:
+                return fault
+        named = _IO_ERRNO.search(str(exc)) if type(exc).__name__ == "SerialisationError" else None
+        if named and isinstance(getattr(errno, named.group(1), None), int):  # lxml: "IO_ENOSPC"
+            fault = _from_oserror(OSError(getattr(errno, named.group(1)), named.group(1)), path)
+            if fault is not None:
+                return fault
+        sqlite3 = sys.modules.get("sqlite3")  # not imported just for this: start-up time
+        if sqlite3 is not None and isinstance(exc, sqlite3.Error):
+            fault = _from_sqlite(exc, path)
+            if fault is not None:
+                return fault
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _from_oserror(exc: OSError, given) -> SystemFault | None:
+    where = Path(given) if given is not None else (Path(exc.filename) if exc.filename else None)
+    code, winerror = exc.errno, getattr(exc, "winerror", None)
+    if code is None and winerror is None:
+        return None
+    if code in _FULL:
+        return DiskFull(f"磁盘已满，无法写入“{_show(where)}”。请删除不需要的文件、腾出磁盘空间后重新运行。")
+    if code == errno.ENAMETOOLONG or winerror in _WIN_TOO_LONG or (
+            where is not None and os.name == "nt" and len(str(where)) >= 260):
+        return PathTooLong(f"路径过长：“{_show(where)}”。请把工作区移到路径较短的文件夹（如 D:\\督办）后重新运行。")
+    if winerror in _WIN_IN_USE or code in _BUSY:
+        return FileInUse(f"文件被其他程序占用：“{_show(where)}”。请关闭正在使用它的程序后重新运行。")
+    if code in _DENIED:
+        if where is not None and where.is_file() and _lock_owner_files(where):
+            return FileInUse(f"文件被其他程序占用：“{_show(where)}”。请关闭正在使用它的程序后重新运行。")
+        return NoPermission(f"没有写入权限：“{_show(where)}”。请检查该文件或文件夹是否只读、"
+                            "是否有修改权限，改正后重新运行。")
+    if where is not None:
+        return SystemFault(f"无法读写“{_show(where)}”：{exc.strerror or '操作系统拒绝了这次操作'}。"
+                           "请检查磁盘或网络盘后重新运行。")
+    return None
+
+
+def _from_sqlite(exc: Exception, given) -> SystemFault | None:
+    text = str(exc).lower()
+    where = Path(given) if given is not None else None
+    if "disk is full" in text or ("disk i/o error" in text and _nearly_full(where)):
+        return DiskFull(f"磁盘已满，无法写入收件台账“{_show(where)}”。请腾出磁盘空间后重新运行，"
+                        "已完成的部分不会重复。")
+    if "readonly" in text or "read-only" in text or "unable to open database" in text:
+        return NoPermission(f"没有写入权限：“{_show(where)}”。请检查工作区文件夹是否只读、是否有修改权限，"
+                            "改正后重新运行。")
+    if "database is locked" in text:
+        return FileInUse(f"收件台账“{_show(where)}”被其他程序占用。请关闭正在使用它的程序后重新运行。")
+    if "disk i/o error" in text:
+        return SystemFault(f"读写收件台账“{_show(where)}”时出现磁盘错误。请检查磁盘（或网络盘）"
+                           "和剩余空间后重新运行。")
+    return None
+
+
+def _nearly_full(where: Path | None) -> bool:
+    """SQLite reports a full disk as "disk I/O error" when the journal cannot grow."""
+    with contextlib.suppress(ImportError, OSError, ValueError):
+        import resource
+
+        if resource.getrlimit(resource.RLIMIT_FSIZE)[0] != resource.RLIM_INFINITY:
+            return True  # a file-size limit (ulimit -f) fails writes as a full disk does
+    folder = where
+    while folder is not None and not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return folder is not None and shutil.disk_usage(folder).free < 4 * 1024 * 1024
+    except OSError:
+        return False
+
+
+def _lock_owner_files(path: Path) -> bool:
+    name = path.name
+    return any(p.exists() for p in (path.with_name("~$" + name), path.with_name(".~lock." + name + "#"),
+                                    path.with_name("~$" + name[2:])))
+
+
+def _show(where: Path | None) -> str:
+    return str(where) if where is not None else "工作区"

@@ -1,16 +1,31 @@
 """Writing files the coordinator will open: atomically, never over a file open in Excel.
 
-Every output is written to a temp file in the same folder and renamed onto its target in
-one step, so a crash or a locked target never leaves half a file.
+Every output is written to a temporary file in the workspace's ``.duban/tmp/`` and renamed
+onto its target in one step, so a crash or a locked target never leaves half a file, and
+nothing temporary ever sits beside an output (where `duban open` or the coordinator could
+take it for the real thing, and where a read-only folder would refuse it). Outside any
+workspace (``master import --out``) the temporary file is a hidden ``.~duban-*`` beside
+the target. Temporary names start with the writer's process id, so a run clears exactly
+what dead runs left (`clear_temp`).
+
+Every operating-system failure while writing becomes one Chinese line (`errors.os_fault`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
+from . import errors
 from .errors import OutputLocked
+
+STATE_DIR = ".duban"
+TMP_DIR = "tmp"
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -28,29 +43,148 @@ def check_writable(path: Path) -> None:
         raise OutputLocked(f"“{path.name}”正被 Excel/WPS 打开，请先关闭该文件再运行。")
 
 
+def temp_dir(near: Path) -> Path | None:
+    """``.duban/tmp`` of the workspace holding ``near``, created if need be; None outside a
+    workspace or when it cannot be created (read-only workspace)."""
+    near = Path(os.path.abspath(near))
+    for folder in (near, *near.parents):
+        state = folder / STATE_DIR
+        if state.is_dir():
+            tmp = state / TMP_DIR
+            try:
+                tmp.mkdir(exist_ok=True)
+            except OSError:
+                return None
+            return tmp
+    return None
+
+
+def temp_file(near: Path, suffix: str = "") -> Path:
+    """A new empty temporary file for an output at ``near`` (see the module doc)."""
+    folder = temp_dir(near)
+    prefix = f"{os.getpid()}-" if folder is not None else ".~duban-"
+    if folder is None:
+        folder = near.parent
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+    os.close(fd)
+    return Path(name)
+
+
+@contextlib.contextmanager
+def temp_folder(near: Path, label: str = "work") -> Iterator[Path]:
+    """A temporary folder in ``.duban/tmp`` (else the system's), removed afterwards whatever
+    happens; what cannot be removed now (a process still writing) the next run clears."""
+    folder = temp_dir(near)
+    made = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{label}-" if folder else f"duban-{label}-",
+                                 dir=folder))
+    try:
+        yield made
+    finally:
+        shutil.rmtree(made, ignore_errors=True)
+
+
 def atomic_write(path: Path, write) -> Path:
     """Run ``write(tmp_path)`` then move the result onto ``path`` in one step."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=".~duban-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
     try:
-        write(Path(tmp))
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fault(exc, path.parent) from exc
+    check_writable(path)
+    tmp: Path | None = None
+    try:
+        tmp = temp_file(path, path.suffix)
+        write(tmp)
         # mkstemp makes the file private; give it the mode an ordinary save would.
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
-        os.replace(tmp, path)
+        replace(tmp, path)
+    except OutputLocked:
+        raise
     except PermissionError as exc:
-        raise OutputLocked(f"无法写入“{path.name}”：文件正被其他程序打开或没有写入权限，请关闭后重试。") from exc
+        if lock_files(path) or (path.exists() and os.access(path.parent, os.W_OK)):
+            raise OutputLocked(f"无法写入“{path.name}”：文件正被其他程序打开，请关闭后重试。") from exc
+        raise _fault(exc, path.parent) from exc
+    except Exception as exc:
+        fault = errors.os_fault(exc, path)
+        if fault is None:
+            raise
+        raise _fault(exc, path) from exc
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
     return path
+
+
+def replace(tmp: Path, path: Path) -> None:
+    """``os.replace``, also when ``.duban/tmp`` and the target are on different disks."""
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        beside = Path(tempfile.mkstemp(prefix=".~duban-", suffix=path.suffix, dir=path.parent)[1])
+        try:
+            shutil.copyfile(tmp, beside)
+            os.chmod(beside, os.stat(tmp).st_mode & 0o777)
+            os.replace(beside, path)
+        finally:
+            with contextlib.suppress(OSError):
+                beside.unlink()
+
+
+def _fault(exc: BaseException, where: Path) -> errors.DubanError:
+    """The Chinese line for ``exc``, naming ``where`` (not the temporary file the OS named)."""
+    fault = errors.os_fault(exc, where)
+    return fault if fault is not None else errors.SystemFault(f"无法写入“{where}”：{exc}")
+
+
+def clear_temp(root: Path) -> int:
+    """Delete what dead runs left in ``root/.duban/tmp``; entries of live processes are
+    kept (their names start with the writer's pid)."""
+    folder = root / STATE_DIR / TMP_DIR
+    removed = 0
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return 0
+    for entry in entries:
+        pid = entry.name.split("-", 1)[0]
+        if pid.isdigit() and (int(pid) == os.getpid() or pid_alive(int(pid))):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed += 1
+    return removed
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (on this machine)."""
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # pragma: no cover - Windows
+        import ctypes
+
+        handle = ctypes.windll.kernel32.OpenProcess(0x1000, False, pid)  # QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        ctypes.windll.kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        ctypes.windll.kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _default_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
-
-

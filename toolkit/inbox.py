@@ -15,11 +15,11 @@ import os
 import re
 import shutil
 import stat
-import tempfile
 from collections import Counter
 from pathlib import Path
 
-from .files import atomic_write
+from . import errors
+from .files import atomic_write, replace, temp_file
 from .period import Period
 from .report import make_issue
 from .settings import Limits
@@ -144,10 +144,10 @@ def _archive_stream(ws: Workspace, item: Item, folder: str) -> None:
     assert item.path is not None
     base = ws.root / ARCHIVE / folder
     base.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~duban-", dir=base)
+    tmp = temp_file(base)  # in .duban/tmp, never beside the archive
     try:
         h = hashlib.sha256()
-        with open(item.path, "rb") as src, os.fdopen(fd, "wb") as dst:
+        with open(item.path, "rb") as src, open(tmp, "wb") as dst:
             while chunk := src.read(1 << 20):
                 h.update(chunk)
                 dst.write(chunk)
@@ -155,7 +155,7 @@ def _archive_stream(ws: Workspace, item: Item, folder: str) -> None:
             os.fsync(dst.fileno())
         item.sha256 = h.hexdigest()  # what was copied, should the file have changed since
         target = base / f"{item.sha256[:12]}_{safe_filename(item.name)}"
-        os.replace(tmp, target)
+        replace(tmp, target)
         item.archive_rel = target.relative_to(ws.root).as_posix()
     finally:
         if os.path.exists(tmp):
@@ -173,13 +173,15 @@ def archive(ws: Workspace, top: Item, expected: Period | None) -> None:
 TAKING = ".duban-taking-"
 
 
-def remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bool = False) -> bool:
+def remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bool = False,
+                      failed: list[str] | None = None) -> bool:
     """Remove an inbox file whose bytes are safely archived and recorded; True if gone.
 
     The file is first renamed aside, then hashed: a department's colleague may have saved
     it again since it was read (Excel saves by replacing the file). Only bytes that hash to
     what was archived are deleted; anything else goes back into the inbox for the next run.
     ``verify`` also re-reads the archive: for files an earlier, interrupted run archived.
+    A file that cannot be removed (read-only 收件箱) is named in ``failed``, with why.
     """
     archived = ws.root / archive_rel if archive_rel else None
     if archived is None:
@@ -207,7 +209,7 @@ def remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, 
         except FileNotFoundError:
             return True
         except OSError as exc:
-            log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
+            _not_removed(ws, path, exc, failed)
             return False
         _remove_empty_dirs(path.parent, ws.inbox)
         return True
@@ -216,7 +218,7 @@ def remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, 
     except FileNotFoundError:
         return True  # gone already (a colleague moved it); its recorded bytes are archived
     except OSError as exc:
-        log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
+        _not_removed(ws, path, exc, failed)
         return False
     try:
         same = file_sha(taking) == sha256
@@ -229,11 +231,27 @@ def remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, 
     try:
         taking.unlink()
     except OSError as exc:
-        log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
         _put_back(taking)
+        _not_removed(ws, path, exc, failed)
         return False
     _remove_empty_dirs(path.parent, ws.inbox)
     return True
+
+
+def _not_removed(ws: Workspace, path: Path, exc: OSError, failed: list[str] | None) -> None:
+    log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
+    if failed is not None:
+        fault = errors.os_fault(exc, path.parent)
+        failed.append(f"{path.relative_to(ws.inbox) if path.is_relative_to(ws.inbox) else path.name}"
+                      f"（{_why(fault)}）")
+
+
+def _why(fault: errors.DubanError | None) -> str:
+    if isinstance(fault, errors.NoPermission):
+        return "没有删除权限"
+    if isinstance(fault, errors.FileInUse):
+        return "正被其他程序打开"
+    return "无法删除"
 
 
 def _put_back(taking: Path) -> Path:

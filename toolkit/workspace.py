@@ -9,12 +9,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import shutil
+import signal
 import socket
+import sys
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import errors
+from . import errors, files
 from .files import atomic_write
 from .master import Master, read_master_workbook
 from .period import Period
@@ -184,11 +188,18 @@ class Workspace:
         return RunLock(self.state_dir / "run.lock", on_acquire=self.remove_stale_temp_files)
 
     def remove_stale_temp_files(self) -> int:
-        """Delete ``.~duban-*`` files (half-written outputs of a killed run). Only safe
-        while holding the run lock: a running writer's temp file has the same name."""
-        removed = 0
+        """Delete what killed runs left: ``.duban/tmp/`` entries of dead processes, and the
+        ``.~duban-*`` files older versions wrote beside outputs. Only safe while holding
+        the run lock."""
+        removed = files.clear_temp(self.root)
         for stage in (ISSUED, ARCHIVE, FEEDBACK, MERGED, MEMOS):
             for path in (self.root / stage).rglob(".~duban-*"):
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                    removed += 1
+        # tempfile's own names, left in 汇总/<期>/ by versions that wrote the 汇总表 there
+        for path in (self.root / MERGED).rglob("tmp*.xlsx"):
+            if _TEMPFILE_NAME.fullmatch(path.name):
                 with contextlib.suppress(OSError):
                     path.unlink()
                     removed += 1
@@ -197,6 +208,9 @@ class Workspace:
                 path.unlink()
                 removed += 1
         return removed
+
+
+_TEMPFILE_NAME = re.compile(r"tmp[a-z0-9_]{8}\.xlsx")
 
 
 def find_workspace(start: str | Path | None = None, explicit: bool = False) -> Workspace:
@@ -231,11 +245,19 @@ def copy_scripts(root: Path) -> list[Path]:
     return copied
 
 
-class RunLock:
-    """One run at a time per workspace, via an OS file lock.
+_HELD: set[int] = set()  # lock fds of this process, closed in forked children
 
-    The OS drops the lock when its process dies, so a lock left by a killed run is
-    taken over without any guessing about process ids.
+
+class RunLock:
+    """One run at a time per workspace, via an OS file lock held by the main process.
+
+    The OS drops the lock when its process dies, so a lock left by a killed run is taken
+    over without any guessing about process ids. Forked children (worker processes) would
+    share the lock and keep it after the main process died; they close it right after the
+    fork (`_forget_locks_in_child`), and a lock whose recorded owner is dead while some
+    orphan still holds it is stale: the orphans are ended and the lock taken.
+    On a read-only workspace there is nothing another run could change: the lock is taken
+    if the file allows it, and otherwise skipped.
     """
 
     def __init__(self, path: Path, on_acquire=None):
@@ -245,34 +267,110 @@ class RunLock:
         self.on_acquire = on_acquire
 
     def __enter__(self) -> RunLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = self._open()
+        if fd is None:
+            return self
         try:
             _lock(fd)
         except OSError:
             holder = _read_holder(fd)
-            os.close(fd)
-            raise errors.WorkspaceBusy(
-                f"另一个督办程序正在处理这个工作区（{holder}），请等它结束后再运行。") from None
+            if not _end_orphans(self.path, holder):
+                os.close(fd)
+                raise errors.WorkspaceBusy(
+                    f"另一个督办程序正在处理这个工作区（{holder}），请等它结束后再运行。") from None
+            try:
+                _lock(fd)
+            except OSError:
+                os.close(fd)
+                raise errors.WorkspaceBusy(
+                    f"另一个督办程序正在处理这个工作区（{holder}），请等它结束后再运行。") from None
         self.previous = _read_holder(fd)
         info = f"进程 {os.getpid()}，{socket.gethostname()}，{dt.datetime.now():%Y-%m-%d %H:%M:%S} 开始"
-        os.lseek(fd, 1, os.SEEK_SET)
-        os.truncate(fd, 1)
-        os.write(fd, info.encode("utf-8"))
+        with contextlib.suppress(OSError):  # a full disk or a read-only file: the lock still holds
+            os.lseek(fd, 1, os.SEEK_SET)
+            os.truncate(fd, 1)
+            os.write(fd, info.encode("utf-8"))
         self.fd = fd
+        _HELD.add(fd)
         if self.on_acquire is not None:
-            self.on_acquire()
+            with contextlib.suppress(OSError):
+                self.on_acquire()
         return self
+
+    def _open(self) -> int | None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            try:
+                return os.open(self.path, os.O_RDONLY)
+            except FileNotFoundError:
+                fault = errors.os_fault(exc, self.path.parent)
+                if isinstance(fault, errors.NoPermission):
+                    return None  # read-only workspace: nobody can change it, so no lock needed
+                raise (fault or exc) from exc
+            except OSError:
+                raise (errors.os_fault(exc, self.path.parent) or exc) from exc
 
     def __exit__(self, *exc: object) -> None:
         if self.fd is not None:
             try:
-                os.lseek(self.fd, 1, os.SEEK_SET)
-                os.truncate(self.fd, 1)
+                with contextlib.suppress(OSError):
+                    os.lseek(self.fd, 1, os.SEEK_SET)
+                    os.truncate(self.fd, 1)
             finally:
+                _HELD.discard(self.fd)
                 _unlock(self.fd)
                 os.close(self.fd)
                 self.fd = None
+
+
+def _forget_locks_in_child() -> None:
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)  # flock belongs to the parent's open file: closing a copy keeps it
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_locks_in_child)
+
+_HOLDER = re.compile(r"进程 (\d+)，([^，]*)，")
+
+
+def _end_orphans(path: Path, holder: str) -> bool:
+    """True when the lock's owner is dead and the processes still holding it were ended.
+
+    Only on Linux, where /proc shows who holds the file; only processes on this machine
+    that have this very lock file open are ended: orphaned workers of the dead run.
+    """
+    found = _HOLDER.search(holder)
+    if not found or found.group(2) != socket.gethostname() or not sys.platform.startswith("linux"):
+        return False
+    if files.pid_alive(int(found.group(1))):
+        return False
+    target = os.path.realpath(path)
+    holders = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            if any(os.path.realpath(fd) == target for fd in (entry / "fd").iterdir()):
+                holders.append(int(entry.name))
+    for pid in holders:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while any(files.pid_alive(p) and not _zombie(p) for p in holders) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return True
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _read_holder(fd: int) -> str:

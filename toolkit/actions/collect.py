@@ -11,14 +11,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .. import owed, parallel
 from ..checks import CheckContext, check_return, history_issues
 from ..evidence import doubt, local, period_in, unit_in_names, unit_of_address
 from ..feedback import feedback_paths, write_feedback
@@ -59,11 +58,14 @@ class CollectResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (inbox path, why not read)
     late: list[tuple[str, Period]] = field(default_factory=list)    # 补报 (W209): unit, period
     disputed: list[tuple[str, str]] = field(default_factory=list)   # W206: file, message
+    owed: list[owed.Missing] = field(default_factory=list)  # feedback not written; a later run will
+    not_removed: list[str] = field(default_factory=list)  # recorded, but could not leave 收件箱
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("items", "feedback", "periods", "late")} | {
+        hidden = ("items", "feedback", "periods", "late", "owed")
+        return {k: v for k, v in self.__dict__.items() if k not in hidden} | {
             "feedback": [str(p) for p in self.feedback], "periods": [str(p) for p in self.periods],
-            "late": [[u, str(p)] for u, p in self.late]}
+            "late": [[u, str(p)] for u, p in self.late], "owed": [m.name for m in self.owed]}
 
 
 # ---------------------------------------------------------------------------
@@ -90,10 +92,7 @@ def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | 
         workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_FROM else 1
     if workers <= 1 or len(jobs) < 2:
         return [check_return(d, n, ctx) for d, n in progress(jobs, "校验")]
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                             initializer=_init_worker, initargs=(ctx,)) as pool:
-        return list(progress(pool.map(_check_job, jobs, chunksize=8), "校验"))
+    return list(progress(parallel.run(_check_job, jobs, workers, _init_worker, (ctx,)), "校验"))
 
 
 def collect(ws: Workspace, period: Period | None = None, progress: Progress = no_progress,
@@ -126,8 +125,9 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             present.add((rel, item.sha256))
             pending = ledger.uncleared(rel, item.sha256)
             if pending is not None:
-                _finish_removal(ws, ledger, path, pending.id, pending.archive_path, item.sha256)
-                result.recovered += 1
+                if _finish_removal(ws, ledger, path, pending.id, pending.archive_path, item.sha256,
+                                   result.not_removed):
+                    result.recovered += 1
                 continue
             if not item.outcome:
                 expand(item, limits)
@@ -184,7 +184,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         cleared = []
         for top in tops:
             path = top.inbox_file or ws.inbox / (top.inbox_path or "")
-            if top.receipt_id is not None and remove_from_inbox(ws, path, top.archive_rel, top.sha256):
+            if top.receipt_id is not None and remove_from_inbox(ws, path, top.archive_rel, top.sha256,
+                                                                failed=result.not_removed):
                 cleared.append(top.receipt_id)
             for it in top.walk():
                 result.receipts += 1
@@ -209,8 +210,10 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         result.periods = sorted({it.report.period for t in tops for it in t.walk()
                                  if it.report and it.report.period})
         if feedback:
-            result.feedback = (_resume_feedback(ws, ledger, master, run_id)
-                               + _write_feedback(ws, master, _replies(ws, ledger, tops), progress))
+            settled, result.owed = owed.settle(ws, ledger, master, write_feedback)
+            written, failed = _write_feedback(ws, master, _replies(ws, ledger, tops), progress)
+            result.feedback = settled + _resume_feedback(ws, ledger, master, run_id) + written
+            result.owed += owed.record(ledger, failed)
         ledger.finish_run(run_id, result.to_dict())
     log.info("收取完成：输入 %d 个，登记 %d 条，采纳 %d，退回 %d，无法读取 %d，重复 %d",
              result.inputs, result.receipts, result.accepted, result.returned,
@@ -344,10 +347,12 @@ def _one_line(text: str) -> str:
 
 
 def _finish_removal(ws: Workspace, ledger: Ledger, path: Path, receipt_id: int,
-                    archive_rel: str, sha256: str) -> None:
+                    archive_rel: str, sha256: str, failed: list[str]) -> bool:
     """Remove an inbox file that an earlier run recorded but did not get to remove."""
-    if remove_from_inbox(ws, path, archive_rel, sha256, verify=True):
+    if remove_from_inbox(ws, path, archive_rel, sha256, verify=True, failed=failed):
         ledger.mark_cleared(receipt_id)
+        return True
+    return False
 
 
 
@@ -371,23 +376,24 @@ def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list
                      rows=ledger.rows_of(rec.id), issues=ledger.issues_of(rec.id))
         try:
             written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name))
-        except Exception as exc:  # feedback is a courtesy; the receipt is already safe
-            log.warning("无法为 %s 补写反馈表：%s", rec.name, exc)
+        except Exception as exc:  # the receipt is already safe; the feedback is owed
+            owed.record(ledger, [(rec.id, rec.name, owed.reason(exc))])
     return written
 
 
 _FEEDBACK_CTX: tuple | None = None
 
 
-def _feedback_job(job: tuple) -> list[Path]:
+def _feedback_job(job: tuple) -> tuple[list[Path], str]:
+    """The paths written, or why none were (the receipt is already safe: it is owed)."""
     assert _FEEDBACK_CTX is not None
     ws, master = _FEEDBACK_CTX
-    rep, data, name, sender = job
+    rep, data, name, sender, _receipt_id = job
     try:
-        return write_feedback(ws, master, rep, data, name, sender)
-    except Exception as exc:  # feedback is a courtesy; the receipt is already safe
-        log.warning("无法为 %s 生成反馈表：%s", name, exc)
-        return []
+        return write_feedback(ws, master, rep, data, name, sender), ""
+    except Exception as exc:
+        log.info("反馈表未能写出：%s", name, exc_info=exc)
+        return [], owed.reason(exc)
 
 
 def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
@@ -421,7 +427,7 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
             _retire_reply(ws, unit, period)
             if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
                 continue
-        jobs.append((rep, it.data, it.name, it.sender))
+        jobs.append((rep, it.data, it.name, it.sender, it.receipt_id))
     return jobs
 
 
@@ -435,14 +441,18 @@ def _retire_reply(ws: Workspace, unit: str, period: Period) -> None:
                 os.replace(path, target)
 
 
-def _write_feedback(ws: Workspace, master, jobs: list[tuple], progress: Progress = no_progress) -> list[Path]:
-    """Write the replies; on several cores when there are many."""
+def _write_feedback(ws: Workspace, master, jobs: list[tuple], progress: Progress = no_progress
+                    ) -> tuple[list[Path], list[tuple[int, str, str]]]:
+    """Write the replies; on several cores when there are many. Returns the paths written
+    and (receipt id, name, reason) of those that failed (they are owed)."""
     global _FEEDBACK_CTX
 
     _FEEDBACK_CTX = (ws, master)
     workers = min(os.cpu_count() or 1, 4)
     # Only with fork: spawning fresh interpreters (Windows) costs more than it saves.
-    if len(jobs) < 16 or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [p for job in progress(jobs, "反馈表") for p in _feedback_job(job)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return [p for paths in progress(pool.map(_feedback_job, jobs), "反馈表") for p in paths]
+    if len(jobs) < 16 or workers < 2 or not parallel.can_fork():
+        done = [_feedback_job(job) for job in progress(jobs, "反馈表")]
+    else:
+        done = list(progress(parallel.run(_feedback_job, jobs, workers), "反馈表"))
+    failed = [(job[4], job[2], why) for job, (_, why) in zip(jobs, done) if why and job[4] is not None]
+    return [p for paths, _ in done for p in paths], failed

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import errors, office
 from ..consolidate import Consolidation, consolidate
-from ..files import atomic_write
+from ..files import atomic_write, lock_files, replace, temp_folder
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
 from ..period import Period
@@ -59,8 +58,28 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
             pdf_error = "未安装 LibreOffice，无法转换 PDF（Word 通报已生成，可在 Word 或 WPS 中“另存为 PDF”）。"
         else:
             try:
-                with tempfile.TemporaryDirectory(prefix="duban-memo-") as tmp:
-                    pdf_path = office.convert(for_libreoffice(path, Path(tmp) / path.name), "pdf", folder)
+                pdf_path = _write_pdf(path)
             except errors.DubanError as exc:
                 pdf_error = exc.message
     return MemoResult(path, pdf_path, pdf_error, ctx)
+
+
+def _write_pdf(docx: Path) -> Path:
+    """Convert into ``.duban/tmp`` and put the PDF beside the .docx in one step; a PDF that
+    cannot be replaced (open in a reader, which locks it on Windows) is reported, never
+    passed off as freshly written."""
+    target = docx.with_suffix(".pdf")
+    busy = errors.OutputLocked(f"通报 PDF 正被其他程序打开，未更新：{target}")
+    if lock_files(target):
+        raise busy
+    with temp_folder(docx, "memo") as tmp:
+        made = office.convert(for_libreoffice(docx, tmp / docx.name), "pdf", tmp / "out")
+        try:
+            replace(made, target)
+        except PermissionError as exc:
+            if target.exists():
+                raise busy from exc
+            raise (errors.os_fault(exc, target.parent) or busy) from exc
+        except OSError as exc:
+            raise (errors.os_fault(exc, target) or busy) from exc
+    return target

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,7 @@ def find_output(ws: Workspace, what: str = "文件夹", period: str | Period | N
     base = ws.stage_dir(stage, Period.parse(period) if period else None)
     suffixes = {MERGED: (".xlsx",), MEMOS: (".docx",)}.get(stage)
     if suffixes:
-        files = [p for p in base.rglob("*") if p.suffix in suffixes and not p.name.startswith((".", "~$"))]
+        files = [p for p in base.rglob("*") if p.suffix in suffixes and not is_temporary(p)]
         if not files:
             raise errors.NothingToDo(f"还没有生成过{'汇总表' if stage == MERGED else '通报'}。"
                                      f"请先运行 {'duban merge' if stage == MERGED else 'duban memo'}。")
@@ -44,6 +45,15 @@ def find_output(ws: Workspace, what: str = "文件夹", period: str | Period | N
     if not base.exists():
         raise errors.NothingToDo(f"文件夹“{base}”还不存在。")
     return base
+
+
+_TEMPFILE = re.compile(r"tmp[a-z0-9_]{8}\.\w+")
+
+
+def is_temporary(path: Path) -> bool:
+    """Half-written or owner files: ours (``.~duban-*``), Office's (``~$*``, ``.~lock.*``),
+    and tempfile names left in 汇总 by versions that wrote temporary files there."""
+    return path.name.startswith((".", "~$")) or bool(_TEMPFILE.fullmatch(path.name))
 
 
 def open_path(path: Path) -> bool:

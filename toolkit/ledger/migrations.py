@@ -101,6 +101,17 @@ CREATE TABLE issued (
     PRIMARY KEY (period, unit, fingerprint)
 );
 """))
+MIGRATIONS.append((5, "work owed: feedback a run could not write (disk full, no permission)", """
+CREATE TABLE owed (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,             -- feedback
+    receipt_id INTEGER NOT NULL REFERENCES receipts(id),
+    reason TEXT NOT NULL DEFAULT '',    -- why it could not be written, in Chinese
+    created_at TEXT NOT NULL,
+    done_at TEXT                    -- written by a later run, or made pointless by a later return
+);
+CREATE INDEX owed_open ON owed(kind, done_at);
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

@@ -380,6 +380,35 @@ class Ledger:
                 self.conn.executemany("UPDATE drafts SET obsolete_at=?, obsolete_reason=? WHERE id=?"
                                       " AND obsolete_at IS NULL", [(now(), reason, i) for i in ids])
 
+    # ---- work owed ----
+    def owe(self, kind: str, receipt_id: int, reason: str) -> None:
+        """Note that ``kind`` work (feedback) for a receipt could not be done; a later run
+        does it. One open entry per receipt and kind: a second failure updates the reason."""
+        with self.transaction():
+            cur = self.conn.execute("UPDATE owed SET reason=? WHERE kind=? AND receipt_id=? AND done_at IS NULL",
+                                    (reason, kind, receipt_id))
+            if cur.rowcount == 0:
+                self.conn.execute("INSERT INTO owed(kind, receipt_id, reason, created_at) VALUES (?,?,?,?)",
+                                  (kind, receipt_id, reason, now()))
+
+    def owed(self, kind: str) -> list[tuple[int, str]]:
+        """(receipt id, reason) of the ``kind`` work still owed, oldest first."""
+        return [(r[0], r[1]) for r in self.conn.execute(
+            "SELECT receipt_id, reason FROM owed WHERE kind=? AND done_at IS NULL ORDER BY id", (kind,))]
+
+    def settle(self, kind: str, *receipt_ids: int) -> None:
+        """The owed ``kind`` work for these receipts is done (or no longer wanted)."""
+        if receipt_ids:
+            with self.transaction():
+                self.conn.executemany("UPDATE owed SET done_at=? WHERE kind=? AND receipt_id=? AND done_at IS NULL",
+                                      [(now(), kind, i) for i in receipt_ids])
+
+    def latest_return_id(self, unit: str, period: Period) -> int | None:
+        """Id of the unit's last recorded return for ``period``, whatever its outcome."""
+        row = self.conn.execute("SELECT MAX(id) FROM receipts WHERE unit=? AND period=?",
+                                (unit, str(period))).fetchone()
+        return row[0] if row else None
+
 
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])

@@ -1,0 +1,89 @@
+"""Feedback owed: written by a later run when this one could not (disk full, no permission).
+
+A return's receipt is safe in the ledger before its feedback is written. When writing the
+feedback fails, the failure is recorded in the ledger (`Ledger.owe`) with its reason, the
+run says how many are missing and why, and every later `collect` tries again until the
+feedback exists, or a later return from the same unit makes it pointless.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import errors
+from .ledger import Ledger, Receipt
+from .report import Report
+from .vocab import Outcome
+from .workspace import Workspace
+
+log = logging.getLogger("duban")
+
+FEEDBACK = "feedback"
+WANTS_FEEDBACK = (Outcome.ACCEPTED, Outcome.RETURNED, Outcome.UNREADABLE)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One feedback not written: for which file, and why (a Chinese line)."""
+
+    name: str
+    reason: str
+
+
+def reason(exc: BaseException, path: Path | None = None) -> str:
+    """Why writing failed, as the coordinator should read it."""
+    if isinstance(exc, errors.DubanError):
+        return exc.message
+    fault = errors.os_fault(exc, path)
+    if fault is not None:
+        return fault.message
+    return f"生成时出错（{type(exc).__name__}），详见日志"
+
+
+def report_of(ledger: Ledger, rec: Receipt, reply_to_warnings: bool = False) -> Report | None:
+    """The checked return as the run that received it saw it, rebuilt from the ledger, when
+    it still needs a reply: the unit has no accepted return for the period (or replies to
+    warnings are asked for and this is the accepted one)."""
+    if rec.outcome not in WANTS_FEEDBACK or not rec.unit or not rec.period or not rec.archive_path:
+        return None
+    accepted = ledger.accepted(rec.period).get(rec.unit)
+    if accepted is not None and not (reply_to_warnings and accepted.id == rec.id):
+        return None  # the unit's current state is accepted: no reply is owed any more
+    issues = [i for i in ledger.issues_of(rec.id) if i.code != "W205"]  # W205 came later
+    if not issues:
+        return None
+    return Report(rec.name, rec.kind, rec.unit, rec.period, rec.identified_by, contact=rec.contact,
+                  rows=ledger.rows_of(rec.id), issues=issues)
+
+
+def record(ledger: Ledger, failed: list[tuple[int, str, str]]) -> list[Missing]:
+    """Note (receipt id, file name, reason) failures as owed; returns them for the screen."""
+    for receipt_id, name, why in failed:
+        log.warning("反馈表未能写出（%s）：%s；下次运行 duban collect 时补写", name, why)
+        ledger.owe(FEEDBACK, receipt_id, why)
+    return [Missing(name, why) for _, name, why in failed]
+
+
+def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path]]
+           ) -> tuple[list[Path], list[Missing]]:
+    """Write the feedback earlier runs owe; returns what was written and what is still owed."""
+    written: list[Path] = []
+    done: list[int] = []
+    still: list[tuple[int, str, str]] = []
+    for receipt_id, _old in ledger.owed(FEEDBACK):
+        rec = ledger.get(receipt_id)
+        rep = report_of(ledger, rec, ws.settings.reply_to_warnings) if rec else None
+        if rec is None or rep is None or ledger.latest_return_id(rec.unit or "", rep.period) != rec.id:
+            done.append(receipt_id)  # a later return from the unit has its own feedback
+            continue
+        try:
+            written.extend(write(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name))
+            done.append(receipt_id)
+        except Exception as exc:  # owed still; the receipt itself is safe
+            log.info("补写反馈表失败：%s", rec.name, exc_info=exc)
+            still.append((receipt_id, rec.name, reason(exc)))
+    ledger.settle(FEEDBACK, *done)
+    return written, record(ledger, still)

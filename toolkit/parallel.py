@@ -1,0 +1,172 @@
+"""Work on several cores that a Ctrl-C, a SIGTERM or a dead parent always ends cleanly.
+
+`concurrent.futures.ProcessPoolExecutor` was not good enough here: on Ctrl-C its workers
+printed their own KeyboardInterrupt tracebacks, and its management thread could hang the
+interpreter at exit (``InvalidStateError: CANCELLED``). These workers are plain processes
+fed through one pipe each:
+
+- they ignore SIGINT, SIGTERM and SIGHUP: only the parent decides, and it ends them with
+  SIGKILL when it is interrupted or fails (nothing in a worker needs cleaning up: its
+  half-written files are in ``.duban/tmp``, cleared by the next run);
+- on Linux they die with the parent (``PR_SET_PDEATHSIG``), so a killed run never leaves
+  workers behind holding files; elsewhere they exit when their pipe closes;
+- results come back in input order; an exception in a job is raised in the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")
+                 if hasattr(signal, name))
+_PREFETCH = 2  # jobs queued per worker, so it never waits for the parent between jobs
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run(func: Callable[[Any], Any], jobs: Iterable[Any], workers: int,
+        initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> list[Any]:
+    """``[func(job) for job in jobs]`` on ``workers`` processes; see the module doc.
+
+    ``func`` and ``initializer`` must be module-level functions (they are pickled when the
+    platform cannot fork).
+    """
+    jobs = list(jobs)
+    if workers <= 1 or len(jobs) < 2:
+        if initializer is not None:
+            initializer(*initargs)
+        return [func(job) for job in jobs]
+    workers = min(workers, len(jobs))
+    ctx = multiprocessing.get_context("fork" if can_fork() else "spawn")
+    procs: list[Any] = []
+    pipes: list[Connection] = []
+    results: list[Any] = [None] * len(jobs)
+    try:
+        with _signals_held():  # a worker must never see a signal before it ignores them
+            for _ in range(workers):
+                mine, theirs = ctx.Pipe()
+                p = ctx.Process(target=_worker, args=(theirs, func, initializer, initargs, os.getpid()),
+                                daemon=True)
+                p.start()
+                theirs.close()
+                procs.append(p)
+                pipes.append(mine)
+        queued = iter(enumerate(jobs))
+        outstanding = {id(c): 0 for c in pipes}
+        for conn in pipes:
+            for _ in range(_PREFETCH):
+                _send_next(conn, queued, outstanding)
+        remaining = len(jobs)
+        while remaining:
+            for conn in wait([c for c in pipes if outstanding[id(c)]]):
+                try:
+                    index, ok, value = conn.recv()
+                except (EOFError, OSError):
+                    raise RuntimeError("a worker process ended unexpectedly") from None
+                outstanding[id(conn)] -= 1
+                if not ok:
+                    raise value
+                results[index] = value
+                remaining -= 1
+                _send_next(conn, queued, outstanding)
+        for conn in pipes:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+        for p in procs:
+            p.join(5)
+    finally:
+        _end(procs, pipes)
+    return results
+
+
+def _send_next(conn: Connection, queued, outstanding: dict[int, int]) -> None:
+    item = next(queued, None)
+    if item is not None:
+        conn.send(item)
+        outstanding[id(conn)] += 1
+
+
+def _end(procs: list, pipes: list[Connection]) -> None:
+    """Kill whatever still runs (interrupted or failed run), without being interrupted."""
+    with _signals_held():
+        for p in procs:
+            if p.is_alive():
+                with contextlib.suppress(OSError, ValueError):
+                    p.kill()
+        for p in procs:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                p.join(5)
+                p.close()
+        for conn in pipes:
+            with contextlib.suppress(OSError):
+                conn.close()
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Block the stop signals for a moment; they are delivered (not lost) afterwards."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    wanted = {s for s in _SIGNALS if s != getattr(signal, "SIGBREAK", None)}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, wanted)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def _worker(conn: Connection, func, initializer, initargs, parent: int) -> None:
+    for s in _SIGNALS:
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(s, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_SETMASK, set())
+    _die_with_parent(parent)
+    # Nothing a worker prints is for the coordinator; its errors go back to the parent.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    try:
+        if initializer is not None:
+            initializer(*initargs)
+        while True:
+            job = conn.recv()
+            if job is None:
+                break
+            index, arg = job
+            try:
+                reply = (index, True, func(arg))
+            except Exception as exc:  # raised again in the parent
+                reply = (index, False, exc)
+            try:
+                conn.send(reply)
+            except Exception as exc:  # an unpicklable result or exception
+                conn.send((index, False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    except (EOFError, OSError, KeyboardInterrupt):
+        pass  # the parent is gone or ended us: nothing to report to anyone
+    finally:
+        os._exit(0)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the parent dies, however it dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(0)
+    except (OSError, AttributeError):
+        pass
