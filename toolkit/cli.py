@@ -22,7 +22,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, errors
+from . import __version__, click_zh, errors
 from .dates import cn_date, parse_date
 from .period import Period
 from .report import Issue
@@ -31,6 +31,29 @@ from .vocab import Outcome, UnitState
 from .workspace import find_workspace
 
 log = logging.getLogger("duban")
+
+
+def _speak_chinese() -> None:
+    """Give click's own texts (usage, errors, help headings) in Chinese: click binds
+    gettext's ``_``/``ngettext`` in each module at import, so each binding is replaced."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui
+    import click.types
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser,
+                   click.termui, click.types):
+        if hasattr(module, "_"):
+            module._ = click_zh.gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = click_zh.ngettext
+
+
+
+_speak_chinese()
 
 
 # ---------------------------------------------------------------------------
@@ -966,6 +989,18 @@ def main() -> None:
 def _log_unraisable(unraisable) -> None:
     log.debug("忽略的异常：%s", unraisable.exc_value, exc_info=(
         unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
+
+
+def _chinese_metavars(group: click.Group) -> None:
+    """``[OPTIONS]`` and ``COMMAND [ARGS]...`` in usage lines, in Chinese like the rest."""
+    group.options_metavar, group.subcommand_metavar = "[选项]", "命令 [参数]..."
+    for command in group.commands.values():
+        command.options_metavar = "[选项]"
+        if isinstance(command, click.Group):
+            _chinese_metavars(command)
+
+
+_chinese_metavars(cli)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,58 @@
+"""click's own words reach the coordinator in Chinese: usage lines, errors, help headings."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import click
+
+from toolkit import click_zh
+
+
+def test_a_mistyped_command_is_answered_in_chinese(run, tmp_path):
+    result = run(["colect"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == ("用法： cli [选项] 命令 [参数]...\n"
+                             "运行“cli --help”查看帮助。\n\n"
+                             "错误：没有 'colect' 这个命令。 是不是要用 'collect'？\n")
+
+
+def test_a_wrong_choice_and_a_missing_value_are_answered_in_chinese(run, tmp_path):
+    wrong = run(["status", "--format", "xml"], cwd=tmp_path)
+    assert wrong.exit_code == 2
+    assert wrong.stderr.splitlines()[-1] == "错误：'--format' 的值不对：'xml' 不是可选的值，可选：'table', 'json', 'csv'。"
+    missing = run(["status", "--period"], cwd=tmp_path)
+    assert missing.stderr.splitlines()[-1] == "错误：选项 '--period' 后面需要写一个值。"
+    date = run(["collect", "--received", "7月4日"], cwd=tmp_path)
+    assert date.stderr.splitlines()[-1] == "错误：'--received' 的值不对：“7月4日”不是日期，请写成 2022-07-04 这样的格式。"
+
+
+def test_help_has_no_english_of_click(run, tmp_path):
+    for args in (["--help"], ["collect", "--help"], ["mail", "--help"], ["mail", "send", "--help"]):
+        text = run(args, cwd=tmp_path).stdout
+        assert text.startswith("用法： cli")  # CliRunner names the program "cli"
+        assert "显示本帮助后退出。" in text
+        for english in ("Usage", "Options", "Commands", "Show this message", "[OPTIONS]", "[ARGS]", "default:"):
+            assert english not in text, (args, english)
+
+
+def test_every_text_click_marks_for_translation_is_in_the_catalog():
+    """A click upgrade that adds a message fails here, not on a coordinator's screen."""
+    singles, plurals = set(), set()
+    for path in Path(click.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                texts = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                if node.func.id == "_" and texts:
+                    singles.add(texts[0])
+                elif node.func.id == "ngettext" and len(texts) == 2:
+                    plurals.add(tuple(texts))
+    # programmer errors (bad decorators) and shell-completion notes never reach a coordinator
+    internal = re.compile(r"declaration|defined twice|Could not determine name|No options defined|"
+                          r"Boolean option|DeprecationWarning|Bash|Unknown color|standard stream|"
+                          r"Windows error|Editing failed|Choice\(|^d$")
+    missing = {t for t in singles if t not in click_zh.CATALOG and not internal.search(t)}
+    assert not missing
+    assert plurals <= set(click_zh.PLURALS)
