@@ -566,7 +566,7 @@ def test_feedback_workbook_and_mail(issued_ws, make_return):
                                    "4_3": Answer(status="完成", progress=100, evidence="")})
     drop(issued_ws, "虎门镇.xlsx", data, on_time())
     result = collect(issued_ws)
-    xlsx = issued_ws.root / "反馈" / "2022年6月" / "虎门镇_校验反馈.xlsx"
+    xlsx = issued_ws.root / "反馈" / "2022年6月" / dt.date.today().isoformat() / "虎门镇_校验反馈.xlsx"
     eml = xlsx.with_suffix(".eml")
     assert xlsx in result.feedback and eml in result.feedback
     wb = load_workbook(xlsx)

@@ -394,9 +394,9 @@ def test_offline_install_then_a_month(installed):
     assert install.returncode == 0, install.stdout + install.stderr
     out = install.stdout
     assert f"工作区：{ws}" in out and "正在安装督办（不需要网络" in out
-    assert "【成功】安装完成：duban, version 0.1.0" in out
+    assert "【成功】安装完成：duban，版本 0.1.0" in out
     version = subprocess.run([str(ws / ".venv" / "bin" / "duban"), "--version"], capture_output=True, text=True)
-    assert version.stdout.strip() == "duban, version 0.1.0"
+    assert version.stdout.strip() == "duban，版本 0.1.0"
     log = (ws / "日志" / "安装.log").read_text(encoding="utf-8")
     assert "Retrying" not in log and "NewConnectionError" not in log, "pip never tried the network"
 
@@ -478,17 +478,17 @@ def test_upgrade_in_place_keeps_the_data(installed, tmp_path, monkeypatch):
     (ws / "3-生成通报.sh").write_text("# 旧版本的脚本\n", encoding="utf-8")
     upgraded = run_offline(new_kit / "督办工作区" / "0-首次安装.sh", str(ws), cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
-    assert "已经安装过（duban, version 0.1.0），现在升级" in upgraded.stdout
-    assert "【成功】安装完成：已从 duban, version 0.1.0 升级到 duban, version 0.1.1。工作区里的数据没有改动。" \
+    assert "已经安装过（duban，版本 0.1.0），现在升级" in upgraded.stdout
+    assert "【成功】安装完成：已从 duban，版本 0.1.0 升级到 duban，版本 0.1.1。工作区里的数据没有改动。" \
         in upgraded.stdout
     assert snapshot(ws) == before, "no data file changed"
     assert (ws / "3-生成通报.sh").read_bytes() == (WORKBOOKS / "3-生成通报.sh").read_bytes(), "scripts renewed"
     version = subprocess.run([str(ws / ".venv" / "bin" / "python"), "-I", "-m", "toolkit", "--version"],
                              capture_output=True, text=True)
-    assert version.stdout.strip() == "duban, version 0.1.1"
+    assert version.stdout.strip() == "duban，版本 0.1.1"
     # Run again from the workspace itself: nothing newer, nothing changes.
     again = run_offline(ws / "0-首次安装.sh")
-    assert again.returncode == 0 and "已经是 duban, version 0.1.1，无需升级" in again.stdout
+    assert again.returncode == 0 and "已经是 duban，版本 0.1.1，无需升级" in again.stdout
     assert snapshot(ws) == before
 
 

@@ -35,4 +35,4 @@ def test_wheel_contains_runtime_files(tmp_path):
 
 def test_python_dash_m_works():
     result = subprocess.run([sys.executable, "-m", "toolkit", "--version"], capture_output=True, text=True)
-    assert result.returncode == 0 and result.stdout.strip() == "duban, version 0.1.0"
+    assert result.returncode == 0 and result.stdout.strip() == "duban，版本 0.1.0"

@@ -42,8 +42,10 @@ from .xlsx import atomic_save, set_text
 RESULT_SHEET = "校验结果"
 
 
-def feedback_paths(ws: Workspace, unit: str, period: Period) -> tuple[Path, Path]:
-    folder = ws.stage_dir(FEEDBACK, period)
+def feedback_paths(ws: Workspace, unit: str, period: Period, day: dt.date | None = None) -> tuple[Path, Path]:
+    """反馈/<期>/<收取日期>/<单位>_校验反馈.xlsx and .eml: each round of replies in its own
+    dated folder, so what goes out today is never mixed with last week's."""
+    folder = ws.stage_dir(FEEDBACK, period) / (day or dt.date.today()).isoformat()
     return folder / f"{unit}_校验反馈.xlsx", folder / f"{unit}_校验反馈.eml"
 
 

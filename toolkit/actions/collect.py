@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import os
 from dataclasses import dataclass, field, replace
@@ -19,10 +20,12 @@ from zoneinfo import ZoneInfo
 
 from .. import owed, parallel
 from ..checks import CheckContext, check_return, history_issues
+from ..drafts import retire_drafts
 from ..evidence import doubt, local, period_in, unit_in_names, unit_of_address
-from ..feedback import feedback_paths, write_feedback
+from ..feedback import write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..ledger import Ledger
+from ..mail import message_id
 from ..master import Master
 from ..period import Period
 from ..progress import Progress, no_progress
@@ -214,6 +217,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             written, failed = _write_feedback(ws, master, _replies(ws, ledger, tops), progress)
             result.feedback = settled + _resume_feedback(ws, ledger, master, run_id) + written
             result.owed += owed.record(ledger, failed)
+            _record_replies(ws, ledger, result.feedback)
         ledger.finish_run(run_id, result.to_dict())
     log.info("收取完成：输入 %d 个，登记 %d 条，采纳 %d，退回 %d，无法读取 %d，重复 %d",
              result.inputs, result.receipts, result.accepted, result.returned,
@@ -424,21 +428,38 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
         rep = replace(rep, issues=list(it.issues) + [i for i in rep.issues if i not in it.issues])
         now_accepted = accepted[period].get(unit)
         if now_accepted is not None:
-            _retire_reply(ws, unit, period)
+            _retire_replies(ws, ledger, unit, period, reason="该单位的报送已采纳")
             if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
                 continue
         jobs.append((rep, it.data, it.name, it.sender, it.receipt_id))
     return jobs
 
 
-def _retire_reply(ws: Workspace, unit: str, period: Period) -> None:
-    """Move a reply that a later, accepted return made obsolete out of the way (已作废)."""
-    for path in feedback_paths(ws, unit, period):
-        if path.exists():
-            with contextlib.suppress(OSError):
-                target = path.parent / "已作废" / path.name
-                target.parent.mkdir(exist_ok=True)
-                os.replace(path, target)
+def _retire_replies(ws: Workspace, ledger: Ledger, unit: str, period: Period, keep: str = "",
+                    reason: str = "已收到该单位更新的报送") -> None:
+    """Remove the unit's earlier reply drafts for the period (and their workbooks): a later
+    return made them pointless. The ledger keeps them, marked obsolete (已作废)."""
+    stale = [d for d in ledger.drafts("feedback", period) if d.unit == unit and d.path != keep]
+    for d in stale:
+        with contextlib.suppress(OSError):
+            (ws.root / d.path).with_suffix(".xlsx").unlink()
+    retire_drafts(ws, ledger, stale, reason)
+
+
+def _record_replies(ws: Workspace, ledger: Ledger, paths: list[Path]) -> None:
+    """Record each reply draft written (so `duban mail send feedback` finds it) and retire
+    the earlier ones it replaces."""
+    for eml in (p for p in paths if p.suffix == ".eml"):
+        unit = eml.name.rsplit("_校验反馈", 1)[0]
+        try:
+            period = Period.parse(eml.parent.parent.name)
+            data = eml.read_bytes()
+        except Exception:  # not where replies are written: nothing to record
+            continue
+        rel = eml.relative_to(ws.root).as_posix()
+        _retire_replies(ws, ledger, unit, period, keep=rel, reason="已被新的回复替代")
+        ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
+                            sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data))
 
 
 def _write_feedback(ws: Workspace, master, jobs: list[tuple], progress: Progress = no_progress
