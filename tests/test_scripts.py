@@ -523,7 +523,7 @@ def test_install_from_a_source_checkout(tmp_path):
                             stdin=subprocess.DEVNULL, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"正在从源代码安装督办（需要联网）：{ROOT}" in result.stdout
-    assert "【成功】安装完成：duban, version" in result.stdout
+    assert "【成功】安装完成：duban，版本" in result.stdout
     assert not (folder / "wheels").exists()
 
 
