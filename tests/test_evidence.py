@@ -7,6 +7,7 @@ codes and the reply draft written for the right unit.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import email.header
@@ -45,6 +46,16 @@ DONE = Answer(status="已完成", progress=100, work="已按要求全面完成�
 JUNE = "2022年6月"
 ZT_NAME = "2022年6月_中堂镇_进展填报表"
 TOWNS = ("石龙镇", "中堂镇", "石排镇", "虎门镇")
+
+
+#: Product names and file extensions a Chinese user sees anyway; any other ASCII word of four
+#: letters or more in a message is a library's English leaking through.
+ALLOWED_WORDS = {"excel", "numbers", "office", "libreoffice", "calc", "duban", "apple", "google", "sheets",
+                 "microsoft", "html", "xlsx", "xlsm", "xlsb", "docx", "json", "toml"}
+
+
+def english(message: str) -> set[str]:
+    return {w for w in re.findall(r"[A-Za-z]{4,}", message) if w.lower() not in ALLOWED_WORDS}
 
 
 def clean() -> Filling:
@@ -144,6 +155,18 @@ def test_refused_file_named_after_a_unit_is_that_units_and_gets_a_reply(issued_w
     msg = reply(issued_ws, "中堂镇")
     assert "请修改后重新报送" in msg["Subject"] and "中堂镇" in msg["Subject"]
     assert f"{ZT_NAME}.{ext}" in body(msg)
+    assert not english(cons.issues[0]["message"])
+
+
+def test_duban_status_shows_a_unit_that_sent_an_unreadable_file_as_to_fix(run, issued_ws, make_return):
+    drop(issued_ws, f"{ZT_NAME}.xlsx", refused("encrypted", make_return), on_time())
+    run(["collect"], cwd=issued_ws.root)
+    result = run(["status", "--format", "json"], cwd=issued_ws.root)
+    row = next(u for u in json.loads(result.stdout)["units"] if u["单位"] == "中堂镇")
+    assert (row["报送状态"], row["报送文件"], row["错误数"]) == ("退回待改", f"{ZT_NAME}.xlsx", 1)
+    table = run(["status"], cwd=issued_ws.root).stdout
+    assert "退回待改 1" in table.splitlines()[0]
+    assert re.search(r"退回待改\s+中堂镇\s+2022-07-04 10:00\s+错误 1", table)
 
 
 def test_a_refused_files_exact_duplicate_keeps_its_unit(issued_ws, make_return):
@@ -366,14 +389,67 @@ def test_changing_tz_changes_no_output(issued_ws, make_return, tmp_path):
         UnitState.LATE, UnitState.ON_TIME, UnitState.TO_FIX)
 
 
+#: Two machine zones 26 hours apart: their calendar dates differ at every moment.
+FAR_EAST, FAR_WEST = "Etc/GMT-14", "Etc/GMT+12"
+
+
+@pytest.fixture
+def machine_tz(monkeypatch):
+    """Set the machine's time zone for this process (as TZ=... would), restored afterwards."""
+
+    def set_tz(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield set_tz
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="tzset is POSIX only")
+def test_reply_dates_follow_the_workspace_zone_not_the_machines(issued_ws, make_return, machine_tz, tmp_path):
+    from toolkit.workspace import find_workspace
+
+    data = make_return("石龙镇", **LATE_NO_REASON)
+    twin = find_workspace(shutil.copytree(issued_ws.root, tmp_path / "twin"))
+    texts = []
+    for zone, ws in ((FAR_EAST, issued_ws), (FAR_WEST, twin)):
+        machine_tz(zone)
+        drop(ws, "石龙镇.xlsx", data, on_time())
+        collect(ws)
+        texts.append(body(reply(ws, "石龙镇")))
+    assert texts[0] == texts[1]
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="tzset is POSIX only")
+def test_w209_names_the_merge_time_in_the_workspace_zone(issued_ws, make_return, machine_tz):
+    from toolkit.actions.merge import merge
+
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+    book = merge(issued_ws, PERIOD).path
+    os.utime(book, (shanghai(dt.datetime(2022, 7, 10, 9, 0)),) * 2)
+    issued_ws = _move_period(issued_ws, "2022-08")
+    machine_tz(FAR_WEST)
+    drop(issued_ws, "石龙镇补.xlsx", make_return("石龙镇", clean(), **{"4_3": Answer(progress=9)}),
+         shanghai(dt.datetime(2022, 8, 2, 9, 0)))
+    result = collect(issued_ws)
+    w209 = next(i for i in result.items[0].report.issues if i.code == "W209")
+    assert "已于 2022-07-10 09:00 汇总" in w209.message
+
+
 # ---------------------------------------------------------------------------
 # "latest" means latest sent; 补报
 
 
-def _move_period(ws, period: str) -> None:
+def _move_period(ws, period: str):
+    """The coordinator moves on to a later month (duban.toml period); the workspace reread."""
+    from toolkit.workspace import find_workspace
+
     toml = ws.root / "duban.toml"
     toml.write_text(re.sub(r'^period = ".*"$', f'period = "{period}"', toml.read_text("utf-8"), flags=re.M),
                     "utf-8")
+    return find_workspace(ws.root)
 
 
 def test_a_june_return_resent_in_august_is_w209_named_on_screen(run, issued_ws, make_return):
@@ -456,6 +532,19 @@ def test_reply_lists_errors_before_warnings_and_never_asks_for_today(issued_ws, 
     assert f"于{cn_date(today)}前" not in text
 
 
+def test_many_refused_versions_get_one_reply_about_the_latest_sent(issued_ws, make_return):
+    # dropped so that name order, arrival order and sending order all differ
+    for name, progress, minutes in (("c.xlsx", "七成", 10), ("a.xlsx", "八成", 30), ("b.xlsx", "九成", 20)):
+        drop(issued_ws, name, make_return("石龙镇", clean(), **{"4_3": Answer(progress=progress)}),
+             on_time() + 60 * minutes)
+    result = collect(issued_ws)
+    assert [p.name for p in result.feedback] == ["石龙镇_校验反馈.xlsx", "石龙镇_校验反馈.eml"]
+    text = body(reply(issued_ws, "石龙镇"))
+    assert "（a.xlsx）" in text and "八成" in text and "七成" not in text and "九成" not in text
+    sheet = load_workbook(reply_path(issued_ws, "石龙镇").with_suffix(".xlsx"))["进展填报"]
+    assert "八成" in [c.value for row in sheet.iter_rows(min_row=5) for c in row]
+
+
 def test_resubmit_by_rule():
     friday = dt.date(2022, 7, 8)
     assert resubmit_by(dt.date(2022, 7, 15), friday, 3) == dt.date(2022, 7, 15)  # due still ahead
@@ -521,10 +610,8 @@ def test_a_return_saved_again_during_collect_never_loses_a_version(issued_ws, ma
             tmp = target.with_name(f"~WRL{n:04d}.tmp")
             tmp.write_bytes(data)
             os.utime(tmp, (on_time() + n, on_time() + n))
-            try:
+            with contextlib.suppress(FileNotFoundError):  # gone: collect took it, so it must be archived
                 overwritten.add(hashlib.sha256(target.read_bytes()).hexdigest())
-            except FileNotFoundError:
-                pass  # collect took it: that version must be archived
             os.replace(tmp, target)
             time.sleep(0.005 * (n % 7))
         done.set()
@@ -601,6 +688,16 @@ def test_hidden_and_unreadable_files_are_named_office_temp_files_ignored(run, is
     assert locked.exists() and (issued_ws.inbox / ".石龙镇.xlsx").exists()
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_in_the_inbox_is_named_not_skipped_silently(run, issued_ws, make_return):
+    drop(issued_ws, "中堂镇.xlsx", make_return("中堂镇", clean()), on_time())
+    os.mkfifo(issued_ws.inbox / "石龙镇.xlsx")
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 1
+    assert "未读取：收件箱/石龙镇.xlsx：" in result.stdout
+    assert [r.name for r in receipts(issued_ws)] == ["中堂镇.xlsx"]
+
+
 def test_office_temp_files_alone_leave_the_inbox_looking_empty(run, issued_ws):
     for junk in ("~$石龙镇.xlsx", "~WRL0001.tmp", ".~lock.石龙镇.xlsx#"):
         drop(issued_ws, junk, b"\0" * 165, on_time())
@@ -634,11 +731,6 @@ def test_every_encrypted_workbook_is_e102(issued_ws, name):
     assert [i.code for i in report.issues] == ["E102"]
 
 
-#: Product names a Chinese user sees on screen anyway; anything else English is library text.
-ALLOWED_WORDS = {"excel", "numbers", "office", "libreoffice", "calc", "duban", "apple", "google", "sheets",
-                 "microsoft", "html", "xlsx", "xlsm", "xlsb", "docx", "json", "toml"}
-
-
 @pytest.mark.parametrize("name", sorted(p.name for p in FOREIGN.iterdir()
                                         if p.suffix not in (".md", ".json")))
 def test_no_english_library_text_for_foreign_files(run, issued_ws, name, tmp_path):
@@ -649,5 +741,4 @@ def test_no_english_library_text_for_foreign_files(run, issued_ws, name, tmp_pat
     report = json.loads(result.stdout)
     assert report["issues"], name  # none of these is a return
     for issue in report["issues"]:
-        words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", issue["message"])}
-        assert words <= ALLOWED_WORDS, (issue["code"], issue["message"])
+        assert not english(issue["message"]), (issue["code"], issue["message"])
