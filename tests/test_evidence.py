@@ -202,6 +202,26 @@ def test_period_in_the_file_name_files_a_refused_file_with_that_period(run, issu
     assert rec.archive_path.startswith("归档/2022年5月/")
 
 
+@pytest.mark.parametrize("text, period", [
+    ("2022年6月_中堂镇_进展填报表", "2022-06"), ("2022-06_中堂镇", "2022-06"), ("石龙镇2022.6进展(1)", "2022-06"),
+    ("２０２２年６月份", "2022-06"), ("中堂镇2022.7.4报送", None), ("中堂镇_2022-07-04", None),
+    ("2022年7月4日中堂镇", None), ("20220704中堂镇", None), ("2022年13月", None),
+])
+def test_period_in_a_name_is_a_month_never_a_sending_date(text, period):
+    from toolkit.evidence import period_in
+
+    found = period_in([text])
+    assert (str(found) if found else None) == period
+
+
+def test_a_june_return_named_with_its_july_sending_date_stays_in_june(issued_ws, make_return):
+    drop(issued_ws, "中堂镇2022.7.4报送.pdf", b"%PDF-1.4\n%%EOF\n", on_time())
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    assert (rec.unit, str(rec.period)) == ("中堂镇", "2022-06")
+    assert state(issued_ws, "中堂镇") == UnitState.TO_FIX
+
+
 def test_sender_address_names_the_unit_when_nothing_else_does(issued_ws, make_return):
     set_email(issued_ws, 石龙镇="sl@example.cn; office@shilong.example.cn")
     data = mail([("进展表.xlsx", encrypted(make_return("石龙镇", clean())))],
