@@ -237,6 +237,15 @@ def test_sender_address_names_the_unit_when_nothing_else_does(issued_ws, make_re
     assert [a.addr_spec for a in msg["Cc"].addresses] == ["office@shilong.example.cn"]  # the directory
 
 
+def test_reply_to_a_loose_file_goes_to_the_directory_address(issued_ws, make_return):
+    set_email(issued_ws, 中堂镇="zt@example.cn")
+    drop(issued_ws, f"{ZT_NAME}.xlsx", refused("damaged", make_return), on_time())
+    collect(issued_ws)
+    msg = reply(issued_ws, "中堂镇")
+    assert [a.addr_spec for a in msg["To"].addresses] == ["zt@example.cn"] and msg["Cc"] is None
+    assert msg["X-Unsent"] == "1"  # a draft: the coordinator sends it
+
+
 def test_subject_names_the_unit_of_an_anonymous_attachment(issued_ws, make_return):
     data = mail([("附件1.pdf", b"%PDF-1.4\n%%EOF\n")], sender="someone@qq.example", subject="中堂镇6月进展报送")
     drop(issued_ws, "来信.eml", data)
@@ -278,6 +287,9 @@ def test_a_town_filling_anothers_form_is_w206_on_screen_and_in_issues(run, issue
     assert ("石龙镇", "2022年6月_石排镇_进展填报表.xlsx", "W206") in [(i["unit"], i["file"], i["code"])
                                                                      for i in cons.issues]
     assert next(u for u in cons.units if u.unit == "石排镇").state == UnitState.NOT_REPORTED
+    # 石龙镇's row in 报送情况 now rests on the disputed file, and says it carries a warning
+    shilong_row = next(u for u in cons.units if u.unit == "石龙镇")
+    assert (shilong_row.file, shilong_row.warnings) == ("2022年6月_石排镇_进展填报表.xlsx", 1)
 
 
 def test_a_form_sent_from_another_units_address_is_w206(issued_ws, make_return):
@@ -399,9 +411,23 @@ def test_changing_tz_changes_no_output(issued_ws, make_return, tmp_path):
         with Ledger(root / ".duban" / "ledger.sqlite3") as ledger:
             times = [(r.name, r.received_at, r.received_how) for r in ledger.receipts()]
         [book] = (root / "汇总" / JUNE).glob("*汇总表*.xlsx")
-        outputs[tz] = (times, json.loads(status.stdout), _sheet(book, "收件登记"), _sheet(book, "报送情况"))
+        outputs[tz] = (times, json.loads(status.stdout), _sheet(book, "收件登记"), _sheet(book, "报送情况"),
+                       _sheet(book, "校验问题"))
     assert outputs["UTC"] == outputs["Asia/Shanghai"]
-    times, status, _, _ = outputs["UTC"]
+    times, status, register, reporting, problems = outputs["UTC"]
+    # what the coordinator reads in the 汇总表: one 收件登记 row per file received, with its time's source
+    head = register[0]
+    assert [(r[head.index("原文件名")], r[head.index("报送时间")], r[head.index("时间依据")], r[head.index("单位")],
+             r[head.index("结果")]) for r in register[1:]] == [
+        ("2022年6月_中堂镇_进展填报表.xlsx", "2022-07-05 23:50", "文件修改时间", "中堂镇", "无法读取"),
+        ("来信.eml", "2022-07-05 23:10", "邮件发送时间", None, "已拆包"),
+        ("虎门镇.xlsx", "2022-07-05 23:10", "邮件发送时间", "虎门镇", "采纳"),
+        ("石龙镇.xlsx", "2022-07-06 00:30", "文件修改时间", "石龙镇", "采纳")]
+    head = reporting[0]
+    sheet_states = {r[0]: r[head.index("报送状态")] for r in reporting[1:]}
+    assert (sheet_states["石龙镇"], sheet_states["虎门镇"], sheet_states["中堂镇"]) == ("逾期报送", "已报送", "退回待改")
+    head = problems[0]
+    assert [(r[head.index("单位")], r[head.index("代码")]) for r in problems[1:]] == [("中堂镇", "E102")]
     assert ("石龙镇.xlsx", "2022-07-06 00:30:00", TimeSource.MTIME) in times
     assert ("虎门镇.xlsx", "2022-07-05 23:10:00", TimeSource.MAIL) in times
     states = {u["单位"]: u["报送状态"] for u in status["units"]}
