@@ -23,15 +23,21 @@ from .period import Period
 from .units import Directory
 from .vocab import TimeSource
 
-_PERIOD_IN_TEXT = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})\s*(?:月|期)?")
+_PERIOD_IN_TEXT = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})(?!\d)\s*(?:月|期)?")
+#: what follows a year and month when they are part of a full date ("2022.7.4", "2022年7月4日")
+_DAY_AFTER = re.compile(r"\s*(?:[-_./]\s*\d{1,2}(?!\d)|\d{1,2}\s*[日号])")
 
 
 def period_in(texts: Iterable[str]) -> Period | None:
-    """The first period written in a file name, a zip path or a mail subject."""
+    """The first period written in a file name, a zip path or a mail subject.
+
+    A full date is not a period: "中堂镇2022.7.4报送" is the June return sent on 4 July,
+    and filing it under July would show 中堂镇 as 未报送 for June."""
     for text in texts:
-        m = _PERIOD_IN_TEXT.search(unicodedata.normalize("NFKC", text or ""))
-        if m and 1 <= int(m.group(2)) <= 12:
-            return Period(int(m.group(1)), int(m.group(2)))
+        text = unicodedata.normalize("NFKC", text or "")
+        for m in _PERIOD_IN_TEXT.finditer(text):
+            if 1 <= int(m.group(2)) <= 12 and not _DAY_AFTER.match(text, m.end()):
+                return Period(int(m.group(1)), int(m.group(2)))
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .dates import cn_date
 from .files import atomic_write
@@ -210,7 +211,9 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
                         organiser=ws.organiser, contact=ws.contact)
     atomic_save(wb, xlsx_path)
     unit = master.directory.get(report.unit or "")
-    today = dt.date.today()
+    # the workspace's day, not the machine's: the draft's date and the resubmission date
+    # must not move with TZ (a laptop left on UTC would ask for "today" in Dongguan's terms)
+    today = dt.datetime.now(ZoneInfo(ws.settings.timezone)).date()
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
         "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
         "file_name": name, "errors": report.errors, "warnings": report.warnings,

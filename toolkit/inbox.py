@@ -107,6 +107,8 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None) -> lis
                 note(p, "隐藏文件，未读取；如是报送文件，请去掉文件名开头的“.”")
             elif p.is_symlink():  # never followed: it could point anywhere on the machine
                 note(p, "快捷方式（符号链接），未读取；请把文件本身放入收件箱")
+            elif not p.is_file():  # a pipe or a device: reading could block the run forever
+                note(p, "不是普通文件（管道或设备），未读取；请把文件本身放入收件箱")
             elif os.name == "nt" and len(str(p)) > MAX_PATH:
                 note(p, f"路径过长（{len(str(p))} 个字符），请把文件移到收件箱第一层并缩短文件名")
             elif not os.access(p, os.R_OK):

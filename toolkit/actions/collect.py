@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from .. import owed, parallel
 from ..checks import CheckContext, check_return, history_issues
 from ..drafts import retire_drafts
-from ..evidence import doubt, local, period_in, unit_in_names, unit_of_address
+from ..evidence import doubt, from_timestamp, local, period_in, unit_in_names, unit_of_address
 from ..feedback import write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..ledger import Ledger
@@ -314,14 +314,15 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
 
 
 def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
-    """When the period's consolidated workbook was last written (None: never merged)."""
+    """When the period's consolidated workbook was last written (None: never merged), as
+    wall-clock time in the workspace's zone: W209 quotes it, and TZ must change no output."""
     folder = ws.stage_dir(MERGED, period)
     times = []
     with contextlib.suppress(OSError):
         for p in folder.glob("*.xlsx"):
             if not p.name.startswith((".", "~")):
                 times.append(p.stat().st_mtime)
-    return dt.datetime.fromtimestamp(max(times)) if times else None
+    return from_timestamp(max(times), ZoneInfo(ws.settings.timezone)) if times else None
 
 
 def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,

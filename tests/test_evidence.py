@@ -1,0 +1,804 @@
+"""Issue 12: every file accounted for — the right unit, the right time, the right version.
+
+Each test plants one situation a coordinator meets in a real month and asserts what the
+coordinator sees: 报送状态 (consolidate / `duban status`), the 收件登记 rows, the 校验问题
+codes and the reply draft written for the right unit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import email
+import email.header
+import email.policy
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from email.mime.application import MIMEApplication
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from pathlib import Path
+
+import pytest
+from conftest import PERIOD, drop, encrypted, on_time, shanghai
+from openpyxl import load_workbook
+
+from toolkit.actions.collect import collect
+from toolkit.checks import CheckContext, check_return
+from toolkit.consolidate import consolidate
+from toolkit.dates import cn_date
+from toolkit.feedback import resubmit_by
+from toolkit.filling import Answer, Filling
+from toolkit.ledger import Ledger
+from toolkit.period import Period
+from toolkit.vocab import TimeSource, UnitState
+
+FOREIGN = Path(__file__).parent / "corpus" / "foreign"
+DONE = Answer(status="已完成", progress=100, work="已按要求全面完成。", evidence="东政数〔2022〕8号")
+JUNE = "2022年6月"
+ZT_NAME = "2022年6月_中堂镇_进展填报表"
+TOWNS = ("石龙镇", "中堂镇", "石排镇", "虎门镇")
+
+
+#: Product names and file extensions a Chinese user sees anyway; any other ASCII word of four
+#: letters or more in a message is a library's English leaking through.
+ALLOWED_WORDS = {"excel", "numbers", "office", "libreoffice", "calc", "duban", "apple", "google", "sheets",
+                 "microsoft", "html", "xlsx", "xlsm", "xlsb", "docx", "json", "toml"}
+
+
+def english(message: str) -> set[str]:
+    return {w for w in re.findall(r"[A-Za-z]{4,}", message) if w.lower() not in ALLOWED_WORDS}
+
+
+def clean() -> Filling:
+    """Answers that raise no issue for a town (its only task due by June is 1.2)."""
+    return Filling(answers={"1.2": DONE})
+
+
+def edit(data: bytes, change) -> bytes:
+    wb = load_workbook(io.BytesIO(data))
+    change(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def refused(kind: str, make_return) -> bytes:
+    """What departments really send that cannot be read as a return."""
+    good = make_return("中堂镇", clean())
+    return {
+        "encrypted": encrypted(good),
+        "damaged": good[: len(good) // 2],
+        "pdf": b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+        "et": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "Workbook".encode("utf-16-le") + b"\0" * 600,
+    }[kind]
+
+
+def receipts(ws) -> list:
+    with Ledger(ws.ledger_path) as ledger:
+        return ledger.receipts()
+
+
+def issue_codes(ws, receipt_id: int) -> list[str]:
+    with Ledger(ws.ledger_path) as ledger:
+        return [i.code for i in ledger.issues_of(receipt_id)]
+
+
+def state(ws, unit: str, period: str = "2022-06") -> str:
+    return next(u.state for u in consolidate(ws, Period.parse(period)).units if u.unit == unit)
+
+
+def reply_path(ws, unit: str, period: Period = PERIOD) -> Path:
+    """The unit's live reply draft (反馈/<期>/<收取日期>/<单位>_校验反馈.eml)."""
+    found = sorted((ws.root / "反馈" / period.label).glob(f"*/{unit}_校验反馈.eml"))
+    return found[-1] if found else ws.root / "反馈" / period.label / dt.date.today().isoformat() / f"{unit}_校验反馈.eml"
+
+
+def reply(ws, unit: str, period: Period = PERIOD) -> email.message.EmailMessage:
+    return email.message_from_bytes(reply_path(ws, unit, period).read_bytes(), policy=email.policy.default)
+
+
+def body(msg) -> str:
+    return msg.get_body(("plain",)).get_content()
+
+
+def set_email(ws, **emails: str) -> None:
+    """Write addresses into 单位名录 (column 邮箱), as the coordinator does in Excel."""
+    wb = load_workbook(ws.master_path)
+    for row in wb["单位名录"].iter_rows(min_row=2):
+        if row[0].value in emails:
+            row[5].value = emails[row[0].value]
+    wb.save(ws.master_path)
+
+
+def mail(attachments: list[tuple[str, bytes]], *, sender: str = "sl@example.cn", subject: str = "报送",
+         date: str = "Mon, 04 Jul 2022 16:20:00 +0800") -> bytes:
+    msg = MIMEMultipart()
+    msg["From"] = sender
+    msg["To"] = "duban@example.cn"
+    msg["Subject"] = str(email.header.Header(subject, "utf-8"))
+    msg["Date"] = date
+    msg.attach(MIMEText("请查收。", "plain", "utf-8"))
+    for name, data in attachments:
+        part = MIMEApplication(data, "octet-stream")
+        part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
+        msg.attach(part)
+    return msg.as_bytes()
+
+
+# ---------------------------------------------------------------------------
+# attribution of every input, whatever its fate
+
+
+@pytest.mark.parametrize("kind, ext, code", [
+    ("encrypted", "xlsx", "E102"), ("damaged", "xlsx", "E101"), ("pdf", "pdf", "E103"), ("et", "et", "E103"),
+])
+def test_refused_file_named_after_a_unit_is_that_units_and_gets_a_reply(issued_ws, make_return, kind, ext, code):
+    drop(issued_ws, f"{ZT_NAME}.{ext}", refused(kind, make_return), on_time())
+    result = collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    assert (rec.unit, str(rec.period), rec.identified_by, rec.outcome) == ("中堂镇", "2022-06", "文件名", "无法读取")
+    assert rec.archive_path.startswith(f"归档/{JUNE}/")
+    assert issue_codes(issued_ws, rec.id) == [code]
+    cons = consolidate(issued_ws, PERIOD)
+    assert next(u for u in cons.units if u.unit == "中堂镇").state == UnitState.TO_FIX  # not 未报送
+    assert [(r.name, r.unit, r.received_how) for r in cons.receipts] == [
+        (f"{ZT_NAME}.{ext}", "中堂镇", TimeSource.MTIME)]
+    assert [(i["unit"], i["code"]) for i in cons.issues] == [("中堂镇", code)]
+    assert reply_path(issued_ws, "中堂镇") in result.feedback
+    msg = reply(issued_ws, "中堂镇")
+    assert "请修改后重新报送" in msg["Subject"] and "中堂镇" in msg["Subject"]
+    assert f"{ZT_NAME}.{ext}" in body(msg)
+    assert not english(cons.issues[0]["message"])
+
+
+def test_duban_status_shows_a_unit_that_sent_an_unreadable_file_as_to_fix(run, issued_ws, make_return):
+    drop(issued_ws, f"{ZT_NAME}.xlsx", refused("encrypted", make_return), on_time())
+    run(["collect"], cwd=issued_ws.root)
+    result = run(["status", "--format", "json"], cwd=issued_ws.root)
+    row = next(u for u in json.loads(result.stdout)["units"] if u["单位"] == "中堂镇")
+    assert (row["报送状态"], row["报送文件"], row["错误数"]) == ("退回待改", f"{ZT_NAME}.xlsx", 1)
+    table = run(["status"], cwd=issued_ws.root).stdout
+    assert "退回待改 1" in table.splitlines()[0]
+    assert re.search(r"退回待改\s+中堂镇\s+2022-07-04 10:00\s+错误 1", table)
+
+
+def test_a_refused_files_exact_duplicate_keeps_its_unit(issued_ws, make_return):
+    data = refused("encrypted", make_return)
+    drop(issued_ws, f"{ZT_NAME}.xlsx", data, on_time())
+    collect(issued_ws)
+    drop(issued_ws, "新建文件夹/报表（再发一次）.xlsx", data, on_time() + 60)
+    collect(issued_ws)
+    first, again = receipts(issued_ws)
+    assert again.outcome == "重复" and issue_codes(issued_ws, again.id) == ["W204"]
+    assert (again.unit, str(again.period)) == ("中堂镇", "2022-06")
+    assert again.archive_path.startswith(f"归档/{JUNE}/")
+    assert [r.name for r in consolidate(issued_ws, PERIOD).receipts] == [first.name, again.name]
+
+
+@pytest.mark.parametrize("args", [[], ["--period", "2022-06"]])
+def test_a_refused_file_with_no_evidence_is_filed_under_the_run_period(run, issued_ws, args):
+    drop(issued_ws, "扫描件.pdf", b"%PDF-1.4\n%%EOF\n", on_time())
+    result = run(["collect", *args], cwd=issued_ws.root)
+    assert result.exit_code == 1
+    [rec] = receipts(issued_ws)
+    assert rec.unit is None and str(rec.period) == "2022-06"
+    assert rec.archive_path.startswith(f"归档/{JUNE}/")
+    assert not (issued_ws.root / "归档" / "未分期").exists()
+    assert [r.name for r in consolidate(issued_ws, PERIOD).receipts] == ["扫描件.pdf"]
+
+
+def test_period_in_the_file_name_files_a_refused_file_with_that_period(run, issued_ws, make_return):
+    drop(issued_ws, "2022年5月_中堂镇_进展填报表.xlsx", refused("encrypted", make_return), on_time())
+    run(["collect"], cwd=issued_ws.root)
+    [rec] = receipts(issued_ws)
+    assert (rec.unit, str(rec.period)) == ("中堂镇", "2022-05")
+    assert rec.archive_path.startswith("归档/2022年5月/")
+
+
+@pytest.mark.parametrize("text, period", [
+    ("2022年6月_中堂镇_进展填报表", "2022-06"), ("2022-06_中堂镇", "2022-06"), ("石龙镇2022.6进展(1)", "2022-06"),
+    ("２０２２年６月份", "2022-06"), ("中堂镇2022.7.4报送", None), ("中堂镇_2022-07-04", None),
+    ("2022年7月4日中堂镇", None), ("20220704中堂镇", None), ("2022年13月", None),
+])
+def test_period_in_a_name_is_a_month_never_a_sending_date(text, period):
+    from toolkit.evidence import period_in
+
+    found = period_in([text])
+    assert (str(found) if found else None) == period
+
+
+def test_a_june_return_named_with_its_july_sending_date_stays_in_june(issued_ws, make_return):
+    drop(issued_ws, "中堂镇2022.7.4报送.pdf", b"%PDF-1.4\n%%EOF\n", on_time())
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    assert (rec.unit, str(rec.period)) == ("中堂镇", "2022-06")
+    assert state(issued_ws, "中堂镇") == UnitState.TO_FIX
+
+
+def test_sender_address_names_the_unit_when_nothing_else_does(issued_ws, make_return):
+    set_email(issued_ws, 石龙镇="sl@example.cn; office@shilong.example.cn")
+    data = mail([("进展表.xlsx", encrypted(make_return("石龙镇", clean())))],
+                sender="=?utf-8?b?55+z6b6Z?= <SL@example.cn>", subject="请查收")
+    drop(issued_ws, "来信.eml", data)
+    collect(issued_ws)
+    attachment = next(r for r in receipts(issued_ws) if r.parent_id)
+    assert (attachment.unit, attachment.identified_by, attachment.outcome) == ("石龙镇", "发件人地址", "无法读取")
+    assert (attachment.received_at, attachment.received_how) == ("2022-07-04 16:20:00", TimeSource.MAIL)
+    assert state(issued_ws, "石龙镇") == UnitState.TO_FIX
+    msg = reply(issued_ws, "石龙镇")
+    assert msg["To"].addresses[0].addr_spec.lower() == "sl@example.cn"  # whoever sent it
+    assert [a.addr_spec for a in msg["Cc"].addresses] == ["office@shilong.example.cn"]  # the directory
+
+
+def test_reply_to_a_loose_file_goes_to_the_directory_address(issued_ws, make_return):
+    set_email(issued_ws, 中堂镇="zt@example.cn")
+    drop(issued_ws, f"{ZT_NAME}.xlsx", refused("damaged", make_return), on_time())
+    collect(issued_ws)
+    msg = reply(issued_ws, "中堂镇")
+    assert [a.addr_spec for a in msg["To"].addresses] == ["zt@example.cn"] and msg["Cc"] is None
+    assert msg["X-Unsent"] == "1"  # a draft: the coordinator sends it
+
+
+def test_subject_names_the_unit_of_an_anonymous_attachment(issued_ws, make_return):
+    data = mail([("附件1.pdf", b"%PDF-1.4\n%%EOF\n")], sender="someone@qq.example", subject="中堂镇6月进展报送")
+    drop(issued_ws, "来信.eml", data)
+    collect(issued_ws)
+    attachment = next(r for r in receipts(issued_ws) if r.parent_id)
+    assert (attachment.unit, attachment.identified_by) == ("中堂镇", "文件名")
+    assert state(issued_ws, "中堂镇") == UnitState.TO_FIX
+    assert reply(issued_ws, "中堂镇")["To"].addresses[0].addr_spec == "someone@qq.example"
+
+
+def test_zip_path_names_the_unit(issued_ws):
+    from conftest import zip_bytes
+
+    drop(issued_ws, "镇街报送.zip", zip_bytes({"中堂镇/扫描件.pdf": b"%PDF-1.4\n%%EOF\n"}), on_time())
+    collect(issued_ws)
+    entry = next(r for r in receipts(issued_ws) if r.parent_id)
+    assert (entry.unit, entry.outcome) == ("中堂镇", "无法读取")
+    assert state(issued_ws, "中堂镇") == UnitState.TO_FIX
+
+
+# ---------------------------------------------------------------------------
+# when evidence disagrees, say so
+
+
+def test_a_town_filling_anothers_form_is_w206_on_screen_and_in_issues(run, issued_ws, make_return):
+    shilong = make_return("石龙镇", clean(), **{"4_3": Answer(progress=40)})
+    drop(issued_ws, "2022年6月_石龙镇_进展填报表.xlsx", shilong, on_time())
+    collect(issued_ws)
+    wrong = make_return("石龙镇", clean(), **{"4_3": Answer(progress=90)})  # 石排镇 typed into 石龙镇's form
+    drop(issued_ws, "2022年6月_石排镇_进展填报表.xlsx", wrong, on_time() + 3600)
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 1
+    assert "请核实：2022年6月_石排镇_进展填报表.xlsx" in result.stdout and "W206" not in result.stdout.split("请核实")[0]
+    line = next(x for x in result.stdout.splitlines() if "请核实" in x)
+    assert "石龙镇" in line and "石排镇" in line
+    rec = receipts(issued_ws)[-1]
+    assert rec.unit == "石龙镇" and "W206" in issue_codes(issued_ws, rec.id)
+    cons = consolidate(issued_ws, PERIOD)
+    assert ("石龙镇", "2022年6月_石排镇_进展填报表.xlsx", "W206") in [(i["unit"], i["file"], i["code"])
+                                                                     for i in cons.issues]
+    assert next(u for u in cons.units if u.unit == "石排镇").state == UnitState.NOT_REPORTED
+    # 石龙镇's row in 报送情况 now rests on the disputed file, and says it carries a warning
+    shilong_row = next(u for u in cons.units if u.unit == "石龙镇")
+    assert (shilong_row.file, shilong_row.warnings) == ("2022年6月_石排镇_进展填报表.xlsx", 1)
+
+
+def test_a_form_sent_from_another_units_address_is_w206(issued_ws, make_return):
+    set_email(issued_ws, 石排镇="sp@example.cn", 石龙镇="sl@example.cn")
+    drop(issued_ws, "来信.eml", mail([("进展表.xlsx", make_return("石龙镇", clean()))], sender="sp@example.cn"))
+    result = collect(issued_ws)
+    attachment = next(r for r in receipts(issued_ws) if r.parent_id)
+    assert attachment.unit == "石龙镇" and "W206" in issue_codes(issued_ws, attachment.id)
+    assert [name for name, _ in result.disputed] == ["进展表.xlsx"]
+    assert "sp@example.cn" in result.disputed[0][1] and "石排镇" in result.disputed[0][1]
+
+
+@pytest.mark.xfail(strict=True, reason="gap: a refused file's address and name evidence are weighed silently; "
+                                      "W206's text assumes a readable form")
+def test_a_refused_file_named_after_one_unit_from_anothers_address_says_so(issued_ws, make_return):
+    set_email(issued_ws, 石龙镇="sl@example.cn")
+    drop(issued_ws, "来信.eml", mail([(f"{ZT_NAME}.pdf", b"%PDF-1.4\n%%EOF\n")], sender="sl@example.cn"))
+    result = collect(issued_ws)
+    attachment = next(r for r in receipts(issued_ws) if r.parent_id)
+    assert attachment.unit == "石龙镇"  # the address is the stronger evidence ...
+    assert "W206" in issue_codes(issued_ws, attachment.id) and result.disputed  # ... but the name disagrees
+
+
+def test_agreeing_evidence_is_quiet(issued_ws, make_return):
+    set_email(issued_ws, 石龙镇="sl@example.cn")
+    drop(issued_ws, "来信.eml", mail([(f"{JUNE}_石龙镇_进展填报表.xlsx", make_return("石龙镇", clean()))]))
+    result = collect(issued_ws)
+    assert result.disputed == [] and result.accepted == 1
+
+
+# ---------------------------------------------------------------------------
+# received time from evidence, with its source
+
+
+def test_mail_date_is_taken_in_the_workspace_zone(issued_ws, make_return):
+    # 17:00 UTC on the due date is 01:00 the next day in Dongguan: late.
+    drop(issued_ws, "来信.eml", mail([("石龙镇.xlsx", make_return("石龙镇", clean()))],
+                                     date="Tue, 05 Jul 2022 17:00:00 +0000"))
+    collect(issued_ws)
+    attachment = next(r for r in receipts(issued_ws) if r.parent_id)
+    assert (attachment.received_at, attachment.received_how) == ("2022-07-06 01:00:00", TimeSource.MAIL)
+    assert state(issued_ws, "石龙镇") == UnitState.LATE
+
+
+def test_a_loose_file_is_timed_by_its_modification_time_and_says_so(issued_ws, make_return):
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), shanghai(dt.datetime(2022, 7, 6, 0, 30)))
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    assert (rec.received_at, rec.received_how) == ("2022-07-06 00:30:00", TimeSource.MTIME)
+    assert state(issued_ws, "石龙镇") == UnitState.LATE
+
+
+@pytest.mark.parametrize("when", [dt.datetime(2030, 1, 1, 8, 0), dt.datetime(1970, 1, 2, 8, 0)])
+def test_an_impossible_file_time_is_w207_and_decides_no_lateness(issued_ws, make_return, when):
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), shanghai(when))
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    assert rec.outcome == "采纳" and issue_codes(issued_ws, rec.id) == ["W207"]
+    assert rec.received_how == TimeSource.DOUBTFUL
+    cons = consolidate(issued_ws, PERIOD)
+    assert next(u for u in cons.units if u.unit == "石龙镇").state == UnitState.ON_TIME  # not 逾期
+    w207 = next(i for i in cons.issues if i.get("code") == "W207")
+    assert str(when.year) in w207["message"] and "--received" in w207["message"]
+
+
+@pytest.mark.parametrize("same_run", [True, False])
+def test_a_correction_unzipped_by_hand_with_a_1980_date_wins(issued_ws, make_return, same_run):
+    first = make_return("石龙镇", clean(), **{"4_3": Answer(progress=40)})
+    fixed = make_return("石龙镇", clean(), **{"4_3": Answer(progress=60)})
+    drop(issued_ws, "石龙镇.xlsx", first, on_time())
+    if not same_run:
+        collect(issued_ws)
+    drop(issued_ws, "石龙镇（更正）.xlsx", fixed, shanghai(dt.datetime(1980, 1, 1)))
+    collect(issued_ws)
+    outcomes = {r.name: r.outcome for r in receipts(issued_ws)}
+    assert outcomes == {"石龙镇.xlsx": "已被替代", "石龙镇（更正）.xlsx": "采纳"}
+    with Ledger(issued_ws.ledger_path) as ledger:
+        accepted = ledger.accepted(PERIOD)["石龙镇"]
+        assert {r.task: r.progress for r in ledger.rows_of(accepted.id)}["4.3"] == 60
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_collect_received_states_the_date_for_loose_files(run, issued_ws, make_return):
+    from conftest import late
+
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), late())
+    drop(issued_ws, "来信.eml", mail([("虎门镇.xlsx", make_return("虎门镇", clean()))],
+                                     date="Fri, 08 Jul 2022 09:00:00 +0800"))
+    result = run(["collect", "--received", "2022-07-04"], cwd=issued_ws.root)
+    assert result.exit_code == 0, result.output
+    recs = {r.name: r for r in receipts(issued_ws)}
+    assert (recs["石龙镇.xlsx"].received_at, recs["石龙镇.xlsx"].received_how) == (
+        "2022-07-04 00:00:00", TimeSource.STATED)
+    # a mail's own Date is stronger evidence than the stated date
+    assert (recs["虎门镇.xlsx"].received_at, recs["虎门镇.xlsx"].received_how) == (
+        "2022-07-08 09:00:00", TimeSource.MAIL)
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME and state(issued_ws, "虎门镇") == UnitState.LATE
+    bad = run(["collect", "--received", "7月4日"], cwd=issued_ws.root)
+    assert bad.exit_code == 2 and "不是日期" in bad.stderr
+
+
+def _tz_inputs(ws, make_return) -> None:
+    # a loose file saved at 00:30 on 6 July in Dongguan (16:30 UTC on the due date)
+    drop(ws, "石龙镇.xlsx", make_return("石龙镇", clean()), shanghai(dt.datetime(2022, 7, 6, 0, 30)))
+    drop(ws, "来信.eml", mail([("虎门镇.xlsx", make_return("虎门镇", clean()))],
+                             date="Tue, 05 Jul 2022 23:10:00 +0800"))
+    drop(ws, "2022年6月_中堂镇_进展填报表.xlsx", encrypted(make_return("中堂镇", clean())),
+         shanghai(dt.datetime(2022, 7, 5, 23, 50)))
+
+
+def _sheet(path: Path, name: str) -> list[tuple]:
+    wb = load_workbook(path, read_only=True)
+    return [r for r in wb[name].iter_rows(min_row=3, values_only=True)]
+
+
+@pytest.mark.slow
+def test_changing_tz_changes_no_output(issued_ws, make_return, tmp_path):
+    _tz_inputs(issued_ws, make_return)  # the very same bytes and file times for both runs
+    outputs = {}
+    for tz in ("UTC", "Asia/Shanghai"):
+        root = tmp_path / tz.replace("/", "_")
+        shutil.copytree(issued_ws.root, root)
+        env = {**os.environ, "TZ": tz}
+        for args in (["collect"], ["merge"]):
+            done = subprocess.run([sys.executable, "-m", "toolkit", *args], cwd=root, env=env,
+                                  capture_output=True, text=True, timeout=120)
+            assert done.returncode in (0, 1), done.stderr
+        status = subprocess.run([sys.executable, "-m", "toolkit", "status", "--format", "json"], cwd=root,
+                                env=env, capture_output=True, text=True, timeout=60)
+        with Ledger(root / ".duban" / "ledger.sqlite3") as ledger:
+            times = [(r.name, r.received_at, r.received_how) for r in ledger.receipts()]
+        [book] = (root / "汇总" / JUNE).glob("*汇总表*.xlsx")
+        outputs[tz] = (times, json.loads(status.stdout), _sheet(book, "收件登记"), _sheet(book, "报送情况"),
+                       _sheet(book, "校验问题"))
+    assert outputs["UTC"] == outputs["Asia/Shanghai"]
+    times, status, register, reporting, problems = outputs["UTC"]
+    # what the coordinator reads in the 汇总表: one 收件登记 row per file received, with its time's source
+    head = register[0]
+    assert [(r[head.index("原文件名")], r[head.index("报送时间")], r[head.index("时间依据")], r[head.index("单位")],
+             r[head.index("结果")]) for r in register[1:]] == [
+        ("2022年6月_中堂镇_进展填报表.xlsx", "2022-07-05 23:50", "文件修改时间", "中堂镇", "无法读取"),
+        ("来信.eml", "2022-07-05 23:10", "邮件发送时间", None, "已拆包"),
+        ("虎门镇.xlsx", "2022-07-05 23:10", "邮件发送时间", "虎门镇", "采纳"),
+        ("石龙镇.xlsx", "2022-07-06 00:30", "文件修改时间", "石龙镇", "采纳")]
+    head = reporting[0]
+    sheet_states = {r[0]: r[head.index("报送状态")] for r in reporting[1:]}
+    assert (sheet_states["石龙镇"], sheet_states["虎门镇"], sheet_states["中堂镇"]) == ("逾期报送", "已报送", "退回待改")
+    head = problems[0]
+    assert [(r[head.index("单位")], r[head.index("代码")]) for r in problems[1:]] == [("中堂镇", "E102")]
+    assert ("石龙镇.xlsx", "2022-07-06 00:30:00", TimeSource.MTIME) in times
+    assert ("虎门镇.xlsx", "2022-07-05 23:10:00", TimeSource.MAIL) in times
+    states = {u["单位"]: u["报送状态"] for u in status["units"]}
+    assert (states["石龙镇"], states["虎门镇"], states["中堂镇"]) == (
+        UnitState.LATE, UnitState.ON_TIME, UnitState.TO_FIX)
+
+
+#: Two machine zones 26 hours apart: their calendar dates differ at every moment.
+FAR_EAST, FAR_WEST = "Etc/GMT-14", "Etc/GMT+12"
+
+
+@pytest.fixture
+def machine_tz(monkeypatch):
+    """Set the machine's time zone for this process (as TZ=... would), restored afterwards."""
+
+    def set_tz(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield set_tz
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="tzset is POSIX only")
+def test_reply_dates_follow_the_workspace_zone_not_the_machines(issued_ws, make_return, machine_tz, tmp_path):
+    from toolkit.workspace import find_workspace
+
+    data = make_return("石龙镇", **LATE_NO_REASON)
+    twin = find_workspace(shutil.copytree(issued_ws.root, tmp_path / "twin"))
+    texts = []
+    for zone, ws in ((FAR_EAST, issued_ws), (FAR_WEST, twin)):
+        machine_tz(zone)
+        drop(ws, "石龙镇.xlsx", data, on_time())
+        collect(ws)
+        texts.append(body(reply(ws, "石龙镇")))
+    assert texts[0] == texts[1]
+
+
+@pytest.mark.skipif(not hasattr(time, "tzset"), reason="tzset is POSIX only")
+def test_w209_names_the_merge_time_in_the_workspace_zone(issued_ws, make_return, machine_tz):
+    from toolkit.actions.merge import merge
+
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+    book = merge(issued_ws, PERIOD).path
+    os.utime(book, (shanghai(dt.datetime(2022, 7, 10, 9, 0)),) * 2)
+    issued_ws = _move_period(issued_ws, "2022-08")
+    machine_tz(FAR_WEST)
+    drop(issued_ws, "石龙镇补.xlsx", make_return("石龙镇", clean(), **{"4_3": Answer(progress=9)}),
+         shanghai(dt.datetime(2022, 8, 2, 9, 0)))
+    result = collect(issued_ws)
+    w209 = next(i for i in result.items[0].report.issues if i.code == "W209")
+    assert "已于 2022-07-10 09:00 汇总" in w209.message
+
+
+# ---------------------------------------------------------------------------
+# "latest" means latest sent; 补报
+
+
+def _move_period(ws, period: str):
+    """The coordinator moves on to a later month (duban.toml period); the workspace reread."""
+    from toolkit.workspace import find_workspace
+
+    toml = ws.root / "duban.toml"
+    toml.write_text(re.sub(r'^period = ".*"$', f'period = "{period}"', toml.read_text("utf-8"), flags=re.M),
+                    "utf-8")
+    return find_workspace(ws.root)
+
+
+def test_a_june_return_resent_in_august_is_w209_named_on_screen(run, issued_ws, make_return):
+    from toolkit.actions.merge import merge
+
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean(), **{"4_3": Answer(progress=40)}), on_time())
+    collect(issued_ws)
+    merge(issued_ws, PERIOD)
+    _move_period(issued_ws, "2022-08")
+    resent = make_return("石龙镇", clean(), **{"4_3": Answer(progress=70)})
+    drop(issued_ws, "石龙镇6月（补）.xlsx", resent, shanghai(dt.datetime(2022, 8, 3, 9, 0)))
+    result = run(["collect"], cwd=issued_ws.root)
+    assert "补报：石龙镇 报送了2022年6月的填报表，该期已汇总" in result.stdout
+    assert "duban merge --period 2022-06" in result.stdout
+    rec = receipts(issued_ws)[-1]
+    assert str(rec.period) == "2022-06" and "W209" in issue_codes(issued_ws, rec.id)
+    cons = consolidate(issued_ws, PERIOD)
+    assert ("石龙镇", "石龙镇6月（补）.xlsx", "W209") in [(i["unit"], i["file"], i["code"]) for i in cons.issues]
+    # and it is late: the June due date was 5 July
+    assert next(u for u in cons.units if u.unit == "石龙镇").state == UnitState.LATE
+
+
+def test_a_current_period_return_is_not_w209(issued_ws, make_return):
+    from toolkit.actions.merge import merge
+
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+    merge(issued_ws, PERIOD)
+    drop(issued_ws, "石龙镇2.xlsx", make_return("石龙镇", clean(), **{"4_3": Answer(progress=5)}), on_time() + 60)
+    result = collect(issued_ws)
+    assert result.late == [] and "W209" not in issue_codes(issued_ws, receipts(issued_ws)[-1].id)
+
+
+# ---------------------------------------------------------------------------
+# feedback describes the unit's current state
+
+
+LATE_NO_REASON = {"1_2": Answer(status="滞后", progress=30, work="推进中", problems="")}  # E603
+
+
+def test_two_versions_in_one_run_refused_then_accepted_get_no_reply(issued_ws, make_return):
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", **LATE_NO_REASON), on_time())
+    drop(issued_ws, "石龙镇（改）.xlsx", make_return("石龙镇", clean()), on_time() + 600)
+    result = collect(issued_ws)
+    assert {r.name: r.outcome for r in receipts(issued_ws)} == {"石龙镇.xlsx": "退回", "石龙镇（改）.xlsx": "采纳"}
+    assert not reply_path(issued_ws, "石龙镇").exists() and result.feedback == []
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_a_later_refusal_replaces_the_reply_and_an_acceptance_retires_it(issued_ws, make_return):
+    drop(issued_ws, "石龙镇v1.xlsx", make_return("石龙镇", **LATE_NO_REASON), on_time())
+    collect(issued_ws)
+    assert "石龙镇v1.xlsx" in body(reply(issued_ws, "石龙镇"))
+    v2 = make_return("石龙镇", clean(), **{"4_3": Answer(progress="八成")})  # E504
+    drop(issued_ws, "石龙镇v2.xlsx", v2, on_time() + 600)
+    collect(issued_ws)
+    text = body(reply(issued_ws, "石龙镇"))
+    assert "石龙镇v2.xlsx" in text and "石龙镇v1.xlsx" not in text and "八成" in text
+    assert state(issued_ws, "石龙镇") == UnitState.TO_FIX
+    drop(issued_ws, "石龙镇v3.xlsx", make_return("石龙镇", clean()), on_time() + 1200)
+    collect(issued_ws)
+    assert not reply_path(issued_ws, "石龙镇").exists()
+    with Ledger(issued_ws.ledger_path) as ledger:  # removed from disk, kept in the ledger as 已作废
+        drafts = [d for d in ledger.drafts("feedback", PERIOD, live_only=False) if d.unit == "石龙镇"]
+    # the same day's second reply took the first one's name; the acceptance retired the last
+    assert [d.obsolete_reason for d in drafts] == ["同名草稿已重新生成", "该单位的报送已采纳"]
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_reply_lists_errors_before_warnings_and_never_asks_for_today(issued_ws, make_return):
+    data = make_return("石龙镇", **{"4_3": Answer(status="进行中"), "5_1": Answer(status="正常推进"),  # W503 W503
+                                   "1_2": Answer(status="滞后", progress=30, work="推进中", problems="")})  # E603
+    drop(issued_ws, "石龙镇.xlsx", data, on_time())
+    collect(issued_ws)
+    text = body(reply(issued_ws, "石龙镇"))
+    listed = [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
+    assert len(listed) == 3 and "滞后" in listed[0] and "存在问题" in listed[0]
+    today = dt.date.today()
+    due = resubmit_by(issued_ws.due(PERIOD), today, issued_ws.settings.resubmit_working_days)
+    assert due > today and f"于{cn_date(due)}前" in text
+    assert f"于{cn_date(today)}前" not in text
+
+
+def test_many_refused_versions_get_one_reply_about_the_latest_sent(issued_ws, make_return):
+    # dropped so that name order, arrival order and sending order all differ
+    for name, progress, minutes in (("c.xlsx", "七成", 10), ("a.xlsx", "八成", 30), ("b.xlsx", "九成", 20)):
+        drop(issued_ws, name, make_return("石龙镇", clean(), **{"4_3": Answer(progress=progress)}),
+             on_time() + 60 * minutes)
+    result = collect(issued_ws)
+    assert [p.name for p in result.feedback] == ["石龙镇_校验反馈.xlsx", "石龙镇_校验反馈.eml"]
+    text = body(reply(issued_ws, "石龙镇"))
+    assert "（a.xlsx）" in text and "八成" in text and "七成" not in text and "九成" not in text
+    sheet = load_workbook(reply_path(issued_ws, "石龙镇").with_suffix(".xlsx"))["进展填报"]
+    assert "八成" in [c.value for row in sheet.iter_rows(min_row=5) for c in row]
+
+
+def test_resubmit_by_rule():
+    friday = dt.date(2022, 7, 8)
+    assert resubmit_by(dt.date(2022, 7, 15), friday, 3) == dt.date(2022, 7, 15)  # due still ahead
+    assert resubmit_by(dt.date(2022, 7, 5), friday, 3) == dt.date(2022, 7, 13)  # Mon, Tue, Wed
+    assert resubmit_by(friday, friday, 1) == dt.date(2022, 7, 11)  # due today: never "today"
+
+
+# ---------------------------------------------------------------------------
+# check against what was issued
+
+
+def test_a_task_added_after_issue_is_w208_not_e404(issued_ws, make_return):
+    data = make_return("石龙镇", clean())
+    wb = load_workbook(issued_ws.master_path)
+    wb["责任分工"].append(["2.1", "石龙镇", "牵头", "明确"])  # the coordinator adds a task after issue
+    wb.save(issued_ws.master_path)
+    assert "2.1" in [t.id for t, _ in issued_ws.load_master().tasks_of("石龙镇")]
+    drop(issued_ws, "石龙镇.xlsx", data, on_time())
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    codes = issue_codes(issued_ws, rec.id)
+    assert rec.outcome == "采纳" and "E404" not in codes and "W208" in codes
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+    w208 = next(i for i in consolidate(issued_ws, PERIOD).issues if i["code"] == "W208")
+    assert w208["unit"] == "石龙镇" and "2.1" in w208["message"]
+    assert not reply_path(issued_ws, "石龙镇").exists()  # nothing the department must fix
+
+
+def test_a_task_missing_from_a_form_issued_with_it_is_still_e404(issued_ws, make_return):
+    def drop_row(wb):
+        sheet = wb["进展填报"]
+        sheet.protection.sheet = False
+        for row in sheet.iter_rows(min_row=5):
+            if row[0].value == "4.3":
+                sheet.delete_rows(row[0].row)
+                return
+    drop(issued_ws, "石龙镇.xlsx", edit(make_return("石龙镇", clean()), drop_row), on_time())
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    assert "E404" in issue_codes(issued_ws, rec.id) and rec.outcome == "退回"
+
+
+# ---------------------------------------------------------------------------
+# the inbox is never trusted blindly
+
+
+@pytest.mark.slow
+def test_a_return_saved_again_during_collect_never_loses_a_version(issued_ws, make_return):
+    """A colleague keeps saving 石龙镇.xlsx in 收件箱 (Excel: temp file, then replace) while
+    `collect` runs again and again. A version the colleague's own next save overwrote is the
+    colleague's doing; every other version must end up archived (its sha256 in the ledger)
+    or still be in the inbox."""
+    versions = [make_return("石龙镇", clean(), **{"4_3": Answer(progress=p)}) for p in range(0, 100, 3)]
+    shas = [hashlib.sha256(v).hexdigest() for v in versions]
+    assert len(set(shas)) == len(shas)
+    target = issued_ws.inbox / "石龙镇.xlsx"
+    target.parent.mkdir(exist_ok=True)
+    overwritten: set[str] = set()  # versions the colleague's next save replaced
+    done = threading.Event()
+
+    def excel_saves() -> None:
+        for n, data in enumerate(versions):
+            tmp = target.with_name(f"~WRL{n:04d}.tmp")
+            tmp.write_bytes(data)
+            os.utime(tmp, (on_time() + n, on_time() + n))
+            with contextlib.suppress(FileNotFoundError):  # gone: collect took it, so it must be archived
+                overwritten.add(hashlib.sha256(target.read_bytes()).hexdigest())
+            os.replace(tmp, target)
+            time.sleep(0.005 * (n % 7))
+        done.set()
+
+    writer = threading.Thread(target=excel_saves)
+    writer.start()
+    runs = 0
+    try:
+        while not done.is_set() or runs < 3:
+            collect(issued_ws, feedback=False)
+            runs += 1
+    finally:
+        writer.join()
+
+    def inbox_shas() -> set[str]:
+        return {hashlib.sha256(p.read_bytes()).hexdigest() for p in issued_ws.inbox.rglob("*") if p.is_file()}
+
+    archived = {r.sha256 for r in receipts(issued_ws)}
+    must_keep = set(shas) - overwritten
+    assert shas[-1] in must_keep
+    assert must_keep <= archived | inbox_shas(), f"lost {len(must_keep - archived - inbox_shas())} versions"
+    assert len(archived & set(shas)) > 1  # collect really ran during the saves
+    for r in receipts(issued_ws):
+        assert hashlib.sha256((issued_ws.root / r.archive_path).read_bytes()).hexdigest() == r.sha256
+    collect(issued_ws, feedback=False)  # what was put back is collected next time
+    assert must_keep <= {r.sha256 for r in receipts(issued_ws)}
+    assert not [p for p in issued_ws.inbox.rglob("*") if p.is_file()]
+    with Ledger(issued_ws.ledger_path) as ledger:  # the last save is the one that counts
+        assert ledger.accepted(PERIOD)["石龙镇"].sha256 == shas[-1]
+
+
+def test_a_file_changed_between_archive_and_removal_stays_in_the_inbox(issued_ws, make_return, monkeypatch):
+    import toolkit.actions.collect as intake
+
+    first = make_return("石龙镇", clean(), **{"4_3": Answer(progress=40)})
+    second = make_return("石龙镇", clean(), **{"4_3": Answer(progress=60)})
+    path = drop(issued_ws, "石龙镇.xlsx", first, on_time())
+    real = intake.remove_from_inbox
+
+    def colleague_saves_then_remove(ws, p, *args, **kwargs):
+        tmp = p.with_name("~WRL0001.tmp")
+        tmp.write_bytes(second)
+        os.replace(tmp, p)
+        return real(ws, p, *args, **kwargs)
+
+    monkeypatch.setattr(intake, "remove_from_inbox", colleague_saves_then_remove)
+    collect(issued_ws)
+    assert path.read_bytes() == second  # kept for the next run
+    monkeypatch.undo()
+    collect(issued_ws)
+    assert {hashlib.sha256(first).hexdigest(), hashlib.sha256(second).hexdigest()} <= {
+        r.sha256 for r in receipts(issued_ws)}
+    assert not path.exists()
+
+
+def test_hidden_and_unreadable_files_are_named_office_temp_files_ignored(run, issued_ws, make_return, monkeypatch):
+    drop(issued_ws, ".石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    locked = drop(issued_ws, "虎门镇.xlsx", make_return("虎门镇", clean()), on_time())
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root reads anything: let access() honour the mode bits as for a user
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode, **kw: bool(os.stat(p).st_mode & 0o444)
+                            if Path(p) == locked else real_access(p, mode, **kw))
+    for junk in ("~$石龙镇.xlsx", "~WRL0001.tmp", ".~lock.石龙镇.xlsx#"):
+        drop(issued_ws, junk, b"\0" * 165, on_time())
+    drop(issued_ws, "中堂镇.xlsx", make_return("中堂镇", clean()), on_time())
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 1
+    assert "未读取：收件箱/.石龙镇.xlsx：隐藏文件" in result.stdout
+    assert "未读取：收件箱/虎门镇.xlsx：没有读取权限" in result.stdout
+    for junk in ("~$", "~WRL", ".~lock"):
+        assert junk not in result.output
+    assert [r.name for r in receipts(issued_ws)] == ["中堂镇.xlsx"]
+    assert locked.exists() and (issued_ws.inbox / ".石龙镇.xlsx").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_in_the_inbox_is_named_not_skipped_silently(run, issued_ws, make_return):
+    drop(issued_ws, "中堂镇.xlsx", make_return("中堂镇", clean()), on_time())
+    os.mkfifo(issued_ws.inbox / "石龙镇.xlsx")
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 1
+    assert "未读取：收件箱/石龙镇.xlsx：" in result.stdout
+    assert [r.name for r in receipts(issued_ws)] == ["中堂镇.xlsx"]
+
+
+def test_office_temp_files_alone_leave_the_inbox_looking_empty(run, issued_ws):
+    for junk in ("~$石龙镇.xlsx", "~WRL0001.tmp", ".~lock.石龙镇.xlsx#"):
+        drop(issued_ws, junk, b"\0" * 165, on_time())
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 0 and result.stdout.startswith("收件箱是空的")
+    assert receipts(issued_ws) == []
+
+
+def test_an_odd_path_workbook_is_one_file_never_unpacked(issued_ws):
+    drop(issued_ws, "2022年6月_中堂镇_进展填报表.xlsx",
+         (FOREIGN / "excel365_backslash-zip-paths_cjk.xlsx").read_bytes(), on_time())
+    result = collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    assert rec.outcome == "无法读取" and issue_codes(issued_ws, rec.id) == ["E101"]
+    assert result.receipts == 1 and rec.unit == "中堂镇"
+    with Ledger(issued_ws.ledger_path) as ledger:
+        assert "另存" in ledger.issues_of(rec.id)[0].message  # re-save advice
+    assert state(issued_ws, "中堂镇") == UnitState.TO_FIX
+
+
+# ---------------------------------------------------------------------------
+# messages
+
+
+@pytest.mark.parametrize("name", ["encrypted-xor_excel2002.xls", "encrypted-rc4-cryptoapi_excel2002.xls",
+                                  "encrypted-velvetsweatshop_excel-mac.xls", "encrypted_libreoffice-7.5.ods",
+                                  "encrypted-agile_excel-mac.xlsx", "encrypted-standard_libreoffice.xlsx"])
+def test_every_encrypted_workbook_is_e102(issued_ws, name):
+    ctx = CheckContext(issued_ws.load_master(), issued_ws.limits, period=PERIOD)
+    report = check_return((FOREIGN / name).read_bytes(), name, ctx)
+    assert [i.code for i in report.issues] == ["E102"]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FOREIGN.iterdir()
+                                        if p.suffix not in (".md", ".json")))
+def test_no_english_library_text_for_foreign_files(run, issued_ws, name, tmp_path):
+    path = tmp_path / name
+    shutil.copyfile(FOREIGN / name, path)
+    result = run(["check", str(path), "--format", "json"], cwd=issued_ws.root)
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.stdout)
+    assert report["issues"], name  # none of these is a return
+    for issue in report["issues"]:
+        assert not english(issue["message"]), (issue["code"], issue["message"])
