@@ -304,8 +304,6 @@ def test_a_form_sent_from_another_units_address_is_w206(issued_ws, make_return):
     assert "sp@example.cn" in result.disputed[0][1] and "石排镇" in result.disputed[0][1]
 
 
-@pytest.mark.xfail(strict=True, reason="gap: a refused file's address and name evidence are weighed silently; "
-                                      "W206's text assumes a readable form")
 def test_a_refused_file_named_after_one_unit_from_anothers_address_says_so(issued_ws, make_return):
     set_email(issued_ws, 石龙镇="sl@example.cn")
     drop(issued_ws, "来信.eml", mail([(f"{ZT_NAME}.pdf", b"%PDF-1.4\n%%EOF\n")], sender="sl@example.cn"))
@@ -802,3 +800,13 @@ def test_no_english_library_text_for_foreign_files(run, issued_ws, name, tmp_pat
     assert report["issues"], name  # none of these is a return
     for issue in report["issues"]:
         assert not english(issue["message"]), (issue["code"], issue["message"])
+
+
+def test_a_refused_correction_after_an_accepted_return_gets_its_reply(issued_ws, make_return):
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+    drop(issued_ws, "石龙镇（更正）.xlsx", encrypted(make_return("石龙镇", clean())), on_time() + 600)
+    collect(issued_ws)
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME  # the accepted return stays in force
+    text = body(reply(issued_ws, "石龙镇"))
+    assert "石龙镇（更正）.xlsx" in text and "密码" in text

@@ -49,9 +49,8 @@ def report_of(ledger: Ledger, rec: Receipt, reply_to_warnings: bool = False) -> 
     warnings are asked for and this is the accepted one)."""
     if rec.outcome not in WANTS_FEEDBACK or not rec.unit or not rec.period or not rec.archive_path:
         return None
-    accepted = ledger.accepted(rec.period).get(rec.unit)
-    if accepted is not None and not (reply_to_warnings and accepted.id == rec.id):
-        return None  # the unit's current state is accepted: no reply is owed any more
+    if rec.outcome == Outcome.ACCEPTED and not reply_to_warnings:
+        return None  # accepted: its warnings are in 校验问题, no reply is owed
     issues = [i for i in ledger.issues_of(rec.id) if i.code != "W205"]  # W205 came later
     if not issues:
         return None

@@ -61,7 +61,7 @@ CODES: dict[str, Code] = _codes(
     ("W205", WARNING, "已被替代",
      "已被 {when} 收到的同单位同期报送替代，以最新一份为准。"),
     ("W206", WARNING, "单位证据不一致",
-     "这是{unit}的填报表，但{evidence}指向{other}。已按{unit}登记；如确为{other}误用了{unit}的表，"
+     "{said}是{unit}，但{evidence}指向{other}。已按{unit}登记；如实际是{other}报送的，"
      "请{other}用本单位的填报表重报。"),
     ("W207", WARNING, "报送时间存疑",
      "报送时间存疑：{reason}。未据此判定逾期，请督办部门核实（可用 duban collect --received 指定收到日期）。"),

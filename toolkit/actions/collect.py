@@ -270,6 +270,11 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                     unit, how = by_address, "发件人地址"
                 if not unit and by_name:
                     unit, how = by_name, "文件名"
+                if how == "发件人地址" and by_name and by_name != unit:
+                    issue = make_issue("W206", said=f"发件人地址（{it.sender}）", unit=unit, other=by_name,
+                                       evidence=f"文件名“{it.name}”", file=it.name)
+                    it.issues.append(issue)
+                    result.disputed.append((it.name, issue.message))
                 if rep is not None:
                     rep.unit, rep.identified_by = unit, how
                     rep.period = rep.period or period_in(it.hints) or run_period
@@ -300,6 +305,10 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                     result.late.append((rep.unit, period))
 
 
+#: how a form named its unit, as the W206 message says it
+SAID = {"_meta": "填报表内置的单位信息", "填报单位": "表中的填报单位", "文件名": "文件名"}
+
+
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
                   result: CollectResult) -> None:
     """W206: the form says one unit, the sender's address or the file name another."""
@@ -307,7 +316,8 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
                             (by_name if rep.identified_by in ("_meta", "填报单位") else None,
                              f"文件名“{it.name}”")):
         if other and other != rep.unit:
-            issue = make_issue("W206", unit=rep.unit, other=other, evidence=evidence, file=it.name)
+            said = SAID.get(rep.identified_by, rep.identified_by or "填报表")
+            issue = make_issue("W206", said=said, unit=rep.unit, other=other, evidence=evidence, file=it.name)
             rep.issues.append(issue)
             result.disputed.append((it.name, issue.message))
             return
@@ -404,10 +414,11 @@ def _feedback_job(job: tuple) -> tuple[list[Path], str]:
 def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
     """One reply per unit and period this run touched, about the unit's current state.
 
-    A unit whose return is now accepted gets none (its warnings are in 校验问题; the
+    A unit whose latest return is accepted gets none (its warnings are in 校验问题; the
     ``reply_to_warnings`` setting brings such replies back), and the reply an earlier
-    refusal left is retired to 反馈/<期>/已作废/. A unit with no accepted return gets one
-    reply, about its latest refused file (errors first)."""
+    refusal left is retired (removed, marked 已作废 in the ledger). A unit whose latest file
+    was refused gets one reply about it (errors first), even when an earlier return of the
+    period stays accepted."""
     latest: dict[tuple[str, Period], Item] = {}
     for top in tops:
         for it in top.walk():
@@ -428,7 +439,9 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
         rep = it.report or Report(it.name, it.kind, unit, period, it.identified_by)
         rep = replace(rep, issues=list(it.issues) + [i for i in rep.issues if i not in it.issues])
         now_accepted = accepted[period].get(unit)
-        if now_accepted is not None:
+        # A refused correction sent after an accepted return still gets its reply (the
+        # accepted one stays in force, but the department must learn its correction failed).
+        if now_accepted is not None and it.outcome not in (RETURNED, UNREADABLE):
             _retire_replies(ws, ledger, unit, period, reason="该单位的报送已采纳")
             if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
                 continue
