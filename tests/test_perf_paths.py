@@ -69,3 +69,16 @@ def test_directory_lookup_is_indexed() -> None:
 def test_directory_first_of_duplicate_names_wins() -> None:
     d = Directory([Unit("甲局", contact="first"), Unit("甲局", contact="second")])
     assert d.get("甲局").contact == "first"
+
+
+def test_master_is_read_once_until_its_workbook_changes(ws) -> None:
+    from toolkit.master import read_master_workbook, write_master_workbook
+
+    first = ws.load_master()
+    assert ws.load_master() is first  # collect then merge in one run: one read
+    title = first.title + "（修订）"
+    import dataclasses
+
+    write_master_workbook(dataclasses.replace(first, title=title), ws.master_path)
+    again = read_master_workbook(ws.master_path)
+    assert again is not first and again.title == title
