@@ -509,7 +509,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                    help="tiny run: 1 repetition, small workloads, peers only if their environments are cached")
     p.add_argument("--scale", action="store_true", help="also 10,000 returns (slow to build the first time; cached)")
     p.add_argument("--reps", type=int, help="repetitions (default 5 for W1, at most 3 for W2/W3; quick: 1)")
-    p.add_argument("--only", default="W1,W2,W3", help="workloads to run, e.g. W1,W3")
+    p.add_argument("--only", default="W1,W2,W3", help="workloads to run, e.g. W1,W3 (or scale)")
     p.add_argument("--workdir", type=Path, default=HERE / ".work",
                    help="cache of workloads and peer environments, scratch space (default benchmarks/.work)")
     p.add_argument("--results", type=Path, default=HERE / "results" / "latest.json",
@@ -519,9 +519,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.reps is not None and args.reps < 1:
         p.error("--reps must be at least 1")
     args.only = {w.strip().upper() for w in args.only.split(",") if w.strip()}
-    unknown = args.only - {"W1", "W2", "W3"}
+    unknown = args.only - {"W1", "W2", "W3", "SCALE"}
     if unknown:
         p.error(f"unknown workload(s): {', '.join(sorted(unknown))}")
+    if args.scale:
+        args.only.add("SCALE")
     return args
 
 
@@ -568,7 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         w1_root = guarded("W1", lambda: bench_w1(plan, cache, scratch, peers, results, targets))
     if "W2" in args.only:
         guarded("W2", lambda: bench_w2(plan, cache, scratch, peers, results, targets))
-    guarded("scale", lambda: bench_scale(plan, cache, scratch, results, targets, args.scale))
+    guarded("scale", lambda: bench_scale(plan, cache, scratch, results, targets, "SCALE" in args.only))
     if "W3" in args.only:
         guarded("W3", lambda: bench_w3(plan, cache, w1_root or prepare_w1(cache, plan)[0], results, targets))
     shutil.rmtree(scratch, ignore_errors=True)
