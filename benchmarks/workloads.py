@@ -104,9 +104,8 @@ def _issue_fill_chunk(job: tuple[str, str, list[str], int, dict[str, int]]) -> i
 def issue_and_fill(root: Path, period: str, units: list[str] | None = None, month_index: int = 0,
                    workers: int = 2) -> int:
     """Issue, fill and drop every return of ``period`` (on ``workers`` processes)."""
-    from toolkit.workspace import find_workspace
-
     from toolkit.ledger import Ledger
+    from toolkit.workspace import find_workspace
 
     ws = find_workspace(root, explicit=True)
     # Create the ledger before the workers start: two processes creating it at once race on
