@@ -16,9 +16,9 @@ from ..text import clean, key, squash
 from ..units import Directory, Unit, guess_kind
 from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
+from .cells import cell_text
 from .model import Assignment, Master, Task
 from .summary import summary_lines
-from .tables import cell_text
 
 LEAD, COOP = Role.LEAD, Role.COOP
 TASK_HEADERS = ("任务编号", "一级任务", "二级任务", "工作任务", "具体工作内容", "完成时限",
