@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,43 @@ class TaskSummary:
     lead_states: dict[str, str] = field(default_factory=dict)
 
 
+class Details(Sequence):
+    """The rows of 单位明细 (one per task and unit), made one at a time as they are read.
+
+    At 1,000 units and 10 tasks each, the rows as a list of dicts were about 10,000 dicts
+    of 16 keys, kept alive for the whole merge beside the rows serialised from them. Built
+    on iteration, only the row being written exists; every read gives equal rows.
+    """
+
+    def __init__(self, tasks: list[TaskSummary], accepted: dict[str, Receipt],
+                 accepted_rows: dict[str, dict[str, Row]]):
+        self._tasks, self._accepted, self._rows = tasks, accepted, accepted_rows
+        self._len = sum(len(t.leads) + len(t.coops) for t in tasks)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for ts in self._tasks:
+            t, leads = ts.task, ts.leads
+            for unit in leads + ts.coops:
+                row = self._rows.get(unit, {}).get(t.id)
+                rec = self._accepted.get(unit)
+                yield {
+                    "task": t.id, "level1": t.level1, "name": t.name, "deadline": t.deadline_text,
+                    "unit": unit, "role": LEAD if unit in leads else COOP,
+                    "status": row.status if row else NOT_REPORTED,
+                    "progress": row.progress if row else None, "work": row.work if row else "",
+                    "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
+                    "eta": row.eta if row else None, "evidence": row.evidence if row else "",
+                    "file": rec.name if rec and row else "", "received_at": rec.received_at if rec and row else "",
+                }
+
+    def __getitem__(self, index):  # type: ignore[override]
+        # Random access is for tests and small tables; the writers iterate.
+        return list(self)[index]
+
+
 @dataclass
 class Consolidation:
     """Everything the consolidated workbook and the memo show for one period."""
@@ -70,7 +108,7 @@ class Consolidation:
     as_of: str
     tasks: list[TaskSummary]
     units: list[UnitStatus]
-    details: list[dict[str, Any]]
+    details: Details
     issues: list[dict[str, Any]]
     receipts: list[Receipt]
     history: dict[Period, dict[str, tuple[str, float | None]]]
@@ -165,7 +203,6 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     history[period] = current
 
     tasks: list[TaskSummary] = []
-    details: list[dict[str, Any]] = []
     for t in master.tasks:
         leads, coops = master.units_of(t.id, LEAD), master.units_of(t.id, COOP)
         status, avg = current[t.id]
@@ -173,7 +210,6 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         lead_states = {}
         for unit in leads + coops:
             row = accepted_rows.get(unit, {}).get(t.id)
-            rec = accepted.get(unit)
             if row is None:
                 missing.append(unit)
                 if unit in leads:
@@ -185,18 +221,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                     problems.append(f"【{unit}】{row.problems}")
                 if unit in leads:
                     lead_states[unit] = row.status
-            details.append({
-                "task": t.id, "level1": t.level1, "name": t.name, "deadline": t.deadline_text,
-                "unit": unit, "role": LEAD if unit in leads else COOP,
-                "status": row.status if row else NOT_REPORTED,
-                "progress": row.progress if row else None, "work": row.work if row else "",
-                "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
-                "eta": row.eta if row else None, "evidence": row.evidence if row else "",
-                "file": rec.name if rec and row else "", "received_at": rec.received_at if rec and row else "",
-            })
         overdue = t.due_by(period.end) and status != DONE
         tasks.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
                                  "\n".join(problems), missing, lead_states))
+    details = Details(tasks, accepted, accepted_rows)
 
     units: list[UnitStatus] = []
     for unit in master.units_with_tasks():

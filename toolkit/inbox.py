@@ -138,7 +138,37 @@ def _write_archive(ws: Workspace, item: Item, folder: str) -> None:
     item.archive_rel = target.relative_to(ws.root).as_posix()
     if target.exists() and file_sha(target) == item.sha256:
         return
+    if item.inbox_file is not None and _link_archive(item.inbox_file, target, item.sha256):
+        return
     atomic_write(target, lambda tmp: tmp.write_bytes(item.data))
+
+
+def _link_archive(source: Path, target: Path, sha256: str) -> bool:
+    """Archive an inbox file as a hard link to it; False when the caller must copy instead.
+
+    A link writes no bytes: the inbox and the archive are one workspace, so usually one
+    file system. Other file systems, FAT/exFAT sticks and shares without links fail the
+    link and the caller copies. The linked file is hashed, as a copy would be: an inbox
+    file changed since it was read must not be archived under the old file's hash.
+    The inbox name is removed once the ledger has recorded the file, leaving the archive
+    the file's only name.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".~duban-{os.getpid()}-{target.name}")
+    try:
+        os.link(source, tmp)
+    except (OSError, NotImplementedError):
+        return False
+    try:
+        if file_sha(tmp) != sha256:
+            return False
+        os.replace(tmp, target)
+        return True
+    except OSError:
+        return False
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
 
 
 def _archive_stream(ws: Workspace, item: Item, folder: str) -> None:

@@ -6,7 +6,6 @@ parser (`master.importer`) reads tasks from either.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from pathlib import Path
 from .. import errors
 from ..sniff import is_encrypted_ole
 from ..text import clean, squash
+from .cells import cell_text
 
 
 @dataclass
@@ -222,15 +222,3 @@ def xlsx_grids(path: Path) -> tuple[list[Grid], str]:
                     title = squash(texts[0])
                     break
     return grids, title
-
-
-def cell_text(v: object) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, dt.datetime):
-        return f"{v.year}年{v.month}月" if v.day == 1 else f"{v.year}年{v.month}月{v.day}日"
-    if isinstance(v, dt.date):
-        return f"{v.year}年{v.month}月{v.day}日"
-    return clean(v)

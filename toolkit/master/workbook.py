@@ -17,9 +17,9 @@ from ..text import clean, key, squash
 from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind
 from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
+from .cells import cell_text
 from .model import Assignment, Master, Task
 from .summary import summary_lines
-from .tables import cell_text
 
 LEAD, COOP = Role.LEAD, Role.COOP
 TASK_HEADERS = ("任务编号", "一级任务", "二级任务", "工作任务", "具体工作内容", "完成时限",
@@ -133,13 +133,32 @@ def directory_address_issues(rows: list[list], file: str = "", first_row: int = 
     return out
 
 
+# The last master read, by file identity. `duban run` and `collect` then `merge` in one
+# process read the same workbook twice: at 200 tasks and 1,000 units a read is 4 % of the
+# run (W2 profile). The identity includes the inode, so a workbook saved since (always a new
+# file: saves are atomic renames) is read again. Callers treat the master as read-only.
+_last: tuple[tuple, Master] | None = None
+
+
 def read_master_workbook(path: str | Path) -> Master:
     """Read the master workbook; the 责任分工 sheet is the truth for who does what."""
+    global _last
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        raise errors.NoTasks(f"找不到任务清单工作簿：{path}。请先运行 duban master import 导入任务分工表。") from None
+    identity = (str(path.resolve()), st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
+    if _last is not None and _last[0] == identity:
+        return _last[1]
+    master = _read_master_workbook(path)
+    _last = (identity, master)
+    return master
+
+
+def _read_master_workbook(path: Path) -> Master:
     from python_calamine import CalamineError, load_workbook
 
-    path = Path(path)
-    if not path.exists():
-        raise errors.NoTasks(f"找不到任务清单工作簿：{path}。请先运行 duban master import 导入任务分工表。")
     try:
         wb = load_workbook(str(path))
         sheets = {squash(n): n for n in wb.sheet_names}

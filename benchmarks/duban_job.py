@@ -1,0 +1,34 @@
+"""duban's row of the side-by-side table: `collect` then `merge` of one workspace, in one
+fresh process, as the peer scripts are run (interpreter start and imports included).
+
+    python duban_job.py WORKSPACE
+
+Prints one JSON line: the in-process times of the two steps, the counts, and ru_maxrss.
+"""
+
+import sys
+import time
+
+t0 = time.perf_counter()
+
+from toolkit.actions.collect import collect  # noqa: E402  (imports are part of the job)
+from toolkit.actions.merge import merge  # noqa: E402
+from toolkit.workspace import find_workspace  # noqa: E402
+
+t1 = time.perf_counter()
+ws = find_workspace(sys.argv[1], explicit=True)
+result = collect(ws)
+t2 = time.perf_counter()
+merge(ws)
+t3 = time.perf_counter()
+
+import json  # noqa: E402
+import resource  # noqa: E402
+
+scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+print(json.dumps({
+    "imports_s": t1 - t0, "collect_s": t2 - t1, "merge_s": t3 - t2, "work_s": t3 - t1,
+    "accepted": result.accepted, "returns": result.returns,
+    "maxrss_self": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale,
+    "maxrss_children": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale,
+}), flush=True)

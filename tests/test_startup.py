@@ -1,0 +1,51 @@
+"""Start-up cost: commands that only read import nothing heavy.
+
+`duban status` is typed many times a day; pandas (about 320 ms) and openpyxl (about 100 ms)
+would make it several times slower than the Python interpreter itself. The test runs the
+real command in a subprocess with ``-X importtime`` and reads which modules it loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, drop, issued_path, on_time
+
+HEAVY = ("pandas", "numpy", "openpyxl", "docx", "docxtpl", "jinja2", "lxml", "py7zr", "keyring")
+
+
+def imported_by(args: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, set[str]]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "toolkit", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+    names = set(re.findall(r"^import time:\s+\d+ \|\s+\d+ \|\s*(\S+)", done.stderr, flags=re.M))
+    return done, names
+
+
+def heavy(names: set[str]) -> list[str]:
+    return sorted(n for n in names if n.split(".")[0] in HEAVY)
+
+
+def test_status_imports_nothing_heavy(ws) -> None:
+    done, names = imported_by(["-w", str(ws.root), "status"], ws.root)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "toolkit.cli" in names  # the importtime output was read
+    assert heavy(names) == []
+
+
+def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
+    from toolkit.actions.collect import collect
+
+    for unit in ("市发展改革局", "莞城街道"):
+        drop(issued_ws, issued_path(issued_ws, unit).name, issued_path(issued_ws, unit).read_bytes(), on_time())
+    collect(issued_ws, "2022-06")
+    done, names = imported_by(["-w", str(issued_ws.root), "status"], issued_ws.root)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "toolkit.cli" in names
+    assert heavy(names) == []
+    # the master's importer (grammar, columns, prose) is for `master import` only
+    assert not {"toolkit.master.importer", "toolkit.master.grammar"} & names
