@@ -2,7 +2,7 @@
 
 click marks its texts for gettext (``_()`` and ``ngettext()``, bound at import in each of
 its modules). A compiled ``.mo`` catalog would need msgfmt at build time, so the catalog is
-this dictionary and `cli.py` hands click a translator over it; no click text in English
+this dictionary and `toolkit.cli` hands click a translator over it; no click text in English
 reaches the coordinator. Placeholders (``{name!r}``) are kept exactly as click formats them.
 """
 

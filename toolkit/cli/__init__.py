@@ -1,0 +1,42 @@
+"""The ``duban`` command line: thin wrappers, one library function per command.
+
+`base` holds the plumbing (state, errors → one Chinese line, exit codes), `month` the
+monthly pipeline's commands, `desk` the rest. Importing the two registers their commands.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import desk, month  # noqa: F401  (registers the commands on `cli`)
+from .base import State, _action, _ProgressIter, cli, log
+
+__all__ = ["State", "_ProgressIter", "cli", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _action("interrupts", package=True).install()
+    # A failed write can leave an open zip file that complains again when collected
+    # ("Exception ignored in ZipFile.__del__"): the error was already reported once.
+    sys.unraisablehook = _log_unraisable
+    cli(prog_name="duban")
+
+
+def _log_unraisable(unraisable) -> None:
+    log.debug("忽略的异常：%s", unraisable.exc_value, exc_info=(
+        unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
+
+
+def _chinese_metavars(group: click.Group) -> None:
+    """``[OPTIONS]`` and ``COMMAND [ARGS]...`` in usage lines, in Chinese like the rest."""
+    group.options_metavar, group.subcommand_metavar = "[选项]", "命令 [参数]..."
+    for command in group.commands.values():
+        command.options_metavar = "[选项]"
+        if isinstance(command, click.Group):
+            _chinese_metavars(command)
+
+
+_chinese_metavars(cli)

@@ -1,0 +1,349 @@
+"""CLI plumbing: the shared state, the group, output helpers and option types.
+
+`toolkit.cli` is the only package that imports click, prints or exits (docs/design.md).
+Exceptions from the library become one Chinese line on stderr in `DubanGroup` (``--debug``
+shows the traceback). Exit codes: 0 ok, 1 finished but problems need attention, 2 usage or
+unusable input, 3 internal error (a bug), 4 another run holds the workspace, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import importlib
+import logging
+import sys
+import time
+import traceback
+
+import click
+
+from .. import __version__, click_zh, errors
+from ..dates import parse_date
+from ..period import Period
+from ..report import Issue
+from ..workspace import find_workspace
+
+log = logging.getLogger("duban")
+
+
+def _speak_chinese() -> None:
+    """Give click's own texts (usage, errors, help headings) in Chinese: click binds
+    gettext's ``_``/``ngettext`` in each module at import, so each binding is replaced."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.termui
+    import click.types
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser,
+                   click.termui, click.types):
+        if hasattr(module, "_"):
+            module._ = click_zh.gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = click_zh.ngettext
+
+
+
+_speak_chinese()
+
+
+# ---------------------------------------------------------------------------
+# plumbing
+
+
+class State:
+    """Options shared by every command."""
+
+    def __init__(self, workspace: str | None, debug: bool, quiet: bool):
+        self.workspace_dir = workspace
+        self.debug = debug
+        self.quiet = quiet
+        self.exit_code = 0
+        self._ws = None
+        self.log_handler: logging.Handler | None = None
+
+    def workspace(self):
+        if self._ws is None:
+            self._ws = find_workspace(self.workspace_dir, explicit=self.workspace_dir is not None)
+            self._ws.ensure_folders()
+            self.log_handler = _start_log(self._ws)
+        return self._ws
+
+    @contextlib.contextmanager
+    def locked(self):
+        """The workspace, held with the run lock for the whole command."""
+        ws = self.workspace()
+        with ws.lock():
+            yield ws
+
+    def progress(self, items, label: str):
+        """Wrap an iterable in a progress bar on stderr, unless quiet or not a terminal."""
+        items = list(items)
+        if self.quiet or not sys.stderr.isatty() or len(items) < 2:
+            return items
+        return _ProgressIter(items, label)
+
+
+class _ProgressIter:
+    def __init__(self, items, label):
+        self.items, self.label = items, label
+
+    def __iter__(self):
+        with click.progressbar(self.items, label=self.label, file=sys.stderr,
+                               show_pos=True, width=30) as bar:
+            yield from bar
+
+    def __len__(self):
+        return len(self.items)
+
+
+def _start_log(ws) -> logging.Handler | None:
+    """Append this run to 日志/duban.log, which a coordinator can send when asking for help."""
+    try:
+        ws.log_path.parent.mkdir(parents=True, exist_ok=True)
+        handler = _QuietFileHandler(ws.log_path, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.info("运行：duban %s", " ".join(sys.argv[1:]))
+    return handler
+
+
+class _QuietFileHandler(logging.FileHandler):
+    """A log that cannot be written (disk full, read-only) must not print tracebacks."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        pass
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError):
+            super().flush()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            super().close()
+
+
+class DubanGroup(click.Group):
+    """Turns library exceptions into one Chinese line and the documented exit codes."""
+
+    def invoke(self, ctx: click.Context):
+        started = time.monotonic()
+        wall = dt.datetime.now()
+        try:
+            result = super().invoke(ctx)
+            state = ctx.find_object(State)
+            _echo_master_issues(state)
+            if state is not None and state.exit_code:
+                ctx.exit(state.exit_code)
+            return result
+        except errors.DubanError as exc:
+            _log_to_workspace(ctx)
+            log.error("%s", exc.message)
+            if _debug(ctx):
+                traceback.print_exc()
+            click.secho(f"错误：{exc.message}", fg="red", err=True)
+            ctx.exit(exc.exit_code)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            interrupts = _action("interrupts", package=True)
+            interrupts.ignore()
+            state = ctx.find_object(State)
+            line = interrupts.cancelled_line(state._ws if state else None, ctx.invoked_subcommand or "", wall)
+            log.warning("%s", line)
+            click.echo(line, err=True)
+            ctx.exit(130)
+        except BrokenPipeError:  # output piped into head/more that closed early
+            sys.stderr.close()
+            ctx.exit(0)
+        except Exception as exc:  # the one place that turns a bug into a readable line
+            fault = errors.os_fault(exc, _ledger_path(ctx))
+            if fault is not None:  # the operating system said no: not a bug, one line, exit 2
+                _log_to_workspace(ctx)
+                log.error("%s", fault.message)
+                log.info("技术信息", exc_info=exc)
+                if _debug(ctx):
+                    traceback.print_exc()
+                click.secho(f"错误：{fault.message}", fg="red", err=True)
+                ctx.exit(fault.exit_code)
+            log.exception("内部错误")
+            if _debug(ctx):
+                traceback.print_exc()
+            click.secho(f"内部错误：{type(exc).__name__}: {exc}。请加 --debug 重新运行，"
+                        "并把“日志/duban.log”发给技术支持。", fg="red", err=True)
+            ctx.exit(3)
+        finally:
+            log.info("结束，用时 %.1f 秒", time.monotonic() - started)
+            state = ctx.find_object(State)
+            if state is not None and state.log_handler is not None:
+                log.removeHandler(state.log_handler)
+                state.log_handler.close()
+                state.log_handler = None
+
+
+def _echo_master_issues(state: State | None) -> None:
+    """Problems in the master workbook (bad 单位名录 addresses, M112), after any command that
+    read it: a warning on stderr, leaving stdout (JSON, tables) and the exit code alone."""
+    ws = state._ws if state is not None else None
+    issues = getattr(ws, "master_issues", None)
+    if not issues or state.quiet:
+        return
+    for i in issues:
+        log.warning("%s %s", i.code, i.message)
+    click.secho(f"提醒：任务清单工作簿的单位名录有 {len(issues)} 处问题（不影响本次运行）：", fg="yellow", err=True)
+    for i in issues:
+        click.secho(format_issue(i), fg="yellow", err=True)
+
+
+def _ledger_path(ctx: click.Context):
+    """Where SQLite errors happened (SQLite never names its file)."""
+    state = ctx.find_object(State)
+    return state._ws.ledger_path if state is not None and state._ws is not None else None
+
+
+def _log_to_workspace(ctx: click.Context) -> None:
+    """Make sure an error met before the command ran (a bad option value) still reaches
+    日志/duban.log, when there is a workspace to log to."""
+    state = ctx.find_object(State)
+    if state is not None and state.log_handler is None:
+        with contextlib.suppress(errors.DubanError, OSError):
+            state.workspace()
+
+
+def _debug(ctx: click.Context) -> bool:
+    state = ctx.find_object(State)
+    return bool(state and state.debug) or "--debug" in sys.argv
+
+
+def _set_state(attr: str):
+    def callback(ctx: click.Context, param: click.Parameter, value):
+        if value:
+            state = ctx.ensure_object(State) if ctx.obj is None else ctx.obj
+            setattr(state, attr, value)
+        return value
+    return callback
+
+
+def pass_state(f):
+    """Pass the shared State, and accept -w/-q/--debug after the command name too."""
+    f = click.make_pass_decorator(State)(f)
+    f = click.option("-w", "--workspace", "workspace_dir", expose_value=False, metavar="DIR",
+                     callback=_set_state("workspace_dir"), help="工作区文件夹")(f)
+    f = click.option("--debug", is_flag=True, expose_value=False, callback=_set_state("debug"),
+                     help="出错时显示完整的技术信息")(f)
+    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_state("quiet"),
+                     help="只输出错误，不显示进度")(f)
+    return f
+
+
+def echo(state: State, text: str = "", **style) -> None:
+    if not state.quiet:
+        click.secho(text, **style) if style else click.echo(text)
+
+
+def format_issue(i: Issue) -> str:
+    where = " ".join(x for x in (i.file, i.location) if x)
+    return f"  [{i.severity} {i.code}] {where}：{i.message}" if where else \
+        f"  [{i.severity} {i.code}] {i.message}"
+
+
+def echo_issues(state: State, issues: list[Issue], title: str = "问题") -> None:
+    if not issues:
+        return
+    errors_, warnings = sum(i.is_error for i in issues), sum(not i.is_error for i in issues)
+    echo(state, f"{title}：错误 {errors_} 个，警告 {warnings} 个")
+    for i in issues:
+        echo(state, format_issue(i), fg="red" if i.is_error else "yellow")
+
+
+class PeriodType(click.ParamType):
+    """``--period 2022-06`` becomes a `Period` here, once, for every command."""
+
+    name = "期次"
+
+    def convert(self, value, param, ctx):
+        return value if isinstance(value, Period) else Period.parse(value)
+
+
+PERIOD = PeriodType()
+
+
+class DateType(click.ParamType):
+    """``--received 2022-07-04``: a calendar date, refused in Chinese when it is not one."""
+
+    name = "日期"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"“{value}”不是日期，请写成 2022-07-04 这样的格式。", param, ctx)
+
+
+DATE = DateType()
+
+
+def period_option(help_text: str = "期次，如 2022-06；默认取 duban.toml 中的 period"):
+    return click.option("--period", "-p", type=PERIOD, metavar="YYYY-MM", help=help_text)
+
+
+force_option = click.option("--force", is_flag=True, help="期次没有下发过填报表时也照常处理")
+
+
+def _issued(ws, period, force: bool):
+    """The period to work on, refused when it was never issued (see workspace.require_issued)."""
+    return _action("workspace", package=True).require_issued(ws, period, force)
+
+
+def _action(name: str, package: bool = False):
+    """The module behind a command, imported when the command runs.
+
+    Start-up is paid on every double-click: importing every action up front pulls in
+    openpyxl, docx and jinja2 (about 0.4 s measured on the CI machine) for a command such
+    as ``duban status`` that needs none of them. ``package`` names a top-level module
+    (``workspace``, ``master``, ``memo``) instead of one in `toolkit.actions`.
+    """
+    return importlib.import_module(f"toolkit.{name}" if package else f"toolkit.actions.{name}")
+
+
+# ---------------------------------------------------------------------------
+# commands
+
+
+@click.group(cls=DubanGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-w", "--workspace", metavar="DIR", help="工作区文件夹（默认：当前文件夹或其上级中含 duban.toml 的那个）")
+@click.option("--debug", is_flag=True, help="出错时显示完整的技术信息")
+@click.option("-q", "--quiet", is_flag=True, help="只输出错误，不显示进度（供脚本使用）")
+@click.version_option(__version__, "-V", "--version", prog_name="duban")
+@click.pass_context
+def cli(ctx: click.Context, workspace: str | None, debug: bool, quiet: bool) -> None:
+    """督办：专项行动月度进展填报的下发、收取、校验、汇总与通报。
+
+    \b
+    每月流程：
+      duban issue   --period 2022-06   下发填报表
+      duban collect                    收取收件箱中的报送并校验
+      duban merge                      生成汇总表
+      duban memo                       生成通报
+      duban run                        一次完成 收取 → 汇总 → 通报
+
+    先试试：duban demo
+    """
+    ctx.obj = State(workspace, debug, quiet)
+
+
+def _parse_date_option(value: str | None, what: str = "报送截止日期"):
+    if not value:
+        return None
+    d = parse_date(value)
+    if d is None:
+        raise errors.UsageError(f"{what}“{value}”无法识别，请写成 2022-07-05。")
+    return d

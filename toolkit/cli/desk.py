@@ -1,0 +1,194 @@
+"""The coordinator's desk: demo, open, excel-console, period, kit and the mailbox."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..period import Period
+from .base import (
+    State,
+    _action,
+    _parse_date_option,
+    cli,
+    echo,
+    pass_state,
+    period_option,
+)
+from .month import _echo_run
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False), default="督办演示")
+@click.option("--pdf", is_flag=True, help="通报同时转成 PDF（需要 LibreOffice）")
+@pass_state
+def demo(state: State, folder: str, pdf: bool) -> None:
+    """演示：用自带的东莞市任务分工表，完整走一遍 2022年6月 的月度流程。
+
+    创建工作区，下发 54 份填报表，模拟各单位填报（按时、逾期、未报、出错退回、
+    重报、压缩包、邮件转发），然后收取、校验、汇总、生成通报。
+
+    \b
+    示例：
+      duban demo
+      duban demo 我的演示 --pdf
+    """
+    result = _action("demo").run_demo(folder, pdf, state.progress)
+    echo(state, f"演示工作区：{result.root}")
+    _echo_run(state, result.run)
+    echo(state, f"下一步：打开汇总表和通报看看；或在 {result.root} 中运行 duban status 查看报送情况。")
+
+
+@cli.command("open")
+@click.argument("what", default="文件夹")
+@period_option()
+@pass_state
+def open_cmd(state: State, what: str, period: str | None) -> None:
+    """用系统默认程序打开最新的汇总表、通报或文件夹。
+
+    WHAT 可以是：文件夹（默认）、汇总、通报、收件箱、反馈、下发。
+
+    \b
+    示例：
+      duban open 汇总
+      duban open 通报
+    """
+    opener = _action("open")
+    path = opener.find_output(state.workspace(), what, period)
+    if opener.open_path(path):
+        echo(state, f"已打开：{path}")
+    else:
+        echo(state, f"无法自动打开，请手动打开：{path}")
+
+
+@cli.command("excel-console")
+@pass_state
+def excel_console(state: State) -> None:
+    """生成 Excel 控制台（控制台.xlsm）：在 Excel 中点按钮下发、收取汇总、生成通报。
+
+    需要 Windows 或 macOS 上的 Microsoft Excel 和 xlwings（pip install "duban[excel]"）；
+    WPS 不支持 xlwings。
+
+    \b
+    示例：
+      duban excel-console
+    """
+    path = _action("excel_console").create_console(state.workspace())
+    echo(state, f"已生成：{path}")
+    echo(state, "用 Excel 打开，启用宏后，在 B3 填写期次，点按钮即可。")
+
+
+@cli.command("period")
+@click.option("--label", is_flag=True, help="写成“2022年6月”而不是“2022-06”")
+@pass_state
+def period_cmd(state: State, label: bool) -> None:
+    """显示当前期次（duban.toml 中的 period）：双击脚本用它作默认期次。
+
+    \b
+    示例：
+      duban period
+      duban period --label
+    """
+    current = state.workspace().period()
+    click.echo(current.label if label else str(current))
+
+
+@cli.command("kit")
+@click.option("--out", "-o", type=click.Path(file_okay=False), help="输出文件夹，默认 ./督办离线安装包")
+@click.option("--platform", "platforms", multiple=True, metavar="平台",
+              help="win_amd64、manylinux_x86_64、manylinux_aarch64，可重复；默认三者都要")
+@click.option("--python", "pythons", multiple=True, metavar="版本", help="3.10、3.11、3.12、3.13，可重复；默认全部")
+@click.option("--wheel", type=click.Path(dir_okay=False),
+              help="已构建好的 duban 安装文件（.whl），默认从源码构建")
+@click.option("--no-zip", is_flag=True, help="只生成文件夹，不再打包成 .zip")
+@pass_state
+def kit_cmd(state: State, out: str | None, platforms: tuple[str, ...], pythons: tuple[str, ...],
+            wheel: str | None, no_zip: bool) -> None:
+    """离线安装包：把督办和它需要的全部组件放进一个文件夹（和 .zip），拷到没有网络的电脑上安装。
+
+    生成时需要访问一次软件包仓库；安装时完全不需要网络。
+
+    \b
+    示例：
+      duban kit
+      duban kit --out D:\\督办安装包 --platform win_amd64 --python 3.11
+    """
+    result = _action("kit").build_kit(Path(out) if out else None, list(platforms) or None, list(pythons) or None,
+                                      wheel=Path(wheel) if wheel else None, make_zip=not no_zip,
+                                      progress=state.progress)
+    for line in result.lines():
+        echo(state, line)
+
+
+@cli.group("mail")
+def mail_group() -> None:
+    """邮箱：从单位邮箱收取报送，把下发、反馈、催报邮件草稿发出去（在 duban.toml 的 [mail] 中设置）。"""
+
+
+@mail_group.command("login")
+@pass_state
+def mail_login(state: State) -> None:
+    """保存邮箱密码到系统的凭据管理器（Windows 凭据管理器、macOS 钥匙串），只需一次。
+
+    \b
+    示例：
+      duban mail login
+    """
+    ws = state.workspace()
+    password = click.prompt("邮箱密码（输入时不显示）", hide_input=True, prompt_suffix="：")
+    for line in _action("mail").login(ws, password).lines():
+        echo(state, line)
+
+
+@mail_group.command("fetch")
+@click.option("--since", metavar="YYYY-MM-DD", help="只收这一天及以后收到的邮件")
+@pass_state
+def mail_fetch(state: State, since: str | None) -> None:
+    """收取邮件：把带报送附件的邮件整封存进收件箱（不会重复收取），然后运行 duban collect。
+
+    \b
+    示例：
+      duban mail fetch
+      duban mail fetch --since 2022-07-01
+    """
+    with state.locked() as ws:
+        result = _action("mail").fetch(ws, _parse_date_option(since, "起始日期"), state.progress)
+    for line in result.lines():
+        echo(state, line)
+    if result.problems:
+        state.exit_code = 1
+
+
+@mail_group.command("send")
+@click.argument("kind", type=click.Choice(["issue", "feedback", "remind"]), metavar="下发|反馈|催报")
+@period_option()
+@click.option("--yes", "-y", is_flag=True, help="不再询问，直接发送")
+@click.option("--dry-run", is_flag=True, help="只连接并登录发信服务器，列出将发送的邮件，不发送")
+@pass_state
+def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run: bool) -> None:
+    """发送邮件草稿：下发（issue）、反馈（feedback）或催报（remind），已发过的不会再发。
+
+    先列出将发送的邮件（多少封、发给谁、附件和大小），确认后再发。
+
+    \b
+    示例：
+      duban mail send issue
+      duban mail send feedback --period 2022-06
+      duban mail send remind --dry-run
+    """
+    mail = _action("mail")
+    with state.locked() as ws:
+        plan = mail.plan_send(ws, kind, period)
+        for line in plan.lines():
+            echo(state, line)
+        if not plan.drafts:
+            return
+        if not dry_run and not yes and not click.confirm("确认发送以上邮件？", default=False, err=True):
+            echo(state, "已取消，没有发送任何邮件。")
+            return
+        result = mail.send(ws, plan, dry_run=dry_run, progress=state.progress)
+    for line in result.lines():
+        echo(state, line)
+    if result.failed:
+        state.exit_code = 1
