@@ -59,17 +59,37 @@ if spec:
         return result
 
     setattr(owner, name, wrapper)
+pause = os.environ.get("DUBAN_TEST_PAUSE")
+if pause:  # "module:function:GATE": the first call writes GATE.reached, then waits for GATE
+    import pathlib, time
+    module_name, attr, gate = pause.split(":", 2)
+    module = importlib.import_module(module_name)
+    original_paused = getattr(module, attr)
+    gate = pathlib.Path(gate)
+
+    def paused(*args, **kwargs):
+        if not gate.with_suffix(".reached").exists():
+            gate.with_suffix(".reached").write_text(str(os.getpid()))
+            deadline = time.monotonic() + 120
+            while not gate.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return original_paused(*args, **kwargs)
+
+    setattr(module, attr, paused)
 from toolkit.cli import main
 sys.argv = ["duban", *sys.argv[1:]]
 main()
 """
 
 
-def _env(kill: str | None = None) -> dict[str, str]:
+def _env(kill: str | None = None, pause: str | None = None) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     env.pop("DUBAN_TEST_KILL", None)
+    env.pop("DUBAN_TEST_PAUSE", None)
     if kill:
         env["DUBAN_TEST_KILL"] = kill
+    if pause:
+        env["DUBAN_TEST_PAUSE"] = pause
     return env
 
 
@@ -78,8 +98,8 @@ def duban(root: Path, *args: str, kill: str | None = None, timeout: float = 180)
                           capture_output=True, text=True, timeout=timeout)
 
 
-def start(root: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", KILLER, *args], cwd=root, env=_env(),
+def start(root: Path, *args: str, pause: str | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", KILLER, *args], cwd=root, env=_env(pause=pause),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -351,13 +371,19 @@ def test_second_run_refuses_while_the_first_holds_the_lock(issued_ws):
 def test_two_collects_at_once_count_everything_once(prepared, reference, tmp_path):
     root = fresh(prepared, tmp_path, "ws")
     lock_file = root / ".duban" / "run.lock"
-    first = start(root, "collect")
-    deadline = time.monotonic() + 60
-    while f"进程 {first.pid}" not in (lock_file.read_text("utf-8", "replace") if lock_file.exists() else ""):
+    # The first collect is held mid-run (inside the lock, before its first archive write) until
+    # the second has tried: on a busy machine the first could otherwise finish before the
+    # second even starts, and the test would prove nothing.
+    gate = tmp_path / "gate"
+    first = start(root, "collect", pause=f"toolkit.inbox:_write_archive:{gate}")
+    deadline = time.monotonic() + 120
+    while not gate.with_suffix(".reached").exists():
         assert first.poll() is None, first.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.01)
+    assert f"进程 {first.pid}" in lock_file.read_text("utf-8", "replace")
     second = duban(root, "collect")
+    gate.write_text("go")
     _out, err = first.communicate(timeout=180)
     assert first.returncode in (0, 1) and BUSY not in err, err
     assert second.returncode == 4 and second.stderr.startswith(BUSY), second.stderr
