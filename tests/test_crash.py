@@ -256,7 +256,7 @@ def assert_finished_like(root: Path, reference: dict) -> None:
 
 COLLECT_KILLS = [
     "toolkit.inbox:_write_archive:4:after",        # archived, not yet recorded
-    "toolkit.ledger.store:Ledger.insert:2:after",         # inside the transaction of one input
+    "toolkit.ledger.store:Ledger.insert:2:after",         # inside the transaction of one input (quick loop)
     "toolkit.ledger.store:Ledger.resolve_superseded:2:after",  # superseding, before COMMIT
     "toolkit.actions.collect:remove_from_inbox:1:before",   # committed, all still in the inbox
     "toolkit.actions.collect:remove_from_inbox:5:before",   # some removed, none noted yet
@@ -266,7 +266,10 @@ COLLECT_KILLS = [
 ]
 
 
-@pytest.mark.parametrize("kill", COLLECT_KILLS)
+# Each kill is two duban processes and a comparison with the reference: one stays in the quick
+# loop, the others are slow.
+@pytest.mark.parametrize("kill", [k if k == COLLECT_KILLS[1] else pytest.param(k, marks=pytest.mark.slow)
+                                  for k in COLLECT_KILLS])
 def test_collect_killed_at_a_point_then_rerun(prepared, reference, tmp_path, kill):
     root = fresh(prepared, tmp_path, "ws")
     killed = duban(root, "collect", kill=kill)
@@ -281,6 +284,7 @@ def test_collect_killed_at_a_point_then_rerun(prepared, reference, tmp_path, kil
         assert workbook_values(next((root / "汇总").rglob("*进展汇总表.xlsx"))) == reference["merged"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(3))
 def test_collect_killed_at_a_random_moment_then_rerun(prepared, reference, tmp_path, seed):
     rng = random.Random(seed)
@@ -305,6 +309,7 @@ MERGE_KILLS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill", [*MERGE_KILLS, "random:0"])
 def test_merge_killed_keeps_the_previous_workbook(reference, tmp_path, kill):
     root = tmp_path / "ws"

@@ -84,6 +84,7 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
 # duban demo
 
 
+@pytest.mark.slow
 def test_demo_builds_and_runs_a_realistic_month(run, tmp_path):
     folder = tmp_path / "演示"
     result = run(["demo", str(folder)], cwd=tmp_path)
@@ -305,6 +306,7 @@ class FakeBook:
         self.app = type("App", (), {"api": type("Api", (), {"Caller": "Button 1"})()})()
 
 
+@pytest.mark.slow
 def test_console_buttons_call_plain_functions(issued_ws, make_return):
     from toolkit.actions.excel_console import run_button
 
