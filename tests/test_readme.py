@@ -23,6 +23,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "# 安装并运行全部测试" in ci and "libreoffice-calc libreoffice-writer" in ci
     assert README.count("# 安装并运行全部测试") == 1
+    # every real component the tests use is installed, and a missing one fails rather than skips
+    for package in ("dovecot-imapd", "dovecot-lmtpd", "p7zip-full", "libarchive-tools", "shellcheck", "wine64",
+                    "gcc-mingw-w64-x86-64-win32", "locales", "poppler-utils", "fonts-noto-cjk"):
+        assert f" {package}" in ci, package
+    assert "export DUBAN_REQUIRE_TOOLS=1" in ci and "export DUBAN_REQUIRE_MAIL_SERVERS=1" in ci
 
 
 def test_every_code_is_listed_with_its_severity():
