@@ -595,7 +595,7 @@ def test_feedback_workbook_and_mail(issued_ws, make_return):
 def test_one_run_at_a_time(run, issued_ws):
     with issued_ws.lock():
         result = run(["collect"], cwd=issued_ws.root)
-    assert result.exit_code == 1
+    assert result.exit_code == 4  # its own code, so a script can say "wait and retry"
     assert result.stderr.startswith("错误：另一个督办程序正在处理这个工作区（进程 ")
     assert run(["collect"], cwd=issued_ws.root).exit_code == 0
 
@@ -611,6 +611,8 @@ def test_empty_inbox(run, issued_ws):
 
 
 def test_check_command_table_json_exit_codes(run, issued_ws, make_return, tmp_path):
+    # issue already recorded its drafts in the ledger; check must leave it as it was
+    ledger_before = issued_ws.ledger_path.read_bytes()
     good = tmp_path / "石龙镇.xlsx"
     good.write_bytes(make_return("石龙镇", clean_filling()))
     bad = tmp_path / "虎门镇.xlsx"
@@ -632,7 +634,7 @@ def test_check_command_table_json_exit_codes(run, issued_ws, make_return, tmp_pa
     assert run(["check", str(tmp_path / "没有.xlsx")], cwd=issued_ws.root).exit_code == 2
     assert run(["check"], cwd=issued_ws.root).exit_code == 2
     # the ledger was not touched
-    assert not issued_ws.ledger_path.exists()
+    assert issued_ws.ledger_path.read_bytes() == ledger_before
 
 
 def test_check_without_workspace_uses_the_return_itself(run, make_return, tmp_path):

@@ -59,17 +59,37 @@ if spec:
         return result
 
     setattr(owner, name, wrapper)
+pause = os.environ.get("DUBAN_TEST_PAUSE")
+if pause:  # "module:function:GATE": the first call writes GATE.reached, then waits for GATE
+    import pathlib, time
+    module_name, attr, gate = pause.split(":", 2)
+    module = importlib.import_module(module_name)
+    original_paused = getattr(module, attr)
+    gate = pathlib.Path(gate)
+
+    def paused(*args, **kwargs):
+        if not gate.with_suffix(".reached").exists():
+            gate.with_suffix(".reached").write_text(str(os.getpid()))
+            deadline = time.monotonic() + 120
+            while not gate.exists() and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return original_paused(*args, **kwargs)
+
+    setattr(module, attr, paused)
 from toolkit.cli import main
 sys.argv = ["duban", *sys.argv[1:]]
 main()
 """
 
 
-def _env(kill: str | None = None) -> dict[str, str]:
+def _env(kill: str | None = None, pause: str | None = None) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     env.pop("DUBAN_TEST_KILL", None)
+    env.pop("DUBAN_TEST_PAUSE", None)
     if kill:
         env["DUBAN_TEST_KILL"] = kill
+    if pause:
+        env["DUBAN_TEST_PAUSE"] = pause
     return env
 
 
@@ -78,8 +98,8 @@ def duban(root: Path, *args: str, kill: str | None = None, timeout: float = 180)
                           capture_output=True, text=True, timeout=timeout)
 
 
-def start(root: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", KILLER, *args], cwd=root, env=_env(),
+def start(root: Path, *args: str, pause: str | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", KILLER, *args], cwd=root, env=_env(pause=pause),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -236,7 +256,7 @@ def assert_finished_like(root: Path, reference: dict) -> None:
 
 COLLECT_KILLS = [
     "toolkit.inbox:_write_archive:4:after",        # archived, not yet recorded
-    "toolkit.ledger.store:Ledger.insert:2:after",         # inside the transaction of one input
+    "toolkit.ledger.store:Ledger.insert:2:after",         # inside the transaction of one input (quick loop)
     "toolkit.ledger.store:Ledger.resolve_superseded:2:after",  # superseding, before COMMIT
     "toolkit.actions.collect:remove_from_inbox:1:before",   # committed, all still in the inbox
     "toolkit.actions.collect:remove_from_inbox:5:before",   # some removed, none noted yet
@@ -246,7 +266,10 @@ COLLECT_KILLS = [
 ]
 
 
-@pytest.mark.parametrize("kill", COLLECT_KILLS)
+# Each kill is two duban processes and a comparison with the reference: one stays in the quick
+# loop, the others are slow.
+@pytest.mark.parametrize("kill", [k if k == COLLECT_KILLS[1] else pytest.param(k, marks=pytest.mark.slow)
+                                  for k in COLLECT_KILLS])
 def test_collect_killed_at_a_point_then_rerun(prepared, reference, tmp_path, kill):
     root = fresh(prepared, tmp_path, "ws")
     killed = duban(root, "collect", kill=kill)
@@ -261,6 +284,7 @@ def test_collect_killed_at_a_point_then_rerun(prepared, reference, tmp_path, kil
         assert workbook_values(next((root / "汇总").rglob("*进展汇总表.xlsx"))) == reference["merged"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(3))
 def test_collect_killed_at_a_random_moment_then_rerun(prepared, reference, tmp_path, seed):
     rng = random.Random(seed)
@@ -285,6 +309,7 @@ MERGE_KILLS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kill", [*MERGE_KILLS, "random:0"])
 def test_merge_killed_keeps_the_previous_workbook(reference, tmp_path, kill):
     root = tmp_path / "ws"
@@ -334,7 +359,7 @@ def test_second_run_refuses_while_the_first_holds_the_lock(issued_ws):
         assert holder.stdout.readline().strip() == "locked"
         for command in (["collect"], ["merge", "--period", "2022-06"]):
             busy = duban(issued_ws.root, *command)
-            assert busy.returncode == 1, busy.stderr
+            assert busy.returncode == 4, busy.stderr  # "busy" has its own exit code
             assert busy.stderr.startswith(BUSY), busy.stderr
             assert f"进程 {holder.pid}" in busy.stderr
     finally:
@@ -351,14 +376,20 @@ def test_second_run_refuses_while_the_first_holds_the_lock(issued_ws):
 def test_two_collects_at_once_count_everything_once(prepared, reference, tmp_path):
     root = fresh(prepared, tmp_path, "ws")
     lock_file = root / ".duban" / "run.lock"
-    first = start(root, "collect")
-    deadline = time.monotonic() + 60
-    while f"进程 {first.pid}" not in (lock_file.read_text("utf-8", "replace") if lock_file.exists() else ""):
+    # The first collect is held mid-run (inside the lock, before its first archive write) until
+    # the second has tried: on a busy machine the first could otherwise finish before the
+    # second even starts, and the test would prove nothing.
+    gate = tmp_path / "gate"
+    first = start(root, "collect", pause=f"toolkit.inbox:_write_archive:{gate}")
+    deadline = time.monotonic() + 120
+    while not gate.with_suffix(".reached").exists():
         assert first.poll() is None, first.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.01)
+    assert f"进程 {first.pid}" in lock_file.read_text("utf-8", "replace")
     second = duban(root, "collect")
+    gate.write_text("go")
     _out, err = first.communicate(timeout=180)
     assert first.returncode in (0, 1) and BUSY not in err, err
-    assert second.returncode == 1 and second.stderr.startswith(BUSY), second.stderr
+    assert second.returncode == 4 and second.stderr.startswith(BUSY), second.stderr
     assert_finished_like(root, reference)

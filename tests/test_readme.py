@@ -23,6 +23,11 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "# 安装并运行全部测试" in ci and "libreoffice-calc libreoffice-writer" in ci
     assert README.count("# 安装并运行全部测试") == 1
+    # every real component the tests use is installed, and a missing one fails rather than skips
+    for package in ("dovecot-imapd", "dovecot-lmtpd", "p7zip-full", "libarchive-tools", "shellcheck", "wine64",
+                    "gcc-mingw-w64-x86-64-win32", "locales", "poppler-utils", "fonts-noto-cjk"):
+        assert f" {package}" in ci, package
+    assert "export DUBAN_REQUIRE_TOOLS=1" in ci and "export DUBAN_REQUIRE_MAIL_SERVERS=1" in ci
 
 
 def test_every_code_is_listed_with_its_severity():
@@ -31,8 +36,29 @@ def test_every_code_is_listed_with_its_severity():
 
 
 def test_every_command_is_documented():
-    for name in cli.commands:
-        assert f"duban {name}" in README, name
+    def names(group, prefix="duban"):
+        for name, command in group.commands.items():
+            yield f"{prefix} {name}"
+            if hasattr(command, "commands"):
+                yield from names(command, f"{prefix} {name}")
+
+    reference = README[README.index("## 命令参考"):README.index("## 校验规则")]
+    for name in names(cli):
+        assert f"`{name}" in reference, name
+
+
+def test_exit_codes_and_what_the_scripts_say_for_each():
+    """The README's exit-code table names every code the CLI uses and the scripts' words for it."""
+    import toolkit.cli
+
+    table = README[README.index("### 退出码"):README.index("## 校验规则")]
+    documented = dict(re.findall(r"^\| (\d+) \| [^|]+ \| (【[^】]+】)", table, re.M))
+    assert set(documented) == {"0", "1", "2", "3", "4", "130"}
+    for code in documented:
+        assert code in toolkit.cli.__doc__
+    common = (ROOT / "workbooks" / "_公共.sh").read_text(encoding="utf-8")
+    for code, label in documented.items():
+        assert f'{code}) echo "{label}' in common, (code, label)
 
 
 def test_screenshots_exist():
