@@ -298,7 +298,7 @@ def test_collect_files_archives_and_records(run, issued_ws, make_return):
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 1  # one return was sent back
     assert result.stdout.splitlines()[:3] == [
-        "收件箱 2 个文件，登记 2 条（含邮件附件和压缩包内文件）",
+        "收件箱 2 个文件，登记 2 条（含邮件附件和压缩包内文件；看不出期次的按当前期次2022年6月）",
         "  采纳 1，退回 1，无法读取 0，重复 0，已被替代 0",
         "  退回：虎门镇回复.xlsx（虎门镇） E603 任务 1.2 状态为“滞后”，但未填写存在问题。请说明滞后原因和困难。",
     ]

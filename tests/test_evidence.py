@@ -810,3 +810,18 @@ def test_a_refused_correction_after_an_accepted_return_gets_its_reply(issued_ws,
     assert state(issued_ws, "石龙镇") == UnitState.ON_TIME  # the accepted return stays in force
     text = body(reply(issued_ws, "石龙镇"))
     assert "石龙镇（更正）.xlsx" in text and "密码" in text
+
+
+def test_two_processes_opening_a_new_ledger_at_once_both_succeed(tmp_path):
+    """Each migration runs once even when two runs create the ledger together (the
+    version is read again under the write lock)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "ledger.sqlite3"
+    code = ("import sys; from pathlib import Path; from toolkit.ledger import Ledger\n"
+            "with Ledger(Path(sys.argv[1])) as l: pass\n")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    errors = [p.communicate(timeout=60)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], errors

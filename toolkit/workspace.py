@@ -51,7 +51,7 @@ CONFIG_TEMPLATE = """\
 name = "{name}"
 # 督办单位：通报落款
 organiser = "{organiser}"
-# 当前期次（年-月）。命令不写 --period 时使用；双击脚本默认上个月。
+# 当前期次（年-月）。duban issue 会改成刚下发的那一期；命令不写 --period 时都用它，双击脚本直接回车也用它。
 period = "{period}"
 # 报送截止日：每期次月的几号
 due_day = 5

@@ -146,11 +146,11 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
               help="直接放入收件箱的文件（非邮件）按这一天收到计，代替文件修改时间")
 @pass_state
 def collect(state: State, period: str | None, received) -> None:
-    """收取报送：处理收件箱中的文件、邮件（.eml）和压缩包（.zip）。
+    """收取报送：处理收件箱中的文件、邮件（.eml/.msg）和压缩包（.zip/.7z/.rar）。
 
-    每个文件原样归档到 归档/<期>/，登记到收件台账，逐份校验；有问题的
-    生成 反馈/<期>/<单位>_校验反馈.xlsx 和邮件草稿。同一单位多次报送以
-    最后收到的为准；完全相同的文件不重复计数。
+    每个文件原样归档到 归档/<期>/，登记到收件台账，逐份校验；退回的单位
+    在 反馈/<期>/<日期>/ 得到标好问题的反馈表和回复邮件草稿。同一单位多次
+    报送以发送时间最晚的为准；完全相同的文件不重复计数。
 
     报送时间取邮件的发送时间；直接放入的文件取文件修改时间（收件登记中注明），
     或用 --received 指定。晚于现在、早于本期的时间不作逾期依据（W207）。
@@ -178,7 +178,8 @@ def _echo_collect(state: State, ws, result) -> None:
                         f"{'、'.join(sorted({str(p.parent) for p in result.feedback}))}")
         _echo_unfinished(result)
         return
-    echo(state, f"收件箱 {result.inputs} 个文件，登记 {result.receipts} 条（含邮件附件和压缩包内文件）")
+    echo(state, f"收件箱 {result.inputs} 个文件，登记 {result.receipts} 条（含邮件附件和压缩包内文件；"
+                f"看不出期次的按当前期次{ws.period().label}）")
     echo(state, f"  采纳 {result.accepted}，退回 {result.returned}，无法读取 {result.unreadable}，"
                 f"重复 {result.duplicates}，已被替代 {result.superseded}")
     if result.recovered:

@@ -433,6 +433,11 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
         if number <= version:
             continue
         conn.execute("BEGIN IMMEDIATE")
+        # Another process may have opened the new ledger at the same moment and applied this
+        # migration while we waited for the write lock: read the version again under it.
+        if schema_version(conn) >= number:
+            conn.execute("COMMIT")
+            continue
         try:
             for statement in _statements(sql):
                 conn.execute(statement)
