@@ -719,13 +719,13 @@ def test_bat_installer_under_wine(wine):
 
     rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_VERSION="0.1.0")
     assert rc == 0, out
-    assert "【成功】安装完成：duban，版本 0.1.0" in out
+    assert "【成功】安装完成：duban, version 0.1.0" in out  # what the fake python.exe prints
     assert (wine.folder / ".venv" / "Scripts" / "python.exe").exists()
     assert calls[-1] == f"install --no-index --find-links {wheels_win} --upgrade duban"
 
     rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_VERSION="0.1.0")
-    assert rc == 0 and "已经安装过（duban，版本 0.1.0），现在升级" in out
-    assert "【成功】安装完成：已经是 duban，版本 0.1.0，无需升级。" in out
+    assert rc == 0 and "已经安装过（duban, version 0.1.0），现在升级" in out
+    assert "【成功】安装完成：已经是 duban, version 0.1.0，无需升级。" in out
 
     other = wine.folder.parent / "原来的 工作区"
     (other / ".venv" / "Scripts").mkdir(parents=True, exist_ok=True)

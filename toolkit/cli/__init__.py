@@ -24,7 +24,18 @@ def main() -> None:
     # A failed write can leave an open zip file that complains again when collected
     # ("Exception ignored in ZipFile.__del__"): the error was already reported once.
     sys.unraisablehook = _log_unraisable
-    cli(prog_name="duban")
+    interrupts = _action("interrupts", package=True)
+    try:
+        cli(prog_name="duban")
+        code: int | str | None = 0
+    except SystemExit as done:
+        code = done.code
+    except KeyboardInterrupt:  # between click's own handling and here
+        code = 130
+    # The run is over and has said what it did: a Ctrl-C or a closed console now must not
+    # turn its result into a crash (exit -2) while the interpreter shuts down.
+    interrupts.ignore()
+    sys.exit(code)
 
 
 def _log_unraisable(unraisable) -> None:
