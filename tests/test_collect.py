@@ -13,6 +13,7 @@ import zipfile
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import PERIOD, drop, encrypted, issued_path, late, on_time, shanghai, with_macros, zip_bytes
@@ -566,7 +567,8 @@ def test_feedback_workbook_and_mail(issued_ws, make_return):
                                    "4_3": Answer(status="完成", progress=100, evidence="")})
     drop(issued_ws, "虎门镇.xlsx", data, on_time())
     result = collect(issued_ws)
-    xlsx = issued_ws.root / "反馈" / "2022年6月" / dt.date.today().isoformat() / "虎门镇_校验反馈.xlsx"
+    today = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date().isoformat()  # the office's day
+    xlsx = issued_ws.root / "反馈" / "2022年6月" / today / "虎门镇_校验反馈.xlsx"
     eml = xlsx.with_suffix(".eml")
     assert xlsx in result.feedback and eml in result.feedback
     wb = load_workbook(xlsx)

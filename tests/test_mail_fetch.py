@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -762,3 +763,22 @@ def test_a_ledger_from_before_the_mailbox_is_upgraded_and_kept(tmp_path):
         records = MailRecords(ledger.conn)
         assert records.fetched_by_sha("0" * 64) is None and records.sent("<x@y>") is None
     assert (tmp_path / "ledger.sqlite3.v2.bak").exists()
+
+
+def test_collect_takes_the_servers_internaldate_for_a_fetched_mail(
+        issued_ws, make_return, mail_servers, password, run):
+    """A department's clock says 5 July (late); the office mailbox received it on 4 July."""
+    s = mail_servers
+    ws = mail_ws(issued_ws, s)
+    mail = return_mail("石龙镇", make_return("石龙镇", **{"1_2": DONE}), sender="sl@dg.gov.cn", when=july(5, 16, 5))
+    s.deliver(DUBAN, mail, internaldate=july(4, 10, 0))
+    assert run(["-w", str(ws.root), "mail", "fetch"]).exit_code == 0
+    run(["-w", str(ws.root), "collect"])
+    with Ledger(ws.ledger_path) as ledger:
+        top = next(r for r in ledger.receipts() if r.parent_id is None)
+        attachment = next(r for r in ledger.receipts() if r.parent_id == top.id)
+    assert (top.received_at, top.received_how) == ("2022-07-04 10:00:00", "邮箱收到时间")
+    assert (attachment.received_at, attachment.received_how) == ("2022-07-04 10:00:00", "邮箱收到时间")
+    status = run(["-w", str(ws.root), "status", "--format", "json"])
+    row = next(u for u in json.loads(status.stdout)["units"] if u["单位"] == "石龙镇")
+    assert row["报送状态"] == "已报送"

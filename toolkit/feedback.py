@@ -46,7 +46,8 @@ RESULT_SHEET = "校验结果"
 def feedback_paths(ws: Workspace, unit: str, period: Period, day: dt.date | None = None) -> tuple[Path, Path]:
     """反馈/<期>/<收取日期>/<单位>_校验反馈.xlsx and .eml: each round of replies in its own
     dated folder, so what goes out today is never mixed with last week's."""
-    folder = ws.stage_dir(FEEDBACK, period) / (day or dt.date.today()).isoformat()
+    day = day or dt.datetime.now(ZoneInfo(ws.settings.timezone)).date()  # the office's day, not the machine's
+    folder = ws.stage_dir(FEEDBACK, period) / day.isoformat()
     return folder / f"{unit}_校验反馈.xlsx", folder / f"{unit}_校验反馈.eml"
 
 

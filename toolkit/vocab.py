@@ -79,6 +79,7 @@ OUTCOMES = tuple(Outcome)
 class TimeSource(Word):
     """Where a receipt's 报送时间 came from (收件登记 shows it beside the time)."""
 
+    MAILBOX = "邮箱收到时间"   # the IMAP server's INTERNALDATE (duban mail fetch)
     MAIL = "邮件发送时间"
     STATED = "督办部门指定"
     MTIME = "文件修改时间"

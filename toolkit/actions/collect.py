@@ -25,6 +25,7 @@ from ..evidence import doubt, from_timestamp, local, period_in, unit_in_names, u
 from ..feedback import write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..ledger import Ledger
+from ..ledger.mail_records import MailRecords
 from ..mail import message_id
 from ..master import Master
 from ..period import Period
@@ -113,6 +114,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
     result = CollectResult()
     with Ledger(ws.ledger_path) as ledger:
         run_id = ledger.start_run(f"collect {expected or ''}".strip())
+        mailbox = MailRecords(ledger.conn)
         tops: list[Item] = []
         present: set[tuple[str, str]] = set()
         for path in progress(scan_inbox(ws.inbox, result.skipped), "读取收件箱"):
@@ -134,6 +136,9 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 continue
             if not item.outcome:
                 expand(item, limits)
+            fetched = mailbox.fetched_by_sha(item.sha256) if item.kind == "eml" else None
+            if fetched is not None:  # fetched by duban mail fetch: the server knows when it arrived
+                item.received_at, item.time_source = fetched.internaldate, TimeSource.MAILBOX
             _settle_time(item, tz, received)
             tops.append(item)
         # A run stopped between removing an inbox file and noting it: note it now.

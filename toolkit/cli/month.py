@@ -436,7 +436,8 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, force
       duban run --period 2022-06 --pdf
     """
     with state.locked() as ws:
-        result = _action("run").run_cycle(ws, _issued(ws, period, force), pdf, state.progress)
+        _issued(ws, period, force)  # refuse a period never issued; collect still takes every period
+        result = _action("run").run_cycle(ws, period, pdf, state.progress)
     _echo_run(state, result)
     if open_after:
         folder = result.merged.path.parent
