@@ -152,7 +152,7 @@ def _effective_progress(row: Row) -> float | None:
 
 
 def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Period) -> str:
-    """The 综合状态 rule of DESIGN.md, from the lead units' accepted rows."""
+    """The 综合状态 rule of docs/design.md ("Consolidation"), from the lead units' accepted rows."""
     reported = [rows[u] for u in leads if u in rows]
     if not reported:
         return NOT_REPORTED
