@@ -8,7 +8,8 @@ it in one place and exits with the class's ``exit_code``.
     │   ├── BadPeriod               a period that is not like 2022-06
     │   ├── UnknownUnit             a --dept name not in the directory
     │   ├── BadTemplate             a memo or mail template that cannot be rendered
-    │   └── NotIssued               a period no return was ever issued for (without --force)
+    │   ├── NotIssued               a period no return was ever issued for (without --force)
+    │   └── KitError                the offline kit cannot be built (actions/kit.py)
     ├── InputFileError              an input the user pointed at cannot be used (exit 2)
     │   ├── FileMissing             the file does not exist
     │   ├── UnsupportedFile         not a format this command reads
@@ -25,6 +26,7 @@ it in one place and exits with the class's ``exit_code``.
     │   ├── NoPermission            no right to write (or read) a file or folder
     │   ├── FileInUse               another program holds the file
     │   └── PathTooLong             the path is longer than the system allows
+    ├── MailboxError                a mailbox step cannot continue: connect, TLS, login… (mailbox.py)
     ├── NothingToDo                 e.g. no accepted return yet for the period (exit 1)
     └── WorkspaceBusy               another run holds the lock (exit 4)
 """
