@@ -16,7 +16,7 @@ from email.mime.text import MIMEText
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import PERIOD, drop, encrypted, issued_path, late, on_time, shanghai, with_macros, zip_bytes
+from conftest import PERIOD, drop, edit, encrypted, issued_path, late, on_time, shanghai, with_macros, zip_bytes
 from openpyxl import load_workbook
 
 from toolkit.actions.collect import collect
@@ -34,13 +34,6 @@ def clean_filling() -> Filling:
     return Filling(answers={"1.2": DONE})
 
 
-def edit(data: bytes, change) -> bytes:
-    """Open a return as a department would in Excel, change it, save."""
-    wb = load_workbook(io.BytesIO(data))
-    change(wb)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def check(ws, data: bytes, name: str = "石龙镇.xlsx", period: str | None = "2022-06"):

@@ -13,7 +13,6 @@ import email
 import email.header
 import email.policy
 import hashlib
-import io
 import json
 import os
 import re
@@ -28,7 +27,7 @@ from email.mime.text import MIMEText
 from pathlib import Path
 
 import pytest
-from conftest import PERIOD, drop, encrypted, on_time, shanghai
+from conftest import PERIOD, drop, edit, encrypted, on_time, shanghai
 from openpyxl import load_workbook
 
 from toolkit.actions.collect import collect
@@ -63,12 +62,6 @@ def clean() -> Filling:
     return Filling(answers={"1.2": DONE})
 
 
-def edit(data: bytes, change) -> bytes:
-    wb = load_workbook(io.BytesIO(data))
-    change(wb)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def refused(kind: str, make_return) -> bytes:

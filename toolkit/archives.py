@@ -31,7 +31,7 @@ from typing import Any
 
 from .report import make_issue
 from .settings import Limits
-from .text import safe_filename
+from .text import decode_name, safe_filename
 from .vocab import Outcome
 
 log = logging.getLogger("duban")
@@ -339,16 +339,6 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _decode(raw: bytes) -> str:
-    """A listed name: UTF-8, else the GBK an old Chinese WinRAR stored without Unicode."""
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", "replace")
-
-
 def _run(args: list[str], feed: bytes | None, timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run(args, input=feed if feed is not None else b"", capture_output=True,
                           timeout=timeout, env=_env(), check=False)
@@ -502,7 +492,7 @@ def _parse_7z(out: bytes) -> list[Entry]:
         attrs = fields.get("Attributes", b"").decode("ascii", "replace").split()
         mode = attrs[-1] if attrs else ""  # 'A -rw-r--r--', 'D drwxr-xr-x', ' lrwxrwxrwx'
         entries.append(Entry(
-            _decode(fields["Path"]), raw=fields["Path"],
+            decode_name(fields["Path"]), raw=fields["Path"],
             size=_int(fields.get("Size")), packed=_int(fields.get("Packed Size")),
             is_dir=fields.get("Folder") == b"+" or attrs[:1] == ["D"],
             is_link=bool(fields.get("Symbolic Link")) or mode.startswith("l"),
@@ -520,7 +510,7 @@ def _parse_unrar(out: bytes) -> list[Entry]:
             continue
         k = key.decode("ascii", "replace").lower()
         if k == "name":
-            cur = Entry(_decode(value), raw=value)
+            cur = Entry(decode_name(value), raw=value)
             entries.append(cur)
         elif cur is None:
             continue
@@ -547,7 +537,8 @@ def _parse_bsdtar(out: bytes) -> list[Entry]:
         is_link = mode.startswith(b"l")
         if is_link and b" -> " in rest:
             rest = rest.rsplit(b" -> ", 1)[0]
-        entries.append(Entry(_decode(rest), raw=rest, size=_int(size), is_dir=mode.startswith(b"d"), is_link=is_link))
+        entries.append(Entry(decode_name(rest), raw=rest, size=_int(size), is_dir=mode.startswith(b"d"),
+                             is_link=is_link))
     return entries
 
 

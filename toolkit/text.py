@@ -76,6 +76,12 @@ def unescape_name(name: str) -> str:
         raw = name.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:  # a surrogate that is not an escaped byte
         raw = name.encode("utf-8", "surrogatepass")
+    return decode_name(raw)
+
+
+def decode_name(raw: bytes) -> str:
+    """A file name stored as bytes: UTF-8, else the GBK (GB18030) that Chinese Windows tools
+    write without saying so (zip, RAR, old file systems)."""
     for enc in ("utf-8", "gb18030"):
         try:
             return raw.decode(enc)

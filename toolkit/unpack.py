@@ -21,7 +21,7 @@ from .mail import parse_mail, parse_msg
 from .report import Issue, Report, make_issue
 from .settings import Limits
 from .sniff import detect
-from .text import safe_filename
+from .text import decode_name, safe_filename
 from .vocab import Outcome, TimeSource
 
 CONTAINER, UNREADABLE = Outcome.CONTAINER, Outcome.UNREADABLE
@@ -100,12 +100,7 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
         raw = info.filename.encode("cp437")
     except UnicodeEncodeError:
         return info.filename
-    for enc in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return info.filename
+    return decode_name(raw)
 
 
 def _leaf_name(path_in_container: str) -> str:
