@@ -244,6 +244,7 @@ def test_interrupt_during_the_worker_pool(month, reference, tmp_path, how):
     rerun_until_done(root, reference)
 
 
+@pytest.mark.slow  # 3–5 s: the quick loop keeps the shorter fault tests
 def test_interrupt_after_everything_was_registered_says_so(month, reference, tmp_path):
     root = fresh(month, tmp_path / "ws")
     proc = start(root, "collect", slow=0.3)
@@ -281,6 +282,7 @@ def _writable(path: Path) -> None:
 
 
 @needs_unprivileged
+@pytest.mark.slow  # 3–5 s: the quick loop keeps the shorter fault tests
 def test_read_only_feedback_folder_owes_the_feedback_until_written(month, reference, tmp_path):
     root = fresh(month, tmp_path / "ws")
     folder = root / "反馈" / "2022年6月"
@@ -323,6 +325,7 @@ def test_read_only_inbox_names_the_files_and_never_claims_them_removed(month, re
 
 
 @needs_unprivileged
+@pytest.mark.slow  # 3–5 s: the quick loop keeps the shorter fault tests
 def test_read_only_output_folder_and_workspace(month, tmp_path):
     root = fresh(month, tmp_path / "ws")
     assert duban(root, "collect").returncode == 1
