@@ -12,6 +12,7 @@ holding every sheet's XML, twice over).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -200,11 +201,10 @@ def cell_xml(ref: str, value: Any, style_id: int) -> str:
     if value is None or value == "":
         return f'<c r="{ref}" s="{style_id}" t="inlineStr"/>'
     if isinstance(value, str):
-        text = escape(text_value(value))
-        if not text:
+        inner = _inline_text(value)
+        if not inner:
             return f'<c r="{ref}" s="{style_id}" t="inlineStr"/>'
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c r="{ref}" s="{style_id}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        return f'<c r="{ref}" s="{style_id}" t="inlineStr">{inner}</c>'
     if isinstance(value, bool):
         return f'<c r="{ref}" s="{style_id}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.datetime):
@@ -213,6 +213,17 @@ def cell_xml(ref: str, value: Any, style_id: int) -> str:
     if isinstance(value, dt.date):
         return f'<c r="{ref}" s="{style_id}" t="n"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
     return f'<c r="{ref}" s="{style_id}" t="n"><v>{value!r}</v></c>'
+
+
+@functools.lru_cache(maxsize=4096)
+def _inline_text(value: str) -> str:
+    """``<is>…</is>`` of a text cell ('' when empty). Cached: task names, units and statuses
+    repeat on every row of 单位明细 and 任务汇总."""
+    text = escape(text_value(value))
+    if not text:
+        return ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<is><t{space}>{text}</t></is>"
 
 
 def inject_rows(path, pending: Rows) -> None:
