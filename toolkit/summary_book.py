@@ -4,13 +4,16 @@ Written with openpyxl's write-only mode, which streams rows and keeps memory fla
 province-sized month; every sheet is a title row, a subtitle, one header row and data.
 The data rows of the big table sheets are serialised here and spliced in after saving
 (`inject_rows`): openpyxl spends ~90 µs per cell, which made a province's month take
-a quarter of a minute.
+a quarter of a minute. They are serialised while the file is written, one row at a time,
+so that memory holds no sheet's rows (10,000 returns: `duban merge` peaked at 878 MB
+holding every sheet's XML, twice over).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape, unescape
@@ -66,11 +69,15 @@ class Styles:
         self.status_fills = {k: PatternFill("solid", fgColor=v, bgColor=v) for k, v in self.status_colours.items()}
 
 
+#: sheet name → a function giving that sheet's data rows as XML, one ``<row>`` at a time
+Rows = dict[str, Callable[[], Iterator[str]]]
+
+
 def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: bool = True):
     """(openpyxl write-only Workbook, rows to inject) for the consolidation.
 
-    With ``fast`` the data rows of the table sheets are serialised here, about twenty
-    times faster than openpyxl's per-cell writer, and spliced into the saved file by
+    With ``fast`` the data rows of the table sheets are serialised by us, about twenty
+    times faster than openpyxl's per-cell writer, and streamed into the saved file by
     `inject_rows`; without it openpyxl writes them. Both give the same workbook (tested).
     """
     from openpyxl import Workbook
@@ -80,7 +87,7 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: boo
     title = (s.st["title"] + s.st.get("subtitle", "")).format(
         project=cons.project, period=cons.period.label, unit="")
     subtitle = f"数据截至 {cons.as_of or '（尚无报送）'}；报送截止 {cn_date(cons.due)}"
-    pending: dict[str, str] = {}
+    pending: Rows = {}
     _overview(wb, cons, s, title, subtitle)
     for build in (_tasks, _details, _units, _lagging, _issues, _history, _receipts):
         build(wb, cons, s, subtitle, pending if fast else None)
@@ -92,7 +99,7 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: boo
 
 
 def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], items: list[Any],
-           s: Styles, status_values: tuple[str, ...] = (), pending: dict[str, str] | None = None,
+           s: Styles, status_values: tuple[str, ...] = (), pending: Rows | None = None,
            landscape: bool = True):
     from openpyxl.formatting.rule import CellIsRule
     from openpyxl.utils import get_column_letter
@@ -120,7 +127,6 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
     aligns = [s.wrap if c.kind == "text" else s.center for c in columns]
     overdue_col = {i for i, c in enumerate(columns) if c.header == "是否超期"}
     status_col = {i for i, c in enumerate(columns) if c.kind == "status"}
-    rows_xml: list[str] = []
     letters = [get_column_letter(i) for i in range(1, n + 1)]
     style_ids: dict[tuple[int, bool, Any], int] = {}
 
@@ -132,28 +138,45 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
         return {"font": s.red if red else s.body, "fill": fill, "alignment": aligns[i], "border": s.border,
                 "number_format": formats[i]}
 
+    def key(i: int, value: Any) -> tuple[int, bool, Any]:
+        return (i, i in overdue_col and value == "是", value if i in status_col and value in s.status_fills else None)
+
     def style_id(i: int, value: Any) -> int:
-        key = (i, i in overdue_col and value == "是", value if i in status_col and value in s.status_fills else None)
-        sid = style_ids.get(key)
+        k = key(i, value)
+        sid = style_ids.get(k)
         if sid is None:
-            sid = style_ids[key] = wo_cell(ws, None, **style_args(i, value)).style_id
+            sid = style_ids[k] = wo_cell(ws, None, **style_args(i, value)).style_id
         return sid
 
-    for r, item in enumerate(items, start=4):
-        values = [c.get(item) for c in columns]
+    def height_of(values: list[Any]) -> float:
         texts = [(v, w) for v, w in zip(values, widths) if isinstance(v, str)]
         # A little taller than estimated: LibreOffice's CJK serif has taller lines than
         # SimSun, and a long 各单位进展 cell then spilled over the row below.
-        height = min(MAX_ROW_HEIGHT, round(row_height(texts, s.st["size"], 16) * ROW_SLACK, 1))
-        if pending is not None:
-            cells = "".join(cell_xml(f"{letters[i]}{r}", v, style_id(i, v)) for i, v in enumerate(values))
-            rows_xml.append(f'<row r="{r}" ht="{height}" customHeight="1">{cells}</row>')
-            continue
-        cells = [wo_cell(ws, "" if v is None else v, **style_args(i, v)) for i, v in enumerate(values)]
-        ws.row_dimensions[r].height = height
-        ws.append(cells)
+        return min(MAX_ROW_HEIGHT, round(row_height(texts, s.st["size"], 16) * ROW_SLACK, 1))
+
     if pending is not None:
-        pending[name] = "".join(rows_xml)
+        # Styles go into styles.xml when the workbook is saved, before the rows are written:
+        # register them now, in the order the cells use them (the cell-by-cell order of the
+        # slow path, so both give the same styles.xml). Only the status and 是否超期 values
+        # choose a style; the other columns are not evaluated here.
+        special = sorted(overdue_col | status_col)
+        for item in items:
+            for i in range(n):
+                style_id(i, columns[i].get(item) if i in special else None)
+
+        def rows() -> Iterator[str]:
+            for r, item in enumerate(items, start=4):
+                values = [c.get(item) for c in columns]
+                cells = "".join(cell_xml(f"{letters[i]}{r}", v, style_ids[key(i, v)]) for i, v in enumerate(values))
+                yield f'<row r="{r}" ht="{height_of(values)}" customHeight="1">{cells}</row>'
+
+        pending[name] = rows
+    else:
+        for r, item in enumerate(items, start=4):
+            values = [c.get(item) for c in columns]
+            cells = [wo_cell(ws, "" if v is None else v, **style_args(i, v)) for i, v in enumerate(values)]
+            ws.row_dimensions[r].height = height_of(values)
+            ws.append(cells)
     end = 3 + max(len(items), 1)
     ws.auto_filter.ref = f"A3:{last}{end}"
     ws.print_title_rows = "3:3"
@@ -178,11 +201,10 @@ def cell_xml(ref: str, value: Any, style_id: int) -> str:
     if value is None or value == "":
         return f'<c r="{ref}" s="{style_id}" t="inlineStr"/>'
     if isinstance(value, str):
-        text = escape(text_value(value))
-        if not text:
+        inner = _inline_text(value)
+        if not inner:
             return f'<c r="{ref}" s="{style_id}" t="inlineStr"/>'
-        space = ' xml:space="preserve"' if text != text.strip() else ""
-        return f'<c r="{ref}" s="{style_id}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        return f'<c r="{ref}" s="{style_id}" t="inlineStr">{inner}</c>'
     if isinstance(value, bool):
         return f'<c r="{ref}" s="{style_id}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.datetime):
@@ -193,8 +215,24 @@ def cell_xml(ref: str, value: Any, style_id: int) -> str:
     return f'<c r="{ref}" s="{style_id}" t="n"><v>{value!r}</v></c>'
 
 
-def inject_rows(path, pending: dict[str, str]) -> None:
-    """Splice pre-serialised data rows into the saved workbook's sheets, by sheet name."""
+@functools.lru_cache(maxsize=4096)
+def _inline_text(value: str) -> str:
+    """``<is>…</is>`` of a text cell ('' when empty). Cached: task names, units and statuses
+    repeat on every row of 单位明细 and 任务汇总."""
+    text = escape(text_value(value))
+    if not text:
+        return ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<is><t{space}>{text}</t></is>"
+
+
+def inject_rows(path, pending: Rows) -> None:
+    """Stream the data rows into the saved workbook's sheets, by sheet name.
+
+    The workbook is copied entry by entry; a table sheet's entry is written as its saved
+    head, its rows as they are generated (in chunks of about a megabyte), then its tail.
+    """
+    import os
     import re
     import shutil
     import tempfile
@@ -213,8 +251,6 @@ def inject_rows(path, pending: dict[str, str]) -> None:
         for sheet_name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
             by_name[unescape(sheet_name)] = "xl/" + targets[rid]
         fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-        import os
-
         os.close(fd)
         try:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
@@ -222,18 +258,46 @@ def inject_rows(path, pending: dict[str, str]) -> None:
                 for info in src.infolist():
                     data = src.read(info.filename)
                     rows = wanted.get(info.filename)
-                    if rows:
-                        text = data.decode("utf-8")
-                        if "</sheetData>" in text:
-                            text = text.replace("</sheetData>", rows + "</sheetData>", 1)
-                        else:
-                            text = text.replace("<sheetData/>", f"<sheetData>{rows}</sheetData>", 1)
-                        data = text.encode("utf-8")
-                    out.writestr(info, data)
+                    parts = _split_sheet(data.decode("utf-8")) if rows else None
+                    if parts is None:
+                        out.writestr(info, data)
+                        continue
+                    with out.open(info, "w") as dest:
+                        dest.write(parts[0].encode("utf-8"))
+                        _write_rows(dest, rows())
+                        dest.write(parts[1].encode("utf-8"))
             shutil.move(tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
+
+
+def _split_sheet(text: str) -> tuple[str, str] | None:
+    """A saved sheet's XML cut where its data rows go: (head, tail); None if it has no sheetData."""
+    at = text.find("</sheetData>")
+    if at >= 0:
+        return text[:at], text[at:]
+    at = text.find("<sheetData/>")
+    if at >= 0:
+        return text[:at] + "<sheetData>", "</sheetData>" + text[at + len("<sheetData/>"):]
+    return None
+
+
+CHUNK_CHARS = 1 << 20
+
+
+def _write_rows(dest, rows: Iterator[str]) -> None:
+    """Write rows in chunks: one zlib call per row costs more than the rows' text."""
+    buf: list[str] = []
+    size = 0
+    for row in rows:
+        buf.append(row)
+        size += len(row)
+        if size >= CHUNK_CHARS:
+            dest.write("".join(buf).encode("utf-8"))
+            buf, size = [], 0
+    if buf:
+        dest.write("".join(buf).encode("utf-8"))
 
 
 def _print_setup(ws, landscape: bool = True) -> None:
@@ -385,7 +449,7 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str) -> 
                   math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10)
 
 
-def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str, str] | None) -> None:
+def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     master = cons.master
     cols = [
         Column("任务编号", 8, lambda t: t.task.id, "center"),
@@ -406,7 +470,7 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str,
            TASK_STATUSES, pending)
 
 
-def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str, str] | None) -> None:
+def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     cols = [
         Column("任务编号", 8, lambda d: d["task"], "center"),
         Column("一级任务", 14, lambda d: d["level1"]),
@@ -428,7 +492,7 @@ def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[st
            TASK_STATUSES, pending)
 
 
-def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str, str] | None) -> None:
+def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     cols = [
         Column("单位", 22, lambda u: u.unit),
         Column("类别", 9, lambda u: u.kind, "center"),
@@ -446,7 +510,7 @@ def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str,
            UNIT_STATES, pending)
 
 
-def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str, str] | None) -> None:
+def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     items = [t for t in cons.tasks if t.status == LAGGING or t.overdue]
     cols = [
         Column("任务编号", 8, lambda t: t.task.id, "center"),
@@ -464,7 +528,7 @@ def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[st
            TASK_STATUSES, pending)
 
 
-def _issues(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str, str] | None) -> None:
+def _issues(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     cols = [
         Column("单位", 18, lambda i: i["unit"]),
         Column("文件", 30, lambda i: i["file"]),
@@ -479,7 +543,7 @@ def _issues(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str
            tuple(Severity), pending)
 
 
-def _history(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str, str] | None) -> None:
+def _history(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     periods = sorted(cons.history)
     cols = [Column("任务编号", 8, lambda t: t.id, "center"), Column("工作任务", 22, lambda t: t.name)]
     for p in periods:
@@ -489,7 +553,7 @@ def _history(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[st
     _table(wb, "历次进展", f"{cons.project}历次进展", subtitle, cols, cons.master.tasks, s, TASK_STATUSES, pending)
 
 
-def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str, pending: dict[str, str] | None) -> None:
+def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     cols = [
         Column("序号", 6, lambda r: r.id, "center"),
         Column("原文件名", 30, lambda r: r.name),

@@ -62,12 +62,23 @@ class Item:
     unit: str | None = None
     period: Any = None             # a Period
     identified_by: str = ""
+    released: bool = False         # data dropped once archived: `read_back` reads the archive
 
     def __post_init__(self) -> None:
         if self.size < 0:
             self.size = len(self.data)
         if not self.sha256:
             self.sha256 = hashlib.sha256(self.data).hexdigest()
+
+    def release(self) -> None:
+        """Drop the bytes of an archived item (``archive_rel`` holds them)."""
+        if self.archive_rel and self.data:
+            self.data, self.released = b"", True
+
+    @property
+    def bytes_ref(self) -> bytes | tuple[str, str]:
+        """The bytes, or where they are archived once released: for `read_back`."""
+        return (self.archive_rel, self.sha256) if self.released else self.data
 
     @property
     def hints(self) -> list[str]:
@@ -86,6 +97,17 @@ class Item:
         yield self
         for c in self.children:
             yield from c.walk()
+
+
+def read_back(root: Path, ref: bytes | tuple[str, str]) -> bytes:
+    """An item's bytes from its `Item.bytes_ref`: read back from the archive, checked again."""
+    if isinstance(ref, bytes):
+        return ref
+    rel, sha256 = ref
+    data = (root / rel).read_bytes()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise OSError(f"归档文件已被改动：{rel}")
+    return data
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,8 @@ control characters that make openpyxl refuse to save. Saves go through `files.at
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from pathlib import Path
 
@@ -48,17 +50,21 @@ def row_height(cells: list[tuple[object, float]], size: float = 10, minimum: flo
     Excel and LibreOffice do not re-fit row heights of a generated file when it opens,
     so we estimate them: lines per cell from display width, the tallest cell wins.
     """
-    import math
-
-    scale = size / 11
     lines = 1
     for value, width in cells:
         if value is None or value == "":
             continue
-        usable = max(width - 1.2, 1)
-        n = sum(max(1, math.ceil(display_width(p) * scale / usable)) for p in str(value).split("\n"))
-        lines = max(lines, n)
+        lines = max(lines, cell_lines(str(value), width, size))
     return max(minimum, round(lines * size * 1.4 + 5, 1))
+
+
+@functools.lru_cache(maxsize=4096)
+def cell_lines(text: str, width: float, size: float) -> int:
+    """Wrapped lines of ``text`` in a column ``width`` wide. Cached: a consolidated sheet
+    repeats task names, units and statuses on every row (W2 merge: see `summary_book`)."""
+    usable = max(width - 1.2, 1)
+    scale = size / 11
+    return sum(max(1, math.ceil(display_width(p) * scale / usable)) for p in text.split("\n"))
 
 
 def style_cell(cell, *, font=None, fill=None, alignment=None, border=None, protection=None,
