@@ -82,3 +82,40 @@ def test_master_is_read_once_until_its_workbook_changes(ws) -> None:
     write_master_workbook(dataclasses.replace(first, title=title), ws.master_path)
     again = read_master_workbook(ws.master_path)
     assert again is not first and again.title == title
+
+
+def test_a_file_left_in_the_inbox_no_longer_shares_bytes_with_its_archive(tmp_path):
+    """Read-only 收件箱: the file stays, so the archive must not stay its hard link."""
+    import hashlib
+    import os
+
+    from toolkit.inbox import remove_from_inbox
+    from toolkit.workspace import Workspace
+
+    root = tmp_path / "ws"
+    (root / "收件箱").mkdir(parents=True)
+    (root / "归档").mkdir()
+    inbox_file = root / "收件箱" / "石龙镇.xlsx"
+    inbox_file.write_bytes(b"original")
+    archived = root / "归档" / "a_石龙镇.xlsx"
+    os.link(inbox_file, archived)
+    sha = hashlib.sha256(b"original").hexdigest()
+    (root / "收件箱").chmod(0o555)  # cannot be removed (as root: simulate with a failing rename)
+    try:
+        real_replace = os.replace
+
+        def refuse(src, dst, *a, **k):
+            if str(src) == str(inbox_file):
+                raise PermissionError(13, "Permission denied")
+            return real_replace(src, dst, *a, **k)
+
+        os.replace = refuse
+        try:
+            assert remove_from_inbox(Workspace(root), inbox_file, "归档/a_石龙镇.xlsx", sha) is False
+        finally:
+            os.replace = real_replace
+    finally:
+        (root / "收件箱").chmod(0o755)
+    assert inbox_file.exists() and archived.stat().st_nlink == 1
+    inbox_file.write_bytes(b"overwritten in place")  # a colleague copies a new version over it
+    assert archived.read_bytes() == b"original"

@@ -209,6 +209,32 @@ def remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, 
                       failed: list[str] | None = None) -> bool:
     """Remove an inbox file whose bytes are safely archived and recorded; True if gone.
 
+    A file that stays in the inbox must not share its bytes with the archive (a hard link,
+    see `_link_archive`): a colleague copying a new version over it in place would change
+    the archived original too. The archive then gets bytes of its own.
+    """
+    gone = _remove(ws, path, archive_rel, sha256, verify, failed)
+    if not gone and archive_rel:
+        _unshare(ws.root / archive_rel, sha256)
+    return gone
+
+
+def _unshare(archived: Path, sha256: str) -> None:
+    """Give an archived file its own copy of its bytes when a hard link still shares them."""
+    try:
+        if archived.stat().st_nlink < 2:
+            return
+        atomic_write(archived, lambda tmp: shutil.copyfile(archived, tmp))
+        if file_sha(archived) != sha256:
+            log.error("归档文件 %s 与登记时的内容不一致（收件箱中的同一文件在处理期间被原地改写）", archived)
+    except OSError as exc:
+        log.warning("无法为归档文件 %s 单独保存一份：%s", archived, exc)
+
+
+def _remove(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bool,
+            failed: list[str] | None) -> bool:
+    """Remove an inbox file whose bytes are safely archived and recorded; True if gone.
+
     The file is first renamed aside, then hashed: a department's colleague may have saved
     it again since it was read (Excel saves by replacing the file). Only bytes that hash to
     what was archived are deleted; anything else goes back into the inbox for the next run.
