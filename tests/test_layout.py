@@ -34,23 +34,7 @@ LONG_MODULES: dict[str, str] = {}
 #: when this test was written: (path, function, imported module) -> what to do. None of them
 #: breaks a cycle (each was tried at module level). Fix the source, then remove the entry;
 #: never add one.
-UNCOMMENTED_LOCAL_IMPORTS: dict[tuple[str, str, str], str] = {
-    ("toolkit/actions/kit.py", "refresh_scripts", "toolkit.resources"):
-        "the installer runs it with python -I -c: say why it is deferred, or move it up",
-    ("toolkit/actions/kit.py", "refresh_scripts", "toolkit.workspace"):
-        "the installer runs it with python -I -c: say why it is deferred, or move it up",
-    ("toolkit/actions/kit.py", "_make_workspace", "toolkit.workspace"): "no cycle: move it up",
-    ("toolkit/actions/kit.py", "_make_workspace", "toolkit.actions.init"):
-        "init pulls in the master importer: comment the start-up saving or move it up",
-    ("toolkit/interrupts.py", "_collect_line", "toolkit.inbox"):
-        "interrupts loads on every start-up and needs inbox only after Ctrl-C: say so",
-    ("toolkit/interrupts.py", "_collect_line", "toolkit.ledger"):
-        "interrupts loads on every start-up; sqlite3 only after Ctrl-C: say so",
-    ("toolkit/summary_book.py", "title_height", "toolkit.text"): "no cycle, no cost: move it up",
-    ("toolkit/summary_book.py", "_overview", "toolkit.summary_charts"): "no cycle, no cost: move it up",
-    ("toolkit/workspace.py", "ever_collected", "toolkit.ledger"):
-        "sqlite3 only when a command asks (as issued_periods says): say so",
-}
+UNCOMMENTED_LOCAL_IMPORTS: dict[tuple[str, str, str], str] = {}
 
 #: Exits the library may make: (path, call) -> why.
 LIBRARY_EXITS: dict[tuple[str, str], str] = {

@@ -49,6 +49,7 @@ def cancelled_line(ws: Workspace | None, command: str, started: dt.datetime) -> 
 
 
 def _collect_line(ws: Workspace, command: str, started: dt.datetime) -> str:
+    # deferred: interrupts loads on every start-up; inbox and sqlite3 only after a Ctrl-C
     from .inbox import scan_inbox
     from .ledger import Ledger
 

@@ -318,7 +318,7 @@ def title_height(title: str, width: float, size: float) -> float:
     """Row height (points) showing a merged title across ``width`` characters in full."""
     import math
 
-    from .text import display_width
+    from .text import display_width  # deferred with the rest of the sheet-building imports
 
     lines = max(1, math.ceil(display_width(title) * size / 11 * 1.1 / max(width - 1, 1)))
     return round(lines * size * 1.45 + 10, 1)
@@ -350,7 +350,7 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str) -> 
     from openpyxl.worksheet.cell_range import CellRange
     from openpyxl.worksheet.pagebreak import Break
 
-    from . import summary_charts as charts
+    from . import summary_charts as charts  # deferred: it imports openpyxl's chart modules
 
     ws = wb.create_sheet("总览")
     widths = (30, 11, 11, 11, 11, 11, 11)

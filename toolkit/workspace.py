@@ -431,7 +431,7 @@ def ever_collected(ws: Workspace) -> bool:
     """Whether any file was ever received (the ledger also exists once returns are issued)."""
     if not ws.ledger_path.exists():
         return False
-    from .ledger import Ledger
+    from .ledger import Ledger  # sqlite3 only when a command asks (as issued_periods says)
 
     try:
         with Ledger(ws.ledger_path, readonly=True) as ledger:

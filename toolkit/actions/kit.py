@@ -285,6 +285,8 @@ def refresh_scripts(root: str | Path, keep_installer: bool = False) -> list[Path
     make it execute the middle of some other line. Each file is replaced in one rename, so
     bash (which keeps reading the file it opened) is safe.
     """
+    # deferred: the installer runs this function alone (python -I -c) right after an upgrade,
+    # and `duban kit`'s own start-up should not pay for the workspace module either
     from ..resources import resource_dir
     from ..workspace import SCRIPT_COMMON, SCRIPTS
 
@@ -567,6 +569,7 @@ def _version_key(version: str) -> tuple:
 def _make_workspace(root: Path, duban: Path) -> None:
     """A workspace made by `duban init`, with the double-click scripts of the wheel the kit
     ships (with --wheel it may be another version than the duban running here)."""
+    # deferred: init pulls in the master importer, needed only when a kit is built
     from ..workspace import SCRIPT_COMMON, SCRIPTS
     from .init import init_workspace
 
