@@ -818,3 +818,12 @@ def test_two_processes_opening_a_new_ledger_at_once_both_succeed(tmp_path):
              for _ in range(4)]
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+
+
+def test_run_names_what_collect_could_not_read_and_exits_1(run, issued_ws, make_return):
+    """The one-click month says the same as collect: nothing found in 收件箱 goes unmentioned."""
+    drop(issued_ws, ".石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    drop(issued_ws, "中堂镇.xlsx", make_return("中堂镇", clean()), on_time())
+    result = run(["run"], cwd=issued_ws.root)
+    assert result.exit_code == 1
+    assert "未读取：收件箱/.石龙镇.xlsx：隐藏文件" in result.stdout

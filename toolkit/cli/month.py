@@ -193,13 +193,7 @@ def _echo_collect(state: State, ws, result) -> None:
             who = it.report.unit if it.report and it.report.unit else "单位未识别"
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
                  fg="red")
-    for name, message in result.disputed:
-        echo(state, f"  请核实：{name}：{message}", fg="yellow")
-    for unit, late_period in result.late:
-        echo(state, f"  补报：{unit} 报送了{late_period.label}的填报表，该期已汇总；"
-                    f"请运行 duban merge --period {late_period} 更新", fg="yellow")
-    for rel, why in result.skipped:
-        echo(state, f"  未读取：收件箱/{rel}：{why}", fg="yellow")
+    _echo_evidence(state, result)
     if result.feedback:
         folders = sorted({str(p.parent) for p in result.feedback})
         units = sorted({p.name.rsplit("_校验反馈", 1)[0] for p in result.feedback})
@@ -207,6 +201,17 @@ def _echo_collect(state: State, ws, result) -> None:
         echo(state, f"  反馈表及邮件草稿在：{'、'.join(folders)}")
     _echo_unfinished(result)
 
+
+
+def _echo_evidence(state: State, result) -> None:
+    """What the coordinator must look at: disputed units (W206), 补报 (W209), unread files."""
+    for name, message in result.disputed:
+        echo(state, f"  请核实：{name}：{message}", fg="yellow")
+    for unit, late_period in result.late:
+        echo(state, f"  补报：{unit} 报送了{late_period.label}的填报表，该期已汇总；"
+                    f"请运行 duban merge --period {late_period} 更新", fg="yellow")
+    for rel, why in result.skipped:
+        echo(state, f"  未读取：收件箱/{rel}：{why}", fg="yellow")
 
 
 def _echo_unfinished(result) -> None:
@@ -444,7 +449,8 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, force
         if not _action("open").open_path(folder):
             echo(state, f"请手动打开：{folder}")
     c = result.collected
-    if c.returned or c.unreadable or result.memo_error or c.owed or c.not_removed:
+    if (c.returned or c.unreadable or result.memo_error or c.owed or c.not_removed or c.skipped
+            or c.disputed):
         state.exit_code = 1
     if pdf and result.memo is not None and not result.memo.pdf:
         state.exit_code = 1
@@ -465,6 +471,7 @@ def _echo_run(state: State, result) -> None:
         echo(state, f"  未报送：{'、'.join(result.missing_units)}", fg="yellow")
     if result.returned_units:
         echo(state, f"  退回待改：{'、'.join(result.returned_units)}", fg="yellow")
+    _echo_evidence(state, c)
     echo(state, f"汇总表：{result.merged.path}")
     if result.memo is not None:
         echo(state, f"通报：{result.memo.path}")
