@@ -118,7 +118,7 @@ def expand_archive(item: Any, limits: Limits, make_item: Callable[..., Any],
     def child(entry: Entry, data: bytes = b"") -> Any:
         source = f"{item.source} › 压缩包“{item.name}”内的“{entry.name}”"
         return make_item(_leaf(entry.name), data, source, item.received_at, depth=item.depth + 1,
-                         level=item.level + 1, budget=budget)
+                         level=item.level + 1, budget=budget, entry=entry.name)
 
     def refused(c: Any, code: str, **params: Any) -> None:
         c.outcome = Outcome.UNREADABLE

@@ -41,18 +41,26 @@ def period_in(texts: Iterable[str]) -> Period | None:
     return None
 
 
-def unit_of_address(sender: str, directory: Directory) -> str | None:
-    """The unit whose 单位名录 email matches the sender's address (several per cell allowed)."""
+def address_index(directory: Directory) -> dict[str, set[str]]:
+    """Each 单位名录 address (lower-cased) → the units listing it; several per cell allowed.
+
+    Built once per run: parsing every unit's cell for every mail was units × mails parses."""
     from .mail import parse_addresses  # jinja2 behind it; collect has loaded it by now
 
-    pairs, _ = parse_addresses(sender)
-    wanted = {addr.lower() for _, addr in pairs}
-    if not wanted:
-        return None
-    found = set()
+    index: dict[str, set[str]] = {}
     for unit in directory:
-        if unit.email and wanted & {a.lower() for _, a in parse_addresses(unit.email)[0]}:
-            found.add(unit.name)
+        for _, addr in parse_addresses(unit.email)[0] if unit.email else ():
+            index.setdefault(addr.lower(), set()).add(unit.name)
+    return index
+
+
+def unit_of_address(sender: str, index: dict[str, set[str]]) -> str | None:
+    """The unit whose 单位名录 email matches the sender's address (`address_index`)."""
+    from .mail import parse_addresses
+
+    found: set[str] = set()
+    for _, addr in parse_addresses(sender)[0]:
+        found |= index.get(addr.lower(), set())
     return found.pop() if len(found) == 1 else None  # a shared address proves nothing
 
 

@@ -472,7 +472,6 @@ _KNOWN_FAILURES = (
     ("cannot detect file format", "文件格式无法识别"),
     ("string index", "文件中的文字表损坏"),
     ("shared string", "文件中的文字表损坏"),
-    ("invalid zip", "文件压缩结构损坏"),
     ("zip", "文件压缩结构损坏"),
     ("xml", "文件内部 XML 损坏"),
     ("eof", "文件不完整（可能未传完）"),

@@ -85,12 +85,15 @@ class Item:
         """Weakest evidence of unit and period, strongest first: file name, archive path, subject."""
         return [Path(self.name).stem, self.entry, self.subject]
 
-    def carry(self, child: Item, entry: str = "") -> Item:
+    def inherit(self, child: Item) -> Item:
         """Give a file found inside this one the evidence of what carried it."""
-        child.sender, child.subject = self.sender, self.subject
+        child.sender, child.subject, child.time_source = self.sender, self.subject, TimeSource.CARRIER
+        return child
+
+    def carry(self, child: Item, entry: str = "") -> Item:
+        """`inherit`, and keep the file as a child (``entry``: its path in an archive)."""
         child.entry = entry or child.entry
-        child.time_source = TimeSource.CARRIER
-        self.children.append(child)
+        self.children.append(self.inherit(child))
         return child
 
     def walk(self) -> Iterable[Item]:
@@ -149,10 +152,7 @@ def expand(item: Item, limits: Limits) -> None:
 def _carried_by(parent: Item):
     """An Item factory for toolkit/archives.py: children inherit the carrier's evidence."""
     def make(name: str, data: bytes, source: str, received_at: dt.datetime, **kw: Any) -> Item:
-        child = Item(name, data, source, received_at, **kw)
-        child.sender, child.subject, child.time_source = parent.sender, parent.subject, TimeSource.CARRIER
-        child.entry = source.rsplit("内的“", 1)[-1].rstrip("”")
-        return child
+        return parent.inherit(Item(name, data, source, received_at, **kw))
     return make
 
 
