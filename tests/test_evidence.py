@@ -827,3 +827,28 @@ def test_run_names_what_collect_could_not_read_and_exits_1(run, issued_ws, make_
     result = run(["run"], cwd=issued_ws.root)
     assert result.exit_code == 1
     assert "未读取：收件箱/.石龙镇.xlsx：隐藏文件" in result.stdout
+
+
+def test_a_reply_owed_by_a_stopped_run_follows_the_same_rule(issued_ws, make_return, monkeypatch):
+    """Killed before its replies: the next run writes the reply the stopped run owed, by the
+    rule of an uninterrupted run (a refused correction after an accepted return gets one)."""
+    import toolkit.actions.collect as intake
+
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+
+    class Killed(Exception):
+        pass
+
+    def killed(*_args, **_kw):
+        raise Killed
+
+    drop(issued_ws, "石龙镇（更正）.xlsx", encrypted(make_return("石龙镇", clean())), on_time() + 600)
+    with monkeypatch.context() as m:
+        m.setattr(intake, "_replies", killed)  # recorded and cleared, then the power goes
+        with pytest.raises(Killed):
+            collect(issued_ws)
+    assert not reply_path(issued_ws, "石龙镇").exists()
+    collect(issued_ws)
+    assert "石龙镇（更正）.xlsx" in body(reply(issued_ws, "石龙镇"))
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME

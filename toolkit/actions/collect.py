@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from .. import owed, parallel
 from ..checks import CheckContext, check_return, history_issues
 from ..drafts import retire_drafts
-from ..evidence import doubt, from_timestamp, local, period_in, unit_in_names, unit_of_address
+from ..evidence import address_index, doubt, from_timestamp, local, period_in, unit_in_names, unit_of_address
 from ..feedback import write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..ledger import Ledger
@@ -278,6 +278,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
     """docs/design.md "Evidence rules": give every file a unit and a period, say where the
     evidence disagrees (W206), doubt impossible times (W207), mark 补报 (W209)."""
     directory = master.directory
+    addresses = address_index(directory)
     now = dt.datetime.now(tz).replace(tzinfo=None, microsecond=0)
     issued_at: dict[Period, dt.datetime | None] = {}
     current = ws.settings.period
@@ -286,7 +287,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
             if it.outcome == CONTAINER:
                 continue
             rep = it.report
-            by_address = unit_of_address(it.sender, directory) if it.sender else None
+            by_address = unit_of_address(it.sender, addresses) if it.sender else None
             by_name = unit_in_names(it.hints, directory)
             if rep is not None and rep.unit:
                 _disagreement(it, rep, by_address, by_name, result)
@@ -403,22 +404,27 @@ def _finish_removal(ws: Workspace, ledger: Ledger, path: Path, receipt_id: int,
 
 def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
     """Replies that a stopped run owed: its receipts were committed (and its inbox files
-    removed) but it died before writing them. Rebuilt from ledger and archive, by the same
-    rule as `_replies`: one per unit and period still without an accepted return."""
+    removed) but it died before writing them. Rebuilt from ledger and archive, by the rule of
+    `_replies` and `owed.settle`: a reply about the unit's latest return of the period when
+    that one was refused, even if an earlier return of the period stays accepted."""
     latest: dict[tuple[str, Period], Any] = {}
+    theirs: dict[tuple[str, Period], set[int]] = {}
     for stopped in ledger.unfinished_runs("collect", before=run_id):
         for rec in ledger.receipts_of_run(stopped):
-            if rec.outcome in (RETURNED, UNREADABLE) and rec.unit and rec.period:
-                held = latest.get((rec.unit, rec.period))
+            if rec.outcome in (ACCEPTED, SUPERSEDED, RETURNED, UNREADABLE) and rec.unit and rec.period:
+                key = (rec.unit, rec.period)
+                theirs.setdefault(key, set()).add(rec.id)
+                held = latest.get(key)
                 if held is None or (rec.received_at, rec.id) >= (held.received_at, held.id):
-                    latest[(rec.unit, rec.period)] = rec
+                    latest[key] = rec
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
     written: list[Path] = []
     for (unit, period), rec in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
-        if unit in ledger.accepted(period) or not rec.archive_path:
-            continue
-        rep = Report(rec.name, rec.kind, rec.unit, rec.period, rec.identified_by, contact=rec.contact,
-                     rows=ledger.rows_of(rec.id), issues=ledger.issues_of(rec.id))
+        if rec.outcome not in (RETURNED, UNREADABLE):
+            continue  # the stopped run's latest was accepted: no reply (as in `_replies`)
+        rep = owed.report_of(ledger, rec)
+        if rep is None or ledger.latest_return_id(unit, period) not in theirs[(unit, period)]:
+            continue  # nothing to say, or a return of a later run has its own reply
         try:
             written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name))
         except Exception as exc:  # the receipt is already safe; the feedback is owed
