@@ -356,3 +356,18 @@ def test_taking_the_lock_clears_what_a_killed_run_left(issued_ws):
     with issued_ws.lock():
         pass
     assert not stale.exists() and keep.exists()
+
+
+def test_issue_makes_its_period_current_keeping_the_comments(run, issued_ws):
+    config = issued_ws.root / "duban.toml"
+    before = config.read_text("utf-8-sig")
+    result = run(["issue", "--period", "2022-07"], cwd=issued_ws.root)
+    assert result.exit_code == 0, result.output
+    assert "当前期次已设为 2022年7月（写入 duban.toml）" in result.stdout
+    after = config.read_text("utf-8-sig")
+    assert 'period = "2022-07"' in after and 'period = "2022-06"' not in after
+    assert [line for line in after.splitlines() if line.startswith("#")] == \
+        [line for line in before.splitlines() if line.startswith("#")]
+    assert run(["period"], cwd=issued_ws.root).stdout == "2022-07\n"
+    again = run(["issue", "--period", "2022-07"], cwd=issued_ws.root)
+    assert "当前期次已设为" not in again.stdout  # already current: duban.toml untouched

@@ -19,12 +19,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import errors, files
-from .files import atomic_write
 from .master import Master, read_master_workbook
 from .period import Period
 from .report import Issue
 from .resources import resource, resource_dir
-from .settings import Limits, Settings, read_settings
+from .settings import Limits, Settings, read_settings, set_config_value
 
 CONFIG_NAME = "duban.toml"
 INBOX = "收件箱"
@@ -406,23 +405,12 @@ def set_current_period(ws: Workspace, period: Period) -> bool:
 
     `issue` calls it: from then on every command without ``--period`` works on the month
     just issued, and says so. True when duban.toml changed."""
-    import re
-
-    path = ws.config_path
+    if ws.settings.period == period:
+        return False
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError:
+        set_config_value(ws.config_path, "project", "period", str(period))
+    except FileNotFoundError:
         return False
-    line = f'period = "{period}"'
-    if re.search(r'(?m)^\s*period\s*=\s*"?' + re.escape(str(period)) + r'"?\s*(#.*)?$', text):
-        return False
-    if re.search(r"(?m)^\s*period\s*=", text):
-        text = re.sub(r"(?m)^\s*period\s*=.*$", line, text, count=1)
-    elif re.search(r"(?m)^\[project\]\s*$", text):
-        text = re.sub(r"(?m)^\[project\]\s*$", "[project]\n" + line, text, count=1)
-    else:
-        text = f"[project]\n{line}\n\n" + text
-    atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     ws.settings = replace(ws.settings, period=period)
     return True
 
