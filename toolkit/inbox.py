@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import errors
-from .files import atomic_write, replace, temp_file
+from .files import atomic_write, replace, temp_dir, temp_file
 from .period import Period
 from .report import make_issue
 from .settings import Limits
@@ -154,7 +154,9 @@ def _link_archive(source: Path, target: Path, sha256: str) -> bool:
     the file's only name.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".~duban-{os.getpid()}-{target.name}")
+    folder = temp_dir(target)  # .duban/tmp like every temporary name, never beside the archive
+    tmp = (folder / f"{os.getpid()}-{sha256[:16]}.link" if folder is not None
+           else target.with_name(f".~duban-{os.getpid()}-{target.name}"))
     try:
         os.link(source, tmp)
     except (OSError, NotImplementedError):
