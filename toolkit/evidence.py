@@ -56,7 +56,7 @@ def address_index(directory: Directory) -> dict[str, set[str]]:
 
 def unit_of_address(sender: str, index: dict[str, set[str]]) -> str | None:
     """The unit whose 单位名录 email matches the sender's address (`address_index`)."""
-    from .mail import parse_addresses
+    from .mail import parse_addresses  # deferred, as in address_index
 
     found: set[str] = set()
     for _, addr in parse_addresses(sender)[0]:

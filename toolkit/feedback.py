@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from .dates import cn_date
 from .files import atomic_write
@@ -46,7 +45,7 @@ RESULT_SHEET = "校验结果"
 def feedback_paths(ws: Workspace, unit: str, period: Period, day: dt.date | None = None) -> tuple[Path, Path]:
     """反馈/<期>/<收取日期>/<单位>_校验反馈.xlsx and .eml: each round of replies in its own
     dated folder, so what goes out today is never mixed with last week's."""
-    day = day or dt.datetime.now(ZoneInfo(ws.settings.timezone)).date()  # the office's day, not the machine's
+    day = day or ws.now().date()  # the office's day, not the machine's
     folder = ws.stage_dir(FEEDBACK, period) / day.isoformat()
     return folder / f"{unit}_校验反馈.xlsx", folder / f"{unit}_校验反馈.eml"
 
@@ -214,7 +213,7 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     unit = master.directory.get(report.unit or "")
     # the workspace's day, not the machine's: the draft's date and the resubmission date
     # must not move with TZ (a laptop left on UTC would ask for "today" in Dongguan's terms)
-    today = dt.datetime.now(ZoneInfo(ws.settings.timezone)).date()
+    today = ws.now().date()
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
         "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
         "file_name": name, "errors": report.errors, "warnings": report.warnings,

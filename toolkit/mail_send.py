@@ -36,7 +36,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from .errors import BadConfig, UsageError
 from .imap_parse import decode_words
@@ -536,7 +535,7 @@ def _t(resp: bytes | str) -> str:
 
 
 def _now(ws: Workspace) -> dt.datetime:
-    return dt.datetime.now(ZoneInfo(ws.settings.timezone)).replace(microsecond=0)
+    return ws.now().replace(microsecond=0)
 
 
 def _units(units: list[str]) -> str:

@@ -123,7 +123,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
     replaces their modification time as evidence of when they were sent."""
     master: Master = ws.load_master()
     limits = ws.limits
-    tz = ZoneInfo(ws.settings.timezone)
+    tz = ws.tz
     expected = Period.parse(period) if period else None
     run_period = expected or ws.period()
     result = CollectResult()
@@ -363,7 +363,7 @@ def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
         for p in folder.glob("*.xlsx"):
             if not p.name.startswith((".", "~")):
                 times.append(p.stat().st_mtime)
-    return from_timestamp(max(times), ZoneInfo(ws.settings.timezone)) if times else None
+    return from_timestamp(max(times), ws.tz) if times else None
 
 
 def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,

@@ -178,7 +178,7 @@ def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_p
     """
     mail = require_imap(ws)
     password = get_password(mail)
-    tz = ZoneInfo(ws.settings.timezone)
+    tz = ws.tz
     start = since or ws.period().start
     folder = mail.folder or "INBOX"
     result = FetchResult(mail.user, folder, start, plain=mail.security == "plain")
