@@ -272,3 +272,19 @@ def test_libreoffice_round_trip(lo, issued_ws, make_return, tmp_path, fmt, ext):
     else:
         back = lo(saved, "xlsx:Calc MS Excel 2007 XML", tmp_path / "back")
         _xlsx_contract_survives(back, unit)
+
+
+def test_the_forms_text_limit_is_the_workspaces(issued_ws):
+    """The text cells announce and enforce [limits] max_text_chars, the bound W507 checks."""
+    import dataclasses
+
+    from openpyxl import load_workbook
+
+    from toolkit.actions.issue import issue_returns
+
+    limits = dataclasses.replace(issued_ws.limits, max_text_chars=500)
+    issued_ws.settings = dataclasses.replace(issued_ws.settings, limits=limits)
+    result = issue_returns(issued_ws, units=["石龙镇"], out=issued_ws.root / "小表")
+    sheet = load_workbook(result.files[0])["进展填报"]
+    texts = [dv for dv in sheet.data_validations.dataValidation if dv.type == "textLength"]
+    assert texts and {(dv.formula1, dv.error) for dv in texts} == {("500", "内容请控制在 500 字以内。")}

@@ -70,7 +70,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     except ValueError:
         generated_at = None
     wb = build_return(master, unit, period, due, project, style, organiser, contact,
-                      generated_at=generated_at)
+                      generated_at=generated_at, max_text=limits.max_text_chars)
     ws = wb[SHEET]
     row_of = {ws.cell(r, 1).value: r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value}
     col_of = {f: i + 1 for i, (f, _, _) in enumerate(COLUMNS)}

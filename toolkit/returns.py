@@ -124,8 +124,10 @@ class Prefill:
 
 def build_return(master: Master, unit: str, period: Period, due: dt.date, project: str,
                  style: dict[str, Any], organiser: str = "", contact: str = "",
-                 prefill: dict[str, Prefill] | None = None, generated_at: dt.datetime | None = None):
-    """The openpyxl Workbook of one unit's return for ``period``."""
+                 prefill: dict[str, Prefill] | None = None, generated_at: dt.datetime | None = None,
+                 max_text: int = 2000):
+    """The openpyxl Workbook of one unit's return for ``period``; ``max_text`` is the
+    workspace's ``max_text_chars``, which the form's text cells announce and enforce."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
@@ -261,9 +263,9 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     for f in EDITABLE:
         title, prompt = prompts[f]
         dv = validations.get(f) or DataValidation(type="textLength", operator="lessThanOrEqual",
-                                                 formula1="2000", allow_blank=True)
+                                                 formula1=str(max_text), allow_blank=True)
         dv.promptTitle, dv.prompt, dv.showInputMessage = title, prompt, True
-        dv.errorTitle, dv.error = "填写有误", errors_.get(f, "内容请控制在 2000 字以内。")
+        dv.errorTitle, dv.error = "填写有误", errors_.get(f, f"内容请控制在 {max_text} 字以内。")
         dv.showErrorMessage, dv.errorStyle = True, "stop"
         dv.add(rng(f))
         ws.add_data_validation(dv)

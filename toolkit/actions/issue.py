@@ -106,7 +106,8 @@ def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period:
     values = last_accepted_values(ledger, unit, period) if prefill else {}
     if values:
         result.prefilled.append(unit)
-    wb = build_return(master, unit, period, due, project, style, ws.organiser, ws.contact, values)
+    wb = build_return(master, unit, period, due, project, style, ws.organiser, ws.contact, values,
+                      max_text=ws.limits.max_text_chars)
     path = atomic_save(wb, target)
     result.files.append(path)
     if mail_template is not None:
