@@ -58,7 +58,7 @@ from common import (
     say,
     stats,
 )
-from peers import PEERS, environment, run_peer
+from peers import PEERS, duban_environment, environment, run_peer
 from workloads import prepare_scale, prepare_w1, prepare_w2, prepare_w3
 
 # Targets (issue 19), as ratios from one side-by-side run.
@@ -97,9 +97,14 @@ def judge(value: float | None, limit: float, *, below: bool = True) -> str:
 # contenders as whole processes
 
 
+# The interpreter of duban's timed processes: its own environment as users get it
+# (peers.duban_environment), set by main(); this one until then.
+DUBAN_PYTHON: list[Path] = [Path(sys.executable)]
+
+
 def run_duban_job(root: Path) -> dict[str, Any]:
     """duban collect + merge in one fresh process; wall time and peak RSS of its process tree."""
-    cmd = [sys.executable, str(HERE / "duban_job.py"), str(root)]
+    cmd = [str(DUBAN_PYTHON[0]), str(HERE / "duban_job.py"), str(root)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=root, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -119,7 +124,7 @@ def run_duban_job(root: Path) -> dict[str, Any]:
 
 def run_duban_cli(root: Path, *args: str) -> float:
     """Wall time of one `duban ...` command as a whole process."""
-    cmd = [sys.executable, "-m", "toolkit", "-q", "-w", str(root), *args]
+    cmd = [str(DUBAN_PYTHON[0]), "-m", "toolkit", "-q", "-w", str(root), *args]
     t0 = time.perf_counter()
     done = subprocess.run(cmd, cwd=root, env=child_env(), capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -233,7 +238,7 @@ def measure_status(root: Path, reps: int) -> dict[str, Any]:
     env = child_env()
     for _ in range(reps):
         c0, t0 = _cpu_children(), time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+        subprocess.run([str(DUBAN_PYTHON[0]), "-c", "pass"], env=env, check=True)
         py.append(time.perf_counter() - t0)
         py_cpu.append(_cpu_children() - c0)
         c0 = _cpu_children()
@@ -604,7 +609,10 @@ def main(argv: list[str] | None = None) -> int:
             targets.append(Target(name, "workload ran", "failed (see traceback above)", ERROR))
             return None
 
-    say("\n== Peers (each in its own virtual environment)")
+    say("\n== duban and the peers (each in its own virtual environment)")
+    DUBAN_PYTHON[0], how = duban_environment(workdir, build=plan.mode != "quick")
+    say(f"  duban (pip install of this checkout, run-time dependencies only): {how}")
+    results["duban_environment"] = {"how": how, "python": str(DUBAN_PYTHON[0])}
     peers = guarded("peers", lambda: peer_environments(workdir, plan, results)) or {}
     w1_root: Path | None = None
     if "W1" in args.only:
