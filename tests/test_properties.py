@@ -369,3 +369,16 @@ def test_random_damage_to_an_xls_never_raises(lo, issued_template, master, tmp_p
         assert report.outcome in ("采纳", "退回", "无法读取")
 
     prop()
+
+
+@settings(max_examples=500, **SETTINGS)
+@given(address=st.from_regex(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,8}(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,5}){0,2}"
+                             r"@[A-Za-z0-9]([A-Za-z0-9-]{0,6}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,4}[A-Za-z0-9])?){1,3}",
+                             fullmatch=True))
+def test_plain_address_shortcut_accepts_only_what_the_stdlib_accepts(address):
+    """The directory's 邮箱 check skips the stdlib parser for plain addresses: each must be
+    one the parser accepts too, so the shortcut never lets a bad address through."""
+    from toolkit.units import _PLAIN_ADDRESS, _parsed_address
+
+    assert _PLAIN_ADDRESS.fullmatch(address)
+    assert _parsed_address(address), address

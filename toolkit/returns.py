@@ -450,6 +450,11 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, 
 
 def read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
     """Read a return's structure and raw values. Raises ReadFailure for E101–E105."""
+    with native_stderr_silenced():
+        return _read_return(data, name, limits)
+
+
+def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
     wb, kind = open_spreadsheet(data, name, limits)
     raw = RawReturn(file=name, kind=kind)
     max_rows = limits.max_rows

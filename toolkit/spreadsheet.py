@@ -438,19 +438,29 @@ def native_stderr_silenced():
     The panic itself is caught and recorded as E101; its message is written by Rust
     straight to file descriptor 2, where it would alarm a coordinator for nothing.
     """
+    if _SILENCED[0]:  # nested: the outer block already holds descriptor 2
+        yield
+        return
     try:
         saved = os.dup(2)
         devnull = os.open(os.devnull, os.O_WRONLY)
     except OSError:  # no console at all (pythonw under Excel): nothing to protect
         yield
         return
+    _SILENCED[0] = True
     try:
         os.dup2(devnull, 2)
         yield
     finally:
+        _SILENCED[0] = False
         os.dup2(saved, 2)
         os.close(saved)
         os.close(devnull)
+
+
+# Whether descriptor 2 is redirected now: a return's read silences once around its open and
+# its sheet reads (six system calls each time; three times per return before).
+_SILENCED = [False]
 
 
 def is_panic(exc: BaseException) -> bool:

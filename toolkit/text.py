@@ -24,6 +24,8 @@ def clean(value: object) -> str:
     if value is None or value == "":
         return ""
     s = str(value)
+    if s.isprintable():  # no character _CONTROL matches is printable: nothing to remove
+        return s.strip()
     if "\r" in s:
         s = s.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", s).strip()

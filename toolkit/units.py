@@ -145,7 +145,19 @@ def bad_addresses(text: object) -> list[str]:
     return bad
 
 
+# A plain address (dot-atom local part, two or more alphanumeric domain labels): accepted by
+# the stdlib parser below every time (tests/test_properties.py), and it is what nearly every
+# 邮箱 cell holds. Reading a 1,000-unit directory spent 50 ms parsing them with the stdlib.
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                            r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
+
+
 def _one_address(piece: str) -> bool:
+    return _PLAIN_ADDRESS.fullmatch(piece) is not None or _parsed_address(piece)
+
+
+def _parsed_address(piece: str) -> bool:
+    """Whether the stdlib parses ``piece`` as one address with a dotted domain."""
     # Imported here: the email package costs ~3.5 ms of `duban status` start-up (-X importtime),
     # and only reading the master's 单位名录 needs it.
     import email.errors

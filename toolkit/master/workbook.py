@@ -204,14 +204,19 @@ def _read_master_workbook(path: Path) -> Master:
         raise errors.NoTasks(f"任务清单工作簿“{path.name}”中没有任务。请先导入任务分工表。")
     aidx = _column_index(assign_rows[0] if assign_rows else [], ASSIGN_HEADERS)
     assignments = []
+    # The same unit names recur on every task they share: resolve each once (10,000
+    # assignments resolved 20,000 times took 30 ms of a W2 master read).
+    canonical_of: dict[str, str] = {}
     for r in assign_rows[1:]:
         get = _getter(r, aidx)
         tid, unit, role = cell_text(get("任务编号")), clean(get("单位")), clean(get("责任类型"))
         if not (tid and unit):
             continue
-        canonical = directory.resolve(unit) or unit
-        if canonical not in directory:
-            directory.add(Unit(canonical, guess_kind(canonical)))
+        canonical = canonical_of.get(unit)
+        if canonical is None:
+            canonical = canonical_of[unit] = directory.resolve(unit) or unit
+            if canonical not in directory:
+                directory.add(Unit(canonical, guess_kind(canonical)))
         assignments.append(Assignment(tid, canonical, LEAD if role == LEAD else COOP,
                                       clean(get("来源")) or EXPLICIT))
     # Directory problems travel with the master so every command that reads it can say so.
