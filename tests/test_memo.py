@@ -451,6 +451,43 @@ def test_tag_spanning_paragraphs_is_reported_not_truncated(tmp_path):
         memo.check_template(path)
 
 
+def test_tag_spanning_paragraphs_stops_the_render_too(tmp_path, cons):
+    """The filled body is parsed strictly inside docxtpl's own fill: no half memo is saved."""
+    d = docx.Document(str(DEFAULT_TEMPLATE))
+    d.paragraphs[3].runs[0].text = "{% if task_total > 100000 %}" + d.paragraphs[3].runs[0].text
+    d.tables[0].rows[0].cells[0].paragraphs[0].runs[0].text = "一级任务{% endif %}"
+    path = tmp_path / "跨段.docx"
+    d.save(str(path))
+    out = tmp_path / "out.docx"
+    with pytest.raises(errors.BadTemplate, match="文档结构损坏"):
+        memo.render_docx(memo.build_context(cons, ISSUE), path, out)
+    assert not out.exists()
+
+
+def test_a_clean_template_is_scanned_once_and_again_after_an_edit(ws_copy, monkeypatch):
+    """write_memo remembers the last template that rendered clean; an edited template (here
+    with a misspelt variable) is scanned again and refused with the variable's name."""
+    scans: list[Path] = []
+    real = memo.render.scan_template
+
+    def counting(path):
+        scans.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(memo.render, "scan_template", counting)
+    (ws_copy.state_dir / memo_action._SCAN_MARK).unlink(missing_ok=True)  # copied with the workspace
+    memo_action.write_memo(ws_copy, issue_date=ISSUE)
+    memo_action.write_memo(ws_copy, issue_date=ISSUE)
+    assert len(scans) == 1
+    template = ws_copy.template(memo_action.TEMPLATE_NAME)
+    d = docx.Document(str(template))
+    d.paragraphs[3].insert_paragraph_before("本期共{{ task_count }}项。")
+    d.save(str(template))
+    with pytest.raises(errors.BadTemplate, match="task_count"):
+        memo_action.write_memo(ws_copy, issue_date=ISSUE)
+    assert len(scans) == 2
+
+
 # ---------------------------------------------------------------------------
 # the command
 

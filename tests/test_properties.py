@@ -378,7 +378,16 @@ def test_random_damage_to_an_xls_never_raises(lo, issued_template, master, tmp_p
 def test_plain_address_shortcut_accepts_only_what_the_stdlib_accepts(address):
     """The directory's 邮箱 check skips the stdlib parser for plain addresses: each must be
     one the parser accepts too, so the shortcut never lets a bad address through."""
-    from toolkit.units import _PLAIN_ADDRESS, _parsed_address
+    import email.utils
+    from email.headerregistry import Address
 
-    assert _PLAIN_ADDRESS.fullmatch(address)
+    from toolkit.mail import parse_addresses
+    from toolkit.text import PLAIN_ADDRESS
+    from toolkit.units import _parsed_address
+
+    assert PLAIN_ADDRESS.fullmatch(address)
     assert _parsed_address(address), address
+    # what mail drafts and sender matching would read with the stdlib
+    assert email.utils.parseaddr(address) == ("", address)
+    assert Address(addr_spec=address).addr_spec == address
+    assert parse_addresses(address)[0] == [("", address)]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BadTemplate
-from .text import clean
+from .text import PLAIN_ADDRESS, clean
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -74,6 +74,9 @@ def parse_addresses(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     pairs, bad = [], []
     for chunk in (c.strip() for c in unified.split(",")):
         if not chunk:
+            continue
+        if PLAIN_ADDRESS.fullmatch(chunk):
+            pairs.append(("", chunk))
             continue
         name, addr = email.utils.parseaddr(chunk)
         try:

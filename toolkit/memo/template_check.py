@@ -330,13 +330,26 @@ def check_body_xml(tpl, context: dict[str, Any], env, template: Path) -> None:
     """docxtpl parses the filled body with a recovering parser, which silently drops
     everything after broken XML (a plain {% %} tag spanning paragraphs does that). Parse it
     strictly first, so a broken template is reported instead of half a memo."""
+    tpl.render_init()
+    strict_body(tpl.build_xml(context, env), template)
+
+
+def strict_body(xml: str, template: Path) -> None:
+    """Raise BadTemplate when the filled body ``xml`` is not well-formed (see check_body_xml)."""
     from lxml import etree
 
-    tpl.render_init()
-    xml = tpl.build_xml(context, env)
     try:
         etree.fromstring(xml.encode("utf-8"))
     except etree.XMLSyntaxError as exc:
         raise errors.BadTemplate(
             f"通报模板“{template.name}”填写后的文档结构损坏。通常是因为跨段落或表格行的标签"
             "没有写成 {%p … %} 或 {%tr … %}，请参照 模板/README.md 修改。") from exc
+
+
+def scan_key(data: bytes) -> str:
+    """What a clean `scan_template` result depends on: the template's bytes, and the
+    variables MemoContext offers (a new duban may add or drop some)."""
+    import hashlib
+
+    fields = repr(sorted((k, repr(v)) for k, v in _root_types().items()))
+    return hashlib.sha256(data + b"\0" + fields.encode("utf-8")).hexdigest()
