@@ -391,3 +391,14 @@ def test_plain_address_shortcut_accepts_only_what_the_stdlib_accepts(address):
     assert email.utils.parseaddr(address) == ("", address)
     assert Address(addr_spec=address).addr_spec == address
     assert parse_addresses(address)[0] == [("", address)]
+
+
+@settings(max_examples=500, **SETTINGS)
+@given(text=st.text(max_size=80) | st.text(alphabet=st.characters(min_codepoint=0x1000, max_codepoint=0xffff)))
+def test_display_width_counts_each_wide_character_twice(text):
+    """display_width counts the narrow characters (fast on CJK text): the same as counting
+    one cell per character plus one more for each wide (CJK, full-width) character."""
+    from toolkit.text import _WIDE_CHARS, display_width
+
+    wide = re.compile(f"[{_WIDE_CHARS}]")
+    assert display_width(text) == len(text) + len(wide.findall(text))

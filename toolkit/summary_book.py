@@ -173,14 +173,21 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
         # slow path, so both give the same styles.xml). Only the status and 是否超期 values
         # choose a style; the other columns are not evaluated here.
         special = sorted(overdue_col | status_col)
-        for item in items:
-            for i in range(n):
+        for j, item in enumerate(items):
+            # after the first row only the value-dependent columns can bring a new style
+            for i in special if j else range(n):
                 style_id(i, columns[i].get(item) if i in special else None)
+
+        # A column's style depends on its value only for the status and 是否超期 columns;
+        # looking the others up per cell was 0.2 s of a 1,000-return merge (W2 profile).
+        fixed = [None if i in special or not items else style_ids[key(i, None)] for i in range(n)]
 
         def rows() -> Iterator[str]:
             for r, item in enumerate(items, start=4):
                 values = [c.get(item) for c in columns]
-                cells = "".join(cell_xml(f"{letters[i]}{r}", v, style_ids[key(i, v)]) for i, v in enumerate(values))
+                row = str(r)
+                cells = "".join(cell_xml(letters[i] + row, v, style_ids[key(i, v)] if fixed[i] is None else fixed[i])
+                                for i, v in enumerate(values))
                 yield f'<row r="{r}" ht="{height_of(values)}" customHeight="1">{cells}</row>'
 
         pending[name] = rows
