@@ -184,6 +184,52 @@ def test_parallel_results_in_order_and_errors_raised_in_the_parent():
     assert not children(os.getpid())
 
 
+def _beside(x: str) -> int:
+    if x == "fail":
+        raise errors.OutputLocked("“通报.docx”正被 Excel/WPS 打开，请先关闭该文件再运行。")
+    if x == "sleep":
+        time.sleep(60)
+    return os.getpid()
+
+
+def test_a_background_job_runs_in_another_process_and_raises_in_the_caller():
+    assert parallel.Background(_beside, "ok").result() != os.getpid()
+    with pytest.raises(errors.OutputLocked, match=r"通报\.docx"):
+        parallel.Background(_beside, "fail").result()
+    assert not children(os.getpid())
+
+
+def test_a_background_job_is_killed_when_the_caller_fails():
+    started = time.monotonic()
+    with pytest.raises(ZeroDivisionError), parallel.Background(_beside, "sleep"):
+        1 / 0  # noqa: B018 - the caller's own failure
+    assert not children(os.getpid()) and time.monotonic() - started < 10
+
+
+def test_a_background_job_runs_in_the_caller_where_nothing_forks(monkeypatch):
+    monkeypatch.setattr(parallel, "can_fork", lambda: False)
+    assert parallel.Background(_beside, "ok").result() == os.getpid()
+
+
+def test_run_whose_workbook_is_locked_stops_its_memo_worker(month, tmp_path):
+    """run fills the memo in a second process while it writes the workbook: a workbook open
+    in Excel stops the run with the usual message, and no worker is left behind."""
+    from toolkit.actions.run import run_cycle
+
+    root = fresh(month, tmp_path / "ws")
+    ws = find_workspace(root)
+    book = root / "汇总" / "2022年6月" / "2022年6月_进展汇总表.xlsx"
+    book.parent.mkdir(parents=True, exist_ok=True)
+    book.with_name("~$" + book.name).write_bytes(b"x")
+    with pytest.raises(errors.OutputLocked, match="正被 Excel/WPS 打开"):
+        run_cycle(ws)
+    assert not children(os.getpid())
+    book.with_name("~$" + book.name).unlink()
+    result = run_cycle(ws)
+    assert result.merged.path == book and result.memo is not None and result.memo.path.exists()
+    assert not children(os.getpid())
+
+
 def test_a_lock_whose_owner_died_is_stale_even_if_an_orphan_holds_it(issued_ws):
     holder = subprocess.run(
         ["python3", "-c", (

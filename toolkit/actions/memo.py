@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,16 +59,19 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     path = atomic_write(folder / name, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned))
     if not scanned:
         _remember_clean_scan(ws, key)
-    pdf_path, pdf_error = None, ""
-    if pdf:
-        if office.soffice() is None:
-            pdf_error = "未安装 LibreOffice，无法转换 PDF（Word 通报已生成，可在 Word 或 WPS 中“另存为 PDF”）。"
-        else:
-            try:
-                pdf_path = _write_pdf(path)
-            except errors.DubanError as exc:
-                pdf_error = exc.message
-    return MemoResult(path, pdf_path, pdf_error, ctx)
+    result = MemoResult(path, None, "", ctx)
+    return add_pdf(result) if pdf else result
+
+
+def add_pdf(result: MemoResult) -> MemoResult:
+    """The memo's PDF beside its .docx, made by LibreOffice; or why not, in ``pdf_error``."""
+    if office.soffice() is None:
+        return dataclasses.replace(
+            result, pdf_error="未安装 LibreOffice，无法转换 PDF（Word 通报已生成，可在 Word 或 WPS 中“另存为 PDF”）。")
+    try:
+        return dataclasses.replace(result, pdf=_write_pdf(result.path), pdf_error="")
+    except errors.DubanError as exc:
+        return dataclasses.replace(result, pdf_error=exc.message)
 
 
 # The template scan (variables, tags) is 35 ms of every memo (W1, cProfile 48 ms of 128 ms),
