@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "benchmarks" / "bench.py"
 
 FIGURES = (
-    "== Peers", "== W1", "== W2", "== Scale", "== W3", "== Side by side", "== Targets",
+    "== duban and the peers", "== W1", "== W2", "== Scale", "== W3", "== Side by side", "== Targets",
     "| naive pandas (openpyxl) |", "| pandas + calamine + xlsxwriter |", "| polars → xlsx |",
     "| duckdb read_xlsx → xlsx |", "| duban collect + merge |", "| duban run (collect + merge + memo) |",
     "| calamine floor (read only) |", "duban split:", "status: `duban status`", "per return: read+check",

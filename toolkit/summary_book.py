@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -232,7 +233,9 @@ def cell_xml(ref: str, value: Any, style_id: int) -> str:
         return f'<c r="{ref}" s="{style_id}" t="n"><v>{delta.days + delta.seconds / 86400}</v></c>'
     if isinstance(value, dt.date):
         return f'<c r="{ref}" s="{style_id}" t="n"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
-    return f'<c r="{ref}" s="{style_id}" t="n"><v>{value!r}</v></c>'
+    # openpyxl's own number format ("%.16g"), so both writers give the same bytes: 68.0 is "68"
+    text = f"{value:.16g}" if not isinstance(value, float) or math.isfinite(value) else ""
+    return f'<c r="{ref}" s="{style_id}" t="n"><v>{text}</v></c>'
 
 
 @functools.lru_cache(maxsize=4096)
