@@ -400,6 +400,14 @@ def test_markdown_summary(ws_copy):
     assert "{{" not in text
 
 
+def test_memo_is_dated_by_the_offices_day(ws_copy, monkeypatch):
+    """Without --date the memo carries the office's day (Workspace.now, the workspace's zone),
+    like the replies' folder: never the day of a machine set to another zone."""
+    monkeypatch.setattr(type(ws_copy), "now", lambda self: dt.datetime(2022, 7, 21, 0, 30, tzinfo=self.tz))
+    result = memo_action.write_memo(ws_copy)
+    assert doc_texts(result.path)[-1].strip("\u3000") == "2022年7月21日"
+
+
 def test_memo_needs_collected_returns(ws):
     with pytest.raises(errors.NothingToDo, match="duban collect"):
         memo_action.write_memo(ws)

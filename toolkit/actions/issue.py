@@ -102,7 +102,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
 def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period: Period, due: dt.date,
                target: Path, style: dict, project: str, prefill: bool, mail_template: Path | None,
                result: IssueResult) -> None:
-    today = dt.date.today()
+    today = ws.now().date()  # the office's day, whatever the machine's zone
     values = last_accepted_values(ledger, unit, period) if prefill else {}
     if values:
         result.prefilled.append(unit)

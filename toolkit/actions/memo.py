@@ -42,7 +42,8 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     if not ever_collected(ws):
         raise errors.NothingToDo("还没有收取过任何报送，无法生成通报。请先把报送文件放进收件箱，运行 duban collect。")
     cons = consolidation or consolidate(ws, period)
-    ctx = build_context(cons, issue_date, list_unchanged=ws.settings.list_unchanged)
+    # dated by the office's day (Workspace.now), as replies are, whatever the machine's zone
+    ctx = build_context(cons, issue_date or ws.now().date(), list_unchanged=ws.settings.list_unchanged)
     folder = ws.stage_dir(MEMOS, cons.period)
     name = memo_filename(cons)
     if fmt == "md":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +45,7 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
 
 
 def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress, result: RemindResult) -> None:
-    today = dt.date.today()
+    today = ws.now().date()  # the office's day, whatever the machine's zone
     template = ws.template("催报邮件.txt")
     for u in progress([u for u in cons.units if u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)], "催报邮件"):
         tasks = [{"id": t.id, "role": role, "name": t.name, "deadline": t.deadline_text}
