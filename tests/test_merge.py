@@ -388,3 +388,33 @@ def test_fast_rows_give_the_same_workbook_as_openpyxl(month, tmp_path):
         charts = sorted(n for n in za.namelist() if "chart" in n)
         assert charts == sorted(n for n in zb.namelist() if "chart" in n)
         assert all(za.read(n) == zb.read(n) for n in charts)
+
+
+def test_row_writer_raises_the_writers_failure_and_stops():
+    """Rows are compressed and written on a second thread: its failure (a full disk) is
+    raised in the caller, the rows stop being built, and the thread ends."""
+    import errno
+    import threading
+
+    from toolkit import summary_book
+
+    written: list[bytes] = []
+
+    class Full:
+        def write(self, chunk: bytes) -> None:
+            if written:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            written.append(chunk)
+
+    built = [0]
+
+    def rows():
+        for i in range(100_000):
+            built[0] += 1
+            yield f'<row r="{i}">' + "x" * 100 + "</row>"
+
+    with pytest.raises(OSError) as caught:
+        summary_book._write_rows(Full(), rows())
+    assert caught.value.errno == errno.ENOSPC and len(written) == 1
+    assert built[0] < 100_000
+    assert not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]

@@ -306,21 +306,47 @@ def _split_sheet(text: str) -> tuple[str, str] | None:
     return None
 
 
-CHUNK_CHARS = 1 << 20
+CHUNK_CHARS = 1 << 18
 
 
 def _write_rows(dest, rows: Iterator[str]) -> None:
-    """Write rows in chunks: one zlib call per row costs more than the rows' text."""
-    buf: list[str] = []
-    size = 0
-    for row in rows:
-        buf.append(row)
-        size += len(row)
-        if size >= CHUNK_CHARS:
-            dest.write("".join(buf).encode("utf-8"))
-            buf, size = [], 0
-    if buf:
-        dest.write("".join(buf).encode("utf-8"))
+    """Write rows in chunks (one zlib call per row costs more than the rows' text), each
+    compressed and written on a second thread: zlib releases the GIL, so the next chunk's
+    rows are built meanwhile (W2: compression was 0.11 s of a 0.7 s merge, on one core)."""
+    import queue
+    import threading
+
+    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+    failed: list[BaseException] = []
+
+    def writer() -> None:
+        while (chunk := chunks.get()) is not None:
+            if not failed:
+                try:
+                    dest.write(chunk)
+                except BaseException as exc:  # disk full: raised again in the caller
+                    failed.append(exc)
+
+    thread = threading.Thread(target=writer, name="duban-zip-writer", daemon=True)
+    thread.start()
+    try:
+        buf: list[str] = []
+        size = 0
+        for row in rows:
+            buf.append(row)
+            size += len(row)
+            if size >= CHUNK_CHARS:
+                if failed:
+                    break
+                chunks.put("".join(buf).encode("utf-8"))
+                buf, size = [], 0
+        if buf and not failed:
+            chunks.put("".join(buf).encode("utf-8"))
+    finally:
+        chunks.put(None)
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def _print_setup(ws, landscape: bool = True) -> None:
