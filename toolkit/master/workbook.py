@@ -17,6 +17,7 @@ from ..text import clean, key, squash
 from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind
 from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
+from . import cache
 from .cells import cell_text
 from .model import Assignment, Master, Task
 from .summary import summary_lines
@@ -151,7 +152,19 @@ def read_master_workbook(path: str | Path) -> Master:
     identity = (str(path.resolve()), st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
     if _last is not None and _last[0] == identity:
         return _last[1]
-    master = _read_master_workbook(path)
+    where = cache.cache_path(path)
+    master = None
+    if where is not None:
+        try:
+            key = cache.cache_key(path.read_bytes())
+        except OSError:
+            where = None  # the read below says what is wrong
+        else:
+            master = cache.load(where, key)
+    if master is None:
+        master = _read_master_workbook(path)
+        if where is not None:
+            cache.store(where, key, master)
     _last = (identity, master)
     return master
 
