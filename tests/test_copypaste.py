@@ -264,3 +264,21 @@ def test_bad_address_in_directory_csv_is_in_the_import_report(run, ws, seed_docx
     assert line in result.output.splitlines()
     report = [[c.value for c in r] for r in load_workbook(out)["导入报告"].iter_rows()]
     assert any(r[1] == "M112" and r[3] == f"单位名录!F{shilong + 2}" for r in report)
+
+
+@pytest.mark.parametrize("cell, pairs, bad", [
+    ("mz@dg.gov.cn, \"王五, 办公室\" <wangwu@dg.gov.cn>;",
+     [("", "mz@dg.gov.cn"), ("王五, 办公室", "wangwu@dg.gov.cn")], []),
+    ("hm@dg.gov.cn、hm2@dg.gov.cn\nhm3@dg.gov.cn", [("", "hm@dg.gov.cn"), ("", "hm2@dg.gov.cn"), ("", "hm3@dg.gov.cn")], []),
+    ("东城 <dc@dg.gov.cn>；not-an-email", [("东城", "dc@dg.gov.cn")], ["not-an-email"]),
+    ("hm@dg.gov.cn hm2@dg.gov.cn", [], ["hm@dg.gov.cn hm2@dg.gov.cn"]),
+    ("sl＠dg.gov.cn", [], ["sl＠dg.gov.cn"]),
+])
+def test_the_directory_check_and_the_mail_drafts_read_a_cell_alike(cell, pairs, bad):
+    """What M112 accepts is exactly what the drafts address (a display name with a comma
+    stays one address; 、 and line breaks separate addresses in both)."""
+    from toolkit.mail import parse_addresses
+    from toolkit.units import bad_addresses
+
+    assert parse_addresses(cell) == (pairs, bad)
+    assert bad_addresses(cell) == bad

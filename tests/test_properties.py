@@ -386,7 +386,7 @@ def test_plain_address_shortcut_accepts_only_what_the_stdlib_accepts(address):
     from toolkit.units import _parsed_address
 
     assert PLAIN_ADDRESS.fullmatch(address)
-    assert _parsed_address(address), address
+    assert _parsed_address(address) == ("", address), address
     # what mail drafts and sender matching would read with the stdlib
     assert email.utils.parseaddr(address) == ("", address)
     assert Address(addr_spec=address).addr_spec == address

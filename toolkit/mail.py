@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BadTemplate
-from .text import PLAIN_ADDRESS, clean
+from .text import clean
+from .units import address_pieces, parse_address
 
 XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -65,30 +66,16 @@ def parse_addresses(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     """(display name, address) pairs in a 单位名录 cell or a header, and what is not an address.
 
     Offices write several addresses separated by ；，、; or line breaks, with or without a
-    display name (``东城 <dc@dg.gov.cn>``); the stdlib parser reads each one.
+    display name (``东城 <dc@dg.gov.cn>``); each is read by `units.parse_address`, the rule the
+    单位名录 check (M112) uses too.
     """
-    from email.errors import HeaderParseError
-    from email.headerregistry import Address
-
-    unified = re.sub(r"[；;，、\n\r]+", ",", clean(text or ""))
     pairs, bad = [], []
-    for chunk in (c.strip() for c in unified.split(",")):
-        if not chunk:
-            continue
-        if PLAIN_ADDRESS.fullmatch(chunk):
-            pairs.append(("", chunk))
-            continue
-        name, addr = email.utils.parseaddr(chunk)
-        try:
-            ok = bool(addr) and "@" in addr and "." in addr.rsplit("@", 1)[1] and " " not in addr
-            if ok:
-                Address(addr_spec=addr)
-        except (HeaderParseError, ValueError, IndexError):
-            ok = False
-        if ok:
-            pairs.append((name, addr))
+    for piece in address_pieces(text or ""):
+        found = parse_address(piece)
+        if found is None:
+            bad.append(piece)
         else:
-            bad.append(chunk)
+            pairs.append(found)
     return pairs, bad
 
 

@@ -124,33 +124,38 @@ def mentions_dongguan(texts: list[str]) -> bool:
     return sum(any(n in blob for n in (u.name, *u.aliases) if len(n) >= 3) for u in towns) >= 3
 
 
-# Separators between addresses in one 邮箱 cell (；，; and ,), outside double quotes: a
-# display name may be "Wang, Wu".
-_ADDRESS_SEPARATORS = re.compile(r'[;；,，](?=(?:[^"]*"[^"]*")*[^"]*$)')
+# Separators between addresses in one 邮箱 cell or mail header (；，、; and , and line breaks),
+# outside double quotes: a display name may be "Wang, Wu".
+_ADDRESS_SEPARATORS = re.compile(r'[;；,，、\n\r](?=(?:[^"]*"[^"]*")*[^"]*$)')
 _DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
+
+
+def address_pieces(text: object) -> list[str]:
+    """The addresses of a 邮箱 cell or header as written, one piece each."""
+    return [p.strip() for p in _ADDRESS_SEPARATORS.split(clean(text)) if p.strip()]
+
+
+def parse_address(piece: str) -> tuple[str, str] | None:
+    """(display name, address) of one piece (``东城 <dc@dg.gov.cn>``), or None if it is not one
+    mail address with a dotted domain. The one rule for the 单位名录 check (M112), the drafts'
+    recipients and the sender matching: what the check accepts, mail can use."""
+    if PLAIN_ADDRESS.fullmatch(piece):
+        return "", piece
+    return _parsed_address(piece)
 
 
 def bad_addresses(text: object) -> list[str]:
     """The pieces of a directory 邮箱 cell that are not mail addresses ([] when all are).
 
     Parsed with the stdlib, as mail drafts are written: several addresses separated by
-    ；，; and display names (东城 <dc@dg.gov.cn>) are fine; ``not-an-email``, a full-width
+    ；，、; and display names (东城 <dc@dg.gov.cn>) are fine; ``not-an-email``, a full-width
     ＠ or two addresses separated only by a space are not.
     """
-    bad = []
-    for piece in _ADDRESS_SEPARATORS.split(clean(text)):
-        piece = piece.strip()
-        if piece and not _one_address(piece):
-            bad.append(piece)
-    return bad
+    return [p for p in address_pieces(text) if parse_address(p) is None]
 
 
-def _one_address(piece: str) -> bool:
-    return PLAIN_ADDRESS.fullmatch(piece) is not None or _parsed_address(piece)
-
-
-def _parsed_address(piece: str) -> bool:
-    """Whether the stdlib parses ``piece`` as one address with a dotted domain."""
+def _parsed_address(piece: str) -> tuple[str, str] | None:
+    """`parse_address` by the stdlib parser alone."""
     # Imported here: the email package costs ~3.5 ms of `duban status` start-up (-X importtime),
     # and only reading the master's 单位名录 needs it.
     import email.errors
@@ -159,13 +164,15 @@ def _parsed_address(piece: str) -> bool:
 
     pairs = getaddresses([piece])
     if len(pairs) != 1 or not pairs[0][1]:
-        return False
+        return None
     try:
         address = Address(addr_spec=pairs[0][1])
     except (ValueError, IndexError, email.errors.MessageError):  # the parser's ways to say "not an address"
-        return False
+        return None
     labels = address.domain.split(".")
-    return bool(address.username) and len(labels) >= 2 and all(_DOMAIN_LABEL.fullmatch(x) for x in labels)
+    if address.username and len(labels) >= 2 and all(_DOMAIN_LABEL.fullmatch(x) for x in labels):
+        return pairs[0]
+    return None
 
 
 @dataclass(frozen=True)
