@@ -66,8 +66,9 @@ _EXPORTS: dict[str, str] = {
     "CheckContext": "checks",
     "Ledger": "ledger.store",
     "Receipt": "ledger.store",
+    # the consolidation; the function computing it is `toolkit.consolidate.consolidate`: as
+    # `toolkit.consolidate` it would be shadowed by its own submodule once anything imports it
     "Consolidation": "consolidate",
-    "consolidate": "consolidate",
     "MemoContext": "memo.context",
     "build_context": "memo.context",
     "check_template": "memo.template_check",
