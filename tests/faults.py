@@ -77,6 +77,11 @@ def _env(slow: float, slow_feedback: float = 0) -> dict[str, str]:
 
 def _limits(fsize: int | None):
     def apply() -> None:
+        # As a terminal starts its foreground command: Ctrl-C at its default. A test run
+        # started in the background (`nohup .ci/run &`) hands every child SIGINT ignored,
+        # Python then never raises KeyboardInterrupt, and the Ctrl-C tests would see the run
+        # finish instead (exit 1).
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
         if fsize is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG instead of a kill
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
@@ -88,7 +93,7 @@ def start(root: Path, *args: str, slow: float = 0, unprivileged: bool = False,
     return subprocess.Popen(_command(args, unprivileged), cwd=root, env=_env(slow, slow_feedback),
                             stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            preexec_fn=_limits(fsize) if fsize is not None else None)
+                            preexec_fn=_limits(fsize))
 
 
 def duban(root: Path, *args: str, slow: float = 0, unprivileged: bool = False, fsize: int | None = None,
