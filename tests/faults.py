@@ -34,7 +34,6 @@ ROOT = Path(__file__).resolve().parent.parent
 HARNESS = r"""
 import os, sys, time
 slow = float(os.environ.get("DUBAN_TEST_SLOW") or 0)
-slow_feedback = float(os.environ.get("DUBAN_TEST_SLOW_FEEDBACK") or slow)
 if slow:
     import toolkit.actions.collect as c
     c.PARALLEL_FROM = 2
@@ -42,10 +41,10 @@ if slow:
     def slow_check(*a, **k):
         time.sleep(slow)
         return check(*a, **k)
-    def slow_reply(*a, **k):
-        time.sleep(slow_feedback)
+    def slow_feedback(*a, **k):
+        time.sleep(slow)
         return feedback(*a, **k)
-    c.check_return, c.write_feedback = slow_check, slow_reply
+    c.check_return, c.write_feedback = slow_check, slow_feedback
 from toolkit.cli import main
 sys.argv = ["duban", *sys.argv[1:]]
 main()
@@ -66,11 +65,10 @@ def _command(args: tuple[str, ...], unprivileged: bool) -> list[str]:
     return cmd
 
 
-def _env(slow: float, slow_feedback: float = 0) -> dict[str, str]:
+def _env(slow: float) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     env.pop("DUBAN_TEST_KILL", None)
     env["DUBAN_TEST_SLOW"] = str(slow) if slow else ""
-    env["DUBAN_TEST_SLOW_FEEDBACK"] = str(slow_feedback) if slow_feedback else ""
     env.setdefault("LANG", "C.UTF-8")
     return env
 
@@ -89,9 +87,8 @@ def _limits(fsize: int | None):
 
 
 def start(root: Path, *args: str, slow: float = 0, unprivileged: bool = False,
-          fsize: int | None = None, slow_feedback: float = 0) -> subprocess.Popen:
-    return subprocess.Popen(_command(args, unprivileged), cwd=root, env=_env(slow, slow_feedback),
-                            stdout=subprocess.PIPE,
+          fsize: int | None = None) -> subprocess.Popen:
+    return subprocess.Popen(_command(args, unprivileged), cwd=root, env=_env(slow), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=_limits(fsize))
 

@@ -293,10 +293,7 @@ def test_interrupt_during_the_worker_pool(month, reference, tmp_path, how):
 @pytest.mark.slow  # 3–5 s: the quick loop keeps the shorter fault tests
 def test_interrupt_after_everything_was_registered_says_so(month, reference, tmp_path):
     root = fresh(month, tmp_path / "ws")
-    # Replies are written for refused returns only (a handful): each takes 1.5 s here, so
-    # that the signal lands while they are written even on a busy machine (at 0.3 s the
-    # whole reply phase could end between this test's look at the ledger and its signal).
-    proc = start(root, "collect", slow=0.3, slow_feedback=1.5)
+    proc = start(root, "collect", slow=0.3)
     # wait for the feedback pool: every file registered by then
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list((root / "归档").rglob("*.xlsx")):
