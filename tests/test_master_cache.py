@@ -43,7 +43,7 @@ def test_the_cached_master_is_the_one_read_from_the_workbook(ws, monkeypatch):
     path = ws.state_dir / cache.CACHE_NAME
     assert path.exists()
     reads = []
-    monkeypatch.setattr(master_workbook, "_read_master_workbook", lambda p: reads.append(p))
+    monkeypatch.setattr(master_workbook, "_read_master_workbook", lambda p, data=None: reads.append(p))
     second = _fresh_read(ws)
     assert reads == [] and second is not first
     _same(first, second)
@@ -93,12 +93,16 @@ def test_a_damaged_cache_is_ignored_and_rewritten(ws, damage):
     assert path.read_bytes() == data
 
 
-def test_a_cache_of_another_model_shape_is_ignored(ws, monkeypatch):
+@pytest.mark.parametrize("change", ["_shape", "_reader"])
+def test_a_cache_of_another_model_or_reader_is_ignored(ws, monkeypatch, change):
+    """A duban whose model's fields or whose reading code (cells, deadlines, unit names,
+    addresses) differ never takes a model an older duban read."""
     good = _fresh_read(ws)
-    monkeypatch.setattr(cache, "_shape", lambda: "a later duban's fields")
+    monkeypatch.setattr(cache, change, lambda: "a later duban" if change == "_shape" else b"a later reader")
     calls = []
     real = master_workbook._read_master_workbook
-    monkeypatch.setattr(master_workbook, "_read_master_workbook", lambda p: calls.append(p) or real(p))
+    monkeypatch.setattr(master_workbook, "_read_master_workbook",
+                        lambda p, data=None: calls.append(p) or real(p, data))
     _same(good, _fresh_read(ws))
     assert len(calls) == 1
 

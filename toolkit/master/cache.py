@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -42,8 +43,28 @@ def _shape() -> str:
     return repr([(c.__name__, [f.name for f in dataclasses.fields(c)]) for c in classes])
 
 
+@functools.lru_cache(maxsize=1)
+def _reader() -> bytes:
+    """sha256 of the code that turns the workbook into the model (how cells, deadlines, unit
+    names and addresses are read): a duban reading differently never takes an old model.
+    0.2 ms; the installed package carries its .py files (packaging test)."""
+    # deferred: master.workbook imports this module (a cycle otherwise); the others are loaded by then
+    from .. import dates, report, text, units
+    from . import cells, model, workbook
+
+    h = hashlib.sha256()
+    for module in (workbook, cells, model, dates, text, units, report):
+        try:
+            h.update(Path(module.__file__).read_bytes())
+        except (OSError, TypeError):  # no source beside the module (a frozen build): its version then
+            from .. import __version__  # deferred: the package's __init__ is loaded by then anyway
+
+            h.update(f"{module.__name__} {__version__}".encode())
+    return h.digest()
+
+
 def cache_key(workbook: bytes) -> str:
-    return hashlib.sha256(b"%d\0%s\0" % (_FORMAT, _shape().encode()) + workbook).hexdigest()
+    return hashlib.sha256(b"%d\0%s\0" % (_FORMAT, _shape().encode()) + _reader() + workbook).hexdigest()
 
 
 def cache_path(workbook_path: Path) -> Path | None:

@@ -152,28 +152,29 @@ def read_master_workbook(path: str | Path) -> Master:
     identity = (str(path.resolve()), st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns)
     if _last is not None and _last[0] == identity:
         return _last[1]
-    where = cache.cache_path(path)
-    master = None
-    if where is not None:
-        try:
-            key = cache.cache_key(path.read_bytes())
-        except OSError:
-            where = None  # the read below says what is wrong
-        else:
-            master = cache.load(where, key)
+    try:
+        data = path.read_bytes()  # parsed and hashed alike: a save meanwhile cannot split them
+    except OSError:
+        data = None  # the read below says what is wrong
+    where = cache.cache_path(path) if data is not None else None
+    key = cache.cache_key(data) if where is not None else ""
+    master = cache.load(where, key) if where is not None else None
     if master is None:
-        master = _read_master_workbook(path)
+        master = _read_master_workbook(path, data)
         if where is not None:
             cache.store(where, key, master)
     _last = (identity, master)
     return master
 
 
-def _read_master_workbook(path: Path) -> Master:
-    from python_calamine import CalamineError, load_workbook
+def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
+    """The model from the workbook at ``path``, or from its bytes ``data`` when already read."""
+    import io
+
+    from python_calamine import CalamineError, CalamineWorkbook, load_workbook
 
     try:
-        wb = load_workbook(str(path))
+        wb = load_workbook(str(path)) if data is None else CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {squash(n): n for n in wb.sheet_names}
 
         def table(name: str) -> list[list]:
