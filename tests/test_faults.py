@@ -211,6 +211,40 @@ def test_a_background_job_runs_in_the_caller_where_nothing_forks(monkeypatch):
     assert parallel.Background(_beside, "ok").result() == os.getpid()
 
 
+def test_a_background_job_runs_in_the_caller_when_no_process_can_be_had(monkeypatch):
+    def no_fork(*args, **kwargs):
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parallel, "Pool", no_fork)
+    assert parallel.Background(_beside, "ok").result() == os.getpid()
+
+
+def _dies(_: object) -> None:
+    os._exit(9)  # as a worker killed for memory would end
+
+
+def test_a_background_worker_that_dies_is_reported_as_lost():
+    with pytest.raises(parallel.WorkerLost):
+        parallel.Background(_dies, None).result()
+    assert not children(os.getpid())
+
+
+def test_run_fills_the_memo_itself_when_its_worker_dies(month, tmp_path, monkeypatch):
+    from toolkit.actions import run as run_action
+
+    parent, real = os.getpid(), run_action._memo_job
+
+    def killed_in_the_worker(job):
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(job)
+
+    monkeypatch.setattr(run_action, "_memo_job", killed_in_the_worker)
+    result = run_action.run_cycle(find_workspace(fresh(month, tmp_path / "ws")))
+    assert result.memo is not None and result.memo.path.exists() and not result.memo_error
+    assert not children(os.getpid())
+
+
 def test_run_whose_workbook_is_locked_stops_its_memo_worker(month, tmp_path):
     """run fills the memo in a second process while it writes the workbook: a workbook open
     in Excel stops the run with the usual message, and no worker is left behind."""

@@ -408,6 +408,14 @@ def test_memo_is_dated_by_the_offices_day(ws_copy, monkeypatch):
     assert doc_texts(result.path)[-1].strip("\u3000") == "2022年7月21日"
 
 
+def test_an_unreadable_template_is_one_chinese_line(ws_copy, tmp_path):
+    folder = tmp_path / "月度通报.docx"
+    folder.mkdir()  # a folder where the template should be: reading it fails like a locked file
+    with pytest.raises(errors.DubanError) as caught:
+        memo_action.write_memo(ws_copy, template=folder)
+    assert "月度通报.docx" in caught.value.message
+
+
 def test_memo_needs_collected_returns(ws):
     with pytest.raises(errors.NothingToDo, match="duban collect"):
         memo_action.write_memo(ws)

@@ -100,7 +100,7 @@ class Pool:
                     try:
                         index, ok, value = conn.recv()
                     except (EOFError, OSError):
-                        raise RuntimeError("a worker process ended unexpectedly") from None
+                        raise WorkerLost("a worker process ended unexpectedly") from None
                     outstanding[id(conn)] -= 1
                     if not ok:
                         raise value
@@ -125,6 +125,10 @@ class Pool:
         self.procs, self.pipes = [], []
 
 
+class WorkerLost(RuntimeError):
+    """A worker process died (killed for memory, say) without a result."""
+
+
 class Background:
     """``func(job)`` in one worker process while the caller goes on; `result` waits for it.
 
@@ -140,8 +144,15 @@ class Background:
         self._func, self._job = func, job
         self._pool: Pool | None = None
         if can_fork():
-            self._pool = Pool(_held_call, 1, _hold, (func, job))
-            self._pool.pipes[0].send((0, 0))
+            try:
+                self._pool = Pool(_held_call, 1, _hold, (func, job))
+            except OSError:  # no process to be had (EAGAIN, ENOMEM): the job runs in `result`
+                return
+            try:
+                self._pool.pipes[0].send((0, 0))
+            except BaseException:
+                self.cancel()
+                raise
 
     def result(self) -> Any:
         """The job's return value; its exception is raised here."""
@@ -151,7 +162,7 @@ class Background:
             try:
                 _, ok, value = self._pool.pipes[0].recv()
             except (EOFError, OSError):
-                raise RuntimeError("a worker process ended unexpectedly") from None
+                raise WorkerLost("a worker process ended unexpectedly") from None
             if not ok:
                 raise value
         except BaseException:

@@ -55,7 +55,10 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     template = Path(template) if template else ws.template(TEMPLATE_NAME)
     if not template.exists():
         raise errors.FileMissing(f"找不到通报模板“{template}”。")
-    key = scan_key(template.read_bytes())
+    try:
+        key = scan_key(template.read_bytes())
+    except OSError as exc:  # a template nobody may read, or a folder by that name
+        raise (errors.os_fault(exc, template) or errors.BadTemplate(f"无法读取通报模板“{template}”。")) from exc
     scanned = _last_clean_scan(ws) == key
     path = atomic_write(folder / name, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned))
     if not scanned:

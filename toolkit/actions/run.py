@@ -56,7 +56,11 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
         merged = merge(ws, target, cons)
         memo_result, memo_error = None, ""
         try:
-            memo_result = memo_job.result()
+            try:
+                memo_result = memo_job.result()
+            except parallel.WorkerLost:  # its process died (memory?): fill it here instead
+                log.warning("通报进程意外退出，改在主进程中生成通报")
+                memo_result = _memo_job((ws, target, cons))
         except errors.DubanError as exc:
             # The consolidated workbook is safe; a broken memo template must not hide it.
             memo_error = exc.message

@@ -347,9 +347,29 @@ def strict_body(xml: str, template: Path) -> None:
 
 
 def scan_key(data: bytes) -> str:
-    """What a clean `scan_template` result depends on: the template's bytes, and the
-    variables MemoContext offers (a new duban may add or drop some)."""
+    """What a clean `scan_template` result depends on: the template's bytes, the variables
+    MemoContext offers down to the fields of its list items (a new duban may add, rename or
+    drop some), and this module's rules (its own source)."""
     import hashlib
 
-    fields = repr(sorted((k, repr(v)) for k, v in _root_types().items()))
-    return hashlib.sha256(data + b"\0" + fields.encode("utf-8")).hexdigest()
+    h = hashlib.sha256(data + b"\0" + _variables().encode("utf-8"))
+    with contextlib.suppress(OSError, TypeError):  # no source beside the module: variables only
+        h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def _variables() -> str:
+    """Every name a template can reach, nested dataclasses included, as one text."""
+    seen: list[str] = []
+
+    def walk(tp: Any, prefix: str) -> None:
+        tp = _element_type(tp) if typing.get_origin(tp) is list else tp
+        if isinstance(tp, type) and is_dataclass(tp) and prefix.count(".") < 4:
+            for name, sub in typing.get_type_hints(tp).items():
+                seen.append(f"{prefix}{name}:{sub!r}")
+                walk(sub, f"{prefix}{name}.")
+
+    for name, tp in _root_types().items():
+        seen.append(f"{name}:{tp!r}")
+        walk(tp, f"{name}.")
+    return "\n".join(sorted(seen))
