@@ -306,16 +306,22 @@ def _letters(n: int) -> str:
 
 @st.composite
 def sparse_sheets(draw):
-    """Rows and cells with and without ``r``, with or without a value, in any mix."""
+    """Rows and cells with and without ``r``, with or without a value, in any mix; now and
+    then a namespace prefix calamine accepts (it matches local names) or a second ``r``."""
     rows, r = [], 0
+    prefixes = st.sampled_from(["", "", "", "x:", "9:", ":", "前:"])
     for _ in range(draw(st.integers(1, 12))):
         r = draw(st.integers(r + 1, r + 40))
         cells, c = [], 0
         for _ in range(draw(st.integers(0, 6))):
             c = draw(st.integers(c + 1, c + 30))
             ref = f' r="{_letters(c)}{r}"' if draw(st.booleans()) else ""
-            cells.append(f"<c{ref}><v>{c}</v></c>" if draw(st.booleans()) else f'<c{ref} s="1"/>')
-        rows.append((f'<row r="{r}">' if draw(st.booleans()) else "<row>") + "".join(cells) + "</row>")
+            if ref and draw(st.integers(0, 9)) == 0:
+                ref = f' r="A{r}"{ref}'  # calamine takes the last
+            p = draw(prefixes)
+            cells.append(f"<{p}c{ref}><v>{c}</v></{p}c>" if draw(st.booleans()) else f'<{p}c{ref} s="1"/>')
+        p = draw(prefixes)
+        rows.append((f'<{p}row r="{r}">' if draw(st.booleans()) else f"<{p}row>") + "".join(cells) + f"</{p}row>")
     return "".join(rows)
 
 

@@ -38,7 +38,10 @@ SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods")
 
 # Start tags of rows and cells in SpreadsheetML (any namespace prefix) and in ODF content,
 # and the end of an ODF row; attributes are parsed only for these.
-_XLSX_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")
+# A namespace prefix as calamine accepts it: it matches tags by their local name, so any run
+# of characters before a colon (``<9:c``, ``<:c``, ``<前:c``) makes a cell.
+_PREFIX = rb"[^\s<>/:!?\"'=]*:"
+_XLSX_TAG = re.compile(rb"<(?:" + _PREFIX + rb")?(row|c)(?=[\s/>])([^>]*)>")
 _ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
 # Every unprefixed cell and row start tag, with its reference when it comes first as Excel,
 # WPS, LibreOffice and openpyxl write it (an empty group otherwise): one pass finds both the
@@ -46,7 +49,7 @@ _ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|tab
 # matching referenced tags and counting all tags separately (four passes) took 0.2 ms.
 _CELL_TAG = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]{1,3})(\d{1,7})")?([^>]*)>')
 _ROW_TAG = re.compile(rb'<row(?=[\s/>])(?: r="(\d{1,7})")?')
-_PREFIXED_TAG = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+_PREFIXED_TAG = re.compile(rb"<" + _PREFIX + rb"(?:c|row)[\s/>]")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{0,7})["']""")
 _ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d{1,9})["']""")
 _COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d{1,9})["']""")
@@ -104,7 +107,8 @@ class _Extent:
             if b"<c" not in buf and b"<row" not in buf:
                 return
             cells, rows = _CELL_TAG.findall(buf), _ROW_TAG.findall(buf)
-            if b"" not in rows and not any(not c for c, _, _ in cells):
+            # (a second ``r`` in a cell moves it where calamine reads the last one: walk)
+            if b"" not in rows and not any(not c or b"r=" in rest for c, _, rest in cells):
                 # Every row and cell says where it is (Excel, WPS, LibreOffice and openpyxl
                 # write ``<row r="5"`` and ``<c r="A5"`` first): no walk needed.
                 valued = [(c, r) for c, r, rest in cells if not rest.endswith(b"/")]
@@ -131,16 +135,19 @@ class _Extent:
         row, col = self.row, self.col
         min_r, max_r, min_c, max_c = self.min_row, self.max_row, self.min_col, self.max_col
         for n, (name, attrs) in enumerate(tags):
-            ref = _R_ATTR.search(attrs)
             if name == b"row":
+                ref = _R_ATTR.search(attrs)
                 row = int(ref.group(2)) - 1 if ref and ref.group(2) else row + 1
                 col = -1
                 continue
+            # calamine takes a cell's last ``r`` (``<c r="B1" r="Z300">`` sits at Z300)
+            refs = _R_ATTR.findall(attrs)
+            letters, digits = refs[-1] if refs else (b"", b"")
             r = row
-            if ref and ref.group(1):
-                col = _column_number(ref.group(1)) - 1
-                if ref.group(2):
-                    r = int(ref.group(2)) - 1  # this cell's row; the row counter stays
+            if letters:
+                col = _column_number(letters) - 1
+                if digits:
+                    r = int(digits) - 1  # this cell's row; the row counter stays
             else:
                 col += 1
             if attrs.endswith(b"/"):
