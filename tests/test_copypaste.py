@@ -273,6 +273,8 @@ def test_bad_address_in_directory_csv_is_in_the_import_report(run, ws, seed_docx
     ("东城 <dc@dg.gov.cn>；not-an-email", [("东城", "dc@dg.gov.cn")], ["not-an-email"]),
     ("hm@dg.gov.cn hm2@dg.gov.cn", [], ["hm@dg.gov.cn hm2@dg.gov.cn"]),
     ("sl＠dg.gov.cn", [], ["sl＠dg.gov.cn"]),
+    ('a@dg.gov.cn; "王五 <c@dg.gov.cn>', [("", "a@dg.gov.cn")], ['"王五 <c@dg.gov.cn>']),
+    ("=?utf-8?q?x?=@dg.gov.cn", [], ["=?utf-8?q?x?=@dg.gov.cn"]),
 ])
 def test_the_directory_check_and_the_mail_drafts_read_a_cell_alike(cell, pairs, bad):
     """What M112 accepts is exactly what the drafts address (a display name with a comma

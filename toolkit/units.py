@@ -127,12 +127,16 @@ def mentions_dongguan(texts: list[str]) -> bool:
 # Separators between addresses in one 邮箱 cell or mail header (；，、; and , and line breaks),
 # outside double quotes: a display name may be "Wang, Wu".
 _ADDRESS_SEPARATORS = re.compile(r'[;；,，、\n\r](?=(?:[^"]*"[^"]*")*[^"]*$)')
+_ANY_SEPARATOR = re.compile(r"[;；,，、\n\r]")
 _DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
 
 
 def address_pieces(text: object) -> list[str]:
-    """The addresses of a 邮箱 cell or header as written, one piece each."""
-    return [p.strip() for p in _ADDRESS_SEPARATORS.split(clean(text)) if p.strip()]
+    """The addresses of a 邮箱 cell or header as written, one piece each. Quotes protect a
+    separator only when they pair up: a stray one must not glue good addresses to a bad one."""
+    text = clean(text)
+    splitter = _ADDRESS_SEPARATORS if text.count('"') % 2 == 0 else _ANY_SEPARATOR
+    return [p.strip() for p in splitter.split(text) if p.strip()]
 
 
 def parse_address(piece: str) -> tuple[str, str] | None:
