@@ -418,3 +418,27 @@ def test_row_writer_raises_the_writers_failure_and_stops():
     assert caught.value.errno == errno.ENOSPC and len(written) == 1
     assert built[0] < 100_000
     assert not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]
+
+
+def test_row_writer_is_done_before_a_ctrl_c_leaves_it():
+    """A Ctrl-C while rows are built or handed over is raised only once the writer thread has
+    stopped: the zip it writes into is never closed under it."""
+    import _thread
+    import threading
+    import time
+
+    from toolkit import summary_book
+
+    writes: list[int] = []
+
+    class Slow:
+        def write(self, chunk: bytes) -> None:
+            if not writes:
+                _thread.interrupt_main()  # as Ctrl-C would, while the main thread is busy
+            time.sleep(0.05)
+            writes.append(len(chunk))
+
+    rows = (f'<row r="{i}">' + "x" * 1000 + "</row>" for i in range(5000))
+    with pytest.raises(KeyboardInterrupt):
+        summary_book._write_rows(Slow(), rows)
+    assert writes and not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]

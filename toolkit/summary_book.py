@@ -230,7 +230,7 @@ def cell_xml(ref: str, value: Any, style_id: int) -> str:
         return f'<c r="{ref}" s="{style_id}" t="b"><v>{int(value)}</v></c>'
     if isinstance(value, dt.datetime):
         delta = value - dt.datetime(1899, 12, 30)
-        return f'<c r="{ref}" s="{style_id}" t="n"><v>{delta.days + delta.seconds / 86400}</v></c>'
+        return f'<c r="{ref}" s="{style_id}" t="n"><v>{delta.days + delta.seconds / 86400:.16g}</v></c>'
     if isinstance(value, dt.date):
         return f'<c r="{ref}" s="{style_id}" t="n"><v>{(value - _EXCEL_EPOCH).days}</v></c>'
     # openpyxl's own number format ("%.16g"), so both writers give the same bytes: 68.0 is "68"
@@ -343,8 +343,18 @@ def _write_rows(dest, rows: Iterator[str]) -> None:
         if buf and not failed:
             chunks.put("".join(buf).encode("utf-8"))
     finally:
-        chunks.put(None)
-        thread.join()
+        # The writer finishes (at most two chunks) before anyone closes the zip under it,
+        # even when a Ctrl-C lands here; the interrupt is raised once it has.
+        interrupted: BaseException | None = None
+        for step in (lambda: chunks.put(None), thread.join):
+            while True:
+                try:
+                    step()
+                    break
+                except KeyboardInterrupt as exc:
+                    interrupted = exc
+        if interrupted is not None:
+            raise interrupted
     if failed:
         raise failed[0]
 
