@@ -49,7 +49,10 @@ _ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|tab
 # matching referenced tags and counting all tags separately (four passes) took 0.2 ms.
 _CELL_TAG = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]{1,3})(\d{1,7})")?([^>]*)>')
 _ROW_TAG = re.compile(rb'<row(?=[\s/>])(?: r="(\d{1,7})")?')
-_PREFIXED_TAG = re.compile(rb"<" + _PREFIX + rb"(?:c|row)[\s/>]")
+# What any prefixed cell or row tag contains; cheaper to look for than the whole tag (0.03 ms
+# on a 35 KB sheet against 0.05 ms), and where it shows up (even in a cell's text) the sheet
+# is simply walked.
+_PREFIX_HINT = re.compile(rb":(?:c|row)[\s/>]")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{0,7})["']""")
 _ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d{1,9})["']""")
 _COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d{1,9})["']""")
@@ -101,14 +104,15 @@ class _Extent:
         self.min_col, self.max_col = min(self.min_col, col), max(self.max_col, col + cols - 1)
 
     def _xlsx(self, buf: bytes) -> None:
-        # One regex search for a namespace-prefixed cell or row (``<x:c``): 0.05 ms on a
-        # 35 KB sheet, where two substring tests for ":c" and ":row" took 0.08 ms.
-        if _PREFIXED_TAG.search(buf) is None:
+        # A namespace-prefixed cell or row (``<x:c``) is placed by the walk, as calamine
+        # reads it by its local name.
+        if _PREFIX_HINT.search(buf) is None:
             if b"<c" not in buf and b"<row" not in buf:
                 return
             cells, rows = _CELL_TAG.findall(buf), _ROW_TAG.findall(buf)
             # (a second ``r`` in a cell moves it where calamine reads the last one: walk)
-            if b"" not in rows and not any(not c or b"r=" in rest for c, _, rest in cells):
+            if b"" not in rows and not any(not c or (b"r" in rest and _R_ATTR.search(rest))
+                                           for c, _, rest in cells):
                 # Every row and cell says where it is (Excel, WPS, LibreOffice and openpyxl
                 # write ``<row r="5"`` and ``<c r="A5"`` first): no walk needed.
                 valued = [(c, r) for c, r, rest in cells if not rest.endswith(b"/")]
