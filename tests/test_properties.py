@@ -388,8 +388,7 @@ def test_plain_address_shortcut_accepts_only_what_the_stdlib_accepts(address):
     from email.headerregistry import Address
 
     from toolkit.mail import parse_addresses
-    from toolkit.text import PLAIN_ADDRESS
-    from toolkit.units import _parsed_address
+    from toolkit.units import PLAIN_ADDRESS, _parsed_address
 
     assert PLAIN_ADDRESS.fullmatch(address)
     assert _parsed_address(address) == ("", address), address

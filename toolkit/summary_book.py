@@ -375,8 +375,6 @@ def _print_setup(ws, landscape: bool = True) -> None:
 
 def title_height(title: str, width: float, size: float) -> float:
     """Row height (points) showing a merged title across ``width`` characters in full."""
-    import math
-
     from .text import display_width  # deferred with the rest of the sheet-building imports
 
     lines = max(1, math.ceil(display_width(title) * size / 11 * 1.1 / max(width - 1, 1)))
@@ -405,8 +403,6 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     sheet's last, are serialised by us with ``pending`` (1,000 units: 0.15 s through
     openpyxl's per-cell writer).
     """
-    import math
-
     from openpyxl.chart import Reference
     from openpyxl.worksheet.cell_range import CellRange
     from openpyxl.worksheet.pagebreak import Break

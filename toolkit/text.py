@@ -19,15 +19,6 @@ _SPACES = re.compile(r"[\s\u3000\xa0]+")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
-# A plain mail address (dot-atom local part without = and ?, which could start an encoded
-# word the stdlib refuses; two or more alphanumeric domain labels), as
-# nearly every 邮箱 cell holds it: the stdlib parser accepts each one (tests/test_properties.py),
-# so the checks of directory addresses skip it for these. Reading a 1,000-unit directory
-# spent 50 ms parsing plain addresses with the stdlib.
-PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/^_`{|}~-]+)*"
-                           r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
-
-
 def clean(value: object) -> str:
     """Cell text as stored: controls removed, newlines unified, outer space trimmed."""
     if value is None or value == "":

@@ -52,7 +52,8 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
     # The memo is filled in a second process while this one writes the workbook: both come
     # from the one consolidation and touch different files (W1: run 100 ms shorter). The
     # PDF is made here afterwards, so that LibreOffice is never a worker's child.
-    with parallel.Background(_memo_job, (ws, target, cons)) as memo_job:
+    job = (ws, target, cons)
+    with parallel.Background(_memo_job, job) as memo_job:
         merged = merge(ws, target, cons)
         memo_result, memo_error = None, ""
         try:
@@ -60,7 +61,7 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
                 memo_result = memo_job.result()
             except parallel.WorkerLost:  # its process died (memory?): fill it here instead
                 log.warning("通报进程意外退出，改在主进程中生成通报")
-                memo_result = _memo_job((ws, target, cons))
+                memo_result = _memo_job(job)
         except errors.DubanError as exc:
             # The consolidated workbook is safe; a broken memo template must not hide it.
             memo_error = exc.message
