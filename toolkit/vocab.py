@@ -68,8 +68,8 @@ class Outcome(Word):
     ACCEPTED = "采纳"
     RETURNED = "退回"
     UNREADABLE = "无法读取"
+    SUPERSEDED = "已被替代"  # before 重复: the order of 收件登记's colour rules since the first round
     DUPLICATE = "重复"
-    SUPERSEDED = "已被替代"
     CONTAINER = "已拆包"
 
 

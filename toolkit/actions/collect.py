@@ -66,10 +66,10 @@ class CollectResult:
     not_removed: list[str] = field(default_factory=list)  # recorded, but could not leave 收件箱
 
     def to_dict(self) -> dict[str, Any]:
-        hidden = ("items", "feedback", "periods", "late", "owed")
-        return {k: v for k, v in self.__dict__.items() if k not in hidden} | {
-            "feedback": [str(p) for p in self.feedback], "periods": [str(p) for p in self.periods],
-            "late": [[u, str(p)] for u, p in self.late], "owed": [m.name for m in self.owed]}
+        """The run's summary for the ledger, keys in field order (as the first round wrote them)."""
+        as_text = {"feedback": lambda v: [str(p) for p in v], "periods": lambda v: [str(p) for p in v],
+                   "late": lambda v: [[u, str(p)] for u, p in v], "owed": lambda v: [m.name for m in v]}
+        return {k: as_text[k](v) if k in as_text else v for k, v in self.__dict__.items() if k != "items"}
 
 
 # ---------------------------------------------------------------------------
