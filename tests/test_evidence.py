@@ -92,7 +92,7 @@ def state(ws, unit: str, period: str = "2022-06") -> str:
 def reply_path(ws, unit: str, period: Period = PERIOD) -> Path:
     """The unit's live reply draft (反馈/<期>/<收取日期>/<单位>_校验反馈.eml)."""
     found = sorted((ws.root / "反馈" / period.label).glob(f"*/{unit}_校验反馈.eml"))
-    return found[-1] if found else ws.root / "反馈" / period.label / dt.date.today().isoformat() / f"{unit}_校验反馈.eml"
+    return found[-1] if found else ws.root / "反馈" / period.label / ws.now().date().isoformat() / f"{unit}_校验反馈.eml"
 
 
 def reply(ws, unit: str, period: Period = PERIOD) -> email.message.EmailMessage:
@@ -577,7 +577,7 @@ def test_reply_lists_errors_before_warnings_and_never_asks_for_today(issued_ws, 
     text = body(reply(issued_ws, "石龙镇"))
     listed = [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
     assert len(listed) == 3 and "滞后" in listed[0] and "存在问题" in listed[0]
-    today = dt.date.today()
+    today = issued_ws.now().date()  # the office's day, as the reply dates it (not the machine's)
     due = resubmit_by(issued_ws.due(PERIOD), today, issued_ws.settings.resubmit_working_days)
     assert due > today and f"于{cn_date(due)}前" in text
     assert f"于{cn_date(today)}前" not in text

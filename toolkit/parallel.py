@@ -84,18 +84,20 @@ class Pool:
         self.close(failed=exc_type is not None)
 
     def map(self, jobs: Iterable[Any]) -> list[Any]:
-        """``[func(job) for job in jobs]``, in input order; a job's exception is raised here."""
-        jobs = list(jobs)
+        """``[func(job) for job in jobs]``, in input order; a job's exception is raised here.
+
+        ``jobs`` is read only as workers free up, so a generator can produce them while the
+        first ones are worked on (`collect` reads the inbox that way)."""
         pipes = self.pipes
-        results: list[Any] = [None] * len(jobs)
+        results: dict[int, Any] = {}
         try:
-            queued = iter(enumerate(jobs))
+            queued = enumerate(jobs)
             outstanding = {id(c): 0 for c in pipes}
+            sent = 0
             for conn in pipes:
                 for _ in range(_PREFETCH):
-                    _send_next(conn, queued, outstanding)
-            remaining = len(jobs)
-            while remaining:
+                    sent += _send_next(conn, queued, outstanding)
+            while len(results) < sent:
                 for conn in wait([c for c in pipes if outstanding[id(c)]]):
                     try:
                         index, ok, value = conn.recv()
@@ -105,12 +107,11 @@ class Pool:
                     if not ok:
                         raise value
                     results[index] = value
-                    remaining -= 1
-                    _send_next(conn, queued, outstanding)
+                    sent += _send_next(conn, queued, outstanding)
         except BaseException:
             self.close(failed=True)
             raise
-        return results
+        return [results[i] for i in range(sent)]
 
     def close(self, failed: bool = False) -> None:
         """Tell the workers to stop and wait a little for them; kill whatever still runs."""
@@ -197,11 +198,13 @@ def _held_call(_: Any) -> Any:
     return func(job)
 
 
-def _send_next(conn: Connection, queued, outstanding: dict[int, int]) -> None:
+def _send_next(conn: Connection, queued, outstanding: dict[int, int]) -> int:
     item = next(queued, None)
-    if item is not None:
-        conn.send(item)
-        outstanding[id(conn)] += 1
+    if item is None:
+        return 0
+    conn.send(item)
+    outstanding[id(conn)] += 1
+    return 1
 
 
 def _end(procs: list, pipes: list[Connection]) -> None:

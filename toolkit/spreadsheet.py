@@ -49,10 +49,13 @@ _ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|tab
 # matching referenced tags and counting all tags separately (four passes) took 0.2 ms.
 _CELL_TAG = re.compile(rb'<c(?=[\s/>])(?: r="([A-Z]{1,3})(\d{1,7})")?([^>]*)>')
 _ROW_TAG = re.compile(rb'<row(?=[\s/>])(?: r="(\d{1,7})")?')
-# What any prefixed cell or row tag contains; cheaper to look for than the whole tag (0.03 ms
+# What any prefixed cell or row tag contains; cheaper to look for than the whole tag (0.01 ms
 # on a 35 KB sheet against 0.05 ms), and where it shows up (even in a cell's text) the sheet
 # is simply walked.
 _PREFIX_HINT = re.compile(rb":(?:c|row)[\s/>]")
+# ``r=`` with any spacing: never in the other attributes Excel and its kin write, and found
+# with a literal scan where _R_ATTR, which starts at any whitespace, takes 0.02 ms per sheet
+_R_EQ = re.compile(rb"r\s*=")
 _R_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{0,7})["']""")
 _ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d{1,9})["']""")
 _COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d{1,9})["']""")
@@ -107,18 +110,23 @@ class _Extent:
         # A namespace-prefixed cell or row (``<x:c``) is placed by the walk, as calamine
         # reads it by its local name.
         if _PREFIX_HINT.search(buf) is None:
-            if b"<c" not in buf and b"<row" not in buf:
-                return
             cells, rows = _CELL_TAG.findall(buf), _ROW_TAG.findall(buf)
-            # (a second ``r`` in a cell moves it where calamine reads the last one: walk)
-            if b"" not in rows and not any(not c or (b"r" in rest and _R_ATTR.search(rest))
-                                           for c, _, rest in cells):
-                # Every row and cell says where it is (Excel, WPS, LibreOffice and openpyxl
-                # write ``<row r="5"`` and ``<c r="A5"`` first): no walk needed.
-                valued = [(c, r) for c, r, rest in cells if not rest.endswith(b"/")]
+            if not cells and not rows:
+                return
+            # Column-wise tests instead of one per cell (0.06 ms against 0.17 ms for a 35 KB
+            # sheet): a cell or row without a leading reference, or a cell with a second ``r``
+            # (calamine takes the last; the attributes are joined so one search finds it), is
+            # placed by the walk.
+            letters, digits, rests = zip(*cells) if cells else ((), (), ())
+            joined = b"\0".join(rests)
+            if b"" not in letters and b"" not in rows and not (_R_EQ.search(joined) and _R_ATTR.search(joined)):
+                # Every row and cell says where it is; self-closing cells hold no value and
+                # calamine does not place them.
+                valued = [(c, r) for c, r, rest in cells if rest[-1:] != b"/"]
                 if valued:
-                    numbers = [int(r) - 1 for _, r in valued]
-                    cols = [_column_number(c) - 1 for c in {c for c, _ in valued}]
+                    letters, digits = zip(*valued)
+                    numbers = [int(r) - 1 for r in set(digits)]
+                    cols = [_column_number(c) - 1 for c in set(letters)]
                     self._place(min(numbers), min(cols))
                     self._place(max(numbers), max(cols))
                 # where a later cell without ``r`` would go: the row element's row (a cell's

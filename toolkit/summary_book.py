@@ -23,7 +23,7 @@ from .dates import cn_date
 from .files import atomic_write
 from .style import color
 from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status
-from .xlsx import row_height, text_value, wo_cell
+from .xlsx import cell_lines, height_of_lines, one_line_chars, row_height, text_value, wo_cell
 
 # xml.sax.saxutils would do, but it imports urllib.request, http.client and ssl: 7.9 ms of
 # every merge's start-up (-X importtime, warm) for three replacements.
@@ -162,11 +162,19 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
             sid = style_ids[k] = wo_cell(ws, None, **style_args(i, value)).style_id
         return sid
 
+    size = s.st["size"]
+    measured = [(w, one_line_chars(w, size)) for w in widths]
+
     def height_of(values: list[Any]) -> float:
-        texts = [(v, w) for v, w in zip(values, widths) if isinstance(v, str)]
+        # `row_height` of the text cells, with its one-line test inlined: this runs per row
+        lines = 1
+        for v, (w, fits) in zip(values, measured):
+            if isinstance(v, str) and (len(v) > fits or "\n" in v):
+                n = cell_lines(v, w, size)
+                lines = n if n > lines else lines
         # A little taller than estimated: LibreOffice's CJK serif has taller lines than
         # SimSun, and a long 各单位进展 cell then spilled over the row below.
-        return min(MAX_ROW_HEIGHT, round(row_height(texts, s.st["size"], 16) * ROW_SLACK, 1))
+        return min(MAX_ROW_HEIGHT, round(height_of_lines(lines, size, 16) * ROW_SLACK, 1))
 
     if pending is not None:
         # Styles go into styles.xml when the workbook is saved, before the rows are written:

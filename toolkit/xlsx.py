@@ -54,8 +54,23 @@ def row_height(cells: list[tuple[object, float]], size: float = 10, minimum: flo
     for value, width in cells:
         if value is None or value == "":
             continue
-        lines = max(lines, cell_lines(str(value), width, size))
+        text = str(value)
+        if len(text) > one_line_chars(width, size) or "\n" in text:
+            lines = max(lines, cell_lines(text, width, size))
+    return height_of_lines(lines, size, minimum)
+
+
+def height_of_lines(lines: int, size: float, minimum: float) -> float:
     return max(minimum, round(lines * size * 1.4 + 5, 1))
+
+
+@functools.lru_cache(maxsize=256)
+def one_line_chars(width: float, size: float) -> int:
+    """Text of at most this many characters (and no line break) fits on one line of a column
+    ``width`` wide even when every character is wide, one to spare for rounding: it needs no
+    measuring. Most cells of a consolidated sheet are that short (W2 merge: the row heights
+    took 0.15 s of 0.67 s measuring them all)."""
+    return max(0, math.floor(max(width - 1.2, 1) / (size / 11) / 2) - 1)
 
 
 @functools.lru_cache(maxsize=4096)
