@@ -184,28 +184,6 @@ def test_parallel_results_in_order_and_errors_raised_in_the_parent():
     assert not children(os.getpid())
 
 
-def test_a_pool_takes_jobs_from_a_generator_as_workers_free_up():
-    """`collect` reads the inbox inside the generator, so the first returns are checked while
-    the rest are read: results still come back in input order, and a failure while reading
-    ends the workers and reaches the caller."""
-    produced: list[int] = []
-
-    def jobs(n: int, fail_at: int | None = None):
-        for x in range(n):
-            if x == fail_at:
-                raise PermissionError(errno.EACCES, "Permission denied", "/收件箱/x.xlsx")
-            produced.append(x)
-            yield x
-
-    with parallel.Pool(_square, 2) as pool:
-        assert pool.map(jobs(6)) == [x * x for x in range(6)] and produced == list(range(6))
-        assert pool.map(jobs(0)) == []
-    pool = parallel.Pool(_square, 2)
-    with pytest.raises(PermissionError):
-        pool.map(jobs(9, fail_at=5))
-    assert pool.procs == [] and not children(os.getpid())
-
-
 def _beside(x: str) -> int:
     if x == "fail":
         raise errors.OutputLocked("“通报.docx”正被 Excel/WPS 打开，请先关闭该文件再运行。")

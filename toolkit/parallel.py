@@ -84,20 +84,18 @@ class Pool:
         self.close(failed=exc_type is not None)
 
     def map(self, jobs: Iterable[Any]) -> list[Any]:
-        """``[func(job) for job in jobs]``, in input order; a job's exception is raised here.
-
-        ``jobs`` is read only as workers free up, so a generator can produce them while the
-        first ones are worked on (`collect` reads the inbox that way)."""
+        """``[func(job) for job in jobs]``, in input order; a job's exception is raised here."""
+        jobs = list(jobs)
         pipes = self.pipes
-        results: dict[int, Any] = {}
+        results: list[Any] = [None] * len(jobs)
         try:
-            queued = enumerate(jobs)
+            queued = iter(enumerate(jobs))
             outstanding = {id(c): 0 for c in pipes}
-            sent = 0
             for conn in pipes:
                 for _ in range(_PREFETCH):
-                    sent += _send_next(conn, queued, outstanding)
-            while len(results) < sent:
+                    _send_next(conn, queued, outstanding)
+            remaining = len(jobs)
+            while remaining:
                 for conn in wait([c for c in pipes if outstanding[id(c)]]):
                     try:
                         index, ok, value = conn.recv()
@@ -107,11 +105,12 @@ class Pool:
                     if not ok:
                         raise value
                     results[index] = value
-                    sent += _send_next(conn, queued, outstanding)
+                    remaining -= 1
+                    _send_next(conn, queued, outstanding)
         except BaseException:
             self.close(failed=True)
             raise
-        return [results[i] for i in range(sent)]
+        return results
 
     def close(self, failed: bool = False) -> None:
         """Tell the workers to stop and wait a little for them; kill whatever still runs."""
@@ -198,13 +197,11 @@ def _held_call(_: Any) -> Any:
     return func(job)
 
 
-def _send_next(conn: Connection, queued, outstanding: dict[int, int]) -> int:
+def _send_next(conn: Connection, queued, outstanding: dict[int, int]) -> None:
     item = next(queued, None)
-    if item is None:
-        return 0
-    conn.send(item)
-    outstanding[id(conn)] += 1
-    return 1
+    if item is not None:
+        conn.send(item)
+        outstanding[id(conn)] += 1
 
 
 def _end(procs: list, pipes: list[Connection]) -> None:
