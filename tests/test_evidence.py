@@ -232,6 +232,46 @@ def test_sender_address_names_the_unit_when_nothing_else_does(issued_ws, make_re
     assert [a.addr_spec for a in msg["Cc"].addresses] == ["office@shilong.example.cn"]  # the directory
 
 
+@pytest.mark.parametrize("how", ["stopped", "failed"])
+def test_a_reply_written_by_a_later_run_still_goes_to_the_sender(issued_ws, make_return, monkeypatch, how):
+    """A reply the run could not write (it stopped before its replies, or writing failed) is
+    written by the next run to whoever sent the return, the 单位名录 address in Cc, as an
+    uninterrupted run's reply is: the sender is read back from the archived mail, inside the
+    forwarded zip too."""
+    from conftest import zip_bytes
+
+    import toolkit.actions.collect as intake
+
+    set_email(issued_ws, 石龙镇="office@shilong.example.cn")
+    data = mail([("进展.zip", zip_bytes({"石龙镇.xlsx": encrypted(make_return("石龙镇", clean()))}))],
+                sender="=?utf-8?b?55+z6b6Z?= <SL@example.cn>", subject="石龙镇报送")
+    drop(issued_ws, "来信.eml", data)
+
+    class Stopped(Exception):
+        pass
+
+    def stopped(*_args, **_kw):
+        raise Stopped
+
+    def disk_full(*_args, **_kw):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        if how == "stopped":  # recorded and cleared, then the power goes
+            m.setattr(intake, "_replies", stopped)
+            with pytest.raises(Stopped):
+                collect(issued_ws)
+        else:
+            m.setattr(intake, "write_feedback", disk_full)
+            assert [o.name for o in collect(issued_ws).owed] == ["石龙镇.xlsx"]
+    assert not reply_path(issued_ws, "石龙镇").exists()
+    result = collect(issued_ws)
+    assert [p.name for p in result.feedback] == ["石龙镇_校验反馈.xlsx", "石龙镇_校验反馈.eml"] and not result.owed
+    msg = reply(issued_ws, "石龙镇")
+    assert msg["To"].addresses[0].addr_spec.lower() == "sl@example.cn"  # whoever sent it
+    assert [a.addr_spec for a in msg["Cc"].addresses] == ["office@shilong.example.cn"]  # the directory
+
+
 def test_reply_to_a_loose_file_goes_to_the_directory_address(issued_ws, make_return):
     set_email(issued_ws, 中堂镇="zt@example.cn")
     drop(issued_ws, f"{ZT_NAME}.xlsx", refused("damaged", make_return), on_time())

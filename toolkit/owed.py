@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import errors
 from .ledger import Ledger, Receipt
+from .mail import parse_mail, parse_msg
 from .report import Report
 from .vocab import Outcome
 from .workspace import Workspace
@@ -58,6 +59,29 @@ def report_of(ledger: Ledger, rec: Receipt, reply_to_warnings: bool = False) -> 
                   rows=ledger.rows_of(rec.id), issues=issues)
 
 
+def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt) -> str:
+    """Who sent the mail that carried ``rec``, as the run that received it read it: the From
+    of the nearest mail above it that has one ('' for a loose file). The ledger keeps each
+    mail, not its sender: the archived mail is read again, so that a reply written by a
+    later run goes to whoever sent the return, as an uninterrupted run's reply does."""
+    parent_id = rec.parent_id
+    while parent_id is not None:
+        parent = ledger.get(parent_id)
+        if parent is None:
+            return ""
+        if parent.kind in ("eml", "msg") and parent.archive_path:
+            try:
+                data = (ws.root / parent.archive_path).read_bytes()
+                mail = parse_mail(data, ws.limits.max_mail_parts) if parent.kind == "eml" else parse_msg(data)
+            except Exception as exc:  # the reply still goes to the 单位名录 address
+                log.info("无法从归档邮件读出发件人：%s", parent.archive_path, exc_info=exc)
+            else:
+                if mail.sender:
+                    return mail.sender
+        parent_id = parent.parent_id
+    return ""
+
+
 def record(ledger: Ledger, failed: list[tuple[int, str, str]]) -> list[Missing]:
     """Note (receipt id, file name, reason) failures as owed; returns them for the screen."""
     for receipt_id, name, why in failed:
@@ -79,7 +103,8 @@ def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path
             done.append(receipt_id)  # a later return from the unit has its own feedback
             continue
         try:
-            written.extend(write(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name))
+            written.extend(write(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
+                                 sender=sender_of(ws, ledger, rec)))
             done.append(receipt_id)
         except Exception as exc:  # owed still; the receipt itself is safe
             log.info("补写反馈表失败：%s", rec.name, exc_info=exc)

@@ -426,7 +426,8 @@ def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list
         if rep is None or ledger.latest_return_id(unit, period) not in theirs[(unit, period)]:
             continue  # nothing to say, or a return of a later run has its own reply
         try:
-            written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name))
+            written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
+                                          owed.sender_of(ws, ledger, rec)))
         except Exception as exc:  # the receipt is already safe; the feedback is owed
             owed.record(ledger, [(rec.id, rec.name, owed.reason(exc))])
     return written
