@@ -186,3 +186,43 @@ def test_titles_get_rows_tall_enough_for_their_lines(demo):
     history = wb["历次进展"]
     assert history.row_dimensions[1].height >= 2 * size * 1.3
     assert wb["任务汇总"].row_dimensions[1].height >= size * 1.3
+
+
+def test_a_text_taller_than_excels_highest_row_says_so_first(demo):
+    """Excel cuts a row at 409 pt, on screen and on paper: the demo's tasks for every town
+    (9.1 has 30 units' progress) lost their last units without a word. Such a cell now says
+    first where the whole text is; shorter cells are left as they were."""
+    from toolkit.summary_book import SEE_DETAILS
+    from toolkit.xlsx import MAX_ROW_HEIGHT
+
+    book, _ = demo
+    tasks = load_workbook(book)["任务汇总"]
+    header = [c.value for c in tasks[3]]
+    progress, problems = header.index("各单位进展") + 1, header.index("存在问题") + 1
+    capped = noted = 0
+    for r in range(4, tasks.max_row + 1):
+        text = tasks.cell(r, progress).value or ""
+        full = tasks.row_dimensions[r].height >= MAX_ROW_HEIGHT
+        capped += full
+        noted += text.startswith(SEE_DETAILS + "\n")
+        # a note only where the row is full; every unit's text is still there after it
+        assert not text.startswith(SEE_DETAILS) or full
+        assert SEE_DETAILS not in (tasks.cell(r, problems).value or "") or full
+    assert noted and noted == capped
+    row = next(r for r in range(4, tasks.max_row + 1) if tasks.cell(r, 1).value == "9.1")
+    text = tasks.cell(row, progress).value
+    assert text.startswith(SEE_DETAILS) and text.count("【") == 31 and "【大朗镇】" in text
+
+
+def test_the_note_goes_only_where_the_estimate_overflows():
+    from toolkit.xlsx import cell_lines, most_lines, noting
+
+    note = "【见别处】"
+    get = noting(lambda t: t, 60, 10, note, 1.05)
+    assert most_lines(10, 1.05) == 27  # 27 lines of 10 pt: 383 pt, 402 pt with the slack
+    short, lines = "短句。" * 3, "\n".join(["一行字"] * 27)
+    assert get(short) == short and get(lines) == lines and get(None) is None and get(7) == 7
+    longer = lines + "\n再一行"
+    assert cell_lines(longer, 60, 10) == 28 and get(longer) == f"{note}\n{longer}"
+    wide = "很" * 873  # 27 lines of a 60-wide column at 10 pt hold 27 × 58.8 × 11/10 / 2 = 873.2 wide characters
+    assert cell_lines(wide, 60, 10) == 27 and get(wide) == wide and get(wide + "很") == f"{note}\n{wide}很"

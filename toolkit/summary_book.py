@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .consolidate import Consolidation
@@ -23,7 +23,7 @@ from .dates import cn_date
 from .files import atomic_write
 from .style import color
 from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status
-from .xlsx import cell_lines, height_of_lines, one_line_chars, row_height, text_value, wo_cell
+from .xlsx import MAX_ROW_HEIGHT, cell_lines, height_of_lines, noting, one_line_chars, row_height, text_value, wo_cell
 
 # xml.sax.saxutils would do, but it imports urllib.request, http.client and ssl: 7.9 ms of
 # every merge's start-up (-X importtime, warm) for three replacements.
@@ -42,7 +42,6 @@ def unescape(text: str) -> str:
 LAGGING, NOT_REPORTED, NOT_STARTED, ON_TRACK = Status.LAGGING, Status.NOT_REPORTED, Status.NOT_STARTED, Status.ON_TRACK
 LEAD = Role.LEAD
 
-MAX_ROW_HEIGHT = 409  # Excel's limit
 ROW_SLACK = 1.05
 
 
@@ -54,6 +53,15 @@ class Column:
     width: float
     get: Callable[[Any], Any]
     kind: str = "text"  # text | center | number | percent | date | status
+    #: said first in a text too long for the tallest row Excel allows (409 pt): its last
+    #: lines are cut off on screen and on paper, and a reader must know the rest is there
+    too_long: str = ""
+
+
+SEE_DETAILS = "【内容较长，本表显示不全，各单位的完整内容见“单位明细”表】"
+SEE_CELL = "【内容较长，本表显示不全，请选中单元格查看全文】"
+
+
 
 
 class Styles:
@@ -119,6 +127,8 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.cell_range import CellRange
 
+    columns = [replace(c, get=noting(c.get, c.width, s.st["size"], c.too_long, ROW_SLACK)) if c.too_long else c
+               for c in columns]
     ws = wb.create_sheet(name)
     n = len(columns)
     last = get_column_letter(n)
@@ -554,8 +564,8 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("综合状态", 9, lambda t: t.status, "status"),
         Column("平均进度(%)", 9, lambda t: t.avg_progress, "number"),
         Column("是否超期", 7, lambda t: "长期" if t.task.ongoing else ("是" if t.overdue else "否"), "center"),
-        Column("各单位进展", 60, lambda t: t.progress_text),
-        Column("存在问题", 30, lambda t: t.problems),
+        Column("各单位进展", 60, lambda t: t.progress_text, too_long=SEE_DETAILS),
+        Column("存在问题", 30, lambda t: t.problems, too_long=SEE_DETAILS),
         Column("未报送单位", 24, lambda t: "、".join(t.missing)),
     ]
     _table(wb, "任务汇总", f"{cons.project}任务汇总（{cons.period.label}）", subtitle, cols, cons.tasks, s,
@@ -572,9 +582,9 @@ def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("责任类型", 7, lambda d: d["role"], "center"),
         Column("完成状态", 9, lambda d: d["status"], "status"),
         Column("完成进度(%)", 8, lambda d: d["progress"], "center"),
-        Column("工作进展", 50, lambda d: d["work"]),
-        Column("存在问题", 28, lambda d: d["problems"]),
-        Column("下一步计划", 28, lambda d: d["next_plan"]),
+        Column("工作进展", 50, lambda d: d["work"], too_long=SEE_CELL),
+        Column("存在问题", 28, lambda d: d["problems"], too_long=SEE_CELL),
+        Column("下一步计划", 28, lambda d: d["next_plan"], too_long=SEE_CELL),
         Column("预计完成时间", 11, lambda d: d["eta"], "date"),
         Column("佐证材料", 20, lambda d: d["evidence"]),
         Column("报送文件", 22, lambda d: d["file"]),
@@ -614,7 +624,7 @@ def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("牵头单位", 22, lambda t: cons.master.display_units(t.task.id, LEAD)),
         Column("牵头单位状态", 26, lambda t: "；".join(
             f"{u}：{st}" for u, st in t.lead_states.items() if st in (LAGGING, NOT_REPORTED, ON_TRACK, NOT_STARTED))),
-        Column("存在问题", 40, lambda t: t.problems),
+        Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
     _table(wb, "滞后超期", f"{cons.project}滞后及超期任务（{cons.period.label}）", subtitle, cols, items, s,
            TASK_STATUSES, pending)

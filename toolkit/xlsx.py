@@ -9,12 +9,15 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .files import atomic_write
 from .text import clean, display_width
 
 CELL_LIMIT = 32767
+MAX_ROW_HEIGHT = 409  # points: Excel's limit
 # The characters openpyxl refuses to save (its ILLEGAL_CHARACTERS_RE), spelled here so that
 # importing this module does not import openpyxl (about 100 ms, paid by every command).
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
@@ -71,6 +74,36 @@ def one_line_chars(width: float, size: float) -> int:
     measuring. Most cells of a consolidated sheet are that short (W2 merge: the row heights
     took 0.15 s of 0.67 s measuring them all)."""
     return max(0, math.floor(max(width - 1.2, 1) / (size / 11) / 2) - 1)
+
+
+@functools.lru_cache(maxsize=16)
+def most_lines(size: float, slack: float = 1.0) -> int:
+    """Wrapped lines that a row of Excel's maximum height shows at ``size`` points, when
+    heights are made ``slack`` times taller than estimated."""
+    n = 1
+    while round(height_of_lines(n + 1, size, 16) * slack, 1) < MAX_ROW_HEIGHT:
+        n += 1
+    return n
+
+
+def noting(get: Callable[[Any], Any], width: float, size: float, note: str,
+           slack: float = 1.0) -> Callable[[Any], Any]:
+    """``get`` with ``note`` put in front of a text that needs more lines than `most_lines`:
+    the row is cut at Excel's maximum height, on screen and on paper, and a reader must
+    know that the rest is there."""
+    most = most_lines(size, slack)
+    per_line = max(width - 1.2, 1) / (size / 11)  # display cells per line
+
+    def noted(item: Any) -> Any:
+        value = get(item)
+        # Most texts are settled by a bound: at most one line per paragraph more than their
+        # width needs, so no measuring unless the bound is over.
+        if (not isinstance(value, str) or value.count("\n") + 1 + 2 * len(value) / per_line <= most
+                or cell_lines(value, width, size) <= most):
+            return value
+        return f"{note}\n{value}"
+
+    return noted
 
 
 @functools.lru_cache(maxsize=4096)
