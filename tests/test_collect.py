@@ -574,6 +574,14 @@ def test_feedback_workbook_and_mail(issued_ws, make_return):
     listed = [row[2] for row in wb["校验结果"].iter_rows(min_row=4, values_only=True)]
     report = result.items[0].report
     assert listed == [i.code for i in sorted(report.issues, key=lambda i: not i.is_error)]  # errors first
+    # 校验结果 prints as departments print the return: A4 landscape, one page wide (it ran
+    # onto three pages, the title on the last), its header repeated, every row bordered
+    results = wb["校验结果"]
+    setup = results.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert results.sheet_properties.pageSetUpPr.fitToPage and results.print_title_rows == "$3:$3"
+    last = 3 + len(listed)
+    assert all(c.border.left.style == "thin" for row in results[f"A3:F{last}"] for c in row)
     raw = read_return(xlsx.read_bytes(), xlsx.name, issued_ws.limits)
     original = read_return(data, "x.xlsx", issued_ws.limits)
     assert raw.meta == original.meta

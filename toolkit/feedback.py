@@ -35,9 +35,10 @@ from .returns import (
 )
 from .settings import Limits
 from .style import color, load_style
+from .text import column_letter
 from .vocab import Severity
 from .workspace import FEEDBACK, Workspace
-from .xlsx import atomic_save, set_text
+from .xlsx import atomic_save, fit_a4, row_height, set_text, style_cell
 
 RESULT_SHEET = "校验结果"
 
@@ -55,7 +56,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
                    organiser: str = "", contact: str = ""):
     """The annotated workbook for one checked return."""
     from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import PatternFill
     from openpyxl.utils import coordinate_to_tuple, get_column_letter
 
     try:
@@ -137,38 +138,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
         comment.width, comment.height = 320, min(60 + 40 * len(issues), 400)
         cell.comment = comment
 
-    res = wb.create_sheet(RESULT_SHEET, 1)
-    errors = sum(i.is_error for i in report.issues)
-    warnings = len(report.issues) - errors
-    res.merge_cells("A1:F1")
-    set_text(res["A1"], f"{unit} {period.label}进展填报表校验结果")
-    res["A1"].font = Font(name=style["return"]["title_font"], size=14, bold=True)
-    res["A1"].alignment = Alignment(horizontal="center")
-    res.merge_cells("A2:F2")
-    verdict = ("有错误，未采纳。请修改“进展填报”表中标红的单元格后重新报送本文件。" if errors
-               else "已采纳。标黄的单元格请核实，如需更正请修改后重新报送。")
-    set_text(res["A2"], f"共 {errors} 个错误、{warnings} 个警告。{verdict}（原文件：{name}）")
-    res["A2"].alignment = Alignment(wrap_text=True)
-    res.row_dimensions[2].height = 32
-    headers = ("序号", "级别", "代码", "单元格", "任务编号", "问题说明")
-    widths = (6, 6, 7, 9, 9, 90)
-    for c, (h, w) in enumerate(zip(headers, widths), start=1):
-        set_text(res.cell(3, c), h)
-        res.cell(3, c).font = Font(name=style["return"]["header_font"], bold=True)
-        res.column_dimensions[get_column_letter(c)].width = w
-    for n, (issue, ref) in enumerate(located, start=1):
-        values = (n, issue.severity, issue.code, ref, issue.task, issue.message)
-        for c, v in enumerate(values, start=1):
-            cell = res.cell(3 + n, c)
-            if isinstance(v, int):
-                cell.value = v
-            else:
-                set_text(cell, v)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        res.cell(3 + n, 2).fill = fills[issue.severity] if issue.severity in fills else PatternFill()
-    res.freeze_panes = "A4"
-    res.page_setup.orientation = "landscape"
-    res.page_setup.paperSize = res.PAPERSIZE_A4
+    _result_sheet(wb.create_sheet(RESULT_SHEET, 1), report, located, unit, period, name, style, fills)
 
     meta = wb[META_SHEET]
     for r in range(1, meta.max_row + 1):
@@ -177,6 +147,62 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
             set_text(meta.cell(r, 2), raw.meta[k])
     wb.active = 0
     return wb
+
+
+def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: str, period: Period,
+                  name: str, style: dict[str, Any], fills: dict) -> None:
+    """校验结果: the verdict, then one bordered row per problem; printed like the return
+    itself (A4 landscape, one page wide, the header repeated), as departments print it."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    st = style["return"]
+    errors = sum(i.is_error for i in report.issues)
+    warnings = len(report.issues) - errors
+    headers = ("序号", "级别", "代码", "单元格", "任务编号", "问题说明")
+    widths = (6, 6, 7, 9, 9, 80)
+    for c, w in enumerate(widths, start=1):
+        res.column_dimensions[column_letter(c)].width = w
+    res.merge_cells("A1:F1")
+    set_text(res["A1"], f"{unit} {period.label}进展填报表校验结果")
+    res["A1"].font = Font(name=st["title_font"], size=14, bold=True)
+    res["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    res.row_dimensions[1].height = 28
+    res.merge_cells("A2:F2")
+    verdict = ("有错误，未采纳。请修改“进展填报”表中标红的单元格后重新报送本文件。" if errors
+               else "已采纳。标黄的单元格请核实，如需更正请修改后重新报送。")
+    text = f"共 {errors} 个错误、{warnings} 个警告。{verdict}（原文件：{name}）"
+    text_font = Font(name=st["font"], size=st["size"])
+    set_text(res["A2"], text)
+    res["A2"].font = text_font
+    res["A2"].alignment = Alignment(wrap_text=True, vertical="center")
+    res.row_dimensions[2].height = row_height([(text, sum(widths))], st["size"], 22)
+    thin = Side(style="thin", color="A6A6A6")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header_fill = PatternFill("solid", fgColor=color(st.get("header_fill"), "D9E1F2"))
+    for c, h in enumerate(headers, start=1):
+        set_text(res.cell(3, c), h)
+        style_cell(res.cell(3, c), font=Font(name=st["header_font"], bold=True), fill=header_fill,
+                   alignment=Alignment(horizontal="center", vertical="center"), border=border)
+    res.row_dimensions[3].height = 20
+    body = Alignment(wrap_text=True, vertical="top")
+    centred = Alignment(horizontal="center", vertical="top")
+    for n, (issue, ref) in enumerate(located, start=1):
+        values = (n, issue.severity, issue.code, ref, issue.task, issue.message)
+        for c, v in enumerate(values, start=1):
+            cell = res.cell(3 + n, c)
+            if isinstance(v, int):
+                cell.value = v
+            else:
+                set_text(cell, v)
+            style_cell(cell, font=text_font, alignment=body if c == 6 else centred, border=border,
+                       fill=fills.get(issue.severity) if c == 2 else None)
+        res.row_dimensions[3 + n].height = row_height([(issue.message, widths[5])], st["size"])
+    res.freeze_panes = "A4"
+    res.print_title_rows = "3:3"
+    fit_a4(res)
+    res.print_options.horizontalCentered = True
+    res.page_margins.left = res.page_margins.right = 0.4
+    res.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def ordered(issues: list[Issue]) -> list[Issue]:

@@ -23,7 +23,7 @@ from .spreadsheet import ReadFailure, is_panic, native_stderr_silenced, open_spr
 from .style import color
 from .text import clean, column_letter, key
 from .vocab import REPORTABLE
-from .xlsx import row_height, set_text, style_cell
+from .xlsx import fit_a4, row_height, set_text, style_cell
 
 SCHEMA = "duban.return/1"
 SHEET = "进展填报"
@@ -284,11 +284,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
 
     ws.freeze_panes = f"B{FIRST_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_a4(ws)
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
@@ -351,11 +347,7 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
         ws.cell(r, 2).font = Font(name=st["font"], size=st["size"] + 1)
         ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
     fit_rows(ws, 2, len(lines), st["size"] + 1)
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_a4(ws, landscape=False)
     ws.protection.sheet = True
 
 

@@ -23,7 +23,17 @@ from .dates import cn_date
 from .files import atomic_write
 from .style import color
 from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status
-from .xlsx import MAX_ROW_HEIGHT, cell_lines, height_of_lines, noting, one_line_chars, row_height, text_value, wo_cell
+from .xlsx import (
+    MAX_ROW_HEIGHT,
+    cell_lines,
+    fit_a4,
+    height_of_lines,
+    noting,
+    one_line_chars,
+    row_height,
+    text_value,
+    wo_cell,
+)
 
 # xml.sax.saxutils would do, but it imports urllib.request, http.client and ssl: 7.9 ms of
 # every merge's start-up (-X importtime, warm) for three replacements.
@@ -378,11 +388,7 @@ def _write_rows(dest, rows: Iterator[str]) -> None:
 
 
 def _print_setup(ws, landscape: bool = True) -> None:
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_a4(ws, landscape)
     ws.page_margins.left = ws.page_margins.right = 0.4
     # The footer needs its own strip above the bottom margin, or its page numbers are cut.
     ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.65

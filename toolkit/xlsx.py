@@ -115,6 +115,15 @@ def cell_lines(text: str, width: float, size: float) -> int:
     return sum(max(1, math.ceil(display_width(p) * scale / usable)) for p in text.split("\n"))
 
 
+def fit_a4(ws, landscape: bool = True) -> None:
+    """Print on A4, every column on one page wide, as many pages down as it takes."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def style_cell(cell, *, font=None, fill=None, alignment=None, border=None, protection=None,
                number_format: str | None = None) -> None:
     """Give a cell exactly this style combination (unnamed parts stay default).
