@@ -609,6 +609,30 @@ def test_a_later_refusal_replaces_the_reply_and_an_acceptance_retires_it(issued_
     assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
 
 
+def test_a_reply_reads_the_offices_day_once(issued_ws, make_return, monkeypatch):
+    """Its folder, its date and the date it asks for agree when the office's midnight passes
+    while it is written (the day is read once, before the folder is chosen)."""
+    import toolkit.feedback as feedback
+
+    data = make_return("石龙镇", **{"1_2": Answer(status="滞后", progress=30, work="推进中", problems="")})  # E603
+    drop(issued_ws, "石龙镇.xlsx", data, on_time())
+    clock = [dt.datetime(2022, 7, 20, 23, 59, 59, tzinfo=issued_ws.tz)]
+    monkeypatch.setattr(type(issued_ws), "now", lambda self: clock[0])
+    choose = feedback.feedback_paths
+
+    def midnight_passes(*args, **kwargs):
+        chosen = choose(*args, **kwargs)
+        clock[0] += dt.timedelta(seconds=2)
+        return chosen
+
+    monkeypatch.setattr(feedback, "feedback_paths", midnight_passes)
+    collect(issued_ws)
+    path, text = reply_path(issued_ws, "石龙镇"), body(reply(issued_ws, "石龙镇"))
+    due = resubmit_by(issued_ws.due(PERIOD), dt.date(2022, 7, 20), issued_ws.settings.resubmit_working_days)
+    assert path.parent.name == "2022-07-20" and cn_date(dt.date(2022, 7, 21)) not in text
+    assert f"于{cn_date(due)}前" in text and cn_date(dt.date(2022, 7, 20)) in text
+
+
 def test_reply_lists_errors_before_warnings_and_never_asks_for_today(issued_ws, make_return):
     data = make_return("石龙镇", **{"4_3": Answer(status="进行中"), "5_1": Answer(status="正常推进"),  # W503 W503
                                    "1_2": Answer(status="滞后", progress=30, work="推进中", problems="")})  # E603
@@ -617,7 +641,8 @@ def test_reply_lists_errors_before_warnings_and_never_asks_for_today(issued_ws, 
     text = body(reply(issued_ws, "石龙镇"))
     listed = [line for line in text.splitlines() if re.match(r"\d+\. ", line)]
     assert len(listed) == 3 and "滞后" in listed[0] and "存在问题" in listed[0]
-    today = issued_ws.now().date()  # the office's day, as the reply dates it (not the machine's)
+    # the office's day the reply was written on (its folder), not the machine's, nor a later one
+    today = dt.date.fromisoformat(reply_path(issued_ws, "石龙镇").parent.name)
     due = resubmit_by(issued_ws.due(PERIOD), today, issued_ws.settings.resubmit_working_days)
     assert due > today and f"于{cn_date(due)}前" in text
     assert f"于{cn_date(today)}前" not in text

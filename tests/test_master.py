@@ -445,6 +445,19 @@ def test_init_creates_workspace(run, tmp_path):
     assert again.exit_code == 2 and "已经是一个工作区" in again.stderr
 
 
+def test_init_defaults_to_the_month_before_the_offices_day(tmp_path, monkeypatch):
+    """Without --period, init (and a duban.toml without one) takes last month by the office's
+    calendar (Workspace.now, the workspace's zone): at 00:30 on 1 March in Shanghai a machine
+    in UTC still says 28 February, and its "last month" is January."""
+    from toolkit.actions.init import init_workspace
+    from toolkit.workspace import Workspace
+
+    monkeypatch.setattr(Workspace, "now", lambda self: dt.datetime(2027, 3, 1, 0, 30, tzinfo=self.tz))
+    ws, _ = init_workspace(tmp_path / "督办")
+    assert 'period = "2027-02"' in ws.config_path.read_text(encoding="utf-8")
+    assert str(Workspace(tmp_path / "督办").period()) == "2027-02"  # duban.toml without a period
+
+
 def test_workspace_found_from_subfolder_or_w(run, ws):
     sub = ws.root / "收件箱"
     assert run(["status", "--format", "json", "--force"], cwd=sub).exit_code == 0

@@ -424,6 +424,7 @@ def test_row_writer_is_done_before_a_ctrl_c_leaves_it():
     """A Ctrl-C while rows are built or handed over is raised only once the writer thread has
     stopped: the zip it writes into is never closed under it."""
     import _thread
+    import signal
     import threading
     import time
 
@@ -439,6 +440,12 @@ def test_row_writer_is_done_before_a_ctrl_c_leaves_it():
             writes.append(len(chunk))
 
     rows = (f'<row r="{i}">' + "x" * 1000 + "</row>" for i in range(5000))
-    with pytest.raises(KeyboardInterrupt):
-        summary_book._write_rows(Slow(), rows)
+    # A run started in the background (nohup ... &) inherits SIGINT ignored, and interrupt_main
+    # then does nothing (see tests/faults.py): Ctrl-C at Python's default, as in a terminal.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            summary_book._write_rows(Slow(), rows)
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert writes and not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]

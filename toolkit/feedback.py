@@ -230,16 +230,17 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     The draft goes to whoever sent the return when that is known (``sender``), with the
     单位名录 address in Cc; else to the 单位名录 address."""
     period = report.period
-    xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period)
+    # the workspace's day, not the machine's, read once: the draft's folder, its date and the
+    # resubmission date must not move with TZ (a laptop left on UTC would ask for "today" in
+    # Dongguan's terms), nor disagree when the office's midnight passes while it is written
+    today = ws.now().date()
+    xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period, today)
     due = ws.due(period)
     wb = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
                         style=load_style(ws.template("样式.toml")), limits=ws.limits,
                         organiser=ws.organiser, contact=ws.contact)
     atomic_save(wb, xlsx_path)
     unit = master.directory.get(report.unit or "")
-    # the workspace's day, not the machine's: the draft's date and the resubmission date
-    # must not move with TZ (a laptop left on UTC would ask for "today" in Dongguan's terms)
-    today = ws.now().date()
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
         "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
         "file_name": name, "errors": report.errors, "warnings": report.warnings,

@@ -131,7 +131,7 @@ class Workspace:
         """The period to work on: the one given, else duban.toml's, else last month."""
         if given:
             return Period.parse(given)
-        return self.settings.period or Period.previous_month()
+        return self.settings.period or Period.previous_month(self.now().date())  # the office's month
 
     @property
     def tz(self):

@@ -46,7 +46,8 @@ def init_workspace(folder: str | Path, master_file: str | Path | None = None,
         if src.exists() and not (templates / name).exists():
             shutil.copy2(src, templates / name)
     copy_scripts(root)
-    period_text = str(Period.parse(period) if period else Period.previous_month())
+    # last month by the office's calendar (the default timezone), not the machine's
+    period_text = str(Period.parse(period) if period else Period.previous_month(Workspace(root).now().date()))
     signer = master.organiser
     (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
         name=master.title.replace('"', "'"), organiser=signer.replace('"', "'"),
