@@ -199,12 +199,13 @@ def rows_xlsx(rows: int) -> bytes:
     return buf.getvalue()
 
 
-def far_cell_xlsx(ref: str = "XFD1048576", prefix: str = "", second_r: bool = False) -> bytes:
+def far_cell_xlsx(ref: str = "XFD1048576", prefix: str = "", second_r: str | None = None) -> bytes:
     """Two cells, A1 and ``ref``: a reader with a dense grid needs 17 billion cells.
 
     ``prefix`` writes the far cell as ``<9:c`` (calamine matches tags by local name, any
-    prefix); ``second_r`` writes it ``<c r="B1" r="ref">`` (calamine takes the last ``r``)."""
-    far = (f'<c r="B1" r="{ref}"><v>2</v></c>' if second_r
+    prefix); ``second_r`` writes it ``<c r="B1"`` + second_r + ``r="ref">`` (calamine takes
+    the last ``r``, even with no space before it: ``<c r="B1"r="ref">``)."""
+    far = (f'<c r="B1"{second_r}r="{ref}"><v>2</v></c>' if second_r is not None
            else f'<{prefix}c r="{ref}"><v>2</v></{prefix}c>')
     return package(sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c></row>'
                              f'<row r="{re.sub("[A-Z]", "", ref)}">{far}</row>'))
@@ -384,7 +385,9 @@ def hostile_inbox(make_return, tmp: Path) -> dict[str, tuple[bytes, str, set[str
         "远处的单元格_数字前缀.xlsx": (far_cell_xlsx(prefix="9:"), "无法读取", {"E104"}),
         "远处的单元格_空前缀.xlsx": (far_cell_xlsx(prefix=":"), "无法读取", {"E104"}),
         "远处的单元格_中文前缀.xlsx": (far_cell_xlsx(prefix="前:"), "无法读取", {"E104"}),
-        "远处的单元格_两个r.xlsx": (far_cell_xlsx(second_r=True), "无法读取", {"E104"}),
+        "远处的单元格_两个r.xlsx": (far_cell_xlsx(second_r=" "), "无法读取", {"E104"}),
+        "远处的单元格_两个r无空格.xlsx": (far_cell_xlsx(second_r=""), "无法读取", {"E104"}),
+        "远处的单元格_另一属性后的r.xlsx": (far_cell_xlsx(second_r=' t="n"'), "无法读取", {"E104"}),
         "重复单元格炸弹.ods": (ods_bomb(), "无法读取", {"E104"}),
         "十万字.xlsx": (filled(make_return, "虎门镇", **{"1_2": Answer(
             status="已完成", progress=100, evidence="东政〔2022〕2号", work="进" * 100_000)}), "采纳", {"W507"}),

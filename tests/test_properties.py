@@ -307,7 +307,8 @@ def _letters(n: int) -> str:
 @st.composite
 def sparse_sheets(draw):
     """Rows and cells with and without ``r``, with or without a value, in any mix; now and
-    then a namespace prefix calamine accepts (it matches local names) or a second ``r``."""
+    then a namespace prefix calamine accepts (it matches local names) or a second ``r``, with
+    or without a space before it."""
     rows, r = [], 0
     prefixes = st.sampled_from(["", "", "", "x:", "9:", ":", "前:"])
     for _ in range(draw(st.integers(1, 12))):
@@ -317,7 +318,8 @@ def sparse_sheets(draw):
             c = draw(st.integers(c + 1, c + 30))
             ref = f' r="{_letters(c)}{r}"' if draw(st.booleans()) else ""
             if ref and draw(st.integers(0, 9)) == 0:
-                ref = f' r="A{r}"{ref}'  # calamine takes the last
+                # calamine takes the last, also straight after a closing quote
+                ref = f' r="A{r}"' + draw(st.sampled_from(["", " ", ' s="1"'])) + ref.lstrip()
             p = draw(prefixes)
             cells.append(f"<{p}c{ref}><v>{c}</v></{p}c>" if draw(st.booleans()) else f'<{p}c{ref} s="1"/>')
         p = draw(prefixes)

@@ -56,7 +56,10 @@ _PREFIX_HINT = re.compile(rb":(?:c|row)[\s/>]")
 # ``r=`` with any spacing: never in the other attributes Excel and its kin write, and found
 # with a literal scan where _R_ATTR, which starts at any whitespace, takes 0.02 ms per sheet
 _R_EQ = re.compile(rb"r\s*=")
-_R_ATTR = re.compile(rb"""\sr\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{0,7})["']""")
+# An ``r`` attribute as calamine's XML reader finds it: after whitespace, or straight after the
+# previous attribute's closing quote (``<c r="B1"r="XFD1048576">`` is read, and placed by the
+# last ``r``), or first in a cell's remaining attributes (a NUL joins them in `_Extent._xlsx`).
+_R_ATTR = re.compile(rb"""(?:^|(?<=[\s"'\0]))r\s*=\s*["']\$?([A-Za-z]{0,3})\$?(\d{0,7})["']""")
 _ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d{1,9})["']""")
 _COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d{1,9})["']""")
 
