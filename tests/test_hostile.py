@@ -211,6 +211,23 @@ def far_cell_xlsx(ref: str = "XFD1048576", prefix: str = "", second_r: str | Non
                              f'<row r="{re.sub("[A-Z]", "", ref)}">{far}</row>'))
 
 
+def hidden_sheet_xlsx(part: str) -> bytes:
+    """``far_cell_xlsx``'s sheet stored under a part name that normally holds no cells
+    (docProps/, xl/theme/, ...): the workbook's relationship points there, and calamine reads it."""
+    far = far_cell_xlsx()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(far)) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                z.writestr(part, data)
+                continue
+            if info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b'Target="worksheets/sheet1.xml"', f'Target="/{part}"'.encode())
+            z.writestr(info.filename, data)
+    return buf.getvalue()
+
+
 def ods_bomb() -> bytes:
     """An .ods of 1 KB whose one cell repeats 100,000 × 1,000 times (calamine: 6 GB)."""
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
@@ -388,6 +405,8 @@ def hostile_inbox(make_return, tmp: Path) -> dict[str, tuple[bytes, str, set[str
         "远处的单元格_两个r.xlsx": (far_cell_xlsx(second_r=" "), "无法读取", {"E104"}),
         "远处的单元格_两个r无空格.xlsx": (far_cell_xlsx(second_r=""), "无法读取", {"E104"}),
         "远处的单元格_另一属性后的r.xlsx": (far_cell_xlsx(second_r=' t="n"'), "无法读取", {"E104"}),
+        "工作表藏在docProps.xlsx": (hidden_sheet_xlsx("docProps/app2.xml"), "无法读取", {"E104"}),
+        "工作表藏在主题.xlsx": (hidden_sheet_xlsx("xl/theme/theme9.xml"), "无法读取", {"E104"}),
         "重复单元格炸弹.ods": (ods_bomb(), "无法读取", {"E104"}),
         "十万字.xlsx": (filled(make_return, "虎门镇", **{"1_2": Answer(
             status="已完成", progress=100, evidence="东政〔2022〕2号", work="进" * 100_000)}), "采纳", {"W507"}),

@@ -113,6 +113,8 @@ class _Extent:
         # A namespace-prefixed cell or row (``<x:c``) is placed by the walk, as calamine
         # reads it by its local name.
         if _PREFIX_HINT.search(buf) is None:
+            if b"<c" not in buf and b"<row" not in buf:
+                return  # theme, docProps, relationships: scanned for bytes only
             cells, rows = _CELL_TAG.findall(buf), _ROW_TAG.findall(buf)
             if not cells and not rows:
                 return
@@ -214,18 +216,13 @@ def _column_number(letters: bytes) -> int:
     return n
 
 
-# Parts that never hold cell positions; every other part is scanned like a sheet, so a
-# sheet hidden under an unusual name is still bounded.
-_CELL_FREE = ("[Content_Types].xml", "docProps/", "_rels/", "xl/_rels/", "xl/styles.xml", "xl/theme/",
-              "xl/sharedStrings.xml", "xl/calcChain.xml", "xl/drawings/", "xl/media/", "xl/printerSettings/",
-              "xl/vbaProject.bin", "xl/worksheets/_rels/", "customXml/", "mimetype", "META-INF/",
-              "styles.xml", "meta.xml", "settings.xml", "Thumbnails/", "Configurations2/")
-
-
 def _may_hold_cells(name: str, kind: str) -> bool:
-    if kind == "ods":
-        return name == "content.xml"
-    return not name.startswith(_CELL_FREE)
+    """Whether calamine may read ``name`` as a sheet. An .ods sheet is always content.xml; an
+    .xlsx sheet is wherever its workbook's relationships point, any part name at all (a
+    worksheet stored as docProps/x.xml or xl/theme/x.xml is read like any other): every
+    part of an .xlsx is scanned. Skipping the parts that normally hold no cells (theme,
+    styles, docProps) let a 1.5 KB file with its sheet under such a name past the guard."""
+    return name == "content.xml" if kind == "ods" else True
 
 
 def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "") -> None:
