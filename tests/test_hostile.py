@@ -151,11 +151,12 @@ def _stored(name: str, text: str) -> tuple[str, bytes, int, int, int]:
     return name, data, 0, len(data), zlib.crc32(data)
 
 
-def bomb_xlsx(part: str = "sheet", gib: float = 2, understate: bool = False) -> bytes:
+def bomb_xlsx(part: str = "sheet", gib: float = 2, understate: bool | int = False) -> bytes:
     """An .xlsx of ~1 MB per GiB whose sheet (or sharedStrings) inflates to ``gib`` GiB.
 
     understate=True: the headers claim 1,000 bytes (with the CRC of those 1,000 bytes),
-    so a reader that trusts them is fooled; the stream still holds gigabytes.
+    so a reader that trusts them is fooled; the stream still holds gigabytes. understate=0
+    claims no bytes at all (zlib reads a limit of 0 as "no limit").
     """
     mib = int(gib * 1024)
     if part == "sheet":
@@ -173,8 +174,8 @@ def bomb_xlsx(part: str = "sheet", gib: float = 2, understate: bool = False) -> 
     payload = deflate_repeat(prefix, unit, mib, suffix)
     size = len(prefix) + len(unit) * mib + len(suffix)
     crc = 0
-    if understate:
-        size = 1000
+    if understate is not False:
+        size = 1000 if understate is True else understate
         crc = zlib.crc32((prefix + unit)[:size])
     return raw_zip([_stored(n, t) for n, t in _small_parts()] + [other, (name, payload, 8, min(size, 0xFFFFFFFF), crc)])
 
@@ -385,6 +386,7 @@ def hostile_inbox(make_return, tmp: Path) -> dict[str, tuple[bytes, str, set[str
         "压缩炸弹_少报大小.xlsx": (bomb_xlsx("sheet", 2, understate=True), "无法读取", {"E101"}),
         "共享字符串炸弹.xlsx": (bomb_xlsx("sst", 2), "无法读取", {"E104"}),
         "共享字符串炸弹_少报大小.xlsx": (bomb_xlsx("sst", 2, understate=True), "无法读取", {"E101"}),
+        "压缩炸弹_声明零字节.xlsx": (bomb_xlsx("sheet", 2, understate=0), "无法读取", {"E101"}),
         "mimetype炸弹.ods": (mimetype_bomb(), "无法读取", {"E104"}),
         "十亿笑声_共享字符串.xlsx": (billion_laughs("sst"), "无法读取", {"E101"}),
         "十亿笑声_工作表.xlsx": (billion_laughs("sheet"), "无法读取", {"E101"}),
