@@ -858,3 +858,36 @@ def test_xls_with_far_apart_values_is_refused_before_parsing(lo, issued_ws, tmp_
     assert [i.code for i in _check(issued_ws, made["blank"], "blank.xls").issues] == ["E105"]
     for cut in (600, 2000, len(made["far"]) - 100):  # damaged compound files: a reason, no crash
         assert _check(issued_ws, made["far"][:cut], "far.xls").outcome == "无法读取"
+
+
+A1 = '<row r="1"><c r="A1"><v>1</v></c></row>'
+FAR = '<row r="1048576">{}</row>'
+
+
+@pytest.mark.parametrize("rows", [
+    A1 + FAR.format('<c r="XFD0001048576"><v>2</v></c>'),  # leading zeros: calamine reads the digits
+    A1 + FAR.format('<c r="XFD5296016384"><v>2</v></c>'),  # 2**32 + 1048576: a wrapping u32
+    A1 + '<row r="1000"><c r="AAAAA1000"><v>2</v></c></row>',  # five letters: column 8.4 million
+    '<row r="1"><c r="XFD1"><v>1</v></c></row><row r="0001048576"><c><v>2</v></c></row>',
+    A1 + FAR.format('<c s="0" t="n" r="XFD1048576" r="A1"><v>2</v></c>'),  # get_attrs! stops at three
+    A1 + FAR.format('<c r="XFD1048576" foo=" r=\'A1\'"><v>2</v></c>'),  # r= inside another value
+    A1 + FAR.format('<c r="XFD1048576"\x0br="A1"><v>2</v></c>'),  # \x0b is no separator to calamine
+    A1 + FAR.format('<c foo=">" r="XFD1048576"><v>2</v></c>'),  # > inside quotes ends no tag
+    A1 + FAR.format('<x/:c r="XFD1048576"><v>2</v></x/:c>'),  # a prefix with a slash
+    A1 + FAR.format(f'<c foo="{"x" * 5000}" r="XFD1048576"><v>2</v></c>'),  # a tag longer than 4 KB
+    '<row r="1"><c r="XFD1"><v>1</v></c></row>' + "<x></row>" * 110_000 + "<row><c><v>2</v></c></row>",
+    '<row r="1"><c r="XFD1"><v>1</v></c></row><c><v>2</v></c>'
+    '<row r="1000000"><c r="XFD1000000"><v>3</v></c></row>',  # a cell after </row>: the next row
+    A1 + FAR.format('<c r="XFD1" t="inlineStr"><is><t>x</t><row r="1"/></is></c><c><v>2</v></c>'),
+], ids=["zeros", "u32", "letters", "row-zeros", "three-attrs", "r-in-value", "vtab", "quoted-gt", "slash-prefix",
+        "long-tag", "end-rows", "after-row", "row-in-text"])
+def test_guard_reads_a_sheet_as_calamine_does(rows):
+    """Shapes a helper found by probing calamine 0.37 against the guard: each passed it, and
+    calamine then tried to allocate hundreds of gigabytes and aborted the process. The guard
+    alone is asked here (calamine is never called)."""
+    from toolkit.spreadsheet import ReadFailure, guard_zip
+
+    data = package(sheet_xml(rows))
+    with pytest.raises(ReadFailure) as refused:
+        guard_zip(zipfile.ZipFile(io.BytesIO(data)), DEFAULT_LIMITS, "xlsx", data)
+    assert refused.value.code in ("E101", "E104")
