@@ -891,3 +891,37 @@ def test_guard_reads_a_sheet_as_calamine_does(rows):
     with pytest.raises(ReadFailure) as refused:
         guard_zip(zipfile.ZipFile(io.BytesIO(data)), DEFAULT_LIMITS, "xlsx", data)
     assert refused.value.code in ("E101", "E104")
+
+
+def _ods(row: str) -> bytes:
+    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+               '<office:body><office:spreadsheet><table:table table:name="进展填报">' + row +
+               '</table:table></office:spreadsheet></office:body></office:document-content>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+    return buf.getvalue()
+
+
+CELL = '<table:table-cell {} office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
+
+
+@pytest.mark.parametrize("row", [
+    '<table:table-row table:number-rows-repeated="001048576">'
+    + CELL.format('table:number-columns-repeated="0000016384"') + "</table:table-row>",  # leading zeros
+    '<table:table-row table:number-rows-repeated="1048576">'
+    + CELL.format('foo=">" table:number-columns-repeated="16384"') + "</table:table-row>",  # > in quotes
+    '<table:table-row table:number-rows-repeated="1048576">'
+    + CELL.format(f'foo="{"x" * 5000}" table:number-columns-repeated="16384"') + "</table:table-row>",
+], ids=["zeros", "quoted-gt", "long-tag"])
+def test_ods_guard_counts_repeats_however_they_are_written(row):
+    from toolkit.spreadsheet import ReadFailure, guard_zip
+
+    data = _ods(row)
+    with pytest.raises(ReadFailure) as refused:
+        guard_zip(zipfile.ZipFile(io.BytesIO(data)), DEFAULT_LIMITS, "ods", data)
+    assert refused.value.code == "E104"

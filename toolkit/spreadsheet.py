@@ -43,7 +43,9 @@ SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods")
 # colon (``<x/:c``, ``<x=:c``, ``<9:c`` are cells). DOCTYPEs are refused before this runs.
 _XML_TOKEN = re.compile(rb"""<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|</([^>]*)>"""
                         rb"""|<((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.S)
-_ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
+# ODF rows and cells; a ``>`` inside a quoted attribute value does not end the tag
+_ODS_TAG = re.compile(rb"""<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"""
+                      rb"""((?:[^>"']|"[^"]*"|'[^']*')*)>""")
 _DOCTYPE = re.compile(rb"<!doctype", re.I)
 # A reference as calamine's get_row_and_optional_column reads it: letters, then digits, each
 # accumulated in a wrapping u32 (``XFD0001048576`` and ``A4294967297`` are valid; so is a
@@ -63,8 +65,9 @@ _ANY_TAG = re.compile(rb"<(c|row)[\s/>]")  # every cell and row start tag, canon
 _FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?!r=)[a-z]{1,3}="[^"<>\']*")*(/?)>')
 _FAST_ROW = re.compile(rb'<row r="[1-9][0-9]{0,6}"(?: (?!r=)[A-Za-z0-9:]{1,24}="[^"<>\']*")*/?>')
 _PREFIX_HINT = re.compile(rb":(?:c|row)[\s/>]")
-_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d{1,9})["']""")
-_COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d{1,9})["']""")
+# any number of digits (calamine reads "0000016384" as 16384); the largest when repeated
+_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*(\d+)""")
+_COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*(\d+)""")
 
 
 class _Extent:
@@ -253,16 +256,14 @@ class _Extent:
                 if closing:
                     self._end_row()
                     continue
-                rep = _ROWS_REPEATED.search(attrs)
-                self.repeat = max(1, int(rep.group(1))) if rep else 1
+                self.repeat = max([1, *map(int, _ROWS_REPEATED.findall(attrs))])
                 self.col = 0
                 if attrs.endswith(b"/"):
                     self._end_row()
                 continue
             if closing:
                 continue
-            rep = _COLS_REPEATED.search(attrs)
-            n = max(1, int(rep.group(1))) if rep else 1
+            n = max([1, *map(int, _COLS_REPEATED.findall(attrs))])
             if b"value-type" in attrs or not attrs.endswith(b"/"):
                 self._place(max(self.row, 0), self.col, self.repeat, n)
                 if self.area > self.cap:
@@ -403,15 +404,16 @@ def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "", data: bytes | 
                     total += len(chunk)
                     if total > max_total:
                         raise ReadFailure("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
-                    if extent.ods:
-                        extent.feed(chunk)
-                    else:
-                        parts.append(chunk)
+                    parts.append(chunk)
             if parts:
-                # An .xlsx part is scanned whole (at most the unpacked limit, which calamine
-                # would hold too): no tag is ever cut at a chunk boundary, and the fast path
-                # judges the whole part or none of it.
-                extent.feed_whole(b"".join(parts))
+                # A part is scanned whole (at most the unpacked limit, which calamine would
+                # hold too): no tag is ever cut at a chunk boundary, and the fast path judges
+                # the whole part or none of it.
+                whole = b"".join(parts)
+                if extent.ods:
+                    extent.feed(whole)
+                else:
+                    extent.feed_whole(whole)
     except ReadFailure:
         raise
     except RuntimeError as exc:  # zipfile: "encrypted, password required"
