@@ -16,6 +16,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +89,9 @@ class _Extent:
         self.repeat = 1  # ODF: how often the current row repeats
 
     def feed_whole(self, part: bytes) -> None:
-        """Scan a whole .xlsx part: by references alone when it is written canonically (see
-        _FAST_CELL), else token by token like `feed`."""
-        if self._fast(part):
+        """Scan a whole part: an .xlsx part by references alone when it is written
+        canonically (see _FAST_CELL), anything else like `feed`."""
+        if not self.ods and self._fast(part):
             self._check_area()
         else:
             self.feed(part)
@@ -346,7 +347,7 @@ def _may_hold_cells(name: str, kind: str) -> bool:
 
 def _small_member(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     """A member of at most 1 MB inflated straight from ``data``, up to its declared size (as
-    zipfile and calamine read it); None when it needs `zipfile` (larger, encrypted, another
+    zipfile and calamine read it); None when it needs `_chunks` (larger, encrypted, another
     method, an odd local header). Opening each part through zipfile cost about 20 µs; an
     .xlsx has ten or so parts, every one of which is scanned."""
     if (info.file_size > 1 << 20 or info.flag_bits & 0x1
@@ -364,6 +365,13 @@ def _small_member(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
     if info.compress_type == zipfile.ZIP_STORED or not info.file_size:
         return bytes(raw[:info.file_size])  # (zlib reads a max_length of 0 as "no limit")
     return zlib.decompressobj(-15).decompress(raw, info.file_size)
+
+
+def _chunks(z: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """A member through zipfile, a megabyte at a time, up to its declared size."""
+    with z.open(info) as f:
+        while chunk := f.read(1 << 20):
+            yield chunk
 
 
 def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "", data: bytes | None = None) -> None:
@@ -390,30 +398,17 @@ def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "", data: bytes | 
         for i in infos:
             if not _may_hold_cells(i.filename, kind):
                 continue  # bounded by its declared size, which zipfile and calamine stop at
-            extent = _Extent(kind == "ods", max_cells)
-            small = _small_member(data, i) if data is not None and not extent.ods else None
-            if small is not None:
-                total += len(small)
+            # A part is scanned whole (at most the unpacked limit, which calamine would hold
+            # too): no tag is ever cut at a chunk boundary, and the fast path judges the whole
+            # part or none of it.
+            small = _small_member(data, i) if data is not None else None
+            parts: list[bytes] = []
+            for chunk in [small] if small is not None else _chunks(z, i):
+                total += len(chunk)
                 if total > max_total:
                     raise ReadFailure("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
-                extent.feed_whole(small)
-                continue
-            parts: list[bytes] = []
-            with z.open(i) as f:
-                while chunk := f.read(1 << 20):
-                    total += len(chunk)
-                    if total > max_total:
-                        raise ReadFailure("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
-                    parts.append(chunk)
-            if parts:
-                # A part is scanned whole (at most the unpacked limit, which calamine would
-                # hold too): no tag is ever cut at a chunk boundary, and the fast path judges
-                # the whole part or none of it.
-                whole = b"".join(parts)
-                if extent.ods:
-                    extent.feed(whole)
-                else:
-                    extent.feed_whole(whole)
+                parts.append(chunk)
+            _Extent(kind == "ods", max_cells).feed_whole(b"".join(parts))
     except ReadFailure:
         raise
     except RuntimeError as exc:  # zipfile: "encrypted, password required"
