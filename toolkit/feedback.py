@@ -199,10 +199,7 @@ def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: s
         res.row_dimensions[3 + n].height = row_height([(issue.message, widths[5])], st["size"])
     res.freeze_panes = "A4"
     res.print_title_rows = "3:3"
-    fit_a4(res)
-    res.print_options.horizontalCentered = True
-    res.page_margins.left = res.page_margins.right = 0.4
-    res.oddFooter.center.text = "第 &P 页，共 &N 页"
+    fit_a4(res, numbered=True)
 
 
 def ordered(issues: list[Issue]) -> list[Issue]:

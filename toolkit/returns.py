@@ -284,11 +284,8 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
 
     ws.freeze_panes = f"B{FIRST_ROW}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    fit_a4(ws)
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    fit_a4(ws, numbered=True)
     ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.protection.sheet = True
     # Let departments resize rows and columns, filter and select; not delete rows or edit tasks.
     ws.protection.formatRows = False

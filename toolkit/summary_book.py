@@ -388,13 +388,10 @@ def _write_rows(dest, rows: Iterator[str]) -> None:
 
 
 def _print_setup(ws, landscape: bool = True) -> None:
-    fit_a4(ws, landscape)
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    fit_a4(ws, landscape, numbered=True)
     # The footer needs its own strip above the bottom margin, or its page numbers are cut.
     ws.page_margins.top, ws.page_margins.bottom = 0.5, 0.65
     ws.page_margins.header, ws.page_margins.footer = 0.2, 0.25
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def title_height(title: str, width: float, size: float) -> float:

@@ -115,13 +115,21 @@ def cell_lines(text: str, width: float, size: float) -> int:
     return sum(max(1, math.ceil(display_width(p) * scale / usable)) for p in text.split("\n"))
 
 
-def fit_a4(ws, landscape: bool = True) -> None:
-    """Print on A4, every column on one page wide, as many pages down as it takes."""
+PAGE_FOOTER = "第 &P 页，共 &N 页"
+
+
+def fit_a4(ws, landscape: bool = True, numbered: bool = False) -> None:
+    """Print on A4, every column on one page wide, as many pages down as it takes;
+    ``numbered``: a table centred between 0.4-inch side margins, 第 N 页 in the footer."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if numbered:
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.oddFooter.center.text = PAGE_FOOTER
 
 
 def style_cell(cell, *, font=None, fill=None, alignment=None, border=None, protection=None,
