@@ -229,16 +229,13 @@ def hidden_sheet_xlsx(part: str) -> bytes:
     return buf.getvalue()
 
 
-def ods_bomb() -> bytes:
-    """An .ods of 1 KB whose one cell repeats 100,000 × 1,000 times (calamine: 6 GB)."""
+def ods_package(rows: str) -> bytes:
+    """An .ods whose sheet 进展填报 holds ``rows`` (ODF table rows)."""
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               '<office:body><office:spreadsheet><table:table table:name="进展填报">'
-               '<table:table-row table:number-rows-repeated="100000">'
-               '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" office:value="1">'
-               '<text:p>1</text:p></table:table-cell></table:table-row>'
+               '<office:body><office:spreadsheet><table:table table:name="进展填报">' + rows +
                '</table:table></office:spreadsheet></office:body></office:document-content>')
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -252,6 +249,13 @@ def ods_bomb() -> bytes:
                    "</manifest:manifest>")
         z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return buf.getvalue()
+
+
+def ods_bomb() -> bytes:
+    """An .ods of 1 KB whose one cell repeats 100,000 × 1,000 times (calamine: 6 GB)."""
+    return ods_package('<table:table-row table:number-rows-repeated="100000">'
+                       '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" '
+                       'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>')
 
 
 def mimetype_bomb() -> bytes:
@@ -893,20 +897,6 @@ def test_guard_reads_a_sheet_as_calamine_does(rows):
     assert refused.value.code in ("E101", "E104")
 
 
-def _ods(row: str) -> bytes:
-    content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-               'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-               'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-               'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-               '<office:body><office:spreadsheet><table:table table:name="进展填报">' + row +
-               '</table:table></office:spreadsheet></office:body></office:document-content>')
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", content)
-    return buf.getvalue()
-
-
 CELL = '<table:table-cell {} office:value-type="float" office:value="1"><text:p>1</text:p></table:table-cell>'
 
 
@@ -921,7 +911,7 @@ CELL = '<table:table-cell {} office:value-type="float" office:value="1"><text:p>
 def test_ods_guard_counts_repeats_however_they_are_written(row):
     from toolkit.spreadsheet import ReadFailure, guard_zip
 
-    data = _ods(row)
+    data = ods_package(row)
     with pytest.raises(ReadFailure) as refused:
         guard_zip(zipfile.ZipFile(io.BytesIO(data)), DEFAULT_LIMITS, "ods", data)
     assert refused.value.code == "E104"
