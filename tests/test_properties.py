@@ -351,6 +351,62 @@ def test_sheet_extent_never_undercounts_what_calamine_allocates():
     prop()
 
 
+@st.composite
+def prefixed_sheets(draw):
+    """A whole sheet with one namespace prefix on every tag, as WPS (``x:``) and Tencent Docs
+    (``ns2:``) write it, empty cells now and then ending in " />"; now and then one tag
+    without the prefix or with another, which must send the part token by token."""
+    p = draw(st.sampled_from(["x:", "ns2:"]))
+    rows, r = [], 0
+    for _ in range(draw(st.integers(1, 10))):
+        r = draw(st.integers(r + 1, r + 40))
+        cells, c = [], 0
+        for _ in range(draw(st.integers(0, 6))):
+            c = draw(st.integers(c + 1, c + 30))
+            q = draw(st.sampled_from([p] * 12 + ["", "y:"]))
+            cells.append(f'<{q}c r="{_letters(c)}{r}" s="1"><{p}v>{c}</{p}v></{q}c>' if draw(st.booleans())
+                         else f'<{q}c r="{_letters(c)}{r}" s="1"{draw(st.sampled_from(["", " "]))}/>')
+        rows.append(f'<{p}row r="{r}">' + "".join(cells) + f"</{p}row>")
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><{p}worksheet xmlns:{p[:-1]}='
+            f'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"><{p}sheetData>{"".join(rows)}'
+            f"</{p}sheetData></{p}worksheet>")
+
+
+def test_prefixed_sheet_extent_never_undercounts_what_calamine_allocates():
+    """The fast path for prefixed sheets (`_unprefixed`) against calamine, and against the
+    token-by-token reading, which it must match whenever it applies."""
+    from python_calamine import CalamineWorkbook
+    from test_hostile import package
+
+    @settings(max_examples=150, **SETTINGS)
+    @given(xml=prefixed_sheets())
+    def prop(xml):
+        data = xml.encode()
+        slow, whole = _Extent(False, 10**12), _Extent(False, 10**12)
+        slow.feed(data)
+        if whole._fast(data):
+            assert (whole.min_row, whole.max_row, whole.min_col, whole.max_col) == (
+                slow.min_row, slow.max_row, slow.min_col, slow.max_col)
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(package(data))).get_sheet_by_index(0)
+        if sheet.start is not None:
+            (r0, c0), (r1, c1) = sheet.start, sheet.end
+            assert slow.area >= (r1 - r0 + 1) * (c1 - c0 + 1)
+
+    prop()
+
+
+@pytest.mark.parametrize("name", ["wps_x-prefixed-ns_cjk-sheetname.xlsx", "tencent-docs_ns2-prefixed_cjk.xlsx"])
+def test_real_prefixed_sheets_take_the_fast_path(name):
+    """WPS's x: and Tencent Docs' ns2: exports are placed by their references (Tencent's
+    133 KB sheet took 27 ms token by token), at the same extent."""
+    data = zipfile.ZipFile(Path(__file__).parent / "corpus" / "foreign" / name).read("xl/worksheets/sheet1.xml")
+    fast, slow = _Extent(False, 10**12), _Extent(False, 10**12)
+    slow.feed(data)
+    assert fast._fast(data)
+    assert (fast.min_row, fast.max_row, fast.min_col, fast.max_col) == (
+        slow.min_row, slow.max_row, slow.min_col, slow.max_col)
+
+
 @settings(max_examples=500, **SETTINGS)
 @given(name=st.text(min_size=0, max_size=300))
 def test_safe_filename_stays_in_its_folder(name):
