@@ -461,11 +461,22 @@ def test_plain_address_shortcut_accepts_only_what_the_stdlib_accepts(address):
 
 
 @settings(max_examples=500, **SETTINGS)
-@given(text=st.text(max_size=80) | st.text(alphabet=st.characters(min_codepoint=0x1000, max_codepoint=0xffff)))
+@given(text=st.text(max_size=200) | st.text(alphabet=st.characters(min_codepoint=0x1000, max_codepoint=0xffff),
+                                            max_size=200))
 def test_display_width_counts_each_wide_character_twice(text):
-    """display_width counts the narrow characters (fast on CJK text): the same as counting
-    one cell per character plus one more for each wide (CJK, full-width) character."""
-    from toolkit.text import _WIDE_CHARS, display_width
+    """display_width counts the narrow characters (fast on CJK text), or for a short text
+    each character: both the same as one cell per character plus one more for each wide
+    (CJK, full-width) character."""
+    from toolkit.text import _WIDE, display_width
 
-    wide = re.compile(f"[{_WIDE_CHARS}]")
+    wide = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _WIDE) + "]")
     assert display_width(text) == len(text) + len(wide.findall(text))
+
+
+def test_short_and_long_texts_agree_on_every_character():
+    """The per-character test (short texts) and the compiled class (long ones) agree on
+    every code point."""
+    from toolkit.text import _is_wide, _narrow
+
+    narrow = _narrow()
+    assert [c for c in range(0x110000) if _is_wide(c) == bool(narrow.match(chr(c)))] == []

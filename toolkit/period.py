@@ -7,12 +7,12 @@ as a label for people (``period.label``, ``2022年6月``).
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from .dates import month_end
 from .errors import BadPeriod
 
 
@@ -48,7 +48,7 @@ class Period:
 
     @property
     def end(self) -> dt.date:
-        return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return month_end(self.year, self.month)
 
     def shift(self, months: int) -> Period:
         index = self.year * 12 + self.month - 1 + months
@@ -57,7 +57,7 @@ class Period:
     def due(self, day: int = 5) -> dt.date:
         """Default submission deadline: ``day`` of the following month."""
         nxt = self.shift(1)
-        last = calendar.monthrange(nxt.year, nxt.month)[1]
+        last = month_end(nxt.year, nxt.month).day
         return dt.date(nxt.year, nxt.month, min(max(day, 1), last))
 
     @classmethod

@@ -3,7 +3,6 @@ remind, memo, run — one library action each (docs/design.md, "The pipeline")."
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from pathlib import Path
@@ -332,6 +331,8 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, force: bo
                                "counts": cons.unit_counts(), "units": rows}, ensure_ascii=False, indent=2))
         return
     if fmt == "csv":
+        import csv
+
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["单位"], lineterminator="\n")
         writer.writeheader()
