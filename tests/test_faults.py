@@ -109,6 +109,8 @@ def rerun_until_done(root: Path, reference: dict, **kwargs) -> None:
     (OSError(errno.EBUSY, "Device or resource busy", "/w/x"), errors.FileInUse, "被其他程序占用"),
     (sqlite3.OperationalError("database or disk is full"), errors.DiskFull, "磁盘已满"),
     (sqlite3.OperationalError("attempt to write a readonly database"), errors.NoPermission, "没有写入权限"),
+    (sqlite3.DatabaseError("file is not a database"), errors.SystemFault, "已损坏"),
+    (sqlite3.DatabaseError("database disk image is malformed"), errors.SystemFault, "已损坏"),
 ])
 def test_os_failures_become_one_chinese_line(exc, cls, words):
     fault = errors.os_fault(exc)
@@ -385,6 +387,24 @@ def test_read_only_feedback_folder_owes_the_feedback_until_written(month, refere
 
 
 @needs_unprivileged
+@pytest.mark.parametrize("damage", ["overwritten", "truncated"])
+def test_a_damaged_ledger_is_one_chinese_line_not_an_internal_error(month, reference, tmp_path, damage):
+    """A ledger overwritten by another file, or cut short by an interrupted copy or sync:
+    SQLite's English reaches nobody, and the line says the received files are safe."""
+    root = fresh(month, tmp_path / "ws")
+    assert duban(root, "collect").returncode == 1
+    ledger = root / ".duban" / "ledger.sqlite3"
+    if damage == "overwritten":
+        ledger.write_bytes(b"PK\x03\x04 not a database " * 400)
+    else:
+        ledger.write_bytes(ledger.read_bytes()[:8192])
+    for command in ("status", "collect", "merge"):
+        done = duban(root, command)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert "收件台账" in done.stderr and "已损坏" in done.stderr and "归档" in done.stderr, done.stderr
+        assert "内部错误" not in done.stderr and "database" not in done.stderr, done.stderr
+
+
 def test_read_only_inbox_names_the_files_and_never_claims_them_removed(month, reference, tmp_path):
     root = fresh(month, tmp_path / "ws")
     _read_only(root / "收件箱")

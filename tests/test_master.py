@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -528,3 +529,17 @@ def test_docx_table_split_into_two_tables_with_repeated_header(seed_docx, tmp_pa
     m = import_master(path)
     assert [t.id for t in m.tasks] == list(EXPECTED)
     assert m.task("6.2").level1 == "二、纵深推进基层服务效能提升"
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 cut short", "不是表格".encode()])
+def test_a_damaged_master_workbook_is_named_in_chinese(tmp_path, content):
+    """calamine's English ("Cannot detect file format") never reaches the coordinator."""
+    from toolkit import errors
+
+    path = tmp_path / "任务分工表.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(errors.NoTasks) as caught:
+        read_master_workbook(path)
+    message = caught.value.message
+    assert "任务分工表.xlsx" in message and "已损坏" in message
+    assert not re.search(r"[A-Za-z]{4,}", message.replace(".xlsx", "").replace("Excel", "")), message

@@ -227,6 +227,10 @@ def _from_sqlite(exc: Exception, given) -> SystemFault | None:
     if "disk i/o error" in text:
         return SystemFault(f"读写收件台账“{_show(where)}”时出现磁盘错误。请检查磁盘（或网络盘）"
                            "和剩余空间后重新运行。")
+    if "not a database" in text or "malformed" in text or "file is encrypted" in text:
+        # overwritten, truncated by an interrupted copy or sync, or a different file
+        return SystemFault(f"收件台账“{_show(where)}”已损坏，无法读取。收到的文件都还在“归档”文件夹中，"
+                           "请不要删除它们；请先把这个台账文件另存一份，再把它和“日志/duban.log”发给技术支持。")
     return None
 
 

@@ -187,7 +187,10 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
         unit_rows = table(DIRECTORY_SHEET)
         meta_rows = table("_meta") if "_meta" in sheets else []
     except CalamineError as exc:
-        raise errors.NoTasks(f"任务清单工作簿“{path.name}”无法读取（{exc}）。") from exc
+        # calamine's own text is English ("Cannot detect file format"): it goes to the log
+        raise errors.NoTasks(f"任务清单工作簿“{path.name}”无法读取：文件已损坏，或不是 Excel 工作簿。"
+                             "请用 Excel 或 WPS 打开检查，必要时另存为 .xlsx，"
+                             "或用备份的任务分工表替换后重新运行。") from exc
     meta = {clean(r[0]): clean(r[1]) for r in meta_rows if len(r) >= 2}
     directory = Directory.from_rows(unit_rows[1:])
     tasks = []
