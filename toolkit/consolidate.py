@@ -183,8 +183,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     """Compute the consolidation of ``period`` from the ledger."""
     master = master or ws.load_master()
     period = ws.period(period)
-    due = ws.due(period)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
+        due = ws.due(period, ledger.issued_due(period))
         accepted = ledger.accepted(period)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         received = ledger.units_received(period)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .dates import cn_date
 from .files import atomic_write
+from .ledger import Ledger
 from .mail import build_draft, parse_addresses, render_mail_template
 from .master import Master
 from .period import Period
@@ -232,7 +233,8 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     # Dongguan's terms), nor disagree when the office's midnight passes while it is written
     today = ws.now().date()
     xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period, today)
-    due = ws.due(period)
+    with Ledger(ws.ledger_path, readonly=True) as ledger:  # the deadline printed on the forms
+        due = ws.due(period, ledger.issued_due(period))
     wb = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
                         style=load_style(ws.template("样式.toml")), limits=ws.limits,
                         organiser=ws.organiser, contact=ws.contact)

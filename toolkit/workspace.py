@@ -144,8 +144,13 @@ class Workspace:
         """The office's wall clock, aware (see `tz`)."""
         return dt.datetime.now(self.tz)
 
-    def due(self, period: Period) -> dt.date:
-        return period.due(self.due_day)
+    def due(self, period: Period, issued: dt.date | None = None) -> dt.date:
+        """The period's deadline: duban.toml's ``due_day`` of the next month, or the later
+        date printed on the forms (``issued``, `Ledger.issued_due`: ``duban issue --due``).
+        The later of the two, so that no unit is named 逾期 that met a deadline the office
+        gave it, whether printed on the form or extended in duban.toml afterwards."""
+        default = period.due(self.due_day)
+        return max(default, issued) if issued else default
 
     # ---- paths ----
     @property

@@ -93,7 +93,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
             # coordinator's note (W208), not an error the department cannot fix (E404)
             with ledger.transaction():
                 ledger.record_issued(period, unit, master.fingerprint,
-                                     [t.id for t, _ in master.tasks_of(unit)])
+                                     [t.id for t, _ in master.tasks_of(unit)], due)
     if out is None:
         result.period_set = set_current_period(ws, period)
     return result

@@ -112,6 +112,9 @@ CREATE TABLE owed (
 );
 CREATE INDEX owed_open ON owed(kind, done_at);
 """))
+MIGRATIONS.append((6, "the deadline each unit's form was issued with (duban issue --due)", """
+ALTER TABLE issued ADD COLUMN due TEXT;  -- ISO date printed on the form; NULL before version 6
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

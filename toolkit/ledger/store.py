@@ -328,11 +328,20 @@ class Ledger:
         return out
 
     # ---- what was issued ----
-    def record_issued(self, period: Period, unit: str, fingerprint: str, tasks: list[str]) -> None:
-        """Remember the tasks in the unit's form and the master it was made from."""
+    def record_issued(self, period: Period, unit: str, fingerprint: str, tasks: list[str],
+                      due: dt.date | None = None) -> None:
+        """Remember the tasks in the unit's form, the master it was made from and the
+        deadline printed on it."""
         self.conn.execute(
-            "INSERT OR REPLACE INTO issued VALUES (?,?,?,?,?)",
-            (str(period), unit, fingerprint, json.dumps(tasks, ensure_ascii=False), now()))
+            "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, due) "
+            "VALUES (?,?,?,?,?,?)",
+            (str(period), unit, fingerprint, json.dumps(tasks, ensure_ascii=False), now(),
+             due.isoformat() if due else None))
+
+    def issued_due(self, period: Period) -> dt.date | None:
+        """The latest deadline any form of ``period`` was issued with (None: none recorded)."""
+        row = self.conn.execute("SELECT MAX(due) FROM issued WHERE period=?", (str(period),)).fetchone()
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
     def issued_periods(self) -> list[Period]:
         return [Period.parse(r[0]) for r in self.conn.execute(
