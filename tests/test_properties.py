@@ -21,10 +21,10 @@ from openpyxl import load_workbook
 
 from toolkit.actions.collect import collect
 from toolkit.checks import CheckContext, check_return
+from toolkit.extent import _Extent
 from toolkit.filling import Answer, Filling, fill_return
 from toolkit.ledger import Ledger
 from toolkit.period import Period
-from toolkit.spreadsheet import _Extent
 from toolkit.text import MAX_NAME_BYTES, safe_filename
 from toolkit.vocab import REPORTABLE as STATUSES
 from toolkit.workspace import find_workspace

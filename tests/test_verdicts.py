@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import PERIOD, drop
-from test_evidence import clean, mail, receipts, state
+from test_evidence import clean, mail, state
 
 from toolkit.actions.collect import collect
 from toolkit.actions.issue import issue_returns

@@ -29,6 +29,10 @@ it in one place and exits with the class's ``exit_code``.
     ├── MailboxError                a mailbox step cannot continue: connect, TLS, login… (mailbox.py)
     ├── NothingToDo                 e.g. no accepted return yet for the period (exit 1)
     └── WorkspaceBusy               another run holds the lock (exit 4)
+
+    ReadFailure                     internal, never reaches the CLI: a received file cannot
+                                    be read as a return (E101–E105); the check records it
+                                    as an Issue (spreadsheet.py, extent.py, ole.py, returns.py)
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 # shutil: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
@@ -259,3 +264,12 @@ def _lock_owner_files(path: Path) -> bool:
 
 def _show(where: Path | None) -> str:
     return str(where) if where is not None else "工作区"
+
+
+class ReadFailure(Exception):
+    """Internal: the file cannot be read as a return. Carries the Issue code to record."""
+
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params

@@ -34,7 +34,8 @@ class Limits:
     max_unpacked_mb: int = 200       # everything inside one inbox file, archives in archives included
     max_ratio: int = 200             # uncompressed / compressed, per archive entry
     max_rows: int = 5000             # rows read from a return sheet
-    max_cells: int = 2_000_000       # cells in one sheet's used range (one far cell makes a huge grid)
+    max_cells: int = 2_000_000       # cells in one sheet's used range (one far cell makes a huge grid);
+                                     # .ods/.xls: all sheets together (calamine builds each at open)
     max_text_chars: int = 2000       # characters kept per text cell (W507 beyond)
     max_zip_depth: int = 3           # archive inside archive inside archive
     max_mail_parts: int = 200        # MIME parts in one mail
