@@ -703,6 +703,127 @@ def test_a_task_missing_from_a_form_issued_with_it_is_still_e404(issued_ws, make
     assert "E404" in issue_codes(issued_ws, rec.id) and rec.outcome == "退回"
 
 
+MOVED_WORK = "石龙镇已完成导办台改造。"  # only the moved row says this
+
+
+def _edit_master(ws, *, unassign: tuple[str, str] | None = None, delete: str | None = None) -> None:
+    """The coordinator edits 任务分工表.xlsx after issue: drops one unit's assignment, or a task."""
+    wb = load_workbook(ws.master_path)
+    division, tasks = wb["责任分工"], wb["任务清单"]
+    for r in range(division.max_row, 1, -1):  # bottom up: deleting shifts the rows below
+        tid, unit = division.cell(r, 1).value, division.cell(r, 2).value
+        if (unassign and (tid, unit) == unassign) or (delete and tid == delete):
+            division.delete_rows(r)
+    if delete:
+        for r in range(tasks.max_row, 1, -1):
+            if tasks.cell(r, 1).value == delete:
+                tasks.delete_rows(r)
+    wb.save(ws.master_path)
+
+
+def _add_row(task: str):
+    """A department copies its last row and makes it another task (as if adding a task)."""
+    def change(wb):
+        sheet = wb["进展填报"]
+        sheet.protection.sheet = False
+        last = max(c.row for c in sheet["A"] if c.value)
+        for c in sheet[last]:
+            sheet.cell(last + 1, c.column).value = c.value
+        sheet.cell(last + 1, 1).value = task
+    return change
+
+
+def _moved_return(make_return) -> bytes:
+    return make_return("石龙镇", clean(), **{"4_3": Answer(status="序时推进", progress=90, work=MOVED_WORK)})
+
+
+def test_a_task_moved_away_after_issue_is_w210_not_e402(issued_ws, make_return):
+    data = _moved_return(make_return)
+    _edit_master(issued_ws, unassign=("4.3", "石龙镇"))  # 4.3 is no longer 石龙镇's
+    assert "4.3" not in [t.id for t, _ in issued_ws.load_master().tasks_of("石龙镇")]
+    drop(issued_ws, "石龙镇.xlsx", data, on_time())
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    codes = issue_codes(issued_ws, rec.id)
+    assert rec.outcome == "采纳" and "E402" not in codes and codes.count("W210") == 1
+    with Ledger(issued_ws.ledger_path) as ledger:
+        rows = ledger.rows_of(rec.id)
+    # the row is not the unit's progress on a task that is no longer its own
+    assert "4.3" not in [r.task for r in rows] and MOVED_WORK not in [r.work for r in rows]
+    merged = consolidate(issued_ws, PERIOD)
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+    assert MOVED_WORK not in next(t for t in merged.tasks if t.task.id == "4.3").progress_text
+    w210 = next(i for i in merged.issues if i["code"] == "W210")
+    assert w210["unit"] == "石龙镇" and w210["task"] == "4.3" and "不再由本单位负责" in w210["message"]
+    assert not reply_path(issued_ws, "石龙镇").exists()  # nothing the department must fix
+
+
+def test_a_task_deleted_after_issue_is_w210_not_e401(issued_ws, make_return):
+    data = _moved_return(make_return)
+    _edit_master(issued_ws, delete="4.3")  # 4.3 is gone from 任务清单 and 责任分工
+    assert issued_ws.load_master().task("4.3") is None
+    drop(issued_ws, "石龙镇.xlsx", data, on_time())
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    codes = issue_codes(issued_ws, rec.id)
+    assert rec.outcome == "采纳" and "E401" not in codes and codes.count("W210") == 1
+    with Ledger(issued_ws.ledger_path) as ledger:
+        assert "4.3" not in [r.task for r in ledger.rows_of(rec.id)]
+        [w210] = [i for i in ledger.issues_of(rec.id) if i.code == "W210"]
+    assert w210.task == "4.3" and "已从任务清单删除" in w210.message and "{" not in w210.message
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_another_units_task_not_in_the_issued_form_is_still_e402(issued_ws, make_return):
+    """Only the rows the form was issued with are excused: a department that adds another
+    unit's task (1.1), or an unknown one, is still refused, even in a form that qualifies."""
+    data = edit(edit(_moved_return(make_return), _add_row("1.1")), _add_row("99.9"))
+    _edit_master(issued_ws, unassign=("4.3", "石龙镇"))
+    drop(issued_ws, "石龙镇.xlsx", data, on_time())
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        found = {(i.code, i.task) for i in ledger.issues_of(rec.id)}
+    assert {("E402", "1.1"), ("E401", "99.9"), ("W210", "4.3")} <= found and rec.outcome == "退回"
+    assert ("W210", "1.1") not in found and ("W210", "99.9") not in found
+
+
+def test_without_an_issued_record_a_moved_task_is_still_e402(issued_ws, make_return):
+    """No `issued` record (a workspace issued before duban kept one): nothing is relaxed, and
+    the form's own _meta task list is not taken as proof instead."""
+    data = _moved_return(make_return)
+    _edit_master(issued_ws, unassign=("4.3", "石龙镇"))
+    with Ledger(issued_ws.ledger_path) as ledger, ledger.transaction():
+        ledger.conn.execute("DELETE FROM issued")
+    drop(issued_ws, "石龙镇.xlsx", data, on_time())
+    collect(issued_ws)
+    [rec] = receipts(issued_ws)
+    codes = issue_codes(issued_ws, rec.id)
+    assert "E402" in codes and "W210" not in codes and rec.outcome == "退回"
+
+
+def test_w210_only_for_the_forms_own_issued_record(issued_ws, make_return):
+    """check_return with and without the issued form's record; a record for another unit
+    or another master version excuses nothing."""
+    data = _moved_return(make_return)
+    _edit_master(issued_ws, unassign=("4.3", "石龙镇"))
+    master = issued_ws.load_master()
+    with Ledger(issued_ws.ledger_path) as ledger:
+        issued = ledger.issued_tasks()
+    [(fingerprint, _)] = [k for k in issued if k[1] == "石龙镇"]
+
+    def codes(records):
+        ctx = CheckContext(master, issued_ws.limits, period=PERIOD, issued=records)
+        report = check_return(data, "石龙镇.xlsx", ctx)
+        return [i.code for i in report.issues], [r.task for r in report.rows]
+
+    found, rows = codes(issued)
+    assert "W210" in found and "E402" not in found and "4.3" not in rows and "1.2" in rows
+    for records in ({}, {(fingerprint, "中堂镇"): {"4.3"}}, {("0" * 16, "石龙镇"): {"4.3"}}):
+        found, rows = codes(records)
+        assert "E402" in found and "W210" not in found, records
+
+
 # ---------------------------------------------------------------------------
 # the inbox is never trusted blindly
 

@@ -236,6 +236,9 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         _missing_tasks(assigned, set(), master, issues, at, in_form)
         return
 
+    # Only the ledger's record of what this unit's form held, never the form's own _meta
+    # task list: relaxing E401/E402 on the file's word would let a form vouch for any row.
+    issued = ctx.issued.get((report.fingerprint, unit), set()) if unit and report.fingerprint else set()
     seen: dict[str, int] = {}
     for rr in raw.rows:
         v, cells = rr.values, rr.cells
@@ -244,13 +247,22 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         task = master.task(tid) if tid else None
         if task is None and _is_note(tid, v):
             continue
-        if task is None:
+        # The office gave the unit this row, then moved the task away or deleted it: the
+        # department cannot have known, so no E402/E401 (a refusal it cannot fix).
+        moved = tid in issued and tid not in assigned
+        if task is None and not moved:
             issues.append(make_issue("E401", cell=cells.get("task", ""), **dict(here, task=_quote(tid) or "（空白）")))
             continue
         if tid in seen:
             issues.append(make_issue("E403", cell=cells.get("task", ""), other=seen[tid], **here))
             continue
         seen[tid] = rr.row
+        if moved:
+            # Not the unit's task any more: its figures must not count as the unit's
+            # progress, so the row is noted for the coordinator and left out of report.rows.
+            change = "已从任务清单删除" if task is None else "已调整分工，不再由本单位负责"
+            issues.append(make_issue("W210", cell=cells.get("task", ""), change=change, **here))
+            continue
         if unit and assigned and tid not in assigned:
             issues.append(make_issue("E402", cell=cells.get("task", ""), **here))
         _check_master_text(raw, rr, task, here, issues)

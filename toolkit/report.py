@@ -71,6 +71,9 @@ CODES: dict[str, Code] = _codes(
     ("W209", WARNING, "补报",
      "补报：{period}已于 {merged} 汇总，这份报送在之后收到。已登记到{period}，"
      "请重新运行 duban merge --period {period_key} 更新该期汇总表和通报。"),
+    ("W210", WARNING, "下发后调整任务",
+     "任务 {task} 在填报表下发后{change}。本行不计入本单位的汇总，不算单位填报有误。"
+     "请督办部门核实该任务的分工，必要时另行通知相关单位。"),
     ("E301", ERROR, "缺少必填列",
      "缺少必填列“{column}”。请勿删除填报表的列，可从下发的填报表复制该列。"),
     ("W302", WARNING, "列有变动",

@@ -38,8 +38,11 @@ def check_paths(paths: list[Path], ws: Workspace | None = None, period: Period |
 
 
 def _check_in_workspace(paths: list[Path], ws: Workspace, period: Period | None) -> list[Report]:
-    ctx = CheckContext(ws.load_master(), ws.limits, period=period, default_period=period)
     ledger = Ledger(ws.ledger_path, readonly=True) if ws.ledger_path.exists() else None
+    # what each unit was issued, as collect has it: W208/W210 rather than E404/E402 for a
+    # form the office changed after issuing, so that `check` and `collect` agree
+    ctx = CheckContext(ws.load_master(), ws.limits, period=period, default_period=period,
+                       issued=ledger.issued_tasks() if ledger else {})
     reports = []
     try:
         for p in paths:
