@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import PERIOD, drop
-from test_evidence import clean, mail, state
+from test_evidence import LATE_NO_REASON, clean, mail, receipts, state
 
 from toolkit.actions.collect import collect
 from toolkit.actions.issue import issue_returns
 from toolkit.consolidate import consolidate
+from toolkit.filling import Answer
 from toolkit.ledger import Ledger
 from toolkit.vocab import UnitState
 
@@ -47,3 +48,60 @@ def test_forms_issued_before_the_deadline_was_recorded_keep_the_configured_one(i
         ledger.conn.execute("UPDATE issued SET due = NULL")
         assert ledger.issued_due(PERIOD) is None
     assert consolidate(issued_ws, PERIOD).due == dt.date(2022, 7, 5)
+
+
+# ---------------------------------------------------------------------------
+# when a unit first sent a valid return decides 已报送 or 逾期
+
+
+def _mail_on(day: int, data: bytes, hour: int = 10) -> bytes:
+    return mail([("石龙镇6月进展.xlsx", data)], date=f"{day:02d} Jul 2022 {hour:02d}:00:00 +0800")
+
+
+def test_the_same_file_sent_twice_in_one_collect_counts_from_the_first(issued_ws, make_return):
+    """Sent on 4 July, sent again unchanged on 8 July, both collected together: the copy read
+    first (here the later one: its name sorts first) is kept, the other is 重复; the unit
+    still met the deadline with the copy of 4 July."""
+    data = make_return("石龙镇", clean())
+    drop(issued_ws, "a_再次发送.eml", _mail_on(8, data))
+    drop(issued_ws, "b_报送.eml", _mail_on(4, data))
+    collect(issued_ws)
+    assert sorted(r.outcome for r in receipts(issued_ws) if r.parent_id) == ["采纳", "重复"]
+    shilong = next(u for u in consolidate(issued_ws, PERIOD).units if u.unit == "石龙镇")
+    assert (shilong.state, shilong.received_at) == (UnitState.ON_TIME, "2022-07-04 10:00")
+
+
+def test_an_earlier_copy_collected_in_a_later_run_counts_from_its_date(issued_ws, make_return):
+    data = make_return("石龙镇", clean())
+    drop(issued_ws, "再次发送.eml", _mail_on(8, data))
+    collect(issued_ws)
+    assert state(issued_ws, "石龙镇") == UnitState.LATE
+    drop(issued_ws, "报送.eml", _mail_on(4, data))  # found later in another folder
+    collect(issued_ws)
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_an_update_after_an_on_time_return_names_no_one_late(issued_ws, make_return):
+    """The update is what is merged; the return of 4 July met the deadline."""
+    drop(issued_ws, "报送.eml", _mail_on(4, make_return("石龙镇", clean())))
+    collect(issued_ws)
+    update = make_return("石龙镇", clean(), **{"4_3": Answer(progress=70, work="更新后的进展。")})
+    drop(issued_ws, "更新.eml", _mail_on(8, update))
+    collect(issued_ws)
+    cons = consolidate(issued_ws, PERIOD)
+    shilong = next(u for u in cons.units if u.unit == "石龙镇")
+    assert (shilong.state, shilong.received_at) == (UnitState.ON_TIME, "2022-07-04 10:00")
+    with Ledger(issued_ws.ledger_path) as ledger:
+        merged = ledger.accepted(PERIOD)["石龙镇"]
+    assert merged.received_at.startswith("2022-07-08")  # the update's content is merged
+
+
+def test_a_refused_return_on_time_then_a_valid_one_late_is_late(issued_ws, make_return):
+    """What was refused was not a return the office could use: the valid one decides."""
+    drop(issued_ws, "报送.eml", _mail_on(4, make_return("石龙镇", **LATE_NO_REASON)))  # refused
+    collect(issued_ws)
+    drop(issued_ws, "重报.eml", _mail_on(8, make_return("石龙镇", clean())))
+    collect(issued_ws)
+    assert [(r.outcome, r.received_at[:10]) for r in receipts(issued_ws) if r.parent_id] == [
+        ("退回", "2022-07-04"), ("采纳", "2022-07-08")]
+    assert state(issued_ws, "石龙镇") == UnitState.LATE

@@ -178,6 +178,23 @@ def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: 
     return out
 
 
+def _timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[UnitState, Receipt]:
+    """已报送 or 逾期报送, and the receipt whose time decided it.
+
+    The latest accepted return is what is merged; when the unit first sent a valid return
+    decides whether it was late: an update sent after an on-time return, or the same file sent
+    again (重复, whichever copy was read first), names no department 逾期. A doubtful time
+    (W207) names none either: the coordinator checks it first. ``received``: the unit's
+    receipts for the period, in the order received."""
+    shas = {r.sha256 for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)}
+    valid = [r for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)
+             or (r.outcome == Outcome.DUPLICATE and r.sha256 in shas)] or [latest]
+    for r in valid:
+        if r.received_how == TimeSource.DOUBTFUL or r.received.date() <= due:
+            return ON_TIME, r
+    return LATE, valid[0]
+
+
 def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None
                 ) -> Consolidation:
     """Compute the consolidation of ``period`` from the ledger."""
@@ -232,13 +249,11 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         n_tasks = len(master.tasks_of(unit))
         rec = accepted.get(unit)
         if rec is not None:
-            # A doubtful time (W207) names no department 逾期: the coordinator checks it first.
-            state = (ON_TIME if rec.received_how == TimeSource.DOUBTFUL or rec.received.date() <= due
-                     else LATE)
+            state, sent = _timeliness(rec, received.get(unit, []), due)
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
-                unit, entry.kind if entry else "", n_tasks, state, rec.received_at[:16], rec.name,
+                unit, entry.kind if entry else "", n_tasks, state, sent.received_at[:16], rec.name,
                 rec.errors, rec.warnings, sum(r.status == DONE for r in rows),
                 sum(r.status == LAGGING for r in rows),
                 round(sum(progresses) / len(progresses), 1) if progresses else None,
