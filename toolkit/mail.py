@@ -137,11 +137,21 @@ def message_id(eml: bytes) -> str:
 
 @dataclass
 class Attachment:
-    """One file found inside a mail."""
+    """One file found inside a mail.
+
+    A file inside a forwarded message (message/rfc822, Outlook's embedded message) was sent
+    by that message, not by whoever forwarded it: ``date``, ``sender`` and ``subject`` are the
+    forwarded message's own (the innermost one's when forwards nest), so that `unpack` dates
+    it exactly as it dates a forwarded message attached as an .eml file. Each is empty when
+    no forwarded message around the file has it: the file then goes by the mail itself.
+    """
 
     name: str
     data: bytes
-    via: str = ""  # e.g. 转发的邮件“原主题”
+    via: str = ""  # e.g. 转发的邮件“原主题”（发件人 …）
+    date: dt.datetime | None = None
+    sender: str = ""
+    subject: str = ""
 
 
 @dataclass
@@ -265,12 +275,22 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3) -> ParsedM
                      sender=_address(str(msg.get("From", "") or "")), date=_date(msg))
     out.defects = [type(d).__name__ for d in msg.defects]
     budget = [max_parts]
-    _walk(msg, out, "", budget, max_depth)
+    _walk(msg, out, Attachment("", b""), budget, max_depth)
     return out
 
 
-def _walk(msg: Message, out: ParsedMail, via: str, budget: list[int], depth: int) -> None:
-    """Collect attachments part by part; a forwarded message/rfc822 is opened with its subject."""
+def forwarded(around: Attachment, subject: str, sender: str, date: dt.datetime | None) -> Attachment:
+    """The evidence a forwarded message gives the files inside it: its own subject, From and
+    Date, each falling back to the message around it, as `unpack` does for an .eml file
+    inside an .eml file (a bare template: name and data are the file's, filled in later)."""
+    via = f"转发的邮件“{subject or '（无主题）'}”" + (f"（发件人 {sender}）" if sender else "")
+    return Attachment("", b"", f"{around.via} › {via}" if around.via else via,
+                      date or around.date, sender or around.sender, subject or around.subject)
+
+
+def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], depth: int) -> None:
+    """Collect attachments part by part; a forwarded message/rfc822 is opened with its own
+    subject, sender and date (``around``: those of the forwarded messages this part is in)."""
     budget[0] -= 1
     if budget[0] < 0:
         out.skipped_parts += 1
@@ -280,14 +300,15 @@ def _walk(msg: Message, out: ParsedMail, via: str, budget: list[int], depth: int
         inner = msg.get_payload()
         inner = inner[0] if isinstance(inner, list) and inner else inner
         if isinstance(inner, Message) and depth > 0:
-            subject = decode_words(str(inner.get("Subject", "") or ""))
-            _walk(inner, out, f"转发的邮件“{subject}”", budget, depth - 1)
+            here = forwarded(around, decode_words(str(inner.get("Subject", "") or "")).strip(),
+                             _address(str(inner.get("From", "") or "")), _date(inner))
+            _walk(inner, out, here, budget, depth - 1)
         return
     if msg.is_multipart():
         payload = msg.get_payload()
         for part in payload if isinstance(payload, list) else []:
             if isinstance(part, Message):
-                _walk(part, out, via, budget, depth)
+                _walk(part, out, around, budget, depth)
         return
     disposition = (msg.get_content_disposition() or "").lower()
     name = attachment_name(msg)
@@ -307,7 +328,7 @@ def _walk(msg: Message, out: ParsedMail, via: str, budget: list[int], depth: int
     if payload is None:
         raw = msg.get_payload()
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
-    out.attachments.append(Attachment(name, payload, via))
+    out.attachments.append(Attachment(name, payload, around.via, around.date, around.sender, around.subject))
 
 
 def parse_msg(data: bytes) -> ParsedMail:
@@ -318,20 +339,29 @@ def parse_msg(data: bytes) -> ParsedMail:
 
     m = extract_msg.openMsg(io.BytesIO(data))
     out = ParsedMail(subject=clean(m.subject or ""), sender=clean(m.sender or ""))
-    try:
-        out.date = m.date if m.date else None  # aware; collect localises it
-    except Exception:
-        out.date = None
+    out.date = _msg_date(m)
 
-    def take(message, via: str) -> None:
+    def take(message, around: Attachment) -> None:
         for att in getattr(message, "attachments", []):
             data_ = getattr(att, "data", None)
             if isinstance(data_, (bytes, bytearray)):
                 name = clean(getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or "未命名附件")
-                out.attachments.append(Attachment(name, bytes(data_), via))
+                out.attachments.append(Attachment(name, bytes(data_), around.via, around.date,
+                                                  around.sender, around.subject))
             elif data_ is not None and hasattr(data_, "attachments"):
-                take(data_, f"转发的邮件“{clean(getattr(data_, 'subject', '') or '')}”")
+                # Outlook's "forward as attachment": an embedded message, dated by itself.
+                take(data_, forwarded(around, clean(getattr(data_, "subject", "") or ""),
+                                      clean(getattr(data_, "sender", "") or ""), _msg_date(data_)))
 
-    take(m, "")
+    take(m, Attachment("", b""))
     m.close()
     return out
+
+
+def _msg_date(message: Any) -> dt.datetime | None:
+    """An extract-msg message's sent time (aware; collect localises it), None when unreadable."""
+    try:
+        date = message.date
+    except Exception:
+        return None
+    return date if isinstance(date, dt.datetime) else None

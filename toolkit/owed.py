@@ -8,6 +8,7 @@ feedback exists, or a later return from the same unit makes it pointless.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt) -> str:
     of the nearest mail above it that has one ('' for a loose file). The ledger keeps each
     mail, not its sender: the archived mail is read again, so that a reply written by a
     later run goes to whoever sent the return, as an uninterrupted run's reply does."""
-    parent_id = rec.parent_id
+    below, parent_id = rec, rec.parent_id
     while parent_id is not None:
         parent = ledger.get(parent_id)
         if parent is None:
@@ -76,9 +77,13 @@ def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt) -> str:
             except Exception as exc:  # the reply still goes to the 单位名录 address
                 log.info("无法从归档邮件读出发件人：%s", parent.archive_path, exc_info=exc)
             else:
-                if mail.sender:
-                    return mail.sender
-        parent_id = parent.parent_id
+                # a file in a forwarded message (message/rfc822) was sent by that message's
+                # sender, as unpack._adopt_forwarded read it, not by the colleague forwarding it
+                forwarded = next((a.sender for a in mail.attachments if a.sender
+                                  and hashlib.sha256(a.data).hexdigest() == below.sha256), "")
+                if forwarded or mail.sender:
+                    return forwarded or mail.sender
+        below, parent_id = parent, parent.parent_id
     return ""
 
 

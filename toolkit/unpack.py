@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .archives import ARCHIVE_KINDS, expand_archive
-from .mail import parse_mail, parse_msg
+from .mail import Attachment, parse_mail, parse_msg
 from .report import Issue, Report, make_issue
 from .settings import Limits
 from .sniff import detect
@@ -255,9 +255,20 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
         source = f"{item.source} › {desc}" + (f" › {att.via}" if att.via else "") + f"的附件“{att.name}”"
         child = item.carry(Item(safe_filename(att.name), att.data, source, item.received_at,
                                 depth=item.depth, level=item.level + 1, budget=item.budget))
+        _adopt_forwarded(child, att)
         expand(child, limits)
     if not item.children:
         item.note += "；没有附件"
+
+
+def _adopt_forwarded(child: Item, att: Attachment) -> None:
+    """A file inside a forwarded message (message/rfc822) takes that message's Date and From,
+    as it would had the message been forwarded as an .eml file (`_adopt_mail` on that file):
+    the department sent it then, whenever a colleague forwarded it to the office. Whatever
+    the forwarded message lacks stays the mail's, which `carry` gave."""
+    if att.date:
+        child.received_at, child.time_source = att.date, TimeSource.MAIL
+    child.sender, child.subject = att.sender or child.sender, att.subject or child.subject
 
 
 def _expand_msg(item: Item, limits: Limits) -> None:
