@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import PERIOD, drop
+from conftest import PERIOD, drop, on_time
 from test_evidence import LATE_NO_REASON, clean, mail, receipts, state
 
 from toolkit.actions.collect import collect
 from toolkit.actions.issue import issue_returns
 from toolkit.consolidate import consolidate
-from toolkit.filling import Answer
+from toolkit.filling import Answer, fill_return
 from toolkit.ledger import Ledger
 from toolkit.vocab import UnitState
 
@@ -105,3 +105,37 @@ def test_a_refused_return_on_time_then_a_valid_one_late_is_late(issued_ws, make_
     assert [(r.outcome, r.received_at[:10]) for r in receipts(issued_ws) if r.parent_id] == [
         ("退回", "2022-07-04"), ("采纳", "2022-07-08")]
     assert state(issued_ws, "石龙镇") == UnitState.LATE
+
+
+# ---------------------------------------------------------------------------
+# a return filed under another period is said on screen
+
+
+def _last_months_form(issued_ws, tmp_path) -> bytes:
+    """石龙镇 fills the May form it still has with June's progress."""
+    issue_returns(issued_ws, "2022-05", units=["石龙镇"], out=tmp_path / "五月")
+    (form,) = (tmp_path / "五月").glob("*.xlsx")
+    return fill_return(form, clean())
+
+
+def test_last_months_form_is_named_on_screen_not_filed_silently(run, issued_ws, tmp_path):
+    drop(issued_ws, "石龙镇6月进展.xlsx", _last_months_form(issued_ws, tmp_path), on_time())
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 1, result.output
+    assert ("请核实：石龙镇6月进展.xlsx（石龙镇）是2022年5月的填报表，已登记为2022年5月的报送；"
+            "如果填的是2022年6月的进展，请该单位用2022年6月下发的填报表重报") in result.output
+    assert state(issued_ws, "石龙镇") == UnitState.NOT_REPORTED
+
+
+def test_run_with_only_another_periods_form_says_where_it_went(run, issued_ws, tmp_path):
+    drop(issued_ws, "石龙镇6月进展.xlsx", _last_months_form(issued_ws, tmp_path), on_time())
+    result = run(["run"], cwd=issued_ws.root)
+    assert result.exit_code == 1
+    assert "收件箱是空的" not in result.output
+    assert "2022年6月还没有收到任何报送：本次收到的 1 个文件已登记，但是其他期次的填报表：石龙镇（2022年5月）" in result.output
+
+
+def test_collect_with_a_period_names_that_period_in_its_summary(run, issued_ws, make_return):
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    result = run(["collect", "--period", "2022-05"], cwd=issued_ws.root)
+    assert "看不出期次的按指定的期次2022年5月" in result.output, result.output

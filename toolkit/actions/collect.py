@@ -64,11 +64,17 @@ class CollectResult:
     disputed: list[tuple[str, str]] = field(default_factory=list)   # W206: file, message
     owed: list[owed.Missing] = field(default_factory=list)  # feedback not written; a later run will
     not_removed: list[str] = field(default_factory=list)  # recorded, but could not leave 收件箱
+    period: Period | None = None  # the run's period: a file that names none is filed under it
+    # accepted returns filed under another period than the run's (not 补报 of a merged one):
+    # unit, period, file; a department that sent last month's form must not vanish silently
+    elsewhere: list[tuple[str, Period, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """The run's summary for the ledger, keys in field order (as the first round wrote them)."""
         as_text = {"feedback": lambda v: [str(p) for p in v], "periods": lambda v: [str(p) for p in v],
-                   "late": lambda v: [[u, str(p)] for u, p in v], "owed": lambda v: [m.name for m in v]}
+                   "late": lambda v: [[u, str(p)] for u, p in v], "owed": lambda v: [m.name for m in v],
+                   "period": lambda v: str(v) if v else None,
+                   "elsewhere": lambda v: [[u, str(p), n] for u, p, n in v]}
         return {k: as_text[k](v) if k in as_text else v for k, v in self.__dict__.items() if k != "items"}
 
 
@@ -240,6 +246,11 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 result.accepted += outcome == ACCEPTED
                 result.returned += outcome == RETURNED
                 result.superseded += outcome == SUPERSEDED
+                rep = it.report
+                if (outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period
+                        and (rep.unit, rep.period) not in result.late):
+                    result.elsewhere.append((rep.unit, rep.period, it.name))
+        result.period = run_period
         result.periods = sorted({it.report.period for t in tops for it in t.walk()
                                  if it.report and it.report.period})
         if feedback:

@@ -45,6 +45,12 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
     collected = collect(ws, target if period else None, progress)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         received = ledger.receipts(target)
+    if not received and collected.inputs:  # it read files, but none was this period's
+        filed = "、".join(f"{unit}（{period.label}）" for unit, period, _ in collected.elsewhere)
+        raise errors.NothingToDo(
+            f"{target.label}还没有收到任何报送：本次收到的 {collected.inputs} 个文件已登记，"
+            + (f"但是其他期次的填报表：{filed}。" if filed else "但都不是本期的报送。")
+            + f"请核实；如果填的是{target.label}的进展，请相关单位用本期下发的填报表重报。")
     if not received:
         raise errors.NothingToDo(f"收件箱是空的，{target.label}还没有收到任何报送。"
                                  f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。")

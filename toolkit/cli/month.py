@@ -165,7 +165,7 @@ def collect(state: State, period: str | None, received) -> None:
                                             received=received)
     _echo_collect(state, ws, result)
     if (result.returned or result.unreadable or result.skipped or result.disputed or result.owed
-            or result.not_removed):
+            or result.not_removed or result.elsewhere):
         state.exit_code = 1
 
 
@@ -177,8 +177,9 @@ def _echo_collect(state: State, ws, result) -> None:
                         f"{'、'.join(sorted({str(p.parent) for p in result.feedback}))}")
         _echo_unfinished(result)
         return
+    period = result.period or ws.period()
     echo(state, f"收件箱 {result.inputs} 个文件，登记 {result.receipts} 条（含邮件附件和压缩包内文件；"
-                f"看不出期次的按当前期次{ws.period().label}）")
+                f"看不出期次的按{'当前期次' if period == ws.period() else '指定的期次'}{period.label}）")
     echo(state, f"  采纳 {result.accepted}，退回 {result.returned}，无法读取 {result.unreadable}，"
                 f"重复 {result.duplicates}，已被替代 {result.superseded}")
     if result.recovered:
@@ -209,6 +210,10 @@ def _echo_evidence(state: State, result) -> None:
     for unit, late_period in result.late:
         echo(state, f"  补报：{unit} 报送了{late_period.label}的填报表，该期已汇总；"
                     f"请运行 duban merge --period {late_period} 更新", fg="yellow")
+    for unit, period, name in result.elsewhere:
+        echo(state, f"  请核实：{name}（{unit}）是{period.label}的填报表，已登记为{period.label}的报送；"
+                    f"如果填的是{result.period.label}的进展，请该单位用{result.period.label}下发的填报表重报",
+             fg="yellow")
     for rel, why in result.skipped:
         echo(state, f"  未读取：收件箱/{rel}：{why}", fg="yellow")
 
@@ -451,7 +456,7 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, force
             echo(state, f"请手动打开：{folder}")
     c = result.collected
     if (c.returned or c.unreadable or result.memo_error or c.owed or c.not_removed or c.skipped
-            or c.disputed):
+            or c.disputed or c.elsewhere):
         state.exit_code = 1
     if pdf and result.memo is not None and not result.memo.pdf:
         state.exit_code = 1
