@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import PERIOD, drop, on_time
+from conftest import PERIOD, drop, on_time, shanghai
 from test_evidence import LATE_NO_REASON, clean, mail, receipts, state
 
 from toolkit.actions.collect import collect
@@ -139,3 +139,30 @@ def test_collect_with_a_period_names_that_period_in_its_summary(run, issued_ws, 
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
     result = run(["collect", "--period", "2022-05"], cwd=issued_ws.root)
     assert "看不出期次的按指定的期次2022年5月" in result.output, result.output
+
+
+# ---------------------------------------------------------------------------
+# lateness on a file's modification time alone
+
+
+def test_late_by_modification_time_alone_is_said_and_can_be_corrected(run, issued_ws, make_return):
+    """An attachment of a mail received on 4 July, saved into 收件箱 on 6 July: its time is
+    the save, and the unit would be named 逾期 on that alone. collect says so (exit 1); the
+    file put back with the stated date counts from that date."""
+    data = make_return("石龙镇", clean())
+    drop(issued_ws, "石龙镇.xlsx", data, shanghai(dt.datetime(2022, 7, 6, 9, 0)))
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 1
+    assert ("请核实：石龙镇.xlsx：石龙镇的报送时间只有文件修改时间（2022-07-06 09:00），晚于截止日期 2022-07-05，"
+            "将按逾期报送统计") in result.output
+    assert state(issued_ws, "石龙镇") == UnitState.LATE
+    drop(issued_ws, "石龙镇.xlsx", data, shanghai(dt.datetime(2022, 7, 6, 9, 0)))
+    again = run(["collect", "--received", "2022-07-04"], cwd=issued_ws.root)
+    assert "文件修改时间" not in again.output
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_on_time_by_modification_time_is_quiet(run, issued_ws, make_return):
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 0 and "文件修改时间" not in result.output

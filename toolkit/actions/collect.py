@@ -236,6 +236,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         ledger.mark_cleared(*cleared)
 
         # Outcomes after superseding are in the ledger; count from there.
+        due_of: dict[Period, dt.date] = {}
         for top in tops:
             for it in top.walk():
                 if it.report is None:
@@ -250,6 +251,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 if (outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period
                         and (rep.unit, rep.period) not in result.late):
                     result.elsewhere.append((rep.unit, rep.period, it.name))
+                if outcome == ACCEPTED and rep.unit and rep.period and it.time_source == TimeSource.MTIME:
+                    _doubt_late_mtime(ws, ledger, it, rep, due_of, result)
         result.period = run_period
         result.periods = sorted({it.report.period for t in tops for it in t.walk()
                                  if it.report and it.report.period})
@@ -363,6 +366,21 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
             rep.issues.append(issue)
             result.disputed.append((it.name, issue.message))
             return
+
+
+def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
+                      due_of: dict[Period, dt.date], result: CollectResult) -> None:
+    """A return judged late on its file's modification time alone is said on screen: the time
+    a file was saved into 收件箱 (from a mail client, a USB stick) is often days after the
+    department sent it, and the 通报 would name the unit 逾期 on that alone."""
+    period = rep.period
+    if period not in due_of:
+        due_of[period] = ws.due(period, ledger.issued_due(period))
+    if it.received_at.date() > due_of[period]:
+        result.disputed.append((it.name, (
+            f"{rep.unit}的报送时间只有文件修改时间（{it.received_at:%Y-%m-%d %H:%M}），晚于截止日期 "
+            f"{due_of[period]:%Y-%m-%d}，将按逾期报送统计。如实际是按时收到的，请把这个文件放回收件箱，"
+            f"运行 duban collect --received 收到日期（如 {due_of[period]:%Y-%m-%d}）")))
 
 
 def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
