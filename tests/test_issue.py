@@ -177,7 +177,7 @@ def test_emails(run, ws):
 @pytest.mark.parametrize("args, message", [
     (["--period", "2022-06", "--dept", "市宇宙局"], "单位名录中没有“市宇宙局”"),
     (["--period", "2022-6月份"], "期次“2022-6月份”格式不对"),
-    (["--period", "2022-13"], "格式不对"),
+    (["--period", "2022-13"], "月份不对"),
     (["--period", "2022-06", "--due", "下周五"], "报送截止日期“下周五”无法识别"),
 ])
 def test_bad_input(run, ws, args, message):

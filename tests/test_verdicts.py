@@ -166,3 +166,20 @@ def test_on_time_by_modification_time_is_quiet(run, issued_ws, make_return):
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 0 and "文件修改时间" not in result.output
+
+
+def test_a_mistyped_period_can_be_undone_by_putting_the_files_back(run, issued_ws, make_return, tmp_path):
+    """collect --period 2022-05 by mistake refuses June's returns as E202 under May; the same
+    files put back and collected for June are checked again, not skipped as duplicates."""
+    issue_returns(issued_ws, "2022-05", units=["石龙镇"], out=tmp_path / "五月")
+    data = mail([("石龙镇.xlsx", make_return("石龙镇", clean()))], date="Mon, 04 Jul 2022 10:00:00 +0800")
+    drop(issued_ws, "来信.eml", data)
+    wrong = run(["collect", "--period", "2022-05"], cwd=issued_ws.root)
+    assert "E202" in wrong.output
+    drop(issued_ws, "来信.eml", data)
+    right = run(["collect"], cwd=issued_ws.root)
+    assert right.exit_code == 0, right.output
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+    drop(issued_ws, "来信.eml", data)  # a third time: now an ordinary duplicate
+    run(["collect"], cwd=issued_ws.root)
+    assert [r.outcome for r in receipts(issued_ws) if r.parent_id][-1] == "重复"

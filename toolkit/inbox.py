@@ -88,8 +88,14 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None) -> lis
     def note(p: Path, why: str) -> None:
         skipped.append((p.relative_to(inbox).as_posix(), why))
 
+    if not inbox.is_dir():  # a file (or a link to one) where the folder should be
+        skipped.append((inbox.name, f"“{inbox.name}”应是一个文件夹，现在是一个文件；请把它改名或移走，"
+                                    f"再新建名为“{inbox.name}”的文件夹"))
+        return found
+
     def unreadable_dir(exc: OSError) -> None:
-        skipped.append((Path(exc.filename or "").name, "文件夹无法读取（没有权限）"))
+        why = "没有权限" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__)
+        skipped.append((Path(exc.filename or "").name, f"文件夹无法读取（{why}）"))
 
     for root, dirs, files in os.walk(inbox, followlinks=False, onerror=unreadable_dir):
         for d in sorted(dirs):

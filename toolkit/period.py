@@ -30,9 +30,12 @@ class Period:
         s = unicodedata.normalize("NFKC", str(text)).strip()
         m = re.fullmatch(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))", s)
         if m:
-            month = int(m.group(2) or m.group(3))
-            if 1 <= month <= 12 and 2000 <= int(m.group(1)) <= 2100:
-                return cls(int(m.group(1)), month)
+            month, year = int(m.group(2) or m.group(3)), int(m.group(1))
+            if not 1 <= month <= 12:
+                raise BadPeriod(f"期次“{text}”的月份不对：月份应在 1 到 12 之间，如 2022-06。")
+            if not 2000 <= year <= 2100:
+                raise BadPeriod(f"期次“{text}”的年份超出范围：duban 只处理 2000 到 2100 年的期次。")
+            return cls(year, month)
         raise BadPeriod(f"期次“{text}”格式不对，请写成 2022-06 这样的年-月。")
 
     def __str__(self) -> str:

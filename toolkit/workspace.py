@@ -200,7 +200,7 @@ class Workspace:
 
     def lock(self) -> RunLock:
         """The run lock; taking it also clears temp files a killed run left behind."""
-        return RunLock(self.state_dir / "run.lock", on_acquire=self.remove_stale_temp_files)
+        return RunLock(self.state_dir / "run.lock", on_acquire=self.remove_stale_temp_files, now=self.now)
 
     def remove_stale_temp_files(self) -> int:
         """Delete what killed runs left: ``.duban/tmp/`` entries of dead processes, and the
@@ -276,11 +276,12 @@ class RunLock:
     if the file allows it, and otherwise skipped.
     """
 
-    def __init__(self, path: Path, on_acquire=None):
+    def __init__(self, path: Path, on_acquire=None, now=dt.datetime.now):
         self.path = path
         self.fd: int | None = None
         self.previous = ""
         self.on_acquire = on_acquire
+        self.now = now  # the office's clock: the time a second colleague is told the run began
 
     def __enter__(self) -> RunLock:
         import socket
@@ -302,7 +303,7 @@ class RunLock:
                 raise errors.WorkspaceBusy(
                     f"另一个督办程序正在处理这个工作区（{holder}），请等它结束后再运行。") from None
         self.previous = _read_holder(fd)
-        info = f"进程 {os.getpid()}，{socket.gethostname()}，{dt.datetime.now():%Y-%m-%d %H:%M:%S} 开始"
+        info = f"进程 {os.getpid()}，{socket.gethostname()}，{self.now():%Y-%m-%d %H:%M:%S} 开始"
         with contextlib.suppress(OSError):  # a full disk or a read-only file: the lock still holds
             os.lseek(fd, 1, os.SEEK_SET)
             os.truncate(fd, 1)

@@ -23,6 +23,9 @@ def check_paths(paths: list[Path], ws: Workspace | None = None, period: Period |
     against the task list the return carries in its _meta.
     """
     for p in paths:
+        if p.is_dir():
+            raise errors.FileMissing(f"“{p}”是文件夹，不是文件。请给出要检查的填报表，"
+                                     f"如 {p / '石龙镇.xlsx'}；检查整个文件夹可写 {p}/*.xlsx")
         if not p.is_file():
             raise errors.FileMissing(f"找不到文件：{p}")
     period = Period.parse(period) if period else None

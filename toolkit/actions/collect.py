@@ -24,7 +24,7 @@ from ..drafts import retire_drafts
 from ..evidence import address_index, doubt, from_timestamp, local, period_in, unit_in_names, unit_of_address
 from ..feedback import write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..ledger import Ledger
+from ..ledger import Ledger, Receipt
 from ..ledger.mail_records import MailRecords
 from ..mail import message_id
 from ..master import Master
@@ -182,7 +182,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             for it in top.walk():
                 if it.outcome:
                     continue
-                earlier = ledger.find_sha(it.sha256)
+                earlier = _unless_wrong_period(ledger, ledger.find_sha(it.sha256), expected or run_period)
                 if earlier or it.sha256 in seen:
                     first = earlier[0] if earlier else None
                     when, name = ((first.received_at[:16], first.name) if first
@@ -366,6 +366,18 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
             rep.issues.append(issue)
             result.disputed.append((it.name, issue.message))
             return
+
+
+def _unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period) -> list[Receipt]:
+    """The ledger copies that make a file a duplicate (W204): none when every one was refused
+    only as another period's (E202, ``collect --period`` mistyped) and this run is for a
+    different period. Put back in 收件箱, the file is checked again for this run's period;
+    else a typo would keep the department 未报送 with no way back."""
+    if earlier and all(r.outcome == RETURNED and r.period != period
+                       and {i.code for i in ledger.issues_of(r.id) if i.is_error} == {"E202"}
+                       for r in earlier):
+        return []
+    return earlier
 
 
 def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,

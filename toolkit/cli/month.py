@@ -420,6 +420,8 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
         else:
             echo(state, f"模板“{Path(check_file).name}”检查通过。")
         return
+    if pdf and fmt == "md":
+        raise click.UsageError("--pdf 只用于 Word 通报；--format md 写的是纯文本，不生成 PDF。")
     with state.locked() as ws:
         result = _action("memo").write_memo(ws, _issued(ws, period, force), Path(template) if template else None,
                                             pdf, fmt,
