@@ -147,3 +147,54 @@ def test_xls_guard_passes_plain_workbooks():
 
     guard_xls(X.xls(_benign()), DEFAULT_LIMITS)
     guard_xls(X.ole([], mini_streams=[{"name": "Workbook", "data": _benign()}]), DEFAULT_LIMITS)
+
+
+# ---------------------------------------------------------------------------
+# .xlsx: calamine copies a shared string into every cell that uses it
+
+def _shared(string_xml: str, cells: int = 3000) -> bytes:
+    from test_hostile import package, sheet_xml, sst_xml
+
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" t="s"><v>0</v></c>' for c in "ABCDEFGHIJ")
+                   + "</row>" for r in range(1, cells // 10 + 1))
+    return package(sheet_xml(rows), sst_xml(string_xml))
+
+
+BIG = "x" * 1_000_000
+
+
+@pytest.mark.parametrize("string_xml", [
+    f"<si><t>{BIG}</t></si>",  # 9 KB on disk, 3 GB in calamine
+    f'<si><t>{BIG[:500_000]}</t><t a="</si>">{BIG[:500_000]}</t></si>',  # an end tag in a quoted value ends nothing
+    f"<si><t>{BIG[:500_000]}</t><!--</si>--><t>{BIG[:500_000]}</t></si>",  # nor one in a comment
+    f"<x:si><x:t>{BIG}</x:t></x:si>",  # any prefix
+], ids=["plain", "quoted-end", "comment-end", "prefixed"])
+def test_shared_string_copies_are_bounded(string_xml):
+    from toolkit.spreadsheet import ReadFailure, guard_zip
+
+    data = _shared(string_xml)
+    with pytest.raises(ReadFailure) as refused:
+        guard_zip(zipfile.ZipFile(io.BytesIO(data)), DEFAULT_LIMITS, "xlsx", data)
+    assert refused.value.code == "E104" and "共享文字" in refused.value.params["detail"]
+
+
+def test_long_shared_strings_used_a_few_times_pass():
+    from toolkit.spreadsheet import guard_zip
+
+    data = _shared(f"<si><t>{BIG}</t></si>", cells=100)  # 100 MB of copies: within the limit
+    guard_zip(zipfile.ZipFile(io.BytesIO(data)), DEFAULT_LIMITS, "xlsx", data)
+
+
+def test_longest_shared_string_bounds_what_calamine_reads():
+    from python_calamine import CalamineWorkbook
+    from test_hostile import package, sheet_xml, sst_xml
+
+    from toolkit.extent import longest_shared_string
+
+    strings = "<si><t>短</t></si><si><r><t>富</t></r><r><t>文本&amp;</t></r></si><si><t><![CDATA[<b>]]>x</t></si>"
+    sst = sst_xml(strings).encode()
+    cells = "".join(f'<c r="A{i + 1}" t="s"><v>{i}</v></c>' for i in range(3))
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(package(sheet_xml(f'<row r="1">{cells}</row>'), sst)))
+    values = sheet.get_sheet_by_index(0).to_python()
+    read = max(len(str(v).encode()) for row in values for v in row)
+    assert longest_shared_string(sst) >= read

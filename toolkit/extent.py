@@ -464,3 +464,32 @@ def _column_number(letters: bytes) -> int:
     for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
+
+
+def longest_shared_string(part: bytes) -> int:
+    """An upper bound of the longest string calamine's shared-string reader builds from
+    ``part``: all text and CDATA from an ``si`` start tag (any prefix) to the next ``si`` end
+    tag, tokenized as quick-xml does (a tag inside a comment, CDATA or a quoted value is not
+    one). Entity references count as written, never less than what they stand for."""
+    longest = current = pos = 0
+    inside = False
+    for m in _XML_TOKEN.finditer(part):
+        if inside:
+            current += m.start() - pos
+            if m.group(0).startswith(b"<![CDATA["):
+                current += m.end() - m.start()
+        pos = m.end()
+        end, start = m.group(1), m.group(2)
+        if start is not None and not inside and not start.endswith(b"/"):
+            cut = len(start)
+            for w in b" \t\r\n":
+                i = start.find(bytes([w]))
+                if 0 <= i < cut:
+                    cut = i
+            inside = start[:cut].split(b":", 1)[-1] == b"si"
+            current = 0
+        elif end is not None and inside and end.rstrip(b" \t\r\n").split(b":", 1)[-1] == b"si":
+            longest, inside = max(longest, current), False
+    if inside:
+        longest = max(longest, current + len(part) - pos)
+    return longest
