@@ -390,9 +390,9 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
         due_of[period] = ws.due(period, ledger.issued_due(period))
     if it.received_at.date() > due_of[period]:
         result.disputed.append((it.name, (
-            f"{rep.unit}的报送时间只有文件修改时间（{it.received_at:%Y-%m-%d %H:%M}），晚于截止日期 "
-            f"{due_of[period]:%Y-%m-%d}，将按逾期报送统计。如实际是按时收到的，请把这个文件放回收件箱，"
-            f"运行 duban collect --received 收到日期（如 {due_of[period]:%Y-%m-%d}）")))
+            f"{rep.unit}按文件修改时间（{it.received_at:%Y-%m-%d %H:%M}）计为逾期报送（截止 "
+            f"{due_of[period]:%Y-%m-%d}）。如实际按时收到，请把文件放回收件箱，"
+            "运行 duban collect --received 收到日期")))
 
 
 def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
