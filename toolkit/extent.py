@@ -61,7 +61,6 @@ class _Extent:
         self.row = self.col = -1
         self.min_row = self.min_col = 1 << 40
         self.max_row = self.max_col = -1
-        self.repeat = 1  # ODF: how often the current row repeats
 
     def feed_whole(self, part: bytes) -> None:
         """Scan a whole part: an .xlsx part by references alone when it is written
@@ -74,17 +73,14 @@ class _Extent:
             self.feed(part)
 
     def feed(self, chunk: bytes) -> None:
+        if self.ods:  # a table's rows may not be split: content.xml is scanned whole
+            raise ValueError("an .ods part is scanned whole, with feed_whole")
         buf = self.carry + chunk
-        if self.ods:  # an .ods part is only ever scanned whole (see feed_whole)
-            self.carry = b""
-            _ods_sheets(buf, self.cap, self.text_budget, self)
-            return
-        else:
-            if _DOCTYPE.search(buf):
-                raise ReadFailure("E101", reason="文件内部 XML 含有文档类型声明")
-            self.carry = self._xlsx(buf)
-            if len(self.carry) > _MAX_TAG:
-                raise ReadFailure("E104", detail="工作表中有超过 1 MB 的标记")
+        if _DOCTYPE.search(buf):
+            raise ReadFailure("E101", reason="文件内部 XML 含有文档类型声明")
+        self.carry = self._xlsx(buf)
+        if len(self.carry) > _MAX_TAG:
+            raise ReadFailure("E104", detail="工作表中有超过 1 MB 的标记")
         self._check_area()
 
     def _check_area(self) -> None:
