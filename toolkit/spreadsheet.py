@@ -31,8 +31,6 @@ log = logging.getLogger("duban")
 
 
 SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods")
-# a cell calamine reads as a shared string: an attribute named exactly t, valued s
-_SHARED_CELL = re.compile(rb"""\st\s*=\s*(["'])s\1""")
 
 
 def _may_hold_cells(name: str, kind: str) -> bool:
@@ -111,7 +109,10 @@ def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "", data: bytes | 
             part = b"".join(parts)
             _Extent(kind == "ods", max_cells, max_total).feed_whole(part)
             if kind != "ods":
-                shared_cells += len(_SHARED_CELL.findall(part))
+                # a cell calamine reads as a shared string has t="s" or t='s': counting every
+                # value that is exactly s may count more, never fewer (a regex for the
+                # attribute took 0.7 ms a return, these two counts 0.01 ms)
+                shared_cells += part.count(b'"s"') + part.count(b"'s'")
                 longest = max(longest, len(part))
                 if b"si" in part:
                     strings.append(part)
