@@ -740,14 +740,19 @@ def _moved_return(make_return) -> bytes:
     return make_return("石龙镇", clean(), **{"4_3": Answer(status="序时推进", progress=90, work=MOVED_WORK)})
 
 
-def test_a_task_moved_away_after_issue_is_w210_not_e402(issued_ws, make_return):
+def _collected_after(issued_ws, make_return, **change):
+    """石龙镇's form as issued, collected after the coordinator changed the master."""
     data = _moved_return(make_return)
-    _edit_master(issued_ws, unassign=("4.3", "石龙镇"))  # 4.3 is no longer 石龙镇's
-    assert "4.3" not in [t.id for t, _ in issued_ws.load_master().tasks_of("石龙镇")]
+    _edit_master(issued_ws, **change)
     drop(issued_ws, "石龙镇.xlsx", data, on_time())
     collect(issued_ws)
     [rec] = receipts(issued_ws)
-    codes = issue_codes(issued_ws, rec.id)
+    return rec, issue_codes(issued_ws, rec.id)
+
+
+def test_a_task_moved_away_after_issue_is_w210_not_e402(issued_ws, make_return):
+    rec, codes = _collected_after(issued_ws, make_return, unassign=("4.3", "石龙镇"))
+    assert "4.3" not in [t.id for t, _ in issued_ws.load_master().tasks_of("石龙镇")]  # no longer 石龙镇's
     assert rec.outcome == "采纳" and "E402" not in codes and codes.count("W210") == 1
     with Ledger(issued_ws.ledger_path) as ledger:
         rows = ledger.rows_of(rec.id)
@@ -762,13 +767,8 @@ def test_a_task_moved_away_after_issue_is_w210_not_e402(issued_ws, make_return):
 
 
 def test_a_task_deleted_after_issue_is_w210_not_e401(issued_ws, make_return):
-    data = _moved_return(make_return)
-    _edit_master(issued_ws, delete="4.3")  # 4.3 is gone from 任务清单 and 责任分工
-    assert issued_ws.load_master().task("4.3") is None
-    drop(issued_ws, "石龙镇.xlsx", data, on_time())
-    collect(issued_ws)
-    [rec] = receipts(issued_ws)
-    codes = issue_codes(issued_ws, rec.id)
+    rec, codes = _collected_after(issued_ws, make_return, delete="4.3")
+    assert issued_ws.load_master().task("4.3") is None  # gone from 任务清单 and 责任分工
     assert rec.outcome == "采纳" and "E401" not in codes and codes.count("W210") == 1
     with Ledger(issued_ws.ledger_path) as ledger:
         assert "4.3" not in [r.task for r in ledger.rows_of(rec.id)]

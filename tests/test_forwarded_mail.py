@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 import pytest
 from conftest import drop, encrypted
+from test_evidence import set_email
 
 from toolkit.actions.collect import collect
 from toolkit.filling import Answer, Filling
@@ -77,17 +78,6 @@ def leaves(data: bytes) -> list[Item]:
 def receipts(ws) -> list:
     with Ledger(ws.ledger_path) as ledger:
         return ledger.receipts()
-
-
-def set_email(ws, **emails: str) -> None:
-    """Write addresses into 单位名录 (column 邮箱), as the coordinator does in Excel."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(ws.master_path)
-    for row in wb["单位名录"].iter_rows(min_row=2):
-        if row[0].value in emails:
-            row[5].value = emails[row[0].value]
-    wb.save(ws.master_path)
 
 
 def statuses(run, ws) -> dict[str, str]:

@@ -121,13 +121,7 @@ class _Extent:
                 self._end(name, local)
                 continue
             empty = start.endswith(b"/")
-            body = start[:-1] if empty else start
-            cut = len(body)
-            for w in b" \t\r\n":
-                i = body.find(bytes([w]))
-                if 0 <= i < cut:
-                    cut = i
-            name, attrs = body[:cut], body[cut:]
+            name, attrs = _tag_name(start[:-1] if empty else start)
             local = name.split(b":", 1)[-1]
             self._start(name, local, attrs, empty)
             if empty:
@@ -217,6 +211,17 @@ class _Extent:
             self._odd()
         elif local == b"sheetData":
             self.phase = 2
+
+
+def _tag_name(body: bytes) -> tuple[bytes, bytes]:
+    """(name, attributes) of a start tag's body: quick-xml ends a name at the first space, tab,
+    CR or LF, and nothing else (a vertical tab or ``=`` is part of the name)."""
+    cut = len(body)
+    for w in b" \t\r\n":
+        i = body.find(bytes([w]))
+        if 0 <= i < cut:
+            cut = i
+    return body[:cut], body[cut:]
 
 
 def _unprefixed(buf: bytes) -> bytes | None:
@@ -349,14 +354,8 @@ def _xml_events(buf: bytes):
             yield "end", end.rstrip(b" \t\r\n"), b"", 0
             continue
         empty = start.endswith(b"/")
-        body = start[:-1] if empty else start
-        cut = len(body)
-        for w in b" \t\r\n":
-            i = body.find(bytes([w]))
-            if 0 <= i < cut:
-                cut = i
-        name = body[:cut]
-        yield "start", name, body[cut:], 0
+        name, attrs = _tag_name(start[:-1] if empty else start)
+        yield "start", name, attrs, 0
         if empty:
             yield "end", name, b"", 0
     if len(buf) > pos:
@@ -477,12 +476,7 @@ def longest_shared_string(part: bytes) -> int:
         pos = m.end()
         end, start = m.group(1), m.group(2)
         if start is not None and not inside and not start.endswith(b"/"):
-            cut = len(start)
-            for w in b" \t\r\n":
-                i = start.find(bytes([w]))
-                if 0 <= i < cut:
-                    cut = i
-            inside = start[:cut].split(b":", 1)[-1] == b"si"
+            inside = _tag_name(start)[0].split(b":", 1)[-1] == b"si"
             current = 0
         elif end is not None and inside and end.rstrip(b" \t\r\n").split(b":", 1)[-1] == b"si":
             longest, inside = max(longest, current), False
