@@ -405,6 +405,24 @@ def test_a_damaged_ledger_is_one_chinese_line_not_an_internal_error(month, refer
         assert "内部错误" not in done.stderr and "database" not in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("loss", ["deleted", "emptied"])
+def test_a_lost_ledger_beside_an_archive_is_refused_not_read_as_nothing_received(month, tmp_path, loss):
+    """A workspace copied without .duban, or a ledger emptied: every unit would be 未报送 in
+    status and the 通报. Refused with what to do, exit 2, before anything is read or written."""
+    root = fresh(month, tmp_path / "ws")
+    assert duban(root, "collect").returncode == 1
+    ledger = root / ".duban" / "ledger.sqlite3"
+    if loss == "deleted":
+        shutil.rmtree(root / ".duban")
+    else:
+        ledger.write_bytes(b"")
+    for command in ("status", "collect", "merge", "memo"):
+        done = duban(root, command)
+        assert done.returncode == 2, (command, done.stdout, done.stderr)
+        assert "收件台账“.duban/ledger.sqlite3”不见了或是空的，但“归档”中已有收到的文件" in done.stderr, done.stderr
+    assert not ledger.exists() or ledger.stat().st_size == 0  # nothing recreated behind the refusal
+
+
 def test_read_only_inbox_names_the_files_and_never_claims_them_removed(month, reference, tmp_path):
     root = fresh(month, tmp_path / "ws")
     _read_only(root / "收件箱")

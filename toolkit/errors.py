@@ -19,7 +19,8 @@ it in one place and exits with the class's ``exit_code``.
     │   ├── WorkspaceNotFound       no duban.toml here or above
     │   ├── WorkspaceExists         init over a folder that already has one
     │   ├── BadConfig               duban.toml cannot be parsed
-    │   └── NoTasks                 the master workbook lists no task
+    │   ├── NoTasks                 the master workbook lists no task
+    │   └── LedgerMissing           no ledger (or an empty one) beside a 归档 holding files
     ├── OutputLocked                a target file is open in Excel/WPS (exit 2)
     ├── SystemFault                 the operating system refused (exit 2), see `os_fault`
     │   ├── DiskFull                no space left (also SQLite "database or disk is full")
@@ -120,6 +121,10 @@ class BadConfig(WorkspaceError):
 
 class NoTasks(WorkspaceError):
     """The master workbook is missing or lists no task."""
+
+
+class LedgerMissing(WorkspaceError):
+    """The ledger is gone or empty while 归档 holds received files."""
 
 
 class OutputLocked(DubanError):

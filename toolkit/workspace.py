@@ -192,6 +192,24 @@ class Workspace:
             with contextlib.suppress(OSError):  # a read-only share still lets commands read
                 (self.root / stage).mkdir(exist_ok=True)
 
+    def check_ledger(self) -> None:
+        """Refuse to go on when the ledger is missing or empty (zero bytes) while 归档 holds
+        received files: the folder was copied without ``.duban``, or the ledger was emptied,
+        and every command would take the month for unreported (status and the 通报 naming
+        every unit 未报送). A zero-byte file alone is what an interrupted first run leaves."""
+        try:
+            if self.ledger_path.exists() and self.ledger_path.stat().st_size > 0:
+                return
+            archived = next((p for p in (self.root / ARCHIVE).rglob("*") if p.is_file()), None)
+        except OSError:
+            return  # an unreadable folder is reported where it is read
+        if archived is not None:
+            raise errors.LedgerMissing(
+                f"收件台账“{STATE}/ledger.sqlite3”不见了或是空的，但“{ARCHIVE}”中已有收到的文件"
+                f"（如“{archived.relative_to(self.root).as_posix()}”）。继续运行会把已报送的单位当作未报送。"
+                f"请从备份恢复整个“{STATE}”文件夹（复制工作区时要连同这个文件夹）；"
+                f"确要从头开始的，请先把“{ARCHIVE}”中的文件移走。")
+
     def load_master(self) -> Master:
         master = read_master_workbook(self.master_path)
         # Kept so the CLI can show them after whichever command read the master (M112).

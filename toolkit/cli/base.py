@@ -69,6 +69,7 @@ class State:
         if self._ws is None:
             self._ws = find_workspace(self.workspace_dir, explicit=self.workspace_dir is not None)
             self._ws.ensure_folders()
+            self._ws.check_ledger()
             self.log_handler = _start_log(self._ws)
         return self._ws
 
