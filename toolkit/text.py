@@ -21,6 +21,26 @@ _SPACES = re.compile(r"[\s\u3000\xa0]+")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
+class LazyPattern:
+    """A regular expression compiled on first use, then used as the compiled one.
+
+    The patterns that recognise group phrases and addresses (`units`) took about 4 ms to
+    compile, paid by every start of `duban status`, which uses none of them (measured). After
+    the first use the compiled pattern's methods are bound on the instance, so a call costs
+    what it costs on a compiled pattern.
+    """
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern, self.flags = pattern, flags
+
+    def __getattr__(self, name: str):  # only until compiled: after that the methods are attributes
+        compiled = re.compile(self.pattern, self.flags)
+        for method in ("match", "fullmatch", "search", "sub", "subn", "split", "findall", "finditer"):
+            setattr(self, method, getattr(compiled, method))
+        return getattr(compiled, name)
+
+
+
 def clean(value: object) -> str:
     """Cell text as stored: controls removed, newlines unified, outer space trimmed."""
     if value is None or value == "":

@@ -14,7 +14,7 @@ from pathlib import Path
 # csv: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
 from .resources import resource
-from .text import clean, key
+from .text import LazyPattern, clean, key
 from .vocab import Kind
 
 CITY, TOWN = Kind.CITY, Kind.TOWN
@@ -37,19 +37,19 @@ ORGANISER_HEADER = "督办单位落款"
 
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 _GROUP_WORDS = r"(部门|单位|科室|股室|处室|专班|机构|成员单位|委办局)"
-_GROUP_SHAPE = re.compile(
+_GROUP_SHAPE = LazyPattern(
     r"^各.+"                                   # 各镇街（园区）, 各县(市、区)人民政府, 各科室
     r"|^.{0,12}(各|有关|相关|其他|其它)" + _GROUP_WORDS + r"(和|及|、)?(单位|部门)?$"  # 市直有关部门
     r"|^.{0,8}直各" + _GROUP_WORDS + "$"        # 区直各部门
 )
 # Families of group phrases, tested in order on the phrase without its brackets; each
 # names the words a directory kind must contain for its units to be members.
-_FAMILIES: tuple[tuple[str, re.Pattern, tuple[str, ...]], ...] = (
-    ("section", re.compile(r"科室|股室|处室|科$"), ("科室", "股室", "处室")),
-    ("province", re.compile(r"各省|省级"), ("省",)),
-    ("county", re.compile(r"^各(县|区县|县区|市县|旗县|市[、，,]?区)|^各区(人民)?(政府|$)"), ("县", "区县", "县区")),
-    ("town", re.compile(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
-    ("dept", re.compile(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
+_FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
+    ("section", LazyPattern(r"科室|股室|处室|科$"), ("科室", "股室", "处室")),
+    ("province", LazyPattern(r"各省|省级"), ("省",)),
+    ("county", LazyPattern(r"^各(县|区县|县区|市县|旗县|市[、，,]?区)|^各区(人民)?(政府|$)"), ("县", "区县", "县区")),
+    ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
+    ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
 )
 
 
@@ -127,15 +127,15 @@ def mentions_dongguan(texts: list[str]) -> bool:
 
 # Separators between addresses in one 邮箱 cell or mail header (；，、; and , and line breaks),
 # outside double quotes: a display name may be "Wang, Wu".
-_ADDRESS_SEPARATORS = re.compile(r'[;；,，、\n\r](?=(?:[^"]*"[^"]*")*[^"]*$)')
-_ANY_SEPARATOR = re.compile(r"[;；,，、\n\r]")
-_DOMAIN_LABEL = re.compile(r"[^\W_](?:[\w-]*[^\W_])?")
+_ADDRESS_SEPARATORS = LazyPattern(r'[;；,，、\n\r](?=(?:[^"]*"[^"]*")*[^"]*$)')
+_ANY_SEPARATOR = LazyPattern(r"[;；,，、\n\r]")
+_DOMAIN_LABEL = LazyPattern(r"[^\W_](?:[\w-]*[^\W_])?")
 # A plain mail address (dot-atom local part without = and ?, which could start an encoded
 # word the stdlib refuses; two or more alphanumeric domain labels), as
 # nearly every 邮箱 cell holds it: the stdlib parser accepts each one (tests/test_properties.py),
 # so the checks of directory addresses skip it for these. Reading a 1,000-unit directory
 # spent 50 ms parsing plain addresses with the stdlib.
-PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/^_`{|}~-]+)*"
+PLAIN_ADDRESS = LazyPattern(r"[A-Za-z0-9!#$%&'*+/^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/^_`{|}~-]+)*"
                            r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
 
 
