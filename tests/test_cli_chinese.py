@@ -56,3 +56,50 @@ def test_every_text_click_marks_for_translation_is_in_the_catalog():
     missing = {t for t in singles if t not in click_zh.CATALOG and not internal.search(t)}
     assert not missing
     assert plurals <= set(click_zh.PLURALS)
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        yield (*path, name)
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+
+
+def test_help_columns_line_up_in_display_columns(run, tmp_path):
+    """A Chinese metavar (文件, 单位) is two columns a character: counted as one, it pushed its
+    option's help two columns right of the others'. No help line runs past 80 columns."""
+    from toolkit.cli import cli
+    from toolkit.text import display_width
+
+    for path in [(), *_commands(cli)]:
+        text = run([*path, "--help"], cwd=tmp_path).stdout
+        assert all(display_width(line) <= 80 for line in text.splitlines()), path
+        for section in re.split(r"\n(?=\S)", text):
+            if not section.startswith(("选项", "命令")):
+                continue
+            rows = [line for line in section.splitlines()[1:] if line.strip()]
+            starts = set()
+            for line in rows:
+                first = re.match(r"  (\S+(?: \S+)*?)( {2,})\S", line)
+                if first:  # a term and its help on one line
+                    starts.add(display_width(line[:first.end() - 1]))
+                else:      # a continuation line, or a term too long for the column
+                    indent = len(line) - len(line.lstrip())
+                    assert indent == 2 or indent in starts or not starts, (path, line)
+            assert len(starts) <= 1, (path, section)
+    # a docstring's line break inside Chinese text joins without a space
+    assert "责任部门，拆分" in run(["master", "import", "--help"], cwd=tmp_path).stdout
+
+
+def test_wrap_display_breaks_chinese_by_columns_and_keeps_punctuation_in_place():
+    from toolkit.text import display_width, wrap_display
+
+    text = "收取报送：处理收件箱中的文件、邮件（.eml/.msg）和压缩包（.zip/.7z/.rar）。然后运行 duban collect。"
+    for width in range(20, 60):
+        lines = wrap_display(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        for line in lines:
+            assert display_width(line) <= width + 2  # a closing mark may overhang
+            assert line[:1] not in "，。、）" and line[-1:] not in "（“"
+    assert wrap_display("输出格式  [默认：table]", 60) == ["输出格式  [默认：table]"]
+    assert wrap_display("", 10) == [""]

@@ -107,6 +107,10 @@ def rerun_until_done(root: Path, reference: dict, **kwargs) -> None:
     (OSError(errno.EROFS, "Read-only file system", "/w/汇总"), errors.NoPermission, "没有写入权限"),
     (OSError(errno.ENAMETOOLONG, "File name too long", "/w/x"), errors.PathTooLong, "路径过长"),
     (OSError(errno.EBUSY, "Device or resource busy", "/w/x"), errors.FileInUse, "被其他程序占用"),
+    (FileExistsError(errno.EEXIST, "File exists", "/w/汇总"), errors.SystemFault, "同名的文件或文件夹已经存在"),
+    (NotADirectoryError(errno.ENOTDIR, "Not a directory", "/w/a/b"), errors.SystemFault, "是文件，不是文件夹"),
+    (OSError(errno.EIO, "Input/output error", "/w/x"), errors.SystemFault, "磁盘读写出错"),
+    (OSError(errno.ECHILD, "No child processes", "/w/x"), errors.SystemFault, "操作系统拒绝了这次操作（ECHILD）"),
     (sqlite3.OperationalError("database or disk is full"), errors.DiskFull, "磁盘已满"),
     (sqlite3.OperationalError("attempt to write a readonly database"), errors.NoPermission, "没有写入权限"),
     (sqlite3.DatabaseError("file is not a database"), errors.SystemFault, "已损坏"),
@@ -116,6 +120,7 @@ def test_os_failures_become_one_chinese_line(exc, cls, words):
     fault = errors.os_fault(exc)
     assert isinstance(fault, cls) and fault.exit_code == 2
     assert words in fault.message and "\n" not in fault.message
+    assert not getattr(exc, "strerror", None) or exc.strerror not in fault.message  # English stays out
     wrapped = RuntimeError("wrapped")
     wrapped.__cause__ = exc
     assert isinstance(errors.os_fault(wrapped), cls)

@@ -345,6 +345,26 @@ def test_status_formats(run, month):
     assert len(csv_lines) == 55
 
 
+
+def test_status_written_to_a_file_opens_in_excel(run, month, tmp_path):
+    """-o writes what --format prints; a CSV gets the BOM and CRLF lines Excel on Windows needs
+    to show Chinese unit names, instead of reading the bytes as GBK."""
+    printed = run(["status", "--format", "csv"], cwd=month.root).stdout
+    target = tmp_path / "报送情况.csv"
+    done = run(["status", "-o", str(target)], cwd=month.root)
+    assert (done.exit_code, done.stdout) == (0, f"2022年6月报送情况已写入：{target}\n")
+    data = target.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf\xe5\x8d\x95\xe4\xbd\x8d,")  # BOM, then 单位
+    assert data.decode("utf-8-sig").split("\r\n") == printed.split("\n")
+    as_json = tmp_path / "报送情况.json"
+    assert run(["status", "-o", str(as_json)], cwd=month.root).exit_code == 0
+    assert json.loads(as_json.read_text(encoding="utf-8")) == json.loads(
+        run(["status", "--format", "json"], cwd=month.root).stdout)
+    wrong = run(["status", "-o", str(tmp_path / "报送情况.txt")], cwd=month.root)
+    assert wrong.exit_code == 2 and "文件名请以 .csv 或 .json 结尾" in wrong.stderr
+    assert not (tmp_path / "报送情况.txt").exists()
+
+
 def test_remind_drafts(run, month):
     result = run(["remind", "--attach"], cwd=month.root)
     assert result.exit_code == 0

@@ -169,6 +169,18 @@ _DENIED = {errno.EACCES, errno.EPERM, errno.EROFS}
 _BUSY = {errno.EBUSY, errno.ETXTBSY}
 _WIN_IN_USE = {32, 33}  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
 _WIN_TOO_LONG = {206}   # ERROR_FILENAME_EXCED_RANGE
+# What the other common failures mean, in Chinese: strerror is English on Linux and macOS
+# ("File exists" when a folder to create is a file).
+_MEANING = {
+    errno.EEXIST: "同名的文件或文件夹已经存在",
+    errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EIO: "磁盘读写出错",
+    errno.EINVAL: "文件名或路径不被系统接受",
+    errno.ELOOP: "路径中的链接互相指向，绕成了环",
+    errno.EMFILE: "同时打开的文件太多",
+}
 
 
 def os_fault(exc: BaseException, path: str | os.PathLike | None = None) -> SystemFault | None:
@@ -218,8 +230,10 @@ def _from_oserror(exc: OSError, given) -> SystemFault | None:
         return NoPermission(f"没有写入权限：“{_show(where)}”。请检查该文件或文件夹是否只读、"
                             "是否有修改权限，改正后重新运行。")
     if where is not None:
-        return SystemFault(f"无法读写“{_show(where)}”：{exc.strerror or '操作系统拒绝了这次操作'}。"
-                           "请检查磁盘或网络盘后重新运行。")
+        # Windows words its own messages in the system's language; errno's are English
+        meaning = _MEANING.get(code) or (winerror is not None and exc.strerror) or \
+            f"操作系统拒绝了这次操作（{errno.errorcode.get(code, code)}）"
+        return SystemFault(f"无法读写“{_show(where)}”：{meaning}。请检查磁盘或网络盘后重新运行。")
     return None
 
 

@@ -104,6 +104,43 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
+def wrap_display(text: str, width: int) -> list[str]:
+    """``text`` broken into lines of at most ``width`` display columns: between any two Chinese
+    characters, and at spaces between Latin words (a word longer than a line stays whole).
+    As Chinese is set, a closing mark (，。）) never starts a line and an opening one (（“)
+    never ends one: the character before the mark goes down with it."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        tokens: list[str] = []
+        used = 0
+        for token in re.findall(r"[\x21-\x7e]+|\s+|.", paragraph):
+            if token.isspace() and not tokens:
+                continue
+            size = display_width(token)
+            if used + size > width and not token.isspace() and any(not t.isspace() for t in tokens):
+                cut = len(tokens)
+                if token in _NO_LINE_START:  # take the character before it down as well
+                    cut -= 1
+                    while cut > 0 and tokens[cut] in _NO_LINE_START:
+                        cut -= 1
+                while cut > 0 and (tokens[cut - 1] in _NO_LINE_END or tokens[cut - 1].isspace()):
+                    cut -= 1
+                if cut > 0:
+                    lines.append("".join(tokens[:cut]).rstrip())
+                    tokens = tokens[cut:]
+                    while tokens and tokens[0].isspace():
+                        tokens.pop(0)
+                    used = sum(display_width(t) for t in tokens)
+            tokens.append(token)
+            used += size
+        lines.append("".join(tokens).rstrip())
+    return lines
+
+
+_NO_LINE_START = frozenset("，。、；：！？）》」』】〕”’…%,.;:!?)]}")
+_NO_LINE_END = frozenset("（《「『【〔“‘([{")
+
+
 def looks_like_formula(s: str) -> bool:
     return bool(s) and s.startswith(FORMULA_STARTS)
 

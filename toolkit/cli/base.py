@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import importlib
 import logging
+import re
 import sys
 import time
 import traceback
@@ -22,6 +23,7 @@ from .. import __version__, click_zh, errors
 from ..dates import parse_date
 from ..period import Period
 from ..report import Issue
+from ..text import display_width, wrap_display
 from ..workspace import find_workspace
 
 log = logging.getLogger("duban")
@@ -130,8 +132,70 @@ class _QuietFileHandler(logging.FileHandler):
             super().close()
 
 
+class _Formatter(click.HelpFormatter):
+    """click's help layout measured in display columns. click counts characters, and a Chinese
+    character takes two columns: every option with a Chinese metavar (文件, 单位) pushed its
+    help right of the others', and Chinese help text was wrapped at twice the line's width."""
+
+    def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
+        rows = list(rows)
+        first_col = min(max((display_width(first) for first, _ in rows), default=0), col_max) + col_spacing
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if display_width(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - display_width(first)))
+            else:
+                self.write("\n" + " " * (first_col + self.current_indent))
+            lines = wrap_display(second, max(self.width - first_col - 2, 10)) or [""]
+            self.write(f"{lines[0]}\n")
+            for line in lines[1:]:
+                self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
+
+
+    def write_text(self, text: str) -> None:
+        """click's paragraphs (a blank line between; a ``\\b`` line keeps a block as written),
+        wrapped by display columns; a docstring's line break inside Chinese joins without the
+        space click puts there (责任部门， 拆分)."""
+        out: list[str] = []
+        for block in re.split(r"\n\s*\n", text.expandtabs().strip("\n")):
+            lines = block.splitlines()
+            indent = " " * (self.current_indent + len(lines[0]) - len(lines[0].lstrip()))
+            if lines[0].strip() == "\b":
+                out.append("\n".join(f"{' ' * self.current_indent}{line}" for line in lines[1:]))
+                continue
+            joined = ""
+            for line in (line.strip() for line in lines):
+                wide = joined and display_width(joined[-1]) == 2 and display_width(line[:1]) == 2
+                joined += line if not joined or wide else " " + line
+            width = max(self.width - len(indent), 10)
+            out.append("\n".join(indent + line for line in wrap_display(joined, width)))
+        self.write("\n\n".join(out) + "\n")
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class _Command(click.Command):
+    context_class = _Context
+
+
+class _Group(click.Group):
+    """A group of subcommands (``duban mail``, ``duban master``), laid out like the rest."""
+
+    context_class = _Context
+    command_class = _Command
+
+
 class DubanGroup(click.Group):
     """Turns library exceptions into one Chinese line and the documented exit codes."""
+
+    context_class = _Context
+    command_class = _Command
+    group_class = _Group
 
     def invoke(self, ctx: click.Context):
         started = time.monotonic()

@@ -11,6 +11,7 @@ import click
 
 from .. import errors
 from ..dates import cn_date
+from ..files import atomic_write
 from ..period import Period
 from ..text import pad
 from ..vocab import Outcome, UnitState
@@ -316,33 +317,50 @@ def _echo_figures(state: State, cons) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="输出格式")
 @click.option("--all", "show_all", is_flag=True, help="列出全部单位（默认只列未按时报送的）")
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="把 csv 或 json 写入这个文件（csv 带 BOM，Excel 直接打开不乱码）")
 @force_option
 @pass_state
-def status(state: State, period: str | None, fmt: str, show_all: bool, force: bool) -> None:
+def status(state: State, period: str | None, fmt: str, show_all: bool, out: str | None, force: bool) -> None:
     """报送情况：哪些单位已报送、逾期、未报送或退回待改。
 
     \b
     示例：
       duban status
       duban status --all
-      duban status --format csv > 报送情况.csv
+      duban status -o 报送情况.csv
     """
+    if out and fmt == "table":
+        fmt = {".csv": "csv", ".json": "json"}.get(Path(out).suffix.lower(), "")
+        if not fmt:
+            raise click.UsageError("-o 写出的是 csv 或 json：文件名请以 .csv 或 .json 结尾，或加 --format csv。")
     action = _action("status")
     ws = state.workspace()
     cons = action.status(ws, _issued(ws, period, force))
     rows = action.status_rows(cons)
-    if fmt == "json":
-        click.echo(json.dumps({"period": str(cons.period), "due": cons.due.isoformat(),
-                               "counts": cons.unit_counts(), "units": rows}, ensure_ascii=False, indent=2))
-        return
-    if fmt == "csv":
-        import csv
+    if fmt in ("json", "csv"):
+        if fmt == "json":
+            text = json.dumps({"period": str(cons.period), "due": cons.due.isoformat(),
+                               "counts": cons.unit_counts(), "units": rows}, ensure_ascii=False, indent=2) + "\n"
+        else:
+            import csv
 
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["单位"], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        click.echo(buf.getvalue(), nl=False)
+            buf = io.StringIO()
+            # Excel reads a CSV without a BOM in the system's code page (GBK on a Chinese
+            # Windows) and shows the unit names garbled; with one it reads UTF-8
+            writer = csv.DictWriter(buf, fieldnames=list(rows[0]) if rows else ["单位"],
+                                    lineterminator="\r\n" if out else "\n")
+            if out:
+                buf.write("\ufeff")
+            writer.writeheader()
+            writer.writerows(rows)
+            text = buf.getvalue()
+        if not out:
+            click.echo(text, nl=False)
+            return
+        data = text.encode("utf-8")
+        path = atomic_write(Path(out), lambda tmp: tmp.write_bytes(data))
+        echo(state, f"{cons.period.label}报送情况已写入：{path}")
         return
     counts = cons.unit_counts()
     echo(state, f"{cons.period.label}报送情况（截止 {cons.due.isoformat()}）：应报 {len(cons.units)}，"
