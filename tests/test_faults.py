@@ -127,6 +127,14 @@ def test_os_failures_become_one_chinese_line(exc, cls, words):
     assert errors.os_fault(ValueError("a bug")) is None
 
 
+
+def test_the_reason_in_a_skipped_files_line_is_chinese():
+    """收件箱 lines ("无法读取（…）", "文件夹无法读取（…）") say why in Chinese, not in errno's English."""
+    assert errors.os_reason(PermissionError(errno.EACCES, "Permission denied")) == "没有权限"
+    assert errors.os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory")) == "文件或文件夹不存在"
+    assert errors.os_reason(OSError(errno.ENOSPC, "No space left on device")) == "磁盘已满"
+    assert errors.os_reason(OSError("no errno at all")) == "操作系统拒绝了这次操作（OSError）"
+
 def test_temporary_files_live_in_duban_tmp_and_dead_runs_leftovers_go(issued_ws, monkeypatch):
     seen = []
     target = issued_ws.root / "汇总" / "2022年6月" / "x.xlsx"

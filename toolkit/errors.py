@@ -230,11 +230,20 @@ def _from_oserror(exc: OSError, given) -> SystemFault | None:
         return NoPermission(f"没有写入权限：“{_show(where)}”。请检查该文件或文件夹是否只读、"
                             "是否有修改权限，改正后重新运行。")
     if where is not None:
-        # Windows words its own messages in the system's language; errno's are English
-        meaning = _MEANING.get(code) or (winerror is not None and exc.strerror) or \
-            f"操作系统拒绝了这次操作（{errno.errorcode.get(code, code)}）"
-        return SystemFault(f"无法读写“{_show(where)}”：{meaning}。请检查磁盘或网络盘后重新运行。")
+        return SystemFault(f"无法读写“{_show(where)}”：{os_reason(exc)}。请检查磁盘或网络盘后重新运行。")
     return None
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong, in a few Chinese words: Windows words its own messages in the system's
+    language, errno's are English."""
+    code, winerror = exc.errno, getattr(exc, "winerror", None)
+    if code in _DENIED:
+        return "没有权限"
+    if code in _FULL:
+        return "磁盘已满"
+    return _MEANING.get(code) or (winerror is not None and exc.strerror) or \
+        f"操作系统拒绝了这次操作（{errno.errorcode.get(code, code) if code is not None else type(exc).__name__}）"
 
 
 def _from_sqlite(exc: Exception, given) -> SystemFault | None:

@@ -94,8 +94,7 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None) -> lis
         return found
 
     def unreadable_dir(exc: OSError) -> None:
-        why = "没有权限" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__)
-        skipped.append((Path(exc.filename or "").name, f"文件夹无法读取（{why}）"))
+        skipped.append((Path(exc.filename or "").name, f"文件夹无法读取（{errors.os_reason(exc)}）"))
 
     for root, dirs, files in os.walk(inbox, followlinks=False, onerror=unreadable_dir):
         for d in sorted(dirs):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .. import owed, parallel
+from .. import errors, owed, parallel
 from ..checks import CheckContext, check_return, history_issues
 from ..drafts import retire_drafts
 from ..evidence import address_index, doubt, from_timestamp, local, period_in, unit_in_names, unit_of_address
@@ -150,7 +150,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 item = read_input(path, rel, limits)
             except OSError as exc:
                 log.warning("无法读取收件箱文件 %s：%s", rel, exc)
-                result.skipped.append((rel, f"无法读取（{exc.strerror or type(exc).__name__}）"))
+                result.skipped.append((rel, f"无法读取（{errors.os_reason(exc)}）"))
                 continue
             if item is None:
                 continue
