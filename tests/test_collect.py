@@ -66,6 +66,34 @@ def test_progress_as_typed(issued_ws, make_return, typed, expected):
     assert next(r for r in report.rows if r.task == "4.3").progress == expected
 
 
+
+def test_a_status_typed_with_a_full_stop_is_read_with_a_warning(issued_ws, make_return):
+    data = make_return("石龙镇", clean_filling(), **{"4_3": Answer(status="序时推进。"),
+                                                    "5_1": Answer(status="进行中；")})
+    report = check(issued_ws, data)
+    assert codes(report) == ["W503", "W503"]
+    rows = {r.task: r.status for r in report.rows}
+    assert (rows["4.3"], rows["5.1"]) == ("序时推进", "序时推进")
+    assert report.issues[0].message == "任务 4.3 的完成状态“序时推进。”已按“序时推进”处理。今后请从下拉框选择。"
+
+
+def test_a_logical_cell_is_quoted_as_excel_shows_it(issued_ws, make_return):
+    report = check(issued_ws, make_return("石龙镇", clean_filling(), **{"4_3": Answer(progress=True)}))
+    assert [i.code for i in report.issues] == ["E504"]
+    assert "“TRUE”" in report.issues[0].message and "True" not in report.issues[0].message
+
+def test_100_percent_typed_into_a_done_row_is_100_not_1(issued_ws, make_return):
+    # Excel keeps "100%" typed into the progress cell as 1 in a percent format (the
+    # whole-number validation lets 1 in): refusing it as E601 "进度为 1%" is wrong.
+    def typed_in_excel(wb):
+        cell = wb["进展填报"]["I5"]  # 石龙镇's task 1.2
+        cell.value, cell.number_format = 1, "0%"
+
+    report = check(issued_ws, edit(make_return("石龙镇", clean_filling()), typed_in_excel))
+    assert report.issues == []
+    assert next(r for r in report.rows if r.task == "1.2").progress == 100
+
+
 @pytest.mark.parametrize("typed", ["2022年7月15日", "2022/7/15", "2022-07-15", "2022.7.15", dt.date(2022, 7, 15)])
 def test_dates_as_typed(issued_ws, make_return, typed):
     data = make_return("石龙镇", clean_filling(), **{"4_3": Answer(eta=typed)})
@@ -408,6 +436,21 @@ def test_gbk_zip(issued_ws, make_return):
                      ("说明.docx", "无法读取", True)]
     assert result.accepted == 2 and result.unreadable == 1
     assert "压缩包“镇街报送.zip”内的“报送材料/2022年6月_石龙镇_进展填报表.xlsx”" in rows[1]["source"]
+
+
+def test_what_macos_and_windows_add_to_a_zip_is_skipped(issued_ws, make_return):
+    # Finder's "Compress" and Explorer add these by themselves: an unreadable "DS_Store"
+    # would get 石龙镇 a reply about a file it never sent, and the run exit 1.
+    name = "2022年6月_石龙镇_进展填报表.xlsx"
+    data = zip_bytes({f"石龙镇/{name}": make_return("石龙镇", clean_filling()),
+                      "石龙镇/.DS_Store": b"\x00\x00\x00\x01Bud1" + bytes(200),
+                      f"石龙镇/._{name}": b"\x00\x05\x16\x07Mac OS X" + bytes(100),
+                      f"__MACOSX/石龙镇/._{name}": b"\x00\x05\x16\x07Mac OS X" + bytes(100),
+                      "石龙镇/Thumbs.db": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(200)})
+    drop(issued_ws, "石龙镇.zip", data, on_time())
+    result = collect(issued_ws)
+    assert [(r["name"], r["outcome"]) for r in ledger_rows(issued_ws)] == [("石龙镇.zip", "已拆包"), (name, "采纳")]
+    assert result.unreadable == 0 and result.feedback == []
 
 
 def _mail(subject: str, attachments: list[tuple[str, bytes]], *, rfc2231: bool = True,

@@ -174,6 +174,25 @@ def test_points_are_numbered_after_empty_ones_are_dropped(cons):
     assert "逾期" not in ctx.reporting_text and "退回" not in ctx.reporting_text
 
 
+def test_a_lead_whose_return_was_sent_back_is_never_called_unreported(cons):
+    # 市司法局's return was sent back (E603): 报送情况 names it 退回修改, so the task's
+    # sentence must not name it 未报送 in the same 通报.
+    ctx = memo.build_context(cons, ISSUE)
+    task = next(t for t in ctx.attention if t.id == "3.2")
+    assert "市司法局" not in task.missing_units
+    assert "未报送（" in task.summary and "市司法局、" not in task.summary.split("未报送（")[1].split("）")[0]
+    assert task.summary.endswith("；1个牵头单位报送有误已退回修改（市司法局）。")
+    # a task whose only lead was sent back
+    sent_back = [dataclasses.replace(u, state=TO_FIX) if u.unit == SZ else u for u in cons.units]
+    only = [dataclasses.replace(t, status=Status.NOT_REPORTED, avg_progress=None, overdue=True,
+                                lead_states={SZ: Status.NOT_REPORTED}) if t.task.id == "2.2" else t
+            for t in cons.tasks]
+    ctx = memo.build_context(dataclasses.replace(cons, units=sent_back, tasks=only), ISSUE)
+    task = next(t for t in ctx.attention if t.id == "2.2")
+    assert task.status_text == "牵头单位尚无合格的报送" and task.missing_units == []
+    assert task.summary.endswith("；1个牵头单位报送有误已退回修改（市政务服务数据管理局）。")
+
+
 def test_due_next_month(month):
     cons = consolidate(month, "2022-08")
     ctx = memo.build_context(cons, ISSUE)

@@ -162,6 +162,32 @@ def test_late_by_modification_time_alone_is_said_and_can_be_corrected(run, issue
     assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
 
 
+def test_late_by_an_inline_forwards_date_is_said_and_can_be_corrected(run, issued_ws, make_return):
+    """石龙镇 mailed a colleague on 4 July; the colleague forwarded it inline ("转发：") to the
+    office on 8 July. The mail's Date is the forward's: collect says so (exit 1) instead of
+    naming the unit 逾期 silently; the attachment saved with the stated date counts from it."""
+    data = make_return("石龙镇", clean())
+    drop(issued_ws, "转发.eml", mail([("石龙镇.xlsx", data)], sender="wang@dg.example.cn",
+                                   subject="转发：石龙镇6月进展报送", date="Fri, 08 Jul 2022 09:10:00 +0800"))
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 1
+    assert ("请核实：石龙镇.xlsx：石龙镇按转发邮件的发送时间（2022-07-08 09:10）计为逾期报送（截止 2022-07-05）。"
+            "如实际按时收到，请把邮件里的附件另存到收件箱，运行 duban collect --received 收到日期") in result.output
+    assert state(issued_ws, "石龙镇") == UnitState.LATE
+    drop(issued_ws, "石龙镇.xlsx", data)
+    again = run(["collect", "--received", "2022-07-04"], cwd=issued_ws.root)
+    assert again.exit_code == 0, again.output
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_a_late_mail_that_is_no_forward_is_quiet(run, issued_ws, make_return):
+    drop(issued_ws, "来信.eml", mail([("石龙镇.xlsx", make_return("石龙镇", clean()))], subject="回复：石龙镇6月进展",
+                                   date="Fri, 08 Jul 2022 09:10:00 +0800"))
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 0 and "请核实" not in result.output
+    assert state(issued_ws, "石龙镇") == UnitState.LATE
+
+
 def test_on_time_by_modification_time_is_quiet(run, issued_ws, make_return):
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
     result = run(["collect"], cwd=issued_ws.root)
@@ -183,3 +209,61 @@ def test_a_mistyped_period_can_be_undone_by_putting_the_files_back(run, issued_w
     drop(issued_ws, "来信.eml", data)  # a third time: now an ordinary duplicate
     run(["collect"], cwd=issued_ws.root)
     assert [r.outcome for r in receipts(issued_ws) if r.parent_id][-1] == "重复"
+
+
+# ---------------------------------------------------------------------------
+# a unit added to the master after the forms went out
+
+
+def _add_unit_after_issue(ws, unit: str = "市教育局", task: str = "4.3") -> None:
+    """The coordinator adds a unit to 单位名录 and makes it a lead of ``task`` after issue."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(ws.master_path)
+    wb["单位名录"].append([unit, "", "市直部门", "", "", ""])
+    wb["责任分工"].append([task, unit, "牵头", "明确"])
+    wb.save(ws.master_path)
+
+
+def test_a_unit_added_after_issue_is_not_named_unreported(run, issued_ws):
+    """No form went to 市教育局: the 通报 must not name it 未报送; the coordinator is told
+    how to ask it for this month (exit 1), and once issued it is owed like any unit."""
+    from toolkit.memo.context import build_context
+
+    _add_unit_after_issue(issued_ws)
+    assert "市教育局" in issued_ws.load_master().units_with_tasks()
+    cons = consolidate(issued_ws, PERIOD)
+    assert cons.not_issued == ["市教育局"] and "市教育局" not in [u.unit for u in cons.units]
+    assert len(cons.units) == 54
+    task = next(t for t in cons.tasks if t.task.id == "4.3")
+    assert "市教育局" not in task.leads and "市教育局" not in task.missing
+    assert all("市教育局" not in t.missing_units for t in build_context(cons).attention)
+    shown = run(["status", "--all"], cwd=issued_ws.root)
+    assert shown.exit_code == 1
+    assert shown.stdout.splitlines()[-1] == (
+        "请核实：市教育局 在任务清单中有任务，但没有下发过2022年6月的填报表，本期不计入应报单位，通报也不点名。"
+        "如需本期报送，请运行 duban issue --dept 市教育局")
+    assert "应报 54，" in shown.stdout.splitlines()[0]
+
+    assert run(["issue", "--dept", "市教育局"], cwd=issued_ws.root).exit_code == 0
+    after = consolidate(issued_ws, PERIOD)
+    assert after.not_issued == [] and state(issued_ws, "市教育局") == UnitState.NOT_REPORTED
+    assert run(["status"], cwd=issued_ws.root).exit_code == 0
+
+
+def test_a_unit_added_after_issue_that_reports_anyway_is_counted(run, issued_ws, make_return):
+    """A form that reaches it another way (made by a colleague's copy of duban) and comes
+    back is taken as usual, and the unit is owed from then on."""
+    import sqlite3
+
+    _add_unit_after_issue(issued_ws, unit="市教育局", task="4.3")
+    assert run(["issue", "--dept", "市教育局"], cwd=issued_ws.root).exit_code == 0
+    with sqlite3.connect(issued_ws.ledger_path) as db:  # as if this ledger never issued it
+        db.execute("DELETE FROM issued WHERE unit='市教育局'")
+    db.close()
+    assert consolidate(issued_ws, PERIOD).not_issued == ["市教育局"]
+    data = make_return("市教育局", clean())
+    drop(issued_ws, "市教育局.xlsx", data, on_time())
+    collect(issued_ws)
+    cons = consolidate(issued_ws, PERIOD)
+    assert cons.not_issued == [] and state(issued_ws, "市教育局") == UnitState.ON_TIME

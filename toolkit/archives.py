@@ -37,8 +37,8 @@ from .vocab import Outcome
 log = logging.getLogger("duban")
 
 ARCHIVE_KINDS = ("7z", "rar")
-# As unpack.JUNK_NAMES (not imported from there: unpack imports this module).
-_JUNK = (".ds_store", "thumbs.db", "desktop.ini")
+#: What macOS and Windows put beside files by themselves (unpack and inbox use it too).
+JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
 _RATIO_FLOOR = 1048576  # ratios are judged only on entries above 1 MB, as for zip
 NO_RAR_TOOL_ADVICE = ("本机没有可解开 RAR 压缩包的程序（unrar、7-Zip 或 bsdtar），"
                       "请改用 .zip 压缩后重新报送，或直接附上 .xlsx 文件。")
@@ -82,14 +82,20 @@ def hostile(name: str) -> bool:
     return n.startswith("/") or (len(n) > 1 and n[1] == ":") or ".." in parts
 
 
-def _junk(name: str) -> bool:
-    """What macOS and Windows add by themselves; zip skips the same."""
-    leaf = _leaf(name)
-    return name.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in _JUNK
+def is_junk(name: str) -> bool:
+    """What macOS and Windows add by themselves (a path inside a zip, 7z or rar). Judged on
+    the name as written: `safe_filename` drops the dot that makes .DS_Store and ._x junk."""
+    leaf = _last_part(name)
+    return name.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in JUNK_NAMES
 
 
-def _leaf(name: str) -> str:
-    return safe_filename(name.replace("\\", "/").rstrip("/").split("/")[-1] or "未命名")
+def _last_part(name: str) -> str:
+    return name.replace("\\", "/").rstrip("/").split("/")[-1]
+
+
+def leaf_name(name: str) -> str:
+    """The file name a path inside a zip, 7z or rar is filed under (made safe to write)."""
+    return safe_filename(_last_part(name) or "未命名")
 
 
 # ---------------------------------------------------------------------------
@@ -117,7 +123,7 @@ def expand_archive(item: Any, limits: Limits, make_item: Callable[..., Any],
 
     def child(entry: Entry, data: bytes = b"") -> Any:
         source = f"{item.source} › 压缩包“{item.name}”内的“{entry.name}”"
-        return make_item(_leaf(entry.name), data, source, item.received_at, depth=item.depth + 1,
+        return make_item(leaf_name(entry.name), data, source, item.received_at, depth=item.depth + 1,
                          level=item.level + 1, budget=budget, entry=entry.name)
 
     def refused(c: Any, code: str, **params: Any) -> None:
@@ -138,7 +144,7 @@ def expand_archive(item: Any, limits: Limits, make_item: Callable[..., Any],
             if whole > _RATIO_FLOOR and whole / max(len(item.data), 1) > limits.max_ratio:
                 raise Refuse("E104", detail=f"压缩比 {whole // max(len(item.data), 1)}:1")
             wanted, made = [], {}
-            kept = [e for e in entries if not _junk(e.name)]
+            kept = [e for e in entries if not is_junk(e.name)]
             for e in kept:
                 if e.encrypted:
                     refused(made.setdefault(id(e), child(e)), "E102")

@@ -55,9 +55,16 @@ def parse_status(value: Any) -> tuple[str, str | None]:
     k = key(s)
     if k in _STATUS_BY_KEY:
         return _STATUS_BY_KEY[k], None
-    if k in _SYNONYM_BY_KEY:
-        return _SYNONYM_BY_KEY[k], s
+    # "已完成。" typed as a sentence: the stop is no reason to send the return back
+    bare = k.rstrip(_TRAILING_MARKS)
+    if bare in _STATUS_BY_KEY:
+        return _STATUS_BY_KEY[bare], s
+    if bare in _SYNONYM_BY_KEY:
+        return _SYNONYM_BY_KEY[bare], s
     return "?", None
+
+
+_TRAILING_MARKS = "。.,;!?、~…"  # after key(): NFKC has made ，；！？～ half-width
 
 
 def parse_progress(value: Any) -> tuple[int | None, bool]:
@@ -92,6 +99,8 @@ def _text(value: Any) -> str:
         return clean(value) if value else ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, bool):  # as Excel and WPS show a logical cell, not Python's True
+        return "TRUE" if value else "FALSE"
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     return clean(value)
@@ -323,7 +332,12 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     elif synonym:
         add("W503", "status", value=synonym, normal=status)
 
-    progress, ok = parse_progress(v.get("progress"))
+    typed = v.get("progress")
+    progress, ok = parse_progress(typed)
+    if progress == 1 and status == Status.DONE and type(typed) in (int, float):
+        # "100%" typed into the cell: Excel, WPS and LibreOffice store 1 in a percent format
+        # (the whole-number validation lets it in), which the reader cannot see; 已完成 says 100.
+        progress = 100
     if not ok:
         add("E504", "progress", value=_quote(_text(v.get("progress"))))
 

@@ -113,6 +113,9 @@ class Consolidation:
     receipts: list[Receipt]
     history: dict[Period, dict[str, tuple[str, float | None]]]
     master: Master
+    #: units with tasks in the master that were issued no form of the period (added to the
+    #: master afterwards) and sent nothing: not owed a return, so never named 未报送
+    not_issued: list[str] = field(default_factory=list)
 
     # ---- key figures ----
     def task_counts(self) -> dict[str, int]:
@@ -165,12 +168,13 @@ def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Peri
     return ON_TRACK
 
 
-def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period
-              ) -> dict[str, tuple[str, float | None]]:
-    """Per task: (综合状态, 平均进度 of the lead units that gave one)."""
+def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
+              skip: set[str] | frozenset[str] = frozenset()) -> dict[str, tuple[str, float | None]]:
+    """Per task: (综合状态, 平均进度 of the lead units that gave one); ``skip``: units not
+    owed a return this period."""
     out = {}
     for t in master.tasks:
-        units = master.units_of(t.id, LEAD)
+        units = [u for u in master.units_of(t.id, LEAD) if u not in skip]
         rows = {u: accepted_rows[u][t.id] for u in units if u in accepted_rows and t.id in accepted_rows[u]}
         values = [p for p in (_effective_progress(r) for r in rows.values()) if p is not None]
         avg = round(sum(values) / len(values), 1) if values else None
@@ -202,6 +206,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     period = ws.period(period)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         due = ws.due(period, ledger.issued_due(period))
+        issued_units = ledger.issued_units(period)
         accepted = ledger.accepted(period)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         received = ledger.units_received(period)
@@ -216,12 +221,18 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
             history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}, p)
     accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
-    current = _statuses(master, accepted_rows, period)
+    # A unit added to the master after the forms went out was asked for nothing: unless it
+    # sent something anyway, it is left out of what is owed (and of the 通报's 未报送)
+    not_issued = [] if not issued_units else [
+        u for u in master.units_with_tasks() if u not in issued_units and u not in received]
+    skip = set(not_issued)
+    current = _statuses(master, accepted_rows, period, skip)
     history[period] = current
 
     tasks: list[TaskSummary] = []
     for t in master.tasks:
-        leads, coops = master.units_of(t.id, LEAD), master.units_of(t.id, COOP)
+        leads = [u for u in master.units_of(t.id, LEAD) if u not in skip]
+        coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
         status, avg = current[t.id]
         texts, problems, missing = [], [], []
         lead_states = {}
@@ -245,6 +256,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
 
     units: list[UnitStatus] = []
     for unit in master.units_with_tasks():
+        if unit in skip:
+            continue
         entry = master.directory.get(unit)
         n_tasks = len(master.tasks_of(unit))
         rec = accepted.get(unit)
@@ -279,7 +292,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, tasks, units,
-                         details, issue_rows, period_receipts, history, master)
+                         details, issue_rows, period_receipts, history, master, not_issued)
 
 
 def _receipts_of_period(receipts: list[Receipt], period: Period) -> list[Receipt]:

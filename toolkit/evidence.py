@@ -41,6 +41,16 @@ def period_in(texts: Iterable[str]) -> Period | None:
     return None
 
 
+#: the subject prefix a mail client gives a message forwarded inline ("转发：", "Fwd:", "FW:")
+_FORWARD_SUBJECT = re.compile(r"\s*(?:转发|fwd?)\s*[:：]", re.I)
+
+
+def forwarded_inline(subject: str) -> bool:
+    """Whether a mail was forwarded inline: its Date is the forwarder's, not the sender's
+    (the original's sending time survives only as text in the body)."""
+    return bool(_FORWARD_SUBJECT.match(subject or ""))
+
+
 def address_index(directory: Directory) -> dict[str, set[str]]:
     """Each 单位名录 address (lower-cased) → the units listing it; several per cell allowed.
 

@@ -19,13 +19,14 @@ from collections import Counter
 from pathlib import Path
 
 from . import errors
+from .archives import JUNK_NAMES
 from .files import atomic_write, replace, temp_dir, temp_file
 from .period import Period
 from .report import make_issue
 from .settings import Limits
 from .sniff import detect
 from .text import safe_filename, unescape_name
-from .unpack import JUNK_NAMES, Item
+from .unpack import Item
 from .vocab import Outcome, TimeSource
 from .workspace import ARCHIVE, Workspace, period_folder
 

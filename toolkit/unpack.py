@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .archives import ARCHIVE_KINDS, expand_archive
+from .archives import ARCHIVE_KINDS, expand_archive, is_junk, leaf_name
 from .mail import Attachment, parse_mail, parse_msg
 from .report import Issue, Report, make_issue
 from .settings import Limits
@@ -25,7 +25,6 @@ from .text import decode_name, safe_filename
 from .vocab import Outcome, TimeSource
 
 CONTAINER, UNREADABLE = Outcome.CONTAINER, Outcome.UNREADABLE
-JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
 
 
 @dataclass
@@ -128,10 +127,6 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
     return decode_name(raw)
 
 
-def _leaf_name(path_in_container: str) -> str:
-    return safe_filename(path_in_container.replace("\\", "/").rstrip("/").split("/")[-1] or "未命名")
-
-
 def expand(item: Item, limits: Limits) -> None:
     """Detect what an item is and open mails and zips into child items, recursively."""
     item.kind = detect(item.data, item.name)
@@ -177,8 +172,8 @@ def _expand_zip(item: Item, limits: Limits) -> None:
                 raise _Refuse("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
             for info in infos:
                 entry = _zip_name(info)
-                leaf = _leaf_name(entry)
-                if entry.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in JUNK_NAMES:
+                leaf = leaf_name(entry)
+                if is_junk(entry):
                     continue
                 source = f"{item.source} › 压缩包“{item.name}”内的“{entry}”"
                 if info.flag_bits & 0x1:

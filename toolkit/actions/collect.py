@@ -21,7 +21,16 @@ from zoneinfo import ZoneInfo
 from .. import errors, owed, parallel
 from ..checks import CheckContext, check_return, history_issues
 from ..drafts import retire_drafts
-from ..evidence import address_index, doubt, from_timestamp, local, period_in, unit_in_names, unit_of_address
+from ..evidence import (
+    address_index,
+    doubt,
+    forwarded_inline,
+    from_timestamp,
+    local,
+    period_in,
+    unit_in_names,
+    unit_of_address,
+)
 from ..feedback import write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..ledger import Ledger, Receipt
@@ -251,7 +260,9 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 if (outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period
                         and (rep.unit, rep.period) not in result.late):
                     result.elsewhere.append((rep.unit, rep.period, it.name))
-                if outcome == ACCEPTED and rep.unit and rep.period and it.time_source == TimeSource.MTIME:
+                if outcome == ACCEPTED and rep.unit and rep.period and (
+                        it.time_source == TimeSource.MTIME
+                        or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX) and forwarded_inline(it.subject))):
                     _doubt_late_mtime(ws, ledger, it, rep, due_of, result)
         result.period = run_period
         result.periods = sorted({it.report.period for t in tops for it in t.walk()
@@ -384,14 +395,17 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
                       due_of: dict[Period, dt.date], result: CollectResult) -> None:
     """A return judged late on its file's modification time alone is said on screen: the time
     a file was saved into 收件箱 (from a mail client, a USB stick) is often days after the
-    department sent it, and the 通报 would name the unit 逾期 on that alone."""
+    department sent it, and the 通报 would name the unit 逾期 on that alone. So is one judged
+    late on the Date of a mail forwarded inline (a colleague passing it on days later)."""
     period = rep.period
     if period not in due_of:
         due_of[period] = ws.due(period, ledger.issued_due(period))
     if it.received_at.date() > due_of[period]:
+        how, back = (("文件修改时间", "把文件放回收件箱") if it.time_source == TimeSource.MTIME
+                     else ("转发邮件的发送时间", "把邮件里的附件另存到收件箱"))
         result.disputed.append((it.name, (
-            f"{rep.unit}按文件修改时间（{it.received_at:%Y-%m-%d %H:%M}）计为逾期报送（截止 "
-            f"{due_of[period]:%Y-%m-%d}）。如实际按时收到，请把文件放回收件箱，"
+            f"{rep.unit}按{how}（{it.received_at:%Y-%m-%d %H:%M}）计为逾期报送（截止 "
+            f"{due_of[period]:%Y-%m-%d}）。如实际按时收到，请{back}，"
             "运行 duban collect --received 收到日期")))
 
 

@@ -303,7 +303,19 @@ def merge_cmd(state: State, period: str | None, force: bool) -> None:
     echo(state, f"汇总表：{result.path}")
 
 
+def _echo_not_issued(state: State, cons) -> None:
+    """Units in the master that no form of the period went to: left out of what is owed."""
+    if not cons.not_issued:
+        return
+    names = "、".join(cons.not_issued)
+    depts = " ".join(f"--dept {u}" for u in cons.not_issued)
+    echo(state, f"请核实：{names} 在任务清单中有任务，但没有下发过{cons.period.label}的填报表，本期不计入应报单位，"
+                f"通报也不点名。如需本期报送，请运行 duban issue {depts}", fg="yellow")
+    state.exit_code = state.exit_code or 1
+
+
 def _echo_figures(state: State, cons) -> None:
+    _echo_not_issued(state, cons)
     f = cons.figures()
     echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，"
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
@@ -341,7 +353,8 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
     if fmt in ("json", "csv"):
         if fmt == "json":
             text = json.dumps({"period": str(cons.period), "due": cons.due.isoformat(),
-                               "counts": cons.unit_counts(), "units": rows}, ensure_ascii=False, indent=2) + "\n"
+                               "counts": cons.unit_counts(), "units": rows, "not_issued": cons.not_issued},
+                              ensure_ascii=False, indent=2) + "\n"
         else:
             import csv
 
@@ -374,6 +387,7 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
         when = f"  {u.received_at}" if u.received_at else ""
         extra = f"  错误 {u.errors}" if u.state == UnitState.TO_FIX else ""
         echo(state, f"  {pad(u.state, 8)} {pad(u.unit, 20)}{when}{extra}".rstrip(), fg=colours[u.state])
+    _echo_not_issued(state, cons)
 
 
 @cli.command()
@@ -493,6 +507,7 @@ def _echo_run(state: State, result) -> None:
     units = result.merged.consolidation.unit_counts()
     echo(state, f"  报送：已报送 {units[UnitState.ON_TIME]}，逾期报送 {units[UnitState.LATE]}，"
                 f"未报送 {units[UnitState.NOT_REPORTED]}，退回待改 {units[UnitState.TO_FIX]}")
+    _echo_not_issued(state, result.merged.consolidation)
     if result.missing_units:
         echo(state, f"  未报送：{'、'.join(result.missing_units)}", fg="yellow")
     if result.returned_units:

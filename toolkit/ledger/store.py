@@ -343,6 +343,12 @@ class Ledger:
         row = self.conn.execute("SELECT MAX(due) FROM issued WHERE period=?", (str(period),)).fetchone()
         return dt.date.fromisoformat(row[0]) if row and row[0] else None
 
+    def issued_units(self, period: Period) -> set[str]:
+        """The units a form of ``period`` was issued to (empty: none recorded, as in a ledger
+        older than version 4)."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT unit FROM issued WHERE period=?",
+                                                (str(period),))}
+
     def issued_periods(self) -> list[Period]:
         return [Period.parse(r[0]) for r in self.conn.execute(
             "SELECT DISTINCT period FROM issued ORDER BY period")]

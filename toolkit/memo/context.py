@@ -57,7 +57,7 @@ class TaskItem:
     coops_text: str  #: cooperating units, same form; "" when none
     leads: list[str]  #: every lead unit by name
     lagging_units: list[str]  #: lead units that reported 滞后
-    missing_units: list[str]  #: lead units with no accepted return this period
+    missing_units: list[str]  #: lead units that sent nothing this period (not those sent back: 退回待改)
     problems: list[ProblemItem]  #: stated problems, lead units first
     status_text: str  #: e.g. "滞后，平均进度40%" or "牵头单位均未报送进展"
     summary: str  #: one sentence: leads, deadline, status, overdue, missing leads
@@ -232,15 +232,20 @@ def _recipients(units: list[UnitStatus]) -> str:
     return "市直各有关单位：" if kinds == {Kind.CITY} else "各有关单位："
 
 
-def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]) -> TaskItem:
+def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem],
+               returned_units: frozenset[str] = frozenset()) -> TaskItem:
     t = ts.task
     leads_text = cons.master.display_units(t.id, LEAD) or "未明确"
     coops_text = cons.master.display_units(t.id, Role.COOP)
-    missing = [u for u in ts.leads if ts.lead_states.get(u) == NOT_REPORTED]
+    # A lead whose return was sent back did report: 报送情况 names it 退回修改, and the task's
+    # sentence must not call it 未报送.
+    unreported = [u for u in ts.leads if ts.lead_states.get(u) == NOT_REPORTED]
+    missing = [u for u in unreported if u not in returned_units]
+    returned = [u for u in unreported if u in returned_units]
     lagging = [u for u, s in ts.lead_states.items() if s == LAGGING]
     progress = f"{_num(ts.avg_progress)}%" if ts.avg_progress is not None else ""
     if ts.status == NOT_REPORTED:
-        status_text = "牵头单位均未报送进展"
+        status_text = "牵头单位尚无合格的报送" if returned else "牵头单位均未报送进展"
     else:
         status_text = ts.status + (f"，平均进度{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_text or "未明确"
@@ -250,6 +255,9 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     if missing and ts.status != NOT_REPORTED:
         summary += f"；尚有{len(missing)}个牵头单位未报送"
         summary += f"（{_names(missing)}）" if len(missing) <= MAX_INLINE_UNITS else "（名单见报送情况）"
+    if returned:
+        summary += f"；{len(returned)}个牵头单位报送有误已退回修改"
+        summary += f"（{_names(returned)}）" if len(returned) <= MAX_INLINE_UNITS else "（名单见报送情况）"
     summary += "。"
     return TaskItem(t.id, t.level1, t.level2, t.name, t.content, deadline, ts.status, progress,
                     ts.overdue, leads_text, coops_text, list(ts.leads), lagging, missing, problems,
@@ -289,8 +297,10 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         if text:
             problems_of.setdefault(d["task"], []).append(ProblemItem(d["unit"], text))
 
+    returned_units = frozenset(u.unit for u in cons.units if u.state == TO_FIX)
+
     def item(ts: TaskSummary) -> TaskItem:
-        return _task_item(ts, cons, problems_of.get(ts.task.id, []))
+        return _task_item(ts, cons, problems_of.get(ts.task.id, []), returned_units)
 
     previous = _previous_statuses(cons)
     completed = [item(t) for t in cons.tasks if t.status == DONE
