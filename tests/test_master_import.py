@@ -108,6 +108,10 @@ def test_the_first_leads_convention_holds_for_the_rest_of_the_document():
     ("各县(市、区)政府", "county"), ("各县、市、区政府", "county"),
     ("市直有关部门", "dept"), ("市直相关部门", "dept"), ("市各有关部门", "dept"), ("区直各部门", "dept"),
     ("各科室", "section"), ("各省级人民政府", "province"), ("全区经济运行各专班", "other"),
+    # 崇川 2023 (tests/corpus/masters): 相关街道 beside 各街道. A phrase led by 相关/有关/涉及/属地
+    # names the concerned units, never one: made a unit, the 通报 would name it 未报送.
+    ("相关街道", "town"), ("有关乡镇", "town"), ("相关镇（街道）", "town"), ("涉及乡镇", "town"),
+    ("属地街道", "town"), ("有关县（市、区）", "county"), ("相关市直部门", "dept"), ("有关县直单位", "dept"),
     ("市公安局", None), ("东莞市税务局", None), ("办公室", None),
 ])
 def test_groups_recognised_by_shape(phrase, family):
@@ -116,6 +120,24 @@ def test_groups_recognised_by_shape(phrase, family):
 
 
 # ---------------------------------------------------------------------------- columns and rows
+
+
+def test_a_minsheng_shishi_column_is_the_task_and_a_merged_number_keeps_the_numbering(tmp_path):
+    """大竹 2016 (tests/corpus/masters): a 民生实事 column holds the tasks; 序号 5 merged over two
+    rows is 5 and 5-2, and the other tasks keep their printed numbers."""
+    path = xlsx(tmp_path / "t.xlsx", [
+        ["序号", "民生实事", "责任单位", "完成时限"],
+        [4, "建成县残疾人综合服务中心。", "县残联", "5月底前动工"],
+        [5, "开工建设县老年养护楼。", "县民政局", "5月底前动工"],
+        [None, "开工建设老年大学。", None, "12月底前"],
+        [6, "迁建县政务服务中心。", "县政务服务中心\n县代建中心", "12月底前"],
+    ], merges=("A3:A4", "C3:C4"))
+    m = import_master(path)
+    assert [t.id for t in m.tasks] == ["4", "5", "5-2", "6"]
+    assert m.task("5-2").content == "开工建设老年大学。"
+    assert m.units_of("5-2", LEAD) == ["县民政局"]
+    assert m.units_of("6", LEAD) == ["县政务服务中心", "县代建中心"]
+    assert not [i for i in m.issues if i.code == "M105"]
 
 
 def test_lead_and_responsible_columns_both_count(tmp_path):

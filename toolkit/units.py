@@ -41,13 +41,16 @@ _GROUP_SHAPE = LazyPattern(
     r"^各.+"                                   # 各镇街（园区）, 各县(市、区)人民政府, 各科室
     r"|^.{0,12}(各|有关|相关|其他|其它)" + _GROUP_WORDS + r"(和|及|、)?(单位|部门)?$"  # 市直有关部门
     r"|^.{0,8}直各" + _GROUP_WORDS + "$"        # 区直各部门
+    r"|^.{0,6}(有关|相关)"                      # 相关街道, 有关乡镇, 有关县（市、区）: never one unit
+    r"|^(涉及|属地|所在|沿线)"                   # 涉及乡镇, 属地街道, 项目所在地 …
 )
 # Families of group phrases, tested in order on the phrase without its brackets; each
 # names the words a directory kind must contain for its units to be members.
 _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
     ("section", LazyPattern(r"科室|股室|处室|科$"), ("科室", "股室", "处室")),
     ("province", LazyPattern(r"各省|省级"), ("省",)),
-    ("county", LazyPattern(r"^各(县|区县|县区|市县|旗县|市[、，,]?区)|^各区(人民)?(政府|$)"), ("县", "区县", "县区")),
+    ("county", LazyPattern(r"^(各|有关|相关)(县|区县|县区|市县|旗县|市[、，,]?区)(?!直)|^各区(人民)?(政府|$)"),
+     ("县", "区县", "县区")),
     ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
     ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
 )

@@ -28,7 +28,7 @@ ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("level2", r"^二级"),
     ("name", r"^三级|任务名称$|^工作任务名称"),
     ("content", r"内容|措施|要求|具体任务|举措内容|目标|工作标准"),
-    ("task", r"任务|工作|事项|举措|项目|名称"),
+    ("task", r"任务|工作|事项|举措|项目|名称|实事"),
 )
 UNIT_ROLES = ("lead", "support")
 TEXT_ROLES = ("level1", "level2", "name", "content", "task")

@@ -86,6 +86,11 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
             tasks[-1].content = (tasks[-1].content + content).strip()
             continue
         explicit_id = squash(cells["id"])
+        if explicit_id and conts["id"]:
+            # A 序号 merged over several rows (大竹 2016: 5 over two 实事): each row is a part of
+            # that item, 5 then 5-2, not a second 5 that would read as numbering restarting.
+            base = unicodedata.normalize("NFKC", explicit_id)
+            explicit_id = f"{base}-{sum(1 for t in tasks if t.explicit_id.split('-')[0] == base) + 1}"
         if not explicit_id and cols.id is None:
             for attr in ("content", "name"):
                 m = _TEXT_NUMBER.match(cells[attr])

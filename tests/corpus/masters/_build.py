@@ -44,6 +44,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     # Container variant: the same table cut into two Word tables at a page, header repeated.
     "guoban_2018_126_tuiguang_split.docx": ("guoban_2018_126", "docx", {"split_at": 13}),
     "huoshan_kfq_2025.xlsx": ("huoshan_kfq_2025", "xlsx", {"title": "2025年开发区重点工作及责任清单"}),
+    "chongchuan_mssx_2023.docx": ("chongchuan_mssx_2023", "docx", {}),
+    "dazhu_mssx_2016.docx": ("dazhu_2016", "docx", {}),
     "prose_lishan_2023.docx": ("lishan_2023", "docx", {}),
     "prose_gangcheng_2021.docx": ("gangcheng_2021", "docx", {}),
     "prose_chuzhou_2020.docx": ("chuzhou_2020", "docx", {}),
