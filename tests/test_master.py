@@ -478,7 +478,26 @@ def test_dates_parse_the_published_shapes():
     assert parse_deadline("2022年6月30日") == (D(2022, 6, 30), False)
     assert parse_deadline("2022.6") == (D(2022, 6, 30), False)
     assert parse_deadline("2022年2月") == (D(2022, 2, 28), False)
+    # the plan's own year, for the deadlines that give none (大竹 2016: 12月底前)
+    assert parse_deadline("12月底前", 2016) == (D(2016, 12, 31), False)
+    assert parse_deadline("年底前", 2016) == (D(2016, 12, 31), False)
+    assert parse_deadline("上半年", 2016) == (D(2016, 6, 30), False)
+    assert parse_deadline("第三季度", 2016) == (D(2016, 9, 30), False)
+    assert parse_deadline("2022年6月", 2016) == (D(2022, 6, 30), False)
+    assert parse_deadline("9月投入使用", 2016) == (None, False)
+    assert parse_deadline("12月底前") == (None, False)
     assert parse_deadline("尽快") == (None, False)
+
+
+def test_deadlines_without_a_year_take_the_titles_one_and_say_so():
+    from toolkit.master.importer import import_master
+
+    m = import_master(Path(__file__).parent / "corpus" / "masters" / "dazhu_mssx_2016.docx")
+    assert m.task("1").deadline == D(2016, 12, 31) and m.task("5-2").deadline == D(2016, 12, 31)
+    assert m.task("2").deadline is None  # 9月投入使用: not a deadline duban can read
+    assert [i.task for i in m.issues if i.code == "M103"] == ["2", "4", "5"]
+    assert any(n.startswith("8 项任务的完成时限没有写年份（如“12月底前”），按标题中的 2016 年计算截止日期：任务 1、3、5-2")
+               for n in m.report.notes)
 
 
 def test_no_tasks_workbook_is_refused(tmp_path):

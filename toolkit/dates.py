@@ -18,16 +18,19 @@ ONGOING_WORDS = ("长期", "持续", "常态化", "长效")
 _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
 
 
-def parse_deadline(text: str) -> tuple[dt.date | None, bool]:
+def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, bool]:
     """Published 完成时限 -> (due date, ongoing). ``(None, False)`` when not understood.
 
-    ``2022年6月`` means the end of June; ``长期开展`` is ongoing and never overdue.
+    ``2022年6月`` means the end of June; ``长期开展`` is ongoing and never overdue. ``year``
+    is the plan's own year, for a deadline that gives none (``12月底前``, ``年底前``).
     """
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
     if not s:
         return None, False
     if any(w in s for w in ONGOING_WORDS):
         return None, True
+    if year is not None and not re.match(r"\d{4}", s):
+        s = f"{year}年{s.removeprefix('年')}" if not s.startswith(("上半年", "下半年")) else f"{year}{s}"
     m = re.match(r"(\d{4})年?(?:[.\-/]|年)?", s)
     if not m:
         return None, False

@@ -257,11 +257,20 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     has_directory = bool(directory.units)
     given = directory.copy()  # groups expand against the directory as given, not the table's own names
     unexpanded: dict[str, list[RawTask]] = {}
+    # "12月底前" in a table titled "2016年民生实事…" is the end of 2016: without the title's year
+    # every such task would never be judged overdue. A title naming two years (2023—2025年) gives none.
+    years = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", title))
+    plan_year = int(years.pop()) if len(years) == 1 else None
+    dated_by_title: list[str] = []
     if first_leads:
         report.notes.append("文件说明“列第一位者为牵头单位”：每项任务所列第一个单位为牵头，其余为配合。")
     for t in raw:
         loc = dict(file=source, sheet=t.sheet, cell=t.cell, task=t.id)
         deadline, ongoing = parse_deadline(t.deadline_text)
+        if t.deadline_text and deadline is None and not ongoing and plan_year:
+            deadline, _ = parse_deadline(t.deadline_text, plan_year)
+            if deadline is not None:
+                dated_by_title.append(t.id)
         if t.deadline_text and deadline is None and not ongoing:
             issues.append(make_issue("M103", value=t.deadline_text, **loc))
         parsed = _parse_units(t, first_leads)
@@ -310,6 +319,11 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         tasks.append(Task(t.id, t.level1, t.level2, t.name, t.content, t.deadline_text, deadline, ongoing, note,
                           text, parsed.open_ended, not missing))
         assignments.extend(found.assignments)
+    if dated_by_title:
+        shown = "、".join(dated_by_title[:10]) + ("等" if len(dated_by_title) > 10 else "")
+        report.notes.append(f"{len(dated_by_title)} 项任务的完成时限没有写年份（如“12月底前”），"
+                            f"按标题中的 {plan_year} 年计算截止日期：任务 {shown}。"
+                            "如不对，请在“任务清单”表的“截止日期”列中改正。")
     for phrase, where in unexpanded.items():
         first = where[0]
         issues.append(make_issue("M108", file=source, sheet=first.sheet, cell=first.cell, task=first.id,
