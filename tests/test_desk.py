@@ -358,6 +358,20 @@ def test_taking_the_lock_clears_what_a_killed_run_left(issued_ws):
     assert not stale.exists() and keep.exists()
 
 
+def test_a_form_of_an_earlier_month_sent_again_keeps_the_current_period(run, issued_ws):
+    """In August the office sends 石龙镇 a new July form (it lost the first): the current
+    period stays August, or 一键月报 would merge July again and rewrite its 通报."""
+    assert run(["issue", "--period", "2022-07"], cwd=issued_ws.root).exit_code == 0
+    result = run(["issue", "--period", "2022-06", "--dept", "石龙镇"], cwd=issued_ws.root)
+    assert result.exit_code == 0, result.output
+    assert "当前期次已设为" not in result.stdout
+    assert ("当前期次仍为 2022年7月：补发的是较早一期的填报表，不改变当前期次。"
+            "收到后运行 duban merge --period 2022-06 更新该期汇总表。") in result.stdout
+    assert run(["period"], cwd=issued_ws.root).stdout == "2022-07\n"
+    whole = run(["issue", "--period", "2022-06"], cwd=issued_ws.root)  # a whole month: as asked
+    assert "当前期次已设为 2022年6月" in whole.stdout
+
+
 def test_issue_makes_its_period_current_keeping_the_comments(run, issued_ws):
     config = issued_ws.root / "duban.toml"
     before = config.read_text("utf-8-sig")

@@ -202,6 +202,19 @@ def test_due_next_month(month):
     assert ctx.unit_reported == 0 and "尚无单位报送通过" in ctx.reporting_text
 
 
+def test_next_months_deadline_is_the_one_its_forms_carry(issued_ws):
+    """June's forms were issued with --due 2022-07-10; July's went out with duban.toml's day 5.
+    June's 通报 announces July's deadline as July's forms print it (5 August), not June's day
+    carried over (10 August): a unit trusting the 通报 would be named 逾期 next month."""
+    from toolkit.actions.issue import issue_returns
+
+    issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 10))
+    issue_returns(issued_ws, "2022-07", units=["石龙镇"])
+    assert memo.build_context(consolidate(issued_ws, "2022-06"), ISSUE).next_due_date_text == "2022年8月5日"
+    issue_returns(issued_ws, "2022-07", due=dt.date(2022, 8, 12))
+    assert memo.build_context(consolidate(issued_ws, "2022-06"), ISSUE).next_due_date_text == "2022年8月12日"
+
+
 def _all_text(ctx) -> list[str]:
     out = []
 

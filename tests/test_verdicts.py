@@ -25,13 +25,39 @@ from toolkit.vocab import UnitState
 def test_a_deadline_issued_with_due_decides_lateness(issued_ws, make_return):
     """`duban issue --due 2022-07-10` prints 10 July on the form and in the mail: a unit
     that sends on 8 July met it (it was judged against duban.toml's day 5)."""
-    issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 10), units=["石龙镇"])
+    issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 10))
     drop(issued_ws, "来信.eml", mail([("石龙镇.xlsx", make_return("石龙镇", clean()))],
                                      date="Fri, 08 Jul 2022 10:00:00 +0800"))
     collect(issued_ws)
     cons = consolidate(issued_ws, PERIOD)
     assert cons.due == dt.date(2022, 7, 10)
     assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_one_units_form_issued_again_with_a_later_deadline_moves_only_its_deadline(issued_ws, make_return):
+    """In July the office sends 石龙镇 a new June form with `--dept 石龙镇 --due 2022-07-10`
+    (it lost the first): 石龙镇 sending on 8 July met its deadline; 虎门镇, whose form says
+    5 July, is still 逾期 on 8 July, and the period's deadline stays the one on most forms."""
+    issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 10), units=["石龙镇"])
+    drop(issued_ws, "来信.eml", mail([("石龙镇.xlsx", make_return("石龙镇", clean()))],
+                                     date="Fri, 08 Jul 2022 10:00:00 +0800"))
+    drop(issued_ws, "虎门.eml", mail([("虎门镇.xlsx", make_return("虎门镇", clean()))],
+                                   date="Fri, 08 Jul 2022 11:00:00 +0800"))
+    collect(issued_ws)
+    assert consolidate(issued_ws, PERIOD).due == dt.date(2022, 7, 5)
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+    assert state(issued_ws, "虎门镇") == UnitState.LATE
+
+
+def test_a_form_issued_again_without_due_keeps_the_deadline_the_others_were_given(issued_ws):
+    """A form issued again (lost, or for a unit added later) without --due carries the
+    deadline already given: the period's, or the unit's own later one; never an earlier one."""
+    assert issue_returns(issued_ws, "2022-06", units=["石龙镇"]).due == dt.date(2022, 7, 5)
+    issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 8), units=["石龙镇"])
+    assert issue_returns(issued_ws, "2022-06", units=["石龙镇"]).due == dt.date(2022, 7, 8)
+    assert issue_returns(issued_ws, "2022-06", units=["虎门镇"]).due == dt.date(2022, 7, 5)
+    issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 10))
+    assert issue_returns(issued_ws, "2022-06", units=["虎门镇"]).due == dt.date(2022, 7, 10)
 
 
 def test_the_later_of_the_printed_and_the_configured_deadline_applies(issued_ws):
@@ -127,6 +153,29 @@ def test_last_months_form_is_named_on_screen_not_filed_silently(run, issued_ws, 
     assert state(issued_ws, "石龙镇") == UnitState.NOT_REPORTED
 
 
+def test_last_months_form_after_that_month_was_merged_is_named_too(run, issued_ws, make_return):
+    """June merged, July issued: 石龙镇, which reported June on time, sends its July progress on
+    June's form. It is 补报 of June (W209) and replaces June's return, so the coordinator is
+    asked, as for an unmerged month; else the July 通报 names the unit 未报送 with no word on
+    screen. A first return for June (市公安局 never reported it) is plain 补报."""
+    from toolkit.actions.merge import merge
+
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+    merge(issued_ws, PERIOD)
+    issue_returns(issued_ws, "2022-07")
+    drop(issued_ws, "石龙镇7月进展.xlsx", make_return("石龙镇", clean(), **{"4_3": Answer(progress=90)}),
+         shanghai(dt.datetime(2022, 8, 2, 9, 0)))
+    drop(issued_ws, "市公安局6月补报.xlsx", make_return("市公安局", clean()), shanghai(dt.datetime(2022, 7, 20, 9, 0)))
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 1, result.output
+    assert "补报：石龙镇 报送了2022年6月的填报表，该期已汇总" in result.output
+    assert ("请核实：石龙镇7月进展.xlsx（石龙镇）是2022年6月的填报表，已登记为2022年6月的报送；"
+            "如果填的是2022年7月的进展，请该单位用2022年7月下发的填报表重报") in result.output
+    assert "补报：市公安局 报送了2022年6月的填报表" in result.output
+    assert "市公安局6月补报.xlsx（市公安局）是2022年6月的填报表" not in result.output
+
+
 def test_run_with_only_another_periods_form_says_where_it_went(run, issued_ws, tmp_path):
     drop(issued_ws, "石龙镇6月进展.xlsx", _last_months_form(issued_ws, tmp_path), on_time())
     result = run(["run"], cwd=issued_ws.root)
@@ -192,6 +241,20 @@ def test_on_time_by_modification_time_is_quiet(run, issued_ws, make_return):
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 0 and "文件修改时间" not in result.output
+
+
+def test_a_late_update_after_an_on_time_return_is_not_said_late(run, issued_ws, make_return):
+    """石龙镇 met the deadline on 4 July; its update saved into 收件箱 on 3 August is what is
+    merged, but the 4 July return decides the verdict: collect must not say the unit is counted
+    逾期 on the update's modification time (nor send the coordinator to fix a date)."""
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    run(["collect"], cwd=issued_ws.root)
+    update = make_return("石龙镇", clean(), **{"4_3": Answer(progress=70, work="更新后的进展。")})
+    drop(issued_ws, "石龙镇（更新）.xlsx", update, shanghai(dt.datetime(2022, 8, 3, 9, 0)))
+    result = run(["collect"], cwd=issued_ws.root)
+    assert result.exit_code == 0, result.output
+    assert "计为逾期报送" not in result.output
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
 
 
 def test_a_mistyped_period_can_be_undone_by_putting_the_files_back(run, issued_ws, make_return, tmp_path):
@@ -267,3 +330,24 @@ def test_a_unit_added_after_issue_that_reports_anyway_is_counted(run, issued_ws,
     collect(issued_ws)
     cons = consolidate(issued_ws, PERIOD)
     assert cons.not_issued == [] and state(issued_ws, "市教育局") == UnitState.ON_TIME
+
+
+# ---------------------------------------------------------------------------
+# reminders
+
+
+def test_a_reminder_written_before_a_unit_reported_is_withdrawn(run, issued_ws, make_return):
+    """The coordinator writes the 催报 drafts, 石龙镇 reports, the coordinator collects and then
+    sends the reminders (`duban mail send remind`, or the .eml files by hand): 石龙镇 must not
+    get one. A unit whose return was refused still needs its reminder."""
+    assert run(["remind"], cwd=issued_ws.root).exit_code == 0
+    folder = issued_ws.root / "汇总" / "2022年6月" / "催报邮件"
+    assert (folder / "催报_石龙镇.eml").exists() and (folder / "催报_虎门镇.eml").exists()
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    drop(issued_ws, "虎门镇.xlsx", make_return("虎门镇", **LATE_NO_REASON), on_time())
+    collect(issued_ws)
+    assert not (folder / "催报_石龙镇.eml").exists()
+    assert (folder / "催报_虎门镇.eml").exists()
+    with Ledger(issued_ws.ledger_path) as ledger:
+        live = {d.unit for d in ledger.drafts("remind", PERIOD)}
+    assert "石龙镇" not in live and {"虎门镇", "市公安局"} <= live

@@ -116,6 +116,8 @@ class Consolidation:
     #: units with tasks in the master that were issued no form of the period (added to the
     #: master afterwards) and sent nothing: not owed a return, so never named 未报送
     not_issued: list[str] = field(default_factory=list)
+    #: the next period's deadline as `duban issue` prints it (or printed it): the 通报 announces it
+    next_due: dt.date | None = None
 
     # ---- key figures ----
     def task_counts(self) -> dict[str, int]:
@@ -182,7 +184,7 @@ def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: 
     return out
 
 
-def _timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[UnitState, Receipt]:
+def timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[UnitState, Receipt]:
     """已报送 or 逾期报送, and the receipt whose time decided it.
 
     The latest accepted return is what is merged; when the unit first sent a valid return
@@ -206,6 +208,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     period = ws.period(period)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         due = ws.due(period, ledger.issued_due(period))
+        unit_dues = ledger.issued_dues(period)
+        next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
         issued_units = ledger.issued_units(period)
         accepted = ledger.accepted(period)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
@@ -262,7 +266,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         n_tasks = len(master.tasks_of(unit))
         rec = accepted.get(unit)
         if rec is not None:
-            state, sent = _timeliness(rec, received.get(unit, []), due)
+            # each unit against the deadline printed on its own form
+            unit_due = ws.due(period, unit_dues[unit]) if unit in unit_dues else due
+            state, sent = timeliness(rec, received.get(unit, []), unit_due)
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
@@ -292,7 +298,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, tasks, units,
-                         details, issue_rows, period_receipts, history, master, not_issued)
+                         details, issue_rows, period_receipts, history, master, not_issued, next_due)
 
 
 def _receipts_of_period(receipts: list[Receipt], period: Period) -> list[Receipt]:

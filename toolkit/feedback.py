@@ -234,7 +234,7 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     today = ws.now().date()
     xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period, today)
     with Ledger(ws.ledger_path, readonly=True) as ledger:  # the deadline printed on the forms
-        due = ws.due(period, ledger.issued_due(period))
+        due = ws.due(period, ledger.issued_dues(period).get(report.unit or "") or ledger.issued_due(period))
     wb = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
                         style=load_style(ws.template("样式.toml")), limits=ws.limits,
                         organiser=ws.organiser, contact=ws.contact)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel
 from ..checks import CheckContext, check_return, history_issues
+from ..consolidate import timeliness
 from ..drafts import retire_drafts
 from ..evidence import (
     address_index,
@@ -42,7 +43,7 @@ from ..progress import Progress, no_progress
 from ..report import Report, make_issue
 from ..text import clean, unescape_name
 from ..unpack import Item, expand, read_back
-from ..vocab import Outcome, TimeSource
+from ..vocab import Outcome, TimeSource, UnitState
 from ..workspace import MERGED, Workspace
 
 log = logging.getLogger("duban")
@@ -245,7 +246,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         ledger.mark_cleared(*cleared)
 
         # Outcomes after superseding are in the ledger; count from there.
-        due_of: dict[Period, dt.date] = {}
+        due_of: dict[Period, tuple[dt.date, dict[str, dt.date]]] = {}
         for top in tops:
             for it in top.walk():
                 if it.report is None:
@@ -258,7 +259,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 result.superseded += outcome == SUPERSEDED
                 rep = it.report
                 if (outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period
-                        and (rep.unit, rep.period) not in result.late):
+                        and ((rep.unit, rep.period) not in result.late or _replaces(ledger, it, rep))):
                     result.elsewhere.append((rep.unit, rep.period, it.name))
                 if outcome == ACCEPTED and rep.unit and rep.period and (
                         it.time_source == TimeSource.MTIME
@@ -391,21 +392,38 @@ def _unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period)
     return earlier
 
 
+def _replaces(ledger: Ledger, it: Item, rep: Report) -> bool:
+    """Whether this return replaces one the unit already had accepted for its period. A form of
+    a merged period that the unit had already reported is as likely this month's progress on
+    last month's form as a correction: the coordinator is asked, as for an unmerged period."""
+    return any(r.id != it.receipt_id and r.outcome in (ACCEPTED, SUPERSEDED)
+               for r in ledger.units_received(rep.period).get(rep.unit, []))
+
+
 def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
-                      due_of: dict[Period, dt.date], result: CollectResult) -> None:
+                      due_of: dict[Period, tuple[dt.date, dict[str, dt.date]]], result: CollectResult) -> None:
     """A return judged late on its file's modification time alone is said on screen: the time
     a file was saved into 收件箱 (from a mail client, a USB stick) is often days after the
     department sent it, and the 通报 would name the unit 逾期 on that alone. So is one judged
     late on the Date of a mail forwarded inline (a colleague passing it on days later)."""
     period = rep.period
     if period not in due_of:
-        due_of[period] = ws.due(period, ledger.issued_due(period))
-    if it.received_at.date() > due_of[period]:
+        due_of[period] = (ws.due(period, ledger.issued_due(period)), ledger.issued_dues(period))
+    common, dues = due_of[period]
+    due = ws.due(period, dues[rep.unit]) if rep.unit in dues else common  # as `consolidate` judges
+    if it.received_at.date() > due:
+        # Said only when this file decides the verdict: an earlier valid return (on time, or
+        # late by stronger evidence) decides it whatever this one's time (`timeliness`).
+        received = ledger.units_received(period).get(rep.unit, [])
+        latest = ledger.get(it.receipt_id) if it.receipt_id else None
+        state, decided = timeliness(latest, received, due) if latest else (None, None)
+        if state != UnitState.LATE or decided.id != latest.id:
+            return
         how, back = (("文件修改时间", "把文件放回收件箱") if it.time_source == TimeSource.MTIME
                      else ("转发邮件的发送时间", "把邮件里的附件另存到收件箱"))
         result.disputed.append((it.name, (
             f"{rep.unit}按{how}（{it.received_at:%Y-%m-%d %H:%M}）计为逾期报送（截止 "
-            f"{due_of[period]:%Y-%m-%d}）。如实际按时收到，请{back}，"
+            f"{due:%Y-%m-%d}）。如实际按时收到，请{back}，"
             "运行 duban collect --received 收到日期")))
 
 
@@ -531,6 +549,8 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
         rep = it.report or Report(it.name, it.kind, unit, period, it.identified_by)
         rep = replace(rep, issues=list(it.issues) + [i for i in rep.issues if i not in it.issues])
         now_accepted = accepted[period].get(unit)
+        if now_accepted is not None:  # reported: a 催报 draft written before must not go out
+            _retire_reminders(ws, ledger, unit, period)
         # A refused correction sent after an accepted return still gets its reply (the
         # accepted one stays in force, but the department must learn its correction failed).
         if now_accepted is not None and it.outcome not in (RETURNED, UNREADABLE):
@@ -550,6 +570,14 @@ def _retire_replies(ws: Workspace, ledger: Ledger, unit: str, period: Period, ke
         with contextlib.suppress(OSError):
             (ws.root / d.path).with_suffix(".xlsx").unlink()
     retire_drafts(ws, ledger, stale, reason)
+
+
+def _retire_reminders(ws: Workspace, ledger: Ledger, unit: str, period: Period) -> None:
+    """Remove the unit's 催报 draft for the period once it has an accepted return, so that
+    neither `duban mail send remind` nor the coordinator's mail client sends it."""
+    stale = [d for d in ledger.drafts("remind", period) if d.unit == unit]
+    if stale:
+        retire_drafts(ws, ledger, stale, "该单位已报送，催报作废")
 
 
 def _record_replies(ws: Workspace, ledger: Ledger, paths: list[Path]) -> None:

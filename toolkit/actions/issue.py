@@ -37,6 +37,7 @@ class IssueResult:
     prefilled: list[str] = field(default_factory=list)
     no_email: list[str] = field(default_factory=list)
     period_set: bool = False        # duban.toml's current period changed to this one
+    kept_period: Period | None = None  # the later current period a partial issue left in place
 
 
 def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
@@ -71,8 +72,12 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     """Write one return per unit (all units with tasks, or ``units``) for ``period``."""
     master = ws.load_master()
     period = ws.period(period)
-    due = due or ws.due(period)
     chosen = resolve_units(master, units) if units else master.units_with_tasks()
+    if due is None:  # a form issued again carries the deadline already given, never an earlier one
+        with Ledger(ws.ledger_path) as ledger:
+            dues = ledger.issued_dues(period)
+            given = [d for d in (ledger.issued_due(period), *(dues.get(u) for u in chosen)) if d]
+        due = ws.due(period, max(given, default=None))
     if not chosen:
         raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
@@ -94,7 +99,12 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
             with ledger.transaction():
                 ledger.record_issued(period, unit, master.fingerprint,
                                      [t.id for t, _ in master.tasks_of(unit)], due)
-    if out is None:
+    current = ws.settings.period
+    if out is None and units and current and period < current:
+        # a form of an earlier month sent again (--dept) leaves the month the office is on:
+        # else 一键月报 would merge that month again and rewrite its published 通报
+        result.kept_period = current
+    elif out is None:
         result.period_set = set_current_period(ws, period)
     return result
 

@@ -129,6 +129,9 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     echo(state, f"文件夹：{result.folder}")
     if result.period_set:
         echo(state, f"当前期次已设为 {result.period.label}（写入 duban.toml）：以后不加 --period 的命令都处理这一期。")
+    elif result.kept_period:
+        echo(state, f"当前期次仍为 {result.kept_period.label}：补发的是较早一期的填报表，不改变当前期次。"
+                    f"收到后运行 duban merge --period {result.period} 更新该期汇总表。")
     if prefill:
         echo(state, f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"
              if result.prefilled

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -339,9 +340,17 @@ class Ledger:
              due.isoformat() if due else None))
 
     def issued_due(self, period: Period) -> dt.date | None:
-        """The latest deadline any form of ``period`` was issued with (None: none recorded)."""
-        row = self.conn.execute("SELECT MAX(due) FROM issued WHERE period=?", (str(period),)).fetchone()
-        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+        """The deadline the forms of ``period`` were issued with: the one most units' forms
+        carry, the later on a tie (None: none recorded). One unit's form issued again with
+        ``--due`` moves that unit's deadline (`issued_dues`), not everyone's."""
+        counts = Counter(self.issued_dues(period).values())
+        return max(counts, key=lambda d: (counts[d], d)) if counts else None
+
+    def issued_dues(self, period: Period) -> dict[str, dt.date]:
+        """Per unit, the latest deadline a form of ``period`` was issued to it with."""
+        return {r[0]: dt.date.fromisoformat(r[1]) for r in self.conn.execute(
+            "SELECT unit, MAX(due) FROM issued WHERE period=? AND due IS NOT NULL GROUP BY unit",
+            (str(period),))}
 
     def issued_units(self, period: Period) -> set[str]:
         """The units a form of ``period`` was issued to (empty: none recorded, as in a ledger

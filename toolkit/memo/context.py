@@ -327,7 +327,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     reported = len(units[ON_TIME]) + len(units[LATE])
     progresses = [t.avg_progress for t in cons.tasks if t.avg_progress is not None]
     avg_progress = f"{_num(sum(progresses) / len(progresses))}%" if progresses else ""
-    next_due = nxt.due(cons.due.day) if cons.due else nxt.due()
+    next_due = cons.next_due or (nxt.due(cons.due.day) if cons.due else nxt.due())
 
     title = f"关于{period.label}{project}进展情况的通报"
     signature_pad, date_pad = _signature_pads(organiser, cn_date(issue_date))
