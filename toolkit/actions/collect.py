@@ -246,7 +246,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         ledger.mark_cleared(*cleared)
 
         # Outcomes after superseding are in the ledger; count from there.
-        due_of: dict[Period, tuple[dt.date, dict[str, dt.date]]] = {}
+        due_of: dict[Period, _Deadlines] = {}
         for top in tops:
             for it in top.walk():
                 if it.report is None:
@@ -400,21 +400,28 @@ def _replaces(ledger: Ledger, it: Item, rep: Report) -> bool:
                for r in ledger.units_received(rep.period).get(rep.unit, []))
 
 
+# per period: its deadline, each unit's own (`Ledger.issued_dues`), and each unit's receipts
+_Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]]]
+
+
 def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
-                      due_of: dict[Period, tuple[dt.date, dict[str, dt.date]]], result: CollectResult) -> None:
+                      due_of: dict[Period, _Deadlines], result: CollectResult) -> None:
     """A return judged late on its file's modification time alone is said on screen: the time
     a file was saved into 收件箱 (from a mail client, a USB stick) is often days after the
     department sent it, and the 通报 would name the unit 逾期 on that alone. So is one judged
     late on the Date of a mail forwarded inline (a colleague passing it on days later)."""
     period = rep.period
     if period not in due_of:
-        due_of[period] = (ws.due(period, ledger.issued_due(period)), ledger.issued_dues(period))
-    common, dues = due_of[period]
+        # read once per period, not per file: an office copying a month's files into 收件箱
+        # after the deadline makes every one of them late by its modification time
+        due_of[period] = (ws.due(period, ledger.issued_due(period)), ledger.issued_dues(period),
+                          ledger.units_received(period))
+    common, dues, received_of = due_of[period]
     due = ws.due(period, dues[rep.unit]) if rep.unit in dues else common  # as `consolidate` judges
     if it.received_at.date() > due:
         # Said only when this file decides the verdict: an earlier valid return (on time, or
         # late by stronger evidence) decides it whatever this one's time (`timeliness`).
-        received = ledger.units_received(period).get(rep.unit, [])
+        received = received_of.get(rep.unit, [])
         latest = ledger.get(it.receipt_id) if it.receipt_id else None
         state, decided = timeliness(latest, received, due) if latest else (None, None)
         if state != UnitState.LATE or decided.id != latest.id:
