@@ -549,6 +549,7 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
             if held is None or (it.received_at, it.receipt_id or 0) >= (held.received_at, held.receipt_id or 0):
                 latest[(unit, period)] = it
     accepted: dict[Period, dict[str, Any]] = {}
+    reminders: dict[Period, dict[str, list]] = {}
     jobs = []
     for (unit, period), it in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
         if period not in accepted:
@@ -556,8 +557,13 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
         rep = it.report or Report(it.name, it.kind, unit, period, it.identified_by)
         rep = replace(rep, issues=list(it.issues) + [i for i in rep.issues if i not in it.issues])
         now_accepted = accepted[period].get(unit)
-        if now_accepted is not None:  # reported: a 催报 draft written before must not go out
-            _retire_reminders(ws, ledger, unit, period)
+        if period not in reminders:  # one query a period, not one a unit
+            reminders[period] = {}
+            for d in ledger.drafts("remind", period):
+                reminders[period].setdefault(d.unit, []).append(d)
+        if now_accepted is not None and reminders[period].get(unit):
+            # reported: a 催报 draft written before must not go out
+            retire_drafts(ws, ledger, reminders[period].pop(unit), "该单位已报送，催报作废")
         # A refused correction sent after an accepted return still gets its reply (the
         # accepted one stays in force, but the department must learn its correction failed).
         if now_accepted is not None and it.outcome not in (RETURNED, UNREADABLE):
@@ -577,14 +583,6 @@ def _retire_replies(ws: Workspace, ledger: Ledger, unit: str, period: Period, ke
         with contextlib.suppress(OSError):
             (ws.root / d.path).with_suffix(".xlsx").unlink()
     retire_drafts(ws, ledger, stale, reason)
-
-
-def _retire_reminders(ws: Workspace, ledger: Ledger, unit: str, period: Period) -> None:
-    """Remove the unit's 催报 draft for the period once it has an accepted return, so that
-    neither `duban mail send remind` nor the coordinator's mail client sends it."""
-    stale = [d for d in ledger.drafts("remind", period) if d.unit == unit]
-    if stale:
-        retire_drafts(ws, ledger, stale, "该单位已报送，催报作废")
 
 
 def _record_replies(ws: Workspace, ledger: Ledger, paths: list[Path]) -> None:
