@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ledger import Ledger, Receipt
+from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
 from .period import Period
 from .report import Row
@@ -184,6 +184,12 @@ def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: 
     return out
 
 
+def unit_due(ws: Workspace, period: Period, dues: dict[str, dt.date], due: dt.date, unit: str) -> dt.date:
+    """The deadline ``unit`` is judged against: the date printed on its own form (``dues``:
+    `Ledger.issued_dues`) as `Workspace.due` takes it, else the period's ``due``."""
+    return ws.due(period, dues[unit]) if unit in dues else due
+
+
 def timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[UnitState, Receipt]:
     """已报送 or 逾期报送, and the receipt whose time decided it.
 
@@ -207,8 +213,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     master = master or ws.load_master()
     period = ws.period(period)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
-        due = ws.due(period, ledger.issued_due(period))
         unit_dues = ledger.issued_dues(period)
+        due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
         issued_units = ledger.issued_units(period)
         accepted = ledger.accepted(period)
@@ -267,8 +273,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         rec = accepted.get(unit)
         if rec is not None:
             # each unit against the deadline printed on its own form
-            unit_due = ws.due(period, unit_dues[unit]) if unit in unit_dues else due
-            state, sent = timeliness(rec, received.get(unit, []), unit_due)
+            state, sent = timeliness(rec, received.get(unit, []), unit_due(ws, period, unit_dues, due, unit))
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(

@@ -13,9 +13,10 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from .consolidate import unit_due
 from .dates import cn_date
 from .files import atomic_write
-from .ledger import Ledger
+from .ledger import Ledger, common_due
 from .mail import build_draft, parse_addresses, render_mail_template
 from .master import Master
 from .period import Period
@@ -234,7 +235,8 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     today = ws.now().date()
     xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period, today)
     with Ledger(ws.ledger_path, readonly=True) as ledger:  # the deadline printed on the forms
-        due = ws.due(period, ledger.issued_dues(period).get(report.unit or "") or ledger.issued_due(period))
+        dues = ledger.issued_dues(period)
+    due = unit_due(ws, period, dues, ws.due(period, common_due(dues)), report.unit or "")
     wb = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
                         style=load_style(ws.template("样式.toml")), limits=ws.limits,
                         organiser=ws.organiser, contact=ws.contact)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel
 from ..checks import CheckContext, check_return, history_issues
-from ..consolidate import timeliness
+from ..consolidate import timeliness, unit_due
 from ..drafts import retire_drafts
 from ..evidence import (
     address_index,
@@ -34,7 +34,7 @@ from ..evidence import (
 )
 from ..feedback import write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..ledger import Ledger, Receipt
+from ..ledger import Ledger, Receipt, common_due
 from ..ledger.mail_records import MailRecords
 from ..mail import message_id
 from ..master import Master
@@ -414,10 +414,10 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
     if period not in due_of:
         # read once per period, not per file: an office copying a month's files into 收件箱
         # after the deadline makes every one of them late by its modification time
-        due_of[period] = (ws.due(period, ledger.issued_due(period)), ledger.issued_dues(period),
-                          ledger.units_received(period))
+        dues = ledger.issued_dues(period)
+        due_of[period] = (ws.due(period, common_due(dues)), dues, ledger.units_received(period))
     common, dues, received_of = due_of[period]
-    due = ws.due(period, dues[rep.unit]) if rep.unit in dues else common  # as `consolidate` judges
+    due = unit_due(ws, period, dues, common, rep.unit)
     if it.received_at.date() > due:
         # Said only when this file decides the verdict: an earlier valid return (on time, or
         # late by stronger evidence) decides it whatever this one's time (`timeliness`).

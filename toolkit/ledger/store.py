@@ -96,6 +96,13 @@ def _text(period: Period | None) -> str | None:
     return str(period) if period is not None else None
 
 
+def common_due(dues: dict[str, dt.date]) -> dt.date | None:
+    """The deadline most units' forms carry (``dues``: `Ledger.issued_dues`), the later on a
+    tie; None when none was recorded."""
+    counts = Counter(dues.values())
+    return max(counts, key=lambda d: (counts[d], d)) if counts else None
+
+
 class Ledger:
     """Connection to the ledger database; use as a context manager."""
 
@@ -343,8 +350,7 @@ class Ledger:
         """The deadline the forms of ``period`` were issued with: the one most units' forms
         carry, the later on a tie (None: none recorded). One unit's form issued again with
         ``--due`` moves that unit's deadline (`issued_dues`), not everyone's."""
-        counts = Counter(self.issued_dues(period).values())
-        return max(counts, key=lambda d: (counts[d], d)) if counts else None
+        return common_due(self.issued_dues(period))
 
     def issued_dues(self, period: Period) -> dict[str, dt.date]:
         """Per unit, the latest deadline a form of ``period`` was issued to it with."""
