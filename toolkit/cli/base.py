@@ -145,15 +145,15 @@ class _Formatter(click.HelpFormatter):
             if not second:
                 self.write("\n")
                 continue
-            if display_width(first) <= first_col - col_spacing:
-                self.write(" " * (first_col - display_width(first)))
+            width = display_width(first)
+            if width <= first_col - col_spacing:
+                self.write(" " * (first_col - width))
             else:
                 self.write("\n" + " " * (first_col + self.current_indent))
             lines = wrap_display(second, max(self.width - first_col - 2, 10)) or [""]
             self.write(f"{lines[0]}\n")
             for line in lines[1:]:
                 self.write(f"{'':>{first_col + self.current_indent}}{line}\n")
-
 
     def write_text(self, text: str) -> None:
         """click's paragraphs (a blank line between; a ``\\b`` line keeps a block as written),
