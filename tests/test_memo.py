@@ -185,12 +185,15 @@ def test_a_lead_whose_return_was_sent_back_is_never_called_unreported(cons):
     # a task whose only lead was sent back
     sent_back = [dataclasses.replace(u, state=TO_FIX) if u.unit == SZ else u for u in cons.units]
     only = [dataclasses.replace(t, status=Status.NOT_REPORTED, avg_progress=None, overdue=True,
-                                lead_states={SZ: Status.NOT_REPORTED}) if t.task.id == "2.2" else t
+                                lead_states={SZ: TO_FIX}, missing=[], sent_back=[SZ]) if t.task.id == "2.2" else t
             for t in cons.tasks]
     ctx = memo.build_context(dataclasses.replace(cons, units=sent_back, tasks=only), ISSUE)
     task = next(t for t in ctx.attention if t.id == "2.2")
     assert task.status_text == "牵头单位尚无合格的报送" and task.missing_units == []
     assert task.summary.endswith("；1个牵头单位报送有误已退回修改（市政务服务数据管理局）。")
+    # the overview counts it apart from the tasks whose leads sent nothing
+    assert ctx.task_not_reported_sent_back == 1
+    assert "牵头单位报送有误已退回、尚无合格进展的1项" in ctx.overview_text
 
 
 def test_due_next_month(month):
@@ -253,7 +256,11 @@ def test_docx_figures_and_named_units_match_consolidation(rendered, cons, month)
     assert f"已完成{counts['已完成']}项（占{pct(counts['已完成'], n)}）" in overview
     assert f"序时推进{counts['序时推进']}项（占{pct(counts['序时推进'], n)}）" in overview
     assert f"进展滞后{counts['滞后']}项（占{pct(counts['滞后'], n)}）" in overview
-    assert f"牵头单位未报送进展的{counts['未报送']}项（占{pct(counts['未报送'], n)}）" in overview
+    # 16.1 has no lead in the master: it is 未报送, but no lead failed to report it
+    no_lead = sum(not t.leads for t in cons.tasks if t.status == "未报送")
+    assert no_lead == 1
+    assert f"牵头单位未报送进展的{counts['未报送'] - 1}项（占{pct(counts['未报送'] - 1, n)}）" in overview
+    assert f"未明确牵头单位的1项（占{pct(1, n)}）" in overview
     assert f"已超过完成时限仍未完成的任务{len(cons.overdue)}项" in overview
 
     # table by 一级任务: one row per 一级任务 plus 合计, numbers as consolidated

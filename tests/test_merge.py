@@ -469,3 +469,24 @@ def test_row_writer_is_done_before_a_ctrl_c_leaves_it():
     finally:
         signal.signal(signal.SIGINT, previous)
     assert writes and not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]
+
+
+def test_a_unit_sent_back_is_never_listed_as_unreported(month):
+    """虎门镇's only return was sent back: 报送情况 says 退回待改, and so must every sheet row that
+    names it; a coordinator reading 任务汇总 or 滞后超期 would otherwise call it 未报送."""
+    result = merge(month, "2022-06")
+    cons = result.consolidation
+    mine = [t for t in cons.tasks if "虎门镇" in t.leads + t.coops]
+    assert mine and all("虎门镇" not in t.missing and "虎门镇" in t.sent_back for t in mine)
+    assert all(t.lead_states["虎门镇"] == "退回待改" for t in mine if "虎门镇" in t.leads)
+    book = load_workbook(result.path)
+    tasks = {r[0]: r for r in book["任务汇总"].iter_rows(min_row=4, values_only=True)}
+    for t in mine:
+        cell = tasks[t.task.id][12]
+        assert "退回待改：虎门镇" in cell and "虎门镇" not in cell.split("退回待改：")[0], cell
+    details = [r for r in book["单位明细"].iter_rows(min_row=4, values_only=True) if r[4] == "虎门镇"]
+    assert details and {r[6] for r in details} == {"退回待改"}
+    lagging = [r[7] for r in book["滞后超期"].iter_rows(min_row=4, values_only=True) if r[7] and "虎门镇" in r[7]]
+    assert all("虎门镇：退回待改" in cell for cell in lagging)
+    # the units that sent nothing are still listed as such
+    assert any("市民政局" in (tasks[t.task.id][12] or "") for t in cons.tasks if "市民政局" in t.leads)

@@ -56,8 +56,13 @@ class TaskSummary:
     overdue: bool
     progress_text: str
     problems: str
+    #: units (leads, then cooperating) with no accepted row for the task that sent nothing
     missing: list[str]
+    #: per lead: its row's status, 未报送, or 退回待改 when every file it sent was sent back
     lead_states: dict[str, str] = field(default_factory=dict)
+    #: units (leads, then cooperating) whose every file this period was sent back (退回待改):
+    #: they did report, so no sheet or memo may list them as 未报送
+    sent_back: list[str] = field(default_factory=list)
 
 
 class Details(Sequence):
@@ -69,8 +74,9 @@ class Details(Sequence):
     """
 
     def __init__(self, tasks: list[TaskSummary], accepted: dict[str, Receipt],
-                 accepted_rows: dict[str, dict[str, Row]]):
+                 accepted_rows: dict[str, dict[str, Row]], sent_back: frozenset[str] = frozenset()):
         self._tasks, self._accepted, self._rows = tasks, accepted, accepted_rows
+        self._sent_back = sent_back
         self._len = sum(len(t.leads) + len(t.coops) for t in tasks)
 
     def __len__(self) -> int:
@@ -85,7 +91,7 @@ class Details(Sequence):
                 yield {
                     "task": t.id, "level1": t.level1, "name": t.name, "deadline": t.deadline_text,
                     "unit": unit, "role": LEAD if unit in leads else COOP,
-                    "status": row.status if row else NOT_REPORTED,
+                    "status": row.status if row else TO_FIX if unit in self._sent_back else NOT_REPORTED,
                     "progress": row.progress if row else None, "work": row.work if row else "",
                     "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
                     "eta": row.eta if row else None, "evidence": row.evidence if row else "",
@@ -236,6 +242,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     not_issued = [] if not issued_units else [
         u for u in master.units_with_tasks() if u not in issued_units and u not in received]
     skip = set(not_issued)
+    # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
+    # 报送情况 names it 退回待改, and so must every task row that lists it.
+    sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs))
     current = _statuses(master, accepted_rows, period, skip)
     history[period] = current
 
@@ -244,14 +253,14 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         leads = [u for u in master.units_of(t.id, LEAD) if u not in skip]
         coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
         status, avg = current[t.id]
-        texts, problems, missing = [], [], []
+        texts, problems, missing, returned = [], [], [], []
         lead_states = {}
         for unit in leads + coops:
             row = accepted_rows.get(unit, {}).get(t.id)
             if row is None:
-                missing.append(unit)
+                (returned if unit in sent_back else missing).append(unit)
                 if unit in leads:
-                    lead_states[unit] = NOT_REPORTED
+                    lead_states[unit] = TO_FIX if unit in sent_back else NOT_REPORTED
             else:
                 if row.work:
                     texts.append(f"【{unit}】{row.work}")
@@ -261,8 +270,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                     lead_states[unit] = row.status
         overdue = t.due_by(period.end) and status != DONE
         tasks.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
-                                 "\n".join(problems), missing, lead_states))
-    details = Details(tasks, accepted, accepted_rows)
+                                 "\n".join(problems), missing, lead_states, returned))
+    details = Details(tasks, accepted, accepted_rows, sent_back)
 
     units: list[UnitStatus] = []
     for unit in master.units_with_tasks():
@@ -284,7 +293,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 entry.email if entry else ""))
             continue
         # a refused file of any kind (damaged, encrypted, a PDF) shows the unit did send
-        rejected = [r for r in received.get(unit, []) if r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE)]
+        rejected = _rejected(received.get(unit, []))
         if rejected:
             last = rejected[-1]
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, TO_FIX,
@@ -304,6 +313,11 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     as_of = max(times)[:16] if times else ""
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, tasks, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due)
+
+
+def _rejected(received: list[Receipt]) -> list[Receipt]:
+    """The refused files among a unit's receipts: sent back for errors, or unreadable."""
+    return [r for r in received if r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE)]
 
 
 def _receipts_of_period(receipts: list[Receipt], period: Period) -> list[Receipt]:

@@ -129,6 +129,10 @@ class MemoContext:
     task_lagging: int  #: 滞后
     task_not_started: int  #: 未启动
     task_not_reported: int  #: 未报送 (no lead unit reported)
+    #: of task_not_reported: tasks whose leads' returns were sent back (none sent nothing)
+    task_not_reported_sent_back: int
+    #: of task_not_reported: tasks with no lead unit in the master at all
+    task_not_reported_no_lead: int
     task_overdue: int  #: past deadline and not 已完成 (may also be 滞后 or 未报送)
     task_done_pct: str  #: share of all tasks, e.g. "4.4%"
     task_on_track_pct: str  #: e.g. "20%"
@@ -232,20 +236,19 @@ def _recipients(units: list[UnitStatus]) -> str:
     return "市直各有关单位：" if kinds == {Kind.CITY} else "各有关单位："
 
 
-def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem],
-               returned_units: frozenset[str] = frozenset()) -> TaskItem:
+def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]) -> TaskItem:
     t = ts.task
     leads_text = cons.master.display_units(t.id, LEAD) or "未明确"
     coops_text = cons.master.display_units(t.id, Role.COOP)
-    # A lead whose return was sent back did report: 报送情况 names it 退回修改, and the task's
-    # sentence must not call it 未报送.
-    unreported = [u for u in ts.leads if ts.lead_states.get(u) == NOT_REPORTED]
-    missing = [u for u in unreported if u not in returned_units]
-    returned = [u for u in unreported if u in returned_units]
+    # A lead whose return was sent back did report (consolidate's 退回待改): 报送情况 names it
+    # 退回修改, and the task's sentence must not call it 未报送.
+    missing = [u for u in ts.leads if ts.lead_states.get(u) == NOT_REPORTED]
+    returned = [u for u in ts.leads if ts.lead_states.get(u) == TO_FIX]
     lagging = [u for u, s in ts.lead_states.items() if s == LAGGING]
     progress = f"{_num(ts.avg_progress)}%" if ts.avg_progress is not None else ""
     if ts.status == NOT_REPORTED:
-        status_text = "牵头单位尚无合格的报送" if returned else "牵头单位均未报送进展"
+        status_text = ("未明确牵头单位，无单位报送进展" if not ts.leads
+                       else "牵头单位尚无合格的报送" if returned else "牵头单位均未报送进展")
     else:
         status_text = ts.status + (f"，平均进度{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_text or "未明确"
@@ -297,10 +300,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         if text:
             problems_of.setdefault(d["task"], []).append(ProblemItem(d["unit"], text))
 
-    returned_units = frozenset(u.unit for u in cons.units if u.state == TO_FIX)
-
     def item(ts: TaskSummary) -> TaskItem:
-        return _task_item(ts, cons, problems_of.get(ts.task.id, []), returned_units)
+        return _task_item(ts, cons, problems_of.get(ts.task.id, []))
 
     previous = _previous_statuses(cons)
     completed = [item(t) for t in cons.tasks if t.status == DONE
@@ -314,6 +315,10 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
 
     counts = cons.task_counts()
     total = len(cons.tasks)
+    unreported = [t for t in cons.tasks if t.status == NOT_REPORTED]
+    no_lead = sum(not t.leads for t in unreported)
+    # no lead sent nothing: each lead's every file was sent back
+    sent_back = sum(bool(t.leads) and all(t.lead_states.get(u) == TO_FIX for u in t.leads) for t in unreported)
     by_level1 = []
     for i, (name, c) in enumerate(cons.by_level1(), 1):
         n = sum(c.values())
@@ -346,7 +351,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
-        task_not_reported=counts[NOT_REPORTED], task_overdue=len(overdue),
+        task_not_reported=counts[NOT_REPORTED], task_not_reported_sent_back=sent_back,
+        task_not_reported_no_lead=no_lead, task_overdue=len(overdue),
         task_done_pct=_pct(counts[DONE], total), task_on_track_pct=_pct(counts[ON_TRACK], total),
         task_lagging_pct=_pct(counts[LAGGING], total), task_not_started_pct=_pct(counts[NOT_STARTED], total),
         task_not_reported_pct=_pct(counts[NOT_REPORTED], total), task_overdue_pct=_pct(len(overdue), total),
@@ -430,8 +436,14 @@ def _overview_text(c: MemoContext) -> str:
                           (c.task_not_started, c.task_not_started_pct, "尚未启动")):
         if n:
             parts.append(f"{label}{n}项（占{pct}）")
-    if c.task_not_reported:
-        parts.append(f"牵头单位未报送进展的{c.task_not_reported}项（占{c.task_not_reported_pct}）")
+    # 未报送 tasks by why: said as "牵头单位未报送" only where a lead sent nothing; a task
+    # with no lead (demo 16.1), or whose leads' files were all sent back, names no one
+    missing = c.task_not_reported - c.task_not_reported_sent_back - c.task_not_reported_no_lead
+    for n, label in ((missing, "牵头单位未报送进展的"),
+                     (c.task_not_reported_sent_back, "牵头单位报送有误已退回、尚无合格进展的"),
+                     (c.task_not_reported_no_lead, "未明确牵头单位的")):
+        if n:
+            parts.append(f"{label}{n}项（占{_pct(n, c.task_total)}）")
     text = f"{c.project}共{c.task_total}项任务。截至{c.period_label}底，" + "，".join(parts) + "。"
     if c.task_overdue:
         text += f"已超过完成时限仍未完成的任务{c.task_overdue}项。"
