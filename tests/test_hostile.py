@@ -915,3 +915,44 @@ def test_ods_guard_counts_repeats_however_they_are_written(row):
     with pytest.raises(ReadFailure) as refused:
         guard_zip(zipfile.ZipFile(io.BytesIO(data)), DEFAULT_LIMITS, "ods", data)
     assert refused.value.code == "E104"
+
+
+def test_a_remembered_part_vouches_only_for_its_own_bytes(make_return):
+    """Parts without a cell (theme, styles, relationships) are scanned once and remembered by
+    their stored bytes. The memory never lets another part through: the same name with other
+    bytes (a far cell hidden as the theme) is scanned and refused, and remembered parts still
+    count towards the unpacked limit."""
+    import dataclasses
+
+    from toolkit import spreadsheet
+    from toolkit.spreadsheet import ReadFailure, guard_zip
+
+    def guard(data: bytes, limits=DEFAULT_LIMITS) -> None:
+        guard_zip(zipfile.ZipFile(io.BytesIO(data)), limits, "xlsx", data)
+
+    spreadsheet._PLAIN_PARTS.clear()
+    valid = filled(make_return)
+    guard(valid)
+    remembered = len(spreadsheet._PLAIN_PARTS)
+    parts = zipfile.ZipFile(io.BytesIO(valid)).infolist()
+    assert 0 < remembered < len(parts)  # the sheets hold cells, the shared strings si: never remembered
+    guard(valid)  # from memory
+    assert len(spreadsheet._PLAIN_PARTS) == remembered
+
+    # a far cell stored under the valid return's theme name: other bytes, scanned, refused
+    theme = next(i.filename for i in parts if i.filename.startswith("xl/theme/"))
+    with pytest.raises(ReadFailure) as refused:
+        guard(hidden_sheet_xlsx(theme))
+    assert refused.value.code == "E104"
+
+    # the unpacked limit counts remembered parts: a padding part that fits beside the
+    # sheets alone, but not beside the remembered parts as well, is refused
+    unpacked = sum(i.file_size for i in parts)
+    plain = sum(length for length, _ in spreadsheet._PLAIN_PARTS.values())
+    assert plain > 10
+    padded = rewrite_zip(valid, add={"xl/pad.xml": b" " * ((1 << 20) - unpacked + 10)})
+    tight = dataclasses.replace(DEFAULT_LIMITS, max_unpacked_mb=1)
+    with pytest.raises(ReadFailure) as refused:
+        guard(padded, tight)
+    assert refused.value.code == "E104"
+    guard(padded)  # within the default limit

@@ -36,10 +36,16 @@ _MAX_TAG = 1 << 20   # longest markup token carried across chunks
 # unless one plain prefix is on every tag (`_unprefixed`).
 # Then calamine places every valued cell by its own reference, and nothing it ignores (a tag
 # inside another cell's text, a stray ``</row>``) can do more than make the box larger.
-_ANY_TAG = re.compile(rb"<(c|row)[\s/>]")  # every cell and row start tag, canonical or not
-# (one space before "/>" is how the .NET Open XML SDK, which WPS uses, ends an empty element)
-_FAST_CELL = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?!r=)[a-z]{1,3}="[^"<>\']*")* ?(/?)>')
-_FAST_ROW = re.compile(rb'<row r="[1-9][0-9]{0,6}"(?: (?!r=)[A-Za-z0-9:]{1,24}="[^"<>\']*")* ?/?>')
+# One pass finds every cell and row start tag: a canonical cell (groups: column, row, "/"
+# when empty), a canonical row (no group), or any other (the last group: not canonical).
+# An attribute is never a second r: a name that is not r (1-3 lowercase letters for a cell,
+# up to 24 for a row). One space before "/>" is how the .NET Open XML SDK, which WPS uses,
+# ends an empty element. (One pass: 0.10 ms on a 35 KB sheet, against 0.13 ms for
+# separate passes for all tags, canonical cells and canonical rows.)
+_FAST_TAG = re.compile(
+    rb'<(?:c r="([A-Z]{1,3})([1-9][0-9]{0,6})"(?: (?:[a-qs-z][a-z]{0,2}|r[a-z]{1,2})="[^"<>\']*")* ?(/?)>'
+    rb'|row r="[1-9][0-9]{0,6}"(?: (?:[A-Za-qs-z0-9:][A-Za-z0-9:]{0,23}|r[A-Za-z0-9:]{1,23})="[^"<>\']*")* ?/?>'
+    rb'|(c|row)[\s/>])')
 _PREFIX_HINT = re.compile(rb":(?:c|row)[\s/>]")
 # the prefix on every tag of a sheet some writers qualify throughout (WPS ``x:``, Tencent
 # Docs ``ns2:``); a plain name, so that calamine's local name is what follows its colon
@@ -62,15 +68,25 @@ class _Extent:
         self.min_row = self.min_col = 1 << 40
         self.max_row = self.max_col = -1
 
-    def feed_whole(self, part: bytes) -> None:
+    def feed_whole(self, part: bytes) -> int | None:
         """Scan a whole part: an .xlsx part by references alone when it is written
-        canonically (see _FAST_CELL), anything else like `feed`."""
+        canonically (see _FAST_TAG), anything else like `feed`. Returns the number of cell
+        start tags when the fast path placed the part (every cell calamine can read is one of
+        them), else None."""
         if self.ods:
             _ods_sheets(part, self.cap, self.text_budget, self)
-        elif self._fast(part):
+            return None
+        cells = self._fast(part)
+        if cells is not None:
             self._check_area()
         else:
             self.feed(part)
+        return cells
+
+    @property
+    def placed(self) -> bool:
+        """Whether any cell was placed: a part with none makes calamine allocate no grid."""
+        return self.max_row >= 0
 
     def feed(self, chunk: bytes) -> None:
         if self.ods:  # a table's rows may not be split: content.xml is scanned whole
@@ -130,35 +146,43 @@ class _Extent:
         lt = rest.find(b"<")
         return rest[lt:] if lt >= 0 else b""
 
-    def _fast(self, buf: bytes) -> bool:
-        """Place a canonically written part by its references (see _FAST_CELL); False when
-        the part is not written so, and must be read token by token."""
+    def _fast(self, buf: bytes) -> int | None:
+        """Place a canonically written part by its references (see _FAST_TAG) and return
+        its number of cell tags; None when the part is not written so, and must be read token
+        by token."""
         if _PREFIX_HINT.search(buf) is not None:
             buf = _unprefixed(buf)
             if buf is None or _PREFIX_HINT.search(buf) is not None:
-                return False
-        tags = _ANY_TAG.findall(buf)
+                return None
+        tags = _FAST_TAG.findall(buf)
         if not tags:
-            return True  # no cell or row at all (theme, styles, docProps): nothing to place
+            return 0  # no cell or row at all (theme, styles, docProps): nothing to place
         # "!" and "?" are rare in a sheet, "<" is in every tag: looking for those first is 10x
         # cheaper (3 µs against 30 on a 35 KB sheet)
         if b"!" in buf and b"<!" in buf:
-            return False  # a comment, CDATA or DOCTYPE
+            return None  # a comment, CDATA or DOCTYPE
         if b"?" in buf:
             declaration = buf.find(b"<?")
             if declaration > 3 or (declaration >= 0 and buf.find(b"<?", declaration + 2) >= 0):
-                return False  # a processing instruction after the declaration
-        cells = _FAST_CELL.findall(buf)
-        if len(cells) != tags.count(b"c") or len(_FAST_ROW.findall(buf)) != len(tags) - len(cells):
-            return False
-        valued = [(c, r) for c, r, empty in cells if not empty]  # calamine places no empty cell
-        if valued:
-            letters, digits = zip(*valued)
-            numbers = [int(r) - 1 for r in set(digits)]
-            cols = [_column_number(c) - 1 for c in set(letters)]
+                return None  # a processing instruction after the declaration
+        # one loop, no list beside the tags: a sheet of 500,000 rows has a million tags
+        cells = 0
+        letters: set[bytes] = set()
+        digits: set[bytes] = set()
+        for c, r, empty, odd in tags:
+            if odd:
+                return None  # a cell or row tag not written canonically
+            if c:
+                cells += 1
+                if not empty:  # calamine places no empty cell
+                    letters.add(c)
+                    digits.add(r)
+        if letters:
+            numbers = [int(r) - 1 for r in digits]
+            cols = [_column_number(c) - 1 for c in letters]
             self._place(min(numbers), min(cols))
             self._place(max(numbers), max(cols))
-        return True
+        return cells
 
     # calamine's reader state: before <sheetData>, in it, in a cell (with the stack of the
     # cell's open child elements), after </sheetData>
