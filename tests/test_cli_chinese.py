@@ -27,6 +27,12 @@ def test_a_wrong_choice_and_a_missing_value_are_answered_in_chinese(run, tmp_pat
     assert missing.stderr.splitlines()[-1] == "错误：选项 '--period' 后面需要写一个值。"
     date = run(["collect", "--received", "7月4日"], cwd=tmp_path)
     assert date.stderr.splitlines()[-1] == "错误：'--received' 的值不对：“7月4日”不是日期，请写成 2022-07-04 这样的格式。"
+    nothing = run(["check"], cwd=tmp_path)
+    assert nothing.exit_code == 2
+    assert nothing.stderr == ("用法： cli check [选项] 文件...\n"
+                              "运行“cli check --help”查看帮助。\n\n"
+                              "错误：缺少参数 '文件...'。\n")
+    assert run(["master", "import"], cwd=tmp_path).stderr.splitlines()[-1] == "错误：缺少参数 '分工表'。"
 
 
 def test_help_has_no_english_of_click(run, tmp_path):
@@ -74,6 +80,8 @@ def test_help_columns_line_up_in_display_columns(run, tmp_path):
     for path in [(), *_commands(cli)]:
         text = run([*path, "--help"], cwd=tmp_path).stdout
         assert all(display_width(line) <= 80 for line in text.splitlines()), path
+        # arguments are named in Chinese in the usage line too (not FILES..., FOLDER, WHAT)
+        assert not re.search(r"[A-Z]{2,}", text.splitlines()[0]), (path, text.splitlines()[0])
         for section in re.split(r"\n(?=\S)", text):
             if not section.startswith(("选项", "命令")):
                 continue

@@ -47,6 +47,17 @@ def _speak_chinese() -> None:
         if hasattr(module, "ngettext"):
             module.ngettext = click_zh.ngettext
 
+    # "缺少参数 '文件...'." : click puts an ASCII stop after the quoted hint, outside its
+    # catalog; the Chinese sentence ends in 。
+    missing = click.exceptions.MissingParameter
+    if not getattr(missing.format_message, "_duban", False):
+        english = missing.format_message
+
+        def format_message(self) -> str:
+            return english(self).replace("'.", "'。", 1)
+
+        format_message._duban = True  # type: ignore[attr-defined]
+        missing.format_message = format_message  # type: ignore[method-assign]
 
 
 _speak_chinese()

@@ -20,7 +20,7 @@ from .month import _echo_run
 
 
 @cli.command()
-@click.argument("folder", type=click.Path(file_okay=False), default="督办演示")
+@click.argument("folder", type=click.Path(file_okay=False), default="督办演示", metavar="[文件夹]")
 @click.option("--pdf", is_flag=True, help="通报同时转成 PDF（需要 LibreOffice）")
 @pass_state
 def demo(state: State, folder: str, pdf: bool) -> None:
@@ -41,13 +41,13 @@ def demo(state: State, folder: str, pdf: bool) -> None:
 
 
 @cli.command("open")
-@click.argument("what", default="文件夹")
+@click.argument("what", default="文件夹", metavar="[对象]")
 @period_option()
 @pass_state
 def open_cmd(state: State, what: str, period: str | None) -> None:
     """用系统默认程序打开最新的汇总表、通报或文件夹。
 
-    WHAT 可以是：文件夹（默认）、汇总、通报、收件箱、反馈、下发。
+    对象可以是：文件夹（默认）、汇总、通报、收件箱、反馈、下发。
 
     \b
     示例：

@@ -31,7 +31,7 @@ from .base import (
 
 
 @cli.command()
-@click.argument("folder", type=click.Path(file_okay=False), default=".")
+@click.argument("folder", type=click.Path(file_okay=False), default=".", metavar="[文件夹]")
 @click.option("--master", "master_file", type=click.Path(), help="任务分工表（.docx/.xlsx），默认用自带的东莞市分工表")
 @period_option("当前期次，如 2022-06；默认上个月")
 @click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题中的发文机关")
@@ -62,7 +62,7 @@ def master() -> None:
 
 
 @master.command("import")
-@click.argument("file", type=click.Path())
+@click.argument("file", type=click.Path(), metavar="分工表")
 @click.option("--out", "-o", type=click.Path(dir_okay=False),
               help="输出的任务清单工作簿（默认：工作区的任务分工表.xlsx）")
 @click.option("--directory", "directory_file", type=click.Path(), help="单位名录 CSV（默认：工作区的单位名录）")
@@ -235,7 +235,7 @@ def _echo_unfinished(result) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(), metavar="文件...")
 @period_option("应报期次；与文件不符时报 E202")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="输出格式")
