@@ -490,3 +490,12 @@ def test_a_unit_sent_back_is_never_listed_as_unreported(month):
     assert all("虎门镇：退回待改" in cell for cell in lagging)
     # the units that sent nothing are still listed as such
     assert any("市民政局" in (tasks[t.task.id][12] or "") for t in cons.tasks if "市民政局" in t.leads)
+
+
+def test_units_alone_agree_with_the_whole_consolidation(month):
+    """`duban status` and the reminders compute the units' states without the tasks and
+    history (`consolidate(tasks=False)`): the same states, dues and not-issued list."""
+    whole, units = consolidate(month, "2022-06"), consolidate(month, "2022-06", tasks=False)
+    assert units.units == whole.units and units.due == whole.due and units.not_issued == whole.not_issued
+    assert units.unit_counts() == whole.unit_counts()
+    assert units.tasks == [] and units.history == {} and units.issues == []

@@ -213,9 +213,13 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[
     return LATE, valid[0]
 
 
-def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None
-                ) -> Consolidation:
-    """Compute the consolidation of ``period`` from the ledger."""
+def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None,
+                *, tasks: bool = True) -> Consolidation:
+    """Compute the consolidation of ``period`` from the ledger.
+
+    ``tasks=False`` computes the units' states alone (报送情况, for `duban status` and the
+    reminders): no task rows, no receipts or issue list, and no history, whose reading of
+    every earlier period's rows made `status` slower each month of the year."""
     master = master or ws.load_master()
     period = ws.period(period)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
@@ -226,11 +230,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         accepted = ledger.accepted(period)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         received = ledger.units_received(period)
-        all_receipts = ledger.receipts()
-        period_receipts = _receipts_of_period(all_receipts, period)
+        period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
-        for p in ledger.periods():
+        for p in ledger.periods() if tasks else ():
             if p >= period:
                 continue
             acc = ledger.accepted(p)
@@ -245,11 +248,12 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
     # 报送情况 names it 退回待改, and so must every task row that lists it.
     sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs))
-    current = _statuses(master, accepted_rows, period, skip)
-    history[period] = current
+    current = _statuses(master, accepted_rows, period, skip) if tasks else {}
+    if tasks:
+        history[period] = current
 
-    tasks: list[TaskSummary] = []
-    for t in master.tasks:
+    summaries: list[TaskSummary] = []
+    for t in master.tasks if tasks else ():
         leads = [u for u in master.units_of(t.id, LEAD) if u not in skip]
         coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
         status, avg = current[t.id]
@@ -269,9 +273,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 if unit in leads:
                     lead_states[unit] = row.status
         overdue = t.due_by(period.end) and status != DONE
-        tasks.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
-                                 "\n".join(problems), missing, lead_states, returned))
-    details = Details(tasks, accepted, accepted_rows, sent_back)
+        summaries.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
+                                     "\n".join(problems), missing, lead_states, returned))
+    details = Details(summaries, accepted, accepted_rows, sent_back)
 
     units: list[UnitStatus] = []
     for unit in master.units_with_tasks():
@@ -311,7 +315,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                                "outcome": rec.outcome, "task": i.task})
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
-    return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, tasks, units,
+    return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due)
 
 

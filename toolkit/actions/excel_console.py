@@ -60,7 +60,7 @@ def status_table(ws: Workspace, period: Period) -> list[list[object]]:
     """The 报送情况 table (header + one row per unit), empty before anything is collected."""
     if not ws.ledger_path.exists():
         return []
-    cons = consolidate(ws, period)
+    cons = consolidate(ws, period, tasks=False)
     rows: list[list[object]] = [list(STATUS_HEADER)]
     for u in cons.units:
         rows.append([u.unit, u.kind, u.tasks, u.state, u.received_at, u.file, u.errors, u.warnings,

@@ -35,7 +35,7 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
     The period's earlier 催报 drafts are replaced: a unit that has reported since gets
     none, and its old draft is removed.
     """
-    cons = consolidate(ws, period)
+    cons = consolidate(ws, period, tasks=False)
     folder = ws.stage_dir(MERGED, cons.period) / "催报邮件"
     result = RemindResult(cons.period, folder)
     with Ledger(ws.ledger_path) as ledger:

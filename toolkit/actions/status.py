@@ -14,8 +14,9 @@ STATUS_COLUMNS = ("单位", "类别", "应报任务数", "报送状态", "报送
 
 
 def status(ws: Workspace, period: Period | None = None) -> Consolidation:
-    """The consolidation of ``period``, computed from a ledger opened read-only."""
-    return consolidate(ws, period)
+    """The units' states of ``period`` (a consolidation without its tasks), computed from a
+    ledger opened read-only."""
+    return consolidate(ws, period, tasks=False)
 
 
 def status_rows(cons: Consolidation) -> list[dict[str, Any]]:
