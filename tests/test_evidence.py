@@ -692,6 +692,33 @@ def test_a_task_added_after_issue_is_w208_not_e404(issued_ws, make_return):
     assert not reply_path(issued_ws, "石龙镇").exists()  # nothing the department must fix
 
 
+def test_a_task_added_after_issue_never_names_its_unit_unreported(issued_ws, make_return):
+    """石龙镇 reported on time on the form it was sent; 2.1 was given to it afterwards. No
+    sheet and no 通报 sentence may list it as 未报送 for 2.1: it says 本期未下发."""
+    from toolkit.actions.merge import merge
+    from toolkit.memo.context import _task_item
+
+    wb = load_workbook(issued_ws.master_path)
+    wb["责任分工"].append(["2.1", "石龙镇", "牵头", "明确"])
+    wb.save(issued_ws.master_path)
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+    result = merge(issued_ws, PERIOD)
+    cons = result.consolidation
+    task = next(t for t in cons.tasks if t.task.id == "2.1")
+    assert "石龙镇" not in task.missing and task.not_asked == ["石龙镇"]
+    assert task.lead_states["石龙镇"] == "本期未下发" and task.missing  # the others sent nothing
+    book = load_workbook(result.path)
+    row = next(r for r in book["任务汇总"].iter_rows(min_row=4, values_only=True) if r[0] == "2.1")
+    assert row[12].endswith("；本期未下发：石龙镇") and "石龙镇" not in row[12].split("；")[0]
+    detail = [r for r in book["单位明细"].iter_rows(min_row=4, values_only=True) if r[0] == "2.1" and r[4] == "石龙镇"]
+    assert [r[6] for r in detail] == ["本期未下发"]
+    item = _task_item(task, cons, [])
+    assert "石龙镇" not in item.missing_units and "1个牵头单位的本期填报表未含此任务" in item.summary
+    # the unit's other tasks are its own as before
+    assert next(u for u in cons.units if u.unit == "石龙镇").state == UnitState.ON_TIME
+
+
 def test_a_task_missing_from_a_form_issued_with_it_is_still_e404(issued_ws, make_return):
     def drop_row(wb):
         sheet = wb["进展填报"]

@@ -17,13 +17,14 @@ from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
 from .period import Period
 from .report import Row
-from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Role, Status, TimeSource, UnitState
+from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, TimeSource, UnitState
 from .workspace import Workspace
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
     Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.NOT_STARTED, Status.NOT_REPORTED)
 ON_TIME, LATE, TO_FIX = UnitState.ON_TIME, UnitState.LATE, UnitState.TO_FIX
 LEAD, COOP = Role.LEAD, Role.COOP
+NOT_ISSUED = Owed.NOT_ISSUED
 
 
 @dataclass
@@ -63,6 +64,19 @@ class TaskSummary:
     #: units (leads, then cooperating) whose every file this period was sent back (退回待改):
     #: they did report, so no sheet or memo may list them as 未报送
     sent_back: list[str] = field(default_factory=list)
+    #: units whose forms of the period did not carry the task (added to the master after
+    #: they went out): not owed its row, so never listed as 未报送 for it
+    not_asked: list[str] = field(default_factory=list)
+
+    @property
+    def missing_text(self) -> str:
+        """任务汇总's 未报送单位: the units that sent nothing, then, said so, those sent back
+        (they reported) and those not asked: a coordinator must not read either as 未报送."""
+        parts = ["、".join(self.missing)] if self.missing else []
+        for word, units in ((TO_FIX, self.sent_back), (NOT_ISSUED, self.not_asked)):
+            if units:
+                parts.append(f"{word}：" + "、".join(units))
+        return "；".join(parts)
 
 
 class Details(Sequence):
@@ -74,9 +88,10 @@ class Details(Sequence):
     """
 
     def __init__(self, tasks: list[TaskSummary], accepted: dict[str, Receipt],
-                 accepted_rows: dict[str, dict[str, Row]], sent_back: frozenset[str] = frozenset()):
+                 accepted_rows: dict[str, dict[str, Row]], sent_back: frozenset[str] = frozenset(),
+                 asked: dict[str, set[str]] | None = None):
         self._tasks, self._accepted, self._rows = tasks, accepted, accepted_rows
-        self._sent_back = sent_back
+        self._sent_back, self._asked = sent_back, asked or {}
         self._len = sum(len(t.leads) + len(t.coops) for t in tasks)
 
     def __len__(self) -> int:
@@ -91,12 +106,17 @@ class Details(Sequence):
                 yield {
                     "task": t.id, "level1": t.level1, "name": t.name, "deadline": t.deadline_text,
                     "unit": unit, "role": LEAD if unit in leads else COOP,
-                    "status": row.status if row else TO_FIX if unit in self._sent_back else NOT_REPORTED,
+                    "status": row.status if row else self._missing_word(unit, t.id),
                     "progress": row.progress if row else None, "work": row.work if row else "",
                     "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
                     "eta": row.eta if row else None, "evidence": row.evidence if row else "",
                     "file": rec.name if rec and row else "", "received_at": rec.received_at if rec and row else "",
                 }
+
+    def _missing_word(self, unit: str, task: str) -> str:
+        if not _asked(unit, task, self._asked, self._rows):
+            return NOT_ISSUED
+        return TO_FIX if unit in self._sent_back else NOT_REPORTED
 
     def __getitem__(self, index):  # type: ignore[override]
         # Random access is for tests and small tables; the writers iterate.
@@ -176,13 +196,23 @@ def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Peri
     return ON_TRACK
 
 
+def _asked(unit: str, task: str, asked: dict[str, set[str]], rows: dict[str, dict[str, Row]]) -> bool:
+    """Whether ``unit`` owes a row for ``task``: it has one, or its forms of the period carried
+    the task (``asked``: `Ledger.issued_tasks_of`; a unit with no form recorded is owed all)."""
+    return unit not in asked or task in asked[unit] or task in rows.get(unit, {})
+
+
 def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
-              skip: set[str] | frozenset[str] = frozenset()) -> dict[str, tuple[str, float | None]]:
+              skip: set[str] | frozenset[str] = frozenset(), asked: dict[str, set[str]] | None = None
+              ) -> dict[str, tuple[str, float | None]]:
     """Per task: (综合状态, 平均进度 of the lead units that gave one); ``skip``: units not
-    owed a return this period."""
+    owed a return this period; ``asked``: the tasks each unit's forms carried (a lead whose
+    form lacked the task, added to the master after issue, is not waited for)."""
+    asked = asked or {}
     out = {}
     for t in master.tasks:
-        units = [u for u in master.units_of(t.id, LEAD) if u not in skip]
+        units = [u for u in master.units_of(t.id, LEAD)
+                 if u not in skip and _asked(u, t.id, asked, accepted_rows)]
         rows = {u: accepted_rows[u][t.id] for u in units if u in accepted_rows and t.id in accepted_rows[u]}
         values = [p for p in (_effective_progress(r) for r in rows.values()) if p is not None]
         avg = round(sum(values) / len(values), 1) if values else None
@@ -227,6 +257,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
         issued_units = ledger.issued_units(period)
+        asked = ledger.issued_tasks_of(period)
         accepted = ledger.accepted(period)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         received = ledger.units_received(period)
@@ -238,7 +269,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 continue
             acc = ledger.accepted(p)
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
-            history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}, p)
+            history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}, p,
+                                   asked=ledger.issued_tasks_of(p))
     accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
     # A unit added to the master after the forms went out was asked for nothing: unless it
     # sent something anyway, it is left out of what is owed (and of the 通报's 未报送)
@@ -248,7 +280,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
     # 报送情况 names it 退回待改, and so must every task row that lists it.
     sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs))
-    current = _statuses(master, accepted_rows, period, skip) if tasks else {}
+    current = _statuses(master, accepted_rows, period, skip, asked) if tasks else {}
     if tasks:
         history[period] = current
 
@@ -257,14 +289,17 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         leads = [u for u in master.units_of(t.id, LEAD) if u not in skip]
         coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
         status, avg = current[t.id]
-        texts, problems, missing, returned = [], [], [], []
+        texts, problems, missing, returned, not_asked = [], [], [], [], []
         lead_states = {}
         for unit in leads + coops:
             row = accepted_rows.get(unit, {}).get(t.id)
             if row is None:
-                (returned if unit in sent_back else missing).append(unit)
+                # never 未报送 for a task its form of the period did not carry
+                word = (NOT_ISSUED if not _asked(unit, t.id, asked, accepted_rows)
+                        else TO_FIX if unit in sent_back else NOT_REPORTED)
+                (not_asked if word == NOT_ISSUED else returned if word == TO_FIX else missing).append(unit)
                 if unit in leads:
-                    lead_states[unit] = TO_FIX if unit in sent_back else NOT_REPORTED
+                    lead_states[unit] = word
             else:
                 if row.work:
                     texts.append(f"【{unit}】{row.work}")
@@ -274,8 +309,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                     lead_states[unit] = row.status
         overdue = t.due_by(period.end) and status != DONE
         summaries.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
-                                     "\n".join(problems), missing, lead_states, returned))
-    details = Details(summaries, accepted, accepted_rows, sent_back)
+                                     "\n".join(problems), missing, lead_states, returned, not_asked))
+    details = Details(summaries, accepted, accepted_rows, sent_back, asked)
 
     units: list[UnitStatus] = []
     for unit in master.units_with_tasks():

@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .consolidate import Consolidation, TaskSummary
+from .consolidate import Consolidation
 from .dates import cn_date
 from .files import atomic_write
 from .style import color
-from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status, UnitState
+from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Owed, Role, Severity, Status, UnitState
 from .xlsx import (
     MAX_ROW_HEIGHT,
     cell_lines,
@@ -569,19 +569,10 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("是否超期", 7, lambda t: "长期" if t.task.ongoing else ("是" if t.overdue else "否"), "center"),
         Column("各单位进展", 60, lambda t: t.progress_text, too_long=SEE_DETAILS),
         Column("存在问题", 30, lambda t: t.problems, too_long=SEE_DETAILS),
-        Column("未报送单位", 24, _missing_text),
+        Column("未报送单位", 24, lambda t: t.missing_text),
     ]
     _table(wb, "任务汇总", f"{cons.project}任务汇总（{cons.period.label}）", subtitle, cols, cons.tasks, s,
            TASK_STATUSES, pending)
-
-
-def _missing_text(t: TaskSummary) -> str:
-    """未报送单位: the units that sent nothing, then those whose files were all sent back, said
-    so: they reported, and a coordinator must not read them as 未报送."""
-    text = "、".join(t.missing)
-    if t.sent_back:
-        text += ("；" if text else "") + f"{UnitState.TO_FIX}：" + "、".join(t.sent_back)
-    return text
 
 
 def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
@@ -636,7 +627,7 @@ def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("牵头单位", 22, lambda t: cons.master.display_units(t.task.id, LEAD)),
         Column("牵头单位状态", 26, lambda t: "；".join(
             f"{u}：{st}" for u, st in t.lead_states.items()
-            if st in (LAGGING, NOT_REPORTED, ON_TRACK, NOT_STARTED, UnitState.TO_FIX))),
+            if st in (LAGGING, NOT_REPORTED, ON_TRACK, NOT_STARTED, UnitState.TO_FIX, Owed.NOT_ISSUED))),
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
     _table(wb, "滞后超期", f"{cons.project}滞后及超期任务（{cons.period.label}）", subtitle, cols, items, s,

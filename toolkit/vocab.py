@@ -62,6 +62,13 @@ class UnitState(Word):
 UNIT_STATES = tuple(UnitState)
 
 
+class Owed(Word):
+    """Why a unit has no row for a task, beside 未报送 and 退回待改: the task was not asked of it."""
+
+    #: the task was added to the master after the unit's form of the period went out
+    NOT_ISSUED = "本期未下发"
+
+
 class Outcome(Word):
     """What became of one received input (收件登记 结果)."""
 

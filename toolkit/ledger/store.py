@@ -372,6 +372,15 @@ class Ledger:
         row = self.conn.execute("SELECT MIN(issued_at) FROM issued WHERE period=?", (str(period),)).fetchone()
         return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    def issued_tasks_of(self, period: Period) -> dict[str, set[str]]:
+        """Per unit, the task ids in the forms of ``period`` issued to it (all its forms: a
+        re-issue from a newer master adds tasks). Empty: none recorded (a ledger older than
+        version 4)."""
+        out: dict[str, set[str]] = {}
+        for r in self.conn.execute("SELECT unit, tasks FROM issued WHERE period=?", (str(period),)):
+            out.setdefault(r[0], set()).update(json.loads(r[1]))
+        return out
+
     def issued_tasks(self) -> dict[tuple[str, str], set[str]]:
         """(master fingerprint, unit) → the task ids in the form issued to the unit."""
         out: dict[tuple[str, str], set[str]] = {}

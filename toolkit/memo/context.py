@@ -20,7 +20,7 @@ from typing import Any
 from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
-from ..vocab import Kind, Outcome, Role, Status, UnitState
+from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
 from .gbt9704 import CHARS
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
@@ -133,6 +133,9 @@ class MemoContext:
     task_not_reported_sent_back: int
     #: of task_not_reported: tasks with no lead unit in the master at all
     task_not_reported_no_lead: int
+    #: of task_not_reported: tasks added to the master after the forms went out (no lead's
+    #: form of the period carried them)
+    task_not_reported_not_issued: int
     task_overdue: int  #: past deadline and not 已完成 (may also be 滞后 or 未报送)
     task_done_pct: str  #: share of all tasks, e.g. "4.4%"
     task_on_track_pct: str  #: e.g. "20%"
@@ -244,10 +247,13 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     # 退回修改, and the task's sentence must not call it 未报送.
     missing = [u for u in ts.leads if ts.lead_states.get(u) == NOT_REPORTED]
     returned = [u for u in ts.leads if ts.lead_states.get(u) == TO_FIX]
+    # leads whose forms of the period did not carry the task (added after issue): not owed it
+    not_asked = [u for u in ts.leads if ts.lead_states.get(u) == Owed.NOT_ISSUED]
     lagging = [u for u, s in ts.lead_states.items() if s == LAGGING]
     progress = f"{_num(ts.avg_progress)}%" if ts.avg_progress is not None else ""
     if ts.status == NOT_REPORTED:
         status_text = ("未明确牵头单位，无单位报送进展" if not ts.leads
+                       else "本期新增任务，尚未下发填报" if len(not_asked) == len(ts.leads)
                        else "牵头单位尚无合格的报送" if returned else "牵头单位均未报送进展")
     else:
         status_text = ts.status + (f"，平均进度{progress}" if progress and ts.status != DONE else "")
@@ -261,6 +267,8 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     if returned:
         summary += f"；{len(returned)}个牵头单位报送有误已退回修改"
         summary += f"（{_names(returned)}）" if len(returned) <= MAX_INLINE_UNITS else "（名单见报送情况）"
+    if not_asked and len(not_asked) < len(ts.leads):
+        summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此任务（任务在下发后新增）"
     summary += "。"
     return TaskItem(t.id, t.level1, t.level2, t.name, t.content, deadline, ts.status, progress,
                     ts.overdue, leads_text, coops_text, list(ts.leads), lagging, missing, problems,
@@ -319,6 +327,9 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     no_lead = sum(not t.leads for t in unreported)
     # no lead sent nothing: each lead's every file was sent back
     sent_back = sum(bool(t.leads) and all(t.lead_states.get(u) == TO_FIX for u in t.leads) for t in unreported)
+    # added to the master after the forms went out: no lead was asked for it yet
+    not_asked = sum(bool(t.leads) and all(t.lead_states.get(u) == Owed.NOT_ISSUED for u in t.leads)
+                    for t in unreported)
     by_level1 = []
     for i, (name, c) in enumerate(cons.by_level1(), 1):
         n = sum(c.values())
@@ -352,7 +363,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
         task_not_reported=counts[NOT_REPORTED], task_not_reported_sent_back=sent_back,
-        task_not_reported_no_lead=no_lead, task_overdue=len(overdue),
+        task_not_reported_no_lead=no_lead, task_not_reported_not_issued=not_asked, task_overdue=len(overdue),
         task_done_pct=_pct(counts[DONE], total), task_on_track_pct=_pct(counts[ON_TRACK], total),
         task_lagging_pct=_pct(counts[LAGGING], total), task_not_started_pct=_pct(counts[NOT_STARTED], total),
         task_not_reported_pct=_pct(counts[NOT_REPORTED], total), task_overdue_pct=_pct(len(overdue), total),
@@ -438,10 +449,12 @@ def _overview_text(c: MemoContext) -> str:
             parts.append(f"{label}{n}项（占{pct}）")
     # 未报送 tasks by why: said as "牵头单位未报送" only where a lead sent nothing; a task
     # with no lead (demo 16.1), or whose leads' files were all sent back, names no one
-    missing = c.task_not_reported - c.task_not_reported_sent_back - c.task_not_reported_no_lead
+    missing = (c.task_not_reported - c.task_not_reported_sent_back - c.task_not_reported_no_lead
+               - c.task_not_reported_not_issued)
     for n, label in ((missing, "牵头单位未报送进展的"),
                      (c.task_not_reported_sent_back, "牵头单位报送有误已退回、尚无合格进展的"),
-                     (c.task_not_reported_no_lead, "未明确牵头单位的")):
+                     (c.task_not_reported_no_lead, "未明确牵头单位的"),
+                     (c.task_not_reported_not_issued, "本期新增、尚未下发填报的")):
         if n:
             parts.append(f"{label}{n}项（占{_pct(n, c.task_total)}）")
     text = f"{c.project}共{c.task_total}项任务。截至{c.period_label}底，" + "，".join(parts) + "。"
