@@ -202,6 +202,21 @@ def _asked(unit: str, task: str, asked: dict[str, set[str]], rows: dict[str, dic
     return unit not in asked or task in asked[unit] or task in rows.get(unit, {})
 
 
+def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], master: Master
+              ) -> dict[str, set[str]]:
+    """`Ledger.issued_tasks_of`, less the tasks the unit's accepted return was excused (W208:
+    its form, made from an older master, did not carry them). A unit re-issued a newer form
+    that sent the older one back in is then not 未报送 for what collect said it could not fix."""
+    asked = ledger.issued_tasks_of(period)
+    excused = ledger.issues_of_many([r.id for r in accepted.values()])
+    for unit, rec in accepted.items():
+        late = {i.task for i in excused.get(rec.id, []) if i.code == "W208" and i.task}
+        if late:
+            base = asked.get(unit) or {t.id for t, _ in master.tasks_of(unit)}
+            asked[unit] = base - late
+    return asked
+
+
 def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
               skip: set[str] | frozenset[str] = frozenset(), asked: dict[str, set[str]] | None = None
               ) -> dict[str, tuple[str, float | None]]:
@@ -257,8 +272,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
         issued_units = ledger.issued_units(period)
-        asked = ledger.issued_tasks_of(period)
         accepted = ledger.accepted(period)
+        asked = _asked_of(ledger, period, accepted, master) if tasks else {}
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         received = ledger.units_received(period)
         period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
@@ -270,7 +285,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             acc = ledger.accepted(p)
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
             history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}, p,
-                                   asked=ledger.issued_tasks_of(p))
+                                   asked=_asked_of(ledger, p, acc, master))
     accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
     # A unit added to the master after the forms went out was asked for nothing: unless it
     # sent something anyway, it is left out of what is owed (and of the 通报's 未报送)

@@ -252,8 +252,9 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     lagging = [u for u, s in ts.lead_states.items() if s == LAGGING]
     progress = f"{_num(ts.avg_progress)}%" if ts.avg_progress is not None else ""
     if ts.status == NOT_REPORTED:
-        status_text = ("未明确牵头单位，无单位报送进展" if not ts.leads
-                       else "本期新增任务，尚未下发填报" if len(not_asked) == len(ts.leads)
+        status_text = ("未明确牵头单位，无单位报送进展" if not cons.master.units_of(t.id, LEAD)
+                       else "牵头单位本期未下发填报表" if not ts.leads
+                       else "本期填报表未含此任务，尚未下发填报" if len(not_asked) == len(ts.leads)
                        else "牵头单位尚无合格的报送" if returned else "牵头单位均未报送进展")
     else:
         status_text = ts.status + (f"，平均进度{progress}" if progress and ts.status != DONE else "")
@@ -323,13 +324,21 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
 
     counts = cons.task_counts()
     total = len(cons.tasks)
-    unreported = [t for t in cons.tasks if t.status == NOT_REPORTED]
-    no_lead = sum(not t.leads for t in unreported)
-    # no lead sent nothing: each lead's every file was sent back
-    sent_back = sum(bool(t.leads) and all(t.lead_states.get(u) == TO_FIX for u in t.leads) for t in unreported)
-    # added to the master after the forms went out: no lead was asked for it yet
-    not_asked = sum(bool(t.leads) and all(t.lead_states.get(u) == Owed.NOT_ISSUED for u in t.leads)
-                    for t in unreported)
+    # each 未报送 task under one reason: a lead sent nothing; else one was sent back; else no
+    # lead in the master; else no lead was asked (its form lacked the task, or none went out)
+    no_lead = sent_back = not_asked = 0
+    for t in cons.tasks:
+        if t.status != NOT_REPORTED:
+            continue
+        states = [t.lead_states.get(u) for u in t.leads]
+        if NOT_REPORTED in states:
+            continue
+        if TO_FIX in states:
+            sent_back += 1
+        elif not cons.master.units_of(t.task.id, LEAD):
+            no_lead += 1
+        else:
+            not_asked += 1
     by_level1 = []
     for i, (name, c) in enumerate(cons.by_level1(), 1):
         n = sum(c.values())
@@ -454,7 +463,7 @@ def _overview_text(c: MemoContext) -> str:
     for n, label in ((missing, "牵头单位未报送进展的"),
                      (c.task_not_reported_sent_back, "牵头单位报送有误已退回、尚无合格进展的"),
                      (c.task_not_reported_no_lead, "未明确牵头单位的"),
-                     (c.task_not_reported_not_issued, "本期新增、尚未下发填报的")):
+                     (c.task_not_reported_not_issued, "牵头单位本期填报表未含、尚未下发填报的")):
         if n:
             parts.append(f"{label}{n}项（占{_pct(n, c.task_total)}）")
     text = f"{c.project}共{c.task_total}项任务。截至{c.period_label}底，" + "，".join(parts) + "。"

@@ -1,0 +1,77 @@
+"""A unit's state for one task, as the 汇总表 and the 通报 give it (review of the 退回待改 and
+本期未下发 rules: a re-issued form, a task both sent back and not asked, a lead issued no form)."""
+from __future__ import annotations
+
+from conftest import PERIOD, drop, on_time
+from openpyxl import load_workbook
+
+from toolkit.actions.collect import collect
+from toolkit.actions.issue import issue_returns
+from toolkit.consolidate import consolidate
+from toolkit.filling import Answer, Filling
+from toolkit.ledger import Ledger
+from toolkit.memo.context import build_context
+from toolkit.vocab import UnitState
+
+DONE = Answer(status="已完成", progress=100, work="已按要求全面完成。", evidence="东政数〔2022〕8号")
+SZ = "市政务服务数据管理局"
+
+
+def clean() -> Filling:
+    return Filling(answers={"1.2": DONE})
+
+
+def add_lead(ws, task, unit):
+    wb = load_workbook(ws.master_path)
+    wb["责任分工"].append([task, unit, "牵头", "明确"])
+    wb.save(ws.master_path)
+
+
+def test_a_unit_returning_its_first_form_after_a_reissue_is_not_unreported_for_the_added_task(issued_ws, make_return):
+    """石龙镇 returns the form it was first sent; 2.1 was given to it afterwards and a new form
+    re-issued to it. collect accepts the old form with W208 (nothing the unit could fix), yet
+    it is not named 未报送 for 2.1, which collect told it needed no fixing."""
+    data = make_return("石龙镇", clean())          # the first form (old fingerprint)
+    add_lead(issued_ws, "2.1", "石龙镇")
+    issue_returns(issued_ws, "2022-06", units=["石龙镇"])  # re-issued with the newer master
+    drop(issued_ws, "石龙镇.xlsx", data, on_time())
+    collect(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        [rec] = ledger.receipts()
+        codes = [i.code for i in ledger.issues_of(rec.id)]
+    assert rec.outcome == "采纳" and "W208" in codes
+    cons = consolidate(issued_ws, PERIOD)
+    assert next(u for u in cons.units if u.unit == "石龙镇").state == UnitState.ON_TIME
+    task = next(t for t in cons.tasks if t.task.id == "2.1")
+    assert "石龙镇" not in task.missing, "W208 says the unit could not fix it; the memo names it 未报送"
+
+
+def test_the_overview_counts_a_task_sent_back_and_not_asked_apart_from_leads_that_sent_nothing(issued_ws, make_return):
+    """2.2's only lead SZ was sent back; 石龙镇 was added as a lead after issue. No lead sent
+    nothing: the overview does not count 2.2 under 牵头单位未报送进展的."""
+    bad = Filling(answers={"1.1": Answer(status="已完成", progress=150)})
+    drop(issued_ws, "sz.xlsx", make_return(SZ, bad), on_time())
+    collect(issued_ws)
+    add_lead(issued_ws, "2.2", "石龙镇")
+    cons = consolidate(issued_ws, PERIOD)
+    assert next(u for u in cons.units if u.unit == SZ).state == UnitState.TO_FIX
+    t22 = next(t for t in cons.tasks if t.task.id == "2.2")
+    assert t22.status == "未报送" and t22.missing == [], t22.lead_states
+    ctx = build_context(cons)
+    truly_missing = sum(any(s == "未报送" for s in t.lead_states.values())
+                        for t in cons.tasks if t.status == "未报送")
+    said = (ctx.task_not_reported - ctx.task_not_reported_sent_back - ctx.task_not_reported_no_lead
+            - ctx.task_not_reported_not_issued)
+    assert said == truly_missing, (said, truly_missing, ctx.overview_text)
+
+
+def test_a_task_whose_lead_was_issued_no_form_is_not_said_to_have_no_lead(ws):
+    """Forms went to every unit but SZ (partial issue): tasks led by SZ alone are said to have
+    no lead (未明确牵头单位) in the sentence that names SZ as their lead."""
+    units = [u for u in ws.load_master().units_with_tasks() if u != SZ]
+    issue_returns(ws, "2022-06", units=units)
+    cons = consolidate(ws, PERIOD)
+    assert SZ in cons.not_issued
+    ctx = build_context(cons)
+    t = next(t for t in ctx.attention if t.id == "2.2")
+    assert "未明确牵头单位" not in t.summary, t.summary
