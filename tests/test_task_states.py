@@ -66,7 +66,7 @@ def test_the_overview_counts_a_task_sent_back_and_not_asked_apart_from_leads_tha
 
 
 def test_a_task_whose_lead_was_issued_no_form_is_not_said_to_have_no_lead(ws):
-    """Forms went to every unit but SZ (partial issue): tasks led by SZ alone are said to have
+    """Forms went to every unit but SZ (partial issue): tasks led by SZ alone are not said to have
     no lead (未明确牵头单位) in the sentence that names SZ as their lead."""
     units = [u for u in ws.load_master().units_with_tasks() if u != SZ]
     issue_returns(ws, "2022-06", units=units)
@@ -75,3 +75,20 @@ def test_a_task_whose_lead_was_issued_no_form_is_not_said_to_have_no_lead(ws):
     ctx = build_context(cons)
     t = next(t for t in ctx.attention if t.id == "2.2")
     assert "未明确牵头单位" not in t.summary, t.summary
+
+
+def test_a_lead_that_sent_nothing_is_named_beside_one_sent_back(issued_ws, make_return):
+    """2.3 has several leads; SZ's return was sent back and the others sent nothing. The task
+    sentence says no lead has a valid return, and names those that sent nothing apart from SZ."""
+    from toolkit.memo.context import _task_item
+
+    bad = Filling(answers={"1.1": Answer(status="已完成", progress=150)})
+    drop(issued_ws, "sz.xlsx", make_return(SZ, bad), on_time())
+    collect(issued_ws)
+    cons = consolidate(issued_ws, PERIOD)
+    task = next(t for t in cons.tasks if SZ in t.leads and len(t.leads) > 1 and t.status == "未报送")
+    item = _task_item(task, cons, [])
+    others = [u for u in task.leads if u != SZ]
+    assert item.status_text == "牵头单位尚无合格的报送"
+    assert f"尚有{len(others)}个牵头单位未报送" in item.summary and "报送有误已退回修改" in item.summary
+    assert SZ not in item.missing_units and item.missing_units == others

@@ -262,7 +262,9 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     summary = f"牵头单位：{leads_text}；完成时限：{deadline}；进展情况：{status_text}"
     if ts.overdue:
         summary += "，已超过完成时限"
-    if missing and ts.status != NOT_REPORTED:
+    # "均未报送" already says it when every lead sent nothing; beside a lead sent back or
+    # not asked, the ones that sent nothing are named
+    if missing and (ts.status != NOT_REPORTED or len(missing) < len(ts.leads)):
         summary += f"；尚有{len(missing)}个牵头单位未报送"
         summary += f"（{_names(missing)}）" if len(missing) <= MAX_INLINE_UNITS else "（名单见报送情况）"
     if returned:
