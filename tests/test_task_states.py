@@ -92,3 +92,34 @@ def test_a_lead_that_sent_nothing_is_named_beside_one_sent_back(issued_ws, make_
     assert item.status_text == "牵头单位尚无合格的报送"
     assert f"尚有{len(others)}个牵头单位未报送" in item.summary and "报送有误已退回修改" in item.summary
     assert SZ not in item.missing_units and item.missing_units == others
+
+
+def test_a_form_sent_again_in_a_month_the_ledger_did_not_record_hides_no_one(issued_ws, make_return):
+    """A ledger from before version 4 kept no record of who was issued a month's forms. One
+    form sent again afterwards (`issue --dept`) must not make every other unit "not issued":
+    they stay owed, and those that sent nothing stay 未报送."""
+    import sqlite3
+
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+    with sqlite3.connect(issued_ws.ledger_path) as conn:  # the month as an older duban left it
+        conn.execute("DELETE FROM issued")
+    conn.close()
+    issue_returns(issued_ws, "2022-06", units=["虎门镇"])
+    cons = consolidate(issued_ws, PERIOD)
+    assert cons.not_issued == []
+    assert len(cons.units) == 54
+    assert sum(u.state == UnitState.NOT_REPORTED for u in cons.units) == 53
+
+
+def test_a_unit_added_after_a_recorded_issue_is_still_not_owed(issued_ws, make_return):
+    """The rule the test above guards: forms recorded before any return came in vouch for
+    who was asked; a unit added to the master afterwards is not named 未报送."""
+    from test_verdicts import _add_unit_after_issue
+
+    _add_unit_after_issue(issued_ws)
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+    cons = consolidate(issued_ws, PERIOD)
+    assert cons.not_issued == ["市教育局"]
+    assert "市教育局" not in [u.unit for u in cons.units]

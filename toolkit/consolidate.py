@@ -272,6 +272,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
         issued_units = ledger.issued_units(period)
+        first = ledger.issued_at(period)
+        issued_first = first.isoformat(sep=" ") if first else ""
         accepted = ledger.accepted(period)
         asked = _asked_of(ledger, period, accepted, master) if tasks else {}
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
@@ -288,8 +290,14 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                                    asked=_asked_of(ledger, p, acc, master))
     accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
     # A unit added to the master after the forms went out was asked for nothing: unless it
-    # sent something anyway, it is left out of what is owed (and of the 通报's 未报送)
-    not_issued = [] if not issued_units else [
+    # sent something anyway, it is left out of what is owed (and of the 通报's 未报送). The
+    # ledger vouches for who was asked only when it recorded the period's issue before any of
+    # its returns was collected: a ledger upgraded from before version 4 kept no record of
+    # the month's first issue, and one form sent again afterwards (`issue --dept`) must not
+    # make every other unit "not issued" and drop it from 未报送.
+    collected = min((r.collected_at for recs in received.values() for r in recs), default="")
+    vouches = bool(issued_units) and (not collected or issued_first < collected)  # (to the second)
+    not_issued = [] if not vouches else [
         u for u in master.units_with_tasks() if u not in issued_units and u not in received]
     skip = set(not_issued)
     # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
