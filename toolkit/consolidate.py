@@ -207,7 +207,7 @@ def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], mast
     """`Ledger.issued_tasks_of`, less the tasks the unit's accepted return was excused (W208:
     its form, made from an older master, did not carry them). A unit re-issued a newer form
     that sent the older one back in is then not 未报送 for what collect said it could not fix."""
-    asked = ledger.issued_tasks_of(period)
+    asked = _renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b)
     excused = ledger.issues_of_many([r.id for r in accepted.values()])
     for unit, rec in accepted.items():
         late = {i.task for i in excused.get(rec.id, []) if i.code == "W208" and i.task}
@@ -268,23 +268,27 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     master = master or ws.load_master()
     period = ws.period(period)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
-        unit_dues = ledger.issued_dues(period)
+        # The ledger keeps each unit under the name it had when its form was issued or its
+        # file collected; a unit renamed since (the old name kept as an alias in 单位名录)
+        # is counted under its current name, never as a unit that was issued nothing.
+        unit_dues = _renamed(ledger.issued_dues(period), master, max)
         due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
-        issued_units = ledger.issued_units(period)
+        issued_units = {master.directory.resolve(u) or u for u in ledger.issued_units(period)}
         first = ledger.issued_at(period)
         issued_first = first.isoformat(sep=" ") if first else ""
-        accepted = ledger.accepted(period)
+        accepted = _renamed(ledger.accepted(period), master, _later)
         asked = _asked_of(ledger, period, accepted, master) if tasks else {}
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
-        received = ledger.units_received(period)
+        received = _renamed(ledger.units_received(period), master,
+                            lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)))
         period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
         for p in ledger.periods() if tasks else ():
             if p >= period:
                 continue
-            acc = ledger.accepted(p)
+            acc = _renamed(ledger.accepted(p), master, _later)
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
             history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}, p,
                                    asked=_asked_of(ledger, p, acc, master))
@@ -375,6 +379,21 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     as_of = max(times)[:16] if times else ""
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due)
+
+
+def _renamed(by_unit: dict[str, Any], master: Master, merge) -> dict[str, Any]:
+    """``by_unit`` keyed by each unit's current name (`Directory.resolve`: an old name kept
+    as an alias of a renamed unit); values under two names of one unit are ``merge``d."""
+    out: dict[str, Any] = {}
+    for unit, value in by_unit.items():
+        now = master.directory.resolve(unit) or unit
+        out[now] = merge(out[now], value) if now in out else value
+    return out
+
+
+def _later(a: Receipt, b: Receipt) -> Receipt:
+    """Of two accepted returns of one unit under two names, the one merged: the later."""
+    return max(a, b, key=lambda r: (r.received_at, r.id))
 
 
 def _rejected(received: list[Receipt]) -> list[Receipt]:

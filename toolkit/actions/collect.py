@@ -119,6 +119,12 @@ def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | 
     return list(progress(parallel.run(_check_job, jobs, workers, _init_worker, (ctx,)), "校验"))
 
 
+def _aliases(master: Master, unit: str) -> tuple[str, ...]:
+    """The other names of ``unit`` in 单位名录 (a renamed unit's old name among them)."""
+    entry = master.directory.get(unit)
+    return entry.aliases if entry else ()
+
+
 def check_pool(inputs: int, ctx: CheckContext, workers: int | None) -> parallel.Pool | None:
     """Checking workers started before the inbox is read, when ``inputs`` files will likely
     need them (the rule of `check_many`); None otherwise. Forked later, each worker would
@@ -208,7 +214,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             pool.close()
         for it, rep in zip(jobs, reports):
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
-                rep.issues.extend(history_issues(rep, ledger.previous_progress(rep.unit, rep.period)))
+                previous = ledger.previous_progress(rep.unit, rep.period, _aliases(master, rep.unit))
+                rep.issues.extend(history_issues(rep, previous))
             if expected and any(i.code == "E202" for i in rep.issues):
                 rep.period = expected  # rejected for this period; filed with it
             it.report, it.outcome = rep, rep.outcome

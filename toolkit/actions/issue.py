@@ -57,9 +57,11 @@ def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
     return out
 
 
-def last_accepted_values(ledger: Ledger, unit: str, period: Period) -> dict[str, Prefill]:
-    """Rows of the unit's latest accepted return before ``period``, for --prefill."""
-    before = ledger.last_accepted_before(unit, period)
+def last_accepted_values(ledger: Ledger, unit: str, period: Period, aliases: tuple[str, ...] = ()
+                         ) -> dict[str, Prefill]:
+    """Rows of the unit's latest accepted return before ``period`` (also under an old name,
+    ``aliases``), for --prefill."""
+    before = ledger.last_accepted_before(unit, period, aliases)
     if before is None:
         return {}
     return {r.task: Prefill(r.status, r.progress, r.work, r.problems, r.next_plan, r.eta, r.evidence)
@@ -113,7 +115,8 @@ def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period:
                target: Path, style: dict, project: str, prefill: bool, mail_template: Path | None,
                result: IssueResult) -> None:
     today = ws.now().date()  # the office's day, whatever the machine's zone
-    values = last_accepted_values(ledger, unit, period) if prefill else {}
+    entry = master.directory.get(unit)
+    values = last_accepted_values(ledger, unit, period, entry.aliases if entry else ()) if prefill else {}
     if values:
         result.prefilled.append(unit)
     wb = build_return(master, unit, period, due, project, style, ws.organiser, ws.contact, values,

@@ -285,17 +285,22 @@ class Ledger:
             out[r["unit"]] = _receipt(r)
         return out
 
-    def last_accepted_before(self, unit: str, period: Period) -> Receipt | None:
-        """The unit's latest accepted return of a period before ``period``."""
+    def last_accepted_before(self, unit: str, period: Period, aliases: tuple[str, ...] = ()
+                             ) -> Receipt | None:
+        """The unit's latest accepted return of a period before ``period``; ``aliases``: the
+        names the unit had before a rename (its 单位名录 aliases), under which it may be kept."""
+        names = (unit, *aliases)
+        marks = ",".join("?" * len(names))
         row = self.conn.execute(
-            "SELECT * FROM receipts WHERE unit=? AND period<? AND outcome=?"
-            " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (unit, str(period), ACCEPTED)).fetchone()
+            f"SELECT * FROM receipts WHERE unit IN ({marks}) AND period<? AND outcome=?"
+            " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (*names, str(period), ACCEPTED)).fetchone()
         return _receipt(row) if row else None
 
-    def previous_progress(self, unit: str, period: Period) -> dict[str, Previous]:
+    def previous_progress(self, unit: str, period: Period, aliases: tuple[str, ...] = ()
+                          ) -> dict[str, Previous]:
         """Each task as reported in the unit's latest accepted return of an earlier period
         (progress for W606, texts for W608)."""
-        before = self.last_accepted_before(unit, period)
+        before = self.last_accepted_before(unit, period, aliases)
         if before is None:
             return {}
         label = before.period.label if before.period else ""

@@ -1,0 +1,123 @@
+"""A department renamed (市政务服务数据管理局 → 市政务服务和数据管理局) mid-cycle, its old name
+kept as an alias in 单位名录: the ledger keeps the name a unit had when its form went out or
+its file came in, and consolidate, the history checks and --prefill read it under the
+current name. (A QA helper's scenario: renamed after issue, after collection, before July.)"""
+from __future__ import annotations
+
+from conftest import PERIOD, drop, on_time
+from openpyxl import load_workbook
+
+from toolkit.actions.collect import collect
+from toolkit.actions.issue import issue_returns
+from toolkit.consolidate import consolidate
+from toolkit.filling import Answer, Filling
+from toolkit.ledger import Ledger
+from toolkit.period import Period
+from toolkit.vocab import UnitState
+
+OLD, NEW = "市政务服务数据管理局", "市政务服务和数据管理局"
+JULY = Period(2022, 7)
+DONE = Answer(status="已完成", progress=100, work="已按要求全面完成。", evidence="东政数〔2022〕8号")
+
+
+def rename(ws, old=OLD, new=NEW, alias=True, keep_old_row=False):
+    """What a coordinator does in Excel: 责任分工 and 单位名录 get the new name; the old
+    name goes into 简称/别名 (alias=True) or nowhere (alias=False: aliases cleared)."""
+    wb = load_workbook(ws.master_path)
+    for row in wb["责任分工"].iter_rows(min_row=2):
+        if row[1].value == old:
+            row[1].value = new
+    sheet = wb["单位名录"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == old:
+            if keep_old_row:  # a new row for the new name, the old row left as it was
+                sheet.append([new, None, row[2].value, row[3].value, row[4].value, row[5].value])
+            else:
+                row[0].value = new
+                row[1].value = "、".join(filter(None, [old, row[1].value])) if alias else None
+            break
+    wb.save(ws.master_path)
+
+
+def state(cons, unit):
+    return next((u.state for u in cons.units if u.unit == unit), None)
+
+
+def names_in(cons):
+    return [u.unit for u in cons.units]
+
+
+# (a) renamed after June's forms went out --------------------------------------------
+
+def test_a_renamed_after_issue_and_not_yet_returned_is_still_owed(issued_ws):
+    """Nothing returned yet: the renamed unit really has not reported. It must be listed
+    (未报送), not silently dropped as 'never issued a form'."""
+    rename(issued_ws)
+    cons = consolidate(issued_ws, PERIOD)
+    assert NEW in names_in(cons) and state(cons, NEW) == UnitState.NOT_REPORTED, (
+        f"renamed unit hidden; not_issued={cons.not_issued}, 应报={len(cons.units)}")
+
+
+def test_a_renamed_after_issue_returns_the_old_form(issued_ws, make_return):
+    data = make_return(OLD, Filling(answers={"1.1": DONE}))
+    rename(issued_ws)
+    drop(issued_ws, f"2022年6月_{OLD}_进展填报表.xlsx", data, on_time())
+    collect(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        [rec] = ledger.receipts()
+        codes = [i.code for i in ledger.issues_of(rec.id)]
+    cons = consolidate(issued_ws, PERIOD)
+    assert rec.outcome == "采纳" and rec.unit == NEW, (rec.outcome, rec.unit, codes)
+    assert state(cons, NEW) == UnitState.ON_TIME
+    assert OLD not in names_in(cons) and names_in(cons).count(NEW) == 1
+
+
+# (b) renamed after June was collected (e.g. before July's issue) --------------------
+
+def _june_collected(issued_ws, make_return):
+    drop(issued_ws, "sz.xlsx", make_return(OLD, Filling(answers={"1.1": DONE})), on_time())
+    collect(issued_ws)
+    assert state(consolidate(issued_ws, PERIOD), OLD) == UnitState.ON_TIME
+
+
+def test_b_june_still_shows_the_renamed_unit_reported(issued_ws, make_return):
+    """June's status, 汇总表 and 通报, produced again after the rename (or read back as the
+    July workbook's history), still say the department reported and task 1.1 is done."""
+    _june_collected(issued_ws, make_return)
+    rename(issued_ws)
+    cons = consolidate(issued_ws, PERIOD)
+    t11 = next(t for t in cons.tasks if t.task.id == "1.1")
+    assert state(cons, NEW) == UnitState.ON_TIME, (state(cons, NEW), cons.not_issued)
+    assert t11.status == "已完成", (t11.status, t11.lead_states, t11.not_asked)
+
+
+def test_b_july_history_and_checks_remember_june(issued_ws, make_return):
+    """July forms issued under the new name: June's history (trend) keeps 1.1 done and
+    July's return is compared with June (W606 progress went backwards)."""
+    _june_collected(issued_ws, make_return)
+    rename(issued_ws)
+    issue_returns(issued_ws, "2022-07")
+    july = issued_ws.root / "下发" / JULY.label / f"{JULY.label}_{NEW}_进展填报表.xlsx"
+    from toolkit.filling import fill_return
+    data = fill_return(july, Filling(answers={"1.1": Answer(status="序时推进", progress=60)}))
+    drop(issued_ws, "sz7.xlsx", data, on_time() + 31 * 86400)
+    collect(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        rec = next(r for r in ledger.receipts() if r.period == JULY)
+        codes = [i.code for i in ledger.issues_of(rec.id)]
+    cons = consolidate(issued_ws, JULY)
+    assert state(cons, NEW) == UnitState.ON_TIME
+    assert cons.history[PERIOD]["1.1"][0] == "已完成", cons.history[PERIOD]["1.1"]
+    assert "W606" in codes, codes
+
+
+def test_b_a_form_sent_again_under_the_new_name_keeps_the_old_names_return(issued_ws, make_return):
+    """After the rename, a June form sent again under the new name (as a coordinator might)
+    leaves the June return accepted under the old name counted: never 未报送."""
+    _june_collected(issued_ws, make_return)
+    rename(issued_ws)
+    issue_returns(issued_ws, "2022-06", units=[NEW])
+    cons = consolidate(issued_ws, PERIOD)
+    assert state(cons, NEW) == UnitState.ON_TIME, state(cons, NEW)
+    t11 = next(t for t in cons.tasks if t.task.id == "1.1")
+    assert NEW not in t11.missing and t11.status == "已完成", (t11.missing, t11.status)
