@@ -121,3 +121,34 @@ def test_b_a_form_sent_again_under_the_new_name_keeps_the_old_names_return(issue
     assert state(cons, NEW) == UnitState.ON_TIME, state(cons, NEW)
     t11 = next(t for t in cons.tasks if t.task.id == "1.1")
     assert NEW not in t11.missing and t11.status == "已完成", (t11.missing, t11.status)
+
+
+def test_renamed_without_alias_then_fixed_and_put_back_is_taken(issued_ws, make_return):
+    """Renamed with no alias, the old form is refused (E201). The coordinator adds the old
+    name as an alias and puts the file back: it is checked again and taken (before, it was
+    a 重复 of the refused copy, and the department stayed 未报送)."""
+    import os
+    import time
+
+    data = make_return(OLD, Filling(answers={"1.1": DONE}))
+    rename(issued_ws, alias=False)
+    drop(issued_ws, "a.xlsx", data, on_time())
+    collect(issued_ws)
+    wb = load_workbook(issued_ws.master_path)
+    for row in wb["单位名录"].iter_rows(min_row=2):
+        if row[0].value == NEW:
+            row[1].value = OLD
+    wb.save(issued_ws.master_path)
+    later = time.time() + 5  # saved after the refusal was collected, not in the same second
+    os.utime(issued_ws.master_path, (later, later))
+    drop(issued_ws, "a.xlsx", data, on_time())
+    collect(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        outcomes = [(r.outcome, r.unit) for r in ledger.receipts()]
+    assert outcomes == [("退回", None), ("采纳", NEW)]
+    assert state(consolidate(issued_ws, PERIOD), NEW) == UnitState.ON_TIME
+    # put back once more, the master unchanged since: a duplicate as before
+    drop(issued_ws, "a.xlsx", data, on_time())
+    collect(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        assert [r.outcome for r in ledger.receipts()][-1] == "重复"

@@ -191,6 +191,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         result.inputs = len(tops)
 
         # Leaves to check: spreadsheets and anything unknown; duplicates are not re-checked.
+        master_saved = _saved_at(ws.master_path)
         seen: dict[str, Item] = {}
         twins: dict[int, Any] = {}  # a duplicate → the receipt or item it repeats
         jobs: list[Item] = []
@@ -198,7 +199,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             for it in top.walk():
                 if it.outcome:
                     continue
-                earlier = _unless_wrong_period(ledger, ledger.find_sha(it.sha256), expected or run_period)
+                earlier = _unless_master_fixed(ledger, _unless_wrong_period(
+                    ledger, ledger.find_sha(it.sha256), expected or run_period), master_saved)
                 if earlier or it.sha256 in seen:
                     first = earlier[0] if earlier else None
                     when, name = ((first.received_at[:16], first.name) if first
@@ -395,6 +397,34 @@ def _unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period)
     if earlier and all(r.outcome == RETURNED and r.period != period
                        and {i.code for i in ledger.issues_of(r.id) if i.is_error} == {"E202"}
                        for r in earlier):
+        return []
+    return earlier
+
+
+# Refusals the master decides: no unit of that name (E201; a renamed unit whose old name is
+# not yet an alias), tasks not found, not the unit's, or missing (E401, E402, E404)
+_MASTER_CODES = frozenset({"E201", "E401", "E402", "E404"})
+
+
+def _saved_at(path) -> str:
+    """When the file was last saved, as the ledger writes times (local, to the microsecond)."""
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(sep=" ")
+    except (OSError, ValueError, OverflowError):
+        return ""
+
+
+def _unless_master_fixed(ledger: Ledger, earlier: list[Receipt], master_saved: str) -> list[Receipt]:
+    """The ledger copies that make a file a duplicate: none when every one was refused only
+    for what the master decides and the master workbook was saved after the last of them was
+    collected. The coordinator fixed the master (added a renamed unit's old name as an alias)
+    and put the file back: it is checked again, else the department stays 未报送."""
+    def master_only(r: Receipt) -> bool:
+        errors = {i.code for i in ledger.issues_of(r.id) if i.is_error}
+        return bool(errors) and errors <= _MASTER_CODES
+
+    if earlier and master_saved and all(
+            r.outcome == RETURNED and r.collected_at < master_saved and master_only(r) for r in earlier):
         return []
     return earlier
 
