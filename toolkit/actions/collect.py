@@ -222,6 +222,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 rep.period = expected  # rejected for this period; filed with it
             it.report, it.outcome = rep, rep.outcome
             it.kind = rep.kind or it.kind
+        _name_renamed_units(ledger, master, jobs, result)
         _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result)
 
         # Archive every byte first (idempotent), record everything in one transaction, then
@@ -399,6 +400,25 @@ def _unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period)
                        for r in earlier):
         return []
     return earlier
+
+
+def _name_renamed_units(ledger: Ledger, master: Master, items: list[Item], result: CollectResult) -> None:
+    """A form refused as of no known unit (E201) whose unit name is one duban issued forms to,
+    no longer in 单位名录: most likely the unit was renamed. Said on screen with what to do;
+    the department's reply says only that the form was not recognised."""
+    unknown = [it for it in items if it.report is not None and not it.report.unit
+               and any(i.code == "E201" for i in it.report.issues)]
+    if not unknown:
+        return
+    stale = {u for _, u in ledger.issued_tasks() if master.directory.resolve(u) is None}
+    for it in unknown:
+        message = next(i.message for i in it.report.issues if i.code == "E201")
+        for name in sorted(stale):
+            if f"“{name}”" in message:
+                result.disputed.append((it.name, (
+                    f"表中的单位“{name}”下发过填报表，但已不在单位名录中。如该单位已改名，请在单位名录中把"
+                    f"“{name}”写进新名称的简称/别名，保存任务分工表后把文件放回收件箱，再运行 duban collect")))
+                break
 
 
 # Refusals the master decides: no unit of that name (E201; a renamed unit whose old name is
