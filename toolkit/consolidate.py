@@ -278,7 +278,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         first = ledger.issued_at(period)
         issued_first = first.isoformat(sep=" ") if first else ""
         accepted = _renamed(ledger.accepted(period), master, _later)
-        asked = _asked_of(ledger, period, accepted, master) if tasks else {}
+        # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
+        asked = _asked_of(ledger, period, accepted, master)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         received = _renamed(ledger.units_received(period), master,
                             lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)))
@@ -344,7 +345,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         if unit in skip:
             continue
         entry = master.directory.get(unit)
-        n_tasks = len(master.tasks_of(unit))
+        n_tasks = sum(_asked(unit, t.id, asked, accepted_rows) for t, _ in master.tasks_of(unit))
         rec = accepted.get(unit)
         if rec is not None:
             # each unit against the deadline printed on its own form

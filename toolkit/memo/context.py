@@ -255,7 +255,9 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
         status_text = ("未明确牵头单位，无单位报送进展" if not cons.master.units_of(t.id, LEAD)
                        else "牵头单位本期未下发填报表" if not ts.leads
                        else "本期填报表未含此任务，尚未下发填报" if len(not_asked) == len(ts.leads)
-                       else "牵头单位尚无合格的报送" if returned else "牵头单位均未报送进展")
+                       else "牵头单位尚无合格的报送" if returned
+                       # "均" names every lead: not when one was not asked (its form lacked the task)
+                       else "牵头单位均未报送进展" if len(missing) == len(ts.leads) else "牵头单位尚未报送进展")
     else:
         status_text = ts.status + (f"，平均进度{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_text or "未明确"
