@@ -273,7 +273,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
         summary += f"；{len(returned)}个牵头单位报送有误已退回修改"
         summary += f"（{_names(returned)}）" if len(returned) <= MAX_INLINE_UNITS else "（名单见报送情况）"
     if not_asked and len(not_asked) < len(ts.leads):
-        summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此任务（任务在下发后新增）"
+        summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此任务（下发后新增或调整分工）"
     summary += "。"
     return TaskItem(t.id, t.level1, t.level2, t.name, t.content, deadline, ts.status, progress,
                     ts.overdue, leads_text, coops_text, list(ts.leads), lagging, missing, problems,
