@@ -106,17 +106,13 @@ class Details(Sequence):
                 yield {
                     "task": t.id, "level1": t.level1, "name": t.name, "deadline": t.deadline_text,
                     "unit": unit, "role": LEAD if unit in leads else COOP,
-                    "status": row.status if row else self._missing_word(unit, t.id),
+                    "status": row.status if row else _missing_word(unit, t.id, self._asked, self._rows,
+                                                                  self._sent_back),
                     "progress": row.progress if row else None, "work": row.work if row else "",
                     "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
                     "eta": row.eta if row else None, "evidence": row.evidence if row else "",
                     "file": rec.name if rec and row else "", "received_at": rec.received_at if rec and row else "",
                 }
-
-    def _missing_word(self, unit: str, task: str) -> str:
-        if not _asked(unit, task, self._asked, self._rows):
-            return NOT_ISSUED
-        return TO_FIX if unit in self._sent_back else NOT_REPORTED
 
     def __getitem__(self, index):  # type: ignore[override]
         # Random access is for tests and small tables; the writers iterate.
@@ -200,6 +196,16 @@ def _asked(unit: str, task: str, asked: dict[str, set[str]], rows: dict[str, dic
     """Whether ``unit`` owes a row for ``task``: it has one, or its forms of the period carried
     the task (``asked``: `Ledger.issued_tasks_of`; a unit with no form recorded is owed all)."""
     return unit not in asked or task in asked[unit] or task in rows.get(unit, {})
+
+
+def _missing_word(unit: str, task: str, asked: dict[str, set[str]], rows: dict[str, dict[str, Row]],
+                 sent_back: frozenset[str]) -> str:
+    """A unit's state for a task it has no accepted row for: 本期未下发 when its forms of the
+    period did not carry the task, 退回待改 when every file it sent was refused, else 未报送.
+    The one rule behind 任务汇总, 滞后超期, 单位明细 and the memo's task sentences."""
+    if not _asked(unit, task, asked, rows):
+        return NOT_ISSUED
+    return TO_FIX if unit in sent_back else NOT_REPORTED
 
 
 def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], master: Master
@@ -322,9 +328,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         for unit in leads + coops:
             row = accepted_rows.get(unit, {}).get(t.id)
             if row is None:
-                # never 未报送 for a task its form of the period did not carry
-                word = (NOT_ISSUED if not _asked(unit, t.id, asked, accepted_rows)
-                        else TO_FIX if unit in sent_back else NOT_REPORTED)
+                word = _missing_word(unit, t.id, asked, accepted_rows, sent_back)
                 (not_asked if word == NOT_ISSUED else returned if word == TO_FIX else missing).append(unit)
                 if unit in leads:
                     lead_states[unit] = word
