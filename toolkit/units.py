@@ -244,6 +244,12 @@ class Directory:
         at = self._at.get(canonical) if canonical is not None else None
         return None if at is None else self.units[at]
 
+    def aliases_of(self, name: str) -> tuple[str, ...]:
+        """The unit's other names (简称/别名), a renamed unit's old name among them: the ledger
+        may hold its earlier returns under one."""
+        unit = self.get(name)
+        return unit.aliases if unit else ()
+
     def resolve(self, name: object) -> str | None:
         """Canonical name for a name or alias, tolerant of 东莞市 prefixes and spacing."""
         k = key(name)

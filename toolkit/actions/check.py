@@ -51,8 +51,7 @@ def _check_in_workspace(paths: list[Path], ws: Workspace, period: Period | None)
         for p in paths:
             rep = check_return(p.read_bytes(), p.name, ctx)
             if ledger and rep.unit and rep.period and rep.outcome != Outcome.UNREADABLE:
-                entry = ctx.master.directory.get(rep.unit)  # an old name is an alias
-                previous = ledger.previous_progress(rep.unit, rep.period, entry.aliases if entry else ())
+                previous = ledger.previous_progress(rep.unit, rep.period, ctx.master.directory.aliases_of(rep.unit))
                 rep.issues.extend(history_issues(rep, previous))
             reports.append(rep)
     finally:

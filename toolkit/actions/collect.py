@@ -119,12 +119,6 @@ def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | 
     return list(progress(parallel.run(_check_job, jobs, workers, _init_worker, (ctx,)), "校验"))
 
 
-def _aliases(master: Master, unit: str) -> tuple[str, ...]:
-    """The other names of ``unit`` in 单位名录 (a renamed unit's old name among them)."""
-    entry = master.directory.get(unit)
-    return entry.aliases if entry else ()
-
-
 def check_pool(inputs: int, ctx: CheckContext, workers: int | None) -> parallel.Pool | None:
     """Checking workers started before the inbox is read, when ``inputs`` files will likely
     need them (the rule of `check_many`); None otherwise. Forked later, each worker would
@@ -216,7 +210,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             pool.close()
         for it, rep in zip(jobs, reports):
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
-                previous = ledger.previous_progress(rep.unit, rep.period, _aliases(master, rep.unit))
+                previous = ledger.previous_progress(rep.unit, rep.period, master.directory.aliases_of(rep.unit))
                 rep.issues.extend(history_issues(rep, previous))
             if expected and any(i.code == "E202" for i in rep.issues):
                 rep.period = expected  # rejected for this period; filed with it

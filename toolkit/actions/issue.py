@@ -115,8 +115,7 @@ def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period:
                target: Path, style: dict, project: str, prefill: bool, mail_template: Path | None,
                result: IssueResult) -> None:
     today = ws.now().date()  # the office's day, whatever the machine's zone
-    entry = master.directory.get(unit)
-    values = last_accepted_values(ledger, unit, period, entry.aliases if entry else ()) if prefill else {}
+    values = last_accepted_values(ledger, unit, period, master.directory.aliases_of(unit)) if prefill else {}
     if values:
         result.prefilled.append(unit)
     wb = build_return(master, unit, period, due, project, style, ws.organiser, ws.contact, values,
