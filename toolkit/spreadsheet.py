@@ -67,13 +67,6 @@ def _inflate(raw: memoryview, info: zipfile.ZipInfo) -> bytes:
     return zlib.decompressobj(-15).decompress(raw, info.file_size)
 
 
-# Parts without a cell (theme, styles, docProps, relationships) are the same bytes in most
-# returns: every copy of Excel writes the same theme1.xml, and a form sent back unedited
-# keeps duban's. Their scan is remembered by the stored bytes themselves, which inflate to
-# the same part, so no other content can share a verdict: (kind, method, declared size,
-# stored bytes) → (inflated length, the part's shared-string marks). A hit costs a hash of
-# a few KB, about 2 µs, where inflating and scanning the eight such parts of a W2 return
-# took 0.2 ms of its 0.45 ms guard (W2 profile).
 def _si_start(part: bytes) -> bool:
     """Whether ``part`` may hold the start of an element whose local name is si, as
     `longest_shared_string` finds one (``<si`` or ``:si``, then a space, tab, CR, LF or the
@@ -88,6 +81,13 @@ def _si_start(part: bytes) -> bool:
     return False
 
 
+# Parts without a cell (theme, styles, docProps, relationships) are the same bytes in most
+# returns: every copy of Excel writes the same theme1.xml, and a form sent back unedited
+# keeps duban's. Their scan is remembered by the stored bytes themselves, which inflate to
+# the same part, so no other content can share a verdict: (kind, method, declared size,
+# stored bytes) → (inflated length, the part's shared-string marks). A hit costs a hash of
+# a few KB, about 2 µs, where inflating and scanning the eight such parts of a W2 return
+# took 0.2 ms of its 0.45 ms guard (W2 profile).
 _PLAIN_PARTS: dict[tuple[str, int, int, bytes], tuple[int, int]] = {}
 _PLAIN_MAX_STORED = 16 << 10  # bytes of one remembered part, stored
 _PLAIN_MAX_PARTS = 256  # at most 4 MB; forgotten all at once when full
@@ -110,6 +110,14 @@ def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "", data: bytes | 
     """
     max_total = limits.max_unpacked_bytes
     max_cells = limits.max_cells
+
+    def unpacked(total: int, more: int) -> int:
+        """``total`` unpacked bytes and ``more``, refused past the limit."""
+        total += more
+        if total > max_total:
+            raise ReadFailure("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
+        return total
+
     try:
         infos = [i for i in z.infolist() if not i.is_dir()]
         if len(infos) > limits.max_entries:
@@ -132,9 +140,7 @@ def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "", data: bytes | 
                 seen = _PLAIN_PARTS.get(known)
                 if seen is not None:
                     length, marks = seen
-                    total += length
-                    if total > max_total:
-                        raise ReadFailure("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
+                    total = unpacked(total, length)
                     shared_cells += marks
                     longest = max(longest, length)
                     continue
@@ -143,9 +149,7 @@ def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "", data: bytes | 
             # part or none of it.
             parts: list[bytes] = []
             for chunk in [_inflate(raw, i)] if raw is not None else _chunks(z, i):
-                total += len(chunk)
-                if total > max_total:
-                    raise ReadFailure("E104", detail=f"解压后超过 {limits.max_unpacked_mb} MB")
+                total = unpacked(total, len(chunk))
                 parts.append(chunk)
             part = b"".join(parts)
             extent = _Extent(kind == "ods", max_cells, max_total)

@@ -22,7 +22,7 @@ from .consolidate import Consolidation
 from .dates import cn_date
 from .files import atomic_write
 from .style import color
-from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Owed, Role, Severity, Status, UnitState
+from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status
 from .xlsx import (
     MAX_ROW_HEIGHT,
     cell_lines,
@@ -49,7 +49,7 @@ def unescape(text: str) -> str:
     """What xml.sax.saxutils.unescape does (``&amp;`` last, so ``&amp;lt;`` stays ``&lt;``)."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
-LAGGING, NOT_REPORTED, NOT_STARTED, ON_TRACK = Status.LAGGING, Status.NOT_REPORTED, Status.NOT_STARTED, Status.ON_TRACK
+LAGGING = Status.LAGGING
 LEAD = Role.LEAD
 
 ROW_SLACK = 1.05
@@ -626,8 +626,7 @@ def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("是否超期", 7, lambda t: "是" if t.overdue else "否", "center"),
         Column("牵头单位", 22, lambda t: cons.master.display_units(t.task.id, LEAD)),
         Column("牵头单位状态", 26, lambda t: "；".join(
-            f"{u}：{st}" for u, st in t.lead_states.items()
-            if st in (LAGGING, NOT_REPORTED, ON_TRACK, NOT_STARTED, UnitState.TO_FIX, Owed.NOT_ISSUED))),
+            f"{u}：{st}" for u, st in t.lead_states.items() if st != Status.DONE)),
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
     _table(wb, "滞后超期", f"{cons.project}滞后及超期任务（{cons.period.label}）", subtitle, cols, items, s,
