@@ -351,13 +351,16 @@ def _send_all(ws: Workspace, plan: SendPlan, smtp: smtplib.SMTP, password: Passw
                 row = records.sent(o.message_id)
                 if row is not None and row.state in (SENT, SENDING):  # another run got to it
                     continue
+                data = outgoing_bytes(o.eml, from_header=from_header, message_id=o.message_id,
+                                      date=email.utils.format_datetime(_now(ws)))
+                # the interval is kept between the transactions' starts, as the server sees
+                # them: timed before the message was built, a slow build of one message
+                # (a loaded machine) brought the next one closer than the interval
                 if last is not None:
                     wait = last + interval - clock.now()
                     if wait > 0:
                         clock.sleep(wait)
                 last = clock.now()
-                data = outgoing_bytes(o.eml, from_header=from_header, message_id=o.message_id,
-                                      date=email.utils.format_datetime(_now(ws)))
                 try:
                     delivered = _transaction(smtp, records, plan, o, envelope_from, data, result, ws)
                 except _Dropped as exc:
