@@ -480,6 +480,8 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
                 raise ReadFailure("E104", detail=f"工作表超过 {max_rows} 行")
             _read_labels(raw, rows[:header_row])
             _read_rows(raw, rows, header_row)
+            if kind in ("xlsx", "xlsm"):
+                _read_percent_ones(raw, data)
             break
     except ReadFailure:
         raise
@@ -532,6 +534,21 @@ def _read_rows(raw: RawReturn, rows: list[list[Any]], header_row: int) -> None:
             continue
         n = str(r + 1)
         raw.rows.append(RawRow(r + 1, values, {f: letter + n for f, _, letter in letters}))
+
+
+def _read_percent_ones(raw: RawReturn, data: bytes) -> None:
+    """A 1 in 完成进度 under a percent format is "100%", as the department typed and saw it
+    (see `cell_formats`); looked up only for a 1, which no other value can be mistaken for."""
+    col = raw.columns.get("progress")
+    ones = [r for r in raw.rows if type(r.values.get("progress")) in (int, float) and r.values["progress"] == 1]
+    if col is None or not ones:
+        return
+    from .cell_formats import percent_cells  # imports openpyxl: only for a form with a 1 in it
+
+    shown = percent_cells(data, raw.sheet, [(r.row, col + 1) for r in ones])
+    for r in ones:
+        if (r.row, col + 1) in shown:
+            r.values["progress"] = "100%"
 
 
 def _column_issues(raw: RawReturn) -> None:
