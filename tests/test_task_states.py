@@ -123,3 +123,33 @@ def test_a_unit_added_after_a_recorded_issue_is_still_not_owed(issued_ws, make_r
     cons = consolidate(issued_ws, PERIOD)
     assert cons.not_issued == ["市教育局"]
     assert "市教育局" not in [u.unit for u in cons.units]
+
+
+def _reminder(ws, unit: str) -> str:
+    import email
+    from email import policy
+
+    from toolkit.actions.remind import write_reminders
+
+    folder = write_reminders(ws, PERIOD).folder
+    msg = email.message_from_bytes((folder / f"催报_{unit}.eml").read_bytes(), policy=policy.default)
+    return msg.get_body(("plain",)).get_content()
+
+
+def test_a_reminder_asks_only_for_the_tasks_on_the_units_form(issued_ws):
+    """2.1 was given to 石龙镇 after its form went out: the reminder, which points to that
+    form (attached with --attach), does not ask for a task the form does not carry."""
+    before = _reminder(issued_ws, "石龙镇")
+    add_lead(issued_ws, "2.1", "石龙镇")
+    after = _reminder(issued_ws, "石龙镇")
+    assert "1.2（牵头）" in after and "2.1（" not in after
+    assert after == before
+
+
+def test_a_reminder_gives_the_deadline_printed_on_the_units_own_form(issued_ws):
+    """A unit re-issued its form with `issue --due` is reminded of that date, not the period's."""
+    import datetime as dt
+
+    issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 12), units=["石龙镇"])
+    assert "（报送截止：2022年7月12日）" in _reminder(issued_ws, "石龙镇")
+    assert "（报送截止：2022年7月5日）" in _reminder(issued_ws, "虎门镇")

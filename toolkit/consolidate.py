@@ -140,6 +140,21 @@ class Consolidation:
     not_issued: list[str] = field(default_factory=list)
     #: the next period's deadline as `duban issue` prints it (or printed it): the 通报 announces it
     next_due: dt.date | None = None
+    #: per unit, the deadline printed on its own form when it differs from ``due`` (`issue --due`)
+    unit_dues: dict[str, dt.date] = field(default_factory=dict)
+    #: per unit, the tasks its forms of the period carried (`Ledger.issued_tasks_of`); a unit
+    #: with no form recorded is owed every task the master gives it
+    asked: dict[str, set[str]] = field(default_factory=dict)
+
+    def due_of(self, unit: str) -> dt.date:
+        """The deadline ``unit`` is judged against: its own form's, else the period's."""
+        return self.unit_dues.get(unit, self.due)
+
+    def tasks_asked(self, unit: str) -> list[tuple[Task, str]]:
+        """``unit``'s (task, role) pairs that its forms of the period carried: what it can be
+        asked to report (a task added to the master after issue is not on its form)."""
+        asked = self.asked.get(unit)
+        return [(t, role) for t, role in self.master.tasks_of(unit) if asked is None or t.id in asked]
 
     # ---- key figures ----
     def task_counts(self) -> dict[str, int]:
@@ -382,8 +397,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                                "outcome": rec.outcome, "task": i.task})
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
+    own_dues = {u.unit: d for u in units if (d := unit_due(ws, period, unit_dues, due, u.unit)) != due}
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
-                         details, issue_rows, period_receipts, history, master, not_issued, next_due)
+                         details, issue_rows, period_receipts, history, master, not_issued, next_due,
+                         own_dues, asked)
 
 
 def _renamed(by_unit: dict[str, Any], master: Master, merge) -> dict[str, Any]:

@@ -48,15 +48,17 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
     today = ws.now().date()  # the office's day, whatever the machine's zone
     template = ws.template("催报邮件.txt")
     for u in progress([u for u in cons.units if u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)], "催报邮件"):
+        # the tasks on the unit's own form, by the deadline printed on it (`issue --due`): a
+        # task added to the master after issue is not on the form the reminder points to
         tasks = [{"id": t.id, "role": role, "name": t.name, "deadline": t.deadline_text}
-                 for t, role in cons.master.tasks_of(u.unit)]
+                 for t, role in cons.tasks_asked(u.unit)]
         attachments = []
         blank = ws.stage_dir(ISSUED, cons.period) / return_filename(cons.period, u.unit)
         if attach and blank.exists():
             attachments.append((blank.name, blank.read_bytes()))
         subject, body = render_mail_template(template, {
             "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
-            "due_text": cn_date(cons.due), "today_text": cn_date(today), "tasks": tasks,
+            "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,
             "organiser": cons.organiser, "attached": bool(attachments)})
         eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
