@@ -153,3 +153,24 @@ def test_a_reminder_gives_the_deadline_printed_on_the_units_own_form(issued_ws):
     issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 12), units=["石龙镇"])
     assert "（报送截止：2022年7月12日）" in _reminder(issued_ws, "石龙镇")
     assert "（报送截止：2022年7月5日）" in _reminder(issued_ws, "虎门镇")
+
+
+def test_last_months_history_is_not_rejudged_when_a_unit_is_added_since(issued_ws, make_return):
+    """June, seen from July's 汇总表 (历史 sheet, the 通报's 较上月), is June as its own 汇总表
+    gave it: 市教育局, made a lead of 1.1 in July, was issued nothing in June, and 1.1 did
+    not wait for it then."""
+    import datetime as dt
+
+    from test_verdicts import _add_unit_after_issue
+
+    from toolkit.period import Period
+
+    tasks = {t.id: DONE for t, _ in issued_ws.load_master().tasks_of(SZ)}
+    drop(issued_ws, "sz.xlsx", make_return(SZ, Filling(answers=tasks)), on_time())
+    collect(issued_ws)
+    june = consolidate(issued_ws, PERIOD)
+    assert next(t for t in june.tasks if t.task.id == "1.1").status == "已完成"
+    _add_unit_after_issue(issued_ws, task="1.1")
+    issue_returns(issued_ws, "2022-07", due=dt.date(2022, 8, 5))
+    july = consolidate(issued_ws, Period(2022, 7))
+    assert july.history[PERIOD] == {t.task.id: (t.status, t.avg_progress) for t in june.tasks}

@@ -295,15 +295,12 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         unit_dues = _renamed(ledger.issued_dues(period), master, max)
         due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
-        issued_units = {master.directory.resolve(u) or u for u in ledger.issued_units(period)}
-        first = ledger.issued_at(period)
-        issued_first = first.isoformat(sep=" ") if first else ""
         accepted = _renamed(ledger.accepted(period), master, _later)
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
         asked = _asked_of(ledger, period, accepted, master)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
-        received = _renamed(ledger.units_received(period), master,
-                            lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)))
+        received = _received(ledger, period, master)
+        not_issued = _not_issued(ledger, period, master, received)
         period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
@@ -312,19 +309,12 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 continue
             acc = _renamed(ledger.accepted(p), master, _later)
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
+            # each earlier month judged as its own 汇总表 was: a unit added to the master
+            # since was issued nothing then, and its tasks did not wait for it
             history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}, p,
-                                   asked=_asked_of(ledger, p, acc, master))
+                                   set(_not_issued(ledger, p, master, _received(ledger, p, master))),
+                                   _asked_of(ledger, p, acc, master))
     accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
-    # A unit added to the master after the forms went out was asked for nothing: unless it
-    # sent something anyway, it is left out of what is owed (and of the 通报's 未报送). The
-    # ledger vouches for who was asked only when it recorded the period's issue before any of
-    # its returns was collected: a ledger upgraded from before version 4 kept no record of
-    # the month's first issue, and one form sent again afterwards (`issue --dept`) must not
-    # make every other unit "not issued" and drop it from 未报送.
-    collected = min((r.collected_at for recs in received.values() for r in recs), default="")
-    vouches = bool(issued_units) and (not collected or issued_first < collected)  # (to the second)
-    not_issued = [] if not vouches else [
-        u for u in master.units_with_tasks() if u not in issued_units and u not in received]
     skip = set(not_issued)
     # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
     # 报送情况 names it 退回待改, and so must every task row that lists it.
@@ -401,6 +391,32 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
                          own_dues, asked)
+
+
+def _received(ledger: Ledger, period: Period, master: Master) -> dict[str, list[Receipt]]:
+    """`Ledger.units_received` under each unit's current name, in the order received."""
+    return _renamed(ledger.units_received(period), master,
+                    lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)))
+
+
+def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]]
+                ) -> list[str]:
+    """Units with tasks in the master that no form of ``period`` went to and that sent nothing.
+
+    A unit added to the master after the forms went out was asked for nothing: unless it
+    sent something anyway, it is left out of what is owed (and of the 通报's 未报送). The
+    ledger vouches for who was asked only when it recorded the period's issue before any of
+    its returns was collected: a ledger upgraded from before version 4 kept no record of
+    the month's first issue, and one form sent again afterwards (`issue --dept`) must not
+    make every other unit "not issued" and drop it from 未报送.
+    """
+    issued_units = {master.directory.resolve(u) or u for u in ledger.issued_units(period)}
+    first = ledger.issued_at(period)
+    issued_first = first.isoformat(sep=" ") if first else ""
+    collected = min((r.collected_at for recs in received.values() for r in recs), default="")
+    vouches = bool(issued_units) and (not collected or issued_first < collected)  # (to the second)
+    return [] if not vouches else [
+        u for u in master.units_with_tasks() if u not in issued_units and u not in received]
 
 
 def _renamed(by_unit: dict[str, Any], master: Master, merge) -> dict[str, Any]:
