@@ -72,6 +72,21 @@ def test_a_renamed_after_issue_returns_the_old_form(issued_ws, make_return):
     assert OLD not in names_in(cons) and names_in(cons).count(NEW) == 1
 
 
+def test_a_reminder_to_a_unit_renamed_after_issue_attaches_the_form_issued_under_its_old_name(issued_ws):
+    """`remind --attach` attaches the blank form in 下发/: the renamed unit's is there under
+    its old name, and its reminder lists that form's tasks; it is not sent without it."""
+    import email
+    from email import policy
+
+    from toolkit.actions.remind import write_reminders
+
+    rename(issued_ws)
+    folder = write_reminders(issued_ws, PERIOD, attach=True).folder
+    msg = email.message_from_bytes((folder / f"催报_{NEW}.eml").read_bytes(), policy=policy.default)
+    assert [a.get_filename() for a in msg.iter_attachments()] == [f"2022年6月_{OLD}_进展填报表.xlsx"]
+    assert "空白填报表见附件" in msg.get_body(("plain",)).get_content()
+
+
 # (b) renamed after June was collected (e.g. before July's issue) --------------------
 
 def _june_collected(issued_ws, make_return):

@@ -53,8 +53,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         tasks = [{"id": t.id, "role": role, "name": t.name, "deadline": t.deadline_text}
                  for t, role in cons.tasks_asked(u.unit)]
         attachments = []
-        blank = ws.stage_dir(ISSUED, cons.period) / return_filename(cons.period, u.unit)
-        if attach and blank.exists():
+        blank = _blank_form(ws, cons, u.unit) if attach else None
+        if blank is not None:
             attachments.append((blank.name, blank.read_bytes()))
         subject, body = render_mail_template(template, {
             "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
@@ -65,3 +65,14 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
                            path=result.folder / f"催报_{u.unit}.eml", eml=eml)
         result.files.append(path)
         result.units.append((u.unit, u.state))
+
+
+def _blank_form(ws: Workspace, cons, unit: str) -> Path | None:
+    """The unit's form in 下发/<期>/: under its current name, else under an old name kept as
+    an alias (a unit renamed after issue; its form, and the ledger, still carry that name)."""
+    folder = ws.stage_dir(ISSUED, cons.period)
+    for name in (unit, *cons.master.directory.aliases_of(unit)):
+        blank = folder / return_filename(cons.period, name)
+        if blank.exists():
+            return blank
+    return None
