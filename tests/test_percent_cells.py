@@ -54,7 +54,7 @@ def test_a_1_shown_without_a_percentage_stays_1(issued_ws, make_return, number_f
 @pytest.mark.parametrize("number_format, percent", [
     ("0%", True), ("0.00%", True), ("0%;-0%", True), ("[Red]0%", True), ('"完成"0%', True),
     ('0"%"', False), ("0\\%", False), ("0", False), ("General", False), ("", False), (None, False),
-    ('[$-804]0"%"', False),
+    ('[$-804]0"%"', False), ("0%_)", True), ("0_%", False), ("0*%", False),
 ])
 def test_which_formats_show_a_percentage(number_format, percent):
     assert shows_percent(number_format) is percent

@@ -21,9 +21,10 @@ import warnings
 log = logging.getLogger("duban")
 
 # Parts of a format code that show as they are, not as the number: quoted text ("%"), an
-# escaped character (\%), a colour or condition ([Red], [>=100]). A % outside them is the
-# percent format, which shows the value times 100.
-_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+# escaped character (\%), a space as wide as a character (_%), a character repeated to fill
+# the cell (*%), a colour or condition ([Red], [>=100]). A % outside them is the percent
+# format, which shows the value times 100.
+_LITERAL = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
 
 
 def shows_percent(number_format: str | None) -> bool:
