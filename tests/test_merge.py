@@ -128,9 +128,18 @@ def test_units_sheet_states(month):
     assert rows[SZ][3] == "已报送" and rows[SZ][5] == "市政数局.xlsx" and rows[SZ][8] == 2 and rows[SZ][9] == 1
     assert rows["市公安局"][3] == "逾期报送" and rows["市公安局"][4] == "2022-07-08 09:30"
     assert rows["虎门镇"][3] == "退回待改" and rows["虎门镇"][6] == 1
-    assert rows["石龙镇"][3] == "已报送" and rows["石龙镇"][5] == "石龙2.xlsx"
+    # 石龙2 corrected 石龙1: the time shown is 石龙1's, which decided 已报送, and says so
+    assert rows["石龙镇"][3] == "已报送" and rows["石龙镇"][5] == "石龙2.xlsx（报送时间为首次报送“石龙1.xlsx”的时间）"
     assert sum(r[3] == "未报送" for r in rows.values()) == 50
     assert {r[3] for r in rows.values()} <= {"已报送", "逾期报送", "未报送", "退回待改"}
+
+
+def test_a_file_sent_again_under_its_name_says_its_time_is_the_first_sendings():
+    from toolkit.consolidate import UnitStatus
+
+    again = UnitStatus("石龙镇", "镇街", 3, "已报送", "2022-07-01 09:00", "石龙.xlsx", timed_by="石龙.xlsx")
+    assert again.file_text == "石龙.xlsx（再次报送；报送时间为首次报送的时间）"
+    assert UnitStatus("石龙镇", "镇街", 3, "已报送", "2022-07-01 09:00", "石龙.xlsx").file_text == "石龙.xlsx"
 
 
 def test_task_sheet_columns_and_texts(month):

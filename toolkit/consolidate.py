@@ -43,6 +43,18 @@ class UnitStatus:
     lagging: int = 0
     avg_progress: float | None = None
     email: str = ""
+    #: the file whose time is 报送时间, when not ``file``: the first valid return decides
+    #: 按时 or 逾期, and a later correction is what is merged (`timeliness`)
+    timed_by: str = ""
+
+    @property
+    def file_text(self) -> str:
+        """``file`` as the 汇总表 shows it: beside 报送时间, which file that time is of."""
+        if not self.timed_by:
+            return self.file
+        if self.timed_by == self.file:
+            return f"{self.file}（再次报送；报送时间为首次报送的时间）"
+        return f"{self.file}（报送时间为首次报送“{self.timed_by}”的时间）"
 
 
 @dataclass
@@ -366,7 +378,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 rec.errors, rec.warnings, sum(r.status == DONE for r in rows),
                 sum(r.status == LAGGING for r in rows),
                 round(sum(progresses) / len(progresses), 1) if progresses else None,
-                entry.email if entry else ""))
+                entry.email if entry else "", sent.name if sent.id != rec.id else ""))
             continue
         # a refused file of any kind (damaged, encrypted, a PDF) shows the unit did send
         rejected = _rejected(received.get(unit, []))

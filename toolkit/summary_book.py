@@ -604,7 +604,7 @@ def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("应报任务数", 9, lambda u: u.tasks, "center"),
         Column("报送状态", 10, lambda u: u.state, "status"),
         Column("报送时间", 16, lambda u: u.received_at, "center"),
-        Column("报送文件", 34, lambda u: u.file),
+        Column("报送文件", 34, lambda u: u.file_text),
         Column("错误数", 7, lambda u: u.errors, "center"),
         Column("警告数", 7, lambda u: u.warnings, "center"),
         Column("已完成数", 8, lambda u: u.done, "center"),

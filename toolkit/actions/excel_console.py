@@ -63,7 +63,7 @@ def status_table(ws: Workspace, period: Period) -> list[list[object]]:
     cons = consolidate(ws, period, tasks=False)
     rows: list[list[object]] = [list(STATUS_HEADER)]
     for u in cons.units:
-        rows.append([u.unit, u.kind, u.tasks, u.state, u.received_at, u.file, u.errors, u.warnings,
+        rows.append([u.unit, u.kind, u.tasks, u.state, u.received_at, u.file_text, u.errors, u.warnings,
                      u.done, u.lagging])
     return rows
 
