@@ -129,7 +129,7 @@ def test_units_sheet_states(month):
     assert rows["市公安局"][3] == "逾期报送" and rows["市公安局"][4] == "2022-07-08 09:30"
     assert rows["虎门镇"][3] == "退回待改" and rows["虎门镇"][6] == 1
     # 石龙2 corrected 石龙1: the time shown is 石龙1's, which decided 已报送, and says so
-    assert rows["石龙镇"][3] == "已报送" and rows["石龙镇"][5] == "石龙2.xlsx（报送时间为首次报送“石龙1.xlsx”的时间）"
+    assert rows["石龙镇"][3] == "已报送" and rows["石龙镇"][5] == "石龙2.xlsx（报送时间为第一份合格报送“石龙1.xlsx”的时间）"
     assert sum(r[3] == "未报送" for r in rows.values()) == 50
     assert {r[3] for r in rows.values()} <= {"已报送", "逾期报送", "未报送", "退回待改"}
 
@@ -138,8 +138,44 @@ def test_a_file_sent_again_under_its_name_says_its_time_is_the_first_sendings():
     from toolkit.consolidate import UnitStatus
 
     again = UnitStatus("石龙镇", "镇街", 3, "已报送", "2022-07-01 09:00", "石龙.xlsx", timed_by="石龙.xlsx")
-    assert again.file_text == "石龙.xlsx（再次报送；报送时间为首次报送的时间）"
+    assert again.file_text == "石龙.xlsx（再次报送；报送时间为第一份合格报送的时间）"
     assert UnitStatus("石龙镇", "镇街", 3, "已报送", "2022-07-01 09:00", "石龙.xlsx").file_text == "石龙.xlsx"
+
+
+def test_a_late_return_after_one_sent_back_is_not_called_the_first_sending(issued_ws, make_return):
+    """石龙1 came on time and was sent back (退回); 石龙2 came late and was the first valid
+    return, so it decides 逾期报送; 石龙3 corrected it. 报送文件 says whose time 报送时间 is,
+    and must not call 石龙2 the unit's first sending: 石龙1 was, and the unit would be told
+    its 7月4日 file never came."""
+    wrong = Filling(default=ON, answers={t.id: Answer(status="已完成", progress=150)
+                                         for t, _ in issued_ws.load_master().tasks_of("石龙镇")})
+    drop(issued_ws, "石龙1.xlsx", make_return("石龙镇", wrong), on_time())
+    collect(issued_ws)
+    drop(issued_ws, "石龙2.xlsx", make_return("石龙镇", Filling(default=ON)), late())
+    collect(issued_ws)
+    drop(issued_ws, "石龙3.xlsx", make_return("石龙镇", Filling(default=DONE)), late() + 3600)
+    collect(issued_ws)
+    unit = next(u for u in consolidate(issued_ws, JUNE).units if u.unit == "石龙镇")
+    assert (unit.state, unit.received_at, unit.file, unit.timed_by) == (
+        "逾期报送", "2022-07-08 09:30", "石龙3.xlsx", "石龙2.xlsx")
+    assert "首次报送" not in unit.file_text, unit.file_text
+    assert unit.file_text == "石龙3.xlsx（报送时间为第一份合格报送“石龙2.xlsx”的时间）"
+
+
+def test_status_json_and_csv_say_whose_time_is_shown_as_the_units_sheet_does(run, month):
+    """石龙2 corrected 石龙1, whose time decided 已报送: `duban status --format json/csv`, the
+    Excel console and 报送情况 put the same 报送文件 beside the same 报送时间."""
+    from toolkit.actions.excel_console import status_table
+
+    sheet = load_workbook(merge(month, "2022-06").path)["报送情况"]
+    in_sheet = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] == "石龙镇")[4:6]
+    console = next(r for r in status_table(month, JUNE) if r[0] == "石龙镇")[4:6]
+    as_json = next(u for u in json.loads(run(["status", "--format", "json"], cwd=month.root).stdout)["units"]
+                   if u["单位"] == "石龙镇")
+    as_csv = next(line for line in run(["status", "--format", "csv"], cwd=month.root).stdout.splitlines()
+                  if line.startswith("石龙镇,"))
+    assert tuple(in_sheet) == tuple(console) == (as_json["报送时间"], as_json["报送文件"])
+    assert as_csv.split(",")[4:6] == list(in_sheet)
 
 
 def test_task_sheet_columns_and_texts(month):

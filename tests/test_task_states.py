@@ -174,3 +174,30 @@ def test_last_months_history_is_not_rejudged_when_a_unit_is_added_since(issued_w
     issue_returns(issued_ws, "2022-07", due=dt.date(2022, 8, 5))
     july = consolidate(issued_ws, Period(2022, 7))
     assert july.history[PERIOD] == {t.task.id: (t.status, t.avg_progress) for t in june.tasks}
+
+
+def test_each_earlier_months_history_is_that_months_own_consolidation(issued_ws, make_return):
+    """History seen from July (历史 sheet, the 通报's 较上月) is, task by task, what June's own
+    consolidation gives: with a return accepted under W208, a unit added to the master after
+    June's issue, and the department renamed since (its old name an alias)."""
+    import datetime as dt
+
+    from test_renamed_units import rename
+    from test_verdicts import _add_unit_after_issue
+
+    from toolkit.period import Period
+
+    data = make_return("石龙镇", clean())          # the first form: 2.1 added to it after issue
+    add_lead(issued_ws, "2.1", "石龙镇")
+    issue_returns(issued_ws, "2022-06", units=["石龙镇"])
+    drop(issued_ws, "石龙镇.xlsx", data, on_time())
+    tasks = {t.id: DONE for t, _ in issued_ws.load_master().tasks_of(SZ)}
+    drop(issued_ws, "sz.xlsx", make_return(SZ, Filling(answers=tasks)), on_time())
+    collect(issued_ws)
+    _add_unit_after_issue(issued_ws, task="1.1")
+    rename(issued_ws)
+    issue_returns(issued_ws, "2022-07", due=dt.date(2022, 8, 5))
+    later = consolidate(issued_ws, Period(2022, 8))
+    assert sorted(later.history) == [PERIOD, Period(2022, 8)]
+    for p in (q for q in later.history if q < later.period):
+        assert later.history[p] == {t.task.id: (t.status, t.avg_progress) for t in consolidate(issued_ws, p).tasks}

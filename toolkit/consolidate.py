@@ -49,12 +49,14 @@ class UnitStatus:
 
     @property
     def file_text(self) -> str:
-        """``file`` as the 汇总表 shows it: beside 报送时间, which file that time is of."""
+        """``file`` as the 汇总表 shows it: beside 报送时间, which file that time is of. Not
+        "首次报送": a file sent earlier and sent back (退回) was the unit's first sending, and
+        the time shown is then a later one's (README: 第一份合格报送)."""
         if not self.timed_by:
             return self.file
         if self.timed_by == self.file:
-            return f"{self.file}（再次报送；报送时间为首次报送的时间）"
-        return f"{self.file}（报送时间为首次报送“{self.timed_by}”的时间）"
+            return f"{self.file}（再次报送；报送时间为第一份合格报送的时间）"
+        return f"{self.file}（报送时间为第一份合格报送“{self.timed_by}”的时间）"
 
 
 @dataclass

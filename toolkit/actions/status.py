@@ -20,6 +20,7 @@ def status(ws: Workspace, period: Period | None = None) -> Consolidation:
 
 
 def status_rows(cons: Consolidation) -> list[dict[str, Any]]:
-    """One row per unit, keyed by `STATUS_COLUMNS`."""
-    return [dict(zip(STATUS_COLUMNS, (u.unit, u.kind, u.tasks, u.state, u.received_at, u.file, u.errors,
+    """One row per unit, keyed by `STATUS_COLUMNS`; 报送文件 as 报送情况 gives it, saying
+    whose time 报送时间 is when the file merged is not the one that decided it."""
+    return [dict(zip(STATUS_COLUMNS, (u.unit, u.kind, u.tasks, u.state, u.received_at, u.file_text, u.errors,
                                       u.warnings, u.done, u.lagging))) for u in cons.units]
