@@ -201,3 +201,18 @@ def test_each_earlier_months_history_is_that_months_own_consolidation(issued_ws,
     assert sorted(later.history) == [PERIOD, Period(2022, 8)]
     for p in (q for q in later.history if q < later.period):
         assert later.history[p] == {t.task.id: (t.status, t.avg_progress) for t in consolidate(issued_ws, p).tasks}
+
+
+def test_a_month_whose_forms_got_no_return_is_last_month_in_history(issued_ws):
+    """June's forms went out and nothing came back; July's history (and the 通报's 较上月)
+    compares with June, all 未报送, not with an older month or with nothing."""
+    import datetime as dt
+
+    from toolkit.period import Period
+
+    issue_returns(issued_ws, "2022-07", due=dt.date(2022, 8, 5))
+    july = consolidate(issued_ws, Period(2022, 7))
+    assert sorted(july.history) == [PERIOD, Period(2022, 7)]
+    june = consolidate(issued_ws, PERIOD)
+    assert july.history[PERIOD] == {t.task.id: (t.status, t.avg_progress) for t in june.tasks}
+    assert {s for s, _ in july.history[PERIOD].values()} == {"未报送"}

@@ -318,7 +318,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
-        for p in ledger.periods() if tasks else ():
+        # every earlier month that had returns or forms: a month whose forms went out and
+        # got no return is a month of 未报送, not one to skip when comparing with last month
+        for p in sorted(set(ledger.periods()) | set(ledger.issued_periods())) if tasks else ():
             if p >= period:
                 continue
             acc = _renamed(ledger.accepted(p), master, _later)
