@@ -198,7 +198,7 @@ def test_each_earlier_months_history_is_that_months_own_consolidation(issued_ws,
     rename(issued_ws)
     issue_returns(issued_ws, "2022-07", due=dt.date(2022, 8, 5))
     later = consolidate(issued_ws, Period(2022, 8))
-    assert sorted(later.history) == [PERIOD, Period(2022, 8)]
+    assert sorted(later.history) == [PERIOD, Period(2022, 7), Period(2022, 8)]
     for p in (q for q in later.history if q < later.period):
         assert later.history[p] == {t.task.id: (t.status, t.avg_progress) for t in consolidate(issued_ws, p).tasks}
 
