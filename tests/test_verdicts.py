@@ -314,6 +314,22 @@ def test_a_unit_added_after_issue_is_not_named_unreported(run, issued_ws):
     assert run(["status"], cwd=issued_ws.root).exit_code == 0
 
 
+def test_the_issue_command_suggested_for_an_earlier_month_issues_that_month(run, issued_ws):
+    """July is current and 市教育局 was added for it: June's status suggests a command that
+    issues June's form to it (with --period), not July's, which the bare command would."""
+    assert run(["issue", "--period", "2022-07"], cwd=issued_ws.root).exit_code == 0
+    _add_unit_after_issue(issued_ws)
+    shown = run(["status", "--period", "2022-06"], cwd=issued_ws.root)
+    assert shown.exit_code == 1
+    last = shown.stdout.splitlines()[-1]
+    assert last.endswith("如需本期报送，请运行 duban issue --period 2022-06 --dept 市教育局")
+    assert run(last.split("请运行 duban ")[1].split(), cwd=issued_ws.root).exit_code == 0
+    assert consolidate(issued_ws, PERIOD).not_issued == []
+    assert state(issued_ws, "市教育局") == UnitState.NOT_REPORTED
+    july = run(["status"], cwd=issued_ws.root).stdout.splitlines()[-1]
+    assert july.endswith("如需本期报送，请运行 duban issue --dept 市教育局")
+
+
 def test_a_unit_added_after_issue_that_reports_anyway_is_counted(run, issued_ws, make_return):
     """A form that reaches it another way (made by a colleague's copy of duban) and comes
     back is taken as usual, and the unit is owed from then on."""

@@ -312,6 +312,8 @@ def _echo_not_issued(state: State, cons) -> None:
         return
     names = "、".join(cons.not_issued)
     depts = " ".join(f"--dept {u}" for u in cons.not_issued)
+    if cons.period != state.workspace().period():  # a bare `issue` issues the current period
+        depts = f"--period {cons.period} {depts}"
     echo(state, f"请核实：{names} 在任务清单中有任务，但没有下发过{cons.period.label}的填报表，本期不计入应报单位，"
                 f"通报也不点名。如需本期报送，请运行 duban issue {depts}", fg="yellow")
     state.exit_code = state.exit_code or 1
