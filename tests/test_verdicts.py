@@ -49,6 +49,26 @@ def test_one_units_form_issued_again_with_a_later_deadline_moves_only_its_deadli
     assert state(issued_ws, "虎门镇") == UnitState.LATE
 
 
+def test_a_units_own_later_deadline_is_stated_beside_the_periods(run, issued_ws, make_return):
+    """石龙镇 sent on 8 July, after the period's 5 July, and is 已报送: its form says 10 July.
+    报送情况 and `duban status` say so beside the period's deadline, or the reader sees a
+    missed 逾期."""
+    from openpyxl import load_workbook
+
+    from toolkit.actions.merge import merge
+
+    issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 10), units=["石龙镇"])
+    drop(issued_ws, "来信.eml", mail([("石龙镇.xlsx", make_return("石龙镇", clean()))],
+                                     date="Fri, 08 Jul 2022 10:00:00 +0800"))
+    collect(issued_ws)
+    first = run(["status"], cwd=issued_ws.root).stdout.splitlines()[0]
+    assert first.startswith("2022年6月报送情况（截止 2022-07-05；石龙镇 2022-07-10）：应报 54，已报送 1，")
+    sheet = load_workbook(merge(issued_ws, PERIOD).path)["报送情况"]
+    assert sheet["A2"].value.endswith("；报送截止 2022年7月5日（石龙镇 2022年7月10日，按其填报表上的截止日期）")
+    issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 11), units=["虎门镇"])
+    assert consolidate(issued_ws, PERIOD).own_dues_text(str, most=1) == "石龙镇 2022-07-10等 2 个单位"
+
+
 def test_a_form_issued_again_without_due_keeps_the_deadline_the_others_were_given(issued_ws):
     """A form issued again (lost, or for a unit added later) without --due carries the
     deadline already given: the period's, or the unit's own later one; never an earlier one."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -163,6 +163,14 @@ class Consolidation:
     def due_of(self, unit: str) -> dt.date:
         """The deadline ``unit`` is judged against: its own form's, else the period's."""
         return self.unit_dues.get(unit, self.due)
+
+    def own_dues_text(self, fmt: Callable[[dt.date], str], most: int = 5) -> str:
+        """The units judged by another deadline than ``due`` (their form re-issued with
+        ``--due``), for the line that states ``due``: "麻涌镇 2022年8月10日"; '' when none.
+        Without it a return after ``due`` shown as 已报送 looks like a missed 逾期."""
+        own = [(u.unit, self.unit_dues[u.unit]) for u in self.units if u.unit in self.unit_dues]
+        text = "、".join(f"{unit} {fmt(d)}" for unit, d in own[:most])
+        return f"{text}等 {len(own)} 个单位" if len(own) > most else text
 
     def tasks_asked(self, unit: str) -> list[tuple[Task, str]]:
         """``unit``'s (task, role) pairs that its forms of the period carried: what it can be

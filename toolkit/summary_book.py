@@ -119,6 +119,8 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: boo
     title = (s.st["title"] + s.st.get("subtitle", "")).format(
         project=cons.project, period=cons.period.label, unit="")
     subtitle = f"数据截至 {cons.as_of or '（尚无报送）'}；报送截止 {cn_date(cons.due)}"
+    if own := cons.own_dues_text(cn_date):
+        subtitle += f"（{own}，按其填报表上的截止日期）"
     pending: Rows = {}
     _overview(wb, cons, s, title, subtitle, pending if fast else None)
     for build in (_tasks, _details, _units, _lagging, _issues, _history, _receipts):

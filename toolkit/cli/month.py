@@ -3,6 +3,7 @@ remind, memo, run — one library action each (docs/design.md, "The pipeline")."
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -381,7 +382,9 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
         echo(state, f"{cons.period.label}报送情况已写入：{path}")
         return
     counts = cons.unit_counts()
-    echo(state, f"{cons.period.label}报送情况（截止 {cons.due.isoformat()}）：应报 {len(cons.units)}，"
+    own = cons.own_dues_text(dt.date.isoformat)
+    echo(state, f"{cons.period.label}报送情况（截止 {cons.due.isoformat()}{'；' + own if own else ''}）："
+                f"应报 {len(cons.units)}，"
                 f"已报送 {counts[UnitState.ON_TIME]}，逾期报送 {counts[UnitState.LATE]}，"
                 f"未报送 {counts[UnitState.NOT_REPORTED]}，退回待改 {counts[UnitState.TO_FIX]}")
     colours = {UnitState.ON_TIME: "green", UnitState.LATE: "yellow", UnitState.NOT_REPORTED: "red",
