@@ -175,8 +175,7 @@ class Consolidation:
     def tasks_asked(self, unit: str) -> list[tuple[Task, str]]:
         """``unit``'s (task, role) pairs that its forms of the period carried: what it can be
         asked to report (a task added to the master after issue is not on its form)."""
-        asked = self.asked.get(unit)
-        return [(t, role) for t, role in self.master.tasks_of(unit) if asked is None or t.id in asked]
+        return [(t, role) for t, role in self.master.tasks_of(unit) if _asked(unit, t.id, self.asked, {})]
 
     # ---- key figures ----
     def task_counts(self) -> dict[str, int]:
@@ -373,6 +372,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                                      "\n".join(problems), missing, lead_states, returned, not_asked))
     details = Details(summaries, accepted, accepted_rows, sent_back, asked)
 
+    # each unit against the deadline printed on its own form, where it differs from the period's
+    own_dues = {u: d for u in master.units_with_tasks()
+                if u not in skip and (d := unit_due(ws, period, unit_dues, due, u)) != due}
     units: list[UnitStatus] = []
     for unit in master.units_with_tasks():
         if unit in skip:
@@ -381,8 +383,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         n_tasks = sum(_asked(unit, t.id, asked, accepted_rows) for t, _ in master.tasks_of(unit))
         rec = accepted.get(unit)
         if rec is not None:
-            # each unit against the deadline printed on its own form
-            state, sent = timeliness(rec, received.get(unit, []), unit_due(ws, period, unit_dues, due, unit))
+            state, sent = timeliness(rec, received.get(unit, []), own_dues.get(unit, due))
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
@@ -411,7 +412,6 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                                "outcome": rec.outcome, "task": i.task})
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
-    own_dues = {u.unit: d for u in units if (d := unit_due(ws, period, unit_dues, due, u.unit)) != due}
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
                          own_dues, asked)
