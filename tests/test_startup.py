@@ -49,3 +49,18 @@ def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
     assert heavy(names) == []
     # the master's importer (grammar, columns, prose) is for `master import` only
     assert not {"toolkit.master.importer", "toolkit.master.grammar"} & names
+
+
+
+def test_collect_of_spreadsheets_loads_no_mail_parser_and_no_workers(issued_ws, make_return) -> None:
+    """A city's month of clean .xlsx returns parses no mail, writes no reply and starts no
+    worker: the email package (about 11 ms) and multiprocessing (about 5 ms) are imported
+    only when used."""
+    from test_evidence import clean
+
+    for unit in ("市发展改革局", "莞城街道"):
+        drop(issued_ws, f"{unit}.xlsx", make_return(unit, clean()), on_time())
+    done, names = imported_by(["-w", str(issued_ws.root), "collect", "--period", "2022-06"], issued_ws.root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert {"toolkit.owed", "toolkit.mail", "toolkit.parallel"} <= names
+    assert not {n for n in names if n.split(".")[0] in ("email", "multiprocessing")}

@@ -16,13 +16,17 @@ fed through one pipe each:
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterable
-from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+# multiprocessing is imported when workers start: about 5 ms of every start (measured after
+# the stdlib modules duban loads anyway), and a city's month is checked on one core.
 
 _SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK")
                  if hasattr(signal, name))
@@ -30,6 +34,8 @@ _PREFETCH = 2  # jobs queued per worker, so it never waits for the parent betwee
 
 
 def can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -60,6 +66,8 @@ class Pool:
 
     def __init__(self, func: Callable[[Any], Any], workers: int,
                  initializer: Callable[..., None] | None = None, initargs: tuple = ()):
+        import multiprocessing
+
         ctx = multiprocessing.get_context("fork" if can_fork() else "spawn")
         self.procs: list[Any] = []
         self.pipes: list[Connection] = []
@@ -87,6 +95,8 @@ class Pool:
         """``[func(job) for job in jobs]``, in input order; a job's exception is raised here."""
         jobs = list(jobs)
         pipes = self.pipes
+        from multiprocessing.connection import wait
+
         results: list[Any] = [None] * len(jobs)
         try:
             queued = iter(enumerate(jobs))
