@@ -64,6 +64,14 @@ def test_a_workbook_openpyxl_cannot_read_keeps_its_values():
     assert percent_cells(b"PK\x03\x04 not really a workbook", "进展填报", [(5, 9)]) == set()
 
 
+@pytest.mark.parametrize("kind, data", [
+    ("xls", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 cut short"), ("ods", b"PK\x03\x04 cut short"),
+    ("xlsb", b"PK\x03\x04"),
+])
+def test_an_xls_or_ods_this_lookup_cannot_read_keeps_its_values(kind, data):
+    assert percent_cells(data, "进展填报", [(5, 9)], kind) == set()
+
+
 def test_a_form_without_a_1_never_opens_the_workbook_again(issued_ws, make_return, monkeypatch):
     def opened(*args):
         raise AssertionError("a second read was not needed")
@@ -85,3 +93,42 @@ def test_libreoffice_keeps_the_percentage_it_was_given(lo, issued_ws, make_retur
     saved = lo(src, "xlsx:Calc MS Excel 2007 XML", tmp_path / "lo")
     report = check(issued_ws, saved.read_bytes(), saved.name)
     assert (progress_of(report, "1.2"), progress_of(report, "4.3")) == (100, 1)
+
+
+@pytest.mark.parametrize("target", ["xls:MS Excel 97", "ods:calc8"])
+def test_a_form_saved_as_xls_or_ods_keeps_the_percentage(lo, issued_ws, make_return, tmp_path, target):
+    """A department that saves its form as .xls (Excel 97-2003) or .ods, written here by
+    LibreOffice: the .xls names the format in its XF and FORMAT records, the .ods marks the
+    cell ``office:value-type="percentage"``; neither is read by openpyxl."""
+    def ones(wb):
+        sheet = wb["进展填报"]
+        sheet["I5"].value, sheet["I5"].number_format = 1, "0%"  # task 1.2: "100%"
+        sheet["I6"].value, sheet["I6"].number_format = 1, "0"  # task 4.3: 1 %
+        sheet["I7"].value, sheet["I7"].number_format = 1, "0.00%"  # task 5.1: "100.00%"
+
+    src = tmp_path / "石龙镇.xlsx"
+    answers = {"1.2": ON_TRACK, "4.3": ON_TRACK, "5.1": ON_TRACK}
+    src.write_bytes(edit(make_return("石龙镇", Filling(answers=answers)), ones))
+    saved = lo(src, target, tmp_path / "lo")
+    assert saved.suffix == "." + target.split(":")[0]
+    report = check(issued_ws, saved.read_bytes(), saved.name)
+    assert [progress_of(report, t) for t in ("1.2", "4.3", "5.1")] == [100, 1, 100]
+
+
+@pytest.mark.parametrize("name, sheets, xf_count, yuan", [
+    ("excel2016-win_cjk-header.xls", ["Sheet1", "Sheet2", "Sheet3"], 63, '"¥"#,##0;"¥"\\-#,##0'),
+    ("wps-office_cjk.xls", ["Sheet1", "Sheet2", "Sheet3"], 66, '"￥"#,##0;"￥"\\-#,##0'),
+])
+def test_the_xls_reader_reads_the_format_tables_excel_and_wps_wrote(name, sheets, xf_count, yuan):
+    """Real .xls files written by Excel 2016 and by WPS (tests/corpus/foreign): their
+    FORMAT records (UTF-16, with the yuan sign each writes), XF records and sheet names."""
+    from conftest import ROOT
+
+    from toolkit.cell_formats import _xls_globals
+    from toolkit.ole import _ole_stream
+
+    formats, xf_formats, offsets = _xls_globals(_ole_stream((ROOT / "tests/corpus/foreign" / name).read_bytes()))
+    assert list(offsets) == sheets
+    assert len(xf_formats) == xf_count
+    assert formats[5] == yuan
+    assert not any(shows_percent(f) for f in formats.values())  # none of their own formats is a percentage

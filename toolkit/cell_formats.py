@@ -7,8 +7,11 @@ the cell as it is typed; read without the format it is 1 %. So, for a 1 in that 
 only, the workbook is opened again with openpyxl to read the cell's format. A department
 that typed 1 meaning 1 % keeps the cell's "0" format and is read as it stands.
 
-Only .xlsx and .xlsm: openpyxl reads no .xls or .ods. There, a 1 in a 已完成 row is still
-read as 100 (`checks`), and any other 1 as 1 %.
+openpyxl reads no .xls or .ods. An .xls (BIFF8) is read here: the cell's XF record names
+its format, built in (9 and 10 are "0%" and "0.00%") or a FORMAT record. An .ods says it in
+the cell itself: ``office:value-type="percentage"``. Any other file, or one that cannot be
+read this way, keeps its values: a 1 in a 已完成 row is still read as 100 (`checks`), and
+any other 1 as 1 %.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ from __future__ import annotations
 import io
 import logging
 import re
+import struct
 import warnings
+
+from .ole import _biff_records, _ole_stream  # the .xls walk calamine's own reader makes
 
 log = logging.getLogger("duban")
 
@@ -33,11 +39,19 @@ def shows_percent(number_format: str | None) -> bool:
     return "%" in _LITERAL.sub("", number_format or "")
 
 
-def percent_cells(data: bytes, sheet: str, cells: list[tuple[int, int]]) -> set[tuple[int, int]]:
+def percent_cells(data: bytes, sheet: str, cells: list[tuple[int, int]], kind: str = "xlsx"
+                  ) -> set[tuple[int, int]]:
     """Those of ``cells`` ((row, column), 1-based, on ``sheet``) whose number format shows a
-    percentage. Empty when openpyxl cannot read the workbook (it is stricter than calamine):
-    the values are then read as they stand, as before this lookup existed."""
+    percentage, in a workbook of ``kind`` (xlsx, xlsm, xls or ods). Empty when the workbook
+    cannot be read this way (openpyxl is stricter than calamine): the values are then read
+    as they stand, as before this lookup existed."""
     if not cells:
+        return set()
+    if kind == "xls":
+        return _guarded(_xls_percent_cells, data, sheet, cells)
+    if kind == "ods":
+        return _guarded(_ods_percent_cells, data, sheet, cells)
+    if kind not in ("xlsx", "xlsm"):
         return set()
     wanted = set(cells)
     rows = [r for r, _ in cells]
@@ -64,3 +78,127 @@ def percent_cells(data: bytes, sheet: str, cells: list[tuple[int, int]]) -> set[
     except Exception as exc:  # a workbook calamine reads and openpyxl refuses
         log.debug("单元格格式读取失败（按原值读取）：%s: %s", type(exc).__name__, exc)
         return set()
+
+
+def _guarded(lookup, data: bytes, sheet: str, cells: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    try:
+        return lookup(data, sheet, set(cells))
+    except Exception as exc:  # a damaged record or part: the values stand, as for openpyxl
+        log.debug("单元格格式读取失败（按原值读取）：%s: %s", type(exc).__name__, exc)
+        return set()
+
+
+# ---------------------------------------------------------------------------
+# .xls (BIFF8)
+
+_BOUNDSHEET, _FORMAT, _XF, _EOF, _BOF = 0x0085, 0x041E, 0x00E0, 0x000A, 0x0809
+_NUMBER, _RK, _MULRK, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
+_BUILTIN_PERCENT = {9, 10}  # "0%" and "0.00%": built in, never written as FORMAT records
+
+
+def _biff8_text(body: bytes, at: int, count_bytes: int) -> str:
+    """An XLUnicodeString (``count_bytes`` 2) or ShortXLUnicodeString (1) at ``at``."""
+    cch = int.from_bytes(body[at:at + count_bytes], "little")
+    flags = body[at + count_bytes]
+    start = at + count_bytes + 1
+    if flags & 1:
+        return body[start:start + 2 * cch].decode("utf-16-le", "replace")
+    return body[start:start + cch].decode("latin-1")
+
+
+def _xls_globals(stream: bytes) -> tuple[dict[int, str], list[int], dict[str, int]] | None:
+    """The workbook globals of a BIFF8 stream: FORMAT codes by number, each XF record's
+    format number (in record order: a cell's XF index), and each sheet's stream offset by
+    name. None when the stream is not BIFF8."""
+    formats: dict[int, str] = {}
+    xf_formats: list[int] = []
+    sheets: dict[str, int] = {}
+    for n, (kind, body, _) in enumerate(_biff_records(stream, 0)):
+        if n == 0 and (kind != _BOF or struct.unpack_from("<H", body)[0] != 0x0600):
+            return None  # not BIFF8 (Excel 97 and later): strings and records differ
+        if kind == _EOF:
+            break
+        if kind == _FORMAT:
+            formats[struct.unpack_from("<H", body)[0]] = _biff8_text(body, 2, 2)
+        elif kind == _XF:
+            xf_formats.append(struct.unpack_from("<H", body, 2)[0])
+        elif kind == _BOUNDSHEET:
+            sheets.setdefault(_biff8_text(body, 6, 1), struct.unpack_from("<I", body)[0])
+    return formats, xf_formats, sheets
+
+
+def _xls_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    stream = _ole_stream(data)
+    found_globals = _xls_globals(stream) if stream is not None else None
+    if found_globals is None:
+        return set()
+    formats, xf_formats, sheets = found_globals
+    offset = sheets.get(sheet)
+    if offset is None:
+        return set()
+    percent_xfs = {i for i, f in enumerate(xf_formats)
+                   if f in _BUILTIN_PERCENT or shows_percent(formats.get(f))}
+    wanted0 = {(r - 1, c - 1) for r, c in wanted}
+    found: set[tuple[int, int]] = set()
+    depth = 0
+    for kind, body, _ in _biff_records(stream, offset):
+        if kind == _BOF:
+            depth += 1
+        elif kind == _EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif depth != 1:
+            continue  # a chart's or an embedded object's own substream
+        elif kind in (_NUMBER, _RK, _FORMULA) and len(body) >= 6:
+            row, col, xf = struct.unpack_from("<HHH", body)
+            if (row, col) in wanted0 and xf in percent_xfs:
+                found.add((row + 1, col + 1))
+        elif kind == _MULRK and len(body) >= 12:
+            row, first = struct.unpack_from("<HH", body)
+            for i in range((len(body) - 6) // 6):
+                xf = struct.unpack_from("<H", body, 4 + 6 * i)[0]
+                if (row, first + i) in wanted0 and xf in percent_xfs:
+                    found.add((row + 1, first + i + 1))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# .ods (OpenDocument)
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    import zipfile
+
+    from defusedxml.ElementTree import iterparse
+
+    last_row = max(r for r, _ in wanted)
+    found: set[tuple[int, int]] = set()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as content:
+        in_sheet, row = False, 0
+        for event, el in iterparse(content, events=("start", "end")):
+            tag = el.tag
+            if tag == _TABLE + "table":
+                if event == "start":
+                    in_sheet = el.get(_TABLE + "name") == sheet
+                elif in_sheet:
+                    break
+                continue
+            if not in_sheet or event != "end" or tag != _TABLE + "table-row":
+                continue
+            repeat = int(el.get(_TABLE + "number-rows-repeated", "1"))
+            col = 0
+            for cell in el:
+                span = int(cell.get(_TABLE + "number-columns-repeated", "1"))
+                if cell.get(_OFFICE + "value-type") == "percentage":
+                    # rows and columns repeated (a million rows of one cell is one element)
+                    found.update((r, c) for r, c in wanted if row < r <= row + repeat and col < c <= col + span)
+                col += span
+            row += repeat
+            el.clear()
+            if row >= last_row:
+                break
+    return found

@@ -480,8 +480,7 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
                 raise ReadFailure("E104", detail=f"工作表超过 {max_rows} 行")
             _read_labels(raw, rows[:header_row])
             _read_rows(raw, rows, header_row)
-            if kind in ("xlsx", "xlsm"):
-                _read_percent_ones(raw, data)
+            _read_percent_ones(raw, data, kind)
             break
     except ReadFailure:
         raise
@@ -536,7 +535,7 @@ def _read_rows(raw: RawReturn, rows: list[list[Any]], header_row: int) -> None:
         raw.rows.append(RawRow(r + 1, values, {f: letter + n for f, _, letter in letters}))
 
 
-def _read_percent_ones(raw: RawReturn, data: bytes) -> None:
+def _read_percent_ones(raw: RawReturn, data: bytes, kind: str) -> None:
     """A 1 in 完成进度 under a percent format is "100%", as the department typed and saw it
     (see `cell_formats`); looked up only for a 1, which no other value can be mistaken for."""
     col = raw.columns.get("progress")
@@ -545,7 +544,7 @@ def _read_percent_ones(raw: RawReturn, data: bytes) -> None:
         return
     from .cell_formats import percent_cells  # imports openpyxl: only for a form with a 1 in it
 
-    shown = percent_cells(data, raw.sheet, [(r.row, col + 1) for r in ones])
+    shown = percent_cells(data, raw.sheet, [(r.row, col + 1) for r in ones], kind)
     for r in ones:
         if (r.row, col + 1) in shown:
             r.values["progress"] = "100%"
