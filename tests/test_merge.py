@@ -418,6 +418,12 @@ def test_remind_drafts(run, month):
     msg = email.message_from_bytes((folder / "催报_虎门镇.eml").read_bytes(), policy=policy.default)
     body = msg.get_body(("plain",)).get_content()
     assert "经校验存在错误" in body and "1.2（牵头）对标对表提升整改" in body
+    # 虎门镇 was asked to fix its return: it gets that file back with the errors marked (the
+    # reply's workbook), not a blank form to fill in again
+    marked = [a.get_filename() for a in msg.iter_attachments()]
+    assert marked == ["虎门镇_校验反馈.xlsx"] and "有误的单元格已标红" in body and "空白填报表" not in body
+    [reply] = (month.root / "反馈" / "2022年6月").glob("*/虎门镇_校验反馈.xlsx")
+    assert next(msg.iter_attachments()).get_content() == reply.read_bytes()
     missing = email.message_from_bytes((folder / "催报_市民政局.eml").read_bytes(), policy=policy.default)
     text = missing.get_body(("plain",)).get_content()
     assert "尚未收到" in text and "2022年7月5日" in text

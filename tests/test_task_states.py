@@ -155,6 +155,34 @@ def test_a_reminder_gives_the_deadline_printed_on_the_units_own_form(issued_ws):
     assert "（报送截止：2022年7月5日）" in _reminder(issued_ws, "虎门镇")
 
 
+def test_a_reminder_to_fix_attaches_the_marked_file_only_while_it_answers_the_latest_return(
+        issued_ws, make_return):
+    """`remind --attach` gives a 退回待改 unit its own file with the errors marked (the reply's
+    workbook). When its latest return got no reply (the reply failed and is owed, here: a
+    collect without replies), the older marked file is not sent: the blank form is."""
+    import email
+    from email import policy
+
+    from toolkit.actions.remind import write_reminders
+
+    def attachments():
+        folder = write_reminders(issued_ws, PERIOD, attach=True).folder
+        msg = email.message_from_bytes((folder / "催报_虎门镇.eml").read_bytes(), policy=policy.default)
+        return [a.get_filename() for a in msg.iter_attachments()], msg.get_body(("plain",)).get_content()
+
+    wrong = Filling(answers={"1.2": Answer(status="滞后", problems="")})  # 滞后 without a problem: E-level
+    drop(issued_ws, "虎门1.xlsx", make_return("虎门镇", wrong), on_time() - 3600)
+    collect(issued_ws)
+    names, body = attachments()
+    assert names == ["虎门镇_校验反馈.xlsx"] and "有误的单元格已标红" in body
+    again = Filling(answers={"1.2": Answer(status="滞后", problems="", work="第二版")})
+    drop(issued_ws, "虎门2.xlsx", make_return("虎门镇", again), on_time())
+    collect(issued_ws, feedback=False)
+    assert next(u for u in consolidate(issued_ws, PERIOD).units if u.unit == "虎门镇").file == "虎门2.xlsx"
+    names, body = attachments()
+    assert names == ["2022年6月_虎门镇_进展填报表.xlsx"] and "空白填报表见附件" in body and "标红" not in body
+
+
 def test_last_months_history_is_not_rejudged_when_a_unit_is_added_since(issued_ws, make_return):
     """June, seen from July's 汇总表 (历史 sheet, the 通报's 较上月), is June as its own 汇总表
     gave it: 市教育局, made a lead of 1.1 in July, was issued nothing in June, and 1.1 did

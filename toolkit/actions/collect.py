@@ -648,8 +648,11 @@ def _record_replies(ws: Workspace, ledger: Ledger, paths: list[Path]) -> None:
             continue
         rel = eml.relative_to(ws.root).as_posix()
         _retire_replies(ws, ledger, unit, period, keep=rel, reason="已被新的回复替代")
+        # the return it answers: the unit's latest, every receipt of this run being recorded
+        # (`remind --attach` sends its workbook again only while it answers the latest)
         ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
-                            sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data))
+                            sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data),
+                            receipt_id=ledger.latest_return_id(unit, period))
 
 
 def _write_feedback(ws: Workspace, master, jobs: list[tuple], progress: Progress = no_progress

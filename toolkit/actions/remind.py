@@ -52,19 +52,36 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         # task added to the master after issue is not on the form the reminder points to
         tasks = [{"id": t.id, "role": role, "name": t.name, "deadline": t.deadline_text}
                  for t, role in cons.tasks_asked(u.unit)]
-        attachments = []
-        blank = _blank_form(ws, cons, u.unit) if attach else None
-        if blank is not None:
-            attachments.append((blank.name, blank.read_bytes()))
+        # A unit asked to fix its return gets back its own file with the errors marked (the
+        # reply's attachment), not a blank form to fill in all over again.
+        marked = _feedback_form(ws, ledger, cons, u.unit) if attach and u.state == UnitState.TO_FIX else None
+        blank = _blank_form(ws, cons, u.unit) if attach and marked is None else None
+        attachments = [(f.name, f.read_bytes()) for f in (marked, blank) if f is not None]
         subject, body = render_mail_template(template, {
             "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
             "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,
-            "organiser": cons.organiser, "attached": bool(attachments)})
+            # ``attached`` keeps its meaning (the blank form), so that an office's own copy of
+            # the template, written before, never calls the marked file a blank one
+            "organiser": cons.organiser, "attached": blank is not None, "feedback_attached": marked is not None})
         eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
                            path=result.folder / f"催报_{u.unit}.eml", eml=eml)
         result.files.append(path)
         result.units.append((u.unit, u.state))
+
+
+def _feedback_form(ws: Workspace, ledger: Ledger, cons, unit: str) -> Path | None:
+    """The reply's workbook for the unit's latest return (refused): 反馈/<期>/<日期>/<单位>_校验反馈.xlsx
+    beside the live reply draft. None when the reply answers an earlier return (the latest
+    one's reply failed and is owed) or its workbook is gone: the unit then gets the blank
+    form, never an old file marked for errors it may have fixed since."""
+    names = (unit, *cons.master.directory.aliases_of(unit))
+    latest = max((ledger.latest_return_id(n, cons.period) or 0 for n in names), default=0)
+    replies = [d for d in ledger.drafts("feedback", cons.period) if d.unit in names]
+    if not latest or not replies or replies[-1].receipt_id != latest:
+        return None
+    marked = (ws.root / replies[-1].path).with_suffix(".xlsx")
+    return marked if marked.is_file() else None
 
 
 def _blank_form(ws: Workspace, cons, unit: str) -> Path | None:

@@ -400,7 +400,8 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
 
 @cli.command()
 @period_option()
-@click.option("--attach", is_flag=True, help="附上该单位的空白填报表（下发/<期>/ 中已生成的）")
+@click.option("--attach", is_flag=True,
+              help="附上填报表：未报送的附空白填报表（下发/<期>/ 中的），退回待改的附其上次报送、已标出错误的表格")
 @force_option
 @pass_state
 def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
