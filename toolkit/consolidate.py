@@ -81,6 +81,9 @@ class TaskSummary:
     #: units whose forms of the period did not carry the task (added to the master after
     #: they went out): not owed its row, so never listed as 未报送 for it
     not_asked: list[str] = field(default_factory=list)
+    #: whether the master gives the task a lead at all (``leads`` leaves out the units whose
+    #: forms of the period were not issued): 未明确牵头单位 in the memo when not
+    has_lead: bool = True
 
     @property
     def missing_text(self) -> str:
@@ -348,7 +351,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
 
     summaries: list[TaskSummary] = []
     for t in master.tasks if tasks else ():
-        leads = [u for u in master.units_of(t.id, LEAD) if u not in skip]
+        all_leads = master.units_of(t.id, LEAD)
+        leads = [u for u in all_leads if u not in skip]
         coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
         status, avg = current[t.id]
         texts, problems, missing, returned, not_asked = [], [], [], [], []
@@ -369,7 +373,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                     lead_states[unit] = row.status
         overdue = t.due_by(period.end) and status != DONE
         summaries.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
-                                     "\n".join(problems), missing, lead_states, returned, not_asked))
+                                     "\n".join(problems), missing, lead_states, returned, not_asked,
+                                     has_lead=bool(all_leads)))
     details = Details(summaries, accepted, accepted_rows, sent_back, asked)
 
     # each unit against the deadline printed on its own form, where it differs from the period's

@@ -252,7 +252,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     lagging = [u for u, s in ts.lead_states.items() if s == LAGGING]
     progress = f"{_num(ts.avg_progress)}%" if ts.avg_progress is not None else ""
     if ts.status == NOT_REPORTED:
-        status_text = ("未明确牵头单位，无单位报送进展" if not cons.master.units_of(t.id, LEAD)
+        status_text = ("未明确牵头单位，无单位报送进展" if not ts.has_lead
                        else "牵头单位本期未下发填报表" if not ts.leads
                        else "本期填报表未含此任务，尚未下发填报" if len(not_asked) == len(ts.leads)
                        else "牵头单位尚无合格的报送" if returned
@@ -339,7 +339,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
             continue
         if TO_FIX in states:
             sent_back += 1
-        elif not cons.master.units_of(t.task.id, LEAD):
+        elif not t.has_lead:
             no_lead += 1
         else:
             not_asked += 1
