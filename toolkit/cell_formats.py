@@ -21,6 +21,7 @@ import logging
 import re
 import struct
 import warnings
+from contextlib import suppress
 
 from .ole import _biff_records, _ole_stream  # the .xls walk calamine's own reader makes
 
@@ -113,9 +114,9 @@ def _xls_globals(stream: bytes) -> tuple[dict[int, str], list[int], dict[str, in
     formats: dict[int, str] = {}
     xf_formats: list[int] = []
     sheets: dict[str, int] = {}
-    for n, (kind, body, _) in enumerate(_biff_records(stream, 0)):
-        if n == 0 and (kind != _BOF or struct.unpack_from("<H", body)[0] != 0x0600):
-            return None  # not BIFF8 (Excel 97 and later): strings and records differ
+    for kind, body, _ in _biff_records(stream, 0):
+        if kind == _BOF and _biff_before_8(body):
+            return None  # BIFF5 or older (Excel 95): strings and records differ
         if kind == _EOF:
             break
         if kind == _FORMAT:
@@ -123,8 +124,17 @@ def _xls_globals(stream: bytes) -> tuple[dict[int, str], list[int], dict[str, in
         elif kind == _XF:
             xf_formats.append(struct.unpack_from("<H", body, 2)[0])
         elif kind == _BOUNDSHEET:
-            sheets.setdefault(_biff8_text(body, 6, 1), struct.unpack_from("<I", body)[0])
+            # calamine drops NULs from a sheet's name, and of two sheets with one name keeps
+            # the later one's cells
+            sheets[_biff8_text(body, 6, 1).replace("\x00", "")] = struct.unpack_from("<I", body)[0]
     return formats, xf_formats, sheets
+
+
+def _biff_before_8(bof: bytes) -> bool:
+    """A BOF record's version as calamine's parse_bof reads it: BIFF2 to BIFF5 by number, a 0
+    with the globals type 0x1000 BIFF5, anything else BIFF8."""
+    version, dt = struct.unpack_from("<HH", bof.ljust(4, b"\x00"))
+    return version in (0x0002, 0x0007, 0x0200, 0x0300, 0x0400, 0x0500) or (version == 0 and dt == 0x1000)
 
 
 def _xls_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
@@ -140,15 +150,16 @@ def _xls_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) ->
                    if f in _BUILTIN_PERCENT or shows_percent(formats.get(f))}
     wanted0 = {(r - 1, c - 1) for r, c in wanted}
     found: set[tuple[int, int]] = set()
-    depth = 0
+    seen_bof, depth = False, 0  # as calamine walks a sheet: from its offset to its own EOF
     for kind, body, _ in _biff_records(stream, offset):
         if kind == _BOF:
-            depth += 1
+            depth += seen_bof
+            seen_bof = True
         elif kind == _EOF:
-            depth -= 1
-            if depth <= 0:
+            if depth == 0:
                 break
-        elif depth != 1:
+            depth -= 1
+        elif depth:
             continue  # a chart's or an embedded object's own substream
         elif kind in (_NUMBER, _RK, _FORMULA) and len(body) >= 6:
             row, col, xf = struct.unpack_from("<HHH", body)
@@ -166,39 +177,71 @@ def _xls_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) ->
 # ---------------------------------------------------------------------------
 # .ods (OpenDocument)
 
-_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+_ODS_CELLS = ("table:table-cell", "table:covered-table-cell")
 
 
 def _ods_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """content.xml walked as calamine's Ods reader walks it: element names as written
+    (``table:table-row``, prefix and all), every row and cell outside a cell's own content
+    counted, a table read up to its first end tag. expat streams the part with a callback per
+    element and keeps no tree: a large sheet before the return's costs time, not memory. A
+    DOCTYPE is refused, so no entity is ever declared or expanded."""
+    import bisect
     import zipfile
+    from xml.parsers import expat
 
-    from defusedxml.ElementTree import iterparse
-
-    last_row = max(r for r, _ in wanted)
+    rows = sorted({r for r, _ in wanted})
+    cols_of: dict[int, list[int]] = {}
+    for r, c in sorted(wanted):
+        cols_of.setdefault(r, []).append(c)
     found: set[tuple[int, int]] = set()
-    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as content:
-        in_sheet, row = False, 0
-        for event, el in iterparse(content, events=("start", "end")):
-            tag = el.tag
-            if tag == _TABLE + "table":
-                if event == "start":
-                    in_sheet = el.get(_TABLE + "name") == sheet
-                elif in_sheet:
-                    break
-                continue
-            if not in_sheet or event != "end" or tag != _TABLE + "table-row":
-                continue
-            repeat = int(el.get(_TABLE + "number-rows-repeated", "1"))
-            col = 0
-            for cell in el:
-                span = int(cell.get(_TABLE + "number-columns-repeated", "1"))
-                if cell.get(_OFFICE + "value-type") == "percentage":
-                    # rows and columns repeated (a million rows of one cell is one element)
-                    found.update((r, c) for r, c in wanted if row < r <= row + repeat and col < c <= col + span)
-                col += span
-            row += repeat
-            el.clear()
-            if row >= last_row:
-                break
+    # the sheet's table is open; rows before the current one; columns before the current
+    # cell; elements open inside a cell (its content, where calamine counts nothing)
+    st = {"in": False, "row": 0, "col": 0, "repeat": 1, "hits": (), "inner": 0}
+
+    class Done(Exception):
+        pass
+
+    def refuse(*args):
+        raise ValueError("DTD in content.xml")
+
+    def start(name, attrs):
+        if st["inner"]:
+            st["inner"] += 1
+            return
+        if name in _ODS_CELLS:
+            st["inner"] = 1
+            if not st["in"]:
+                return
+            span = int(attrs.get("table:number-columns-repeated", "1"))
+            col, st["col"] = st["col"], st["col"] + span
+            if st["hits"] and attrs.get("office:value-type") == "percentage":
+                found.update((r, c) for r in st["hits"] for c in cols_of[r] if col < c <= col + span)
+        elif name == "table:table-row" and st["in"]:
+            repeat = int(attrs.get("table:number-rows-repeated", "1"))
+            first = st["row"]
+            # the wanted rows this element stands for (a million repeated rows are one element)
+            st["hits"] = rows[bisect.bisect_right(rows, first):bisect.bisect_right(rows, first + repeat)]
+            st["repeat"], st["col"] = repeat, 0
+        elif name == "table:table" and not st["in"] and attrs.get("table:name") == sheet:
+            st["in"] = True
+
+    def end(name):
+        if st["inner"]:
+            st["inner"] -= 1
+        elif st["in"] and name == "table:table-row":
+            st["row"] += st["repeat"]
+            st["hits"] = ()
+            if st["row"] >= rows[-1]:
+                raise Done
+        elif st["in"] and name == "table:table":
+            raise Done
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as content, suppress(Done):
+        parser.ParseFile(content)  # Done: past the last row asked about, or the table's end
     return found
