@@ -35,6 +35,14 @@ def _load(expected: Path) -> dict:
 USABLE = [e for e in EXPECTED if not _load(e).get("unusable")]
 UNUSABLE = [e for e in EXPECTED if _load(e).get("unusable")]
 
+# Documents the importer still reads wrong, kept with what a careful reader takes from them.
+KNOWN_WRONG: dict[str, str] = {}
+
+
+def _marked(expected: Path):
+    why = KNOWN_WRONG.get(expected.name.removesuffix(".expected.json"))
+    return pytest.param(expected, marks=pytest.mark.xfail(strict=True, reason=why)) if why else expected
+
 
 def test_the_corpus_is_what_the_issue_asks_for():
     """At least 8 real documents, other places and years, Word and Excel, 4+ layouts."""
@@ -53,7 +61,8 @@ def imported():
     return {e.name: import_master(_document(e)) for e in USABLE}
 
 
-@pytest.mark.parametrize("expected", USABLE, ids=lambda p: p.name.removesuffix(".expected.json"))
+@pytest.mark.parametrize("expected", [_marked(e) for e in USABLE],
+                         ids=lambda p: p.name.removesuffix(".expected.json"))
 def test_document_imports_as_published(expected, imported):
     spec = _load(expected)
     master = imported[expected.name]

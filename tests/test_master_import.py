@@ -89,6 +89,12 @@ def test_units_split_never_inside_brackets(text, pieces):
     ("牵头负责领导:金力。\n牵头责任单位:市财政局。\n协同责任单位:市税务局等,各县、市、区政府。",
      [("市财政局", LEAD), ("市税务局", COOP), ("各县、市、区政府", COOP)]),
     ("（人力资源社会保障部、财政部负责。列第一位者为牵头单位，下同）", [("人力资源社会保障部", LEAD), ("财政部", COOP)]),
+    # 潍坊 2017 (tests/corpus/masters): a role word followed by 落实, never a unit called 落实.
+    ("市发改委牵头落实", [("市发改委", LEAD)]),
+    ("市金融办、人民银行潍坊市中心支行、潍坊银监分局分别牵头落实",
+     [("市金融办", LEAD), ("人民银行潍坊市中心支行", LEAD), ("潍坊银监分局", LEAD)]),
+    ("市公安局负责落实", [("市公安局", LEAD)]),
+    ("办公室牵头落实,各科室配合落实", [("办公室", LEAD), ("各科室", COOP)]),
 ])
 def test_unit_grammar_of_published_tables(text, entries):
     assert parse_departments(text).entries == entries
@@ -161,6 +167,25 @@ def test_lead_and_responsible_columns_both_count(tmp_path):
     assert m.report.named["2"] == [("市行政审批局", LEAD), ("市大数据中心", COOP), ("各县(市、区)政府", COOP)]
     assert not {a.unit for a in m.assignments} & {"（一）推进政府门户网站群建设", "各县(市", "区)政府", "单位"}
     assert m.task("3").ongoing
+
+
+def test_a_text_column_merged_down_over_its_rows_is_a_heading_not_the_task(tmp_path):
+    """潍坊 2017 (tests/corpus/masters): 目标 | 任务 | 主要内容 | 责任单位, 目标 and 任务 merged
+    down over their rows. 目标 reads like a text header, but its merged cells are headings."""
+    path = xlsx(tmp_path / "t.xlsx", [
+        ["目标", "任务", "主要内容", "责任单位"],
+        ["一、以政务公开助力稳增长", "(一)加强预期引导", "及时宣传解读。", "市发改委牵头落实"],
+        [None, None, "加强就业创业政策信息公开。", "市人社局牵头落实"],
+        [None, "(二)加强政策解读", "深入解读政策。", "市财政局牵头落实"],
+    ], merges=("A2:A4", "B2:B3"))
+    m = import_master(path)
+    assert [(t.id, t.level1, t.level2, t.content) for t in m.tasks] == [
+        ("1.1", "一、以政务公开助力稳增长", "(一)加强预期引导", "及时宣传解读。"),
+        ("1.2", "一、以政务公开助力稳增长", "(一)加强预期引导", "加强就业创业政策信息公开。"),
+        ("2.1", "一、以政务公开助力稳增长", "(二)加强政策解读", "深入解读政策。"),
+    ]
+    assert m.report.named["1.2"] == [("市人社局", LEAD)]
+    assert not [i for i in m.issues if i.code in ("M104", "M107")]
 
 
 def test_heading_rows_are_never_tasks_and_a_heading_with_units_is_flagged(tmp_path):

@@ -175,6 +175,13 @@ def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | No
     contents = by_role.get("content", [])
     if len(contents) >= 2 and "name" not in by_role and labels[contents[0]] == labels[contents[1]]:
         by_role["name"], by_role["content"] = [contents[0]], contents[1:]
+    # Several text columns, some merged down over their rows (潍坊 2017: 目标 | 任务 | 主要内容, the
+    # 目标 cells 一、… spanning their tasks): the merged ones are headings, the others the text.
+    contents = by_role.get("content", [])
+    headings = [c for c in contents if _merged(grid, start, c)]
+    if len(contents) >= 2 and headings and len(headings) < len(contents):
+        by_role["content"] = [c for c in contents if c not in headings]
+        by_role["task"] = sorted(by_role.get("task", []) + headings)
     tasks = by_role.pop("task", [])
     if tasks and "content" not in by_role:
         by_role["content"] = [tasks.pop()]  # the only text column is the task's text

@@ -29,9 +29,10 @@ SKIP = "skip"  # a label whose values are people or dates, not units
 _OPENERS, _CLOSERS = "（(〔[【《“‘<", "）)〕]】》”’>"
 _SEPARATORS = set("、，,；;。\n \t\u3000")
 
+# A role word may be followed by 落实 (潍坊 2017: ``市发改委牵头落实``, ``X、Y分别牵头落实``).
 _ROLE_SUFFIX = re.compile(
-    r"(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|共同牵头|牵头负责|牵头|负责落实|具体负责|负责"
-    r"|配合|协助|协办|参与|参加)$")
+    r"(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|共同牵头|牵头负责|牵头|具体负责|负责"
+    r"|配合|协助|协办|参与|参加)(?:落实)?$")
 _LEAD_WORDS = ("牵头", "负责")
 
 UNIT_LABEL = re.compile(
@@ -43,7 +44,7 @@ _FIRST_LEADS = re.compile(r"(列|排在?)第一位")
 # The convention as a bracketed note after a list, or as a sentence closing a clause.
 _FIRST_LEADS_NOTE = (re.compile(r"[（(](除[^（）()]*?外[，,]?)?(列|排在?)第一位[^（）()]*[）)]"),
                      re.compile(r"[。；;，,]?(列|排在?)第一位[^。；;（）()]*"))
-_INNER_ROLE = re.compile(r"(?<=牵头|负责)(?=[^单部领同人科责负配协参按：:（(）)][^：:]+)")
+_INNER_ROLE = re.compile(r"(?<=牵头|负责)(?!落实)(?=[^单部领同人科责负配协参按：:（(）)][^：:]+)")
 _OPEN_ENDED = re.compile(r"^(?P<name>.+?)等(有关|相关|其他|其它)?(部门|单位|机构)?(和单位|和部门|和有关单位)?$")
 _GROUP_TAIL = {"单位", "部门", "机构", "有关单位", "相关单位", "有关部门", "相关部门"}
 _ADMIN_HEAD = re.compile(r"^各(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗))*$")
@@ -182,7 +183,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
             role = LEAD if "牵头" in mark.group("word") else COOP
             piece = piece[: mark.start()]
             marked = True
-        elif suffix and len(piece) > len(suffix.group("word")):
+        elif suffix and len(piece) > len(suffix.group()):
             word = suffix.group("word")
             role = LEAD if word.startswith(_LEAD_WORDS) or word.endswith(_LEAD_WORDS) else COOP
             explicit_lead = explicit_lead or "牵头" in word

@@ -46,6 +46,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "huoshan_kfq_2025.xlsx": ("huoshan_kfq_2025", "xlsx", {"title": "2025年开发区重点工作及责任清单"}),
     "chongchuan_mssx_2023.docx": ("chongchuan_mssx_2023", "docx", {}),
     "dazhu_mssx_2016.docx": ("dazhu_2016", "docx", {}),
+    "nanling_mbrw_2024.xlsx": ("nanling_2024", "xlsx", {"title": "2024年《政府工作报告》重点工作目标任务分解表"}),
+    "weifang_zwgk_2017.docx": ("weifang_zwgk_2017", "docx", {}),
     "prose_lishan_2023.docx": ("lishan_2023", "docx", {}),
     "prose_gangcheng_2021.docx": ("gangcheng_2021", "docx", {}),
     "prose_chuzhou_2020.docx": ("chuzhou_2020", "docx", {}),
