@@ -188,6 +188,22 @@ def test_a_text_column_merged_down_over_its_rows_is_a_heading_not_the_task(tmp_p
     assert not [i for i in m.issues if i.code in ("M104", "M107")]
 
 
+@pytest.mark.parametrize("labels", [("主要目标", "工作内容"), ("工作目标", "工作措施"), ("目标任务", "具体内容")])
+def test_of_two_text_columns_the_first_names_the_task_and_the_last_is_its_text(tmp_path, labels):
+    """Both read as text columns: only the first was read, and the second's words were lost
+    without a warning. A text repeated in two rows (not merged) is still the text."""
+    path = xlsx(tmp_path / "t.xlsx", [
+        ["序号", *labels, "责任单位"],
+        [1, "优化营商环境", "按季度报送进展情况。", "市发改局"],
+        [2, "深化放管服改革", "按季度报送进展情况。", "市政数局"],
+        [3, "推进数字政府", "建设一网通办平台。", "市政数局"],
+    ])
+    m = import_master(path)
+    assert [(t.id, t.name, t.content) for t in m.tasks] == [
+        ("1", "优化营商环境", "按季度报送进展情况。"), ("2", "深化放管服改革", "按季度报送进展情况。"),
+        ("3", "推进数字政府", "建设一网通办平台。")]
+
+
 def test_heading_rows_are_never_tasks_and_a_heading_with_units_is_flagged(tmp_path):
     path = xlsx(tmp_path / "t.xlsx", [
         ["序号", "工作任务", "责任单位", "完成时限"],

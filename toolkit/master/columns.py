@@ -175,13 +175,15 @@ def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | No
     contents = by_role.get("content", [])
     if len(contents) >= 2 and "name" not in by_role and labels[contents[0]] == labels[contents[1]]:
         by_role["name"], by_role["content"] = [contents[0]], contents[1:]
-    # Several text columns, some merged down over their rows (潍坊 2017: 目标 | 任务 | 主要内容, the
-    # 目标 cells 一、… spanning their tasks): the merged ones are headings, the others the text.
+    # Several text columns (潍坊 2017: 目标 | 任务 | 主要内容; or 主要目标 | 工作内容): the last is
+    # the task's text, and those before it are its headings (merged down over their rows) or
+    # its name, as task columns beside a 具体内容 column are. Only the first was read before:
+    # the headings became the text and the text was lost without a word said. Not "the merged
+    # ones are headings": a text repeated in two rows (按季度报送进展情况。) reads as merged.
     contents = by_role.get("content", [])
-    headings = [c for c in contents if _merged(grid, start, c)]
-    if len(contents) >= 2 and headings and len(headings) < len(contents):
-        by_role["content"] = [c for c in contents if c not in headings]
-        by_role["task"] = sorted(by_role.get("task", []) + headings)
+    if len(contents) >= 2 and "name" not in by_role:
+        by_role["content"] = contents[-1:]
+        by_role["task"] = sorted(by_role.get("task", []) + contents[:-1])
     tasks = by_role.pop("task", [])
     if tasks and "content" not in by_role:
         by_role["content"] = [tasks.pop()]  # the only text column is the task's text
