@@ -3,11 +3,13 @@ each department gets exactly its own mail, once, even across a dropped connectio
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import hashlib
 import itertools
 import os
+import re
 import signal
 import smtplib
 import subprocess
@@ -25,6 +27,7 @@ from test_mail_fetch import DUBAN, ROOT, mail_ws
 
 from toolkit import mail_send
 from toolkit.actions import mail as mail_action
+from toolkit.actions.collect import collect
 from toolkit.actions.issue import issue_returns
 from toolkit.drafts import write_draft
 from toolkit.ledger import Ledger
@@ -427,6 +430,61 @@ def test_outgoing_bytes_keep_the_draft_and_replace_only_the_sending_headers():
     assert hashlib.sha256(out).hexdigest()  # deterministic for the same inputs
     assert outgoing_bytes(eml, from_header="duban@example.org", message_id="<m1@x>",
                           date="Mon, 04 Jul 2022 09:30:00 +0800") == out
+
+
+def test_attachment_names_are_read_by_clients_that_know_only_rfc_2047():
+    """Content-Disposition's filename* (RFC 2231) for standard clients, and Content-Type's
+    name as RFC 2047 words for those that read only that (Outlook over IMAP/POP, QQ Mail,
+    Lotus Notes showed "ATT00001.xlsx"): each word at most 75 characters and whole characters."""
+    long_name = "东莞市2022年政务服务全域标准化专项行动" * 3 + "_校验反馈.xlsx"
+    for name in ("虎门镇_校验反馈.xlsx", long_name):
+        eml = build_draft(to="a@x.cn", subject="s", body="b", attachments=[(name, b"PK")])
+        part = eml.decode("ascii").split("\n--")[-2]
+        head = part.split("\n\n", 1)[0].replace("\n ", " ")
+        value = re.search(r'Content-Type: .*?; name="([^"]+)"', head).group(1)
+        words = value.split(" ")
+        assert all(len(w) <= 75 and w.startswith("=?utf-8?b?") and w.endswith("?=") for w in words), words
+        assert "".join(base64.b64decode(w[10:-2]).decode("utf-8") for w in words) == name
+        assert "filename*=utf-8''" in head
+        [att] = email.message_from_bytes(eml, policy=email.policy.default).iter_attachments()
+        assert att.get_filename() == name
+    plain = build_draft(to="a@x.cn", subject="s", body="b", attachments=[("report.xlsx", b"PK")])
+    assert b'name="report.xlsx"' in plain
+
+
+def test_send_remind_gives_a_unit_to_fix_its_own_marked_file(issued_ws, make_return, servers, clock, run):
+    """`remind --attach` then `mail send remind`, with the office's own template copy written
+    before the marked file existed: 虎门镇 (退回待改) receives the reply's workbook, byte for
+    byte as on disk and named for every client, never called a blank form; 石龙镇 (未报送)
+    the blank form."""
+    from conftest import drop, on_time
+
+    from toolkit.filling import Answer, Filling
+    from toolkit.resources import resource
+
+    ws = issued_with_emails(issued_ws, servers, UNITS)
+    ws.templates_dir.mkdir(exist_ok=True)
+    shipped = resource("templates", "催报邮件.txt").read_text(encoding="utf-8")
+    old = re.sub(r"\{% if feedback_attached %\}.*?\{% elif attached %\}", "{% if attached %}", shipped)
+    assert "feedback_attached" not in old and "{% if attached %}空白填报表见附件。{% endif %}" in old
+    (ws.templates_dir / "催报邮件.txt").write_text(old, encoding="utf-8")
+    wrong = Filling(answers={"1.2": Answer(status="滞后", problems="")})
+    drop(ws, "虎门.xlsx", make_return("虎门镇", wrong), on_time())
+    collect(ws)
+    assert run(["-w", str(ws.root), "remind", "--attach"]).exit_code == 0
+    result = run(["-w", str(ws.root), "mail", "send", "remind", "--yes"])
+    assert result.exit_code == 0, result.output
+    [marked] = (ws.root / "反馈" / PERIOD.label).glob("*/虎门镇_校验反馈.xlsx")
+    [msg] = received(servers, address(UNITS.index("虎门镇")))
+    assert attachments(msg) == [(marked.name, marked.read_bytes())]
+    assert "空白" not in msg.get_body(("plain",)).get_content()
+    [raw] = [m["raw"] for m in servers.mailbox(address(UNITS.index("虎门镇")))]
+    assert b"filename*=utf-8''%E8%99%8E%E9%97%A8%E9%95%87_" in raw
+    assert b'name="=?utf-8?b?' + base64.b64encode(marked.name.encode()) in raw.replace(b"\r\n ", b" ")
+    [blank] = received(servers, address(UNITS.index("石龙镇")))
+    form = ws.root / "下发" / PERIOD.label / f"{PERIOD.label}_石龙镇_进展填报表.xlsx"
+    assert attachments(blank) == [(form.name, form.read_bytes())]
+    assert "空白填报表见附件" in blank.get_body(("plain",)).get_content()
 
 
 def test_mail_send_unknown_period_drafts_are_named(issued_ws, servers, run):

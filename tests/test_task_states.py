@@ -183,6 +183,73 @@ def test_a_reminder_to_fix_attaches_the_marked_file_only_while_it_answers_the_la
     assert names == ["2022年6月_虎门镇_进展填报表.xlsx"] and "空白填报表见附件" in body and "标红" not in body
 
 
+def _reminder_attachments(ws, unit: str = "虎门镇") -> tuple[list[tuple[str, bytes]], str]:
+    import email
+    from email import policy
+
+    from toolkit.actions.remind import write_reminders
+
+    folder = write_reminders(ws, PERIOD, attach=True).folder
+    msg = email.message_from_bytes((folder / f"催报_{unit}.eml").read_bytes(), policy=policy.default)
+    return [(a.get_filename(), a.get_content()) for a in msg.iter_attachments()], msg.get_body(("plain",)).get_content()
+
+
+def test_a_reminder_to_fix_still_attaches_the_marked_file_when_the_unit_sent_the_same_file_again(
+        issued_ws, make_return):
+    """A unit that mails its refused file again unchanged (重复: not checked again, no reply of
+    its own) has not sent a later return: the reply about that very file still answers its
+    latest, and the marked file goes, byte for byte as on disk, not a blank form."""
+    data = make_return("虎门镇", Filling(answers={"1.2": Answer(status="滞后", problems="")}))
+    drop(issued_ws, "虎门.xlsx", data, on_time() - 3600)
+    collect(issued_ws)
+    drop(issued_ws, "虎门（再发）.xlsx", data, on_time())
+    assert collect(issued_ws).duplicates == 1
+    [marked] = (issued_ws.root / "反馈" / PERIOD.label).glob("*/虎门镇_校验反馈.xlsx")
+    files, body = _reminder_attachments(issued_ws)
+    assert files == [(marked.name, marked.read_bytes())]
+    assert "有误的单元格已标红" in body and "空白" not in body
+
+
+def test_an_owed_reply_is_written_when_the_unit_sent_the_same_file_again(issued_ws, make_return, monkeypatch):
+    """The reply to a refused file could not be written (owed); the unit, hearing nothing,
+    mails the same file again (重复). The next collect writes the owed reply: a duplicate
+    is no later return with a reply of its own (before, the reply was dropped as answered)."""
+    import toolkit.actions.collect as collect_module
+
+    real = collect_module.write_feedback
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    data = make_return("虎门镇", Filling(answers={"1.2": Answer(status="滞后", problems="")}))
+    monkeypatch.setattr(collect_module, "write_feedback", disk_full)
+    drop(issued_ws, "虎门.xlsx", data, on_time() - 3600)
+    assert collect(issued_ws).owed
+    monkeypatch.setattr(collect_module, "write_feedback", real)
+    drop(issued_ws, "虎门（再发）.xlsx", data, on_time())
+    collect(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        assert ledger.owed("feedback") == []
+        [reply] = ledger.drafts("feedback", PERIOD)
+        first = next(r for r in ledger.receipts() if r.name == "虎门.xlsx")
+    assert reply.unit == "虎门镇" and reply.receipt_id == first.id
+    [marked] = (issued_ws.root / "反馈" / PERIOD.label).glob("*/虎门镇_校验反馈.xlsx")
+    assert _reminder_attachments(issued_ws)[0] == [(marked.name, marked.read_bytes())]
+
+
+def test_a_reminder_for_an_unreadable_file_attaches_the_blank_form_not_a_marked_one(issued_ws):
+    """A damaged file's reply workbook is a fresh form beside the reasons, nothing of the
+    unit's in it: the reminder does not call it 'your file with the errors marked in red'."""
+    drop(issued_ws, "2022年6月_虎门镇_进展填报表.xlsx", b"PK\x03\x04" + b"\0" * 200, on_time())
+    collect(issued_ws)
+    assert next(u for u in consolidate(issued_ws, PERIOD).units if u.unit == "虎门镇").state == UnitState.TO_FIX
+    assert list((issued_ws.root / "反馈" / PERIOD.label).glob("*/虎门镇_校验反馈.xlsx"))
+    files, body = _reminder_attachments(issued_ws)
+    blank = issued_ws.root / "下发" / PERIOD.label / f"{PERIOD.label}_虎门镇_进展填报表.xlsx"
+    assert files == [(blank.name, blank.read_bytes())]
+    assert "空白填报表见附件" in body and "标红" not in body
+
+
 def test_last_months_history_is_not_rejudged_when_a_unit_is_added_since(issued_ws, make_return):
     """June, seen from July's 汇总表 (历史 sheet, the 通报's 较上月), is June as its own 汇总表
     gave it: 市教育局, made a lead of 1.1 in July, was issued nothing in June, and 1.1 did

@@ -121,12 +121,25 @@ def build_draft(*, to: str | list[tuple[str, str]], subject: str, body: str,
     msg.attach(MIMEText(body, "plain", "utf-8"))
     for name, data in attachments:
         maintype, subtype = XLSX_MIME if name.lower().endswith(".xlsx") else ("application", "octet-stream")
-        part = MIMEBase(maintype, subtype, name=("utf-8", "", name))
+        # Content-Type's name as RFC 2047 words: Outlook over IMAP/POP, QQ Mail and Lotus
+        # Notes read only that and show "ATT00001.xlsx" for an RFC 2231 one (what Outlook
+        # and Thunderbird send themselves); Content-Disposition keeps the standard form.
+        part = MIMEBase(maintype, subtype, name=_encoded_words(name))
         part.set_payload(data)
         encoders.encode_base64(part)
         part.add_header("Content-Disposition", "attachment", filename=("utf-8", "", name))
         msg.attach(part)
     return msg.as_bytes()
+
+
+def _encoded_words(text: str) -> str:
+    """``text`` as RFC 2047 words (UTF-8, none over 75 characters, none splitting a
+    character), space-separated; ASCII text as it is."""
+    if text.isascii():
+        return text
+    from email.header import Header
+
+    return " ".join(Header(text, "utf-8", maxlinelen=75).encode().split())
 
 
 def message_id(eml: bytes) -> str:

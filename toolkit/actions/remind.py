@@ -13,7 +13,7 @@ from ..mail import build_draft, render_mail_template
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import return_filename
-from ..vocab import UnitState
+from ..vocab import Outcome, UnitState
 from ..workspace import ISSUED, MERGED, Workspace
 
 
@@ -73,12 +73,18 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
 def _feedback_form(ws: Workspace, ledger: Ledger, cons, unit: str) -> Path | None:
     """The reply's workbook for the unit's latest return (refused): 反馈/<期>/<日期>/<单位>_校验反馈.xlsx
     beside the live reply draft. None when the reply answers an earlier return (the latest
-    one's reply failed and is owed) or its workbook is gone: the unit then gets the blank
-    form, never an old file marked for errors it may have fixed since."""
+    one's reply failed and is owed), when the latest could not be read, or when its workbook
+    is gone: the unit then gets the blank form, never an old file marked for errors it may
+    have fixed since. A file sent again unchanged (重复) is no later return."""
     names = (unit, *cons.master.directory.aliases_of(unit))
     latest = max((ledger.latest_return_id(n, cons.period) or 0 for n in names), default=0)
     replies = [d for d in ledger.drafts("feedback", cons.period) if d.unit in names]
     if not latest or not replies or replies[-1].receipt_id != latest:
+        return None
+    # A file that could not be read (damaged, encrypted, a PDF) is not in the reply's
+    # workbook: that is a fresh form beside the reasons, nothing of the unit's marked in it.
+    answered = ledger.get(latest)
+    if answered is None or answered.outcome != Outcome.RETURNED:
         return None
     marked = (ws.root / replies[-1].path).with_suffix(".xlsx")
     return marked if marked.is_file() else None

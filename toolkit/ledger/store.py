@@ -448,9 +448,12 @@ class Ledger:
                                       [(now(), kind, i) for i in receipt_ids])
 
     def latest_return_id(self, unit: str, period: Period) -> int | None:
-        """Id of the unit's last recorded return for ``period``, whatever its outcome."""
-        row = self.conn.execute("SELECT MAX(id) FROM receipts WHERE unit=? AND period=?",
-                                (unit, str(period))).fetchone()
+        """Id of the unit's last recorded return for ``period``, whatever its outcome, but
+        a file sent again (重复) is not a new return: it is not checked again and gets no
+        reply of its own, so the reply about its first copy (or the one owed) stays the one
+        that answers the unit's latest return. Nor is a mail or archive (已拆包)."""
+        row = self.conn.execute("SELECT MAX(id) FROM receipts WHERE unit=? AND period=? AND outcome NOT IN (?,?)",
+                                (unit, str(period), Outcome.DUPLICATE, Outcome.CONTAINER)).fetchone()
         return row[0] if row else None
 
 
