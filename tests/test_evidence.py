@@ -1068,3 +1068,57 @@ def test_a_reply_owed_by_a_stopped_run_follows_the_same_rule(issued_ws, make_ret
     collect(issued_ws)
     assert "石龙镇（更正）.xlsx" in body(reply(issued_ws, "石龙镇"))
     assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+# ---------------------------------------------------------------------------
+# which of a unit's files a reply is about
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def live_replies(ws, unit: str = "石龙镇") -> list:
+    with Ledger(ws.ledger_path) as ledger:
+        return [d for d in ledger.drafts("feedback", PERIOD) if d.unit == unit]
+
+
+@pytest.mark.parametrize("pdf_first", [False, True])
+def test_a_scanned_pdf_beside_an_accepted_form_in_one_mail_brings_no_refusal(issued_ws, make_return, pdf_first):
+    """A department sends its form and the stamped scan of it in one mail: it has reported,
+    and gets no "有错误，未采纳" reply about the PDF (the PDF's receipt came after the form's
+    and was taken for the unit's latest return)."""
+    files = [("石龙镇.xlsx", make_return("石龙镇", clean())), ("石龙镇（盖章扫描件）.pdf", PDF)]
+    drop(issued_ws, "来信.eml", mail(files[::-1] if pdf_first else files))
+    collect(issued_ws)
+    outcomes = sorted((r.name, r.outcome) for r in receipts(issued_ws) if r.name != "来信.eml")
+    assert outcomes == [("石龙镇.xlsx", "采纳"), ("石龙镇（盖章扫描件）.pdf", "无法读取")]
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+    assert live_replies(issued_ws) == []
+
+
+def test_a_refused_form_with_a_pdf_beside_it_gets_the_reply_about_the_forms_errors(issued_ws, make_return):
+    drop(issued_ws, "来信.eml", mail([("石龙镇.xlsx", make_return("石龙镇", **LATE_NO_REASON)),
+                                      ("石龙镇（盖章扫描件）.pdf", PDF)]))
+    collect(issued_ws)
+    [reply] = live_replies(issued_ws)
+    body = email.message_from_bytes((issued_ws.root / reply.path).read_bytes(), policy=email.policy.default)
+    text = body.get_body(("plain",)).get_content()
+    assert "（石龙镇.xlsx）" in text and "扫描件" not in text and "暂未采纳" in text
+    with Ledger(issued_ws.ledger_path) as ledger:
+        assert ledger.get(reply.receipt_id).name == "石龙镇.xlsx"
+
+
+def test_a_file_sent_before_one_already_collected_gets_no_reply_over_the_newer_ones(issued_ws, make_return):
+    """A mail fetched late: its file was sent on 3 July, the one collected on the 4th was
+    sent then. The reply about the newer file stays the live one; the older file, sent
+    before it, gets none (the department has moved on from it)."""
+    drop(issued_ws, "石龙镇-第二版.xlsx", make_return("石龙镇", **LATE_NO_REASON), on_time())
+    collect(issued_ws)
+    [first] = live_replies(issued_ws)
+    drop(issued_ws, "迟到的来信.eml", mail([("石龙镇-第一版.xlsx", make_return("石龙镇", **LATE_NO_REASON))],
+                                          date="Sun, 03 Jul 2022 09:00:00 +0800"))
+    collect(issued_ws)
+    assert [(d.path, d.receipt_id) for d in live_replies(issued_ws)] == [(first.path, first.receipt_id)]
+    reply = email.message_from_bytes((issued_ws.root / first.path).read_bytes(), policy=email.policy.default)
+    assert "（石龙镇-第二版.xlsx）" in reply.get_body(("plain",)).get_content()
+    assert (issued_ws.root / first.path).with_suffix(".xlsx").is_file()

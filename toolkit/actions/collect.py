@@ -34,7 +34,7 @@ from ..evidence import (
 )
 from ..feedback import write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..ledger import Ledger, Receipt, common_due
+from ..ledger import Ledger, Receipt, common_due, return_order
 from ..ledger.mail_records import MailRecords
 from ..mail import message_id
 from ..master import Master
@@ -546,7 +546,8 @@ def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list
                 key = (rec.unit, rec.period)
                 theirs.setdefault(key, set()).add(rec.id)
                 held = latest.get(key)
-                if held is None or (rec.received_at, rec.id) >= (held.received_at, held.id):
+                if held is None or return_order(rec.received_at, rec.outcome, rec.id) >= \
+                        return_order(held.received_at, held.outcome, held.id):
                     latest[key] = rec
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
     written: list[Path] = []
@@ -586,8 +587,14 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
     ``reply_to_warnings`` setting brings such replies back), and the reply an earlier
     refusal left is retired (removed, marked 已作废 in the ledger). A unit whose latest file
     was refused gets one reply about it (errors first), even when an earlier return of the
-    period stays accepted."""
+    period stays accepted. "Latest" is `return_order`'s: a scanned PDF sent in the same mail
+    as an accepted form is no refusal, and a file sent before one an earlier run collected
+    (a mail fetched late) gets no reply that would retire the reply about the newer one."""
     latest: dict[tuple[str, Period], Item] = {}
+
+    def order(it: Item) -> tuple[str, int, int]:
+        return return_order(it.received_at.isoformat(sep=" "), it.outcome, it.receipt_id)
+
     for top in tops:
         for it in top.walk():
             if it.outcome not in (ACCEPTED, RETURNED, UNREADABLE):
@@ -597,7 +604,7 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
             if not unit or not period:
                 continue
             held = latest.get((unit, period))
-            if held is None or (it.received_at, it.receipt_id or 0) >= (held.received_at, held.receipt_id or 0):
+            if held is None or order(it) >= order(held):
                 latest[(unit, period)] = it
     accepted: dict[Period, dict[str, Any]] = {}
     reminders: dict[Period, dict[str, list]] = {}
@@ -615,6 +622,8 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
         if now_accepted is not None and reminders[period].get(unit):
             # reported: a 催报 draft written before must not go out
             retire_drafts(ws, ledger, reminders[period].pop(unit), "该单位已报送，催报作废")
+        if ledger.latest_return_id(unit, period) != it.receipt_id:
+            continue  # a return sent later, collected before, stands; its reply (or none) too
         # A refused correction sent after an accepted return still gets its reply (the
         # accepted one stays in force, but the department must learn its correction failed).
         if now_accepted is not None and it.outcome not in (RETURNED, UNREADABLE):

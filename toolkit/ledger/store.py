@@ -24,6 +24,18 @@ from .migrations import LATEST, MIGRATIONS
 
 ACCEPTED, SUPERSEDED = Outcome.ACCEPTED, Outcome.SUPERSEDED
 
+#: Of a unit's files received at the same moment (one mail: the form and a scanned PDF of
+#: it), the one that says where the unit stands: a form read and accepted, then one read and
+#: sent back, then one that could not be read (the PDF beside an accepted form is no refusal).
+_STANDING = {ACCEPTED: 2, SUPERSEDED: 2, Outcome.RETURNED: 1}
+
+
+def return_order(received_at: str, outcome: str, receipt_id: int | None) -> tuple[str, int, int]:
+    """Sort key of a unit's returns, latest last: received time, then `_STANDING`, then the
+    order collected. `_replies`, `latest_return_id` and the replies a stopped run owes all
+    go by it, so a reply is always about the return the unit's state comes from."""
+    return (received_at or "")[:19], _STANDING.get(outcome, 0), receipt_id or 0
+
 def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
 
@@ -451,10 +463,12 @@ class Ledger:
         """Id of the unit's last recorded return for ``period``, whatever its outcome, but
         a file sent again (重复) is not a new return: it is not checked again and gets no
         reply of its own, so the reply about its first copy (or the one owed) stays the one
-        that answers the unit's latest return. Nor is a mail or archive (已拆包)."""
-        row = self.conn.execute("SELECT MAX(id) FROM receipts WHERE unit=? AND period=? AND outcome NOT IN (?,?)",
-                                (unit, str(period), Outcome.DUPLICATE, Outcome.CONTAINER)).fetchone()
-        return row[0] if row else None
+        that answers the unit's latest return. Nor is a mail or archive (已拆包). Latest by
+        `return_order`: a file collected late but sent earlier is not the latest."""
+        rows = self.conn.execute("SELECT received_at, outcome, id FROM receipts WHERE unit=? AND period=?"
+                                 " AND outcome NOT IN (?,?)",
+                                 (unit, str(period), Outcome.DUPLICATE, Outcome.CONTAINER)).fetchall()
+        return max((return_order(*r) for r in rows), default=(None, None, None))[2]
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
