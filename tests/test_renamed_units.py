@@ -171,3 +171,18 @@ def test_renamed_without_alias_then_fixed_and_put_back_is_taken(issued_ws, make_
     collect(issued_ws)
     with Ledger(issued_ws.ledger_path) as ledger:
         assert [r.outcome for r in ledger.receipts()][-1] == "重复"
+
+
+def test_a_unit_refused_before_and_after_its_rename_has_one_live_reply(issued_ws, make_return):
+    """Refused under its old name, renamed, refused again: the first reply is retired, so
+    `mail send feedback` sends the department one reply, about its latest file."""
+    wrong = Filling(answers={"1.1": Answer(status="滞后", progress=30, work="推进中", problems="")})
+    drop(issued_ws, "sz1.xlsx", make_return(OLD, wrong), on_time() - 3600)
+    collect(issued_ws)
+    rename(issued_ws)
+    again = Filling(answers={"1.1": Answer(status="滞后", progress=40, work="第二版", problems="")})
+    drop(issued_ws, "sz2.xlsx", make_return(OLD, again), on_time())
+    collect(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        live = [(d.unit, ledger.get(d.receipt_id).name) for d in ledger.drafts("feedback", PERIOD)]
+    assert live == [(NEW, "sz2.xlsx")]

@@ -274,10 +274,10 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                                  if it.report and it.report.period})
         if feedback:
             settled, result.owed = owed.settle(ws, ledger, master, write_feedback)
-            written, failed = _write_feedback(ws, master, _replies(ws, ledger, tops), progress)
+            written, failed = _write_feedback(ws, master, _replies(ws, ledger, master, tops), progress)
             result.feedback = settled + _resume_feedback(ws, ledger, master, run_id) + written
             result.owed += owed.record(ledger, failed)
-            _record_replies(ws, ledger, result.feedback)
+            _record_replies(ws, ledger, master, result.feedback)
         ledger.finish_run(run_id, result.to_dict())
     log.info("收取完成：输入 %d 个，登记 %d 条，采纳 %d，退回 %d，无法读取 %d，重复 %d",
              result.inputs, result.receipts, result.accepted, result.returned,
@@ -580,7 +580,7 @@ def _feedback_job(job: tuple) -> tuple[list[Path], str]:
         return [], owed.reason(exc)
 
 
-def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
+def _replies(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tuple]:
     """One reply per unit and period this run touched, about the unit's current state.
 
     A unit whose latest return is accepted gets none (its warnings are in 校验问题; the
@@ -622,30 +622,33 @@ def _replies(ws: Workspace, ledger: Ledger, tops: list[Item]) -> list[tuple]:
         if now_accepted is not None and reminders[period].get(unit):
             # reported: a 催报 draft written before must not go out
             retire_drafts(ws, ledger, reminders[period].pop(unit), "该单位已报送，催报作废")
-        if ledger.latest_return_id(unit, period) != it.receipt_id:
+        if ledger.latest_return_id(unit, period, master.directory.aliases_of(unit)) != it.receipt_id:
             continue  # a return sent later, collected before, stands; its reply (or none) too
         # A refused correction sent after an accepted return still gets its reply (the
         # accepted one stays in force, but the department must learn its correction failed).
         if now_accepted is not None and it.outcome not in (RETURNED, UNREADABLE):
-            _retire_replies(ws, ledger, unit, period, reason="该单位的报送已采纳")
+            _retire_replies(ws, ledger, master, unit, period, reason="该单位的报送已采纳")
             if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
                 continue
         jobs.append((rep, it.bytes_ref, it.name, it.sender, it.receipt_id))
     return jobs
 
 
-def _retire_replies(ws: Workspace, ledger: Ledger, unit: str, period: Period, keep: str = "",
+def _retire_replies(ws: Workspace, ledger: Ledger, master, unit: str, period: Period, keep: str = "",
                     reason: str = "已收到该单位更新的报送") -> None:
     """Remove the unit's earlier reply drafts for the period (and their workbooks): a later
-    return made them pointless. The ledger keeps them, marked obsolete (已作废)."""
-    stale = [d for d in ledger.drafts("feedback", period) if d.unit == unit and d.path != keep]
+    return made them pointless. The ledger keeps them, marked obsolete (已作废). Those under
+    an old name too: a unit renamed since was answered under it, and `mail send feedback`
+    would send that stale reply beside the new one."""
+    names = {unit, *master.directory.aliases_of(unit)}
+    stale = [d for d in ledger.drafts("feedback", period) if d.unit in names and d.path != keep]
     for d in stale:
         with contextlib.suppress(OSError):
             (ws.root / d.path).with_suffix(".xlsx").unlink()
     retire_drafts(ws, ledger, stale, reason)
 
 
-def _record_replies(ws: Workspace, ledger: Ledger, paths: list[Path]) -> None:
+def _record_replies(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
     """Record each reply draft written (so `duban mail send feedback` finds it) and retire
     the earlier ones it replaces."""
     for eml in (p for p in paths if p.suffix == ".eml"):
@@ -656,12 +659,12 @@ def _record_replies(ws: Workspace, ledger: Ledger, paths: list[Path]) -> None:
         except Exception:  # not where replies are written: nothing to record
             continue
         rel = eml.relative_to(ws.root).as_posix()
-        _retire_replies(ws, ledger, unit, period, keep=rel, reason="已被新的回复替代")
+        _retire_replies(ws, ledger, master, unit, period, keep=rel, reason="已被新的回复替代")
         # the return it answers: the unit's latest, every receipt of this run being recorded
         # (`remind --attach` sends its workbook again only while it answers the latest)
         ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
                             sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data),
-                            receipt_id=ledger.latest_return_id(unit, period))
+                            receipt_id=ledger.latest_return_id(unit, period, master.directory.aliases_of(unit)))
 
 
 def _write_feedback(ws: Workspace, master, jobs: list[tuple], progress: Progress = no_progress

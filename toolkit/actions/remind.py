@@ -77,7 +77,7 @@ def _feedback_form(ws: Workspace, ledger: Ledger, cons, unit: str) -> Path | Non
     is gone: the unit then gets the blank form, never an old file marked for errors it may
     have fixed since. A file sent again unchanged (重复) is no later return."""
     names = (unit, *cons.master.directory.aliases_of(unit))
-    latest = max((ledger.latest_return_id(n, cons.period) or 0 for n in names), default=0)
+    latest = ledger.latest_return_id(unit, cons.period, names[1:])
     replies = [d for d in ledger.drafts("feedback", cons.period) if d.unit in names]
     if not latest or not replies or replies[-1].receipt_id != latest:
         return None

@@ -459,15 +459,18 @@ class Ledger:
                 self.conn.executemany("UPDATE owed SET done_at=? WHERE kind=? AND receipt_id=? AND done_at IS NULL",
                                       [(now(), kind, i) for i in receipt_ids])
 
-    def latest_return_id(self, unit: str, period: Period) -> int | None:
+    def latest_return_id(self, unit: str, period: Period, aliases: tuple[str, ...] = ()) -> int | None:
         """Id of the unit's last recorded return for ``period``, whatever its outcome, but
         a file sent again (重复) is not a new return: it is not checked again and gets no
         reply of its own, so the reply about its first copy (or the one owed) stays the one
         that answers the unit's latest return. Nor is a mail or archive (已拆包). Latest by
-        `return_order`: a file collected late but sent earlier is not the latest."""
-        rows = self.conn.execute("SELECT received_at, outcome, id FROM receipts WHERE unit=? AND period=?"
-                                 " AND outcome NOT IN (?,?)",
-                                 (unit, str(period), Outcome.DUPLICATE, Outcome.CONTAINER)).fetchall()
+        `return_order`: a file collected late but sent earlier is not the latest. ``aliases``:
+        the unit's other names, under which its earlier files may be recorded (renamed)."""
+        names = (unit, *aliases)
+        marks = ",".join("?" * len(names))
+        rows = self.conn.execute(f"SELECT received_at, outcome, id FROM receipts WHERE unit IN ({marks})"
+                                 " AND period=? AND outcome NOT IN (?,?)",
+                                 (*names, str(period), Outcome.DUPLICATE, Outcome.CONTAINER)).fetchall()
         return max((return_order(*r) for r in rows), default=(None, None, None))[2]
 
 
