@@ -95,6 +95,15 @@ def test_units_split_never_inside_brackets(text, pieces):
      [("市金融办", LEAD), ("人民银行潍坊市中心支行", LEAD), ("潍坊银监分局", LEAD)]),
     ("市公安局负责落实", [("市公安局", LEAD)]),
     ("办公室牵头落实,各科室配合落实", [("办公室", LEAD), ("各科室", COOP)]),
+    # A role word alone as a label, and marks beyond 牵头/配合: the label stayed in the unit's name
+    # and every unit led; X（主办） became a unit called so, cooperating.
+    ("牵头：市发改委；配合：市财政局、市自然资源局", [("市发改委", LEAD), ("市财政局", COOP), ("市自然资源局", COOP)]),
+    ("主责：市发改委 协办：市财政局", [("市发改委", LEAD), ("市财政局", COOP)]),
+    ("牵头科室：办公室；配合科室：各科室", [("办公室", LEAD), ("各科室", COOP)]),
+    ("市发改委（主办）、市财政局（协办）", [("市发改委", LEAD), ("市财政局", COOP)]),
+    ("市发改委（主责）、市财政局", [("市发改委", LEAD), ("市财政局", COOP)]),
+    # Only the cooperating unit marked: the unmarked one leads (it cooperated before: M106).
+    ("市发改委，市财政局（配合）", [("市发改委", LEAD), ("市财政局", COOP)]),
 ])
 def test_unit_grammar_of_published_tables(text, entries):
     assert parse_departments(text).entries == entries
@@ -202,6 +211,155 @@ def test_of_two_text_columns_the_first_names_the_task_and_the_last_is_its_text(t
     assert [(t.id, t.name, t.content) for t in m.tasks] == [
         ("1", "优化营商环境", "按季度报送进展情况。"), ("2", "深化放管服改革", "按季度报送进展情况。"),
         ("3", "推进数字政府", "建设一网通办平台。")]
+
+
+def docx_merged(path: Path, rows: list[list], merges: tuple[tuple[int, int, int, int], ...] = ()) -> Path:
+    """One Word table; ``merges``: (row, col, last row, last col) keeping the first cell's text."""
+    import docx as python_docx
+
+    d = python_docx.Document()
+    t = d.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = "" if text is None else str(text)
+    for r0, c0, r1, c1 in merges:
+        keep = t.cell(r0, c0).text
+        merged = t.cell(r0, c0).merge(t.cell(r1, c1))
+        for p in merged.paragraphs[1:]:
+            p._element.getparent().remove(p._element)
+        merged.paragraphs[0].text = keep
+    d.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "docx"])
+@pytest.mark.parametrize("labels, units", [
+    (("牵头单位", "责任单位", "配合单位"), [("市政数局", LEAD), ("市市场监管局", COOP), ("市司法局", COOP)]),
+    (("牵头单位", "协同单位", "配合单位"), [("市政数局", LEAD), ("市市场监管局", COOP), ("市司法局", COOP)]),
+])
+def test_every_unit_column_counts(tmp_path, suffix, labels, units):
+    """A third unit column was dropped without a warning: only one cooperating column was read."""
+    rows = [["序号", "工作任务", *labels, "完成时限"], ["1", "推行告知承诺制。", "市政数局", "市市场监管局", "市司法局", "2024年6月底前"]]
+    path = xlsx(tmp_path / "t.xlsx", rows) if suffix == "xlsx" else docx(tmp_path / "t.docx", [rows])
+    assert import_master(path).report.named["1"] == units
+
+
+@pytest.mark.parametrize("header, row, name, content, note", [
+    (["重点任务", "具体措施", "预期目标"], ["优化审批服务", "推行告知承诺制。", "审批时限压缩50%"],
+     "优化审批服务", "推行告知承诺制。", "预期目标：审批时限压缩50%"),
+    (["工作任务", "工作目标"], ["推行告知承诺制。", "审批时限压缩50%"], "", "推行告知承诺制。", "工作目标：审批时限压缩50%"),
+    (["重点任务", "工作目标", "具体措施"], ["稳就业", "新增就业1万人", "开展招聘活动。"],
+     "稳就业", "开展招聘活动。", "工作目标：新增就业1万人"),
+    (["重点任务", "工作措施", "工作成效", "考核指标"], ["优化审批服务", "推行告知承诺制。", "企业满意度提升", "压缩50%"],
+     "优化审批服务", "推行告知承诺制。", "工作成效：企业满意度提升；考核指标：压缩50%"),
+    (["年度目标"], ["新增就业1万人。"], "", "新增就业1万人。", ""),  # the only text column is the text
+])
+def test_a_goal_column_after_the_task_is_kept_in_its_note(tmp_path, header, row, name, content, note):
+    """预期目标 after 具体措施 became the task's text (the last text column), 工作成效 its name."""
+    path = xlsx(tmp_path / "t.xlsx", [["序号", *header, "责任单位", "完成时限"], [1, *row, "市政数局", "2024年6月底前"]])
+    t = import_master(path).task("1")
+    assert (t.name, t.content, t.note) == (name, content, note)
+
+
+@pytest.mark.parametrize("where", ["header", "note row", "title row", "bracketed paragraph"])
+def test_first_listed_leads_stated_beside_a_table(tmp_path, where):
+    """Said in a header, a note or title row of a sheet, or a bracketed paragraph above a Word
+    table, the convention was not read: all three led."""
+    unit = "责任单位（排第一位的为牵头单位）" if where == "header" else "责任单位"
+    rows = [["序号", "工作任务", unit, "完成时限"], [1, "推行告知承诺制。", "市政数局、市司法局、市市场监管局", "2024年6月底前"]]
+    statement = "注：责任单位中排在第一位的为牵头单位。"
+    if where == "note row":
+        path = xlsx(tmp_path / "t.xlsx", [*rows, [statement]], merges=("A3:D3",))
+    elif where == "title row":
+        path = xlsx(tmp_path / "t.xlsx", [["某市任务分工表（列第一位者为牵头单位）"], *rows], merges=("A1:D1",))
+    elif where == "bracketed paragraph":
+        path = docx(tmp_path / "t.docx", ["某市任务分工表", "（责任单位列第一位者为牵头单位）",
+                                           [[str(c) for c in r] for r in rows]])
+    else:
+        path = xlsx(tmp_path / "t.xlsx", rows)
+    m = import_master(path)
+    assert m.report.named["1"] == [("市政数局", LEAD), ("市司法局", COOP), ("市市场监管局", COOP)]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "docx"])
+def test_units_listed_one_row_each_beside_a_merged_task_are_that_tasks(tmp_path, suffix):
+    """The task's 序号, text and deadline merged over two rows, one unit a row: it was two tasks
+    (1 and 1-2) with the same text, and the cooperating unit led the second."""
+    rows = [["序号", "工作任务", "责任单位", "完成时限"],
+            ["1", "推进重大项目建设。", "县发改局（牵头）", "2024年12月底前"],
+            [None, None, "县财政局", None],
+            ["2", "举办消费季活动。", "县商务局", "2024年6月底前"]]
+    path = (xlsx(tmp_path / "t.xlsx", rows, merges=("A2:A3", "B2:B3", "D2:D3")) if suffix == "xlsx"
+            else docx_merged(tmp_path / "t.docx", rows, ((1, 0, 2, 0), (1, 1, 2, 1), (1, 3, 2, 3))))
+    m = import_master(path)
+    assert [t.id for t in m.tasks] == ["1", "2"]
+    assert m.report.named["1"] == [("县发改局", LEAD), ("县财政局", COOP)]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "docx"])
+def test_numbered_heading_rows_in_the_number_column(tmp_path, suffix):
+    """（一） in the 序号 column, and 1 above 1.1 and 1.2, head the rows below; they were tasks
+    without units (M101) and the rows below had no group."""
+    rows = [["序号", "工作任务", "牵头单位", "完成时限"],
+            ["一", "稳住经济大盘", "", ""],
+            ["（一）", "扩大有效投资", "", ""],
+            ["1", "推进重大项目建设。", "县发改局", "2024年12月底前"],
+            ["（二）", "提振消费", "", ""],
+            ["2", "举办消费季活动。", "县商务局", "2024年6月底前"]]
+    dotted = [["序号", "工作任务", "牵头单位", "完成时限"],
+              ["1", "稳住经济大盘", "", ""],
+              ["1.1", "推进重大项目建设。", "县发改局", "2024年12月底前"],
+              ["1.2", "抓好项目谋划。", "县发改局", "2024年6月底前"],
+              ["2", "保障改善民生", "", ""],
+              ["2.1", "稳定就业。", "县人社局", "长期坚持"]]
+    build = (lambda name, r: xlsx(tmp_path / f"{name}.xlsx", r)) if suffix == "xlsx" else (
+        lambda name, r: docx(tmp_path / f"{name}.docx", [r]))
+    m = import_master(build("a", rows))
+    assert [(t.id, t.level1, t.level2) for t in m.tasks] == [
+        ("1", "一、稳住经济大盘", "（一）扩大有效投资"), ("2", "一、稳住经济大盘", "（二）提振消费")]
+    m = import_master(build("b", dotted))
+    assert [(t.id, t.level1) for t in m.tasks] == [
+        ("1.1", "1、稳住经济大盘"), ("1.2", "1、稳住经济大盘"), ("2.1", "2、保障改善民生")]
+    assert not [i for i in m.issues if i.code == "M101"]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "docx"])
+def test_a_sub_header_without_a_role_of_its_own_is_read_with_the_label_over_it(tmp_path, suffix):
+    """牵头 over 领导 | 单位: the second header row was a task, and the people the lead."""
+    rows = [["序号", "工作任务", "牵头", "牵头", "配合单位", "完成时限"],
+            [None, None, "领导", "单位", None, None],
+            ["1", "推行告知承诺制。", "张三", "市政数局", "市司法局", "2024年6月底前"]]
+    path = (xlsx(tmp_path / "t.xlsx", rows, merges=("A1:A2", "B1:B2", "C1:D1", "E1:E2", "F1:F2")) if suffix == "xlsx"
+            else docx_merged(tmp_path / "t.docx", rows, ((0, 0, 1, 0), (0, 1, 1, 1), (0, 2, 0, 3), (0, 4, 1, 4),
+                                                        (0, 5, 1, 5))))
+    m = import_master(path)
+    assert [t.id for t in m.tasks] == ["1"]
+    assert m.report.named["1"] == [("市政数局", LEAD), ("市司法局", COOP)]
+
+
+def test_ditto_takes_the_task_above_and_more_header_wordings(tmp_path):
+    """同上 was a unit called 同上; 时间进度 was no deadline column (M109); a 类别 column merged
+    over its rows was left out, and its tasks had no group."""
+    path = xlsx(tmp_path / "t.xlsx", [
+        ["类别", "序号", "工作任务", "责任单位", "时间进度"],
+        ["营商环境", 1, "推行告知承诺制。", "市政数局", "2024年6月底前"],
+        [None, 2, "推行容缺受理。", "同上", "同上"],
+    ], merges=("A2:A3",))
+    m = import_master(path)
+    assert m.report.named["2"] == [("市政数局", LEAD)]
+    assert m.task("2").deadline == dt.date(2024, 6, 30) and m.report.has_deadline_column
+    assert [t.level1 for t in m.tasks] == ["营商环境", "营商环境"]
+
+
+def test_a_dated_deadline_kept_up_afterwards_is_that_date():
+    """2024年6月底前完成，长期坚持 was ongoing: never overdue, and nothing said so."""
+    from toolkit.dates import parse_deadline
+
+    assert parse_deadline("2024年6月底前完成，长期坚持") == (dt.date(2024, 6, 30), False)
+    assert parse_deadline("2024年6月底（长期坚持）") == (dt.date(2024, 6, 30), False)
+    assert parse_deadline("6月底前完成并长效运行", 2024) == (dt.date(2024, 6, 30), False)
+    assert parse_deadline("2024年起持续推进") == (None, True)
+    assert parse_deadline("长期坚持，2024年底前见效") == (None, True)
 
 
 def test_heading_rows_are_never_tasks_and_a_heading_with_units_is_flagged(tmp_path):

@@ -28,6 +28,13 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
     if not s:
         return None, False
     if any(w in s for w in ONGOING_WORDS):
+        # 2024年6月底前完成，长期坚持: the date is the deadline and what follows keeps the work
+        # up. Read as ongoing before, such a task was never overdue and nothing said so.
+        first = re.split(r"[，,；;。并（(]", s, maxsplit=1)[0]
+        if first != s:
+            dated, _ = parse_deadline(first, year)
+            if dated is not None:
+                return dated, False
         return None, True
     if year is not None and not re.match(r"\d{4}", s):
         s = f"{year}年{s.removeprefix('年')}" if not s.startswith(("上半年", "下半年")) else f"{year}{s}"

@@ -19,19 +19,23 @@ from .tables import Grid
 ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("person", r"领导|责任人|联系人|负责人|经办人|负责同志"),
     ("id", r"^(任务|项目)?(序号|编号|序|id|no\.?)$"),
-    ("deadline", r"时限|完成时间|截止时间|截止日期|时间节点|进度安排|完成期限|时间安排|时间要求|办结时间|完成日期"),
+    ("deadline", r"时限|完成时间|截止时间|截止日期|时间节点|进度安排|完成期限|时间安排|时间要求|办结时间|完成日期"
+                 r"|时间进度|完成年限|^时间$"),
     ("support", r"配合|协办|参与|协同|协作"),
     ("lead", r"牵头|主要负责|主责|主办|责任单位|责任部门|责任科室|责任股室|责任处室|责任主体|负责单位|负责部门"
              r"|实施单位|承办单位|指导部门|责任分工"),
     ("note", r"^备注$|^说明$"),
-    ("level1", r"^一级"),
+    ("level1", r"^一级|^(类别|分类|领域|板块|方面)$"),
     ("level2", r"^二级"),
     ("name", r"^三级|任务名称$|^工作任务名称"),
+    # What a task is to achieve (预期目标, 工作成效, 考核指标, 完成标准): beside the task's own
+    # text it is not that text (see plan_columns); alone it is.
+    ("goal", r"^(?!.*(任务|内容|措施|举措|要求|工作标准)).*(目标|成效|指标|成果|标准|成果形式)$"),
     ("content", r"内容|措施|要求|具体任务|举措内容|目标|工作标准"),
     ("task", r"任务|工作|事项|举措|项目|名称|实事"),
 )
 UNIT_ROLES = ("lead", "support")
-TEXT_ROLES = ("level1", "level2", "name", "content", "task")
+TEXT_ROLES = ("level1", "level2", "name", "content", "task", "goal")
 # What each missing role is called in a refusal message.
 ROLE_WORDS = {"unit": "牵头单位或责任单位列", "text": "工作任务或具体内容列"}
 
@@ -61,10 +65,14 @@ class Columns:
     note: int | None = None
     labels: dict[str, str] = field(default_factory=dict)  # role -> header as printed
     width: int = 0
+    #: Cooperating columns beyond the first (牵头单位 | 责任单位 | 配合单位; 协同单位 | 配合单位).
+    more_support: list[int] = field(default_factory=list)
+    #: Columns kept in the task's note as ``header：text`` (a 预期目标 after the task's text).
+    extras: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def unit_columns(self) -> list[int]:
-        return [c for c in (self.lead, self.support) if c is not None]
+        return [c for c in (self.lead, self.support) if c is not None] + self.more_support
 
 
 @dataclass
@@ -92,6 +100,15 @@ def stacked_labels(grid: Grid, start: int, end: int) -> list[str]:
     return labels
 
 
+def _sub_label(grid: Grid, r: int, c: int, text: str) -> bool:
+    """A short label under a header spanning several columns that has a role read with it:
+    牵头 over 领导 | 单位. Not read as a header row before, the row became a task and the
+    column of people the lead."""
+    above = grid.rows[r - 1]
+    spans = bool(above[c]) and above[c] in (above[c - 1] if c else None, above[c + 1] if c + 1 < len(above) else None)
+    return spans and len(key(text)) <= 4 and not re.search(r"\d", text) and role_of(above[c] + text) is not None
+
+
 def header_candidates(grid: Grid, limit: int = 12) -> list[tuple[int, int, list[str]]]:
     """Rows within the first ``limit`` that read as a header (two or more column roles),
     with the rows below that continue it (a two-row header)."""
@@ -103,8 +120,8 @@ def header_candidates(grid: Grid, limit: int = 12) -> list[tuple[int, int, list[
             continue
         end = r + 1
         while end < len(grid.rows):
-            own = [t for t, c in zip(grid.rows[end], grid.cont[end]) if t and not c]
-            if own and all(role_of(t) for t in own):
+            own = [(c, t) for c, (t, m) in enumerate(zip(grid.rows[end], grid.cont[end])) if t and not m]
+            if own and all(role_of(t) or _sub_label(grid, end, c, t) for c, t in own):
                 end += 1
             else:
                 break
@@ -165,12 +182,27 @@ def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | No
     for c, ro in enumerate(roles):
         if ro:
             by_role.setdefault(ro, []).append(c)
-    # 牵头单位 and 责任单位 side by side: the first leads, the other supports.
+    # 牵头单位 and 责任单位 side by side: the first leads, the other supports. Every further
+    # unit column cooperates too (牵头单位 | 责任单位 | 配合单位): only one was read before, and
+    # the units of the others were lost without a word.
     leads = by_role.get("lead", [])
-    if len(leads) >= 2 and "support" not in by_role:
+    if len(leads) >= 2:
         first = next((c for c in leads if "牵头" in key(labels[c])), leads[0])
-        by_role["support"] = [c for c in leads if c != first][:1]
+        by_role["support"] = sorted([c for c in leads if c != first] + by_role.get("support", []))
         by_role["lead"] = [first]
+    cols.more_support = by_role.get("support", [])[1:]
+    # A goal column (预期目标, 工作成效, 考核指标) after a text column is what the task is to
+    # achieve, kept in its note: it took the text's place before (the last text column is the
+    # text) or the name's. First, it names the task or heads it, as other text columns there do
+    # (主要目标 | 工作内容; 潍坊's 目标); as the only text column it is the text.
+    goals = by_role.pop("goal", [])
+    texts = [c for ro in TEXT_ROLES for c in by_role.get(ro, [])]
+    for c in goals:
+        if texts and c > min(texts):
+            cols.extras.append((c, labels[c]))
+        else:
+            by_role.setdefault("task" if texts else "content", []).append(c)
+            by_role["task" if texts else "content"].sort()
     # A header spanning two columns (具体工作内容 over the name and the content).
     contents = by_role.get("content", [])
     if len(contents) >= 2 and "name" not in by_role and labels[contents[0]] == labels[contents[1]]:

@@ -35,11 +35,15 @@ _ROLE_SUFFIX = re.compile(
     r"|配合|协助|协办|参与|参加)(?:落实)?$")
 _LEAD_WORDS = ("牵头", "负责")
 
+# A role word alone is a label too (``牵头：X；配合：Y``, ``主责：X；协办：Y``): without it the
+# label stayed in the unit's name and every unit led.
+_ROLE_LABEL = r"(?:牵头|主要负责|主责|主办|配合|协办|协同|协作|参与)(?:责任)?(?:单位|部门|科室|处室|股室)?"
 UNIT_LABEL = re.compile(
-    r"^(?P<label>牵头负责领导|牵头领导|责任领导|分管领导|牵头市领导|责任人|联系人|牵头责任单位|牵头单位|牵头部门|牵头科室"
-    r"|主要负责单位|主责单位|主办单位|责任单位|责任部门|责任科室|负责单位|实施单位|承办单位|配合单位|配合部门"
-    r"|协办单位|参与单位|协同责任单位|协同单位|协作单位|完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*")
-_MARK = re.compile(r"[（(](?P<word>牵头|牵头单位|配合|配合单位|协办|参与)[）)]$")
+    r"^(?P<label>牵头负责领导|牵头领导|责任领导|分管领导|牵头市领导|责任人|联系人|" + _ROLE_LABEL +
+    r"|责任单位|责任部门|责任科室|责任处室|责任股室|负责单位|实施单位|承办单位"
+    r"|完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*")
+_MARK = re.compile(r"[（(](?P<word>(?:牵头|主责|主办|配合|协办|协同|参与)(?:单位|部门)?)[）)]$")
+_LEAD_MARKS = ("牵头", "主责", "主办")
 _FIRST_LEADS = re.compile(r"(列|排在?)第一位")
 # The convention as a bracketed note after a list, or as a sentence closing a clause.
 _FIRST_LEADS_NOTE = (re.compile(r"[（(](除[^（）()]*?外[，,]?)?(列|排在?)第一位[^（）()]*[）)]"),
@@ -158,7 +162,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
     problems: list[str] = []
     labels: list[str] = []
     entries: list[tuple[str, str]] = []  # role "" = not yet known
-    explicit_lead = explicit_coop = marked = severally = False
+    explicit_lead = explicit_coop = marked = lead_marked = severally = False
     label_role: str | None = None
     seen_lead_label = False
     open_ended = False
@@ -180,9 +184,10 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         mark = _MARK.search(piece)
         suffix = _ROLE_SUFFIX.search(piece)
         if mark:
-            role = LEAD if "牵头" in mark.group("word") else COOP
+            role = LEAD if mark.group("word").startswith(_LEAD_MARKS) else COOP
             piece = piece[: mark.start()]
             marked = True
+            lead_marked = lead_marked or role == LEAD
         elif suffix and len(piece) > len(suffix.group()):
             word = suffix.group("word")
             role = LEAD if word.startswith(_LEAD_WORDS) or word.endswith(_LEAD_WORDS) else COOP
@@ -208,14 +213,14 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         if role and not mark:
             # A role word closes a clause: every unit waiting before it shares the role.
             entries = [(n, r or role) for n, r in entries]
-    resolved = _resolve_pending(entries, default_role, marked, problems)
+    resolved = _resolve_pending(entries, default_role, marked, lead_marked, problems)
     plain_list = not (explicit_lead or explicit_coop or marked or severally or seen_lead_label)
     if (first_leads or declares) and plain_list and resolved and all(r == LEAD for _, r in resolved):
         resolved = [(n, LEAD if i == 0 else COOP) for i, (n, _r) in enumerate(resolved)]
     return ParsedDepartments(resolved, open_ended, problems, declares, labels)
 
 
-def _resolve_pending(entries: list[tuple[str, str]], default_role: str, marked: bool,
+def _resolve_pending(entries: list[tuple[str, str]], default_role: str, marked: bool, lead_marked: bool,
                      problems: list[str]) -> list[tuple[str, str]]:
     if not any(r for _, r in entries):
         return [(n, default_role) for n, _ in entries]
@@ -223,7 +228,9 @@ def _resolve_pending(entries: list[tuple[str, str]], default_role: str, marked: 
     for n, r in entries:
         if not r:
             if marked:
-                r = COOP  # X（牵头）、Y: the unmarked units cooperate
+                # X（牵头）、Y: the unmarked units cooperate; X、Y（配合）: only Y is marked as
+                # cooperating, so X keeps the column's role (it led nothing before: M106).
+                r = COOP if lead_marked else default_role
             else:
                 problems.append(f"末尾“{n}”缺少“负责”或“配合”，已按配合处理")
                 r = COOP

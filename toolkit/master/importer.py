@@ -139,8 +139,7 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
         org = ""
     issues: list[Issue] = []
     _assign_ids(raw, name, issues)
-    first_leads = any(re.search(r"(列|排在?)第一位.{0,12}牵头", p.text) for p in paragraphs
-                      if not re.search(r"[（(][^（）()]*第一位", p.text))
+    first_leads = _states_first_leads(blocks, table=header is not None)
     master = _build(raw, project_name(title, path.stem if name == path.name else Path(name).stem), name, used,
                     issues, report, first_leads)
     master.organiser = org
@@ -152,6 +151,36 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
         issues.append(make_issue("M110", file=name, count=len({a.unit for a in master.assignments})))
     master.issues = rank_issues(issues)
     return master
+
+
+_FIRST_LEADS = re.compile(r"(列|排在?)第一位.{0,12}牵头")
+
+
+def _states_first_leads(blocks: list[Paragraph | Grid], table: bool) -> bool:
+    """Whether the document says 列第一位者为牵头单位 for all its tasks.
+
+    In numbered paragraphs a bracketed statement closes one task's units and holds from there
+    on (the grammar applies it). Beside a table it holds for the table wherever it is printed:
+    a paragraph, bracketed or not; the table's title or a note row (one text across the row);
+    a header (责任单位（排第一位的为牵头单位）). Only paragraphs outside brackets were read
+    before, so a table saying it anywhere else had every listed unit lead.
+    """
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            if _FIRST_LEADS.search(b.text) and (table or not re.search(r"[（(][^（）()]*第一位", b.text)):
+                return True
+            continue
+        if not table:
+            continue
+        found, _ = find_header(b)
+        texts = set(found.texts) if found else set()
+        for row in b.rows:
+            distinct = {t for t in row if t}
+            if len(distinct) == 1:
+                texts |= distinct
+        if any(_FIRST_LEADS.search(t) for t in texts):
+            return True
+    return False
 
 
 def rank_issues(issues: list[Issue]) -> list[Issue]:

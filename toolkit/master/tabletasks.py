@@ -16,12 +16,19 @@ from .columns import Columns, Header
 from .raw import RawTask, numbering
 from .tables import Grid
 
+_DITTO = re.compile(r"^\s*同上\s*[。.]?\s*$")
 _TEXT_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*")
 
 
-def _is_heading(own: list[str], cols: Columns, cells: dict[str, str]) -> str | None:
-    """The heading text if this row (its own, not merged-down, texts) is a heading row."""
-    if any(cells.get(role) for role in ("lead", "support", "deadline")) and len(set(own)) > 1:
+_BUSY = ("lead", "support", "more", "deadline")
+
+
+def _is_heading(own: list[str], cols: Columns, cells: dict[str, str], parents: set[str] = frozenset()) -> str | None:
+    """The heading text if this row (its own, not merged-down, texts) is a heading row.
+
+    ``parents``: numbers the table's dotted numbers start with (1 of 1.1, 1.2): a row numbered
+    so, with no unit or deadline, is their heading."""
+    if any(cells.get(role) for role in _BUSY) and len(set(own)) > 1:
         return None
     distinct = list(dict.fromkeys(own))
     if len(distinct) == 1:
@@ -31,12 +38,15 @@ def _is_heading(own: list[str], cols: Columns, cells: dict[str, str]) -> str | N
         if merged_across or (n and n[0] <= 2):
             return text
         return None
-    # 一 | 知识产权保护 | … : a Chinese numeral in the number column opens a part.
+    # 一 | 知识产权保护 | … : a Chinese numeral in the number column opens a part, and so does
+    # （一） (a task row before) or the 1 of 1.1, 1.2 below it.
     first = cells.get("id", "")
     n = numbering(first + "、") if first and not first[0].isdigit() else None
-    if n and n[0] == 1 and not any(cells.get(r) for r in ("lead", "support", "deadline")):
+    heading_number = (n and n[0] <= 2) or unicodedata.normalize("NFKC", squash(first)) in parents
+    if heading_number and not any(cells.get(r) for r in _BUSY):
         rest = [t for t in distinct if t != first]
-        return f"{first}、{rest[0]}" if rest else first
+        sep = "" if first[-1] in "）)" else "、"
+        return f"{first}{sep}{rest[0]}" if rest else first
     return None
 
 
@@ -53,6 +63,10 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
             return "", False
         return grid.rows[r][c], grid.cont[r][c]
 
+    unit_columns = [(cols.lead, Role.LEAD), (cols.support, Role.COOP)] + [(c, Role.COOP) for c in cols.more_support]
+    unit_columns = [(c, role) for c, role in unit_columns if c is not None]
+    numbers = {unicodedata.normalize("NFKC", squash(cell(r, cols.id)[0])) for r in range(header.end, len(grid.rows))}
+    parents = {n.rsplit(".", 1)[0] for n in numbers if re.fullmatch(r"\d{1,3}(\.\d{1,3})+", n)}
     tasks: list[RawTask] = []
     for r in range(header.end, len(grid.rows)):
         row = grid.rows[r]
@@ -64,7 +78,8 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
         cells = {role: cell(r, getattr(cols, role))[0] for role in
                  ("id", "level1", "level2", "name", "content", "lead", "support", "deadline", "note")}
         conts = {role: cell(r, getattr(cols, role))[1] for role in cells}
-        heading = _is_heading(own, cols, cells)
+        cells["more"] = "".join(cell(r, c)[0] for c in cols.more_support)
+        heading = _is_heading(own, cols, cells, parents)
         if heading is not None:
             n = numbering(heading)
             level = str(n[0]) if n else "1"
@@ -79,7 +94,18 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
             if t and t not in header_texts:
                 levels[role] = squash(t)
         content, name = cells["content"], cells["name"]
-        units_blank = all(not cells[ro] or conts[ro] for ro in ("lead", "support"))
+        units_blank = all(not cell(r, c)[0] or cell(r, c)[1] for c, _role in unit_columns)
+        text_above = (conts["content"] or not content) and (conts["name"] or not name) and (content or name)
+        if (tasks and text_above and not units_blank and (not cells["id"] or conts["id"])
+                and (not cells["deadline"] or conts["deadline"])):
+            # The task's text merged down over rows listing its units one row each: they are
+            # the units of the task above, not a second task with the same text (and a lead).
+            for i, (c, _role) in enumerate(unit_columns):
+                more, merged = cell(r, c)
+                if more and not merged:
+                    before, role = tasks[-1].units[i]
+                    tasks[-1].units[i] = ("\n".join(t for t in (before, more) if t), role)
+            continue
         if (tasks and content and not conts["content"] and not cells["id"] and (not name or conts["name"])
                 and (not cells["deadline"] or conts["deadline"]) and units_blank):
             # A row Word split across a page: its text continues the task above.
@@ -107,14 +133,17 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
         text = squash(cells["name"]) or clean(cells["content"])
         number = numbering(text)
         sheet, where = grid.where(r)
-        units = []
-        if cols.lead is not None:
-            units.append((cells["lead"], Role.LEAD))
-        if cols.support is not None:
-            units.append((cells["support"], Role.COOP))
+        units = [(cell(r, c)[0], role) for c, role in unit_columns]
+        if tasks:
+            # 同上 (ditto) in a unit or deadline cell: the task above's, never a unit called 同上.
+            units = [(tasks[-1].units[i][0] if _DITTO.match(t) else t, role) for i, (t, role) in enumerate(units)]
+            if _DITTO.match(cells["deadline"]):
+                cells["deadline"] = tasks[-1].deadline_text
+        notes = [clean(cells["note"])] + [f"{label}：{clean(cell(r, c)[0])}" for c, label in cols.extras
+                                          if cell(r, c)[0]]
         tasks.append(RawTask(
             sheet, where, explicit_id=unicodedata.normalize("NFKC", explicit_id), level1=level1, level2=level2,
             name=squash(cells["name"]), content=clean(cells["content"]), deadline_text=squash(cells["deadline"]),
-            units=units, note=clean(cells["note"]),
+            units=units, note="；".join(n for n in notes if n),
             heading_like=bool(number and number[0] <= 2 and not (cells["name"] and cells["content"]))))
     return tasks
