@@ -95,6 +95,10 @@ def test_units_split_never_inside_brackets(text, pieces):
      [("市金融办", LEAD), ("人民银行潍坊市中心支行", LEAD), ("潍坊银监分局", LEAD)]),
     ("市公安局负责落实", [("市公安局", LEAD)]),
     ("办公室牵头落实,各科室配合落实", [("办公室", LEAD), ("各科室", COOP)]),
+    # the role said as a predicate (a QA helper's probe): not units named 市发改委为牵头单位, both leading
+    ("市发改委为牵头单位，市财政局、市税务局为配合单位", [("市发改委", LEAD), ("市财政局", COOP), ("市税务局", COOP)]),
+    ("市发改委为主办单位，市财政局为协办单位", [("市发改委", LEAD), ("市财政局", COOP)]),
+    ("市发改委为责任单位", [("市发改委", LEAD)]),
     # A role word alone as a label, and marks beyond 牵头/配合: the label stayed in the unit's name
     # and every unit led; X（主办） became a unit called so, cooperating.
     ("牵头：市发改委；配合：市财政局、市自然资源局", [("市发改委", LEAD), ("市财政局", COOP), ("市自然资源局", COOP)]),

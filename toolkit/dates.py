@@ -16,6 +16,12 @@ def month_end(year: int, month: int) -> dt.date:
 ONGOING_WORDS = ("长期", "持续", "常态化", "长效")
 
 _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
+# What a deadline may say is to be done by then (2024年12月底前建成): only 完成 was read, and
+# a 建成 deadline was lost (with 并持续推进 after it, the task became ongoing, never overdue).
+_DONE = r"(?:完成|建成|落实|实现|出台|到位|上线|印发|制定|建立)?"
+# 上旬 and 中旬 end on the 10th and the 20th: read as the month's end, such a task was
+# overdue two or three weeks late.
+_TEN_DAYS = {"上旬": 10, "中旬": 20}
 
 
 def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, bool]:
@@ -43,16 +49,16 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
         return None, False
     year = int(m.group(1))
     rest = s[m.end():]
-    if re.fullmatch(r"(年)?(底前?|末前?|内|年底前?|年内)?(完成)?", rest):
+    if re.fullmatch(r"(年)?(底前?|末前?|内|年底前?|年内)?" + _DONE, rest):
         return dt.date(year, 12, 31), False
-    if re.fullmatch(r"上半年(前|底前?)?(完成)?", rest):
+    if re.fullmatch(r"上半年(前|底前?)?" + _DONE, rest):
         return dt.date(year, 6, 30), False
-    if re.fullmatch(r"下半年(前|底前?)?(完成)?", rest):
+    if re.fullmatch(r"下半年(前|底前?)?" + _DONE, rest):
         return dt.date(year, 12, 31), False
-    q = re.fullmatch(r"第?([一二三四1-4])季度(末|底)?前?(完成)?", rest)
+    q = re.fullmatch(r"第?([一二三四1-4])季度(末|底)?前?" + _DONE, rest)
     if q:
         return month_end(year, _QUARTER_END[q.group(1)]), False
-    d = re.fullmatch(r"(\d{1,2})(?:月|[.\-/])?(?:(\d{1,2})[日号]?)?(?:底|末|中旬|上旬|下旬)?前?(?:完成)?", rest)
+    d = re.fullmatch(r"(\d{1,2})(?:月|[.\-/])?(?:(\d{1,2})[日号]?)?(底|末|中旬|上旬|下旬)?前?" + _DONE, rest)
     if d:
         month = int(d.group(1))
         if not 1 <= month <= 12:
@@ -62,6 +68,8 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
                 return dt.date(year, month, int(d.group(2))), False
             except ValueError:
                 return None, False
+        if d.group(3) in _TEN_DAYS:
+            return dt.date(year, month, _TEN_DAYS[d.group(3)]), False
         return month_end(year, month), False
     return None, False
 

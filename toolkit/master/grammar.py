@@ -29,11 +29,15 @@ SKIP = "skip"  # a label whose values are people or dates, not units
 _OPENERS, _CLOSERS = "（(〔[【《“‘<", "）)〕]】》”’>"
 _SEPARATORS = set("、，,；;。\n \t\u3000")
 
-# A role word may be followed by 落实 (潍坊 2017: ``市发改委牵头落实``, ``X、Y分别牵头落实``).
+# A role word may be followed by 落实 (潍坊 2017: ``市发改委牵头落实``, ``X、Y分别牵头落实``), or said
+# as a predicate (``市发改委为牵头单位，市财政局为配合单位``: the units were named with their role
+# words before, and both led).
 _ROLE_SUFFIX = re.compile(
-    r"(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|共同牵头|牵头负责|牵头|具体负责|负责"
+    r"为(?P<said>(?:牵头|配合|协办|参与|责任|主责|主办))(?:单位|部门)$"
+    r"|(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|共同牵头|牵头负责|牵头|具体负责|负责"
     r"|配合|协助|协办|参与|参加)(?:落实)?$")
 _LEAD_WORDS = ("牵头", "负责")
+_LEAD_PREDICATES = ("责任", "主责", "主办")  # X为责任单位, X为主办单位
 
 # A role word alone is a label too (``牵头：X；配合：Y``, ``主责：X；协办：Y``): without it the
 # label stayed in the unit's name and every unit led.
@@ -189,8 +193,9 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
             marked = True
             lead_marked = lead_marked or role == LEAD
         elif suffix and len(piece) > len(suffix.group()):
-            word = suffix.group("word")
-            role = LEAD if word.startswith(_LEAD_WORDS) or word.endswith(_LEAD_WORDS) else COOP
+            word = suffix.group("word") or suffix.group("said")
+            role = LEAD if word.startswith(_LEAD_WORDS) or word.endswith(_LEAD_WORDS) or word in _LEAD_PREDICATES \
+                else COOP
             explicit_lead = explicit_lead or "牵头" in word
             explicit_coop = explicit_coop or role == COOP
             # 分别牵头: each leads its own part. (按职责分工负责 follows the document's convention.)
