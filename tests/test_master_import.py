@@ -567,3 +567,63 @@ def test_a_dongguan_table_without_its_title_is_still_dongguans(tmp_path, seed_do
     m = import_master(path)
     assert m.fingerprint == seed.fingerprint
     assert m.organiser == "东莞市政务服务数据管理局"
+
+
+# ------------------------------------------- probe: units with their people, milestones, unit rows
+
+
+@pytest.mark.parametrize("label, role", [("牵头单位及责任人", LEAD), ("责任单位及责任人", LEAD),
+                                         ("配合单位及责任人", COOP), ("配合单位和联系人", COOP)])
+def test_a_column_of_units_and_their_people_names_units(tmp_path, label, role):
+    rows = [["序号", "工作任务", "完成时限", label], ["1", "做好甲", "2024年12月底前", "市发改委（张三）"]]
+    if role == COOP:
+        rows = [[*r, u] for r, u in zip(rows, ["牵头单位", "市财政局"])]
+    m = import_master(xlsx(tmp_path / "t.xlsx", rows))
+    assert roles(m, "1")["市发改委"] == role
+    assert "市发改委（张三）" not in roles(m, "1")
+
+
+@pytest.mark.parametrize("cell, units, warned", [
+    # dropped by the shape of a name (a short place after a unit has it too): said
+    ("市发改委（张三）", ["市发改委"], True),
+    ("市发改委\n（张三、李四）", ["市发改委"], True),
+    # said to be people (同志, 联系人：): dropped without a word
+    ("市发改委（张三同志）、市财政局（联系人：李四 13800000000）", ["市发改委", "市财政局"], False),
+    ("市发改委（张三）（牵头）、市财政局", ["市发改委", "市财政局"], True),
+    ("市政府办（市大数据局）", ["市政府办（市大数据局）"], False),  # an alias, not people
+    ("市委（市府办）、市发改委（牵头）", ["市委（市府办）", "市发改委"], False),
+    ("市发改委 张三", ["市发改委", "张三"], True),  # unsure: kept, and said
+])
+def test_people_written_in_a_unit_cell_are_not_units(tmp_path, cell, units, warned):
+    m = import_master(xlsx(tmp_path / "t.xlsx", [["序号", "工作任务", "责任单位", "完成时限"],
+                                                 ["1", "做好甲", cell, "2024年12月底前"]]))
+    assert [n for n, _r in m.report.named["1"]] == units
+    assert any(i.code == "M104" and "人名" in i.message for i in m.issues) == warned
+
+
+def test_milestones_by_quarter_make_the_last_ones_quarter_the_deadline(tmp_path):
+    m = import_master(xlsx(tmp_path / "t.xlsx", [
+        ["序号", "工作任务", "责任单位", "时间节点", "", "", ""],
+        ["", "", "", "一季度", "二季度", "三季度", "四季度"],
+        ["1", "做好甲", "市财政局", "启动调研", "形成初稿", "2024年征求意见", ""],
+        ["2", "做好乙", "市教育局", "2025年启动", "", "", "全面完成"],
+        ["3", "做好丙", "市公安局", "启动", "", "", ""]], merges=("D1:G1", "A1:A2", "B1:B2", "C1:C2")))
+    t = {t.id: t for t in m.tasks}
+    assert t["1"].deadline == dt.date(2024, 9, 30) and "二季度：形成初稿" in t["1"].note
+    assert t["2"].deadline_text == "四季度" and t["2"].deadline is None  # no year: not guessed
+    assert t["3"].deadline_text == "一季度"
+    assert {i.task for i in m.issues if i.code == "M103"} == {"2", "3"}
+    assert "启动调研" not in {x.deadline_text for x in m.tasks}
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_a_row_with_only_units_continues_the_task_above(tmp_path, suffix):
+    rows = [["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+            ["1", "做好甲", "市财政局", "市税务局", "2024年12月底前"],
+            ["", "", "", "市发改委", ""],
+            ["2", "做好乙", "市教育局", "", "2024年6月底前"]]
+    path = tmp_path / f"t{suffix}"
+    m = import_master(xlsx(path, rows) if suffix == ".xlsx" else docx(path, [rows]))
+    assert [t.id for t in m.tasks] == ["1", "2"]
+    assert roles(m, "1") == {"市财政局": LEAD, "市税务局": COOP, "市发改委": COOP}
+    assert not [i for i in m.issues if i.code in ("M101", "M105", "M106")]

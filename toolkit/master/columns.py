@@ -40,10 +40,19 @@ TEXT_ROLES = ("level1", "level2", "name", "content", "task", "goal")
 ROLE_WORDS = {"unit": "牵头单位或责任单位列", "text": "工作任务或具体内容列"}
 
 
+# 配合单位及责任人, 牵头单位和联系人, 责任单位/负责人: a column of units with their people beside
+# them. Read as people (the first pattern) before, its units were dropped or the table refused.
+_UNITS_AND_PEOPLE = re.compile(r"^(?P<units>.*(单位|部门|科室|处室|股室))(及|和|与|、|/|暨)(其)?"
+                               r"(责任人|联系人|负责人|经办人|负责同志|责任领导|分管领导)$")
+
+
 def role_of(label: str) -> str | None:
     k = key(label)
     if not k:
         return None
+    both = _UNITS_AND_PEOPLE.match(k)
+    if both and role_of(both.group("units")) in UNIT_ROLES:
+        return role_of(both.group("units"))
     for role, pattern in ROLE_PATTERNS:
         if re.search(pattern, k):
             return role
@@ -69,6 +78,9 @@ class Columns:
     more_support: list[int] = field(default_factory=list)
     #: Columns kept in the task's note as ``header：text`` (a 预期目标 after the task's text).
     extras: list[tuple[int, str]] = field(default_factory=list)
+    #: A deadline header over sub-labels (时间节点 over 一季度 | 二季度 | 三季度 | 四季度): each
+    #: column with its sub-label, in order. The task is due when its last milestone is.
+    milestones: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def unit_columns(self) -> list[int]:
@@ -227,6 +239,13 @@ def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | No
     for role in ("level1", "level2"):
         if role not in by_role and levels:
             by_role[role] = [levels.pop(0)]
+    # 时间节点 over 一季度 | … | 四季度: the first quarter's milestone was taken as the deadline
+    # (启动调研, unreadable). Each column keeps its sub-label (the row above the data).
+    deadlines = by_role.get("deadline", [])
+    if len(deadlines) >= 2 and start > 0 and len({labels[c] for c in deadlines}) == 1:
+        subs = [grid.rows[start - 1][c] for c in deadlines]
+        if all(subs) and len(set(subs)) == len(subs) and labels[deadlines[0]] not in subs:
+            cols.milestones = list(zip(deadlines, subs))
     for role, cs in by_role.items():
         if hasattr(cols, role) and role != "labels" and cs:
             setattr(cols, role, cs[0])

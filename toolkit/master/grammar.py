@@ -56,6 +56,59 @@ _INNER_ROLE = re.compile(r"(?<=牵头|负责)(?!落实)(?=[^单部领同人科�
 _OPEN_ENDED = re.compile(r"^(?P<name>.+?)等(有关|相关|其他|其它)?(部门|单位|机构)?(和单位|和部门|和有关单位)?$")
 _GROUP_TAIL = {"单位", "部门", "机构", "有关单位", "相关单位", "有关部门", "相关部门"}
 _ADMIN_HEAD = re.compile(r"^各(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗))*$")
+# People written beside a unit: 市发改委（张三）, 市发改委\n（张三、李四）, 市发改委（联系人：张三）.
+# Only a bracket that is clearly people is dropped: a name is a common surname and one or two
+# more Han characters (or any 2–4 with 同志 or a 联系人 label), never a unit-like word, so
+# 市政府办（市大数据局）, 市委（市府办） and 市发改委（牵头） keep their brackets.
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付傅方邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
+    "牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲"
+    "翁冉骆蓝路游辛靳管柴蒙鲍喻祁蒲房滕屈饶解牟艾尤穆卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席米柏宗瞿桂"
+    "佟臧闵苟邬边卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝")
+_UNIT_ENDS = tuple("局委办府厅室部院会处队所站心社行司馆科股区县市镇乡联协组团校园中站")
+_UNIT_STARTS = tuple("市县区省镇乡")
+_PEOPLE_LABEL = re.compile(r"^(责任人|联系人|负责人|经办人|分管领导|责任领导|负责同志)[:：]?")
+_PHONE = re.compile(r"^[\d\-－—]{7,}$")
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def _person(name: str, sure: bool = False) -> bool:
+    """A person's name by its shape: a common surname and one or two characters, not a unit's
+    word. ``sure``: said to be people (同志, 联系人：), so any 2–4 Han characters."""
+    if not _HAN.match(name) or name.endswith(_UNIT_ENDS) or name.startswith(_UNIT_STARTS):
+        return False
+    return 2 <= len(name) <= 4 if sure else (2 <= len(name) <= 3 and name[0] in _SURNAMES)
+
+
+def _people(inner: str) -> bool:
+    """Whether a bracket's text is only people: 张三、李四; 联系人：张三 13800000000; 张三同志."""
+    s = inner.strip()
+    label = _PEOPLE_LABEL.match(s)
+    s = s[label.end():] if label else s
+    parts = [p for p in re.split(r"[、，,；;\s/]+", s) if p]
+    names = [p for p in parts if not _PHONE.match(p)]
+    if not names:
+        return False
+    return all(_person(n.removesuffix("同志"), sure=bool(label) or n.endswith("同志")) for n in names)
+
+
+_TRAILING_BRACKET = re.compile(r"[（(](?P<inner>[^（）()]*)[）)]$")
+
+
+def _without_people(piece: str, problems: list[str]) -> str:
+    """``piece`` without a bracket of people at its end (the whole piece when it is only that).
+    Said in ``problems`` unless the bracket says it is people (同志, 联系人：): a short place
+    name after a unit (市税务局（万江）) has the shape of a name too, and must not go unseen."""
+    m = _TRAILING_BRACKET.search(piece)
+    if m and _people(m.group("inner")):
+        inner = m.group("inner").strip()
+        if not (_PEOPLE_LABEL.match(inner) or "同志" in inner):
+            problems.append(f"“{piece}”括号中的“{inner}”像是人名，已去掉")
+        return piece[: m.start()].rstrip()
+    return piece
+
+
 _ADMIN_PART = re.compile(r"^(县|市|区|旗|乡|镇|街道|乡镇)(人民)?(政府|管委会|办事处)?$")
 
 
@@ -184,12 +237,15 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
                 continue
         if label_role == SKIP:
             continue
+        piece = _without_people(piece, problems)
+        if not piece:
+            continue  # 市发改委\n（张三、李四）: the people of the unit before
         role = ""
         mark = _MARK.search(piece)
         suffix = _ROLE_SUFFIX.search(piece)
         if mark:
             role = LEAD if mark.group("word").startswith(_LEAD_MARKS) else COOP
-            piece = piece[: mark.start()]
+            piece = _without_people(piece[: mark.start()], problems)
             marked = True
             lead_marked = lead_marked or role == LEAD
         elif suffix and len(piece) > len(suffix.group()):
@@ -214,6 +270,10 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         if piece in _GROUP_TAIL:
             problems.append(f"“{piece}”不是单位名称，已忽略")
             continue
+        if _person(piece):
+            # 市发改委 张三: a name on its own is most likely a person, but 2–3 characters can be
+            # a unit's short name too: kept as written, and said.
+            problems.append(f"中“{piece}”像是人名而不是单位，已按单位导入")
         entries.append((piece, role or (label_role or "")))
         if role and not mark:
             # A role word closes a clause: every unit waiting before it shares the role.

@@ -106,6 +106,17 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
                     before, role = tasks[-1].units[i]
                     tasks[-1].units[i] = ("\n".join(t for t in (before, more) if t), role)
             continue
+        own_columns = {c for c, (t, m) in enumerate(zip(row, grid.cont[r])) if t and not m}
+        if tasks and not units_blank and own_columns <= {c for c, _role in unit_columns}:
+            # A row with only units (no number, text or deadline, not merged): more units of the
+            # task above, as when its text is merged down. It became a task of its own before,
+            # with no text, and the next task was renumbered.
+            for i, (c, _role) in enumerate(unit_columns):
+                more, merged = cell(r, c)
+                if more and not merged:
+                    before, role = tasks[-1].units[i]
+                    tasks[-1].units[i] = ("\n".join(t for t in (before, more) if t), role)
+            continue
         if (tasks and content and not conts["content"] and not cells["id"] and (not name or conts["name"])
                 and (not cells["deadline"] or conts["deadline"]) and units_blank):
             # A row Word split across a page: its text continues the task above.
@@ -139,6 +150,15 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
             units = [(tasks[-1].units[i][0] if _DITTO.match(t) else t, role) for i, (t, role) in enumerate(units)]
             if _DITTO.match(cells["deadline"]):
                 cells["deadline"] = tasks[-1].deadline_text
+        milestones = [(label, squash(cell(r, c)[0])) for c, label in cols.milestones if cell(r, c)[0]]
+        if milestones:
+            # 时间节点 by quarter: due by the end of the last milestone's quarter (the year its
+            # text gives, else the plan's), all of them kept in the note.
+            label, text = milestones[-1]
+            year = re.match(r"\d{4}年", unicodedata.normalize("NFKC", text))
+            cells["deadline"] = label if not year or re.search(r"\d{4}", label) else year.group() + label
+            plan = cols.labels.get("deadline", "时间节点") + "：" + "；".join(f"{lab}：{t}" for lab, t in milestones)
+            cells["note"] = "；".join(x for x in (cells["note"], plan) if x)
         notes = [clean(cells["note"])] + [f"{label}：{clean(cell(r, c)[0])}" for c, label in cols.extras
                                           if cell(r, c)[0]]
         tasks.append(RawTask(
