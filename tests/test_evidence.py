@@ -1122,3 +1122,27 @@ def test_a_file_sent_before_one_already_collected_gets_no_reply_over_the_newer_o
     reply = email.message_from_bytes((issued_ws.root / first.path).read_bytes(), policy=email.policy.default)
     assert "（石龙镇-第二版.xlsx）" in reply.get_body(("plain",)).get_content()
     assert (issued_ws.root / first.path).with_suffix(".xlsx").is_file()
+
+
+def test_a_correction_accepted_by_a_stopped_run_retires_the_earlier_reply(issued_ws, make_return, monkeypatch):
+    """Refused, replied to; the accepted correction's run stops after its receipts were
+    committed, before its replies: the next run retires the reply about the refused file
+    (mail send feedback would send '未采纳' to a unit that has reported)."""
+    import toolkit.actions.collect as intake
+
+    class Stopped(Exception):
+        pass
+
+    def stopped(*_args, **_kw):
+        raise Stopped
+
+    drop(issued_ws, "石龙镇v1.xlsx", make_return("石龙镇", **LATE_NO_REASON), on_time())
+    collect(issued_ws)
+    assert len(live_replies(issued_ws)) == 1
+    drop(issued_ws, "石龙镇v2.xlsx", make_return("石龙镇", clean()), on_time() + 600)
+    with monkeypatch.context() as m:
+        m.setattr(intake, "_replies", stopped)
+        with pytest.raises(Stopped):
+            collect(issued_ws)
+    collect(issued_ws)
+    assert live_replies(issued_ws) == [] and state(issued_ws, "石龙镇") == UnitState.ON_TIME

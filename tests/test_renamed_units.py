@@ -4,6 +4,7 @@ its file came in, and consolidate, the history checks and --prefill read it unde
 current name. (A QA helper's scenario: renamed after issue, after collection, before July.)"""
 from __future__ import annotations
 
+import pytest
 from conftest import PERIOD, drop, on_time
 from openpyxl import load_workbook
 
@@ -186,3 +187,38 @@ def test_a_unit_refused_before_and_after_its_rename_has_one_live_reply(issued_ws
     with Ledger(issued_ws.ledger_path) as ledger:
         live = [(d.unit, ledger.get(d.receipt_id).name) for d in ledger.drafts("feedback", PERIOD)]
     assert live == [(NEW, "sz2.xlsx")]
+
+
+@pytest.mark.parametrize("how", ["owed", "stopped"])
+def test_a_reply_owed_under_the_old_name_is_not_written_after_the_renamed_unit_reported(
+        issued_ws, make_return, monkeypatch, how):
+    """Refused under its old name, its reply not written (writing failed, or the run
+    stopped); renamed; its correction is accepted: the old reply is not written late as a
+    live '未采纳' draft (the owed/resumed replies looked for later returns under the old name only)."""
+    import toolkit.actions.collect as intake
+
+    class Stopped(Exception):
+        pass
+
+    def stop(*_args, **_kw):
+        raise Stopped
+
+    def disk_full(*_args, **_kw):
+        raise OSError(28, "No space left on device")
+
+    wrong = Filling(answers={"1.1": Answer(status="滞后", progress=30, work="推进中", problems="")})
+    drop(issued_ws, "sz1.xlsx", make_return(OLD, wrong), on_time() - 3600)
+    with monkeypatch.context() as m:
+        if how == "owed":
+            m.setattr(intake, "write_feedback", disk_full)
+            assert collect(issued_ws).owed
+        else:
+            m.setattr(intake, "_replies", stop)
+            with pytest.raises(Stopped):
+                collect(issued_ws)
+    rename(issued_ws)
+    drop(issued_ws, "sz2.xlsx", make_return(OLD, Filling(answers={"1.1": DONE})), on_time())
+    collect(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        assert [(r.name, r.outcome) for r in ledger.receipts()] == [("sz1.xlsx", "退回"), ("sz2.xlsx", "采纳")]
+        assert ledger.drafts("feedback", PERIOD) == []

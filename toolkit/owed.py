@@ -104,8 +104,9 @@ def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path
     for receipt_id, _old in ledger.owed(FEEDBACK):
         rec = ledger.get(receipt_id)
         rep = report_of(ledger, rec, ws.settings.reply_to_warnings) if rec else None
-        if rec is None or rep is None or ledger.latest_return_id(rec.unit or "", rep.period) != rec.id:
-            done.append(receipt_id)  # a later return from the unit has its own feedback
+        if rec is None or rep is None or ledger.latest_return_id(
+                rec.unit or "", rep.period, master.directory.aliases_of(rec.unit or "")) != rec.id:
+            done.append(receipt_id)  # a later return from the unit (under any of its names) has its own
             continue
         try:
             written.extend(write(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,

@@ -246,9 +246,10 @@ class Directory:
 
     def aliases_of(self, name: str) -> tuple[str, ...]:
         """The unit's other names (简称/别名), a renamed unit's old name among them: the ledger
-        may hold its earlier returns under one."""
+        may hold its earlier returns under one. Asked with an old name (a receipt recorded
+        before the rename), its current name is one of them."""
         unit = self.get(name)
-        return unit.aliases if unit else ()
+        return tuple(n for n in (unit.name, *unit.aliases) if n != name) if unit else ()
 
     def resolve(self, name: object) -> str | None:
         """Canonical name for a name or alias, tolerant of 东莞市 prefixes and spacing."""

@@ -552,11 +552,18 @@ def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
     written: list[Path] = []
     for (unit, period), rec in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
+        names = master.directory.aliases_of(unit)
+        if ledger.latest_return_id(unit, period, names) not in theirs[(unit, period)]:
+            continue  # a return of a later run (under any of the unit's names) has its own reply
         if rec.outcome not in (RETURNED, UNREADABLE):
-            continue  # the stopped run's latest was accepted: no reply (as in `_replies`)
-        rep = owed.report_of(ledger, rec)
-        if rep is None or ledger.latest_return_id(unit, period) not in theirs[(unit, period)]:
-            continue  # nothing to say, or a return of a later run has its own reply
+            # the stopped run's latest was accepted: as in `_replies`, the reply an earlier
+            # refusal left, and a 催报 draft, must not go out
+            _retire_replies(ws, ledger, master, unit, period, reason="该单位的报送已采纳")
+            retire_drafts(ws, ledger, [d for d in ledger.drafts("remind", period) if d.unit in {unit, *names}],
+                          "该单位已报送，催报作废")
+        rep = owed.report_of(ledger, rec, ws.settings.reply_to_warnings)
+        if rep is None:
+            continue  # nothing to say
         try:
             written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
                                           owed.sender_of(ws, ledger, rec)))
