@@ -96,21 +96,15 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
         content, name = cells["content"], cells["name"]
         units_blank = all(not cell(r, c)[0] or cell(r, c)[1] for c, _role in unit_columns)
         text_above = (conts["content"] or not content) and (conts["name"] or not name) and (content or name)
-        if (tasks and text_above and not units_blank and (not cells["id"] or conts["id"])
-                and (not cells["deadline"] or conts["deadline"])):
-            # The task's text merged down over rows listing its units one row each: they are
-            # the units of the task above, not a second task with the same text (and a lead).
-            for i, (c, _role) in enumerate(unit_columns):
-                more, merged = cell(r, c)
-                if more and not merged:
-                    before, role = tasks[-1].units[i]
-                    tasks[-1].units[i] = ("\n".join(t for t in (before, more) if t), role)
-            continue
         own_columns = {c for c, (t, m) in enumerate(zip(row, grid.cont[r])) if t and not m}
-        if tasks and not units_blank and own_columns <= {c for c, _role in unit_columns}:
-            # A row with only units (no number, text or deadline, not merged): more units of the
-            # task above, as when its text is merged down. It became a task of its own before,
-            # with no text, and the next task was renumbered.
+        if tasks and not units_blank and (
+                # the task's text merged down over rows listing its units one row each (a second
+                # task with the same text before, its unit leading)
+                (text_above and (not cells["id"] or conts["id"]) and (not cells["deadline"] or conts["deadline"]))
+                # or a row with only units, not merged (a task without text before, and the next
+                # task renumbered)
+                or own_columns <= {c for c, _role in unit_columns}):
+            # more units of the task above
             for i, (c, _role) in enumerate(unit_columns):
                 more, merged = cell(r, c)
                 if more and not merged:
