@@ -627,3 +627,14 @@ def test_a_row_with_only_units_continues_the_task_above(tmp_path, suffix):
     assert [t.id for t in m.tasks] == ["1", "2"]
     assert roles(m, "1") == {"市财政局": LEAD, "市税务局": COOP, "市发改委": COOP}
     assert not [i for i in m.issues if i.code in ("M101", "M105", "M106")]
+
+
+def test_a_task_numbered_like_its_neighbours_but_without_units_is_kept_and_flagged(tmp_path):
+    """（一）…（三） number tasks here (rows with units use them): （二）, missing its units and
+    deadline, is a task to flag (M101), not a heading that hides it (final review)."""
+    m = import_master(xlsx(tmp_path / "t.xlsx", [
+        ["序号", "工作任务", "牵头单位", "完成时限"],
+        ["（一）", "做好甲", "市财政局", "2024年12月底前"], ["（二）", "做好乙", "", ""],
+        ["（三）", "做好丙", "市教育局", "2024年12月底前"]]))
+    assert [(t.name or t.content, t.level1) for t in m.tasks] == [("做好甲", ""), ("做好乙", ""), ("做好丙", "")]
+    assert [i.code for i in m.issues if i.code == "M101"] == ["M101"]

@@ -23,11 +23,14 @@ _TEXT_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*")
 _BUSY = ("lead", "support", "more", "deadline")
 
 
-def _is_heading(own: list[str], cols: Columns, cells: dict[str, str], parents: set[str] = frozenset()) -> str | None:
+def _is_heading(own: list[str], cols: Columns, cells: dict[str, str], parents: set[str] = frozenset(),
+                task_levels: set[int] = frozenset()) -> str | None:
     """The heading text if this row (its own, not merged-down, texts) is a heading row.
 
     ``parents``: numbers the table's dotted numbers start with (1 of 1.1, 1.2): a row numbered
-    so, with no unit or deadline, is their heading."""
+    so, with no unit or deadline, is their heading. ``task_levels``: numbering levels that
+    rows with units use in the number column: （一） there numbers tasks, and a （二） without
+    units is a task missing them (M101), not a heading that hides it."""
     if any(cells.get(role) for role in _BUSY) and len(set(own)) > 1:
         return None
     distinct = list(dict.fromkeys(own))
@@ -42,7 +45,8 @@ def _is_heading(own: list[str], cols: Columns, cells: dict[str, str], parents: s
     # （一） (a task row before) or the 1 of 1.1, 1.2 below it.
     first = cells.get("id", "")
     n = numbering(first + "、") if first and not first[0].isdigit() else None
-    heading_number = (n and n[0] <= 2) or unicodedata.normalize("NFKC", squash(first)) in parents
+    heading_number = (n and n[0] <= 2 and n[0] not in task_levels) \
+        or unicodedata.normalize("NFKC", squash(first)) in parents
     if heading_number and not any(cells.get(r) for r in _BUSY):
         rest = [t for t in distinct if t != first]
         sep = "" if first[-1] in "）)" else "、"
@@ -67,6 +71,12 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
     unit_columns = [(c, role) for c, role in unit_columns if c is not None]
     numbers = {unicodedata.normalize("NFKC", squash(cell(r, cols.id)[0])) for r in range(header.end, len(grid.rows))}
     parents = {n.rsplit(".", 1)[0] for n in numbers if re.fullmatch(r"\d{1,3}(\.\d{1,3})+", n)}
+    task_levels = set()
+    for r in range(header.end, len(grid.rows)):
+        first = cell(r, cols.id)[0]
+        n = numbering(first + "、") if first and not first[0].isdigit() else None
+        if n and any(cell(r, c)[0] for c in (*[c for c, _role in unit_columns], cols.deadline) if c is not None):
+            task_levels.add(n[0])
     tasks: list[RawTask] = []
     for r in range(header.end, len(grid.rows)):
         row = grid.rows[r]
@@ -79,7 +89,7 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
                  ("id", "level1", "level2", "name", "content", "lead", "support", "deadline", "note")}
         conts = {role: cell(r, getattr(cols, role))[1] for role in cells}
         cells["more"] = "".join(cell(r, c)[0] for c in cols.more_support)
-        heading = _is_heading(own, cols, cells, parents)
+        heading = _is_heading(own, cols, cells, parents, task_levels)
         if heading is not None:
             n = numbering(heading)
             level = str(n[0]) if n else "1"
