@@ -1146,3 +1146,22 @@ def test_a_correction_accepted_by_a_stopped_run_retires_the_earlier_reply(issued
             collect(issued_ws)
     collect(issued_ws)
     assert live_replies(issued_ws) == [] and state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_a_correction_collected_with_a_stated_day_is_the_later_file_that_day(issued_ws, make_return):
+    """`collect --received 2022-07-04` states a day, not a time (midnight): against a file of
+    10:00 that day, the correction collected after it is the later one (final review). An
+    accepted correction retires the refusal's reply; a refused one gets its own."""
+    drop(issued_ws, "石龙镇v1.xlsx", make_return("石龙镇", **LATE_NO_REASON), on_time())
+    collect(issued_ws)
+    assert len(live_replies(issued_ws)) == 1
+    drop(issued_ws, "石龙镇v2.xlsx", make_return("石龙镇", clean()))
+    collect(issued_ws, received=dt.date(2022, 7, 4))
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME and live_replies(issued_ws) == []
+    # an accepted return then a refused correction, both on a stated day: the correction gets its reply
+    again = {"1_2": Answer(status="滞后", progress=40, work="第三版", problems="")}
+    drop(issued_ws, "石龙镇v3.xlsx", make_return("石龙镇", **again))
+    collect(issued_ws, received=dt.date(2022, 7, 4))
+    [reply] = live_replies(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        assert ledger.get(reply.receipt_id).name == "石龙镇v3.xlsx"

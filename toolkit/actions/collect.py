@@ -546,8 +546,9 @@ def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list
                 key = (rec.unit, rec.period)
                 theirs.setdefault(key, set()).add(rec.id)
                 held = latest.get(key)
-                if held is None or return_order(rec.received_at, rec.outcome, rec.id) >= \
-                        return_order(held.received_at, held.outcome, held.id):
+                if held is None or return_order(rec.received_at, rec.received_how, rec.parent_id, rec.outcome,
+                                                rec.id) >= return_order(held.received_at, held.received_how,
+                                                                        held.parent_id, held.outcome, held.id):
                     latest[key] = rec
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
     written: list[Path] = []
@@ -598,9 +599,11 @@ def _replies(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tu
     as an accepted form is no refusal, and a file sent before one an earlier run collected
     (a mail fetched late) gets no reply that would retire the reply about the newer one."""
     latest: dict[tuple[str, Period], Item] = {}
+    parent_of = {c.receipt_id: it.receipt_id for top in tops for it in top.walk() for c in it.children}
 
-    def order(it: Item) -> tuple[str, int, int]:
-        return return_order(it.received_at.isoformat(sep=" "), it.outcome, it.receipt_id)
+    def order(it: Item):
+        return return_order(it.received_at.isoformat(sep=" "), it.time_source, parent_of.get(it.receipt_id),
+                            it.outcome, it.receipt_id)
 
     for top in tops:
         for it in top.walk():

@@ -9,6 +9,7 @@ else; this module alone turns them into text (``2022-06``) and back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import sqlite3
 from collections import Counter
@@ -19,7 +20,7 @@ from typing import Any
 
 from ..period import Period
 from ..report import Issue, Previous, Report, Row, make_issue
-from ..vocab import Outcome
+from ..vocab import Outcome, TimeSource
 from .migrations import LATEST, MIGRATIONS
 
 ACCEPTED, SUPERSEDED = Outcome.ACCEPTED, Outcome.SUPERSEDED
@@ -30,11 +31,42 @@ ACCEPTED, SUPERSEDED = Outcome.ACCEPTED, Outcome.SUPERSEDED
 _STANDING = {ACCEPTED: 2, SUPERSEDED: 2, Outcome.RETURNED: 1}
 
 
-def return_order(received_at: str, outcome: str, receipt_id: int | None) -> tuple[str, int, int]:
-    """Sort key of a unit's returns, latest last: received time, then `_STANDING`, then the
-    order collected. `_replies`, `latest_return_id` and the replies a stopped run owes all
-    go by it, so a reply is always about the return the unit's state comes from."""
-    return (received_at or "")[:19], _STANDING.get(outcome, 0), receipt_id or 0
+@functools.total_ordering
+class ReturnOrder:
+    """Where a unit's file stands among its returns (``max`` is the latest). `_replies`,
+    `latest_return_id` and the replies a stopped run owes all go by it, so a reply is always
+    about the return the unit's state comes from.
+
+    By the day received; on one day by the time, unless either time is a day the office
+    stated (``collect --received``: midnight, not a time of day); then files of one mail or
+    archive by `_STANDING`, any others by the order collected. Not `_STANDING` across
+    collections: a correction collected later with the same stated day is the later file.
+    """
+
+    __slots__ = ("day", "id", "parent", "standing", "stated", "time")
+
+    def __init__(self, received_at: str, how: str, parent_id: int | None, outcome: str, receipt_id: int | None):
+        self.day, self.time = (received_at or "")[:10], (received_at or "")[:19]
+        self.stated, self.parent = how == TimeSource.STATED, parent_id
+        self.standing, self.id = _STANDING.get(outcome, 0), receipt_id or 0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReturnOrder) and not self < other and not other < self
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+    def __lt__(self, other: ReturnOrder) -> bool:
+        if self.day != other.day:
+            return self.day < other.day
+        if not (self.stated or other.stated) and self.time != other.time:
+            return self.time < other.time
+        if self.parent is not None and self.parent == other.parent and self.standing != other.standing:
+            return self.standing < other.standing
+        return self.id < other.id
+
+
+return_order = ReturnOrder
 
 def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
@@ -468,10 +500,12 @@ class Ledger:
         the unit's other names, under which its earlier files may be recorded (renamed)."""
         names = (unit, *aliases)
         marks = ",".join("?" * len(names))
-        rows = self.conn.execute(f"SELECT received_at, outcome, id FROM receipts WHERE unit IN ({marks})"
+        rows = self.conn.execute(f"SELECT received_at, received_how, parent_id, outcome, id FROM receipts"
+                                 f" WHERE unit IN ({marks})"
                                  " AND period=? AND outcome NOT IN (?,?)",
                                  (*names, str(period), Outcome.DUPLICATE, Outcome.CONTAINER)).fetchall()
-        return max((return_order(*r) for r in rows), default=(None, None, None))[2]
+        latest = max((ReturnOrder(*r) for r in rows), default=None)
+        return latest.id if latest is not None else None
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
