@@ -638,3 +638,16 @@ def test_a_task_numbered_like_its_neighbours_but_without_units_is_kept_and_flagg
         ["（三）", "做好丙", "市教育局", "2024年12月底前"]]))
     assert [(t.name or t.content, t.level1) for t in m.tasks] == [("做好甲", ""), ("做好乙", ""), ("做好丙", "")]
     assert [i.code for i in m.issues if i.code == "M101"] == ["M101"]
+
+
+def test_units_on_a_row_of_their_own_after_a_heading_are_not_the_task_befores(tmp_path):
+    """A row of units alone joins the task above, but not across a heading (final review):
+    市发改委 under 二、民生 was added to task 1 as a cooperating unit, unsaid. Now it is a task
+    without text, flagged (M101)."""
+    m = import_master(xlsx(tmp_path / "t.xlsx", [
+        ["序号", "工作任务", "牵头单位", "完成时限"], ["一、", "稳增长", "", ""],
+        ["1", "做好甲", "市财政局", "2024年12月底前"], ["二、民生", "", "", ""], ["", "", "市发改委", ""],
+        ["2", "做好乙", "市教育局", "2024年12月底前"]]))
+    assert m.report.named["1"] == [("市财政局", LEAD)]
+    assert m.tasks[0].level1 == "一、稳增长"
+    assert "M101" in {i.code for i in m.issues}

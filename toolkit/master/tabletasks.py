@@ -49,7 +49,7 @@ def _is_heading(own: list[str], cols: Columns, cells: dict[str, str], parents: s
         or unicodedata.normalize("NFKC", squash(first)) in parents
     if heading_number and not any(cells.get(r) for r in _BUSY):
         rest = [t for t in distinct if t != first]
-        sep = "" if first[-1] in "）)" else "、"
+        sep = "" if first[-1] in "）)、.．" else "、"  # 一 | 稳增长, not 一、、稳增长
         return f"{first}{sep}{rest[0]}" if rest else first
     return None
 
@@ -78,6 +78,9 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
         if n and any(cell(r, c)[0] for c in (*[c for c, _role in unit_columns], cols.deadline) if c is not None):
             task_levels.add(n[0])
     tasks: list[RawTask] = []
+    # a heading row since the last task: units on a row of their own after it are not the
+    # task before the heading's (they were added to it as cooperating units, unsaid)
+    after_heading = False
     for r in range(header.end, len(grid.rows)):
         row = grid.rows[r]
         own = [t for t, c in zip(row, grid.cont[r]) if t and not c]
@@ -97,6 +100,7 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
                 levels["h2"] = squash(heading)  # （一） under 一、
             else:
                 levels.update(h1=squash(heading), h1_level=level, h2="")
+            after_heading = True
             continue
         for role in ("level1", "level2"):
             t = cells[role]
@@ -107,7 +111,7 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
         units_blank = all(not cell(r, c)[0] or cell(r, c)[1] for c, _role in unit_columns)
         text_above = (conts["content"] or not content) and (conts["name"] or not name) and (content or name)
         own_columns = {c for c, (t, m) in enumerate(zip(row, grid.cont[r])) if t and not m}
-        if tasks and not units_blank and (
+        if tasks and not after_heading and not units_blank and (
                 # the task's text merged down over rows listing its units one row each (a second
                 # task with the same text before, its unit leading)
                 (text_above and (not cells["id"] or conts["id"]) and (not cells["deadline"] or conts["deadline"]))
@@ -165,6 +169,7 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
             cells["note"] = "；".join(x for x in (cells["note"], plan) if x)
         notes = [clean(cells["note"])] + [f"{label}：{clean(cell(r, c)[0])}" for c, label in cols.extras
                                           if cell(r, c)[0]]
+        after_heading = False
         tasks.append(RawTask(
             sheet, where, explicit_id=unicodedata.normalize("NFKC", explicit_id), level1=level1, level2=level2,
             name=squash(cells["name"]), content=clean(cells["content"]), deadline_text=squash(cells["deadline"]),
