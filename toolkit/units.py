@@ -251,6 +251,10 @@ class Directory:
         unit = self.get(name)
         return tuple(n for n in (unit.name, *unit.aliases) if n != name) if unit else ()
 
+    def names_of(self, name: str) -> tuple[str, ...]:
+        """``name`` first, then `aliases_of`: every name the ledger may hold the unit under."""
+        return (name, *self.aliases_of(name))
+
     def resolve(self, name: object) -> str | None:
         """Canonical name for a name or alias, tolerant of 东莞市 prefixes and spacing."""
         k = key(name)

@@ -34,7 +34,7 @@ from ..evidence import (
 )
 from ..feedback import write_feedback
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..ledger import Ledger, Receipt, common_due, return_order
+from ..ledger import Ledger, Receipt, ReturnOrder, common_due
 from ..ledger.mail_records import MailRecords
 from ..mail import message_id
 from ..master import Master
@@ -546,21 +546,19 @@ def _resume_feedback(ws: Workspace, ledger: Ledger, master, run_id: int) -> list
                 key = (rec.unit, rec.period)
                 theirs.setdefault(key, set()).add(rec.id)
                 held = latest.get(key)
-                if held is None or return_order(rec.received_at, rec.received_how, rec.parent_id, rec.outcome,
-                                                rec.id) >= return_order(held.received_at, held.received_how,
-                                                                        held.parent_id, held.outcome, held.id):
+                if held is None or ReturnOrder.of(rec) >= ReturnOrder.of(held):
                     latest[key] = rec
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
     written: list[Path] = []
     for (unit, period), rec in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
-        names = master.directory.aliases_of(unit)
-        if ledger.latest_return_id(unit, period, names) not in theirs[(unit, period)]:
+        names = master.directory.names_of(unit)
+        if ledger.latest_return_id(unit, period, names[1:]) not in theirs[(unit, period)]:
             continue  # a return of a later run (under any of the unit's names) has its own reply
         if rec.outcome not in (RETURNED, UNREADABLE):
             # the stopped run's latest was accepted: as in `_replies`, the reply an earlier
             # refusal left, and a 催报 draft, must not go out
             _retire_replies(ws, ledger, master, unit, period, reason="该单位的报送已采纳")
-            retire_drafts(ws, ledger, [d for d in ledger.drafts("remind", period) if d.unit in {unit, *names}],
+            retire_drafts(ws, ledger, [d for d in ledger.drafts("remind", period) if d.unit in names],
                           "该单位已报送，催报作废")
         rep = owed.report_of(ledger, rec, ws.settings.reply_to_warnings)
         if rep is None:
@@ -595,15 +593,15 @@ def _replies(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tu
     ``reply_to_warnings`` setting brings such replies back), and the reply an earlier
     refusal left is retired (removed, marked 已作废 in the ledger). A unit whose latest file
     was refused gets one reply about it (errors first), even when an earlier return of the
-    period stays accepted. "Latest" is `return_order`'s: a scanned PDF sent in the same mail
+    period stays accepted. "Latest" is `ReturnOrder`'s: a scanned PDF sent in the same mail
     as an accepted form is no refusal, and a file sent before one an earlier run collected
     (a mail fetched late) gets no reply that would retire the reply about the newer one."""
     latest: dict[tuple[str, Period], Item] = {}
     parent_of = {c.receipt_id: it.receipt_id for top in tops for it in top.walk() for c in it.children}
 
     def order(it: Item):
-        return return_order(it.received_at.isoformat(sep=" "), it.time_source, parent_of.get(it.receipt_id),
-                            it.outcome, it.receipt_id)
+        return ReturnOrder(it.received_at.isoformat(sep=" "), it.time_source, parent_of.get(it.receipt_id),
+                           it.outcome, it.receipt_id)
 
     for top in tops:
         for it in top.walk():
@@ -650,7 +648,7 @@ def _retire_replies(ws: Workspace, ledger: Ledger, master, unit: str, period: Pe
     return made them pointless. The ledger keeps them, marked obsolete (已作废). Those under
     an old name too: a unit renamed since was answered under it, and `mail send feedback`
     would send that stale reply beside the new one."""
-    names = {unit, *master.directory.aliases_of(unit)}
+    names = master.directory.names_of(unit)
     stale = [d for d in ledger.drafts("feedback", period) if d.unit in names and d.path != keep]
     for d in stale:
         with contextlib.suppress(OSError):

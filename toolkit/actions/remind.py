@@ -76,7 +76,7 @@ def _feedback_form(ws: Workspace, ledger: Ledger, cons, unit: str) -> Path | Non
     one's reply failed and is owed), when the latest could not be read, or when its workbook
     is gone: the unit then gets the blank form, never an old file marked for errors it may
     have fixed since. A file sent again unchanged (重复) is no later return."""
-    names = (unit, *cons.master.directory.aliases_of(unit))
+    names = cons.master.directory.names_of(unit)
     latest = ledger.latest_return_id(unit, cons.period, names[1:])
     replies = [d for d in ledger.drafts("feedback", cons.period) if d.unit in names]
     if not latest or not replies or replies[-1].receipt_id != latest:
@@ -94,7 +94,7 @@ def _blank_form(ws: Workspace, cons, unit: str) -> Path | None:
     """The unit's form in 下发/<期>/: under its current name, else under an old name kept as
     an alias (a unit renamed after issue; its form, and the ledger, still carry that name)."""
     folder = ws.stage_dir(ISSUED, cons.period)
-    for name in (unit, *cons.master.directory.aliases_of(unit)):
+    for name in cons.master.directory.names_of(unit):
         blank = folder / return_filename(cons.period, name)
         if blank.exists():
             return blank

@@ -50,6 +50,10 @@ class ReturnOrder:
         self.stated, self.parent = how == TimeSource.STATED, parent_id
         self.standing, self.id = _STANDING.get(outcome, 0), receipt_id or 0
 
+    @classmethod
+    def of(cls, rec: Receipt) -> ReturnOrder:
+        return cls(rec.received_at, rec.received_how, rec.parent_id, rec.outcome, rec.id)
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ReturnOrder) and not self < other and not other < self
 
@@ -65,8 +69,6 @@ class ReturnOrder:
             return self.standing < other.standing
         return self.id < other.id
 
-
-return_order = ReturnOrder
 
 def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
@@ -496,7 +498,7 @@ class Ledger:
         a file sent again (重复) is not a new return: it is not checked again and gets no
         reply of its own, so the reply about its first copy (or the one owed) stays the one
         that answers the unit's latest return. Nor is a mail or archive (已拆包). Latest by
-        `return_order`: a file collected late but sent earlier is not the latest. ``aliases``:
+        `ReturnOrder`: a file collected late but sent earlier is not the latest. ``aliases``:
         the unit's other names, under which its earlier files may be recorded (renamed)."""
         names = (unit, *aliases)
         marks = ",".join("?" * len(names))

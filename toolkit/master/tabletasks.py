@@ -23,6 +23,12 @@ _TEXT_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*")
 _BUSY = ("lead", "support", "more", "deadline")
 
 
+def _numeral(first: str) -> tuple[int, str, str] | None:
+    """`numbering` of a number-column cell written with a Chinese numeral (一, （一）); None
+    for digits (1, 1.1) and blanks."""
+    return numbering(first + "、") if first and not first[0].isdigit() else None
+
+
 def _is_heading(own: list[str], cols: Columns, cells: dict[str, str], parents: set[str] = frozenset(),
                 task_levels: set[int] = frozenset()) -> str | None:
     """The heading text if this row (its own, not merged-down, texts) is a heading row.
@@ -44,7 +50,7 @@ def _is_heading(own: list[str], cols: Columns, cells: dict[str, str], parents: s
     # 一 | 知识产权保护 | … : a Chinese numeral in the number column opens a part, and so does
     # （一） (a task row before) or the 1 of 1.1, 1.2 below it.
     first = cells.get("id", "")
-    n = numbering(first + "、") if first and not first[0].isdigit() else None
+    n = _numeral(first)
     heading_number = (n and n[0] <= 2 and n[0] not in task_levels) \
         or unicodedata.normalize("NFKC", squash(first)) in parents
     if heading_number and not any(cells.get(r) for r in _BUSY):
@@ -73,8 +79,7 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
     parents = {n.rsplit(".", 1)[0] for n in numbers if re.fullmatch(r"\d{1,3}(\.\d{1,3})+", n)}
     task_levels = set()
     for r in range(header.end, len(grid.rows)):
-        first = cell(r, cols.id)[0]
-        n = numbering(first + "、") if first and not first[0].isdigit() else None
+        n = _numeral(cell(r, cols.id)[0])
         if n and any(cell(r, c)[0] for c in (*[c for c, _role in unit_columns], cols.deadline) if c is not None):
             task_levels.add(n[0])
     tasks: list[RawTask] = []
