@@ -53,6 +53,7 @@ LAGGING = Status.LAGGING
 LEAD = Role.LEAD
 
 ROW_SLACK = 1.05
+_SEEN_PER_COLUMN = 4096  # text cells remembered per column while a sheet's rows are written
 
 
 @dataclass
@@ -212,14 +213,39 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
         # A column's style depends on its value only for the status and 是否超期 columns;
         # looking the others up per cell was 0.2 s of a 1,000-return merge (W2 profile).
         fixed = [None if i in special or not items else style_ids[key(i, None)] for i in range(n)]
+        # Each value's cell (all but its reference) and its wrapped lines, per column: task
+        # names, units, statuses, deadlines and progress repeat on every row of 单位明细 and
+        # 任务汇总, and a repeat is one dict look-up instead of building the cell and
+        # measuring its text again. Bounded: a column of 10,000 different progress texts must
+        # not hold them all. (True == 1: a bool is never looked up, its cell is t="b".)
+        seen: list[dict[Any, tuple[str, int]]] = [{} for _ in range(n)]
+        plan = list(zip(range(n), [c.get for c in columns], letters, measured, seen))
+
+        def new_cell(i: int, v: Any, w: float, fits: int, cache: dict[Any, tuple[str, int]]) -> tuple[str, int]:
+            sid = style_ids[key(i, v)] if fixed[i] is None else fixed[i]
+            lines = cell_lines(v, w, size) if isinstance(v, str) and (len(v) > fits or "\n" in v) else 1
+            made = (cell_xml("", v, sid)[6:], lines)  # what follows '<c r="'
+            if type(v) is not bool:
+                if len(cache) >= _SEEN_PER_COLUMN:
+                    cache.clear()
+                cache[v] = made
+            return made
 
         def rows() -> Iterator[str]:
             for r, item in enumerate(items, start=4):
-                values = [c.get(item) for c in columns]
                 row = str(r)
-                cells = "".join(cell_xml(letters[i] + row, v, style_ids[key(i, v)] if fixed[i] is None else fixed[i])
-                                for i, v in enumerate(values))
-                yield f'<row r="{r}" ht="{height_of(values)}" customHeight="1">{cells}</row>'
+                lines = 1
+                cells = []
+                for i, get, letter, (w, fits), cache in plan:
+                    v = get(item)
+                    made = (type(v) is not bool and cache.get(v)) or new_cell(i, v, w, fits, cache)
+                    if made[1] > lines:
+                        lines = made[1]
+                    cells.append(f'<c r="{letter}{row}{made[0]}')
+                # A little taller than estimated: LibreOffice's CJK serif has taller lines than
+                # SimSun, and a long 各单位进展 cell then spilled over the row below.
+                height = min(MAX_ROW_HEIGHT, round(height_of_lines(lines, size, 16) * ROW_SLACK, 1))
+                yield f'<row r="{r}" ht="{height}" customHeight="1">{"".join(cells)}</row>'
 
         pending[name] = rows
     else:
