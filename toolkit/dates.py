@@ -14,6 +14,15 @@ def month_end(year: int, month: int) -> dt.date:
 
 
 ONGOING_WORDS = ("长期", "持续", "常态化", "长效")
+# Work done again and again (每季度, 每月, 按季度报送, 定期) or from a day on (2025年起) has no
+# day it is done by: ongoing, as 长期坚持 is. Read as unreadable before (M103), with nothing
+# said to tell it from a deadline duban could not read.
+# Only where a clause starts (or after 起): 建立定期通报机制 says what is built, not when.
+_RECURRING = re.compile(r"(?:^|[，,；;。（(并]|起|开始)(?:每(个)?(年度?|半年|季度?|月度?|双月|旬|周|星期)"
+                        r"|按(年度?|半年|季度?|月度?|周)|定期|常年|逐月|逐季)")
+_FROM_ON = re.compile(r"(自|从)?\d{4}年(\d{1,2}月)?(\d{1,2}[日号])?(起|开始|以后)(实施|执行|推进|开展)?")
+# 2024年—2025年, 2024-2025年, 2024年6月至12月: a span is done by its end.
+_SPAN = re.compile(r"[—–－~～]+|-|至|到")
 
 _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
 # What a deadline may say is to be done by then (2024年12月底前建成): only 完成 was read, and
@@ -42,36 +51,66 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
             if dated is not None:
                 return dated, False
         return None, True
+    if _RECURRING.search(s) or _FROM_ON.fullmatch(s):
+        # 每季度报送，2024年底前完成 (or the other way round): the reporting recurs, the work is
+        # done by the date. Without one, ongoing.
+        for clause in reversed(re.split(r"[，,；;。并（()）]", s)):
+            if clause and clause != s and not _RECURRING.search(clause):
+                dated, _ = parse_deadline(clause, year)
+                if dated is not None:
+                    return dated, False
+        return None, True
     if year is not None and not re.match(r"\d{4}", s):
         s = f"{year}年{s.removeprefix('年')}" if not s.startswith(("上半年", "下半年")) else f"{year}{s}"
     m = re.match(r"(\d{4})年?(?:[.\-/]|年)?", s)
     if not m:
         return None, False
+    day = _day(m, s)
+    return (day, False) if day is not None else (_span_end(s), False)
+
+
+def _span_end(s: str) -> dt.date | None:
+    """The end of a span (2024年—2025年, 2024.6-2025.12, 2024年6月至12月, 2024年起至2025年底),
+    when both ends read as deadlines and the second is not before the first; else None."""
+    for sep in _SPAN.finditer(s):
+        start, end = s[: sep.start()], s[sep.end():]
+        start = re.sub(r"(起|开始)$", "", start)
+        first, _ = parse_deadline(start)
+        if first is None or not end:
+            continue
+        last, _ = parse_deadline(end, first.year)
+        if last is not None and last >= first:
+            return last
+    return None
+
+
+def _day(m: re.Match, s: str) -> dt.date | None:
+    """The day a deadline names, its year matched by ``m``; None when the rest is not read."""
     year = int(m.group(1))
     rest = s[m.end():]
     if re.fullmatch(r"(年)?(底前?|末前?|内|年底前?|年内)?" + _DONE, rest):
-        return dt.date(year, 12, 31), False
+        return dt.date(year, 12, 31)
     if re.fullmatch(r"上半年(前|底前?)?" + _DONE, rest):
-        return dt.date(year, 6, 30), False
+        return dt.date(year, 6, 30)
     if re.fullmatch(r"下半年(前|底前?)?" + _DONE, rest):
-        return dt.date(year, 12, 31), False
+        return dt.date(year, 12, 31)
     q = re.fullmatch(r"第?([一二三四1-4])季度(末|底)?前?" + _DONE, rest)
     if q:
-        return month_end(year, _QUARTER_END[q.group(1)]), False
+        return month_end(year, _QUARTER_END[q.group(1)])
     d = re.fullmatch(r"(\d{1,2})(?:月|[.\-/])?(?:(\d{1,2})[日号]?)?(底|末|中旬|上旬|下旬)?前?" + _DONE, rest)
     if d:
         month = int(d.group(1))
         if not 1 <= month <= 12:
-            return None, False
+            return None
         if d.group(2):
             try:
-                return dt.date(year, month, int(d.group(2))), False
+                return dt.date(year, month, int(d.group(2)))
             except ValueError:
-                return None, False
+                return None
         if d.group(3) in _TEN_DAYS:
-            return dt.date(year, month, _TEN_DAYS[d.group(3)]), False
-        return month_end(year, month), False
-    return None, False
+            return dt.date(year, month, _TEN_DAYS[d.group(3)])
+        return month_end(year, month)
+    return None
 
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)

@@ -17,10 +17,12 @@ from .tables import Grid
 # (role, pattern) checked in order on the header's comparison key; the first match wins.
 # People (责任领导) and dates come before units so 责任领导 is never a unit column.
 ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("person", r"领导|责任人|联系人|负责人|经办人|负责同志"),
+    ("person", r"领导|责任人|联系人|负责人|经办人|负责同志|姓名|职务|电话|手机|联系方式"),
     ("id", r"^(任务|项目)?(序号|编号|序|id|no\.?)$"),
+    # When the work starts is not when it is due: kept in the note (see plan_columns).
+    ("start", r"^(计划)?(开始|启动|起始)(时间|时限|日期)$"),
     ("deadline", r"时限|完成时间|截止时间|截止日期|时间节点|进度安排|完成期限|时间安排|时间要求|办结时间|完成日期"
-                 r"|时间进度|完成年限|^时间$"),
+                 r"|时间进度|完成年限|^时间$|目标时间|节点时间|起止时间|起止日期|实施时间|实施期限"),
     ("support", r"配合|协办|参与|协同|协作"),
     ("lead", r"牵头|主要负责|主责|主办|责任单位|责任部门|责任科室|责任股室|责任处室|责任主体|负责单位|负责部门"
              r"|实施单位|承办单位|指导部门|责任分工"),
@@ -43,7 +45,7 @@ ROLE_WORDS = {"unit": "牵头单位或责任单位列", "text": "工作任务或
 # 配合单位及责任人, 牵头单位和联系人, 责任单位/负责人: a column of units with their people beside
 # them. Read as people (the first pattern) before, its units were dropped or the table refused.
 _UNITS_AND_PEOPLE = re.compile(r"^(?P<units>.*(单位|部门|科室|处室|股室))(及|和|与|、|/|暨)(其)?"
-                               r"(责任人|联系人|负责人|经办人|负责同志|责任领导|分管领导)$")
+                               r"(责任人|联系人|负责人|经办人|负责同志|责任领导|分管领导|联系电话|联系方式)$")
 
 
 def role_of(label: str) -> str | None:
@@ -97,9 +99,17 @@ class Header:
     texts: set[str]  # every header cell text, to recognise the header repeated below
 
 
+# 单位, 名称, 单位名称 under a 牵头单位 spanning the unit and its people: the unit's own column.
+_UNIT_NAME = re.compile(r"^(单位|部门|科室|处室|股室|机构)?(名称|全称)?$")
+
+
 def stacked_labels(grid: Grid, start: int, end: int) -> list[str]:
     """One label per column from header rows ``start:end``: the most specific part of a
-    stacked label (二级任务名称 under 工作任务), else all parts joined."""
+    stacked label (二级任务名称 under 工作任务), else all parts joined.
+
+    Under a unit label over two columns (牵头单位 over 单位名称 | 责任人), 单位名称 names the units:
+    read as a 名称 (task text) column, the table was refused. The people beside it
+    (责任人, 姓名, 联系电话) are people: 姓名 and 电话 had no role, and were read as more units."""
     labels = []
     for c in range(len(grid.rows[start])):
         parts: list[str] = []
@@ -108,6 +118,8 @@ def stacked_labels(grid: Grid, start: int, end: int) -> list[str]:
             if t and t not in parts:
                 parts.append(t)
         specific = [p for p in parts if role_of(p)]
+        if any(role_of(p) in UNIT_ROLES for p in specific):
+            specific = [p for p in specific if not _UNIT_NAME.fullmatch(key(p))]
         labels.append(specific[-1] if specific else "/".join(parts))
     return labels
 
@@ -246,8 +258,31 @@ def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | No
         subs = [grid.rows[start - 1][c] for c in deadlines]
         if all(subs) and len(set(subs)) == len(subs) and labels[deadlines[0]] not in subs:
             cols.milestones = list(zip(deadlines, subs))
+    elif len(deadlines) >= 2 and len({labels[c] for c in deadlines}) > 1:
+        # 阶段目标时间 | 完成时限, 开始时限 | 完成时限: the task is due when it is to be done; the
+        # first such column was taken as its deadline. The others are kept in the note.
+        due = _completion(deadlines, labels)
+        cols.extras.extend((c, labels[c]) for c in deadlines if c != due)
+        by_role["deadline"] = [due]
+    cols.extras.extend((c, labels[c]) for c in by_role.pop("start", []))
+    cols.extras.sort()
     for role, cs in by_role.items():
         if hasattr(cols, role) and role != "labels" and cs:
             setattr(cols, role, cs[0])
             cols.labels[role] = labels[cs[0]]
     return cols
+
+
+_STAGE = re.compile(r"阶段|开始|启动|起始|节点|进度|安排|计划")
+_DONE = re.compile(r"完成|截止|办结|最终|期限|时限")
+
+
+def _completion(deadlines: list[int], labels: list[str]) -> int:
+    """The column of several with the day a task is done by: a 完成时限 that is no stage's
+    (阶段性目标完成时间) before one that names no stage, the last of equals (2025年完成时限 after
+    2024年完成时限)."""
+    for fits in (lambda k: _DONE.search(k) and not _STAGE.search(k), lambda k: not _STAGE.search(k)):
+        found = [c for c in deadlines if fits(key(labels[c]))]
+        if found:
+            return found[-1]
+    return deadlines[-1]

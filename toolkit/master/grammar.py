@@ -16,6 +16,7 @@ expansion happens against the directory (`expand_assignments`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..text import clean
@@ -102,11 +103,51 @@ def _without_people(piece: str, problems: list[str]) -> str:
     name after a unit (市税务局（万江）) has the shape of a name too, and must not go unseen."""
     m = _TRAILING_BRACKET.search(piece)
     if m and _people(m.group("inner")):
-        inner = m.group("inner").strip()
+        inner, unit = m.group("inner").strip(), piece[: m.start()].rstrip()
         if not (_PEOPLE_LABEL.match(inner) or "同志" in inner):
-            problems.append(f"“{piece}”括号中的“{inner}”像是人名，已去掉")
-        return piece[: m.start()].rstrip()
+            # Said as what was dropped, why, and what to write if it was no person (江北, 林业):
+            # "“X（林业）”括号中的“林业”像是人名，已去掉" said neither what the unit became nor why.
+            problems.append(
+                f"中，“{unit}”后括号里的“{inner}”{_LOOKS_LIKE_NAME}，已去掉，单位按“{unit}”导入；"
+                f"如果“{inner}”是地名、分支机构或业务名称而不是人名，单位应为“{piece}”" if unit else
+                f"中，单独成行的“{piece}”{_LOOKS_LIKE_NAME}，是上一个单位的联系人，已去掉")
+        return unit
     return piece
+
+
+_LOOKS_LIKE_NAME = "像是人名（常见姓氏开头的两三个字）"
+
+
+def glued_people(name: str) -> list[tuple[str, str]]:
+    """Ways ``name`` reads as a unit with a person's name written on without a break
+    (市发改委张三 -> 市发改委, 张三): the unit ends as units do (委, 局 …) and the rest has a
+    name's shape. A shape only: 市税务局万江 (a place) and 市自然资源局林业 have it too."""
+    s = clean(name)
+    if not _HAN.match(s) or is_group(s):
+        return []
+    return [(s[:-n], s[-n:]) for n in (2, 3) if len(s) - n >= 3 and s[:-n].endswith(_UNIT_ENDS) and _person(s[-n:])]
+
+
+def unglue_people(parsed: ParsedDepartments, known: Callable[[str], bool]) -> None:
+    """Drop a person's name written on after a unit (市发改委张三) where that is sure: the
+    whole is no unit ``known`` (the directory's, or one the table names on its own), the unit
+    before the name is, and the name is not. Otherwise the unit is kept as written and said:
+    it became a unit called 市发改委张三 before, unsaid."""
+    entries = []
+    for name, role in parsed.entries:
+        ways = [] if known(name) else glued_people(name)
+        sure = [(unit, person) for unit, person in ways if known(unit) and not known(person)]
+        if sure:
+            unit, person = sure[0]
+            parsed.problems.append(f"中，“{person}”像是人名（紧接在已知单位“{unit}”后面，是常见姓氏开头的两三个字），"
+                                   f"已去掉，单位按“{unit}”导入")
+            name = unit
+        elif ways:
+            unit, person = ways[0]
+            parsed.problems.append(f"中，“{person}”可能是人名（紧接在“{unit}”后面，是常见姓氏开头的两三个字），"
+                                   f"无法确定，已按单位“{name}”导入；如果是人名，单位应为“{unit}”")
+        entries.append((name, role))
+    parsed.entries = entries
 
 
 _ADMIN_PART = re.compile(r"^(县|市|区|旗|乡|镇|街道|乡镇)(人民)?(政府|管委会|办事处)?$")
@@ -273,7 +314,8 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         if _person(piece):
             # 市发改委 张三: a name on its own is most likely a person, but 2–3 characters can be
             # a unit's short name too: kept as written, and said.
-            problems.append(f"中“{piece}”像是人名而不是单位，已按单位导入")
+            problems.append(f"中的“{piece}”{_LOOKS_LIKE_NAME}，也可能是单位简称，已按单位导入；"
+                            "如果是人名，请删去这个单位")
         entries.append((piece, role or (label_role or "")))
         if role and not mark:
             # A role word closes a clause: every unit waiting before it shares the role.

@@ -22,7 +22,7 @@ from ..text import clean, squash
 from ..units import Directory, Unit, default_directory, guess_kind, is_bundled, mentions_dongguan
 from ..vocab import Role
 from .columns import Header, find_header
-from .grammar import ParsedDepartments, expand_assignments, parse_departments
+from .grammar import ParsedDepartments, expand_assignments, glued_people, parse_departments, unglue_people
 from .model import Assignment, ImportReport, Master, Task
 from .prose import prose_tasks
 from .raw import RawTask, numbering
@@ -293,6 +293,11 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     dated_by_title: list[str] = []
     if first_leads:
         report.notes.append("文件说明“列第一位者为牵头单位”：每项任务所列第一个单位为牵头，其余为配合。")
+    # Units the table names on their own: 市发改委 there makes 市发改委张三 elsewhere a unit and a name.
+    named = {n for t in raw for n, _r in _parse_units(t, False).entries if not glued_people(n)}
+
+    def known(name: str) -> bool:
+        return given.resolve(name) is not None or name in named
     for t in raw:
         loc = dict(file=source, sheet=t.sheet, cell=t.cell, task=t.id)
         deadline, ongoing = parse_deadline(t.deadline_text)
@@ -303,6 +308,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         if t.deadline_text and deadline is None and not ongoing:
             issues.append(make_issue("M103", value=t.deadline_text, **loc))
         parsed = _parse_units(t, first_leads)
+        unglue_people(parsed, known)
         if parsed.declares_first_leads and not first_leads:
             first_leads = True
             report.notes.append(f"文件在任务 {t.id} 处说明“列第一位者为牵头单位”："
