@@ -166,3 +166,11 @@ def test_a_bracket_dropped_as_a_name_says_what_and_why(tmp_path):
     assert _m104(m)[0] == ("任务 1 的责任部门“市公安局（江北）”中，“市公安局”后括号里的“江北”像是人名（常见姓氏开头的两三个字），"
                            "已去掉，单位按“市公安局”导入；如果“江北”是地名、分支机构或业务名称而不是人名，"
                            "单位应为“市公安局（江北）”。请在“责任分工”表中核对。")
+
+
+def test_the_whole_year_is_due_at_its_end():
+    # 全年 (火山区's table writes it for work done over the plan's year): due on 31 December
+    # of the year the table names, unread (M103) without one
+    assert parse_deadline("全年", 2024) == (D(2024, 12, 31), False)
+    assert parse_deadline("2024年全年") == (D(2024, 12, 31), False)
+    assert parse_deadline("全年") == (None, False)

@@ -88,7 +88,7 @@ def _day(m: re.Match, s: str) -> dt.date | None:
     """The day a deadline names, its year matched by ``m``; None when the rest is not read."""
     year = int(m.group(1))
     rest = s[m.end():]
-    if re.fullmatch(r"(年)?(底前?|末前?|内|年底前?|年内)?" + _DONE, rest):
+    if re.fullmatch(r"(年)?(底前?|末前?|内|年底前?|年内|全年)?" + _DONE, rest):
         return dt.date(year, 12, 31)
     if re.fullmatch(r"上半年(前|底前?)?" + _DONE, rest):
         return dt.date(year, 6, 30)
