@@ -174,3 +174,17 @@ def test_the_whole_year_is_due_at_its_end():
     assert parse_deadline("全年", 2024) == (D(2024, 12, 31), False)
     assert parse_deadline("2024年全年") == (D(2024, 12, 31), False)
     assert parse_deadline("全年") == (None, False)
+
+
+@pytest.mark.parametrize("text, due", [
+    ("2024年6月底前启动，2025年底前完成", D(2025, 12, 31)),
+    ("6月底前启动试点，12月底前全面推开", D(2024, 12, 31)),  # the plan's year, carried on
+    ("2024年6月底前启动；2025年底前完成；2026年全覆盖", D(2026, 12, 31)),
+    ("2024年底前基本完成", D(2024, 12, 31)),
+])
+def test_work_in_stages_is_due_when_its_last_stage_is(text, due):
+    assert parse_deadline(text, 2024) == (due, False)
+
+
+def test_a_stage_beside_words_that_are_no_day_stays_unread():
+    assert parse_deadline("2024年6月底前完成，另行通知", 2024) == (None, False)  # said (M103)

@@ -27,7 +27,9 @@ _SPAN = re.compile(r"[—–－~～]+|-|至|到")
 _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
 # What a deadline may say is to be done by then (2024年12月底前建成): only 完成 was read, and
 # a 建成 deadline was lost (with 并持续推进 after it, the task became ongoing, never overdue).
-_DONE = r"(?:完成|建成|落实|实现|出台|到位|上线|印发|制定|建立)?"
+# A stage (启动, 试点, 全面推开) is read the same way: see `_stages_end`.
+_DONE = (r"(?:完成|建成|落实|实现|出台|到位|上线|印发|制定|建立|启动|开工|试点|推开|推广"
+         r"|基本|全面|全覆盖)*")
 # 上旬 and 中旬 end on the 10th and the 20th: read as the month's end, such a task was
 # overdue two or three weeks late.
 _TEN_DAYS = {"上旬": 10, "中旬": 20}
@@ -66,7 +68,21 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
     if not m:
         return None, False
     day = _day(m, s)
-    return (day, False) if day is not None else (_span_end(s), False)
+    return (day, False) if day is not None else (_span_end(s) or _stages_end(s, year), False)
+
+
+def _stages_end(s: str, year: int | None) -> dt.date | None:
+    """2024年6月底前启动，2025年底前全面完成: work in stages is due when its last stage is,
+    when every clause reads as a day (a clause without a year takes the one before's). Such
+    a task was unread (M103) and never judged."""
+    clauses = [c for c in re.split(r"[，,；;。]", s) if c]
+    days: list[dt.date] = []
+    for clause in clauses if len(clauses) > 1 else ():
+        day, _ = parse_deadline(clause, days[-1].year if days else year)
+        if day is None:
+            return None
+        days.append(day)
+    return max(days, default=None)
 
 
 def _span_end(s: str) -> dt.date | None:
