@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from .period import Period
 from .units import Directory
-from .vocab import TimeSource
+from .vocab import Outcome, TimeSource
 
 _PERIOD_IN_TEXT = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})(?!\d)\s*(?:月|期)?")
 #: what follows a year and month when they are part of a full date ("2022.7.4", "2022年7月4日")
@@ -108,3 +108,49 @@ def doubt(moment: dt.datetime, source: str, *, now: dt.datetime, issued: dt.date
     if issued is not None and moment < issued - dt.timedelta(days=1):
         return f"时间 {moment:%Y-%m-%d %H:%M} 早于本期开始或填报表下发（{issued:%Y-%m-%d}）"
     return ""
+
+
+def late_on_weak_evidence(it, unit: str, due: dt.date) -> str:
+    """What to say of a return judged late (``it``, an `unpack.Item`) on weak evidence:
+    a file's modification time, the Date of a mail forwarded inline, or the mailbox's
+    receive time while the mail's own Date is on time (mail can wait hours in a server's
+    queue). '' when the evidence is not weak."""
+    if it.time_source == TimeSource.MTIME:
+        how, back, but = "文件修改时间", "把文件放回收件箱", ""
+    elif forwarded_inline(it.subject):
+        how, back, but = "转发邮件的发送时间", "把邮件里的附件另存到收件箱", ""
+    elif it.time_source == TimeSource.MAILBOX and it.mail_date is not None and it.mail_date.date() <= due:
+        how, back = "邮箱收到时间", "把邮件里的附件另存到收件箱"
+        but = f"，但邮件自身的发送时间是 {it.mail_date:%Y-%m-%d %H:%M}"
+    else:
+        return ""
+    return (f"{unit}按{how}（{it.received_at:%Y-%m-%d %H:%M}）计为逾期报送（截止 {due:%Y-%m-%d}）{but}。"
+            f"如实际按时收到，请{back}，运行 duban collect --received 收到日期")
+
+
+def bare_mails(tops: Iterable, directory: Directory, run_period: Period) -> list:
+    """Mails (`unpack.Item`) that carry no file at all: a download link, "see text", "收到".
+    Recorded like every input (已拆包), under the unit their sender's address or their
+    name or subject names, so 收件登记 shows the unit wrote; those with a unit are returned."""
+    addresses = address_index(directory)
+    found = []
+    for top in tops:
+        for it in top.walk():
+            if it.kind not in ("eml", "msg") or it.outcome != Outcome.CONTAINER or it.children:
+                continue
+            unit, how = unit_of_address(it.sender, addresses) if it.sender else None, "发件人地址"
+            if not unit:
+                unit, how = unit_in_names(it.hints, directory), "文件名"
+            if unit:
+                it.unit, it.identified_by, it.period = unit, how, period_in(it.hints) or run_period
+                found.append(it)
+    return found
+
+
+def bare_mail_message(it) -> str:
+    """Said on screen for a unit whose mail carried no file while it has no return of the
+    period: the 通报 would name it 未报送, and it wrote (maybe with a link)."""
+    sender = f"{it.sender}，" if it.sender else ""
+    return (f"{it.unit}的邮件“{it.subject or '（无主题）'}”（{sender}{it.received_at:%Y-%m-%d %H:%M}）没有附件，"
+            f"不是填报表，{it.period.label}该单位仍计为未报送。如正文中有填报表的下载链接，请下载后放入收件箱，"
+            "再运行 duban collect；否则请该单位以附件重新报送")

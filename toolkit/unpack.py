@@ -57,6 +57,9 @@ class Item:
     entry: str = ""                # path inside the archive that held this file
     time_source: str = ""          # a `TimeSource`; received_at is aware until collect settles it
     doubt: str = ""                # why received_at decides no 逾期 ('' when it can)
+    # the carrying mail's own Date when the mailbox's INTERNALDATE is the time used instead:
+    # said on screen when the two fall either side of the deadline
+    mail_date: dt.datetime | None = None
     # attribution of a file that has no report of its own (refused, duplicate, not a sheet)
     unit: str | None = None
     period: Any = None             # a Period

@@ -24,9 +24,12 @@ from ..consolidate import timeliness, unit_due
 from ..drafts import retire_drafts
 from ..evidence import (
     address_index,
+    bare_mail_message,
+    bare_mails,
     doubt,
     forwarded_inline,
     from_timestamp,
+    late_on_weak_evidence,
     local,
     period_in,
     unit_in_names,
@@ -175,6 +178,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 expand(item, limits)
             fetched = mailbox.fetched_by_sha(item.sha256) if item.kind == "eml" else None
             if fetched is not None:  # fetched by duban mail fetch: the server knows when it arrived
+                if item.time_source == TimeSource.MAIL:  # kept to say when the two disagree
+                    item.mail_date = local(item.received_at, tz)
                 item.received_at, item.time_source = fetched.internaldate, TimeSource.MAILBOX
             _settle_time(item, tz, received)
             tops.append(item)
@@ -218,6 +223,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             it.kind = rep.kind or it.kind
         _name_renamed_units(ledger, master, jobs, result)
         _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result)
+        bare = bare_mails(tops, master.directory, run_period)  # no file: the unit wrote, sent nothing
 
         # Archive every byte first (idempotent), record everything in one transaction, then
         # clear the inbox: a crash anywhere leaves work a re-run finishes exactly once, and
@@ -267,8 +273,11 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     result.elsewhere.append((rep.unit, rep.period, it.name))
                 if outcome == ACCEPTED and rep.unit and rep.period and (
                         it.time_source == TimeSource.MTIME
-                        or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX) and forwarded_inline(it.subject))):
+                        or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX) and forwarded_inline(it.subject))
+                        or (it.time_source == TimeSource.MAILBOX and it.mail_date is not None)):
                     _doubt_late_mtime(ws, ledger, it, rep, due_of, result)
+        result.disputed += [(it.name, bare_mail_message(it)) for it in bare if ledger.latest_return_id(
+            it.unit, it.period, master.directory.names_of(it.unit)[1:]) is None]
         result.period = run_period
         result.periods = sorted({it.report.period for t in tops for it in t.walk()
                                  if it.report and it.report.period})
@@ -294,6 +303,7 @@ def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
     its modification time."""
     if item.time_source == TimeSource.CARRIER and carrier is not None:
         item.received_at, item.time_source = carrier.received_at, carrier.time_source
+        item.mail_date = carrier.mail_date
     elif item.time_source == TimeSource.MTIME and stated is not None:
         item.received_at, item.time_source = dt.datetime.combine(stated, dt.time()), TimeSource.STATED
     else:
@@ -460,7 +470,8 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
     """A return judged late on its file's modification time alone is said on screen: the time
     a file was saved into 收件箱 (from a mail client, a USB stick) is often days after the
     department sent it, and the 通报 would name the unit 逾期 on that alone. So is one judged
-    late on the Date of a mail forwarded inline (a colleague passing it on days later)."""
+    late on the Date of a mail forwarded inline (a colleague passing it on days later), or on
+    the mailbox's receive time while the mail's own Date is on time (`late_on_weak_evidence`)."""
     period = rep.period
     if period not in due_of:
         # read once per period, not per file: an office copying a month's files into 收件箱
@@ -477,12 +488,9 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
         state, decided = timeliness(latest, received, due) if latest else (None, None)
         if state != UnitState.LATE or decided.id != latest.id:
             return
-        how, back = (("文件修改时间", "把文件放回收件箱") if it.time_source == TimeSource.MTIME
-                     else ("转发邮件的发送时间", "把邮件里的附件另存到收件箱"))
-        result.disputed.append((it.name, (
-            f"{rep.unit}按{how}（{it.received_at:%Y-%m-%d %H:%M}）计为逾期报送（截止 "
-            f"{due:%Y-%m-%d}）。如实际按时收到，请{back}，"
-            "运行 duban collect --received 收到日期")))
+        message = late_on_weak_evidence(it, rep.unit, due)
+        if message:
+            result.disputed.append((it.name, message))
 
 
 def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:

@@ -29,6 +29,7 @@ import errno
 import hashlib
 import logging
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from zoneinfo import ZoneInfo
 
 from ..dates import cn_date
 from ..errors import BadConfig, UsageError
+from ..evidence import address_index, unit_of_address
 from ..ledger import Ledger
 from ..ledger.mail_records import DUPLICATE, FETCHED, SKIPPED, TOO_BIG, MailRecords
 from ..mail_send import SendPlan, SendResult, plan_send, send
@@ -174,19 +176,25 @@ def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_p
     """Fetch the messages that carry returns into 收件箱 (see the module doc).
 
     ``since`` (a date in the workspace's time zone) defaults to the first day of the
-    current period: a return for a period never arrives before the period starts.
+    previous period when its forms were issued, else of the current one: a return never
+    arrives before its period starts, but the office issues a month's forms at its start
+    (the current period moves on) while the previous month's returns are still arriving,
+    some of them in that month's last days.
     """
     mail = require_imap(ws)
     password = get_password(mail)
     tz = ws.tz
-    start = since or ws.period().start
     folder = mail.folder or "INBOX"
-    result = FetchResult(mail.user, folder, start, plain=mail.security == "plain")
     ws.inbox.mkdir(parents=True, exist_ok=True)
     _remove_partial_files(ws.inbox)
+    addresses = address_index(ws.load_master().directory)
     with Ledger(ws.ledger_path) as ledger, Imap.open(ws, password) as imap:
+        start = since or _default_since(ws, ledger)
+        result = FetchResult(mail.user, folder, start, plain=mail.security == "plain")
         records = MailRecords(ledger.conn)
-        job = _Job(ws, ledger, records, imap, account_key(mail), folder, tz, _subject_words(ws), result)
+        months = [ws.period().month, ws.period().shift(-1).month]
+        job = _Job(ws, ledger, records, imap, account_key(mail), folder, tz, _subject_words(ws), months, result,
+                   addresses)
         job.uidvalidity = imap.select(folder, readonly=mail.after_fetch == "keep")
         seen = records.seen_uids(job.account, folder, job.uidvalidity)
         # SINCE compares dates in the server's zone: ask a day early, then decide in ours.
@@ -217,7 +225,9 @@ class _Job:
     folder: str
     tz: ZoneInfo
     words: list[str]
+    months: list[int]  # the current and the previous period's: see `about_returns`
     result: FetchResult
+    addresses: dict[str, set[str]] = field(default_factory=dict)  # 单位名录 address -> units
     uidvalidity: int = 0
 
     def _record(self, info: MessageInfo, state: str, **extra) -> None:
@@ -236,7 +246,12 @@ class _Job:
             self._record(info, SKIPPED, after_fetch="keep")
             self.result.skipped += 1
             return
-        if not carries_return(info, self.words):
+        # A department writing about its return without the form (a download link, a Word
+        # report) is fetched too: collect records it under the unit and says so while no
+        # return of it came. Its other mail (a notice, "已收到") is left alone: the office's
+        # mailbox is often its everyday one.
+        if not carries_return(info, self.words) and not (
+                unit_of_address(info.sender, self.addresses) and about_returns(info.subject, self.months)):
             self._record(info, SKIPPED, after_fetch="keep")
             self.result.skipped += 1
             return
@@ -304,6 +319,13 @@ class _Job:
         self.records.mark_after_fetch([w.id for w in waiting], action)
 
 
+def _default_since(ws: Workspace, ledger: Ledger) -> dt.date:
+    """The first day of the previous period if its forms were issued, else of the current."""
+    current = ws.period()
+    previous = current.shift(-1)
+    return previous.start if previous in ledger.issued_periods() else current.start
+
+
 def carries_return(info: MessageInfo, words: list[str]) -> bool:
     """Does the message carry a return: a spreadsheet, archive or mail attached, an attachment
     of unknown type, or a subject naming the project or the period?"""
@@ -315,6 +337,23 @@ def carries_return(info: MessageInfo, words: list[str]) -> bool:
             return True
     subject = key(info.subject)
     return any(w in subject for w in words)
+
+
+# What a department's mail about its return says in the subject when it carries no form:
+# besides the month (6月, 六月), one of these.
+REPORT_WORDS = ("进展", "报送", "填报", "月报", "督办", "报表", "台账")
+_CN_MONTHS = "一二三四五六七八九十"
+
+
+def about_returns(subject: str, months: list[int]) -> bool:
+    """Whether a subject speaks of a return: a report word, or one of ``months``
+    (the current and the previous period's) as 6月, 06月 or 六月."""
+    s = key(subject)
+    if any(w in s for w in REPORT_WORDS):
+        return True
+    names = [f"{m}月" for m in months] + [f"{m:02d}月" for m in months]
+    names += [("十" + _CN_MONTHS[m - 11] if m > 10 else _CN_MONTHS[m - 1]) + "月" for m in months]
+    return any(re.search(rf"(?<![0-9一二三四五六七八九十]){n}", s) for n in names)
 
 
 def _subject_words(ws: Workspace) -> list[str]:
