@@ -667,7 +667,7 @@ def test_check_command_table_json_exit_codes(run, issued_ws, make_return, tmp_pa
     bad.write_bytes(make_return("虎门镇", **{"1_2": Answer(status="滞后", problems="")}))
     ok = run(["check", str(good)], cwd=issued_ws.root)
     assert ok.exit_code == 0
-    assert ok.stdout == ("文件：石龙镇.xlsx\n单位：石龙镇（按_meta识别）  期次：2022年6月  任务行：18\n"
+    assert ok.stdout == ("文件：石龙镇.xlsx\n单位：石龙镇（按表内标识识别）  期次：2022年6月  任务行：18\n"
                          "结论：通过（错误 0，警告 0）\n")
     failed = run(["check", str(bad)], cwd=issued_ws.root)
     assert failed.exit_code == 1

@@ -30,7 +30,7 @@ from .returns import (
 )
 from .settings import Limits
 from .spreadsheet import ReadFailure
-from .text import clean, key, looks_like_formula, squash
+from .text import clean, key, looks_like_formula, squash, task_title
 from .units import Directory, Unit, guess_kind
 from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
 
@@ -294,7 +294,8 @@ def _missing_tasks(assigned: dict[str, str], seen: set[str], master: Master,
     for tid in sorted(set(assigned) - seen, key=task_sort_key):
         task = master.task(tid)
         late = in_form is not None and tid not in in_form  # added to the master after issue
-        issues.append(make_issue("W208" if late else "E404", task=tid, name=task.name if task else "", **at))
+        title = task_title(task.name, task.content) if task else ""
+        issues.append(make_issue("W208" if late else "E404", task=tid, name=f"（{title}）" if title else "", **at))
 
 
 def _check_master_text(raw: RawReturn, rr, task: Task, here: dict, issues: list[Issue]) -> None:

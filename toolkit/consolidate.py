@@ -17,6 +17,7 @@ from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
 from .period import Period
 from .report import Row
+from .text import task_title
 from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, TimeSource, UnitState
 from .workspace import Workspace
 
@@ -117,11 +118,12 @@ class Details(Sequence):
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for ts in self._tasks:
             t, leads = ts.task, ts.leads
+            title = task_title(t.name, t.content)
             for unit in leads + ts.coops:
                 row = self._rows.get(unit, {}).get(t.id)
                 rec = self._accepted.get(unit)
                 yield {
-                    "task": t.id, "level1": t.level1, "name": t.name, "deadline": t.deadline_text,
+                    "task": t.id, "level1": t.level1, "name": title, "deadline": t.deadline_text,
                     "unit": unit, "role": LEAD if unit in leads else COOP,
                     "status": row.status if row else _missing_word(unit, t.id, self._asked, self._rows,
                                                                   self._sent_back),

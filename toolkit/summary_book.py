@@ -20,7 +20,8 @@ from .consolidate import Consolidation
 from .dates import cn_date
 from .files import atomic_write
 from .style import color
-from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status
+from .text import task_title
+from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status, evidence_word
 from .xlsx import (
     MAX_ROW_HEIGHT,
     cell_lines,
@@ -529,7 +530,7 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("任务编号", 8, lambda t: t.task.id, "center"),
         Column("一级任务", 14, lambda t: t.task.level1),
         Column("二级任务", 16, lambda t: t.task.level2),
-        Column("工作任务", 18, lambda t: t.task.name),
+        Column("工作任务", 18, lambda t: task_title(t.task.name, t.task.content)),
         Column("完成时限", 10, lambda t: t.task.deadline_text, "center"),
         Column("牵头单位", 20, lambda t: master.display_units(t.task.id, LEAD)),
         Column("配合单位", 16, lambda t: master.display_units(t.task.id, Role.COOP)),
@@ -619,7 +620,8 @@ def _issues(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | N
 
 def _history(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     periods = sorted(cons.history)
-    cols = [Column("任务编号", 8, lambda t: t.id, "center"), Column("工作任务", 22, lambda t: t.name)]
+    cols = [Column("任务编号", 8, lambda t: t.id, "center"),
+            Column("工作任务", 22, lambda t: task_title(t.name, t.content))]
     for p in periods:
         label = p.label
         cols.append(Column(f"{label}状态", 9, lambda t, p=p: cons.history[p].get(t.id, ("", None))[0], "status"))
@@ -635,7 +637,7 @@ def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows |
         Column("报送时间", 16, lambda r: r.received_at[:16], "center"),
         Column("时间依据", 14, lambda r: r.received_how),
         Column("单位", 18, lambda r: r.unit or ""),
-        Column("单位依据", 10, lambda r: r.identified_by),
+        Column("单位依据", 10, lambda r: evidence_word(r.identified_by)),
         Column("结果", 9, lambda r: r.outcome, "status"),
         Column("错误数", 7, lambda r: r.errors, "center"),
         Column("警告数", 7, lambda r: r.warnings, "center"),

@@ -64,6 +64,25 @@ def squash(value: object) -> str:
     return _SPACES.sub("", clean(value))
 
 
+# Where a task's first clause ends; 、 is not one (it separates the items of a list).
+_CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
+TITLE_CHARS = 30
+
+
+def task_title(name: str, content: str, limit: int = TITLE_CHARS) -> str:
+    """What a task is called in messages, the memo and the 汇总表.
+
+    Its 工作任务 (``name``); where the published table has none (many give only the task's
+    text, as 潍坊's and 南陵's do), the first clause of its 具体工作内容, cut to ``limit``
+    characters with "…". ``""`` only for a task with neither.
+    """
+    title = clean(name)
+    if title:
+        return title
+    clause = _CLAUSE_END.split(squash(content), 1)[0]
+    return clause if len(clause) <= limit else clause[:limit - 1] + "…"
+
+
 _WIDE = ((0x1100, 0x115F), (0x2E80, 0x303E), (0x3041, 0x33FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
          (0xA000, 0xA4CF), (0xAC00, 0xD7A3), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFF60),
          (0xFFE0, 0xFFE6))

@@ -118,3 +118,13 @@ class Kind(Word):
 
 #: Source of an assignment named in the table itself (as opposed to a group phrase).
 EXPLICIT = "明确"
+
+
+#: How a return's unit was identified, as the user reads it (收件登记 单位依据, ``duban check``).
+#: The ledger keeps the word the checks use: ``_meta``, the hidden sheet, reads 表内标识.
+EVIDENCE_WORDS = {"_meta": "表内标识"}
+
+
+def evidence_word(how: str) -> str:
+    """The Chinese word for an ``identified_by`` value (the others already are Chinese)."""
+    return EVIDENCE_WORDS.get(how, how)

@@ -15,7 +15,7 @@ from ..dates import cn_date
 from ..files import atomic_write
 from ..period import Period
 from ..text import pad
-from ..vocab import Outcome, UnitState
+from ..vocab import Outcome, UnitState, evidence_word
 from .base import (
     DATE,
     State,
@@ -54,7 +54,9 @@ def init(state: State, folder: str, master_file: str | None, period: Period | No
     echo(state, f"已创建工作区：{ws.root}")
     _echo_master_summary(state, master)
     echo(state, f"任务清单：{ws.master_path}")
-    echo(state, "下一步：把本月期次写入 duban.toml，然后运行 duban issue 下发填报表。")
+    # init has already written the period to duban.toml: name it instead of asking for it
+    echo(state, f"下一步：运行 duban issue 下发{ws.period().label}的填报表"
+                "（当前期次，已写入 duban.toml；其他月份用 --period 指定）。")
 
 
 @cli.group()
@@ -273,7 +275,7 @@ def check(state: State, files: tuple[str, ...], period: str | None, fmt: str) ->
 def _echo_report(state: State, r, standalone: bool = False) -> None:
     echo(state, f"文件：{r.file}")
     period = r.period.label if r.period else "未识别"
-    how = f"（按{r.identified_by}识别）" if r.identified_by else ""
+    how = f"（按{evidence_word(r.identified_by)}识别）" if r.identified_by else ""
     echo(state, f"单位：{r.unit or '未识别'}{how}  期次：{period}  任务行：{len(r.rows)}")
     if standalone:
         echo(state, "（不在工作区中：按填报表自带的任务信息检查）")

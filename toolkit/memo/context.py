@@ -20,6 +20,7 @@ from typing import Any
 from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
+from ..text import task_title
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
 from .gbt9704 import CHARS
 
@@ -47,7 +48,7 @@ class TaskItem:
     id: str  #: task number, e.g. "2.2"
     level1: str  #: 一级任务 as published, e.g. "一、加强政务服务体系建设标准化"
     level2: str  #: 二级任务, e.g. "1．健全落实系列标准制度"
-    name: str  #: 工作任务, e.g. "全流程动态管理事项"
+    name: str  #: 工作任务, e.g. "全流程动态管理事项"; where the table has none, the first clause of 具体工作内容
     content: str  #: 具体工作内容 (long text)
     deadline_text: str  #: 完成时限 as published, e.g. "2022年6月", "长期开展"; "未明确" if blank
     status: str  #: 综合状态: 已完成 / 序时推进 / 滞后 / 未启动 / 未报送
@@ -275,8 +276,8 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     if not_asked and len(not_asked) < len(ts.leads):
         summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此任务（下发后新增或调整分工）"
     summary += "。"
-    return TaskItem(t.id, t.level1, t.level2, t.name, t.content, deadline, ts.status, progress,
-                    ts.overdue, leads_text, coops_text, list(ts.leads), lagging, missing, problems,
+    return TaskItem(t.id, t.level1, t.level2, task_title(t.name, t.content), t.content, deadline, ts.status,
+                    progress, ts.overdue, leads_text, coops_text, list(ts.leads), lagging, missing, problems,
                     status_text, summary)
 
 
