@@ -16,6 +16,7 @@ from test_master_import import docx, roles, xlsx
 
 from toolkit.dates import parse_deadline
 from toolkit.master import import_master
+from toolkit.master.importer import project_name
 from toolkit.units import Directory, Unit
 from toolkit.vocab import Role
 
@@ -188,3 +189,15 @@ def test_work_in_stages_is_due_when_its_last_stage_is(text, due):
 
 def test_a_stage_beside_words_that_are_no_day_stays_unread():
     assert parse_deadline("2024年6月底前完成，另行通知", 2024) == (None, False)  # said (M103)
+
+
+@pytest.mark.parametrize("title, project", [
+    # 南陵 2024: the action is the report's key tasks (it was named 政府工作报告 on every form)
+    ("2024年《政府工作报告》重点工作目标任务分解表", "2024年《政府工作报告》重点工作"),
+    ("XX市人民政府办公室关于印发《2023年政府工作报告》重点工作分工方案的通知", "《2023年政府工作报告》重点工作"),
+    # a plan's own tasks: the plan is the action
+    ("关于印发《东莞市2022年政务服务全域标准化专项行动方案》的通知", "东莞市2022年政务服务全域标准化专项行动方案"),
+    ("《东莞市2022年政务服务全域标准化专项行动方案》任务分工表", "东莞市2022年政务服务全域标准化专项行动方案"),
+])
+def test_the_project_is_named_for_what_the_table_divides(title, project):
+    assert project_name(title, "文件名") == project

@@ -47,6 +47,11 @@ def project_name(title: str, fallback: str) -> str:
     """The action's name from the document title: the 《…》 it issues, without 分工表 words."""
     t = squash(title)
     inner = re.search(r"《(.+?)》", t)
+    key_tasks = re.match(r"(重点|主要)(工作)?(任务)?", t[inner.end():]) if inner else None
+    if inner and key_tasks and re.search(r"报告|纲要|规划$", inner.group(1)):
+        # 2024年《政府工作报告》重点工作目标任务分解表: the action is the report's key tasks, not
+        # the report (named 政府工作报告 in every form, the 汇总表 and the memo before)
+        return re.sub(r"^.*?关于(印发)?", "", t[:inner.end()]) + key_tasks.group(0)
     if inner:
         t = inner.group(1)
     elif issuing_body(t):
