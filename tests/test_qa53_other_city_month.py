@@ -147,3 +147,21 @@ def test_weifang_e404_names_the_task_by_its_text(tmp_path):
     (report,) = check_paths([path], ws)
     assert [i.message for i in report.issues if i.code == "E404"] == [
         "缺少本单位任务 1.4（加强财政政策信息公开）。请补回该行并填报。"]
+
+
+def test_date_examples_are_of_the_returns_own_time(nanling):
+    # "如 2022-07-15" on a 2024 form and in its E505 reply looked like a stale template
+    from toolkit.checks import CheckContext, check_return
+    from toolkit.workspace import find_workspace
+
+    form = nanling / "下发" / "2024年6月" / "2024年6月_县财政局_进展填报表.xlsx"
+    wb = load_workbook(form)
+    prompts = {dv.promptTitle: dv.prompt for dv in wb["进展填报"].data_validations.dataValidation}
+    assert prompts["预计完成时间"] == "日期，如 2024-07-15。"
+    assert prompts["填报日期"].startswith("如 2024-07-")
+    assert "2022" not in "".join(p or "" for p in prompts.values())
+    ws = find_workspace(nanling, explicit=True)
+    data = fill_return(form, Filling(answers={"80": Answer(progress=60, work="推进中。", eta="下个月")}))
+    report = check_return(data, "财政局.xlsx", CheckContext(ws.load_master(), ws.limits, period=JUNE_2024))
+    e505 = [i.message for i in report.issues if i.code == "E505"]
+    assert e505 and "请按 2024-07-15 的格式填写" in e505[0], e505

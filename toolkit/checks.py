@@ -25,6 +25,7 @@ from .returns import (
     MASTER_FIELDS,
     TEXT_FIELDS,
     RawReturn,
+    eta_example_of,
     read_return,
     task_id_text,
 )
@@ -360,7 +361,9 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     if raw_eta not in (None, "") and not (isinstance(raw_eta, str) and not raw_eta.strip()):
         eta = parse_date(raw_eta)
         if eta is None:
-            add("E505", "eta", value=_quote(_text(raw_eta)))
+            # an example of the return's own time: "2022-07-15" on a 2026 form looked stale
+            example = eta_example_of(period) if period else dt.date.today()
+            add("E505", "eta", value=_quote(_text(raw_eta)), example=f"{example:%Y-%m-%d}")
 
     if status == Status.DONE and progress is not None and progress < 100:
         add("E601", "progress", value=progress)

@@ -122,6 +122,11 @@ class Prefill:
     evidence: str = ""
 
 
+def eta_example_of(period: Period) -> dt.date:
+    """The 预计完成时间 a form and its E505 reply give as an example: mid next month."""
+    return period.end + dt.timedelta(days=15)
+
+
 def build_return(master: Master, unit: str, period: Period, due: dt.date, project: str,
                  style: dict[str, Any], organiser: str = "", contact: str = "",
                  prefill: dict[str, Prefill] | None = None, generated_at: dt.datetime | None = None,
@@ -237,13 +242,14 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     def rng(f: str) -> str:
         return f"{col[f]}{FIRST_ROW}:{col[f]}{end}"
 
+    eta_example = eta_example_of(period)  # a day of the form's own time, not a fixed 2022 one
     prompts = {
         "status": ("完成状态", "从下拉框选择：已完成 / 序时推进 / 滞后 / 未启动。"),
         "progress": ("完成进度", "填 0—100 的整数，如 80 表示完成 80%。已完成填 100。"),
         "work": ("工作进展", "必填。简述本期做了什么、取得什么成效，可写文号、数量。"),
         "problems": ("存在问题", "状态为“滞后”时必填：说明原因和困难。"),
         "next_plan": ("下一步计划", "下一期的具体安排。"),
-        "eta": ("预计完成时间", "日期，如 2022-07-15。"),
+        "eta": ("预计完成时间", f"日期，如 {eta_example:%Y-%m-%d}。"),
         "evidence": ("佐证材料", "已完成的任务请填写文件文号、网址链接等。"),
     }
     validations = {
@@ -258,7 +264,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     errors_ = {
         "status": "请从下拉框选择：已完成、序时推进、滞后、未启动。",
         "progress": "完成进度请填写 0 到 100 之间的整数。",
-        "eta": "请填写日期，如 2022-07-15。",
+        "eta": f"请填写日期，如 {eta_example:%Y-%m-%d}。",
     }
     for f in EDITABLE:
         title, prompt = prompts[f]
@@ -278,7 +284,8 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         dv = DataValidation(allow_blank=True, showInputMessage=True)
         dv.promptTitle = label
         dv.prompt = {"填报人": "填写本表经办人姓名。", "联系电话": "经办人手机或办公电话。",
-                     "审核人": "单位分管领导或科室负责人。", "填报日期": "如 2022-07-04。"}[label]
+                     "审核人": "单位分管领导或科室负责人。",
+                     "填报日期": f"如 {due - dt.timedelta(days=1):%Y-%m-%d}。"}[label]
         dv.add(value_ref)
         ws.add_data_validation(dv)
 
