@@ -261,8 +261,8 @@ COLLECT_KILLS = [
     "toolkit.actions.collect:remove_from_inbox:1:before",   # committed, all still in the inbox
     "toolkit.actions.collect:remove_from_inbox:5:before",   # some removed, none noted yet
     "toolkit.ledger.store:Ledger.mark_cleared:1:before",  # removed from the inbox, not yet noted
-    "toolkit.actions.collect:_write_feedback:1:before",      # everything recorded, no feedback yet
-    "toolkit.actions.collect:write_feedback:1:after",      # half the feedback written
+    "toolkit.replies:write:1:before",      # everything recorded, no feedback yet
+    "toolkit.replies:write_feedback:1:after",      # half the feedback written
 ]
 
 

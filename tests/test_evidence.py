@@ -240,7 +240,7 @@ def test_a_reply_written_by_a_later_run_still_goes_to_the_sender(issued_ws, make
     forwarded zip too."""
     from conftest import zip_bytes
 
-    import toolkit.actions.collect as intake
+    import toolkit.replies as replies
 
     set_email(issued_ws, 石龙镇="office@shilong.example.cn")
     data = mail([("进展.zip", zip_bytes({"石龙镇.xlsx": encrypted(make_return("石龙镇", clean()))}))],
@@ -258,11 +258,11 @@ def test_a_reply_written_by_a_later_run_still_goes_to_the_sender(issued_ws, make
 
     with monkeypatch.context() as m:
         if how == "stopped":  # recorded and cleared, then the power goes
-            m.setattr(intake, "_replies", stopped)
+            m.setattr(replies, "choose", stopped)
             with pytest.raises(Stopped):
                 collect(issued_ws)
         else:
-            m.setattr(intake, "write_feedback", disk_full)
+            m.setattr(replies, "write_feedback", disk_full)
             assert [o.name for o in collect(issued_ws).owed] == ["石龙镇.xlsx"]
     assert not reply_path(issued_ws, "石龙镇").exists()
     result = collect(issued_ws)
@@ -540,6 +540,21 @@ def _move_period(ws, period: str):
     toml.write_text(re.sub(r'^period = ".*"$', f'period = "{period}"', toml.read_text("utf-8"), flags=re.M),
                     "utf-8")
     return find_workspace(ws.root)
+
+
+def test_a_first_june_return_in_august_exits_1_until_june_is_merged_again(run, issued_ws, make_return):
+    """Plain 补报 (a unit that never reported June): June's 汇总表 and 通报 are out of date
+    until merged again, so the double-click script must not say 成功 (it exited 0)."""
+    from toolkit.actions.merge import merge
+
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    collect(issued_ws)
+    merge(issued_ws, PERIOD)
+    _move_period(issued_ws, "2022-08")
+    drop(issued_ws, "中堂镇6月.xlsx", make_return("中堂镇", clean()), shanghai(dt.datetime(2022, 8, 3, 9, 0)))
+    result = run(["collect", "--received", "2022-08-03"], cwd=issued_ws.root)  # nothing else to check
+    assert "补报：中堂镇 报送了2022年6月的填报表" in result.stdout and "请核实" not in result.stdout, result.stdout
+    assert result.exit_code == 1
 
 
 def test_a_june_return_resent_in_august_is_w209_named_on_screen(run, issued_ws, make_return):
@@ -1048,7 +1063,7 @@ def test_run_names_what_collect_could_not_read_and_exits_1(run, issued_ws, make_
 def test_a_reply_owed_by_a_stopped_run_follows_the_same_rule(issued_ws, make_return, monkeypatch):
     """Killed before its replies: the next run writes the reply the stopped run owed, by the
     rule of an uninterrupted run (a refused correction after an accepted return gets one)."""
-    import toolkit.actions.collect as intake
+    import toolkit.replies as replies
 
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
     collect(issued_ws)
@@ -1061,7 +1076,7 @@ def test_a_reply_owed_by_a_stopped_run_follows_the_same_rule(issued_ws, make_ret
 
     drop(issued_ws, "石龙镇（更正）.xlsx", encrypted(make_return("石龙镇", clean())), on_time() + 600)
     with monkeypatch.context() as m:
-        m.setattr(intake, "_replies", killed)  # recorded and cleared, then the power goes
+        m.setattr(replies, "choose", killed)  # recorded and cleared, then the power goes
         with pytest.raises(Killed):
             collect(issued_ws)
     assert not reply_path(issued_ws, "石龙镇").exists()
@@ -1128,7 +1143,7 @@ def test_a_correction_accepted_by_a_stopped_run_retires_the_earlier_reply(issued
     """Refused, replied to; the accepted correction's run stops after its receipts were
     committed, before its replies: the next run retires the reply about the refused file
     (mail send feedback would send '未采纳' to a unit that has reported)."""
-    import toolkit.actions.collect as intake
+    import toolkit.replies as replies
 
     class Stopped(Exception):
         pass
@@ -1141,7 +1156,7 @@ def test_a_correction_accepted_by_a_stopped_run_retires_the_earlier_reply(issued
     assert len(live_replies(issued_ws)) == 1
     drop(issued_ws, "石龙镇v2.xlsx", make_return("石龙镇", clean()), on_time() + 600)
     with monkeypatch.context() as m:
-        m.setattr(intake, "_replies", stopped)
+        m.setattr(replies, "choose", stopped)
         with pytest.raises(Stopped):
             collect(issued_ws)
     collect(issued_ws)

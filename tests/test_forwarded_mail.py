@@ -197,7 +197,7 @@ def test_the_forwarded_messages_sender_names_the_unit_and_gets_the_reply(run, is
 def test_a_reply_owed_by_a_failed_run_still_goes_to_the_department(issued_ws, make_return, monkeypatch, how):
     """A reply written by a later run (owed.sender_of reads the archived mail again) goes
     where an uninterrupted run's would: to the forwarded message's sender."""
-    import toolkit.actions.collect as intake
+    import toolkit.replies as replies
 
     set_email(issued_ws, 中堂镇="zt@example.cn")
     data = encrypted(make_return("中堂镇", clean()))
@@ -207,7 +207,7 @@ def test_a_reply_owed_by_a_failed_run_still_goes_to_the_department(issued_ws, ma
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as m:
-        m.setattr(intake, "write_feedback", disk_full)
+        m.setattr(replies, "write_feedback", disk_full)
         assert [o.name for o in collect(issued_ws).owed] == ["进展表.xlsx"]
     assert collect(issued_ws).feedback
     assert reply_to(issued_ws, "中堂镇") == "zt@example.cn"

@@ -195,7 +195,7 @@ def test_a_reply_owed_under_the_old_name_is_not_written_after_the_renamed_unit_r
     """Refused under its old name, its reply not written (writing failed, or the run
     stopped); renamed; its correction is accepted: the old reply is not written late as a
     live '未采纳' draft (the owed/resumed replies looked for later returns under the old name only)."""
-    import toolkit.actions.collect as intake
+    import toolkit.replies as replies
 
     class Stopped(Exception):
         pass
@@ -210,10 +210,10 @@ def test_a_reply_owed_under_the_old_name_is_not_written_after_the_renamed_unit_r
     drop(issued_ws, "sz1.xlsx", make_return(OLD, wrong), on_time() - 3600)
     with monkeypatch.context() as m:
         if how == "owed":
-            m.setattr(intake, "write_feedback", disk_full)
+            m.setattr(replies, "write_feedback", disk_full)
             assert collect(issued_ws).owed
         else:
-            m.setattr(intake, "_replies", stop)
+            m.setattr(replies, "choose", stop)
             with pytest.raises(Stopped):
                 collect(issued_ws)
     rename(issued_ws)
@@ -222,3 +222,20 @@ def test_a_reply_owed_under_the_old_name_is_not_written_after_the_renamed_unit_r
     with Ledger(issued_ws.ledger_path) as ledger:
         assert [(r.name, r.outcome) for r in ledger.receipts()] == [("sz1.xlsx", "退回"), ("sz2.xlsx", "采纳")]
         assert ledger.drafts("feedback", PERIOD) == []
+
+
+def test_a_reminder_under_the_old_name_is_retired_when_the_renamed_unit_reports(issued_ws, make_return):
+    """Reminded while still called by its old name, renamed, then reported: `mail send
+    remind` must not chase a unit that has reported (its 催报 draft was kept, filed under
+    the old name)."""
+    from toolkit.actions.remind import write_reminders
+
+    write_reminders(issued_ws, PERIOD)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        assert [d.unit for d in ledger.drafts("remind", PERIOD) if d.unit in (OLD, NEW)] == [OLD]
+    rename(issued_ws)
+    drop(issued_ws, "政数局.xlsx", make_return(OLD, Filling(answers={"1.1": DONE})), on_time())
+    collect(issued_ws)
+    with Ledger(issued_ws.ledger_path) as ledger:
+        live = [d.unit for d in ledger.drafts("remind", PERIOD) if d.unit in (OLD, NEW)]
+    assert live == []

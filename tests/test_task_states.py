@@ -214,7 +214,7 @@ def test_an_owed_reply_is_written_when_the_unit_sent_the_same_file_again(issued_
     """The reply to a refused file could not be written (owed); the unit, hearing nothing,
     mails the same file again (重复). The next collect writes the owed reply: a duplicate
     is no later return with a reply of its own (before, the reply was dropped as answered)."""
-    import toolkit.actions.collect as collect_module
+    import toolkit.replies as collect_module  # where collect's replies are written
 
     real = collect_module.write_feedback
 

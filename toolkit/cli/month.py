@@ -171,8 +171,7 @@ def collect(state: State, period: str | None, received) -> None:
         result = _action("collect").collect(ws, period, state.progress,
                                             received=received)
     _echo_collect(state, ws, result)
-    if (result.returned or result.unreadable or result.skipped or result.disputed or result.owed
-            or result.not_removed or result.elsewhere):
+    if result.needs_attention:
         state.exit_code = 1
 
 
@@ -499,9 +498,7 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, force
         folder = result.merged.path.parent
         if not _action("open").open_path(folder):
             echo(state, f"请手动打开：{folder}")
-    c = result.collected
-    if (c.returned or c.unreadable or result.memo_error or c.owed or c.not_removed or c.skipped
-            or c.disputed or c.elsewhere):
+    if result.collected.needs_attention or result.memo_error:
         state.exit_code = 1
     if pdf and result.memo is not None and not result.memo.pdf:
         state.exit_code = 1

@@ -33,7 +33,7 @@ _STANDING = {ACCEPTED: 2, SUPERSEDED: 2, Outcome.RETURNED: 1}
 
 @functools.total_ordering
 class ReturnOrder:
-    """Where a unit's file stands among its returns (``max`` is the latest). `_replies`,
+    """Where a unit's file stands among its returns (``max`` is the latest). `replies.choose`,
     `latest_return_id` and the replies a stopped run owes all go by it, so a reply is always
     about the return the unit's state comes from.
 

@@ -1,0 +1,202 @@
+"""The replies a `collect` writes: which file each unit's reply is about, and the reply
+drafts' life (written, recorded in the ledger, retired when a later return makes them
+pointless). One order decides "latest" everywhere: `ledger.ReturnOrder`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from . import owed, parallel
+from .drafts import retire_drafts
+from .feedback import write_feedback
+from .ledger import Ledger, ReturnOrder
+from .mail import message_id
+from .period import Period
+from .progress import Progress, no_progress
+from .report import Report
+from .unpack import Item, read_back
+from .vocab import Outcome
+from .workspace import Workspace
+
+log = logging.getLogger("duban")
+
+ACCEPTED, RETURNED, UNREADABLE = Outcome.ACCEPTED, Outcome.RETURNED, Outcome.UNREADABLE
+SUPERSEDED = Outcome.SUPERSEDED
+
+
+def resume(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
+    """Replies that a stopped run owed: its receipts were committed (and its inbox files
+    removed) but it died before writing them. Rebuilt from ledger and archive, by the rule of
+    `choose` and `owed.settle`: a reply about the unit's latest return of the period when
+    that one was refused, even if an earlier return of the period stays accepted."""
+    latest: dict[tuple[str, Period], Any] = {}
+    theirs: dict[tuple[str, Period], set[int]] = {}
+    for stopped in ledger.unfinished_runs("collect", before=run_id):
+        for rec in ledger.receipts_of_run(stopped):
+            if rec.outcome in (ACCEPTED, SUPERSEDED, RETURNED, UNREADABLE) and rec.unit and rec.period:
+                key = (rec.unit, rec.period)
+                theirs.setdefault(key, set()).add(rec.id)
+                held = latest.get(key)
+                if held is None or ReturnOrder.of(rec) >= ReturnOrder.of(held):
+                    latest[key] = rec
+        ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
+    written: list[Path] = []
+    for (unit, period), rec in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
+        names = master.directory.names_of(unit)
+        if ledger.latest_return_id(unit, period, names[1:]) not in theirs[(unit, period)]:
+            continue  # a return of a later run (under any of the unit's names) has its own reply
+        if rec.outcome not in (RETURNED, UNREADABLE):
+            # the stopped run's latest was accepted: as in `choose`, the reply an earlier
+            # refusal left, and a 催报 draft, must not go out
+            retire(ws, ledger, master, unit, period, reason="该单位的报送已采纳")
+            _retire_reminders(ws, ledger, names, _reminders(ledger, period))
+        rep = owed.report_of(ledger, rec, ws.settings.reply_to_warnings)
+        if rep is None:
+            continue  # nothing to say
+        try:
+            written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
+                                          owed.sender_of(ws, ledger, rec)))
+        except Exception as exc:  # the receipt is already safe; the feedback is owed
+            owed.record(ledger, [(rec.id, rec.name, owed.reason(exc))])
+    return written
+
+
+_CTX: tuple | None = None
+
+
+def _job(job: tuple) -> tuple[list[Path], str]:
+    """The paths written, or why none were (the receipt is already safe: it is owed)."""
+    assert _CTX is not None
+    ws, master = _CTX
+    rep, data, name, sender, _receipt_id = job
+    try:
+        return write_feedback(ws, master, rep, read_back(ws.root, data), name, sender), ""
+    except Exception as exc:
+        log.info("反馈表未能写出：%s", name, exc_info=exc)
+        return [], owed.reason(exc)
+
+
+def choose(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tuple]:
+    """One reply per unit and period this run touched, about the unit's current state.
+
+    A unit whose latest return is accepted gets none (its warnings are in 校验问题; the
+    ``reply_to_warnings`` setting brings such replies back), and the reply an earlier
+    refusal left is retired (removed, marked 已作废 in the ledger). A unit whose latest file
+    was refused gets one reply about it (errors first), even when an earlier return of the
+    period stays accepted. "Latest" is `ReturnOrder`'s: a scanned PDF sent in the same mail
+    as an accepted form is no refusal, and a file sent before one an earlier run collected
+    (a mail fetched late) gets no reply that would retire the reply about the newer one."""
+    latest: dict[tuple[str, Period], Item] = {}
+    parent_of = {c.receipt_id: it.receipt_id for top in tops for it in top.walk() for c in it.children}
+
+    def order(it: Item):
+        return ReturnOrder(it.received_at.isoformat(sep=" "), it.time_source, parent_of.get(it.receipt_id),
+                           it.outcome, it.receipt_id)
+
+    for top in tops:
+        for it in top.walk():
+            if it.outcome not in (ACCEPTED, RETURNED, UNREADABLE):
+                continue
+            unit = it.report.unit if it.report else it.unit
+            period = it.report.period if it.report else it.period
+            if not unit or not period:
+                continue
+            held = latest.get((unit, period))
+            if held is None or order(it) >= order(held):
+                latest[(unit, period)] = it
+    accepted: dict[Period, dict[str, Any]] = {}
+    reminders: dict[Period, dict[str, list]] = {}
+    jobs = []
+    for (unit, period), it in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
+        if period not in accepted:
+            accepted[period] = ledger.accepted(period)
+        rep = it.report or Report(it.name, it.kind, unit, period, it.identified_by)
+        rep = replace(rep, issues=list(it.issues) + [i for i in rep.issues if i not in it.issues])
+        now_accepted = accepted[period].get(unit)
+        if period not in reminders:  # one query a period, not one a unit
+            reminders[period] = _reminders(ledger, period)
+        if now_accepted is not None:
+            _retire_reminders(ws, ledger, master.directory.names_of(unit), reminders[period])
+        if ledger.latest_return_id(unit, period, master.directory.aliases_of(unit)) != it.receipt_id:
+            continue  # a return sent later, collected before, stands; its reply (or none) too
+        # A refused correction sent after an accepted return still gets its reply (the
+        # accepted one stays in force, but the department must learn its correction failed).
+        if now_accepted is not None and it.outcome not in (RETURNED, UNREADABLE):
+            retire(ws, ledger, master, unit, period, reason="该单位的报送已采纳")
+            if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
+                continue
+        jobs.append((rep, it.bytes_ref, it.name, it.sender, it.receipt_id))
+    return jobs
+
+
+def _reminders(ledger: Ledger, period: Period) -> dict[str, list]:
+    """The period's 催报 drafts, by unit."""
+    by_unit: dict[str, list] = {}
+    for d in ledger.drafts("remind", period):
+        by_unit.setdefault(d.unit, []).append(d)
+    return by_unit
+
+
+def _retire_reminders(ws: Workspace, ledger: Ledger, names: tuple[str, ...], reminders: dict[str, list]) -> None:
+    """A unit that reported: a 催报 draft written before, under any of its ``names`` (a unit
+    renamed since was reminded under its old one), must not go out."""
+    stale = [d for name in names for d in reminders.pop(name, [])]
+    if stale:
+        retire_drafts(ws, ledger, stale, "该单位已报送，催报作废")
+
+
+def retire(ws: Workspace, ledger: Ledger, master, unit: str, period: Period, keep: str = "",
+           reason: str = "已收到该单位更新的报送") -> None:
+    """Remove the unit's earlier reply drafts for the period (and their workbooks): a later
+    return made them pointless. The ledger keeps them, marked obsolete (已作废). Those under
+    an old name too: a unit renamed since was answered under it, and `mail send feedback`
+    would send that stale reply beside the new one."""
+    names = master.directory.names_of(unit)
+    stale = [d for d in ledger.drafts("feedback", period) if d.unit in names and d.path != keep]
+    for d in stale:
+        with contextlib.suppress(OSError):
+            (ws.root / d.path).with_suffix(".xlsx").unlink()
+    retire_drafts(ws, ledger, stale, reason)
+
+
+def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
+    """Record each reply draft written (so `duban mail send feedback` finds it) and retire
+    the earlier ones it replaces."""
+    for eml in (p for p in paths if p.suffix == ".eml"):
+        unit = eml.name.rsplit("_校验反馈", 1)[0]
+        try:
+            period = Period.parse(eml.parent.parent.name)
+            data = eml.read_bytes()
+        except Exception:  # not where replies are written: nothing to record
+            continue
+        rel = eml.relative_to(ws.root).as_posix()
+        retire(ws, ledger, master, unit, period, keep=rel, reason="已被新的回复替代")
+        # the return it answers: the unit's latest, every receipt of this run being recorded
+        # (`remind --attach` sends its workbook again only while it answers the latest)
+        ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
+                            sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data),
+                            receipt_id=ledger.latest_return_id(unit, period, master.directory.aliases_of(unit)))
+
+
+def write(ws: Workspace, master, jobs: list[tuple], progress: Progress = no_progress
+          ) -> tuple[list[Path], list[tuple[int, str, str]]]:
+    """Write the replies; on several cores when there are many. Returns the paths written
+    and (receipt id, name, reason) of those that failed (they are owed)."""
+    global _CTX
+
+    _CTX = (ws, master)
+    workers = min(os.cpu_count() or 1, 4)
+    # Only with fork: spawning fresh interpreters (Windows) costs more than it saves.
+    if len(jobs) < 16 or workers < 2 or not parallel.can_fork():
+        done = [_job(job) for job in progress(jobs, "反馈表")]
+    else:
+        done = list(progress(parallel.run(_job, jobs, workers), "反馈表"))
+    failed = [(job[4], job[2], why) for job, (_, why) in zip(jobs, done) if why and job[4] is not None]
+    return [p for paths, _ in done for p in paths], failed
