@@ -201,3 +201,20 @@ def test_a_stage_beside_words_that_are_no_day_stays_unread():
 ])
 def test_the_project_is_named_for_what_the_table_divides(title, project):
     assert project_name(title, "文件名") == project
+
+
+def test_the_organiser_taken_in_by_a_group_is_kept_and_said(tmp_path):
+    # 南陵: 县各有关单位 took in 县政府办, the office coordinating, which then got a form of its
+    # own. It may be one of the 有关单位 too: kept, and the import summary says so.
+    directory = Directory([Unit("县政府办", "县直部门"), Unit("县财政局", "县直部门"), Unit("县教育局", "县直部门")])
+    rows = [["序号", "工作任务", "牵头单位", "完成时限"],
+            ["1", "做好财政工作", "县财政局", "2024年底"],
+            ["2", "做好各项工作", "县各有关单位", "2024年底"]]
+    m = import_master(xlsx(tmp_path / "t.xlsx", rows), directory, organiser="县政府办")
+    assert {(a.task, a.unit) for a in m.assignments if a.unit == "县政府办"} == {("2", "县政府办")}
+    [said] = [n for n in m.report.notes if "督办单位" in n]
+    assert "“县政府办”也在单位集合“县各有关单位”中，已分到任务 2" in said and "删去" in said
+    # named in a task, it is simply one of its units: nothing to say
+    rows[1][2] = "县政府办"
+    m = import_master(xlsx(tmp_path / "u.xlsx", rows[:2]), directory, organiser="县政府办")
+    assert not [n for n in m.report.notes if "督办单位" in n]

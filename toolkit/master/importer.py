@@ -20,7 +20,7 @@ from ..import_codes import IMPORT_RANK
 from ..report import Issue, make_issue
 from ..text import clean, squash
 from ..units import Directory, Unit, default_directory, guess_kind, is_bundled, mentions_dongguan
-from ..vocab import Role
+from ..vocab import EXPLICIT, Role
 from .columns import Header, find_header
 from .grammar import ParsedDepartments, expand_assignments, glued_people, parse_departments, unglue_people
 from .model import Assignment, ImportReport, Master, Task
@@ -146,7 +146,7 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     _assign_ids(raw, name, issues)
     first_leads = _states_first_leads(blocks, table=header is not None)
     master = _build(raw, project_name(title, path.stem if name == path.name else Path(name).stem), name, used,
-                    issues, report, first_leads)
+                    issues, report, first_leads, org)
     master.organiser = org
     if not org:
         issues.append(make_issue("M111", file=name))
@@ -285,7 +285,7 @@ def _parse_units(t: RawTask, first_leads: bool) -> ParsedDepartments:
 
 
 def _build(raw: list[RawTask], title: str, source: str, directory: Directory, issues: list[Issue],
-           report: ImportReport, first_leads: bool) -> Master:
+           report: ImportReport, first_leads: bool, organiser: str = "") -> Master:
     tasks: list[Task] = []
     assignments: list[Assignment] = []
     has_directory = bool(directory.units)
@@ -364,6 +364,16 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         report.notes.append(f"{len(dated_by_title)} 项任务的完成时限没有写年份（如“12月底前”），"
                             f"按标题中的 {plan_year} 年计算截止日期：任务 {shown}。"
                             "如不对，请在“任务清单”表的“截止日期”列中改正。")
+    own = directory.resolve(organiser) if organiser else None
+    via_groups = [a for a in assignments if own and a.unit == own and a.source != EXPLICIT]
+    if via_groups:
+        # 南陵: 县各有关单位 took in 县政府办, the office coordinating, which then got a form to
+        # report to itself. It may well be one of the 有关单位 too (a 政数局 running its own
+        # action): said, for the office to decide, instead of dropped.
+        report.notes.append(
+            f"督办单位“{own}”也在单位集合“{'、'.join(dict.fromkeys(a.source for a in via_groups))}”中，"
+            f"已分到任务 {'、'.join(dict.fromkeys(a.task for a in via_groups))}，下发时也会给它一份填报表；"
+            "如督办单位自己不报送这些任务，请在“责任分工”表中删去这些行。")
     for phrase, where in unexpanded.items():
         first = where[0]
         issues.append(make_issue("M108", file=source, sheet=first.sheet, cell=first.cell, task=first.id,
