@@ -213,7 +213,7 @@ def test_details_lagging_issues_history_receipts(month):
                                              "石龙1.xlsx": "已被替代", "石龙2.xlsx": "采纳"}
     assert all(re.fullmatch(r"[0-9a-f]{64}", r[11]) for r in receipts)
     history_header = [c.value for c in wb["历次进展"][3]]
-    assert history_header == ["任务编号", "工作任务", "2022年6月状态", "2022年6月进度"]
+    assert history_header == ["任务编号", "工作任务", "2022年6月\n状态", "2022年6月\n进度"]
 
 
 def test_history_has_every_period(month, make_return):
@@ -226,7 +226,7 @@ def test_history_has_every_period(month, make_return):
     collect(month)
     wb = load_workbook(merge(month, "2022-06").path)
     sheet = wb["历次进展"]
-    assert [c.value for c in sheet[3]][2:] == ["2022年5月状态", "2022年5月进度", "2022年6月状态", "2022年6月进度"]
+    assert [c.value for c in sheet[3]][2:] == ["2022年5月\n状态", "2022年5月\n进度", "2022年6月\n状态", "2022年6月\n进度"]
     row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] == "2.2")
     assert row[2:] == ("滞后", 20, "滞后", 60)
 

@@ -119,7 +119,7 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: boo
 # generic table sheet
 
 
-def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], items: list[Any],
+def _table(wb, name: str, title: tuple[str, str], subtitle: str, columns: list[Column], items: list[Any],
            s: Styles, status_values: tuple[str, ...] = (), pending: Rows | None = None,
            landscape: bool = True):
     from openpyxl.formatting.rule import CellIsRule
@@ -136,8 +136,9 @@ def _table(wb, name: str, title: str, subtitle: str, columns: list[Column], item
     # Write-only sheets emit views and sheet properties with the first row: set them now.
     ws.freeze_panes = "B4" if n > 6 else "A4"
     _print_setup(ws, landscape)
-    ws.row_dimensions[1].height = title_height(title, sum(c.width for c in columns), s.st["title_size"])
-    ws.append([wo_cell(ws, title, font=s.title, alignment=s.center)])
+    title_text = sheet_title(*title, sum(c.width for c in columns), s.st["title_size"])
+    ws.row_dimensions[1].height = title_height(title_text, sum(c.width for c in columns), s.st["title_size"])
+    ws.append([wo_cell(ws, title_text, font=s.title, alignment=s.center)])
     ws.merged_cells.add(CellRange(f"A1:{last}1"))
     ws.row_dimensions[2].height = row_height([(subtitle, sum(c.width for c in columns))], s.st["size"], 16)
     ws.append([wo_cell(ws, subtitle, font=s.subtitle, alignment=s.wrap)])
@@ -368,8 +369,16 @@ def title_height(title: str, width: float, size: float) -> float:
     """Row height (points) showing a merged title across ``width`` characters in full."""
     from .text import display_width  # deferred with the rest of the sheet-building imports
 
-    lines = max(1, math.ceil(display_width(title) * size / 11 * 1.1 / max(width - 1, 1)))
+    lines = sum(max(1, math.ceil(display_width(part) * size / 11 * 1.1 / max(width - 1, 1)))
+                for part in title.split("\n"))
     return round(lines * size * 1.45 + 10, 1)
+
+
+def sheet_title(project: str, what: str, width: float, size: float) -> str:
+    """A table sheet's title: the project and what the sheet is, the latter on a line of its
+    own when the two do not fit on one (a narrow 历次进展 broke as "…专项行动历" / "次进展")."""
+    one_line = title_height(project + what, width, size) <= title_height("", width, size)
+    return project + what if one_line else f"{project}\n{what}"
 
 
 def _pct(part: int, whole: int) -> float:
@@ -541,7 +550,7 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("存在问题", 30, lambda t: t.problems, too_long=SEE_DETAILS),
         Column("未报送单位", 24, lambda t: t.missing_text),
     ]
-    _table(wb, "任务汇总", f"{cons.project}任务汇总（{cons.period.label}）", subtitle, cols, cons.tasks, s,
+    _table(wb, "任务汇总", (cons.project, f"任务汇总（{cons.period.label}）"), subtitle, cols, cons.tasks, s,
            TASK_STATUSES, pending)
 
 
@@ -563,7 +572,7 @@ def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("报送文件", 22, lambda d: d["file"]),
         Column("报送时间", 16, lambda d: d["received_at"][:16], "center"),
     ]
-    _table(wb, "单位明细", f"{cons.project}单位明细（{cons.period.label}）", subtitle, cols, cons.details, s,
+    _table(wb, "单位明细", (cons.project, f"单位明细（{cons.period.label}）"), subtitle, cols, cons.details, s,
            TASK_STATUSES, pending)
 
 
@@ -581,7 +590,7 @@ def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("滞后数", 7, lambda u: u.lagging, "center"),
         Column("平均进度(%)", 9, lambda u: u.avg_progress, "number"),
     ]
-    _table(wb, "报送情况", f"{cons.project}报送情况（{cons.period.label}）", subtitle, cols, cons.units, s,
+    _table(wb, "报送情况", (cons.project, f"报送情况（{cons.period.label}）"), subtitle, cols, cons.units, s,
            UNIT_STATES, pending)
 
 
@@ -599,7 +608,7 @@ def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
             f"{u}：{st}" for u, st in t.lead_states.items() if st != Status.DONE)),
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
-    _table(wb, "滞后超期", f"{cons.project}滞后及超期任务（{cons.period.label}）", subtitle, cols, items, s,
+    _table(wb, "滞后超期", (cons.project, f"滞后及超期任务（{cons.period.label}）"), subtitle, cols, items, s,
            TASK_STATUSES, pending)
 
 
@@ -614,7 +623,7 @@ def _issues(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | N
         Column("说明", 70, lambda i: i["message"]),
         Column("处理结果", 9, lambda i: i["outcome"], "center"),
     ]
-    _table(wb, "校验问题", f"{cons.project}校验问题（{cons.period.label}）", subtitle, cols, cons.issues, s,
+    _table(wb, "校验问题", (cons.project, f"校验问题（{cons.period.label}）"), subtitle, cols, cons.issues, s,
            tuple(Severity), pending)
 
 
@@ -624,9 +633,10 @@ def _history(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
             Column("工作任务", 22, lambda t: task_title(t.name, t.content))]
     for p in periods:
         label = p.label
-        cols.append(Column(f"{label}状态", 9, lambda t, p=p: cons.history[p].get(t.id, ("", None))[0], "status"))
-        cols.append(Column(f"{label}进度", 8, lambda t, p=p: cons.history[p].get(t.id, ("", None))[1], "number"))
-    _table(wb, "历次进展", f"{cons.project}历次进展", subtitle, cols, cons.master.tasks, s, TASK_STATUSES, pending)
+        # the month on a line of its own: "2024年6月进度" in 8 characters broke as "2024年6" / "月进度"
+        cols.append(Column(f"{label}\n状态", 10, lambda t, p=p: cons.history[p].get(t.id, ("", None))[0], "status"))
+        cols.append(Column(f"{label}\n进度", 10, lambda t, p=p: cons.history[p].get(t.id, ("", None))[1], "number"))
+    _table(wb, "历次进展", (cons.project, "历次进展"), subtitle, cols, cons.master.tasks, s, TASK_STATUSES, pending)
 
 
 def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
@@ -644,7 +654,7 @@ def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows |
         Column("归档文件", 36, lambda r: r.archive_path),
         Column("sha256", 34, lambda r: r.sha256),  # two lines, not four: rows stay short
     ]
-    _table(wb, "收件登记", f"{cons.project}收件登记（{cons.period.label}）", subtitle, cols, cons.receipts, s,
+    _table(wb, "收件登记", (cons.project, f"收件登记（{cons.period.label}）"), subtitle, cols, cons.receipts, s,
            OUTCOMES, pending)
 
 
