@@ -165,3 +165,14 @@ def test_date_examples_are_of_the_returns_own_time(nanling):
     report = check_return(data, "财政局.xlsx", CheckContext(ws.load_master(), ws.limits, period=JUNE_2024))
     e505 = [i.message for i in report.issues if i.code == "E505"]
     assert e505 and "请按 2024-07-15 的格式填写" in e505[0], e505
+
+
+def test_a_form_hides_the_name_columns_a_table_never_fills(nanling):
+    # 南陵's table gives every task its text only: 一级任务, 二级任务 and 工作任务 were printed
+    # as three empty columns; hidden, they stay where returns are read by their headers
+    form = nanling / "下发" / "2024年6月" / "2024年6月_县财政局_进展填报表.xlsx"
+    sheet = load_workbook(form)["进展填报"]
+    headers = {c.value: c.column_letter for c in sheet[4]}
+    hidden = {h for h, letter in headers.items() if sheet.column_dimensions[letter].hidden}
+    assert hidden == {"一级任务", "二级任务", "工作任务"}
+    assert sheet.column_dimensions[headers["责任类型"]].width >= 8  # "责任类型" on one line
