@@ -167,12 +167,14 @@ def test_date_examples_are_of_the_returns_own_time(nanling):
     assert e505 and "请按 2024-07-15 的格式填写" in e505[0], e505
 
 
-def test_a_form_hides_the_name_columns_a_table_never_fills(nanling):
-    # 南陵's table gives every task its text only: 一级任务, 二级任务 and 工作任务 were printed
-    # as three empty columns; hidden, they stay where returns are read by their headers
+
+def test_a_forms_name_columns_stay_even_when_the_table_never_fills_them(nanling):
+    # 南陵's table gives every task its text only. Hiding the empty 一级任务, 二级任务 and
+    # 工作任务 columns was tried: rows 2-3 put 填报单位 and the 填报人 input in B:D, which
+    # vanished with them (seen in LibreOffice). They stay; 责任类型 fits its header on one line.
     form = nanling / "下发" / "2024年6月" / "2024年6月_县财政局_进展填报表.xlsx"
     sheet = load_workbook(form)["进展填报"]
     headers = {c.value: c.column_letter for c in sheet[4]}
-    hidden = {h for h, letter in headers.items() if sheet.column_dimensions[letter].hidden}
-    assert hidden == {"一级任务", "二级任务", "工作任务"}
-    assert sheet.column_dimensions[headers["责任类型"]].width >= 8  # "责任类型" on one line
+    assert not [h for h, letter in headers.items() if sheet.column_dimensions[letter].hidden]
+    assert sheet["B2"].value == "县财政局"
+    assert sheet.column_dimensions[headers["责任类型"]].width >= 8

@@ -207,12 +207,6 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         set_text(cell, header)
         style_cell(cell, font=bold_font, fill=header_fill, alignment=center, border=border)
         ws.column_dimensions[get_column_letter(c)].width = float(widths.get(header, 12))
-    # 一级任务, 二级任务 and 工作任务 a table never fills (潍坊's and 南陵's give only the task's
-    # text) are hidden rather than printed empty; they stay in place, as returns are read by
-    # their headers.
-    for c, (f, _, _) in enumerate(COLUMNS, start=1):
-        if f in ("level1", "level2", "name") and tasks and not any(getattr(t, f) for t, _ in tasks):
-            ws.column_dimensions[get_column_letter(c)].hidden = True
     ws.row_dimensions[HEADER_ROW].height = 30
 
     due_font = Font(name=st["font"], size=st["size"], bold=True, color="C00000")
