@@ -183,11 +183,13 @@ _MEANING = {
 }
 
 
-def os_fault(exc: BaseException, path: str | os.PathLike | None = None) -> SystemFault | None:
+def os_fault(exc: BaseException, path: str | os.PathLike | None = None,
+             fallback: str | os.PathLike | None = None) -> SystemFault | None:
     """The one-line Chinese error for an operating-system failure, or None if ``exc`` is not one.
 
     Looks through the exception's causes (openpyxl, zipfile and SQLite wrap OSError).
-    ``path`` is the file being written when the exception does not say (SQLite never does).
+    ``path`` is the file being written (named instead of the temporary file the OS named);
+    ``fallback`` the file to name only when the exception names none (SQLite never does).
     """
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
@@ -195,17 +197,18 @@ def os_fault(exc: BaseException, path: str | os.PathLike | None = None) -> Syste
         if isinstance(exc, SystemFault):
             return exc
         if isinstance(exc, OSError) and not isinstance(exc, (ConnectionError, TimeoutError)):
-            fault = _from_oserror(exc, path)
+            fault = _from_oserror(exc, path if path is not None or exc.filename else fallback)
             if fault is not None:
                 return fault
         named = _IO_ERRNO.search(str(exc)) if type(exc).__name__ == "SerialisationError" else None
         if named and isinstance(getattr(errno, named.group(1), None), int):  # lxml: "IO_ENOSPC"
-            fault = _from_oserror(OSError(getattr(errno, named.group(1)), named.group(1)), path)
+            fault = _from_oserror(OSError(getattr(errno, named.group(1)), named.group(1)),
+                                  path if path is not None else fallback)
             if fault is not None:
                 return fault
         sqlite3 = sys.modules.get("sqlite3")  # not imported just for this: start-up time
         if sqlite3 is not None and isinstance(exc, sqlite3.Error):
-            fault = _from_sqlite(exc, path)
+            fault = _from_sqlite(exc, path if path is not None else fallback)
             if fault is not None:
                 return fault
         exc = exc.__cause__ or exc.__context__
@@ -221,7 +224,7 @@ def _from_oserror(exc: OSError, given) -> SystemFault | None:
         return DiskFull(f"磁盘已满，无法写入“{_show(where)}”。请删除不需要的文件、腾出磁盘空间后重新运行。")
     if code == errno.ENAMETOOLONG or winerror in _WIN_TOO_LONG or (
             where is not None and os.name == "nt" and len(str(where)) >= 260):
-        return PathTooLong(f"路径过长：“{_show(where)}”。请把工作区移到路径较短的文件夹（如 D:\\督办）后重新运行。")
+        return _too_long(where)
     if winerror in _WIN_IN_USE or code in _BUSY:
         return FileInUse(f"文件被其他程序占用：“{_show(where)}”。请关闭正在使用它的程序后重新运行。")
     if code in _DENIED:
@@ -252,6 +255,8 @@ def _from_sqlite(exc: Exception, given) -> SystemFault | None:
     if "disk is full" in text or ("disk i/o error" in text and _nearly_full(where)):
         return DiskFull(f"磁盘已满，无法写入收件台账“{_show(where)}”。请腾出磁盘空间后重新运行，"
                         "已完成的部分不会重复。")
+    if "unable to open database" in text and _longer_than_sqlite_takes(where):
+        return _too_long(where)
     if "readonly" in text or "read-only" in text or "unable to open database" in text:
         return NoPermission(f"没有写入权限：“{_show(where)}”。请检查工作区文件夹是否只读、是否有修改权限，"
                             "改正后重新运行。")
@@ -265,6 +270,24 @@ def _from_sqlite(exc: Exception, given) -> SystemFault | None:
         return SystemFault(f"收件台账“{_show(where)}”已损坏，无法读取。收到的文件都还在“归档”文件夹中，"
                            "请不要删除它们；请先把这个台账文件另存一份，再把它和“日志/duban.log”发给技术支持。")
     return None
+
+
+def _too_long(where: Path | None) -> PathTooLong:
+    return PathTooLong(f"路径过长：“{_show(where)}”。请把工作区移到路径较短的文件夹（如 D:\\督办）后重新运行。")
+
+
+#: The longest path SQLite opens: its Unix VFS takes 512 bytes (less the "-wal" it adds);
+#: Windows without long paths 260 characters. Longer, it says only "unable to open database
+#: file", which is otherwise a folder without write permission.
+_SQLITE_MAX_PATH_BYTES = 500
+
+
+def _longer_than_sqlite_takes(where: Path | None) -> bool:
+    if where is None:
+        return False
+    if os.name == "nt":
+        return len(os.path.abspath(where)) >= 260
+    return len(os.fsencode(os.path.abspath(where))) > _SQLITE_MAX_PATH_BYTES
 
 
 def _nearly_full(where: Path | None) -> bool:

@@ -37,7 +37,7 @@ from .returns import (
 )
 from .settings import Limits
 from .style import color, load_style
-from .text import column_letter
+from .text import column_letter, name_part
 from .vocab import Severity
 from .workspace import FEEDBACK, Workspace
 from .xlsx import atomic_save, fit_a4, row_height, set_text, style_cell
@@ -50,7 +50,8 @@ def feedback_paths(ws: Workspace, unit: str, period: Period, day: dt.date | None
     dated folder, so what goes out today is never mixed with last week's."""
     day = day or ws.now().date()  # the office's day, not the machine's
     folder = ws.stage_dir(FEEDBACK, period) / day.isoformat()
-    return folder / f"{unit}_校验反馈.xlsx", folder / f"{unit}_校验反馈.eml"
+    stem = f"{name_part(unit)}_校验反馈"  # `replies.unit_of_reply` reads the unit back
+    return folder / f"{stem}.xlsx", folder / f"{stem}.eml"
 
 
 def build_feedback(master: Master, report: Report, data: bytes, name: str, *, project: str,

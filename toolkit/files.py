@@ -34,7 +34,16 @@ def lock_files(path: Path) -> list[Path]:
     candidates = [path.with_name("~$" + name), path.with_name(".~lock." + name + "#")]
     if len(name) > 2:
         candidates.append(path.with_name("~$" + name[2:]))
-    return [p for p in candidates if p.exists()]
+    return [p for p in candidates if _exists(p)]
+
+
+def _exists(path: Path) -> bool:
+    """``path.exists()``, False where the name itself is refused (".~lock.<name>#" one byte
+    past the file system's 255, a character it does not take): no owner file can be there."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 def check_writable(path: Path) -> None:

@@ -21,6 +21,7 @@ from .mail import message_id
 from .period import Period
 from .progress import Progress, no_progress
 from .report import Report
+from .text import name_part
 from .unpack import Item, read_back
 from .vocab import Outcome
 from .workspace import Workspace
@@ -170,7 +171,7 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
     """Record each reply draft written (so `duban mail send feedback` finds it) and retire
     the earlier ones it replaces."""
     for eml in (p for p in paths if p.suffix == ".eml"):
-        unit = eml.name.rsplit("_校验反馈", 1)[0]
+        unit = unit_of_reply(master, eml.name.rsplit("_校验反馈", 1)[0])
         try:
             period = Period.parse(eml.parent.parent.name)
             data = eml.read_bytes()
@@ -183,6 +184,16 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
         ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
                             sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data),
                             receipt_id=ledger.latest_return_id(unit, period, master.directory.aliases_of(unit)))
+
+
+def unit_of_reply(master, part: str) -> str:
+    """The unit a reply's file is named after (`feedback.feedback_paths`): its name as
+    `text.name_part` wrote it, the characters Windows forbids made full-width, a long name
+    cut and hashed."""
+    found = master.directory.resolve(part)
+    if found and name_part(found) == part:
+        return found
+    return next((u for u in master.directory.names if name_part(u) == part), part)
 
 
 def write(ws: Workspace, master, jobs: list[tuple], progress: Progress = no_progress

@@ -21,7 +21,7 @@ from .report import Issue, make_issue
 from .settings import Limits
 from .spreadsheet import ReadFailure, is_panic, native_stderr_silenced, open_spreadsheet, short_reason
 from .style import color
-from .text import clean, column_letter, key
+from .text import clean, column_letter, key, name_part
 from .vocab import REPORTABLE
 from .xlsx import fit_a4, row_height, set_text, style_cell
 
@@ -102,7 +102,9 @@ def field_of_header(label: object) -> str | None:
 
 
 def return_filename(period: Period, unit: str) -> str:
-    return f"{period.label}_{unit}_进展填报表.xlsx"
+    """``2022年6月_市公安局_进展填报表.xlsx``; a name Windows forbids in a file name is
+    written as `name_part` makes it (市委宣传部/市新闻办 -> 市委宣传部／市新闻办)."""
+    return f"{period.label}_{name_part(unit)}_进展填报表.xlsx"
 
 
 # ---------------------------------------------------------------------------

@@ -214,6 +214,28 @@ def safe_filename(name: str, limit: int = 80) -> str:
     return f"{stem}.{ext}" if ext else stem
 
 
+# The characters Windows forbids in a file name, as their full-width forms: NFKC (which
+# `key` compares by) maps each back, so a file still names its unit.
+_FULL_WIDTH = str.maketrans({c: chr(ord(c) + 0xFEE0) for c in '<>:"/\\|?*'})
+NAME_PART_BYTES = 150  # UTF-8 bytes of a name inside a file name duban writes (50 CJK characters)
+
+
+def name_part(name: str) -> str:
+    """A unit's name as part of a file name duban writes (下发, 反馈, 催报): it stays in its
+    folder and Windows accepts it (市委宣传部/市新闻办 -> 市委宣传部／市新闻办). A name over
+    `NAME_PART_BYTES` is cut and ends with a hash of the whole, so two long names that begin
+    alike never write one file, and a deep workspace stays within Windows' 260 characters."""
+    s = _CONTROL.sub("", clean(name).replace("\n", " ")).translate(_FULL_WIDTH)
+    if len(s.encode()) <= NAME_PART_BYTES:
+        return s
+    import hashlib  # only for a name this long: not paid by every start
+
+    tag = "~" + hashlib.sha256(s.encode()).hexdigest()[:6]
+    while len((s + tag).encode()) > NAME_PART_BYTES:
+        s = s[:-1]
+    return s.rstrip(" .") + tag
+
+
 def column_letter(n: int) -> str:
     """Spreadsheet column name of 1-based ``n`` (1 -> A, 27 -> AA), without importing openpyxl."""
     letters = ""

@@ -13,6 +13,7 @@ from ..mail import build_draft, render_mail_template
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import return_filename
+from ..text import name_part
 from ..vocab import Outcome, UnitState
 from ..workspace import ISSUED, MERGED, Workspace
 
@@ -65,7 +66,7 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
             "organiser": cons.organiser, "attached": blank is not None, "feedback_attached": marked is not None})
         eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
-                           path=result.folder / f"催报_{u.unit}.eml", eml=eml)
+                           path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml)
         result.files.append(path)
         result.units.append((u.unit, u.state))
 

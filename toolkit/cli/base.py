@@ -239,7 +239,7 @@ class DubanGroup(click.Group):
             sys.stderr.close()
             ctx.exit(0)
         except Exception as exc:  # the one place that turns a bug into a readable line
-            fault = errors.os_fault(exc, _ledger_path(ctx))
+            fault = errors.os_fault(exc, fallback=_ledger_path(ctx))
             if fault is not None:  # the operating system said no: not a bug, one line, exit 2
                 _log_to_workspace(ctx)
                 log.error("%s", fault.message)

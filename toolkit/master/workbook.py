@@ -224,6 +224,10 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
     # The same unit names recur on every task they share: resolve each once (10,000
     # assignments resolved 20,000 times took 30 ms of a W2 master read).
     canonical_of: dict[str, str] = {}
+    # A unit named twice on one task (a row pasted twice, or its name typed another way:
+    # half-width brackets, an alias) holds it once, as 牵头 if either row says so; else its
+    # form lists the task twice and its own correct return is refused (E403).
+    seen: dict[tuple[str, str], int] = {}
     for r in assign_rows[1:]:
         get = _getter(r, aidx)
         tid, unit, role = cell_text(get("任务编号")), clean(get("单位")), clean(get("责任类型"))
@@ -234,6 +238,12 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
             canonical = canonical_of[unit] = directory.resolve(unit) or unit
             if canonical not in directory:
                 directory.add(Unit(canonical, guess_kind(canonical)))
+        at = seen.get((tid, canonical))
+        if at is not None:
+            if role == LEAD and assignments[at].role != LEAD:
+                assignments[at] = Assignment(tid, canonical, LEAD, assignments[at].source)
+            continue
+        seen[(tid, canonical)] = len(assignments)
         assignments.append(Assignment(tid, canonical, LEAD if role == LEAD else COOP,
                                       clean(get("来源")) or EXPLICIT))
     # Directory problems travel with the master so every command that reads it can say so.

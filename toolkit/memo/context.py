@@ -20,7 +20,7 @@ from typing import Any
 from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
-from ..text import task_title
+from ..text import name_part, task_title
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
 from .gbt9704 import CHARS
 
@@ -580,7 +580,9 @@ def _requirements(c: MemoContext) -> list[Point]:
 def memo_filename(cons: Consolidation) -> str:
     """``关于2022年6月<project>进展情况的通报.docx``."""
     project = re.sub(r'[\\/:*?"<>|\r\n\t]', "_", _text(cons.project))
-    return f"关于{cons.period.label}{project}进展情况的通报.docx"
+    # a long project name is cut (and hashed): Linux and macOS take 255 bytes in a name,
+    # and LibreOffice's ".~lock.<name>#" beside it must fit too
+    return f"关于{cons.period.label}{name_part(project)}进展情况的通报.docx"
 
 
 def render_markdown(ctx: MemoContext) -> str:
