@@ -36,15 +36,16 @@ import os, sys, time
 slow = float(os.environ.get("DUBAN_TEST_SLOW") or 0)
 if slow:
     import toolkit.actions.collect as c
+    import toolkit.replies as r  # where collect's replies are written (since e0a487b)
     c.PARALLEL_FROM = 2
-    check, feedback = c.check_return, c.write_feedback
+    check, feedback = c.check_return, r.write_feedback
     def slow_check(*a, **k):
         time.sleep(slow)
         return check(*a, **k)
     def slow_feedback(*a, **k):
         time.sleep(slow)
         return feedback(*a, **k)
-    c.check_return, c.write_feedback = slow_check, slow_feedback
+    c.check_return, r.write_feedback = slow_check, slow_feedback
 from toolkit.cli import main
 sys.argv = ["duban", *sys.argv[1:]]
 main()

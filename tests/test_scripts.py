@@ -123,7 +123,8 @@ def test_bat_calls_only_commands_that_exist(stem):
     assert called and set(called) <= set(cli.commands), called
     if stem == "4-发送邮件":
         kinds = set(re.findall(r'set "KIND=(\w+)"', bat(stem)))
-        assert kinds == set(cli.commands["mail"].commands["send"].params[0].type.choices)
+        # the scripts pass the English words; 下发/反馈/催报 are accepted too, for typing by hand
+        assert kinds == {c for c in cli.commands["mail"].commands["send"].params[0].type.choices if c.isascii()}
 
 
 def _block(text: str, start: str, end: str) -> str:

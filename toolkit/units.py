@@ -333,11 +333,22 @@ class Directory:
     @classmethod
     def from_csv(cls, path: Path) -> Directory:
         import csv
-        text = Path(path).read_bytes().decode("utf-8-sig")
+        data = Path(path).read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:  # Excel on a Chinese Windows saves “CSV（逗号分隔）” in GBK
+            text = data.decode("gb18030", errors="replace")
         rows = list(csv.reader(io.StringIO(text)))
-        if rows and rows[0] and key(rows[0][0]) == key("单位"):
+        if rows and rows[0] and _is_header(rows[0]):
             rows = rows[1:]
         return cls.from_rows(rows)
+
+
+def _is_header(row: list[str]) -> bool:
+    """The first row of a directory CSV names its columns: 单位 or 单位名称 …, 类别, 邮箱."""
+    words = {key(c) for c in row}
+    return key(row[0]) in {key("单位"), key("单位名称"), key("名称")} or bool(
+        words & {key("类别"), key("邮箱"), key("电子邮箱"), key("简称/别名")})
 
 
 def default_directory() -> Directory:

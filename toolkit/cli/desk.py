@@ -161,7 +161,8 @@ def mail_fetch(state: State, since: str | None) -> None:
 
 
 @mail_group.command("send")
-@click.argument("kind", type=click.Choice(["issue", "feedback", "remind"]), metavar="下发|反馈|催报")
+@click.argument("kind", type=click.Choice(["issue", "feedback", "remind", "下发", "反馈", "催报"]),
+                metavar="issue|feedback|remind")
 @period_option()
 @click.option("--yes", "-y", is_flag=True, help="不再询问，直接发送")
 @click.option("--dry-run", is_flag=True, help="只连接并登录发信服务器，列出将发送的邮件，不发送")
@@ -170,6 +171,7 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
     """发送邮件草稿：下发（issue）、反馈（feedback）或催报（remind），已发过的不会再发。
 
     先列出将发送的邮件（多少封、发给谁、附件和大小），确认后再发。
+    也可以写中文：duban mail send 催报。
 
     \b
     示例：
@@ -177,6 +179,7 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
       duban mail send feedback --period 2022-06
       duban mail send remind --dry-run
     """
+    kind = {"下发": "issue", "反馈": "feedback", "催报": "remind"}.get(kind, kind)
     mail = _action("mail")
     with state.locked() as ws:
         plan = mail.plan_send(ws, kind, period)

@@ -144,6 +144,8 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
         if result.no_email:
             echo(state, f"其中 {len(result.no_email)} 个单位在单位名录中没有邮箱，请在草稿中填写收件人，"
                         "或在任务清单的“单位名录”表中补充邮箱。", fg="yellow")
+    send = "检查邮件草稿的收件人后发出" if emails else "把填报表发给各单位（加 --emails 生成邮件草稿）"
+    echo(state, f"下一步：{send}；收到的回件放进“收件箱”文件夹，运行 duban collect（或双击“2-收取并汇总”）。")
 
 
 @cli.command()
@@ -508,8 +510,11 @@ def _echo_run(state: State, result) -> None:
     c = result.collected
     echo(state, f"{result.period.label}月报完成")
     if c.inputs or c.recovered:
-        echo(state, f"  本次收到 {c.inputs} 个文件：采纳 {c.accepted}，退回 {c.returned}，无法读取 {c.unreadable}，"
-                    f"重复 {c.duplicates}")
+        # 49 files holding 52 returns (mails and zips unpacked): say so, or 47 + 5 looks like 49
+        files = c.accepted + c.returned + c.unreadable + c.duplicates + c.superseded
+        inside = f"（拆开邮件和压缩包后共 {files} 份）" if files != c.inputs else ""
+        echo(state, f"  本次收到 {c.inputs} 个文件{inside}：采纳 {c.accepted}，退回 {c.returned}，"
+                    f"无法读取 {c.unreadable}，重复 {c.duplicates}")
     else:
         echo(state, "  收件箱没有新文件，按已收取的报送重新汇总。")
     units = result.merged.consolidation.unit_counts()

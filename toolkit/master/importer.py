@@ -145,8 +145,11 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     issues: list[Issue] = []
     _assign_ids(raw, name, issues)
     first_leads = _states_first_leads(blocks, table=header is not None)
-    master = _build(raw, project_name(title, path.stem if name == path.name else Path(name).stem), name, used,
-                    issues, report, first_leads, org)
+    stem = path.stem if name == path.name else Path(name).stem
+    if not project_name(title, ""):
+        report.notes.append(f"分工表没有标题，专项行动名称取自文件名“{stem}”：它会印在填报表、汇总表和通报上，"
+                            "请在 duban.toml 的 name 中改成正式名称。")
+    master = _build(raw, project_name(title, stem), name, used, issues, report, first_leads, org)
     master.organiser = org
     if not org:
         issues.append(make_issue("M111", file=name))

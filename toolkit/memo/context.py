@@ -211,6 +211,11 @@ def _num(v: float) -> str:
     return f"{round(v, 1):.1f}".rstrip("0").rstrip(".")
 
 
+def arrangement(project: str) -> str:
+    """根据X工作安排, without saying 工作 twice for an action named …重点工作."""
+    return f"根据{project}安排" if project.endswith("工作") else f"根据{project}工作安排"
+
+
 def cn_number(n: int) -> str:
     """1 -> 一, 10 -> 十, 12 -> 十二, 25 -> 二十五 (enough for numbered points)."""
     if n < 10:
@@ -372,7 +377,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         due_date_text=cn_date(cons.due) if cons.due else "", next_due_date_text=cn_date(next_due),
         as_of=cons.as_of or "", title=title, title_lines=_title_lines(title),
         recipients=_recipients(cons.units),
-        intro=f"根据{project}工作安排，各责任单位按月报送任务进展情况。现将{period.label}进展情况通报如下：",
+        intro=f"{arrangement(project)}，各责任单位按月报送任务进展情况。现将{period.label}进展情况通报如下：",
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
