@@ -104,9 +104,10 @@ def printed(lo, tmp_path_factory):
     # A sheet's pages run from the page with its title to the next sheet's title page.
     starts = []
     for sheet in wb:
-        title = sheet["A1"].value.replace(" ", "")
+        # a title may break onto two lines (the project, then the sheet's name): no white space
+        title = "".join(sheet["A1"].value.split())
         first = next(i for i, p in enumerate(pages) if i >= (starts[-1] if starts else 0)
-                     and title in p.text().replace(" ", ""))
+                     and title in "".join(p.text().split()))
         starts.append(first)
     sheets = {s.title: list(range(a, b)) for s, a, b in zip(wb, starts, [*starts[1:], len(pages)])}
     return book, style, pages, sheets
@@ -191,7 +192,7 @@ def test_titles_are_whole_and_clear_of_the_subtitle(printed):
         page = pages[sheets[sheet.title][0]]
         subtitle = next(w for w in page.words if w[0].startswith("数据截至"))
         above = [w for w in page.words if w[4] <= subtitle[2] + 0.5]
-        assert "".join(w[0] for w in above).replace(" ", "") == sheet["A1"].value.replace(" ", ""), sheet.title
+        assert "".join("".join(w[0] for w in above).split()) == "".join(sheet["A1"].value.split()), sheet.title
         title_top = min(w[2] for w in above)
         assert title_top > 10, sheet.title  # not pushed above the page's top margin
 
