@@ -128,11 +128,12 @@ def late_on_weak_evidence(it, unit: str, due: dt.date) -> str:
             f"如实际按时收到，请{back}，运行 duban collect --received 收到日期")
 
 
-def bare_mails(tops: Iterable, directory: Directory, run_period: Period) -> list:
+def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
+               addresses: dict[str, set[str]]) -> list:
     """Mails (`unpack.Item`) that carry no file at all: a download link, "see text", "收到".
-    Recorded like every input (已拆包), under the unit their sender's address or their
-    name or subject names, so 收件登记 shows the unit wrote; those with a unit are returned."""
-    addresses = address_index(directory)
+    Recorded like every input (已拆包), under the unit their sender's address (``addresses``:
+    `address_index`) or their name or subject names, so 收件登记 shows the unit wrote; those
+    with a unit are returned."""
     found = []
     for top in tops:
         for it in top.walk():

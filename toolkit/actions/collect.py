@@ -225,8 +225,9 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             it.report, it.outcome = rep, rep.outcome
             it.kind = rep.kind or it.kind
         _name_renamed_units(ledger, master, jobs, result)
-        _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result)
-        bare = bare_mails(tops, master.directory, run_period)  # no file: the unit wrote, sent nothing
+        addresses = address_index(master.directory)  # once a run: every mail's sender is looked up
+        _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result, addresses)
+        bare = bare_mails(tops, master.directory, run_period, addresses)  # no file: the unit wrote, sent nothing
 
         # Archive every byte first (idempotent), record everything in one transaction, then
         # clear the inbox: a crash anywhere leaves work a re-run finishes exactly once, and
@@ -317,11 +318,10 @@ def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
 
 def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[Item],
                     twins: dict[int, Any], run_period: Period, tz: ZoneInfo,
-                    result: CollectResult) -> None:
+                    result: CollectResult, addresses: dict[str, set[str]]) -> None:
     """docs/design.md "Evidence rules": give every file a unit and a period, say where the
     evidence disagrees (W206), doubt impossible times (W207), mark 补报 (W209)."""
     directory = master.directory
-    addresses = address_index(directory)
     now = dt.datetime.now(tz).replace(tzinfo=None, microsecond=0)
     issued_at: dict[Period, dt.datetime | None] = {}
     current = ws.settings.period
