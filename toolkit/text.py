@@ -236,6 +236,17 @@ def name_part(name: str) -> str:
     return s.rstrip(" .") + tag
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 25 -> 二十五 (numbered points, months)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
 def column_letter(n: int) -> str:
     """Spreadsheet column name of 1-based ``n`` (1 -> A, 27 -> AA), without importing openpyxl."""
     letters = ""

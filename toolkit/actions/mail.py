@@ -56,7 +56,7 @@ from ..mailbox import (
     smtp_endpoint,
 )
 from ..progress import Progress, no_progress
-from ..text import key, safe_filename
+from ..text import cn_number, key, safe_filename
 from ..workspace import Workspace
 
 __all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "fetch", "login", "plan_send", "send"]
@@ -342,7 +342,6 @@ def carries_return(info: MessageInfo, words: list[str]) -> bool:
 # What a department's mail about its return says in the subject when it carries no form:
 # besides the month (6月, 六月), one of these.
 REPORT_WORDS = ("进展", "报送", "填报", "月报", "督办", "报表", "台账")
-_CN_MONTHS = "一二三四五六七八九十"
 
 
 def about_returns(subject: str, months: list[int]) -> bool:
@@ -352,7 +351,7 @@ def about_returns(subject: str, months: list[int]) -> bool:
     if any(w in s for w in REPORT_WORDS):
         return True
     names = [f"{m}月" for m in months] + [f"{m:02d}月" for m in months]
-    names += [("十" + _CN_MONTHS[m - 11] if m > 10 else _CN_MONTHS[m - 1]) + "月" for m in months]
+    names += [f"{cn_number(m)}月" for m in months]
     return any(re.search(rf"(?<![0-9一二三四五六七八九十]){n}", s) for n in names)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
-from ..text import name_part, task_title
+from ..text import cn_number, name_part, task_title
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
 from .gbt9704 import CHARS
 
@@ -192,7 +192,6 @@ def context_dict(ctx: MemoContext) -> dict[str, Any]:
 # building the context
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CN_DIGITS = "零一二三四五六七八九"
 
 
 def _text(value: object) -> str:
@@ -214,14 +213,6 @@ def _num(v: float) -> str:
 def arrangement(project: str) -> str:
     """根据X工作安排, without saying 工作 twice for an action named …重点工作."""
     return f"根据{project}安排" if project.endswith("工作") else f"根据{project}工作安排"
-
-
-def cn_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 25 -> 二十五 (enough for numbered points)."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
 def _points(items: Iterable[tuple[str, str]]) -> list[Point]:
