@@ -21,6 +21,9 @@ ONGOING_WORDS = ("长期", "持续", "常态化", "长效")
 _RECURRING = re.compile(r"(?:^|[，,；;。（(并]|起|开始)(?:每(个)?(年度?|半年|季度?|月度?|双月|旬|周|星期)"
                         r"|按(年度?|半年|季度?|月度?|周)|定期|常年|逐月|逐季)")
 _FROM_ON = re.compile(r"(自|从)?\d{4}年(\d{1,2}月)?(\d{1,2}[日号])?(起|开始|以后)(实施|执行|推进|开展)?")
+# Where a deadline's clauses end. What follows a date may also start at 并 or a bracket
+# (2024年6月底前完成并长期坚持, 2024年底前完成（每季度报送）); stages are clauses alone.
+_CLAUSE_ENDS = "，,；;。"
 # 2024年—2025年, 2024-2025年, 2024年6月至12月: a span is done by its end.
 _SPAN = re.compile(r"[—–－~～]+|-|至|到")
 
@@ -47,7 +50,7 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
     if any(w in s for w in ONGOING_WORDS):
         # 2024年6月底前完成，长期坚持: the date is the deadline and what follows keeps the work
         # up. Read as ongoing before, such a task was never overdue and nothing said so.
-        first = re.split(r"[，,；;。并（(]", s, maxsplit=1)[0]
+        first = re.split(rf"[{_CLAUSE_ENDS}并（(]", s, maxsplit=1)[0]
         if first != s:
             dated, _ = parse_deadline(first, year)
             if dated is not None:
@@ -56,7 +59,7 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
     if _RECURRING.search(s) or _FROM_ON.fullmatch(s):
         # 每季度报送，2024年底前完成 (or the other way round): the reporting recurs, the work is
         # done by the date. Without one, ongoing.
-        for clause in reversed(re.split(r"[，,；;。并（()）]", s)):
+        for clause in reversed(re.split(rf"[{_CLAUSE_ENDS}并（()）]", s)):
             if clause and clause != s and not _RECURRING.search(clause):
                 dated, _ = parse_deadline(clause, year)
                 if dated is not None:
@@ -75,7 +78,7 @@ def _stages_end(s: str, year: int | None) -> dt.date | None:
     """2024年6月底前启动，2025年底前全面完成: work in stages is due when its last stage is,
     when every clause reads as a day (a clause without a year takes the one before's). Such
     a task was unread (M103) and never judged."""
-    clauses = [c for c in re.split(r"[，,；;。]", s) if c]
+    clauses = [c for c in re.split(f"[{_CLAUSE_ENDS}]", s) if c]
     days: list[dt.date] = []
     for clause in clauses if len(clauses) > 1 else ():
         day, _ = parse_deadline(clause, days[-1].year if days else year)
