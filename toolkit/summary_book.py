@@ -39,7 +39,7 @@ LAGGING = Status.LAGGING
 LEAD = Role.LEAD
 
 ROW_SLACK = 1.05
-_SEEN_PER_COLUMN = 4096  # text cells remembered per column while a sheet's rows are written
+_SEEN_PER_COLUMN = 4096  # cells (any value but a bool) remembered per column while rows are written
 
 
 @dataclass
