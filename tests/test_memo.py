@@ -163,6 +163,34 @@ def test_sentences_adapt_to_the_numbers(cons):
         assert not re.search(r"(?<![0-9.])0个|：。|（）", text), text
 
 
+def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
+    """A county's or district's memo says 县直 / 区直 and 县级层面, never Dongguan's 市直;
+    towns are addressed as their names end. Dongguan's own memo is unchanged."""
+    ctx = memo.build_context(cons, ISSUE)
+    assert (ctx.level, ctx.recipients) == ("市", "各镇街（园区），市直各有关单位：")
+    assert "需市级层面协调解决的" in _requirement(ctx)
+
+    def unit(name, kind):
+        return dataclasses.replace(cons.units[0], unit=name, kind=kind)
+    county = [unit("县发改局", "县直部门"), unit("县财政局", "县直部门"), unit("城关镇", "镇街"), unit("河口乡", "镇街")]
+    ctx = memo.build_context(dataclasses.replace(cons, units=county, organiser="大竹县人民政府办公室"), ISSUE)
+    assert (ctx.level, ctx.recipients) == ("县", "各乡镇，县直各有关单位：")
+    assert "需县级层面协调解决的" in _requirement(ctx) and "市级" not in _requirement(ctx)
+    district = [unit("区发改局", "区直部门"), unit("友好街道", "镇街")]
+    ctx = memo.build_context(dataclasses.replace(cons, units=district, organiser="立山区人民政府"), ISSUE)
+    assert (ctx.level, ctx.recipients) == ("区", "各街道，区直各有关单位：")
+    # a development zone's own departments, organiser unknown: no level is invented
+    zone = [unit("招商工作部", "市直部门"), unit("改革办", "市直部门")]
+    master = dataclasses.replace(cons.master, title="2025年开发区重点工作及责任清单")
+    ctx = memo.build_context(dataclasses.replace(cons, units=zone, organiser="", master=master), ISSUE)
+    assert (ctx.level, ctx.recipients) == ("", "各有关单位：")
+    assert "需要协调解决的，请及时提出" in _requirement(ctx)
+
+
+def _requirement(ctx) -> str:
+    return next(p.text for p in ctx.requirements if p.title == "加快推进滞后任务。")
+
+
 def test_points_are_numbered_after_empty_ones_are_dropped(cons):
     ctx = memo.build_context(cons, ISSUE)
     assert [(p.number, p.title) for p in ctx.reporting_points] == [

@@ -24,6 +24,9 @@ KINDS = tuple(Kind)
 # until the vocabulary gains them: a directory may name any kind, these are what the
 # importer guesses for a unit no directory knows.
 COUNTY_DEPT, DISTRICT_DEPT, PROVINCE_DEPT, SECTION = "县直部门", "区直部门", "省直部门", "科室"
+#: A department of a plan whose level nothing says (a development zone's 招商工作部, a
+#: national plan's ministries): calling it 市直部门 would put a wrong word in the memo.
+DEPT = "部门"
 
 DIRECTORY_HEADERS = ("单位", "简称/别名", "类别", "联系人", "电话", "邮箱")
 #: Optional 7th column of a directory CSV: the name the coordinating office signs the memo
@@ -82,7 +85,7 @@ def group_kind(name: str) -> str | None:
 
 def _level(text: str) -> str:
     """The administrative level a phrase or kind starts with: 市, 区, 县, 省 or ''."""
-    m = re.match(r"(东莞)?(市|区|县|省)", key(text))
+    m = re.match(r"(东莞)?(市(?!场)|区|县|省)", key(text))  # 市场监管总局 is no city's
     return m.group(2) if m else ""
 
 
@@ -106,15 +109,83 @@ def group_members(name: str, directory: Directory) -> tuple[list[str], list[str]
     return members, kinds
 
 
-def guess_kind(name: str) -> str:
-    """Kind of a unit the directory does not know, from how its name starts and ends."""
+def guess_kind(name: str, plan: str = "") -> str:
+    """Kind of a unit the directory does not know, from how its name starts and ends.
+
+    ``plan`` is the plan's own level (`plan_level`): a department named without one
+    (改革办, 规划建设局) belongs to the government that issued the plan, so a county's
+    table makes it a 县直部门, not a 市直部门."""
     n = clean(name)
     level = _level(n)
     if re.search(r"(镇|街道|乡|园区|高新区|新区|开发区|经开区|功能区)$", n) and not level:
         return TOWN
     if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
         return SECTION
-    return {"区": DISTRICT_DEPT, "县": COUNTY_DEPT, "省": PROVINCE_DEPT}.get(level, CITY)
+    return {"市": CITY, "区": DISTRICT_DEPT, "县": COUNTY_DEPT, "省": PROVINCE_DEPT}.get(level or plan, DEPT)
+
+
+# The level of the government a plan belongs to, read from a place name leading its
+# organiser or title (大竹县人民政府办公室, 东莞市政务服务数据管理局, 广州市黄埔区…: the
+# last level named before the body, 区 there) or from a government it names (2023年区政府
+# 重点民生实事). A 开发区, 新区, 园区 or 社区 is a zone, not a level; 自治州 and 盟 are cities,
+# 旗 a county, 自治区 a province.
+_LEVEL_OF = {"省": "省", "市": "市", "州": "市", "盟": "市", "县": "县", "旗": "县", "区": "区"}
+_BODY = LazyPattern(r"人民政府|政府|委员会|委|办公厅|办公室|局|厅|院|中心|办|关于|\d|年")
+_GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人民政府|政府|委员会|委)")
+
+
+def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[str] = ()) -> str:
+    """省, 市, 县 or 区: the level of the government whose plan this is; '' when nothing says.
+
+    Read from the organiser (the office that signs the memo) first, then the title, then the
+    units' own names (市发改局, 县财政局 …) when two thirds of those that name a level name
+    the same one. The memo's 主送 and its 需县级层面协调 follow it."""
+    for text in (key(organiser), re.sub(r"^关于(印发)?", "", key(title))):
+        level = _place_level(text)
+        m = _GOVERNMENT.search(text) if text and not level else None
+        if m and not _is_zone(text, m.start(1)):
+            level = _LEVEL_OF[m.group(1)]
+        if level:
+            return level
+    levels = [lv for lv in (_level(n) for n in names) if lv in ("市", "县", "区")]
+    if len(levels) >= 2:
+        top = max(sorted(set(levels)), key=levels.count)
+        if levels.count(top) * 3 >= len(levels) * 2:
+            return top
+    return ""
+
+
+def _place_level(text: str) -> str:
+    """The last level in the place name leading ``text`` (before its body: 人民政府, 局, 办 …)."""
+    body = _BODY.search(text)
+    head = text[:body.start()] if body else text[:12]
+    level = ""
+    for i, ch in enumerate(head):
+        if ch not in _LEVEL_OF or (i + 1 < len(head) and head[i + 1] in _LEVEL_OF) or _is_zone(head, i):
+            continue  # 贵州省, 杭州市: the 州 is part of the name
+        level = "省" if head[max(0, i - 2):i + 1] == "自治区" else _LEVEL_OF[ch]
+    return level
+
+
+def _is_zone(text: str, at: int) -> bool:
+    """Whether the 区 at ``at`` ends a zone's name (开发区, 高新区, 新区, 园区 …), not a district."""
+    return text[at] == "区" and bool(re.search(r"(开发|高新|新|园|保税|试验|功能|示范|景|矿|片|社|校)$", text[:at]))
+
+
+def town_phrase(names: list[str]) -> str:
+    """How a memo addresses the towns among ``names``: 各镇街（园区） where there are towns,
+    街道 and parks (Dongguan), 各乡镇, 各街道, 各镇（街道） … as the names end; '' for none."""
+    ends = {e for n in names for e in ("乡", "镇", "街道", "园区")
+            if (n.endswith(e) or (e == "街道" and n.endswith("街"))
+                or (e == "园区" and re.search(r"(园区|高新区|新区|开发区|经开区|功能区)$", n)))}
+    if "镇" in ends and "街道" in ends:
+        base = "乡镇街道" if "乡" in ends else "镇街"
+    else:
+        base = ("乡镇" if {"乡", "镇"} <= ends else "镇" if "镇" in ends else "乡" if "乡" in ends
+                else "街道" if "街道" in ends else "")
+    if "园区" in ends:
+        return f"各{base}（园区）" if base else "各园区"
+    return f"各{base}" if base else ""
 
 
 def mentions_dongguan(texts: list[str]) -> bool:

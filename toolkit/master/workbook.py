@@ -14,7 +14,7 @@ from .. import errors
 from ..dates import parse_deadline
 from ..report import Issue, make_issue
 from ..text import clean, key, squash
-from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind
+from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind, plan_level
 from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
 from . import cache
@@ -224,6 +224,7 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
     # The same unit names recur on every task they share: resolve each once (10,000
     # assignments resolved 20,000 times took 30 ms of a W2 master read).
     canonical_of: dict[str, str] = {}
+    plan = None  # the plan's level, found when a unit the 单位名录 sheet lacks needs a kind
     # A unit named twice on one task (a row pasted twice, or its name typed another way:
     # half-width brackets, an alias) holds it once, as 牵头 if either row says so; else its
     # form lists the task twice and its own correct return is refused (E403).
@@ -237,7 +238,9 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
         if canonical is None:
             canonical = canonical_of[unit] = directory.resolve(unit) or unit
             if canonical not in directory:
-                directory.add(Unit(canonical, guess_kind(canonical)))
+                if plan is None:
+                    plan = plan_level(meta.get("organiser", ""), meta.get("project", ""))
+                directory.add(Unit(canonical, guess_kind(canonical, plan)))
         at = seen.get((tid, canonical))
         if at is not None:
             if role == LEAD and assignments[at].role != LEAD:

@@ -21,6 +21,7 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..text import cn_number, name_part, task_title
+from ..units import SECTION, plan_level, town_phrase
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
 from .gbt9704 import CHARS
 
@@ -119,6 +120,7 @@ class MemoContext:
     title: str  #: "关于2022年6月东莞市…专项行动进展情况的通报"
     title_lines: str  #: the title with line breaks between words, each line fitting the 2号 title line
     recipients: str  #: 主送, e.g. "各镇街（园区），市直各有关单位："
+    level: str  #: the plan's level: 市, 县, 区 or 省 (from the organiser, title or unit names); "" when none says
     intro: str  #: opening sentence ending "通报如下："
     signature_pad: str  #: full-width spaces before the organiser so it ends two characters from the right
     date_pad: str  #: full-width spaces before the date so it starts two characters right of the organiser
@@ -227,13 +229,18 @@ def _level1_name(name: str) -> str:
     return re.sub(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*", "", name or "") or "（未分类）"
 
 
-def _recipients(units: list[UnitStatus]) -> str:
-    kinds = {u.kind for u in units}
-    if Kind.TOWN in kinds and kinds - {Kind.TOWN}:
-        return "各镇街（园区），市直各有关单位："
-    if kinds == {Kind.TOWN}:
-        return "各镇街（园区）："
-    return "市直各有关单位：" if kinds == {Kind.CITY} else "各有关单位："
+def _recipients(units: list[UnitStatus], level: str) -> str:
+    """主送: the towns as their names end (各镇街（园区）, 各乡镇, 各街道), then the plan's own
+    departments (市直, 县直, 区直各有关单位; 各有关单位 when the level is unknown)."""
+    towns = town_phrase([u.unit for u in units if u.kind == Kind.TOWN])
+    others = [u for u in units if u.kind != Kind.TOWN]
+    if others and all(u.kind == SECTION for u in others):
+        departments = "各有关科室"
+    else:
+        departments = f"{level}直各有关单位" if level else "各有关单位"
+    if towns and others:
+        return f"{towns}，{departments}："
+    return f"{towns or departments}："
 
 
 def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]) -> TaskItem:
@@ -356,6 +363,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     next_due = cons.next_due or (nxt.due(cons.due.day) if cons.due else nxt.due())
 
     title = f"关于{period.label}{project}进展情况的通报"
+    level = plan_level(organiser, cons.master.title or project, [u.unit for u in cons.units])
     signature_pad, date_pad = _signature_pads(organiser, cn_date(issue_date))
     late_names = _names([u.name for u in units[LATE]])
     missing_names = _names([u.name for u in units[MISSING]])
@@ -367,7 +375,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         next_period_label=nxt.label, issue_date_text=cn_date(issue_date),
         due_date_text=cn_date(cons.due) if cons.due else "", next_due_date_text=cn_date(next_due),
         as_of=cons.as_of or "", title=title, title_lines=_title_lines(title),
-        recipients=_recipients(cons.units),
+        recipients=_recipients(cons.units, level), level=level,
         intro=f"{arrangement(project)}，各责任单位按月报送任务进展情况。现将{period.label}进展情况通报如下：",
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
@@ -548,7 +556,8 @@ def _requirements(c: MemoContext) -> list[Point]:
     if c.attention:
         items.append(("加快推进滞后任务。",
                       "进展滞后和超过完成时限的任务，牵头单位要认真分析原因，针对存在问题制定整改措施，"
-                      "明确完成时间，并在下期进展中说明整改情况；需市级层面协调解决的，请及时提出。"))
+                      "明确完成时间，并在下期进展中说明整改情况；"
+                      + (f"需{c.level}级层面协调解决的" if c.level else "需要协调解决的") + "，请及时提出。"))
     if c.unit_missing or c.unit_returned:
         who = []
         if c.unit_missing:

@@ -1,0 +1,78 @@
+"""The level of the government a plan belongs to (市, 县, 区, 省), and what follows from it:
+the kind of a department named without a level, and how the memo addresses the towns.
+
+A county's or district's office must not see Dongguan's 市直部门 or 市直各有关单位 in its
+own 汇总表 and 通报. Tables from tests/corpus/masters (sources in its README)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.master import import_master
+from toolkit.units import guess_kind, plan_level, town_phrase
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"
+
+
+@pytest.mark.parametrize("organiser, title, level", [
+    ("大竹县人民政府办公室", "", "县"),
+    ("中共大竹县委办公室", "", "县"),
+    ("东莞市政务服务数据管理局", "", "市"),
+    ("市政府办", "", "市"),
+    ("立山区人民政府", "", "区"),
+    ("广州市黄埔区人民政府", "", "区"),      # the last level before the body
+    ("滁州市人民政府", "", "市"),            # 州 inside a city's name is no level
+    ("贵州省人民政府办公厅", "", "省"),
+    ("广西壮族自治区人民政府", "", "省"),
+    ("国务院办公厅", "", ""),
+    ("霍山经济开发区管委会", "", ""),        # a zone, not a district
+    ("", "2023年区政府重点民生实事项目推进情况(1-11月)", "区"),
+    ("", "市政府工作报告重点工作责任分解(2023年)", "市"),
+    ("", "潍坊市2017年政务公开工作要点实施方案", "市"),
+    ("", "关于印发大竹县2016年民生实事的通知", "县"),
+    ("", "2025年开发区重点工作及责任清单", ""),
+    ("", "对2016年民生实事进行重点督办", ""),
+])
+def test_plan_level_from_the_organiser_or_the_title(organiser, title, level):
+    assert plan_level(organiser, title) == level
+
+
+def test_plan_level_from_unit_names_only_when_most_agree():
+    assert plan_level("", "", ["区发改局", "区财政局", "市生态环境局立山分局"]) == "区"
+    assert plan_level("", "", ["区发改局", "市财政局"]) == ""
+    assert plan_level("", "", ["改革办", "招商工作部"]) == ""
+    assert plan_level("", "", ["市场监管总局", "财政部"]) == ""  # 市场 is no level
+
+
+@pytest.mark.parametrize("names, phrase", [
+    (["虎门镇", "东城街道", "松山湖高新区"], "各镇街（园区）"),  # Dongguan, as before
+    (["城关镇", "河口乡"], "各乡镇"),
+    (["友好街道", "曙光街道"], "各街道"),
+    (["城关镇", "东城街道"], "各镇街"),
+    (["立山经济开发区"], "各园区"),
+    ([], ""),
+])
+def test_towns_are_addressed_as_their_names_end(names, phrase):
+    assert town_phrase(names) == phrase
+
+
+def test_a_department_without_a_level_is_the_plans():
+    assert guess_kind("改革办", "县") == "县直部门"
+    assert guess_kind("改革办", "区") == "区直部门"
+    assert guess_kind("改革办", "市") == "市直部门"
+    assert guess_kind("改革办") == "部门"            # nothing says: no level is invented
+    assert guess_kind("市发改局", "县") == "市直部门"  # its own name says
+    assert guess_kind("城关镇", "县") == "镇街"
+
+
+@pytest.mark.parametrize("table, kinds", [
+    ("dazhu_mssx_2016.docx", {"县直部门"}),                   # organiser 大竹县人民政府办公室
+    ("prose_lishan_2023.docx", {"区直部门", "镇街"}),          # 税务局 beside 区发改局
+    ("huoshan_kfq_2025.xlsx", {"部门"}),                      # 开发区: a zone, level unknown
+    ("prose_guofa_2018_42.docx", {"部门"}),                   # 国务院: ministries, 市场监管总局 too
+])
+def test_imported_kinds_follow_the_plans_level(table, kinds):
+    master = import_master(CORPUS / table)
+    assert {u.kind for u in master.directory.units} == kinds
