@@ -198,6 +198,12 @@ def test_a_stage_beside_words_that_are_no_day_stays_unread():
     # a plan's own tasks: the plan is the action
     ("关于印发《东莞市2022年政务服务全域标准化专项行动方案》的通知", "东莞市2022年政务服务全域标准化专项行动方案"),
     ("《东莞市2022年政务服务全域标准化专项行动方案》任务分工表", "东莞市2022年政务服务全域标准化专项行动方案"),
+    # 霍山 2025, 滁州 2020: the work, not its list of who is responsible
+    ("2025年开发区重点工作及责任清单", "2025年开发区重点工作"),
+    ("2020年市政府重点工作及责任分解", "2020年市政府重点工作"),
+    ("重点工作责任分工表", "重点工作"),
+    ("责任清单", "文件名"),
+    ("压实安全生产责任", "压实安全生产责任"),
 ])
 def test_the_project_is_named_for_what_the_table_divides(title, project):
     assert project_name(title, "文件名") == project
