@@ -247,6 +247,35 @@ def test_good_directory_says_nothing(run, issued_ws):
     assert result.exit_code == 0 and "单位名录" not in result.stderr
 
 
+def test_two_directory_rows_that_are_one_name_are_reported(run, issued_ws):
+    """A row pasted again with half-width brackets, or an alias another unit already has, made
+    the two rows one unit without a word: returns counted for one, the other's contacts unused."""
+    wb = load_workbook(issued_ws.master_path)
+    sheet = wb["单位名录"]
+    rows = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    sheet.append(["市 公安局", "", "市直部门", "", "", "gaj@dg.gov.cn"])
+    sheet.append(["市新设局", "市民政局", "市直部门"])
+    wb.save(issued_ws.master_path)
+    first, second = sheet.max_row - 1, sheet.max_row
+    name = issued_ws.master_path.name
+    result = run(["status", "--period", "2022-06"], cwd=issued_ws.root)
+    assert result.exit_code == 0, result.output
+    tail = "视为同一名称（不计全角半角、空格和大小写），报送只会记到其中一个单位。请合并这两行，或改正其中一个名称。"
+    assert result.stderr.splitlines()[-3:] == [
+        "提醒：任务清单工作簿的单位名录有 2 处问题（不影响本次运行）：",
+        f"  [警告 M113] {name} 单位名录!A{first}：单位名录第 {first} 行“市 公安局”的名称"
+        f"与第 {rows['市公安局']} 行“市公安局”的名称" + tail,
+        f"  [警告 M113] {name} 单位名录!B{second}：单位名录第 {second} 行“市新设局”的简称“市民政局”"
+        f"与第 {rows['市民政局']} 行“市民政局”的名称" + tail]
+
+
+def test_the_bundled_directory_has_no_name_twice():
+    from toolkit.master.workbook import directory_address_issues
+    from toolkit.units import default_directory
+
+    assert directory_address_issues(default_directory().to_rows()) == []
+
+
 def test_bad_address_in_directory_csv_is_in_the_import_report(run, ws, seed_docx, tmp_path):
     from toolkit.units import default_directory
 

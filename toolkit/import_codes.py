@@ -45,8 +45,11 @@ IMPORT_CODE_ROWS: tuple[tuple[str, Severity, str, str], ...] = (
     ("M112", WARNING, "邮箱地址无效",
      "单位名录第 {row} 行“{unit}”的邮箱“{value}”不是有效的邮件地址，发给该单位的邮件无法送达。"
      "请在“单位名录”表中改正，写成 dc@dg.gov.cn 的形式；多个地址用分号隔开，可带名称，如 东城 <dc@dg.gov.cn>。"),
+    ("M113", WARNING, "单位名录名称重复",
+     "单位名录第 {row} 行“{unit}”{what}与第 {other_row} 行“{other_unit}”{other_what}"
+     "视为同一名称（不计全角半角、空格和大小写），报送只会记到其中一个单位。请合并这两行，或改正其中一个名称。"),
 )
 
 #: Codes in the order the import report lists them: what breaks the monthly cycle first.
 IMPORT_RANK: tuple[str, ...] = ("M106", "M107", "M108", "M104", "M101", "M105", "M103", "M109", "M111",
-                                "M110", "M112", "M102")
+                                "M110", "M113", "M112", "M102")

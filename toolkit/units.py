@@ -261,6 +261,11 @@ def _parsed_address(piece: str) -> tuple[str, str] | None:
     return None
 
 
+def split_aliases(text: object) -> tuple[str, ...]:
+    """The names in a 简称/别名 cell: separated by 、，,；;/ or line breaks."""
+    return tuple(a.strip() for a in re.split(r"[、,，;；/\n]+", clean(text)) if a.strip())
+
+
 @dataclass(frozen=True)
 class Unit:
     """One reporting unit."""
@@ -396,7 +401,7 @@ class Directory:
             r = [clean(v) for v in (list(r) + [""] * 7)[:7]]
             if not r[0]:
                 continue
-            aliases = tuple(a for a in re.split(r"[、,，;；/\n]+", r[1]) if a.strip())
+            aliases = split_aliases(r[1])
             units.append(Unit(r[0], r[2] or guess_kind(r[0]), aliases, r[3], r[4], r[5]))
             organiser = organiser or r[6]
         return cls(units, organiser)

@@ -14,7 +14,7 @@ from .. import errors
 from ..dates import parse_deadline
 from ..report import Issue, make_issue
 from ..text import clean, key, squash
-from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind, plan_level
+from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind, plan_level, split_aliases
 from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
 from . import cache
@@ -124,14 +124,32 @@ assert DIRECTORY_HEADERS[5] == "邮箱"
 
 
 def directory_address_issues(rows: list[list], file: str = "", first_row: int = 2) -> list[Issue]:
-    """M112 for each bad 邮箱 in 单位名录 rows (sheet row ``first_row`` onwards), with its row."""
+    """Problems of 单位名录 rows (sheet row ``first_row`` onwards), each with its row: M112 for
+    a bad 邮箱; M113 for a name or alias an earlier row already has as the lookup compares
+    names (`text.key`: 市委宣传部（市新闻办） is 市委宣传部(市新闻办)). Such rows were one
+    unit, silently: the returns went to one, the other's contacts were never used."""
     out = []
+    seen: dict[str, tuple[int, str, str]] = {}  # key -> (row, unit, name as written there)
     for n, r in enumerate(rows, start=first_row):
         r = list(r) + [None] * 6
+        unit = clean(r[0])
+        for value in dict.fromkeys((unit, *split_aliases(r[1])) if unit else ()):
+            first = seen.setdefault(key(value), (n, unit, value))
+            if first[0] != n:
+                column = "A" if value == unit else "B"
+                out.append(make_issue("M113", file=file, sheet=DIRECTORY_SHEET, cell=f"{column}{n}", row=n,
+                                      unit=unit, what=_naming(unit, value), other_row=first[0],
+                                      other_unit=first[1], other_what=_naming(first[1], first[2])))
+                break  # one line per row is enough to send the coordinator to it
         for bad in bad_addresses(r[5]):
             out.append(make_issue("M112", file=file, sheet=DIRECTORY_SHEET, cell=f"{_EMAIL_COLUMN}{n}",
-                                  row=n, unit=clean(r[0]) or "（无名称）", value=bad))
+                                  row=n, unit=unit or "（无名称）", value=bad))
     return out
+
+
+def _naming(unit: str, value: str) -> str:
+    """How M113 points at a name in a row: the unit's own name, or one of its aliases."""
+    return "的名称" if value == unit else f"的简称“{value}”"
 
 
 # The last master read, by file identity. `duban run` and `collect` then `merge` in one
