@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import cn_date, parse_date, parse_deadline
-from .evidence import period_in
+from .evidence import period_in, unit_in_names
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .period import Period
 from .report import Issue, Previous, Report, Row, make_issue
@@ -153,7 +153,7 @@ def _unit_of(raw: RawReturn, name: str, directory: Directory) -> tuple[str | Non
         if found:
             return found, "填报单位", ""
         written = written or label
-    found = directory.find_in(Path(name).stem)
+    found = unit_in_names([Path(name).stem], directory)  # quotes of either shape
     if found:
         return found, "文件名", ""
     return None, "", written

@@ -16,11 +16,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+import weakref
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from .period import Period
-from .units import Directory
+from .text import key
+from .units import Directory, Unit
 from .vocab import Outcome, TimeSource
 
 _PERIOD_IN_TEXT = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})(?!\d)\s*(?:月|期)?")
@@ -75,13 +77,60 @@ def unit_of_address(sender: str, index: dict[str, set[str]]) -> str | None:
 
 
 def unit_in_names(texts: Iterable[str], directory: Directory) -> str | None:
-    """The unit named in the first text that names exactly one (file name, zip path, subject)."""
+    """The unit named in the first text that names exactly one (file name, zip path, subject).
+
+    Quotes are matched whatever their shape: a name typed in a Chinese input method has
+    “两新”, one copied from a system or a directory "两新" (full-width ＂ is " to `key`
+    already, as （） are ()). `text.key` keeps “” apart from "" on purpose: it hashes task
+    texts into every issued form's ``_meta``, which must not change."""
     for text in texts:
         if text:
-            found = directory.find_in(text)
+            found = _find_in(directory, text)
             if found:
                 return found
     return None
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "〝": '"', "〞": '"', "‘": "'", "’": "'"})
+_QUOTE_CHARS = frozenset("\"'“”〝〞‘’＂＇")
+
+
+class _QuoteBlind:
+    """`Directory.find_in` with every quote straight, on text and on names alike. Where that
+    would make two units one name (县“两新”工委 and 县"两新"工委 both listed), it is not
+    used: quotes then stay as they are, and no file is given to the wrong unit."""
+
+    def __init__(self, directory: Directory) -> None:
+        self.directory, self.size = weakref.ref(directory), len(directory)
+        owners: dict[str, set[str]] = {}  # each name's key -> the units it names
+        for u in directory:
+            for n in (u.name, *u.aliases):
+                owners.setdefault(key(n), set()).add(u.name)
+        folded: dict[str, set[str]] = {}
+        for k, units in owners.items():
+            folded.setdefault(k.translate(_QUOTES), set()).update(units)
+        self.merges = any(units != folded[k.translate(_QUOTES)] for k, units in owners.items())
+        self.straight = Directory([Unit(u.name.translate(_QUOTES), u.kind,
+                                        tuple(a.translate(_QUOTES) for a in u.aliases)) for u in directory])
+        self.canonical = {u.name.translate(_QUOTES): u.name for u in directory}
+
+    def find_in(self, text: str) -> str | None:
+        found = self.straight.find_in(text.translate(_QUOTES))
+        return self.canonical.get(found) if found else None
+
+
+_QUOTE_BLIND: list[_QuoteBlind] = []  # the last directory's: collect asks for every file
+
+
+def _find_in(directory: Directory, text: str) -> str | None:
+    """`Directory.find_in`, blind to the shape of quotes when ``text`` has any (`_QuoteBlind`)."""
+    if not _QUOTE_CHARS & set(text):
+        return directory.find_in(text)
+    blind = _QUOTE_BLIND[0] if _QUOTE_BLIND else None
+    if blind is None or blind.directory() is not directory or blind.size != len(directory):
+        blind = _QuoteBlind(directory)
+        _QUOTE_BLIND[:] = [blind]
+    return directory.find_in(text) if blind.merges else blind.find_in(text)
 
 
 def local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:

@@ -195,10 +195,13 @@ def decode_name(raw: bytes) -> str:
 
 
 def safe_filename(name: str, limit: int = 80) -> str:
-    """A file name that stays inside its folder on Windows, macOS and Linux."""
+    """A file name that stays inside its folder on Windows, macOS and Linux.
+
+    A character Windows forbids becomes its full-width form, as in `name_part`: the name is
+    evidence of the unit (a mail's attachment 县"两新"工委.xlsx), and `key` maps it back."""
     s = clean(name).replace("\n", " ")
-    s = s.replace("\\", "/").split("/")[-1]
-    s = re.sub('[<>:"|?*\x00-\x1f\ud800-\udfff]', "_", s).strip(" .")  # surrogates: not encodable
+    s = s.replace("\\", "/").split("/")[-1].translate(_FULL_WIDTH)
+    s = re.sub("[\x00-\x1f\ud800-\udfff]", "_", s).strip(" .")  # surrogates: not encodable
     stem, dot, ext = s.rpartition(".")
     if not dot:
         stem, ext = s, ""

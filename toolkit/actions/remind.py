@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..consolidate import consolidate
 from ..dates import cn_date
 from ..drafts import retire_drafts, write_draft
+from ..errors import ReadFailure
 from ..ledger import Ledger
 from ..mail import build_draft, render_mail_template
 from ..period import Period
 from ..progress import Progress, no_progress
-from ..returns import return_filename
-from ..text import name_part
+from ..returns import read_return, return_filename
+from ..text import name_part, task_title
 from ..vocab import Outcome, UnitState
 from ..workspace import ISSUED, MERGED, Workspace
 
@@ -50,14 +52,18 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
     template = ws.template("催报邮件.txt")
     for u in progress([u for u in cons.units if u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)], "催报邮件"):
         # the tasks on the unit's own form, by the deadline printed on it (`issue --due`): a
-        # task added to the master after issue is not on the form the reminder points to
-        tasks = [{"id": t.id, "role": role, "name": t.name, "deadline": t.deadline_text}
+        # task added to the master after issue is not on the form the reminder points to. Each
+        # is named as everywhere else (`task_title`): a master with no 工作任务 column (the
+        # task written whole in 重点工作 or 具体任务) would list bare numbers
+        tasks = [{"id": t.id, "role": role, "name": task_title(t.name, t.content), "deadline": t.deadline_text}
                  for t, role in cons.tasks_asked(u.unit)]
         # A unit asked to fix its return gets back its own file with the errors marked (the
         # reply's attachment), not a blank form to fill in all over again.
         marked = _feedback_form(ws, ledger, cons, u.unit) if attach and u.state == UnitState.TO_FIX else None
-        blank = _blank_form(ws, cons, u.unit) if attach and marked is None else None
-        attachments = [(f.name, f.read_bytes()) for f in (marked, blank) if f is not None]
+        blank = _blank_form(ws, cons, u.unit) if attach and marked is None else None  # (name, path)
+        attachments = [(marked.name, marked.read_bytes())] if marked else []
+        if blank:
+            attachments.append((blank[0], blank[1].read_bytes()))
         subject, body = render_mail_template(template, {
             "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
             "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,
@@ -91,12 +97,37 @@ def _feedback_form(ws: Workspace, ledger: Ledger, cons, unit: str) -> Path | Non
     return marked if marked.is_file() else None
 
 
-def _blank_form(ws: Workspace, cons, unit: str) -> Path | None:
-    """The unit's form in 下发/<期>/: under its current name, else under an old name kept as
-    an alias (a unit renamed after issue; its form, and the ledger, still carry that name)."""
+def _blank_form(ws: Workspace, cons, unit: str) -> tuple[str, Path] | None:
+    """The unit's form in 下发/<期>/ and the name to attach it under: under its current name,
+    else under an old name kept as an alias (a unit renamed after issue; its form, and the
+    ledger, still carry that name).
+
+    Each name is looked for as `return_filename` writes it, then as versions before
+    `text.name_part` wrote it (the name as typed: 市委宣传部/市新闻办 made a subfolder, A:B a
+    name only Linux and macOS took). A form found under that old spelling is attached only
+    when its ``_meta`` names this unit, and under the name written today: its own file name
+    may name another unit (市新闻办_进展填报表.xlsx)."""
     folder = ws.stage_dir(ISSUED, cons.period)
     for name in cons.master.directory.names_of(unit):
-        blank = folder / return_filename(cons.period, name)
-        if blank.exists():
-            return blank
+        current = return_filename(cons.period, name)
+        if (folder / current).exists():
+            return current, folder / current
+        legacy = folder / f"{cons.period.label}_{name}_进展填报表.xlsx"
+        if legacy != folder / current and _form_of(ws, cons, unit, legacy, folder):
+            return current, legacy
     return None
+
+
+def _form_of(ws: Workspace, cons, unit: str, path: Path, folder: Path) -> bool:
+    """Whether ``path`` is a form of ``unit`` inside ``folder``: a name as typed may hold ".."
+    or be longer than a file system takes (`os.path.isfile` is then False, not an error)."""
+    if not os.path.isfile(path):
+        return False
+    if not Path(os.path.realpath(path)).is_relative_to(os.path.realpath(folder)):
+        return False
+    try:
+        meta = read_return(path.read_bytes(), path.name, ws.limits).meta
+    except (OSError, ReadFailure):
+        return False
+    directory = cons.master.directory
+    return directory.resolve(meta.get("department", "")) == directory.resolve(unit)
