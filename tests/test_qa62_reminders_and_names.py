@@ -61,6 +61,20 @@ def test_a_reminder_names_tasks_that_have_no_工作任务_by_their_content(ws):
     assert title and f"1.2（牵头）{title}，完成时限：" in body, body
 
 
+def test_a_task_without_a_deadline_is_said_to_have_none(ws):
+    wb = load_workbook(ws.master_path)
+    sheet = wb["任务清单"]
+    col = next(c.column for c in sheet[1] if c.value == "完成时限")
+    for row in sheet.iter_rows(min_row=2):
+        if str(row[0].value) == "1.2":
+            row[col - 1].value = None
+    wb.save(ws.master_path)
+    issue_returns(ws, PERIOD, units=["石龙镇"])
+    body = text_of(reminder(write_reminders(ws, PERIOD), "石龙镇"))
+    line = next(x for x in body.splitlines() if x.startswith("1.2（牵头）"))
+    assert line.endswith("，完成时限：未明确"), line
+
+
 def test_a_reminder_still_names_a_task_by_its_工作任务(ws):
     issue_returns(ws, PERIOD, units=["石龙镇"])
     task = next(t for t in ws.load_master().tasks if t.id == "1.2")

@@ -55,8 +55,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         # task added to the master after issue is not on the form the reminder points to. Each
         # is named as everywhere else (`task_title`): a master with no 工作任务 column (the
         # task written whole in 重点工作 or 具体任务) would list bare numbers
-        tasks = [{"id": t.id, "role": role, "name": task_title(t.name, t.content), "deadline": t.deadline_text}
-                 for t, role in cons.tasks_asked(u.unit)]
+        tasks = [{"id": t.id, "role": role, "name": task_title(t.name, t.content),
+                  "deadline": t.deadline_text or "未明确"} for t, role in cons.tasks_asked(u.unit)]
         # A unit asked to fix its return gets back its own file with the errors marked (the
         # reply's attachment), not a blank form to fill in all over again.
         marked = _feedback_form(ws, ledger, cons, u.unit) if attach and u.state == UnitState.TO_FIX else None
