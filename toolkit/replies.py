@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from .report import Report
 from .text import name_part
 from .unpack import Item, read_back
 from .vocab import Outcome
-from .workspace import Workspace
+from .workspace import FEEDBACK, Workspace
 
 log = logging.getLogger("duban")
 
@@ -184,6 +185,31 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
         ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
                             sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data),
                             receipt_id=ledger.latest_return_id(unit, period, master.directory.aliases_of(unit)))
+
+
+_ROUND = re.compile(r"\d{4}-\d\d-\d\d")  # 反馈/<期>/<收取日期>/, `feedback.feedback_paths`
+
+
+def drop_empty_rounds(ws: Workspace) -> list[Path]:
+    """Remove the dated folders of 反馈/<期>/ left empty: every reply of an earlier round
+    retired (the unit's correction was accepted), or a reply whose folder was made but whose
+    workbook could not be written (a full disk: it is owed). An empty dated folder would
+    say a round of replies went out that day. `os.rmdir` removes only an empty folder, so
+    one holding anything at all (the coordinator's own file, a hidden one) stays. Run once
+    the run's replies are all written: never while a worker may be writing into one."""
+    removed = []
+    try:
+        periods = [p for p in (ws.root / FEEDBACK).iterdir() if p.is_dir() and not p.is_symlink()]
+    except OSError:
+        return removed
+    for period in periods:
+        with contextlib.suppress(OSError):
+            for folder in period.iterdir():
+                if _ROUND.fullmatch(folder.name) and folder.is_dir() and not folder.is_symlink():
+                    with contextlib.suppress(OSError):
+                        folder.rmdir()
+                        removed.append(folder)
+    return removed
 
 
 def unit_of_reply(master, part: str) -> str:

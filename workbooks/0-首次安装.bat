@@ -24,6 +24,23 @@ cd /d "%WS%"
 echo 督办 - 首次安装
 for %%p in ("%WS%") do echo 工作区：%%~p
 
+rem ---- a folder Windows can install into. Unless long paths are enabled (they are not by
+rem default) Windows refuses a path of 260 characters or more, and pip stops midway with an
+rem English OSError. The deepest files an install writes are in .venv\Lib\site-packages\
+rem (25 characters) plus up to about 100 (lxml's iso_schematron_skeleton_for_xslt1.xsl is 91;
+rem a .pyc is first written under its name plus "." and about 14 digits, 97 for pip's deepest),
+rem so the workspace's path may take 120 characters: some room for deeper files in later
+rem versions, and the outputs' paths stay under the 218 characters Excel opens.
+rem kit.MAX_WORKSPACE_CHARS; tests/test_qa63_deep_install.py. Counted one character at a time:
+rem the character at offset 120 of WS would do on Windows, but Wine's cmd (the tests' Windows)
+rem reads past the end of a shorter string for it instead of giving nothing.
+set "MAX_CHARS=120"
+set "WS_LEFT=%WS%"
+set "WS_CHARS=0"
+:count_ws
+if defined WS_LEFT set "WS_LEFT=%WS_LEFT:~1%" & set /a WS_CHARS+=1 & goto count_ws
+if %WS_CHARS% GTR %MAX_CHARS% goto path_too_long
+
 rem Settings other software leaves behind (ArcGIS sets PYTHONHOME; a pip.ini with user=true or
 rem a constraints file that is not there) break a venv install: this run does without them.
 set "PYTHONHOME="
@@ -208,6 +225,12 @@ echo 【失败】无法在工作区里写文件：这个文件夹是只读的（
 echo 请把整个安装包复制到本机硬盘上自己的文件夹（例如 D:\督办 或“文档”）里，再从那里双击本文件。
 goto fail_end
 
+:path_too_long
+echo.
+echo 【失败】工作区的路径太长：Windows 不能在这么深的文件夹里安装（工作区的路径最多 %MAX_CHARS% 个字符）。
+echo 请把安装包（升级时是原来的工作区）整个移到路径短的文件夹里，例如 D:\督办，再双击本文件。
+goto fail_end
+
 :disk_full
 echo.
 echo 【失败】磁盘空间不足：安装需要约 %NEEDED_MB% MB。
@@ -256,12 +279,13 @@ goto fail_end
 :step_failed
 rem The cause, read from pip's or venv's own words: error numbers, not localised text.
 findstr /c:"Errno 28" /c:"No space left" /c:"WinError 112" "%STEP%" >nul && goto disk_full
+findstr /c:"WinError 206" /c:"Long Path" "%STEP%" >nul && goto path_too_long
 findstr /c:"Errno 13" /c:"Errno 30" /c:"WinError 5]" /c:"WinError 19]" /c:"Permission denied" "%STEP%" >nul && goto readonly
 if not defined SOURCE findstr /c:"No matching distribution" /c:"Could not find a version" "%STEP%" >nul && goto no_wheel
 if defined SOURCE findstr /c:"NewConnectionError" /c:"Failed to establish" /c:"getaddrinfo" /c:"Max retries exceeded" /c:"ProxyError" /c:"SSLError" "%STEP%" >nul && goto no_network
+rem Not pip's English output: fail_end names the log that holds all of it for whoever helps.
 echo.
-echo 【失败】%WHAT%没有完成。记录如下：
-type "%STEP%"
+echo 【失败】%WHAT%没有完成：原因不是常见的几种（磁盘已满、文件夹只读、路径太长、缺少组件），完整记录见下面的日志文件。
 goto fail_end
 
 :no_wheel

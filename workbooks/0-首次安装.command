@@ -47,6 +47,10 @@ step_failed() {
   if grep -qE "Errno 28|No space left on device" "$STEP_LOG"; then
     fail "$what时磁盘空间不足。" "请腾出至少 $NEEDED_MB MB 空间，或把安装包复制到空间更大的磁盘后再运行。"
   fi
+  if grep -qE "Errno 36|Errno 63|File name too long" "$STEP_LOG"; then
+    fail "$what时路径太长：工作区所在的文件夹太深。" \
+      "请把安装包（升级时是原来的工作区）整个移到路径短的文件夹里，例如 ~/督办，再运行本文件。"
+  fi
   if grep -qE "Errno 13|Errno 30|Permission denied|Read-only file system" "$STEP_LOG"; then
     fail "$what时无法写入文件：文件夹是只读的，或者你没有写入权限。" \
       "请把整个安装包复制到自己的文件夹（例如主目录）里，再从那里运行本文件。"
@@ -64,8 +68,8 @@ step_failed() {
   if [ -n "$SOURCE" ] && grep -qE "NewConnectionError|Failed to establish|name resolution|Max retries exceeded|ProxyError|SSLError" "$STEP_LOG"; then
     fail "从源代码安装需要联网下载组件，但连不上软件包仓库。" "请检查网络后重试，或改用离线安装包。"
   fi
-  fail "$what没有完成。记录的最后几行：
-$(tail -n 5 "$STEP_LOG")"
+  # not pip's English lines: the log named below holds them for whoever helps
+  fail "$what没有完成：原因不是常见的几种（磁盘已满、文件夹只读、路径太长、缺少组件），完整记录见下面的日志文件。"
 }
 
 # --- which workspace ---------------------------------------------------------------------
@@ -82,6 +86,19 @@ fi
 cd "$WS" || exit 2
 echo "督办 - 首次安装"
 echo "工作区：$WS"
+
+# --- a folder duban can work in ------------------------------------------------------------
+# SQLite opens no file whose path is over about 500 bytes (512 on Unix, less the "-wal" it
+# adds; toolkit/errors.py _SQLITE_MAX_PATH_BYTES) and every command opens the ledger: a
+# deeper workspace would install, then fail at every run. Bytes, not characters: a Chinese
+# character takes three. (0-首次安装.bat checks Windows' own, shorter limit.)
+LEDGER_MAX_BYTES=500
+ledger="$WS/.duban/ledger.sqlite3"
+ledger_bytes="$(LC_ALL=C; printf '%s' "${#ledger}")"
+if [ "$ledger_bytes" -gt "$LEDGER_MAX_BYTES" ]; then
+  fail "工作区的路径太长（$((ledger_bytes - 22)) 字节，最多 $((LEDGER_MAX_BYTES - 22)) 字节）：督办在这么深的文件夹里打不开自己的台账。" \
+    "请把安装包（升级时是原来的工作区）整个移到路径短的文件夹里，例如 ~/督办，再运行本文件。"
+fi
 
 # Settings other software leaves in the environment (PYTHONHOME; pip's user=true or a
 # constraints file that is not there) break a venv install: this run does without them.
@@ -194,7 +211,10 @@ else
 fi
 # duban --version, run the way the other scripts run it: .venv/bin/duban holds the absolute
 # path of wherever the workspace was when duban was last installed, python -m does not.
-NEW_VERSION="$(".venv/bin/python" -I -m toolkit --version 2> "$STEP_LOG")" || step_failed "启动督办"
+NEW_VERSION="$(".venv/bin/python" -I -m toolkit --version 2> "$STEP_LOG")" || {
+  cat "$STEP_LOG" >> "$LOG"
+  step_failed "启动督办"
+}
 echo "【成功】$NEW_VERSION" >> "$LOG"
 if [ -z "$SOURCE" ]; then
   # Scripts that match the new version; nothing else in the workspace is touched.

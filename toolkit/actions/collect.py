@@ -291,6 +291,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             result.feedback = settled + replies.resume(ws, ledger, master, run_id) + written
             result.owed += owed.record(ledger, failed)
             replies.record(ws, ledger, master, result.feedback)
+            replies.drop_empty_rounds(ws)
         ledger.finish_run(run_id, result.to_dict())
     log.info("收取完成：输入 %d 个，登记 %d 条，采纳 %d，退回 %d，无法读取 %d，重复 %d",
              result.inputs, result.receipts, result.accepted, result.returned,

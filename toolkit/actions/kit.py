@@ -50,6 +50,8 @@ PYTHONS = ("3.10", "3.11", "3.12", "3.13")
 GLIBC_MAX = 28
 # Free space 0-首次安装 asks for; the scripts state the same figure.
 NEEDED_MB = 300
+# Longest workspace path 0-首次安装.bat installs into (why: its comment; the tests keep it true).
+MAX_WORKSPACE_CHARS = 120
 # What a full kit takes, folder and zip together (all platforms and Pythons).
 KIT_MB = 300
 # pip runs at once: a download spends most of its time waiting for index pages, one after
@@ -600,7 +602,8 @@ def _range_text(verified: list[tuple[str, str]]) -> str:
 
 def _write_guide(path: Path, version: str, verified: list[tuple[str, str]], gaps: list[Gap]) -> None:
     lines = GUIDE.format(version=version, date=dt.date.today().isoformat(), range=_range_text(verified),
-                         ws=WORKSPACE_FOLDER, installer=INSTALLER, needed=NEEDED_MB).splitlines()
+                         ws=WORKSPACE_FOLDER, installer=INSTALLER, needed=NEEDED_MB,
+                         max_chars=MAX_WORKSPACE_CHARS).splitlines()
     if gaps:
         lines += ["", "七、不能使用本安装包的组合（缺少安装文件）", *[g.line() for g in gaps]]
     # Notepad on older Windows needs CRLF; the BOM makes it read UTF-8 without guessing.
@@ -624,7 +627,8 @@ GUIDE = """\
   “Windows installer (64-bit)”（如 python-3.12.x-amd64.exe），选“Install Now”，不需要管理员权限。
 
 三、首次安装
-  1. 先把压缩包解压（右键→全部解压缩），把解压出的整个文件夹放到本机硬盘上，例如 D:\\督办。
+  1. 先把压缩包解压（右键→全部解压缩），把解压出的整个文件夹放到本机硬盘上路径短的文件夹里，例如 D:\\督办
+     （工作区的路径最多 {max_chars} 个字符，Windows 不能在太深的文件夹里安装）。
      不要在压缩包里直接双击，也不要只拷走“{ws}”而丢下 wheels。
   2. Windows：打开“{ws}”，双击 {installer}.bat。
      Linux：在终端运行  bash {ws}/{installer}.sh

@@ -121,11 +121,25 @@ def _start_log(ws) -> logging.Handler | None:
         handler = _QuietFileHandler(ws.log_path, encoding="utf-8")
     except OSError:
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(_OfficeClock(ws.tz))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.info("运行：duban %s", " ".join(sys.argv[1:]))
     return handler
+
+
+class _OfficeClock(logging.Formatter):
+    """Log times on the office's clock (duban.toml ``timezone``), the clock of received times,
+    reply dates and "today", not the machine's zone: a laptop left on UTC logged at 02:00 a
+    collect whose received times and replies say 10:00. The UTC offset is written too
+    (``2022-07-06 10:00:00.123+08:00``), so a line means one moment wherever it is read."""
+
+    def __init__(self, tz: dt.tzinfo) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(message)s")
+        self.tz = tz
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        return dt.datetime.fromtimestamp(record.created, self.tz).isoformat(sep=" ", timespec="milliseconds")
 
 
 class _QuietFileHandler(logging.FileHandler):
