@@ -598,7 +598,7 @@ def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
     items = [t for t in cons.tasks if t.status == LAGGING or t.overdue]
     cols = [
         Column("任务编号", 8, lambda t: t.task.id, "center"),
-        Column("工作任务", 20, lambda t: t.task.name),
+        Column("工作任务", 20, lambda t: task_title(t.task.name, t.task.content)),
         Column("具体工作内容", 40, lambda t: t.task.content),
         Column("完成时限", 10, lambda t: t.task.deadline_text, "center"),
         Column("综合状态", 9, lambda t: t.status, "status"),

@@ -14,7 +14,7 @@ from .. import errors
 from ..dates import cn_date
 from ..files import atomic_write
 from ..period import Period
-from ..text import pad
+from ..text import display_width, pad
 from ..vocab import Outcome, UnitState, evidence_word
 from .base import (
     DATE,
@@ -392,12 +392,14 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
                 f"未报送 {counts[UnitState.NOT_REPORTED]}，退回待改 {counts[UnitState.TO_FIX]}")
     colours = {UnitState.ON_TIME: "green", UnitState.LATE: "yellow", UnitState.NOT_REPORTED: "red",
                UnitState.TO_FIX: "red"}
-    for u in cons.units:
-        if not show_all and u.state == UnitState.ON_TIME:
-            continue
+    shown = [u for u in cons.units if show_all or u.state != UnitState.ON_TIME]
+    # a county's full names (鞍山市立山区工业和信息化局) are wider than Dongguan's 20 cells:
+    # the times still line up under each other
+    width = max([20, *(display_width(u.unit) for u in shown)])
+    for u in shown:
         when = f"  {u.received_at}" if u.received_at else ""
         extra = f"  错误 {u.errors}" if u.state == UnitState.TO_FIX else ""
-        echo(state, f"  {pad(u.state, 8)} {pad(u.unit, 20)}{when}{extra}".rstrip(), fg=colours[u.state])
+        echo(state, f"  {pad(u.state, 8)} {pad(u.unit, width)}{when}{extra}".rstrip(), fg=colours[u.state])
     _echo_not_issued(state, cons)
 
 
