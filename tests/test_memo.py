@@ -187,6 +187,19 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
     assert "需要协调解决的，请及时提出" in _requirement(ctx)
 
 
+@pytest.mark.parametrize("title, lines", [
+    # 崇川 2023: never 区 | 政府, nor a line opening with the bracket of (1-11月)
+    ("关于2025年6月2023年区政府重点民生实事项目推进情况(1-11月)进展情况的通报",
+     ["关于2025年6月2023年", "区政府重点民生实事项目推进情况(1-11月)", "进展情况的通报"]),
+    ("关于2022年6月东莞市2022年政务服务全域标准化专项行动进展情况的通报",
+     ["关于2022年6月东莞市2022年", "政务服务全域标准化专项行动进展情况的通报"]),
+])
+def test_title_breaks_between_words(title, lines):
+    from toolkit.memo.context import _title_lines
+
+    assert _title_lines(title).split("\n") == lines
+
+
 def _requirement(ctx) -> str:
     return next(p.text for p in ctx.requirements if p.title == "加快推进滞后任务。")
 
