@@ -200,6 +200,20 @@ def test_title_breaks_between_words(title, lines):
     assert _title_lines(title).split("\n") == lines
 
 
+def test_a_memo_without_an_organiser_says_so_and_needs_attention(ws_copy, run):
+    """霍山's table named no issuing body: the memo went out with an empty 落款, exit 0."""
+    signed = run(["memo", "--date", "2022-07-06"], cwd=ws_copy.root)
+    assert signed.exit_code == 0 and "落款" not in signed.output, signed.output
+    toml = ws_copy.root / "duban.toml"
+    text = toml.read_text(encoding="utf-8")
+    toml.write_text(re.sub(r'(?m)^organiser = ".*"$', 'organiser = ""', text), encoding="utf-8")
+    result = run(["memo", "--date", "2022-07-06"], cwd=ws_copy.root)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        '通报没有落款：没有设置督办单位。请在 duban.toml 的 organiser 中填写（如 organiser = "某某县人民政府办公室"），'
+        "再重新生成通报。")
+
+
 def _requirement(ctx) -> str:
     return next(p.text for p in ctx.requirements if p.title == "加快推进滞后任务。")
 

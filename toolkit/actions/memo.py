@@ -29,6 +29,14 @@ class MemoResult:
     pdf_error: str  # why no PDF was made, in Chinese; "" otherwise
     context: MemoContext = field(repr=False)
 
+    @property
+    def warnings(self) -> list[str]:
+        """What the coordinator must put right before the memo goes out, in Chinese."""
+        if self.context.organiser:
+            return []
+        return ["通报没有落款：没有设置督办单位。请在 duban.toml 的 organiser 中填写"
+                "（如 organiser = \"某某县人民政府办公室\"），再重新生成通报。"]
+
 
 def write_memo(ws: Workspace, period: Period | None = None, template: Path | None = None,
                pdf: bool = False, fmt: str = "docx", issue_date: dt.date | None = None,

@@ -473,11 +473,18 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
                                             pdf, fmt,
                                      _parse_date_option(issue_date, "成文日期"))
     echo(state, f"{result.context.period_label}通报：{result.path}")
+    _echo_memo_warnings(state, result)
     if result.pdf:
         echo(state, f"PDF：{result.pdf}")
     elif pdf:
         click.secho(f"PDF 未更新：{result.pdf_error}", fg="red", err=True)
         state.exit_code = 1
+
+
+def _echo_memo_warnings(state: State, memo) -> None:
+    for line in memo.warnings:
+        click.secho(line, fg="yellow", err=True)
+        state.exit_code = max(state.exit_code or 0, 1)
 
 
 @cli.command("run")
@@ -531,6 +538,7 @@ def _echo_run(state: State, result) -> None:
     echo(state, f"汇总表：{result.merged.path}")
     if result.memo is not None:
         echo(state, f"通报：{result.memo.path}")
+        _echo_memo_warnings(state, result.memo)
         if result.memo.pdf:
             echo(state, f"PDF：{result.memo.pdf}")
         elif result.memo.pdf_error:
