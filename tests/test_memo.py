@@ -214,6 +214,16 @@ def test_a_memo_without_an_organiser_says_so_and_needs_attention(ws_copy, run):
         "再重新生成通报。")
 
 
+def test_a_table_without_一级任务_gets_no_unclassified_row(cons):
+    """大竹, 崇川, 霍山: every task ungrouped made a one-row table "（未分类）" repeating 合计."""
+    ctx = memo.build_context(cons, ISSUE)
+    assert ctx.level1_caption == "各项一级任务进展情况" and len(ctx.by_level1) > 1
+    flat = [dataclasses.replace(t, task=dataclasses.replace(t.task, level1="")) for t in cons.tasks]
+    ctx = memo.build_context(dataclasses.replace(cons, tasks=flat), ISSUE)
+    assert (ctx.by_level1, ctx.level1_caption) == ([], "任务进展情况")
+    assert ctx.level1_total.total == len(cons.tasks)
+
+
 def _requirement(ctx) -> str:
     return next(p.text for p in ctx.requirements if p.title == "加快推进滞后任务。")
 

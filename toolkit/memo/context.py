@@ -163,7 +163,8 @@ class MemoContext:
     overdue: list[TaskItem]  #: tasks past deadline and not 已完成
     attention: list[TaskItem]  #: 滞后 or overdue, by task number (the memo's section 三)
     due_next: list[TaskItem]  #: deadline in the next month, not 已完成
-    by_level1: list[Level1Row]  #: the table by 一级任务
+    by_level1: list[Level1Row]  #: the table by 一级任务; [] when no task has one (the table keeps its 合计 row)
+    level1_caption: str  #: the table's caption after the period: 各项一级任务进展情况, or 任务进展情况 without groups
     level1_total: Level1Row  #: its 合计 row
     on_time_units: list[UnitItem]  #: reported on time
     late_units: list[UnitItem]  #: reported after the deadline
@@ -348,7 +349,9 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         else:
             not_asked += 1
     by_level1 = []
-    for i, (name, c) in enumerate(cons.by_level1(), 1):
+    # a table without 一级任务 (大竹, 崇川, 霍山) had one row, "（未分类）", repeating 合计
+    grouped = any(t.task.level1 for t in cons.tasks)
+    for i, (name, c) in enumerate(cons.by_level1() if grouped else (), 1):
         n = sum(c.values())
         by_level1.append(Level1Row(i, _level1_name(name), n, c[DONE], c[ON_TRACK], c[LAGGING],
                                    c[NOT_STARTED], c[NOT_REPORTED], _pct(c[DONE], n)))
@@ -391,6 +394,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         report_rate=_pct(reported, unit_total),
         completed=completed, lagging=lagging, overdue=overdue, attention=attention, due_next=due_next,
         by_level1=by_level1, level1_total=level1_total,
+        level1_caption="各项一级任务进展情况" if grouped else "任务进展情况",
         on_time_units=units[ON_TIME], late_units=units[LATE], missing_units=units[MISSING],
         returned_units=units[TO_FIX], late_names=late_names, missing_names=missing_names,
         returned_names=returned_names, unchanged_count=len(unchanged), unchanged_names=_names(unchanged),

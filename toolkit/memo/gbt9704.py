@@ -318,7 +318,7 @@ def write_default_template(path: Path) -> Path:
 
     para("一、总体进展情况", "一级标题（黑体）")
     para("{{ overview_text }}")
-    para("{{ period_label }}各项一级任务进展情况", "表题")
+    para("{{ period_label }}{{ level1_caption }}", "表题")
     _add_level1_table(doc)
 
     para("二、本期完成的任务", "一级标题（黑体）")
