@@ -116,3 +116,20 @@ def test_a_task_title_never_ends_in_a_sentence_mark():
         == "优化提升50条背街后巷交通组织"
     assert task_title("全流程动态管理事项", "……") == "全流程动态管理事项"
     assert task_title("。", "加强财政政策信息公开，按月公开。") == "加强财政政策信息公开"
+
+
+
+def test_the_overview_of_a_table_without_一级任务_names_all_tasks(tmp_path):
+    """大竹 2016's tasks have no 一级任务: 总览 三 is one row of all tasks, not "（未分类）"."""
+    ws, _ = init_workspace(tmp_path / "ws", CORPUS / "dazhu_mssx_2016.docx", period="2016-06")
+    june = Period(2016, 6)
+    issue_returns(ws, june)
+    (form,) = (ws.root / "下发" / "2016年6月").glob("*县住建局*.xlsx")
+    ws.inbox.mkdir(exist_ok=True)
+    (ws.inbox / form.name).write_bytes(fill_return(form, Filling()))
+    collect(ws, june, received=dt.date(2016, 7, 1))
+    merge(ws, june)
+    (book,) = (ws.root / "汇总" / "2016年6月").glob("*_进展汇总表.xlsx")
+    cells = [c for row in load_workbook(book)["总览"].iter_rows(values_only=True) for c in row if c]
+    assert "三、任务进展（任务数）" in cells and "全部任务" in cells
+    assert "（未分类）" not in cells and "三、各一级任务进展（任务数）" not in cells

@@ -474,11 +474,13 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
         add([label, uc[state], _pct(uc[state], units)], "pct", state)
     pie_rows = row_no[0] - first_section + 1
     add([])
-    level_section = add(["三、各一级任务进展（任务数）"], "section")
+    # a table without 一级任务 (大竹, 崇川) has one row: all its tasks, not "（未分类）"
+    grouped = any(t.task.level1 for t in cons.tasks)
+    level_section = add(["三、各一级任务进展（任务数）" if grouped else "三、任务进展（任务数）"], "section")
     level_header = add(["一级任务", *TASK_STATUSES, "合计"], "header")
     levels = cons.by_level1()
     for level1, counts in levels:
-        add([level1, *[counts[k] for k in TASK_STATUSES], sum(counts.values())])
+        add([level1 if grouped else "全部任务", *[counts[k] for k in TASK_STATUSES], sum(counts.values())])
     level_last = row_no[0]
     level_cm = max(7.0, (level_last - level_section + 1) * ROW_CM)
     # Blank rows until the level chart ends, then a page break: 四 starts a fresh page.
@@ -524,7 +526,8 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     top = max((sum(c.values()) for _, c in levels), default=1)
     bar = charts.level_bars(
         ws, Reference(ws, min_col=2, max_col=1 + len(TASK_STATUSES), min_row=level_header, max_row=level_last),
-        Reference(ws, min_col=1, min_row=level_header + 1, max_row=level_last), TASK_STATUSES, colours, font, top)
+        Reference(ws, min_col=1, min_row=level_header + 1, max_row=level_last), TASK_STATUSES, colours, font, top,
+        "各一级任务进展" if grouped else "任务进展")
     charts.anchor(ws, bar, CHART_COL, level_section - 1, CHART_WIDTH_CM, level_cm)
     units_bar = charts.unit_bars(ws, Reference(ws, min_col=5, min_row=unit_header, max_row=unit_last),
                                  Reference(ws, min_col=1, min_row=unit_header + 1, max_row=unit_last),

@@ -82,7 +82,7 @@ def status_pie(ws, data_ref, cats_ref, statuses: tuple[str, ...], colours: dict[
 
 
 def level_bars(ws, data_ref, cats_ref, statuses: tuple[str, ...], colours: dict[str, str], font: str,
-               top: int):
+               top: int, title: str = "各一级任务进展"):
     """Stacked bars of task counts per 一级任务, one series per status in its colour."""
     from openpyxl.chart import BarChart
 
@@ -91,7 +91,7 @@ def level_bars(ws, data_ref, cats_ref, statuses: tuple[str, ...], colours: dict[
     bar.grouping = "stacked"
     bar.overlap = 100
     bar.gapWidth = 60
-    bar.title = _title("各一级任务进展", font)
+    bar.title = _title(title, font)
     bar.add_data(data_ref, titles_from_data=True)
     bar.set_categories(cats_ref)
     for series, status in zip(bar.series, statuses):
