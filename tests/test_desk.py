@@ -34,7 +34,7 @@ def test_run_collects_merges_and_writes_the_memo(run, issued_ws, make_return):
     assert lines[:3] == [
         "2022年6月月报完成",
         "  本次收到 2 个文件：采纳 1，退回 1，无法读取 0，重复 0",
-        "  报送：已报送 1，逾期报送 0，未报送 52，退回待改 1",
+        "  报送：按时报送 1，逾期报送 0，未报送 52，退回待改 1",
     ]
     assert lines[3].startswith("  未报送：市政务服务数据管理局、市府办、")
     assert lines[4] == "  退回待改：虎门镇"
@@ -104,7 +104,7 @@ def test_demo_builds_and_runs_a_realistic_month(run, tmp_path):
     memo = folder / "通报" / "2022年6月" / "关于2022年6月东莞市2022年政务服务全域标准化专项行动进展情况的通报.docx"
     assert f"汇总表：{merged}" in lines and f"通报：{memo}" in lines
     assert merged.exists() and memo.exists()
-    assert "  报送：已报送 42，逾期报送 5，未报送 4，退回待改 3" in lines
+    assert "  报送：按时报送 42，逾期报送 5，未报送 4，退回待改 3" in lines
     assert "  未报送：市林业局、市残联、企石镇、洪梅镇" in lines
     assert "  退回待改：市医保局、道滘镇、麻涌镇" in lines
     # the memo names the missing units and the consolidated workbook agrees

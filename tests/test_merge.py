@@ -378,7 +378,7 @@ def test_status_formats(run, month):
     table = run(["status"], cwd=month.root)
     assert table.exit_code == 0
     lines = table.stdout.splitlines()
-    assert lines[0] == "2022年6月报送情况（截止 2022-07-05）：应报 54，已报送 2，逾期报送 1，未报送 50，退回待改 1"
+    assert lines[0] == "2022年6月报送情况（截止 2022-07-05）：应报 54，按时报送 2，逾期报送 1，未报送 50，退回待改 1"
     assert "  逾期报送 市公安局" + " " * 14 + "2022-07-08 09:30" in lines
     assert not any(SZ in line for line in lines)  # on time units only with --all
     assert any(SZ in line for line in run(["status", "--all"], cwd=month.root).stdout.splitlines())

@@ -62,7 +62,7 @@ def test_a_units_own_later_deadline_is_stated_beside_the_periods(run, issued_ws,
                                      date="Fri, 08 Jul 2022 10:00:00 +0800"))
     collect(issued_ws)
     first = run(["status"], cwd=issued_ws.root).stdout.splitlines()[0]
-    assert first.startswith("2022年6月报送情况（截止 2022-07-05；石龙镇 2022-07-10）：应报 54，已报送 1，")
+    assert first.startswith("2022年6月报送情况（截止 2022-07-05；石龙镇 2022-07-10）：应报 54，按时报送 1，")
     sheet = load_workbook(merge(issued_ws, PERIOD).path)["报送情况"]
     assert sheet["A2"].value.endswith("；报送截止 2022年7月5日（石龙镇 2022年7月10日，按其填报表上的截止日期）")
     issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 11), units=["虎门镇"])

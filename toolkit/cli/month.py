@@ -388,7 +388,7 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
     own = cons.own_dues_text(dt.date.isoformat)
     echo(state, f"{cons.period.label}报送情况（截止 {cons.due.isoformat()}{'；' + own if own else ''}）："
                 f"应报 {len(cons.units)}，"
-                f"已报送 {counts[UnitState.ON_TIME]}，逾期报送 {counts[UnitState.LATE]}，"
+                f"按时报送 {counts[UnitState.ON_TIME]}，逾期报送 {counts[UnitState.LATE]}，"
                 f"未报送 {counts[UnitState.NOT_REPORTED]}，退回待改 {counts[UnitState.TO_FIX]}")
     colours = {UnitState.ON_TIME: "green", UnitState.LATE: "yellow", UnitState.NOT_REPORTED: "red",
                UnitState.TO_FIX: "red"}
@@ -527,7 +527,7 @@ def _echo_run(state: State, result) -> None:
     else:
         echo(state, "  收件箱没有新文件，按已收取的报送重新汇总。")
     units = result.merged.consolidation.unit_counts()
-    echo(state, f"  报送：已报送 {units[UnitState.ON_TIME]}，逾期报送 {units[UnitState.LATE]}，"
+    echo(state, f"  报送：按时报送 {units[UnitState.ON_TIME]}，逾期报送 {units[UnitState.LATE]}，"
                 f"未报送 {units[UnitState.NOT_REPORTED]}，退回待改 {units[UnitState.TO_FIX]}")
     _echo_not_issued(state, result.merged.consolidation)
     if result.missing_units:
