@@ -67,12 +67,34 @@ def test_a_department_without_a_level_is_the_plans():
     assert guess_kind("城关镇", "县") == "镇街"
 
 
+@pytest.mark.parametrize("town", ["市桥街道", "县城关镇", "城关镇", "河口乡"])
+def test_a_town_is_a_town_whatever_its_name_starts_with(town):
+    """番禺区's 市桥街道 starts with 市: a leading level character in a town's name is part of
+    the name (or the county it belongs to), never a department's level."""
+    assert guess_kind(town, "区") == "镇街"
+    assert guess_kind(town) == "镇街"
+
+
+def test_towns_do_not_vote_for_the_plans_level():
+    # 番禺: two district departments, the city bureau's branch and the 市桥街道 town
+    assert plan_level("", "", ["区发改局", "区住建局", "市桥街道", "市生态环境局番禺分局"]) == "区"
+    assert guess_kind("市高新区", "区") == "市直部门"  # a zone named with a level stays that level's
+
+
 @pytest.mark.parametrize("table, kinds", [
     ("dazhu_mssx_2016.docx", {"县直部门"}),                   # organiser 大竹县人民政府办公室
     ("prose_lishan_2023.docx", {"区直部门", "镇街"}),          # 税务局 beside 区发改局
     ("huoshan_kfq_2025.xlsx", {"部门"}),                      # 开发区: a zone, level unknown
     ("prose_guofa_2018_42.docx", {"部门"}),                   # 国务院: ministries, 市场监管总局 too
+    ("cangnan_mssx_2022.docx", {"县直部门"}),                 # title names no government: 县教育局 … say
+    ("linan_mssx_2022.xlsx", {"部门", "镇街"}),               # 教育局 beside 锦城街道: nothing says 区
 ])
 def test_imported_kinds_follow_the_plans_level(table, kinds):
     master = import_master(CORPUS / table)
     assert {u.kind for u in master.directory.units} == kinds
+
+
+def test_an_organiser_gives_a_levelless_table_its_level():
+    # 临安 2022 names its departments without a level beside its towns; its office says 区
+    master = import_master(CORPUS / "linan_mssx_2022.xlsx", organiser="杭州市临安区人民政府办公室")
+    assert {u.kind for u in master.directory.units} == {"区直部门", "镇街"}

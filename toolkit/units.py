@@ -109,6 +109,12 @@ def group_members(name: str, directory: Directory) -> tuple[list[str], list[str]
     return members, kinds
 
 
+def _is_town(name: str) -> bool:
+    """Whether a unit's name is a town's (镇, 乡, 街道), whatever it starts with: 番禺区's 市桥街道
+    and a county's 县城关镇 lead with a level character that is no department's level."""
+    return bool(re.search(r"(镇|街道|乡)$", clean(name)))
+
+
 def guess_kind(name: str, plan: str = "") -> str:
     """Kind of a unit the directory does not know, from how its name starts and ends.
 
@@ -117,7 +123,7 @@ def guess_kind(name: str, plan: str = "") -> str:
     table makes it a 县直部门, not a 市直部门."""
     n = clean(name)
     level = _level(n)
-    if re.search(r"(镇|街道|乡|园区|高新区|新区|开发区|经开区|功能区)$", n) and not level:
+    if _is_town(n) or (re.search(r"(园区|高新区|新区|开发区|经开区|功能区)$", n) and not level):
         return TOWN
     if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
         return SECTION
@@ -147,7 +153,7 @@ def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[st
             level = _LEVEL_OF[m.group(1)]
         if level:
             return level
-    levels = [lv for lv in (_level(n) for n in names) if lv in ("市", "县", "区")]
+    levels = [lv for lv in (_level(n) for n in names if not _is_town(n)) if lv in ("市", "县", "区")]
     if len(levels) >= 2:
         top = max(sorted(set(levels)), key=levels.count)
         if levels.count(top) * 3 >= len(levels) * 2:

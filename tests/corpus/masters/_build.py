@@ -48,6 +48,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "dazhu_mssx_2016.docx": ("dazhu_2016", "docx", {}),
     "nanling_mbrw_2024.xlsx": ("nanling_2024", "xlsx", {"title": "2024年《政府工作报告》重点工作目标任务分解表"}),
     "weifang_zwgk_2017.docx": ("weifang_zwgk_2017", "docx", {}),
+    "linan_mssx_2022.xlsx": ("linan_mssx_2022", "xlsx", {}),
+    "cangnan_mssx_2022.docx": ("cangnan_mssx_2022", "docx", {}),
     "prose_lishan_2023.docx": ("lishan_2023", "docx", {}),
     "prose_gangcheng_2021.docx": ("gangcheng_2021", "docx", {}),
     "prose_chuzhou_2020.docx": ("chuzhou_2020", "docx", {}),
