@@ -204,6 +204,11 @@ def test_a_stage_beside_words_that_are_no_day_stays_unread():
     ("重点工作责任分工表", "重点工作"),
     ("责任清单", "文件名"),
     ("压实安全生产责任", "压实安全生产责任"),
+    # a progress sheet's title: the work, without its "as of" note (崇川 2023, 苍南 2022)
+    ("2023年区政府重点民生实事项目推进情况(1-11月)", "2023年区政府重点民生实事项目"),
+    ("2022年度市县民生实事未完成项目进度表(截至10月31日)", "2022年度市县民生实事未完成项目"),
+    ("2022年民生实事项目完成情况统计表", "2022年民生实事项目"),
+    ("做好2023年工作情况报告", "做好2023年工作情况报告"),
 ])
 def test_the_project_is_named_for_what_the_table_divides(title, project):
     assert project_name(title, "文件名") == project

@@ -57,6 +57,10 @@ def project_name(title: str, fallback: str) -> str:
     elif issuing_body(t):
         t = re.sub(r"^.*?关于(印发)?", "", t)
     t = re.sub(r"的(通知|若干意见|指导意见|意见|决定)$", "", t)
+    # a progress sheet's title (崇川 2023, 苍南 2022): its "as of" note and 进度表 words name
+    # the sheet, not the work; the memo adds 进展情况 itself
+    t = re.sub(r"[（(](截至|截止|\d{1,2}[-—~－至]\d{1,2}月)[^（）()]*[）)]$", "", t)
+    t = re.sub(r"(推进|进展|完成)?(情况|进度)(表|统计表|汇总表)?$|进度表$", "", t)
     t = re.sub(r"(任务分解和)?(责任)?分工方案$|(主要)?(重点)?(工作)?任务(分工|分解)?(表|清单)$|(主要)?任务分工$", "", t)
     # 2025年开发区重点工作及责任清单, 2020年市政府重点工作及责任分解: the work, not its list
     t = re.sub(r"(及|和|与)?责任(分工表?|分解表?|清单|表)$", "", t)
