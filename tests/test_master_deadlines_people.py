@@ -209,6 +209,7 @@ def test_a_stage_beside_words_that_are_no_day_stays_unread():
     ("2022年度市县民生实事未完成项目进度表(截至10月31日)", "2022年度市县民生实事未完成项目"),
     ("2022年民生实事项目完成情况统计表", "2022年民生实事项目"),
     ("做好2023年工作情况报告", "做好2023年工作情况报告"),
+    ("大竹县人民政府办公室关于对2016年民生实事进行重点督办的通知", "2016年民生实事"),
 ])
 def test_the_project_is_named_for_what_the_table_divides(title, project):
     assert project_name(title, "文件名") == project

@@ -57,6 +57,8 @@ def project_name(title: str, fallback: str) -> str:
     elif issuing_body(t):
         t = re.sub(r"^.*?关于(印发)?", "", t)
     t = re.sub(r"的(通知|若干意见|指导意见|意见|决定)$", "", t)
+    # 关于对2016年民生实事进行重点督办的通知 (大竹 2016): the work is what is supervised
+    t = re.sub(r"^对(.+?)(进行|开展|实行|实施)(重点)?(督办|督查|督导|督促)$", r"\1", t)
     # a progress sheet's title (崇川 2023, 苍南 2022): its "as of" note and 进度表 words name
     # the sheet, not the work; the memo adds 进展情况 itself
     t = re.sub(r"[（(](截至|截止|\d{1,2}[-—~－至]\d{1,2}月)[^（）()]*[）)]$", "", t)
