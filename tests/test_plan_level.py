@@ -98,3 +98,11 @@ def test_an_organiser_gives_a_levelless_table_its_level():
     # 临安 2022 names its departments without a level beside its towns; its office says 区
     master = import_master(CORPUS / "linan_mssx_2022.xlsx", organiser="杭州市临安区人民政府办公室")
     assert {u.kind for u in master.directory.units} == {"区直部门", "镇街"}
+
+
+def test_the_import_summary_counts_towns_as_their_names_end():
+    """临安 2022 has 镇 and 街道 and no 园区: not Dongguan's 镇街（园区）."""
+    from toolkit.master.summary import summary_lines
+
+    lines = summary_lines(import_master(CORPUS / "linan_mssx_2022.xlsx"))
+    assert "责任单位 18 个：部门 12 个，镇街 6 个" in lines

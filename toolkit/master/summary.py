@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..units import Unit
+from ..units import Unit, town_phrase
 from ..vocab import Kind, Role
 from .model import Master
 
@@ -37,8 +37,13 @@ def summarize(master: Master) -> dict:
     }
 
 
-def _kind_label(kind: str) -> str:
-    return "镇街（园区）" if kind == Kind.TOWN else kind
+def _kind_label(kind: str, master: Master) -> str:
+    """A kind as the summary counts it; towns as their names end (镇街（园区） in Dongguan,
+    乡镇 or 街道 elsewhere), like the memo's 主送."""
+    if kind != Kind.TOWN:
+        return kind
+    towns = [u for u in master.units_with_tasks() if (master.directory.get(u) or Unit(u)).kind == Kind.TOWN]
+    return town_phrase(towns).removeprefix("各") or "镇街"
 
 
 def units_by_kind(master: Master) -> list[tuple[str, int]]:
@@ -76,7 +81,7 @@ def summary_lines(master: Master) -> list[str]:
     for level1, n in s["per_level1"].items():
         lines.append(f"  {level1 or '（未分类）'}：{n} 项")
     kinds = units_by_kind(master)
-    lines.append(f"责任单位 {s['units']} 个" + ("：" + "，".join(f"{_kind_label(k)} {n} 个" for k, n in kinds)
+    lines.append(f"责任单位 {s['units']} 个" + ("：" + "，".join(f"{_kind_label(k, master)} {n} 个" for k, n in kinds)
                                                if kinds else ""))
     if s["open_ended"]:
         lines.append(f"含“等有关部门”的任务 {len(s['open_ended'])} 项：{'、'.join(s['open_ended'])}"
