@@ -179,6 +179,11 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
     district = [unit("区发改局", "区直部门"), unit("友好街道", "镇街")]
     ctx = memo.build_context(dataclasses.replace(cons, units=district, organiser="立山区人民政府"), ISSUE)
     assert (ctx.level, ctx.recipients) == ("区", "各街道，区直各有关单位：")
+    # a directory's short town names (虎门, 长安) say no ending: the kind's own words (review)
+    short = [unit("虎门", "镇街"), unit("长安", "镇街"), unit("市发改局", "市直部门")]
+    assert memo.build_context(dataclasses.replace(cons, units=short), ISSUE).recipients == \
+        "各镇街（园区），市直各有关单位："
+    assert memo.build_context(dataclasses.replace(cons, units=[]), ISSUE).recipients == "各有关单位："
     # a development zone's own departments, organiser unknown: no level is invented
     zone = [unit("招商工作部", "市直部门"), unit("改革办", "市直部门")]
     master = dataclasses.replace(cons.master, title="2025年开发区重点工作及责任清单")

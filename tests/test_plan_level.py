@@ -34,9 +34,25 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"
     ("", "关于印发大竹县2016年民生实事的通知", "县"),
     ("", "2025年开发区重点工作及责任清单", ""),
     ("", "对2016年民生实事进行重点督办", ""),
+    # words with a level character that name no level (review): 市场, 城市, 小区, 湾区 …
+    ("大竹县市场监督管理局", "", "县"),
+    ("大竹县城市管理局", "", "县"),
+    ("广州市黄埔区市场监督管理局", "", "区"),
+    ("东莞市市场监督管理局", "", "市"),
+    ("东莞市民政局", "", "市"),
+    # a zone after its city is its own body, of no level said
+    ("滁州经济技术开发区管委会", "", ""),
+    ("苏州工业园区管理委员会", "", ""),
+    ("深圳市前海深港现代服务业合作区管理局", "", ""),
+    ("郑州航空港经济综合实验区", "", ""),
 ])
 def test_plan_level_from_the_organiser_or_the_title(organiser, title, level):
     assert plan_level(organiser, title) == level
+
+
+@pytest.mark.parametrize("title", ["城市更新三年行动", "市场主体倍增计划", "老旧小区改造提升行动", "粤港澳大湾区建设"])
+def test_a_title_word_is_no_level_and_the_units_decide(title):
+    assert plan_level("", title, ["县发改局", "县财政局"]) == "县"
 
 
 def test_plan_level_from_unit_names_only_when_most_agree():
@@ -52,6 +68,8 @@ def test_plan_level_from_unit_names_only_when_most_agree():
     (["友好街道", "曙光街道"], "各街道"),
     (["城关镇", "东城街道"], "各镇街"),
     (["立山经济开发区"], "各园区"),
+    (["虎门", "长安"], "各镇街（园区）"),          # a directory's short names: the kind's words
+    (["虎门镇", "松山湖"], "各镇街（园区）"),       # never 各镇, dropping the park
     ([], ""),
 ])
 def test_towns_are_addressed_as_their_names_end(names, phrase):

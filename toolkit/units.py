@@ -138,6 +138,10 @@ def guess_kind(name: str, plan: str = "") -> str:
 _LEVEL_OF = {"省": "省", "市": "市", "州": "市", "盟": "市", "县": "县", "旗": "县", "区": "区"}
 _BODY = LazyPattern(r"人民政府|政府|委员会|委|办公厅|办公室|局|厅|院|中心|办|关于|\d|年")
 _GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人民政府|政府|委员会|委)")
+# Words holding a level character that names no level: 大竹县市场监督管理局 is a county's,
+# 城市更新三年行动 and 老旧小区改造 no city's or district's. (Not 市政 or 市民: 东莞市政务服务
+# 数据管理局 and 东莞市民政局 are the city's.)
+_NOT_A_PLACE = LazyPattern(r"城市|都市|超市|市场|小区|城区|社区|湾区|景区")
 
 
 def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[str] = ()) -> str:
@@ -147,6 +151,7 @@ def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[st
     units' own names (市发改局, 县财政局 …) when two thirds of those that name a level name
     the same one. The memo's 主送 and its 需县级层面协调 follow it."""
     for text in (key(organiser), re.sub(r"^关于(印发)?", "", key(title))):
+        text = _NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), text)
         level = _place_level(text)
         m = _GOVERNMENT.search(text) if text and not level else None
         if m and not _is_zone(text, m.start(1)):
@@ -167,23 +172,34 @@ def _place_level(text: str) -> str:
     head = text[:body.start()] if body else text[:12]
     level = ""
     for i, ch in enumerate(head):
-        if ch not in _LEVEL_OF or (i + 1 < len(head) and head[i + 1] in _LEVEL_OF) or _is_zone(head, i):
+        if ch not in _LEVEL_OF or (i + 1 < len(head) and head[i + 1] in _LEVEL_OF):
             continue  # 贵州省, 杭州市: the 州 is part of the name
+        if _is_zone(head, i):  # 滁州经济技术开发区管委会: the zone's own body, of no level said
+            level = ""
+            continue
         level = "省" if head[max(0, i - 2):i + 1] == "自治区" else _LEVEL_OF[ch]
     return level
 
 
 def _is_zone(text: str, at: int) -> bool:
     """Whether the 区 at ``at`` ends a zone's name (开发区, 高新区, 新区, 园区 …), not a district."""
-    return text[at] == "区" and bool(re.search(r"(开发|高新|新|园|保税|试验|功能|示范|景|矿|片|社|校)$", text[:at]))
+    return text[at] == "区" and bool(_ZONE_BEFORE.search(text[:at]))
+
+
+_ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|合作|经济|功能|示范|景|矿|片|社|校)$")
 
 
 def town_phrase(names: list[str]) -> str:
     """How a memo addresses the towns among ``names``: 各镇街（园区） where there are towns,
-    街道 and parks (Dongguan), 各乡镇, 各街道, 各镇（街道） … as the names end; '' for none."""
-    ends = {e for n in names for e in ("乡", "镇", "街道", "园区")
-            if (n.endswith(e) or (e == "街道" and n.endswith("街"))
-                or (e == "园区" and re.search(r"(园区|高新区|新区|开发区|经开区|功能区)$", n)))}
+    街道 and parks (Dongguan), 各乡镇, 各街道, 各镇（街道） … as the names end; '' for none.
+    A name that says none of these (a directory's 虎门, 松山湖 of kind 镇街) leaves nothing to go
+    by: 各镇街（园区） then, the kind's own words."""
+    endings = [{e for e in ("乡", "镇", "街道", "园区")
+                if (n.endswith(e) or (e == "街道" and n.endswith("街"))
+                    or (e == "园区" and re.search(r"(园区|高新区|新区|开发区|经开区|功能区)$", n)))} for n in names]
+    if not all(endings):
+        return "各镇街（园区）"
+    ends = set().union(*endings)
     if "镇" in ends and "街道" in ends:
         base = "乡镇街道" if "乡" in ends else "镇街"
     else:

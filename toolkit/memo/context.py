@@ -241,7 +241,7 @@ def _recipients(units: list[UnitStatus], level: str) -> str:
         departments = f"{level}直各有关单位" if level else "各有关单位"
     if towns and others:
         return f"{towns}，{departments}："
-    return f"{towns or departments}："
+    return f"{towns or departments}：" if units else "各有关单位："
 
 
 def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]) -> TaskItem:
