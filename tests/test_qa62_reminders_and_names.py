@@ -157,8 +157,9 @@ def test_two_units_listed_with_either_quote_are_never_taken_for_one():
     assert unit_in_names([f"{curly}报送"], directory) == curly
     assert unit_in_names([f"{straight}报送"], directory) == straight
     assert unit_in_names([safe_filename(f"{straight}报送")], directory) == straight
-    # a name alike but for its quotes still names no one else
-    assert unit_in_names(["县‘两新’工委"], Directory([Unit(curly)])) is None
+    # single quotes and corner brackets are quotes too: never the unit 两新 inside the name (review)
+    for named in ("县‘两新’工委", "县「两新」工委", "县『两新』工委"):
+        assert unit_in_names([f"{named}.xlsx"], Directory([Unit(curly), Unit("两新")])) == curly
 
 
 def test_key_keeps_curly_quotes_apart_from_straight_ones():

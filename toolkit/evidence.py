@@ -91,8 +91,10 @@ def unit_in_names(texts: Iterable[str], directory: Directory) -> str | None:
     return None
 
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "〝": '"', "〞": '"', "‘": "'", "’": "'"})
-_QUOTE_CHARS = frozenset("\"'“”〝〞‘’＂＇")
+# Every quote mark one straight ": a name typed 县“两新”工委 in one place is 县‘两新’工委 or
+# 县「两新」工委 in another, and a file named so must not go to a unit called 两新 (review)
+_QUOTE_CHARS = frozenset("\"'“”〝〞‘’＂＇「」『』")
+_QUOTES = str.maketrans({q: '"' for q in _QUOTE_CHARS})
 
 
 class _QuoteBlind:
