@@ -186,3 +186,15 @@ def test_collect_takes_the_unit_from_a_file_name_with_quotes_of_either_shape(ws,
     [rec] = [r for r in receipts(ws) if r.name.endswith(".pdf")]
     assert (rec.unit, rec.identified_by) == (listed, "文件名"), rec.name
     assert rec.name == safe_filename(name) and key(rec.name) == key(name_part(name))
+
+
+def test_a_mail_attachment_named_with_a_slash_is_one_name_not_a_path(ws):
+    """A sender on Linux can name an attachment 2022年6月_市委宣传部/市新闻办_进展填报表.pdf: it
+    named 市新闻办 (another unit) once its "folder" was cut off (review)."""
+    rename_units(ws, {"市司法局": "市委宣传部/市新闻办", "市民政局": "市新闻办"})
+    name = "2022年6月_市委宣传部/市新闻办_进展填报表.pdf"
+    drop(ws, "来信.eml", mail([(name, PDF)], sender="someone@qq.example", subject="报送"))
+    collect(ws)
+    [rec] = [r for r in receipts(ws) if r.name.endswith(".pdf")]
+    assert (rec.unit, rec.identified_by) == ("市委宣传部/市新闻办", "文件名"), rec.name
+    assert rec.name == "2022年6月_市委宣传部／市新闻办_进展填报表.pdf"

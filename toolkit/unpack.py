@@ -251,7 +251,10 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
                                       detail=f"邮件部分过多，另有 {mail.skipped_parts} 个部分未处理"))
     for att in mail.attachments:
         source = f"{item.source} › {desc}" + (f" › {att.via}" if att.via else "") + f"的附件“{att.name}”"
-        child = item.carry(Item(safe_filename(att.name), att.data, source, item.received_at,
+        # an attachment's name is one name, never a path: 市委宣传部/市新闻办_进展填报表.xlsx must
+        # not become 市新闻办_进展填报表.xlsx, another unit's name (review)
+        whole = att.name.replace("/", "／").replace("\\", "＼")
+        child = item.carry(Item(safe_filename(whole), att.data, source, item.received_at,
                                 depth=item.depth, level=item.level + 1, budget=item.budget))
         _adopt_forwarded(child, att)
         expand(child, limits)
