@@ -47,9 +47,12 @@ def test_a_folder_holding_anything_is_never_removed(issued_ws, make_return):
     (day / "说明.txt").write_text("督办人员自己放的文件", encoding="utf-8")
     kept_empty = day.parent / "2022-07-01" / "留着"  # a dated folder holding only a folder
     kept_empty.mkdir(parents=True)
+    own = issued_ws.root / "反馈" / "我的备注" / "2021-01-01"  # the office's own folder, not a period's
+    own.mkdir(parents=True)
     drop(issued_ws, "石龙镇v2.xlsx", make_return("石龙镇", Filling()), on_time() + 600)
     collect(issued_ws)
     assert rounds(issued_ws) == {day.name: ["说明.txt"], "2022-07-01": ["留着"]}
+    assert own.is_dir()
 
 
 def test_a_reply_that_could_not_be_written_leaves_no_empty_folder(issued_ws, make_return, monkeypatch):

@@ -188,6 +188,7 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
 
 
 _ROUND = re.compile(r"\d{4}-\d\d-\d\d")  # 反馈/<期>/<收取日期>/, `feedback.feedback_paths`
+_PERIOD_FOLDER = re.compile(r"\d{4}年\d{1,2}月")  # Period.label: a folder of the office's own is left alone
 
 
 def drop_empty_rounds(ws: Workspace) -> list[Path]:
@@ -199,7 +200,8 @@ def drop_empty_rounds(ws: Workspace) -> list[Path]:
     the run's replies are all written: never while a worker may be writing into one."""
     removed = []
     try:
-        periods = [p for p in (ws.root / FEEDBACK).iterdir() if p.is_dir() and not p.is_symlink()]
+        periods = [p for p in (ws.root / FEEDBACK).iterdir()
+                   if _PERIOD_FOLDER.fullmatch(p.name) and p.is_dir() and not p.is_symlink()]
     except OSError:
         return removed
     for period in periods:
