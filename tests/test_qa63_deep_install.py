@@ -36,7 +36,7 @@ def test_bat_refuses_a_deep_workspace_before_python_and_pip_run():
     assert f'set "MAX_CHARS={kit.MAX_WORKSPACE_CHARS}"' in lines
     count = ['set "WS_LEFT=%WS%"', 'set "WS_CHARS=0"', ":count_ws",
              'if defined WS_LEFT set "WS_LEFT=%WS_LEFT:~1%" & set /a WS_CHARS+=1 & goto count_ws',
-             "if %WS_CHARS% GTR %MAX_CHARS% goto path_too_long"]
+             'if %WS_CHARS% GTR %MAX_CHARS% if not exist "%WS%\\.venv\\Scripts\\python.exe" goto path_too_long']
     first = lines.index(count[0])
     assert lines[first:first + len(count)] == count, "the workspace's path counted, then compared"
     for step in ("call :find_python", '-m venv "%WS%\\.venv"', "-m pip install", 'set "PROBE='):

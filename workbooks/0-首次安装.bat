@@ -39,7 +39,9 @@ set "WS_LEFT=%WS%"
 set "WS_CHARS=0"
 :count_ws
 if defined WS_LEFT set "WS_LEFT=%WS_LEFT:~1%" & set /a WS_CHARS+=1 & goto count_ws
-if %WS_CHARS% GTR %MAX_CHARS% goto path_too_long
+rem An upgrade into a workspace whose .venv is already there writes no deeper than its first
+rem install did: only a new install is stopped (pip's own long-path failure still says so).
+if %WS_CHARS% GTR %MAX_CHARS% if not exist "%WS%\.venv\Scripts\python.exe" goto path_too_long
 
 rem Settings other software leaves behind (ArcGIS sets PYTHONHOME; a pip.ini with user=true or
 rem a constraints file that is not there) break a venv install: this run does without them.
