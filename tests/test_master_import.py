@@ -651,3 +651,24 @@ def test_units_on_a_row_of_their_own_after_a_heading_are_not_the_task_befores(tm
     assert m.report.named["1"] == [("市财政局", LEAD)]
     assert m.tasks[0].level1 == "一、稳增长"
     assert "M101" in {i.code for i in m.issues}
+
+
+def test_reimport_into_a_workspace_says_the_project_keeps_its_duban_toml_name(run, tmp_path):
+    """A workspace made before project names were trimmed keeps 对2016年民生实事进行重点督办 in
+    duban.toml; re-importing prints 专项行动：2016年民生实事, yet forms, 汇总表 and 通报 keep the
+    old name. The import says so instead of promising a rename that does not happen."""
+    source = CORPUS / "dazhu_mssx_2016.docx"
+    ws, _ = init_workspace(tmp_path / "ws", master_file=source)
+    cfg = ws.root / "duban.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        'name = "2016年民生实事"', 'name = "对2016年民生实事进行重点督办"'), encoding="utf-8")
+    result = run(["-w", str(ws.root), "master", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "专项行动：2016年民生实事" in result.output
+    assert ("duban.toml 中的专项行动名称仍是“对2016年民生实事进行重点督办”" in result.output
+            and "如要改用“2016年民生实事”" in result.output)
+    # the same name in both: nothing to say
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        'name = "对2016年民生实事进行重点督办"', 'name = "2016年民生实事"'), encoding="utf-8")
+    again = run(["-w", str(ws.root), "master", "import", str(source)])
+    assert again.exit_code == 0 and "仍是" not in again.output

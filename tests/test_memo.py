@@ -652,3 +652,28 @@ def test_cli_memo_with_bad_template_writes_nothing(run, tmp_path, ws_copy):
     assert result.exit_code == 2
     assert "错误：" in result.stderr and "不存在的变量：t。" in result.stderr
     assert not list((ws_copy.root / "通报" / "2022年6月").glob("*.docx"))
+
+
+def test_an_upgraded_workspace_still_holding_the_old_shipped_template_gets_the_new_one(ws_copy, monkeypatch):
+    """init copies 月度通报.docx into 模板/; an upgrade left the earlier version's copy there, so a
+    table without 一级任务 kept the caption 各项一级任务进展情况 above its one 合计 row
+    (level1_caption never reached it). An unedited earlier copy is read as the shipped one;
+    an edited copy stays the office's own."""
+    import hashlib
+
+    from toolkit import workspace as workspace_mod
+    from toolkit.resources import resource
+
+    shipped = resource("templates", "月度通报.docx")
+    own = ws_copy.root / "模板" / "月度通报.docx"
+    assert ws_copy.template("月度通报.docx") == own
+    old = shipped.read_bytes() + b"\0"  # stands for an earlier version's bytes
+    own.write_bytes(old)
+    monkeypatch.setitem(workspace_mod.SUPERSEDED_TEMPLATES, "月度通报.docx",
+                        frozenset({hashlib.sha256(old).hexdigest()}))
+    assert ws_copy.template("月度通报.docx") == shipped
+    own.write_bytes(old + b"edited")
+    assert ws_copy.template("月度通报.docx") == own
+    monkeypatch.undo()  # the real list: earlier versions only, never the template shipped now
+    listed = workspace_mod.SUPERSEDED_TEMPLATES["月度通报.docx"]
+    assert listed and hashlib.sha256(shipped.read_bytes()).hexdigest() not in listed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import re
 import sys
@@ -37,6 +38,13 @@ STAGE_FOLDERS = (INBOX, ISSUED, ARCHIVE, FEEDBACK, MERGED, MEMOS, LOGS)
 # Files a coordinator may edit; `init` copies them into 模板/ of the new workspace.
 EDITABLE_TEMPLATES = ("月度通报.docx", "样式.toml", "下发邮件.txt", "反馈邮件.txt", "催报邮件.txt",
                       "fonts.conf", "README.md")
+#: sha256 of template files an earlier version shipped, which `init` copied into 模板/ as they
+#: were. A workspace still holding one byte for byte never edited it, and gets the file shipped
+#: now: an upgrade must not keep 2016年6月各项一级任务进展情况 above a table of one 合计 row
+#: (the 通报 template gained level1_caption in 055feeb). Edited copies are the office's own.
+SUPERSEDED_TEMPLATES = {
+    "月度通报.docx": frozenset({"0ba1d325ab109e89928b92d9891207b503d9c778dd618b1188f90b86d67366c2"}),
+}
 SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "一键月报")
 SCRIPT_COMMON = "_公共.sh"  # sourced by the .sh/.command twins
 
@@ -182,9 +190,10 @@ class Workspace:
         return self.root / self.settings.templates
 
     def template(self, name: str) -> Path:
-        """A template file: the workspace's own copy if it has one, else the shipped one."""
+        """A template file: the workspace's own copy if it has one (and it is not an earlier
+        version's, never edited), else the shipped one."""
         own = self.templates_dir / name
-        return own if own.exists() else resource("templates", name)
+        return own if own.exists() and not _superseded(own, name) else resource("templates", name)
 
     def ensure_folders(self) -> None:
         """Create any missing stage folder (a fresh clone has no empty 收件箱)."""
@@ -498,3 +507,14 @@ def require_issued(ws: Workspace, period: Period | None, force: bool = False) ->
         raise errors.NotIssued(f"{chosen} 没有下发过填报表；已下发：{listed}。"
                                f"请先运行 duban issue --period {chosen}，或加 --force 照常处理。")
     return chosen
+
+
+def _superseded(path: Path, name: str) -> bool:
+    """Whether ``path`` is, unedited, a template an earlier version shipped (`SUPERSEDED_TEMPLATES`)."""
+    known = SUPERSEDED_TEMPLATES.get(name)
+    if not known:
+        return False
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() in known
+    except OSError:
+        return False  # the caller reports a template it cannot read

@@ -89,6 +89,22 @@ def master_import(state: State, file: str, out: str | None, directory_file: str 
         Path(file), target, Path(directory_file) if directory_file else None, organiser=organiser)
     _echo_master_summary(state, result)
     echo(state, f"已写入：{target}")
+    if not out:  # into the workspace's own master
+        _echo_kept_project_name(state, result)
+
+
+def _echo_kept_project_name(state: State, result) -> None:
+    """Say so when the workspace keeps another project name than the one just imported:
+    forms, the 汇总表 and the 通报 take duban.toml's name, which an import never changes, so
+    a summary saying 专项行动：X alone promised a rename that does not happen."""
+    try:
+        ws = state.workspace()
+    except errors.DubanError:
+        return  # no workspace: the workbook stands alone
+    kept, imported = ws.project, result.title
+    if kept and imported and kept != imported:
+        echo(state, f"注意：duban.toml 中的专项行动名称仍是“{kept}”，填报表、汇总表和通报都用它；"
+                    f"如要改用“{imported}”，请修改 duban.toml 中的 name（已下发的填报表不受影响）。")
 
 
 def _default_master_target(state: State) -> Path:
