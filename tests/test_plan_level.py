@@ -40,6 +40,13 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"
     ("广州市黄埔区市场监督管理局", "", "区"),
     ("东莞市市场监督管理局", "", "市"),
     ("东莞市民政局", "", "市"),
+    # ... yet 城区, 湾区, 城市, 都市 end real places (second review)
+    ("北京市西城区人民政府办公室", "", "区"),
+    ("温州市龙湾区人民政府", "", "区"),
+    ("阳泉市城区人民政府", "", "区"),
+    ("成都市人民政府", "", "市"),
+    ("盐城市发展和改革委员会", "", "市"),
+    ("东莞市城市管理和综合执法局", "", "市"),
     # a zone after its city is its own body, of no level said
     ("滁州经济技术开发区管委会", "", ""),
     ("苏州工业园区管理委员会", "", ""),
@@ -50,7 +57,8 @@ def test_plan_level_from_the_organiser_or_the_title(organiser, title, level):
     assert plan_level(organiser, title) == level
 
 
-@pytest.mark.parametrize("title", ["城市更新三年行动", "市场主体倍增计划", "老旧小区改造提升行动", "粤港澳大湾区建设"])
+@pytest.mark.parametrize("title", ["城市更新三年行动", "市场主体倍增计划", "老旧小区改造提升行动", "粤港澳大湾区建设",
+                                   "智慧城市建设"])
 def test_a_title_word_is_no_level_and_the_units_decide(title):
     assert plan_level("", title, ["县发改局", "县财政局"]) == "县"
 

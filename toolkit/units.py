@@ -141,23 +141,32 @@ _GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人�
 # Words holding a level character that names no level: 大竹县市场监督管理局 is a county's,
 # 城市更新三年行动 and 老旧小区改造 no city's or district's. (Not 市政 or 市民: 东莞市政务服务
 # 数据管理局 and 东莞市民政局 are the city's.)
-_NOT_A_PLACE = LazyPattern(r"城市|都市|超市|市场|小区|城区|社区|湾区|景区")
+# 城市, 都市, 城区 and 湾区 also end places (盐城市, 成都市, 西城区, 龙湾区): masked only at the
+# start or after a level, a year or a digit (review).
+_NOT_A_PLACE = LazyPattern(r"超市|市场|小区|社区|景区|大湾区"
+                           r"|(?<![^省市县区州盟旗年\d·])(?:城市|都市|城区|湾区)(?!人民政府|政府|委)")
 
 
 def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[str] = ()) -> str:
     """省, 市, 县 or 区: the level of the government whose plan this is; '' when nothing says.
 
-    Read from the organiser (the office that signs the memo) first, then the title, then the
-    units' own names (市发改局, 县财政局 …) when two thirds of those that name a level name
-    the same one. The memo's 主送 and its 需县级层面协调 follow it."""
-    for text in (key(organiser), re.sub(r"^关于(印发)?", "", key(title))):
-        text = _NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), text)
-        level = _place_level(text)
-        m = _GOVERNMENT.search(text) if text and not level else None
-        if m and not _is_zone(text, m.start(1)):
-            level = _LEVEL_OF[m.group(1)]
-        if level:
-            return level
+    Read from the organiser (the office that signs the memo) first, then the units' own names
+    (市发改局, 县财政局 …) when two thirds of those that name a level name the same one, then
+    the title (whose words, 智慧城市 or 市区两级, say a level less surely than the units do).
+    The memo's 主送 and its 需县级层面协调 follow it."""
+    return _text_level(organiser) or _names_level(names) or _text_level(re.sub(r"^关于(印发)?", "", key(title)))
+
+
+def _text_level(text: str) -> str:
+    text = _NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(text))
+    level = _place_level(text)
+    m = _GOVERNMENT.search(text) if text and not level else None
+    if m and not _is_zone(text, m.start(1)):
+        level = _LEVEL_OF[m.group(1)]
+    return level
+
+
+def _names_level(names: tuple[str, ...] | list[str]) -> str:
     levels = [lv for lv in (_level(n) for n in names if not _is_town(n)) if lv in ("市", "县", "区")]
     if len(levels) >= 2:
         top = max(sorted(set(levels)), key=levels.count)
