@@ -210,6 +210,11 @@ def test_a_stage_beside_words_that_are_no_day_stays_unread():
     ("2022年民生实事项目完成情况统计表", "2022年民生实事项目"),
     ("做好2023年工作情况报告", "做好2023年工作情况报告"),
     ("大竹县人民政府办公室关于对2016年民生实事进行重点督办的通知", "2016年民生实事"),
+    # never cut down to a year (second review)
+    ("2023年重点工作任务分工表", "2023年重点工作任务"),
+    ("关于印发2023年重点工作任务分工表的通知", "2023年重点工作任务"),
+    ("2023年全面从严治党主体责任清单", "2023年全面从严治党主体责任"),
+    ("关于对口帮扶工作开展督查", "对口帮扶工作开展督查"),
 ])
 def test_the_project_is_named_for_what_the_table_divides(title, project):
     assert project_name(title, "文件名") == project

@@ -56,17 +56,30 @@ def project_name(title: str, fallback: str) -> str:
         t = inner.group(1)
     elif issuing_body(t):
         t = re.sub(r"^.*?关于(印发)?", "", t)
+    t = re.sub(r"^关于(印发)?", "", t)  # a notice whose issuer the title does not name
     t = re.sub(r"的(通知|若干意见|指导意见|意见|决定)$", "", t)
     # 关于对2016年民生实事进行重点督办的通知 (大竹 2016): the work is what is supervised
-    t = re.sub(r"^对(.+?)(进行|开展|实行|实施)(重点)?(督办|督查|督导|督促)$", r"\1", t)
+    # (not 对口帮扶 or 对外开放, whose 对 is the work's own)
+    t = re.sub(r"^对(?![口外标接照])(.+?)(进行|开展|实行|实施)(重点)?(督办|督查|督导|督促)$", r"\1", t)
+    named = t
     # a progress sheet's title (崇川 2023, 苍南 2022): its "as of" note and 进度表 words name
     # the sheet, not the work; the memo adds 进展情况 itself
     t = re.sub(r"[（(](截至|截止|\d{1,2}[-—~－至]\d{1,2}月)[^（）()]*[）)]$", "", t)
     t = re.sub(r"(推进|进展|完成)?(情况|进度)(表|统计表|汇总表)?$|进度表$", "", t)
     t = re.sub(r"(任务分解和)?(责任)?分工方案$|(主要)?(重点)?(工作)?任务(分工|分解)?(表|清单)$|(主要)?任务分工$", "", t)
     # 2025年开发区重点工作及责任清单, 2020年市政府重点工作及责任分解: the work, not its list
-    t = re.sub(r"(及|和|与)?责任(分工表?|分解表?|清单|表)$", "", t)
+    # (主体责任 is the work itself: 全面从严治党主体责任清单 loses its 清单 only)
+    t = re.sub(r"(?<=主体责任)(清单|表)$|(及|和|与)?(?<!主体)责任(分工表?|分解表?|清单|表)$", "", t)
+    if not _has_name(t):
+        # 2023年重点工作任务分工表: the list's words were all its name; only 分工表 goes (review)
+        gentle = re.sub(r"(分工|分解)?(表|清单|方案)$", "", named)
+        t = gentle if _has_name(gentle, 3) else ""
     return t or fallback
+
+
+def _has_name(text: str, chars: int = 2) -> bool:
+    """Whether a project name says more than its year and place (2023年, 东莞市2023年)."""
+    return bool(re.search(f"[\u4e00-\u9fff]{{{chars},}}", re.sub(r"\d{4}年度?|^.{0,6}?[省市县区]", "", text)))
 
 
 def import_master(path: str | Path, directory: Directory | None = None, *, organiser: str | None = None,
