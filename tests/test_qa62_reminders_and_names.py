@@ -198,3 +198,13 @@ def test_a_mail_attachment_named_with_a_slash_is_one_name_not_a_path(ws):
     [rec] = [r for r in receipts(ws) if r.name.endswith(".pdf")]
     assert (rec.unit, rec.identified_by) == ("市委宣传部/市新闻办", "文件名"), rec.name
     assert rec.name == "2022年6月_市委宣传部／市新闻办_进展填报表.pdf"
+
+
+def test_a_mail_attachment_sent_as_a_whole_path_keeps_its_last_part(ws):
+    """Some clients send the sender's whole path: its folders name no unit (second review)."""
+    rename_units(ws, {"市民政局": "市政务服务数据管理局下发"})
+    name = "C:\\Users\\admin\\Desktop\\市政务服务数据管理局下发\\2022年6月_东城街道_进展填报表.pdf"
+    drop(ws, "来信.eml", mail([(name, PDF)], sender="someone@qq.example", subject="报送"))
+    collect(ws)
+    [rec] = [r for r in receipts(ws) if r.name.endswith(".pdf")]
+    assert (rec.unit, rec.name) == ("东城街道", "2022年6月_东城街道_进展填报表.pdf")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -251,9 +252,13 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
                                       detail=f"邮件部分过多，另有 {mail.skipped_parts} 个部分未处理"))
     for att in mail.attachments:
         source = f"{item.source} › {desc}" + (f" › {att.via}" if att.via else "") + f"的附件“{att.name}”"
-        # an attachment's name is one name, never a path: 市委宣传部/市新闻办_进展填报表.xlsx must
-        # not become 市新闻办_进展填报表.xlsx, another unit's name (review)
-        whole = att.name.replace("/", "／").replace("\\", "＼")
+        # an attachment's name is one name: 市委宣传部/市新闻办_进展填报表.xlsx must not become
+        # 市新闻办_进展填报表.xlsx, another unit's name (review); but a client that sends a whole
+        # path (C:\Users\…\下发\2022年6月_东城街道_….pdf) means its last part (second review)
+        name = att.name
+        if re.match(r"([A-Za-z]:|[\\/])", name) or len(re.findall(r"[\\/]", name)) > 1:
+            name = re.split(r"[\\/]", name)[-1]
+        whole = name.replace("/", "／").replace("\\", "＼")
         child = item.carry(Item(safe_filename(whole), att.data, source, item.received_at,
                                 depth=item.depth, level=item.level + 1, budget=item.budget))
         _adopt_forwarded(child, att)
