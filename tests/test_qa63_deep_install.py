@@ -42,6 +42,9 @@ def test_bat_refuses_a_deep_workspace_before_python_and_pip_run():
     for step in ("call :find_python", '-m venv "%WS%\\.venv"', "-m pip install", 'set "PROBE='):
         assert first < next(i for i, line in enumerate(lines) if step in line), step
     assert lines.index('if not exist "%WS%\\duban.toml" goto not_workspace') < first  # WS is settled
+    # a broken .venv is made anew: a new install, stopped like a first one (second review)
+    broken = lines.index(":broken_venv")
+    assert lines[broken + 1] == "if %WS_CHARS% GTR %MAX_CHARS% goto path_too_long"
 
 
 def test_bat_says_what_to_do_about_a_deep_folder_in_chinese():

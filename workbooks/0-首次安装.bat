@@ -102,6 +102,8 @@ if errorlevel 12 goto disk_full
 goto install
 
 :broken_venv
+rem A new .venv is a new install: the same path-length stop as for a first one.
+if %WS_CHARS% GTR %MAX_CHARS% goto path_too_long
 echo 原来的 .venv 无法使用（可能 Python 被卸载或换过），重新创建。
 rmdir /s /q "%WS%\.venv" 2>nul
 if exist "%WS%\.venv" goto venv_locked
