@@ -198,6 +198,11 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
      ["关于2025年6月2023年", "区政府重点民生实事项目推进情况(1-11月)", "进展情况的通报"]),
     ("关于2022年6月东莞市2022年政务服务全域标准化专项行动进展情况的通报",
      ["关于2022年6月东莞市2022年", "政务服务全域标准化专项行动进展情况的通报"]),
+    # never inside a word (市|域, 三年|行动) or quotes (second review)
+    ("关于2024年6月东莞市市域社会治理现代化三年行动进展情况的通报",
+     ["关于2024年6月东莞市", "市域社会治理现代化三年行动进展情况的通报"]),
+    ("关于2024年6月推进“百县千镇万村高质量发展工程”进展情况的通报",
+     ["关于2024年6月", "推进“百县千镇万村高质量发展工程”", "进展情况的通报"]),
 ])
 def test_title_breaks_between_words(title, lines):
     from toolkit.memo.context import _title_lines

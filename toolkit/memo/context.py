@@ -429,15 +429,16 @@ def _title_lines(title: str, limit: float = TITLE_CHARS) -> str:
     if _width(title) <= limit:
         return title
     # never inside 区政府, 市委, 市场 or 县直, before a closing mark, or inside brackets: (1-11月)
+    # nor inside a word (市域, 区块链, 市民, 三年行动) or quotes (“百县千镇万村…”)
     cands = sorted({m.start() for m in re.finditer(
-        r"(?<=关于)|(?<=[市县区镇])(?!人民政府|政府|委|场|直|级)|(?<=月)|(?<=年)(?!\d)|(?=专项行动|进展情况|工作进展)",
-        title)} - {0, len(title)})
+        r"(?<=关于)|(?<=[市县区])(?!人民政府|政府|委|场|直|级|域|民|块|内|属|容|政)|(?<=\d月)|(?<=\d年)(?!\d)"
+        r"|(?=专项行动|进展情况|工作进展)", title)} - {0, len(title)})
     depth, inside = 0, set()
     for i, ch in enumerate(title):
-        depth += (ch in "(（《〈【[") - (ch in ")）》〉】]")
+        depth += (ch in "(（《〈【[“‘「『") - (ch in ")）》〉】]”’」』")
         if depth > 0:
             inside.add(i + 1)
-    cands = [c for c in cands if c not in inside and title[c] not in ")）》〉】]、，。：；"]
+    cands = [c for c in cands if c not in inside and title[c] not in ")）》〉】]”’」』、，。：；"]
     for n in (2, 3):
         best: tuple[float, list[str]] | None = None
         for cut in itertools.combinations(cands, n - 1):
