@@ -52,6 +52,8 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"
     ("苏州工业园区管理委员会", "", ""),
     ("深圳市前海深港现代服务业合作区管理局", "", ""),
     ("郑州航空港经济综合实验区", "", ""),
+    ("XX风景名胜区管理委员会", "", ""),
+    ("XX旅游度假区管委会", "", ""),
 ])
 def test_plan_level_from_the_organiser_or_the_title(organiser, title, level):
     assert plan_level(organiser, title) == level
@@ -77,6 +79,8 @@ def test_plan_level_from_unit_names_only_when_most_agree():
     (["城关镇", "东城街道"], "各镇街"),
     (["立山经济开发区"], "各园区"),
     (["虎门", "长安"], "各镇街（园区）"),          # a directory's short names: the kind's words
+    (["东城街道办事处", "西城街道办事处"], "各街道"),  # a town's government's name (second review)
+    (["城关镇人民政府", "河口乡人民政府"], "各乡镇"),
     (["虎门镇", "松山湖"], "各镇街（园区）"),       # never 各镇, dropping the park
     ([], ""),
 ])
@@ -91,6 +95,8 @@ def test_a_department_without_a_level_is_the_plans():
     assert guess_kind("改革办") == "部门"            # nothing says: no level is invented
     assert guess_kind("市发改局", "县") == "市直部门"  # its own name says
     assert guess_kind("城关镇", "县") == "镇街"
+    assert guess_kind("东城街道办事处", "区") == "镇街"  # not a 科室 for its 处 (second review)
+    assert guess_kind("城关镇人民政府", "县") == "镇街"
 
 
 @pytest.mark.parametrize("town", ["市桥街道", "县城关镇", "城关镇", "河口乡"])

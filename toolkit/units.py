@@ -110,9 +110,15 @@ def group_members(name: str, directory: Directory) -> tuple[list[str], list[str]
 
 
 def _is_town(name: str) -> bool:
-    """Whether a unit's name is a town's (镇, 乡, 街道), whatever it starts with: 番禺区's 市桥街道
-    and a county's 县城关镇 lead with a level character that is no department's level."""
-    return bool(re.search(r"(镇|街道|乡)$", clean(name)))
+    """Whether a unit's name is a town's (镇, 乡, 街道, 苏木), whatever it starts with: 番禺区's
+    市桥街道 and a county's 县城关镇 lead with a level character that is no department's level.
+    Its government's own name counts too (城关镇人民政府, 东城街道办事处: not a 科室)."""
+    return bool(re.search(r"(镇|街道|乡|苏木)$", _town_body(name)))
+
+
+def _town_body(name: str) -> str:
+    """A town's name without the name of its government (人民政府, 办事处, 党委 …)."""
+    return re.sub(r"(人民政府|政府|办事处|党委|党工委)$", "", clean(name)) or clean(name)
 
 
 def guess_kind(name: str, plan: str = "") -> str:
@@ -195,7 +201,7 @@ def _is_zone(text: str, at: int) -> bool:
     return text[at] == "区" and bool(_ZONE_BEFORE.search(text[:at]))
 
 
-_ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|合作|经济|功能|示范|景|矿|片|社|校)$")
+_ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|合作|经济|功能|示范|景|矿|片|社|校|名胜|度假|集聚)$")
 
 
 def town_phrase(names: list[str]) -> str:
@@ -204,8 +210,9 @@ def town_phrase(names: list[str]) -> str:
     A name that says none of these (a directory's 虎门, 松山湖 of kind 镇街) leaves nothing to go
     by: 各镇街（园区） then, the kind's own words."""
     endings = [{e for e in ("乡", "镇", "街道", "园区")
-                if (n.endswith(e) or (e == "街道" and n.endswith("街"))
-                    or (e == "园区" and re.search(r"(园区|高新区|新区|开发区|经开区|功能区)$", n)))} for n in names]
+                if (n.endswith(e) or (e == "街道" and n.endswith("街")) or (e == "乡" and n.endswith("苏木"))
+                    or (e == "园区" and re.search(r"(园区|高新区|新区|开发区|经开区|功能区)$", n)))}
+               for n in map(_town_body, names)]
     if not all(endings):
         return "各镇街（园区）"
     ends = set().union(*endings)
