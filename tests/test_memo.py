@@ -179,6 +179,10 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
     district = [unit("区发改局", "区直部门"), unit("友好街道", "镇街")]
     ctx = memo.build_context(dataclasses.replace(cons, units=district, organiser="立山区人民政府"), ISSUE)
     assert (ctx.level, ctx.recipients) == ("区", "各街道，区直各有关单位：")
+    prefecture = [unit("州发改委", "州直部门"), unit("恩施市", "县直部门")]
+    ctx = memo.build_context(dataclasses.replace(cons, units=prefecture, organiser="恩施州人民政府办公室"), ISSUE)
+    assert (ctx.level, ctx.recipients) == ("州", "州直各有关单位：")
+    assert "需州级层面协调解决的" in _requirement(ctx)
     # a directory's short town names (虎门, 长安) say no ending: the kind's own words (review)
     short = [unit("虎门", "镇街"), unit("长安", "镇街"), unit("市发改局", "市直部门")]
     assert memo.build_context(dataclasses.replace(cons, units=short), ISSUE).recipients == \

@@ -40,6 +40,12 @@ CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"
     ("广州市黄埔区市场监督管理局", "", "区"),
     ("东莞市市场监督管理局", "", "市"),
     ("东莞市民政局", "", "市"),
+    # an autonomous prefecture, a league, a banner speak of themselves: 州直, not 恩施市's 市直
+    ("恩施州人民政府办公室", "", "州"),
+    ("恩施土家族苗族自治州发展和改革委员会", "", "州"),
+    ("锡林郭勒盟行政公署", "", "盟"),
+    ("阿荣旗人民政府", "", "旗"),
+    ("杭州市人民政府", "", "市"),
     # ... yet 城区, 湾区, 城市, 都市 end real places (second review)
     ("北京市西城区人民政府办公室", "", "区"),
     ("温州市龙湾区人民政府", "", "区"),
@@ -92,6 +98,8 @@ def test_a_department_without_a_level_is_the_plans():
     assert guess_kind("改革办", "县") == "县直部门"
     assert guess_kind("改革办", "区") == "区直部门"
     assert guess_kind("改革办", "市") == "市直部门"
+    assert guess_kind("改革办", "州") == "州直部门"
+    assert guess_kind("改革办", "旗") == "旗直部门"
     assert guess_kind("改革办") == "部门"            # nothing says: no level is invented
     assert guess_kind("市发改局", "县") == "市直部门"  # its own name says
     assert guess_kind("城关镇", "县") == "镇街"

@@ -133,7 +133,10 @@ def guess_kind(name: str, plan: str = "") -> str:
         return TOWN
     if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
         return SECTION
-    return {"市": CITY, "区": DISTRICT_DEPT, "县": COUNTY_DEPT, "省": PROVINCE_DEPT}.get(level or plan, DEPT)
+    level = level or plan
+    if level in ("州", "盟", "旗"):
+        return f"{level}直部门"
+    return {"市": CITY, "区": DISTRICT_DEPT, "县": COUNTY_DEPT, "省": PROVINCE_DEPT}.get(level, DEPT)
 
 
 # The level of the government a plan belongs to, read from a place name leading its
@@ -141,7 +144,10 @@ def guess_kind(name: str, plan: str = "") -> str:
 # last level named before the body, 区 there) or from a government it names (2023年区政府
 # 重点民生实事). A 开发区, 新区, 园区 or 社区 is a zone, not a level; 自治州 and 盟 are cities,
 # 旗 a county, 自治区 a province.
-_LEVEL_OF = {"省": "省", "市": "市", "州": "市", "盟": "市", "县": "县", "旗": "县", "区": "区"}
+_LEVEL_OF = {"省": "省", "市": "市", "州": "市", "盟": "盟", "县": "县", "旗": "旗", "区": "区"}
+# A 州 is mostly part of a city's name (杭州, 苏州): the prefecture's own level (州直, 州级:
+# 恩施州's 市直 would be 恩施市's) only for an autonomous prefecture or right before its
+# government (恩施州人民政府, 州委).
 _BODY = LazyPattern(r"人民政府|政府|委员会|委|办公厅|办公室|局|厅|院|中心|办|关于|\d|年")
 _GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人民政府|政府|委员会|委)")
 # Words holding a level character that names no level: 大竹县市场监督管理局 is a county's,
@@ -168,7 +174,7 @@ def _text_level(text: str) -> str:
     level = _place_level(text)
     m = _GOVERNMENT.search(text) if text and not level else None
     if m and not _is_zone(text, m.start(1)):
-        level = _LEVEL_OF[m.group(1)]
+        level = "州" if m.group(1) == "州" else _LEVEL_OF[m.group(1)]
     return level
 
 
@@ -193,6 +199,9 @@ def _place_level(text: str) -> str:
             level = ""
             continue
         level = "省" if head[max(0, i - 2):i + 1] == "自治区" else _LEVEL_OF[ch]
+        if ch == "州" and (head[max(0, i - 2):i + 1] == "自治州"
+                          or (i + 1 == len(head) and body and re.match("人民政府|政府|委", text[body.start():]))):
+            level = "州"
     return level
 
 

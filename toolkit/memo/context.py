@@ -120,7 +120,7 @@ class MemoContext:
     title: str  #: "关于2022年6月东莞市…专项行动进展情况的通报"
     title_lines: str  #: the title with line breaks between words, each line fitting the 2号 title line
     recipients: str  #: 主送, e.g. "各镇街（园区），市直各有关单位："
-    level: str  #: the plan's level: 市, 县, 区 or 省 (from the organiser, title or unit names); "" when none says
+    level: str  #: the plan's level: 市, 县, 区, 省, 州, 盟 or 旗 (organiser, unit names, title); "" when none says
     intro: str  #: opening sentence ending "通报如下："
     signature_pad: str  #: full-width spaces before the organiser so it ends two characters from the right
     date_pad: str  #: full-width spaces before the date so it starts two characters right of the organiser
