@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -315,3 +316,18 @@ def edit(data: bytes, change) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+@pytest.fixture
+def machine_tz(monkeypatch):
+    """Set the machine's time zone for this process (as TZ=... would), restored afterwards."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("tzset is POSIX only")
+
+    def set_tz(zone: str) -> None:
+        monkeypatch.setenv("TZ", zone)
+        time.tzset()
+
+    yield set_tz
+    monkeypatch.undo()
+    time.tzset()

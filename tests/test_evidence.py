@@ -483,17 +483,6 @@ def test_changing_tz_changes_no_output(issued_ws, make_return, tmp_path):
 FAR_EAST, FAR_WEST = "Etc/GMT-14", "Etc/GMT+12"
 
 
-@pytest.fixture
-def machine_tz(monkeypatch):
-    """Set the machine's time zone for this process (as TZ=... would), restored afterwards."""
-
-    def set_tz(zone: str) -> None:
-        monkeypatch.setenv("TZ", zone)
-        time.tzset()
-
-    yield set_tz
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.skipif(not hasattr(time, "tzset"), reason="tzset is POSIX only")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import re
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -82,19 +81,6 @@ def test_a_reply_that_could_not_be_written_leaves_no_empty_folder(issued_ws, mak
 STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d) INFO 运行：duban ", re.M)
 
 
-@pytest.fixture
-def machine_tz(monkeypatch):
-    """Set the machine's time zone for this process (as TZ=... would), restored afterwards."""
-    if not hasattr(time, "tzset"):
-        pytest.skip("tzset is POSIX only")
-
-    def set_tz(zone: str) -> None:
-        monkeypatch.setenv("TZ", zone)
-        time.tzset()
-
-    yield set_tz
-    monkeypatch.undo()
-    time.tzset()
 
 
 @pytest.mark.parametrize("zone", [None, "Asia/Urumqi"])
