@@ -157,6 +157,8 @@ def test_two_units_listed_with_either_quote_are_never_taken_for_one():
     assert unit_in_names([f"{curly}报送"], directory) == curly
     assert unit_in_names([f"{straight}报送"], directory) == straight
     assert unit_in_names([safe_filename(f"{straight}报送")], directory) == straight
+    # a third shape names neither of the two, and never a third unit (second review)
+    assert unit_in_names(["县「两新」工委.xlsx"], Directory([Unit(curly), Unit(straight), Unit("县两新办")])) is None
     # single quotes and corner brackets are quotes too: never the unit 两新 inside the name (review)
     for named in ("县‘两新’工委", "县「两新」工委", "县『两新』工委"):
         assert unit_in_names([f"{named}.xlsx"], Directory([Unit(curly), Unit("两新")])) == curly

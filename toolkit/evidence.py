@@ -99,26 +99,29 @@ _QUOTES = str.maketrans({q: '"' for q in _QUOTE_CHARS})
 
 class _QuoteBlind:
     """`Directory.find_in` with every quote straight, on text and on names alike. Where that
-    would make two units one name (县“两新”工委 and 县"两新"工委 both listed), it is not
-    used: quotes then stay as they are, and no file is given to the wrong unit."""
+    makes two listed units one name (县“两新”工委 and 县"两新"工委 both listed), the text's
+    own quotes decide between them, and a text that names neither exactly names no one: never
+    a third unit (second review)."""
 
     def __init__(self, directory: Directory) -> None:
         self.directory, self.size = weakref.ref(directory), len(directory)
-        owners: dict[str, set[str]] = {}  # each name's key -> the units it names
+        self.owners: dict[str, set[str]] = {}  # each folded name's key -> the units it names
         for u in directory:
             for n in (u.name, *u.aliases):
-                owners.setdefault(key(n), set()).add(u.name)
-        folded: dict[str, set[str]] = {}
-        for k, units in owners.items():
-            folded.setdefault(k.translate(_QUOTES), set()).update(units)
-        self.merges = any(units != folded[k.translate(_QUOTES)] for k, units in owners.items())
+                self.owners.setdefault(key(n).translate(_QUOTES), set()).add(u.name)
         self.straight = Directory([Unit(u.name.translate(_QUOTES), u.kind,
                                         tuple(a.translate(_QUOTES) for a in u.aliases)) for u in directory])
         self.canonical = {u.name.translate(_QUOTES): u.name for u in directory}
 
-    def find_in(self, text: str) -> str | None:
+    def find_in(self, text: str, directory: Directory) -> str | None:
         found = self.straight.find_in(text.translate(_QUOTES))
-        return self.canonical.get(found) if found else None
+        if not found:
+            return None
+        owners = self.owners.get(key(found), {self.canonical.get(found)})
+        if len(owners) == 1:
+            return next(iter(owners))
+        exact = directory.find_in(text)
+        return exact if exact in owners else None
 
 
 _QUOTE_BLIND: list[_QuoteBlind] = []  # the last directory's: collect asks for every file
@@ -132,7 +135,7 @@ def _find_in(directory: Directory, text: str) -> str | None:
     if blind is None or blind.directory() is not directory or blind.size != len(directory):
         blind = _QuoteBlind(directory)
         _QUOTE_BLIND[:] = [blind]
-    return directory.find_in(text) if blind.merges else blind.find_in(text)
+    return blind.find_in(text, directory)
 
 
 def local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
