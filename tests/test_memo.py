@@ -183,6 +183,11 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
     ctx = memo.build_context(dataclasses.replace(cons, units=prefecture, organiser="恩施州人民政府办公室"), ISSUE)
     assert (ctx.level, ctx.recipients) == ("州", "州直各有关单位：")
     assert "需州级层面协调解决的" in _requirement(ctx)
+    # a bureau's plan among its own 科室: its own leaders coordinate, not the 市级 government
+    sections = [unit("办公室", "科室"), unit("政务公开科", "科室")]
+    ctx = memo.build_context(dataclasses.replace(cons, units=sections, organiser="江门市某某局办公室"), ISSUE)
+    assert (ctx.level, ctx.recipients, ctx.coordination) == ("市", "各有关科室：", "需要协调解决的")
+    assert "需要协调解决的，请及时提出" in _requirement(ctx)
     # a directory's short town names (虎门, 长安) say no ending: the kind's own words (review)
     short = [unit("虎门", "镇街"), unit("长安", "镇街"), unit("市发改局", "市直部门")]
     assert memo.build_context(dataclasses.replace(cons, units=short), ISSUE).recipients == \

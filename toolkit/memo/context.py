@@ -121,6 +121,7 @@ class MemoContext:
     title_lines: str  #: the title with line breaks between words, each line fitting the 2号 title line
     recipients: str  #: 主送, e.g. "各镇街（园区），市直各有关单位："
     level: str  #: the plan's level: 市, 县, 区, 省, 州, 盟 or 旗 (organiser, unit names, title); "" when none says
+    coordination: str  #: "需县级层面协调解决的"; "需要协调解决的" without a level, or when every unit is a 科室
     intro: str  #: opening sentence ending "通报如下："
     signature_pad: str  #: full-width spaces before the organiser so it ends two characters from the right
     date_pad: str  #: full-width spaces before the date so it starts two characters right of the organiser
@@ -379,6 +380,9 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         due_date_text=cn_date(cons.due) if cons.due else "", next_due_date_text=cn_date(next_due),
         as_of=cons.as_of or "", title=title, title_lines=_title_lines(title),
         recipients=_recipients(cons.units, level), level=level,
+        # a bureau's plan among its own 科室 asks its own leaders, not the 市级 government
+        coordination=f"需{level}级层面协调解决的" if level and any(u.kind != SECTION for u in cons.units)
+        else "需要协调解决的",
         intro=f"{arrangement(project)}，各责任单位按月报送任务进展情况。现将{period.label}进展情况通报如下：",
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
@@ -570,7 +574,7 @@ def _requirements(c: MemoContext) -> list[Point]:
         items.append(("加快推进滞后任务。",
                       "进展滞后和超过完成时限的任务，牵头单位要认真分析原因，针对存在问题制定整改措施，"
                       "明确完成时间，并在下期进展中说明整改情况；"
-                      + (f"需{c.level}级层面协调解决的" if c.level else "需要协调解决的") + "，请及时提出。"))
+                      + c.coordination + "，请及时提出。"))
     if c.unit_missing or c.unit_returned:
         who = []
         if c.unit_missing:
