@@ -142,8 +142,8 @@ def guess_kind(name: str, plan: str = "") -> str:
 # The level of the government a plan belongs to, read from a place name leading its
 # organiser or title (大竹县人民政府办公室, 东莞市政务服务数据管理局, 广州市黄埔区…: the
 # last level named before the body, 区 there) or from a government it names (2023年区政府
-# 重点民生实事). A 开发区, 新区, 园区 or 社区 is a zone, not a level; 自治州 and 盟 are cities,
-# 旗 a county, 自治区 a province.
+# 重点民生实事). A 开发区, 新区, 园区 or 社区 is a zone, not a level; a 州, 盟 or 旗 is its own
+# level (州直, 旗直), 自治区 a province.
 _LEVEL_OF = {"省": "省", "市": "市", "州": "市", "盟": "盟", "县": "县", "旗": "旗", "区": "区"}
 # A 州 is mostly part of a city's name (杭州, 苏州): the prefecture's own level (州直, 州级:
 # 恩施州's 市直 would be 恩施市's) only for an autonomous prefecture or right before its
@@ -160,7 +160,8 @@ _NOT_A_PLACE = LazyPattern(r"超市|市场|小区|社区|景区|大湾区"
 
 
 def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[str] = ()) -> str:
-    """省, 市, 县 or 区: the level of the government whose plan this is; '' when nothing says.
+    """省, 市, 州, 盟, 县, 旗 or 区: the level of the government whose plan this is; '' when
+    nothing says.
 
     Read from the organiser (the office that signs the memo) first, then the units' own names
     (市发改局, 县财政局 …) when two thirds of those that name a level name the same one, then
