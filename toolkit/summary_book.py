@@ -377,8 +377,10 @@ def title_height(title: str, width: float, size: float) -> float:
 def sheet_title(project: str, what: str, width: float, size: float) -> str:
     """A table sheet's title: the project and what the sheet is, the latter on a line of its
     own when the two do not fit on one (a narrow 历次进展 broke as "…专项行动历" / "次进展")."""
-    one_line = title_height(project + what, width, size) <= title_height("", width, size)
-    return project + what if one_line else f"{project}\n{what}"
+    # A plan named …重点任务 or …工作任务 reads "…重点任务汇总", not "…重点任务任务汇总".
+    joined = project + (what[2:] if project.endswith("任务") and what.startswith("任务") else what)
+    one_line = title_height(joined, width, size) <= title_height("", width, size)
+    return joined if one_line else f"{project}\n{what}"
 
 
 def _pct(part: int, whole: int) -> float:

@@ -411,4 +411,6 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
 def _kind_hint(phrase: str) -> str:
     """The 类别 a directory would give the members of a group phrase, for the M108 message."""
     from_phrase = re.sub(r"^各(有关|相关)?|(人民)?政府$|管委会$|有关|相关", "", squash(phrase))
+    # 省直各有关单位 → 省直部门, the kind the importer itself gives such units (not 省直各单位)
+    from_phrase = re.sub(r"直各?(单位|部门)$", "直部门", from_phrase)
     return from_phrase or phrase
