@@ -243,6 +243,31 @@ def test_a_table_without_一级任务_gets_no_unclassified_row(cons):
     assert ctx.level1_total.total == len(cons.tasks)
 
 
+@pytest.mark.parametrize("project, phrase", [
+    ("东莞市2022年政务服务全域标准化专项行动", "根据东莞市2022年政务服务全域标准化专项行动工作安排"),
+    ("2024年《政府工作报告》重点工作", "根据2024年《政府工作报告》重点工作安排"),
+    ("2024年政务公开工作任务", "根据2024年政务公开工作任务安排"),   # not …任务工作安排 (QA)
+])
+def test_the_arrangement_never_says_its_words_twice(project, phrase):
+    from toolkit.memo.context import arrangement
+
+    assert arrangement(project) == phrase
+
+
+def test_one_lead_that_sent_nothing_is_not_all_of_them(cons):
+    """"均" is for several leads: 牵头单位均未报送进展 over one lead read oddly (QA)."""
+    from toolkit.memo.context import _level1_name, _task_item
+
+    base = next(t for t in cons.tasks if t.leads)
+    for leads in (["市公安局"], ["市公安局", "市民政局"]):
+        ts = dataclasses.replace(base, leads=leads, status="未报送", avg_progress=None, overdue=False,
+                                 missing=list(leads), lead_states=dict.fromkeys(leads, "未报送"))
+        text = _task_item(ts, cons, []).status_text
+        assert text == ("牵头单位均未报送进展" if len(leads) > 1 else "牵头单位未报送进展"), text
+
+    assert _level1_name("一、做好财政信息公开。") == "做好财政信息公开"
+
+
 def _requirement(ctx) -> str:
     return next(p.text for p in ctx.requirements if p.title == "加快推进滞后任务。")
 

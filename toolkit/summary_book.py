@@ -482,7 +482,8 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     level_header = add(["一级任务", *TASK_STATUSES, "合计"], "header")
     levels = cons.by_level1()
     for level1, counts in levels:
-        add([level1 if grouped else "全部任务", *[counts[k] for k in TASK_STATUSES], sum(counts.values())])
+        add([level1.rstrip("。；;，,：:") if grouped else "全部任务", *[counts[k] for k in TASK_STATUSES],
+             sum(counts.values())])
     level_last = row_no[0]
     level_cm = max(7.0, (level_last - level_section + 1) * ROW_CM)
     # Blank rows until the level chart ends, then a page break: 四 starts a fresh page.

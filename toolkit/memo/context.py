@@ -215,8 +215,9 @@ def _num(v: float) -> str:
 
 
 def arrangement(project: str) -> str:
-    """根据X工作安排, without saying 工作 twice for an action named …重点工作."""
-    return f"根据{project}安排" if project.endswith("工作") else f"根据{project}工作安排"
+    """根据X工作安排, without saying 工作 twice for an action named …重点工作, nor after one
+    named …重点任务 or …工作任务 (根据…政务公开工作任务工作安排, QA)."""
+    return f"根据{project}安排" if project.endswith(("工作", "任务")) else f"根据{project}工作安排"
 
 
 def _points(items: Iterable[tuple[str, str]]) -> list[Point]:
@@ -228,7 +229,8 @@ def _names(names: list[str]) -> str:
 
 
 def _level1_name(name: str) -> str:
-    return re.sub(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*", "", name or "") or "（未分类）"
+    # a heading copied with its sentence's end (做好财政信息公开。) says it without: "…公开。：1项"
+    return re.sub(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*", "", name or "").rstrip("。；;，,：:") or "（未分类）"
 
 
 def _recipients(units: list[UnitStatus], level: str) -> str:
@@ -263,7 +265,9 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
                        else "本期填报表未含此任务，尚未下发填报" if len(not_asked) == len(ts.leads)
                        else "牵头单位尚无合格的报送" if returned
                        # "均" names every lead: not when one was not asked (its form lacked the task)
-                       else "牵头单位均未报送进展" if len(missing) == len(ts.leads) else "牵头单位尚未报送进展")
+                       # and not of one lead alone (省 plan, QA: "均" over a single lead)
+                       else ("牵头单位均未报送进展" if len(ts.leads) > 1 else "牵头单位未报送进展")
+                       if len(missing) == len(ts.leads) else "牵头单位尚未报送进展")
     else:
         status_text = ts.status + (f"，平均进度{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_text or "未明确"
