@@ -268,6 +268,24 @@ def test_one_lead_that_sent_nothing_is_not_all_of_them(cons):
     assert _level1_name("一、做好财政信息公开。") == "做好财政信息公开"
 
 
+def test_a_bureaus_plan_among_its_科室_speaks_of_科室(cons):
+    """江门's plan divides a bureau's work among its own 科室 (QA): the memo said 各责任单位,
+    应报送单位4个 and 各牵头单位 to them. A 科室's own name keeps its 单位 (用人单位服务科)."""
+    def unit(name, state):
+        return dataclasses.replace(cons.units[0], unit=name, kind="科室", state=state)
+    sections = [unit("办公室", "已报送"), unit("政务公开科", "逾期报送"), unit("用人单位服务科", "未报送")]
+    ctx = memo.build_context(dataclasses.replace(cons, units=sections, organiser="江门市某某局办公室"), ISSUE)
+    texts = [ctx.intro, ctx.reporting_text, *(p.title + p.text for p in ctx.reporting_points + ctx.requirements),
+             *(t.summary for t in ctx.attention)]
+    assert "各责任科室按月报送" in ctx.intro
+    assert ctx.reporting_text.startswith("本期应报送科室3个")
+    assert any("各牵头科室要加强与配合科室的沟通协作" in t for t in texts)
+    assert any(t.startswith("未报送的科室（1个）：用人单位服务科") for t in texts)
+    assert not any(re.search(r"(牵头|配合|责任|各|个)单位", t.replace("用人单位服务科", "")) for t in texts), texts
+    # a government's plan keeps its 单位
+    assert "各责任单位按月报送" in memo.build_context(cons, ISSUE).intro
+
+
 def _requirement(ctx) -> str:
     return next(p.text for p in ctx.requirements if p.title == "加快推进滞后任务。")
 
