@@ -17,7 +17,7 @@ from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
 from .period import Period
 from .report import Row
-from .text import task_title
+from .text import task_title, unended
 from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, TimeSource, UnitState
 from .workspace import Workspace
 
@@ -195,10 +195,16 @@ class Consolidation:
         c = Counter(u.state for u in self.units)
         return {s: c.get(s, 0) for s in UNIT_STATES}
 
+    @property
+    def grouped(self) -> bool:
+        """Whether any task has a 一级任务: a table without one (大竹, 崇川) has no groups."""
+        return any(t.task.level1 for t in self.tasks)
+
     def by_level1(self) -> list[tuple[str, dict[str, int]]]:
+        """Task counts per 一级任务, each heading without the 。 it may have been copied with."""
         out: dict[str, Counter] = {}
         for t in self.tasks:
-            out.setdefault(t.task.level1 or "（未分类）", Counter())[t.status] += 1
+            out.setdefault(unended(t.task.level1) or "（未分类）", Counter())[t.status] += 1
         return [(k, {s: v.get(s, 0) for s in TASK_STATUSES}) for k, v in out.items()]
 
     def figures(self) -> dict[str, Any]:

@@ -477,13 +477,12 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     pie_rows = row_no[0] - first_section + 1
     add([])
     # a table without 一级任务 (大竹, 崇川) has one row: all its tasks, not "（未分类）"
-    grouped = any(t.task.level1 for t in cons.tasks)
+    grouped = cons.grouped
     level_section = add(["三、各一级任务进展（任务数）" if grouped else "三、任务进展（任务数）"], "section")
     level_header = add(["一级任务", *TASK_STATUSES, "合计"], "header")
     levels = cons.by_level1()
     for level1, counts in levels:
-        add([level1.rstrip("。；;，,：:") if grouped else "全部任务", *[counts[k] for k in TASK_STATUSES],
-             sum(counts.values())])
+        add([level1 if grouped else "全部任务", *[counts[k] for k in TASK_STATUSES], sum(counts.values())])
     level_last = row_no[0]
     level_cm = max(7.0, (level_last - level_section + 1) * ROW_CM)
     # Blank rows until the level chart ends, then a page break: 四 starts a fresh page.

@@ -67,9 +67,14 @@ def squash(value: object) -> str:
 # Where a task's first clause ends; 、 is not one (it separates the items of a list).
 _CLAUSE_END = re.compile(r"[，,。；;：:！!？?]")
 TITLE_CHARS = 30
-# Marks a title never ends in: a table that gives a task only its text (崇川's) is imported
-# with that sentence as its 工作任务, and the memo writes "……交通组织（任务24）" after it
+# Marks a title or heading never ends in: a table that gives a task only its text (崇川's) is
+# imported with that sentence as its 工作任务, and the memo writes "……交通组织（任务24）" after it
 _TITLE_END = "。；;，,、：:"
+
+
+def unended(text: str) -> str:
+    """A name or heading without the sentence mark it was copied with (做好财政信息公开。)."""
+    return text.rstrip(_TITLE_END)
 
 
 def task_title(name: str, content: str, limit: int = TITLE_CHARS) -> str:
@@ -79,7 +84,7 @@ def task_title(name: str, content: str, limit: int = TITLE_CHARS) -> str:
     text, as 潍坊's and 南陵's do), the first clause of its 具体工作内容, cut to ``limit``
     characters with "…". ``""`` only for a task with neither.
     """
-    title = clean(name).rstrip(_TITLE_END)
+    title = unended(clean(name))
     if title:
         return title
     clause = _CLAUSE_END.split(squash(content), 1)[0]

@@ -20,7 +20,7 @@ from typing import Any
 from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
-from ..text import cn_number, name_part, task_title
+from ..text import cn_number, name_part, task_title, unended
 from ..units import SECTION, plan_level, town_phrase
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
 from .gbt9704 import CHARS
@@ -230,7 +230,7 @@ def _names(names: list[str]) -> str:
 
 def _level1_name(name: str) -> str:
     # a heading copied with its sentence's end (做好财政信息公开。) says it without: "…公开。：1项"
-    return re.sub(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*", "", name or "").rstrip("。；;，,：:") or "（未分类）"
+    return unended(re.sub(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*", "", name or "")) or "（未分类）"
 
 
 def _recipients(units: list[UnitStatus], level: str) -> str:
@@ -355,8 +355,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
             not_asked += 1
     by_level1 = []
     # a table without 一级任务 (大竹, 崇川, 霍山) had one row, "（未分类）", repeating 合计
-    grouped = any(t.task.level1 for t in cons.tasks)
-    for i, (name, c) in enumerate(cons.by_level1() if grouped else (), 1):
+    for i, (name, c) in enumerate(cons.by_level1() if cons.grouped else (), 1):
         n = sum(c.values())
         by_level1.append(Level1Row(i, _level1_name(name), n, c[DONE], c[ON_TRACK], c[LAGGING],
                                    c[NOT_STARTED], c[NOT_REPORTED], _pct(c[DONE], n)))
@@ -402,7 +401,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         report_rate=_pct(reported, unit_total),
         completed=completed, lagging=lagging, overdue=overdue, attention=attention, due_next=due_next,
         by_level1=by_level1, level1_total=level1_total,
-        level1_caption="各项一级任务进展情况" if grouped else "任务进展情况",
+        level1_caption="各项一级任务进展情况" if cons.grouped else "任务进展情况",
         on_time_units=units[ON_TIME], late_units=units[LATE], missing_units=units[MISSING],
         returned_units=units[TO_FIX], late_names=late_names, missing_names=missing_names,
         returned_names=returned_names, unchanged_count=len(unchanged), unchanged_names=_names(unchanged),
