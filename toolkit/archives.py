@@ -85,17 +85,18 @@ def hostile(name: str) -> bool:
 def is_junk(name: str) -> bool:
     """What macOS and Windows add by themselves (a path inside a zip, 7z or rar). Judged on
     the name as written: `safe_filename` drops the dot that makes .DS_Store and ._x junk."""
-    leaf = _last_part(name)
+    leaf = last_part(name)
     return name.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in JUNK_NAMES
 
 
-def _last_part(name: str) -> str:
+def last_part(name: str) -> str:
+    """The last part of a path written with / or \\ (a zip member's, a mail client's)."""
     return name.replace("\\", "/").rstrip("/").split("/")[-1]
 
 
 def leaf_name(name: str) -> str:
     """The file name a path inside a zip, 7z or rar is filed under (made safe to write)."""
-    return safe_filename(_last_part(name) or "未命名")
+    return safe_filename(last_part(name) or "未命名")
 
 
 # ---------------------------------------------------------------------------

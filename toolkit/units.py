@@ -109,6 +109,10 @@ def group_members(name: str, directory: Directory) -> tuple[list[str], list[str]
     return members, kinds
 
 
+# A park or zone a directory files with the towns (松山湖高新区, 立山经济开发区)
+_ZONE_NAME = LazyPattern(r"(园区|高新区|新区|开发区|经开区|功能区)$")
+
+
 def _is_town(name: str) -> bool:
     """Whether a unit's name is a town's (镇, 乡, 街道, 苏木), whatever it starts with: 番禺区's
     市桥街道 and a county's 县城关镇 lead with a level character that is no department's level.
@@ -129,7 +133,7 @@ def guess_kind(name: str, plan: str = "") -> str:
     table makes it a 县直部门, not a 市直部门."""
     n = clean(name)
     level = _level(n)
-    if _is_town(n) or (re.search(r"(园区|高新区|新区|开发区|经开区|功能区)$", n) and not level):
+    if _is_town(n) or (_ZONE_NAME.search(n) and not level):
         return TOWN
     if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
         return SECTION
@@ -221,7 +225,7 @@ def town_phrase(names: list[str]) -> str:
     by: 各镇街（园区） then, the kind's own words."""
     endings = [{e for e in ("乡", "镇", "街道", "园区")
                 if (n.endswith(e) or (e == "街道" and n.endswith("街")) or (e == "乡" and n.endswith("苏木"))
-                    or (e == "园区" and re.search(r"(园区|高新区|新区|开发区|经开区|功能区)$", n)))}
+                    or (e == "园区" and _ZONE_NAME.search(n)))}
                for n in map(_town_body, names)]
     if not all(endings):
         return "各镇街（园区）"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .archives import ARCHIVE_KINDS, expand_archive, is_junk, leaf_name
+from .archives import ARCHIVE_KINDS, expand_archive, is_junk, last_part, leaf_name
 from .mail import Attachment, parse_mail, parse_msg
 from .report import Issue, Report, make_issue
 from .settings import Limits
@@ -257,7 +257,7 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
         # path (C:\Users\…\下发\2022年6月_东城街道_….pdf) means its last part (second review)
         name = att.name
         if re.match(r"([A-Za-z]:|[\\/])", name) or len(re.findall(r"[\\/]", name)) > 1:
-            name = re.split(r"[\\/]", name)[-1]
+            name = last_part(name)
         whole = name.replace("/", "／").replace("\\", "＼")
         child = item.carry(Item(safe_filename(whole), att.data, source, item.received_at,
                                 depth=item.depth, level=item.level + 1, budget=item.budget))
