@@ -146,3 +146,22 @@ def test_the_import_summary_counts_towns_as_their_names_end():
 
     lines = summary_lines(import_master(CORPUS / "linan_mssx_2022.xlsx"))
     assert "责任单位 18 个：部门 12 个，镇街 6 个" in lines
+
+
+def test_the_import_reads_the_level_as_the_memo_does(tmp_path):
+    """Organiser, then the units' names, then the title: the import's kinds and the memo's
+    主送 must not disagree (the import once read the title before the names)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["市政府重点工作任务分工表"])
+    sheet.append(["序号", "工作任务", "牵头单位", "完成时限"])
+    sheet.append([1, "推进项目建设", "县发改局", "2024年12月底前"])
+    sheet.append([2, "加强财政保障", "县财政局", "2024年12月底前"])
+    sheet.append([3, "深化改革", "改革办", "2024年12月底前"])
+    path = tmp_path / "分工表.xlsx"
+    wb.save(path)
+    master = import_master(path)
+    assert plan_level(master.organiser, "市政府重点工作任务分工表", [u.name for u in master.directory.units]) == "县"
+    assert master.directory.get("改革办").kind == "县直部门"

@@ -170,8 +170,7 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     if not project_name(title, ""):
         report.notes.append(f"分工表没有标题，专项行动名称取自文件名“{stem}”：它会印在填报表、汇总表和通报上，"
                             "请在 duban.toml 的 name 中改成正式名称。")
-    master = _build(raw, project_name(title, stem), name, used, issues, report, first_leads, org,
-                    plan_level(org, title))
+    master = _build(raw, project_name(title, stem), name, used, issues, report, first_leads, org, title)
     master.organiser = org
     if not org:
         issues.append(make_issue("M111", file=name))
@@ -310,7 +309,7 @@ def _parse_units(t: RawTask, first_leads: bool) -> ParsedDepartments:
 
 
 def _build(raw: list[RawTask], title: str, source: str, directory: Directory, issues: list[Issue],
-           report: ImportReport, first_leads: bool, organiser: str = "", plan: str = "") -> Master:
+           report: ImportReport, first_leads: bool, organiser: str = "", heading: str = "") -> Master:
     tasks: list[Task] = []
     assignments: list[Assignment] = []
     has_directory = bool(directory.units)
@@ -325,8 +324,9 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         report.notes.append("文件说明“列第一位者为牵头单位”：每项任务所列第一个单位为牵头，其余为配合。")
     # Units the table names on their own: 市发改委 there makes 市发改委张三 elsewhere a unit and a name.
     named = {n for t in raw for n, _r in _parse_units(t, False).entries if not glued_people(n)}
-    # a unit named without a level (改革办) is the plan's: a county's table makes it a 县直部门
-    plan = plan or plan_level("", "", sorted(named))
+    # a unit named without a level (改革办) is the plan's: a county's table makes it a 县直部门.
+    # Read as the memo reads it: organiser, the units' names, then the title (``heading``)
+    plan = plan_level(organiser, heading, sorted(named))
 
     def known(name: str) -> bool:
         return given.resolve(name) is not None or name in named
