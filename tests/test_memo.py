@@ -234,12 +234,14 @@ def test_a_memo_without_an_organiser_says_so_and_needs_attention(ws_copy, run):
 
 
 def test_a_table_without_一级任务_gets_no_unclassified_row(cons):
-    """大竹, 崇川, 霍山: every task ungrouped made a one-row table "（未分类）" repeating 合计."""
+    """大竹, 崇川, 霍山: every task ungrouped made a one-row table "（未分类）" repeating 合计,
+    and then kept the column header 一级任务 above the lone 合计 row."""
     ctx = memo.build_context(cons, ISSUE)
     assert ctx.level1_caption == "各项一级任务进展情况" and len(ctx.by_level1) > 1
+    assert ctx.level1_header == "一级任务"
     flat = [dataclasses.replace(t, task=dataclasses.replace(t.task, level1="")) for t in cons.tasks]
     ctx = memo.build_context(dataclasses.replace(cons, tasks=flat), ISSUE)
-    assert (ctx.by_level1, ctx.level1_caption) == ([], "任务进展情况")
+    assert (ctx.by_level1, ctx.level1_caption, ctx.level1_header) == ([], "任务进展情况", "")
     assert ctx.level1_total.total == len(cons.tasks)
 
 

@@ -43,7 +43,10 @@ EDITABLE_TEMPLATES = ("月度通报.docx", "样式.toml", "下发邮件.txt", "�
 #: now: an upgrade must not keep 2016年6月各项一级任务进展情况 above a table of one 合计 row
 #: (the 通报 template gained level1_caption in 055feeb). Edited copies are the office's own.
 SUPERSEDED_TEMPLATES = {
-    "月度通报.docx": frozenset({"0ba1d325ab109e89928b92d9891207b503d9c778dd618b1188f90b86d67366c2"}),
+    "月度通报.docx": frozenset({
+        "0ba1d325ab109e89928b92d9891207b503d9c778dd618b1188f90b86d67366c2",
+        "eb971dd1355911a90a6558ab57120daadd83ad2c043b6616d69abbe681daacf9",  # before level1_header
+    }),
 }
 SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "一键月报")
 SCRIPT_COMMON = "_公共.sh"  # sourced by the .sh/.command twins

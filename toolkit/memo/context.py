@@ -166,6 +166,7 @@ class MemoContext:
     due_next: list[TaskItem]  #: deadline in the next month, not 已完成
     by_level1: list[Level1Row]  #: the table by 一级任务; [] when no task has one (the table keeps its 合计 row)
     level1_caption: str  #: the table's caption after the period: 各项一级任务进展情况, or 任务进展情况 without groups
+    level1_header: str  #: the table's first column header: 一级任务, or "" above the lone 合计 row without groups
     level1_total: Level1Row  #: its 合计 row
     on_time_units: list[UnitItem]  #: reported on time
     late_units: list[UnitItem]  #: reported after the deadline
@@ -402,6 +403,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         completed=completed, lagging=lagging, overdue=overdue, attention=attention, due_next=due_next,
         by_level1=by_level1, level1_total=level1_total,
         level1_caption="各项一级任务进展情况" if cons.grouped else "任务进展情况",
+        level1_header="一级任务" if cons.grouped else "",
         on_time_units=units[ON_TIME], late_units=units[LATE], missing_units=units[MISSING],
         returned_units=units[TO_FIX], late_names=late_names, missing_names=missing_names,
         returned_names=returned_names, unchanged_count=len(unchanged), unchanged_names=_names(unchanged),

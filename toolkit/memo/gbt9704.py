@@ -215,7 +215,7 @@ def _add_level1_table(doc) -> None:
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls, qn
 
-    headers = ["一级任务", "任务数", "已完成", "序时\n推进", "滞后", "未启动", "未报送", "完成率"]
+    headers = ["{{ level1_header }}", "任务数", "已完成", "序时\n推进", "滞后", "未启动", "未报送", "完成率"]
     fields_ = ["name", "total", "done", "on_track", "lagging", "not_started", "not_reported", "done_pct"]
     type_width = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
     widths = [0] + [835] * 7  # three 12 pt characters and 1 mm padding each side
