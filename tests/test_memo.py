@@ -212,6 +212,10 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
      ["关于2024年6月东莞市", "市域社会治理现代化三年行动进展情况的通报"]),
     ("关于2024年6月推进“百县千镇万村高质量发展工程”进展情况的通报",
      ["关于2024年6月", "推进“百县千镇万村高质量发展工程”", "进展情况的通报"]),
+    # digits are wider than half a character and spaced from Chinese: counted as half, the
+    # first line was 18.5 of 20 and LibreOffice put its 年 alone on a line of its own
+    ("关于2024年6月江门市土地储备中心2024年政务公开工作任务进展情况的通报",
+     ["关于2024年6月江门市", "土地储备中心2024年", "政务公开工作任务进展情况的通报"]),
 ])
 def test_title_breaks_between_words(title, lines):
     from toolkit.memo.context import _title_lines

@@ -447,8 +447,24 @@ _IDEOGRAPHIC_SPACE = "\u3000"
 
 
 def _width(text: str) -> float:
-    """Width in full-width characters: ASCII (digits, Latin) counts half."""
-    return sum(0.5 if ord(ch) < 128 else 1 for ch in text)
+    """Width in full-width characters, erring wide: a digit or Latin letter counts 0.6, other
+    ASCII 0.4, and each change between a digit or letter and Chinese 0.2 more. Measured in
+    LibreOffice's PDF of a 22 pt title: a digit 12.9 pt (0.585 em), the gap Asian typography
+    puts between 年 and 2024 4.4 pt (0.2 em). Counting every ASCII character as half and no
+    gap, 关于2024年6月江门市土地储备中心2024年 was 18.5 of 20 characters, and its 年 went alone
+    onto a third line."""
+    width, prev = 0.0, ""
+    for ch in text:
+        if ord(ch) >= 128:
+            width += 1 + (0.2 if prev == "alnum" else 0)
+            prev = "cjk"
+        elif ch.isalnum():
+            width += 0.6 + (0.2 if prev == "cjk" else 0)
+            prev = "alnum"
+        else:
+            width += 0.4
+            prev = ""
+    return width
 
 
 def _title_lines(title: str, limit: float = TITLE_CHARS) -> str:
