@@ -507,6 +507,12 @@ def test_import_report_on_screen_ranks_problems_by_what_they_break():
     assert lines[lines.index("各任务牵头单位：") - 4].startswith("单位集合 3 个")
 
 
+def test_import_report_names_headings_without_their_copied_full_stop():
+    """江门's headings are copied with their 。: the report said "一、做好财政信息公开。：1 项"."""
+    lines = summary_lines(import_master(CORPUS / "jiangmen_tdcb_zwgk_tasks.xlsx"))
+    assert "  一、做好财政信息公开：1 项" in lines
+
+
 def test_import_report_sheet_is_written_and_ignored_on_reading(tmp_path, seed_docx):
     from openpyxl import load_workbook
 

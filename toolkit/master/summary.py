@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..text import unended
 from ..units import Unit, town_phrase
 from ..vocab import Kind, Role
 from .model import Master
@@ -79,7 +80,7 @@ def summary_lines(master: Master) -> list[str]:
     incomplete = s["tasks"] - s["complete"]
     lines.append(f"任务 {s['tasks']} 项" + (f"（其中 {incomplete} 项信息不完整）" if incomplete else ""))
     for level1, n in s["per_level1"].items():
-        lines.append(f"  {level1 or '（未分类）'}：{n} 项")
+        lines.append(f"  {unended(level1) or '（未分类）'}：{n} 项")
     kinds = units_by_kind(master)
     lines.append(f"责任单位 {s['units']} 个" + ("：" + "，".join(f"{_kind_label(k, master)} {n} 个" for k, n in kinds)
                                                if kinds else ""))
