@@ -101,14 +101,14 @@ def check(o, period, expect):
     # status table
     tab = {}
     for line in o["table"].splitlines():
-        m = re.match(r"\s+(已报送|逾期报送|未报送|退回待改)\s+(\S+)", line)
+        m = re.match(r"\s+(按时报送|逾期报送|未报送|退回待改)\s+(\S+)", line)
         if m:
             tab[m.group(2)] = m.group(1)
     if tab != js:
         problems.append(f"status table != json: {set(tab.items()) ^ set(js.items())}")
-    head = re.search(r"应报 (\d+)，已报送 (\d+)，逾期报送 (\d+)，未报送 (\d+)，退回待改 (\d+)", o["table"])
+    head = re.search(r"应报 (\d+)，按时报送 (\d+)，逾期报送 (\d+)，未报送 (\d+)，退回待改 (\d+)", o["table"])
     c = j["counts"]
-    if head and tuple(map(int, head.groups())) != (len(js), c["已报送"], c["逾期报送"], c["未报送"], c["退回待改"]):
+    if head and tuple(map(int, head.groups())) != (len(js), c["按时报送"], c["逾期报送"], c["未报送"], c["退回待改"]):
         problems.append(f"status headline {head.group(0)} != json counts {c}")
     # 报送情况
     book = o["book"]
@@ -118,7 +118,7 @@ def check(o, period, expect):
     # 总览 figures and unit rows
     ov = list(book["总览"].iter_rows(values_only=True))
     fig = {r[0]: r[1] for r in ov if r and r[0] in ("应报单位", "按时报送", "逾期报送", "尚未报送", "退回待改")}
-    want = {"应报单位": len(js), "按时报送": c["已报送"], "逾期报送": c["逾期报送"], "尚未报送": c["未报送"],
+    want = {"应报单位": len(js), "按时报送": c["按时报送"], "逾期报送": c["逾期报送"], "尚未报送": c["未报送"],
             "退回待改": c["退回待改"]}
     if fig != want:
         problems.append(f"总览 figures {fig} != status {want}")
@@ -225,7 +225,7 @@ def check(o, period, expect):
         owed = [s for _, s in rows if s != "本期未下发"]
         if r["应报任务数"] != len(owed):
             problems.append(f"报送情况 {u} 应报任务数 {r['应报任务数']} != 单位明细 owed rows {len(owed)} ({len(rows)} rows)")
-        if r["报送状态"] in ("已报送", "逾期报送") and (
+        if r["报送状态"] in ("按时报送", "逾期报送") and (
                 r["已完成数"] != owed.count("已完成") or r["滞后数"] != owed.count("滞后")):
             problems.append(f"报送情况 {u} 已完成/滞后 {r['已完成数']}/{r['滞后数']} != 单位明细 "
                             f"{owed.count('已完成')}/{owed.count('滞后')}")
@@ -240,8 +240,8 @@ def check(o, period, expect):
         problems.append(f"memo 三 says {m.group(1)} tasks; 滞后超期 has {len(lag_ids)}")
     # memo 四 figures
     sec4 = memo.split("## 四、")[1].split("## 五、")[0]
-    reported = c["已报送"] + c["逾期报送"]
-    for pat, want_n in ((r"已报送(\d+)个", reported), (r"按时报送(\d+)个", c["已报送"]),
+    reported = c["按时报送"] + c["逾期报送"]
+    for pat, want_n in ((r"已报送(\d+)个", reported), (r"按时报送(\d+)个", c["按时报送"]),
                         (r"逾期报送(\d+)个", c["逾期报送"]), (r"(\d+)个单位报送内容有误", c["退回待改"]),
                         (r"(\d+)个单位未报送", c["未报送"])):
         m = re.search(pat, sec4)
@@ -277,8 +277,8 @@ def june(issued_ws, run):
     return ws
 
 
-EXPECT_JUNE = {"石龙镇": "已报送", "虎门镇": "逾期报送", "中堂镇": "逾期报送", SZ: "退回待改",
-               "市公安局": "已报送", "市林业局": "已报送", "市司法局": "未报送", "洪梅镇": "未报送"}
+EXPECT_JUNE = {"石龙镇": "按时报送", "虎门镇": "逾期报送", "中堂镇": "逾期报送", SZ: "退回待改",
+               "市公安局": "按时报送", "市林业局": "按时报送", "市司法局": "未报送", "洪梅镇": "未报送"}
 
 
 def test_june_every_place_agrees(june, run):
@@ -307,8 +307,8 @@ def _july(ws, run):
 
 
 EXPECT_JUNE_AFTER = dict(EXPECT_JUNE, 洪梅镇="逾期报送")
-EXPECT_JULY = {"石龙镇": "已报送", "虎门镇": "已报送", "中堂镇": "逾期报送", SZ: "退回待改",
-               "市公安局": "已报送", "市司法局": "已报送", "市林业局": "未报送", "洪梅镇": "未报送"}
+EXPECT_JULY = {"石龙镇": "按时报送", "虎门镇": "按时报送", "中堂镇": "逾期报送", SZ: "退回待改",
+               "市公安局": "按时报送", "市司法局": "按时报送", "市林业局": "未报送", "洪梅镇": "未报送"}
 
 
 def test_july_every_place_agrees(june, run):

@@ -115,7 +115,7 @@ def test_demo_builds_and_runs_a_realistic_month(run, tmp_path):
     for unit in ("市林业局", "市残联", "企石镇", "洪梅镇"):
         assert unit in text
     states = {r[0]: r[3] for r in load_workbook(merged)["报送情况"].iter_rows(min_row=4, values_only=True)}
-    assert states["桥头镇"] == "逾期报送" and states["市民政局"] == "已报送" and states["石碣镇"] == "已报送"
+    assert states["桥头镇"] == "逾期报送" and states["市民政局"] == "按时报送" and states["石碣镇"] == "按时报送"
     # routes: the zip and the forwarded mail were opened
     from toolkit.ledger import Ledger
 
@@ -329,7 +329,7 @@ def test_console_buttons_call_plain_functions(issued_ws, make_return):
     assert book.sheet.cells["B5"].startswith("收到 1 个文件，采纳 1，退回 0；未报送 53 个单位。汇总表：")
     table = book.sheet.cells["A8"]
     assert table[0][:4] == ["单位", "类别", "应报任务数", "报送状态"] and len(table) == 55
-    assert dict((r[0], r[3]) for r in table[1:])["石龙镇"] == "已报送"
+    assert dict((r[0], r[3]) for r in table[1:])["石龙镇"] == "按时报送"
     book = FakeBook(issued_ws.root, "生成通报", {"B3": 202206.0})
     run_button(book)
     assert book.sheet.cells["B5"].startswith("通报：") and book.sheet.cells["B5"].endswith(".docx")

@@ -469,7 +469,7 @@ def test_changing_tz_changes_no_output(issued_ws, make_return, tmp_path):
         ("石龙镇.xlsx", "2022-07-06 00:30", "文件修改时间", "石龙镇", "采纳")]
     head = reporting[0]
     sheet_states = {r[0]: r[head.index("报送状态")] for r in reporting[1:]}
-    assert (sheet_states["石龙镇"], sheet_states["虎门镇"], sheet_states["中堂镇"]) == ("逾期报送", "已报送", "退回待改")
+    assert (sheet_states["石龙镇"], sheet_states["虎门镇"], sheet_states["中堂镇"]) == ("逾期报送", "按时报送", "退回待改")
     head = problems[0]
     assert [(r[head.index("单位")], r[head.index("代码")]) for r in problems[1:]] == [("中堂镇", "E102")]
     assert ("石龙镇.xlsx", "2022-07-06 00:30:00", TimeSource.MTIME) in times

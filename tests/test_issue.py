@@ -143,6 +143,19 @@ def test_look_comes_from_the_style_template(ws):
     assert sheet.column_dimensions["J"].width == 55
 
 
+def test_a_workspace_style_keeps_its_colour_for_a_renamed_status(tmp_path):
+    """An on-time unit was 已报送 until December 2026: a workspace's 样式.toml copied before
+    colours it under that word, and the colour (edited or not) is 按时报送's now."""
+    from toolkit.style import load_style
+
+    own = tmp_path / "样式.toml"
+    own.write_text('[summary.status_fills]\n"已报送" = "00FF00"\n', encoding="utf-8")
+    fills = load_style(own)["summary"]["status_fills"]
+    assert fills["按时报送"] == "00FF00" and "已报送" not in fills
+    own.write_text('[summary.status_fills]\n"已报送" = "00FF00"\n"按时报送" = "0000FF"\n', encoding="utf-8")
+    assert load_style(own)["summary"]["status_fills"]["按时报送"] == "0000FF"
+
+
 def test_emails(run, ws):
     from openpyxl import load_workbook as load
 

@@ -781,4 +781,4 @@ def test_collect_takes_the_servers_internaldate_for_a_fetched_mail(
     assert (attachment.received_at, attachment.received_how) == ("2022-07-04 10:00:00", "邮箱收到时间")
     status = run(["-w", str(ws.root), "status", "--format", "json"])
     row = next(u for u in json.loads(status.stdout)["units"] if u["单位"] == "石龙镇")
-    assert row["报送状态"] == "已报送"
+    assert row["报送状态"] == "按时报送"

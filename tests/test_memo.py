@@ -279,7 +279,7 @@ def test_a_bureaus_plan_among_its_科室_speaks_of_科室(cons):
     应报送单位4个 and 各牵头单位 to them. A 科室's own name keeps its 单位 (用人单位服务科)."""
     def unit(name, state):
         return dataclasses.replace(cons.units[0], unit=name, kind="科室", state=state)
-    sections = [unit("办公室", "已报送"), unit("政务公开科", "逾期报送"), unit("用人单位服务科", "未报送")]
+    sections = [unit("办公室", "按时报送"), unit("政务公开科", "逾期报送"), unit("用人单位服务科", "未报送")]
     ctx = memo.build_context(dataclasses.replace(cons, units=sections, organiser="江门市某某局办公室"), ISSUE)
     texts = [ctx.intro, ctx.reporting_text, *(p.title + p.text for p in ctx.reporting_points + ctx.requirements),
              *(t.summary for t in ctx.attention)]

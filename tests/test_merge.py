@@ -125,21 +125,21 @@ def test_units_sheet_states(month):
                            "滞后数", "平均进度(%)"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
     assert len(rows) == 54
-    assert rows[SZ][3] == "已报送" and rows[SZ][5] == "市政数局.xlsx" and rows[SZ][8] == 2 and rows[SZ][9] == 1
+    assert rows[SZ][3] == "按时报送" and rows[SZ][5] == "市政数局.xlsx" and rows[SZ][8] == 2 and rows[SZ][9] == 1
     assert rows["市公安局"][3] == "逾期报送" and rows["市公安局"][4] == "2022-07-08 09:30"
     assert rows["虎门镇"][3] == "退回待改" and rows["虎门镇"][6] == 1
     # 石龙2 corrected 石龙1: the time shown is 石龙1's, which decided 已报送, and says so
-    assert rows["石龙镇"][3] == "已报送" and rows["石龙镇"][5] == "石龙2.xlsx（报送时间为第一份合格报送“石龙1.xlsx”的时间）"
+    assert rows["石龙镇"][3] == "按时报送" and rows["石龙镇"][5] == "石龙2.xlsx（报送时间为第一份合格报送“石龙1.xlsx”的时间）"
     assert sum(r[3] == "未报送" for r in rows.values()) == 50
-    assert {r[3] for r in rows.values()} <= {"已报送", "逾期报送", "未报送", "退回待改"}
+    assert {r[3] for r in rows.values()} <= {"按时报送", "逾期报送", "未报送", "退回待改"}
 
 
 def test_a_file_sent_again_under_its_name_says_its_time_is_the_first_sendings():
     from toolkit.consolidate import UnitStatus
 
-    again = UnitStatus("石龙镇", "镇街", 3, "已报送", "2022-07-01 09:00", "石龙.xlsx", timed_by="石龙.xlsx")
+    again = UnitStatus("石龙镇", "镇街", 3, "按时报送", "2022-07-01 09:00", "石龙.xlsx", timed_by="石龙.xlsx")
     assert again.file_text == "石龙.xlsx（再次报送；报送时间为第一份合格报送的时间）"
-    assert UnitStatus("石龙镇", "镇街", 3, "已报送", "2022-07-01 09:00", "石龙.xlsx").file_text == "石龙.xlsx"
+    assert UnitStatus("石龙镇", "镇街", 3, "按时报送", "2022-07-01 09:00", "石龙.xlsx").file_text == "石龙.xlsx"
 
 
 def test_a_late_return_after_one_sent_back_is_not_called_the_first_sending(issued_ws, make_return):
@@ -346,7 +346,7 @@ def test_real_month_every_unit(issued_ws, make_return):
                                             if t.due_by(JUNE.end)})
         if kind in (0, 1, 2, 3):
             drop(issued_ws, f"{i}.xlsx", make_return(unit, good), on_time())
-            expected[unit] = "已报送"
+            expected[unit] = "按时报送"
         elif kind == 4:
             drop(issued_ws, f"{i}.xlsx", make_return(unit, good), late())
             expected[unit] = "逾期报送"
@@ -360,14 +360,14 @@ def test_real_month_every_unit(issued_ws, make_return):
         elif kind == 7:  # sent twice on time
             drop(issued_ws, f"{i}a.xlsx", make_return(unit, good), on_time() - 3600)
             drop(issued_ws, f"{i}b.xlsx", make_return(unit, good), on_time())
-            expected[unit] = "已报送"
+            expected[unit] = "按时报送"
         else:
             expected[unit] = "未报送"
     collect(issued_ws)
     cons = merge(issued_ws, "2022-06").consolidation
     assert {u.unit: u.state for u in cons.units} == expected
     counts = cons.unit_counts()
-    assert counts == {s: list(expected.values()).count(s) for s in ("已报送", "逾期报送", "未报送", "退回待改")}
+    assert counts == {s: list(expected.values()).count(s) for s in ("按时报送", "逾期报送", "未报送", "退回待改")}
 
 
 # ---------------------------------------------------------------------------
@@ -383,7 +383,7 @@ def test_status_formats(run, month):
     assert not any(SZ in line for line in lines)  # on time units only with --all
     assert any(SZ in line for line in run(["status", "--all"], cwd=month.root).stdout.splitlines())
     data = json.loads(run(["status", "--format", "json"], cwd=month.root).stdout)
-    assert data["counts"] == {"已报送": 2, "逾期报送": 1, "未报送": 50, "退回待改": 1}
+    assert data["counts"] == {"按时报送": 2, "逾期报送": 1, "未报送": 50, "退回待改": 1}
     assert len(data["units"]) == 54
     csv_lines = run(["status", "--format", "csv"], cwd=month.root).stdout.splitlines()
     assert csv_lines[0] == "单位,类别,应报任务数,报送状态,报送时间,报送文件,错误数,警告数,已完成数,滞后数"

@@ -75,7 +75,7 @@ def test_a_return_that_reached_the_mailbox_before_next_months_forms_went_out_is_
     assert len(inbox_files(ws)) == 2
     run(["-w", str(ws.root), "collect"])
     june = states(run, ws)
-    assert (june["石龙镇"], june["东城街道"]) == ("已报送", "已报送")
+    assert (june["石龙镇"], june["东城街道"]) == ("按时报送", "按时报送")
     assert mail_action.fetch(ws).stored == []  # and nothing twice
 
 
@@ -116,7 +116,7 @@ def test_a_unit_mail_without_a_return_is_fetched_recorded_under_the_unit_and_nam
     assert (dk.unit, dk.outcome, str(dk.period)) == ("东坑镇", "已拆包", str(PERIOD))
     june = states(run, ws)
     # no return from 东坑镇: still 未报送, but the coordinator was told; the Word file is refused
-    assert (june["东坑镇"], june["寮步镇"], june["石龙镇"]) == ("未报送", "退回待改", "已报送")
+    assert (june["东坑镇"], june["寮步镇"], june["石龙镇"]) == ("未报送", "退回待改", "按时报送")
 
 
 def test_late_only_by_the_mailbox_while_the_mail_says_on_time_is_named_and_can_be_corrected(
@@ -141,11 +141,11 @@ def test_late_only_by_the_mailbox_while_the_mail_says_on_time_is_named_and_can_b
     assert "邮箱收到时间（2022-07-06 00:20）" in said[0] and "2022-07-05 23:50" in said[0]
     assert "duban collect --received" in said[0]
     june = states(run, ws)
-    assert (june["石龙镇"], june["东城街道"], june["中堂镇"]) == ("逾期报送", "已报送", "逾期报送")
+    assert (june["石龙镇"], june["东城街道"], june["中堂镇"]) == ("逾期报送", "按时报送", "逾期报送")
     # the coordinator checks with the department and states the day it was sent, as told
     (ws.inbox / "石龙镇.xlsx").write_bytes(data)
     assert run(["-w", str(ws.root), "collect", "--received", "2022-07-05"]).exit_code in (0, 1)
-    assert states(run, ws)["石龙镇"] == "已报送"
+    assert states(run, ws)["石龙镇"] == "按时报送"
 
 
 @pytest.mark.parametrize("subject, about", [

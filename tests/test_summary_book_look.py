@@ -79,7 +79,7 @@ def test_status_colours_are_the_ones_people_expect(demo):
     assert max(r, g, b) - min(r, g, b) < 10
     r, g, b = c["未报送"]
     assert r > g > b and r - b > 60
-    unit_states = [c[k] for k in ("已报送", "逾期报送", "未报送", "退回待改")]
+    unit_states = [c[k] for k in ("按时报送", "逾期报送", "未报送", "退回待改")]
     assert len(set(unit_states)) == 4 and len({c[k] for k in TASK_STATUSES}) == 5
 
 

@@ -172,7 +172,7 @@ class Consolidation:
     def own_dues_text(self, fmt: Callable[[dt.date], str], most: int = 5) -> str:
         """The units judged by another deadline than ``due`` (their form re-issued with
         ``--due``), for the line that states ``due``: "麻涌镇 2022年8月10日"; '' when none.
-        Without it a return after ``due`` shown as 已报送 looks like a missed 逾期."""
+        Without it a return after ``due`` shown as 按时报送 looks like a missed 逾期."""
         own = [(u.unit, self.unit_dues[u.unit]) for u in self.units if u.unit in self.unit_dues]
         text = "、".join(f"{unit} {fmt(d)}" for unit, d in own[:most])
         return f"{text}等 {len(own)} 个单位" if len(own) > most else text
@@ -295,7 +295,7 @@ def unit_due(ws: Workspace, period: Period, dues: dict[str, dt.date], due: dt.da
 
 
 def timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[UnitState, Receipt]:
-    """已报送 or 逾期报送, and the receipt whose time decided it.
+    """按时报送 or 逾期报送, and the receipt whose time decided it.
 
     The latest accepted return is what is merged; when the unit first sent a valid return
     decides whether it was late: an update sent after an on-time return, or the same file sent

@@ -19,6 +19,10 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 STYLE_FILE = "样式.toml"
+#: Status words renamed since a workspace's 样式.toml was copied: its colour for the old word
+#: is the new word's (an on-time unit was 已报送 until December 2026, beside 已报送N个 in the
+#: memo counting late units too).
+RENAMED_STATUSES = {"已报送": "按时报送"}
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -50,7 +54,15 @@ def load_style(path: Path | None = None) -> dict[str, Any]:
 @lru_cache(maxsize=8)
 def _load(own: Path | None, _mtime: int) -> dict[str, Any]:
     style = _read(resource("templates", STYLE_FILE))
-    return _merge(style, _read(own)) if own is not None else style
+    if own is None:
+        return style
+    override = _read(own)
+    fills = override.get("summary", {}).get("status_fills")
+    if isinstance(fills, dict):
+        for old, new in RENAMED_STATUSES.items():
+            if old in fills and new not in fills:
+                fills[new] = fills.pop(old)
+    return _merge(style, override)
 
 
 def color(value: object, default: str = "FFFFFF") -> str:

@@ -53,7 +53,7 @@ STATUS_SYNONYMS: dict[str, Status] = {
 class UnitState(Word):
     """A unit's reporting state for a period (报送状态)."""
 
-    ON_TIME = "已报送"
+    ON_TIME = "按时报送"
     LATE = "逾期报送"
     NOT_REPORTED = "未报送"
     TO_FIX = "退回待改"

@@ -359,7 +359,7 @@ def _echo_figures(state: State, cons) -> None:
 @force_option
 @pass_state
 def status(state: State, period: str | None, fmt: str, show_all: bool, out: str | None, force: bool) -> None:
-    """报送情况：哪些单位已报送、逾期、未报送或退回待改。
+    """报送情况：哪些单位按时报送、逾期报送、未报送或退回待改。
 
     \b
     示例：

@@ -72,7 +72,7 @@ class UnitItem:
     name: str  #: e.g. "市民政局"
     kind: str  #: 市直部门 / 镇街
     tasks: int  #: number of tasks it reports on
-    state: str  #: 已报送 / 逾期报送 / 未报送 / 退回待改
+    state: str  #: 按时报送 / 逾期报送 / 未报送 / 退回待改
     received_at: str  #: when its return arrived, "2022-07-08 09:30"; "" if none
     errors: int  #: errors found in its (last) return
     warnings: int  #: warnings found in its (last) return
