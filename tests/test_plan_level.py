@@ -165,3 +165,29 @@ def test_the_import_reads_the_level_as_the_memo_does(tmp_path):
     master = import_master(path)
     assert plan_level(master.organiser, "市政府重点工作任务分工表", [u.name for u in master.directory.units]) == "县"
     assert master.directory.get("改革办").kind == "县直部门"
+
+
+def test_a_unit_added_by_hand_gets_the_plans_level_on_reading_the_task_list(tmp_path):
+    """A unit in 责任分工 but not in the 单位名录 sheet (added by hand) took its kind from the
+    workbook's organiser and project name alone: 市政府… made 改革办 a 市直部门 beside 县发改局."""
+    from openpyxl import Workbook, load_workbook
+
+    from toolkit.master.workbook import read_master_workbook, write_master_workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append(["市政府重点工作任务分工表"])
+    sheet.append(["序号", "工作任务", "牵头单位", "完成时限"])
+    sheet.append([1, "推进项目建设", "县发改局", "2024年12月底前"])
+    sheet.append([2, "加强财政保障", "县财政局", "2024年12月底前"])
+    sheet.append([3, "深化改革", "改革办", "2024年12月底前"])
+    wb.save(tmp_path / "分工表.xlsx")
+    path = write_master_workbook(import_master(tmp_path / "分工表.xlsx"), tmp_path / "任务分工表.xlsx")
+    book = load_workbook(path)
+    directory = book["单位名录"]
+    for row in range(directory.max_row, 1, -1):
+        if directory.cell(row, 1).value == "改革办":
+            directory.delete_rows(row)
+    book.save(path)
+    master = read_master_workbook(path)
+    assert master.directory.get("改革办").kind == "县直部门"

@@ -256,8 +256,9 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
         if canonical is None:
             canonical = canonical_of[unit] = directory.resolve(unit) or unit
             if canonical not in directory:
-                if plan is None:
-                    plan = plan_level(meta.get("organiser", ""), meta.get("project", ""))
+                if plan is None:  # read as the import read it: organiser, the units' names, the title
+                    named = {clean(_getter(row, aidx)("单位")) for row in assign_rows[1:]} - {""}
+                    plan = plan_level(meta.get("organiser", ""), meta.get("project", ""), sorted(named))
                 directory.add(Unit(canonical, guess_kind(canonical, plan)))
         at = seen.get((tid, canonical))
         if at is not None:
