@@ -218,9 +218,9 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
      ["关于2024年6月江门市", "土地储备中心2024年", "政务公开工作任务进展情况的通报"]),
 ])
 def test_title_breaks_between_words(title, lines):
-    from toolkit.memo.context import _title_lines
+    from toolkit.memo.gbt9704 import title_lines
 
-    assert _title_lines(title).split("\n") == lines
+    assert title_lines(title).split("\n") == lines
 
 
 def test_a_memo_without_an_organiser_says_so_and_needs_attention(ws_copy, run):

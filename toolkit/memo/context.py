@@ -10,8 +10,6 @@ logic to avoid "0个单位未报送：。"; the coordinator edits wording and la
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -23,7 +21,7 @@ from ..period import Period
 from ..text import cn_number, name_part, task_title, unended
 from ..units import SECTION, plan_level, town_phrase
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
-from .gbt9704 import CHARS
+from .gbt9704 import signature_pads, title_lines
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
     Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.NOT_STARTED, Status.NOT_REPORTED)
@@ -372,7 +370,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
 
     title = f"关于{period.label}{project}进展情况的通报"
     level = plan_level(organiser, cons.master.title or project, [u.unit for u in cons.units])
-    signature_pad, date_pad = _signature_pads(organiser, cn_date(issue_date))
+    signature_pad, date_pad = signature_pads(organiser, cn_date(issue_date))
     late_names = _names([u.name for u in units[LATE]])
     missing_names = _names([u.name for u in units[MISSING]])
     returned_names = _names([u.name for u in units[TO_FIX]])
@@ -382,7 +380,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         project=project, organiser=organiser, period=str(period), period_label=period.label,
         next_period_label=nxt.label, issue_date_text=cn_date(issue_date),
         due_date_text=cn_date(cons.due) if cons.due else "", next_due_date_text=cn_date(next_due),
-        as_of=cons.as_of or "", title=title, title_lines=_title_lines(title),
+        as_of=cons.as_of or "", title=title, title_lines=title_lines(title),
         recipients=_recipients(cons.units, level), level=level,
         # a bureau's plan among its own 科室 asks its own leaders, not the 市级 government
         coordination=f"需{level}级层面协调解决的" if level and any(u.kind != SECTION for u in cons.units)
@@ -438,78 +436,6 @@ def _of_sections(ctx: MemoContext) -> None:
             t.status_text, t.summary = say(t.status_text), say(t.summary)
     for point in (*ctx.reporting_points, *ctx.requirements):
         point.title, point.text = say(point.title), say(point.text)
-
-
-# ---- layout helpers ----
-
-TITLE_CHARS = 20  # 2号 (22 pt) characters in the 156 mm line
-_IDEOGRAPHIC_SPACE = "\u3000"
-
-
-def _width(text: str) -> float:
-    """Width in full-width characters, erring wide: a digit or Latin letter counts 0.6, other
-    ASCII 0.4, and each change between a digit or letter and Chinese 0.2 more. Measured in
-    LibreOffice's PDF of a 22 pt title: a digit 12.9 pt (0.585 em), the gap Asian typography
-    puts between 年 and 2024 4.4 pt (0.2 em). Counting every ASCII character as half and no
-    gap, 关于2024年6月江门市土地储备中心2024年 was 18.5 of 20 characters, and its 年 went alone
-    onto a third line."""
-    width, prev = 0.0, ""
-    for ch in text:
-        if ord(ch) >= 128:
-            width += 1 + (0.2 if prev == "alnum" else 0)
-            prev = "cjk"
-        elif ch.isalnum():
-            width += 0.6 + (0.2 if prev == "cjk" else 0)
-            prev = "alnum"
-        else:
-            width += 0.4
-            prev = ""
-    return width
-
-
-def _title_lines(title: str, limit: float = TITLE_CHARS) -> str:
-    """Break a long title between words (after 市/县/区/年/月, before 专项行动/进展情况),
-    in as few lines as fit, as evenly as possible: GB/T 9704 wants titles broken with
-    the sense intact and the lines symmetric."""
-    if _width(title) <= limit:
-        return title
-    # never inside 区政府, 市委, 市场 or 县直, before a closing mark, or inside brackets: (1-11月)
-    # nor inside a word (市域, 区块链, 市民, 三年行动) or quotes (“百县千镇万村…”)
-    cands = sorted({m.start() for m in re.finditer(
-        r"(?<=关于)|(?<=[市县区])(?!人民政府|政府|委|场|直|级|域|民|块|内|属|容|政)|(?<=\d月)|(?<=\d年)(?!\d)"
-        r"|(?=专项行动|进展情况|工作进展)", title)} - {0, len(title)})
-    depth, inside = 0, set()
-    for i, ch in enumerate(title):
-        depth += (ch in "(（《〈【[“‘「『") - (ch in ")）》〉】]”’」』")
-        if depth > 0:
-            inside.add(i + 1)
-    cands = [c for c in cands if c not in inside and title[c] not in ")）》〉】]”’」』、，。：；"]
-    for n in (2, 3):
-        best: tuple[float, list[str]] | None = None
-        for cut in itertools.combinations(cands, n - 1):
-            bounds = [0, *cut, len(title)]
-            lines = [title[a:b] for a, b in itertools.pairwise(bounds)]
-            widths = [_width(x) for x in lines]
-            if max(widths) <= limit and (best is None or max(widths) - min(widths) < best[0]):
-                best = (max(widths) - min(widths), lines)
-        if best:
-            return "\n".join(best[1])
-    return title
-
-
-def _signature_pads(organiser: str, date_text: str) -> tuple[str, str]:
-    """Leading full-width spaces placing 落款 per GB/T 9704 7.3.5.2 (no seal): the organiser
-    ends two characters from the right; the date starts two characters right of the
-    organiser's first character, or ends two from the right if it is the longer one."""
-    if not organiser:
-        return "", ""
-    org_start = CHARS - 2 - _width(organiser)
-    date_start = org_start + 2
-    if date_start + _width(date_text) > CHARS - 2:
-        date_start = CHARS - 2 - _width(date_text)
-        org_start = date_start - 2
-    return (_IDEOGRAPHIC_SPACE * max(0, math.floor(org_start)),
-            _IDEOGRAPHIC_SPACE * max(0, math.floor(date_start)))
 
 
 # ---- sentences ----
