@@ -56,7 +56,26 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
      ("县", "区县", "县区")),
     ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
     ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
+    # a province's cities (各地级以上市人民政府, 各设区市人民政府, 各市（州）人民政府, 各地):
+    # not 各市直部门 nor 各市场主体. Their kinds are matched by `_CITY_KIND`, not by words:
+    # 市 is in every 市直部门.
+    ("city", LazyPattern(r"^(各|有关|相关)(地级以上市|地级市|设区的?市|地市|市州|州市|市、州|州、市|市|州|盟|地区|地)"
+                         r"(?!直|级|场|民|区|属)"), ()),
 )
+# The kinds a directory gives a province's cities (地级以上市, 设区市, 市（州）, 市, 自治州, 盟 …)
+# and a city's counties and districts (县（市、区）, 县区, 区): a government's, not a department's.
+_CITY_KIND = LazyPattern(r"(地级以上|地级|设区的?|副省级|自治)?(市|州|盟|地区|地市|市州|州市|市、州|州、市)"
+                         r"(人民)?(政府|行政公署)?")
+_COUNTY_KIND = LazyPattern(r"(县|区|县区|区县|县市区|县市、区|县、市、区|市县|旗县|县市|县级市|市辖区)(人民)?(政府)?")
+
+
+def government_kind(kind: str) -> str:
+    """"city" or "county" when ``kind`` (a directory's 类别) names local governments below the
+    plan's own (地级以上市, 设区市, 县（市、区）, 区), else ''. A plain 市 or 县 counts; 市直部门 not."""
+    bare = _unbracketed(key(kind))
+    if _CITY_KIND.fullmatch(bare):
+        return "city"
+    return "county" if _COUNTY_KIND.fullmatch(bare) else ""
 
 
 def _unbracketed(text: str) -> str:
@@ -98,7 +117,10 @@ def group_members(name: str, directory: Directory) -> tuple[list[str], list[str]
     """
     family = group_kind(name)
     words = next((w for f, _p, w in _FAMILIES if f == family), ())
-    kinds = [k for k in dict.fromkeys(u.kind for u in directory.units) if any(w in key(k) for w in words)]
+    # 各市、县（市、区）人民政府 (浙江) names the cities and the counties below them
+    governments = {"city", "county"} if family == "city" and "县" in name else {family}
+    kinds = [k for k in dict.fromkeys(u.kind for u in directory.units)
+             if any(w in key(k) for w in words) or government_kind(k) in governments]
     if family == "dept":
         # 市直部门 and 镇街 sit in one city's directory; a department group is never towns.
         kinds = [k for k in kinds if not re.search("镇|乡|街", key(k))]
@@ -196,7 +218,7 @@ def _place_level(text: str) -> str:
     """The last level in the place name leading ``text`` (before its body: 人民政府, 局, 办 …)."""
     body = _BODY.search(text)
     head = text[:body.start()] if body else text[:12]
-    level = ""
+    level, place = "", 0  # ``place``: where the current place name starts
     for i, ch in enumerate(head):
         if ch not in _LEVEL_OF or (i + 1 < len(head) and head[i + 1] in _LEVEL_OF):
             continue  # 贵州省, 杭州市: the 州 is part of the name
@@ -204,9 +226,12 @@ def _place_level(text: str) -> str:
             level = ""
             continue
         level = "省" if head[max(0, i - 2):i + 1] == "自治区" else _LEVEL_OF[ch]
-        if ch == "州" and (head[max(0, i - 2):i + 1] == "自治州"
+        # a prefecture's short name (延边州, 黔东南州: two characters or more before the 州;
+        # a city's is one, 杭州, 苏州) or its government's (恩施州人民政府) is the 州's own level
+        if ch == "州" and (head[max(0, i - 2):i + 1] == "自治州" or i - place >= 2
                           or (i + 1 == len(head) and body and re.match("人民政府|政府|委", text[body.start():]))):
             level = "州"
+        place = i + 1
     return level
 
 

@@ -25,7 +25,7 @@ ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
                  r"|时间进度|完成年限|^时间$|目标时间|节点时间|起止时间|起止日期|实施时间|实施期限"),
     ("support", r"配合|协办|参与|协同|协作"),
     ("lead", r"牵头|主要负责|主责|主办|责任单位|责任部门|责任科室|责任股室|责任处室|责任主体|负责单位|负责部门"
-             r"|实施单位|承办单位|指导部门|责任分工"),
+             r"|实施单位|承办单位|指导部门|责任分工|部门分工|单位分工"),  # 部门分工: 广东省 plans
     ("note", r"^备注$|^说明$"),
     ("level1", r"^一级|^(类别|分类|领域|板块|方面)$"),
     ("level2", r"^二级"),
@@ -133,6 +133,11 @@ def _sub_label(grid: Grid, r: int, c: int, text: str) -> bool:
     return spans and len(key(text)) <= 4 and not re.search(r"\d", text) and role_of(above[c] + text) is not None
 
 
+# A numbered heading (一、2021年经济社会发展主要预期目标, （一）…) right under the header is the
+# first group, never more header: read as a label for its 目标, it took every column (广东 2021).
+_NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])")
+
+
 def header_candidates(grid: Grid, limit: int = 12) -> list[tuple[int, int, list[str]]]:
     """Rows within the first ``limit`` that read as a header (two or more column roles),
     with the rows below that continue it (a two-row header)."""
@@ -145,7 +150,7 @@ def header_candidates(grid: Grid, limit: int = 12) -> list[tuple[int, int, list[
         end = r + 1
         while end < len(grid.rows):
             own = [(c, t) for c, (t, m) in enumerate(zip(grid.rows[end], grid.cont[end])) if t and not m]
-            if own and all(role_of(t) or _sub_label(grid, end, c, t) for c, t in own):
+            if own and all((role_of(t) or _sub_label(grid, end, c, t)) and not _NUMBERED.match(t) for c, t in own):
                 end += 1
             else:
                 break

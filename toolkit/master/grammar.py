@@ -54,7 +54,11 @@ _FIRST_LEADS = re.compile(r"(列|排在?)第一位")
 _FIRST_LEADS_NOTE = (re.compile(r"[（(](除[^（）()]*?外[，,]?)?(列|排在?)第一位[^（）()]*[）)]"),
                      re.compile(r"[。；;，,]?(列|排在?)第一位[^。；;（）()]*"))
 _INNER_ROLE = re.compile(r"(?<=牵头|负责)(?!落实)(?=[^单部领同人科责负配协参按：:（(）)][^：:]+)")
-_OPEN_ENDED = re.compile(r"^(?P<name>.+?)等(有关|相关|其他|其它)?(部门|单位|机构)?(和单位|和部门|和有关单位)?$")
+_OPEN_ENDED = re.compile(r"^(?P<name>.+?)等([省市县区州盟旗]直?)?(有关|相关|其他|其它)?(部门|单位|机构)?"
+                         r"(和单位|和部门|和有关单位)?$")
+# X等省有关部门和各地级以上市人民政府 (广东省 plans): the group after 和 is a group of its own
+_OPEN_ENDED_AND = re.compile(r"(等(?:[省市县区州盟旗]直?)?(?:有关|相关|其他|其它)?(?:部门|单位|机构))"
+                             r"(?:和|及|以及)(?=各|有关|相关)")
 _GROUP_TAIL = {"单位", "部门", "机构", "有关单位", "相关单位", "有关部门", "相关部门"}
 _ADMIN_HEAD = re.compile(r"^各(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗))*$")
 # People written beside a unit: 市发改委（张三）, 市发改委\n（张三、李四）, 市发改委（联系人：张三）.
@@ -265,7 +269,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
     seen_lead_label = False
     open_ended = False
 
-    for piece in split_units(s.replace("等和", "等、")):
+    for piece in split_units(_OPEN_ENDED_AND.sub(r"\1、", s.replace("等和", "等、"))):
         m = UNIT_LABEL.match(piece)
         if m:
             label = m.group("label")

@@ -19,7 +19,7 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..text import cn_number, name_part, task_title, unended
-from ..units import SECTION, plan_level, town_phrase
+from ..units import SECTION, government_kind, plan_level, town_phrase
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
 from .gbt9704 import signature_pads, title_lines
 
@@ -232,18 +232,42 @@ def _level1_name(name: str) -> str:
     return unended(re.sub(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*", "", name or "")) or "（未分类）"
 
 
-def _recipients(units: list[UnitStatus], level: str) -> str:
-    """主送: the towns as their names end (各镇街（园区）, 各乡镇, 各街道), then the plan's own
-    departments (市直, 县直, 区直各有关单位; 各有关单位 when the level is unknown)."""
+def _recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
+    """主送, as a government's own 通报 reads: the governments below the plan's by their kind
+    (各地级以上市人民政府, 各县（市、区）人民政府: 广东, 清远), the towns as their names end
+    (各镇街（园区）, 各乡镇, 各街道), then the plan's own departments (市直, 县直, 区直各有关单位;
+    各有关单位 when the level is unknown). ``own`` is what the plan's departments are called
+    when not after its level: 区 for an autonomous region's (区直各有关单位)."""
+    if not units:
+        return "各有关单位："
+    governments = [u for u in units if government_kind(u.kind)]
+    # cities before counties, each kind once in the directory's order
+    kinds = sorted(dict.fromkeys(u.kind for u in governments), key=lambda k: government_kind(k) != "city")
+    phrases = [_government_phrase(k) for k in kinds]
     towns = town_phrase([u.unit for u in units if u.kind == Kind.TOWN])
-    others = [u for u in units if u.kind != Kind.TOWN]
+    others = [u for u in units if u.kind != Kind.TOWN and not government_kind(u.kind)]
     if others and all(u.kind == SECTION for u in others):
         departments = "各有关科室"
     else:
-        departments = f"{level}直各有关单位" if level else "各有关单位"
-    if towns and others:
-        return f"{towns}，{departments}："
-    return f"{towns or departments}：" if units else "各有关单位："
+        departments = f"{own or level}直各有关单位" if level else "各有关单位"
+    parts = [*phrases, *([towns] if towns else []), *([departments] if others else [])]
+    return "，".join(parts) + "："
+
+
+def _government_phrase(kind: str) -> str:
+    """How a 通报 addresses the governments of a directory kind: 地级以上市 → 各地级以上市人民政府,
+    县（市、区） → 各县（市、区）人民政府; a kind naming its body keeps it (县区政府 → 各县区政府)."""
+    kind = re.sub(r"^各", "", kind)
+    return f"各{kind}" if re.search("政府|行政公署$", kind) else f"各{kind}人民政府"
+
+
+def _naming_rank(u: UnitStatus) -> int:
+    """Where a unit stands when the memo names units: the plan's own departments, then the
+    governments below it (cities, then counties), then the towns, each in the directory's order,
+    as a province's 通报 names 省发展改革委等9个省级部门、杭州市等5个设区市 (浙江): a directory
+    listing cities among its 省直 units must not mix them in the 未报送 list."""
+    government = government_kind(u.kind)
+    return 1 if government == "city" else 2 if government else 3 if u.kind == Kind.TOWN else 0
 
 
 def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]) -> TaskItem:
@@ -299,9 +323,10 @@ def _previous_statuses(cons: Consolidation) -> dict[str, tuple[str, Any]] | None
 
 
 def _unchanged_units(cons: Consolidation) -> list[str]:
-    """Units whose accepted return this period repeats last month's text (W608), in 报送情况 order."""
+    """Units whose accepted return this period repeats last month's text (W608), named as the
+    memo names units (`_naming_rank`)."""
     flagged = {i["unit"] for i in cons.issues if i["code"] == "W608" and i["outcome"] == Outcome.ACCEPTED}
-    return [u.unit for u in cons.units if u.unit in flagged]
+    return [u.unit for u in sorted(cons.units, key=_naming_rank) if u.unit in flagged]
 
 
 def build_context(cons: Consolidation, issue_date: dt.date | None = None,
@@ -361,7 +386,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     level1_total = Level1Row(0, "合计", total, counts[DONE], counts[ON_TRACK], counts[LAGGING],
                              counts[NOT_STARTED], counts[NOT_REPORTED], _pct(counts[DONE], total))
 
-    units = {s: [_unit_item(u) for u in cons.units if u.state == s] for s in (ON_TIME, LATE, MISSING, TO_FIX)}
+    named = sorted(cons.units, key=_naming_rank)
+    units = {s: [_unit_item(u) for u in named if u.state == s] for s in (ON_TIME, LATE, MISSING, TO_FIX)}
     unit_total = len(cons.units)
     reported = len(units[ON_TIME]) + len(units[LATE])
     progresses = [t.avg_progress for t in cons.tasks if t.avg_progress is not None]
@@ -370,6 +396,9 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
 
     title = f"关于{period.label}{project}进展情况的通报"
     level = plan_level(organiser, cons.master.title or project, [u.unit for u in cons.units])
+    # an autonomous region is a province (省) whose departments are 区直 (广西: 区直各有关单位)
+    # (the words that gave the level: the organiser's, else the title's)
+    autonomous = level == "省" and "自治区" in (organiser if plan_level(organiser) else cons.master.title or project)
     signature_pad, date_pad = signature_pads(organiser, cn_date(issue_date))
     late_names = _names([u.name for u in units[LATE]])
     missing_names = _names([u.name for u in units[MISSING]])
@@ -381,10 +410,10 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         next_period_label=nxt.label, issue_date_text=cn_date(issue_date),
         due_date_text=cn_date(cons.due) if cons.due else "", next_due_date_text=cn_date(next_due),
         as_of=cons.as_of or "", title=title, title_lines=title_lines(title),
-        recipients=_recipients(cons.units, level), level=level,
+        recipients=_recipients(cons.units, level, "区" if autonomous else ""), level=level,
         # a bureau's plan among its own 科室 asks its own leaders, not the 市级 government
-        coordination=f"需{level}级层面协调解决的" if level and any(u.kind != SECTION for u in cons.units)
-        else "需要协调解决的",
+        coordination=("需自治区层面协调解决的" if autonomous else f"需{level}级层面协调解决的")
+        if level and any(u.kind != SECTION for u in cons.units) else "需要协调解决的",
         intro=f"{arrangement(project)}，各责任单位按月报送任务进展情况。现将{period.label}进展情况通报如下：",
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
