@@ -201,6 +201,18 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
     assert "需要协调解决的，请及时提出" in _requirement(ctx)
 
 
+def test_a_project_named_from_the_periods_year_says_the_year_once():
+    """大竹 2016: 关于2016年6月2016年民生实事…; a project from another year keeps its own (崇川)."""
+    from toolkit.memo.context import memo_title
+
+    assert memo_title(Period(2016, 6), "2016年民生实事") == "关于2016年6月民生实事进展情况的通报"
+    assert memo_title(Period(2025, 6), "2023年区政府重点民生实事项目") == \
+        "关于2025年6月2023年区政府重点民生实事项目进展情况的通报"
+    assert memo_title(Period(2022, 6), "东莞市2022年政务服务全域标准化专项行动") == \
+        "关于2022年6月东莞市2022年政务服务全域标准化专项行动进展情况的通报"
+    assert memo_title(Period(2016, 6), "2016年") == "关于2016年6月2016年进展情况的通报"
+
+
 @pytest.mark.parametrize("title, lines", [
     # 崇川 2023: never 区 | 政府, nor a line opening with the bracket of (1-11月)
     ("关于2025年6月2023年区政府重点民生实事项目推进情况(1-11月)进展情况的通报",

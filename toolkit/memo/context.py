@@ -394,7 +394,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     avg_progress = f"{_num(sum(progresses) / len(progresses))}%" if progresses else ""
     next_due = cons.next_due or (nxt.due(cons.due.day) if cons.due else nxt.due())
 
-    title = f"关于{period.label}{project}进展情况的通报"
+    title = memo_title(period, project)
     level = plan_level(organiser, cons.master.title or project, [u.unit for u in cons.units])
     # an autonomous region is a province (省) whose departments are 区直 (广西: 区直各有关单位)
     # (the words that gave the level: the organiser's, else the title's)
@@ -595,12 +595,21 @@ def _requirements(c: MemoContext) -> list[Point]:
 # file names and Markdown
 
 
+def memo_title(period: Period, project: str) -> str:
+    """关于2022年6月<project>进展情况的通报; a project named from the period's own year says it
+    once: 关于2016年6月民生实事…, not 关于2016年6月2016年民生实事… (大竹, 广东 2021)."""
+    own_year = f"{period.year}年"
+    if project.startswith(own_year) and len(project) > len(own_year):
+        project = project[len(own_year):]
+    return f"关于{period.label}{project}进展情况的通报"
+
+
 def memo_filename(cons: Consolidation) -> str:
-    """``关于2022年6月<project>进展情况的通报.docx``."""
+    """The memo's title as a file name: ``关于2022年6月<project>进展情况的通报.docx``."""
     project = re.sub(r'[\\/:*?"<>|\r\n\t]', "_", _text(cons.project))
     # a long project name is cut (and hashed): Linux and macOS take 255 bytes in a name,
     # and LibreOffice's ".~lock.<name>#" beside it must fit too
-    return f"关于{cons.period.label}{name_part(project)}进展情况的通报.docx"
+    return memo_title(cons.period, name_part(project)) + ".docx"
 
 
 def render_markdown(ctx: MemoContext) -> str:
