@@ -101,6 +101,12 @@ def test_a_department_without_a_level_is_the_plans():
     assert guess_kind("改革办", "州") == "州直部门"
     assert guess_kind("改革办", "旗") == "旗直部门"
     assert guess_kind("改革办") == "部门"            # nothing says: no level is invented
+    # a government below the plan's, named on its own, is a city's or a county's, not a
+    # department of the plan's (杭州市人民政府 was a 省直部门; QA helper, province plans)
+    assert guess_kind("杭州市人民政府", "省") == "市"
+    assert guess_kind("延边州人民政府", "省") == "市"
+    assert guess_kind("广州市黄埔区人民政府", "市") == "县（市、区）"
+    assert guess_kind("大竹县人民政府", "县") == "县直部门"  # the plan's own government
     assert guess_kind("市发改局", "县") == "市直部门"  # its own name says
     assert guess_kind("城关镇", "县") == "镇街"
     assert guess_kind("东城街道办事处", "区") == "镇街"  # not a 科室 for its 处 (second review)

@@ -27,6 +27,10 @@ COUNTY_DEPT, DISTRICT_DEPT, PROVINCE_DEPT, SECTION = "县直部门", "区直部�
 #: A department of a plan whose level nothing says (a development zone's 招商工作部, a
 #: national plan's ministries): calling it 市直部门 would put a wrong word in the memo.
 DEPT = "部门"
+#: A government below the plan's own, named on its own (杭州市人民政府 in a province's plan,
+#: 黄埔区人民政府 in a city's): what `government_kind` reads as a city's or a county's.
+CITY_GOVERNMENT, COUNTY_GOVERNMENT = "市", "县（市、区）"
+_RANK = {"省": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
 
 DIRECTORY_HEADERS = ("单位", "简称/别名", "类别", "联系人", "电话", "邮箱")
 #: Optional 7th column of a directory CSV: the name the coordinating office signs the memo
@@ -159,6 +163,10 @@ def guess_kind(name: str, plan: str = "") -> str:
         return TOWN
     if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
         return SECTION
+    if plan and re.search(r"(人民政府|政府|行政公署)$", n):
+        own = _place_level(n)  # the government's own level, below the plan's: not its department
+        if own and _RANK[own] > _RANK.get(plan, 3):
+            return CITY_GOVERNMENT if _RANK[own] == 1 else COUNTY_GOVERNMENT
     level = level or plan
     if level in ("州", "盟", "旗"):
         return f"{level}直部门"
