@@ -159,6 +159,12 @@ def _unit_of(raw: RawReturn, name: str, directory: Directory) -> tuple[str | Non
     return None, "", written
 
 
+def _label_unit(raw: RawReturn, directory: Directory) -> str | None:
+    """The unit the 填报单位 cell names (as `_unit_of` reads it), None when it names none."""
+    label = clean(raw.labels.get("填报单位"))
+    return (directory.resolve(label) or directory.find_in(label)) if label else None
+
+
 # ---------------------------------------------------------------------------
 # the check
 
@@ -211,6 +217,12 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
 
     unit, how, written = _unit_of(raw, name, master.directory)
     report.unit, report.identified_by = unit, how
+    other = _label_unit(raw, master.directory) if how == "_meta" else None
+    if other and other != unit:
+        # a neighbour's form with the 填报单位 typed over (the cell unprotected): recorded by
+        # its _meta, but the unit typed in it would otherwise be 未报送 with no one told
+        issues.append(make_issue("W206", cell=raw.label_cells.get("填报单位", ""), said="填报表内置的单位信息",
+                                 unit=unit, other=other, evidence="表中的填报单位", **at))
     assigned: dict[str, str] = {}
     if unit:
         assigned = {t.id: role for t, role in master.tasks_of(unit)}

@@ -300,15 +300,24 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[
     The latest accepted return is what is merged; when the unit first sent a valid return
     decides whether it was late: an update sent after an on-time return, or the same file sent
     again (重复, whichever copy was read first), names no department 逾期. A doubtful time
-    (W207) names none either: the coordinator checks it first. ``received``: the unit's
+    (W207) names none either: the coordinator checks it first, and a copy of the same bytes
+    with the date the coordinator states (``collect --received``, as W207 asks) decides for
+    it. ``received``: the unit's
     receipts for the period, in the order received."""
     shas = {r.sha256 for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)}
     valid = [r for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)
              or (r.outcome == Outcome.DUPLICATE and r.sha256 in shas)] or [latest]
+    # only a date the coordinator states: the same file sent again after the deadline by a
+    # department that fixed its clock, or saved into the inbox today, says nothing of when
+    # the first copy came
+    stated = {r.sha256 for r in valid if r.received_how == TimeSource.STATED}
     for r in valid:
-        if r.received_how == TimeSource.DOUBTFUL or r.received.date() <= due:
+        if r.received_how == TimeSource.DOUBTFUL:
+            if r.sha256 not in stated:
+                return ON_TIME, r
+        elif r.received.date() <= due:
             return ON_TIME, r
-    return LATE, valid[0]
+    return LATE, next((r for r in valid if r.received_how != TimeSource.DOUBTFUL), valid[0])
 
 
 def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None,

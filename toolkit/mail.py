@@ -275,6 +275,15 @@ def _address(value: str) -> str:
     return f"{realname} <{addr}>" if realname and addr else (addr or text)
 
 
+#: a Date's comments, "(CST)" in "+0800 (CST)": no part of its zone
+_DATE_COMMENT = re.compile(r"\([^()]*\)")
+#: a numeric zone, "+0800", "-0000", or the "+0800" of "GMT+0800" (JavaScript's Date)
+_NUMERIC_ZONE = re.compile(r"(?<!\d)([+-])(\d\d)(\d\d)(?!\d)")
+#: "CST" alone, as Java's date formats write China Standard Time (Tue Jul 05 15:00:00 CST 2022)
+_BARE_CST = re.compile(r"(?<![A-Za-z])CST(?![A-Za-z])", re.I)
+_CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
 def _date(msg: Message) -> dt.datetime | None:
     import email.utils
 
@@ -286,6 +295,24 @@ def _date(msg: Message) -> dt.datetime | None:
         d = email.utils.parsedate_to_datetime(str(value))
     except Exception:  # TypeError, ValueError, OverflowError (year 1 in +14:00) ...
         return None
+    # The header as written: the parsed one has read CST as US Central (-0600), and left a
+    # time naive (the office's wall time) for -0000 and for GMT+0800.
+    raw = next((str(v) for k, v in msg.raw_items() if k.lower() == "date"), "")
+    words = _DATE_COMMENT.sub(" ", raw)
+    zones = _NUMERIC_ZONE.findall(words)
+    if d.tzinfo is None and len(zones) == 1:
+        # -0000 is UTC from a system that does not say its own zone (RFC 5322; Python's
+        # formatdate writes it), GMT-0800 is eight hours behind: as the office's wall time,
+        # a return sent at 01:00 after the deadline day was 按时
+        sign, hours, minutes = zones[0]
+        offset = dt.timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
+        if abs(offset) < dt.timedelta(days=1):  # else no zone: dt.timezone refuses it
+            return d.replace(tzinfo=dt.timezone(offset))
+    if not zones and _BARE_CST.search(words):
+        # Mail that reaches a Chinese office dated CST with no offset (Java-built OA and mail
+        # systems) means China Standard Time, UTC+8. Read as US Central, a return sent at
+        # 15:00 on the deadline day arrived "at 05:00 the next day": its unit was 逾期报送
+        return d.replace(tzinfo=_CHINA)
     return d
 
 

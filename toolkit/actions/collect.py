@@ -386,7 +386,12 @@ SAID = {"_meta": "填报表内置的单位信息", "填报单位": "表中的填
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
                   result: CollectResult) -> None:
-    """W206: the form says one unit, the sender's address or the file name another."""
+    """W206: the form says one unit, the sender's address or the file name another (or its
+    填报单位 cell another than its _meta, found by the check: said on screen here)."""
+    found = next((i for i in rep.issues if i.code == "W206"), None)
+    if found is not None:
+        result.disputed.append((it.name, found.message))
+        return
     for other, evidence in ((by_address, f"发件人地址（{it.sender}）"),
                             (by_name if rep.identified_by in ("_meta", "填报单位") else None,
                              f"文件名“{it.name}”")):
