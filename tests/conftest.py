@@ -64,6 +64,33 @@ def issued_ws(tmp_path, _session_issued):
     return find_workspace(root)
 
 
+@pytest.fixture
+def collecting_on(monkeypatch):
+    """Run what follows as on ``day`` (a `datetime.date`, at 18:00 in the workspace's zone; None:
+    the real clock again):
+    the ledger's collected_at and the workspace's clock, which date the replies to refused
+    files and so the date a correction is asked for (`consolidate.reply_date`)."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from toolkit.ledger import store
+    from toolkit.workspace import Workspace
+
+    real = store.now, Workspace.now
+
+    def on(day):
+        if day is None:  # the real clock again
+            monkeypatch.setattr(store, "now", real[0])
+            monkeypatch.setattr(Workspace, "now", real[1])
+            return
+        when = dt.datetime.combine(day, dt.time(18, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
+        # the ledger writes the machine's wall time: this instant on the machine's clock
+        monkeypatch.setattr(store, "now", lambda: when.astimezone().replace(tzinfo=None).isoformat(sep=" "))
+        monkeypatch.setattr(Workspace, "now", lambda self: when.astimezone(self.tz))
+
+    return on
+
+
 def issued_path(ws, unit: str, period: Period = PERIOD) -> Path:
     return ws.root / "下发" / period.label / f"{period.label}_{unit}_进展填报表.xlsx"
 

@@ -33,8 +33,7 @@ from openpyxl import load_workbook
 from toolkit.actions.collect import collect
 from toolkit.checks import CheckContext, check_return
 from toolkit.consolidate import consolidate
-from toolkit.dates import cn_date
-from toolkit.feedback import resubmit_by
+from toolkit.dates import cn_date, resubmit_by
 from toolkit.filling import Answer, Filling
 from toolkit.ledger import Ledger
 from toolkit.period import Period

@@ -142,15 +142,18 @@ def test_a_file_sent_again_under_its_name_says_its_time_is_the_first_sendings():
     assert UnitStatus("石龙镇", "镇街", 3, "按时报送", "2022-07-01 09:00", "石龙.xlsx").file_text == "石龙.xlsx"
 
 
-def test_a_late_return_after_one_sent_back_is_not_called_the_first_sending(issued_ws, make_return):
+def test_a_late_return_after_one_sent_back_is_not_called_the_first_sending(issued_ws, make_return,
+                                                                           collecting_on):
     """石龙1 came on time and was sent back (退回); 石龙2 came late and was the first valid
     return, so it decides 逾期报送; 石龙3 corrected it. 报送文件 says whose time 报送时间 is,
     and must not call 石龙2 the unit's first sending: 石龙1 was, and the unit would be told
     its 7月4日 file never came."""
     wrong = Filling(default=ON, answers={t.id: Answer(status="已完成", progress=150)
                                          for t, _ in issued_ws.load_master().tasks_of("石龙镇")})
+    collecting_on(dt.date(2022, 7, 4))  # the reply asked for the correction by 5 July
     drop(issued_ws, "石龙1.xlsx", make_return("石龙镇", wrong), on_time())
     collect(issued_ws)
+    collecting_on(dt.date(2022, 7, 8))
     drop(issued_ws, "石龙2.xlsx", make_return("石龙镇", Filling(default=ON)), late())
     collect(issued_ws)
     drop(issued_ws, "石龙3.xlsx", make_return("石龙镇", Filling(default=DONE)), late() + 3600)

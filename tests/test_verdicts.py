@@ -7,7 +7,9 @@ Each test plants the situation and asserts the unit's 报送状态 as the memo w
 from __future__ import annotations
 
 import datetime as dt
+import email.policy
 
+import pytest
 from conftest import PERIOD, drop, on_time, shanghai
 from test_evidence import LATE_NO_REASON, clean, mail, receipts, state
 
@@ -142,14 +144,66 @@ def test_an_update_after_an_on_time_return_names_no_one_late(issued_ws, make_ret
     assert merged.received_at.startswith("2022-07-08")  # the update's content is merged
 
 
-def test_a_refused_return_on_time_then_a_valid_one_late_is_late(issued_ws, make_return):
-    """What was refused was not a return the office could use: the valid one decides."""
+def test_a_refused_return_on_time_then_a_valid_one_late_is_late(issued_ws, make_return, collecting_on):
+    """What was refused was not a return the office could use: the valid one decides. Refused
+    on 4 July, the reply asked for the correction by the deadline, 5 July: 8 July is late."""
+    collecting_on(dt.date(2022, 7, 4))
     drop(issued_ws, "报送.eml", _mail_on(4, make_return("石龙镇", **LATE_NO_REASON)))  # refused
     collect(issued_ws)
+    collecting_on(dt.date(2022, 7, 8))
     drop(issued_ws, "重报.eml", _mail_on(8, make_return("石龙镇", clean())))
     collect(issued_ws)
     assert [(r.outcome, r.received_at[:10]) for r in receipts(issued_ws) if r.parent_id] == [
         ("退回", "2022-07-04"), ("采纳", "2022-07-08")]
+    assert state(issued_ws, "石龙镇") == UnitState.LATE
+
+
+def _reply_text(ws) -> str:
+    (eml,) = (ws.root / "反馈").rglob("*.eml")
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    return message.get_body(("plain",)).get_content()
+
+
+@pytest.mark.parametrize("corrected, expected", [(11, UnitState.ON_TIME), (12, UnitState.LATE)])
+def test_a_correction_by_the_date_the_reply_asked_for_is_on_time(
+        issued_ws, make_return, collecting_on, corrected, expected):
+    """Sent on the deadline, 5 July, and refused when the office collected on 6 July: the
+    reply asked for the correction by Monday 11 July (three working days). A town that did
+    as it was asked stood 逾期报送 in the 通报 (QA helper); one a day later is late."""
+    collecting_on(dt.date(2022, 7, 6))
+    drop(issued_ws, "报送.eml", _mail_on(5, make_return("石龙镇", **LATE_NO_REASON)))
+    collect(issued_ws)
+    assert "于2022年7月11日前以附件文件重新报送" in _reply_text(issued_ws)
+    collecting_on(dt.date(2022, 7, corrected))
+    drop(issued_ws, "重报.eml", _mail_on(corrected, make_return("石龙镇", clean())))
+    collect(issued_ws)
+    assert state(issued_ws, "石龙镇") == expected
+
+
+def test_each_refusal_before_the_date_asked_names_a_new_date(issued_ws, make_return, collecting_on):
+    """Refused on 5 July (collected 6 July: by 11 July), sent again wrong on 8 July (the reply
+    of 8 July asks by 13 July), corrected on 13 July: the last reply's date is met."""
+    collecting_on(dt.date(2022, 7, 6))
+    drop(issued_ws, "报送.eml", _mail_on(5, make_return("石龙镇", **LATE_NO_REASON)))
+    collect(issued_ws)
+    collecting_on(dt.date(2022, 7, 8))
+    still_wrong = {"1_2": Answer(status="滞后", progress=40, work="仍在推进", problems="")}  # E603 again
+    drop(issued_ws, "再报.eml", _mail_on(8, make_return("石龙镇", **still_wrong)))
+    collect(issued_ws)
+    collecting_on(dt.date(2022, 7, 13))
+    drop(issued_ws, "重报.eml", _mail_on(13, make_return("石龙镇", clean())))
+    collect(issued_ws)
+    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
+
+
+def test_a_refused_return_sent_late_gives_no_new_date(issued_ws, make_return, collecting_on):
+    """Refused, but sent on 6 July, after the deadline: the unit was late already."""
+    collecting_on(dt.date(2022, 7, 6))
+    drop(issued_ws, "报送.eml", _mail_on(6, make_return("石龙镇", **LATE_NO_REASON)))
+    collect(issued_ws)
+    collecting_on(dt.date(2022, 7, 7))
+    drop(issued_ws, "重报.eml", _mail_on(7, make_return("石龙镇", clean())))
+    collect(issued_ws)
     assert state(issued_ws, "石龙镇") == UnitState.LATE
 
 

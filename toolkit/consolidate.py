@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .dates import resubmit_by
 from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
 from .period import Period
@@ -294,7 +295,8 @@ def unit_due(ws: Workspace, period: Period, dues: dict[str, dt.date], due: dt.da
     return ws.due(period, dues[unit]) if unit in dues else due
 
 
-def timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[UnitState, Receipt]:
+def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
+               reply_by: Callable[[Receipt], dt.date] | None = None) -> tuple[UnitState, Receipt]:
     """按时报送 or 逾期报送, and the receipt whose time decided it.
 
     The latest accepted return is what is merged; when the unit first sent a valid return
@@ -303,7 +305,14 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[
     (W207) names none either: the coordinator checks it first, and a copy of the same bytes
     with the date the coordinator states (``collect --received``, as W207 asks) decides for
     it. ``received``: the unit's
-    receipts for the period, in the order received."""
+    receipts for the period, in the order received.
+
+    A refused file does not count as a return, but the reply to it asked for the correction
+    by a date (``reply_by``: `reply_date`), and a correction by the date the office's own
+    reply named is on time: a file refused though sent on time, then each file refused
+    before the date the reply before it asked for, names the date (a town that did as the
+    reply asked stood 逾期报送 in the 通报). Only a refusal collected before the correction was
+    answered: a run that takes both writes no reply."""
     shas = {r.sha256 for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)}
     valid = [r for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)
              or (r.outcome == Outcome.DUPLICATE and r.sha256 in shas)] or [latest]
@@ -317,7 +326,30 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date) -> tuple[
                 return ON_TIME, r
         elif r.received.date() <= due:
             return ON_TIME, r
-    return LATE, next((r for r in valid if r.received_how != TimeSource.DOUBTFUL), valid[0])
+    first = next((r for r in valid if r.received_how != TimeSource.DOUBTFUL), valid[0])
+    asked = None
+    for r in received if reply_by is not None else ():
+        if r.id == first.id:
+            break
+        if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how != TimeSource.DOUBTFUL
+                and (r.run_id or 0) < (first.run_id or 0) and r.received.date() <= (asked or due)):
+            asked = reply_by(r)
+    if asked and first.received_how != TimeSource.DOUBTFUL and first.received.date() <= asked:
+        return ON_TIME, first
+    return LATE, first
+
+
+def reply_date(ws: Workspace, due: dt.date) -> Callable[[Receipt], dt.date]:
+    """The date the reply to a refused receipt asked for its correction by (`dates.resubmit_by`
+    from the day it was collected, when the reply was written, in the workspace's zone)."""
+    days = ws.settings.resubmit_working_days
+
+    def asked(receipt: Receipt) -> dt.date:
+        # collected_at is the machine's wall time: on its own clock, then the workspace's day
+        collected = dt.datetime.fromisoformat(receipt.collected_at).astimezone(ws.tz).date()
+        return resubmit_by(due, collected, days)
+
+    return asked
 
 
 def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None,
@@ -405,7 +437,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         n_tasks = sum(_asked(unit, t.id, asked, accepted_rows) for t, _ in master.tasks_of(unit))
         rec = accepted.get(unit)
         if rec is not None:
-            state, sent = timeliness(rec, received.get(unit, []), own_dues.get(unit, due))
+            deadline = own_dues.get(unit, due)
+            state, sent = timeliness(rec, received.get(unit, []), deadline, reply_date(ws, deadline))
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(

@@ -13,6 +13,20 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
+def resubmit_by(due: dt.date, today: dt.date, working_days: int) -> dt.date:
+    """The date a reply to a refused return asks for the correction by: the due date while it
+    is ahead, else the given number of working days (Mon–Fri) after the reply. Never "today".
+    `consolidate.timeliness` holds the office to the date its reply named."""
+    if due > today:
+        return due
+    day, left = today, working_days
+    while left:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
 ONGOING_WORDS = ("长期", "持续", "常态化", "长效")
 # Work done again and again (每季度, 每月, 按季度报送, 定期) or from a day on (2025年起) has no
 # day it is done by: ongoing, as 长期坚持 is. Read as unreadable before (M103), with nothing

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .consolidate import unit_due
-from .dates import cn_date
+from .dates import cn_date, resubmit_by
 from .files import atomic_write
 from .ledger import Ledger, common_due
 from .mail import build_draft, parse_addresses, render_mail_template
@@ -208,19 +208,6 @@ def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: s
 def ordered(issues: list[Issue]) -> list[Issue]:
     """Errors first: a reply must never hide what sends the return back behind warnings."""
     return sorted(issues, key=lambda i: not i.is_error)
-
-
-def resubmit_by(due: dt.date, today: dt.date, working_days: int) -> dt.date:
-    """The date to ask for a corrected return: the due date while it is ahead, else the
-    given number of working days (Mon–Fri) after the feedback. Never "today"."""
-    if due > today:
-        return due
-    day, left = today, working_days
-    while left:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
 
 
 def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, name: str,

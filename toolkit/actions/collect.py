@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
 from ..checks import CheckContext, check_return, history_issues
-from ..consolidate import timeliness, unit_due
+from ..consolidate import reply_date, timeliness, unit_due
 from ..evidence import (
     address_index,
     bare_mail_message,
@@ -494,7 +494,7 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
         # late by stronger evidence) decides it whatever this one's time (`timeliness`).
         received = received_of.get(rep.unit, [])
         latest = ledger.get(it.receipt_id) if it.receipt_id else None
-        state, decided = timeliness(latest, received, due) if latest else (None, None)
+        state, decided = timeliness(latest, received, due, reply_date(ws, due)) if latest else (None, None)
         if state != UnitState.LATE or decided.id != latest.id:
             return
         message = late_on_weak_evidence(it, rep.unit, due)

@@ -119,6 +119,7 @@ class Receipt:
     note: str
     inbox_path: str | None = None
     received_how: str = ""          # a `TimeSource`: where received_at came from
+    run_id: int | None = None       # the collect that recorded it: the runs order replies
 
     @property
     def received(self) -> dt.datetime:
@@ -128,7 +129,7 @@ class Receipt:
 _RECEIPT_COLUMNS = ("id", "parent_id", "sha256", "name", "kind", "source", "received_at",
                     "collected_at", "archive_path", "size", "period", "unit", "outcome", "errors",
                     "warnings", "identified_by", "contact", "superseded_by", "note", "inbox_path",
-                    "received_how")
+                    "received_how", "run_id")
 
 
 def _receipt(row: sqlite3.Row) -> Receipt:
