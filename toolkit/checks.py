@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dates import cn_date, parse_date, parse_deadline
+from .dates import cn_date, parse_deadline, parse_planned_date
 from .evidence import period_in, unit_in_names
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .period import Period
@@ -371,8 +371,8 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     eta = None
     raw_eta = v.get("eta")
     if raw_eta not in (None, "") and not (isinstance(raw_eta, str) and not raw_eta.strip()):
-        eta = parse_date(raw_eta)
-        if eta is None:
+        eta = parse_planned_date(raw_eta, period.start if period else None)
+        if eta is None and not _no_date_owed(raw_eta, status, task):
             # an example of the return's own time: "2022-07-15" on a 2026 form looked stale
             example = eta_example_of(period) if period else dt.date.today()
             add("E505", "eta", value=_quote(_text(raw_eta)), example=f"{example:%Y-%m-%d}")
@@ -392,6 +392,21 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         add("W607", "evidence")
     return Row(task.id, role, status, progress, texts["work"], texts["problems"],
                texts["next_plan"], eta, texts["evidence"], rr.row, cells.get("progress", ""))
+
+
+# What a 预计完成时间 says where no date is owed, read as blank: a mark for "not applicable"
+# (after key(): NFKC made ／ and － half-width), 已完成 on a done row, 长期 on an ongoing
+# task. An office takes them; E505 sent such honest returns back.
+_NO_DATE_MARKS = frozenset({"/", "-", "—", "——", "无", "暂无", "不适用", "无需"})
+
+
+def _no_date_owed(value: Any, status: str, task: Task) -> bool:
+    k = key(_text(value)).rstrip(_TRAILING_MARKS)
+    if k in _NO_DATE_MARKS:
+        return True
+    if status == Status.DONE and parse_status(k)[0] == Status.DONE:
+        return True
+    return task.ongoing and parse_deadline(k)[1]
 
 
 def history_issues(report: Report, previous: dict[str, Previous]) -> list[Issue]:

@@ -184,6 +184,33 @@ def parse_date(value: object) -> dt.date | None:
         return None
 
 
+# A day written without its year: 7月底, 9月30日, 年底前, 三季度 (not a lone 底 or 30).
+_YEARLESS = re.compile(r"\d{1,2}月|年[底末内]|[上下]半年|第?[一二三四1-4]季度")
+
+
+def parse_planned_date(value: object, after: dt.date | None = None) -> dt.date | None:
+    """A 预计完成时间 as departments write it; None if not a date.
+
+    What `parse_date` reads, and the words of a 完成时限, which departments copy (2022年底前,
+    2022年7月底, 2022年12月31日前, 2022年三季度): refused as "not a date" (E505) before, while
+    2022年7月 was read. A day without its year (7月底, 9月30日) is planned, so the first such
+    day on or after ``after`` (the period's first day); without ``after``, not read.
+    """
+    day = parse_date(value)
+    if day is not None or not isinstance(value, str):
+        return day
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).rstrip("。.")
+    if re.match(r"\d{4}(?!\d)", s):  # not 44834, a serial number typed as text
+        day, _ = parse_deadline(s)
+        return day
+    if after is None or not _YEARLESS.match(s):
+        return None
+    day, _ = parse_deadline(s, after.year)
+    if day is not None and day < after:
+        day, _ = parse_deadline(s, after.year + 1)
+    return day
+
+
 def cn_date(d: dt.date) -> str:
     """``2022年7月6日``, as official documents write dates."""
     return f"{d.year}年{d.month}月{d.day}日"

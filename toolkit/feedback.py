@@ -10,6 +10,7 @@ department fixes it and sends it straight back.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,14 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
                    due: dt.date, style: dict[str, Any], limits: Limits,
                    organiser: str = "", contact: str = ""):
     """The annotated workbook for one checked return."""
+    return _annotated(master, report, data, name, project=project, due=due, style=style, limits=limits,
+                      organiser=organiser, contact=contact)[0]
+
+
+def _annotated(master: Master, report: Report, data: bytes, name: str, *, project: str,
+               due: dt.date, style: dict[str, Any], limits: Limits,
+               organiser: str = "", contact: str = "") -> tuple[Any, list[tuple[Issue, str]]]:
+    """The annotated workbook, and each issue (errors first) with the cell it marks there."""
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
     from openpyxl.utils import coordinate_to_tuple, get_column_letter
@@ -149,7 +158,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
         if k in ("project", "department", "period", "due", "generated_at") and raw.meta.get(k):
             set_text(meta.cell(r, 2), raw.meta[k])
     wb.active = 0
-    return wb
+    return wb, located
 
 
 def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: str, period: Period,
@@ -225,15 +234,18 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     with Ledger(ws.ledger_path, readonly=True) as ledger:  # the deadline printed on the forms
         dues = ledger.issued_dues(period)
     due = unit_due(ws, period, dues, ws.due(period, common_due(dues)), report.unit or "")
-    wb = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
-                        style=load_style(ws.template("样式.toml")), limits=ws.limits,
-                        organiser=ws.organiser, contact=ws.contact)
+    wb, located = _annotated(master, report, data, name, project=ws.project or master.title, due=due,
+                             style=load_style(ws.template("样式.toml")), limits=ws.limits,
+                             organiser=ws.organiser, contact=ws.contact)
     atomic_save(wb, xlsx_path)
     unit = master.directory.get(report.unit or "")
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
         "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
         "file_name": name, "errors": report.errors, "warnings": report.warnings,
-        "issues": ordered(report.issues),
+        # The cells of the attached workbook, which the mail asks to fix and send back: the
+        # return's own cells were elsewhere once a unit had sorted its rows, inserted a row or
+        # a 序号 column (its W302 columns are back in place there, so they name none).
+        "issues": [replace(issue, cell=ref) for issue, ref in located],
         "due_text": cn_date(resubmit_by(due, today, ws.settings.resubmit_working_days)),
         "organiser": ws.organiser, "today_text": cn_date(today)})
     directory_to, _ = parse_addresses(unit.email if unit else "")

@@ -89,11 +89,20 @@ def _header_key(label: object) -> str:
 
 
 _FIELD_BY_KEY = {_header_key(s): f for f, syns in _SYNONYMS.items() for s in syns}
+# How closely a label names its field: 0 for the form's own header, then each synonym in
+# turn. Two columns may name one field: a department's own 序号 column (1, 2, 3 …) put in
+# front of 任务编号 was taken for the task ids, and an honest return was refused (E401).
+_RANK_BY_KEY = {_header_key(s): i for syns in _SYNONYMS.values() for i, s in enumerate(syns)}
 
 
 @lru_cache(maxsize=4096)
 def _field_of_text(label: str) -> str | None:
     return _FIELD_BY_KEY.get(_header_key(label))
+
+
+@lru_cache(maxsize=4096)
+def _rank_of_text(label: str) -> int:
+    return _RANK_BY_KEY.get(_header_key(label), len(_RANK_BY_KEY))
 
 
 def field_of_header(label: object) -> str | None:
@@ -431,16 +440,19 @@ def _sheet_rows(wb, name: str, limit: int) -> tuple[list[list[Any]], int]:
 
 
 def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, str]] | None:
-    """(row index, field -> column, field -> label as found) of the header row."""
+    """(row index, field -> column, field -> label as found) of the header row; of two
+    columns naming one field, the closer name wins (任务编号 over 序号), else the first."""
     for r, row in enumerate(rows[:40]):
         found: dict[str, int] = {}
         labels: dict[str, str] = {}
+        ranks: dict[str, int] = {}
         for c, v in enumerate(row):
             if isinstance(v, str) and v:
                 f = field_of_header(v)
-                if f and f not in found:
+                if f and (f not in found or _rank_of_text(v) < ranks[f]):
                     found[f] = c
                     labels[f] = clean(v)
+                    ranks[f] = _rank_of_text(v)
         if "task" in found and len(found) >= 3:
             return r, found, labels
     return None
