@@ -60,11 +60,13 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
      ("县", "区县", "县区")),
     ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
     ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
-    # a province's cities (各地级以上市人民政府, 各设区市人民政府, 各市（州）人民政府, 各地):
-    # not 各市直部门 nor 各市场主体. Their kinds are matched by `_CITY_KIND`, not by words:
-    # 市 is in every 市直部门.
-    ("city", LazyPattern(r"^(各|有关|相关)(地级以上市|地级市|设区的?市|地市|市州|州市|市、州|州、市|市|州|盟|地区|地)"
-                         r"(?!直|级|场|民|区|属)"), ()),
+    # a province's cities (各地级以上市人民政府, 各设区市人民政府, 各市（州）人民政府, 各地), with
+    # their counties (各市、县（市、区）人民政府): not 各市直部门, 各市场主体 nor a city's own
+    # department (各市公安局, 各市（州）发展改革委, 各地税务局). Their kinds are matched by
+    # `_CITY_KIND`, not by words: 市 is in every 市直部门.
+    ("city", LazyPattern(r"^(各|有关|相关)(地级以上市|地级市|设区的?市|地市|市州|州市|市、州|州、市|盟市"
+                         r"|市|州|盟|地区|地方|地)(?!直|级|场|民|区|属)"
+                         r"([、，,]?(自治)?[县区旗][县市区旗、，,自治]*)?((人民)?政府|行政公署)?$"), ()),
 )
 # The kinds a directory gives a province's cities (地级以上市, 设区市, 市（州）, 市, 自治州, 盟 …)
 # and a city's counties and districts (县（市、区）, 县区, 区): a government's, not a department's.
@@ -165,8 +167,10 @@ def guess_kind(name: str, plan: str = "") -> str:
         return SECTION
     if plan and re.search(r"(人民政府|政府|行政公署)$", n):
         own = _place_level(n)  # the government's own level, below the plan's: not its department
-        if own and _RANK[own] > _RANK.get(plan, 3):
-            return CITY_GOVERNMENT if _RANK[own] == 1 else COUNTY_GOVERNMENT
+        # a 州's or 盟's 市 is a county-level city (延边州's 延吉市): none is of its own level
+        rank = 2 if own == "市" and plan in ("州", "盟") else _RANK.get(own, 0)
+        if own and rank > _RANK.get(plan, 3):
+            return CITY_GOVERNMENT if rank == 1 else COUNTY_GOVERNMENT
     level = level or plan
     if level in ("州", "盟", "旗"):
         return f"{level}直部门"

@@ -595,11 +595,16 @@ def _requirements(c: MemoContext) -> list[Point]:
 # file names and Markdown
 
 
+_NAME_AFTER_YEAR = re.compile(r"(?![度底初末中上下前后内至到起第和及与暨])[\u4e00-\u9fff《“]")
+
+
 def memo_title(period: Period, project: str) -> str:
     """关于2022年6月<project>进展情况的通报; a project named from the period's own year says it
     once: 关于2016年6月民生实事…, not 关于2016年6月2016年民生实事… (大竹, 广东 2021)."""
     own_year = f"{period.year}年"
-    if project.startswith(own_year) and len(project) > len(own_year):
+    # only where the year opens the name: 2022年度…, 2022年—2024年…, 2022年底前… and 2022年上半年…
+    # are the project's own span (关于2022年10月度市县民生实事 said another thing; 苍南 2022)
+    if project.startswith(own_year) and _NAME_AFTER_YEAR.match(project[len(own_year):]):
         project = project[len(own_year):]
     return f"关于{period.label}{project}进展情况的通报"
 

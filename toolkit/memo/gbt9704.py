@@ -42,23 +42,26 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # ---- text placed by the memo: the title broken into lines, the 落款 indented ----
 
 TITLE_CHARS = 20  # 2号 (22 pt) characters in the 156 mm line
+# A digit of the body's 3号 仿宋, in its characters: 2022年7月20日 is 7.53 in LibreOffice's PDF
+# (0.5 each and the 0.2 gaps); the title's 0.6 put the 落款 a character too far left.
+BODY_ALNUM = 0.5
 _IDEOGRAPHIC_SPACE = "\u3000"
 
 
-def text_width(text: str) -> float:
-    """Width in full-width characters, erring wide: a digit or Latin letter counts 0.6, other
-    ASCII 0.4, and each change between a digit or letter and Chinese 0.2 more. Measured in
+def text_width(text: str, alnum: float = 0.6) -> float:
+    """Width in full-width characters, erring wide: a digit or Latin letter counts ``alnum``,
+    other ASCII 0.4, and each change between a digit or letter and Chinese 0.2 more. Measured in
     LibreOffice's PDF of a 22 pt title: a digit 12.9 pt (0.585 em), the gap Asian typography
     puts between 年 and 2024 4.4 pt (0.2 em). Counting every ASCII character as half and no
     gap, 关于2024年6月江门市土地储备中心2024年 was 18.5 of 20 characters, and its 年 went alone
-    onto a third line."""
+    onto a third line. The body's 仿宋 digits are half (`BODY_ALNUM`)."""
     width, prev = 0.0, ""
     for ch in text:
         if ord(ch) >= 128:
             width += 1 + (0.2 if prev == "alnum" else 0)
             prev = "cjk"
         elif ch.isalnum():
-            width += 0.6 + (0.2 if prev == "cjk" else 0)
+            width += alnum + (0.2 if prev == "cjk" else 0)
             prev = "alnum"
         else:
             width += 0.4
@@ -73,10 +76,10 @@ def title_lines(title: str, limit: float = TITLE_CHARS) -> str:
     if text_width(title) <= limit:
         return title
     # never inside 区政府, 市委, 市场 or 县直, before a closing mark, or inside brackets: (1-11月)
-    # nor inside a word (市域, 区块链, 市民, 三年行动) or quotes (“百县千镇万村…”)
+    # nor inside a word (市域, 区块链, 市民, 市县, 三年行动, 重点工作) or quotes (“百县千镇万村…”)
     cands = sorted({m.start() for m in re.finditer(
-        r"(?<=关于)|(?<=[市县区])(?!人民政府|政府|委|场|直|级|域|民|块|内|属|容|政)|(?<=\d月)|(?<=\d年)(?!\d)"
-        r"|(?=专项行动|进展情况|工作进展)", title)} - {0, len(title)})
+        r"(?<=关于)|(?<=[市县区])(?!人民政府|政府|委|场|直|级|域|民|块|内|属|容|政|县)|(?<=\d月)|(?<=\d年)(?!\d|度)"
+        r"|(?=专项行动|进展情况)|(?<!重点|主要|中心)(?=工作进展)", title)} - {0, len(title)})
     depth, inside = 0, set()
     for i, ch in enumerate(title):
         depth += (ch in "(（《〈【[“‘「『") - (ch in ")）》〉】]”’」』")
@@ -102,10 +105,10 @@ def signature_pads(organiser: str, date_text: str) -> tuple[str, str]:
     organiser's first character, or ends two from the right if it is the longer one."""
     if not organiser:
         return "", ""
-    org_start = CHARS - 2 - text_width(organiser)
+    org_start = CHARS - 2 - text_width(organiser, BODY_ALNUM)
     date_start = org_start + 2
-    if date_start + text_width(date_text) > CHARS - 2:
-        date_start = CHARS - 2 - text_width(date_text)
+    if date_start + text_width(date_text, BODY_ALNUM) > CHARS - 2:
+        date_start = CHARS - 2 - text_width(date_text, BODY_ALNUM)
         org_start = date_start - 2
     return (_IDEOGRAPHIC_SPACE * max(0, math.floor(org_start)),
             _IDEOGRAPHIC_SPACE * max(0, math.floor(date_start)))
