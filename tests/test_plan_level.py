@@ -154,9 +154,8 @@ def test_the_import_summary_counts_towns_as_their_names_end():
     assert "责任单位 18 个：部门 12 个，镇街 6 个" in lines
 
 
-def test_the_import_reads_the_level_as_the_memo_does(tmp_path):
-    """Organiser, then the units' names, then the title: the import's kinds and the memo's
-    主送 must not disagree (the import once read the title before the names)."""
+def _county_units_under_a_city_title(path):
+    """A table titled 市政府… whose units say 县 (县发改局, 县财政局) and one says nothing (改革办)."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -166,9 +165,14 @@ def test_the_import_reads_the_level_as_the_memo_does(tmp_path):
     sheet.append([1, "推进项目建设", "县发改局", "2024年12月底前"])
     sheet.append([2, "加强财政保障", "县财政局", "2024年12月底前"])
     sheet.append([3, "深化改革", "改革办", "2024年12月底前"])
-    path = tmp_path / "分工表.xlsx"
     wb.save(path)
-    master = import_master(path)
+    return path
+
+
+def test_the_import_reads_the_level_as_the_memo_does(tmp_path):
+    """Organiser, then the units' names, then the title: the import's kinds and the memo's
+    主送 must not disagree (the import once read the title before the names)."""
+    master = import_master(_county_units_under_a_city_title(tmp_path / "分工表.xlsx"))
     assert plan_level(master.organiser, "市政府重点工作任务分工表", [u.name for u in master.directory.units]) == "县"
     assert master.directory.get("改革办").kind == "县直部门"
 
@@ -176,19 +180,12 @@ def test_the_import_reads_the_level_as_the_memo_does(tmp_path):
 def test_a_unit_added_by_hand_gets_the_plans_level_on_reading_the_task_list(tmp_path):
     """A unit in 责任分工 but not in the 单位名录 sheet (added by hand) took its kind from the
     workbook's organiser and project name alone: 市政府… made 改革办 a 市直部门 beside 县发改局."""
-    from openpyxl import Workbook, load_workbook
+    from openpyxl import load_workbook
 
     from toolkit.master.workbook import read_master_workbook, write_master_workbook
 
-    wb = Workbook()
-    sheet = wb.active
-    sheet.append(["市政府重点工作任务分工表"])
-    sheet.append(["序号", "工作任务", "牵头单位", "完成时限"])
-    sheet.append([1, "推进项目建设", "县发改局", "2024年12月底前"])
-    sheet.append([2, "加强财政保障", "县财政局", "2024年12月底前"])
-    sheet.append([3, "深化改革", "改革办", "2024年12月底前"])
-    wb.save(tmp_path / "分工表.xlsx")
-    path = write_master_workbook(import_master(tmp_path / "分工表.xlsx"), tmp_path / "任务分工表.xlsx")
+    table = _county_units_under_a_city_title(tmp_path / "分工表.xlsx")
+    path = write_master_workbook(import_master(table), tmp_path / "任务分工表.xlsx")
     book = load_workbook(path)
     directory = book["单位名录"]
     for row in range(directory.max_row, 1, -1):

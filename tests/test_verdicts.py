@@ -164,46 +164,39 @@ def _reply_text(ws) -> str:
     return message.get_body(("plain",)).get_content()
 
 
+def _sent(ws, collecting_on, name: str, data: bytes, day: int, collected: int | None = None) -> None:
+    """A mail sent on ``day`` July, collected on ``collected`` July (the same day by default)."""
+    collecting_on(dt.date(2022, 7, collected or day))
+    drop(ws, name, _mail_on(day, data))
+    collect(ws)
+
+
 @pytest.mark.parametrize("corrected, expected", [(11, UnitState.ON_TIME), (12, UnitState.LATE)])
 def test_a_correction_by_the_date_the_reply_asked_for_is_on_time(
         issued_ws, make_return, collecting_on, corrected, expected):
     """Sent on the deadline, 5 July, and refused when the office collected on 6 July: the
     reply asked for the correction by Monday 11 July (three working days). A town that did
     as it was asked stood 逾期报送 in the 通报 (QA helper); one a day later is late."""
-    collecting_on(dt.date(2022, 7, 6))
-    drop(issued_ws, "报送.eml", _mail_on(5, make_return("石龙镇", **LATE_NO_REASON)))
-    collect(issued_ws)
+    _sent(issued_ws, collecting_on, "报送.eml", make_return("石龙镇", **LATE_NO_REASON), 5, collected=6)
     assert "于2022年7月11日前以附件文件重新报送" in _reply_text(issued_ws)
-    collecting_on(dt.date(2022, 7, corrected))
-    drop(issued_ws, "重报.eml", _mail_on(corrected, make_return("石龙镇", clean())))
-    collect(issued_ws)
+    _sent(issued_ws, collecting_on, "重报.eml", make_return("石龙镇", clean()), corrected)
     assert state(issued_ws, "石龙镇") == expected
 
 
 def test_each_refusal_before_the_date_asked_names_a_new_date(issued_ws, make_return, collecting_on):
     """Refused on 5 July (collected 6 July: by 11 July), sent again wrong on 8 July (the reply
     of 8 July asks by 13 July), corrected on 13 July: the last reply's date is met."""
-    collecting_on(dt.date(2022, 7, 6))
-    drop(issued_ws, "报送.eml", _mail_on(5, make_return("石龙镇", **LATE_NO_REASON)))
-    collect(issued_ws)
-    collecting_on(dt.date(2022, 7, 8))
+    _sent(issued_ws, collecting_on, "报送.eml", make_return("石龙镇", **LATE_NO_REASON), 5, collected=6)
     still_wrong = {"1_2": Answer(status="滞后", progress=40, work="仍在推进", problems="")}  # E603 again
-    drop(issued_ws, "再报.eml", _mail_on(8, make_return("石龙镇", **still_wrong)))
-    collect(issued_ws)
-    collecting_on(dt.date(2022, 7, 13))
-    drop(issued_ws, "重报.eml", _mail_on(13, make_return("石龙镇", clean())))
-    collect(issued_ws)
+    _sent(issued_ws, collecting_on, "再报.eml", make_return("石龙镇", **still_wrong), 8)
+    _sent(issued_ws, collecting_on, "重报.eml", make_return("石龙镇", clean()), 13)
     assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
 
 
 def test_a_refused_return_sent_late_gives_no_new_date(issued_ws, make_return, collecting_on):
     """Refused, but sent on 6 July, after the deadline: the unit was late already."""
-    collecting_on(dt.date(2022, 7, 6))
-    drop(issued_ws, "报送.eml", _mail_on(6, make_return("石龙镇", **LATE_NO_REASON)))
-    collect(issued_ws)
-    collecting_on(dt.date(2022, 7, 7))
-    drop(issued_ws, "重报.eml", _mail_on(7, make_return("石龙镇", clean())))
-    collect(issued_ws)
+    _sent(issued_ws, collecting_on, "报送.eml", make_return("石龙镇", **LATE_NO_REASON), 6)
+    _sent(issued_ws, collecting_on, "重报.eml", make_return("石龙镇", clean()), 7)
     assert state(issued_ws, "石龙镇") == UnitState.LATE
 
 
