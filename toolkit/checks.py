@@ -371,7 +371,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     eta = None
     raw_eta = v.get("eta")
     if raw_eta not in (None, "") and not (isinstance(raw_eta, str) and not raw_eta.strip()):
-        eta = parse_planned_date(raw_eta, period.start if period else None)
+        eta = parse_planned_date(raw_eta, period.start if period else None, task.deadline)
         if eta is None and not _no_date_owed(raw_eta, status, task):
             # an example of the return's own time: "2022-07-15" on a 2026 form looked stale
             example = eta_example_of(period) if period else dt.date.today()

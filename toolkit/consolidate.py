@@ -339,17 +339,45 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
     return LATE, first
 
 
-def reply_date(ws: Workspace, due: dt.date) -> Callable[[Receipt], dt.date]:
+def reply_date(ws: Workspace, due: dt.date, replied: dict[int, dt.date] | None = None
+               ) -> Callable[[Receipt], dt.date]:
     """The date the reply to a refused receipt asked for its correction by (`dates.resubmit_by`
-    from the day it was collected, when the reply was written, in the workspace's zone)."""
+    from the day the reply was written, ``replied``: `replied_on`; else the day the receipt
+    was collected, in the workspace's zone)."""
     days = ws.settings.resubmit_working_days
+    replied = replied or {}
 
     def asked(receipt: Receipt) -> dt.date:
-        # collected_at is the machine's wall time: on its own clock, then the workspace's day
-        collected = dt.datetime.fromisoformat(receipt.collected_at).astimezone(ws.tz).date()
-        return resubmit_by(due, collected, days)
+        day = replied.get(receipt.id)
+        if day is None:
+            # collected_at is the machine's wall time: on its own clock, then the workspace's day
+            day = dt.datetime.fromisoformat(receipt.collected_at).astimezone(ws.tz).date()
+        return resubmit_by(due, day, days)
 
     return asked
+
+
+def replied_on(ledger: Ledger, period: Period) -> dict[int, dt.date]:
+    """Per receipt, the day the (last) reply answering it was written: a reply a stopped or
+    failed run owed is written by a later run and asks from that day, not the collect's
+    (the town that did as it asked stood 逾期报送). The day is the reply's dated folder
+    (反馈/<期>/<日期>/, `feedback.feedback_paths`: the workspace's day, whatever the clock's zone)."""
+    out: dict[int, dt.date] = {}
+    for d in ledger.drafts("feedback", period, live_only=False):
+        if d.receipt_id is None:
+            continue
+        try:
+            day = dt.date.fromisoformat(d.path.split("/")[-2])  # posix, relative to the root
+        except (ValueError, IndexError):
+            day = dt.datetime.fromisoformat(d.created_at).date()
+        out[d.receipt_id] = max(day, out.get(d.receipt_id, day))
+    return out
+
+
+def issued_dues(ledger: Ledger, period: Period, master: Master) -> dict[str, dt.date]:
+    """`Ledger.issued_dues` under each unit's current name (a unit renamed since its form
+    went out keeps that form's deadline: the later of its two names')."""
+    return _renamed(ledger.issued_dues(period), master, max)
 
 
 def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None,
@@ -365,14 +393,15 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # The ledger keeps each unit under the name it had when its form was issued or its
         # file collected; a unit renamed since (the old name kept as an alias in 单位名录)
         # is counted under its current name, never as a unit that was issued nothing.
-        unit_dues = _renamed(ledger.issued_dues(period), master, max)
+        unit_dues = issued_dues(ledger, period, master)
         due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
         accepted = _renamed(ledger.accepted(period), master, _later)
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
         asked = _asked_of(ledger, period, accepted, master)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
-        received = _received(ledger, period, master)
+        received = received_of(ledger, period, master)
+        replied = replied_on(ledger, period)
         not_issued = _not_issued(ledger, period, master, received)
         period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
@@ -387,7 +416,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             # each earlier month judged as its own 汇总表 was: a unit added to the master
             # since was issued nothing then, and its tasks did not wait for it
             history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}, p,
-                                   set(_not_issued(ledger, p, master, _received(ledger, p, master))),
+                                   set(_not_issued(ledger, p, master, received_of(ledger, p, master))),
                                    _asked_of(ledger, p, acc, master))
     accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
     skip = set(not_issued)
@@ -438,7 +467,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         rec = accepted.get(unit)
         if rec is not None:
             deadline = own_dues.get(unit, due)
-            state, sent = timeliness(rec, received.get(unit, []), deadline, reply_date(ws, deadline))
+            state, sent = timeliness(rec, received.get(unit, []), deadline, reply_date(ws, deadline, replied))
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
@@ -472,7 +501,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          own_dues, asked)
 
 
-def _received(ledger: Ledger, period: Period, master: Master) -> dict[str, list[Receipt]]:
+def received_of(ledger: Ledger, period: Period, master: Master) -> dict[str, list[Receipt]]:
     """`Ledger.units_received` under each unit's current name, in the order received."""
     return _renamed(ledger.units_received(period), master,
                     lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)))

@@ -176,6 +176,8 @@ def parse_date(value: object) -> dt.date | None:
             return None
         m = m8
     year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:  # month_end would read 2022年13月 as January 2023
+        return None
     try:
         if m.group(3):
             return dt.date(year, month, int(m.group(3)))
@@ -188,13 +190,16 @@ def parse_date(value: object) -> dt.date | None:
 _YEARLESS = re.compile(r"\d{1,2}月|年[底末内]|[上下]半年|第?[一二三四1-4]季度")
 
 
-def parse_planned_date(value: object, after: dt.date | None = None) -> dt.date | None:
+def parse_planned_date(value: object, after: dt.date | None = None,
+                       deadline: dt.date | None = None) -> dt.date | None:
     """A 预计完成时间 as departments write it; None if not a date.
 
     What `parse_date` reads, and the words of a 完成时限, which departments copy (2022年底前,
     2022年7月底, 2022年12月31日前, 2022年三季度): refused as "not a date" (E505) before, while
     2022年7月 was read. A day without its year (7月底, 9月30日) is planned, so the first such
-    day on or after ``after`` (the period's first day); without ``after``, not read.
+    day on or after ``after`` (the period's first day); without ``after``, not read. The
+    task's own 完成时限 copied without its year (``deadline``'s month and day: 5月底前 of a
+    task due in May, overdue in June's return) is that day, not the next year's.
     """
     day = parse_date(value)
     if day is not None or not isinstance(value, str):
@@ -206,6 +211,8 @@ def parse_planned_date(value: object, after: dt.date | None = None) -> dt.date |
     if after is None or not _YEARLESS.match(s):
         return None
     day, _ = parse_deadline(s, after.year)
+    if day is not None and deadline is not None and (day.month, day.day) == (deadline.month, deadline.day):
+        return deadline
     if day is not None and day < after:
         day, _ = parse_deadline(s, after.year + 1)
     return day

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .consolidate import unit_due
+from .consolidate import issued_dues, unit_due
 from .dates import cn_date, resubmit_by
 from .files import atomic_write
 from .ledger import Ledger, common_due
@@ -232,7 +232,10 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     today = ws.now().date()
     xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period, today)
     with Ledger(ws.ledger_path, readonly=True) as ledger:  # the deadline printed on the forms
-        dues = ledger.issued_dues(period)
+        # under the unit's current name, as the verdict reads it (`consolidate.timeliness`
+        # holds a correction to the date this reply names): a unit renamed since its form
+        # went out was asked by the period's deadline, not its own
+        dues = issued_dues(ledger, period, master)
     due = unit_due(ws, period, dues, ws.due(period, common_due(dues)), report.unit or "")
     wb, located = _annotated(master, report, data, name, project=ws.project or master.title, due=due,
                              style=load_style(ws.template("样式.toml")), limits=ws.limits,

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
 from ..checks import CheckContext, check_return, history_issues
-from ..consolidate import reply_date, timeliness, unit_due
+from ..consolidate import issued_dues, received_of, replied_on, reply_date, timeliness, unit_due
 from ..evidence import (
     address_index,
     bare_mail_message,
@@ -279,7 +279,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                         it.time_source == TimeSource.MTIME
                         or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX) and forwarded_inline(it.subject))
                         or (it.time_source == TimeSource.MAILBOX and it.mail_date is not None)):
-                    _doubt_late_mtime(ws, ledger, it, rep, due_of, result)
+                    _doubt_late_mtime(ws, ledger, master, it, rep, due_of, result)
         result.disputed += [(it.name, bare_mail_message(it)) for it in bare if ledger.latest_return_id(
             it.unit, it.period, master.directory.names_of(it.unit)[1:]) is None]
         result.period = run_period
@@ -470,11 +470,12 @@ def _replaces(ledger: Ledger, it: Item, rep: Report) -> bool:
                for r in ledger.units_received(rep.period).get(rep.unit, []))
 
 
-# per period: its deadline, each unit's own (`Ledger.issued_dues`), and each unit's receipts
-_Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]]]
+# per period: its deadline, each unit's own (`consolidate.issued_dues`), each unit's receipts
+# and the day each reply was written (`consolidate.replied_on`), as consolidate reads them
+_Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]], dict[int, dt.date]]
 
 
-def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
+def _doubt_late_mtime(ws: Workspace, ledger: Ledger, master: Master, it: Item, rep: Report,
                       due_of: dict[Period, _Deadlines], result: CollectResult) -> None:
     """A return judged late on its file's modification time alone is said on screen: the time
     a file was saved into 收件箱 (from a mail client, a USB stick) is often days after the
@@ -485,16 +486,17 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, it: Item, rep: Report,
     if period not in due_of:
         # read once per period, not per file: an office copying a month's files into 收件箱
         # after the deadline makes every one of them late by its modification time
-        dues = ledger.issued_dues(period)
-        due_of[period] = (ws.due(period, common_due(dues)), dues, ledger.units_received(period))
-    common, dues, received_of = due_of[period]
+        dues = issued_dues(ledger, period, master)
+        due_of[period] = (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master),
+                          replied_on(ledger, period))
+    common, dues, received, replied = due_of[period]
     due = unit_due(ws, period, dues, common, rep.unit)
     if it.received_at.date() > due:
         # Said only when this file decides the verdict: an earlier valid return (on time, or
         # late by stronger evidence) decides it whatever this one's time (`timeliness`).
-        received = received_of.get(rep.unit, [])
         latest = ledger.get(it.receipt_id) if it.receipt_id else None
-        state, decided = timeliness(latest, received, due, reply_date(ws, due)) if latest else (None, None)
+        state, decided = (timeliness(latest, received.get(rep.unit, []), due, reply_date(ws, due, replied))
+                          if latest else (None, None))
         if state != UnitState.LATE or decided.id != latest.id:
             return
         message = late_on_weak_evidence(it, rep.unit, due)
