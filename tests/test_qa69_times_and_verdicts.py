@@ -32,6 +32,10 @@ SHANGHAI_3PM = dt.datetime(2022, 7, 5, 15, 0)
     # no zone at all, or an offset no zone has: the office's own wall time, as before
     ("Tue, 05 Jul 2022 15:00:00 GMT-9999", SHANGHAI_3PM),
     ("Tue, 05 Jul 2022 15:00:00", SHANGHAI_3PM),
+    # ISO, as some OA systems write it: it fell back to the saved file's time
+    ("2022-07-05 15:00:00 +0800", SHANGHAI_3PM),
+    ("2022-07-05T07:00:00Z", SHANGHAI_3PM),
+    ("2022-07-05 15:00", SHANGHAI_3PM),
 ])
 def test_a_mails_date_is_the_moment_its_zone_means(date, wall):
     from zoneinfo import ZoneInfo

@@ -284,6 +284,30 @@ _BARE_CST = re.compile(r"(?<![A-Za-z])CST(?![A-Za-z])", re.I)
 _CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
+#: 2022-07-05 15:00:00 +0800, as some OA systems write a Date (not RFC 5322): unread, the
+#: mail fell back to the saved file's time, days later for a mail saved by hand
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
+                       r"\s*(?:(Z)|([+-])(\d{2}):?(\d{2}))?\s*(?:\([^()]*\))?\s*$")
+
+
+def _iso_date(text: str) -> dt.datetime | None:
+    """A Date written the ISO way; naive (the office's wall time) without an offset."""
+    m = _ISO_DATE.match(text)
+    if not m:
+        return None
+    try:
+        d = dt.datetime(*(int(g) for g in m.group(1, 2, 3, 4, 5)), int(m.group(6) or 0))
+    except ValueError:
+        return None
+    if m.group(7):
+        return d.replace(tzinfo=dt.timezone.utc)
+    if m.group(8):
+        offset = dt.timedelta(hours=int(m.group(9)), minutes=int(m.group(10)))
+        if offset < dt.timedelta(days=1):
+            return d.replace(tzinfo=dt.timezone(-offset if m.group(8) == "-" else offset))
+    return d
+
+
 def _date(msg: Message) -> dt.datetime | None:
     import email.utils
 
@@ -294,7 +318,7 @@ def _date(msg: Message) -> dt.datetime | None:
         # Kept aware: collect turns it into the workspace's time zone, never the machine's.
         d = email.utils.parsedate_to_datetime(str(value))
     except Exception:  # TypeError, ValueError, OverflowError (year 1 in +14:00) ...
-        return None
+        return _iso_date(str(msg.get("Date") or ""))
     # The header as written: the parsed one has read CST as US Central (-0600), and left a
     # time naive (the office's wall time) for -0000 and for GMT+0800.
     raw = next((str(v) for k, v in msg.raw_items() if k.lower() == "date"), "")
