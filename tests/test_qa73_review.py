@@ -13,7 +13,7 @@ import email.policy
 import pytest
 from conftest import drop
 from test_evidence import LATE_NO_REASON, clean, mail, state
-from test_renamed_units import NEW, OLD, rename
+from test_renamed_units import NEW, OLD, collect_without_replies, rename
 
 from toolkit.actions.collect import collect
 from toolkit.actions.issue import issue_returns
@@ -39,27 +39,9 @@ def test_a_correction_by_the_date_a_reply_written_late_asked_for_is_on_time(
     was full, or the run was stopped): the next collect, on Friday 8 July, writes it and
     asks for the correction by Wednesday 13 July. The town corrected on 12 July, as the
     reply asked, and stood 逾期报送: the verdict counted from the day of the refusal (11 July)."""
-    import toolkit.replies as replies
-
-    class Stopped(Exception):
-        pass
-
-    def stop(*_args, **_kw):
-        raise Stopped
-
-    def disk_full(*_args, **_kw):
-        raise OSError(28, "No space left on device")
-
     collecting_on(dt.date(2022, 7, 6))
     drop(issued_ws, "报送.eml", _mail_on(5, make_return("石龙镇", **LATE_NO_REASON)))
-    with monkeypatch.context() as m:
-        if how == "owed":
-            m.setattr(replies, "write_feedback", disk_full)
-            assert collect(issued_ws).owed
-        else:
-            m.setattr(replies, "choose", stop)
-            with pytest.raises(Stopped):
-                collect(issued_ws)
+    collect_without_replies(issued_ws, monkeypatch, how)
     collecting_on(dt.date(2022, 7, 8))
     collect(issued_ws)  # the reply is written now
     [reply] = _replies(issued_ws)

@@ -189,12 +189,9 @@ def test_a_unit_refused_before_and_after_its_rename_has_one_live_reply(issued_ws
     assert live == [(NEW, "sz2.xlsx")]
 
 
-@pytest.mark.parametrize("how", ["owed", "stopped"])
-def test_a_reply_owed_under_the_old_name_is_not_written_after_the_renamed_unit_reported(
-        issued_ws, make_return, monkeypatch, how):
-    """Refused under its old name, its reply not written (writing failed, or the run
-    stopped); renamed; its correction is accepted: the old reply is not written late as a
-    live '未采纳' draft (the owed/resumed replies looked for later returns under the old name only)."""
+def collect_without_replies(ws, monkeypatch, how: str) -> None:
+    """A collect whose replies are not written: writing one fails ("owed": the disk is full)
+    or the run stops before it chooses them ("stopped")."""
     import toolkit.replies as replies
 
     class Stopped(Exception):
@@ -206,16 +203,25 @@ def test_a_reply_owed_under_the_old_name_is_not_written_after_the_renamed_unit_r
     def disk_full(*_args, **_kw):
         raise OSError(28, "No space left on device")
 
-    wrong = Filling(answers={"1.1": Answer(status="滞后", progress=30, work="推进中", problems="")})
-    drop(issued_ws, "sz1.xlsx", make_return(OLD, wrong), on_time() - 3600)
     with monkeypatch.context() as m:
         if how == "owed":
             m.setattr(replies, "write_feedback", disk_full)
-            assert collect(issued_ws).owed
+            assert collect(ws).owed
         else:
             m.setattr(replies, "choose", stop)
             with pytest.raises(Stopped):
-                collect(issued_ws)
+                collect(ws)
+
+
+@pytest.mark.parametrize("how", ["owed", "stopped"])
+def test_a_reply_owed_under_the_old_name_is_not_written_after_the_renamed_unit_reported(
+        issued_ws, make_return, monkeypatch, how):
+    """Refused under its old name, its reply not written (writing failed, or the run
+    stopped); renamed; its correction is accepted: the old reply is not written late as a
+    live '未采纳' draft (the owed/resumed replies looked for later returns under the old name only)."""
+    wrong = Filling(answers={"1.1": Answer(status="滞后", progress=30, work="推进中", problems="")})
+    drop(issued_ws, "sz1.xlsx", make_return(OLD, wrong), on_time() - 3600)
+    collect_without_replies(issued_ws, monkeypatch, how)
     rename(issued_ws)
     drop(issued_ws, "sz2.xlsx", make_return(OLD, Filling(answers={"1.1": DONE})), on_time())
     collect(issued_ws)
