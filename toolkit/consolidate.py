@@ -304,8 +304,7 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
     again (重复, whichever copy was read first), names no department 逾期. A doubtful time
     (W207) names none either: the coordinator checks it first, and a copy of the same bytes
     with the date the coordinator states (``collect --received``, as W207 asks) decides for
-    it. ``received``: the unit's
-    receipts for the period, in the order received.
+    it. ``received``: the unit's receipts for the period, in the order received.
 
     A refused file does not count as a return, but the reply to it asked for the correction
     by a date (``reply_by``: `reply_date`), and a correction by the date the office's own

@@ -301,11 +301,15 @@ def _iso_date(text: str) -> dt.datetime | None:
         return None
     if m.group(7):
         return d.replace(tzinfo=dt.timezone.utc)
-    if m.group(8):
-        offset = dt.timedelta(hours=int(m.group(9)), minutes=int(m.group(10)))
-        if offset < dt.timedelta(days=1):
-            return d.replace(tzinfo=dt.timezone(-offset if m.group(8) == "-" else offset))
-    return d
+    zone = _zone(*m.group(8, 9, 10)) if m.group(8) else None
+    return d.replace(tzinfo=zone) if zone is not None else d
+
+
+def _zone(sign: str, hours: str, minutes: str) -> dt.timezone | None:
+    """The zone of a numeric offset (+0800, -0000); None for one no zone can have (-9999:
+    `dt.timezone` refuses it), read as no zone."""
+    offset = dt.timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
+    return dt.timezone(offset) if abs(offset) < dt.timedelta(days=1) else None
 
 
 def _date(msg: Message) -> dt.datetime | None:
@@ -328,10 +332,9 @@ def _date(msg: Message) -> dt.datetime | None:
         # -0000 is UTC from a system that does not say its own zone (RFC 5322; Python's
         # formatdate writes it), GMT-0800 is eight hours behind: as the office's wall time,
         # a return sent at 01:00 after the deadline day was 按时
-        sign, hours, minutes = zones[0]
-        offset = dt.timedelta(hours=int(hours), minutes=int(minutes)) * (-1 if sign == "-" else 1)
-        if abs(offset) < dt.timedelta(days=1):  # else no zone: dt.timezone refuses it
-            return d.replace(tzinfo=dt.timezone(offset))
+        zone = _zone(*zones[0])
+        if zone is not None:
+            return d.replace(tzinfo=zone)
     if not zones and _BARE_CST.search(words):
         # Mail that reaches a Chinese office dated CST with no offset (Java-built OA and mail
         # systems) means China Standard Time, UTC+8. Read as US Central, a return sent at
