@@ -226,3 +226,15 @@ def test_a_province_month_names_its_departments_then_its_cities(province_month):
     assert kinds == sorted(kinds, key=lambda k: k != "dept")  # one run of 省直 units, then the cities
     assert names[0] == "广东省发展和改革委员会" and "广州市人民政府" not in names
     assert names[-1] == "云浮市人民政府"
+
+
+def test_hainans_cities_and_counties_and_a_leagues_administration():
+    """海南's 市县 are both under the province: 各市县人民政府 names the cities too (it took the
+    counties only); a league's or a prefecture's government is its 行政公署 (各盟行政公署)."""
+    d = Directory([Unit("海口市", "市"), Unit("文昌市", "县（市、区）"), Unit("澄迈县", "县（市、区）"),
+                   Unit("省发展改革委", "省直部门")])
+    assert group_members("各市县人民政府", d)[0] == ["海口市", "文昌市", "澄迈县"]
+    city = Directory([Unit("英德市", "县（市、区）"), Unit("市发改局", "市直部门")])
+    assert group_members("各市县人民政府", city)[0] == ["英德市"]  # a city's plan: its counties
+    leagues = [_status("锡林郭勒盟", "盟"), _status("呼和浩特市", "市"), _status("自治区发展改革委", "省直部门")]
+    assert _recipients(leagues, "省", "区") == "各盟行政公署，各市人民政府，区直各有关单位："

@@ -105,3 +105,11 @@ def test_the_reply_names_the_cells_of_the_workbook_it_sends_back(issued_ws, make
     assert "1. K6：任务 4.3 状态为“滞后”" in body
     assert "L8" not in body  # where it was in the unit's own file
     assert "B4：" not in body  # 任务编号 is back in column A of the attachment
+
+
+def test_a_status_typed_as_in_progress_of_the_dropdown_word_is_read():
+    """序时推进中 (the dropdown's word with 中) was E502 and sent the return back (QA helper)."""
+    from toolkit.checks import parse_status
+    from toolkit.vocab import Status
+
+    assert parse_status("序时推进中")[0] == Status.ON_TRACK

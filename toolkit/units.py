@@ -123,8 +123,10 @@ def group_members(name: str, directory: Directory) -> tuple[list[str], list[str]
     """
     family = group_kind(name)
     words = next((w for f, _p, w in _FAMILIES if f == family), ())
-    # 各市、县（市、区）人民政府 (浙江) names the cities and the counties below them
-    governments = {"city", "county"} if family == "city" and "县" in name else {family}
+    # 各市、县（市、区）人民政府 (浙江) and 各市县人民政府 (海南's 市县 are both under the province)
+    # name the cities and the counties below them; a city's plan has no city kind to add
+    both = (family == "city" and "县" in name) or (family == "county" and re.match("^各市、?县", key(name)))
+    governments = {"city", "county"} if both else {family}
     kinds = [k for k in dict.fromkeys(u.kind for u in directory.units)
              if any(w in key(k) for w in words) or government_kind(k) in governments]
     if family == "dept":

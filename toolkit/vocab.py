@@ -42,7 +42,7 @@ STATUS_SYNONYMS: dict[str, Status] = {
     "已办结": Status.DONE,
     "进行中": Status.ON_TRACK, "正常推进": Status.ON_TRACK, "推进中": Status.ON_TRACK,
     "按序时推进": Status.ON_TRACK, "正在推进": Status.ON_TRACK, "正常": Status.ON_TRACK,
-    "序时": Status.ON_TRACK, "持续推进": Status.ON_TRACK,
+    "序时": Status.ON_TRACK, "持续推进": Status.ON_TRACK, "序时推进中": Status.ON_TRACK,
     "延期": Status.LAGGING, "滞后推进": Status.LAGGING, "延迟": Status.LAGGING, "落后": Status.LAGGING,
     "推迟": Status.LAGGING,
     "未开始": Status.NOT_STARTED, "未开展": Status.NOT_STARTED, "尚未启动": Status.NOT_STARTED,

@@ -256,9 +256,12 @@ def _recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
 
 def _government_phrase(kind: str) -> str:
     """How a 通报 addresses the governments of a directory kind: 地级以上市 → 各地级以上市人民政府,
-    县（市、区） → 各县（市、区）人民政府; a kind naming its body keeps it (县区政府 → 各县区政府)."""
+    县（市、区） → 各县（市、区）人民政府; a kind naming its body keeps it (县区政府 → 各县区政府);
+    a prefecture (地区) or a league (盟) is governed by a 行政公署 (内蒙古: 各盟行政公署)."""
     kind = re.sub(r"^各", "", kind)
-    return f"各{kind}" if re.search("政府|行政公署$", kind) else f"各{kind}人民政府"
+    if re.search("政府|行政公署$", kind):
+        return f"各{kind}"
+    return f"各{kind}行政公署" if kind in ("地区", "盟") else f"各{kind}人民政府"
 
 
 def _naming_rank(u: UnitStatus) -> int:
