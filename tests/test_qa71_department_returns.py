@@ -113,3 +113,23 @@ def test_a_status_typed_as_in_progress_of_the_dropdown_word_is_read():
     from toolkit.vocab import Status
 
     assert parse_status("序时推进中")[0] == Status.ON_TRACK
+
+
+def test_outlooks_winmail_dat_is_refused_with_how_to_send_it_again(issued_ws):
+    """Outlook's rich-text mail packs the attachments into winmail.dat (TNEF): the unit is
+    退回待改 as before, and its reply now says why and how to send the form so it can be read
+    (it said only 不支持的文件格式“.dat”, and the department could not tell what it did wrong)."""
+    from test_evidence import mail, receipts, set_email, state
+
+    from toolkit.ledger import Ledger
+    from toolkit.vocab import UnitState
+
+    set_email(issued_ws, 石龙镇="sl@example.cn")
+    tnef = b"\x78\x9f\x3e\x22" + b"\x00" * 64
+    drop(issued_ws, "报送.eml", mail([("winmail.dat", tnef)], sender="sl@example.cn"))
+    collect(issued_ws)
+    [attachment] = [r for r in receipts(issued_ws) if r.name == "winmail.dat"]
+    with Ledger(issued_ws.ledger_path) as ledger:
+        [issue] = ledger.issues_of(attachment.id)
+    assert issue.code == "E103" and "Outlook" in issue.message and "HTML 或纯文本" in issue.message
+    assert state(issued_ws, "石龙镇") == UnitState.TO_FIX

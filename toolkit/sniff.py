@@ -8,6 +8,10 @@ import zipfile
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SEVEN_Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
 RAR_MAGICS = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")  # RAR 1.5-4.x, RAR 5
+#: Outlook's rich-text mail packs its attachments into one winmail.dat (MS-OXTNEF signature
+#: 0x223E9F78, little-endian); its files cannot be taken out here, and the department needs
+#: to know how to send them so that they can
+TNEF_MAGIC = b"\x78\x9f\x3e\x22"
 SPREADSHEET_KINDS = ("xlsx", "xlsm", "xls", "ods")
 
 # What to tell a department that sent something we cannot read, per extension.
@@ -27,6 +31,8 @@ SAVE_AS_ADVICE = {
     ".7z": "请直接报送 .xlsx 填报表；压缩包若无法解开（已损坏，或只是改了扩展名），请改用 .zip 压缩。",
 }
 DEFAULT_ADVICE = "请报送下发的 Excel 填报表，保存为 .xlsx 格式。"
+TNEF_ADVICE = ("这是 Outlook 以“RTF 格式”发送邮件时生成的附件包，里面的文件无法取出。"
+               "请在 Outlook 中把邮件格式改为 HTML 或纯文本后，重新附上 .xlsx 填报表发送。")
 
 
 def ole_streams_mention(data: bytes, *names: str) -> bool:
@@ -41,7 +47,7 @@ def is_encrypted_ole(data: bytes) -> bool:
 
 def detect(data: bytes, name: str = "") -> str:
     """Kind of a file from its content: xlsx, xlsm, xls, ods, zip, 7z, rar, eml, msg,
-    encrypted, docx, pdf, doc, et, empty or unknown."""
+    encrypted, docx, pdf, doc, et, tnef, empty or unknown."""
     lower = name.lower()
     if not data:
         return "empty"
@@ -67,6 +73,8 @@ def detect(data: bytes, name: str = "") -> str:
         return "rar"
     if data.startswith(b"%PDF"):
         return "pdf"
+    if data.startswith(TNEF_MAGIC):
+        return "tnef"
     if lower.endswith(".eml") or _looks_like_mail(data):
         return "eml"
     if lower.endswith((".et", ".ett")):

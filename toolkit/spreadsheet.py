@@ -25,7 +25,7 @@ from .errors import ReadFailure
 from .extent import _Extent, longest_shared_string
 from .ole import guard_xls
 from .settings import Limits
-from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, detect, zip_kind
+from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, TNEF_ADVICE, detect, zip_kind
 
 log = logging.getLogger("duban")
 
@@ -220,7 +220,8 @@ def open_spreadsheet(data: bytes, name: str, limits: Limits):
             raise ReadFailure("E101", reason="文件已损坏或不是 Excel 文件")
         shown = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "et": ".et", "numbers": ".numbers",
                  "xlsb": ".xlsb", "odf": ext or ".odt"}.get(kind, ext or "（无扩展名）")
-        raise ReadFailure("E103", ext=shown, advice=SAVE_AS_ADVICE.get(shown, DEFAULT_ADVICE))
+        advice = TNEF_ADVICE if kind == "tnef" else SAVE_AS_ADVICE.get(shown, DEFAULT_ADVICE)
+        raise ReadFailure("E103", ext=shown, advice=advice)
     if package is not None:
         guard_zip(package, limits, kind, data)
     elif kind == "xls":
