@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .column_changes import column_changes
 from .dates import cn_date
 from .master import Master
 from .period import Period
@@ -468,6 +469,7 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
     wb, kind = open_spreadsheet(data, name, limits)
     raw = RawReturn(file=name, kind=kind)
     max_rows = limits.max_rows
+    header_cells: list[Any] = []
     try:
         visible = []
         meta_name = None
@@ -502,6 +504,7 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
             _read_labels(raw, rows[:header_row])
             _read_rows(raw, rows, header_row)
             _read_percent_ones(raw, data, kind)
+            header_cells = rows[header_row]
             break
     except ReadFailure:
         raise
@@ -511,7 +514,7 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
         raise ReadFailure("E101", reason=short_reason(str(exc))) from exc
     if not raw.sheet:
         raise ReadFailure("E105")
-    _column_issues(raw)
+    _column_issues(raw, header_cells)
     return raw
 
 
@@ -571,8 +574,14 @@ def _read_percent_ones(raw: RawReturn, data: bytes, kind: str) -> None:
             r.values["progress"] = "100%"
 
 
-def _column_issues(raw: RawReturn) -> None:
-    for i, (f, header, _) in enumerate(COLUMNS):
+def _column_issues(raw: RawReturn, header_cells: list[Any]) -> None:
+    # one inserted column shifts every later one: said once, as the department made it
+    moved = column_changes([(f, h) for f, h, _ in COLUMNS], raw.columns, header_cells)
+    if moved:
+        c, change = moved
+        raw.issues.append(make_issue("W302", file=raw.file, sheet=raw.sheet,
+                                     cell=f"{column_letter(c + 1)}{raw.header_row}", change=change))
+    for f, header, _ in COLUMNS:
         c = raw.columns.get(f)
         if c is None:
             if f in REQUIRED:
@@ -580,11 +589,10 @@ def _column_issues(raw: RawReturn) -> None:
                                              cell=f"{raw.header_row}:{raw.header_row}", column=header))
             continue
         found = raw.header_labels.get(f, header)
-        if c != i or found != header:
-            raw.issues.append(make_issue("W302", file=raw.file, sheet=raw.sheet,
-                                         cell=f"{column_letter(c + 1)}{raw.header_row}",
-                                         column=header, found_col=column_letter(c + 1),
-                                         found=found.replace("\n", "")))
+        if found != header:
+            at, shown = column_letter(c + 1), found.replace("\n", "")
+            raw.issues.append(make_issue("W302", file=raw.file, sheet=raw.sheet, cell=f"{at}{raw.header_row}",
+                                         change=f"列“{header}”改名为“{shown}”（现为 {at} 列），已自动识别"))
 
 
 def task_id_text(value: Any) -> str:
