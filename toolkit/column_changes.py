@@ -41,9 +41,20 @@ def _kept_in_order(expected: list[str], actual: list[str]) -> set[str]:
     return kept
 
 
+def _label(value: Any) -> str:
+    # a number typed as a header reads as a float (2022.0): say it as typed
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return clean(value).replace("\n", "")
+
+
+def _cell(cells: Sequence[Any], c: int) -> Any:
+    return cells[c] if c < len(cells) else None
+
+
 def _inserted(cells: Sequence[Any], at: list[int]) -> str:
     """“备注”列, 一列 (no header), “序号”“备注”两列, “备注”等两列 (one without a header)."""
-    names = [clean(cells[c]).replace("\n", "") if c < len(cells) and cells[c] is not None else "" for c in at]
+    names = [_label(_cell(cells, c)) for c in at]
     quoted = "".join(f"“{n}”" for n in names if n)
     if len(at) == 1:
         return f"{quoted}列" if quoted else "一列"
@@ -68,7 +79,11 @@ def column_changes(template: Sequence[tuple[str, str]], columns: dict[str, int],
     for f in (f for f in expected if f in kept):
         t, c = issued[f], columns[f]
         deleted = [g for g, _ in template[prev_t + 1:t] if g not in columns]
-        inserted = [x for x in range(prev_c + 1, c) if x not in taken]
+        # a column dragged elsewhere leaves its own place (as far from the column before) empty:
+        # no column was inserted there
+        vacated = {prev_c + issued[g] - prev_t for g, _ in template[prev_t + 1:t] if g in columns and g not in kept}
+        inserted = [x for x in range(prev_c + 1, c)
+                    if x not in taken and not (x in vacated and not _label(_cell(header_cells, x)))]
         if deleted:
             letters = "、".join(column_letter(issued[g] + 1) for g in deleted)
             names = "".join(f"“{header[g]}”" for g in deleted)

@@ -142,7 +142,10 @@ def local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
     """A moment as wall-clock time in the workspace's zone; a naive time is already local."""
     if moment.tzinfo is None:
         return moment.replace(microsecond=0)
-    return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
+    try:
+        return moment.astimezone(tz).replace(tzinfo=None, microsecond=0)
+    except OverflowError:  # 0001-01-01 +1400, 9999-12-31 -1400: the wall time as written,
+        return moment.replace(tzinfo=None, microsecond=0)  # years off, so doubtful (W207)
 
 
 def from_timestamp(stamp: float, tz: ZoneInfo) -> dt.datetime | None:
