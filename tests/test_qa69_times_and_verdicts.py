@@ -36,6 +36,8 @@ SHANGHAI_3PM = dt.datetime(2022, 7, 5, 15, 0)
     ("2022-07-05 15:00:00 +0800", SHANGHAI_3PM),
     ("2022-07-05T07:00:00Z", SHANGHAI_3PM),
     ("2022-07-05 15:00", SHANGHAI_3PM),
+    ("2022-07-05 15:00:00 +08", SHANGHAI_3PM),
+    ("2022-07-05 15:00:00 CST", SHANGHAI_3PM),  # Java's yyyy-MM-dd HH:mm:ss z
 ])
 def test_a_mails_date_is_the_moment_its_zone_means(date, wall):
     from zoneinfo import ZoneInfo

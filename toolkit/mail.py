@@ -284,10 +284,10 @@ _BARE_CST = re.compile(r"(?<![A-Za-z])CST(?![A-Za-z])", re.I)
 _CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
-#: 2022-07-05 15:00:00 +0800, as some OA systems write a Date (not RFC 5322): unread, the
+#: 2022-07-05 15:00:00 +0800 (+08, CST), as some OA systems write a Date (not RFC 5322): unread, the
 #: mail fell back to the saved file's time, days later for a mail saved by hand
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
-                       r"\s*(?:(Z)|([+-])(\d{2}):?(\d{2}))?\s*(?:\([^()]*\))?\s*$")
+                       r"\s*(?:(Z|CST)|([+-])(\d{2})(?::?(\d{2}))?)?\s*(?:\([^()]*\))?\s*$")
 
 
 def _iso_date(text: str) -> dt.datetime | None:
@@ -299,9 +299,9 @@ def _iso_date(text: str) -> dt.datetime | None:
         d = dt.datetime(*(int(g) for g in m.group(1, 2, 3, 4, 5)), int(m.group(6) or 0))
     except ValueError:
         return None
-    if m.group(7):
-        return d.replace(tzinfo=dt.timezone.utc)
-    zone = _zone(*m.group(8, 9, 10)) if m.group(8) else None
+    if m.group(7):  # Java's yyyy-MM-dd HH:mm:ss z writes China Standard Time as CST
+        return d.replace(tzinfo=dt.timezone.utc if m.group(7) == "Z" else _CHINA)
+    zone = _zone(m.group(8), m.group(9), m.group(10) or "00") if m.group(8) else None
     return d.replace(tzinfo=zone) if zone is not None else d
 
 
