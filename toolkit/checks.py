@@ -138,6 +138,12 @@ def _period_of(raw: RawReturn, name: str) -> tuple[Period | None, str]:
     return (found, "文件名") if found else (None, "")
 
 
+def _label_unit(raw: RawReturn, directory: Directory) -> str | None:
+    """The unit the 填报单位 cell names (its name, alias or a name inside it), None when it names none."""
+    label = clean(raw.labels.get("填报单位"))
+    return (directory.resolve(label) or directory.find_in(label)) if label else None
+
+
 def _unit_of(raw: RawReturn, name: str, directory: Directory) -> tuple[str | None, str, str]:
     """(canonical unit, how it was identified, what was written if not recognised)."""
     written = ""
@@ -147,22 +153,14 @@ def _unit_of(raw: RawReturn, name: str, directory: Directory) -> tuple[str | Non
         if found:
             return found, "_meta", ""
         written = meta_unit
-    label = clean(raw.labels.get("填报单位"))
-    if label:
-        found = directory.resolve(label) or directory.find_in(label)
-        if found:
-            return found, "填报单位", ""
-        written = written or label
+    found = _label_unit(raw, directory)
+    if found:
+        return found, "填报单位", ""
+    written = written or clean(raw.labels.get("填报单位"))
     found = unit_in_names([Path(name).stem], directory)  # quotes of either shape
     if found:
         return found, "文件名", ""
     return None, "", written
-
-
-def _label_unit(raw: RawReturn, directory: Directory) -> str | None:
-    """The unit the 填报单位 cell names (as `_unit_of` reads it), None when it names none."""
-    label = clean(raw.labels.get("填报单位"))
-    return (directory.resolve(label) or directory.find_in(label)) if label else None
 
 
 # ---------------------------------------------------------------------------

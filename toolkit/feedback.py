@@ -57,16 +57,9 @@ def feedback_paths(ws: Workspace, unit: str, period: Period, day: dt.date | None
 
 def build_feedback(master: Master, report: Report, data: bytes, name: str, *, project: str,
                    due: dt.date, style: dict[str, Any], limits: Limits,
-                   organiser: str = "", contact: str = ""):
-    """The annotated workbook for one checked return."""
-    return _annotated(master, report, data, name, project=project, due=due, style=style, limits=limits,
-                      organiser=organiser, contact=contact)[0]
-
-
-def _annotated(master: Master, report: Report, data: bytes, name: str, *, project: str,
-               due: dt.date, style: dict[str, Any], limits: Limits,
-               organiser: str = "", contact: str = "") -> tuple[Any, list[tuple[Issue, str]]]:
-    """The annotated workbook, and each issue (errors first) with the cell it marks there."""
+                   organiser: str = "", contact: str = "") -> tuple[Any, list[tuple[Issue, str]]]:
+    """The annotated workbook for one checked return, and each issue (errors first) with the
+    cell it marks there."""
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
     from openpyxl.utils import coordinate_to_tuple, get_column_letter
@@ -237,9 +230,9 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
         # went out was asked by the period's deadline, not its own
         dues = issued_dues(ledger, period, master)
     due = unit_due(ws, period, dues, ws.due(period, common_due(dues)), report.unit or "")
-    wb, located = _annotated(master, report, data, name, project=ws.project or master.title, due=due,
-                             style=load_style(ws.template("样式.toml")), limits=ws.limits,
-                             organiser=ws.organiser, contact=ws.contact)
+    wb, located = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
+                                 style=load_style(ws.template("样式.toml")), limits=ws.limits,
+                                 organiser=ws.organiser, contact=ws.contact)
     atomic_save(wb, xlsx_path)
     unit = master.directory.get(report.unit or "")
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {

@@ -89,26 +89,21 @@ def _header_key(label: object) -> str:
     return k.strip("*★:：")
 
 
-_FIELD_BY_KEY = {_header_key(s): f for f, syns in _SYNONYMS.items() for s in syns}
-# How closely a label names its field: 0 for the form's own header, then each synonym in
-# turn. Two columns may name one field: a department's own 序号 column (1, 2, 3 …) put in
-# front of 任务编号 was taken for the task ids, and an honest return was refused (E401).
-_RANK_BY_KEY = {_header_key(s): i for syns in _SYNONYMS.values() for i, s in enumerate(syns)}
+# Each label's field, and how closely it names it: 0 for the form's own header, then each
+# synonym in turn. Two columns may name one field: a department's own 序号 column (1, 2, 3 …)
+# put in front of 任务编号 was taken for the task ids, and an honest return was refused (E401).
+_FIELD_BY_KEY = {_header_key(s): (f, rank) for f, syns in _SYNONYMS.items() for rank, s in enumerate(syns)}
 
 
 @lru_cache(maxsize=4096)
-def _field_of_text(label: str) -> str | None:
+def _field_of_text(label: str) -> tuple[str, int] | None:
     return _FIELD_BY_KEY.get(_header_key(label))
-
-
-@lru_cache(maxsize=4096)
-def _rank_of_text(label: str) -> int:
-    return _RANK_BY_KEY.get(_header_key(label), len(_RANK_BY_KEY))
 
 
 def field_of_header(label: object) -> str | None:
     """Which return field a header label means, or None."""
-    return _field_of_text(label) if isinstance(label, str) else None
+    found = _field_of_text(label) if isinstance(label, str) else None
+    return found[0] if found else None
 
 
 def return_filename(period: Period, unit: str) -> str:
@@ -448,12 +443,11 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, 
         labels: dict[str, str] = {}
         ranks: dict[str, int] = {}
         for c, v in enumerate(row):
-            if isinstance(v, str) and v:
-                f = field_of_header(v)
-                if f and (f not in found or _rank_of_text(v) < ranks[f]):
-                    found[f] = c
-                    labels[f] = clean(v)
-                    ranks[f] = _rank_of_text(v)
+            named = _field_of_text(v) if isinstance(v, str) and v else None
+            if named:
+                f, rank = named
+                if f not in found or rank < ranks[f]:
+                    found[f], labels[f], ranks[f] = c, clean(v), rank
         if "task" in found and len(found) >= 3:
             return r, found, labels
     return None
