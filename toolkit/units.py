@@ -75,6 +75,24 @@ _CITY_KIND = LazyPattern(r"(地级以上|地级|设区的?|副省级|自治)?(�
 _COUNTY_KIND = LazyPattern(r"(县|区|县区|区县|县市区|县市、区|县、市、区|市县|旗县|县市|县级市|市辖区)(人民)?(政府)?")
 
 
+# 各地 (各地方, 有关地方, 各地人民政府) names no kind of its own: the governments right below the
+# plan's, a province's cities, a city's (州's, 盟's) counties and county-level cities, a county's
+# (区's, 旗's) towns.
+_LOCALITIES = LazyPattern(r"(各|有关|相关)(地|地方)((人民)?政府)?")
+_BELOW = {"省": "city", "市": "county", "州": "county", "盟": "county", "县": "town", "区": "town", "旗": "town"}
+#: Plan levels whose directory's 市 are county-level cities (英德市 in 清远市's, 延吉市 in 延边州's).
+_CITY_LEVELS = ("市", "州", "盟")
+_PLAIN_CITY = LazyPattern(r"市(人民)?(政府)?")
+
+
+def under_plan(phrase: str, plan: str) -> str | None:
+    """The family (city, county, town) of the units 各地 names in a plan of level ``plan``; ''
+    when the level is unknown; None when ``phrase`` is not such a phrase (各地级以上市 names its own)."""
+    if group_kind(phrase) != "city" or not _LOCALITIES.fullmatch(_unbracketed(key(phrase))):
+        return None
+    return _BELOW.get(plan, "")
+
+
 def government_kind(kind: str) -> str:
     """"city" or "county" when ``kind`` (a directory's 类别) names local governments below the
     plan's own (地级以上市, 设区市, 县（市、区）, 区), else ''. A plain 市 or 县 counts; 市直部门 not."""
@@ -114,21 +132,33 @@ def _level(text: str) -> str:
     return m.group(2) if m else ""
 
 
-def group_members(name: str, directory: Directory) -> tuple[list[str], list[str]]:
+def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list[str], list[str]]:
     """Units of ``directory`` a group phrase stands for, and the kinds that matched.
 
     Only kinds the directory itself uses count. A phrase with a level (市直有关部门,
     区直各部门) keeps to kinds of that level or of none: a district's departments are not
-    "市直". Returns ([], []) when nothing matches; the caller flags the group.
+    "市直". ``plan`` is the plan's level (`plan_level`): in a city's plan a directory's 市
+    (英德市) is a county-level city, one of 各县（市、区）; 各地 names the governments right
+    below the plan's (`under_plan`). Returns ([], []) when nothing matches; the caller flags
+    the group.
     """
     family = group_kind(name)
+    below = under_plan(name, plan)
+    if below is not None:
+        # a level nothing says: the directory's cities, else its counties
+        family = below or ("city" if any(government_kind(u.kind) == "city" for u in directory.units) else "county")
     words = next((w for f, _p, w in _FAMILIES if f == family), ())
     # 各市、县（市、区）人民政府 (浙江) and 各市县人民政府 (海南's 市县 are both under the province)
     # name the cities and the counties below them; a city's plan has no city kind to add
     both = (family == "city" and "县" in name) or (family == "county" and re.match("^各市、?县", key(name)))
     governments = {"city", "county"} if both else {family}
+
+    def government(kind: str) -> str:  # a plain 市 below a city is a county-level city; 地级以上市 is not
+        found = government_kind(kind)
+        plain = _PLAIN_CITY.fullmatch(_unbracketed(key(kind)))
+        return "county" if found == "city" and plain and plan in _CITY_LEVELS else found
     kinds = [k for k in dict.fromkeys(u.kind for u in directory.units)
-             if any(w in key(k) for w in words) or government_kind(k) in governments]
+             if any(w in key(k) for w in words) or government(k) in governments]
     if family == "dept":
         # 市直部门 and 镇街 sit in one city's directory; a department group is never towns.
         kinds = [k for k in kinds if not re.search("镇|乡|街", key(k))]
@@ -155,12 +185,13 @@ def _town_body(name: str) -> str:
     return re.sub(r"(人民政府|政府|办事处|党委|党工委)$", "", clean(name)) or clean(name)
 
 
-def guess_kind(name: str, plan: str = "") -> str:
+def guess_kind(name: str, plan: str = "", place: str = "") -> str:
     """Kind of a unit the directory does not know, from how its name starts and ends.
 
     ``plan`` is the plan's own level (`plan_level`): a department named without one
     (改革办, 规划建设局) belongs to the government that issued the plan, so a county's
-    table makes it a 县直部门, not a 市直部门."""
+    table makes it a 县直部门, not a 市直部门. ``place`` is the plan's own place name
+    (`plan_place`, 清远市): another 市's government in its plan is a county-level city's."""
     n = clean(name)
     level = _level(n)
     if _is_town(n) or (_ZONE_NAME.search(n) and not level):
@@ -168,9 +199,11 @@ def guess_kind(name: str, plan: str = "") -> str:
     if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
         return SECTION
     if plan and re.search(r"(人民政府|政府|行政公署)$", n):
-        own = _place_level(n)  # the government's own level, below the plan's: not its department
-        # a 州's or 盟's 市 is a county-level city (延边州's 延吉市): none is of its own level
-        rank = 2 if own == "市" and plan in ("州", "盟") else _RANK.get(own, 0)
+        own, where = _place(n)  # the government's own level, below the plan's: not its department
+        # a 州's or 盟's 市 is a county-level city (延边州's 延吉市): none is of its own level;
+        # in a city's plan, so is a 市 other than the city itself (英德市 in 清远市's)
+        county_city = plan in ("州", "盟") or (plan == "市" and _other_place(where, place))
+        rank = 2 if own == "市" and county_city else _RANK.get(own, 0)
         if own and rank > _RANK.get(plan, 3):
             return CITY_GOVERNMENT if rank == 1 else COUNTY_GOVERNMENT
     level = level or plan
@@ -185,9 +218,15 @@ def guess_kind(name: str, plan: str = "") -> str:
 # 重点民生实事). A 开发区, 新区, 园区 or 社区 is a zone, not a level; a 州, 盟 or 旗 is its own
 # level (州直, 旗直), 自治区 a province.
 _LEVEL_OF = {"省": "省", "市": "市", "州": "市", "盟": "盟", "县": "县", "旗": "旗", "区": "区"}
-# A 州 is mostly part of a city's name (杭州, 苏州): the prefecture's own level (州直, 州级:
-# 恩施州's 市直 would be 恩施市's) only for an autonomous prefecture or right before its
-# government (恩施州人民政府, 州委).
+# A 州 is mostly part of a city's name (杭州, 惠州, 广东惠州…): the prefecture's own level
+# (州直, 州级: 恩施州's 市直 would be 恩施市's) only for an autonomous prefecture, named
+# (延边州, 吉林延边州, 黔东南州) or written 自治州, or a 州 standing alone before its
+# government (州人民政府, 州委). These are the thirty there are, by the short names their
+# governments use (博州, 巴州, 克州 in 新疆 as well as the longer 博尔塔拉州 …).
+_PREFECTURES = frozenset((
+    "延边", "恩施", "湘西", "阿坝", "甘孜", "凉山", "黔东南", "黔南", "黔西南", "楚雄", "红河", "文山", "西双版纳",
+    "大理", "德宏", "怒江", "迪庆", "临夏", "甘南", "海北", "黄南", "海南", "果洛", "玉树", "海西", "昌吉",
+    "博尔塔拉", "巴音郭楞", "克孜勒苏", "伊犁", "博", "巴", "克"))
 _BODY = LazyPattern(r"人民政府|政府|委员会|委|办公厅|办公室|局|厅|院|中心|办|关于|\d|年")
 _GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人民政府|政府|委员会|委)")
 # Words holding a level character that names no level: 大竹县市场监督管理局 is a county's,
@@ -210,17 +249,36 @@ def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[st
     return _text_level(organiser) or _names_level(names) or _text_level(re.sub(r"^关于(印发)?", "", key(title)))
 
 
+def plan_place(organiser: str, title: str = "") -> str:
+    """The place name of the plan's own government (清远市 of 清远市人民政府办公室 or of
+    2024年清远市重点工作), from its organiser, else its title; '' when neither leads with one."""
+    for text in (organiser, re.sub(r"^(关于(印发)?)?(\d{4}年度?)?", "", key(title))):
+        level, name = _place(_NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(text)))
+        if level:
+            return name
+    return ""
+
+
+def _other_place(name: str, place: str) -> bool:
+    """Whether the place ``name`` is not the plan's own ``place`` (英德市 in 清远市's plan;
+    广东清远市, 清远 and a bare 市 are 清远市's own)."""
+    a, b = (re.sub("市$", "", x) for x in (name, place))
+    return bool(a and b) and not (a.endswith(b) or b.endswith(a))
+
+
 def _text_level(text: str) -> str:
     text = _NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(text))
     level = _place_level(text)
     m = _GOVERNMENT.search(text) if text and not level else None
     if m and not _is_zone(text, m.start(1)):
-        level = "州" if m.group(1) == "州" else _LEVEL_OF[m.group(1)]
+        # 2024年州政府…, 2024年延边州政府… are a 州's; 2024年惠州政府… a city's
+        name = re.search(r"[^省市县区州盟旗年\d·]*$", text[:m.start(1)]).group()
+        level = "州" if m.group(1) == "州" and (not name or _is_prefecture(name)) else _LEVEL_OF[m.group(1)]
     return level
 
 
 def _names_level(names: tuple[str, ...] | list[str]) -> str:
-    levels = [lv for lv in (_level(n) for n in names if not _is_town(n)) if lv in ("市", "县", "区")]
+    levels = [lv for lv in (_level(n) for n in names if not _is_town(n)) if lv in ("省", "市", "县", "区")]
     if len(levels) >= 2:
         top = max(sorted(set(levels)), key=levels.count)
         if levels.count(top) * 3 >= len(levels) * 2:
@@ -230,23 +288,35 @@ def _names_level(names: tuple[str, ...] | list[str]) -> str:
 
 def _place_level(text: str) -> str:
     """The last level in the place name leading ``text`` (before its body: 人民政府, 局, 办 …)."""
+    return _place(text)[0]
+
+
+def _place(text: str) -> tuple[str, str]:
+    """`_place_level` and the place name that level ends (英德市 of 清远市英德市人民政府)."""
     body = _BODY.search(text)
     head = text[:body.start()] if body else text[:12]
-    level, place = "", 0  # ``place``: where the current place name starts
+    level, name, place = "", "", 0  # ``place``: where the current place name starts
     for i, ch in enumerate(head):
         if ch not in _LEVEL_OF or (i + 1 < len(head) and head[i + 1] in _LEVEL_OF):
             continue  # 贵州省, 杭州市: the 州 is part of the name
         if _is_zone(head, i):  # 滁州经济技术开发区管委会: the zone's own body, of no level said
-            level = ""
+            level, name = "", ""
             continue
         level = "省" if head[max(0, i - 2):i + 1] == "自治区" else _LEVEL_OF[ch]
-        # a prefecture's short name (延边州, 黔东南州: two characters or more before the 州;
-        # a city's is one, 杭州, 苏州) or its government's (恩施州人民政府) is the 州's own level
-        if ch == "州" and (head[max(0, i - 2):i + 1] == "自治州" or i - place >= 2
-                          or (i + 1 == len(head) and body and re.match("人民政府|政府|委", text[body.start():]))):
+        # an autonomous prefecture (延边州, 吉林延边州, 黔东南苗族侗族自治州) or a 州 alone before
+        # its government (州人民政府) is the 州's own level; 惠州, 广东惠州 a city's name
+        if ch == "州" and (head[max(0, i - 2):i + 1] == "自治州" or _is_prefecture(head[place:i])
+                          or (i == place and i + 1 == len(head) and body
+                              and re.match("人民政府|政府|委", text[body.start():]))):
             level = "州"
-        place = i + 1
-    return level
+        name, place = head[place:i + 1], i + 1
+    return level, name
+
+
+def _is_prefecture(name: str) -> bool:
+    """Whether the place name written before a 州 is an autonomous prefecture's (延边, 吉林延边,
+    新疆博): a one-character short name (博州) only alone or after 新疆, not 广东惠州's 惠."""
+    return any(name == p or (name.endswith(p) and (len(p) > 1 or name.endswith("新疆" + p))) for p in _PREFECTURES)
 
 
 def _is_zone(text: str, at: int) -> bool:

@@ -359,8 +359,9 @@ class Expansion:
 
 
 def expand_assignments(task_id: str, parsed: ParsedDepartments, directory: Directory,
-                       groups_from: Directory | None = None) -> Expansion:
-    """Resolve names to canonical units and expand group phrases against ``directory``.
+                       groups_from: Directory | None = None, plan: str = "") -> Expansion:
+    """Resolve names to canonical units and expand group phrases against ``directory``
+    (``groups_from`` when given), in a plan of level ``plan`` (`units.group_members`).
 
     Named units win over group members: ``市各有关部门负责，市政数局配合`` makes 市政数局 配合 only.
     A unit named both as lead and cooperating stays lead. A group the directory has no
@@ -383,7 +384,7 @@ def expand_assignments(task_id: str, parsed: ParsedDepartments, directory: Direc
     seen = set(explicit)
     expanded: dict[str, list[str]] = {}
     for phrase, role in sorted(groups, key=lambda g: g[1] != LEAD):
-        members, _kinds = group_members(phrase, directory if groups_from is None else groups_from)
+        members, _kinds = group_members(phrase, directory if groups_from is None else groups_from, plan)
         expanded[phrase] = members
         for unit in members:
             if unit not in seen:

@@ -19,7 +19,20 @@ from ..dates import parse_deadline
 from ..import_codes import IMPORT_RANK
 from ..report import Issue, make_issue
 from ..text import clean, squash
-from ..units import Directory, Unit, default_directory, guess_kind, is_bundled, mentions_dongguan, plan_level
+from ..units import (
+    CITY_GOVERNMENT,
+    COUNTY_GOVERNMENT,
+    TOWN,
+    Directory,
+    Unit,
+    default_directory,
+    guess_kind,
+    is_bundled,
+    mentions_dongguan,
+    plan_level,
+    plan_place,
+    under_plan,
+)
 from ..vocab import EXPLICIT, Role
 from .columns import Header, find_header
 from .grammar import ParsedDepartments, expand_assignments, glued_people, parse_departments, unglue_people
@@ -327,6 +340,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     # a unit named without a level (改革办) is the plan's: a county's table makes it a 县直部门.
     # Read as the memo reads it: organiser, the units' names, then the title (``heading``)
     plan = plan_level(organiser, heading, sorted(named))
+    place = plan_place(organiser, heading)  # 清远市: another 市's government is a county-level city's
 
     def known(name: str) -> bool:
         return given.resolve(name) is not None or name in named
@@ -348,7 +362,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         text = t.units_text
         for problem in parsed.problems:
             issues.append(make_issue("M104", value=text, detail=problem, **loc))
-        found = expand_assignments(t.id, parsed, directory, given)
+        found = expand_assignments(t.id, parsed, directory, given, plan)
         report.named[t.id] = [(n, r) for n, r in parsed.entries]
         for phrase, members in found.groups.items():
             report.groups.setdefault(phrase, members)
@@ -357,7 +371,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         for unit_name in found.unknown:
             unit = clean(unit_name)
             if directory.resolve(unit) is None:
-                kind = guess_kind(unit, plan)
+                kind = guess_kind(unit, plan, place)
                 directory.add(Unit(unit, kind))
                 if has_directory:
                     issues.append(make_issue("M102", unit=unit, kind=kind, **loc))
@@ -404,12 +418,17 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     for phrase, where in unexpanded.items():
         first = where[0]
         issues.append(make_issue("M108", file=source, sheet=first.sheet, cell=first.cell, task=first.id,
-                                 group=phrase, tasks="、".join(w.id for w in where), kind=_kind_hint(phrase)))
+                                 group=phrase, tasks="、".join(w.id for w in where), kind=_kind_hint(phrase, plan)))
     return Master(title, tasks, assignments, directory, issues, source, report=report)
 
 
-def _kind_hint(phrase: str) -> str:
+def _kind_hint(phrase: str, plan: str = "") -> str:
     """The 类别 a directory would give the members of a group phrase, for the M108 message."""
+    below = under_plan(phrase, plan)
+    if below is not None:
+        # 各地: not a kind "地" but the governments below the plan's, as the importer names them
+        return {"city": CITY_GOVERNMENT, "county": COUNTY_GOVERNMENT, "town": TOWN}.get(
+            below, f"{CITY_GOVERNMENT}”或“{COUNTY_GOVERNMENT}")
     from_phrase = re.sub(r"^各(有关|相关)?|(人民)?政府$|管委会$|有关|相关", "", squash(phrase))
     # 省直各有关单位 → 省直部门, the kind the importer itself gives such units (not 省直各单位)
     from_phrase = re.sub(r"直各?(单位|部门)$", "直部门", from_phrase)

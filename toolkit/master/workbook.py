@@ -14,7 +14,7 @@ from .. import errors
 from ..dates import parse_deadline
 from ..report import Issue, make_issue
 from ..text import clean, key, squash
-from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind, plan_level, split_aliases
+from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind, plan_level, plan_place, split_aliases
 from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
 from . import cache
@@ -242,7 +242,7 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
     # The same unit names recur on every task they share: resolve each once (10,000
     # assignments resolved 20,000 times took 30 ms of a W2 master read).
     canonical_of: dict[str, str] = {}
-    plan = None  # the plan's level, found when a unit the 单位名录 sheet lacks needs a kind
+    plan, place = None, ""  # the plan's level and place, found when a unit the 单位名录 sheet lacks needs a kind
     # A unit named twice on one task (a row pasted twice, or its name typed another way:
     # half-width brackets, an alias) holds it once, as 牵头 if either row says so; else its
     # form lists the task twice and its own correct return is refused (E403).
@@ -259,7 +259,8 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
                 if plan is None:  # read as the import read it: organiser, the units' names, the title
                     named = {clean(_getter(row, aidx)("单位")) for row in assign_rows[1:]} - {""}
                     plan = plan_level(meta.get("organiser", ""), meta.get("project", ""), sorted(named))
-                directory.add(Unit(canonical, guess_kind(canonical, plan)))
+                    place = plan_place(meta.get("organiser", ""), meta.get("project", ""))
+                directory.add(Unit(canonical, guess_kind(canonical, plan, place)))
         at = seen.get((tid, canonical))
         if at is not None:
             if role == LEAD and assignments[at].role != LEAD:
