@@ -15,7 +15,7 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 def test_first_lines_are_the_two_commands():
     block = README.split("```bash\n", 1)[1].split("```", 1)[0].splitlines()
     assert block[0].startswith("python3 -m pip install . && duban demo")
-    assert block[1].startswith('python3 -m pip install ".[test]" && python3 -m pytest')
+    assert block[1].startswith('python3 -m pip install ".[test,msg]" && python3 -m pytest')
     assert README.index("```bash") < README.index("## ")
 
 

@@ -144,6 +144,26 @@ def _label_unit(raw: RawReturn, directory: Directory) -> str | None:
     return (directory.resolve(label) or directory.find_in(label)) if label else None
 
 
+def _names_other(label: str, unit: str | None, other: str, directory: Directory) -> bool:
+    """Whether the 填报单位 cell names ``other`` better than the form's own ``unit``: by its
+    name or alias, or by a longer name inside the cell than any of the unit's names the cell
+    spells out (a 简称 keeps its 全称's characters in order: 交警支队 of 交通警察支队).
+    东莞市公安局交通警察支队, the official name of 市公安局交警支队, holds 市公安局 but is not
+    that unit's: a W206 on the honest return asked the office to check a form that was right."""
+    if directory.resolve(label) == other or not unit:
+        return True
+    cell = key(label)
+    inside = max((len(key(n)) for n in directory.names_of(other) if key(n) in cell), default=0)
+    spelled = max((len(key(n)) for n in directory.names_of(unit) if _in_order(key(n), cell)), default=0)
+    return inside >= spelled
+
+
+def _in_order(short: str, text: str) -> bool:
+    """Whether every character of ``short`` is in ``text``, in order."""
+    rest = iter(text)
+    return bool(short) and all(ch in rest for ch in short)
+
+
 def _unit_of(raw: RawReturn, name: str, directory: Directory) -> tuple[str | None, str, str]:
     """(canonical unit, how it was identified, what was written if not recognised)."""
     written = ""
@@ -216,7 +236,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
     unit, how, written = _unit_of(raw, name, master.directory)
     report.unit, report.identified_by = unit, how
     other = _label_unit(raw, master.directory) if how == "_meta" else None
-    if other and other != unit:
+    if other and other != unit and _names_other(clean(raw.labels.get("填报单位")), unit, other, master.directory):
         # a neighbour's form with the 填报单位 typed over (the cell unprotected): recorded by
         # its _meta, but the unit typed in it would otherwise be 未报送 with no one told
         issues.append(make_issue("W206", cell=raw.label_cells.get("填报单位", ""), said="填报表内置的单位信息",

@@ -442,9 +442,44 @@ def parse_msg(data: bytes) -> ParsedMail:
 
 
 def _msg_date(message: Any) -> dt.datetime | None:
-    """An extract-msg message's sent time (aware; collect localises it), None when unreadable."""
+    """An Outlook message's sending time (aware; collect localises it), None when unreadable.
+
+    A received message keeps its Internet headers (PR_TRANSPORT_MESSAGE_HEADERS): their Date,
+    as the sender's system wrote it, is read exactly as an .eml's (`_date`), so one mail
+    saved either way is one moment. Outlook's own submit time is that Date as its MIME
+    reader converted it to UTC (MS-OXCMAIL), bare CST read as US Central (RFC 822): a
+    return sent at 15:00 on the deadline day from a Java-built OA system was 逾期报送
+    saved as .msg and 按时 saved as .eml. The submit time decides only without the
+    headers' Date (a message from the Sent folder, or one Outlook wrote itself)."""
+    headers = _transport_headers(message)
+    date = _date(headers) if headers is not None else None
+    if date is not None:
+        return date
     try:
         date = message.date
     except Exception:
         return None
-    return date if isinstance(date, dt.datetime) else None
+    if not isinstance(date, dt.datetime) or date.year >= 4500:
+        return None  # MS-OXCDATA's "no time" (4500-08-31, 4501-01-01): no date at all
+    # a FILETIME is UTC; extract-msg leaves the ones before 1970 naive
+    return date if date.tzinfo is not None else date.replace(tzinfo=dt.timezone.utc)
+
+
+def _transport_headers(message: Any) -> Message | None:
+    """The Internet headers an Outlook message was received with, parsed as `parse_mail`
+    parses a mail's; None when it has none."""
+    import email
+    from email import policy
+
+    try:
+        text = message.headerText
+    except Exception:
+        return None
+    if not isinstance(text, str) or not text.strip():
+        return None
+    # Exchange's prefix before the headers (extract-msg strips it the same way)
+    text = re.sub(r"^\s*Microsoft Mail Internet Headers Version 2\.0\s*", "", text)
+    try:
+        return email.message_from_string(text, policy=policy.default)
+    except Exception:
+        return None
