@@ -199,6 +199,17 @@ class CheckContext:
     #: (master fingerprint, unit) → task ids of the form issued to the unit (ledger `issued`)
     issued: dict[tuple[str, str], set[str]] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        # The ledger keeps the name a unit had when its form went out; the check looks it up
+        # by the name it resolves to now. A unit renamed after issue (old name an alias) whose
+        # task was also moved would otherwise lose W210 and be sent back (E402) for a row
+        # the office put in its form.
+        resolve = self.master.directory.resolve
+        renamed: dict[tuple[str, str], set[str]] = {}
+        for (fingerprint, unit), tasks in self.issued.items():
+            renamed.setdefault((fingerprint, resolve(unit) or unit), set()).update(tasks)
+        self.issued = renamed
+
 
 def check_return(data: bytes, name: str, ctx: CheckContext) -> Report:
     """Read and check one return. Never raises for problems in the file."""

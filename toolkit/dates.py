@@ -52,6 +52,13 @@ _DONE = (r"(?:完成|建成|落实|实现|出台|到位|上线|印发|制定|建
 _TEN_DAYS = {"上旬": 10, "中旬": 20}
 
 
+def title_year(title: str) -> int | None:
+    """The plan's own year from its title (2016年民生实事…), for a 完成时限 that gives none
+    (12月底前, 年底前); None when the title names none, or two (2023—2025年)."""
+    years = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", title or ""))
+    return int(years.pop()) if len(years) == 1 else None
+
+
 def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, bool]:
     """Published 完成时限 -> (due date, ongoing). ``(None, False)`` when not understood.
 

@@ -38,6 +38,9 @@ class IssueResult:
     no_email: list[str] = field(default_factory=list)
     period_set: bool = False        # duban.toml's current period changed to this one
     kept_period: Period | None = None  # the later current period a partial issue left in place
+    # tasks on these forms whose 完成时限 is written but gives no date (12月底前 typed into
+    # 任务清单 without a year): never overdue, never 下月到期, so the office is told (id, text)
+    undated: list[tuple[str, str]] = field(default_factory=list)
 
 
 def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
@@ -84,6 +87,9 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
     result = IssueResult(period, due, folder, chosen)
+    on_forms = {t.id for u in chosen for t, _ in master.tasks_of(u)}
+    result.undated = [(t.id, t.deadline_text) for t in master.tasks
+                      if t.id in on_forms and t.deadline_text and t.deadline is None and not t.ongoing]
     targets = {u: folder / return_filename(period, u) for u in chosen}
     for path in targets.values():  # refuse before writing anything
         check_writable(path)

@@ -151,6 +151,11 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     elif result.kept_period:
         echo(state, f"当前期次仍为 {result.kept_period.label}：补发的是较早一期的填报表，不改变当前期次。"
                     f"收到后运行 duban merge --period {result.period} 更新该期汇总表。")
+    if result.undated:
+        shown = "、".join(f"任务 {tid}“{text}”" for tid, text in result.undated)
+        echo(state, f"请核实：{shown} 的完成时限无法识别为日期（如没有写年份），不判断是否超期，也不列入下月到期任务。"
+                    "如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2022-12-31）。",
+             fg="yellow")
     if prefill:
         echo(state, f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"
              if result.prefilled

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from .. import errors, office
-from ..dates import parse_deadline
+from ..dates import parse_deadline, title_year
 from ..import_codes import IMPORT_RANK
 from ..report import Issue, make_issue
 from ..text import clean, squash
@@ -330,8 +330,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     unexpanded: dict[str, list[RawTask]] = {}
     # "12月底前" in a table titled "2016年民生实事…" is the end of 2016: without the title's year
     # every such task would never be judged overdue. A title naming two years (2023—2025年) gives none.
-    years = set(re.findall(r"(?<!\d)(20\d\d)(?!\d)", title))
-    plan_year = int(years.pop()) if len(years) == 1 else None
+    plan_year = title_year(title)
     dated_by_title: list[str] = []
     if first_leads:
         report.notes.append("文件说明“列第一位者为牵头单位”：每项任务所列第一个单位为牵头，其余为配合。")

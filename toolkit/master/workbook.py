@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from .. import errors
-from ..dates import parse_deadline
+from ..dates import parse_deadline, title_year
 from ..report import Issue, make_issue
 from ..text import clean, key, squash
 from ..units import DIRECTORY_HEADERS, Directory, Unit, bad_addresses, guess_kind, plan_level, plan_place, split_aliases
@@ -213,6 +213,10 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
     directory = Directory.from_rows(unit_rows[1:])
     tasks = []
     idx = _column_index(task_rows[0] if task_rows else [], TASK_HEADERS)
+    # a row the office adds or edits with 完成时限 “12月底前” and no 截止日期 is dated as the
+    # import dates the table's own rows, by the title's year: read without it, the task was
+    # never 超期 and never 下月到期, and nothing said so
+    plan_year = title_year(meta.get("project", ""))
     for r in task_rows[1:]:
         get = _getter(r, idx)
         tid = cell_text(get("任务编号"))
@@ -220,6 +224,8 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
             continue
         deadline_text = clean(get("完成时限"))
         parsed, ongoing = parse_deadline(deadline_text)
+        if deadline_text and parsed is None and not ongoing and plan_year:
+            parsed, _ = parse_deadline(deadline_text, plan_year)
         explicit = get("截止日期")
         if isinstance(explicit, dt.datetime):
             parsed = explicit.date()
