@@ -168,13 +168,14 @@ def test_date_examples_are_of_the_returns_own_time(nanling):
 
 
 
-def test_a_forms_name_columns_stay_even_when_the_table_never_fills_them(nanling):
+def test_a_forms_name_columns_hide_without_hiding_its_unit(nanling):
     # 南陵's table gives every task its text only. Hiding the empty 一级任务, 二级任务 and
-    # 工作任务 columns was tried: rows 2-3 put 填报单位 and the 填报人 input in B:D, which
-    # vanished with them (seen in LibreOffice). They stay; 责任类型 fits its header on one line.
+    # 工作任务 columns alone hid 填报单位 and the 填报人 input in B:D with them (seen in
+    # LibreOffice): rows 2-3 of such a form stand in the columns left to see (QA 76).
     form = nanling / "下发" / "2024年6月" / "2024年6月_县财政局_进展填报表.xlsx"
     sheet = load_workbook(form)["进展填报"]
     headers = {c.value: c.column_letter for c in sheet[4]}
-    assert not [h for h, letter in headers.items() if sheet.column_dimensions[letter].hidden]
-    assert sheet["B2"].value == "县财政局"
+    assert [h for h, letter in headers.items() if sheet.column_dimensions[letter].hidden] == \
+        ["一级任务", "二级任务", "工作任务"]
+    assert (sheet["E2"].value, sheet["F2"].value, sheet["E3"].value) == ("填报单位", "县财政局", "填报人")
     assert sheet.column_dimensions[headers["责任类型"]].width >= 8

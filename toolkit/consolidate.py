@@ -19,6 +19,7 @@ from .master import Master, Task
 from .period import Period
 from .report import Row
 from .text import task_title, unended
+from .units import of_sections
 from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, TimeSource, UnitState
 from .workspace import Workspace
 
@@ -195,6 +196,12 @@ class Consolidation:
     def unit_counts(self) -> dict[str, int]:
         c = Counter(u.state for u in self.units)
         return {s: c.get(s, 0) for s in UNIT_STATES}
+
+    @property
+    def of_sections(self) -> bool:
+        """Whether the plan's units are all a bureau's own 科室 (`units.of_sections`): its 通报,
+        汇总表 and 催报 mails then say 科室 where they say 单位 (`units.say_sections`)."""
+        return of_sections(u.kind for u in self.units)
 
     @property
     def grouped(self) -> bool:

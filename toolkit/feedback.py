@@ -29,12 +29,12 @@ from .returns import (
     FIRST_ROW,
     META_SHEET,
     SHEET,
-    VALUE_CELLS,
     RawReturn,
     ReadFailure,
     build_return,
     read_return,
     task_id_text,
+    value_cells,
 )
 from .settings import Limits
 from .style import color, load_style
@@ -98,10 +98,11 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
                 cell.value = v
             else:
                 set_text(cell, v)
+    values_at = value_cells(master)  # where this form's labels have their values (a narrow form's)
     for label in CONTACT_LABELS:
         v = raw.labels.get(label)
         if v not in (None, ""):
-            target = ws[VALUE_CELLS[label]]
+            target = ws[values_at[label]]
             if isinstance(v, (dt.date, dt.datetime)):
                 target.value = v
             else:
@@ -110,7 +111,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
 
     def locate(issue: Issue) -> str:
         if issue.cell in label_at:
-            return VALUE_CELLS.get(label_at[issue.cell], "")
+            return values_at.get(label_at[issue.cell], "")
         r = row_of.get(issue.task)
         if r is None:
             return ""
@@ -243,7 +244,7 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
         # a 序号 column (its W302 columns are back in place there, so they name none).
         "issues": [replace(issue, cell=ref) for issue, ref in located],
         "due_text": cn_date(resubmit_by(due, today, ws.settings.resubmit_working_days)),
-        "organiser": ws.organiser, "today_text": cn_date(today)})
+        "organiser": ws.organiser, "today_text": cn_date(today)}, sections=master.of_sections)
     directory_to, _ = parse_addresses(unit.email if unit else "")
     sent_from, _ = parse_addresses(sender)
     if sent_from:

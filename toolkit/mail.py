@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import BadTemplate
 from .text import clean
-from .units import address_pieces, parse_address
+from .units import address_pieces, parse_address, say_sections
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -35,12 +35,16 @@ XLSX_MIME = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.she
 # drafts
 
 
-def render_mail_template(path: Path, context: dict[str, Any]) -> tuple[str, str]:
-    """(subject, body) from a jinja2 text template whose first line is ``主题：…``."""
+def render_mail_template(path: Path, context: dict[str, Any], sections: bool = False) -> tuple[str, str]:
+    """(subject, body) from a jinja2 text template whose first line is ``主题：…``.
+
+    ``sections``: the plan's units are a bureau's own 科室 (`units.of_sections`), and the
+    template's own words say 贵科室, 各科室 where they say 贵单位, 各单位, as its 通报 does
+    (`units.say_sections`); the values filled in (names, tasks, check messages) are kept."""
     from jinja2 import TemplateError
 
     try:
-        text = _compiled(Path(path), Path(path).stat().st_mtime_ns).render(**context)
+        text = _compiled(Path(path), Path(path).stat().st_mtime_ns, sections).render(**context)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f"第 {line} 行" if line else ""
@@ -56,12 +60,13 @@ def render_mail_template(path: Path, context: dict[str, Any]) -> tuple[str, str]
 
 
 @lru_cache(maxsize=16)
-def _compiled(path: Path, _mtime: int):
+def _compiled(path: Path, _mtime: int, sections: bool = False):
     """A mail template compiled once per run (feedback mails are written by the dozen)."""
     from jinja2 import Environment, StrictUndefined
 
     env = Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    return env.from_string(path.read_text(encoding="utf-8-sig"))
+    source = path.read_text(encoding="utf-8-sig")
+    return env.from_string(say_sections(source) if sections else source)
 
 
 def parse_addresses(text: str) -> tuple[list[tuple[str, str]], list[str]]:

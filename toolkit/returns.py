@@ -60,7 +60,13 @@ CONTACT_CELLS = {"填报人": ("A3", "B3", "D3"), "联系电话": ("E3", "F3", "
                  "填报日期": ("K3", "L3", "L3")}
 INFO_LABELS = tuple(INFO_CELLS)
 CONTACT_LABELS = tuple(CONTACT_CELLS)
-VALUE_CELLS = {label: cells[1] for label, cells in {**INFO_CELLS, **CONTACT_CELLS}.items()}
+# A table without 一级任务, 二级任务 and 工作任务 (大竹, 崇川): its form keeps every column of the
+# contract, those three hidden (B:D), and rows 2-3 in the columns left to see. Each value is
+# right of its label, within the three cells the reader looks at (`_read_labels`), as before.
+UNTITLED = ("level1", "level2", "name")
+NARROW_INFO_CELLS = {"填报单位": ("E2", "F2", "H2"), "填报期": ("I2", "J2", "J2"), "报送截止": ("K2", "L2", "L2")}
+NARROW_CONTACT_CELLS = {"填报人": ("E3", "F3", "H3"), "联系电话": ("I3", "J3", "J3"), "审核人": ("K3", "L3", "L3"),
+                        "填报日期": ("M3", "N3", "N3")}
 HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
 
@@ -104,6 +110,24 @@ def field_of_header(label: object) -> str | None:
     """Which return field a header label means, or None."""
     found = _field_of_text(label) if isinstance(label, str) else None
     return found[0] if found else None
+
+
+def untitled(master: Master) -> bool:
+    """Whether no task of the table has a 一级任务, 二级任务 or 工作任务 (大竹's): its forms
+    hide those columns, which would print empty (`NARROW_INFO_CELLS`)."""
+    return not any(getattr(t, f) for t in master.tasks for f in UNTITLED)
+
+
+def header_cells(master: Master) -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str, str]]]:
+    """(info cells, contact cells) of rows 2-3 of ``master``'s forms: label -> (label cell,
+    value cell, last cell of the merged value)."""
+    return (NARROW_INFO_CELLS, NARROW_CONTACT_CELLS) if untitled(master) else (INFO_CELLS, CONTACT_CELLS)
+
+
+def value_cells(master: Master) -> dict[str, str]:
+    """Label -> the cell of its value, on ``master``'s forms (`header_cells`)."""
+    info, contact = header_cells(master)
+    return {label: cells[1] for label, cells in {**info, **contact}.items()}
 
 
 def return_filename(period: Period, unit: str) -> str:
@@ -174,7 +198,9 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     info_values = {"填报单位": unit, "填报期": period.label, "报送截止": cn_date(due)}
     middle = Alignment(vertical="center")
     underline = Border(bottom=thin)
-    for label, (label_ref, value_ref, end_ref) in INFO_CELLS.items():
+    info_cells, contact_cells = header_cells(master)
+    narrow = info_cells is NARROW_INFO_CELLS
+    for label, (label_ref, value_ref, end_ref) in info_cells.items():
         set_text(ws[label_ref], label)
         style_cell(ws[label_ref], font=bold_font, alignment=center)
         if end_ref != value_ref:
@@ -186,17 +212,21 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     # (row 3's free cells would be read as the 填报日期 value), the cells in the same fill.
     prefilled = any(prefill.get(t.id) for t, _ in tasks)
     legend_font = Font(name=st["font"], size=st["size"] - 1, color="C65911")
-    set_text(ws["K2"], st.get("due_legend", ""))
-    ws.merge_cells(f"K2:{'L' if prefilled else last}2")
-    style_cell(ws["K2"], font=legend_font,
+    # the legends after 报送截止: K:L and M:N, or M and N on a narrow form (on two lines)
+    due_at, prefill_at = ("M", "N") if narrow else ("K", "M")
+    set_text(ws[f"{due_at}2"], st.get("due_legend", ""))
+    if not (narrow and prefilled):
+        ws.merge_cells(f"{due_at}2:{'L' if prefilled else last}2")
+    style_cell(ws[f"{due_at}2"], font=legend_font,
                fill=due_fill if any(t.due_by(period.end) for t, _ in tasks) else None,
                alignment=Alignment(vertical="center", wrap_text=True))
     if prefilled:
-        set_text(ws["M2"], st.get("prefill_legend", ""))
-        ws.merge_cells(f"M2:{last}2")
-        style_cell(ws["M2"], font=Font(name=st["font"], size=st["size"] - 1, bold=True, color="7F6000"),
+        set_text(ws[f"{prefill_at}2"], st.get("prefill_legend", ""))
+        if not narrow:
+            ws.merge_cells(f"M2:{last}2")
+        style_cell(ws[f"{prefill_at}2"], font=Font(name=st["font"], size=st["size"] - 1, bold=True, color="7F6000"),
                    fill=prefill_fill, alignment=Alignment(vertical="center", wrap_text=True))
-    for label, (label_ref, value_ref, end_ref) in CONTACT_CELLS.items():
+    for label, (label_ref, value_ref, end_ref) in contact_cells.items():
         set_text(ws[label_ref], label)
         style_cell(ws[label_ref], font=bold_font, alignment=center)
         if end_ref != value_ref:
@@ -205,6 +235,8 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
                    number_format="yyyy-mm-dd" if label == "填报日期" else None)
     for r in (2, 3):
         ws.row_dimensions[r].height = 22
+    if narrow:
+        ws.row_dimensions[2].height = 34  # the legend in one narrow cell takes two lines
 
     # Row 4: headers. Rows 5+: one per task.
     header_fill = PatternFill("solid", fgColor=color(st["header_fill"], "D9E1F2"))
@@ -214,6 +246,9 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         set_text(cell, header)
         style_cell(cell, font=bold_font, fill=header_fill, alignment=center, border=border)
         ws.column_dimensions[get_column_letter(c)].width = float(widths.get(header, 12))
+        # hidden, not left out: the header row stays the contract's, read as every form is
+        if narrow and COLUMNS[c - 1][0] in UNTITLED:
+            ws.column_dimensions[get_column_letter(c)].hidden = True
     ws.row_dimensions[HEADER_ROW].height = 30
 
     due_font = Font(name=st["font"], size=st["size"], bold=True, color="C00000")
@@ -287,7 +322,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         head.promptTitle, head.prompt = title, prompt
         head.add(f"{col[f]}{HEADER_ROW}")
         ws.add_data_validation(head)
-    for label, (_, value_ref, _) in CONTACT_CELLS.items():
+    for label, (_, value_ref, _) in contact_cells.items():
         dv = DataValidation(allow_blank=True, showInputMessage=True)
         dv.promptTitle = label
         dv.prompt = {"填报人": "填写本表经办人姓名。", "联系电话": "经办人手机或办公电话。",

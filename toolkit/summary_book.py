@@ -21,6 +21,7 @@ from .dates import cn_date
 from .files import atomic_write
 from .style import color
 from .text import task_title
+from .units import say_sections
 from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status, evidence_word
 from .xlsx import (
     MAX_ROW_HEIGHT,
@@ -64,11 +65,13 @@ SEE_CELL = "【内容较长，本表显示不全，请选中单元格查看全�
 class Styles:
     """Fonts and fills built once per workbook from 样式.toml."""
 
-    def __init__(self, style: dict[str, Any]):
+    def __init__(self, style: dict[str, Any], say: Callable[[str], str] = str):
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
         st = style["summary"]
         self.st = st
+        #: how the book's own labels say 单位: 科室 in a bureau's own plan (`units.say_sections`)
+        self.say = say
         self.title = Font(name=st["title_font"], size=st["title_size"], bold=True)
         self.subtitle = Font(name=st["font"], size=st["size"], color="595959")
         self.section = Font(name=st["header_font"], size=st["header_size"] + 1, bold=True)
@@ -102,12 +105,12 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: boo
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    s = Styles(style)
+    s = Styles(style, say_sections if cons.of_sections else str)
     title = (s.st["title"] + s.st.get("subtitle", "")).format(
         project=cons.project, period=cons.period.label, unit="")
     subtitle = f"数据截至 {cons.as_of or '（尚无报送）'}；报送截止 {cn_date(cons.due)}"
     if own := cons.own_dues_text(cn_date):
-        subtitle += f"（{own}，按其填报表上的截止日期）"
+        subtitle += f"（{s.say(own)}，按其填报表上的截止日期）"
     pending: Rows = {}
     _overview(wb, cons, s, title, subtitle, pending if fast else None)
     for build in (_tasks, _details, _units, _lagging, _issues, _history, _receipts):
@@ -126,6 +129,7 @@ def _table(wb, name: str, title: tuple[str, str], subtitle: str, columns: list[C
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.cell_range import CellRange
 
+    columns = [replace(c, header=s.say(c.header), too_long=s.say(c.too_long)) for c in columns]
     columns = [replace(c, get=noting(c.get, c.width, s.st["size"], c.too_long, ROW_SLACK)) if c.too_long else c
                for c in columns]
     ws = wb.create_sheet(name)
@@ -432,6 +436,8 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
         """Append a row; ``status`` colours the label cell (or a units row's 报送状态)."""
         cells = []
         for i, v in enumerate(values):
+            if isinstance(v, str) and (kind in ("section", "header") or (kind == "pct" and i == 0)):
+                v = s.say(v)  # the labels, never a unit's or a task's name
             if kind == "title":
                 cells.append(wo_cell(ws, v, font=s.title, alignment=s.center))
             elif kind == "subtitle":
@@ -533,7 +539,7 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     charts.anchor(ws, bar, CHART_COL, level_section - 1, CHART_WIDTH_CM, level_cm)
     units_bar = charts.unit_bars(ws, Reference(ws, min_col=5, min_row=unit_header, max_row=unit_last),
                                  Reference(ws, min_col=1, min_row=unit_header + 1, max_row=unit_last),
-                                 len(cons.units), color(s.st.get("progress_fill"), "5B6F8C"), font)
+                                 len(cons.units), color(s.st.get("progress_fill"), "5B6F8C"), font, s.say)
     charts.anchor(ws, units_bar, CHART_COL, unit_section - 1, CHART_WIDTH_CM,
                   math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10)
 

@@ -7,6 +7,8 @@ status series and slice here gets its colour explicitly, from the same table as 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 #: Height (cm) per category in the per-unit chart. LibreOffice drops every second label
 #: when labels crowd at the printed scale: 7 pt in 0.44 cm keeps all of a city's 54 units,
 #: and the chart (plus title and axis) still fits one fitted-to-width page.
@@ -109,14 +111,15 @@ def level_bars(ws, data_ref, cats_ref, statuses: tuple[str, ...], colours: dict[
     return bar
 
 
-def unit_bars(ws, data_ref, cats_ref, units: int, rgb: str, font: str):
-    """Average progress per unit: every unit's name shown, 0–100 %."""
+def unit_bars(ws, data_ref, cats_ref, units: int, rgb: str, font: str, say: Callable[[str], str] = str):
+    """Average progress per unit: every unit's name shown, 0–100 %; ``say`` words its title
+    (各科室 in a bureau's own plan: `units.say_sections`)."""
     from openpyxl.chart import BarChart
 
     bar = BarChart()
     bar.type = "bar"
     bar.gapWidth = 40
-    bar.title = _title("各单位平均完成进度(%)", font)
+    bar.title = _title(say("各单位平均完成进度(%)"), font)
     bar.add_data(data_ref, titles_from_data=True)
     bar.set_categories(cats_ref)
     _fill(bar.series[0].graphicalProperties, rgb)

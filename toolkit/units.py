@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -236,6 +237,26 @@ _GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人�
 # start or after a level, a year or a digit (review).
 _NOT_A_PLACE = LazyPattern(r"超市|市场|小区|社区|景区|大湾区"
                            r"|(?<![^省市县区州盟旗年\d·])(?:城市|都市|城区|湾区)(?!人民政府|政府|委)")
+
+
+# A bureau's plan among its own 科室 (江门's, QA): its 通报, 汇总表 and mails speak of 科室, not
+# 单位. Only the phrases these texts make are changed, never a name (人社局's 用人单位服务科):
+# 单位 after a word that makes a phrase of it (各单位, 牵头单位, 应报单位, 贵单位), or a heading
+# that is 单位 alone (单位, 单位数).
+_UNIT_PHRASE = LazyPattern(r"(?:(?<=牵头)|(?<=配合)|(?<=责任)|(?<=报送)|(?<=应报)|(?<=上述)|(?<=[各无个的贵])"
+                           r"|^(?=单位数?$))单位(?!名)")
+
+
+def of_sections(kinds: Iterable[str]) -> bool:
+    """Whether a plan's units, by their kinds, are all a bureau's own 科室: its texts then say
+    科室 where they say 单位 (`say_sections`)."""
+    kinds = list(kinds)
+    return bool(kinds) and all(k == SECTION for k in kinds)
+
+
+def say_sections(text: str) -> str:
+    """``text`` as a plan among 科室 says it: 各科室, 牵头科室, 应报科室, 贵科室 (`of_sections`)."""
+    return _UNIT_PHRASE.sub("科室", text)
 
 
 def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[str] = ()) -> str:

@@ -50,6 +50,7 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
 def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress, result: RemindResult) -> None:
     today = ws.now().date()  # the office's day, whatever the machine's zone
     template = ws.template("催报邮件.txt")
+    sections = cons.of_sections  # 贵科室 in a bureau's own plan, as its 通报 says 科室
     for u in progress([u for u in cons.units if u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)], "催报邮件"):
         # the tasks on the unit's own form, by the deadline printed on it (`issue --due`): a
         # task added to the master after issue is not on the form the reminder points to. Each
@@ -69,7 +70,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
             "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,
             # ``attached`` keeps its meaning (the blank form), so that an office's own copy of
             # the template, written before, never calls the marked file a blank one
-            "organiser": cons.organiser, "attached": blank is not None, "feedback_attached": marked is not None})
+            "organiser": cons.organiser, "attached": blank is not None, "feedback_attached": marked is not None},
+            sections=sections)
         eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
                            path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml)

@@ -16,7 +16,7 @@ from functools import cached_property
 
 from ..report import Issue
 from ..text import key
-from ..units import Directory
+from ..units import Directory, of_sections
 from ..vocab import EXPLICIT, Role
 
 
@@ -148,6 +148,12 @@ class Master:
         having = {a.unit for a in self.assignments}
         ordered = [u for u in self.directory.names if u in having]
         return ordered + sorted(having - set(ordered))
+
+    @cached_property
+    def of_sections(self) -> bool:
+        """Whether the plan's units are all a bureau's own 科室 (`units.of_sections`, read as
+        `Consolidation.of_sections` reads them): its mails then say 贵科室, not 贵单位."""
+        return of_sections(e.kind if (e := self.directory.get(u)) else "" for u in self.units_with_tasks())
 
     def display_units(self, task_id: str, role: str) -> str:
         """Compact unit list: explicit names, and group phrases instead of 33 town names."""

@@ -19,7 +19,7 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..text import cn_number, name_part, task_title, unended
-from ..units import SECTION, government_kind, plan_level, town_phrase
+from ..units import SECTION, government_kind, plan_level, say_sections, town_phrase
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
 from .gbt9704 import signature_pads, title_lines
 
@@ -447,20 +447,14 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     ctx.reporting_points = _reporting_points(ctx)
     ctx.due_next_text = _due_next_text(ctx)
     ctx.requirements = _requirements(ctx)
-    if cons.units and all(u.kind == SECTION for u in cons.units):
+    if cons.of_sections:
         _of_sections(ctx)
     return ctx
 
 
-# A bureau's plan among its own 科室 (江门's, QA): its sentences speak of 科室, not 单位. Only
-# the phrases these sentences make are changed, never a name (人社局's 用人单位服务科).
-_UNIT_PHRASE = re.compile(r"(?:(?<=牵头)|(?<=配合)|(?<=责任)|(?<=报送)|(?<=上述)|(?<=[各无个的]))单位(?!名)")
-
-
 def _of_sections(ctx: MemoContext) -> None:
-    def say(text: str) -> str:
-        return _UNIT_PHRASE.sub("科室", text)
-
+    """A bureau's plan among its own 科室: its sentences speak of 科室 (`units.say_sections`)."""
+    say = say_sections
     for name in ("intro", "overview_text", "completed_text", "attention_text", "reporting_text", "due_next_text"):
         setattr(ctx, name, say(getattr(ctx, name)))
     for items in (ctx.completed, ctx.lagging, ctx.overdue, ctx.attention, ctx.due_next):
