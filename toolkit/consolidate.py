@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .dates import resubmit_by
 from .ledger import Ledger, Receipt, common_due
-from .master import Master, Task
+from .master import Assignment, Master, Task
 from .period import Period
 from .report import Row
 from .text import task_title, unended
 from .units import of_sections
-from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, TimeSource, UnitState
+from .vocab import EXPLICIT, TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, TimeSource, UnitState
 from .workspace import Workspace
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
@@ -266,12 +266,14 @@ def _missing_word(unit: str, task: str, asked: dict[str, set[str]], rows: dict[s
 def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], master: Master
               ) -> dict[str, set[str]]:
     """`Ledger.issued_tasks_of`, less the tasks the unit's accepted return was excused (W208:
-    its form, made from an older master, did not carry them). A unit re-issued a newer form
-    that sent the older one back in is then not 未报送 for what collect said it could not fix."""
+    its form, made from an older master, did not carry them; W210: the office took the task
+    from the unit after issue, and collect set its row aside). A unit re-issued a newer form
+    that sent the older one back in is then not 未报送 for what collect said it could not fix,
+    nor one whose late return for a past month (`as_issued`) had a row for a task moved since."""
     asked = _renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b)
     excused = ledger.issues_of_many([r.id for r in accepted.values()])
     for unit, rec in accepted.items():
-        late = {i.task for i in excused.get(rec.id, []) if i.code == "W208" and i.task}
+        late = {i.task for i in excused.get(rec.id, []) if i.code in ("W208", "W210") and i.task}
         if late:
             base = asked.get(unit) or {t.id for t, _ in master.tasks_of(unit)}
             asked[unit] = base - late
@@ -395,6 +397,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     every earlier period's rows made `status` slower each month of the year."""
     master = master or ws.load_master()
     period = ws.period(period)
+    today = master
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         # The ledger keeps each unit under the name it had when its form was issued or its
         # file collected; a unit renamed since (the old name kept as an alias in 单位名录)
@@ -403,10 +406,13 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
         accepted = _renamed(ledger.accepted(period), master, _later)
+        rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
+        accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
+        received = received_of(ledger, period, master)
+        # a month the office has moved past is who its forms asked what, not today's 责任分工
+        master = as_issued(ledger, period, master, received, accepted_rows)
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
         asked = _asked_of(ledger, period, accepted, master)
-        rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
-        received = received_of(ledger, period, master)
         replied = replied_on(ledger, period)
         not_issued = _not_issued(ledger, period, master, received)
         period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
@@ -417,14 +423,15 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         for p in sorted(set(ledger.periods()) | set(ledger.issued_periods())) if tasks else ():
             if p >= period:
                 continue
-            acc = _renamed(ledger.accepted(p), master, _later)
+            acc = _renamed(ledger.accepted(p), today, _later)
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
+            by_unit = {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}
             # each earlier month judged as its own 汇总表 was: a unit added to the master
             # since was issued nothing then, and its tasks did not wait for it
-            history[p] = _statuses(master, {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}, p,
-                                   set(_not_issued(ledger, p, master, received_of(ledger, p, master))),
-                                   _asked_of(ledger, p, acc, master))
-    accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
+            rec_p = received_of(ledger, p, today)
+            master_p = as_issued(ledger, p, today, rec_p, by_unit)
+            history[p] = _statuses(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p)),
+                                   _asked_of(ledger, p, acc, master_p))
     skip = set(not_issued)
     # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
     # 报送情况 names it 退回待改, and so must every task row that lists it.
@@ -525,12 +532,69 @@ def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[s
     make every other unit "not issued" and drop it from 未报送.
     """
     issued_units = {master.directory.resolve(u) or u for u in ledger.issued_units(period)}
+    return [] if not _vouches(ledger, period, received) else [
+        u for u in master.units_with_tasks() if u not in issued_units and u not in received]
+
+
+def _vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
+    """Whether the ledger's record of ``period``'s forms is the whole issue: recorded before
+    any of its returns was collected (`_not_issued`)."""
     first = ledger.issued_at(period)
     issued_first = first.isoformat(sep=" ") if first else ""
     collected = min((r.collected_at for recs in received.values() for r in recs), default="")
-    vouches = bool(issued_units) and (not collected or issued_first < collected)  # (to the second)
-    return [] if not vouches else [
-        u for u in master.units_with_tasks() if u not in issued_units and u not in received]
+    return first is not None and (not collected or issued_first < collected)  # (to the second)
+
+
+def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],
+              rows: dict[str, dict[str, Row]]) -> Master:
+    """The master as ``period``'s forms gave it, once a later month's forms went out.
+
+    A month already reported is merged again after a 补报, often after the office edited
+    责任分工 (a task added, a lead changed, a unit removed or renamed): judged by today's
+    sheet it would change what its 通报 said in public. Who was asked what is then what the
+    ledger recorded each unit's forms held (`Ledger.issued_tasks_of`, under current names):
+    a unit issued a form stays, with its tasks; a task on no form is not the month's (a task
+    that no unit has today, as the demo's 16.1, stays: no form could carry it). A unit that
+    sent a return without a form, or was issued none that month, keeps today's tasks, as
+    `_not_issued` keeps it.
+
+    The ledger keeps no role; each unit's role on a task is the one its accepted row was
+    checked with (the master's at collection), else today's, else, for a unit no longer on
+    the task, 牵头 when the task would otherwise have no lead (its lead then) and 配合
+    otherwise. Unchanged (today's 责任分工) for the month the office is on, whose forms it may
+    still issue or edit, and where the ledger does not vouch for the whole issue."""
+    if not any(p > period for p in ledger.issued_periods()) or not _vouches(ledger, period, received):
+        return master
+    now = {(a.task, a.unit): a.role for a in master.assignments}
+    roles: dict[tuple[str, str], str | None] = {}  # (task, unit) -> role; None: not known
+    for unit, ids in _renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b).items():
+        for tid in ids:
+            row = rows.get(unit, {}).get(tid)
+            roles[(tid, unit)] = row.role if row and row.role in (LEAD, COOP) else now.get((tid, unit))
+    # a unit that sent a return without a form, or was issued none that month (an issue of
+    # some units only, a unit added since), keeps today's tasks: `_not_issued` then says
+    # 本期未下发 for it, as the month's own 汇总表 did, never 未明确牵头单位
+    asked = {u for _, u in roles}
+    roles.update({(a.task, a.unit): a.role for a in master.assignments if a.unit not in asked})
+    led = {tid for (tid, _), role in roles.items() if role == LEAD}
+    kept: list[Assignment] = []
+    for a in master.assignments:  # today's order, then the units no longer on the task
+        if (a.task, a.unit) in roles:
+            role = roles.pop((a.task, a.unit)) or a.role
+            kept.append(a if role == a.role else Assignment(a.task, a.unit, role))
+    sources: dict[tuple[str, str], set[str]] = {}
+    for a in master.assignments:
+        sources.setdefault((a.task, a.role), set()).add(a.source)
+    for (tid, unit), known in sorted(roles.items()):
+        if master.task(tid) is not None:  # a task deleted since has no text to show it by
+            role = known or (COOP if tid in led else LEAD)
+            # shown within the group its fellows came from (市各有关部门), as it was, when
+            # they all came from one
+            group = sources.get((tid, role), set())
+            kept.append(Assignment(tid, unit, role, next(iter(group)) if len(group) == 1 else EXPLICIT))
+    on_forms = {a.task for a in kept}
+    tasks = [t for t in master.tasks if t.id in on_forms or not master.units_of(t.id)]
+    return replace(master, tasks=tasks, assignments=kept)
 
 
 def _renamed(by_unit: dict[str, Any], master: Master, merge) -> dict[str, Any]:
