@@ -175,7 +175,8 @@ def test_a_late_return_whose_task_moved_since_names_no_one_unreported_for_it(iss
 def test_a_lead_that_sent_nothing_is_still_the_lead_of_its_month_after_its_task_moved(issued_ws):
     """June's only lead of 2.2 (SZ) sent nothing; 2.2 was then given to 市发展改革局. June,
     merged again, names SZ as the lead that did not report, not a unit June's forms never
-    asked for 2.2 (the ledger keeps no role: a unit no longer on a task that has no other
+    asked for 2.2 (the role its June form gave, recorded in the ledger's ``issued``; a form
+    issued before roles were recorded infers it: a unit no longer on a task that has no other
     lead that month was its lead)."""
     wb = load_workbook(issued_ws.master_path)
     next(r for r in wb["责任分工"].iter_rows(min_row=2) if r[0].value == "2.2")[1].value = NEW_LEAD

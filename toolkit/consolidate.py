@@ -558,19 +558,29 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     sent a return without a form, or was issued none that month, keeps today's tasks, as
     `_not_issued` keeps it.
 
-    The ledger keeps no role; each unit's role on a task is the one its accepted row was
-    checked with (the master's at collection), else today's, else, for a unit no longer on
-    the task, 牵头 when the task would otherwise have no lead (its lead then) and 配合
-    otherwise. Unchanged (today's 责任分工) for the month the office is on, whose forms it may
-    still issue or edit, and where the ledger does not vouch for the whole issue."""
+    Each unit's role on a task is the one its form gave (`Ledger.issued_roles_of`): a lead
+    changed since (a 补报 collected after the edit is checked with today's roles) does not
+    change who the month's 汇总表 and 通报 named 牵头. A form issued before the ledger kept
+    roles (version 7) has none recorded; its role is then inferred, as before: the one its
+    accepted row was checked with (the master's at collection), else today's, else, for a
+    unit no longer on the task, 牵头 when the task would otherwise have no lead (its lead
+    then) and 配合 otherwise. Unchanged (today's 责任分工) for the month the office is on,
+    whose forms it may still issue or edit, and where the ledger does not vouch for the
+    whole issue."""
     if not any(p > period for p in ledger.issued_periods()) or not _vouches(ledger, period, received):
         return master
     now = {(a.task, a.unit): a.role for a in master.assignments}
+    given = _renamed(ledger.issued_roles_of(period), master, lambda a, b: {**a, **b})
     roles: dict[tuple[str, str], str | None] = {}  # (task, unit) -> role; None: not known
     for unit, ids in _renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b).items():
         for tid in ids:
+            # the role the form printed; for a form issued before version 7 (none recorded),
+            # the one its row was checked with (the master at collection: today's for a 补报),
+            # else today's
             row = rows.get(unit, {}).get(tid)
-            roles[(tid, unit)] = row.role if row and row.role in (LEAD, COOP) else now.get((tid, unit))
+            role = given.get(unit, {}).get(tid)
+            roles[(tid, unit)] = (Role(role) if role in (LEAD, COOP) else
+                                  row.role if row and row.role in (LEAD, COOP) else now.get((tid, unit)))
     # a unit that sent a return without a form, or was issued none that month (an issue of
     # some units only, a unit added since), keeps today's tasks: `_not_issued` then says
     # 本期未下发 for it, as the month's own 汇总表 did, never 未明确牵头单位

@@ -105,8 +105,9 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
             # what this unit's form holds: a task added to the master later is then the
             # coordinator's note (W208), not an error the department cannot fix (E404)
             with ledger.transaction():
-                ledger.record_issued(period, unit, master.fingerprint,
-                                     [t.id for t, _ in master.tasks_of(unit)], due)
+                tasks = master.tasks_of(unit)
+                ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], due,
+                                     roles={t.id: role for t, role in tasks})
     current = ws.settings.period
     if out is None and units and current and period < current:
         # a form of an earlier month sent again (--dept) leaves the month the office is on:

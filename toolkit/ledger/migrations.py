@@ -115,6 +115,9 @@ CREATE INDEX owed_open ON owed(kind, done_at);
 MIGRATIONS.append((6, "the deadline each unit's form was issued with (duban issue --due)", """
 ALTER TABLE issued ADD COLUMN due TEXT;  -- ISO date printed on the form; NULL before version 6
 """))
+MIGRATIONS.append((7, "each unit's role (牵头/配合) on each task of its form", """
+ALTER TABLE issued ADD COLUMN roles TEXT;  -- JSON {task id: 牵头|配合}; NULL before version 7
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

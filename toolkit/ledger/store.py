@@ -389,14 +389,16 @@ class Ledger:
 
     # ---- what was issued ----
     def record_issued(self, period: Period, unit: str, fingerprint: str, tasks: list[str],
-                      due: dt.date | None = None) -> None:
-        """Remember the tasks in the unit's form, the master it was made from and the
-        deadline printed on it."""
+                      due: dt.date | None = None, roles: dict[str, str] | None = None) -> None:
+        """Remember the tasks in the unit's form, the master it was made from, the deadline
+        printed on it and the unit's role on each task (``roles``: task id → 牵头/配合), so a
+        month merged again after 责任分工 changed names the leads its forms named."""
         self.conn.execute(
-            "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, due) "
-            "VALUES (?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, due, roles) "
+            "VALUES (?,?,?,?,?,?,?)",
             (str(period), unit, fingerprint, json.dumps(tasks, ensure_ascii=False), now(),
-             due.isoformat() if due else None))
+             due.isoformat() if due else None,
+             json.dumps({t: str(r) for t, r in roles.items()}, ensure_ascii=False) if roles is not None else None))
 
     def issued_due(self, period: Period) -> dt.date | None:
         """The deadline the forms of ``period`` were issued with: the one most units' forms
@@ -431,6 +433,17 @@ class Ledger:
         out: dict[str, set[str]] = {}
         for r in self.conn.execute("SELECT unit, tasks FROM issued WHERE period=?", (str(period),)):
             out.setdefault(r[0], set()).update(json.loads(r[1]))
+        return out
+
+    def issued_roles_of(self, period: Period) -> dict[str, dict[str, str]]:
+        """Per unit, its role (牵头/配合) on each task of its forms of ``period``, the latest
+        form's where two differ (a form issued again from a newer master is what the unit
+        was last told). A unit whose forms recorded no role (issued before version 7) is
+        absent: its roles are not known."""
+        out: dict[str, dict[str, str]] = {}
+        for r in self.conn.execute("SELECT unit, roles FROM issued WHERE period=? AND roles IS NOT NULL"
+                                   " ORDER BY issued_at, rowid", (str(period),)):
+            out.setdefault(r[0], {}).update(json.loads(r[1]))
         return out
 
     def issued_tasks(self) -> dict[tuple[str, str], set[str]]:
