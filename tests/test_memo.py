@@ -181,7 +181,8 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
     assert (ctx.level, ctx.recipients) == ("区", "各街道，区直各有关单位：")
     prefecture = [unit("州发改委", "州直部门"), unit("恩施市", "县直部门")]
     ctx = memo.build_context(dataclasses.replace(cons, units=prefecture, organiser="恩施州人民政府办公室"), ISSUE)
-    assert (ctx.level, ctx.recipients) == ("州", "州直各有关单位：")
+    # a unit the directory files as a county's department is no 州直 unit (qa82)
+    assert (ctx.level, ctx.recipients) == ("州", "各县有关单位，州直各有关单位：")
     assert "需州级层面协调解决的" in _requirement(ctx)
     # a bureau's plan among its own 科室: its own leaders coordinate, not the 市级 government
     sections = [unit("办公室", "科室"), unit("政务公开科", "科室")]

@@ -103,6 +103,20 @@ def government_kind(kind: str) -> str:
     return "county" if _COUNTY_KIND.fullmatch(bare) else ""
 
 
+def government_level(kind: str, plan: str = "") -> str:
+    """`government_kind` in a plan of level ``plan``: a plain 市 below a city, a 州 or a 盟 is a
+    county-level city (英德市 in 清远市's directory), 地级以上市 never is."""
+    found = government_kind(kind)
+    plain = _PLAIN_CITY.fullmatch(_unbracketed(key(kind)))
+    return "county" if found == "city" and plain and plan in _CITY_LEVELS else found
+
+
+# A group phrase that names departments itself (各县区有关部门, 各省级有关单位), and a kind that is
+# a department's (县直部门, 镇直单位), never a government's.
+_NAMES_DEPARTMENTS = LazyPattern(r"部门|单位|机构|委办局|直")
+_DEPARTMENT_KIND = LazyPattern(r"直|部门|单位|机构")
+
+
 def _unbracketed(text: str) -> str:
     return re.sub(f"[{re.escape(_OPEN + _CLOSE)}]", "", text)
 
@@ -154,12 +168,12 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
     both = (family == "city" and "县" in name) or (family == "county" and re.match("^各市、?县", key(name)))
     governments = {"city", "county"} if both else {family}
 
-    def government(kind: str) -> str:  # a plain 市 below a city is a county-level city; 地级以上市 is not
-        found = government_kind(kind)
-        plain = _PLAIN_CITY.fullmatch(_unbracketed(key(kind)))
-        return "county" if found == "city" and plain and plan in _CITY_LEVELS else found
     kinds = [k for k in dict.fromkeys(u.kind for u in directory.units)
-             if any(w in key(k) for w in words) or government(k) in governments]
+             if any(w in key(k) for w in words) or government_level(k, plan) in governments]
+    if family in ("province", "city", "county", "town") and not _NAMES_DEPARTMENTS.search(key(name)):
+        # 各县（市、区）人民政府, 各镇人民政府 name governments: a county's 县直部门 (县 in its kind)
+        # listed beside them is none (review); 各县区有关部门 may well mean them
+        kinds = [k for k in kinds if not _DEPARTMENT_KIND.search(key(k))]
     if family == "dept":
         # 市直部门 and 镇街 sit in one city's directory; a department group is never towns.
         kinds = [k for k in kinds if not re.search("镇|乡|街", key(k))]
@@ -207,10 +221,42 @@ def guess_kind(name: str, plan: str = "", place: str = "") -> str:
         rank = 2 if own == "市" and county_city else _RANK.get(own, 0)
         if own and rank > _RANK.get(plan, 3):
             return CITY_GOVERNMENT if rank == 1 else COUNTY_GOVERNMENT
-    level = level or plan
+    if not plan and re.search(r"(人民政府|政府|行政公署)$", n):
+        return dept_kind(level)  # a government of no plan said: nothing tells what it is below
+    # the place leading the name, not only its first character: 英德市教育局 in 清远市's plan is a
+    # county-level city's (县直部门), 清城区教育局 a district's; 团市委, 民革市委 the city's own
+    own, where = _place(_NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(_PARTY.sub("", n))))
+    if where == "州":  # 州教育局 in a prefecture's plan: its own (州直), not a city's
+        own = "州"
+    elif own == "市" and len(where) > 1 and (plan in ("州", "盟") or (plan == "市" and _other_place(where, place))):
+        own = "县"
+    return dept_kind(own or level or plan)
+
+
+def dept_kind(level: str) -> str:
+    """The 类别 of a department of a government of ``level`` (`plan_level`): 省直部门, 市直部门,
+    县直部门, 区直部门, 州直部门 …; 部门 when no level is known (a national plan's ministries)."""
     if level in ("州", "盟", "旗"):
         return f"{level}直部门"
     return {"市": CITY, "区": DISTRICT_DEPT, "县": COUNTY_DEPT, "省": PROVINCE_DEPT}.get(level, DEPT)
+
+
+def below_plan(kind: str, plan: str) -> bool:
+    """Whether a department's kind is of a government below the plan's (县直部门, 区直部门 in a
+    city's plan: 英德市教育局 in 清远市's), not of the plan's own."""
+    own = _level(kind)
+    return bool(own and plan) and _RANK.get(own, 0) > _RANK.get(plan, 3) and not government_kind(kind)
+
+
+def phrase_level(phrase: str) -> str:
+    """The level a group phrase names after its 各/有关 (县各有关单位, 各市直部门: 县, 市), else ''."""
+    return _level(re.sub(r"^(各|有关|相关)+", "", key(phrase)))
+
+
+# What leads a party's or a league's body before its place (中共英德市委, 团市委, 民革清远市委员会);
+# 团 only before a level's 委: 团风县 is a county.
+_PARTY = LazyPattern(r"^(中国共产党|中共|共青团|团(?=[省市县区州盟旗]委)"
+                     r"|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)")
 
 
 # The level of the government a plan belongs to, read from a place name leading its

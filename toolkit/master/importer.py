@@ -26,9 +26,12 @@ from ..units import (
     Directory,
     Unit,
     default_directory,
+    dept_kind,
+    group_kind,
     guess_kind,
     is_bundled,
     mentions_dongguan,
+    phrase_level,
     plan_level,
     plan_place,
     under_plan,
@@ -428,7 +431,9 @@ def _kind_hint(phrase: str, plan: str = "") -> str:
         # 各地: not a kind "地" but the governments below the plan's, as the importer names them
         return {"city": CITY_GOVERNMENT, "county": COUNTY_GOVERNMENT, "town": TOWN}.get(
             below, f"{CITY_GOVERNMENT}”或“{COUNTY_GOVERNMENT}")
+    if group_kind(phrase) == "dept":
+        # 各有关单位, 县各有关单位, 省直各有关单位: the kind the importer itself gives such units, of
+        # the level the phrase names, else the plan's (县直部门 in a county's plan, not 县各单位)
+        return dept_kind(phrase_level(phrase) or plan)
     from_phrase = re.sub(r"^各(有关|相关)?|(人民)?政府$|管委会$|有关|相关", "", squash(phrase))
-    # 省直各有关单位 → 省直部门, the kind the importer itself gives such units (not 省直各单位)
-    from_phrase = re.sub(r"直各?(单位|部门)$", "直部门", from_phrase)
     return from_phrase or phrase

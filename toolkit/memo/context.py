@@ -19,7 +19,7 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..text import cn_number, name_part, task_title, unended
-from ..units import SECTION, government_kind, plan_level, say_sections, town_phrase
+from ..units import SECTION, below_plan, government_kind, government_level, plan_level, say_sections, town_phrase
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
 from .gbt9704 import signature_pads, title_lines
 
@@ -242,10 +242,19 @@ def _recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
         return "各有关单位："
     governments = [u for u in units if government_kind(u.kind)]
     # cities before counties, each kind once in the directory's order
-    kinds = sorted(dict.fromkeys(u.kind for u in governments), key=lambda k: government_kind(k) != "city")
-    phrases = [_government_phrase(k) for k in kinds]
+    kinds = sorted(dict.fromkeys(u.kind for u in governments), key=lambda k: government_level(k, level) != "city")
+    counties = [k for k in kinds if government_level(k, level) == "county"]
+    # a city's 市, 区 and 县 (three kinds) are one 各县（市、区）人民政府, as its 通报 reads, not three
+    phrases = [_government_phrase(k) for k in kinds if len(counties) < 2 or k not in counties]
+    phrases += [_counties_phrase(counties)] if len(counties) > 1 else []
     towns = town_phrase([u.unit for u in units if u.kind == Kind.TOWN])
     others = [u for u in units if u.kind != Kind.TOWN and not government_kind(u.kind)]
+    # a county's own departments in a city's plan (英德市教育局, 县直部门) are no 市直 unit: their
+    # governments, when addressed, reach them; else they are addressed as their counties'
+    lower = list(dict.fromkeys(u.kind for u in others if below_plan(u.kind, level)))
+    others = [u for u in others if u.kind not in lower]
+    if lower and not counties:
+        phrases.append(_counties_phrase(lower, "有关单位"))
     if others and all(u.kind == SECTION for u in others):
         departments = "各有关科室"
     else:
@@ -262,6 +271,17 @@ def _government_phrase(kind: str) -> str:
     if re.search("政府|行政公署$", kind):
         return f"各{kind}"
     return f"各{kind}行政公署" if kind in ("地区", "盟") else f"各{kind}人民政府"
+
+
+def _counties_phrase(kinds: list[str], body: str = "人民政府") -> str:
+    """One phrase for the county-level governments of several kinds (县, 县级市, 市辖区, a city's
+    plain 市): 各县（市、区）人民政府, 各县（区）人民政府, 各旗县（市、区）人民政府 as the kinds say;
+    ``body`` 有关单位 for their departments' kinds (县直部门, 区直部门: 各县（区）有关单位)."""
+    said = "".join(re.sub("县级市|市辖区", lambda m: m.group()[-1], re.sub("(人民)?政府$", "", k)) for k in kinds)
+    words = [w for w in ("旗", "县", "市", "区") if w in said]
+    head = "旗县" if {"旗", "县"} <= set(words) else words[0]
+    rest = [w for w in words if w not in head]
+    return f"各{head}（{'、'.join(rest)}）{body}" if rest else f"各{head}{body}"
 
 
 def _naming_rank(u: UnitStatus) -> int:
