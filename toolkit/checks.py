@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import cn_date, parse_deadline, parse_planned_date
-from .evidence import period_in, unit_in_names
+from .evidence import address_index, period_in, unit_in_names, unit_of_address
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .period import Period
 from .report import Issue, Previous, Report, Row, make_issue
@@ -32,7 +32,7 @@ from .returns import (
 from .settings import Limits
 from .spreadsheet import ReadFailure
 from .text import clean, key, looks_like_formula, squash, task_title
-from .units import Directory, Unit, guess_kind
+from .units import Directory, Unit, guess_kind, in_order
 from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
 
 LEAD = Role.LEAD
@@ -154,33 +154,47 @@ def _names_other(label: str, unit: str | None, other: str, directory: Directory)
         return True
     cell = key(label)
     inside = max((len(key(n)) for n in directory.names_of(other) if key(n) in cell), default=0)
-    spelled = max((len(key(n)) for n in directory.names_of(unit) if _in_order(key(n), cell)), default=0)
+    spelled = max((len(key(n)) for n in directory.names_of(unit) if in_order(key(n), cell)), default=0)
     return inside >= spelled
 
 
-def _in_order(short: str, text: str) -> bool:
-    """Whether every character of ``short`` is in ``text``, in order."""
-    rest = iter(text)
-    return bool(short) and all(ch in rest for ch in short)
+#: how a form named its unit, as the W206 message says it (`actions.collect` too)
+SAID = {"_meta": "填报表内置的单位信息", "填报单位": "表中的填报单位", "文件名": "文件名", "任务行": "表中的任务行",
+        "发件人地址": "发件人地址"}
 
 
-def _unit_of(raw: RawReturn, name: str, directory: Directory) -> tuple[str | None, str, str]:
-    """(canonical unit, how it was identified, what was written if not recognised)."""
-    written = ""
+def _unit_of(raw: RawReturn, name: str, ctx: CheckContext, sent_by: str = ""
+             ) -> tuple[str | None, str, str, Issue | None]:
+    """(canonical unit, how it was identified, what was written if not recognised, the W206
+    saying what other evidence named).
+
+    A form without its _meta is weighed: the unit whose issued form its task rows match (the
+    one unit) > the sender's mailbox in 单位名录 > the file name > the 填报单位 cell, each read
+    by `Directory.find_in` (the longer name). 东莞市公安局 typed on 交警支队's rows was refused as
+    市公安局's (E402) and the squad called 未报送. Evidence of one rank naming two units says
+    nothing (a shared mailbox, two names alike); none left names no unit: the office is asked."""
+    directory = ctx.master.directory
     meta_unit = raw.meta.get("department", "")
-    if meta_unit:
-        found = directory.resolve(meta_unit)
-        if found:
-            return found, "_meta", ""
-        written = meta_unit
-    found = _label_unit(raw, directory)
-    if found:
-        return found, "填报单位", ""
-    written = written or clean(raw.labels.get("填报单位"))
-    found = unit_in_names([Path(name).stem], directory)  # quotes of either shape
-    if found:
-        return found, "文件名", ""
-    return None, "", written
+    if meta_unit and directory.resolve(meta_unit):
+        return directory.resolve(meta_unit), "_meta", "", None
+    written = meta_unit or clean(raw.labels.get("填报单位"))
+    said = {"任务行": ctx.unit_of_rows(raw), "发件人地址": ctx.unit_of_sender(sent_by),
+            "文件名": unit_in_names([Path(name).stem], directory),  # quotes of either shape
+            "填报单位": _label_unit(raw, directory)}
+    how = next((h for h, u in said.items() if u), "")
+    if not how:
+        return None, "", written, None
+    unit = said[how]
+    evidence = {"任务行": "表中的任务行", "发件人地址": f"发件人地址（{sent_by}）", "文件名": f"文件名“{name}”",
+                "填报单位": "表中的填报单位"}
+    cell = clean(raw.labels.get("填报单位"))
+    other = next((h for h, u in said.items() if u and u != unit
+                  and (h != "填报单位" or _names_other(cell, unit, u, directory))), None)
+    issue = None
+    if other:
+        issue = make_issue("W206", said=SAID[how], unit=unit, other=said[other], evidence=evidence[other], file=name,
+                           cell=raw.label_cells.get("填报单位", "") if other == "填报单位" else "", sheet=raw.sheet)
+    return unit, how, "", issue
 
 
 # ---------------------------------------------------------------------------
@@ -209,10 +223,35 @@ class CheckContext:
         for (fingerprint, unit), tasks in self.issued.items():
             renamed.setdefault((fingerprint, resolve(unit) or unit), set()).update(tasks)
         self.issued = renamed
+        self._forms: dict[frozenset[str], set[str]] | None = None
+        self._addresses: dict[str, set[str]] | None = None
+
+    def unit_of_rows(self, raw: RawReturn) -> str | None:
+        """The one unit whose form, as issued or as the master assigns it now, holds exactly
+        the task rows of ``raw``; None when none or several do (the towns' forms alike)."""
+        if self._forms is None:
+            self._forms = {}
+            for (_, unit), tasks in self.issued.items():
+                self._forms.setdefault(frozenset(tasks), set()).add(unit)
+            for unit in self.master.units_with_tasks():
+                tasks = frozenset(t.id for t, _ in self.master.tasks_of(unit))
+                self._forms.setdefault(tasks, set()).add(unit)
+        rows = frozenset(filter(None, (task_id_text(rr.values.get("task")) for rr in raw.rows)))
+        units = self._forms.get(rows, set()) if rows else set()
+        return next(iter(units)) if len(units) == 1 else None
+
+    def unit_of_sender(self, sent_by: str) -> str | None:
+        """The unit whose 单位名录 mailbox sent the file (`evidence.unit_of_address`)."""
+        if not sent_by:
+            return None
+        if self._addresses is None:
+            self._addresses = address_index(self.master.directory)
+        return unit_of_address(sent_by, self._addresses)
 
 
-def check_return(data: bytes, name: str, ctx: CheckContext) -> Report:
-    """Read and check one return. Never raises for problems in the file."""
+def check_return(data: bytes, name: str, ctx: CheckContext, sent_by: str = "") -> Report:
+    """Read and check one return. Never raises for problems in the file. ``sent_by``: the
+    From of the mail that carried it, evidence of its unit when the form has no _meta."""
     report = Report(file=name)
     try:
         raw = read_return(data, name, ctx.limits)
@@ -223,7 +262,7 @@ def check_return(data: bytes, name: str, ctx: CheckContext) -> Report:
         report.issues.append(make_issue("E101", file=name, reason=f"无法解析（{type(exc).__name__}）"))
         return report
     try:
-        _check(raw, name, ctx, report)
+        _check(raw, name, ctx, report, sent_by)
     except Exception as exc:  # pragma: no cover - a bug, recorded instead of crashing
         report.issues.append(make_issue("E101", file=name, reason=f"校验时出错（{type(exc).__name__}: {exc}）"))
     return report
@@ -235,7 +274,7 @@ def _failure_params(failure: ReadFailure) -> dict[str, Any]:
     return {**defaults.get(failure.code, {}), **failure.params}
 
 
-def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None:
+def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by: str = "") -> None:
     master = ctx.master
     report.kind, report.sheet = raw.kind, raw.sheet
     issues = report.issues
@@ -244,8 +283,10 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         issues.append(make_issue("W106", file=name, ext=".xlsm"))
     issues.extend(raw.issues)
 
-    unit, how, written = _unit_of(raw, name, master.directory)
+    unit, how, written, disputed = _unit_of(raw, name, ctx, sent_by)
     report.unit, report.identified_by = unit, how
+    if disputed is not None:
+        issues.append(disputed)
     other = _label_unit(raw, master.directory) if how == "_meta" else None
     if other and other != unit and _names_other(clean(raw.labels.get("填报单位")), unit, other, master.directory):
         # a neighbour's form with the 填报单位 typed over (the cell unprotected): recorded by
@@ -262,7 +303,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report) -> None
         shown = f"（表中写的是“{_quote(written)}”）" if written else ""
         issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""), found=shown, **at))
 
-    period, _ = _period_of(raw, name)
+    period, report.period_by = _period_of(raw, name)
     period = period or ctx.default_period or ctx.period
     report.period = period
     if ctx.period and period and period != ctx.period:

@@ -212,6 +212,8 @@ class Report:
     period: Period | None = None
     identified_by: str = ""
     fingerprint: str = ""
+    #: where the period was read (_meta, 填报期, 文件名); '' when the file says none
+    period_by: str = ""
     contact: dict[str, str] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)

@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
-from ..checks import CheckContext, check_return, history_issues
+from ..checks import SAID, CheckContext, check_return, history_issues
 from ..consolidate import issued_dues, received_of, replied_on, reply_date, timeliness, unit_due
 from ..evidence import (
     address_index,
@@ -105,12 +105,12 @@ def _init_worker(ctx: CheckContext) -> None:
     _WORKER_CTX = ctx
 
 
-def _check_job(job: tuple[bytes, str]) -> Report:
+def _check_job(job: tuple[bytes, str, str]) -> Report:
     assert _WORKER_CTX is not None
-    return check_return(job[0], job[1], _WORKER_CTX)
+    return check_return(*job[:2], _WORKER_CTX, *job[2:])
 
 
-def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | None = None,
+def check_many(jobs: list[tuple[bytes, str, str]], ctx: CheckContext, workers: int | None = None,
                progress: Progress = no_progress, pool: parallel.Pool | None = None) -> list[Report]:
     """Check returns, in parallel when it pays; results are in input order either way.
 
@@ -121,7 +121,7 @@ def check_many(jobs: list[tuple[bytes, str]], ctx: CheckContext, workers: int | 
         # Starting workers costs more than checking a city's month on one core (measured).
         workers = min(os.cpu_count() or 1, 4) if len(jobs) >= PARALLEL_FROM else 1
     if workers <= 1 or len(jobs) < 2:
-        return [check_return(d, n, ctx) for d, n in progress(jobs, "校验")]
+        return [check_return(*job[:2], ctx, *job[2:]) for job in progress(jobs, "校验")]
     return list(progress(parallel.run(_check_job, jobs, workers, _init_worker, (ctx,)), "校验"))
 
 
@@ -213,7 +213,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     continue
                 seen[it.sha256] = it
                 jobs.append(it)
-        reports = check_many([(it.data, it.name) for it in jobs], ctx, workers, progress, pool)
+        reports = check_many([(it.data, it.name, it.sender) for it in jobs], ctx, workers, progress, pool)
         if pool is not None:
             pool.close()
         for it, rep in zip(jobs, reports):
@@ -226,7 +226,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             it.kind = rep.kind or it.kind
         _name_renamed_units(ledger, master, jobs, result)
         addresses = address_index(master.directory)  # once a run: every mail's sender is looked up
-        _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result, addresses)
+        _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result, addresses, expected is None)
         bare = bare_mails(tops, master.directory, run_period, addresses)  # no file: the unit wrote, sent nothing
 
         # Archive every byte first (idempotent), record everything in one transaction, then
@@ -319,9 +319,10 @@ def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
 
 def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[Item],
                     twins: dict[int, Any], run_period: Period, tz: ZoneInfo,
-                    result: CollectResult, addresses: dict[str, set[str]]) -> None:
+                    result: CollectResult, addresses: dict[str, set[str]], own_period: bool = False) -> None:
     """docs/design.md "Evidence rules": give every file a unit and a period, say where the
-    evidence disagrees (W206), doubt impossible times (W207), mark 补报 (W209)."""
+    evidence disagrees (W206), doubt impossible times (W207), mark 补报 (W209). ``own_period``:
+    no --period was given, so a refused file of no readable month may go to one it was sent for."""
     directory = master.directory
     now = dt.datetime.now(tz).replace(tzinfo=None, microsecond=0)
     issued_at: dict[Period, dt.datetime | None] = {}
@@ -359,6 +360,12 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
             period = rep.period if rep is not None else it.period
             if period is None:
                 continue
+            if own_period and period == run_period and not (rep.period_by if rep is not None else period_in(it.hints)):
+                period = _owed_before(ledger, directory, it, rep, run_period) or period
+                if rep is not None:
+                    rep.period = period
+                else:
+                    it.period = period
             if period not in issued_at:
                 # The earlier of the issue and the period's first day: a month replayed later
                 # (the demo, a coordinator catching up) must not doubt every return in it.
@@ -380,10 +387,6 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                     result.late.append((rep.unit, period))
 
 
-#: how a form named its unit, as the W206 message says it
-SAID = {"_meta": "填报表内置的单位信息", "填报单位": "表中的填报单位", "文件名": "文件名"}
-
-
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
                   result: CollectResult) -> None:
     """W206: the form says one unit, the sender's address or the file name another (or its
@@ -393,7 +396,7 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
         result.disputed.append((it.name, found.message))
         return
     for other, evidence in ((by_address, f"发件人地址（{it.sender}）"),
-                            (by_name if rep.identified_by in ("_meta", "填报单位") else None,
+                            (by_name if rep.identified_by != "文件名" else None,
                              f"文件名“{it.name}”")):
         if other and other != rep.unit:
             said = SAID.get(rep.identified_by, rep.identified_by or "填报表")
@@ -401,6 +404,26 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
             rep.issues.append(issue)
             result.disputed.append((it.name, issue.message))
             return
+
+
+def _owed_before(ledger: Ledger, directory, it: Item, rep: Report | None, current: Period) -> Period | None:
+    """The period a refused or unreadable file of no readable month belongs to when it was
+    sent before ``current``'s forms went out: the latest earlier one its unit was issued a
+    form for and has no accepted return of. Filed under ``current`` it made the unit 退回待改
+    (and its June 未报送 stay) in a month it was not yet asked for; None otherwise."""
+    unit = rep.unit if rep is not None else it.unit
+    outcome = rep.outcome if rep is not None else it.outcome or UNREADABLE
+    issued = ledger.issued_at(current)
+    if not unit or outcome not in (RETURNED, UNREADABLE) or issued is None or it.received_at >= issued:
+        return None
+    names = directory.names_of(unit)
+    for period in sorted((p for p in ledger.issued_periods() if p < current), reverse=True):
+        if not set(names) & ledger.issued_units(period):
+            continue
+        received = ledger.units_received(period)
+        if not any(r.outcome in (ACCEPTED, SUPERSEDED) for n in names for r in received.get(n, [])):
+            return period
+    return None
 
 
 def _unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period) -> list[Receipt]:

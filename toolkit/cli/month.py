@@ -219,7 +219,10 @@ def _echo_collect(state: State, ws, result) -> None:
                 continue
             issues = (it.report.issues if it.report else []) + it.issues
             first = next((i for i in issues if i.is_error), None)
-            who = it.report.unit if it.report and it.report.unit else "单位未识别"
+            who = (it.report.unit if it.report else it.unit) or "单位未识别"
+            filed = it.report.period if it.report else it.period
+            if filed and filed != period:  # a refusal of an earlier month (`collect._owed_before`)
+                who += f"，计入{filed.label}"
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
                  fg="red")
     _echo_evidence(state, result)
