@@ -48,6 +48,15 @@ def test_a_unit_renamed_and_relieved_of_a_task_after_issue_is_not_sent_back(issu
     assert unit.state == UnitState.ON_TIME
 
 
+def _undate_a_task(wb) -> str:
+    """The first dated row of 任务清单 given 完成时限 “12月底前” and no 截止日期; its task id."""
+    sheet = wb["任务清单"]
+    head = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[head.index("截止日期")].value)
+    row[head.index("完成时限")].value, row[head.index("截止日期")].value = "12月底前", None
+    return row[0].value
+
+
 def test_a_deadline_typed_without_a_year_into_the_task_list_is_named_at_issue(issued_ws, run):
     """The office adds a row to 任务清单 in December with 完成时限 “12月底前” and no 截止日期,
     in a plan whose title gives no year: read as no date, the task is never 超期 in January's
@@ -58,11 +67,7 @@ def test_a_deadline_typed_without_a_year_into_the_task_list_is_named_at_issue(is
     for meta in wb["_meta"].iter_rows():
         if meta[0].value == "project":
             meta[1].value = "政务服务全域标准化专项行动"
-    sheet = wb["任务清单"]
-    head = [c.value for c in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[head.index("截止日期")].value)
-    tid = row[0].value
-    row[head.index("完成时限")].value, row[head.index("截止日期")].value = "12月底前", None
+    tid = _undate_a_task(wb)
     wb.save(issued_ws.master_path)
     r = run(["issue", "--period", "2022-07"], cwd=issued_ws.root)
     assert r.exit_code == 0, r.stdout
@@ -78,11 +83,7 @@ def test_a_deadline_typed_without_a_year_is_dated_by_the_plans_title(issued_ws):
     from toolkit.master import read_master_workbook
 
     wb = load_workbook(issued_ws.master_path)
-    sheet = wb["任务清单"]
-    head = [c.value for c in sheet[1]]
-    row = next(r for r in sheet.iter_rows(min_row=2) if r[head.index("截止日期")].value)
-    tid = row[0].value
-    row[head.index("完成时限")].value, row[head.index("截止日期")].value = "12月底前", None
+    tid = _undate_a_task(wb)
     wb.save(issued_ws.master_path)
     master = read_master_workbook(issued_ws.master_path)
     assert "2022" in master.title
