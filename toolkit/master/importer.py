@@ -82,6 +82,12 @@ def project_name(title: str, fallback: str) -> str:
     # the sheet, not the work; the memo adds 进展情况 itself
     t = re.sub(r"[（(](截至|截止|\d{1,2}[-—~－至]\d{1,2}月)[^（）()]*[）)]$", "", t)
     t = re.sub(r"(推进|进展|完成)?(情况|进度)(表|统计表|汇总表)?$|进度表$", "", t)
+    # 市政府工作报告重点工作责任分解(2023年) (丽水 2023): the year bracketed after the name is the
+    # plan's own; put first, as 2020年市政府重点工作及责任分解 writes it, the list's words below go
+    # and the memo's title says the year once (关于2023年6月市政府工作报告重点工作进展情况的通报)
+    year = re.search(r"[（(](\d{4}年)[）)]$", t)
+    if year:
+        t = t[:year.start()] if t.startswith(year.group(1)) else year.group(1) + t[:year.start()]
     t = re.sub(r"(任务分解和)?(责任)?分工方案$|(主要)?(重点)?(工作)?任务(分工|分解)?(表|清单)$|(主要)?任务分工$", "", t)
     # 2025年开发区重点工作及责任清单, 2020年市政府重点工作及责任分解: the work, not its list
     # (主体责任 is the work itself: 全面从严治党主体责任清单 loses its 清单 only)

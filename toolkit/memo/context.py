@@ -466,7 +466,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     ctx.reporting_text = _reporting_text(ctx)
     ctx.reporting_points = _reporting_points(ctx)
     ctx.due_next_text = _due_next_text(ctx)
-    ctx.requirements = _requirements(ctx)
+    ctx.requirements = _requirements(ctx, any(t.coops for t in cons.tasks))
     if cons.of_sections:
         _of_sections(ctx)
     return ctx
@@ -581,7 +581,9 @@ def _due_next_text(c: MemoContext) -> str:
     return f"以下{len(c.due_next)}项任务的完成时限为{c.next_period_label}，请牵头单位倒排工期，确保按时完成："
 
 
-def _requirements(c: MemoContext) -> list[Point]:
+def _requirements(c: MemoContext, coops: bool = True) -> list[Point]:
+    """下一步工作要求; ``coops``: whether any task has cooperating units (苍南's plan names one
+    lead a task and no other, so 与配合单位的沟通协作 spoke of units it does not have)."""
     items = []
     if c.attention:
         items.append(("加快推进滞后任务。",
@@ -603,7 +605,8 @@ def _requirements(c: MemoContext) -> list[Point]:
         items.append(("确保按期完成。",
                       f"{c.next_period_label}到期的{len(c.due_next)}项任务，牵头单位要倒排工期、压实责任，确保按时保质完成。"))
     items.append(("加强统筹协调。",
-                  "各牵头单位要加强与配合单位的沟通协作，如实报送工作进展和存在问题"
+                  ("各牵头单位要加强与配合单位的沟通协作，" if coops else "各责任单位要加强统筹调度，")
+                  + "如实报送工作进展和存在问题"
                   + (f"，重要情况及时报告{c.organiser}。" if c.organiser else "，重要情况及时报告。")))
     return _points(items)
 
