@@ -177,5 +177,5 @@ def test_a_forms_name_columns_hide_without_hiding_its_unit(nanling):
     headers = {c.value: c.column_letter for c in sheet[4]}
     assert [h for h, letter in headers.items() if sheet.column_dimensions[letter].hidden] == \
         ["一级任务", "二级任务", "工作任务"]
-    assert (sheet["E2"].value, sheet["F2"].value, sheet["E3"].value) == ("填报单位", "县财政局", "填报人")
+    assert (sheet["A2"].value, sheet["E2"].value, sheet["A3"].value) == ("填报单位", "县财政局", "填报人")
     assert sheet.column_dimensions[headers["责任类型"]].width >= 8

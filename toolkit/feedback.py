@@ -17,6 +17,7 @@ from typing import Any
 from .consolidate import issued_dues, unit_due
 from .dates import cn_date, resubmit_by
 from .files import atomic_write
+from .form_layout import label_value_cells
 from .ledger import Ledger, common_due
 from .mail import build_draft, parse_addresses, render_mail_template
 from .master import Master
@@ -27,6 +28,7 @@ from .returns import (
     CONTACT_LABELS,
     EDITABLE,
     FIRST_ROW,
+    INFO_LABELS,
     META_SHEET,
     SHEET,
     RawReturn,
@@ -34,7 +36,6 @@ from .returns import (
     build_return,
     read_return,
     task_id_text,
-    value_cells,
 )
 from .settings import Limits
 from .style import color, load_style
@@ -98,7 +99,9 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
                 cell.value = v
             else:
                 set_text(cell, v)
-    values_at = value_cells(master)  # where this form's labels have their values (a narrow form's)
+    # where this form's labels have their values: the first column to see right of each
+    values_at = {label: cell.coordinate for label, cell in
+                 label_value_cells(ws, (*INFO_LABELS, *CONTACT_LABELS)).items()}
     for label in CONTACT_LABELS:
         v = raw.labels.get(label)
         if v not in (None, ""):

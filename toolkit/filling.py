@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .returns import COLUMNS, CONTACT_LABELS, FIRST_ROW, HEADER_ROW, SHEET
+from .form_layout import label_value_cells
+from .returns import COLUMNS, CONTACT_LABELS, FIRST_ROW, SHEET
 from .text import column_letter
 
 # Column letter of each editable field in an issued return.
@@ -50,9 +51,8 @@ def fill_return(source: bytes | Path, filling: Filling) -> bytes:
     data = Path(source).read_bytes() if isinstance(source, Path) else source
     wb = load_workbook(io.BytesIO(data))
     ws = wb[SHEET]
-    # each value right of its label, wherever the form has it (a narrow form's, `returns.header_cells`)
-    value_at = {c.value: c.offset(column=1) for row in ws.iter_rows(max_row=HEADER_ROW - 1) for c in row
-                if c.value in CONTACT_LABELS}
+    # each value in the first column to see right of its label, wherever the form has it
+    value_at = label_value_cells(ws, CONTACT_LABELS)
     for label in CONTACT_LABELS:
         if label in filling.contact:
             _put(value_at[label], filling.contact[label])

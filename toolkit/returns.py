@@ -16,6 +16,7 @@ from typing import Any
 
 from .column_changes import column_changes
 from .dates import cn_date
+from .form_layout import TITLE_FIELDS, HeaderLayout, lay_out, unused_titles
 from .master import Master
 from .period import Period
 from .report import Issue, make_issue
@@ -55,18 +56,12 @@ MASTER_FIELDS = ("level1", "level2", "name", "content", "deadline")
 REQUIRED = ("task", *EDITABLE)
 TEXT_FIELDS = ("work", "problems", "next_plan", "evidence")
 # Rows 2-3 of an issued return: label -> (label cell, value cell, last cell of the merged value).
-INFO_CELLS = {"填报单位": ("A2", "B2", "D2"), "填报期": ("E2", "F2", "G2"), "报送截止": ("H2", "I2", "J2")}
-CONTACT_CELLS = {"填报人": ("A3", "B3", "D3"), "联系电话": ("E3", "F3", "G3"), "审核人": ("H3", "I3", "J3"),
-                 "填报日期": ("K3", "L3", "L3")}
+# A table leaving some of 一级任务/二级任务/工作任务 empty hides those columns and lays these rows
+# out in the columns left to see (`form_layout.lay_out`); this is its layout with none hidden.
+INFO_CELLS = lay_out().info
+CONTACT_CELLS = lay_out().contact
 INFO_LABELS = tuple(INFO_CELLS)
 CONTACT_LABELS = tuple(CONTACT_CELLS)
-# A table without 一级任务, 二级任务 and 工作任务 (大竹, 崇川): its form keeps every column of the
-# contract, those three hidden (B:D), and rows 2-3 in the columns left to see. Each value is
-# right of its label, within the three cells the reader looks at (`_read_labels`), as before.
-UNTITLED = ("level1", "level2", "name")
-NARROW_INFO_CELLS = {"填报单位": ("E2", "F2", "H2"), "填报期": ("I2", "J2", "J2"), "报送截止": ("K2", "L2", "L2")}
-NARROW_CONTACT_CELLS = {"填报人": ("E3", "F3", "H3"), "联系电话": ("I3", "J3", "J3"), "审核人": ("K3", "L3", "L3"),
-                        "填报日期": ("M3", "N3", "N3")}
 HEADER_ROW = 4
 FIRST_ROW = HEADER_ROW + 1
 
@@ -112,22 +107,11 @@ def field_of_header(label: object) -> str | None:
     return found[0] if found else None
 
 
-def untitled(master: Master) -> bool:
-    """Whether no task of the table has a 一级任务, 二级任务 or 工作任务 (大竹's): its forms
-    hide those columns, which would print empty (`NARROW_INFO_CELLS`)."""
-    return not any(getattr(t, f) for t in master.tasks for f in UNTITLED)
-
-
-def header_cells(master: Master) -> tuple[dict[str, tuple[str, str, str]], dict[str, tuple[str, str, str]]]:
-    """(info cells, contact cells) of rows 2-3 of ``master``'s forms: label -> (label cell,
-    value cell, last cell of the merged value)."""
-    return (NARROW_INFO_CELLS, NARROW_CONTACT_CELLS) if untitled(master) else (INFO_CELLS, CONTACT_CELLS)
-
-
-def value_cells(master: Master) -> dict[str, str]:
-    """Label -> the cell of its value, on ``master``'s forms (`header_cells`)."""
-    info, contact = header_cells(master)
-    return {label: cells[1] for label, cells in {**info, **contact}.items()}
+def header_layout(master: Master, prefilled: bool = False) -> HeaderLayout:
+    """Rows 2-3 of ``master``'s forms, and the columns they hide: those of 一级任务, 二级任务
+    and 工作任务 no task of the table has (`form_layout.unused_titles`)."""
+    unused = unused_titles(master)
+    return lay_out([c for c, (f, _, _) in enumerate(COLUMNS, start=1) if f in unused], prefilled)
 
 
 def return_filename(period: Period, unit: str) -> str:
@@ -198,56 +182,55 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     info_values = {"填报单位": unit, "填报期": period.label, "报送截止": cn_date(due)}
     middle = Alignment(vertical="center")
     underline = Border(bottom=thin)
-    info_cells, contact_cells = header_cells(master)
-    narrow = info_cells is NARROW_INFO_CELLS
-    for label, (label_ref, value_ref, end_ref) in info_cells.items():
-        set_text(ws[label_ref], label)
-        style_cell(ws[label_ref], font=bold_font, alignment=center)
-        if end_ref != value_ref:
-            ws.merge_cells(f"{value_ref}:{end_ref}")
-        set_text(ws[value_ref], info_values[label])
-        style_cell(ws[value_ref], font=body_font, alignment=middle)
-    prefill_fill = PatternFill("solid", fgColor=color(st.get("prefill_fill"), "FFF2CC"))
     # Prefilled cells are visibly last month's text: a legend in row 2 next to the due legend
     # (row 3's free cells would be read as the 填报日期 value), the cells in the same fill.
     prefilled = any(prefill.get(t.id) for t, _ in tasks)
-    legend_font = Font(name=st["font"], size=st["size"] - 1, color="C65911")
-    # the legends after 报送截止: K:L and M:N, or M and N on a narrow form (on two lines)
-    due_at, prefill_at = ("M", "N") if narrow else ("K", "M")
-    set_text(ws[f"{due_at}2"], st.get("due_legend", ""))
-    if not (narrow and prefilled):
-        ws.merge_cells(f"{due_at}2:{'L' if prefilled else last}2")
-    style_cell(ws[f"{due_at}2"], font=legend_font,
-               fill=due_fill if any(t.due_by(period.end) for t, _ in tasks) else None,
-               alignment=Alignment(vertical="center", wrap_text=True))
-    if prefilled:
-        set_text(ws[f"{prefill_at}2"], st.get("prefill_legend", ""))
-        if not narrow:
-            ws.merge_cells(f"M2:{last}2")
-        style_cell(ws[f"{prefill_at}2"], font=Font(name=st["font"], size=st["size"] - 1, bold=True, color="7F6000"),
-                   fill=prefill_fill, alignment=Alignment(vertical="center", wrap_text=True))
-    for label, (label_ref, value_ref, end_ref) in contact_cells.items():
+    layout = header_layout(master, prefilled)
+    widths = st.get("widths", {})
+    shown = {c: 0.0 if c in layout.hidden else float(widths.get(h, 12)) for c, h in enumerate(HEADERS, start=1)}
+
+    def labelled(label: str, label_ref: str, value_ref: str, end_ref: str):
+        """The label in its cell; its value's cell, merged to ``end_ref``."""
         set_text(ws[label_ref], label)
         style_cell(ws[label_ref], font=bold_font, alignment=center)
         if end_ref != value_ref:
             ws.merge_cells(f"{value_ref}:{end_ref}")
-        style_cell(ws[value_ref], font=body_font, fill=input_fill, border=underline, protection=unlocked,
+        return ws[value_ref]
+
+    for label, refs in layout.info.items():
+        value = labelled(label, *refs)
+        set_text(value, info_values[label])
+        style_cell(value, font=body_font, alignment=middle)
+    prefill_fill = PatternFill("solid", fgColor=color(st.get("prefill_fill"), "FFF2CC"))
+    legend_size = st["size"] - 1
+    legends = [(st.get("due_legend", ""), Font(name=st["font"], size=legend_size, color="C65911"),
+                due_fill if any(t.due_by(period.end) for t, _ in tasks) else None),
+               (st.get("prefill_legend", ""), Font(name=st["font"], size=legend_size, bold=True, color="7F6000"),
+                prefill_fill)]
+    legend_widths = []
+    for (start, end), (text, font, fill) in zip(layout.legends, legends):
+        set_text(ws[start], text)
+        if end != start:
+            ws.merge_cells(f"{start}:{end}")
+        style_cell(ws[start], font=font, fill=fill, alignment=Alignment(vertical="center", wrap_text=True))
+        first, stop = ws[start].column, ws[end].column
+        legend_widths.append((text, sum(shown[c] for c in range(first, stop + 1))))
+    for label, refs in layout.contact.items():
+        style_cell(labelled(label, *refs), font=body_font, fill=input_fill, border=underline, protection=unlocked,
                    number_format="yyyy-mm-dd" if label == "填报日期" else None)
-    for r in (2, 3):
-        ws.row_dimensions[r].height = 22
-    if narrow:
-        ws.row_dimensions[2].height = 34  # the legend in one narrow cell takes two lines
+    # as tall as the legends need in the columns they got, never less than the row below
+    ws.row_dimensions[2].height = row_height(legend_widths, legend_size, 22)
+    ws.row_dimensions[3].height = 22
 
     # Row 4: headers. Rows 5+: one per task.
     header_fill = PatternFill("solid", fgColor=color(st["header_fill"], "D9E1F2"))
-    widths = st.get("widths", {})
     for c, header in enumerate(HEADERS, start=1):
         cell = ws.cell(HEADER_ROW, c)
         set_text(cell, header)
         style_cell(cell, font=bold_font, fill=header_fill, alignment=center, border=border)
         ws.column_dimensions[get_column_letter(c)].width = float(widths.get(header, 12))
         # hidden, not left out: the header row stays the contract's, read as every form is
-        if narrow and COLUMNS[c - 1][0] in UNTITLED:
+        if c in layout.hidden:
             ws.column_dimensions[get_column_letter(c)].hidden = True
     ws.row_dimensions[HEADER_ROW].height = 30
 
@@ -322,7 +305,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         head.promptTitle, head.prompt = title, prompt
         head.add(f"{col[f]}{HEADER_ROW}")
         ws.add_data_validation(head)
-    for label, (_, value_ref, _) in contact_cells.items():
+    for label, (_, value_ref, _) in layout.contact.items():
         dv = DataValidation(allow_blank=True, showInputMessage=True)
         dv.promptTitle = label
         dv.prompt = {"填报人": "填写本表经办人姓名。", "联系电话": "经办人手机或办公电话。",
@@ -565,7 +548,9 @@ def _read_labels(raw: RawReturn, rows: list[list[Any]]) -> None:
                 continue
             value: Any = ""
             ref = f"{column_letter(c + 2)}{r + 1}"
-            for c2 in range(c + 1, min(c + 4, len(row))):
+            # within the cells a value's merge spans, past the title columns a form may hide
+            # between label and value (填报单位 A2 -> E2 on a form of 大竹's: `form_layout`)
+            for c2 in range(c + 1, min(c + 2 + len(TITLE_FIELDS), len(row))):
                 nxt = row[c2]
                 if isinstance(nxt, str) and key(nxt).rstrip(":：") in wanted:
                     break

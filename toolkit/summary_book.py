@@ -19,6 +19,7 @@ from typing import Any
 from .consolidate import Consolidation
 from .dates import cn_date
 from .files import atomic_write
+from .form_layout import unused_titles
 from .style import color
 from .text import task_title
 from .units import say_sections
@@ -544,6 +545,13 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
                   math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10)
 
 
+def used_columns(columns: list[Column], cons: Consolidation) -> list[Column]:
+    """``columns`` without the 一级任务 and 二级任务 no task of the table has (`unused_titles`),
+    which would print empty; 工作任务 stays, a task's text standing in for its name."""
+    empty = {{"level1": "一级任务", "level2": "二级任务"}.get(f) for f in unused_titles(cons.master)}
+    return [c for c in columns if c.header not in empty]
+
+
 def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     master = cons.master
     cols = [
@@ -561,8 +569,8 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("存在问题", 30, lambda t: t.problems, too_long=SEE_DETAILS),
         Column("未报送单位", 24, lambda t: t.missing_text),
     ]
-    _table(wb, "任务汇总", (cons.project, f"任务汇总（{cons.period.label}）"), subtitle, cols, cons.tasks, s,
-           TASK_STATUSES, pending)
+    _table(wb, "任务汇总", (cons.project, f"任务汇总（{cons.period.label}）"), subtitle, used_columns(cols, cons),
+           cons.tasks, s, TASK_STATUSES, pending)
 
 
 def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
@@ -583,8 +591,8 @@ def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("报送文件", 22, lambda d: d["file"]),
         Column("报送时间", 16, lambda d: d["received_at"][:16], "center"),
     ]
-    _table(wb, "单位明细", (cons.project, f"单位明细（{cons.period.label}）"), subtitle, cols, cons.details, s,
-           TASK_STATUSES, pending)
+    _table(wb, "单位明细", (cons.project, f"单位明细（{cons.period.label}）"), subtitle, used_columns(cols, cons),
+           cons.details, s, TASK_STATUSES, pending)
 
 
 def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:

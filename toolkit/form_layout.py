@@ -1,0 +1,114 @@
+"""Rows 2-3 of a return form (进展填报表): where each label, its value and the legends stand.
+
+A form keeps every column of the contract (`returns.COLUMNS`). Those of 一级任务, 二级任务 and
+工作任务 that no task of the table fills (`unused_titles`: 大竹's has none, most county tables
+only 工作任务, 国办's 一级任务 and 工作任务) are hidden, not left out: the header row stays the
+contract's and is read as every form is. Rows 2-3 then stand in the columns left to see, by one
+rule (`lay_out`): left to right, a label takes one column, its value the columns after it until
+they are as wide as the value needs, and row 2's legends what is left. With nothing hidden that
+is the contract's own layout (`returns.INFO_CELLS`, `returns.CONTACT_CELLS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .text import column_letter
+
+#: The return fields of the columns a table may leave empty (B, C, D), in column order.
+TITLE_FIELDS = ("level1", "level2", "name")
+
+#: The widths rows 2-3 are laid out by, columns A to N: the shipped 样式.toml's
+#: ``[return.widths]`` (a test keeps them equal). Fixed, so an office widening a column in its
+#: own 样式.toml never moves a label off the contract's cell.
+LAYOUT_WIDTHS = (9, 11, 12, 14, 32, 9, 8, 9, 8, 32, 18, 18, 11, 15)
+
+#: Each row's labels, with the width their value needs: a unit's full name (鞍山市立山区工业和
+#: 信息化局) or the 填报人's, a period, a date or a phone number, and 填报日期's date.
+INFO_WIDTHS = (("填报单位", 24), ("填报期", 15), ("报送截止", 15))
+CONTACT_WIDTHS = (("填报人", 24), ("联系电话", 15), ("审核人", 15), ("填报日期", 10))
+LABEL_ROWS = (2, 3)
+
+#: label -> (label cell, value cell, last cell of the merged value)
+Cells = dict[str, tuple[str, str, str]]
+
+
+@dataclass(frozen=True)
+class HeaderLayout:
+    """Rows 2-3 of one table's forms (`lay_out`)."""
+
+    hidden: tuple[int, ...]                 # 1-based columns hidden (of B:D)
+    info: Cells                             # row 2: 填报单位, 填报期, 报送截止
+    contact: Cells                          # row 3: the department's inputs
+    legends: tuple[tuple[str, str], ...]    # row 2's legends: the due one's cells, then the prefill one's
+
+    def value_cells(self) -> dict[str, str]:
+        """Label -> the cell of its value."""
+        return {label: cells[1] for label, cells in {**self.info, **self.contact}.items()}
+
+
+def unused_titles(master: Any) -> tuple[str, ...]:
+    """Which of 一级任务, 二级任务 and 工作任务 (`TITLE_FIELDS`) no task of ``master`` has: its
+    forms hide those columns, which would print empty, and its 汇总表 leaves them out."""
+    return tuple(f for f in TITLE_FIELDS if not any(getattr(t, f) for t in master.tasks))
+
+
+def lay_out(hidden: Collection[int] = (), prefilled: bool = False) -> HeaderLayout:
+    """Rows 2-3 of a form whose columns ``hidden`` (1-based) are hidden; ``prefilled``: row 2
+    has the prefill legend beside the due one, each in half the columns left."""
+    visible = [c for c in range(1, len(LAYOUT_WIDTHS) + 1) if c not in hidden]
+    info, rest = _row(2, INFO_WIDTHS, visible, keep=2)
+    contact, _ = _row(3, CONTACT_WIDTHS, visible, keep=0)
+    cut = (len(rest) + 1) // 2 if prefilled else len(rest)
+    parts = [p for p in (rest[:cut], rest[cut:]) if p]
+    legends = tuple((f"{column_letter(p[0])}2", f"{column_letter(p[-1])}2") for p in parts)
+    return HeaderLayout(tuple(sorted(hidden)), info, contact, legends)
+
+
+def _row(row: int, items: tuple[tuple[str, int], ...], visible: list[int], keep: int) -> tuple[Cells, list[int]]:
+    """(cells, columns left over) of one row: each label in a column, its value in the columns
+    after it until they are ``want`` wide, leaving the later labels, values and ``keep`` more
+    one column each."""
+    cells: Cells = {}
+    at = 0
+    for k, (label, want) in enumerate(items):
+        after = 2 * (len(items) - k - 1) + keep
+        first = last = at + 1
+        width = LAYOUT_WIDTHS[visible[first] - 1]
+        while width < want and last + 1 < len(visible) - after:
+            last += 1
+            width += LAYOUT_WIDTHS[visible[last] - 1]
+        cells[label] = tuple(f"{column_letter(visible[i])}{row}" for i in (at, first, last))  # type: ignore[assignment]
+        at = last + 1
+    return cells, visible[at:]
+
+
+def hidden_columns(ws) -> set[int]:
+    """The 1-based columns an openpyxl sheet hides (a range saved as one entry counts whole)."""
+    from openpyxl.utils import column_index_from_string
+
+    out: set[int] = set()
+    for letter, dim in ws.column_dimensions.items():
+        if dim.hidden:
+            lo = dim.min or column_index_from_string(letter)
+            out.update(range(lo, (dim.max or lo) + 1))
+    return out
+
+
+def label_value_cells(ws, labels: Iterable[str]) -> dict[str, Any]:
+    """Label -> the openpyxl cell of its value on a form's sheet: the first column to see right
+    of the label, wherever the form has it (the contract's cells, a form laid out by `lay_out`
+    or one issued before with B:D hidden and 填报单位 in E2)."""
+    wanted = set(labels)
+    hidden = hidden_columns(ws)
+    found: dict[str, Any] = {}
+    for r in LABEL_ROWS:
+        for cell in ws[r]:
+            if cell.value in wanted and cell.value not in found:
+                c = cell.column + 1
+                while c in hidden:
+                    c += 1
+                found[cell.value] = ws.cell(r, c)
+    return found
