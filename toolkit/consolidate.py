@@ -166,6 +166,16 @@ class Consolidation:
     #: per unit, the tasks its forms of the period carried (`Ledger.issued_tasks_of`); a unit
     #: with no form recorded is owed every task the master gives it
     asked: dict[str, set[str]] = field(default_factory=dict)
+    #: per unit still 未报送, the mails whose return waits behind a cloud-attachment link
+    #: (W211): "2022-07-04 09:30 邮件“…”": the office downloads it, or the 通报 names it
+    behind_links: dict[str, list[str]] = field(default_factory=dict)
+
+    def link_notes(self) -> list[str]:
+        """What the office must do before the 通报 names a unit of ``behind_links`` 未报送."""
+        return [f"请核实：{unit} 在{self.period.label}计为未报送，但其{'、'.join(mails)}只有超大附件（云附件）"
+                "的下载链接，文件不在邮件里（W211，链接见汇总表“校验问题”）。请打开链接下载，放入收件箱后运行 "
+                "duban collect，再重新汇总和生成通报；链接已过期的，请该单位以附件重新报送。"
+                for unit, mails in self.behind_links.items()]
 
     def due_of(self, unit: str) -> dt.date:
         """The deadline ``unit`` is judged against: its own form's, else the period's."""
@@ -415,6 +425,13 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         asked = _asked_of(ledger, period, accepted, master)
         replied = replied_on(ledger, period)
         not_issued = _not_issued(ledger, period, master, received)
+        # mails (已拆包) whose return is behind a link: `Consolidation.behind_links`
+        mails = [(u, r) for u, recs in received.items() for r in recs if r.outcome == Outcome.CONTAINER]
+        mail_issues = ledger.issues_of_many([r.id for _, r in mails])
+        behind: dict[str, list[str]] = {}
+        for unit, r in mails:
+            if any(i.code == "W211" for i in mail_issues[r.id]):
+                behind.setdefault(unit, []).append(f"{r.received_at[:16]} 的邮件“{r.name}”")
         period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
@@ -509,9 +526,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                                "outcome": rec.outcome, "task": i.task})
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
+    behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
-                         own_dues, asked)
+                         own_dues, asked, behind)
 
 
 def received_of(ledger: Ledger, period: Period, master: Master) -> dict[str, list[Receipt]]:

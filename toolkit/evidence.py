@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from .period import Period
+from .report import make_issue
 from .text import key
 from .units import Directory, Unit
 from .vocab import Outcome, TimeSource
@@ -186,29 +187,72 @@ def late_on_weak_evidence(it, unit: str, due: dt.date) -> str:
 
 
 def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
-               addresses: dict[str, set[str]]) -> list:
-    """Mails (`unpack.Item`) that carry no file at all: a download link, "see text", "收到".
-    Recorded like every input (已拆包), under the unit their sender's address (``addresses``:
-    `address_index`) or their name or subject names, so 收件登记 shows the unit wrote; those
-    with a unit are returned."""
+               addresses: dict[str, set[str]], tz: ZoneInfo, now: dt.datetime) -> list:
+    """Mails (`unpack.Item`) that carry no file at all (a download link, "see text", "收到"),
+    or that link a cloud attachment (QQ 超大附件, 网易云附件: `toolkit.cloud`) whatever else
+    they carry. Recorded like every input (已拆包), under the unit their sender's address
+    (``addresses``: `address_index`) or their name, subject or linked files' names name, so
+    收件登记 shows the unit wrote; each linked file is a W211 on the mail (校验问题). Those
+    with a unit are returned, and every one with a link, unit or not: its return waits behind it.
+    ``now``: the office's wall time, against which a link has expired or not."""
     found = []
     for top in tops:
         for it in top.walk():
-            if it.kind not in ("eml", "msg") or it.outcome != Outcome.CONTAINER or it.children:
+            if it.kind not in ("eml", "msg") or it.outcome != Outcome.CONTAINER or (it.children and not it.cloud):
                 continue
+            hints = [*it.hints, *(f.name for f in it.cloud)]
             unit, how = unit_of_address(it.sender, addresses) if it.sender else None, "发件人地址"
             if not unit:
-                unit, how = unit_in_names(it.hints, directory), "文件名"
+                unit, how = unit_in_names(hints, directory), "文件名"
             if unit:
-                it.unit, it.identified_by, it.period = unit, how, period_in(it.hints) or run_period
+                it.unit, it.identified_by = unit, how
+            if unit or it.cloud:
+                it.period = period_in(hints) or run_period
+            it.issues += [make_issue("W211", name=f.name or "（未写文件名）", service=f.service, link=f.link,
+                                     expiry=expiry_text(f, tz, now), file=it.name) for f in it.cloud]
+            if unit or it.cloud:
                 found.append(it)
     return found
 
 
-def bare_mail_message(it) -> str:
+#: a browser's name for a second download of one file: 填报表 (1).xlsx, 填报表(2).xlsx
+_COPY_MARK = re.compile(r"\s*[(（]\d{1,3}[)）](?=\.[^.]+$|$)")
+
+
+def cloud_key(name: str) -> str:
+    """A cloud attachment's file name as the file downloaded from its link is matched by."""
+    return _COPY_MARK.sub("", unicodedata.normalize("NFKC", name or "").strip()).casefold()
+
+
+def cloud_name(message: str) -> str:
+    """The file a W211 message names (its first quoted words), as `cloud_key`; '' for none."""
+    m = re.match(r"“([^”]+)”", message or "")
+    return cloud_key(m.group(1)) if m and m.group(1) != "（未写文件名）" else ""
+
+
+def expiry_text(f, tz: ZoneInfo, now: dt.datetime) -> str:
+    """When a cloud attachment's link expires, as the office reads it: "（2022-07-19 09:30 到期）",
+    "（已于 … 过期）"; '' when the mail does not say."""
+    if f.expires is None:
+        return "（邮件中说明已过期）" if f.expired else ""
+    when = local(f.expires, tz)
+    return f"（已于 {when:%Y-%m-%d %H:%M} 过期）" if when <= now or f.expired else f"（{when:%Y-%m-%d %H:%M} 到期）"
+
+
+def bare_mail_message(it, tz: ZoneInfo, now: dt.datetime) -> str:
     """Said on screen for a unit whose mail carried no file while it has no return of the
-    period: the 通报 would name it 未报送, and it wrote (maybe with a link)."""
+    period: the 通报 would name it 未报送, and it wrote (maybe with a link). A mail linking a
+    cloud attachment (`toolkit.cloud`) says the file, the link and its expiry."""
     sender = f"{it.sender}，" if it.sender else ""
-    return (f"{it.unit}的邮件“{it.subject or '（无主题）'}”（{sender}{it.received_at:%Y-%m-%d %H:%M}）没有附件，"
+    mail = f"的邮件“{it.subject or '（无主题）'}”（{sender}{it.received_at:%Y-%m-%d %H:%M}）"
+    if it.cloud:
+        files = "；".join(f"“{f.name or '（未写文件名）'}”{expiry_text(f, tz, now)} {f.link}" for f in it.cloud)
+        who = it.unit or "一封未能识别单位"
+        still = (f"{it.period.label}该单位暂计为未报送" if it.unit
+                 else "请核实是哪个单位报送的（可把文件名改为含单位名称）")
+        return (f"{who}{mail}没有附上文件，而是{it.cloud[0].service}的下载链接：{files}。duban 不会下载链接中的文件，"
+                f"{still}。请打开链接下载，放入收件箱后再运行 duban collect（按这封邮件的时间计报送时间）；"
+                "链接已过期的，请该单位以附件重新报送")
+    return (f"{it.unit}{mail}没有附件，"
             f"不是填报表，{it.period.label}该单位仍计为未报送。如正文中有填报表的下载链接，请下载后放入收件箱，"
             "再运行 duban collect；否则请该单位以附件重新报送")

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cloud import CloudFile, cloud_files
 from .errors import BadTemplate
 from .text import clean
 from .units import address_pieces, parse_address, say_sections
@@ -187,6 +188,10 @@ class ParsedMail:
     attachments: list[Attachment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     skipped_parts: int = 0
+    #: the text bodies, ``(subtype, text)``, forwarded messages' included: read for `cloud`
+    bodies: list[tuple[str, str]] = field(default_factory=list)
+    #: files the mail links to instead of carrying them (QQ 超大附件, 网易云附件): `toolkit.cloud`
+    cloud: list[CloudFile] = field(default_factory=list)
 
 
 def _decode_bytes(raw: bytes, declared: str | None = None) -> str:
@@ -362,6 +367,7 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3) -> ParsedM
     out.defects = [type(d).__name__ for d in msg.defects]
     budget = [max_parts]
     _walk(msg, out, Attachment("", b""), budget, max_depth)
+    out.cloud = cloud_files(out.bodies)
     return out
 
 
@@ -403,6 +409,8 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
     maintype = msg.get_content_maintype()
     if not name:
         if disposition != "attachment" and maintype in ("text", "multipart", "image"):
+            if ctype in ("text/plain", "text/html"):  # the body: it may link a 超大附件
+                out.bodies.append((msg.get_content_subtype(), _body_text(msg)))
             return  # the mail body or an inline picture
         if not any(t in ctype for t in _SPREADSHEET_TYPES):
             return
@@ -417,6 +425,20 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
         raw = msg.get_payload()
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
     out.attachments.append(Attachment(name, payload, around.via, around.date, around.sender, around.subject))
+
+
+#: a body read for links is cut here: a cloud attachment's block is a few kilobytes
+_BODY_LIMIT = 1 << 20
+
+
+def _body_text(part: Message) -> str:
+    """A text part as text, its charset mislabelled or not (GBK sent as gb2312, as ASCII)."""
+    try:
+        raw = part.get_payload(decode=True) or b""
+    except Exception:
+        return ""
+    charset = (part.get_content_charset() or "").lower()
+    return _decode_bytes(raw[:_BODY_LIMIT], "gb18030" if charset in ("gb2312", "gbk", "x-gbk") else charset or None)
 
 
 def parse_msg(data: bytes) -> ParsedMail:
@@ -442,8 +464,23 @@ def parse_msg(data: bytes) -> ParsedMail:
                                       clean(getattr(data_, "sender", "") or ""), _msg_date(data_)))
 
     take(m, Attachment("", b""))
+    for subtype, body in (("plain", _msg_body(m, "body")), ("html", _msg_body(m, "htmlBody"))):
+        if body:
+            out.bodies.append((subtype, body))
+    out.cloud = cloud_files(out.bodies)
     m.close()
     return out
+
+
+def _msg_body(message: Any, attr: str) -> str:
+    """An Outlook message's plain or html body as text ('' when it has none or it is unreadable)."""
+    try:
+        body = getattr(message, attr)
+    except Exception:
+        return ""
+    if isinstance(body, bytes):
+        return _decode_bytes(body[:_BODY_LIMIT])
+    return body[:_BODY_LIMIT] if isinstance(body, str) else ""
 
 
 def _msg_date(message: Any) -> dt.datetime | None:

@@ -66,6 +66,8 @@ class Item:
     period: Any = None             # a Period
     identified_by: str = ""
     released: bool = False         # data dropped once archived: `read_back` reads the archive
+    # a mail's files sent as links (超大附件, 云附件: `toolkit.cloud`), to be downloaded by hand
+    cloud: list[Any] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.size < 0:
@@ -263,7 +265,10 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
                                 depth=item.depth, level=item.level + 1, budget=item.budget))
         _adopt_forwarded(child, att)
         expand(child, limits)
-    if not item.children:
+    item.cloud = list(mail.cloud)
+    if item.cloud:
+        item.note += f"；{item.cloud[0].service} {len(item.cloud)} 个（链接，需手动下载）"
+    elif not item.children:
         item.note += "；没有附件"
 
 

@@ -24,6 +24,8 @@ from ..evidence import (
     address_index,
     bare_mail_message,
     bare_mails,
+    cloud_key,
+    cloud_name,
     doubt,
     forwarded_inline,
     from_timestamp,
@@ -184,8 +186,10 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 if item.time_source == TimeSource.MAIL:  # kept to say when the two disagree
                     item.mail_date = local(item.received_at, tz)
                 item.received_at, item.time_source = fetched.internaldate, TimeSource.MAILBOX
-            _settle_time(item, tz, received)
             tops.append(item)
+        _downloaded_from_links(ledger, tops, tz)
+        for item in tops:
+            _settle_time(item, tz, received)
         # A run stopped between removing an inbox file and noting it: note it now.
         for rec in ledger.uncleared_all():
             if (rec.inbox_path, rec.sha256) not in present:
@@ -227,7 +231,9 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         _name_renamed_units(ledger, master, jobs, result)
         addresses = address_index(master.directory)  # once a run: every mail's sender is looked up
         _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result, addresses, expected is None)
-        bare = bare_mails(tops, master.directory, run_period, addresses)  # no file: the unit wrote, sent nothing
+        # no file, or one behind a link (超大附件, W211): the unit wrote, its return is not here
+        now = ws.now().replace(tzinfo=None, microsecond=0)  # has a link expired (W211)
+        bare = bare_mails(tops, master.directory, run_period, addresses, tz, now)
 
         # Archive every byte first (idempotent), record everything in one transaction, then
         # clear the inbox: a crash anywhere leaves work a re-run finishes exactly once, and
@@ -280,8 +286,9 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                         or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX) and forwarded_inline(it.subject))
                         or (it.time_source == TimeSource.MAILBOX and it.mail_date is not None)):
                     _doubt_late_mtime(ws, ledger, master, it, rep, due_of, result)
-        result.disputed += [(it.name, bare_mail_message(it)) for it in bare if ledger.latest_return_id(
-            it.unit, it.period, master.directory.names_of(it.unit)[1:]) is None]
+        result.disputed += [(it.name, bare_mail_message(it, tz, now)) for it in bare if not it.unit
+                            or ledger.latest_return_id(it.unit, it.period, master.directory.names_of(it.unit)[1:])
+                            is None]
         result.period = run_period
         result.periods = sorted({it.report.period for t in tops for it in t.walk()
                                  if it.report and it.report.period})
@@ -297,6 +304,34 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
              result.inputs, result.receipts, result.accepted, result.returned,
              result.unreadable, result.duplicates)
     return result
+
+
+def _downloaded_from_links(ledger: Ledger, tops: list[Item], tz: ZoneInfo) -> None:
+    """A loose file the office downloaded from a mail's cloud-attachment link (W211) takes
+    that mail's time, as it would have attached to the mail: its modification time is the
+    day of the download, and the 通报 would name the unit 逾期 on it. The file is known by
+    the name the mail gave it (a browser's "(1)" aside), in this run or an earlier one; a
+    name several mails gave at different times decides nothing (``--received`` then)."""
+    loose = [it for it in tops if it.time_source == TimeSource.MTIME]
+    if not loose:
+        return
+    linked: dict[str, set[tuple[dt.datetime, str, str]]] = {}
+    for rec, issue in ledger.with_issue("W211"):
+        name = cloud_name(issue.message)
+        if name and rec.received_how in (TimeSource.MAIL, TimeSource.MAILBOX):
+            linked.setdefault(name, set()).add((rec.received, rec.received_how, rec.name))
+    for top in tops:
+        for it in top.walk():
+            if it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX):
+                for f in it.cloud:
+                    linked.setdefault(cloud_key(f.name), set()).add(
+                        (local(it.received_at, tz), it.time_source, it.name))
+    for it in loose:
+        mails = linked.get(cloud_key(it.name), set())
+        if len({(when, how) for when, how, _ in mails}) == 1:
+            when, how, mail = next(iter(mails))
+            it.received_at, it.time_source = when, how
+            it.note = "；".join(filter(None, (it.note, f"从邮件“{mail}”的超大附件链接下载，按该邮件的时间计")))
 
 
 def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,

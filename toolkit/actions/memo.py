@@ -28,14 +28,16 @@ class MemoResult:
     pdf: Path | None  # the PDF, when asked for and LibreOffice made it
     pdf_error: str  # why no PDF was made, in Chinese; "" otherwise
     context: MemoContext = field(repr=False)
+    #: units the memo names 未报送 whose return waits behind a link (`Consolidation.link_notes`)
+    link_notes: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
         """What the coordinator must put right before the memo goes out, in Chinese."""
         if self.context.organiser:
-            return []
+            return list(self.link_notes)
         return ["通报没有落款：没有设置督办单位。请在 duban.toml 的 organiser 中填写"
-                "（如 organiser = \"某某县人民政府办公室\"），再重新生成通报。"]
+                "（如 organiser = \"某某县人民政府办公室\"），再重新生成通报。", *self.link_notes]
 
 
 def write_memo(ws: Workspace, period: Period | None = None, template: Path | None = None,
@@ -58,7 +60,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         text = render_markdown(ctx)
         path = atomic_write(folder / (Path(name).stem + ".md"),
                             lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return MemoResult(path, None, "", ctx)
+        return MemoResult(path, None, "", ctx, cons.link_notes())
 
     template = Path(template) if template else ws.template(TEMPLATE_NAME)
     if not template.exists():
@@ -71,7 +73,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     path = atomic_write(folder / name, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned))
     if not scanned:
         _remember_clean_scan(ws, key)
-    result = MemoResult(path, None, "", ctx)
+    result = MemoResult(path, None, "", ctx, cons.link_notes())
     return add_pdf(result) if pdf else result
 
 

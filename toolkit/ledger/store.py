@@ -319,6 +319,14 @@ class Ledger:
                     Issue(r["code"], r["severity"], r["message"], "", r["sheet"], r["cell"], r["task"]))
         return out
 
+    def with_issue(self, code: str) -> list[tuple[Receipt, Issue]]:
+        """Every receipt carrying an issue of ``code``, with that issue, oldest first."""
+        return [(_receipt(r), Issue(r["code"], r["severity"], r["message"], "", r["sheet"], r["cell"], r["task"]))
+                for r in self.conn.execute(
+                    "SELECT receipts.*, issues.code, issues.severity, issues.message, issues.sheet, issues.cell,"
+                    " issues.task FROM issues JOIN receipts ON receipts.id = issues.receipt_id"
+                    " WHERE issues.code=? ORDER BY receipts.id", (code,))]
+
     def periods(self) -> list[Period]:
         return [Period.parse(r[0]) for r in self.conn.execute(
             "SELECT DISTINCT period FROM receipts WHERE period IS NOT NULL ORDER BY period")]

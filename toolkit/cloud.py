@@ -1,0 +1,195 @@
+"""Cloud attachments: a file a mail points to instead of carrying it (超大附件, 云附件, 网盘).
+
+QQ Mail, 163/126 Mail, Foxmail and the Coremail systems most 政务邮箱 run on send a file too
+large for the mail (or any file, by the sender's habit) as a link: the body holds a block
+headed 从QQ邮箱发来的超大附件 / 从网易163邮箱发来的超大附件 / 从网易企业邮箱发来的云附件, with the
+file's name, size and when the link expires. duban never downloads (it works offline); it
+reads the block so that collect can name the file, the link and its expiry, and the office
+downloads it by hand. Read from the markup those services write (see the test fixtures in
+tests/test_qa87_cloud_attachments.py for where each shape was seen).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+
+@dataclass(frozen=True)
+class CloudFile:
+    """One file a mail links to: its name as the mail shows it ('' when it shows none)."""
+
+    name: str
+    link: str
+    service: str                    # QQ邮箱超大附件, 网易163邮箱超大附件, OneDrive 共享文件 ...
+    expires: dt.datetime | None = None  # aware from an epoch attribute, naive as written in text
+    expired: bool = False           # the body itself says the file has expired
+
+
+#: link hosts and paths of each service's download page, strongest first
+_SERVICES = (
+    (re.compile(r"^https?://(?:[\w-]+\.)*exmail\.qq\.com/\S*ftn", re.I), "腾讯企业邮箱超大附件"),
+    (re.compile(r"^https?://(?:[\w-]+\.)*mail\.qq\.com/\S*ftn", re.I), "QQ邮箱超大附件"),
+    (re.compile(r"^https?://(?:[\w-]+\.)*edisk\.qiye\.163\.com/", re.I), "网易企业邮箱云附件"),
+    (re.compile(r"^https?://mail\.(?:163|126)\.com/large-attachment-download/", re.I), "网易邮箱超大附件"),
+    (re.compile(r"^https?://(?:dashi|fs)\.163\.com/", re.I), "网易邮箱超大附件"),
+    (re.compile(r"^https?://[^/\s]+/coremail/\S*(?:nfFile|share_link|largeattach|bigattach)", re.I),
+     "Coremail 网盘附件"),
+    (re.compile(r"^https?://(?:1drv\.ms|onedrive\.live\.com|[\w-]+\.sharepoint\.com)/", re.I), "OneDrive 共享文件"),
+)
+#: the block heading these services put above the files: 从QQ邮箱发来的超大附件
+_HEADING = re.compile(r"从\s*([^\s<>，。]{1,20}?)\s*发来的(超大附件|云附件)")
+#: other download links a headed block may hold (a Coremail 政务邮箱 on its own host)
+_DOWNLOAD_PATH = re.compile(r"(?:download|share|ftn|attach|nfFile|/file)", re.I)
+#: a preview page, an icon, or the 163 client's advertisement: no file to download there
+_NOT_A_FILE = re.compile(r"(?:/preview|\.(?:gif|png|jpe?g)(?:\?|$)|^https?://u\.163\.com/|res\.mail\.qq\.com)",
+                         re.I)
+_URL = re.compile(r"https?://[^\s<>\"'（）()，。、；]+", re.I)
+_FILE_NAME = re.compile(r"([^\s<>()（）\"'“”:：/\\|*?]+\.[A-Za-z][A-Za-z0-9]{0,4})(?![A-Za-z0-9])")
+_DATE = (r"(\d{4})\s*[年/-]\s*(\d{1,2})\s*[月/-]\s*(\d{1,2})\s*日?\s*(?:[(（]?星期.[)）]?\s*)?"
+         r"(?:(\d{1,2})[:：](\d{2})(?::\d{2})?)?")
+_EXPIRY = re.compile(rf"(?:到期时间|过期时间|有效时间到|有效期至|有效期到)\s*[:：]?\s*{_DATE}|{_DATE}\s*到期")
+_EXPIRED = re.compile(r"(?:附件|文件|链接)(?:已|已经)(?:过期|失效|被删除)")
+
+
+def service_of(link: str) -> str:
+    """The service a download link belongs to ('' for any other link)."""
+    if _NOT_A_FILE.search(link):
+        return ""
+    return next((name for pattern, name in _SERVICES if pattern.search(link)), "")
+
+
+def cloud_files(bodies: list[tuple[str, str]]) -> list[CloudFile]:
+    """The cloud attachments a mail's bodies (``(subtype, text)``: plain and html) link to,
+    one per link, in order; the html body's when both say the same."""
+    found: dict[str, CloudFile] = {}
+    for subtype, text in sorted(bodies, key=lambda b: b[0] != "html"):
+        if subtype == "html":
+            text, names, expiries = _html_text(text)
+        else:
+            names, expiries = {}, {}
+        for f in _files_in(unicodedata.normalize("NFKC", text), names, expiries):
+            old = found.get(f.link)
+            if old is None:
+                found[f.link] = f
+            elif not old.name or old.expires is None:
+                found[f.link] = CloudFile(old.name or f.name, f.link, old.service, old.expires or f.expires,
+                                          old.expired or f.expired)
+    return list(found.values())
+
+
+def _files_in(text: str, names: dict[str, str], expiries: dict[str, dt.datetime | None]) -> list[CloudFile]:
+    heading = _HEADING.search(text)
+    pieces = _URL.split(text)
+    out: dict[str, CloudFile] = {}
+    for i, m in enumerate(_URL.finditer(text)):
+        link = html.unescape(m.group()).rstrip(".,;")
+        service = service_of(link)
+        headed = heading is not None and heading.start() < m.start()
+        if not service and not (headed and _DOWNLOAD_PATH.search(link) and not _NOT_A_FILE.search(link)):
+            continue
+        if heading is not None and headed:
+            service = heading.group(1) + heading.group(2)  # as the mail names it
+        before = pieces[i].rsplit("\n", 1)[-1]  # the line up to the link
+        after = pieces[i + 1] if i + 1 < len(pieces) else ""
+        name = names.get(link) or _last_name(before)
+        expires = expiries.get(link) or _expiry(before) or _expiry(after)
+        old = out.get(link)
+        if old is not None:
+            name, expires = old.name or name, old.expires or expires
+        out[link] = CloudFile(name, link, service or "超大附件", expires,
+                              bool(_EXPIRED.search(before + after)) or bool(old and old.expired))
+    return list(out.values())
+
+
+def _last_name(text: str) -> str:
+    found = _FILE_NAME.findall(text)
+    return found[-1] if found else ""
+
+
+def _expiry(text: str) -> dt.datetime | None:
+    m = _EXPIRY.search(text)
+    if not m:
+        return None
+    groups = [g for g in m.groups()]
+    y, mo, d, hh, mm = groups[0:5] if groups[0] else groups[5:10]
+    try:
+        return dt.datetime(int(y), int(mo), int(d), int(hh or 23), int(mm or 59))
+    except ValueError:
+        return None
+
+
+def _epoch(value: str) -> dt.datetime | None:
+    """QQ's expiretime is in seconds, 163's in milliseconds; -1 (QQ: 无限期) is none."""
+    try:
+        stamp = int(value)
+    except (TypeError, ValueError):
+        return None
+    if stamp <= 0:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(stamp / 1000 if stamp > 10**11 else stamp, dt.timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+class _Text(HTMLParser):
+    """An html body as text, each link written after its words as ``<link>``; the file name
+    and expiry its attributes give (163: filename, expiretime; QQ: expiretime on the span
+    around the link; 网易企业邮箱: file-name, expired) kept per link."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.names: dict[str, str] = {}
+        self.expiries: dict[str, dt.datetime | None] = {}
+        self.links: list[str] = []  # open <a> elements' links
+        self.span_expiry: dt.datetime | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): v or "" for k, v in attrs}
+        if tag in ("br", "p", "div", "tr", "li"):
+            self.out.append("\n")
+        if "title" in a and "到期" in a["title"]:  # QQ: the file's block titled 到期时间：…
+            self.out.append(" " + a["title"].replace("\n", " ").replace("\r", " ") + " ")
+        if tag == "span" and a.get("expiretime"):
+            self.span_expiry = _epoch(a["expiretime"])
+        if tag != "a":
+            return
+        link = html.unescape(a.get("href", "")).strip()
+        self.links.append(link)
+        if not link:
+            return
+        name = a.get("filename") or a.get("file-name")
+        if name:
+            self.names.setdefault(link, " ".join(name.split()))
+        expiry = _epoch(a.get("expiretime") or a.get("expired") or "") or self.span_expiry
+        if expiry is not None:
+            self.expiries.setdefault(link, expiry)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.links:
+            link = self.links.pop()
+            if link:
+                self.out.append(f" <{link}> ")
+        elif tag == "span":
+            self.span_expiry = None
+
+    def handle_data(self, data: str) -> None:
+        if self.links and self.links[-1] and _FILE_NAME.fullmatch(data.strip()):
+            self.names.setdefault(self.links[-1], data.strip())
+        self.out.append(data)
+
+
+def _html_text(text: str) -> tuple[str, dict[str, str], dict[str, dt.datetime | None]]:
+    parser = _Text()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception:  # html.parser is lenient; a body it cannot read is read as text
+        return text, {}, {}
+    return "".join(parser.out), parser.names, parser.expiries
