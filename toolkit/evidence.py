@@ -201,9 +201,7 @@ def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
             if it.kind not in ("eml", "msg") or it.outcome != Outcome.CONTAINER or (it.children and not it.cloud):
                 continue
             hints = [*it.hints, *(f.name for f in it.cloud)]
-            unit, how = unit_of_address(it.sender, addresses) if it.sender else None, "发件人地址"
-            if not unit:
-                unit, how = unit_in_names(hints, directory), "文件名"
+            unit, how = mail_unit(it, directory, addresses)
             if unit:
                 it.unit, it.identified_by = unit, how
             if unit or it.cloud:
@@ -213,6 +211,15 @@ def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
             if unit or it.cloud:
                 found.append(it)
     return found
+
+
+def mail_unit(it, directory: Directory, addresses: dict[str, set[str]]) -> tuple[str | None, str]:
+    """The unit a mail with no file of its own (`bare_mails`) is from, and how it was known:
+    its sender's address, else its name, subject or linked files' names."""
+    unit = unit_of_address(it.sender, addresses) if it.sender else None
+    if unit:
+        return unit, "发件人地址"
+    return unit_in_names([*it.hints, *(f.name for f in it.cloud)], directory), "文件名"
 
 
 #: a browser's name for a second download of one file: 填报表 (1).xlsx, 填报表(2).xlsx

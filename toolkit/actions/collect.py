@@ -31,6 +31,7 @@ from ..evidence import (
     from_timestamp,
     late_on_weak_evidence,
     local,
+    mail_unit,
     period_in,
     unit_in_names,
     unit_of_address,
@@ -187,7 +188,6 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     item.mail_date = local(item.received_at, tz)
                 item.received_at, item.time_source = fetched.internaldate, TimeSource.MAILBOX
             tops.append(item)
-        _downloaded_from_links(ledger, tops, tz)
         for item in tops:
             _settle_time(item, tz, received)
         # A run stopped between removing an inbox file and noting it: note it now.
@@ -230,6 +230,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             it.kind = rep.kind or it.kind
         _name_renamed_units(ledger, master, jobs, result)
         addresses = address_index(master.directory)  # once a run: every mail's sender is looked up
+        _downloaded_from_links(ledger, master.directory, tops, addresses)  # once read: a unit's own file
         _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result, addresses, expected is None)
         # no file, or one behind a link (超大附件, W211): the unit wrote, its return is not here
         now = ws.now().replace(tzinfo=None, microsecond=0)  # has a link expired (W211)
@@ -306,32 +307,38 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
     return result
 
 
-def _downloaded_from_links(ledger: Ledger, tops: list[Item], tz: ZoneInfo) -> None:
+def _downloaded_from_links(ledger: Ledger, directory, tops: list[Item], addresses: dict[str, set[str]]) -> None:
     """A loose file the office downloaded from a mail's cloud-attachment link (W211) takes
     that mail's time, as it would have attached to the mail: its modification time is the
     day of the download, and the 通报 would name the unit 逾期 on it. The file is known by
-    the name the mail gave it (a browser's "(1)" aside), in this run or an earlier one; a
-    name several mails gave at different times decides nothing (``--received`` then)."""
-    loose = [it for it in tops if it.time_source == TimeSource.MTIME]
+    the name the mail gave it (a browser's "(1)" aside), in this run or an earlier one, and
+    only from a mail of its own unit (or of none known): towns name their forms alike
+    (6月进展填报表.xlsx), and another unit's file of that name, handed over late, took the
+    mail's time. A name several mails gave at different times decides nothing (``--received``
+    then). Run once the files are read, so each one's unit is known."""
+    loose = [it for it in tops if it.time_source in (TimeSource.MTIME, TimeSource.STATED)]
     if not loose:
         return
-    linked: dict[str, set[tuple[dt.datetime, str, str]]] = {}
+    linked: dict[str, set[tuple[dt.datetime, str, str, str | None]]] = {}
     for rec, issue in ledger.with_issue("W211"):
         name = cloud_name(issue.message)
         if name and rec.received_how in (TimeSource.MAIL, TimeSource.MAILBOX):
-            linked.setdefault(name, set()).add((rec.received, rec.received_how, rec.name))
+            unit = (directory.resolve(rec.unit) or rec.unit) if rec.unit else None
+            linked.setdefault(name, set()).add((rec.received, rec.received_how, rec.name, unit))
     for top in tops:
         for it in top.walk():
-            if it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX):
+            if it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX) and it.cloud:
+                unit = mail_unit(it, directory, addresses)[0]
                 for f in it.cloud:
-                    linked.setdefault(cloud_key(f.name), set()).add(
-                        (local(it.received_at, tz), it.time_source, it.name))
-    for it in loose:
-        mails = linked.get(cloud_key(it.name), set())
-        if len({(when, how) for when, how, _ in mails}) == 1:
-            when, how, mail = next(iter(mails))
-            it.received_at, it.time_source = when, how
-            it.note = "；".join(filter(None, (it.note, f"从邮件“{mail}”的超大附件链接下载，按该邮件的时间计")))
+                    linked.setdefault(cloud_key(f.name), set()).add((it.received_at, it.time_source, it.name, unit))
+    for top in loose:
+        units = {d.report.unit for d in top.walk() if d.report is not None and d.report.unit}
+        mails = {m for m in linked.get(cloud_key(top.name), set()) if m[3] is None or not units or m[3] in units}
+        if len({(when, how) for when, how, _, _ in mails}) == 1:
+            when, how, mail, _ = next(iter(mails))
+            for d in top.walk():  # what a downloaded archive holds was carried with it
+                d.received_at, d.time_source, d.mail_date = when, how, None
+            top.note = "；".join(filter(None, (top.note, f"从邮件“{mail}”的超大附件链接下载，按该邮件的时间计")))
 
 
 def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
