@@ -106,6 +106,27 @@ def test_the_rows_of_the_squads_form_outweigh_its_parents_name_typed(named_ws):
     assert state(named_ws, "市公安局") == UnitState.NOT_REPORTED
 
 
+def test_rows_a_unit_cut_from_its_form_do_not_make_it_another_units(named_ws):
+    """市发展改革局 deletes row 11.1 of its form (saved as a new workbook: no _meta); what is
+    left is exactly 市委's form (市府办's tasks). Its file name and cell say 市发展改革局, whose
+    form holds every row left: the return is its own (checked for the missing row), never 市委's
+    (review: the rows had outranked all three, and 市发展改革局 stood 未报送)."""
+    master = named_ws.load_master()
+    mine = {t.id for t, _ in master.tasks_of("市发展改革局")}
+    assert mine - {"11.1"} == {t.id for t, _ in master.tasks_of("市委")}
+
+    def cut(wb):
+        sheet = wb["进展填报"]
+        row = next(r[0].row for r in sheet.iter_rows(min_row=5) if str(r[0].value) == "11.1")
+        sheet.delete_rows(row)
+    name = "2022年6月_市发展改革局_进展填报表.xlsx"
+    drop(named_ws, name, edit(_form(named_ws, "市发展改革局", "市发展改革局"), cut), on_time())
+    collect(named_ws)
+    rec = _receipt(named_ws, name)
+    assert (rec.unit, rec.identified_by) == ("市发展改革局", "文件名")
+    assert state(named_ws, "市委") == UnitState.NOT_REPORTED
+
+
 def test_the_senders_mailbox_outweighs_the_file_name_and_the_cell(named_ws):
     """The towns' forms hold the same rows: the mailbox of 石龙镇 decides, W206 names 石排镇."""
     master = named_ws.load_master()

@@ -171,7 +171,10 @@ def _unit_of(raw: RawReturn, name: str, ctx: CheckContext, sent_by: str = ""
     A form without its _meta is weighed: the unit whose issued form its task rows match (the
     one unit) > the sender's mailbox in 单位名录 > the file name > the 填报单位 cell, each read
     by `Directory.find_in` (the longer name). 东莞市公安局 typed on 交警支队's rows was refused as
-    市公安局's (E402) and the squad called 未报送. Evidence of one rank naming two units says
+    市公安局's (E402) and the squad called 未报送. The rows speak only against the units whose
+    forms do not hold them all: a unit that deleted a row of its form (卫健局's 1-4 sent as 1-3)
+    may match another's form exactly (教育局's 1-3), and its sender, file name and cell, all
+    saying 卫健局, lost to those rows (review). Evidence of one rank naming two units says
     nothing (a shared mailbox, two names alike); none left names no unit: the office is asked."""
     directory = ctx.master.directory
     meta_unit = raw.meta.get("department", "")
@@ -181,6 +184,9 @@ def _unit_of(raw: RawReturn, name: str, ctx: CheckContext, sent_by: str = ""
     said = {"任务行": ctx.unit_of_rows(raw), "发件人地址": ctx.unit_of_sender(sent_by),
             "文件名": unit_in_names([Path(name).stem], directory),  # quotes of either shape
             "填报单位": _label_unit(raw, directory)}
+    named = next((u for h, u in said.items() if h != "任务行" and u), None)
+    if said["任务行"] and named and named != said["任务行"] and ctx.holds_rows(named, raw):
+        said["任务行"] = None  # the rows are a part of the named unit's form: they accuse no one
     how = next((h for h, u in said.items() if u), "")
     if not how:
         return None, "", written, None
@@ -236,9 +242,17 @@ class CheckContext:
             for unit in self.master.units_with_tasks():
                 tasks = frozenset(t.id for t, _ in self.master.tasks_of(unit))
                 self._forms.setdefault(tasks, set()).add(unit)
-        rows = frozenset(filter(None, (task_id_text(rr.values.get("task")) for rr in raw.rows)))
+        rows = _task_ids(raw)
         units = self._forms.get(rows, set()) if rows else set()
         return next(iter(units)) if len(units) == 1 else None
+
+    def holds_rows(self, unit: str, raw: RawReturn) -> bool:
+        """Whether one of ``unit``'s forms, as issued or as the master assigns it now, holds
+        every task row of ``raw``."""
+        rows = _task_ids(raw)
+        forms = [tasks for (_, u), tasks in self.issued.items() if u == unit]
+        forms.append({t.id for t, _ in self.master.tasks_of(unit)})
+        return bool(rows) and any(rows <= set(tasks) for tasks in forms)
 
     def unit_of_sender(self, sent_by: str) -> str | None:
         """The unit whose 单位名录 mailbox sent the file (`evidence.unit_of_address`)."""
@@ -247,6 +261,11 @@ class CheckContext:
         if self._addresses is None:
             self._addresses = address_index(self.master.directory)
         return unit_of_address(sent_by, self._addresses)
+
+
+def _task_ids(raw: RawReturn) -> frozenset[str]:
+    """The task ids of a return's rows."""
+    return frozenset(filter(None, (task_id_text(rr.values.get("task")) for rr in raw.rows)))
 
 
 def check_return(data: bytes, name: str, ctx: CheckContext, sent_by: str = "") -> Report:
