@@ -156,6 +156,11 @@ def _day(m: re.Match, s: str) -> dt.date | None:
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+def excel_serial(day: dt.date) -> int:
+    """Excel's serial number of ``day`` (1900 date system), as a data validation's bounds."""
+    return (day - _EXCEL_EPOCH).days
+
+
 def parse_date(value: object) -> dt.date | None:
     """A date typed by a department, in any of the usual shapes; None if not a date.
 

@@ -58,9 +58,10 @@ def feedback_paths(ws: Workspace, unit: str, period: Period, day: dt.date | None
 
 def build_feedback(master: Master, report: Report, data: bytes, name: str, *, project: str,
                    due: dt.date, style: dict[str, Any], limits: Limits,
-                   organiser: str = "", contact: str = "") -> tuple[Any, list[tuple[Issue, str]]]:
+                   organiser: str = "", contact: str = "", resubmit: dt.date | None = None
+                   ) -> tuple[Any, list[tuple[Issue, str]]]:
     """The annotated workbook for one checked return, and each issue (errors first) with the
-    cell it marks there."""
+    cell it marks there; ``resubmit``: the day the reply asks a refused return back by."""
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
     from openpyxl.utils import coordinate_to_tuple, get_column_letter
@@ -147,7 +148,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
         comment.width, comment.height = 320, min(60 + 40 * len(issues), 400)
         cell.comment = comment
 
-    _result_sheet(wb.create_sheet(RESULT_SHEET, 1), report, located, unit, period, name, style, fills)
+    _result_sheet(wb.create_sheet(RESULT_SHEET, 1), report, located, unit, period, name, style, fills, resubmit)
 
     meta = wb[META_SHEET]
     for r in range(1, meta.max_row + 1):
@@ -159,9 +160,11 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
 
 
 def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: str, period: Period,
-                  name: str, style: dict[str, Any], fills: dict) -> None:
+                  name: str, style: dict[str, Any], fills: dict, resubmit: dt.date | None = None) -> None:
     """校验结果: the verdict, then one bordered row per problem; printed like the return
-    itself (A4 landscape, one page wide, the header repeated), as departments print it."""
+    itself (A4 landscape, one page wide, the header repeated), as departments print it. A
+    refused return is asked back by ``resubmit``, the mail's day: the form beside it still
+    prints the period's 报送截止, long past when the reply is read."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     st = style["return"]
@@ -177,7 +180,8 @@ def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: s
     res["A1"].alignment = Alignment(horizontal="center", vertical="center")
     res.row_dimensions[1].height = 28
     res.merge_cells("A2:F2")
-    verdict = ("有错误，未采纳。请修改“进展填报”表中标红的单元格后重新报送本文件。" if errors
+    by = f"于{cn_date(resubmit)}前" if resubmit else ""
+    verdict = (f"有错误，未采纳。请修改“进展填报”表中标红的单元格后，{by}重新报送本文件。" if errors
                else "已采纳。标黄的单元格请核实，如需更正请修改后重新报送。")
     text = f"共 {errors} 个错误、{warnings} 个警告。{verdict}（原文件：{name}）"
     text_font = Font(name=st["font"], size=st["size"])
@@ -234,9 +238,10 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
         # went out was asked by the period's deadline, not its own
         dues = issued_dues(ledger, period, master)
     due = unit_due(ws, period, dues, ws.due(period, common_due(dues)), report.unit or "")
+    resubmit = resubmit_by(due, today, ws.settings.resubmit_working_days)
     wb, located = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
                                  style=load_style(ws.template("样式.toml")), limits=ws.limits,
-                                 organiser=ws.organiser, contact=ws.contact)
+                                 organiser=ws.organiser, contact=ws.contact, resubmit=resubmit)
     atomic_save(wb, xlsx_path)
     unit = master.directory.get(report.unit or "")
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
@@ -246,8 +251,9 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
         # return's own cells were elsewhere once a unit had sorted its rows, inserted a row or
         # a 序号 column (its W302 columns are back in place there, so they name none).
         "issues": [replace(issue, cell=ref) for issue, ref in located],
-        "due_text": cn_date(resubmit_by(due, today, ws.settings.resubmit_working_days)),
-        "organiser": ws.organiser, "today_text": cn_date(today)}, sections=master.of_sections)
+        "due_text": cn_date(resubmit),
+        "organiser": ws.organiser, "contact": ws.contact, "today_text": cn_date(today)},
+        sections=master.of_sections)
     directory_to, _ = parse_addresses(unit.email if unit else "")
     sent_from, _ = parse_addresses(sender)
     if sent_from:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from .column_changes import column_changes
-from .dates import cn_date
+from .dates import cn_date, excel_serial
 from .form_layout import TITLE_FIELDS, HeaderLayout, lay_out, unused_titles
 from .master import Master
 from .period import Period
@@ -268,6 +268,8 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         return f"{col[f]}{FIRST_ROW}:{col[f]}{end}"
 
     eta_example = eta_example_of(period)  # a day of the form's own time, not a fixed 2022 one
+    eta_first = dt.date(min(2020, period.year - 1), 1, 1)
+    eta_last = dt.date(max(2035, period.year + 10), 12, 31)
     prompts = {
         "status": ("完成状态", "从下拉框选择：已完成 / 序时推进 / 滞后 / 未启动。"),
         "progress": ("完成进度", "填 0—100 的整数，如 80 表示完成 80%。已完成填 100。"),
@@ -282,9 +284,11 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
                                  allow_blank=True, showDropDown=False),
         "progress": DataValidation(type="whole", operator="between", formula1="0", formula2="100",
                                    allow_blank=True),
-        # Serial numbers for 2020-01-01 .. 2035-12-31: every client reads plain numbers.
-        "eta": DataValidation(type="date", operator="between", formula1="43831", formula2="49674",
-                              allow_blank=True),
+        # Serial numbers (every client reads plain numbers) from 2020-01-01, or the year before
+        # the period's, to 2035-12-31, or ten years after it: 大竹's 2016 plan refused the
+        # 2016-07-15 its own prompt gave as the example.
+        "eta": DataValidation(type="date", operator="between", formula1=str(excel_serial(eta_first)),
+                              formula2=str(excel_serial(eta_last)), allow_blank=True),
     }
     errors_ = {
         "status": "请从下拉框选择：已完成、序时推进、滞后、未启动。",
@@ -350,7 +354,7 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
         ("", "序时推进：按计划正常推进、尚未完成。"),
         ("", "滞后：进度落后于完成时限，必须在“存在问题”写明原因和困难。已超过完成时限仍未完成的，应选“滞后”。"),
         ("", "未启动：尚未开始，完成进度填 0。"),
-        ("完成进度(%)", "填 0—100 的整数，如 80。不要写“80%”以外的文字说明。"),
+        ("完成进度(%)", "填 0—100 的整数，如完成八成填 80；不要写“八成”“过半”“基本完成”等文字。"),
         ("工作进展", "必填。写本期做了什么、成效如何，可列数量、文号；不要写“无”。"),
         ("本期到期", ("、".join(due_now) + " 的完成时限在本期或之前（表中橙色标注），请重点说明完成情况。")
          if due_now else "本期没有到期的任务。"),

@@ -287,9 +287,10 @@ _NOT_A_PLACE = LazyPattern(r"超市|市场|小区|社区|景区|大湾区"
 
 # A bureau's plan among its own 科室 (江门's, QA): its 通报, 汇总表 and mails speak of 科室, not
 # 单位. Only the phrases these texts make are changed, never a name (人社局's 用人单位服务科):
-# 单位 after a word that makes a phrase of it (各单位, 牵头单位, 应报单位, 贵单位), or a heading
-# that is 单位 alone (单位, 单位数).
-_UNIT_PHRASE = LazyPattern(r"(?:(?<=牵头)|(?<=配合)|(?<=责任)|(?<=报送)|(?<=应报)|(?<=上述)|(?<=[各无个的贵])"
+# 单位 after a word that makes a phrase of it (各单位, 牵头单位, 应报单位, 贵单位, 经本单位审核: a
+# 科室's form is checked by its 科室负责人, not by the bureau), or a heading that is 单位 alone
+# (单位, 单位数).
+_UNIT_PHRASE = LazyPattern(r"(?:(?<=牵头)|(?<=配合)|(?<=责任)|(?<=报送)|(?<=应报)|(?<=上述)|(?<=[各无个的贵本])"
                            r"|^(?=单位数?$))单位(?!名)")
 
 

@@ -47,6 +47,20 @@ SUPERSEDED_TEMPLATES = {
         "0ba1d325ab109e89928b92d9891207b503d9c778dd618b1188f90b86d67366c2",
         "eb971dd1355911a90a6558ab57120daadd83ad2c043b6616d69abbe681daacf9",  # before level1_header
     }),
+    # the mails before they named the office's contact (duban.toml ``contact``, which says it
+    # goes "into the 填报说明 and the mails"): a department had no one to call
+    "下发邮件.txt": frozenset({
+        "25ce9584ba788154f1b8247c333aed9ecc6f343e2959c64d8c2a495cf156858a",
+        "531b54c5aeb309c59d888c4baf9dbdd6a6fec976c414e03a91b4cec36fdd1460",
+        "807ef95ebacffa4851223e1f975e1f5977702274cc1b0e0fa1132ca0e9285421",
+    }),
+    "催报邮件.txt": frozenset({
+        "ba5a19783750598f461cd663b6d3d92fb233a16fc065aebe49ddb9ff0b681504",
+        "03b918af1616345a746da3168bd65b4ea69d906cae5c6e291bf4e2b1d905c2cb",
+    }),
+    "反馈邮件.txt": frozenset({
+        "04bdbb13ece9819db842fc86daed44308c36110c0da022a6e4df78ac84fb2ce7",
+    }),
 }
 SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "一键月报")
 SCRIPT_COMMON = "_公共.sh"  # sourced by the .sh/.command twins

@@ -136,8 +136,9 @@ def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period:
             "due_text": cn_date(due), "task_count": len(tasks),
             "lead_count": sum(1 for _, r in tasks if r == Role.LEAD),
             "coop_count": sum(1 for _, r in tasks if r != Role.LEAD),
-            "due_tasks": [t.id for t, _ in tasks if t.due_by(period.end)],
-            "organiser": ws.organiser, "today_text": cn_date(today)}, sections=master.of_sections)
+            "due_tasks": [t.id for t, _ in tasks if t.due_by(period.end)], "plan_has_coop": master.has_coop,
+            "organiser": ws.organiser, "contact": ws.contact, "today_text": cn_date(today)},
+            sections=master.of_sections)
         entry = master.directory.get(unit)
         to = entry.email if entry else ""
         if not to:

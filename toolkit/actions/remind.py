@@ -70,7 +70,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
             "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,
             # ``attached`` keeps its meaning (the blank form), so that an office's own copy of
             # the template, written before, never calls the marked file a blank one
-            "organiser": cons.organiser, "attached": blank is not None, "feedback_attached": marked is not None},
+            "organiser": cons.organiser, "contact": ws.contact,
+            "attached": blank is not None, "feedback_attached": marked is not None},
             sections=sections)
         eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,

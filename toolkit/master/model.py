@@ -150,6 +150,12 @@ class Master:
         return ordered + sorted(having - set(ordered))
 
     @cached_property
+    def has_coop(self) -> bool:
+        """Whether any task has a cooperating unit: 大竹's and 池州's plans name only who leads,
+        and a mail counting 配合 0 项 would speak of a role the plan does not have."""
+        return any(a.role == Role.COOP for a in self.assignments)
+
+    @cached_property
     def of_sections(self) -> bool:
         """Whether the plan's units are all a bureau's own 科室 (`units.of_sections`, read as
         `Consolidation.of_sections` reads them): its mails then say 贵科室, not 贵单位."""
