@@ -17,10 +17,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .addresses import address_pieces, parse_address
 from .cloud import CloudFile, cloud_files
 from .errors import BadTemplate
 from .text import clean
-from .units import address_pieces, parse_address, say_sections
+from .units import say_sections
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -74,7 +75,7 @@ def parse_addresses(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     """(display name, address) pairs in a 单位名录 cell or a header, and what is not an address.
 
     Offices write several addresses separated by ；，、; or line breaks, with or without a
-    display name (``东城 <dc@dg.gov.cn>``); each is read by `units.parse_address`, the rule the
+    display name (``东城 <dc@dg.gov.cn>``); each is read by `addresses.parse_address`, the rule the
     单位名录 check (M112) uses too.
     """
     pairs, bad = [], []

@@ -428,68 +428,6 @@ def mentions_dongguan(texts: list[str]) -> bool:
     return sum(any(n in blob for n in (u.name, *u.aliases) if len(n) >= 3) for u in towns) >= 3
 
 
-# Separators between addresses in one 邮箱 cell or mail header (；，、; and , and line breaks),
-# outside double quotes: a display name may be "Wang, Wu".
-_ADDRESS_SEPARATORS = LazyPattern(r'[;；,，、\n\r](?=(?:[^"]*"[^"]*")*[^"]*$)')
-_ANY_SEPARATOR = LazyPattern(r"[;；,，、\n\r]")
-_DOMAIN_LABEL = LazyPattern(r"[^\W_](?:[\w-]*[^\W_])?")
-# A plain mail address (dot-atom local part without = and ?, which could start an encoded
-# word the stdlib refuses; two or more alphanumeric domain labels), as
-# nearly every 邮箱 cell holds it: the stdlib parser accepts each one (tests/test_properties.py),
-# so the checks of directory addresses skip it for these. Reading a 1,000-unit directory
-# spent 50 ms parsing plain addresses with the stdlib.
-PLAIN_ADDRESS = LazyPattern(r"[A-Za-z0-9!#$%&'*+/^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/^_`{|}~-]+)*"
-                           r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+")
-
-
-def address_pieces(text: object) -> list[str]:
-    """The addresses of a 邮箱 cell or header as written, one piece each. Quotes protect a
-    separator only when they pair up: a stray one must not glue good addresses to a bad one."""
-    text = clean(text)
-    splitter = _ADDRESS_SEPARATORS if text.count('"') % 2 == 0 else _ANY_SEPARATOR
-    return [p.strip() for p in splitter.split(text) if p.strip()]
-
-
-def parse_address(piece: str) -> tuple[str, str] | None:
-    """(display name, address) of one piece (``东城 <dc@dg.gov.cn>``), or None if it is not one
-    mail address with a dotted domain. The one rule for the 单位名录 check (M112), the drafts'
-    recipients and the sender matching: what the check accepts, mail can use."""
-    if PLAIN_ADDRESS.fullmatch(piece):
-        return "", piece
-    return _parsed_address(piece)
-
-
-def bad_addresses(text: object) -> list[str]:
-    """The pieces of a directory 邮箱 cell that are not mail addresses ([] when all are).
-
-    Parsed with the stdlib, as mail drafts are written: several addresses separated by
-    ；，、; and display names (东城 <dc@dg.gov.cn>) are fine; ``not-an-email``, a full-width
-    ＠ or two addresses separated only by a space are not.
-    """
-    return [p for p in address_pieces(text) if parse_address(p) is None]
-
-
-def _parsed_address(piece: str) -> tuple[str, str] | None:
-    """`parse_address` by the stdlib parser alone."""
-    # Imported here: the email package costs ~3.5 ms of `duban status` start-up (-X importtime),
-    # and only reading the master's 单位名录 needs it.
-    import email.errors
-    from email.headerregistry import Address
-    from email.utils import getaddresses
-
-    pairs = getaddresses([piece])
-    if len(pairs) != 1 or not pairs[0][1]:
-        return None
-    try:
-        address = Address(addr_spec=pairs[0][1])
-    except (ValueError, IndexError, email.errors.MessageError):  # the parser's ways to say "not an address"
-        return None
-    labels = address.domain.split(".")
-    if address.username and len(labels) >= 2 and all(_DOMAIN_LABEL.fullmatch(x) for x in labels):
-        return pairs[0]
-    return None
-
-
 def split_aliases(text: object) -> tuple[str, ...]:
     """The names in a 简称/别名 cell: separated by 、，,；;/ or line breaks."""
     return tuple(a.strip() for a in re.split(r"[、,，;；/\n]+", clean(text)) if a.strip())
