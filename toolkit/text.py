@@ -59,6 +59,16 @@ def key(value: object) -> str:
     return _SPACES.sub("", s).lower()
 
 
+def short_key(text: str) -> str:
+    """`key` of a text, remembered when the text is short: a return's task ids, labels and
+    sheet names (1.1, 填报单位, 进展填报) recur in every return. Only short texts, so that no
+    file can fill the memory."""
+    return _short_key(text) if len(text) <= 16 else key(text)
+
+
+_short_key = functools.lru_cache(maxsize=4096)(key)
+
+
 def squash(value: object) -> str:
     """Single-line text for headers and names: inner whitespace removed, NFKC kept off."""
     return _SPACES.sub("", clean(value))
