@@ -170,7 +170,8 @@ def check(o, period, expect):
     memo = o["memo"]
     for label, state in (("逾期报送的单位", "逾期报送"), ("退回修改的单位", "退回待改"), ("未报送的单位", "未报送")):
         m = re.search(label + r"（(\d+)个）：([^。]*)。", memo)
-        said = m.group(2).split("、") if m else []
+        # a long list goes by 类别: "市直部门18个：…；镇街30个：…"
+        said = [n for part in m.group(2).split("；") for n in re.sub(r"^[^、：]+?\d+个：", "", part).split("、")] if m else []
         truth = [u for u, s in bs.items() if s == state]
         if sorted(said) != sorted(truth) or (m and int(m.group(1)) != len(truth)):
             problems.append(f"memo {label} {said} != 报送情况 {truth}")

@@ -491,7 +491,7 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     for level1, counts in levels:
         add([level1 if grouped else "全部任务", *[counts[k] for k in TASK_STATUSES], sum(counts.values())])
     level_last = row_no[0]
-    level_cm = max(7.0, (level_last - level_section + 1) * ROW_CM)
+    level_cm = max(charts.level_chart_height(len(levels)), (level_last - level_section + 1) * ROW_CM)
     # Blank rows until the level chart ends, then a page break: 四 starts a fresh page.
     while (row_no[0] - level_section + 1) * ROW_CM < level_cm + 0.3:
         add([])

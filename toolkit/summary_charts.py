@@ -15,6 +15,10 @@ from collections.abc import Callable
 UNIT_SLOT_CM = 0.44
 UNIT_LABEL_PT = 7
 CHART_FONT_SIZE = 9
+#: Height (cm) per 一级任务 in the level chart, over title, axis and legend: the 7 cm that fits
+#: a city's 5 showed only every second name of a plan's 8 (QA, 300 units).
+LEVEL_SLOT_CM = 0.6
+LEVEL_FRAME_CM = 4.0
 
 
 def _text(size: float, font: str, bold: bool = False):
@@ -99,6 +103,7 @@ def level_bars(ws, data_ref, cats_ref, statuses: tuple[str, ...], colours: dict[
     for series, status in zip(bar.series, statuses):
         _fill(series.graphicalProperties, colours.get(status, "FFFFFF"))
     _axes(bar, font)
+    bar.x_axis.tickLblSkip = 1  # every 一级任务 named (level_chart_height leaves them room)
     # Categories top to bottom in table order; the value axis then belongs at the bottom.
     bar.x_axis.scaling.orientation = "maxMin"
     bar.y_axis.crosses = "max"
@@ -135,6 +140,11 @@ def unit_bars(ws, data_ref, cats_ref, units: int, rgb: str, font: str, say: Call
     bar.y_axis.number_format = "0"
     bar.legend = None
     return bar
+
+
+def level_chart_height(levels: int) -> float:
+    """Chart height (cm) for ``levels`` 一级任务: 7 cm up to a city's five."""
+    return max(7.0, LEVEL_SLOT_CM * levels + LEVEL_FRAME_CM)
 
 
 def unit_chart_height(units: int) -> float:

@@ -30,6 +30,9 @@ LEAD = Role.LEAD
 
 # A task's lead units are named inline up to this many; beyond, the memo points to 报送情况.
 MAX_INLINE_UNITS = 5
+# 报送情况 names more units than this by 类别 (市直部门134个：…；镇街66个：…): 200 names in one
+# run filled seven pages with nothing to find one's own kind by (QA, a plan of 300 units)
+GROUP_NAMES_OVER = 20
 
 
 @dataclass
@@ -225,6 +228,15 @@ def _points(items: Iterable[tuple[str, str]]) -> list[Point]:
 
 def _names(names: list[str]) -> str:
     return "、".join(names)
+
+
+def _grouped_names(units: list[UnitItem]) -> str:
+    """``units`` (already in naming order) as 报送情况 lists them: one run, or by 类别 when long."""
+    kinds = list(dict.fromkeys(u.kind or "其他单位" for u in units))
+    if len(units) <= GROUP_NAMES_OVER or len(kinds) < 2:
+        return _names([u.name for u in units])
+    of = {k: [u.name for u in units if (u.kind or "其他单位") == k] for k in kinds}
+    return "；".join(f"{k}{len(names)}个：{_names(names)}" for k, names in of.items())
 
 
 def _level1_name(name: str) -> str:
@@ -541,8 +553,10 @@ def _reporting_text(c: MemoContext) -> str:
     head = f"本期应报送单位{c.unit_total}个"
     if c.unit_on_time == c.unit_total:
         return head + "，均已按时报送。"
+    if c.unit_missing == c.unit_total:  # not "尚无单位报送通过", as if some had sent
+        return head + "，均未报送。"
     if not c.unit_reported:
-        text = head + "，尚无单位报送通过"
+        text = head + "，尚无单位报送合格"
     else:
         text = head + f"，已报送{c.unit_reported}个（报送率{c.report_rate}）"
         if c.unit_late and c.unit_on_time:
@@ -562,12 +576,12 @@ def _reporting_text(c: MemoContext) -> str:
 def _reporting_points(c: MemoContext) -> list[Point]:
     items = []
     if c.late_units:
-        items.append((f"逾期报送的单位（{c.unit_late}个）：", c.late_names + "。"))
+        items.append((f"逾期报送的单位（{c.unit_late}个）：", _grouped_names(c.late_units) + "。"))
     if c.returned_units:
-        items.append((f"退回修改的单位（{c.unit_returned}个）：",
-                      c.returned_names + "。上述单位报送的填报表存在错误，已反馈修改意见，请尽快修改后重新报送。"))
+        items.append((f"退回修改的单位（{c.unit_returned}个）：", _grouped_names(c.returned_units)
+                      + "。上述单位报送的填报表存在错误，已反馈修改意见，请尽快修改后重新报送。"))
     if c.missing_units:
-        items.append((f"未报送的单位（{c.unit_missing}个）：", c.missing_names + "。"))
+        items.append((f"未报送的单位（{c.unit_missing}个）：", _grouped_names(c.missing_units) + "。"))
     if c.unchanged_count:
         items.append((f"进展与上期相同的单位（{c.unchanged_count}个）：",
                       c.unchanged_names + "。上述单位部分任务的工作进展或下一步计划与上期完全相同，"
@@ -591,8 +605,8 @@ def _requirements(c: MemoContext, coops: bool = True) -> list[Point]:
                       "明确完成时间，并在下期进展中说明整改情况；"
                       + c.coordination + "，请及时提出。"))
     if c.unit_missing or c.unit_returned:
-        who = []
-        if c.unit_missing:
+        who = ["各单位"] if c.unit_missing == c.unit_total else []  # not "未报送的54个单位" of 54
+        if c.unit_missing and not who:
             who.append(f"未报送的{c.unit_missing}个单位")
         if c.unit_returned:
             who.append(f"退回修改的{c.unit_returned}个单位")
