@@ -290,18 +290,29 @@ def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], mast
     return asked
 
 
+def done_before(before: dict[str, dict[str, Row]], unit: str, task: str) -> Row | None:
+    """The unit's latest row for ``task`` in an earlier month (``before``), when it said
+    已完成: a lead silent this month does not undo a task it finished. Taken as 未报送, a
+    2022 plan's tasks all done in December stood 超期未完成 in January's 通报 for every lead
+    that did not write 已完成 again."""
+    row = before.get(unit, {}).get(task)
+    return row if row is not None and row.status == DONE else None
+
+
 def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
-              skip: set[str] | frozenset[str] = frozenset(), asked: dict[str, set[str]] | None = None
-              ) -> dict[str, tuple[str, float | None]]:
+              skip: set[str] | frozenset[str] = frozenset(), asked: dict[str, set[str]] | None = None,
+              before: dict[str, dict[str, Row]] | None = None) -> dict[str, tuple[str, float | None]]:
     """Per task: (综合状态, 平均进度 of the lead units that gave one); ``skip``: units not
     owed a return this period; ``asked``: the tasks each unit's forms carried (a lead whose
-    form lacked the task, added to the master after issue, is not waited for)."""
-    asked = asked or {}
+    form lacked the task, added to the master after issue, is not waited for); ``before``:
+    each unit's latest earlier row per task (`done_before`)."""
+    asked, before = asked or {}, before or {}
     out = {}
     for t in master.tasks:
         units = [u for u in master.units_of(t.id, LEAD)
                  if u not in skip and _asked(u, t.id, asked, accepted_rows)]
-        rows = {u: accepted_rows[u][t.id] for u in units if u in accepted_rows and t.id in accepted_rows[u]}
+        rows = {u: r for u in units
+                if (r := accepted_rows.get(u, {}).get(t.id) or done_before(before, u, t.id)) is not None}
         values = [p for p in (_effective_progress(r) for r in rows.values()) if p is not None]
         avg = round(sum(values) / len(values), 1) if values else None
         out[t.id] = (task_status(t, units, rows, period), avg)
@@ -435,6 +446,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
+        before: dict[str, dict[str, Row]] = {}  # each unit's latest row per task before the month
         # every earlier month that had returns or forms: a month whose forms went out and
         # got no return is a month of 未报送, not one to skip when comparing with last month
         for p in sorted(set(ledger.periods()) | set(ledger.issued_periods())) if tasks else ():
@@ -448,12 +460,14 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             rec_p = received_of(ledger, p, today)
             master_p = as_issued(ledger, p, today, rec_p, by_unit)
             history[p] = _statuses(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p)),
-                                   _asked_of(ledger, p, acc, master_p))
+                                   _asked_of(ledger, p, acc, master_p), before)
+            for u, rows in by_unit.items():
+                before.setdefault(u, {}).update(rows)
     skip = set(not_issued)
     # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
     # 报送情况 names it 退回待改, and so must every task row that lists it.
     sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs))
-    current = _statuses(master, accepted_rows, period, skip, asked) if tasks else {}
+    current = _statuses(master, accepted_rows, period, skip, asked, before) if tasks else {}
     if tasks:
         history[period] = current
 
@@ -467,7 +481,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         lead_states = {}
         for unit in leads + coops:
             row = accepted_rows.get(unit, {}).get(t.id)
-            if row is None:
+            if row is None and done_before(before, unit, t.id):
+                if unit in leads:  # owes nothing on a task it finished: not named 未报送 for it
+                    lead_states[unit] = DONE
+            elif row is None:
                 word = _missing_word(unit, t.id, asked, accepted_rows, sent_back)
                 (not_asked if word == NOT_ISSUED else returned if word == TO_FIX else missing).append(unit)
                 if unit in leads:

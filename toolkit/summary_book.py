@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .consolidate import Consolidation
+from .consolidate import Consolidation, TaskSummary
 from .dates import cn_date
 from .files import atomic_write
 from .form_layout import unused_titles
@@ -564,7 +564,7 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("配合单位", 16, lambda t: master.display_units(t.task.id, Role.COOP)),
         Column("综合状态", 9, lambda t: t.status, "status"),
         Column("平均进度(%)", 9, lambda t: t.avg_progress, "number"),
-        Column("是否超期", 7, lambda t: "长期" if t.task.ongoing else ("是" if t.overdue else "否"), "center"),
+        Column("是否超期", 7, overdue_word, "center"),
         Column("各单位进展", 60, lambda t: t.progress_text, too_long=SEE_DETAILS),
         Column("存在问题", 30, lambda t: t.problems, too_long=SEE_DETAILS),
         Column("未报送单位", 24, lambda t: t.missing_text),
@@ -613,6 +613,12 @@ def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
            UNIT_STATES, pending)
 
 
+def overdue_word(t: TaskSummary) -> str:
+    """是否超期 in 任务汇总 and 滞后超期 alike: 长期 for an ongoing task (长期开展, 持续推进),
+    which 滞后超期 gave as 否 beside 任务汇总's 长期."""
+    return "长期" if t.task.ongoing else ("是" if t.overdue else "否")
+
+
 def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
     items = [t for t in cons.tasks if t.status == LAGGING or t.overdue]
     cols = [
@@ -621,7 +627,7 @@ def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("具体工作内容", 40, lambda t: t.task.content),
         Column("完成时限", 10, lambda t: t.task.deadline_text, "center"),
         Column("综合状态", 9, lambda t: t.status, "status"),
-        Column("是否超期", 7, lambda t: "是" if t.overdue else "否", "center"),
+        Column("是否超期", 7, overdue_word, "center"),
         Column("牵头单位", 22, lambda t: cons.master.display_units(t.task.id, LEAD)),
         Column("牵头单位状态", 26, lambda t: "；".join(
             f"{u}：{st}" for u, st in t.lead_states.items() if st != Status.DONE)),

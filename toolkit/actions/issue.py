@@ -19,7 +19,7 @@ from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import Prefill, build_return, return_filename
 from ..style import load_style
-from ..vocab import Role
+from ..vocab import Role, Status
 from ..workspace import ISSUED, Workspace, set_current_period
 from ..xlsx import atomic_save
 
@@ -41,6 +41,9 @@ class IssueResult:
     # tasks on these forms whose 完成时限 is written but gives no date (12月底前 typed into
     # 任务清单 without a year): never overdue, never 下月到期, so the office is told (id, text)
     undated: list[tuple[str, str]] = field(default_factory=list)
+    # units whose latest accepted return (an earlier month's) gave every task on this form as
+    # 已完成: still asked, and named 未报送 if silent, so the office is told before sending
+    all_done: list[str] = field(default_factory=list)
 
 
 def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
@@ -122,9 +125,12 @@ def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period:
                target: Path, style: dict, project: str, prefill: bool, mail_template: Path | None,
                result: IssueResult) -> None:
     today = ws.now().date()  # the office's day, whatever the machine's zone
-    values = last_accepted_values(ledger, unit, period, master.directory.aliases_of(unit)) if prefill else {}
+    last = last_accepted_values(ledger, unit, period, master.directory.aliases_of(unit))
+    values = last if prefill else {}
     if values:
         result.prefilled.append(unit)
+    if last and all(last.get(t.id, Prefill()).status == Status.DONE for t, _ in master.tasks_of(unit)):
+        result.all_done.append(unit)
     wb = build_return(master, unit, period, due, project, style, ws.organiser, ws.contact, values,
                       max_text=ws.limits.max_text_chars)
     path = atomic_save(wb, target)

@@ -156,6 +156,11 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
         echo(state, f"请核实：{shown} 的完成时限无法识别为日期（如没有写年份），不判断是否超期，也不列入下月到期任务。"
                     "如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2022-12-31）。",
              fg="yellow")
+    if result.all_done:
+        done = result.all_done
+        shown = "、".join(done[:10]) + (f"等 {len(done)} 个单位" if len(done) > 10 else "")
+        echo(state, f"请注意：{shown}上次报送的任务均为“已完成”，本期仍向其下发了填报表：请提醒其按时报送"
+                    "（确认“已完成”即可），否则将在通报中列为未报送。", fg="yellow")
     if prefill:
         echo(state, f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"
              if result.prefilled

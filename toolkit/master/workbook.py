@@ -233,7 +233,10 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
         elif isinstance(explicit, dt.date):
             parsed = explicit
         if "长期" in idx:
-            ongoing = clean(get("长期")) in ("是", "Y", "y", "yes", "1", "√")
+            # 是 makes any task ongoing; 否, written at import, does not make a 持续推进 the
+            # office typed into 完成时限 later (no 截止日期) a task with no date, which issue
+            # called 无法识别 and the 汇总表 called 否超期 instead of 长期
+            ongoing = clean(get("长期")) in ("是", "Y", "y", "yes", "1", "√") or (ongoing and parsed is None)
         note = clean(get("备注"))
         complete = not note.startswith("【信息不完整】")
         note = note.removeprefix("【信息不完整】")

@@ -477,7 +477,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     ctx.attention_text = _attention_text(ctx)
     ctx.reporting_text = _reporting_text(ctx)
     ctx.reporting_points = _reporting_points(ctx)
-    ctx.due_next_text = _due_next_text(ctx)
+    ctx.due_next_text = _due_next_text(ctx, cons.tasks)
     ctx.requirements = _requirements(ctx, any(t.coops for t in cons.tasks))
     if cons.of_sections:
         _of_sections(ctx)
@@ -589,9 +589,16 @@ def _reporting_points(c: MemoContext) -> list[Point]:
     return _points(items)
 
 
-def _due_next_text(c: MemoContext) -> str:
+def _due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
+    """Section 五; once every dated task's 完成时限 has passed (a 2022 plan from its December
+    on), it says so, where it said only that next month has none due."""
     if not c.due_next:
-        return f"{c.next_period_label}没有到期的任务。"
+        dated = [t.task.deadline for t in tasks if t.task.deadline and not t.task.ongoing]
+        if not dated or max(dated) > Period.parse(c.period).end:
+            return f"{c.next_period_label}没有到期的任务。"
+        ongoing = "，长期开展的任务仍须持续推进" if any(t.task.ongoing for t in tasks) else ""
+        return (f"{c.next_period_label}没有到期的任务。"
+                f"有明确完成时限的任务，时限均已届满（最晚为{cn_date(max(dated))}）{ongoing}。")
     return f"以下{len(c.due_next)}项任务的完成时限为{c.next_period_label}，请牵头单位倒排工期，确保按时完成："
 
 
