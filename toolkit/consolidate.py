@@ -290,7 +290,7 @@ def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], mast
     return asked
 
 
-def done_before(before: dict[str, dict[str, Row]], unit: str, task: str) -> Row | None:
+def _done_before(before: dict[str, dict[str, Row]], unit: str, task: str) -> Row | None:
     """The unit's latest row for ``task`` in an earlier month (``before``), when it said
     已完成: a lead silent this month does not undo a task it finished. Taken as 未报送, a
     2022 plan's tasks all done in December stood 超期未完成 in January's 通报 for every lead
@@ -305,14 +305,14 @@ def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: 
     """Per task: (综合状态, 平均进度 of the lead units that gave one); ``skip``: units not
     owed a return this period; ``asked``: the tasks each unit's forms carried (a lead whose
     form lacked the task, added to the master after issue, is not waited for); ``before``:
-    each unit's latest earlier row per task (`done_before`)."""
+    each unit's latest earlier row per task (`_done_before`)."""
     asked, before = asked or {}, before or {}
     out = {}
     for t in master.tasks:
         units = [u for u in master.units_of(t.id, LEAD)
                  if u not in skip and _asked(u, t.id, asked, accepted_rows)]
         rows = {u: r for u in units
-                if (r := accepted_rows.get(u, {}).get(t.id) or done_before(before, u, t.id)) is not None}
+                if (r := accepted_rows.get(u, {}).get(t.id) or _done_before(before, u, t.id)) is not None}
         values = [p for p in (_effective_progress(r) for r in rows.values()) if p is not None]
         avg = round(sum(values) / len(values), 1) if values else None
         out[t.id] = (task_status(t, units, rows, period), avg)
@@ -481,10 +481,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         lead_states = {}
         for unit in leads + coops:
             row = accepted_rows.get(unit, {}).get(t.id)
-            if row is None and done_before(before, unit, t.id):
-                if unit in leads:  # owes nothing on a task it finished: not named 未报送 for it
-                    lead_states[unit] = DONE
-            elif row is None:
+            if row is None:
+                # a lead silent on a task it finished earlier leaves the task 已完成 (`_statuses`)
+                # but is still named here as not having reported this month, as 单位明细 says
                 word = _missing_word(unit, t.id, asked, accepted_rows, sent_back)
                 (not_asked if word == NOT_ISSUED else returned if word == TO_FIX else missing).append(unit)
                 if unit in leads:
