@@ -37,15 +37,23 @@ def _session_workspace(tmp_path_factory) -> Path:
     return root
 
 
+def workspace_copy(src: Path, dst: Path, prepare=None):
+    """A copy of the workspace at ``src`` made at ``dst``, ``prepare(ws)`` run on it first when
+    given (a template made once, then copied for each test); the copy's workspace."""
+    shutil.copytree(src, dst)
+    ws = find_workspace(dst)
+    if prepare is not None:
+        prepare(ws)
+    return ws
+
+
 @pytest.fixture(scope="session")
 def _session_issued(tmp_path_factory, _session_workspace) -> Path:
     """All 54 returns for 2022-06, issued once per session."""
     from toolkit.actions.issue import issue_returns
 
-    root = tmp_path_factory.mktemp("issued") / "ws"
-    shutil.copytree(_session_workspace, root)
-    issue_returns(find_workspace(root), "2022-06")
-    return root
+    return workspace_copy(_session_workspace, tmp_path_factory.mktemp("issued") / "ws",
+                          lambda ws: issue_returns(ws, "2022-06")).root
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sys
 import types
 
 import pytest
-from conftest import drop, on_time, skip_unless_required
+from conftest import drop, on_time, skip_unless_required, workspace_copy
 from test_evidence import clean, mail, state
 from test_qa69_times_and_verdicts import _form_with_unit_cell
 
@@ -127,31 +127,20 @@ def test_a_return_in_an_outlook_msg_sent_at_3pm_cst_on_the_deadline_day_is_on_ti
 @pytest.fixture(scope="module")
 def _traffic_template(tmp_path_factory, _session_workspace):
     """The renamed and issued workspace, made once for the module (2 s a test otherwise)."""
-    import shutil
-
     from test_qa54_unit_names import rename_units
 
     from toolkit.actions.issue import issue_returns
-    from toolkit.workspace import find_workspace
 
-    root = tmp_path_factory.mktemp("traffic") / "ws"
-    shutil.copytree(_session_workspace, root)
-    ws = find_workspace(root)
-    rename_units(ws, {"市民政局": "市公安局交警支队"})
-    issue_returns(ws, "2022-06")
-    return root
+    def prepare(ws):
+        rename_units(ws, {"市民政局": "市公安局交警支队"})
+        issue_returns(ws, "2022-06")
+    return workspace_copy(_session_workspace, tmp_path_factory.mktemp("traffic") / "ws", prepare).root
 
 
 @pytest.fixture
 def traffic_ws(tmp_path, _traffic_template):
     """A directory with both 市公安局 and 市公安局交警支队 (a renamed seed unit), issued for June."""
-    import shutil
-
-    from toolkit.workspace import find_workspace
-
-    root = tmp_path / "traffic"
-    shutil.copytree(_traffic_template, root)
-    return find_workspace(root)
+    return workspace_copy(_traffic_template, tmp_path / "traffic")
 
 
 @pytest.mark.parametrize("typed", ["东莞市公安局交通警察支队", "市公安局交通警察支队", "东莞市公安局交警支队"])

@@ -9,10 +9,9 @@ squad 未报送 while 市公安局 stood 退回待改 for a form it never sent.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
-from conftest import PERIOD, drop, edit, issued_path, on_time, shanghai
+from conftest import PERIOD, drop, edit, issued_path, on_time, shanghai, workspace_copy
 from test_evidence import clean, mail, receipts, set_email, state
 from test_qa54_unit_names import rename_units
 
@@ -21,7 +20,6 @@ from toolkit.actions.issue import issue_returns
 from toolkit.filling import Answer, Filling, fill_return
 from toolkit.units import Directory, Unit
 from toolkit.vocab import UnitState
-from toolkit.workspace import find_workspace
 
 SQUAD = "市公安局交警支队"
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -30,21 +28,17 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 @pytest.fixture(scope="module")
 def _named_template(tmp_path_factory, _session_workspace):
     """The renamed and issued workspace, made once for the module (2 s a test otherwise)."""
-    root = tmp_path_factory.mktemp("named") / "ws"
-    shutil.copytree(_session_workspace, root)
-    ws = find_workspace(root)
-    rename_units(ws, {"市民政局": SQUAD, "市府办": "市委", "市司法局": "市委宣传部"})
-    issue_returns(ws, "2022-06")
-    return root
+    def prepare(ws):
+        rename_units(ws, {"市民政局": SQUAD, "市府办": "市委", "市司法局": "市委宣传部"})
+        issue_returns(ws, "2022-06")
+    return workspace_copy(_session_workspace, tmp_path_factory.mktemp("named") / "ws", prepare).root
 
 
 @pytest.fixture
 def named_ws(tmp_path, _named_template):
     """Seed directory plus 市公安局交警支队, 市委 and 市委宣传部 (renamed seed units), June issued.
     `rename_units` gives every unit a mailbox unitN@dg.example.cn."""
-    root = tmp_path / "named"
-    shutil.copytree(_named_template, root)
-    return find_workspace(root)
+    return workspace_copy(_named_template, tmp_path / "named")
 
 
 def _form(ws, unit: str, label: str | None = None, meta: bool = False, period_cell: bool = True, filling=None):
