@@ -27,7 +27,7 @@ from toolkit.form_layout import LAYOUT_WIDTHS, HeaderLayout, label_value_cells, 
 from toolkit.master.importer import import_master
 from toolkit.period import Period
 from toolkit.resources import resource
-from toolkit.returns import HEADERS, SHEET, build_return
+from toolkit.returns import HEADERS, SHEET, build_return, header_layout
 from toolkit.settings import Limits
 from toolkit.style import load_style
 
@@ -198,3 +198,20 @@ def test_the_summary_book_leaves_out_title_columns_empty_for_the_whole_table(tmp
     for sheet in ("任务汇总", "单位明细"):
         assert headers[sheet][:len(kept) + 2] == ["任务编号", *kept, "工作任务"], headers[sheet]
         assert not set(dropped) & set(headers[sheet]), headers[sheet]
+
+
+def test_an_empty_contact_is_reported_at_the_cell_the_department_sees(masters, seed_docx):
+    """崇川's forms hide B:C; 填报人 stands in A3 and its value in D3. Left empty, W509 named B3,
+    a hidden cell, in 校验问题 and on screen (review); it names D3, as the reply marks it."""
+    master = masters["chongchuan_mssx_2023"]
+    unit = master.units_with_tasks()[0]
+    data = fill_return(_form(master, unit), Filling(default=DONE, contact={}))
+    (w509,) = [i for i in _check(master, data).issues if i.code == "W509"]
+    assert w509.cell == header_layout(master).contact["填报人"][1] == "D3"
+    # the Dongguan form, nothing hidden: the cell right of the label, as before
+    plain = import_master(seed_docx)
+    assert not unused_titles(plain)
+    unit = plain.units_with_tasks()[0]
+    data = fill_return(_form(plain, unit), Filling(default=DONE, contact={}))
+    (w509,) = [i for i in _check(plain, data).issues if i.code == "W509"]
+    assert w509.cell == "B3"

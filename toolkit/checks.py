@@ -27,12 +27,13 @@ from .returns import (
     TEXT_FIELDS,
     RawReturn,
     eta_example_of,
+    header_layout,
     read_return,
     task_id_text,
 )
 from .settings import Limits
 from .spreadsheet import ReadFailure
-from .text import clean, key, looks_like_formula, squash, task_title
+from .text import clean, column_letter, key, looks_like_formula, squash, task_title
 from .units import Directory, Unit, guess_kind, in_order
 from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
 
@@ -265,6 +266,25 @@ class CheckContext:
         return unit_of_address(sent_by, self._addresses)
 
 
+def _empty_value_cell(raw: RawReturn, master: Master, label: str) -> str:
+    """The cell an empty labelled value belongs in: the reader can only say the one right of
+    the label, which on a form hiding title columns (崇川's: B:C) is hidden; where the form
+    is laid out as the master's forms are, the layout's visible value cell (D3, not B3)."""
+    ref = raw.label_cells.get(label, "")
+    cells = header_layout(master).contact.get(label)
+    at = re.fullmatch(r"([A-Z]+)(\d+)", cells[0]) if cells else None
+    if at and ref == f"{column_letter(_column_number(at[1]) + 1)}{at[2]}":
+        return cells[1]
+    return ref
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 def _task_ids(raw: RawReturn) -> frozenset[str]:
     """The task ids of a return's rows."""
     return frozenset(filter(None, (task_id_text(rr.values.get("task")) for rr in raw.rows)))
@@ -338,7 +358,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
     report.contact = {k: _text(raw.labels.get(k)) for k in ("填报人", "联系电话", "审核人", "填报日期")}
     missing = [k for k in ("填报人", "联系电话") if not report.contact.get(k)]
     if missing:
-        issues.append(make_issue("W509", cell=raw.label_cells.get(missing[0], ""),
+        issues.append(make_issue("W509", cell=_empty_value_cell(raw, master, missing[0]),
                                  missing="、".join(missing), **at))
 
     # The form was made from an older master: tasks added since were never in it.
