@@ -33,7 +33,7 @@ from .returns import (
 )
 from .settings import Limits
 from .spreadsheet import ReadFailure
-from .text import clean, column_letter, key, looks_like_formula, squash, task_title
+from .text import clean, column_letter, column_number, key, looks_like_formula, squash, task_title
 from .units import Directory, Unit, guess_kind, in_order
 from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
 
@@ -166,6 +166,12 @@ SAID = {"_meta": "填报表内置的单位信息", "填报单位": "表中的填
         "发件人地址": "发件人地址"}
 
 
+def evidence_words(how: str, sender: str, name: str) -> str:
+    """One piece of evidence as a W206 message names it: the sender's address and the file name
+    spelled out, the others as `SAID` says them."""
+    return {"发件人地址": f"发件人地址（{sender}）", "文件名": f"文件名“{name}”"}.get(how) or SAID[how]
+
+
 def _unit_of(raw: RawReturn, name: str, ctx: CheckContext, sent_by: str = ""
              ) -> tuple[str | None, str, str, Issue | None]:
     """(canonical unit, how it was identified, what was written if not recognised, the W206
@@ -194,14 +200,13 @@ def _unit_of(raw: RawReturn, name: str, ctx: CheckContext, sent_by: str = ""
     if not how:
         return None, "", written, None
     unit = said[how]
-    evidence = {"任务行": "表中的任务行", "发件人地址": f"发件人地址（{sent_by}）", "文件名": f"文件名“{name}”",
-                "填报单位": "表中的填报单位"}
     cell = clean(raw.labels.get("填报单位"))
     other = next((h for h, u in said.items() if u and u != unit
                   and (h != "填报单位" or _names_other(cell, unit, u, directory))), None)
     issue = None
     if other:
-        issue = make_issue("W206", said=SAID[how], unit=unit, other=said[other], evidence=evidence[other], file=name,
+        issue = make_issue("W206", said=SAID[how], unit=unit, other=said[other],
+                           evidence=evidence_words(other, sent_by, name), file=name,
                            cell=raw.label_cells.get("填报单位", "") if other == "填报单位" else "", sheet=raw.sheet)
     return unit, how, "", issue
 
@@ -273,16 +278,9 @@ def _empty_value_cell(raw: RawReturn, master: Master, label: str) -> str:
     ref = raw.label_cells.get(label, "")
     cells = header_layout(master).contact.get(label)
     at = re.fullmatch(r"([A-Z]+)(\d+)", cells[0]) if cells else None
-    if at and ref == f"{column_letter(_column_number(at[1]) + 1)}{at[2]}":
+    if at and ref == f"{column_letter(column_number(at[1]) + 1)}{at[2]}":
         return cells[1]
     return ref
-
-
-def _column_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def _task_ids(raw: RawReturn) -> frozenset[str]:

@@ -200,16 +200,15 @@ def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
         for it in top.walk():
             if it.kind not in ("eml", "msg") or it.outcome != Outcome.CONTAINER or (it.children and not it.cloud):
                 continue
-            hints = [*it.hints, *(f.name for f in it.cloud)]
             unit, how = mail_unit(it, directory, addresses)
             if unit:
                 it.unit, it.identified_by = unit, how
-            if unit or it.cloud:
-                it.period = period_in(hints) or run_period
+            elif not it.cloud:
+                continue
+            it.period = period_in([*it.hints, *(f.name for f in it.cloud)]) or run_period
             it.issues += [make_issue("W211", name=f.name or "（未写文件名）", service=f.service, link=f.link,
                                      expiry=expiry_text(f, tz, now), file=it.name) for f in it.cloud]
-            if unit or it.cloud:
-                found.append(it)
+            found.append(it)
     return found
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from .errors import ReadFailure
+from .text import column_number
 
 # Markup as quick-xml tokenizes it with calamine's settings (comments unchecked, end names
 # unchecked, empty elements expanded): a ``>`` inside a quoted attribute value does not end a
@@ -183,7 +184,7 @@ class _Extent:
                     digits.add(r)
         if letters:
             numbers = [int(r) - 1 for r in digits]
-            cols = [_column_number(c) - 1 for c in letters]
+            cols = [column_number(c.decode("ascii")) - 1 for c in letters]
             self._place(min(numbers), min(cols))
             self._place(max(numbers), max(cols))
         return cells
@@ -480,13 +481,6 @@ def _ods_sheets(part: bytes, cap: int, text_budget: int, extent: _Extent | None 
 def too_large(rows: int, cols: int, cap: int) -> None:
     raise ReadFailure("E104", detail=f"工作表的使用范围过大（约 {rows} 行 × {cols} 列，"
                                      f"超过 {cap} 个单元格），请删除多余的行列后重新保存")
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ch - 64
-    return n
 
 
 def longest_shared_string(part: bytes) -> int:

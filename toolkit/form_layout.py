@@ -44,10 +44,6 @@ class HeaderLayout:
     contact: Cells                          # row 3: the department's inputs
     legends: tuple[tuple[str, str], ...]    # row 2's legends: the due one's cells, then the prefill one's
 
-    def value_cells(self) -> dict[str, str]:
-        """Label -> the cell of its value."""
-        return {label: cells[1] for label, cells in {**self.info, **self.contact}.items()}
-
 
 def unused_titles(master: Any) -> tuple[str, ...]:
     """Which of 一级任务, 二级任务 and 工作任务 (`TITLE_FIELDS`) no task of ``master`` has: its

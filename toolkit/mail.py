@@ -204,6 +204,13 @@ def _decode_bytes(raw: bytes, declared: str | None = None) -> str:
     return raw.decode("latin-1")
 
 
+def _gb_wide(label: str | None) -> str | None:
+    """A declared charset, GB2312 and GBK read as their superset GB18030 (clients label GBK
+    text gb2312); None when none was declared."""
+    label = (label or "").lower()
+    return "gb18030" if label in ("gb2312", "gbk", "x-gbk") else label or None
+
+
 def _fix_mojibake(text: str) -> str:
     """Undo surrogate-escaped raw bytes and GBK read as Latin-1 in header values."""
     if any("\udc80" <= ch <= "\udcff" for ch in text):
@@ -226,10 +233,7 @@ def decode_words(value: str) -> str:
     out = []
     for part, charset in decode_header(value):
         if isinstance(part, bytes):
-            label = (charset or "").lower()
-            if label in ("gb2312", "gbk", "x-gbk"):
-                label = "gb18030"
-            out.append(_decode_bytes(part, label or None))
+            out.append(_decode_bytes(part, _gb_wide(charset)))
         else:
             out.append(part)
     return "".join(out)
@@ -438,8 +442,7 @@ def _body_text(part: Message) -> str:
         raw = part.get_payload(decode=True) or b""
     except Exception:
         return ""
-    charset = (part.get_content_charset() or "").lower()
-    return _decode_bytes(raw[:_BODY_LIMIT], "gb18030" if charset in ("gb2312", "gbk", "x-gbk") else charset or None)
+    return _decode_bytes(raw[:_BODY_LIMIT], _gb_wide(part.get_content_charset()))
 
 
 def parse_msg(data: bytes) -> ParsedMail:

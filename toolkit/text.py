@@ -268,6 +268,14 @@ def cn_number(n: int) -> str:
     return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
+def column_number(letters: str) -> int:
+    """1-based number of a spreadsheet column name (A -> 1, AA -> 27): `column_letter`'s inverse."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 def column_letter(n: int) -> str:
     """Spreadsheet column name of 1-based ``n`` (1 -> A, 27 -> AA), without importing openpyxl."""
     letters = ""

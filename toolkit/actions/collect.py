@@ -18,7 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
-from ..checks import SAID, CheckContext, check_return, history_issues
+from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
 from ..consolidate import issued_dues, received_of, replied_on, reply_date, timeliness, unit_due
 from ..evidence import (
     address_index,
@@ -389,8 +389,9 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 if not unit and by_name:
                     unit, how = by_name, "文件名"
                 if how == "发件人地址" and by_name and by_name != unit:
-                    issue = make_issue("W206", said=f"发件人地址（{it.sender}）", unit=unit, other=by_name,
-                                       evidence=f"文件名“{it.name}”", file=it.name)
+                    issue = make_issue("W206", said=evidence_words(how, it.sender, it.name), unit=unit,
+                                       other=by_name, evidence=evidence_words("文件名", it.sender, it.name),
+                                       file=it.name)
                     it.issues.append(issue)
                     result.disputed.append((it.name, issue.message))
                 if rep is not None:
@@ -437,10 +438,9 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
     if found is not None:
         result.disputed.append((it.name, found.message))
         return
-    for other, evidence in ((by_address, f"发件人地址（{it.sender}）"),
-                            (by_name if rep.identified_by != "文件名" else None,
-                             f"文件名“{it.name}”")):
+    for other, how in ((by_address, "发件人地址"), (by_name if rep.identified_by != "文件名" else None, "文件名")):
         if other and other != rep.unit:
+            evidence = evidence_words(how, it.sender, it.name)
             said = SAID.get(rep.identified_by, rep.identified_by or "填报表")
             issue = make_issue("W206", said=said, unit=rep.unit, other=other, evidence=evidence, file=it.name)
             rep.issues.append(issue)

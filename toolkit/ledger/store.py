@@ -132,6 +132,11 @@ _RECEIPT_COLUMNS = ("id", "parent_id", "sha256", "name", "kind", "source", "rece
                     "received_how", "run_id")
 
 
+def _issue(row: sqlite3.Row) -> Issue:
+    """An issue as the ledger keeps it (its file is its receipt's)."""
+    return Issue(row["code"], row["severity"], row["message"], "", row["sheet"], row["cell"], row["task"])
+
+
 def _receipt(row: sqlite3.Row) -> Receipt:
     d = {k: row[k] for k in _RECEIPT_COLUMNS}
     d["contact"] = json.loads(d["contact"] or "{}")
@@ -305,8 +310,7 @@ class Ledger:
         return out
 
     def issues_of(self, receipt_id: int) -> list[Issue]:
-        return [Issue(r["code"], r["severity"], r["message"], "", r["sheet"], r["cell"], r["task"])
-                for r in self.conn.execute("SELECT * FROM issues WHERE receipt_id=? ORDER BY rowid",
+        return [_issue(r) for r in self.conn.execute("SELECT * FROM issues WHERE receipt_id=? ORDER BY rowid",
                                            (receipt_id,))]
 
     def issues_of_many(self, receipt_ids: list[int]) -> dict[int, list[Issue]]:
@@ -315,14 +319,12 @@ class Ledger:
             marks = ",".join("?" * len(chunk))
             for r in self.conn.execute(
                     f"SELECT * FROM issues WHERE receipt_id IN ({marks}) ORDER BY receipt_id, rowid", chunk):
-                out[r["receipt_id"]].append(
-                    Issue(r["code"], r["severity"], r["message"], "", r["sheet"], r["cell"], r["task"]))
+                out[r["receipt_id"]].append(_issue(r))
         return out
 
     def with_issue(self, code: str) -> list[tuple[Receipt, Issue]]:
         """Every receipt carrying an issue of ``code``, with that issue, oldest first."""
-        return [(_receipt(r), Issue(r["code"], r["severity"], r["message"], "", r["sheet"], r["cell"], r["task"]))
-                for r in self.conn.execute(
+        return [(_receipt(r), _issue(r)) for r in self.conn.execute(
                     "SELECT receipts.*, issues.code, issues.severity, issues.message, issues.sheet, issues.cell,"
                     " issues.task FROM issues JOIN receipts ON receipts.id = issues.receipt_id"
                     " WHERE issues.code=? ORDER BY receipts.id", (code,))]
