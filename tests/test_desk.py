@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -52,8 +53,9 @@ def test_run_on_a_period_never_issued_is_refused(run, ws):
                              "请先运行 duban issue --period 2022-06，或加 --force 照常处理。\n")
 
 
-def test_run_with_nothing_ever_collected(run, issued_ws):
+def test_run_with_nothing_ever_collected(run, issued_ws, collecting_on):
     ws = issued_ws
+    collecting_on(dt.date(2022, 7, 1))  # before the deadline: nothing to point to yet
     result = run(["run"], cwd=ws.root)
     assert result.exit_code == 1
     assert result.stderr == ("错误：收件箱是空的，2022年6月还没有收到任何报送。"

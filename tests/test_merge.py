@@ -327,11 +327,40 @@ def test_locked_target_keeps_the_old_file(run, month):
     assert not list(path.parent.glob(".~duban-*"))
 
 
-def test_merge_before_any_collect(run, issued_ws):
+def test_merge_before_any_collect(run, issued_ws, collecting_on):
     ws = issued_ws
+    collecting_on(dt.date(2022, 7, 3))  # before the forms' deadline, 5 July
     result = run(["merge"], cwd=ws.root)
     assert result.exit_code == 1
-    assert result.stderr == "错误：还没有收取过任何报送。请先把报送文件放进收件箱，运行 duban collect。\n"
+    assert result.stderr == ("错误：还没有收取过任何报送，无法生成汇总表。请先把报送文件放进收件箱，运行 duban collect。"
+                             "报送截止日为7月5日；截止后仍无人报送，可再运行 duban merge，生成各单位均未报送的汇总表。\n")
+    memo = run(["memo"], cwd=ws.root)
+    assert memo.exit_code == 1
+    assert memo.stderr.startswith("错误：还没有收取过任何报送，无法生成通报。")
+    assert "可再运行 duban memo，生成各单位均未报送的通报。" in memo.stderr
+
+
+def test_a_first_month_nobody_reported_is_reported_once_past_its_deadline(run, issued_ws, collecting_on):
+    """A new plan's first month in which no unit sent anything: past the deadline its 汇总表
+    and 通报 say every unit 未报送, as a later month's do; `duban run` (an empty inbox may be
+    the office's slip) refuses and points to them."""
+    ws = issued_ws
+    collecting_on(dt.date(2022, 7, 6))
+    refused = run(["run"], cwd=ws.root)
+    assert refused.exit_code == 1
+    assert refused.stderr == ("错误：收件箱是空的，2022年6月还没有收到任何报送。请把报送的文件、邮件或压缩包放进“收件箱”"
+                              "文件夹后再运行。报送截止日（7月5日）已过：核实确实无人报送后，可运行 duban merge 和 duban memo，"
+                              "生成各单位均未报送的汇总表和通报。\n")
+    merged = run(["merge"], cwd=ws.root)
+    assert merged.exit_code == 0, merged.output
+    assert "未报送 54" in merged.stdout
+    sheet = load_workbook(ws.root / "汇总" / "2022年6月" / "2022年6月_进展汇总表.xlsx")["报送情况"]
+    states = [row[3] for row in sheet.iter_rows(min_row=4, values_only=True)]
+    assert len(states) == 54 and set(states) == {"未报送"}
+    memo = run(["memo", "--format", "md"], cwd=ws.root)
+    assert memo.exit_code in (0, 1), memo.output
+    text = next((ws.root / "通报" / "2022年6月").glob("*.md")).read_text(encoding="utf-8")
+    assert "均未报送" in text
 
 
 # ---------------------------------------------------------------------------

@@ -493,6 +493,40 @@ def ever_collected(ws: Workspace) -> bool:
         return True
 
 
+def last_due(ws: Workspace, period: Period) -> dt.date | None:
+    """The latest deadline any unit was given for ``period`` (its forms' dates, `Workspace.due`),
+    or None when no form of ``period`` was issued."""
+    if not ws.ledger_path.exists():
+        return None
+    from .ledger import Ledger
+
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        if ledger.issued_at(period) is None:
+            return None
+        return ws.due(period, max(ledger.issued_dues(period).values(), default=None))
+
+
+def refuse_if_nothing_received(ws: Workspace, period: Period | None, command: str) -> None:
+    """Refuse `duban merge` or `duban memo` (``command``) in a workspace that has never
+    received a file, unless every deadline of the month's forms has passed.
+
+    Before the deadline there is nothing to report yet. After it, a month in which no unit
+    sent anything is one whose 通报 says 均未报送, as a later month's with nothing received
+    does; refusing left the office of a new plan with no 通报 to issue. A month whose forms
+    were never issued has no deadline and stays refused.
+    """
+    if ever_collected(ws):
+        return
+    due = last_due(ws, ws.period(period))
+    if due is not None and ws.now().date() > due:
+        return
+    made = {"merge": "汇总表", "memo": "通报"}[command]
+    after = (f"报送截止日为{due.month}月{due.day}日；截止后仍无人报送，可再运行 duban {command}，"
+             f"生成各单位均未报送的{made}。" if due else "")
+    raise errors.NothingToDo(f"还没有收取过任何报送，无法生成{made}。"
+                             f"请先把报送文件放进收件箱，运行 duban collect。{after}")
+
+
 def issued_periods(ws: Workspace) -> list[Period]:
     """Periods returns were issued for: the ledger's record, or a 下发/<期> folder with
     returns in it (a workspace issued before the ledger kept that record)."""

@@ -15,7 +15,7 @@ from ..memo.context import MemoContext, build_context, memo_filename, render_mar
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import scan_key
 from ..period import Period
-from ..workspace import MEMOS, Workspace, ever_collected
+from ..workspace import MEMOS, Workspace, refuse_if_nothing_received
 
 TEMPLATE_NAME = "月度通报.docx"
 
@@ -49,8 +49,8 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     """
     if fmt not in ("docx", "md"):
         raise errors.UsageError(f"不支持的通报格式“{fmt}”，请用 docx 或 md。")
-    if not ever_collected(ws):
-        raise errors.NothingToDo("还没有收取过任何报送，无法生成通报。请先把报送文件放进收件箱，运行 duban collect。")
+    if consolidation is None:
+        refuse_if_nothing_received(ws, period, "memo")
     cons = consolidation or consolidate(ws, period)
     # dated by the office's day (Workspace.now), as replies are, whatever the machine's zone
     ctx = build_context(cons, issue_date or ws.now().date(), list_unchanged=ws.settings.list_unchanged)

@@ -6,12 +6,11 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import errors
 from ..consolidate import Consolidation, consolidate
 from ..period import Period
 from ..style import load_style
 from ..summary_book import write_workbook
-from ..workspace import MERGED, Workspace, ever_collected
+from ..workspace import MERGED, Workspace, refuse_if_nothing_received
 
 log = logging.getLogger("duban")
 
@@ -34,8 +33,8 @@ def merge(ws: Workspace, period: Period | None = None, consolidation: Consolidat
 
     ``consolidation`` reuses one already computed for the same period (`duban run`).
     """
-    if not ever_collected(ws):
-        raise errors.NothingToDo("还没有收取过任何报送。请先把报送文件放进收件箱，运行 duban collect。")
+    if consolidation is None:
+        refuse_if_nothing_received(ws, period, "merge")
     cons = consolidation or consolidate(ws, period)
     path = merged_path(ws, cons.period)
     write_workbook(cons, path, load_style(ws.template("样式.toml")))

@@ -11,7 +11,7 @@ from ..ledger import Ledger
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..vocab import UnitState
-from ..workspace import Workspace
+from ..workspace import Workspace, last_due
 from .collect import CollectResult, collect
 from .memo import MemoResult, add_pdf, write_memo
 from .merge import MergeResult, merge
@@ -52,8 +52,13 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
             + (f"但是其他期次的填报表：{filed}。" if filed else "但都不是本期的报送。")
             + f"请核实；如果填的是{target.label}的进展，请相关单位用本期下发的填报表重报。")
     if not received:
+        # past the deadline, a month nobody reported is still a month to report (均未报送):
+        # merge and memo make it, once the office has checked that nothing was missed
+        due = last_due(ws, target)
+        past = (f"报送截止日（{due.month}月{due.day}日）已过：核实确实无人报送后，可运行 duban merge 和 "
+                f"duban memo，生成各单位均未报送的汇总表和通报。" if due and ws.now().date() > due else "")
         raise errors.NothingToDo(f"收件箱是空的，{target.label}还没有收到任何报送。"
-                                 f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。")
+                                 f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。{past}")
     cons = consolidate(ws, target)
     # The memo is filled in a second process while this one writes the workbook: both come
     # from the one consolidation and touch different files (W1: run 100 ms shorter). The
