@@ -171,11 +171,12 @@ def test_date_examples_are_of_the_returns_own_time(nanling):
 def test_a_forms_name_columns_hide_without_hiding_its_unit(nanling):
     # 南陵's table gives every task its text only. Hiding the empty 一级任务, 二级任务 and
     # 工作任务 columns alone hid 填报单位 and the 填报人 input in B:D with them (seen in
-    # LibreOffice): rows 2-3 of such a form stand in the columns left to see (QA 76).
+    # LibreOffice): rows 2-3 of such a form stand in the columns left to see (QA 76). It gives
+    # no 完成时限 either: that column hides as well.
     form = nanling / "下发" / "2024年6月" / "2024年6月_县财政局_进展填报表.xlsx"
     sheet = load_workbook(form)["进展填报"]
     headers = {c.value: c.column_letter for c in sheet[4]}
     assert [h for h, letter in headers.items() if sheet.column_dimensions[letter].hidden] == \
-        ["一级任务", "二级任务", "工作任务"]
+        ["一级任务", "二级任务", "工作任务", "完成时限"]
     assert (sheet["A2"].value, sheet["E2"].value, sheet["A3"].value) == ("填报单位", "县财政局", "填报人")
     assert sheet.column_dimensions[headers["责任类型"]].width >= 8

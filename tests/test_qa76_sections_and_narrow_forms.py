@@ -176,7 +176,7 @@ def test_a_form_issued_before_the_narrow_one_is_still_read(monkeypatch):
 
     master = import_master(DAZHU)
     with monkeypatch.context() as m:
-        m.setattr(returns, "unused_titles", lambda master: ())  # the layout of every form before
+        m.setattr(returns, "unused_columns", lambda master: ())  # the layout of every form before
         old = _form(master, "县住建局")
     report = _check(master, fill_return(old, Filling(default=DONE)))
     assert report.outcome == "采纳" and report.unit == "县住建局" and report.issues == [], report.issues

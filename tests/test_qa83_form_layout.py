@@ -23,7 +23,7 @@ from toolkit.actions.merge import merge
 from toolkit.checks import CheckContext, check_return
 from toolkit.feedback import build_feedback
 from toolkit.filling import Answer, Filling, fill_return
-from toolkit.form_layout import LAYOUT_WIDTHS, HeaderLayout, label_value_cells, lay_out, unused_titles
+from toolkit.form_layout import LAYOUT_WIDTHS, HeaderLayout, label_value_cells, lay_out, unused_columns
 from toolkit.master.importer import import_master
 from toolkit.period import Period
 from toolkit.resources import resource
@@ -67,35 +67,37 @@ def test_the_layout_with_nothing_hidden_is_the_contracts():
     assert layout.info == {"填报单位": ("A2", "B2", "D2"), "填报期": ("E2", "F2", "G2"), "报送截止": ("H2", "I2", "J2")}
     assert layout.contact == {"填报人": ("A3", "B3", "D3"), "联系电话": ("E3", "F3", "G3"),
                               "审核人": ("H3", "I3", "J3"), "填报日期": ("K3", "L3", "L3")}
-    assert layout.legends == (("K2", "N2"),) and lay_out(prefilled=True).legends == (("K2", "L2"), ("M2", "N2"))
+    assert layout.legends == (("K2", "N2"),) and lay_out(two_legends=True).legends == (("K2", "L2"), ("M2", "N2"))
     # laid out by the shipped widths, so the contract's cells hold for the office's own widths too
     shipped = load_style(resource("templates", "样式.toml"))["return"]["widths"]
     assert tuple(shipped[h] for h in HEADERS) == LAYOUT_WIDTHS
 
 
 def test_which_title_columns_a_table_leaves_empty(masters):
-    assert unused_titles(masters["chongchuan_mssx_2023"]) == ("level1", "level2")
-    assert unused_titles(masters["guoban_2018_126_tuiguang"]) == ("level2",)
-    assert unused_titles(masters["weifang_zwgk_2017"]) == ("name",)
-    assert unused_titles(masters["dazhu_mssx_2016"]) == ("level1", "level2", "name")
-    assert unused_titles(import_master(Path(__file__).parent.parent / "workbooks" / "任务分工表.docx")) == ()
+    assert unused_columns(masters["chongchuan_mssx_2023"]) == ("level1", "level2", "deadline")
+    assert unused_columns(masters["guoban_2018_126_tuiguang"]) == ("level2", "deadline")
+    assert unused_columns(masters["weifang_zwgk_2017"]) == ("name", "deadline")
+    assert unused_columns(masters["dazhu_mssx_2016"]) == ("level1", "level2", "name")
+    assert unused_columns(import_master(Path(__file__).parent.parent / "workbooks" / "任务分工表.docx")) == ()
 
 
 @pytest.mark.parametrize("stem, unit, hidden, cells", [
-    # 崇川: 一级任务 and 二级任务 hidden; 填报单位's value takes D:E, the rest move one column on
-    ("chongchuan_mssx_2023", "城管局", ["一级任务", "二级任务"],
-     {"A2": "填报单位", "D2": "城管局", "F2": "填报期", "G2": "2023年6月", "I2": "报送截止", "J2": "2023年7月5日",
-      "A3": "填报人", "F3": "联系电话", "I3": "审核人", "K3": "填报日期"}),
-    # 国办: 二级任务 hidden inside the value B2:D2, every label in the contract's cell
-    ("guoban_2018_126_tuiguang", "国务院国资委", ["二级任务"],
-     {"A2": "填报单位", "B2": "国务院国资委", "E2": "填报期", "H2": "报送截止", "A3": "填报人", "E3": "联系电话",
-      "H3": "审核人", "K3": "填报日期"}),
-    # 潍坊: 工作任务 hidden; 一级任务 and 二级任务 (23 wide) are too narrow for a unit's name
-    ("weifang_zwgk_2017", "市发改委", ["工作任务"],
-     {"A2": "填报单位", "B2": "市发改委", "F2": "填报期", "I2": "报送截止", "A3": "填报人", "F3": "联系电话"}),
-    # 大竹: all three hidden, 填报单位 three hidden columns left of its value
+    # 崇川: 一级任务, 二级任务 and 完成时限 hidden; 填报单位's value takes D:E, the rest move on;
+    # no due legend: the table gives no 完成时限
+    ("chongchuan_mssx_2023", "城管局", ["一级任务", "二级任务", "完成时限"],
+     {"A2": "填报单位", "D2": "城管局", "G2": "填报期", "H2": "2023年6月", "J2": "报送截止", "K2": "2023年7月5日",
+      "L2": None, "A3": "填报人", "G3": "联系电话", "J3": "审核人", "L3": "填报日期"}),
+    # 国办: 二级任务 hidden inside the value B2:D2, 完成时限 inside 填报期's G2:H2
+    ("guoban_2018_126_tuiguang", "国务院国资委", ["二级任务", "完成时限"],
+     {"A2": "填报单位", "B2": "国务院国资委", "E2": "填报期", "I2": "报送截止", "A3": "填报人", "E3": "联系电话",
+      "I3": "审核人", "K3": "填报日期"}),
+    # 潍坊: 工作任务 and 完成时限 hidden; 一级任务 and 二级任务 (23 wide) are too narrow for a unit's name
+    ("weifang_zwgk_2017", "市发改委", ["工作任务", "完成时限"],
+     {"A2": "填报单位", "B2": "市发改委", "G2": "填报期", "J2": "报送截止", "A3": "填报人", "G3": "联系电话"}),
+    # 大竹: all three titles hidden, 填报单位 three hidden columns left of its value; its 完成时限 shown
     ("dazhu_mssx_2016", "县住建局", ["一级任务", "二级任务", "工作任务"],
-     {"A2": "填报单位", "E2": "县住建局", "F2": "填报期", "I2": "报送截止", "A3": "填报人", "K3": "填报日期"}),
+     {"A2": "填报单位", "E2": "县住建局", "F2": "填报期", "I2": "报送截止", "A3": "填报人", "K3": "填报日期",
+      "K2": "橙色底纹：完成时限在本期或之前的任务，请重点填报"}),
 ])
 def test_a_form_hides_exactly_the_empty_title_columns(masters, stem, unit, hidden, cells):
     master = masters[stem]
@@ -119,11 +121,29 @@ def test_a_form_hides_exactly_the_empty_title_columns(masters, stem, unit, hidde
 def test_a_prefilled_form_gives_its_legends_the_height_they_need(masters):
     from toolkit.returns import Prefill
 
-    master = masters["chongchuan_mssx_2023"]
-    sheet = load_workbook(io.BytesIO(_form(master, "城管局", prefill={"24": Prefill(work="上月进展。")})))[SHEET]
+    master = masters["dazhu_mssx_2016"]
+    sheet = load_workbook(io.BytesIO(_form(master, "县住建局", prefill={"1": Prefill(work="上月进展。")})))[SHEET]
     assert sheet["K2"].value.startswith("橙色底纹") and sheet["M2"].value.startswith("黄色底纹")
     assert {"K2:L2", "M2:N2"} <= {str(r) for r in sheet.merged_cells.ranges}
     assert 22 < sheet.row_dimensions[2].height <= 34  # two lines in K:L, not five
+
+
+def test_the_legends_say_only_what_the_form_shows(masters):
+    """Row 2's due legend named orange rows a form did not have: 崇川's table gives no 完成时限,
+    so its forms have no due legend, and a prefilled one gives the prefill legend the row's
+    free columns; 大竹's July form, with nothing due by then, says so."""
+    from toolkit.returns import Prefill
+
+    sheet = load_workbook(io.BytesIO(_form(masters["chongchuan_mssx_2023"], "城管局",
+                                           prefill={"24": Prefill(work="上月进展。")})))[SHEET]
+    assert sheet["L2"].value == "黄色底纹：照录上月报送，请逐项更新" and "L2:N2" in {str(r) for r in sheet.merged_cells.ranges}
+    assert not any("橙色" in str(c.value or "") for row in sheet.iter_rows(min_row=1, max_row=3) for c in row)
+    plain = load_workbook(io.BytesIO(_form(masters["chongchuan_mssx_2023"], "城管局")))[SHEET]
+    assert not any(plain[f"{x}2"].value for x in "LMN")
+    dazhu = masters["dazhu_mssx_2016"]  # every dated task 12月底前
+    wb = build_return(dazhu, "县住建局", Period(2016, 6), dt.date(2016, 7, 5), "2016年民生实事",
+                      load_style(resource("templates", "样式.toml")), generated_at=dt.datetime(2016, 7, 1))
+    assert wb[SHEET]["K2"].value == "本期没有到期的任务" and wb[SHEET]["K2"].fill.fgColor.rgb in (None, "00000000")
 
 
 def test_the_reply_to_a_form_puts_each_contact_value_where_it_is_seen(masters):
@@ -134,9 +154,9 @@ def test_the_reply_to_a_form_puts_each_contact_value_where_it_is_seen(masters):
                                  due=dt.date(2023, 7, 5), style=load_style(resource("templates", "样式.toml")),
                                  limits=Limits())
     sheet = wb[SHEET]
-    assert [sheet[c].value for c in ("D3", "G3", "J3")] == ["陆晓燕", "0513-85051234", "顾建华"]
+    assert [sheet[c].value for c in ("D3", "H3", "K3")] == ["陆晓燕", "0513-85051234", "顾建华"]
     assert {k: c.coordinate for k, c in label_value_cells(sheet, CONTACT).items()} == \
-        {"填报人": "D3", "联系电话": "G3", "审核人": "J3", "填报日期": "L3"}
+        {"填报人": "D3", "联系电话": "H3", "审核人": "K3", "填报日期": "M3"}
     assert located and all(ref for _, ref in located)
 
 
@@ -161,7 +181,7 @@ def test_a_form_issued_before_is_read_as_it_was(masters, monkeypatch, stem, unit
 
     master = masters[stem]
     with monkeypatch.context() as m:
-        m.setattr(returns, "header_layout", lambda master, prefilled=False: old)
+        m.setattr(returns, "header_layout", lambda master, two_legends=False: old)
         data = _form(master, unit)
     sheet = load_workbook(io.BytesIO(data))[SHEET]
     assert sheet[old.info["填报单位"][1]].value == unit
@@ -210,7 +230,7 @@ def test_an_empty_contact_is_reported_at_the_cell_the_department_sees(masters, s
     assert w509.cell == header_layout(master).contact["填报人"][1] == "D3"
     # the Dongguan form, nothing hidden: the cell right of the label, as before
     plain = import_master(seed_docx)
-    assert not unused_titles(plain)
+    assert not unused_columns(plain)
     unit = plain.units_with_tasks()[0]
     data = fill_return(_form(plain, unit), Filling(default=DONE, contact={}))
     (w509,) = [i for i in _check(plain, data).issues if i.code == "W509"]

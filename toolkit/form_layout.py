@@ -1,9 +1,10 @@
 """Rows 2-3 of a return form (进展填报表): where each label, its value and the legends stand.
 
-A form keeps every column of the contract (`returns.COLUMNS`). Those of 一级任务, 二级任务 and
-工作任务 that no task of the table fills (`unused_titles`: 大竹's has none, most county tables
-only 工作任务, 国办's 一级任务 and 工作任务) are hidden, not left out: the header row stays the
-contract's and is read as every form is. Rows 2-3 then stand in the columns left to see, by one
+A form keeps every column of the contract (`returns.COLUMNS`). Those of 一级任务, 二级任务,
+工作任务 and 完成时限 that no task of the table fills (`unused_columns`: 大竹's has no title,
+most county tables only 工作任务, 国办's 一级任务 and 工作任务; most tables found give no
+完成时限) are hidden, not left out: the header row stays the contract's and is read as every
+form is. Rows 2-3 then stand in the columns left to see, by one
 rule (`lay_out`): left to right, a label takes one column, its value the columns after it until
 they are as wide as the value needs, and row 2's legends what is left. With nothing hidden that
 is the contract's own layout (`returns.INFO_CELLS`, `returns.CONTACT_CELLS`).
@@ -17,8 +18,9 @@ from typing import Any
 
 from .text import column_letter
 
-#: The return fields of the columns a table may leave empty (B, C, D), in column order.
-TITLE_FIELDS = ("level1", "level2", "name")
+#: The return fields of the columns a table may leave empty (B, C, D, F), in column order,
+#: each with the task's attribute that fills it.
+OPTIONAL_FIELDS = {"level1": "level1", "level2": "level2", "name": "name", "deadline": "deadline_text"}
 
 #: The widths rows 2-3 are laid out by, columns A to N: the shipped 样式.toml's
 #: ``[return.widths]`` (a test keeps them equal). Fixed, so an office widening a column in its
@@ -39,25 +41,26 @@ Cells = dict[str, tuple[str, str, str]]
 class HeaderLayout:
     """Rows 2-3 of one table's forms (`lay_out`)."""
 
-    hidden: tuple[int, ...]                 # 1-based columns hidden (of B:D)
+    hidden: tuple[int, ...]                 # 1-based columns hidden (of B:D and F)
     info: Cells                             # row 2: 填报单位, 填报期, 报送截止
     contact: Cells                          # row 3: the department's inputs
-    legends: tuple[tuple[str, str], ...]    # row 2's legends: the due one's cells, then the prefill one's
+    legends: tuple[tuple[str, str], ...]    # row 2's legends' cells: the due one's, then the prefill one's
 
 
-def unused_titles(master: Any) -> tuple[str, ...]:
-    """Which of 一级任务, 二级任务 and 工作任务 (`TITLE_FIELDS`) no task of ``master`` has: its
-    forms hide those columns, which would print empty, and its 汇总表 leaves them out."""
-    return tuple(f for f in TITLE_FIELDS if not any(getattr(t, f) for t in master.tasks))
+def unused_columns(master: Any) -> tuple[str, ...]:
+    """Which of 一级任务, 二级任务, 工作任务 and 完成时限 (`OPTIONAL_FIELDS`) no task of
+    ``master`` has: its forms hide those columns, which would print empty, and its 汇总表
+    leaves out all but 工作任务."""
+    return tuple(f for f, attr in OPTIONAL_FIELDS.items() if not any(getattr(t, attr) for t in master.tasks))
 
 
-def lay_out(hidden: Collection[int] = (), prefilled: bool = False) -> HeaderLayout:
-    """Rows 2-3 of a form whose columns ``hidden`` (1-based) are hidden; ``prefilled``: row 2
+def lay_out(hidden: Collection[int] = (), two_legends: bool = False) -> HeaderLayout:
+    """Rows 2-3 of a form whose columns ``hidden`` (1-based) are hidden; ``two_legends``: row 2
     has the prefill legend beside the due one, each in half the columns left."""
     visible = [c for c in range(1, len(LAYOUT_WIDTHS) + 1) if c not in hidden]
     info, rest = _row(2, INFO_WIDTHS, visible, keep=2)
     contact, _ = _row(3, CONTACT_WIDTHS, visible, keep=0)
-    cut = (len(rest) + 1) // 2 if prefilled else len(rest)
+    cut = (len(rest) + 1) // 2 if two_legends else len(rest)
     parts = [p for p in (rest[:cut], rest[cut:]) if p]
     legends = tuple((f"{column_letter(p[0])}2", f"{column_letter(p[-1])}2") for p in parts)
     return HeaderLayout(tuple(sorted(hidden)), info, contact, legends)

@@ -17,7 +17,7 @@ from typing import Any
 
 from .column_changes import column_changes
 from .dates import cn_date, excel_serial
-from .form_layout import TITLE_FIELDS, HeaderLayout, lay_out, unused_titles
+from .form_layout import OPTIONAL_FIELDS, HeaderLayout, lay_out, unused_columns
 from .master import Master
 from .period import Period
 from .report import Issue, make_issue
@@ -51,6 +51,8 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("evidence", "佐证材料", True),
 )
 HEADERS = tuple(h for _, h, _ in COLUMNS)
+#: Row 2's due legend on a form with no task due by the period's end (its 填报说明 says so too).
+NOTHING_DUE = "本期没有到期的任务"
 HEADER_OF = {f: h for f, h, _ in COLUMNS}
 EDITABLE = tuple(f for f, _, e in COLUMNS if e)
 MASTER_FIELDS = ("level1", "level2", "name", "content", "deadline")
@@ -108,11 +110,11 @@ def field_of_header(label: object) -> str | None:
     return found[0] if found else None
 
 
-def header_layout(master: Master, prefilled: bool = False) -> HeaderLayout:
-    """Rows 2-3 of ``master``'s forms, and the columns they hide: those of 一级任务, 二级任务
-    and 工作任务 no task of the table has (`form_layout.unused_titles`)."""
-    unused = unused_titles(master)
-    return lay_out([c for c, (f, _, _) in enumerate(COLUMNS, start=1) if f in unused], prefilled)
+def header_layout(master: Master, two_legends: bool = False) -> HeaderLayout:
+    """Rows 2-3 of ``master``'s forms, and the columns they hide: those of 一级任务, 二级任务,
+    工作任务 and 完成时限 no task of the table has (`form_layout.unused_columns`)."""
+    unused = unused_columns(master)
+    return lay_out([c for c, (f, _, _) in enumerate(COLUMNS, start=1) if f in unused], two_legends)
 
 
 def return_filename(period: Period, unit: str) -> str:
@@ -183,10 +185,21 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     info_values = {"填报单位": unit, "填报期": period.label, "报送截止": cn_date(due)}
     middle = Alignment(vertical="center")
     underline = Border(bottom=thin)
-    # Prefilled cells are visibly last month's text: a legend in row 2 next to the due legend
-    # (row 3's free cells would be read as the 填报日期 value), the cells in the same fill.
+    # Row 2's legends. The due one names the orange rows; with none, it would point at nothing:
+    # it then says that none is due, or nothing for a unit whose tasks give no 完成时限.
+    # Prefilled cells are visibly last month's text: a legend next to the due one (row 3's
+    # free cells would be read as the 填报日期 value), the cells in the same fill.
+    legend_size = st["size"] - 1
+    prefill_fill = PatternFill("solid", fgColor=color(st.get("prefill_fill"), "FFF2CC"))
+    any_due = any(t.due_by(period.end) for t, _ in tasks)
+    due_legend = (st.get("due_legend", "") if any_due else
+                  NOTHING_DUE if any(t.deadline is not None and not t.ongoing for t, _ in tasks) else "")
     prefilled = any(prefill.get(t.id) for t, _ in tasks)
-    layout = header_layout(master, prefilled)
+    legends = [(text, font, fill) for text, font, fill in (
+        (due_legend, Font(name=st["font"], size=legend_size, color="C65911"), due_fill if any_due else None),
+        (st.get("prefill_legend", "") if prefilled else "",
+         Font(name=st["font"], size=legend_size, bold=True, color="7F6000"), prefill_fill)) if text]
+    layout = header_layout(master, two_legends=len(legends) == 2)
     widths = st.get("widths", {})
     shown = {c: 0.0 if c in layout.hidden else float(widths.get(h, 12)) for c, h in enumerate(HEADERS, start=1)}
 
@@ -202,12 +215,6 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         value = labelled(label, *refs)
         set_text(value, info_values[label])
         style_cell(value, font=body_font, alignment=middle)
-    prefill_fill = PatternFill("solid", fgColor=color(st.get("prefill_fill"), "FFF2CC"))
-    legend_size = st["size"] - 1
-    legends = [(st.get("due_legend", ""), Font(name=st["font"], size=legend_size, color="C65911"),
-                due_fill if any(t.due_by(period.end) for t, _ in tasks) else None),
-               (st.get("prefill_legend", ""), Font(name=st["font"], size=legend_size, bold=True, color="7F6000"),
-                prefill_fill)]
     legend_widths = []
     for (start, end), (text, font, fill) in zip(layout.legends, legends):
         set_text(ws[start], text)
@@ -358,7 +365,7 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
         ("完成进度(%)", "填 0—100 的整数，如完成八成填 80；不要写“八成”“过半”“基本完成”等文字。"),
         ("工作进展", "必填。写本期做了什么、成效如何，可列数量、文号；不要写“无”。"),
         ("本期到期", ("、".join(due_now) + " 的完成时限在本期或之前（表中橙色标注），请重点说明完成情况。")
-         if due_now else "本期没有到期的任务。"),
+         if due_now else NOTHING_DUE + "。"),
         ("注意", "请勿增删行、列，请勿改动任务编号和灰色的任务内容。文件名可以修改。"
                "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF、.et 或 Word 格式。"),
         ("咨询", "、".join(x for x in (organiser, contact) if x) or "督办部门"),
@@ -572,9 +579,9 @@ def _read_labels(raw: RawReturn, rows: list[list[Any]]) -> None:
                 continue
             value: Any = ""
             ref = f"{column_letter(c + 2)}{r + 1}"
-            # within the cells a value's merge spans, past the title columns a form may hide
+            # within the cells a value's merge spans, past the columns a form may hide
             # between label and value (填报单位 A2 -> E2 on a form of 大竹's: `form_layout`)
-            for c2 in range(c + 1, min(c + 2 + len(TITLE_FIELDS), len(row))):
+            for c2 in range(c + 1, min(c + 2 + len(OPTIONAL_FIELDS), len(row))):
                 nxt = row[c2]
                 if isinstance(nxt, str) and short_key(nxt).rstrip(":：") in wanted:
                     break

@@ -19,7 +19,7 @@ from typing import Any
 from .consolidate import Consolidation, TaskSummary
 from .dates import cn_date
 from .files import atomic_write
-from .form_layout import unused_titles
+from .form_layout import unused_columns
 from .returns import HEADER_OF
 from .style import color
 from .text import task_title
@@ -547,9 +547,10 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
 
 
 def used_columns(columns: list[Column], cons: Consolidation) -> list[Column]:
-    """``columns`` without the 一级任务 and 二级任务 no task of the table has (`unused_titles`),
-    which would print empty; 工作任务 stays, a task's text standing in for its name."""
-    empty = {HEADER_OF[f] for f in unused_titles(cons.master) if f != "name"}
+    """``columns`` without the 一级任务, 二级任务 and 完成时限 no task of the table has
+    (`unused_columns`), which would print empty; 工作任务 stays, a task's text standing in for
+    its name."""
+    empty = {HEADER_OF[f] for f in unused_columns(cons.master) if f != "name"}
     return [c for c in columns if c.header not in empty]
 
 

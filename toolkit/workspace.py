@@ -498,7 +498,7 @@ def last_due(ws: Workspace, period: Period) -> dt.date | None:
     or None when no form of ``period`` was issued."""
     if not ws.ledger_path.exists():
         return None
-    from .ledger import Ledger
+    from .ledger import Ledger  # sqlite3 only when a command asks (as ever_collected says)
 
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         if ledger.issued_at(period) is None:
