@@ -16,7 +16,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
-from .mail import decode_words
+from .mail import decode_declared, decode_words
 
 
 class _Reader:
@@ -130,15 +130,6 @@ def text_of(value: Any) -> str:
     return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else str(value)
 
 
-def _decode(raw: bytes, charset: str | None = None) -> str:
-    for enc in filter(None, (charset, "utf-8", "gb18030")):
-        try:
-            return raw.decode("gb18030" if enc.lower() in ("gb2312", "gbk") else enc)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return raw.decode("latin-1")
-
-
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -195,7 +186,7 @@ def _params(value: Any) -> dict[str, str]:
 
 def _rfc2231(value: str) -> str:
     charset, _, rest = value.split("'", 2) if value.count("'") >= 2 else ("", "", value)
-    return _decode(urllib.parse.unquote_to_bytes(rest), charset or None)
+    return decode_declared(urllib.parse.unquote_to_bytes(rest), charset)
 
 
 def _param(params: dict[str, str], key: str) -> str:
@@ -216,7 +207,7 @@ def _param(params: dict[str, str], key: str) -> str:
             raw += urllib.parse.unquote_to_bytes(v)
         else:
             raw += v.encode("utf-8", "surrogateescape")
-    return _decode(raw, charset or None)
+    return decode_declared(raw, charset)
 
 
 def body_parts(structure: Any, depth: int = 0) -> list[Part]:

@@ -204,11 +204,12 @@ def _decode_bytes(raw: bytes, declared: str | None = None) -> str:
     return raw.decode("latin-1")
 
 
-def _gb_wide(label: str | None) -> str | None:
-    """A declared charset, GB2312 and GBK read as their superset GB18030 (clients label GBK
-    text gb2312); None when none was declared."""
-    label = (label or "").lower()
-    return "gb18030" if label in ("gb2312", "gbk", "x-gbk") else label or None
+def decode_declared(raw: bytes, charset: str | None) -> str:
+    """Bytes in their declared charset, else UTF-8, else GB18030; GB2312 and GBK are read as
+    their superset GB18030 (clients label GBK text gb2312). Mail headers and bodies, and the
+    IMAP server's words (`imap_parse`), are read alike."""
+    label = (charset or "").lower()
+    return _decode_bytes(raw, "gb18030" if label in ("gb2312", "gbk", "x-gbk") else label or None)
 
 
 def _fix_mojibake(text: str) -> str:
@@ -233,7 +234,7 @@ def decode_words(value: str) -> str:
     out = []
     for part, charset in decode_header(value):
         if isinstance(part, bytes):
-            out.append(_decode_bytes(part, _gb_wide(charset)))
+            out.append(decode_declared(part, charset))
         else:
             out.append(part)
     return "".join(out)
@@ -271,7 +272,7 @@ def attachment_name(part: Message) -> str:
         name = part.get_param("name")
     if isinstance(name, tuple):  # RFC 2231 triple from compat32 parsing
         charset, _, raw = name
-        name = _decode_bytes(raw.encode("latin-1", "surrogateescape"), charset or None)
+        name = decode_declared(raw.encode("latin-1", "surrogateescape"), charset)
     name = str(name or "")
     if "\ufffd" in name:
         # A charset label that lies: decode the raw header again ourselves.
@@ -442,7 +443,7 @@ def _body_text(part: Message) -> str:
         raw = part.get_payload(decode=True) or b""
     except Exception:
         return ""
-    return _decode_bytes(raw[:_BODY_LIMIT], _gb_wide(part.get_content_charset()))
+    return decode_declared(raw[:_BODY_LIMIT], part.get_content_charset())
 
 
 def parse_msg(data: bytes) -> ParsedMail:
