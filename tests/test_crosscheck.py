@@ -172,8 +172,15 @@ def check(o, period, expect):
         m = re.search(label + r"（(\d+)个）：([^。]*)。", memo)
         # a long list goes by 类别: "市直部门18个：…；镇街30个：…"
         said = [n for part in m.group(2).split("；") for n in re.sub(r"^[^、：]+?\d+个：", "", part).split("、")] if m else []
+        count = int(m.group(1)) if m else None
+        # a longer one is counted in the text and listed in a 附件 after it, by 类别
+        a = re.search(label + r"。共(\d+)个单位[^（]*（名单见(附件\d*)）", memo)
+        if a:
+            count = int(a.group(1))
+            listed = memo.split(f"\n## {a.group(2)} ", 1)[1].split("\n## ", 1)[0]
+            said = [n for line in listed.splitlines() if line.startswith("- ") for n in line.split("：", 1)[1].split("、")]
         truth = [u for u, s in bs.items() if s == state]
-        if sorted(said) != sorted(truth) or (m and int(m.group(1)) != len(truth)):
+        if sorted(said) != sorted(truth) or (count is not None and count != len(truth)):
             problems.append(f"memo {label} {said} != 报送情况 {truth}")
     m = re.search(r"本期应报送单位(\d+)个", memo)
     if not m or int(m.group(1)) != len(bs):

@@ -49,7 +49,7 @@ def test_the_54_unreported_units_are_named_by_their_kind(issued_ws):
 
 
 def test_a_short_list_stays_one_run():
-    from toolkit.memo.context import _grouped_names
+    from toolkit.memo.sentences import grouped_names as _grouped_names
 
     units = [UnitItem("市民政局", "市直部门", 3, "未报送", "", 0, 0),
              UnitItem("莞城街道", "镇街", 9, "未报送", "", 0, 0)]

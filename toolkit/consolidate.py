@@ -87,6 +87,9 @@ class TaskSummary:
     #: whether the master gives the task a lead at all (``leads`` leaves out the units whose
     #: forms of the period were not issued): 未明确牵头单位 in the memo when not
     has_lead: bool = True
+    #: how many lead units' progress ``avg_progress`` is the mean of: of one, it is that
+    #: unit's own progress, no average (苍南's one lead a task)
+    averaged: int = 0
 
     @property
     def missing_text(self) -> str:
@@ -302,10 +305,18 @@ def _done_before(before: dict[str, dict[str, Row]], unit: str, task: str) -> Row
 def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
               skip: set[str] | frozenset[str] = frozenset(), asked: dict[str, set[str]] | None = None,
               before: dict[str, dict[str, Row]] | None = None) -> dict[str, tuple[str, float | None]]:
-    """Per task: (综合状态, 平均进度 of the lead units that gave one); ``skip``: units not
-    owed a return this period; ``asked``: the tasks each unit's forms carried (a lead whose
-    form lacked the task, added to the master after issue, is not waited for); ``before``:
-    each unit's latest earlier row per task (`_done_before`)."""
+    """Per task: (综合状态, 平均进度 of the lead units that gave one) (`_judged`)."""
+    return {t: (status, avg) for t, (status, avg, _) in _judged(master, accepted_rows, period, skip, asked,
+                                                                  before).items()}
+
+
+def _judged(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
+            skip: set[str] | frozenset[str] = frozenset(), asked: dict[str, set[str]] | None = None,
+            before: dict[str, dict[str, Row]] | None = None) -> dict[str, tuple[str, float | None, int]]:
+    """Per task: (综合状态, 平均进度 of the lead units that gave one, how many gave one);
+    ``skip``: units not owed a return this period; ``asked``: the tasks each unit's forms
+    carried (a lead whose form lacked the task, added to the master after issue, is not waited
+    for); ``before``: each unit's latest earlier row per task (`_done_before`)."""
     asked, before = asked or {}, before or {}
     out = {}
     for t in master.tasks:
@@ -315,7 +326,7 @@ def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: 
                 if (r := accepted_rows.get(u, {}).get(t.id) or _done_before(before, u, t.id)) is not None}
         values = [p for p in (_effective_progress(r) for r in rows.values()) if p is not None]
         avg = round(sum(values) / len(values), 1) if values else None
-        out[t.id] = (task_status(t, units, rows, period), avg)
+        out[t.id] = (task_status(t, units, rows, period), avg, len(values))
     return out
 
 
@@ -467,16 +478,16 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
     # 报送情况 names it 退回待改, and so must every task row that lists it.
     sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs))
-    current = _statuses(master, accepted_rows, period, skip, asked, before) if tasks else {}
+    current = _judged(master, accepted_rows, period, skip, asked, before) if tasks else {}
     if tasks:
-        history[period] = current
+        history[period] = {t: (status, avg) for t, (status, avg, _) in current.items()}
 
     summaries: list[TaskSummary] = []
     for t in master.tasks if tasks else ():
         all_leads = master.units_of(t.id, LEAD)
         leads = [u for u in all_leads if u not in skip]
         coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
-        status, avg = current[t.id]
+        status, avg, averaged = current[t.id]
         texts, problems, missing, returned, not_asked = [], [], [], [], []
         lead_states = {}
         for unit in leads + coops:
@@ -498,7 +509,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         overdue = t.due_by(period.end) and status != DONE
         summaries.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
                                      "\n".join(problems), missing, lead_states, returned, not_asked,
-                                     has_lead=bool(all_leads)))
+                                     has_lead=bool(all_leads), averaged=averaged))
     details = Details(summaries, accepted, accepted_rows, sent_back, asked)
 
     # each unit against the deadline printed on its own form, where it differs from the period's

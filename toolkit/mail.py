@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from .addresses import address_pieces, parse_address
 from .cloud import CloudFile, cloud_files
-from .errors import BadTemplate
+from .errors import BadPeriod, BadTemplate
+from .period import Period
 from .text import clean
 from .units import say_sections
 
@@ -42,7 +43,9 @@ def render_mail_template(path: Path, context: dict[str, Any], sections: bool = F
 
     ``sections``: the plan's units are a bureau's own 科室 (`units.of_sections`), and the
     template's own words say 贵科室, 各科室 where they say 贵单位, 各单位, as its 通报 does
-    (`units.say_sections`); the values filled in (names, tasks, check messages) are kept."""
+    (`units.say_sections`); the values filled in (names, tasks, check messages) are kept.
+    The subject says the plan's year once where ``project`` and ``period_label`` meet in it
+    (`_year_once`), in the shipped templates and an office's own copies alike."""
     from jinja2 import TemplateError
 
     try:
@@ -58,7 +61,23 @@ def render_mail_template(path: Path, context: dict[str, Any], sections: bool = F
         subject, body = m.group(2).strip(), "\n".join(lines[1:]).strip("\n") + "\n"
     else:
         subject, body = "", text
-    return subject, body
+    return _year_once(subject, context), body
+
+
+def _year_once(subject: str, context: dict[str, Any]) -> str:
+    """A subject naming the plan and the period side by side says the year once: 大竹's
+    2016年民生实事 made 【请于2016年7月5日前报送】2016年民生实事2016年6月进展填报表 in every
+    issue, reminder and reply mail; it reads 2016年民生实事6月进展填报表 (and, the other way
+    round, 2016年6月民生实事, as the 通报's title says it)."""
+    project, label = context.get("project"), context.get("period_label")
+    if not (isinstance(project, str) and project and isinstance(label, str) and label):
+        return subject
+    try:
+        period = Period.parse(label)
+    except BadPeriod:
+        return subject
+    subject = subject.replace(project + label, project + period.label_after_name(project))
+    return subject.replace(label + project, label + period.name_after_label(project))
 
 
 @lru_cache(maxsize=16)

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from .dates import month_end
 from .errors import BadPeriod
 
+# what may follow a year dropped before a name: not 度, 底, 上半年, 至, 和 … (the name's own span)
+_NAME_AFTER_YEAR = re.compile(r"(?![度底初末中上下前后内至到起第和及与暨])[\u4e00-\u9fff《“]")
+
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -44,6 +47,25 @@ class Period:
     @property
     def label(self) -> str:
         return f"{self.year}年{self.month}月"
+
+    def label_after_name(self, name: str) -> str:
+        """`label` as written after a plan's ``name`` (a mail's subject): the month alone where
+        the name already says this period's year and no other, as 2016年民生实事6月进展填报表
+        (大竹), not 2016年民生实事2016年6月…; a name of another year or a span of years
+        (2022年—2024年…) keeps the whole label."""
+        years = set(re.findall(r"(?<!\d)\d{4}(?!\d)", name))
+        return f"{self.month}月" if years == {str(self.year)} and f"{self.year}年" in name else self.label
+
+    def name_after_label(self, name: str) -> str:
+        """A plan's ``name`` as written after `label` (the 通报's title): a name opening with
+        this period's year says it once, 关于2016年6月民生实事… (大竹), not 2016年6月2016年民生实事;
+        only where the year opens the name and is not its own span: 2022年度…, 2022年—2024年…,
+        2022年底前… and 2022年上半年… are the name's (关于2022年10月度市县民生实事 said another
+        thing; 苍南 2022)."""
+        own_year = f"{self.year}年"
+        if name.startswith(own_year) and _NAME_AFTER_YEAR.match(name[len(own_year):]):
+            return name[len(own_year):]
+        return name
 
     @property
     def start(self) -> dt.date:

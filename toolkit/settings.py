@@ -107,6 +107,10 @@ class Settings:
     resubmit_working_days: int = 3
     reply_to_warnings: bool = False
     list_unchanged: bool = False  # [memo]: the 通报 names units whose text repeats last month (W608)
+    # [memo]: a list of 报送情况 (未报送, 逾期 …) longer than this goes to a 附件 after the 通报: 60
+    # names are about two thirds of a page (东莞's 54 units stay in the text); a county's 200 村 by
+    # 类别 filled about six
+    appendix_over: int = 60
     mail: MailSettings = field(default_factory=MailSettings)
     limits: Limits = field(default_factory=Limits)
     encoding: str = "utf-8"
@@ -135,6 +139,7 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, str]]] = {
     },
     "memo": {
         "list_unchanged": ("bool", None, "通报是否列出工作进展或下一步计划与上期完全相同的单位"),
+        "appendix_over": ("int", _POSITIVE, "通报报送情况中一类单位超过多少个时，名单改列附件"),
     },
     "mail": {
         "sender": ("text", None, "邮件草稿的发件人"),
@@ -214,6 +219,7 @@ def settings_from(data: dict[str, Any], text: str = "", path: Path | str = "duba
         resubmit_working_days=fb.get("resubmit_working_days", 3),
         reply_to_warnings=fb.get("reply_to_warnings", False),
         list_unchanged=memo.get("list_unchanged", False),
+        appendix_over=memo.get("appendix_over", Settings.appendix_over),
         mail=mail_settings, limits=Limits.from_table(values.get("limits")), encoding=encoding)
 
 

@@ -46,6 +46,7 @@ SUPERSEDED_TEMPLATES = {
     "月度通报.docx": frozenset({
         "0ba1d325ab109e89928b92d9891207b503d9c778dd618b1188f90b86d67366c2",
         "eb971dd1355911a90a6558ab57120daadd83ad2c043b6616d69abbe681daacf9",  # before level1_header
+        "22343806e2c84fc741f336c2184b331007f7841a87e74a9847995b1da85d3cb0",  # before appendices (附件)
     }),
     # the mails before they named the office's contact (duban.toml ``contact``, which says it
     # goes "into the 填报说明 and the mails"): a department had no one to call
@@ -90,6 +91,8 @@ templates = "{templates}"
 [memo]
 # 通报“报送情况”中是否列出工作进展或下一步计划与上期完全相同（照抄上月）的单位：true 列出，false 不列
 list_unchanged = false
+# 通报“报送情况”中未报送、逾期报送等某一类单位超过这个数时，正文只写个数，名单列入文末附件
+appendix_over = 60
 
 [mail]
 # 邮件草稿的发件人，可留空，在邮件客户端中选择

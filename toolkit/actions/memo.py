@@ -13,7 +13,7 @@ from ..consolidate import Consolidation, consolidate
 from ..files import atomic_write, lock_files, replace, temp_folder
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
-from ..memo.template_check import scan_key
+from ..memo.template_check import has_appendices, scan_key
 from ..period import Period
 from ..workspace import MEMOS, Workspace, refuse_if_nothing_received
 
@@ -52,8 +52,16 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     if consolidation is None:
         refuse_if_nothing_received(ws, period, "memo")
     cons = consolidation or consolidate(ws, period)
+    if fmt == "docx":
+        template = Path(template) if template else ws.template(TEMPLATE_NAME)
+        if not template.exists():
+            raise errors.FileMissing(f"找不到通报模板“{template}”。")
+    # a long list goes to a 附件 only where the template prints one (an office's own, made
+    # before 附件 came, keeps every name in the text)
+    appendix = fmt == "md" or has_appendices(template)
     # dated by the office's day (Workspace.now), as replies are, whatever the machine's zone
-    ctx = build_context(cons, issue_date or ws.now().date(), list_unchanged=ws.settings.list_unchanged)
+    ctx = build_context(cons, issue_date or ws.now().date(), list_unchanged=ws.settings.list_unchanged,
+                        appendix_over=ws.settings.appendix_over if appendix else None)
     folder = ws.stage_dir(MEMOS, cons.period)
     name = memo_filename(cons)
     if fmt == "md":
@@ -62,9 +70,6 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
                             lambda tmp: tmp.write_text(text, encoding="utf-8"))
         return MemoResult(path, None, "", ctx, cons.link_notes())
 
-    template = Path(template) if template else ws.template(TEMPLATE_NAME)
-    if not template.exists():
-        raise errors.FileMissing(f"找不到通报模板“{template}”。")
     try:
         key = scan_key(template.read_bytes())
     except OSError as exc:  # a template nobody may read, or a folder by that name

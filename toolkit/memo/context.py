@@ -2,8 +2,8 @@
 
 `build_context` turns a `Consolidation` into `MemoContext`: plain data (dataclasses, lists,
 str, int) a template reads as ``{{ task_done }}`` or ``{% for t in attention %}``. Every
-sentence whose wording depends on the numbers is made here, so a template never needs
-logic to avoid "0个单位未报送：。"; the coordinator edits wording and layout in Word.
+sentence whose wording depends on the numbers is made with it (`sentences`), so a template
+never needs logic to avoid "0个单位未报送：。"; the coordinator edits wording and layout in Word.
 `render_markdown` gives the same content as text for a mail or a chat group.
 """
 
@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Any
 
 from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
-from ..text import cn_number, name_part, task_title, unended
+from ..text import name_part, task_title, unended
 from ..units import SECTION, below_plan, government_kind, government_level, plan_level, say_sections, town_phrase
 from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
+from . import sentences
 from .gbt9704 import signature_pads, title_lines
+from .sentences import Appendix, Point, names_text, num, pct
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
     Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.NOT_STARTED, Status.NOT_REPORTED)
@@ -30,9 +31,6 @@ LEAD = Role.LEAD
 
 # A task's lead units are named inline up to this many; beyond, the memo points to 报送情况.
 MAX_INLINE_UNITS = 5
-# 报送情况 names more units than this by 类别 (市直部门134个：…；镇街66个：…): 200 names in one
-# run filled seven pages with nothing to find one's own kind by (QA, a plan of 300 units)
-GROUP_NAMES_OVER = 20
 
 
 @dataclass
@@ -54,7 +52,7 @@ class TaskItem:
     content: str  #: 具体工作内容 (long text)
     deadline_text: str  #: 完成时限 as published, e.g. "2022年6月", "长期开展"; "未明确" if blank
     status: str  #: 综合状态: 已完成 / 序时推进 / 滞后 / 未启动 / 未报送
-    progress_text: str  #: average progress of the lead units, e.g. "60%"; "" when none reported
+    progress_text: str  #: progress of the lead units (their average when several gave one), e.g. "60%"; "" when none
     overdue: bool  #: past its deadline and not 已完成
     leads_text: str  #: lead units, groups kept compact, e.g. "市政务服务数据管理局、各镇街（园区）"
     coops_text: str  #: cooperating units, same form; "" when none
@@ -62,7 +60,7 @@ class TaskItem:
     lagging_units: list[str]  #: lead units that reported 滞后
     missing_units: list[str]  #: lead units that sent nothing this period (not those sent back: 退回待改)
     problems: list[ProblemItem]  #: stated problems, lead units first
-    status_text: str  #: e.g. "滞后，平均进度40%" or "牵头单位均未报送进展"
+    status_text: str  #: e.g. "滞后，平均进度40%" (of several leads; "滞后，进度40%" of one) or "牵头单位均未报送进展"
     summary: str  #: one sentence: leads, deadline, status, overdue, missing leads
 
 
@@ -92,15 +90,6 @@ class Level1Row:
     not_started: int  #: 未启动
     not_reported: int  #: 未报送
     done_pct: str  #: 完成率, e.g. "25%"
-
-
-@dataclass
-class Point:
-    """A numbered point with a run-in heading, e.g. "（一）加快推进滞后任务。" + text."""
-
-    number: str  #: "（一）", "（二）" … numbered after empty points were dropped
-    title: str  #: the heading, e.g. "加快推进滞后任务。"
-    text: str  #: the text after it
 
 
 @dataclass
@@ -178,6 +167,11 @@ class MemoContext:
     returned_names: str  #: same form
     unchanged_count: int  #: units repeating last month's 工作进展/下一步计划 (W608); 0 unless list_unchanged
     unchanged_names: str  #: those units, same form as late_names; "" when none or not enabled
+    unchanged_units: list[UnitItem]  #: those units
+    #: 报送情况's lists too long for the body (duban.toml ``appendix_over``), printed after
+    #: the 落款 as 附件; [] when every list fits
+    appendices: list[Appendix]
+    appendix_note: str  #: 附件说明 under the text, "附件：未报送单位名单"; "" without appendices
 
     # ---- ready-made sentences (wording adapts to the numbers) ----
     overview_text: str  #: overall figures with percentages
@@ -206,37 +200,10 @@ def _text(value: object) -> str:
     return _CONTROL.sub("", s.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
-def _pct(n: float, total: float) -> str:
-    if not total:
-        return "0%"
-    return _num(100 * n / total) + "%"
-
-
-def _num(v: float) -> str:
-    return f"{round(v, 1):.1f}".rstrip("0").rstrip(".")
-
-
 def arrangement(project: str) -> str:
     """根据X工作安排, without saying 工作 twice for an action named …重点工作, nor after one
     named …重点任务 or …工作任务 (根据…政务公开工作任务工作安排, QA)."""
     return f"根据{project}安排" if project.endswith(("工作", "任务")) else f"根据{project}工作安排"
-
-
-def _points(items: Iterable[tuple[str, str]]) -> list[Point]:
-    return [Point(f"（{cn_number(i)}）", title, text) for i, (title, text) in enumerate(items, 1)]
-
-
-def _names(names: list[str]) -> str:
-    return "、".join(names)
-
-
-def _grouped_names(units: list[UnitItem]) -> str:
-    """``units`` (already in naming order) as 报送情况 lists them: one run, or by 类别 when long."""
-    kinds = list(dict.fromkeys(u.kind or "其他单位" for u in units))
-    if len(units) <= GROUP_NAMES_OVER or len(kinds) < 2:
-        return _names([u.name for u in units])
-    of = {k: [u.name for u in units if (u.kind or "其他单位") == k] for k in kinds}
-    return "；".join(f"{k}{len(names)}个：{_names(names)}" for k, names in of.items())
 
 
 def _level1_name(name: str) -> str:
@@ -316,7 +283,9 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     # leads whose forms of the period did not carry the task (added after issue): not owed it
     not_asked = [u for u in ts.leads if ts.lead_states.get(u) == Owed.NOT_ISSUED]
     lagging = [u for u, s in ts.lead_states.items() if s == LAGGING]
-    progress = f"{_num(ts.avg_progress)}%" if ts.avg_progress is not None else ""
+    progress = f"{num(ts.avg_progress)}%" if ts.avg_progress is not None else ""
+    # the mean of one lead's figure is that lead's own (苍南: one lead a task): no 平均
+    said = "平均进度" if ts.averaged > 1 else "进度"
     if ts.status == NOT_REPORTED:
         status_text = ("未明确牵头单位，无单位报送进展" if not ts.has_lead
                        else "牵头单位本期未下发填报表" if not ts.leads
@@ -327,7 +296,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
                        else ("牵头单位均未报送进展" if len(ts.leads) > 1 else "牵头单位未报送进展")
                        if len(missing) == len(ts.leads) else "牵头单位尚未报送进展")
     else:
-        status_text = ts.status + (f"，平均进度{progress}" if progress and ts.status != DONE else "")
+        status_text = ts.status + (f"，{said}{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_text or "未明确"
     summary = f"牵头单位：{leads_text}；完成时限：{deadline}；进展情况：{status_text}"
     if ts.overdue:
@@ -336,10 +305,10 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     # not asked, the ones that sent nothing are named
     if missing and (ts.status != NOT_REPORTED or len(missing) < len(ts.leads)):
         summary += f"；尚有{len(missing)}个牵头单位未报送"
-        summary += f"（{_names(missing)}）" if len(missing) <= MAX_INLINE_UNITS else "（名单见报送情况）"
+        summary += f"（{names_text(missing)}）" if len(missing) <= MAX_INLINE_UNITS else "（名单见报送情况）"
     if returned:
         summary += f"；{len(returned)}个牵头单位报送有误已退回修改"
-        summary += f"（{_names(returned)}）" if len(returned) <= MAX_INLINE_UNITS else "（名单见报送情况）"
+        summary += f"（{names_text(returned)}）" if len(returned) <= MAX_INLINE_UNITS else "（名单见报送情况）"
     if not_asked and len(not_asked) < len(ts.leads):
         summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此任务（下发后新增或调整分工）"
     summary += "。"
@@ -357,18 +326,21 @@ def _previous_statuses(cons: Consolidation) -> dict[str, tuple[str, Any]] | None
     return cons.history[earlier[-1]] if earlier else None
 
 
-def _unchanged_units(cons: Consolidation) -> list[str]:
+def _unchanged_units(cons: Consolidation) -> list[UnitItem]:
     """Units whose accepted return this period repeats last month's text (W608), named as the
     memo names units (`_naming_rank`)."""
     flagged = {i["unit"] for i in cons.issues if i["code"] == "W608" and i["outcome"] == Outcome.ACCEPTED}
-    return [u.unit for u in sorted(cons.units, key=_naming_rank) if u.unit in flagged]
+    return [_unit_item(u) for u in sorted(cons.units, key=_naming_rank) if u.unit in flagged]
 
 
 def build_context(cons: Consolidation, issue_date: dt.date | None = None,
-                  list_unchanged: bool = False) -> MemoContext:
+                  list_unchanged: bool = False, appendix_over: int | None = None) -> MemoContext:
     """The memo's variables for ``cons``; ``issue_date`` (成文日期) defaults to today.
 
     ``list_unchanged`` ([memo] in duban.toml) names the units that copied last month's text.
+    ``appendix_over`` ([memo] in duban.toml): a list of 报送情况 longer than this goes to a
+    附件 after the memo (`sentences.appendices`); None keeps every list in the text, for a
+    template without the 附件 part (`template_check.has_appendices`).
     """
     period: Period = cons.period
     nxt = period.shift(1)
@@ -417,16 +389,16 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     for i, (name, c) in enumerate(cons.by_level1() if cons.grouped else (), 1):
         n = sum(c.values())
         by_level1.append(Level1Row(i, _level1_name(name), n, c[DONE], c[ON_TRACK], c[LAGGING],
-                                   c[NOT_STARTED], c[NOT_REPORTED], _pct(c[DONE], n)))
+                                   c[NOT_STARTED], c[NOT_REPORTED], pct(c[DONE], n)))
     level1_total = Level1Row(0, "合计", total, counts[DONE], counts[ON_TRACK], counts[LAGGING],
-                             counts[NOT_STARTED], counts[NOT_REPORTED], _pct(counts[DONE], total))
+                             counts[NOT_STARTED], counts[NOT_REPORTED], pct(counts[DONE], total))
 
     named = sorted(cons.units, key=_naming_rank)
     units = {s: [_unit_item(u) for u in named if u.state == s] for s in (ON_TIME, LATE, MISSING, TO_FIX)}
     unit_total = len(cons.units)
     reported = len(units[ON_TIME]) + len(units[LATE])
     progresses = [t.avg_progress for t in cons.tasks if t.avg_progress is not None]
-    avg_progress = f"{_num(sum(progresses) / len(progresses))}%" if progresses else ""
+    avg_progress = f"{num(sum(progresses) / len(progresses))}%" if progresses else ""
     next_due = cons.next_due or (nxt.due(cons.due.day) if cons.due else nxt.due())
 
     title = memo_title(period, project)
@@ -435,9 +407,9 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     # (the words that gave the level: the organiser's, else the title's)
     autonomous = level == "省" and "自治区" in (organiser if plan_level(organiser) else cons.master.title or project)
     signature_pad, date_pad = signature_pads(organiser, cn_date(issue_date))
-    late_names = _names([u.name for u in units[LATE]])
-    missing_names = _names([u.name for u in units[MISSING]])
-    returned_names = _names([u.name for u in units[TO_FIX]])
+    late_names = names_text([u.name for u in units[LATE]])
+    missing_names = names_text([u.name for u in units[MISSING]])
+    returned_names = names_text([u.name for u in units[TO_FIX]])
     unchanged = _unchanged_units(cons) if list_unchanged else []
 
     ctx = MemoContext(
@@ -455,30 +427,34 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
         task_not_reported=counts[NOT_REPORTED], task_not_reported_sent_back=sent_back,
         task_not_reported_no_lead=no_lead, task_not_reported_not_issued=not_asked, task_overdue=len(overdue),
-        task_done_pct=_pct(counts[DONE], total), task_on_track_pct=_pct(counts[ON_TRACK], total),
-        task_lagging_pct=_pct(counts[LAGGING], total), task_not_started_pct=_pct(counts[NOT_STARTED], total),
-        task_not_reported_pct=_pct(counts[NOT_REPORTED], total), task_overdue_pct=_pct(len(overdue), total),
+        task_done_pct=pct(counts[DONE], total), task_on_track_pct=pct(counts[ON_TRACK], total),
+        task_lagging_pct=pct(counts[LAGGING], total), task_not_started_pct=pct(counts[NOT_STARTED], total),
+        task_not_reported_pct=pct(counts[NOT_REPORTED], total), task_overdue_pct=pct(len(overdue), total),
         avg_progress_text=avg_progress,
         unit_total=unit_total, unit_reported=reported, unit_on_time=len(units[ON_TIME]),
         unit_late=len(units[LATE]), unit_missing=len(units[MISSING]), unit_returned=len(units[TO_FIX]),
-        report_rate=_pct(reported, unit_total),
+        report_rate=pct(reported, unit_total),
         completed=completed, lagging=lagging, overdue=overdue, attention=attention, due_next=due_next,
         by_level1=by_level1, level1_total=level1_total,
         level1_caption="各项一级任务进展情况" if cons.grouped else "任务进展情况",
         level1_header="一级任务" if cons.grouped else "",
         on_time_units=units[ON_TIME], late_units=units[LATE], missing_units=units[MISSING],
         returned_units=units[TO_FIX], late_names=late_names, missing_names=missing_names,
-        returned_names=returned_names, unchanged_count=len(unchanged), unchanged_names=_names(unchanged),
+        returned_names=returned_names, unchanged_count=len(unchanged),
+        unchanged_names=names_text([u.name for u in unchanged]), unchanged_units=unchanged,
+        appendices=[], appendix_note="",
         overview_text="", completed_text="", attention_text="", reporting_text="", reporting_points=[],
         due_next_text="", requirements=[],
     )
-    ctx.overview_text = _overview_text(ctx)
-    ctx.completed_text = _completed_text(ctx, previous is not None)
-    ctx.attention_text = _attention_text(ctx)
-    ctx.reporting_text = _reporting_text(ctx)
-    ctx.reporting_points = _reporting_points(ctx)
-    ctx.due_next_text = _due_next_text(ctx, cons.tasks)
-    ctx.requirements = _requirements(ctx, any(t.coops for t in cons.tasks))
+    ctx.appendices = sentences.appendices(ctx, appendix_over)
+    ctx.appendix_note = sentences.appendix_note(ctx.appendices) if ctx.appendices else ""
+    ctx.overview_text = sentences.overview_text(ctx, len(progresses))
+    ctx.completed_text = sentences.completed_text(ctx, previous is not None)
+    ctx.attention_text = sentences.attention_text(ctx)
+    ctx.reporting_text = sentences.reporting_text(ctx)
+    ctx.reporting_points = sentences.reporting_points(ctx)
+    ctx.due_next_text = sentences.due_next_text(ctx, cons.tasks)
+    ctx.requirements = sentences.requirements(ctx, any(t.coops for t in cons.tasks))
     if cons.of_sections:
         _of_sections(ctx)
     return ctx
@@ -496,158 +472,15 @@ def _of_sections(ctx: MemoContext) -> None:
         point.title, point.text = say(point.title), say(point.text)
 
 
-# ---- sentences ----
-
-def _overview_text(c: MemoContext) -> str:
-    if not c.task_total:
-        return f"{c.project}暂无需要报送进展的任务。"
-    parts = [f"已完成{c.task_done}项（占{c.task_done_pct}）" if c.task_done else "尚无已完成的任务"]
-    for n, pct, label in ((c.task_on_track, c.task_on_track_pct, "序时推进"),
-                          (c.task_lagging, c.task_lagging_pct, "进展滞后"),
-                          (c.task_not_started, c.task_not_started_pct, "尚未启动")):
-        if n:
-            parts.append(f"{label}{n}项（占{pct}）")
-    # 未报送 tasks by why: said as "牵头单位未报送" only where a lead sent nothing; a task
-    # with no lead (demo 16.1), or whose leads' files were all sent back, names no one
-    missing = (c.task_not_reported - c.task_not_reported_sent_back - c.task_not_reported_no_lead
-               - c.task_not_reported_not_issued)
-    for n, label in ((missing, "牵头单位未报送进展的"),
-                     (c.task_not_reported_sent_back, "牵头单位报送有误已退回、尚无合格进展的"),
-                     (c.task_not_reported_no_lead, "未明确牵头单位的"),
-                     (c.task_not_reported_not_issued, "牵头单位本期填报表未含、尚未下发填报的")):
-        if n:
-            parts.append(f"{label}{n}项（占{_pct(n, c.task_total)}）")
-    text = f"{c.project}共{c.task_total}项任务。截至{c.period_label}底，" + "，".join(parts) + "。"
-    if c.task_overdue:
-        text += f"已超过完成时限仍未完成的任务{c.task_overdue}项。"
-    else:
-        text += "暂无超过完成时限仍未完成的任务。"
-    if c.avg_progress_text:
-        text += f"已报送任务的平均进度为{c.avg_progress_text}。"
-    return text
-
-
-def _completed_text(c: MemoContext, has_previous: bool) -> str:
-    n = len(c.completed)
-    if not n:
-        return "本期没有新完成的任务。"
-    return f"本期新完成任务{n}项：" if has_previous else f"截至本期已完成任务{n}项："
-
-
-def _attention_text(c: MemoContext) -> str:
-    n = len(c.attention)
-    if not n:
-        return "本期没有进展滞后或超过完成时限的任务。"
-    parts = []
-    if c.task_lagging:
-        parts.append(f"进展滞后{c.task_lagging}项")
-    if c.task_overdue:
-        parts.append(f"已超过完成时限仍未完成{c.task_overdue}项")
-    detail = f"（其中{'，'.join(parts)}）" if len(parts) > 1 else ""
-    return f"本期进展滞后或超过完成时限的任务共{n}项{detail}，具体如下："
-
-
-def _reporting_text(c: MemoContext) -> str:
-    if not c.unit_total:
-        return "本期没有需要报送的单位。"
-    head = f"本期应报送单位{c.unit_total}个"
-    if c.unit_on_time == c.unit_total:
-        return head + "，均已按时报送。"
-    if c.unit_missing == c.unit_total:  # not "尚无单位报送通过", as if some had sent
-        return head + "，均未报送。"
-    if not c.unit_reported:
-        text = head + "，尚无单位报送合格"
-    else:
-        text = head + f"，已报送{c.unit_reported}个（报送率{c.report_rate}）"
-        if c.unit_late and c.unit_on_time:
-            text += f"，其中按时报送{c.unit_on_time}个、逾期报送{c.unit_late}个"
-        elif c.unit_late:
-            text += "，均为逾期报送"
-        else:
-            text += "，均按时报送"
-    rest = []
-    if c.unit_returned:
-        rest.append(f"{c.unit_returned}个单位报送内容有误已退回修改")
-    if c.unit_missing:
-        rest.append(f"{c.unit_missing}个单位未报送")
-    return text + ("；" + "，".join(rest) if rest else "") + "。"
-
-
-def _reporting_points(c: MemoContext) -> list[Point]:
-    items = []
-    if c.late_units:
-        items.append((f"逾期报送的单位（{c.unit_late}个）：", _grouped_names(c.late_units) + "。"))
-    if c.returned_units:
-        items.append((f"退回修改的单位（{c.unit_returned}个）：", _grouped_names(c.returned_units)
-                      + "。上述单位报送的填报表存在错误，已反馈修改意见，请尽快修改后重新报送。"))
-    if c.missing_units:
-        items.append((f"未报送的单位（{c.unit_missing}个）：", _grouped_names(c.missing_units) + "。"))
-    if c.unchanged_count:
-        items.append((f"进展与上期相同的单位（{c.unchanged_count}个）：",
-                      c.unchanged_names + "。上述单位部分任务的工作进展或下一步计划与上期完全相同，"
-                      "请如实报送每月的新进展。"))
-    return _points(items)
-
-
-def _due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
-    """Section 五; once every dated task's 完成时限 has passed (a 2022 plan from its December
-    on), it says so, where it said only that next month has none due."""
-    if not c.due_next:
-        dated = [t.task.deadline for t in tasks if t.task.deadline and not t.task.ongoing]
-        if not dated or max(dated) > Period.parse(c.period).end:
-            return f"{c.next_period_label}没有到期的任务。"
-        ongoing = "，长期开展的任务仍须持续推进" if any(t.task.ongoing for t in tasks) else ""
-        return (f"{c.next_period_label}没有到期的任务。"
-                f"有明确完成时限的任务，时限均已届满（最晚为{cn_date(max(dated))}）{ongoing}。")
-    return f"以下{len(c.due_next)}项任务的完成时限为{c.next_period_label}，请牵头单位倒排工期，确保按时完成："
-
-
-def _requirements(c: MemoContext, coops: bool = True) -> list[Point]:
-    """下一步工作要求; ``coops``: whether any task has cooperating units (苍南's plan names one
-    lead a task and no other, so 与配合单位的沟通协作 spoke of units it does not have)."""
-    items = []
-    if c.attention:
-        items.append(("加快推进滞后任务。",
-                      "进展滞后和超过完成时限的任务，牵头单位要认真分析原因，针对存在问题制定整改措施，"
-                      "明确完成时间，并在下期进展中说明整改情况；"
-                      + c.coordination + "，请及时提出。"))
-    if c.unit_missing or c.unit_returned:
-        who = ["各单位"] if c.unit_missing == c.unit_total else []  # not "未报送的54个单位" of 54
-        if c.unit_missing and not who:
-            who.append(f"未报送的{c.unit_missing}个单位")
-        if c.unit_returned:
-            who.append(f"退回修改的{c.unit_returned}个单位")
-        items.append(("按时报送进展。",
-                      f"请{'和'.join(who)}尽快补报；{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送，"
-                      "逾期未报送的将在下期通报中列明。"))
-    else:
-        items.append(("按时报送进展。", f"{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送。"))
-    if c.due_next:
-        items.append(("确保按期完成。",
-                      f"{c.next_period_label}到期的{len(c.due_next)}项任务，牵头单位要倒排工期、压实责任，确保按时保质完成。"))
-    items.append(("加强统筹协调。",
-                  ("各牵头单位要加强与配合单位的沟通协作，" if coops else "各责任单位要加强统筹调度，")
-                  + "如实报送工作进展和存在问题"
-                  + (f"，重要情况及时报告{c.organiser}。" if c.organiser else "，重要情况及时报告。")))
-    return _points(items)
-
-
 # ---------------------------------------------------------------------------
 # file names and Markdown
 
 
-_NAME_AFTER_YEAR = re.compile(r"(?![度底初末中上下前后内至到起第和及与暨])[\u4e00-\u9fff《“]")
-
-
 def memo_title(period: Period, project: str) -> str:
     """关于2022年6月<project>进展情况的通报; a project named from the period's own year says it
-    once: 关于2016年6月民生实事…, not 关于2016年6月2016年民生实事… (大竹, 广东 2021)."""
-    own_year = f"{period.year}年"
-    # only where the year opens the name: 2022年度…, 2022年—2024年…, 2022年底前… and 2022年上半年…
-    # are the project's own span (关于2022年10月度市县民生实事 said another thing; 苍南 2022)
-    if project.startswith(own_year) and _NAME_AFTER_YEAR.match(project[len(own_year):]):
-        project = project[len(own_year):]
-    return f"关于{period.label}{project}进展情况的通报"
+    once: 关于2016年6月民生实事…, not 关于2016年6月2016年民生实事… (大竹, 广东 2021;
+    `Period.name_after_label`)."""
+    return f"关于{period.label}{period.name_after_label(project)}进展情况的通报"
 
 
 def memo_filename(cons: Consolidation) -> str:
@@ -683,5 +516,9 @@ def render_markdown(ctx: MemoContext) -> str:
               for i, t in enumerate(ctx.due_next, 1)]
     lines += ["", "## 六、下一步工作要求", ""]
     lines += [f"{p.number}{p.title}{p.text}" for p in ctx.requirements]
+    # 附件说明 without the Word paragraph's two-character indent its later lines allow for
+    lines += ["", ctx.appendix_note.replace("\u3000" * 5, "\u3000" * 3)] if ctx.appendices else []
     lines += ["", ctx.organiser, ctx.issue_date_text, ""]
+    for a in ctx.appendices:
+        lines += [f"## 附件{a.number} {a.title}", "", *(f"- {r.kind}{r.count}个：{r.names}" for r in a.rows), ""]
     return "\n".join(lines)

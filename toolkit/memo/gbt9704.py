@@ -124,11 +124,13 @@ def _rpr(font: str, size_pt: float, bold: bool = False) -> str:
 
 def _ppr(*, jc: str = "both", first_line_chars: int = 0, size_pt: float = BODY_PT, exact: bool = True,
          keep_next: bool = False, outline: int | None = None, snap: bool = True, right_chars: int = 0,
-         left_chars: int = 0) -> str:
+         left_chars: int = 0, page_break: bool = False) -> str:
     """Paragraph properties in schema order (Word rejects misordered children)."""
     out = "<w:pPr>"
     if keep_next:
         out += "<w:keepNext/>"
+    if page_break:
+        out += "<w:pageBreakBefore/>"
     out += '<w:widowControl w:val="0"/>'
     if not snap:
         out += '<w:snapToGrid w:val="0"/>'
@@ -166,6 +168,8 @@ _STYLES = [
      (FANGSONG, BODY_PT)),
     # Placed by leading full-width spaces (signature_pad / date_pad), which fill grid cells exactly.
     ("MemoSignature", "落款", "paragraph", dict(jc="left", keep_next=True), (FANGSONG, BODY_PT)),
+    # 附件 and its number, GB/T 9704 §8: 3号黑体 at the top left of a page of its own
+    ("MemoAppendixMark", "附件标识", "paragraph", dict(jc="left", keep_next=True, page_break=True), (HEITI, BODY_PT)),
     ("MemoCaption", "表题", "paragraph", dict(jc="center", keep_next=True, snap=False, size_pt=14),
      (HEITI, 14)),
     ("MemoTableHead", "表头", "paragraph", dict(jc="center", exact=False, snap=False, size_pt=12), (HEITI, 12)),
@@ -289,17 +293,19 @@ def _set_cell(cell, text: str, style: str, width: int) -> None:
         p.add_run(text)
 
 
-def _add_level1_table(doc) -> None:
+def _add_table(doc, headers: list[str], widths: list[int], loop: str, cells: list[str], left: int = 0,
+               total: list[str] | None = None, split_rows: bool = False) -> None:
+    """A table across the type area (a width of 0 takes what the others leave): a header row
+    repeated on every page, a row docxtpl repeats (``{%tr for <loop> %}``, its ``left`` cell
+    left-aligned), and a 合计 row when ``total`` is given. Rows do not split across pages
+    unless ``split_rows`` (a 类别 of 200 names is longer than one)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls, qn
 
-    headers = ["{{ level1_header }}", "任务数", "已完成", "序时\n推进", "滞后", "未启动", "未报送", "完成率"]
-    fields_ = ["name", "total", "done", "on_track", "lagging", "not_started", "not_reported", "done_pct"]
     type_width = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT
-    widths = [0] + [835] * 7  # three 12 pt characters and 1 mm padding each side
-    widths[0] = type_width - sum(widths[1:])
-    table = doc.add_table(rows=5, cols=len(headers))
+    widths = [type_width - sum(widths[1:]) if w == 0 else w for w in widths]
+    table = doc.add_table(rows=4 + bool(total), cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -309,15 +315,17 @@ def _add_level1_table(doc) -> None:
     rows = table.rows
     for i, (h, w) in enumerate(zip(headers, widths)):
         _set_cell(rows[0].cells[i], h, "表头", w)
-        _set_cell(rows[1].cells[i], "{%tr for r in by_level1 %}" if i == 0 else "", "表格文字", w)
-        _set_cell(rows[2].cells[i], "{{ r." + fields_[i] + " }}", "表格文字（左对齐）" if i == 0 else "表格文字", w)
+        _set_cell(rows[1].cells[i], "{%tr for " + loop + " %}" if i == 0 else "", "表格文字", w)
+        _set_cell(rows[2].cells[i], cells[i], "表格文字（左对齐）" if i == left else "表格文字", w)
         _set_cell(rows[3].cells[i], "{%tr endfor %}" if i == 0 else "", "表格文字", w)
-        _set_cell(rows[4].cells[i], "{{ level1_total." + fields_[i] + " }}", "表头" if i == 0 else "表格文字", w)
-    # Rows do not split across pages and are at least 8 mm high; the header row repeats on
-    # every page. Children in schema order: cantSplit, trHeight, tblHeader.
+        if total:
+            _set_cell(rows[4].cells[i], total[i], "表头" if i == 0 else "表格文字", w)
+    # Rows are at least 8 mm high; the header row repeats on every page. Children in schema
+    # order: cantSplit, trHeight, tblHeader.
     for i, row in enumerate(rows):
         tr_pr = row._tr.get_or_add_trPr()
-        tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+        if not (split_rows and i == 2):
+            tr_pr.append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
         tr_pr.append(parse_xml(f'<w:trHeight {nsdecls("w")} w:val="454" w:hRule="atLeast"/>'))
         if i == 0:
             tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
@@ -333,6 +341,20 @@ def _add_level1_table(doc) -> None:
     if tbl_w is not None:
         tbl_w.set(qn("w:w"), str(type_width))
         tbl_w.set(qn("w:type"), "dxa")
+
+
+def _add_level1_table(doc) -> None:
+    fields_ = ["name", "total", "done", "on_track", "lagging", "not_started", "not_reported", "done_pct"]
+    # the first column takes what is left; the others three 12 pt characters and 1 mm padding each side
+    _add_table(doc, ["{{ level1_header }}", "任务数", "已完成", "序时\n推进", "滞后", "未启动", "未报送", "完成率"],
+               [0] + [835] * 7, "r in by_level1", ["{{ r." + f + " }}" for f in fields_],
+               total=["{{ level1_total." + f + " }}" for f in fields_])
+
+
+def _add_appendix_table(doc) -> None:
+    """An appendix's list by 类别: 序号, 类别 (six 12 pt characters: 县（市、区）), 单位数, the names."""
+    _add_table(doc, ["序号", "类别", "单位数", "单位名称"], [700, 1554, 900, 0], "r in a.rows",
+               ["{{ r.index }}", "{{ r.kind }}", "{{ r.count }}", "{{ r.names }}"], left=3, split_rows=True)
 
 
 def write_default_template(path: Path) -> Path:
@@ -435,8 +457,23 @@ def write_default_template(path: Path) -> Path:
     para("{%p endfor %}")
 
     para("", "通报正文（与落款同页）")
+    # 附件说明 (GB/T 9704 §7.3.6): a line under the text, the 落款 a line under it
+    para("{%p if appendices %}")
+    para("{{ appendix_note }}", "通报正文（与落款同页）")
+    para("", "通报正文（与落款同页）")
+    para("{%p endif %}")
     para("{{ signature_pad }}{{ organiser }}", "落款")
-    para("{{ date_pad }}{{ issue_date_text }}", "落款")
+    # the last line of the text: kept with nothing, so not with a 附件 on the next page
+    para("{{ date_pad }}{{ issue_date_text }}", "落款").paragraph_format.keep_with_next = False
+
+    # each 附件 on pages of its own (GB/T 9704 §8): 附件N on the first line, its title on the third
+    para("{%p for a in appendices %}")
+    para("附件{{ a.number }}", "附件标识")
+    para("")
+    para("{{ a.title }}", "通报标题")
+    para("", "通报标题")
+    _add_appendix_table(doc)
+    para("{%p endfor %}")
 
     props = doc.core_properties
     props.title, props.author, props.last_modified_by = "月度通报模板", "duban", "duban"

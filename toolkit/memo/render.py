@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import errors
 from .context import MemoContext, context_dict
 from .gbt9704 import LO_CONDENSE, W_NS
-from .template_check import scan_template, strict_body
+from .template_check import has_appendices, scan_template, strict_body
 
 
 def render_docx(ctx: MemoContext, template: Path, out: Path, scanned: bool = False) -> Path:
@@ -28,6 +28,10 @@ def render_docx(ctx: MemoContext, template: Path, out: Path, scanned: bool = Fal
     if missing:
         names = "、".join(dict.fromkeys(name for name, _ in missing))
         raise errors.BadTemplate(f"{missing[0][1]}用到了不存在的变量：{names}。可用的变量见 模板/README.md。")
+    if ctx.appendices and not has_appendices(template):
+        # the text says 名单见附件: without the appendix the names would be printed nowhere
+        raise errors.BadTemplate(f"通报模板“{template.name}”没有附件部分（appendices），无法列出"
+                                 f"{ctx.appendices[0].title}。请用软件自带的模板，或参照 模板/README.md 添加附件部分。")
     tpl = DocxTemplate(str(template))
     env = Environment(undefined=StrictUndefined, autoescape=True)
     context = context_dict(ctx)

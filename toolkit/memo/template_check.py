@@ -346,6 +346,21 @@ def strict_body(xml: str, template: Path) -> None:
             "没有写成 {%p … %} 或 {%tr … %}，请参照 模板/README.md 修改。") from exc
 
 
+def has_appendices(path: Path) -> bool:
+    """Whether the template prints ``appendices`` after the memo (``{%p for a in appendices %}``,
+    as the shipped one since 附件 came): an office's own template made before has no place for
+    them, and a list moved out of the text into one would be named nowhere. The body's text,
+    runs joined (Word splits a tag across runs); a template that cannot be read has none."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/document.xml").decode("utf-8", "replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return re.search(r"\bin\s+appendices\b", re.sub(r"<[^>]*>", "", xml)) is not None
+
+
 def scan_key(data: bytes) -> str:
     """What a clean `scan_template` result depends on: the template's bytes, the variables
     MemoContext offers down to the fields of its list items (a new duban may add, rename or

@@ -1,0 +1,278 @@
+"""The memo's ready-made sentences and points, and its 附件 (the long name lists).
+
+`context.build_context` fills the figures and lists of a `MemoContext`; the functions here
+word them: every sentence whose wording depends on the numbers, so a template never needs
+logic to avoid "0个单位未报送：。" Counts said in one sentence are disjoint or say how they
+overlap: a reader adds the numbers he is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..dates import cn_date
+from ..period import Period
+from ..text import cn_number
+from ..vocab import Status
+
+if TYPE_CHECKING:
+    from ..consolidate import TaskSummary
+    from .context import MemoContext, UnitItem
+
+# 报送情况 names more units than this by 类别 (市直部门134个：…；镇街66个：…): 200 names in one
+# run filled seven pages with nothing to find one's own kind by (QA, a plan of 300 units)
+GROUP_NAMES_OVER = 20
+# the 类别 of a unit whose directory row gives none
+NO_KIND = "其他单位"
+
+
+@dataclass
+class Point:
+    """A numbered point with a run-in heading, e.g. "（一）加快推进滞后任务。" + text."""
+
+    number: str  #: "（一）", "（二）" … numbered after empty points were dropped
+    title: str  #: the heading, e.g. "加快推进滞后任务。"
+    text: str  #: the text after it
+
+
+@dataclass
+class AppendixRow:
+    """One 类别 of units in an appendix's table."""
+
+    index: int  #: 1, 2, 3 …
+    kind: str  #: 类别 as the 单位名录 gives it, e.g. "县直部门", "村（社区）"; "其他单位" when none
+    count: int  #: units of this 类别 in the list
+    names: str  #: their names, e.g. "县水务局、县住建局"
+
+
+@dataclass
+class Appendix:
+    """A list of units too long for 报送情况, printed after the memo as 附件 (GB/T 9704 §8)."""
+
+    number: str  #: "1", "2" … when the memo has several appendices; "" when it has one (附件, not 附件1)
+    title: str  #: e.g. "未报送单位名单"
+    count: int  #: units in the list
+    rows: list[AppendixRow]  #: the list by 类别, in the order the memo names units
+
+
+#: 报送情况's lists in the memo's order: (the MemoContext field of its units, the point's
+#: heading, the appendix's title, the units' count said as a sentence, what the point asks after
+#: the names)
+_LISTS = (
+    ("late_units", "逾期报送的单位", "逾期报送单位名单", "个单位逾期报送", ""),
+    ("returned_units", "退回修改的单位", "退回修改单位名单", "个单位报送内容有误已退回修改",
+     "上述单位报送的填报表存在错误，已反馈修改意见，请尽快修改后重新报送。"),
+    ("missing_units", "未报送的单位", "未报送单位名单", "个单位未报送", ""),
+    ("unchanged_units", "进展与上期相同的单位", "进展与上期相同单位名单", "个单位进展与上期相同",
+     "上述单位部分任务的工作进展或下一步计划与上期完全相同，请如实报送每月的新进展。"),
+)
+
+
+def pct(n: float, total: float) -> str:
+    """``n`` as a share of ``total``, e.g. "11.1%"; "0%" of nothing."""
+    if not total:
+        return "0%"
+    return num(100 * n / total) + "%"
+
+
+def num(v: float) -> str:
+    """A figure with one decimal at most: 52.5, 40."""
+    return f"{round(v, 1):.1f}".rstrip("0").rstrip(".")
+
+
+def names_text(names: list[str]) -> str:
+    return "、".join(names)
+
+
+def points(items: Iterable[tuple[str, str]]) -> list[Point]:
+    return [Point(f"（{cn_number(i)}）", title, text) for i, (title, text) in enumerate(items, 1)]
+
+
+def _by_kind(units: list[UnitItem]) -> dict[str, list[str]]:
+    kinds: dict[str, list[str]] = {}
+    for u in units:
+        kinds.setdefault(u.kind or NO_KIND, []).append(u.name)
+    return kinds
+
+
+def grouped_names(units: list[UnitItem]) -> str:
+    """``units`` (already in naming order) as 报送情况 lists them: one run, or by 类别 when long."""
+    of = _by_kind(units)
+    if len(units) <= GROUP_NAMES_OVER or len(of) < 2:
+        return names_text([u.name for u in units])
+    return "；".join(f"{k}{len(names)}个：{names_text(names)}" for k, names in of.items())
+
+
+def appendices(c: MemoContext, over: int | None) -> list[Appendix]:
+    """The lists of 报送情况 longer than ``over`` units (duban.toml ``appendix_over``), each an
+    appendix: 200 names filled about six pages of the body even by 类别 (a county naming its
+    村); a 通报 says 共N个单位未报送（名单见附件） and lists them after it. None: no appendix."""
+    if over is None:
+        return []
+    long = [(title, units) for field, _, title, _, _ in _LISTS if len(units := getattr(c, field)) > over]
+    return [Appendix(str(i) if len(long) > 1 else "", title, len(units),
+                     [AppendixRow(j, kind, len(names), names_text(names))
+                      for j, (kind, names) in enumerate(_by_kind(units).items(), 1)])
+            for i, (title, units) in enumerate(long, 1)]
+
+
+def appendix_note(found: list[Appendix]) -> str:
+    """附件说明 (GB/T 9704 §7.3.6): 附件：未报送单位名单; several are numbered, each under the
+    first's name: 附件：1．…⏎　　　　　2．… (the paragraph's own two-character indent and 附件：)."""
+    if len(found) == 1:
+        return f"附件：{found[0].title}"
+    return "\n".join(("附件：" if i == 1 else "\u3000" * 5) + f"{a.number}．{a.title}"
+                     for i, a in enumerate(found, 1))
+
+
+# ---- sentences ----
+
+def overview_text(c: MemoContext, averaged: int) -> str:
+    """Section 一; ``averaged``: how many tasks ``avg_progress_text`` is the mean of."""
+    if not c.task_total:
+        return f"{c.project}暂无需要报送进展的任务。"
+    parts = [f"已完成{c.task_done}项（占{c.task_done_pct}）" if c.task_done else "尚无已完成的任务"]
+    for n, share, label in ((c.task_on_track, c.task_on_track_pct, "序时推进"),
+                            (c.task_lagging, c.task_lagging_pct, "进展滞后"),
+                            (c.task_not_started, c.task_not_started_pct, "尚未启动")):
+        if n:
+            parts.append(f"{label}{n}项（占{share}）")
+    # 未报送 tasks by why: said as "牵头单位未报送" only where a lead sent nothing; a task
+    # with no lead (demo 16.1), or whose leads' files were all sent back, names no one
+    missing = (c.task_not_reported - c.task_not_reported_sent_back - c.task_not_reported_no_lead
+               - c.task_not_reported_not_issued)
+    for n, label in ((missing, "牵头单位未报送进展的"),
+                     (c.task_not_reported_sent_back, "牵头单位报送有误已退回、尚无合格进展的"),
+                     (c.task_not_reported_no_lead, "未明确牵头单位的"),
+                     (c.task_not_reported_not_issued, "牵头单位本期填报表未含、尚未下发填报的")):
+        if n:
+            parts.append(f"{label}{n}项（占{pct(n, c.task_total)}）")
+    text = f"{c.project}共{c.task_total}项任务。截至{c.period_label}底，" + "，".join(parts) + "。"
+    # the overdue tasks are among those just counted (滞后 or 未报送), not more of them
+    if c.task_overdue:
+        text += f"上述任务中，已超过完成时限仍未完成的有{c.task_overdue}项。"
+    else:
+        text += "暂无超过完成时限仍未完成的任务。"
+    if c.avg_progress_text:
+        text += (f"已报送任务的平均进度为{c.avg_progress_text}。" if averaged > 1
+                 else f"已报送进度的1项任务进度为{c.avg_progress_text}。")
+    return text
+
+
+def completed_text(c: MemoContext, has_previous: bool) -> str:
+    n = len(c.completed)
+    if not n:
+        return "本期没有新完成的任务。"
+    return f"本期新完成任务{n}项：" if has_previous else f"截至本期已完成任务{n}项："
+
+
+def attention_text(c: MemoContext) -> str:
+    """Section 三's lead. A task both 滞后 and overdue is one task: "其中进展滞后9项，已超过
+    完成时限仍未完成17项" of 17 had the reader add 26 (the 9 were among the 17), so the
+    parts said are disjoint, or the one inside the other says so."""
+    n = len(c.attention)
+    if not n:
+        return "本期没有进展滞后或超过完成时限的任务。"
+    lagging, overdue = c.task_lagging, c.task_overdue
+    both = sum(t.status == Status.LAGGING and t.overdue for t in c.attention)
+    if not overdue:
+        head = f"本期进展滞后的任务共{n}项"
+    elif not lagging:
+        head = f"本期已超过完成时限仍未完成的任务共{n}项"
+    elif both == n:
+        head = f"本期进展滞后且已超过完成时限的任务共{n}项"
+    elif overdue == n:
+        head = f"本期已超过完成时限仍未完成的任务共{n}项（其中{both}项进展滞后）"
+    elif lagging == n:
+        head = f"本期进展滞后的任务共{n}项（其中{both}项已超过完成时限）"
+    else:
+        head = (f"本期进展滞后或超过完成时限的任务共{n}项，其中已超过完成时限仍未完成{overdue}项"
+                + (f"（含进展滞后{both}项）" if both else "") + f"、未超过完成时限但进展滞后{lagging - both}项")
+    return head + "，具体如下："
+
+
+def reporting_text(c: MemoContext) -> str:
+    if not c.unit_total:
+        return "本期没有需要报送的单位。"
+    head = f"本期应报送单位{c.unit_total}个"
+    if c.unit_on_time == c.unit_total:
+        return head + "，均已按时报送。"
+    if c.unit_missing == c.unit_total:  # not "尚无单位报送通过", as if some had sent
+        return head + "，均未报送。"
+    if not c.unit_reported:
+        text = head + "，尚无单位报送合格"
+    else:
+        text = head + f"，已报送{c.unit_reported}个（报送率{c.report_rate}）"
+        if c.unit_late and c.unit_on_time:
+            text += f"，其中按时报送{c.unit_on_time}个、逾期报送{c.unit_late}个"
+        elif c.unit_late:
+            text += "，均为逾期报送"
+        else:
+            text += "，均按时报送"
+    rest = []
+    if c.unit_returned:
+        rest.append(f"{c.unit_returned}个单位报送内容有误已退回修改")
+    if c.unit_missing:
+        rest.append(f"{c.unit_missing}个单位未报送")
+    return text + ("；" + "，".join(rest) if rest else "") + "。"
+
+
+def reporting_points(c: MemoContext) -> list[Point]:
+    """报送情况's lists that have units: names (by 类别 when long), or, for a list put in an
+    appendix, its count and where its names are."""
+    placed = {a.title: a for a in c.appendices}
+    items = []
+    for field, heading, title, counted, after in _LISTS:
+        units = getattr(c, field)
+        if not units:
+            continue
+        if title in placed:
+            items.append((f"{heading}。", f"共{len(units)}{counted}（名单见附件{placed[title].number}）。" + after))
+        else:
+            items.append((f"{heading}（{len(units)}个）：", grouped_names(units) + "。" + after))
+    return points(items)
+
+
+def due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
+    """Section 五; once every dated task's 完成时限 has passed (a 2022 plan from its December
+    on), it says so, where it said only that next month has none due."""
+    if not c.due_next:
+        dated = [t.task.deadline for t in tasks if t.task.deadline and not t.task.ongoing]
+        if not dated or max(dated) > Period.parse(c.period).end:
+            return f"{c.next_period_label}没有到期的任务。"
+        ongoing = "，长期开展的任务仍须持续推进" if any(t.task.ongoing for t in tasks) else ""
+        return (f"{c.next_period_label}没有到期的任务。"
+                f"有明确完成时限的任务，时限均已届满（最晚为{cn_date(max(dated))}）{ongoing}。")
+    return f"以下{len(c.due_next)}项任务的完成时限为{c.next_period_label}，请牵头单位倒排工期，确保按时完成："
+
+
+def requirements(c: MemoContext, coops: bool = True) -> list[Point]:
+    """下一步工作要求; ``coops``: whether any task has cooperating units (苍南's plan names one
+    lead a task and no other, so 与配合单位的沟通协作 spoke of units it does not have)."""
+    items = []
+    if c.attention:
+        items.append(("加快推进滞后任务。",
+                      "进展滞后和超过完成时限的任务，牵头单位要认真分析原因，针对存在问题制定整改措施，"
+                      "明确完成时间，并在下期进展中说明整改情况；"
+                      + c.coordination + "，请及时提出。"))
+    if c.unit_missing or c.unit_returned:
+        who = ["各单位"] if c.unit_missing == c.unit_total else []  # not "未报送的54个单位" of 54
+        if c.unit_missing and not who:
+            who.append(f"未报送的{c.unit_missing}个单位")
+        if c.unit_returned:
+            who.append(f"退回修改的{c.unit_returned}个单位")
+        items.append(("按时报送进展。",
+                      f"请{'和'.join(who)}尽快补报；{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送，"
+                      "逾期未报送的将在下期通报中列明。"))
+    else:
+        items.append(("按时报送进展。", f"{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送。"))
+    if c.due_next:
+        items.append(("确保按期完成。",
+                      f"{c.next_period_label}到期的{len(c.due_next)}项任务，牵头单位要倒排工期、压实责任，确保按时保质完成。"))
+    items.append(("加强统筹协调。",
+                  ("各牵头单位要加强与配合单位的沟通协作，" if coops else "各责任单位要加强统筹调度，")
+                  + "如实报送工作进展和存在问题"
+                  + (f"，重要情况及时报告{c.organiser}。" if c.organiser else "，重要情况及时报告。")))
+    return points(items)
