@@ -34,7 +34,7 @@ from .returns import (
 from .settings import Limits
 from .spreadsheet import ReadFailure
 from .text import clean, column_letter, column_number, key, looks_like_formula, squash, task_title
-from .units import Directory, Unit, guess_kind, in_order
+from .units import Directory, Unit, guess_kind, spells
 from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
 
 LEAD = Role.LEAD
@@ -150,14 +150,14 @@ def _label_unit(raw: RawReturn, directory: Directory) -> str | None:
 def _names_other(label: str, unit: str | None, other: str, directory: Directory) -> bool:
     """Whether the 填报单位 cell names ``other`` better than the form's own ``unit``: by its
     name or alias, or by a longer name inside the cell than any of the unit's names the cell
-    spells out (a 简称 keeps its 全称's characters in order: 交警支队 of 交通警察支队).
+    writes (`units.spells`: a 简称 keeps its 全称's characters in order, 交警支队 of 交通警察支队).
     东莞市公安局交通警察支队, the official name of 市公安局交警支队, holds 市公安局 but is not
     that unit's: a W206 on the honest return asked the office to check a form that was right."""
     if directory.resolve(label) == other or not unit:
         return True
     cell = key(label)
     inside = max((len(key(n)) for n in directory.names_of(other) if key(n) in cell), default=0)
-    spelled = max((len(key(n)) for n in directory.names_of(unit) if in_order(key(n), cell)), default=0)
+    spelled = max((len(key(n)) for n in directory.names_of(unit) if spells(key(n), cell)), default=0)
     return inside >= spelled
 
 

@@ -460,11 +460,12 @@ class Directory:
         # the merge quadratic in units (2.06 s of 2.6 s at 10,000 units).
         self._at: dict[str, int] = {}
         self._holders: dict[str, list[str]] | None = None  # a name -> the longer names holding it
+        self._places: frozenset[str] | None = None  # the place names the directory's names lead with
         for at, u in enumerate(self.units):
             self._register(u, at)
 
     def _register(self, unit: Unit, at: int) -> None:
-        self._holders = None
+        self._holders = self._places = None
         self._at.setdefault(unit.name, at)
         for n in (unit.name, *unit.aliases):
             self._index.setdefault(key(n), unit.name)
@@ -515,20 +516,24 @@ class Directory:
     def find_in(self, text: str) -> str | None:
         """The unit whose name or alias is the longest match inside ``text`` (a file name).
 
-        A longer name holding that match and spelled in ``text`` in order wins over it
-        (`_spelled_longer`). Ambiguous matches (two different units, same length) give None:
-        the caller must not guess which department sent a file.
+        A longer name holding that match and written in ``text`` as a name wins over it
+        (`_spelled_longer`). A match starting or ending inside the place name the directory's
+        names lead with is none (`_place_cuts`: 东莞城市更新 holds 莞城, not 莞城街道). Ambiguous
+        matches (two different units, same length) give None: the caller must not guess which
+        department sent a file.
         """
         k = key(text)
         best: tuple[int, set[str]] = (0, set())
         n, longest = len(k), self._longest
+        cuts = self._place_cuts(k)
         if n * min(n, longest) < len(self._index):
             # A file name has far fewer substrings than a province has names: look each up
             # (10,000 units: collect spent 4.3 s of CPU scanning every name for each file).
-            found = {(j - i, k[i:j]) for i in range(n)
-                     for j in range(i + 2, min(n, i + longest) + 1) if k[i:j] in self._index}
+            found = {(j - i, k[i:j]) for i in range(n) if i not in cuts
+                     for j in range(i + 2, min(n, i + longest) + 1) if j not in cuts and k[i:j] in self._index}
         else:
-            found = {(len(alias), alias) for alias in self._index if len(alias) >= 2 and alias in k}
+            found = {(len(alias), alias) for alias in self._index
+                     if len(alias) >= 2 and alias in k and (not cuts or _found_outside(alias, k, cuts))}
         for size, alias in found:
             if size > best[0]:
                 best = (size, {alias})
@@ -537,11 +542,23 @@ class Directory:
         owners = {self._spelled_longer(alias, k) for alias in best[1]}
         return next(iter(owners)) if len(owners) == 1 else None
 
+    def _place_cuts(self, text: str) -> frozenset[int]:
+        """The positions inside ``text``'s place names of the directory (东莞 of 东莞市公安局, known
+        where the directory lists a name with and without it): no name starts or ends there."""
+        if self._places is None:
+            self._places = frozenset(m[1] for n in self._index if (m := _LEADING_PLACE.match(n))
+                                     and n[len(m[1]):] in self._index)
+        if not self._places:
+            return frozenset()
+        return frozenset(i for at in range(len(text)) for size in (2, 3, 4)  # _LEADING_PLACE's sizes
+                         if text[at:at + size] in self._places for i in range(at + 1, at + size))
+
     def _spelled_longer(self, alias: str, text: str) -> str | None:
-        """The unit of the longest name holding ``alias`` whose characters ``text`` spells in
-        order, else ``alias``'s own unit; None when two units' names tie. 东莞市公安局交通警察支队
+        """The unit of the longest name holding ``alias`` that ``text`` writes as a name
+        (`spells`), else ``alias``'s own unit; None when two units' names tie. 东莞市公安局交通警察支队
         holds 市公安局 but is 市公安局交警支队's name; 中共东莞市委员会宣传部 市委宣传部's, not 市委's:
-        the shorter unit won, and the 通报 called the longer one 未报送."""
+        the shorter unit won, and the 通报 called the longer one 未报送. 市委6月份宣传部署落实情况
+        holds 市委宣传部's characters in order, but is 市委's."""
         if self._holders is None:
             # every name's inner substrings looked up once: a scan of all names for each alias
             # found was quadratic (10,000 units: 0.48 ms a file, +20% on collect)
@@ -552,7 +569,7 @@ class Directory:
                         if (i or j < len(n)) and n[i:j] in self._index:  # inside n, not n itself
                             holders.setdefault(n[i:j], set()).add(n)
             self._holders = {a: sorted(ns, key=len, reverse=True) for a, ns in holders.items()}
-        spelled = [n for n in self._holders.get(alias, ()) if in_order(n, text)]
+        spelled = [n for n in self._holders.get(alias, ()) if spells(n, text)]
         if not spelled:
             return self._index[alias]
         owners = {self._index[n] for n in spelled if len(n) == len(spelled[0])}
@@ -616,6 +633,46 @@ def in_order(short: str, text: str) -> bool:
     全称's characters so: 交警支队 of 交通警察支队)."""
     rest = iter(text)
     return bool(short) and all(ch in rest for ch in short)
+
+
+# A name written short keeps the first characters of its full name's words. What the full
+# name has between them is a word's tail (员会 of 委员会, 通 of 交通, 察 of 警察), a qualifier
+# (交通治安警察支队 writes both squads), the place before a level (东莞 of 东莞市): three
+# characters at most, all Chinese, none a date's or a joining word's. 市委6月份宣传部署,
+# 市委本月宣传部署, 市委关于宣传部署 and 市委和宣传部 hold the characters of 市委宣传部 in
+# order, as sentences do, and are no way of writing it.
+_NAME_GAP = 3
+_NOT_IN_A_GAP = LazyPattern(r"[^\u3400-\u9fff]|[年月日份期号季周的和与及或并转于]")
+# a place name leading a unit's name before its level: 东莞 of 东莞市政务服务数据管理局
+_LEADING_PLACE = LazyPattern(r"([^\W\d_]{2,4}?)[市县区]")
+
+
+def spells(name: str, text: str) -> bool:
+    """Whether ``text`` writes ``name`` as a name: all of it, or its characters in order with
+    at most `_NAME_GAP` characters of a word between two of them (交通警察支队 writes
+    交警支队, 中共东莞市委员会宣传部 writes 市委宣传部), never a sentence holding them."""
+    if not in_order(name, text):  # the cheap test first: most names are not even in order
+        return False
+    at = {i for i, ch in enumerate(text) if ch == name[0]}
+    for ch in name[1:]:
+        at = {j for i in at for j in range(i + 1, min(len(text), i + 2 + _NAME_GAP))
+              if text[j] == ch and not _NOT_IN_A_GAP.search(text[i + 1:j])}
+        if not at:
+            return False
+    return True
+
+
+def _starts(part: str, text: str):
+    """Where ``part`` starts in ``text``, every occurrence."""
+    at = text.find(part)
+    while at >= 0:
+        yield at
+        at = text.find(part, at + 1)
+
+
+def _found_outside(alias: str, text: str, cuts: frozenset[int]) -> bool:
+    """Whether ``alias`` is in ``text`` somewhere neither starting nor ending at a cut."""
+    return any(i not in cuts and i + len(alias) not in cuts for i in _starts(alias, text))
 
 
 def _is_header(row: list[str]) -> bool:

@@ -369,6 +369,9 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
     now = dt.datetime.now(tz).replace(tzinfo=None, microsecond=0)
     issued_at: dict[Period, dt.datetime | None] = {}
     current = ws.settings.period
+    # this run's accepted returns: a unit whose June return came in this run no longer owes June
+    accepted = {(d.report.unit, d.report.period) for top in tops for d in top.walk()
+                if d.report is not None and d.report.unit and d.report.period and d.outcome == ACCEPTED}
     for top in tops:
         for it in top.walk():
             if it.outcome == CONTAINER:
@@ -376,6 +379,9 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
             rep = it.report
             by_address = unit_of_address(it.sender, addresses) if it.sender else None
             by_name = unit_in_names(it.hints, directory)
+            # a month the file itself says: read by the check, or in its name, archive path or
+            # subject for a file of no return (2022年7月_石龙镇_进展填报表.pdf)
+            said = rep is not None and bool(rep.period_by)
             if rep is not None and rep.unit:
                 _disagreement(it, rep, by_address, by_name, result)
             else:
@@ -394,17 +400,21 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                                        file=it.name)
                     it.issues.append(issue)
                     result.disputed.append((it.name, issue.message))
+                hinted = period_in(it.hints)
                 if rep is not None:
+                    said = said or (rep.period is None and hinted is not None)
                     rep.unit, rep.identified_by = unit, how
-                    rep.period = rep.period or period_in(it.hints) or run_period
+                    rep.period = rep.period or hinted or run_period
                 else:
+                    said = hinted is not None
                     it.unit, it.identified_by = unit, how
-                    it.period = twin_period or period_in(it.hints) or run_period
+                    it.period = twin_period or hinted or run_period
             period = rep.period if rep is not None else it.period
             if period is None:
                 continue
-            if own_period and period == run_period and not (rep.period_by if rep is not None else period_in(it.hints)):
-                period = _owed_before(ledger, directory, it, rep, run_period) or period
+            if own_period and period == run_period and not said:
+                period = (_carried_with(top, it, rep) or _owed_before(ledger, directory, it, rep, run_period, accepted)
+                          or period)
                 if rep is not None:
                     rep.period = period
                 else:
@@ -448,24 +458,45 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
             return
 
 
-def _owed_before(ledger: Ledger, directory, it: Item, rep: Report | None, current: Period) -> Period | None:
-    """The period a refused or unreadable file of no readable month belongs to when it was
-    sent before ``current``'s forms went out: the latest earlier one its unit was issued a
-    form for and has no accepted return of. Filed under ``current`` it made the unit 退回待改
-    (and its June 未报送 stay) in a month it was not yet asked for; None otherwise."""
+def _refused_unit(it: Item, rep: Report | None) -> str | None:
+    """The unit of a refused or unreadable file, None for any other."""
     unit = rep.unit if rep is not None else it.unit
     outcome = rep.outcome if rep is not None else it.outcome or UNREADABLE
+    return unit if outcome in (RETURNED, UNREADABLE) else None
+
+
+def _carried_with(top: Item, it: Item, rep: Report | None) -> Period | None:
+    """The period of a refused or unreadable file of no readable month sent in one mail or
+    archive (``top``) with returns of its unit that say theirs: the scanned, stamped PDF beside
+    June's form. Filed under the run's month, July, it made the town 退回待改 for July (a reply
+    asked it for July's form) whatever its June return. None when they say several periods."""
+    unit = _refused_unit(it, rep)
+    periods = {d.report.period for d in top.walk() if d is not it and d.report is not None
+               and d.report.unit == unit and d.report.period_by and d.report.period} if unit else set()
+    return periods.pop() if len(periods) == 1 else None
+
+
+def _owed_before(ledger: Ledger, directory, it: Item, rep: Report | None, current: Period,
+                 accepted: set[tuple[str, Period]]) -> Period | None:
+    """The period a refused or unreadable file of no readable month belongs to when it was
+    sent before ``current``'s forms went out: the latest earlier one its unit was issued a form
+    for and has no accepted return of (in the ledger or in this run, ``accepted``: collected in
+    one run or two, the file goes to one month), else the latest earlier one it was issued at
+    all, where its accepted return stands. Filed under ``current`` it made the unit 退回待改 (and
+    its June 未报送 stay) in a month it was not yet asked for; None otherwise."""
+    unit = _refused_unit(it, rep)
     issued = ledger.issued_at(current)
-    if not unit or outcome not in (RETURNED, UNREADABLE) or issued is None or it.received_at >= issued:
+    if not unit or issued is None or it.received_at >= issued:
         return None
     names = directory.names_of(unit)
-    for period in sorted((p for p in ledger.issued_periods() if p < current), reverse=True):
-        if not set(names) & ledger.issued_units(period):
-            continue
+    asked = [p for p in sorted(ledger.issued_periods(), reverse=True)
+             if p < current and set(names) & ledger.issued_units(p)]
+    for period in asked:
         received = ledger.units_received(period)
-        if not any(r.outcome in (ACCEPTED, SUPERSEDED) for n in names for r in received.get(n, [])):
+        if (unit, period) not in accepted and not any(
+                r.outcome in (ACCEPTED, SUPERSEDED) for n in names for r in received.get(n, [])):
             return period
-    return None
+    return asked[0] if asked else None
 
 
 def _unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period) -> list[Receipt]:
