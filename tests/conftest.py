@@ -72,31 +72,58 @@ def issued_ws(tmp_path, _session_issued):
     return find_workspace(root)
 
 
-@pytest.fixture
-def collecting_on(monkeypatch):
+def set_clock(monkeypatch, day) -> None:
     """Run what follows as on ``day`` (a `datetime.date`, at 18:00 in the workspace's zone; None:
-    the real clock again):
-    the ledger's collected_at and the workspace's clock, which date the replies to refused
-    files and so the date a correction is asked for (`consolidate.reply_date`)."""
+    the real clock again): the ledger's collected_at and the workspace's clock, which date the
+    replies to refused files and so the date a correction is asked for (`consolidate.reply_date`).
+    ``monkeypatch``: a test's, or a module's own `pytest.MonkeyPatch` for a month played once."""
     import datetime as dt
     from zoneinfo import ZoneInfo
 
     from toolkit.ledger import store
     from toolkit.workspace import Workspace
 
-    real = store.now, Workspace.now
+    if day is None:  # the real clock again
+        monkeypatch.setattr(store, "now", _REAL_CLOCK[0])
+        monkeypatch.setattr(Workspace, "now", _REAL_CLOCK[1])
+        return
+    when = dt.datetime.combine(day, dt.time(18, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
+    # the ledger writes the machine's wall time: this instant on the machine's clock
+    monkeypatch.setattr(store, "now", lambda: when.astimezone().replace(tzinfo=None).isoformat(sep=" "))
+    monkeypatch.setattr(Workspace, "now", lambda self: when.astimezone(self.tz))
 
-    def on(day):
-        if day is None:  # the real clock again
-            monkeypatch.setattr(store, "now", real[0])
-            monkeypatch.setattr(Workspace, "now", real[1])
-            return
-        when = dt.datetime.combine(day, dt.time(18, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
-        # the ledger writes the machine's wall time: this instant on the machine's clock
-        monkeypatch.setattr(store, "now", lambda: when.astimezone().replace(tzinfo=None).isoformat(sep=" "))
-        monkeypatch.setattr(Workspace, "now", lambda self: when.astimezone(self.tz))
 
-    return on
+def _real_clock():
+    from toolkit.ledger import store
+    from toolkit.workspace import Workspace
+
+    return store.now, Workspace.now
+
+
+_REAL_CLOCK = _real_clock()
+
+
+@pytest.fixture
+def collecting_on(monkeypatch):
+    """`set_clock` for this test: collecting_on(day)."""
+    return lambda day: set_clock(monkeypatch, day)
+
+
+def ledger_at(path: Path, version: int, *rows: tuple[str, tuple]) -> None:
+    """Write the ledger file ``path`` as the release whose schema was ``version`` left it (the
+    migrations up to it, none after), with ``rows``: (SQL, parameters) run in it; a test then
+    opens it with `Ledger` to see the upgrade keep them."""
+    import sqlite3
+
+    from toolkit.ledger import MIGRATIONS
+
+    with sqlite3.connect(path) as conn:
+        for number, _purpose, sql in MIGRATIONS[:version]:
+            conn.executescript(sql)
+            conn.execute(f"PRAGMA user_version = {number}")
+        for sql, params in rows:
+            conn.execute(sql, params)
+    conn.close()
 
 
 def issued_path(ws, unit: str, period: Period = PERIOD) -> Path:
@@ -507,23 +534,22 @@ def lo():
     return convert
 
 
+def invoke_cli(args: list[str], cwd: Path | None = None, input: str | None = None):
+    """Run ``duban args`` in ``cwd`` -> click Result (the `run` fixture; a module's fixture
+    that plays a month once calls it directly)."""
+    old = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        return CliRunner().invoke(cli, args, input=input, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
 @pytest.fixture
 def run():
     """Invoke the CLI: run(args, cwd=None) -> click Result."""
-    runner = CliRunner()
-
-    def invoke(args: list[str], cwd: Path | None = None, input: str | None = None):
-        import os
-
-        old = os.getcwd()
-        try:
-            if cwd is not None:
-                os.chdir(cwd)
-            return runner.invoke(cli, args, input=input, catch_exceptions=False)
-        finally:
-            os.chdir(old)
-
-    return invoke
+    return invoke_cli
 
 
 def edit(data: bytes, change) -> bytes:

@@ -532,7 +532,9 @@ def _move_period(ws, period: str):
 
 def test_a_first_june_return_in_august_exits_1_until_june_is_merged_again(run, issued_ws, make_return):
     """Plain 补报 (a unit that never reported June): June's 汇总表 and 通报 are out of date
-    until merged again, so the double-click script must not say 成功 (it exited 0)."""
+    until merged again, so the double-click script must not say 成功 (it exited 0). The
+    coordinator is also asked whether it is August's progress on June's form (qa94), as for
+    a unit that had reported June already; nothing else is to check."""
     from toolkit.actions.merge import merge
 
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
@@ -541,7 +543,10 @@ def test_a_first_june_return_in_august_exits_1_until_june_is_merged_again(run, i
     _move_period(issued_ws, "2022-08")
     drop(issued_ws, "中堂镇6月.xlsx", make_return("中堂镇", clean()), shanghai(dt.datetime(2022, 8, 3, 9, 0)))
     result = run(["collect", "--received", "2022-08-03"], cwd=issued_ws.root)  # nothing else to check
-    assert "补报：中堂镇 报送了2022年6月的填报表" in result.stdout and "请核实" not in result.stdout, result.stdout
+    assert "补报：中堂镇 报送了2022年6月的填报表" in result.stdout, result.stdout
+    assert [line.strip() for line in result.stdout.splitlines() if "请核实" in line] == [
+        "请核实：中堂镇6月.xlsx（中堂镇）是2022年6月的填报表，已登记为2022年6月的报送；"
+        "如果填的是2022年8月的进展，请该单位用2022年8月下发的填报表重报"], result.stdout
     assert result.exit_code == 1
 
 

@@ -224,7 +224,8 @@ def test_last_months_form_after_that_month_was_merged_is_named_too(run, issued_w
     """June merged, July issued: 石龙镇, which reported June on time, sends its July progress on
     June's form. It is 补报 of June (W209) and replaces June's return, so the coordinator is
     asked, as for an unmerged month; else the July 通报 names the unit 未报送 with no word on
-    screen. A first return for June (市公安局 never reported it) is plain 补报."""
+    screen. A first return for June (市公安局 never reported it) is asked about too (qa94): it
+    is as likely July's progress on the form the unit had at hand."""
     from toolkit.actions.merge import merge
 
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
@@ -240,7 +241,7 @@ def test_last_months_form_after_that_month_was_merged_is_named_too(run, issued_w
     assert ("请核实：石龙镇7月进展.xlsx（石龙镇）是2022年6月的填报表，已登记为2022年6月的报送；"
             "如果填的是2022年7月的进展，请该单位用2022年7月下发的填报表重报") in result.output
     assert "补报：市公安局 报送了2022年6月的填报表" in result.output
-    assert "市公安局6月补报.xlsx（市公安局）是2022年6月的填报表" not in result.output
+    assert "请核实：市公安局6月补报.xlsx（市公安局）是2022年6月的填报表" in result.output
 
 
 def test_run_with_only_another_periods_form_says_where_it_went(run, issued_ws, tmp_path):

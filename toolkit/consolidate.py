@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import resubmit_by
+from .issued_month import Basis, as_issued, basis_of, renamed, vouches
 from .ledger import Ledger, Receipt, common_due
-from .master import Assignment, Master, Task
+from .master import Master, Task
 from .period import Period
 from .report import Row
 from .text import task_title, unended
 from .units import of_sections
-from .vocab import EXPLICIT, TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, TimeSource, UnitState
+from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, TimeSource, UnitState
 from .workspace import Workspace
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
@@ -172,6 +173,18 @@ class Consolidation:
     #: per unit still 未报送, the mails whose return waits behind a cloud-attachment link
     #: (W211): "2022-07-04 09:30 邮件“…”": the office downloads it, or the 通报 names it
     behind_links: dict[str, list[str]] = field(default_factory=dict)
+    #: a past month judged by its forms (`issued_month.as_issued`) where they differ from
+    #: today's 责任分工 or 任务清单: the office is told (`basis_notes`, the 汇总表's subtitle)
+    basis: Basis | None = None
+
+    def office_notes(self) -> list[str]:
+        """What the office reads before the month's 汇总表 and 通报 go out (`link_notes`,
+        `basis_notes`): shown by merge, memo, status and run."""
+        return self.link_notes() + self.basis_notes()
+
+    def basis_notes(self) -> list[str]:
+        """Where a past month merged again is judged by its forms, not today's sheet."""
+        return self.basis.notes() if self.basis else []
 
     def link_notes(self) -> list[str]:
         """What the office must do before the 通报 names a unit of ``behind_links`` 未报送."""
@@ -283,7 +296,7 @@ def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], mast
     from the unit after issue, and collect set its row aside). A unit re-issued a newer form
     that sent the older one back in is then not 未报送 for what collect said it could not fix,
     nor one whose late return for a past month (`as_issued`) had a row for a task moved since."""
-    asked = _renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b)
+    asked = renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b)
     excused = ledger.issues_of_many([r.id for r in accepted.values()])
     for unit, rec in accepted.items():
         late = {i.task for i in excused.get(rec.id, []) if i.code in ("W208", "W210") and i.task}
@@ -417,7 +430,7 @@ def replied_on(ledger: Ledger, period: Period) -> dict[int, dt.date]:
 def issued_dues(ledger: Ledger, period: Period, master: Master) -> dict[str, dt.date]:
     """`Ledger.issued_dues` under each unit's current name (a unit renamed since its form
     went out keeps that form's deadline: the later of its two names')."""
-    return _renamed(ledger.issued_dues(period), master, max)
+    return renamed(ledger.issued_dues(period), master, max)
 
 
 def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None,
@@ -437,7 +450,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         unit_dues = issued_dues(ledger, period, master)
         due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
-        accepted = _renamed(ledger.accepted(period), master, _later)
+        accepted = renamed(ledger.accepted(period), master, _later)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
         received = received_of(ledger, period, master)
@@ -447,6 +460,16 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         asked = _asked_of(ledger, period, accepted, master)
         replied = replied_on(ledger, period)
         not_issued = _not_issued(ledger, period, master, received)
+        # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
+        # 报送情况 names it 退回待改, and so must every task row that lists it.
+        sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs))
+
+        def state(unit: str, task: str) -> str:  # as 单位明细 gives it
+            row = accepted_rows.get(unit, {}).get(task)
+            return row.status if row else _missing_word(unit, task, asked, accepted_rows, sent_back)
+
+        # where a past month's forms and today's sheet differ, for the office
+        basis = basis_of(ledger, period, today, master, state)
         # mails (已拆包) whose return is behind a link: `Consolidation.behind_links`
         mails = [(u, r) for u, recs in received.items() for r in recs if r.outcome == Outcome.CONTAINER]
         mail_issues = ledger.issues_of_many([r.id for _, r in mails])
@@ -463,7 +486,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         for p in sorted(set(ledger.periods()) | set(ledger.issued_periods())) if tasks else ():
             if p >= period:
                 continue
-            acc = _renamed(ledger.accepted(p), today, _later)
+            acc = renamed(ledger.accepted(p), today, _later)
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
             by_unit = {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}
             # each earlier month judged as its own 汇总表 was: a unit added to the master
@@ -475,9 +498,6 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
     skip = set(not_issued)
-    # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
-    # 报送情况 names it 退回待改, and so must every task row that lists it.
-    sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs))
     current = _judged(master, accepted_rows, period, skip, asked, before) if tasks else {}
     if tasks:
         history[period] = {t: (status, avg) for t, (status, avg, _) in current.items()}
@@ -556,13 +576,13 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
-                         own_dues, asked, behind)
+                         own_dues, asked, behind, basis)
 
 
 def received_of(ledger: Ledger, period: Period, master: Master) -> dict[str, list[Receipt]]:
     """`Ledger.units_received` under each unit's current name, in the order received."""
-    return _renamed(ledger.units_received(period), master,
-                    lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)))
+    return renamed(ledger.units_received(period), master,
+                   lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)))
 
 
 def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]]
@@ -577,89 +597,8 @@ def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[s
     make every other unit "not issued" and drop it from 未报送.
     """
     issued_units = {master.directory.resolve(u) or u for u in ledger.issued_units(period)}
-    return [] if not _vouches(ledger, period, received) else [
+    return [] if not vouches(ledger, period, received) else [
         u for u in master.units_with_tasks() if u not in issued_units and u not in received]
-
-
-def _vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
-    """Whether the ledger's record of ``period``'s forms is the whole issue: recorded before
-    any of its returns was collected (`_not_issued`)."""
-    first = ledger.issued_at(period)
-    issued_first = first.isoformat(sep=" ") if first else ""
-    collected = min((r.collected_at for recs in received.values() for r in recs), default="")
-    return first is not None and (not collected or issued_first < collected)  # (to the second)
-
-
-def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],
-              rows: dict[str, dict[str, Row]]) -> Master:
-    """The master as ``period``'s forms gave it, once a later month's forms went out.
-
-    A month already reported is merged again after a 补报, often after the office edited
-    责任分工 (a task added, a lead changed, a unit removed or renamed): judged by today's
-    sheet it would change what its 通报 said in public. Who was asked what is then what the
-    ledger recorded each unit's forms held (`Ledger.issued_tasks_of`, under current names):
-    a unit issued a form stays, with its tasks; a task on no form is not the month's (a task
-    that no unit has today, as the demo's 16.1, stays: no form could carry it). A unit that
-    sent a return without a form, or was issued none that month, keeps today's tasks, as
-    `_not_issued` keeps it.
-
-    Each unit's role on a task is the one its form gave (`Ledger.issued_roles_of`): a lead
-    changed since (a 补报 collected after the edit is checked with today's roles) does not
-    change who the month's 汇总表 and 通报 named 牵头. A form issued before the ledger kept
-    roles (version 7) has none recorded; its role is then inferred, as before: the one its
-    accepted row was checked with (the master's at collection), else today's, else, for a
-    unit no longer on the task, 牵头 when the task would otherwise have no lead (its lead
-    then) and 配合 otherwise. Unchanged (today's 责任分工) for the month the office is on,
-    whose forms it may still issue or edit, and where the ledger does not vouch for the
-    whole issue."""
-    if not any(p > period for p in ledger.issued_periods()) or not _vouches(ledger, period, received):
-        return master
-    now = {(a.task, a.unit): a.role for a in master.assignments}
-    given = _renamed(ledger.issued_roles_of(period), master, lambda a, b: {**a, **b})
-    roles: dict[tuple[str, str], str | None] = {}  # (task, unit) -> role; None: not known
-    for unit, ids in _renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b).items():
-        for tid in ids:
-            # the role the form printed; for a form issued before version 7 (none recorded),
-            # the one its row was checked with (the master at collection: today's for a 补报),
-            # else today's
-            row = rows.get(unit, {}).get(tid)
-            role = given.get(unit, {}).get(tid)
-            roles[(tid, unit)] = (Role(role) if role in (LEAD, COOP) else
-                                  row.role if row and row.role in (LEAD, COOP) else now.get((tid, unit)))
-    # a unit that sent a return without a form, or was issued none that month (an issue of
-    # some units only, a unit added since), keeps today's tasks: `_not_issued` then says
-    # 本期未下发 for it, as the month's own 汇总表 did, never 未明确牵头单位
-    asked = {u for _, u in roles}
-    roles.update({(a.task, a.unit): a.role for a in master.assignments if a.unit not in asked})
-    led = {tid for (tid, _), role in roles.items() if role == LEAD}
-    kept: list[Assignment] = []
-    for a in master.assignments:  # today's order, then the units no longer on the task
-        if (a.task, a.unit) in roles:
-            role = roles.pop((a.task, a.unit)) or a.role
-            kept.append(a if role == a.role else Assignment(a.task, a.unit, role))
-    sources: dict[tuple[str, str], set[str]] = {}
-    for a in master.assignments:
-        sources.setdefault((a.task, a.role), set()).add(a.source)
-    for (tid, unit), known in sorted(roles.items()):
-        if master.task(tid) is not None:  # a task deleted since has no text to show it by
-            role = known or (COOP if tid in led else LEAD)
-            # shown within the group its fellows came from (市各有关部门), as it was, when
-            # they all came from one
-            group = sources.get((tid, role), set())
-            kept.append(Assignment(tid, unit, role, next(iter(group)) if len(group) == 1 else EXPLICIT))
-    on_forms = {a.task for a in kept}
-    tasks = [t for t in master.tasks if t.id in on_forms or not master.units_of(t.id)]
-    return replace(master, tasks=tasks, assignments=kept)
-
-
-def _renamed(by_unit: dict[str, Any], master: Master, merge) -> dict[str, Any]:
-    """``by_unit`` keyed by each unit's current name (`Directory.resolve`: an old name kept
-    as an alias of a renamed unit); values under two names of one unit are ``merge``d."""
-    out: dict[str, Any] = {}
-    for unit, value in by_unit.items():
-        now = master.directory.resolve(unit) or unit
-        out[now] = merge(out[now], value) if now in out else value
-    return out
 
 
 def _later(a: Receipt, b: Receipt) -> Receipt:

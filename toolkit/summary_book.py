@@ -113,6 +113,8 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: boo
     subtitle = f"数据截至 {cons.as_of or '（尚无报送）'}；报送截止 {cn_date(cons.due)}"
     if own := cons.own_dues_text(cn_date):
         subtitle += f"（{s.say(own)}，按其填报表上的截止日期）"
+    if cons.basis:  # a past month merged again after 责任分工 or 任务清单 was edited
+        subtitle += f"；{cons.basis.heading()}"
     pending: Rows = {}
     _overview(wb, cons, s, title, subtitle, pending if fast else None)
     for build in (_tasks, _details, _units, _lagging, _issues, _history, _receipts):

@@ -77,7 +77,7 @@ class CollectResult:
     owed: list[owed.Missing] = field(default_factory=list)  # feedback not written; a later run will
     not_removed: list[str] = field(default_factory=list)  # recorded, but could not leave 收件箱
     period: Period | None = None  # the run's period: a file that names none is filed under it
-    # accepted returns filed under another period than the run's (not 补报 of a merged one):
+    # accepted returns filed under another period than the run's (补报 of a merged one too):
     # unit, period, file; a department that sent last month's form must not vanish silently
     elsewhere: list[tuple[str, Period, str]] = field(default_factory=list)
 
@@ -279,8 +279,10 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 result.returned += outcome == RETURNED
                 result.superseded += outcome == SUPERSEDED
                 rep = it.report
-                if (outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period
-                        and ((rep.unit, rep.period) not in result.late or _replaces(ledger, it, rep))):
+                # a form of another month than the run's, 补报 of a merged month or not, a
+                # first return for it or not: as likely this month's progress on the form the
+                # unit had at hand as that month's, so the coordinator is asked
+                if outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period:
                     result.elsewhere.append((rep.unit, rep.period, it.name))
                 if outcome == ACCEPTED and rep.unit and rep.period and (
                         it.time_source == TimeSource.MTIME
@@ -556,14 +558,6 @@ def _unless_master_fixed(ledger: Ledger, earlier: list[Receipt], master_saved: s
             r.outcome == RETURNED and r.collected_at < master_saved and master_only(r) for r in earlier):
         return []
     return earlier
-
-
-def _replaces(ledger: Ledger, it: Item, rep: Report) -> bool:
-    """Whether this return replaces one the unit already had accepted for its period. A form of
-    a merged period that the unit had already reported is as likely this month's progress on
-    last month's form as a correction: the coordinator is asked, as for an unmerged period."""
-    return any(r.id != it.receipt_id and r.outcome in (ACCEPTED, SUPERSEDED)
-               for r in ledger.units_received(rep.period).get(rep.unit, []))
 
 
 # per period: its deadline, each unit's own (`consolidate.issued_dues`), each unit's receipts

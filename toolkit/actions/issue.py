@@ -101,16 +101,21 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     style = load_style(ws.template("样式.toml"))
     project = ws.project or master.title
     mail_template = ws.template("下发邮件.txt") if emails else None
+    told: set[str] = set()  # tasks whose texts this issue recorded
     with Ledger(ws.ledger_path) as ledger:
         for unit in progress(chosen, "下发"):
             _issue_one(ws, ledger, master, unit, period, due, targets[unit], style, project, prefill,
                        mail_template, result)
             # what this unit's form holds: a task added to the master later is then the
-            # coordinator's note (W208), not an error the department cannot fix (E404)
+            # coordinator's note (W208), not an error the department cannot fix (E404); and
+            # each task's texts, with the first form that carries it, so a task deleted from
+            # 任务清单 later still has them when its month is merged again
             with ledger.transaction():
                 tasks = master.tasks_of(unit)
                 ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], due,
                                      roles={t.id: role for t, role in tasks})
+                ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told])
+            told.update(t.id for t, _ in tasks)
     current = ws.settings.period
     if out is None and units and current and period < current:
         # a form of an earlier month sent again (--dept) leaves the month the office is on:

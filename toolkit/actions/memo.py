@@ -28,16 +28,17 @@ class MemoResult:
     pdf: Path | None  # the PDF, when asked for and LibreOffice made it
     pdf_error: str  # why no PDF was made, in Chinese; "" otherwise
     context: MemoContext = field(repr=False)
-    #: units the memo names 未报送 whose return waits behind a link (`Consolidation.link_notes`)
-    link_notes: list[str] = field(default_factory=list)
+    #: what the office reads before the memo goes out (`Consolidation.office_notes`): units
+    #: it names 未报送 whose return waits behind a link, a past month judged by its forms
+    notes: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
         """What the coordinator must put right before the memo goes out, in Chinese."""
         if self.context.organiser:
-            return list(self.link_notes)
+            return list(self.notes)
         return ["通报没有落款：没有设置督办单位。请在 duban.toml 的 organiser 中填写"
-                "（如 organiser = \"某某县人民政府办公室\"），再重新生成通报。", *self.link_notes]
+                "（如 organiser = \"某某县人民政府办公室\"），再重新生成通报。", *self.notes]
 
 
 def write_memo(ws: Workspace, period: Period | None = None, template: Path | None = None,
@@ -68,7 +69,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         text = render_markdown(ctx)
         path = atomic_write(folder / (Path(name).stem + ".md"),
                             lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return MemoResult(path, None, "", ctx, cons.link_notes())
+        return MemoResult(path, None, "", ctx, cons.office_notes())
 
     try:
         key = scan_key(template.read_bytes())
@@ -78,7 +79,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     path = atomic_write(folder / name, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned))
     if not scanned:
         _remember_clean_scan(ws, key)
-    result = MemoResult(path, None, "", ctx, cons.link_notes())
+    result = MemoResult(path, None, "", ctx, cons.office_notes())
     return add_pdf(result) if pdf else result
 
 

@@ -352,16 +352,17 @@ def _echo_not_issued(state: State, cons) -> None:
     state.exit_code = state.exit_code or 1
 
 
-def _echo_link_notes(state: State, cons) -> None:
-    """Units named 未报送 whose return waits behind a cloud-attachment link (W211): exit 1."""
-    for line in cons.link_notes():
+def _echo_office_notes(state: State, cons) -> None:
+    """Units named 未报送 whose return waits behind a cloud-attachment link (W211), a past month
+    judged by its forms where today's sheet differs: exit 1."""
+    for line in cons.office_notes():
         echo(state, line, fg="yellow")
         state.exit_code = state.exit_code or 1
 
 
 def _echo_figures(state: State, cons) -> None:
     _echo_not_issued(state, cons)
-    _echo_link_notes(state, cons)
+    _echo_office_notes(state, cons)
     f = cons.figures()
     echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，"
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
@@ -439,7 +440,7 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
         extra = f"  错误 {u.errors}" if u.state == UnitState.TO_FIX else ""
         echo(state, f"  {pad(u.state, 8)} {pad(u.unit, width)}{when}{extra}".rstrip(), fg=colours[u.state])
     _echo_not_issued(state, cons)
-    _echo_link_notes(state, cons)
+    _echo_office_notes(state, cons)
 
 
 @cli.command()
@@ -583,7 +584,7 @@ def _echo_run(state: State, result) -> None:
         elif result.memo.pdf_error:
             click.secho(f"PDF 未更新：{result.memo.pdf_error}", fg="red", err=True)
     else:
-        _echo_link_notes(state, result.merged.consolidation)  # else said with the memo's warnings
+        _echo_office_notes(state, result.merged.consolidation)  # else said with the memo's warnings
         echo(state, f"通报未生成：{result.memo_error}", fg="red")
     if c.feedback:
         echo(state, f"反馈表：{c.feedback[0].parent}")

@@ -118,6 +118,14 @@ ALTER TABLE issued ADD COLUMN due TEXT;  -- ISO date printed on the form; NULL b
 MIGRATIONS.append((7, "each unit's role (牵头/配合) on each task of its form", """
 ALTER TABLE issued ADD COLUMN roles TEXT;  -- JSON {task id: 牵头|配合}; NULL before version 7
 """))
+MIGRATIONS.append((8, "the texts of each task on a period's forms", """
+CREATE TABLE issued_texts (
+    period TEXT NOT NULL,
+    task TEXT NOT NULL,
+    texts TEXT NOT NULL,            -- JSON of the task's fields as its forms printed them (the latest issue's)
+    PRIMARY KEY (period, task)
+);
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

@@ -13,11 +13,12 @@ import functools
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..master.model import Task, plain_task, task_of_plain
 from ..period import Period
 from ..report import Issue, Previous, Report, Row, make_issue
 from ..vocab import Outcome, TimeSource
@@ -455,6 +456,20 @@ class Ledger:
                                    " ORDER BY issued_at, rowid", (str(period),)):
             out.setdefault(r[0], {}).update(json.loads(r[1]))
         return out
+
+    def record_issued_texts(self, period: Period, tasks: Iterable[Task]) -> None:
+        """Remember the tasks as ``period``'s forms printed them (the latest issue's where two
+        differ): a task deleted from 任务清单 afterwards is still its month's, and a month merged
+        again shows it as its forms did (`issued_month.as_issued`)."""
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO issued_texts (period, task, texts) VALUES (?,?,?)",
+            [(str(period), t.id, json.dumps(plain_task(t), ensure_ascii=False)) for t in tasks])
+
+    def issued_texts_of(self, period: Period) -> dict[str, Task]:
+        """Task id → the task as ``period``'s forms printed it; empty for forms issued before
+        version 8."""
+        return {r[0]: task_of_plain(json.loads(r[1])) for r in self.conn.execute(
+            "SELECT task, texts FROM issued_texts WHERE period=?", (str(period),))}
 
     def issued_tasks(self) -> dict[tuple[str, str], set[str]]:
         """(master fingerprint, unit) → the task ids in the form issued to the unit."""

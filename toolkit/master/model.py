@@ -11,8 +11,9 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
+from typing import Any
 
 from ..report import Issue
 from ..text import key
@@ -53,6 +54,24 @@ class Task:
     def due_by(self, day: dt.date) -> bool:
         """Deadline falls on or before ``day``."""
         return not self.ongoing and self.deadline is not None and self.deadline <= day
+
+
+def plain_task(task: Task) -> dict[str, Any]:
+    """A task as JSON values by field name (its deadline in ISO): the ledger keeps the tasks
+    each month's forms printed (`Ledger.record_issued_texts`)."""
+    plain = asdict(task)
+    plain["deadline"] = task.deadline.isoformat() if task.deadline else None
+    return plain
+
+
+def task_of_plain(plain: dict[str, Any]) -> Task:
+    """The task `plain_task` gave, by field name: a record made by another duban, whose Task
+    had other fields, still reads (a field it lacks takes its default, one unknown is dropped)."""
+    known = {f.name for f in fields(Task)}
+    values = {k: v for k, v in plain.items() if k in known}
+    if values.get("deadline"):
+        values["deadline"] = dt.date.fromisoformat(values["deadline"])
+    return Task(**values)
 
 
 def text_hash(texts: tuple[str, ...] | list[str]) -> str:

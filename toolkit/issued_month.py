@@ -1,0 +1,202 @@
+"""A month as its forms gave it: who was asked what, once a later month's forms went out.
+
+A month already reported is merged again after a 补报, often after the office edited
+责任分工 or 任务清单. Its 汇总表 and 通报 are then judged by what the ledger recorded its forms
+held (`as_issued`), not by today's sheet, and the office is told where the two differ
+(`Basis`): a past 通报's verdicts neither change nor stay against today's sheet unsaid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .ledger import Ledger, Receipt
+from .master import Assignment, Master, Task
+from .master.model import task_sort_key
+from .period import Period
+from .report import Row
+from .text import task_title
+from .vocab import EXPLICIT, Role
+
+LEAD, COOP = Role.LEAD, Role.COOP
+MOST_NAMED = 10  # units named one by one in a note; more are counted
+#: the title of a deleted task whose texts no record kept (`_untold`)
+UNTOLD_TITLE = "（已从任务清单删除，下发时未记录任务内容）"
+
+
+def renamed(by_unit: dict[str, Any], master: Master, merge) -> dict[str, Any]:
+    """``by_unit`` keyed by each unit's current name (`Directory.resolve`: an old name kept
+    as an alias of a renamed unit); values under two names of one unit are ``merge``d."""
+    out: dict[str, Any] = {}
+    for unit, value in by_unit.items():
+        now = master.directory.resolve(unit) or unit
+        out[now] = merge(out[now], value) if now in out else value
+    return out
+
+
+def vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
+    """Whether the ledger's record of ``period``'s forms is the whole issue: recorded before
+    any of its returns was collected (`consolidate._not_issued`)."""
+    first = ledger.issued_at(period)
+    issued_first = first.isoformat(sep=" ") if first else ""
+    collected = min((r.collected_at for recs in received.values() for r in recs), default="")
+    return first is not None and (not collected or issued_first < collected)  # (to the second)
+
+
+def later_issue(ledger: Ledger, period: Period) -> Period | None:
+    """The first month after ``period`` whose forms went out: ``period`` is then a past month."""
+    return min((p for p in ledger.issued_periods() if p > period), default=None)
+
+
+def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],
+              rows: dict[str, dict[str, Row]]) -> Master:
+    """The master as ``period``'s forms gave it, once a later month's forms went out.
+
+    Judged by today's sheet, a month merged again would change what its 通报 said in public.
+    Who was asked what is then what the ledger recorded each unit's forms held
+    (`Ledger.issued_tasks_of`, under current names): a unit issued a form stays, with its
+    tasks; a task on no form is not the month's (a task that no unit has today, as the demo's
+    16.1, stays: no form could carry it). A unit that sent a return without a form, or was
+    issued none that month, keeps today's tasks, as `consolidate._not_issued` keeps it.
+
+    A unit taken off a task since stays on it for the month. The master keeps no history and
+    no reason: a wrong assignment corrected looks exactly like a task handed over later, and
+    either way the month's form did ask the unit, and its 通报 said so when it went out.
+    Dropping the unit would change a published verdict on a guess; keeping it is what the
+    month's own 汇总表 showed. The office is told, unit by unit (`basis_of`), and corrects the
+    通报 where the assignment was wrong.
+
+    A task deleted from 任务清单 since stays too, as the month's forms printed it (its texts
+    recorded at issue, `Ledger.issued_texts_of`, since version 8), with its rows. For forms
+    issued before that its texts are lost: it stays under a title that says so, in the
+    group of the task before it, its rows kept.
+
+    Each unit's role on a task is the one its form gave (`Ledger.issued_roles_of`): a lead
+    changed since (a 补报 collected after the edit is checked with today's roles) does not
+    change who the month's 汇总表 and 通报 named 牵头. A form issued before the ledger kept
+    roles (version 7) has none recorded; its role is then inferred, as before: the one its
+    accepted row was checked with (the master at collection), else today's, else, for a
+    unit no longer on the task, 牵头 when the task would otherwise have no lead (its lead
+    then) and 配合 otherwise. Unchanged (today's 责任分工) for the month the office is on,
+    whose forms it may still issue or edit, and where the ledger does not vouch for the
+    whole issue."""
+    if later_issue(ledger, period) is None or not vouches(ledger, period, received):
+        return master
+    now = {(a.task, a.unit): a.role for a in master.assignments}
+    given = renamed(ledger.issued_roles_of(period), master, lambda a, b: {**a, **b})
+    roles: dict[tuple[str, str], str | None] = {}  # (task, unit) -> role; None: not known
+    for unit, ids in renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b).items():
+        for tid in ids:
+            # the role the form printed; for a form issued before version 7 (none recorded),
+            # the one its row was checked with (the master at collection: today's for a 补报),
+            # else today's
+            row = rows.get(unit, {}).get(tid)
+            role = given.get(unit, {}).get(tid)
+            roles[(tid, unit)] = (Role(role) if role in (LEAD, COOP) else
+                                  row.role if row and row.role in (LEAD, COOP) else now.get((tid, unit)))
+    # a unit that sent a return without a form, or was issued none that month (an issue of
+    # some units only, a unit added since), keeps today's tasks: `_not_issued` then says
+    # 本期未下发 for it, as the month's own 汇总表 did, never 未明确牵头单位
+    asked = {u for _, u in roles}
+    roles.update({(a.task, a.unit): a.role for a in master.assignments if a.unit not in asked})
+    led = {tid for (tid, _), role in roles.items() if role == LEAD}
+    kept: list[Assignment] = []
+    for a in master.assignments:  # today's order, then the units no longer on the task
+        if (a.task, a.unit) in roles:
+            role = roles.pop((a.task, a.unit)) or a.role
+            kept.append(a if role == a.role else Assignment(a.task, a.unit, role))
+    sources: dict[tuple[str, str], set[str]] = {}
+    for a in master.assignments:
+        sources.setdefault((a.task, a.role), set()).add(a.source)
+    for (tid, unit), known in sorted(roles.items()):
+        role = known or (COOP if tid in led else LEAD)
+        # shown within the group its fellows came from (市各有关部门), as it was, when they
+        # all came from one
+        group = sources.get((tid, role), set())
+        kept.append(Assignment(tid, unit, role, next(iter(group)) if len(group) == 1 else EXPLICIT))
+    on_forms = {a.task for a in kept}
+    tasks = [t for t in master.tasks if t.id in on_forms or not master.units_of(t.id)]
+    texts = ledger.issued_texts_of(period)
+    deleted = [texts.get(tid) or _untold(tid, master) for tid in on_forms if master.task(tid) is None]
+    return replace(master, tasks=_in_order(tasks, deleted), assignments=kept)
+
+
+def _untold(tid: str, master: Master) -> Task:
+    """A deleted task whose texts no record kept (forms issued before version 8): its id, a
+    title saying so, and the 一级/二级任务 of the task numbered before it (2.1 for 2.2), so
+    the month's charts do not grow a group of its own."""
+    parent = tid.rpartition(".")[0]
+    fellow = next((t for t in master.tasks if parent and t.id.rpartition(".")[0] == parent), None)
+    return Task(tid, fellow.level1 if fellow else "", fellow.level2 if fellow else "",
+                UNTOLD_TITLE, "", "", complete=False)
+
+
+
+def _in_order(tasks: list[Task], extra: list[Task]) -> list[Task]:
+    """``tasks`` in their order, each of ``extra`` before the first one numbered after it."""
+    out = list(tasks)
+    for t in sorted(extra, key=lambda t: task_sort_key(t.id)):
+        at = next((i for i, o in enumerate(out) if task_sort_key(o.id) > task_sort_key(t.id)), len(out))
+        out.insert(at, t)
+    return out
+
+
+@dataclass
+class Basis:
+    """Where a past month judged by its forms (`as_issued`) differs from today's sheet, for
+    the office: it merges the month again to publish it again."""
+
+    period: Period
+    later: Period  # the month whose forms went out after it
+    #: (unit, task id, role its form gave, its state on the task) for what today's 责任分工 no
+    #: longer gives: a unit taken off the task, or given another role
+    changed: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: the tasks on its forms that 任务清单 no longer has
+    deleted: list[Task] = field(default_factory=list)
+
+    def heading(self) -> str:
+        """What the 汇总表's subtitle adds: the month is its forms', not today's sheet's."""
+        return f"按{self.period.label}下发的填报表核定"
+
+    def notes(self) -> list[str]:
+        """The lines for the screen (merge, memo, status, run): the rule, then each difference."""
+        label = self.period.label
+        out = [f"说明：{label}按当月下发的填报表核定（{self.later.label}的填报表已下发）：其后任务分工表的修改"
+               "（删除任务、调整分工）不改变该期的应报任务、分工和报送情况。与现行任务分工表不同之处如下。"]
+        if self.changed:
+            by_unit: dict[str, list[str]] = {}
+            for unit, tid, role, state in self.changed:
+                by_unit.setdefault(unit, []).append(f"{tid} {role}，{state}")
+            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in list(by_unit.items())[:MOST_NAMED])
+            more = f"等 {len(by_unit)} 个单位" if len(by_unit) > MOST_NAMED else ""
+            out.append(f"请核实：{named}{more}在{label}的填报表上，现行任务分工表已取消或调整这些分工；"
+                       f"{label}仍按当月的填报表计入。如属当月分工有误、不应点名，请在{label}的通报中更正后再印发。")
+        for t in self.deleted:
+            if t.name == UNTOLD_TITLE:
+                out.append(f"说明：任务 {t.id} 已从任务清单删除，下发{label}的填报表时未记录其内容（旧版 duban 下发）："
+                           f"汇总表中以“{UNTOLD_TITLE}”列出，保留各单位当月的报送。")
+            else:
+                out.append(f"说明：任务 {t.id}（{task_title(t.name, t.content)}）已从任务清单删除，"
+                           f"但{label}的填报表上有这项任务：该期的汇总表和通报仍列出它和各单位当月的报送。")
+        return out
+
+
+def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
+             state: Callable[[str, str], str]) -> Basis | None:
+    """How ``month`` (`as_issued`) differs from ``today``'s sheet; None when it does not (the
+    month the office is on, or nothing edited that its forms carried). A task added since
+    is no difference to tell: no form carried it, and nobody is named for it. ``state``:
+    (unit, task id) → the unit's state on the task, as the month's sheets give it."""
+    later = later_issue(ledger, period)
+    if month is today or later is None:
+        return None
+    now = {(a.task, a.unit): a.role for a in today.assignments}
+    deleted = [t for t in month.tasks if today.task(t.id) is None]
+    gone = {t.id for t in deleted}
+    changed = [(a.unit, a.task, str(a.role), state(a.unit, a.task)) for a in month.assignments
+               if a.task not in gone and now.get((a.task, a.unit)) != a.role]
+    units, order = {u: i for i, u in enumerate(month.units_with_tasks())}, month.task_order
+    changed.sort(key=lambda c: (units.get(c[0], len(units)), order.get(c[1], 0)))
+    return Basis(period, later, changed, deleted) if changed or deleted else None
