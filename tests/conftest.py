@@ -347,6 +347,7 @@ SLOW_FOR_THE_QUICK_LOOP = (
     "tests/test_qa84_roles_at_issue.py::test_a_form_issued_before_roles_were_recorded_keeps_the_inference",
     "tests/test_qa92_plan_edges.py::test_a_task_done_in_december_is_not_overdue_in_january_for_a_lead_that_stays_silent",
     "tests/test_qa92_plan_edges.py::test_ongoing_and_multi_year_deadlines_are_never_overdue_after_the_plans_year",
+    "tests/test_qa96_done_units_exempt.py::test_without_the_setting_nothing_changes_and_the_option_decides_one_run",
     "tests/test_qa80_past_month_remerge.py::test_a_lead_that_sent_nothing_is_still_the_lead_of_its_month_after_its_task_moved",
     "tests/test_qa81_attribution.py::test_a_refusal_sent_before_julys_issue_is_filed_under_june",
     "tests/test_qa81_attribution.py::test_a_refusal_sent_after_julys_issue_stays_in_july",

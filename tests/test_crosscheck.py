@@ -1,6 +1,6 @@
 """June and July 2022 lived as the office (a QA helper's scenario): every place that counts or names
 units (status table/json, 报送情况, 任务汇总 未报送单位, 单位明细 完成状态, 滞后超期, 总览, 通报)
-must agree."""
+must agree. A unit exempt for the month (本期免报, test_qa96) is in 报送情况 and status but in no 应报."""
 from __future__ import annotations
 
 import datetime as dt
@@ -101,14 +101,18 @@ def check(o, period, expect):
     # status table
     tab = {}
     for line in o["table"].splitlines():
-        m = re.match(r"\s+(按时报送|逾期报送|未报送|退回待改)\s+(\S+)", line)
+        m = re.match(r"\s+(按时报送|逾期报送|未报送|退回待改|本期免报)\s+(\S+)", line)
         if m:
             tab[m.group(2)] = m.group(1)
     if tab != js:
         problems.append(f"status table != json: {set(tab.items()) ^ set(js.items())}")
     head = re.search(r"应报 (\d+)，按时报送 (\d+)，逾期报送 (\d+)，未报送 (\d+)，退回待改 (\d+)", o["table"])
     c = j["counts"]
-    if head and tuple(map(int, head.groups())) != (len(js), c["按时报送"], c["逾期报送"], c["未报送"], c["退回待改"]):
+    exempt = [u for u, s in js.items() if s == "本期免报"]
+    owed = len(js) - len(exempt)  # 应报: every unit listed but the exempt
+    if exempt and not re.search(rf"退回待改 \d+，本期免报 {len(exempt)}$", o["table"].splitlines()[0]):
+        problems.append(f"status headline does not say 本期免报 {len(exempt)}")
+    if head and tuple(map(int, head.groups())) != (owed, c["按时报送"], c["逾期报送"], c["未报送"], c["退回待改"]):
         problems.append(f"status headline {head.group(0)} != json counts {c}")
     # 报送情况
     book = o["book"]
@@ -118,7 +122,7 @@ def check(o, period, expect):
     # 总览 figures and unit rows
     ov = list(book["总览"].iter_rows(values_only=True))
     fig = {r[0]: r[1] for r in ov if r and r[0] in ("应报单位", "按时报送", "逾期报送", "尚未报送", "退回待改")}
-    want = {"应报单位": len(js), "按时报送": c["按时报送"], "逾期报送": c["逾期报送"], "尚未报送": c["未报送"],
+    want = {"应报单位": owed, "按时报送": c["按时报送"], "逾期报送": c["逾期报送"], "尚未报送": c["未报送"],
             "退回待改": c["退回待改"]}
     if fig != want:
         problems.append(f"总览 figures {fig} != status {want}")
@@ -158,6 +162,8 @@ def check(o, period, expect):
             problems.append(f"单位明细 {tid} {u} 退回待改; 报送情况 {bs.get(u)}")
         if bs.get(u) == "未报送" and s not in ("未报送", "本期未下发"):
             problems.append(f"报送情况 {u} 未报送; 单位明细 {tid} {s}")
+        if (s == "本期免报") != (bs.get(u) == "本期免报" and s != "本期未下发"):
+            problems.append(f"单位明细 {tid} {u} {s}; 报送情况 {bs.get(u)}")
     # 滞后超期 牵头单位状态 vs 单位明细
     for t in table(book, "滞后超期", "任务编号"):
         tid = str(t["任务编号"])
@@ -183,8 +189,11 @@ def check(o, period, expect):
         if sorted(said) != sorted(truth) or (count is not None and count != len(truth)):
             problems.append(f"memo {label} {said} != 报送情况 {truth}")
     m = re.search(r"本期应报送单位(\d+)个", memo)
-    if not m or int(m.group(1)) != len(bs):
-        problems.append(f"memo 应报 {m and m.group(1)} != {len(bs)}")
+    if not m or int(m.group(1)) != owed:
+        problems.append(f"memo 应报 {m and m.group(1)} != {owed}")
+    m = re.search(r"另有(\d+)个单位(（([^）]*)）)?负责的任务此前均已报告完成，本期免于报送", memo)
+    if (int(m.group(1)) if m else 0) != len(exempt) or (m and m.group(3) and sorted(m.group(3).split("、")) != sorted(exempt)):
+        problems.append(f"memo 免报 {m and m.group(0)} != 报送情况 {exempt}")
     # memo task sentences
     for line in memo.splitlines():
         m = re.match(r"\d+\. .*（任务([\d.]+)）。(.*)", line)

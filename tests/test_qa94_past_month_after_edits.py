@@ -204,7 +204,7 @@ def test_a_ledger_before_task_texts_is_upgraded_and_keeps_its_forms(tmp_path):
     old = Task("2.2", "一、加强政务服务体系建设标准化", "2．推动事项标准管理", "全流程动态管理事项", "规范事项管理。",
                "2022年3月", dt.date(2022, 3, 31))
     with Ledger(path) as ledger:
-        assert schema_version(ledger.conn) == LATEST == 8
+        assert schema_version(ledger.conn) == LATEST >= 8
         assert ledger.issued_tasks_of(JUNE) == {SZ: {"2.2"}} and ledger.issued_texts_of(JUNE) == {}
         ledger.record_issued_texts(JUNE, [old])
         ledger.record_issued_texts(JUNE, [Task(**{**old.__dict__, "content": "规范事项全生命周期管理。"})])

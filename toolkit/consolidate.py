@@ -26,7 +26,7 @@ from .workspace import Workspace
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
     Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.NOT_STARTED, Status.NOT_REPORTED)
-ON_TIME, LATE, TO_FIX = UnitState.ON_TIME, UnitState.LATE, UnitState.TO_FIX
+ON_TIME, LATE, TO_FIX, EXEMPT = UnitState.ON_TIME, UnitState.LATE, UnitState.TO_FIX, UnitState.EXEMPT
 LEAD, COOP = Role.LEAD, Role.COOP
 NOT_ISSUED = Owed.NOT_ISSUED
 
@@ -55,9 +55,9 @@ class UnitStatus:
     def file_text(self) -> str:
         """``file`` as the 汇总表 shows it: beside 报送时间, which file that time is of. Not
         "首次报送": a file sent earlier and sent back (退回) was the unit's first sending, and
-        the time shown is then a later one's (README: 第一份合格报送)."""
+        the time shown is then a later one's (README: 第一份合格报送). An exempt unit's says why."""
         if not self.timed_by:
-            return self.file
+            return "任务均已报告完成，未下发填报表" if self.state == EXEMPT else self.file
         if self.timed_by == self.file:
             return f"{self.file}（再次报送；报送时间为第一份合格报送的时间）"
         return f"{self.file}（报送时间为第一份合格报送“{self.timed_by}”的时间）"
@@ -113,9 +113,9 @@ class Details(Sequence):
 
     def __init__(self, tasks: list[TaskSummary], accepted: dict[str, Receipt],
                  accepted_rows: dict[str, dict[str, Row]], sent_back: frozenset[str] = frozenset(),
-                 asked: dict[str, set[str]] | None = None):
+                 asked: dict[str, set[str]] | None = None, exempt: frozenset[str] = frozenset()):
         self._tasks, self._accepted, self._rows = tasks, accepted, accepted_rows
-        self._sent_back, self._asked = sent_back, asked or {}
+        self._sent_back, self._asked, self._exempt = sent_back, asked or {}, exempt
         self._len = sum(len(t.leads) + len(t.coops) for t in tasks)
 
     def __len__(self) -> int:
@@ -132,7 +132,7 @@ class Details(Sequence):
                     "task": t.id, "level1": t.level1, "name": title, "deadline": t.deadline_text,
                     "unit": unit, "role": LEAD if unit in leads else COOP,
                     "status": row.status if row else _missing_word(unit, t.id, self._asked, self._rows,
-                                                                  self._sent_back),
+                                                                  self._sent_back, self._exempt),
                     "progress": row.progress if row else None, "work": row.work if row else "",
                     "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
                     "eta": row.eta if row else None, "evidence": row.evidence if row else "",
@@ -176,6 +176,8 @@ class Consolidation:
     #: a past month judged by its forms (`issued_month.as_issued`) where they differ from
     #: today's 责任分工 or 任务清单: the office is told (`basis_notes`, the 汇总表's subtitle)
     basis: Basis | None = None
+    #: units exempt at issue (`Ledger.exempt_units`) that sent nothing: 本期免报, in ``units``, owe nothing
+    exempt: list[str] = field(default_factory=list)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`link_notes`,
@@ -219,6 +221,11 @@ class Consolidation:
     def overdue(self) -> list[TaskSummary]:
         return [t for t in self.tasks if t.overdue]
 
+    @property
+    def owing(self) -> int:
+        """应报单位: the units listed but the exempt (本期免报), who owe nothing."""
+        return len(self.units) - len(self.exempt)
+
     def unit_counts(self) -> dict[str, int]:
         c = Counter(u.state for u in self.units)
         return {s: c.get(s, 0) for s in UNIT_STATES}
@@ -244,9 +251,9 @@ class Consolidation:
     def figures(self) -> dict[str, Any]:
         tc, uc = self.task_counts(), self.unit_counts()
         return {"任务总数": len(self.tasks), **{f"任务{k}": v for k, v in tc.items()},
-                "超期未完成": len(self.overdue), "应报单位": len(self.units),
+                "超期未完成": len(self.overdue), "应报单位": self.owing,
                 "按时报送": uc[ON_TIME], "逾期报送": uc[LATE], "未报送单位": uc[UnitState.NOT_REPORTED],
-                "退回待改": uc[TO_FIX]}
+                "退回待改": uc[TO_FIX], "本期免报": uc[EXEMPT]}
 
 
 def _effective_progress(row: Row) -> float | None:
@@ -280,13 +287,13 @@ def _asked(unit: str, task: str, asked: dict[str, set[str]], rows: dict[str, dic
 
 
 def _missing_word(unit: str, task: str, asked: dict[str, set[str]], rows: dict[str, dict[str, Row]],
-                 sent_back: frozenset[str]) -> str:
+                 sent_back: frozenset[str], exempt: frozenset[str] = frozenset()) -> str:
     """A unit's state for a task it has no accepted row for: 本期未下发 when its forms of the
-    period did not carry the task, 退回待改 when every file it sent was refused, else 未报送.
-    The one rule behind 任务汇总, 滞后超期, 单位明细 and the memo's task sentences."""
+    period did not carry the task, 本期免报 for an ``exempt`` unit, 退回待改 when every file it
+    sent was refused, else 未报送. The one rule behind 任务汇总, 滞后超期, 单位明细 and the memo's task sentences."""
     if not _asked(unit, task, asked, rows):
         return NOT_ISSUED
-    return TO_FIX if unit in sent_back else NOT_REPORTED
+    return Owed.EXEMPT if unit in exempt else TO_FIX if unit in sent_back else NOT_REPORTED
 
 
 def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], master: Master
@@ -460,13 +467,18 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         asked = _asked_of(ledger, period, accepted, master)
         replied = replied_on(ledger, period)
         not_issued = _not_issued(ledger, period, master, received)
+        # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
+        # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
+        # not asked, it is not 退回待改 in public (its reply still goes back)
+        exempt_at_issue = frozenset(master.directory.resolve(u) or u for u in ledger.exempt_units(period))
+        exempt = exempt_at_issue - set(accepted)
         # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
         # 报送情况 names it 退回待改, and so must every task row that lists it.
         sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs))
 
         def state(unit: str, task: str) -> str:  # as 单位明细 gives it
             row = accepted_rows.get(unit, {}).get(task)
-            return row.status if row else _missing_word(unit, task, asked, accepted_rows, sent_back)
+            return row.status if row else _missing_word(unit, task, asked, accepted_rows, sent_back, exempt)
 
         # where a past month's forms and today's sheet differ, for the office
         basis = basis_of(ledger, period, today, master, state)
@@ -514,11 +526,12 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             row = accepted_rows.get(unit, {}).get(t.id)
             if row is None:
                 # a lead silent on a task it finished earlier leaves the task 已完成 (`_statuses`)
-                # but is still named here as not having reported this month, as 单位明细 says
-                word = _missing_word(unit, t.id, asked, accepted_rows, sent_back)
-                (not_asked if word == NOT_ISSUED else returned if word == TO_FIX else missing).append(unit)
-                if unit in leads:
-                    lead_states[unit] = word
+                # but is still named here as not having reported this month, as 单位明细 says;
+                # an exempt one (本期免报) was not asked to and is named nowhere
+                word = _missing_word(unit, t.id, asked, accepted_rows, sent_back, exempt)
+                {NOT_ISSUED: not_asked, TO_FIX: returned, NOT_REPORTED: missing}.get(word, []).append(unit)
+                if unit in leads:  # an exempt lead is done (滞后超期 lists only leads not done)
+                    lead_states[unit] = DONE if word == Owed.EXEMPT else word
             else:
                 if row.work:
                     texts.append(f"【{unit}】{row.work}")
@@ -530,7 +543,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         summaries.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
                                      "\n".join(problems), missing, lead_states, returned, not_asked,
                                      has_lead=bool(all_leads), averaged=averaged))
-    details = Details(summaries, accepted, accepted_rows, sent_back, asked)
+    details = Details(summaries, accepted, accepted_rows, sent_back, asked, exempt)
 
     # each unit against the deadline printed on its own form, where it differs from the period's
     own_dues = {u: d for u in master.units_with_tasks()
@@ -545,6 +558,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         if rec is not None:
             deadline = own_dues.get(unit, due)
             state, sent = timeliness(rec, received.get(unit, []), deadline, reply_date(ws, deadline, replied))
+            state = ON_TIME if unit in exempt_at_issue else state
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
@@ -556,7 +570,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             continue
         # a refused file of any kind (damaged, encrypted, a PDF) shows the unit did send
         rejected = _rejected(received.get(unit, []))
-        if rejected:
+        if unit in exempt:  # every task it has was reported 已完成 (`actions.issue.all_done`)
+            units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, EXEMPT, done=n_tasks,
+                                    email=entry.email if entry else ""))
+        elif rejected:
             last = rejected[-1]
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, TO_FIX,
                                     last.received_at[:16], last.name, last.errors, last.warnings,
@@ -576,7 +593,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
-                         own_dues, asked, behind, basis)
+                         own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT])
 
 
 def received_of(ledger: Ledger, period: Period, master: Master) -> dict[str, list[Receipt]]:

@@ -111,6 +111,8 @@ class Settings:
     # names are about two thirds of a page (东莞's 54 units stay in the text); a county's 200 村 by
     # 类别 filled about six
     appendix_over: int = 60
+    #: [issue]: no form for a unit whose latest return gave every task 已完成 (销号); off, it is asked
+    skip_done_units: bool = False
     mail: MailSettings = field(default_factory=MailSettings)
     limits: Limits = field(default_factory=Limits)
     encoding: str = "utf-8"
@@ -140,6 +142,9 @@ SCHEMA: dict[str, dict[str, tuple[str, Any, str]]] = {
     "memo": {
         "list_unchanged": ("bool", None, "通报是否列出工作进展或下一步计划与上期完全相同的单位"),
         "appendix_over": ("int", _POSITIVE, "通报报送情况中一类单位超过多少个时，名单改列附件"),
+    },
+    "issue": {
+        "skip_done_units": ("bool", None, "上次报送的任务均为“已完成”的单位是否免报（不再下发填报表）"),
     },
     "mail": {
         "sender": ("text", None, "邮件草稿的发件人"),
@@ -220,6 +225,7 @@ def settings_from(data: dict[str, Any], text: str = "", path: Path | str = "duba
         reply_to_warnings=fb.get("reply_to_warnings", False),
         list_unchanged=memo.get("list_unchanged", False),
         appendix_over=memo.get("appendix_over", Settings.appendix_over),
+        skip_done_units=values.get("issue", {}).get("skip_done_units", False),
         mail=mail_settings, limits=Limits.from_table(values.get("limits")), encoding=encoding)
 
 

@@ -24,7 +24,7 @@ from .returns import HEADER_OF
 from .style import color
 from .text import task_title
 from .units import say_sections
-from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status, evidence_word
+from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status, UnitState, evidence_word
 from .xlsx import (
     MAX_ROW_HEIGHT,
     cell_lines,
@@ -60,8 +60,6 @@ class Column:
 
 SEE_DETAILS = "【内容较长，本表显示不全，各单位的完整内容见“单位明细”表】"
 SEE_CELL = "【内容较长，本表显示不全，请选中单元格查看全文】"
-
-
 
 
 class Styles:
@@ -478,12 +476,14 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     last_status = row_no[0]
     add(["超期未完成（完成时限已过）", len(cons.overdue), _pct(len(cons.overdue), total)], "pct")
     add([])
-    uc, units = cons.unit_counts(), len(cons.units)
+    uc, units = cons.unit_counts(), cons.owing
     add(["二、报送情况"], "section")
     add(["指标", "单位数", "占比"], "header")
     add(["应报单位", units, 1.0 if units else 0.0], "pct")
     for state, label in zip(UNIT_STATES, ("按时报送", "逾期报送", "尚未报送", "退回待改")):
         add([label, uc[state], _pct(uc[state], units)], "pct", state)
+    if cons.exempt:  # beside 应报, not of it: every task reported 已完成 before, no form issued
+        add(["本期免报（不计入应报）", len(cons.exempt), ""], "pct", UnitState.EXEMPT)
     pie_rows = row_no[0] - first_section + 1
     add([])
     # a table without 一级任务 (大竹, 崇川) has one row: all its tasks, not "（未分类）"
@@ -685,7 +685,6 @@ def _receipts(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows |
     ]
     _table(wb, "收件登记", (cons.project, f"收件登记（{cons.period.label}）"), subtitle, cols, cons.receipts, s,
            OUTCOMES, pending)
-
 
 
 def write_workbook(cons: Consolidation, path, style: dict[str, Any], fast: bool = True):

@@ -57,6 +57,10 @@ class UnitState(Word):
     LATE = "逾期报送"
     NOT_REPORTED = "未报送"
     TO_FIX = "退回待改"
+    #: no form went out: the unit's latest return gave every task of its form 已完成 and the
+    #: office exempts such units (duban.toml ``skip_done_units``, 销号); owed nothing, counted
+    #: in no 应报, last in the order so the four reporting states keep their places
+    EXEMPT = "本期免报"
 
 
 UNIT_STATES = tuple(UnitState)
@@ -67,6 +71,8 @@ class Owed(Word):
 
     #: the task was added to the master after the unit's form of the period went out
     NOT_ISSUED = "本期未下发"
+    #: the unit was exempt for the period (`UnitState.EXEMPT`): its row stays the 已完成 it last gave
+    EXEMPT = "本期免报"
 
 
 class Outcome(Word):

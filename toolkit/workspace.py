@@ -94,6 +94,11 @@ list_unchanged = false
 # 通报“报送情况”中未报送、逾期报送等某一类单位超过这个数时，正文只写个数，名单列入文末附件
 appendix_over = 60
 
+[issue]
+# 销号：上次报送的任务全部为“已完成”的单位，本期是否免报。false：仍下发填报表，请其确认（未报送照常点名）；
+# true：不下发，汇总表写“本期免报”，不计入应报单位，通报不点名。下发时加 --skip-done 或 --no-skip-done 只改这一次。
+skip_done_units = false
+
 [mail]
 # 邮件草稿的发件人，可留空，在邮件客户端中选择
 sender = ""

@@ -491,8 +491,9 @@ def _owed_before(ledger: Ledger, directory, it: Item, rep: Report | None, curren
     if not unit or issued is None or it.received_at >= issued:
         return None
     names = directory.names_of(unit)
+    # the months a form went to it: not one it was exempt for (本期免报), which it owed nothing
     asked = [p for p in sorted(ledger.issued_periods(), reverse=True)
-             if p < current and set(names) & ledger.issued_units(p)]
+             if p < current and set(names) & (ledger.issued_units(p) - ledger.exempt_units(p))]
     for period in asked:
         received = ledger.units_received(period)
         if (unit, period) not in accepted and not any(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import errors
 from ..dates import cn_date
-from ..drafts import write_draft
+from ..drafts import retire_drafts, write_draft
 from ..files import check_writable
 from ..ledger import Ledger
 from ..mail import build_draft, render_mail_template
@@ -42,8 +42,10 @@ class IssueResult:
     # 任务清单 without a year): never overdue, never 下月到期, so the office is told (id, text)
     undated: list[tuple[str, str]] = field(default_factory=list)
     # units whose latest accepted return (an earlier month's) gave every task on this form as
-    # 已完成: still asked, and named 未报送 if silent, so the office is told before sending
+    # 已完成: asked unless exempt, and named 未报送 if silent, so the office is told before sending
     all_done: list[str] = field(default_factory=list)
+    # of those, the units issued no form (skip_done_units, 销号): recorded exempt for the period
+    exempt: list[str] = field(default_factory=list)
 
 
 def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
@@ -74,10 +76,23 @@ def last_accepted_values(ledger: Ledger, unit: str, period: Period, aliases: tup
             for r in ledger.rows_of(before.id)}
 
 
+def all_done(master: Master, unit: str, last: dict[str, Prefill]) -> bool:
+    """Whether the unit's latest accepted return (``last``: `last_accepted_values`) gave every
+    task of its form 已完成: its own rows, as lead and as 配合 alike. A lead whose task waits
+    on a 配合单位 that has not finished is done with its part; the 配合单位 is still asked, and
+    a task added to the unit since has no row, so the unit is asked for it."""
+    return bool(last) and all(last.get(t.id, Prefill()).status == Status.DONE for t, _ in master.tasks_of(unit))
+
+
 def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | None = None,
                   units: Iterable[str] | None = None, out: Path | None = None, emails: bool = False,
-                  prefill: bool = False, progress: Progress = no_progress) -> IssueResult:
-    """Write one return per unit (all units with tasks, or ``units``) for ``period``."""
+                  prefill: bool = False, progress: Progress = no_progress,
+                  skip_done: bool | None = None) -> IssueResult:
+    """Write one return per unit (all units with tasks, or ``units``) for ``period``.
+
+    ``skip_done`` (None: duban.toml's ``skip_done_units``): a unit whose every task is done
+    (`all_done`) gets no form and is recorded exempt for the period (`Ledger.exempt_units`),
+    which is what merge, status and the memo go by on any later day, whatever the setting."""
     master = ws.load_master()
     period = ws.period(period)
     chosen = resolve_units(master, units) if units else master.units_with_tasks()
@@ -89,12 +104,17 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     if not chosen:
         raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
-    result = IssueResult(period, due, folder, chosen)
+    with Ledger(ws.ledger_path) as ledger:
+        last = {u: last_accepted_values(ledger, u, period, master.directory.aliases_of(u)) for u in chosen}
+    done = [u for u in chosen if all_done(master, u, last[u])]
+    exempt = set(done) if (ws.settings.skip_done_units if skip_done is None else skip_done) else set()
+    result = IssueResult(period, due, folder, [u for u in chosen if u not in exempt], all_done=done,
+                         exempt=[u for u in chosen if u in exempt])
     on_forms = {t.id for u in chosen for t, _ in master.tasks_of(u)}
     result.undated = [(t.id, t.deadline_text) for t in master.tasks
                       if t.id in on_forms and t.deadline_text and t.deadline is None and not t.ongoing]
     targets = {u: folder / return_filename(period, u) for u in chosen}
-    for path in targets.values():  # refuse before writing anything
+    for path in (targets[u] for u in result.units):  # refuse before writing anything
         check_writable(path)
         if emails:
             check_writable(path.with_suffix(".eml"))
@@ -104,16 +124,23 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     told: set[str] = set()  # tasks whose texts this issue recorded
     with Ledger(ws.ledger_path) as ledger:
         for unit in progress(chosen, "下发"):
-            _issue_one(ws, ledger, master, unit, period, due, targets[unit], style, project, prefill,
-                       mail_template, result)
-            # what this unit's form holds: a task added to the master later is then the
-            # coordinator's note (W208), not an error the department cannot fix (E404); and
-            # each task's texts, with the first form that carries it, so a task deleted from
-            # 任务清单 later still has them when its month is merged again
+            if unit in exempt:
+                # a form this month's earlier issue wrote is not the unit's to get: no draft
+                # `mail send` would send, no form left beside the others to mail by hand
+                retire_drafts(ws, ledger, [d for d in ledger.drafts("issue", period) if d.unit == unit], "本期免报")
+                targets[unit].unlink(missing_ok=True)
+            else:
+                _issue_one(ws, ledger, master, unit, period, due, targets[unit], style, project,
+                           last[unit] if prefill else {}, mail_template, result)
+            # what this unit's form holds (or would have held: an exempt unit stays on its tasks
+            # in the month): a task added to the master later is then the coordinator's note
+            # (W208), not an error the department cannot fix (E404); and each task's texts,
+            # with the first form that carries it, so a task deleted from 任务清单 later still
+            # has them when its month is merged again
             with ledger.transaction():
                 tasks = master.tasks_of(unit)
                 ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], due,
-                                     roles={t.id: role for t, role in tasks})
+                                     roles={t.id: role for t, role in tasks}, exempt=unit in exempt)
                 ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told])
             told.update(t.id for t, _ in tasks)
     current = ws.settings.period
@@ -127,15 +154,11 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
 
 
 def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period: Period, due: dt.date,
-               target: Path, style: dict, project: str, prefill: bool, mail_template: Path | None,
+               target: Path, style: dict, project: str, values: dict[str, Prefill], mail_template: Path | None,
                result: IssueResult) -> None:
     today = ws.now().date()  # the office's day, whatever the machine's zone
-    last = last_accepted_values(ledger, unit, period, master.directory.aliases_of(unit))
-    values = last if prefill else {}
-    if values:
+    if values:  # --prefill: its latest accepted return's rows
         result.prefilled.append(unit)
-    if last and all(last.get(t.id, Prefill()).status == Status.DONE for t, _ in master.tasks_of(unit)):
-        result.all_done.append(unit)
     wb = build_return(master, unit, period, due, project, style, ws.organiser, ws.contact, values,
                       max_text=ws.limits.max_text_chars)
     path = atomic_save(wb, target)

@@ -127,23 +127,32 @@ def _echo_master_summary(state: State, result) -> None:
 @click.option("--out", "-o", type=click.Path(file_okay=False), help="输出文件夹，默认 下发/<期>/")
 @click.option("--emails", is_flag=True, help="同时为每个单位生成 .eml 邮件草稿")
 @click.option("--prefill", is_flag=True, help="用各单位上次采纳的报送内容预填，便于在上月基础上更新")
+@click.option("--skip-done/--no-skip-done", default=None,
+              help="上次报送的任务均为“已完成”的单位本期免报、不下发（销号）；默认按 duban.toml 的 skip_done_units")
 @pass_state
 def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[str, ...],
-              out: str | None, emails: bool, prefill: bool) -> None:
+              out: str | None, emails: bool, prefill: bool, skip_done: bool | None) -> None:
     """下发填报表：给每个有任务的单位生成一份进展填报表。
 
     每份表只列该单位的任务（牵头在前），任务内容锁定，只能填写进展；
     完成时限在本期或之前的任务以橙色标出。
+
+    上次报送的任务均为“已完成”的单位，duban.toml 中 skip_done_units = true
+    （或加 --skip-done）时本期免报：不下发填报表，汇总表写“本期免报”，
+    不计入应报单位，通报不点名。
 
     \b
     示例：
       duban issue --period 2022-06
       duban issue --period 2022-06 --dept 市公安局 --dept 市人社局 --emails
       duban issue --period 2022-07 --prefill
+      duban issue --period 2022-07 --skip-done
+      duban issue --period 2022-07 --dept 市残联 --no-skip-done
     """
     with state.locked() as ws:
         result = _action("issue").issue_returns(ws, period, _parse_date_option(due), depts or None,
-                               Path(out) if out else None, emails, prefill, state.progress)
+                                                Path(out) if out else None, emails, prefill, state.progress,
+                                                skip_done)
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份（报送截止：{cn_date(result.due)}）")
     echo(state, f"文件夹：{result.folder}")
     if result.period_set:
@@ -156,11 +165,14 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
         echo(state, f"请核实：{shown} 的完成时限无法识别为日期（如没有写年份），不判断是否超期，也不列入下月到期任务。"
                     "如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2022-12-31）。",
              fg="yellow")
-    if result.all_done:
-        done = result.all_done
-        shown = "、".join(done[:10]) + (f"等 {len(done)} 个单位" if len(done) > 10 else "")
-        echo(state, f"请注意：{shown}上次报送的任务均为“已完成”，本期仍向其下发了填报表：请提醒其按时报送"
-                    "（确认“已完成”即可），否则将在通报中列为未报送。", fg="yellow")
+    if result.exempt:
+        echo(state, f"本期免报 {len(result.exempt)} 个单位：{_some(result.exempt)}。其上次报送的任务均为“已完成”，"
+                    "按 duban.toml 的 skip_done_units 设置不下发填报表，汇总表和通报不计入应报单位、不列为未报送；"
+                    f"如需其报送，请运行 duban issue --dept {result.exempt[0]} --no-skip-done")
+    if asked := [u for u in result.all_done if u not in result.exempt]:
+        echo(state, f"请注意：{_some(asked)}上次报送的任务均为“已完成”，本期仍向其下发了填报表：请提醒其按时报送"
+                    "（确认“已完成”即可），否则将在通报中列为未报送。如这些单位可免报，请在 duban.toml 中设 "
+                    "skip_done_units = true，或下发时加 --skip-done。", fg="yellow")
     if prefill:
         echo(state, f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"
              if result.prefilled
@@ -172,6 +184,11 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
                         "或在任务清单的“单位名录”表中补充邮箱。", fg="yellow")
     send = "检查邮件草稿的收件人后发出" if emails else "把填报表发给各单位（加 --emails 生成邮件草稿）"
     echo(state, f"下一步：{send}；收到的回件放进“收件箱”文件夹，运行 duban collect（或双击“2-收取并汇总”）。")
+
+
+def _some(units: list[str], most: int = 10) -> str:
+    """Up to ``most`` names, then how many in all: "市残联、东莞市税务局", "…等 12 个单位"."""
+    return "、".join(units[:most]) + (f"等 {len(units)} 个单位" if len(units) > most else "")
 
 
 @cli.command()
@@ -368,7 +385,12 @@ def _echo_figures(state: State, cons) -> None:
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
                 f"未报送 {f['任务未报送']}；超期未完成 {f['超期未完成']}")
     echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
-                f"未报送 {f['未报送单位']}，退回待改 {f['退回待改']}")
+                f"未报送 {f['未报送单位']}，退回待改 {f['退回待改']}{_exempt_count(cons)}")
+
+
+def _exempt_count(cons) -> str:
+    """"，本期免报 2" after the figures, which do not count the exempt units; '' when none."""
+    return f"，本期免报 {len(cons.exempt)}" if cons.exempt else ""
 
 
 @cli.command()
@@ -426,12 +448,13 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
     counts = cons.unit_counts()
     own = cons.own_dues_text(dt.date.isoformat)
     echo(state, f"{cons.period.label}报送情况（截止 {cons.due.isoformat()}{'；' + own if own else ''}）："
-                f"应报 {len(cons.units)}，"
+                f"应报 {cons.owing}，"
                 f"按时报送 {counts[UnitState.ON_TIME]}，逾期报送 {counts[UnitState.LATE]}，"
-                f"未报送 {counts[UnitState.NOT_REPORTED]}，退回待改 {counts[UnitState.TO_FIX]}")
+                f"未报送 {counts[UnitState.NOT_REPORTED]}，退回待改 {counts[UnitState.TO_FIX]}{_exempt_count(cons)}")
     colours = {UnitState.ON_TIME: "green", UnitState.LATE: "yellow", UnitState.NOT_REPORTED: "red",
-               UnitState.TO_FIX: "red"}
-    shown = [u for u in cons.units if show_all or u.state != UnitState.ON_TIME]
+               UnitState.TO_FIX: "red", UnitState.EXEMPT: "green"}
+    # an exempt unit owes nothing: listed with --all, as one that reported on time
+    shown = [u for u in cons.units if show_all or u.state not in (UnitState.ON_TIME, UnitState.EXEMPT)]
     # a county's full names (鞍山市立山区工业和信息化局) are wider than Dongguan's 20 cells:
     # the times still line up under each other
     width = max([20, *(display_width(u.unit) for u in shown)])
@@ -568,7 +591,8 @@ def _echo_run(state: State, result) -> None:
         echo(state, "  收件箱没有新文件，按已收取的报送重新汇总。")
     units = result.merged.consolidation.unit_counts()
     echo(state, f"  报送：按时报送 {units[UnitState.ON_TIME]}，逾期报送 {units[UnitState.LATE]}，"
-                f"未报送 {units[UnitState.NOT_REPORTED]}，退回待改 {units[UnitState.TO_FIX]}")
+                f"未报送 {units[UnitState.NOT_REPORTED]}，退回待改 {units[UnitState.TO_FIX]}"
+                f"{_exempt_count(result.merged.consolidation)}")
     _echo_not_issued(state, result.merged.consolidation)
     if result.missing_units:
         echo(state, f"  未报送：{'、'.join(result.missing_units)}", fg="yellow")

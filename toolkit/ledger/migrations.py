@@ -126,6 +126,9 @@ CREATE TABLE issued_texts (
     PRIMARY KEY (period, task)
 );
 """))
+MIGRATIONS.append((9, "units exempt for the period: every task done, no form issued (skip_done_units)", """
+ALTER TABLE issued ADD COLUMN exempt INTEGER NOT NULL DEFAULT 0;  -- 1: no form went out (销号); 0 before version 9
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

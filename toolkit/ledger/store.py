@@ -400,16 +400,20 @@ class Ledger:
 
     # ---- what was issued ----
     def record_issued(self, period: Period, unit: str, fingerprint: str, tasks: list[str],
-                      due: dt.date | None = None, roles: dict[str, str] | None = None) -> None:
+                      due: dt.date | None = None, roles: dict[str, str] | None = None,
+                      exempt: bool = False) -> None:
         """Remember the tasks in the unit's form, the master it was made from, the deadline
         printed on it and the unit's role on each task (``roles``: task id → 牵头/配合), so a
-        month merged again after 责任分工 changed names the leads its forms named."""
+        month merged again after 责任分工 changed names the leads its forms named. ``exempt``:
+        no form went out, the unit's tasks all being done (`exempt_units`); what it would have
+        carried is kept all the same, so the month keeps the unit on its tasks."""
         self.conn.execute(
-            "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, due, roles) "
-            "VALUES (?,?,?,?,?,?,?)",
+            "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, due, roles, exempt) "
+            "VALUES (?,?,?,?,?,?,?,?)",
             (str(period), unit, fingerprint, json.dumps(tasks, ensure_ascii=False), now(),
              due.isoformat() if due else None,
-             json.dumps({t: str(r) for t, r in roles.items()}, ensure_ascii=False) if roles is not None else None))
+             json.dumps({t: str(r) for t, r in roles.items()}, ensure_ascii=False) if roles is not None else None,
+             int(exempt)))
 
     def issued_due(self, period: Period) -> dt.date | None:
         """The deadline the forms of ``period`` were issued with: the one most units' forms
@@ -428,6 +432,15 @@ class Ledger:
         older than version 4)."""
         return {r[0] for r in self.conn.execute("SELECT DISTINCT unit FROM issued WHERE period=?",
                                                 (str(period),))}
+
+    def exempt_units(self, period: Period) -> set[str]:
+        """The units exempt for ``period`` (`UnitState.EXEMPT`): the latest issue of the month
+        that dealt with the unit sent it no form. An office that asks it again afterwards
+        (``issue --dept … --no-skip-done``) makes it owe the month; one that exempts it after
+        a form went out takes the form back."""
+        latest = {r[0]: r[1] for r in self.conn.execute(
+            "SELECT unit, exempt FROM issued WHERE period=? ORDER BY issued_at, rowid", (str(period),))}
+        return {unit for unit, exempt in latest.items() if exempt}
 
     def issued_periods(self) -> list[Period]:
         return [Period.parse(r[0]) for r in self.conn.execute(

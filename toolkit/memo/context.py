@@ -71,7 +71,7 @@ class UnitItem:
     name: str  #: e.g. "市民政局"
     kind: str  #: 市直部门 / 镇街
     tasks: int  #: number of tasks it reports on
-    state: str  #: 按时报送 / 逾期报送 / 未报送 / 退回待改
+    state: str  #: 按时报送 / 逾期报送 / 未报送 / 退回待改 / 本期免报
     received_at: str  #: when its return arrived, "2022-07-08 09:30"; "" if none
     errors: int  #: errors found in its (last) return
     warnings: int  #: warnings found in its (last) return
@@ -140,13 +140,15 @@ class MemoContext:
     avg_progress_text: str  #: mean progress of tasks with a reported progress, "52.5%"; "" if none
 
     # ---- unit figures ----
-    unit_total: int  #: units that must report, e.g. 54
+    unit_total: int  #: units that must report, e.g. 54 (not the exempt: unit_exempt)
     unit_reported: int  #: accepted returns (on time + late)
     unit_on_time: int  #: 按时报送
     unit_late: int  #: 逾期报送
     unit_missing: int  #: 未报送
     unit_returned: int  #: 退回待改 (return rejected, not yet corrected)
     report_rate: str  #: unit_reported / unit_total, e.g. "11.1%"
+    unit_exempt: int  #: 本期免报: issued no form, every task reported 已完成 before (skip_done_units)
+    exempt_names: str  #: those units, same form as late_names; "" when none
 
     # ---- lists ----
     completed: list[TaskItem]  #: tasks that became 已完成 this period
@@ -395,7 +397,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
 
     named = sorted(cons.units, key=_naming_rank)
     units = {s: [_unit_item(u) for u in named if u.state == s] for s in (ON_TIME, LATE, MISSING, TO_FIX)}
-    unit_total = len(cons.units)
+    unit_total = cons.owing
     reported = len(units[ON_TIME]) + len(units[LATE])
     progresses = [t.avg_progress for t in cons.tasks if t.avg_progress is not None]
     avg_progress = f"{num(sum(progresses) / len(progresses))}%" if progresses else ""
@@ -433,7 +435,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         avg_progress_text=avg_progress,
         unit_total=unit_total, unit_reported=reported, unit_on_time=len(units[ON_TIME]),
         unit_late=len(units[LATE]), unit_missing=len(units[MISSING]), unit_returned=len(units[TO_FIX]),
-        report_rate=pct(reported, unit_total),
+        report_rate=pct(reported, unit_total), unit_exempt=len(cons.exempt),
+        exempt_names=names_text([u.unit for u in named if u.unit in cons.exempt]),
         completed=completed, lagging=lagging, overdue=overdue, attention=attention, due_next=due_next,
         by_level1=by_level1, level1_total=level1_total,
         level1_caption="各项一级任务进展情况" if cons.grouped else "任务进展情况",
@@ -451,7 +454,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     ctx.overview_text = sentences.overview_text(ctx, len(progresses))
     ctx.completed_text = sentences.completed_text(ctx, previous is not None)
     ctx.attention_text = sentences.attention_text(ctx)
-    ctx.reporting_text = sentences.reporting_text(ctx)
+    ctx.reporting_text = sentences.reporting_text(ctx) + sentences.exempt_text(ctx, MAX_INLINE_UNITS)
     ctx.reporting_points = sentences.reporting_points(ctx)
     ctx.due_next_text = sentences.due_next_text(ctx, cons.tasks)
     ctx.requirements = sentences.requirements(ctx, any(t.coops for t in cons.tasks))

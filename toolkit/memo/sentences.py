@@ -219,6 +219,14 @@ def reporting_text(c: MemoContext) -> str:
     return text + ("；" + "，".join(rest) if rest else "") + "。"
 
 
+def exempt_text(c: MemoContext, most: int) -> str:
+    """The units exempt (销号), said after 报送情况's figures, which do not count them; named
+    up to ``most``, as a task's leads are."""
+    names = f"（{c.exempt_names}）" if c.unit_exempt <= most else ""
+    return (f"另有{c.unit_exempt}个单位{names}负责的任务此前均已报告完成，本期免于报送"
+            f"{'' if names else '（名单见汇总表“报送情况”）'}。") if c.unit_exempt else ""
+
+
 def reporting_points(c: MemoContext) -> list[Point]:
     """报送情况's lists that have units: names (by 类别 when long), or, for a list put in an
     appendix, its count and where its names are."""
