@@ -276,15 +276,20 @@ def test_a_refusal_of_no_month_sent_before_augusts_forms_is_not_filed_under_its_
     assert consolidate(ws, JULY).exempt == EXEMPT
 
 
+def volunteer(july, collecting_on, day: int) -> None:
+    """市残联, exempt for July, sends on ``day`` August a July form it got from a colleague
+    (none was issued to it), reopening 7.1."""
+    form = july.root / "别处的表.xlsx"
+    build_return(july.load_master(), CANLIAN, JULY, dt.date(2022, 8, 5), july.project, load_style(),
+                 july.organiser).save(form)
+    collecting_on(dt.date(2022, 8, day))
+    send(july, JULY, CANLIAN, Filling(answers={"7.1": LAG}, default=DONE), at(2022, 8, day, 15), path=form)
+
+
 def test_an_exempt_unit_that_sends_a_return_anyway_is_taken_as_any_other(july, collecting_on):
     """市残联 reopens 7.1 on a July form it got from a colleague (none was issued to it): the
     return is taken, the unit is owed and 按时报送, and 7.1's row is its July 滞后."""
-    master = july.load_master()
-    form = july.root / "别处的表.xlsx"
-    build_return(master, CANLIAN, JULY, dt.date(2022, 8, 5), july.project, load_style(),
-                 july.organiser).save(form)
-    collecting_on(dt.date(2022, 8, 4))
-    send(july, JULY, CANLIAN, Filling(answers={"7.1": LAG}, default=DONE), at(2022, 8, 4, 15), path=form)
+    volunteer(july, collecting_on, 4)
     assert collect(july, JULY).accepted == 1
     cons = consolidate(july, JULY)
     assert cons.exempt == [TAX]
@@ -299,12 +304,7 @@ def test_an_exempt_unit_is_never_late_nor_sent_back_in_public(july, collecting_o
     """Given no form and no deadline, a unit that volunteers a return after July's deadline is
     not 逾期 (review of QA 96), and one whose volunteered file is refused is not 退回待改: the
     通报 would name in public a unit it did not ask."""
-    master = july.load_master()
-    form = july.root / "别处的表.xlsx"
-    build_return(master, CANLIAN, JULY, dt.date(2022, 8, 5), july.project, load_style(),
-                 july.organiser).save(form)
-    collecting_on(dt.date(2022, 8, 12))
-    send(july, JULY, CANLIAN, Filling(answers={"7.1": LAG}, default=DONE), at(2022, 8, 12, 15), path=form)
+    volunteer(july, collecting_on, 12)
     drop(july, f"{JULY.label}_{TAX}.pdf", b"%PDF-1.4 scanned", at(2022, 8, 12, 16))
     collect(july, JULY)
     cons = consolidate(july, JULY)
