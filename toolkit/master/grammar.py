@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..text import clean
+from ..text import clean, key
 from ..units import Directory, group_members, is_group
 from ..vocab import Role
 from .model import Assignment
@@ -32,11 +32,12 @@ _SEPARATORS = set("、，,；;。\n \t\u3000")
 
 # A role word may be followed by 落实 (潍坊 2017: ``市发改委牵头落实``, ``X、Y分别牵头落实``), or said
 # as a predicate (``市发改委为牵头单位，市财政局为配合单位``: the units were named with their role
-# words before, and both led).
+# words before, and both led). 黑龙江 2013 writes ``X主办，Y、Z协办`` and ``X、Y、Z分别负责``: the
+# lead was a unit named 省财政厅主办 that cooperated, and 统计局分别 a unit.
 _ROLE_SUFFIX = re.compile(
     r"为(?P<said>(?:牵头|配合|协办|参与|责任|主责|主办))(?:单位|部门)$"
-    r"|(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|共同牵头|牵头负责|牵头|具体负责|负责"
-    r"|配合|协助|协办|参与|参加)(?:落实)?$")
+    r"|(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|分别负责|共同牵头|总牵头|牵头负责|牵头|具体负责|负责"
+    r"|主办|配合|协助|协办|参与|参加)(?:落实)?$")
 _LEAD_WORDS = ("牵头", "负责")
 _LEAD_PREDICATES = ("责任", "主责", "主办")  # X为责任单位, X为主办单位
 
@@ -60,7 +61,8 @@ _OPEN_ENDED = re.compile(r"^(?P<name>.+?)等([省市县区州盟旗]直?)?(有�
 _OPEN_ENDED_AND = re.compile(r"(等(?:[省市县区州盟旗]直?)?(?:有关|相关|其他|其它)?(?:部门|单位|机构))"
                              r"(?:和|及|以及)(?=各|有关|相关)")
 _GROUP_TAIL = {"单位", "部门", "机构", "有关单位", "相关单位", "有关部门", "相关部门"}
-_ADMIN_HEAD = re.compile(r"^各(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗))*$")
+# 相关市、县政府 (黑龙江省促进经济稳增长的若干措施) as 各县、市、区政府: 相关市 was a unit, 县政府 another
+_ADMIN_HEAD = re.compile(r"^(各|相关|有关)(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗))*$")
 # People written beside a unit: 市发改委（张三）, 市发改委\n（张三、李四）, 市发改委（联系人：张三）.
 # Only a bracket that is clearly people is dropped: a name is a common surname and one or two
 # more Han characters (or any 2–4 with 同志 or a 联系人 label), never a unit-like word, so
@@ -73,6 +75,7 @@ _SURNAMES = set(
     "佟臧闵苟邬边卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝")
 _UNIT_ENDS = tuple("局委办府厅室部院会处队所站心社行司馆科股区县市镇乡联协组团校园中站")
 _UNIT_STARTS = tuple("市县区省镇乡")
+_LEADER = re.compile(r"(?:常务)?副?(?:省长|市长|县长|区长|州长|旗长|盟长|秘书长|书记|主席)$")
 _PEOPLE_LABEL = re.compile(r"^(责任人|联系人|负责人|经办人|分管领导|责任领导|负责同志)[:：]?")
 _PHONE = re.compile(r"^[\d\-－—]{7,}$")
 _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -154,6 +157,48 @@ def unglue_people(parsed: ParsedDepartments, known: Callable[[str], bool]) -> No
     parsed.entries = entries
 
 
+_LEVEL_HEAD = re.compile(r"^[省市县区](?=[\u4e00-\u9fff]{2})")
+_PLACE_HEAD = re.compile(r"^[\u4e00-\u9fff]{2,5}?(?=[省市县区州盟旗][\u4e00-\u9fff]{2})")
+
+
+def place_left_out(directory: Directory) -> dict[str, str]:
+    """Each directory unit under its name without the place (黑龙江省财政厅 -> 省财政厅), where
+    only one unit has that short name. A province's office lists full names and its document
+    writes 省财政厅: that became a second unit, without the directory's mailbox, and the
+    directory's 黑龙江省财政厅 got no form."""
+    found: dict[str, set[str]] = {}
+    for unit in directory:
+        for name in (unit.name, *unit.aliases):
+            m = _PLACE_HEAD.match(key(name))
+            if m:  # 省财政厅, and 财政厅 as a list writes it after 省发改委 (`restore_elided_levels`)
+                for short in (key(name)[m.end():], key(name)[m.end() + 1:]):
+                    found.setdefault(short, set()).add(unit.name)
+    return {short: next(iter(units)) for short, units in found.items() if len(units) == 1}
+
+
+def restore_elided_levels(parsed: ParsedDepartments, known: Callable[[str], bool],
+                          own: Callable[[str], bool]) -> None:
+    """``省工信委、国土资源厅、商务厅协办``: the level written once for a list is every unit's.
+    A name after one that starts with 省 (市, 县, 区) becomes that level's unit where the table
+    or the directory ``known``s it so (省商务厅) and the directory has no unit of its own by
+    the bare name (``own``): 黑龙江 2013's 省商务厅 got a second form as 商务厅, and its silence
+    on that one made it 未报送. Said in ``problems``."""
+    level = ""
+    entries, restored = [], []
+    for name, role in parsed.entries:
+        head = _LEVEL_HEAD.match(name)
+        if head:
+            level = head.group()
+        elif level and not is_group(name) and not own(name) and known(level + name):
+            restored.append((name, level + name))
+            name = level + name
+        entries.append((name, role))
+    parsed.entries = entries
+    if restored:  # one line for the cell: a province's list leaves 省 out of ten names
+        was, now = ("".join(f"“{n}”" for n in names) for names in zip(*restored))
+        parsed.problems.append(f"中，{was}前承上文省略了单位级别，已按{now}导入")
+
+
 _ADMIN_PART = re.compile(r"^(县|市|区|旗|乡|镇|街道|乡镇)(人民)?(政府|管委会|办事处)?$")
 
 
@@ -210,7 +255,8 @@ def _rejoin(pieces: list[str]) -> list[str]:
     out: list[str] = []
     for p in pieces:
         prev = out[-1] if out else ""
-        if prev and ((_ADMIN_HEAD.match(prev) and _ADMIN_PART.match(p)) or (p in _GROUP_TAIL and is_group(prev))):
+        bare = _ROLE_SUFFIX.sub("", p)  # 各县、市、区政府负责: the last part carries the clause's role word
+        if prev and ((_ADMIN_HEAD.match(prev) and _ADMIN_PART.match(bare)) or (p in _GROUP_TAIL and is_group(prev))):
             out[-1] = f"{prev}、{p}"
         else:
             out.append(p)
@@ -314,6 +360,12 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
             piece = oe.group("name")
         if piece in _GROUP_TAIL:
             problems.append(f"“{piece}”不是单位名称，已忽略")
+            continue
+        if _LEADER.search(piece):
+            # 吕维峰副省长负责，省农委总牵头 (黑龙江 2009): the leader was a unit that led.
+            problems.append(f"中的“{piece}”是领导同志，不是单位，已去掉")
+            if role and not mark:
+                entries = [(n, r or role) for n, r in entries]
             continue
         if _person(piece):
             # 市发改委 张三: a name on its own is most likely a person, but 2–3 characters can be

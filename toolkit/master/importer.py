@@ -18,7 +18,7 @@ from .. import errors, office
 from ..dates import parse_deadline, title_year
 from ..import_codes import IMPORT_RANK
 from ..report import Issue, make_issue
-from ..text import clean, squash
+from ..text import clean, key, squash
 from ..units import (
     CITY_GOVERNMENT,
     COUNTY_GOVERNMENT,
@@ -38,7 +38,15 @@ from ..units import (
 )
 from ..vocab import EXPLICIT, Role
 from .columns import Header, find_header
-from .grammar import ParsedDepartments, expand_assignments, glued_people, parse_departments, unglue_people
+from .grammar import (
+    ParsedDepartments,
+    expand_assignments,
+    glued_people,
+    parse_departments,
+    place_left_out,
+    restore_elided_levels,
+    unglue_people,
+)
 from .model import Assignment, ImportReport, Master, Task
 from .prose import prose_tasks
 from .raw import RawTask, numbering
@@ -350,8 +358,10 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     plan = plan_level(organiser, heading, sorted(named))
     place = plan_place(organiser, heading)  # 清远市: another 市's government is a county-level city's
 
+    short = place_left_out(given)  # 省财政厅 of a directory listing 黑龙江省财政厅
+
     def known(name: str) -> bool:
-        return given.resolve(name) is not None or name in named
+        return given.resolve(name) is not None or key(name) in short or name in named
     for t in raw:
         loc = dict(file=source, sheet=t.sheet, cell=t.cell, task=t.id)
         deadline, ongoing = parse_deadline(t.deadline_text)
@@ -363,6 +373,8 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
             issues.append(make_issue("M103", value=t.deadline_text, **loc))
         parsed = _parse_units(t, first_leads)
         unglue_people(parsed, known)
+        restore_elided_levels(parsed, known, lambda name: given.resolve(name) is not None)
+        parsed.entries = [(n if given.resolve(n) else short.get(key(n), n), r) for n, r in parsed.entries]
         if parsed.declares_first_leads and not first_leads:
             first_leads = True
             report.notes.append(f"文件在任务 {t.id} 处说明“列第一位者为牵头单位”："

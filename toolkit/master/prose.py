@@ -69,6 +69,20 @@ def trailing_clause(line: str) -> tuple[str, str]:
     return line, ""
 
 
+def _items_of(line: str) -> list[str]:
+    """``（一）A。（X负责）（二）B。（Y主办）`` -> the two items: web copies of a document lose
+    the break between items (黑龙江 2013), and the second item, with its units, was read as
+    the first one's text (公共财政收入 had no task and 省发改委's 地区生产总值 named 省财政厅)."""
+    out, start = [], 0
+    for i, ch in enumerate(line):
+        if ch in _CLOSERS and i + 1 < len(line) and numbering(line[i + 1:]) is not None:
+            head, clause = trailing_clause(line[start:i + 1])
+            if clause and clean(head):
+                out.append(line[start:i + 1])
+                start = i + 1
+    return [*out, line[start:]]
+
+
 def _split_name(text: str) -> tuple[str, str]:
     """``加大稳岗支持力度。对不裁员…`` -> (name, content): a short lead-in sentence is a title."""
     head, sep, rest = text.partition("。")
@@ -84,7 +98,7 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
     pending: list[_Item] = []  # leaves waiting for a clause line that covers them
     current: _Item | None = None
     for para in paragraphs:
-        for raw_line in para.text.split("\n"):
+        for raw_line in (item for part in para.text.split("\n") for item in _items_of(clean(part))):
             line = clean(raw_line)
             if not line:
                 continue
@@ -136,6 +150,19 @@ def _walk(items: list[_Item]):
         yield from _walk(it.children)
 
 
+def _ids(leaves: list[_Item]) -> list[str]:
+    """Each task's printed number; with its heading's when numbers restart (1.1, 1.2 …); with
+    every heading's when those repeat too: 一、(一) and 二、(一)1. were both 1.1 (黑龙江 2013)."""
+    numbers = [it.number for it in leaves]
+    if len(set(numbers)) == len(numbers) and all(numbers):
+        return numbers
+    chains = [[a.number for a in it.ancestors() if a.number] for it in leaves]
+    ids = [".".join(filter(None, [c[-1] if c else "", it.number])) for c, it in zip(chains, leaves)]
+    if len(set(ids)) < len(ids):
+        ids = [".".join(filter(None, [*c, it.number])) for c, it in zip(chains, leaves)]
+    return ids
+
+
 def _tasks(root: list[_Item], file: str) -> list[RawTask]:
     items = list(_walk(root))
     # Children inherit a heading's units when none of them names its own.
@@ -148,17 +175,10 @@ def _tasks(root: list[_Item], file: str) -> list[RawTask]:
     leaves = [it for it in items if not it.children and (it.units or id(it.section()) in sections_with_units)]
     if not any(it.units for it in leaves):
         return []
-    numbers = [it.number for it in leaves]
-    unique = len(set(numbers)) == len(numbers) and all(numbers)
     tasks = []
-    for it in leaves:
+    for it, tid in zip(leaves, _ids(leaves)):
         heads = [a.line for a in it.ancestors()]
         name, content = _split_name(it.text)
-        if unique:
-            tid = it.number
-        else:
-            parent_numbers = [a.number for a in it.ancestors() if a.number]
-            tid = ".".join(filter(None, [parent_numbers[-1] if parent_numbers else "", it.number]))
         tasks.append(RawTask(
             "正文", f"第{it.paragraph + 1}段", explicit_id=tid,
             level1=heads[0] if heads else "", level2=heads[-1] if len(heads) > 1 else "",
