@@ -15,6 +15,7 @@ import pytest
 from toolkit import errors
 from toolkit.actions.init import init_workspace
 from toolkit.actions.master_import import import_master_file
+from toolkit.groups import group_kind, is_group
 from toolkit.master import (
     import_master,
     issuing_body,
@@ -25,7 +26,7 @@ from toolkit.master import (
     write_master_workbook,
 )
 from toolkit.master.workbook import REPORT_SHEET
-from toolkit.units import Directory, Unit, default_directory, group_kind, is_group
+from toolkit.units import Directory, Unit, default_directory
 from toolkit.vocab import Role
 
 LEAD, COOP = Role.LEAD, Role.COOP

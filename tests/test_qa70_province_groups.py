@@ -36,11 +36,12 @@ from toolkit.actions.issue import issue_returns
 from toolkit.actions.merge import merge
 from toolkit.consolidate import UnitStatus
 from toolkit.filling import Answer, Filling, fill_return
+from toolkit.groups import group_kind, group_members
 from toolkit.master import import_master
 from toolkit.master.grammar import parse_departments
 from toolkit.memo.context import _recipients
 from toolkit.period import Period
-from toolkit.units import Directory, Unit, government_kind, group_kind, group_members, plan_level
+from toolkit.units import Directory, Unit, government_kind, plan_level
 from toolkit.vocab import Role
 
 LEAD, COOP = Role.LEAD, Role.COOP

@@ -19,10 +19,11 @@ import itertools
 
 import pytest
 
+from toolkit.groups import group_kind, group_members
 from toolkit.memo.context import memo_title
 from toolkit.memo.gbt9704 import title_lines
 from toolkit.period import Period
-from toolkit.units import Directory, Unit, group_kind, group_members, guess_kind
+from toolkit.units import Directory, Unit, guess_kind
 
 
 @pytest.mark.parametrize("project, title", [

@@ -20,10 +20,11 @@ import pytest
 from test_qa70_province_groups import GD2021, _xlsx
 
 from toolkit.consolidate import UnitStatus
+from toolkit.groups import group_members
 from toolkit.master import import_master
 from toolkit.master.importer import _kind_hint
 from toolkit.memo.context import _recipients
-from toolkit.units import Directory, Unit, group_members, guess_kind, plan_level, plan_place
+from toolkit.units import Directory, Unit, guess_kind, plan_level, plan_place
 
 # ---------------------------------------------------------------- a. 州 or a city
 

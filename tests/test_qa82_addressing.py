@@ -21,9 +21,10 @@ import pytest
 from openpyxl import Workbook
 
 from toolkit.consolidate import UnitStatus
+from toolkit.groups import group_members
 from toolkit.master import import_master
 from toolkit.memo.context import _recipients
-from toolkit.units import Directory, Unit, dept_kind, group_members, guess_kind
+from toolkit.units import Directory, Unit, dept_kind, guess_kind
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"
 TITLE = "清远市人民政府办公室关于印发2024年重点工作任务分工的通知"

@@ -1,7 +1,7 @@
 """QA helper 88: review of the city-plan / attribution / cloud-attachment changes.
 
 A file the office drops into 收件箱 takes the time of a mail whose 超大附件 it was downloaded
-from (`collect._downloaded_from_links`). It is known only by its name, and departments name
+from (`downloads.downloaded_from_links`). It is known only by its name, and departments name
 their files alike (6月进展填报表.xlsx): another unit's file of that name, handed over on a
 USB stick after the deadline, took 东坑镇's mail's time and was 按时报送 in the 通报.
 """

@@ -28,6 +28,8 @@ class CloudFile:
     service: str                    # QQ邮箱超大附件, 网易163邮箱超大附件, OneDrive 共享文件 ...
     expires: dt.datetime | None = None  # aware from an epoch attribute, naive as written in text
     expired: bool = False           # the body itself says the file has expired
+    size: str = ""                  # as the mail states it: 12.35M; exact bytes (163's filesize): 25892710
+    words: str = ""                 # the sender's words above the block: 请查收我会7月份进展填报表…
 
 
 #: link hosts and paths of each service's download page, strongest first
@@ -54,6 +56,13 @@ _DATE = (r"(\d{4})\s*[年/-]\s*(\d{1,2})\s*[月/-]\s*(\d{1,2})\s*日?\s*(?:[(（
          r"(?:(\d{1,2})[:：](\d{2})(?::\d{2})?)?")
 _EXPIRY = re.compile(rf"(?:到期时间|过期时间|有效时间到|有效期至|有效期到)\s*[:：]?\s*{_DATE}|{_DATE}\s*到期")
 _EXPIRED = re.compile(r"(?:附件|文件|链接)(?:已|已经)(?:过期|失效|被删除)")
+#: the size beside a file: QQ's title 文件大小：12.35M, both services' "(24.69M, … 到期)"; a
+#: bare "(1)" of a file name is no size
+_SIZE = re.compile(r"文件大小\s*[:：]?\s*(\d+(?:\.\d+)?\s*(?:[KMGT]B?|B)?)"
+                   r"|[(（]\s*(\d+(?:\.\d+)?\s*(?:[KMGT]B?|B))\s*[,，)）]", re.I)
+_SIZE_VALUE = re.compile(r"(\d+)(?:\.(\d+))?\s*([KMGT]?)B?", re.I)
+#: how much of the sender's words above the block is kept: a line or two say the month
+_WORDS = 300
 
 
 def service_of(link: str) -> str:
@@ -63,29 +72,49 @@ def service_of(link: str) -> str:
     return next((name for pattern, name in _SERVICES if pattern.search(link)), "")
 
 
+def size_fits(size: str, nbytes: int) -> bool | None:
+    """Whether a file of ``nbytes`` is the one a mail states the size of (`CloudFile.size`):
+    exact bytes must be equal; 12.35M may be rounded or cut to its places, in 1024s or
+    1000s. None when the mail states none."""
+    m = _SIZE_VALUE.fullmatch(" ".join(size.split()))
+    if not m:
+        return None
+    whole, places, unit = m.groups()
+    if not unit and places is None:
+        return int(whole) == nbytes
+    value = float(f"{whole}.{places or 0}")
+    power = "KMGT".index(unit.upper()) + 1 if unit else 0
+    return any(abs(nbytes / base ** power - value) <= 10.0 ** -len(places or "") for base in (1024, 1000))
+
+
 def cloud_files(bodies: list[tuple[str, str]]) -> list[CloudFile]:
     """The cloud attachments a mail's bodies (``(subtype, text)``: plain and html) link to,
     one per link, in order; the html body's when both say the same."""
     found: dict[str, CloudFile] = {}
     for subtype, text in sorted(bodies, key=lambda b: b[0] != "html"):
         if subtype == "html":
-            text, names, expiries = _html_text(text)
+            text, names, expiries, sizes = _html_text(text)
         else:
-            names, expiries = {}, {}
-        for f in _files_in(unicodedata.normalize("NFKC", text), names, expiries):
+            names, expiries, sizes = {}, {}, {}
+        for f in _files_in(unicodedata.normalize("NFKC", text), names, expiries, sizes):
             old = found.get(f.link)
             if old is None:
                 found[f.link] = f
-            elif not old.name or old.expires is None:
+            elif not old.name or old.expires is None or not old.size or not old.words:
                 found[f.link] = CloudFile(old.name or f.name, f.link, old.service, old.expires or f.expires,
-                                          old.expired or f.expired)
+                                          old.expired or f.expired, old.size or f.size, old.words or f.words)
     return list(found.values())
 
 
-def _files_in(text: str, names: dict[str, str], expiries: dict[str, dt.datetime | None]) -> list[CloudFile]:
+def _files_in(text: str, names: dict[str, str], expiries: dict[str, dt.datetime | None],
+              sizes: dict[str, str]) -> list[CloudFile]:
     heading = _HEADING.search(text)
     pieces = _URL.split(text)
     out: dict[str, CloudFile] = {}
+    first = _URL.search(text)
+    # the sender's own words: above the block's heading, else before the first link
+    above = text[:heading.start()] if heading else text[:first.start()] if first else ""
+    words = " ".join(above.split())[:_WORDS]
     for i, m in enumerate(_URL.finditer(text)):
         link = html.unescape(m.group()).rstrip(".,;")
         service = service_of(link)
@@ -98,12 +127,18 @@ def _files_in(text: str, names: dict[str, str], expiries: dict[str, dt.datetime 
         after = pieces[i + 1] if i + 1 < len(pieces) else ""
         name = names.get(link) or _last_name(before)
         expires = expiries.get(link) or _expiry(before) or _expiry(after)
+        size = sizes.get(link) or _size(before) or _size(after)
         old = out.get(link)
         if old is not None:
-            name, expires = old.name or name, old.expires or expires
+            name, expires, size = old.name or name, old.expires or expires, old.size or size
         out[link] = CloudFile(name, link, service or "超大附件", expires,
-                              bool(_EXPIRED.search(before + after)) or bool(old and old.expired))
+                              bool(_EXPIRED.search(before + after)) or bool(old and old.expired), size, words)
     return list(out.values())
+
+
+def _size(text: str) -> str:
+    m = _SIZE.search(text)
+    return "".join((m.group(1) or m.group(2)).split()).upper() if m else ""
 
 
 def _last_name(text: str) -> str:
@@ -138,15 +173,16 @@ def _epoch(value: str) -> dt.datetime | None:
 
 
 class _Text(HTMLParser):
-    """An html body as text, each link written after its words as ``<link>``; the file name
-    and expiry its attributes give (163: filename, expiretime; QQ: expiretime on the span
-    around the link; 网易企业邮箱: file-name, expired) kept per link."""
+    """An html body as text, each link written after its words as ``<link>``; the file name,
+    expiry and size its attributes give (163: filename, expiretime, filesize in bytes; QQ:
+    expiretime on the span around the link; 网易企业邮箱: file-name, expired) kept per link."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.names: dict[str, str] = {}
         self.expiries: dict[str, dt.datetime | None] = {}
+        self.sizes: dict[str, str] = {}
         self.links: list[str] = []  # open <a> elements' links
         self.span_expiry: dt.datetime | None = None
 
@@ -170,6 +206,8 @@ class _Text(HTMLParser):
         expiry = _epoch(a.get("expiretime") or a.get("expired") or "") or self.span_expiry
         if expiry is not None:
             self.expiries.setdefault(link, expiry)
+        if a.get("filesize", "").strip().isdigit():
+            self.sizes.setdefault(link, a["filesize"].strip())
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "a" and self.links:
@@ -185,11 +223,11 @@ class _Text(HTMLParser):
         self.out.append(data)
 
 
-def _html_text(text: str) -> tuple[str, dict[str, str], dict[str, dt.datetime | None]]:
+def _html_text(text: str) -> tuple[str, dict[str, str], dict[str, dt.datetime | None], dict[str, str]]:
     parser = _Text()
     try:
         parser.feed(text)
         parser.close()
     except Exception:  # html.parser is lenient; a body it cannot read is read as text
-        return text, {}, {}
-    return "".join(parser.out), parser.names, parser.expiries
+        return text, {}, {}, {}
+    return "".join(parser.out), parser.names, parser.expiries, parser.sizes

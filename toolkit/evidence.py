@@ -44,6 +44,30 @@ def period_in(texts: Iterable[str]) -> Period | None:
     return None
 
 
+#: a month written without its year (6月份进展, 1-7月); not a day (请于8月5日前)
+_MONTH_IN_TEXT = re.compile(r"(?<![\d.])(\d{1,2})\s*月")
+
+
+def mail_period(texts: Iterable[str], cloud: Iterable, received: dt.datetime) -> Period | None:
+    """The period a mail that links its file (`bare_mails`; ``cloud``: its `cloud.CloudFile`s)
+    says it is for: a year and month in ``texts`` (its file name, subject: `unpack.Item.hints`),
+    its linked files' names or the sender's words above the link, else a month written
+    there without a year (我会7月份进展), in the year that puts it on or before the month the
+    mail was ``received`` (a return reports on a month begun). None when it says none."""
+    cloud = list(cloud)
+    texts = [*texts, *(f.name for f in cloud), *(f.words for f in cloud)]
+    found = period_in(texts)
+    if found:
+        return found
+    for text in texts:
+        text = unicodedata.normalize("NFKC", text or "")
+        for m in _MONTH_IN_TEXT.finditer(text):
+            month = int(m.group(1))
+            if 1 <= month <= 12 and not _DAY_AFTER.match(text, m.end()):
+                return Period(received.year - (month > received.month), month)
+    return None
+
+
 #: the subject prefix a mail client gives a message forwarded inline ("转发：", "Fwd:", "FW:")
 _FORWARD_SUBJECT = re.compile(r"\s*(?:转发|fwd?)\s*[:：]", re.I)
 
@@ -205,7 +229,7 @@ def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
                 it.unit, it.identified_by = unit, how
             elif not it.cloud:
                 continue
-            it.period = period_in([*it.hints, *(f.name for f in it.cloud)]) or run_period
+            it.period = mail_period(it.hints, it.cloud, it.received_at) or run_period
             it.issues += [make_issue("W211", name=f.name or "（未写文件名）", service=f.service, link=f.link,
                                      expiry=expiry_text(f, tz, now), file=it.name) for f in it.cloud]
             found.append(it)
@@ -219,21 +243,6 @@ def mail_unit(it, directory: Directory, addresses: dict[str, set[str]]) -> tuple
     if unit:
         return unit, "发件人地址"
     return unit_in_names([*it.hints, *(f.name for f in it.cloud)], directory), "文件名"
-
-
-#: a browser's name for a second download of one file: 填报表 (1).xlsx, 填报表(2).xlsx
-_COPY_MARK = re.compile(r"\s*[(（]\d{1,3}[)）](?=\.[^.]+$|$)")
-
-
-def cloud_key(name: str) -> str:
-    """A cloud attachment's file name as the file downloaded from its link is matched by."""
-    return _COPY_MARK.sub("", unicodedata.normalize("NFKC", name or "").strip()).casefold()
-
-
-def cloud_name(message: str) -> str:
-    """The file a W211 message names (its first quoted words), as `cloud_key`; '' for none."""
-    m = re.match(r"“([^”]+)”", message or "")
-    return cloud_key(m.group(1)) if m and m.group(1) != "（未写文件名）" else ""
 
 
 def expiry_text(f, tz: ZoneInfo, now: dt.datetime) -> str:

@@ -38,37 +38,9 @@ DIRECTORY_HEADERS = ("单位", "简称/别名", "类别", "联系人", "电话",
 #: with (通报落款), on the row of that office. The bundled Dongguan directory fills it.
 ORGANISER_HEADER = "督办单位落款"
 
-# ---- group phrases (各镇街（园区）, 各县(市、区)政府, 市直有关部门 …) ----
-#
-# A group names a set of units by their kind. It is recognised by its shape, never by a
-# fixed list, and expands only to units of a matching kind in the directory in use.
+# ---- the kinds of local governments; group phrases (各县(市、区)政府 …) are `toolkit.groups` ----
 
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
-_GROUP_WORDS = r"(部门|单位|科室|股室|处室|专班|机构|成员单位|委办局)"
-_GROUP_SHAPE = LazyPattern(
-    r"^各.+"                                   # 各镇街（园区）, 各县(市、区)人民政府, 各科室
-    r"|^.{0,12}(各|有关|相关|其他|其它)" + _GROUP_WORDS + r"(和|及|、)?(单位|部门)?$"  # 市直有关部门
-    r"|^.{0,8}直各" + _GROUP_WORDS + "$"        # 区直各部门
-    r"|^.{0,6}(有关|相关)"                      # 相关街道, 有关乡镇, 有关县（市、区）: never one unit
-    r"|^(涉及|属地|所在|沿线)"                   # 涉及乡镇, 属地街道, 项目所在地 …
-)
-# Families of group phrases, tested in order on the phrase without its brackets; each
-# names the words a directory kind must contain for its units to be members.
-_FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
-    ("section", LazyPattern(r"科室|股室|处室|科$"), ("科室", "股室", "处室")),
-    ("province", LazyPattern(r"各省|省级"), ("省",)),
-    ("county", LazyPattern(r"^(各|有关|相关)(县|区县|县区|市县|旗县|市[、，,]?区)(?!直)|^各区(人民)?(政府|$)"),
-     ("县", "区县", "县区")),
-    ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
-    ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
-    # a province's cities (各地级以上市人民政府, 各设区市人民政府, 各市（州）人民政府, 各地), with
-    # their counties (各市、县（市、区）人民政府): not 各市直部门, 各市场主体 nor a city's own
-    # department (各市公安局, 各市（州）发展改革委, 各地税务局). Their kinds are matched by
-    # `_CITY_KIND`, not by words: 市 is in every 市直部门.
-    ("city", LazyPattern(r"^(各|有关|相关)(地级以上市|地级市|设区的?市|地市|市州|州市|市、州|州、市|盟市"
-                         r"|市|州|盟|地区|地方|地)(?!直|级|场|民|区|属)"
-                         r"([、，,]?(自治)?[县区旗][县市区旗、，,自治]*)?((人民)?政府|行政公署)?$"), ()),
-)
 # The kinds a directory gives a province's cities (地级以上市, 设区市, 市（州）, 市, 自治州, 盟 …)
 # and a city's counties and districts (县（市、区）, 县区, 区): a government's, not a department's.
 _CITY_KIND = LazyPattern(r"(地级以上|地级|设区的?|副省级|自治)?(市|州|盟|地区|地市|市州|州市|市、州|州、市)"
@@ -76,28 +48,15 @@ _CITY_KIND = LazyPattern(r"(地级以上|地级|设区的?|副省级|自治)?(�
 _COUNTY_KIND = LazyPattern(r"(县|区|县区|区县|县市区|县市、区|县、市、区|市县|旗县|县市|县级市|市辖区)(人民)?(政府)?")
 
 
-# 各地 (各地方, 有关地方, 各地人民政府) names no kind of its own: the governments right below the
-# plan's, a province's cities, a city's (州's, 盟's) counties and county-level cities, a county's
-# (区's, 旗's) towns.
-_LOCALITIES = LazyPattern(r"(各|有关|相关)(地|地方)((人民)?政府)?")
-_BELOW = {"省": "city", "市": "county", "州": "county", "盟": "county", "县": "town", "区": "town", "旗": "town"}
 #: Plan levels whose directory's 市 are county-level cities (英德市 in 清远市's, 延吉市 in 延边州's).
 _CITY_LEVELS = ("市", "州", "盟")
 _PLAIN_CITY = LazyPattern(r"市(人民)?(政府)?")
 
 
-def under_plan(phrase: str, plan: str) -> str | None:
-    """The family (city, county, town) of the units 各地 names in a plan of level ``plan``; ''
-    when the level is unknown; None when ``phrase`` is not such a phrase (各地级以上市 names its own)."""
-    if group_kind(phrase) != "city" or not _LOCALITIES.fullmatch(_unbracketed(key(phrase))):
-        return None
-    return _BELOW.get(plan, "")
-
-
 def government_kind(kind: str) -> str:
     """"city" or "county" when ``kind`` (a directory's 类别) names local governments below the
     plan's own (地级以上市, 设区市, 县（市、区）, 区), else ''. A plain 市 or 县 counts; 市直部门 not."""
-    bare = _unbracketed(key(kind))
+    bare = unbracketed(key(kind))
     if _CITY_KIND.fullmatch(bare):
         return "city"
     return "county" if _COUNTY_KIND.fullmatch(bare) else ""
@@ -107,81 +66,19 @@ def government_level(kind: str, plan: str = "") -> str:
     """`government_kind` in a plan of level ``plan``: a plain 市 below a city, a 州 or a 盟 is a
     county-level city (英德市 in 清远市's directory), 地级以上市 never is."""
     found = government_kind(kind)
-    plain = _PLAIN_CITY.fullmatch(_unbracketed(key(kind)))
+    plain = _PLAIN_CITY.fullmatch(unbracketed(key(kind)))
     return "county" if found == "city" and plain and plan in _CITY_LEVELS else found
 
 
-# A group phrase that names departments itself (各县区有关部门, 各省级有关单位), and a kind that is
-# a department's (县直部门, 镇直单位), never a government's.
-_NAMES_DEPARTMENTS = LazyPattern(r"部门|单位|机构|委办局|直")
-_DEPARTMENT_KIND = LazyPattern(r"直|部门|单位|机构")
-
-
-def _unbracketed(text: str) -> str:
+def unbracketed(text: str) -> str:
+    """A phrase or a kind without its brackets: 县（市、区） is 县市、区."""
     return re.sub(f"[{re.escape(_OPEN + _CLOSE)}]", "", text)
 
 
-def is_group(name: str) -> bool:
-    """A phrase naming a set of units (各镇街（园区）, 市直有关部门) rather than one unit."""
-    n = key(name)
-    return bool(n) and bool(_GROUP_SHAPE.match(n))
-
-
-def group_kind(name: str) -> str | None:
-    """The family of a group phrase (town, county, dept, section, province), or None.
-
-    ``"other"`` is a group whose members no directory kind describes (全区经济运行各专班).
-    """
-    if not is_group(name):
-        return None
-    bare = _unbracketed(key(name))
-    for family, pattern, _words in _FAMILIES:
-        if pattern.search(bare):
-            return family
-    return "other"
-
-
-def _level(text: str) -> str:
+def leading_level(text: str) -> str:
     """The administrative level a phrase or kind starts with: 市, 区, 县, 省 or ''."""
     m = re.match(r"(东莞)?(市(?!场)|区|县|省)", key(text))  # 市场监管总局 is no city's
     return m.group(2) if m else ""
-
-
-def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list[str], list[str]]:
-    """Units of ``directory`` a group phrase stands for, and the kinds that matched.
-
-    Only kinds the directory itself uses count. A phrase with a level (市直有关部门,
-    区直各部门) keeps to kinds of that level or of none: a district's departments are not
-    "市直". ``plan`` is the plan's level (`plan_level`): in a city's plan a directory's 市
-    (英德市) is a county-level city, one of 各县（市、区）; 各地 names the governments right
-    below the plan's (`under_plan`). Returns ([], []) when nothing matches; the caller flags
-    the group.
-    """
-    family = group_kind(name)
-    below = under_plan(name, plan)
-    if below is not None:
-        # a level nothing says: the directory's cities, else its counties
-        family = below or ("city" if any(government_kind(u.kind) == "city" for u in directory.units) else "county")
-    words = next((w for f, _p, w in _FAMILIES if f == family), ())
-    # 各市、县（市、区）人民政府 (浙江) and 各市县人民政府 (海南's 市县 are both under the province)
-    # name the cities and the counties below them; a city's plan has no city kind to add
-    both = (family == "city" and "县" in name) or (family == "county" and re.match("^各市、?县", key(name)))
-    governments = {"city", "county"} if both else {family}
-
-    kinds = [k for k in dict.fromkeys(u.kind for u in directory.units)
-             if any(w in key(k) for w in words) or government_level(k, plan) in governments]
-    if family in ("province", "city", "county", "town") and not _NAMES_DEPARTMENTS.search(key(name)):
-        # 各县（市、区）人民政府, 各镇人民政府 name governments: a county's 县直部门 (县 in its kind)
-        # listed beside them is none (review); 各县区有关部门 may well mean them
-        kinds = [k for k in kinds if not _DEPARTMENT_KIND.search(key(k))]
-    if family == "dept":
-        # 市直部门 and 镇街 sit in one city's directory; a department group is never towns.
-        kinds = [k for k in kinds if not re.search("镇|乡|街", key(k))]
-    level = _level(name)
-    if level:
-        kinds = [k for k in kinds if _level(k) in (level, "")]
-    members = [u.name for u in directory.units if u.kind in kinds]
-    return members, kinds
 
 
 # A park or zone a directory files with the towns (松山湖高新区, 立山经济开发区)
@@ -208,7 +105,7 @@ def guess_kind(name: str, plan: str = "", place: str = "") -> str:
     table makes it a 县直部门, not a 市直部门. ``place`` is the plan's own place name
     (`plan_place`, 清远市): another 市's government in its plan is a county-level city's."""
     n = clean(name)
-    level = _level(n)
+    level = leading_level(n)
     if _is_town(n) or (_ZONE_NAME.search(n) and not level):
         return TOWN
     if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
@@ -244,13 +141,13 @@ def dept_kind(level: str) -> str:
 def below_plan(kind: str, plan: str) -> bool:
     """Whether a department's kind is of a government below the plan's (县直部门, 区直部门 in a
     city's plan: 英德市教育局 in 清远市's), not of the plan's own."""
-    own = _level(kind)
+    own = leading_level(kind)
     return bool(own and plan) and _RANK.get(own, 0) > _RANK.get(plan, 3) and not government_kind(kind)
 
 
 def phrase_level(phrase: str) -> str:
     """The level a group phrase names after its 各/有关 (县各有关单位, 各市直部门: 县, 市), else ''."""
-    return _level(re.sub(r"^(各|有关|相关)+", "", key(phrase)))
+    return leading_level(re.sub(r"^(各|有关|相关)+", "", key(phrase)))
 
 
 # What leads a party's or a league's body before its place (中共英德市委, 团市委, 民革清远市委员会);
@@ -346,7 +243,7 @@ def _text_level(text: str) -> str:
 
 
 def _names_level(names: tuple[str, ...] | list[str]) -> str:
-    levels = [lv for lv in (_level(n) for n in names if not _is_town(n)) if lv in ("省", "市", "县", "区")]
+    levels = [lv for lv in (leading_level(n) for n in names if not _is_town(n)) if lv in ("省", "市", "县", "区")]
     if len(levels) >= 2:
         top = max(sorted(set(levels)), key=levels.count)
         if levels.count(top) * 3 >= len(levels) * 2:

@@ -20,18 +20,16 @@ from zoneinfo import ZoneInfo
 from .. import errors, owed, parallel, replies
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
 from ..consolidate import issued_dues, received_of, replied_on, reply_date, timeliness, unit_due
+from ..downloads import downloaded_from_links
 from ..evidence import (
     address_index,
     bare_mail_message,
     bare_mails,
-    cloud_key,
-    cloud_name,
     doubt,
     forwarded_inline,
     from_timestamp,
     late_on_weak_evidence,
     local,
-    mail_unit,
     period_in,
     unit_in_names,
     unit_of_address,
@@ -230,7 +228,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             it.kind = rep.kind or it.kind
         _name_renamed_units(ledger, master, jobs, result)
         addresses = address_index(master.directory)  # once a run: every mail's sender is looked up
-        _downloaded_from_links(ledger, master.directory, tops, addresses)  # once read: a unit's own file
+        # once read: a unit's own file, of the month its form says
+        result.disputed += downloaded_from_links(ws, ledger, master.directory, tops, addresses, run_period)
         _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result, addresses, expected is None)
         # no file, or one behind a link (超大附件, W211): the unit wrote, its return is not here
         now = ws.now().replace(tzinfo=None, microsecond=0)  # has a link expired (W211)
@@ -307,40 +306,6 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
              result.inputs, result.receipts, result.accepted, result.returned,
              result.unreadable, result.duplicates)
     return result
-
-
-def _downloaded_from_links(ledger: Ledger, directory, tops: list[Item], addresses: dict[str, set[str]]) -> None:
-    """A loose file the office downloaded from a mail's cloud-attachment link (W211) takes
-    that mail's time, as it would have attached to the mail: its modification time is the
-    day of the download, and the 通报 would name the unit 逾期 on it. The file is known by
-    the name the mail gave it (a browser's "(1)" aside), in this run or an earlier one, and
-    only from a mail of its own unit (or of none known): towns name their forms alike
-    (6月进展填报表.xlsx), and another unit's file of that name, handed over late, took the
-    mail's time. A name several mails gave at different times decides nothing (``--received``
-    then). Run once the files are read, so each one's unit is known."""
-    loose = [it for it in tops if it.time_source in (TimeSource.MTIME, TimeSource.STATED)]
-    if not loose:
-        return
-    linked: dict[str, set[tuple[dt.datetime, str, str, str | None]]] = {}
-    for rec, issue in ledger.with_issue("W211"):
-        name = cloud_name(issue.message)
-        if name and rec.received_how in (TimeSource.MAIL, TimeSource.MAILBOX):
-            unit = (directory.resolve(rec.unit) or rec.unit) if rec.unit else None
-            linked.setdefault(name, set()).add((rec.received, rec.received_how, rec.name, unit))
-    for top in tops:
-        for it in top.walk():
-            if it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX) and it.cloud:
-                unit = mail_unit(it, directory, addresses)[0]
-                for f in it.cloud:
-                    linked.setdefault(cloud_key(f.name), set()).add((it.received_at, it.time_source, it.name, unit))
-    for top in loose:
-        units = {d.report.unit for d in top.walk() if d.report is not None and d.report.unit}
-        mails = {m for m in linked.get(cloud_key(top.name), set()) if m[3] is None or not units or m[3] in units}
-        if len({(when, how) for when, how, _, _ in mails}) == 1:
-            when, how, mail, _ = next(iter(mails))
-            for d in top.walk():  # what a downloaded archive holds was carried with it
-                d.received_at, d.time_source, d.mail_date = when, how, None
-            top.note = "；".join(filter(None, (top.note, f"从邮件“{mail}”的超大附件链接下载，按该邮件的时间计")))
 
 
 def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,

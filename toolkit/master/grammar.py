@@ -19,8 +19,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..groups import group_members, is_group
 from ..text import clean, key
-from ..units import Directory, group_members, is_group
+from ..units import Directory
 from ..vocab import Role
 from .model import Assignment
 
@@ -413,7 +414,7 @@ class Expansion:
 def expand_assignments(task_id: str, parsed: ParsedDepartments, directory: Directory,
                        groups_from: Directory | None = None, plan: str = "") -> Expansion:
     """Resolve names to canonical units and expand group phrases against ``directory``
-    (``groups_from`` when given), in a plan of level ``plan`` (`units.group_members`).
+    (``groups_from`` when given), in a plan of level ``plan`` (`groups.group_members`).
 
     Named units win over group members: ``市各有关部门负责，市政数局配合`` makes 市政数局 配合 only.
     A unit named both as lead and cooperating stays lead. A group the directory has no

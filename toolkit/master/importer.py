@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import errors, office
 from ..dates import parse_deadline, title_year
+from ..groups import group_kind, under_plan
 from ..import_codes import IMPORT_RANK
 from ..report import Issue, make_issue
 from ..text import clean, key, squash
@@ -27,14 +28,12 @@ from ..units import (
     Unit,
     default_directory,
     dept_kind,
-    group_kind,
     guess_kind,
     is_bundled,
     mentions_dongguan,
     phrase_level,
     plan_level,
     plan_place,
-    under_plan,
 )
 from ..vocab import EXPLICIT, Role
 from .columns import Header, find_header

@@ -1,0 +1,203 @@
+"""Files the office downloaded from a mail's cloud-attachment link (W211): which mail each came from.
+
+A department that links its return (QQ 超大附件, 网易云附件: `toolkit.cloud`) sent it when the
+mail went, whenever the office downloads it: the file, dropped into 收件箱 under the name the
+mail gave it (a browser's "(1)" aside), takes that mail's time and source, as it would have
+had it been attached. Its modification time is the day of the download, and the 通报 would
+name the unit 逾期 on it.
+
+Units link one name every month (市残联进展填报表.xlsx in June and in July), so the name alone
+decides nothing. Among the mails of the file's own unit (or of none known) that gave the name,
+in this run or an earlier one, the file goes to the one mail left:
+
+* a mail that says another month than the form says of itself (_meta, 填报期) is not it: the
+  month in its subject or its words above the link (`evidence.mail_period`);
+* of several, those collect filed under the form's month, then those whose stated size fits
+  the file (`cloud.size_fits`), then those whose link had not expired when the file was saved.
+
+What is left ambiguous, or matches no mail any more, is said on screen with what to do
+(``collect --received``); nothing is guessed. docs/design.md, W211.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .cloud import CloudFile, size_fits
+from .evidence import local, mail_period, mail_unit
+from .mail import parse_mail, parse_msg
+from .period import Period
+from .vocab import TimeSource
+
+log = logging.getLogger("duban")
+
+#: a browser's name for a second download of one file: 填报表 (1).xlsx, 填报表(2).xlsx
+_COPY_MARK = re.compile(r"\s*[(（]\d{1,3}[)）](?=\.[^.]+$|$)")
+_BY_MAIL = (TimeSource.MAIL, TimeSource.MAILBOX)
+_AGAIN = "请把文件放回收件箱，运行 duban collect --received "
+
+
+def cloud_key(name: str) -> str:
+    """A cloud attachment's file name as the file downloaded from its link is matched by."""
+    return _COPY_MARK.sub("", unicodedata.normalize("NFKC", name or "").strip()).casefold()
+
+
+def cloud_name(message: str) -> str:
+    """The file a W211 message names (its first quoted words), as `cloud_key`; '' for none."""
+    m = re.match(r"“([^”]+)”", message or "")
+    return cloud_key(m.group(1)) if m and m.group(1) != "（未写文件名）" else ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """One mail's link to a file of a name (`cloud_key`)."""
+
+    key: str
+    when: dt.datetime               # the mail's time, as collect took it
+    how: str                        # its `TimeSource`
+    mail: str                       # the mail's file name, as 收件登记 shows it
+    subject: str
+    unit: str | None
+    filed: Period | None            # the period collect filed the mail under
+    said: Period | None             # the period the mail itself says (`evidence.mail_period`)
+    file: CloudFile | None          # None: the archived mail could not be read again
+
+    @property
+    def label(self) -> str:
+        return f"{self.when:%Y-%m-%d %H:%M} 的邮件“{self.subject or self.mail}”"
+
+
+def downloaded_from_links(ws, ledger, directory, tops: list, addresses: dict[str, set[str]],
+                          run_period: Period) -> list[tuple[str, str]]:
+    """Give each loose file (`unpack.Item`) downloaded from a mail's link that mail's time
+    (see the module doc); what to say on screen, ``(file, message)``. Run once the files are
+    read, so each one's unit and month are known."""
+    loose = [it for it in tops if it.time_source in (TimeSource.MTIME, TimeSource.STATED)]
+    if not loose:
+        return []
+    keys = {cloud_key(it.name) for it in loose}
+    links = _ledger_links(ws, ledger, directory, keys) + _run_links(tops, directory, addresses, run_period, keys)
+    said = []
+    for top in loose:
+        stated = top.time_source == TimeSource.STATED  # the office stated the date: it stands unsaid
+        chosen, message = _choose(top, links, ws.tz)
+        if chosen is not None:
+            for d in top.walk():  # what a downloaded archive holds was carried with it
+                d.received_at, d.time_source, d.mail_date = chosen.when, chosen.how, None
+            how = f"从邮件“{chosen.mail}”的超大附件链接下载，按该邮件的时间计"
+            top.note = "；".join(filter(None, (top.note, how)))
+        if message and not stated:
+            said.append((top.name, message))
+    return said
+
+
+def _ledger_links(ws, ledger, directory, keys: set[str]) -> list[Link]:
+    """Earlier runs' mails linking a file of one of ``keys``: each read again from the archive
+    for what the ledger does not keep (its subject, words, the file's size and expiry)."""
+    out = []
+    for rec, issue in ledger.with_issue("W211"):
+        key = cloud_name(issue.message)
+        if key not in keys or rec.received_how not in _BY_MAIL:
+            continue
+        unit = (directory.resolve(rec.unit) or rec.unit) if rec.unit else None
+        subject, files = _read_again(ws, rec)
+        file = next((f for f in files if cloud_key(f.name) == key), None)
+        said = mail_period([Path(rec.name).stem, subject], files, rec.received) if file else None
+        out.append(Link(key, rec.received, rec.received_how, rec.name, subject, unit, rec.period, said, file))
+    return out
+
+
+def _read_again(ws, rec) -> tuple[str, list[CloudFile]]:
+    try:
+        data = (ws.root / rec.archive_path).read_bytes()
+        mail = parse_mail(data, ws.limits.max_mail_parts) if rec.kind == "eml" else parse_msg(data)
+    except Exception as exc:  # the name alone still matches, as before the mails were read again
+        log.info("无法从归档邮件读出超大附件：%s", rec.archive_path, exc_info=exc)
+        return "", []
+    return mail.subject, mail.cloud
+
+
+def _run_links(tops: list, directory, addresses: dict[str, set[str]], run_period: Period,
+               keys: set[str]) -> list[Link]:
+    """This run's mails linking a file of one of ``keys``, filed as `evidence.bare_mails` will."""
+    out = []
+    for top in tops:
+        for it in top.walk():
+            if it.time_source not in _BY_MAIL or not it.cloud:
+                continue
+            unit = mail_unit(it, directory, addresses)[0]
+            said = mail_period(it.hints, it.cloud, it.received_at)
+            out += [Link(cloud_key(f.name), it.received_at, it.time_source, it.name, it.subject, unit,
+                         said or run_period, said, f) for f in it.cloud if cloud_key(f.name) in keys]
+    return out
+
+
+def _choose(top, links: list[Link], tz) -> tuple[Link | None, str]:
+    """The mail ``top`` was downloaded from (None: none, or no one), and what to say."""
+    units = {d.report.unit for d in top.walk() if d.report is not None and d.report.unit}
+    named = [x for x in links if x.key == cloud_key(top.name) and (x.unit is None or not units or x.unit in units)]
+    if not named:
+        return None, ""
+    periods = {d.report.period for d in top.walk() if d.report is not None and d.report.period
+               and d.report.period_by in ("_meta", "填报期")}
+    period = periods.pop() if len(periods) == 1 else None
+    how = f"{top.time_source}（{top.received_at:%Y-%m-%d %H:%M}）"
+    kept = [x for x in named if period is None or x.said in (None, period)]
+    if not kept:
+        months = "、".join(sorted({x.said.label for x in named if x.said}))
+        return None, (f"“{top.name}”与{_mails(named)}中超大附件的文件名相同，"
+                      f"但这份是{period.label}的填报表，邮件说的是{months}，不是这些邮件链接的文件，"
+                      f"未按邮件的时间计，按{how}计报送时间。如确是从邮件的链接下载的，{_AGAIN}该邮件的日期")
+    expired: list[Link] = []
+    prefer: tuple[Callable[[Link], bool], ...] = (
+        lambda x: period is not None and x.filed == period,
+        lambda x: x.file is None or size_fits(x.file.size, top.size) is not False,
+        lambda x: not _expired_before(x, top, tz))
+    for n, good in enumerate(prefer):
+        if len(_times(kept)) > 1 and any(good(x) for x in kept):
+            expired = [x for x in kept if not good(x)] if n == len(prefer) - 1 else []
+            kept = [x for x in kept if good(x)]
+    if len(_times(kept)) > 1:
+        return None, (f"“{top.name}”与{len(_times(kept))}封邮件中超大附件的文件名相同（{_mails(kept)}），"
+                      "从邮件所说的月份、文件大小和链接有效期都无法确定是从哪一封的链接下载的，"
+                      f"未按邮件的时间计，暂按{how}计报送时间。请核实是哪一封，{_AGAIN}该邮件的日期")
+    chosen = kept[0]
+    earlier = sorted((x for x in expired if x.when < chosen.when), key=lambda x: x.when)
+    if not earlier:
+        return chosen, ""
+    first = earlier[0]
+    saved = f"{top.received_at:%Y-%m-%d %H:%M}"
+    return chosen, (f"“{top.name}”按{chosen.label}计报送时间：同名的{first.label}中的链接已于 "
+                    f"{_expiry(first, tz)}过期，早于文件的修改时间（{saved}），文件不是从那里下载的。"
+                    f"如该单位在那封邮件中已报送同一文件，{_AGAIN}{first.when:%Y-%m-%d}")
+
+
+def _times(links: Iterable[Link]) -> set[tuple[dt.datetime, str]]:
+    """The mails among ``links``: one mail is one time (the same mail read twice is one)."""
+    return {(x.when, x.how) for x in links}
+
+
+def _mails(links: Iterable[Link]) -> str:
+    seen: dict[tuple[dt.datetime, str], Link] = {}
+    for x in sorted(links, key=lambda x: x.when):
+        seen.setdefault((x.when, x.how), x)
+    return "、".join(x.label for x in seen.values())
+
+
+def _expired_before(link: Link, top: Any, tz) -> bool:
+    """Whether the link had expired when the file was saved (its modification time): it was
+    not downloaded from there. A mail that said its link had expired was dead from the start."""
+    if link.file is None or top.time_source != TimeSource.MTIME:
+        return False
+    return link.file.expired or (link.file.expires is not None and local(link.file.expires, tz) < top.received_at)
+
+
+def _expiry(link: Link, tz) -> str:
+    return f"{local(link.file.expires, tz):%Y-%m-%d %H:%M} " if link.file and link.file.expires else ""

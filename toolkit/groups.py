@@ -1,0 +1,129 @@
+"""Group phrases: 各镇街（园区）, 各县(市、区)政府, 市直有关部门, 各省级人民政府 …
+
+A group names a set of units by their kind. It is recognised by its shape, never by a
+fixed list, and expands only to units of a matching kind in the directory in use
+(`group_members`). A phrase that names governments takes no department's kind, and one
+that names departments takes no government's: 省级有关部门 are the provinces' departments,
+not the provinces (`_PROVINCE_GOVERNMENT`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .text import LazyPattern, key
+from .units import government_kind, government_level, leading_level, unbracketed
+
+if TYPE_CHECKING:
+    from .units import Directory
+
+_GROUP_WORDS = r"(部门|单位|科室|股室|处室|专班|机构|成员单位|委办局)"
+_GROUP_SHAPE = LazyPattern(
+    r"^各.+"                                   # 各镇街（园区）, 各县(市、区)人民政府, 各科室
+    r"|^.{0,12}(各|有关|相关|其他|其它)" + _GROUP_WORDS + r"(和|及|、)?(单位|部门)?$"  # 市直有关部门
+    r"|^.{0,8}直各" + _GROUP_WORDS + "$"        # 区直各部门
+    r"|^.{0,6}(有关|相关)"                      # 相关街道, 有关乡镇, 有关县（市、区）: never one unit
+    r"|^(涉及|属地|所在|沿线)"                   # 涉及乡镇, 属地街道, 项目所在地 …
+)
+# Families of group phrases, tested in order on the phrase without its brackets; each
+# names the words a directory kind must contain for its units to be members.
+_FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
+    ("section", LazyPattern(r"科室|股室|处室|科$"), ("科室", "股室", "处室")),
+    ("province", LazyPattern(r"各省|省级"), ("省",)),
+    ("county", LazyPattern(r"^(各|有关|相关)(县|区县|县区|市县|旗县|市[、，,]?区)(?!直)|^各区(人民)?(政府|$)"),
+     ("县", "区县", "县区")),
+    ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
+    ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
+    # a province's cities (各地级以上市人民政府, 各设区市人民政府, 各市（州）人民政府, 各地), with
+    # their counties (各市、县（市、区）人民政府): not 各市直部门, 各市场主体 nor a city's own
+    # department (各市公安局, 各市（州）发展改革委, 各地税务局). Their kinds are matched by
+    # `_CITY_KIND`, not by words: 市 is in every 市直部门.
+    ("city", LazyPattern(r"^(各|有关|相关)(地级以上市|地级市|设区的?市|地市|市州|州市|市、州|州、市|盟市"
+                         r"|市|州|盟|地区|地方|地)(?!直|级|场|民|区|属)"
+                         r"([、，,]?(自治)?[县区旗][县市区旗、，,自治]*)?((人民)?政府|行政公署)?$"), ()),
+)
+
+# 各地 (各地方, 有关地方, 各地人民政府) names no kind of its own: the governments right below the
+# plan's, a province's cities, a city's (州's, 盟's) counties and county-level cities, a county's
+# (区's, 旗's) towns.
+_LOCALITIES = LazyPattern(r"(各|有关|相关)(地|地方)((人民)?政府)?")
+_BELOW = {"省": "city", "市": "county", "州": "county", "盟": "county", "县": "town", "区": "town", "旗": "town"}
+
+# A group phrase that names departments itself (各县区有关部门, 各省级有关单位), and a kind that is
+# a department's (县直部门, 镇直单位), never a government's. 直辖市 is a government's word
+# (各省、自治区、直辖市人民政府, the 主送 of every national document).
+_NAMES_DEPARTMENTS = LazyPattern(r"部门|单位|机构|委办局|直(?!辖)")
+_DEPARTMENT_KIND = LazyPattern(r"直(?!辖)|部门|单位|机构")
+#: A kind naming the provinces' governments (a national directory's 省级人民政府, 省（区、市）
+#: 人民政府, 各省、自治区、直辖市人民政府), read without brackets: 省级有关部门 names none of them.
+_PROVINCE_GOVERNMENT = LazyPattern(r"各?省(级|份)?([、，,]?(区|自治区)[、，,]?(市|直辖市))?(人民)?(政府)?")
+
+
+def is_group(name: str) -> bool:
+    """A phrase naming a set of units (各镇街（园区）, 市直有关部门) rather than one unit."""
+    n = key(name)
+    return bool(n) and bool(_GROUP_SHAPE.match(n))
+
+
+def group_kind(name: str) -> str | None:
+    """The family of a group phrase (town, county, dept, section, province), or None.
+
+    ``"other"`` is a group whose members no directory kind describes (全区经济运行各专班).
+    """
+    if not is_group(name):
+        return None
+    bare = unbracketed(key(name))
+    for family, pattern, _words in _FAMILIES:
+        if pattern.search(bare):
+            return family
+    return "other"
+
+
+def under_plan(phrase: str, plan: str) -> str | None:
+    """The family (city, county, town) of the units 各地 names in a plan of level ``plan``; ''
+    when the level is unknown; None when ``phrase`` is not such a phrase (各地级以上市 names its own)."""
+    if group_kind(phrase) != "city" or not _LOCALITIES.fullmatch(unbracketed(key(phrase))):
+        return None
+    return _BELOW.get(plan, "")
+
+
+def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list[str], list[str]]:
+    """Units of ``directory`` a group phrase stands for, and the kinds that matched.
+
+    Only kinds the directory itself uses count. A phrase with a level (市直有关部门,
+    区直各部门) keeps to kinds of that level or of none: a district's departments are not
+    "市直". ``plan`` is the plan's level (`plan_level`): in a city's plan a directory's 市
+    (英德市) is a county-level city, one of 各县（市、区）; 各地 names the governments right
+    below the plan's (`under_plan`). Returns ([], []) when nothing matches; the caller flags
+    the group.
+    """
+    family = group_kind(name)
+    below = under_plan(name, plan)
+    if below is not None:
+        # a level nothing says: the directory's cities, else its counties
+        family = below or ("city" if any(government_kind(u.kind) == "city" for u in directory.units) else "county")
+    words = next((w for f, _p, w in _FAMILIES if f == family), ())
+    # 各市、县（市、区）人民政府 (浙江) and 各市县人民政府 (海南's 市县 are both under the province)
+    # name the cities and the counties below them; a city's plan has no city kind to add
+    both = (family == "city" and "县" in name) or (family == "county" and re.match("^各市、?县", key(name)))
+    governments = {"city", "county"} if both else {family}
+
+    kinds = [k for k in dict.fromkeys(u.kind for u in directory.units)
+             if any(w in key(k) for w in words) or government_level(k, plan) in governments]
+    if family in ("province", "city", "county", "town") and not _NAMES_DEPARTMENTS.search(key(name)):
+        # 各县（市、区）人民政府, 各镇人民政府 name governments: a county's 县直部门 (县 in its kind)
+        # listed beside them is none (review); 各县区有关部门 may well mean them
+        kinds = [k for k in kinds if not _DEPARTMENT_KIND.search(key(k))]
+    elif family == "province":
+        # (各)省级有关部门 (国办发〔2018〕117号: 省级政府办公厅牵头、省级有关部门参与) are the
+        # provinces' departments: the 省级人民政府 a national directory lists are none of them
+        kinds = [k for k in kinds if not _PROVINCE_GOVERNMENT.fullmatch(unbracketed(key(k)))]
+    if family == "dept":
+        # 市直部门 and 镇街 sit in one city's directory; a department group is never towns.
+        kinds = [k for k in kinds if not re.search("镇|乡|街", key(k))]
+    level = leading_level(name)
+    if level:
+        kinds = [k for k in kinds if leading_level(k) in (level, "")]
+    members = [u.name for u in directory.units if u.kind in kinds]
+    return members, kinds
