@@ -560,7 +560,8 @@ def test_a_june_return_resent_in_august_is_w209_named_on_screen(run, issued_ws, 
     resent = make_return("石龙镇", clean(), **{"4_3": Answer(progress=70)})
     drop(issued_ws, "石龙镇6月（补）.xlsx", resent, shanghai(dt.datetime(2022, 8, 3, 9, 0)))
     result = run(["collect"], cwd=issued_ws.root)
-    assert "补报：石龙镇 报送了2022年6月的填报表，该期已汇总" in result.stdout
+    # 石龙镇 had reported June: it sends it again (qa99), not late for the first time
+    assert "重报：石龙镇 重新报送了2022年6月的填报表（此前已报送并采纳），该期已汇总" in result.stdout
     assert "duban merge --period 2022-06" in result.stdout
     rec = receipts(issued_ws)[-1]
     assert str(rec.period) == "2022-06" and "W209" in issue_codes(issued_ws, rec.id)

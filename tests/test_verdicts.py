@@ -237,7 +237,7 @@ def test_last_months_form_after_that_month_was_merged_is_named_too(run, issued_w
     drop(issued_ws, "市公安局6月补报.xlsx", make_return("市公安局", clean()), shanghai(dt.datetime(2022, 7, 20, 9, 0)))
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 1, result.output
-    assert "补报：石龙镇 报送了2022年6月的填报表，该期已汇总" in result.output
+    assert "重报：石龙镇 重新报送了2022年6月的填报表（此前已报送并采纳），该期已汇总" in result.output
     assert ("请核实：石龙镇7月进展.xlsx（石龙镇）是2022年6月的填报表，已登记为2022年6月的报送；"
             "如果填的是2022年7月的进展，请该单位用2022年7月下发的填报表重报") in result.output
     assert "补报：市公安局 报送了2022年6月的填报表" in result.output

@@ -68,8 +68,8 @@ CODES: dict[str, Code] = _codes(
     ("W208", WARNING, "下发后新增任务",
      "任务 {task}{name}是填报表下发后才加入任务分工表的，本单位的表中没有这一行，不算单位漏报。"
      "请督办部门另行通知，或下期下发新表。"),
-    ("W209", WARNING, "补报",
-     "补报：{period}已于 {merged} 汇总，这份报送在之后收到。已登记到{period}，"
+    ("W209", WARNING, "补报或重报",
+     "{what}：{period}已于 {merged} 汇总，这份报送在之后收到。已登记到{period}，"
      "请重新运行 duban merge --period {period_key} 更新该期汇总表和通报。"),
     ("W210", WARNING, "下发后调整任务",
      "任务 {task} 在填报表下发后{change}。本行不计入本单位的汇总，不算单位填报有误。"

@@ -351,6 +351,12 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
     ws.column_dimensions["A"].width = 16
     ws.column_dimensions["B"].width = 90
     due_now = [t.id for t, _ in tasks if t.due_by(period.end)]
+    # A unit whose tasks give no 完成时限 (苍南's 民生实事, a prose 分工意见) is told nothing of
+    # one: 滞后 is behind its plan, and no 本期到期 line, as row 2 of its form shows no legend
+    lagging = ("滞后：进度落后于完成时限，必须在“存在问题”写明原因和困难。已超过完成时限仍未完成的，应选“滞后”。"
+               if any(t.deadline_text for t, _ in tasks) else
+               "滞后：进度落后于工作计划，必须在“存在问题”写明原因和困难。")
+    dated = any(t.deadline is not None and not t.ongoing for t, _ in tasks)
     lines = [
         ("title", f"{project}进展填报说明"),
         ("填报单位", unit),
@@ -360,16 +366,17 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
                  "以及表头的填报人、联系电话、审核人、填报日期。灰色的任务内容不能修改。"),
         ("完成状态", "已完成：任务全部完成，完成进度填 100，并在“佐证材料”写明文号或链接。"),
         ("", "序时推进：按计划正常推进、尚未完成。"),
-        ("", "滞后：进度落后于完成时限，必须在“存在问题”写明原因和困难。已超过完成时限仍未完成的，应选“滞后”。"),
+        ("", lagging),
         ("", "未启动：尚未开始，完成进度填 0。"),
         ("完成进度(%)", "填 0—100 的整数，如完成八成填 80；不要写“八成”“过半”“基本完成”等文字。"),
         ("工作进展", "必填。写本期做了什么、成效如何，可列数量、文号；不要写“无”。"),
         ("本期到期", ("、".join(due_now) + " 的完成时限在本期或之前（表中橙色标注），请重点说明完成情况。")
-         if due_now else NOTHING_DUE + "。"),
+         if due_now else NOTHING_DUE + "。") if dated else None,
         ("注意", "请勿增删行、列，请勿改动任务编号和灰色的任务内容。文件名可以修改。"
                "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF、.et 或 Word 格式。"),
         ("咨询", "、".join(x for x in (organiser, contact) if x) or "督办部门"),
     ]
+    lines = [line for line in lines if line]
     if prefilled:
         lines.insert(-2, ("上月预填", "黄色单元格照录了本单位上月采纳的报送内容，只作起草参考，请逐项改写为本期情况。"
                                    "工作进展、下一步计划与上月完全相同的，校验时会提示“照抄上期”。"))

@@ -78,6 +78,9 @@ class CollectResult:
     # accepted returns filed under another period than the run's (补报 of a merged one too):
     # unit, period, file; a department that sent last month's form must not vanish silently
     elsewhere: list[tuple[str, Period, str]] = field(default_factory=list)
+    # those of ``late`` whose unit had an accepted return for the month before this run: sent
+    # again (重报, a correction), not a first return after the month (补报)
+    resent: list[tuple[str, Period]] = field(default_factory=list)
 
     @property
     def needs_attention(self) -> bool:
@@ -91,7 +94,8 @@ class CollectResult:
         as_text = {"feedback": lambda v: [str(p) for p in v], "periods": lambda v: [str(p) for p in v],
                    "late": lambda v: [[u, str(p)] for u, p in v], "owed": lambda v: [m.name for m in v],
                    "period": lambda v: str(v) if v else None,
-                   "elsewhere": lambda v: [[u, str(p), n] for u, p, n in v]}
+                   "elsewhere": lambda v: [[u, str(p), n] for u, p, n in v],
+                   "resent": lambda v: [[u, str(p)] for u, p in v]}
         return {k: as_text[k](v) if k in as_text else v for k, v in self.__dict__.items() if k != "items"}
 
 
@@ -402,9 +406,17 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                     and period < current):
                 merged = merged_at(ws, period)
                 if merged:
-                    rep.issues.append(make_issue("W209", period=period.label, period_key=str(period),
-                                                 merged=f"{merged:%Y-%m-%d %H:%M}", file=it.name))
+                    # a unit that had reported the month (accepted) sends it again: 重报, which
+                    # 补报 (reporting late) would deny in front of the office
+                    received = ledger.units_received(period)
+                    again = any(r.outcome in (ACCEPTED, SUPERSEDED)
+                                for n in directory.names_of(rep.unit) for r in received.get(n, []))
+                    rep.issues.append(make_issue("W209", what="重报" if again else "补报", period=period.label,
+                                                 period_key=str(period), merged=f"{merged:%Y-%m-%d %H:%M}",
+                                                 file=it.name))
                     result.late.append((rep.unit, period))
+                    if again:
+                        result.resent.append((rep.unit, period))
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,

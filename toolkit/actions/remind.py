@@ -56,8 +56,13 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         # task added to the master after issue is not on the form the reminder points to. Each
         # is named as everywhere else (`task_title`): a master with no 工作任务 column (the
         # task written whole in 重点工作 or 具体任务) would list bare numbers
+        asked = cons.tasks_asked(u.unit)
         tasks = [{"id": t.id, "role": role, "name": task_title(t.name, t.content),
-                  "deadline": t.deadline_text or "未明确"} for t, role in cons.tasks_asked(u.unit)]
+                  "deadline": t.deadline_text or "未明确"} for t, role in asked]
+        # 完成时限 is named where one of the unit's tasks has one: a plan that gives none (苍南's
+        # 民生实事, every prose 分工意见) printed 完成时限：未明确 on each line. ``t.deadline`` keeps
+        # 未明确, so that an office's own copy of the template, written before, reads as it did
+        deadlines = any(t.deadline_text for t, _ in asked)
         # A unit asked to fix its return gets back its own file with the errors marked (the
         # reply's attachment), not a blank form to fill in all over again.
         marked = _feedback_form(ws, ledger, cons, u.unit) if attach and u.state == UnitState.TO_FIX else None
@@ -68,6 +73,7 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         subject, body = render_mail_template(template, {
             "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
             "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,
+            "deadlines": deadlines,
             # ``attached`` keeps its meaning (the blank form), so that an office's own copy of
             # the template, written before, never calls the marked file a blank one
             "organiser": cons.organiser, "contact": ws.contact,

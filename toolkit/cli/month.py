@@ -262,7 +262,10 @@ def _echo_evidence(state: State, result) -> None:
     for name, message in result.disputed:
         echo(state, f"  请核实：{name}：{message}", fg="yellow")
     for unit, late_period in result.late:
-        echo(state, f"  补报：{unit} 报送了{late_period.label}的填报表，该期已汇总；"
+        # a unit that had reported the month sends it again (a correction): 重报, not 补报
+        said = ("重报：{}重新报送了{}的填报表（此前已报送并采纳）" if (unit, late_period) in result.resent
+                else "补报：{}报送了{}的填报表")
+        echo(state, "  " + said.format(unit + " ", late_period.label) + "，该期已汇总；"
                     f"请运行 duban merge --period {late_period} 更新", fg="yellow")
     for unit, period, name in result.elsewhere:
         echo(state, f"  请核实：{name}（{unit}）是{period.label}的填报表，已登记为{period.label}的报送；"

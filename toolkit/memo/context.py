@@ -274,7 +274,9 @@ def _naming_rank(u: UnitStatus) -> int:
     return 1 if government == "city" else 2 if government else 3 if u.kind == Kind.TOWN else 0
 
 
-def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]) -> TaskItem:
+def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem], deadlines: bool = True) -> TaskItem:
+    """``deadlines``: whether the plan gives any task a 完成时限; the summary of a task of a plan
+    that gives none does not say 完成时限：未明确 (苍南, every task of the 通报)."""
     t = ts.task
     leads_text = cons.master.display_units(t.id, LEAD) or "未明确"
     coops_text = cons.master.display_units(t.id, Role.COOP)
@@ -300,7 +302,8 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     else:
         status_text = ts.status + (f"，{said}{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_text or "未明确"
-    summary = f"牵头单位：{leads_text}；完成时限：{deadline}；进展情况：{status_text}"
+    said_deadline = f"完成时限：{deadline}；" if deadlines else ""
+    summary = f"牵头单位：{leads_text}；{said_deadline}进展情况：{status_text}"
     if ts.overdue:
         summary += "，已超过完成时限"
     # "均未报送" already says it when every lead sent nothing; beside a lead sent back or
@@ -355,9 +358,10 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         text = _text(d.get("problems"))
         if text:
             problems_of.setdefault(d["task"], []).append(ProblemItem(d["unit"], text))
+    deadlines = sentences.has_deadlines(cons.tasks)
 
     def item(ts: TaskSummary) -> TaskItem:
-        return _task_item(ts, cons, problems_of.get(ts.task.id, []))
+        return _task_item(ts, cons, problems_of.get(ts.task.id, []), deadlines)
 
     previous = _previous_statuses(cons)
     completed = [item(t) for t in cons.tasks if t.status == DONE
@@ -451,13 +455,13 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     )
     ctx.appendices = sentences.appendices(ctx, appendix_over)
     ctx.appendix_note = sentences.appendix_note(ctx.appendices) if ctx.appendices else ""
-    ctx.overview_text = sentences.overview_text(ctx, len(progresses))
+    ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines)
     ctx.completed_text = sentences.completed_text(ctx, previous is not None)
-    ctx.attention_text = sentences.attention_text(ctx)
+    ctx.attention_text = sentences.attention_text(ctx, deadlines)
     ctx.reporting_text = sentences.reporting_text(ctx) + sentences.exempt_text(ctx, MAX_INLINE_UNITS)
     ctx.reporting_points = sentences.reporting_points(ctx)
     ctx.due_next_text = sentences.due_next_text(ctx, cons.tasks)
-    ctx.requirements = sentences.requirements(ctx, any(t.coops for t in cons.tasks))
+    ctx.requirements = sentences.requirements(ctx, any(t.coops for t in cons.tasks), deadlines)
     if cons.of_sections:
         _of_sections(ctx)
     return ctx

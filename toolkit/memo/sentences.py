@@ -129,8 +129,9 @@ def appendix_note(found: list[Appendix]) -> str:
 
 # ---- sentences ----
 
-def overview_text(c: MemoContext, averaged: int) -> str:
-    """Section 一; ``averaged``: how many tasks ``avg_progress_text`` is the mean of."""
+def overview_text(c: MemoContext, averaged: int, deadlines: bool = True) -> str:
+    """Section 一; ``averaged``: how many tasks ``avg_progress_text`` is the mean of;
+    ``deadlines``: whether any task has a 完成时限 (`has_deadlines`)."""
     if not c.task_total:
         return f"{c.project}暂无需要报送进展的任务。"
     parts = [f"已完成{c.task_done}项（占{c.task_done_pct}）" if c.task_done else "尚无已完成的任务"]
@@ -153,7 +154,7 @@ def overview_text(c: MemoContext, averaged: int) -> str:
     # the overdue tasks are among those just counted (滞后 or 未报送), not more of them
     if c.task_overdue:
         text += f"上述任务中，已超过完成时限仍未完成的有{c.task_overdue}项。"
-    else:
+    elif deadlines:  # of a plan that sets none, "暂无超过完成时限" suggests it does
         text += "暂无超过完成时限仍未完成的任务。"
     if c.avg_progress_text:
         text += (f"已报送任务的平均进度为{c.avg_progress_text}。" if averaged > 1
@@ -168,13 +169,13 @@ def completed_text(c: MemoContext, has_previous: bool) -> str:
     return f"本期新完成任务{n}项：" if has_previous else f"截至本期已完成任务{n}项："
 
 
-def attention_text(c: MemoContext) -> str:
+def attention_text(c: MemoContext, deadlines: bool = True) -> str:
     """Section 三's lead. A task both 滞后 and overdue is one task: "其中进展滞后9项，已超过
     完成时限仍未完成17项" of 17 had the reader add 26 (the 9 were among the 17), so the
     parts said are disjoint, or the one inside the other says so."""
     n = len(c.attention)
     if not n:
-        return "本期没有进展滞后或超过完成时限的任务。"
+        return "本期没有进展滞后或超过完成时限的任务。" if deadlines else "本期没有进展滞后的任务。"
     lagging, overdue = c.task_lagging, c.task_overdue
     both = sum(t.status == Status.LAGGING and t.overdue for t in c.attention)
     if not overdue:
@@ -243,9 +244,20 @@ def reporting_points(c: MemoContext) -> list[Point]:
     return points(items)
 
 
+def has_deadlines(tasks: list[TaskSummary]) -> bool:
+    """Whether any task of the plan has a 完成时限 written (a date, 长期开展, 年底前): most
+    published tables give none (苍南's 民生实事, 国办 2018 126号, every prose 分工意见), and
+    the 通报 of such a plan does not speak of deadlines it never set."""
+    return any(t.task.deadline_text for t in tasks)
+
+
 def due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
     """Section 五; once every dated task's 完成时限 has passed (a 2022 plan from its December
-    on), it says so, where it said only that next month has none due."""
+    on), it says so, where it said only that next month has none due. A plan that sets no
+    完成时限 had "2022年11月没有到期的任务。" every month: it says it sets none and what is
+    asked instead."""
+    if not has_deadlines(tasks):
+        return "各项任务均未明确完成时限，请各责任单位对照任务目标持续推进，按月如实报送工作进展。"
     if not c.due_next:
         dated = [t.task.deadline for t in tasks if t.task.deadline and not t.task.ongoing]
         if not dated or max(dated) > Period.parse(c.period).end:
@@ -256,13 +268,16 @@ def due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
     return f"以下{len(c.due_next)}项任务的完成时限为{c.next_period_label}，请牵头单位倒排工期，确保按时完成："
 
 
-def requirements(c: MemoContext, coops: bool = True) -> list[Point]:
+def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True) -> list[Point]:
     """下一步工作要求; ``coops``: whether any task has cooperating units (苍南's plan names one
-    lead a task and no other, so 与配合单位的沟通协作 spoke of units it does not have)."""
+    lead a task and no other, so 与配合单位的沟通协作 spoke of units it does not have);
+    ``deadlines``: whether any task has a 完成时限 (`has_deadlines`), else its 滞后 tasks are
+    not said to be past one."""
     items = []
     if c.attention:
         items.append(("加快推进滞后任务。",
-                      "进展滞后和超过完成时限的任务，牵头单位要认真分析原因，针对存在问题制定整改措施，"
+                      ("进展滞后和超过完成时限的任务" if deadlines else "进展滞后的任务")
+                      + "，牵头单位要认真分析原因，针对存在问题制定整改措施，"
                       "明确完成时间，并在下期进展中说明整改情况；"
                       + c.coordination + "，请及时提出。"))
     if c.unit_missing or c.unit_returned:
