@@ -37,8 +37,17 @@ _SEPARATORS = set("、，,；;。\n \t\u3000")
 # lead was a unit named 省财政厅主办 that cooperated, and 统计局分别 a unit.
 _ROLE_SUFFIX = re.compile(
     r"为(?P<said>(?:牵头|配合|协办|参与|责任|主责|主办))(?:单位|部门)$"
-    r"|(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|分别负责|共同牵头|总牵头|牵头负责|牵头|具体负责|负责"
-    r"|主办|配合|协助|协办|参与|参加)(?:落实)?$")
+    r"|(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|分别负责|共同牵头|并列牵头|总牵头|牵头负责|牵头"
+    r"|具体负责|共同负责|负责|主办|配合|协助|协办|参与|参加)(?:落实)?$"
+    r"|(?P<carry>分别落实|具体落实|组织落实|抓好落实|落实)$")
+# ``X牵头，各街道落实``: who carries a task out beside a lead cooperates; alone, it takes the
+# column's role (各镇落实 in a 责任单位 column leads). 各街道落实 was a unit with a form of its own.
+_CARRY = "carry"
+# A clause word printed in brackets after a list (``X、Y（并列牵头）``, ``X、Y（按职责分工负责）``) is
+# the clause's word for every unit before it, not a mark on the last one: 区财政局（按职责分工负责）
+# was a unit.
+_CLAUSE_MARK = re.compile(
+    r"[（(](?P<word>并列牵头|共同牵头|分别牵头|按职责分工负责|按职责负责|分别负责|各自负责|共同负责)[）)]$")
 _LEAD_WORDS = ("牵头", "负责")
 _LEAD_PREDICATES = ("责任", "主责", "主办")  # X为责任单位, X为主办单位
 
@@ -47,7 +56,7 @@ _LEAD_PREDICATES = ("责任", "主责", "主办")  # X为责任单位, X为主�
 _ROLE_LABEL = r"(?:牵头|主要负责|主责|主办|配合|协办|协同|协作|参与)(?:责任)?(?:单位|部门|科室|处室|股室)?"
 UNIT_LABEL = re.compile(
     r"^(?P<label>牵头负责领导|牵头领导|责任领导|分管领导|牵头市领导|责任人|联系人|" + _ROLE_LABEL +
-    r"|责任单位|责任部门|责任科室|责任处室|责任股室|负责单位|实施单位|承办单位"
+    r"|责任单位|责任部门|责任科室|责任处室|责任股室|负责单位|实施单位|承办单位|责任"
     r"|完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*")
 _MARK = re.compile(r"[（(](?P<word>(?:牵头|主责|主办|配合|协办|协同|参与)(?:单位|部门)?)[）)]$")
 _LEAD_MARKS = ("牵头", "主责", "主办")
@@ -215,7 +224,8 @@ def is_unit_clause(text: str) -> bool:
         return False
     if UNIT_LABEL.match(s):
         return True
-    return any(_ROLE_SUFFIX.search(p) for p in split_units(s))
+    # 落实 alone closes many a sentence (确保政策落实): only a role word makes the clause one of units.
+    return any((m := _ROLE_SUFFIX.search(p)) and not m.group("carry") for p in split_units(s))
 
 
 @dataclass
@@ -333,6 +343,9 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         if not piece:
             continue  # 市发改委\n（张三、李四）: the people of the unit before
         role = ""
+        clause = _CLAUSE_MARK.search(piece)
+        if clause:
+            piece = piece[: clause.start()].rstrip() + clause.group("word")
         mark = _MARK.search(piece)
         suffix = _ROLE_SUFFIX.search(piece)
         if mark:
@@ -340,6 +353,9 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
             piece = _without_people(piece[: mark.start()], problems)
             marked = True
             lead_marked = lead_marked or role == LEAD
+        elif suffix and suffix.group("carry") and len(piece) > len(suffix.group()):
+            role = _CARRY
+            piece = piece[: suffix.start()]
         elif suffix and len(piece) > len(suffix.group()):
             word = suffix.group("word") or suffix.group("said")
             role = LEAD if word.startswith(_LEAD_WORDS) or word.endswith(_LEAD_WORDS) or word in _LEAD_PREDICATES \
@@ -377,6 +393,8 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         if role and not mark:
             # A role word closes a clause: every unit waiting before it shares the role.
             entries = [(n, r or role) for n, r in entries]
+    led = explicit_lead or lead_marked or seen_lead_label or any(r == LEAD for _n, r in entries)
+    entries = [(n, (COOP if led else default_role) if r == _CARRY else r) for n, r in entries]
     resolved = _resolve_pending(entries, default_role, marked, lead_marked, problems)
     plain_list = not (explicit_lead or explicit_coop or marked or severally or seen_lead_label)
     if (first_leads or declares) and plain_list and resolved and all(r == LEAD for _, r in resolved):

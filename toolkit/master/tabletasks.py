@@ -18,6 +18,9 @@ from .tables import Grid
 
 _DITTO = re.compile(r"^\s*同上\s*[。.]?\s*$")
 _TEXT_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*")
+# 注： / 说明： / 备注 opening a row under the table: its notes start there (the lines after it are
+# the notes' 1. 2., never tasks).
+_NOTES = re.compile(r"^\s*(注|备注|说明|填表说明)\s*(\d{0,2}\s*[:：]|$)")
 
 
 _BUSY = ("lead", "support", "more", "deadline")
@@ -93,6 +96,10 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
             continue  # blank, or only cells merged down from above
         if sum(1 for t in own if t in header_texts) >= 2:
             continue  # the header repeated at a page start
+        if tasks and _NOTES.match(own[0]) and own[0] not in header_texts:
+            # 注： | 1.配合单位按职责分工负责。 – it was a task named after its note (no unit, M101)
+            # whose id 注: kept 序号 restarting per 一级任务 from reading as 2.1, 2.2 (1-2, 2-2, M105).
+            break
         cells = {role: cell(r, getattr(cols, role))[0] for role in
                  ("id", "level1", "level2", "name", "content", "lead", "support", "deadline", "note")}
         conts = {role: cell(r, getattr(cols, role))[1] for role in cells}
