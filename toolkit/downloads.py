@@ -83,7 +83,8 @@ def downloaded_from_links(ws, ledger, directory, tops: list, addresses: dict[str
     if not loose:
         return []
     keys = {cloud_key(it.name) for it in loose}
-    links = _ledger_links(ws, ledger, directory, keys) + _run_links(tops, directory, addresses, run_period, keys)
+    links = _ledger_links(ws, ledger, directory, _units_by_key(loose)) + _run_links(tops, directory, addresses,
+                                                                                   run_period, keys)
     said = []
     for top in loose:
         stated = top.time_source == TimeSource.STATED  # the office stated the date: it stands unsaid
@@ -98,16 +99,37 @@ def downloaded_from_links(ws, ledger, directory, tops: list, addresses: dict[str
     return said
 
 
-def _ledger_links(ws, ledger, directory, keys: set[str]) -> list[Link]:
-    """Earlier runs' mails linking a file of one of ``keys``: each read again from the archive
-    for what the ledger does not keep (its subject, words, the file's size and expiry)."""
+def _units_of(top) -> set[str]:
+    """The units the returns in a loose file (or the archive it is) name."""
+    return {d.report.unit for d in top.walk() if d.report is not None and d.report.unit}
+
+
+def _units_by_key(loose: list) -> dict[str, set[str] | None]:
+    """Each loose file's `cloud_key` → the units its returns name (None: one names none, and
+    any unit's mail may be where it came from), as `_choose` takes a mail."""
+    out: dict[str, set[str] | None] = {}
+    for top in loose:
+        units = _units_of(top)
+        key = cloud_key(top.name)
+        out[key] = None if not units or (key in out and out[key] is None) else out.get(key, set()) | units
+    return out
+
+
+def _ledger_links(ws, ledger, directory, keys: dict[str, set[str] | None]) -> list[Link]:
+    """Earlier runs' mails linking a file of one of ``keys`` (`_units_by_key`): each read again
+    from the archive for what the ledger does not keep (its subject, words, the file's size and
+    expiry), once, and only a mail `_choose` could take: units name their files alike every
+    month, and another unit's mails would be parsed for nothing, a year's worth per download."""
     out = []
+    read: dict[int, tuple[str, list[CloudFile]]] = {}  # a mail linking several files is read once
     for rec, issue in ledger.with_issue("W211"):
         key = cloud_name(issue.message)
         if key not in keys or rec.received_how not in _BY_MAIL:
             continue
         unit = (directory.resolve(rec.unit) or rec.unit) if rec.unit else None
-        subject, files = _read_again(ws, rec)
+        if unit is not None and keys[key] is not None and unit not in keys[key]:
+            continue
+        subject, files = read[rec.id] if rec.id in read else read.setdefault(rec.id, _read_again(ws, rec))
         file = next((f for f in files if cloud_key(f.name) == key), None)
         said = mail_period([Path(rec.name).stem, subject], files, rec.received) if file else None
         out.append(Link(key, rec.received, rec.received_how, rec.name, subject, unit, rec.period, said, file))
@@ -141,7 +163,7 @@ def _run_links(tops: list, directory, addresses: dict[str, set[str]], run_period
 
 def _choose(top, links: list[Link], tz) -> tuple[Link | None, str]:
     """The mail ``top`` was downloaded from (None: none, or no one), and what to say."""
-    units = {d.report.unit for d in top.walk() if d.report is not None and d.report.unit}
+    units = _units_of(top)
     named = [x for x in links if x.key == cloud_key(top.name) and (x.unit is None or not units or x.unit in units)]
     if not named:
         return None, ""
