@@ -12,18 +12,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .dates import cn_date
 from .ledger import Ledger, Receipt
 from .master import Assignment, Master, Task
 from .master.model import task_sort_key
 from .period import Period
 from .report import Row
-from .text import task_title
+from .text import clean, key, task_title
 from .vocab import EXPLICIT, Role
 
 LEAD, COOP = Role.LEAD, Role.COOP
 MOST_NAMED = 10  # units named one by one in a note; more are counted
 #: the title of a deleted task whose texts no record kept (`_untold`)
 UNTOLD_TITLE = "（已从任务清单删除，下发时未记录任务内容）"
+#: a task's texts as the forms print them, by the name its column has (`Basis.edited`)
+TEXT_FIELDS = (("level1", "一级任务"), ("level2", "二级任务"), ("name", "工作任务"), ("content", "具体工作内容"))
 
 
 def renamed(by_unit: dict[str, Any], master: Master, merge) -> dict[str, Any]:
@@ -68,10 +71,12 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     month's own 汇总表 showed. The office is told, unit by unit (`basis_of`), and corrects the
     通报 where the assignment was wrong.
 
-    A task deleted from 任务清单 since stays too, as the month's forms printed it (its texts
-    recorded at issue, `Ledger.issued_texts_of`, since version 8), with its rows. For forms
-    issued before that its texts are lost: it stays under a title that says so, in the
-    group of the task before it, its rows kept.
+    Each task is the one its forms printed (its texts and 完成时限 recorded at issue,
+    `Ledger.issued_texts_of`, since version 8): a deadline moved since would change whether
+    the month's 通报 called the task 超期, and a task reworded would show today's wording. A
+    task deleted from 任务清单 since stays too, as printed, with its rows. For forms issued
+    before version 8 nothing was recorded: a task is today's, and a deleted one stays under
+    a title that says so, in the group of the task before it, its rows kept.
 
     Each unit's role on a task is the one its form gave (`Ledger.issued_roles_of`): a lead
     changed since (a 补报 collected after the edit is checked with today's roles) does not
@@ -117,8 +122,9 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
         group = sources.get((tid, role), set())
         kept.append(Assignment(tid, unit, role, next(iter(group)) if len(group) == 1 else EXPLICIT))
     on_forms = {a.task for a in kept}
-    tasks = [t for t in master.tasks if t.id in on_forms or not master.units_of(t.id)]
     texts = ledger.issued_texts_of(period)
+    # as printed; a task on no form (none recorded) is today's
+    tasks = [texts.get(t.id, t) for t in master.tasks if t.id in on_forms or not master.units_of(t.id)]
     deleted = [texts.get(tid) or _untold(tid, master) for tid in on_forms if master.task(tid) is None]
     return replace(master, tasks=_in_order(tasks, deleted), assignments=kept)
 
@@ -155,6 +161,9 @@ class Basis:
     changed: list[tuple[str, str, str, str]] = field(default_factory=list)
     #: the tasks on its forms that 任务清单 no longer has
     deleted: list[Task] = field(default_factory=list)
+    #: (as its forms printed it, as 任务清单 gives it today) for a task whose texts or 完成时限
+    #: the office edited since
+    edited: list[tuple[Task, Task]] = field(default_factory=list)
 
     def heading(self) -> str:
         """What the 汇总表's subtitle adds: the month is its forms', not today's sheet's."""
@@ -164,7 +173,7 @@ class Basis:
         """The lines for the screen (merge, memo, status, run): the rule, then each difference."""
         label = self.period.label
         out = [f"说明：{label}按当月下发的填报表核定（{self.later.label}的填报表已下发）：其后任务分工表的修改"
-               "（删除任务、调整分工）不改变该期的应报任务、分工和报送情况。与现行任务分工表不同之处如下。"]
+               "（删除任务、调整分工、修改任务内容或完成时限）不改变该期的应报任务及其内容和完成时限、分工和报送情况。与现行任务分工表不同之处如下。"]
         if self.changed:
             by_unit: dict[str, list[str]] = {}
             for unit, tid, role, state in self.changed:
@@ -180,7 +189,21 @@ class Basis:
             else:
                 out.append(f"说明：任务 {t.id}（{task_title(t.name, t.content)}）已从任务清单删除，"
                            f"但{label}的填报表上有这项任务：该期的汇总表和通报仍列出它和各单位当月的报送。")
+        out.extend(self._edited_note(then, now) for then, now in self.edited)
         return out
+
+    def _edited_note(self, then: Task, now: Task) -> str:
+        """One line for a task the office edited since the month's forms went out: what
+        changed, and that the month keeps what its forms printed (whether it was 超期)."""
+        label = self.period.label
+        texts = _texts_edited(then, now)
+        was, now_due = _due_text(then, now), _due_text(now, then)
+        moved = was != now_due
+        said = [f"{'、'.join(texts)}已修改"] if texts else []
+        said += [f"完成时限已由{was}改为{now_due}"] if moved else []
+        kept = (f"仍按下发时的内容和完成时限（{was}）核定" if texts and moved else
+                f"仍按下发时的{was}核定" if moved else "的汇总表和通报仍按下发时的内容列出")
+        return f"说明：任务 {then.id} 的{'，'.join(said)}；{label}{kept}。"
 
 
 def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
@@ -195,8 +218,31 @@ def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
     now = {(a.task, a.unit): a.role for a in today.assignments}
     deleted = [t for t in month.tasks if today.task(t.id) is None]
     gone = {t.id for t in deleted}
+    edited = [(t, current) for t in month.tasks
+              if (current := today.task(t.id)) is not None and _edited(t, current)]
     changed = [(a.unit, a.task, str(a.role), state(a.unit, a.task)) for a in month.assignments
                if a.task not in gone and now.get((a.task, a.unit)) != a.role]
     units, order = {u: i for i, u in enumerate(month.units_with_tasks())}, month.task_order
     changed.sort(key=lambda c: (units.get(c[0], len(units)), order.get(c[1], 0)))
-    return Basis(period, later, changed, deleted) if changed or deleted else None
+    return Basis(period, later, changed, deleted, edited) if changed or deleted or edited else None
+
+
+def _edited(then: Task, now: Task) -> bool:
+    """Whether the office changed what a form showed of the task, or when it was due (a
+    difference of spacing alone is none)."""
+    return bool(_texts_edited(then, now)) or _due_text(then, now) != _due_text(now, then)
+
+
+def _texts_edited(then: Task, now: Task) -> list[str]:
+    """The columns (一级任务 … 具体工作内容) whose text differs, spacing aside."""
+    return [word for name, word in TEXT_FIELDS if key(getattr(then, name)) != key(getattr(now, name))]
+
+
+def _due_text(task: Task, other: Task) -> str:
+    """``task``'s 完成时限 as the office reads it beside ``other``'s: its text, with its date
+    when only the 截止日期 tells the two apart."""
+    said = clean(task.deadline_text) or "未明确"
+    if key(task.deadline_text) != key(other.deadline_text) or \
+            (task.deadline, task.ongoing) == (other.deadline, other.ongoing):
+        return said
+    return f"{said}（{'长期' if task.ongoing else cn_date(task.deadline) if task.deadline else '无截止日期'}）"
