@@ -138,6 +138,19 @@ def _sub_label(grid: Grid, r: int, c: int, text: str) -> bool:
 _NUMBERED = re.compile(r"^\s*([一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)])")
 
 
+# 注： / 说明： / 备注 / 填表说明 opening a row: notes start there (the lines after it are the
+# notes' 1. 2.), never a task or more header.
+_NOTES = re.compile(r"^\s*(注|备注|说明|填表说明)\s*(\d{0,2}\s*[:：]|$)")
+
+
+def note_row(row: list[str]) -> bool:
+    """Whether a row (its texts, merged ones included, in column order) opens notes: its first
+    text is 注： or 说明, as 注 | 1.配合单位按职责分工负责。 A label 说明 or 备注 under a spanning
+    header has the header's merged cells before it, so it is not one."""
+    first = next((t for t in row if t), "")
+    return bool(_NOTES.match(first))
+
+
 def header_candidates(grid: Grid, limit: int = 12) -> list[tuple[int, int, list[str]]]:
     """Rows within the first ``limit`` that read as a header (two or more column roles),
     with the rows below that continue it (a two-row header)."""
@@ -150,7 +163,10 @@ def header_candidates(grid: Grid, limit: int = 12) -> list[tuple[int, int, list[
         end = r + 1
         while end < len(grid.rows):
             own = [(c, t) for c, (t, m) in enumerate(zip(grid.rows[end], grid.cont[end])) if t and not m]
-            if own and all((role_of(t) or _sub_label(grid, end, c, t)) and not _NUMBERED.match(t) for c, t in own):
+            # 填表说明：牵头单位负责汇总报送 under the header names column words, and was read as
+            # more header: the table was refused (表头…没有工作任务或具体内容列).
+            if own and not note_row(grid.rows[end]) and all(
+                    (role_of(t) or _sub_label(grid, end, c, t)) and not _NUMBERED.match(t) for c, t in own):
                 end += 1
             else:
                 break

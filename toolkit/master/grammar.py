@@ -60,10 +60,16 @@ UNIT_LABEL = re.compile(
     r"|完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*")
 _MARK = re.compile(r"[（(](?P<word>(?:牵头|主责|主办|配合|协办|协同|参与)(?:单位|部门)?)[）)]$")
 _LEAD_MARKS = ("牵头", "主责", "主办")
-_FIRST_LEADS = re.compile(r"(列|排在?)第一位")
+# The first listed unit as documents word it: 列第一位者, 排在第一位的, 排第一位的, and also
+# 排名第一（的）, 排在首位的, 第一个: those stayed in the last unit's name (市商务局（排名第一为牵头单位）,
+# a unit nobody would answer for) and every unit led.
+_FIRST_LISTED = r"(?:(?:列|排)[在名序]{0,2}(?:第一位?|首位)|第一个)"
+#: The 列第一位者为牵头单位 convention stated (the importer reads it beside a table too).
+FIRST_LEADS = re.compile(_FIRST_LISTED + r"[^（）()。；;]{0,12}?(?:牵头|主办|主责|主要)")
 # The convention as a bracketed note after a list, or as a sentence closing a clause.
-_FIRST_LEADS_NOTE = (re.compile(r"[（(](除[^（）()]*?外[，,]?)?(列|排在?)第一位[^（）()]*[）)]"),
-                     re.compile(r"[。；;，,]?(列|排在?)第一位[^。；;（）()]*"))
+_FIRST_LEADS_NOTE = (
+    re.compile(r"[（(](除[^（）()]*?外[，,]?)?[^（）()，,。；;]{0,6}?" + _FIRST_LISTED + r"[^（）()]*[）)]"),
+    re.compile(r"[。；;，,]?" + _FIRST_LISTED + r"[^。；;（）()]*"))
 _INNER_ROLE = re.compile(r"(?<=牵头|负责)(?!落实)(?=[^单部领同人科责负配协参按：:（(）)][^：:]+)")
 _OPEN_ENDED = re.compile(r"^(?P<name>.+?)等([省市县区州盟旗]直?)?(有关|相关|其他|其它)?(部门|单位|机构)?"
                          r"(和单位|和部门|和有关单位)?$")
@@ -209,6 +215,47 @@ def restore_elided_levels(parsed: ParsedDepartments, known: Callable[[str], bool
         parsed.problems.append(f"中，{was}前承上文省略了单位级别，已按{now}导入")
 
 
+# 哈尔滨、黑河、绥芬河市政府负责 (黑龙江): the level and 政府 written once, after the last place.
+_PLACE_GOVERNMENT = re.compile(r"^[\u4e00-\u9fff]{2,5}?(?P<level>[省市县区旗乡镇](?:人民)?政府)$")
+_BARE_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
+# A sector or a department written bare (海关、国税、哈尔滨市政府; 发改、财政、某某镇政府) is a unit
+# of its own, not a place: 发改 became 发改镇政府 (review).
+_SECTOR = re.compile(r"(海关|税务|国税|地税|人行|银行|电力|供电|电网|电信|移动|联通|铁路|民航|邮政|气象|烟草|公安|武警"
+                     r"|边检|海事|工会|保险|证券|日报|电视台"
+                     r"|发改|财政|住建|建设|交通|教育|教体|民政|司法|人社|人力资源|资源|环境|环保|水利|水务|农业|农村|农林"
+                     r"|商务|文旅|文化|旅游|文广|卫健|卫生|健康|应急|监管|工商|质监|统计|医保|审计|宣传|统战|组织|政法|编办"
+                     r"|信访|科技|工信|经信|城管|规划|国土|林业|体育|档案|粮食|消防|城投|国资|金融|外事|侨务|民宗|退役军人)$")
+
+
+def restore_trailing_levels(pieces: list[str], problems: list[str]) -> list[str]:
+    """``哈尔滨、黑河、绥芬河市政府负责``: the level written once at the end of a list of places is
+    every place's, the mirror of `restore_elided_levels` (省 written once at the front). A bare
+    place before a place's government (哈尔滨, no unit word) becomes that level's government:
+    哈尔滨 and 黑河 were units of their own, each with a form nobody would answer, named 未报送.
+    Read from the words alone, before a directory is at hand: a place's name is never a unit.
+    Said in ``problems``."""
+    out = list(pieces)
+    restored = []
+    for i, piece in enumerate(pieces):
+        gov = _PLACE_GOVERNMENT.match(_ROLE_SUFFIX.sub("", _MARK.sub("", piece)))
+        j = i - 1
+        while gov and j >= 0 and not _ROLE_SUFFIX.search(pieces[j]):
+            label = UNIT_LABEL.match(pieces[j])
+            place = pieces[j][label.end():] if label else pieces[j]
+            if not _BARE_PLACE.match(place) or place.endswith(_UNIT_ENDS) or _SECTOR.search(place) \
+                    or is_group(place):
+                break
+            out[j] = pieces[j] + gov.group("level")
+            restored.append((j, place, place + gov.group("level")))
+            if label:
+                break
+            j -= 1
+    if restored:  # one line for the cell, in the list's order
+        was, now = ("".join(f"“{n}”" for n in names) for names in list(zip(*sorted(restored)))[1:])
+        problems.append(f"中，{was}承下文省略了单位级别，已按{now}导入")
+    return out
+
+
 _ADMIN_PART = re.compile(r"^(县|市|区|旗|乡|镇|街道|乡镇)(人民)?(政府|管委会|办事处)?$")
 
 
@@ -216,7 +263,7 @@ def is_unit_clause(text: str) -> bool:
     """Whether a bracketed clause after a paragraph names units: ``（X负责）``,
     ``（牵头单位：X；责任单位：Y）``; not ``（此件公开发布）`` or ``（试行）``."""
     s = _strip_outer(clean(text))
-    if _FIRST_LEADS.search(s):
+    if FIRST_LEADS.search(s):
         for note in _FIRST_LEADS_NOTE:
             s = note.sub("", s)
         s = _strip_outer(s)
@@ -313,7 +360,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
     first unit leads and the others cooperate.
     """
     s = _strip_outer(clean(text))
-    declares = bool(_FIRST_LEADS.search(s))
+    declares = bool(FIRST_LEADS.search(s))
     if declares:
         for note in _FIRST_LEADS_NOTE:
             s = note.sub("", s)
@@ -326,7 +373,8 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
     seen_lead_label = False
     open_ended = False
 
-    for piece in split_units(_OPEN_ENDED_AND.sub(r"\1、", s.replace("等和", "等、"))):
+    pieces = split_units(_OPEN_ENDED_AND.sub(r"\1、", s.replace("等和", "等、")))
+    for piece in restore_trailing_levels(pieces, problems):
         m = UNIT_LABEL.match(piece)
         if m:
             label = m.group("label")

@@ -36,8 +36,9 @@ from ..units import (
     plan_place,
 )
 from ..vocab import EXPLICIT, Role
-from .columns import Header, find_header
+from .columns import Header, find_header, note_row
 from .grammar import (
+    FIRST_LEADS,
     ParsedDepartments,
     expand_assignments,
     glued_people,
@@ -211,21 +212,20 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     return master
 
 
-_FIRST_LEADS = re.compile(r"(列|排在?)第一位.{0,12}牵头")
-
-
 def _states_first_leads(blocks: list[Paragraph | Grid], table: bool) -> bool:
     """Whether the document says 列第一位者为牵头单位 for all its tasks.
 
     In numbered paragraphs a bracketed statement closes one task's units and holds from there
     on (the grammar applies it). Beside a table it holds for the table wherever it is printed:
-    a paragraph, bracketed or not; the table's title or a note row (one text across the row);
-    a header (责任单位（排第一位的为牵头单位）). Only paragraphs outside brackets were read
-    before, so a table saying it anywhere else had every listed unit lead.
+    a paragraph, bracketed or not; the table's title or a note row (one text across the row,
+    or 注 | 排名第一的为牵头单位); a header (责任单位（排第一位的为牵头单位）). Only paragraphs
+    outside brackets were read before, so a table saying it anywhere else had every listed
+    unit lead.
     """
     for b in blocks:
         if isinstance(b, Paragraph):
-            if _FIRST_LEADS.search(b.text) and (table or not re.search(r"[（(][^（）()]*第一位", b.text)):
+            said = FIRST_LEADS.search(b.text)
+            if said and (table or not re.search(r"[（(][^（）()]*$", b.text[:said.start()])):
                 return True
             continue
         if not table:
@@ -234,9 +234,9 @@ def _states_first_leads(blocks: list[Paragraph | Grid], table: bool) -> bool:
         texts = set(found.texts) if found else set()
         for row in b.rows:
             distinct = {t for t in row if t}
-            if len(distinct) == 1:
+            if len(distinct) == 1 or note_row(row):
                 texts |= distinct
-        if any(_FIRST_LEADS.search(t) for t in texts):
+        if any(FIRST_LEADS.search(t) for t in texts):
             return True
     return False
 

@@ -12,15 +12,12 @@ import unicodedata
 
 from ..text import clean, squash
 from ..vocab import Role
-from .columns import Columns, Header
+from .columns import Columns, Header, note_row
 from .raw import RawTask, numbering
 from .tables import Grid
 
 _DITTO = re.compile(r"^\s*同上\s*[。.]?\s*$")
 _TEXT_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*")
-# 注： / 说明： / 备注 opening a row under the table: its notes start there (the lines after it are
-# the notes' 1. 2., never tasks).
-_NOTES = re.compile(r"^\s*(注|备注|说明|填表说明)\s*(\d{0,2}\s*[:：]|$)")
 
 
 _BUSY = ("lead", "support", "more", "deadline")
@@ -89,6 +86,7 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
     # a heading row since the last task: units on a row of their own after it are not the
     # task before the heading's (they were added to it as cooperating units, unsaid)
     after_heading = False
+    in_notes = False  # notes under the header, before the first task
     for r in range(header.end, len(grid.rows)):
         row = grid.rows[r]
         own = [t for t, c in zip(row, grid.cont[r]) if t and not c]
@@ -96,14 +94,23 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
             continue  # blank, or only cells merged down from above
         if sum(1 for t in own if t in header_texts) >= 2:
             continue  # the header repeated at a page start
-        if tasks and _NOTES.match(own[0]) and own[0] not in header_texts:
-            # 注： | 1.配合单位按职责分工负责。 – it was a task named after its note (no unit, M101)
-            # whose id 注: kept 序号 restarting per 一级任务 from reading as 2.1, 2.2 (1-2, 2-2, M105).
-            break
+        if note_row(own) and own[0] not in header_texts:
+            if tasks:
+                # 注： | 1.配合单位按职责分工负责。 – it was a task named after its note (no unit, M101)
+                # whose id 注: kept 序号 restarting per 一级任务 from reading as 2.1, 2.2 (1-2, 2-2, M105).
+                break
+            # 填表说明 between the header and the first task: the tasks follow it. It was a task 注:
+            # with its words as units (1.牵头单位, 汇总报送进展), or merged across, every task's heading.
+            in_notes = True
+            continue
         cells = {role: cell(r, getattr(cols, role))[0] for role in
                  ("id", "level1", "level2", "name", "content", "lead", "support", "deadline", "note")}
         conts = {role: cell(r, getattr(cols, role))[1] for role in cells}
         cells["more"] = "".join(cell(r, c)[0] for c in cols.more_support)
+        line = numbering(own[0])
+        if in_notes and len(set(own)) == 1 and line and line[0] >= 3 and not any(cells[k] for k in ("id", *_BUSY)):
+            continue  # the notes' 2. 3. lines (a heading 一、 or a task ends them)
+        in_notes = False
         heading = _is_heading(own, cols, cells, parents, task_levels)
         if heading is not None:
             n = numbering(heading)
