@@ -104,12 +104,6 @@ def _field_of_text(label: str) -> tuple[str, int] | None:
     return _FIELD_BY_KEY.get(_header_key(label))
 
 
-def field_of_header(label: object) -> str | None:
-    """Which return field a header label means, or None."""
-    found = _field_of_text(label) if isinstance(label, str) else None
-    return found[0] if found else None
-
-
 def header_layout(master: Master, two_legends: bool = False) -> HeaderLayout:
     """Rows 2-3 of ``master``'s forms, and the columns they hide: those of 一级任务, 二级任务,
     工作任务 and 完成时限 no task of the table has (`form_layout.unused_columns`)."""
@@ -460,12 +454,6 @@ class RawReturn:
     header_labels: dict[str, str] = field(default_factory=dict)
     rows: list[RawRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
-
-    def cell_of(self, fld: str, row: int | None = None) -> str:
-        c = self.columns.get(fld)
-        if c is None:
-            return ""
-        return f"{column_letter(c + 1)}{row if row is not None else self.header_row}"
 
 
 

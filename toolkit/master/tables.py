@@ -182,12 +182,6 @@ def _table_grid(tbl, qn, sheet: str, file: str) -> Grid:
     return Grid(rows, cont, sheet, file, docx=True)
 
 
-def docx_grids(path: Path) -> tuple[list[Grid], str]:
-    """The tables of a .docx as grids, and the document title."""
-    doc = read_docx(path)
-    return doc.grids, doc.title
-
-
 def xlsx_grids(path: Path) -> tuple[list[Grid], str]:
     from python_calamine import CalamineError, load_workbook
 
