@@ -187,7 +187,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     prefill_fill = PatternFill("solid", fgColor=color(st.get("prefill_fill"), "FFF2CC"))
     any_due = any(t.due_by(period.end) for t, _ in tasks)
     due_legend = (st.get("due_legend", "") if any_due else
-                  NOTHING_DUE if any(t.deadline is not None and not t.ongoing for t, _ in tasks) else "")
+                  NOTHING_DUE if any(t.dated for t, _ in tasks) else "")
     prefilled = any(prefill.get(t.id) for t, _ in tasks)
     legends = [(text, font, fill) for text, font, fill in (
         (due_legend, Font(name=st["font"], size=legend_size, color="C65911"), due_fill if any_due else None),
@@ -350,7 +350,7 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
     lagging = ("滞后：进度落后于完成时限，必须在“存在问题”写明原因和困难。已超过完成时限仍未完成的，应选“滞后”。"
                if any(t.deadline_text for t, _ in tasks) else
                "滞后：进度落后于工作计划，必须在“存在问题”写明原因和困难。")
-    dated = any(t.deadline is not None and not t.ongoing for t, _ in tasks)
+    dated = any(t.dated for t, _ in tasks)
     lines = [
         ("title", f"{project}进展填报说明"),
         ("填报单位", unit),

@@ -408,9 +408,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 if merged:
                     # a unit that had reported the month (accepted) sends it again: 重报, which
                     # 补报 (reporting late) would deny in front of the office
-                    received = ledger.units_received(period)
-                    again = any(r.outcome in (ACCEPTED, SUPERSEDED)
-                                for n in directory.names_of(rep.unit) for r in received.get(n, []))
+                    again = ledger.reported(directory.names_of(rep.unit), period)
                     rep.issues.append(make_issue("W209", what="重报" if again else "补报", period=period.label,
                                                  period_key=str(period), merged=f"{merged:%Y-%m-%d %H:%M}",
                                                  file=it.name))
@@ -472,9 +470,7 @@ def _owed_before(ledger: Ledger, directory, it: Item, rep: Report | None, curren
     asked = [p for p in sorted(ledger.issued_periods(), reverse=True)
              if p < current and set(names) & (ledger.issued_units(p) - ledger.exempt_units(p))]
     for period in asked:
-        received = ledger.units_received(period)
-        if (unit, period) not in accepted and not any(
-                r.outcome in (ACCEPTED, SUPERSEDED) for n in names for r in received.get(n, [])):
+        if (unit, period) not in accepted and not ledger.reported(names, period):
             return period
     return asked[0] if asked else None
 

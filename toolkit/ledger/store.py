@@ -343,6 +343,14 @@ class Ledger:
             out[r["unit"]] = _receipt(r)
         return out
 
+    def reported(self, names: tuple[str, ...] | list[str], period: Period) -> bool:
+        """Whether a unit, under any of its ``names``, has an accepted return of ``period`` (the
+        one merged, or one a later return superseded): a month it reported."""
+        marks = ",".join("?" * len(names))
+        return self.conn.execute(
+            f"SELECT 1 FROM receipts WHERE unit IN ({marks}) AND period=? AND outcome IN (?,?) LIMIT 1",
+            (*names, str(period), ACCEPTED, SUPERSEDED)).fetchone() is not None
+
     def last_accepted_before(self, unit: str, period: Period, aliases: tuple[str, ...] = ()
                              ) -> Receipt | None:
         """The unit's latest accepted return of a period before ``period``; ``aliases``: the

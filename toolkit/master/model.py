@@ -47,13 +47,18 @@ class Task:
     def text_hash(self) -> str:
         return text_hash(self.master_text)
 
+    @property
+    def dated(self) -> bool:
+        """Due by a date: neither long-term (持续推进) nor without a date its 完成时限 gives."""
+        return not self.ongoing and self.deadline is not None
+
     def overdue_at(self, day: dt.date) -> bool:
         """Past its deadline on ``day`` (never for long-term or undated tasks)."""
-        return not self.ongoing and self.deadline is not None and self.deadline < day
+        return self.dated and self.deadline < day
 
     def due_by(self, day: dt.date) -> bool:
         """Deadline falls on or before ``day``."""
-        return not self.ongoing and self.deadline is not None and self.deadline <= day
+        return self.dated and self.deadline <= day
 
 
 def plain_task(task: Task) -> dict[str, Any]:

@@ -370,7 +370,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     overdue = [item(t) for t in cons.tasks if t.overdue]
     attention = [item(t) for t in cons.tasks if t.status == LAGGING or t.overdue]
     due_next = [item(t) for t in cons.tasks
-                if t.task.deadline and not t.task.ongoing and nxt.start <= t.task.deadline <= nxt.end
+                if t.task.dated and nxt.start <= t.task.deadline <= nxt.end
                 and t.status != DONE]
 
     counts = cons.task_counts()

@@ -259,7 +259,7 @@ def due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
     if not has_deadlines(tasks):
         return "各项任务均未明确完成时限，请各责任单位对照任务目标持续推进，按月如实报送工作进展。"
     if not c.due_next:
-        dated = [t.task.deadline for t in tasks if t.task.deadline and not t.task.ongoing]
+        dated = [t.task.deadline for t in tasks if t.task.dated]
         if not dated or max(dated) > Period.parse(c.period).end:
             return f"{c.next_period_label}没有到期的任务。"
         ongoing = "，长期开展的任务仍须持续推进" if any(t.task.ongoing for t in tasks) else ""
