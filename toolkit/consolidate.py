@@ -322,12 +322,9 @@ def _done_before(before: dict[str, dict[str, Row]], unit: str, task: str) -> Row
     return row if row is not None and row.status == DONE else None
 
 
-def _statuses(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
-              skip: set[str] | frozenset[str] = frozenset(), asked: dict[str, set[str]] | None = None,
-              before: dict[str, dict[str, Row]] | None = None) -> dict[str, tuple[str, float | None]]:
-    """Per task: (综合状态, 平均进度 of the lead units that gave one) (`_judged`)."""
-    return {t: (status, avg) for t, (status, avg, _) in _judged(master, accepted_rows, period, skip, asked,
-                                                                  before).items()}
+def _history(judged: dict[str, tuple[str, float | None, int]]) -> dict[str, tuple[str, float | None]]:
+    """A month's `_judged` as 历次进展 keeps it: (综合状态, 平均进度) per task."""
+    return {t: (status, avg) for t, (status, avg, _) in judged.items()}
 
 
 def _judged(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
@@ -505,14 +502,14 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             # since was issued nothing then, and its tasks did not wait for it
             rec_p = received_of(ledger, p, today)
             master_p = as_issued(ledger, p, today, rec_p, by_unit)
-            history[p] = _statuses(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p)),
-                                   _asked_of(ledger, p, acc, master_p), before)
+            history[p] = _history(_judged(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p)),
+                                          _asked_of(ledger, p, acc, master_p), before))
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
     skip = set(not_issued)
     current = _judged(master, accepted_rows, period, skip, asked, before) if tasks else {}
     if tasks:
-        history[period] = {t: (status, avg) for t, (status, avg, _) in current.items()}
+        history[period] = _history(current)
 
     summaries: list[TaskSummary] = []
     for t in master.tasks if tasks else ():
@@ -525,7 +522,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         for unit in leads + coops:
             row = accepted_rows.get(unit, {}).get(t.id)
             if row is None:
-                # a lead silent on a task it finished earlier leaves the task 已完成 (`_statuses`)
+                # a lead silent on a task it finished earlier leaves the task 已完成 (`_judged`)
                 # but is still named here as not having reported this month, as 单位明细 says;
                 # an exempt one (本期免报) was not asked to and is named nowhere
                 word = _missing_word(unit, t.id, asked, accepted_rows, sent_back, exempt)

@@ -211,8 +211,7 @@ def restore_elided_levels(parsed: ParsedDepartments, known: Callable[[str], bool
         entries.append((name, role))
     parsed.entries = entries
     if restored:  # one line for the cell: a province's list leaves 省 out of ten names
-        was, now = ("".join(f"“{n}”" for n in names) for names in zip(*restored))
-        parsed.problems.append(f"中，{was}前承上文省略了单位级别，已按{now}导入")
+        parsed.problems.append(_levels_restored(restored, "前承上文"))
 
 
 # 哈尔滨、黑河、绥芬河市政府负责 (黑龙江): the level and 政府 written once, after the last place.
@@ -225,6 +224,13 @@ _SECTOR = re.compile(r"(海关|税务|国税|地税|人行|银行|电力|供电|
                      r"|发改|财政|住建|建设|交通|教育|教体|民政|司法|人社|人力资源|资源|环境|环保|水利|水务|农业|农村|农林"
                      r"|商务|文旅|文化|旅游|文广|卫健|卫生|健康|应急|监管|工商|质监|统计|医保|审计|宣传|统战|组织|政法|编办"
                      r"|信访|科技|工信|经信|城管|规划|国土|林业|体育|档案|粮食|消防|城投|国资|金融|外事|侨务|民宗|退役军人)$")
+
+
+def _levels_restored(restored: list[tuple[str, str]], where: str) -> str:
+    """The M104 line for names given the level a list wrote once (``where``: before them or
+    after): 中，“黑河”承下文省略了单位级别，已按“黑河市政府”导入."""
+    was, now = ("".join(f"“{n}”" for n in names) for names in zip(*restored))
+    return f"中，{was}{where}省略了单位级别，已按{now}导入"
 
 
 def restore_trailing_levels(pieces: list[str], problems: list[str]) -> list[str]:
@@ -251,8 +257,7 @@ def restore_trailing_levels(pieces: list[str], problems: list[str]) -> list[str]
                 break
             j -= 1
     if restored:  # one line for the cell, in the list's order
-        was, now = ("".join(f"“{n}”" for n in names) for names in list(zip(*sorted(restored)))[1:])
-        problems.append(f"中，{was}承下文省略了单位级别，已按{now}导入")
+        problems.append(_levels_restored([(was, now) for _, was, now in sorted(restored)], "承下文"))
     return out
 
 
