@@ -28,13 +28,14 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .cloud import CloudFile, size_fits
 from .evidence import local, mail_period, mail_unit
-from .mail import parse_mail, parse_msg
 from .period import Period
 from .vocab import TimeSource
+
+if TYPE_CHECKING:
+    from .cloud import CloudFile
 
 log = logging.getLogger("duban")
 
@@ -137,6 +138,9 @@ def _ledger_links(ws, ledger, directory, keys: dict[str, set[str] | None]) -> li
 
 
 def _read_again(ws, rec) -> tuple[str, list[CloudFile]]:
+    # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
+    from .mail import parse_mail, parse_msg
+
     try:
         data = (ws.root / rec.archive_path).read_bytes()
         mail = parse_mail(data, ws.limits.max_mail_parts) if rec.kind == "eml" else parse_msg(data)
@@ -163,6 +167,9 @@ def _run_links(tops: list, directory, addresses: dict[str, set[str]], run_period
 
 def _choose(top, links: list[Link], tz) -> tuple[Link | None, str]:
     """The mail ``top`` was downloaded from (None: none, or no one), and what to say."""
+    # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
+    from .cloud import size_fits
+
     units = _units_of(top)
     named = [x for x in links if x.key == cloud_key(top.name) and (x.unit is None or not units or x.unit in units)]
     if not named:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from .files import atomic_write
 from .ledger import Draft, Ledger
-from .mail import message_id
 from .period import Period
 from .workspace import Workspace
 
@@ -21,6 +20,9 @@ from .workspace import Workspace
 def write_draft(ws: Workspace, ledger: Ledger, *, kind: str, period: Period, unit: str, path: Path,
                 eml: bytes, receipt_id: int | None = None) -> Path:
     """Write ``eml`` to ``path`` (atomically) and record it as the unit's live draft."""
+    # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
+    from .mail import message_id
+
     atomic_write(path, lambda tmp: tmp.write_bytes(eml))
     where = path.relative_to(ws.root).as_posix() if path.is_relative_to(ws.root) else str(path)
     ledger.record_draft(kind=kind, period=period, unit=unit, path=where,

@@ -19,7 +19,6 @@ from .dates import cn_date, resubmit_by
 from .files import atomic_write
 from .form_layout import label_value_cells
 from .ledger import Ledger, common_due
-from .mail import build_draft, parse_addresses, render_mail_template
 from .master import Master
 from .period import Period
 from .report import Issue, Report
@@ -226,6 +225,9 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
 
     The draft goes to whoever sent the return when that is known (``sender``), with the
     单位名录 address in Cc; else to the 单位名录 address."""
+    # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
+    from .mail import build_draft, parse_addresses, render_mail_template
+
     period = report.period
     # the workspace's day, not the machine's, read once: the draft's folder, its date and the
     # resubmission date must not move with TZ (a laptop left on UTC would ask for "today" in

@@ -18,7 +18,6 @@ from . import owed, parallel
 from .drafts import retire_drafts
 from .feedback import write_feedback
 from .ledger import Ledger, ReturnOrder
-from .mail import message_id
 from .period import Period
 from .progress import Progress, no_progress
 from .report import Report
@@ -171,6 +170,9 @@ def retire(ws: Workspace, ledger: Ledger, master, unit: str, period: Period, kee
 def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
     """Record each reply draft written (so `duban mail send feedback` finds it) and retire
     the earlier ones it replaces."""
+    # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
+    from .mail import message_id
+
     for eml in (p for p in paths if p.suffix == ".eml"):
         unit = unit_of_reply(master, eml.name.rsplit("_校验反馈", 1)[0])
         try:

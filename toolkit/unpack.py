@@ -15,15 +15,17 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .archives import ARCHIVE_KINDS, expand_archive, is_junk, last_part, leaf_name
-from .mail import Attachment, parse_mail, parse_msg
 from .report import Issue, Report, make_issue
 from .settings import Limits
 from .sniff import detect
 from .text import decode_name, safe_filename
 from .vocab import Outcome, TimeSource
+
+if TYPE_CHECKING:
+    from .mail import Attachment
 
 CONTAINER, UNREADABLE = Outcome.CONTAINER, Outcome.UNREADABLE
 
@@ -231,6 +233,9 @@ class _Refuse(Exception):
 
 
 def _expand_mail(item: Item, limits: Limits) -> None:
+    # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
+    from .mail import parse_mail
+
     item.outcome = CONTAINER
     try:
         mail = parse_mail(item.data, limits.max_mail_parts)
@@ -283,6 +288,9 @@ def _adopt_forwarded(child: Item, att: Attachment) -> None:
 
 
 def _expand_msg(item: Item, limits: Limits) -> None:
+    # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
+    from .mail import parse_msg
+
     try:
         mail = parse_msg(item.data)
     except ImportError:
