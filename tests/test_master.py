@@ -487,9 +487,10 @@ def test_dates_parse_the_published_shapes():
     assert parse_deadline("9月投入使用", 2016) == (None, False)
     assert parse_deadline("12月底前") == (None, False)
     assert parse_deadline("尽快") == (None, False)
-    # what is to be done by then, besides 完成 (建成 with 并持续推进 after it was read as ongoing:
-    # never overdue); 上旬 and 中旬 end on the 10th and the 20th, not the month's end
-    assert parse_deadline("2024年12月底前建成并持续推进") == (D(2024, 12, 31), False)
+    # what is to be done by then, besides 完成 (with 并持续推进 after it, ongoing: QA 105);
+    # 上旬 and 中旬 end on the 10th and the 20th, not the month's end
+    assert parse_deadline("2024年12月底前建成") == (D(2024, 12, 31), False)
+    assert parse_deadline("2024年12月底前建成并持续推进") == (None, True)
     assert parse_deadline("2024年6月底前出台") == (D(2024, 6, 30), False)
     assert parse_deadline("2024年11月中旬") == (D(2024, 11, 20), False)
     assert parse_deadline("2024年6月上旬前") == (D(2024, 6, 10), False)

@@ -356,13 +356,16 @@ def test_ditto_takes_the_task_above_and_more_header_wordings(tmp_path):
     assert [t.level1 for t in m.tasks] == ["营商环境", "营商环境"]
 
 
-def test_a_dated_deadline_kept_up_afterwards_is_that_date():
-    """2024年6月底前完成，长期坚持 was ongoing: never overdue, and nothing said so."""
-    from toolkit.dates import parse_deadline
+def test_a_dated_deadline_kept_up_afterwards_is_ongoing_and_its_milestone_known():
+    """2024年6月底前完成，长期坚持 is ongoing (QA 105: due on the milestone, it was 逾期 every
+    month after); the milestone is what the import names (`milestone`)."""
+    from toolkit.dates import milestone, parse_deadline
 
-    assert parse_deadline("2024年6月底前完成，长期坚持") == (dt.date(2024, 6, 30), False)
-    assert parse_deadline("2024年6月底（长期坚持）") == (dt.date(2024, 6, 30), False)
-    assert parse_deadline("6月底前完成并长效运行", 2024) == (dt.date(2024, 6, 30), False)
+    assert parse_deadline("2024年6月底前完成，长期坚持") == (None, True)
+    assert milestone("2024年6月底前完成，长期坚持") == dt.date(2024, 6, 30)
+    assert milestone("2024年6月底（长期坚持）") == dt.date(2024, 6, 30)
+    assert milestone("6月底前完成并长效运行", 2024) == dt.date(2024, 6, 30)
+    assert milestone("长期坚持") is None and milestone("2024年6月底前") is None
     assert parse_deadline("2024年起持续推进") == (None, True)
     assert parse_deadline("长期坚持，2024年底前见效") == (None, True)
 

@@ -43,7 +43,7 @@ _SPAN = re.compile(r"[—–－~～]+|-|至|到")
 
 _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12, "4": 12}
 # What a deadline may say is to be done by then (2024年12月底前建成): only 完成 was read, and
-# a 建成 deadline was lost (with 并持续推进 after it, the task became ongoing, never overdue).
+# a 建成 deadline was lost (with 并持续推进 after it, the task is ongoing: see `milestone`).
 # A stage (启动, 试点, 全面推开) is read the same way: see `_stages_end`.
 _DONE = (r"(?:完成|建成|落实|实现|出台|到位|上线|印发|制定|建立|启动|开工|试点|推开|推广"
          r"|基本|全面|全覆盖)*")
@@ -69,13 +69,10 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
     if not s:
         return None, False
     if any(w in s for w in ONGOING_WORDS):
-        # 2024年6月底前完成，长期坚持: the date is the deadline and what follows keeps the work
-        # up. Read as ongoing before, such a task was never overdue and nothing said so.
-        first = re.split(rf"[{_CLAUSE_ENDS}并（(]", s, maxsplit=1)[0]
-        if first != s:
-            dated, _ = parse_deadline(first, year)
-            if dated is not None:
-                return dated, False
+        # 2024年6月底前完成，长期坚持: a first milestone, then the work kept up. Read as due on
+        # the milestone, the task was 逾期 every month after it, whatever its units reported
+        # (持续推进 is no 已完成): ongoing, as 长期坚持 alone is. The import names such tasks
+        # (`milestone`), for an office that wants the milestone judged to date it.
         return None, True
     if _RECURRING.search(s) or _FROM_ON.fullmatch(s):
         # 每季度报送，2024年底前完成 (or the other way round): the reporting recurs, the work is
@@ -93,6 +90,16 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
         return None, False
     day = _day(m, s)
     return (day, False) if day is not None else (_span_end(s) or _stages_end(s, year), False)
+
+
+def milestone(text: str, year: int | None = None) -> dt.date | None:
+    """The date a deadline kept up afterwards names first (2024年6月底前完成，长期坚持,
+    2024年12月底前建成并持续推进 -> that day); None for any other deadline."""
+    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    first = re.split(rf"[{_CLAUSE_ENDS}并（(]", s, maxsplit=1)[0]
+    if first == s or not any(w in s for w in ONGOING_WORDS):
+        return None
+    return parse_deadline(first, year)[0]
 
 
 def _stages_end(s: str, year: int | None) -> dt.date | None:

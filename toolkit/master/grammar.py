@@ -226,6 +226,40 @@ _SECTOR = re.compile(r"(海关|税务|国税|地税|人行|银行|电力|供电|
                      r"|信访|科技|工信|经信|城管|规划|国土|林业|体育|档案|粮食|消防|城投|国资|金融|外事|侨务|民宗|退役军人)$")
 
 
+def _bare_place(name: str) -> bool:
+    """A place's name with no unit word (哈尔滨, 绥芬河): not 发改 or 海关, a unit or a group."""
+    return bool(_BARE_PLACE.match(name)) and not name.endswith(_UNIT_ENDS) and not _SECTOR.search(name) \
+        and not is_group(name)
+
+
+_GOVERNMENTS = ("市政府", "市人民政府", "县政府", "县人民政府", "区政府", "区人民政府", "地区行署")
+
+
+def restore_bare_places(parsed: ParsedDepartments, known: Callable[[str], bool],
+                        own: Callable[[str], bool]) -> None:
+    """``哈尔滨牵头，黑河、绥芬河市政府配合``: a place closed by its own role word is not reached by
+    `restore_trailing_levels`, and stayed a unit 哈尔滨 with a form nobody answers. It becomes the
+    place's government the table or the directory ``known``s (哈尔滨市政府), the cell's own
+    level first, unless the directory has a unit by the bare name (``own``). Where none is
+    known and the cell names other places' governments, it is kept and said. In ``problems``."""
+    levels = [m.group("level") for n, _r in parsed.entries if (m := _PLACE_GOVERNMENT.match(n))]
+    if not levels:
+        return
+    entries = []
+    for name, role in parsed.entries:
+        if _bare_place(name) and not own(name):
+            found = next((name + level for level in dict.fromkeys([*levels, *_GOVERNMENTS]) if known(name + level)),
+                         None)
+            if found:
+                parsed.problems.append(f"中，“{name}”只写了地名，已按文件或单位名录中的“{found}”导入")
+                name = found
+            else:
+                parsed.problems.append(f"中，“{name}”只写了地名，不是单位名称，已按“{name}”导入；"
+                                       f"如指该地政府，请在“责任分工”表中改为“{name}{levels[0]}”")
+        entries.append((name, role))
+    parsed.entries = entries
+
+
 def _levels_restored(restored: list[tuple[str, str]], where: str) -> str:
     """The M104 line for names given the level a list wrote once (``where``: before them or
     after): 中，“黑河”承下文省略了单位级别，已按“黑河市政府”导入."""
@@ -248,8 +282,7 @@ def restore_trailing_levels(pieces: list[str], problems: list[str]) -> list[str]
         while gov and j >= 0 and not _ROLE_SUFFIX.search(pieces[j]):
             label = UNIT_LABEL.match(pieces[j])
             place = pieces[j][label.end():] if label else pieces[j]
-            if not _BARE_PLACE.match(place) or place.endswith(_UNIT_ENDS) or _SECTOR.search(place) \
-                    or is_group(place):
+            if not _bare_place(place):
                 break
             out[j] = pieces[j] + gov.group("level")
             restored.append((j, place, place + gov.group("level")))
@@ -278,6 +311,23 @@ def is_unit_clause(text: str) -> bool:
         return True
     # 落实 alone closes many a sentence (确保政策落实): only a role word makes the clause one of units.
     return any((m := _ROLE_SUFFIX.search(p)) and not m.group("carry") for p in split_units(s))
+
+
+# What only a sentence about the work says, never a unit's name: 各级政府要对…负责, 主要领导亲自负责
+# (but 应急管理局 and 对外贸易局 are names).
+_NOT_A_NAME = re.compile(r"要|将|应(?!急)|须|把|对(?!外)|由|在|会同|亲自|切实|认真|加强|确保|进一步")
+
+
+def is_unit_sentence(text: str) -> bool:
+    """Whether an unbracketed sentence closing a paragraph is nothing but units and role words
+    (黑龙江 2009: ``…。省水利厅牵头，省发改委等单位配合。``), not a sentence of the task that
+    mentions who acts (``各级政府要对本地区水利建设负责``, ``由省财政厅会同省发改委统筹安排``)."""
+    if not is_unit_clause(text) or UNIT_LABEL.match(_strip_outer(clean(text))):
+        return False
+    entries = parse_departments(text).entries
+    return bool(entries) and all(
+        not _NOT_A_NAME.search(name) and (is_group(name) or (len(name) <= 16 and name.endswith(_UNIT_ENDS)))
+        for name, _role in entries)
 
 
 @dataclass

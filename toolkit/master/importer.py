@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 from .. import errors, office
-from ..dates import parse_deadline, title_year
+from ..dates import milestone, parse_deadline, title_year
 from ..groups import group_kind, under_plan
 from ..import_codes import IMPORT_RANK
 from ..report import Issue, make_issue
@@ -44,6 +44,7 @@ from .grammar import (
     glued_people,
     parse_departments,
     place_left_out,
+    restore_bare_places,
     restore_elided_levels,
     unglue_people,
 )
@@ -348,6 +349,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     # every such task would never be judged overdue. A title naming two years (2023—2025年) gives none.
     plan_year = title_year(title)
     dated_by_title: list[str] = []
+    kept_up: list[str] = []  # 2024年6月底前完成，长期坚持: ongoing, said
     if first_leads:
         report.notes.append("文件说明“列第一位者为牵头单位”：每项任务所列第一个单位为牵头，其余为配合。")
     # Units the table names on their own: 市发改委 there makes 市发改委张三 elsewhere a unit and a name.
@@ -359,8 +361,11 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
 
     short = place_left_out(given)  # 省财政厅 of a directory listing 黑龙江省财政厅
 
+    def in_directory(name: str) -> bool:
+        return given.resolve(name) is not None
+
     def known(name: str) -> bool:
-        return given.resolve(name) is not None or key(name) in short or name in named
+        return in_directory(name) or key(name) in short or name in named
     for t in raw:
         loc = dict(file=source, sheet=t.sheet, cell=t.cell, task=t.id)
         deadline, ongoing = parse_deadline(t.deadline_text)
@@ -368,11 +373,14 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
             deadline, _ = parse_deadline(t.deadline_text, plan_year)
             if deadline is not None:
                 dated_by_title.append(t.id)
+        if ongoing and milestone(t.deadline_text, plan_year):
+            kept_up.append(t.id)
         if t.deadline_text and deadline is None and not ongoing:
             issues.append(make_issue("M103", value=t.deadline_text, **loc))
         parsed = _parse_units(t, first_leads)
         unglue_people(parsed, known)
-        restore_elided_levels(parsed, known, lambda name: given.resolve(name) is not None)
+        restore_elided_levels(parsed, known, in_directory)
+        restore_bare_places(parsed, known, in_directory)
         parsed.entries = [(n if given.resolve(n) else short.get(key(n), n), r) for n, r in parsed.entries]
         if parsed.declares_first_leads and not first_leads:
             first_leads = True
@@ -420,10 +428,13 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
                           text, parsed.open_ended, not missing))
         assignments.extend(found.assignments)
     if dated_by_title:
-        shown = "、".join(dated_by_title[:10]) + ("等" if len(dated_by_title) > 10 else "")
         report.notes.append(f"{len(dated_by_title)} 项任务的完成时限没有写年份（如“12月底前”），"
-                            f"按标题中的 {plan_year} 年计算截止日期：任务 {shown}。"
+                            f"按标题中的 {plan_year} 年计算截止日期：任务 {_listed(dated_by_title)}。"
                             "如不对，请在“任务清单”表的“截止日期”列中改正。")
+    if kept_up:
+        report.notes.append(f"{len(kept_up)} 项任务的完成时限先写一个时间节点、再写长期坚持或持续推进"
+                            f"（如“2024年6月底前完成，长期坚持”），按长期任务导入，不判逾期：任务 {_listed(kept_up)}。"
+                            "如要到节点未完成即判逾期，请在“任务清单”表中填写该任务的“截止日期”，并把“长期”改为“否”。")
     own = directory.resolve(organiser) if organiser else None
     via_groups = [a for a in assignments if own and a.unit == own and a.source != EXPLICIT]
     if via_groups:
@@ -439,6 +450,11 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         issues.append(make_issue("M108", file=source, sheet=first.sheet, cell=first.cell, task=first.id,
                                  group=phrase, tasks="、".join(w.id for w in where), kind=_kind_hint(phrase, plan)))
     return Master(title, tasks, assignments, directory, issues, source, report=report)
+
+
+def _listed(ids: list[str]) -> str:
+    """Task ids for a note: the first ten, then 等."""
+    return "、".join(ids[:10]) + ("等" if len(ids) > 10 else "")
 
 
 def _kind_hint(phrase: str, plan: str = "") -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..text import clean
 from ..vocab import Role
-from .grammar import UNIT_LABEL, is_unit_clause
+from .grammar import UNIT_LABEL, is_unit_clause, is_unit_sentence
 from .raw import RawTask, numbering
 from .tables import Paragraph
 
@@ -51,10 +51,11 @@ class _Item:
 
 
 def trailing_clause(line: str) -> tuple[str, str]:
-    """(text, clause) when ``line`` ends with a bracketed clause naming units, else (line, '')."""
+    """(text, clause) when ``line`` ends with a bracketed clause naming units, or with a
+    sentence that is only units and role words (`_last_sentence`), else (line, '')."""
     s = line.rstrip().rstrip("。")
     if not s or s[-1] not in _CLOSERS:
-        return line, ""
+        return _last_sentence(line)
     depth = 0
     for i in range(len(s) - 1, -1, -1):
         if s[i] in _CLOSERS:
@@ -66,6 +67,18 @@ def trailing_clause(line: str) -> tuple[str, str]:
                 if is_unit_clause(clause):
                     return s[:i].rstrip(), clause
                 return line, ""
+    return line, ""
+
+
+def _last_sentence(line: str) -> tuple[str, str]:
+    """``（三）加快水利基础设施建设。……。省水利厅牵头，省发改委等单位配合。`` -> (text, clause):
+    黑龙江 2009 names an item's units in its last sentence, with no bracket or label, and the
+    item was no task (a document written so all through was refused). Only after a sentence of
+    the item's own, and only a sentence of nothing but units (`is_unit_sentence`)."""
+    head, sep, last = line.rstrip().rstrip("。").rpartition("。")
+    n = numbering(head)
+    if sep and clean(n[2] if n else head) and is_unit_sentence(last):
+        return f"{head}。", last
     return line, ""
 
 
