@@ -1,8 +1,9 @@
 """duban.toml, read and checked: every setting with its type and range, and the limits.
 
-A coordinator edits duban.toml in Notepad. Whatever goes wrong there (a GBK save, a
-misspelled key, ``due_day = "五"``, a port of 99999) is one Chinese line naming the key, the
-line and the allowed values, before any command does anything. Every reader of untrusted
+A coordinator edits duban.toml in Notepad. Whatever goes wrong there (a GBK save,
+``due_day = "五"``, a port of 99999) is one Chinese line naming the key, the line and the
+allowed values, before any command does anything. A key this duban does not know (a newer
+duban's setting, or a misspelling) is ignored with a warning (`Settings.warnings`). Every reader of untrusted
 input takes its bounds from one frozen `Limits`; nothing else in the code spells a limit.
 """
 
@@ -116,6 +117,10 @@ class Settings:
     mail: MailSettings = field(default_factory=MailSettings)
     limits: Limits = field(default_factory=Limits)
     encoding: str = "utf-8"
+    #: one Chinese line per key of a known section this duban does not know, which it ignored:
+    #: a newer duban's setting (list_unchanged, appendix_over and skip_done_units each made an
+    #: older one refuse the whole workspace) or a typo
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
 
 # ---------------------------------------------------------------------------
@@ -193,19 +198,27 @@ def settings_from(data: dict[str, Any], text: str = "", path: Path | str = "duba
                   encoding: str = "utf-8") -> Settings:
     """Check a parsed duban.toml against `SCHEMA` and build `Settings`."""
     values: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
     for section, table in data.items():
         keys = SCHEMA.get(section)
-        if keys is None or not isinstance(table, dict):
-            hint = _suggest(section, SCHEMA)
-            raise BadConfig(f"配置文件 {path} 中有不认识的一节“[{section}]”{hint}。可用的节："
-                            f"{'、'.join(f'[{s}]' for s in SCHEMA)}。")
+        if keys is None:
+            # ignored like an unknown key: [memo] and [issue] were each new once
+            known = "、".join(f"[{s}]" for s in SCHEMA)
+            warnings.append(f"配置文件 {path} 中的“[{section}]”这一节不认识，已忽略（可能是较新版本 duban 的设置，"
+                            f"或是写错了{_suggest(section, SCHEMA)}）。可用的节：{known}。")
+            continue
+        if not isinstance(table, dict):
+            raise BadConfig(f"配置文件 {path} 中的“{section}”应当是一节（[{section}]），不是单独的一项。")
         for key, value in table.items():
             spec = keys.get(key)
             if spec is None:
+                # ignored, not refused: a setting a newer duban wrote must not lock an older
+                # one out of the workspace; a bad value of a key it knows still is refused
                 line = _line_of(text, section, key)
                 where = f"配置文件 {path}" + (f" 第 {line} 行" if line else "")
-                raise BadConfig(f"{where}：[{section}] 中没有“{key}”这一项{_suggest(key, keys)}。"
-                                f"可用的项：{'、'.join(keys)}。")
+                warnings.append(f"{where}：[{section}] 中的“{key}”这一项不认识，已忽略"
+                                f"（可能是较新版本 duban 的设置，或是写错了{_suggest(key, keys)}）。")
+                continue
             values.setdefault(section, {})[key] = _check(value, spec, _Place(text, path, section, key))
     project, paths, fb = values.get("project", {}), values.get("paths", {}), values.get("feedback", {})
     memo = values.get("memo", {})
@@ -226,7 +239,8 @@ def settings_from(data: dict[str, Any], text: str = "", path: Path | str = "duba
         list_unchanged=memo.get("list_unchanged", False),
         appendix_over=memo.get("appendix_over", Settings.appendix_over),
         skip_done_units=values.get("issue", {}).get("skip_done_units", False),
-        mail=mail_settings, limits=Limits.from_table(values.get("limits")), encoding=encoding)
+        mail=mail_settings, limits=Limits.from_table(values.get("limits")), encoding=encoding,
+        warnings=tuple(warnings))
 
 
 class _Place:

@@ -567,7 +567,8 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("牵头单位", 20, lambda t: master.display_units(t.task.id, LEAD)),
         Column("配合单位", 16, lambda t: master.display_units(t.task.id, Role.COOP)),
         Column("综合状态", 9, lambda t: t.status, "status"),
-        Column("平均进度(%)", 9, lambda t: t.avg_progress, "number"),
+        Column("平均进度(%)" if any(len(t.leads) > 1 for t in cons.tasks) else "进度(%)", 9,  # one lead: its own
+               lambda t: t.avg_progress, "number"),
         Column("是否超期", 7, overdue_word, "center"),
         Column("各单位进展", 60, lambda t: t.progress_text, too_long=SEE_DETAILS),
         Column("存在问题", 30, lambda t: t.problems, too_long=SEE_DETAILS),

@@ -84,6 +84,7 @@ class State:
             self._ws.ensure_folders()
             self._ws.check_ledger()
             self.log_handler = _start_log(self._ws)
+            _echo_setting_warnings(self)
         return self._ws
 
     @contextlib.contextmanager
@@ -275,6 +276,16 @@ class DubanGroup(click.Group):
                 log.removeHandler(state.log_handler)
                 state.log_handler.close()
                 state.log_handler = None
+
+
+def _echo_setting_warnings(state: State) -> None:
+    """Keys of duban.toml this duban ignored (a newer duban's setting, a typo), once, when the
+    workspace opens: a warning on stderr, leaving stdout and the exit code alone, as
+    `_echo_master_issues` does."""
+    for line in state._ws.settings.warnings:
+        log.warning("%s", line)
+        if not state.quiet:
+            click.secho(f"提醒：{line}", fg="yellow", err=True)
 
 
 def _echo_master_issues(state: State | None) -> None:

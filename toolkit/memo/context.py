@@ -359,9 +359,11 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         if text:
             problems_of.setdefault(d["task"], []).append(ProblemItem(d["unit"], text))
     deadlines = sentences.has_deadlines(cons.tasks)
+    # a 完成时限 duban could not read (年底前, no year anywhere) is still the plan's words
+    written = sentences.has_deadlines(cons.tasks, read=False)
 
     def item(ts: TaskSummary) -> TaskItem:
-        return _task_item(ts, cons, problems_of.get(ts.task.id, []), deadlines)
+        return _task_item(ts, cons, problems_of.get(ts.task.id, []), written)
 
     previous = _previous_statuses(cons)
     completed = [item(t) for t in cons.tasks if t.status == DONE

@@ -244,11 +244,16 @@ def reporting_points(c: MemoContext) -> list[Point]:
     return points(items)
 
 
-def has_deadlines(tasks: list[TaskSummary]) -> bool:
-    """Whether any task of the plan has a 完成时限 written (a date, 长期开展, 年底前): most
-    published tables give none (苍南's 民生实事, 国办 2018 126号, every prose 分工意见), and
-    the 通报 of such a plan does not speak of deadlines it never set."""
-    return any(t.task.deadline_text for t in tasks)
+def has_deadlines(tasks: list[TaskSummary], read: bool = True) -> bool:
+    """Whether any task of the plan has a 完成时限 duban read (a date, 长期开展; 年底前 by the
+    title's year): most published tables give none (苍南's 民生实事, 国办 2018 126号, every
+    prose 分工意见), and the 通报 of such a plan does not speak of deadlines it never set. A
+    plan whose every 完成时限 was unreadable (年底前 with no year anywhere, M103) is one too:
+    "2024年10月没有到期的任务" and "暂无超过完成时限" claimed what duban could not judge.
+    ``read=False``: whether any is written at all, read or not (a task's summary shows it)."""
+    if not read:
+        return any(t.task.deadline_text for t in tasks)
+    return any(t.task.dated or t.task.ongoing for t in tasks)
 
 
 def due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
