@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import cn_date, parse_deadline, parse_planned_date
-from .evidence import address_index, period_in, unit_in_names, unit_of_address
+from .evidence import address_index, period_in, sent_for_another, unit_in_names, unit_of_address, without_senders
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .period import Period
 from .report import Issue, Previous, Report, Row, make_issue
@@ -142,8 +142,9 @@ def _period_of(raw: RawReturn, name: str) -> tuple[Period | None, str]:
 
 
 def _label_unit(raw: RawReturn, directory: Directory) -> str | None:
-    """The unit the 填报单位 cell names (its name, alias or a name inside it), None when it names none."""
-    label = clean(raw.labels.get("填报单位"))
+    """The unit the 填报单位 cell names (its name, alias or a name inside it, not the messenger a
+    bracket names: 东坑镇（东城街道代报）), None when it names none."""
+    label = without_senders(clean(raw.labels.get("填报单位")))
     return (directory.resolve(label) or directory.find_in(label)) if label else None
 
 
@@ -190,7 +191,9 @@ def _unit_of(raw: RawReturn, name: str, ctx: CheckContext, sent_by: str = ""
     if meta_unit and directory.resolve(meta_unit):
         return directory.resolve(meta_unit), "_meta", "", None
     written = meta_unit or clean(raw.labels.get("填报单位"))
-    said = {"任务行": ctx.unit_of_rows(raw), "发件人地址": ctx.unit_of_sender(sent_by),
+    # a mailbox a file name says only carried another unit's form (（东城街道代报）) names no one
+    said = {"任务行": ctx.unit_of_rows(raw),
+            "发件人地址": sent_for_another(ctx.unit_of_sender(sent_by), [Path(name).stem], directory),
             "文件名": unit_in_names([Path(name).stem], directory),  # quotes of either shape
             "填报单位": _label_unit(raw, directory)}
     named = next((u for h, u in said.items() if h != "任务行" and u), None)

@@ -101,15 +101,43 @@ def unit_of_address(sender: str, index: dict[str, set[str]]) -> str | None:
     return found.pop() if len(found) == 1 else None  # a shared address proves nothing
 
 
+#: a bracket saying who sent a file for the unit it belongs to: 东坑镇6月进展（东城街道代报）,
+#: 【东城代交】, (东城街道转报). Its unit is named outside; the name inside is only the messenger.
+_ON_BEHALF = re.compile(r"[(（【\[〔［]([^()（）【】\[\]〔〕［］]*?(?:代为?(?:报送?|交|送|发|填报?)|转报|转交|转送)"
+                        r"[^()（）【】\[\]〔〕［］]*)[)）】\]〕］]")
+
+
+def without_senders(text: str) -> str:
+    """``text`` without its brackets naming who sent the file on its unit's behalf (`_ON_BEHALF`):
+    东城街道, the longer name, won over 东坑镇 in 东坑镇6月进展（东城街道代报）, and the 通报 named
+    东坑镇 未报送 while crediting 东城街道 with a return it did not make."""
+    return _ON_BEHALF.sub(" ", text) if text else text
+
+
+def sent_for_another(unit: str | None, texts: Iterable[str], directory: Directory) -> str | None:
+    """``unit`` (the one a sender's mailbox is listed for), None when ``texts`` (file name, zip
+    path, subject) name it as the messenger of another unit's file (`_ON_BEHALF`): 东城街道's
+    mailbox sending 东坑镇6月进展（东城街道代报）.pdf is no evidence the file is 东城街道's."""
+    if not unit:
+        return unit
+    for text in texts:
+        for inside in _ON_BEHALF.findall(text or ""):
+            if _find_in(directory, inside) == unit:
+                return None
+    return unit
+
+
 def unit_in_names(texts: Iterable[str], directory: Directory) -> str | None:
-    """The unit named in the first text that names exactly one (file name, zip path, subject).
+    """The unit named in the first text that names exactly one (file name, zip path, subject),
+    not counting the unit a bracket names as the messenger (`without_senders`).
 
     Quotes are matched whatever their shape: a name typed in a Chinese input method has
     “两新”, one copied from a system or a directory "两新" (full-width ＂ is " to `key`
     already, as （） are ()). `text.key` keeps “” apart from "" on purpose: it hashes task
     texts into every issued form's ``_meta``, which must not change."""
     for text in texts:
-        if text:
+        text = without_senders(text)
+        if text and text.strip():
             found = _find_in(directory, text)
             if found:
                 return found
@@ -239,7 +267,8 @@ def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
 def mail_unit(it, directory: Directory, addresses: dict[str, set[str]]) -> tuple[str | None, str]:
     """The unit a mail with no file of its own (`bare_mails`) is from, and how it was known:
     its sender's address, else its name, subject or linked files' names."""
-    unit = unit_of_address(it.sender, addresses) if it.sender else None
+    unit = sent_for_another(unit_of_address(it.sender, addresses) if it.sender else None,
+                            [*it.hints, *(f.name for f in it.cloud)], directory)
     if unit:
         return unit, "发件人地址"
     return unit_in_names([*it.hints, *(f.name for f in it.cloud)], directory), "文件名"

@@ -31,6 +31,7 @@ from ..evidence import (
     late_on_weak_evidence,
     local,
     period_in,
+    sent_for_another,
     unit_in_names,
     unit_of_address,
 )
@@ -81,13 +82,16 @@ class CollectResult:
     # those of ``late`` whose unit had an accepted return for the month before this run: sent
     # again (重报, a correction), not a first return after the month (补报)
     resent: list[tuple[str, Period]] = field(default_factory=list)
+    # a unit exempt for a month (本期免报) that sent a return after the month was merged: it
+    # owed nothing, so it is neither in ``late`` (补报) nor 逾期; the merge is out of date all the same
+    volunteered: list[tuple[str, Period]] = field(default_factory=list)
 
     @property
     def needs_attention(self) -> bool:
         """Whether the office must act (the command exits 1): files refused or not read, a
         unit or a time to check, a 补报 to merge, replies owed, files left in 收件箱."""
         return bool(self.returned or self.unreadable or self.skipped or self.disputed or self.owed
-                    or self.not_removed or self.elsewhere or self.late)
+                    or self.not_removed or self.elsewhere or self.late or self.volunteered)
 
     def to_dict(self) -> dict[str, Any]:
         """The run's summary for the ledger, keys in field order (as the first round wrote them)."""
@@ -95,7 +99,8 @@ class CollectResult:
                    "late": lambda v: [[u, str(p)] for u, p in v], "owed": lambda v: [m.name for m in v],
                    "period": lambda v: str(v) if v else None,
                    "elsewhere": lambda v: [[u, str(p), n] for u, p, n in v],
-                   "resent": lambda v: [[u, str(p)] for u, p in v]}
+                   "resent": lambda v: [[u, str(p)] for u, p in v],
+                   "volunteered": lambda v: [[u, str(p)] for u, p in v]}
         return {k: as_text[k](v) if k in as_text else v for k, v in self.__dict__.items() if k != "items"}
 
 
@@ -341,14 +346,24 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
     issued_at: dict[Period, dt.datetime | None] = {}
     current = ws.settings.period
     # this run's accepted returns: a unit whose June return came in this run no longer owes June
-    accepted = {(d.report.unit, d.report.period) for top in tops for d in top.walk()
-                if d.report is not None and d.report.unit and d.report.period and d.outcome == ACCEPTED}
+    # and the first of them to arrive, per unit and month: a second return of a merged month
+    # in the same run is sent again (重报), though the first is not in the ledger yet
+    first: dict[tuple[str, Period], Item] = {}
+    for top in tops:
+        for d in top.walk():
+            if d.report is not None and d.report.unit and d.report.period and d.outcome == ACCEPTED:
+                was = first.setdefault((d.report.unit, d.report.period), d)
+                if d.received_at < was.received_at:
+                    first[(d.report.unit, d.report.period)] = d
+    accepted = set(first)
+    months = _Months(ledger)
     for top in tops:
         for it in top.walk():
             if it.outcome == CONTAINER:
                 continue
             rep = it.report
-            by_address = unit_of_address(it.sender, addresses) if it.sender else None
+            by_address = sent_for_another(unit_of_address(it.sender, addresses) if it.sender else None,
+                                          it.hints, directory)
             by_name = unit_in_names(it.hints, directory)
             # a month the file itself says: read by the check, or in its name, archive path or
             # subject for a file of no return (2022年7月_石龙镇_进展填报表.pdf)
@@ -384,7 +399,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
             if period is None:
                 continue
             if own_period and period == run_period and not said:
-                period = (_carried_with(top, it, rep) or _owed_before(ledger, directory, it, rep, run_period, accepted)
+                period = (_carried_with(top, it, rep) or _owed_before(months, directory, it, rep, run_period, accepted)
                           or period)
                 if rep is not None:
                     rep.period = period
@@ -394,7 +409,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 # The earlier of the issue and the period's first day: a month replayed later
                 # (the demo, a coordinator catching up) must not doubt every return in it.
                 start = dt.datetime.combine(period.start, dt.time())
-                issued = ledger.issued_at(period)
+                issued = months.issued_at(period)
                 issued_at[period] = min(issued, start) if issued else start
             why = doubt(it.received_at, it.time_source, now=now, issued=issued_at[period])
             if why:
@@ -406,15 +421,69 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                     and period < current):
                 merged = merged_at(ws, period)
                 if merged:
-                    # a unit that had reported the month (accepted) sends it again: 重报, which
-                    # 补报 (reporting late) would deny in front of the office
-                    again = ledger.reported(directory.names_of(rep.unit), period)
-                    rep.issues.append(make_issue("W209", what="重报" if again else "补报", period=period.label,
-                                                 period_key=str(period), merged=f"{merged:%Y-%m-%d %H:%M}",
-                                                 file=it.name))
-                    result.late.append((rep.unit, period))
-                    if again:
-                        result.resent.append((rep.unit, period))
+                    _after_merge(it, rep, period, merged, first.get((rep.unit, period), it) is not it, months,
+                                 directory, result)
+
+
+#: W209's word for a unit exempt for the month (本期免报) that sent a return after its merge: it
+#: owed nothing, so it is neither 补报 (late) nor 逾期; said as the 汇总表 says why it got no form
+EXEMPT_RETURN = "本期免报（任务均已报告完成，未下发填报表），仍报送了填报表"
+
+
+def _after_merge(it: Item, rep: Report, period: Period, merged: dt.datetime, later: bool,
+                 months: _Months, directory, result: CollectResult) -> None:
+    """W209 on an accepted return of ``period`` received after the month was merged, and the
+    unit said on screen: 重报 when it had reported the month (accepted: in the ledger, or an
+    earlier file of this run, ``later``), which 补报 (reporting late) would deny in front of the
+    office; for a unit exempt for the month (本期免报) that had not, `EXEMPT_RETURN`, never 补报."""
+    names = directory.names_of(rep.unit)
+    before = months.reported(names, period)
+    exempt = not before and months.exempt(names, period)
+    what = "重报" if before or later else EXEMPT_RETURN if exempt else "补报"
+    issue = make_issue("W209", what=what, period=period.label, period_key=str(period),
+                       merged=f"{merged:%Y-%m-%d %H:%M}", file=it.name)
+    rep.issues.append(issue)
+    if exempt:
+        if (rep.unit, period) not in result.volunteered:
+            result.volunteered.append((rep.unit, period))
+        return
+    if (rep.unit, period) not in result.late:  # one line a unit and month, however many files
+        result.late.append((rep.unit, period))
+        if before:
+            result.resent.append((rep.unit, period))
+
+
+class _Months:
+    """What the ledger says of earlier months, asked once a run (`_weigh_evidence` asked it
+    for every refused or late file): the units each month's forms went to, those exempt."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._asked: dict[Period, set[str]] | None = None
+        self._exempt: dict[Period, set[str]] = {}
+        self._issued: dict[Period, dt.datetime | None] = {}
+
+    def issued_at(self, period: Period) -> dt.datetime | None:
+        if period not in self._issued:
+            self._issued[period] = self.ledger.issued_at(period)
+        return self._issued[period]
+
+    def reported(self, names: tuple[str, ...], period: Period) -> bool:
+        return self.ledger.reported(names, period)
+
+    def exempt(self, names: tuple[str, ...], period: Period) -> bool:
+        if period not in self._exempt:
+            self._exempt[period] = self.ledger.exempt_units(period)
+        return bool(set(names) & self._exempt[period])
+
+    def asked(self) -> dict[Period, set[str]]:
+        """Each issued month, latest first → the units a form of it went to (not the exempt)."""
+        if self._asked is None:
+            self._asked = {}
+            for p in sorted(self.ledger.issued_periods(), reverse=True):
+                self._exempt.setdefault(p, self.ledger.exempt_units(p))
+                self._asked[p] = self.ledger.issued_units(p) - self._exempt[p]
+        return self._asked
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
@@ -453,7 +522,7 @@ def _carried_with(top: Item, it: Item, rep: Report | None) -> Period | None:
     return periods.pop() if len(periods) == 1 else None
 
 
-def _owed_before(ledger: Ledger, directory, it: Item, rep: Report | None, current: Period,
+def _owed_before(months: _Months, directory, it: Item, rep: Report | None, current: Period,
                  accepted: set[tuple[str, Period]]) -> Period | None:
     """The period a refused or unreadable file of no readable month belongs to when it was
     sent before ``current``'s forms went out: the latest earlier one its unit was issued a form
@@ -462,15 +531,14 @@ def _owed_before(ledger: Ledger, directory, it: Item, rep: Report | None, curren
     all, where its accepted return stands. Filed under ``current`` it made the unit 退回待改 (and
     its June 未报送 stay) in a month it was not yet asked for; None otherwise."""
     unit = _refused_unit(it, rep)
-    issued = ledger.issued_at(current)
+    issued = months.issued_at(current)
     if not unit or issued is None or it.received_at >= issued:
         return None
     names = directory.names_of(unit)
     # the months a form went to it: not one it was exempt for (本期免报), which it owed nothing
-    asked = [p for p in sorted(ledger.issued_periods(), reverse=True)
-             if p < current and set(names) & (ledger.issued_units(p) - ledger.exempt_units(p))]
+    asked = [p for p, units in months.asked().items() if p < current and set(names) & units]
     for period in asked:
-        if (unit, period) not in accepted and not ledger.reported(names, period):
+        if (unit, period) not in accepted and not months.reported(names, period):
             return period
     return asked[0] if asked else None
 
@@ -534,9 +602,10 @@ def _unless_master_fixed(ledger: Ledger, earlier: list[Receipt], master_saved: s
     return earlier
 
 
-# per period: its deadline, each unit's own (`consolidate.issued_dues`), each unit's receipts
-# and the day each reply was written (`consolidate.replied_on`), as consolidate reads them
-_Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]], dict[int, dt.date]]
+# per period: its deadline, each unit's own (`consolidate.issued_dues`), each unit's receipts,
+# the day each reply was written (`consolidate.replied_on`) and the units exempt at issue
+# (本期免报: given no deadline, never 逾期), as consolidate reads them
+_Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]], dict[int, dt.date], frozenset[str]]
 
 
 def _doubt_late_mtime(ws: Workspace, ledger: Ledger, master: Master, it: Item, rep: Report,
@@ -545,17 +614,19 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, master: Master, it: Item, r
     a file was saved into 收件箱 (from a mail client, a USB stick) is often days after the
     department sent it, and the 通报 would name the unit 逾期 on that alone. So is one judged
     late on the Date of a mail forwarded inline (a colleague passing it on days later), or on
-    the mailbox's receive time while the mail's own Date is on time (`late_on_weak_evidence`)."""
+    the mailbox's receive time while the mail's own Date is on time (`late_on_weak_evidence`).
+    A unit exempt for the month (本期免报) that volunteers a return is never late: none is said."""
     period = rep.period
     if period not in due_of:
         # read once per period, not per file: an office copying a month's files into 收件箱
         # after the deadline makes every one of them late by its modification time
         dues = issued_dues(ledger, period, master)
         due_of[period] = (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master),
-                          replied_on(ledger, period))
-    common, dues, received, replied = due_of[period]
+                          replied_on(ledger, period),
+                          frozenset(master.directory.resolve(u) or u for u in ledger.exempt_units(period)))
+    common, dues, received, replied, exempt = due_of[period]
     due = unit_due(ws, period, dues, common, rep.unit)
-    if it.received_at.date() > due:
+    if it.received_at.date() > due and rep.unit not in exempt:
         # Said only when this file decides the verdict: an earlier valid return (on time, or
         # late by stronger evidence) decides it whatever this one's time (`timeliness`).
         latest = ledger.get(it.receipt_id) if it.receipt_id else None

@@ -258,7 +258,8 @@ def _echo_collect(state: State, ws, result) -> None:
 
 
 def _echo_evidence(state: State, result) -> None:
-    """What the coordinator must look at: disputed units (W206), 补报 (W209), unread files."""
+    """What the coordinator must look at: disputed units (W206), 补报 and 重报 (W209), a return
+    from a unit exempt for the month, unread files."""
     for name, message in result.disputed:
         echo(state, f"  请核实：{name}：{message}", fg="yellow")
     for unit, late_period in result.late:
@@ -267,6 +268,9 @@ def _echo_evidence(state: State, result) -> None:
                 else "补报：{}报送了{}的填报表")
         echo(state, "  " + said.format(unit + " ", late_period.label) + "，该期已汇总；"
                     f"请运行 duban merge --period {late_period} 更新", fg="yellow")
+    for unit, given in result.volunteered:
+        echo(state, f"  免报单位报送：{unit} {given.label}本期免报（任务均已报告完成，未下发填报表），仍报送了填报表，"
+                    f"已收到并登记；该期已汇总，请运行 duban merge --period {given} 更新", fg="yellow")
     for unit, period, name in result.elsewhere:
         echo(state, f"  请核实：{name}（{unit}）是{period.label}的填报表，已登记为{period.label}的报送；"
                     f"如果填的是{result.period.label}的进展，请该单位用{result.period.label}下发的填报表重报",
