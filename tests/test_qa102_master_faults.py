@@ -130,12 +130,14 @@ def test_the_level_written_once_after_a_list_of_places(cell, entries, restored):
     assert any("省略了单位级别" in p for p in parsed.problems) == restored
 
 
+def border_cities() -> list[Unit]:
+    """The three city governments a 黑龙江 directory lists by full name, the document by short."""
+    return [Unit(f"{place}市人民政府", "市政府", aliases=(f"{place}市政府",)) for place in ("哈尔滨", "黑河", "绥芬河")]
+
+
 def test_places_of_a_province_document_are_their_governments(tmp_path):
     """The directory lists the cities' governments; 哈尔滨 and 黑河 got forms of their own (M102)."""
-    directory = Directory([Unit("黑龙江省商务厅", "省直部门", aliases=("省商务厅",)),
-                           Unit("哈尔滨市人民政府", "市政府", aliases=("哈尔滨市政府",)),
-                           Unit("黑河市人民政府", "市政府", aliases=("黑河市政府",)),
-                           Unit("绥芬河市人民政府", "市政府", aliases=("绥芬河市政府",))])
+    directory = Directory([Unit("黑龙江省商务厅", "省直部门", aliases=("省商务厅",)), *border_cities()])
     path = docx(tmp_path / "意见.docx", [
         "黑龙江省人民政府关于落实《政府工作报告》重点工作部门分工的意见",
         "一、扩大对外开放",

@@ -17,10 +17,11 @@ import datetime as dt
 
 import pytest
 from test_master_import import docx, docx_merged
+from test_qa102_master_faults import border_cities
 
 from toolkit.dates import parse_deadline
 from toolkit.master import import_master
-from toolkit.units import Directory, Unit
+from toolkit.units import Directory
 from toolkit.vocab import Role
 
 LEAD, COOP = Role.LEAD, Role.COOP
@@ -174,9 +175,7 @@ def test_a_bare_place_that_leads_takes_the_government_the_document_names(tmp_pat
 
 
 def test_a_bare_place_that_leads_takes_the_directorys_government(tmp_path):
-    directory = Directory([Unit("哈尔滨市人民政府", "市政府", aliases=("哈尔滨市政府",)),
-                           Unit("黑河市人民政府", "市政府", aliases=("黑河市政府",)),
-                           Unit("绥芬河市人民政府", "市政府", aliases=("绥芬河市政府",))])
+    directory = Directory(border_cities())
     path = docx(tmp_path / "意见.docx", [
         "黑龙江省人民政府关于落实《政府工作报告》重点工作部门分工的意见",
         "一、扩大对外开放",
