@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .dates import cn_date, parse_deadline, parse_planned_date
 from .evidence import address_index, period_in, sent_for_another, unit_in_names, unit_of_address, without_senders
@@ -218,6 +218,14 @@ def _unit_of(raw: RawReturn, name: str, ctx: CheckContext, sent_by: str = ""
 # the check
 
 
+class Printed(NamedTuple):
+    """A past month's tasks as its forms printed them (ledger `issued_texts`), and the
+    fingerprints of the masters those forms were made from."""
+
+    tasks: dict[str, Task]
+    fingerprints: frozenset[str]
+
+
 @dataclass
 class CheckContext:
     """What a check needs besides the file: master list, expected period, limits, history."""
@@ -229,6 +237,9 @@ class CheckContext:
     check_fingerprint: bool = True
     #: (master fingerprint, unit) → task ids of the form issued to the unit (ledger `issued`)
     issued: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    #: a past month → its tasks as its forms printed them (`issued_month.printed_months`): a
+    #: 补报 is checked against the texts and 完成时限 its month's 汇总表 and 通报 judge it by
+    printed: dict[Period, Printed] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         # The ledger keeps the name a unit had when its form went out; the check looks it up
@@ -353,7 +364,11 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
                                  found=period.label, expected=ctx.period.label, **at))
 
     report.fingerprint = raw.meta.get("master_fingerprint", "")
-    if ctx.check_fingerprint and report.fingerprint and report.fingerprint != master.fingerprint:
+    printed = ctx.printed.get(period) if period else None
+    # a past month's own form, checked against what it printed: not an old template, and
+    # not checked against today's 任务清单 as W203 would say
+    own_form = printed is not None and report.fingerprint in printed.fingerprints
+    if ctx.check_fingerprint and report.fingerprint and report.fingerprint != master.fingerprint and not own_form:
         issues.append(make_issue("W203", **at))
 
     report.contact = {k: _text(raw.labels.get(k)) for k in ("填报人", "联系电话", "审核人", "填报日期")}
@@ -400,6 +415,8 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
             continue
         if unit and assigned and tid not in assigned:
             issues.append(make_issue("E402", cell=rr.cell("task"), **here))
+        # texts and 完成时限 as the month's forms printed them, for a past month
+        task = printed.tasks.get(tid, task) if printed else task
         _check_master_text(raw, rr, task, here, issues, present)
         row = _check_values(rr, task, assigned.get(tid, clean(v.get("role"))), period,
                             ctx, here, issues)

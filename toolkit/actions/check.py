@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .. import errors
 from ..checks import CheckContext, check_return, history_issues, master_from_return
+from ..issued_month import check_as_printed
 from ..ledger import Ledger
 from ..master import Master
 from ..period import Period
@@ -46,14 +47,15 @@ def _check_in_workspace(paths: list[Path], ws: Workspace, period: Period | None)
     # form the office changed after issuing, so that `check` and `collect` agree
     ctx = CheckContext(ws.load_master(), ws.limits, period=period, default_period=period,
                        issued=ledger.issued_tasks() if ledger else {})
-    reports = []
     try:
-        for p in paths:
-            rep = check_return(p.read_bytes(), p.name, ctx)
+        jobs = [(p.read_bytes(), p.name) for p in paths]
+        reports = [check_return(data, name, ctx) for data, name in jobs]
+        if ledger:  # a past month's form, as collect checks it: against what its month printed
+            reports = check_as_printed(ledger, ctx, jobs, reports)
+        for rep in reports:
             if ledger and rep.unit and rep.period and rep.outcome != Outcome.UNREADABLE:
                 previous = ledger.previous_progress(rep.unit, rep.period, ctx.master.directory.aliases_of(rep.unit))
                 rep.issues.extend(history_issues(rep, previous))
-            reports.append(rep)
     finally:
         if ledger:
             ledger.close()

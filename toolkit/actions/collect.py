@@ -36,6 +36,7 @@ from ..evidence import (
     unit_of_address,
 )
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
+from ..issued_month import check_as_printed
 from ..ledger import Ledger, Receipt, common_due
 from ..ledger.mail_records import MailRecords
 from ..master import Master
@@ -224,9 +225,12 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     continue
                 seen[it.sha256] = it
                 jobs.append(it)
-        reports = check_many([(it.data, it.name, it.sender) for it in jobs], ctx, workers, progress, pool)
+        checks = [(it.data, it.name, it.sender) for it in jobs]
+        reports = check_many(checks, ctx, workers, progress, pool)
         if pool is not None:
             pool.close()
+        reports = check_as_printed(ledger, ctx, checks, reports)
+        del checks  # every file's bytes: released after archiving (below), not kept to the end
         for it, rep in zip(jobs, reports):
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
                 previous = ledger.previous_progress(rep.unit, rep.period, master.directory.aliases_of(rep.unit))

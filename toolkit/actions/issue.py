@@ -13,6 +13,7 @@ from ..dates import cn_date
 from ..drafts import retire_drafts, write_draft
 from ..files import check_writable
 from ..ledger import Ledger
+from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
 from ..master import Master
 from ..period import Period
@@ -46,6 +47,9 @@ class IssueResult:
     all_done: list[str] = field(default_factory=list)
     # of those, the units issued no form (skip_done_units, 销号): recorded exempt for the period
     exempt: list[str] = field(default_factory=list)
+    # of those, the units not exempted because this month's form was already mailed to them
+    # (`duban mail send`): they may reply, and are owed as issued
+    mailed: list[str] = field(default_factory=list)
 
 
 def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
@@ -106,10 +110,17 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
     with Ledger(ws.ledger_path) as ledger:
         last = {u: last_accepted_values(ledger, u, period, master.directory.aliases_of(u)) for u in chosen}
+        sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
     done = [u for u in chosen if all_done(master, u, last[u])]
     exempt = set(done) if (ws.settings.skip_done_units if skip_done is None else skip_done) else set()
-    result = IssueResult(period, due, folder, [u for u in chosen if u not in exempt], all_done=done,
-                         exempt=[u for u in chosen if u in exempt])
+    # A form mailed this month is out of the office's hands: the unit may fill and send it.
+    # Taken back by a later run, its return would come in unasked and its silence go
+    # unsaid; so it keeps that form, untouched (a new one would be a second mail), and owes
+    # the month as issued. A form only written may still be withdrawn.
+    mailed = {u for u in exempt if sent & set(master.directory.names_of(u))}
+    exempt -= mailed
+    result = IssueResult(period, due, folder, [u for u in chosen if u not in exempt | mailed], all_done=done,
+                         exempt=[u for u in chosen if u in exempt], mailed=[u for u in chosen if u in mailed])
     on_forms = {t.id for u in chosen for t, _ in master.tasks_of(u)}
     result.undated = [(t.id, t.deadline_text) for t in master.tasks
                       if t.id in on_forms and t.deadline_text and t.deadline is None and not t.ongoing]
@@ -123,7 +134,16 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     mail_template = ws.template("下发邮件.txt") if emails else None
     told: set[str] = set()  # tasks whose texts this issue recorded
     with Ledger(ws.ledger_path) as ledger:
+        # a task's texts stay those recorded while a form of the month not issued again
+        # (another unit's, one kept as mailed) still prints them: `issue --dept` after an
+        # edit changes what its own units' forms print, not what every unit's month shows
+        again = set(result.units) | exempt
+        exempted = ledger.exempt_units(period)
+        kept = {tid for u, ids in ledger.issued_tasks_of(period).items()
+                if u not in exempted and (master.directory.resolve(u) or u) not in again for tid in ids}
         for unit in progress(chosen, "下发"):
+            if unit in mailed:
+                continue  # its form, draft and ledger record stand as mailed
             if unit in exempt:
                 # a form this month's earlier issue wrote is not the unit's to get: no draft
                 # `mail send` would send, no form left beside the others to mail by hand
@@ -141,7 +161,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
                 tasks = master.tasks_of(unit)
                 ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], due,
                                      roles={t.id: role for t, role in tasks}, exempt=unit in exempt)
-                ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told])
+                ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told], kept)
             told.update(t.id for t, _ in tasks)
     current = ws.settings.period
     if out is None and units and current and period < current:

@@ -169,7 +169,11 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
         echo(state, f"本期免报 {len(result.exempt)} 个单位：{_some(result.exempt)}。其上次报送的任务均为“已完成”，"
                     "按 duban.toml 的 skip_done_units 设置不下发填报表，汇总表和通报不计入应报单位、不列为未报送；"
                     f"如需其报送，请运行 duban issue --dept {result.exempt[0]} --no-skip-done")
-    if asked := [u for u in result.all_done if u not in result.exempt]:
+    if result.mailed:
+        echo(state, f"未予免报：{_some(result.mailed)}上次报送的任务均为“已完成”，但本期的填报表已通过邮件发出："
+                    "仍按已发出的填报表报送（确认“已完成”即可，本次未重新生成），否则将在通报中列为未报送。",
+             fg="yellow")
+    if asked := [u for u in result.all_done if u not in result.exempt and u not in result.mailed]:
         echo(state, f"请注意：{_some(asked)}上次报送的任务均为“已完成”，本期仍向其下发了填报表：请提醒其按时报送"
                     "（确认“已完成”即可），否则将在通报中列为未报送。如这些单位可免报，请在 duban.toml 中设 "
                     "skip_done_units = true，或下发时加 --skip-done。", fg="yellow")

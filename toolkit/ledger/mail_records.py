@@ -189,6 +189,13 @@ class MailRecords:
     def sent(self, message_id: str) -> SentMail | None:
         return _sent(self.conn.execute("SELECT * FROM mail_sent WHERE message_id=?", (message_id,)).fetchone())
 
+    def sent_units(self, kind: str, period: str) -> set[str]:
+        """The units a mail of ``kind`` for ``period`` went to: sent, or handed to the server
+        with no answer (``sending``: it may well have arrived)."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT unit FROM mail_sent WHERE kind=? AND period=? AND state IN (?, ?)",
+            (kind, period, SENT, SENDING))}
+
     def begin_sending(self, *, message_id: str, draft_id: int | None, kind: str, period: str, unit: str,
                       recipients: list[str], started_at: str) -> None:
         """Committed before the message data goes to the server (see the module doc)."""

@@ -458,6 +458,11 @@ class Ledger:
         row = self.conn.execute("SELECT MIN(issued_at) FROM issued WHERE period=?", (str(period),)).fetchone()
         return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    def issued_fingerprints(self, period: Period) -> set[str]:
+        """The fingerprints of the masters ``period``'s forms were made from."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT fingerprint FROM issued WHERE period=?",
+                                                (str(period),))}
+
     def issued_tasks_of(self, period: Period) -> dict[str, set[str]]:
         """Per unit, the task ids in the forms of ``period`` issued to it (all its forms: a
         re-issue from a newer master adds tasks). Empty: none recorded (a ledger older than
@@ -478,13 +483,16 @@ class Ledger:
             out.setdefault(r[0], {}).update(json.loads(r[1]))
         return out
 
-    def record_issued_texts(self, period: Period, tasks: Iterable[Task]) -> None:
+    def record_issued_texts(self, period: Period, tasks: Iterable[Task], kept: Iterable[str] = ()) -> None:
         """Remember the tasks as ``period``'s forms printed them (the latest issue's where two
         differ): a task deleted from 任务清单 afterwards is still its month's, and a month merged
-        again shows it as its forms did (`issued_month.as_issued`)."""
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO issued_texts (period, task, texts) VALUES (?,?,?)",
-            [(str(period), t.id, json.dumps(plain_task(t), ensure_ascii=False)) for t in tasks])
+        again shows it as its forms did (`issued_month.as_issued`). A task in ``kept`` keeps
+        the texts already recorded, if any: forms not issued again still print them."""
+        kept = set(kept)
+        rows = [(t.id in kept, (str(period), t.id, json.dumps(plain_task(t), ensure_ascii=False))) for t in tasks]
+        for verb, keep in (("REPLACE", False), ("IGNORE", True)):
+            self.conn.executemany(f"INSERT OR {verb} INTO issued_texts (period, task, texts) VALUES (?,?,?)",
+                                  [row for k, row in rows if k == keep])
 
     def issued_texts_of(self, period: Period) -> dict[str, Task]:
         """Task id → the task as ``period``'s forms printed it; empty for forms issued before
