@@ -16,7 +16,8 @@ in this run or an earlier one, the file goes to the one mail left:
   the file (`cloud.size_fits`), then those whose link had not expired when the file was saved.
 
 What is left ambiguous, or matches no mail any more, is said on screen with what to do
-(``collect --received``); nothing is guessed. docs/design.md, W211.
+(``collect --received``); nothing is guessed. A date the office states that way stands: a
+mail of another day linking the file is only said. docs/design.md, W211.
 """
 
 from __future__ import annotations
@@ -88,14 +89,22 @@ def downloaded_from_links(ws, ledger, directory, tops: list, addresses: dict[str
                                                                                    run_period, keys)
     said = []
     for top in loose:
-        stated = top.time_source == TimeSource.STATED  # the office stated the date: it stands unsaid
         chosen, message = _choose(top, links, ws.tz)
+        if top.time_source == TimeSource.STATED:
+            # The office's own word (collect --received) stands over a time inferred from a file
+            # name: it is the remedy the lines below tell it to use when the mail chosen is not
+            # the one. A mail of another day linking the file is said, not silently taken.
+            if chosen is not None and chosen.when.date() != top.received_at.date():
+                said.append((top.name, f"“{top.name}”按 --received 指定的日期 {top.received_at:%Y-%m-%d} "
+                                       f"计报送时间，未按同名超大附件的{chosen.label}计。如文件是从该邮件的"
+                                       f"链接下载的，{_AGAIN}{chosen.when:%Y-%m-%d}"))
+            continue
         if chosen is not None:
             for d in top.walk():  # what a downloaded archive holds was carried with it
                 d.received_at, d.time_source, d.mail_date = chosen.when, chosen.how, None
             how = f"从邮件“{chosen.mail}”的超大附件链接下载，按该邮件的时间计"
             top.note = "；".join(filter(None, (top.note, how)))
-        if message and not stated:
+        if message:
             said.append((top.name, message))
     return said
 

@@ -17,6 +17,8 @@ coordinator saved by hand. Exactly once, whatever stops a run:
 
 Sizes come from RFC822.SIZE and BODYSTRUCTURE before any body is downloaded: a message over
 ``max_file_mb`` is never fetched; it is recorded and named once, with its largest attachment.
+A small mail with a text part that nothing in its metadata marks as a return has its body read
+once (BODY.PEEK, no \\Seen) for a link to one (QQ 超大附件, 163 网盘: `links_return`).
 
 Sending (`plan_send`, `send`) lives in `toolkit.mail_send`.
 """
@@ -35,11 +37,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..cloud import CloudFile
 from ..dates import cn_date
 from ..errors import BadConfig, UsageError
 from ..evidence import address_index, unit_of_address
 from ..ledger import Ledger
 from ..ledger.mail_records import DUPLICATE, FETCHED, SKIPPED, TOO_BIG, MailRecords
+from ..mail import parse_mail
 from ..mail_send import SendPlan, SendResult, plan_send, send
 from ..mailbox import (
     Imap,
@@ -238,7 +242,7 @@ class _Job:
             **extra)
 
     def take(self, info: MessageInfo) -> None:
-        """Judge one message by its metadata, download it if it carries a return, store it."""
+        """Judge one message by its metadata (else its body: `links_return`), store it if it carries a return."""
         pending = "" if self.ws.settings.mail.after_fetch != "keep" else "keep"
         limit = self.ws.limits.max_file_bytes
         if info.message_id and self.records.sent(info.message_id) is not None:
@@ -250,11 +254,23 @@ class _Job:
         # report) is fetched too: collect records it under the unit and says so while no
         # return of it came. Its other mail (a notice, "已收到") is left alone: the office's
         # mailbox is often its everyday one.
+        raw = None
         if not carries_return(info, self.words) and not (
                 unit_of_address(info.sender, self.addresses) and about_returns(info.subject, self.months)):
-            self._record(info, SKIPPED, after_fetch="keep")
-            self.result.skipped += 1
-            return
+            # A return behind a link (QQ 超大附件, 163 网盘) from a personal mailbox, its subject
+            # naming neither the project nor the month (东坑镇进展情况), shows nothing of it before
+            # the body is read: read the body of a small mail with a text part, once.
+            if not _may_link(info):
+                self._record(info, SKIPPED, after_fetch="keep")
+                self.result.skipped += 1
+                return
+            raw = self.imap.body(info.uid)
+            if raw is None:  # deleted or moved by someone else meanwhile: nothing to record
+                return
+            if not _links_return(raw, info.subject, self.ws.limits.max_mail_parts):
+                self._record(info, SKIPPED, after_fetch="keep")
+                self.result.skipped += 1
+                return
         if self.records.fetched_message(info.message_id, info.size) is not None:
             self._record(info, DUPLICATE, after_fetch=pending)
             self.result.duplicates += 1
@@ -262,7 +278,7 @@ class _Job:
         if info.size > limit:
             self._too_big(info, info.size)
             return
-        raw = self.imap.body(info.uid)
+        raw = raw if raw is not None else self.imap.body(info.uid)
         if raw is None:  # deleted or moved by someone else meanwhile: nothing to record
             return
         if len(raw) > limit:
@@ -353,6 +369,43 @@ def about_returns(subject: str, months: list[int]) -> bool:
     names = [f"{m}月" for m in months] + [f"{m:02d}月" for m in months]
     names += [f"{cn_number(m)}月" for m in months]
     return any(re.search(rf"(?<![0-9一二三四五六七八九十]){n}", s) for n in names)
+
+
+#: the largest mail whose body `fetch` reads for a link when nothing else says it is a return:
+#: a 超大附件 mail is a few dozen kilobytes; a notice with a large PDF is not read
+PEEK_BYTES = 1 << 20
+
+
+def _may_link(info: MessageInfo) -> bool:
+    """Whether a mail may hold a cloud attachment's link worth reading its body for: a text
+    part (plain or html) and small enough (`PEEK_BYTES`)."""
+    return info.size <= PEEK_BYTES and any(p.mime in ("text/plain", "text/html") for p in info.parts)
+
+
+def links_return(files: list[CloudFile], subject: str) -> bool:
+    """Whether a mail's cloud attachments (`toolkit.cloud`) may be a return: a linked file
+    named like a spreadsheet or an archive, or of no name the mail shows, or a subject with a
+    report word (`REPORT_WORDS`: 东坑镇进展情况, 报送材料). A link to 会议材料.pdf under
+    "6月会议通知" is not."""
+    if not files:
+        return False
+    subject = key(subject)
+    return any(w in subject for w in REPORT_WORDS) or any(
+        not _extension(f.name) or _extension(f.name) in RETURN_EXTENSIONS for f in files)
+
+
+def _links_return(raw: bytes, subject: str, max_parts: int) -> bool:
+    try:
+        files = parse_mail(raw, max_parts).cloud
+    except Exception as exc:  # a mail no parser reads: collect says so; left here, nobody would
+        log.info("读取邮件正文中的链接失败：%s", subject, exc_info=exc)
+        return True
+    return links_return(files, subject)
+
+
+def _extension(name: str) -> str:
+    ext = os.path.splitext(name.strip().lower())[1]
+    return ext if re.fullmatch(r"\.[a-z][a-z0-9]{0,4}", ext) else ""
 
 
 def _subject_words(ws: Workspace) -> list[str]:
