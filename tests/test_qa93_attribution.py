@@ -214,7 +214,9 @@ def test_a_file_named_for_july_stays_in_july(july_out, collecting_on):
 def test_a_refusal_goes_to_the_same_month_collected_in_one_run_or_two(july_out, collecting_on, runs):
     """August's forms out on 8 August; 石龙镇 never reported June, sends July's form and an
     unreadable PDF on 5 August. Collected in two runs the PDF went to June, the month still
-    owed; in one it went to July, as if July's return, read in the same run, were not there."""
+    owed; in one it went to July, as if July's return, read in the same run, were not there.
+    Sent after July's form, it is July's companion (QA109), in one run or two; June stays
+    未报送, a month the town never sent anything for."""
     collecting_on(dt.date(2022, 8, 8))
     issue_returns(july_out, "2022-08")
     collecting_on(dt.date(2022, 8, 10))
@@ -224,7 +226,7 @@ def test_a_refusal_goes_to_the_same_month_collected_in_one_run_or_two(july_out, 
         collect(july_out)
     drop(july_out, "石龙镇进展.pdf", PDF, shanghai(dt.datetime(2022, 8, 5, 10, 0)))
     collect(july_out)
-    assert _receipt(july_out, "石龙镇进展.pdf").period == PERIOD
-    assert state(july_out, "石龙镇", "2022-06") == UnitState.TO_FIX
+    assert _receipt(july_out, "石龙镇进展.pdf").period == JULY
+    assert state(july_out, "石龙镇", "2022-06") == UnitState.NOT_REPORTED
     assert state(july_out, "石龙镇", "2022-07") in (UnitState.ON_TIME, UnitState.LATE)
     assert state(july_out, "石龙镇", "2022-08") == UnitState.NOT_REPORTED

@@ -8,6 +8,7 @@ held (`as_issued`), not by today's sheet, and the office is told where the two d
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -81,6 +82,47 @@ def check_as_printed(ledger: Ledger, ctx: CheckContext, jobs: list[tuple[bytes, 
     again = replace(ctx, printed=printed)
     return [check_return(*job[:2], again, *job[2:]) if rep.period in printed else rep
             for job, rep in zip(jobs, reports)]
+
+
+class EarlierMonths:
+    """What the ledger says of earlier months, each asked once a run (collect's
+    `_weigh_evidence` asked it for every refused or late file): when each month's forms went
+    out, the units they went to and those exempt, the accepted returns."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._asked: dict[Period, set[str]] | None = None
+        self._exempt: dict[Period, set[str]] = {}
+        self._issued: dict[Period, dt.datetime | None] = {}
+        self._accepted: dict[Period, dict[str, Receipt]] = {}
+
+    def issued_at(self, period: Period) -> dt.datetime | None:
+        if period not in self._issued:
+            self._issued[period] = self.ledger.issued_at(period)
+        return self._issued[period]
+
+    def reported(self, names: tuple[str, ...], period: Period) -> bool:
+        return self.ledger.reported(names, period)
+
+    def accepted_at(self, names: tuple[str, ...], period: Period) -> dt.datetime | None:
+        """When the unit's accepted return of ``period`` in the ledger was received, if any."""
+        if period not in self._accepted:
+            self._accepted[period] = self.ledger.accepted(period)
+        return max((self._accepted[period][n].received for n in names if n in self._accepted[period]), default=None)
+
+    def exempt(self, names: tuple[str, ...], period: Period) -> bool:
+        if period not in self._exempt:
+            self._exempt[period] = self.ledger.exempt_units(period)
+        return bool(set(names) & self._exempt[period])
+
+    def asked(self) -> dict[Period, set[str]]:
+        """Each issued month, latest first → the units a form of it went to (not the exempt)."""
+        if self._asked is None:
+            self._asked = {}
+            for p in sorted(self.ledger.issued_periods(), reverse=True):
+                self._exempt.setdefault(p, self.ledger.exempt_units(p))
+                self._asked[p] = self.ledger.issued_units(p) - self._exempt[p]
+        return self._asked
 
 
 def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],

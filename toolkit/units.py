@@ -358,11 +358,12 @@ class Directory:
         self._at: dict[str, int] = {}
         self._holders: dict[str, list[str]] | None = None  # a name -> the longer names holding it
         self._places: frozenset[str] | None = None  # the place names the directory's names lead with
+        self._towns: frozenset[str] | None = None  # towns' short names: 虎门 of 虎门镇
         for at, u in enumerate(self.units):
             self._register(u, at)
 
     def _register(self, unit: Unit, at: int) -> None:
-        self._holders = self._places = None
+        self._holders = self._places = self._towns = None
         self._at.setdefault(unit.name, at)
         for n in (unit.name, *unit.aliases):
             self._index.setdefault(key(n), unit.name)
@@ -415,7 +416,8 @@ class Directory:
 
         A longer name holding that match and written in ``text`` as a name wins over it
         (`_spelled_longer`). A match starting or ending inside the place name the directory's
-        names lead with is none (`_place_cuts`: 东莞城市更新 holds 莞城, not 莞城街道). Ambiguous
+        names lead with is none (`_place_cuts`: 东莞城市更新 holds 莞城, not 莞城街道), nor a town's
+        short name carried on into a place (`_carried_on`: 虎门大桥 is no 虎门镇). Ambiguous
         matches (two different units, same length) give None: the caller must not guess which
         department sent a file.
         """
@@ -427,10 +429,14 @@ class Directory:
             # A file name has far fewer substrings than a province has names: look each up
             # (10,000 units: collect spent 4.3 s of CPU scanning every name for each file).
             found = {(j - i, k[i:j]) for i in range(n) if i not in cuts
-                     for j in range(i + 2, min(n, i + longest) + 1) if j not in cuts and k[i:j] in self._index}
+                     for j in range(i + 2, min(n, i + longest) + 1)
+                     if j not in cuts and k[i:j] in self._index and not self._carried_on(k[i:j], k, j)}
         else:
-            found = {(len(alias), alias) for alias in self._index
-                     if len(alias) >= 2 and alias in k and (not cuts or _found_outside(alias, k, cuts))}
+            towns = self._short_towns()
+            found = {(len(alias), alias) for alias in self._index if len(alias) >= 2 and alias in k and (
+                     (not cuts and alias not in towns)
+                     or any(i not in cuts and (j := i + len(alias)) not in cuts and not self._carried_on(alias, k, j)
+                            for i in _starts(alias, k)))}
         for size, alias in found:
             if size > best[0]:
                 best = (size, {alias})
@@ -449,6 +455,19 @@ class Directory:
             return frozenset()
         return frozenset(i for at in range(len(text)) for size in (2, 3, 4)  # _LEADING_PLACE's sizes
                          if text[at:at + size] in self._places for i in range(at + 1, at + size))
+
+    def _short_towns(self) -> frozenset[str]:
+        """The aliases of towns that do not say they are one (虎门 of 虎门镇)."""
+        if self._towns is None:
+            self._towns = frozenset(key(n) for u in self.units if u.kind == TOWN or _is_town(u.name)
+                                    for n in u.aliases if not _is_town(n))
+        return self._towns
+
+    def _carried_on(self, alias: str, text: str, end: int) -> bool:
+        """Whether a town's short name found in ``text`` before ``end`` goes on there into a
+        place's or a structure's name (`_PLACE_GOES_ON`): 虎门大桥维修进展 from 市交通运输局 went to
+        虎门镇, a W206 against the bureau's own form, and a PDF about 石龙坑 made 石龙镇 退回待改."""
+        return alias in self._short_towns() and bool(_PLACE_GOES_ON.match(text, end))
 
     def _spelled_longer(self, alias: str, text: str) -> str | None:
         """The unit of the longest name holding ``alias`` that ``text`` writes as a name
@@ -540,6 +559,15 @@ def in_order(short: str, text: str) -> bool:
 # order, as sentences do, and are no way of writing it.
 _NAME_GAP = 3
 _NOT_IN_A_GAP = LazyPattern(r"[^\u3400-\u9fff]|[年月日份期号季周的和与及或并转于]")
+# Words of a report's prose, in no unit's name (工作 is: 市金融工作局 writes 市金融局). Between
+# a name's characters, or carrying on its last one into a word (宣传部署 is no 宣传部), they
+# make a sentence about the work: 市委落实宣传部署情况 is 市委's, not 市委宣传部's.
+_PROSE = LazyPattern(r"落实|部署|推进|开展|贯彻|情况|进展|汇报|报告|安排|措施|办理|委托")
+# A town's short name carried on into a place or a structure, after one qualifier at most
+# (虎门大桥, 虎门二桥, 石龙坑, 东城路): the bridge, creek or road, not the town (街道 is the town's
+# own level; 村级 a town's villages: 虎门村级工业园 is 虎门's)
+_PLACE_GOES_ON = LazyPattern(r"[大小新老旧东西南北中一二三四五六七八九十]?"
+                             r"(?:[桥坑港路村山湖岭岛湾河涌江塘站](?!级)|街(?!道)|公园|广场|大道|码头)")
 # a place name leading a unit's name before its level: 东莞 of 东莞市政务服务数据管理局
 _LEADING_PLACE = LazyPattern(r"([^\W\d_]{2,4}?)[市县区]")
 
@@ -547,16 +575,16 @@ _LEADING_PLACE = LazyPattern(r"([^\W\d_]{2,4}?)[市县区]")
 def spells(name: str, text: str) -> bool:
     """Whether ``text`` writes ``name`` as a name: all of it, or its characters in order with
     at most `_NAME_GAP` characters of a word between two of them (交通警察支队 writes
-    交警支队, 中共东莞市委员会宣传部 writes 市委宣传部), never a sentence holding them."""
+    交警支队, 中共东莞市委员会宣传部 writes 市委宣传部), never a sentence holding them (`_PROSE`)."""
     if not in_order(name, text):  # the cheap test first: most names are not even in order
         return False
     at = {i for i, ch in enumerate(text) if ch == name[0]}
     for ch in name[1:]:
         at = {j for i in at for j in range(i + 1, min(len(text), i + 2 + _NAME_GAP))
-              if text[j] == ch and not _NOT_IN_A_GAP.search(text[i + 1:j])}
+              if text[j] == ch and not _NOT_IN_A_GAP.search(text[i + 1:j]) and not _PROSE.search(text[i + 1:j])}
         if not at:
             return False
-    return True
+    return any(not _PROSE.match(text, j) for j in at)
 
 
 def _starts(part: str, text: str):
@@ -565,11 +593,6 @@ def _starts(part: str, text: str):
     while at >= 0:
         yield at
         at = text.find(part, at + 1)
-
-
-def _found_outside(alias: str, text: str, cuts: frozenset[int]) -> bool:
-    """Whether ``alias`` is in ``text`` somewhere neither starting nor ending at a cut."""
-    return any(i not in cuts and i + len(alias) not in cuts for i in _starts(alias, text))
 
 
 def _is_header(row: list[str]) -> bool:

@@ -36,7 +36,7 @@ from ..evidence import (
     unit_of_address,
 )
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..issued_month import check_as_printed
+from ..issued_month import EarlierMonths, check_as_printed
 from ..ledger import Ledger, Receipt, common_due
 from ..ledger.mail_records import MailRecords
 from ..master import Master
@@ -359,8 +359,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 was = first.setdefault((d.report.unit, d.report.period), d)
                 if d.received_at < was.received_at:
                     first[(d.report.unit, d.report.period)] = d
-    accepted = set(first)
-    months = _Months(ledger)
+    months = EarlierMonths(ledger)
     for top in tops:
         for it in top.walk():
             if it.outcome == CONTAINER:
@@ -403,7 +402,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
             if period is None:
                 continue
             if own_period and period == run_period and not said:
-                period = (_carried_with(top, it, rep) or _owed_before(months, directory, it, rep, run_period, accepted)
+                period = (_carried_with(top, it, rep) or _owed_before(months, directory, it, rep, run_period, first)
                           or period)
                 if rep is not None:
                     rep.period = period
@@ -435,7 +434,7 @@ EXEMPT_RETURN = "本期免报（任务均已报告完成，未下发填报表）
 
 
 def _after_merge(it: Item, rep: Report, period: Period, merged: dt.datetime, later: bool,
-                 months: _Months, directory, result: CollectResult) -> None:
+                 months: EarlierMonths, directory, result: CollectResult) -> None:
     """W209 on an accepted return of ``period`` received after the month was merged, and the
     unit said on screen: 重报 when it had reported the month (accepted: in the ledger, or an
     earlier file of this run, ``later``), which 补报 (reporting late) would deny in front of the
@@ -455,39 +454,6 @@ def _after_merge(it: Item, rep: Report, period: Period, merged: dt.datetime, lat
         result.late.append((rep.unit, period))
         if before:
             result.resent.append((rep.unit, period))
-
-
-class _Months:
-    """What the ledger says of earlier months, asked once a run (`_weigh_evidence` asked it
-    for every refused or late file): the units each month's forms went to, those exempt."""
-
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        self._asked: dict[Period, set[str]] | None = None
-        self._exempt: dict[Period, set[str]] = {}
-        self._issued: dict[Period, dt.datetime | None] = {}
-
-    def issued_at(self, period: Period) -> dt.datetime | None:
-        if period not in self._issued:
-            self._issued[period] = self.ledger.issued_at(period)
-        return self._issued[period]
-
-    def reported(self, names: tuple[str, ...], period: Period) -> bool:
-        return self.ledger.reported(names, period)
-
-    def exempt(self, names: tuple[str, ...], period: Period) -> bool:
-        if period not in self._exempt:
-            self._exempt[period] = self.ledger.exempt_units(period)
-        return bool(set(names) & self._exempt[period])
-
-    def asked(self) -> dict[Period, set[str]]:
-        """Each issued month, latest first → the units a form of it went to (not the exempt)."""
-        if self._asked is None:
-            self._asked = {}
-            for p in sorted(self.ledger.issued_periods(), reverse=True):
-                self._exempt.setdefault(p, self.ledger.exempt_units(p))
-                self._asked[p] = self.ledger.issued_units(p) - self._exempt[p]
-        return self._asked
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
@@ -526,14 +492,15 @@ def _carried_with(top: Item, it: Item, rep: Report | None) -> Period | None:
     return periods.pop() if len(periods) == 1 else None
 
 
-def _owed_before(months: _Months, directory, it: Item, rep: Report | None, current: Period,
-                 accepted: set[tuple[str, Period]]) -> Period | None:
+def _owed_before(months: EarlierMonths, directory, it: Item, rep: Report | None, current: Period,
+                 accepted: dict[tuple[str, Period], Item]) -> Period | None:
     """The period a refused or unreadable file of no readable month belongs to when it was
-    sent before ``current``'s forms went out: the latest earlier one its unit was issued a form
-    for and has no accepted return of (in the ledger or in this run, ``accepted``: collected in
-    one run or two, the file goes to one month), else the latest earlier one it was issued at
-    all, where its accepted return stands. Filed under ``current`` it made the unit 退回待改 (and
-    its June 未报送 stay) in a month it was not yet asked for; None otherwise."""
+    sent before ``current``'s forms went out: that of its unit's latest accepted return sent
+    since that period's forms went out and before it, else the latest earlier one its unit was
+    issued a form for and has no accepted return of (in the ledger or in this run, ``accepted``:
+    collected in one run or two, the file goes to one month), else the latest earlier one it was
+    issued at all. Filed under ``current`` it made the unit 退回待改 (and its June 未报送 stay)
+    in a month it was not yet asked for; None otherwise."""
     unit = _refused_unit(it, rep)
     issued = months.issued_at(current)
     if not unit or issued is None or it.received_at >= issued:
@@ -541,6 +508,12 @@ def _owed_before(months: _Months, directory, it: Item, rep: Report | None, curre
     names = directory.names_of(unit)
     # the months a form went to it: not one it was exempt for (本期免报), which it owed nothing
     asked = [p for p, units in months.asked().items() if p < current and set(names) & units]
+    # the stamped PDF mailed after July's form is its companion, as in one mail (`_carried_with`)
+    sent = [(t, p) for p in asked for t in (months.accepted_at(names, p), *(
+            accepted[(n, p)].received_at for n in names if (n, p) in accepted))
+            if t is not None and months.issued_at(p) <= t < it.received_at]
+    if sent:
+        return max(sent)[1]
     for period in asked:
         if (unit, period) not in accepted and not months.reported(names, period):
             return period
