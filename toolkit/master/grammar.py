@@ -78,7 +78,8 @@ _OPEN_ENDED_AND = re.compile(r"(等(?:[省市县区州盟旗]直?)?(?:有关|相
                              r"(?:和|及|以及)(?=各|有关|相关)")
 _GROUP_TAIL = {"单位", "部门", "机构", "有关单位", "相关单位", "有关部门", "相关部门"}
 # 相关市、县政府 (黑龙江省促进经济稳增长的若干措施) as 各县、市、区政府: 相关市 was a unit, 县政府 another
-_ADMIN_HEAD = re.compile(r"^(各|相关|有关)(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗))*$")
+# 各区、县级市 and 各有关区、县级市 (广州 2012) likewise: 县级市 was a unit of its own
+_ADMIN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗|县级市))*$")
 # People written beside a unit: 市发改委（张三）, 市发改委\n（张三、李四）, 市发改委（联系人：张三）.
 # Only a bracket that is clearly people is dropped: a name is a common surname and one or two
 # more Han characters (or any 2–4 with 同志 or a 联系人 label), never a unit-like word, so
@@ -294,7 +295,7 @@ def restore_trailing_levels(pieces: list[str], problems: list[str]) -> list[str]
     return out
 
 
-_ADMIN_PART = re.compile(r"^(县|市|区|旗|乡|镇|街道|乡镇)(人民)?(政府|管委会|办事处)?$")
+_ADMIN_PART = re.compile(r"^(县|市|区|旗|乡|镇|街道|乡镇|县级市)(人民)?(政府|管委会|办事处)?$")
 
 
 def is_unit_clause(text: str) -> bool:
@@ -369,7 +370,8 @@ def _rejoin(pieces: list[str]) -> list[str]:
     for p in pieces:
         prev = out[-1] if out else ""
         bare = _ROLE_SUFFIX.sub("", p)  # 各县、市、区政府负责: the last part carries the clause's role word
-        if prev and ((_ADMIN_HEAD.match(prev) and _ADMIN_PART.match(bare)) or (p in _GROUP_TAIL and is_group(prev))):
+        head = UNIT_LABEL.sub("", prev)  # 配合单位：各区、县级市: the label opens the first part
+        if prev and ((_ADMIN_HEAD.match(head) and _ADMIN_PART.match(bare)) or (p in _GROUP_TAIL and is_group(head))):
             out[-1] = f"{prev}、{p}"
         else:
             out.append(p)

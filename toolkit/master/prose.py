@@ -104,12 +104,32 @@ def _split_name(text: str) -> tuple[str, str]:
     return "", text.strip()
 
 
+def _next_in_sequence(text: str, last: int) -> tuple[int, str, str] | None:
+    """``11.121人才梯队项目。…`` after item 10 -> item 11: `numbering` reads no item number
+    before a digit (``1.1``, ``2.5亿元``), but the item after 10. whose name starts with one is
+    item 11 (广州 2012: item 10 became a heading, 11 took its id and the ids of every task
+    changed)."""
+    m = re.match(r"^\s*(\d{1,3})[.．](?=\d)", text)
+    if m and last and int(m.group(1)) == last + 1:
+        return 3, m.group(1), text[m.end():].strip()
+    return None
+
+
+def _heading(line: str) -> str:
+    """A heading as a group names it: ``（一）产业提升人才行动计划。围绕…实施如下重点项目：`` ->
+    ``（一）产业提升人才行动计划。``: a heading paragraph that goes on to describe its items keeps
+    its first sentence only (广州 2012: each group was the whole 80-character paragraph)."""
+    head, sep, rest = line.partition("。")
+    return f"{head}{sep}" if sep and clean(rest) and numbering(head) else line
+
+
 def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
     """Tasks of a document written as numbered paragraphs; [] when it names no units."""
     root: list[_Item] = []
     stack: list[_Item] = []  # open numbered items, outermost first
     pending: list[_Item] = []  # leaves waiting for a clause line that covers them
     current: _Item | None = None
+    last_item = 0  # the number of the last 1. 2. … item, for `_next_in_sequence`
     for para in paragraphs:
         for raw_line in (item for part in para.text.split("\n") for item in _items_of(clean(part))):
             line = clean(raw_line)
@@ -130,7 +150,7 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
                     item.units.append(clause)
                 pending = []
                 continue
-            n = numbering(text)
+            n = numbering(text) or _next_in_sequence(text, last_item)
             if n is None and not clause:
                 if current is not None and not current.units and not current.children:
                     current.text = f"{current.text}{text}"  # a paragraph continuing the item
@@ -153,6 +173,8 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
                 pending.append(item)
             if n:
                 stack.append(item)
+                if level == 3:
+                    last_item = int(number)
             current = item
     return _tasks(root, file)
 
@@ -190,7 +212,7 @@ def _tasks(root: list[_Item], file: str) -> list[RawTask]:
         return []
     tasks = []
     for it, tid in zip(leaves, _ids(leaves)):
-        heads = [a.line for a in it.ancestors()]
+        heads = [_heading(a.line) for a in it.ancestors()]
         name, content = _split_name(it.text)
         tasks.append(RawTask(
             "正文", f"第{it.paragraph + 1}段", explicit_id=tid,

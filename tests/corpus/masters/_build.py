@@ -57,6 +57,7 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "prose_yuncheng_2017.docx": ("yuncheng_2017", "docx", {}),
     "prose_lishui_2023.docx": ("lishui_2023", "docx", {}),
     "prose_heilongjiang_2013.docx": ("heilongjiang_2013", "docx", {}),
+    "prose_guangzhou_rencai_2012.docx": ("guangzhou_rencai_2012", "docx", {}),
     "prose_guofa_2018_39.docx": ("guofa_2018_39", "docx", {}),
     "prose_guofa_2018_42.docx": ("guofa_2018_42", "docx", {}),
     "prose_guofa_2019_3.docx": ("guofa_2019_3", "docx", {}),
