@@ -136,6 +136,14 @@ def check_many(jobs: list[tuple[bytes, str, str]], ctx: CheckContext, workers: i
     return list(progress(parallel.run(_check_job, jobs, workers, _init_worker, (ctx,)), "校验"))
 
 
+def _sender_for_check(it: Item, ctx: CheckContext) -> str:
+    """The sender the check weighs as evidence of ``it``'s unit: none when the subject or a
+    path says that mailbox's unit only passed the file on (（东城街道代报）, `sent_for_another`):
+    a form without _meta from 东城街道's mailbox went to 东城街道, and 东坑镇 stood 未报送."""
+    unit = ctx.unit_of_sender(it.sender)
+    return "" if unit and sent_for_another(unit, it.hints, ctx.master.directory) is None else it.sender
+
+
 def check_pool(inputs: int, ctx: CheckContext, workers: int | None) -> parallel.Pool | None:
     """Checking workers started before the inbox is read, when ``inputs`` files will likely
     need them (the rule of `check_many`); None otherwise. Forked later, each worker would
@@ -225,7 +233,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     continue
                 seen[it.sha256] = it
                 jobs.append(it)
-        checks = [(it.data, it.name, it.sender) for it in jobs]
+        checks = [(it.data, it.name, _sender_for_check(it, ctx)) for it in jobs]
         reports = check_many(checks, ctx, workers, progress, pool)
         if pool is not None:
             pool.close()
@@ -496,11 +504,11 @@ def _owed_before(months: EarlierMonths, directory, it: Item, rep: Report | None,
                  accepted: dict[tuple[str, Period], Item]) -> Period | None:
     """The period a refused or unreadable file of no readable month belongs to when it was
     sent before ``current``'s forms went out: that of its unit's latest accepted return sent
-    since that period's forms went out and before it, else the latest earlier one its unit was
-    issued a form for and has no accepted return of (in the ledger or in this run, ``accepted``:
-    collected in one run or two, the file goes to one month), else the latest earlier one it was
-    issued at all. Filed under ``current`` it made the unit 退回待改 (and its June 未报送 stay)
-    in a month it was not yet asked for; None otherwise."""
+    since that period's forms went out and before it, unless the unit owes a later month, else
+    the latest earlier one its unit was issued a form for and has no accepted return of (in the
+    ledger or in this run, ``accepted``: collected in one run or two, the file goes to one
+    month), else the latest earlier one it was issued at all. Filed under ``current`` it made
+    the unit 退回待改 (and its June 未报送 stay) in a month it was not yet asked for; None otherwise."""
     unit = _refused_unit(it, rep)
     issued = months.issued_at(current)
     if not unit or issued is None or it.received_at >= issued:
@@ -512,12 +520,12 @@ def _owed_before(months: EarlierMonths, directory, it: Item, rep: Report | None,
     sent = [(t, p) for p in asked for t in (months.accepted_at(names, p), *(
             accepted[(n, p)].received_at for n in names if (n, p) in accepted))
             if t is not None and months.issued_at(p) <= t < it.received_at]
-    if sent:
+    owed = next((p for p in asked if (unit, p) not in accepted and not months.reported(names, p)), None)
+    # a June 补报 on 20 July is no companion of a file of 4 August while July is owed: filed
+    # beside June's accepted return, it left July 未报送 though the unit had sent something
+    if sent and (owed is None or max(sent)[1] > owed):
         return max(sent)[1]
-    for period in asked:
-        if (unit, period) not in accepted and not months.reported(names, period):
-            return period
-    return asked[0] if asked else None
+    return owed or (asked[0] if asked else None)
 
 
 def _unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period) -> list[Receipt]:
