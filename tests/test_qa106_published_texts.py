@@ -42,20 +42,22 @@ DIRECTORY = """单位,简称/别名,类别,联系人,电话,邮箱
 HEADER = ["序号", "一级任务", "二级任务", "具体措施", "牵头单位", "配合单位", "完成时限"]
 
 
-def undated_list(path: Path) -> Path:
-    """A 区 营商环境 task list as sent round in Excel: no year in its title, none in any 完成时限."""
+def undated_list(path: Path, deadlines: tuple[str, ...] = ("年底前", "6月底前", "三季度末", "年底前", "年内")) -> Path:
+    """A 区 营商环境 task list as sent round in Excel: no year in its title, none in any 完成时限
+    (``deadlines``, one a task)."""
     wb = Workbook()
     ws = wb.active
     rows = [
         ["优化营商环境重点任务清单"] + [None] * 6,
         HEADER,
         [1, "一、提升政务服务效能", "（一）深化“一网通办”", "推进高频事项网上办理，网上可办率达到95%以上。",
-         "区政务服务中心", None, "年底前"],
-        [2, None, None, "推行“免证办”服务。", "区公安分局", None, "6月底前"],
-        [3, None, "（二）优化审批流程", "压减工程建设项目审批时限。", "区住建局", "区自然资源局", "三季度末"],
-        [1, "二、强化要素保障", "（一）保障用地", "盘活存量土地200亩。", "区自然资源局", None, "年底前"],
-        [2, None, "（二）保障融资", "开展政银企对接活动。", "区金融办", None, "年内"],
+         "区政务服务中心", None],
+        [2, None, None, "推行“免证办”服务。", "区公安分局", None],
+        [3, None, "（二）优化审批流程", "压减工程建设项目审批时限。", "区住建局", "区自然资源局"],
+        [1, "二、强化要素保障", "（一）保障用地", "盘活存量土地200亩。", "区自然资源局", None],
+        [2, None, "（二）保障融资", "开展政银企对接活动。", "区金融办", None],
     ]
+    rows[2:] = [[*r, d] for r, d in zip(rows[2:], deadlines)]
     for r in rows:
         ws.append(r)
     for m in ("A1:G1", "B3:B5", "C3:C4"):
@@ -64,15 +66,14 @@ def undated_list(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def undated(tmp_path_factory):
-    """September of the list: issued, 区住建局 and 区金融办 report, 区自然资源局 with its 盘活存量土地
-    滞后, the 通报 written."""
-    root = tmp_path_factory.mktemp("undated") / "营商环境"
+def september(root: Path, task_list: Path, fmt: str = "docx"):
+    """September of the 区 list at ``task_list`` in a workspace at ``root``: issued, 区住建局
+    and 区金融办 report, 区自然资源局 with its 盘活存量土地 滞后, the 通报 written (as ``fmt``)
+    → (workspace, master, memo)."""
     csv = root.parent / "名录.csv"
     csv.write_text(DIRECTORY, encoding="utf-8")
-    ws, master = init_workspace(root, undated_list(root.parent / "营商环境任务清单.xlsx"),
-                                period=str(SEPTEMBER), organiser="区人民政府办公室", directory_csv=csv)
+    ws, master = init_workspace(root, task_list, period=str(SEPTEMBER), organiser="区人民政府办公室",
+                                directory_csv=csv)
     issue_returns(ws, SEPTEMBER)
     issued = ws.root / "下发" / SEPTEMBER.label
     ws.inbox.mkdir(exist_ok=True)
@@ -86,8 +87,14 @@ def undated(tmp_path_factory):
         t = dt.datetime.combine(received, dt.time(10)).timestamp()
         os.utime(path, (t, t))
     collect(ws, SEPTEMBER, received=received)
-    memo = write_memo(ws, SEPTEMBER, issue_date=dt.date(2024, 10, 10))
-    return ws, master, memo
+    return ws, master, write_memo(ws, SEPTEMBER, fmt=fmt, issue_date=dt.date(2024, 10, 10))
+
+
+@pytest.fixture(scope="module")
+def undated(tmp_path_factory):
+    """September of the list, its 通报 written."""
+    root = tmp_path_factory.mktemp("undated") / "营商环境"
+    return september(root, undated_list(root.parent / "营商环境任务清单.xlsx"))
 
 
 def test_the_list_is_read_without_a_single_date(undated):

@@ -219,11 +219,25 @@ def _unit_of(raw: RawReturn, name: str, ctx: CheckContext, sent_by: str = ""
 
 
 class Printed(NamedTuple):
-    """A past month's tasks as its forms printed them (ledger `issued_texts`), and the
-    fingerprints of the masters those forms were made from."""
+    """A past month's tasks as its forms printed them (ledger `issued_texts`; empty for forms
+    issued before version 8), the fingerprints of the masters those forms were made from
+    (empty with no texts: an older form is then checked against today's texts, as W203
+    says), and who the forms asked for what (`Ledger.issued_tasks_of`, under current names:
+    unit → task id → the role its form gave, None when not recorded, before version 7)."""
 
     tasks: dict[str, Task]
     fingerprints: frozenset[str]
+    assigned: dict[str, dict[str, Role | None]]
+
+    def assigned_of(self, unit: str, master: Master) -> dict[str, Role | None] | None:
+        """Task id → role for ``unit`` as the month's forms gave it (a role not recorded is
+        today's, else None: the row's own 责任类型 then); None when no form of the month went
+        to the unit (it keeps today's tasks, as `issued_month.as_issued` keeps it)."""
+        given = self.assigned.get(unit)
+        if given is None:
+            return None
+        now = {t.id: role for t, role in master.tasks_of(unit)}
+        return {tid: role or now.get(tid) for tid, role in given.items()}
 
 
 @dataclass
@@ -238,7 +252,8 @@ class CheckContext:
     #: (master fingerprint, unit) → task ids of the form issued to the unit (ledger `issued`)
     issued: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     #: a past month → its tasks as its forms printed them (`issued_month.printed_months`): a
-    #: 补报 is checked against the texts and 完成时限 its month's 汇总表 and 通报 judge it by
+    #: 补报 is checked against the texts, 完成时限 and 责任分工 its month's 汇总表 and 通报 judge
+    #: it by
     printed: dict[Period, Printed] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -346,9 +361,15 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
         # its _meta, but the unit typed in it would otherwise be 未报送 with no one told
         issues.append(make_issue("W206", cell=raw.label_cells.get("填报单位", ""), said="填报表内置的单位信息",
                                  unit=unit, other=other, evidence="表中的填报单位", **at))
-    assigned: dict[str, str] = {}
+    period, period_by = _period_of(raw, name)
+    period = period or ctx.default_period or ctx.period
+    printed = ctx.printed.get(period) if period else None
+    assigned: dict[str, Role | None] = {}
     if unit:
-        assigned = {t.id: role for t, role in master.tasks_of(unit)}
+        # a past month's return: the tasks and roles its month's forms gave the unit, as the
+        # month's 汇总表 counts them (`as_issued`), not a 责任分工 edited since (W208/W210)
+        month = printed.assigned_of(unit, master) if printed else None
+        assigned = month if month is not None else {t.id: role for t, role in master.tasks_of(unit)}
         if not assigned:
             issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""),
                                      found=f"：“{unit}”在任务清单中没有任务", **at))
@@ -356,15 +377,12 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
         shown = f"（表中写的是“{_quote(written)}”）" if written else ""
         issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""), found=shown, **at))
 
-    period, report.period_by = _period_of(raw, name)
-    period = period or ctx.default_period or ctx.period
-    report.period = period
+    report.period, report.period_by = period, period_by
     if ctx.period and period and period != ctx.period:
         issues.append(make_issue("E202", cell=raw.label_cells.get("填报期", ""),
                                  found=period.label, expected=ctx.period.label, **at))
 
     report.fingerprint = raw.meta.get("master_fingerprint", "")
-    printed = ctx.printed.get(period) if period else None
     # a past month's own form, checked against what it printed: not an old template, and
     # not checked against today's 任务清单 as W203 would say
     own_form = printed is not None and report.fingerprint in printed.fingerprints
@@ -382,7 +400,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
     if unit and report.fingerprint and report.fingerprint != master.fingerprint:
         in_form = ctx.issued.get((report.fingerprint, unit)) or (set(raw.meta_tasks) or None)
     if not raw.rows or any(i.code == "E301" for i in raw.issues):
-        _missing_tasks(assigned, set(), master, issues, at, in_form)
+        _missing_tasks(assigned, set(), master, issues, at, in_form, printed)
         return
 
     # Only the ledger's record of what this unit's form held, never the form's own _meta
@@ -394,12 +412,14 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
         v = rr.values
         tid = task_id_text(v.get("task"))
         here = dict(at, task=tid)
-        task = master.task(tid) if tid else None
+        # texts and 完成时限 as the month's forms printed them, for a past month (a task
+        # deleted since included)
+        task = ((printed.tasks.get(tid) if printed else None) or master.task(tid)) if tid else None
         if task is None and _is_note(tid, v):
             continue
         # The office gave the unit this row, then moved the task away or deleted it: the
         # department cannot have known, so no E402/E401 (a refusal it cannot fix).
-        moved = tid in issued and tid not in assigned
+        moved = tid in issued and (tid not in assigned or task is None)
         if task is None and not moved:
             issues.append(make_issue("E401", cell=rr.cell("task"), **dict(here, task=_quote(tid) or "（空白）")))
             continue
@@ -415,13 +435,11 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
             continue
         if unit and assigned and tid not in assigned:
             issues.append(make_issue("E402", cell=rr.cell("task"), **here))
-        # texts and 完成时限 as the month's forms printed them, for a past month
-        task = printed.tasks.get(tid, task) if printed else task
         _check_master_text(raw, rr, task, here, issues, present)
-        row = _check_values(rr, task, assigned.get(tid, clean(v.get("role"))), period,
+        row = _check_values(rr, task, assigned.get(tid) or clean(v.get("role")), period,
                             ctx, here, issues)
         report.rows.append(row)
-    _missing_tasks(assigned, set(seen), master, issues, at, in_form)
+    _missing_tasks(assigned, set(seen), master, issues, at, in_form, printed)
     order = master.task_order
     report.rows.sort(key=lambda r: (r.role != LEAD, order.get(r.task, len(order))))
 
@@ -432,10 +450,11 @@ def _is_note(tid: str, values: dict[str, Any]) -> bool:
     return not typed and not re.fullmatch(r"[\d.]+", tid)
 
 
-def _missing_tasks(assigned: dict[str, str], seen: set[str], master: Master,
-                   issues: list[Issue], at: dict, in_form: set[str] | None = None) -> None:
+def _missing_tasks(assigned: dict[str, Role | None], seen: set[str], master: Master,
+                   issues: list[Issue], at: dict, in_form: set[str] | None = None,
+                   printed: Printed | None = None) -> None:
     for tid in sorted(set(assigned) - seen, key=task_sort_key):
-        task = master.task(tid)
+        task = (printed.tasks.get(tid) if printed else None) or master.task(tid)
         late = in_form is not None and tid not in in_form  # added to the master after issue
         title = task_title(task.name, task.content) if task else ""
         issues.append(make_issue("W208" if late else "E404", task=tid, name=f"（{title}）" if title else "", **at))

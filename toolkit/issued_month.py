@@ -55,28 +55,43 @@ def later_issue(ledger: Ledger, period: Period) -> Period | None:
     return min((p for p in ledger.issued_periods() if p > period), default=None)
 
 
-def printed_months(ledger: Ledger, periods: set[Period]) -> dict[Period, Printed]:
+def printed_months(ledger: Ledger, periods: set[Period], master: Master) -> dict[Period, Printed]:
     """Each of ``periods`` judged by its forms (`as_issued`: a later month's went out, and the
-    ledger vouches for the issue) → its tasks as its forms printed them; a month whose forms
-    recorded no texts (issued before version 8) is absent: checked against today's sheet, as
-    its 汇总表 is merged with today's texts."""
+    ledger vouches for the issue) → its tasks as its forms printed them, and who they asked
+    for what (under ``master``'s current names); a month whose forms recorded neither
+    (issued before version 4) is absent: checked against today's sheet, as its 汇总表 is
+    merged with it. A month whose forms recorded no texts (before version 8) is checked
+    against today's texts, as its 汇总表 shows them."""
     out: dict[Period, Printed] = {}
     for period in sorted(periods):
         if later_issue(ledger, period) is None or not vouches(ledger, period, ledger.units_received(period)):
             continue
         texts = ledger.issued_texts_of(period)
-        if texts:
-            out[period] = Printed(texts, frozenset(ledger.issued_fingerprints(period)))
+        assigned = _assigned_of(ledger, period, master)
+        if texts or assigned:
+            out[period] = Printed(texts, frozenset(ledger.issued_fingerprints(period) if texts else ()), assigned)
     return out
+
+
+def _assigned_of(ledger: Ledger, period: Period, master: Master) -> dict[str, dict[str, Role | None]]:
+    """Unit (current name) → task id → the role ``period``'s forms gave it (None: issued
+    before version 7, none recorded), as `as_issued` reads them."""
+    given = renamed(ledger.issued_roles_of(period), master, lambda a, b: {**a, **b})
+    return {unit: {tid: Role(role) if (role := given.get(unit, {}).get(tid)) in (LEAD, COOP) else None
+                   for tid in ids}
+            for unit, ids in renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b).items()}
 
 
 def check_as_printed(ledger: Ledger, ctx: CheckContext, jobs: list[tuple[bytes, str, str]] | list[tuple[bytes, str]],
                      reports: list[Report]) -> list[Report]:
     """``reports`` (of ``jobs``, checked with ``ctx``), those of a past month checked again
-    against the tasks its forms printed (`printed_months`): a 补报 after the office moved a
-    完成时限 is questioned (W604) as the month's 通报 judges it, not by today's sheet. Only a
-    return with a row of a task printed otherwise than today's sheet is checked again."""
-    printed = printed_months(ledger, {r.period for r in reports if r.period})
+    against what its forms printed and whom they asked for what (`printed_months`): a 补报
+    after the office moved a 完成时限 is questioned (W604) as the month's 通报 judges it, not
+    by today's sheet, and its row for a task handed to another unit since is the month's
+    (no W210), as the month's 汇总表 counts it. Only a return that either could change is
+    checked again: a row or an issue of a task printed otherwise than today's sheet, or a
+    unit the month asked for other tasks or roles than today's 责任分工 gives it."""
+    printed = printed_months(ledger, {r.period for r in reports if r.period}, ctx.master)
     # Only the tasks printed otherwise than today's sheet can change a check: June's returns
     # collected after July's forms went out (a month's usual last days) are a past month's,
     # and checking every one again, on one core, doubled a run of thousands for nothing.
@@ -89,13 +104,22 @@ def check_as_printed(ledger: Ledger, ctx: CheckContext, jobs: list[tuple[bytes, 
         month = printed.get(rep.period) if rep.period else None
         if month is None:
             out.append(rep)
-        elif any(r.task in month.tasks for r in rep.rows):
+        elif (any(r.task in month.tasks for r in rep.rows) or any(i.task in month.tasks for i in rep.issues)
+              or _asked_otherwise(month, rep.unit, ctx.master)):
             out.append(check_return(*job[:2], again, *job[2:]))
         else:  # the same check: only W203 differs, none for a form of the month's own master
             if rep.fingerprint in month.fingerprints:
                 rep.issues = [i for i in rep.issues if i.code != "W203"]
             out.append(rep)
     return out
+
+
+def _asked_otherwise(month: Printed, unit: str | None, master: Master) -> bool:
+    """Whether the month's forms asked ``unit`` for other tasks or roles than today's 责任分工."""
+    if not unit:
+        return False
+    given = month.assigned_of(unit, master)
+    return given is not None and given != {t.id: role for t, role in master.tasks_of(unit)}
 
 
 class EarlierMonths:

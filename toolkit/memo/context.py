@@ -457,7 +457,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     )
     ctx.appendices = sentences.appendices(ctx, appendix_over)
     ctx.appendix_note = sentences.appendix_note(ctx.appendices) if ctx.appendices else ""
-    ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines)
+    ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines, cons.tasks)
     ctx.completed_text = sentences.completed_text(ctx, previous is not None)
     ctx.attention_text = sentences.attention_text(ctx, deadlines)
     ctx.reporting_text = sentences.reporting_text(ctx) + sentences.exempt_text(ctx, MAX_INLINE_UNITS)

@@ -8,11 +8,12 @@ overlap: a reader adds the numbers he is given.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..dates import cn_date
+from ..dates import cn_date, parse_deadline
 from ..period import Period
 from ..text import cn_number
 from ..vocab import Status
@@ -129,9 +130,11 @@ def appendix_note(found: list[Appendix]) -> str:
 
 # ---- sentences ----
 
-def overview_text(c: MemoContext, averaged: int, deadlines: bool = True) -> str:
+def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
+                  tasks: list[TaskSummary] | None = None) -> str:
     """Section 一; ``averaged``: how many tasks ``avg_progress_text`` is the mean of;
-    ``deadlines``: whether any task has a 完成时限 (`has_deadlines`)."""
+    ``deadlines``: whether any task has a 完成时限 (`has_deadlines`); ``tasks``: the
+    period's, whose unread 完成时限 (`unread_deadlines`) no claim of 超期 covers."""
     if not c.task_total:
         return f"{c.project}暂无需要报送进展的任务。"
     parts = [f"已完成{c.task_done}项（占{c.task_done_pct}）" if c.task_done else "尚无已完成的任务"]
@@ -152,8 +155,14 @@ def overview_text(c: MemoContext, averaged: int, deadlines: bool = True) -> str:
             parts.append(f"{label}{n}项（占{pct(n, c.task_total)}）")
     text = f"{c.project}共{c.task_total}项任务。截至{c.period_label}底，" + "，".join(parts) + "。"
     # the overdue tasks are among those just counted (滞后 or 未报送), not more of them
+    unread = unread_deadlines(tasks or [])
+    not_judged = unread_text(unread, "超期") if unread and deadlines else ""
     if c.task_overdue:
         text += f"上述任务中，已超过完成时限仍未完成的有{c.task_overdue}项。"
+        text += f"另有{not_judged}" if not_judged else ""
+    elif not_judged:  # "暂无超过完成时限" only of the tasks whose 完成时限 was read
+        dated = any(t.task.dated for t in tasks or [])
+        text += f"有明确完成时限的任务中，暂无超过完成时限仍未完成的；另有{not_judged}" if dated else not_judged
     elif deadlines:  # of a plan that sets none, "暂无超过完成时限" suggests it does
         text += "暂无超过完成时限仍未完成的任务。"
     if c.avg_progress_text:
@@ -256,21 +265,49 @@ def has_deadlines(tasks: list[TaskSummary], read: bool = True) -> bool:
     return any(t.task.dated or t.task.ongoing for t in tasks)
 
 
+def unread_deadlines(tasks: list[TaskSummary]) -> list[TaskSummary]:
+    """The unfinished tasks whose 完成时限 is written but gave duban no date (年底前 with no
+    year anywhere, M103): whether they are due, or past due, was never judged."""
+    return [t for t in tasks if t.task.deadline_text and not t.task.dated and not t.task.ongoing
+            and t.status != Status.DONE]
+
+
+def unread_text(unread: list[TaskSummary], judged: str, ask: bool = False) -> str:
+    """One sentence for ``unread`` (`unread_deadlines`): how many, the words most of them
+    give, that duban did not judge whether they are ``judged`` (到期, 超期), and, when
+    ``ask``, what the office does about it. A 通报 of a plan with 年底前 beside 持续推进
+    said "2024年10月没有到期的任务" and "暂无超过完成时限仍未完成的任务" of tasks it never
+    judged."""
+    texts = [t.task.deadline_text.strip() for t in unread]
+    example = Counter(texts).most_common(1)[0][0]
+    # 年底前, 6月底前: a date once a year is given; 2025年—2024年: not one at all
+    why = "未写明年份" if all(parse_deadline(x, 2000)[0] for x in texts) else "未能识别出日期"
+    return (f"{len(unread)}项任务的完成时限（如“{example}”）{why}，未判断是否{judged}"
+            + ("，请在任务清单中补充截止日期" if ask else "") + "。")
+
+
 def due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
     """Section 五; once every dated task's 完成时限 has passed (a 2022 plan from its December
     on), it says so, where it said only that next month has none due. A plan that sets no
     完成时限 had "2022年11月没有到期的任务。" every month: it says it sets none and what is
-    asked instead."""
+    asked instead. Tasks whose 完成时限 was not read (`unread_deadlines`) are said in one
+    sentence; what is said of the rest is said of the tasks with a 完成时限 read."""
     if not has_deadlines(tasks):
         return "各项任务均未明确完成时限，请各责任单位对照任务目标持续推进，按月如实报送工作进展。"
-    if not c.due_next:
-        dated = [t.task.deadline for t in tasks if t.task.dated]
-        if not dated or max(dated) > Period.parse(c.period).end:
-            return f"{c.next_period_label}没有到期的任务。"
-        ongoing = "，长期开展的任务仍须持续推进" if any(t.task.ongoing for t in tasks) else ""
-        return (f"{c.next_period_label}没有到期的任务。"
-                f"有明确完成时限的任务，时限均已届满（最晚为{cn_date(max(dated))}）{ongoing}。")
-    return f"以下{len(c.due_next)}项任务的完成时限为{c.next_period_label}，请牵头单位倒排工期，确保按时完成："
+    unread = unread_deadlines(tasks)
+    not_judged = unread_text(unread, "到期", ask=True) if unread else ""
+    if c.due_next:
+        return (not_judged + f"以下{len(c.due_next)}项任务的完成时限为{c.next_period_label}，"
+                "请牵头单位倒排工期，确保按时完成：")
+    dated = [t.task.deadline for t in tasks if t.task.dated]
+    if not dated:  # 持续推进 beside 年底前: nothing read could be due
+        return not_judged or f"{c.next_period_label}没有到期的任务。"
+    if max(dated) > Period.parse(c.period).end:
+        return (f"有明确完成时限的任务中，{c.next_period_label}没有到期的；另有{not_judged}" if not_judged
+                else f"{c.next_period_label}没有到期的任务。")
+    ongoing = "，长期开展的任务仍须持续推进" if any(t.task.ongoing for t in tasks) else ""
+    expired = f"有明确完成时限的任务，时限均已届满（最晚为{cn_date(max(dated))}）{ongoing}"
+    return f"{expired}；另有{not_judged}" if not_judged else f"{c.next_period_label}没有到期的任务。{expired}。"
 
 
 def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True) -> list[Point]:
