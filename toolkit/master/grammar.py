@@ -56,7 +56,7 @@ _LEAD_PREDICATES = ("责任", "主责", "主办")  # X为责任单位, X为主�
 _ROLE_LABEL = r"(?:牵头|主要负责|主责|主办|配合|协办|协同|协作|参与)(?:责任)?(?:单位|部门|科室|处室|股室)?"
 UNIT_LABEL = re.compile(
     r"^(?P<label>牵头负责领导|牵头领导|责任领导|分管领导|牵头市领导|责任人|联系人|" + _ROLE_LABEL +
-    r"|责任单位|责任部门|责任科室|责任处室|责任股室|负责单位|实施单位|承办单位|责任"
+    r"|责任单位|责任部门|责任科室|责任处室|责任股室|负责单位|实施单位|承办单位|数据提供单位|责任"
     r"|完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*")
 _MARK = re.compile(r"[（(](?P<word>(?:牵头|主责|主办|配合|协办|协同|参与)(?:单位|部门)?)[）)]$")
 _LEAD_MARKS = ("牵头", "主责", "主办")
@@ -311,7 +311,25 @@ def is_unit_clause(text: str) -> bool:
     if UNIT_LABEL.match(s):
         return True
     # 落实 alone closes many a sentence (确保政策落实): only a role word makes the clause one of units.
-    return any((m := _ROLE_SUFFIX.search(p)) and not m.group("carry") for p in split_units(s))
+    if any((m := _ROLE_SUFFIX.search(p)) and not m.group("carry") for p in split_units(s)):
+        return True
+    return clean(text)[:1] in _OPENERS and _bare_unit_list(s)
+
+
+# A unit's own word at the end of its name, not a place's (市高新区, 含高新区 are places).
+_ORGAN_ENDS = tuple("局委办府厅室部院会处队所站心社行司馆")
+
+
+def _bare_unit_list(s: str) -> bool:
+    """``市发展改革委，各县〔市、区〕政府``: a bracket of nothing but units and group phrases, with no
+    role word or label. 三门峡 2023 (三政办〔2023〕1号, 明确到各责任单位) names every task's units so,
+    and the document was refused as naming none. At least one unit with its level and an organ's
+    word (市发展改革委), so a bracketed place or note (（含高新区）, （市本级）, （试行）) is no list."""
+    parts = split_units(s)
+    units = [p for p in parts if not is_group(p)]
+    return bool(units) and all(
+        not _NOT_A_NAME.search(p) and 3 <= len(p) <= 20 and p.endswith(_UNIT_ENDS) for p in units) and any(
+        p.startswith(_UNIT_STARTS) and p.endswith(_ORGAN_ENDS) for p in units)
 
 
 # What only a sentence about the work says, never a unit's name: 各级政府要对…负责, 主要领导亲自负责
@@ -403,7 +421,10 @@ def _label_role(label: str, seen_lead_label: bool) -> str:
         return SKIP
     if label.startswith(("牵头", "主要", "主责", "主办")):
         return LEAD
-    if label.startswith(("配合", "协", "参与")):
+    # 数据提供单位 (成都 2019, beside 牵头单位 and 责任单位) supplies the figure a target is measured
+    # by: a unit with a part in the task, not its lead. Unknown, the label stayed in the name
+    # (数据提供单位:市统计局), a unit nobody would answer for, and it led where no 责任单位 came first.
+    if label.startswith(("配合", "协", "参与", "数据")):
         return COOP
     # 责任单位 next to a 牵头单位 is the cooperating side; alone it is the responsible unit.
     return COOP if seen_lead_label else LEAD

@@ -62,15 +62,25 @@ _ISSUER = re.compile(
     r"|委员会|领导小组|指挥部|管委会|政府|局|厅|委|办|部|署|中心))(?:关于|印发|转发)")
 
 
+def _unwrapped(title: str) -> str:
+    """The title without 《》 around all of it. Reprints and document lists quote a notice's whole
+    title (成都 2019: ``《成都市人民政府办公厅关于印发…的通知》``): the issuer was 《成都市人民政府办公厅,
+    printed on every form and memo, and the action was named after the whole notice."""
+    t = squash(title)
+    if t.startswith("《") and t.endswith("》") and "》" not in t[1:-1]:
+        return t[1:-1]
+    return t
+
+
 def issuing_body(title: str) -> str:
     """The issuing body a title names: ``XX市人民政府办公室关于印发…的通知`` -> XX市人民政府办公室."""
-    m = _ISSUER.match(squash(title))
+    m = _ISSUER.match(_unwrapped(title))
     return m.group("body") if m else ""
 
 
 def project_name(title: str, fallback: str) -> str:
     """The action's name from the document title: the 《…》 it issues, without 分工表 words."""
-    t = squash(title)
+    t = _unwrapped(title)
     inner = re.search(r"《(.+?)》", t)
     key_tasks = re.match(r"(重点|主要)(工作)?(任务)?", t[inner.end():]) if inner else None
     if inner and key_tasks and re.search(r"报告|纲要|规划$", inner.group(1)):

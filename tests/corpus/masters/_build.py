@@ -58,6 +58,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "prose_lishui_2023.docx": ("lishui_2023", "docx", {}),
     "prose_heilongjiang_2013.docx": ("heilongjiang_2013", "docx", {}),
     "prose_guangzhou_rencai_2012.docx": ("guangzhou_rencai_2012", "docx", {}),
+    "prose_chengdu_2019.docx": ("chengdu_2019", "docx", {}),
+    "prose_sanmenxia_2023.docx": ("sanmenxia_2023", "docx", {}),
     "prose_guofa_2018_39.docx": ("guofa_2018_39", "docx", {}),
     "prose_guofa_2018_42.docx": ("guofa_2018_42", "docx", {}),
     "prose_guofa_2019_3.docx": ("guofa_2019_3", "docx", {}),
