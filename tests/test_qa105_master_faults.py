@@ -76,6 +76,8 @@ def test_names_with_words_a_sentence_uses_are_units():
 
     assert is_unit_sentence("市应急管理局牵头，市消防救援支队配合")
     assert is_unit_sentence("省商务厅、省对外贸易经济合作厅负责")
+    assert is_unit_sentence("省发展改革委牵头，省对口支援办配合")
+    assert is_unit_sentence("省供应链办牵头，省商务厅配合")
     assert not is_unit_sentence("各级政府要对本地区水利建设负责")
 
 

@@ -333,8 +333,8 @@ def _bare_unit_list(s: str) -> bool:
 
 
 # What only a sentence about the work says, never a unit's name: 各级政府要对…负责, 主要领导亲自负责
-# (but 应急管理局 and 对外贸易局 are names).
-_NOT_A_NAME = re.compile(r"要|将|应(?!急)|须|把|对(?!外)|由|在|会同|亲自|切实|认真|加强|确保|进一步")
+# (but 应急管理局, 对外贸易局, 对口支援办 and 供应链办 are names).
+_NOT_A_NAME = re.compile(r"要|将|(?<!供)应(?!急)|须|把|对(?!外|口)|由|在|会同|亲自|切实|认真|加强|确保|进一步")
 
 
 def is_unit_sentence(text: str) -> bool:
