@@ -199,6 +199,16 @@ def test_a_bad_value_of_a_known_key_is_still_refused(tmp_path):
         read_settings(path)
 
 
+def test_a_key_above_every_section_is_ignored_with_its_line(tmp_path):
+    from toolkit.settings import read_settings
+
+    path = tmp_path / "duban.toml"
+    path.write_text("# 注释\nfoo = 1\n" + NEWER_TOML, encoding="utf-8")
+    settings = read_settings(path)
+    assert settings.warnings[0] == (f"配置文件 {path} 第 2 行：“foo”写在所有节之前，不属于任何一节，已忽略"
+                                    "（每一项都应写在它的节之下，如 [project] 之下）。")
+
+
 def test_a_section_a_newer_duban_wrote_is_ignored_too(tmp_path):
     """[memo] and [issue] were each new once: an older duban refused the whole workspace."""
     from toolkit.settings import read_settings

@@ -201,6 +201,12 @@ def settings_from(data: dict[str, Any], text: str = "", path: Path | str = "duba
     warnings: list[str] = []
     for section, table in data.items():
         keys = SCHEMA.get(section)
+        if keys is None and not isinstance(table, dict):  # foo = 1 above every [section]
+            line = _line_of(text, None, section)
+            where = f"配置文件 {path}" + (f" 第 {line} 行" if line else "")
+            warnings.append(f"{where}：“{section}”写在所有节之前，不属于任何一节，已忽略"
+                            f"（每一项都应写在它的节之下，如 [project] 之下）。")
+            continue
         if keys is None:
             # ignored like an unknown key: [memo] and [issue] were each new once
             known = "、".join(f"[{s}]" for s in SCHEMA)
@@ -314,8 +320,9 @@ def _suggest(word: str, choices) -> str:
     return f"，是否是“{close[0]}”" if close else ""
 
 
-def _line_of(text: str, section: str, key: str) -> int | None:
-    """Line number of ``key`` inside ``[section]`` (for messages); None when not found."""
+def _line_of(text: str, section: str | None, key: str) -> int | None:
+    """Line number of ``key`` inside ``[section]`` (None: above every section), for messages;
+    None when not found."""
     current = None
     for n, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
