@@ -49,7 +49,7 @@ def hand_leads_to_fg(ws):
     wb.save(ws.master_path)
 
 
-def play(ws, collecting_on):
+def play(ws, collecting_on, before_the_late_return=lambda: None):
     """June issued and collected (市发展改革局 on time, 14.1 已完成 as 配合), the lead moved,
     July issued, then the 政数局's June 补报 (14.1 滞后, 3.3 已完成) collected. Returns June's
     通报 context as merged before the edit."""
@@ -62,6 +62,7 @@ def play(ws, collecting_on):
     hand_leads_to_fg(ws)
     collecting_on(dt.date(2022, 7, 20))
     issue_returns(ws, "2022-07", due=dt.date(2022, 8, 5))
+    before_the_late_return()
     send(ws, JUNE, SZ, Filling(answers={"14.1": LAGGING, "3.3": DONE}))
     collecting_on(dt.date(2022, 7, 25))
     collect(ws, received=dt.date(2022, 7, 25))
@@ -109,10 +110,12 @@ def test_a_form_issued_before_roles_were_recorded_keeps_the_inference(ws, collec
     reads roles as before, from the rows and today's sheet. Both rows of 14.1 say 配合 (市发展
     改革局's checked in June, the 政数局's 补报 checked after the edit), so the inference finds
     no lead: the limit the recorded roles remove for forms issued from now on."""
-    play(ws, collecting_on)
-    with sqlite3.connect(ws.ledger_path) as conn:
-        conn.execute("UPDATE issued SET roles=NULL WHERE period='2022-06'")
-    conn.close()
+    def no_roles_recorded():  # as a ledger older than version 7 had them when the 补报 came
+        with sqlite3.connect(ws.ledger_path) as conn:
+            conn.execute("UPDATE issued SET roles=NULL WHERE period='2022-06'")
+        conn.close()
+
+    play(ws, collecting_on, no_roles_recorded)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         assert ledger.issued_roles_of(JUNE) == {}
     tasks = {t.task.id: t for t in consolidate(ws, JUNE).tasks}
