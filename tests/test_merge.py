@@ -500,7 +500,7 @@ def test_row_writer_raises_the_writers_failure_and_stops():
     import errno
     import threading
 
-    from toolkit import summary_book
+    from toolkit import sheet_rows
 
     written: list[bytes] = []
 
@@ -518,7 +518,7 @@ def test_row_writer_raises_the_writers_failure_and_stops():
             yield f'<row r="{i}">' + "x" * 100 + "</row>"
 
     with pytest.raises(OSError) as caught:
-        summary_book._write_rows(Full(), rows())
+        sheet_rows._write_rows(Full(), rows())
     assert caught.value.errno == errno.ENOSPC and len(written) == 1
     assert built[0] < 100_000
     assert not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]
@@ -532,7 +532,7 @@ def test_row_writer_is_done_before_a_ctrl_c_leaves_it():
     import threading
     import time
 
-    from toolkit import summary_book
+    from toolkit import sheet_rows
 
     writes: list[int] = []
 
@@ -549,7 +549,7 @@ def test_row_writer_is_done_before_a_ctrl_c_leaves_it():
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with pytest.raises(KeyboardInterrupt):
-            summary_book._write_rows(Slow(), rows)
+            sheet_rows._write_rows(Slow(), rows)
     finally:
         signal.signal(signal.SIGINT, previous)
     assert writes and not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]

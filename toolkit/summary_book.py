@@ -2,11 +2,9 @@
 
 Written with openpyxl's write-only mode, which streams rows and keeps memory flat for a
 province-sized month; every sheet is a title row, a subtitle, one header row and data.
-The data rows of the big table sheets are serialised here (cells: `xlsx.cell_xml`) and spliced in after saving
-(`inject_rows`): openpyxl spends ~90 µs per cell, which made a province's month take
-a quarter of a minute. They are serialised while the file is written, one row at a time,
-so that memory holds no sheet's rows (10,000 returns: `duban merge` peaked at 878 MB
-holding every sheet's XML, twice over).
+The data rows of the big table sheets are serialised by `sheet_rows` and spliced in after
+saving (`sheet_rows.inject_rows`): openpyxl's per-cell writer made a province's month take a
+quarter of a minute.
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ from .dates import cn_date
 from .files import atomic_write
 from .form_layout import unused_columns
 from .returns import HEADER_OF
+from .sheet_rows import Rows, inject_rows, table_rows
 from .style import color
 from .text import task_title
 from .units import say_sections
@@ -34,7 +33,6 @@ from .xlsx import (
     noting,
     one_line_chars,
     row_height,
-    unescape,
     wo_cell,
 )
 
@@ -42,7 +40,6 @@ LAGGING = Status.LAGGING
 LEAD = Role.LEAD
 
 ROW_SLACK = 1.05
-_SEEN_PER_COLUMN = 4096  # cells (any value but a bool) remembered per column while rows are written
 
 
 @dataclass
@@ -89,10 +86,6 @@ class Styles:
         # One colour per status for cell fills and chart series alike (样式.toml).
         self.status_colours = {k: color(v, "FFFFFF") for k, v in st.get("status_fills", {}).items()}
         self.status_fills = {k: PatternFill("solid", fgColor=v, bgColor=v) for k, v in self.status_colours.items()}
-
-
-#: sheet name → a function giving that sheet's data rows as XML, one ``<row>`` at a time
-Rows = dict[str, Callable[[], Iterator[str]]]
 
 
 def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: bool = True):
@@ -203,35 +196,11 @@ def _table(wb, name: str, title: tuple[str, str], subtitle: str, columns: list[C
         # A column's style depends on its value only for the status and 是否超期 columns;
         # looking the others up per cell was 0.2 s of a 1,000-return merge (W2 profile).
         fixed = [None if i in special or not items else style_ids[key(i, None)] for i in range(n)]
-        # Each value's cell (but its reference) and lines, per column: names, statuses and
-        # deadlines repeat on every row of 单位明细 and 任务汇总 (W2's rows: 0.39 → 0.34 s CPU).
-        # Bounded per column; a bool is never looked up (True == 1, but its cell is t="b").
-        seen: list[dict[Any, tuple[str, int]]] = [{} for _ in range(n)]
-        plan = list(zip(range(n), [c.get for c in columns], letters, measured, seen))
 
-        def new_cell(i: int, v: Any, w: float, fits: int, cache: dict[Any, tuple[str, int]]) -> tuple[str, int]:
-            sid = style_ids[key(i, v)] if fixed[i] is None else fixed[i]
-            made = (cell_xml("", v, sid)[6:], lines_of(v, w, fits))  # what follows '<c r="'
-            if type(v) is not bool:
-                if len(cache) >= _SEEN_PER_COLUMN:
-                    cache.clear()
-                cache[v] = made
-            return made
+        def style_of(i: int, v: Any) -> int:
+            return style_ids[key(i, v)] if fixed[i] is None else fixed[i]
 
-        def rows() -> Iterator[str]:
-            for r, item in enumerate(items, start=4):
-                row = str(r)
-                lines = 1
-                cells = []
-                for i, get, letter, (w, fits), cache in plan:
-                    v = get(item)
-                    made = (type(v) is not bool and cache.get(v)) or new_cell(i, v, w, fits, cache)
-                    if made[1] > lines:
-                        lines = made[1]
-                    cells.append(f'<c r="{letter}{row}{made[0]}')
-                yield f'<row r="{r}" ht="{height(lines)}" customHeight="1">{"".join(cells)}</row>'
-
-        pending[name] = rows
+        pending[name] = table_rows(items, [c.get for c in columns], letters, widths, size, style_of, height)
     else:
         for r, item in enumerate(items, start=4):
             values = [c.get(item) for c in columns]
@@ -252,116 +221,6 @@ def _table(wb, name: str, title: tuple[str, str], subtitle: str, columns: list[C
                     f"{letter}4:{letter}{end}",
                     CellIsRule(operator="equal", formula=[f'"{value}"'], fill=fill))
     return ws
-
-
-def inject_rows(path, pending: Rows) -> None:
-    """Stream the data rows into the saved workbook's sheets, by sheet name.
-
-    The workbook is copied entry by entry; a table sheet's entry is written as its saved
-    head, its rows as they are generated (in chunks of about a megabyte), then its tail.
-    """
-    import os
-    import re
-    import shutil
-    import tempfile
-    import zipfile
-    from pathlib import Path
-
-    if not pending:
-        return
-    path = Path(path)
-    with zipfile.ZipFile(path) as src:
-        workbook = src.read("xl/workbook.xml").decode("utf-8")
-        rels = src.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-        targets = dict(re.findall(r'Id="([^"]+)"[^>]*Target="/?(?:xl/)?([^"]+)"', rels))
-        targets.update({k: v for v, k in re.findall(r'Target="/?(?:xl/)?([^"]+)"[^>]*Id="([^"]+)"', rels)})
-        by_name = {}
-        for sheet_name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
-            by_name[unescape(sheet_name)] = "xl/" + targets[rid]
-        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-                wanted = {by_name[name]: rows for name, rows in pending.items() if name in by_name}
-                for info in src.infolist():
-                    data = src.read(info.filename)
-                    rows = wanted.get(info.filename)
-                    parts = _split_sheet(data.decode("utf-8")) if rows else None
-                    if parts is None:
-                        out.writestr(info, data)
-                        continue
-                    with out.open(info, "w") as dest:
-                        dest.write(parts[0].encode("utf-8"))
-                        _write_rows(dest, rows())
-                        dest.write(parts[1].encode("utf-8"))
-            shutil.move(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-
-
-def _split_sheet(text: str) -> tuple[str, str] | None:
-    """A saved sheet's XML cut where its data rows go: (head, tail); None if it has no sheetData."""
-    at = text.find("</sheetData>")
-    if at >= 0:
-        return text[:at], text[at:]
-    at = text.find("<sheetData/>")
-    if at >= 0:
-        return text[:at] + "<sheetData>", "</sheetData>" + text[at + len("<sheetData/>"):]
-    return None
-
-
-CHUNK_CHARS = 1 << 18
-
-
-def _write_rows(dest, rows: Iterator[str]) -> None:
-    """Write rows in chunks (one zlib call per row costs more than the rows' text), each
-    compressed and written on a second thread: zlib releases the GIL, so the next chunk's
-    rows are built meanwhile (W2: compression was 0.11 s of a 0.7 s merge, on one core)."""
-    import queue
-    import threading
-
-    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
-    failed: list[BaseException] = []
-
-    def writer() -> None:
-        while (chunk := chunks.get()) is not None:
-            if not failed:
-                try:
-                    dest.write(chunk)
-                except BaseException as exc:  # disk full: raised again in the caller
-                    failed.append(exc)
-
-    thread = threading.Thread(target=writer, name="duban-zip-writer", daemon=True)
-    thread.start()
-    try:
-        buf: list[str] = []
-        size = 0
-        for row in rows:
-            buf.append(row)
-            size += len(row)
-            if size >= CHUNK_CHARS:
-                if failed:
-                    break
-                chunks.put("".join(buf).encode("utf-8"))
-                buf, size = [], 0
-        if buf and not failed:
-            chunks.put("".join(buf).encode("utf-8"))
-    finally:
-        # The writer finishes (at most two chunks) before anyone closes the zip under it,
-        # even when a Ctrl-C lands here; the interrupt is raised once it has.
-        interrupted: BaseException | None = None
-        for step in (lambda: chunks.put(None), thread.join):
-            while True:
-                try:
-                    step()
-                    break
-                except KeyboardInterrupt as exc:
-                    interrupted = exc
-        if interrupted is not None:
-            raise interrupted
-    if failed:
-        raise failed[0]
 
 
 def _print_setup(ws, landscape: bool = True) -> None:
