@@ -232,4 +232,3 @@ def _write_rows(dest, rows: Iterator[str]) -> None:
             raise interrupted
     if failed:
         raise failed[0]
-
