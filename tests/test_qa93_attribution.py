@@ -188,14 +188,15 @@ def test_a_refusal_sent_before_julys_issue_after_june_was_accepted_is_junes(july
 
 def test_a_refusal_and_junes_form_in_one_run_before_julys_issue(july_out, run, collecting_on):
     """Both sent before July's forms, collected together: the PDF is June's, June's accepted
-    return stands (its reply says the PDF could not be read), July is 未报送."""
+    return stands, July is 未报送. The PDF, a document beside the accepted form, gets no reply
+    (QA114: the reply said 暂未采纳…请修改后重新报送 of a month whose form was taken)."""
     collecting_on(dt.date(2022, 7, 10))
     drop(july_out, "2022年6月_石龙镇_进展填报表.xlsx", _june_form(july_out), shanghai(dt.datetime(2022, 7, 6, 9, 0)))
     drop(july_out, "石龙镇进展.pdf", PDF, shanghai(dt.datetime(2022, 7, 6, 10, 0)))
     result = run(["collect"], cwd=july_out.root)
     assert "石龙镇进展.pdf（石龙镇，计入2022年6月）" in result.stdout
     _june_stays_and_july_is_not_to_fix(july_out, "石龙镇进展.pdf")
-    assert reply_path(july_out, "石龙镇").exists()
+    assert not reply_path(july_out, "石龙镇").exists()
 
 
 def test_a_file_named_for_july_stays_in_july(july_out, collecting_on):

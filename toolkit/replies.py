@@ -21,6 +21,7 @@ from .ledger import Ledger, ReturnOrder
 from .period import Period
 from .progress import Progress, no_progress
 from .report import Report
+from .sniff import DOCUMENT_EXTS
 from .text import name_part
 from .unpack import Item, read_back
 from .vocab import Outcome
@@ -91,8 +92,10 @@ def choose(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tupl
     ``reply_to_warnings`` setting brings such replies back), and the reply an earlier
     refusal left is retired (removed, marked 已作废 in the ledger). A unit whose latest file
     was refused gets one reply about it (errors first), even when an earlier return of the
-    period stays accepted. "Latest" is `ReturnOrder`'s: a scanned PDF sent in the same mail
-    as an accepted form is no refusal, and a file sent before one an earlier run collected
+    period stays accepted, unless it is a document beside that return (`_beside_the_form`) or
+    its unit was given no form for the period (本期免报).
+    "Latest" is `ReturnOrder`'s: a scanned PDF sent in the same mail as an accepted form is no
+    refusal, and a file sent before one an earlier run collected
     (a mail fetched late) gets no reply that would retire the reply about the newer one."""
     latest: dict[tuple[str, Period], Item] = {}
     parent_of = {c.receipt_id: it.receipt_id for top in tops for it in top.walk() for c in it.children}
@@ -113,11 +116,12 @@ def choose(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tupl
             if held is None or order(it) >= order(held):
                 latest[(unit, period)] = it
     accepted: dict[Period, dict[str, Any]] = {}
+    exempt: dict[Period, set[str]] = {}
     reminders: dict[Period, dict[str, list]] = {}
     jobs = []
     for (unit, period), it in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
         if period not in accepted:
-            accepted[period] = ledger.accepted(period)
+            accepted[period], exempt[period] = ledger.accepted(period), ledger.exempt_units(period)
         rep = it.report or Report(it.name, it.kind, unit, period, it.identified_by)
         rep = replace(rep, issues=list(it.issues) + [i for i in rep.issues if i not in it.issues])
         now_accepted = accepted[period].get(unit)
@@ -133,8 +137,21 @@ def choose(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tupl
             retire(ws, ledger, master, unit, period, reason="该单位的报送已采纳")
             if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
                 continue
+        if _beside_the_form(it, rep) and (now_accepted is not None
+                                          or exempt[period] & set(master.directory.names_of(unit))):
+            # the stamped PDF mailed after the form, as in one mail: the form stands; or one
+            # from a unit given no form this month (本期免报): there is nothing to correct
+            continue
         jobs.append((rep, it.bytes_ref, it.name, it.sender, it.receipt_id))
     return jobs
+
+
+def _beside_the_form(it: Item, rep: Report) -> bool:
+    """An unreadable document (a stamped PDF, a scan, a Word 说明), not a spreadsheet: sent
+    after the unit's accepted return of its month it is a copy of it, not a correction that
+    failed, and a reply 暂未采纳…请修改后重新报送 would tell the unit its return was not taken."""
+    return (it.outcome == UNREADABLE and Path(it.name).suffix.lower() in DOCUMENT_EXTS
+            and {i.code for i in rep.issues if i.is_error} == {"E103"})
 
 
 def _reminders(ledger: Ledger, period: Period) -> dict[str, list]:

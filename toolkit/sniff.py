@@ -31,6 +31,10 @@ SAVE_AS_ADVICE = {
     ".7z": "请直接报送 .xlsx 填报表；压缩包若无法解开（已损坏，或只是改了扩展名），请改用 .zip 压缩。",
 }
 DEFAULT_ADVICE = "请报送下发的 Excel 填报表，保存为 .xlsx 格式。"
+#: Documents a unit sends beside its form, never as one: the stamped PDF or scan the office
+#: asked for, a Word 说明. One mailed after the unit's accepted return of its month is no
+#: failed correction (`replies.choose`), unlike a spreadsheet the office cannot read (.et).
+DOCUMENT_EXTS = (".pdf", ".ofd", ".doc", ".docx", ".wps", ".odt", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
 TNEF_ADVICE = ("这是 Outlook 以“RTF 格式”发送邮件时生成的附件包，里面的文件无法取出。"
                "请在 Outlook 中把邮件格式改为 HTML 或纯文本后，重新附上 .xlsx 填报表发送。")
 
