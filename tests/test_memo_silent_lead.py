@@ -8,7 +8,6 @@ import datetime as dt
 from test_qa92_plan_edges import DONE, LEADS_3_1, send
 
 from toolkit.actions.collect import collect
-from toolkit.actions.issue import issue_returns
 from toolkit.consolidate import consolidate
 from toolkit.filling import Filling
 from toolkit.memo.context import build_context

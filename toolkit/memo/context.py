@@ -303,7 +303,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
         # Every lead that reported has finished; the task stands open only for the silent ones:
         # "滞后，平均进度100%" beside "尚有1个牵头单位未报送" read as a contradiction (QA114)
         done = len(ts.leads) - len(missing)
-        status_text = f"{ts.status}，已报送的{done}个牵头单位均已完成" if done > 1 else f"{ts.status}，已报送的牵头单位已完成"
+        status_text = ts.status + (f"，已报送的{done}个牵头单位均已完成" if done > 1 else "，已报送的牵头单位已完成")
     else:
         status_text = ts.status + (f"，{said}{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_text or "未明确"
