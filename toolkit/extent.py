@@ -155,9 +155,9 @@ class _Extent:
         """Place a canonically written part by its references (see _FAST_TAG) and return
         its number of cell tags; None when the part is not written so, and must be read token
         by token."""
-        if _PREFIX_HINT.search(buf) is not None:
+        if _prefixed(buf):
             buf = _unprefixed(buf)
-            if buf is None or _PREFIX_HINT.search(buf) is not None:
+            if buf is None or _prefixed(buf):
                 return None
         tags = _FAST_TAG.findall(buf)
         if not tags:
@@ -251,6 +251,24 @@ def _tag_name(body: bytes) -> tuple[bytes, bytes]:
         if 0 <= i < cut:
             cut = i
     return body[:cut], body[cut:]
+
+
+def _prefixed(buf: bytes) -> bool:
+    """Whether ``buf`` holds a prefixed cell or row tag name (`_PREFIX_HINT`). The regex has no
+    literal to skip to and took 10 µs on a W2 return's 35 KB sheet; its 17 colons (http:,
+    A1:N14 …) are found in 2.3 µs, each checked where it is. A part with more colons (times
+    typed in its text) is searched by the regex from the 64th on."""
+    i = buf.find(b":")
+    for _ in range(64):
+        if i < 0:
+            return False
+        if buf.startswith(_PREFIXED_NAMES, i + 1) and _PREFIX_HINT.match(buf, i):
+            return True
+        i = buf.find(b":", i + 1)
+    return i >= 0 and _PREFIX_HINT.search(buf, i) is not None
+
+
+_PREFIXED_NAMES = (b"c", b"row")
 
 
 def _unprefixed(buf: bytes) -> bytes | None:

@@ -499,7 +499,8 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
     try:
         visible = []
         meta_name = None
-        for m in wb.sheets_metadata:
+        sheets = wb.sheets_metadata  # made anew at each use: read once
+        for m in sheets:
             if short_key(m.name) == _META_KEY:
                 meta_name = m.name
             elif "Visible" in str(m.visible) or kind == "ods":
@@ -519,7 +520,7 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
                 if name:
                     raw.meta[name] = _meta_text(cells[1])
         candidates = sorted(visible, key=lambda n: short_key(n) != _DATA_KEY)
-        hidden_others = [m.name for m in wb.sheets_metadata if m.name not in visible and m.name != meta_name]
+        hidden_others = [m.name for m in sheets if m.name not in visible and m.name != meta_name]
         for sheet in candidates + hidden_others:
             rows, extra = _sheet_rows(wb, sheet, max_rows + 40)
             found = _find_header(rows)
@@ -563,13 +564,24 @@ _META_KEY, _DATA_KEY = key(META_SHEET), key(SHEET)
 _LABEL_KEYS = {key(x): x for x in (*INFO_LABELS, *CONTACT_LABELS)}
 
 
+def _label_of(text: str) -> str | None:
+    """The info or contact label a cell's text is (填报单位, 填报单位：), else None."""
+    return _short_label(text) if len(text) <= 16 else _LABEL_KEYS.get(key(text).rstrip(":："))
+
+
+@lru_cache(maxsize=4096)
+def _short_label(text: str) -> str | None:
+    # Remembered: rows 1-3 hold the same labels and mostly the same values in every return;
+    # one lookup where a key, a strip and a dict lookup were (W2: 42 cells a return).
+    return _LABEL_KEYS.get(short_key(text).rstrip(":："))
+
+
 def _read_labels(raw: RawReturn, rows: list[list[Any]]) -> None:
-    wanted = _LABEL_KEYS
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
             if not isinstance(v, str) or not v or len(v) > 12:
                 continue
-            label = wanted.get(short_key(v).rstrip(":："))
+            label = _label_of(v)
             if not label or label in raw.labels:
                 continue
             value: Any = ""
@@ -578,7 +590,7 @@ def _read_labels(raw: RawReturn, rows: list[list[Any]]) -> None:
             # between label and value (填报单位 A2 -> E2 on a form of 大竹's: `form_layout`)
             for c2 in range(c + 1, min(c + 2 + len(OPTIONAL_FIELDS), len(row))):
                 nxt = row[c2]
-                if isinstance(nxt, str) and short_key(nxt).rstrip(":：") in wanted:
+                if isinstance(nxt, str) and _label_of(nxt):
                     break
                 if nxt not in (None, ""):
                     value, ref = nxt, f"{column_letter(c2 + 1)}{r + 1}"
@@ -618,9 +630,12 @@ def _read_percent_ones(raw: RawReturn, data: bytes, kind: str) -> None:
             r.values["progress"] = "100%"
 
 
+_TEMPLATE = tuple((f, h) for f, h, _ in COLUMNS)
+
+
 def _column_issues(raw: RawReturn, header_cells: list[Any]) -> None:
     # one inserted column shifts every later one: said once, as the department made it
-    moved = column_changes([(f, h) for f, h, _ in COLUMNS], raw.columns, header_cells)
+    moved = column_changes(_TEMPLATE, raw.columns, header_cells)
     if moved:
         c, change = moved
         raw.issues.append(make_issue("W302", file=raw.file, sheet=raw.sheet,
