@@ -96,3 +96,7 @@ def test_duban_check_in_the_workspace_agrees_with_collect(moved_ws, tmp_path):
     [rep] = check_paths([path], moved_ws)
     found = {(i.code, i.task) for i in rep.issues}
     assert ("W604", MOVED_LATER) in found and "W203" not in {c for c, _ in found}, found
+
+
+# months played through collect, merge and issue: several seconds a module, run by CI, not the quick loop
+pytestmark = pytest.mark.slow

@@ -85,3 +85,7 @@ def test_july_is_checked_against_todays_assignments(handed_ws, monkeypatch):
     set_clock(monkeypatch, dt.date(2022, 7, 23))
     july = codes(collect(ws), FROM, JULY)
     assert ("W210", MOVED) in july, july
+
+
+# months played through collect, merge and issue: several seconds a module, run by CI, not the quick loop
+pytestmark = pytest.mark.slow

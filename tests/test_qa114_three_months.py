@@ -92,3 +92,7 @@ def test_a_stamped_copy_from_a_unit_exempt_this_month_asks_for_nothing(july, run
     assert "需回复的单位" not in result.stdout, result.stdout
     assert not list((july.root / "反馈" / JULY.label).glob(f"*/{TAX}_校验反馈.eml"))
     assert state(july, TAX, "2022-07") == UnitState.EXEMPT
+
+
+# months played through collect, merge and issue: several seconds a module, run by CI, not the quick loop
+pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from .dates import cn_date, parse_deadline, parse_planned_date
 from .evidence import address_index, period_in, sent_for_another, unit_in_names, unit_of_address, without_senders
@@ -37,6 +37,9 @@ from .spreadsheet import ReadFailure
 from .text import clean, column_letter, column_number, key, looks_like_formula, squash, task_title
 from .units import Directory, Unit, guess_kind, spells
 from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
+
+if TYPE_CHECKING:
+    from .issued_month import Printed
 
 LEAD = Role.LEAD
 
@@ -218,28 +221,6 @@ def _unit_of(raw: RawReturn, name: str, ctx: CheckContext, sent_by: str = ""
 
 # ---------------------------------------------------------------------------
 # the check
-
-
-class Printed(NamedTuple):
-    """A past month's tasks as its forms printed them (ledger `issued_texts`; empty for forms
-    issued before version 8), the fingerprints of the masters those forms were made from
-    (empty with no texts: an older form is then checked against today's texts, as W203
-    says), and who the forms asked for what (`Ledger.issued_tasks_of`, under current names:
-    unit → task id → the role its form gave, None when not recorded, before version 7)."""
-
-    tasks: dict[str, Task]
-    fingerprints: frozenset[str]
-    assigned: dict[str, dict[str, Role | None]]
-
-    def assigned_of(self, unit: str, master: Master) -> dict[str, Role | None] | None:
-        """Task id → role for ``unit`` as the month's forms gave it (a role not recorded is
-        today's, else None: the row's own 责任类型 then); None when no form of the month went
-        to the unit (it keeps today's tasks, as `issued_month.as_issued` keeps it)."""
-        given = self.assigned.get(unit)
-        if given is None:
-            return None
-        now = {t.id: role for t, role in master.tasks_of(unit)}
-        return {tid: role or now.get(tid) for tid, role in given.items()}
 
 
 @dataclass

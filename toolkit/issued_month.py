@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .checks import CheckContext, Printed, check_return
 from .dates import cn_date
 from .ledger import Ledger, Receipt
 from .master import Assignment, Master, Task
@@ -22,6 +21,9 @@ from .period import Period
 from .report import Report, Row
 from .text import clean, key, task_title
 from .vocab import EXPLICIT, Role
+
+if TYPE_CHECKING:
+    from .checks import CheckContext
 
 LEAD, COOP = Role.LEAD, Role.COOP
 MOST_NAMED = 10  # units named one by one in a note; more are counted
@@ -48,6 +50,28 @@ def vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) 
     issued_first = first.isoformat(sep=" ") if first else ""
     collected = min((r.collected_at for recs in received.values() for r in recs), default="")
     return first is not None and (not collected or issued_first < collected)  # (to the second)
+
+
+class Printed(NamedTuple):
+    """A past month's tasks as its forms printed them (ledger `issued_texts`; empty for forms
+    issued before version 8), the fingerprints of the masters those forms were made from
+    (empty with no texts: an older form is then checked against today's texts, as W203
+    says), and who the forms asked for what (`Ledger.issued_tasks_of`, under current names:
+    unit → task id → the role its form gave, None when not recorded, before version 7)."""
+
+    tasks: dict[str, Task]
+    fingerprints: frozenset[str]
+    assigned: dict[str, dict[str, Role | None]]
+
+    def assigned_of(self, unit: str, master: Master) -> dict[str, Role | None] | None:
+        """Task id → role for ``unit`` as the month's forms gave it (a role not recorded is
+        today's, else None: the row's own 责任类型 then); None when no form of the month went
+        to the unit (it keeps today's tasks, as `issued_month.as_issued` keeps it)."""
+        given = self.assigned.get(unit)
+        if given is None:
+            return None
+        now = {t.id: role for t, role in master.tasks_of(unit)}
+        return {tid: role or now.get(tid) for tid, role in given.items()}
 
 
 def later_issue(ledger: Ledger, period: Period) -> Period | None:
@@ -91,6 +115,10 @@ def check_as_printed(ledger: Ledger, ctx: CheckContext, jobs: list[tuple[bytes, 
     (no W210), as the month's 汇总表 counts it. Only a return that either could change is
     checked again: a row or an issue of a task printed otherwise than today's sheet, or a
     unit the month asked for other tasks or roles than today's 责任分工 gives it."""
+    # deferred: the checker brings the spreadsheet readers, which `duban status` (this module's
+    # as_issued, no file read) need not load: 10 modules, ~12 ms of its start
+    from .checks import check_return
+
     printed = printed_months(ledger, {r.period for r in reports if r.period}, ctx.master)
     # Only the tasks printed otherwise than today's sheet can change a check: June's returns
     # collected after July's forms went out (a month's usual last days) are a past month's,
