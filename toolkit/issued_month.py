@@ -228,17 +228,14 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     if later_issue(ledger, period) is None or not vouches(ledger, period, received):
         return master
     now = {(a.task, a.unit): a.role for a in master.assignments}
-    given = renamed(ledger.issued_roles_of(period), master, lambda a, b: {**a, **b})
     roles: dict[tuple[str, str], str | None] = {}  # (task, unit) -> role; None: not known
-    for unit, ids in renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b).items():
-        for tid in ids:
+    for unit, given in _assigned_of(ledger, period, master).items():
+        for tid, role in given.items():
             # the role the form printed; for a form issued before version 7 (none recorded),
             # the one its row was checked with (the master at collection: today's for a 补报),
             # else today's
             row = rows.get(unit, {}).get(tid)
-            role = given.get(unit, {}).get(tid)
-            roles[(tid, unit)] = (Role(role) if role in (LEAD, COOP) else
-                                  row.role if row and row.role in (LEAD, COOP) else now.get((tid, unit)))
+            roles[(tid, unit)] = role or (row.role if row and row.role in (LEAD, COOP) else now.get((tid, unit)))
     # a unit that sent a return without a form, or was issued none that month (an issue of
     # some units only, a unit added since), keeps today's tasks: `_not_issued` then says
     # 本期未下发 for it, as the month's own 汇总表 did, never 未明确牵头单位

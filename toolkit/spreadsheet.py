@@ -258,34 +258,34 @@ class native_stderr_silenced:  # used as a function: ``with native_stderr_silenc
         self.saved = self.devnull = None
         if _SILENCED[0]:  # nested: the outer block already holds descriptor 2
             return
+        # Each descriptor is kept the moment it is made, so that a Ctrl-C anywhere in
+        # between (raised as os.open or os.dup2 returns) gives back what was taken.
         try:
-            saved = os.dup(2)
+            self.saved = os.dup(2)
+            self.devnull = os.open(os.devnull, os.O_WRONLY)
+            _SILENCED[0] = True
+            os.dup2(self.devnull, 2)
         except OSError:  # no console at all (pythonw under Excel): nothing to protect
-            return
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-        except OSError:
-            os.close(saved)
-            return
-        self.saved, self.devnull = saved, devnull
-        _SILENCED[0] = True
-        try:
-            os.dup2(devnull, 2)
+            self.__exit__()
         except BaseException:
-            self.__exit__(None, None, None)
+            self.__exit__()
             raise
 
     def __exit__(self, *exc: object) -> None:
         saved, devnull = self.saved, self.devnull
         if saved is None:
             return
-        self.saved = self.devnull = None
-        _SILENCED[0] = False
         try:
             os.dup2(saved, 2)
         finally:
-            os.close(saved)
-            os.close(devnull)
+            # nested, so that an interrupt in one step still runs the next
+            try:
+                self.saved = self.devnull = None
+                _SILENCED[0] = False
+                os.close(saved)
+            finally:
+                if devnull is not None:
+                    os.close(devnull)
 
 
 # Whether descriptor 2 is redirected now: a return's read silences once around its open and

@@ -299,9 +299,11 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
                        # and not of one lead alone (省 plan, QA: "均" over a single lead)
                        else ("牵头单位均未报送进展" if len(ts.leads) > 1 else "牵头单位未报送进展")
                        if len(missing) == len(ts.leads) else "牵头单位尚未报送进展")
-    elif ts.status != DONE and missing and all(ts.lead_states.get(u) == DONE for u in ts.leads if u not in missing):
+    elif ts.status != DONE and 0 < len(missing) < len(ts.leads) \
+            and all(ts.lead_states.get(u) == DONE for u in ts.leads if u not in missing):
         # Every lead that reported has finished; the task stands open only for the silent ones:
-        # "滞后，平均进度100%" beside "尚有1个牵头单位未报送" read as a contradiction (QA114)
+        # "滞后，平均进度100%" beside "尚有1个牵头单位未报送" read as a contradiction (QA114).
+        # Not when none reported this month: a task open on an earlier month's 已完成 (QA117)
         done = len(ts.leads) - len(missing)
         status_text = ts.status + (f"，已报送的{done}个牵头单位均已完成" if done > 1 else "，已报送的牵头单位已完成")
     else:
