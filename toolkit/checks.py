@@ -437,6 +437,10 @@ def _missing_tasks(assigned: dict[str, Role | None], seen: set[str], master: Mas
                    issues: list[Issue], at: dict, in_form: set[str] | None = None,
                    printed: Printed | None = None) -> None:
     for tid in sorted(set(assigned) - seen, key=task_sort_key):
+        if master.task(tid) is None:
+            # deleted from 任务清单 since a past month's forms asked for it: a row left out is
+            # no refusal (E404) a department could fix, the task being out of the plan
+            continue
         task = (printed.tasks.get(tid) if printed else None) or master.task(tid)
         late = in_form is not None and tid not in in_form  # added to the master after issue
         title = task_title(task.name, task.content) if task else ""
