@@ -109,3 +109,17 @@ def test_every_read_deadline_past_and_some_unread():
     one = overview_text(_ctx(task_overdue=1), 0, True, tasks)
     assert one.endswith("上述任务中，已超过完成时限仍未完成的有1项。"
                         "另有1项任务的完成时限（如“2025年—2024年”）未能识别出日期，未判断是否超期。"), one
+
+
+
+def test_section_three_claims_nothing_of_the_unread():
+    """Section 三 of a month with nothing lagging said 本期没有进展滞后或超过完成时限的任务, a claim
+    about tasks whose 完成时限 was never read."""
+    from types import SimpleNamespace
+
+    from toolkit.memo.sentences import attention_text
+
+    quiet = SimpleNamespace(attention=[], task_lagging=0, task_overdue=0)
+    assert attention_text(quiet, deadlines=True, unread=True) == "本期没有进展滞后的任务，有明确完成时限的任务均未超过完成时限。"
+    assert attention_text(quiet, deadlines=True) == "本期没有进展滞后或超过完成时限的任务。"
+    assert attention_text(quiet, deadlines=False) == "本期没有进展滞后的任务。"

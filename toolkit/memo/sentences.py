@@ -178,13 +178,15 @@ def completed_text(c: MemoContext, has_previous: bool) -> str:
     return f"本期新完成任务{n}项：" if has_previous else f"截至本期已完成任务{n}项："
 
 
-def attention_text(c: MemoContext, deadlines: bool = True) -> str:
+def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False) -> str:
     """Section 三's lead. A task both 滞后 and overdue is one task: "其中进展滞后9项，已超过
     完成时限仍未完成17项" of 17 had the reader add 26 (the 9 were among the 17), so the
     parts said are disjoint, or the one inside the other says so."""
     n = len(c.attention)
     if not n:
-        return "本期没有进展滞后或超过完成时限的任务。" if deadlines else "本期没有进展滞后的任务。"
+        # ``unread``: some 完成时限 were not read (`unread_deadlines`): no claim of them
+        return ("本期没有进展滞后的任务，有明确完成时限的任务均未超过完成时限。" if deadlines and unread
+                else "本期没有进展滞后或超过完成时限的任务。" if deadlines else "本期没有进展滞后的任务。")
     lagging, overdue = c.task_lagging, c.task_overdue
     both = sum(t.status == Status.LAGGING and t.overdue for t in c.attention)
     if not overdue:
