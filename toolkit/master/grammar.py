@@ -327,14 +327,19 @@ def _bare_unit_list(s: str) -> bool:
     word (市发展改革委), so a bracketed place or note (（含高新区）, （市本级）, （试行）) is no list."""
     parts = split_units(s)
     units = [p for p in parts if not is_group(p)]
-    return bool(units) and all(
-        not _NOT_A_NAME.search(p) and 3 <= len(p) <= 20 and p.endswith(_UNIT_ENDS) for p in units) and any(
+    return bool(units) and all(_reads_as_unit(p, 20, shortest=3) for p in units) and any(
         p.startswith(_UNIT_STARTS) and p.endswith(_ORGAN_ENDS) for p in units)
 
 
 # What only a sentence about the work says, never a unit's name: 各级政府要对…负责, 主要领导亲自负责
 # (but 应急管理局, 对外贸易局, 对口支援办 and 供应链办 are names).
 _NOT_A_NAME = re.compile(r"要|将|(?<!供)应(?!急)|须|把|对(?!外|口)|由|在|会同|亲自|切实|认真|加强|确保|进一步")
+
+
+def _reads_as_unit(name: str, longest: int, shortest: int = 1) -> bool:
+    """Whether ``name`` reads as a unit's name, not words of a sentence: of a unit's length,
+    ending in a unit's word, with no word only work prose uses (`_NOT_A_NAME`)."""
+    return shortest <= len(name) <= longest and name.endswith(_UNIT_ENDS) and not _NOT_A_NAME.search(name)
 
 
 def is_unit_sentence(text: str) -> bool:
@@ -345,8 +350,7 @@ def is_unit_sentence(text: str) -> bool:
         return False
     entries = parse_departments(text).entries
     return bool(entries) and all(
-        not _NOT_A_NAME.search(name) and (is_group(name) or (len(name) <= 16 and name.endswith(_UNIT_ENDS)))
-        for name, _role in entries)
+        (is_group(name) and not _NOT_A_NAME.search(name)) or _reads_as_unit(name, 16) for name, _role in entries)
 
 
 @dataclass
