@@ -74,6 +74,12 @@ class Printed(NamedTuple):
         return {tid: role or now.get(tid) for tid, role in given.items()}
 
 
+def judged_by_forms(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
+    """Whether ``period`` is judged by what its forms gave (`as_issued`, `printed_months`): a
+    later month's forms went out, and the ledger vouches for the issue (`vouches`)."""
+    return later_issue(ledger, period) is not None and vouches(ledger, period, received)
+
+
 def later_issue(ledger: Ledger, period: Period) -> Period | None:
     """The first month after ``period`` whose forms went out: ``period`` is then a past month."""
     return min((p for p in ledger.issued_periods() if p > period), default=None)
@@ -88,7 +94,7 @@ def printed_months(ledger: Ledger, periods: set[Period], master: Master) -> dict
     against today's texts, as its 汇总表 shows them."""
     out: dict[Period, Printed] = {}
     for period in sorted(periods):
-        if later_issue(ledger, period) is None or not vouches(ledger, period, ledger.units_received(period)):
+        if not judged_by_forms(ledger, period, ledger.units_received(period)):
             continue
         texts = ledger.issued_texts_of(period)
         assigned = _assigned_of(ledger, period, master)
@@ -225,7 +231,7 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     then) and 配合 otherwise. Unchanged (today's 责任分工) for the month the office is on,
     whose forms it may still issue or edit, and where the ledger does not vouch for the
     whole issue."""
-    if later_issue(ledger, period) is None or not vouches(ledger, period, received):
+    if not judged_by_forms(ledger, period, received):
         return master
     now = {(a.task, a.unit): a.role for a in master.assignments}
     roles: dict[tuple[str, str], str | None] = {}  # (task, unit) -> role; None: not known

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice, repeat
 from typing import Any
 
-from .xlsx import cell_lines, cell_xml, line_cells, one_line_chars, unescape
+from .xlsx import cell_lines, cell_xml, line_cells, lines_at_most, one_line_chars, unescape
 
 #: sheet name → a function giving that sheet's data rows as XML, a chunk of ``<row>`` at a time
 Rows = dict[str, Callable[[], Iterator[str]]]
@@ -90,10 +90,9 @@ def table_rows(items: Iterable[Any], gets: list[Callable[[Any], Any]], letters: 
                         seen[v] = cell
                         if isinstance(v, str) and (len(v) > fits[i] or "\n" in v):
                             # Measured only when it may be the row's tallest: a 存在问题 or a
-                            # 下一步计划 under a longer 工作进展 is not. At most one line per
-                            # paragraph more than its width needs if every character were wide
-                            # (as in `xlsx.noting`).
-                            bound = v.count("\n") + 1 + 2 * len(v) / per_line[i]
+                            # 下一步计划 under a longer 工作进展 is not (its bound, `lines_at_most`,
+                            # as in `xlsx.noting`).
+                            bound = lines_at_most(v, per_line[i])
                             if bound <= tallest[j] or tallest[j] >= cap:
                                 bounds[v] = bound
                             else:

@@ -172,10 +172,6 @@ def _table(wb, name: str, title: tuple[str, str], subtitle: str, columns: list[C
         return sid
 
     size = s.st["size"]
-    measured = [(w, one_line_chars(w, size)) for w in widths]
-
-    def lines_of(v: Any, w: float, fits: int) -> int:
-        return cell_lines(v, w, size) if isinstance(v, str) and (len(v) > fits or "\n" in v) else 1
 
     def height(lines: int) -> float:
         # A little taller than estimated: LibreOffice's CJK serif has taller lines than
@@ -201,7 +197,12 @@ def _table(wb, name: str, title: tuple[str, str], subtitle: str, columns: list[C
             return style_ids[key(i, v)] if fixed[i] is None else fixed[i]
 
         pending[name] = table_rows(items, [c.get for c in columns], letters, widths, size, style_of, height)
-    else:
+    else:  # openpyxl's writer, cell by cell: what `table_rows` is tested against
+        measured = [(w, one_line_chars(w, size)) for w in widths]
+
+        def lines_of(v: Any, w: float, fits: int) -> int:
+            return cell_lines(v, w, size) if isinstance(v, str) and (len(v) > fits or "\n" in v) else 1
+
         for r, item in enumerate(items, start=4):
             values = [c.get(item) for c in columns]
             cells = [wo_cell(ws, "" if v is None else v, **style_args(i, v)) for i, v in enumerate(values)]

@@ -98,6 +98,12 @@ def most_lines(size: float, slack: float = 1.0) -> int:
     return n
 
 
+def lines_at_most(text: str, per_line: float) -> float:
+    """A bound `cell_lines` never exceeds for ``text`` in a column of ``per_line`` display cells
+    (`line_cells`): a line per paragraph more than its width needs were every character wide."""
+    return text.count("\n") + 1 + 2 * len(text) / per_line
+
+
 def noting(get: Callable[[Any], Any], width: float, size: float, note: str,
            slack: float = 1.0) -> Callable[[Any], Any]:
     """``get`` with ``note`` put in front of a text that needs more lines than `most_lines`:
@@ -113,10 +119,9 @@ def noting(get: Callable[[Any], Any], width: float, size: float, note: str,
         # Most texts are settled by bounds: at most one line per paragraph more than their
         # width needs, at least a line per paragraph (任务汇总's 各单位进展, a paragraph per
         # unit: measuring W2's 200 took 20 ms), so no measuring unless between the two.
-        paragraphs = value.count("\n") + 1
-        if paragraphs + 2 * len(value) / per_line <= most:
+        if lines_at_most(value, per_line) <= most:
             return value
-        if paragraphs <= most and cell_lines(value, width, size) <= most:
+        if value.count("\n") + 1 <= most and cell_lines(value, width, size) <= most:
             return value
         return f"{note}\n{value}"
 
