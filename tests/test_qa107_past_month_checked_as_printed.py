@@ -49,11 +49,16 @@ def collected(ws, mp, *sends):
     return collect(ws)
 
 
+def edited_copy(played, tmp_path, edit):  # noqa: F811
+    """A copy of qa94's played workspace, edited by the office as ``edit`` does."""
+    ws = workspace_copy(played.root, tmp_path / "ws")
+    edit(ws)
+    return ws
+
+
 @pytest.fixture
 def moved_ws(played, tmp_path):  # noqa: F811
-    ws = workspace_copy(played.root, tmp_path / "ws")
-    move_deadlines(ws)
-    return ws
+    return edited_copy(played, tmp_path, move_deadlines)
 
 
 def test_a_late_return_of_june_is_checked_against_junes_deadlines(moved_ws, monkeypatch):

@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import invoke_cli, set_clock, shanghai, workspace_copy
+from conftest import invoke_cli, set_clock, shanghai
 from openpyxl import load_workbook
 from test_qa94_past_month_after_edits import JULY, JUNE, played, send, sheet_rows  # noqa: F401  (played: a fixture)
-from test_qa107_past_month_checked_as_printed import codes
+from test_qa107_past_month_checked_as_printed import codes, edited_copy
 
 from toolkit.actions.collect import collect
 from toolkit.consolidate import consolidate
@@ -46,9 +46,7 @@ def hand_over(ws):
 
 @pytest.fixture
 def handed_ws(played, tmp_path):  # noqa: F811
-    ws = workspace_copy(played.root, tmp_path / "ws")
-    hand_over(ws)
-    return ws
+    return edited_copy(played, tmp_path, hand_over)
 
 
 def test_a_late_june_return_keeps_its_row_for_a_task_handed_over_since(handed_ws, monkeypatch):
