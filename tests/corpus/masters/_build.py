@@ -50,6 +50,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "weifang_zwgk_2017.docx": ("weifang_zwgk_2017", "docx", {}),
     "linan_mssx_2022.xlsx": ("linan_mssx_2022", "xlsx", {}),
     "cangnan_mssx_2022.docx": ("cangnan_mssx_2022", "docx", {}),
+    "jishui_mssx.docx": ("jishui_mssx", "docx", {}),
+    "prose_jiayu_2021.docx": ("jiayu_2021", "docx", {}),
     "prose_lishan_2023.docx": ("lishan_2023", "docx", {}),
     "prose_gangcheng_2021.docx": ("gangcheng_2021", "docx", {}),
     "prose_chuzhou_2020.docx": ("chuzhou_2020", "docx", {}),
