@@ -308,8 +308,7 @@ def test_bad_address_in_directory_csv_is_in_the_import_report(run, ws, seed_docx
 def test_the_directory_check_and_the_mail_drafts_read_a_cell_alike(cell, pairs, bad):
     """What M112 accepts is exactly what the drafts address (a display name with a comma
     stays one address; 、 and line breaks separate addresses in both)."""
-    from toolkit.addresses import bad_addresses
-    from toolkit.mail import parse_addresses
+    from toolkit.addresses import bad_addresses, parse_addresses
 
     assert parse_addresses(cell) == (pairs, bad)
     assert bad_addresses(cell) == bad

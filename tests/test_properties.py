@@ -449,8 +449,7 @@ def test_plain_address_shortcut_accepts_only_what_the_stdlib_accepts(address):
     import email.utils
     from email.headerregistry import Address
 
-    from toolkit.addresses import PLAIN_ADDRESS, _parsed_address
-    from toolkit.mail import parse_addresses
+    from toolkit.addresses import PLAIN_ADDRESS, _parsed_address, parse_addresses
 
     assert PLAIN_ADDRESS.fullmatch(address)
     assert _parsed_address(address) == ("", address), address

@@ -36,6 +36,23 @@ def parse_address(piece: str) -> tuple[str, str] | None:
     return _parsed_address(piece)
 
 
+def parse_addresses(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(display name, address) pairs in a 单位名录 cell or a header, and what is not an address.
+
+    Offices write several addresses separated by ；，、; or line breaks, with or without a
+    display name (``东城 <dc@dg.gov.cn>``); each is read by `parse_address`, the rule the
+    单位名录 check (M112) uses too.
+    """
+    pairs, bad = [], []
+    for piece in address_pieces(text or ""):
+        found = parse_address(piece)
+        if found is None:
+            bad.append(piece)
+        else:
+            pairs.append(found)
+    return pairs, bad
+
+
 def bad_addresses(text: object) -> list[str]:
     """The pieces of a directory 邮箱 cell that are not mail addresses ([] when all are).
 

@@ -176,13 +176,14 @@ def _run_links(tops: list, directory, addresses: dict[str, set[str]], run_period
 
 def _choose(top, links: list[Link], tz) -> tuple[Link | None, str]:
     """The mail ``top`` was downloaded from (None: none, or no one), and what to say."""
-    # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
-    from .cloud import size_fits
-
     units = _units_of(top)
     named = [x for x in links if x.key == cloud_key(top.name) and (x.unit is None or not units or x.unit in units)]
     if not named:
         return None, ""
+    # deferred to a file some mail links: parsing mail (email, html.parser, toolkit.cloud)
+    # is 6-10 ms of a collect's start, and most loose files were never linked
+    from .cloud import size_fits
+
     periods = {d.report.period for d in top.walk() if d.report is not None and d.report.period
                and d.report.period_by in ("_meta", "填报期")}
     period = periods.pop() if len(periods) == 1 else None

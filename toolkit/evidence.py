@@ -20,6 +20,7 @@ import weakref
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from .addresses import parse_addresses
 from .period import Period
 from .report import make_issue
 from .text import key
@@ -82,8 +83,6 @@ def address_index(directory: Directory) -> dict[str, set[str]]:
     """Each 单位名录 address (lower-cased) → the units listing it; several per cell allowed.
 
     Built once per run: parsing every unit's cell for every mail was units × mails parses."""
-    from .mail import parse_addresses  # jinja2 behind it; collect has loaded it by now
-
     index: dict[str, set[str]] = {}
     for unit in directory:
         for _, addr in parse_addresses(unit.email)[0] if unit.email else ():
@@ -93,8 +92,6 @@ def address_index(directory: Directory) -> dict[str, set[str]]:
 
 def unit_of_address(sender: str, index: dict[str, set[str]]) -> str | None:
     """The unit whose 单位名录 email matches the sender's address (`address_index`)."""
-    from .mail import parse_addresses  # deferred, as in address_index
-
     found: set[str] = set()
     for _, addr in parse_addresses(sender)[0]:
         found |= index.get(addr.lower(), set())

@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from .addresses import parse_addresses
 from .consolidate import issued_dues, unit_due
 from .dates import cn_date, resubmit_by
 from .files import atomic_write
@@ -226,7 +227,7 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     The draft goes to whoever sent the return when that is known (``sender``), with the
     单位名录 address in Cc; else to the 单位名录 address."""
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
-    from .mail import build_draft, parse_addresses, render_mail_template
+    from .mail import build_draft, render_mail_template
 
     period = report.period
     # the workspace's day, not the machine's, read once: the draft's folder, its date and the

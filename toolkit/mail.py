@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .addresses import address_pieces, parse_address
+from .addresses import parse_addresses
 from .cloud import CloudFile, cloud_files
 from .errors import BadPeriod, BadTemplate
 from .period import Period
@@ -88,23 +88,6 @@ def _compiled(path: Path, _mtime: int, sections: bool = False):
     env = Environment(undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
     source = path.read_text(encoding="utf-8-sig")
     return env.from_string(say_sections(source) if sections else source)
-
-
-def parse_addresses(text: str) -> tuple[list[tuple[str, str]], list[str]]:
-    """(display name, address) pairs in a 单位名录 cell or a header, and what is not an address.
-
-    Offices write several addresses separated by ；，、; or line breaks, with or without a
-    display name (``东城 <dc@dg.gov.cn>``); each is read by `addresses.parse_address`, the rule the
-    单位名录 check (M112) uses too.
-    """
-    pairs, bad = [], []
-    for piece in address_pieces(text or ""):
-        found = parse_address(piece)
-        if found is None:
-            bad.append(piece)
-        else:
-            pairs.append(found)
-    return pairs, bad
 
 
 def format_addresses(pairs: list[tuple[str, str]]) -> str:

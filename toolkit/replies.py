@@ -187,10 +187,14 @@ def retire(ws: Workspace, ledger: Ledger, master, unit: str, period: Period, kee
 def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
     """Record each reply draft written (so `duban mail send feedback` finds it) and retire
     the earlier ones it replaces."""
-    # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
+    emls = [p for p in paths if p.suffix == ".eml"]
+    if not emls:
+        return
+    # deferred, and only with a draft to record: parsing mail (email, html.parser,
+    # toolkit.cloud) is 6-10 ms of a collect's start, and most collects reply to no one
     from .mail import message_id
 
-    for eml in (p for p in paths if p.suffix == ".eml"):
+    for eml in emls:
         unit = unit_of_reply(master, eml.name.rsplit("_校验反馈", 1)[0])
         try:
             period = Period.parse(eml.parent.parent.name)
