@@ -48,9 +48,13 @@ class Plan:
 
     @property
     def cache_key(self) -> str:
+        """The cached workloads' folder name. It names the ledger's schema: a workload issued
+        at an older schema was migrated (a backup copy and the new tables) in every timed
+        collect, 5-7 ms of W1's, which a month issued and collected by one duban never pays."""
         from toolkit import __version__
+        from toolkit.ledger.migrations import LATEST
 
-        return (f"v{BENCH_VERSION}-duban{__version__}-w1_{self.w1_units or 'all'}"
+        return (f"v{BENCH_VERSION}-duban{__version__}-ledger{LATEST}-w1_{self.w1_units or 'all'}"
                 f"-w2_{self.w2_tasks}x{self.w2_units}x{self.w2_tasks_per_unit}"
                 f"-w3_{max(self.w3_points)}x{self.w3_units or 'all'}")
 
