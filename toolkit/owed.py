@@ -16,7 +16,9 @@ from pathlib import Path
 
 from . import errors
 from .ledger import Ledger, Receipt
+from .period import Period
 from .report import Report
+from .sniff import DOCUMENT_EXTS
 from .vocab import Outcome
 from .workspace import Workspace
 
@@ -42,6 +44,34 @@ def reason(exc: BaseException, path: Path | None = None) -> str:
     if fault is not None:
         return fault.message
     return f"生成时出错（{type(exc).__name__}），详见日志"
+
+
+def answered(ledger: Ledger, names: tuple[str, ...], period: Period, exempt: set[str] | None = None
+             ) -> Receipt | None:
+    """The return a unit's reply for ``period`` is about (``names``: the unit's, current name
+    first). Its latest return (`Ledger.returns_of`), but not a document (`_beside_a_form`) when
+    the unit sent a form of the period, whatever became of the form: a stamped PDF sent after
+    an accepted form asks for nothing (a reply 暂未采纳…请修改后重新报送 would tell the unit its
+    return was not taken), and one sent after a refused form leaves the reply about that form
+    (what to fix). None when the unit sent only documents and was given no form for the
+    period (本期免报: there is nothing to correct). `replies.choose`, `replies.resume` and
+    `settle` all go by it, so a run stopped before its replies leaves the replies an
+    uninterrupted run writes. ``exempt``: `Ledger.exempt_units` of the period, if at hand."""
+    returns = ledger.returns_of(names[0], period, names[1:])
+    forms = [r for r in returns if not _beside_a_form(ledger, r)]
+    if forms:
+        return forms[-1]
+    if not returns or set(names) & (ledger.exempt_units(period) if exempt is None else exempt):
+        return None
+    return returns[-1]
+
+
+def _beside_a_form(ledger: Ledger, rec: Receipt) -> bool:
+    """A document that could not be read (a stamped PDF, a scan, a Word 说明), not a
+    spreadsheet: a copy of the unit's form or a note beside it, no return of its own. A
+    spreadsheet the office cannot read (.et, a broken .xlsx) is a return that failed."""
+    return (rec.outcome == Outcome.UNREADABLE and Path(rec.name).suffix.lower() in DOCUMENT_EXTS
+            and {i.code for i in ledger.issues_of(rec.id) if i.is_error} == {"E103"})
 
 
 def report_of(ledger: Ledger, rec: Receipt, reply_to_warnings: bool = False) -> Report | None:
@@ -106,8 +136,8 @@ def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path
     for receipt_id, _old in ledger.owed(FEEDBACK):
         rec = ledger.get(receipt_id)
         rep = report_of(ledger, rec, ws.settings.reply_to_warnings) if rec else None
-        if rec is None or rep is None or ledger.latest_return_id(
-                rec.unit or "", rep.period, master.directory.aliases_of(rec.unit or "")) != rec.id:
+        now = answered(ledger, master.directory.names_of(rec.unit), rep.period) if rec and rep else None
+        if now is None or now.id != receipt_id:
             done.append(receipt_id)  # a later return from the unit (under any of its names) has its own
             continue
         try:

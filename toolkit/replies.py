@@ -1,6 +1,7 @@
 """The replies a `collect` writes: which file each unit's reply is about, and the reply
 drafts' life (written, recorded in the ledger, retired when a later return makes them
-pointless). One order decides "latest" everywhere: `ledger.ReturnOrder`.
+pointless). One rule decides which file a unit's reply is about, for this run's replies and
+those an earlier run owes: `owed.answered`, by the order of `ledger.ReturnOrder`.
 """
 
 from __future__ import annotations
@@ -17,11 +18,10 @@ from typing import Any
 from . import owed, parallel
 from .drafts import retire_drafts
 from .feedback import write_feedback
-from .ledger import Ledger, ReturnOrder
+from .ledger import Ledger
 from .period import Period
 from .progress import Progress, no_progress
 from .report import Report
-from .sniff import DOCUMENT_EXTS
 from .text import name_part
 from .unpack import Item, read_back
 from .vocab import Outcome
@@ -36,24 +36,20 @@ SUPERSEDED = Outcome.SUPERSEDED
 def resume(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
     """Replies that a stopped run owed: its receipts were committed (and its inbox files
     removed) but it died before writing them. Rebuilt from ledger and archive, by the rule of
-    `choose` and `owed.settle`: a reply about the unit's latest return of the period when
-    that one was refused, even if an earlier return of the period stays accepted."""
-    latest: dict[tuple[str, Period], Any] = {}
+    `choose` and `owed.settle` (`owed.answered`): a reply about the return the unit's reply
+    is about when that one was refused, even if an earlier return of the period stays accepted."""
     theirs: dict[tuple[str, Period], set[int]] = {}
     for stopped in ledger.unfinished_runs("collect", before=run_id):
         for rec in ledger.receipts_of_run(stopped):
             if rec.outcome in (ACCEPTED, SUPERSEDED, RETURNED, UNREADABLE) and rec.unit and rec.period:
-                key = (rec.unit, rec.period)
-                theirs.setdefault(key, set()).add(rec.id)
-                held = latest.get(key)
-                if held is None or ReturnOrder.of(rec) >= ReturnOrder.of(held):
-                    latest[key] = rec
+                theirs.setdefault((rec.unit, rec.period), set()).add(rec.id)
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
     written: list[Path] = []
-    for (unit, period), rec in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
+    for (unit, period), ids in sorted(theirs.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
         names = master.directory.names_of(unit)
-        if ledger.latest_return_id(unit, period, names[1:]) not in theirs[(unit, period)]:
-            continue  # a return of a later run (under any of the unit's names) has its own reply
+        rec = owed.answered(ledger, names, period)
+        if rec is None or rec.id not in ids:
+            continue  # a return of another run has its own reply, or nothing asks for one
         if rec.outcome not in (RETURNED, UNREADABLE):
             # the stopped run's latest was accepted: as in `choose`, the reply an earlier
             # refusal left, and a 催报 draft, must not go out
@@ -88,70 +84,48 @@ def _job(job: tuple) -> tuple[list[Path], str]:
 def choose(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tuple]:
     """One reply per unit and period this run touched, about the unit's current state.
 
-    A unit whose latest return is accepted gets none (its warnings are in 校验问题; the
-    ``reply_to_warnings`` setting brings such replies back), and the reply an earlier
-    refusal left is retired (removed, marked 已作废 in the ledger). A unit whose latest file
-    was refused gets one reply about it (errors first), even when an earlier return of the
-    period stays accepted, unless it is a document beside that return (`_beside_the_form`) or
-    its unit was given no form for the period (本期免报).
-    "Latest" is `ReturnOrder`'s: a scanned PDF sent in the same mail as an accepted form is no
-    refusal, and a file sent before one an earlier run collected
-    (a mail fetched late) gets no reply that would retire the reply about the newer one."""
-    latest: dict[tuple[str, Period], Item] = {}
-    parent_of = {c.receipt_id: it.receipt_id for top in tops for it in top.walk() for c in it.children}
-
-    def order(it: Item):
-        return ReturnOrder(it.received_at.isoformat(sep=" "), it.time_source, parent_of.get(it.receipt_id),
-                           it.outcome, it.receipt_id)
-
+    A unit whose reply is about an accepted return gets none (its warnings are in 校验问题;
+    the ``reply_to_warnings`` setting brings such replies back), and the reply an earlier
+    refusal left is retired (removed, marked 已作废 in the ledger). A unit whose reply is
+    about a refused file gets one reply about it (errors first), even when an earlier return
+    of the period stays accepted. Which file the reply is about is `owed.answered`'s (a
+    stamped PDF beside the unit's form is not; a file sent before one an earlier run
+    collected, a mail fetched late, is not either): when that file came in an earlier run,
+    its reply (or none) stands."""
+    mine: dict[int, Item] = {}
+    touched: set[tuple[str, Period]] = set()
     for top in tops:
         for it in top.walk():
-            if it.outcome not in (ACCEPTED, RETURNED, UNREADABLE):
-                continue
             unit = it.report.unit if it.report else it.unit
             period = it.report.period if it.report else it.period
-            if not unit or not period:
-                continue
-            held = latest.get((unit, period))
-            if held is None or order(it) >= order(held):
-                latest[(unit, period)] = it
+            if it.outcome in (ACCEPTED, RETURNED, UNREADABLE) and unit and period and it.receipt_id:
+                mine[it.receipt_id] = it
+                touched.add((unit, period))
     accepted: dict[Period, dict[str, Any]] = {}
     exempt: dict[Period, set[str]] = {}
     reminders: dict[Period, dict[str, list]] = {}
     jobs = []
-    for (unit, period), it in sorted(latest.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
-        if period not in accepted:
+    for unit, period in sorted(touched, key=lambda k: (str(k[1]), k[0])):
+        if period not in accepted:  # one query a period, not one a unit
             accepted[period], exempt[period] = ledger.accepted(period), ledger.exempt_units(period)
-        rep = it.report or Report(it.name, it.kind, unit, period, it.identified_by)
-        rep = replace(rep, issues=list(it.issues) + [i for i in rep.issues if i not in it.issues])
-        now_accepted = accepted[period].get(unit)
-        if period not in reminders:  # one query a period, not one a unit
             reminders[period] = _reminders(ledger, period)
+        now_accepted = accepted[period].get(unit)
         if now_accepted is not None:
             _retire_reminders(ws, ledger, master.directory.names_of(unit), reminders[period])
-        if ledger.latest_return_id(unit, period, master.directory.aliases_of(unit)) != it.receipt_id:
-            continue  # a return sent later, collected before, stands; its reply (or none) too
+        about = owed.answered(ledger, master.directory.names_of(unit), period, exempt[period])
+        it = mine.pop(about.id, None) if about is not None else None  # once: a unit under two names
+        if it is None:
+            continue  # a return of an earlier run stands, its reply (or none) too; or nothing to correct
+        rep = it.report or Report(it.name, it.kind, unit, period, it.identified_by)
+        rep = replace(rep, issues=list(it.issues) + [i for i in rep.issues if i not in it.issues])
         # A refused correction sent after an accepted return still gets its reply (the
         # accepted one stays in force, but the department must learn its correction failed).
         if now_accepted is not None and it.outcome not in (RETURNED, UNREADABLE):
             retire(ws, ledger, master, unit, period, reason="该单位的报送已采纳")
             if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
                 continue
-        if _beside_the_form(it, rep) and (now_accepted is not None
-                                          or exempt[period] & set(master.directory.names_of(unit))):
-            # the stamped PDF mailed after the form, as in one mail: the form stands; or one
-            # from a unit given no form this month (本期免报): there is nothing to correct
-            continue
         jobs.append((rep, it.bytes_ref, it.name, it.sender, it.receipt_id))
     return jobs
-
-
-def _beside_the_form(it: Item, rep: Report) -> bool:
-    """An unreadable document (a stamped PDF, a scan, a Word 说明), not a spreadsheet: sent
-    after the unit's accepted return of its month it is a copy of it, not a correction that
-    failed, and a reply 暂未采纳…请修改后重新报送 would tell the unit its return was not taken."""
-    return (it.outcome == UNREADABLE and Path(it.name).suffix.lower() in DOCUMENT_EXTS
-            and {i.code for i in rep.issues if i.is_error} == {"E103"})
 
 
 def _reminders(ledger: Ledger, period: Period) -> dict[str, list]:
@@ -203,11 +177,12 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
             continue
         rel = eml.relative_to(ws.root).as_posix()
         retire(ws, ledger, master, unit, period, keep=rel, reason="已被新的回复替代")
-        # the return it answers: the unit's latest, every receipt of this run being recorded
-        # (`remind --attach` sends its workbook again only while it answers the latest)
+        # the return it answers, every receipt of this run being recorded (`remind --attach`
+        # sends its workbook again only while the unit's reply is about that return)
+        about = owed.answered(ledger, master.directory.names_of(unit), period)
         ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
                             sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data),
-                            receipt_id=ledger.latest_return_id(unit, period, master.directory.aliases_of(unit)))
+                            receipt_id=about.id if about is not None else None)
 
 
 _ROUND = re.compile(r"\d{4}-\d\d-\d\d")  # 反馈/<期>/<收取日期>/, `feedback.feedback_paths`

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import owed
 from ..consolidate import consolidate
 from ..dates import cn_date
 from ..drafts import retire_drafts, write_draft
@@ -87,20 +88,20 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
 
 
 def _feedback_form(ws: Workspace, ledger: Ledger, cons, unit: str) -> Path | None:
-    """The reply's workbook for the unit's latest return (refused): 反馈/<期>/<日期>/<单位>_校验反馈.xlsx
+    """The reply's workbook for the return the unit's reply is about (`owed.answered`: its
+    latest, a stamped PDF sent beside its form not counted), refused: 反馈/<期>/<日期>/<单位>_校验反馈.xlsx
     beside the live reply draft. None when the reply answers an earlier return (the latest
-    one's reply failed and is owed), when the latest could not be read, or when its workbook
+    one's reply failed and is owed), when that return could not be read, or when its workbook
     is gone: the unit then gets the blank form, never an old file marked for errors it may
     have fixed since. A file sent again unchanged (重复) is no later return."""
     names = cons.master.directory.names_of(unit)
-    latest = ledger.latest_return_id(unit, cons.period, names[1:])
+    answered = owed.answered(ledger, names, cons.period)
     replies = [d for d in ledger.drafts("feedback", cons.period) if d.unit in names]
-    if not latest or not replies or replies[-1].receipt_id != latest:
+    if answered is None or not replies or replies[-1].receipt_id != answered.id:
         return None
     # A file that could not be read (damaged, encrypted, a PDF) is not in the reply's
     # workbook: that is a fresh form beside the reasons, nothing of the unit's marked in it.
-    answered = ledger.get(latest)
-    if answered is None or answered.outcome != Outcome.RETURNED:
+    if answered.outcome != Outcome.RETURNED:
         return None
     marked = (ws.root / replies[-1].path).with_suffix(".xlsx")
     return marked if marked.is_file() else None

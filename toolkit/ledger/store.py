@@ -561,21 +561,22 @@ class Ledger:
                 self.conn.executemany("UPDATE owed SET done_at=? WHERE kind=? AND receipt_id=? AND done_at IS NULL",
                                       [(now(), kind, i) for i in receipt_ids])
 
-    def latest_return_id(self, unit: str, period: Period, aliases: tuple[str, ...] = ()) -> int | None:
-        """Id of the unit's last recorded return for ``period``, whatever its outcome, but
-        a file sent again (重复) is not a new return: it is not checked again and gets no
-        reply of its own, so the reply about its first copy (or the one owed) stays the one
-        that answers the unit's latest return. Nor is a mail or archive (已拆包). Latest by
-        `ReturnOrder`: a file collected late but sent earlier is not the latest. ``aliases``:
-        the unit's other names, under which its earlier files may be recorded (renamed)."""
+    def returns_of(self, unit: str, period: Period, aliases: tuple[str, ...] = ()) -> list[Receipt]:
+        """The unit's returns for ``period``, the latest last by `ReturnOrder` (a file collected
+        late but sent earlier is not the latest), whatever their outcome, but not a file sent
+        again (重复: not checked again, no reply of its own, so the reply about its first copy,
+        or the one owed, stays the one that answers the unit), nor a mail or archive (已拆包).
+        ``aliases``: the unit's other names, under which its earlier files may be recorded."""
         names = (unit, *aliases)
-        marks = ",".join("?" * len(names))
-        rows = self.conn.execute(f"SELECT received_at, received_how, parent_id, outcome, id FROM receipts"
-                                 f" WHERE unit IN ({marks})"
+        rows = self.conn.execute(f"SELECT * FROM receipts WHERE unit IN ({','.join('?' * len(names))})"
                                  " AND period=? AND outcome NOT IN (?,?)",
                                  (*names, str(period), Outcome.DUPLICATE, Outcome.CONTAINER)).fetchall()
-        latest = max((ReturnOrder(*r) for r in rows), default=None)
-        return latest.id if latest is not None else None
+        return sorted((_receipt(r) for r in rows), key=ReturnOrder.of)
+
+    def latest_return_id(self, unit: str, period: Period, aliases: tuple[str, ...] = ()) -> int | None:
+        """Id of the unit's last recorded return for ``period`` (`returns_of`)."""
+        returns = self.returns_of(unit, period, aliases)
+        return returns[-1].id if returns else None
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
