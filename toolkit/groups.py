@@ -31,7 +31,9 @@ _GROUP_SHAPE = LazyPattern(
 _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
     ("section", LazyPattern(r"科室|股室|处室|科$"), ("科室", "股室", "处室")),
     ("province", LazyPattern(r"各省|省级"), ("省",)),
-    ("county", LazyPattern(r"^(各|有关|相关)(县|区县|县区|市县|旗县|市[、，,]?区)(?!直)|^各区(人民)?(政府|$)"),
+    # 各区、县级市 and 各有关区、县级市 (广州 2012): its districts and its two county-level cities
+    ("county", LazyPattern(r"^(各|有关|相关)(县|区县|县区|市县|旗县|市[、，,]?区)(?!直)"
+                           r"|^各(有关|相关)?区([、，,]县级?市)?(人民)?(政府|$)"),
      ("县", "区县", "县区")),
     ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
     ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),

@@ -324,6 +324,9 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     fit_a4(ws, numbered=True)
     ws.page_margins.top = ws.page_margins.bottom = 0.6
+    # the 第 N 页 footer below the table's last row, not into it: at openpyxl's 0.5 it sat 0.1 inch
+    # under the body and LibreOffice and WPS printed it cut in half
+    ws.page_margins.header = ws.page_margins.footer = 0.3
     ws.protection.sheet = True
     # Let departments resize rows and columns, filter and select; not delete rows or edit tasks.
     ws.protection.formatRows = False

@@ -260,6 +260,10 @@ def _counties_phrase(kinds: list[str], body: str = "人民政府") -> str:
     ``body`` 有关单位 for their departments' kinds (县直部门, 区直部门: 各县（区）有关单位)."""
     said = "".join(re.sub("县级市|市辖区", lambda m: m.group()[-1], re.sub("(人民)?政府$", "", k)) for k in kinds)
     words = [w for w in ("旗", "县", "市", "区") if w in said]
+    if words == ["市", "区"] and any("县级市" in k for k in kinds):
+        # 广州 (区 and 县级市, no 县): 各区、县级市人民政府 as its own documents read, not 各市（区）:
+        # 市 first reads as cities in a city's own 通报
+        return f"各区、县级市{body}"
     head = "旗县" if {"旗", "县"} <= set(words) else words[0]
     rest = [w for w in words if w not in head]
     return f"各{head}（{'、'.join(rest)}）{body}" if rest else f"各{head}{body}"
