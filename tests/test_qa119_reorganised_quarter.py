@@ -9,13 +9,11 @@ form June issued to it, under its old name.
 
 - 市金融工作局's June 补报 credits 市地方金融监督管理局 with June, 逾期报送, and not July: July's
   form under the new name is still owed (未报送). Right already: kept as a regression test.
-- 市林业局's June 补报 is refused (E404 缺少本单位任务 11.1) and 市自然资源局 is written a reply
-  asking it to add a row that 市林业局's form never had: June's forms are read under current
-  names (`issued_month.Printed.assigned`), so the merged unit's two June forms are one, and a
-  form of either lacks the other's tasks. Left open (xfail, strict): accepting it instead would,
-  under consolidate's rule for two names of one unit (the later return counts), replace
-  市自然资源局's on-time return and its own rows; the fix is a design decision (a merged unit's
-  two forms of one month counted together), not a check's.
+- 市林业局's June 补报 was refused (E404 缺少本单位任务 11.1) and 市自然资源局 written a reply
+  asking it to add a row that 市林业局's form never had: June's forms were read under current
+  names, so the merged unit's two June forms were one. Fixed (QA121, `issued_month.kept_apart`):
+  June's units are whom its forms went to, 市林业局 逾期报送 under its own name beside
+  市自然资源局's on-time return, which it does not replace (tests/test_qa121_merged_units_month.py).
 
 Later, on the plan's side: July is issued with skip_done_units (东莞市税务局, every task 已完成
 in June, 本期免报), then the office extends 3.2's 完成时限 from 2022年6月 to 2022年9月 and adds
@@ -154,14 +152,14 @@ def test_a_renamed_units_june_late_return_is_junes_under_its_new_name(reorganise
 def test_the_absorbing_unit_keeps_its_on_time_june(reorganised):
     ws = reorganised.ws
     assert state(ws, NR, JUNE) == UnitState.ON_TIME
-    assert state(ws, FOREST, JUNE) is None
+    assert state(ws, FOREST, JUNE) == UnitState.LATE  # its own form's return (QA121)
+    assert state(ws, FOREST, JULY) is None
     assert state(ws, NR, JULY) == UnitState.NOT_REPORTED
     june = consolidate(ws, JUNE)
     rows = next(t for t in june.tasks if t.task.id == "11.1")
     assert NR not in rows.missing
 
 
-@pytest.mark.xfail(strict=True, reason="a merged unit's two forms of one month are read as one (QA119, left open)")
 def test_a_merged_units_june_return_on_its_own_form_is_not_sent_back(reorganised):
     with Ledger(reorganised.ws.ledger_path) as ledger:
         rec = next(r for r in ledger.receipts() if r.name == f"{JUNE.label}_{FOREST}_进展填报表.xlsx")

@@ -243,12 +243,16 @@ class CheckContext:
         # The ledger keeps the name a unit had when its form went out; the check looks it up
         # by the name it resolves to now. A unit renamed after issue (old name an alias) whose
         # task was also moved would otherwise lose W210 and be sent back (E402) for a row
-        # the office put in its form.
+        # the office put in its form. A merged unit's forms of a past month stay under the
+        # names they went to (`Printed.apart`), each its own. ``issued`` is kept as given, so
+        # that the context made again with the past months (`check_as_printed`) reads it anew.
         resolve = self.master.directory.resolve
-        renamed: dict[tuple[str, str], set[str]] = {}
+        apart = frozenset().union(*(m.apart for m in self.printed.values()))
+        #: ``issued`` under the names a check knows the units by
+        self.issued_to: dict[tuple[str, str], set[str]] = {}
         for (fingerprint, unit), tasks in self.issued.items():
-            renamed.setdefault((fingerprint, resolve(unit) or unit), set()).update(tasks)
-        self.issued = renamed
+            name = unit if unit in apart else resolve(unit) or unit
+            self.issued_to.setdefault((fingerprint, name), set()).update(tasks)
         self._forms: dict[frozenset[str], set[str]] | None = None
         self._addresses: dict[str, set[str]] | None = None
 
@@ -257,7 +261,7 @@ class CheckContext:
         the task rows of ``raw``; None when none or several do (the towns' forms alike)."""
         if self._forms is None:
             self._forms = {}
-            for (_, unit), tasks in self.issued.items():
+            for (_, unit), tasks in self.issued_to.items():
                 self._forms.setdefault(frozenset(tasks), set()).add(unit)
             for unit in self.master.units_with_tasks():
                 tasks = frozenset(t.id for t, _ in self.master.tasks_of(unit))
@@ -270,7 +274,7 @@ class CheckContext:
         """Whether one of ``unit``'s forms, as issued or as the master assigns it now, holds
         every task row of ``raw``."""
         rows = _task_ids(raw)
-        forms = [tasks for (_, u), tasks in self.issued.items() if u == unit]
+        forms = [tasks for (_, u), tasks in self.issued_to.items() if u == unit]
         forms.append({t.id for t, _ in self.master.tasks_of(unit)})
         return bool(rows) and any(rows <= set(tasks) for tasks in forms)
 
@@ -347,6 +351,10 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
     period, period_by = _period_of(raw, name)
     period = period or ctx.default_period or ctx.period
     printed = ctx.printed.get(period) if period else None
+    if unit and printed is not None:
+        # a merged unit's return of a past month is the one form's it was issued on
+        written = (clean(raw.meta.get("department", "")), without_senders(clean(raw.labels.get("填报单位"))))
+        unit = report.unit = printed.form_of(unit, written, master)
     assigned: dict[str, Role | None] = {}
     if unit:
         # a past month's return: the tasks and roles its month's forms gave the unit, as the
@@ -381,14 +389,14 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
     # The form was made from an older master: tasks added since were never in it.
     in_form: set[str] | None = None
     if unit and report.fingerprint and report.fingerprint != master.fingerprint:
-        in_form = ctx.issued.get((report.fingerprint, unit)) or (set(raw.meta_tasks) or None)
+        in_form = ctx.issued_to.get((report.fingerprint, unit)) or (set(raw.meta_tasks) or None)
     if not raw.rows or any(i.code == "E301" for i in raw.issues):
         _missing_tasks(assigned, set(), master, issues, at, in_form, printed)
         return
 
     # Only the ledger's record of what this unit's form held, never the form's own _meta
     # task list: relaxing E401/E402 on the file's word would let a form vouch for any row.
-    issued = ctx.issued.get((report.fingerprint, unit), set()) if unit and report.fingerprint else set()
+    issued = ctx.issued_to.get((report.fingerprint, unit), set()) if unit and report.fingerprint else set()
     present = [f for f in MASTER_FIELDS if f in raw.columns]
     seen: dict[str, int] = {}
     for rr in raw.rows:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import resubmit_by
-from .issued_month import Basis, as_issued, basis_of, renamed, vouches
+from .issued_month import Basis, as_issued, basis_of, kept_apart, month_name, renamed, vouches
 from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
 from .period import Period
@@ -296,14 +296,14 @@ def _missing_word(unit: str, task: str, asked: dict[str, set[str]], rows: dict[s
     return Owed.EXEMPT if unit in exempt else TO_FIX if unit in sent_back else NOT_REPORTED
 
 
-def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], master: Master
-              ) -> dict[str, set[str]]:
+def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], master: Master,
+              apart: frozenset[str] = frozenset()) -> dict[str, set[str]]:
     """`Ledger.issued_tasks_of`, less the tasks the unit's accepted return was excused (W208:
     its form, made from an older master, did not carry them; W210: the office took the task
     from the unit after issue, and collect set its row aside). A unit re-issued a newer form
     that sent the older one back in is then not 未报送 for what collect said it could not fix,
     nor one whose late return for a past month (`as_issued`) had a row for a task moved since."""
-    asked = renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b)
+    asked = renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b, apart)
     excused = ledger.issues_of_many([r.id for r in accepted.values()])
     for unit, rec in accepted.items():
         late = {i.task for i in excused.get(rec.id, []) if i.code in ("W208", "W210") and i.task}
@@ -431,10 +431,13 @@ def replied_on(ledger: Ledger, period: Period) -> dict[int, dt.date]:
     return out
 
 
-def issued_dues(ledger: Ledger, period: Period, master: Master) -> dict[str, dt.date]:
-    """`Ledger.issued_dues` under each unit's current name (a unit renamed since its form
-    went out keeps that form's deadline: the later of its two names')."""
-    return renamed(ledger.issued_dues(period), master, max)
+def issued_dues(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
+                ) -> dict[str, dt.date]:
+    """`Ledger.issued_dues` under each unit's name in the month (`issued_month.month_name`: a
+    unit renamed since its form went out keeps that form's deadline, the later of its two
+    names'; ``apart``: `kept_apart`, read when not given)."""
+    apart = kept_apart(ledger, period, master) if apart is None else apart
+    return renamed(ledger.issued_dues(period), master, max, apart)
 
 
 def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None,
@@ -450,24 +453,26 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         # The ledger keeps each unit under the name it had when its form was issued or its
         # file collected; a unit renamed since (the old name kept as an alias in 单位名录)
-        # is counted under its current name, never as a unit that was issued nothing.
-        unit_dues = issued_dues(ledger, period, master)
+        # is counted under its current name, never as a unit that was issued nothing; a
+        # past month's forms to units merged since stay each its own (`kept_apart`)
+        apart = kept_apart(ledger, period, master)
+        unit_dues = issued_dues(ledger, period, master, apart)
         due = ws.due(period, common_due(unit_dues))
         next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
-        accepted = renamed(ledger.accepted(period), master, _later)
+        accepted = renamed(ledger.accepted(period), master, _later, apart)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
-        received = received_of(ledger, period, master)
+        received = received_of(ledger, period, master, apart)
         # a month the office has moved past is who its forms asked what, not today's 责任分工
-        master = as_issued(ledger, period, master, received, accepted_rows)
+        master = as_issued(ledger, period, master, received, accepted_rows, apart)
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
-        asked = _asked_of(ledger, period, accepted, master)
+        asked = _asked_of(ledger, period, accepted, master, apart)
         replied = replied_on(ledger, period)
-        not_issued = _not_issued(ledger, period, master, received)
+        not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
         # not asked, it is not 退回待改 in public (its reply still goes back)
-        exempt_at_issue = frozenset(master.directory.resolve(u) or u for u in ledger.exempt_units(period))
+        exempt_at_issue = frozenset(month_name(u, master, apart) for u in ledger.exempt_units(period))
         exempt = exempt_at_issue - set(accepted)
         # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
         # 报送情况 names it 退回待改, and so must every task row that lists it.
@@ -495,15 +500,16 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         for p in sorted(set(ledger.periods()) | set(ledger.issued_periods())) if tasks else ():
             if p >= period:
                 continue
-            acc = renamed(ledger.accepted(p), today, _later)
+            apart_p = kept_apart(ledger, p, today)
+            acc = renamed(ledger.accepted(p), today, _later, apart_p)
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
             by_unit = {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}
             # each earlier month judged as its own 汇总表 was: a unit added to the master
             # since was issued nothing then, and its tasks did not wait for it
-            rec_p = received_of(ledger, p, today)
-            master_p = as_issued(ledger, p, today, rec_p, by_unit)
-            history[p] = _history(_judged(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p)),
-                                          _asked_of(ledger, p, acc, master_p), before))
+            rec_p = received_of(ledger, p, today, apart_p)
+            master_p = as_issued(ledger, p, today, rec_p, by_unit, apart_p)
+            history[p] = _history(_judged(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p, apart_p)),
+                                          _asked_of(ledger, p, acc, master_p, apart_p), before))
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
     skip = set(not_issued)
@@ -593,14 +599,17 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT])
 
 
-def received_of(ledger: Ledger, period: Period, master: Master) -> dict[str, list[Receipt]]:
-    """`Ledger.units_received` under each unit's current name, in the order received."""
+def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
+                ) -> dict[str, list[Receipt]]:
+    """`Ledger.units_received` under each unit's name in the month (as `issued_dues`), in the
+    order received."""
+    apart = kept_apart(ledger, period, master) if apart is None else apart
     return renamed(ledger.units_received(period), master,
-                   lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)))
+                   lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)), apart)
 
 
-def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]]
-                ) -> list[str]:
+def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],
+                apart: frozenset[str] = frozenset()) -> list[str]:
     """Units with tasks in the master that no form of ``period`` went to and that sent nothing.
 
     A unit added to the master after the forms went out was asked for nothing: unless it
@@ -610,13 +619,14 @@ def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[s
     the month's first issue, and one form sent again afterwards (`issue --dept`) must not
     make every other unit "not issued" and drop it from 未报送.
     """
-    issued_units = {master.directory.resolve(u) or u for u in ledger.issued_units(period)}
+    issued_units = {month_name(u, master, apart) for u in ledger.issued_units(period)}
     return [] if not vouches(ledger, period, received) else [
         u for u in master.units_with_tasks() if u not in issued_units and u not in received]
 
 
 def _later(a: Receipt, b: Receipt) -> Receipt:
-    """Of two accepted returns of one unit under two names, the one merged: the later."""
+    """Of two accepted returns of one unit under two names, the one merged: the later (not
+    of a merged unit's two forms of a past month: each is its own, `kept_apart`)."""
     return max(a, b, key=lambda r: (r.received_at, r.id))
 
 

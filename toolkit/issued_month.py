@@ -33,14 +33,44 @@ UNTOLD_TITLE = "（已从任务清单删除，下发时未记录任务内容）"
 TEXT_FIELDS = (("level1", "一级任务"), ("level2", "二级任务"), ("name", "工作任务"), ("content", "具体工作内容"))
 
 
-def renamed(by_unit: dict[str, Any], master: Master, merge) -> dict[str, Any]:
-    """``by_unit`` keyed by each unit's current name (`Directory.resolve`: an old name kept
-    as an alias of a renamed unit); values under two names of one unit are ``merge``d."""
+def renamed(by_unit: dict[str, Any], master: Master, merge, apart: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """``by_unit`` keyed by each unit's name in the month (`month_name`: its current name, an
+    old name kept as an alias of a renamed unit being resolved); values under two names of
+    one unit are ``merge``d. A name in ``apart`` (`kept_apart`) stays itself."""
     out: dict[str, Any] = {}
     for unit, value in by_unit.items():
-        now = master.directory.resolve(unit) or unit
+        now = month_name(unit, master, apart)
         out[now] = merge(out[now], value) if now in out else value
     return out
+
+
+def month_name(unit: str, master: Master, apart: frozenset[str] = frozenset()) -> str:
+    """The name a month counts ``unit`` (as the ledger holds it) under: its current name
+    (`Directory.resolve`), unless the month keeps it apart (`kept_apart`)."""
+    return unit if unit in apart else master.directory.resolve(unit) or unit
+
+
+def kept_apart(ledger: Ledger, period: Period, master: Master) -> frozenset[str]:
+    """The names ``period``'s forms went to that the month keeps as issued: units that were
+    two in the master the forms were made from and that 单位名录 now gives as one (机构改革:
+    市林业局 merged into 市自然资源局 after June's forms went out, its name an alias). Once the
+    month is judged by its forms (`judged_by_forms`), each form is its own: a return on
+    市林业局's form is checked against that form, counted under its name, and replaces no
+    return of 市自然资源局's; the month's 汇总表 and 通报 give each form's state, as its first
+    通报 named each. Read under one name, the two forms were one task list that neither form
+    held (E404), and the later return replaced the other's on-time one and its rows.
+    Empty for a unit renamed (one form, counted under its current name) and for a renamed
+    unit issued again under its new name (a form of another master: not two units)."""
+    resolve = master.directory.resolve
+    names: set[str] = set()
+    for units in ledger.issued_units_by_master(period).values():
+        now: dict[str, set[str]] = {}
+        for unit in units:
+            now.setdefault(resolve(unit) or unit, set()).add(unit)
+        names.update(n for same in now.values() if len(same) > 1 for n in same)
+    if not names or not judged_by_forms(ledger, period, ledger.units_received(period)):
+        return frozenset()
+    return frozenset(names)
 
 
 def vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
@@ -57,11 +87,25 @@ class Printed(NamedTuple):
     issued before version 8), the fingerprints of the masters those forms were made from
     (empty with no texts: an older form is then checked against today's texts, as W203
     says), and who the forms asked for what (`Ledger.issued_tasks_of`, under current names:
-    unit → task id → the role its form gave, None when not recorded, before version 7)."""
+    unit → task id → the role its form gave, None when not recorded, before version 7), a
+    merged unit's forms under the names they went to (``apart``: `kept_apart`)."""
 
     tasks: dict[str, Task]
     fingerprints: frozenset[str]
     assigned: dict[str, dict[str, Role | None]]
+    apart: frozenset[str] = frozenset()
+
+    def form_of(self, unit: str, written: tuple[str, ...], master: Master) -> str:
+        """The name whose form a return of ``unit`` is: of a merged unit (`kept_apart`), the
+        one its form was issued to, as ``written`` on it (its _meta, its 填报单位); else ``unit``."""
+        if not self.merged(unit, master):
+            return unit
+        now = month_name(unit, master)
+        return next((n for n in written if n in self.apart and month_name(n, master) == now), unit)
+
+    def merged(self, unit: str | None, master: Master) -> bool:
+        """Whether ``unit`` is one the month gave two or more forms under other names (`kept_apart`)."""
+        return bool(unit and self.apart) and month_name(unit, master) in {month_name(n, master) for n in self.apart}
 
     def assigned_of(self, unit: str, master: Master) -> dict[str, Role | None] | None:
         """Task id → role for ``unit`` as the month's forms gave it (a role not recorded is
@@ -97,19 +141,22 @@ def printed_months(ledger: Ledger, periods: set[Period], master: Master) -> dict
         if not judged_by_forms(ledger, period, ledger.units_received(period)):
             continue
         texts = ledger.issued_texts_of(period)
-        assigned = _assigned_of(ledger, period, master)
+        apart = kept_apart(ledger, period, master)
+        assigned = _assigned_of(ledger, period, master, apart)
         if texts or assigned:
-            out[period] = Printed(texts, frozenset(ledger.issued_fingerprints(period) if texts else ()), assigned)
+            out[period] = Printed(texts, frozenset(ledger.issued_fingerprints(period) if texts else ()), assigned,
+                                  apart)
     return out
 
 
-def _assigned_of(ledger: Ledger, period: Period, master: Master) -> dict[str, dict[str, Role | None]]:
-    """Unit (current name) → task id → the role ``period``'s forms gave it (None: issued
-    before version 7, none recorded), as `as_issued` reads them."""
-    given = renamed(ledger.issued_roles_of(period), master, lambda a, b: {**a, **b})
+def _assigned_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] = frozenset()
+                 ) -> dict[str, dict[str, Role | None]]:
+    """Unit (its name in the month, `month_name`) → task id → the role ``period``'s forms
+    gave it (None: issued before version 7, none recorded), as `as_issued` reads them."""
+    given = renamed(ledger.issued_roles_of(period), master, lambda a, b: {**a, **b}, apart)
     return {unit: {tid: Role(role) if (role := given.get(unit, {}).get(tid)) in (LEAD, COOP) else None
                    for tid in ids}
-            for unit, ids in renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b).items()}
+            for unit, ids in renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b, apart).items()}
 
 
 def check_as_printed(ledger: Ledger, ctx: CheckContext, jobs: list[tuple[bytes, str, str]] | list[tuple[bytes, str]],
@@ -119,8 +166,9 @@ def check_as_printed(ledger: Ledger, ctx: CheckContext, jobs: list[tuple[bytes, 
     after the office moved a 完成时限 is questioned (W604) as the month's 通报 judges it, not
     by today's sheet, and its row for a task handed to another unit since is the month's
     (no W210), as the month's 汇总表 counts it. Only a return that either could change is
-    checked again: a row or an issue of a task printed otherwise than today's sheet, or a
-    unit the month asked for other tasks or roles than today's 责任分工 gives it."""
+    checked again: a row or an issue of a task printed otherwise than today's sheet, a
+    unit the month asked for other tasks or roles than today's 责任分工 gives it, or a
+    merged unit's (`kept_apart`: which of its forms the return is on, `Printed.form_of`)."""
     # deferred: the checker brings the spreadsheet readers, which `duban status` (this module's
     # as_issued, no file read) need not load: 10 modules, ~12 ms of its start
     from .checks import check_return
@@ -139,7 +187,7 @@ def check_as_printed(ledger: Ledger, ctx: CheckContext, jobs: list[tuple[bytes, 
         if month is None:
             out.append(rep)
         elif (any(r.task in month.tasks for r in rep.rows) or any(i.task in month.tasks for i in rep.issues)
-              or _asked_otherwise(month, rep.unit, ctx.master)):
+              or _asked_otherwise(month, rep.unit, ctx.master) or month.merged(rep.unit, ctx.master)):
             out.append(check_return(*job[:2], again, *job[2:]))
         else:  # the same check: only W203 differs, none for a form of the month's own master
             if rep.fingerprint in month.fingerprints:
@@ -161,8 +209,9 @@ class EarlierMonths:
     `_weigh_evidence` asked it for every refused or late file): when each month's forms went
     out, the units they went to and those exempt, the accepted returns."""
 
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
+    def __init__(self, ledger: Ledger, master: Master) -> None:
+        self.ledger, self.master = ledger, master
+        self._apart: dict[Period, frozenset[str]] = {}
         self._asked: dict[Period, set[str]] | None = None
         self._exempt: dict[Period, set[str]] = {}
         self._issued: dict[Period, dt.datetime | None] = {}
@@ -172,6 +221,15 @@ class EarlierMonths:
         if period not in self._issued:
             self._issued[period] = self.ledger.issued_at(period)
         return self._issued[period]
+
+    def names_of(self, unit: str, period: Period) -> tuple[str, ...]:
+        """The names the ledger may hold ``unit``'s returns of ``period`` under
+        (`Directory.names_of`), but another form's of a merged unit (`kept_apart`): 市自然资源局's
+        on-time June return is not 市林业局's, whose June 补报 is then no 重报."""
+        if period not in self._apart:
+            self._apart[period] = kept_apart(self.ledger, period, self.master)
+        apart = self._apart[period]
+        return tuple(n for n in self.master.directory.names_of(unit) if n == unit or n not in apart)
 
     def reported(self, names: tuple[str, ...], period: Period) -> bool:
         return self.ledger.reported(names, period)
@@ -198,7 +256,7 @@ class EarlierMonths:
 
 
 def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],
-              rows: dict[str, dict[str, Row]]) -> Master:
+              rows: dict[str, dict[str, Row]], apart: frozenset[str] = frozenset()) -> Master:
     """The master as ``period``'s forms gave it, once a later month's forms went out.
 
     Judged by today's sheet, a month merged again would change what its 通报 said in public.
@@ -230,12 +288,13 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     unit no longer on the task, 牵头 when the task would otherwise have no lead (its lead
     then) and 配合 otherwise. Unchanged (today's 责任分工) for the month the office is on,
     whose forms it may still issue or edit, and where the ledger does not vouch for the
-    whole issue."""
+    whole issue. A merged unit's forms (``apart``: `kept_apart`) stay under the names they
+    went to, each with its own tasks."""
     if not judged_by_forms(ledger, period, received):
         return master
     now = {(a.task, a.unit): a.role for a in master.assignments}
     roles: dict[tuple[str, str], str | None] = {}  # (task, unit) -> role; None: not known
-    for unit, given in _assigned_of(ledger, period, master).items():
+    for unit, given in _assigned_of(ledger, period, master, apart).items():
         for tid, role in given.items():
             # the role the form printed; for a form issued before version 7 (none recorded),
             # the one its row was checked with (the master at collection: today's for a 补报),

@@ -36,7 +36,7 @@ from ..evidence import (
     unit_of_address,
 )
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..issued_month import EarlierMonths, check_as_printed
+from ..issued_month import EarlierMonths, check_as_printed, kept_apart, month_name
 from ..ledger import Ledger, Receipt, common_due
 from ..ledger.mail_records import MailRecords
 from ..master import Master
@@ -367,7 +367,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 was = first.setdefault((d.report.unit, d.report.period), d)
                 if d.received_at < was.received_at:
                     first[(d.report.unit, d.report.period)] = d
-    months = EarlierMonths(ledger)
+    months = EarlierMonths(ledger, master)
     for top in tops:
         for it in top.walk():
             if it.outcome == CONTAINER:
@@ -380,7 +380,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
             # subject for a file of no return (2022年7月_石龙镇_进展填报表.pdf)
             said = rep is not None and bool(rep.period_by)
             if rep is not None and rep.unit:
-                _disagreement(it, rep, by_address, by_name, result)
+                _disagreement(it, rep, by_address, by_name, result, directory.resolve(rep.unit) or rep.unit)
             else:
                 twin = twins.get(id(it))  # a duplicate belongs where its first copy went
                 unit, how, twin_period = None, "", None
@@ -433,7 +433,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 merged = merged_at(ws, period)
                 if merged:
                     _after_merge(it, rep, period, merged, first.get((rep.unit, period), it) is not it, months,
-                                 directory, result)
+                                 result)
 
 
 #: W209's word for a unit exempt for the month (本期免报) that sent a return after its merge: it
@@ -442,12 +442,12 @@ EXEMPT_RETURN = "本期免报（任务均已报告完成，未下发填报表）
 
 
 def _after_merge(it: Item, rep: Report, period: Period, merged: dt.datetime, later: bool,
-                 months: EarlierMonths, directory, result: CollectResult) -> None:
+                 months: EarlierMonths, result: CollectResult) -> None:
     """W209 on an accepted return of ``period`` received after the month was merged, and the
     unit said on screen: 重报 when it had reported the month (accepted: in the ledger, or an
     earlier file of this run, ``later``), which 补报 (reporting late) would deny in front of the
     office; for a unit exempt for the month (本期免报) that had not, `EXEMPT_RETURN`, never 补报."""
-    names = directory.names_of(rep.unit)
+    names = months.names_of(rep.unit, period)
     before = months.reported(names, period)
     exempt = not before and months.exempt(names, period)
     what = "重报" if before or later else EXEMPT_RETURN if exempt else "补报"
@@ -465,15 +465,17 @@ def _after_merge(it: Item, rep: Report, period: Period, merged: dt.datetime, lat
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
-                  result: CollectResult) -> None:
+                  result: CollectResult, now: str) -> None:
     """W206: the form says one unit, the sender's address or the file name another (or its
-    填报单位 cell another than its _meta, found by the check: said on screen here)."""
+    填报单位 cell another than its _meta, found by the check: said on screen here). ``now``:
+    the form's unit as 单位名录 names it today (the address and file name are read so): a
+    merged unit's form of a past month is counted under the name it went to (`kept_apart`)."""
     found = next((i for i in rep.issues if i.code == "W206"), None)
     if found is not None:
         result.disputed.append((it.name, found.message))
         return
     for other, how in ((by_address, "发件人地址"), (by_name if rep.identified_by != "文件名" else None, "文件名")):
-        if other and other != rep.unit:
+        if other and other not in (rep.unit, now):
             evidence = evidence_words(how, it.sender, it.name)
             said = SAID.get(rep.identified_by, rep.identified_by or "填报表")
             issue = make_issue("W206", said=said, unit=rep.unit, other=other, evidence=evidence, file=it.name)
@@ -605,10 +607,11 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, master: Master, it: Item, r
     if period not in due_of:
         # read once per period, not per file: an office copying a month's files into 收件箱
         # after the deadline makes every one of them late by its modification time
-        dues = issued_dues(ledger, period, master)
-        due_of[period] = (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master),
+        apart = kept_apart(ledger, period, master)
+        dues = issued_dues(ledger, period, master, apart)
+        due_of[period] = (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master, apart),
                           replied_on(ledger, period),
-                          frozenset(master.directory.resolve(u) or u for u in ledger.exempt_units(period)))
+                          frozenset(month_name(u, master, apart) for u in ledger.exempt_units(period)))
     common, dues, received, replied, exempt = due_of[period]
     due = unit_due(ws, period, dues, common, rep.unit)
     if it.received_at.date() > due and rep.unit not in exempt:

@@ -441,6 +441,14 @@ class Ledger:
         return {r[0] for r in self.conn.execute("SELECT DISTINCT unit FROM issued WHERE period=?",
                                                 (str(period),))}
 
+    def issued_units_by_master(self, period: Period) -> dict[str, set[str]]:
+        """Master fingerprint → the units ``period``'s forms made from it went to: two names
+        on forms of one master were two units of it (`issued_month.kept_apart`)."""
+        out: dict[str, set[str]] = {}
+        for r in self.conn.execute("SELECT fingerprint, unit FROM issued WHERE period=?", (str(period),)):
+            out.setdefault(r[0], set()).add(r[1])
+        return out
+
     def exempt_units(self, period: Period) -> set[str]:
         """The units exempt for ``period`` (`UnitState.EXEMPT`): the latest issue of the month
         that dealt with the unit sent it no form. An office that asks it again afterwards

@@ -168,10 +168,17 @@ class Master:
         return list(self._by_unit.get(unit, []))
 
     def units_with_tasks(self) -> list[str]:
-        """Units that have at least one task, in directory order."""
+        """Units that have at least one task, in directory order; a name not in it after
+        the unit it is now a name of (a merged unit's form of a past month,
+        `issued_month.kept_apart`), else last."""
         having = {a.unit for a in self.assignments}
         ordered = [u for u in self.directory.names if u in having]
-        return ordered + sorted(having - set(ordered))
+        beside: dict[str | None, list[str]] = {}
+        for u in sorted(having - set(ordered)):
+            beside.setdefault(self.directory.resolve(u), []).append(u)
+        if not beside:
+            return ordered
+        return [n for u in ordered for n in (u, *beside.pop(u, ()))] + [u for us in beside.values() for u in us]
 
     @cached_property
     def has_coop(self) -> bool:
