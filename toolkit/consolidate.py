@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dates import resubmit_by
+from .dates import cn_date, resubmit_by, units_dues_text
 from .issued_month import Basis, as_issued, basis_of, kept_apart, month_name, renamed, vouches
 from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
@@ -178,11 +178,25 @@ class Consolidation:
     basis: Basis | None = None
     #: units exempt at issue (`Ledger.exempt_units`) that sent nothing: 本期免报, in ``units``, owe nothing
     exempt: list[str] = field(default_factory=list)
+    #: units 按时报送 only because duban.toml's due_day, edited after issue, is later than the
+    #: date on their forms (`Workspace.due`): unit → (printed, applied); said (`due_notes`)
+    extended: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`link_notes`,
-        `basis_notes`): shown by merge, memo, status and run."""
-        return self.link_notes() + self.basis_notes()
+        `basis_notes`, `due_notes`): shown by merge, memo, status and run."""
+        return self.link_notes() + self.basis_notes() + self.due_notes()
+
+    def due_notes(self) -> list[str]:
+        """A deadline extended in duban.toml after issue applies (no unit is 逾期 that met it),
+        but where it turns a return 逾期 by its form into 按时 the office is told, in case the
+        edit was a slip rather than an extension."""
+        if not self.extended:
+            return []
+        moved = "；".join(f"延至{cn_date(applied)}，晚于填报表上的{cn_date(printed)}"
+                         for printed, applied in sorted(set(self.extended.values())))
+        return [f"请核实：duban.toml 的 due_day 把{self.period.label}的报送截止{moved}：{'、'.join(self.extended)} "
+                "因此计为按时报送（按填报表为逾期报送）。如非有意延期，请改回 due_day。"]
 
     def basis_notes(self) -> list[str]:
         """Where a past month merged again is judged by its forms, not today's sheet."""
@@ -203,9 +217,8 @@ class Consolidation:
         """The units judged by another deadline than ``due`` (their form re-issued with
         ``--due``), for the line that states ``due``: "麻涌镇 2022年8月10日"; '' when none.
         Without it a return after ``due`` shown as 按时报送 looks like a missed 逾期."""
-        own = [(u.unit, self.unit_dues[u.unit]) for u in self.units if u.unit in self.unit_dues]
-        text = "、".join(f"{unit} {fmt(d)}" for unit, d in own[:most])
-        return f"{text}等 {len(own)} 个单位" if len(own) > most else text
+        return units_dues_text([(u.unit, self.unit_dues[u.unit]) for u in self.units if u.unit in self.unit_dues],
+                               fmt, most)
 
     def tasks_asked(self, unit: str) -> list[tuple[Task, str]]:
         """``unit``'s (task, role) pairs that its forms of the period carried: what it can be
@@ -552,6 +565,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     own_dues = {u: d for u in master.units_with_tasks()
                 if u not in skip and (d := unit_due(ws, period, unit_dues, due, u)) != due}
     units: list[UnitStatus] = []
+    extended: dict[str, tuple[dt.date, dt.date]] = {}
     for unit in master.units_with_tasks():
         if unit in skip:
             continue
@@ -562,6 +576,11 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             deadline = own_dues.get(unit, due)
             state, sent = timeliness(rec, received.get(unit, []), deadline, reply_date(ws, deadline, replied))
             state = ON_TIME if unit in exempt_at_issue else state
+            printed = unit_dues.get(unit)
+            if (state == ON_TIME and printed and printed < deadline and unit not in exempt_at_issue
+                    and timeliness(rec, received.get(unit, []), printed,
+                                   reply_date(ws, printed, replied))[0] == LATE):
+                extended[unit] = (printed, deadline)  # 按时 only by duban.toml's later due_day
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
@@ -596,7 +615,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
-                         own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT])
+                         own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended)
 
 
 def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None

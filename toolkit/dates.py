@@ -244,3 +244,10 @@ def parse_planned_date(value: object, after: dt.date | None = None,
 def cn_date(d: dt.date) -> str:
     """``2022年7月6日``, as official documents write dates."""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def units_dues_text(own: list[tuple[str, dt.date]], fmt=cn_date, most: int = 5) -> str:
+    """Units with their own deadline, beside the one most forms carry: "麻涌镇 2022年7月10日",
+    the first ``most`` and "等 8 个单位" for more; '' when none."""
+    text = "、".join(f"{unit} {fmt(d)}" for unit, d in own[:most])
+    return f"{text}等 {len(own)} 个单位" if len(own) > most else text

@@ -12,7 +12,7 @@ from .. import errors
 from ..dates import cn_date
 from ..drafts import retire_drafts, write_draft
 from ..files import check_writable
-from ..ledger import Ledger
+from ..ledger import Ledger, common_due
 from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
 from ..master import Master
@@ -50,6 +50,13 @@ class IssueResult:
     # of those, the units not exempted because this month's form was already mailed to them
     # (`duban mail send`): they may reply, and are owed as issued
     mailed: list[str] = field(default_factory=list)
+    # forms printed with another deadline than ``due`` (the one most carry): a form issued
+    # again without --due keeps the unit's own later one (延期报送), said beside ``due``
+    own_dues: dict[str, dt.date] = field(default_factory=dict)
+    # units judged by a later deadline than this issue printed on their forms: one given
+    # before (the forms printed first, `Ledger.record_issued`) or duban.toml's due_day
+    # (`Workspace.due`); the office is told, the forms now saying an earlier date
+    kept_dues: dict[str, dt.date] = field(default_factory=dict)
 
 
 def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
@@ -100,11 +107,12 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     master = ws.load_master()
     period = ws.period(period)
     chosen = resolve_units(master, units) if units else master.units_with_tasks()
-    if due is None:  # a form issued again carries the deadline already given, never an earlier one
-        with Ledger(ws.ledger_path) as ledger:
-            dues = ledger.issued_dues(period)
-            given = [d for d in (ledger.issued_due(period), *(dues.get(u) for u in chosen)) if d]
-        due = ws.due(period, max(given, default=None))
+    with Ledger(ws.ledger_path) as ledger:
+        given, common = ledger.issued_dues(period), ledger.issued_due(period)
+    # a form issued again without --due carries the deadline its unit was already given, the
+    # period's or its own later one: never an earlier one, nor another unit's extension
+    dues = {u: due or ws.due(period, max((d for d in (common, given.get(u)) if d), default=None))
+            for u in chosen}
     if not chosen:
         raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
@@ -119,8 +127,9 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     # the month as issued. A form only written may still be withdrawn.
     mailed = {u for u in exempt if sent & set(master.directory.names_of(u))}
     exempt -= mailed
-    result = IssueResult(period, due, folder, [u for u in chosen if u not in exempt | mailed], all_done=done,
-                         exempt=[u for u in chosen if u in exempt], mailed=[u for u in chosen if u in mailed])
+    result = IssueResult(period, common_due(dues), folder, [u for u in chosen if u not in exempt | mailed],
+                         all_done=done, exempt=[u for u in chosen if u in exempt],
+                         mailed=[u for u in chosen if u in mailed])
     on_forms = {t.id for u in chosen for t, _ in master.tasks_of(u)}
     result.undated = [(t.id, t.deadline_text) for t in master.tasks
                       if t.id in on_forms and t.deadline_text and t.deadline is None and not t.ongoing]
@@ -150,7 +159,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
                 retire_drafts(ws, ledger, [d for d in ledger.drafts("issue", period) if d.unit == unit], "本期免报")
                 targets[unit].unlink(missing_ok=True)
             else:
-                _issue_one(ws, ledger, master, unit, period, due, targets[unit], style, project,
+                _issue_one(ws, ledger, master, unit, period, dues[unit], targets[unit], style, project,
                            last[unit] if prefill else {}, mail_template, result)
             # what this unit's form holds (or would have held: an exempt unit stays on its tasks
             # in the month): a task added to the master later is then the coordinator's note
@@ -159,10 +168,13 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
             # has them when its month is merged again
             with ledger.transaction():
                 tasks = master.tasks_of(unit)
-                ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], due,
+                ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], dues[unit],
                                      roles={t.id: role for t, role in tasks}, exempt=unit in exempt)
                 ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told], kept)
             told.update(t.id for t, _ in tasks)
+        judged = ledger.issued_dues(period)
+    result.own_dues = {u: dues[u] for u in result.units if dues[u] != result.due}
+    result.kept_dues = {u: d for u in result.units if (d := ws.due(period, judged.get(u))) > dues[u]}
     current = ws.settings.period
     if out is None and units and current and period < current:
         # a form of an earlier month sent again (--dept) leaves the month the office is on:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .. import errors
-from ..dates import cn_date
+from ..dates import cn_date, units_dues_text
 from ..files import atomic_write
 from ..period import Period
 from ..text import display_width, pad
@@ -153,8 +153,15 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
         result = _action("issue").issue_returns(ws, period, _parse_date_option(due), depts or None,
                                                 Path(out) if out else None, emails, prefill, state.progress,
                                                 skip_done)
-    echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份（报送截止：{cn_date(result.due)}）")
+    own = units_dues_text(list(result.own_dues.items()))
+    echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份"
+                f"（报送截止：{cn_date(result.due)}{'；' + own if own else ''}）")
     echo(state, f"文件夹：{result.folder}")
+    if result.kept_dues:  # the forms now print an earlier date than the verdicts go by
+        later = "、".join(cn_date(d) for d in sorted(set(result.kept_dues.values())))
+        echo(state, f"提醒：本次印的报送截止早于此前下发的填报表或 duban.toml 的 due_day 给出的{later}"
+                    f"（{len(result.kept_dues)} 个单位）：是否按时报送仍按{later}判断，不会因截止提前而计为逾期报送。",
+             fg="yellow")
     if result.period_set:
         echo(state, f"当前期次已设为 {result.period.label}（写入 duban.toml）：以后不加 --period 的命令都处理这一期。")
     elif result.kept_period:

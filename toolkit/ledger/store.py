@@ -414,7 +414,15 @@ class Ledger:
         printed on it and the unit's role on each task (``roles``: task id → 牵头/配合), so a
         month merged again after 责任分工 changed names the leads its forms named. ``exempt``:
         no form went out, the unit's tasks all being done (`exempt_units`); what it would have
-        carried is kept all the same, so the month keeps the unit on its tasks."""
+        carried is kept all the same, so the month keeps the unit on its tasks.
+
+        A form printed again from the same master with an earlier ``due`` (a deadline shortened
+        by mistake, a holiday extension for everyone after one unit's own later one) keeps the
+        later date recorded: the unit was told it, and `issued_dues` is what it is judged by."""
+        given = self.conn.execute("SELECT due FROM issued WHERE period=? AND unit=? AND fingerprint=?",
+                                  (str(period), unit, fingerprint)).fetchone()
+        if given and given[0] and (due is None or dt.date.fromisoformat(given[0]) > due):
+            due = dt.date.fromisoformat(given[0])
         self.conn.execute(
             "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, due, roles, exempt) "
             "VALUES (?,?,?,?,?,?,?,?)",
