@@ -101,14 +101,15 @@ def test_july_is_one_unit_with_one_form(reorganised):  # noqa: F811
 
 
 def test_only_units_of_one_master_are_kept_apart(ws):
-    """Two names on forms made from one master were two units: kept apart once the month
-    is past. A renamed unit issued again under its new name (another master) is one unit,
-    and so is everything while no later month's forms went out."""
+    """Two names on forms made from one master were two units: kept apart, in the month the
+    office is on too (QA125). A renamed unit issued again under its new name (another
+    master) is one unit."""
     reorganise(ws)
     master = ws.load_master()
     with Ledger(ws.ledger_path) as ledger:
         for unit, fingerprint in ((FOREST, "june"), (NR, "june"), (FIN, "june"), (FIN_NOW, "renamed")):
             ledger.record_issued(PERIOD, unit, fingerprint, ["2.1"], due=dt.date(2022, 7, 5))
-        assert kept_apart(ledger, PERIOD, master) == frozenset()  # June is the office's month
+        assert kept_apart(ledger, PERIOD, master) == {FOREST, NR}  # June the office's month (QA125)
         ledger.record_issued(Period(2022, 7), NR, "july", ["2.1"], due=dt.date(2022, 8, 5))
         assert kept_apart(ledger, PERIOD, master) == {FOREST, NR}
+        assert kept_apart(ledger, Period(2022, 7), master) == frozenset()

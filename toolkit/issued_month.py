@@ -53,12 +53,14 @@ def month_name(unit: str, master: Master, apart: frozenset[str] = frozenset()) -
 def kept_apart(ledger: Ledger, period: Period, master: Master) -> frozenset[str]:
     """The names ``period``'s forms went to that the month keeps as issued: units that were
     two in the master the forms were made from and that 单位名录 now gives as one (机构改革:
-    市林业局 merged into 市自然资源局 after June's forms went out, its name an alias). Once the
-    month is judged by its forms (`judged_by_forms`), each form is its own: a return on
+    市林业局 merged into 市自然资源局 after June's forms went out, its name an alias). Each
+    form is its own, whether the month is judged by its forms (`judged_by_forms`) or is the
+    one the office is on (merged on 30 June, June's returns mailed on 2 July): a return on
     市林业局's form is checked against that form, counted under its name, and replaces no
     return of 市自然资源局's; the month's 汇总表 and 通报 give each form's state, as its first
-    通报 named each. Read under one name, the two forms were one task list that neither form
-    held (E404), and the later return replaced the other's on-time one and its rows.
+    通报 named (or will name) each. Read under one name, the two forms were one task list
+    that neither form held (E404), and the later return replaced the other's on-time one
+    and its rows.
     Empty for a unit renamed (one form, counted under its current name) and for a renamed
     unit issued again under its new name (a form of another master: not two units)."""
     resolve = master.directory.resolve
@@ -68,9 +70,17 @@ def kept_apart(ledger: Ledger, period: Period, master: Master) -> frozenset[str]
         for unit in units:
             now.setdefault(resolve(unit) or unit, set()).add(unit)
         names.update(n for same in now.values() if len(same) > 1 for n in same)
-    if not names or not judged_by_forms(ledger, period, ledger.units_received(period)):
-        return frozenset()
     return frozenset(names)
+
+
+def own_aliases(ledger: Ledger, unit: str, master: Master, before: Period) -> tuple[str, ...]:
+    """``unit``'s aliases under which the ledger holds its own earlier returns (`issue
+    --prefill`, `all_done`): a renamed unit's old name, not a unit merged into it whose forms
+    of a month before ``before`` were their own (`kept_apart`). 市自然资源局's July form
+    prefilled from 市林业局's June return (later than its own, every task 已完成) would print
+    another unit's progress as its own, and could exempt it (本期免报) for a month it owes."""
+    merged = frozenset().union(*(kept_apart(ledger, p, master) for p in ledger.issued_periods() if p < before))
+    return tuple(a for a in master.directory.aliases_of(unit) if a not in merged)
 
 
 def vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
@@ -135,13 +145,16 @@ def printed_months(ledger: Ledger, periods: set[Period], master: Master) -> dict
     for what (under ``master``'s current names); a month whose forms recorded neither
     (issued before version 4) is absent: checked against today's sheet, as its 汇总表 is
     merged with it. A month whose forms recorded no texts (before version 8) is checked
-    against today's texts, as its 汇总表 shows them."""
+    against today's texts, as its 汇总表 shows them. The month the office is on is checked
+    against today's sheet, but for a merged unit's forms (`kept_apart`, `merged_forms`)."""
     out: dict[Period, Printed] = {}
     for period in sorted(periods):
+        apart = kept_apart(ledger, period, master)
         if not judged_by_forms(ledger, period, ledger.units_received(period)):
+            if apart:
+                out[period] = Printed({}, frozenset(), merged_forms(ledger, period, master, apart), apart)
             continue
         texts = ledger.issued_texts_of(period)
-        apart = kept_apart(ledger, period, master)
         assigned = _assigned_of(ledger, period, master, apart)
         if texts or assigned:
             out[period] = Printed(texts, frozenset(ledger.issued_fingerprints(period) if texts else ()), assigned,
@@ -157,6 +170,18 @@ def _assigned_of(ledger: Ledger, period: Period, master: Master, apart: frozense
     return {unit: {tid: Role(role) if (role := given.get(unit, {}).get(tid)) in (LEAD, COOP) else None
                    for tid in ids}
             for unit, ids in renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b, apart).items()}
+
+
+def merged_forms(ledger: Ledger, period: Period, master: Master, apart: frozenset[str]
+                 ) -> dict[str, dict[str, Role | None]]:
+    """For the month the office is on (not `judged_by_forms`): ``apart``'s forms (`kept_apart`)
+    as `_assigned_of` gives them, of the tasks 任务清单 still has. Every other unit is judged
+    by today's 责任分工, which the office may still edit and issue again; 市林业局's June form,
+    whose unit 责任分工 no longer has, and 市自然资源局's, which did not carry 市林业局's tasks,
+    are each judged by what it asked (a task deleted since is gone from the month, as for
+    everyone)."""
+    return {unit: {tid: role for tid, role in given.items() if master.task(tid) is not None}
+            for unit, given in _assigned_of(ledger, period, master, apart).items() if unit in apart}
 
 
 def check_as_printed(ledger: Ledger, ctx: CheckContext, jobs: list[tuple[bytes, str, str]] | list[tuple[bytes, str]],
@@ -289,12 +314,15 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     then) and 配合 otherwise. Unchanged (today's 责任分工) for the month the office is on,
     whose forms it may still issue or edit, and where the ledger does not vouch for the
     whole issue. A merged unit's forms (``apart``: `kept_apart`) stay under the names they
-    went to, each with its own tasks."""
-    if not judged_by_forms(ledger, period, received):
+    went to, each with its own tasks, in the month the office is on too (`merged_forms`:
+    with today's texts and 任务清单; every other unit keeps today's 责任分工)."""
+    past = judged_by_forms(ledger, period, received)
+    forms = _assigned_of(ledger, period, master, apart) if past else merged_forms(ledger, period, master, apart)
+    if not forms:
         return master
     now = {(a.task, a.unit): a.role for a in master.assignments}
     roles: dict[tuple[str, str], str | None] = {}  # (task, unit) -> role; None: not known
-    for unit, given in _assigned_of(ledger, period, master, apart).items():
+    for unit, given in forms.items():
         for tid, role in given.items():
             # the role the form printed; for a form issued before version 7 (none recorded),
             # the one its row was checked with (the master at collection: today's for a 补报),
@@ -322,9 +350,9 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
         group = sources.get((tid, role), set())
         kept.append(Assignment(tid, unit, role, next(iter(group)) if len(group) == 1 else EXPLICIT))
     on_forms = {a.task for a in kept}
-    texts = ledger.issued_texts_of(period)
-    # as printed; a task on no form (none recorded) is today's
-    tasks = [texts.get(t.id, t) for t in master.tasks if t.id in on_forms or not master.units_of(t.id)]
+    texts = ledger.issued_texts_of(period) if past else {}
+    # as printed; a task on no form (none recorded) is today's; the office's month keeps today's
+    tasks = [texts.get(t.id, t) for t in master.tasks if not past or t.id in on_forms or not master.units_of(t.id)]
     deleted = [texts.get(tid) or _untold(tid, master) for tid in on_forms if master.task(tid) is None]
     return replace(master, tasks=_in_order(tasks, deleted), assignments=kept)
 

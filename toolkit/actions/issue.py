@@ -12,6 +12,7 @@ from .. import errors
 from ..dates import cn_date
 from ..drafts import retire_drafts, write_draft
 from ..files import check_writable
+from ..issued_month import own_aliases
 from ..ledger import Ledger, common_due
 from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
@@ -20,6 +21,7 @@ from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import Prefill, build_return, return_filename
 from ..style import load_style
+from ..text import key
 from ..vocab import Role, Status
 from ..workspace import ISSUED, Workspace, set_current_period
 from ..xlsx import atomic_save
@@ -59,16 +61,24 @@ class IssueResult:
     kept_dues: dict[str, dt.date] = field(default_factory=dict)
 
 
-def resolve_units(master: Master, names: Iterable[str]) -> list[str]:
-    """Canonical names for ``--dept`` values; an unknown name raises with suggestions."""
+def resolve_units(master: Master, names: Iterable[str], former: Iterable[str] = ()) -> list[str]:
+    """Canonical names for ``--dept`` values; an unknown name raises with suggestions, and so
+    does a unit that is one no more (``former``: names forms went to, now another unit's
+    alias): `issue --dept 市林业局` after 机构改革 merged it into 市自然资源局 would otherwise
+    write 市自然资源局's form again, which nobody asked for."""
     out = []
     having = set(master.units_with_tasks())
+    gone = {key(f) for f in former if f not in master.directory.names}
     for name in names:
         unit = master.directory.resolve(name) or master.directory.find_in(name)
         if unit is None:
             close = difflib.get_close_matches(name, master.directory.names, n=3, cutoff=0.4)
             hint = f"是否是：{'、'.join(close)}？" if close else "请检查单位名录中的名称或简称。"
             raise errors.UnknownUnit(f"单位名录中没有“{name}”。{hint}")
+        if key(name) in gone and key(name) != key(unit):
+            raise errors.UnknownUnit(
+                f"“{name}”已不是单独的单位：单位名录中它现为“{unit}”的简称/别名（机构改革后已并入或更名），"
+                f"不再单独下发填报表。如需向“{unit}”下发，请运行 duban issue --dept {unit}")
         if unit not in having:
             raise errors.UnknownUnit(f"“{unit}”在任务清单中没有任务，无需下发填报表。")
         if unit not in out:
@@ -106,8 +116,9 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     which is what merge, status and the memo go by on any later day, whatever the setting."""
     master = ws.load_master()
     period = ws.period(period)
-    chosen = resolve_units(master, units) if units else master.units_with_tasks()
     with Ledger(ws.ledger_path) as ledger:
+        chosen = resolve_units(master, units, {u for _, u in ledger.issued_tasks()}) if units \
+            else master.units_with_tasks()
         given, common = ledger.issued_dues(period), ledger.issued_due(period)
     # a form issued again without --due carries the deadline its unit was already given, the
     # period's or its own later one: never an earlier one, nor another unit's extension
@@ -117,7 +128,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
     with Ledger(ws.ledger_path) as ledger:
-        last = {u: last_accepted_values(ledger, u, period, master.directory.aliases_of(u)) for u in chosen}
+        last = {u: last_accepted_values(ledger, u, period, own_aliases(ledger, u, master, period)) for u in chosen}
         sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
     done = [u for u in chosen if all_done(master, u, last[u])]
     exempt = set(done) if (ws.settings.skip_done_units if skip_done is None else skip_done) else set()
