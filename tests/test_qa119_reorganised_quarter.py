@@ -106,6 +106,15 @@ def state(ws, unit, period):
     return next((u.state for u in consolidate(ws, period).units if u.unit == unit), None)
 
 
+def june_issued(mp, session_workspace, folder, prepare=None):
+    """A copy of the session's demo workspace (``prepare`` run on it) with June's forms
+    issued on 28 June, as each quarter here starts."""
+    ws = workspace_copy(session_workspace, folder / "ws", prepare)
+    on_day(mp, dt.date(2022, 6, 28))
+    issue_returns(ws, JUNE)
+    return ws
+
+
 def collect_and_reprint_june(ws) -> tuple[object, object, object]:
     """`duban collect`, then June merged and its 通报 written again, as the office does."""
     return (invoke_cli(["collect"], ws.root), invoke_cli(["merge", "--period", "2022-06"], ws.root),
@@ -122,9 +131,8 @@ def close_july(ws, mp) -> None:
 @pytest.fixture(scope="module")
 def reorganised(tmp_path_factory, _session_workspace):
     with pytest.MonkeyPatch.context() as mp:
-        ws = workspace_copy(_session_workspace, tmp_path_factory.mktemp("qa119r") / "ws", lambda w: set_email(w, **{FIN: FIN_MAIL}))
-        on_day(mp, dt.date(2022, 6, 28))
-        issue_returns(ws, JUNE)
+        ws = june_issued(mp, _session_workspace, tmp_path_factory.mktemp("qa119r"),
+                         lambda w: set_email(w, **{FIN: FIN_MAIL}))
         on_day(mp, dt.date(2022, 7, 4))
         send(ws, JUNE, NR, Filling(default=ONGOING), at(2022, 7, 4, 9))
         collect(ws, JUNE)
@@ -179,9 +187,7 @@ def test_a_merged_units_june_return_on_its_own_form_is_not_sent_back(reorganised
 @pytest.fixture(scope="module")
 def replanned(tmp_path_factory, _session_workspace):
     with pytest.MonkeyPatch.context() as mp:
-        ws = workspace_copy(_session_workspace, tmp_path_factory.mktemp("qa119p") / "ws")
-        on_day(mp, dt.date(2022, 6, 28))
-        issue_returns(ws, JUNE)
+        ws = june_issued(mp, _session_workspace, tmp_path_factory.mktemp("qa119p"))
         on_day(mp, dt.date(2022, 7, 4))
         send(ws, JUNE, TAX, Filling(default=DONE), at(2022, 7, 4, 9))
         send(ws, JUNE, TRANSPORT, Filling(default=ONGOING), at(2022, 7, 4, 9, 30))

@@ -19,12 +19,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from conftest import invoke_cli, issued_path, workspace_copy
+from conftest import invoke_cli, issued_path
 from openpyxl import load_workbook
 from test_qa96_done_units_exempt import at, on_day
-from test_qa119_reorganised_quarter import DONE, FOREST, JULY, JUNE, NR, ONGOING, memo_text, reorganise, send, state
+from test_qa119_reorganised_quarter import (
+    DONE,
+    FOREST,
+    JULY,
+    JUNE,
+    NR,
+    ONGOING,
+    june_issued,
+    memo_text,
+    reorganise,
+    send,
+    state,
+)
 
-from toolkit.actions.issue import issue_returns
 from toolkit.consolidate import consolidate
 from toolkit.filling import Filling
 from toolkit.issued_month import kept_apart
@@ -51,9 +62,7 @@ def sheet_rows(ws, period, name):
 @pytest.fixture(scope="module")
 def merged_in_june(tmp_path_factory, _session_workspace):
     with pytest.MonkeyPatch.context() as mp:
-        ws = workspace_copy(_session_workspace, tmp_path_factory.mktemp("qa125") / "ws")
-        on_day(mp, dt.date(2022, 6, 28))
-        issue_returns(ws, JUNE)
+        ws = june_issued(mp, _session_workspace, tmp_path_factory.mktemp("qa125"))
         on_day(mp, dt.date(2022, 6, 30))
         reorganise(ws)
         on_day(mp, dt.date(2022, 7, 2))
