@@ -249,8 +249,10 @@ class EarlierMonths:
 
     def names_of(self, unit: str, period: Period) -> tuple[str, ...]:
         """The names the ledger may hold ``unit``'s returns of ``period`` under
-        (`Directory.names_of`), but another form's of a merged unit (`kept_apart`): 市自然资源局's
-        on-time June return is not 市林业局's, whose June 补报 is then no 重报."""
+        (`Directory.names_of`, ``unit`` first), but another form's of a merged unit
+        (`kept_apart`): 市自然资源局's on-time June return is not 市林业局's, whose June 补报 is
+        then no 重报, and whose refused June 补报 keeps its reply when 市自然资源局's June
+        correction is taken (`replies`, `owed.answered` read the unit's files by them)."""
         if period not in self._apart:
             self._apart[period] = kept_apart(self.ledger, period, self.master)
         apart = self._apart[period]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
+from .issued_month import EarlierMonths
 from .ledger import Ledger, Receipt
 from .period import Period
 from .report import Report
@@ -133,10 +134,11 @@ def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path
     written: list[Path] = []
     done: list[int] = []
     still: list[tuple[int, str, str]] = []
+    months = EarlierMonths(ledger, master)
     for receipt_id, _old in ledger.owed(FEEDBACK):
         rec = ledger.get(receipt_id)
         rep = report_of(ledger, rec, ws.settings.reply_to_warnings) if rec else None
-        now = answered(ledger, master.directory.names_of(rec.unit), rep.period) if rec and rep else None
+        now = answered(ledger, months.names_of(rec.unit, rep.period), rep.period) if rec and rep else None
         if now is None or now.id != receipt_id:
             done.append(receipt_id)  # a later return from the unit (under any of its names) has its own
             continue

@@ -18,6 +18,7 @@ from typing import Any
 from . import owed, parallel
 from .drafts import retire_drafts
 from .feedback import write_feedback
+from .issued_month import EarlierMonths
 from .ledger import Ledger
 from .period import Period
 from .progress import Progress, no_progress
@@ -45,15 +46,16 @@ def resume(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
                 theirs.setdefault((rec.unit, rec.period), set()).add(rec.id)
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
     written: list[Path] = []
+    months = EarlierMonths(ledger, master)
     for (unit, period), ids in sorted(theirs.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
-        names = master.directory.names_of(unit)
+        names = months.names_of(unit, period)
         rec = owed.answered(ledger, names, period)
         if rec is None or rec.id not in ids:
             continue  # a return of another run has its own reply, or nothing asks for one
         if rec.outcome not in (RETURNED, UNREADABLE):
             # the stopped run's latest was accepted: as in `choose`, the reply an earlier
             # refusal left, and a 催报 draft, must not go out
-            retire(ws, ledger, master, unit, period, reason="该单位的报送已采纳")
+            retire(ws, ledger, names, period, reason="该单位的报送已采纳")
             _retire_reminders(ws, ledger, names, _reminders(ledger, period))
         rep = owed.report_of(ledger, rec, ws.settings.reply_to_warnings)
         if rep is None:
@@ -104,15 +106,17 @@ def choose(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tupl
     accepted: dict[Period, dict[str, Any]] = {}
     exempt: dict[Period, set[str]] = {}
     reminders: dict[Period, dict[str, list]] = {}
+    months = EarlierMonths(ledger, master)  # a merged unit's forms of a past month: each its own
     jobs = []
     for unit, period in sorted(touched, key=lambda k: (str(k[1]), k[0])):
         if period not in accepted:  # one query a period, not one a unit
             accepted[period], exempt[period] = ledger.accepted(period), ledger.exempt_units(period)
             reminders[period] = _reminders(ledger, period)
+        names = months.names_of(unit, period)
         now_accepted = accepted[period].get(unit)
         if now_accepted is not None:
-            _retire_reminders(ws, ledger, master.directory.names_of(unit), reminders[period])
-        about = owed.answered(ledger, master.directory.names_of(unit), period, exempt[period])
+            _retire_reminders(ws, ledger, names, reminders[period])
+        about = owed.answered(ledger, names, period, exempt[period])
         it = mine.pop(about.id, None) if about is not None else None  # once: a unit under two names
         if it is None:
             continue  # a return of an earlier run stands, its reply (or none) too; or nothing to correct
@@ -121,7 +125,7 @@ def choose(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tupl
         # A refused correction sent after an accepted return still gets its reply (the
         # accepted one stays in force, but the department must learn its correction failed).
         if now_accepted is not None and it.outcome not in (RETURNED, UNREADABLE):
-            retire(ws, ledger, master, unit, period, reason="该单位的报送已采纳")
+            retire(ws, ledger, names, period, reason="该单位的报送已采纳")
             if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
                 continue
         jobs.append((rep, it.bytes_ref, it.name, it.sender, it.receipt_id))
@@ -144,13 +148,12 @@ def _retire_reminders(ws: Workspace, ledger: Ledger, names: tuple[str, ...], rem
         retire_drafts(ws, ledger, stale, "该单位已报送，催报作废")
 
 
-def retire(ws: Workspace, ledger: Ledger, master, unit: str, period: Period, keep: str = "",
+def retire(ws: Workspace, ledger: Ledger, names: tuple[str, ...], period: Period, keep: str = "",
            reason: str = "已收到该单位更新的报送") -> None:
     """Remove the unit's earlier reply drafts for the period (and their workbooks): a later
     return made them pointless. The ledger keeps them, marked obsolete (已作废). Those under
-    an old name too: a unit renamed since was answered under it, and `mail send feedback`
-    would send that stale reply beside the new one."""
-    names = master.directory.names_of(unit)
+    each of its ``names`` (`EarlierMonths.names_of`): a unit renamed since was answered under
+    its old one, and `mail send feedback` would send that stale reply beside the new one."""
     stale = [d for d in ledger.drafts("feedback", period) if d.unit in names and d.path != keep]
     for d in stale:
         with contextlib.suppress(OSError):
@@ -168,6 +171,7 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
     # toolkit.cloud) is 6-10 ms of a collect's start, and most collects reply to no one
     from .mail import message_id
 
+    months = EarlierMonths(ledger, master)
     for eml in emls:
         unit = unit_of_reply(master, eml.name.rsplit("_校验反馈", 1)[0])
         try:
@@ -176,10 +180,11 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
         except Exception:  # not where replies are written: nothing to record
             continue
         rel = eml.relative_to(ws.root).as_posix()
-        retire(ws, ledger, master, unit, period, keep=rel, reason="已被新的回复替代")
+        names = months.names_of(unit, period)
+        retire(ws, ledger, names, period, keep=rel, reason="已被新的回复替代")
         # the return it answers, every receipt of this run being recorded (`remind --attach`
         # sends its workbook again only while the unit's reply is about that return)
-        about = owed.answered(ledger, master.directory.names_of(unit), period)
+        about = owed.answered(ledger, names, period)
         ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
                             sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data),
                             receipt_id=about.id if about is not None else None)

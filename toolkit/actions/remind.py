@@ -11,6 +11,7 @@ from ..consolidate import consolidate
 from ..dates import cn_date
 from ..drafts import retire_drafts, write_draft
 from ..errors import ReadFailure
+from ..issued_month import EarlierMonths
 from ..ledger import Ledger
 from ..mail import build_draft, render_mail_template
 from ..period import Period
@@ -94,7 +95,7 @@ def _feedback_form(ws: Workspace, ledger: Ledger, cons, unit: str) -> Path | Non
     one's reply failed and is owed), when that return could not be read, or when its workbook
     is gone: the unit then gets the blank form, never an old file marked for errors it may
     have fixed since. A file sent again unchanged (重复) is no later return."""
-    names = cons.master.directory.names_of(unit)
+    names = EarlierMonths(ledger, cons.master).names_of(unit, cons.period)
     answered = owed.answered(ledger, names, cons.period)
     replies = [d for d in ledger.drafts("feedback", cons.period) if d.unit in names]
     if answered is None or not replies or replies[-1].receipt_id != answered.id:
