@@ -34,6 +34,7 @@ from .returns import (
     RawReturn,
     ReadFailure,
     build_return,
+    fit_rows,
     read_return,
     task_id_text,
 )
@@ -100,6 +101,10 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
                 cell.value = v
             else:
                 set_text(cell, v)
+    # the rows as tall as the department's own text, not the bare form's: a long 工作进展 copied
+    # back showed cut until edited (QA124)
+    if row_of:
+        fit_rows(ws, FIRST_ROW, max(row_of.values()), style["return"]["size"], custom=False)
     # where this form's labels have their values: the first column to see right of each
     values_at = {label: cell.coordinate for label, cell in
                  label_value_cells(ws, (*INFO_LABELS, *CONTACT_LABELS)).items()}

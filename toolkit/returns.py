@@ -26,7 +26,7 @@ from .spreadsheet import ReadFailure, is_panic, native_stderr_silenced, open_spr
 from .style import color
 from .text import clean, column_letter, key, name_part, short_key
 from .vocab import REPORTABLE
-from .xlsx import fit_a4, row_height, set_text, style_cell
+from .xlsx import fit_a4, row_height, set_height, set_text, style_cell
 
 SCHEMA = "duban.return/1"
 SHEET = "进展填报"
@@ -262,7 +262,8 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
             elif v is not None:
                 cell.value = v
 
-    fit_rows(ws, FIRST_ROW, FIRST_ROW + len(tasks) - 1, st["size"])
+    # heights not marked custom: a department's long 工作进展 grows its row (QA124)
+    fit_rows(ws, FIRST_ROW, FIRST_ROW + len(tasks) - 1, st["size"], custom=False)
     end = FIRST_ROW + max(len(tasks), 1) - 1
     col = {f: get_column_letter(i) for i, (f, _, _) in enumerate(COLUMNS, start=1)}
 
@@ -396,15 +397,16 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
     ws.protection.sheet = True
 
 
-def fit_rows(ws, first: int, last: int, size: float) -> None:
-    """Give rows ``first..last`` heights that show their wrapped text (see xlsx.row_height)."""
+def fit_rows(ws, first: int, last: int, size: float, custom: bool = True) -> None:
+    """Give rows ``first..last`` heights that show their wrapped text (see xlsx.row_height),
+    marked custom or not (see xlsx.set_height)."""
     from openpyxl.utils import get_column_letter
 
     widths = {c: ws.column_dimensions[get_column_letter(c)].width or 9
               for c in range(1, ws.max_column + 1)}
     for r in range(first, last + 1):
         cells = [(ws.cell(r, c).value, w) for c, w in widths.items()]
-        ws.row_dimensions[r].height = row_height(cells, size)
+        set_height(ws, r, row_height(cells, size), custom)
 
 
 def _write_meta(wb, master, unit, period, due, project, tasks, generated_at) -> None:

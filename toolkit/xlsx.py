@@ -69,6 +69,35 @@ def row_height(cells: list[tuple[object, float]], size: float = 10, minimum: flo
     return height_of_lines(lines, size, minimum)
 
 
+def set_height(ws, row: int, height: float, custom: bool = True) -> None:
+    """Make row ``row`` of openpyxl sheet ``ws`` ``height`` points high; ``custom=False``: as a
+    height the office suite worked out itself, so that it grows the row when a cell changes.
+
+    openpyxl marks every row with a height ``customHeight="1"``, ECMA-376's "set by hand", and
+    Excel, WPS and LibreOffice then keep that height whatever is typed: a department's long
+    工作进展 printed cut off for the leader's stamp (QA124). Without the mark they show the
+    height as given when the file opens and re-fit the row once one of its cells is edited.
+    """
+    if custom:
+        ws.row_dimensions[row].height = height
+    else:
+        ws.row_dimensions[row] = _fitted_row()(ws, index=row, ht=height)
+
+
+@functools.cache
+def _fitted_row() -> type:
+    """openpyxl's RowDimension writing its height without ``customHeight``: openpyxl serialises
+    every truthy field a row dimension yields, and says custom whenever there is a height."""
+    from openpyxl.worksheet.dimensions import RowDimension
+
+    class FittedRow(RowDimension):
+        @property
+        def customHeight(self) -> bool:
+            return False
+
+    return FittedRow
+
+
 def height_of_lines(lines: int, size: float, minimum: float) -> float:
     return max(minimum, round(lines * size * 1.4 + 5, 1))
 
