@@ -62,14 +62,26 @@ def kept_apart(ledger: Ledger, period: Period, master: Master) -> frozenset[str]
     that neither form held (E404), and the later return replaced the other's on-time one
     and its rows.
     Empty for a unit renamed (one form, counted under its current name) and for a renamed
-    unit issued again under its new name (a form of another master: not two units)."""
+    unit issued again under its new name (a form of another master: not two units); and
+    once the merged unit was issued the month again (`issue --dept 市自然资源局` after the
+    merger) a form carrying every task of the split ones: that form is the month's, as a
+    renamed unit's, and 市林业局's old one owes nothing (it stood 未报送 beside a return that
+    covered all its tasks)."""
     resolve = master.directory.resolve
+    by_master = ledger.issued_units_by_master(period)
     names: set[str] = set()
-    for units in ledger.issued_units_by_master(period).values():
+    for fingerprint, forms in by_master.items():
         now: dict[str, set[str]] = {}
-        for unit in units:
+        for unit in forms:
             now.setdefault(resolve(unit) or unit, set()).add(unit)
-        names.update(n for same in now.values() if len(same) > 1 for n in same)
+        for current, same in now.items():
+            if len(same) < 2:
+                continue
+            split_at = max(forms[n][0] for n in same)
+            tasks = {t for n in same for t in forms[n][1] if master.task(t) is not None}
+            if not any(at > split_at and held >= tasks for other, later in by_master.items() if other != fingerprint
+                       for unit, (at, held) in later.items() if (resolve(unit) or unit) == current):
+                names.update(same)
     return frozenset(names)
 
 
@@ -111,7 +123,11 @@ class Printed(NamedTuple):
         if not self.merged(unit, master):
             return unit
         now = month_name(unit, master)
-        return next((n for n in written if n in self.apart and month_name(n, master) == now), unit)
+        # as written, or inside what is written (东莞市林业局 on a form without _meta holds
+        # 市林业局): the longest such name; another form's would replace the other's return
+        found = [(len(key(n)), n) for n in self.apart if month_name(n, master) == now
+                 and any(key(n) in key(w) for w in written if w)]
+        return max(found)[1] if found else unit
 
     def merged(self, unit: str | None, master: Master) -> bool:
         """Whether ``unit`` is one the month gave two or more forms under other names (`kept_apart`)."""

@@ -449,12 +449,13 @@ class Ledger:
         return {r[0] for r in self.conn.execute("SELECT DISTINCT unit FROM issued WHERE period=?",
                                                 (str(period),))}
 
-    def issued_units_by_master(self, period: Period) -> dict[str, set[str]]:
-        """Master fingerprint → the units ``period``'s forms made from it went to: two names
-        on forms of one master were two units of it (`issued_month.kept_apart`)."""
-        out: dict[str, set[str]] = {}
-        for r in self.conn.execute("SELECT fingerprint, unit FROM issued WHERE period=?", (str(period),)):
-            out.setdefault(r[0], set()).add(r[1])
+    def issued_units_by_master(self, period: Period) -> dict[str, dict[str, tuple[str, set[str]]]]:
+        """Master fingerprint → unit → (issued_at, task ids) of ``period``'s forms made from it:
+        two names on forms of one master were two units of it (`issued_month.kept_apart`)."""
+        out: dict[str, dict[str, tuple[str, set[str]]]] = {}
+        for fp, unit, at, tasks in self.conn.execute(
+                "SELECT fingerprint, unit, issued_at, tasks FROM issued WHERE period=?", (str(period),)):
+            out.setdefault(fp, {})[unit] = (at, set(json.loads(tasks)))
         return out
 
     def exempt_units(self, period: Period) -> set[str]:
