@@ -193,10 +193,11 @@ class Consolidation:
         edit was a slip rather than an extension."""
         if not self.extended:
             return []
-        moved = "；".join(f"延至{cn_date(applied)}，晚于填报表上的{cn_date(printed)}"
+        # neutral on who moved what: due_day may have been set before an earlier --due too
+        moved = "；".join(f"为{cn_date(applied)}，晚于填报表上的{cn_date(printed)}"
                          for printed, applied in sorted(set(self.extended.values())))
-        return [f"请核实：duban.toml 的 due_day 把{self.period.label}的报送截止{moved}：{'、'.join(self.extended)} "
-                "因此计为按时报送（按填报表为逾期报送）。如非有意延期，请改回 due_day。"]
+        return [f"请核实：duban.toml 的 due_day 给出的{self.period.label}报送截止{moved}：{'、'.join(self.extended)} "
+                "因此计为按时报送（按填报表为逾期报送）。如应以填报表为准，请把 due_day 改为与填报表一致。"]
 
     def basis_notes(self) -> list[str]:
         """Where a past month merged again is judged by its forms, not today's sheet."""
