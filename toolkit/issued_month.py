@@ -9,6 +9,7 @@ held (`as_issued`), not by today's sheet, and the office is told where the two d
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -78,21 +79,23 @@ def kept_apart(ledger: Ledger, period: Period, master: Master) -> frozenset[str]
             if len(same) < 2:
                 continue
             split_at = max(forms[n][0] for n in same)
-            tasks = {t for n in same for t in forms[n][1] if master.task(t) is not None}
-            if not any(at > split_at and held >= tasks for other, later in by_master.items() if other != fingerprint
+            tasks = {t for n in same for t in json.loads(forms[n][1]) if master.task(t) is not None}
+            if not any(at > split_at and set(json.loads(held)) >= tasks
+                       for other, later in by_master.items() if other != fingerprint
                        for unit, (at, held) in later.items() if (resolve(unit) or unit) == current):
                 names.update(same)
     return frozenset(names)
 
 
-def own_aliases(ledger: Ledger, unit: str, master: Master, before: Period) -> tuple[str, ...]:
-    """``unit``'s aliases under which the ledger holds its own earlier returns (`issue
+def own_aliases(ledger: Ledger, master: Master, before: Period) -> Callable[[str], tuple[str, ...]]:
+    """A unit → its aliases under which the ledger holds its own earlier returns (`issue
     --prefill`, `all_done`): a renamed unit's old name, not a unit merged into it whose forms
     of a month before ``before`` were their own (`kept_apart`). 市自然资源局's July form
     prefilled from 市林业局's June return (later than its own, every task 已完成) would print
-    another unit's progress as its own, and could exempt it (本期免报) for a month it owes."""
+    another unit's progress as its own, and could exempt it (本期免报) for a month it owes.
+    The months are read once: asked per unit, a 1,000-unit issue spent 4 s of its 20 on it."""
     merged = frozenset().union(*(kept_apart(ledger, p, master) for p in ledger.issued_periods() if p < before))
-    return tuple(a for a in master.directory.aliases_of(unit) if a not in merged)
+    return lambda unit: tuple(a for a in master.directory.aliases_of(unit) if a not in merged)
 
 
 def vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:

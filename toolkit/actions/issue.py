@@ -128,7 +128,8 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
     with Ledger(ws.ledger_path) as ledger:
-        last = {u: last_accepted_values(ledger, u, period, own_aliases(ledger, u, master, period)) for u in chosen}
+        aliases = own_aliases(ledger, master, period)
+        last = {u: last_accepted_values(ledger, u, period, aliases(u)) for u in chosen}
         sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
     done = [u for u in chosen if all_done(master, u, last[u])]
     exempt = set(done) if (ws.settings.skip_done_units if skip_done is None else skip_done) else set()

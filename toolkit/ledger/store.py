@@ -449,13 +449,14 @@ class Ledger:
         return {r[0] for r in self.conn.execute("SELECT DISTINCT unit FROM issued WHERE period=?",
                                                 (str(period),))}
 
-    def issued_units_by_master(self, period: Period) -> dict[str, dict[str, tuple[str, set[str]]]]:
-        """Master fingerprint → unit → (issued_at, task ids) of ``period``'s forms made from it:
-        two names on forms of one master were two units of it (`issued_month.kept_apart`)."""
-        out: dict[str, dict[str, tuple[str, set[str]]]] = {}
+    def issued_units_by_master(self, period: Period) -> dict[str, dict[str, tuple[str, str]]]:
+        """Master fingerprint → unit → (issued_at, task ids as JSON, read only for a merger) of
+        ``period``'s forms made from it: two names on forms of one master were two units of it
+        (`issued_month.kept_apart`, asked for every month a merge shows)."""
+        out: dict[str, dict[str, tuple[str, str]]] = {}
         for fp, unit, at, tasks in self.conn.execute(
                 "SELECT fingerprint, unit, issued_at, tasks FROM issued WHERE period=?", (str(period),)):
-            out.setdefault(fp, {})[unit] = (at, set(json.loads(tasks)))
+            out.setdefault(fp, {})[unit] = (at, tasks)
         return out
 
     def exempt_units(self, period: Period) -> set[str]:
