@@ -212,12 +212,21 @@ def _last_months_form(issued_ws, tmp_path) -> bytes:
 
 
 def test_last_months_form_is_named_on_screen_not_filed_silently(run, issued_ws, tmp_path):
-    drop(issued_ws, "石龙镇6月进展.xlsx", _last_months_form(issued_ws, tmp_path), on_time())
+    drop(issued_ws, "石龙镇进展.xlsx", _last_months_form(issued_ws, tmp_path), on_time())
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 1, result.output
-    assert ("请核实：石龙镇6月进展.xlsx（石龙镇）是2022年5月的填报表，已登记为2022年5月的报送；"
+    assert ("请核实：石龙镇进展.xlsx（石龙镇）是2022年5月的填报表，已登记为2022年5月的报送；"
             "如果填的是2022年6月的进展，请该单位用2022年6月下发的填报表重报") in result.output
     assert state(issued_ws, "石龙镇") == UnitState.NOT_REPORTED
+
+
+def test_last_months_form_named_this_month_is_refused_for_this_month(run, issued_ws, tmp_path):
+    """Its file name says June (QA129): refused as June's (E202), 退回待改, not 未报送."""
+    drop(issued_ws, "石龙镇6月进展.xlsx", _last_months_form(issued_ws, tmp_path), on_time())
+    result = run(["collect"], cwd=issued_ws.root)
+    assert ("请核实：石龙镇6月进展.xlsx：石龙镇用2022年5月的填报表报送，文件名写的是2022年6月：已按2022年6月退回"
+            "（期次不符），未登记为2022年5月的报送；请发出反馈邮件，请该单位用2022年6月下发的填报表重报") in result.output
+    assert state(issued_ws, "石龙镇") == UnitState.TO_FIX
 
 
 def test_last_months_form_after_that_month_was_merged_is_named_too(run, issued_ws, make_return):
@@ -237,15 +246,16 @@ def test_last_months_form_after_that_month_was_merged_is_named_too(run, issued_w
     drop(issued_ws, "市公安局6月补报.xlsx", make_return("市公安局", clean()), shanghai(dt.datetime(2022, 7, 20, 9, 0)))
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 1, result.output
-    assert "重报：石龙镇 重新报送了2022年6月的填报表（此前已报送并采纳），该期已汇总" in result.output
-    assert ("请核实：石龙镇7月进展.xlsx（石龙镇）是2022年6月的填报表，已登记为2022年6月的报送；"
-            "如果填的是2022年7月的进展，请该单位用2022年7月下发的填报表重报") in result.output
+    # named 7月 (QA129): refused for July, June's published return stays (no 重报)
+    assert "重报：石龙镇" not in result.output, result.output
+    assert ("请核实：石龙镇7月进展.xlsx：石龙镇用2022年6月的填报表报送，文件名写的是2022年7月：已按2022年7月退回"
+            "（期次不符），未登记为2022年6月的报送") in result.output
     assert "补报：市公安局 报送了2022年6月的填报表" in result.output
     assert "请核实：市公安局6月补报.xlsx（市公安局）是2022年6月的填报表" in result.output
 
 
 def test_run_with_only_another_periods_form_says_where_it_went(run, issued_ws, tmp_path):
-    drop(issued_ws, "石龙镇6月进展.xlsx", _last_months_form(issued_ws, tmp_path), on_time())
+    drop(issued_ws, "石龙镇进展.xlsx", _last_months_form(issued_ws, tmp_path), on_time())
     result = run(["run"], cwd=issued_ws.root)
     assert result.exit_code == 1
     assert "收件箱是空的" not in result.output

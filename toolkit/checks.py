@@ -132,17 +132,24 @@ def _period_of(raw: RawReturn, name: str) -> tuple[Period | None, str]:
             return Period.parse(raw.meta["period"]), "_meta"
         except Exception:
             pass
-    label = raw.labels.get("填报期")
-    if label not in (None, ""):
-        d = label if isinstance(label, (dt.date, dt.datetime)) else None
-        if d:
-            return Period(d.year, d.month), "填报期"
-        try:
-            return Period.parse(str(label).replace("份", "")), "填报期"
-        except Exception:
-            pass
+    label = _label_period(raw)
+    if label:
+        return label, "填报期"
     found = period_in([name])
     return (found, "文件名") if found else (None, "")
+
+
+def _label_period(raw: RawReturn) -> Period | None:
+    """The month the 填报期 cell says, None when it says none."""
+    label = raw.labels.get("填报期")
+    if label in (None, ""):
+        return None
+    if isinstance(label, (dt.date, dt.datetime)):
+        return Period(label.year, label.month)
+    try:
+        return Period.parse(str(label).replace("份", ""))
+    except Exception:
+        return None
 
 
 def _label_unit(raw: RawReturn, directory: Directory) -> str | None:
@@ -368,7 +375,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
         shown = f"（表中写的是“{_quote(written)}”）" if written else ""
         issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""), found=shown, **at))
 
-    report.period, report.period_by = period, period_by
+    report.period, report.period_by, report.label_period = period, period_by, _label_period(raw)
     if ctx.period and period and period != ctx.period:
         issues.append(make_issue("E202", cell=raw.label_cells.get("填报期", ""),
                                  found=period.label, expected=ctx.period.label, **at))

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 import unicodedata
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from .addresses import parse_addresses
@@ -37,16 +37,35 @@ def period_in(texts: Iterable[str]) -> Period | None:
 
     A full date is not a period: "中堂镇2022.7.4报送" is the June return sent on 4 July,
     and filing it under July would show 中堂镇 as 未报送 for June."""
-    for text in texts:
-        text = unicodedata.normalize("NFKC", text or "")
-        for m in _PERIOD_IN_TEXT.finditer(text):
-            if 1 <= int(m.group(2)) <= 12 and not _DAY_AFTER.match(text, m.end()):
-                return Period(int(m.group(1)), int(m.group(2)))
-    return None
+    dated, _ = _months_named(texts)
+    return dated[0] if dated else None
 
 
 #: a month written without its year (6月份进展, 1-7月); not a day (请于8月5日前)
 _MONTH_IN_TEXT = re.compile(r"(?<![\d.])(\d{1,2})\s*月")
+
+
+def _months_named(texts: Iterable[str]) -> tuple[list[Period], list[int]]:
+    """The periods ``texts`` write with their year, in order, and the months they write without
+    one (not those of the dated ones, nor a day's)."""
+    dated: list[Period] = []
+    bare: list[int] = []
+    for text in texts:
+        text = unicodedata.normalize("NFKC", text or "")
+        for m in _PERIOD_IN_TEXT.finditer(text):
+            if 1 <= int(m.group(2)) <= 12 and not _DAY_AFTER.match(text, m.end()):
+                dated.append(Period(int(m.group(1)), int(m.group(2))))
+        text = _PERIOD_IN_TEXT.sub(" ", text)
+        bare += [int(m.group(1)) for m in _MONTH_IN_TEXT.finditer(text)
+                 if 1 <= int(m.group(1)) <= 12 and not _DAY_AFTER.match(text, m.end())]
+    return dated, bare
+
+
+def months_named(texts: Iterable[str], received: dt.datetime) -> list[Period]:
+    """Every month ``texts`` name: those written with a year, then those without one, in the year
+    that puts them on or before the month ``received`` (a return reports on a month begun)."""
+    dated, bare = _months_named(texts)
+    return dated + [Period(received.year - (month > received.month), month) for month in bare]
 
 
 def mail_period(texts: Iterable[str], cloud: Iterable, received: dt.datetime) -> Period | None:
@@ -54,19 +73,46 @@ def mail_period(texts: Iterable[str], cloud: Iterable, received: dt.datetime) ->
     says it is for: a year and month in ``texts`` (its file name, subject: `unpack.Item.hints`),
     its linked files' names or the sender's words above the link, else a month written
     there without a year (我会7月份进展), in the year that puts it on or before the month the
-    mail was ``received`` (a return reports on a month begun). None when it says none."""
+    mail was ``received``. None when it says none."""
     cloud = list(cloud)
-    texts = [*texts, *(f.name for f in cloud), *(f.words for f in cloud)]
-    found = period_in(texts)
-    if found:
-        return found
-    for text in texts:
-        text = unicodedata.normalize("NFKC", text or "")
-        for m in _MONTH_IN_TEXT.finditer(text):
-            month = int(m.group(1))
-            if 1 <= month <= 12 and not _DAY_AFTER.match(text, m.end()):
-                return Period(received.year - (month > received.month), month)
-    return None
+    found = months_named([*texts, *(f.name for f in cloud), *(f.words for f in cloud)], received)
+    return found[0] if found else None
+
+
+def later_month_named(form: Period, named: Iterable[Period]) -> Period | None:
+    """The month a unit that reported on last month's form meant (QA129): the first month after
+    ``form`` (the form's own, by its `_meta`) that ``named`` holds (its file name, archive path,
+    mail subject, 填报期 cell: 东城街道7月进展.xlsx mailed as 7月份进展情况), unless they name the
+    form's month too (6月进展（7月补报）is June's). None when they name no later one."""
+    named = list(named)
+    return None if form in named else next((p for p in named if p > form), None)
+
+
+def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
+                asked: Callable[[str, Period], bool]) -> list[tuple[str, str]]:
+    """Refuse as E202 (期次不符), filed under the month it names, a return on last month's form
+    that its file name, archive path, mail subject or 填报期 cell says is a later month's
+    (`later_month_named`) whose form its unit was issued (``asked``): as June's it would be a
+    June 补报 or 重报 of July's progress (superseding the June return the 通报 published) and
+    July would name the unit 未报送 with nobody told; as July's it is 退回待改 and the reply asks
+    for July's form. Only a form whose `_meta` says its month: the other evidence is weaker.
+    The screen line for the office (``name``: the file), none when nothing was refused."""
+    if rep.period_by != "_meta" or not rep.unit or rep.outcome == Outcome.UNREADABLE:
+        return []
+    # the 填报期 cell printed with the form says its month: only typed over is it the clerk's word
+    typed = [rep.label_period] if rep.label_period and rep.label_period != rep.period else []
+    names, subject = list(hints)[:2], list(hints)[2:]
+    later = later_month_named(rep.period, [*typed, *months_named([*names, *subject], received)])
+    if later is None or not asked(rep.unit, later):
+        return []
+    rep.issues.append(make_issue("E202", found=rep.period.label, expected=later.label, file=rep.file,
+                                 sheet=rep.sheet))
+    form, rep.period = rep.period, later
+    said = "、".join(w for w, months in (("文件名", months_named(names, received)),
+                                         ("邮件主题", months_named(subject, received)), ("填报期", typed))
+                     if later in months)
+    return [(name, f"{rep.unit}用{form.label}的填报表报送，{said}写的是{later.label}：已按{later.label}退回"
+                   f"（期次不符），未登记为{form.label}的报送；请发出反馈邮件，请该单位用{later.label}下发的填报表重报")]
 
 
 #: the subject prefix a mail client gives a message forwarded inline ("转发：", "Fwd:", "FW:")

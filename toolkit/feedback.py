@@ -156,9 +156,13 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     _result_sheet(wb.create_sheet(RESULT_SHEET, 1), report, located, unit, period, name, style, fills, resubmit)
 
     meta = wb[META_SHEET]
+    # refused as another month's (E202: last month's form sent as this month's) the reply is the
+    # month it was filed under, as its 填报期 says: June's _meta sent back would be refused again
+    kept = (("project", "department", "period", "due", "generated_at")
+            if raw.meta.get("period") in (None, "", str(period)) else ("project", "department"))
     for r in range(1, meta.max_row + 1):
         k = meta.cell(r, 1).value
-        if k in ("project", "department", "period", "due", "generated_at") and raw.meta.get(k):
+        if k in kept and raw.meta.get(k):
             set_text(meta.cell(r, 2), raw.meta[k])
     wb.active = 0
     return wb, located

@@ -291,6 +291,10 @@ class EarlierMonths:
             self._exempt[period] = self.ledger.exempt_units(period)
         return bool(set(names) & self._exempt[period])
 
+    def was_asked(self, unit: str, period: Period) -> bool:
+        """Whether a form of ``period`` went to ``unit`` (under a name of it), not exempt."""
+        return bool(set(self.names_of(unit, period)) & self.asked().get(period, set()))
+
     def asked(self) -> dict[Period, set[str]]:
         """Each issued month, latest first → the units a form of it went to (not the exempt)."""
         if self._asked is None:

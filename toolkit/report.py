@@ -218,6 +218,8 @@ class Report:
     fingerprint: str = ""
     #: where the period was read (_meta, 填报期, 文件名); '' when the file says none
     period_by: str = ""
+    #: the month the 填报期 cell says, whatever decided ``period`` (typed over on last month's form)
+    label_period: Period | None = None
     contact: dict[str, str] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)

@@ -30,6 +30,7 @@ from ..evidence import (
     from_timestamp,
     late_on_weak_evidence,
     local,
+    meant_later,
     period_in,
     sent_for_another,
     unit_in_names,
@@ -239,7 +240,10 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             pool.close()
         reports = check_as_printed(ledger, ctx, checks, reports)
         del checks  # every file's bytes: released after archiving (below), not kept to the end
+        months = EarlierMonths(ledger, master)
         for it, rep in zip(jobs, reports):
+            if not expected:  # last month's form sent as a later month's: refused for that month
+                result.disputed += meant_later(rep, it.name, it.hints, it.received_at, months.was_asked)
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
                 previous = ledger.previous_progress(rep.unit, rep.period, master.directory.aliases_of(rep.unit))
                 rep.issues.extend(history_issues(rep, previous))
