@@ -119,7 +119,7 @@ def test_section_three_claims_nothing_of_the_unread():
 
     from toolkit.memo.sentences import attention_text
 
-    quiet = SimpleNamespace(attention=[], task_lagging=0, task_overdue=0)
+    quiet = SimpleNamespace(attention=[], coop_lagging=[], task_lagging=0, task_overdue=0)
     assert attention_text(quiet, deadlines=True, unread=True) == "本期没有进展滞后的任务，有明确完成时限的任务均未超过完成时限。"
     assert attention_text(quiet, deadlines=True) == "本期没有进展滞后或超过完成时限的任务。"
     assert attention_text(quiet, deadlines=False) == "本期没有进展滞后的任务。"

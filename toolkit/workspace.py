@@ -47,6 +47,8 @@ SUPERSEDED_TEMPLATES = {
         "0ba1d325ab109e89928b92d9891207b503d9c778dd618b1188f90b86d67366c2",
         "eb971dd1355911a90a6558ab57120daadd83ad2c043b6616d69abbe681daacf9",  # before level1_header
         "22343806e2c84fc741f336c2184b331007f7841a87e74a9847995b1da85d3cb0",  # before appendices (附件)
+        # before section 三 named the 配合 units that reported 滞后 (coop_lagging)
+        "1fd4c05cf36b1ca9c803db4a6c645648f53976417d6074ec622563f6a8db678b",
     }),
     # the mails before they named the office's contact (duban.toml ``contact``, which says it
     # goes "into the 填报说明 and the mails"): a department had no one to call

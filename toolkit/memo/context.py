@@ -58,6 +58,8 @@ class TaskItem:
     coops_text: str  #: cooperating units, same form; "" when none
     leads: list[str]  #: every lead unit by name
     lagging_units: list[str]  #: lead units that reported 滞后
+    #: cooperating units that reported 滞后 for their part; the task's status stays its leads'
+    lagging_coops: list[str]
     missing_units: list[str]  #: lead units that sent nothing this period (not those sent back: 退回待改)
     problems: list[ProblemItem]  #: stated problems, lead units first
     status_text: str  #: e.g. "滞后，平均进度40%" (of several leads; "滞后，进度40%" of one) or "牵头单位均未报送进展"
@@ -155,6 +157,9 @@ class MemoContext:
     lagging: list[TaskItem]  #: tasks whose status is 滞后
     overdue: list[TaskItem]  #: tasks past deadline and not 已完成
     attention: list[TaskItem]  #: 滞后 or overdue, by task number (the memo's section 三)
+    #: tasks not in ``attention`` on which a 配合 unit reported its part 滞后, by task number;
+    #: each one's ``problems`` are those units' reasons (none when too many to name)
+    coop_lagging: list[TaskItem]
     due_next: list[TaskItem]  #: deadline in the next month, not 已完成
     by_level1: list[Level1Row]  #: the table by 一级任务; [] when no task has one (the table keeps its 合计 row)
     level1_caption: str  #: the table's caption after the period: 各项一级任务进展情况, or 任务进展情况 without groups
@@ -179,6 +184,8 @@ class MemoContext:
     overview_text: str  #: overall figures with percentages
     completed_text: str  #: leads section 二 ("本期新完成任务2项：" / "本期没有新完成的任务。")
     attention_text: str  #: leads section 三
+    #: after section 三's list: the tasks of ``coop_lagging`` and their units; "" when none
+    coop_lagging_text: str
     reporting_text: str  #: leads section 四, 报送情况 in figures
     reporting_points: list[Point]  #: late / returned / missing units, only those that exist
     due_next_text: str  #: leads section 五
@@ -278,9 +285,11 @@ def _naming_rank(u: UnitStatus) -> int:
     return 1 if government == "city" else 2 if government else 3 if u.kind == Kind.TOWN else 0
 
 
-def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem], deadlines: bool = True) -> TaskItem:
+def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem], deadlines: bool = True,
+               lagging_coops: list[str] | None = None) -> TaskItem:
     """``deadlines``: whether the plan gives any task a 完成时限; the summary of a task of a plan
-    that gives none does not say 完成时限：未明确 (苍南, every task of the 通报)."""
+    that gives none does not say 完成时限：未明确 (苍南, every task of the 通报).
+    ``lagging_coops``: its cooperating units that reported 滞后."""
     t = ts.task
     leads_text = cons.master.display_units(t.id, LEAD) or "未明确"
     coops_text = cons.master.display_units(t.id, Role.COOP)
@@ -329,8 +338,8 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
         summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此任务（下发后新增或调整分工）"
     summary += "。"
     return TaskItem(t.id, t.level1, t.level2, task_title(t.name, t.content), t.content, deadline, ts.status,
-                    progress, ts.overdue, leads_text, coops_text, list(ts.leads), lagging, missing, problems,
-                    status_text, summary)
+                    progress, ts.overdue, leads_text, coops_text, list(ts.leads), lagging, list(lagging_coops or []),
+                    missing, problems, status_text, summary)
 
 
 def _unit_item(u: UnitStatus) -> UnitItem:
@@ -365,16 +374,22 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     organiser = _text(cons.organiser)
 
     problems_of: dict[str, list[ProblemItem]] = {}
+    # a 配合 unit's 滞后 leaves the task's status to its leads (consolidate), but the office
+    # was told: 广州's 越秀区 wrote 滞后 and why on tasks whose leads were 序时推进, and the
+    # 通报 said only "本期没有进展滞后的任务" (QA122)
+    coops_lagging: dict[str, list[str]] = {}
     for d in cons.details:  # leads come before cooperating units within each task
         text = _text(d.get("problems"))
         if text:
             problems_of.setdefault(d["task"], []).append(ProblemItem(d["unit"], text))
+        if d["role"] == Role.COOP and d["status"] == LAGGING:
+            coops_lagging.setdefault(d["task"], []).append(d["unit"])
     deadlines = sentences.has_deadlines(cons.tasks)
     # a 完成时限 duban could not read (年底前, no year anywhere) is still the plan's words
     written = sentences.has_deadlines(cons.tasks, read=False)
 
     def item(ts: TaskSummary) -> TaskItem:
-        return _task_item(ts, cons, problems_of.get(ts.task.id, []), written)
+        return _task_item(ts, cons, problems_of.get(ts.task.id, []), written, coops_lagging.get(ts.task.id))
 
     previous = _previous_statuses(cons)
     completed = [item(t) for t in cons.tasks if t.status == DONE
@@ -382,6 +397,9 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     lagging = [item(t) for t in cons.tasks if t.status == LAGGING]
     overdue = [item(t) for t in cons.tasks if t.overdue]
     attention = [item(t) for t in cons.tasks if t.status == LAGGING or t.overdue]
+    # a task already in section 三 prints every unit's reason there: not said twice
+    coop_lagging = _coop_lagging([item(t) for t in cons.tasks if t.task.id in coops_lagging
+                                  and not (t.status == LAGGING or t.overdue)])
     due_next = [item(t) for t in cons.tasks
                 if t.task.dated and nxt.start <= t.task.deadline <= nxt.end
                 and t.status != DONE]
@@ -454,7 +472,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         unit_late=len(units[LATE]), unit_missing=len(units[MISSING]), unit_returned=len(units[TO_FIX]),
         report_rate=pct(reported, unit_total), unit_exempt=len(cons.exempt),
         exempt_names=names_text([u.unit for u in named if u.unit in cons.exempt]),
-        completed=completed, lagging=lagging, overdue=overdue, attention=attention, due_next=due_next,
+        completed=completed, lagging=lagging, overdue=overdue, attention=attention, coop_lagging=coop_lagging,
+        due_next=due_next,
         by_level1=by_level1, level1_total=level1_total,
         level1_caption="各项一级任务进展情况" if cons.grouped else "任务进展情况",
         level1_header="一级任务" if cons.grouped else "",
@@ -463,7 +482,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         returned_names=returned_names, unchanged_count=len(unchanged),
         unchanged_names=names_text([u.name for u in unchanged]), unchanged_units=unchanged,
         appendices=[], appendix_note="",
-        overview_text="", completed_text="", attention_text="", reporting_text="", reporting_points=[],
+        overview_text="", completed_text="", attention_text="", coop_lagging_text="", reporting_text="",
+        reporting_points=[],
         due_next_text="", requirements=[],
     )
     ctx.appendices = sentences.appendices(ctx, appendix_over)
@@ -471,6 +491,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines, cons.tasks)
     ctx.completed_text = sentences.completed_text(ctx, previous is not None)
     ctx.attention_text = sentences.attention_text(ctx, deadlines, bool(sentences.unread_deadlines(cons.tasks)))
+    ctx.coop_lagging_text = sentences.coop_lagging_text(ctx, MAX_INLINE_UNITS)
     ctx.reporting_text = sentences.reporting_text(ctx) + sentences.exempt_text(ctx, MAX_INLINE_UNITS)
     ctx.reporting_points = sentences.reporting_points(ctx)
     ctx.due_next_text = sentences.due_next_text(ctx, cons.tasks)
@@ -480,12 +501,25 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     return ctx
 
 
+def _coop_lagging(items: list[TaskItem]) -> list[TaskItem]:
+    """``items`` as section 三 gives them after its list: each with the reasons of its 配合 units
+    that reported 滞后, when they are few enough to be named (`sentences.coop_lagging_text`),
+    and no other unit's; beside several tasks a reason says its task, as one unit may cooperate
+    on two of them."""
+    for t in items:
+        named = t.lagging_coops if len(t.lagging_coops) <= MAX_INLINE_UNITS else []
+        t.problems = [ProblemItem(f"{p.unit}（任务{t.id}）" if len(items) > 1 else p.unit, p.text)
+                      for p in t.problems if p.unit in named]
+    return items
+
+
 def _of_sections(ctx: MemoContext) -> None:
     """A bureau's plan among its own 科室: its sentences speak of 科室 (`units.say_sections`)."""
     say = say_sections
-    for name in ("intro", "overview_text", "completed_text", "attention_text", "reporting_text", "due_next_text"):
+    for name in ("intro", "overview_text", "completed_text", "attention_text", "coop_lagging_text", "reporting_text",
+                 "due_next_text"):
         setattr(ctx, name, say(getattr(ctx, name)))
-    for items in (ctx.completed, ctx.lagging, ctx.overdue, ctx.attention, ctx.due_next):
+    for items in (ctx.completed, ctx.lagging, ctx.overdue, ctx.attention, ctx.coop_lagging, ctx.due_next):
         for t in items:
             t.status_text, t.summary = say(t.status_text), say(t.summary)
     for point in (*ctx.reporting_points, *ctx.requirements):
@@ -525,10 +559,15 @@ def render_markdown(ctx: MemoContext) -> str:
         lines.append(f"- {r.name}：" + "，".join(parts))
     lines += ["", "## 二、本期完成的任务", "", ctx.completed_text]
     lines += [f"{i}. {t.name}（任务{t.id}，牵头单位：{t.leads_text}）" for i, t in enumerate(ctx.completed, 1)]
+
+    def reasons(t: TaskItem) -> list[str]:
+        return [f"   - {p.unit}反映：{block(p.text, '     ')}" for p in t.problems]
+
     lines += ["", "## 三、滞后及超期任务", "", ctx.attention_text]
     for i, t in enumerate(ctx.attention, 1):
         lines.append(f"{i}. {t.name}（任务{t.id}）。{t.summary}")
-        lines += [f"   - {p.unit}反映：{block(p.text, '     ')}" for p in t.problems]
+        lines += reasons(t)
+    lines += ["", ctx.coop_lagging_text, *(r for t in ctx.coop_lagging for r in reasons(t))] if ctx.coop_lagging else []
     lines += ["", "## 四、报送情况", "", ctx.reporting_text]
     lines += [f"{p.number}{p.title}{p.text}" for p in ctx.reporting_points]
     lines += ["", "## 五、下月到期任务", "", ctx.due_next_text]

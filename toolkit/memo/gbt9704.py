@@ -427,13 +427,23 @@ def write_default_template(path: Path) -> Path:
     loop("{%p for t in completed %}",
          ("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}，牵头单位：{{ t.leads_text }}）。", "通报正文"))
 
+    def reasons() -> None:  # each unit's 存在问题 under a task of section 三
+        loop("{%p for p in t.problems %}", ("{{ p.unit }}反映：{{ p.text }}", "通报正文"))
+
     para("三、滞后及超期任务", "一级标题（黑体）")
     para("{{ attention_text }}")
     para("{%p for t in attention %}")
     para("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}）", "三级标题（仿宋加粗）")
     para("{{ t.summary }}")
-    loop("{%p for p in t.problems %}", ("{{ p.unit }}反映：{{ p.text }}", "通报正文"))
+    reasons()
     para("{%p endfor %}")
+    # the tasks on which a 配合 unit reported 滞后 while their leads did not: one sentence, reasons
+    para("{%p if coop_lagging %}")
+    para("{{ coop_lagging_text }}")
+    para("{%p for t in coop_lagging %}")
+    reasons()
+    para("{%p endfor %}")
+    para("{%p endif %}")
 
     para("四、报送情况", "一级标题（黑体）")
     para("{{ reporting_text }}")

@@ -20,7 +20,7 @@ from ..vocab import Status
 
 if TYPE_CHECKING:
     from ..consolidate import TaskSummary
-    from .context import MemoContext, UnitItem
+    from .context import MemoContext, TaskItem, UnitItem
 
 # 报送情况 names more units than this by 类别 (市直部门134个：…；镇街66个：…): 200 names in one
 # run filled seven pages with nothing to find one's own kind by (QA, a plan of 300 units)
@@ -184,9 +184,12 @@ def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False)
     parts said are disjoint, or the one inside the other says so."""
     n = len(c.attention)
     if not n:
-        # ``unread``: some 完成时限 were not read (`unread_deadlines`): no claim of them
-        return ("本期没有进展滞后的任务，有明确完成时限的任务均未超过完成时限。" if deadlines and unread
-                else "本期没有进展滞后或超过完成时限的任务。" if deadlines else "本期没有进展滞后的任务。")
+        # ``unread``: some 完成时限 were not read (`unread_deadlines`): no claim of them. Where a
+        # 配合 unit reported 滞后 (`coop_lagging_text`), "没有进展滞后的任务" is said of the leads
+        lag = "牵头单位报告进展滞后" if c.coop_lagging else "进展滞后"
+        return (f"本期没有{lag}的任务，有明确完成时限的任务均未超过完成时限。" if deadlines and unread
+                else f"本期没有{lag}的任务，也没有超过完成时限的任务。" if deadlines and c.coop_lagging
+                else f"本期没有{lag}或超过完成时限的任务。" if deadlines else f"本期没有{lag}的任务。")
     lagging, overdue = c.task_lagging, c.task_overdue
     both = sum(t.status == Status.LAGGING and t.overdue for t in c.attention)
     if not overdue:
@@ -203,6 +206,21 @@ def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False)
         head = (f"本期进展滞后或超过完成时限的任务共{n}项，其中已超过完成时限仍未完成{overdue}项"
                 + (f"（含进展滞后{both}项）" if both else "") + f"、未超过完成时限但进展滞后{lagging - both}项")
     return head + "，具体如下："
+
+
+def coop_lagging_text(c: MemoContext, most: int) -> str:
+    """After section 三's list: the tasks not in it on which a 配合 unit reported its part 滞后
+    (`MemoContext.coop_lagging`), each with those units, named up to ``most`` as a task's leads
+    are, so a 配合 of 各镇街 on a 300-unit plan is not a page of names."""
+    if not c.coop_lagging:
+        return ""
+
+    def who(t: TaskItem) -> str:
+        n = len(t.lagging_coops)
+        return names_text(t.lagging_coops) if n <= most else f"{n}个单位，名单见汇总表“单位明细”"
+
+    tasks = "、".join(f"任务{t.id}（{who(t)}）" for t in c.coop_lagging)
+    return f"另有{len(c.coop_lagging)}项任务的配合单位报告所承担工作进展滞后：{tasks}。"
 
 
 def reporting_text(c: MemoContext) -> str:
