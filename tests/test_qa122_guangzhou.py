@@ -46,7 +46,7 @@ def master():
 
 def test_districts_and_county_level_cities_are_the_members_of_ge_qu_xianjishi(master):
     assert not [i for i in master.issues if i.code == "M108" and "县级市" in i.message]
-    # 任务 2: 市人力资源和社会保障局 leads, 市委组织部 and 市发展改革委 … and 各区、县级市 配合
+    # 任务 2: 市发展改革委 leads; 市委组织部, 市人力资源和社会保障局 and 各区、县级市 配合
     units = {a.unit for a in master.assignments if a.task == "2"}
     assert {f"{d}人民政府" for d in DISTRICTS + CITIES} <= units
     # 各有关区、县级市 (任务 19, 36) likewise
