@@ -176,7 +176,7 @@ def test_a_reminder_after_the_pdf_still_attaches_the_marked_form(issued_ws):
     _mail_pdf(issued_ws, date="Tue, 05 Jul 2022 09:00:00 +0800")
     collect(issued_ws)
     with Ledger(issued_ws.ledger_path) as ledger:
-        marked = _feedback_form(issued_ws, ledger, consolidate(issued_ws, JUNE), SL)
+        marked = _feedback_form(issued_ws, ledger, consolidate(issued_ws, JUNE), (SL,))
     assert marked is not None and marked.name == f"{SL}_校验反馈.xlsx"
 
 

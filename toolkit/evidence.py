@@ -29,7 +29,7 @@ from .vocab import Outcome, TimeSource
 
 _PERIOD_IN_TEXT = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})(?!\d)\s*(?:月|期)?")
 #: what follows a year and month when they are part of a full date ("2022.7.4", "2022年7月4日")
-_DAY_AFTER = re.compile(r"\s*(?:[-_./]\s*\d{1,2}(?!\d)|\d{1,2}\s*[日号])")
+_DAY_AFTER = re.compile(r"\s*(?:[-_./]\s*\d{1,2}(?!\d)|\d{1,2}(?:\s*[-~—–、至到]\s*\d{1,2})?\s*[日号])")
 
 
 def period_in(texts: Iterable[str]) -> Period | None:
@@ -43,6 +43,8 @@ def period_in(texts: Iterable[str]) -> Period | None:
 
 #: a month written without its year (6月份进展, 1-7月); not a day (请于8月5日前)
 _MONTH_IN_TEXT = re.compile(r"(?<![\d.])(\d{1,2})\s*月")
+#: two months written as one range or list (6-7月, 2022年6-7月, 6、7月): each end is named
+_MONTH_RANGE = re.compile(r"(?<![\d.])(\d{1,2})\s*([-~—–、]|至|到|和)\s*(\d{1,2}\s*月)")
 
 
 def _months_named(texts: Iterable[str]) -> tuple[list[Period], list[int]]:
@@ -51,7 +53,9 @@ def _months_named(texts: Iterable[str]) -> tuple[list[Period], list[int]]:
     dated: list[Period] = []
     bare: list[int] = []
     for text in texts:
-        text = unicodedata.normalize("NFKC", text or "")
+        # 6-7月 names June as 6月至7月 does, and 2022年6-7月 is no date: the later end first, the
+        # month such a name is for (2022年1-6月: June's), then the other with its own 月
+        text = _MONTH_RANGE.sub(r"\3、\1月", unicodedata.normalize("NFKC", text or ""))
         for m in _PERIOD_IN_TEXT.finditer(text):
             if 1 <= int(m.group(2)) <= 12 and not _DAY_AFTER.match(text, m.end()):
                 dated.append(Period(int(m.group(1)), int(m.group(2))))

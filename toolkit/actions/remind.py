@@ -53,6 +53,7 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
     today = ws.now().date()  # the office's day, whatever the machine's zone
     template = ws.template("催报邮件.txt")
     sections = cons.of_sections  # 贵科室 in a bureau's own plan, as its 通报 says 科室
+    months = EarlierMonths(ledger, cons.master)  # the month's mergers read once, not once a unit
     for u in progress([u for u in cons.units if u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)], "催报邮件"):
         # the tasks on the unit's own form, by the deadline printed on it (`issue --due`): a
         # task added to the master after issue is not on the form the reminder points to. Each
@@ -67,7 +68,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         deadlines = any(t.deadline_text for t, _ in asked)
         # A unit asked to fix its return gets back its own file with the errors marked (the
         # reply's attachment), not a blank form to fill in all over again.
-        marked = _feedback_form(ws, ledger, cons, u.unit) if attach and u.state == UnitState.TO_FIX else None
+        marked = (_feedback_form(ws, ledger, cons, months.names_of(u.unit, cons.period))
+                  if attach and u.state == UnitState.TO_FIX else None)
         blank = _blank_form(ws, cons, u.unit) if attach and marked is None else None  # (name, path)
         attachments = [(marked.name, marked.read_bytes())] if marked else []
         if blank:
@@ -88,14 +90,14 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         result.units.append((u.unit, u.state))
 
 
-def _feedback_form(ws: Workspace, ledger: Ledger, cons, unit: str) -> Path | None:
-    """The reply's workbook for the return the unit's reply is about (`owed.answered`: its
-    latest, a stamped PDF sent beside its form not counted), refused: 反馈/<期>/<日期>/<单位>_校验反馈.xlsx
-    beside the live reply draft. None when the reply answers an earlier return (the latest
-    one's reply failed and is owed), when that return could not be read, or when its workbook
-    is gone: the unit then gets the blank form, never an old file marked for errors it may
-    have fixed since. A file sent again unchanged (重复) is no later return."""
-    names = EarlierMonths(ledger, cons.master).names_of(unit, cons.period)
+def _feedback_form(ws: Workspace, ledger: Ledger, cons, names: tuple[str, ...]) -> Path | None:
+    """The reply's workbook for the return the reply to the unit (its ``names`` in the
+    month, `EarlierMonths.names_of`) is about (`owed.answered`: its latest, a stamped PDF
+    sent beside its form not counted), refused: 反馈/<期>/<日期>/<单位>_校验反馈.xlsx beside
+    the live reply draft. None when the reply answers an earlier return (the latest one's
+    reply failed and is owed), when that return could not be read, or when its workbook is
+    gone: the unit then gets the blank form, never an old file marked for errors it may have
+    fixed since. A file sent again unchanged (重复) is no later return."""
     answered = owed.answered(ledger, names, cons.period)
     replies = [d for d in ledger.drafts("feedback", cons.period) if d.unit in names]
     if answered is None or not replies or replies[-1].receipt_id != answered.id:

@@ -1,0 +1,101 @@
+"""Second reading of QA125-QA129 (QA130): the demo's 东莞 plan, June issued 28 June (due 5 July),
+July issued 20 July (due 5 August).
+
+1. 南城街道 reported two months at once on June's form, 南城街道2022年6-7月进展.xlsx mailed as
+   南城街道6-7月份进展情况: the name says June (a range, and "2022年6-7" looked like a date), so
+   by QA129's own rule ("never the form's own month", 6月进展（7月补报）) it is June's 补报, not
+   refused for July (July then named it 退回待改, June 未报送).
+2. `remind --attach` read the month's mergers (`kept_apart`) once per 退回待改 unit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from conftest import drop, issued_path, set_clock, workspace_copy
+from test_evidence import mail, set_email
+
+from toolkit.actions.collect import collect
+from toolkit.actions.issue import issue_returns
+from toolkit.consolidate import consolidate
+from toolkit.evidence import later_month_named, months_named
+from toolkit.filling import Answer, Filling, fill_return
+from toolkit.ledger import Ledger
+from toolkit.period import Period
+from toolkit.vocab import Outcome, UnitState
+
+JUNE, JULY = Period(2022, 6), Period(2022, 7)
+NC, SL, DK = "南城街道", "石龙镇", "东坑镇"
+ADDRESS = {NC: "nc@dg.example.cn", SL: "sl@dg.example.cn", DK: "dk@dg.example.cn"}
+JUNE_WORK = Answer(status="序时推进", progress=40, work="6月：已完成窗口人员培训。")
+
+
+@pytest.mark.parametrize("texts, expected", [
+    (["南城街道6-7月进展"], None),            # names June: June's, as 6月进展（7月补报）
+    (["南城街道2022年6-7月进展"], None),      # not the date 2022-6-7
+    (["南城街道6、7月份进展情况"], None),
+    (["南城街道6月至7月进展"], None),
+    (["南城街道1-7月工作进展"], JULY),        # 1至7月: July's cumulative progress, not June's
+    (["东城街道7月进展", "7月份进展情况"], JULY),
+    (["东城街道7月1日-5日报送"], None),       # days, not months
+])
+def test_a_range_of_months_names_both_ends(texts, expected):
+    assert later_month_named(JUNE, months_named(texts, dt.datetime(2022, 8, 3))) == expected
+
+
+def _drop_mail(ws, unit: str, name: str, data: bytes, subject: str, date: str) -> None:
+    drop(ws, f"{unit}_{date[5:16]}.eml", mail([(name, data)], sender=ADDRESS[unit], subject=subject, date=date))
+
+
+@pytest.fixture(scope="module")
+def played(tmp_path_factory, _session_workspace):
+    with pytest.MonkeyPatch.context() as mp:
+        ws = workspace_copy(_session_workspace, tmp_path_factory.mktemp("qa130") / "ws")
+        set_email(ws, **ADDRESS)
+        set_clock(mp, dt.date(2022, 6, 28))
+        issue_returns(ws, "2022-06")
+        june = fill_return(issued_path(ws, NC, JUNE), Filling(default=JUNE_WORK))
+        set_clock(mp, dt.date(2022, 7, 20))
+        issue_returns(ws, "2022-07", due=dt.date(2022, 8, 5))
+        # 1. two months on June's form
+        _drop_mail(ws, NC, "南城街道2022年6-7月进展.xlsx", june, "南城街道6-7月份进展情况",
+                   "Wed, 27 Jul 2022 10:00:00 +0800")
+        # 2. two towns whose July files cannot be read: 退回待改, reminded with --attach
+        for unit in (SL, DK):
+            _drop_mail(ws, unit, f"{unit}7月进展.pdf", f"%PDF-1.4 {unit}".encode(), f"{unit}7月进展",
+                       "Mon, 25 Jul 2022 10:00:00 +0800")
+        set_clock(mp, dt.date(2022, 7, 28))
+        collect(ws)
+    return ws
+
+
+def _receipt(ws, name):
+    with Ledger(ws.ledger_path) as ledger:
+        return next(r for r in ledger.receipts() if r.name == name)
+
+
+def _state(ws, unit, period):
+    return next(u.state for u in consolidate(ws, period).units if u.unit == unit)
+
+
+@pytest.mark.slow
+def test_june_and_july_on_junes_form_is_junes(played):
+    rec = _receipt(played, "南城街道2022年6-7月进展.xlsx")
+    assert (str(rec.period), rec.outcome) == ("2022-06", Outcome.ACCEPTED), rec
+    assert _state(played, NC, JUNE) == UnitState.LATE
+    assert _state(played, NC, JULY) == UnitState.NOT_REPORTED
+
+
+@pytest.mark.slow
+def test_remind_reads_the_months_mergers_once(played, monkeypatch):
+    from toolkit import issued_month
+    from toolkit.actions.remind import write_reminders
+
+    assert {_state(played, u, JULY) for u in (SL, DK)} == {UnitState.TO_FIX}
+    calls = []
+    real = issued_month.kept_apart
+    monkeypatch.setattr(issued_month, "kept_apart", lambda *a: calls.append(a[1]) or real(*a))
+    set_clock(monkeypatch, dt.date(2022, 7, 29))
+    write_reminders(played, JULY, attach=True)
+    # once for the reminders' names, not once per 退回待改 unit (consolidate reads its own)
+    assert len(calls) == 1, calls
