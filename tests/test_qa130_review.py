@@ -43,6 +43,25 @@ def test_a_range_of_months_names_both_ends(texts, expected):
     assert later_month_named(JUNE, months_named(texts, dt.datetime(2022, 8, 3))) == expected
 
 
+@pytest.mark.parametrize("hints, refused", [
+    (["东城街道7月补报", "", ""], False),                 # June's 补报, sent in July
+    (["东城街道", "", "六月份进展（7月补报）"], False),
+    (["东城街道", "", "关于报送7月份以前工作进展的函"], False),
+    (["东城街道", "", "截至6月30日（7月补报）"], False),
+    (["东城街道", "", "7月10日报送进展"], False),           # a day
+    (["东城街道7月进展", "", "7月份进展情况"], True),       # July's progress on June's form
+])
+def test_a_month_said_as_when_a_file_went_is_not_the_month_it_reports(hints, refused):
+    """QA130: 东城街道 mails June's progress on 8 July as "东城街道7月补报"; refused for July it
+    would stand 未报送 for June and 退回待改 for July, both in public."""
+    from toolkit.evidence import meant_later
+    from toolkit.report import Report
+
+    rep = Report("x.xlsx", unit="东城街道", period=JUNE, period_by="_meta")
+    said = meant_later(rep, "x.xlsx", hints, dt.datetime(2022, 7, 21, 9), lambda unit, period: True)
+    assert bool(said) == refused and rep.period == (JULY if refused else JUNE), said
+
+
 def _drop_mail(ws, unit: str, name: str, data: bytes, subject: str, date: str) -> None:
     drop(ws, f"{unit}_{date[5:16]}.eml", mail([(name, data)], sender=ADDRESS[unit], subject=subject, date=date))
 

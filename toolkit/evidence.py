@@ -92,6 +92,13 @@ def later_month_named(form: Period, named: Iterable[Period]) -> Period | None:
     return None if form in named else next((p for p in named if p > form), None)
 
 
+#: a month written as when a file was sent or what it reaches back to, not the month it reports
+#: (7月补报, 7月份以前, 7月初, 7月中旬): a refusal for July on such words would publish June 未报送
+#: and July 退回待改 for an honest June 补报, where missing a real case only leaves the old 请核实
+_NOT_ITS_MONTH = re.compile(r"(?:20\d{2}\s*年\s*)?\d{1,2}\s*月份?\s*"
+                            r"(?:补报|补交|补送|补发|补充|再报|重报|以前|之前|前|初|[上中下]旬|\d{1,2}\s*[日号])")
+
+
 def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
                 asked: Callable[[str, Period], bool]) -> list[tuple[str, str]]:
     """Refuse as E202 (期次不符), filed under the month it names, a return on last month's form
@@ -105,7 +112,9 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
         return []
     # the 填报期 cell printed with the form says its month: only typed over is it the clerk's word
     typed = [rep.label_period] if rep.label_period and rep.label_period != rep.period else []
-    names, subject = list(hints)[:2], list(hints)[2:]
+    # a month said as when the file went or what it reaches back to is not the one it reports:
+    # 东城街道7月补报 is June's 补报 sent in July, 7月份以前的进展 June's (QA130)
+    names, subject = ([_NOT_ITS_MONTH.sub(" ", h or "") for h in part] for part in (list(hints)[:2], list(hints)[2:]))
     later = later_month_named(rep.period, [*typed, *months_named([*names, *subject], received)])
     if later is None or not asked(rep.unit, later):
         return []
