@@ -13,17 +13,7 @@ import datetime as dt
 import pytest
 from conftest import workspace_copy
 from test_qa96_done_units_exempt import at, on_day
-from test_qa119_reorganised_quarter import (
-    DONE,
-    FOREST,
-    JULY,
-    JUNE,
-    NR,
-    ONGOING,
-    reorganise,
-    send,
-    state,
-)
+from test_qa119_reorganised_quarter import DONE, FOREST, JULY, JUNE, NR, ONGOING, reorganise, send, state
 
 from toolkit.actions.collect import collect
 from toolkit.actions.issue import issue_returns
@@ -55,12 +45,18 @@ def live_replies(ws, unit):
         return [d for d in ledger.drafts("feedback", JUNE) if d.unit == unit]
 
 
+def refused_forest_june(tmp_path, session_workspace, mp):
+    """June merged and reorganised; on 22 July 市林业局 mails a June 补报 that is refused."""
+    ws = merged_june(tmp_path, session_workspace, mp)
+    on_day(mp, dt.date(2022, 7, 22))
+    send(ws, JUNE, FOREST, REFUSED, at(2022, 7, 22, 9))
+    return ws
+
+
 @pytest.mark.slow
 def test_the_absorbing_units_correction_does_not_retire_the_merged_units_reply(tmp_path, _session_workspace):
     with pytest.MonkeyPatch.context() as mp:
-        ws = merged_june(tmp_path, _session_workspace, mp)
-        on_day(mp, dt.date(2022, 7, 22))
-        send(ws, JUNE, FOREST, REFUSED, at(2022, 7, 22, 9))
+        ws = refused_forest_june(tmp_path, _session_workspace, mp)
         collect(ws)
         assert live_replies(ws, FOREST), "市林业局's refused June 补报 gets its reply"
         on_day(mp, dt.date(2022, 7, 23))
@@ -73,9 +69,7 @@ def test_the_absorbing_units_correction_does_not_retire_the_merged_units_reply(t
 @pytest.mark.slow
 def test_both_forms_in_one_run_each_get_their_own_reply(tmp_path, _session_workspace):
     with pytest.MonkeyPatch.context() as mp:
-        ws = merged_june(tmp_path, _session_workspace, mp)
-        on_day(mp, dt.date(2022, 7, 22))
-        send(ws, JUNE, FOREST, REFUSED, at(2022, 7, 22, 9))
+        ws = refused_forest_june(tmp_path, _session_workspace, mp)
         send(ws, JUNE, NR, Filling(default=DONE), at(2022, 7, 22, 10), name=f"{JUNE.label}_{NR}_进展填报表（更正）.xlsx")
         collect(ws)
     assert state(ws, FOREST, JUNE) == UnitState.TO_FIX and state(ws, NR, JUNE) == UnitState.ON_TIME

@@ -64,16 +64,23 @@ def _filled(ws, unit: str, answer: Answer, label: str | None = None) -> bytes:
 
 
 def _mail(ws, unit: str, name: str, data: bytes, subject: str, date: str) -> None:
-    drop(ws, f"{unit}.eml", mail([(name, data)], sender=ADDRESS[unit], subject=subject, date=date))
+    """``unit`` mails ``name`` from its 单位名录 address (one .eml a unit and minute)."""
+    drop(ws, f"{unit}_{date[5:16]}.eml", mail([(name, data)], sender=ADDRESS[unit], subject=subject, date=date))
+
+
+def june_issued(mp, session_workspace, folder):
+    """The demo workspace, the towns' addresses in 单位名录, June's forms issued on 28 June."""
+    ws = workspace_copy(session_workspace, folder / "ws")
+    set_email(ws, **ADDRESS)
+    set_clock(mp, dt.date(2022, 6, 28))
+    issue_returns(ws, "2022-06")
+    return ws
 
 
 @pytest.fixture(scope="module")
 def played(tmp_path_factory, _session_workspace):
     with pytest.MonkeyPatch.context() as mp:
-        ws = workspace_copy(_session_workspace, tmp_path_factory.mktemp("qa129") / "ws")
-        set_email(ws, **ADDRESS)
-        set_clock(mp, dt.date(2022, 6, 28))
-        issue_returns(ws, "2022-06")
+        ws = june_issued(mp, _session_workspace, tmp_path_factory.mktemp("qa129"))
         set_clock(mp, dt.date(2022, 7, 5))
         _mail(ws, SL, "2022年6月_石龙镇_进展填报表.xlsx", _filled(ws, SL, JUNE_WORK), "石龙镇6月进展",
               "Mon, 04 Jul 2022 10:00:00 +0800")

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import drop, issued_path, set_clock, workspace_copy
-from test_evidence import mail, set_email
+from conftest import issued_path, set_clock
+from test_qa129_last_months_form import _mail, june_issued
 
 from toolkit.actions.collect import collect
 from toolkit.actions.issue import issue_returns
@@ -26,7 +26,6 @@ from toolkit.vocab import Outcome, UnitState
 
 JUNE, JULY = Period(2022, 6), Period(2022, 7)
 NC, SL, DK = "南城街道", "石龙镇", "东坑镇"
-ADDRESS = {NC: "nc@dg.example.cn", SL: "sl@dg.example.cn", DK: "dk@dg.example.cn"}
 JUNE_WORK = Answer(status="序时推进", progress=40, work="6月：已完成窗口人员培训。")
 
 
@@ -62,26 +61,19 @@ def test_a_month_said_as_when_a_file_went_is_not_the_month_it_reports(hints, ref
     assert bool(said) == refused and rep.period == (JULY if refused else JUNE), said
 
 
-def _drop_mail(ws, unit: str, name: str, data: bytes, subject: str, date: str) -> None:
-    drop(ws, f"{unit}_{date[5:16]}.eml", mail([(name, data)], sender=ADDRESS[unit], subject=subject, date=date))
-
-
 @pytest.fixture(scope="module")
 def played(tmp_path_factory, _session_workspace):
     with pytest.MonkeyPatch.context() as mp:
-        ws = workspace_copy(_session_workspace, tmp_path_factory.mktemp("qa130") / "ws")
-        set_email(ws, **ADDRESS)
-        set_clock(mp, dt.date(2022, 6, 28))
-        issue_returns(ws, "2022-06")
+        ws = june_issued(mp, _session_workspace, tmp_path_factory.mktemp("qa130"))
         june = fill_return(issued_path(ws, NC, JUNE), Filling(default=JUNE_WORK))
         set_clock(mp, dt.date(2022, 7, 20))
         issue_returns(ws, "2022-07", due=dt.date(2022, 8, 5))
         # 1. two months on June's form
-        _drop_mail(ws, NC, "南城街道2022年6-7月进展.xlsx", june, "南城街道6-7月份进展情况",
+        _mail(ws, NC, "南城街道2022年6-7月进展.xlsx", june, "南城街道6-7月份进展情况",
                    "Wed, 27 Jul 2022 10:00:00 +0800")
         # 2. two towns whose July files cannot be read: 退回待改, reminded with --attach
         for unit in (SL, DK):
-            _drop_mail(ws, unit, f"{unit}7月进展.pdf", f"%PDF-1.4 {unit}".encode(), f"{unit}7月进展",
+            _mail(ws, unit, f"{unit}7月进展.pdf", f"%PDF-1.4 {unit}".encode(), f"{unit}7月进展",
                        "Mon, 25 Jul 2022 10:00:00 +0800")
         set_clock(mp, dt.date(2022, 7, 28))
         collect(ws)
