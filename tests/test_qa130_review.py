@@ -57,7 +57,7 @@ def test_a_month_said_as_when_a_file_went_is_not_the_month_it_reports(hints, ref
     from toolkit.report import Report
 
     rep = Report("x.xlsx", unit="东城街道", period=JUNE, period_by="_meta")
-    said = meant_later(rep, "x.xlsx", hints, dt.datetime(2022, 7, 21, 9), lambda unit, period: True)
+    said = meant_later(rep, "x.xlsx", hints, dt.datetime(2022, 7, 21, 9), lambda unit, period, by: True)
     assert bool(said) == refused and rep.period == (JULY if refused else JUNE), said
 
 
@@ -110,3 +110,23 @@ def test_remind_reads_the_months_mergers_once(played, monkeypatch):
     write_reminders(played, JULY, attach=True)
     # once for the reminders' names, not once per 退回待改 unit (consolidate reads its own)
     assert len(calls) == 1, calls
+
+
+def test_a_file_sent_before_the_later_months_forms_is_no_return_of_that_month(tmp_path, _session_workspace):
+    """东城街道 mails June's progress on 8 July as 东城街道7月进展; July's forms go out on 20 July
+    and the office collects on 21 July. It could not have been a July return on the wrong
+    form: it is June's (a 补报), not refused for July (June 未报送 and July 退回待改 in public)."""
+    from test_qa129_last_months_form import DC, JUNE_WORK, _filled
+
+    with pytest.MonkeyPatch.context() as mp:
+        ws = june_issued(mp, _session_workspace, tmp_path)
+        set_clock(mp, dt.date(2022, 7, 20))
+        issue_returns(ws, "2022-07", due=dt.date(2022, 8, 5))
+        _mail(ws, DC, "东城街道7月进展.xlsx", _filled(ws, DC, JUNE_WORK), "东城街道7月进展",
+              "Fri, 08 Jul 2022 10:00:00 +0800")
+        set_clock(mp, dt.date(2022, 7, 21))
+        collect(ws)
+    with Ledger(ws.ledger_path) as ledger:
+        rec = next(r for r in ledger.receipts() if r.name == "东城街道7月进展.xlsx")
+        codes = {i.code for i in ledger.issues_of(rec.id)}
+    assert (rec.period, rec.outcome) == (JUNE, Outcome.ACCEPTED) and "E202" not in codes, (rec.period, codes)

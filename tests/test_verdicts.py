@@ -10,7 +10,7 @@ import datetime as dt
 import email.policy
 
 import pytest
-from conftest import PERIOD, drop, on_time, shanghai
+from conftest import PERIOD, drop, on_time, set_clock, shanghai
 from test_evidence import LATE_NO_REASON, clean, mail, receipts, state
 
 from toolkit.actions.collect import collect
@@ -220,8 +220,13 @@ def test_last_months_form_is_named_on_screen_not_filed_silently(run, issued_ws, 
     assert state(issued_ws, "石龙镇") == UnitState.NOT_REPORTED
 
 
-def test_last_months_form_named_this_month_is_refused_for_this_month(run, issued_ws, tmp_path):
-    """Its file name says June (QA129): refused as June's (E202), 退回待改, not 未报送."""
+def test_last_months_form_named_this_month_is_refused_for_this_month(run, issued_ws, tmp_path, monkeypatch):
+    """Its file name says June (QA129): refused as June's (E202), 退回待改, not 未报送. Sent
+    after June's forms went out (one sent before could not have been a June return on the
+    wrong form): 石龙镇's June form issued again as on 28 June, the session's being today's."""
+    set_clock(monkeypatch, dt.date(2022, 6, 28))
+    issue_returns(issued_ws, "2022-06", units=["石龙镇"])
+    set_clock(monkeypatch, None)
     drop(issued_ws, "石龙镇6月进展.xlsx", _last_months_form(issued_ws, tmp_path), on_time())
     result = run(["collect"], cwd=issued_ws.root)
     assert ("请核实：石龙镇6月进展.xlsx：石龙镇用2022年5月的填报表报送，文件名写的是2022年6月：已按2022年6月退回"
@@ -229,7 +234,7 @@ def test_last_months_form_named_this_month_is_refused_for_this_month(run, issued
     assert state(issued_ws, "石龙镇") == UnitState.TO_FIX
 
 
-def test_last_months_form_after_that_month_was_merged_is_named_too(run, issued_ws, make_return):
+def test_last_months_form_after_that_month_was_merged_is_named_too(run, issued_ws, make_return, monkeypatch):
     """June merged, July issued: 石龙镇, which reported June on time, sends its July progress on
     June's form. It is 补报 of June (W209) and replaces June's return, so the coordinator is
     asked, as for an unmerged month; else the July 通报 names the unit 未报送 with no word on
@@ -240,7 +245,9 @@ def test_last_months_form_after_that_month_was_merged_is_named_too(run, issued_w
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
     collect(issued_ws)
     merge(issued_ws, PERIOD)
+    set_clock(monkeypatch, dt.date(2022, 7, 20))  # July's forms out before the files below were sent
     issue_returns(issued_ws, "2022-07")
+    set_clock(monkeypatch, None)
     drop(issued_ws, "石龙镇7月进展.xlsx", make_return("石龙镇", clean(), **{"4_3": Answer(progress=90)}),
          shanghai(dt.datetime(2022, 8, 2, 9, 0)))
     drop(issued_ws, "市公安局6月补报.xlsx", make_return("市公安局", clean()), shanghai(dt.datetime(2022, 7, 20, 9, 0)))

@@ -100,10 +100,11 @@ _NOT_ITS_MONTH = re.compile(r"(?:20\d{2}\s*年\s*)?\d{1,2}\s*月份?\s*"
 
 
 def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
-                asked: Callable[[str, Period], bool]) -> list[tuple[str, str]]:
+                asked: Callable[[str, Period, dt.datetime], bool]) -> list[tuple[str, str]]:
     """Refuse as E202 (期次不符), filed under the month it names, a return on last month's form
     that its file name, archive path, mail subject or 填报期 cell says is a later month's
-    (`later_month_named`) whose form its unit was issued (``asked``): as June's it would be a
+    (`later_month_named`) whose form its unit was issued before the file was sent (``asked``,
+    `EarlierMonths.was_asked`): as June's it would be a
     June 补报 or 重报 of July's progress (superseding the June return the 通报 published) and
     July would name the unit 未报送 with nobody told; as July's it is 退回待改 and the reply asks
     for July's form. Only a form whose `_meta` says its month: the other evidence is weaker.
@@ -116,7 +117,7 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     # 东城街道7月补报 is June's 补报 sent in July, 7月份以前的进展 June's (QA130)
     names, subject = ([_NOT_ITS_MONTH.sub(" ", h or "") for h in part] for part in (list(hints)[:2], list(hints)[2:]))
     later = later_month_named(rep.period, [*typed, *months_named([*names, *subject], received)])
-    if later is None or not asked(rep.unit, later):
+    if later is None or not asked(rep.unit, later, received):
         return []
     rep.issues.append(make_issue("E202", found=rep.period.label, expected=later.label, file=rep.file,
                                  sheet=rep.sheet))

@@ -291,9 +291,14 @@ class EarlierMonths:
             self._exempt[period] = self.ledger.exempt_units(period)
         return bool(set(names) & self._exempt[period])
 
-    def was_asked(self, unit: str, period: Period) -> bool:
-        """Whether a form of ``period`` went to ``unit`` (under a name of it), not exempt."""
-        return bool(set(self.names_of(unit, period)) & self.asked().get(period, set()))
+    def was_asked(self, unit: str, period: Period, by: dt.datetime | None = None) -> bool:
+        """Whether a form of ``period`` went to ``unit`` (under a name of it), not exempt; with
+        ``by``, one that went out on or before that day (a file sent before July's forms went
+        out was no July return on the wrong form: 东城街道7月进展 mailed on 8 July is June's)."""
+        if not set(self.names_of(unit, period)) & self.asked().get(period, set()):
+            return False
+        issued = self.issued_at(period) if by is not None else None
+        return issued is None or issued.date() <= by.date()
 
     def asked(self) -> dict[Period, set[str]]:
         """Each issued month, latest first → the units a form of it went to (not the exempt)."""
