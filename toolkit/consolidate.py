@@ -486,7 +486,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
         # not asked, it is not 退回待改 in public (its reply still goes back)
-        exempt_at_issue = frozenset(month_name(u, master, apart) for u in ledger.exempt_units(period))
+        exempt_at_issue = exempt_of(ledger, period, master, apart)
         exempt = exempt_at_issue - set(accepted)
         # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
         # 报送情况 names it 退回待改, and so must every task row that lists it.
@@ -626,6 +626,11 @@ def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset
     apart = kept_apart(ledger, period, master) if apart is None else apart
     return renamed(ledger.units_received(period), master,
                    lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)), apart)
+
+
+def exempt_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str]) -> frozenset[str]:
+    """`Ledger.exempt_units` under each unit's name in the month (as `issued_dues`): 本期免报."""
+    return frozenset(month_name(u, master, apart) for u in ledger.exempt_units(period))
 
 
 def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],

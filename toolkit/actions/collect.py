@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
-from ..consolidate import issued_dues, received_of, replied_on, reply_date, timeliness, unit_due
+from ..consolidate import exempt_of, issued_dues, received_of, replied_on, reply_date, timeliness, unit_due
 from ..downloads import downloaded_from_links
 from ..evidence import (
     address_index,
@@ -37,7 +37,7 @@ from ..evidence import (
     unit_of_address,
 )
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..issued_month import EarlierMonths, check_as_printed, kept_apart, month_name
+from ..issued_month import EarlierMonths, check_as_printed, kept_apart
 from ..ledger import Ledger, Receipt, common_due
 from ..ledger.mail_records import MailRecords
 from ..master import Master
@@ -240,7 +240,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             pool.close()
         reports = check_as_printed(ledger, ctx, checks, reports)
         del checks  # every file's bytes: released after archiving (below), not kept to the end
-        months = EarlierMonths(ledger, master)
+        months = EarlierMonths(ledger, master)  # once a run: `meant_later`, then `_weigh_evidence`
         for it, rep in zip(jobs, reports):
             if not expected:  # last month's form sent as a later month's: refused for that month
                 result.disputed += meant_later(rep, it.name, it.hints, it.received_at, months.was_asked)
@@ -255,7 +255,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         addresses = address_index(master.directory)  # once a run: every mail's sender is looked up
         # once read: a unit's own file, of the month its form says
         result.disputed += downloaded_from_links(ws, ledger, master.directory, tops, addresses, run_period)
-        _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result, addresses, expected is None)
+        _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result, addresses, months, expected is None)
         # no file, or one behind a link (超大附件, W211): the unit wrote, its return is not here
         now = ws.now().replace(tzinfo=None, microsecond=0)  # has a link expired (W211)
         bare = bare_mails(tops, master.directory, run_period, addresses, tz, now)
@@ -353,10 +353,12 @@ def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
 
 def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[Item],
                     twins: dict[int, Any], run_period: Period, tz: ZoneInfo,
-                    result: CollectResult, addresses: dict[str, set[str]], own_period: bool = False) -> None:
+                    result: CollectResult, addresses: dict[str, set[str]], months: EarlierMonths,
+                    own_period: bool = False) -> None:
     """docs/design.md "Evidence rules": give every file a unit and a period, say where the
     evidence disagrees (W206), doubt impossible times (W207), mark 补报 (W209). ``own_period``:
-    no --period was given, so a refused file of no readable month may go to one it was sent for."""
+    no --period was given, so a refused file of no readable month may go to one it was sent for.
+    ``months``: the run's view of earlier months, read once (`meant_later` used it already)."""
     directory = master.directory
     now = dt.datetime.now(tz).replace(tzinfo=None, microsecond=0)
     issued_at: dict[Period, dt.datetime | None] = {}
@@ -371,7 +373,6 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 was = first.setdefault((d.report.unit, d.report.period), d)
                 if d.received_at < was.received_at:
                     first[(d.report.unit, d.report.period)] = d
-    months = EarlierMonths(ledger, master)
     for top in tops:
         for it in top.walk():
             if it.outcome == CONTAINER:
@@ -615,7 +616,7 @@ def _doubt_late_mtime(ws: Workspace, ledger: Ledger, master: Master, it: Item, r
         dues = issued_dues(ledger, period, master, apart)
         due_of[period] = (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master, apart),
                           replied_on(ledger, period),
-                          frozenset(month_name(u, master, apart) for u in ledger.exempt_units(period)))
+                          exempt_of(ledger, period, master, apart))
     common, dues, received, replied, exempt = due_of[period]
     due = unit_due(ws, period, dues, common, rep.unit)
     if it.received_at.date() > due and rep.unit not in exempt:
