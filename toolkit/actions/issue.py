@@ -117,20 +117,20 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     master = ws.load_master()
     period = ws.period(period)
     with Ledger(ws.ledger_path) as ledger:
-        chosen = resolve_units(master, units, {u for _, u in ledger.issued_tasks()}) if units \
-            else master.units_with_tasks()
+        # the names forms ever went to: a unit merged since is one no more (`resolve_units`)
+        former = {u for p in ledger.issued_periods() for u in ledger.issued_units(p)} if units else ()
+        chosen = resolve_units(master, units, former) if units else master.units_with_tasks()
+        if not chosen:
+            raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
         given, common = ledger.issued_dues(period), ledger.issued_due(period)
+        aliases = own_aliases(ledger, master, period)
+        last = {u: last_accepted_values(ledger, u, period, aliases(u)) for u in chosen}
+        sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
     # a form issued again without --due carries the deadline its unit was already given, the
     # period's or its own later one: never an earlier one, nor another unit's extension
     dues = {u: due or ws.due(period, max((d for d in (common, given.get(u)) if d), default=None))
             for u in chosen}
-    if not chosen:
-        raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
-    with Ledger(ws.ledger_path) as ledger:
-        aliases = own_aliases(ledger, master, period)
-        last = {u: last_accepted_values(ledger, u, period, aliases(u)) for u in chosen}
-        sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
     done = [u for u in chosen if all_done(master, u, last[u])]
     exempt = set(done) if (ws.settings.skip_done_units if skip_done is None else skip_done) else set()
     # A form mailed this month is out of the office's hands: the unit may fill and send it.
