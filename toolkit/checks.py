@@ -458,7 +458,7 @@ def _missing_tasks(assigned: dict[str, Role | None], seen: set[str], master: Mas
             continue
         task = (printed.tasks.get(tid) if printed else None) or master.task(tid)
         late = in_form is not None and tid not in in_form  # added to the master after issue
-        title = task_title(task.name, task.content) if task else ""
+        title = task_title(task.name, task.content)
         issues.append(make_issue("W208" if late else "E404", task=tid, name=f"（{title}）" if title else "", **at))
 
 

@@ -34,9 +34,9 @@ _STANDING = {ACCEPTED: 2, SUPERSEDED: 2, Outcome.RETURNED: 1}
 
 @functools.total_ordering
 class ReturnOrder:
-    """Where a unit's file stands among its returns (``max`` is the latest). `replies.choose`,
-    `latest_return_id` and the replies a stopped run owes all go by it, so a reply is always
-    about the return the unit's state comes from.
+    """Where a unit's file stands among its returns (``max`` is the latest). `returns_of`, and
+    through it `owed.answered` (every reply: this run's, a stopped run's, owed ones), go by it,
+    so a reply is always about the return the unit's state comes from.
 
     By the day received; on one day by the time, unless either time is a day the office
     stated (``collect --received``: midnight, not a time of day); then files of one mail or
