@@ -18,7 +18,7 @@ import datetime as dt
 import pytest
 from conftest import PERIOD, drop, on_time, shanghai
 from test_evidence import _move_period, clean, issue_codes, mail, receipts, set_email, state
-from test_qa81_attribution import PDF, _form
+from test_qa81_attribution import PDF, _form, collected_file
 from test_qa96_done_units_exempt import (  # noqa: F401 (fixtures)
     CANLIAN,
     JULY,
@@ -73,9 +73,8 @@ def test_a_bracket_that_names_no_messenger_still_counts_and_a_lone_messenger_nam
 
 def test_a_pdf_sent_for_dongkeng_is_dongkengs(issued_ws):
     name = "东坑镇6月进展（东城街道代报）.pdf"
-    drop(issued_ws, name, PDF, on_time())
-    collect(issued_ws)
-    assert (_rec(issued_ws, name).unit, _rec(issued_ws, name).identified_by) == (DK, "文件名")
+    rec, _ = collected_file(issued_ws, name)
+    assert (rec.unit, rec.identified_by) == (DK, "文件名")
     assert state(issued_ws, DK) == UnitState.TO_FIX
     assert state(issued_ws, DC) == UnitState.NOT_REPORTED
 

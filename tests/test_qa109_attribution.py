@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import PERIOD, drop, issued_path, on_time, shanghai
-from test_evidence import clean, mail, receipts, set_email, state
-from test_qa81_attribution import PDF, SQUAD, _form, _named_template, _receipt, named_ws  # noqa: F401 (fixtures)
+from conftest import PERIOD, drop, issued_path, shanghai
+from test_evidence import clean, mail, set_email, state
+from test_qa81_attribution import PDF, SQUAD, _form, _named_template, _receipt, collected_file, named_ws  # noqa: F401 (fixtures)
 
 from toolkit.actions.collect import collect
 from toolkit.actions.issue import issue_returns
@@ -121,9 +121,7 @@ def test_find_in_reads_the_party_committee_about_publicity_as_its_own(text, unit
 
 def test_the_party_committees_pdf_about_carrying_out_publicity_is_its_own(named):
     name = "市委落实宣传部署情况.pdf"
-    drop(named, name, PDF, on_time())
-    collect(named)
-    assert _receipt(named, name).unit == "市委"
+    assert collected_file(named, name)[0].unit == "市委"
     assert state(named, "市委") == UnitState.TO_FIX
     assert state(named, "市委宣传部") == UnitState.NOT_REPORTED
 
@@ -149,9 +147,7 @@ def test_a_towns_short_name_alone_is_still_the_town(text, unit):
 def test_a_transport_bureaus_form_about_the_humen_bridge_is_the_bureaus(issued_ws):
     """市交通运输局's form saved without _meta, named for the bridge it reports on."""
     name = "虎门大桥维修进展.xlsx"
-    drop(issued_ws, name, _form(issued_ws, "市交通运输局"), on_time())
-    result = collect(issued_ws)
-    rec = _receipt(issued_ws, name)
+    rec, result = collected_file(issued_ws, name, _form(issued_ws, "市交通运输局"))
     assert (rec.unit, rec.outcome) == ("市交通运输局", "采纳")
     assert result.disputed == []
     assert state(issued_ws, "虎门镇") == UnitState.NOT_REPORTED
@@ -159,7 +155,5 @@ def test_a_transport_bureaus_form_about_the_humen_bridge_is_the_bureaus(issued_w
 
 def test_an_unreadable_file_about_a_creek_is_no_towns(issued_ws):
     name = "石龙坑整治进展.pdf"
-    drop(issued_ws, name, PDF, on_time())
-    collect(issued_ws)
-    assert next(r for r in receipts(issued_ws) if r.name == name).unit is None
+    assert collected_file(issued_ws, name)[0].unit is None
     assert state(issued_ws, SL) == UnitState.NOT_REPORTED

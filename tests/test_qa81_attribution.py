@@ -63,6 +63,14 @@ def _receipt(ws, name: str):
     return next(r for r in receipts(ws) if r.name == name)
 
 
+def collected_file(ws, name: str, data: bytes = PDF):
+    """A file named ``name`` (a stamped PDF unless ``data`` says otherwise) saved into 收件箱
+    before the deadline and collected: its receipt, and what collect said."""
+    drop(ws, name, data, on_time())
+    result = collect(ws)
+    return _receipt(ws, name), result
+
+
 # ---------------------------------------------------------------------------
 # 1. the longer name holding the match, spelled in order
 
@@ -84,9 +92,7 @@ def test_find_in_prefers_the_longer_name_spelled_in_order():
                                         ("中共东莞市委员会宣传部报送.pdf", "市委宣传部"),
                                         ("东莞市石龙镇人民政府.pdf", "石龙镇")])
 def test_an_unreadable_file_named_by_the_longer_name_is_that_units(named_ws, name, unit):
-    drop(named_ws, name, PDF, on_time())
-    collect(named_ws)
-    assert _receipt(named_ws, name).unit == unit
+    assert collected_file(named_ws, name)[0].unit == unit
     assert state(named_ws, unit) == UnitState.TO_FIX
 
 

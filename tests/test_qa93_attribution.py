@@ -19,7 +19,7 @@ import datetime as dt
 import pytest
 from conftest import PERIOD, drop, issued_path, on_time, shanghai, zip_bytes
 from test_evidence import clean, mail, receipts, reply_path, set_email, state
-from test_qa81_attribution import PDF, SQUAD, _form, _named_template, _receipt, named_ws  # noqa: F401 (fixtures, used by `named`)
+from test_qa81_attribution import PDF, SQUAD, _form, _named_template, _receipt, collected_file, named_ws  # noqa: F401 (fixtures, used by `named`)
 
 from toolkit.actions.collect import collect
 from toolkit.actions.issue import issue_returns
@@ -78,9 +78,7 @@ def test_spells_is_a_name_written_short_or_long_never_a_sentence():
 
 def test_an_unreadable_file_of_the_party_committee_about_publicity_is_its_own(named):
     name = "市委6月份宣传部署落实情况.pdf"
-    drop(named, name, PDF, on_time())
-    collect(named)
-    assert _receipt(named, name).unit == "市委"
+    assert collected_file(named, name)[0].unit == "市委"
     assert state(named, "市委") == UnitState.TO_FIX
     assert state(named, "市委宣传部") == UnitState.NOT_REPORTED
 
@@ -90,9 +88,7 @@ def test_the_party_committees_form_named_about_publicity_is_accepted_as_its_own(
     all, so the file name decided. Read as 市委宣传部, the form was refused for its missing row
     3.2: 市委 stood 未报送 and 市委宣传部 退回待改, by the file's name alone."""
     name = "市委6月份宣传部署落实情况.xlsx"
-    drop(named, name, _form(named, "市委"), on_time())
-    result = collect(named)
-    rec = _receipt(named, name)
+    rec, result = collected_file(named, name, _form(named, "市委"))
     assert (rec.unit, rec.outcome) == ("市委", "采纳")
     assert result.disputed == []
     assert state(named, "市委") == UnitState.ON_TIME
@@ -128,9 +124,7 @@ def test_a_town_is_not_read_across_the_citys_own_name(text, unit):
 def test_an_unreadable_file_about_urban_renewal_is_no_towns(named):
     """A department's PDF about 东莞城市更新 made 莞城街道 退回待改 for a file it never sent."""
     name = "东莞城市更新6月进展.pdf"
-    drop(named, name, PDF, on_time())
-    collect(named)
-    assert _receipt(named, name).unit is None
+    assert collected_file(named, name)[0].unit is None
     assert state(named, "莞城街道") == UnitState.NOT_REPORTED
 
 
