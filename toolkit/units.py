@@ -92,6 +92,16 @@ def _is_town(name: str) -> bool:
     return bool(re.search(r"(镇|街道|乡|苏木)$", _town_body(name)))
 
 
+def town_kind(kind: str) -> bool:
+    """Whether a directory 类别 files towns: the importer's 镇街, or what an office writes in its
+    单位名录 (镇, 乡, 街道, 乡镇, 苏木, as README tells it to: 写“镇”“街道”的算“各镇街”), so the
+    通报 addresses them as towns (各乡镇街道，县直各有关单位：), not only as 县直各有关单位. A kind
+    of departments that names its towns (镇直部门, 乡镇站所, 街道科室) is none."""
+    k = key(kind)
+    return k == TOWN or (bool(re.search(r"镇|乡|街|苏木", k))
+                         and not re.search(r"直(?!辖)|部门|单位|机构|科|股|站|所|中心|院", k))
+
+
 def _town_body(name: str) -> str:
     """A town's name without the name of its government (人民政府, 办事处, 党委 …)."""
     return re.sub(r"(人民政府|政府|办事处|党委|党工委)$", "", clean(name)) or clean(name)

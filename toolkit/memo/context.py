@@ -18,8 +18,17 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..text import name_part, task_title, unended
-from ..units import SECTION, below_plan, government_kind, government_level, plan_level, say_sections, town_phrase
-from ..vocab import Kind, Outcome, Owed, Role, Status, UnitState
+from ..units import (
+    SECTION,
+    below_plan,
+    government_kind,
+    government_level,
+    plan_level,
+    say_sections,
+    town_kind,
+    town_phrase,
+)
+from ..vocab import Outcome, Owed, Role, Status, UnitState
 from . import sentences
 from .gbt9704 import signature_pads, title_lines
 from .sentences import Appendix, Point, names_text, num, pct
@@ -211,7 +220,10 @@ def _text(value: object) -> str:
 
 def arrangement(project: str) -> str:
     """根据X工作安排, without saying 工作 twice for an action named …重点工作, nor after one
-    named …重点任务 or …工作任务 (根据…政务公开工作任务工作安排, QA)."""
+    named …重点任务 or …工作任务 (根据…政务公开工作任务工作安排, QA), nor after one that is itself
+    an arrangement (西平县2020年度法治政府建设工作安排: 根据…工作安排工作安排, QA135)."""
+    if project.endswith("安排"):
+        return f"根据{project}"
     return f"根据{project}安排" if project.endswith(("工作", "任务")) else f"根据{project}工作安排"
 
 
@@ -235,8 +247,8 @@ def _recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     # a city's 市, 区 and 县 (three kinds) are one 各县（市、区）人民政府, as its 通报 reads, not three
     phrases = [_government_phrase(k) for k in kinds if len(counties) < 2 or k not in counties]
     phrases += [_counties_phrase(counties)] if len(counties) > 1 else []
-    towns = town_phrase([u.unit for u in units if u.kind == Kind.TOWN])
-    others = [u for u in units if u.kind != Kind.TOWN and not government_kind(u.kind)]
+    towns = town_phrase([u.unit for u in units if town_kind(u.kind)])
+    others = [u for u in units if not town_kind(u.kind) and not government_kind(u.kind)]
     # a county's own departments in a city's plan (英德市教育局, 县直部门) are no 市直 unit: their
     # governments, when addressed, reach them; else they are addressed as their counties'
     lower = list(dict.fromkeys(u.kind for u in others if below_plan(u.kind, level)))
@@ -282,7 +294,7 @@ def _naming_rank(u: UnitStatus) -> int:
     as a province's 通报 names 省发展改革委等9个省级部门、杭州市等5个设区市 (浙江): a directory
     listing cities among its 省直 units must not mix them in the 未报送 list."""
     government = government_kind(u.kind)
-    return 1 if government == "city" else 2 if government else 3 if u.kind == Kind.TOWN else 0
+    return 1 if government == "city" else 2 if government else 3 if town_kind(u.kind) else 0
 
 
 def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem], deadlines: bool = True,
