@@ -590,10 +590,12 @@ def history_issues(report: Report, previous: dict[str, Previous]) -> list[Issue]
         before = previous.get(row.task)
         if before is None:
             continue
+        # another unit's figure (a unit merged into this one): the department is told whose
+        period = f"{before.period}，原{before.by}报送" if before.by else before.period
         if before.progress is not None and row.progress is not None and row.progress < before.progress:
             out.append(make_issue("W606", file=report.file, sheet=report.sheet, cell=row.progress_cell,
                                   task=row.task, value=row.progress, previous=before.progress,
-                                  period=before.period))
+                                  period=period))
         # A task done last month and still done has nothing new to say; repeating it is honest.
         if row.status == Status.DONE and before.status == Status.DONE:
             continue
@@ -605,7 +607,7 @@ def history_issues(report: Report, previous: dict[str, Previous]) -> list[Issue]
             # task's first cell for a row-level location.
             out.append(make_issue("W608", file=report.file, sheet=report.sheet, cell=f"第 {row.row} 行",
                                   task=row.task, columns="和".join(f"“{c}”" for c in same),
-                                  period=before.period))
+                                  period=period))
     return out
 
 

@@ -19,7 +19,7 @@ from .ledger import Ledger, Receipt
 from .master import Assignment, Master, Task
 from .master.model import task_sort_key
 from .period import Period
-from .report import Report, Row
+from .report import Previous, Report, Row
 from .text import clean, key, task_title
 from .vocab import EXPLICIT, Role
 
@@ -94,8 +94,8 @@ def own_aliases(ledger: Ledger, master: Master, before: Period) -> Callable[[str
     prefilled from 市林业局's June return (later than its own, every task 已完成) would print
     another unit's progress as its own, and could exempt it (本期免报) for a month it owes.
     The months are read once: asked per unit, a 1,000-unit issue spent 4 s of its 20 on it."""
-    merged = frozenset().union(*(kept_apart(ledger, p, master) for p in ledger.issued_periods() if p < before))
-    return lambda unit: tuple(a for a in master.directory.aliases_of(unit) if a not in merged)
+    months = EarlierMonths(ledger, master)
+    return lambda unit: months.own_aliases(unit, before)
 
 
 def vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
@@ -260,6 +260,51 @@ class EarlierMonths:
         self._exempt: dict[Period, set[str]] = {}
         self._issued: dict[Period, dt.datetime | None] = {}
         self._accepted: dict[Period, dict[str, Receipt]] = {}
+        self._periods: list[Period] | None = None
+        self._merged: dict[Period, frozenset[str]] = {}
+
+    def periods(self) -> list[Period]:
+        """The months whose forms went out, earliest first."""
+        if self._periods is None:
+            self._periods = sorted(self.ledger.issued_periods())
+        return self._periods
+
+    def apart(self, period: Period) -> frozenset[str]:
+        """`kept_apart` of ``period``."""
+        if period not in self._apart:
+            self._apart[period] = kept_apart(self.ledger, period, self.master)
+        return self._apart[period]
+
+    def own_aliases(self, unit: str, before: Period) -> tuple[str, ...]:
+        """``unit``'s aliases under which the ledger holds its own returns of the months before
+        ``before`` (`own_aliases`): not a name a month kept apart (`kept_apart`), another unit's."""
+        if before not in self._merged:
+            self._merged[before] = frozenset().union(*(self.apart(p) for p in self.periods() if p < before))
+        return tuple(a for a in self.master.directory.aliases_of(unit) if a not in self._merged[before])
+
+    def previous(self, unit: str, period: Period) -> dict[str, Previous]:
+        """What W606 and W608 weigh ``unit``'s return of ``period`` against: each task as the
+        unit's own latest accepted return of an earlier month gave it (`Ledger.previous_progress`,
+        under its own names, `own_aliases`). 市林业局 merged into 市自然资源局: its returns are
+        not 市自然资源局's history. Read as one unit, the later of June's two returns was
+        the history of both: against 市林业局's 30% on 2.1, 市自然资源局's July 60% (its own
+        June: 80%) went unwarned, and its copy of 市林业局's June text was 照抄上期. A task only a merged
+        unit's return gave (it moved with the merger: 3.2 was 市林业局's alone) is weighed
+        against that unit's figure, said so (``Previous.by``): the task went backwards
+        whoever reports it now. Not when two merged units gave it (whose figure was the
+        task's is not known), nor for a form of the merged month (`kept_apart`: each form
+        its own unit's) or a return under a merged unit's old name."""
+        after = period.shift(1)  # the names kept apart up to ``period`` itself
+        own = self.own_aliases(unit, after)
+        before = self.ledger.previous_progress(unit, period, own)
+        if unit in self.apart(period) or self.master.directory.resolve(unit) != unit:
+            return before
+        moved: dict[str, list[Previous]] = {}
+        for name in self.master.directory.aliases_of(unit):
+            if name not in own:
+                for tid, then in self.ledger.previous_progress(name, period).items():
+                    moved.setdefault(tid, []).append(then._replace(by=name))
+        return {**{tid: then[0] for tid, then in moved.items() if len(then) == 1}, **before}
 
     def issued_at(self, period: Period) -> dt.datetime | None:
         if period not in self._issued:
@@ -272,9 +317,7 @@ class EarlierMonths:
         (`kept_apart`): 市自然资源局's on-time June return is not 市林业局's, whose June 补报 is
         then no 重报, and whose refused June 补报 keeps its reply when 市自然资源局's June
         correction is taken (`replies`, `owed.answered` read the unit's files by them)."""
-        if period not in self._apart:
-            self._apart[period] = kept_apart(self.ledger, period, self.master)
-        apart = self._apart[period]
+        apart = self.apart(period)
         return tuple(n for n in self.master.directory.names_of(unit) if n == unit or n not in apart)
 
     def reported(self, names: tuple[str, ...], period: Period) -> bool:
@@ -304,7 +347,7 @@ class EarlierMonths:
         """Each issued month, latest first → the units a form of it went to (not the exempt)."""
         if self._asked is None:
             self._asked = {}
-            for p in sorted(self.ledger.issued_periods(), reverse=True):
+            for p in reversed(self.periods()):
                 self._exempt.setdefault(p, self.ledger.exempt_units(p))
                 self._asked[p] = self.ledger.issued_units(p) - self._exempt[p]
         return self._asked
@@ -373,12 +416,18 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     sources: dict[tuple[str, str], set[str]] = {}
     for a in master.assignments:
         sources.setdefault((a.task, a.role), set()).add(a.source)
+    source = {(a.task, a.unit, a.role): a.source for a in master.assignments}
+    resolve = master.directory.resolve
     for (tid, unit), known in sorted(roles.items()):
         role = known or (COOP if tid in led else LEAD)
         # shown within the group its fellows came from (市各有关部门), as it was, when they
-        # all came from one
+        # all came from one; a unit merged into another (市林业局 into 市自然资源局), within
+        # the group of the unit it is now part of: 2.1's 牵头 are 市府办 by name and
+        # 市各有关部门, 市林业局 one of them then, not a name after them
         group = sources.get((tid, role), set())
-        kept.append(Assignment(tid, unit, role, next(iter(group)) if len(group) == 1 else EXPLICIT))
+        now = resolve(unit)
+        merged = source.get((tid, now, role), EXPLICIT) if now not in (None, unit) else EXPLICIT
+        kept.append(Assignment(tid, unit, role, next(iter(group)) if len(group) == 1 else merged))
     on_forms = {a.task for a in kept}
     texts = ledger.issued_texts_of(period) if past else {}
     # as printed; a task on no form (none recorded) is today's; the office's month keeps today's
@@ -422,6 +471,8 @@ class Basis:
     #: (as its forms printed it, as 任务清单 gives it today) for a task whose texts or 完成时限
     #: the office edited since
     edited: list[tuple[Task, Task]] = field(default_factory=list)
+    #: a unit of ``changed`` merged since into another (机构改革) → the unit it is now part of
+    merged: dict[str, str] = field(default_factory=dict)
 
     def heading(self) -> str:
         """What the 汇总表's subtitle adds: the month is its forms', not today's sheet's."""
@@ -432,12 +483,18 @@ class Basis:
         label = self.period.label
         out = [f"说明：{label}按当月下发的填报表核定（{self.later.label}的填报表已下发）：其后任务分工表的修改"
                "（删除任务、调整分工、修改任务内容或完成时限）不改变该期的应报任务及其内容和完成时限、分工和报送情况。与现行任务分工表不同之处如下。"]
-        if self.changed:
-            by_unit: dict[str, list[str]] = {}
-            for unit, tid, role, state in self.changed:
-                by_unit.setdefault(unit, []).append(f"{tid} {role}，{state}")
-            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in list(by_unit.items())[:MOST_NAMED])
-            more = f"等 {len(by_unit)} 个单位" if len(by_unit) > MOST_NAMED else ""
+        by_unit: dict[str, list[str]] = {}
+        for unit, tid, role, state in self.changed:
+            by_unit.setdefault(unit, []).append(f"{tid} {role}，{state}")
+        # a unit merged into another: its rows went with it, no 分工 the office cancelled or got wrong
+        for into in dict.fromkeys(self.merged.values()):
+            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in by_unit.items()
+                             if self.merged.get(u) == into)
+            out.append(f"说明：{named}已并入{into}，现行任务分工表不再单列；{label}仍按当月的填报表，以原单位名称计入。")
+        cancelled = [(u, items) for u, items in by_unit.items() if u not in self.merged]
+        if cancelled:
+            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in cancelled[:MOST_NAMED])
+            more = f"等 {len(cancelled)} 个单位" if len(cancelled) > MOST_NAMED else ""
             out.append(f"请核实：{named}{more}在{label}的填报表上，现行任务分工表已取消或调整这些分工；"
                        f"{label}仍按当月的填报表计入。如属当月分工有误、不应点名，请在{label}的通报中更正后再印发。")
         for t in self.deleted:
@@ -482,7 +539,8 @@ def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
                if a.task not in gone and now.get((a.task, a.unit)) != a.role]
     units, order = {u: i for i, u in enumerate(month.units_with_tasks())}, month.task_order
     changed.sort(key=lambda c: (units.get(c[0], len(units)), order.get(c[1], 0)))
-    return Basis(period, later, changed, deleted, edited) if changed or deleted or edited else None
+    merged = {unit: now for unit, *_ in changed if (now := today.directory.resolve(unit)) not in (None, unit)}
+    return Basis(period, later, changed, deleted, edited, merged) if changed or deleted or edited else None
 
 
 def _edited(then: Task, now: Task) -> bool:

@@ -181,6 +181,9 @@ class Previous(NamedTuple):
     status: str = ""
     work: str = ""
     next_plan: str = ""
+    #: the unit that reported it, when not the return's own: a unit merged into it, the task
+    #: having moved with the merger (`EarlierMonths.previous`)
+    by: str = ""
 
 
 @dataclass

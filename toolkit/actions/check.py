@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import errors
 from ..checks import CheckContext, check_return, history_issues, master_from_return
-from ..issued_month import check_as_printed
+from ..issued_month import EarlierMonths, check_as_printed
 from ..ledger import Ledger
 from ..master import Master
 from ..period import Period
@@ -52,10 +52,10 @@ def _check_in_workspace(paths: list[Path], ws: Workspace, period: Period | None)
         reports = [check_return(data, name, ctx) for data, name in jobs]
         if ledger:  # a past month's form, as collect checks it: against what its month printed
             reports = check_as_printed(ledger, ctx, jobs, reports)
+        months = EarlierMonths(ledger, ctx.master) if ledger else None
         for rep in reports:
-            if ledger and rep.unit and rep.period and rep.outcome != Outcome.UNREADABLE:
-                previous = ledger.previous_progress(rep.unit, rep.period, ctx.master.directory.aliases_of(rep.unit))
-                rep.issues.extend(history_issues(rep, previous))
+            if months and rep.unit and rep.period and rep.outcome != Outcome.UNREADABLE:
+                rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period)))
     finally:
         if ledger:
             ledger.close()

@@ -240,13 +240,12 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             pool.close()
         reports = check_as_printed(ledger, ctx, checks, reports)
         del checks  # every file's bytes: released after archiving (below), not kept to the end
-        months = EarlierMonths(ledger, master)  # once a run: `meant_later`, then `_weigh_evidence`
+        months = EarlierMonths(ledger, master)  # once a run: `meant_later`, history, `_weigh_evidence`
         for it, rep in zip(jobs, reports):
             if not expected:  # last month's form sent as a later month's: refused for that month
                 result.disputed += meant_later(rep, it.name, it.hints, it.received_at, months.was_asked)
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
-                previous = ledger.previous_progress(rep.unit, rep.period, master.directory.aliases_of(rep.unit))
-                rep.issues.extend(history_issues(rep, previous))
+                rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period)))
             if expected and any(i.code == "E202" for i in rep.issues):
                 rep.period = expected  # rejected for this period; filed with it
             it.report, it.outcome = rep, rep.outcome
