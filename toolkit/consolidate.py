@@ -190,14 +190,24 @@ class Consolidation:
     def due_notes(self) -> list[str]:
         """A deadline extended in duban.toml after issue applies (no unit is 逾期 that met it),
         but where it turns a return 逾期 by its form into 按时 the office is told, in case the
-        edit was a slip rather than an extension."""
+        edit was a slip rather than an extension. An extension made on purpose is confirmed by
+        issuing those units' forms again with it (`issue --dept … --due`): the ledger then holds
+        the date they are judged by, and the line, which made every merge of the month exit 1,
+        is said no more."""
         if not self.extended:
             return []
         # neutral on who moved what: due_day may have been set before an earlier --due too
         moved = "；".join(f"为{cn_date(applied)}，晚于填报表上的{cn_date(printed)}"
                          for printed, applied in sorted(set(self.extended.values())))
+        # one command per date applied, each naming its units (a past month's by --period)
+        depts = {day: " ".join(f"--dept {u}" for u, (_, d) in self.extended.items() if d == day)
+                 for day in sorted({d for _, d in self.extended.values()})}
+        confirm = "；".join(f"duban issue --period {self.period} {units} --due {day.isoformat()}"
+                           for day, units in depts.items())
         return [f"请核实：duban.toml 的 due_day 给出的{self.period.label}报送截止{moved}：{'、'.join(self.extended)} "
-                "因此计为按时报送（按填报表为逾期报送）。如应以填报表为准，请把 due_day 改为与填报表一致。"]
+                "因此计为按时报送（按填报表为逾期报送）。如应以填报表为准，请把 due_day 改为与填报表一致；"
+                f"如确为延期，请运行 {confirm}（按延期后的截止日重新生成这些单位的填报表并记录，不发邮件），"
+                "此提示即不再出现。"]
 
     def basis_notes(self) -> list[str]:
         """Where a past month merged again is judged by its forms, not today's sheet."""

@@ -13,7 +13,7 @@ from ..consolidate import Consolidation, consolidate
 from ..files import atomic_write, lock_files, replace, temp_folder
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
-from ..memo.template_check import has_appendices, scan_key
+from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..period import Period
 from ..workspace import MEMOS, Workspace, refuse_if_nothing_received
 
@@ -79,8 +79,20 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     path = atomic_write(folder / name, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned))
     if not scanned:
         _remember_clean_scan(ws, key)
-    result = MemoResult(path, None, "", ctx, cons.office_notes())
+    result = MemoResult(path, None, "", ctx, cons.office_notes() + _one_due_note(ctx, template))
     return add_pdf(result) if pdf else result
+
+
+def _one_due_note(ctx: MemoContext, template: Path) -> list[str]:
+    """An office's own template that states the deadline by ``due_date_text`` alone, in a month
+    where some units had their own (`MemoContext.own_dues`): the 通报 gives them the wrong date."""
+    if not ctx.own_dues or not says_one_due(template):
+        return []
+    own = "、".join(f"{d.name}为{d.due_date_text}" for d in ctx.own_dues[:5]) + ("等" if len(ctx.own_dues) > 5 else "")
+    return [f"请核实：通报模板“{template.name}”用 due_date_text 写本期报送截止日（{ctx.due_date_text}），"
+            f"但有 {len(ctx.own_dues)} 个单位另有截止日（{own}），通报对它们说的截止日不对。"
+            "请把模板中写截止日的句子换成 {{ due_text }}（一整句，写明各单位的截止日，见 模板/README.md），"
+            "再重新生成通报。"]
 
 
 def add_pdf(result: MemoResult) -> MemoResult:

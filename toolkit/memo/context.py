@@ -89,6 +89,15 @@ class UnitItem:
 
 
 @dataclass
+class UnitDue:
+    """A unit judged by its own deadline, not ``due_date_text``: its form was issued with
+    another one (``duban issue --dept 麻涌镇 --due 2022-07-10``, 延期报送)."""
+
+    name: str  #: e.g. "麻涌镇"
+    due_date_text: str  #: its deadline, e.g. "2022年7月10日"
+
+
+@dataclass
 class Level1Row:
     """One row of the table by 一级任务 (also the 合计 row)."""
 
@@ -115,7 +124,15 @@ class MemoContext:
     period_label: str  #: period for people, "2022年6月"
     next_period_label: str  #: the month after, "2022年7月"
     issue_date_text: str  #: 成文日期, "2022年7月6日"
-    due_date_text: str  #: this period's submission deadline, "2022年7月5日"
+    #: this period's submission deadline, as most forms printed it, "2022年7月5日"; a unit
+    #: given its own (``issue --dept … --due``) is in ``own_dues``, and ``due_text`` says both
+    due_date_text: str
+    #: the units judged by another deadline than ``due_date_text``, in the order the memo names
+    #: units; [] when every form printed the same date
+    own_dues: list[UnitDue]
+    #: the deadline as a sentence, units with their own named: "本期报送截止日为2022年7月5日，
+    #: 其中麻涌镇为2022年7月10日。"; "" when no deadline is known
+    due_text: str
     next_due_date_text: str  #: next period's submission deadline, "2022年8月5日"
     as_of: str  #: time of the latest return counted, "2022-07-08 09:30"; "" if none
     title: str  #: "关于2022年6月东莞市…专项行动进展情况的通报"
@@ -460,11 +477,15 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     missing_names = names_text([u.name for u in units[MISSING]])
     returned_names = names_text([u.name for u in units[TO_FIX]])
     unchanged = _unchanged_units(cons) if list_unchanged else []
+    own_dues = [UnitDue(u.unit, cn_date(cons.unit_dues[u.unit])) for u in named
+                if u.unit in cons.unit_dues and u.unit not in cons.exempt]
 
     ctx = MemoContext(
         project=project, organiser=organiser, period=str(period), period_label=period.label,
         next_period_label=nxt.label, issue_date_text=cn_date(issue_date),
-        due_date_text=cn_date(cons.due) if cons.due else "", next_due_date_text=cn_date(next_due),
+        due_date_text=cn_date(cons.due) if cons.due else "", own_dues=own_dues,
+        due_text=sentences.due_text(cn_date(cons.due), own_dues, MAX_INLINE_UNITS) if cons.due else "",
+        next_due_date_text=cn_date(next_due),
         as_of=cons.as_of or "", title=title, title_lines=title_lines(title),
         recipients=_recipients(cons.units, level, "区" if autonomous else ""), level=level,
         # a bureau's plan among its own 科室 asks its own leaders, not the 市级 government

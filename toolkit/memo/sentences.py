@@ -20,7 +20,7 @@ from ..vocab import Status
 
 if TYPE_CHECKING:
     from ..consolidate import TaskSummary
-    from .context import MemoContext, TaskItem, UnitItem
+    from .context import MemoContext, TaskItem, UnitDue, UnitItem
 
 # 报送情况 names more units than this by 类别 (市直部门134个：…；镇街66个：…): 200 names in one
 # run filled seven pages with nothing to find one's own kind by (QA, a plan of 300 units)
@@ -221,6 +221,21 @@ def coop_lagging_text(c: MemoContext, most: int) -> str:
 
     tasks = "、".join(f"任务{t.id}（{who(t)}）" for t in c.coop_lagging)
     return f"另有{len(c.coop_lagging)}项任务的配合单位报告所承担工作进展滞后：{tasks}。"
+
+
+def due_text(due: str, own: list[UnitDue], most: int) -> str:
+    """The period's deadline ``due`` as a sentence, with the units of ``own`` (their forms gave
+    another, `MemoContext.own_dues`) grouped by date: 其中麻涌镇、莞城街道为2022年7月10日; beyond
+    ``most`` units, their count. A template saying only ``due_date_text`` told every unit the
+    5th, while 麻涌镇, granted the 10th and sending on the 9th, stood 按时报送."""
+    text = f"本期报送截止日为{due}"
+    if len(own) > most:
+        text += f"，其中{own[0].name}等{len(own)}个单位以各自填报表上的截止日为准"
+    elif own:
+        dates = dict.fromkeys(d.due_date_text for d in own)
+        text += "，其中" + "，".join(f"{names_text([d.name for d in own if d.due_date_text == day])}为{day}"
+                                    for day in dates)
+    return text + "。"
 
 
 def reporting_text(c: MemoContext) -> str:

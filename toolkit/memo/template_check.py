@@ -349,16 +349,30 @@ def strict_body(xml: str, template: Path) -> None:
 def has_appendices(path: Path) -> bool:
     """Whether the template prints ``appendices`` after the memo (``{%p for a in appendices %}``,
     as the shipped one since 附件 came): an office's own template made before has no place for
-    them, and a list moved out of the text into one would be named nowhere. The body's text,
-    runs joined (Word splits a tag across runs); a template that cannot be read has none."""
+    them, and a list moved out of the text into one would be named nowhere. A template that
+    cannot be read has none."""
+    return re.search(r"\bin\s+appendices\b", _body_text(path)) is not None
+
+
+def says_one_due(path: Path) -> bool:
+    """Whether the template states the period's deadline by ``due_date_text`` alone, with
+    neither ``due_text`` nor ``own_dues``: made before a unit could have its own (`issue --dept
+    … --due`), it tells that unit the others' date."""
+    body = _body_text(path)
+    return re.search(r"\bdue_date_text\b", body) is not None and re.search(r"\b(due_text|own_dues)\b", body) is None
+
+
+def _body_text(path: Path) -> str:
+    """The template body's text, runs joined (Word splits a tag across runs); "" when it
+    cannot be read."""
     import zipfile
 
     try:
         with zipfile.ZipFile(path) as z:
             xml = z.read("word/document.xml").decode("utf-8", "replace")
     except (OSError, KeyError, zipfile.BadZipFile):
-        return False
-    return re.search(r"\bin\s+appendices\b", re.sub(r"<[^>]*>", "", xml)) is not None
+        return ""
+    return re.sub(r"<[^>]*>", "", xml)
 
 
 def scan_key(data: bytes) -> str:
