@@ -344,7 +344,7 @@ def test_a_version_8_ledger_is_upgraded_and_its_forms_owe_as_before(tmp_path):
         "INSERT INTO issued(period, unit, fingerprint, tasks, issued_at, due, roles) VALUES"
         " ('2022-07', ?, 'f1', '[\"7.1\"]', '2022-07-20 09:00:00', '2022-08-05', '{\"7.1\": \"牵头\"}')", (CANLIAN,)))
     with Ledger(path) as ledger:
-        assert schema_version(ledger.conn) == LATEST == 9
+        assert schema_version(ledger.conn) == LATEST >= 9
         assert ledger.exempt_units(JULY) == set() and ledger.issued_units(JULY) == {CANLIAN}
         # exempt at a later issue, then asked again: the latest issue of the month decides
         ledger.record_issued(JULY, TAX, "f1", ["6.2"], dt.date(2022, 8, 5), roles={"6.2": "牵头"}, exempt=True)

@@ -259,6 +259,7 @@ class EarlierMonths:
         self._asked: dict[Period, set[str]] | None = None
         self._exempt: dict[Period, set[str]] = {}
         self._issued: dict[Period, dt.datetime | None] = {}
+        self._first: dict[Period, dict[str, dt.datetime]] = {}
         self._accepted: dict[Period, dict[str, Receipt]] = {}
         self._periods: list[Period] | None = None
         self._merged: dict[Period, frozenset[str]] = {}
@@ -337,10 +338,16 @@ class EarlierMonths:
     def was_asked(self, unit: str, period: Period, by: dt.datetime | None = None) -> bool:
         """Whether a form of ``period`` went to ``unit`` (under a name of it), not exempt; with
         ``by``, one that went out on or before that day (a file sent before July's forms went
-        out was no July return on the wrong form: 东城街道7月进展 mailed on 8 July is June's)."""
-        if not set(self.names_of(unit, period)) & self.asked().get(period, set()):
-            return False
-        issued = self.issued_at(period) if by is not None else None
+        out was no July return on the wrong form: 东城街道7月进展 mailed on 8 July is June's).
+        When its first form went out (`Ledger.issued_first_of`): the month issued again on 28
+        July leaves a file of 25 July July's, and a unit sent its form on 28 July alone was
+        not asked on 25 July though the others were."""
+        names = set(self.names_of(unit, period)) & self.asked().get(period, set())
+        if not names or by is None:
+            return bool(names)
+        if period not in self._first:
+            self._first[period] = self.ledger.issued_first_of(period)
+        issued = min((self._first[period][n] for n in names if n in self._first[period]), default=None)
         return issued is None or issued.date() <= by.date()
 
     def asked(self) -> dict[Period, set[str]]:

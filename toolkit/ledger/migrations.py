@@ -129,6 +129,9 @@ CREATE TABLE issued_texts (
 MIGRATIONS.append((9, "units exempt for the period: every task done, no form issued (skip_done_units)", """
 ALTER TABLE issued ADD COLUMN exempt INTEGER NOT NULL DEFAULT 0;  -- 1: no form went out (销号); 0 before version 9
 """))
+MIGRATIONS.append((10, "when each unit's form first went out, kept when it is issued again", """
+ALTER TABLE issued ADD COLUMN first_issued_at TEXT;  -- issued_at is the latest issue's; NULL: as issued_at
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

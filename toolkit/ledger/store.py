@@ -12,16 +12,16 @@ import datetime as dt
 import functools
 import json
 import sqlite3
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..master.model import Task, plain_task, task_of_plain
+from ..master.model import Task, plain_task
 from ..period import Period
 from ..report import Issue, Previous, Report, Row, make_issue
 from ..vocab import Outcome, TimeSource
+from .issued import IssuedRecords
 from .migrations import LATEST, MIGRATIONS
 
 ACCEPTED, SUPERSEDED = Outcome.ACCEPTED, Outcome.SUPERSEDED
@@ -149,14 +149,7 @@ def _text(period: Period | None) -> str | None:
     return str(period) if period is not None else None
 
 
-def common_due(dues: dict[str, dt.date]) -> dt.date | None:
-    """The deadline most units' forms carry (``dues``: `Ledger.issued_dues`), the later on a
-    tie; None when none was recorded."""
-    counts = Counter(dues.values())
-    return max(counts, key=lambda d: (counts[d], d)) if counts else None
-
-
-class Ledger:
+class Ledger(IssuedRecords):
     """Connection to the ledger database; use as a context manager."""
 
     def __init__(self, path: Path, readonly: bool = False):
@@ -418,88 +411,25 @@ class Ledger:
 
         A form printed again from the same master with an earlier ``due`` (a deadline shortened
         by mistake, a holiday extension for everyone after one unit's own later one) keeps the
-        later date recorded: the unit was told it, and `issued_dues` is what it is judged by."""
-        given = self.conn.execute("SELECT due FROM issued WHERE period=? AND unit=? AND fingerprint=?",
+        later date recorded: the unit was told it, and `issued_dues` is what it is judged by.
+        It keeps when that form first went out too (`issued_at`, `issued_first_of`): issued
+        again, the form was not first asked for then."""
+        given = self.conn.execute("SELECT due, COALESCE(first_issued_at, issued_at), exempt FROM issued"
+                                  " WHERE period=? AND unit=? AND fingerprint=?",
                                   (str(period), unit, fingerprint)).fetchone()
         if given and given[0] and (due is None or dt.date.fromisoformat(given[0]) > due):
             due = dt.date.fromisoformat(given[0])
+        at = now()
+        # a unit exempt until now (no form went out) is first asked by this form; the earlier
+        # of the two otherwise, whatever the machine's clock said at either
+        first = min(given[1], at) if given and (exempt or not given[2]) else at
         self.conn.execute(
-            "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, due, roles, exempt) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (str(period), unit, fingerprint, json.dumps(tasks, ensure_ascii=False), now(),
+            "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, first_issued_at, due, roles,"
+            " exempt) VALUES (?,?,?,?,?,?,?,?,?)",
+            (str(period), unit, fingerprint, json.dumps(tasks, ensure_ascii=False), at, first,
              due.isoformat() if due else None,
              json.dumps({t: str(r) for t, r in roles.items()}, ensure_ascii=False) if roles is not None else None,
              int(exempt)))
-
-    def issued_due(self, period: Period) -> dt.date | None:
-        """The deadline the forms of ``period`` were issued with: the one most units' forms
-        carry, the later on a tie (None: none recorded). One unit's form issued again with
-        ``--due`` moves that unit's deadline (`issued_dues`), not everyone's."""
-        return common_due(self.issued_dues(period))
-
-    def issued_dues(self, period: Period) -> dict[str, dt.date]:
-        """Per unit, the latest deadline a form of ``period`` was issued to it with."""
-        return {r[0]: dt.date.fromisoformat(r[1]) for r in self.conn.execute(
-            "SELECT unit, MAX(due) FROM issued WHERE period=? AND due IS NOT NULL GROUP BY unit",
-            (str(period),))}
-
-    def issued_units(self, period: Period) -> set[str]:
-        """The units a form of ``period`` was issued to (empty: none recorded, as in a ledger
-        older than version 4)."""
-        return {r[0] for r in self.conn.execute("SELECT DISTINCT unit FROM issued WHERE period=?",
-                                                (str(period),))}
-
-    def issued_units_by_master(self, period: Period) -> dict[str, dict[str, tuple[str, str]]]:
-        """Master fingerprint → unit → (issued_at, task ids as JSON, read only for a merger) of
-        ``period``'s forms made from it: two names on forms of one master were two units of it
-        (`issued_month.kept_apart`, asked for every month a merge shows)."""
-        out: dict[str, dict[str, tuple[str, str]]] = {}
-        for fp, unit, at, tasks in self.conn.execute(
-                "SELECT fingerprint, unit, issued_at, tasks FROM issued WHERE period=?", (str(period),)):
-            out.setdefault(fp, {})[unit] = (at, tasks)
-        return out
-
-    def exempt_units(self, period: Period) -> set[str]:
-        """The units exempt for ``period`` (`UnitState.EXEMPT`): the latest issue of the month
-        that dealt with the unit sent it no form. An office that asks it again afterwards
-        (``issue --dept … --no-skip-done``) makes it owe the month; one that exempts it after
-        a form went out takes the form back."""
-        latest = {r[0]: r[1] for r in self.conn.execute(
-            "SELECT unit, exempt FROM issued WHERE period=? ORDER BY issued_at, rowid", (str(period),))}
-        return {unit for unit, exempt in latest.items() if exempt}
-
-    def issued_periods(self) -> list[Period]:
-        return [Period.parse(r[0]) for r in self.conn.execute(
-            "SELECT DISTINCT period FROM issued ORDER BY period")]
-
-    def issued_at(self, period: Period) -> dt.datetime | None:
-        row = self.conn.execute("SELECT MIN(issued_at) FROM issued WHERE period=?", (str(period),)).fetchone()
-        return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
-
-    def issued_fingerprints(self, period: Period) -> set[str]:
-        """The fingerprints of the masters ``period``'s forms were made from."""
-        return {r[0] for r in self.conn.execute("SELECT DISTINCT fingerprint FROM issued WHERE period=?",
-                                                (str(period),))}
-
-    def issued_tasks_of(self, period: Period) -> dict[str, set[str]]:
-        """Per unit, the task ids in the forms of ``period`` issued to it (all its forms: a
-        re-issue from a newer master adds tasks). Empty: none recorded (a ledger older than
-        version 4)."""
-        out: dict[str, set[str]] = {}
-        for r in self.conn.execute("SELECT unit, tasks FROM issued WHERE period=?", (str(period),)):
-            out.setdefault(r[0], set()).update(json.loads(r[1]))
-        return out
-
-    def issued_roles_of(self, period: Period) -> dict[str, dict[str, str]]:
-        """Per unit, its role (牵头/配合) on each task of its forms of ``period``, the latest
-        form's where two differ (a form issued again from a newer master is what the unit
-        was last told). A unit whose forms recorded no role (issued before version 7) is
-        absent: its roles are not known."""
-        out: dict[str, dict[str, str]] = {}
-        for r in self.conn.execute("SELECT unit, roles FROM issued WHERE period=? AND roles IS NOT NULL"
-                                   " ORDER BY issued_at, rowid", (str(period),)):
-            out.setdefault(r[0], {}).update(json.loads(r[1]))
-        return out
 
     def record_issued_texts(self, period: Period, tasks: Iterable[Task], kept: Iterable[str] = ()) -> None:
         """Remember the tasks as ``period``'s forms printed them (the latest issue's where two
@@ -511,19 +441,6 @@ class Ledger:
         for verb, keep in (("REPLACE", False), ("IGNORE", True)):
             self.conn.executemany(f"INSERT OR {verb} INTO issued_texts (period, task, texts) VALUES (?,?,?)",
                                   [row for k, row in rows if k == keep])
-
-    def issued_texts_of(self, period: Period) -> dict[str, Task]:
-        """Task id → the task as ``period``'s forms printed it; empty for forms issued before
-        version 8."""
-        return {r[0]: task_of_plain(json.loads(r[1])) for r in self.conn.execute(
-            "SELECT task, texts FROM issued_texts WHERE period=?", (str(period),))}
-
-    def issued_tasks(self) -> dict[tuple[str, str], set[str]]:
-        """(master fingerprint, unit) → the task ids in the form issued to the unit."""
-        out: dict[tuple[str, str], set[str]] = {}
-        for r in self.conn.execute("SELECT fingerprint, unit, tasks FROM issued"):
-            out.setdefault((r[0], r[1]), set()).update(json.loads(r[2]))
-        return out
 
     # ---- mail drafts ----
     def record_draft(self, *, kind: str, period: Period, unit: str, path: str, sha256: str,
