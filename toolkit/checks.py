@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .dates import cn_date, parse_deadline, parse_planned_date
-from .evidence import address_index, period_in, sent_for_another, unit_in_names, unit_of_address, without_senders
+from .evidence import (
+    address_index,
+    month_digits,
+    period_in,
+    sent_for_another,
+    unit_in_names,
+    unit_of_address,
+    without_senders,
+)
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .period import Period
 from .report import Issue, Previous, Report, Row, make_issue
@@ -147,7 +155,7 @@ def _label_period(raw: RawReturn) -> Period | None:
     if isinstance(label, (dt.date, dt.datetime)):
         return Period(label.year, label.month)
     try:
-        return Period.parse(str(label).replace("份", ""))
+        return Period.parse(month_digits(str(label)).replace("份", ""))
     except Exception:
         return None
 

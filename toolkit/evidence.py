@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from .addresses import parse_addresses
+from .dates import month_end
 from .period import Period
 from .report import make_issue
 from .text import key
@@ -32,6 +33,68 @@ _PERIOD_IN_TEXT = re.compile(r"(20\d{2})\s*(?:年|[-_.])\s*(\d{1,2})(?!\d)\s*(?:
 _DAY_AFTER = re.compile(r"\s*(?:[-_./]\s*\d{1,2}(?!\d)|\d{1,2}(?:\s*[-~—–、至到]\s*\d{1,2})?\s*[日号])")
 
 
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_CN_NUMBER = "〇零一二三四五六七八九十"
+#: a year written in Chinese numerals (二〇二二年, 二零二二年)
+_CN_YEAR = re.compile(r"(?<![〇零一二三四五六七八九十])二[〇零][〇零一二三四五六七八九]{2}(?=\s*年)")
+#: a month in Chinese numerals (七月, 十一月, 元月份), the first of a range (一至7月, 六、7月) and
+#: a day after a month (7月三十一日)
+_CN_MONTH = re.compile(r"(?<![〇零一二三四五六七八九十])([一二三四五六七八九十]{1,3}|元)(?=\s*月)")
+_CN_RANGE_START = re.compile(r"(?<![〇零一二三四五六七八九十])([一二三四五六七八九十]{1,3})"
+                             r"(?=\s*(?:[-~—–、至到和])\s*\d{1,2}\s*月)")
+_CN_DAY = re.compile(r"(?<=月)(\s*份?\s*)([〇零一二三四五六七八九十]{1,3})(?=\s*[日号])")
+#: what makes 一 before a month part of another word: 统一月报, 上一月, 同一月份, 第一月
+_CN_ONE_IN_A_WORD = "第统同每上下前后单唯逐这那某任之万"
+#: a month followed by a number that is no day: 一月一次, 一月一报 ("once a month"), 三月三
+_CN_NO_MONTH_AFTER = re.compile(r"\s*[〇零一二三四五六七八九十]+(?!\s*[〇零一二三四五六七八九十]*\s*[日号])")
+#: a report "as of" a month's last day is that month's (截至7月31日, 截止到2022年7月31日: July's)
+_AS_OF_MONTH_END = re.compile(r"((?:截至|截止)(?:到|至)?\s*(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月份?)"
+                              r"\s*(\d{1,2})\s*[日号]")
+
+
+def _cn_value(run: str) -> int | None:
+    """The number a run of Chinese numerals writes up to 99 (七, 十一, 二十, 三十一), None if none."""
+    tens, ten, ones = run.partition("十")
+    if not ten:
+        return _CN_DIGITS.get(run)
+    if len(tens) > 1 or len(ones) > 1 or (tens and tens not in _CN_DIGITS) or (ones and ones not in _CN_DIGITS):
+        return None
+    return _CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0)
+
+
+def _cn_month(m: re.Match) -> str:
+    run, text = m.group(1), m.string
+    value = 1 if run == "元" else _cn_value(run)
+    before = text[m.start() - 1] if m.start() else " "
+    if value is None or not 1 <= value <= 12 or before == "第" or (
+            run[0] in "一元" and (before in _CN_ONE_IN_A_WORD or before.isdigit() or before in "百千万亿")):
+        return run
+    if m.re is _CN_MONTH and _CN_NO_MONTH_AFTER.match(text, text.index("月", m.end()) + 1):
+        return run
+    return str(value)
+
+
+def _as_of_month_end(m: re.Match) -> str:
+    year, month, day = (int(g) if g else None for g in m.group(2, 3, 4))
+    last = month_end(year or 2001, month).day if 1 <= month <= 12 else 0
+    return m.group(1) + "底" if day == last or (not year and month == 2 and day == 29) else m.group(0)
+
+
+def month_digits(text: str) -> str:
+    """``text`` with its months written as the regexes here read them: NFKC, Chinese numerals as
+    digits (东城街道七月份进展 → 7月份, 二〇二二年十一月 → 2022年11月, 一至七月 → 1至7月, 七月
+    三十一日 → 7月31日), and a report "as of" a month's last day written as that month's end
+    (截至7月31日 → 截至7月底: July's, not a day). Not a month: 一月一次/一月一报 (once a month),
+    统一月报, 上一月, 第七月, 三个月 (no numeral before 月), 七一 (no 月)."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if any(c in _CN_NUMBER or c == "元" for c in text):
+        text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group()), text)
+        text = _CN_MONTH.sub(_cn_month, text)
+        text = _CN_RANGE_START.sub(_cn_month, text)
+        text = _CN_DAY.sub(lambda m: m.group(1) + str(_cn_value(m.group(2)) or m.group(2)), text)
+    return _AS_OF_MONTH_END.sub(_as_of_month_end, text)
+
+
 def period_in(texts: Iterable[str]) -> Period | None:
     """The first period written in a file name, a zip path or a mail subject.
 
@@ -41,8 +104,8 @@ def period_in(texts: Iterable[str]) -> Period | None:
     return dated[0] if dated else None
 
 
-#: a month written without its year (6月份进展, 1-7月); not a day (请于8月5日前)
-_MONTH_IN_TEXT = re.compile(r"(?<![\d.])(\d{1,2})\s*月")
+#: a month written without its year (6月份进展, 1-7月); not a day (请于8月5日前), nor 第7月 (of what?)
+_MONTH_IN_TEXT = re.compile(r"(?<![\d.第])(\d{1,2})\s*月")
 #: two months written as one range or list (6-7月, 2022年6-7月, 6、7月): each end is named
 _MONTH_RANGE = re.compile(r"(?<![\d.])(\d{1,2})\s*([-~—–、]|至|到|和)\s*(\d{1,2}\s*月)")
 
@@ -55,7 +118,7 @@ def _months_named(texts: Iterable[str]) -> tuple[list[Period], list[int]]:
     for text in texts:
         # 6-7月 names June as 6月至7月 does, and 2022年6-7月 is no date: the later end first, the
         # month such a name is for (2022年1-6月: June's), then the other with its own 月
-        text = _MONTH_RANGE.sub(r"\3、\1月", unicodedata.normalize("NFKC", text or ""))
+        text = _MONTH_RANGE.sub(r"\3、\1月", month_digits(text))
         for m in _PERIOD_IN_TEXT.finditer(text):
             if 1 <= int(m.group(2)) <= 12 and not _DAY_AFTER.match(text, m.end()):
                 dated.append(Period(int(m.group(1)), int(m.group(2))))
@@ -100,7 +163,8 @@ _NOT_ITS_MONTH = re.compile(r"(?:20\d{2}\s*年\s*)?\d{1,2}\s*月份?\s*"
 
 
 def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
-                asked: Callable[[str, Period, dt.datetime], bool]) -> list[tuple[str, str]]:
+                asked: Callable[[str, Period, dt.datetime], bool],
+                exempt: Callable[[str, Period, dt.datetime], bool] | None = None) -> list[tuple[str, str]]:
     """Refuse as E202 (期次不符), filed under the month it names, a return on last month's form
     that its file name, archive path, mail subject or 填报期 cell says is a later month's
     (`later_month_named`) whose form its unit was issued before the file was sent (``asked``,
@@ -108,6 +172,8 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     June 补报 or 重报 of July's progress (superseding the June return the 通报 published) and
     July would name the unit 未报送 with nobody told; as July's it is 退回待改 and the reply asks
     for July's form. Only a form whose `_meta` says its month: the other evidence is weaker.
+    A unit ``exempt`` for that month (本期免报 by then, `EarlierMonths.was_exempt`) meant it too:
+    refused there (July stays 本期免报, `owed.answered` drafts no reply), its June return stands.
     The screen line for the office (``name``: the file), none when nothing was refused."""
     if rep.period_by != "_meta" or not rep.unit or rep.outcome == Outcome.UNREADABLE:
         return []
@@ -115,9 +181,15 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     typed = [rep.label_period] if rep.label_period and rep.label_period != rep.period else []
     # a month said as when the file went or what it reaches back to is not the one it reports:
     # 东城街道7月补报 is June's 补报 sent in July, 7月份以前的进展 June's (QA130)
-    names, subject = ([_NOT_ITS_MONTH.sub(" ", h or "") for h in part] for part in (list(hints)[:2], list(hints)[2:]))
+    names, subject = ([_NOT_ITS_MONTH.sub(" ", month_digits(h)) for h in part]
+                      for part in (list(hints)[:2], list(hints)[2:]))
     later = later_month_named(rep.period, [*typed, *months_named([*names, *subject], received)])
-    if later is None or not asked(rep.unit, later, received):
+    if later is None:
+        return []
+    # exempt for that month (本期免报, no form: `was_exempt`), the unit still meant it, not a June
+    # 重报: taken as June's, it replaced the June return the 通报 published with July's words
+    free = not asked(rep.unit, later, received)
+    if free and not (exempt and exempt(rep.unit, later, received)):
         return []
     rep.issues.append(make_issue("E202", found=rep.period.label, expected=later.label, file=rep.file,
                                  sheet=rep.sheet))
@@ -125,8 +197,13 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     said = "、".join(w for w, months in (("文件名", months_named(names, received)),
                                          ("邮件主题", months_named(subject, received)), ("填报期", typed))
                      if later in months)
-    return [(name, f"{rep.unit}用{form.label}的填报表报送，{said}写的是{later.label}：已按{later.label}退回"
-                   f"（期次不符），未登记为{form.label}的报送；请发出反馈邮件，请该单位用{later.label}下发的填报表重报")]
+    if free:
+        done = f"已记入{later.label}（期次不符，不采纳）"
+        then = f"该单位{later.label}本期免报，无需重报，不发反馈邮件，其{form.label}的报送不变"
+    else:
+        done, then = f"已按{later.label}退回（期次不符）", f"请发出反馈邮件，请该单位用{later.label}下发的填报表重报"
+    return [(name, f"{rep.unit}用{form.label}的填报表报送，{said}写的是{later.label}：{done}，"
+                   f"未登记为{form.label}的报送；{then}")]
 
 
 #: the subject prefix a mail client gives a message forwarded inline ("转发：", "Fwd:", "FW:")

@@ -350,6 +350,14 @@ class EarlierMonths:
         issued = min((self._first[period][n] for n in names if n in self._first[period]), default=None)
         return issued is None or issued.date() <= by.date()
 
+    def was_exempt(self, unit: str, period: Period, by: dt.datetime | None = None) -> bool:
+        """Whether ``unit`` was exempt for ``period`` (本期免报, no form), with ``by`` told so on
+        or before that day (the month's forms went out then), as `was_asked` reads a form."""
+        if not self.exempt(self.names_of(unit, period), period):
+            return False
+        issued = self.issued_at(period) if by is not None else None
+        return issued is None or issued.date() <= by.date()
+
     def asked(self) -> dict[Period, set[str]]:
         """Each issued month, latest first → the units a form of it went to (not the exempt)."""
         if self._asked is None:

@@ -55,16 +55,22 @@ def answered(ledger: Ledger, names: tuple[str, ...], period: Period, exempt: set
     an accepted form asks for nothing (a reply 暂未采纳…请修改后重新报送 would tell the unit its
     return was not taken), and one sent after a refused form leaves the reply about that form
     (what to fix). None when the unit sent only documents and was given no form for the
-    period (本期免报: there is nothing to correct). `replies.choose`, `replies.resume` and
+    period (本期免报: there is nothing to correct), nor when such a unit's latest form was refused
+    as another month's (E202: its June form named 7月进展, QA131): asked to re-send on a form it
+    was never issued, it would think July owed. `replies.choose`, `replies.resume` and
     `settle` all go by it, so a run stopped before its replies leaves the replies an
     uninterrupted run writes. ``exempt``: `Ledger.exempt_units` of the period, if at hand."""
     returns = ledger.returns_of(names[0], period, names[1:])
     forms = [r for r in returns if not _beside_a_form(ledger, r)]
-    if forms:
+    if forms and not (forms[-1].outcome == Outcome.RETURNED and _wrong_month(ledger, forms[-1])):
         return forms[-1]
     if not returns or set(names) & (ledger.exempt_units(period) if exempt is None else exempt):
         return None
-    return returns[-1]
+    return forms[-1] if forms else returns[-1]
+
+
+def _wrong_month(ledger: Ledger, rec: Receipt) -> bool:
+    return any(i.code == "E202" and i.is_error for i in ledger.issues_of(rec.id))
 
 
 def _beside_a_form(ledger: Ledger, rec: Receipt) -> bool:

@@ -243,7 +243,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         months = EarlierMonths(ledger, master)  # once a run: `meant_later`, history, `_weigh_evidence`
         for it, rep in zip(jobs, reports):
             if not expected:  # last month's form sent as a later month's: refused for that month
-                result.disputed += meant_later(rep, it.name, it.hints, it.received_at, months.was_asked)
+                result.disputed += meant_later(rep, it.name, it.hints, it.received_at, months.was_asked,
+                                               months.was_exempt)
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
                 rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period)))
             if expected and any(i.code == "E202" for i in rep.issues):
