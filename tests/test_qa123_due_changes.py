@@ -127,7 +127,7 @@ def test_due_day_extended_in_duban_toml_after_issue_is_said_where_it_changes_a_v
                                                                      UnitState.LATE]
     line = ("请核实：duban.toml 的 due_day 给出的2022年6月报送截止为2022年7月8日，晚于填报表上的2022年7月5日："
             "虎门镇 因此计为按时报送（按填报表为逾期报送）。如应以填报表为准，请把 due_day 改为与填报表一致；"
-            "如确为延期，请运行 duban issue --period 2022-06 --dept 虎门镇 --due 2022-07-08"
+            "如确为延期，请运行 duban issue --period 2022-06 --dept 虎门镇 --due 2022-07-08 --no-skip-done"
             "（按延期后的截止日重新生成这些单位的填报表并记录，不发邮件），此提示即不再出现。")
     assert cons.office_notes() == [line]
     for args in (["status"], ["merge"], ["memo"]):

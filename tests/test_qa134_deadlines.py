@@ -136,7 +136,7 @@ def test_due_day_raised_on_purpose_is_confirmed_by_the_command_the_line_names(ru
     ws = due_day(issued_ws, 8)
     line = ("请核实：duban.toml 的 due_day 给出的2022年6月报送截止为2022年7月8日，晚于填报表上的2022年7月5日："
             "虎门镇 因此计为按时报送（按填报表为逾期报送）。如应以填报表为准，请把 due_day 改为与填报表一致；"
-            "如确为延期，请运行 duban issue --period 2022-06 --dept 虎门镇 --due 2022-07-08"
+            "如确为延期，请运行 duban issue --period 2022-06 --dept 虎门镇 --due 2022-07-08 --no-skip-done"
             "（按延期后的截止日重新生成这些单位的填报表并记录，不发邮件），此提示即不再出现。")
     merged = run(["merge"], cwd=ws.root)
     assert line in merged.output.splitlines() and merged.exit_code == 1
@@ -159,4 +159,4 @@ def test_the_confirmation_names_each_date_and_only_the_units_it_turned(issued_ws
     send(issued_ws, make_return, "中堂镇", 6)
     collect(issued_ws)
     note = consolidate(due_day(issued_ws, 8), PERIOD).due_notes()[0]
-    assert "duban issue --period 2022-06 --dept 虎门镇 --dept 中堂镇 --due 2022-07-08（" in note
+    assert "duban issue --period 2022-06 --dept 虎门镇 --dept 中堂镇 --due 2022-07-08 --no-skip-done（" in note

@@ -202,7 +202,9 @@ class Consolidation:
         # one command per date applied, each naming its units (a past month's by --period)
         depts = {day: " ".join(f"--dept {u}" for u, (_, d) in self.extended.items() if d == day)
                  for day in sorted({d for _, d in self.extended.values()})}
-        confirm = "；".join(f"duban issue --period {self.period} {units} --due {day.isoformat()}"
+        # --no-skip-done: the confirmation must not exempt a unit whose tasks are all done
+        # (skip_done_units), which would take back the form it was judged by
+        confirm = "；".join(f"duban issue --period {self.period} {units} --due {day.isoformat()} --no-skip-done"
                            for day, units in depts.items())
         return [f"请核实：duban.toml 的 due_day 给出的{self.period.label}报送截止{moved}：{'、'.join(self.extended)} "
                 "因此计为按时报送（按填报表为逾期报送）。如应以填报表为准，请把 due_day 改为与填报表一致；"
