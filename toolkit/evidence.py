@@ -384,7 +384,8 @@ def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
     found = []
     for top in tops:
         for it in top.walk():
-            if it.kind not in ("eml", "msg") or it.outcome != Outcome.CONTAINER or (it.children and not it.cloud):
+            if (it.kind not in ("eml", "msg") or it.outcome != Outcome.CONTAINER or (it.children and not it.cloud)
+                    or it.auto_reply):
                 continue
             unit, how = mail_unit(it, directory, addresses)
             if unit:

@@ -195,6 +195,30 @@ class ParsedMail:
     bodies: list[tuple[str, str]] = field(default_factory=list)
     #: files the mail links to instead of carrying them (QQ 超大附件, 网易云附件): `toolkit.cloud`
     cloud: list[CloudFile] = field(default_factory=list)
+    #: an out-of-office or other automatic reply (`auto_reply`), most often to the office's own mail
+    auto_reply: bool = False
+
+
+#: the subject mail clients give an automatic reply: Coremail and QQ 自动回复, Outlook 自动答复 /
+#: Automatic reply, others Auto-Reply or Out of Office; it repeats the subject it answers, which
+#: names the project and the month when it answers the office's own mail
+_AUTO_SUBJECT = re.compile(r"\s*(?:自动回复|自动答复|自动应答|automatic\s+reply|auto[-\s]?reply"
+                           r"|out\s+of\s+(?:the\s+)?office)\s*[:：]", re.I)
+
+
+def auto_reply(subject: str, headers: Message | None = None) -> bool:
+    """Whether a mail was sent by a machine in reply (an out-of-office note), not by a person:
+    RFC 3834's Auto-Submitted (other than "no"), the X-Autoreply / X-Autorespond or Precedence
+    headers clients add, else the subject (`_AUTO_SUBJECT`; all `mail fetch` sees before download)."""
+    if headers is not None:
+        submitted = str(headers.get("Auto-Submitted", "") or "").strip().lower()
+        if submitted and submitted != "no":
+            return True
+        if headers.get("X-Autoreply") or headers.get("X-Autorespond"):
+            return True
+        if str(headers.get("Precedence", "") or "").strip().lower() == "auto_reply":
+            return True
+    return bool(_AUTO_SUBJECT.match(subject or ""))
 
 
 def _decode_bytes(raw: bytes, declared: str | None = None) -> str:
@@ -376,6 +400,7 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3) -> ParsedM
     budget = [max_parts]
     _walk(msg, out, Attachment("", b""), budget, max_depth)
     out.cloud = cloud_files(out.bodies)
+    out.auto_reply = auto_reply(out.subject, msg)
     return out
 
 

@@ -70,6 +70,7 @@ class Item:
     released: bool = False         # data dropped once archived: `read_back` reads the archive
     # a mail's files sent as links (超大附件, 云附件: `toolkit.cloud`), to be downloaded by hand
     cloud: list[Any] = field(default_factory=list)
+    auto_reply: bool = False       # an automatic reply carrying nothing (`mail.auto_reply`): not a return
 
     def __post_init__(self) -> None:
         if self.size < 0:
@@ -274,7 +275,8 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
     if item.cloud:
         item.note += f"；{item.cloud[0].service} {len(item.cloud)} 个（链接，需手动下载）"
     elif not item.children:
-        item.note += "；没有附件"
+        item.auto_reply = mail.auto_reply
+        item.note += "；自动回复，没有附件" if item.auto_reply else "；没有附件"
 
 
 def _adopt_forwarded(child: Item, att: Attachment) -> None:

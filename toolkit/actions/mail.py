@@ -43,7 +43,7 @@ from ..errors import BadConfig, UsageError
 from ..evidence import address_index, unit_of_address
 from ..ledger import Ledger
 from ..ledger.mail_records import DUPLICATE, FETCHED, SKIPPED, TOO_BIG, MailRecords
-from ..mail import parse_mail
+from ..mail import auto_reply, parse_mail
 from ..mail_send import SendPlan, SendResult, plan_send, send
 from ..mailbox import (
     Imap,
@@ -255,6 +255,12 @@ class _Job:
         # return of it came. Its other mail (a notice, "已收到") is left alone: the office's
         # mailbox is often its everyday one.
         raw = None
+        if auto_reply(info.subject) and not any(p.name for p in info.parts):
+            # an out-of-office reply to the office's own mail repeats its subject (the project,
+            # the month): it is no return, and collect would ask the coordinator about it
+            self._record(info, SKIPPED, after_fetch="keep")
+            self.result.skipped += 1
+            return
         if not carries_return(info, self.words) and not (
                 unit_of_address(info.sender, self.addresses) and about_returns(info.subject, self.months)):
             # A return behind a link (QQ 超大附件, 163 网盘) from a personal mailbox, its subject
