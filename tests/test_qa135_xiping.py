@@ -50,3 +50,14 @@ def test_a_plan_named_as_an_arrangement_is_not_arranged_twice():
     assert arrangement("西平县2020年度法治政府建设工作安排") == "根据西平县2020年度法治政府建设工作安排"
     assert arrangement("东莞市2022年政务服务全域标准化专项行动") == "根据东莞市2022年政务服务全域标准化专项行动工作安排"
     assert arrangement("2024年政务公开重点工作") == "根据2024年政务公开重点工作安排"
+
+
+def test_units_stationed_by_a_higher_level_are_addressed_as_such():
+    """湖北's 通报 (QA136) named 人行武汉分行 and 湖北银监局, 类别 中央驻鄂单位, as 未报送 while
+    addressing 各市州人民政府，省直各有关单位 only."""
+    units = _units(("武汉市", "市州"), ("省财政厅", "省直部门"), ("人行武汉分行", "中央驻鄂单位"),
+                   ("湖北银监局", "中央驻鄂单位"))
+    assert _recipients(units, "省") == "各市州人民政府，省直各有关单位，中央驻鄂有关单位："
+    assert _recipients(units[2:], "省") == "中央驻鄂有关单位："
+    assert _recipients(_units(("东莞海关", "中直驻莞单位"), ("市府办", "市直部门")), "市") == \
+        "市直各有关单位，中直驻莞有关单位："

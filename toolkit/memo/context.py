@@ -272,12 +272,22 @@ def _recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     others = [u for u in others if u.kind not in lower]
     if lower and not counties:
         phrases.append(_counties_phrase(lower, "有关单位"))
+    # units stationed in the place by a higher level (中央驻鄂单位, 中直驻莞单位) are none of the
+    # plan's own departments: 湖北's 通报 named 人行武汉分行 未报送 under 省直各有关单位 alone (QA136)
+    stationed = list(dict.fromkeys(u.kind for u in others if _STATIONED.search(u.kind)))
+    others = [u for u in others if u.kind not in stationed]
     if others and all(u.kind == SECTION for u in others):
         departments = "各有关科室"
     else:
         departments = f"{own or level}直各有关单位" if level else "各有关单位"
-    parts = [*phrases, *([towns] if towns else []), *([departments] if others else [])]
+    parts = [*phrases, *([towns] if towns else []), *([departments] if others else []),
+             *(_STATIONED.sub(r"\1有关\2", k) for k in stationed)]
     return "，".join(parts) + "："
+
+
+#: a directory kind of units stationed in the place by a higher level: 中央驻鄂单位, 中直驻莞单位,
+#: 省驻市机构
+_STATIONED = re.compile(r"(?<=驻)(.{1,2})(单位|机构)$")
 
 
 def _government_phrase(kind: str) -> str:
