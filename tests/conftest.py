@@ -154,6 +154,26 @@ def drop(ws, name: str, data: bytes, mtime: float | None = None) -> Path:
     return path
 
 
+def numbered_table(path: Path, title: str, header: list[str], rows) -> Path:
+    """A published 任务分工表 as an office keeps it in Excel: its title, the header, then each
+    row numbered (序号) and a heading (one cell) as it is; saved to ``path``."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    sheet = wb.active
+    sheet.append([title])
+    sheet.append(header)
+    n = 0
+    for row in rows:
+        if len(row) == 1:
+            sheet.append(list(row))
+        else:
+            n += 1
+            sheet.append([n, *row])
+    wb.save(path)
+    return path
+
+
 def shanghai(moment) -> float:
     """A wall-clock time in the workspace's zone (duban.toml timezone, default Asia/Shanghai)
     as a file time stamp: what a department's PC in China would have written."""

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import set_clock, zip_bytes
-from openpyxl import Workbook, load_workbook
+from conftest import numbered_table, set_clock, zip_bytes
+from openpyxl import load_workbook
 from test_evidence import mail
 
 from toolkit.cli import cli
@@ -86,19 +86,7 @@ CZJ, SCJ, ZRZY, RSJ, GAJ = "西平县财政局", "西平县市场监督管理局
 
 
 def _master(path: Path) -> Path:
-    wb = Workbook()
-    sheet = wb.active
-    sheet.append([TITLE])
-    sheet.append(["序号", "工作任务", "具体内容", "牵头单位", "责任单位", "完成时限"])
-    n = 0
-    for row in ROWS:
-        if len(row) == 1:
-            sheet.append(list(row))
-        else:
-            n += 1
-            sheet.append([n, *row])
-    wb.save(path)
-    return path
+    return numbered_table(path, TITLE, ["序号", "工作任务", "具体内容", "牵头单位", "责任单位", "完成时限"], ROWS)
 
 
 def _sent(when: str) -> str:

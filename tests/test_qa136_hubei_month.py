@@ -27,8 +27,7 @@ from email.mime.text import MIMEText
 import mailservers
 import pytest
 from click.testing import CliRunner
-from conftest import set_clock, zip_bytes
-from openpyxl import Workbook
+from conftest import numbered_table, set_clock, zip_bytes
 
 from toolkit.cli import cli
 from toolkit.filling import Answer, Filling, fill_return
@@ -93,18 +92,7 @@ def hubei(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     root = tmp / "ws"
     (tmp / "名录.csv").write_text(DIRECTORY, encoding="utf-8")
-    wb = Workbook()
-    sh = wb.active
-    sh.append([TITLE])
-    sh.append(["序号", "重点工作", "牵头单位", "责任单位", "完成时限"])
-    n = 0
-    for r in ROWS:
-        if len(r) == 1:
-            sh.append(list(r))
-        else:
-            n += 1
-            sh.append([n, *r])
-    wb.save(tmp / f"{TITLE}.xlsx")
+    numbered_table(tmp / f"{TITLE}.xlsx", TITLE, ["序号", "重点工作", "牵头单位", "责任单位", "完成时限"], ROWS)
     runner = CliRunner()
     def run(*a):
         r = runner.invoke(cli, ["-w", str(root), *a], catch_exceptions=False)
@@ -117,6 +105,7 @@ def hubei(tmp_path_factory):
         set_clock(mp, dt.date(2018, 6, 25))
         r = runner.invoke(cli, ["init", str(root), "--master", str(tmp / f"{TITLE}.xlsx"), "--period", "2018-06",
                                 "--organiser", "湖北省人民政府办公厅", "--directory", str(tmp / "名录.csv")], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
         cfg = root / "duban.toml"
         t = cfg.read_text(encoding="utf-8")
         block = (f'imap_host = "127.0.0.1"\nsmtp_host = "127.0.0.1"\nsecurity = "ssl"\nimap_port = {s.imaps_port}\n'
