@@ -209,8 +209,9 @@ def test_a_project_named_from_the_periods_year_says_the_year_once():
     from toolkit.memo.context import memo_title
 
     assert memo_title(Period(2016, 6), "2016年民生实事") == "关于2016年6月民生实事进展情况的通报"
+    # named first, the month after it: never two years side by side (QA137)
     assert memo_title(Period(2025, 6), "2023年区政府重点民生实事项目") == \
-        "关于2025年6月2023年区政府重点民生实事项目进展情况的通报"
+        "关于2023年区政府重点民生实事项目2025年6月进展情况的通报"
     assert memo_title(Period(2022, 6), "东莞市2022年政务服务全域标准化专项行动") == \
         "关于2022年6月东莞市2022年政务服务全域标准化专项行动进展情况的通报"
     assert memo_title(Period(2016, 6), "2016年") == "关于2016年6月2016年进展情况的通报"

@@ -113,8 +113,10 @@ class Details(Sequence):
 
     def __init__(self, tasks: list[TaskSummary], accepted: dict[str, Receipt],
                  accepted_rows: dict[str, dict[str, Row]], sent_back: frozenset[str] = frozenset(),
-                 asked: dict[str, set[str]] | None = None, exempt: frozenset[str] = frozenset()):
+                 asked: dict[str, set[str]] | None = None, exempt: frozenset[str] = frozenset(),
+                 year: int | None = None):
         self._tasks, self._accepted, self._rows = tasks, accepted, accepted_rows
+        self._year = year  # the period's: a 完成时限 of another year says its year (`Task.deadline_in`)
         self._sent_back, self._asked, self._exempt = sent_back, asked or {}, exempt
         self._len = sum(len(t.leads) + len(t.coops) for t in tasks)
 
@@ -129,7 +131,7 @@ class Details(Sequence):
                 row = self._rows.get(unit, {}).get(t.id)
                 rec = self._accepted.get(unit)
                 yield {
-                    "task": t.id, "level1": t.level1, "name": title, "deadline": t.deadline_text,
+                    "task": t.id, "level1": t.level1, "name": title, "deadline": t.deadline_in(self._year),
                     "unit": unit, "role": LEAD if unit in leads else COOP,
                     "status": row.status if row else _missing_word(unit, t.id, self._asked, self._rows,
                                                                   self._sent_back, self._exempt),
@@ -572,7 +574,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         summaries.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
                                      "\n".join(problems), missing, lead_states, returned, not_asked,
                                      has_lead=bool(all_leads), averaged=averaged))
-    details = Details(summaries, accepted, accepted_rows, sent_back, asked, exempt)
+    details = Details(summaries, accepted, accepted_rows, sent_back, asked, exempt, period.year)
 
     # each unit against the deadline printed on its own form, where it differs from the period's
     own_dues = {u: d for u in master.units_with_tasks()

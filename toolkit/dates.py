@@ -31,6 +31,28 @@ def resubmit_by(due: dt.date, today: dt.date, working_days: int) -> dt.date:
     return day
 
 
+def weekday(day: dt.date) -> str:
+    """``星期一`` … ``星期日``."""
+    return "星期" + "一二三四五六日"[day.weekday()]
+
+
+def day_off(day: dt.date) -> str:
+    """What makes ``day`` no working day as far as duban can know without a holiday calendar:
+    星期六, 星期日, or 元旦 (1 January, a holiday by its date); '' otherwise. 调休 (a Saturday
+    worked, a week moved for 春节 or 国庆) is not known: said as a day to check, never judged by."""
+    if day.month == 1 and day.day == 1:
+        return "元旦"
+    return weekday(day) if day.weekday() >= 5 else ""
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """The first day after ``day`` that is not a `day_off`."""
+    day += dt.timedelta(days=1)
+    while day_off(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
 ONGOING_WORDS = ("长期", "持续", "常态化", "长效")
 # Work done again and again (每季度, 每月, 按季度报送, 定期) or from a day on (2025年起) has no
 # day it is done by: ongoing, as 长期坚持 is. Read as unreadable before (M103), with nothing

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .. import errors
-from ..dates import cn_date, units_dues_text
+from ..dates import cn_date, day_off, next_working_day, units_dues_text, weekday
 from ..files import atomic_write
 from ..period import Period
 from ..text import display_width, pad
@@ -157,6 +157,14 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份"
                 f"（报送截止：{cn_date(result.due)}{'；' + own if own else ''}）")
     echo(state, f"文件夹：{result.folder}")
+    if due is None and (off := day_off(result.due)):
+        # the default deadline (due_day of the next month) never moves: a form printing a Sunday
+        # holds every unit to it, where an office often means the next working day (QA137)
+        after = next_working_day(result.due)
+        echo(state, f"提醒：报送截止 {cn_date(result.due)} 是{off}。督办不按节假日顺延截止日期，是否逾期按填报表上印的"
+                    f"日期判断；如需顺延（如到 {cn_date(after)}，{weekday(after)}），请在发出填报表前运行 "
+                    f"duban issue --period {result.period} --due {after.isoformat()}"
+                    f"{''.join(f' --dept {d}' for d in depts)} 重新生成。", fg="yellow")
     if result.kept_dues:  # the forms now print an earlier date than the verdicts go by
         later = "、".join(cn_date(d) for d in sorted(set(result.kept_dues.values())))
         echo(state, f"提醒：本次印的报送截止早于此前下发的填报表或 duban.toml 的 due_day 给出的{later}"

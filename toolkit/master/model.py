@@ -52,6 +52,17 @@ class Task:
         """Due by a date: neither long-term (持续推进) nor without a date its 完成时限 gives."""
         return not self.ongoing and self.deadline is not None
 
+    def deadline_in(self, year: int | None) -> str:
+        """The published 完成时限 as a month of ``year`` shows it: with its year put in front
+        where it names none (12月底前, 年底前, read in the plan's year) and that year is not
+        ``year``. In January 2017, 大竹's 2016 task said 完成时限：12月底前；…已超过完成时限:
+        a December still to come in 2017 (QA137). ``year`` None: as published."""
+        text = self.deadline_text
+        if not text or year is None or self.deadline is None or self.deadline.year == year \
+                or re.search(r"\d{4}", text):
+            return text
+        return f"{self.deadline.year}年{text.removeprefix('年')}"
+
     def overdue_at(self, day: dt.date) -> bool:
         """Past its deadline on ``day`` (never for long-term or undated tasks)."""
         return self.dated and self.deadline < day

@@ -360,7 +360,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
         status_text = ts.status + (f"，已报送的{done}个牵头单位均已完成" if done > 1 else "，已报送的牵头单位已完成")
     else:
         status_text = ts.status + (f"，{said}{progress}" if progress and ts.status != DONE else "")
-    deadline = t.deadline_text or "未明确"
+    deadline = t.deadline_in(cons.period.year) or "未明确"
     said_deadline = f"完成时限：{deadline}；" if deadlines else ""
     summary = f"牵头单位：{leads_text}；{said_deadline}进展情况：{status_text}"
     if ts.overdue:
@@ -576,7 +576,13 @@ def _of_sections(ctx: MemoContext) -> None:
 def memo_title(period: Period, project: str) -> str:
     """关于2022年6月<project>进展情况的通报; a project named from the period's own year says it
     once: 关于2016年6月民生实事…, not 关于2016年6月2016年民生实事… (大竹, 广东 2021;
-    `Period.name_after_label`)."""
+    `Period.name_after_label`). A project opening with another year than the period's is named
+    first, the month after it: 关于2016年民生实事2017年1月进展情况的通报 (大竹's plan in January of
+    the next year), not 关于2017年1月2016年民生实事…, two years side by side that the title broke
+    as 关于2017年1月2016年 / 民生实事… (QA137)."""
+    opening = re.match(r"(20\d\d)年", project)
+    if opening and int(opening.group(1)) != period.year:
+        return f"关于{project}{period.label}进展情况的通报"
     return f"关于{period.label}{period.name_after_label(project)}进展情况的通报"
 
 
