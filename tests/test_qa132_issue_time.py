@@ -154,3 +154,7 @@ def test_a_unit_exempt_at_the_first_issue_is_asked_from_its_form(tmp_path, monke
         first = ledger.issued_first_of(JULY)
         assert (first[DC].date(), first[tax].date()) == (dt.date(2022, 7, 20), dt.date(2022, 7, 28))
         assert ledger.issued_at(JULY).date() == dt.date(2022, 7, 20)
+
+
+# plays July issued, re-issued and collected: about 10 s a test
+pytestmark = pytest.mark.slow
