@@ -201,3 +201,24 @@ def test_the_memo_and_the_reminders_name_the_units_as_they_stand(hubei):
     assert "（一）逾期报送的单位（2个）：黄石市人民政府、恩施土家族苗族自治州人民政府。" in text
     assert "（三）未报送的单位（4个）：湖北省公安厅、湖北省商务厅、中国人民银行武汉分行、中国银行业监督管理委员会湖北监管局。" in text
     assert "退回待改 湖北省经济和信息化委员会" in log["remind"] and "未报送 中国人民银行武汉分行" in log["remind"]
+
+
+
+def test_the_city_on_time_by_its_countys_copy_alone_is_asked_about_before_the_memo(hubei):
+    # 宜昌市 stays 按时 (the first accepted return, the county's copy, is 宜昌市's by its _meta),
+    # but its own return came from its own address after the deadline: merge and memo ask (QA138)
+    _root, log, status, _box = hubei
+    yc = next(u for u in status["units"] if u["单位"] == "宜昌市人民政府")
+    assert (yc["报送状态"], yc["报送时间"]) == ("按时报送", "2018-07-02 16:30")
+    assert "报送时间为第一份合格报送“夷陵区_2018年6月_宜昌市人民政府_进展填报表.xlsx”的时间" in yc["报送文件"]
+    for command in ("merge", "memo"):
+        said = [x for x in log[command].splitlines() if x.startswith("请核实")]
+        assert len(said) == 1, log[command]
+        line = said[0]
+        for text in ("宜昌市人民政府 在2018年6月计为按时报送", "“夷陵区_2018年6月_宜昌市人民政府_进展填报表.xlsx”",
+                     "2018-07-02 16:30", "夷陵区政府办 <ylqzfb@yiling.example.cn>", "yc@hubei.example.cn",
+                     "“2018年6月_宜昌市人民政府_进展填报表.xlsx”", "2018-07-08 11:30", "2018年7月5日",
+                     "宜昌市人民政府应为逾期报送", "请在汇总表和通报中更正后再印发"):
+            assert text in line, (text, line)
+    # 襄阳市's clerk on 163.com sent its only return: nothing to ask
+    assert "襄阳市" not in log["merge"] and "163.com" not in log["merge"]

@@ -19,6 +19,7 @@ from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
 from .period import Period
 from .report import Row
+from .senders import unknown_sender_notes
 from .text import task_title, unended
 from .units import of_sections
 from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, TimeSource, UnitState
@@ -183,11 +184,13 @@ class Consolidation:
     #: units 按时报送 only because duban.toml's due_day, edited after issue, is later than the
     #: date on their forms (`Workspace.due`): unit → (printed, applied); said (`due_notes`)
     extended: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
+    #: units 按时报送 by a copy from an address no unit has, late by their own (`senders`)
+    sender_notes: list[str] = field(default_factory=list)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`link_notes`,
-        `basis_notes`, `due_notes`): shown by merge, memo, status and run."""
-        return self.link_notes() + self.basis_notes() + self.due_notes()
+        `basis_notes`, `due_notes`, `sender_notes`): shown by merge, memo, status and run."""
+        return self.link_notes() + self.basis_notes() + self.due_notes() + self.sender_notes
 
     def due_notes(self) -> list[str]:
         """A deadline extended in duban.toml after issue applies (no unit is 逾期 that met it),
@@ -581,6 +584,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 if u not in skip and (d := unit_due(ws, period, unit_dues, due, u)) != due}
     units: list[UnitStatus] = []
     extended: dict[str, tuple[dt.date, dt.date]] = {}
+    timed = []  # (unit, the receipt of its time, its receipts, deadline) of each unit 按时
     for unit in master.units_with_tasks():
         if unit in skip:
             continue
@@ -596,6 +600,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                     and timeliness(rec, received.get(unit, []), printed,
                                    reply_date(ws, printed, replied))[0] == LATE):
                 extended[unit] = (printed, deadline)  # 按时 only by duban.toml's later due_day
+            if state == ON_TIME and unit not in exempt_at_issue:
+                timed.append((unit, sent, received.get(unit, []), deadline))
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
@@ -630,7 +636,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
-                         own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended)
+                         own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
+                         unknown_sender_notes(ws, period, master.directory, timed))
 
 
 def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
