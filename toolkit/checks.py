@@ -406,7 +406,11 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
     if unit and report.fingerprint and report.fingerprint != master.fingerprint:
         in_form = ctx.issued_to.get((report.fingerprint, unit)) or (set(raw.meta_tasks) or None)
     if not raw.rows or any(i.code == "E301" for i in raw.issues):
-        _missing_tasks(assigned, set(), master, issues, at, in_form, printed)
+        # a deleted column (E301) leaves every row in place: only a row really missing is
+        # E404, not each task of a form that lost its 存在问题 column (QA139)
+        seen = ({task_id_text(rr.values.get("task")) for rr in raw.rows} if "task" in raw.columns
+                else set(assigned))
+        _missing_tasks(assigned, seen, master, issues, at, in_form, printed)
         return
 
     # Only the ledger's record of what this unit's form held, never the form's own _meta

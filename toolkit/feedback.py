@@ -119,6 +119,9 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     label_at = {ref: label for label, ref in raw.label_cells.items()}
 
     def locate(issue: Issue) -> str:
+        if issue.code == "E301":  # the deleted column is back in its place here: its header
+            f = _deleted_field(issue)
+            return f"{get_column_letter(col_of[f])}{FIRST_ROW - 1}" if f else ""
         if issue.cell in label_at:
             return values_at.get(label_at[issue.cell], "")
         r = row_of.get(issue.task)
@@ -141,6 +144,9 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     located: list[tuple[Issue, str]] = []
     for issue in ordered(report.issues):
         ref = locate(issue)
+        if issue.code == "E301" and ref:
+            issue = replace(issue, message=_RESTORED.format(column=dict((f, h) for f, h, _ in COLUMNS)[
+                _deleted_field(issue)], letter=ref.rstrip("0123456789")))
         located.append((issue, ref))
         if ref:
             notes.setdefault(ref, []).append(issue)
@@ -166,6 +172,18 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
             set_text(meta.cell(r, 2), raw.meta[k])
     wb.active = 0
     return wb, located
+
+
+#: E301 as the reply says it: the department deleted the column, and the workbook attached has
+#: it back in place, so "copy it from the issued form" (the check's advice) sent it looking for a
+#: form it need not open (QA139)
+_RESTORED = ("报送的文件删除了“{column}”列，本表已在 {letter} 列恢复该列（标红的列名）。"
+             "请在该列补填后重新报送，今后请勿删除填报表的列。")
+
+
+def _deleted_field(issue: Issue) -> str | None:
+    """The field an E301 names (its message quotes the column's header)."""
+    return next((f for f, h, _ in COLUMNS if f"“{h}”" in issue.message), None)
 
 
 def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: str, period: Period,

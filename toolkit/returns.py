@@ -641,7 +641,10 @@ _TEMPLATE = tuple((f, h) for f, h, _ in COLUMNS)
 def _column_issues(raw: RawReturn, header_cells: list[Any]) -> None:
     # one inserted column shifts every later one: said once, as the department made it
     moved = column_changes(_TEMPLATE, raw.columns, header_cells)
-    if moved:
+    # a required column deleted and nothing else changed is its E301 alone: "已按列名读取"
+    # beside the refusal for the same column said it twice, and contradicted it (QA139)
+    kept = tuple((f, h) for f, h in _TEMPLATE if f in raw.columns or f not in REQUIRED)
+    if moved and column_changes(kept, raw.columns, header_cells):
         c, change = moved
         raw.issues.append(make_issue("W302", file=raw.file, sheet=raw.sheet,
                                      cell=f"{column_letter(c + 1)}{raw.header_row}", change=change))
