@@ -374,6 +374,10 @@ def _encrypted_copy(src: Path, path: Path) -> Path:
     (lambda tmp, seed: _encrypted_copy(seed, tmp / "加密.docx"), "设置了打开密码"),
     (lambda tmp, seed: tmp / "不存在.docx", "找不到文件"),
     (lambda tmp, seed: (tmp / "说明.pdf").write_bytes(b"%PDF-1.4") and tmp / "说明.pdf", "不支持"),
+    # what government sites publish besides .docx: the way to a file duban reads is said
+    (lambda tmp, seed: (tmp / "分工.pdf").write_bytes(b"%PDF-1.4") and tmp / "分工.pdf", "请向发文单位索取 Word 或 Excel 原件"),
+    (lambda tmp, seed: (tmp / "分工.wps").write_bytes(b"\xd0\xcf\x11\xe0") and tmp / "分工.wps",
+     "请用 WPS 打开后另存为 .docx 再导入"),
 ])
 def test_bad_input_is_one_line_exit_2_nothing_written(run, tmp_path, seed_docx, make, expected):
     src = make(tmp_path, seed_docx)

@@ -41,8 +41,19 @@ def check_openable(path: Path, suffixes: tuple[str, ...]) -> bytes:
             raise errors.EncryptedFile(f"“{path.name}”设置了打开密码，请先取消密码后另存，再导入。")
     if path.suffix.lower() not in suffixes:
         raise errors.UnsupportedFile(
-            f"不支持“{path.suffix or path.name}”格式的任务分工表，请使用 Word(.docx) 或 Excel(.xlsx)。")
+            f"不支持“{path.suffix or path.name}”格式的任务分工表，请使用 Word(.docx) 或 Excel(.xlsx)。"
+            + _SAVE_AS.get(path.suffix.lower(), ""))
     return head
+
+
+#: how to get a .docx or .xlsx from what government sites publish besides them: WPS's own
+#: formats, and PDF, whose table cannot be read back as one
+_SAVE_AS = {
+    ".wps": "这是 WPS 文字文件，请用 WPS 打开后另存为 .docx 再导入。",
+    ".et": "这是 WPS 表格文件，请用 WPS 打开后另存为 .xlsx 再导入。",
+    ".pdf": "PDF 中的表格不能直接导入：请向发文单位索取 Word 或 Excel 原件，或用 WPS、Word 把 PDF 转为 .docx，"
+            "核对表格无误后再导入。",
+}
 
 
 @dataclass
