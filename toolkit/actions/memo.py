@@ -10,11 +10,13 @@ from pathlib import Path
 
 from .. import errors, office
 from ..consolidate import Consolidation, consolidate
+from ..dates import cn_date
 from ..files import atomic_write, lock_files, replace, temp_folder
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..period import Period
+from ..vocab import UnitState
 from ..workspace import MEMOS, Workspace, refuse_if_nothing_received
 
 TEMPLATE_NAME = "月度通报.docx"
@@ -69,7 +71,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         text = render_markdown(ctx)
         path = atomic_write(folder / (Path(name).stem + ".md"),
                             lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return MemoResult(path, None, "", ctx, cons.office_notes())
+        return MemoResult(path, None, "", ctx, cons.office_notes() + not_yet_due_notes(cons, ws.now().date()))
 
     try:
         key = scan_key(template.read_bytes())
@@ -79,8 +81,29 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     path = atomic_write(folder / name, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned))
     if not scanned:
         _remember_clean_scan(ws, key)
-    result = MemoResult(path, None, "", ctx, cons.office_notes() + _one_due_note(ctx, template))
+    result = MemoResult(path, None, "", ctx, cons.office_notes() + _one_due_note(ctx, template)
+                        + not_yet_due_notes(cons, ws.now().date()))
     return add_pdf(result) if pdf else result
+
+
+def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
+    """The units the 通报 names 未报送 whose deadline has not passed on ``today`` (the month's, a
+    memo made early to see where things stand; or a unit's own extension, `issue --dept … --due`):
+    they may still report on time, and a 通报 printed now would name them in public for it."""
+    waiting = [(u.unit, cons.due_of(u.unit)) for u in cons.units
+               if u.state == UnitState.NOT_REPORTED and cons.due_of(u.unit) and cons.due_of(u.unit) >= today]
+    if not waiting:
+        return []
+    # the month's deadline said once; a unit with its own (an extension) by name
+    by_day: dict[dt.date, list[str]] = {}
+    for unit, day in waiting:
+        if unit in cons.unit_dues:
+            by_day.setdefault(day, []).append(unit)
+    named = [f"本期截止{cn_date(cons.due)}"] if len(waiting) > sum(map(len, by_day.values())) else []
+    named += ["、".join(units[:5]) + (f"等{len(units)}个单位" if len(units) > 5 else "") + f"截止{cn_date(day)}"
+              for day, units in sorted(by_day.items())]
+    return [f"请核实：通报列为未报送的 {len(waiting)} 个单位，今天（{cn_date(today)}）尚未到其报送截止日期，仍可按时报送"
+            f"（{'；'.join(named)}）。正式印发的通报，请在截止日期过后重新收取、生成；如需现在印发，请先删去或注明这些单位。"]
 
 
 def _one_due_note(ctx: MemoContext, template: Path) -> list[str]:
