@@ -11,13 +11,11 @@ before the 通报 says it in public.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .addresses import parse_addresses
 from .dates import cn_date
-from .evidence import address_index
 from .ledger import Ledger, Receipt
-from .owed import sender_of
 from .period import Period
 from .units import Directory
 from .vocab import Outcome, TimeSource
@@ -44,11 +42,12 @@ def _shown(sender: str) -> str:
     return "、".join(f"{name} <{addr}>" if name else addr for name, addr in pairs) or sender
 
 
-def _first_from(ws: Workspace, ledger: Ledger, receipts: list[Receipt], own: set[str]
+def _first_from(senders: Callable[[Receipt], str], receipts: list[Receipt], own: set[str]
                 ) -> tuple[Receipt | None, str]:
-    """The first of ``receipts`` sent from one of ``own`` addresses, and its sender."""
+    """The first of ``receipts`` sent from one of ``own`` addresses (``senders``: a receipt's
+    sender, `owed.sender_of`), and its sender."""
     for r in receipts:
-        sender = sender_of(ws, ledger, r)
+        sender = senders(r)
         if _addresses(sender) & own:
             return r, sender
     return None, ""
@@ -77,6 +76,11 @@ def unknown_sender_notes(ws: Workspace, period: Period, directory: Directory,
             wanted.append((unit, sent, later, due, own))
     if not wanted:  # the archived mails are read only for a unit that may need the line
         return []
+    # imported here: every status and merge consolidates, and these two cost `duban status`
+    # 10 ms of its 100 (measured: -X importtime) for a line most months never say
+    from .evidence import address_index
+    from .owed import sender_of
+
     known = address_index(directory)
     out = []
     with Ledger(ws.ledger_path, readonly=True) as ledger:
@@ -85,7 +89,7 @@ def unknown_sender_notes(ws: Workspace, period: Period, directory: Directory,
             if (not _addresses(first) or _addresses(first) & known.keys()
                     or all(a.rpartition("@")[2] in _PERSONAL for a in _addresses(first))):
                 continue  # a loose file, a unit's address (W206 asks when it is another's), a clerk's own
-            mine, by = _first_from(ws, ledger, later, own)
+            mine, by = _first_from(lambda r: sender_of(ws, ledger, r), later, own)
             if mine is None or mine.received.date() <= due:
                 continue  # the unit itself sent by the deadline, or never from its own address
             out.append(
