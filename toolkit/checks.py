@@ -81,6 +81,35 @@ def parse_status(value: Any) -> tuple[str, str | None]:
 
 _TRAILING_MARKS = "。.,;!?、~…"  # after key(): NFKC has made ，；！？～ half-width
 
+# What a 工作进展 holds when it says nothing, after key() (NFKC made ／－０ half-width, spaces
+# gone) and its trailing marks are stripped; a cell of dashes, slashes or stops alone is one
+# too. The 填报说明 says 不要只写“无”“同上”; "本月无新进展" is a statement, not among them.
+_NOTHING_SAID = frozenset({"无", "暂无", "同上", "略", "无进展", "暂无进展", "0"})
+
+
+def says_nothing(text: str) -> bool:
+    """Whether a 工作进展 is only a placeholder ("无", "/", "同上" …), W510."""
+    bare = key(text).rstrip(_TRAILING_MARKS)
+    return bool(text) and (bare in _NOTHING_SAID or not bare.strip("-—–/\\_"))
+
+
+# A progress in words with one number in it: "约80%", "80%左右", "八成". E504 still refuses
+# it (how far a task is is the department's to say), and its message offers the number.
+_ABOUT = re.compile(r"(?:约|大约|大概|接近|已完成|完成)?(.+?)(?:左右|上下)?")
+_TENTHS = {c: (i + 1) * 10 for i, c in enumerate("一二三四五六七八九十")}
+
+
+def progress_meant(value: str) -> int | None:
+    """The whole percent a refused 完成进度 plainly means, for E504's advice; else None."""
+    about = _ABOUT.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)))
+    if about is None:  # nothing but spaces
+        return None
+    inner = about.group(1)
+    if inner.endswith("成") and len(inner) == 2:
+        return _TENTHS.get(inner[0]) or (int(inner[0]) * 10 if inner[0] in "123456789" else None)
+    progress, ok = parse_progress(inner)
+    return progress if ok and inner[0].isdigit() else None
+
 
 def parse_progress(value: Any) -> tuple[int | None, bool]:
     """(whole percent or None, ok). "80%", "0.8" (a percent-formatted cell), "８０" and
@@ -535,7 +564,10 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         # (the whole-number validation lets it in), which the reader cannot see; 已完成 says 100.
         progress = 100
     if not ok:
-        add("E504", "progress", value=_quote(_text(v.get("progress"))))
+        value = _quote(_text(v.get("progress")))
+        meant = progress_meant(value)
+        add("E504", "progress", value=value,
+            advice=f"如指 {meant}%，请只填数字 {meant}。" if meant is not None else "请填写数字，如 80 表示 80%。")
 
     texts: dict[str, str] = {}
     limit = ctx.limits.max_text_chars
@@ -549,6 +581,11 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         texts[f] = s
     if not texts["work"]:
         add("E506", "work")
+    elif status != Status.DONE and says_nothing(texts["work"]):
+        # not on 已完成: a finished task has nothing further to report (a month later "无"
+        # is the honest answer, as W608 lets its copied text be), its status says it is done
+        # and W607 asks for the 佐证材料 that shows how
+        add("W510", "work", value=_quote(texts["work"]))
 
     eta = None
     raw_eta = v.get("eta")
@@ -611,7 +648,9 @@ def history_issues(report: Report, previous: dict[str, Previous]) -> list[Issue]
         # A task done last month and still done has nothing new to say; repeating it is honest.
         if row.status == Status.DONE and before.status == Status.DONE:
             continue
-        same = [HEADER_OF[f] for f, now, then in (("work", row.work, before.work),
+        # "无" again is W510's to ask about (or, on a task done, nothing to say), not 照抄上期
+        work = "" if says_nothing(row.work) else row.work
+        same = [HEADER_OF[f] for f, now, then in (("work", work, before.work),
                                                    ("next_plan", row.next_plan, before.next_plan))
                 if squash(now) and squash(now) == squash(then)]
         if same:

@@ -367,12 +367,12 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
         ("", lagging),
         ("", "未启动：尚未开始，完成进度填 0。"),
         ("完成进度(%)", "填 0—100 的整数，如完成八成填 80；不要写“八成”“过半”“基本完成”等文字。"),
-        ("工作进展", "必填。写本期做了什么、成效如何，可列数量、文号；不要写“无”。"),
+        ("工作进展", "必填。写本期做了什么、成效如何，可列数量、文号；不要只写“无”“同上”，确无进展的请写明原因。"),
         ("本期到期", ("、".join(due_now) + " 的完成时限在本期或之前（表中橙色标注），请重点说明完成情况。")
          if due_now else NOTHING_DUE + "。") if dated else None,
         ("注意", "请勿增删行、列，请勿改动任务编号和灰色的任务内容。文件名可以修改。"
                "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF、.et 或 Word 格式。"),
-        ("咨询", "、".join(x for x in (organiser, contact) if x) or "督办部门"),
+        ("咨询", ask_whom(organiser, contact)),
     ]
     lines = [line for line in lines if line]
     if prefilled:
@@ -395,6 +395,19 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
     fit_rows(ws, 2, len(lines), st["size"] + 1)
     fit_a4(ws, landscape=False)
     ws.protection.sheet = True
+
+
+# The office's own 科/处/室 opening a contact ("督查科 陈晓明 0769-…") goes on from the
+# organiser's name as a person writes it (东莞市政务服务数据管理局督查科); "、" between them
+# read as two bodies to ask. One naming its own body (县政府督查室) stands apart, after a space.
+_SECTION = re.compile(r"[^\s省市县区镇乡局委府厅]{2,}(?:科|处|室|股|办|中心)(?=\s|$)")
+
+
+def ask_whom(organiser: str, contact: str) -> str:
+    """The 填报说明's 咨询 line: the organiser and the contact (duban.toml) as one."""
+    if not (organiser and contact) or key(organiser) in key(contact):
+        return contact or organiser or "督办部门"
+    return f"{organiser}{'' if _SECTION.match(contact) else ' '}{contact}"
 
 
 def fit_rows(ws, first: int, last: int, size: float, custom: bool = True) -> None:

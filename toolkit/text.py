@@ -181,7 +181,11 @@ _NO_LINE_END = frozenset("（《「『【〔“‘([{")
 
 
 def looks_like_formula(s: str) -> bool:
-    return bool(s) and s.startswith(FORMULA_STARTS)
+    # a cell of marks alone ("-", "－" for 无 in 存在问题) runs as nothing: no W508 for it
+    return bool(s) and s.startswith(FORMULA_STARTS) and bool(s.strip(_FORMULA_MARKS))
+
+
+_FORMULA_MARKS = "".join(FORMULA_STARTS)
 
 
 _RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9\u00b9\u00b2\u00b3]|lpt[0-9\u00b9\u00b2\u00b3]|conin\$|conout\$)")

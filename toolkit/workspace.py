@@ -64,6 +64,8 @@ SUPERSEDED_TEMPLATES = {
     }),
     "反馈邮件.txt": frozenset({
         "04bdbb13ece9819db842fc86daed44308c36110c0da022a6e4df78ac84fb2ce7",
+        # before a reply accepting with warnings headed them 请注意, not 主要问题
+        "f456389f2049092e386b3d46be677104b5412521e6b43ae5be00597efb71dc45",
     }),
 }
 SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "一键月报")
