@@ -82,7 +82,9 @@ def project_name(title: str, fallback: str) -> str:
     """The action's name from the document title: the 《…》 it issues, without 分工表 words."""
     t = _unwrapped(title)
     inner = re.search(r"《(.+?)》", t)
-    key_tasks = re.match(r"(重点|主要)(工作)?(任务)?", t[inner.end():]) if inner else None
+    # 2023年区《政府工作报告》确定的主要目标任务责任分解方案 (蔡甸 2023) says 确定的 first
+    key_words = r"确定的(重点|主要)(工作)?(目标)?(任务)?|(重点|主要)(工作)?(任务)?"
+    key_tasks = re.match(key_words, t[inner.end():]) if inner else None
     if inner and key_tasks and re.search(r"报告|纲要|规划$", inner.group(1)):
         # 2024年《政府工作报告》重点工作目标任务分解表: the action is the report's key tasks, not
         # the report (named 政府工作报告 in every form, the 汇总表 and the memo before)
@@ -101,6 +103,9 @@ def project_name(title: str, fallback: str) -> str:
     # the sheet, not the work; the memo adds 进展情况 itself
     t = re.sub(r"[（(](截至|截止|\d{1,2}[-—~－至]\d{1,2}月)[^（）()]*[）)]$", "", t)
     t = re.sub(r"(推进|进展|完成)?(情况|进度)(表|统计表|汇总表)?$|进度表$", "", t)
+    # ...重点工作(预下达)一季度进展情况表 (绍兴 2020): the quarter is the sheet's, not the work's
+    if t != named:
+        t = re.sub(r"(第?[一二三四1-4]季度|上半年|前三季度)$", "", t)
     # 市政府工作报告重点工作责任分解(2023年) (丽水 2023): the year bracketed after the name is the
     # plan's own; put first, as 2020年市政府重点工作及责任分解 writes it, the list's words below go
     # and the memo's title says the year once (关于2023年6月市政府工作报告重点工作进展情况的通报)

@@ -193,6 +193,9 @@ def _table_grid(tbl, qn, sheet: str, file: str) -> Grid:
     return Grid(rows, cont, sheet, file, docx=True)
 
 
+_SHEET_TITLE = re.compile(r"分工|任务|专项|清单|方案|计划|要点|责任|重点工作|分解|进展情况")
+
+
 def xlsx_grids(path: Path) -> tuple[list[Grid], str]:
     from python_calamine import CalamineError, load_workbook
 
@@ -221,9 +224,11 @@ def xlsx_grids(path: Path) -> tuple[list[Grid], str]:
                     cont[r][c] = r > r0
         grids.append(Grid(rows, cont, meta.name, path.name))
         if not title:
+            # 市政府2020年重点工作(预下达)一季度进展情况表 (绍兴 2020): a progress sheet's title
+            # names 重点工作 and 进展情况, no 任务 or 清单
             for r in rows[:5]:
                 texts = [t for t in r if t]
-                if len(set(texts)) == 1 and re.search(r"分工|任务|专项|清单|方案|计划|要点|责任", texts[0]):
+                if len(set(texts)) == 1 and re.search(_SHEET_TITLE, texts[0]):
                     title = squash(texts[0])
                     break
     return grids, title

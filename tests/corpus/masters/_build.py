@@ -51,6 +51,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "linan_mssx_2022.xlsx": ("linan_mssx_2022", "xlsx", {}),
     "cangnan_mssx_2022.docx": ("cangnan_mssx_2022", "docx", {}),
     "jishui_mssx.docx": ("jishui_mssx", "docx", {}),
+    "shaoxing_zdgz_2020.xlsx": ("shaoxing_zdgz_2020", "xlsx", {"title": "市政府2020年重点工作(预下达)一季度进展情况表"}),
+    "prose_caidian_2023.docx": ("caidian_2023", "docx", {}),
     "prose_jiayu_2021.docx": ("jiayu_2021", "docx", {}),
     "prose_lishan_2023.docx": ("lishan_2023", "docx", {}),
     "prose_gangcheng_2021.docx": ("gangcheng_2021", "docx", {}),
