@@ -40,3 +40,16 @@ def test_caidian_action_is_the_reports_tasks_not_the_report():
 def test_known_names_stay():
     assert project_name("2024年《政府工作报告》重点工作目标任务分解表", "x") == "2024年《政府工作报告》重点工作"
     assert project_name("2023年重点工作推进情况表", "x") == "2023年重点工作"
+
+
+def test_an_issuer_titled_without_its_place_is_taken_as_the_letter_signs_it():
+    """蔡甸's notice titles itself 区人民政府办公室关于印发…; its letter is signed 蔡甸区人民政府办公室
+    over the date. Every 通报 is signed with the organiser: 区人民政府办公室 said no district."""
+    from toolkit.master.importer import signed_in_full
+
+    assert signed_in_full("区人民政府办公室", ["蔡甸区人民政府办公室", "2023年1月3日"]) == "蔡甸区人民政府办公室"
+    assert signed_in_full("区人民政府办公室", ["蔡甸区人民政府办公室", "二〇二三年一月三日"]) == "蔡甸区人民政府办公室"
+    # a sentence naming the office, a line with no date after it, a title naming its place
+    assert signed_in_full("区人民政府办公室", ["请于月底前报区人民政府办公室。", "2023年1月3日"]) == ""
+    assert signed_in_full("区人民政府办公室", ["蔡甸区人民政府办公室", "附件"]) == ""
+    assert signed_in_full("东莞市人民政府办公室", ["东莞市人民政府办公室", "2023年1月3日"]) == ""

@@ -8,6 +8,7 @@ table. Problems are `Issue` records ranked by what they break; only an unusable 
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 import unicodedata
@@ -76,6 +77,29 @@ def issuing_body(title: str) -> str:
     """The issuing body a title names: ``XX市人民政府办公室关于印发…的通知`` -> XX市人民政府办公室."""
     m = _ISSUER.match(_unwrapped(title))
     return m.group("body") if m else ""
+
+
+#: an issuer named by its level alone, as a county's own notices title themselves
+#: (区人民政府办公室关于印发…, 县委办公室…): whose it is, the letter's signature says
+_BARE_ISSUER = re.compile(r"(省|市|区|县|旗|州|盟|镇|乡|街道)(人民政府|政府|委|党委|党工委|办事处)")
+
+
+def signed_in_full(body: str, paragraphs: list[str]) -> str:
+    """``body`` as the document signs it, when the title names it without its place: 蔡甸区人民
+    政府办公室 under the letter of 区人民政府办公室关于印发… (蔡甸 2023). Each 通报 is signed
+    with it, and 区人民政府办公室 there says no district. '' when the title names a place or no
+    line signs it."""
+    if not _BARE_ISSUER.match(body):
+        return ""
+    lines = [squash(t) for t in paragraphs]
+    # a signature: a line of its own, the place before the body, the date on the next line
+    # (not a sentence ending 报区人民政府办公室。)
+    signed = [line for line, after in itertools.pairwise(lines) if line.endswith(body) and line != body
+              and re.fullmatch(r"[\u4e00-\u9fff]{1,8}", line[:-len(body)]) and _DATE_LINE.fullmatch(after)]
+    return signed[-1] if signed else ""
+
+
+_DATE_LINE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})年[\d〇一二三四五六七八九十]{1,3}月[\d〇一二三四五六七八九十]{1,3}日")
 
 
 def project_name(title: str, fallback: str) -> str:
@@ -205,6 +229,8 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
         org, report.organiser_source = clean(organiser), "命令行 --organiser"
     elif issuing_body(title):
         org, report.organiser_source = issuing_body(title), "分工表标题中的发文机关"
+        if signed := signed_in_full(org, [p.text for p in paragraphs]):
+            org, report.organiser_source = signed, "分工表的落款（标题中的发文机关未写地名）"
     elif used.organiser:
         org, report.organiser_source = used.organiser, "单位名录中标明的督办单位"
     else:
