@@ -99,7 +99,8 @@ def signed_in_full(body: str, paragraphs: list[str]) -> str:
     return signed[-1] if signed else ""
 
 
-_DATE_LINE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})年[\d〇一二三四五六七八九十]{1,3}月[\d〇一二三四五六七八九十]{1,3}日")
+_DATE_LINE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})年"
+                        r"[\d〇一二三四五六七八九十]{1,3}月[\d〇一二三四五六七八九十]{1,3}日")
 
 
 def project_name(title: str, fallback: str) -> str:
