@@ -30,7 +30,7 @@ def test_a_memo_before_the_deadline_says_the_units_may_still_report(issued_ws, m
     set_clock(monkeypatch, JULY[3])
     collect(issued_ws)
     (line,) = _notes(issued_ws, 3)
-    assert line == ("请核实：通报列为未报送的 53 个单位，今天（2022年7月3日）尚未到其报送截止日期，仍可按时报送"
+    assert line == ("请核实：通报列为未报送的 53 个单位，今天（2022年7月3日）尚未过其报送截止日期，仍可按时报送"
                     "（本期截止2022年7月5日）。正式印发的通报，请在截止日期过后重新收取、生成；如需现在印发，"
                     "请先删去或注明这些单位。")
     result = run(["memo", "--format", "md"], cwd=issued_ws.root)
@@ -45,11 +45,11 @@ def test_a_units_own_extension_is_named_after_the_months_deadline(issued_ws, mak
     set_clock(monkeypatch, JULY[6])
     collect(issued_ws)
     (line,) = _notes(issued_ws, 6)
-    assert "通报列为未报送的 1 个单位，今天（2022年7月6日）尚未到其报送截止日期，仍可按时报送（麻涌镇截止2022年7月10日）" in line
+    assert "通报列为未报送的 1 个单位，今天（2022年7月6日）尚未过其报送截止日期，仍可按时报送（麻涌镇截止2022年7月10日）" in line
     set_clock(monkeypatch, JULY[11])
     assert _notes(issued_ws, 11) == []
     result = run(["memo", "--format", "md"], cwd=issued_ws.root)
-    assert "尚未到其报送截止日期" not in result.output
+    assert "尚未过其报送截止日期" not in result.output
 
 
 def test_units_that_reported_are_not_named_and_none_after_the_month(issued_ws, make_return, monkeypatch):

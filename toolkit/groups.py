@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from .text import LazyPattern, key
-from .units import government_kind, government_level, leading_level, unbracketed
+from .units import DEPARTMENT_KIND, government_kind, government_level, leading_level, unbracketed
 
 if TYPE_CHECKING:
     from .units import Directory
@@ -52,11 +52,10 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
 _LOCALITIES = LazyPattern(r"(各|有关|相关)(地|地方)((人民)?政府)?")
 _BELOW = {"省": "city", "市": "county", "州": "county", "盟": "county", "县": "town", "区": "town", "旗": "town"}
 
-# A group phrase that names departments itself (各县区有关部门, 各省级有关单位), and a kind that is
-# a department's (县直部门, 镇直单位), never a government's. 直辖市 is a government's word
+# A group phrase that names departments itself (各县区有关部门, 各省级有关单位); a kind that is a
+# department's (县直部门, 镇直单位) is `units.DEPARTMENT_KIND`. 直辖市 is a government's word
 # (各省、自治区、直辖市人民政府, the 主送 of every national document).
 _NAMES_DEPARTMENTS = LazyPattern(r"部门|单位|机构|委办局|直(?!辖)")
-_DEPARTMENT_KIND = LazyPattern(r"直(?!辖)|部门|单位|机构")
 #: A kind naming the provinces' governments (a national directory's 省级人民政府, 省（区、市）
 #: 人民政府, 各省、自治区、直辖市人民政府), read without brackets: 省级有关部门 names none of them.
 _PROVINCE_GOVERNMENT = LazyPattern(r"各?省(级|份)?([、，,]?(区|自治区)[、，,]?(市|直辖市))?(人民)?(政府)?")
@@ -116,7 +115,7 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
     if family in ("province", "city", "county", "town") and not _NAMES_DEPARTMENTS.search(key(name)):
         # 各县（市、区）人民政府, 各镇人民政府 name governments: a county's 县直部门 (县 in its kind)
         # listed beside them is none (review); 各县区有关部门 may well mean them
-        kinds = [k for k in kinds if not _DEPARTMENT_KIND.search(key(k))]
+        kinds = [k for k in kinds if not DEPARTMENT_KIND.search(key(k))]
     elif family == "province":
         # (各)省级有关部门 (国办发〔2018〕117号: 省级政府办公厅牵头、省级有关部门参与) are the
         # provinces' departments: the 省级人民政府 a national directory lists are none of them

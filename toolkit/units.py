@@ -98,8 +98,14 @@ def town_kind(kind: str) -> bool:
     通报 addresses them as towns (各乡镇街道，县直各有关单位：), not only as 县直各有关单位. A kind
     of departments that names its towns (镇直部门, 乡镇站所, 街道科室) is none."""
     k = key(kind)
-    return k == TOWN or (bool(re.search(r"镇|乡|街|苏木", k))
-                         and not re.search(r"直(?!辖)|部门|单位|机构|科|股|站|所|中心|院", k))
+    return k == TOWN or (bool(re.search(r"镇|乡|街|苏木", k)) and not DEPARTMENT_KIND.search(k)
+                         and not re.search(r"科|股|站|所|中心|院", k))
+
+
+#: a kind that is a department's (县直部门, 镇直单位, 中央驻鄂机构), never a government's or a
+#: town's; 直辖市 is a government's word (各省、自治区、直辖市人民政府). `groups` reads group
+#: phrases by it, `town_kind` directory kinds.
+DEPARTMENT_KIND = LazyPattern(r"直(?!辖)|部门|单位|机构")
 
 
 def _town_body(name: str) -> str:

@@ -102,7 +102,7 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
     named = [f"本期截止{cn_date(cons.due)}"] if len(waiting) > sum(map(len, by_day.values())) else []
     named += ["、".join(units[:5]) + (f"等{len(units)}个单位" if len(units) > 5 else "") + f"截止{cn_date(day)}"
               for day, units in sorted(by_day.items())]
-    return [f"请核实：通报列为未报送的 {len(waiting)} 个单位，今天（{cn_date(today)}）尚未到其报送截止日期，"
+    return [f"请核实：通报列为未报送的 {len(waiting)} 个单位，今天（{cn_date(today)}）尚未过其报送截止日期，"
             f"仍可按时报送（{'；'.join(named)}）。正式印发的通报，请在截止日期过后重新收取、生成；如需现在印发，请先删去或注明这些单位。"]
 
 

@@ -61,10 +61,11 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         # task written whole in 重点工作 or 具体任务) would list bare numbers
         asked = cons.tasks_asked(u.unit)
         tasks = [{"id": t.id, "role": role, "name": task_title(t.name, t.content),
-                  "deadline": t.deadline_text or "未明确"} for t, role in asked]
+                  "deadline": t.deadline_in(cons.period.year) or "未明确"} for t, role in asked]
         # 完成时限 is named where one of the unit's tasks has one: a plan that gives none (苍南's
         # 民生实事, every prose 分工意见) printed 完成时限：未明确 on each line. ``t.deadline`` keeps
-        # 未明确, so that an office's own copy of the template, written before, reads as it did
+        # 未明确, so that an office's own copy of the template, written before, reads as it did;
+        # a 2016 task's 12月底前 says 2016年 in a January 2017 reminder, as the 通报 does (QA137)
         deadlines = any(t.deadline_text for t, _ in asked)
         # A unit asked to fix its return gets back its own file with the errors marked (the
         # reply's attachment), not a blank form to fill in all over again.

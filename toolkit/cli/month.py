@@ -161,10 +161,16 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
         # the default deadline (due_day of the next month) never moves: a form printing a Sunday
         # holds every unit to it, where an office often means the next working day (QA137)
         after = next_working_day(result.due)
+        # the command repeats this one's options: run without --prefill it blanked the forms,
+        # without --no-skip-done it could exempt units this issue asked (skip_done_units), and
+        # without --emails it left the drafts attaching the forms that print the Sunday
+        same = [*(f"--dept {d}" for d in depts), *([f'--out "{out}"' if " " in out else f"--out {out}"] if out else []),
+                *(["--emails"] if emails else []), *(["--prefill"] if prefill else []),
+                *([] if skip_done is None else ["--skip-done" if skip_done else "--no-skip-done"])]
         echo(state, f"提醒：报送截止 {cn_date(result.due)} 是{off}。督办不按节假日顺延截止日期，是否逾期按填报表上印的"
                     f"日期判断；如需顺延（如到 {cn_date(after)}，{weekday(after)}），请在发出填报表前运行 "
                     f"duban issue --period {result.period} --due {after.isoformat()}"
-                    f"{''.join(f' --dept {d}' for d in depts)} 重新生成。", fg="yellow")
+                    f"{''.join(' ' + o for o in same)} 重新生成。", fg="yellow")
     if result.kept_dues:  # the forms now print an earlier date than the verdicts go by
         later = "、".join(cn_date(d) for d in sorted(set(result.kept_dues.values())))
         echo(state, f"提醒：本次印的报送截止早于此前下发的填报表或 duban.toml 的 due_day 给出的{later}"
