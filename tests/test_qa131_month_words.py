@@ -57,6 +57,7 @@ AUG3 = dt.datetime(2022, 8, 3, 10)
     (["东城街道截止到7月31日工作进展"], JULY),         # as of July's last day: July's
     (["截至二〇二二年七月三十一日东城街道进展"], JULY),
     (["东城街道截至7月15日进展"], None),               # a day: June's progress sent mid-July?
+    (["东城街道进展（截止7月31日前报送）"], None),       # a deadline, not the month reported (QA141)
     (["东城街道七月五日报送"], None),                  # a day
     (["东城街道六、七月份进展"], None),                # names June: June's, as 6、7月
     (["东城街道六至七月进展"], None),

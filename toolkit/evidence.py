@@ -48,8 +48,9 @@ _CN_ONE_IN_A_WORD = "第统同每上下前后单唯逐这那某任之万"
 #: a month followed by a number that is no day: 一月一次, 一月一报 ("once a month"), 三月三
 _CN_NO_MONTH_AFTER = re.compile(r"\s*[〇零一二三四五六七八九十]+(?!\s*[〇零一二三四五六七八九十]*\s*[日号])")
 #: a report "as of" a month's last day is that month's (截至7月31日, 截止到2022年7月31日: July's)
+#: (截止 is also a deadline's word: 截止7月31日前报送 is a day, not a month reported)
 _AS_OF_MONTH_END = re.compile(r"((?:截至|截止)(?:到|至)?\s*(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月份?)"
-                              r"\s*(\d{1,2})\s*[日号]")
+                              r"\s*(\d{1,2})\s*[日号](?!\s*(?:前|之前|以前))")
 
 
 def _cn_value(run: str) -> int | None:
