@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .dates import cn_date
 from .ledger import Ledger, Receipt
 from .master import Assignment, Master, Task
-from .master.model import task_sort_key
+from .master.model import renumbered, task_sort_key
 from .period import Period
 from .report import Previous, Report, Row
 from .text import clean, key, task_title
@@ -96,6 +96,35 @@ def own_aliases(ledger: Ledger, master: Master, before: Period) -> Callable[[str
     The months are read once: asked per unit, a 1,000-unit issue spent 4 s of its 20 on it."""
     months = EarlierMonths(ledger, master)
     return lambda unit: months.own_aliases(unit, before)
+
+
+def month_tasks(ledger: Ledger, period: Period, master: Master) -> list[Task]:
+    """The tasks ``period``'s forms printed (ledger `issued_texts`), else ``master``'s (forms
+    issued before version 8, or a month not issued): what `renumbered` reads a month's task
+    ids by."""
+    return list(ledger.issued_texts_of(period).values()) or master.tasks
+
+
+def by_new_ids(by_task: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
+    """``by_task`` (task id → anything) under the ids its tasks have now (``ids``:
+    `renumbered`); a task no longer in the plan is dropped."""
+    return {ids[t]: v for t, v in by_task.items() if t in ids}
+
+
+def carried(by_unit: dict[str, dict[str, Any]], ids: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Each unit's rows by task (`by_new_ids`) under the ids their tasks have now."""
+    return {unit: by_new_ids(rows, ids) for unit, rows in by_unit.items()}
+
+
+def in_month(before: dict[str, dict[str, Any]], history: dict[Period, dict[str, Any]],
+             printed: dict[Period, Master], month: Master) -> tuple[dict, dict]:
+    """Earlier months' rows (``before``, by unit, under the ids of the latest month in
+    ``printed``) and 历次进展 (``history``, each month under its own ids, ``printed``: each
+    month's tasks as its forms printed them) under the ids ``month``'s tasks have."""
+    if not printed:
+        return before, history
+    return (carried(before, renumbered(printed[max(printed)].tasks, month.tasks)),
+            {p: by_new_ids(h, renumbered(printed[p].tasks, month.tasks)) for p, h in history.items()})
 
 
 def vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
@@ -263,6 +292,8 @@ class EarlierMonths:
         self._accepted: dict[Period, dict[str, Receipt]] = {}
         self._periods: list[Period] | None = None
         self._merged: dict[Period, frozenset[str]] = {}
+        self._tasks: dict[Period, list[Task]] = {}
+        self._ids: dict[tuple[Period, Period], dict[str, str]] = {}
 
     def periods(self) -> list[Period]:
         """The months whose forms went out, earliest first."""
@@ -283,6 +314,22 @@ class EarlierMonths:
             self._merged[before] = frozenset().union(*(self.apart(p) for p in self.periods() if p < before))
         return tuple(a for a in self.master.directory.aliases_of(unit) if a not in self._merged[before])
 
+    def month_tasks(self, period: Period) -> list[Task]:
+        """The tasks ``period``'s forms printed (`month_tasks`)."""
+        if period not in self._tasks:
+            self._tasks[period] = month_tasks(self.ledger, period, self.master)
+        return self._tasks[period]
+
+    def ids_in(self, period: Period) -> Callable[[Period], dict[str, str]]:
+        """An earlier month's task ids → ``period``'s, the same task under its new number
+        after a revised plan (`renumbered`); each pair of months compared once a run, not
+        once a return."""
+        def ids(then: Period) -> dict[str, str]:
+            if (then, period) not in self._ids:
+                self._ids[(then, period)] = renumbered(self.month_tasks(then), self.month_tasks(period))
+            return self._ids[(then, period)]
+        return ids
+
     def previous(self, unit: str, period: Period) -> dict[str, Previous]:
         """What W606 and W608 weigh ``unit``'s return of ``period`` against: each task as the
         unit's own latest accepted return of an earlier month gave it (`Ledger.previous_progress`,
@@ -297,13 +344,14 @@ class EarlierMonths:
         its own unit's) or a return under a merged unit's old name."""
         after = period.shift(1)  # the names kept apart up to ``period`` itself
         own = self.own_aliases(unit, after)
-        before = self.ledger.previous_progress(unit, period, own)
+        ids = self.ids_in(period)  # a task renumbered by a revised plan is weighed against itself
+        before = self.ledger.previous_progress(unit, period, own, ids)
         if unit in self.apart(period) or self.master.directory.resolve(unit) != unit:
             return before
         moved: dict[str, list[Previous]] = {}
         for name in self.master.directory.aliases_of(unit):
             if name not in own:
-                for tid, then in self.ledger.previous_progress(name, period).items():
+                for tid, then in self.ledger.previous_progress(name, period, ids=ids).items():
                     moved.setdefault(tid, []).append(then._replace(by=name))
         return {**{tid: then[0] for tid, then in moved.items() if len(then) == 1}, **before}
 

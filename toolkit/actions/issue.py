@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,11 +12,12 @@ from .. import errors
 from ..dates import cn_date
 from ..drafts import retire_drafts, write_draft
 from ..files import check_writable
-from ..issued_month import own_aliases
+from ..issued_month import month_tasks, own_aliases
 from ..ledger import Ledger, common_due
 from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
 from ..master import Master
+from ..master.model import renumbered
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import Prefill, build_return, return_filename
@@ -86,15 +87,31 @@ def resolve_units(master: Master, names: Iterable[str], former: Iterable[str] = 
     return out
 
 
-def last_accepted_values(ledger: Ledger, unit: str, period: Period, aliases: tuple[str, ...] = ()
-                         ) -> dict[str, Prefill]:
+def last_accepted_values(ledger: Ledger, unit: str, period: Period, aliases: tuple[str, ...] = (),
+                         ids: Callable[[Period], dict[str, str]] | None = None) -> dict[str, Prefill]:
     """Rows of the unit's latest accepted return before ``period`` (also under an old name,
-    ``aliases``), for --prefill."""
+    ``aliases``), for --prefill; ``ids``: that return's month's task ids → the ids of the
+    master being issued (`prefill_ids`), so a task a revised plan renumbered starts from its
+    own row, never from the row of the task that had its number."""
     before = ledger.last_accepted_before(unit, period, aliases)
     if before is None:
         return {}
-    return {r.task: Prefill(r.status, r.progress, r.work, r.problems, r.next_plan, r.eta, r.evidence)
-            for r in ledger.rows_of(before.id)}
+    carried = ids(before.period) if ids is not None and before.period is not None else None
+    return {carried[r.task] if carried is not None else r.task:
+            Prefill(r.status, r.progress, r.work, r.problems, r.next_plan, r.eta, r.evidence)
+            for r in ledger.rows_of(before.id) if carried is None or r.task in carried}
+
+
+def prefill_ids(ledger: Ledger, master: Master) -> Callable[[Period], dict[str, str]]:
+    """An earlier month's task ids (as its forms printed them) → ``master``'s, once a month
+    (`renumbered`)."""
+    done: dict[Period, dict[str, str]] = {}
+
+    def ids(then: Period) -> dict[str, str]:
+        if then not in done:
+            done[then] = renumbered(month_tasks(ledger, then, master), master.tasks)
+        return done[then]
+    return ids
 
 
 def all_done(master: Master, unit: str, last: dict[str, Prefill]) -> bool:
@@ -124,7 +141,8 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
             raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
         given, common = ledger.issued_dues(period), ledger.issued_due(period)
         aliases = own_aliases(ledger, master, period)
-        last = {u: last_accepted_values(ledger, u, period, aliases(u)) for u in chosen}
+        ids = prefill_ids(ledger, master)
+        last = {u: last_accepted_values(ledger, u, period, aliases(u), ids) for u in chosen}
         sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
     # a form issued again without --due carries the deadline its unit was already given, the
     # period's or its own later one: never an earlier one, nor another unit's extension

@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -355,15 +355,20 @@ class Ledger(IssuedRecords):
             " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (*names, str(period), ACCEPTED)).fetchone()
         return _receipt(row) if row else None
 
-    def previous_progress(self, unit: str, period: Period, aliases: tuple[str, ...] = ()
-                          ) -> dict[str, Previous]:
+    def previous_progress(self, unit: str, period: Period, aliases: tuple[str, ...] = (),
+                          ids: Callable[[Period], dict[str, str]] | None = None) -> dict[str, Previous]:
         """Each task as reported in the unit's latest accepted return of an earlier period
-        (progress for W606, texts for W608)."""
+        (progress for W606, texts for W608); ``ids``: that period's task ids → the ids the
+        same tasks have in ``period`` (a revised plan renumbers: `master.model.renumbered`)."""
         before = self.last_accepted_before(unit, period, aliases)
         if before is None:
             return {}
         label = before.period.label if before.period else ""
-        return {r.task: Previous(r.progress, label, r.status, r.work, r.next_plan) for r in self.rows_of(before.id)}
+        rows = {r.task: Previous(r.progress, label, r.status, r.work, r.next_plan) for r in self.rows_of(before.id)}
+        if ids is None or before.period is None:
+            return rows
+        carried = ids(before.period)
+        return {carried[tid]: then for tid, then in rows.items() if tid in carried}
 
     def resolve_superseded(self, unit: str, period: Period) -> list[int]:
         """Keep only the latest received accepted return of a unit and period.

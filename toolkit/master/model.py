@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
 from typing import Any
@@ -46,6 +47,13 @@ class Task:
     @property
     def text_hash(self) -> str:
         return text_hash(self.master_text)
+
+    @cached_property
+    def identity(self) -> str:
+        """What makes a task the same task across plans (`renumbered`): its 工作任务 and 具体工作
+        内容; its numbering, headings and 完成时限 may change with a revised plan. Kept: every
+        collect and consolidate compares each month's tasks by it."""
+        return "\x1f".join(key(t) for t in (self.name, self.content)) if (self.name or self.content) else ""
 
     @property
     def dated(self) -> bool:
@@ -88,6 +96,45 @@ def task_of_plain(plain: dict[str, Any]) -> Task:
     if values.get("deadline"):
         values["deadline"] = dt.date.fromisoformat(values["deadline"])
     return Task(**values)
+
+
+def renumbered(then: Iterable[Task], now: Iterable[Task]) -> dict[str, str]:
+    """Each task of an earlier month (``then``, as its forms printed it) → the id the same
+    task has ``now``; a task of ``then`` no longer in the plan is absent.
+
+    A task is its texts (工作任务 and 具体工作内容), not its number: a revised plan that
+    moved 对标对表提升整改 from 1.2 to 2.1 and dropped 2.2 gave 2.2 to the former 2.1, and
+    by number July's 已完成 on the dropped task was prefilled into August's 2.2, weighed
+    against it (W606) and shown as its history. A number whose texts were edited in place
+    (no other task of ``then`` had the new texts) is still the same task; a split keeps the
+    history on the number that stayed, the new part starts without one."""
+    then, now = list(then), list(now)
+    if [(t.id, t.identity) for t in then] == [(t.id, t.identity) for t in now]:
+        return {t.id: t.id for t in then}  # the usual month: nothing renumbered
+    out: dict[str, str] = {}
+    now_by_id = {t.id: t for t in now}
+    # unchanged first: two tasks with the same texts keep their own numbers
+    for t in then:
+        if t.id in now_by_id and t.identity and now_by_id[t.id].identity == t.identity:
+            out[t.id] = t.id
+    taken = set(out.values())
+    then_texts: dict[str, list[str]] = {}
+    for t in then:
+        if t.id not in out and t.identity:
+            then_texts.setdefault(t.identity, []).append(t.id)
+    now_texts: dict[str, list[str]] = {}
+    for t in now:
+        if t.id not in taken and t.identity:
+            now_texts.setdefault(t.identity, []).append(t.id)
+    for text, ids in then_texts.items():  # moved: the texts under another number, one each side
+        if len(ids) == 1 and len(now_texts.get(text, ())) == 1:
+            out[ids[0]] = now_texts[text][0]
+    taken = set(out.values())
+    for t in then:  # edited in place: the number's new texts are no other earlier task's
+        if t.id not in out and t.id in now_by_id and t.id not in taken \
+                and now_by_id[t.id].identity not in then_texts:
+            out[t.id] = t.id
+    return out
 
 
 def text_hash(texts: tuple[str, ...] | list[str]) -> str:
