@@ -75,7 +75,7 @@ def issued_ws(tmp_path, _session_issued):
 def set_clock(monkeypatch, day) -> None:
     """Run what follows as on ``day`` (a `datetime.date`, at 18:00 in the workspace's zone; None:
     the real clock again): the ledger's collected_at and the workspace's clock, which date the
-    replies to refused files and so the date a correction is asked for (`consolidate.reply_date`).
+    replies to refused files and so the date a correction is asked for (`on_time.reply_date`).
     ``monkeypatch``: a test's, or a module's own `pytest.MonkeyPatch` for a month played once."""
     import datetime as dt
     from zoneinfo import ZoneInfo

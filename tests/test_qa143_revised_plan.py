@@ -9,6 +9,7 @@ import datetime as dt
 import email.utils
 import shutil
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
@@ -27,8 +28,10 @@ UNITS = ("市政务服务数据管理局", "市发展改革局")
 JUN, JUL, AUG = "2022年6月", "2022年7月", "2022年8月"
 
 
-def _revised_plan(master: Path, out: Path) -> None:
-    """The revised table as the city would publish it, from the June master's own rows."""
+def _revised_plan(master: Path, out: Path, renumbered_only: bool = False) -> None:
+    """The revised table as the city would publish it, from the June master's own rows;
+    ``renumbered_only``: 1.2 moved to 2.1 and the rest of 2.x renumbered after it, nothing
+    else (QA144: a past month then has nothing to ask the office)."""
     rows = {r[0]: r for r in load_workbook(master)["任务清单"].iter_rows(min_row=2, values_only=True)}
 
     def row(tid, **kw):
@@ -40,7 +43,9 @@ def _revised_plan(master: Path, out: Path) -> None:
             row("2.5", content="实现不少于1000项政务服务事项线下窗口全市通办。"),
             row("2.5", name="新增和优化联办事项", content="新增和优化社保和商保联办、企业开办、农民安居房申报等联办事项。"),
             row("2.6")]
-    plan += [row(t) for t in rows if t[0] != "1" and t[:2] != "2." and t != "16.1"]
+    if renumbered_only:
+        plan = [row("1.1"), row("1.2", level2=rows["2.1"][2])] + [row(t) for t in rows if t[:2] == "2."]
+    plan += [row(t) for t in rows if t[:2] not in ("1.", "2.") and t != "16.1"]
     doc = Document()
     doc.add_paragraph("东莞市2022年政务服务全域标准化专项行动主要任务分工表（修订）")
     table = doc.add_table(rows=1, cols=6)
@@ -52,15 +57,27 @@ def _revised_plan(master: Path, out: Path) -> None:
     doc.save(out)
 
 
+class Played(NamedTuple):
+    """The workspace after September's collect and merge, August's prefilled forms (unit →
+    task id → 状态, 进度, 工作进展) and what each command said (its args joined by spaces →
+    the CliRunner result; QA144 reads the import's)."""
+
+    root: Path
+    prefilled: dict[str, dict[str, tuple]]
+    said: dict[str, object]
+
+
 @pytest.fixture(scope="module")
 def revised(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     root = tmp_path_factory.mktemp("qa143") / "ws"
     runner = CliRunner()
+    said: dict[str, object] = {}
 
     def run(*args: str):
         result = runner.invoke(cli, ["-w", str(root), *args], catch_exceptions=False)
         assert result.exit_code in (0, 1), result.output
+        said[" ".join(args)] = result
         return result
 
     def send(label: str, unit: str, when: str, month: str, progress: int, done=()) -> None:
@@ -108,14 +125,14 @@ def revised(tmp_path_factory):
         set_clock(mp, dt.date(2022, 9, 6))
         run("collect")
         run("merge")
-        yield root, prefilled
+        yield Played(root, prefilled, said)
     finally:
         mp.undo()
         shutil.rmtree(root.parent, ignore_errors=True)
 
 
 def test_prefill_follows_each_task_to_its_new_number(revised):
-    _, prefilled = revised
+    prefilled = revised.prefilled
     zsj = prefilled["市政务服务数据管理局"]
     # 2.2 is now the old 2.1 (行政许可事项清单): its own July row, not the dropped task's 已完成
     assert zsj["2.2"] == ("序时推进", 60, "实行行政许可事项清单管理工作：7月推进。")
@@ -130,7 +147,7 @@ def test_prefill_follows_each_task_to_its_new_number(revised):
 def test_history_checks_weigh_a_renumbered_task_against_itself(revised):
     import sqlite3
 
-    root, _ = revised
+    root = revised.root
     with sqlite3.connect(root / ".duban" / "ledger.sqlite3") as conn:
         said = conn.execute("SELECT i.task, i.message FROM issues i JOIN receipts r ON r.id=i.receipt_id"
                             " WHERE r.period='2022-08' AND i.code='W606'").fetchall()
@@ -141,7 +158,7 @@ def test_history_checks_weigh_a_renumbered_task_against_itself(revised):
 
 
 def test_history_sheet_shows_each_tasks_own_months(revised):
-    root, _ = revised
+    root = revised.root
     (book,) = (root / "汇总" / AUG).glob("*_进展汇总表.xlsx")
     rows = {r[0]: r for r in load_workbook(book, read_only=True)["历次进展"].iter_rows(min_row=4, values_only=True)}
     assert rows["2.2"][1] == "实行行政许可事项清单管理工作"

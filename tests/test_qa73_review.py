@@ -1,6 +1,6 @@
 """QA helper 73: the date a reply to a refused return asks for, as the verdict reads it.
 
-A correction by the date the office's own reply named is 按时报送 (`consolidate.timeliness`).
+A correction by the date the office's own reply named is 按时报送 (`on_time.timeliness`).
 That date must be the one the reply really said: the reply is written the day it is written
 (a failed or stopped run's reply a later day), against the deadline of the unit's own form
 (a unit renamed since under its old name)."""

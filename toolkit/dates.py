@@ -20,7 +20,7 @@ def month_end(year: int, month: int) -> dt.date:
 def resubmit_by(due: dt.date, today: dt.date, working_days: int) -> dt.date:
     """The date a reply to a refused return asks for the correction by: the due date while it
     is ahead, else the given number of working days (Mon–Fri) after the reply. Never "today".
-    `consolidate.timeliness` holds the office to the date its reply named."""
+    `on_time.timeliness` holds the office to the date its reply named."""
     if due > today:
         return due
     day, left = today, working_days

@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from .addresses import parse_addresses
-from .consolidate import issued_dues, unit_due
 from .dates import cn_date, resubmit_by
 from .files import atomic_write
 from .form_layout import label_value_cells
 from .ledger import Ledger, common_due
 from .master import Master
+from .on_time import issued_dues, unit_due
 from .period import Period
 from .report import Issue, Report
 from .returns import (
@@ -263,7 +263,7 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     today = ws.now().date()
     xlsx_path, eml_path = feedback_paths(ws, report.unit or "", period, today)
     with Ledger(ws.ledger_path, readonly=True) as ledger:  # the deadline printed on the forms
-        # under the unit's current name, as the verdict reads it (`consolidate.timeliness`
+        # under the unit's current name, as the verdict reads it (`on_time.timeliness`
         # holds a correction to the date this reply names): a unit renamed since its form
         # went out was asked by the period's deadline, not its own
         dues = issued_dues(ledger, period, master)

@@ -536,6 +536,16 @@ class Basis:
     edited: list[tuple[Task, Task]] = field(default_factory=list)
     #: a unit of ``changed`` merged since into another (机构改革) → the unit it is now part of
     merged: dict[str, str] = field(default_factory=dict)
+    #: a task a revised 任务分工表 gave another number (`renumbered`): its id on the month's
+    #: forms → its id today. Neither deleted nor edited: the month lists it as its forms did
+    moved: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def asks(self) -> bool:
+        """Whether the office is asked to look (the run exits 1): a task or assignment its
+        forms carried that today's sheet deleted, edited or gave otherwise. A task renumbered
+        alone asks nothing: the month's 汇总表 and 通报 stand as they went out."""
+        return bool(self.changed or self.deleted or self.edited)
 
     def heading(self) -> str:
         """What the 汇总表's subtitle adds: the month is its forms', not today's sheet's."""
@@ -544,11 +554,16 @@ class Basis:
     def notes(self) -> list[str]:
         """The lines for the screen (merge, memo, status, run): the rule, then each difference."""
         label = self.period.label
-        out = [f"说明：{label}按当月下发的填报表核定（{self.later.label}的填报表已下发）：其后任务分工表的修改"
-               "（删除任务、调整分工、修改任务内容或完成时限）不改变该期的应报任务及其内容和完成时限、分工和报送情况。与现行任务分工表不同之处如下。"]
+        rule = f"说明：{label}按当月下发的填报表核定（{self.later.label}的填报表已下发）"
+        if not self.asks:
+            return [f"{rule}。{self._moved_note()}"]
+        out = [f"{rule}：其后任务分工表的修改（删除任务、调整分工、修改任务内容或完成时限）不改变该期的应报任务"
+               "及其内容和完成时限、分工和报送情况。与现行任务分工表不同之处如下。"]
+        if self.moved:
+            out.append(f"说明：{self._moved_note()}")
         by_unit: dict[str, list[str]] = {}
         for unit, tid, role, state in self.changed:
-            by_unit.setdefault(unit, []).append(f"{tid} {role}，{state}")
+            by_unit.setdefault(unit, []).append(f"{self._id(tid, role)}，{state}")
         # a unit merged into another: its rows went with it, no 分工 the office cancelled or got wrong
         for into in dict.fromkeys(self.merged.values()):
             named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in by_unit.items()
@@ -570,6 +585,19 @@ class Basis:
         out.extend(self._edited_note(then, now) for then, now in self.edited)
         return out
 
+    def _id(self, tid: str, then: str) -> str:
+        """A task as the month's forms numbered it, with today's number when it moved, and
+        ``then`` after it: "1.2（现为2.1）牵头", "2.5 牵头"."""
+        return f"{tid}（现为{self.moved[tid]}）{then}" if tid in self.moved else f"{tid} {then}"
+
+    def _moved_note(self) -> str:
+        """The tasks a revised 任务分工表 renumbered, said once: the month keeps its numbers."""
+        pairs = sorted(self.moved.items(), key=lambda p: task_sort_key(p[0]))
+        named = "、".join(f"原{was}现为{now}" for was, now in pairs[:MOST_NAMED])
+        more = f"等 {len(pairs)} 项" if len(pairs) > MOST_NAMED else ""
+        return (f"任务分工表已修订，{named}{more}（任务内容未变，只改了编号）：{self.period.label}的汇总表和通报"
+                "仍按当月填报表上的编号列出，各单位的报送情况不变，无需更正。")
+
     def _edited_note(self, then: Task, now: Task) -> str:
         """One line for a task the office edited since the month's forms went out: what
         changed, and that the month keeps what its forms printed (whether it was 超期)."""
@@ -581,7 +609,7 @@ class Basis:
         said += [f"完成时限已由{was}改为{now_due}"] if moved else []
         kept = (f"仍按下发时的内容和完成时限（{was}）核定" if texts and moved else
                 f"仍按下发时的{was}核定" if moved else "的汇总表和通报仍按下发时的内容列出")
-        return f"说明：任务 {then.id} 的{'，'.join(said)}；{label}{kept}。"
+        return f"说明：任务 {self._id(then.id, '的')}{'，'.join(said)}；{label}{kept}。"
 
 
 def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
@@ -593,20 +621,24 @@ def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
     later = later_issue(ledger, period)
     if month is today or later is None:
         return None
+    # a task is its texts, not its number (`renumbered`): a revised plan that moved 1.2 to
+    # 2.1 neither deleted 1.2 nor edited 2.1 (another task now), and 1.2's units are on 2.1
+    ids = renumbered(month.tasks, today.tasks)
     now = {(a.task, a.unit): a.role for a in today.assignments}
-    deleted = [t for t in month.tasks if today.task(t.id) is None]
-    gone = {t.id for t in deleted}
-    edited = [(t, current) for t in month.tasks
-              if (current := today.task(t.id)) is not None and _edited(t, current)]
+    deleted = [t for t in month.tasks if t.id not in ids]
+    moved = {t.id: ids[t.id] for t in month.tasks if ids.get(t.id, t.id) != t.id}
+    edited = [(t, current) for t in month.tasks if (current := today.task(ids.get(t.id, ""))) is not None
+              and (_due_text(t, current) != _due_text(current, t) if t.id in moved else task_edited(t, current))]
     changed = [(a.unit, a.task, str(a.role), state(a.unit, a.task)) for a in month.assignments
-               if a.task not in gone and now.get((a.task, a.unit)) != a.role]
+               if a.task in ids and now.get((ids[a.task], a.unit)) != a.role]
     units, order = {u: i for i, u in enumerate(month.units_with_tasks())}, month.task_order
     changed.sort(key=lambda c: (units.get(c[0], len(units)), order.get(c[1], 0)))
     merged = {unit: now for unit, *_ in changed if (now := today.directory.resolve(unit)) not in (None, unit)}
-    return Basis(period, later, changed, deleted, edited, merged) if changed or deleted or edited else None
+    return Basis(period, later, changed, deleted, edited, merged, moved) if changed or deleted or edited or moved \
+        else None
 
 
-def _edited(then: Task, now: Task) -> bool:
+def task_edited(then: Task, now: Task) -> bool:
     """Whether the office changed what a form showed of the task, or when it was due (a
     difference of spacing alone is none)."""
     return bool(_texts_edited(then, now)) or _due_text(then, now) != _due_text(now, then)

@@ -1,6 +1,6 @@
 """Who sent the return a unit's 按时 rests on, against the 单位名录 (QA138).
 
-The first accepted return of a unit decides 按时 or 逾期 (`consolidate.timeliness`), and its
+The first accepted return of a unit decides 按时 or 逾期 (`on_time.timeliness`), and its
 unit is its form's `_meta`, the strongest evidence there is. A county (夷陵区, in no 单位名录)
 that mails a filled copy of its city's form before the deadline therefore makes the city
 按时报送, though the city's own return came from the city's own address after the deadline.

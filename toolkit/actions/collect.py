@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
-from ..consolidate import exempt_of, issued_dues, received_of, replied_on, reply_date, timeliness, unit_due
+from ..consolidate import exempt_of, received_of
 from ..downloads import downloaded_from_links
 from ..evidence import (
     address_index,
@@ -41,6 +41,7 @@ from ..issued_month import EarlierMonths, check_as_printed, kept_apart
 from ..ledger import Ledger, Receipt, common_due
 from ..ledger.mail_records import MailRecords
 from ..master import Master
+from ..on_time import issued_dues, replied_on, reply_date, timeliness, unit_due
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..report import Report, make_issue
@@ -594,8 +595,8 @@ def _unless_master_fixed(ledger: Ledger, earlier: list[Receipt], master_saved: s
     return earlier
 
 
-# per period: its deadline, each unit's own (`consolidate.issued_dues`), each unit's receipts,
-# the day each reply was written (`consolidate.replied_on`) and the units exempt at issue
+# per period: its deadline, each unit's own (`on_time.issued_dues`), each unit's receipts,
+# the day each reply was written (`on_time.replied_on`) and the units exempt at issue
 # (本期免报: given no deadline, never 逾期), as consolidate reads them
 _Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]], dict[int, dt.date], frozenset[str]]
 

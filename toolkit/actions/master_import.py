@@ -2,41 +2,127 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import errors
+from ..issued_month import MOST_NAMED, judged_by_forms, task_edited
+from ..ledger import Ledger
 from ..master import Master, import_master, rank_issues, read_master_workbook, write_master_workbook
+from ..master.model import renumbered
 from ..master.workbook import directory_address_issues
+from ..period import Period
 from ..units import Directory
+from ..workspace import Workspace
+
+
+def plan_in(target: Path) -> Master | None:
+    """The master workbook an import is about to replace, or None when there is none (yet)."""
+    if not target.exists():
+        return None
+    try:
+        return read_master_workbook(target)
+    except errors.DubanError:
+        return None  # not a master workbook (yet): nothing to inherit or compare
 
 
 def workspace_directory(target: Path) -> Directory | None:
     """The 单位名录 of the master workbook being replaced (with the coordinator's contacts),
     or None when there is none yet. If it is still the bundled Dongguan one, the importer
     uses it only for a Dongguan table."""
-    if not target.exists():
-        return None
-    try:
-        directory = read_master_workbook(target).directory
-    except errors.DubanError:
-        return None  # not a master workbook (yet): nothing to inherit
-    return directory if directory.units else None
+    master = plan_in(target)
+    return master.directory if master is not None and master.directory.units else None
 
 
 def import_master_file(source: Path, target: Path, directory_csv: Path | None = None, *,
-                       organiser: str | None = None) -> Master:
+                       organiser: str | None = None, signer: str = "") -> Master:
     """Import ``source`` (.docx/.doc/.xlsx) and write the master workbook to ``target``.
 
     Groups expand against ``directory_csv`` if given, else against the 单位名录 of the
     workspace's current master workbook; see `import_master` for the bundled directory.
+    ``signer``: the workspace's organiser (duban.toml), which signs its 通报 whatever the
+    revised table's title says; ``organiser`` (--organiser) before it.
     """
     if target.resolve() == Path(source).resolve():
         raise errors.UsageError("输出文件不能与输入文件相同，请用 --out 指定另一个文件名。")
     # A directory named on the command line is the coordinator asking for it, bundled or not.
     directory = Directory.from_csv(directory_csv) if directory_csv else workspace_directory(target)
     master = import_master(source, directory, organiser=organiser,
-                           use_bundled_directory=True if directory_csv else None)
+                           use_bundled_directory=True if directory_csv else None, signer=signer)
     # Bad addresses are located where the coordinator will fix them: the new 单位名录 sheet.
     master.issues = rank_issues(master.issues + directory_address_issues(master.directory.to_rows(), target.name))
     write_master_workbook(master, target)
     return master
+
+
+@dataclass
+class Revision:
+    """How a 任务分工表 imported over a workspace whose forms went out differs from the one it
+    replaced, task by task (`renumbered`: a task is its texts, not its number), and where the
+    issued months stand: the office reads it before the next issue."""
+
+    kept: list[str] = field(default_factory=list)  #: same number, texts and 完成时限
+    moved: dict[str, str] = field(default_factory=dict)  #: old id → new id, texts kept
+    edited: list[str] = field(default_factory=list)  #: same number, texts or 完成时限 changed
+    added: list[str] = field(default_factory=list)  #: new ids no earlier task became
+    deleted: list[str] = field(default_factory=list)  #: old ids no task of the new plan is
+    #: issued months judged by their forms (a later month's went out): untouched by the import
+    past: list[Period] = field(default_factory=list)
+    #: issued months still judged by today's sheet: the latest, until the next month's forms go out
+    current: list[Period] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.moved or self.edited or self.added or self.deleted)
+
+    def lines(self) -> list[str]:
+        """What the import says of the plan it replaced ([] when the tasks are the same)."""
+        if not self.changed:
+            return []
+        counts = [f"未变 {len(self.kept)} 项"]
+        if self.moved:
+            counts.append(f"改了编号 {len(self.moved)} 项（{_listed([f'{a}→{b}' for a, b in self.moved.items()])}）")
+        for word, ids in (("内容或完成时限有修改", self.edited), ("新增", self.added), ("删除", self.deleted)):
+            if ids:
+                counts.append(f"{word} {len(ids)} 项（{_listed(ids)}）")
+        out = [f"与原任务分工表相比：{'；'.join(counts)}。"]
+        if self.past:
+            months = "、".join(p.label for p in self.past)
+            out.append(f"已下发的{months}不受影响：仍按当月下发的填报表核定，汇总表和通报沿用当月的任务、编号和分工；"
+                       "改了编号的任务，预填和历次进展随任务计入新编号。")
+        if self.current and (self.moved or self.edited or self.deleted):
+            months = "、".join(p.label for p in self.current)
+            out.append(f"注意：{months}的填报表按原任务分工表下发，其后的填报表尚未下发：在下发下一期填报表之前，"
+                       f"重新收取或汇总{months}将按新的任务分工表核对，改了编号、修改或删除的任务会对不上；"
+                       f"下一期填报表下发后，{months}即按当月下发的填报表核定。")
+        return out
+
+
+def revision_of(ws: Workspace, before: Master | None, after: Master) -> Revision | None:
+    """``after`` (just imported) against ``before`` (the master it replaced), when the
+    workspace has issued forms: None otherwise (nothing issued, nothing to keep apart)."""
+    if before is None or not ws.ledger_path.exists():
+        return None
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        issued = ledger.issued_periods()
+        past = [p for p in issued if judged_by_forms(ledger, p, ledger.units_received(p))]
+    if not issued:
+        return None
+    ids = renumbered(before.tasks, after.tasks)
+    out = Revision(past=past, current=[p for p in issued if p not in past])
+    for t in before.tasks:
+        now = after.task(ids.get(t.id, ""))
+        if now is None:
+            out.deleted.append(t.id)
+        elif now.id != t.id:
+            out.moved[t.id] = now.id
+        else:
+            (out.edited if task_edited(t, now) else out.kept).append(t.id)
+    taken = set(ids.values())
+    out.added = [t.id for t in after.tasks if t.id not in taken]
+    return out
+
+
+def _listed(items: list[str]) -> str:
+    """Task ids for a line, the first `MOST_NAMED`, then 等."""
+    return "、".join(items[:MOST_NAMED]) + ("等" if len(items) > MOST_NAMED else "")

@@ -33,6 +33,8 @@ class MemoResult:
     #: what the office reads before the memo goes out (`Consolidation.office_notes`): units
     #: it names 未报送 whose return waits behind a link, a past month judged by its forms
     notes: list[str] = field(default_factory=list)
+    #: what the office is told that asks nothing of it (`Consolidation.told`): said, no warning
+    told: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> list[str]:
@@ -71,7 +73,8 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         text = render_markdown(ctx)
         path = atomic_write(folder / (Path(name).stem + ".md"),
                             lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return MemoResult(path, None, "", ctx, cons.office_notes() + not_yet_due_notes(cons, ws.now().date()))
+        return MemoResult(path, None, "", ctx, cons.office_notes() + not_yet_due_notes(cons, ws.now().date()),
+                          cons.told())
 
     try:
         key = scan_key(template.read_bytes())
@@ -82,7 +85,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     if not scanned:
         _remember_clean_scan(ws, key)
     result = MemoResult(path, None, "", ctx, cons.office_notes() + _one_due_note(ctx, template)
-                        + not_yet_due_notes(cons, ws.now().date()))
+                        + not_yet_due_notes(cons, ws.now().date()), cons.told())
     return add_pdf(result) if pdf else result
 
 

@@ -85,26 +85,40 @@ def master_import(state: State, file: str, out: str | None, directory_file: str 
       duban master import 分工表.xlsx --out 任务分工表.xlsx
     """
     target = Path(out) if out else _default_master_target(state)
-    result = _action("master_import").import_master_file(
-        Path(file), target, Path(directory_file) if directory_file else None, organiser=organiser)
+    action = _action("master_import")
+    ws = None if out else _own_workspace(state)  # into the workspace's own master
+    before = action.plan_in(target) if ws else None
+    result = action.import_master_file(Path(file), target, Path(directory_file) if directory_file else None,
+                                       organiser=organiser, signer=ws.organiser if ws else "")
     _echo_master_summary(state, result)
     echo(state, f"已写入：{target}")
-    if not out:  # into the workspace's own master
-        _echo_kept_project_name(state, result)
+    if ws:
+        for line in (revision.lines() if (revision := action.revision_of(ws, before, result)) else []):
+            echo(state, line)
+        _echo_kept_project_name(state, ws, result)
 
 
-def _echo_kept_project_name(state: State, result) -> None:
-    """Say so when the workspace keeps another project name than the one just imported:
-    forms, the 汇总表 and the 通报 take duban.toml's name, which an import never changes, so
-    a summary saying 专项行动：X alone promised a rename that does not happen."""
+def _own_workspace(state: State):
+    """The workspace whose master an import replaces; None when there is none (the
+    workbook stands alone)."""
     try:
-        ws = state.workspace()
+        return state.workspace()
     except errors.DubanError:
-        return  # no workspace: the workbook stands alone
+        return None
+
+
+def _echo_kept_project_name(state: State, ws, result) -> None:
+    """Say so when the workspace keeps another project name or 落款 than the one just
+    imported: forms, the 汇总表 and the 通报 take duban.toml's, which an import never changes,
+    so a summary saying 专项行动：X alone promised a rename that does not happen."""
     kept, imported = ws.project, result.title
     if kept and imported and kept != imported:
         echo(state, f"注意：duban.toml 中的专项行动名称仍是“{kept}”，填报表、汇总表和通报都用它；"
                     f"如要改用“{imported}”，请修改 duban.toml 中的 name（已下发的填报表不受影响）。")
+    if result.organiser and result.organiser != ws.organiser:  # --organiser, or none in duban.toml
+        now = f"仍是“{ws.organiser}”" if ws.organiser else "没有填写"
+        echo(state, f"注意：duban.toml 中的督办单位（通报落款）{now}，通报按它落款；"
+                    f"如要改为“{result.organiser}”，请修改 duban.toml 中的 organiser。")
 
 
 def _default_master_target(state: State) -> Path:
@@ -403,7 +417,9 @@ def _echo_not_issued(state: State, cons) -> None:
 
 def _echo_office_notes(state: State, cons) -> None:
     """Units named 未报送 whose return waits behind a cloud-attachment link (W211), a past month
-    judged by its forms where today's sheet differs: exit 1."""
+    judged by its forms where today's sheet differs: exit 1; what asks nothing (`told`): said."""
+    for line in cons.told():
+        echo(state, line)
     for line in cons.office_notes():
         echo(state, line, fg="yellow")
         state.exit_code = state.exit_code or 1
@@ -577,6 +593,8 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
 
 
 def _echo_memo_warnings(state: State, memo) -> None:
+    for line in memo.told:  # asks nothing of the office: no exit 1
+        click.secho(line, err=True)
     for line in memo.warnings:
         click.secho(line, fg="yellow", err=True)
         state.exit_code = max(state.exit_code or 0, 1)

@@ -154,14 +154,15 @@ def _has_name(text: str, chars: int = 2) -> bool:
 
 
 def import_master(path: str | Path, directory: Directory | None = None, *, organiser: str | None = None,
-                  use_bundled_directory: bool | None = None) -> Master:
+                  use_bundled_directory: bool | None = None, signer: str = "") -> Master:
     """Read a published task-division document (.docx/.doc or .xlsx/.xls/.ods) into a Master.
 
     ``directory``: the workspace's 单位名录; groups expand only against it. Without one, the
     bundled Dongguan directory is used when the table is Dongguan's or
     ``use_bundled_directory`` asks for it; otherwise units are taken as the table writes
     them and groups stay unexpanded (and reported). ``organiser``: the coordinating office
-    as the memo signs it; by default the issuing body named in the title.
+    as the memo signs it; by default ``signer`` (the workspace's, duban.toml's organiser: a
+    revised table imported over it is signed as before), else the issuing body named in the title.
 
     Raises an `InputFileError` when the file cannot be used at all; everything else it finds
     is an Issue in ``master.issues``, ordered by what it breaks.
@@ -172,9 +173,9 @@ def import_master(path: str | Path, directory: Directory | None = None, *, organ
         with tempfile.TemporaryDirectory(prefix="duban-doc-") as tmp:
             converted = _convert_doc(path, Path(tmp))
             return _import(converted, path.name, directory, organiser, use_bundled_directory,
-                           "Word 表格（由 .doc 转换）")
+                           "Word 表格（由 .doc 转换）", signer)
     layout = "Word 表格" if path.suffix.lower() == ".docx" else "Excel 表格"
-    return _import(path, path.name, directory, organiser, use_bundled_directory, layout)
+    return _import(path, path.name, directory, organiser, use_bundled_directory, layout, signer)
 
 
 def _convert_doc(path: Path, outdir: Path) -> Path:
@@ -190,7 +191,7 @@ def _convert_doc(path: Path, outdir: Path) -> Path:
 
 
 def _import(path: Path, name: str, directory: Directory | None, organiser: str | None,
-            use_bundled: bool | None, layout: str) -> Master:
+            use_bundled: bool | None, layout: str, signer: str = "") -> Master:
     if path.suffix.lower() == ".docx":
         doc = read_docx(path)
         blocks: list[Paragraph | Grid] = doc.blocks
@@ -226,12 +227,19 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     else:
         used, directory_label = Directory([]), "无（单位按表中写法建立，单位集合不展开）"
     report = ImportReport(layout=layout, directory=directory_label, has_deadline_column=has_deadline, notes=notes)
+    titled, titled_source = issuing_body(title), "分工表标题中的发文机关"
+    if titled and (signed := signed_in_full(titled, [p.text for p in paragraphs])):
+        titled, titled_source = signed, "分工表的落款（标题中的发文机关未写地名）"
     if organiser is not None:
         org, report.organiser_source = clean(organiser), "命令行 --organiser"
-    elif issuing_body(title):
-        org, report.organiser_source = issuing_body(title), "分工表标题中的发文机关"
-        if signed := signed_in_full(org, [p.text for p in paragraphs]):
-            org, report.organiser_source = signed, "分工表的落款（标题中的发文机关未写地名）"
+    elif signer:
+        # the workspace signs its 通报 with duban.toml's organiser, whoever issued the revision
+        org, report.organiser_source = clean(signer), "duban.toml 中的督办单位"
+        if titled and key(titled) != key(org):
+            report.notes.append(f"分工表的发文机关是“{titled}”，通报仍按 duban.toml 中的督办单位“{org}”落款；"
+                                "如要改变落款，请修改 duban.toml 中的 organiser。")
+    elif titled:
+        org, report.organiser_source = titled, titled_source
     elif used.organiser:
         org, report.organiser_source = used.organiser, "单位名录中标明的督办单位"
     else:

@@ -1,0 +1,112 @@
+"""Whether a unit's return of a period was on time: the deadline it is judged by (its own
+form's, `issued_dues`), the first valid return that decides 按时 or 逾期 (`timeliness`), and
+the date a reply to a refused file asked for its correction by (`reply_date`, `replied_on`).
+Read by `consolidate` (the month's verdicts), collect (a late file's reply) and `feedback`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from .dates import resubmit_by
+from .issued_month import kept_apart, renamed
+from .ledger import Ledger, Receipt
+from .master import Master
+from .period import Period
+from .vocab import Outcome, TimeSource, UnitState
+from .workspace import Workspace
+
+ON_TIME, LATE = UnitState.ON_TIME, UnitState.LATE
+
+
+def unit_due(ws: Workspace, period: Period, dues: dict[str, dt.date], due: dt.date, unit: str) -> dt.date:
+    """The deadline ``unit`` is judged against: the date printed on its own form (``dues``:
+    `Ledger.issued_dues`) as `Workspace.due` takes it, else the period's ``due``."""
+    return ws.due(period, dues[unit]) if unit in dues else due
+
+
+def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
+               reply_by: Callable[[Receipt], dt.date] | None = None) -> tuple[UnitState, Receipt]:
+    """按时报送 or 逾期报送, and the receipt whose time decided it.
+
+    The latest accepted return is what is merged; when the unit first sent a valid return
+    decides whether it was late: an update sent after an on-time return, or the same file sent
+    again (重复, whichever copy was read first), names no department 逾期. A doubtful time
+    (W207) names none either: the coordinator checks it first, and a copy of the same bytes
+    with the date the coordinator states (``collect --received``, as W207 asks) decides for
+    it. ``received``: the unit's receipts for the period, in the order received.
+
+    A refused file does not count as a return, but the reply to it asked for the correction
+    by a date (``reply_by``: `reply_date`), and a correction by the date the office's own
+    reply named is on time: a file refused though sent on time, then each file refused
+    before the date the reply before it asked for, names the date (a town that did as the
+    reply asked stood 逾期报送 in the 通报). Only a refusal collected before the correction was
+    answered: a run that takes both writes no reply."""
+    shas = {r.sha256 for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)}
+    valid = [r for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)
+             or (r.outcome == Outcome.DUPLICATE and r.sha256 in shas)] or [latest]
+    # only a date the coordinator states: the same file sent again after the deadline by a
+    # department that fixed its clock, or saved into the inbox today, says nothing of when
+    # the first copy came
+    stated = {r.sha256 for r in valid if r.received_how == TimeSource.STATED}
+    for r in valid:
+        if r.received_how == TimeSource.DOUBTFUL:
+            if r.sha256 not in stated:
+                return ON_TIME, r
+        elif r.received.date() <= due:
+            return ON_TIME, r
+    first = next((r for r in valid if r.received_how != TimeSource.DOUBTFUL), valid[0])
+    asked = None
+    for r in received if reply_by is not None else ():
+        if r.id == first.id:
+            break
+        if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how != TimeSource.DOUBTFUL
+                and (r.run_id or 0) < (first.run_id or 0) and r.received.date() <= (asked or due)):
+            asked = reply_by(r)
+    if asked and first.received_how != TimeSource.DOUBTFUL and first.received.date() <= asked:
+        return ON_TIME, first
+    return LATE, first
+
+
+def reply_date(ws: Workspace, due: dt.date, replied: dict[int, dt.date] | None = None
+               ) -> Callable[[Receipt], dt.date]:
+    """The date the reply to a refused receipt asked for its correction by (`dates.resubmit_by`
+    from the day the reply was written, ``replied``: `replied_on`; else the day the receipt
+    was collected, in the workspace's zone)."""
+    days = ws.settings.resubmit_working_days
+    replied = replied or {}
+
+    def asked(receipt: Receipt) -> dt.date:
+        day = replied.get(receipt.id)
+        if day is None:
+            # collected_at is the machine's wall time: on its own clock, then the workspace's day
+            day = dt.datetime.fromisoformat(receipt.collected_at).astimezone(ws.tz).date()
+        return resubmit_by(due, day, days)
+
+    return asked
+
+
+def replied_on(ledger: Ledger, period: Period) -> dict[int, dt.date]:
+    """Per receipt, the day the (last) reply answering it was written: a reply a stopped or
+    failed run owed is written by a later run and asks from that day, not the collect's
+    (the town that did as it asked stood 逾期报送). The day is the reply's dated folder
+    (反馈/<期>/<日期>/, `feedback.feedback_paths`: the workspace's day, whatever the clock's zone)."""
+    out: dict[int, dt.date] = {}
+    for d in ledger.drafts("feedback", period, live_only=False):
+        if d.receipt_id is None:
+            continue
+        try:
+            day = dt.date.fromisoformat(d.path.split("/")[-2])  # posix, relative to the root
+        except (ValueError, IndexError):
+            day = dt.datetime.fromisoformat(d.created_at).date()
+        out[d.receipt_id] = max(day, out.get(d.receipt_id, day))
+    return out
+
+
+def issued_dues(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
+                ) -> dict[str, dt.date]:
+    """`Ledger.issued_dues` under each unit's name in the month (`issued_month.month_name`: a
+    unit renamed since its form went out keeps that form's deadline, the later of its two
+    names'; ``apart``: `kept_apart`, read when not given)."""
+    apart = kept_apart(ledger, period, master) if apart is None else apart
+    return renamed(ledger.issued_dues(period), master, max, apart)
