@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import PERIOD, drop
 from test_evidence import clean, mail, state
 
@@ -183,3 +184,7 @@ def test_a_due_earlier_than_duban_tomls_is_said_at_issue(issued_ws):
     result = issue_returns(issued_ws, "2022-06", due=JULY[3], units=["石龙镇"])
     assert (result.due, result.kept_dues) == (JULY[3], {"石龙镇": JULY[5]})
     assert issue_returns(issued_ws, "2022-06", units=["虎门镇"]).kept_dues == {}
+
+
+# plays June's deadlines issued again and collected: about 9 s
+pytestmark = pytest.mark.slow

@@ -169,3 +169,7 @@ def test_the_lead_sentence_speaks_of_the_leads_in_a_plan_with_deadlines(deadline
     assert attention_text(c, deadlines, unread) == said
     c.coop_lagging = []
     assert "牵头单位" not in attention_text(c, deadlines, unread)
+
+
+# plays 广州's month with its 配合 units: about 8 s
+pytestmark = pytest.mark.slow
