@@ -88,9 +88,16 @@ _NOTHING_SAID = frozenset({"无", "暂无", "同上", "略", "无进展", "暂�
 
 
 def says_nothing(text: str) -> bool:
-    """Whether a 工作进展 is only a placeholder ("无", "/", "同上" …), W510."""
+    """Whether a 工作进展 is only a placeholder ("无", "/", "同上" …), W510. A text longer
+    than any placeholder with its spaces and marks says something: normalising every row's
+    进展 to look cost a W2 return 100 µs of its 1.2 ms read and check (3,326 NFKC calls)."""
+    if not text or len(text) > _NOTHING_LONGEST:
+        return False
     bare = key(text).rstrip(_TRAILING_MARKS)
-    return bool(text) and (bare in _NOTHING_SAID or not bare.strip("-—–/\\_"))
+    return bare in _NOTHING_SAID or not bare.strip("-—–/\\_")
+
+
+_NOTHING_LONGEST = 16  # 暂无进展 with spaces and a 。, or a cell of dashes
 
 
 # A progress in words with one number in it: "约80%", "80%左右", "八成". E504 still refuses
