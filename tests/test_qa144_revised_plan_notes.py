@@ -72,9 +72,10 @@ def test_the_import_says_what_the_revision_changed(revised):
     said = _import_said(revised)
     assert ("与原任务分工表相比：未变 37 项；改了编号 3 项（1.2→2.1、2.1→2.2、2.6→2.7）；内容或完成时限有修改 1 项（2.5）；"
             "新增 1 项（2.6）；删除 2 项（2.2、16.1）。") in said
-    # June: July's forms went out, so June keeps its own; July is the latest issued month
-    assert "已下发的2022年6月不受影响：仍按当月下发的填报表核定" in said
-    assert "注意：2022年7月的填报表按原任务分工表下发，其后的填报表尚未下发" in said
+    # June: July's forms went out, so June keeps its own; July, the latest issued month, too:
+    # the revision renumbered the tasks its forms printed (QA146, `renumbered_since`)
+    assert "已下发的2022年6月、2022年7月不受影响：仍按当月下发的填报表核定" in said
+    assert "注意：2022年7月的填报表按原任务分工表下发" not in said
 
 
 def test_the_memo_keeps_its_signature(revised):

@@ -176,10 +176,35 @@ class Printed(NamedTuple):
         return {tid: role or now.get(tid) for tid, role in given.items()}
 
 
-def judged_by_forms(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
+def judged_by_forms(ledger: Ledger, period: Period, received: dict[str, list[Receipt]],
+                    master: Master | None = None) -> bool:
     """Whether ``period`` is judged by what its forms gave (`as_issued`, `printed_months`): a
-    later month's forms went out, and the ledger vouches for the issue (`vouches`)."""
-    return later_issue(ledger, period) is not None and vouches(ledger, period, received)
+    later month's forms went out, or ``master`` (today's) renumbered the tasks they printed
+    (`renumbered_since`); and the ledger vouches for the issue (`vouches`)."""
+    past = later_issue(ledger, period) is not None or (master is not None and renumbered_since(ledger, period, master))
+    return past and vouches(ledger, period, received)
+
+
+def renumbered_since(ledger: Ledger, period: Period, master: Master) -> bool:
+    """Whether a revised 任务分工表 imported after ``period``'s forms went out (``master``,
+    today's, is not the one they were made from) numbers their tasks otherwise: a task moved
+    to another number, or dropped and its number given to another task.
+
+    The month is then its forms' before the next month's go out too. The city published the
+    revision on 28 July, July's returns still coming in on its forms: read by today's
+    numbers, 市发展改革局's row for the old 2.1 (行政许可事项清单) was a task taken off it
+    (W210) and the new 2.2 one added since (W208), and July's 汇总表 and 通报 showed the
+    dropped 2.2's 已完成 under the new 2.2 and 跨域通办's rows under the split-off 2.6. A
+    plan that only gained tasks, had texts edited in place or lost a task whose number no
+    other took keeps the numbers: the month the office is on stays today's sheet's (W208
+    for a task added, W210 for one deleted, today's texts)."""
+    if master.fingerprint in ledger.issued_fingerprints(period):
+        return False  # issued on today's plan (asked first: every collect and merge of a month asks)
+    texts = ledger.issued_texts_of(period)
+    if not texts:
+        return False  # forms before version 8: nothing to judge by
+    ids = renumbered(texts.values(), master.tasks)
+    return any(ids.get(tid, tid) != tid or (tid not in ids and master.task(tid) is not None) for tid in texts)
 
 
 def later_issue(ledger: Ledger, period: Period) -> Period | None:
@@ -198,7 +223,7 @@ def printed_months(ledger: Ledger, periods: set[Period], master: Master) -> dict
     out: dict[Period, Printed] = {}
     for period in sorted(periods):
         apart = kept_apart(ledger, period, master)
-        if not judged_by_forms(ledger, period, ledger.units_received(period)):
+        if not judged_by_forms(ledger, period, ledger.units_received(period), master):
             if apart:
                 out[period] = Printed({}, frozenset(), merged_forms(ledger, period, master, apart), apart)
             continue
@@ -452,11 +477,18 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     whole issue. A merged unit's forms (``apart``: `kept_apart`) stay under the names they
     went to, each with its own tasks, in the month the office is on too (`merged_forms`:
     with today's texts and 任务清单; every other unit keeps today's 责任分工)."""
-    past = judged_by_forms(ledger, period, received)
+    past = judged_by_forms(ledger, period, received, master)
     forms = _assigned_of(ledger, period, master, apart) if past else merged_forms(ledger, period, master, apart)
     if not forms:
         return master
-    now = {(a.task, a.unit): a.role for a in master.assignments}
+    texts = ledger.issued_texts_of(period) if past else {}
+    # today's 责任分工 under the month's numbers (a revised plan renumbered, `renumbered`): the
+    # old 1.2's 牵头 are 市政务服务数据管理局 and 各镇街（园区） in that order, not 34 names
+    # sorted, though today's 1.2 is no task and its 2.1 another one
+    then_of = {now: then for then, now in renumbered(texts.values(), master.tasks).items()} if texts else {}
+    today = [replace(a, task=then_of[a.task]) for a in master.assignments if a.task in then_of] \
+        if any(now != then for now, then in then_of.items()) else master.assignments
+    now = {(a.task, a.unit): a.role for a in today}
     roles: dict[tuple[str, str], str | None] = {}  # (task, unit) -> role; None: not known
     for unit, given in forms.items():
         for tid, role in given.items():
@@ -472,14 +504,14 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     roles.update({(a.task, a.unit): a.role for a in master.assignments if a.unit not in asked})
     led = {tid for (tid, _), role in roles.items() if role == LEAD}
     kept: list[Assignment] = []
-    for a in master.assignments:  # today's order, then the units no longer on the task
+    for a in today:  # today's order, then the units no longer on the task
         if (a.task, a.unit) in roles:
             role = roles.pop((a.task, a.unit)) or a.role
             kept.append(a if role == a.role else Assignment(a.task, a.unit, role))
     sources: dict[tuple[str, str], set[str]] = {}
-    for a in master.assignments:
+    for a in today:
         sources.setdefault((a.task, a.role), set()).add(a.source)
-    source = {(a.task, a.unit, a.role): a.source for a in master.assignments}
+    source = {(a.task, a.unit, a.role): a.source for a in today}
     resolve = master.directory.resolve
     for (tid, unit), known in sorted(roles.items()):
         role = known or (COOP if tid in led else LEAD)
@@ -492,7 +524,6 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
         merged = source.get((tid, now, role), EXPLICIT) if now not in (None, unit) else EXPLICIT
         kept.append(Assignment(tid, unit, role, next(iter(group)) if len(group) == 1 else merged))
     on_forms = {a.task for a in kept}
-    texts = ledger.issued_texts_of(period) if past else {}
     # as printed; a task on no form (none recorded) is today's; the office's month keeps today's
     tasks = [texts.get(t.id, t) for t in master.tasks if not past or t.id in on_forms or not master.units_of(t.id)]
     deleted = [texts.get(tid) or _untold(tid, master) for tid in on_forms if master.task(tid) is None]
@@ -525,7 +556,9 @@ class Basis:
     the office: it merges the month again to publish it again."""
 
     period: Period
-    later: Period  # the month whose forms went out after it
+    #: the month whose forms went out after it; None: none yet, a revised plan renumbered
+    #: the month's tasks (`renumbered_since`)
+    later: Period | None
     #: (unit, task id, role its form gave, its state on the task) for what today's 责任分工 no
     #: longer gives: a unit taken off the task, or given another role
     changed: list[tuple[str, str, str, str]] = field(default_factory=list)
@@ -554,7 +587,8 @@ class Basis:
     def notes(self) -> list[str]:
         """The lines for the screen (merge, memo, status, run): the rule, then each difference."""
         label = self.period.label
-        rule = f"说明：{label}按当月下发的填报表核定（{self.later.label}的填报表已下发）"
+        why = f"{self.later.label}的填报表已下发" if self.later else "任务分工表在该期填报表下发后修订"
+        rule = f"说明：{label}按当月下发的填报表核定（{why}）"
         if not self.asks:
             return [f"{rule}。{self._moved_note()}"]
         out = [f"{rule}：其后任务分工表的修改（删除任务、调整分工、修改任务内容或完成时限）不改变该期的应报任务"
@@ -619,7 +653,7 @@ def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
     is no difference to tell: no form carried it, and nobody is named for it. ``state``:
     (unit, task id) → the unit's state on the task, as the month's sheets give it."""
     later = later_issue(ledger, period)
-    if month is today or later is None:
+    if month is today or (later is None and not renumbered_since(ledger, period, today)):
         return None
     # a task is its texts, not its number (`renumbered`): a revised plan that moved 1.2 to
     # 2.1 neither deleted 1.2 nor edited 2.1 (another task now), and 1.2's units are on 2.1

@@ -105,7 +105,7 @@ def revision_of(ws: Workspace, before: Master | None, after: Master) -> Revision
         return None
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         issued = ledger.issued_periods()
-        past = [p for p in issued if judged_by_forms(ledger, p, ledger.units_received(p))]
+        past = [p for p in issued if judged_by_forms(ledger, p, ledger.units_received(p), after)]
     if not issued:
         return None
     ids = renumbered(before.tasks, after.tasks)
