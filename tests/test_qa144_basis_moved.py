@@ -45,8 +45,8 @@ def test_a_moved_task_keeps_its_units_and_a_real_change_is_still_asked():
     assert [then.id for then, _ in basis.edited] == ["2.5"]  # 2.1 is another task now: no edit
     assert basis.changed == [(SJ, "2.6", "牵头", "序时推进")]
     notes = basis.notes()
-    assert ("说明：任务分工表已修订，原1.2现为2.1、原2.1现为2.2、原2.6现为2.7（任务内容未变，只改了编号）：2022年7月的汇总表和通报"
-            "仍按当月填报表上的编号列出，各单位的报送情况不变，无需更正。") in notes
+    assert ("说明：任务分工表已修订，原1.2现为2.1、原2.1现为2.2、原2.6现为2.7（工作任务和具体工作内容未变）：2022年7月的汇总表和通报"
+            "仍按当月填报表上的编号列出；编号的变化不改变各单位的报送情况，无需为此更正。") in notes
     assert any(line.startswith(f"请核实：{SJ}（2.6（现为2.7）牵头，序时推进）在2022年7月的填报表上") for line in notes)
     assert basis.asks
 
@@ -63,7 +63,7 @@ def test_renumbering_alone_asks_nothing():
     basis = Basis(JUNE_P, JULY_P, moved={"1.2": "2.1"})
     assert not basis.asks
     assert basis.notes() == ["说明：2022年6月按当月下发的填报表核定（2022年7月的填报表已下发）。任务分工表已修订，原1.2现为2.1"
-                             "（任务内容未变，只改了编号）：2022年6月的汇总表和通报仍按当月填报表上的编号列出，各单位的报送情况不变，无需更正。"]
+                             "（工作任务和具体工作内容未变）：2022年6月的汇总表和通报仍按当月填报表上的编号列出；编号的变化不改变各单位的报送情况，无需为此更正。"]
 
 
 def test_the_import_lists_a_long_revision_capped():

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow
 revised = qa143.revised  # QA143's month, played once a module
 
 ZSJ = "东莞市政务服务数据管理局"
-MOVED = "任务分工表已修订，原1.2现为2.1、原2.1现为2.2、原2.6现为2.7（任务内容未变，只改了编号）"
+MOVED = "任务分工表已修订，原1.2现为2.1、原2.1现为2.2、原2.6现为2.7（工作任务和具体工作内容未变）"
 
 
 def _run(root, *args):
@@ -61,11 +61,11 @@ def test_a_plan_only_renumbered_asks_nothing(revised, tmp_path):
     result = _run(root, "merge", "--period", "2022-07")
     assert result.exit_code == 0, result.output
     assert ("说明：2022年7月按当月下发的填报表核定（2022年8月的填报表已下发）。任务分工表已修订，原1.2现为2.1、原2.1现为2.2、"
-            "原2.2现为2.3、原2.3现为2.4、原2.4现为2.5、原2.5现为2.6、原2.6现为2.7（任务内容未变，只改了编号）：2022年7月的汇总表"
-            "和通报仍按当月填报表上的编号列出，各单位的报送情况不变，无需更正。") in result.output.splitlines()
+            "原2.2现为2.3、原2.3现为2.4、原2.4现为2.5、原2.5现为2.6、原2.6现为2.7（工作任务和具体工作内容未变）：2022年7月的汇总表"
+            "和通报仍按当月填报表上的编号列出；编号的变化不改变各单位的报送情况，无需为此更正。") in result.output.splitlines()
     assert "请核实" not in result.output and "已从任务清单删除" not in result.output
     memo = _run(root, "memo", "--period", "2022-07")
-    assert memo.exit_code == 0 and "只改了编号" in memo.stderr, memo.stderr
+    assert memo.exit_code == 0 and "工作任务和具体工作内容未变" in memo.stderr, memo.stderr
 
 
 def test_the_import_says_what_the_revision_changed(revised):

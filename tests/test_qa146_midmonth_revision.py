@@ -3,7 +3,7 @@ July's forms (QA146): 1.2 moved to 2.1, the old 2.1 to 2.2, 2.6 to 2.7, the old 
 2.5 split (QA143's `_revised_plan`). The office imports it at once and merges July, and writes
 its 通报, before August's forms go out.
 
-July is then its forms' month, as a month a later issue closed is (`issued_month.renumbered_since`):
+July is then its forms' month, as a month a later issue closed is (`revised.renumbered_since`):
 read by the new numbers, 市发展改革局's row for the old 2.1 was refused as a task taken off it
 (W210) and the new 2.2 called added since (W208), and July's 汇总表 and 通报 showed the dropped
 task's 已完成 under the new 2.2, 跨域通办's rows under the split-off 2.6."""
@@ -132,4 +132,4 @@ def test_the_office_is_told_july_stands_as_issued(july):
     assert "注意：2022年7月的填报表按原任务分工表下发" not in july.said["import"]
     assert ("说明：2022年7月按当月下发的填报表核定（任务分工表在该期填报表下发后修订）"
             in july.said["merge"]), july.said["merge"]
-    assert "原1.2现为2.1、原2.1现为2.2、原2.6现为2.7（任务内容未变，只改了编号）" in july.said["merge"]
+    assert "原1.2现为2.1、原2.1现为2.2、原2.6现为2.7（工作任务和具体工作内容未变）" in july.said["merge"]

@@ -14,13 +14,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import cn_date, units_dues_text
-from .issued_month import Basis, as_issued, basis_of, carried, in_month, kept_apart, month_name, renamed, vouches
+from .issued_month import (
+    Basis,
+    as_issued,
+    basis_of,
+    judged_by_forms,
+    kept_apart,
+    month_name,
+    renamed,
+    vouches,
+)
 from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
 from .master.model import renumbered
 from .on_time import issued_dues, replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Row
+from .revised import carried, in_month, numbered
 from .senders import unknown_sender_notes
 from .text import task_title, unended
 from .units import of_sections
@@ -440,8 +450,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
         before: dict[str, dict[str, Row]] = {}  # each unit's latest row per task before the month
-        # a revised plan renumbers: rows and 历次进展 follow each task to its number (`renumbered`)
-        printed: dict[Period, Master] = {}
+        # a revised plan renumbers: rows and 历次进展 follow each task to its number (`renumbered`),
+        # each month's read by the tasks its forms printed (`month_tasks`)
+        printed: dict[Period, list[Task]] = {}
         # every earlier month that had returns or forms: a month whose forms went out and
         # got no return is a month of 未报送, not one to skip when comparing with last month
         for p in sorted(set(ledger.periods()) | set(ledger.issued_periods())) if tasks else ():
@@ -455,14 +466,17 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             # since was issued nothing then, and its tasks did not wait for it
             rec_p = received_of(ledger, p, today, apart_p)
             master_p = as_issued(ledger, p, today, rec_p, by_unit, apart_p)
+            tasks_p = numbered(ledger, p, today, master_p)
             if printed:
-                before = carried(before, renumbered(printed[max(printed)].tasks, master_p.tasks))
+                before = carried(before, renumbered(printed[max(printed)], tasks_p))
             history[p] = _history(_judged(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p, apart_p)),
                                           _asked_of(ledger, p, acc, master_p, apart_p), before))
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
-            printed[p] = master_p
-        before, history = in_month(before, history, printed, master)
+            printed[p] = tasks_p
+        # a past month (`as_issued`) as its forms numbered it; the office's month as today's sheet
+        before, history = in_month(before, history, printed, numbered(ledger, period, today, master)
+                                   if judged_by_forms(ledger, period, received, today) else master.tasks)
     skip = set(not_issued)
     current = _judged(master, accepted_rows, period, skip, asked, before) if tasks else {}
     if tasks:

@@ -20,6 +20,7 @@ from .master import Assignment, Master, Task
 from .master.model import renumbered, task_sort_key
 from .period import Period
 from .report import Previous, Report, Row
+from .revised import month_tasks, renumbered_since
 from .text import clean, key, task_title
 from .vocab import EXPLICIT, Role
 
@@ -98,35 +99,6 @@ def own_aliases(ledger: Ledger, master: Master, before: Period) -> Callable[[str
     return lambda unit: months.own_aliases(unit, before)
 
 
-def month_tasks(ledger: Ledger, period: Period, master: Master) -> list[Task]:
-    """The tasks ``period``'s forms printed (ledger `issued_texts`), else ``master``'s (forms
-    issued before version 8, or a month not issued): what `renumbered` reads a month's task
-    ids by."""
-    return list(ledger.issued_texts_of(period).values()) or master.tasks
-
-
-def by_new_ids(by_task: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
-    """``by_task`` (task id → anything) under the ids its tasks have now (``ids``:
-    `renumbered`); a task no longer in the plan is dropped."""
-    return {ids[t]: v for t, v in by_task.items() if t in ids}
-
-
-def carried(by_unit: dict[str, dict[str, Any]], ids: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Each unit's rows by task (`by_new_ids`) under the ids their tasks have now."""
-    return {unit: by_new_ids(rows, ids) for unit, rows in by_unit.items()}
-
-
-def in_month(before: dict[str, dict[str, Any]], history: dict[Period, dict[str, Any]],
-             printed: dict[Period, Master], month: Master) -> tuple[dict, dict]:
-    """Earlier months' rows (``before``, by unit, under the ids of the latest month in
-    ``printed``) and 历次进展 (``history``, each month under its own ids, ``printed``: each
-    month's tasks as its forms printed them) under the ids ``month``'s tasks have."""
-    if not printed:
-        return before, history
-    return (carried(before, renumbered(printed[max(printed)].tasks, month.tasks)),
-            {p: by_new_ids(h, renumbered(printed[p].tasks, month.tasks)) for p, h in history.items()})
-
-
 def vouches(ledger: Ledger, period: Period, received: dict[str, list[Receipt]]) -> bool:
     """Whether the ledger's record of ``period``'s forms is the whole issue: recorded before
     any of its returns was collected (`consolidate._not_issued`)."""
@@ -183,28 +155,6 @@ def judged_by_forms(ledger: Ledger, period: Period, received: dict[str, list[Rec
     (`renumbered_since`); and the ledger vouches for the issue (`vouches`)."""
     past = later_issue(ledger, period) is not None or (master is not None and renumbered_since(ledger, period, master))
     return past and vouches(ledger, period, received)
-
-
-def renumbered_since(ledger: Ledger, period: Period, master: Master) -> bool:
-    """Whether a revised 任务分工表 imported after ``period``'s forms went out (``master``,
-    today's, is not the one they were made from) numbers their tasks otherwise: a task moved
-    to another number, or dropped and its number given to another task.
-
-    The month is then its forms' before the next month's go out too. The city published the
-    revision on 28 July, July's returns still coming in on its forms: read by today's
-    numbers, 市发展改革局's row for the old 2.1 (行政许可事项清单) was a task taken off it
-    (W210) and the new 2.2 one added since (W208), and July's 汇总表 and 通报 showed the
-    dropped 2.2's 已完成 under the new 2.2 and 跨域通办's rows under the split-off 2.6. A
-    plan that only gained tasks, had texts edited in place or lost a task whose number no
-    other took keeps the numbers: the month the office is on stays today's sheet's (W208
-    for a task added, W210 for one deleted, today's texts)."""
-    if master.fingerprint in ledger.issued_fingerprints(period):
-        return False  # issued on today's plan (asked first: every collect and merge of a month asks)
-    texts = ledger.issued_texts_of(period)
-    if not texts:
-        return False  # forms before version 8: nothing to judge by
-    ids = renumbered(texts.values(), master.tasks)
-    return any(ids.get(tid, tid) != tid or (tid not in ids and master.task(tid) is not None) for tid in texts)
 
 
 def later_issue(ledger: Ledger, period: Period) -> Period | None:
@@ -629,8 +579,8 @@ class Basis:
         pairs = sorted(self.moved.items(), key=lambda p: task_sort_key(p[0]))
         named = "、".join(f"原{was}现为{now}" for was, now in pairs[:MOST_NAMED])
         more = f"等 {len(pairs)} 项" if len(pairs) > MOST_NAMED else ""
-        return (f"任务分工表已修订，{named}{more}（任务内容未变，只改了编号）：{self.period.label}的汇总表和通报"
-                "仍按当月填报表上的编号列出，各单位的报送情况不变，无需更正。")
+        return (f"任务分工表已修订，{named}{more}（工作任务和具体工作内容未变）：{self.period.label}的汇总表和通报"
+                "仍按当月填报表上的编号列出；编号的变化不改变各单位的报送情况，无需为此更正。")
 
     def _edited_note(self, then: Task, now: Task) -> str:
         """One line for a task the office edited since the month's forms went out: what

@@ -12,7 +12,7 @@ from .. import errors
 from ..dates import cn_date
 from ..drafts import retire_drafts, write_draft
 from ..files import check_writable
-from ..issued_month import month_tasks, own_aliases
+from ..issued_month import own_aliases
 from ..ledger import Ledger, common_due
 from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
@@ -21,6 +21,7 @@ from ..master.model import renumbered
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import Prefill, build_return, return_filename
+from ..revised import month_tasks
 from ..style import load_style
 from ..text import key
 from ..vocab import Role, Status
