@@ -74,7 +74,7 @@ def test_the_import_says_what_the_revision_changed(revised):
             "新增 1 项（2.6）；删除 2 项（2.2、16.1）。") in said
     # June: July's forms went out, so June keeps its own; July, the latest issued month, too:
     # the revision renumbered the tasks its forms printed (QA146, `renumbered_since`)
-    assert "已下发的2022年6月、2022年7月不受影响：仍按当月下发的填报表核定" in said
+    assert "已下发填报表的2022年6月、2022年7月不受影响：仍按当月下发的填报表核定" in said
     assert "注意：2022年7月的填报表按原任务分工表下发" not in said
 
 

@@ -128,7 +128,7 @@ def test_julys_memo_says_what_its_forms_asked(july):
 
 
 def test_the_office_is_told_july_stands_as_issued(july):
-    assert "已下发的2022年6月、2022年7月不受影响：仍按当月下发的填报表核定" in july.said["import"]
+    assert "已下发填报表的2022年6月、2022年7月不受影响：仍按当月下发的填报表核定" in july.said["import"]
     assert "注意：2022年7月的填报表按原任务分工表下发" not in july.said["import"]
     assert ("说明：2022年7月按当月下发的填报表核定（任务分工表在该期填报表下发后修订）"
             in july.said["merge"]), july.said["merge"]

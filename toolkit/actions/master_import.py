@@ -88,12 +88,12 @@ class Revision:
         out = [f"与原任务分工表相比：{'；'.join(counts)}。"]
         if self.past:
             months = "、".join(p.label for p in self.past)
-            out.append(f"已下发的{months}不受影响：仍按当月下发的填报表核定，汇总表和通报沿用当月的任务、编号和分工；"
+            out.append(f"已下发填报表的{months}不受影响：仍按当月下发的填报表核定，汇总表和通报沿用当月的任务、编号和分工；"
                        "改了编号的任务，预填和历次进展随任务计入新编号。")
         if self.current and (self.moved or self.edited or self.deleted):
             months = "、".join(p.label for p in self.current)
             out.append(f"注意：{months}的填报表按原任务分工表下发，其后的填报表尚未下发：在下发下一期填报表之前，"
-                       f"重新收取或汇总{months}将按新的任务分工表核对，改了编号、修改或删除的任务会对不上；"
+                       f"重新收取或汇总{months}将按新的任务分工表核对，改了编号、修改或删除的任务会与填报表不一致；"
                        f"下一期填报表下发后，{months}即按当月下发的填报表核定。")
         return out
 
