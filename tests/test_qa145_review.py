@@ -32,18 +32,23 @@ DONE = Answer(status="已完成", progress=100, work="已建立事项日常巡�
               evidence="东政数〔2022〕15号")
 
 
+def _june_collected(mp, ws) -> None:
+    """June issued on the 28th and 市政务服务数据管理局's return (2.2 已完成) collected on 4 July."""
+    set_clock(mp, dt.date(2022, 6, 28))
+    issue_returns(ws, "2022-06")
+    set_clock(mp, dt.date(2022, 7, 4))
+    drop(ws, f"2022-06_{SZ}.xlsx", fill_return(issued_path(ws, SZ, JUNE), Filling(answers={"2.2": DONE})),
+         on_time())
+    collect(ws, JUNE)
+
+
 @pytest.fixture(scope="module")
 def june(tmp_path_factory, _session_workspace):
     """June issued and 市政务服务数据管理局's return collected; June's texts as a form issued
     again after the upgrade left them: 市司法局's tasks only."""
     with pytest.MonkeyPatch.context() as mp:
         ws = workspace_copy(_session_workspace, tmp_path_factory.mktemp("qa145") / "ws")
-        set_clock(mp, dt.date(2022, 6, 28))
-        issue_returns(ws, "2022-06")
-        set_clock(mp, dt.date(2022, 7, 4))
-        drop(ws, f"2022-06_{SZ}.xlsx", fill_return(issued_path(ws, SZ, JUNE), Filling(answers={"2.2": DONE})),
-             on_time())
-        collect(ws, JUNE)
+        _june_collected(mp, ws)
         with sqlite3.connect(ws.ledger_path) as conn:
             sfj = set(conn.execute("SELECT tasks FROM issued WHERE period='2022-06' AND unit=?", (SFJ,)).fetchone()[0]
                       .strip("[]").replace('"', "").replace(" ", "").split(","))
@@ -82,12 +87,7 @@ def test_a_month_issued_before_texts_were_kept_is_numbered_as_the_next_forms(tmp
     went to July's 1.1 and 2.2, due in March, stood 超期 with its lead 未报送."""
     with pytest.MonkeyPatch.context() as mp:
         ws = workspace_copy(_session_workspace, tmp_path / "ws")
-        set_clock(mp, dt.date(2022, 6, 28))
-        issue_returns(ws, "2022-06")
-        set_clock(mp, dt.date(2022, 7, 4))
-        drop(ws, f"2022-06_{SZ}.xlsx", fill_return(issued_path(ws, SZ, JUNE), Filling(answers={"2.2": DONE})),
-             on_time())
-        collect(ws, JUNE)
+        _june_collected(mp, ws)
         set_clock(mp, dt.date(2022, 7, 20))
         issue_returns(ws, "2022-07")
         set_clock(mp, dt.date(2022, 8, 20))
