@@ -67,7 +67,6 @@ def in_month(before: dict[str, dict[str, Any]], history: dict[Period, dict[str, 
             {p: by_new_ids(h, renumbered(printed[p], month)) for p, h in history.items()})
 
 
-
 def renumbered_since(ledger: Ledger, period: Period, master: Master) -> bool:
     """Whether a revised 任务分工表 imported after ``period``'s forms went out (``master``,
     today's, is not the one they were made from) numbers their tasks otherwise: a task moved
