@@ -475,8 +475,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 before.setdefault(u, {}).update(rows)
             printed[p] = tasks_p
         # a past month (`as_issued`) as its forms numbered it; the office's month as today's sheet
-        before, history = in_month(before, history, printed, numbered(ledger, period, today, master)
-                                   if judged_by_forms(ledger, period, received, today) else master.tasks)
+        # (asked only when earlier months were read: status and reminders read none)
+        if printed:
+            before, history = in_month(before, history, printed, numbered(ledger, period, today, master)
+                                       if judged_by_forms(ledger, period, received, today) else master.tasks)
     skip = set(not_issued)
     current = _judged(master, accepted_rows, period, skip, asked, before) if tasks else {}
     if tasks:

@@ -163,13 +163,15 @@ def later_issue(ledger: Ledger, period: Period) -> Period | None:
 
 
 def printed_months(ledger: Ledger, periods: set[Period], master: Master) -> dict[Period, Printed]:
-    """Each of ``periods`` judged by its forms (`as_issued`: a later month's went out, and the
-    ledger vouches for the issue) → its tasks as its forms printed them, and who they asked
-    for what (under ``master``'s current names); a month whose forms recorded neither
+    """Each of ``periods`` judged by its forms (`judged_by_forms`: a later month's went out or
+    ``master`` renumbered their tasks, and the ledger vouches for the issue) → its tasks as
+    its forms printed them, and who they asked for what (under ``master``'s current names);
+    a month whose forms recorded neither
     (issued before version 4) is absent: checked against today's sheet, as its 汇总表 is
     merged with it. A month whose forms recorded no texts (before version 8) is checked
     against today's texts, as its 汇总表 shows them. The month the office is on is checked
-    against today's sheet, but for a merged unit's forms (`kept_apart`, `merged_forms`)."""
+    against today's sheet (unless ``master`` renumbered its forms' tasks), but for a merged
+    unit's forms (`kept_apart`, `merged_forms`)."""
     out: dict[Period, Printed] = {}
     for period in sorted(periods):
         apart = kept_apart(ledger, period, master)
@@ -393,7 +395,8 @@ class EarlierMonths:
 
 def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],
               rows: dict[str, dict[str, Row]], apart: frozenset[str] = frozenset()) -> Master:
-    """The master as ``period``'s forms gave it, once a later month's forms went out.
+    """The master as ``period``'s forms gave it, once a later month's forms went out or
+    today's plan renumbered the tasks they printed (`judged_by_forms`).
 
     Judged by today's sheet, a month merged again would change what its 通报 said in public.
     Who was asked what is then what the ledger recorded each unit's forms held

@@ -66,9 +66,11 @@ class Revision:
     edited: list[str] = field(default_factory=list)  #: same number, texts or 完成时限 changed
     added: list[str] = field(default_factory=list)  #: new ids no earlier task became
     deleted: list[str] = field(default_factory=list)  #: old ids no task of the new plan is
-    #: issued months judged by their forms (a later month's went out): untouched by the import
+    #: issued months judged by their forms (a later month's went out, or the imported plan
+    #: renumbered their tasks: `renumbered_since`): untouched by the import
     past: list[Period] = field(default_factory=list)
-    #: issued months still judged by today's sheet: the latest, until the next month's forms go out
+    #: issued months still judged by today's sheet: the latest, until the next month's forms go
+    #: out (unless the imported plan renumbered its tasks)
     current: list[Period] = field(default_factory=list)
 
     @property
