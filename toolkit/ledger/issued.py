@@ -114,9 +114,14 @@ class IssuedRecords:
 
     def issued_texts_of(self, period: Period) -> dict[str, Task]:
         """Task id → the task as ``period``'s forms printed it; empty for forms issued before
-        version 8."""
-        return {r[0]: task_of_plain(json.loads(r[1])) for r in self.conn.execute(
-            "SELECT task, texts FROM issued_texts WHERE period=?", (str(period),))}
+        version 8. Kept for the connection until texts are recorded again
+        (`Ledger.record_issued_texts`): a merge reads each earlier month's two or three times
+        (as_issued, the month's numbering, renumbered_since), ~1 ms of JSON a month (W3)."""
+        kept = self.__dict__.setdefault("_texts_of", {})
+        if period not in kept:
+            kept[period] = {r[0]: task_of_plain(json.loads(r[1])) for r in self.conn.execute(
+                "SELECT task, texts FROM issued_texts WHERE period=?", (str(period),))}
+        return dict(kept[period])
 
     def issued_tasks(self) -> dict[tuple[str, str], set[str]]:
         """(master fingerprint, unit) → the task ids in the form issued to the unit."""

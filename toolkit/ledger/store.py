@@ -441,6 +441,7 @@ class Ledger(IssuedRecords):
         differ): a task deleted from 任务清单 afterwards is still its month's, and a month merged
         again shows it as its forms did (`issued_month.as_issued`). A task in ``kept`` keeps
         the texts already recorded, if any: forms not issued again still print them."""
+        self.__dict__.pop("_texts_of", None)  # `issued_texts_of` reads them again
         kept = set(kept)
         rows = [(t.id in kept, (str(period), t.id, json.dumps(plain_task(t), ensure_ascii=False))) for t in tasks]
         for verb, keep in (("REPLACE", False), ("IGNORE", True)):

@@ -109,8 +109,10 @@ def renumbered(then: Iterable[Task], now: Iterable[Task]) -> dict[str, str]:
     (no other task of ``then`` had the new texts) is still the same task; a split keeps the
     history on the number that stayed, the new part starts without one."""
     then, now = list(then), list(now)
-    if [(t.id, t.identity) for t in then] == [(t.id, t.identity) for t in now]:
-        return {t.id: t.id for t in then}  # the usual month: nothing renumbered
+    # the usual month: the same tasks, field by field (W3: comparing normalised texts first was
+    # 16 ms of a 12-month merge's 262), then the same texts under the same numbers
+    if then == now or [(t.id, t.identity) for t in then] == [(t.id, t.identity) for t in now]:
+        return {t.id: t.id for t in then}
     out: dict[str, str] = {}
     now_by_id = {t.id: t for t in now}
     # unchanged first: two tasks with the same texts keep their own numbers
