@@ -135,3 +135,20 @@ def test_a_loose_file_saved_by_the_office_is_not_asked_about(issued_ws, make_ret
         _send(issued_ws, make_return, collecting_on, (ZT_MAIL, LATE, FORM, Filling(answers={"1.2": OWN}), "中堂镇6月进展"))
     assert _zt(issued_ws).state == UnitState.ON_TIME
     assert _said(issued_ws) == []
+
+
+def test_a_colleague_on_the_units_own_domain_is_not_asked_about(issued_ws, make_return, collecting_on):
+    """The town's clerk mailed on time from her own box on the town's domain, the office's
+    mailbox (the 名录's) the correction after the deadline: one body, nothing to ask."""
+    set_email(issued_ws, 中堂镇=ZT_MAIL)
+    _village_then_town(issued_ws, make_return, collecting_on, early_sender="张科员 <zhangkeyuan@dg.example.cn>")
+    assert _zt(issued_ws).state == UnitState.ON_TIME
+    assert _said(issued_ws) == []
+
+
+def test_a_domain_other_units_share_is_no_ones_own(issued_ws, make_return, collecting_on):
+    """A city-wide domain (every unit on dg.example.cn) says nothing of which body sent."""
+    set_email(issued_ws, 中堂镇=ZT_MAIL, 石排镇="sp@dg.example.cn")
+    _village_then_town(issued_ws, make_return, collecting_on, early_sender="某人 <someone@dg.example.cn>")
+    (line,) = _said(issued_ws)
+    assert "someone@dg.example.cn" in line

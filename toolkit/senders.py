@@ -61,7 +61,8 @@ def unknown_sender_notes(ws: Workspace, period: Period, directory: Directory,
     each unit 按时报送.
 
     Not said for a unit whose first return came from a personal address (襄阳市's clerk on
-    163.com, `_PERSONAL`), whatever came after, nor when the later return too came from an
+    163.com, `_PERSONAL`) or a colleague's on a domain only its own addresses use, whatever
+    came after, nor when the later return too came from an
     address the directory does not know, nor for a unit with no address on file, nor when the
     unit sent from its own address by the deadline (then it was on time whoever else sent),
     nor for a time W207 already doubts or a loose file (no sender)."""
@@ -82,12 +83,18 @@ def unknown_sender_notes(ws: Workspace, period: Period, directory: Directory,
     from .owed import sender_of
 
     known = address_index(directory)
+    # a mail domain only one unit's addresses use is that unit's own: zhangsan@ of the bureau
+    # whose 名录 gives bgs@ is a colleague, not another body (a city-wide gov.cn is no one's)
+    domains: dict[str, set[str]] = {}
+    for address, units in known.items():
+        domains.setdefault(address.rpartition("@")[2], set()).update(units)
     out = []
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         for unit, sent, later, due, own in wanted:
             first = sender_of(ws, ledger, sent)
-            if (not _addresses(first) or _addresses(first) & known.keys()
-                    or all(a.rpartition("@")[2] in _PERSONAL for a in _addresses(first))):
+            hosts = {a.rpartition("@")[2] for a in _addresses(first)}
+            if (not hosts or _addresses(first) & known.keys() or hosts <= _PERSONAL
+                    or all(domains.get(h) == {unit} for h in hosts)):
                 continue  # a loose file, a unit's address (W206 asks when it is another's), a clerk's own
             mine, by = _first_from(lambda r: sender_of(ws, ledger, r), later, own)
             if mine is None or mine.received.date() <= due:
