@@ -9,7 +9,7 @@ from dataclasses import replace
 from test_master_import import docx
 from test_qa143_renumbered import JULY, task
 
-from toolkit.actions.master_import import Revision
+from toolkit.actions.master_import import Revision, compared
 from toolkit.issued_month import Basis, basis_of
 from toolkit.master import Assignment, Master, import_master
 from toolkit.period import Period
@@ -85,3 +85,12 @@ def test_a_revision_is_signed_as_the_workspace_signs(tmp_path):
     assert ("分工表的发文机关是“东莞市人民政府办公室”，通报仍按 duban.toml 中的督办单位“东莞市政务服务数据管理局”落款；"
             "如要改变落款，请修改 duban.toml 中的 organiser。") in m.report.notes
     assert import_master(path, organiser="东莞市发展和改革局", signer="东莞市政务服务数据管理局").organiser == "东莞市发展和改革局"
+
+
+def test_the_import_says_a_moved_tasks_new_deadline_too():
+    """1.2 moved to 2.1 with its 完成时限 brought forward: listed as moved alone, the office was
+    never told by the import that its deadline changed."""
+    moved = replace(task("2.1", JULY[1].name, JULY[1].content), deadline_text="2022年9月")
+    revision = compared(plan(JULY[:2], []), plan([JULY[0], moved], []), [JUNE_P], [])
+    assert (revision.moved, revision.edited, revision.kept) == ({"1.2": "2.1"}, ["2.1"], ["1.1"])
+    assert revision.lines()[0] == "与原任务分工表相比：未变 1 项；改了编号 1 项（1.2→2.1）；内容或完成时限有修改 1 项（2.1）。"

@@ -615,7 +615,7 @@ def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
     deleted = [t for t in month.tasks if t.id not in ids]
     moved = {t.id: ids[t.id] for t in month.tasks if ids.get(t.id, t.id) != t.id}
     edited = [(t, current) for t in month.tasks if (current := today.task(ids.get(t.id, ""))) is not None
-              and (_due_text(t, current) != _due_text(current, t) if t.id in moved else task_edited(t, current))]
+              and (due_moved(t, current) if t.id in moved else task_edited(t, current))]
     changed = [(a.unit, a.task, str(a.role), state(a.unit, a.task)) for a in month.assignments
                if a.task in ids and now.get((ids[a.task], a.unit)) != a.role]
     units, order = {u: i for i, u in enumerate(month.units_with_tasks())}, month.task_order
@@ -628,7 +628,12 @@ def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
 def task_edited(then: Task, now: Task) -> bool:
     """Whether the office changed what a form showed of the task, or when it was due (a
     difference of spacing alone is none)."""
-    return bool(_texts_edited(then, now)) or _due_text(then, now) != _due_text(now, then)
+    return bool(_texts_edited(then, now)) or due_moved(then, now)
+
+
+def due_moved(then: Task, now: Task) -> bool:
+    """Whether the task's 完成时限 as the office reads it changed (`_due_text`)."""
+    return _due_text(then, now) != _due_text(now, then)
 
 
 def _texts_edited(then: Task, now: Task) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import errors
-from ..issued_month import MOST_NAMED, judged_by_forms, task_edited
+from ..issued_month import MOST_NAMED, due_moved, judged_by_forms, task_edited
 from ..ledger import Ledger
 from ..master import Master, import_master, rank_issues, read_master_workbook, write_master_workbook
 from ..master.model import renumbered
@@ -110,14 +110,23 @@ def revision_of(ws: Workspace, before: Master | None, after: Master) -> Revision
         past = [p for p in issued if judged_by_forms(ledger, p, ledger.units_received(p), after)]
     if not issued:
         return None
+    return compared(before, after, past, [p for p in issued if p not in past])
+
+
+def compared(before: Master, after: Master, past: list[Period], current: list[Period]) -> Revision:
+    """The tasks of ``after`` against ``before``'s (`renumbered`), for `Revision`. A task
+    moved to another number whose 完成时限 changed too is said under both: listed as moved
+    alone, the import never told the office its deadline moved."""
     ids = renumbered(before.tasks, after.tasks)
-    out = Revision(past=past, current=[p for p in issued if p not in past])
+    out = Revision(past=past, current=current)
     for t in before.tasks:
         now = after.task(ids.get(t.id, ""))
         if now is None:
             out.deleted.append(t.id)
         elif now.id != t.id:
             out.moved[t.id] = now.id
+            if due_moved(t, now):  # its heading is another section's: only the date is news
+                out.edited.append(now.id)
         else:
             (out.edited if task_edited(t, now) else out.kept).append(t.id)
     taken = set(ids.values())
