@@ -174,6 +174,15 @@ def numbered_table(path: Path, title: str, header: list[str], rows) -> Path:
     return path
 
 
+def collect_merge_memo(monkeypatch, run, day) -> None:
+    """The office closes a played month on ``day``: collect, merge and the memo (Markdown),
+    through ``run`` (a module's CLI runner taking the command's words)."""
+    set_clock(monkeypatch, day)
+    run("collect")
+    run("merge")
+    run("memo", "--format", "md")
+
+
 def shanghai(moment) -> float:
     """A wall-clock time in the workspace's zone (duban.toml timezone, default Asia/Shanghai)
     as a file time stamp: what a department's PC in China would have written."""

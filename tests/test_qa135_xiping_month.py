@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import numbered_table, set_clock, zip_bytes
+from conftest import collect_merge_memo, numbered_table, set_clock, zip_bytes
 from openpyxl import load_workbook
 from test_evidence import mail
 
@@ -159,10 +159,7 @@ def xiping(tmp_path_factory):
         post("rsj2.eml", RSJ, [(form(AUG, RSJ).name, fixed)], "2020-09-09 10:10", "回复：人社局8月进展（已修改）")
         post("zrzy2.eml", ZRZY, [(form(AUG, ZRZY).name, august(ZRZY, Answer(progress=75, work="8月：更正。")))],
              "2020-09-09 11:00", "自然资源局8月进展（更正）")
-        set_clock(mp, dt.date(2020, 9, 10))
-        run("collect")
-        run("merge")
-        run("memo", "--format", "md")
+        collect_merge_memo(mp, run, dt.date(2020, 9, 10))
         yield root
     finally:
         mp.undo()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import set_clock
+from conftest import collect_merge_memo, set_clock
 from openpyxl import load_workbook
 from test_evidence import mail
 
@@ -59,10 +59,7 @@ def dazhu(tmp_path_factory):
         for unit in UNITS[:2]:
             send(JAN, unit, "2017-02-03 10:00")
         send(JAN, "县民政局", "2017-02-06 09:00")  # the Monday after the Sunday printed
-        set_clock(mp, dt.date(2017, 2, 7))
-        run("collect")
-        run("merge")
-        run("memo", "--format", "md")
+        collect_merge_memo(mp, run, dt.date(2017, 2, 7))
         yield root
     finally:
         mp.undo()
