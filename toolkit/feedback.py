@@ -28,6 +28,7 @@ from .returns import (
     CONTACT_LABELS,
     EDITABLE,
     FIRST_ROW,
+    HEADER_OF,
     INFO_LABELS,
     META_SHEET,
     SHEET,
@@ -145,8 +146,8 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     for issue in ordered(report.issues):
         ref = locate(issue)
         if issue.code == "E301" and ref:
-            issue = replace(issue, message=_RESTORED.format(column=dict((f, h) for f, h, _ in COLUMNS)[
-                _deleted_field(issue)], letter=ref.rstrip("0123456789")))
+            issue = replace(issue, message=_RESTORED.format(column=HEADER_OF[_deleted_field(issue)],
+                                                            letter=ref.rstrip("0123456789")))
         located.append((issue, ref))
         if ref:
             notes.setdefault(ref, []).append(issue)
@@ -183,7 +184,7 @@ _RESTORED = ("报送的文件删除了“{column}”列，本表已在 {letter} 
 
 def _deleted_field(issue: Issue) -> str | None:
     """The field an E301 names (its message quotes the column's header)."""
-    return next((f for f, h, _ in COLUMNS if f"“{h}”" in issue.message), None)
+    return next((f for f, h in HEADER_OF.items() if f"“{h}”" in issue.message), None)
 
 
 def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: str, period: Period,
