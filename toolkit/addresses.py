@@ -53,6 +53,12 @@ def parse_addresses(text: str) -> tuple[list[tuple[str, str]], list[str]]:
     return pairs, bad
 
 
+def addresses_in(text: str) -> set[str]:
+    """The mail addresses `parse_addresses` finds in ``text``, lower-cased: how a sender and a
+    单位名录 cell are compared (`evidence.address_index`, `senders`)."""
+    return {addr.lower() for _, addr in parse_addresses(text)[0]} if text else set()
+
+
 def bad_addresses(text: object) -> list[str]:
     """The pieces of a directory 邮箱 cell that are not mail addresses ([] when all are).
 

@@ -20,7 +20,7 @@ import weakref
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from .addresses import parse_addresses
+from .addresses import addresses_in
 from .dates import month_end
 from .period import Period
 from .report import make_issue
@@ -223,16 +223,16 @@ def address_index(directory: Directory) -> dict[str, set[str]]:
     Built once per run: parsing every unit's cell for every mail was units × mails parses."""
     index: dict[str, set[str]] = {}
     for unit in directory:
-        for _, addr in parse_addresses(unit.email)[0] if unit.email else ():
-            index.setdefault(addr.lower(), set()).add(unit.name)
+        for addr in addresses_in(unit.email):
+            index.setdefault(addr, set()).add(unit.name)
     return index
 
 
 def unit_of_address(sender: str, index: dict[str, set[str]]) -> str | None:
     """The unit whose 单位名录 email matches the sender's address (`address_index`)."""
     found: set[str] = set()
-    for _, addr in parse_addresses(sender)[0]:
-        found |= index.get(addr.lower(), set())
+    for addr in addresses_in(sender):
+        found |= index.get(addr, set())
     return found.pop() if len(found) == 1 else None  # a shared address proves nothing
 
 

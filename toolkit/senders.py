@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from .addresses import parse_addresses
+from .addresses import addresses_in, parse_addresses
 from .dates import cn_date
 from .ledger import Ledger, Receipt
 from .period import Period
@@ -32,10 +32,6 @@ _PERSONAL = frozenset({"163.com", "126.com", "yeah.net", "qq.com", "foxmail.com"
 _SENT = (Outcome.ACCEPTED, Outcome.SUPERSEDED, Outcome.RETURNED)
 
 
-def _addresses(text: str) -> set[str]:
-    return {addr.lower() for _, addr in parse_addresses(text)[0]} if text else set()
-
-
 def _shown(sender: str) -> str:
     """A sender as the note names it: 夷陵区政府办 <ylqzfb@yiling.example.cn>."""
     pairs = parse_addresses(sender)[0]
@@ -48,7 +44,7 @@ def _first_from(senders: Callable[[Receipt], str], receipts: list[Receipt], own:
     sender, `owed.sender_of`), and its sender."""
     for r in receipts:
         sender = senders(r)
-        if _addresses(sender) & own:
+        if addresses_in(sender) & own:
             return r, sender
     return None, ""
 
@@ -69,7 +65,7 @@ def unknown_sender_notes(ws: Workspace, period: Period, directory: Directory,
     wanted = []
     for unit, sent, received, due in timed:
         entry = directory.get(unit)
-        own = _addresses(entry.email if entry else "")
+        own = addresses_in(entry.email if entry else "")
         later = [r for r in received if r.outcome in _SENT and r.received_how != TimeSource.DOUBTFUL
                  and (r.received_at, r.id) > (sent.received_at, sent.id)]
         if (own and sent.received_how != TimeSource.DOUBTFUL and sent.received.date() <= due
@@ -92,8 +88,9 @@ def unknown_sender_notes(ws: Workspace, period: Period, directory: Directory,
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         for unit, sent, later, due, own in wanted:
             first = sender_of(ws, ledger, sent)
-            hosts = {a.rpartition("@")[2] for a in _addresses(first)}
-            if (not hosts or _addresses(first) & known.keys() or hosts <= _PERSONAL
+            sent_from = addresses_in(first)
+            hosts = {a.rpartition("@")[2] for a in sent_from}
+            if (not hosts or sent_from & known.keys() or hosts <= _PERSONAL
                     or all(domains.get(h) == {unit} for h in hosts)):
                 continue  # a loose file, a unit's address (W206 asks when it is another's), a clerk's own
             mine, by = _first_from(lambda r: sender_of(ws, ledger, r), later, own)
