@@ -40,7 +40,7 @@ IMPORT_CODE_ROWS: tuple[tuple[str, Severity, str, str], ...] = (
      "导入时没有使用单位名录：{count} 个单位按表中写法建立，单位集合不展开。"
      "请用 --directory 指定本地的单位名录（CSV）后重新导入。"),
     ("M111", WARNING, "督办单位未确定",
-     "分工表标题中没有发文机关，督办单位（通报落款）未确定。"
+     "分工表的标题和通知的落款都没有写发文机关，督办单位（通报落款）未确定。"
      "请用 --organiser 指定，或在 duban.toml 的 organiser 中填写。"),
     ("M112", WARNING, "邮箱地址无效",
      "单位名录第 {row} 行“{unit}”的邮箱“{value}”不是有效的邮件地址，发给该单位的邮件无法送达。"

@@ -35,7 +35,7 @@ from .base import (
 @click.argument("folder", type=click.Path(file_okay=False), default=".", metavar="[文件夹]")
 @click.option("--master", "master_file", type=click.Path(), help="任务分工表（.docx/.xlsx），默认用自带的东莞市分工表")
 @period_option("当前期次，如 2022-06；默认上个月")
-@click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题中的发文机关")
+@click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题或通知落款中的发文机关")
 @click.option("--directory", "directory_file", type=click.Path(dir_okay=False),
               help="单位名录 CSV（单位、简称/别名、类别、联系人、电话、邮箱）")
 @click.option("--force", is_flag=True, help="文件夹已是工作区时仍然重建配置和任务清单")
@@ -69,7 +69,7 @@ def master() -> None:
 @click.option("--out", "-o", type=click.Path(dir_okay=False),
               help="输出的任务清单工作簿（默认：工作区的任务分工表.xlsx）")
 @click.option("--directory", "directory_file", type=click.Path(), help="单位名录 CSV（默认：工作区的单位名录）")
-@click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题中的发文机关")
+@click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题或通知落款中的发文机关")
 @pass_state
 def master_import(state: State, file: str, out: str | None, directory_file: str | None,
                   organiser: str | None) -> None:

@@ -13,6 +13,7 @@ import re
 import tempfile
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import errors, office
@@ -91,12 +92,30 @@ def signed_in_full(body: str, paragraphs: list[str]) -> str:
     line signs it."""
     if not _BARE_ISSUER.match(body):
         return ""
-    lines = [squash(t) for t in paragraphs]
-    # a signature: a line of its own, the place before the body, the date on the next line
-    # (not a sentence ending 报区人民政府办公室。)
-    signed = [line for line, after in itertools.pairwise(lines) if line.endswith(body) and line != body
-              and re.fullmatch(r"[\u4e00-\u9fff]{1,8}", line[:-len(body)]) and _DATE_LINE.fullmatch(after)]
+    # the place before the body (not a sentence ending 报区人民政府办公室。)
+    signed = _signatures(paragraphs, lambda line: line.endswith(body) and line != body
+                         and re.fullmatch(r"[\u4e00-\u9fff]{1,8}", line[:-len(body)]) is not None)
     return signed[-1] if signed else ""
+
+
+#: a cover letter's signature on a line of its own: a government body after its place
+#: (兴义市人民政府办公室, 济南市钢城区人民政府办公室), not a sentence that names one
+_SIGNATURE = re.compile(r"[\u4e00-\u9fff]{1,20}[省市县区旗州盟](人民)?政府(办公室|办公厅)?")
+
+
+def letter_signer(paragraphs: list[str]) -> str:
+    """The body that signs the cover letter over its date, for a document whose title names no
+    issuer: 兴义 2021 prints its 要点 under a letter signed 兴义市人民政府办公室 / 2021年6月24日, and
+    its 通报 went out with no 落款 (M111) though the document says who issued it. ''
+    when no line signs it."""
+    signed = _signatures(paragraphs, lambda line: _SIGNATURE.fullmatch(line) is not None)
+    return signed[0] if signed else ""
+
+
+def _signatures(paragraphs: list[str], fits: Callable[[str], bool]) -> list[str]:
+    """The lines that sign a letter: a line of its own that ``fits``, the date on the next."""
+    lines = [squash(t) for t in paragraphs]
+    return [line for line, after in itertools.pairwise(lines) if fits(line) and _DATE_LINE.fullmatch(after)]
 
 
 _DATE_LINE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})年"
@@ -230,6 +249,8 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     titled, titled_source = issuing_body(title), "分工表标题中的发文机关"
     if titled and (signed := signed_in_full(titled, [p.text for p in paragraphs])):
         titled, titled_source = signed, "分工表的落款（标题中的发文机关未写地名）"
+    elif not titled and (signed := letter_signer([p.text for p in paragraphs])):
+        titled, titled_source = signed, "分工表通知的落款"
     if organiser is not None:
         org, report.organiser_source = clean(organiser), "命令行 --organiser"
     elif signer:

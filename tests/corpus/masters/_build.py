@@ -56,6 +56,7 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "prose_jiayu_2021.docx": ("jiayu_2021", "docx", {}),
     "prose_lishan_2023.docx": ("lishan_2023", "docx", {}),
     "prose_gangcheng_2021.docx": ("gangcheng_2021", "docx", {}),
+    "prose_xingyi_zwgk_2021.docx": ("xingyi_zwgk_2021", "docx", {}),
     "prose_chuzhou_2020.docx": ("chuzhou_2020", "docx", {}),
     "prose_xuchang_2020.docx": ("xuchang_2020", "docx", {}),
     "prose_yuncheng_2017.docx": ("yuncheng_2017", "docx", {}),
