@@ -269,6 +269,8 @@ def test_a_table_without_一级任务_gets_no_unclassified_row(cons):
     ("东莞市2022年政务服务全域标准化专项行动", "根据东莞市2022年政务服务全域标准化专项行动工作安排"),
     ("2024年《政府工作报告》重点工作", "根据2024年《政府工作报告》重点工作安排"),
     ("2024年政务公开工作任务", "根据2024年政务公开工作任务安排"),   # not …任务工作安排 (QA)
+    ("兴义市2021年政务公开工作要点", "根据兴义市2021年政务公开工作要点安排"),  # QA149
+    ("清远市推进营商环境改革实施方案", "根据清远市推进营商环境改革实施方案安排"),
 ])
 def test_the_arrangement_never_says_its_words_twice(project, phrase):
     from toolkit.memo.context import arrangement
