@@ -82,7 +82,7 @@ def test_plan_level_from_unit_names_only_when_most_agree():
     (["虎门镇", "东城街道", "松山湖高新区"], "各镇街（园区）"),  # Dongguan, as before
     (["城关镇", "河口乡"], "各乡镇"),
     (["友好街道", "曙光街道"], "各街道"),
-    (["城关镇", "东城街道"], "各镇街"),
+    (["城关镇", "东城街道"], "各镇（街道）"),   # not Guangdong's 各镇街 (QA149)
     (["立山经济开发区"], "各园区"),
     (["虎门", "长安"], "各镇街（园区）"),          # a directory's short names: the kind's words
     (["东城街道办事处", "西城街道办事处"], "各街道"),  # a town's government's name (second review)
@@ -151,7 +151,7 @@ def test_the_import_summary_counts_towns_as_their_names_end():
     from toolkit.master.summary import summary_lines
 
     lines = summary_lines(import_master(CORPUS / "linan_mssx_2022.xlsx"))
-    assert "责任单位 18 个：部门 12 个，镇街 6 个" in lines
+    assert "责任单位 18 个：部门 12 个，镇和街道 6 个" in lines
 
 
 def _county_units_under_a_city_title(path):

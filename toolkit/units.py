@@ -321,7 +321,9 @@ def town_phrase(names: list[str]) -> str:
         return "各镇街（园区）"
     ends = set().union(*endings)
     if "镇" in ends and "街道" in ends:
-        base = "乡镇街道" if "乡" in ends else "镇街"
+        # 镇街 is Guangdong's word (东莞's 各镇街（园区）); elsewhere a 通报 reads 各镇（街道）,
+        # understood everywhere (兴义 2021, QA149)
+        base = "乡镇街道" if "乡" in ends else "镇街" if "园区" in ends else "镇（街道）"
     else:
         base = ("乡镇" if {"乡", "镇"} <= ends else "镇" if "镇" in ends else "乡" if "乡" in ends
                 else "街道" if "街道" in ends else "")

@@ -44,7 +44,8 @@ def _kind_label(kind: str, master: Master) -> str:
     if kind != Kind.TOWN:
         return kind
     towns = [u for u in master.units_with_tasks() if (master.directory.get(u) or Unit(u)).kind == Kind.TOWN]
-    return town_phrase(towns).removeprefix("各") or "镇街"
+    # a count reads 镇和街道 6 个 where the 主送 says 各镇（街道）
+    return town_phrase(towns).removeprefix("各").replace("镇（街道）", "镇和街道") or "镇街"
 
 
 def units_by_kind(master: Master) -> list[tuple[str, int]]:
