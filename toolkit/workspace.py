@@ -251,6 +251,8 @@ class Workspace:
 
     def load_master(self) -> Master:
         master = read_master_workbook(self.master_path)
+        if not master.directory.place:  # a master signed by no one: duban.toml's organiser names the place
+            master.directory.locate(self.organiser)
         # Kept so the CLI can show them after whichever command read the master (M112).
         self.master_issues = list(master.issues)
         return master

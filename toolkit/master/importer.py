@@ -265,6 +265,7 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
         org, report.organiser_source = used.organiser, "单位名录中标明的督办单位"
     else:
         org = ""
+    used.locate(org, title)  # 宜昌市教育局 in a 宜昌市 table is the 名录's 市教育局
     issues: list[Issue] = []
     _assign_ids(raw, name, issues)
     first_leads = _states_first_leads(blocks, table=header is not None)

@@ -188,6 +188,8 @@ class Master:
     report: ImportReport | None = None
 
     def __post_init__(self) -> None:
+        if not self.directory.place:  # a master read from the cache, or made by a caller
+            self.directory.locate(self.organiser, self.title)
         self._by_id = {t.id: t for t in self.tasks}
         # Checking a thousand returns asks for the same unit's tasks over and over.
         self._by_unit: dict[str, list[tuple[Task, str]]] = {}

@@ -252,6 +252,7 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
     # The same unit names recur on every task they share: resolve each once (10,000
     # assignments resolved 20,000 times took 30 ms of a W2 master read).
     canonical_of: dict[str, str] = {}
+    directory.locate(meta.get("organiser", ""), meta.get("project", ""))  # 宜昌市教育局 is 名录's 市教育局
     plan, place = None, ""  # the plan's level and place, found when a unit the 单位名录 sheet lacks needs a kind
     # A unit named twice on one task (a row pasted twice, or its name typed another way:
     # half-width brackets, an alias) holds it once, as 牵头 if either row says so; else its
