@@ -8,6 +8,7 @@ is a function of the ledger, so re-running gives the same values.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +35,7 @@ from .revised import carried, in_month, numbered
 from .senders import unknown_sender_notes
 from .text import task_title, unended
 from .units import of_sections
-from .vocab import TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, UnitState
+from .vocab import NOT_YET_DUE, PAST_DUE, TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, UnitState
 from .workspace import Workspace
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
@@ -105,12 +106,14 @@ class TaskSummary:
     #: unit's own progress, no average (苍南's one lead a task)
     averaged: int = 0
 
-    @property
-    def missing_text(self) -> str:
-        """任务汇总's 未报送单位: the units that sent nothing, then, said so, those sent back
-        (they reported) and those not asked: a coordinator must not read either as 未报送."""
-        parts = ["、".join(self.missing)] if self.missing else []
-        for word, units in ((TO_FIX, self.sent_back), (NOT_ISSUED, self.not_asked)):
+    def missing_text(self, waiting: frozenset[str] = frozenset()) -> str:
+        """任务汇总's 未报送单位: the units that sent nothing, then, said so, those whose deadline
+        has not passed (``waiting``, `Consolidation.waiting`), those sent back (they reported)
+        and those not asked: a coordinator must not read any of them as having missed it."""
+        late = [u for u in self.missing if u not in waiting]
+        parts = ["、".join(late)] if late else []
+        for word, units in ((NOT_YET_DUE, [u for u in self.missing if u in waiting]), (TO_FIX, self.sent_back),
+                            (NOT_ISSUED, self.not_asked)):
             if units:
                 parts.append(f"{word}：" + "、".join(units))
         return "；".join(parts)
@@ -198,6 +201,9 @@ class Consolidation:
     extended: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
     #: units 按时报送 by a copy from an address no unit has, late by their own (`senders`)
     sender_notes: list[str] = field(default_factory=list)
+    #: the office's day the consolidation was made (`Workspace.now`, the clock memo's note
+    #: reads): a unit 未报送 whose deadline has not passed on it is said `NOT_YET_DUE` (`waiting`)
+    today: dt.date | None = None
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`link_notes`,
@@ -247,6 +253,27 @@ class Consolidation:
     def due_of(self, unit: str) -> dt.date:
         """The deadline ``unit`` is judged against: its own form's, else the period's."""
         return self.unit_dues.get(unit, self.due)
+
+    def not_yet_due(self, today: dt.date) -> list[str]:
+        """The units 未报送 whose deadline (`due_of`) has not passed on ``today``: on the day
+        itself a unit may still send on time."""
+        return [u.unit for u in self.units if u.state == UnitState.NOT_REPORTED and self.due_of(u.unit) >= today]
+
+    @functools.cached_property
+    def waiting(self) -> frozenset[str]:
+        """`not_yet_due` on the day the consolidation was made: named and counted `NOT_YET_DUE`."""
+        return frozenset(self.not_yet_due(self.today)) if self.today else frozenset()
+
+    def said(self, unit: str, word: str) -> str:
+        """``unit``'s 未报送 (its state, or its word for a task) as the 汇总表 and status name it:
+        `NOT_YET_DUE` while its deadline has not passed; any other word as it is."""
+        return NOT_YET_DUE if word == NOT_REPORTED and unit in self.waiting else word
+
+    def missing_counts(self, label: str = NOT_REPORTED) -> list[tuple[str, int]]:
+        """The units 未报送 as counted: ``label`` and their number; while some are not yet due,
+        those past their deadline (`PAST_DUE`) and those not (`NOT_YET_DUE`) apart."""
+        n = self.unit_counts()[UnitState.NOT_REPORTED]
+        return [(PAST_DUE, n - len(self.waiting)), (NOT_YET_DUE, len(self.waiting))] if self.waiting else [(label, n)]
 
     def own_dues_text(self, fmt: Callable[[dt.date], str], most: int = 5) -> str:
         """The units judged by another deadline than ``due`` (their form re-issued with
@@ -573,7 +600,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
-                         unknown_sender_notes(ws, period, master.directory, timed))
+                         unknown_sender_notes(ws, period, master.directory, timed), ws.now().date())
 
 
 def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None

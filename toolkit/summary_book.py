@@ -23,7 +23,17 @@ from .sheet_rows import Rows, inject_rows, table_rows
 from .style import color
 from .text import task_title
 from .units import say_sections
-from .vocab import OUTCOMES, TASK_STATUSES, UNIT_STATES, Role, Severity, Status, UnitState, evidence_word
+from .vocab import (
+    NOT_YET_DUE,
+    OUTCOMES,
+    TASK_STATUSES,
+    UNIT_STATES,
+    Role,
+    Severity,
+    Status,
+    UnitState,
+    evidence_word,
+)
 from .xlsx import (
     MAX_ROW_HEIGHT,
     cell_lines,
@@ -106,6 +116,8 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any], fast: boo
         subtitle += f"（{s.say(own)}，按其填报表上的截止日期）"
     if cons.basis:  # a past month merged again after 责任分工 or 任务清单 was edited
         subtitle += f"；{cons.basis.heading()}"
+    if cons.waiting:  # the book is forwarded: the day its 尚未截止 was true on goes with it
+        subtitle += f"；{NOT_YET_DUE}按{cn_date(cons.today)}计"
     pending: Rows = {}
     _overview(wb, cons, s, title, subtitle, pending if fast else None)
     for build in (_tasks, _details, _units, _lagging, _issues, _history, _receipts):
@@ -278,7 +290,8 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     from . import summary_charts as charts  # deferred: it imports openpyxl's chart modules
 
     ws = wb.create_sheet("总览")
-    widths = (30, 11, 11, 11, 11, 11, 11)
+    # 报送状态 (F, 四) holds 未报送（尚未截止） on one line: its fixed-height rows cut a second
+    widths = (30, 11, 11, 11, 11, _status_width(cons, 11, s), 11)
     for letter, width in zip("ABCDEFG", widths):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A3"
@@ -341,7 +354,9 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     add(["指标", "单位数", "占比"], "header")
     add(["应报单位", units, 1.0 if units else 0.0], "pct")
     for state, label in zip(UNIT_STATES, ("按时报送", "逾期报送", "尚未报送", "退回待改")):
-        add([label, uc[state], _pct(uc[state], units)], "pct", state)
+        # 未报送 before a deadline: those past it and those not yet due apart (`missing_counts`)
+        for said, n in cons.missing_counts(label) if state == UnitState.NOT_REPORTED else [(label, uc[state])]:
+            add([said, n, _pct(n, units)], "pct", NOT_YET_DUE if said == NOT_YET_DUE else state)
     if cons.exempt:  # beside 应报, not of it: every task reported 已完成 before, no form issued
         add(["本期免报（不计入应报）", len(cons.exempt), ""], "pct", UnitState.EXEMPT)
     pie_rows = row_no[0] - first_section + 1
@@ -362,7 +377,7 @@ def _overview(wb, cons: Consolidation, s: Styles, title: str, subtitle: str, pen
     unit_section = add(["四、各单位完成情况"], "section")
     unit_header = add(["单位", "应报任务数", "已完成数", "滞后数", "平均进度(%)", "报送状态"], "header")
     unit_rows = [([u.unit, u.tasks, u.done, u.lagging, u.avg_progress if u.avg_progress is not None else "",
-                   u.state], u.state) for u in cons.units]
+                   said], said) for u in cons.units for said in [cons.said(u.unit, u.state)]]
     if pending is None:
         for values, state in unit_rows:
             add(values, "units", state)
@@ -432,7 +447,7 @@ def _tasks(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("是否超期", 7, overdue_word, "center"),
         Column("各单位进展", 60, lambda t: t.progress_text, too_long=SEE_DETAILS),
         Column("存在问题", 30, lambda t: t.problems, too_long=SEE_DETAILS),
-        Column("未报送单位", 24, lambda t: t.missing_text),
+        Column("未报送单位", 24, lambda t: t.missing_text(cons.waiting)),
     ]
     _table(wb, "任务汇总", (cons.project, f"任务汇总（{cons.period.label}）"), subtitle, used_columns(cols, cons),
            cons.tasks, s, TASK_STATUSES, pending)
@@ -446,7 +461,7 @@ def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("完成时限", 10, lambda d: d["deadline"], "center"),
         Column("单位", 16, lambda d: d["unit"]),
         Column("责任类型", 7, lambda d: d["role"], "center"),
-        Column("完成状态", 9, lambda d: d["status"], "status"),
+        Column("完成状态", _status_width(cons, 9, s), lambda d: cons.said(d["unit"], d["status"]), "status"),
         Column("完成进度(%)", 8, lambda d: d["progress"], "center"),
         Column("工作进展", 50, lambda d: d["work"], too_long=SEE_CELL),
         Column("存在问题", 28, lambda d: d["problems"], too_long=SEE_CELL),
@@ -457,7 +472,7 @@ def _details(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("报送时间", 16, lambda d: d["received_at"][:16], "center"),
     ]
     _table(wb, "单位明细", (cons.project, f"单位明细（{cons.period.label}）"), subtitle, used_columns(cols, cons),
-           cons.details, s, TASK_STATUSES, pending)
+           cons.details, s, TASK_STATUSES + _waiting(cons), pending)
 
 
 def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | None) -> None:
@@ -465,7 +480,7 @@ def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("单位", 22, lambda u: u.unit),
         Column("类别", 9, lambda u: u.kind, "center"),
         Column("应报任务数", 9, lambda u: u.tasks, "center"),
-        Column("报送状态", 10, lambda u: u.state, "status"),
+        Column("报送状态", _status_width(cons, 10, s), lambda u: cons.said(u.unit, u.state), "status"),
         Column("报送时间", 16, lambda u: u.received_at, "center"),
         Column("报送文件", 34, lambda u: u.file_text),
         Column("错误数", 7, lambda u: u.errors, "center"),
@@ -475,7 +490,24 @@ def _units(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | No
         Column("平均进度(%)", 9, lambda u: u.avg_progress, "number"),
     ]
     _table(wb, "报送情况", (cons.project, f"报送情况（{cons.period.label}）"), subtitle, cols, cons.units, s,
-           UNIT_STATES, pending)
+           UNIT_STATES + _waiting(cons), pending)
+
+
+def _status_width(cons: Consolidation, width: float, s: Styles) -> float:
+    """A status column wide enough for `NOT_YET_DUE` on one line while some unit is said so (on
+    two, every row of 报送情况 and 单位明细 doubled in height: 41 printed pages became 51);
+    ``width`` otherwise, as before the word came."""
+    if not cons.waiting:
+        return width
+    while cell_lines(NOT_YET_DUE, width, s.st["size"]) > 1:
+        width += 1
+    return width + 1  # LibreOffice's CJK serif is a little wider than SimSun
+
+
+def _waiting(cons: Consolidation) -> tuple[str, ...]:
+    """`NOT_YET_DUE` among a status column's words while some unit is not yet due; after every
+    deadline the book is as it was before the word came."""
+    return (NOT_YET_DUE,) if cons.waiting else ()
 
 
 def overdue_word(t: TaskSummary) -> str:
@@ -495,7 +527,7 @@ def _lagging(wb, cons: Consolidation, s: Styles, subtitle: str, pending: Rows | 
         Column("是否超期", 7, overdue_word, "center"),
         Column("牵头单位", 22, lambda t: cons.master.display_units(t.task.id, LEAD)),
         Column("牵头单位状态", 26, lambda t: "；".join(
-            f"{u}：{st}" for u, st in t.lead_states.items() if st != Status.DONE)),
+            f"{u}：{cons.said(u, st)}" for u, st in t.lead_states.items() if st != Status.DONE)),
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
     _table(wb, "滞后超期", (cons.project, f"滞后及超期任务（{cons.period.label}）"), subtitle, cols, items, s,

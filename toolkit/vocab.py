@@ -65,6 +65,16 @@ class UnitState(Word):
 
 UNIT_STATES = tuple(UnitState)
 
+#: How a unit 未报送 is named and counted while its deadline has not passed (the deadline day
+#: itself counts as not passed): a coordinator merges daily from the 1st and forwards the
+#: 汇总表; a department yet to send two days before it is due must not read as one that missed
+#: it. Not a `UnitState`: the state stays 未报送 (remind, memo and JSON go by it); only what
+#: names or counts a unit says it (`Consolidation.said`).
+NOT_YET_DUE = "未报送（尚未截止）"
+#: The units 未报送 past their deadline, counted beside `NOT_YET_DUE` (else "未报送 0" beside
+#: "未报送（尚未截止） 53" reads as a contradiction); never said while no unit is waiting.
+PAST_DUE = "未报送（已截止）"
+
 
 class Owed(Word):
     """Why a unit has no row for a task, beside 未报送 and 退回待改: the task was not asked of it."""

@@ -23,7 +23,6 @@ from .. import errors
 from ..consolidate import consolidate
 from ..files import atomic_write, check_writable
 from ..period import Period
-from ..vocab import UnitState
 from ..workspace import Workspace, find_workspace
 from ..xlsx import set_text
 from .collect import collect
@@ -88,9 +87,10 @@ def _act(ws: Workspace, action: str, period: Period) -> str:
     if action == "收取汇总":
         collected = collect(ws, period)
         merged = merge(ws, period)
-        counts = merged.consolidation.unit_counts()
+        # while some deadline has not passed, those past it and those not apart (`missing_counts`)
+        missing = "，".join(f"{label} {n} 个单位" for label, n in merged.consolidation.missing_counts())
         return (f"收到 {collected.inputs} 个文件，采纳 {collected.accepted}，退回 {collected.returned}；"
-                f"未报送 {counts[UnitState.NOT_REPORTED]} 个单位。汇总表：{merged.path}")
+                f"{missing}。汇总表：{merged.path}")
     result = write_memo(ws, period)
     return f"通报：{result.path}"
 

@@ -16,7 +16,6 @@ from ..memo.context import MemoContext, build_context, memo_filename, render_mar
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..period import Period
-from ..vocab import UnitState
 from ..workspace import MEMOS, Workspace, refuse_if_nothing_received
 
 TEMPLATE_NAME = "月度通报.docx"
@@ -93,8 +92,7 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
     """The units the 通报 names 未报送 whose deadline has not passed on ``today`` (the month's, a
     memo made early to see where things stand; or a unit's own extension, `issue --dept … --due`):
     they may still report on time, and a 通报 printed now would name them in public for it."""
-    waiting = [(u.unit, cons.due_of(u.unit)) for u in cons.units
-               if u.state == UnitState.NOT_REPORTED and cons.due_of(u.unit) and cons.due_of(u.unit) >= today]
+    waiting = [(unit, cons.due_of(unit)) for unit in cons.not_yet_due(today)]
     if not waiting:
         return []
     # the month's deadline said once; a unit with its own (an extension) by name

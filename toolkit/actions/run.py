@@ -31,7 +31,15 @@ class RunResult:
 
     @property
     def missing_units(self) -> list[str]:
-        return [u.unit for u in self.merged.consolidation.units if u.state == UnitState.NOT_REPORTED]
+        """The units 未报送 past their deadline (those not yet due: `waiting_units`)."""
+        cons = self.merged.consolidation
+        return [u.unit for u in cons.units if u.state == UnitState.NOT_REPORTED and u.unit not in cons.waiting]
+
+    @property
+    def waiting_units(self) -> list[str]:
+        """The units 未报送 whose deadline has not passed (`Consolidation.waiting`)."""
+        cons = self.merged.consolidation
+        return [u.unit for u in cons.units if u.unit in cons.waiting]
 
     @property
     def returned_units(self) -> list[str]:

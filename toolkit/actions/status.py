@@ -19,8 +19,17 @@ def status(ws: Workspace, period: Period | None = None) -> Consolidation:
     return consolidate(ws, period, tasks=False)
 
 
-def status_rows(cons: Consolidation) -> list[dict[str, Any]]:
+def status_rows(cons: Consolidation, said: bool = True) -> list[dict[str, Any]]:
     """One row per unit, keyed by `STATUS_COLUMNS`; 报送文件 as 报送情况 gives it, saying
-    whose time 报送时间 is when the file merged is not the one that decided it."""
-    return [dict(zip(STATUS_COLUMNS, (u.unit, u.kind, u.tasks, u.state, u.received_at, u.file_text, u.errors,
-                                      u.warnings, u.done, u.lagging))) for u in cons.units]
+    whose time 报送时间 is when the file merged is not the one that decided it. 报送状态 as
+    报送情况 says it (`Consolidation.said`), or with ``said`` False the state's own word (JSON,
+    read by programs, which find the units not yet due in `not_yet_due`)."""
+    return [dict(zip(STATUS_COLUMNS, (u.unit, u.kind, u.tasks, cons.said(u.unit, u.state) if said else u.state,
+                                      u.received_at, u.file_text, u.errors, u.warnings, u.done, u.lagging)))
+            for u in cons.units]
+
+
+def not_yet_due(cons: Consolidation) -> dict[str, str]:
+    """The units 未报送 whose deadline has not passed (`Consolidation.waiting`), each with its
+    deadline (YYYY-MM-DD): ``status --format json``'s ``not_yet_due``."""
+    return {u.unit: cons.due_of(u.unit).isoformat() for u in cons.units if u.unit in cons.waiting}

@@ -15,7 +15,7 @@ from ..dates import cn_date, day_off, next_working_day, units_dues_text, weekday
 from ..files import atomic_write
 from ..period import Period
 from ..text import display_width, pad
-from ..vocab import Outcome, UnitState, evidence_word
+from ..vocab import NOT_YET_DUE, Outcome, UnitState, evidence_word
 from .base import (
     DATE,
     State,
@@ -433,7 +433,13 @@ def _echo_figures(state: State, cons) -> None:
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
                 f"未报送 {f['任务未报送']}；超期未完成 {f['超期未完成']}")
     echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
-                f"未报送 {f['未报送单位']}，退回待改 {f['退回待改']}{_exempt_count(cons)}")
+                f"{_missing_count(cons)}，退回待改 {f['退回待改']}{_exempt_count(cons)}")
+
+
+def _missing_count(cons) -> str:
+    """"未报送 3", or while some units' deadline has not passed, those past it and those not
+    apart: "未报送（已截止） 0，未报送（尚未截止） 53" (`Consolidation.missing_counts`)."""
+    return "，".join(f"{label} {n}" for label, n in cons.missing_counts())
 
 
 def _exempt_count(cons) -> str:
@@ -466,12 +472,12 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
     action = _action("status")
     ws = state.workspace()
     cons = action.status(ws, _issued(ws, period, force))
-    rows = action.status_rows(cons)
+    rows = action.status_rows(cons, said=fmt != "json")
     if fmt in ("json", "csv"):
         if fmt == "json":
             text = json.dumps({"period": str(cons.period), "due": cons.due.isoformat(),
                                "counts": cons.unit_counts(), "units": rows, "not_issued": cons.not_issued,
-                               "behind_links": cons.behind_links},
+                               "behind_links": cons.behind_links, "not_yet_due": action.not_yet_due(cons)},
                               ensure_ascii=False, indent=2) + "\n"
         else:
             import csv
@@ -498,18 +504,20 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
     echo(state, f"{cons.period.label}报送情况（截止 {cons.due.isoformat()}{'；' + own if own else ''}）："
                 f"应报 {cons.owing}，"
                 f"按时报送 {counts[UnitState.ON_TIME]}，逾期报送 {counts[UnitState.LATE]}，"
-                f"未报送 {counts[UnitState.NOT_REPORTED]}，退回待改 {counts[UnitState.TO_FIX]}{_exempt_count(cons)}")
+                f"{_missing_count(cons)}，退回待改 {counts[UnitState.TO_FIX]}{_exempt_count(cons)}")
     colours = {UnitState.ON_TIME: "green", UnitState.LATE: "yellow", UnitState.NOT_REPORTED: "red",
-               UnitState.TO_FIX: "red", UnitState.EXEMPT: "green"}
+               UnitState.TO_FIX: "red", UnitState.EXEMPT: "green", NOT_YET_DUE: None}
     # an exempt unit owes nothing: listed with --all, as one that reported on time
     shown = [u for u in cons.units if show_all or u.state not in (UnitState.ON_TIME, UnitState.EXEMPT)]
     # a county's full names (鞍山市立山区工业和信息化局) are wider than Dongguan's 20 cells:
     # the times still line up under each other
     width = max([20, *(display_width(u.unit) for u in shown)])
-    for u in shown:
+    words = [cons.said(u.unit, u.state) for u in shown]
+    word_width = max([8, *map(display_width, words)])  # 8 unless a unit is 未报送（尚未截止）
+    for u, word in zip(shown, words):
         when = f"  {u.received_at}" if u.received_at else ""
         extra = f"  错误 {u.errors}" if u.state == UnitState.TO_FIX else ""
-        echo(state, f"  {pad(u.state, 8)} {pad(u.unit, width)}{when}{extra}".rstrip(), fg=colours[u.state])
+        echo(state, f"  {pad(word, word_width)} {pad(u.unit, width)}{when}{extra}".rstrip(), fg=colours[word])
     _echo_not_issued(state, cons)
     _echo_office_notes(state, cons)
 
@@ -641,11 +649,13 @@ def _echo_run(state: State, result) -> None:
         echo(state, "  收件箱没有新文件，按已收取的报送重新汇总。")
     units = result.merged.consolidation.unit_counts()
     echo(state, f"  报送：按时报送 {units[UnitState.ON_TIME]}，逾期报送 {units[UnitState.LATE]}，"
-                f"未报送 {units[UnitState.NOT_REPORTED]}，退回待改 {units[UnitState.TO_FIX]}"
+                f"{_missing_count(result.merged.consolidation)}，退回待改 {units[UnitState.TO_FIX]}"
                 f"{_exempt_count(result.merged.consolidation)}")
     _echo_not_issued(state, result.merged.consolidation)
     if result.missing_units:
         echo(state, f"  未报送：{'、'.join(result.missing_units)}", fg="yellow")
+    if result.waiting_units:
+        echo(state, f"  {NOT_YET_DUE}：{'、'.join(result.waiting_units)}")
     if result.returned_units:
         echo(state, f"  退回待改：{'、'.join(result.returned_units)}", fg="yellow")
     _echo_evidence(state, c)
