@@ -199,6 +199,12 @@ def test_a_qq_cloud_mail_is_recorded_named_with_its_link_and_expiry_and_flagged_
     data = states(run, ws)
     assert {u["单位"]: u["报送状态"] for u in data["units"]}["东坑镇"] == "未报送"
     assert list(data["behind_links"]) == ["东坑镇"]
+    # json carries the same 请核实 line, and exits 1 as the table does; so does a csv written to a file
+    assert data["notes"] == [note] and data["told"] == []
+    as_json = run(["-w", str(ws.root), "status", "--period", "2022-06", "--format", "json"])
+    assert as_json.exit_code == 1
+    as_csv = run(["-w", str(ws.root), "status", "--period", "2022-06", "-o", str(ws.root / "报送情况.csv")])
+    assert as_csv.exit_code == 1 and said(as_csv.output, "超大附件") == [note]
     merged = run(["-w", str(ws.root), "merge", "--period", "2022-06"])
     assert said(merged.output, "超大附件") == [note]
 
@@ -213,7 +219,7 @@ def test_a_qq_cloud_mail_is_recorded_named_with_its_link_and_expiry_and_flagged_
     assert "超大附件链接下载" in rec.note
     data = states(run, ws)
     assert {u["单位"]: u["报送状态"] for u in data["units"]}["东坑镇"] == "按时报送"
-    assert data["behind_links"] == {}
+    assert data["behind_links"] == {} and data["notes"] == []
     assert said(run(["-w", str(ws.root), "status", "--period", "2022-06"]).output, "超大附件") == []
 
 

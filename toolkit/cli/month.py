@@ -477,7 +477,8 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
         if fmt == "json":
             text = json.dumps({"period": str(cons.period), "due": cons.due.isoformat(),
                                "counts": cons.unit_counts(), "units": rows, "not_issued": cons.not_issued,
-                               "behind_links": cons.behind_links, "not_yet_due": action.not_yet_due(cons)},
+                               "behind_links": cons.behind_links, "not_yet_due": action.not_yet_due(cons),
+                               "notes": cons.office_notes(), "told": cons.told()},
                               ensure_ascii=False, indent=2) + "\n"
         else:
             import csv
@@ -492,12 +493,16 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
             writer.writeheader()
             writer.writerows(rows)
             text = buf.getvalue()
+        # what asks the office to check (`office_notes`) makes exit 1 as the table does: a
+        # script reading the json finds the lines in "notes"; one writing a file sees them too
+        state.exit_code = state.exit_code or (1 if cons.office_notes() else 0)
         if not out:
             click.echo(text, nl=False)
             return
         data = text.encode("utf-8")
         path = atomic_write(Path(out), lambda tmp: tmp.write_bytes(data))
         echo(state, f"{cons.period.label}报送情况已写入：{path}")
+        _echo_office_notes(state, cons)
         return
     counts = cons.unit_counts()
     own = cons.own_dues_text(dt.date.isoformat)
