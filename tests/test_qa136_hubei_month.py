@@ -218,7 +218,7 @@ def test_the_city_on_time_by_its_countys_copy_alone_is_asked_about_before_the_me
         for text in ("宜昌市人民政府 在2018年6月计为按时报送", "“夷陵区_2018年6月_宜昌市人民政府_进展填报表.xlsx”",
                      "2018-07-02 16:30", "夷陵区政府办 <ylqzfb@yiling.example.cn>", "yc@hubei.example.cn",
                      "“2018年6月_宜昌市人民政府_进展填报表.xlsx”", "2018-07-08 11:30", "2018年7月5日",
-                     "宜昌市人民政府应为逾期报送", "请在汇总表和通报中更正后再印发"):
+                     "宜昌市人民政府应为逾期报送", "duban sender --period 2018-06 --dept 宜昌市人民政府 --not-theirs"):
             assert text in line, (text, line)
     # 襄阳市's clerk on 163.com sent its only return: nothing to ask
     assert "襄阳市" not in log["merge"] and "163.com" not in log["merge"]

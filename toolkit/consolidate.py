@@ -32,7 +32,7 @@ from .on_time import issued_dues, replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
-from .senders import unknown_sender_notes
+from .senders import Asked, checked_notes, disowned, marked, unknown_senders
 from .text import task_title, unended
 from .units import of_sections
 from .vocab import NOT_YET_DUE, PAST_DUE, TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, UnitState
@@ -200,20 +200,23 @@ class Consolidation:
     #: date on their forms (`Workspace.due`): unit → (printed, applied); said (`due_notes`)
     extended: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
     #: units 按时报送 by a copy from an address no unit has, late by their own (`senders`)
-    sender_notes: list[str] = field(default_factory=list)
+    unknown_senders: list[Asked] = field(default_factory=list)
+    #: the office's answers about such copies (`senders.checked_notes`): said, asking nothing
+    sender_checks: list[str] = field(default_factory=list)
     #: the office's day the consolidation was made (`Workspace.now`, the clock memo's note
     #: reads): a unit 未报送 whose deadline has not passed on it is said `NOT_YET_DUE` (`waiting`)
     today: dt.date | None = None
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`link_notes`,
-        `basis_notes`, `due_notes`, `sender_notes`): shown by merge, memo, status and run."""
-        return self.link_notes() + self.basis_notes() + self.due_notes() + self.sender_notes
+        `basis_notes`, `due_notes`, `unknown_senders`): shown by merge, memo, status and run."""
+        return self.link_notes() + self.basis_notes() + self.due_notes() + [a.text for a in self.unknown_senders]
 
     def told(self) -> list[str]:
         """What the office is told that asks nothing of it (shown, exit 0): a past month whose
-        tasks a revised 任务分工表 only renumbered (`Basis.asks`)."""
-        return self.basis.notes() if self.basis and not self.basis.asks else []
+        tasks a revised 任务分工表 only renumbered (`Basis.asks`); the office's answers about a
+        sender (`sender_checks`)."""
+        return (self.basis.notes() if self.basis and not self.basis.asks else []) + self.sender_checks
 
     def due_notes(self) -> list[str]:
         """A deadline extended in duban.toml after issue applies (no unit is 逾期 that met it),
@@ -450,6 +453,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
         asked = _asked_of(ledger, period, accepted, master, apart)
         replied = replied_on(ledger, period)
+        checks = ledger.sender_checks(period)  # the office's answers: a copy not the unit's times nothing
+        not_theirs = disowned(checks)
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
@@ -556,15 +561,16 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         rec = accepted.get(unit)
         if rec is not None:
             deadline = own_dues.get(unit, due)
-            state, sent = timeliness(rec, received.get(unit, []), deadline, reply_date(ws, deadline, replied))
+            theirs = [r for r in received.get(unit, []) if r.id not in not_theirs or r.id == rec.id]
+            state, sent = timeliness(rec, theirs, deadline, reply_date(ws, deadline, replied))
             state = ON_TIME if unit in exempt_at_issue else state
             printed = unit_dues.get(unit)
             if (state == ON_TIME and printed and printed < deadline and unit not in exempt_at_issue
-                    and timeliness(rec, received.get(unit, []), printed,
+                    and timeliness(rec, theirs, printed,
                                    reply_date(ws, printed, replied))[0] == LATE):
                 extended[unit] = (printed, deadline)  # 按时 only by duban.toml's later due_day
             if state == ON_TIME and unit not in exempt_at_issue:
-                timed.append((unit, sent, received.get(unit, []), deadline))
+                timed.append((unit, sent, theirs, deadline))
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
@@ -594,13 +600,16 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             issue_rows.append({"unit": rec.unit or "", "file": rec.name, "sheet": i.sheet, "cell": i.cell,
                                "code": i.code, "severity": i.severity, "message": i.message,
                                "outcome": rec.outcome, "task": i.task})
+    period_receipts = marked(period_receipts, checks)  # 收件登记 shows the office's answers
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
     return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
-                         unknown_sender_notes(ws, period, master.directory, timed), ws.now().date())
+                         unknown_senders(ws, period, master.directory, timed, checks),
+                         checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
+                         ws.now().date())
 
 
 def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None

@@ -5,20 +5,26 @@ unit is its form's `_meta`, the strongest evidence there is. A county (夷陵区
 that mails a filled copy of its city's form before the deadline therefore makes the city
 按时报送, though the city's own return came from the city's own address after the deadline.
 The verdict stays as the rules give it; the office is asked (`Consolidation.office_notes`)
-before the 通报 says it in public.
+before the 通报 says it in public, and answers once (`duban sender`, `actions.sender`, kept in
+the ledger's ``sender_checks``): the copy was the unit's (or sent for it), and 按时 stands; or
+it was not, and the copy no longer times the unit (`disowned`), which its own returns then do.
+Either answer is said on every merge, status and memo (`checked_notes`, exit 0) and in 收件登记
+(`marked`), and can be taken back (``--undo``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from .addresses import addresses_in, parse_addresses
 from .dates import cn_date
 from .ledger import Ledger, Receipt
 from .period import Period
 from .units import Directory
-from .vocab import Outcome, TimeSource
+from .vocab import Outcome, TimeSource, evidence_word
 from .workspace import Workspace
 
 #: public mail services a clerk uses from home or when the unit's own mailbox is down: a return
@@ -49,8 +55,58 @@ def _first_from(senders: Callable[[Receipt], str], receipts: list[Receipt], own:
     return None, ""
 
 
-def unknown_sender_notes(ws: Workspace, period: Period, directory: Directory,
-                         timed: Iterable[tuple[str, Receipt, list[Receipt], dt.date]]) -> list[str]:
+#: (receipt, the unit's own?, when answered): `Ledger.sender_checks`
+Check = tuple[Receipt, bool, str]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A unit 按时 by ``sent``, a return from an address no unit has, whose own return from its
+    单位名录 address came after its deadline; ``text``: the 请核实 line."""
+
+    unit: str
+    sent: Receipt
+    text: str
+
+
+def command(period: Period, unit: str, answer: str) -> str:
+    """The command that records the office's answer about ``unit`` (``answer``: --theirs,
+    --not-theirs, --undo), as the lines name it."""
+    return f"duban sender --period {period} --dept {unit} {answer}"
+
+
+def disowned(checks: Iterable[Check]) -> frozenset[int]:
+    """Receipts the office said were not their unit's: they time no unit."""
+    return frozenset(r.id for r, theirs, _ in checks if not theirs)
+
+
+def marked(receipts: list[Receipt], checks: Sequence[Check]) -> list[Receipt]:
+    """``receipts`` with the office's answer beside how each answered one's unit was found
+    (收件登记 单位依据): 表内标识（已核实不是其报送）."""
+    answers = {r.id: theirs for r, theirs, _ in checks}
+    return [dataclasses.replace(r, identified_by=f"{evidence_word(r.identified_by)}"
+                                f"（已核实{'是' if answers[r.id] else '不是'}其报送）")
+            if r.id in answers else r for r in receipts]
+
+
+def checked_notes(period: Period, checks: Sequence[Check], states: dict[str, tuple[str, str]]) -> list[str]:
+    """One line per answer the office gave (`Consolidation.told`: said, exit 0), with the
+    verdict it leaves (``states``: unit → (报送状态, 报送时间)): a 逾期 it made is never silent."""
+    out = []
+    for r, theirs, at in checks:
+        unit = r.unit or ""
+        state, when = states.get(unit, ("", ""))
+        head = f"已核实：{unit} {period.label}的“{r.name}”（{r.received_at[:16]}，发件人不在单位名录中）"
+        verdict = f"{unit} 计为{state}" + (f"（报送时间 {when}）" if when else "") if state else ""
+        said = (f"由其报送或委托报送（{at[:16]} 记录），{verdict}" if theirs
+                else f"不是{unit}报送（{at[:16]} 记录），不再据此计算报送时间，{verdict}")
+        out.append(f"{head}{said.rstrip('，')}。如需撤销，请运行 {command(period, unit, '--undo')}")
+    return out
+
+
+def unknown_senders(ws: Workspace, period: Period, directory: Directory,
+                    timed: Iterable[tuple[str, Receipt, list[Receipt], dt.date]],
+                    checks: Sequence[Check] = ()) -> list[Asked]:
     """One 请核实 line per unit 按时 by a return from an address no unit of 单位名录 has, whose
     next return from its own 单位名录 address came after its deadline; ``timed``: (unit, the
     receipt its time is, its receipts of the period in the order received, its deadline) of
@@ -61,9 +117,13 @@ def unknown_sender_notes(ws: Workspace, period: Period, directory: Directory,
     came after, nor when the later return too came from an
     address the directory does not know, nor for a unit with no address on file, nor when the
     unit sent from its own address by the deadline (then it was on time whoever else sent),
-    nor for a time W207 already doubts or a loose file (no sender)."""
+    nor for a time W207 already doubts or a loose file (no sender), nor once the office said
+    the return was the unit's (``checks``: `Ledger.sender_checks`)."""
     wanted = []
+    confirmed = {r.id for r, theirs, _ in checks if theirs}
     for unit, sent, received, due in timed:
+        if sent.id in confirmed:
+            continue
         entry = directory.get(unit)
         own = addresses_in(entry.email if entry else "")
         later = [r for r in received if r.outcome in _SENT and r.received_how != TimeSource.DOUBTFUL
@@ -96,11 +156,12 @@ def unknown_sender_notes(ws: Workspace, period: Period, directory: Directory,
             mine, by = _first_from(lambda r: sender_of(ws, ledger, r), later, own)
             if mine is None or mine.received.date() <= due:
                 continue  # the unit itself sent by the deadline, or never from its own address
-            out.append(
+            out.append(Asked(unit, sent,
                 f"请核实：{unit} 在{period.label}计为按时报送，报送时间取自第一份合格报送“{sent.name}”"
                 f"（{sent.received_at[:16]}，发件人 {_shown(first)}，不是单位名录中任何单位的邮箱）；"
                 f"该单位从其名录邮箱 {_shown(by)} 报送的“{mine.name}”"
                 f"于 {mine.received_at[:16]} 收到，已过截止日期（{cn_date(due)}）。请向{unit}核实前一份是否由其报送"
-                f"或委托报送：是的，无需处理；不是的（如别的单位在其填报表上填了自己的情况），{unit}应为逾期报送，"
-                "duban 无法据此改判，请在汇总表和通报中更正后再印发。")
+                f"或委托报送：是的，请运行 {command(period, unit, '--theirs')}；不是的（如别的单位在其填报表上填了"
+                f"自己的情况），{unit}应为逾期报送，请运行 {command(period, unit, '--not-theirs')}，"
+                "此后不再据前一份计算其报送时间。运行后此提示即不再出现。"))
     return out

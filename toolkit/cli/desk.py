@@ -1,4 +1,4 @@
-"""The coordinator's desk: demo, open, excel-console, period, kit and the mailbox."""
+"""The coordinator's desk: demo, open, excel-console, period, sender, kit and the mailbox."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ..period import Period
 from .base import (
     State,
     _action,
+    _issued,
     _parse_date_option,
     cli,
     echo,
@@ -92,6 +93,38 @@ def period_cmd(state: State, label: bool) -> None:
     """
     current = state.workspace().period()
     click.echo(current.label if label else str(current))
+
+
+@cli.command("sender")
+@period_option()
+@click.option("--dept", "unit", required=True, metavar="单位", help="“请核实”提示中的单位")
+@click.option("--theirs", "answer", flag_value="theirs", help="核实是该单位报送或委托报送：按时报送不变")
+@click.option("--not-theirs", "answer", flag_value="not", help="核实不是该单位报送：不再据此计算其报送时间")
+@click.option("--undo", "answer", flag_value="undo", help="撤销已记录的核实")
+@pass_state
+def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) -> None:
+    """核实发件人：回答“请核实”中从单位名录以外的邮箱报来的那一份是否为该单位报送。
+
+    记录在收件登记中，此后汇总、通报不再提示；不是该单位报送的，不再据此计算其报送时间。
+
+    \b
+    示例：
+      duban sender --period 2022-06 --dept 中堂镇 --theirs
+      duban sender --period 2022-06 --dept 中堂镇 --not-theirs
+      duban sender --period 2022-06 --dept 中堂镇 --undo
+    """
+    if answer is None:
+        raise click.UsageError("请写明核实结果：--theirs（是其报送）、--not-theirs（不是其报送）或 --undo（撤销）。")
+    with state.locked() as ws:
+        done = _action("sender").check_sender(ws, _issued(ws, period, False), unit,
+                                              {"theirs": True, "not": False, "undo": None}[answer])
+    r, label, unit = done.receipt, done.period.label, done.unit  # the 名录's name of --dept
+    said = {True: "由其报送或委托报送", False: f"不是{unit}报送，不再据此计算其报送时间", None: "的核实记录已撤销"}
+    before, after = (f"{state_}（报送时间 {when}）" for state_, when in (done.before, done.after))
+    then = f"{unit} 由{before}改计为{after}" if done.after != done.before else f"{unit} 计为{after}"
+    echo(state, f"已记录：{unit} {label}的“{r.name}”（{r.received_at[:16]}）{said[done.theirs]}；{then}。")
+    if done.after != done.before:
+        echo(state, "请重新运行 duban merge 和 duban memo（或一键月报），更新汇总表和通报。", fg="yellow")
 
 
 @cli.command("kit")

@@ -132,6 +132,13 @@ ALTER TABLE issued ADD COLUMN exempt INTEGER NOT NULL DEFAULT 0;  -- 1: no form 
 MIGRATIONS.append((10, "when each unit's form first went out, kept when it is issued again", """
 ALTER TABLE issued ADD COLUMN first_issued_at TEXT;  -- issued_at is the latest issue's; NULL: as issued_at
 """))
+MIGRATIONS.append((11, "the office's answer whether a return from an unknown address was its unit's (senders)", """
+CREATE TABLE sender_checks (
+    receipt_id INTEGER PRIMARY KEY REFERENCES receipts(id),   -- the return whose sender was asked about
+    theirs INTEGER NOT NULL,        -- 1: the unit's own, or sent for it; 0: not the unit's
+    checked_at TEXT NOT NULL
+);
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

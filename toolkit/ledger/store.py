@@ -502,6 +502,23 @@ class Ledger(IssuedRecords):
                 self.conn.executemany("UPDATE owed SET done_at=? WHERE kind=? AND receipt_id=? AND done_at IS NULL",
                                       [(now(), kind, i) for i in receipt_ids])
 
+    # ---- the office's answers about a sender (`senders`) ----
+    def check_sender(self, receipt_id: int, theirs: bool | None) -> None:
+        """Record whether the return ``receipt_id``, from an address no unit has, was its
+        unit's (``theirs``); None takes the answer back."""
+        with self.transaction():
+            if theirs is None:
+                self.conn.execute("DELETE FROM sender_checks WHERE receipt_id=?", (receipt_id,))
+            else:
+                self.conn.execute("INSERT OR REPLACE INTO sender_checks(receipt_id, theirs, checked_at)"
+                                  " VALUES (?,?,?)", (receipt_id, int(theirs), now()))
+
+    def sender_checks(self, period: Period) -> list[tuple[Receipt, bool, str]]:
+        """(receipt, its unit's own?, when answered) of each answer about a return of ``period``."""
+        return [(_receipt(r), bool(r["theirs"]), r["checked_at"]) for r in self.conn.execute(
+            "SELECT receipts.*, theirs, checked_at FROM sender_checks JOIN receipts ON receipts.id=receipt_id"
+            " WHERE period=? ORDER BY receipt_id", (str(period),))]
+
     def returns_of(self, unit: str, period: Period, aliases: tuple[str, ...] = ()) -> list[Receipt]:
         """The unit's returns for ``period``, the latest last by `ReturnOrder` (a file collected
         late but sent earlier is not the latest), whatever their outcome, but not a file sent
