@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from toolkit.master import import_master
-from toolkit.units import guess_kind, plan_level, town_phrase
+from toolkit.places import plan_level
+from toolkit.units import guess_kind, town_phrase
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"
 

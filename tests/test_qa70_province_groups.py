@@ -41,7 +41,8 @@ from toolkit.master import import_master
 from toolkit.master.grammar import parse_departments
 from toolkit.memo.context import _recipients
 from toolkit.period import Period
-from toolkit.units import Directory, Unit, government_kind, plan_level
+from toolkit.places import plan_level
+from toolkit.units import Directory, Unit, government_kind
 from toolkit.vocab import Role
 
 LEAD, COOP = Role.LEAD, Role.COOP

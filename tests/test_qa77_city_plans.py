@@ -24,7 +24,8 @@ from toolkit.groups import group_members
 from toolkit.master import import_master
 from toolkit.master.importer import _kind_hint
 from toolkit.memo.context import _recipients
-from toolkit.units import Directory, Unit, guess_kind, plan_level, plan_place
+from toolkit.places import plan_level, plan_place
+from toolkit.units import Directory, Unit, guess_kind
 
 # ---------------------------------------------------------------- a. 州 or a city
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .places import leading_level
 from .text import LazyPattern, key
-from .units import DEPARTMENT_KIND, government_kind, government_level, leading_level, unbracketed
+from .units import DEPARTMENT_KIND, government_kind, government_level, unbracketed
 
 if TYPE_CHECKING:
     from .units import Directory

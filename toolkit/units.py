@@ -14,6 +14,7 @@ from pathlib import Path
 
 # csv: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
+from .places import RANK, is_town, leading_level, leading_place, other_place, place_in, plan_place, town_body
 from .resources import resource
 from .text import LazyPattern, clean, key, short_key
 from .vocab import Kind
@@ -31,7 +32,6 @@ DEPT = "部门"
 #: A government below the plan's own, named on its own (杭州市人民政府 in a province's plan,
 #: 黄埔区人民政府 in a city's): what `government_kind` reads as a city's or a county's.
 CITY_GOVERNMENT, COUNTY_GOVERNMENT = "市", "县（市、区）"
-_RANK = {"省": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
 
 DIRECTORY_HEADERS = ("单位", "简称/别名", "类别", "联系人", "电话", "邮箱")
 #: Optional 7th column of a directory CSV: the name the coordinating office signs the memo
@@ -75,21 +75,8 @@ def unbracketed(text: str) -> str:
     return re.sub(f"[{re.escape(_OPEN + _CLOSE)}]", "", text)
 
 
-def leading_level(text: str) -> str:
-    """The administrative level a phrase or kind starts with: 市, 区, 县, 省 or ''."""
-    m = re.match(r"(东莞)?(市(?!场)|区|县|省)", key(text))  # 市场监管总局 is no city's
-    return m.group(2) if m else ""
-
-
 # A park or zone a directory files with the towns (松山湖高新区, 立山经济开发区)
 _ZONE_NAME = LazyPattern(r"(园区|高新区|新区|开发区|经开区|功能区)$")
-
-
-def _is_town(name: str) -> bool:
-    """Whether a unit's name is a town's (镇, 乡, 街道, 苏木), whatever it starts with: 番禺区's
-    市桥街道 and a county's 县城关镇 lead with a level character that is no department's level.
-    Its government's own name counts too (城关镇人民政府, 东城街道办事处: not a 科室)."""
-    return bool(re.search(r"(镇|街道|乡|苏木)$", _town_body(name)))
 
 
 def town_kind(kind: str) -> bool:
@@ -108,10 +95,6 @@ def town_kind(kind: str) -> bool:
 DEPARTMENT_KIND = LazyPattern(r"直(?!辖)|部门|单位|机构")
 
 
-def _town_body(name: str) -> str:
-    """A town's name without the name of its government (人民政府, 办事处, 党委 …)."""
-    return re.sub(r"(人民政府|政府|办事处|党委|党工委)$", "", clean(name)) or clean(name)
-
 
 def guess_kind(name: str, plan: str = "", place: str = "") -> str:
     """Kind of a unit the directory does not know, from how its name starts and ends.
@@ -122,26 +105,26 @@ def guess_kind(name: str, plan: str = "", place: str = "") -> str:
     (`plan_place`, 清远市): another 市's government in its plan is a county-level city's."""
     n = clean(name)
     level = leading_level(n)
-    if _is_town(n) or (_ZONE_NAME.search(n) and not level):
+    if is_town(n) or (_ZONE_NAME.search(n) and not level):
         return TOWN
     if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
         return SECTION
     if plan and re.search(r"(人民政府|政府|行政公署)$", n):
-        own, where = _place(n)  # the government's own level, below the plan's: not its department
+        own, where = place_in(n)  # the government's own level, below the plan's: not its department
         # a 州's or 盟's 市 is a county-level city (延边州's 延吉市): none is of its own level;
         # in a city's plan, so is a 市 other than the city itself (英德市 in 清远市's)
-        county_city = plan in ("州", "盟") or (plan == "市" and _other_place(where, place))
-        rank = 2 if own == "市" and county_city else _RANK.get(own, 0)
-        if own and rank > _RANK.get(plan, 3):
+        county_city = plan in ("州", "盟") or (plan == "市" and other_place(where, place))
+        rank = 2 if own == "市" and county_city else RANK.get(own, 0)
+        if own and rank > RANK.get(plan, 3):
             return CITY_GOVERNMENT if rank == 1 else COUNTY_GOVERNMENT
     if not plan and re.search(r"(人民政府|政府|行政公署)$", n):
         return dept_kind(level)  # a government of no plan said: nothing tells what it is below
     # the place leading the name, not only its first character: 英德市教育局 in 清远市's plan is a
     # county-level city's (县直部门), 清城区教育局 a district's; 团市委, 民革市委 the city's own
-    own, where = _place(_NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(_PARTY.sub("", n))))
+    own, where = leading_place(n)
     if where == "州":  # 州教育局 in a prefecture's plan: its own (州直), not a city's
         own = "州"
-    elif own == "市" and len(where) > 1 and (plan in ("州", "盟") or (plan == "市" and _other_place(where, place))):
+    elif own == "市" and len(where) > 1 and (plan in ("州", "盟") or (plan == "市" and other_place(where, place))):
         own = "县"
     return dept_kind(own or level or plan)
 
@@ -158,44 +141,12 @@ def below_plan(kind: str, plan: str) -> bool:
     """Whether a department's kind is of a government below the plan's (县直部门, 区直部门 in a
     city's plan: 英德市教育局 in 清远市's), not of the plan's own."""
     own = leading_level(kind)
-    return bool(own and plan) and _RANK.get(own, 0) > _RANK.get(plan, 3) and not government_kind(kind)
+    return bool(own and plan) and RANK.get(own, 0) > RANK.get(plan, 3) and not government_kind(kind)
 
 
 def phrase_level(phrase: str) -> str:
     """The level a group phrase names after its 各/有关 (县各有关单位, 各市直部门: 县, 市), else ''."""
     return leading_level(re.sub(r"^(各|有关|相关)+", "", key(phrase)))
-
-
-# What leads a party's or a league's body before its place (中共英德市委, 团市委, 民革清远市委员会);
-# 团 only before a level's 委: 团风县 is a county.
-_PARTY = LazyPattern(r"^(中国共产党|中共|共青团|团(?=[省市县区州盟旗]委)"
-                     r"|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)")
-
-
-# The level of the government a plan belongs to, read from a place name leading its
-# organiser or title (大竹县人民政府办公室, 东莞市政务服务数据管理局, 广州市黄埔区…: the
-# last level named before the body, 区 there) or from a government it names (2023年区政府
-# 重点民生实事). A 开发区, 新区, 园区 or 社区 is a zone, not a level; a 州, 盟 or 旗 is its own
-# level (州直, 旗直), 自治区 a province.
-_LEVEL_OF = {"省": "省", "市": "市", "州": "市", "盟": "盟", "县": "县", "旗": "旗", "区": "区"}
-# A 州 is mostly part of a city's name (杭州, 惠州, 广东惠州…): the prefecture's own level
-# (州直, 州级: 恩施州's 市直 would be 恩施市's) only for an autonomous prefecture, named
-# (延边州, 吉林延边州, 黔东南州) or written 自治州, or a 州 standing alone before its
-# government (州人民政府, 州委). These are the thirty there are, by the short names their
-# governments use (博州, 巴州, 克州 in 新疆 as well as the longer 博尔塔拉州 …).
-_PREFECTURES = frozenset((
-    "延边", "恩施", "湘西", "阿坝", "甘孜", "凉山", "黔东南", "黔南", "黔西南", "楚雄", "红河", "文山", "西双版纳",
-    "大理", "德宏", "怒江", "迪庆", "临夏", "甘南", "海北", "黄南", "海南", "果洛", "玉树", "海西", "昌吉",
-    "博尔塔拉", "巴音郭楞", "克孜勒苏", "伊犁", "博", "巴", "克"))
-_BODY = LazyPattern(r"人民政府|政府|委员会|委|办公厅|办公室|局|厅|院|中心|办|关于|\d|年")
-_GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人民政府|政府|委员会|委)")
-# Words holding a level character that names no level: 大竹县市场监督管理局 is a county's,
-# 城市更新三年行动 and 老旧小区改造 no city's or district's. (Not 市政 or 市民: 东莞市政务服务
-# 数据管理局 and 东莞市民政局 are the city's.)
-# 城市, 都市, 城区 and 湾区 also end places (盐城市, 成都市, 西城区, 龙湾区): masked only at the
-# start or after a level, a year or a digit (review).
-_NOT_A_PLACE = LazyPattern(r"超市|市场|小区|社区|景区|大湾区"
-                           r"|(?<![^省市县区州盟旗年\d·])(?:城市|都市|城区|湾区)(?!人民政府|政府|委)")
 
 
 # A bureau's plan among its own 科室 (江门's, QA): its 通报, 汇总表 and mails speak of 科室, not
@@ -219,95 +170,6 @@ def say_sections(text: str) -> str:
     return _UNIT_PHRASE.sub("科室", text)
 
 
-def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[str] = ()) -> str:
-    """省, 市, 州, 盟, 县, 旗 or 区: the level of the government whose plan this is; '' when
-    nothing says.
-
-    Read from the organiser (the office that signs the memo) first, then the units' own names
-    (市发改局, 县财政局 …) when two thirds of those that name a level name the same one, then
-    the title (whose words, 智慧城市 or 市区两级, say a level less surely than the units do).
-    The memo's 主送 and its 需县级层面协调 follow it."""
-    return _text_level(organiser) or _names_level(names) or _text_level(re.sub(r"^关于(印发)?", "", key(title)))
-
-
-def plan_place(organiser: str, title: str = "") -> str:
-    """The place name of the plan's own government (清远市 of 清远市人民政府办公室 or of
-    2024年清远市重点工作), from its organiser, else its title; '' when neither leads with one.
-    A party's office is its place's (大竹县 of 中共大竹县委督查室)."""
-    for text in (organiser, re.sub(r"^(关于(印发)?)?(\d{4}年度?)?", "", key(title))):
-        level, name = _place(_NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), _PARTY.sub("", key(text))))
-        if level:
-            return name
-    return ""
-
-
-def _other_place(name: str, place: str) -> bool:
-    """Whether the place ``name`` is not the plan's own ``place`` (英德市 in 清远市's plan;
-    广东清远市, 清远 and a bare 市 are 清远市's own)."""
-    a, b = (re.sub("市$", "", x) for x in (name, place))
-    return bool(a and b) and not (a.endswith(b) or b.endswith(a))
-
-
-def _text_level(text: str) -> str:
-    text = _NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(text))
-    level = _place_level(text)
-    m = _GOVERNMENT.search(text) if text and not level else None
-    if m and not _is_zone(text, m.start(1)):
-        # 2024年州政府…, 2024年延边州政府… are a 州's; 2024年惠州政府… a city's
-        name = re.search(r"[^省市县区州盟旗年\d·]*$", text[:m.start(1)]).group()
-        level = "州" if m.group(1) == "州" and (not name or _is_prefecture(name)) else _LEVEL_OF[m.group(1)]
-    return level
-
-
-def _names_level(names: tuple[str, ...] | list[str]) -> str:
-    levels = [lv for lv in (leading_level(n) for n in names if not _is_town(n)) if lv in ("省", "市", "县", "区")]
-    if len(levels) >= 2:
-        top = max(sorted(set(levels)), key=levels.count)
-        if levels.count(top) * 3 >= len(levels) * 2:
-            return top
-    return ""
-
-
-def _place_level(text: str) -> str:
-    """The last level in the place name leading ``text`` (before its body: 人民政府, 局, 办 …)."""
-    return _place(text)[0]
-
-
-def _place(text: str) -> tuple[str, str]:
-    """`_place_level` and the place name that level ends (英德市 of 清远市英德市人民政府)."""
-    body = _BODY.search(text)
-    head = text[:body.start()] if body else text[:12]
-    level, name, place = "", "", 0  # ``place``: where the current place name starts
-    for i, ch in enumerate(head):
-        if ch not in _LEVEL_OF or (i + 1 < len(head) and head[i + 1] in _LEVEL_OF):
-            continue  # 贵州省, 杭州市: the 州 is part of the name
-        if _is_zone(head, i):  # 滁州经济技术开发区管委会: the zone's own body, of no level said
-            level, name = "", ""
-            continue
-        level = "省" if head[max(0, i - 2):i + 1] == "自治区" else _LEVEL_OF[ch]
-        # an autonomous prefecture (延边州, 吉林延边州, 黔东南苗族侗族自治州) or a 州 alone before
-        # its government (州人民政府) is the 州's own level; 惠州, 广东惠州 a city's name
-        if ch == "州" and (head[max(0, i - 2):i + 1] == "自治州" or _is_prefecture(head[place:i])
-                          or (i == place and i + 1 == len(head) and body
-                              and re.match("人民政府|政府|委", text[body.start():]))):
-            level = "州"
-        name, place = head[place:i + 1], i + 1
-    return level, name
-
-
-def _is_prefecture(name: str) -> bool:
-    """Whether the place name written before a 州 is an autonomous prefecture's (延边, 吉林延边,
-    新疆博): a one-character short name (博州) only alone or after 新疆, not 广东惠州's 惠."""
-    return any(name == p or (name.endswith(p) and (len(p) > 1 or name.endswith("新疆" + p))) for p in _PREFECTURES)
-
-
-def _is_zone(text: str, at: int) -> bool:
-    """Whether the 区 at ``at`` ends a zone's name (开发区, 高新区, 新区, 园区 …), not a district."""
-    return text[at] == "区" and bool(_ZONE_BEFORE.search(text[:at]))
-
-
-_ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|合作|经济|功能|示范|景|矿|片|社|校|名胜|度假|集聚)$")
-
 
 def town_phrase(names: list[str]) -> str:
     """How a memo addresses the towns among ``names``: 各镇街（园区） where there are towns,
@@ -317,7 +179,7 @@ def town_phrase(names: list[str]) -> str:
     endings = [{e for e in ("乡", "镇", "街道", "园区")
                 if (n.endswith(e) or (e == "街道" and n.endswith("街")) or (e == "乡" and n.endswith("苏木"))
                     or (e == "园区" and _ZONE_NAME.search(n)))}
-               for n in map(_town_body, names)]
+               for n in map(town_body, names)]
     if not all(endings):
         return "各镇街（园区）"
     ends = set().union(*endings)
@@ -546,8 +408,8 @@ class Directory:
     def _short_towns(self) -> frozenset[str]:
         """The aliases of towns that do not say they are one (虎门 of 虎门镇)."""
         if self._towns is None:
-            self._towns = frozenset(key(n) for u in self.units if u.kind == TOWN or _is_town(u.name)
-                                    for n in u.aliases if not _is_town(n))
+            self._towns = frozenset(key(n) for u in self.units if u.kind == TOWN or is_town(u.name)
+                                    for n in u.aliases if not is_town(n))
         return self._towns
 
     def _carried_on(self, alias: str, text: str, end: int) -> bool:

@@ -49,11 +49,11 @@ def _reader() -> bytes:
     names and addresses are read): a duban reading differently never takes an old model.
     Computed once per process (3 ms cold); the installed package carries its .py files."""
     # deferred: master.workbook imports this module (a cycle otherwise); the others are loaded by then
-    from .. import dates, report, text, units
+    from .. import dates, places, report, text, units
     from . import cells, model, workbook
 
     h = hashlib.sha256()
-    for module in (workbook, cells, model, dates, text, units, report):
+    for module in (workbook, cells, model, dates, text, units, places, report):
         try:
             h.update(Path(module.__file__).read_bytes())
         except (OSError, TypeError):  # no source beside the module (a frozen build): its version then

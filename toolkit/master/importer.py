@@ -20,6 +20,7 @@ from .. import errors, office
 from ..dates import milestone, parse_deadline, title_year
 from ..groups import group_kind, under_plan
 from ..import_codes import IMPORT_RANK
+from ..places import plan_level, plan_place
 from ..report import Issue, make_issue
 from ..text import clean, key, squash
 from ..units import (
@@ -34,8 +35,6 @@ from ..units import (
     is_bundled,
     mentions_dongguan,
     phrase_level,
-    plan_level,
-    plan_place,
 )
 from ..vocab import EXPLICIT, Role
 from .columns import Header, find_header, note_row

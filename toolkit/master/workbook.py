@@ -13,9 +13,10 @@ from pathlib import Path
 from .. import errors
 from ..addresses import bad_addresses
 from ..dates import parse_deadline, title_year
+from ..places import plan_level, plan_place
 from ..report import Issue, make_issue
 from ..text import clean, key, squash
-from ..units import DIRECTORY_HEADERS, Directory, Unit, guess_kind, plan_level, plan_place, split_aliases
+from ..units import DIRECTORY_HEADERS, Directory, Unit, guess_kind, split_aliases
 from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
 from . import cache

@@ -17,13 +17,13 @@ from typing import Any
 from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
+from ..places import plan_level
 from ..text import name_part, task_title, unended
 from ..units import (
     SECTION,
     below_plan,
     government_kind,
     government_level,
-    plan_level,
     say_sections,
     town_kind,
     town_phrase,

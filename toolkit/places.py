@@ -1,0 +1,163 @@
+"""Places and administrative levels read from names: the level and the place of a plan's own
+government (`plan_level`, `plan_place`: 清远市, 市 of 清远市人民政府办公室), the place a unit's
+name leads with (`place_in`, `leading_place`), the level a phrase starts with (`leading_level`)
+and whether a name is a town's (`is_town`).
+
+`toolkit.units` guesses kinds and resolves names by them; nothing here knows a directory.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import LazyPattern, clean, key
+
+#: The rank of a government's level, the province's first: a unit below the plan's own is of a
+#: higher rank (`units.guess_kind`, `units.below_plan`).
+RANK = {"省": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
+
+
+def leading_level(text: str) -> str:
+    """The administrative level a phrase or kind starts with: 市, 区, 县, 省 or ''."""
+    m = re.match(r"(东莞)?(市(?!场)|区|县|省)", key(text))  # 市场监管总局 is no city's
+    return m.group(2) if m else ""
+
+
+def is_town(name: str) -> bool:
+    """Whether a unit's name is a town's (镇, 乡, 街道, 苏木), whatever it starts with: 番禺区's
+    市桥街道 and a county's 县城关镇 lead with a level character that is no department's level.
+    Its government's own name counts too (城关镇人民政府, 东城街道办事处: not a 科室)."""
+    return bool(re.search(r"(镇|街道|乡|苏木)$", town_body(name)))
+
+
+def town_body(name: str) -> str:
+    """A town's name without the name of its government (人民政府, 办事处, 党委 …)."""
+    return re.sub(r"(人民政府|政府|办事处|党委|党工委)$", "", clean(name)) or clean(name)
+
+
+# What leads a party's or a league's body before its place (中共英德市委, 团市委, 民革清远市委员会);
+# 团 only before a level's 委: 团风县 is a county.
+_PARTY = LazyPattern(r"^(中国共产党|中共|共青团|团(?=[省市县区州盟旗]委)"
+                     r"|民革|民盟|民建|民进|农工党|致公党|九三学社|台盟)")
+
+
+# The level of the government a plan belongs to, read from a place name leading its
+# organiser or title (大竹县人民政府办公室, 东莞市政务服务数据管理局, 广州市黄埔区…: the
+# last level named before the body, 区 there) or from a government it names (2023年区政府
+# 重点民生实事). A 开发区, 新区, 园区 or 社区 is a zone, not a level; a 州, 盟 or 旗 is its own
+# level (州直, 旗直), 自治区 a province.
+_LEVEL_OF = {"省": "省", "市": "市", "州": "市", "盟": "盟", "县": "县", "旗": "旗", "区": "区"}
+# A 州 is mostly part of a city's name (杭州, 惠州, 广东惠州…): the prefecture's own level
+# (州直, 州级: 恩施州's 市直 would be 恩施市's) only for an autonomous prefecture, named
+# (延边州, 吉林延边州, 黔东南州) or written 自治州, or a 州 standing alone before its
+# government (州人民政府, 州委). These are the thirty there are, by the short names their
+# governments use (博州, 巴州, 克州 in 新疆 as well as the longer 博尔塔拉州 …).
+_PREFECTURES = frozenset((
+    "延边", "恩施", "湘西", "阿坝", "甘孜", "凉山", "黔东南", "黔南", "黔西南", "楚雄", "红河", "文山", "西双版纳",
+    "大理", "德宏", "怒江", "迪庆", "临夏", "甘南", "海北", "黄南", "海南", "果洛", "玉树", "海西", "昌吉",
+    "博尔塔拉", "巴音郭楞", "克孜勒苏", "伊犁", "博", "巴", "克"))
+_BODY = LazyPattern(r"人民政府|政府|委员会|委|办公厅|办公室|局|厅|院|中心|办|关于|\d|年")
+_GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人民政府|政府|委员会|委)")
+# Words holding a level character that names no level: 大竹县市场监督管理局 is a county's,
+# 城市更新三年行动 and 老旧小区改造 no city's or district's. (Not 市政 or 市民: 东莞市政务服务
+# 数据管理局 and 东莞市民政局 are the city's.)
+# 城市, 都市, 城区 and 湾区 also end places (盐城市, 成都市, 西城区, 龙湾区): masked only at the
+# start or after a level, a year or a digit (review).
+_NOT_A_PLACE = LazyPattern(r"超市|市场|小区|社区|景区|大湾区"
+                           r"|(?<![^省市县区州盟旗年\d·])(?:城市|都市|城区|湾区)(?!人民政府|政府|委)")
+
+
+def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[str] = ()) -> str:
+    """省, 市, 州, 盟, 县, 旗 or 区: the level of the government whose plan this is; '' when
+    nothing says.
+
+    Read from the organiser (the office that signs the memo) first, then the units' own names
+    (市发改局, 县财政局 …) when two thirds of those that name a level name the same one, then
+    the title (whose words, 智慧城市 or 市区两级, say a level less surely than the units do).
+    The memo's 主送 and its 需县级层面协调 follow it."""
+    return _text_level(organiser) or _names_level(names) or _text_level(re.sub(r"^关于(印发)?", "", key(title)))
+
+
+def plan_place(organiser: str, title: str = "") -> str:
+    """The place name of the plan's own government (清远市 of 清远市人民政府办公室 or of
+    2024年清远市重点工作), from its organiser, else its title; '' when neither leads with one.
+    A party's office is its place's (大竹县 of 中共大竹县委督查室)."""
+    for text in (organiser, re.sub(r"^(关于(印发)?)?(\d{4}年度?)?", "", key(title))):
+        level, name = leading_place(key(text))
+        if level:
+            return name
+    return ""
+
+
+def other_place(name: str, place: str) -> bool:
+    """Whether the place ``name`` is not the plan's own ``place`` (英德市 in 清远市's plan;
+    广东清远市, 清远 and a bare 市 are 清远市's own)."""
+    a, b = (re.sub("市$", "", x) for x in (name, place))
+    return bool(a and b) and not (a.endswith(b) or b.endswith(a))
+
+
+def _text_level(text: str) -> str:
+    text = _NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(text))
+    level = _place_level(text)
+    m = _GOVERNMENT.search(text) if text and not level else None
+    if m and not _is_zone(text, m.start(1)):
+        # 2024年州政府…, 2024年延边州政府… are a 州's; 2024年惠州政府… a city's
+        name = re.search(r"[^省市县区州盟旗年\d·]*$", text[:m.start(1)]).group()
+        level = "州" if m.group(1) == "州" and (not name or _is_prefecture(name)) else _LEVEL_OF[m.group(1)]
+    return level
+
+
+def _names_level(names: tuple[str, ...] | list[str]) -> str:
+    levels = [lv for lv in (leading_level(n) for n in names if not is_town(n)) if lv in ("省", "市", "县", "区")]
+    if len(levels) >= 2:
+        top = max(sorted(set(levels)), key=levels.count)
+        if levels.count(top) * 3 >= len(levels) * 2:
+            return top
+    return ""
+
+
+def _place_level(text: str) -> str:
+    """The last level in the place name leading ``text`` (before its body: 人民政府, 局, 办 …)."""
+    return place_in(text)[0]
+
+
+def place_in(text: str) -> tuple[str, str]:
+    """`_place_level` and the place name that level ends (英德市 of 清远市英德市人民政府)."""
+    body = _BODY.search(text)
+    head = text[:body.start()] if body else text[:12]
+    level, name, place = "", "", 0  # ``place``: where the current place name starts
+    for i, ch in enumerate(head):
+        if ch not in _LEVEL_OF or (i + 1 < len(head) and head[i + 1] in _LEVEL_OF):
+            continue  # 贵州省, 杭州市: the 州 is part of the name
+        if _is_zone(head, i):  # 滁州经济技术开发区管委会: the zone's own body, of no level said
+            level, name = "", ""
+            continue
+        level = "省" if head[max(0, i - 2):i + 1] == "自治区" else _LEVEL_OF[ch]
+        # an autonomous prefecture (延边州, 吉林延边州, 黔东南苗族侗族自治州) or a 州 alone before
+        # its government (州人民政府) is the 州's own level; 惠州, 广东惠州 a city's name
+        if ch == "州" and (head[max(0, i - 2):i + 1] == "自治州" or _is_prefecture(head[place:i])
+                          or (i == place and i + 1 == len(head) and body
+                              and re.match("人民政府|政府|委", text[body.start():]))):
+            level = "州"
+        name, place = head[place:i + 1], i + 1
+    return level, name
+
+
+def _is_prefecture(name: str) -> bool:
+    """Whether the place name written before a 州 is an autonomous prefecture's (延边, 吉林延边,
+    新疆博): a one-character short name (博州) only alone or after 新疆, not 广东惠州's 惠."""
+    return any(name == p or (name.endswith(p) and (len(p) > 1 or name.endswith("新疆" + p))) for p in _PREFECTURES)
+
+
+def _is_zone(text: str, at: int) -> bool:
+    """Whether the 区 at ``at`` ends a zone's name (开发区, 高新区, 新区, 园区 …), not a district."""
+    return text[at] == "区" and bool(_ZONE_BEFORE.search(text[:at]))
+
+
+_ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|合作|经济|功能|示范|景|矿|片|社|校|名胜|度假|集聚)$")
+
+
+def leading_place(text: str) -> tuple[str, str]:
+    """`place_in` of a unit's or an organiser's name, read past a party's or a league's word
+    (中共英德市委: 英德市) and past words holding a level character that name no place (市场)."""
+    return place_in(_NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(_PARTY.sub("", text))))
