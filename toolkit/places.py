@@ -18,16 +18,32 @@ RANK = {"省": 0, "市": 1, "州": 1, "盟": 1, "县": 2, "区": 2, "旗": 2}
 
 
 def leading_level(text: str) -> str:
-    """The administrative level a phrase or kind starts with: 市, 区, 县, 省 or ''."""
-    m = re.match(r"(东莞)?(市(?!场)|区|县|省)", key(text))  # 市场监管总局 is no city's
+    """The administrative level a phrase or kind starts with: 市, 区, 县, 省 or ''. 市中区教育局
+    is a district's (`_LEVEL_LED`)."""
+    m = _LEADING_LEVEL.match(key(text))  # 市场监管总局 is no city's
     return m.group(2) if m else ""
+
+
+#: Districts whose names start with a level's character: 济南, 内江, 枣庄 and 乐山 each have a
+#: 市中区, 青岛 a 市南区 and a 市北区. Their 市 names no city: 市中区教育局 is a district's.
+_LEVEL_LED = ("市中区", "市南区", "市北区")
+_LEADING_LEVEL = LazyPattern(r"(东莞)?(?:市[中南北](?=区))?(市(?!场)|区|县|省)")
 
 
 def is_town(name: str) -> bool:
     """Whether a unit's name is a town's (镇, 乡, 街道, 苏木), whatever it starts with: 番禺区's
     市桥街道 and a county's 县城关镇 lead with a level character that is no department's level.
-    Its government's own name counts too (城关镇人民政府, 东城街道办事处: not a 科室)."""
-    return bool(re.search(r"(镇|街道|乡|苏木)$", town_body(name)))
+    Its government's own name counts too (城关镇人民政府, 东城街道办事处: not a 科室). A city or a
+    county written without its level is none (景德镇, 江西萍乡: `_LIKE_A_TOWN`)."""
+    body = town_body(name)
+    return bool(re.search(r"(镇|街道|乡|苏木)$", body)) and not _LIKE_A_TOWN.fullmatch(body)
+
+
+# Cities and counties whose names end as a town's do, written without their level (景德镇市,
+# 萍乡市, 湘乡市, 宁乡市, 桐乡市, 丰镇市, 固镇县, 武乡县, 西乡县, 安乡县), alone or after their
+# province (江西景德镇, 江西省萍乡) or city.
+_LIKE_A_TOWN = LazyPattern(r"(?:[^\W\d_]{2,8}?[省市]|江西|湖南|安徽|山西|陕西|浙江|内蒙古)?"
+                           r"(?:景德镇|萍乡|湘乡|宁乡|桐乡|丰镇|固镇|武乡|西乡|安乡)")
 
 
 def town_body(name: str) -> str:
@@ -62,9 +78,11 @@ _GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人�
 # 城市更新三年行动 and 老旧小区改造 no city's or district's. (Not 市政 or 市民: 东莞市政务服务
 # 数据管理局 and 东莞市民政局 are the city's.)
 # 城市, 都市, 城区 and 湾区 also end places (盐城市, 成都市, 西城区, 龙湾区): masked only at the
-# start or after a level, a year or a digit (review).
+# start or after a level, a year or a digit (review). A 城区 a department's name goes on from is
+# 阳泉's district (城区教育局, 阳泉市城区住房和城乡建设局), not a city's built-up area.
 _NOT_A_PLACE = LazyPattern(r"超市|市场|小区|社区|景区|大湾区"
-                           r"|(?<![^省市县区州盟旗年\d·])(?:城市|都市|城区|湾区)(?!人民政府|政府|委)")
+                           r"|(?<![^省市县区州盟旗年\d·])(?:城市|都市|湾区)(?!人民政府|政府|委)"
+                           r"|(?<![^省市县区州盟旗年\d·])城区(?!人民政府|政府|委|[^\W\d_]{1,10}?(?:局|委员会|办公室)$)")
 
 
 def plan_level(organiser: str, title: str = "", names: tuple[str, ...] | list[str] = ()) -> str:
@@ -127,8 +145,9 @@ def place_in(text: str) -> tuple[str, str]:
     head = text[:body.start()] if body else text[:12]
     level, name, place = "", "", 0  # ``place``: where the current place name starts
     for i, ch in enumerate(head):
-        if ch not in _LEVEL_OF or (i + 1 < len(head) and head[i + 1] in _LEVEL_OF):
-            continue  # 贵州省, 杭州市: the 州 is part of the name
+        if ch not in _LEVEL_OF or head.startswith(_LEVEL_LED, i) or (
+                i + 1 < len(head) and head[i + 1] in _LEVEL_OF and not head.startswith(_LEVEL_LED, i + 1)):
+            continue  # 贵州省, 杭州市: the 州 is part of the name; so is 市中区's 市 (济南市市中区)
         if _is_zone(head, i):  # 滁州经济技术开发区管委会: the zone's own body, of no level said
             level, name = "", ""
             continue
@@ -150,11 +169,26 @@ def _is_prefecture(name: str) -> bool:
 
 
 def _is_zone(text: str, at: int) -> bool:
-    """Whether the 区 at ``at`` ends a zone's name (开发区, 高新区, 新区, 园区 …), not a district."""
-    return text[at] == "区" and bool(_ZONE_BEFORE.search(text[:at]))
+    """Whether the 区 at ``at`` ends a zone's name (开发区, 高新区, 新区, 园区 …), not a district.
+    A 矿区 named by nothing else is a district (阳泉市矿区, beside its 城区 and 郊区); a mine's
+    area has its own name (神东矿区)."""
+    if text[at] != "区" or not _ZONE_BEFORE.search(text[:at]):
+        return False
+    return not (text[:at].endswith("矿") and (at == 1 or text[at - 2] in "省市县区州盟旗年·0123456789"))
 
 
 _ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|合作|经济|功能|示范|景|矿|片|社|校|名胜|度假|集聚)$")
+
+
+def prefecture_stem(place: str) -> str:
+    """The name an autonomous prefecture's government goes by before its 州 (黔东南 of
+    黔东南苗族侗族自治州 and of 黔东南州: its own offices sign 黔东南州…), else ''."""
+    if not place.endswith("州"):
+        return ""
+    stem = place[:-1]
+    if stem.endswith("自治"):
+        return max((p for p in _PREFECTURES if len(p) > 1 and stem.startswith(p)), key=len, default="")
+    return stem if _is_prefecture(stem) else ""
 
 
 def leading_place(text: str) -> tuple[str, str]:

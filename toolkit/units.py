@@ -14,7 +14,17 @@ from pathlib import Path
 
 # csv: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
-from .places import RANK, is_town, leading_level, leading_place, other_place, place_in, plan_place, town_body
+from .places import (
+    RANK,
+    is_town,
+    leading_level,
+    leading_place,
+    other_place,
+    place_in,
+    plan_place,
+    prefecture_stem,
+    town_body,
+)
 from .resources import resource
 from .text import LazyPattern, clean, key, short_key
 from .vocab import Kind
@@ -350,14 +360,17 @@ class Directory:
         """What `resolve` reads a name's place by, for `_own_place` (宜昌市): its name (宜昌); the
         pattern of it leading a name, with the places above it (湖北省宜昌市, 武汉市蔡甸区), written with
         or without its level; the level (市); the ways the directory may list a body (市教育局,
-        教育局, 宜昌市教育局)."""
+        教育局, 宜昌市教育局). An autonomous prefecture is written both ways (黔东南苗族侗族自治州教育局,
+        黔东南州教育局): its short name is the stem, its peoples may follow."""
         def now() -> tuple:
             return self.place, self.organiser, None if self._led is None else len(self._led)
         if self._tolerance is None or self._tolerance[0] != now():
             own = key(self._own_place())
-            stem, level = own[:-1], own[-1]
-            lead = re.compile(rf"(?:[^\W\d_]{{2,7}}?(?:省|自治区|市|州|盟)){{0,2}}?{re.escape(stem)}")
-            self._tolerance = (now(), stem, lead, level, (level, "", own))
+            stem, level, peoples = own[:-1], own[-1], ""
+            if short := prefecture_stem(own):
+                stem, peoples = short, r"(?:[^\W\d_]{2,12}?自治)?"
+            lead = re.compile(rf"(?:[^\W\d_]{{2,7}}?(?:省|自治区|市|州|盟)){{0,2}}?{re.escape(stem)}{peoples}")
+            self._tolerance = (now(), stem, lead, level, tuple(dict.fromkeys((level, "", own, stem + level))))
         return self._tolerance[1:]
 
     def find_in(self, text: str) -> str | None:
@@ -517,8 +530,9 @@ _PROSE = LazyPattern(r"落实|部署|推进|开展|贯彻|情况|进展|汇报|�
 # own level; 村级 a town's villages: 虎门村级工业园 is 虎门's)
 _PLACE_GOES_ON = LazyPattern(r"[大小新老旧东西南北中一二三四五六七八九十]?"
                              r"(?:[桥坑港路村山湖岭岛湾河涌江塘站](?!级)|街(?!道)|公园|广场|大道|码头)")
-# a place name leading a unit's name before its level: 东莞 of 东莞市政务服务数据管理局
-_LEADING_PLACE = LazyPattern(r"([^\W\d_]{2,4}?)[市县区]")
+# a place name leading a unit's name before its level: 东莞 of 东莞市政务服务数据管理局, 阿拉善 of
+# 阿拉善盟教育局, 黔东南 of 黔东南州教育局
+_LEADING_PLACE = LazyPattern(r"([^\W\d_]{2,4}?)[市县区州盟旗]")
 
 
 def spells(name: str, text: str) -> bool:
