@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import io
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from test_evidence import mail
 
 from toolkit.cli import cli
 from toolkit.filling import Answer, Filling, fill_return
+from toolkit.returns import SHEET
 
 pytestmark = pytest.mark.slow
 
@@ -25,10 +27,11 @@ UNITS = ("县水务局", "县住建局", "县民政局", "县商务局")
 DEC, JAN = "2016年12月", "2017年1月"
 
 
-@pytest.fixture(scope="module")
-def dazhu(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    root = tmp_path_factory.mktemp("dazhu") / "ws"
+def december(mp: pytest.MonkeyPatch, root: Path):
+    """大竹's workspace made on 26 December 2016, December's forms issued, filled by the four
+    units, mailed on 4 January and collected on 6 January 2017: ``run`` (the CLI's words) and
+    ``send`` (a unit's form of a month mailed back: ``filling``, then ``edit`` on its sheet,
+    as a department typing into a locked cell) to play January with (QA153 too)."""
     runner = CliRunner()
 
     def run(*args: str):
@@ -36,24 +39,38 @@ def dazhu(tmp_path_factory):
         assert result.exit_code in (0, 1), result.output
         return result
 
-    def send(label: str, unit: str, when: str) -> None:
+    def send(label: str, unit: str, when: str, filling: Filling | None = None, edit=None) -> None:
         (form,) = (root / "下发" / label).glob(f"*_{unit}_进展填报表.xlsx")
-        data = fill_return(form, Filling(default=Answer(status="序时推进", progress=80, work="按计划推进。")))
+        data = fill_return(form, filling or Filling(default=Answer(status="序时推进", progress=80, work="按计划推进。")))
+        if edit:  # openpyxl ignores the sheet's protection, as a department's unprotecting does
+            wb = load_workbook(io.BytesIO(data))
+            edit(wb[SHEET])
+            out = io.BytesIO()
+            wb.save(out)
+            data = out.getvalue()
         sent = email.utils.format_datetime(dt.datetime.fromisoformat(when).replace(
             tzinfo=dt.timezone(dt.timedelta(hours=8))))
         (root / "收件箱").mkdir(exist_ok=True)
         (root / "收件箱" / f"{label}{unit}.eml").write_bytes(mail([(form.name, data)], subject=f"{unit}进展", date=sent))
 
+    set_clock(mp, dt.date(2016, 12, 26))
+    result = runner.invoke(cli, ["init", str(root), "--master", str(DAZHU), "--period", "2016-12",
+                                 "--organiser", "大竹县人民政府办公室"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    run("issue", "--period", "2016-12")
+    for unit in UNITS:
+        send(DEC, unit, "2017-01-04 10:00")
+    set_clock(mp, dt.date(2017, 1, 6))
+    run("collect")
+    return run, send
+
+
+@pytest.fixture(scope="module")
+def dazhu(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    root = tmp_path_factory.mktemp("dazhu") / "ws"
     try:
-        set_clock(mp, dt.date(2016, 12, 26))
-        result = runner.invoke(cli, ["init", str(root), "--master", str(DAZHU), "--period", "2016-12",
-                                     "--organiser", "大竹县人民政府办公室"], catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        run("issue", "--period", "2016-12")
-        for unit in UNITS:
-            send(DEC, unit, "2017-01-04 10:00")
-        set_clock(mp, dt.date(2017, 1, 6))
-        run("collect")
+        run, send = december(mp, root)
         set_clock(mp, dt.date(2017, 1, 20))
         run("issue", "--period", "2017-01", "--prefill")
         for unit in UNITS[:2]:

@@ -18,7 +18,7 @@ from typing import Any
 from .column_changes import column_changes
 from .dates import cn_date, excel_serial
 from .form_layout import OPTIONAL_FIELDS, HeaderLayout, lay_out, unused_columns
-from .master import Master
+from .master import Master, text_hash
 from .period import Period
 from .report import Issue, make_issue
 from .settings import Limits
@@ -241,7 +241,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     for i, (task, role) in enumerate(tasks):
         r = FIRST_ROW + i
         due_now = task.due_by(period.end)
-        values = [task.id, *task.master_text, role]
+        values = [task.id, *task.printed_text(period.year), role]
         for c, v in enumerate(values, start=1):
             cell = ws.cell(r, c)
             set_text(cell, v)
@@ -430,7 +430,7 @@ def _write_meta(wb, master, unit, period, due, project, tasks, generated_at) -> 
         ["period", str(period)], ["due", due.isoformat()],
         ["master_fingerprint", master.fingerprint], ["generated_at", generated_at.isoformat()],
     ]
-    rows += [["task", t.id, role, t.text_hash] for t, role in tasks]
+    rows += [["task", t.id, role, text_hash(t.printed_text(period.year))] for t, role in tasks]
     for r, values in enumerate(rows, start=1):
         for c, v in enumerate(values, start=1):
             set_text(ws.cell(r, c), v)

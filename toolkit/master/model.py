@@ -71,6 +71,12 @@ class Task:
             return text
         return f"{self.deadline.year}年{text.removeprefix('年')}"
 
+    def printed_text(self, year: int | None) -> tuple[str, str, str, str, str]:
+        """The locked texts a form of a month of ``year`` prints, its 完成时限 as `deadline_in`
+        says it: January 2017's form said 12月底前 of a 2016 task its 通报 called 逾期, and a
+        department read a December of 2017 (QA153). Its `text_hash` is the form's _meta one."""
+        return (*self.master_text[:-1], self.deadline_in(year))
+
     def overdue_at(self, day: dt.date) -> bool:
         """Past its deadline on ``day`` (never for long-term or undated tasks)."""
         return self.dated and self.deadline < day
