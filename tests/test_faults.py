@@ -697,3 +697,54 @@ def test_interrupted_pdf_conversion_ends_libreoffice(month, reference, tmp_path,
     again = duban(root, "run", "--pdf")
     assert again.returncode in (0, 1) and "PDF：" in again.stdout, again.stderr
     assert not list((root / ".duban" / "tmp").iterdir())
+
+
+def test_a_write_protected_ledger_is_read_with_the_commits_in_its_wal(tmp_path, monkeypatch):
+    """A collect stopped before its checkpoint leaves commits in ledger.sqlite3-wal; a folder
+    SQLite cannot open read-only in place was read as the file alone (immutable), without
+    them: status said 未报送 of a unit whose return the ledger holds (QA152's note)."""
+    import shutil
+    import sqlite3
+
+    from toolkit.ledger import store
+
+    live = tmp_path / "live" / "ledger.sqlite3"
+    live.parent.mkdir()
+    writer = sqlite3.connect(live, isolation_level=None)
+    writer.execute("PRAGMA journal_mode=WAL")
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("CREATE TABLE receipts(unit TEXT)")
+    writer.execute("INSERT INTO receipts VALUES ('石龙镇')")  # committed, only in the WAL
+    shut = tmp_path / "shut"
+    shut.mkdir()
+    for suffix in ("", "-wal"):
+        shutil.copyfile(f"{live}{suffix}", shut / f"ledger.sqlite3{suffix}")
+    writer.close()
+    real = sqlite3.connect
+
+    def no_read_only_here(target, *args, **kwargs):
+        if "mode=ro" in str(target):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real(target, *args, **kwargs)
+
+    monkeypatch.setattr(store.sqlite3, "connect", no_read_only_here)
+    conn = store._open_readonly(shut / "ledger.sqlite3")
+    assert conn.execute("SELECT unit FROM receipts").fetchall() == [("石龙镇",)]
+    assert sorted(p.name for p in shut.iterdir()) == ["ledger.sqlite3", "ledger.sqlite3-wal"]  # untouched
+
+
+def test_a_ledger_another_program_locks_is_not_read_around_its_lock(tmp_path, monkeypatch):
+    import sqlite3
+
+    import pytest
+
+    from toolkit.ledger import store
+
+    (tmp_path / "ledger.sqlite3").write_bytes(b"")
+
+    def locked(target, *args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(store.sqlite3, "connect", locked)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        store._open_readonly(tmp_path / "ledger.sqlite3")

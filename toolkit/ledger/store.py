@@ -603,11 +603,36 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
         if schema_version(conn) >= LATEST:
             return conn
         source = conn
-    except sqlite3.OperationalError:
-        source = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise  # another program holds it (said as such): never read around its lock
+        return _copied(path)
     memory = sqlite3.connect(":memory:", isolation_level=None)
     source.backup(memory)
     source.close()
+    return memory
+
+
+def _copied(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of the ledger as its last commits left it, where SQLite cannot open
+    it read-only in place (a write-protected folder: no WAL index can be made there). The
+    file and its WAL are copied to a temporary folder and opened there: the file alone, opened
+    immutable, skips the commits still in the WAL (a collect stopped before its checkpoint),
+    and status would say 未报送 of a unit whose return the ledger holds (QA152)."""
+    import shutil  # only here: a read-only workspace is rare
+    import tempfile
+
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    with tempfile.TemporaryDirectory(prefix="duban-ledger-") as tmp:
+        copy = Path(tmp) / path.name
+        for suffix in ("", "-wal"):
+            if Path(f"{path}{suffix}").exists():
+                shutil.copyfile(f"{path}{suffix}", f"{copy}{suffix}")
+        source = sqlite3.connect(copy, isolation_level=None)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
     return memory
 
 
