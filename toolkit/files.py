@@ -159,7 +159,11 @@ def replace(tmp: Path, path: Path) -> None:
 def _fault(exc: BaseException, where: Path) -> errors.DubanError:
     """The Chinese line for ``exc``, naming ``where`` (not the temporary file the OS named)."""
     fault = errors.os_fault(exc, where)
-    return fault if fault is not None else errors.SystemFault(f"无法写入“{where}”：{exc}")
+    if fault is not None:
+        return fault
+    # an OSError without an error number (a library's own): its text is English
+    reason = errors.os_reason(exc) if isinstance(exc, OSError) else "写入失败"
+    return errors.SystemFault(f"无法写入“{where}”：{reason}。请检查磁盘或网络盘后重新运行。")
 
 
 def clear_temp(root: Path) -> int:
