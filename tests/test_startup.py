@@ -53,7 +53,7 @@ def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
     assert not {"toolkit.master.importer", "toolkit.master.grammar", "toolkit.checks", "toolkit.spreadsheet",
                 "toolkit.returns"} & names
     # nor the evidence rules and reply bookkeeping a rare 请核实 line reads senders with
-    # (`senders.unknown_sender_notes`: 10 ms of every status when imported at the top)
+    # (`senders.unknown_senders`: 10 ms of every status when imported at the top)
     assert not {"toolkit.evidence", "toolkit.owed"} & names
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .dates import cn_date, units_dues_text
@@ -32,7 +32,7 @@ from .on_time import issued_dues, replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
-from .senders import Asked, checked_notes, disowned, marked, unknown_senders
+from .senders import Asked, Check, checked_notes, disowned, marked, unknown_senders
 from .text import task_title, unended
 from .units import of_sections
 from .vocab import NOT_YET_DUE, PAST_DUE, TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, UnitState
@@ -263,9 +263,15 @@ class Consolidation:
         return [u.unit for u in self.units if u.state == UnitState.NOT_REPORTED and self.due_of(u.unit) >= today]
 
     @functools.cached_property
+    def waiting_units(self) -> list[str]:
+        """`not_yet_due` on the day the consolidation was made, in the units' order: named and
+        counted `NOT_YET_DUE`."""
+        return self.not_yet_due(self.today) if self.today else []
+
+    @functools.cached_property
     def waiting(self) -> frozenset[str]:
-        """`not_yet_due` on the day the consolidation was made: named and counted `NOT_YET_DUE`."""
-        return frozenset(self.not_yet_due(self.today)) if self.today else frozenset()
+        """`waiting_units`, to ask of a unit."""
+        return frozenset(self.waiting_units)
 
     def said(self, unit: str, word: str) -> str:
         """``unit``'s 未报送 (its state, or its word for a task) as the 汇总表 and status name it:
@@ -448,12 +454,12 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
         received = received_of(ledger, period, master, apart)
+        checks = sender_answers(ledger, period, master, apart)  # the office's: a copy not the unit's times nothing
         # a month the office has moved past is who its forms asked what, not today's 责任分工
         master = as_issued(ledger, period, master, received, accepted_rows, apart)
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
         asked = _asked_of(ledger, period, accepted, master, apart)
         replied = replied_on(ledger, period)
-        checks = ledger.sender_checks(period)  # the office's answers: a copy not the unit's times nothing
         not_theirs = disowned(checks)
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
@@ -619,6 +625,14 @@ def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset
     apart = kept_apart(ledger, period, master) if apart is None else apart
     return renamed(ledger.units_received(period), master,
                    lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)), apart)
+
+
+def sender_answers(ledger: Ledger, period: Period, master: Master, apart: frozenset[str]) -> list[Check]:
+    """`Ledger.sender_checks` with each receipt under its unit's name in the month (as
+    `received_of`): an answer given before the unit was renamed is said with the verdict it
+    leaves, and taken back, under the name the month counts it by."""
+    return [(replace(r, unit=month_name(r.unit, master, apart)) if r.unit else r, theirs, at)
+            for r, theirs, at in ledger.sender_checks(period)]
 
 
 def exempt_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str]) -> frozenset[str]:

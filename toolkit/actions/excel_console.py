@@ -29,10 +29,9 @@ from .collect import collect
 from .issue import issue_returns
 from .memo import write_memo
 from .merge import merge
+from .status import STATUS_COLUMNS, status_rows
 
 ACTIONS = ("下发", "收取汇总", "生成通报")
-STATUS_HEADER = ["单位", "类别", "应报任务数", "报送状态", "报送时间", "报送文件", "错误数", "警告数",
-                 "已完成数", "滞后数"]
 
 
 @dataclass
@@ -59,12 +58,8 @@ def status_table(ws: Workspace, period: Period) -> list[list[object]]:
     """The 报送情况 table (header + one row per unit), empty before anything is collected."""
     if not ws.ledger_path.exists():
         return []
-    cons = consolidate(ws, period, tasks=False)
-    rows: list[list[object]] = [list(STATUS_HEADER)]
-    for u in cons.units:
-        rows.append([u.unit, u.kind, u.tasks, u.state, u.received_at, u.file_text, u.errors, u.warnings,
-                     u.done, u.lagging])
-    return rows
+    # as `duban status` and 报送情况 give it: a unit not yet due is 未报送（尚未截止） here too
+    return [list(STATUS_COLUMNS), *(list(row.values()) for row in status_rows(consolidate(ws, period, tasks=False)))]
 
 
 def console_action(ws: Workspace, action: str, period_value: object) -> ConsoleOutcome:

@@ -37,9 +37,8 @@ class RunResult:
 
     @property
     def waiting_units(self) -> list[str]:
-        """The units 未报送 whose deadline has not passed (`Consolidation.waiting`)."""
-        cons = self.merged.consolidation
-        return [u.unit for u in cons.units if u.unit in cons.waiting]
+        """The units 未报送 whose deadline has not passed (`Consolidation.waiting_units`)."""
+        return self.merged.consolidation.waiting_units
 
     @property
     def returned_units(self) -> list[str]:

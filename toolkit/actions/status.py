@@ -30,6 +30,6 @@ def status_rows(cons: Consolidation, said: bool = True) -> list[dict[str, Any]]:
 
 
 def not_yet_due(cons: Consolidation) -> dict[str, str]:
-    """The units 未报送 whose deadline has not passed (`Consolidation.waiting`), each with its
+    """The units 未报送 whose deadline has not passed (`Consolidation.waiting_units`), each with its
     deadline (YYYY-MM-DD): ``status --format json``'s ``not_yet_due``."""
-    return {u.unit: cons.due_of(u.unit).isoformat() for u in cons.units if u.unit in cons.waiting}
+    return {unit: cons.due_of(unit).isoformat() for unit in cons.waiting_units}
