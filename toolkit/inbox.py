@@ -16,6 +16,7 @@ import re
 import shutil
 import stat
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from . import errors
@@ -77,10 +78,11 @@ OFFICE_TEMP = re.compile(r"^(~\$|~WRL.*\.tmp$|\.~lock\.|~.*\.tmp$)", re.IGNORECA
 MAX_PATH = 259
 
 
-def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None) -> list[Path]:
+def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_back: bool = True) -> list[Path]:
     """Files under the inbox, sorted. Office temp files are ignored; anything else that is
     not read (hidden, a link, a path too long) is put in ``skipped`` with the reason, so the
-    coordinator is told rather than left to wonder why a department shows 未报送."""
+    coordinator is told rather than left to wonder why a department shows 未报送.
+    ``put_back=False`` (a look that holds no lock) leaves a file collect is taking out alone."""
     found: list[Path] = []
     skipped = skipped if skipped is not None else []
     if not inbox.exists():
@@ -104,6 +106,8 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None) -> lis
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
             p = Path(root) / f
+            if f.startswith(TAKING) and not put_back:
+                continue
             if f.startswith(TAKING):
                 p = _put_back(p)  # a run stopped while taking it out: it is still unprocessed
                 f = p.name
@@ -122,6 +126,18 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None) -> lis
             else:
                 found.append(p)
     return found
+
+
+def not_collected(inbox: Path, known: Callable[[str], bool]) -> list[str]:
+    """Files under ``inbox`` (as `scan_inbox` reads it) whose content no receipt has
+    (``known``: a sha256 the ledger holds): waiting for `duban collect`, which alone counts
+    them. A file collect could not move away is registered, and so not among them."""
+    waiting = []
+    for p in scan_inbox(inbox, put_back=False):
+        with contextlib.suppress(OSError):  # gone meanwhile: a collect took it
+            if not known(file_sha(p)):
+                waiting.append(p.relative_to(inbox).as_posix())
+    return waiting
 
 
 def _archive_folder(item: Item, fallback: Period | None) -> str:

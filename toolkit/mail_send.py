@@ -124,7 +124,10 @@ class SendPlan:
         if self.plain:
             out.append("注意：[mail] 设置为不加密连接（security = \"plain\"），密码和邮件以明文传送。")
         if not self.total:
-            return [*out, f"{self.period.label} 没有{self.label}邮件草稿。请先运行 {REMAKE[self.kind]}。"]
+            # collect writes a reply only to a unit whose file was refused: after a collect that
+            # took every file, "run duban collect" sent the office round to do it again
+            why = "反馈邮件只写给报送被退回或无法读取的单位；还没有收取的，" if self.kind == "feedback" else ""
+            return [*out, f"{self.period.label} 没有{self.label}邮件草稿。{why}请先运行 {REMAKE[self.kind]}。"]
         if self.confirmed:
             out.append(f"上次中断时正在发送的 {len(self.confirmed)} 封已在“已发送”中找到，记为已发送："
                        f"{_units(self.confirmed)}。")

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 
 from .addresses import addresses_in, parse_addresses
 from .dates import cn_date
+from .issued_month import month_name
 from .ledger import Ledger, Receipt
+from .master import Master
 from .period import Period
 from .units import Directory
 from .vocab import Outcome, TimeSource, evidence_word
@@ -73,6 +75,14 @@ def command(period: Period, unit: str, answer: str) -> str:
     """The command that records the office's answer about ``unit`` (``answer``: --theirs,
     --not-theirs, --undo), as the lines name it."""
     return f"duban sender --period {period} --dept {unit} {answer}"
+
+
+def sender_answers(ledger: Ledger, period: Period, master: Master, apart: frozenset[str]) -> list[Check]:
+    """`Ledger.sender_checks` with each receipt under its unit's name in the month (as
+    `consolidate.received_of`): an answer given before the unit was renamed is said with the
+    verdict it leaves, and taken back, under the name the month counts it by."""
+    return [(dataclasses.replace(r, unit=month_name(r.unit, master, apart)) if r.unit else r, theirs, at)
+            for r, theirs, at in ledger.sender_checks(period)]
 
 
 def disowned(checks: Iterable[Check]) -> frozenset[int]:

@@ -88,7 +88,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
                            path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml)
         result.files.append(path)
-        result.units.append((u.unit, u.state))
+        # named as status names it: 未报送（尚未截止） while the unit's deadline has not passed
+        result.units.append((u.unit, cons.said(u.unit, u.state)))
 
 
 def _feedback_form(ws: Workspace, ledger: Ledger, cons, names: tuple[str, ...]) -> Path | None:

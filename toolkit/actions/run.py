@@ -18,6 +18,10 @@ from .merge import MergeResult, merge
 
 log = logging.getLogger("duban")
 
+#: 一键月报 collects 收件箱 only: an office whose returns arrive in its mailbox was told to
+#: "put files in 收件箱", or that nothing new had come, while the mail sat unfetched
+FETCH_HINT = "一键月报不收取邮箱：邮箱中新到的报送，请先运行 duban mail fetch 收取，再运行 duban run。"
+
 
 @dataclass
 class RunResult:
@@ -28,6 +32,13 @@ class RunResult:
     merged: MergeResult
     memo: MemoResult | None
     memo_error: str = ""
+    #: returns come by mail ([mail] imap_host set): run reads 收件箱 only, never the mailbox
+    mailbox: bool = False
+
+    @property
+    def fetch_hint(self) -> str:
+        """Where nothing new was in 收件箱, what a mailbox office has forgotten ('' without one)."""
+        return FETCH_HINT if self.mailbox else ""
 
     @property
     def missing_units(self) -> list[str]:
@@ -64,8 +75,9 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
         due = last_due(ws, target)
         past = (f"报送截止日（{due.month}月{due.day}日）已过：核实确实无人报送后，可运行 duban merge 和 "
                 f"duban memo，生成各单位均未报送的汇总表和通报。" if due and ws.now().date() > due else "")
-        raise errors.NothingToDo(f"收件箱是空的，{target.label}还没有收到任何报送。"
-                                 f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。{past}")
+        put = (FETCH_HINT if ws.settings.mail.imap_host
+               else f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。")
+        raise errors.NothingToDo(f"收件箱是空的，{target.label}还没有收到任何报送。{put}{past}")
     cons = consolidate(ws, target)
     # The memo is filled in a second process while this one writes the workbook: both come
     # from the one consolidation and touch different files (W1: run 100 ms shorter). The
@@ -86,7 +98,7 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
             log.error("通报未生成：%s", exc.message)
     if memo_result is not None and pdf:
         memo_result = add_pdf(memo_result)
-    return RunResult(target, collected, merged, memo_result, memo_error)
+    return RunResult(target, collected, merged, memo_result, memo_error, bool(ws.settings.mail.imap_host))
 
 
 def _memo_job(job: tuple[Workspace, Period, Consolidation]) -> MemoResult:

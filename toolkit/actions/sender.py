@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import errors
-from ..consolidate import Consolidation, consolidate, sender_answers
+from ..consolidate import Consolidation, consolidate
 from ..issued_month import kept_apart
 from ..ledger import Ledger, Receipt
 from ..period import Period
+from ..senders import sender_answers
 from ..workspace import Workspace
 
 

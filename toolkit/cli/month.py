@@ -651,7 +651,7 @@ def _echo_run(state: State, result) -> None:
         echo(state, f"  本次收到 {c.inputs} 个文件{inside}：采纳 {c.accepted}，退回 {c.returned}，"
                     f"无法读取 {c.unreadable}，重复 {c.duplicates}")
     else:
-        echo(state, "  收件箱没有新文件，按已收取的报送重新汇总。")
+        echo(state, f"  收件箱没有新文件，按已收取的报送重新汇总。{result.fetch_hint}")
     units = result.merged.consolidation.unit_counts()
     echo(state, f"  报送：按时报送 {units[UnitState.ON_TIME]}，逾期报送 {units[UnitState.LATE]}，"
                 f"{_missing_count(result.merged.consolidation)}，退回待改 {units[UnitState.TO_FIX]}"
