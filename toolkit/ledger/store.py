@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -604,8 +605,10 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
             return conn
         source = conn
     except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise  # another program holds it (said as such): never read around its lock
+        # another program holds it (said as such): never read around its lock; a folder one
+        # may write in has another cause (a path too long for SQLite), said as it is
+        if "locked" in str(exc) or "busy" in str(exc) or os.access(path.parent, os.W_OK):
+            raise
         return _copied(path)
     memory = sqlite3.connect(":memory:", isolation_level=None)
     source.backup(memory)
