@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -592,9 +591,9 @@ def _statements(sql: str) -> list[str]:
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
-    """A connection that never writes: ``mode=ro``; on a write-protected folder (where SQLite
-    cannot create the WAL index) an in-memory copy of the file; an empty one when there is
-    no ledger yet (nothing collected)."""
+    """A connection that never writes: ``mode=ro``; where SQLite cannot read in place (a
+    write-protected folder or a full disk: no WAL index can be made) an in-memory copy of the
+    file, with its WAL's commits (`_copied`); an empty one when there is no ledger yet."""
     if not path.exists():
         return sqlite3.connect(":memory:", isolation_level=None)
     uri = path.resolve().as_uri()
@@ -605,15 +604,25 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
             return conn
         source = conn
     except sqlite3.OperationalError as exc:
-        # another program holds it (said as such): never read around its lock; a folder one
-        # may write in has another cause (a path too long for SQLite), said as it is
-        if "locked" in str(exc) or "busy" in str(exc) or os.access(path.parent, os.W_OK):
-            raise
-        return _copied(path)
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise  # another program holds it (said as such): never read around its lock
+        if _wal_holds_commits(path):
+            return _copied(path)
+        # the file is the whole ledger (a full disk, a write-protected folder after a clean
+        # close): read as it is, and a path too long for SQLite is said as such
+        source = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
     memory = sqlite3.connect(":memory:", isolation_level=None)
     source.backup(memory)
     source.close()
     return memory
+
+
+def _wal_holds_commits(path: Path) -> bool:
+    """Whether the ledger's WAL holds pages: commits not yet checkpointed into the file."""
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _copied(path: Path) -> sqlite3.Connection:
