@@ -297,8 +297,10 @@ class _QuoteBlind:
         for u in directory:
             for n in (u.name, *u.aliases):
                 self.owners.setdefault(key(n).translate(_QUOTES), set()).add(u.name)
+        # with the directory's place: 宜昌教育局“双减”进展 is read as 宜昌教育局 is (QA157)
         self.straight = Directory([Unit(u.name.translate(_QUOTES), u.kind,
-                                        tuple(a.translate(_QUOTES) for a in u.aliases)) for u in directory])
+                                        tuple(a.translate(_QUOTES) for a in u.aliases)) for u in directory],
+                                  directory.organiser, directory.place)
         self.canonical = {u.name.translate(_QUOTES): u.name for u in directory}
 
     def find_in(self, text: str, directory: Directory) -> str | None:

@@ -180,6 +180,13 @@ def _is_zone(text: str, at: int) -> bool:
 _ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|合作|经济|功能|示范|景|矿|片|社|校|名胜|度假|集聚)$")
 
 
+#: A place above the plan's own written before it, its level said or not: 湖北省 or 湖北 before
+#: 宜昌, 达州市 before 大竹, 武汉市 before 蔡甸 (the provinces by the names they go by without one).
+HIGHER_PLACE = (r"(?:[^\W\d_]{2,7}?(?:省|自治区|市|州|盟)|北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江"
+                r"|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏"
+                r"|宁夏|新疆|香港|澳门)")
+
+
 def prefecture_stem(place: str) -> str:
     """The name an autonomous prefecture's government goes by before its 州 (黔东南 of
     黔东南苗族侗族自治州 and of 黔东南州: its own offices sign 黔东南州…), else ''."""

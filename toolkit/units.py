@@ -15,6 +15,7 @@ from pathlib import Path
 # csv: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
 from .places import (
+    HIGHER_PLACE,
     RANK,
     is_town,
     leading_level,
@@ -254,6 +255,8 @@ class Directory:
         self._places: frozenset[str] | None = None  # the place names the directory's names lead with
         self._towns: frozenset[str] | None = None  # towns' short names: 虎门 of 虎门镇
         self._tolerance: tuple | None = None  # `_place_forms`, for the place it was made of
+        self._bodies: tuple | None = None  # `_read_bodies`, for the tolerance it was made of
+        self._placed_by = ""  # the text `locate` read `place` in (阳泉市城区人民政府办公室)
         # `_own_place`'s places found in the names (西平县 of 西平县司法局 and 县司法局), and those
         # awaiting the bare name: kept up as the importer adds units, not a scan each time
         self._led: set[str] | None = None
@@ -262,7 +265,7 @@ class Directory:
             self._register(u, at)
 
     def _register(self, unit: Unit, at: int) -> None:
-        self._holders = self._places = self._towns = None
+        self._holders = self._places = self._towns = self._bodies = None
         self._at.setdefault(unit.name, at)
         for n in (unit.name, *unit.aliases):
             self._index.setdefault(key(n), unit.name)
@@ -331,7 +334,7 @@ class Directory:
         """The plan's place from its organiser, else its title (`plan_place`), when they name one."""
         found = plan_place(organiser, title)
         if len(found) > 1:
-            self.place = found
+            self.place, self._placed_by = found, organiser or title
 
     def _own_place(self) -> str:
         """The place the plan's units belong to: `place`, else the one the directory's 落款
@@ -361,15 +364,21 @@ class Directory:
         pattern of it leading a name, with the places above it (湖北省宜昌市, 武汉市蔡甸区), written with
         or without its level; the level (市); the ways the directory may list a body (市教育局,
         教育局, 宜昌市教育局). An autonomous prefecture is written both ways (黔东南苗族侗族自治州教育局,
-        黔东南州教育局): its short name is the stem, its peoples may follow."""
+        黔东南州教育局): its short name is the stem, its peoples may follow. A party's office is its
+        place's (中共宜昌市委), a province may go without its 省 (湖北宜昌: `HIGHER_PLACE`)."""
         def now() -> tuple:
-            return self.place, self.organiser, None if self._led is None else len(self._led)
+            return self.place, self._placed_by, self.organiser, None if self._led is None else len(self._led)
         if self._tolerance is None or self._tolerance[0] != now():
             own = key(self._own_place())
             stem, level, peoples = own[:-1], own[-1], ""
             if short := prefecture_stem(own):
                 stem, peoples = short, r"(?:[^\W\d_]{2,12}?自治)?"
-            lead = re.compile(rf"(?:[^\W\d_]{{2,7}}?(?:省|自治区|市|州|盟)){{0,2}}?{re.escape(stem)}{peoples}")
+            # a stem of one character (阳泉's 城区, 矿区) is no name after any place but the one its
+            # 落款 writes before it: 晋城市城区 is 晋城's district, 阳泉市城区 this one
+            said = key(self._placed_by or self.organiser)
+            parent = said[:max(said.find(own), 0)]
+            above = rf"{HIGHER_PLACE}{{0,2}}?" if len(stem) > 1 else rf"(?:{re.escape(parent)})?"
+            lead = re.compile(rf"(?:中国共产党|中共)?{above}{re.escape(stem)}{peoples}")
             self._tolerance = (now(), stem, lead, level, tuple(dict.fromkeys((level, "", own, stem + level))))
         return self._tolerance[1:]
 
@@ -379,33 +388,106 @@ class Directory:
         A longer name holding that match and written in ``text`` as a name wins over it
         (`_spelled_longer`). A match starting or ending inside the place name the directory's
         names lead with is none (`_place_cuts`: 东莞城市更新 holds 莞城, not 莞城街道), nor a town's
-        short name carried on into a place (`_carried_on`: 虎门大桥 is no 虎门镇). Ambiguous
-        matches (two different units, same length) give None: the caller must not guess which
-        department sent a file.
+        short name carried on into a place (`_carried_on`: 虎门大桥 is no 虎门镇). The plan's own
+        place is read as `resolve` reads it (`_anchors`): written or left out before a body, it
+        finds the unit (宜昌教育局6月, 市教育局6月进展 and 教育局-6月 are 宜昌市教育局's); another
+        place before a name led by the plan's place or level finds none (马鞍山市财政局 is not
+        鞍山's 市财政局, 大连市教育局 not 宜昌's 市教育局). A name found as written beats a reading
+        of the same length. Ambiguous matches (two different units, same length) give None: the
+        caller must not guess which department sent a file.
         """
         k = key(text)
-        best: tuple[int, set[str]] = (0, set())
         n, longest = len(k), self._longest
         cuts = self._place_cuts(k)
+        forms = self._place_forms()
+        bodies, heads, led = self._read_bodies(forms)
+        at = self._anchors(k, forms)
+
+        def placed(alias: str, i: int) -> bool:  # 市财政局 at i: its 市 begins no other place's name
+            return (m := led.get(alias)) is None or i + m in at
         if n * min(n, longest) < len(self._index):
             # A file name has far fewer substrings than a province has names: look each up
             # (10,000 units: collect spent 4.3 s of CPU scanning every name for each file).
-            found = {(j - i, k[i:j]) for i in range(n) if i not in cuts
+            found = {(j - i, True, k[i:j]) for i in range(n) if i not in cuts
                      for j in range(i + 2, min(n, i + longest) + 1)
-                     if j not in cuts and k[i:j] in self._index and not self._carried_on(k[i:j], k, j)}
+                     if j not in cuts and k[i:j] in self._index and not self._carried_on(k[i:j], k, j)
+                     and placed(k[i:j], i)}
         else:
             towns = self._short_towns()
-            found = {(len(alias), alias) for alias in self._index if len(alias) >= 2 and alias in k and (
-                     (not cuts and alias not in towns)
+            found = {(len(alias), True, alias) for alias in self._index if len(alias) >= 2 and alias in k and (
+                     (not cuts and alias not in towns and alias not in led)
                      or any(i not in cuts and (j := i + len(alias)) not in cuts and not self._carried_on(alias, k, j)
-                            for i in _starts(alias, k)))}
-        for size, alias in found:
-            if size > best[0]:
-                best = (size, {alias})
-            elif size == best[0]:
-                best[1].add(alias)
-        owners = {self._spelled_longer(alias, k) for alias in best[1]}
+                            and placed(alias, i) for i in _starts(alias, k)))}
+        # bodies after the plan's place, its level or nothing (宜昌教育局, 县水务局, 教育局-6月),
+        # a body alone three characters at least (not 政府 of 市政府 in 6月政府工作). After a place
+        # written, a name as listed is read too: 西平司法局 is 县司法局 or 司法局, none, as in `resolve`.
+        # The cost (timeit, 10,000 units; 东莞's 名录): 2022年6月_测试00124镇_进展填报表 24 -> 30 µs,
+        # 6月进展 3.5 -> 7, 2024年6月_东莞市交通运输局_进展填报表 16 -> 27 in 东莞's
+        for s, begin in at.items():
+            top = heads.get(k[s:s + 2], 0)  # most places start no body: one look-up
+            if not top or s in cuts:
+                continue
+            for j in range(s + (2 if begin < s else 3), min(n, s + top) + 1):
+                names = bodies.get(body := k[s:j], [])
+                if begin < s and body in self._index:
+                    names = [*names, body]
+                if names and j not in cuts:
+                    found.update((j - begin, False, alias) for alias in names if not self._carried_on(alias, k, j))
+        size, exact, _ = max(found, default=(0, False, ""))
+        owners = {self._spelled_longer(alias, k) for length, as_is, alias in found if (length, as_is) == (size, exact)}
         return next(iter(owners)) if len(owners) == 1 else None
+
+    def _anchors(self, text: str, forms: tuple) -> dict[int, int]:
+        """Where in ``text`` (a key) a unit's body may start, each with where the place written
+        before it starts: after a boundary (the start, a digit, a mark, 年, 月, 关于 …: `_BOUNDARY`),
+        after the plan's level there (市教育局), after its place written from there, with the
+        places above it or not (湖北省宜昌市, 宜昌, 中共大竹县). Never after another place: 马鞍山,
+        大连市, 区 start at no boundary. ``forms``: `_place_forms`."""
+        stem, lead, level, _ = forms
+        marks = (0, *(m.end() for m in _BOUNDARY.finditer(text)))
+        at: dict[int, int] = {}
+        for b in marks:
+            at.setdefault(b, b)
+            if text.startswith(level, b):
+                at.setdefault(b + 1, b)
+        p = text.find(stem)
+        while p >= 0:  # read from the nearest boundary before it that reads one (湖北省宜昌: 0)
+            for b in reversed(marks):
+                if p - 20 <= b <= p and (m := lead.match(text, b)) and m.end() > p:
+                    at.setdefault(m.end(), b)
+                    if text.startswith(level, m.end()):
+                        at.setdefault(m.end() + 1, b)
+                    break
+            p = text.find(stem, p + 1)
+        return at
+
+    def _read_bodies(self, forms: tuple) -> tuple[dict[str, list[str]], dict[str, int], dict[str, int]]:
+        """The names by their bodies as `resolve` reads them after the plan's place (教育局: 宜昌市教育局
+        or 市教育局; `_place_forms`), and for a name led by that place or its level, the length of
+        that lead (3 of 宜昌市教育局, 1 of 市教育局; none of 市场监管局 or, in 济南市's, 市中区财政局):
+        none where the place is only assumed (`_own_place`'s 东莞市 for a 名录 of 市财政局 and no
+        落款), as another place before a name can then be the plan's own (绍兴市财政局).
+        Between them, the first two characters of the bodies and the names, with the longest
+        starting so. ``forms``: `_place_forms`."""
+        stem, _, level, forms = forms
+        if self._bodies is None or self._bodies[0] is not self._tolerance:
+            bodies: dict[str, list[str]] = {}
+            led: dict[str, int] = {}
+            own = forms[2]  # (level, "", own[, stem + level])
+            said = len(self.place) > 1 or len(plan_place(self.organiser)) > 1 or len(self._led or ()) == 1
+            for a in self._index:
+                lv = a.startswith(level) and leading_level(a) == level
+                for f in forms:  # not "": a name as listed is found as such
+                    if f and len(a) > len(f) and a.startswith(f) and (f != level or lv):
+                        bodies.setdefault(a[len(f):], []).append(a)
+                lead = next((p for p in (own, stem + level, stem) if a.startswith(p)), level if lv else "")
+                if lead and said:
+                    led[a] = len(lead)
+            heads: dict[str, int] = {}
+            for b in (*bodies, *self._index):
+                heads[b[:2]] = max(heads.get(b[:2], 0), len(b))
+            self._bodies = (self._tolerance, bodies, heads, led)
+        return self._bodies[1:]
 
     def _place_cuts(self, text: str) -> frozenset[int]:
         """The positions inside ``text``'s place names of the directory (东莞 of 东莞市公安局, known
@@ -533,6 +615,9 @@ _PLACE_GOES_ON = LazyPattern(r"[大小新老旧东西南北中一二三四五六
 # a place name leading a unit's name before its level: 东莞 of 东莞市政务服务数据管理局, 阿拉善 of
 # 阿拉善盟教育局, 黔东南 of 黔东南州教育局
 _LEADING_PLACE = LazyPattern(r"([^\W\d_]{2,4}?)[市县区州盟旗]")
+# What may end the words before a unit's name in a file name or a subject: a digit, a mark, a
+# date's word, a joining word (2016年6月_, 6月, 关于, 报送, 和): a place's name goes on from none
+_BOUNDARY = LazyPattern(r"[\W\d_年月日份期的和与及]+|关于|报送|上报|呈报|提交|转发")
 
 
 def spells(name: str, text: str) -> bool:
