@@ -17,7 +17,7 @@ import unicodedata
 _CONTROL = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
 )
-_SPACES = re.compile(r"[\s\u3000\xa0]+")
+SPACES = re.compile(r"[\s\u3000\xa0]+")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
 
@@ -56,7 +56,7 @@ def clean(value: object) -> str:
 def key(value: object) -> str:
     """Comparison key: NFKC (full-width to half-width), no spaces or line breaks, lower case."""
     s = unicodedata.normalize("NFKC", clean(value))
-    return _SPACES.sub("", s).lower()
+    return SPACES.sub("", s).lower()
 
 
 def short_key(text: str) -> str:
@@ -71,7 +71,7 @@ _short_key = functools.lru_cache(maxsize=4096)(key)
 
 def squash(value: object) -> str:
     """Single-line text for headers and names: inner whitespace removed, NFKC kept off."""
-    return _SPACES.sub("", clean(value))
+    return SPACES.sub("", clean(value))
 
 
 # Where a task's first clause ends; 、 is not one (it separates the items of a list).

@@ -27,7 +27,7 @@ from .places import (
     town_body,
 )
 from .resources import resource
-from .text import LazyPattern, clean, key, short_key
+from .text import SPACES, LazyPattern, clean, key, short_key
 from .vocab import Kind
 
 CITY, TOWN = Kind.CITY, Kind.TOWN
@@ -401,7 +401,7 @@ class Directory:
         cuts = self._place_cuts(k)
         forms = self._place_forms()
         bodies, heads, led = self._read_bodies(forms)
-        at = self._anchors(k, forms)
+        at = self._anchors(k, forms, _gaps(text, k))
 
         def placed(alias: str, i: int) -> bool:  # 市财政局 at i: its 市 begins no other place's name
             return (m := led.get(alias)) is None or i + m in at
@@ -437,14 +437,15 @@ class Directory:
         owners = {self._spelled_longer(alias, k) for length, as_is, alias in found if (length, as_is) == (size, exact)}
         return next(iter(owners)) if len(owners) == 1 else None
 
-    def _anchors(self, text: str, forms: tuple) -> dict[int, int]:
+    def _anchors(self, text: str, forms: tuple, gaps: tuple[int, ...] = ()) -> dict[int, int]:
         """Where in ``text`` (a key) a unit's body may start, each with where the place written
-        before it starts: after a boundary (the start, a digit, a mark, 年, 月, 关于 …: `_BOUNDARY`),
+        before it starts: after a boundary (the start, a digit, a mark, 年, 月, 关于, 附件 …:
+        `_BOUNDARY`; a space the key dropped, ``gaps``: 复件 市司法局),
         after the plan's level there (市教育局), after its place written from there, with the
         places above it or not (湖北省宜昌市, 宜昌, 中共大竹县). Never after another place: 马鞍山,
         大连市, 区 start at no boundary. ``forms``: `_place_forms`."""
         stem, lead, level, _ = forms
-        marks = (0, *(m.end() for m in _BOUNDARY.finditer(text)))
+        marks = sorted({0, *gaps, *(m.end() for m in _BOUNDARY.finditer(text))})
         at: dict[int, int] = {}
         for b in marks:
             at.setdefault(b, b)
@@ -617,7 +618,26 @@ _PLACE_GOES_ON = LazyPattern(r"[大小新老旧东西南北中一二三四五六
 _LEADING_PLACE = LazyPattern(r"([^\W\d_]{2,4}?)[市县区州盟旗]")
 # What may end the words before a unit's name in a file name or a subject: a digit, a mark, a
 # date's word, a joining word (2016年6月_, 6月, 关于, 报送, 和): a place's name goes on from none
-_BOUNDARY = LazyPattern(r"[\W\d_年月日份期的和与及]+|关于|报送|上报|呈报|提交|转发")
+# or a word a file's name puts before its unit's (附件市公安局, 副本市民政局, 定稿东莞市司法局:
+# QA158; no unit's name holds one)
+_BOUNDARY = LazyPattern(r"[\W\d_年月日份期的和与及]+|关于|报送|上报|呈报|提交|转发|附件|附表|副本|复件|定稿|终稿"
+                        r"|最终版|修改版|修订版|修改后|请查收|回复|答复|填报表|进展表|情况表|进展情况")
+
+
+def _gaps(text: str, keyed: str) -> tuple[int, ...]:
+    """Where in ``keyed`` (`key` of ``text``) ``text`` had spaces: a clerk's separator
+    (复件 市司法局6月.wps, Windows' copy; Copy of 市司法局), which `key` drops. None where
+    keying the parts apart reads otherwise (a mark NFKC turns into a space)."""
+    if not SPACES.search(text):
+        return ()
+    parts = [key(p) for p in SPACES.split(text)]
+    if "".join(parts) != keyed:
+        return ()
+    ends, at = [], 0
+    for part in parts[:-1]:
+        at += len(part)
+        ends.append(at)
+    return tuple(ends)
 
 
 def spells(name: str, text: str) -> bool:
