@@ -110,8 +110,9 @@ def test_undo_asks_again_and_an_answer_can_be_changed(issued_ws, make_return, co
     assert _zt(ws).state == UnitState.ON_TIME
     undone = run([*args, "--undo"])
     assert undone.exit_code == 0
-    assert undone.output == (f"已记录：中堂镇 2022年6月的“{COPY}”（2022-07-02 16:00）的核实记录已撤销；"
-                             "中堂镇 计为按时报送（报送时间 2022-07-02 16:00）。\n")
+    assert undone.output == (f"已撤销：中堂镇 2022年6月的“{COPY}”（2022-07-02 16:00）的发件人核实；"
+                             "中堂镇 计为按时报送（报送时间 2022-07-02 16:00）。"
+                             "汇总、查看报送情况和生成通报时将重新提示“请核实”。\n")
     merged = run(["-w", str(ws.root), "merge"])
     assert merged.exit_code == 1 and len(_lines(merged, ASK)) == 1 and not _lines(merged, "已核实：")
     again = run([*args, "--undo"])

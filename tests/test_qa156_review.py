@@ -50,7 +50,7 @@ def test_an_answer_can_be_taken_back_under_the_units_current_name(issued_ws, mak
     _answered_then_renamed(ws, make_return, collecting_on, run, "--not-theirs")
     undone = run(["-w", str(ws.root), "sender", "--period", "2022-06", "--dept", NEW, "--undo"])
     assert undone.exit_code == 0, undone.output
-    assert undone.output.startswith(f"已记录：{NEW} 2022年6月的“{COPY}”（2022-07-02 16:00）的核实记录已撤销；"
+    assert undone.output.startswith(f"已撤销：{NEW} 2022年6月的“{COPY}”（2022-07-02 16:00）的发件人核实；"
                                     f"{NEW} 由逾期报送"), undone.output
     assert next(u for u in consolidate(ws).units if u.unit == NEW).state == UnitState.ON_TIME
 

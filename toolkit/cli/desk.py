@@ -119,10 +119,13 @@ def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) 
         done = _action("sender").check_sender(ws, _issued(ws, period, False), unit,
                                               {"theirs": True, "not": False, "undo": None}[answer])
     r, label, unit = done.receipt, done.period.label, done.unit  # the 名录's name of --dept
-    said = {True: "由其报送或委托报送", False: f"不是{unit}报送，不再据此计算其报送时间", None: "的核实记录已撤销"}
+    said = {True: "由其报送或委托报送", False: f"不是{unit}报送，不再据此计算其报送时间", None: "的发件人核实"}
     before, after = (f"{state_}（报送时间 {when}）" for state_, when in (done.before, done.after))
     then = f"{unit} 由{before}改计为{after}" if done.after != done.before else f"{unit} 计为{after}"
-    echo(state, f"已记录：{unit} {label}的“{r.name}”（{r.received_at[:16]}）{said[done.theirs]}；{then}。")
+    head = "已撤销" if done.theirs is None else "已记录"
+    # taken back, the question stands again: said so, not left for the next run to surprise
+    again = "汇总、查看报送情况和生成通报时将重新提示“请核实”。" if done.theirs is None else ""
+    echo(state, f"{head}：{unit} {label}的“{r.name}”（{r.received_at[:16]}）{said[done.theirs]}；{then}。{again}")
     if done.after != done.before:
         echo(state, "请重新运行 duban merge 和 duban memo（或一键月报），更新汇总表和通报。", fg="yellow")
 
