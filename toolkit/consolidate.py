@@ -2,7 +2,8 @@
 
 `consolidate` computes everything from the ledger and the master list into a plain
 `Consolidation`, the one source of the 汇总表 (`summary_book`) and the memo. Every cell value
-is a function of the ledger, so re-running gives the same values.
+is a function of the ledger (and, before a unit's deadline, of the day: 未报送（尚未截止）), so
+re-running gives the same values.
 """
 
 from __future__ import annotations
