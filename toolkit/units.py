@@ -337,9 +337,13 @@ class Directory:
             self.place, self._placed_by = found, organiser or title
 
     def _own_place(self) -> str:
-        """The place the plan's units belong to: `place`, else the one the directory's 落款
-        names, else the one its names lead with where it lists them with and without it
-        (西平县司法局 and 县司法局), else 东莞市: the directory duban was first made for."""
+        """The place the plan's units belong to (`_known_place`), else 东莞市: the directory
+        duban was first made for."""
+        return self._known_place() or "东莞市"
+
+    def _known_place(self) -> str:
+        """`place`, else the one the directory's 落款 names, else the one its names lead with
+        where it lists them with and without it (西平县司法局 and 县司法局); '' when none says."""
         if len(self.place) > 1:
             return self.place
         if len(signed := plan_place(self.organiser)) > 1:
@@ -348,7 +352,7 @@ class Directory:
             self._led = set()
             for n in self._index:
                 self._note_led(n)
-        return next(iter(self._led)) if len(self._led) == 1 else "东莞市"
+        return next(iter(self._led)) if len(self._led) == 1 else ""
 
     def _note_led(self, name: str) -> None:  # `_led` with a name's key added
         if m := _LEADING_PLACE.match(name):
@@ -466,7 +470,7 @@ class Directory:
         """The names by their bodies as `resolve` reads them after the plan's place (教育局: 宜昌市教育局
         or 市教育局; `_place_forms`), and for a name led by that place or its level, the length of
         that lead (3 of 宜昌市教育局, 1 of 市教育局; none of 市场监管局 or, in 济南市's, 市中区财政局):
-        none where the place is only assumed (`_own_place`'s 东莞市 for a 名录 of 市财政局 and no
+        none where the place is only assumed (no `_known_place`: 东莞市 for a 名录 of 市财政局 and no
         落款), as another place before a name can then be the plan's own (绍兴市财政局).
         Between them, the first two characters of the bodies and the names, with the longest
         starting so. ``forms``: `_place_forms`."""
@@ -475,7 +479,7 @@ class Directory:
             bodies: dict[str, list[str]] = {}
             led: dict[str, int] = {}
             own = forms[2]  # (level, "", own[, stem + level])
-            said = len(self.place) > 1 or len(plan_place(self.organiser)) > 1 or len(self._led or ()) == 1
+            said = bool(self._known_place())
             for a in self._index:
                 lv = a.startswith(level) and leading_level(a) == level
                 for f in forms:  # not "": a name as listed is found as such

@@ -611,9 +611,16 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
         # the file is the whole ledger (a full disk, a write-protected folder after a clean
         # close): read as it is, and a path too long for SQLite is said as such
         source = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    return _in_memory(source)
+
+
+def _in_memory(source: sqlite3.Connection) -> sqlite3.Connection:
+    """An in-memory copy of ``source``, which is closed."""
     memory = sqlite3.connect(":memory:", isolation_level=None)
-    source.backup(memory)
-    source.close()
+    try:
+        source.backup(memory)
+    finally:
+        source.close()
     return memory
 
 
@@ -634,18 +641,12 @@ def _copied(path: Path) -> sqlite3.Connection:
     import shutil  # only here: a read-only workspace is rare
     import tempfile
 
-    memory = sqlite3.connect(":memory:", isolation_level=None)
     with tempfile.TemporaryDirectory(prefix="duban-ledger-") as tmp:
         copy = Path(tmp) / path.name
         for suffix in ("", "-wal"):
             if Path(f"{path}{suffix}").exists():
                 shutil.copyfile(f"{path}{suffix}", f"{copy}{suffix}")
-        source = sqlite3.connect(copy, isolation_level=None)
-        try:
-            source.backup(memory)
-        finally:
-            source.close()
-    return memory
+        return _in_memory(sqlite3.connect(copy, isolation_level=None))
 
 
 def _draft(row: sqlite3.Row) -> Draft:
