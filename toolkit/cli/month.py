@@ -474,11 +474,12 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
     cons = action.status(ws, _issued(ws, period, force))
     rows = action.status_rows(cons, said=fmt != "json")
     if fmt in ("json", "csv"):
+        notes = cons.office_notes()
         if fmt == "json":
             text = json.dumps({"period": str(cons.period), "due": cons.due.isoformat(),
                                "counts": cons.unit_counts(), "units": rows, "not_issued": cons.not_issued,
                                "behind_links": cons.behind_links, "not_yet_due": action.not_yet_due(cons),
-                               "notes": cons.office_notes(), "told": cons.told()},
+                               "notes": notes, "told": cons.told()},
                               ensure_ascii=False, indent=2) + "\n"
         else:
             import csv
@@ -495,7 +496,7 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
             text = buf.getvalue()
         # what asks the office to check (`office_notes`) makes exit 1 as the table does: a
         # script reading the json finds the lines in "notes"; one writing a file sees them too
-        state.exit_code = state.exit_code or (1 if cons.office_notes() else 0)
+        state.exit_code = state.exit_code or (1 if notes else 0)
         if not out:
             click.echo(text, nl=False)
             return
