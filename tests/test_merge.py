@@ -464,36 +464,6 @@ def test_remind_drafts(run, month):
     assert not (folder / "催报_石龙镇.eml").exists()
 
 
-def test_fast_rows_give_the_same_workbook_as_openpyxl(month, tmp_path):
-    """The spliced-in rows (write speed) and openpyxl's own writer give identical sheets."""
-    from toolkit.style import load_style
-    from toolkit.summary_book import write_workbook
-
-    cons = consolidate(month, "2022-06")
-    fast = write_workbook(cons, tmp_path / "fast.xlsx", load_style(), fast=True)
-    slow = write_workbook(cons, tmp_path / "slow.xlsx", load_style(), fast=False)
-    a, b = load_workbook(fast), load_workbook(slow)
-    assert a.sheetnames == b.sheetnames
-
-    def cell_key(c):
-        return (c.value, c.data_type, c.number_format, repr(c.font), repr(c.fill), repr(c.alignment),
-                repr(c.border), repr(c.protection))
-
-    for wa, wb_ in zip(a, b):
-        assert (wa.max_row, wa.max_column) == (wb_.max_row, wb_.max_column), wa.title
-        for ra, rb in zip(wa.iter_rows(), wb_.iter_rows()):
-            assert [cell_key(c) for c in ra] == [cell_key(c) for c in rb], (wa.title, ra[0].row)
-        assert [wa.row_dimensions[r].height for r in range(1, wa.max_row + 1)] == \
-               [wb_.row_dimensions[r].height for r in range(1, wb_.max_row + 1)]
-        assert str(wa.merged_cells) == str(wb_.merged_cells)
-        assert wa.auto_filter.ref == wb_.auto_filter.ref and wa.freeze_panes == wb_.freeze_panes
-        assert [str(r.sqref) for r in wa.conditional_formatting] == [str(r.sqref) for r in wb_.conditional_formatting]
-    with zipfile.ZipFile(fast) as za, zipfile.ZipFile(slow) as zb:
-        charts = sorted(n for n in za.namelist() if "chart" in n)
-        assert charts == sorted(n for n in zb.namelist() if "chart" in n)
-        assert all(za.read(n) == zb.read(n) for n in charts)
-
-
 def test_row_writer_raises_the_writers_failure_and_stops():
     """Rows are compressed and written on a second thread: its failure (a full disk) is
     raised in the caller, the rows stop being built, and the thread ends."""
@@ -518,7 +488,7 @@ def test_row_writer_raises_the_writers_failure_and_stops():
             yield f'<row r="{i}">' + "x" * 100 + "</row>"
 
     with pytest.raises(OSError) as caught:
-        sheet_rows._write_rows(Full(), rows())
+        sheet_rows.write_rows(Full(), rows())
     assert caught.value.errno == errno.ENOSPC and len(written) == 1
     assert built[0] < 100_000
     assert not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]
@@ -549,7 +519,7 @@ def test_row_writer_is_done_before_a_ctrl_c_leaves_it():
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with pytest.raises(KeyboardInterrupt):
-            sheet_rows._write_rows(Slow(), rows)
+            sheet_rows.write_rows(Slow(), rows)
     finally:
         signal.signal(signal.SIGINT, previous)
     assert writes and not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]

@@ -1,10 +1,10 @@
-"""Data rows of the 汇总表's table sheets: serialised by duban, streamed into the saved workbook.
+"""Data rows of the 汇总表's table sheets: serialised by duban, streamed into the workbook.
 
 openpyxl spends ~90 µs per cell, which made a province's month take a quarter of a minute:
-`summary_book` lays the sheets out with openpyxl's write-only mode and leaves their data rows
-to `table_rows` (cells: `xlsx.cell_xml`), which `inject_rows` splices into the saved file.
-Rows are built a chunk at a time while the file is written, so that memory holds no sheet's
-rows (10,000 returns: `duban merge` peaked at 878 MB holding every sheet's XML, twice over).
+`summary_book` gives its sheets' data rows to `table_rows` (cells: `xlsx.cell_xml`), which
+`xlsx_book` writes into the file with `write_rows`. Rows are built a chunk at a time while the
+file is written, so that memory holds no sheet's rows (10,000 returns: `duban merge` peaked
+at 878 MB holding every sheet's XML, twice over).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import islice, repeat
 from typing import Any
 
-from .xlsx import cell_lines, cell_xml, line_cells, lines_at_most, one_line_chars, unescape
+from .xlsx import cell_lines, cell_xml, line_cells, lines_at_most, one_line_chars
 
 #: sheet name → a function giving that sheet's data rows as XML, a chunk of ``<row>`` at a time
 Rows = dict[str, Callable[[], Iterator[str]]]
@@ -123,67 +123,10 @@ def table_rows(items: Iterable[Any], gets: list[Callable[[Any], Any]], letters: 
     return rows
 
 
-def inject_rows(path, pending: Rows) -> None:
-    """Stream the data rows into the saved workbook's sheets, by sheet name.
-
-    The workbook is copied entry by entry; a table sheet's entry is written as its saved
-    head, its rows as they are generated (in chunks of about a megabyte), then its tail.
-    """
-    import os
-    import re
-    import shutil
-    import tempfile
-    import zipfile
-    from pathlib import Path
-
-    if not pending:
-        return
-    path = Path(path)
-    with zipfile.ZipFile(path) as src:
-        workbook = src.read("xl/workbook.xml").decode("utf-8")
-        rels = src.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-        targets = dict(re.findall(r'Id="([^"]+)"[^>]*Target="/?(?:xl/)?([^"]+)"', rels))
-        targets.update({k: v for v, k in re.findall(r'Target="/?(?:xl/)?([^"]+)"[^>]*Id="([^"]+)"', rels)})
-        by_name = {}
-        for sheet_name, rid in re.findall(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
-            by_name[unescape(sheet_name)] = "xl/" + targets[rid]
-        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-                wanted = {by_name[name]: rows for name, rows in pending.items() if name in by_name}
-                for info in src.infolist():
-                    data = src.read(info.filename)
-                    rows = wanted.get(info.filename)
-                    parts = _split_sheet(data.decode("utf-8")) if rows else None
-                    if parts is None:
-                        out.writestr(info, data)
-                        continue
-                    with out.open(info, "w") as dest:
-                        dest.write(parts[0].encode("utf-8"))
-                        _write_rows(dest, rows())
-                        dest.write(parts[1].encode("utf-8"))
-            shutil.move(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-
-
-def _split_sheet(text: str) -> tuple[str, str] | None:
-    """A saved sheet's XML cut where its data rows go: (head, tail); None if it has no sheetData."""
-    at = text.find("</sheetData>")
-    if at >= 0:
-        return text[:at], text[at:]
-    at = text.find("<sheetData/>")
-    if at >= 0:
-        return text[:at] + "<sheetData>", "</sheetData>" + text[at + len("<sheetData/>"):]
-    return None
-
-
 CHUNK_CHARS = 1 << 18
 
 
-def _write_rows(dest, rows: Iterator[str]) -> None:
+def write_rows(dest, rows: Iterator[str]) -> None:
     """Write rows in chunks (one zlib call per row costs more than the rows' text), each
     compressed and written on a second thread: zlib releases the GIL, so the next chunk's
     rows are built meanwhile (W2: compression was 0.11 s of a 0.7 s merge, on one core)."""

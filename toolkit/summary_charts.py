@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .text import column_letter
+from .xlsx import escape
+from .xlsx_book import Chart, absolute, attr, sheet_ref
+
 #: Height (cm) per category in the per-unit chart. LibreOffice drops every second label
 #: when labels crowd at the printed scale: 7 pt in 0.44 cm keeps all of a city's 54 units,
 #: and the chart (plus title and axis) still fits one fitted-to-width page.
@@ -21,35 +25,57 @@ LEVEL_SLOT_CM = 0.6
 LEVEL_FRAME_CM = 4.0
 
 
-def _text(size: float, font: str, bold: bool = False):
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+
+def _run_props(size: float, font: str, bold: bool) -> str:
+    return f'sz="{int(size * 100)}" b="{int(bold)}"><a:latin typeface="{attr(font)}"/><a:ea typeface="{attr(font)}"/>'
+
+
+def _text(size: float, font: str, bold: bool = False) -> str:
     """Text properties for chart labels (size in points)."""
-    from openpyxl.chart.text import RichText
-    from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, ParagraphProperties
-
-    props = CharacterProperties(sz=int(size * 100), b=bold, latin=Font(typeface=font), ea=Font(typeface=font))
-    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+    props = _run_props(size, font, bold)
+    return (f"<txPr><a:bodyPr/><a:p><a:pPr><a:defRPr {props}</a:defRPr></a:pPr><a:r><a:t></a:t></a:r>"
+            f"<a:endParaRPr {props}</a:endParaRPr></a:p></txPr>")
 
 
-def _title(text: str, font: str):
-    from openpyxl.chart.text import RichText, Text
-    from openpyxl.chart.title import Title
-    from openpyxl.drawing.text import CharacterProperties, Font, Paragraph, ParagraphProperties, RegularTextRun
-
-    props = CharacterProperties(sz=1200, b=True, latin=Font(typeface=font), ea=Font(typeface=font))
-    para = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
-    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
+def _title(text: str, font: str) -> str:
+    props = _run_props(12, font, True)
+    return (f"<title><tx><rich><a:bodyPr/><a:p><a:pPr><a:defRPr {props}</a:defRPr></a:pPr><a:r><a:rPr {props}"
+            f'</a:rPr><a:t>{escape(text)}</a:t></a:r></a:p></rich></tx><overlay val="0"/></title>')
 
 
-def _fill(props, rgb: str, outline: str | None = None) -> None:
-    props.solidFill = rgb
-    props.line.solidFill = outline or rgb
+def _fill(rgb: str, outline: str | None = None) -> str:
+    return (f'<spPr><a:solidFill><a:srgbClr val="{rgb}"/></a:solidFill><a:ln><a:solidFill>'
+            f'<a:srgbClr val="{outline or rgb}"/></a:solidFill><a:prstDash val="solid"/></a:ln></spPr>')
 
 
-def _axes(chart, font: str) -> None:
-    # openpyxl ≥ 3.1 leaves <c:delete> unset, which Excel reads as "axis hidden".
-    for axis in (chart.x_axis, chart.y_axis):
-        axis.delete = False
-        axis.txPr = _text(CHART_FONT_SIZE, font)
+def _chart(plot: str, legend: str = "") -> str:
+    return (f'<chartSpace xmlns="http://schemas.openxmlformats.org/drawingml/2006/chart" xmlns:a="{_A}">'
+            f'<chart>{plot}{legend}<plotVisOnly val="1"/><dispBlanksAs val="gap"/></chart></chartSpace>')
+
+
+def _legend(position: str, font: str) -> str:
+    return f'<legend><legendPos val="{position}"/>{_text(CHART_FONT_SIZE, font)}</legend>'
+
+
+def _series(i: int, title_ref: str | None, fill: str, cats: str, values: str) -> str:
+    title = f"<tx><strRef><f>{escape(title_ref)}</f></strRef></tx>" if title_ref else ""
+    return (f'<ser><idx val="{i}"/><order val="{i}"/>{title}{fill}<cat><numRef><f>{escape(cats)}</f></numRef></cat>'
+            f"<val><numRef><f>{escape(values)}</f></numRef></val></ser>")
+
+
+def _axes(font: str, cat_size: float, cat_extra: str, value_scaling: str, value_extra: str, step: float) -> str:
+    """A horizontal bar chart's axes: categories top to bottom in table order (so the value
+    axis crosses at their end, the bottom), every category named. openpyxl ≥ 3.1 left
+    <c:delete> unset, which Excel reads as "axis hidden": it is written here."""
+    return ('<catAx><axId val="10"/><scaling><orientation val="maxMin"/></scaling><delete val="0"/>'
+            f'<axPos val="l"/><majorTickMark val="none"/><minorTickMark val="none"/>{_text(cat_size, font)}'
+            f'<crossAx val="100"/><lblOffset val="100"/><tickLblSkip val="1"/>{cat_extra}</catAx>'
+            f'<valAx><axId val="100"/><scaling><orientation val="minMax"/>{value_scaling}</scaling>'
+            f'<delete val="0"/><axPos val="l"/><majorGridlines/>{value_extra}<numFmt formatCode="0" sourceLinked="0"/>'
+            f'<majorTickMark val="none"/><minorTickMark val="none"/>{_text(CHART_FONT_SIZE, font)}'
+            f'<crossAx val="10"/><crosses val="max"/><majorUnit val="{step:g}"/></valAx>')
 
 
 def nice_step(top: float) -> float:
@@ -60,86 +86,49 @@ def nice_step(top: float) -> float:
     return 10000
 
 
-def status_pie(ws, data_ref, cats_ref, statuses: tuple[str, ...], colours: dict[str, str], font: str):
-    """Pie of task statuses, one explicitly coloured slice per status."""
-    from openpyxl.chart import PieChart
-    from openpyxl.chart.label import DataLabelList
-    from openpyxl.chart.marker import DataPoint
-
-    pie = PieChart()
-    pie.title = _title("任务综合状态占比", font)
-    pie.add_data(data_ref, titles_from_data=False)
-    pie.set_categories(cats_ref)
-    series = pie.series[0]
-    for i, status in enumerate(statuses):
-        point = DataPoint(idx=i)
-        _fill(point.graphicalProperties, colours.get(status, "FFFFFF"), "FFFFFF")
-        series.dPt.append(point)
-    labels = DataLabelList()
-    labels.showPercent = True
-    for flag in ("showVal", "showCatName", "showSerName", "showLegendKey"):
-        setattr(labels, flag, False)
-    labels.showLeaderLines = True
-    labels.txPr = _text(CHART_FONT_SIZE, font)
-    series.dLbls = labels
-    pie.legend.position = "r"
-    pie.legend.txPr = _text(CHART_FONT_SIZE, font)
-    return pie
+def status_pie(sheet: str, first: int, last: int, statuses: tuple[str, ...], colours: dict[str, str],
+               font: str) -> str:
+    """Pie of task statuses (names in column A, counts in B, rows ``first``..``last`` of
+    ``sheet``), one explicitly coloured slice per status."""
+    points = "".join(f'<dPt><idx val="{i}"/>{_fill(colours.get(status, "FFFFFF"), "FFFFFF")}</dPt>'
+                     for i, status in enumerate(statuses))
+    labels = (f'<dLbls>{_text(CHART_FONT_SIZE, font)}<showLegendKey val="0"/><showVal val="0"/>'
+              '<showCatName val="0"/><showSerName val="0"/><showPercent val="1"/><showLeaderLines val="1"/></dLbls>')
+    series = _series(0, None, f'<spPr><a:ln><a:prstDash val="solid"/></a:ln></spPr>{points}{labels}',
+                     sheet_ref(sheet, absolute(1, first, last)), sheet_ref(sheet, absolute(2, first, last)))
+    plot = f'<plotArea><pieChart><varyColors val="1"/>{series}<firstSliceAng val="0"/></pieChart></plotArea>'
+    return _chart(_title("任务综合状态占比", font) + plot, _legend("r", font))
 
 
-def level_bars(ws, data_ref, cats_ref, statuses: tuple[str, ...], colours: dict[str, str], font: str,
-               top: int, title: str = "各一级任务进展"):
-    """Stacked bars of task counts per 一级任务, one series per status in its colour."""
-    from openpyxl.chart import BarChart
-
-    bar = BarChart()
-    bar.type = "bar"
-    bar.grouping = "stacked"
-    bar.overlap = 100
-    bar.gapWidth = 60
-    bar.title = _title(title, font)
-    bar.add_data(data_ref, titles_from_data=True)
-    bar.set_categories(cats_ref)
-    for series, status in zip(bar.series, statuses):
-        _fill(series.graphicalProperties, colours.get(status, "FFFFFF"))
-    _axes(bar, font)
-    bar.x_axis.tickLblSkip = 1  # every 一级任务 named (level_chart_height leaves them room)
-    # Categories top to bottom in table order; the value axis then belongs at the bottom.
-    bar.x_axis.scaling.orientation = "maxMin"
-    bar.y_axis.crosses = "max"
-    bar.y_axis.title = "任务数"
-    bar.y_axis.scaling.min = 0
-    bar.y_axis.majorUnit = nice_step(top)
-    bar.y_axis.number_format = "0"
-    bar.legend.position = "b"
-    bar.legend.txPr = _text(CHART_FONT_SIZE, font)
-    return bar
+def level_bars(sheet: str, header: int, last: int, statuses: tuple[str, ...], colours: dict[str, str], font: str,
+               top: int, title: str = "各一级任务进展") -> str:
+    """Stacked bars of task counts per 一级任务 (names in column A, a status per column from B
+    with its name in row ``header``, rows ``header`` + 1..``last``), one series per status in
+    its colour."""
+    cats = sheet_ref(sheet, absolute(1, header + 1, last))
+    series = "".join(_series(i, sheet_ref(sheet, f"{column_letter(col)}{header}"),
+                             _fill(colours.get(status, "FFFFFF")), cats,
+                             sheet_ref(sheet, absolute(col, header + 1, last)))
+                     for i, (col, status) in enumerate(zip(range(2, 2 + len(statuses)), statuses)))
+    axis_title = ("<title><tx><rich><a:bodyPr/><a:p><a:pPr><a:defRPr/></a:pPr><a:r><a:t>任务数</a:t></a:r></a:p>"
+                  "</rich></tx></title>")
+    plot = ('<plotArea><barChart><barDir val="bar"/><grouping val="stacked"/>'
+            f'{series}<gapWidth val="60"/><overlap val="100"/><axId val="10"/><axId val="100"/></barChart>'
+            + _axes(font, CHART_FONT_SIZE, "", '<min val="0"/>', axis_title, nice_step(top)) + "</plotArea>")
+    return _chart(_title(title, font) + plot, _legend("b", font))
 
 
-def unit_bars(ws, data_ref, cats_ref, units: int, rgb: str, font: str, say: Callable[[str], str] = str):
-    """Average progress per unit: every unit's name shown, 0–100 %; ``say`` words its title
-    (各科室 in a bureau's own plan: `units.say_sections`)."""
-    from openpyxl.chart import BarChart
-
-    bar = BarChart()
-    bar.type = "bar"
-    bar.gapWidth = 40
-    bar.title = _title(say("各单位平均完成进度(%)"), font)
-    bar.add_data(data_ref, titles_from_data=True)
-    bar.set_categories(cats_ref)
-    _fill(bar.series[0].graphicalProperties, rgb)
-    _axes(bar, font)
-    bar.x_axis.txPr = _text(UNIT_LABEL_PT, font)
-    bar.x_axis.tickLblSkip = 1  # otherwise every second unit's name is dropped
-    bar.x_axis.tickMarkSkip = 1
-    bar.x_axis.scaling.orientation = "maxMin"
-    bar.y_axis.crosses = "max"
-    bar.y_axis.scaling.min = 0
-    bar.y_axis.scaling.max = 100
-    bar.y_axis.majorUnit = 20
-    bar.y_axis.number_format = "0"
-    bar.legend = None
-    return bar
+def unit_bars(sheet: str, header: int, last: int, rgb: str, font: str, say: Callable[[str], str] = str) -> str:
+    """Average progress per unit (names in column A, progress in E, rows ``header`` + 1..``last``):
+    every unit's name shown, 0–100 %; ``say`` words its title (各科室 in a bureau's own plan:
+    `units.say_sections`)."""
+    series = _series(0, sheet_ref(sheet, f"E{header}"), _fill(rgb), sheet_ref(sheet, absolute(1, header + 1, last)),
+                     sheet_ref(sheet, absolute(5, header + 1, last)))
+    plot = ('<plotArea><barChart><barDir val="bar"/><grouping val="clustered"/>'
+            f'{series}<gapWidth val="40"/><axId val="10"/><axId val="100"/></barChart>'
+            + _axes(font, UNIT_LABEL_PT, '<tickMarkSkip val="1"/>', '<max val="100"/><min val="0"/>', "", 20)
+            + "</plotArea>")
+    return _chart(_title(say("各单位平均完成进度(%)"), font) + plot)
 
 
 def level_chart_height(levels: int) -> float:
@@ -152,16 +141,11 @@ def unit_chart_height(units: int) -> float:
     return max(9.0, UNIT_SLOT_CM * units + 2.5)
 
 
-def anchor(ws, chart, col: int, row: int, width_cm: float, height_cm: float) -> None:
-    """Place ``chart`` at 0-based (col, row), 1 mm down: a chart flush with a page break
-    is otherwise also drawn, clipped to nothing, on the page before (its text leaks into
-    that page's PDF text)."""
-    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, OneCellAnchor
-    from openpyxl.drawing.xdr import XDRPositiveSize2D
-    from openpyxl.utils.units import cm_to_EMU
+EMU_PER_CM = 360000
 
-    chart.width, chart.height = width_cm, height_cm
-    chart.anchor = OneCellAnchor(_from=AnchorMarker(col=col, row=row, rowOff=cm_to_EMU(0.1)),
-                                 ext=XDRPositiveSize2D(cm_to_EMU(width_cm), cm_to_EMU(height_cm)))
-    ws.add_chart(chart)
 
+def anchor(xml: str, col: int, row: int, width_cm: float, height_cm: float) -> Chart:
+    """``xml`` placed at 0-based (col, row), 1 mm down: a chart flush with a page break is
+    otherwise also drawn, clipped to nothing, on the page before (its text leaks into that
+    page's PDF text)."""
+    return Chart(xml, col, row, int(0.1 * EMU_PER_CM), int(width_cm * EMU_PER_CM), int(height_cm * EMU_PER_CM))
