@@ -176,3 +176,16 @@ def test_names_and_text_with_markup_characters_read_back_as_written(tmp_path):
     [chart] = ws._charts
     assert chart.series[0].val.numRef.f == "'A&B''C'!$B$2"
     assert CalamineWorkbook.from_path(str(path)).get_sheet_by_name("A&B'C").to_python()[0][0] == TRICKY
+
+
+def test_libreoffice_reads_it_as_a_book_excel_made(tmp_path):
+    """LibreOffice lays out a book another application made with other defaults: the demo's
+    汇总表 printed on 50 pages instead of the 49 its layout was fitted to (rows moved from one
+    page to the next). The book says "Microsoft Excel" first, as openpyxl's did."""
+    book = Book()
+    book.sheet("表").append([("x", 0)])
+    book.save(tmp_path / "b.xlsx")
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as z:
+        app = ElementTree.fromstring(z.read("docProps/app.xml"))
+    [name] = [e.text for e in app if e.tag.endswith("Application")]
+    assert name.startswith("Microsoft Excel")
