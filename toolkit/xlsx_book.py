@@ -132,7 +132,7 @@ class Sheet:
         self.conditions.append((ref, [(text, self.book.dxf(fill)) for text, fill in values]))
 
     def xml_parts(self, drawing: int | None) -> tuple[str, str]:
-        """(everything before the data rows' end, everything after)."""
+        """The sheet's XML around its data rows: (up to them, after them)."""
         pane = ""
         if self.freeze:
             col, row = _split_ref(self.freeze)
