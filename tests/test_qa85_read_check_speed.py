@@ -47,7 +47,14 @@ def tags(draw) -> bytes:
 @settings(max_examples=1000, deadline=None)
 @given(xml=tags())
 def test_the_look_ahead_pattern_finds_the_tags_the_alternation_found(xml: bytes) -> None:
-    assert _FAST_TAG.findall(xml) == _ALTERNATION.findall(xml)
+    assert as_alternation(_FAST_TAG.findall(xml)) == _ALTERNATION.findall(xml)
+
+
+def as_alternation(found: list[tuple[bytes, ...]]) -> list[tuple[bytes, bytes, bytes, bytes]]:
+    """`_FAST_TAG`'s tags in the alternation's groups: since QA159 a tag's name is matched once,
+    and a tag not canonical is in its cell or its row group, where the last group named it."""
+    return [(c, r, empty, b"c" if odd_cell else b"row" if odd_row else b"")
+            for c, r, empty, odd_cell, odd_row in found]
 
 
 def test_a_row_names_its_cells_when_asked(make_return, issued_ws) -> None:

@@ -49,7 +49,8 @@ from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
 if TYPE_CHECKING:
     from .issued_month import Printed
 
-LEAD = Role.LEAD
+# globals: a member read from its class is 65 ns on 3.11, seven a row in _check_values (W2: 4 µs)
+LEAD, DONE, LAGGING, NOT_STARTED = Role.LEAD, Status.DONE, Status.LAGGING, Status.NOT_STARTED
 
 
 # ---------------------------------------------------------------------------
@@ -569,7 +570,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
 
     typed = v.get("progress")
     progress, ok = parse_progress(typed)
-    if progress == 1 and status == Status.DONE and type(typed) in (int, float):
+    if progress == 1 and status == DONE and type(typed) in (int, float):
         # "100%" typed into the cell: Excel, WPS and LibreOffice store 1 in a percent format
         # (the whole-number validation lets it in), which the reader cannot see; 已完成 says 100.
         progress = 100
@@ -591,7 +592,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         texts[f] = s
     if not texts["work"]:
         add("E506", "work")
-    elif status != Status.DONE and says_nothing(texts["work"]):
+    elif status != DONE and says_nothing(texts["work"]):
         # not on 已完成: a finished task has nothing further to report (a month later "无"
         # is the honest answer, as W608 lets its copied text be), its status says it is done
         # and W607 asks for the 佐证材料 that shows how
@@ -606,18 +607,18 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
             example = eta_example_of(period) if period else dt.date.today()
             add("E505", "eta", value=_quote(_text(raw_eta)), example=f"{example:%Y-%m-%d}")
 
-    if status == Status.DONE and progress is not None and progress < 100:
+    if status == DONE and progress is not None and progress < 100:
         add("E601", "progress", value=progress)
-    if progress == 100 and status and status != Status.DONE:
+    if progress == 100 and status and status != DONE:
         add("W602", "progress", status=status)
-    if status == Status.LAGGING and not texts["problems"]:
+    if status == LAGGING and not texts["problems"]:
         add("E603", "problems")
-    if (period and status and status not in (Status.DONE, Status.LAGGING) and task.due_by(period.end)):
+    if (period and status and status not in (DONE, LAGGING) and task.due_by(period.end)):
         add("W604", "status", deadline=cn_date(task.deadline) if task.deadline else task.deadline_text,
             status=status)
-    if status == Status.NOT_STARTED and progress:
+    if status == NOT_STARTED and progress:
         add("W605", "progress", value=progress)
-    if status == Status.DONE and not texts["evidence"]:
+    if status == DONE and not texts["evidence"]:
         add("W607", "evidence")
     return Row(task.id, role, status, progress, texts["work"], texts["problems"],
                texts["next_plan"], eta, texts["evidence"], rr.row, cell("progress"))
