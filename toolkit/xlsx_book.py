@@ -15,6 +15,7 @@ its style.
 from __future__ import annotations
 
 import datetime as dt
+import time
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
@@ -56,9 +57,6 @@ class Align(NamedTuple):
     vertical: str | None = None
     wrap: bool = False
 
-
-#: Excel's own default font: style 0, what a cell without a style shows
-DEFAULT_FONT = Font("Calibri", 11)
 
 # the formats Excel knows by number; any other gets an id from 164 on
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "0%": 9, "0.00%": 10}
@@ -196,7 +194,10 @@ class Book:
 
     def __init__(self) -> None:
         self.sheets: list[Sheet] = []
-        self._fonts: dict[Font, int] = {DEFAULT_FONT: 0}
+        # None: Excel's default font (the theme's Calibri 11), style 0, what a cell without a
+        # style shows. A Font of 样式.toml that happens to be Calibri 11 is a font of its own,
+        # named and coloured as given, as openpyxl wrote it, not the theme's.
+        self._fonts: dict[Font | None, int] = {None: 0}
         self._fills: dict[Fill | None, int] = {None: 0}  # 1 is Excel's required gray125
         self._borders: dict[Border | None, int] = {None: 0}
         self._formats: dict[str, int] = {}
@@ -216,7 +217,7 @@ class Book:
             fmt = _BUILTIN_FORMATS.get(number_format)
             if fmt is None:
                 fmt = self._formats.setdefault(number_format, 164 + len(self._formats))
-        key = (self._fonts.setdefault(font or DEFAULT_FONT, len(self._fonts)),
+        key = (self._fonts.setdefault(font, len(self._fonts)) if font else 0,
                self._fills.setdefault(fill, len(self._fills) + 1) if fill else 0,
                self._borders.setdefault(border, len(self._borders)) if border else 0,
                fmt, align if align and align != Align() else None)
@@ -244,7 +245,10 @@ class Book:
             for i, sheet in enumerate(self.sheets, start=1):
                 drawing = drawn.index(sheet) + 1 if sheet.charts else None
                 head, tail = sheet.xml_parts(drawing)
-                with z.open(f"xl/worksheets/sheet{i}.xml", "w") as dest:
+                # dated and readable as writestr makes the other parts (open() by name gives 1980, mode 0)
+                entry = zipfile.ZipInfo(f"xl/worksheets/sheet{i}.xml", time.localtime()[:6])
+                entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+                with z.open(entry, "w") as dest:
                     dest.write(head.encode("utf-8"))
                     if sheet.rows is not None:
                         write_rows(dest, sheet.rows())
@@ -328,8 +332,8 @@ class Book:
                 "</styleSheet>")
 
 
-def _font(f: Font) -> str:
-    if f == DEFAULT_FONT:
+def _font(f: Font | None) -> str:
+    if f is None:
         return ('<font><name val="Calibri"/><family val="2"/><color theme="1"/><sz val="11"/>'
                 '<scheme val="minor"/></font>')
     bold = '<b val="1"/>' if f.bold else ""
