@@ -189,3 +189,17 @@ def test_libreoffice_reads_it_as_a_book_excel_made(tmp_path):
         app = ElementTree.fromstring(z.read("docProps/app.xml"))
     [name] = [e.text for e in app if e.tag.endswith("Application")]
     assert name.startswith("Microsoft Excel")
+
+
+def test_a_head_row_after_the_data_rows_is_refused():
+    """The data rows are written after the head rows: a row appended after them would come
+    first in the file, out of order, which Excel refuses."""
+    sheet = Book().sheet("表")
+    sheet.append([("标题", 0)])
+    sheet.rows = lambda: iter(['<row r="2"></row>'])
+    with pytest.raises(ValueError):
+        sheet.append([("又一行", 0)])
+    other = Book().sheet("表")
+    other.skip(3)
+    with pytest.raises(ValueError):
+        other.append([("又一行", 0)])

@@ -111,9 +111,13 @@ class Sheet:
         self.rows: Callable[[], Iterator[str]] | None = None
         self.last_row = 0
         self._head: list[str] = []
+        self._skipped = False
 
     def append(self, cells: list[tuple[Any, int]], height: float | None = None) -> int:
         """Add a row of (value, style id) cells below the last; returns its number."""
+        if self.rows is not None or self._skipped:
+            # a row after the data rows would be written before them: Excel refuses the file
+            raise ValueError("a sheet's head rows come before its data rows")
         self.last_row += 1
         row = str(self.last_row)
         ht = f' ht="{height:g}" customHeight="1"' if height is not None else ""
@@ -124,6 +128,7 @@ class Sheet:
     def skip(self, rows: int) -> None:
         """Leave room for ``rows`` rows written by `rows`."""
         self.last_row += rows
+        self._skipped = True
 
     def condition(self, ref: str, values: list[tuple[str, Fill]]) -> None:
         """Cells of ``ref`` equal to one of ``values`` take its fill (an edited status re-colours)."""
