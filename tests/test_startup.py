@@ -73,3 +73,19 @@ def test_collect_of_spreadsheets_loads_no_mail_parser_and_no_workers(issued_ws, 
     # nor duban's mail and cloud-link readers (16 regexes, four dataclasses: 6-8 ms of a W1
     # collect, which had them for the directory's addresses and a reply never written)
     assert not {"toolkit.mail", "toolkit.cloud"} & names
+
+
+def test_the_command_ends_without_teardown_but_with_its_log_and_output(issued_ws) -> None:
+    """`duban` ends its process without the interpreter's teardown (14 ms of a status): what
+    it printed and the last line of 日志/duban.log are there all the same, and the exit code is
+    the command's."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-m", "toolkit", "-w", str(issued_ws.root), "status"],
+                          cwd=issued_ws.root, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("2022年6月报送情况") and done.stdout.endswith("\n")
+    log = (issued_ws.root / "日志" / "duban.log").read_text(encoding="utf-8")
+    assert "结束，用时" in log.rstrip().splitlines()[-1]  # written by the command's last log call
+    wrong = subprocess.run([sys.executable, "-m", "toolkit", "-w", str(issued_ws.root), "status", "--period", "x"],
+                           cwd=issued_ws.root, env=env, capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 2 and wrong.stderr.strip()

@@ -8,7 +8,11 @@ Exit codes: 0 ok, 1 finished but problems need attention, 2 usage or unusable in
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import sys
+import threading
 
 import click
 
@@ -35,7 +39,36 @@ def main() -> None:
     # The run is over and has said what it did: a Ctrl-C or a closed console now must not
     # turn its result into a crash (exit -2) while the interpreter shuts down.
     interrupts.ignore()
-    sys.exit(code)
+    _end_process(code)
+
+
+def _end_process(code: int | str | None) -> None:
+    """Exit with ``code`` as `sys.exit` would, without the interpreter's teardown.
+
+    What a run leaves to the end is done first: other threads are waited for, the atexit
+    functions run (log files flushed and closed, temporary folders removed), the console is
+    flushed. Then the process ends without freeing its objects one by one and clearing its
+    three hundred modules, as mypy's ``hard_exit`` does: 13 ms after a bare import of
+    collect and merge, 15-25 ms after W1's collect + merge, 14 ms of `duban status`'s 120.
+    Every file duban writes is closed (or replaced atomically) before this; a ledger
+    transaction left open would be rolled back by SQLite either way.
+    """
+    if isinstance(code, str):  # sys.exit("…"): the text on stderr, exit 1
+        with contextlib.suppress(OSError, ValueError):
+            click.echo(code, err=True)
+        code = 1
+    current = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not current and not thread.daemon:
+            thread.join()
+    run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_functions is None:  # an interpreter without it: the normal exit
+        sys.exit(code)
+    run_exit_functions()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code or 0)
 
 
 def _log_unraisable(unraisable) -> None:
