@@ -34,7 +34,7 @@ from .model import Assignment, Master, Task
 log = logging.getLogger("duban")
 
 CACHE_NAME = "master_cache.json"
-_FORMAT = 1  # bump when the layout of the JSON below changes
+_FORMAT = 2  # bump when the layout of the JSON below changes (2: the fingerprint kept)
 
 
 def _shape() -> str:
@@ -109,6 +109,9 @@ def _plain(m: Master) -> dict[str, Any]:
         "units": [[u.name, u.kind, list(u.aliases), u.contact, u.phone, u.email] for u in d.units],
         "directory_organiser": d.organiser,
         "issues": [[getattr(i, f) for f in _names(Issue)] for i in m.issues],
+        # derived from the tasks and assignments above: hashing them again was 3 ms of
+        # every command that reads the master (status compares it with the month's forms)
+        "fingerprint": m.fingerprint,
     }
 
 
@@ -121,9 +124,11 @@ def _master(b: dict[str, Any]) -> Master:
         tasks.append(Task(*row))
     units = [Unit(name, kind, tuple(aliases), contact, phone, email)
              for name, kind, aliases, contact, phone, email in b["units"]]
-    return Master(b["title"], tasks, [Assignment(t, u, Role(r), s) for t, u, r, s in b["assignments"]],
-                  Directory(units, b["directory_organiser"]), [Issue(*row) for row in b["issues"]],
-                  b["source"], organiser=b["organiser"])
+    master = Master(b["title"], tasks, [Assignment(t, u, Role(r), s) for t, u, r, s in b["assignments"]],
+                    Directory(units, b["directory_organiser"]), [Issue(*row) for row in b["issues"]],
+                    b["source"], organiser=b["organiser"])
+    master.__dict__["fingerprint"] = b["fingerprint"]  # the cached_property, as computed when stored
+    return master
 
 
 def _names(cls) -> list[str]:
