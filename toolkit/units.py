@@ -14,6 +14,7 @@ from pathlib import Path
 
 # csv: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
+from .bodies import goes_on_from_town
 from .places import (
     HIGHER_PLACE,
     RANK,
@@ -254,6 +255,7 @@ class Directory:
         self._holders: dict[str, list[str]] | None = None  # a name -> the longer names holding it
         self._places: frozenset[str] | None = None  # the place names the directory's names lead with
         self._towns: frozenset[str] | None = None  # towns' short names: 虎门 of 虎门镇
+        self._all_towns: frozenset[str] | None = None  # every name of a town: 虎门镇, 虎门
         self._tolerance: tuple | None = None  # `_place_forms`, for the place it was made of
         self._bodies: tuple | None = None  # `_read_bodies`, for the tolerance it was made of
         self._placed_by = ""  # the text `locate` read `place` in (阳泉市城区人民政府办公室)
@@ -265,7 +267,7 @@ class Directory:
             self._register(u, at)
 
     def _register(self, unit: Unit, at: int) -> None:
-        self._holders = self._places = self._towns = self._bodies = None
+        self._holders = self._places = self._towns = self._all_towns = self._bodies = None
         self._at.setdefault(unit.name, at)
         for n in (unit.name, *unit.aliases):
             self._index.setdefault(key(n), unit.name)
@@ -417,7 +419,7 @@ class Directory:
                      if j not in cuts and k[i:j] in self._index and not self._carried_on(k[i:j], k, j)
                      and placed(k[i:j], i)}
         else:
-            towns = self._short_towns()
+            towns = self._town_names()
             found = {(len(alias), True, alias) for alias in self._index if len(alias) >= 2 and alias in k and (
                      (not cuts and alias not in towns and alias not in led)
                      or any(i not in cuts and (j := i + len(alias)) not in cuts and not self._carried_on(alias, k, j)
@@ -512,11 +514,19 @@ class Directory:
                                     for n in u.aliases if not is_town(n))
         return self._towns
 
+    def _town_names(self) -> frozenset[str]:
+        """The keys of every name of a town (虎门镇, 虎门, 敬南镇人民政府)."""
+        if self._all_towns is None:
+            self._all_towns = frozenset(key(n) for u in self.units if u.kind == TOWN or town_kind(u.kind)
+                                        or is_town(u.name) for n in (u.name, *u.aliases))
+        return self._all_towns
+
     def _carried_on(self, alias: str, text: str, end: int) -> bool:
-        """Whether a town's short name found in ``text`` before ``end`` goes on there into a
-        place's or a structure's name (`_PLACE_GOES_ON`): 虎门大桥维修进展 from 市交通运输局 went to
-        虎门镇, a W206 against the bureau's own form, and a PDF about 石龙坑 made 石龙镇 退回待改."""
-        return alias in self._short_towns() and bool(_PLACE_GOES_ON.match(text, end))
+        """Whether a town's name found in ``text`` before ``end`` goes on there into a place's,
+        a structure's or a body's name (`goes_on_from_town`): 虎门大桥维修进展 from 市交通运输局 went
+        to 虎门镇, a W206 against the bureau's own form; 塘厦公安分局6月进展 made 塘厦镇 按时 by a
+        file the police sent (QA162)."""
+        return alias in self._town_names() and goes_on_from_town(text, end, alias in self._short_towns())
 
     def _spelled_longer(self, alias: str, text: str) -> str | None:
         """The unit of the longest name holding ``alias`` that ``text`` writes as a name
@@ -612,11 +622,6 @@ _NOT_IN_A_GAP = LazyPattern(r"[^\u3400-\u9fff]|[年月日份期号季周的和�
 # a name's characters, or carrying on its last one into a word (宣传部署 is no 宣传部), they
 # make a sentence about the work: 市委落实宣传部署情况 is 市委's, not 市委宣传部's.
 _PROSE = LazyPattern(r"落实|部署|推进|开展|贯彻|情况|进展|汇报|报告|安排|措施|办理|委托")
-# A town's short name carried on into a place or a structure, after one qualifier at most
-# (虎门大桥, 虎门二桥, 石龙坑, 东城路): the bridge, creek or road, not the town (街道 is the town's
-# own level; 村级 a town's villages: 虎门村级工业园 is 虎门's)
-_PLACE_GOES_ON = LazyPattern(r"[大小新老旧东西南北中一二三四五六七八九十]?"
-                             r"(?:[桥坑港路村山湖岭岛湾河涌江塘站](?!级)|街(?!道)|公园|广场|大道|码头)")
 # a place name leading a unit's name before its level: 东莞 of 东莞市政务服务数据管理局, 阿拉善 of
 # 阿拉善盟教育局, 黔东南 of 黔东南州教育局
 _LEADING_PLACE = LazyPattern(r"([^\W\d_]{2,4}?)[市县区州盟旗]")

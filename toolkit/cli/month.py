@@ -280,12 +280,17 @@ def _echo_collect(state: State, ws, result) -> None:
                 continue
             issues = (it.report.issues if it.report else []) + it.issues
             first = next((i for i in issues if i.is_error), None)
-            who = (it.report.unit if it.report else it.unit) or "单位未识别"
+            unit = it.report.unit if it.report else it.unit
+            who = unit or "单位未识别"
             filed = it.report.period if it.report else it.period
             if filed and filed != period:  # a refusal of an earlier month (`collect._owed_before`)
                 who += f"，计入{filed.label}"
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
                  fg="red")
+            if not unit:  # counted for no unit: only the office can find whose it is (QA162)
+                echo(state, f"  请核实：{it.name} 看不出是哪个单位报送的（没有下发填报表的单位信息，文件名、邮件主题和"
+                            "发件人也未指明名录中的单位；位于镇街的派出所、分局、学校等机构不算该镇街），未计入任何单位。"
+                            "请向发件人核实；如是名录中某单位的报送，请该单位用下发的填报表重新报送", fg="yellow")
     _echo_evidence(state, result)
     if result.feedback:
         folders = sorted({str(p.parent) for p in result.feedback})

@@ -1,0 +1,70 @@
+"""Where a town's name found in a file's name goes on into another's: a place's, a structure's
+or a body's located in the town (QA109, QA162).
+
+A 公安分局, 派出所, 供电所, 中心小学, 卫生院, 林场 or 社区 in a town carries the town's name
+(东莞's 虎门公安分局, 横沥分局, 长安镇锦厦社区; 兴山县's 水月寺镇派出所), but it is the city's
+police, the grid company, a school: a file it sends is no return of the town's. Read as the
+town's, it made the town 按时 in the 通报 by a file it never sent (塘厦公安分局6月进展.xlsx was
+塘厦镇's). `Directory.find_in` asks `goes_on_from_town` where a town's name is found: a name
+carried on into such a body names nobody, and collect asks the office (请核实) as for any
+unknown sender. What a town's own office writes after its name is the town itself (塘厦镇人民政府,
+塘厦镇党政办, 长安镇经济发展局, 塘厦镇（代报）): none of those words is a body's here.
+
+Nothing here knows a directory: the caller says which found names are towns'.
+"""
+
+from __future__ import annotations
+
+from .text import LazyPattern
+
+# A town's short name carried on into a place or a structure, after one qualifier at most
+# (虎门大桥, 虎门二桥, 石龙坑, 东城路): the bridge, creek or road, not the town (街道 is the town's
+# own level; 村级 a town's villages: 虎门村级工业园 is 虎门's)
+_PLACE_GOES_ON = LazyPattern(r"[大小新老旧东西南北中一二三四五六七八九十]?"
+                             r"(?:[桥坑港路村山湖岭岛湾河涌江塘站](?!级)|街(?!道)|公园|广场|大道|码头)")
+# The town's own level after its short name (塘厦 镇 派出所, 东城 街道 派出所)
+_LEVEL = LazyPattern(r"镇|乡|街道办事处|街道办|街道")
+# A body whatever follows it: no town's own office ends so. 小学 not of 中小学, nor 小学生 or
+# 中学生 (the town's schools and pupils, topics of its own return: 塘厦镇中小学校舍改造)
+_BODY = LazyPattern(r"分局|派出所|供电局|供电所|卫生院|医院|林场|农场|茶场|水库|管理处|幼儿园|中心学校|学校"
+                    r"|(?<!中)小学(?!生)|中学(?!生)|公司|银行|支行|信用社|法庭|检察室|大队|中队|海关")
+# A body only as the end of a name (锦厦社区, 司法所, 卫生服务中心, 林村), after a word of its own:
+# a town's 所辖, 中心工作, 智慧社区建设 or 农村 are topics of its own return.
+_NAME_END = r"(?=$|[\W\d_]|[年月日份期的和与及]|关于|报送|上报|呈报|进展|情况|工作|填报|汇报|报表|附件|材料)"
+_ENDING = LazyPattern(rf"(?:所(?![辖属有在需得以要涉列述])|站(?![点位台])|中心|社区|(?<![农乡])村|村委会"
+                      rf"|村民委员会|居委会|居民委员会){_NAME_END}")
+# A short name followed by a district's or a county's level is that place (北京's 东城区, 西安's
+# 长安区), not the town (东城街道, 长安镇)
+_DISTRICT = LazyPattern(r"[区县](?![域级内外])")
+#: How long a body's own words between the town and its ending may be (市场监督管理 of
+#: 塘厦市场监督管理分局, 社区卫生服务 of a 社区卫生服务中心)
+QUALIFIER = 8
+# What no body's name holds between the town and its ending: a sentence's words (塘厦镇配合公安
+# 分局开展…, 6月推进…中心工作, 所辖村, 中小学校), a date or a mark, or the town's own office
+# (塘厦镇人民政府…)
+_NOT_A_NAME = LazyPattern(r"[\W\d_]|[和与及同对向给在各全的年月日份期辖属]|中小|配合|协助|联合|会同|协同|督促|指导"
+                          r"|对接|关于|落实|部署|推进|开展|贯彻|情况|进展|汇报|报告|安排|措施|办理|委托|工作"
+                          r"|人民政府|政府|党委|党工委|办事处|党政办|办公室")
+
+
+def goes_on_from_town(text: str, end: int, short: bool) -> bool:
+    """Whether a town's name found in ``text`` (a key) ending at ``end`` goes on there into
+    another's: a short one (``short``: 虎门, 石龙) into a place's or a structure's (`_PLACE_GOES_ON`:
+    虎门大桥, 石龙坑), any into a body's located in the town (`body_after_town`)."""
+    return (short and bool(_PLACE_GOES_ON.match(text, end))) or body_after_town(text, end, short)
+
+
+def body_after_town(text: str, end: int, short: bool) -> bool:
+    """Whether a town's name found in ``text`` (a key) ending at ``end`` goes on into a body's
+    name located in it (塘厦公安分局, 长安镇派出所, 石龙镇中心小学, 大岭山林场, 东坑供电所,
+    长安镇锦厦社区); ``short``: the name found is the town's short one (塘厦, 东城), which a
+    district's level after it also makes another place's (东城区, 西安市长安区)."""
+    if short and _DISTRICT.match(text, end):
+        return True
+    at = m.end() if (m := _LEVEL.match(text, end)) else end
+    for size in range(QUALIFIER + 1):
+        if at + size >= len(text) or _NOT_A_NAME.search(text, at, at + size):
+            return False
+        if _BODY.match(text, at + size) or (size and _ENDING.match(text, at + size)):
+            return True
+    return False
