@@ -89,3 +89,37 @@ def test_the_command_ends_without_teardown_but_with_its_log_and_output(issued_ws
     wrong = subprocess.run([sys.executable, "-m", "toolkit", "-w", str(issued_ws.root), "status", "--period", "x"],
                            cwd=issued_ws.root, env=env, capture_output=True, text=True, timeout=120)
     assert wrong.returncode == 2 and wrong.stderr.strip()
+
+
+def _quiet_env(**more: str) -> dict[str, str]:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    env.pop("PYTHONIOENCODING", None)
+    env.update(more)
+    return env
+
+
+def test_a_stop_while_the_commands_load_says_one_line_and_exits_130() -> None:
+    """Ctrl-C or SIGTERM while click and the commands load (a tenth of a second, more on a slow
+    PC) printed a KeyboardInterrupt traceback or ended the process without a word (QA161):
+    `main` sets its stop handlers before loading them. (A stop before Python itself has
+    started, while it reads its site-packages, is Python's own.)"""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        code = ("import os, signal, time; from toolkit import cli; cli._stop_while_loading(); "
+                f"os.kill(os.getpid(), {int(sig)}); time.sleep(30)")
+        done = subprocess.run([sys.executable, "-c", code], env=_quiet_env(), capture_output=True, text=True,
+                              timeout=60)
+        assert done.returncode == 130, (sig, done.stderr)
+        assert done.stderr == "已取消：程序尚未开始处理，没有做任何操作。\n", sig
+
+
+def test_a_console_that_cannot_write_chinese_gets_utf8_not_an_internal_error(issued_ws) -> None:
+    """An output whose encoding cannot write Chinese — on an English Windows, `duban status >
+    状态.txt` writes in cp1252 — ended in 内部错误 (UnicodeEncodeError, exit 3) on the first
+    line (QA161). It gets UTF-8. (LC_ALL=C alone is no such case: Python then runs in UTF-8.)"""
+    done = subprocess.run([sys.executable, "-m", "toolkit", "-w", str(issued_ws.root), "status"],
+                          cwd=issued_ws.root, env=_quiet_env(PYTHONIOENCODING="cp1252"),
+                          capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
+    assert done.stdout.decode("utf-8").startswith("2022年6月报送情况")

@@ -8,81 +8,61 @@ Exit codes: 0 ok, 1 finished but problems need attention, 2 usage or unusable in
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
+import signal
 import sys
-import threading
-
-import click
-
-from . import desk, month  # noqa: F401  (registers the commands on `cli`)
-from .base import State, _action, _ProgressIter, cli, log
 
 __all__ = ["State", "_ProgressIter", "cli", "main"]
 
+# A closed console (SIGHUP, SIGBREAK) or SIGTERM while loading ends the process like Ctrl-C
+_STOPS = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, n))
+
 
 def main() -> None:
-    """Console-script entry point."""
-    _action("interrupts", package=True).install()
-    # A failed write can leave an open zip file that complains again when collected
-    # ("Exception ignored in ZipFile.__del__"): the error was already reported once.
-    sys.unraisablehook = _log_unraisable
-    interrupts = _action("interrupts", package=True)
-    try:
-        cli(prog_name="duban")
-        code: int | str | None = 0
-    except SystemExit as done:
-        code = done.code
-    except KeyboardInterrupt:  # between click's own handling and here
-        code = 130
-    # The run is over and has said what it did: a Ctrl-C or a closed console now must not
-    # turn its result into a crash (exit -2) while the interpreter shuts down.
-    interrupts.ignore()
-    _end_process(code)
+    """Console-script entry point.
 
-
-def _end_process(code: int | str | None) -> None:
-    """Exit with ``code`` as `sys.exit` would, without the interpreter's teardown.
-
-    What a run leaves to the end is done first: other threads are waited for, the atexit
-    functions run (log files flushed and closed, temporary folders removed), the console is
-    flushed. Then the process ends without freeing its objects one by one and clearing its
-    three hundred modules, as mypy's ``hard_exit`` does: 13 ms after a bare import of
-    collect and merge, 15-25 ms after W1's collect + merge, 14 ms of `duban status`'s 120.
-    Every file duban writes is closed (or replaced atomically) before this; a ledger
-    transaction left open would be rolled back by SQLite either way.
+    Loading click and the commands takes a tenth of a second or more on a slow PC; a Ctrl-C
+    or a closed console then printed a KeyboardInterrupt traceback (SIGINT) or ended the
+    process with no word (SIGTERM), where every stop promises one 已取消 line and exit 130
+    (QA161). Until the commands are loaded a stop ends the process with that line; nothing
+    has been done yet.
     """
-    if isinstance(code, str):  # sys.exit("…"): the text on stderr, exit 1
-        with contextlib.suppress(OSError, ValueError):
-            click.echo(code, err=True)
-        code = 1
-    current = threading.current_thread()
-    for thread in threading.enumerate():
-        if thread is not current and not thread.daemon:
-            thread.join()
-    run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
-    if run_exit_functions is None:  # an interpreter without it: the normal exit
-        sys.exit(code)
-    run_exit_functions()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-    os._exit(code or 0)
+    before = _stop_while_loading()
+    from .app import run  # deferred: loading click and the commands is what the handlers cover
+
+    for s, handler in before.items():  # Python's own again; `run` then sets the command's
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            signal.signal(s, handler)
+    run()
 
 
-def _log_unraisable(unraisable) -> None:
-    log.debug("忽略的异常：%s", unraisable.exc_value, exc_info=(
-        unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
+def _stop_while_loading() -> dict:
+    """Set the loading stop handler on each stop signal not ignored (a background job's Ctrl-C
+    stays ignored, as Python leaves it); returns the handlers it replaced."""
+    before = {}
+    for s in _STOPS:
+        with contextlib.suppress(OSError, ValueError):  # not the main thread, or a signal refused
+            if signal.getsignal(s) is not signal.SIG_IGN:
+                before[s] = signal.signal(s, _stopped_while_loading)
+    return before
 
 
-def _chinese_metavars(group: click.Group) -> None:
-    """``[OPTIONS]`` and ``COMMAND [ARGS]...`` in usage lines, in Chinese like the rest."""
-    group.options_metavar, group.subcommand_metavar = "[选项]", "命令 [参数]..."
-    for command in group.commands.values():
-        command.options_metavar = "[选项]"
-        if isinstance(command, click.Group):
-            _chinese_metavars(command)
+def _stopped_while_loading(signum, frame) -> None:
+    line = "已取消：程序尚未开始处理，没有做任何操作。\n"
+    try:  # through the console's own writer: a Windows console in GBK shows it right
+        sys.stderr.write(line)
+        sys.stderr.flush()
+    except Exception:  # interrupted inside a write to it ("reentrant call"), or no stderr
+        with contextlib.suppress(OSError):
+            os.write(2, line.encode())
+    os._exit(130)
 
 
-_chinese_metavars(cli)
+def __getattr__(name: str):
+    """`cli`, `State` and `_ProgressIter` from the loaded commands (`from toolkit.cli import cli`)."""
+    if name in ("State", "_ProgressIter", "cli"):
+        from . import app  # deferred: `main` loads it only once its stop handlers are set
+
+        return getattr(app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
