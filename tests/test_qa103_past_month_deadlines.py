@@ -26,6 +26,9 @@ from test_qa94_past_month_after_edits import JULY, JUNE, played, sheet_rows  # n
 from toolkit.consolidate import consolidate
 from toolkit.memo.context import build_context
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 MOVED_LATER = "3.2"     # 2022年6月 → 2022年9月: June's 通报 said 已超过完成时限
 MOVED_EARLIER = "7.3"   # 2022年9月 → 2022年6月: June's 通报 did not
 REWORDED = "智能化自助设备适老化改造"  # 7.3's 工作任务 today; June's forms printed 智能化设备进行适老化改造

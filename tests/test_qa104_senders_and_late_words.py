@@ -36,6 +36,9 @@ from toolkit.ledger import Ledger
 from toolkit.units import default_directory
 from toolkit.vocab import UnitState
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 DK, DC = "东坑镇", "东城街道"
 DC_MAIL, DK_MAIL = "dc@dg.example.cn", "dk@dg.example.cn"
 

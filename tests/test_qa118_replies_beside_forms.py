@@ -26,6 +26,9 @@ from toolkit.ledger import Ledger
 from toolkit.period import Period
 from toolkit.vocab import UnitState
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 SL, SL_MAIL = "石龙镇", "sl@dg.example.cn"
 JUNE = Period.parse("2022-06")
 FORM = "2022年6月_石龙镇_进展填报表.xlsx"

@@ -23,6 +23,9 @@ from toolkit.consolidate import consolidate
 from toolkit.filling import Answer, Filling
 from toolkit.vocab import UnitState
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 ZT, ZT_MAIL = "中堂镇", "zt@dg.example.cn"
 FORM = "2022年6月_中堂镇_进展填报表.xlsx"
 VILLAGE = "潢涌村委会 <hycwh@zhongtang.example.cn>"

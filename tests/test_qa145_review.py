@@ -26,6 +26,9 @@ from toolkit.master.model import Task
 from toolkit.period import Period
 from toolkit.revised import month_tasks
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 JUNE, JULY = Period(2022, 6), Period(2022, 7)
 SZ, SFJ = "市政务服务数据管理局", "市司法局"
 DONE = Answer(status="已完成", progress=100, work="已建立事项日常巡检机制，按月开展督导检查。",

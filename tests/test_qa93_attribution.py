@@ -28,6 +28,9 @@ from toolkit.period import Period
 from toolkit.units import Directory, Unit, default_directory, spells
 from toolkit.vocab import UnitState
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 JULY = Period(2022, 7)
 # 市委's own files, named by what they are about: 宣传部署 (publicity arrangements) is no 宣传部
 ABOUT_PUBLICITY = ("市委6月份宣传部署落实情况", "市委本月宣传部署落实情况", "市委关于宣传部署工作的报告",

@@ -39,6 +39,9 @@ from toolkit.memo.context import build_context
 from toolkit.period import Period
 from toolkit.vocab import UnitState
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 JUNE, JULY = Period(2022, 6), Period(2022, 7)
 SZ = "市政务服务数据管理局"
 WRONG = "市林业局"            # on 3.2 in June; taken off it in July

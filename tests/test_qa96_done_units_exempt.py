@@ -36,6 +36,9 @@ from toolkit.style import load_style
 from toolkit.vocab import Owed, Status, UnitState
 from toolkit.workspace import Workspace, find_workspace
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 JUNE, JULY, AUGUST = Period(2022, 6), Period(2022, 7), Period(2022, 8)
 CANLIAN, TAX, HEALTH, MEDICAL, SZ = "市残联", "东莞市税务局", "市卫生健康局", "市医保局", "市政务服务数据管理局"
 EXEMPT = [CANLIAN, TAX]  # in the directory's order

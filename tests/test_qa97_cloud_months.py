@@ -32,6 +32,9 @@ from toolkit.filling import Filling, fill_return
 from toolkit.period import Period
 from toolkit.vocab import UnitState
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 JUNE, JULY = Period(2022, 6), Period(2022, 7)
 NAME = "市残联进展填报表.xlsx"  # the name 市残联 gives its file every month
 SENDER = "市残联办公室 <cl@dg.gov.cn>"
