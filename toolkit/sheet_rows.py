@@ -15,9 +15,6 @@ from typing import Any
 
 from .xlsx import cell_lines, cell_xml, line_cells, lines_at_most, one_line_chars
 
-#: sheet name → a function giving that sheet's data rows as XML, a chunk of ``<row>`` at a time
-Rows = dict[str, Callable[[], Iterator[str]]]
-
 #: rows built together, column by column: what memory holds of a sheet while it is written
 ROWS_PER_CHUNK = 256
 #: cells (any value but a bool) remembered per column; cleared between chunks when full

@@ -1,4 +1,5 @@
-"""openpyxl helpers shared by every workbook duban writes.
+"""Cell helpers shared by every workbook duban writes: openpyxl's (the forms, the replies, the
+master workbook) and duban's own SpreadsheetML (the 汇总表: `cell_xml`, `xlsx_book`).
 
 Text from departments goes into cells as text, never as a formula, and without the
 control characters that make openpyxl refuse to save. Saves go through `files.atomic_write`.
@@ -191,7 +192,7 @@ def style_cell(cell, *, font=None, fill=None, alignment=None, border=None, prote
 
     Each combination is resolved once per workbook and then copied as an index array:
     assigning style objects cell by cell makes openpyxl hash them every time, which
-    dominated the time to write returns and large consolidated workbooks.
+    dominated the time to write returns.
     """
     from copy import copy
 
@@ -217,22 +218,8 @@ def style_cell(cell, *, font=None, fill=None, alignment=None, border=None, prote
     cache[key] = (copy(cell._style), font, fill, alignment, border, protection)
 
 
-def wo_cell(ws, value: object, *, font=None, fill=None, alignment=None, border=None,
-            number_format: str | None = None):
-    """A write-only cell; strings always stored as text, never as formulas."""
-    from openpyxl.cell import WriteOnlyCell
-
-    if isinstance(value, str):
-        cell = WriteOnlyCell(ws, text_value(value))
-        cell.data_type = "s"
-    else:
-        cell = WriteOnlyCell(ws, value)
-    style_cell(cell, font=font, fill=fill, alignment=alignment, border=border, number_format=number_format)
-    return cell
-
-
 # ---------------------------------------------------------------------------
-# cells serialised directly (the consolidated workbook's table rows: see summary_book)
+# cells serialised directly (the 汇总表's cells: see xlsx_book and sheet_rows)
 
 # xml.sax.saxutils would do, but it imports urllib.request, http.client and ssl: 7.9 ms of
 # every merge's start-up (-X importtime, warm) for three replacements.
@@ -242,11 +229,6 @@ def escape(text: str) -> str:
     """XML character data: what xml.sax.saxutils.escape does (three replaces: 0.42 µs for a
     100-character cell, against 4.3 µs for str.translate with a table)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def unescape(text: str) -> str:
-    """What xml.sax.saxutils.unescape does (``&amp;`` last, so ``&amp;lt;`` stays ``&lt;``)."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)

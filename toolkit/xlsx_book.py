@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from .resources import resource
+from .sheet_rows import write_rows
 from .text import column_letter
 from .xlsx import PAGE_FOOTER, cell_xml, escape
 
@@ -233,8 +234,6 @@ class Book:
 
     def save(self, path) -> None:
         """Write the workbook to ``path`` (a new file)."""
-        from .sheet_rows import write_rows  # deferred: it imports this module
-
         now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         drawn = [s for s in self.sheets if s.charts]
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:

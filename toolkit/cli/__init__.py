@@ -32,6 +32,8 @@ def main() -> None:
     from .app import run  # deferred: loading click and the commands is what the handlers cover
 
     for s, handler in before.items():  # Python's own again; `run` then sets the command's
+        if handler is None:  # one set from C, which Python cannot give back: Python's default
+            handler = signal.default_int_handler if s == signal.SIGINT else signal.SIG_DFL
         with contextlib.suppress(OSError, ValueError, TypeError):
             signal.signal(s, handler)
     run()

@@ -11,18 +11,20 @@ import threading
 
 import click
 
+from .. import interrupts
 from . import desk, month  # noqa: F401  (registers the commands on `cli`)
-from .base import State, _action, _ProgressIter, cli, log  # noqa: F401  (toolkit.cli's names)
+from .base import State, _ProgressIter, cli, log  # noqa: F401  (toolkit.cli's names)
 
 
 def run() -> None:
     """What `main` does once the commands are loaded."""
-    _action("interrupts", package=True).install()
+    # `interrupts` is loaded with the commands, under `main`'s stop handlers: imported here
+    # (0.8 ms, more on a slow PC) a Ctrl-C in between printed the traceback QA161 removed
+    interrupts.install()
     _readable_console()
     # A failed write can leave an open zip file that complains again when collected
     # ("Exception ignored in ZipFile.__del__"): the error was already reported once.
     sys.unraisablehook = _log_unraisable
-    interrupts = _action("interrupts", package=True)
     try:
         cli(prog_name="duban")
         code: int | str | None = 0
@@ -47,9 +49,9 @@ def _end_process(code: int | str | None) -> None:
     Every file duban writes is closed (or replaced atomically) before this; a ledger
     transaction left open would be rolled back by SQLite either way.
     """
-    if isinstance(code, str):  # sys.exit("…"): the text on stderr, exit 1
+    if code is not None and not isinstance(code, int):  # sys.exit("…"): the text on stderr, exit 1
         with contextlib.suppress(OSError, ValueError):
-            click.echo(code, err=True)
+            click.echo(str(code), err=True)
         code = 1
     current = threading.current_thread()
     for thread in threading.enumerate():
@@ -66,9 +68,10 @@ def _end_process(code: int | str | None) -> None:
 
 
 def _readable_console() -> None:
-    """A console whose encoding cannot write Chinese (LC_ALL=C: ASCII) gets UTF-8: every
+    """An output whose encoding cannot write Chinese (an English Windows's cp1252 when redirected
+    to a file, PYTHONIOENCODING=ascii; LC_ALL=C alone makes Python use UTF-8) gets UTF-8: every
     line duban says is Chinese, and `status` ended in 内部错误 (UnicodeEncodeError, exit 3)
-    where a terminal set to C shows UTF-8 well enough (QA161)."""
+    (QA161)."""
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # a replaced stream (CliRunner's, a closed pipe)
             "督办".encode(stream.encoding)

@@ -274,6 +274,7 @@ def _echo_collect(state: State, ws, result) -> None:
                 f"重复 {result.duplicates}，已被替代 {result.superseded}")
     if result.recovered:
         echo(state, f"  上次中断时已登记的 {result.recovered} 个文件已移出收件箱")
+    asked = {name for name, _ in result.disputed}  # their own 请核实 (`_echo_evidence`) says why
     for top in result.items:
         for it in top.walk():
             if it.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
@@ -287,7 +288,7 @@ def _echo_collect(state: State, ws, result) -> None:
                 who += f"，计入{filed.label}"
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
                  fg="red")
-            if not unit:  # counted for no unit: only the office can find whose it is (QA162)
+            if not unit and it.name not in asked:  # counted for no unit: only the office can find whose (QA162)
                 echo(state, f"  请核实：{it.name} 看不出是哪个单位报送的（没有下发填报表的单位信息，文件名、邮件主题和"
                             "发件人也未指明名录中的单位；位于镇街的派出所、分局、学校等机构不算该镇街），未计入任何单位。"
                             "请向发件人核实；如是名录中某单位的报送，请该单位用下发的填报表重新报送", fg="yellow")
