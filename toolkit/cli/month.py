@@ -289,9 +289,10 @@ def _echo_collect(state: State, ws, result) -> None:
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
                  fg="red")
             if not unit and it.name not in asked:  # counted for no unit: only the office can find whose (QA162)
-                echo(state, f"  请核实：{it.name} 看不出是哪个单位报送的（没有下发填报表的单位信息，文件名、邮件主题和"
-                            "发件人也未指明名录中的单位；位于镇街的派出所、分局、学校等机构不算该镇街），未计入任何单位。"
-                            "请向发件人核实；如是名录中某单位的报送，请该单位用下发的填报表重新报送", fg="yellow")
+                # said of any file: a form of no 名录 unit, a PDF, a photo, a 派出所's table (QA163)
+                echo(state, f"  请核实：{it.name} 看不出是哪个单位报送的（文件中的单位信息、文件名、邮件主题和发件人"
+                            "都没有指明名录中的单位），未计入任何单位。请向发件人核实；如是名录中某单位的报送，"
+                            "请该单位用下发的填报表重新报送", fg="yellow")
     _echo_evidence(state, result)
     if result.feedback:
         folders = sorted({str(p.parent) for p in result.feedback})
