@@ -192,16 +192,21 @@ def test_body_after_town(text, end, short, body):
 # end to end: the 分局's own table in 收件箱
 
 
-def _police_table() -> bytes:
-    """The 分局's own table, as a department keeps its work: no _meta, none of the form's columns."""
+def own_table(title: str, task: str, progress: str) -> bytes:
+    """A body's own table, as a department keeps its work: no _meta, none of the form's columns."""
     wb = Workbook()
     sheet = wb.active
-    sheet.append(["塘厦公安分局2022年6月重点工作进展情况"])
+    sheet.append([title])
     sheet.append(["序号", "工作任务", "进展情况", "备注"])
-    sheet.append([1, "推进智慧新警务建设", "已完成辖区视频监控点位建设", ""])
+    sheet.append([1, task, progress, ""])
     data = io.BytesIO()
     wb.save(data)
     return data.getvalue()
+
+
+def _police_table() -> bytes:
+    """The 分局's own table."""
+    return own_table("塘厦公安分局2022年6月重点工作进展情况", "推进智慧新警务建设", "已完成辖区视频监控点位建设")
 
 
 NAME = "塘厦公安分局6月进展.xlsx"

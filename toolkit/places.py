@@ -202,3 +202,29 @@ def leading_place(text: str) -> tuple[str, str]:
     """`place_in` of a unit's or an organiser's name, read past a party's or a league's word
     (中共英德市委: 英德市) and past words holding a level character that name no place (市场)."""
     return place_in(_NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(_PARTY.sub("", text))))
+
+
+def after_other_place(text: str, marks: list[tuple[int, int]], place: str) -> set[int]:
+    """The ends of ``marks`` (where a mark, a space the key dropped, a date or a clerk's word
+    spans ``text``, a key) that follow the name of a place other than ``place``, the plan's own:
+    广州市 of 广州市-民政局, 大连市 of 大连市_教育局, 湖北省 of 湖北省 教育局 in 宜昌's plan. Written
+    without the mark that place leads the name (广州市民政局), another government's body and no
+    unit of the plan's; the mark changes nothing of that. A mark after one after the place
+    follows it too (广州市 6月-民政局). The plan's own place (东莞市-民政局, 广东省东莞市_民政局, a
+    bare 市), a clerk's words (复件, 6月) and a word of no place (本市, 全县) are none."""
+    after: set[int] = set()
+    start, other = 0, False
+    for begin, end in sorted(marks):
+        if begin > start:
+            words = text[start:begin]
+            level, name = leading_place(words)
+            other = (bool(level) and words.endswith(name) and not _DEICTIC.fullmatch(name)
+                     and other_place(name, place))
+        if other:
+            after.add(end)
+        start = max(start, end)
+    return after
+
+
+# 本市, 全县, 我区: the speaker's own place, no other's
+_DEICTIC = LazyPattern(r"[本全我该各此][省市县区州盟旗]")

@@ -18,6 +18,7 @@ from .bodies import goes_on_from_town
 from .places import (
     HIGHER_PLACE,
     RANK,
+    after_other_place,
     is_town,
     leading_level,
     leading_place,
@@ -406,8 +407,8 @@ class Directory:
         n, longest = len(k), self._longest
         cuts = self._place_cuts(k)
         forms = self._place_forms()
-        bodies, heads, led = self._read_bodies(forms)
-        at = self._anchors(k, forms, _gaps(text, k))
+        bodies, heads, led, known = self._read_bodies(forms)
+        at = self._anchors(k, forms, _gaps(text, k), known)
 
         def placed(alias: str, i: int) -> bool:  # 市财政局 at i: its 市 begins no other place's name
             return (m := led.get(alias)) is None or i + m in at
@@ -443,17 +444,20 @@ class Directory:
         owners = {self._spelled_longer(alias, k) for length, as_is, alias in found if (length, as_is) == (size, exact)}
         return next(iter(owners)) if len(owners) == 1 else None
 
-    def _anchors(self, text: str, forms: tuple, gaps: tuple[int, ...] = ()) -> dict[int, int]:
+    def _anchors(self, text: str, forms: tuple, gaps: tuple[int, ...] = (), known: str = "") -> dict[int, int]:
         """Where in ``text`` (a key) a unit's body may start, each with where the place written
         before it starts: after a boundary (the start, a digit, a mark, 年, 月, 关于, 附件 …:
         `_BOUNDARY`; a space the key dropped, ``gaps``: 复件 市司法局),
         after the plan's level there (市教育局), after its place written from there, with the
         places above it or not (湖北省宜昌市, 宜昌, 中共大竹县). Never after another place: 马鞍山,
-        大连市, 区 start at no boundary. ``forms``: `_place_forms`."""
+        大连市, 区 start at no boundary, and a mark after one (广州市-民政局, 大连市_教育局: QA164) only
+        the plan's place (广东省-东莞市民政局), where ``known`` (the plan's place, said) says which."""
         stem, lead, level, _ = forms
-        marks = sorted({0, *gaps, *(m.end() for m in _BOUNDARY.finditer(text))})
+        spans = [*((g, g) for g in gaps), *(m.span() for m in _BOUNDARY.finditer(text))]
+        marks = sorted({0, *(end for _, end in spans)})
+        other = after_other_place(text, spans, known) if known else ()
         at: dict[int, int] = {}
-        for b in marks:
+        for b in (b for b in marks if b not in other):
             at.setdefault(b, b)
             if text.startswith(level, b):
                 at.setdefault(b + 1, b)
@@ -468,14 +472,14 @@ class Directory:
             p = text.find(stem, p + 1)
         return at
 
-    def _read_bodies(self, forms: tuple) -> tuple[dict[str, list[str]], dict[str, int], dict[str, int]]:
+    def _read_bodies(self, forms: tuple) -> tuple[dict[str, list[str]], dict[str, int], dict[str, int], str]:
         """The names by their bodies as `resolve` reads them after the plan's place (教育局: 宜昌市教育局
         or 市教育局; `_place_forms`), and for a name led by that place or its level, the length of
         that lead (3 of 宜昌市教育局, 1 of 市教育局; none of 市场监管局 or, in 济南市's, 市中区财政局):
         none where the place is only assumed (no `_known_place`: 东莞市 for a 名录 of 市财政局 and no
         落款), as another place before a name can then be the plan's own (绍兴市财政局).
         Between them, the first two characters of the bodies and the names, with the longest
-        starting so. ``forms``: `_place_forms`."""
+        starting so; last `_known_place`'s key, '' where assumed. ``forms``: `_place_forms`."""
         stem, _, level, forms = forms
         if self._bodies is None or self._bodies[0] is not self._tolerance:
             bodies: dict[str, list[str]] = {}
@@ -493,7 +497,7 @@ class Directory:
             heads: dict[str, int] = {}
             for b in (*bodies, *self._index):
                 heads[b[:2]] = max(heads.get(b[:2], 0), len(b))
-            self._bodies = (self._tolerance, bodies, heads, led)
+            self._bodies = (self._tolerance, bodies, heads, led, key(self._known_place()))
         return self._bodies[1:]
 
     def _place_cuts(self, text: str) -> frozenset[int]:
