@@ -1,7 +1,8 @@
 """Places and administrative levels read from names: the level and the place of a plan's own
 government (`plan_level`, `plan_place`: 清远市, 市 of 清远市人民政府办公室), the place a unit's
-name leads with (`place_in`, `leading_place`), the level a phrase starts with (`leading_level`)
-and whether a name is a town's (`is_town`).
+name leads with (`place_in`, `leading_place`), the level a phrase starts with (`leading_level`),
+whether a name is a town's (`is_town`), and whether a name in a file's name follows another
+place's (`marks_in`, `after_other_place`, `follows_other_place`: 广州市-民政局, 广州市市场监管局).
 
 `toolkit.units` guesses kinds and resolves names by them; nothing here knows a directory.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .text import LazyPattern, clean, key
+from .text import SPACES, LazyPattern, clean, key
 
 #: The rank of a government's level, the province's first: a unit below the plan's own is of a
 #: higher rank (`units.guess_kind`, `units.below_plan`).
@@ -180,11 +181,13 @@ def _is_zone(text: str, at: int) -> bool:
 _ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|合作|经济|功能|示范|景|矿|片|社|校|名胜|度假|集聚)$")
 
 
+#: The provinces by the names they go by without their level (湖北 of 湖北省, 广西 of 广西壮族自治区).
+PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+             "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+             "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
 #: A place above the plan's own written before it, its level said or not: 湖北省 or 湖北 before
-#: 宜昌, 达州市 before 大竹, 武汉市 before 蔡甸 (the provinces by the names they go by without one).
-HIGHER_PLACE = (r"(?:[^\W\d_]{2,7}?(?:省|自治区|市|州|盟)|北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江"
-                r"|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏"
-                r"|宁夏|新疆|香港|澳门)")
+#: 宜昌, 达州市 before 大竹, 武汉市 before 蔡甸.
+HIGHER_PLACE = rf"(?:[^\W\d_]{{2,7}}?(?:省|自治区|市|州|盟)|{'|'.join(PROVINCES)})"
 
 
 def prefecture_stem(place: str) -> str:
@@ -216,14 +219,63 @@ def after_other_place(text: str, marks: list[tuple[int, int]], place: str) -> se
     start, other = 0, False
     for begin, end in sorted(marks):
         if begin > start:
-            words = text[start:begin]
-            level, name = leading_place(words)
-            other = (bool(level) and words.endswith(name) and not _DEICTIC.fullmatch(name)
-                     and other_place(name, place))
+            other = _names_other_place(text[start:begin], place)
         if other:
             after.add(end)
         start = max(start, end)
     return after
+
+
+def follows_other_place(text: str, at: int, marks: list[tuple[int, int]], place: str) -> bool:
+    """Whether a name starting at ``at`` in ``text`` (a key) follows the name of a place other
+    than ``place``: written right before it (广州市市场监管局, 广东省市场监管局) or through ``marks``
+    (广州市-市场监管局: `after_other_place`). A name the 名录 lists led by no place (东莞's
+    市场监管局) is found anywhere: there, the body of another city's or the province's bureau
+    (QA165). The plan's own place (东莞市市场监管局), a clerk's words (2022年6月市场监管局) and
+    a word of no place (本市市场监管局) are none."""
+    return at in after_other_place(text, [*((b, e) for b, e in marks if e <= at), (at, at)], place)
+
+
+def _names_other_place(words: str, place: str) -> bool:
+    """Whether ``words`` (between two marks) end with the name of a place other than ``place``:
+    written with its level (广州市, 湖北省, 广州市花都区), or a province written without it alone
+    (广东, 湖北: `PROVINCES`; not the plan's own, 广西 in 广西壮族自治区's). A city or a county
+    without its level is none: no list of them is kept here (深圳, 大连)."""
+    level, name = leading_place(words)
+    if not level:
+        return words in PROVINCES and not key(place).startswith(words)
+    return words.endswith(name) and not _DEICTIC.fullmatch(name) and other_place(name, place)
+
+
+# What may end the words before a unit's name in a file name or a subject: a digit, a mark, a
+# date's word, a joining word (2016年6月_, 6月, 关于, 报送, 和): a place's name goes on from none
+# or a word a file's name puts before its unit's (附件市公安局, 副本市民政局, 定稿东莞市司法局:
+# QA158; no unit's name holds one)
+_BOUNDARY = LazyPattern(r"[\W\d_年月日份期的和与及]+|关于|报送|上报|呈报|提交|转发|附件|附表|副本|复件|定稿|终稿"
+                        r"|最终版|修改版|修订版|修改后|请查收|回复|答复|填报表|进展表|情况表|进展情况")
+
+
+def _gaps(text: str, keyed: str) -> tuple[int, ...]:
+    """Where in ``keyed`` (`key` of ``text``) ``text`` had spaces: a clerk's separator
+    (复件 市司法局6月.wps, Windows' copy; Copy of 市司法局), which `key` drops. None where
+    keying the parts apart reads otherwise (a mark NFKC turns into a space)."""
+    if not SPACES.search(text):
+        return ()
+    parts = [key(p) for p in SPACES.split(text)]
+    if "".join(parts) != keyed:
+        return ()
+    ends, at = [], 0
+    for part in parts[:-1]:
+        at += len(part)
+        ends.append(at)
+    return tuple(ends)
+
+
+def marks_in(text: str, keyed: str) -> list[tuple[int, int]]:
+    """Where in ``keyed`` (`key` of ``text``, a file's name or a mail's subject) a mark, a date,
+    a clerk's word (`_BOUNDARY`) or a space the key dropped (`_gaps`, as empty spans) ends the
+    words before a unit's name: what `after_other_place` and `follows_other_place` read by."""
+    return [*((g, g) for g in _gaps(text, keyed)), *(m.span() for m in _BOUNDARY.finditer(keyed))]
 
 
 # 本市, 全县, 我区: the speaker's own place, no other's

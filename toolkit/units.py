@@ -19,9 +19,11 @@ from .places import (
     HIGHER_PLACE,
     RANK,
     after_other_place,
+    follows_other_place,
     is_town,
     leading_level,
     leading_place,
+    marks_in,
     other_place,
     place_in,
     plan_place,
@@ -29,7 +31,7 @@ from .places import (
     town_body,
 )
 from .resources import resource
-from .text import SPACES, LazyPattern, clean, key, short_key
+from .text import LazyPattern, clean, key, short_key
 from .vocab import Kind
 
 CITY, TOWN = Kind.CITY, Kind.TOWN
@@ -399,7 +401,8 @@ class Directory:
         place is read as `resolve` reads it (`_anchors`): written or left out before a body, it
         finds the unit (宜昌教育局6月, 市教育局6月进展 and 教育局-6月 are 宜昌市教育局's); another
         place before a name led by the plan's place or level finds none (马鞍山市财政局 is not
-        鞍山's 市财政局, 大连市教育局 not 宜昌's 市教育局). A name found as written beats a reading
+        鞍山's 市财政局, 大连市教育局 not 宜昌's 市教育局), nor any name right after it, marks or not
+        (广州市市场监管局: `follows_other_place`). A name found as written beats a reading
         of the same length. Ambiguous matches (two different units, same length) give None: the
         caller must not guess which department sent a file.
         """
@@ -408,10 +411,13 @@ class Directory:
         cuts = self._place_cuts(k)
         forms = self._place_forms()
         bodies, heads, led, known = self._read_bodies(forms)
-        at = self._anchors(k, forms, _gaps(text, k), known)
+        spans = marks_in(text, k)
+        at = self._anchors(k, forms, spans, known)
 
-        def placed(alias: str, i: int) -> bool:  # 市财政局 at i: its 市 begins no other place's name
-            return (m := led.get(alias)) is None or i + m in at
+        def placed(alias: str, i: int) -> bool:  # 市财政局 at i: its 市 begins no other place's name;
+            if (m := led.get(alias)) is not None:  # 市场监管局 follows none (广州市市场监管局: QA165)
+                return i + m in at
+            return not (known and follows_other_place(k, i, spans, known))
         if n * min(n, longest) < len(self._index):
             # A file name has far fewer substrings than a province has names: look each up
             # (10,000 units: collect spent 4.3 s of CPU scanning every name for each file).
@@ -422,7 +428,7 @@ class Directory:
         else:
             towns = self._town_names()
             found = {(len(alias), True, alias) for alias in self._index if len(alias) >= 2 and alias in k and (
-                     (not cuts and alias not in towns and alias not in led)
+                     (not cuts and not known and alias not in towns and alias not in led)
                      or any(i not in cuts and (j := i + len(alias)) not in cuts and not self._carried_on(alias, k, j)
                             and placed(alias, i) for i in _starts(alias, k)))}
         # bodies after the plan's place, its level or nothing (宜昌教育局, 县水务局, 教育局-6月),
@@ -444,16 +450,15 @@ class Directory:
         owners = {self._spelled_longer(alias, k) for length, as_is, alias in found if (length, as_is) == (size, exact)}
         return next(iter(owners)) if len(owners) == 1 else None
 
-    def _anchors(self, text: str, forms: tuple, gaps: tuple[int, ...] = (), known: str = "") -> dict[int, int]:
+    def _anchors(self, text: str, forms: tuple, spans: list[tuple[int, int]], known: str = "") -> dict[int, int]:
         """Where in ``text`` (a key) a unit's body may start, each with where the place written
         before it starts: after a boundary (the start, a digit, a mark, 年, 月, 关于, 附件 …:
-        `_BOUNDARY`; a space the key dropped, ``gaps``: 复件 市司法局),
+        a space the key dropped: 复件 市司法局; ``spans``: `marks_in`),
         after the plan's level there (市教育局), after its place written from there, with the
         places above it or not (湖北省宜昌市, 宜昌, 中共大竹县). Never after another place: 马鞍山,
         大连市, 区 start at no boundary, and a mark after one (广州市-民政局, 大连市_教育局: QA164) only
         the plan's place (广东省-东莞市民政局), where ``known`` (the plan's place, said) says which."""
         stem, lead, level, _ = forms
-        spans = [*((g, g) for g in gaps), *(m.span() for m in _BOUNDARY.finditer(text))]
         marks = sorted({0, *(end for _, end in spans)})
         other = after_other_place(text, spans, known) if known else ()
         at: dict[int, int] = {}
@@ -629,28 +634,6 @@ _PROSE = LazyPattern(r"落实|部署|推进|开展|贯彻|情况|进展|汇报|�
 # a place name leading a unit's name before its level: 东莞 of 东莞市政务服务数据管理局, 阿拉善 of
 # 阿拉善盟教育局, 黔东南 of 黔东南州教育局
 _LEADING_PLACE = LazyPattern(r"([^\W\d_]{2,4}?)[市县区州盟旗]")
-# What may end the words before a unit's name in a file name or a subject: a digit, a mark, a
-# date's word, a joining word (2016年6月_, 6月, 关于, 报送, 和): a place's name goes on from none
-# or a word a file's name puts before its unit's (附件市公安局, 副本市民政局, 定稿东莞市司法局:
-# QA158; no unit's name holds one)
-_BOUNDARY = LazyPattern(r"[\W\d_年月日份期的和与及]+|关于|报送|上报|呈报|提交|转发|附件|附表|副本|复件|定稿|终稿"
-                        r"|最终版|修改版|修订版|修改后|请查收|回复|答复|填报表|进展表|情况表|进展情况")
-
-
-def _gaps(text: str, keyed: str) -> tuple[int, ...]:
-    """Where in ``keyed`` (`key` of ``text``) ``text`` had spaces: a clerk's separator
-    (复件 市司法局6月.wps, Windows' copy; Copy of 市司法局), which `key` drops. None where
-    keying the parts apart reads otherwise (a mark NFKC turns into a space)."""
-    if not SPACES.search(text):
-        return ()
-    parts = [key(p) for p in SPACES.split(text)]
-    if "".join(parts) != keyed:
-        return ()
-    ends, at = [], 0
-    for part in parts[:-1]:
-        at += len(part)
-        ends.append(at)
-    return tuple(ends)
 
 
 def spells(name: str, text: str) -> bool:
