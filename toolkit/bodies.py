@@ -41,10 +41,12 @@ _DISTRICT = LazyPattern(r"[区县](?![域级内外])")
 QUALIFIER = 8
 # What no body's name holds between the town and its ending: a sentence's words (塘厦镇配合公安
 # 分局开展…, 6月推进…中心工作, 所辖村, 中小学校), a date or a mark, or the town's own office
-# (塘厦镇人民政府…)
+# (塘厦镇人民政府…), the service centres among them (塘厦镇政务服务中心, 便民服务中心, 党群服务中心,
+# 综治中心: the town government sets them up, and a 政务公开 plan's return is often theirs, QA166;
+# 社区卫生服务中心 is a clinic's)
 _NOT_A_NAME = LazyPattern(r"[\W\d_]|[和与及同对向给在各全的年月日份期辖属]|中小|配合|协助|联合|会同|协同|督促|指导"
                           r"|对接|关于|落实|部署|推进|开展|贯彻|情况|进展|汇报|报告|安排|措施|办理|委托|工作"
-                          r"|人民政府|政府|党委|党工委|办事处|党政办|办公室")
+                          r"|人民政府|政府|党委|党工委|办事处|党政办|办公室|政务|便民|党群|综治|行政服务|公共服务")
 
 
 def goes_on_from_town(text: str, end: int, short: bool) -> bool:
