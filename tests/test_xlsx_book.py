@@ -203,3 +203,23 @@ def test_a_head_row_after_the_data_rows_is_refused():
     other.skip(3)
     with pytest.raises(ValueError):
         other.append([("又一行", 0)])
+
+
+def test_a_second_stop_while_a_sheet_closes_is_the_stop_not_an_internal_error(tmp_path, monkeypatch):
+    """A signal sweep over `run --pdf` ended in 内部错误: a second stop inside the close of a
+    sheet's zip entry left it open, and closing the zip raised ValueError ("open writing
+    handle") over the KeyboardInterrupt. The stop is what the caller sees; the file is left
+    for `atomic_write` to remove."""
+    book = Book()
+    sheet = book.sheet("表")
+    sheet.append([("标题", 0)])
+    sheet.rows = lambda: iter(['<row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>'])
+    real_close = zipfile._ZipWriteFile.close
+
+    def stopped(self):
+        monkeypatch.setattr(zipfile._ZipWriteFile, "close", real_close)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(zipfile._ZipWriteFile, "close", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        book.save(tmp_path / "b.xlsx")

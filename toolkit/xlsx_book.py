@@ -233,45 +233,61 @@ class Book:
         return self._dxfs.setdefault(fill, len(self._dxfs))
 
     def save(self, path) -> None:
-        """Write the workbook to ``path`` (a new file)."""
+        """Write the workbook to ``path`` (a new file: `files.atomic_write`'s temporary one).
+
+        Stopped half-way (Ctrl-C, a closed console, a full disk), the file is abandoned as it
+        is, for the caller to remove: a second stop while a sheet's entry was being closed left
+        that entry open, and closing the zip then raised "Can't close the ZIP file while there
+        is an open writing handle" over the stop, which ended in 内部错误 (a signal sweep over
+        `run --pdf`).
+        """
+        with open(path, "wb") as raw:
+            z = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)
+            try:
+                self._write(z)
+            except BaseException:
+                z.fp = None  # closed as it stands (ZipFile.close then does nothing): the file is abandoned
+                raise
+            z.close()
+
+    def _write(self, z: zipfile.ZipFile) -> None:
         now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         drawn = [s for s in self.sheets if s.charts]
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("[Content_Types].xml", self._content_types(drawn))
-            z.writestr("_rels/.rels", _ROOT_RELS)
-            z.writestr("docProps/app.xml", _APP)
-            z.writestr("docProps/core.xml", _CORE.format(now=now))
-            z.writestr("xl/workbook.xml", self._workbook())
-            z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels())
-            # Office's default theme, as openpyxl ships it (MIT): the default font's colour names it
-            z.writestr("xl/theme/theme1.xml", resource("workbooks", "theme1.xml").read_bytes())
-            charts = 0
-            for i, sheet in enumerate(self.sheets, start=1):
-                drawing = drawn.index(sheet) + 1 if sheet.charts else None
-                head, tail = sheet.xml_parts(drawing)
-                # dated and readable as writestr makes the other parts (open() by name gives 1980, mode 0)
-                entry = zipfile.ZipInfo(f"xl/worksheets/sheet{i}.xml", time.localtime()[:6])
-                entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
-                with z.open(entry, "w") as dest:
-                    dest.write(head.encode("utf-8"))
-                    if sheet.rows is not None:
-                        write_rows(dest, sheet.rows())
-                    dest.write(tail.encode("utf-8"))
-                if drawing is None:
-                    continue
-                z.writestr(f"xl/worksheets/_rels/sheet{i}.xml.rels",
-                           _rels([(f"{_DOC_REL}drawing", f"/xl/drawings/drawing{drawing}.xml")]))
-                anchors, targets = [], []
-                for n, chart in enumerate(sheet.charts, start=1):
-                    charts += 1
-                    z.writestr(f"xl/charts/chart{charts}.xml", chart.xml)
-                    anchors.append(_anchor(chart, n))
-                    targets.append((f"{_DOC_REL}chart", f"/xl/charts/chart{charts}.xml"))
-                z.writestr(f"xl/drawings/drawing{drawing}.xml",
-                           '<wsDr xmlns="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing">'
-                           + "".join(anchors) + "</wsDr>")
-                z.writestr(f"xl/drawings/_rels/drawing{drawing}.xml.rels", _rels(targets))
-            z.writestr("xl/styles.xml", self._styles())  # last: the rows above chose its formats
+        z.writestr("[Content_Types].xml", self._content_types(drawn))
+        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("docProps/app.xml", _APP)
+        z.writestr("docProps/core.xml", _CORE.format(now=now))
+        z.writestr("xl/workbook.xml", self._workbook())
+        z.writestr("xl/_rels/workbook.xml.rels", self._workbook_rels())
+        # Office's default theme, as openpyxl ships it (MIT): the default font's colour names it
+        z.writestr("xl/theme/theme1.xml", resource("workbooks", "theme1.xml").read_bytes())
+        charts = 0
+        for i, sheet in enumerate(self.sheets, start=1):
+            drawing = drawn.index(sheet) + 1 if sheet.charts else None
+            head, tail = sheet.xml_parts(drawing)
+            # dated and readable as writestr makes the other parts (open() by name gives 1980, mode 0)
+            entry = zipfile.ZipInfo(f"xl/worksheets/sheet{i}.xml", time.localtime()[:6])
+            entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+            with z.open(entry, "w") as dest:
+                dest.write(head.encode("utf-8"))
+                if sheet.rows is not None:
+                    write_rows(dest, sheet.rows())
+                dest.write(tail.encode("utf-8"))
+            if drawing is None:
+                continue
+            z.writestr(f"xl/worksheets/_rels/sheet{i}.xml.rels",
+                       _rels([(f"{_DOC_REL}drawing", f"/xl/drawings/drawing{drawing}.xml")]))
+            anchors, targets = [], []
+            for n, chart in enumerate(sheet.charts, start=1):
+                charts += 1
+                z.writestr(f"xl/charts/chart{charts}.xml", chart.xml)
+                anchors.append(_anchor(chart, n))
+                targets.append((f"{_DOC_REL}chart", f"/xl/charts/chart{charts}.xml"))
+            z.writestr(f"xl/drawings/drawing{drawing}.xml",
+                       '<wsDr xmlns="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing">'
+                       + "".join(anchors) + "</wsDr>")
+            z.writestr(f"xl/drawings/_rels/drawing{drawing}.xml.rels", _rels(targets))
+        z.writestr("xl/styles.xml", self._styles())  # last: the rows above chose its formats
 
     def _content_types(self, drawn: list[Sheet]) -> str:
         parts = [("/xl/workbook.xml", "spreadsheetml.sheet.main+xml"), ("/xl/styles.xml", "spreadsheetml.styles+xml"),
