@@ -106,10 +106,10 @@ def test_a_stop_while_the_commands_load_says_one_line_and_exits_130() -> None:
     import signal
 
     for sig in (signal.SIGINT, signal.SIGTERM):
-        # as from a terminal: a background job (CI's own run) inherits SIGINT ignored, and a
-        # signal the parent ignores stays ignored
+        # as from a terminal: a background job (CI's own run, its test workers) may inherit the
+        # stop signals ignored, and a signal the parent ignores stays ignored
         code = ("import os, signal, time; signal.signal(signal.SIGINT, signal.default_int_handler); "
-                "from toolkit import cli; cli._stop_while_loading(); "
+                "signal.signal(signal.SIGTERM, signal.SIG_DFL); from toolkit import cli; cli._stop_while_loading(); "
                 f"os.kill(os.getpid(), {int(sig)}); time.sleep(30)")
         done = subprocess.run([sys.executable, "-c", code], env=_quiet_env(), capture_output=True, text=True,
                               timeout=60)
