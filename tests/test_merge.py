@@ -470,7 +470,7 @@ def test_row_writer_raises_the_writers_failure_and_stops():
     import errno
     import threading
 
-    from toolkit import sheet_rows
+    from toolkit import xlsx_book
 
     written: list[bytes] = []
 
@@ -488,7 +488,7 @@ def test_row_writer_raises_the_writers_failure_and_stops():
             yield f'<row r="{i}">' + "x" * 100 + "</row>"
 
     with pytest.raises(OSError) as caught:
-        sheet_rows.write_rows(Full(), rows())
+        xlsx_book.write_rows(Full(), rows())
     assert caught.value.errno == errno.ENOSPC and len(written) == 1
     assert built[0] < 100_000
     assert not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]
@@ -502,7 +502,7 @@ def test_row_writer_is_done_before_a_ctrl_c_leaves_it():
     import threading
     import time
 
-    from toolkit import sheet_rows
+    from toolkit import xlsx_book
 
     writes: list[int] = []
 
@@ -519,7 +519,7 @@ def test_row_writer_is_done_before_a_ctrl_c_leaves_it():
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with pytest.raises(KeyboardInterrupt):
-            sheet_rows.write_rows(Slow(), rows)
+            xlsx_book.write_rows(Slow(), rows)
     finally:
         signal.signal(signal.SIGINT, previous)
     assert writes and not [t for t in threading.enumerate() if t.name == "duban-zip-writer"]

@@ -2,7 +2,7 @@
 
 openpyxl spends ~90 µs per cell, which made a province's month take a quarter of a minute:
 `summary_book` gives its sheets' data rows to `table_rows` (cells: `xlsx.cell_xml`), which
-`xlsx_book` writes into the file with `write_rows`. Rows are built a chunk at a time while the
+`xlsx_book` writes into the file (`xlsx_book.write_rows`). Rows are built a chunk at a time while the
 file is written, so that memory holds no sheet's rows (10,000 returns: `duban merge` peaked
 at 878 MB holding every sheet's XML, twice over).
 """
@@ -119,55 +119,3 @@ def table_rows(items: Iterable[Any], gets: list[Callable[[Any], Any]], letters: 
 
     return rows
 
-
-CHUNK_CHARS = 1 << 18
-
-
-def write_rows(dest, rows: Iterator[str]) -> None:
-    """Write rows in chunks (one zlib call per row costs more than the rows' text), each
-    compressed and written on a second thread: zlib releases the GIL, so the next chunk's
-    rows are built meanwhile (W2: compression was 0.11 s of a 0.7 s merge, on one core)."""
-    import queue
-    import threading
-
-    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
-    failed: list[BaseException] = []
-
-    def writer() -> None:
-        while (chunk := chunks.get()) is not None:
-            if not failed:
-                try:
-                    dest.write(chunk)
-                except BaseException as exc:  # disk full: raised again in the caller
-                    failed.append(exc)
-
-    thread = threading.Thread(target=writer, name="duban-zip-writer", daemon=True)
-    thread.start()
-    try:
-        buf: list[str] = []
-        size = 0
-        for row in rows:
-            buf.append(row)
-            size += len(row)
-            if size >= CHUNK_CHARS:
-                if failed:
-                    break
-                chunks.put("".join(buf).encode("utf-8"))
-                buf, size = [], 0
-        if buf and not failed:
-            chunks.put("".join(buf).encode("utf-8"))
-    finally:
-        # The writer finishes (at most two chunks) before anyone closes the zip under it,
-        # even when a Ctrl-C lands here; the interrupt is raised once it has.
-        interrupted: BaseException | None = None
-        for step in (lambda: chunks.put(None), thread.join):
-            while True:
-                try:
-                    step()
-                    break
-                except KeyboardInterrupt as exc:
-                    interrupted = exc
-        if interrupted is not None:
-            raise interrupted
-    if failed:
-        raise failed[0]

@@ -8,7 +8,7 @@ three charts. The book uses a small part of the format (inline strings, a few ce
 merged title rows, frozen panes, print setup, an autofilter, conditional fills, row breaks,
 charts), which this module writes element by element as openpyxl wrote it, so that Excel,
 WPS, LibreOffice and calamine read the same workbook as before. Data rows stream from
-`sheet_rows` straight into the zip; styles.xml is written last, once every row has named
+`sheet_rows` straight into the zip (`write_rows`); styles.xml is written last, once every row has named
 its style.
 """
 
@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 from .resources import resource
-from .sheet_rows import write_rows
-from .text import column_letter
+from .text import column_letter, column_number
 from .xlsx import PAGE_FOOTER, cell_xml, escape
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -189,8 +188,6 @@ _FOOTER = (f"<headerFooter><oddHeader></oddHeader><oddFooter>&amp;C{escape(PAGE_
 
 def _split_ref(ref: str) -> tuple[int, int]:
     """(column, row), 1-based, of a reference such as ``B4``."""
-    from .text import column_number  # deferred beside column_letter: used once per sheet
-
     letters = ref.rstrip("0123456789")
     return column_number(letters), int(ref[len(letters):])
 
@@ -414,3 +411,56 @@ _CORE = ('<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package
          'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>duban</dc:creator>'
          '<dcterms:created xsi:type="dcterms:W3CDTF">{now}</dcterms:created>'
          '<dcterms:modified xsi:type="dcterms:W3CDTF">{now}</dcterms:modified></cp:coreProperties>')
+
+
+CHUNK_CHARS = 1 << 18
+
+
+def write_rows(dest, rows: Iterator[str]) -> None:
+    """Write rows in chunks (one zlib call per row costs more than the rows' text), each
+    compressed and written on a second thread: zlib releases the GIL, so the next chunk's
+    rows are built meanwhile (W2: compression was 0.11 s of a 0.7 s merge, on one core)."""
+    import queue
+    import threading
+
+    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=2)
+    failed: list[BaseException] = []
+
+    def writer() -> None:
+        while (chunk := chunks.get()) is not None:
+            if not failed:
+                try:
+                    dest.write(chunk)
+                except BaseException as exc:  # disk full: raised again in the caller
+                    failed.append(exc)
+
+    thread = threading.Thread(target=writer, name="duban-zip-writer", daemon=True)
+    thread.start()
+    try:
+        buf: list[str] = []
+        size = 0
+        for row in rows:
+            buf.append(row)
+            size += len(row)
+            if size >= CHUNK_CHARS:
+                if failed:
+                    break
+                chunks.put("".join(buf).encode("utf-8"))
+                buf, size = [], 0
+        if buf and not failed:
+            chunks.put("".join(buf).encode("utf-8"))
+    finally:
+        # The writer finishes (at most two chunks) before anyone closes the zip under it,
+        # even when a Ctrl-C lands here; the interrupt is raised once it has.
+        interrupted: BaseException | None = None
+        for step in (lambda: chunks.put(None), thread.join):
+            while True:
+                try:
+                    step()
+                    break
+                except KeyboardInterrupt as exc:
+                    interrupted = exc
+        if interrupted is not None:
+            raise interrupted
+    if failed:
+        raise failed[0]
