@@ -110,7 +110,7 @@ def test_the_reply_names_the_cells_of_the_workbook_it_sends_back(issued_ws, make
 
 def test_a_status_typed_as_in_progress_of_the_dropdown_word_is_read():
     """序时推进中 (the dropdown's word with 中) was E502 and sent the return back (QA helper)."""
-    from toolkit.checks import parse_status
+    from toolkit.typed_values import parse_status
     from toolkit.vocab import Status
 
     assert parse_status("序时推进中")[0] == Status.ON_TRACK

@@ -7,9 +7,7 @@ report with one E1xx issue, like frictionless' ``validate()``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -43,128 +41,15 @@ from .returns import (
 from .settings import Limits
 from .spreadsheet import ReadFailure
 from .text import clean, column_letter, column_number, key, looks_like_formula, squash, task_title
+from .typed_values import TRAILING_MARKS, cell_text, parse_progress, parse_status, progress_meant, quoted, says_nothing
 from .units import Directory, Unit, guess_kind, spells
-from .vocab import REPORTABLE, STATUS_SYNONYMS, Role, Status
+from .vocab import Role, Status
 
 if TYPE_CHECKING:
     from .issued_month import Printed
 
 # globals: a member read from its class is 65 ns on 3.11, seven a row in _check_values (W2: 4 µs)
 LEAD, DONE, LAGGING, NOT_STARTED = Role.LEAD, Status.DONE, Status.LAGGING, Status.NOT_STARTED
-
-
-# ---------------------------------------------------------------------------
-# value parsing
-
-
-_STATUS_BY_KEY = {key(s): s for s in REPORTABLE}
-_SYNONYM_BY_KEY = {key(w): s for w, s in STATUS_SYNONYMS.items()}
-
-
-def parse_status(value: Any) -> tuple[str, str | None]:
-    """(normalised status or "", synonym that was used). Unknown values give ("?", None)."""
-    if value in REPORTABLE:
-        return value, None
-    s = clean(value)
-    if not s:
-        return "", None
-    k = key(s)
-    if k in _STATUS_BY_KEY:
-        return _STATUS_BY_KEY[k], None
-    # "已完成。" typed as a sentence: the stop is no reason to send the return back
-    bare = k.rstrip(_TRAILING_MARKS)
-    if bare in _STATUS_BY_KEY:
-        return _STATUS_BY_KEY[bare], s
-    if bare in _SYNONYM_BY_KEY:
-        return _SYNONYM_BY_KEY[bare], s
-    return "?", None
-
-
-_TRAILING_MARKS = "。.,;!?、~…"  # after key(): NFKC has made ，；！？～ half-width
-
-# What a 工作进展 holds when it says nothing, after key() (NFKC made ／－０ half-width, spaces
-# gone) and its trailing marks are stripped; a cell of dashes, slashes or stops alone is one
-# too. The 填报说明 says 不要只写“无”“同上”; "本月无新进展" is a statement, not among them.
-_NOTHING_SAID = frozenset({"无", "暂无", "同上", "略", "无进展", "暂无进展", "0"})
-
-
-def says_nothing(text: str) -> bool:
-    """Whether a 工作进展 is only a placeholder ("无", "/", "同上" …), W510. A text longer
-    than any placeholder with its spaces and marks says something: normalising every row's
-    进展 to look cost a W2 return 100 µs of its 1.2 ms read and check (3,326 NFKC calls)."""
-    if not text or len(text) > _NOTHING_LONGEST:
-        return False
-    bare = key(text).rstrip(_TRAILING_MARKS)
-    return bare in _NOTHING_SAID or not bare.strip("-—–/\\_")
-
-
-_NOTHING_LONGEST = 16  # 暂无进展 with spaces and a 。, or a cell of dashes
-
-
-# A progress in words with one number in it: "约80%", "80%左右", "八成". E504 still refuses
-# it (how far a task is is the department's to say), and its message offers the number.
-_ABOUT = re.compile(r"(?:约|大约|大概|接近|已完成|完成)?(.+?)(?:左右|上下)?")
-_TENTHS = {c: (i + 1) * 10 for i, c in enumerate("一二三四五六七八九十")}
-
-
-def progress_meant(value: str) -> int | None:
-    """The whole percent a refused 完成进度 plainly means, for E504's advice; else None."""
-    about = _ABOUT.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)))
-    if about is None:  # nothing but spaces
-        return None
-    inner = about.group(1)
-    if inner.endswith("成") and len(inner) == 2:
-        return _TENTHS.get(inner[0]) or (int(inner[0]) * 10 if inner[0] in "123456789" else None)
-    progress, ok = parse_progress(inner)
-    return progress if ok and inner[0].isdigit() else None
-
-
-def parse_progress(value: Any) -> tuple[int | None, bool]:
-    """(whole percent or None, ok). "80%", "0.8" (a percent-formatted cell), "８０" and
-    80.0 from .ods all give 80."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, True
-    if isinstance(value, (bool, dt.date, dt.time, dt.timedelta)):
-        return None, False
-    percent = False
-    if isinstance(value, (int, float)):
-        x = float(value)
-    else:
-        s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
-        if s.endswith("%"):
-            percent, s = True, s[:-1]
-        try:
-            x = float(s)
-        except ValueError:
-            return None, False
-    if not math.isfinite(x):
-        return None, False
-    if not percent and 0 < x < 1:
-        x *= 100  # a percent-formatted cell stores 0.8 for 80%
-    if not (0 <= x <= 100) or abs(x - round(x)) > 1e-6:
-        return None, False
-    return round(x), True
-
-
-def _text(value: Any) -> str:
-    if type(value) is str:
-        # clean() inlined for the common case, a printable string (94 calls a W2 return)
-        return value.strip() if value.isprintable() else clean(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):  # as Excel and WPS show a logical cell, not Python's True
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, (dt.datetime, dt.date)):
-        return value.isoformat()
-    return clean(value)
-
-
-def _quote(text: str, limit: int = 50) -> str:
-    """What a department typed, shortened for a message when it is long (a 100,000-character
-    cell must not become a 100,000-character message in the ledger and the 汇总表)."""
-    if len(text) <= limit:
-        return text
-    return " ".join(text[:limit * 2].split())[:limit] + "…"
 
 
 # ---------------------------------------------------------------------------
@@ -417,7 +302,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
             issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""),
                                      found=f"：“{unit}”在任务清单中没有任务", **at))
     else:
-        shown = f"（表中写的是“{_quote(written)}”）" if written else ""
+        shown = f"（表中写的是“{quoted(written)}”）" if written else ""
         issues.append(make_issue("E201", cell=raw.label_cells.get("填报单位", ""), found=shown, **at))
 
     report.period, report.period_by, report.label_period = period, period_by, _label_period(raw)
@@ -432,7 +317,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
     if ctx.check_fingerprint and report.fingerprint and report.fingerprint != master.fingerprint and not own_form:
         issues.append(make_issue("W203", **at))
 
-    report.contact = {k: _text(raw.labels.get(k)) for k in ("填报人", "联系电话", "审核人", "填报日期")}
+    report.contact = {k: cell_text(raw.labels.get(k)) for k in ("填报人", "联系电话", "审核人", "填报日期")}
     missing = [k for k in ("填报人", "联系电话") if not report.contact.get(k)]
     if missing:
         issues.append(make_issue("W509", cell=_empty_value_cell(raw, master, missing[0]),
@@ -468,7 +353,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
         # department cannot have known, so no E402/E401 (a refusal it cannot fix).
         moved = tid in issued and (tid not in assigned or task is None)
         if task is None and not moved:
-            issues.append(make_issue("E401", cell=rr.cell("task"), **dict(here, task=_quote(tid) or "（空白）")))
+            issues.append(make_issue("E401", cell=rr.cell("task"), **dict(here, task=quoted(tid) or "（空白）")))
             continue
         if tid in seen:
             issues.append(make_issue("E403", cell=rr.cell("task"), other=seen[tid], **here))
@@ -523,7 +408,7 @@ def _check_master_text(raw: RawReturn, rr, task: Task, here: dict, issues: list[
         # leaves it, the raw cells compare equal without cleaning five texts a row
         # (callgrind, a W2 return's ten rows: 400,000 instructions before, 153,000 now).
         return
-    found = [_text(values.get(f)) for f in present]
+    found = [cell_text(values.get(f)) for f in present]
     issued = raw.meta_tasks.get(task.id)
     # a form not issued with the 完成时限's year (before QA153, a copy without _meta) printed
     # it as the plan did; untouched text is identical, normalising only for rows that differ
@@ -549,7 +434,7 @@ _master_cells = itemgetter(*MASTER_FIELDS)
 @lru_cache(maxsize=4096)
 def _as_stored(texts: tuple[str, ...]) -> bool:
     """Whether every one of a task's master texts is as `_text` reads a cell holding it."""
-    return all(_text(t) == t for t in texts)
+    return all(cell_text(t) == t for t in texts)
 
 
 def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckContext,
@@ -563,7 +448,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     if status == "":
         add("E501", "status")
     elif status == "?":
-        add("E502", "status", value=_quote(clean(v.get("status"))))
+        add("E502", "status", value=quoted(clean(v.get("status"))))
         status = ""
     elif synonym:
         add("W503", "status", value=synonym, normal=status)
@@ -575,7 +460,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         # (the whole-number validation lets it in), which the reader cannot see; 已完成 says 100.
         progress = 100
     if not ok:
-        value = _quote(_text(v.get("progress")))
+        value = quoted(cell_text(v.get("progress")))
         meant = progress_meant(value)
         add("E504", "progress", value=value,
             advice=f"如指 {meant}%，请只填数字 {meant}。" if meant is not None else "请填写数字，如 80 表示 80%。")
@@ -583,7 +468,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     texts: dict[str, str] = {}
     limit = ctx.limits.max_text_chars
     for f in TEXT_FIELDS:
-        s = _text(v.get(f))
+        s = cell_text(v.get(f))
         if looks_like_formula(s):
             add("W508", f, column=HEADER_OF[f], char=s[0])
         if len(s) > limit:
@@ -596,7 +481,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         # not on 已完成: a finished task has nothing further to report (a month later "无"
         # is the honest answer, as W608 lets its copied text be), its status says it is done
         # and W607 asks for the 佐证材料 that shows how
-        add("W510", "work", value=_quote(texts["work"]))
+        add("W510", "work", value=quoted(texts["work"]))
 
     eta = None
     raw_eta = v.get("eta")
@@ -605,7 +490,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         if eta is None and not _no_date_owed(raw_eta, status, task):
             # an example of the return's own time: "2022-07-15" on a 2026 form looked stale
             example = eta_example_of(period) if period else dt.date.today()
-            add("E505", "eta", value=_quote(_text(raw_eta)), example=f"{example:%Y-%m-%d}")
+            add("E505", "eta", value=quoted(cell_text(raw_eta)), example=f"{example:%Y-%m-%d}")
 
     if status == DONE and progress is not None and progress < 100:
         add("E601", "progress", value=progress)
@@ -631,7 +516,7 @@ _NO_DATE_MARKS = frozenset({"/", "-", "—", "——", "无", "暂无", "不适�
 
 
 def _no_date_owed(value: Any, status: str, task: Task) -> bool:
-    k = key(_text(value)).rstrip(_TRAILING_MARKS)
+    k = key(cell_text(value)).rstrip(TRAILING_MARKS)
     if k in _NO_DATE_MARKS:
         return True
     if status == Status.DONE and parse_status(k)[0] == Status.DONE:
@@ -689,7 +574,7 @@ def master_from_return(data: bytes, name: str, limits: Limits) -> Master | None:
     for rr in raw.rows:
         tid = task_id_text(rr.values.get("task"))
         if tid in raw.meta_tasks and tid not in {t.id for t in tasks}:
-            texts = [_text(rr.values.get(f)) for f in MASTER_FIELDS]
+            texts = [cell_text(rr.values.get(f)) for f in MASTER_FIELDS]
             deadline, ongoing = parse_deadline(texts[4])
             tasks.append(Task(tid, *texts, deadline=deadline, ongoing=ongoing))
     for tid, (role, _) in raw.meta_tasks.items():
