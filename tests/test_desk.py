@@ -58,7 +58,7 @@ def test_run_with_nothing_ever_collected(run, issued_ws, collecting_on):
     collecting_on(dt.date(2022, 7, 1))  # before the deadline: nothing to point to yet
     result = run(["run"], cwd=ws.root)
     assert result.exit_code == 1
-    assert result.stderr == ("错误：收件箱是空的，2022年6月还没有收到任何报送。"
+    assert result.stderr == ("提示：收件箱是空的，2022年6月还没有收到任何报送。"
                              "请把报送的文件、邮件或压缩包放进“收件箱”文件夹后再运行。\n")
 
 

@@ -332,11 +332,12 @@ def test_merge_before_any_collect(run, issued_ws, collecting_on):
     collecting_on(dt.date(2022, 7, 3))  # before the forms' deadline, 5 July
     result = run(["merge"], cwd=ws.root)
     assert result.exit_code == 1
-    assert result.stderr == ("错误：还没有收取过任何报送，无法生成汇总表。请先把报送文件放进收件箱，运行 duban collect。"
+    assert result.stderr == ("提示：2022年6月还没有收取到任何报送（本工作区还没有收取过报送），没有可汇总的内容，汇总表未生成。"
+                             "请先把报送文件放进“收件箱”文件夹，运行 duban collect。"
                              "报送截止日为7月5日；截止后仍无人报送，可再运行 duban merge，生成各单位均未报送的汇总表。\n")
     memo = run(["memo"], cwd=ws.root)
     assert memo.exit_code == 1
-    assert memo.stderr.startswith("错误：还没有收取过任何报送，无法生成通报。")
+    assert memo.stderr.startswith("提示：2022年6月还没有收取到任何报送（本工作区还没有收取过报送），没有可写进通报的进展，通报未生成。")
     assert "可再运行 duban memo，生成各单位均未报送的通报。" in memo.stderr
 
 
@@ -348,7 +349,7 @@ def test_a_first_month_nobody_reported_is_reported_once_past_its_deadline(run, i
     collecting_on(dt.date(2022, 7, 6))
     refused = run(["run"], cwd=ws.root)
     assert refused.exit_code == 1
-    assert refused.stderr == ("错误：收件箱是空的，2022年6月还没有收到任何报送。请把报送的文件、邮件或压缩包放进“收件箱”"
+    assert refused.stderr == ("提示：收件箱是空的，2022年6月还没有收到任何报送。请把报送的文件、邮件或压缩包放进“收件箱”"
                               "文件夹后再运行。报送截止日（7月5日）已过：核实确实无人报送后，可运行 duban merge 和 duban memo，"
                               "生成各单位均未报送的汇总表和通报。\n")
     merged = run(["merge"], cwd=ws.root)

@@ -28,7 +28,7 @@ it in one place and exits with the class's ``exit_code``.
     │   ├── FileInUse               another program holds the file
     │   └── PathTooLong             the path is longer than the system allows
     ├── MailboxError                a mailbox step cannot continue: connect, TLS, login… (mailbox.py)
-    ├── NothingToDo                 e.g. no accepted return yet for the period (exit 1)
+    ├── NothingToDo                 e.g. no accepted return yet for the period (exit 1, "提示：")
     └── WorkspaceBusy               another run holds the lock (exit 4)
 
     ReadFailure                     internal, never reaches the CLI: a received file cannot
@@ -54,6 +54,9 @@ class DubanError(Exception):
     """Base class: a condition under which duban cannot continue."""
 
     exit_code = 2
+    #: The word the CLI puts before the message: the double-click scripts tell the office to
+    #: act on the line that starts with 错误 (exit 2)
+    heading = "错误"
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -135,6 +138,8 @@ class NothingToDo(DubanError):
     """The command has no input to work on."""
 
     exit_code = 1
+    # nothing went wrong: there was nothing to do yet (`merge` before any return came)
+    heading = "提示"
 
 
 class WorkspaceBusy(DubanError):
@@ -213,6 +218,21 @@ def os_fault(exc: BaseException, path: str | os.PathLike | None = None,
                 return fault
         exc = exc.__cause__ or exc.__context__
     return None
+
+
+def output_fault(exc: BaseException) -> SystemFault | None:
+    """The line for a failure writing duban's own output (stdout redirected to a file on a
+    full disk, or to a device that refuses it): the OS names no file, and the workspace file
+    `os_fault` would fall back to (the ledger) was not the one that failed."""
+    while exc is not None and not isinstance(exc, OSError):
+        exc = exc.__cause__ or exc.__context__
+    if exc is None or exc.errno is None:
+        return None
+    if exc.errno in _FULL:
+        return DiskFull("磁盘已满，屏幕输出（已转存到文件）无法写入。"
+                        "请腾出磁盘空间，或把输出转存到其他磁盘后重新运行。")
+    return SystemFault(f"屏幕输出无法写出（输出已转到文件或其他程序）：{os_reason(exc)}。"
+                       "请检查输出转到的位置后重新运行。")
 
 
 def _from_oserror(exc: OSError, given) -> SystemFault | None:

@@ -36,6 +36,21 @@ def ignore() -> None:
             signal.signal(s, signal.SIG_IGN)
 
 
+def clear_left(ws: Workspace | None) -> None:
+    """Remove what the run's killed worker processes left in ``.duban/tmp`` (the memo worker's
+    half-written ``<pid>-….docx`` of `duban run`); never raises.
+
+    The workers are dead by now (`parallel` kills and reaps them while the stop unwinds), so
+    `files.clear_temp`, which keeps the entries of live processes, takes exactly theirs and
+    those of runs killed before; this process's own were removed by their writers."""
+    if ws is None:
+        return
+    with contextlib.suppress(Exception):
+        from .files import clear_temp  # deferred: after a stop only
+
+        clear_temp(ws.root)
+
+
 def cancelled_line(ws: Workspace | None, command: str, started: dt.datetime) -> str:
     """"已取消：…" for a command stopped by the user; never raises."""
     try:

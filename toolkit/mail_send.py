@@ -205,6 +205,26 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None) -> SendPla
     return plan
 
 
+def cancelled_line(ws: Workspace, plan: SendPlan) -> str:
+    """"已取消：…" for a send stopped by the user (Ctrl-C, a closed console), from the ledger:
+    which of the plan's mails went, which did not, and the one the server may have had when
+    the stop came. A bare 已取消。 left the office not knowing which departments have their
+    form (QA161)."""
+    sent, unsure, left = [], [], []
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        records = MailRecords(ledger.conn)
+        for o in plan.drafts:
+            row = records.sent(o.message_id)
+            state = row.state if row is not None else None
+            (sent if state == SENT else unsure if state == SENDING else left).append(o.unit)
+    line = f"已取消：本次已发送 {len(sent)} 封{plan.period.label}{plan.label}邮件"
+    line += f"（{_units(sent)}）" if sent else ""
+    line += f"，未发送 {len(left)} 封" + (f"（{_units(left)}）" if left else "")
+    if unsure:
+        line += f"；{_units(unsure)} 的邮件在传送时被取消，可能已发出，下次发送时会核对，不会自动重发"
+    return line + f"。再次运行 duban mail send {plan.kind} 会接着发送未发出的，已发出的不会重发。"
+
+
 def _found_in_sent(ws: Workspace, message_ids: list[str]) -> set[str]:
     """Message-IDs present in the Sent folder (empty when IMAP is not set up or unreachable:
     the messages then stay "unsure", which is the safe side)."""

@@ -538,8 +538,12 @@ def refuse_if_nothing_received(ws: Workspace, period: Period | None, command: st
     made = {"merge": "汇总表", "memo": "通报"}[command]
     after = (f"报送截止日为{due.month}月{due.day}日；截止后仍无人报送，可再运行 duban {command}，"
              f"生成各单位均未报送的{made}。" if due else "")
-    raise errors.NothingToDo(f"还没有收取过任何报送，无法生成{made}。"
-                             f"请先把报送文件放进收件箱，运行 duban collect。{after}")
+    # the month asked about named, and that nothing was written: `merge --period 2022-09
+    # --force` said 错误 with the workspace's words only (QA161)
+    empty = {"merge": "没有可汇总的内容", "memo": "没有可写进通报的进展"}[command]
+    raise errors.NothingToDo(f"{ws.period(period).label}还没有收取到任何报送（本工作区还没有收取过报送），"
+                             f"{empty}，{made}未生成。请先把报送文件放进“{ws.inbox.name}”文件夹，"
+                             f"运行 duban collect。{after}")
 
 
 def issued_periods(ws: Workspace) -> list[Period]:

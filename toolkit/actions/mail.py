@@ -44,7 +44,7 @@ from ..evidence import address_index, unit_of_address
 from ..ledger import Ledger
 from ..ledger.mail_records import DUPLICATE, FETCHED, SKIPPED, TOO_BIG, MailRecords
 from ..mail import auto_reply, parse_mail
-from ..mail_send import SendPlan, SendResult, plan_send, send
+from ..mail_send import SendPlan, SendResult, cancelled_line, plan_send, send
 from ..mailbox import (
     Imap,
     MailboxError,
@@ -63,7 +63,8 @@ from ..progress import Progress, no_progress
 from ..text import cn_number, key, safe_filename
 from ..workspace import Workspace
 
-__all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "fetch", "login", "plan_send", "send"]
+__all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "cancelled_line", "fetch", "login", "plan_send",
+           "send"]
 
 log = logging.getLogger("duban")
 

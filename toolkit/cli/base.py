@@ -238,23 +238,27 @@ class DubanGroup(click.Group):
             log.error("%s", exc.message)
             if _debug(ctx):
                 traceback.print_exc()
-            click.secho(f"错误：{exc.message}", fg="red", err=True)
+            click.secho(f"{exc.heading}：{exc.message}", fg="red" if exc.heading == "错误" else "yellow", err=True)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
             interrupts = _action("interrupts", package=True)
             interrupts.ignore()
             state = ctx.find_object(State)
-            line = interrupts.cancelled_line(state._ws if state else None, ctx.invoked_subcommand or "", wall)
+            ws = state._ws if state else None
+            interrupts.clear_left(ws)
+            # a command that knows better what it did says it (`mail send`: how many went)
+            line = getattr(stop, "cancelled_line", None) or \
+                interrupts.cancelled_line(ws, ctx.invoked_subcommand or "", wall)
             log.warning("%s", line)
             click.echo(line, err=True)
             ctx.exit(130)
-        except BrokenPipeError:  # output piped into head/more that closed early
-            sys.stderr.close()
-            ctx.exit(0)
+        except BrokenPipeError:
+            _reader_left(ctx)
         except Exception as exc:  # the one place that turns a bug into a readable line
-            fault = errors.os_fault(exc, fallback=_ledger_path(ctx))
+            fault = errors.output_fault(exc) if _in_echo(exc) else None
+            fault = fault or errors.os_fault(exc, fallback=_ledger_path(ctx))
             if fault is not None:  # the operating system said no: not a bug, one line, exit 2
                 _log_to_workspace(ctx)
                 log.error("%s", fault.message)
@@ -276,6 +280,48 @@ class DubanGroup(click.Group):
                 log.removeHandler(state.log_handler)
                 state.log_handler.close()
                 state.log_handler = None
+
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        """``duban --help`` and ``--version`` print while the arguments are parsed, before
+        `invoke`: a reader that closed the pipe there (``duban --help | head -1``) made click
+        exit 1, where every other output of duban exits 0 for it, and a full disk
+        (``duban --help > 帮助.txt``) gave a traceback (QA161)."""
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except BrokenPipeError:
+            _reader_left(None)
+            raise  # not reached: _reader_left exits
+        except OSError as exc:
+            fault = errors.output_fault(exc) if _in_echo(exc) else None
+            if fault is None:
+                raise
+            click.secho(f"{fault.heading}：{fault.message}", fg="red", err=True)
+            raise click.exceptions.Exit(fault.exit_code) from None
+
+
+def _reader_left(ctx: click.Context | None) -> None:
+    """The output was piped into head or more, which closed it early: the reader's choice,
+    not a problem (exit 0, no line). stderr is closed so that nothing more is said there
+    about the pipe while the process ends."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.close()
+    if ctx is not None:
+        ctx.exit(0)
+    raise click.exceptions.Exit(0)
+
+
+def _in_echo(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised writing duban's own output (stdout redirected to a full
+    disk: ``duban status > 状态.txt``). The OS names no file for it; without this the
+    ledger was named as the file that could not be written (QA161)."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name in ("echo", "secho") and tb.tb_frame.f_globals.get("__name__", "").startswith("click."):
+            return True
+        tb = tb.tb_next
+    return False
 
 
 def _echo_setting_warnings(state: State) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
@@ -226,7 +227,14 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
         if not dry_run and not yes and not click.confirm("确认发送以上邮件？", default=False, err=True):
             echo(state, "已取消，没有发送任何邮件。")
             return
-        result = mail.send(ws, plan, dry_run=dry_run, progress=state.progress)
+        try:
+            result = mail.send(ws, plan, dry_run=dry_run, progress=state.progress)
+        except KeyboardInterrupt as stop:
+            if not dry_run:  # said by `DubanGroup` in place of its bare 已取消。
+                _action("interrupts", package=True).ignore()  # a second Ctrl-C must not cut it short
+                with contextlib.suppress(Exception):
+                    stop.cancelled_line = mail.cancelled_line(ws, plan)
+            raise
     for line in result.lines():
         echo(state, line)
     if result.failed:
