@@ -10,6 +10,9 @@ carried on into such a body names nobody, and collect asks the office (请核实
 unknown sender. What a town's own office writes after its name is the town itself (塘厦镇人民政府,
 塘厦镇党政办, 长安镇经济发展局, 塘厦镇（代报）): none of those words is a body's here.
 
+A department's name going on into a town's and a branch's (东莞市公安局塘厦分局, 东莞市交通运输局
+长安分局: `branch_after_town`) is the branch's file, not the department's return (QA168).
+
 Nothing here knows a directory: the caller says which found names are towns'.
 """
 
@@ -22,17 +25,29 @@ from .text import LazyPattern
 # own level; 村级 a town's villages: 虎门村级工业园 is 虎门's)
 _PLACE_GOES_ON = LazyPattern(r"[大小新老旧东西南北中一二三四五六七八九十]?"
                              r"(?:[桥坑港路村山湖岭岛湾河涌江塘站](?!级)|街(?!道)|公园|广场|大道|码头)")
-# The town's own level after its short name (塘厦 镇 派出所, 东城 街道 派出所)
-_LEVEL = LazyPattern(r"镇|乡|街道办事处|街道办|街道")
+# The town's own level after its short name (塘厦 镇 派出所, 东城 街道 派出所), and its government's
+# word after either (东城街道 办事处 派出所: QA168; read on, 塘厦镇人民政府关于… is the town's own)
+_LEVEL = LazyPattern(r"(?:镇|乡|街道办事处|街道办|街道)?(?:人民政府|政府|办事处)?")
 # A body whatever follows it: no town's own office ends so. 小学 not of 中小学, nor 小学生 or
 # 中学生 (the town's schools and pupils, topics of its own return: 塘厦镇中小学校舍改造)
 _BODY = LazyPattern(r"分局|派出所|供电局|供电所|卫生院|医院|林场|农场|茶场|水库|管理处|幼儿园|中心学校|学校"
                     r"|(?<!中)小学(?!生)|中学(?!生)|公司|银行|支行|信用社|法庭|检察室|大队|中队|海关")
 # A body only as the end of a name (锦厦社区, 司法所, 卫生服务中心, 林村), after a word of its own:
 # a town's 所辖, 中心工作, 智慧社区建设 or 农村 are topics of its own return.
+_COMMITTEE = r"村委会|村民委员会|居委会|居民委员会"
 _NAME_END = r"(?=$|[\W\d_]|[年月日份期的和与及]|关于|报送|上报|呈报|进展|情况|工作|填报|汇报|报表|附件|材料)"
-_ENDING = LazyPattern(rf"(?:所(?![辖属有在需得以要涉列述])|站(?![点位台])|中心|社区|(?<![农乡])村|村委会"
-                      rf"|村民委员会|居委会|居民委员会){_NAME_END}")
+_ENDING = LazyPattern(rf"(?:所(?![辖属有在需得以要涉列述])|站(?![点位台])|中心|社区|(?<![农乡])村"
+                      rf"|{_COMMITTEE}){_NAME_END}")
+# Right after the town's name, with nothing of its own between (QA168): a committee, the organ of
+# one of the town's villages or communities, never its own office (虎门镇村委会); a 社区 after the
+# short name alone, a community's name (长安社区, as 锦厦社区), where after the town's level it is
+# the town's communities, a topic of its own return (塘厦镇社区)
+_ORGAN = LazyPattern(rf"(?:{_COMMITTEE}){_NAME_END}")
+_COMMUNITY = LazyPattern(rf"社区(?!工作){_NAME_END}")  # 社区工作: a topic, the town's community work
+# What a city's or a county's bureau names a branch of its own located in a town by (东莞市公安局
+# 长安分局, 东莞市城市管理和综合执法局长安分局, 市司法局长安司法所, 县公安局水月寺派出所): not the
+# bureau's own return (QA168)
+_BRANCH = LazyPattern(rf"分局|派出所|中队|大队|法庭|检察室|所{_NAME_END}")
 # A short name followed by a district's or a county's level is that place (北京's 东城区, 西安's
 # 长安区), not the town (东城街道, 长安镇)
 _DISTRICT = LazyPattern(r"[区县](?![域级内外])")
@@ -59,14 +74,32 @@ def goes_on_from_town(text: str, end: int, short: bool) -> bool:
 def body_after_town(text: str, end: int, short: bool) -> bool:
     """Whether a town's name found in ``text`` (a key) ending at ``end`` goes on into a body's
     name located in it (塘厦公安分局, 长安镇派出所, 石龙镇中心小学, 大岭山林场, 东坑供电所,
-    长安镇锦厦社区); ``short``: the name found is the town's short one (塘厦, 东城), which a
-    district's level after it also makes another place's (东城区, 西安市长安区)."""
+    长安镇锦厦社区, 虎门镇村委会, 长安社区); ``short``: the name found is the town's short one
+    (塘厦, 东城), which a district's level after it also makes another place's (东城区, 西安市长安区)."""
     if short and _DISTRICT.match(text, end):
         return True
     at = m.end() if (m := _LEVEL.match(text, end)) else end
+    if _ORGAN.match(text, at) or (short and at == end and _COMMUNITY.match(text, at)):
+        return True
+    return _named_within(text, at, lambda i, size: bool(_BODY.match(text, i) or (size and _ENDING.match(text, i))))
+
+
+def branch_after_town(text: str, end: int) -> bool:
+    """Whether a town's name found in ``text`` (a key) ending at ``end``, right after a
+    department's name, goes on into a branch of that department located in the town (东莞市公安局
+    塘厦分局, 东莞市交通运输局长安分局, 市司法局长安镇司法所): the branch's file, not the
+    department's own return. What else a department writes after a town is its own work there
+    (市交通运输局虎门大桥维修进展, 市住建局塘厦镇中心小学改造进展)."""
+    at = m.end() if (m := _LEVEL.match(text, end)) else end
+    return _named_within(text, at, lambda i, size: bool(_BRANCH.match(text, i)))
+
+
+def _named_within(text: str, at: int, ends) -> bool:
+    """Whether ``ends`` (a test of a position and the words' length before it) holds within
+    `QUALIFIER` characters of ``at`` in ``text``, before anything no body's name holds."""
     for size in range(QUALIFIER + 1):
         if at + size >= len(text) or _NOT_A_NAME.search(text, at, at + size):
             return False
-        if _BODY.match(text, at + size) or (size and _ENDING.match(text, at + size)):
+        if ends(at + size, size):
             return True
     return False

@@ -236,6 +236,28 @@ def follows_other_place(text: str, at: int, marks: list[tuple[int, int]], place:
     return at in after_other_place(text, [*((b, e) for b, e in marks if e <= at), (at, at)], place)
 
 
+def before_other_place(text: str, marks: list[tuple[int, int]], place: str) -> set[int]:
+    """The starts of ``marks`` (`marks_in`) after which the words, up to the next mark or the
+    end, are the name of a place other than ``place`` and nothing else: 广州市 of 市场监管局-广州市,
+    市场监管局（广州市）6月, 教育局 湖北省. Written after a body's name, that place is the body's,
+    another government's (QA168), as written before it (`after_other_place`). The plan's own
+    place (市场监管局-东莞市), a town (教育局-塘厦镇) and a word of no place (全市) are none;
+    nor a sentence's words ending in a place (对口帮扶韶关市: `_PLACE_ALONE`)."""
+    spans = sorted(marks)
+    before: set[int] = set()
+    for n, (begin, end) in enumerate(spans):
+        stop = min((b for b, _ in spans[n + 1:] if b >= end), default=len(text))
+        words = text[end:stop]
+        if _PLACE_ALONE.fullmatch(words) and _names_other_place(words, place):
+            before.add(begin)
+    return before
+
+
+# A place's name alone, with its level or a province without it, the places above it before it
+# (广州市, 广东省广州市, 湖北, 广州市花都区): four characters at most before each level
+_PLACE_ALONE = LazyPattern(rf"(?:[^\W\d_]{{1,4}}?(?:省|自治区|市|州|盟|县|区|旗)){{1,3}}|{'|'.join(PROVINCES)}")
+
+
 def _names_other_place(words: str, place: str) -> bool:
     """Whether ``words`` (between two marks) end with the name of a place other than ``place``:
     written with its level (广州市, 湖北省, 广州市花都区), or a province written without it alone

@@ -14,11 +14,12 @@ from pathlib import Path
 
 # csv: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
-from .bodies import goes_on_from_town
+from .bodies import branch_after_town, goes_on_from_town
 from .places import (
     HIGHER_PLACE,
     RANK,
     after_other_place,
+    before_other_place,
     follows_other_place,
     is_town,
     leading_level,
@@ -413,6 +414,10 @@ class Directory:
         bodies, heads, led, known = self._read_bodies(forms)
         spans = marks_in(text, k)
         at = self._anchors(k, forms, spans, known)
+        after = before_other_place(k, spans, known) if known else ()  # 市场监管局-广州市 (QA168)
+
+        def gone(alias: str, j: int) -> bool:
+            return j in after or self._carried_on(alias, k, j)
 
         def placed(alias: str, i: int) -> bool:  # 市财政局 at i: its 市 begins no other place's name;
             if (m := led.get(alias)) is not None:  # 市场监管局 follows none (广州市市场监管局: QA165)
@@ -423,13 +428,14 @@ class Directory:
             # (10,000 units: collect spent 4.3 s of CPU scanning every name for each file).
             found = {(j - i, True, k[i:j]) for i in range(n) if i not in cuts
                      for j in range(i + 2, min(n, i + longest) + 1)
-                     if j not in cuts and k[i:j] in self._index and not self._carried_on(k[i:j], k, j)
+                     if j not in cuts and k[i:j] in self._index and not gone(k[i:j], j)
                      and placed(k[i:j], i)}
         else:
             towns = self._town_names()
             found = {(len(alias), True, alias) for alias in self._index if len(alias) >= 2 and alias in k and (
-                     (not cuts and not known and alias not in towns and alias not in led)
-                     or any(i not in cuts and (j := i + len(alias)) not in cuts and not self._carried_on(alias, k, j)
+                     (not cuts and not known and alias not in towns and alias not in led
+                      and not all(gone(alias, i + len(alias)) for i in _starts(alias, k)))
+                     or any(i not in cuts and (j := i + len(alias)) not in cuts and not gone(alias, j)
                             and placed(alias, i) for i in _starts(alias, k)))}
         # bodies after the plan's place, its level or nothing (宜昌教育局, 县水务局, 教育局-6月),
         # a body alone three characters at least (not 政府 of 市政府 in 6月政府工作). After a place
@@ -445,7 +451,7 @@ class Directory:
                 if begin < s and body in self._index:
                     names = [*names, body]
                 if names and j not in cuts:
-                    found.update((j - begin, False, alias) for alias in names if not self._carried_on(alias, k, j))
+                    found.update((j - begin, False, alias) for alias in names if not gone(alias, j))
         size, exact, _ = max(found, default=(0, False, ""))
         owners = {self._spelled_longer(alias, k) for length, as_is, alias in found if (length, as_is) == (size, exact)}
         return next(iter(owners)) if len(owners) == 1 else None
@@ -534,8 +540,11 @@ class Directory:
         """Whether a town's name found in ``text`` before ``end`` goes on there into a place's,
         a structure's or a body's name (`goes_on_from_town`): 虎门大桥维修进展 from 市交通运输局 went
         to 虎门镇, a W206 against the bureau's own form; 塘厦公安分局6月进展 made 塘厦镇 按时 by a
-        file the police sent (QA162)."""
-        return alias in self._town_names() and goes_on_from_town(text, end, alias in self._short_towns())
+        file the police sent (QA162). Any other name goes on so into its branch in a town."""
+        if alias in (towns := self._town_names()):
+            return goes_on_from_town(text, end, alias in self._short_towns())
+        # a department's name going on into its branch in a town (东莞市公安局塘厦分局: QA168)
+        return any(text[end:end + n] in towns and branch_after_town(text, end + n) for n in range(2, 12))
 
     def _spelled_longer(self, alias: str, text: str) -> str | None:
         """The unit of the longest name holding ``alias`` that ``text`` writes as a name
