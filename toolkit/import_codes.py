@@ -48,8 +48,11 @@ IMPORT_CODE_ROWS: tuple[tuple[str, Severity, str, str], ...] = (
     ("M113", WARNING, "单位名录名称重复",
      "单位名录第 {row} 行“{unit}”{what}与第 {other_row} 行“{other_unit}”{other_what}"
      "视为同一名称（不计全角半角、空格和大小写），报送只会记到其中一个单位。请合并这两行，或改正其中一个名称。"),
+    ("M114", WARNING, "一项任务含多个编号事项",
+     "任务 {task} 的内容中有 {count} 个编号事项（{numbers}），共用一组责任单位，已按一项任务导入，"
+     "各单位每期只为它填报一次进展。若需分别督办，请在“任务清单”和“责任分工”表中拆成多项任务。"),
 )
 
 #: Codes in the order the import report lists them: what breaks the monthly cycle first.
-IMPORT_RANK: tuple[str, ...] = ("M106", "M107", "M108", "M104", "M101", "M105", "M103", "M109", "M111",
-                                "M110", "M113", "M112", "M102")
+IMPORT_RANK: tuple[str, ...] = ("M106", "M107", "M108", "M104", "M114", "M101", "M105", "M103", "M109",
+                                "M111", "M110", "M113", "M112", "M102")

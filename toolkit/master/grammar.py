@@ -365,8 +365,21 @@ class ParsedDepartments:
     labels: list[str] = field(default_factory=list)
 
 
+# A bracket alone on the line after a unit belongs to it: a cell wrapped before its bracket
+# (常州市钟楼区 2024: 高新园\n(邹区镇), 应急管理局\n(安委办)) made the bracket a unit of its own.
+_BRACKET_LINE = re.compile(r"(?<=[^\s、，,；;])[ \t\u3000]*\n[ \t\u3000]*"
+                           r"(?P<bracket>[（(〔【](?P<inner>[^\n（）()〔〕【】]+)[）)〕】])(?=[ \t\u3000]*(?:\n|$))")
+
+
+def _bracket_lines_joined(text: str) -> str:
+    """``text`` with a bracket line joined to the line before, unless it names people
+    (市发改委\n（张三、李四）: the unit's contacts, dropped and said by ``_without_people``)."""
+    return _BRACKET_LINE.sub(lambda m: m.group() if _people(m.group("inner")) else m.group("bracket"), text)
+
+
 def split_units(text: str) -> list[str]:
     """Split at 、，,；; and line breaks outside brackets (full- or half-width, nested)."""
+    text = _bracket_lines_joined(text)
     pieces, depth, current = [], 0, []
     for ch in text:
         if ch in _OPENERS:

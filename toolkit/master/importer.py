@@ -117,6 +117,9 @@ def _signatures(paragraphs: list[str], fits: Callable[[str], bool]) -> list[str]
     return [line for line, after in itertools.pairwise(lines) if fits(line) and _DATE_LINE.fullmatch(after)]
 
 
+# Numbered items that open lines of one task's cell (钟楼 2024 prints “(8)…\n(9)…” in one 工作标准
+# cell under one lead): imported as one task, which the memo then cannot tell apart (M114).
+_NUMBERED_LINE = re.compile(r"^[ \t\u3000]*([(（]\d{1,3}[)）]|\d{1,3}[.．、](?!\d))", re.M)
 _DATE_LINE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})年"
                         r"[\d〇一二三四五六七八九十]{1,3}月[\d〇一二三四五六七八九十]{1,3}日")
 
@@ -480,6 +483,9 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
             why = ("所列单位集合未展开" if any(not found.groups.get(n) for n, _ in parsed.entries if n in found.groups)
                    else "只写了配合单位")
             issues.append(make_issue("M106", name=label, why=why, **loc))
+        numbers = _NUMBERED_LINE.findall(t.content)
+        if len(numbers) > 1:
+            issues.append(make_issue("M114", count=len(numbers), numbers="、".join(numbers), **loc))
         if t.heading_like and (text or t.deadline_text):
             issues.append(make_issue("M107", text=(t.name or t.content)[:30], **loc))
         missing = []
