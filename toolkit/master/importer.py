@@ -54,6 +54,7 @@ from .prose import prose_tasks
 from .raw import RawTask, numbering
 from .tables import Grid, Paragraph, check_openable, read_docx, xlsx_grids
 from .tabletasks import grid_tasks
+from .workbook import read_own_workbook
 
 LEAD, COOP = Role.LEAD, Role.COOP
 SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".xls", ".ods")
@@ -190,6 +191,16 @@ def import_master(path: str | Path, directory: Directory | None = None, *, organ
     """
     path = Path(path)
     check_openable(path, SUFFIXES)
+    # duban's own master workbook is taken whole, its 单位名录 with it; a directory named on the
+    # command line (``use_bundled_directory``) is the coordinator's choice: imported as a table
+    own = read_own_workbook(path) if path.suffix.lower() in (".xlsx", ".xlsm") and not use_bundled_directory else None
+    if own is not None:
+        own.organiser = organiser or signer or own.organiser
+        source = "命令行" if organiser else "工作区设置" if signer else "任务清单工作簿" if own.organiser else ""
+        own.report = ImportReport(layout="duban 任务清单工作簿（任务、责任分工和单位名录原样沿用）",
+                                  directory=f"取自“{path.name}”的单位名录（含联系人和邮箱）",
+                                  organiser_source=source if own.organiser else "")
+        return own
     if path.suffix.lower() == ".doc":
         with tempfile.TemporaryDirectory(prefix="duban-doc-") as tmp:
             converted = _convert_doc(path, Path(tmp))

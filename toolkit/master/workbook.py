@@ -287,6 +287,27 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
                   meta.get("source", path.name), organiser=meta.get("organiser", ""))
 
 
+def read_own_workbook(path: Path) -> Master | None:
+    """The master of a master workbook duban wrote (its hidden ``_meta`` says
+    ``duban.master/…``), read whole: its tasks, 责任分工 and 单位名录 with the contacts and
+    addresses; None for any other file. Given to ``init --master`` or ``master import`` (last
+    year's workspace, a colleague's), it was imported as a published table: its 单位名录's
+    addresses and contacts were dropped for the bundled directory's, and no mail was ever
+    matched to a unit by its sender (QA170)."""
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(path))
+        meta = next((n for n in wb.sheet_names if squash(n) == "_meta"), None)
+        rows = wb.get_sheet_by_name(meta).to_python() if meta else []
+    except (CalamineError, OSError, ValueError):
+        return None  # not a workbook calamine reads: the import says what it is
+    schema = next((clean(r[1]) for r in rows if len(r) >= 2 and clean(r[0]) == "schema"), "")
+    if not schema.startswith("duban.master/"):
+        return None
+    return _read_master_workbook(path)
+
+
 def _getter(row: list, index: dict[str, int]):
     def get(header: str):
         c = index.get(header)
