@@ -46,6 +46,8 @@ def test_init_from_a_duban_workbook_keeps_its_directory_and_tasks(tmp_path, last
     assert after.fingerprint == before.fingerprint  # the same plan: last year's forms still read
     assert master.organiser == before.organiser
     assert "原样沿用" in master.report.layout
+    # the tasks' gaps said as a re-import of the table said them (QA172): 16.1 has no text
+    assert [(i.code, i.task) for i in master.issues] == [("M101", "16.1")]
 
 
 def test_the_organiser_given_on_the_command_line_signs_it(tmp_path, last_years):

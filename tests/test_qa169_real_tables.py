@@ -56,8 +56,15 @@ def test_merged_leads_carry_to_every_target_they_span(zhonglou_2024):
 
 def test_the_same_page_s_safety_row_keeps_its_bracket():
     """Row (7) of the same table: 牵头单位 “应急管理局 / (安委办)”, 配合单位 “区安委会各成员单位”."""
+    from toolkit.master.grammar import join_wrapped_brackets
+
     parsed = parse_departments("应急管理局\n(安委办)")
+    join_wrapped_brackets(parsed, lambda name: False)  # no 单位名录, as 钟楼's table is imported
     assert [n for n, _r in parsed.entries] == ["应急管理局(安委办)"]
+    # a 单位名录 listing 应急管理局: the bureau keeps its task, the bracket read as before (QA172)
+    parsed = parse_departments("应急管理局\n(安委办)")
+    join_wrapped_brackets(parsed, lambda name: name == "应急管理局")
+    assert [n for n, _r in parsed.entries] == ["应急管理局", "(安委办)"]
 
 
 @pytest.mark.parametrize("cell", ["发改局\n(牵头)\n统计局", "发改局\n（牵头）\n统计局"])

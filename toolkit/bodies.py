@@ -25,9 +25,10 @@ from .text import LazyPattern
 # own level; 村级 a town's villages: 虎门村级工业园 is 虎门's)
 _PLACE_GOES_ON = LazyPattern(r"[大小新老旧东西南北中一二三四五六七八九十]?"
                              r"(?:[桥坑港路村山湖岭岛湾河涌江塘站](?!级)|街(?!道)|公园|广场|大道|码头)")
-# The town's own level after its short name (塘厦 镇 派出所, 东城 街道 派出所), and its government's
-# word after either (东城街道 办事处 派出所: QA168; read on, 塘厦镇人民政府关于… is the town's own)
-_LEVEL = LazyPattern(r"(?:镇|乡|街道办事处|街道办|街道)?(?:人民政府|政府|办事处)?")
+# The town's own level after its short name (塘厦 镇 派出所, 东城 街道 派出所). Not its government's
+# word: what follows 人民政府 or 办事处 is the town's own office (塘厦镇人民政府规划管理所,
+# 东城街道办事处城管中队: `_NOT_A_NAME`), which QA168 made nobody's for a while (QA172)
+_LEVEL = LazyPattern(r"镇|乡|街道办事处|街道办|街道")
 # A body whatever follows it: no town's own office ends so. 小学 not of 中小学, nor 小学生 or
 # 中学生 (the town's schools and pupils, topics of its own return: 塘厦镇中小学校舍改造)
 _BODY = LazyPattern(r"分局|派出所|供电局|供电所|卫生院|医院|林场|农场|茶场|水库|管理处|幼儿园|中心学校|学校"

@@ -163,6 +163,26 @@ _NOT_ITS_MONTH = re.compile(r"(?:20\d{2}\s*年\s*)?\d{1,2}\s*月份?\s*"
                             r"(?:补报|补交|补送|补发|补充|再报|重报|以前|之前|前|初|[上中下]旬|\d{1,2}\s*[日号])")
 
 
+def own_later_form(rep, expected: Period, hints: Iterable[str], received: dt.datetime,
+                   asked: Callable[[str, Period, dt.datetime], bool]) -> bool:
+    """Whether ``rep``, refused as not ``expected``'s (E202, ``collect --period``), is its unit's
+    form of a later month its `_meta` says, issued to the unit before the file came (``asked``),
+    that nothing the sender wrote (file name, archive path, mail subject, 填报期 typed) says is
+    ``expected``'s: a July form mailed early while June's 补报 is caught up. Refused as June's, June
+    named the unit 退回待改 for nothing it sent and July 未报送 (QA170); it is filed under its own
+    month, as a collect without --period files it. Not an earlier month's form: last month's file
+    with this month's progress typed in, the commonest reuse, as a June 重报 would replace the
+    June return the 通报 published; nor a form its words say is ``expected``'s (寮步镇6月进展补报
+    on the July form): both stay refused for ``expected``, the reply asking for its form (QA172)."""
+    if (rep.period_by != "_meta" or not rep.unit or rep.period is None or rep.period <= expected
+            or rep.outcome == Outcome.UNREADABLE or not any(i.code == "E202" for i in rep.issues)):
+        return False
+    typed = [rep.label_period] if rep.label_period and rep.label_period != rep.period else []
+    if expected in [*typed, *months_named([month_digits(h) for h in hints], received)]:
+        return False
+    return asked(rep.unit, rep.period, received)
+
+
 def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
                 asked: Callable[[str, Period, dt.datetime], bool],
                 exempt: Callable[[str, Period, dt.datetime], bool] | None = None) -> list[tuple[str, str]]:

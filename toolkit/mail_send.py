@@ -222,7 +222,9 @@ def cancelled_line(ws: Workspace, plan: SendPlan) -> str:
     line += f"，未发送 {len(left)} 封" + (f"（{_units(left)}）" if left else "")
     if unsure:
         line += f"；{_units(unsure)} 的邮件在传送时被取消，可能已发出，下次发送时会核对，不会自动重发"
-    return line + f"。再次运行 duban mail send {plan.kind} 会接着发送未发出的，已发出的不会重发。"
+    # the month named when it is not the workspace's: else the advice sends the current month's
+    month = f" --period {plan.period}" if plan.period != ws.period() else ""
+    return line + f"。再次运行 duban mail send {plan.kind}{month} 会接着发送未发出的，已发出的不会重发。"
 
 
 def _found_in_sent(ws: Workspace, message_ids: list[str]) -> set[str]:

@@ -12,7 +12,6 @@ import contextlib
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from ..evidence import (
     late_on_weak_evidence,
     local,
     meant_later,
+    own_later_form,
     period_in,
     sent_for_another,
     unit_in_names,
@@ -244,7 +244,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         del checks  # every file's bytes: released after archiving (below), not kept to the end
         months = EarlierMonths(ledger, master)  # once a run: `meant_later`, history, `_weigh_evidence`
         for it, rep in zip(jobs, reports):
-            refiled = expected is not None and _own_month_form(rep, expected, it.received_at, months.was_asked)
+            refiled = expected is not None and own_later_form(rep, expected, it.hints, it.received_at,
+                                                              months.was_asked)
             if refiled:
                 # a July form mailed early, in 收件箱 as June's 补报 is caught up: filed as July's
                 # and said (`elsewhere`); refused as June's, June named the unit 退回待改 for
@@ -542,17 +543,6 @@ def _owed_before(months: EarlierMonths, directory, it: Item, rep: Report | None,
     if sent and (owed is None or max(sent)[1] > owed):
         return max(sent)[1]
     return owed or (asked[0] if asked else None)
-
-
-def _own_month_form(rep: Report, expected: Period, received: dt.datetime,
-                    asked: Callable[[str, Period, dt.datetime], bool]) -> bool:
-    """Whether ``rep``, refused only as not ``expected``'s (E202), is its unit's form of the
-    month its `_meta` says, issued to the unit before the file came (`EarlierMonths.was_asked`):
-    a return of that month, not a wrong one of ``expected``'s. Weaker evidence of the month (a
-    file name, a 填报期 typed) leaves it refused for ``expected``, as before."""
-    return (rep.period_by == "_meta" and rep.unit is not None and rep.period is not None
-            and rep.period != expected and rep.outcome != UNREADABLE
-            and any(i.code == "E202" for i in rep.issues) and asked(rep.unit, rep.period, received))
 
 
 def _unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period) -> list[Receipt]:

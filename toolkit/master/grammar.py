@@ -365,16 +365,34 @@ class ParsedDepartments:
     labels: list[str] = field(default_factory=list)
 
 
-# A bracket alone on the line after a unit belongs to it: a cell wrapped before its bracket
-# (常州市钟楼区 2024: 高新园\n(邹区镇), 应急管理局\n(安委办)) made the bracket a unit of its own.
+# A role mark alone on the line after a unit is the unit's: 发改局\n（牵头）\n统计局 made both lead
+# (QA169). Any other bracket on a line of its own is joined, or not, by the directory
+# (`join_wrapped_brackets`).
 _BRACKET_LINE = re.compile(r"(?<=[^\s、，,；;])[ \t\u3000]*\n[ \t\u3000]*"
                            r"(?P<bracket>[（(〔【](?P<inner>[^\n（）()〔〕【】]+)[）)〕】])(?=[ \t\u3000]*(?:\n|$))")
 
 
 def _bracket_lines_joined(text: str) -> str:
-    """``text`` with a bracket line joined to the line before, unless it names people
-    (市发改委\n（张三、李四）: the unit's contacts, dropped and said by ``_without_people``)."""
-    return _BRACKET_LINE.sub(lambda m: m.group() if _people(m.group("inner")) else m.group("bracket"), text)
+    """``text`` with a role mark's line joined to the line before."""
+    return _BRACKET_LINE.sub(lambda m: m.group("bracket") if _MARK.match(m.group("bracket")) else m.group(), text)
+
+
+_BRACKET_ONLY = re.compile(r"[（(〔【][^（）()〔〕【】\d]+[）)〕】]")
+
+
+def join_wrapped_brackets(parsed: ParsedDepartments, in_directory: Callable[[str], bool]) -> None:
+    """A unit that is only a bracket ((邹区镇), (安委办)) after one the directory does not list
+    is that unit's name, its cell wrapped before the bracket (常州市钟楼区 2024: 高新园\n(邹区镇) made
+    a form go to "(邹区镇)": QA169). After a unit the directory lists the bracket is left as it
+    was read, the unit keeping its task (市住房城乡建设局\n（市城市管理综合执法局）: QA172); nor is
+    a bracket with digits (a date: 市交通运输局\n(2022年底前)) joined."""
+    entries: list[tuple[str, str]] = []
+    for name, role in parsed.entries:
+        if entries and _BRACKET_ONLY.fullmatch(name) and not in_directory(entries[-1][0]):
+            entries[-1] = (entries[-1][0] + name, entries[-1][1])
+            continue
+        entries.append((name, role))
+    parsed.entries = entries
 
 
 def split_units(text: str) -> list[str]:

@@ -43,6 +43,7 @@ from .grammar import (
     ParsedDepartments,
     expand_assignments,
     glued_people,
+    join_wrapped_brackets,
     parse_departments,
     place_left_out,
     restore_bare_places,
@@ -463,6 +464,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         if t.deadline_text and deadline is None and not ongoing:
             issues.append(make_issue("M103", value=t.deadline_text, **loc))
         parsed = _parse_units(t, first_leads)
+        join_wrapped_brackets(parsed, in_directory)
         unglue_people(parsed, known)
         restore_elided_levels(parsed, known, in_directory)
         restore_bare_places(parsed, known, in_directory)

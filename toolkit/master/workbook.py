@@ -294,6 +294,7 @@ def read_own_workbook(path: Path) -> Master | None:
     year's workspace, a colleague's), it was imported as a published table: its 单位名录's
     addresses and contacts were dropped for the bundled directory's, and no mail was ever
     matched to a unit by its sender (QA170)."""
+    # deferred as in `_read_master_workbook`: most commands read the master from its cache
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
@@ -305,7 +306,33 @@ def read_own_workbook(path: Path) -> Master | None:
     schema = next((clean(r[1]) for r in rows if len(r) >= 2 and clean(r[0]) == "schema"), "")
     if not schema.startswith("duban.master/"):
         return None
-    return _read_master_workbook(path)
+    master = _read_master_workbook(path)
+    # said where it is written: the 单位名录's problems by `master import` of the sheet it
+    # writes (once, QA172), as for a table; the tasks' gaps as a re-import said them
+    master.issues = [i for i in master.issues if i.code not in ("M112", "M113")] + _task_gaps(master, path.name)
+    return master
+
+
+def _task_gaps(master: Master, file: str) -> list[Issue]:
+    """What importing a published table says of its tasks, said of a master workbook taken
+    whole: a task missing its text, its 完成时限 or its units (M101), one no unit leads (M106).
+    Without it a colleague's workbook whose tasks had no 完成时限 came in without a word, where
+    importing its table had said so (QA172). Said of the tasks as they stand now."""
+    roles: dict[str, set[str]] = {}
+    for a in master.assignments:
+        roles.setdefault(a.task, set()).add(a.role)
+    issues = []
+    dated = any(t.deadline_text for t in master.tasks)  # a table with no 完成时限 at all: said once at import
+    for t in master.tasks:
+        loc = dict(file=file, sheet="任务清单", task=t.id)
+        missing = (["工作任务名称"] if not (t.content or t.name) else []) + ([] if t.content else ["具体工作内容"])
+        missing += [] if t.deadline_text or t.ongoing or not dated else ["完成时限"]
+        missing += [] if t.id in roles else ["责任部门"]
+        if missing:
+            issues.append(make_issue("M101", name=t.name or t.level2 or t.level1, missing="、".join(missing), **loc))
+        if t.id in roles and LEAD not in roles[t.id]:
+            issues.append(make_issue("M106", name=t.name or t.content[:20], why="只写了配合单位", **loc))
+    return issues
 
 
 def _getter(row: list, index: dict[str, int]):
