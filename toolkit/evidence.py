@@ -379,13 +379,17 @@ def doubt(moment: dt.datetime, source: str, *, now: dt.datetime, issued: dt.date
 
 def late_on_weak_evidence(it, unit: str, due: dt.date) -> str:
     """What to say of a return judged late (``it``, an `unpack.Item`) on weak evidence:
-    a file's modification time, the Date of a mail forwarded inline, or the mailbox's
+    a file's modification time, the Date of a mail forwarded inline (or of a forward whose
+    forwarded message has no Date of its own: `unpack.Item.forward_timed`), or the mailbox's
     receive time while the mail's own Date is on time (mail can wait hours in a server's
     queue). '' when the evidence is not weak."""
     if it.time_source == TimeSource.MTIME:
         how, back, but = "文件修改时间", "把文件放回收件箱", ""
     elif forwarded_inline(it.subject):
         how, back, but = "转发邮件的发送时间", "把邮件里的附件另存到收件箱", ""
+    elif it.forward_timed:  # the forwarded message has no Date of its own: the forward's time
+        how = "转发邮件的" + ("邮箱收到时间" if it.time_source == TimeSource.MAILBOX else "发送时间")
+        back, but = "把邮件里的附件另存到收件箱", "，被转发的原邮件没有可用的发送时间"
     elif it.time_source == TimeSource.MAILBOX and it.mail_date is not None and it.mail_date.date() <= due:
         how, back = "邮箱收到时间", "把邮件里的附件另存到收件箱"
         but = f"，但邮件自身的发送时间是 {it.mail_date:%Y-%m-%d %H:%M}"

@@ -71,6 +71,8 @@ class Item:
     # a mail's files sent as links (超大附件, 云附件: `toolkit.cloud`), to be downloaded by hand
     cloud: list[Any] = field(default_factory=list)
     auto_reply: bool = False       # an automatic reply carrying nothing (`mail.auto_reply`): not a return
+    # in a forwarded message without a usable Date: timed by the forward, not by the department
+    forward_timed: bool = False
 
     def __post_init__(self) -> None:
         if self.size < 0:
@@ -96,6 +98,7 @@ class Item:
     def inherit(self, child: Item) -> Item:
         """Give a file found inside this one the evidence of what carried it."""
         child.sender, child.subject, child.time_source = self.sender, self.subject, TimeSource.CARRIER
+        child.forward_timed = self.forward_timed
         return child
 
     def carry(self, child: Item, entry: str = "") -> Item:
@@ -250,6 +253,9 @@ def _expand_mail(item: Item, limits: Limits) -> None:
 def _adopt_mail(item: Item, mail, limits: Limits) -> None:
     if mail.date:
         item.received_at, item.time_source = mail.date, TimeSource.MAIL
+        item.forward_timed = False
+    elif item.level:  # a mail attached to another without a Date: its files go by the one forwarding it
+        item.forward_timed = True
     item.sender, item.subject = mail.sender or item.sender, mail.subject or item.subject
     desc = f"邮件“{mail.subject or '（无主题）'}”"
     if mail.sender:
@@ -286,6 +292,9 @@ def _adopt_forwarded(child: Item, att: Attachment) -> None:
     the forwarded message lacks stays the mail's, which `carry` gave."""
     if att.date:
         child.received_at, child.time_source = att.date, TimeSource.MAIL
+        child.forward_timed = False
+    elif att.via:  # the forwarded message has no Date: the time is the forward's, weak evidence
+        child.forward_timed = True
     child.sender, child.subject = att.sender or child.sender, att.subject or child.subject
 
 

@@ -320,7 +320,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     result.elsewhere.append((rep.unit, rep.period, it.name))
                 if outcome == ACCEPTED and rep.unit and rep.period and (
                         it.time_source == TimeSource.MTIME
-                        or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX) and forwarded_inline(it.subject))
+                        or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX)
+                            and (forwarded_inline(it.subject) or it.forward_timed))
                         or (it.time_source == TimeSource.MAILBOX and it.mail_date is not None)):
                     _doubt_late_mtime(ws, ledger, master, it, rep, due_of, result)
         result.disputed += [(it.name, bare_mail_message(it, tz, now)) for it in bare if not it.unit
