@@ -140,6 +140,9 @@ class MemoContext:
     recipients: str  #: 主送, e.g. "各镇街（园区），市直各有关单位："
     level: str  #: the plan's level: 市, 县, 区, 省, 州, 盟 or 旗 (organiser, unit names, title); "" when none says
     coordination: str  #: "需县级层面协调解决的"; "需要协调解决的" without a level, or when every unit is a 科室
+    #: what the lists of sections 二 and 五 call a task's leads: 牵头单位, or 牵头科室 in a bureau's
+    #: plan among its 科室 (its sentences say 科室: "（任务6，牵头单位：办公室）" beside them did not)
+    lead_label: str
     intro: str  #: opening sentence ending "通报如下："
     signature_pad: str  #: full-width spaces before the organiser so it ends two characters from the right
     date_pad: str  #: full-width spaces before the date so it starts two characters right of the organiser
@@ -505,6 +508,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         # a bureau's plan among its own 科室 asks its own leaders, not the 市级 government
         coordination=("需自治区层面协调解决的" if autonomous else f"需{level}级层面协调解决的")
         if level and any(u.kind != SECTION for u in cons.units) else "需要协调解决的",
+        lead_label=say_sections("牵头单位") if cons.of_sections else "牵头单位",
         intro=f"{arrangement(project)}，各责任单位按月报送任务进展情况。现将{period.label}进展情况通报如下：",
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
@@ -611,7 +615,7 @@ def render_markdown(ctx: MemoContext) -> str:
                                                     (r.not_started, "未启动"), (r.not_reported, "未报送")) if n]
         lines.append(f"- {r.name}：" + "，".join(parts))
     lines += ["", "## 二、本期完成的任务", "", ctx.completed_text]
-    lines += [f"{i}. {t.name}（任务{t.id}，牵头单位：{t.leads_text}）" for i, t in enumerate(ctx.completed, 1)]
+    lines += [f"{i}. {t.name}（任务{t.id}，{ctx.lead_label}：{t.leads_text}）" for i, t in enumerate(ctx.completed, 1)]
 
     def reasons(t: TaskItem) -> list[str]:
         return [f"   - {p.unit}反映：{block(p.text, '     ')}" for p in t.problems]
@@ -624,7 +628,7 @@ def render_markdown(ctx: MemoContext) -> str:
     lines += ["", "## 四、报送情况", "", ctx.reporting_text]
     lines += [f"{p.number}{p.title}{p.text}" for p in ctx.reporting_points]
     lines += ["", "## 五、下月到期任务", "", ctx.due_next_text]
-    lines += [f"{i}. {t.name}（任务{t.id}，牵头单位：{t.leads_text}，{t.status_text}）"
+    lines += [f"{i}. {t.name}（任务{t.id}，{ctx.lead_label}：{t.leads_text}，{t.status_text}）"
               for i, t in enumerate(ctx.due_next, 1)]
     lines += ["", "## 六、下一步工作要求", ""]
     lines += [f"{p.number}{p.title}{p.text}" for p in ctx.requirements]

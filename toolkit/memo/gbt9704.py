@@ -79,14 +79,20 @@ def title_lines(title: str, limit: float = TITLE_CHARS) -> str:
     # nor inside a word (市域, 区块链, 市民, 市县, 三年行动, 重点工作) or quotes (“百县千镇万村…”)
     cands = sorted({m.start() for m in re.finditer(
         r"(?<=关于)|(?<=[市县区])(?!人民政府|政府|委|场|直|级|域|民|块|内|属|容|政|县)|(?<=\d月)|(?<=\d年)(?!\d|度)"
-        r"|(?=专项行动|进展情况)|(?<!重点|主要|中心)(?=工作进展)", title)} - {0, len(title)})
+        r"|(?=专项行动|进展情况)|(?<!重点|主要|中心)(?=工作进展)"
+        # a document's name in 《》 is one word, and so are the parts a 暨 joins; an autonomous
+        # prefecture (黔西南布依族苗族自治州) ends as a 市 does; a document's name ends at its kind
+        # (…的通知) and 重点任务 starts a word: a long plan's title had no place to break and went
+        # out whole, for Word to cut mid-word (QA174)
+        r"|(?=《)|(?<=》)|(?=暨)|(?<=自治州)|(?<=的通知|的意见|的决定|的方案)|(?<!的)(?=重点任务|重点工作)", title)}
+             - {0, len(title)})
     depth, inside = 0, set()
     for i, ch in enumerate(title):
         depth += (ch in "(（《〈【[“‘「『") - (ch in ")）》〉】]”’」』")
         if depth > 0:
             inside.add(i + 1)
     cands = [c for c in cands if c not in inside and title[c] not in ")）》〉】]”’」』、，。：；"]
-    for n in (2, 3):
+    for n in (2, 3, 4):
         best: tuple[float, list[str]] | None = None
         for cut in itertools.combinations(cands, n - 1):
             bounds = [0, *cut, len(title)]
@@ -425,7 +431,7 @@ def write_default_template(path: Path) -> Path:
     para("二、本期完成的任务", "一级标题（黑体）")
     para("{{ completed_text }}")
     loop("{%p for t in completed %}",
-         ("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}，牵头单位：{{ t.leads_text }}）。", "通报正文"))
+         ("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}，{{ lead_label }}：{{ t.leads_text }}）。", "通报正文"))
 
     def reasons() -> None:  # each unit's 存在问题 under a task of section 三
         loop("{%p for p in t.problems %}", ("{{ p.unit }}反映：{{ p.text }}", "通报正文"))
@@ -454,8 +460,8 @@ def write_default_template(path: Path) -> Path:
     para("五、下月到期任务", "一级标题（黑体）")
     para("{{ due_next_text }}")
     loop("{%p for t in due_next %}",
-         ("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}，牵头单位：{{ t.leads_text }}，{{ t.status_text }}）。",
-          "通报正文"))
+         ("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}，{{ lead_label }}：{{ t.leads_text }}，"
+          "{{ t.status_text }}）。", "通报正文"))
 
     para("六、下一步工作要求", "一级标题（黑体）")
     para("{%p for p in requirements[:-1] %}")

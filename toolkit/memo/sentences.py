@@ -187,6 +187,15 @@ def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False)
         # ``unread``: some 完成时限 were not read (`unread_deadlines`): no claim of them. Where a
         # 配合 unit reported 滞后 (`coop_lagging_text`), "没有进展滞后的任务" is said of the leads
         lag = "牵头单位报告进展滞后" if c.coop_lagging else "进展滞后"
+        if c.task_not_reported:
+            # a task with no progress sent was never judged 滞后: "本期没有进展滞后的任务" of a
+            # month in which no unit sent anything claimed what nobody reported (QA174). An
+            # overdue task is in ``attention`` whether reported or not: that part stands
+            none = c.task_not_reported == c.task_total
+            said = "各项任务均未报送进展，无法判断是否进展滞后" if none else f"已报送进展的任务中没有{lag}的"
+            dated = ("有明确完成时限的任务均未超过完成时限" if unread else "没有超过完成时限的任务" if none
+                     else "也没有超过完成时限的任务")
+            return f"本期{said}" + (("；" if none else "，") + dated if deadlines else "") + "。"
         return (f"本期没有{lag}的任务，有明确完成时限的任务均未超过完成时限。" if deadlines and unread
                 else f"本期没有{lag}的任务，也没有超过完成时限的任务。" if deadlines and c.coop_lagging
                 else f"本期没有{lag}或超过完成时限的任务。" if deadlines else f"本期没有{lag}的任务。")
@@ -317,7 +326,10 @@ def unread_text(unread: list[TaskSummary], judged: str, ask: bool = False) -> st
     example = Counter(texts).most_common(1)[0][0]
     # 年底前, 6月底前: a date once a year is given; 2025年—2024年: not one at all
     why = "未写明年份" if all(parse_deadline(x, 2000)[0] for x in texts) else "未能识别出日期"
-    return (f"{len(unread)}项任务的完成时限（如“{example}”）{why}，未判断是否{judged}"
+    # one task is named, its words quoted: "1项任务的完成时限（如“年底前”）" gave an example of one
+    which = (f"任务{unread[0].task.id}的完成时限“{example}”" if len(unread) == 1
+             else f"{len(unread)}项任务的完成时限（如“{example}”）")
+    return (f"{which}{why}，未判断是否{judged}"
             + ("，请在任务清单中补充截止日期" if ask else "") + "。")
 
 
@@ -352,19 +364,24 @@ def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True) -> 
     not said to be past one."""
     items = []
     if c.attention:
-        items.append(("加快推进滞后任务。",
-                      ("进展滞后和超过完成时限的任务" if deadlines else "进展滞后的任务")
+        # the kinds the month has: "进展滞后和超过完成时限的任务" of a month with none overdue
+        # spoke of tasks section 三 did not list (QA174)
+        kinds = "和".join(k for n, k in ((c.task_lagging, "进展滞后"), (c.task_overdue if deadlines else 0,
+                                                                          "超过完成时限")) if n)
+        items.append(("加快推进滞后任务。", f"{kinds or '进展滞后'}的任务"
                       + "，牵头单位要认真分析原因，针对存在问题制定整改措施，"
                       "明确完成时间，并在下期进展中说明整改情况；"
                       + c.coordination + "，请及时提出。"))
     if c.unit_missing or c.unit_returned:
-        who = ["各单位"] if c.unit_missing == c.unit_total else []  # not "未报送的54个单位" of 54
-        if c.unit_missing and not who:
-            who.append(f"未报送的{c.unit_missing}个单位")
+        # a unit sent back did report: it corrects and sends again, it does not 补报 (QA174)
+        asks = []
+        if c.unit_missing:  # not "未报送的54个单位" of 54
+            asks.append("各单位尽快补报" if c.unit_missing == c.unit_total
+                        else f"未报送的{c.unit_missing}个单位尽快补报")
         if c.unit_returned:
-            who.append(f"退回修改的{c.unit_returned}个单位")
+            asks.append(f"退回修改的{c.unit_returned}个单位尽快修改后重新报送")
         items.append(("按时报送进展。",
-                      f"请{'和'.join(who)}尽快补报；{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送，"
+                      f"请{'，'.join(asks)}；{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送，"
                       "逾期未报送的将在下期通报中列明。"))
     else:
         items.append(("按时报送进展。", f"{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送。"))
