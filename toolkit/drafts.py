@@ -31,6 +31,17 @@ def write_draft(ws: Workspace, ledger: Ledger, *, kind: str, period: Period, uni
     return path
 
 
+def addressed(eml: bytes) -> bool:
+    """Whether a draft names anyone to send it to (To or Cc): `mail.build_draft` leaves both
+    out when the 单位名录 has no usable 邮箱 for the unit ('', 无, a telephone number). Such a
+    draft is said to the office when written, as `issue --emails` says it: it would otherwise
+    wait in its folder for a recipient no one knows it lacks."""
+    from email.parser import BytesHeaderParser
+
+    headers = BytesHeaderParser().parsebytes(eml)
+    return bool((headers.get("To") or "").strip() or (headers.get("Cc") or "").strip())
+
+
 def retire_drafts(ws: Workspace, ledger: Ledger, drafts: list[Draft], reason: str) -> list[Path]:
     """Delete these drafts' files (those not rewritten since) and mark them obsolete."""
     removed = []

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import owed, parallel
-from .drafts import retire_drafts
+from .drafts import addressed, retire_drafts
 from .feedback import write_feedback
 from .issued_month import EarlierMonths
 from .ledger import Ledger
@@ -161,17 +161,19 @@ def retire(ws: Workspace, ledger: Ledger, names: tuple[str, ...], period: Period
     retire_drafts(ws, ledger, stale, reason)
 
 
-def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
+def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> list[str]:
     """Record each reply draft written (so `duban mail send feedback` finds it) and retire
-    the earlier ones it replaces."""
+    the earlier ones it replaces. Returns the units whose reply names no one to send it to
+    (`drafts.addressed`: a loose file from a unit with no 邮箱 in 单位名录), for the office."""
     emls = [p for p in paths if p.suffix == ".eml"]
     if not emls:
-        return
+        return []
     # deferred, and only with a draft to record: parsing mail (email, html.parser,
     # toolkit.cloud) is 6-10 ms of a collect's start, and most collects reply to no one
     from .mail import message_id
 
     months = EarlierMonths(ledger, master)
+    unaddressed: list[str] = []
     for eml in emls:
         unit = unit_of_reply(master, eml.name.rsplit("_校验反馈", 1)[0])
         try:
@@ -188,6 +190,9 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> None:
         ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
                             sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data),
                             receipt_id=about.id if about is not None else None)
+        if not addressed(data):
+            unaddressed.append(unit)
+    return unaddressed
 
 
 _ROUND = re.compile(r"\d{4}-\d\d-\d\d")  # 反馈/<期>/<收取日期>/, `feedback.feedback_paths`

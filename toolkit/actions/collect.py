@@ -89,6 +89,8 @@ class CollectResult:
     # a unit exempt for a month (本期免报) that sent a return after the month was merged: it
     # owed nothing, so it is neither in ``late`` (补报) nor 逾期; the merge is out of date all the same
     volunteered: list[tuple[str, Period]] = field(default_factory=list)
+    # units whose reply draft names no one to send it to (no 邮箱 in 单位名录, a loose file)
+    no_email: list[str] = field(default_factory=list)
 
     @property
     def needs_attention(self) -> bool:
@@ -335,7 +337,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             written, failed = replies.write(ws, master, replies.choose(ws, ledger, master, tops), progress)
             result.feedback = settled + replies.resume(ws, ledger, master, run_id) + written
             result.owed += owed.record(ledger, failed)
-            replies.record(ws, ledger, master, result.feedback)
+            result.no_email = replies.record(ws, ledger, master, result.feedback)
             replies.drop_empty_rounds(ws)
         ledger.finish_run(run_id, result.to_dict())
     log.info("收取完成：输入 %d 个，登记 %d 条，采纳 %d，退回 %d，无法读取 %d，重复 %d",

@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import owed
 from ..consolidate import consolidate
 from ..dates import cn_date
-from ..drafts import retire_drafts, write_draft
+from ..drafts import addressed, retire_drafts, write_draft
 from ..errors import ReadFailure
 from ..issued_month import EarlierMonths
 from ..ledger import Ledger
@@ -31,6 +31,7 @@ class RemindResult:
     files: list[Path] = field(default_factory=list)
     units: list[tuple[str, str]] = field(default_factory=list)
     retired: list[Path] = field(default_factory=list)   # earlier 催报 drafts removed
+    no_email: list[str] = field(default_factory=list)   # drafts with no recipient: no 邮箱 in 单位名录
 
 
 def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = False,
@@ -88,6 +89,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
                            path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml)
         result.files.append(path)
+        if not addressed(eml):
+            result.no_email.append(u.unit)
         # named as status names it: 未报送（尚未截止） while the unit's deadline has not passed
         result.units.append((u.unit, cons.said(u.unit, u.state)))
 

@@ -299,6 +299,7 @@ def _echo_collect(state: State, ws, result) -> None:
         units = sorted({p.name.rsplit("_校验反馈", 1)[0] for p in result.feedback})
         echo(state, f"需回复的单位 {len(units)} 个：{'、'.join(units)}")
         echo(state, f"  反馈表及邮件草稿在：{'、'.join(folders)}")
+        _echo_no_email(state, result.no_email)
     _echo_unfinished(result)
 
 
@@ -559,6 +560,15 @@ def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
     echo(state, f"{result.period.label}：已为 {len(result.files)} 个单位写好催报邮件草稿：{result.folder}")
     for unit, state_ in result.units:
         echo(state, f"  {state_} {unit}")
+    _echo_no_email(state, result.no_email)
+
+
+def _echo_no_email(state: State, units: list[str]) -> None:
+    """Drafts written with no recipient (no usable 邮箱 in 单位名录): said when written, as
+    `issue --emails` says it, not first found by `mail send`."""
+    if units:
+        echo(state, f"以下邮件草稿没有收件人（单位名录中没有可用的邮箱）：{_some(units)}。请在草稿中填写收件人，"
+                    "或在任务清单的“单位名录”表中补充邮箱。", fg="yellow")
 
 
 @cli.command()
