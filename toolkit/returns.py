@@ -24,7 +24,7 @@ from .report import Issue, make_issue
 from .settings import Limits
 from .spreadsheet import ReadFailure, is_panic, native_stderr_silenced, open_spreadsheet, short_reason
 from .style import color
-from .text import clean, column_letter, key, name_part, short_key
+from .text import LazyPattern, clean, column_letter, key, name_part, short_key
 from .vocab import REPORTABLE
 from .xlsx import fit_a4, row_height, set_height, set_text, style_cell
 
@@ -400,7 +400,8 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
 # The office's own 科/处/室 opening a contact ("督查科 陈晓明 0769-…") goes on from the
 # organiser's name as a person writes it (东莞市政务服务数据管理局督查科); "、" between them
 # read as two bodies to ask. One naming its own body (县政府督查室) stands apart, after a space.
-_SECTION = re.compile(r"[^\s省市县区镇乡局委府厅]{2,}(?:科|处|室|股|办|中心)(?=\s|$)")
+# compiled on first use (0.16 ms at import): only a contact written under the organiser reads it
+_SECTION = LazyPattern(r"[^\s省市县区镇乡局委府厅]{2,}(?:科|处|室|股|办|中心)(?=\s|$)")
 
 
 def ask_whom(organiser: str, contact: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from .text import safe_filename
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SEVEN_Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
 RAR_MAGICS = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")  # RAR 1.5-4.x, RAR 5
@@ -13,6 +15,10 @@ RAR_MAGICS = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")  # RAR 1.5-4.x, RAR 
 #: to know how to send them so that they can
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"
 SPREADSHEET_KINDS = ("xlsx", "xlsm", "xls", "ods")
+#: Archives opened by `archives` (py7zr, or a RAR program), not by zipfile.
+ARCHIVE_KINDS = ("7z", "rar")
+#: What macOS and Windows put beside files by themselves (unpack, inbox and archives use it).
+JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
 
 # What to tell a department that sent something we cannot read, per extension.
 SAVE_AS_ADVICE = {
@@ -119,3 +125,23 @@ def _looks_like_mail(data: bytes) -> bool:
     return (head.startswith((b"from ", b"received:", b"return-path:", b"mime-version:",
                              b"message-id:", b"date:", b"subject:", b"from:", b"to:"))
             and b"\n\n" in data[:65536].replace(b"\r\n", b"\n") and b"content-type" in head)
+
+
+# The names of files inside containers, for zip (`unpack`), 7z and rar (`archives`) alike. Here,
+# not in `archives`: a collect of spreadsheets imported that module for them alone (1.2 ms,
+# -X importtime, min of 11, 2-core EPYC, Python 3.11).
+def is_junk(name: str) -> bool:
+    """What macOS and Windows add by themselves (a path inside a zip, 7z or rar). Judged on
+    the name as written: `safe_filename` drops the dot that makes .DS_Store and ._x junk."""
+    leaf = last_part(name)
+    return name.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in JUNK_NAMES
+
+
+def last_part(name: str) -> str:
+    """The last part of a path written with / or \\ (a zip member's, a mail client's)."""
+    return name.replace("\\", "/").rstrip("/").split("/")[-1]
+
+
+def leaf_name(name: str) -> str:
+    """The file name a path inside a zip, 7z or rar is filed under (made safe to write)."""
+    return safe_filename(last_part(name) or "未命名")

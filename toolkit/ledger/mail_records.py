@@ -1,6 +1,6 @@
 """What the mailbox did, in the ledger: messages fetched and drafts sent (`duban mail`).
 
-Its migrations are numbered with the ledger's own (see `migrations`).
+Its tables are made by the ledger's migration 3 (`migrations.MAIL_MIGRATIONS`).
 
 ``mail_fetched`` has one row per message `duban mail fetch` looked at, keyed by where it was
 seen (account, folder, UIDVALIDITY, UID), so a message is examined once: stored in 收件箱
@@ -23,47 +23,6 @@ import datetime as dt
 import json
 import sqlite3
 from dataclasses import dataclass
-
-#: (version, purpose, SQL), merged into `migrations.MIGRATIONS`.
-MAIL_MIGRATIONS: list[tuple[int, str, str]] = [
-    (3, "mailbox: messages fetched by duban mail fetch, drafts sent by duban mail send", """
-CREATE TABLE IF NOT EXISTS mail_fetched (
-    id INTEGER PRIMARY KEY,
-    account TEXT NOT NULL,          -- user@imap host
-    folder TEXT NOT NULL,
-    uidvalidity INTEGER NOT NULL,
-    uid INTEGER NOT NULL,
-    message_id TEXT NOT NULL DEFAULT '',
-    internaldate TEXT NOT NULL,     -- ISO 8601 with the server's UTC offset
-    size INTEGER NOT NULL,          -- RFC822.SIZE
-    sender TEXT NOT NULL DEFAULT '',
-    subject TEXT NOT NULL DEFAULT '',
-    state TEXT NOT NULL,            -- fetched | duplicate | too_big | skipped
-    inbox_name TEXT,                -- file name written in 收件箱 (fetched)
-    sha256 TEXT,                    -- of the exact bytes the server sent for BODY.PEEK[]
-    after_fetch TEXT NOT NULL DEFAULT '',  -- keep | seen | move:<folder> once applied
-    fetched_at TEXT NOT NULL,
-    UNIQUE(account, folder, uidvalidity, uid)
-);
-CREATE INDEX IF NOT EXISTS mail_fetched_sha ON mail_fetched(sha256);
-CREATE INDEX IF NOT EXISTS mail_fetched_message_id ON mail_fetched(message_id);
-CREATE TABLE IF NOT EXISTS mail_sent (
-    id INTEGER PRIMARY KEY,
-    message_id TEXT NOT NULL UNIQUE,
-    draft_id INTEGER REFERENCES drafts(id),
-    kind TEXT NOT NULL,             -- issue | feedback | remind
-    period TEXT NOT NULL,
-    unit TEXT NOT NULL,
-    recipients TEXT NOT NULL,       -- JSON list of the envelope recipients
-    refused TEXT NOT NULL DEFAULT '{}',    -- JSON address -> reason, for partial sends
-    state TEXT NOT NULL,            -- sending | sent | failed
-    error TEXT NOT NULL DEFAULT '',
-    copy TEXT NOT NULL DEFAULT '',  -- where the Sent copy went ('' none)
-    started_at TEXT NOT NULL,
-    sent_at TEXT
-);
-"""),
-]
 
 FETCHED, DUPLICATE, TOO_BIG, SKIPPED = "fetched", "duplicate", "too_big", "skipped"
 SENDING, SENT, FAILED = "sending", "sent", "failed"
