@@ -1,7 +1,8 @@
 """The ``duban`` command line: thin wrappers, one library function per command.
 
-`base` holds the plumbing (state, errors → one Chinese line, exit codes), `month` the
-monthly pipeline's commands, `desk` the rest. Importing the two registers their commands.
+`base` holds the plumbing (state, errors → one Chinese line, exit codes), `setup` init and
+master import, `month` the monthly pipeline's commands, `desk` the rest. Importing the three
+registers their commands.
 Exit codes: 0 ok, 1 finished but problems need attention, 2 usage or unusable input,
 3 internal error (a bug), 4 another run holds the workspace, 130 interrupted.
 """

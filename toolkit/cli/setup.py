@@ -1,0 +1,115 @@
+"""Setting a workspace up: `duban init` and `duban master import` (the task-division table
+into the master workbook), apart from the month's commands in `month`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import errors
+from ..period import Period
+from .base import State, _action, cli, echo, echo_issues, pass_state, period_option
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False), default=".", metavar="[文件夹]")
+@click.option("--master", "master_file", type=click.Path(), help="任务分工表（.docx/.xlsx），默认用自带的东莞市分工表")
+@period_option("当前期次，如 2022-06；默认上个月")
+@click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题或通知落款中的发文机关")
+@click.option("--directory", "directory_file", type=click.Path(dir_okay=False),
+              help="单位名录 CSV（单位、简称/别名、类别、联系人、电话、邮箱）")
+@click.option("--force", is_flag=True, help="文件夹已是工作区时仍然重建配置和任务清单")
+@pass_state
+def init(state: State, folder: str, master_file: str | None, period: Period | None, organiser: str | None,
+         directory_file: str | None, force: bool) -> None:
+    """创建工作区：配置文件、任务清单、各环节文件夹、模板和双击脚本。
+
+    \b
+    示例：
+      duban init 督办2022
+      duban init 督办2022 --master 任务分工表.docx --period 2022-06
+    """
+    ws, master = _action("init").init_workspace(folder, master_file, period, force, organiser=organiser,
+                                                directory_csv=Path(directory_file) if directory_file else None)
+    echo(state, f"已创建工作区：{ws.root}")
+    _echo_master_summary(state, master)
+    echo(state, f"任务清单：{ws.master_path}")
+    # init has already written the period to duban.toml: name it instead of asking for it
+    echo(state, f"下一步：运行 duban issue 下发{ws.period().label}的填报表"
+                "（当前期次，已写入 duban.toml；其他月份用 --period 指定）。")
+
+
+@cli.group()
+def master() -> None:
+    """任务清单（任务分工表）相关命令。"""
+
+
+@master.command("import")
+@click.argument("file", type=click.Path(), metavar="分工表")
+@click.option("--out", "-o", type=click.Path(dir_okay=False),
+              help="输出的任务清单工作簿（默认：工作区的任务分工表.xlsx）")
+@click.option("--directory", "directory_file", type=click.Path(), help="单位名录 CSV（默认：工作区的单位名录）")
+@click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题或通知落款中的发文机关")
+@pass_state
+def master_import(state: State, file: str, out: str | None, directory_file: str | None,
+                  organiser: str | None) -> None:
+    """导入任务分工表（Word 或 Excel），生成任务清单工作簿。
+
+    读取表格中的一级、二级任务、工作任务、具体工作内容、完成时限和责任部门，
+    拆分牵头/配合单位，展开“各镇街（园区）”“市各有关部门”，写出
+    任务清单、责任分工、单位名录三张表。
+
+    \b
+    示例：
+      duban master import 任务分工表.docx
+      duban master import 分工表.xlsx --out 任务分工表.xlsx
+    """
+    target = Path(out) if out else _default_master_target(state)
+    action = _action("master_import")
+    ws = None if out else _own_workspace(state)  # into the workspace's own master
+    before = action.plan_in(target) if ws else None
+    result = action.import_master_file(Path(file), target, Path(directory_file) if directory_file else None,
+                                       organiser=organiser, signer=ws.organiser if ws else "")
+    _echo_master_summary(state, result)
+    echo(state, f"已写入：{target}")
+    if ws:
+        for line in (revision.lines() if (revision := action.revision_of(ws, before, result)) else []):
+            echo(state, line)
+        _echo_kept_project_name(state, ws, result)
+
+
+def _own_workspace(state: State):
+    """The workspace whose master an import replaces; None when there is none (the
+    workbook stands alone)."""
+    try:
+        return state.workspace()
+    except errors.DubanError:
+        return None
+
+
+def _echo_kept_project_name(state: State, ws, result) -> None:
+    """Say so when the workspace keeps another project name or 落款 than the one just
+    imported: forms, the 汇总表 and the 通报 take duban.toml's, which an import never changes,
+    so a summary saying 专项行动：X alone promised a rename that does not happen."""
+    kept, imported = ws.project, result.title
+    if kept and imported and kept != imported:
+        echo(state, f"注意：duban.toml 中的专项行动名称仍是“{kept}”，填报表、汇总表和通报都用它；"
+                    f"如要改用“{imported}”，请修改 duban.toml 中的 name（已下发的填报表不受影响）。")
+    if result.organiser and result.organiser != ws.organiser:  # --organiser, or none in duban.toml
+        now = f"仍是“{ws.organiser}”" if ws.organiser else "没有填写"
+        echo(state, f"注意：duban.toml 中的督办单位（通报落款）{now}，通报按它落款；"
+                    f"如要改为“{result.organiser}”，请修改 duban.toml 中的 organiser。")
+
+
+def _default_master_target(state: State) -> Path:
+    try:
+        return state.workspace().master_path
+    except errors.WorkspaceNotFound:
+        return Path("任务分工表.xlsx")
+
+
+def _echo_master_summary(state: State, result) -> None:
+    for line in _action("master", package=True).summary_lines(result):
+        echo(state, line)
+    echo_issues(state, result.issues)
