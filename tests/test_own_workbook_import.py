@@ -46,8 +46,13 @@ def test_init_from_a_duban_workbook_keeps_its_directory_and_tasks(tmp_path, last
     assert after.fingerprint == before.fingerprint  # the same plan: last year's forms still read
     assert master.organiser == before.organiser
     assert "原样沿用" in master.report.layout
-    # the tasks' gaps said as a re-import of the table said them (QA172): 16.1 has no text
-    assert [(i.code, i.task) for i in master.issues] == [("M101", "16.1")]
+    # the tasks' gaps said as importing the table said them (QA172, one rule: QA176): 16.1 has
+    # no text, five tasks no 完成时限
+    from toolkit.master import import_master
+    from toolkit.resources import resource
+
+    table = import_master(resource("workbooks", "任务分工表.docx"))
+    assert {(i.code, i.task) for i in master.issues} == {(i.code, i.task) for i in table.issues if i.code == "M101"}
 
 
 def test_the_organiser_given_on_the_command_line_signs_it(tmp_path, last_years):

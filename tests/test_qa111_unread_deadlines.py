@@ -95,7 +95,7 @@ def test_a_task_due_next_month_is_listed_after_the_unread_are_said():
     tasks = [_summary("1", "年底前"), _summary("2", "2024年10月底前"), _summary("3", "年底前", "已完成")]
     text = due_next_text(_ctx(due_next=[tasks[1]]), tasks)
     # a finished task is no question of 到期
-    assert text == ("任务1的完成时限“年底前”未写明年份，未判断是否到期，请在任务清单中补充截止日期。"
+    assert text == ("1项任务（任务1）的完成时限“年底前”未写明年份，未判断是否到期，请在任务清单中补充截止日期。"
                     "以下1项任务的完成时限为2024年10月，请牵头单位倒排工期，确保按时完成："), text
 
 
@@ -105,10 +105,10 @@ def test_every_read_deadline_past_and_some_unread():
     tasks = [_summary("1", "2025年—2024年"), _summary("2", "2024年6月"), _summary("3", "持续推进")]
     text = due_next_text(_ctx(), tasks)
     assert text == ("有明确完成时限的任务，时限均已届满（最晚为2024年6月30日），长期开展的任务仍须持续推进；"
-                    "另有任务1的完成时限“2025年—2024年”未能识别出日期，未判断是否到期，请在任务清单中补充截止日期。"), text
+                    "另有1项任务（任务1）的完成时限“2025年—2024年”未能识别出日期，未判断是否到期，请在任务清单中补充截止日期。"), text
     one = overview_text(_ctx(task_overdue=1), 0, True, tasks)
     assert one.endswith("上述任务中，已超过完成时限仍未完成的有1项。"
-                        "另有任务1的完成时限“2025年—2024年”未能识别出日期，未判断是否超期。"), one
+                        "另有1项任务（任务1）的完成时限“2025年—2024年”未能识别出日期，未判断是否超期。"), one
 
 
 

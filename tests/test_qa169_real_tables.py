@@ -61,10 +61,15 @@ def test_the_same_page_s_safety_row_keeps_its_bracket():
     parsed = parse_departments("应急管理局\n(安委办)")
     join_wrapped_brackets(parsed, lambda name: False)  # no 单位名录, as 钟楼's table is imported
     assert [n for n, _r in parsed.entries] == ["应急管理局(安委办)"]
-    # a 单位名录 listing 应急管理局: the bureau keeps its task, the bracket read as before (QA172)
+    # a 单位名录 listing 应急管理局: the bureau keeps its task, the bracket is a note, said (QA172,
+    # QA176); one naming a listed unit is that unit
     parsed = parse_departments("应急管理局\n(安委办)")
     join_wrapped_brackets(parsed, lambda name: name == "应急管理局")
-    assert [n for n, _r in parsed.entries] == ["应急管理局", "(安委办)"]
+    assert [n for n, _r in parsed.entries] == ["应急管理局"]
+    assert parsed.problems == ["中“应急管理局”后的“(安委办)”是说明，不是单位，已去掉"]
+    parsed = parse_departments("应急管理局\n(安委办)")
+    join_wrapped_brackets(parsed, lambda name: name in ("应急管理局", "安委办"))
+    assert [n for n, _r in parsed.entries] == ["应急管理局", "安委办"]
 
 
 @pytest.mark.parametrize("cell", ["发改局\n(牵头)\n统计局", "发改局\n（牵头）\n统计局"])

@@ -36,6 +36,7 @@ def addressed(eml: bytes) -> bool:
     out when the 单位名录 has no usable 邮箱 for the unit ('', 无, a telephone number). Such a
     draft is said to the office when written, as `issue --emails` says it: it would otherwise
     wait in its folder for a recipient no one knows it lacks."""
+    # deferred: the email package is a few ms of start-up that only writing a draft needs
     from email.parser import BytesHeaderParser
 
     headers = BytesHeaderParser().parsebytes(eml)

@@ -178,9 +178,16 @@ def own_later_form(rep, expected: Period, hints: Iterable[str], received: dt.dat
             or rep.outcome == Outcome.UNREADABLE or not any(i.code == "E202" for i in rep.issues)):
         return False
     typed = [rep.label_period] if rep.label_period and rep.label_period != rep.period else []
-    if expected in [*typed, *months_named([month_digits(h) for h in hints], received)]:
+    # a reply's subject is the office's own words (回复：关于报送2022年6月进展情况的通知), not the
+    # sender's naming the month it reports (QA176)
+    said = [h for h in hints if not _REPLY_SUBJECT.match(h or "")]
+    if expected in [*typed, *months_named([month_digits(h) for h in said], received)]:
         return False
     return asked(rep.unit, rep.period, received)
+
+
+#: the subject prefix a mail client gives a reply ("回复：", "答复：", "Re:", Outlook's "AW:"/"SV:")
+_REPLY_SUBJECT = re.compile(r"\s*(?:回复|答复|回覆|re|aw|sv)\s*[:：]", re.I)
 
 
 def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,

@@ -304,5 +304,6 @@ def marks_in(text: str, keyed: str) -> list[tuple[int, int]]:
 # 本市, 全县, 我区: the speaker's own place, no other's
 _DEICTIC = LazyPattern(r"[本全我该各此][省市县区州盟旗]")
 # An area's word ending in 区 that names no government: 市场监管局-辖区, 市卫健局-市区 and
-# 市交通运输局-港区 were nobody's (QA172). Not 城区 or 矿区: 阳泉's districts are named so
-_AREA = LazyPattern(r"(?:主城|中心城|老城|[辖市港园山库景社片街小校厂])区")
+# 市交通运输局-港区 were nobody's (QA172). Not 城区 or 矿区 (阳泉's districts), nor 老城区
+# (洛阳's: QA176)
+_AREA = LazyPattern(r"(?:主城|中心城|[辖市港园山库景社片街小校厂])区")

@@ -542,9 +542,10 @@ def refuse_if_nothing_received(ws: Workspace, period: Period | None, command: st
     # --force` said 错误 with the workspace's words only (QA161)
     empty = {"merge": "没有可汇总的内容", "memo": "没有可写进通报的进展"}[command]
     month = ws.period(period)
-    # a month whose forms never went out (no deadline) has issue for its first step (QA172)
+    # no record of the month's forms (no deadline): issue is the first step, unless the office
+    # sent them some other way, which duban cannot know (QA172, QA176)
     first = (f"请先把报送文件放进“{ws.inbox.name}”文件夹，运行 duban collect。" if due else
-             f"{month.label}的填报表还没有下发：请先运行 duban issue --period {month} 下发，"
+             f"本工作区没有{month.label}下发填报表的记录：如尚未下发，请先运行 duban issue --period {month}；"
              f"收到报送后运行 duban collect。")
     raise errors.NothingToDo(f"{month.label}还没有收取到任何报送（本工作区还没有收取过报送），"
                              f"{empty}，{made}未生成。{first}{after}")

@@ -462,7 +462,7 @@ def _echo_no_email(state: State, units: list[str]) -> None:
     """Drafts written with no recipient (no usable 邮箱 in 单位名录): said when written, as
     `issue --emails` says it, not first found by `mail send`."""
     if units:
-        echo(state, f"以下邮件草稿没有收件人（单位名录中没有可用的邮箱）：{_some(units)}。请在草稿中填写收件人，"
+        echo(state, f"以下单位的邮件草稿没有收件人（单位名录中没有可用的邮箱）：{_some(units)}。请在草稿中填写收件人，"
                     "或在任务清单的“单位名录”表中补充邮箱。", fg="yellow")
 
 

@@ -377,21 +377,29 @@ def _bracket_lines_joined(text: str) -> str:
     return _BRACKET_LINE.sub(lambda m: m.group("bracket") if _MARK.match(m.group("bracket")) else m.group(), text)
 
 
-_BRACKET_ONLY = re.compile(r"[（(〔【][^（）()〔〕【】\d]+[）)〕】]")
+_BRACKET_ONLY = re.compile(r"[（(〔【](?P<inner>[^（）()〔〕【】]+)[）)〕】]")
 
 
 def join_wrapped_brackets(parsed: ParsedDepartments, in_directory: Callable[[str], bool]) -> None:
-    """A unit that is only a bracket ((邹区镇), (安委办)) after one the directory does not list
-    is that unit's name, its cell wrapped before the bracket (常州市钟楼区 2024: 高新园\n(邹区镇) made
-    a form go to "(邹区镇)": QA169). After a unit the directory lists the bracket is left as it
-    was read, the unit keeping its task (市住房城乡建设局\n（市城市管理综合执法局）: QA172); nor is
-    a bracket with digits (a date: 市交通运输局\n(2022年底前)) joined."""
+    """A unit that is only a bracket, after another: never a unit of its own. After one the
+    directory does not list it is that unit's name, its cell wrapped before the bracket
+    (常州市钟楼区 2024: 高新园\n(邹区镇) made a form go to "(邹区镇)": QA169). After a listed unit,
+    or holding a date, it is a note on the unit before (市住房城乡建设局\n（市城市管理综合执法局）,
+    市公安局\n（交警支队）, 市交通运输局\n(2022年底前)): dropped and said (M104), unless it names a
+    unit the directory lists, which is then one of the task's units (QA172, QA176)."""
     entries: list[tuple[str, str]] = []
     for name, role in parsed.entries:
-        if entries and _BRACKET_ONLY.fullmatch(name) and not in_directory(entries[-1][0]):
-            entries[-1] = (entries[-1][0] + name, entries[-1][1])
+        m = _BRACKET_ONLY.fullmatch(name)
+        if not entries or m is None:
+            entries.append((name, role))
             continue
-        entries.append((name, role))
+        before, inner = entries[-1][0], m.group("inner").strip()
+        if not in_directory(before) and not any(c.isdigit() for c in inner):
+            entries[-1] = (before + name, entries[-1][1])
+        elif in_directory(inner):
+            entries.append((inner, role))
+        else:
+            parsed.problems.append(f"中“{before}”后的“{name}”是说明，不是单位，已去掉")
     parsed.entries = entries
 
 

@@ -50,7 +50,7 @@ from .grammar import (
     restore_elided_levels,
     unglue_people,
 )
-from .model import Assignment, ImportReport, Master, Task
+from .model import Assignment, ImportReport, Master, Task, missing_fields
 from .prose import prose_tasks
 from .raw import RawTask, numbering
 from .tables import Grid, Paragraph, check_openable, read_docx, xlsx_grids
@@ -501,13 +501,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
             issues.append(make_issue("M114", count=len(numbers), numbers="、".join(numbers), **loc))
         if t.heading_like and (text or t.deadline_text):
             issues.append(make_issue("M107", text=(t.name or t.content)[:30], **loc))
-        missing = []
-        if not t.content:
-            missing += (["工作任务名称"] if not t.name else []) + ["具体工作内容"]
-        if report.has_deadline_column and not t.deadline_text:
-            missing.append("完成时限")
-        if not text:
-            missing.append("责任部门")
+        missing = missing_fields(t.name, t.content, t.deadline_text, report.has_deadline_column, bool(text))
         if missing:
             issues.append(make_issue("M101", name=t.name or t.group, missing="、".join(missing), **loc))
         note = t.note

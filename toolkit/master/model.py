@@ -179,6 +179,15 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
 
+def missing_fields(name: str, content: str, deadline_text: str, dated: bool, has_units: bool) -> list[str]:
+    """What a task lacks, as M101 says it: its name and text, its 完成时限 (where the table has
+    that column: ``dated``), its units. One rule for a table imported and a master workbook
+    taken whole (`workbook.read_own_workbook`)."""
+    missing = (["工作任务名称"] if not name else []) + ["具体工作内容"] if not content else []
+    missing += ["完成时限"] if dated and not deadline_text else []
+    return missing + ([] if has_units else ["责任部门"])
+
+
 @dataclass
 class Master:
     """The master list: tasks, who does what, and the directory of units."""

@@ -21,7 +21,7 @@ from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
 from . import cache
 from .cells import cell_text
-from .model import Assignment, Master, Task
+from .model import Assignment, Master, Task, missing_fields
 from .summary import summary_lines
 
 LEAD, COOP = Role.LEAD, Role.COOP
@@ -315,7 +315,8 @@ def read_own_workbook(path: Path) -> Master | None:
 
 def _task_gaps(master: Master, file: str) -> list[Issue]:
     """What importing a published table says of its tasks, said of a master workbook taken
-    whole: a task missing its text, its 完成时限 or its units (M101), one no unit leads (M106).
+    whole: a task missing its text, its 完成时限 or its units (M101: `missing_fields`, the
+    import's rule), one no unit leads (M106).
     Without it a colleague's workbook whose tasks had no 完成时限 came in without a word, where
     importing its table had said so (QA172). Said of the tasks as they stand now."""
     roles: dict[str, set[str]] = {}
@@ -325,9 +326,7 @@ def _task_gaps(master: Master, file: str) -> list[Issue]:
     dated = any(t.deadline_text for t in master.tasks)  # a table with no 完成时限 at all: said once at import
     for t in master.tasks:
         loc = dict(file=file, sheet="任务清单", task=t.id)
-        missing = (["工作任务名称"] if not (t.content or t.name) else []) + ([] if t.content else ["具体工作内容"])
-        missing += [] if t.deadline_text or t.ongoing or not dated else ["完成时限"]
-        missing += [] if t.id in roles else ["责任部门"]
+        missing = missing_fields(t.name, t.content, t.deadline_text, dated, t.id in roles)
         if missing:
             issues.append(make_issue("M101", name=t.name or t.level2 or t.level1, missing="、".join(missing), **loc))
         if t.id in roles and LEAD not in roles[t.id]:

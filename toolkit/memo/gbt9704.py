@@ -84,7 +84,8 @@ def title_lines(title: str, limit: float = TITLE_CHARS) -> str:
         # prefecture (黔西南布依族苗族自治州) ends as a 市 does; a document's name ends at its kind
         # (…的通知) and 重点任务 starts a word: a long plan's title had no place to break and went
         # out whole, for Word to cut mid-word (QA174)
-        r"|(?=《)|(?<=》)|(?=暨)|(?<=自治州)|(?<=的通知|的意见|的决定|的方案)|(?<!的)(?=重点任务|重点工作)", title)}
+        r"|(?=《)|(?<=》)|(?=暨)|(?<=自治州)(?!人民政府|政府|委)|(?<=的通知|的意见|的决定|的方案)"
+        r"|(?<!的)(?=重点任务|重点工作)", title)}
              - {0, len(title)})
     depth, inside = 0, set()
     for i, ch in enumerate(title):

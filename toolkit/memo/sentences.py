@@ -192,7 +192,11 @@ def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False)
             # month in which no unit sent anything claimed what nobody reported (QA174). An
             # overdue task is in ``attention`` whether reported or not: that part stands
             none = c.task_not_reported == c.task_total
-            said = "各项任务均未报送进展，无法判断是否进展滞后" if none else f"已报送进展的任务中没有{lag}的"
+            # a lead's file sent back was sent: "均未报送进展" of it was untrue (QA176)
+            back = c.task_not_reported_sent_back
+            said = ("各项任务均无合格进展（未报送或报送有误已退回），无法判断是否进展滞后" if none and back
+                    else "各项任务均未报送进展，无法判断是否进展滞后" if none
+                    else f"有合格进展的任务中没有{lag}的" if back else f"已报送进展的任务中没有{lag}的")
             dated = ("有明确完成时限的任务均未超过完成时限" if unread else "没有超过完成时限的任务" if none
                      else "也没有超过完成时限的任务")
             return f"本期{said}" + (("；" if none else "，") + dated if deadlines else "") + "。"
@@ -326,8 +330,9 @@ def unread_text(unread: list[TaskSummary], judged: str, ask: bool = False) -> st
     example = Counter(texts).most_common(1)[0][0]
     # 年底前, 6月底前: a date once a year is given; 2025年—2024年: not one at all
     why = "未写明年份" if all(parse_deadline(x, 2000)[0] for x in texts) else "未能识别出日期"
-    # one task is named, its words quoted: "1项任务的完成时限（如“年底前”）" gave an example of one
-    which = (f"任务{unread[0].task.id}的完成时限“{example}”" if len(unread) == 1
+    # one task is named, its words quoted: "1项任务的完成时限（如“年底前”）" gave an example of
+    # one; counted still, as the callers' 另有 asks (另有1项任务（任务1）…: QA176)
+    which = (f"1项任务（任务{unread[0].task.id}）的完成时限“{example}”" if len(unread) == 1
              else f"{len(unread)}项任务的完成时限（如“{example}”）")
     return (f"{which}{why}，未判断是否{judged}"
             + ("，请在任务清单中补充截止日期" if ask else "") + "。")
