@@ -325,9 +325,12 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
 
 def used_columns(columns: list[Column], cons: Consolidation) -> list[Column]:
     """``columns`` without the 一级任务, 二级任务 and 完成时限 no task of the table has
-    (`unused_columns`), which would print empty; 工作任务 stays, a task's text standing in for
-    its name."""
+    (`unused_columns`), nor the 配合单位 of a table naming lead units only (大竹's, 苍南's),
+    which would print empty on every row; 工作任务 stays, a task's text standing in for its
+    name."""
     empty = {HEADER_OF[f] for f in unused_columns(cons.master) if f != "name"}
+    if not any(a.role == Role.COOP for a in cons.master.assignments):
+        empty.add("配合单位")
     return [c for c in columns if c.header not in empty]
 
 
@@ -430,8 +433,8 @@ def _lagging(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
             f"{u}：{cons.said(u, st)}" for u, st in t.lead_states.items() if st != Status.DONE)),
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
-    _table(book, "滞后超期", (cons.project, f"滞后及超期任务（{cons.period.label}）"), subtitle, cols, items, s,
-           TASK_STATUSES)
+    _table(book, "滞后超期", (cons.project, f"滞后及超期任务（{cons.period.label}）"), subtitle,
+           used_columns(cols, cons), items, s, TASK_STATUSES)
 
 
 def _issues(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
