@@ -79,3 +79,12 @@ def test_a_title_is_not_broken_between_an_autonomous_prefecture_and_its_governme
 
     title = "关于2024年3月延边朝鲜族自治州人民政府办公室关于印发延边州数字政府建设实施方案的通知重点工作进展情况的通报"
     assert "自治州\n人民政府" not in title_lines(title)
+
+
+def test_a_labelled_bracket_line_gives_its_units_their_role():
+    """市财政局 / （配合：市统计局、市税务局）: the 配合 units of the task, not a note dropped."""
+    from toolkit.master.grammar import join_wrapped_brackets, parse_departments
+
+    parsed = parse_departments("市财政局\n（配合：市统计局、市税务局）")
+    join_wrapped_brackets(parsed, lambda name: name == "市财政局")
+    assert [(n, str(r)) for n, r in parsed.entries] == [("市财政局", "牵头"), ("市统计局", "配合"), ("市税务局", "配合")]

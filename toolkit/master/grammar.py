@@ -386,7 +386,8 @@ def join_wrapped_brackets(parsed: ParsedDepartments, in_directory: Callable[[str
     (常州市钟楼区 2024: 高新园\n(邹区镇) made a form go to "(邹区镇)": QA169). After a listed unit,
     or holding a date, it is a note on the unit before (市住房城乡建设局\n（市城市管理综合执法局）,
     市公安局\n（交警支队）, 市交通运输局\n(2022年底前)): dropped and said (M104), unless it names a
-    unit the directory lists, which is then one of the task's units (QA172, QA176)."""
+    unit the directory lists, which is then one of the task's units (QA172, QA176). One that
+    labels its units (（配合：市统计局、市税务局）) is read as a cell of its own."""
     entries: list[tuple[str, str]] = []
     for name, role in parsed.entries:
         m = _BRACKET_ONLY.fullmatch(name)
@@ -394,7 +395,11 @@ def join_wrapped_brackets(parsed: ParsedDepartments, in_directory: Callable[[str
             entries.append((name, role))
             continue
         before, inner = entries[-1][0], m.group("inner").strip()
-        if not in_directory(before) and not any(c.isdigit() for c in inner):
+        if UNIT_LABEL.match(inner):  # 市财政局\n（配合：市统计局、市税务局）: units with their role
+            labelled = parse_departments(inner)
+            entries += labelled.entries
+            parsed.problems += labelled.problems
+        elif not in_directory(before) and not any(c.isdigit() for c in inner):
             entries[-1] = (before + name, entries[-1][1])
         elif in_directory(inner):
             entries.append((inner, role))
