@@ -66,7 +66,7 @@ def test_the_same_page_s_safety_row_keeps_its_bracket():
     parsed = parse_departments("应急管理局\n(安委办)")
     join_wrapped_brackets(parsed, lambda name: name == "应急管理局")
     assert [n for n, _r in parsed.entries] == ["应急管理局"]
-    assert parsed.problems == ["中“应急管理局”后的“(安委办)”是说明，不是单位，已去掉"]
+    assert parsed.problems == ["中“应急管理局”后的“(安委办)”不是单位名录中的单位，已作为说明去掉"]
     parsed = parse_departments("应急管理局\n(安委办)")
     join_wrapped_brackets(parsed, lambda name: name in ("应急管理局", "安委办"))
     assert [n for n, _r in parsed.entries] == ["应急管理局", "安委办"]

@@ -80,7 +80,9 @@ def body_after_town(text: str, end: int, short: bool) -> bool:
     if short and _DISTRICT.match(text, end):
         return True
     at = m.end() if (m := _LEVEL.match(text, end)) else end
-    if _ORGAN.match(text, at) or (short and at == end and _COMMUNITY.match(text, at)):
+    # a committee; a community named as the town is; a branch office named after the town (东莞市税务局
+    # 塘厦所: the bureau's, QA178), which no town writes of itself
+    if _ORGAN.match(text, at) or (short and at == end and _COMMUNITY.match(text, at)) or _BRANCH.match(text, at):
         return True
     return _named_within(text, at, lambda i, size: bool(_BODY.match(text, i) or (size and _ENDING.match(text, i))))
 

@@ -385,7 +385,7 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
                                "notes": notes, "told": cons.told()},
                               ensure_ascii=False, indent=2) + "\n"
         else:
-            import csv
+            import csv  # deferred: only `status --format csv` writes one
 
             buf = io.StringIO()
             # Excel reads a CSV without a BOM in the system's code page (GBK on a Chinese

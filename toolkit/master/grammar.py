@@ -377,6 +377,8 @@ def _bracket_lines_joined(text: str) -> str:
     return _BRACKET_LINE.sub(lambda m: m.group("bracket") if _MARK.match(m.group("bracket")) else m.group(), text)
 
 
+# a bracket's words that list units or give them a role: read as units, with or without a 名录
+_UNITS_SAID = re.compile(r"[、，,；;]|牵头|配合|负责|协助|协办|参与|主责|主办")
 _BRACKET_ONLY = re.compile(r"[（(〔【](?P<inner>[^（）()〔〕【】]+)[）)〕】]")
 
 
@@ -385,9 +387,9 @@ def join_wrapped_brackets(parsed: ParsedDepartments, in_directory: Callable[[str
     directory does not list it is that unit's name, its cell wrapped before the bracket
     (常州市钟楼区 2024: 高新园\n(邹区镇) made a form go to "(邹区镇)": QA169). After a listed unit,
     or holding a date, it is a note on the unit before (市住房城乡建设局\n（市城市管理综合执法局）,
-    市公安局\n（交警支队）, 市交通运输局\n(2022年底前)): dropped and said (M104), unless it names a
-    unit the directory lists, which is then one of the task's units (QA172, QA176). One that
-    labels its units (（配合：市统计局、市税务局）) is read as a cell of its own."""
+    市公安局\n（交警支队）, 市交通运输局\n(2022年底前)): dropped and said (M104), unless it names
+    units the directory lists or a group, or labels its units: then it is read as a cell of its
+    own, its units the task's (QA172, QA176, QA178)."""
     entries: list[tuple[str, str]] = []
     for name, role in parsed.entries:
         m = _BRACKET_ONLY.fullmatch(name)
@@ -395,16 +397,18 @@ def join_wrapped_brackets(parsed: ParsedDepartments, in_directory: Callable[[str
             entries.append((name, role))
             continue
         before, inner = entries[-1][0], m.group("inner").strip()
-        if UNIT_LABEL.match(inner):  # 市财政局\n（配合：市统计局、市税务局）: units with their role
-            labelled = parse_departments(inner)
-            entries += labelled.entries
-            parsed.problems += labelled.problems
+        # read as a cell of its own, with this one's role unless it says one: 市财政局\n（配合：
+        # 市统计局、市税务局）, 市民政局\n（市发展改革局牵头）, 市交通局\n（市公安局、市民政局）,
+        # 市公安局\n（各镇街配合）: the units and groups it names (QA178)
+        inside = parse_departments(inner, role or LEAD)
+        if (UNIT_LABEL.match(inner) or _UNITS_SAID.search(inner)
+                or any(in_directory(n) or is_group(n) for n, _ in inside.entries)):
+            entries += inside.entries
+            parsed.problems += inside.problems
         elif not in_directory(before) and not any(c.isdigit() for c in inner):
             entries[-1] = (before + name, entries[-1][1])
-        elif in_directory(inner):
-            entries.append((inner, role))
         else:
-            parsed.problems.append(f"中“{before}”后的“{name}”是说明，不是单位，已去掉")
+            parsed.problems.append(f"中“{before}”后的“{name}”不是单位名录中的单位，已作为说明去掉")
     parsed.entries = entries
 
 

@@ -179,12 +179,14 @@ class ImportReport:
     notes: list[str] = field(default_factory=list)
 
 
-def missing_fields(name: str, content: str, deadline_text: str, dated: bool, has_units: bool) -> list[str]:
+def missing_fields(name: str, content: str, deadline_text: str, dated: bool, has_units: bool,
+                   ongoing: bool = False) -> list[str]:
     """What a task lacks, as M101 says it: its name and text, its 完成时限 (where the table has
-    that column: ``dated``), its units. One rule for a table imported and a master workbook
-    taken whole (`workbook.read_own_workbook`)."""
-    missing = (["工作任务名称"] if not name else []) + ["具体工作内容"] if not content else []
-    missing += ["完成时限"] if dated and not deadline_text else []
+    that column: ``dated``; not of a task marked 长期 in a master workbook, ``ongoing``), its
+    units. One rule for a table imported and a master workbook taken whole
+    (`workbook.read_own_workbook`)."""
+    missing = ((["工作任务名称"] if not name else []) + ["具体工作内容"]) if not content else []
+    missing += ["完成时限"] if dated and not deadline_text and not ongoing else []
     return missing + ([] if has_units else ["责任部门"])
 
 

@@ -326,7 +326,7 @@ def _task_gaps(master: Master, file: str) -> list[Issue]:
     dated = any(t.deadline_text for t in master.tasks)  # a table with no 完成时限 at all: said once at import
     for t in master.tasks:
         loc = dict(file=file, sheet="任务清单", task=t.id)
-        missing = missing_fields(t.name, t.content, t.deadline_text, dated, t.id in roles)
+        missing = missing_fields(t.name, t.content, t.deadline_text, dated, t.id in roles, t.ongoing)
         if missing:
             issues.append(make_issue("M101", name=t.name or t.level2 or t.level1, missing="、".join(missing), **loc))
         if t.id in roles and LEAD not in roles[t.id]:
