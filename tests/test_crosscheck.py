@@ -232,7 +232,7 @@ def check(o, period, expect):
     if not m or int(m.group(1)) != len(tasks):
         problems.append(f"memo 任务总数 {m and m.group(1)} != {len(tasks)}")
     # requirement sentence
-    m = re.search(r"请(未报送的(\d+)个单位尽快补报)?，?(退回修改的(\d+)个单位尽快修改后重新报送)?；", memo)
+    m = re.search(r"请(未报送的(\d+)个单位尽快补报)?，?(退回修改的(\d+)个单位修改后重报)?；", memo)
     if m and ((int(m.group(2) or 0), int(m.group(4) or 0)) != (c["未报送"], c["退回待改"])):
         problems.append(f"memo 要求 {m.group(0)} != {c}")
     # 报送情况 per-unit counts vs 单位明细

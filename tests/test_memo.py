@@ -452,7 +452,7 @@ def test_docx_figures_and_named_units_match_consolidation(rendered, cons, month)
 
     # 下一步工作要求 and 落款
     assert paragraph_starting(texts, "（二）按时报送进展。").startswith(
-        f"（二）按时报送进展。请未报送的{uc[MISSING]}个单位尽快补报，退回修改的{uc[TO_FIX]}个单位尽快修改后重新报送；")
+        f"（二）按时报送进展。请未报送的{uc[MISSING]}个单位尽快补报，退回修改的{uc[TO_FIX]}个单位修改后重报；")
     assert texts[-2].strip("\u3000") == cons.organiser
     assert texts[-1].strip("\u3000") == "2022年7月6日"
     assert not re.search(r"(?<![0-9.])0个|：。|（0", body)

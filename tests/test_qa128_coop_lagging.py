@@ -165,7 +165,8 @@ def test_the_lead_sentence_speaks_of_the_leads_in_a_plan_with_deadlines(deadline
 
     from toolkit.memo.sentences import attention_text
 
-    c = SimpleNamespace(attention=[], coop_lagging=[SimpleNamespace(id="13.2", lagging_coops=["市市场监管局"])])
+    c = SimpleNamespace(attention=[], coop_lagging=[SimpleNamespace(id="13.2", lagging_coops=["市市场监管局"])],
+                        task_not_reported=0, task_not_reported_sent_back=0)
     assert attention_text(c, deadlines, unread) == said
     c.coop_lagging = []
     assert "牵头单位" not in attention_text(c, deadlines, unread)

@@ -110,7 +110,7 @@ def test_a_unit_sent_back_is_asked_to_correct_not_to_send_late(cangnan):
     ctx = build_context(consolidate(cangnan, NOV), ISSUE)
     assert (ctx.unit_returned, ctx.unit_missing) == (1, 0)
     asks = next(p.text for p in ctx.requirements if p.title == "按时报送进展。")
-    assert asks.startswith("请退回修改的1个单位尽快修改后重新报送；"), asks
+    assert asks.startswith("请退回修改的1个单位修改后重报；"), asks
     assert "补报" not in asks
 
 
@@ -120,7 +120,7 @@ def test_units_silent_and_sent_back_each_asked_their_own(cangnan):
     _send(cangnan, NOV, {**{u: _fine() for u in UNITS[:4]}, "县民政局": wrong}, ON_TIME)
     ctx = build_context(consolidate(cangnan, NOV), ISSUE)
     asks = next(p.text for p in ctx.requirements if p.title == "按时报送进展。")
-    assert asks.startswith("请未报送的2个单位尽快补报，退回修改的1个单位尽快修改后重新报送；"), asks
+    assert asks.startswith("请未报送的2个单位尽快补报，退回修改的1个单位修改后重报；"), asks
 
 
 def _paragraphs(path: Path) -> list[str]:

@@ -66,7 +66,7 @@ def test_a_month_whose_only_returns_were_refused(issued_ws, make_return):
     assert ctx.reporting_text == ("本期应报送单位54个，尚无单位报送合格；2个单位报送内容有误已退回修改，"
                                   "52个单位未报送。")
     asks = next(p.text for p in ctx.requirements if p.title == "按时报送进展。")
-    assert asks.startswith("请未报送的52个单位尽快补报，退回修改的2个单位尽快修改后重新报送；")
+    assert asks.startswith("请未报送的52个单位尽快补报，退回修改的2个单位修改后重报；")
     assert _points(ctx)["退回修改的单位（2个）："].startswith("东莞市税务局、南城街道。")
 
 

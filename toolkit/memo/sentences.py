@@ -384,7 +384,7 @@ def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True) -> 
             asks.append("各单位尽快补报" if c.unit_missing == c.unit_total
                         else f"未报送的{c.unit_missing}个单位尽快补报")
         if c.unit_returned:
-            asks.append(f"退回修改的{c.unit_returned}个单位尽快修改后重新报送")
+            asks.append(f"退回修改的{c.unit_returned}个单位修改后重报")
         items.append(("按时报送进展。",
                       f"请{'，'.join(asks)}；{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送，"
                       "逾期未报送的将在下期通报中列明。"))
