@@ -14,7 +14,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .dates import cn_date, parse_deadline, parse_planned_date
+from .dates import cn_date, number_shown_as_date, parse_deadline, parse_planned_date
 from .evidence import (
     address_index,
     month_digits,
@@ -487,10 +487,12 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     raw_eta = v.get("eta")
     if raw_eta not in (None, "") and not (isinstance(raw_eta, str) and not raw_eta.strip()):
         eta = parse_planned_date(raw_eta, period.start if period else None, task.deadline)
-        if eta is None and not _no_date_owed(raw_eta, status, task):
+        shown = number_shown_as_date(raw_eta)
+        if shown or (eta is None and not _no_date_owed(raw_eta, status, task)):
             # an example of the return's own time: "2022-07-15" on a 2026 form looked stale
             example = eta_example_of(period) if period else dt.date.today()
-            add("E505", "eta", value=quoted(cell_text(raw_eta)), example=f"{example:%Y-%m-%d}")
+            add("E505", "eta", value=shown or quoted(cell_text(raw_eta)), example=f"{example:%Y-%m-%d}")
+            eta = None
 
     if status == DONE and progress is not None and progress < 100:
         add("E601", "progress", value=progress)

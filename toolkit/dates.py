@@ -236,6 +236,19 @@ def parse_date(value: object) -> dt.date | None:
         return None
 
 
+def number_shown_as_date(value: object) -> str | None:
+    """What was typed, when a date cell holds a number too small for a day of ours: 2022.12
+    (or 2022.9) typed for a month into the 预计完成时间 cell, which its date format shows as
+    1905年7月14日. The validation's range keeps Excel from taking it; a paste or another
+    program does not, and the return was taken with 1905 as the planned date (QA179). None
+    for a day from 1982 on, the first an Excel serial number is read as (`parse_date`)."""
+    if not isinstance(value, (dt.date, dt.datetime)) or value.year >= 1982:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+    serial = (moment - dt.datetime.combine(_EXCEL_EPOCH, dt.time())).total_seconds() / 86400
+    return f"{round(serial, 6):g}（表中显示为 {cn_date(moment.date())}）"
+
+
 # A day written without its year: 7月底, 9月30日, 年底前, 三季度 (not a lone 底 or 30).
 _YEARLESS = LazyPattern(r"\d{1,2}月|年[底末内]|[上下]半年|第?[一二三四1-4]季度")
 

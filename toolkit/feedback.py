@@ -22,7 +22,7 @@ from .ledger import Ledger, common_due
 from .master import Master
 from .on_time import issued_dues, unit_due
 from .period import Period
-from .report import Issue, Report
+from .report import CODES, Issue, Report
 from .returns import (
     COLUMNS,
     CONTACT_LABELS,
@@ -42,7 +42,7 @@ from .returns import (
 from .settings import Limits
 from .style import color, load_style
 from .text import column_letter, name_part
-from .vocab import Severity
+from .vocab import Outcome, Severity
 from .workspace import FEEDBACK, Workspace
 from .xlsx import atomic_save, fit_a4, row_height, set_text, style_cell
 
@@ -148,6 +148,9 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
         if issue.code == "E301" and ref:
             issue = replace(issue, message=_RESTORED.format(column=HEADER_OF[_deleted_field(issue)],
                                                             letter=ref.rstrip("0123456789")))
+        elif issue.code == "E404" and ref and issue.message.endswith(_E404_ADVICE):
+            issue = replace(issue, message=_ROW_RESTORED.format(
+                missing=issue.message.removesuffix(_E404_ADVICE), row=ref.lstrip("A")))
         located.append((issue, ref))
         if ref:
             notes.setdefault(ref, []).append(issue)
@@ -182,6 +185,13 @@ _RESTORED = ("报送的文件删除了“{column}”列，本表已在 {letter} 
              "请在该列补填后重新报送，今后请勿删除填报表的列。")
 
 
+#: E404 likewise: the workbook attached has the deleted task's row back (the form is rebuilt from
+#: the task list), so "请补回该行" sent the clerk to restore a row already there (QA179)
+_ROW_RESTORED = ("报送的文件{missing}，本表已在第 {row} 行补回该任务（标红的任务编号）。"
+                 "请填写该行后重新报送，今后请勿删除填报表的行。")
+_E404_ADVICE = CODES["E404"].template.rsplit("{name}", 1)[1]
+
+
 def _deleted_field(issue: Issue) -> str | None:
     """The field an E301 names (its message quotes the column's header)."""
     return next((f for f, h in HEADER_OF.items() if f"“{h}”" in issue.message), None)
@@ -209,8 +219,13 @@ def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: s
     res.row_dimensions[1].height = 28
     res.merge_cells("A2:F2")
     by = f"于{cn_date(resubmit)}前" if resubmit else ""
-    verdict = (f"有错误，未采纳。请修改“进展填报”表中标红的单元格后，{by}重新报送本文件。" if errors
-               else "已采纳。标黄的单元格请核实，如需更正请修改后重新报送。")
+    if report.outcome == Outcome.UNREADABLE:  # nothing of the file is in the form: none of it is red
+        verdict = (f"文件无法读取，未采纳。请按下表的说明处理后，{by}重新报送；“进展填报”表是本期空白的填报表，"
+                   "也可在其中重新填写后报送。")
+    elif errors:
+        verdict = f"有错误，未采纳。请修改“进展填报”表中标红的单元格后，{by}重新报送本文件。"
+    else:
+        verdict = "已采纳。标黄的单元格请核实，如需更正请修改后重新报送。"
     text = f"共 {errors} 个错误、{warnings} 个警告。{verdict}（原文件：{name}）"
     text_font = Font(name=st["font"], size=st["size"])
     set_text(res["A2"], text)
@@ -278,6 +293,7 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
         "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
         "file_name": name, "errors": report.errors, "warnings": report.warnings,
+        "unreadable": report.outcome == Outcome.UNREADABLE,
         # The cells of the attached workbook, which the mail asks to fix and send back: the
         # return's own cells were elsewhere once a unit had sorted its rows, inserted a row or
         # a 序号 column (its W302 columns are back in place there, so they name none).

@@ -66,6 +66,8 @@ SUPERSEDED_TEMPLATES = {
         "04bdbb13ece9819db842fc86daed44308c36110c0da022a6e4df78ac84fb2ce7",
         # before a reply accepting with warnings headed them 请注意, not 主要问题
         "f456389f2049092e386b3d46be677104b5412521e6b43ae5be00597efb71dc45",
+        # before a file that could not be read was told to fix the red cells of a form it had none in
+        "6f00d561ba06cb69f59352337d4e96b81a28c91d141567a46dde1215d6e15961",
     }),
 }
 SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "一键月报")
