@@ -102,3 +102,17 @@ def test_without_a_directory_a_bracket_line_that_lists_or_marks_units_is_read_as
     assert read("市民政局\n（市发展改革局牵头）") == ["市民政局", "市发展改革局"]
     assert read("市交通运输局\n（市公安局、市民政局）") == ["市交通运输局", "市公安局", "市民政局"]
     assert read("高新园\n(邹区镇)") == ["高新园(邹区镇)"]
+
+
+@pytest.mark.parametrize("name, unit", [
+    # a state organ's station after a town's government word is not the town's (the alias
+    # 南城街道办事处 was dropped, 南城街道 inside it kept: the police's file was the town's)
+    ("市公安局南城街道办事处派出所.xlsx", None),
+    ("南城街道办事处派出所6月", None),
+    # what the town's government sets up is its own (QA172)
+    ("东城街道办事处城管中队.xlsx", "东城街道"),
+    ("塘厦镇人民政府规划管理所.xlsx", "塘厦镇"),
+    ("南城街道办事处（代报）", "南城街道"),
+])
+def test_a_state_organ_after_a_towns_government_word_is_not_the_town(dongguan, name, unit):
+    assert dongguan.find_in(name) == unit

@@ -49,6 +49,11 @@ _COMMUNITY = LazyPattern(rf"社区(?!工作){_NAME_END}")  # 社区工作: a top
 # 长安分局, 东莞市城市管理和综合执法局长安分局, 市司法局长安司法所, 县公安局水月寺派出所): not the
 # bureau's own return (QA168)
 _BRANCH = LazyPattern(rf"分局|派出所|中队|大队|法庭|检察室|所{_NAME_END}")
+# After the town's government word, what it sets up is its own (塘厦镇人民政府规划管理所, 东城街道
+# 办事处城管中队: QA172) but a state organ's station is not (南城街道办事处派出所: the alias
+# 南城街道办事处 was dropped, 南城街道 inside it kept, and the police's file was the town's)
+_GOVERNMENT = LazyPattern(r"人民政府|政府|办事处")
+_STATE_ORGAN = LazyPattern(r"分局|派出所|法庭|检察室")
 # A short name followed by a district's or a county's level is that place (北京's 东城区, 西安's
 # 长安区), not the town (东城街道, 长安镇)
 _DISTRICT = LazyPattern(r"[区县](?![域级内外])")
@@ -83,6 +88,8 @@ def body_after_town(text: str, end: int, short: bool) -> bool:
     # a committee; a community named as the town is; a branch office named after the town (东莞市税务局
     # 塘厦所: the bureau's, QA178), which no town writes of itself
     if _ORGAN.match(text, at) or (short and at == end and _COMMUNITY.match(text, at)) or _BRANCH.match(text, at):
+        return True
+    if (gov := _GOVERNMENT.match(text, at)) and _STATE_ORGAN.match(text, gov.end()):
         return True
     return _named_within(text, at, lambda i, size: bool(_BODY.match(text, i) or (size and _ENDING.match(text, i))))
 
