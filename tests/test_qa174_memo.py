@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from test_qa86_other_plans_memo import CANGNAN  # 苍南 2022's 名录, as QA86 wrote it
 
 from toolkit.actions.collect import collect
 from toolkit.actions.init import init_workspace
@@ -34,15 +35,6 @@ from toolkit.workspace import find_workspace
 
 CORPUS = Path(__file__).parent / "corpus" / "masters"
 NOV = Period(2022, 11)
-CANGNAN = """单位,简称/别名,类别,联系人,电话,邮箱
-县教育局,苍南县教育局,县直部门,,,jyj@cncn.example.cn
-县交通局,苍南县交通运输局,县直部门,,,jtj@cncn.example.cn
-县卫健局,苍南县卫生健康局,县直部门,,,wjj@cncn.example.cn
-县住建局,苍南县住房和城乡建设局,县直部门,,,zjj@cncn.example.cn
-县民政局,苍南县民政局,县直部门,,,mzj@cncn.example.cn
-县水利局,苍南县水利局,县直部门,,,slj@cncn.example.cn
-县文广旅体局,苍南县文化和广电旅游体育局,县直部门,,,wgl@cncn.example.cn
-"""
 CHIZHOU = """单位,简称/别名,类别,联系人,电话,邮箱
 办公室,局办公室,科室,张明,0566-2000001,bgs@xfj.example.gov.cn
 督查科,信访督查科,科室,李华,0566-2000002,dck@xfj.example.gov.cn
