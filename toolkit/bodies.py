@@ -48,12 +48,17 @@ _COMMUNITY = LazyPattern(rf"社区(?!工作){_NAME_END}")  # 社区工作: a top
 # What a city's or a county's bureau names a branch of its own located in a town by (东莞市公安局
 # 长安分局, 东莞市城市管理和综合执法局长安分局, 市司法局长安司法所, 县公安局水月寺派出所): not the
 # bureau's own return (QA168)
-_BRANCH = LazyPattern(rf"分局|派出所|中队|大队|法庭|检察室|所{_NAME_END}")
+# (ending the name: 东莞市公安局长安镇派出所建设进展 is the bureau's own project: QA180)
+_BRANCH = LazyPattern(rf"(?:分局|派出所|中队|大队|法庭|检察室|所){_NAME_END}")
 # After the town's government word, what it sets up is its own (塘厦镇人民政府规划管理所, 东城街道
 # 办事处城管中队: QA172) but a state organ's station is not (南城街道办事处派出所: the alias
 # 南城街道办事处 was dropped, 南城街道 inside it kept, and the police's file was the town's)
 _GOVERNMENT = LazyPattern(r"人民政府|政府|办事处")
-_STATE_ORGAN = LazyPattern(r"分局|派出所|法庭|检察室")
+# a state organ's or a public body's station, its name ending there (塘厦镇人民政府公安分局, 南城街道
+# 办事处社区卫生服务中心); not 中队 or 所 alone, which a town's government sets up (城管中队,
+# 规划管理所), nor a topic that starts with one (塘厦镇人民政府派出所周边环境整治: QA180)
+_STATE_ORGAN = LazyPattern(rf"(?:分局|派出所|法庭|检察室|大队|供电局|供电所|卫生院|医院|卫生服务中心|银行|支行"
+                           rf"|信用社|海关){_NAME_END}")
 # A short name followed by a district's or a county's level is that place (北京's 东城区, 西安's
 # 长安区), not the town (东城街道, 长安镇)
 _DISTRICT = LazyPattern(r"[区县](?![域级内外])")
@@ -89,9 +94,17 @@ def body_after_town(text: str, end: int, short: bool) -> bool:
     # 塘厦所: the bureau's, QA178), which no town writes of itself
     if _ORGAN.match(text, at) or (short and at == end and _COMMUNITY.match(text, at)) or _BRANCH.match(text, at):
         return True
-    if (gov := _GOVERNMENT.match(text, at)) and _STATE_ORGAN.match(text, gov.end()):
-        return True
+    if gov := _GOVERNMENT.match(text, at):
+        return _named_within(text, gov.end(), lambda i, size: bool(_STATE_ORGAN.match(text, i)))
     return _named_within(text, at, lambda i, size: bool(_BODY.match(text, i) or (size and _ENDING.match(text, i))))
+
+
+def town_words_end(text: str, end: int) -> int:
+    """Where a town's name found in ``text`` (a key) ending at ``end`` ends with its level and its
+    government's word (长安 镇, 南城街道 办事处, 塘厦镇 人民政府): the place another place's name
+    written after a mark follows (长安镇（惠州市）: QA180)."""
+    at = m.end() if (m := _LEVEL.match(text, end)) else end
+    return m.end() if (m := _GOVERNMENT.match(text, at)) else at
 
 
 def branch_after_town(text: str, end: int) -> bool:

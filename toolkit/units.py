@@ -14,7 +14,7 @@ from pathlib import Path
 
 # csv: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
-from .bodies import branch_after_town, goes_on_from_town
+from .bodies import branch_after_town, goes_on_from_town, town_words_end
 from .places import (
     HIGHER_PLACE,
     RANK,
@@ -416,8 +416,9 @@ class Directory:
         at = self._anchors(k, forms, spans, known)
         after = before_other_place(k, spans, known) if known else ()  # 市场监管局-广州市 (QA168)
 
-        def gone(alias: str, j: int) -> bool:
-            return j in after or self._carried_on(alias, k, j)
+        def gone(alias: str, j: int) -> bool:  # a town's name with its level before the mark too
+            return (j in after or self._carried_on(alias, k, j)
+                    or (bool(after) and alias in self._town_names() and town_words_end(k, j) in after))
 
         def placed(alias: str, i: int) -> bool:  # 市财政局 at i: its 市 begins no other place's name;
             if (m := led.get(alias)) is not None:  # 市场监管局 follows none (广州市市场监管局: QA165)
