@@ -25,6 +25,9 @@ from toolkit.vocab import UnitState
 
 JULY = Period.parse("2022-07")
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("date, verdict", [
     ("Tue, 05 Jul 2022 15:50:00 +0000", UnitState.ON_TIME),   # 23:50 in 东莞

@@ -31,6 +31,9 @@ mail_servers = mailservers.mail_servers  # the fixture (see mailservers.py on ru
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 CLERK = "张三 <zhangsan@163.com>"  # the office clerk's personal mailbox, forwarding to the office
 
+# a month of mail played against the real servers: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def password(monkeypatch, mail_servers):

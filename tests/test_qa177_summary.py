@@ -24,6 +24,9 @@ from toolkit.filling import Answer, Filling, fill_return
 CORPUS = Path(__file__).parent / "corpus" / "masters"
 MARCH = "2023年3月"
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 
 def _month(root: Path, master: str) -> dict[str, list[list]]:
     """March 2023 of ``master``: every unit but the last reports on 2 April, the first task
