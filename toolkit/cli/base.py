@@ -238,7 +238,7 @@ class DubanGroup(click.Group):
             log.error("%s", exc.message)
             if _debug(ctx):
                 traceback.print_exc()
-            click.secho(f"{exc.heading}：{exc.message}", fg="red" if exc.heading == "错误" else "yellow", err=True)
+            _say(exc)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
@@ -265,7 +265,7 @@ class DubanGroup(click.Group):
                 log.info("技术信息", exc_info=exc)
                 if _debug(ctx):
                     traceback.print_exc()
-                click.secho(f"错误：{fault.message}", fg="red", err=True)
+                _say(fault)
                 ctx.exit(fault.exit_code)
             log.exception("内部错误")
             if _debug(ctx):
@@ -281,7 +281,6 @@ class DubanGroup(click.Group):
                 state.log_handler.close()
                 state.log_handler = None
 
-
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         """``duban --help`` and ``--version`` print while the arguments are parsed, before
         `invoke`: a reader that closed the pipe there (``duban --help | head -1``) made click
@@ -296,8 +295,14 @@ class DubanGroup(click.Group):
             fault = errors.output_fault(exc) if _in_echo(exc) else None
             if fault is None:
                 raise
-            click.secho(f"{fault.heading}：{fault.message}", fg="red", err=True)
+            _say(fault)
             raise click.exceptions.Exit(fault.exit_code) from None
+
+
+def _say(exc: errors.DubanError) -> None:
+    """The one line for a condition duban cannot go on under, headed as its class says (错误 in
+    red, 提示 in yellow for nothing to do yet): the same in `invoke` and in `make_context`."""
+    click.secho(f"{exc.heading}：{exc.message}", fg="red" if exc.heading == "错误" else "yellow", err=True)
 
 
 def _reader_left(ctx: click.Context | None) -> None:
