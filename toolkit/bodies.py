@@ -89,7 +89,7 @@ def body_after_town(text: str, end: int, short: bool) -> bool:
     (塘厦, 东城), which a district's level after it also makes another place's (东城区, 西安市长安区)."""
     if short and _DISTRICT.match(text, end):
         return True
-    at = m.end() if (m := _LEVEL.match(text, end)) else end
+    at = _after_level(text, end)
     # a committee; a community named as the town is; a branch office named after the town (东莞市税务局
     # 塘厦所: the bureau's, QA178), which no town writes of itself
     if _ORGAN.match(text, at) or (short and at == end and _COMMUNITY.match(text, at)) or _BRANCH.match(text, at):
@@ -103,7 +103,7 @@ def town_words_end(text: str, end: int) -> int:
     """Where a town's name found in ``text`` (a key) ending at ``end`` ends with its level and its
     government's word (长安 镇, 南城街道 办事处, 塘厦镇 人民政府): the place another place's name
     written after a mark follows (长安镇（惠州市）: QA180)."""
-    at = m.end() if (m := _LEVEL.match(text, end)) else end
+    at = _after_level(text, end)
     return m.end() if (m := _GOVERNMENT.match(text, at)) else at
 
 
@@ -113,8 +113,14 @@ def branch_after_town(text: str, end: int) -> bool:
     塘厦分局, 东莞市交通运输局长安分局, 市司法局长安镇司法所): the branch's file, not the
     department's own return. What else a department writes after a town is its own work there
     (市交通运输局虎门大桥维修进展, 市住建局塘厦镇中心小学改造进展)."""
-    at = m.end() if (m := _LEVEL.match(text, end)) else end
+    at = _after_level(text, end)
     return _named_within(text, at, lambda i, size: bool(_BRANCH.match(text, i)))
+
+
+def _after_level(text: str, end: int) -> int:
+    """Where a town's name found in ``text`` ending at ``end`` ends with its level (塘厦 镇,
+    东城 街道), as `body_after_town`, `town_words_end` and `branch_after_town` read past it."""
+    return m.end() if (m := _LEVEL.match(text, end)) else end
 
 
 def _named_within(text: str, at: int, ends) -> bool:
