@@ -24,15 +24,20 @@ from toolkit.vocab import UnitState
 JULY = Period.parse("2022-07")
 
 
+def june_on_time_then_july_issued(ws, make_return, monkeypatch, unit: str) -> None:
+    """``unit``'s June return collected on time, then its July form issued on 25 July."""
+    set_clock(monkeypatch, dt.date(2022, 6, 20))  # June's forms went out in June
+    issue_returns(ws, PERIOD, units=[unit])
+    drop(ws, f"{unit}6.eml", mail([(f"{unit}6月进展.xlsx", make_return(unit, clean()))]))
+    collect(ws)
+    assert state(ws, unit) == UnitState.ON_TIME
+    set_clock(monkeypatch, dt.date(2022, 7, 25))
+    issue_returns(ws, JULY, units=[unit])
+
+
 def test_last_months_form_collected_with_the_next_period_is_not_a_resend_of_last_month(
         issued_ws, make_return, monkeypatch):
-    set_clock(monkeypatch, dt.date(2022, 6, 20))  # June's forms went out in June
-    issue_returns(issued_ws, PERIOD, units=["石龙镇"])
-    drop(issued_ws, "石龙镇.eml", mail([("石龙镇6月进展.xlsx", make_return("石龙镇", clean()))]))
-    collect(issued_ws)
-    assert state(issued_ws, "石龙镇") == UnitState.ON_TIME
-    set_clock(monkeypatch, dt.date(2022, 7, 25))
-    issue_returns(issued_ws, JULY, units=["石龙镇"])
+    june_on_time_then_july_issued(issued_ws, make_return, monkeypatch, "石龙镇")
     set_clock(monkeypatch, dt.date(2022, 8, 2))
     july_words = Filling(answers={"1.2": DONE}, default=Answer(work="7月已完成主体施工。"))
     drop(issued_ws, "石龙镇进展.eml", mail([("石龙镇进展.xlsx", make_return("石龙镇", july_words))],

@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import PERIOD, drop, set_clock
-from test_evidence import clean, mail, state
+from test_evidence import mail, state
+from test_qa172_review import JULY, june_on_time_then_july_issued
 
 from toolkit.actions.collect import collect
-from toolkit.actions.issue import issue_returns
 from toolkit.filling import Filling, fill_return
-from toolkit.period import Period
 from toolkit.vocab import UnitState
-
-JULY = Period.parse("2022-07")
 
 
 def test_a_july_form_sent_in_reply_to_junes_mail_does_not_undo_junes_return(
@@ -21,13 +18,7 @@ def test_a_july_form_sent_in_reply_to_junes_mail_does_not_undo_junes_return(
     """寮步镇 reported June on time; on 28 July it answers the June thread (its subject keeps
     the office's words, 2022年6月) with the July form filled early. Collected with --period
     2022-06: the subject's 6月 is the office's, not the sender's claim of the file."""
-    set_clock(monkeypatch, dt.date(2022, 6, 20))
-    issue_returns(issued_ws, PERIOD, units=["寮步镇"])
-    drop(issued_ws, "寮步镇6.eml", mail([("寮步镇6月进展.xlsx", make_return("寮步镇", clean()))]))
-    collect(issued_ws)
-    assert state(issued_ws, "寮步镇") == UnitState.ON_TIME
-    set_clock(monkeypatch, dt.date(2022, 7, 25))
-    issue_returns(issued_ws, JULY, units=["寮步镇"])
+    june_on_time_then_july_issued(issued_ws, make_return, monkeypatch, "寮步镇")
     (form,) = (issued_ws.root / "下发" / JULY.label).glob("*_寮步镇_进展填报表.xlsx")
     set_clock(monkeypatch, dt.date(2022, 7, 28))
     drop(issued_ws, "寮步镇7.eml", mail([("寮步镇进展.xlsx", fill_return(form, Filling()))],
