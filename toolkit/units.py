@@ -36,7 +36,6 @@ from .text import LazyPattern, clean, key, short_key
 from .vocab import Kind
 
 CITY, TOWN = Kind.CITY, Kind.TOWN
-KINDS = tuple(Kind)
 
 # Kinds other cities' directories need beyond the two `Kind` words. Kept as plain strings
 # until the vocabulary gains them: a directory may name any kind, these are what the
@@ -49,10 +48,10 @@ DEPT = "部门"
 #: 黄埔区人民政府 in a city's): what `government_kind` reads as a city's or a county's.
 CITY_GOVERNMENT, COUNTY_GOVERNMENT = "市", "县（市、区）"
 
+#: A directory CSV's columns; an optional 7th, 督办单位落款, holds the name the coordinating
+#: office signs the memo with (通报落款), on that office's row (`Directory.from_rows`). The
+#: bundled Dongguan directory fills it.
 DIRECTORY_HEADERS = ("单位", "简称/别名", "类别", "联系人", "电话", "邮箱")
-#: Optional 7th column of a directory CSV: the name the coordinating office signs the memo
-#: with (通报落款), on the row of that office. The bundled Dongguan directory fills it.
-ORGANISER_HEADER = "督办单位落款"
 
 # ---- the kinds of local governments; group phrases (各县(市、区)政府 …) are `toolkit.groups` ----
 
