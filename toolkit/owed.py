@@ -76,7 +76,8 @@ def _wrong_month(ledger: Ledger, rec: Receipt) -> bool:
 def _beside_a_form(ledger: Ledger, rec: Receipt) -> bool:
     """A document that could not be read (a stamped PDF, a scan, a Word 说明), not a
     spreadsheet: a copy of the unit's form or a note beside it, no return of its own. A
-    spreadsheet the office cannot read (.et, a broken .xlsx) is a return that failed."""
+    spreadsheet the office cannot read (an .et with no readable workbook, a broken .xlsx) is a
+    return that failed."""
     return (rec.outcome == Outcome.UNREADABLE and Path(rec.name).suffix.lower() in DOCUMENT_EXTS
             and {i.code for i in ledger.issues_of(rec.id) if i.is_error} == {"E103"})
 

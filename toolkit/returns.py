@@ -371,7 +371,7 @@ def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, 
         ("本期到期", ("、".join(due_now) + " 的完成时限在本期或之前（表中橙色标注），请重点说明完成情况。")
          if due_now else NOTHING_DUE + "。") if dated else None,
         ("注意", "请勿增删行、列，请勿改动任务编号和灰色的任务内容。文件名可以修改。"
-               "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF、.et 或 Word 格式。"),
+               "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF 或 Word 格式。"),
         ("咨询", ask_whom(organiser, contact)),
     ]
     lines = [line for line in lines if line]

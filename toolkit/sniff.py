@@ -15,12 +15,15 @@ RAR_MAGICS = (b"Rar!\x1a\x07\x00", b"Rar!\x1a\x07\x01\x00")  # RAR 1.5-4.x, RAR 
 #: to know how to send them so that they can
 TNEF_MAGIC = b"\x78\x9f\x3e\x22"
 SPREADSHEET_KINDS = ("xlsx", "xlsm", "xls", "ods")
+#: WPS Spreadsheets' own extensions (workbook, template): read when they hold a workbook.
+WPS_SHEET_EXTS = (".et", ".ett")
 #: Archives opened by `archives` (py7zr, or a RAR program), not by zipfile.
 ARCHIVE_KINDS = ("7z", "rar")
 #: What macOS and Windows put beside files by themselves (unpack, inbox and archives use it).
 JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
 
-# What to tell a department that sent something we cannot read, per extension.
+# What to tell a department that sent something we cannot read, per extension. (An .et or
+# .ett holding a workbook is read as the .xls or .xlsx it is; these are for the others.)
 SAVE_AS_ADVICE = {
     ".et": "这是 WPS 表格格式，请在 WPS 中“另存为”→“Excel 工作簿(*.xlsx)”后再报送。",
     ".ett": "这是 WPS 模板格式，请在 WPS 中“另存为”→“Excel 工作簿(*.xlsx)”后再报送。",
@@ -39,7 +42,8 @@ SAVE_AS_ADVICE = {
 DEFAULT_ADVICE = "请报送下发的 Excel 填报表，保存为 .xlsx 格式。"
 #: Documents a unit sends beside its form, never as one: the stamped PDF or scan the office
 #: asked for, a Word 说明. One mailed after the unit's accepted return of its month is no
-#: failed correction (`replies.choose`), unlike a spreadsheet the office cannot read (.et).
+#: failed correction (`replies.choose`), unlike a spreadsheet the office cannot read (an
+#: .et calamine cannot read, a broken .xlsx).
 DOCUMENT_EXTS = (".pdf", ".ofd", ".doc", ".docx", ".wps", ".odt", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp")
 TNEF_ADVICE = ("这是 Outlook 以“RTF 格式”发送邮件时生成的附件包，里面的文件无法取出。"
                "请在 Outlook 中把邮件格式改为 HTML 或纯文本后，重新附上 .xlsx 填报表发送。")
@@ -57,7 +61,8 @@ def is_encrypted_ole(data: bytes) -> bool:
 
 def detect(data: bytes, name: str = "") -> str:
     """Kind of a file from its content: xlsx, xlsm, xls, ods, zip, 7z, rar, eml, msg,
-    encrypted, docx, pdf, doc, et, tnef, empty or unknown."""
+    encrypted, docx, pdf, doc, tnef, empty or unknown; et for a file named .et or .ett whose
+    content is none of these (WPS's encrypted or private formats)."""
     lower = name.lower()
     if not data:
         return "empty"
@@ -67,7 +72,9 @@ def detect(data: bytes, name: str = "") -> str:
         if ole_streams_mention(data, "__substg1.0_"):
             return "msg"
         if ole_streams_mention(data, "Workbook", "Book"):
-            return "et" if lower.endswith((".et", ".ett")) else "xls"
+            # WPS saves its own .et (and .ett) as the BIFF8 workbook it saves as .xls, the
+            # same streams (ETExtData beside Workbook: tests/corpus/foreign): read as one
+            return "xls"
         if ole_streams_mention(data, "WordDocument"):
             return "doc"
         return "ole"
@@ -87,7 +94,7 @@ def detect(data: bytes, name: str = "") -> str:
         return "tnef"
     if lower.endswith(".eml") or _looks_like_mail(data):
         return "eml"
-    if lower.endswith((".et", ".ett")):
+    if lower.endswith(WPS_SHEET_EXTS):
         return "et"
     return "unknown"
 

@@ -24,7 +24,7 @@ from .errors import ReadFailure
 from .extent import _Extent, longest_shared_string
 from .ole import guard_xls
 from .settings import Limits
-from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, TNEF_ADVICE, detect, zip_kind
+from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, TNEF_ADVICE, WPS_SHEET_EXTS, detect, zip_kind
 
 log = logging.getLogger("duban")
 
@@ -192,9 +192,8 @@ def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "", data: bytes | 
 
 
 def open_spreadsheet(data: bytes, name: str, limits: Limits):
-    """(calamine workbook, kind) for bytes that should be a spreadsheet; else ReadFailure."""
-    from python_calamine import CalamineWorkbook, PasswordError
-
+    """(calamine workbook, kind) for bytes that should be a spreadsheet; else ReadFailure.
+    A WPS .et or .ett is the .xls (or .xlsx) it holds: its kind is that one."""
     if len(data) > limits.max_file_bytes:
         raise ReadFailure("E104", detail=f"文件 {len(data) // 1048576} MB，超过 {limits.max_file_mb} MB")
     package = None
@@ -217,17 +216,37 @@ def open_spreadsheet(data: bytes, name: str, limits: Limits):
             raise ReadFailure("E101", reason="内部结构不规范，多见于不常用的软件导出")
         if kind in ("broken-zip", "unknown", "ole") and ext in SPREADSHEET_EXTS:
             raise ReadFailure("E101", reason="文件已损坏或不是 Excel 文件")
-        shown = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "et": ".et", "numbers": ".numbers",
-                 "xlsb": ".xlsb", "odf": ext or ".odt"}.get(kind, ext or "（无扩展名）")
-        advice = TNEF_ADVICE if kind == "tnef" else SAVE_AS_ADVICE.get(shown, DEFAULT_ADVICE)
-        raise ReadFailure("E103", ext=shown, advice=advice)
-    if package is not None:
-        guard_zip(package, limits, kind, data)
-    elif kind == "xls":
-        guard_xls(data, limits)
+        raise _unsupported(kind, ext)
+    try:
+        if package is not None:
+            guard_zip(package, limits, kind, data)
+        elif kind == "xls":
+            guard_xls(data, limits)
+        return _calamine(data), kind
+    except ReadFailure as exc:
+        # A WPS .et (.ett) is read as the workbook it holds; one that cannot be read (WPS's
+        # own encryption, a private format) is fixed in WPS by 另存为 .xlsx, not by a repair
+        ext = Path(name).suffix.lower()
+        if exc.code == "E101" and ext in WPS_SHEET_EXTS:
+            raise _unsupported("et", ext) from exc
+        raise
+
+
+def _unsupported(kind: str, ext: str) -> ReadFailure:
+    """E103 for a file of ``kind`` named ``ext``: what it is, and what to save it as."""
+    shown = {"docx": ".docx", "pdf": ".pdf", "doc": ".doc", "numbers": ".numbers",
+             "xlsb": ".xlsb", "odf": ext or ".odt"}.get(kind, ext or "（无扩展名）")
+    advice = TNEF_ADVICE if kind == "tnef" else SAVE_AS_ADVICE.get(shown, DEFAULT_ADVICE)
+    return ReadFailure("E103", ext=shown, advice=advice)
+
+
+def _calamine(data: bytes):
+    """The calamine workbook of bytes past the guards; ReadFailure E101/E102 if it fails."""
+    from python_calamine import CalamineWorkbook, PasswordError
+
     try:
         with native_stderr_silenced():
-            wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            return CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError as exc:
         raise ReadFailure("E102") from exc
     except BaseException as exc:  # calamine raises several types for damaged files, and panics
@@ -237,7 +256,6 @@ def open_spreadsheet(data: bytes, name: str, limits: Limits):
         if "password" in text.lower() or "encrypt" in text.lower():
             raise ReadFailure("E102") from exc
         raise ReadFailure("E101", reason=short_reason(text)) from exc
-    return wb, kind
 
 
 class native_stderr_silenced:  # used as a function: ``with native_stderr_silenced():``

@@ -69,7 +69,7 @@ __all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "cancelled_li
 log = logging.getLogger("duban")
 
 #: Attachments that may be a return (or hold one): spreadsheets, archives, saved mails.
-RETURN_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".ods", ".et", ".zip", ".rar", ".7z", ".eml")
+RETURN_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".ods", ".et", ".ett", ".zip", ".rar", ".7z", ".eml")
 RETURN_TYPES = ("spreadsheet", "excel", "opendocument.spreadsheet", "zip", "x-rar", "x-7z", "message/rfc822")
 #: Named attachments that say what they are and are not returns (sent as octet-stream too).
 OTHER_EXTENSIONS = frozenset((".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png",

@@ -22,6 +22,7 @@ from ..groups import group_kind, under_plan
 from ..import_codes import IMPORT_RANK
 from ..places import plan_level, plan_place
 from ..report import Issue, make_issue
+from ..sniff import WPS_SHEET_EXTS
 from ..text import clean, key, squash
 from ..units import (
     CITY_GOVERNMENT,
@@ -58,7 +59,7 @@ from .tabletasks import grid_tasks
 from .workbook import read_own_workbook
 
 LEAD, COOP = Role.LEAD, Role.COOP
-SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".xls", ".ods")
+SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".xls", ".ods", *WPS_SHEET_EXTS)
 
 _ISSUER = re.compile(
     r"^(?P<body>国务院办公厅|国务院|.{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|办公室|办公厅"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import errors
-from ..sniff import is_encrypted_ole
+from ..sniff import WPS_SHEET_EXTS, is_encrypted_ole
 from ..text import clean, squash
 from .cells import cell_text
 
@@ -40,17 +40,23 @@ def check_openable(path: Path, suffixes: tuple[str, ...]) -> bytes:
     if head.startswith(b"\xd0\xcf\x11\xe0") and is_encrypted_ole(path.read_bytes()):
             raise errors.EncryptedFile(f"“{path.name}”设置了打开密码，请先取消密码后另存，再导入。")
     if path.suffix.lower() not in suffixes:
-        raise errors.UnsupportedFile(
-            f"不支持“{path.suffix or path.name}”格式的任务分工表，请使用 Word(.docx) 或 Excel(.xlsx)。"
-            + _SAVE_AS.get(path.suffix.lower(), ""))
+        raise unsupported(path)
     return head
 
 
+def unsupported(path: Path) -> errors.UnsupportedFile:
+    """The refusal of a file of a format not imported (or a WPS .et that holds no workbook)."""
+    return errors.UnsupportedFile(
+        f"不支持“{path.suffix or path.name}”格式的任务分工表，请使用 Word(.docx) 或 Excel(.xlsx)。"
+        + _SAVE_AS.get(path.suffix.lower(), ""))
+
+
 #: how to get a .docx or .xlsx from what government sites publish besides them: WPS's own
-#: formats, and PDF, whose table cannot be read back as one
+#: formats (an .et holding a workbook is read as one), and PDF, whose table cannot be read back
 _SAVE_AS = {
     ".wps": "这是 WPS 文字文件，请用 WPS 打开后另存为 .docx 再导入。",
     ".et": "这是 WPS 表格文件，请用 WPS 打开后另存为 .xlsx 再导入。",
+    ".ett": "这是 WPS 表格模板文件，请用 WPS 打开后另存为 .xlsx 再导入。",
     ".pdf": "PDF 中的表格不能直接导入：请向发文单位索取 Word 或 Excel 原件，或用 WPS、Word 把 PDF 转为 .docx，"
             "核对表格无误后再导入。",
 }
@@ -200,8 +206,10 @@ def xlsx_grids(path: Path) -> tuple[list[Grid], str]:
     from python_calamine import CalamineError, load_workbook
 
     try:
-        wb = load_workbook(str(path))
+        wb = load_workbook(str(path))  # by content: a WPS .et is the .xls it holds
     except (CalamineError, OSError, ValueError) as exc:
+        if path.suffix.lower() in WPS_SHEET_EXTS:  # WPS's own encryption or a private format
+            raise unsupported(path) from exc
         raise errors.NotAMasterList(f"“{path.name}”无法作为 Excel 工作簿打开（{exc}）。"
                                     "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。") from exc
     grids = []
