@@ -160,14 +160,16 @@ def test_due_day_shortened_in_duban_toml_after_issue_keeps_the_printed_date(issu
 
 def test_forms_issued_again_with_an_earlier_due_keep_the_later_one_given(run, issued_ws, make_return):
     """The forms went out with the 8th; the office issues them again with --due 2022-07-05.
-    虎门镇's form said the 8th and it sent on the 7th: never 逾期. Status, 汇总表 and the verdicts
-    keep one deadline, the 8th, and the issue says so in one line."""
+    虎门镇's form said the 8th and it sent on the 7th: never 逾期. The forms printed again, status,
+    汇总表 and the verdicts keep one deadline, the 8th, and the issue says so in one line."""
     issue_returns(issued_ws, "2022-06", due=JULY[8])
     send(issued_ws, make_return, "虎门镇", 7)
     collect(issued_ws)
     result = run(["issue", "--period", "2022-06", "--due", "2022-07-05"], cwd=issued_ws.root)
-    assert ("提醒：本次印的报送截止早于此前下发的填报表或 duban.toml 的 due_day 给出的2022年7月8日（54 个单位）："
-            "是否按时报送仍按2022年7月8日判断，不会因截止提前而计为逾期报送。") in result.stdout
+    assert "已生成 2022年6月进展填报表 54 份（报送截止：2022年7月8日）" in result.stdout
+    assert ("提醒：本次指定的报送截止2022年7月5日早于此前下发的填报表上的日期（本次下发的 54 个单位均为2022年7月8日）："
+            "已下发的截止日期不提前，这些单位的新填报表仍印原日期，是否逾期也按原日期判断。"
+            "如确需其提前报送，请另行通知；督办不会按2022年7月5日把它们计为逾期报送。") in result.stdout
     send(issued_ws, make_return, "中堂镇", 7)
     collect(issued_ws)
     cons = consolidate(issued_ws, PERIOD)
@@ -178,11 +180,14 @@ def test_forms_issued_again_with_an_earlier_due_keep_the_later_one_given(run, is
     assert first.startswith("2022年6月报送情况（截止 2022-07-08）：")
 
 
-def test_a_due_earlier_than_duban_tomls_is_said_at_issue(issued_ws):
-    """`issue --due 2022-07-03` with due_day 5: the forms print the 3rd, verdicts go by the 5th
-    (design: the later of the two); the result says which, for the screen line."""
+def test_a_due_earlier_than_duban_tomls_is_said_at_issue(ws, issued_ws):
+    """`issue --due 2022-07-03` with due_day 5: a form already issued with the 5th prints it
+    again (QA182); a first form prints the 3rd, verdicts going by the 5th (design: the later
+    of the two); the result says which, for the screen lines."""
     result = issue_returns(issued_ws, "2022-06", due=JULY[3], units=["石龙镇"])
-    assert (result.due, result.kept_dues) == (JULY[3], {"石龙镇": JULY[5]})
+    assert (result.due, result.kept_dues, result.below_day) == (JULY[5], {"石龙镇": JULY[5]}, {})
+    result = issue_returns(ws, "2022-06", due=JULY[3], units=["石龙镇"])
+    assert (result.due, result.kept_dues, result.below_day, result.day_due) == (JULY[3], {}, {"石龙镇": JULY[3]}, JULY[5])
     assert issue_returns(issued_ws, "2022-06", units=["虎门镇"]).kept_dues == {}
 
 

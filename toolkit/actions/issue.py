@@ -18,6 +18,7 @@ from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
 from ..master import Master
 from ..master.model import renumbered
+from ..on_time import issued_dues
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import Prefill, build_return, return_filename
@@ -57,10 +58,15 @@ class IssueResult:
     # forms printed with another deadline than ``due`` (the one most carry): a form issued
     # again without --due keeps the unit's own later one (延期报送), said beside ``due``
     own_dues: dict[str, dt.date] = field(default_factory=dict)
-    # units judged by a later deadline than this issue printed on their forms: one given
-    # before (the forms printed first, `Ledger.record_issued`) or duban.toml's due_day
-    # (`Workspace.due`); the office is told, the forms now saying an earlier date
+    # the --due asked, None without one
+    asked_due: dt.date | None = None
+    # units whose forms print (and are judged by) a later date than ``asked_due``: the one a
+    # form of the month issued to them before carried, never brought forward (`Ledger.record_issued`)
     kept_dues: dict[str, dt.date] = field(default_factory=dict)
+    # units whose forms print an earlier date than duban.toml's due_day gives (``day_due``),
+    # judged by that later one (`Workspace.due`) while due_day stays: unit → the printed date
+    below_day: dict[str, dt.date] = field(default_factory=dict)
+    day_due: dt.date | None = None
 
 
 def resolve_units(master: Master, names: Iterable[str], former: Iterable[str] = ()) -> list[str]:
@@ -140,15 +146,18 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         chosen = resolve_units(master, units, former) if units else master.units_with_tasks()
         if not chosen:
             raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
-        given, common = ledger.issued_dues(period), ledger.issued_due(period)
+        # under each unit's name in the month, as the verdicts read them (a renamed unit's form
+        # under its old name told it that date)
+        given, common = issued_dues(ledger, period, master), ledger.issued_due(period)
         aliases = own_aliases(ledger, master, period)
         ids = prefill_ids(ledger, master)
         last = {u: last_accepted_values(ledger, u, period, aliases(u), ids) for u in chosen}
         sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
-    # a form issued again without --due carries the deadline its unit was already given, the
-    # period's or its own later one: never an earlier one, nor another unit's extension
-    dues = {u: due or ws.due(period, max((d for d in (common, given.get(u)) if d), default=None))
-            for u in chosen}
+    # A form never prints an earlier date than one its unit was already given for the month:
+    # that one stands (`Ledger.record_issued`), and a department holding two forms of one month
+    # must read one deadline on both, the one its 逾期 is judged by. Without --due a form carries
+    # the period's (the one most forms carry) or its own later one, never another unit's.
+    dues = {u: max(d for d in (due or ws.due(period, common), given.get(u)) if d) for u in chosen}
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
     done = [u for u in chosen if all_done(master, u, last[u])]
     exempt = set(done) if (ws.settings.skip_done_units if skip_done is None else skip_done) else set()
@@ -203,9 +212,13 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
                                      roles={t.id: role for t, role in tasks}, exempt=unit in exempt)
                 ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told], kept)
             told.update(t.id for t, _ in tasks)
-        judged = ledger.issued_dues(period)
     result.own_dues = {u: dues[u] for u in result.units if dues[u] != result.due}
-    result.kept_dues = {u: d for u in result.units if (d := ws.due(period, judged.get(u))) > dues[u]}
+    result.asked_due, result.day_due = due, ws.due(period)
+    result.kept_dues = {u: dues[u] for u in result.units if due and dues[u] > due}
+    # duban.toml's due_day is the office's own setting, not a date a department was told: the
+    # forms print what --due asks, the later due_day decides until the office lowers it (and
+    # merge asks 请核实 where that turns a 逾期 into 按时, `Consolidation.due_notes`)
+    result.below_day = {u: dues[u] for u in result.units if dues[u] < result.day_due}
     current = ws.settings.period
     if out is None and units and current and period < current:
         # a form of an earlier month sent again (--dept) leaves the month the office is on:

@@ -28,10 +28,13 @@ from .base import (
     period_option,
 )
 
+NAMED = 10  # units named in one line before "等 N 个单位" (`_some`)
+
 
 @cli.command("issue")
 @period_option()
-@click.option("--due", metavar="YYYY-MM-DD", help="报送截止日期，默认为次月 duban.toml 中的 due_day 日")
+@click.option("--due", metavar="YYYY-MM-DD",
+              help="报送截止日期，默认为次月 duban.toml 中的 due_day 日；已下发给某单位的较晚截止日期不会提前")
 @click.option("--dept", "depts", multiple=True, metavar="单位", help="只给这些单位下发（可写简称，可重复）")
 @click.option("--out", "-o", type=click.Path(file_okay=False), help="输出文件夹，默认 下发/<期>/")
 @click.option("--emails", is_flag=True, help="同时为每个单位生成 .eml 邮件草稿")
@@ -80,11 +83,7 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
                     f"日期判断；如需顺延（如到 {cn_date(after)}，{weekday(after)}），请在发出填报表前运行 "
                     f"duban issue --period {result.period} --due {after.isoformat()}"
                     f"{''.join(' ' + o for o in same)} 重新生成。", fg="yellow")
-    if result.kept_dues:  # the forms now print an earlier date than the verdicts go by
-        later = "、".join(cn_date(d) for d in sorted(set(result.kept_dues.values())))
-        echo(state, f"提醒：本次印的报送截止早于此前下发的填报表或 duban.toml 的 due_day 给出的{later}"
-                    f"（{len(result.kept_dues)} 个单位）：是否按时报送仍按{later}判断，不会因截止提前而计为逾期报送。",
-             fg="yellow")
+    _echo_kept_dues(state, result)
     if result.period_set:
         echo(state, f"当前期次已设为 {result.period.label}（写入 duban.toml）：以后不加 --period 的命令都处理这一期。")
     elif result.kept_period:
@@ -120,7 +119,36 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     echo(state, f"下一步：{send}；收到的回件放进“收件箱”文件夹，运行 duban collect（或双击“2-收取并汇总”）。")
 
 
-def _some(units: list[str], most: int = 10) -> str:
+def _echo_kept_dues(state: State, result) -> None:
+    """Where the forms' deadline is not the --due asked: units already told a later one keep
+    it (printed and judged), and forms printing a date before duban.toml's due_day are judged
+    by the later due_day. Each said in one line, with what the office can do."""
+    kept = {u: d for u, d in result.kept_dues.items() if u not in result.below_day}
+    if kept:
+        asked = cn_date(result.asked_due)
+        echo(state, f"提醒：本次指定的报送截止{asked}早于此前下发的填报表上的日期（{_by_date(kept, result.units)}）："
+                    "已下发的截止日期不提前，这些单位的新填报表仍印原日期，是否逾期也按原日期判断。"
+                    f"如确需其提前报送，请另行通知；督办不会按{asked}把它们计为逾期报送。", fg="yellow")
+    if result.below_day:
+        day, earliest = result.day_due, min(result.below_day.values())
+        # due_day names a day of the next month: a date before that month it cannot give
+        same_month = (earliest.year, earliest.month) == (day.year, day.month)
+        lower = (f"如应按填报表上的日期判断，请把 duban.toml 的 due_day 改为 {earliest.day}"
+                 "（以后各期的默认截止日也随之改变）。" if same_month else "")
+        printed = _by_date(result.below_day, result.units)
+        echo(state, f"提醒：填报表印的报送截止（{printed}）早于 duban.toml 的 due_day 给出的{cn_date(day)}："
+                    f"是否逾期按较晚的{cn_date(day)}判断。{lower}", fg="yellow")
+
+
+def _by_date(dues: dict[str, dt.date], issued: list[str]) -> str:
+    """Units grouped by their deadline, earliest first: "石龙镇、虎门镇为2022年7月8日；麻涌镇为2022年7月10日";
+    every unit of the issue (``issued``, more than `_some` names) with one date in a word, not ten names of 54."""
+    if len(issued) > NAMED and set(dues) == set(issued) and len(set(dues.values())) == 1:
+        return f"本次下发的 {len(issued)} 个单位均为{cn_date(next(iter(dues.values())))}"
+    return "；".join(f"{_some([u for u in dues if dues[u] == d])}为{cn_date(d)}" for d in sorted(set(dues.values())))
+
+
+def _some(units: list[str], most: int = NAMED) -> str:
     """Up to ``most`` names, then how many in all: "市残联、东莞市税务局", "…等 12 个单位"."""
     return "、".join(units[:most]) + (f"等 {len(units)} 个单位" if len(units) > most else "")
 

@@ -414,9 +414,9 @@ class Ledger(IssuedRecords):
         no form went out, the unit's tasks all being done (`exempt_units`); what it would have
         carried is kept all the same, so the month keeps the unit on its tasks.
 
-        A form printed again from the same master with an earlier ``due`` (a deadline shortened
-        by mistake, a holiday extension for everyone after one unit's own later one) keeps the
-        later date recorded: the unit was told it, and `issued_dues` is what it is judged by.
+        A form printed again from the same master with an earlier ``due`` keeps the later date
+        recorded: the unit was told it, and `issued_dues` is what it is judged by (`issue` prints
+        that later date on the new form too: `actions.issue.issue_returns`; this is the guard).
         It keeps when that form first went out too (`issued_at`, `issued_first_of`): issued
         again, the form was not first asked for then."""
         given = self.conn.execute("SELECT due, COALESCE(first_issued_at, issued_at), exempt FROM issued"
