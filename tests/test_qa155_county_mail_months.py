@@ -15,9 +15,10 @@ August (due 5 September, 县信访局 本期免报): 县财政局 is given until
 
 What the office was not told, or told wrongly: on 6 August it fetched, and before collecting looked at
 `duban status` and made the 通报: both named the units whose mails sat in 收件箱 未报送, exit 0,
-without a word (`Consolidation.inbox_notes`). And `duban run` (一键月报), which reads 收件箱
+without a word (`Consolidation.inbox_notes`). And `duban run` (一键月报), which read 收件箱
 only, told a mailbox office to put files in 收件箱, or that nothing new had come, while the
-day's mail sat in the mailbox unfetched (`actions.run.FETCH_HINT`). `mail send feedback` after
+day's mail sat in the mailbox unfetched (since QA184 it fetches first; `run --no-fetch` says the
+mailbox was not looked at: `actions.run.FETCH_HINT`). `mail send feedback` after
 a collect that took every file sent the office back to `duban collect`. `duban remind` listed
 县财政局, three days before its extended deadline, as 未报送 where status says 未报送（尚未截止）.
 """
@@ -118,7 +119,7 @@ def county(tmp_path_factory):
         run(d(2020, 8, 4), "mail", "fetch")
         run(d(2020, 8, 4), "run")
         own(JUL, CZJ, "2020-08-06 09:00", "财政局7月进展（迟报）")
-        run(d(2020, 8, 6), "run", key="run with mail unfetched")
+        run(d(2020, 8, 6), "run", "--no-fetch", key="run with mail unfetched")
         run(d(2020, 8, 6), "mail", "fetch")
         run(d(2020, 8, 6), "status", key="status before collect")
         run(d(2020, 8, 6), "status", "--format", "json", key="json before collect")
@@ -179,15 +180,15 @@ def test_status_and_the_memo_say_mail_fetched_but_not_collected(county):
     assert july.exit_code == 0 and json.loads(july.output)["notes"] == []
 
 
-def test_one_click_run_tells_a_mailbox_office_to_fetch(county):
+def test_one_click_run_fetches_the_mailbox_and_without_fetching_says_so(county):
     said, _ = county
     first = said["run before any fetch"]
     assert first.exit_code == 1
-    assert "收件箱是空的，2020年7月还没有收到任何报送。" in first.output
-    assert "请先运行 duban mail fetch 收取" in first.output and "放进“收件箱”" not in first.output
+    assert first.stderr == (f"提示：收件箱是空的，2020年7月还没有收到任何报送。收取邮箱 {DUBAN}（2020年7月1日 以后收到的邮件）："
+                            "没有新的报送邮件。\n")
     unfetched = said["run with mail unfetched"]
-    assert "收件箱没有新文件，按已收取的报送重新汇总。一键月报不收取邮箱：" in unfetched.output
-    assert "duban mail fetch" in unfetched.output
+    assert ("收件箱没有新文件，按已收取的报送重新汇总。本次没有收取邮箱（--no-fetch）：邮箱中新到的报送，"
+            "去掉 --no-fetch 再运行 duban run 即可收取。") in unfetched.output
 
 
 def test_every_form_went_out_by_mail_and_the_reminder_to_the_unit_that_never_replied(county):

@@ -299,7 +299,7 @@ def test_collect_and_merge_combine_their_codes(script_ws):
     for rcs, expected, merged in cases:
         result, calls = run_script(script_ws, "2-收取并汇总", **rcs)
         assert result.returncode == expected, (rcs, result.stdout)
-        assert calls[:2] == ["period", "collect --period 2022-06"]
+        assert calls[:2] == ["period", "collect --fetch --period 2022-06"]
         assert ("merge --period 2022-06" in calls) == merged, rcs
         assert result.stdout.splitlines()[-1].startswith(ENDINGS[expected]), (rcs, result.stdout)
 

@@ -47,7 +47,9 @@ if defined PERIOD set "PERIOD=%PERIOD:"=%"
 rem ==== 询问期次：结束 ====
 set "OK=已收取并生成汇总表，正在打开汇总文件夹。"
 set "OPEN=汇总"
-%DUBAN% collect --period "%PERIOD%"
+rem --fetch: with [mail] imap_host set, the mailbox is fetched first; a fetch that fails stops here
+rem (exit 2), before a 汇总表 names units 未报送 whose returns are still in the mailbox.
+%DUBAN% collect --fetch --period "%PERIOD%"
 set "RC=%ERRORLEVEL%"
 if not "%RC%"=="0" if not "%RC%"=="1" goto finish
 rem Merge even when some returns were sent back (exit 1): the accepted ones still count.

@@ -3,7 +3,9 @@
 # 督办 - 收取并汇总（Linux 运行 .sh，macOS 双击 .command；与 .bat 做同样的事）
 . "$(dirname "$0")/_公共.sh" || exit 2
 ask_period
-"${DUBAN[@]}" collect --period "$PERIOD"
+# --fetch: with [mail] imap_host set, the mailbox is fetched first; a fetch that fails stops here
+# (exit 2), before a 汇总表 names units 未报送 whose returns are still in the mailbox.
+"${DUBAN[@]}" collect --fetch --period "$PERIOD"
 RC=$?
 if [ "$RC" -le 1 ]; then
   # Merge even when some returns were sent back (exit 1): the accepted ones still count.

@@ -63,8 +63,8 @@ from ..progress import Progress, no_progress
 from ..text import cn_number, key, safe_filename
 from ..workspace import Workspace
 
-__all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "cancelled_line", "fetch", "login", "plan_send",
-           "send"]
+__all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "cancelled_line", "fetch", "fetch_first", "login",
+           "plan_send", "send"]
 
 log = logging.getLogger("duban")
 
@@ -76,6 +76,7 @@ OTHER_EXTENSIONS = frozenset((".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", "
                               ".gif", ".bmp", ".tif", ".tiff", ".ppt", ".pptx", ".htm", ".html", ".ics",
                               ".vcf", ".p7s", ".mp3", ".mp4", ".wav", ".amr"))
 PARTIAL_PREFIX = ".duban-fetch-"  # hidden: collect never reads a half-written mail
+PLAIN_WARNING = "注意：[mail] 设置为不加密连接（security = \"plain\"），密码和邮件以明文传送。"
 
 
 # ---------------------------------------------------------------------------
@@ -149,11 +150,12 @@ class FetchResult:
     after: str = ""             # what after_fetch did
     problems: list[str] = field(default_factory=list)
     plain: bool = False
+    #: why the fetch stopped before it had looked at every message ('' when it did): the mail
+    #: not looked at may hold returns (`fetch_first` goes no further)
+    unfinished: str = ""
 
     def lines(self) -> list[str]:
-        out = []
-        if self.plain:
-            out.append("注意：[mail] 设置为不加密连接（security = \"plain\"），密码和邮件以明文传送。")
+        out = [PLAIN_WARNING] if self.plain else []
         out.append(f"收取邮箱 {self.user} 的文件夹“{self.folder}”中 {cn_date(self.since)} 以后收到的邮件。")
         if self.stored:
             out.append(f"存入收件箱 {len(self.stored)} 封：")
@@ -175,6 +177,23 @@ class FetchResult:
         elif not self.problems:
             out.append("没有新的报送邮件。")
         return out
+
+    def brief(self) -> list[str]:
+        """`duban run`'s and `collect --fetch`'s account (`lines` is `mail fetch`'s): what was
+        fetched in one line (`summary`), after the plain-text warning, before what went wrong."""
+        return ([PLAIN_WARNING] if self.plain else []) + [self.summary()] + self.problems
+
+    def summary(self) -> str:
+        """What was fetched, in one line."""
+        box = self.user if self.folder == "INBOX" else f"{self.user} 的文件夹“{self.folder}”"
+        line = f"收取邮箱 {box}（{cn_date(self.since)} 以后收到的邮件）：" + (
+            f"新的报送邮件 {len(self.stored)} 封，已存入收件箱" if self.stored else "没有新的报送邮件")
+        left = [f"以前已收取过的 {self.known} 封不再重复收取"] if self.known else []
+        if self.duplicates:
+            left.append(f"重复的 {self.duplicates} 封未收取")
+        if self.skipped:
+            left.append(f"与报送无关的 {self.skipped} 封未收取")
+        return line + (f"（{'，'.join(left)}）" if left else "") + "。" + self.after
 
 
 def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_progress) -> FetchResult:
@@ -213,11 +232,39 @@ def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_p
             for info in progress(infos, "收取邮件"):
                 job.take(info)
         except MailboxError as exc:
-            result.problems.append(f"{exc.message}（已存入收件箱的 {len(result.stored)} 封不受影响）")
+            result.unfinished = f"{exc.message}（已存入收件箱的 {len(result.stored)} 封不受影响）"
+            result.problems.append(result.unfinished)
         job.after_fetch(mail.after_fetch)
     log.info("收取邮件：存入 %d 封，跳过 %d 封，重复 %d 封，问题 %d 个", len(result.stored), result.skipped,
              result.duplicates, len(result.problems))
     return result
+
+
+def fetch_first(ws: Workspace, stopped: str, without: str, progress: Progress = no_progress) -> FetchResult | None:
+    """`fetch` as `duban mail fetch` does it (the default since-date), for a command that then
+    reads 收件箱 (`duban run`, `duban collect --fetch`); None without an IMAP mailbox set up.
+
+    A fetch that fails (no connection, login refused, no password saved, a wrong setting) or
+    stops before it has looked at every message raises, saying what failed, that the command
+    did not go on (``stopped``) and the two ways on: mend it and run again, or ``without``
+    (the command reading 收件箱 only). Going on would merge, and write a 通报 naming 未报送
+    the units whose returns are still in the mailbox.
+    """
+    if not ws.settings.mail.imap_host:
+        return None
+    try:
+        result = fetch(ws, None, progress)
+    except (MailboxError, BadConfig) as exc:  # the same class: the same exit code as `mail fetch`
+        raise type(exc)(_not_fetched(exc.message, stopped, without)) from None
+    if result.unfinished:
+        raise MailboxError(_not_fetched(result.unfinished, stopped, without))
+    return result
+
+
+def _not_fetched(fault: str, stopped: str, without: str) -> str:
+    fault = fault if fault.endswith("。") else fault + "。"
+    return (f"收取邮箱失败，{stopped}（邮箱中的报送还没有收到，会被当作未报送）：{fault}"
+            f"处理好后重新运行；只用收件箱中已有的文件，请运行 {without}。")
 
 
 @dataclass

@@ -1,9 +1,10 @@
-"""`duban run` (一键月报): collect, then merge, then memo, for one period."""
+"""`duban run` (一键月报): fetch the office mailbox (when set up), collect, merge, memo, for one period."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .. import errors, parallel
 from ..consolidate import Consolidation, consolidate
@@ -16,11 +17,16 @@ from .collect import CollectResult, collect
 from .memo import MemoResult, add_pdf, write_memo
 from .merge import MergeResult, merge
 
+if TYPE_CHECKING:  # the mailbox's modules (keyring, imaplib, ssl) load only for an office that has one
+    from .mail import FetchResult
+
 log = logging.getLogger("duban")
 
-#: 一键月报 collects 收件箱 only: an office whose returns arrive in its mailbox was told to
-#: "put files in 收件箱", or that nothing new had come, while the mail sat unfetched
-FETCH_HINT = "一键月报不收取邮箱：邮箱中新到的报送，请先运行 duban mail fetch 收取，再运行 duban run。"
+#: `run --no-fetch` collects 收件箱 only: an office whose returns arrive in its mailbox must
+#: hear that its mail was not looked at, not "put files in 收件箱" or "nothing new came"
+FETCH_HINT = "本次没有收取邮箱（--no-fetch）：邮箱中新到的报送，去掉 --no-fetch 再运行 duban run 即可收取。"
+#: said where `run` stops because the mailbox could not be fetched (`mail.fetch_first`)
+NOT_RUN = "没有汇总，也没有生成通报"
 
 
 @dataclass
@@ -32,13 +38,15 @@ class RunResult:
     merged: MergeResult
     memo: MemoResult | None
     memo_error: str = ""
-    #: returns come by mail ([mail] imap_host set): run reads 收件箱 only, never the mailbox
+    #: returns come by mail ([mail] imap_host set)
     mailbox: bool = False
+    #: what was fetched from the mailbox before collecting (None: no mailbox, or --no-fetch)
+    fetched: FetchResult | None = None
 
     @property
     def fetch_hint(self) -> str:
-        """Where nothing new was in 收件箱, what a mailbox office has forgotten ('' without one)."""
-        return FETCH_HINT if self.mailbox else ""
+        """Where nothing new was in 收件箱, that a mailbox office's mail was not fetched ('' else)."""
+        return FETCH_HINT if self.mailbox and self.fetched is None else ""
 
     @property
     def missing_units(self) -> list[str]:
@@ -57,9 +65,20 @@ class RunResult:
 
 
 def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
-              progress: Progress = no_progress) -> RunResult:
-    """Collect the inbox for ``period``, merge, and write the memo (one consolidation for both)."""
+              progress: Progress = no_progress, fetch: bool = True) -> RunResult:
+    """Fetch the office mailbox (``fetch``, when [mail] sets one up), collect the inbox for
+    ``period``, merge, and write the memo (one consolidation for both).
+
+    A mailbox that cannot be fetched stops the run before anything is merged
+    (`mail.fetch_first`): the 通报 would name 未报送 units whose returns sit in it.
+    """
     target = ws.period(period)
+    mailbox = bool(ws.settings.mail.imap_host)
+    fetched = None
+    if fetch and mailbox:
+        from . import mail  # keyring, imaplib and ssl: only for an office that has a mailbox
+
+        fetched = mail.fetch_first(ws, NOT_RUN, "duban run --no-fetch", progress)
     collected = collect(ws, target if period else None, progress)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         received = ledger.receipts(target)
@@ -75,8 +94,10 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
         due = last_due(ws, target)
         past = (f"报送截止日（{due.month}月{due.day}日）已过：核实确实无人报送后，可运行 duban merge 和 "
                 f"duban memo，生成各单位均未报送的汇总表和通报。" if due and ws.now().date() > due else "")
-        put = (FETCH_HINT if ws.settings.mail.imap_host
-               else f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。")
+        if fetched is not None:
+            put = fetched.summary()
+        else:
+            put = FETCH_HINT if mailbox else f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。"
         raise errors.NothingToDo(f"收件箱是空的，{target.label}还没有收到任何报送。{put}{past}")
     cons = consolidate(ws, target)
     # The memo is filled in a second process while this one writes the workbook: both come
@@ -98,7 +119,7 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
             log.error("通报未生成：%s", exc.message)
     if memo_result is not None and pdf:
         memo_result = add_pdf(memo_result)
-    return RunResult(target, collected, merged, memo_result, memo_error, bool(ws.settings.mail.imap_host))
+    return RunResult(target, collected, merged, memo_result, memo_error, mailbox, fetched)
 
 
 def _memo_job(job: tuple[Workspace, Period, Consolidation]) -> MemoResult:

@@ -157,8 +157,10 @@ def _some(units: list[str], most: int = NAMED) -> str:
 @period_option("只收本期（如 2022-06）的报送；其他期次的记为 E202 退回")
 @click.option("--received", type=DATE, metavar="YYYY-MM-DD",
               help="直接放入收件箱的文件（非邮件）按这一天收到计，代替文件修改时间")
+@click.option("--fetch", "fetch", is_flag=True,
+              help="先从 duban.toml [mail] 设置的邮箱收取报送邮件（同 duban mail fetch；没有设置邮箱时不收取）")
 @pass_state
-def collect(state: State, period: str | None, received) -> None:
+def collect(state: State, period: str | None, received, fetch: bool) -> None:
     """收取报送：处理收件箱中的文件、邮件（.eml/.msg）和压缩包（.zip/.7z/.rar）。
 
     每个文件原样归档到 归档/<期>/，登记到收件台账，逐份校验；退回的单位
@@ -173,13 +175,25 @@ def collect(state: State, period: str | None, received) -> None:
       duban collect
       duban collect --period 2022-06
       duban collect --received 2022-07-04
+      duban collect --fetch
     """
     with state.locked() as ws:
+        fetched = None
+        if fetch:  # a failed fetch stops before 收件箱: merged next, it would name 未报送 units whose mail waits
+            fetched = _action("mail").fetch_first(ws, "收件箱中的文件也没有收取", "duban collect（不加 --fetch）",
+                                                  state.progress)
         result = _action("collect").collect(ws, period, state.progress,
                                             received=received)
+    _echo_fetched(state, fetched)
     _echo_collect(state, ws, result)
-    if result.needs_attention:
+    if result.needs_attention or (fetched is not None and fetched.problems):
         state.exit_code = 1
+
+
+def _echo_fetched(state: State, fetched, indent: str = "") -> None:
+    """What `run` and `collect --fetch` fetched: one line, and any mail it could not take."""
+    for line in fetched.brief() if fetched is not None else []:
+        echo(state, indent + line)
 
 
 def _echo_collect(state: State, ws, result) -> None:
@@ -558,25 +572,30 @@ def _echo_memo_warnings(state: State, memo) -> None:
 @period_option()
 @click.option("--pdf", is_flag=True, help="通报同时转成 PDF（需要 LibreOffice）")
 @click.option("--open", "open_after", is_flag=True, help="完成后打开汇总文件夹（双击脚本使用）")
+@click.option("--no-fetch", "no_fetch", is_flag=True, help="不收取邮箱，只处理收件箱中已有的文件")
 @force_option
 @pass_state
-def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, force: bool) -> None:
+def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, no_fetch: bool, force: bool) -> None:
     """一键月报：收取 → 汇总 → 通报，一次完成。
+
+    duban.toml 的 [mail] 设置了收信服务器（imap_host）时，先收取邮箱（同 duban mail fetch），
+    收取失败则不汇总、不生成通报；--no-fetch 不收取邮箱，只处理收件箱。
 
     \b
     示例：
       duban run
       duban run --period 2022-06 --pdf
+      duban run --no-fetch
     """
     with state.locked() as ws:
         _issued(ws, period, force)  # refuse a period never issued; collect still takes every period
-        result = _action("run").run_cycle(ws, period, pdf, state.progress)
+        result = _action("run").run_cycle(ws, period, pdf, state.progress, fetch=not no_fetch)
     _echo_run(state, result)
     if open_after:
         folder = result.merged.path.parent
         if not _action("open").open_path(folder):
             echo(state, f"请手动打开：{folder}")
-    if result.collected.needs_attention or result.memo_error:
+    if result.collected.needs_attention or result.memo_error or (result.fetched and result.fetched.problems):
         state.exit_code = 1
     if pdf and result.memo is not None and not result.memo.pdf:
         state.exit_code = 1
@@ -585,6 +604,7 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, force
 def _echo_run(state: State, result) -> None:
     c = result.collected
     echo(state, f"{result.period.label}月报完成")
+    _echo_fetched(state, result.fetched, "  ")
     if c.inputs or c.recovered:
         # 49 files holding 52 returns (mails and zips unpacked): say so, or 47 + 5 looks like 49
         files = c.accepted + c.returned + c.unreadable + c.duplicates + c.superseded
