@@ -15,11 +15,12 @@ from openpyxl import load_workbook
 
 from toolkit.actions.collect import collect
 from toolkit.actions.merge import merge
-from toolkit.consolidate import consolidate, task_status
+from toolkit.consolidate import consolidate
 from toolkit.filling import Answer, Filling
 from toolkit.master import Task
 from toolkit.period import Period
 from toolkit.report import Row
+from toolkit.task_rule import task_status
 
 SZ = "市政务服务数据管理局"
 JUNE = Period(2022, 6)

@@ -1,6 +1,6 @@
 """QA117: the silent-lead wording (已报送的…牵头单位已完成) is for a month some lead reported
 in. 3.1 (due 2022年6月): 市交通运输局 said 已完成 in December; in January none of its six leads
-reports. The task stays 滞后 on that earlier 已完成 (`consolidate._done_before`), and the 通报
+reports. The task stays 滞后 on that earlier 已完成 (`task_rule.done_before`), and the 通报
 said "滞后，已报送的牵头单位已完成" of a month no lead of it reported in."""
 from __future__ import annotations
 

@@ -36,13 +36,13 @@ from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
 from .senders import Asked, checked_notes, disowned, marked, sender_answers, unknown_senders
+from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import task_title, unended
 from .units import of_sections
 from .vocab import NOT_YET_DUE, PAST_DUE, TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, UnitState
 from .workspace import Workspace
 
-DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
-    Status.DONE, Status.ON_TRACK, Status.LAGGING, Status.NOT_STARTED, Status.NOT_REPORTED)
+DONE, LAGGING, NOT_REPORTED = Status.DONE, Status.LAGGING, Status.NOT_REPORTED
 ON_TIME, LATE, TO_FIX, EXEMPT = UnitState.ON_TIME, UnitState.LATE, UnitState.TO_FIX, UnitState.EXEMPT
 LEAD, COOP = Role.LEAD, Role.COOP
 NOT_ISSUED = Owed.NOT_ISSUED
@@ -109,6 +109,14 @@ class TaskSummary:
     #: unit's own progress, no average (苍南's one lead a task)
     averaged: int = 0
 
+    def not_yet_due(self, waiting: frozenset[str]) -> bool:
+        """Whether its 综合状态 未报送 is only of leads whose deadline has not passed: every lead
+        it has no row from is among ``waiting`` (`Consolidation.waiting`: said `NOT_YET_DUE`).
+        One past its deadline, or sent back (退回待改 whatever the day), keeps it 未报送; so
+        does a task no lead owes (none named, none asked): nobody will report it by a deadline."""
+        owing = [u for u, word in self.lead_states.items() if word in (NOT_REPORTED, TO_FIX)]
+        return self.status == NOT_REPORTED and bool(owing) and all(u in waiting for u in owing)
+
     def missing_text(self, waiting: frozenset[str] = frozenset()) -> str:
         """任务汇总's 未报送单位: the units that sent nothing, then, said so, those whose deadline
         has not passed (``waiting``, `Consolidation.waiting`), those sent back (they reported)
@@ -152,8 +160,8 @@ class Details(Sequence):
                 yield {
                     "task": t.id, "level1": t.level1, "name": title, "deadline": t.deadline_in(self._year),
                     "unit": unit, "role": LEAD if unit in leads else COOP,
-                    "status": row.status if row else _missing_word(unit, t.id, self._asked, self._rows,
-                                                                  self._sent_back, self._exempt),
+                    "status": row.status if row else missing_word(unit, t.id, self._asked, self._rows,
+                                                                 self._sent_back, self._exempt),
                     "progress": row.progress if row else None, "work": row.work if row else "",
                     "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
                     "eta": row.eta if row else None, "evidence": row.evidence if row else "",
@@ -295,11 +303,32 @@ class Consolidation:
         `NOT_YET_DUE` while its deadline has not passed; any other word as it is."""
         return NOT_YET_DUE if word == NOT_REPORTED and unit in self.waiting else word
 
-    def missing_counts(self, label: str = NOT_REPORTED) -> list[tuple[str, int]]:
-        """The units 未报送 as counted: ``label`` and their number; while some are not yet due,
-        those past their deadline (`PAST_DUE`) and those not (`NOT_YET_DUE`) apart."""
-        n = self.unit_counts()[UnitState.NOT_REPORTED]
-        return [(PAST_DUE, n - len(self.waiting)), (NOT_YET_DUE, len(self.waiting))] if self.waiting else [(label, n)]
+    @functools.cached_property
+    def waiting_tasks(self) -> frozenset[str]:
+        """The tasks 未报送 whose leads are all yet to reach their deadline (`TaskSummary.not_yet_due`
+        of `waiting`): named and counted `NOT_YET_DUE`, as those leads are. Listed 未报送 in
+        滞后超期 on the 3rd, a month's every task read as missed by leads due on the 5th."""
+        return frozenset(t.task.id for t in self.tasks if t.not_yet_due(self.waiting))
+
+    def task_said(self, task: str, word: str) -> str:
+        """``task``'s 综合状态 ``word`` as the 汇总表 and merge name it: `NOT_YET_DUE` while it is
+        one of `waiting_tasks`; as it is otherwise (the memo's, as its units', stays 未报送)."""
+        return NOT_YET_DUE if word == NOT_REPORTED and task in self.waiting_tasks else word
+
+    @property
+    def task_words(self) -> tuple[str, ...]:
+        """The 综合状态 words the 汇总表 counts by: `TASK_STATUSES`, then `NOT_YET_DUE` while
+        some task is said so; after every deadline as before the word came."""
+        return TASK_STATUSES + ((NOT_YET_DUE,) if self.waiting_tasks else ())
+
+    def missing_counts(self, label: str = NOT_REPORTED, tasks: bool = False) -> list[tuple[str, int]]:
+        """The units (``tasks``: the tasks) 未报送 as counted: ``label`` and their number; while
+        some are not yet due (`waiting`, `waiting_tasks`), those (`NOT_YET_DUE`) apart from the
+        rest: units past their deadline (`PAST_DUE`), tasks by ``label`` as their cells say it
+        (已截止 is not true of one no lead owes: 未明确牵头单位 is 未报送 before any deadline)."""
+        n = (self.task_counts() if tasks else self.unit_counts())[NOT_REPORTED]
+        waiting = len(self.waiting_tasks if tasks else self.waiting)
+        return [(label if tasks else PAST_DUE, n - waiting), (NOT_YET_DUE, waiting)] if waiting else [(label, n)]
 
     def own_dues_text(self, fmt: Callable[[dt.date], str], most: int = 5) -> str:
         """The units judged by another deadline than ``due`` (their form re-issued with
@@ -311,7 +340,7 @@ class Consolidation:
     def tasks_asked(self, unit: str) -> list[tuple[Task, str]]:
         """``unit``'s (task, role) pairs that its forms of the period carried: what it can be
         asked to report (a task added to the master after issue is not on its form)."""
-        return [(t, role) for t, role in self.master.tasks_of(unit) if _asked(unit, t.id, self.asked, {})]
+        return [(t, role) for t, role in self.master.tasks_of(unit) if owes(unit, t.id, self.asked, {})]
 
     # ---- key figures ----
     def task_counts(self) -> dict[str, int]:
@@ -342,12 +371,15 @@ class Consolidation:
         """Whether any task has a 一级任务: a table without one (大竹, 崇川) has no groups."""
         return any(t.task.level1 for t in self.tasks)
 
-    def by_level1(self) -> list[tuple[str, dict[str, int]]]:
-        """Task counts per 一级任务, each heading without the 。 it may have been copied with."""
+    def by_level1(self, said: bool = False) -> list[tuple[str, dict[str, int]]]:
+        """Task counts per 一级任务, each heading without the 。 it may have been copied with;
+        ``said``: by the words the 汇总表 says (`task_said`, `task_words`)."""
         out: dict[str, Counter] = {}
         for t in self.tasks:
-            out.setdefault(unended(t.task.level1) or "（未分类）", Counter())[t.status] += 1
-        return [(k, {s: v.get(s, 0) for s in TASK_STATUSES}) for k, v in out.items()]
+            word = self.task_said(t.task.id, t.status) if said else t.status
+            out.setdefault(unended(t.task.level1) or "（未分类）", Counter())[word] += 1
+        words = self.task_words if said else TASK_STATUSES
+        return [(k, {s: v.get(s, 0) for s in words}) for k, v in out.items()]
 
     def figures(self) -> dict[str, Any]:
         tc, uc = self.task_counts(), self.unit_counts()
@@ -355,47 +387,6 @@ class Consolidation:
                 "超期未完成": len(self.overdue), "应报单位": self.owing,
                 "按时报送": uc[ON_TIME], "逾期报送": uc[LATE], "未报送单位": uc[UnitState.NOT_REPORTED],
                 "退回待改": uc[TO_FIX], "本期免报": uc[EXEMPT]}
-
-
-def _effective_progress(row: Row) -> float | None:
-    if row.progress is not None:
-        return float(row.progress)
-    if row.status == DONE:
-        return 100.0
-    if row.status == NOT_STARTED:
-        return 0.0
-    return None
-
-
-def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Period) -> str:
-    """The 综合状态 rule of docs/design.md ("Consolidation"), from the lead units' accepted rows."""
-    reported = [rows[u] for u in leads if u in rows]
-    if not reported:
-        return NOT_REPORTED
-    if len(reported) == len(leads) and all(r.status == DONE for r in reported):
-        return DONE
-    if any(r.status == LAGGING for r in reported) or task.due_by(period.end):
-        return LAGGING
-    if all(r.status == NOT_STARTED for r in reported):
-        return NOT_STARTED
-    return ON_TRACK
-
-
-def _asked(unit: str, task: str, asked: dict[str, set[str]], rows: dict[str, dict[str, Row]]) -> bool:
-    """Whether ``unit`` owes a row for ``task``: it has one, or its forms of the period carried
-    the task (``asked``: `Ledger.issued_tasks_of`; a unit with no form recorded is owed all)."""
-    return unit not in asked or task in asked[unit] or task in rows.get(unit, {})
-
-
-def _missing_word(unit: str, task: str, asked: dict[str, set[str]], rows: dict[str, dict[str, Row]],
-                 sent_back: frozenset[str], exempt: frozenset[str] = frozenset()) -> str:
-    """A unit's state for a task it has no accepted row for: 本期未下发 when its forms of the
-    period did not carry the task, 本期免报 for an ``exempt`` unit, 退回待改 when every file it
-    sent was refused, else 未报送. The one rule behind 任务汇总, 滞后超期, 单位明细 and the memo's task sentences."""
-    if not _asked(unit, task, asked, rows):
-        return NOT_ISSUED
-    return Owed.EXEMPT if unit in exempt else TO_FIX if unit in sent_back else NOT_REPORTED
-
 
 def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], master: Master,
               apart: frozenset[str] = frozenset()) -> dict[str, set[str]]:
@@ -412,40 +403,6 @@ def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], mast
             base = asked.get(unit) or {t.id for t, _ in master.tasks_of(unit)}
             asked[unit] = base - late
     return asked
-
-
-def _done_before(before: dict[str, dict[str, Row]], unit: str, task: str) -> Row | None:
-    """The unit's latest row for ``task`` in an earlier month (``before``), when it said
-    已完成: a lead silent this month does not undo a task it finished. Taken as 未报送, a
-    2022 plan's tasks all done in December stood 超期未完成 in January's 通报 for every lead
-    that did not write 已完成 again."""
-    row = before.get(unit, {}).get(task)
-    return row if row is not None and row.status == DONE else None
-
-
-def _history(judged: dict[str, tuple[str, float | None, int]]) -> dict[str, tuple[str, float | None]]:
-    """A month's `_judged` as 历次进展 keeps it: (综合状态, 平均进度) per task."""
-    return {t: (status, avg) for t, (status, avg, _) in judged.items()}
-
-
-def _judged(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
-            skip: set[str] | frozenset[str] = frozenset(), asked: dict[str, set[str]] | None = None,
-            before: dict[str, dict[str, Row]] | None = None) -> dict[str, tuple[str, float | None, int]]:
-    """Per task: (综合状态, 平均进度 of the lead units that gave one, how many gave one);
-    ``skip``: units not owed a return this period; ``asked``: the tasks each unit's forms
-    carried (a lead whose form lacked the task, added to the master after issue, is not waited
-    for); ``before``: each unit's latest earlier row per task (`_done_before`)."""
-    asked, before = asked or {}, before or {}
-    out = {}
-    for t in master.tasks:
-        units = [u for u in master.units_of(t.id, LEAD)
-                 if u not in skip and _asked(u, t.id, asked, accepted_rows)]
-        rows = {u: r for u in units
-                if (r := accepted_rows.get(u, {}).get(t.id) or _done_before(before, u, t.id)) is not None}
-        values = [p for p in (_effective_progress(r) for r in rows.values()) if p is not None]
-        avg = round(sum(values) / len(values), 1) if values else None
-        out[t.id] = (task_status(t, units, rows, period), avg, len(values))
-    return out
 
 
 def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None,
@@ -491,7 +448,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
 
         def state(unit: str, task: str) -> str:  # as 单位明细 gives it
             row = accepted_rows.get(unit, {}).get(task)
-            return row.status if row else _missing_word(unit, task, asked, accepted_rows, sent_back, exempt)
+            return row.status if row else missing_word(unit, task, asked, accepted_rows, sent_back, exempt)
 
         # where a past month's forms and today's sheet differ, for the office
         basis = basis_of(ledger, period, today, master, state)
@@ -525,7 +482,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             tasks_p = numbered(ledger, p, today, master_p)
             if printed:
                 before = carried(before, renumbered(printed[max(printed)], tasks_p))
-            history[p] = _history(_judged(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p, apart_p)),
+            history[p] = history_of(judged(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p, apart_p)),
                                           _asked_of(ledger, p, acc, master_p, apart_p), before))
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
@@ -536,9 +493,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             before, history = in_month(before, history, printed, numbered(ledger, period, today, master)
                                        if judged_by_forms(ledger, period, received, today) else master.tasks)
     skip = set(not_issued)
-    current = _judged(master, accepted_rows, period, skip, asked, before) if tasks else {}
+    current = judged(master, accepted_rows, period, skip, asked, before) if tasks else {}
     if tasks:
-        history[period] = _history(current)
+        history[period] = history_of(current)
 
     summaries: list[TaskSummary] = []
     for t in master.tasks if tasks else ():
@@ -551,10 +508,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         for unit in leads + coops:
             row = accepted_rows.get(unit, {}).get(t.id)
             if row is None:
-                # a lead silent on a task it finished earlier leaves the task 已完成 (`_judged`)
+                # a lead silent on a task it finished earlier leaves the task 已完成 (`judged`)
                 # but is still named here as not having reported this month, as 单位明细 says;
                 # an exempt one (本期免报) was not asked to and is named nowhere
-                word = _missing_word(unit, t.id, asked, accepted_rows, sent_back, exempt)
+                word = missing_word(unit, t.id, asked, accepted_rows, sent_back, exempt)
                 {NOT_ISSUED: not_asked, TO_FIX: returned, NOT_REPORTED: missing}.get(word, []).append(unit)
                 if unit in leads:  # an exempt lead is done (滞后超期 lists only leads not done)
                     lead_states[unit] = DONE if word == Owed.EXEMPT else word
@@ -581,7 +538,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         if unit in skip:
             continue
         entry = master.directory.get(unit)
-        n_tasks = sum(_asked(unit, t.id, asked, accepted_rows) for t, _ in master.tasks_of(unit))
+        n_tasks = sum(owes(unit, t.id, asked, accepted_rows) for t, _ in master.tasks_of(unit))
         rec = accepted.get(unit)
         if rec is not None:
             deadline = own_dues.get(unit, due)
@@ -596,7 +553,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             if state == ON_TIME and unit not in exempt_at_issue:
                 timed.append((unit, sent, theirs, deadline))
             rows = rows_by_receipt[rec.id]
-            progresses = [p for p in (_effective_progress(r) for r in rows) if p is not None]
+            progresses = [p for p in (effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
                 unit, entry.kind if entry else "", n_tasks, state, sent.received_at[:16], rec.name,
                 rec.errors, rec.warnings, sum(r.status == DONE for r in rows),

@@ -36,7 +36,7 @@ from .vocab import (
 from .xlsx import MAX_ROW_HEIGHT, cell_lines, cell_xml, height_of_lines, noting, row_height
 from .xlsx_book import Align, Book, Border, Fill, Font, Sheet
 
-LAGGING = Status.LAGGING
+LAGGING, NOT_REPORTED = Status.LAGGING, Status.NOT_REPORTED
 LEAD = Role.LEAD
 
 ROW_SLACK = 1.05
@@ -196,7 +196,6 @@ def _pct(part: int, whole: int) -> float:
 
 OVERVIEW_ROW_PT = 16  # every 总览 row is this high, so chart sizes can follow the tables
 ROW_CM = OVERVIEW_ROW_PT / 72 * 2.54
-CHART_COL = 8  # column I, 0-based
 CHART_WIDTH_CM = 14.0
 
 
@@ -210,8 +209,11 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     from . import summary_charts as charts  # deferred: only a merge draws charts
 
     ws = book.sheet("总览")
-    # 报送状态 (F, 四) holds 未报送（尚未截止） on one line: its fixed-height rows cut a second
-    ws.widths = widths = [30, 11, 11, 11, 11, _status_width(cons, 11, s), 11]
+    words = cons.task_words  # 三's columns: 未报送（尚未截止） after 未报送 while some task is said so
+    # 报送状态 (F, 四) and 三's 未报送 columns hold 未报送（尚未截止） on one line: fixed-height rows cut a second
+    ws.widths = widths = [30, 11, 11, 11, 11, *(_status_width(cons, 11, s) for _ in words[4:]), 11]
+    last = column_letter(len(widths))
+    chart_col = len(widths) + 1  # 0-based: one column clear of the tables (I; J beside a 合计 in H)
     ws.freeze = "A3"
     font, colours = s.st["font"], s.status_colours
 
@@ -245,17 +247,21 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     # The title spans the tables only: columns under the charts differ in width between
     # Excel and LibreOffice, and a wider merge shrinks the printed page.
     add([title], "title")
-    ws.merges.append("A1:G1")
+    ws.merges.append(f"A1:{last}1")
     add([subtitle], "subtitle")
-    ws.merges.append("A2:G2")
+    ws.merges.append(f"A2:{last}2")
     add([])
     tc, total = cons.task_counts(), len(cons.tasks)
     first_section = add(["一、任务进展"], "section")
     add(["指标", "任务数", "占比"], "header")
     first_status = ws.last_row + 1
     add(["任务总数", total, 1.0 if total else 0.0], "pct")
+    slices = []  # each row's status: its pie slice's colour
     for status in TASK_STATUSES:
-        add([status, tc[status], _pct(tc[status], total)], "pct", status)
+        # 未报送 before its leads' deadlines: those not yet due apart (`missing_counts`), as units are
+        for said, n in cons.missing_counts(status, tasks=True) if status == NOT_REPORTED else [(status, tc[status])]:
+            slices.append(NOT_YET_DUE if said == NOT_YET_DUE else status)
+            add([said, n, _pct(n, total)], "pct", slices[-1])
     last_status = ws.last_row
     add(["超期未完成（完成时限已过）", len(cons.overdue), _pct(len(cons.overdue), total)], "pct")
     add([])
@@ -274,10 +280,10 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     # a table without 一级任务 (大竹, 崇川) has one row: all its tasks, not "（未分类）"
     grouped = cons.grouped
     level_section = add(["三、各一级任务进展（任务数）" if grouped else "三、任务进展（任务数）"], "section")
-    level_header = add(["一级任务", *TASK_STATUSES, "合计"], "header")
-    levels = cons.by_level1()
+    level_header = add(["一级任务", *words, "合计"], "header")
+    levels = cons.by_level1(said=True)
     for level1, counts in levels:
-        add([level1 if grouped else "全部任务", *[counts[k] for k in TASK_STATUSES], sum(counts.values())])
+        add([level1 if grouped else "全部任务", *[counts[k] for k in words], sum(counts.values())])
     level_last = ws.last_row
     level_cm = max(charts.level_chart_height(len(levels)), (level_last - level_section + 1) * ROW_CM)
     # Blank rows until the level chart ends, then a page break: 四 starts a fresh page.
@@ -311,15 +317,15 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     unit_last = ws.last_row
     ws.print_rows = (unit_header, unit_header)
 
-    pie = charts.status_pie(ws.name, first_status + 1, last_status, TASK_STATUSES, colours, font)
+    pie = charts.status_pie(ws.name, first_status + 1, last_status, tuple(slices), colours, font)
     top = max((sum(c.values()) for _, c in levels), default=1)
-    bar = charts.level_bars(ws.name, level_header, level_last, TASK_STATUSES, colours, font, top,
+    bar = charts.level_bars(ws.name, level_header, level_last, words, colours, font, top,
                             "各一级任务进展" if grouped else "任务进展")
     units_bar = charts.unit_bars(ws.name, unit_header, unit_last, color(s.st.get("progress_fill"), "5B6F8C"), font,
                                  s.say)
-    ws.charts = [charts.anchor(pie, CHART_COL, first_section - 1, CHART_WIDTH_CM, pie_rows * ROW_CM - 0.2),
-                 charts.anchor(bar, CHART_COL, level_section - 1, CHART_WIDTH_CM, level_cm),
-                 charts.anchor(units_bar, CHART_COL, unit_section - 1, CHART_WIDTH_CM,
+    ws.charts = [charts.anchor(pie, chart_col, first_section - 1, CHART_WIDTH_CM, pie_rows * ROW_CM - 0.2),
+                 charts.anchor(bar, chart_col, level_section - 1, CHART_WIDTH_CM, level_cm),
+                 charts.anchor(units_bar, chart_col, unit_section - 1, CHART_WIDTH_CM,
                                math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10)]
 
 
@@ -344,7 +350,8 @@ def _tasks(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("完成时限", 10, lambda t: t.task.deadline_in(cons.period.year), "center"),
         Column("牵头单位", 20, lambda t: master.display_units(t.task.id, LEAD)),
         Column("配合单位", 16, lambda t: master.display_units(t.task.id, Role.COOP)),
-        Column("综合状态", 9, lambda t: t.status, "status"),
+        Column("综合状态", _status_width(cons, 9, s, tasks=True), lambda t: cons.task_said(t.task.id, t.status),
+               "status"),
         Column("平均进度(%)" if any(len(t.leads) > 1 for t in cons.tasks) else "进度(%)", 9,  # one lead: its own
                lambda t: t.avg_progress, "number"),
         Column("是否超期", 7, overdue_word, "center"),
@@ -353,7 +360,7 @@ def _tasks(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("未报送单位", 24, lambda t: t.missing_text(cons.waiting)),
     ]
     _table(book, "任务汇总", (cons.project, f"任务汇总（{cons.period.label}）"), subtitle, used_columns(cols, cons),
-           cons.tasks, s, TASK_STATUSES)
+           cons.tasks, s, cons.task_words)
 
 
 def _details(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
@@ -396,11 +403,11 @@ def _units(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
            UNIT_STATES + _waiting(cons))
 
 
-def _status_width(cons: Consolidation, width: float, s: Styles) -> float:
-    """A status column wide enough for `NOT_YET_DUE` on one line while some unit is said so (on
-    two, every row of 报送情况 and 单位明细 doubled in height: 41 printed pages became 51);
-    ``width`` otherwise, as before the word came."""
-    if not cons.waiting:
+def _status_width(cons: Consolidation, width: float, s: Styles, tasks: bool = False) -> float:
+    """A status column wide enough for `NOT_YET_DUE` on one line while some unit (``tasks``: some
+    task, `Consolidation.waiting_tasks`) is said so (on two, every row of 报送情况 and 单位明细
+    doubled in height: 41 printed pages became 51); ``width`` otherwise, as before the word came."""
+    if not (cons.waiting_tasks if tasks else cons.waiting):
         return width
     while cell_lines(NOT_YET_DUE, width, s.st["size"]) > 1:
         width += 1
@@ -426,7 +433,8 @@ def _lagging(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("工作任务", 20, lambda t: task_title(t.task.name, t.task.content)),
         Column("具体工作内容", 40, lambda t: t.task.content),
         Column("完成时限", 10, lambda t: t.task.deadline_in(cons.period.year), "center"),
-        Column("综合状态", 9, lambda t: t.status, "status"),
+        Column("综合状态", _status_width(cons, 9, s, tasks=True), lambda t: cons.task_said(t.task.id, t.status),
+               "status"),
         Column("是否超期", 7, overdue_word, "center"),
         Column("牵头单位", 22, lambda t: cons.master.display_units(t.task.id, LEAD)),
         Column("牵头单位状态", 26, lambda t: "；".join(
@@ -434,7 +442,7 @@ def _lagging(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
     _table(book, "滞后超期", (cons.project, f"滞后及超期任务（{cons.period.label}）"), subtitle,
-           used_columns(cols, cons), items, s, TASK_STATUSES)
+           used_columns(cols, cons), items, s, cons.task_words)
 
 
 def _issues(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
@@ -458,10 +466,13 @@ def _history(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
             Column("工作任务", 22, lambda t: task_title(t.name, t.content))]
     for p in periods:
         label = p.label
+        # the month merged says its tasks as 任务汇总 does (`task_said`); earlier months as judged
+        said = cons.task_said if p == cons.period else lambda _, word: word
         # the month on a line of its own: "2024年6月进度" in 8 characters broke as "2024年6" / "月进度"
-        cols.append(Column(f"{label}\n状态", 10, lambda t, p=p: cons.history[p].get(t.id, ("", None))[0], "status"))
+        cols.append(Column(f"{label}\n状态", _status_width(cons, 10, s, tasks=p == cons.period),
+                           lambda t, p=p, said=said: said(t.id, cons.history[p].get(t.id, ("", None))[0]), "status"))
         cols.append(Column(f"{label}\n进度", 10, lambda t, p=p: cons.history[p].get(t.id, ("", None))[1], "number"))
-    _table(book, "历次进展", (cons.project, "历次进展"), subtitle, cols, cons.master.tasks, s, TASK_STATUSES)
+    _table(book, "历次进展", (cons.project, "历次进展"), subtitle, cols, cons.master.tasks, s, cons.task_words)
 
 
 def _receipts(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:

@@ -69,7 +69,8 @@ UNIT_STATES = tuple(UnitState)
 #: itself counts as not passed): a coordinator merges daily from the 1st and forwards the
 #: 汇总表; a department yet to send two days before it is due must not read as one that missed
 #: it. Not a `UnitState`: the state stays 未报送 (remind, memo and JSON go by it); only what
-#: names or counts a unit says it (`Consolidation.said`).
+#: names or counts a unit says it (`Consolidation.said`), and the 汇总表 a task whose every lead
+#: still owing is said so (`Consolidation.task_said`; its `Status` stays 未报送).
 NOT_YET_DUE = "未报送（尚未截止）"
 #: The units 未报送 past their deadline, counted beside `NOT_YET_DUE` (else "未报送 0" beside
 #: "未报送（尚未截止） 53" reads as a contradiction); never said while no unit is waiting.

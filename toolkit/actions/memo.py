@@ -91,10 +91,13 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
 def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
     """The units the 通报 names 未报送 whose deadline has not passed on ``today`` (the month's, a
     memo made early to see where things stand; or a unit's own extension, `issue --dept … --due`):
-    they may still report on time, and a 通报 printed now would name them in public for it."""
+    they may still report on time, and a 通报 printed now would name them in public for it; so
+    would it the tasks 未报送 only for them (`TaskSummary.not_yet_due`: the 汇总表's 未报送（尚未截止）)."""
     waiting = [(unit, cons.due_of(unit)) for unit in cons.not_yet_due(today)]
     if not waiting:
         return []
+    units = frozenset(unit for unit, _ in waiting)
+    tasks = [t.task.id for t in cons.tasks if t.not_yet_due(units)]
     # the month's deadline said once; a unit with its own (an extension) by name
     by_day: dict[dt.date, list[str]] = {}
     for unit, day in waiting:
@@ -103,8 +106,12 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
     named = [f"本期截止{cn_date(cons.due)}"] if len(waiting) > sum(map(len, by_day.values())) else []
     named += ["、".join(units[:5]) + (f"等{len(units)}个单位" if len(units) > 5 else "") + f"截止{cn_date(day)}"
               for day, units in sorted(by_day.items())]
+    # the tasks by number, as the 通报 names them (任务1.1): "任务1.1、2.2、3.3、7.3、8.3等12项"
+    ids = "、".join(tasks[:5]) + (f"等{len(tasks)}项" if len(tasks) > 5 else "")
+    also = f"；通报列为未报送的任务{ids}，其未报送的牵头单位均在其中" if tasks else ""
     return [f"请核实：通报列为未报送的 {len(waiting)} 个单位，今天（{cn_date(today)}）尚未过其报送截止日期，"
-            f"仍可按时报送（{'；'.join(named)}）。正式印发的通报，请在截止日期过后重新收取、生成；如需现在印发，请先删去或注明这些单位。"]
+            f"仍可按时报送（{'；'.join(named)}）{also}。正式印发的通报，请在截止日期过后重新收取、生成；"
+            f"如需现在印发，请先删去或注明这些单位{'和任务' if tasks else ''}。"]
 
 
 def _one_due_note(ctx: MemoContext, template: Path) -> list[str]:

@@ -376,15 +376,15 @@ def _echo_figures(state: State, cons) -> None:
     f = cons.figures()
     echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，"
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
-                f"未报送 {f['任务未报送']}；超期未完成 {f['超期未完成']}")
+                f"{_missing_count(cons, tasks=True)}；超期未完成 {f['超期未完成']}")
     echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
                 f"{_missing_count(cons)}，退回待改 {f['退回待改']}{_exempt_count(cons)}")
 
 
-def _missing_count(cons) -> str:
-    """"未报送 3", or while some units' deadline has not passed, those past it and those not
-    apart: "未报送（已截止） 0，未报送（尚未截止） 53" (`Consolidation.missing_counts`)."""
-    return "，".join(f"{label} {n}" for label, n in cons.missing_counts())
+def _missing_count(cons, tasks: bool = False) -> str:
+    """"未报送 3", or while some units' (``tasks``: tasks') deadline has not passed, those past it
+    and those not apart: "未报送（已截止） 0，未报送（尚未截止） 53" (`Consolidation.missing_counts`)."""
+    return "，".join(f"{label} {n}" for label, n in cons.missing_counts(tasks=tasks))
 
 
 def _exempt_count(cons) -> str:
