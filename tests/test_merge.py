@@ -285,6 +285,29 @@ def test_charts_reference_the_right_ranges(month):
     assert re.search(r"<(c:)?grouping val=\"stacked\"/>", charts[1])
 
 
+def test_a_month_of_a_thousand_units_has_no_unit_chart(month):
+    """四's bar chart is drawn up to `UNIT_CHART_MAX` units: 1,000 bars made a chart 442 cm
+    tall (QA177); the table stands alone then. At the limit it is still drawn."""
+    import dataclasses
+
+    from toolkit.style import load_style
+    from toolkit.summary_book import build_summary_workbook
+    from toolkit.summary_charts import UNIT_CHART_MAX
+
+    cons = consolidate(month, Period.parse("2022-06"))
+    base = cons.units[0]
+
+    def charts(n: int) -> list[str]:
+        units = [dataclasses.replace(base, unit=f"第{i}村") for i in range(n)]
+        book = build_summary_workbook(dataclasses.replace(cons, units=units), load_style())
+        return [c.xml for sheet in book.sheets for c in sheet.charts]
+
+    drawn = charts(UNIT_CHART_MAX)
+    assert len(drawn) == 3 and "各单位平均完成进度" in drawn[2]
+    assert len(charts(UNIT_CHART_MAX + 1)) == 2
+    assert not any("各单位平均完成进度" in c for c in charts(1000))
+
+
 def test_layout(month):
     wb = load_workbook(merge(month, "2022-06").path)
     for ws in wb:

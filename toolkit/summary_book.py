@@ -321,12 +321,13 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     top = max((sum(c.values()) for _, c in levels), default=1)
     bar = charts.level_bars(ws.name, level_header, level_last, words, colours, font, top,
                             "各一级任务进展" if grouped else "任务进展")
-    units_bar = charts.unit_bars(ws.name, unit_header, unit_last, color(s.st.get("progress_fill"), "5B6F8C"), font,
-                                 s.say)
     ws.charts = [charts.anchor(pie, chart_col, first_section - 1, CHART_WIDTH_CM, pie_rows * ROW_CM - 0.2),
-                 charts.anchor(bar, chart_col, level_section - 1, CHART_WIDTH_CM, level_cm),
-                 charts.anchor(units_bar, chart_col, unit_section - 1, CHART_WIDTH_CM,
-                               math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10)]
+                 charts.anchor(bar, chart_col, level_section - 1, CHART_WIDTH_CM, level_cm)]
+    if len(cons.units) <= charts.UNIT_CHART_MAX:
+        units_bar = charts.unit_bars(ws.name, unit_header, unit_last, color(s.st.get("progress_fill"), "5B6F8C"),
+                                     font, s.say)
+        ws.charts.append(charts.anchor(units_bar, chart_col, unit_section - 1, CHART_WIDTH_CM,
+                                       math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10))
 
 
 def used_columns(columns: list[Column], cons: Consolidation) -> list[Column]:

@@ -18,6 +18,10 @@ from .xlsx_book import Chart, absolute, attr, sheet_ref
 #: and the chart (plus title and axis) still fits one fitted-to-width page.
 UNIT_SLOT_CM = 0.44
 UNIT_LABEL_PT = 7
+#: Units up to which 四 gets its bar chart: 150 bars are 68 cm, three printed pages beside the
+#: table. A thousand (a province's 村 and 社区) made a chart 442 cm tall, past what a page or
+#: a screen shows of it, its bars no longer beside their rows (QA177): the table alone then.
+UNIT_CHART_MAX = 150
 CHART_FONT_SIZE = 9
 #: Height (cm) per 一级任务 in the level chart, over title, axis and legend: the 7 cm that fits
 #: a city's 5 showed only every second name of a plan's 8 (QA, 300 units).
