@@ -221,7 +221,7 @@ def test_killed_while_the_server_had_the_message_it_is_never_resent_blindly(issu
     lines = second.stdout.splitlines()
     assert lines[0].startswith(f"{PERIOD.label} 下发邮件：待发送 3 封")
     unsure = ("可能已发送，请核对 1 封：市民政局。上次发送在传送这些邮件时中断，无法确定对方是否已收到；为免重复，不会自动重发。"
-              "请到邮箱的“已发送”中核对或电话确认，如对方确实没有收到，请运行 duban issue --emails 重新生成该单位的草稿后再发送。")
+              "请到邮箱的“已发送”中核对或电话确认，如对方确实没有收到，请运行 duban mail send issue --resend 市民政局 再次发送。")
     assert lines[4:6] == ["已发送过的 1 封不再发送：市公安局。", unsure]
     assert second.exit_code == 0  # the plan names it; the three sent fine
     _check_each_unit_got_its_own(ws, s, UNITS)  # exactly one each: 市民政局 not twice
@@ -315,7 +315,8 @@ def test_a_unit_without_an_address_is_reported_not_sent(issued_ws, servers, cloc
     result = run(["-w", str(ws.root), "mail", "send", "issue", "--yes"])
     assert result.exit_code == 0
     assert result.stdout.splitlines()[3] == (
-        "没有收件人、不发送的 1 封：市民政局。请在任务分工表“单位名录”的邮箱列填写后运行 duban issue --emails 重新生成草稿。")
+        "没有收件人、不发送的 1 封：市民政局。请在任务分工表“单位名录”的邮箱列填写后再次运行 duban mail send issue，"
+        "草稿不必重新生成。")
     assert len(s.smtp_log) == 2
 
 

@@ -85,6 +85,36 @@ def _parsed_address(piece: str) -> tuple[str, str] | None:
     except (ValueError, IndexError, email.errors.MessageError):  # the parser's ways to say "not an address"
         return None
     labels = address.domain.split(".")
-    if address.username and len(labels) >= 2 and all(_DOMAIN_LABEL.fullmatch(x) for x in labels):
-        return pairs[0]
-    return None
+    if not (address.username and len(labels) >= 2 and all(_DOMAIN_LABEL.fullmatch(x) for x in labels)):
+        return None
+    name, addr = pairs[0]
+    if address.domain.isascii():
+        return name, addr
+    # A Chinese domain (bgs@东莞.政务) goes into headers and the envelope in its ASCII form
+    # (IDNA, xn--…), as every mail client writes it: formataddr refused the Unicode one and
+    # `issue --emails` stopped with an internal error. One the codec refuses (a label over
+    # 63 characters) is no address, said by M112 like any other.
+    try:
+        domain = address.domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    return name, f"{addr.rpartition('@')[0]}@{domain}"
+
+
+def address_problem(text: object) -> str:
+    """Why a 邮箱 cell gives no mail address, in Chinese ('' for an empty cell or one that
+    gives one): `mail send` says it beside the unit, where "请填写" misled the office about a
+    cell that holds two addresses separated by a space."""
+    pieces = address_pieces(text)
+    if not pieces or any(parse_address(p) for p in pieces):
+        return ""
+    piece = next((p for p in pieces if "@" in p or "＠" in p), pieces[0])
+    if piece.count("@") > 1 and any(c.isspace() for c in piece):
+        return "几个地址之间只有空格，请用分号隔开"
+    if "＠" in piece:
+        return "“＠”是全角字符，请改为半角的 @"
+    if "@" not in piece:
+        return "不是邮件地址"
+    if not piece.rpartition("@")[0].strip().isascii():
+        return "@ 前面只能用英文字母、数字和符号"
+    return "不是有效的邮件地址，请写成 dc@dg.gov.cn 的形式"

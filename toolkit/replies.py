@@ -7,7 +7,6 @@ those an earlier run owes: `owed.answered`, by the order of `ledger.ReturnOrder`
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import re
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import owed, parallel
-from .drafts import addressed, retire_drafts
+from .drafts import addressed, retire_drafts, write_draft
 from .feedback import write_feedback
 from .issued_month import EarlierMonths
 from .ledger import Ledger
@@ -168,10 +167,6 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> list[str
     emls = [p for p in paths if p.suffix == ".eml"]
     if not emls:
         return []
-    # deferred, and only with a draft to record: parsing mail (email, html.parser,
-    # toolkit.cloud) is 6-10 ms of a collect's start, and most collects reply to no one
-    from .mail import message_id
-
     months = EarlierMonths(ledger, master)
     unaddressed: list[str] = []
     for eml in emls:
@@ -185,11 +180,12 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> list[str
         names = months.names_of(unit, period)
         retire(ws, ledger, names, period, keep=rel, reason="已被新的回复替代")
         # the return it answers, every receipt of this run being recorded (`remind --attach`
-        # sends its workbook again only while the unit's reply is about that return)
+        # sends its workbook again only while the unit's reply is about that return); written
+        # again through `write_draft`: a reply made again to a return whose reply went out (an
+        # interrupted run's, resumed) is that mail, and keeps its Message-ID
         about = owed.answered(ledger, names, period)
-        ledger.record_draft(kind="feedback", period=period, unit=unit, path=rel,
-                            sha256=hashlib.sha256(data).hexdigest(), message_id=message_id(data),
-                            receipt_id=about.id if about is not None else None)
+        write_draft(ws, ledger, kind="feedback", period=period, unit=unit, path=eml, eml=data,
+                    receipt_id=about.id if about is not None else None)
         if not addressed(data):
             unaddressed.append(unit)
     return unaddressed

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import errors
 from ..dates import cn_date
-from ..drafts import retire_drafts, write_draft
+from ..drafts import retire_drafts, same_mail, write_draft
 from ..files import check_writable
 from ..issued_month import own_aliases
 from ..ledger import Ledger, common_due
@@ -55,6 +55,13 @@ class IssueResult:
     # of those, the units not exempted because this month's form was already mailed to them
     # (`duban mail send`): they may reply, and are owed as issued
     mailed: list[str] = field(default_factory=list)
+    # units whose form of the month already went out by `mail send` (or may have). Issued
+    # again with the others (no --dept), the draft keeps that mail's Message-ID
+    # (`drafts.same_mail`) and `mail send` does not mail it twice: `issue --emails` run to
+    # fill in one unit's address must not send every department its form again. Named with
+    # --dept (a later --due for one unit, a form to send again), the new form is a new mail.
+    kept_sent: list[str] = field(default_factory=list)
+    resent: list[str] = field(default_factory=list)
     # forms printed with another deadline than ``due`` (the one most carry): a form issued
     # again without --due keeps the unit's own later one (延期报送), said beside ``due``
     own_dues: dict[str, dt.date] = field(default_factory=dict)
@@ -200,7 +207,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
                 targets[unit].unlink(missing_ok=True)
             else:
                 _issue_one(ws, ledger, master, unit, period, dues[unit], targets[unit], style, project,
-                           last[unit] if prefill else {}, mail_template, result)
+                           last[unit] if prefill else {}, mail_template, result, renew=bool(units))
             # what this unit's form holds (or would have held: an exempt unit stays on its tasks
             # in the month): a task added to the master later is then the coordinator's note
             # (W208), not an error the department cannot fix (E404); and each task's texts,
@@ -231,7 +238,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
 
 def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period: Period, due: dt.date,
                target: Path, style: dict, project: str, values: dict[str, Prefill], mail_template: Path | None,
-               result: IssueResult) -> None:
+               result: IssueResult, renew: bool = False) -> None:
     today = ws.now().date()  # the office's day, whatever the machine's zone
     if values:  # --prefill: its latest accepted return's rows
         result.prefilled.append(unit)
@@ -255,5 +262,7 @@ def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period:
             result.no_email.append(unit)
         eml = build_draft(to=to, subject=subject, body=body,
                           attachments=[(path.name, path.read_bytes())], sender=ws.sender)
+        if same_mail(ws, ledger, "issue", period, unit):
+            (result.resent if renew else result.kept_sent).append(unit)
         result.emails.append(write_draft(ws, ledger, kind="issue", period=period, unit=unit,
-                                         path=path.with_suffix(".eml"), eml=eml))
+                                         path=path.with_suffix(".eml"), eml=eml, renew=renew))

@@ -9,7 +9,7 @@ from pathlib import Path
 from .. import owed
 from ..consolidate import consolidate
 from ..dates import cn_date
-from ..drafts import addressed, retire_drafts, write_draft
+from ..drafts import addressed, retire_drafts, same_mail, write_draft
 from ..errors import ReadFailure
 from ..issued_month import EarlierMonths
 from ..ledger import Ledger
@@ -32,6 +32,9 @@ class RemindResult:
     units: list[tuple[str, str]] = field(default_factory=list)
     retired: list[Path] = field(default_factory=list)   # earlier 催报 drafts removed
     no_email: list[str] = field(default_factory=list)   # drafts with no recipient: no 邮箱 in 单位名录
+    # units reminded by `mail send` today already: the draft made again is that mail
+    # (`drafts.same_mail`) and is not sent twice; a reminder on a later day is the next one
+    kept_sent: list[str] = field(default_factory=list)
 
 
 def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = False,
@@ -86,6 +89,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
             "attached": blank is not None, "feedback_attached": marked is not None},
             sections=sections)
         eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
+        if same_mail(ws, ledger, "remind", cons.period, u.unit):
+            result.kept_sent.append(u.unit)
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
                            path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml)
         result.files.append(path)

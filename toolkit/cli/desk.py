@@ -203,11 +203,15 @@ def mail_fetch(state: State, since: str | None) -> None:
 @period_option()
 @click.option("--yes", "-y", is_flag=True, help="不再询问，直接发送")
 @click.option("--dry-run", is_flag=True, help="只连接并登录发信服务器，列出将发送的邮件，不发送")
+@click.option("--resend", "resend", multiple=True, metavar="单位",
+              help="再次发送该单位的邮件（已发送或可能已发送过的也发，可重复；写“全部”则所有单位）")
 @pass_state
-def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run: bool) -> None:
+def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run: bool,
+              resend: tuple[str, ...]) -> None:
     """发送邮件草稿：下发（issue）、反馈（feedback）或催报（remind），已发过的不会再发。
 
-    先列出将发送的邮件（多少封、发给谁、附件和大小），确认后再发。
+    先列出将发送的邮件（多少封、发给谁、附件和大小），确认后再发。收件人按任务分工表
+    “单位名录”中现在的邮箱（草稿是回复报送人的除外），补填、改正邮箱后再运行即可。
     也可以写中文：duban mail send 催报。
 
     \b
@@ -215,11 +219,12 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
       duban mail send issue
       duban mail send feedback --period 2022-06
       duban mail send remind --dry-run
+      duban mail send issue --resend 市民政局
     """
     kind = {"下发": "issue", "反馈": "feedback", "催报": "remind"}.get(kind, kind)
     mail = _action("mail")
     with state.locked() as ws:
-        plan = mail.plan_send(ws, kind, period)
+        plan = mail.plan_send(ws, kind, period, resend)
         for line in plan.lines():
             echo(state, line)
         if not plan.drafts:

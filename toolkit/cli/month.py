@@ -115,6 +115,16 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
         if result.no_email:
             echo(state, f"其中 {len(result.no_email)} 个单位在单位名录中没有邮箱，请在草稿中填写收件人，"
                         "或在任务清单的“单位名录”表中补充邮箱。", fg="yellow")
+        if result.kept_sent:
+            month = f" --period {result.period}" if result.kept_period else ""
+            echo(state, f"其中 {len(result.kept_sent)} 个单位本期的填报表已通过邮件发出（或可能已发出）："
+                        f"{_some(result.kept_sent)}。重新生成的草稿不会再次发送；如需把新的填报表发给它们，"
+                        f"请运行 duban mail send issue{month} --resend "
+                        + ("全部" if len(result.kept_sent) > 1 else result.kept_sent[0]) + "。",
+                        fg="yellow")
+        if result.resent:
+            echo(state, f"其中 {_some(result.resent)} 本期的填报表已通过邮件发出（或可能已发出）：重新生成的填报表"
+                        "是新的邮件，运行 duban mail send issue 时会再次发给它们。", fg="yellow")
     send = "检查邮件草稿的收件人后发出" if emails else "把填报表发给各单位（加 --emails 生成邮件草稿）"
     echo(state, f"下一步：{send}；收到的回件放进“收件箱”文件夹，运行 duban collect（或双击“2-收取并汇总”）。")
 
@@ -498,6 +508,11 @@ def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
     for unit, state_ in result.units:
         echo(state, f"  {state_} {unit}")
     _echo_no_email(state, result.no_email)
+    if result.kept_sent:
+        month = f" --period {result.period}" if result.period != ws.period() else ""
+        echo(state, f"其中 {len(result.kept_sent)} 个单位今天已发过催报邮件：{_some(result.kept_sent)}。"
+                    f"重新生成的草稿不会再次发送；如需再发，请运行 duban mail send remind{month} --resend "
+                    + ("全部" if len(result.kept_sent) > 1 else result.kept_sent[0]) + "。", fg="yellow")
 
 
 def _echo_no_email(state: State, units: list[str]) -> None:

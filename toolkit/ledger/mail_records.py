@@ -15,6 +15,12 @@ idempotency key): ``sending`` is committed before the message data goes out, ``s
 the server accepted it, ``failed`` when the server refused it. A row left in ``sending`` means
 the run stopped while the server had the message: it may or may not have gone out, so it is
 never resent blindly (see `toolkit.mail_send`).
+
+Per address: ``recipients`` are the envelope addresses of the latest transaction, ``refused``
+those of them the server refused (a 450 greylisting, a 550), and ``delivered`` (migration 12)
+every address a completed transaction reached, kept across the transactions that send the
+same message to the addresses it missed. A message that reached one address stays ``sent``
+whatever a later transaction to another gets.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 FETCHED, DUPLICATE, TOO_BIG, SKIPPED = "fetched", "duplicate", "too_big", "skipped"
 SENDING, SENT, FAILED = "sending", "sent", "failed"
@@ -66,6 +72,11 @@ class SentMail:
     copy: str
     started_at: str
     sent_at: str | None
+    delivered: list[str] = field(default_factory=list)
+
+    def reached(self, address: str) -> bool:
+        """Whether a completed transaction delivered the message to ``address``."""
+        return address.lower() in {a.lower() for a in self.delivered}
 
 
 def _fetched(row: sqlite3.Row | None) -> FetchedMail | None:
@@ -76,12 +87,19 @@ def _fetched(row: sqlite3.Row | None) -> FetchedMail | None:
     return FetchedMail(**d)
 
 
-def _sent(row: sqlite3.Row | None) -> SentMail | None:
+def _without(row: sqlite3.Row, column: str) -> dict:
+    return {k: row[k] for k in row.keys() if k != column}  # noqa: SIM118
+
+
+def _sent(row: sqlite3.Row | dict | None) -> SentMail | None:
     if row is None:
         return None
-    d = {k: row[k] for k in row.keys()}  # noqa: SIM118
+    d = dict(row) if isinstance(row, dict) else {k: row[k] for k in row.keys()}  # noqa: SIM118
     d["recipients"] = json.loads(d["recipients"] or "[]")
     d["refused"] = json.loads(d["refused"] or "{}")
+    d["delivered"] = json.loads(d.get("delivered") or "[]")
+    if not d["delivered"] and d["state"] == SENT:  # sent before migration 12: its one transaction's
+        d["delivered"] = [a for a in d["recipients"] if a not in d["refused"]]
     return SentMail(**d)
 
 
@@ -155,30 +173,59 @@ class MailRecords:
             "SELECT DISTINCT unit FROM mail_sent WHERE kind=? AND period=? AND state IN (?, ?)",
             (kind, period, SENT, SENDING))}
 
+    def went_out(self, kind: str, period: str, unit: str) -> list[tuple[SentMail, int | None]]:
+        """The unit's mails of ``kind`` for ``period`` that went out or may have (sent,
+        sending), newest first, each with the ledger receipt its draft answers (feedback)."""
+        rows = self.conn.execute(
+            "SELECT s.*, d.receipt_id AS about FROM mail_sent s LEFT JOIN drafts d ON d.id = s.draft_id"
+            " WHERE s.kind=? AND s.period=? AND s.unit=? AND s.state IN (?, ?) ORDER BY s.id DESC",
+            (kind, period, unit, SENT, SENDING)).fetchall()
+        return [(_sent(_without(r, "about")), r["about"]) for r in rows]
+
     def begin_sending(self, *, message_id: str, draft_id: int | None, kind: str, period: str, unit: str,
-                      recipients: list[str], started_at: str) -> None:
-        """Committed before the message data goes to the server (see the module doc)."""
+                      recipients: list[str], started_at: str, refused: dict[str, str] | None = None) -> None:
+        """Committed before the message data goes to the server (see the module doc); ``refused``:
+        the recipients the server already refused at RCPT. ``delivered`` is kept, written out
+        (a row sent before migration 12 has it only as read, `_sent`): a message sent again to
+        the addresses it missed reached the others already."""
+        before = self.sent(message_id)
         self.conn.execute(
-            "INSERT INTO mail_sent(message_id, draft_id, kind, period, unit, recipients, state, started_at)"
-            " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO UPDATE SET draft_id=excluded.draft_id,"
-            " recipients=excluded.recipients, refused='{}', state=excluded.state, error='',"
-            " started_at=excluded.started_at, sent_at=NULL",
-            (message_id, draft_id, kind, period, unit, json.dumps(recipients, ensure_ascii=False), SENDING,
-             started_at))
+            "INSERT INTO mail_sent(message_id, draft_id, kind, period, unit, recipients, refused, state, started_at,"
+            " delivered) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO UPDATE SET"
+            " draft_id=excluded.draft_id, recipients=excluded.recipients, refused=excluded.refused,"
+            " state=excluded.state, error='', started_at=excluded.started_at, sent_at=NULL,"
+            " delivered=excluded.delivered",
+            (message_id, draft_id, kind, period, unit, json.dumps(recipients, ensure_ascii=False),
+             json.dumps(refused or {}, ensure_ascii=False), SENDING, started_at,
+             json.dumps(before.delivered if before else [], ensure_ascii=False)))
 
     def mark_sent(self, message_id: str, sent_at: str, refused: dict[str, str] | None = None) -> None:
-        self.conn.execute("UPDATE mail_sent SET state=?, sent_at=?, refused=?, error='' WHERE message_id=?",
-                          (SENT, sent_at, json.dumps(refused or {}, ensure_ascii=False), message_id))
+        """The server took the message: the transaction's recipients it did not refuse join
+        ``delivered``."""
+        row = self.sent(message_id)
+        refused = refused if refused is not None else (row.refused if row else {})
+        delivered = list(row.delivered) if row else []
+        for a in row.recipients if row else []:
+            if a not in refused and not any(a.lower() == d.lower() for d in delivered):
+                delivered.append(a)
+        self.conn.execute("UPDATE mail_sent SET state=?, sent_at=?, refused=?, delivered=?, error=''"
+                          " WHERE message_id=?", (SENT, sent_at, json.dumps(refused, ensure_ascii=False),
+                           json.dumps(delivered, ensure_ascii=False), message_id))
 
     def mark_failed(self, *, message_id: str, draft_id: int | None, kind: str, period: str, unit: str,
-                    recipients: list[str], error: str, at: str) -> None:
-        """The server refused the message (nothing went out): a later run may try again."""
+                    recipients: list[str], error: str, at: str, refused: dict[str, str] | None = None) -> None:
+        """The server refused the message (nothing went out): a later run may try again. A
+        message that reached some address before stays ``sent``, the refusal noted per address."""
+        row = self.sent(message_id)
+        delivered = row.delivered if row is not None else []
         self.conn.execute(
-            "INSERT INTO mail_sent(message_id, draft_id, kind, period, unit, recipients, state, error, started_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO UPDATE SET state=excluded.state,"
-            " error=excluded.error, recipients=excluded.recipients, started_at=excluded.started_at",
-            (message_id, draft_id, kind, period, unit, json.dumps(recipients, ensure_ascii=False), FAILED,
-             error, at))
+            "INSERT INTO mail_sent(message_id, draft_id, kind, period, unit, recipients, refused, state, error,"
+            " started_at, delivered) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(message_id) DO UPDATE SET"
+            " state=excluded.state, error=excluded.error, recipients=excluded.recipients,"
+            " refused=excluded.refused, started_at=excluded.started_at, delivered=excluded.delivered",
+            (message_id, draft_id, kind, period, unit, json.dumps(recipients, ensure_ascii=False),
+             json.dumps(refused or {}, ensure_ascii=False), SENT if delivered else FAILED, error, at,
+             json.dumps(delivered, ensure_ascii=False)))
 
     def mark_copy(self, message_id: str, copy: str) -> None:
         self.conn.execute("UPDATE mail_sent SET copy=? WHERE message_id=?", (copy, message_id))

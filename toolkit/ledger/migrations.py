@@ -179,6 +179,9 @@ CREATE TABLE sender_checks (
     checked_at TEXT NOT NULL
 );
 """))
+MIGRATIONS.append((12, "the addresses each sent mail reached, kept across the sends that complete it", """
+ALTER TABLE mail_sent ADD COLUMN delivered TEXT NOT NULL DEFAULT '[]';  -- JSON list; '[]' before version 12
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,380 @@
+"""What `duban mail send issue|feedback|remind` would send: the live drafts sorted into to
+send, sent before, without recipient, file deleted and unsure (`plan_send`); the sending
+itself is `toolkit.mail_send`.
+
+Recipients are read when the mail goes, not when the draft was written: a draft that reads
+as duban wrote it and whose addresses came from the 单位名录 (下发 and 催报; a 反馈 to a file
+that came without a sender) goes to the unit's 邮箱 as the 单位名录 gives it *now*. The office
+told "请在单位名录中填写/改正" fills in or corrects the cell and runs `mail send` again; the
+old draft went to the old address, or to no one, however often it was sent. A draft the office
+edited by hand (its bytes no longer those recorded) goes to the recipients it names, and a
+reply to the sender of a mailed return to that sender, with the Cc it was written with.
+
+A message is followed per address (`SentMail.delivered`): one the server refused for some of
+its addresses (a 450 greylisting, a 550 corrected since) goes again, under its Message-ID,
+to the unit's current addresses it has not reached; the others are not mailed twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.utils
+import hashlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from email import policy
+from pathlib import Path
+
+from . import owed
+from .addresses import address_problem, parse_addresses
+from .errors import BadConfig, UsageError
+from .imap_parse import decode_words
+from .ledger import DRAFT_KINDS, Draft, Ledger
+from .ledger.mail_records import SENDING, SENT, MailRecords
+from .mail import format_addresses, parse_mail
+from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
+from .period import Period
+from .units import Directory
+from .workspace import Workspace
+
+log = logging.getLogger("duban")
+
+KIND_LABELS = {"issue": "下发", "feedback": "反馈", "remind": "催报"}
+#: How the coordinator makes a kind's drafts (`SendPlan.lines` when there are none).
+MAKE = {"issue": "duban issue --emails", "feedback": "duban collect", "remind": "duban remind"}
+
+Pair = tuple[str, str]  # (display name, address)
+
+
+@dataclass
+class Outgoing:
+    """One draft to send."""
+
+    draft: Draft
+    path: Path
+    eml: bytes
+    to: list[Pair]                         # (display name, address) for the screen: the envelope's
+    recipients: list[str]                  # envelope addresses
+    attachments: list[tuple[str, int]]     # (name, bytes)
+    header_to: str | None = None           # the To: header from the 单位名录 when it differs from the draft's
+    again: bool = False                    # the message, sent before, to the addresses it has not reached
+    resend: bool = False                   # `--resend`: sent once more under a new Message-ID
+
+    @property
+    def unit(self) -> str:
+        return self.draft.unit
+
+    @property
+    def message_id(self) -> str:
+        return draft_message_id(self.draft)
+
+
+@dataclass
+class SendPlan:
+    """What `send` would do; `lines` shows it before the coordinator confirms."""
+
+    kind: str
+    period: Period
+    sender: str
+    server: str
+    drafts: list[Outgoing] = field(default_factory=list)
+    sent_before: list[str] = field(default_factory=list)
+    no_recipient: list[str] = field(default_factory=list)
+    bad_address: list[tuple[str, str, str]] = field(default_factory=list)  # unit, 邮箱 cell, why
+    missing: list[str] = field(default_factory=list)
+    unsure: list[str] = field(default_factory=list)
+    confirmed: list[str] = field(default_factory=list)  # found in Sent after an interrupted run
+    total: int = 0
+    plain: bool = False
+    month: str = ""  # " --period 2022-05" when not the workspace's current period
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.plain:
+            out.append("注意：[mail] 设置为不加密连接（security = \"plain\"），密码和邮件以明文传送。")
+        if not self.total:
+            # collect writes a reply only to a unit whose file was refused: after a collect that
+            # took every file, "run duban collect" sent the office round to do it again
+            why = "反馈邮件只写给报送被退回或无法读取的单位；还没有收取的，" if self.kind == "feedback" else ""
+            # collect's --period is the month it takes returns for, not where replies are
+            make = MAKE[self.kind] + (self.month if self.kind != "feedback" else "")
+            return [*out, f"{self.period.label} 没有{self.label}邮件草稿。{why}请先运行 {make}。"]
+        if self.confirmed:
+            out.append(f"上次中断时正在发送的 {len(self.confirmed)} 封已在“已发送”中找到，记为已发送："
+                       f"{units_text(self.confirmed)}。")
+        if self.drafts:
+            size = sum(len(o.eml) for o in self.drafts)
+            out.append(f"{self.period.label} {self.label}邮件：待发送 {len(self.drafts)} 封（共 {size_text(size)}），"
+                       f"发件人 {self.sender}，经{self.server}。")
+            for o in self.drafts:
+                files = "；".join(f"{n}（{size_text(s)}）" for n, s in o.attachments) or "无附件"
+                note = "（再次发送）" if o.resend else "（补发给上次没有收到的地址）" if o.again else ""
+                note += "（按单位名录现在的邮箱）" if o.header_to is not None else ""
+                out.append(f"  {o.unit} → {_addresses(o.to)}；{files}{note}")
+        if self.sent_before:
+            out.append(f"已发送过的 {len(self.sent_before)} 封不再发送：{units_text(self.sent_before)}。")
+        again = f"再次运行 duban mail send {self.kind}{self.month}"
+        if self.no_recipient:
+            out.append(f"没有收件人、不发送的 {len(self.no_recipient)} 封：{units_text(self.no_recipient)}。"
+                       f"请在任务分工表“单位名录”的邮箱列填写后{again}，草稿不必重新生成。")
+        if self.bad_address:
+            shown = "；".join(f"{u} 的邮箱“{cell}”{why}" for u, cell, why in self.bad_address[:10])
+            out.append(f"单位名录中的邮箱有误、不发送的 {len(self.bad_address)} 封：{shown}。"
+                       f"请在任务分工表“单位名录”的邮箱列改正后{again}。")
+        if self.missing:
+            out.append(f"草稿文件已被删除、不发送的 {len(self.missing)} 封：{units_text(self.missing)}。"
+                       + _remake(self.kind, self.month, self.missing))
+        if self.unsure:
+            out.append(unsure_line(self.unsure, self.kind, self.month))
+        if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing):
+            out.append(f"{self.period.label} 的{self.label}邮件都已发送过，没有要发送的。")
+        return out
+
+
+def unsure_line(units: list[str], kind: str, month: str = "") -> str:
+    """The mails a run stopped while sending: never resent unless the office says so."""
+    return (f"可能已发送，请核对 {len(units)} 封：{units_text(units)}。上次发送在传送这些邮件时中断，"
+            f"无法确定对方是否已收到；为免重复，不会自动重发。请到邮箱的“已发送”中核对或电话确认，如对方确实没有收到，"
+            f"请运行 duban mail send {kind}{month}{_options('--resend', units)} 再次发送。")
+
+
+def _remake(kind: str, month: str, units: list[str]) -> str:
+    """How to write deleted drafts again. A unit whose mail went out keeps it sent whatever
+    command makes its draft again (`drafts.same_mail`): naming the units is for the office."""
+    if kind == "issue":
+        return f"如需发送，请运行 duban issue --emails{month}{_options('--dept', units)} 重新生成草稿。"
+    if kind == "remind":
+        return f"如需发送，请运行 duban remind{month} 重新生成草稿（今天已发出的催报不会重发）。"
+    # collect writes a reply when a return comes in, never again for one already answered
+    return "如需发送，请用邮件客户端把同一文件夹中该单位的“_校验反馈.xlsx”发给该单位。"
+
+
+def _options(option: str, units: list[str]) -> str:
+    return "".join(f' {option} "{u}"' if " " in u else f" {option} {u}" for u in units)
+
+
+def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: Iterable[str] = ()) -> SendPlan:
+    """The live drafts of ``kind`` for the period, sorted into: to send, sent before, without
+    recipient, file deleted, and unsure (interrupted while sending). ``resend``: units whose
+    mail goes once more, under a new Message-ID, sent or unsure before or not."""
+    if kind not in DRAFT_KINDS:
+        raise UsageError(f"不认识的邮件类别“{kind}”：可选 issue（下发）、feedback（反馈）、remind（催报）。")
+    mail = require_smtp(ws)
+    sender = sender_of(ws)
+    period = ws.period(period)
+    plan = SendPlan(kind, period, sender[1], str(smtp_endpoint(mail)), plain=mail.security == "plain",
+                    month=f" --period {period}" if period != ws.period() else "")
+    directory = ws.load_master().directory
+    with Ledger(ws.ledger_path) as ledger:
+        records = MailRecords(ledger.conn)
+        drafts = ledger.drafts(kind, period)
+        plan.total = len(drafts)
+        named = _named(directory, resend, drafts, plan)
+        interrupted = []
+        for d in drafts:
+            row = records.sent(draft_message_id(d))
+            named_unit = d.unit in named
+            went = None if named_unit else row  # a unit named by --resend goes whatever went before
+            if went is not None and went.state == SENDING:
+                interrupted.append((d, went))
+                continue
+            if went is not None and went.state == SENT and not went.refused:
+                plan.sent_before.append(d.unit)
+                continue
+            path = ws.root / d.path
+            try:
+                eml = path.read_bytes()
+            except OSError:
+                plan.missing.append(d.unit)
+                continue
+            pairs, header_to, cell = _recipients(ws, ledger, directory, d, eml)
+            if not pairs:
+                # a cell holding something like an address says what is wrong with it; an
+                # empty one, 无 or a telephone number is one to fill in
+                why = address_problem(cell) if "@" in cell or "＠" in cell else ""
+                if why:
+                    plan.bad_address.append((d.unit, cell, why))
+                else:
+                    plan.no_recipient.append(d.unit)
+                continue
+            again = went is not None and went.state == SENT  # refused for some of its addresses
+            if again:
+                pairs = [p for p in pairs if not went.reached(p[1])]
+                if not pairs:
+                    plan.sent_before.append(d.unit)
+                    continue
+            attachments = [(a.name, len(a.data)) for a in parse_mail(eml).attachments]
+            plan.drafts.append(Outgoing(d, path, eml, pairs, [a for _, a in pairs], attachments, header_to,
+                                        again=again, resend=named_unit))
+        if interrupted:
+            _settle_interrupted(ws, records, interrupted, plan)
+    return plan
+
+
+#: ``--resend 全部``: every unit's draft of the kind goes once more (forms issued again to all
+#: after a task's text was corrected: one word, not fifty-four --resend)
+EVERY_UNIT = ("全部", "所有单位")
+
+
+def _named(directory: Directory, resend: Iterable[str], drafts: list[Draft], plan: SendPlan) -> set[str]:
+    """The draft units ``resend`` names (as written, an alias, or the 名录's name), read as
+    `issue --dept` reads them."""
+    by_unit = {directory.resolve(d.unit) or d.unit: d.unit for d in drafts}
+    if any(name.strip() in EVERY_UNIT for name in resend):  # forms corrected for everyone, mailed again
+        return set(by_unit.values())
+    named = set()
+    for name in resend:
+        unit = directory.resolve(name) or directory.find_in(name) or name
+        if unit not in by_unit:
+            raise UsageError(f"{plan.period.label}没有“{name}”的{plan.label}邮件草稿，无法再次发送。"
+                             f"请核对单位名称（duban mail send {plan.kind}{plan.month} 会列出各单位的草稿）。")
+        named.add(by_unit[unit])
+    return named
+
+
+def _settle_interrupted(ws: Workspace, records: MailRecords, interrupted: list, plan: SendPlan) -> None:
+    """A message a run stopped sending: found in Sent -> sent, else unsure. One sent before to
+    other addresses is in Sent already whatever became of the last attempt: it stays unsure."""
+    first = [draft_message_id(d) for d, row in interrupted if not row.delivered]
+    found = _found_in_sent(ws, first) if first else set()
+    stamp = office_now(ws).isoformat()
+    for d, _row in interrupted:
+        mid = draft_message_id(d)
+        if mid in found:
+            records.mark_sent(mid, stamp)
+            records.mark_copy(mid, "已发送文件夹中已有")
+            plan.confirmed.append(d.unit)
+        else:
+            plan.unsure.append(d.unit)
+
+
+def _recipients(ws: Workspace, ledger: Ledger, directory: Directory, d: Draft, eml: bytes
+                ) -> tuple[list[Pair], str | None, str]:
+    """(recipients, the To: header to send when they are not the draft's, the 单位名录 cell):
+    the unit's 邮箱 now for a draft addressed from the 单位名录 and not edited since (see the
+    module doc), else the draft's own."""
+    own = header_pairs(eml)
+    entry = directory.get(d.unit)
+    if entry is None or (own and hashlib.sha256(eml).hexdigest() != d.sha256):
+        return own, None, ""  # a unit gone from the 名录 (merged), or a draft the office addressed
+    if d.kind == "feedback" and not _from_directory(ws, ledger, d, own):
+        return own, None, ""  # to the return's sender, Cc the 名录 as it was written
+    pairs = _unique(parse_addresses(entry.email)[0])
+    if [a.lower() for _, a in pairs] == [a.lower() for _, a in own]:
+        return own, None, entry.email
+    return pairs, format_addresses(pairs) if pairs else None, entry.email
+
+
+def _from_directory(ws: Workspace, ledger: Ledger, d: Draft, own: list[Pair]) -> bool:
+    """Whether a reply was addressed from the 单位名录: the return it answers came with no
+    sender (`feedback.write_feedback` writes To the sender otherwise)."""
+    rec = ledger.get(d.receipt_id) if d.receipt_id is not None else None
+    if rec is None:
+        return not own
+    return not parse_addresses(owed.sender_of(ws, ledger, rec))[0]
+
+
+def header_pairs(eml: bytes) -> list[Pair]:
+    """The draft's To, Cc and Bcc addresses, each once."""
+    msg = email.message_from_bytes(eml, policy=policy.compat32)
+    pairs: list[Pair] = []
+    for header in ("To", "Cc", "Bcc"):
+        values = [str(v) for v in msg.get_all(header, [])]
+        pairs.extend((decode_words(n), a.strip()) for n, a in email.utils.getaddresses(values))
+    return _unique([p for p in pairs if "@" in p[1]])
+
+
+def _unique(pairs: list[Pair]) -> list[Pair]:
+    seen: set[str] = set()
+    out = []
+    for name, addr in pairs:
+        if addr.lower() not in seen:
+            seen.add(addr.lower())
+            out.append((name, addr))
+    return out
+
+
+def cancelled_line(ws: Workspace, plan: SendPlan) -> str:
+    """"已取消：…" for a send stopped by the user (Ctrl-C, a closed console), from the ledger:
+    which of the plan's mails went, which did not, and the one the server may have had when
+    the stop came. A bare 已取消。 left the office not knowing which departments have their
+    form (QA161)."""
+    sent, unsure, left = [], [], []
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        records = MailRecords(ledger.conn)
+        for o in plan.drafts:
+            row = records.sent(o.message_id)
+            if o.resend or row is None:  # not reached (a --resend not yet given its new Message-ID)
+                left.append(o.unit)
+            elif row.state == SENDING:
+                unsure.append(o.unit)
+            elif row.state == SENT and all(row.reached(a) for a in o.recipients):
+                sent.append(o.unit)
+            else:
+                left.append(o.unit)
+    line = f"已取消：本次已发送 {len(sent)} 封{plan.period.label}{plan.label}邮件"
+    line += f"（{units_text(sent)}）" if sent else ""
+    line += f"，未发送 {len(left)} 封" + (f"（{units_text(left)}）" if left else "")
+    if unsure:
+        line += f"；{units_text(unsure)} 的邮件在传送时被取消，可能已发出，下次发送时会核对，不会自动重发"
+    # the month named when it is not the workspace's: else the advice sends the current month's
+    month = f" --period {plan.period}" if plan.period != ws.period() else ""
+    return line + f"。再次运行 duban mail send {plan.kind}{month} 会接着发送未发出的，已发出的不会重发。"
+
+
+def _found_in_sent(ws: Workspace, message_ids: list[str]) -> set[str]:
+    """Message-IDs present in the Sent folder (empty when IMAP is not set up or unreachable:
+    the messages then stay "unsure", which is the safe side)."""
+    if not ws.settings.mail.imap_host:
+        return set()
+    try:
+        with Imap.open(ws, get_password(ws.settings.mail)) as imap:
+            folder = imap.sent_folder(create=False)
+            if folder is None:
+                return set()
+            imap.select(folder, readonly=True)
+            return {m for m in message_ids if imap.has_message_id(m)}
+    except MailboxError as exc:
+        log.warning("核对“已发送”失败：%s", exc.message)
+        return set()
+
+
+def sender_of(ws: Workspace) -> tuple[str, str]:
+    """(From: header, envelope address) from ``from`` (else ``sender``, else ``user``)."""
+    name, addr = email.utils.parseaddr(ws.settings.mail.from_address)
+    if "@" not in addr:
+        raise BadConfig("duban.toml 的 [mail] 中没有发信地址。请加一行 from = \"dbb@xxx.gov.cn\"（单位邮箱地址）。")
+    return format_addresses([(decode_words(name), addr)]), addr
+
+
+def draft_message_id(d: Draft) -> str:
+    """The draft's recorded Message-ID, the idempotency key (a draft recorded without one
+    gets a stable one from its ledger id and hash)."""
+    return d.message_id or f"<duban-draft-{d.id}-{d.sha256[:16]}@duban.invalid>"
+
+
+def office_now(ws: Workspace) -> dt.datetime:
+    """The office's time to the second: what the ledger's send times and a mail's Date say."""
+    return ws.now().replace(microsecond=0)
+
+
+def units_text(units: list[str]) -> str:
+    """Up to ten unit names, then how many in all."""
+    return "、".join(units[:10]) + (f" 等 {len(units)} 个单位" if len(units) > 10 else "")
+
+
+def _addresses(pairs: list[Pair]) -> str:
+    return "，".join(f"{n} <{a}>" if n else a for n, a in pairs)
+
+
+def size_text(n: int) -> str:
+    """A mail's or an attachment's size as the screen says it (KB, MB)."""
+    if n >= 1048576:
+        return f"{n / 1048576:.1f} MB"
+    return f"{max(1, round(n / 1024))} KB"
