@@ -47,7 +47,8 @@ def printed(ws, unit: str) -> tuple[str, str]:
     return shown, meta
 
 
-def test_an_earlier_due_keeps_the_date_already_given_on_the_form_and_says_so(run, issued_ws):
+def test_an_earlier_due_keeps_the_date_already_given_on_the_form_and_says_so(run, issued_ws, collecting_on):
+    collecting_on(dt.date(2022, 7, 1))  # before the dates printed: none is said to have passed (QA189)
     moved = run(["issue", "--period", "2022-06", "--due", "2022-07-08"], cwd=issued_ws.root).stdout
     assert "提醒：本次指定" not in moved and "提醒：填报表印" not in moved  # a later date: taken
     out = run(["issue", "--period", "2022-06", "--dept", "石龙镇", "--dept", "虎门镇", "--due", "2022-07-06"],
@@ -108,8 +109,10 @@ def test_two_dates_kept_are_each_named_with_their_units(run, issued_ws):
             "（石龙镇、虎门镇为2022年7月8日；麻涌镇为2022年7月10日）：") in out
 
 
-def test_a_later_due_for_some_units_moves_only_theirs(run, issued_ws, make_return):
+def test_a_later_due_for_some_units_moves_only_theirs(run, issued_ws, make_return, collecting_on):
+    collecting_on(dt.date(2022, 7, 1))  # before the date printed: not said to have passed (QA189)
     out = run(["issue", "--period", "2022-06", "--dept", "石龙镇", "--due", "2022-07-08"], cwd=issued_ws.root).stdout
+    collecting_on(None)
     assert "已生成 2022年6月进展填报表 1 份（报送截止：2022年7月8日）" in out and "提醒：" not in out
     assert (printed(issued_ws, "石龙镇"), printed(issued_ws, "虎门镇")) == (
         ("2022年7月8日", "2022-07-08"), ("2022年7月5日", "2022-07-05"))

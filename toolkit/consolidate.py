@@ -22,6 +22,7 @@ from .issued_month import (
     Basis,
     as_issued,
     basis_of,
+    issued_dues,
     judged_by_forms,
     kept_apart,
     month_name,
@@ -31,7 +32,7 @@ from .issued_month import (
 from .ledger import Ledger, Receipt, common_due
 from .master import Master, Task
 from .master.model import renumbered
-from .on_time import issued_dues, replied_on, reply_date, timeliness, unit_due
+from .on_time import replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
@@ -192,7 +193,8 @@ class Consolidation:
     #: units with tasks in the master that were issued no form of the period (added to the
     #: master afterwards) and sent nothing: not owed a return, so never named 未报送
     not_issued: list[str] = field(default_factory=list)
-    #: the next period's deadline as `duban issue` prints it (or printed it): the 通报 announces it
+    #: the next period's deadline as `duban issue` prints it (or printed it), the earliest any
+    #: of its forms carries: the 通报 announces it to 各单位, true for each
     next_due: dt.date | None = None
     #: per unit, the deadline printed on its own form when it differs from ``due`` (`issue --due`)
     unit_dues: dict[str, dt.date] = field(default_factory=dict)
@@ -219,6 +221,9 @@ class Consolidation:
     today: dt.date | None = None
     #: files waiting in 收件箱 that no collect has registered (`inbox.not_collected`)
     uncollected: list[str] = field(default_factory=list)
+    #: per unit, the later deadline than ``next_due`` its form of the next period carries (the
+    #: towns' extension): the 通报 names them beside ``next_due``
+    next_unit_dues: dict[str, dt.date] = field(default_factory=dict)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`inbox_notes`,
@@ -423,7 +428,13 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         apart = kept_apart(ledger, period, master)
         unit_dues = issued_dues(ledger, period, master, apart)
         due = ws.due(period, common_due(unit_dues))
-        next_due = ws.due(period.shift(1), ledger.issued_due(period.shift(1)))
+        # the next month's forms each as judged: the 通报 tells 各单位 the earliest and names the
+        # units given a later one; told the date most carry (the 33 towns' extension), a
+        # department whose own form said the 5th sent on the 7th and stood 逾期
+        nxt = period.shift(1)
+        next_dues = {u: ws.due(nxt, d)
+                     for u, d in issued_dues(ledger, nxt, master, kept_apart(ledger, nxt, master)).items()}
+        next_due = min(next_dues.values(), default=ws.due(nxt))
         accepted = renamed(ledger.accepted(period), master, _later, apart)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
@@ -590,7 +601,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
-                         ws.now().date(), uncollected)
+                         ws.now().date(), uncollected, {u: d for u, d in next_dues.items() if d > next_due})
 
 
 def _uncollected(ws: Workspace, ledger: Ledger) -> list[str]:

@@ -161,6 +161,20 @@ def later_month_named(form: Period, named: Iterable[Period]) -> Period | None:
 #: and July 退回待改 for an honest June 补报, where missing a real case only leaves the old 请核实
 _NOT_ITS_MONTH = re.compile(r"(?:20\d{2}\s*年\s*)?\d{1,2}\s*月份?\s*"
                             r"(?:补报|补交|补送|补发|补充|再报|重报|以前|之前|前|初|[上中下]旬|\d{1,2}\s*[日号])")
+#: a month written before a word for sending (7月报送, 7月上报, 7月报送材料, 7月份提交): the month the
+#: file went, when that is the month it was received in; one sent in August saying 7月报送 reports July
+_SENT_IN_MONTH = re.compile(r"(?:(20\d{2})\s*年\s*)?(\d{1,2})\s*月份?\s*"
+                            r"(?=报送|上报|报来|呈报|呈送|报出|提交|递交|发送|寄送|送达)")
+
+
+def _not_its_month(text: str, received: dt.datetime) -> str:
+    """``text`` (`month_digits`) without the months it writes as when the file went or what it
+    reaches back to (`_NOT_ITS_MONTH`), nor the month it was sent in said beside a word for
+    sending (`_SENT_IN_MONTH`): 石龙镇7月报送 mailed on 4 July is no word about July's progress."""
+    def sent(m: re.Match) -> str:
+        year = int(m.group(1)) if m.group(1) else received.year
+        return " " if (year, int(m.group(2))) == (received.year, received.month) else m.group(0)
+    return _SENT_IN_MONTH.sub(sent, _NOT_ITS_MONTH.sub(" ", month_digits(text)))
 
 
 def own_later_form(rep, expected: Period, hints: Iterable[str], received: dt.datetime,
@@ -192,7 +206,8 @@ _REPLY_SUBJECT = re.compile(r"\s*(?:回复|答复|回覆|re|aw|sv)\s*[:：]", re
 
 def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
                 asked: Callable[[str, Period, dt.datetime], bool],
-                exempt: Callable[[str, Period, dt.datetime], bool] | None = None) -> list[tuple[str, str]]:
+                exempt: Callable[[str, Period, dt.datetime], bool] | None = None,
+                due: Callable[[str, Period], dt.date] | None = None) -> list[tuple[str, str]]:
     """Refuse as E202 (期次不符), filed under the month it names, a return on last month's form
     that its file name, archive path, mail subject or 填报期 cell says is a later month's
     (`later_month_named`) whose form its unit was issued before the file was sent (``asked``,
@@ -202,6 +217,8 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     for July's form. Only a form whose `_meta` says its month: the other evidence is weaker.
     A unit ``exempt`` for that month (本期免报 by then, `EarlierMonths.was_exempt`) meant it too:
     refused there (July stays 本期免报, `owed.answered` drafts no reply), its June return stands.
+    Never a form mailed by its own month's deadline (``due``: the unit's, `on_time.unit_due`)
+    before the later month is over: that month's progress could not yet be reported.
     The screen line for the office (``name``: the file), none when nothing was refused."""
     if rep.period_by != "_meta" or not rep.unit or rep.outcome == Outcome.UNREADABLE:
         return []
@@ -209,10 +226,14 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     typed = [rep.label_period] if rep.label_period and rep.label_period != rep.period else []
     # a month said as when the file went or what it reaches back to is not the one it reports:
     # 东城街道7月补报 is June's 补报 sent in July, 7月份以前的进展 June's (QA130)
-    names, subject = ([_NOT_ITS_MONTH.sub(" ", month_digits(h)) for h in part]
-                      for part in (list(hints)[:2], list(hints)[2:]))
+    names, subject = ([_not_its_month(h, received) for h in part] for part in (list(hints)[:2], list(hints)[2:]))
     later = later_month_named(rep.period, [*typed, *months_named([*names, *subject], received)])
     if later is None:
+        return []
+    # mailed by its own month's deadline while the later month is still under way, the form's
+    # month is the one being reported, whatever its words say: July's forms out early on 1
+    # July, 石龙镇's June form mailed on 4 July (June due 5 July) as "石龙镇7月份进展" is June's
+    if due is not None and received.date() <= min(due(rep.unit, rep.period), later.end):
         return []
     # exempt for that month (本期免报, no form: `was_exempt`), the unit still meant it, not a June
     # 重报: taken as June's, it replaced the June return the 通报 published with July's words

@@ -18,9 +18,10 @@ from .addresses import parse_addresses
 from .dates import cn_date, resubmit_by
 from .files import atomic_write
 from .form_layout import label_value_cells
+from .issued_month import issued_dues
 from .ledger import Ledger, common_due
 from .master import Master
-from .on_time import issued_dues, unit_due
+from .on_time import unit_due
 from .period import Period
 from .report import CODES, Issue, Report
 from .returns import (

@@ -46,13 +46,23 @@ def renamed(by_unit: dict[str, Any], master: Master, merge, apart: frozenset[str
     return out
 
 
+def issued_dues(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
+                ) -> dict[str, dt.date]:
+    """`Ledger.issued_dues` under each unit's name in the month (`month_name`: a
+    unit renamed since its form went out keeps that form's deadline, the later of its two
+    names'; ``apart``: `kept_apart`, read when not given)."""
+    apart = kept_apart(ledger, period, master) if apart is None else apart
+    return renamed(ledger.issued_dues(period), master, max, apart)
+
+
 def month_name(unit: str, master: Master, apart: frozenset[str] = frozenset()) -> str:
     """The name a month counts ``unit`` (as the ledger holds it) under: its current name
     (`Directory.resolve`), unless the month keeps it apart (`kept_apart`)."""
     return unit if unit in apart else master.directory.resolve(unit) or unit
 
 
-def kept_apart(ledger: Ledger, period: Period, master: Master) -> frozenset[str]:
+def kept_apart(ledger: Ledger, period: Period, master: Master,
+               issuing: dict[str, list[str]] | None = None) -> frozenset[str]:
     """The names ``period``'s forms went to that the month keeps as issued: units that were
     two in the master the forms were made from and that 单位名录 now gives as one (机构改革:
     市林业局 merged into 市自然资源局 after June's forms went out, its name an alias). Each
@@ -68,9 +78,14 @@ def kept_apart(ledger: Ledger, period: Period, master: Master) -> frozenset[str]
     once the merged unit was issued the month again (`issue --dept 市自然资源局` after the
     merger) a form carrying every task of the split ones: that form is the month's, as a
     renamed unit's, and 市林业局's old one owes nothing (it stood 未报送 beside a return that
-    covered all its tasks)."""
+    covered all its tasks).
+    ``issuing``: the forms an issue is about to record (unit → its task ids, from ``master``),
+    read as recorded after every other: the names as the month will read them once it is."""
     resolve = master.directory.resolve
     by_master = ledger.issued_units_by_master(period)
+    if issuing:
+        by_master.setdefault(master.fingerprint, {}).update(
+            {u: ("9999", json.dumps(ids)) for u, ids in issuing.items()})  # (after any issued_at)
     names: set[str] = set()
     for fingerprint, forms in by_master.items():
         now: dict[str, set[str]] = {}
@@ -271,6 +286,7 @@ class EarlierMonths:
         self._merged: dict[Period, frozenset[str]] = {}
         self._tasks: dict[Period, list[Task]] = {}
         self._ids: dict[tuple[Period, Period], dict[str, str]] = {}
+        self._dues: dict[Period, dict[str, dt.date]] = {}
 
     def periods(self) -> list[Period]:
         """The months whose forms went out, earliest first."""
@@ -382,6 +398,13 @@ class EarlierMonths:
             return False
         issued = self.issued_at(period) if by is not None else None
         return issued is None or issued.date() <= by.date()
+
+    def given_due(self, unit: str, period: Period) -> dt.date | None:
+        """The date ``unit``'s forms of ``period`` printed (`issued_dues`: under its name
+        in the month), None when none was recorded."""
+        if period not in self._dues:
+            self._dues[period] = issued_dues(self.ledger, period, self.master, self.apart(period))
+        return self._dues[period].get(month_name(unit, self.master, self.apart(period)))
 
     def asked(self) -> dict[Period, set[str]]:
         """Each issued month, latest first → the units a form of it went to (not the exempt)."""

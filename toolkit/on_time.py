@@ -1,5 +1,5 @@
 """Whether a unit's return of a period was on time: the deadline it is judged by (its own
-form's, `issued_dues`), the first valid return that decides 按时 or 逾期 (`timeliness`), and
+form's, `issued_month.issued_dues`), the first valid return that decides 按时 or 逾期 (`timeliness`), and
 the date a reply to a refused file asked for its correction by (`reply_date`, `replied_on`).
 Read by `consolidate` (the month's verdicts), collect (a late file's reply) and `feedback`."""
 
@@ -9,9 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from .dates import resubmit_by
-from .issued_month import kept_apart, renamed
 from .ledger import Ledger, Receipt
-from .master import Master
 from .period import Period
 from .vocab import Outcome, TimeSource, UnitState
 from .workspace import Workspace
@@ -101,12 +99,3 @@ def replied_on(ledger: Ledger, period: Period) -> dict[int, dt.date]:
             day = dt.datetime.fromisoformat(d.created_at).date()
         out[d.receipt_id] = max(day, out.get(d.receipt_id, day))
     return out
-
-
-def issued_dues(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
-                ) -> dict[str, dt.date]:
-    """`Ledger.issued_dues` under each unit's name in the month (`issued_month.month_name`: a
-    unit renamed since its form went out keeps that form's deadline, the later of its two
-    names'; ``apart``: `kept_apart`, read when not given)."""
-    apart = kept_apart(ledger, period, master) if apart is None else apart
-    return renamed(ledger.issued_dues(period), master, max, apart)

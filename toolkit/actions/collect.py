@@ -38,11 +38,11 @@ from ..evidence import (
     unit_of_address,
 )
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..issued_month import EarlierMonths, check_as_printed, kept_apart
+from ..issued_month import EarlierMonths, check_as_printed, issued_dues, kept_apart
 from ..ledger import Ledger, Receipt, common_due
 from ..ledger.mail_records import MailRecords
 from ..master import Master
-from ..on_time import issued_dues, replied_on, reply_date, timeliness, unit_due
+from ..on_time import replied_on, reply_date, timeliness, unit_due
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..report import Report, make_issue
@@ -256,7 +256,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             if not expected or refiled:
                 # last month's form sent as a later month's: refused for that month
                 result.disputed += meant_later(rep, it.name, it.hints, it.received_at, months.was_asked,
-                                               months.was_exempt)
+                                               months.was_exempt, lambda u, p: ws.due(p, months.given_due(u, p)))
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
                 rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period)))
             if expected and not refiled and any(i.code == "E202" for i in rep.issues):
@@ -607,7 +607,7 @@ def _unless_master_fixed(ledger: Ledger, earlier: list[Receipt], master_saved: s
     return earlier
 
 
-# per period: its deadline, each unit's own (`on_time.issued_dues`), each unit's receipts,
+# per period: its deadline, each unit's own (`issued_month.issued_dues`), each unit's receipts,
 # the day each reply was written (`on_time.replied_on`) and the units exempt at issue
 # (本期免报: given no deadline, never 逾期), as consolidate reads them
 _Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]], dict[int, dt.date], frozenset[str]]

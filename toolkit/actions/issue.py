@@ -9,16 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import errors
-from ..dates import cn_date
+from ..dates import cn_date, resubmit_by
 from ..drafts import retire_drafts, same_mail, write_draft
 from ..files import check_writable
-from ..issued_month import own_aliases
+from ..issued_month import issued_dues, kept_apart, own_aliases
 from ..ledger import Ledger, common_due
 from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
 from ..master import Master
 from ..master.model import renumbered
-from ..on_time import issued_dues
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import Prefill, build_return, return_filename
@@ -74,6 +73,17 @@ class IssueResult:
     # judged by that later one (`Workspace.due`) while due_day stays: unit → the printed date
     below_day: dict[str, dt.date] = field(default_factory=dict)
     day_due: dt.date | None = None
+    # forms printing a date already past on the day of issue (``today``): a past month's form
+    # sent again, a --due in the past, a month issued late; the office is told before mailing
+    past: dict[str, dt.date] = field(default_factory=dict)
+    today: dt.date | None = None
+    # units first asked after the month's forms went out and their date (``passed_due``)
+    # passed: their forms print a later one, from ``today`` (`dates.resubmit_by`)
+    fresh: dict[str, dt.date] = field(default_factory=dict)
+    passed_due: dt.date | None = None
+    # the date a unit asked today is given that long (`fresh`), the --due the office is offered
+    later_due: dt.date | None = None
+    later_days: int = 0
 
 
 def resolve_units(master: Master, names: Iterable[str], former: Iterable[str] = ()) -> list[str]:
@@ -147,24 +157,37 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     which is what merge, status and the memo go by on any later day, whatever the setting."""
     master = ws.load_master()
     period = ws.period(period)
+    check_due(ws, period, due)
     with Ledger(ws.ledger_path) as ledger:
         # the names forms ever went to: a unit merged since is one no more (`resolve_units`)
         former = {u for p in ledger.issued_periods() for u in ledger.issued_units(p)} if units else ()
         chosen = resolve_units(master, units, former) if units else master.units_with_tasks()
         if not chosen:
             raise errors.NoTasks("任务清单的“责任分工”表中没有任何单位，无法下发。")
-        # under each unit's name in the month, as the verdicts read them (a renamed unit's form
-        # under its old name told it that date)
-        given, common = issued_dues(ledger, period, master), ledger.issued_due(period)
+        # under each unit's name in the month, as the verdicts read them once this issue is
+        # recorded (a renamed unit's form under its old name told it that date; a merged unit
+        # issued the month again is one unit from then on, `kept_apart`)
+        apart = kept_apart(ledger, period, master, {u: [t.id for t, _ in master.tasks_of(u)] for u in chosen})
+        given, common = issued_dues(ledger, period, master, apart), ledger.issued_due(period)
+        began = ledger.issued_at(period) is not None  # the month's forms went out before
         aliases = own_aliases(ledger, master, period)
         ids = prefill_ids(ledger, master)
         last = {u: last_accepted_values(ledger, u, period, aliases(u), ids) for u in chosen}
         sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
+    today = ws.now().date()  # the office's day
     # A form never prints an earlier date than one its unit was already given for the month:
     # that one stands (`Ledger.record_issued`), and a department holding two forms of one month
     # must read one deadline on both, the one its 逾期 is judged by. Without --due a form carries
-    # the period's (the one most forms carry) or its own later one, never another unit's.
-    dues = {u: max(d for d in (due or ws.due(period, common), given.get(u)) if d) for u in chosen}
+    # its unit's own date, never another unit's (the towns' extension, once most forms carry
+    # it); a unit given none yet, the period's. But a unit first asked after the month's forms
+    # went out and its date passed (exempt until then, added to 任务清单 since) gets the working
+    # days a refused return's correction gets (`dates.resubmit_by`): a date already past on
+    # its first form could only name it 逾期报送, whatever it did.
+    period_due = ws.due(period, common)
+    later_due = resubmit_by(today, today, ws.settings.resubmit_working_days)
+    fresh = max(period_due, later_due) if began and period_due < today else period_due
+    dues = {u: (max(due, given[u]) if due else ws.due(period, given[u])) if u in given else due or fresh
+            for u in chosen}
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
     done = [u for u in chosen if all_done(master, u, last[u])]
     exempt = set(done) if (ws.settings.skip_done_units if skip_done is None else skip_done) else set()
@@ -226,6 +249,11 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     # forms print what --due asks, the later due_day decides until the office lowers it (and
     # merge asks 请核实 where that turns a 逾期 into 按时, `Consolidation.due_notes`)
     result.below_day = {u: dues[u] for u in result.units if dues[u] < result.day_due}
+    result.today = today
+    result.fresh = {u: dues[u] for u in result.units if not due and u not in given and dues[u] != period_due}
+    result.passed_due = period_due if result.fresh else None
+    result.past = {u: dues[u] for u in result.units if ws.due(period, dues[u]) < today}
+    result.later_due, result.later_days = later_due, ws.settings.resubmit_working_days
     current = ws.settings.period
     if out is None and units and current and period < current:
         # a form of an earlier month sent again (--dept) leaves the month the office is on:
@@ -234,6 +262,30 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     elif out is None:
         result.period_set = set_current_period(ws, period)
     return result
+
+
+#: a --due more than this after both the period's end and the day of issue is taken for a
+#: typo (2023-07-05 for June 2022): a date given is never brought forward, so it is refused
+#: before it binds the month
+_FAR = dt.timedelta(days=92)
+
+
+def check_due(ws: Workspace, period: Period, due: dt.date | None) -> None:
+    """Refuse a --due that cannot be meant for ``period``: before the month itself begins, or
+    more than three months after both its end and today (a year typed wrong). Once a form
+    printed it, it stands (`Ledger.record_issued`): corrected the same minute, the unit was
+    still never to be 逾期 for the month."""
+    if due is None:
+        return
+    if due < period.start:
+        why = f"早于{period.label}本身"
+    elif due > max(period.end, ws.now().date()) + _FAR:
+        why = f"比{period.label}月底和今天都晚三个月以上"
+    else:
+        return
+    raise errors.UsageError(
+        f"报送截止日期 {cn_date(due)}{why}，不像是{period.label}进展的截止日期（年份或月份写错了？），"
+        "未生成填报表。已下发的截止日期不会提前，请核对后重新运行。")
 
 
 def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period: Period, due: dt.date,

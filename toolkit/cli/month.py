@@ -69,21 +69,22 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份"
                 f"（报送截止：{cn_date(result.due)}{'；' + own if own else ''}）")
     echo(state, f"文件夹：{result.folder}")
+    # a command given to issue again repeats this one's options: run without --prefill it
+    # blanked the forms, without --no-skip-done it could exempt units this issue asked
+    # (skip_done_units), and without --emails it left the drafts attaching the old forms
+    same = "".join(" " + o for o in (
+        *(f"--dept {d}" for d in depts), *([f'--out "{out}"' if " " in out else f"--out {out}"] if out else []),
+        *(["--emails"] if emails else []), *(["--prefill"] if prefill else []),
+        *([] if skip_done is None else ["--skip-done" if skip_done else "--no-skip-done"])))
     if due is None and (off := day_off(result.due)):
         # the default deadline (due_day of the next month) never moves: a form printing a Sunday
         # holds every unit to it, where an office often means the next working day (QA137)
         after = next_working_day(result.due)
-        # the command repeats this one's options: run without --prefill it blanked the forms,
-        # without --no-skip-done it could exempt units this issue asked (skip_done_units), and
-        # without --emails it left the drafts attaching the forms that print the Sunday
-        same = [*(f"--dept {d}" for d in depts), *([f'--out "{out}"' if " " in out else f"--out {out}"] if out else []),
-                *(["--emails"] if emails else []), *(["--prefill"] if prefill else []),
-                *([] if skip_done is None else ["--skip-done" if skip_done else "--no-skip-done"])]
         echo(state, f"提醒：报送截止 {cn_date(result.due)} 是{off}。督办不按节假日顺延截止日期，是否逾期按填报表上印的"
                     f"日期判断；如需顺延（如到 {cn_date(after)}，{weekday(after)}），请在发出填报表前运行 "
-                    f"duban issue --period {result.period} --due {after.isoformat()}"
-                    f"{''.join(' ' + o for o in same)} 重新生成。", fg="yellow")
+                    f"duban issue --period {result.period} --due {after.isoformat()}{same} 重新生成。", fg="yellow")
     _echo_kept_dues(state, result)
+    _echo_past_dues(state, result, same)
     if result.period_set:
         echo(state, f"当前期次已设为 {result.period.label}（写入 duban.toml）：以后不加 --period 的命令都处理这一期。")
     elif result.kept_period:
@@ -148,6 +149,28 @@ def _echo_kept_dues(state: State, result) -> None:
         printed = _by_date(result.below_day, result.units)
         echo(state, f"提醒：填报表印的报送截止（{printed}）早于 duban.toml 的 due_day 给出的{cn_date(day)}："
                     f"是否逾期按较晚的{cn_date(day)}判断。{lower}", fg="yellow")
+
+
+def _echo_past_dues(state: State, result, same: str) -> None:
+    """Forms printing a date that had passed when they were made, and the units first asked
+    after the month's date passed, given a later one (`IssueResult.fresh`): each said in one
+    line before the forms are mailed, with the command that gives another date (``same``: this
+    command's options)."""
+    def again(day: str) -> str:
+        return f"duban issue --period {result.period} --due {day}{same}"
+
+    if result.fresh:
+        given, first = cn_date(next(iter(result.fresh.values()))), _some(list(result.fresh))
+        echo(state, f"提醒：本期报送截止{cn_date(result.passed_due)}已过，{first}此前未收到本期填报表："
+                    f"其填报表印{given}（今天起{result.later_days}个工作日，同反馈邮件给出的重报期限），"
+                    f"是否逾期按此判断。如需其他日期，请在发出前运行 {again('YYYY-MM-DD')} 重新生成。",
+             fg="yellow")
+    if result.past:
+        past = _by_date(result.past, result.units)
+        echo(state, f"提醒：填报表印的报送截止已过（{past}；今天是{cn_date(result.today)}）："
+                    "此后报送的都将计为逾期报送。如需给其留出报送时间，请在发出前运行 "
+                    f"{again(result.later_due.isoformat())} 重新生成"
+                    "（截止日期可以延后，不会提前）。", fg="yellow")
 
 
 def _by_date(dues: dict[str, dt.date], issued: list[str]) -> str:

@@ -37,9 +37,11 @@ class IssuedRecords:
         return common_due(self.issued_dues(period))
 
     def issued_dues(self, period: Period) -> dict[str, dt.date]:
-        """Per unit, the latest deadline a form of ``period`` was issued to it with."""
+        """Per unit, the latest deadline a form of ``period`` was issued to it with. Not the
+        date a record of the unit exempt carries: no form went out, nobody was told it
+        (市残联, exempt, then asked after all with an earlier --due, was held to the later one)."""
         return {r[0]: dt.date.fromisoformat(r[1]) for r in self.conn.execute(
-            "SELECT unit, MAX(due) FROM issued WHERE period=? AND due IS NOT NULL GROUP BY unit",
+            "SELECT unit, MAX(due) FROM issued WHERE period=? AND due IS NOT NULL AND exempt=0 GROUP BY unit",
             (str(period),))}
 
     def issued_units(self, period: Period) -> set[str]:

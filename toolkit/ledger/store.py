@@ -422,7 +422,8 @@ class Ledger(IssuedRecords):
         given = self.conn.execute("SELECT due, COALESCE(first_issued_at, issued_at), exempt FROM issued"
                                   " WHERE period=? AND unit=? AND fingerprint=?",
                                   (str(period), unit, fingerprint)).fetchone()
-        if given and given[0] and (due is None or dt.date.fromisoformat(given[0]) > due):
+        # a date only a record of the unit exempt carried was told to nobody (`issued_dues`)
+        if given and given[0] and not given[2] and (due is None or dt.date.fromisoformat(given[0]) > due):
             due = dt.date.fromisoformat(given[0])
         at = now()
         # a unit exempt until now (no form went out) is first asked by this form; the earlier

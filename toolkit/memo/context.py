@@ -133,7 +133,15 @@ class MemoContext:
     #: the deadline as a sentence, units with their own named: "本期报送截止日为2022年7月5日，
     #: 其中麻涌镇为2022年7月10日。"; "" when no deadline is known
     due_text: str
-    next_due_date_text: str  #: next period's submission deadline, "2022年8月5日"
+    #: next period's submission deadline, the earliest any of its forms carries, "2022年8月5日";
+    #: a unit whose form carries a later one is in ``next_own_dues``
+    next_due_date_text: str
+    #: the units whose next-period forms carry a later deadline (the towns' extension), in the
+    #: order the memo names units; [] when every form carries the same date
+    next_own_dues: list[UnitDue]
+    #: the next period's deadline as said to 各单位, the units with a later one named:
+    #: "2022年7月进展请各单位于2022年8月5日前报送（其中石龙镇等33个单位为2022年8月8日）"
+    next_due_text: str
     as_of: str  #: time of the latest return counted, "2022-07-08 09:30"; "" if none
     title: str  #: "关于2022年6月东莞市…专项行动进展情况的通报"
     title_lines: str  #: the title with line breaks between words, each line fitting the 2号 title line
@@ -496,13 +504,16 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     unchanged = _unchanged_units(cons) if list_unchanged else []
     own_dues = [UnitDue(u.unit, cn_date(cons.unit_dues[u.unit])) for u in named
                 if u.unit in cons.unit_dues and u.unit not in cons.exempt]
+    later = cons.next_unit_dues
+    next_own_dues = [UnitDue(u, cn_date(later[u])) for u in dict.fromkeys([*(u.unit for u in named), *later])
+                     if u in later]
 
     ctx = MemoContext(
         project=project, organiser=organiser, period=str(period), period_label=period.label,
         next_period_label=nxt.label, issue_date_text=cn_date(issue_date),
         due_date_text=cn_date(cons.due) if cons.due else "", own_dues=own_dues,
         due_text=sentences.due_text(cn_date(cons.due), own_dues, MAX_INLINE_UNITS) if cons.due else "",
-        next_due_date_text=cn_date(next_due),
+        next_due_date_text=cn_date(next_due), next_own_dues=next_own_dues, next_due_text="",
         as_of=cons.as_of or "", title=title, title_lines=title_lines(title),
         recipients=_recipients(cons.units, level, "区" if autonomous else ""), level=level,
         # a bureau's plan among its own 科室 asks its own leaders, not the 市级 government
@@ -546,6 +557,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     ctx.reporting_text = sentences.reporting_text(ctx) + sentences.exempt_text(ctx, MAX_INLINE_UNITS)
     ctx.reporting_points = sentences.reporting_points(ctx)
     ctx.due_next_text = sentences.due_next_text(ctx, cons.tasks)
+    ctx.next_due_text = sentences.next_due_text(ctx, MAX_INLINE_UNITS)
     ctx.requirements = sentences.requirements(ctx, any(t.coops for t in cons.tasks), deadlines)
     if cons.of_sections:
         _of_sections(ctx)
@@ -568,7 +580,7 @@ def _of_sections(ctx: MemoContext) -> None:
     """A bureau's plan among its own 科室: its sentences speak of 科室 (`units.say_sections`)."""
     say = say_sections
     for name in ("intro", "overview_text", "completed_text", "attention_text", "coop_lagging_text", "reporting_text",
-                 "due_next_text"):
+                 "due_next_text", "next_due_text"):
         setattr(ctx, name, say(getattr(ctx, name)))
     for items in (ctx.completed, ctx.lagging, ctx.overdue, ctx.attention, ctx.coop_lagging, ctx.due_next):
         for t in items:

@@ -241,14 +241,26 @@ def due_text(due: str, own: list[UnitDue], most: int) -> str:
     another, `MemoContext.own_dues`) grouped by date: 其中麻涌镇、莞城街道为2022年7月10日; beyond
     ``most`` units, their count. A template saying only ``due_date_text`` told every unit the
     5th, while 麻涌镇, granted the 10th and sending on the 9th, stood 按时报送."""
-    text = f"本期报送截止日为{due}"
+    return f"本期报送截止日为{due}" + ("，" + own_dues_text(own, most) if own else "") + "。"
+
+
+def own_dues_text(own: list[UnitDue], most: int) -> str:
+    """The units of ``own`` with their dates: "其中麻涌镇、莞城街道为2022年7月10日"; beyond ``most``
+    units, their count (with the date when they share one)."""
+    dates = dict.fromkeys(d.due_date_text for d in own)
     if len(own) > most:
-        text += f"，其中{own[0].name}等{len(own)}个单位以各自填报表上的截止日为准"
-    elif own:
-        dates = dict.fromkeys(d.due_date_text for d in own)
-        text += "，其中" + "，".join(f"{names_text([d.name for d in own if d.due_date_text == day])}为{day}"
-                                    for day in dates)
-    return text + "。"
+        return f"其中{own[0].name}等{len(own)}个单位" + (f"为{next(iter(dates))}" if len(dates) == 1
+                                                        else "以各自填报表上的截止日为准")
+    return "其中" + "，".join(f"{names_text([d.name for d in own if d.due_date_text == day])}为{day}"
+                              for day in dates)
+
+
+def next_due_text(c: MemoContext, most: int) -> str:
+    """When the next month's progress is due: "2022年7月进展请各单位于2022年8月5日前报送（其中石龙镇等33个单位为
+    2022年8月8日）". The earliest date its forms carry, the units given a later one named: told
+    the date most forms carry, a department whose own form said the 5th sent on the 7th, 逾期."""
+    own = f"（{own_dues_text(c.next_own_dues, most)}）" if c.next_own_dues else ""
+    return f"{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送{own}"
 
 
 def reporting_text(c: MemoContext) -> str:
@@ -386,10 +398,10 @@ def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True) -> 
         if c.unit_returned:
             asks.append(f"退回修改的{c.unit_returned}个单位修改后重报")
         items.append(("按时报送进展。",
-                      f"请{'，'.join(asks)}；{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送，"
+                      f"请{'，'.join(asks)}；{c.next_due_text}，"
                       "逾期未报送的将在下期通报中列明。"))
     else:
-        items.append(("按时报送进展。", f"{c.next_period_label}进展请各单位于{c.next_due_date_text}前报送。"))
+        items.append(("按时报送进展。", f"{c.next_due_text}。"))
     if c.due_next:
         items.append(("确保按期完成。",
                       f"{c.next_period_label}到期的{len(c.due_next)}项任务，牵头单位要倒排工期、压实责任，确保按时保质完成。"))
