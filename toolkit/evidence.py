@@ -217,8 +217,11 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     for July's form. Only a form whose `_meta` says its month: the other evidence is weaker.
     A unit ``exempt`` for that month (本期免报 by then, `EarlierMonths.was_exempt`) meant it too:
     refused there (July stays 本期免报, `owed.answered` drafts no reply), its June return stands.
-    Never a form mailed by its own month's deadline (``due``: the unit's, `on_time.unit_due`)
-    before the later month is over: that month's progress could not yet be reported.
+    Never a form mailed by its own month's deadline (``due``: the month's, the date most of its
+    forms carry, not one unit's extension) before the later month is over: that month's
+    progress could not yet be reported. A unit's own deadline would not do: given 31 July for
+    June, its June file with July's progress mailed on 30 July replaced its June return and
+    left July 未报送 (QA195).
     The screen line for the office (``name``: the file), none when nothing was refused."""
     if rep.period_by != "_meta" or not rep.unit or rep.outcome == Outcome.UNREADABLE:
         return []
@@ -230,7 +233,7 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     later = later_month_named(rep.period, [*typed, *months_named([*names, *subject], received)])
     if later is None:
         return []
-    # mailed by its own month's deadline while the later month is still under way, the form's
+    # mailed by its month's deadline while the later month is still under way, the form's
     # month is the one being reported, whatever its words say: July's forms out early on 1
     # July, 石龙镇's June form mailed on 4 July (June due 5 July) as "石龙镇7月份进展" is June's
     if due is not None and received.date() <= min(due(rep.unit, rep.period), later.end):

@@ -185,7 +185,8 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     # its first form could only name it 逾期报送, whatever it did.
     period_due = ws.due(period, common)
     later_due = resubmit_by(today, today, ws.settings.resubmit_working_days)
-    fresh = max(period_due, later_due) if began and period_due < today else period_due
+    # on the deadline day too: asked at 18:00 on the 5th, a date of the 5th left it the evening (QA195)
+    fresh = max(period_due, later_due) if began and period_due <= today else period_due
     dues = {u: (max(due, given[u]) if due else ws.due(period, given[u])) if u in given else due or fresh
             for u in chosen}
     folder = Path(out) if out else ws.stage_dir(ISSUED, period)
@@ -252,7 +253,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     result.today = today
     result.fresh = {u: dues[u] for u in result.units if not due and u not in given and dues[u] != period_due}
     result.passed_due = period_due if result.fresh else None
-    result.past = {u: dues[u] for u in result.units if ws.due(period, dues[u]) < today}
+    result.past = {u: dues[u] for u in result.units if ws.due(period, dues[u]) <= today}
     result.later_due, result.later_days = later_due, ws.settings.resubmit_working_days
     current = ws.settings.period
     if out is None and units and current and period < current:

@@ -161,13 +161,15 @@ def _echo_past_dues(state: State, result, same: str) -> None:
 
     if result.fresh:
         given, first = cn_date(next(iter(result.fresh.values()))), _some(list(result.fresh))
-        echo(state, f"提醒：本期报送截止{cn_date(result.passed_due)}已过，{first}此前未收到本期填报表："
+        passed = "就是今天" if result.passed_due == result.today else "已过"
+        echo(state, f"提醒：本期报送截止{cn_date(result.passed_due)}{passed}，{first}此前未收到本期填报表："
                     f"其填报表印{given}（今天起{result.later_days}个工作日，同反馈邮件给出的重报期限），"
                     f"是否逾期按此判断。如需其他日期，请在发出前运行 {again('YYYY-MM-DD')} 重新生成。",
              fg="yellow")
     if result.past:
         past = _by_date(result.past, result.units)
-        echo(state, f"提醒：填报表印的报送截止已过（{past}；今天是{cn_date(result.today)}）："
+        ended = "已过或就是今天" if result.today in result.past.values() else "已过"
+        echo(state, f"提醒：填报表印的报送截止{ended}（{past}；今天是{cn_date(result.today)}）："
                     "此后报送的都将计为逾期报送。如需给其留出报送时间，请在发出前运行 "
                     f"{again(result.later_due.isoformat())} 重新生成"
                     "（截止日期可以延后，不会提前）。", fg="yellow")
