@@ -139,8 +139,6 @@ def test_a_unit_first_asked_on_the_deadline_day_is_not_handed_that_same_day_sile
 # 4. The 通报's next-month sentence
 
 
-@pytest.mark.xfail(strict=True, reason="one --dept extension issued before the month's forms becomes "
-                   "every unit's date: the office's default issue prints 8月10日 on 54 forms")
 def test_one_towns_extension_issued_first_is_not_every_units_date(run, issued_ws, collecting_on):
     """On 27 July the office gives 麻涌镇 its July form early with the 10th (a festival), then on 28
     July issues July's forms to everyone without --due, meaning the 5th (due_day)."""
