@@ -30,9 +30,10 @@ def test_a_memo_before_the_deadline_says_the_units_may_still_report(issued_ws, m
     set_clock(monkeypatch, JULY[3])
     collect(issued_ws)
     (line,) = _notes(issued_ws, 3)
-    # and the tasks it calls 未报送 for them alone (QA181): the 汇总表 says them 未报送（尚未截止）
+    # and the tasks it calls 未报送 for them alone (QA181): the 汇总表 says them 未报送（尚未截止）;
+    # 1.2 among them, 石龙镇's 已完成 its only report (QA194: not 滞后 on leads due on the 5th)
     assert line == ("请核实：通报列为未报送的 53 个单位，今天（2022年7月3日）尚未过其报送截止日期，仍可按时报送"
-                    "（本期截止2022年7月5日）；通报列为未报送的任务1.1、2.1、2.2、2.3、2.4等25项，其未报送的牵头单位"
+                    "（本期截止2022年7月5日）；通报列为未报送的任务1.1、1.2、2.1、2.2、2.3等26项，其未报送的牵头单位"
                     "均在其中。正式印发的通报，请在截止日期过后重新收取、生成；如需现在印发，请先删去或注明这些单位和任务。")
     result = run(["memo", "--format", "md"], cwd=issued_ws.root)
     assert line in result.output.splitlines() and result.exit_code == 1

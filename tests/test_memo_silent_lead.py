@@ -22,6 +22,8 @@ def test_a_task_its_reporting_leads_finished_says_so(issued_ws, collecting_on):
         send(issued_ws, JUNE, unit, Filling(default=DONE), dt.date(2022, 7, 4))
     collecting_on(dt.date(2022, 7, 4))
     collect(issued_ws, JUNE)
+    # on the 8th, 市公安局 past the 5th: on the 4th the task waits on it (QA194, `task_rule.task_status`)
+    collecting_on(dt.date(2022, 7, 8))
     ctx = build_context(consolidate(issued_ws, JUNE), dt.date(2022, 7, 8))
     item = next(i for i in ctx.overdue if i.id == "3.1")
     assert item.status_text == "滞后，已报送的5个牵头单位均已完成", item.status_text

@@ -40,7 +40,18 @@ from .senders import Asked, checked_notes, disowned, marked, sender_answers, unk
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import task_title, unended
 from .units import of_sections
-from .vocab import NOT_YET_DUE, PAST_DUE, TASK_STATUSES, UNIT_STATES, Outcome, Owed, Role, Status, UnitState
+from .vocab import (
+    NOT_YET_DUE,
+    OVERDUE_WAITING,
+    PAST_DUE,
+    TASK_STATUSES,
+    UNIT_STATES,
+    Outcome,
+    Owed,
+    Role,
+    Status,
+    UnitState,
+)
 from .workspace import Workspace
 
 DONE, LAGGING, NOT_REPORTED = Status.DONE, Status.LAGGING, Status.NOT_REPORTED
@@ -109,14 +120,17 @@ class TaskSummary:
     #: how many lead units' progress ``avg_progress`` is the mean of: of one, it is that
     #: unit's own progress, no average (苍南's one lead a task)
     averaged: int = 0
+    #: the leads owing a row that the status had none from (`task_rule.Verdict.silent`): no row
+    #: this month and no 已完成 of an earlier one
+    silent: list[str] = field(default_factory=list)
 
     def not_yet_due(self, waiting: frozenset[str]) -> bool:
         """Whether its 综合状态 未报送 is only of leads whose deadline has not passed: every lead
-        it has no row from is among ``waiting`` (`Consolidation.waiting`: said `NOT_YET_DUE`).
+        it has no row from is among ``waiting`` (`Consolidation.waiting`: said `NOT_YET_DUE`),
+        none having reported, or each that did 已完成 past the 完成时限 (`task_rule.task_status`).
         One past its deadline, or sent back (退回待改 whatever the day), keeps it 未报送; so
         does a task no lead owes (none named, none asked): nobody will report it by a deadline."""
-        owing = [u for u, word in self.lead_states.items() if word in (NOT_REPORTED, TO_FIX)]
-        return self.status == NOT_REPORTED and bool(owing) and all(u in waiting for u in owing)
+        return self.status == NOT_REPORTED and bool(self.silent) and all(u in waiting for u in self.silent)
 
     def missing_text(self, waiting: frozenset[str] = frozenset()) -> str:
         """任务汇总's 未报送单位: the units that sent nothing, then, said so, those whose deadline
@@ -290,7 +304,7 @@ class Consolidation:
     def not_yet_due(self, today: dt.date) -> list[str]:
         """The units 未报送 whose deadline (`due_of`) has not passed on ``today``: on the day
         itself a unit may still send on time."""
-        return [u.unit for u in self.units if u.state == UnitState.NOT_REPORTED and self.due_of(u.unit) >= today]
+        return _not_yet_due(self.units, self.due_of, today)
 
     @functools.cached_property
     def waiting_units(self) -> list[str]:
@@ -334,6 +348,14 @@ class Consolidation:
         n = (self.task_counts() if tasks else self.unit_counts())[NOT_REPORTED]
         waiting = len(self.waiting_tasks if tasks else self.waiting)
         return [(label if tasks else PAST_DUE, n - waiting), (NOT_YET_DUE, waiting)] if waiting else [(label, n)]
+
+    def overdue_counts(self, label: str = "超期未完成") -> list[tuple[str, int]]:
+        """超期未完成 as counted: ``label`` and the tasks past their 完成时限 not done; while
+        some of them wait on leads not yet due (`waiting_tasks`), those apart (`OVERDUE_WAITING`):
+        nobody knows them unfinished yet. On 3 July, 总览 counted six tasks 超期未完成 whose every
+        lead still had until the 5th."""
+        n, waiting = len(self.overdue), sum(t.task.id in self.waiting_tasks for t in self.overdue)
+        return [(label, n - waiting), (OVERDUE_WAITING, waiting)] if waiting else [(label, n)]
 
     def own_dues_text(self, fmt: Callable[[dt.date], str], most: int = 5) -> str:
         """The units judged by another deadline than ``due`` (their form re-issued with
@@ -504,41 +526,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             before, history = in_month(before, history, printed, numbered(ledger, period, today, master)
                                        if judged_by_forms(ledger, period, received, today) else master.tasks)
     skip = set(not_issued)
-    current = judged(master, accepted_rows, period, skip, asked, before) if tasks else {}
-    if tasks:
-        history[period] = history_of(current)
-
-    summaries: list[TaskSummary] = []
-    for t in master.tasks if tasks else ():
-        all_leads = master.units_of(t.id, LEAD)
-        leads = [u for u in all_leads if u not in skip]
-        coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
-        status, avg, averaged = current[t.id]
-        texts, problems, missing, returned, not_asked = [], [], [], [], []
-        lead_states = {}
-        for unit in leads + coops:
-            row = accepted_rows.get(unit, {}).get(t.id)
-            if row is None:
-                # a lead silent on a task it finished earlier leaves the task 已完成 (`judged`)
-                # but is still named here as not having reported this month, as 单位明细 says;
-                # an exempt one (本期免报) was not asked to and is named nowhere
-                word = missing_word(unit, t.id, asked, accepted_rows, sent_back, exempt)
-                {NOT_ISSUED: not_asked, TO_FIX: returned, NOT_REPORTED: missing}.get(word, []).append(unit)
-                if unit in leads:  # an exempt lead is done (滞后超期 lists only leads not done)
-                    lead_states[unit] = DONE if word == Owed.EXEMPT else word
-            else:
-                if row.work:
-                    texts.append(f"【{unit}】{row.work}")
-                if row.problems:
-                    problems.append(f"【{unit}】{row.problems}")
-                if unit in leads:
-                    lead_states[unit] = row.status
-        overdue = t.due_by(period.end) and status != DONE
-        summaries.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
-                                     "\n".join(problems), missing, lead_states, returned, not_asked,
-                                     has_lead=bool(all_leads), averaged=averaged))
-    details = Details(summaries, accepted, accepted_rows, sent_back, asked, exempt, period.year)
-
+    day = ws.now().date()
     # each unit against the deadline printed on its own form, where it differs from the period's
     own_dues = {u: d for u in master.units_with_tasks()
                 if u not in skip and (d := unit_due(ws, period, unit_dues, due, u)) != due}
@@ -586,6 +574,43 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, UnitState.NOT_REPORTED,
                                     email=entry.email if entry else ""))
 
+    # a task's verdict waits on its leads not yet due (`task_rule.task_status`), as 报送情况 names them
+    waiting = frozenset(_not_yet_due(units, lambda u: own_dues.get(u, due), day))
+    current = judged(master, accepted_rows, period, skip, asked, before, waiting) if tasks else {}
+    if tasks:
+        history[period] = history_of(current)
+
+    summaries: list[TaskSummary] = []
+    for t in master.tasks if tasks else ():
+        all_leads = master.units_of(t.id, LEAD)
+        leads = [u for u in all_leads if u not in skip]
+        coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
+        status, avg, averaged, silent = current[t.id]
+        texts, problems, missing, returned, not_asked = [], [], [], [], []
+        lead_states = {}
+        for unit in leads + coops:
+            row = accepted_rows.get(unit, {}).get(t.id)
+            if row is None:
+                # a lead silent on a task it finished earlier leaves the task 已完成 (`judged`)
+                # but is still named here as not having reported this month, as 单位明细 says;
+                # an exempt one (本期免报) was not asked to and is named nowhere
+                word = missing_word(unit, t.id, asked, accepted_rows, sent_back, exempt)
+                {NOT_ISSUED: not_asked, TO_FIX: returned, NOT_REPORTED: missing}.get(word, []).append(unit)
+                if unit in leads:  # an exempt lead is done (滞后超期 lists only leads not done)
+                    lead_states[unit] = DONE if word == Owed.EXEMPT else word
+            else:
+                if row.work:
+                    texts.append(f"【{unit}】{row.work}")
+                if row.problems:
+                    problems.append(f"【{unit}】{row.problems}")
+                if unit in leads:
+                    lead_states[unit] = row.status
+        overdue = t.due_by(period.end) and status != DONE
+        summaries.append(TaskSummary(t, leads, coops, status, avg, overdue, "\n".join(texts),
+                                     "\n".join(problems), missing, lead_states, returned, not_asked,
+                                     has_lead=bool(all_leads), averaged=averaged, silent=silent))
+    details = Details(summaries, accepted, accepted_rows, sent_back, asked, exempt, period.year)
+
     issue_rows = []
     for rec in period_receipts:
         for i in issues_by.get(rec.id, []):
@@ -601,7 +626,12 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
-                         ws.now().date(), uncollected, {u: d for u, d in next_dues.items() if d > next_due})
+                         day, uncollected, {u: d for u, d in next_dues.items() if d > next_due})
+
+
+def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date) -> list[str]:
+    """`Consolidation.not_yet_due`, of ``units`` judged by ``due_of``."""
+    return [u.unit for u in units if u.state == UnitState.NOT_REPORTED and due_of(u.unit) >= today]
 
 
 def _uncollected(ws: Workspace, ledger: Ledger) -> list[str]:

@@ -197,6 +197,7 @@ def _pct(part: int, whole: int) -> float:
 OVERVIEW_ROW_PT = 16  # every 总览 row is this high, so chart sizes can follow the tables
 ROW_CM = OVERVIEW_ROW_PT / 72 * 2.54
 CHART_WIDTH_CM = 14.0
+PIE_CM = 8.0  # the pie's height under 一 and 二 (portrait 总览, `_overview`)
 
 
 def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: str) -> None:
@@ -204,11 +205,17 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
 
     The per-unit table starts on a page of its own so that its chart, sized to one printed
     page for a city's units, is not cut by a page break. Its rows, one per unit and the
-    sheet's last, are made while the file is written (1,000 units).
+    sheet's last, are made while the file is written (1,000 units). Past `UNIT_CHART_MAX`
+    units it has no chart: the sheet prints portrait, 一's and 三's charts under their tables.
     """
     from . import summary_charts as charts  # deferred: only a merge draws charts
 
     ws = book.sheet("总览")
+    # One scale prints a sheet (fitted to width): with charts beside the tables, a table of
+    # 160 村 with none beside it printed in the left half of each page, small. Under them,
+    # the sheet is as wide as its tables, and a long narrow list prints portrait, at full size.
+    beside = len(cons.units) <= charts.UNIT_CHART_MAX
+    ws.landscape = beside
     words = cons.task_words  # 三's columns: 未报送（尚未截止） after 未报送 while some task is said so
     # 报送状态 (F, 四) and 三's 未报送 columns hold 未报送（尚未截止） on one line: fixed-height rows cut a second
     ws.widths = widths = [30, 11, 11, 11, 11, *(_status_width(cons, 11, s) for _ in words[4:]), 11]
@@ -263,7 +270,9 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
             slices.append(NOT_YET_DUE if said == NOT_YET_DUE else status)
             add([said, n, _pct(n, total)], "pct", slices[-1])
     last_status = ws.last_row
-    add(["超期未完成（完成时限已过）", len(cons.overdue), _pct(len(cons.overdue), total)], "pct")
+    # those waiting on leads not yet due apart (`overdue_counts`): not known unfinished yet
+    for said, n in cons.overdue_counts("超期未完成（完成时限已过）"):
+        add([said, n, _pct(n, total)], "pct")
     add([])
     uc, units = cons.unit_counts(), cons.owing
     add(["二、报送情况"], "section")
@@ -277,6 +286,11 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
         add(["本期免报（不计入应报）", len(cons.exempt), ""], "pct", UnitState.EXEMPT)
     pie_rows = ws.last_row - first_section + 1
     add([])
+    # the pie beside 一 and 二, else under them (0-based row, column; height)
+    pie_at = (first_section - 1, chart_col, pie_rows * ROW_CM - 0.2) if beside else (ws.last_row, 0, PIE_CM)
+    if not beside:
+        _room(ws, add, pie_at[0], PIE_CM)
+        ws.breaks.append(ws.last_row)  # 三 and its chart on the next page: 一, 二 and the pie fill this one
     # a table without 一级任务 (大竹, 崇川) has one row: all its tasks, not "（未分类）"
     grouped = cons.grouped
     level_section = add(["三、各一级任务进展（任务数）" if grouped else "三、任务进展（任务数）"], "section")
@@ -285,11 +299,16 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     for level1, counts in levels:
         add([level1 if grouped else "全部任务", *[counts[k] for k in words], sum(counts.values())])
     level_last = ws.last_row
-    level_cm = max(charts.level_chart_height(len(levels)), (level_last - level_section + 1) * ROW_CM)
-    # Blank rows until the level chart ends, then a page break: 四 starts a fresh page.
-    while (ws.last_row - level_section + 1) * ROW_CM < level_cm + 0.3:
-        add([])
-    ws.breaks.append(ws.last_row)
+    level_cm = charts.level_chart_height(len(levels))
+    # Blank rows until the level chart ends (beside the table, as tall as it, or under it), then,
+    # with a chart of 四 beside its table, a page break: 四 starts a fresh page
+    if beside:
+        level_cm, level_at = max(level_cm, (level_last - level_section + 1) * ROW_CM), (level_section - 1, chart_col)
+    else:
+        level_at = (add([]), 0)  # the 0-based row after the blank one
+    _room(ws, add, level_at[0], level_cm)
+    if beside:
+        ws.breaks.append(ws.last_row)
     unit_section = add(["四、各单位完成情况"], "section")
     unit_header = add(["单位", "应报任务数", "已完成数", "滞后数", "平均进度(%)", "报送状态"], "header")
     unit_rows = [([u.unit, u.tasks, u.done, u.lagging, u.avg_progress if u.avg_progress is not None else "",
@@ -321,13 +340,19 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     top = max((sum(c.values()) for _, c in levels), default=1)
     bar = charts.level_bars(ws.name, level_header, level_last, words, colours, font, top,
                             "各一级任务进展" if grouped else "任务进展")
-    ws.charts = [charts.anchor(pie, chart_col, first_section - 1, CHART_WIDTH_CM, pie_rows * ROW_CM - 0.2),
-                 charts.anchor(bar, chart_col, level_section - 1, CHART_WIDTH_CM, level_cm)]
-    if len(cons.units) <= charts.UNIT_CHART_MAX:
+    ws.charts = [charts.anchor(pie, pie_at[1], pie_at[0], CHART_WIDTH_CM, pie_at[2]),
+                 charts.anchor(bar, level_at[1], level_at[0], CHART_WIDTH_CM, level_cm)]
+    if beside:
         units_bar = charts.unit_bars(ws.name, unit_header, unit_last, color(s.st.get("progress_fill"), "5B6F8C"),
                                      font, s.say)
         ws.charts.append(charts.anchor(units_bar, chart_col, unit_section - 1, CHART_WIDTH_CM,
                                        math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10))
+
+
+def _room(ws: Sheet, add: Callable[[list], int], row: int, cm: float) -> None:
+    """Blank rows from 0-based ``row`` on until ``cm`` of a chart anchored there is covered."""
+    while (ws.last_row - row) * ROW_CM < cm + 0.3:
+        add([])
 
 
 def used_columns(columns: list[Column], cons: Consolidation) -> list[Column]:

@@ -7,6 +7,8 @@ it has no row for (docs/design.md, "Consolidation").
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .master import Master, Task
 from .period import Period
 from .report import Row
@@ -28,15 +30,24 @@ def effective_progress(row: Row) -> float | None:
     return None
 
 
-def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Period) -> str:
-    """The 综合状态 rule of docs/design.md ("Consolidation"), from the lead units' accepted rows."""
+def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Period,
+                waiting: frozenset[str] = frozenset()) -> str:
+    """The 综合状态 rule of docs/design.md ("Consolidation"), from the lead units' accepted rows;
+    ``waiting``: the units 未报送 whose deadline has not passed (`Consolidation.waiting`)."""
     reported = [rows[u] for u in leads if u in rows]
     if not reported:
         return NOT_REPORTED
     if len(reported) == len(leads) and all(r.status == DONE for r in reported):
         return DONE
-    if any(r.status == LAGGING for r in reported) or task.due_by(period.end):
+    if any(r.status == LAGGING for r in reported):
         return LAGGING
+    if task.due_by(period.end):
+        # 滞后 by its 完成时限 only on the word of leads whose verdict is in: every one that
+        # reported says 已完成 and the rest may still, on time: 未报送 until they do or their
+        # deadline passes (东莞 1.2 on 3 July: 石龙镇 已完成, 33 towns due on the 5th, read 滞后)
+        silent = [u for u in leads if u not in rows]
+        return NOT_REPORTED if all(r.status == DONE for r in reported) and all(u in waiting for u in silent) \
+            else LAGGING
     if all(r.status == NOT_STARTED for r in reported):
         return NOT_STARTED
     return ON_TRACK
@@ -58,8 +69,6 @@ def missing_word(unit: str, task: str, asked: dict[str, set[str]], rows: dict[st
     return Owed.EXEMPT if unit in exempt else TO_FIX if unit in sent_back else NOT_REPORTED
 
 
-
-
 def done_before(before: dict[str, dict[str, Row]], unit: str, task: str) -> Row | None:
     """The unit's latest row for ``task`` in an earlier month (``before``), when it said
     已完成: a lead silent this month does not undo a task it finished. Taken as 未报送, a
@@ -69,18 +78,29 @@ def done_before(before: dict[str, dict[str, Row]], unit: str, task: str) -> Row 
     return row if row is not None and row.status == DONE else None
 
 
-def history_of(judged: dict[str, tuple[str, float | None, int]]) -> dict[str, tuple[str, float | None]]:
+class Verdict(NamedTuple):
+    """A task as `judged`: its 综合状态, 平均进度 of the lead units that gave one, how many gave
+    one, and the leads it has no row from (none this month, no earlier 已完成)."""
+
+    status: str
+    avg: float | None
+    averaged: int
+    silent: list[str]
+
+
+def history_of(judged: dict[str, Verdict]) -> dict[str, tuple[str, float | None]]:
     """A month's `judged` as 历次进展 keeps it: (综合状态, 平均进度) per task."""
-    return {t: (status, avg) for t, (status, avg, _) in judged.items()}
+    return {t: (v.status, v.avg) for t, v in judged.items()}
 
 
 def judged(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
            skip: set[str] | frozenset[str] = frozenset(), asked: dict[str, set[str]] | None = None,
-           before: dict[str, dict[str, Row]] | None = None) -> dict[str, tuple[str, float | None, int]]:
-    """Per task: (综合状态, 平均进度 of the lead units that gave one, how many gave one);
-    ``skip``: units not owed a return this period; ``asked``: the tasks each unit's forms
-    carried (a lead whose form lacked the task, added to the master after issue, is not waited
-    for); ``before``: each unit's latest earlier row per task (`done_before`)."""
+           before: dict[str, dict[str, Row]] | None = None, waiting: frozenset[str] = frozenset()
+           ) -> dict[str, Verdict]:
+    """Per task its `Verdict`; ``skip``: units not owed a return this period; ``asked``: the
+    tasks each unit's forms carried (a lead whose form lacked the task, added to the master
+    after issue, is not waited for); ``before``: each unit's latest earlier row per task
+    (`done_before`); ``waiting``: as `task_status` (the month merged; an earlier one has none)."""
     asked, before = asked or {}, before or {}
     out = {}
     for t in master.tasks:
@@ -90,5 +110,6 @@ def judged(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Per
                 if (r := accepted_rows.get(u, {}).get(t.id) or done_before(before, u, t.id)) is not None}
         values = [p for p in (effective_progress(r) for r in rows.values()) if p is not None]
         avg = round(sum(values) / len(values), 1) if values else None
-        out[t.id] = (task_status(t, units, rows, period), avg, len(values))
+        out[t.id] = Verdict(task_status(t, units, rows, period, waiting), avg, len(values),
+                            [u for u in units if u not in rows])
     return out

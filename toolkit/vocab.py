@@ -75,6 +75,10 @@ NOT_YET_DUE = "未报送（尚未截止）"
 #: The units 未报送 past their deadline, counted beside `NOT_YET_DUE` (else "未报送 0" beside
 #: "未报送（尚未截止） 53" reads as a contradiction); never said while no unit is waiting.
 PAST_DUE = "未报送（已截止）"
+#: The tasks past their 完成时限 not done that wait on leads not yet due (`NOT_YET_DUE`),
+#: counted beside 超期未完成 (`Consolidation.overdue_counts`): not known unfinished before
+#: their leads' deadline. Never said while no task waits.
+OVERDUE_WAITING = "完成时限已过、报送尚未截止"
 
 
 class Owed(Word):

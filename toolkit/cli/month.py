@@ -411,7 +411,8 @@ def _echo_figures(state: State, cons) -> None:
     f = cons.figures()
     echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，"
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
-                f"{_missing_count(cons, tasks=True)}；超期未完成 {f['超期未完成']}")
+                f"{_missing_count(cons, tasks=True)}；"
+                + "，".join(f"{label} {n}" for label, n in cons.overdue_counts()))
     echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
                 f"{_missing_count(cons)}，退回待改 {f['退回待改']}{_exempt_count(cons)}")
 

@@ -357,22 +357,32 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     progress = f"{num(ts.avg_progress)}%" if ts.avg_progress is not None else ""
     # the mean of one lead's figure is that lead's own (苍南: one lead a task): no 平均
     said = "平均进度" if ts.averaged > 1 else "进度"
-    if ts.status == NOT_REPORTED:
-        status_text = ("未明确牵头单位，无单位报送进展" if not ts.has_lead
-                       else "牵头单位本期未下发填报表" if not ts.leads
+    # Every lead that reported has finished; the task stands open only for the silent ones:
+    # "滞后，平均进度100%" beside "尚有1个牵头单位未报送" read as a contradiction (QA114).
+    # Not when none reported this month: a task open on an earlier month's 已完成 (QA117)
+    finished = 0 < len(missing) < len(ts.leads) and all(
+        ts.lead_states.get(u) == DONE for u in ts.leads if u not in missing)
+    if ts.status == NOT_REPORTED and not ts.has_lead:
+        # the summary says 牵头单位：未明确 already; a 配合单位 may have reported (平阳's 任务6:
+        # 鳌江镇), and "无单位报送进展" then said in public that it had not
+        silent = {*ts.missing, *ts.sent_back, *ts.not_asked, *cons.exempt}  # no row this month
+        heard = [u for u in ts.coops if u not in silent]
+        status_text = ("无单位报送进展" if not heard else f"{len(heard)}个配合单位已报送进展"
+                       if len(heard) > MAX_INLINE_UNITS else f"配合单位{names_text(heard)}已报送进展")
+    elif ts.status == NOT_REPORTED and not finished:
+        status_text = ("牵头单位本期未下发填报表" if not ts.leads
                        else "本期填报表未含此任务，尚未下发填报" if len(not_asked) == len(ts.leads)
                        else "牵头单位尚无合格的报送" if returned
                        # "均" names every lead: not when one was not asked (its form lacked the task)
                        # and not of one lead alone (省 plan, QA: "均" over a single lead)
                        else ("牵头单位均未报送进展" if len(ts.leads) > 1 else "牵头单位未报送进展")
                        if len(missing) == len(ts.leads) else "牵头单位尚未报送进展")
-    elif ts.status != DONE and 0 < len(missing) < len(ts.leads) \
-            and all(ts.lead_states.get(u) == DONE for u in ts.leads if u not in missing):
-        # Every lead that reported has finished; the task stands open only for the silent ones:
-        # "滞后，平均进度100%" beside "尚有1个牵头单位未报送" read as a contradiction (QA114).
-        # Not when none reported this month: a task open on an earlier month's 已完成 (QA117)
+    elif ts.status != DONE and finished:
         done = len(ts.leads) - len(missing)
-        status_text = ts.status + (f"，已报送的{done}个牵头单位均已完成" if done > 1 else "，已报送的牵头单位已完成")
+        said_done = f"已报送的{done}个牵头单位均已完成" if done > 1 else "已报送的牵头单位已完成"
+        # 未报送 past the 完成时限 while the silent leads may still report on time (`task_rule`):
+        # not 滞后, and no "未报送" before what the leads that did report said
+        status_text = said_done if ts.status == NOT_REPORTED else f"{ts.status}，{said_done}"
     else:
         status_text = ts.status + (f"，{said}{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_in(cons.period.year) or "未明确"
