@@ -31,8 +31,8 @@ def _counts(s, n: int = 5) -> list[int]:
 
 def _printed_command(output: str) -> list[str]:
     """The command the screen tells the office to run ("…运行 duban … 重新生成…", "…运行 duban mail
-    send … 再次发送", "…再次运行 duban mail send issue，…")."""
-    m = re.search(r"运行 (duban [^，。；（]*?)(?= 重新生成| 再次发送|[，。；（])", output)
+    send … 再次发送", "…再次运行 duban mail send issue，…", "…再次运行 duban mail send issue 会接着发送…")."""
+    m = re.search(r"运行 (duban [^，。；（]*?)(?= 重新生成| 再次发送| 会接着| 会从中断处|[，。；（])", output)
     assert m, output
     return shlex.split(m.group(1))[1:]
 

@@ -10,12 +10,18 @@ says it was sent instead of mailing it a second time (`same_mail`): `issue --ema
 again to fill in one unit's address must not send every department its form twice. A unit's
 mail goes again only when the office names the unit: `duban mail send <kind> --resend <单位>`
 (`renumber`), or `duban issue --dept <单位>` (a later --due for one unit is a new form to mail).
+
+Each draft is recorded with the addresses it was written to: one whose To/Cc are still those
+(whatever else an editor changed in it) is addressed by duban, and `mail send` reads the
+recipients of the 单位名录 when it goes; one whose To/Cc the office wrote goes to them
+(`hand_addressed`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from .files import atomic_write
@@ -25,33 +31,44 @@ from .workspace import Workspace
 
 
 def write_draft(ws: Workspace, ledger: Ledger, *, kind: str, period: Period, unit: str, path: Path,
-                eml: bytes, receipt_id: int | None = None, renew: bool = False) -> Path:
+                eml: bytes, receipt_id: int | None = None, renew: bool = False, names: Iterable[str] = ()) -> Path:
     """Write ``eml`` to ``path`` (atomically) and record it as the unit's live draft, under
-    the Message-ID of the mail it repeats (`same_mail`) unless ``renew``."""
+    the Message-ID of the mail it repeats (`same_mail`) unless ``renew``, with the addresses
+    it is written to (`hand_addressed`). ``names``: the unit's names (`Directory.names_of`),
+    under which the mail it repeats may have gone."""
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
     from .mail import message_id
 
-    same = None if renew else same_mail(ws, ledger, kind, period, unit, receipt_id)
+    same = None if renew else same_mail(ws, ledger, kind, period, unit, receipt_id, names)
     if same and same != message_id(eml):
         eml = with_message_id(eml, same)
     atomic_write(path, lambda tmp: tmp.write_bytes(eml))
     where = path.relative_to(ws.root).as_posix() if path.is_relative_to(ws.root) else str(path)
     ledger.record_draft(kind=kind, period=period, unit=unit, path=where,
                         sha256=hashlib.sha256(eml).hexdigest(), message_id=message_id(eml),
-                        receipt_id=receipt_id)
+                        receipt_id=receipt_id, recipients=[a for _, a in header_pairs(eml)])
     return path
 
 
 def same_mail(ws: Workspace, ledger: Ledger, kind: str, period: Period, unit: str,
-              receipt_id: int | None = None) -> str | None:
+              receipt_id: int | None = None, names: Iterable[str] = ()) -> str | None:
     """The Message-ID of the unit's mail that a draft of ``kind`` made now repeats, if that
     mail went out (or may have): for 下发, the unit's form of the month (the latest mailed);
     for 反馈, the reply to the same return (``receipt_id``); for 催报, a reminder mailed the
-    same day in the office's time zone (a reminder on a later day is the next one)."""
+    same day in the office's time zone (a reminder on a later day is the next one).
+
+    Looked for under the unit's ``names`` too, as `issue` reads what was mailed: a unit
+    renamed after its form went out has that form. Not under the name of a unit issued
+    beside it from one 任务分工表 (merged into it since): that form was the other unit's."""
     from .ledger.mail_records import MailRecords  # deferred: 1.8 ms of every ledger open (migrations.py)
 
+    rows = MailRecords(ledger.conn).went_out(kind, str(period), {unit, *names})
+    if any(row.unit != unit for row, _ in rows):  # read only then: a 1,000-unit issue asks once a unit
+        together = [set(forms) for forms in ledger.issued_units_by_master(period).values()]
+        rows = [(row, about) for row, about in rows
+                if row.unit == unit or not any(unit in t and row.unit in t for t in together)]
     today = ws.now().date().isoformat()
-    for row, about in MailRecords(ledger.conn).went_out(kind, str(period), unit):
+    for row, about in rows:
         if kind == "issue":
             return row.message_id
         if kind == "feedback" and receipt_id is not None and about == receipt_id:
@@ -76,17 +93,76 @@ def with_message_id(eml: bytes, message_id: str) -> bytes:
     return nl.join(kept) + sep + body
 
 
-def renumber(ws: Workspace, ledger: Ledger, draft: Draft, eml: bytes, domain: str) -> tuple[Draft, bytes]:
-    """The draft under a new Message-ID, written and recorded (the old record obsolete): what
-    `mail send --resend` sends, a mail of its own beside the one that went (or may have)."""
+def renumber(ws: Workspace, ledger: Ledger, drafts: list[tuple[Draft, bytes]], domain: str
+             ) -> list[tuple[Draft, bytes]]:
+    """The drafts under new Message-IDs: what `mail send --resend` sends, each a mail of its
+    own beside the one that went (or may have). All are recorded at once, before the first
+    goes out: a run stopped half-way leaves the rest unsent, for the next run to send,
+    never "sent" under the old mail's Message-ID. Each keeps the recipients it was written
+    to: a draft the office addressed by hand stays addressed by hand (`hand_addressed`).
+    The files are rewritten after (the ledger's Message-ID is the one that goes)."""
     import email.utils  # deferred: as in `write_draft`
 
-    eml = with_message_id(eml, email.utils.make_msgid("duban", domain=domain))
-    path = ws.root / draft.path
-    write_draft(ws, ledger, kind=draft.kind, period=draft.period, unit=draft.unit, path=path, eml=eml,
-                receipt_id=draft.receipt_id, renew=True)
-    new = next(d for d in reversed(ledger.drafts(draft.kind, draft.period)) if d.path == draft.path)
-    return new, eml
+    ids = [email.utils.make_msgid("duban", domain=domain) for _ in drafts]
+    new = [with_message_id(eml, mid) for (_, eml), mid in zip(drafts, ids)]
+    records = ledger.renumber_drafts(
+        [(d, mid, hashlib.sha256(eml).hexdigest(), written_to(d, old))
+         for (d, old), mid, eml in zip(drafts, ids, new)], "再次发送，已改用新的邮件编号")
+    for d, eml in zip(records, new):
+        with contextlib.suppress(OSError):  # the copy on disk only shows it
+            atomic_write(ws.root / d.path, lambda tmp, eml=eml: tmp.write_bytes(eml))
+    return list(zip(records, new))
+
+
+def written_to(d: Draft, eml: bytes) -> list[str]:
+    """The addresses duban wrote the draft to (a draft recorded before version 13: its own,
+    unless edited since; then none, so that its own read as the office's)."""
+    if d.recipients is not None:
+        return d.recipients
+    return [] if hand_addressed(d, eml) else [a for _, a in header_pairs(eml)]
+
+
+def hand_addressed(d: Draft, eml: bytes) -> bool:
+    """Whether the office wrote the draft's recipients: its To/Cc/Bcc name anyone and are
+    not the addresses duban wrote. Judged by the addresses, not the bytes: an editor that
+    saved the draft again (CRLF line ends, another encoding of its headers) changed no
+    recipient, and an address cleared from the draft is the office's wish for the 单位名录's.
+    A draft recorded before version 13 (no recipients recorded) by its bytes, line ends aside."""
+    own = {a.lower() for _, a in header_pairs(eml)}
+    if not own:
+        return False
+    if d.recipients is None:
+        return d.sha256 not in {hashlib.sha256(b).hexdigest() for b in (eml, eml.replace(b"\r\n", b"\n"))}
+    return own != {a.lower() for a in d.recipients}
+
+
+def header_pairs(eml: bytes) -> list[tuple[str, str]]:
+    """The draft's To, Cc and Bcc (display name, address), each address once."""
+    # deferred: the email package and toolkit.imap_parse (toolkit.mail with it) are a few ms
+    # of start-up that only mail needs (as in `write_draft`)
+    import email
+    import email.utils
+    from email import policy
+
+    from .imap_parse import decode_words  # deferred: as the email package above
+
+    msg = email.message_from_bytes(eml, policy=policy.compat32)
+    pairs: list[tuple[str, str]] = []
+    for header in ("To", "Cc", "Bcc"):
+        values = [str(v) for v in msg.get_all(header, [])]
+        pairs.extend((decode_words(n), a.strip()) for n, a in email.utils.getaddresses(values))
+    return unique_pairs([p for p in pairs if "@" in p[1]])
+
+
+def unique_pairs(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each address once (the first), whatever its case."""
+    seen: set[str] = set()
+    out = []
+    for name, addr in pairs:
+        if addr.lower() not in seen:
+            seen.add(addr.lower())
+            out.append((name, addr))
+    return out
 
 
 def addressed(eml: bytes) -> bool:

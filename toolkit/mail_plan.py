@@ -6,29 +6,31 @@ Recipients are read when the mail goes, not when the draft was written: a draft 
 as duban wrote it and whose addresses came from the 单位名录 (下发 and 催报; a 反馈 to a file
 that came without a sender) goes to the unit's 邮箱 as the 单位名录 gives it *now*. The office
 told "请在单位名录中填写/改正" fills in or corrects the cell and runs `mail send` again; the
-old draft went to the old address, or to no one, however often it was sent. A draft the office
-edited by hand (its bytes no longer those recorded) goes to the recipients it names, and a
-reply to the sender of a mailed return to that sender, with the Cc it was written with.
+old draft went to the old address, or to no one, however often it was sent. A draft whose
+recipients the office wrote (typed into one written without, or changed: not the addresses
+duban wrote, `drafts.hand_addressed`) goes to them, and the screen says so: a refused one is
+corrected in the draft, or cleared from it for the 单位名录's. A reply to the sender of a
+mailed return goes to that sender, with the Cc it was written with.
 
 A message is followed per address (`SentMail.delivered`): one the server refused for some of
 its addresses (a 450 greylisting, a 550 corrected since) goes again, under its Message-ID,
-to the unit's current addresses it has not reached; the others are not mailed twice.
+to the unit's current addresses it has not reached; the others are not mailed twice. A send
+to those addresses stopped while the server had it is in doubt for them alone: named with
+``--resend`` it goes to them again, under its Message-ID, not to the addresses it reached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email
 import email.utils
-import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from email import policy
 from pathlib import Path
 
 from . import owed
 from .addresses import address_problem, parse_addresses
+from .drafts import hand_addressed, header_pairs, same_mail, unique_pairs
 from .errors import BadConfig, UsageError
 from .imap_parse import decode_words
 from .ledger import DRAFT_KINDS, Draft, Ledger
@@ -60,7 +62,10 @@ class Outgoing:
     attachments: list[tuple[str, int]]     # (name, bytes)
     header_to: str | None = None           # the To: header from the 单位名录 when it differs from the draft's
     again: bool = False                    # the message, sent before, to the addresses it has not reached
-    resend: bool = False                   # `--resend`: sent once more under a new Message-ID
+    resend: bool = False                   # `--resend`: to be sent once more under a new Message-ID
+    settle: bool = False                   # `--resend` of a send to missed addresses left in doubt
+    repeat: bool = False                   # the unit had this mail before: "（再次发送）"
+    typed: bool = False                    # recipients the office wrote in the draft
 
     @property
     def unit(self) -> str:
@@ -86,6 +91,8 @@ class SendPlan:
     missing: list[str] = field(default_factory=list)
     unsure: list[str] = field(default_factory=list)
     confirmed: list[str] = field(default_factory=list)  # found in Sent after an interrupted run
+    doubt: dict[str, list[str]] = field(default_factory=dict)  # unsure unit → the addresses in doubt
+    asked: tuple[str, ...] = ()  # --resend as the office wrote it
     total: int = 0
     plain: bool = False
     month: str = ""  # " --period 2022-05" when not the workspace's current period
@@ -114,8 +121,9 @@ class SendPlan:
                        f"发件人 {self.sender}，经{self.server}。")
             for o in self.drafts:
                 files = "；".join(f"{n}（{size_text(s)}）" for n, s in o.attachments) or "无附件"
-                note = "（再次发送）" if o.resend else "（补发给上次没有收到的地址）" if o.again else ""
+                note = "（再次发送）" if o.repeat else "（补发给上次没有收到的地址）" if o.again else ""
                 note += "（按单位名录现在的邮箱）" if o.header_to is not None else ""
+                note += "（收件人为草稿中填写的）" if o.typed else ""
                 out.append(f"  {o.unit} → {_addresses(o.to)}；{files}{note}")
         if self.sent_before:
             out.append(f"已发送过的 {len(self.sent_before)} 封不再发送：{units_text(self.sent_before)}。")
@@ -131,17 +139,22 @@ class SendPlan:
             out.append(f"草稿文件已被删除、不发送的 {len(self.missing)} 封：{units_text(self.missing)}。"
                        + _remake(self.kind, self.month, self.missing))
         if self.unsure:
-            out.append(unsure_line(self.unsure, self.kind, self.month))
+            out.append(unsure_line(self.unsure, self.kind, self.month, self.doubt))
         if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing):
             out.append(f"{self.period.label} 的{self.label}邮件都已发送过，没有要发送的。")
         return out
 
 
-def unsure_line(units: list[str], kind: str, month: str = "") -> str:
-    """The mails a run stopped while sending: never resent unless the office says so."""
-    return (f"可能已发送，请核对 {len(units)} 封：{units_text(units)}。上次发送在传送这些邮件时中断，"
+def unsure_line(units: list[str], kind: str, month: str = "", doubt: dict[str, list[str]] | None = None) -> str:
+    """The mails a run stopped while sending: never resent unless the office says so.
+    ``doubt``: a unit's addresses in doubt, when the mail had reached its others before
+    (`--resend` then sends it to those alone)."""
+    doubt = doubt or {}
+    shown = [f"{u}（发给 {'，'.join(doubt[u])} 的）" if doubt.get(u) else u for u in units]
+    only = "（只发给尚未确认收到的地址）" if any(doubt.get(u) for u in units) else ""
+    return (f"可能已发送，请核对 {len(units)} 封：{units_text(shown)}。上次发送在传送这些邮件时中断，"
             f"无法确定对方是否已收到；为免重复，不会自动重发。请到邮箱的“已发送”中核对或电话确认，如对方确实没有收到，"
-            f"请运行 duban mail send {kind}{month}{_options('--resend', units)} 再次发送。")
+            f"请运行 duban mail send {kind}{month}{_options('--resend', units)} 再次发送{only}。")
 
 
 def _remake(kind: str, month: str, units: list[str]) -> str:
@@ -162,14 +175,15 @@ def _options(option: str, units: list[str]) -> str:
 def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: Iterable[str] = ()) -> SendPlan:
     """The live drafts of ``kind`` for the period, sorted into: to send, sent before, without
     recipient, file deleted, and unsure (interrupted while sending). ``resend``: units whose
-    mail goes once more, under a new Message-ID, sent or unsure before or not."""
+    mail goes once more, under a new Message-ID, sent or unsure before or not (a send to the
+    addresses a mail missed, stopped in doubt, goes to those again under its own)."""
     if kind not in DRAFT_KINDS:
         raise UsageError(f"不认识的邮件类别“{kind}”：可选 issue（下发）、feedback（反馈）、remind（催报）。")
     mail = require_smtp(ws)
     sender = sender_of(ws)
     period = ws.period(period)
     plan = SendPlan(kind, period, sender[1], str(smtp_endpoint(mail)), plain=mail.security == "plain",
-                    month=f" --period {period}" if period != ws.period() else "")
+                    month=f" --period {period}" if period != ws.period() else "", asked=tuple(resend))
     directory = ws.load_master().directory
     with Ledger(ws.ledger_path) as ledger:
         records = MailRecords(ledger.conn)
@@ -178,10 +192,14 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
         named = _named(directory, resend, drafts, plan)
         interrupted = []
         for d in drafts:
-            row = records.sent(draft_message_id(d))
+            mid = draft_message_id(d)
+            row = records.sent(mid)
             named_unit = d.unit in named
-            went = None if named_unit else row  # a unit named by --resend goes whatever went before
-            if went is not None and went.state == SENDING:
+            # named by --resend: a send to the addresses it missed that stopped in doubt goes
+            # to those again; any other goes once more, as a new mail, whatever went before
+            settle = named_unit and row is not None and row.state == SENDING and bool(row.delivered)
+            went = row if settle or not named_unit else None
+            if went is not None and went.state == SENDING and not settle:
                 interrupted.append((d, went))
                 continue
             if went is not None and went.state == SENT and not went.refused:
@@ -193,7 +211,7 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
             except OSError:
                 plan.missing.append(d.unit)
                 continue
-            pairs, header_to, cell = _recipients(ws, ledger, directory, d, eml)
+            pairs, header_to, cell, typed = _recipients(ws, ledger, directory, d, eml)
             if not pairs:
                 # a cell holding something like an address says what is wrong with it; an
                 # empty one, 无 or a telephone number is one to fill in
@@ -203,15 +221,21 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                 else:
                     plan.no_recipient.append(d.unit)
                 continue
-            again = went is not None and went.state == SENT  # refused for some of its addresses
+            again = went is not None and went.state in (SENT, SENDING)  # refused (or in doubt) for some addresses
             if again:
                 pairs = [p for p in pairs if not went.reached(p[1])]
                 if not pairs:
                     plan.sent_before.append(d.unit)
                     continue
+            # "（再次发送）" for a unit that had this mail before: named by --resend, or left
+            # under a new Message-ID by a --resend that stopped before it (`drafts.renumber`)
+            same = same_mail(ws, ledger, kind, period, d.unit, d.receipt_id, directory.names_of(d.unit))
+            repeat = not again and ((named_unit and row is not None and row.state in (SENT, SENDING))
+                                    or same not in (None, mid))
             attachments = [(a.name, len(a.data)) for a in parse_mail(eml).attachments]
             plan.drafts.append(Outgoing(d, path, eml, pairs, [a for _, a in pairs], attachments, header_to,
-                                        again=again, resend=named_unit))
+                                        again=again, resend=named_unit and not settle, settle=settle,
+                                        repeat=repeat, typed=typed))
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
     return plan
@@ -243,32 +267,37 @@ def _settle_interrupted(ws: Workspace, records: MailRecords, interrupted: list, 
     other addresses is in Sent already whatever became of the last attempt: it stays unsure."""
     first = [draft_message_id(d) for d, row in interrupted if not row.delivered]
     found = _found_in_sent(ws, first) if first else set()
-    stamp = office_now(ws).isoformat()
-    for d, _row in interrupted:
+    for d, row in interrupted:
         mid = draft_message_id(d)
         if mid in found:
-            records.mark_sent(mid, stamp)
+            # sent when it was handed over, not when found: a day-1 reminder confirmed on day 2
+            # is day 1's (`drafts.same_mail`: a reminder made again on day 2 is the next one)
+            records.mark_sent(mid, row.started_at)
             records.mark_copy(mid, "已发送文件夹中已有")
             plan.confirmed.append(d.unit)
         else:
             plan.unsure.append(d.unit)
+            if row.delivered:  # the unit has it: in doubt for the addresses of the last attempt
+                plan.doubt[d.unit] = [a for a in row.recipients if not row.reached(a) and a not in row.refused]
 
 
 def _recipients(ws: Workspace, ledger: Ledger, directory: Directory, d: Draft, eml: bytes
-                ) -> tuple[list[Pair], str | None, str]:
-    """(recipients, the To: header to send when they are not the draft's, the 单位名录 cell):
-    the unit's 邮箱 now for a draft addressed from the 单位名录 and not edited since (see the
-    module doc), else the draft's own."""
+                ) -> tuple[list[Pair], str | None, str, bool]:
+    """(recipients, the To: header to send when they are not the draft's, the 单位名录 cell,
+    whether the office wrote them in the draft): the unit's 邮箱 now for a draft addressed
+    from the 单位名录 (see the module doc), else the draft's own."""
     own = header_pairs(eml)
+    if hand_addressed(d, eml):
+        return own, None, "", True
     entry = directory.get(d.unit)
-    if entry is None or (own and hashlib.sha256(eml).hexdigest() != d.sha256):
-        return own, None, ""  # a unit gone from the 名录 (merged), or a draft the office addressed
+    if entry is None:
+        return own, None, "", False  # a unit gone from the 名录 (merged)
     if d.kind == "feedback" and not _from_directory(ws, ledger, d, own):
-        return own, None, ""  # to the return's sender, Cc the 名录 as it was written
-    pairs = _unique(parse_addresses(entry.email)[0])
+        return own, None, "", False  # to the return's sender, Cc the 名录 as it was written
+    pairs = unique_pairs(parse_addresses(entry.email)[0])
     if [a.lower() for _, a in pairs] == [a.lower() for _, a in own]:
-        return own, None, entry.email
-    return pairs, format_addresses(pairs) if pairs else None, entry.email
+        return own, None, entry.email, False
+    return pairs, format_addresses(pairs) if pairs else None, entry.email, False
 
 
 def _from_directory(ws: Workspace, ledger: Ledger, d: Draft, own: list[Pair]) -> bool:
@@ -280,40 +309,25 @@ def _from_directory(ws: Workspace, ledger: Ledger, d: Draft, own: list[Pair]) ->
     return not parse_addresses(owed.sender_of(ws, ledger, rec))[0]
 
 
-def header_pairs(eml: bytes) -> list[Pair]:
-    """The draft's To, Cc and Bcc addresses, each once."""
-    msg = email.message_from_bytes(eml, policy=policy.compat32)
-    pairs: list[Pair] = []
-    for header in ("To", "Cc", "Bcc"):
-        values = [str(v) for v in msg.get_all(header, [])]
-        pairs.extend((decode_words(n), a.strip()) for n, a in email.utils.getaddresses(values))
-    return _unique([p for p in pairs if "@" in p[1]])
-
-
-def _unique(pairs: list[Pair]) -> list[Pair]:
-    seen: set[str] = set()
-    out = []
-    for name, addr in pairs:
-        if addr.lower() not in seen:
-            seen.add(addr.lower())
-            out.append((name, addr))
-    return out
-
-
 def cancelled_line(ws: Workspace, plan: SendPlan) -> str:
     """"已取消：…" for a send stopped by the user (Ctrl-C, a closed console), from the ledger:
     which of the plan's mails went, which did not, and the one the server may have had when
     the stop came. A bare 已取消。 left the office not knowing which departments have their
     form (QA161)."""
+    # the month named when it is not the workspace's: else the advice sends the current month's
+    month = f" --period {plan.period}" if plan.period != ws.period() else ""
+    if any(o.resend for o in plan.drafts):  # stopped before `drafts.renumber`: nothing went
+        return (f"已取消：没有发送任何邮件。如需再次发送，请重新运行 duban mail send {plan.kind}{month}"
+                f"{_options('--resend', list(plan.asked))}。")
     sent, unsure, left = [], [], []
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         records = MailRecords(ledger.conn)
         for o in plan.drafts:
             row = records.sent(o.message_id)
-            if o.resend or row is None:  # not reached (a --resend not yet given its new Message-ID)
+            if row is None:
                 left.append(o.unit)
             elif row.state == SENDING:
-                unsure.append(o.unit)
+                unsure.append(f"{o.unit}（发给 {'，'.join(o.recipients)} 的）" if o.again else o.unit)
             elif row.state == SENT and all(row.reached(a) for a in o.recipients):
                 sent.append(o.unit)
             else:
@@ -323,8 +337,6 @@ def cancelled_line(ws: Workspace, plan: SendPlan) -> str:
     line += f"，未发送 {len(left)} 封" + (f"（{units_text(left)}）" if left else "")
     if unsure:
         line += f"；{units_text(unsure)} 的邮件在传送时被取消，可能已发出，下次发送时会核对，不会自动重发"
-    # the month named when it is not the workspace's: else the advice sends the current month's
-    month = f" --period {plan.period}" if plan.period != ws.period() else ""
     return line + f"。再次运行 duban mail send {plan.kind}{month} 会接着发送未发出的，已发出的不会重发。"
 
 

@@ -25,7 +25,11 @@ next run looks for its Message-ID in the Sent folder (servers such as Coremail k
 what is submitted; duban's own copy is made right after step 3): found -> recorded as sent;
 not found -> listed as "可能已发送，请核对". Resending it would risk a department receiving
 the same return twice; to send it after all, the coordinator runs ``duban mail send <kind>
---resend <单位>``, which sends the unit's draft under a new Message-ID (`drafts.renumber`).
+--resend <单位>``, which sends the unit's draft under a new Message-ID (`drafts.renumber`),
+or, for a message that had reached the unit's other addresses before, sends it again under
+its own to the addresses in doubt. Every draft ``--resend`` names gets its new Message-ID
+before the first message goes: a run stopped half-way leaves the rest unsent, not "sent"
+under the old mail's Message-ID, and the next run sends them.
 
 ``send_per_minute`` is kept between the starts of two messages; the clock is injectable
 (`Clock`) so tests need not wait.
@@ -53,6 +57,7 @@ from .mail_plan import (
     plan_send,
     sender_of,
     size_text,
+    units_text,
     unsure_line,
 )
 from .mailbox import Imap, MailboxError, Password, close_smtp, get_password, open_smtp, require_smtp, smtp_endpoint
@@ -95,6 +100,8 @@ class SendResult:
     refused: list[tuple[str, str, str]] = field(default_factory=list)   # unit, address, why
     failures: list[tuple[str, str]] = field(default_factory=list)       # unit, why
     unsure: list[str] = field(default_factory=list)
+    doubt: dict[str, list[str]] = field(default_factory=dict)           # unsure unit → addresses in doubt
+    typed: list[str] = field(default_factory=list)  # units refused an address the office wrote in the draft
     not_sent: list[str] = field(default_factory=list)                   # after the connection dropped
     dropped: str = ""
     copies: int = 0
@@ -126,10 +133,13 @@ class SendResult:
         if self.failures:
             out.append("以下邮件没有发出：")
             out.extend(f"  {unit}：{why}" for unit, why in self.failures)
+        if self.typed:
+            out.append(f"{units_text(self.typed)} 的收件人是草稿中填写的：请在草稿中改正；"
+                       "或删去草稿中的收件人，改按单位名录中的邮箱发送。")
         if self.dropped:
             out.append(self.dropped)
         if self.unsure:
-            out.append(unsure_line(self.unsure, self.kind, self.month))
+            out.append(unsure_line(self.unsure, self.kind, self.month, self.doubt))
         if self.failures or self.refused:
             # true of a corrected address too: `mail send` reads the 单位名录 when it sends
             out.append(f"改正后再次运行 duban mail send {self.kind}{self.month} 会补发没有发出的邮件，"
@@ -182,12 +192,17 @@ def _send_all(ws: Workspace, plan: SendPlan, smtp: smtplib.SMTP, password: Passw
         with Ledger(ws.ledger_path) as ledger:
             records = MailRecords(ledger.conn)
             todo = list(plan.drafts)
+            # the office's word, kept until done: every mail --resend names is a mail of its own
+            # (`drafts.renumber`) before the first goes, so a run stopped half-way leaves the
+            # rest unsent under their new Message-IDs, which the next run sends
+            named = [o for o in todo if o.resend]
+            if named:
+                domain = envelope_from.rsplit("@", 1)[1]
+                for o, (d, eml) in zip(named, renumber(ws, ledger, [(o.draft, o.eml) for o in named], domain)):
+                    o.draft, o.eml, o.resend = d, eml, False
             for n, o in enumerate(progress(todo, "发送邮件")):
-                if o.resend:  # the office's word: once more, as a mail of its own (`drafts.renumber`)
-                    o.draft, o.eml = renumber(ws, ledger, o.draft, o.eml, envelope_from.rsplit("@", 1)[1])
-                    o.resend = False
                 row = records.sent(o.message_id)
-                if row is not None and (row.state == SENDING or (  # another run got to it
+                if row is not None and ((row.state == SENDING and not o.settle) or (  # another run got to it
                         row.state == SENT and all(row.reached(a) for a in o.recipients))):
                     continue
                 data = outgoing_bytes(o.eml, from_header=from_header, message_id=o.message_id,
@@ -207,6 +222,8 @@ def _send_all(ws: Workspace, plan: SendPlan, smtp: smtplib.SMTP, password: Passw
                     log.warning("发送 %s 时连接中断：%s", o.unit, exc)
                     if exc.unsure:
                         result.unsure.append(o.unit)
+                        if o.again:  # the unit has it: in doubt for these addresses alone
+                            result.doubt[o.unit] = o.recipients
                     else:
                         result.not_sent.append(o.unit)
                     result.not_sent.extend(x.unit for x in todo[n + 1:])
@@ -256,8 +273,10 @@ def _transaction(smtp: smtplib.SMTP, records: MailRecords, plan: SendPlan, o: Ou
         for addr in o.recipients:
             code, resp = smtp.rcpt(addr)
             if code not in (250, 251):
-                refused[addr] = _reply_text(code, resp, len(data), 0)
+                refused[addr] = _reply_text(code, resp, len(data), 0, typed=o.typed)
                 log.warning("收件人 %s 被拒收：%s %s", addr, code, _t(resp))
+        if o.typed and any("草稿" in why for why in refused.values()):  # not a 450: to correct
+            result.typed.append(o.unit)
         if len(refused) == len(o.recipients):
             _rset(smtp)
             return refuse("所有收件人都被拒收", refused)
@@ -364,8 +383,9 @@ def _too_big_text(size: int, limit: int) -> str:
     return f"邮件 {size_text(size)}，超过发信服务器允许的 {size_text(limit)}，请压缩附件或分开发送"
 
 
-def _reply_text(code: int, resp: bytes | str, size: int, limit: int, sender: bool = False) -> str:
-    """A refusal in Chinese (the server's own words go to the log)."""
+def _reply_text(code: int, resp: bytes | str, size: int, limit: int, sender: bool = False, typed: bool = False) -> str:
+    """A refusal in Chinese (the server's own words go to the log); ``typed``: of an address
+    the office wrote in the draft, corrected there (the 单位名录's is not the one that went)."""
     text = _t(resp)
     if code == 552 and ("5.3.4" in text or "size" in text.lower() or sender) and limit and size > limit:
         return _too_big_text(size, limit)
@@ -374,7 +394,7 @@ def _reply_text(code: int, resp: bytes | str, size: int, limit: int, sender: boo
     elif code == 552:
         why = "邮件过大或对方邮箱已满"
     elif code in (550, 551, 553) and not sender:
-        why = "收件地址不存在或被拒收，请核对单位名录中的邮箱"
+        why = "收件地址不存在或被拒收，" + ("请改正草稿中填写的收件人" if typed else "请核对单位名录中的邮箱")
     elif code in (550, 553) and sender:
         why = "发信服务器不接受这个发件地址，请核对 duban.toml [mail] 的 from"
     elif 400 <= code < 500:

@@ -185,7 +185,7 @@ def record(ws: Workspace, ledger: Ledger, master, paths: list[Path]) -> list[str
         # interrupted run's, resumed) is that mail, and keeps its Message-ID
         about = owed.answered(ledger, names, period)
         write_draft(ws, ledger, kind="feedback", period=period, unit=unit, path=eml, eml=data,
-                    receipt_id=about.id if about is not None else None)
+                    receipt_id=about.id if about is not None else None, names=names)
         if not addressed(data):
             unaddressed.append(unit)
     return unaddressed

@@ -247,6 +247,14 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
                                      roles={t.id: role for t, role in tasks}, exempt=unit in exempt)
                 ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told], kept)
             told.update(t.id for t, _ in tasks)
+        if emails:
+            # a live draft under a name that is now another unit's alias (renamed, or merged into
+            # it) is that unit's old form: `mail send` would read its recipient through the alias
+            # and mail the unit it beside the one written now
+            names, resolve = set(master.directory.names), master.directory.resolve
+            retire_drafts(ws, ledger, [d for d in ledger.drafts("issue", period)
+                                       if d.unit not in names and resolve(d.unit) in result.units],
+                          "单位已更名或并入其他单位，已被新的草稿替代")
     result.own_dues = {u: dues[u] for u in result.units if dues[u] != result.due}
     result.asked_due, result.day_due = due, ws.due(period)
     result.kept_dues = {u: dues[u] for u in result.units if due and dues[u] > due}
@@ -319,7 +327,10 @@ def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period:
             result.no_email.append(unit)
         eml = build_draft(to=to, subject=subject, body=body,
                           attachments=[(path.name, path.read_bytes())], sender=ws.sender)
-        if same_mail(ws, ledger, "issue", period, unit):
+        # under its former names too, as ``mailed`` reads them: a unit renamed after its form
+        # went out has that form (the former name's draft is retired in `issue_returns`)
+        names = master.directory.names_of(unit)
+        if same_mail(ws, ledger, "issue", period, unit, names=names):
             (result.resent if renew else result.kept_sent).append(unit)
         result.emails.append(write_draft(ws, ledger, kind="issue", period=period, unit=unit,
-                                         path=path.with_suffix(".eml"), eml=eml, renew=renew))
+                                         path=path.with_suffix(".eml"), eml=eml, renew=renew, names=names))

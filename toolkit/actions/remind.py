@@ -89,10 +89,11 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
             "attached": blank is not None, "feedback_attached": marked is not None},
             sections=sections)
         eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
-        if same_mail(ws, ledger, "remind", cons.period, u.unit):
+        names = months.names_of(u.unit, cons.period)  # reminded today under its former name
+        if same_mail(ws, ledger, "remind", cons.period, u.unit, names=names):
             result.kept_sent.append(u.unit)
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
-                           path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml)
+                           path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml, names=names)
         result.files.append(path)
         if not addressed(eml):
             result.no_email.append(u.unit)

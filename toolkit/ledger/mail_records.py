@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 FETCHED, DUPLICATE, TOO_BIG, SKIPPED = "fetched", "duplicate", "too_big", "skipped"
@@ -173,13 +174,15 @@ class MailRecords:
             "SELECT DISTINCT unit FROM mail_sent WHERE kind=? AND period=? AND state IN (?, ?)",
             (kind, period, SENT, SENDING))}
 
-    def went_out(self, kind: str, period: str, unit: str) -> list[tuple[SentMail, int | None]]:
-        """The unit's mails of ``kind`` for ``period`` that went out or may have (sent,
-        sending), newest first, each with the ledger receipt its draft answers (feedback)."""
+    def went_out(self, kind: str, period: str, units: str | Iterable[str]) -> list[tuple[SentMail, int | None]]:
+        """The mails of ``kind`` for ``period`` to a unit (or any of its names) that went out
+        or may have (sent, sending), newest first, each with the ledger receipt its draft
+        answers (feedback)."""
+        units = [units] if isinstance(units, str) else list(units)
         rows = self.conn.execute(
             "SELECT s.*, d.receipt_id AS about FROM mail_sent s LEFT JOIN drafts d ON d.id = s.draft_id"
-            " WHERE s.kind=? AND s.period=? AND s.unit=? AND s.state IN (?, ?) ORDER BY s.id DESC",
-            (kind, period, unit, SENT, SENDING)).fetchall()
+            f" WHERE s.kind=? AND s.period=? AND s.unit IN ({','.join('?' * len(units))}) AND s.state IN (?, ?)"
+            " ORDER BY s.id DESC", (kind, period, *units, SENT, SENDING)).fetchall()
         return [(_sent(_without(r, "about")), r["about"]) for r in rows]
 
     def begin_sending(self, *, message_id: str, draft_id: int | None, kind: str, period: str, unit: str,

@@ -182,6 +182,9 @@ CREATE TABLE sender_checks (
 MIGRATIONS.append((12, "the addresses each sent mail reached, kept across the sends that complete it", """
 ALTER TABLE mail_sent ADD COLUMN delivered TEXT NOT NULL DEFAULT '[]';  -- JSON list; '[]' before version 12
 """))
+MIGRATIONS.append((13, "the recipients duban wrote in each draft: an address the office typed is its own", """
+ALTER TABLE drafts ADD COLUMN recipients TEXT;  -- JSON list of the To/Cc addresses written; NULL before version 13
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

@@ -90,6 +90,8 @@ class Draft:
     created_at: str
     obsolete_at: str | None
     obsolete_reason: str
+    #: the To/Cc addresses duban wrote (`drafts.hand_addressed`); None: recorded before version 13
+    recipients: list[str] | None = None
 
 
 DRAFT_KINDS = ("issue", "feedback", "remind")
@@ -451,9 +453,11 @@ class Ledger(IssuedRecords):
 
     # ---- mail drafts ----
     def record_draft(self, *, kind: str, period: Period, unit: str, path: str, sha256: str,
-                     message_id: str, receipt_id: int | None = None, replaces: bool = True) -> int:
-        """Record a draft just written; earlier live drafts of the same kind, period and unit
-        become obsolete ("replaced") when ``replaces``."""
+                     message_id: str, receipt_id: int | None = None, replaces: bool = True,
+                     recipients: list[str] | None = None) -> int:
+        """Record a draft just written (``recipients``: the addresses it was written to);
+        earlier live drafts of the same kind, period and unit become obsolete ("replaced")
+        when ``replaces``."""
         assert kind in DRAFT_KINDS, kind
         with self.transaction():
             if replaces:
@@ -463,10 +467,25 @@ class Ledger(IssuedRecords):
                 self.conn.execute(
                     "UPDATE drafts SET obsolete_at=?, obsolete_reason=? WHERE path=? AND obsolete_at IS NULL",
                     (now(), "同名草稿已重新生成", path))
-            cur = self.conn.execute(
-                "INSERT INTO drafts(kind, period, unit, path, sha256, message_id, receipt_id, created_at)"
-                " VALUES (?,?,?,?,?,?,?,?)", (kind, str(period), unit, path, sha256, message_id, receipt_id, now()))
-        return int(cur.lastrowid)
+            return self._insert_draft(kind, period, unit, path, sha256, message_id, receipt_id, recipients)
+
+    def renumber_drafts(self, new: list[tuple[Draft, str, str, list[str]]], reason: str) -> list[Draft]:
+        """Each (draft, Message-ID, sha256, recipients) recorded as the draft under that
+        Message-ID, the old record obsolete, in one transaction: a `mail send --resend`
+        stopped at any time leaves every draft it names renumbered, or none."""
+        with self.transaction():
+            self.conn.executemany("UPDATE drafts SET obsolete_at=?, obsolete_reason=? WHERE id=?",
+                                  [(now(), reason, d.id) for d, *_ in new])
+            ids = [self._insert_draft(d.kind, d.period, d.unit, d.path, sha, mid, d.receipt_id, to)
+                   for d, mid, sha, to in new]
+        return [_draft(self.conn.execute("SELECT * FROM drafts WHERE id=?", (i,)).fetchone()) for i in ids]
+
+    def _insert_draft(self, kind: str, period: Period, unit: str, path: str, sha256: str, message_id: str,
+                      receipt_id: int | None, recipients: list[str] | None) -> int:
+        return int(self.conn.execute(
+            "INSERT INTO drafts(kind, period, unit, path, sha256, message_id, receipt_id, created_at, recipients)"
+            " VALUES (?,?,?,?,?,?,?,?,?)", (kind, str(period), unit, path, sha256, message_id, receipt_id, now(),
+                                             None if recipients is None else json.dumps(recipients))).lastrowid)
 
     def drafts(self, kind: str, period: Period, live_only: bool = True) -> list[Draft]:
         """Drafts of a kind for a period, oldest first; by default only those not obsolete."""
@@ -653,6 +672,7 @@ def _copied(path: Path) -> sqlite3.Connection:
 def _draft(row: sqlite3.Row) -> Draft:
     d = {k: row[k] for k in row.keys()}  # noqa: SIM118 - iterating a Row gives values
     d["period"] = Period.parse(d["period"])
+    d["recipients"] = json.loads(d["recipients"]) if d.get("recipients") is not None else None
     return Draft(**d)
 
 
