@@ -475,7 +475,7 @@ def test_quota_exceeded_while_moving_is_one_line_and_the_move_is_retried(issued_
     assert len(result.stored) == 1
     assert result.problems == [
         f"把邮件移到文件夹“已处理”失败：邮箱已满（收信服务器 127.0.0.1:{s.imaps_port}）。"
-        "请在网页邮箱中删除不需要的邮件并清空“已删除”后重新运行。（邮件已存入收件箱，下次运行 duban mail fetch 时再处理）"]
+        "请在网页邮箱中删除不需要的邮件并清空“已删除”后重新运行（邮件已存入收件箱，下次收取邮箱时再处理）。"]
     assert len(s.mailbox(DUBAN)) == 1
     s.set_quota(DUBAN, None)
     again = mail_action.fetch(ws)
@@ -621,7 +621,7 @@ def test_dropped_connection_while_downloading_keeps_what_was_stored(issued_ws, m
     result = mail_action.fetch(ws)
     assert len(result.stored) == 1
     assert result.problems == [f"下载邮件时与收信服务器 127.0.0.1:{s.imaps_port} 的连接中断。请稍后重新运行"
-                               "（已完成的部分不会重复）。（已存入收件箱的 1 封不受影响）"]
+                               "（已完成的部分不会重复）。已存入收件箱的 1 封不受影响。"]
     monkeypatch.setattr(Imap, "body", real_body)
     assert len(mail_action.fetch(ws).stored) == 1 and len(inbox_files(ws)) == 2
 

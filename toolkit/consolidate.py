@@ -22,10 +22,12 @@ from .issued_month import (
     Basis,
     as_issued,
     basis_of,
+    exempt_of,
     issued_dues,
     judged_by_forms,
     kept_apart,
     month_name,
+    received_of,
     renamed,
     vouches,
 )
@@ -39,6 +41,7 @@ from .revised import carried, in_month, numbered
 from .senders import Asked, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import task_title, unended
+from .too_big import BigMail, big_mail_notes, big_mails
 from .units import of_sections
 from .vocab import (
     NOT_YET_DUE,
@@ -238,13 +241,15 @@ class Consolidation:
     #: per unit, the later deadline than ``next_due`` its form of the next period carries (the
     #: towns' extension): the 通报 names them beside ``next_due``
     next_unit_dues: dict[str, dt.date] = field(default_factory=dict)
+    #: mails too big to fetch that may hold a unit's return (`too_big.big_mails`): said (`big_mail_notes`)
+    too_big: list[BigMail] = field(default_factory=list)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`inbox_notes`,
-        `link_notes`, `basis_notes`, `due_notes`, `unknown_senders`): shown by merge, memo,
+        `link_notes`, `big_mail_notes`, `basis_notes`, `due_notes`, `unknown_senders`): shown by merge, memo,
         status and run."""
-        return (self.inbox_notes() + self.link_notes() + self.basis_notes() + self.due_notes()
-                + [a.text for a in self.unknown_senders])
+        return (self.inbox_notes() + self.link_notes() + big_mail_notes(self) + self.basis_notes()
+                + self.due_notes() + [a.text for a in self.unknown_senders])
 
     def inbox_notes(self) -> list[str]:
         """`mail fetch` stores mails in 收件箱 and only `collect` registers them: a status,
@@ -469,6 +474,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         replied = replied_on(ledger, period)
         not_theirs = disowned(checks)
         uncollected = _uncollected(ws, ledger)
+        too_big = big_mails(ledger, period, master.directory, ws.tz)
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
@@ -626,7 +632,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
-                         day, uncollected, {u: d for u, d in next_dues.items() if d > next_due})
+                         day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big)
 
 
 def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date) -> list[str]:
@@ -642,20 +648,6 @@ def _uncollected(ws: Workspace, ledger: Ledger) -> list[str]:
             from .inbox import not_collected  # its imports cost every status 17 ms (importtime)
             return not_collected(ws.inbox, lambda sha: bool(ledger.find_sha(sha)))
     return []
-
-
-def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
-                ) -> dict[str, list[Receipt]]:
-    """`Ledger.units_received` under each unit's name in the month (as `issued_dues`), in the
-    order received."""
-    apart = kept_apart(ledger, period, master) if apart is None else apart
-    return renamed(ledger.units_received(period), master,
-                   lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)), apart)
-
-
-def exempt_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str]) -> frozenset[str]:
-    """`Ledger.exempt_units` under each unit's name in the month (as `issued_dues`): 本期免报."""
-    return frozenset(month_name(u, master, apart) for u in ledger.exempt_units(period))
 
 
 def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],

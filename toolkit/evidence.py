@@ -178,7 +178,8 @@ def _not_its_month(text: str, received: dt.datetime) -> str:
 
 
 def own_later_form(rep, expected: Period, hints: Iterable[str], received: dt.datetime,
-                   asked: Callable[[str, Period, dt.datetime], bool]) -> bool:
+                   asked: Callable[[str, Period, dt.datetime | None], bool],
+                   owes: Callable[[str, Period], bool] | None = None) -> bool:
     """Whether ``rep``, refused as not ``expected``'s (E202, ``collect --period``), is its unit's
     form of a later month its `_meta` says, issued to the unit before the file came (``asked``),
     that nothing the sender wrote (file name, archive path, mail subject, 填报期 typed) says is
@@ -187,9 +188,15 @@ def own_later_form(rep, expected: Period, hints: Iterable[str], received: dt.dat
     month, as a collect without --period files it. Not an earlier month's form: last month's file
     with this month's progress typed in, the commonest reuse, as a June 重报 would replace the
     June return the 通报 published; nor a form its words say is ``expected``'s (寮步镇6月进展补报
-    on the July form): both stay refused for ``expected``, the reply asking for its form (QA172)."""
-    if (rep.period_by != "_meta" or not rep.unit or rep.period is None or rep.period <= expected
-            or rep.outcome == Outcome.UNREADABLE or not any(i.code == "E202" for i in rep.issues)):
+    on the July form): both stay refused for ``expected``, the reply asking for its form (QA172).
+
+    With ``owes`` (whether the unit still owes a month: no accepted return of it), an earlier
+    month's form it owes is its own too: the June 补报 that July's double-click fetched, refused
+    as July's, made July name the unit 退回待改 and June 未报送 (QA188); no published return of it
+    is replaced."""
+    if (rep.period_by != "_meta" or not rep.unit or rep.period is None or rep.period == expected
+            or rep.outcome == Outcome.UNREADABLE or not any(i.code == "E202" for i in rep.issues)
+            or (rep.period < expected and (owes is None or not owes(rep.unit, rep.period)))):
         return False
     typed = [rep.label_period] if rep.label_period and rep.label_period != rep.period else []
     # a reply's subject is the office's own words (回复：关于报送2022年6月进展情况的通知), not the
@@ -197,7 +204,8 @@ def own_later_form(rep, expected: Period, hints: Iterable[str], received: dt.dat
     said = [h for h in hints if not _REPLY_SUBJECT.match(h or "")]
     if expected in [*typed, *months_named([month_digits(h) for h in said], received)]:
         return False
-    return asked(rep.unit, rep.period, received)
+    # a form of a month before the run's went out before it came, whenever the ledger dates it
+    return asked(rep.unit, rep.period, received if rep.period > expected else None)
 
 
 #: the subject prefix a mail client gives a reply ("回复：", "答复：", "Re:", Outlook's "AW:"/"SV:")

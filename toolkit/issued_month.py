@@ -365,6 +365,10 @@ class EarlierMonths:
     def reported(self, names: tuple[str, ...], period: Period) -> bool:
         return self.ledger.reported(names, period)
 
+    def owes(self, unit: str, period: Period) -> bool:
+        """Whether ``unit`` has no accepted return of ``period`` in the ledger (under a name of it)."""
+        return not self.reported(self.names_of(unit, period), period)
+
     def accepted_at(self, names: tuple[str, ...], period: Period) -> dt.datetime | None:
         """When the unit's accepted return of ``period`` in the ledger was received, if any."""
         if period not in self._accepted:
@@ -672,3 +676,17 @@ def _due_text(task: Task, other: Task) -> str:
             (task.deadline, task.ongoing) == (other.deadline, other.ongoing):
         return said
     return f"{said}（{'长期' if task.ongoing else cn_date(task.deadline) if task.deadline else '无截止日期'}）"
+
+
+def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
+                ) -> dict[str, list[Receipt]]:
+    """`Ledger.units_received` under each unit's name in the month (as `issued_dues`), in the
+    order received."""
+    apart = kept_apart(ledger, period, master) if apart is None else apart
+    return renamed(ledger.units_received(period), master,
+                   lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)), apart)
+
+
+def exempt_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str]) -> frozenset[str]:
+    """`Ledger.exempt_units` under each unit's name in the month (as `issued_dues`): 本期免报."""
+    return frozenset(month_name(u, master, apart) for u in ledger.exempt_units(period))

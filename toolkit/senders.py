@@ -79,7 +79,7 @@ def command(period: Period, unit: str, answer: str) -> str:
 
 def sender_answers(ledger: Ledger, period: Period, master: Master, apart: frozenset[str]) -> list[Check]:
     """`Ledger.sender_checks` with each receipt under its unit's name in the month (as
-    `consolidate.received_of`): an answer given before the unit was renamed is said with the
+    `issued_month.received_of`): an answer given before the unit was renamed is said with the
     verdict it leaves, and taken back, under the name the month counts it by."""
     return [(dataclasses.replace(r, unit=month_name(r.unit, master, apart)) if r.unit else r, theirs, at)
             for r, theirs, at in ledger.sender_checks(period)]

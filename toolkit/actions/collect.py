@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
-from ..consolidate import exempt_of, received_of
 from ..downloads import downloaded_from_links
 from ..evidence import (
     address_index,
@@ -38,7 +37,7 @@ from ..evidence import (
     unit_of_address,
 )
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..issued_month import EarlierMonths, check_as_printed, issued_dues, kept_apart
+from ..issued_month import EarlierMonths, check_as_printed, exempt_of, issued_dues, kept_apart, received_of
 from ..ledger import Ledger, Receipt, common_due
 from ..ledger.mail_records import MailRecords
 from ..master import Master
@@ -162,11 +161,13 @@ def check_pool(inputs: int, ctx: CheckContext, workers: int | None) -> parallel.
 
 def collect(ws: Workspace, period: Period | None = None, progress: Progress = no_progress,
             workers: int | None = None, feedback: bool = True,
-            received: dt.date | None = None) -> CollectResult:
+            received: dt.date | None = None, file_owed: bool = False) -> CollectResult:
     """Collect everything in 收件箱: archive, record, check, write feedback. See module doc.
 
     ``received`` is the date the coordinator states for loose files (``--received``): it
-    replaces their modification time as evidence of when they were sent."""
+    replaces their modification time as evidence of when they were sent. ``file_owed``: with
+    ``period`` (the double-click's, `run`, `collect --fetch`), an earlier month's form its
+    unit still owes is filed under that month (`own_later_form`), not refused as ``period``'s."""
     master: Master = ws.load_master()
     limits = ws.limits
     tz = ws.tz
@@ -247,7 +248,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         months = EarlierMonths(ledger, master)  # once a run: `meant_later`, history, `_weigh_evidence`
         for it, rep in zip(jobs, reports):
             refiled = expected is not None and own_later_form(rep, expected, it.hints, it.received_at,
-                                                              months.was_asked)
+                                                              months.was_asked, months.owes if file_owed else None)
             if refiled:
                 # a July form mailed early, in 收件箱 as June's 补报 is caught up: filed as July's
                 # and said (`elsewhere`); refused as June's, June named the unit 退回待改 for

@@ -59,6 +59,7 @@ from ..mailbox import (
     save_password,
     smtp_endpoint,
 )
+from ..period import Period
 from ..progress import Progress, no_progress
 from ..text import cn_number, key, safe_filename
 from ..workspace import Workspace
@@ -147,6 +148,7 @@ class FetchResult:
     known: int = 0              # fetched by an earlier run
     duplicates: int = 0         # the same message again (another folder, UID or copy)
     too_big_before: int = 0     # oversized, named by an earlier run
+    too_big: int = 0            # oversized, named by this run (in ``problems``)
     after: str = ""             # what after_fetch did
     problems: list[str] = field(default_factory=list)
     plain: bool = False
@@ -167,8 +169,7 @@ class FetchResult:
             out.append(f"以前已收取过的 {self.known} 封，不再重复收取。")
         if self.skipped:
             out.append(f"与报送无关的邮件 {self.skipped} 封，未收取（留在邮箱中，未作改动）。")
-        if self.too_big_before:
-            out.append(f"另有 {self.too_big_before} 封过大的邮件此前已报告，仍未下载。")
+        out.extend(self.big_before())
         if self.after:
             out.append(self.after)
         out.extend(self.problems)
@@ -181,7 +182,12 @@ class FetchResult:
     def brief(self) -> list[str]:
         """`duban run`'s and `collect --fetch`'s account (`lines` is `mail fetch`'s): what was
         fetched in one line (`summary`), after the plain-text warning, before what went wrong."""
-        return ([PLAIN_WARNING] if self.plain else []) + [self.summary()] + self.problems
+        return ([PLAIN_WARNING] if self.plain else []) + [self.summary()] + self.problems + self.big_before()
+
+    def big_before(self) -> list[str]:
+        """The mails too big to fetch named by an earlier run, still in the mailbox: said on every
+        run, not once (the units they may be from: `too_big.big_mail_notes`)."""
+        return [f"另有 {self.too_big_before} 封过大的邮件此前已报告，仍未下载。"] if self.too_big_before else []
 
     def summary(self) -> str:
         """What was fetched, in one line."""
@@ -196,14 +202,17 @@ class FetchResult:
         return line + (f"（{'，'.join(left)}）" if left else "") + "。" + self.after
 
 
-def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_progress) -> FetchResult:
+def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_progress,
+          period: Period | None = None) -> FetchResult:
     """Fetch the messages that carry returns into 收件箱 (see the module doc).
 
     ``since`` (a date in the workspace's time zone) defaults to the first day of the
     previous period when its forms were issued, else of the current one: a return never
     arrives before its period starts, but the office issues a month's forms at its start
     (the current period moves on) while the previous month's returns are still arriving,
-    some of them in that month's last days.
+    some of them in that month's last days. ``period``: the month a command reads the mail for
+    (`run --period`): the default reaches back to its first day when that is earlier (June's
+    return mailed on 29 June, run for June in August), and a subject naming it is about returns.
     """
     mail = require_imap(ws)
     password = get_password(mail)
@@ -213,12 +222,12 @@ def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_p
     _remove_partial_files(ws.inbox)
     addresses = address_index(ws.load_master().directory)
     with Ledger(ws.ledger_path) as ledger, Imap.open(ws, password) as imap:
-        start = since or _default_since(ws, ledger)
+        start = since or min([_default_since(ws, ledger), *([period.start] if period else [])])
         result = FetchResult(mail.user, folder, start, plain=mail.security == "plain")
         records = MailRecords(ledger.conn)
-        months = [ws.period().month, ws.period().shift(-1).month]
-        job = _Job(ws, ledger, records, imap, account_key(mail), folder, tz, _subject_words(ws), months, result,
-                   addresses)
+        months = [ws.period().month, ws.period().shift(-1).month, *([period.month] if period else [])]
+        job = _Job(ws, ledger, records, imap, account_key(mail), folder, tz, _subject_words(ws, period), months,
+                   result, addresses)
         job.uidvalidity = imap.select(folder, readonly=mail.after_fetch == "keep")
         seen = records.seen_uids(job.account, folder, job.uidvalidity)
         # SINCE compares dates in the server's zone: ask a day early, then decide in ours.
@@ -232,7 +241,9 @@ def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_p
             for info in progress(infos, "收取邮件"):
                 job.take(info)
         except MailboxError as exc:
-            result.unfinished = f"{exc.message}（已存入收件箱的 {len(result.stored)} 封不受影响）"
+            # one sentence more, not a bracket after the fault's full stop (nor "0 封不受影响")
+            result.unfinished = _sentence(exc.message) + (
+                f"已存入收件箱的 {len(result.stored)} 封不受影响。" if result.stored else "")
             result.problems.append(result.unfinished)
         job.after_fetch(mail.after_fetch)
     log.info("收取邮件：存入 %d 封，跳过 %d 封，重复 %d 封，问题 %d 个", len(result.stored), result.skipped,
@@ -240,9 +251,11 @@ def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_p
     return result
 
 
-def fetch_first(ws: Workspace, stopped: str, without: str, progress: Progress = no_progress) -> FetchResult | None:
-    """`fetch` as `duban mail fetch` does it (the default since-date), for a command that then
-    reads 收件箱 (`duban run`, `duban collect --fetch`); None without an IMAP mailbox set up.
+def fetch_first(ws: Workspace, stopped: str, without: str, progress: Progress = no_progress,
+                period: Period | None = None) -> FetchResult | None:
+    """`fetch` as `duban mail fetch` does it (the default since-date, reaching back to
+    ``period``'s first day), for a command that then reads 收件箱 for ``period`` (`duban run`,
+    `duban collect --fetch`); None without an IMAP mailbox set up.
 
     A fetch that fails (no connection, login refused, no password saved, a wrong setting) or
     stops before it has looked at every message raises, saying what failed, that the command
@@ -253,7 +266,7 @@ def fetch_first(ws: Workspace, stopped: str, without: str, progress: Progress = 
     if not ws.settings.mail.imap_host:
         return None
     try:
-        result = fetch(ws, None, progress)
+        result = fetch(ws, None, progress, period)
     except (MailboxError, BadConfig) as exc:  # the same class: the same exit code as `mail fetch`
         raise type(exc)(_not_fetched(exc.message, stopped, without)) from None
     if result.unfinished:
@@ -262,9 +275,15 @@ def fetch_first(ws: Workspace, stopped: str, without: str, progress: Progress = 
 
 
 def _not_fetched(fault: str, stopped: str, without: str) -> str:
-    fault = fault if fault.endswith("。") else fault + "。"
+    fault = _sentence(fault)
+    again = "" if "重新运行" in fault else "处理好后重新运行；"  # said once: the fault often says it
     return (f"收取邮箱失败，{stopped}（邮箱中的报送还没有收到，会被当作未报送）：{fault}"
-            f"处理好后重新运行；只用收件箱中已有的文件，请运行 {without}。")
+            f"{again}只用收件箱中已有的文件，请运行 {without}。")
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending in a full stop (a fault's message may or may not)."""
+    return text if text.endswith("。") else text + "。"
 
 
 @dataclass
@@ -357,6 +376,7 @@ class _Job:
 
     def _too_big(self, info: MessageInfo, size: int) -> None:
         self._record(info, TOO_BIG, after_fetch="keep")
+        self.result.too_big += 1
         limits = self.ws.limits
         largest = max(info.parts, key=lambda p: p.decoded_size, default=None)
         extra = ""
@@ -384,7 +404,8 @@ class _Job:
                 self.imap.move(uids, target)
                 self.result.after = f"已把 {len(uids)} 封移到邮箱的文件夹“{target}”。"
         except MailboxError as exc:
-            self.result.problems.append(f"{exc.message}（邮件已存入收件箱，下次运行 duban mail fetch 时再处理）")
+            # run and collect --fetch (the double-click) fetch too: whichever comes next does it
+            self.result.problems.append(f"{exc.message.rstrip('。')}（邮件已存入收件箱，下次收取邮箱时再处理）。")
             return
         self.records.mark_after_fetch([w.id for w in waiting], action)
 
@@ -462,10 +483,11 @@ def _extension(name: str) -> str:
     return ext if re.fullmatch(r"\.[a-z][a-z0-9]{0,4}", ext) else ""
 
 
-def _subject_words(ws: Workspace) -> list[str]:
-    """The project's name and the current period as people write them in a subject."""
-    p = ws.period()
-    words = [ws.project, p.label, str(p), f"{p.year}年{p.month:02d}月", f"{p.year}.{p.month}"]
+def _subject_words(ws: Workspace, period: Period | None = None) -> list[str]:
+    """The project's name and the current period (and ``period``) as people write them in a subject."""
+    words = [ws.project]
+    for p in dict.fromkeys([ws.period(), *([period] if period else [])]):
+        words += [p.label, str(p), f"{p.year}年{p.month:02d}月", f"{p.year}.{p.month}"]
     return [key(w) for w in words if w and key(w)]
 
 

@@ -23,8 +23,11 @@ if TYPE_CHECKING:  # the mailbox's modules (keyring, imaplib, ssl) load only for
 log = logging.getLogger("duban")
 
 #: `run --no-fetch` collects 收件箱 only: an office whose returns arrive in its mailbox must
-#: hear that its mail was not looked at, not "put files in 收件箱" or "nothing new came"
+#: hear that its mail was not looked at, not "put files in 收件箱" or "nothing new came", on
+#: every such run (with new files in 收件箱 too: the way on the fetch error itself gives)
 FETCH_HINT = "本次没有收取邮箱（--no-fetch）：邮箱中新到的报送，去掉 --no-fetch 再运行 duban run 即可收取。"
+#: what a run that went on without the mailbox adds (it merged, and wrote a 通报)
+NOT_READ = "未收取的报送没有计入，其单位可能被误列为未报送。"
 #: said where `run` stops because the mailbox could not be fetched (`mail.fetch_first`)
 NOT_RUN = "没有汇总，也没有生成通报"
 
@@ -45,8 +48,9 @@ class RunResult:
 
     @property
     def fetch_hint(self) -> str:
-        """Where nothing new was in 收件箱, that a mailbox office's mail was not fetched ('' else)."""
-        return FETCH_HINT if self.mailbox and self.fetched is None else ""
+        """That a mailbox office's mail was not fetched (`FETCH_HINT`, '' else): its 通报 may
+        name 未报送 a unit whose return waits there."""
+        return FETCH_HINT + NOT_READ if self.mailbox and self.fetched is None else ""
 
     @property
     def missing_units(self) -> list[str]:
@@ -64,6 +68,16 @@ class RunResult:
         return [u.unit for u in self.merged.consolidation.units if u.state == UnitState.TO_FIX]
 
 
+class NothingReceived(errors.NothingToDo):
+    """Nothing of the period was received: the run stops before merging (exit 1, 提示), after
+    saying what it fetched and collected (``fetched``, ``collected``: a June 补报 filed under
+    June by July's run, a mail too big to fetch)."""
+
+    def __init__(self, message: str, fetched: FetchResult | None, collected: CollectResult):
+        super().__init__(message)
+        self.fetched, self.collected = fetched, collected
+
+
 def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
               progress: Progress = no_progress, fetch: bool = True) -> RunResult:
     """Fetch the office mailbox (``fetch``, when [mail] sets one up), collect the inbox for
@@ -78,27 +92,31 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
     if fetch and mailbox:
         from . import mail  # keyring, imaplib and ssl: only for an office that has a mailbox
 
-        fetched = mail.fetch_first(ws, NOT_RUN, "duban run --no-fetch", progress)
-    collected = collect(ws, target if period else None, progress)
+        fetched = mail.fetch_first(ws, NOT_RUN, "duban run --no-fetch", progress, target)
+    # the period the office confirmed at the double-click's prompt: a June 补报 that July's run
+    # fetched is June's, as a collect without --period files it (QA188)
+    collected = collect(ws, target if period else None, progress, file_owed=True)
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         received = ledger.receipts(target)
     if not received and collected.inputs:  # it read files, but none was this period's
         filed = "、".join(f"{unit}（{period.label}）" for unit, period, _ in collected.elsewhere)
-        raise errors.NothingToDo(
+        raise NothingReceived(
             f"{target.label}还没有收到任何报送：本次收到的 {collected.inputs} 个文件已登记，"
             + (f"但是其他期次的填报表：{filed}。" if filed else "但都不是本期的报送。")
-            + f"请核实；如果填的是{target.label}的进展，请相关单位用本期下发的填报表重报。")
+            + f"请核实；如果填的是{target.label}的进展，请相关单位用本期下发的填报表重报。", fetched, collected)
     if not received:
         # past the deadline, a month nobody reported is still a month to report (均未报送):
-        # merge and memo make it, once the office has checked that nothing was missed
+        # merge and memo make it, once the office has checked that nothing was missed; not
+        # while a mail too big to fetch may hold a return (its line said with the summary)
         due = last_due(ws, target)
+        big = fetched is not None and bool(fetched.too_big or fetched.too_big_before)
         past = (f"报送截止日（{due.month}月{due.day}日）已过：核实确实无人报送后，可运行 duban merge 和 "
-                f"duban memo，生成各单位均未报送的汇总表和通报。" if due and ws.now().date() > due else "")
-        if fetched is not None:
-            put = fetched.summary()
+                f"duban memo，生成各单位均未报送的汇总表和通报。" if due and ws.now().date() > due and not big else "")
+        if fetched is not None:  # and what it could not take (a mail too big): said nowhere else
+            put = "".join([fetched.summary(), *fetched.problems, *fetched.big_before()])
         else:
             put = FETCH_HINT if mailbox else f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。"
-        raise errors.NothingToDo(f"收件箱是空的，{target.label}还没有收到任何报送。{put}{past}")
+        raise NothingReceived(f"收件箱是空的，{target.label}还没有收到任何报送。{put}{past}", fetched, collected)
     cons = consolidate(ws, target)
     # The memo is filled in a second process while this one writes the workbook: both come
     # from the one consolidation and touch different files (W1: run 100 ms shorter). The

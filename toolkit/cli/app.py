@@ -12,7 +12,7 @@ import threading
 import click
 
 from .. import interrupts
-from . import desk, month, setup  # noqa: F401  (registers the commands on `cli`)
+from . import desk, issue, month, setup  # noqa: F401  (registers the commands on `cli`)
 from .base import State, _ProgressIter, cli, log  # noqa: F401  (toolkit.cli's names)
 
 
