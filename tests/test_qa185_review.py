@@ -13,6 +13,7 @@ import shlex
 import smtplib
 
 import mailservers
+import pytest
 import test_mail_send
 from conftest import drop, issued_path
 from test_mail_fetch import mail_ws
@@ -20,6 +21,9 @@ from test_mail_send import UNITS, address, give_emails, issued_with_emails
 from test_qa175_replies import REFUSED
 
 from toolkit.filling import fill_return
+
+# a real SMTP server, the month sent again and again: in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
 
 servers = test_mail_send.servers  # the fixtures (see mailservers.py on ruff's F811)
 clock = test_mail_send.clock

@@ -20,6 +20,7 @@ import datetime as dt
 import email
 from email import policy
 
+import pytest
 import test_mail_send
 from conftest import PERIOD, drop, issued_path, ledger_at
 from test_evidence import mail
@@ -32,6 +33,9 @@ from toolkit.filling import fill_return
 from toolkit.ledger import LATEST, Ledger, schema_version
 from toolkit.ledger.mail_records import SENT, MailRecords
 from toolkit.mail import build_draft
+
+# a real SMTP server, the month sent again and again: in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
 
 servers = test_mail_send.servers  # the fixtures (see mailservers.py on ruff's F811)
 clock = test_mail_send.clock
