@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from test_qa92_plan_edges import DONE, JAN, december_all_done, send
 
 from toolkit.actions.collect import collect
@@ -14,6 +15,9 @@ from toolkit.consolidate import consolidate
 from toolkit.filling import Filling
 from toolkit.memo.context import build_context
 from toolkit.vocab import Status
+
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
 
 
 def test_no_lead_reported_this_month_is_not_said_to_have_finished(issued_ws, collecting_on):

@@ -24,6 +24,9 @@ from toolkit.ledger import Ledger
 from toolkit.period import Period
 from toolkit.vocab import Outcome, UnitState
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 JUNE, JULY = Period(2022, 6), Period(2022, 7)
 NC, SL, DK = "南城街道", "石龙镇", "东坑镇"
 JUNE_WORK = Answer(status="序时推进", progress=40, work="6月：已完成窗口人员培训。")

@@ -31,6 +31,9 @@ from toolkit.resources import resource
 from toolkit.returns import GUIDE_SHEET
 from toolkit.workspace import SUPERSEDED_TEMPLATES
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 # 石龙镇's form: 1.2 is due by June (answered 已完成), 4.3 is a task under way
 DONE = Answer(status="已完成", progress=100, work="已按要求全面完成。", evidence="东政数〔2022〕8号")
 

@@ -28,6 +28,9 @@ from test_qa123_due_changes import JULY, send
 from toolkit.actions.collect import collect
 from toolkit.filling import Answer, Filling, fill_return
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 WAITING = "未报送（尚未截止）"
 
 # ---------------------------------------------------------------------------

@@ -29,6 +29,9 @@ from toolkit.summary_charts import UNIT_CHART_MAX
 from toolkit.task_rule import task_status
 from toolkit.vocab import NOT_YET_DUE, Status
 
+# months played again and again: run in CI, out of the quick loop (its minute)
+pytestmark = pytest.mark.slow
+
 JUNE = Period(2022, 6)
 DUE_NOW = Task("1.2", "一", "二", "对标对表提升整改", "内容", "2022年6月", dt.date(2022, 6, 30), False)
 DUE_LATER = dataclasses.replace(DUE_NOW, deadline_text="2022年12月", deadline=dt.date(2022, 12, 31))
