@@ -13,13 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from .dates import cn_date
 from .ledger import Ledger
 from .period import Period
 from .units import Directory
 from .vocab import UnitState
+
+if TYPE_CHECKING:  # zoneinfo: imported by whoever made the zone (`Workspace.tz`), not for a hint
+    from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
