@@ -29,17 +29,24 @@ from .ledger import Draft, Ledger
 from .period import Period
 from .workspace import Workspace
 
+#: `write_draft`'s ``repeats`` when the caller has not looked the mail up (`same_mail`)
+NOT_LOOKED = "?"
+
 
 def write_draft(ws: Workspace, ledger: Ledger, *, kind: str, period: Period, unit: str, path: Path,
-                eml: bytes, receipt_id: int | None = None, renew: bool = False, names: Iterable[str] = ()) -> Path:
+                eml: bytes, receipt_id: int | None = None, renew: bool = False, names: Iterable[str] = (),
+                repeats: str | None = NOT_LOOKED) -> Path:
     """Write ``eml`` to ``path`` (atomically) and record it as the unit's live draft, under
     the Message-ID of the mail it repeats (`same_mail`) unless ``renew``, with the addresses
     it is written to (`hand_addressed`). ``names``: the unit's names (`Directory.names_of`),
-    under which the mail it repeats may have gone."""
+    under which the mail it repeats may have gone; ``repeats``: that mail's Message-ID (or
+    None), where the caller looked it up already to tell the office (`issue`, `remind`)."""
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
     from .mail import message_id
 
-    same = None if renew else same_mail(ws, ledger, kind, period, unit, receipt_id, names)
+    if repeats == NOT_LOOKED:
+        repeats = same_mail(ws, ledger, kind, period, unit, receipt_id, names)
+    same = None if renew else repeats
     if same and same != message_id(eml):
         eml = with_message_id(eml, same)
     atomic_write(path, lambda tmp: tmp.write_bytes(eml))

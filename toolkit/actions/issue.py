@@ -330,7 +330,9 @@ def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period:
         # under its former names too, as ``mailed`` reads them: a unit renamed after its form
         # went out has that form (the former name's draft is retired in `issue_returns`)
         names = master.directory.names_of(unit)
-        if same_mail(ws, ledger, "issue", period, unit, names=names):
+        repeats = same_mail(ws, ledger, "issue", period, unit, names=names)
+        if repeats:
             (result.resent if renew else result.kept_sent).append(unit)
         result.emails.append(write_draft(ws, ledger, kind="issue", period=period, unit=unit,
-                                         path=path.with_suffix(".eml"), eml=eml, renew=renew, names=names))
+                                         path=path.with_suffix(".eml"), eml=eml, renew=renew, names=names,
+                                         repeats=repeats))

@@ -90,10 +90,12 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
             sections=sections)
         eml = build_draft(to=u.email, subject=subject, body=body, attachments=attachments, sender=ws.sender)
         names = months.names_of(u.unit, cons.period)  # reminded today under its former name
-        if same_mail(ws, ledger, "remind", cons.period, u.unit, names=names):
+        repeats = same_mail(ws, ledger, "remind", cons.period, u.unit, names=names)
+        if repeats:
             result.kept_sent.append(u.unit)
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
-                           path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml, names=names)
+                           path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml, names=names,
+                           repeats=repeats)
         result.files.append(path)
         if not addressed(eml):
             result.no_email.append(u.unit)
