@@ -45,9 +45,10 @@ class BigMail:
 
 
 def big_mails(ledger: Ledger, period: Period, directory: Directory, tz: ZoneInfo) -> list[BigMail]:
-    """The mails too big to fetch that may hold a unit's return of ``period``: those whose
-    subject names the month, or names none and came from the month's first day to the end of
-    the next (a return is sent after its month), each under the unit its sender's address, else
+    """The mails too big to fetch that may hold a unit's return of ``period``: those that came
+    from the month's first day to the end of the next (a return is sent after its month),
+    whatever month their subject names, and those whose subject names the month; each under
+    the unit its sender's address, else
     its subject or sender's name, names (a mail of no known unit was named when fetched). One
     per Message-ID (a mail seen again in another folder)."""
     try:
