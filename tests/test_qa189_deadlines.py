@@ -34,7 +34,7 @@ JUNE, JULY = Period(2022, 6), Period(2022, 7)
 def _refused(hints: list[str], received: dt.datetime, due: dt.date | None = None) -> bool:
     rep = Report("x.xlsx", unit="石龙镇", period=JUNE, period_by="_meta")
     said = meant_later(rep, "x.xlsx", hints, received, lambda unit, period, by: True,
-                       due=(lambda unit, period: due) if due else None)
+                       due=(lambda period: due) if due else None)
     assert (rep.period == JULY) == bool(said)
     return bool(said)
 

@@ -29,7 +29,7 @@ JULY_WORDS = Answer(status="序时推进", progress=80, work="7月已完成镇�
 def _refused(form: Period, hints: list[str], received: dt.datetime, due: dt.date | None = None) -> bool:
     rep = Report("x.xlsx", unit="石龙镇", period=form, period_by="_meta")
     said = meant_later(rep, "x.xlsx", hints, received, lambda unit, period, by: True,
-                       due=(lambda unit, period: due) if due else None)
+                       due=(lambda period: due) if due else None)
     return bool(said)
 
 

@@ -215,7 +215,7 @@ _REPLY_SUBJECT = re.compile(r"\s*(?:回复|答复|回覆|re|aw|sv)\s*[:：]", re
 def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
                 asked: Callable[[str, Period, dt.datetime], bool],
                 exempt: Callable[[str, Period, dt.datetime], bool] | None = None,
-                due: Callable[[str, Period], dt.date] | None = None) -> list[tuple[str, str]]:
+                due: Callable[[Period], dt.date] | None = None) -> list[tuple[str, str]]:
     """Refuse as E202 (期次不符), filed under the month it names, a return on last month's form
     that its file name, archive path, mail subject or 填报期 cell says is a later month's
     (`later_month_named`) whose form its unit was issued before the file was sent (``asked``,
@@ -244,7 +244,7 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     # mailed by its month's deadline while the later month is still under way, the form's
     # month is the one being reported, whatever its words say: July's forms out early on 1
     # July, 石龙镇's June form mailed on 4 July (June due 5 July) as "石龙镇7月份进展" is June's
-    if due is not None and received.date() <= min(due(rep.unit, rep.period), later.end):
+    if due is not None and received.date() <= min(due(rep.period), later.end):
         return []
     # exempt for that month (本期免报, no form: `was_exempt`), the unit still meant it, not a June
     # 重报: taken as June's, it replaced the June return the 通报 published with July's words

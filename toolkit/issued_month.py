@@ -286,7 +286,6 @@ class EarlierMonths:
         self._merged: dict[Period, frozenset[str]] = {}
         self._tasks: dict[Period, list[Task]] = {}
         self._ids: dict[tuple[Period, Period], dict[str, str]] = {}
-        self._dues: dict[Period, dict[str, dt.date]] = {}
 
     def periods(self) -> list[Period]:
         """The months whose forms went out, earliest first."""
@@ -402,13 +401,6 @@ class EarlierMonths:
             return False
         issued = self.issued_at(period) if by is not None else None
         return issued is None or issued.date() <= by.date()
-
-    def given_due(self, unit: str, period: Period) -> dt.date | None:
-        """The date ``unit``'s forms of ``period`` printed (`issued_dues`: under its name
-        in the month), None when none was recorded."""
-        if period not in self._dues:
-            self._dues[period] = issued_dues(self.ledger, period, self.master, self.apart(period))
-        return self._dues[period].get(month_name(unit, self.master, self.apart(period)))
 
     def asked(self) -> dict[Period, set[str]]:
         """Each issued month, latest first → the units a form of it went to (not the exempt)."""

@@ -257,7 +257,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             if not expected or refiled:
                 # last month's form sent as a later month's: refused for that month
                 result.disputed += meant_later(rep, it.name, it.hints, it.received_at, months.was_asked,
-                                               months.was_exempt, lambda u, p: ws.due(p, ledger.issued_due(p)))
+                                               months.was_exempt, lambda p: ws.due(p, ledger.issued_due(p)))
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
                 rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period)))
             if expected and not refiled and any(i.code == "E202" for i in rep.issues):
