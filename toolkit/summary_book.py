@@ -376,8 +376,7 @@ def _tasks(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("完成时限", 10, lambda t: t.task.deadline_in(cons.period.year), "center"),
         Column("牵头单位", 20, lambda t: master.display_units(t.task.id, LEAD)),
         Column("配合单位", 16, lambda t: master.display_units(t.task.id, Role.COOP)),
-        Column("综合状态", _status_width(cons, 9, s, tasks=True), lambda t: cons.task_said(t.task.id, t.status),
-               "status"),
+        _task_status_column(cons, s),
         Column("平均进度(%)" if any(len(t.leads) > 1 for t in cons.tasks) else "进度(%)", 9,  # one lead: its own
                lambda t: t.avg_progress, "number"),
         Column("是否超期", 7, overdue_word, "center"),
@@ -429,6 +428,12 @@ def _units(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
            UNIT_STATES + _waiting(cons))
 
 
+def _task_status_column(cons: Consolidation, s: Styles) -> Column:
+    """综合状态 as 任务汇总 and 滞后超期 say it (`Consolidation.task_said`), wide enough for its words."""
+    return Column("综合状态", _status_width(cons, 9, s, tasks=True), lambda t: cons.task_said(t.task.id, t.status),
+                  "status")
+
+
 def _status_width(cons: Consolidation, width: float, s: Styles, tasks: bool = False) -> float:
     """A status column wide enough for `NOT_YET_DUE` on one line while some unit (``tasks``: some
     task, `Consolidation.waiting_tasks`) is said so (on two, every row of 报送情况 and 单位明细
@@ -459,8 +464,7 @@ def _lagging(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("工作任务", 20, lambda t: task_title(t.task.name, t.task.content)),
         Column("具体工作内容", 40, lambda t: t.task.content),
         Column("完成时限", 10, lambda t: t.task.deadline_in(cons.period.year), "center"),
-        Column("综合状态", _status_width(cons, 9, s, tasks=True), lambda t: cons.task_said(t.task.id, t.status),
-               "status"),
+        _task_status_column(cons, s),
         Column("是否超期", 7, overdue_word, "center"),
         Column("牵头单位", 22, lambda t: cons.master.display_units(t.task.id, LEAD)),
         Column("牵头单位状态", 26, lambda t: "；".join(
