@@ -125,12 +125,15 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
 
 def milestone(text: str, year: int | None = None) -> dt.date | None:
     """The date a deadline kept up afterwards names first (2024年6月底前完成，长期坚持,
-    2024年12月底前建成并持续推进 -> that day); None for any other deadline."""
+    2024年12月底前建成并持续推进 -> that day); None for any other deadline. The first clause
+    that reads as a day, not only the first clause: 同心县's "方舱医院升级改造…，1月底前完成；
+    其它事项12月底前取得明显成效并长期坚持" names 1月底 after the work it dates (QA198)."""
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-    first = re.split(rf"[{_CLAUSE_ENDS}并（(]", s, maxsplit=1)[0]
-    if first == s or not any(w in s for w in ONGOING_WORDS):
+    clauses = [c for c in re.split(rf"[{_CLAUSE_ENDS}并（(]", s) if c]
+    if len(clauses) < 2 or not any(w in s for w in ONGOING_WORDS):
         return None
-    return parse_deadline(first, year)[0]
+    return next((day for c in clauses if not any(w in c for w in ONGOING_WORDS)
+                 if (day := parse_deadline(c, year)[0]) is not None), None)
 
 
 def _stages_end(s: str, year: int | None) -> dt.date | None:
