@@ -59,6 +59,10 @@ _GOVERNMENT = LazyPattern(r"人民政府|政府|办事处")
 # 规划管理所), nor a topic that starts with one (塘厦镇人民政府派出所周边环境整治: QA180)
 _STATE_ORGAN = LazyPattern(rf"(?:分局|派出所|法庭|检察室|大队|供电局|供电所|卫生院|医院|卫生服务中心|银行|支行"
                            rf"|信用社|海关){_NAME_END}")
+# What a clerk writes between the parts of a file's name as a space (`key` drops a space, not
+# these: 塘厦镇人民政府_派出所, 南城街道办事处-派出所, 塘厦镇·派出所, 塘厦镇（派出所）); not a mark that
+# joins two bodies (&, +: both sent it) nor one that closes or ends (), 。, ., the file's extension)
+_SEPARATOR = LazyPattern(r"[-_~—–―·・、/|(\[【〔〖《<{]+")
 # A short name followed by a district's or a county's level is that place (北京's 东城区, 西安's
 # 长安区), not the town (东城街道, 长安镇)
 _DISTRICT = LazyPattern(r"[区县](?![域级内外])")
@@ -89,13 +93,14 @@ def body_after_town(text: str, end: int, short: bool) -> bool:
     (塘厦, 东城), which a district's level after it also makes another place's (东城区, 西安市长安区)."""
     if short and _DISTRICT.match(text, end):
         return True
-    at = _after_level(text, end)
+    level = _after_level(text, end)
+    at = past_marks(text, level)  # 塘厦镇-派出所 as 塘厦镇 派出所 (QA201)
     # a committee; a community named as the town is; a branch office named after the town (东莞市税务局
     # 塘厦所: the bureau's, QA178), which no town writes of itself
-    if _ORGAN.match(text, at) or (short and at == end and _COMMUNITY.match(text, at)) or _BRANCH.match(text, at):
+    if _ORGAN.match(text, at) or (short and level == end and _COMMUNITY.match(text, at)) or _BRANCH.match(text, at):
         return True
     if gov := _GOVERNMENT.match(text, at):
-        return _named_within(text, gov.end(), lambda i, size: bool(_STATE_ORGAN.match(text, i)))
+        return _named_within(text, past_marks(text, gov.end()), lambda i, size: bool(_STATE_ORGAN.match(text, i)))
     return _named_within(text, at, lambda i, size: bool(_BODY.match(text, i) or (size and _ENDING.match(text, i))))
 
 
@@ -113,7 +118,7 @@ def branch_after_town(text: str, end: int) -> bool:
     塘厦分局, 东莞市交通运输局长安分局, 市司法局长安镇司法所): the branch's file, not the
     department's own return. What else a department writes after a town is its own work there
     (市交通运输局虎门大桥维修进展, 市住建局塘厦镇中心小学改造进展)."""
-    at = _after_level(text, end)
+    at = past_marks(text, _after_level(text, end))
     return _named_within(text, at, lambda i, size: bool(_BRANCH.match(text, i)))
 
 
@@ -121,6 +126,13 @@ def _after_level(text: str, end: int) -> int:
     """Where a town's name found in ``text`` ending at ``end`` ends with its level (塘厦 镇,
     东城 街道), as `body_after_town`, `town_words_end` and `branch_after_town` read past it."""
     return m.end() if (m := _LEVEL.match(text, end)) else end
+
+
+def past_marks(text: str, at: int) -> int:
+    """Where the separators (`_SEPARATOR`) at ``at`` in ``text`` (a key) end: a clerk's mark
+    between a town's words and a body's name is the space `key` drops (塘厦镇人民政府 派出所 was
+    the station's, 塘厦镇人民政府_派出所 the town's: QA201), so the name is read past it."""
+    return m.end() if (m := _SEPARATOR.match(text, at)) else at
 
 
 def _named_within(text: str, at: int, ends) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 # csv: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
-from .bodies import branch_after_town, goes_on_from_town, town_words_end
+from .bodies import branch_after_town, goes_on_from_town, past_marks, town_words_end
 from .places import (
     HIGHER_PLACE,
     RANK,
@@ -543,8 +543,10 @@ class Directory:
         file the police sent (QA162). Any other name goes on so into its branch in a town."""
         if alias in (towns := self._town_names()):
             return goes_on_from_town(text, end, alias in self._short_towns())
-        # a department's name going on into its branch in a town (东莞市公安局塘厦分局: QA168)
-        return any(text[end:end + n] in towns and branch_after_town(text, end + n) for n in range(2, 12))
+        # a department's name going on into its branch in a town (东莞市公安局塘厦分局: QA168), a mark
+        # between them or not (市公安局-塘厦镇派出所: QA201)
+        at = past_marks(text, end)
+        return any(text[at:at + n] in towns and branch_after_town(text, at + n) for n in range(2, 12))
 
     def _spelled_longer(self, alias: str, text: str) -> str | None:
         """The unit of the longest name holding ``alias`` that ``text`` writes as a name
