@@ -125,7 +125,9 @@ def test_a_copy_from_another_units_address_is_left_to_w206(issued_ws, make_retur
     # sent from 石排镇's directory address: the disagreement is W206's, said by collect
     set_email(issued_ws, 中堂镇=ZT_MAIL, 石排镇="sp@dg.example.cn")
     _village_then_town(issued_ws, make_return, collecting_on, early_sender="sp@dg.example.cn")
-    assert _said(issued_ws) == []
+    assert consolidate(issued_ws).unknown_senders == []
+    # W206's own question, asked again while 石排镇 stands 未报送 (QA197, toolkit/disputed.py)
+    assert [x.startswith("请核实：潢涌村_2022年6月_中堂镇_进展填报表.xlsx：填报表内置的单位信息是中堂镇") for x in _said(issued_ws)] == [True]
 
 
 @pytest.mark.parametrize("own_late", [True, False])

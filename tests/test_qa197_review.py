@@ -345,8 +345,6 @@ def test_before_the_deadline_a_sent_back_lead_does_not_make_a_done_task_lagging(
     assert tasks["1.2"] != "滞后" or named, tasks["1.2"]
 
 
-@pytest.mark.xfail(strict=True, reason="QA197: 石排镇 sent its form on 2 Aug (file name and 填报单位 say 石排镇, "
-                   "_meta says 石碣镇: W206); the 10 Aug 通报 names 石排镇 未报送 and nothing after collect asks again")
 def test_a_unit_whose_form_was_taken_as_anothers_is_asked_about_before_it_is_named_unreported(month):
     """W206 at collect on 2 August: "填报表内置的单位信息是石碣镇，但表中的填报单位指向石排镇。已按石碣镇登记；如实际是
     石排镇报送的，请石排镇用本单位的填报表重报。" — said once, on that day's screen. On 10 August `status`

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import cn_date, units_dues_text
+from .disputed import Disputed, disputed_notes, disputed_returns
 from .issued_month import (
     Basis,
     as_issued,
@@ -243,13 +244,15 @@ class Consolidation:
     next_unit_dues: dict[str, dt.date] = field(default_factory=dict)
     #: mails too big to fetch that may hold a unit's return (`too_big.big_mails`): said (`big_mail_notes`)
     too_big: list[BigMail] = field(default_factory=list)
+    #: files registered under one unit that other evidence said were another's (W206): `disputed`
+    disputed: list[Disputed] = field(default_factory=list)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`inbox_notes`,
-        `link_notes`, `big_mail_notes`, `basis_notes`, `due_notes`, `unknown_senders`): shown by merge, memo,
-        status and run."""
-        return (self.inbox_notes() + self.link_notes() + big_mail_notes(self) + self.basis_notes()
-                + self.due_notes() + [a.text for a in self.unknown_senders])
+        `link_notes`, `big_mail_notes`, `disputed_notes`, `basis_notes`, `due_notes`, `unknown_senders`):
+        shown by merge, memo, status and run."""
+        return (self.inbox_notes() + self.link_notes() + big_mail_notes(self) + disputed_notes(self)
+                + self.basis_notes() + self.due_notes() + [a.text for a in self.unknown_senders])
 
     def inbox_notes(self) -> list[str]:
         """`mail fetch` stores mails in 收件箱 and only `collect` registers them: a status,
@@ -475,6 +478,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         not_theirs = disowned(checks)
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
+        disputed = disputed_returns(ledger, received, master.directory)
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
@@ -632,7 +636,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
-                         day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big)
+                         day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed)
 
 
 def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date) -> list[str]:

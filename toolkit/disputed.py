@@ -1,0 +1,64 @@
+"""Returns registered under one unit while other evidence named another (W206), for the office
+until that other unit reports (QA197).
+
+`collect` registers a form under the unit its strongest evidence names (its hidden _meta, then
+its task rows, the sender's address, the file name, the 填报单位 cell: `checks._unit_of`) and
+says once, on that run's screen, that other evidence named another unit. 石排镇 filled in
+石碣镇's form and sent it as 石排镇7月.xlsx, 填报单位 石排镇: it went in as 石碣镇's, and a week
+later the 通报 listed 石排镇 among 未报送的单位 with nothing said since. While the unit the other
+evidence named stands 未报送 in the month, the question is asked again before the 汇总表 and 通报
+go out (`Consolidation.office_notes`: status, merge, memo, run; exit 1), as for a mail too big to
+fetch (`too_big`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .ledger import Ledger, Receipt
+from .units import Directory
+from .vocab import UnitState
+
+# The W206 message names the other unit (report.py: "…指向{other}。已按{unit}登记…"); the
+# issues table keeps the message, not its fields
+_OTHER = re.compile(r"指向(.+?)。已按")
+
+
+@dataclass(frozen=True)
+class Disputed:
+    """A file of the month registered under ``unit`` that other evidence said was ``other``'s."""
+
+    unit: str
+    other: str  # as 单位名录 names it today
+    file: str
+    message: str  # the W206 line collect said
+
+
+def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], directory: Directory) -> list[Disputed]:
+    """The files of ``received`` (unit → its receipts of the month) that carry a W206, once per
+    file and other unit."""
+    by_id = {r.id: (unit, r) for unit, recs in received.items() for r in recs}
+    ids = list(by_id)
+    found: dict[tuple[str, str], Disputed] = {}
+    for start in range(0, len(ids), 500):  # under SQLite's bound on a statement's parameters
+        chunk = ids[start:start + 500]
+        for receipt_id, message in ledger.conn.execute(
+                "SELECT receipt_id, message FROM issues WHERE code='W206' AND receipt_id IN"
+                f" ({','.join('?' * len(chunk))}) ORDER BY receipt_id, rowid", chunk):
+            m = _OTHER.search(message)
+            if not m:
+                continue
+            unit, rec = by_id[receipt_id]
+            other = directory.resolve(m.group(1)) or m.group(1)
+            if other != unit:
+                found.setdefault((rec.name, other), Disputed(unit, other, rec.name, message))
+    return list(found.values())
+
+
+def disputed_notes(cons) -> list[str]:
+    """A 请核实 line per file of ``cons.disputed`` (`Consolidation`) whose other unit stands 未报送."""
+    states = {u.unit: u.state for u in cons.units}
+    return [f"请核实：{d.file}：{d.message}目前{d.other}在{cons.period.label}计为未报送；如这份就是{d.other}的报送，"
+            f"通报中不应把{d.other}列为未报送：发出通报前请先与{d.other}、{d.unit}核实。"
+            for d in cons.disputed if states.get(d.other) == UnitState.NOT_REPORTED]
