@@ -120,8 +120,6 @@ def test_a_too_big_mail_whose_subject_names_the_wrong_month_is_said_under_june(i
     assert code == 1 and [n for n in said if "石龙镇" in n]
 
 
-@pytest.mark.xfail(strict=True, reason="a too-big mail from an address no unit has, its subject naming no unit, "
-                   "is said once at fetch and never in status/merge/memo while units stand 未报送")
 def test_a_too_big_mail_of_no_known_unit_is_said_while_units_are_not_reported(issued_ws, monkeypatch, run):
     too_big(issued_ws, dt.datetime(2022, 7, 4, 10, 0, tzinfo=CST), sender="zhang.wei@163.com",
             subject="6月进展填报表")

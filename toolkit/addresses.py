@@ -101,6 +101,19 @@ def _parsed_address(piece: str) -> tuple[str, str] | None:
     return name, f"{addr.rpartition('@')[0]}@{domain}"
 
 
+def shown_address(address: str) -> str:
+    """``address`` as the screen shows it: a Chinese domain in Unicode (bgs@东莞.政务), as the
+    单位名录 holds it, while headers and the envelope carry it as IDNA (xn--…, `parse_address`):
+    the office checks the addresses before a send by what it wrote, not by bgs@xn--xhq771k…"""
+    local, at, domain = address.rpartition("@")
+    if not at or "xn--" not in domain.lower():
+        return address
+    try:
+        return f"{local}@{domain.encode('ascii').decode('idna')}"
+    except UnicodeError:  # not IDNA after all (a label xn--zz): as it is
+        return address
+
+
 def address_problem(text: object) -> str:
     """Why a 邮箱 cell gives no mail address, in Chinese ('' for an empty cell or one that
     gives one): `mail send` says it beside the unit, where "请填写" misled the office about a

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import owed
-from .addresses import address_problem, parse_addresses
+from .addresses import address_problem, parse_addresses, shown_address
 from .drafts import hand_addressed, header_pairs, same_mail, unique_pairs
 from .errors import BadConfig, UsageError
 from .imap_parse import decode_words
@@ -66,6 +66,9 @@ class Outgoing:
     settle: bool = False                   # `--resend` of a send to missed addresses left in doubt
     repeat: bool = False                   # the unit had this mail before: "（再次发送）"
     typed: bool = False                    # recipients the office wrote in the draft
+    #: a reply's addresses (lower case) that are its return's sender's, not the 单位名录's:
+    #: one refused is checked with the sender or corrected in the draft (`_recipients`)
+    to_sender: frozenset[str] = frozenset()
 
     @property
     def unit(self) -> str:
@@ -211,7 +214,7 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
             except OSError:
                 plan.missing.append(d.unit)
                 continue
-            pairs, header_to, cell, typed = _recipients(ws, ledger, directory, d, eml)
+            pairs, header_to, cell, typed, to_sender = _recipients(ws, ledger, directory, d, eml)
             if not pairs:
                 # a cell holding something like an address says what is wrong with it; an
                 # empty one, 无 or a telephone number is one to fill in
@@ -235,7 +238,7 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
             attachments = [(a.name, len(a.data)) for a in parse_mail(eml).attachments]
             plan.drafts.append(Outgoing(d, path, eml, pairs, [a for _, a in pairs], attachments, header_to,
                                         again=again, resend=named_unit and not settle, settle=settle,
-                                        repeat=repeat, typed=typed))
+                                        repeat=repeat, typed=typed, to_sender=to_sender))
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
     return plan
@@ -282,31 +285,35 @@ def _settle_interrupted(ws: Workspace, records: MailRecords, interrupted: list, 
 
 
 def _recipients(ws: Workspace, ledger: Ledger, directory: Directory, d: Draft, eml: bytes
-                ) -> tuple[list[Pair], str | None, str, bool]:
+                ) -> tuple[list[Pair], str | None, str, bool, frozenset[str]]:
     """(recipients, the To: header to send when they are not the draft's, the 单位名录 cell,
-    whether the office wrote them in the draft): the unit's 邮箱 now for a draft addressed
-    from the 单位名录 (see the module doc), else the draft's own."""
+    whether the office wrote them in the draft, those that are the return's sender's): the
+    unit's 邮箱 now for a draft addressed from the 单位名录 (see the module doc), else the
+    draft's own."""
     own = header_pairs(eml)
     if hand_addressed(d, eml):
-        return own, None, "", True
+        return own, None, "", True, frozenset()
     entry = directory.get(d.unit)
     if entry is None:
-        return own, None, "", False  # a unit gone from the 名录 (merged)
-    if d.kind == "feedback" and not _from_directory(ws, ledger, d, own):
-        return own, None, "", False  # to the return's sender, Cc the 名录 as it was written
+        return own, None, "", False, frozenset()  # a unit gone from the 名录 (merged)
+    sender = _return_sender(ws, ledger, d, own) if d.kind == "feedback" else None
+    if sender is not None:  # to the return's sender, Cc the 名录 as it was written
+        return own, None, "", False, sender
     pairs = unique_pairs(parse_addresses(entry.email)[0])
     if [a.lower() for _, a in pairs] == [a.lower() for _, a in own]:
-        return own, None, entry.email, False
-    return pairs, format_addresses(pairs) if pairs else None, entry.email, False
+        return own, None, entry.email, False, frozenset()
+    return pairs, format_addresses(pairs) if pairs else None, entry.email, False, frozenset()
 
 
-def _from_directory(ws: Workspace, ledger: Ledger, d: Draft, own: list[Pair]) -> bool:
-    """Whether a reply was addressed from the 单位名录: the return it answers came with no
-    sender (`feedback.write_feedback` writes To the sender otherwise)."""
+def _return_sender(ws: Workspace, ledger: Ledger, d: Draft, own: list[Pair]) -> frozenset[str] | None:
+    """The addresses (lower case) of the sender of the return a reply answers, which
+    `feedback.write_feedback` wrote it To; None for a reply addressed from the 单位名录 (the
+    return came with no sender)."""
     rec = ledger.get(d.receipt_id) if d.receipt_id is not None else None
-    if rec is None:
-        return not own
-    return not parse_addresses(owed.sender_of(ws, ledger, rec))[0]
+    if rec is None:  # its receipt gone: the draft's own, whoever they are
+        return frozenset() if own else None
+    sent_from = parse_addresses(owed.sender_of(ws, ledger, rec))[0]
+    return frozenset(a.lower() for _, a in sent_from) if sent_from else None
 
 
 def cancelled_line(ws: Workspace, plan: SendPlan) -> str:
@@ -382,7 +389,8 @@ def units_text(units: list[str]) -> str:
 
 
 def _addresses(pairs: list[Pair]) -> str:
-    return "，".join(f"{n} <{a}>" if n else a for n, a in pairs)
+    """The recipients as the confirmation screen shows them (a Chinese domain in Unicode)."""
+    return "，".join(f"{n} <{shown_address(a)}>" if n else shown_address(a) for n, a in pairs)
 
 
 def size_text(n: int) -> str:

@@ -44,6 +44,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .addresses import shown_address
 from .drafts import renumber
 from .ledger import Ledger
 from .ledger.mail_records import SENDING, SENT, MailRecords
@@ -129,7 +130,7 @@ class SendResult:
             out.append(f"已发出的邮件没有保存副本：{self.copy_problem}")
         if self.refused:
             out.append("以下收件人被拒收（同一封邮件的其他收件人已收到）：")
-            out.extend(f"  {unit} {addr}：{why}" for unit, addr, why in self.refused)
+            out.extend(f"  {unit} {shown_address(addr)}：{why}" for unit, addr, why in self.refused)
         if self.failures:
             out.append("以下邮件没有发出：")
             out.extend(f"  {unit}：{why}" for unit, why in self.failures)
@@ -257,7 +258,7 @@ def _transaction(smtp: smtplib.SMTP, records: MailRecords, plan: SendPlan, o: Ou
         if o.again:
             result.refused.extend((o.unit, a, why) for a, why in refused.items())
         else:
-            result.failures.extend((o.unit, f"收件人 {a} {why}") for a, why in refused.items())
+            result.failures.extend((o.unit, f"收件人 {shown_address(a)} {why}") for a, why in refused.items())
         return False
 
     try:
@@ -273,7 +274,8 @@ def _transaction(smtp: smtplib.SMTP, records: MailRecords, plan: SendPlan, o: Ou
         for addr in o.recipients:
             code, resp = smtp.rcpt(addr)
             if code not in (250, 251):
-                refused[addr] = _reply_text(code, resp, len(data), 0, typed=o.typed)
+                refused[addr] = _reply_text(code, resp, len(data), 0, typed=o.typed,
+                                            to_sender=addr.lower() in o.to_sender)
                 log.warning("收件人 %s 被拒收：%s %s", addr, code, _t(resp))
         if o.typed and any("草稿" in why for why in refused.values()):  # not a 450: to correct
             result.typed.append(o.unit)
@@ -383,9 +385,12 @@ def _too_big_text(size: int, limit: int) -> str:
     return f"邮件 {size_text(size)}，超过发信服务器允许的 {size_text(limit)}，请压缩附件或分开发送"
 
 
-def _reply_text(code: int, resp: bytes | str, size: int, limit: int, sender: bool = False, typed: bool = False) -> str:
+def _reply_text(code: int, resp: bytes | str, size: int, limit: int, sender: bool = False, typed: bool = False,
+                to_sender: bool = False) -> str:
     """A refusal in Chinese (the server's own words go to the log); ``typed``: of an address
-    the office wrote in the draft, corrected there (the 单位名录's is not the one that went)."""
+    the office wrote in the draft, corrected there (the 单位名录's is not the one that went);
+    ``to_sender``: a reply's address that sent the return, not the 单位名录's (a 名录 corrected
+    would not redirect it: the draft's To is)."""
     text = _t(resp)
     if code == 552 and ("5.3.4" in text or "size" in text.lower() or sender) and limit and size > limit:
         return _too_big_text(size, limit)
@@ -394,7 +399,9 @@ def _reply_text(code: int, resp: bytes | str, size: int, limit: int, sender: boo
     elif code == 552:
         why = "邮件过大或对方邮箱已满"
     elif code in (550, 551, 553) and not sender:
-        why = "收件地址不存在或被拒收，" + ("请改正草稿中填写的收件人" if typed else "请核对单位名录中的邮箱")
+        why = "收件地址不存在或被拒收，" + ("请改正草稿中填写的收件人" if typed else
+                                          "该地址是报送邮件的发件人，请向该单位核实，或在草稿中改写收件人" if to_sender
+                                          else "请核对单位名录中的邮箱")
     elif code in (550, 553) and sender:
         why = "发信服务器不接受这个发件地址，请核对 duban.toml [mail] 的 from"
     elif 400 <= code < 500:

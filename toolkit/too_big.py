@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # zoneinfo: imported by whoever made the zone (`Workspace.tz`
 class BigMail:
     """One mail of a unit that `fetch` found too big to download."""
 
-    unit: str
+    unit: str  # "" when neither its address nor its subject or sender's name names a unit
     received: dt.datetime  # INTERNALDATE, wall-clock time in the workspace's zone
     sender: str
     subject: str
@@ -49,8 +49,8 @@ def big_mails(ledger: Ledger, period: Period, directory: Directory, tz: ZoneInfo
     from the month's first day to the end of the next (a return is sent after its month),
     whatever month their subject names, and those whose subject names the month; each under
     the unit its sender's address, else
-    its subject or sender's name, names (a mail of no known unit was named when fetched). One
-    per Message-ID (a mail seen again in another folder)."""
+    its subject or sender's name, names; a mail of no known unit under "" (any unit 未报送 may
+    have sent it: `big_mail_notes`). One per Message-ID (a mail seen again in another folder)."""
     try:
         rows = ledger.conn.execute(
             # `ledger.mail_records.TOO_BIG`, not imported: status reads no mail record (QA171)
@@ -77,12 +77,13 @@ def big_mails(ledger: Ledger, period: Period, directory: Directory, tz: ZoneInfo
         if not in_window and period not in months_named([subject or ""], received):
             continue
         unit = (unit_of_address(sender, addresses) if sender else None) or unit_in_names(
-            [subject or "", sender or ""], directory)
-        if not unit or (message_id and message_id in seen):
+            [subject or "", sender or ""], directory) or ""
+        if message_id and message_id in seen:
             continue
         seen.add(message_id)
+        # a mail of no known unit is answered by no unit's file: said while any unit is 未报送
         found.append(BigMail(unit, received, sender or "", subject or "", size,
-                             answered=last.get(unit, "") > received.isoformat(sep=" ")))
+                             answered=bool(unit) and last.get(unit, "") > received.isoformat(sep=" ")))
     return found
 
 
@@ -99,11 +100,12 @@ def _last_received(ledger: Ledger, directory: Directory) -> dict[str, str]:
 def big_mail_notes(cons) -> list[str]:
     """What the office checks before the 通报 names a unit of ``cons.too_big`` (`Consolidation`):
     未报送 while its mail too big to fetch is unanswered, or 逾期 by a return received after
-    such a mail reached the mailbox by the deadline."""
+    such a mail reached the mailbox by the deadline; and the mails of no known unit while any
+    unit stands 未报送 (one of them may have sent it from an address 单位名录 lacks)."""
     states = {u.unit: u for u in cons.units}
     limit = "因超过大小上限（duban.toml 的 max_file_mb）没有下载"
     notes = []
-    for unit in dict.fromkeys(m.unit for m in cons.too_big):
+    for unit in dict.fromkeys(m.unit for m in cons.too_big if m.unit):
         u = states.get(unit)
         mails = [m for m in cons.too_big if m.unit == unit]
         if u is None:
@@ -123,4 +125,21 @@ def big_mail_notes(cons) -> list[str]:
                     f"请核实：{unit} 在{cons.period.label}计为逾期报送（{u.received_at[:16]} 收到），但其"
                     f"{'、'.join(m.text for m in early)}在报送截止（{cn_date(due)}）前已到达邮箱，{limit}。"
                     "如其中就是这份填报表，该单位实为按时报送：发出通报前请打开这封邮件核实，并相应改正通报。")
-    return notes
+    return notes + _unknown_notes(cons, limit)
+
+
+def _unknown_notes(cons, limit: str) -> list[str]:
+    """`big_mail_notes` of the mails whose sender and subject name no unit (zhang.wei@163.com,
+    “6月进展填报表”): said once at fetch, they would leave a 通报 naming units 未报送 one of
+    which may have sent it. Said while any unit of the month stands 未报送."""
+    mails = [m for m in cons.too_big if not m.unit]
+    missing = [u.unit for u in cons.units if u.state == UnitState.NOT_REPORTED]
+    if not mails or not missing:
+        return []
+    some = "、".join(missing[:3]) + ("等" if len(missing) > 3 else "")
+    which = "这封邮件" if len(mails) == 1 else "这些邮件"
+    return [f"请核实：{cons.period.label}有 {len(missing)} 个单位计为未报送（{some}），但邮箱中有"
+            f"{'、'.join(m.text for m in mails)}，{limit}；发件地址不在单位名录中，主题也没有写明单位，"
+            f"可能是其中某个单位的报送。请在邮箱中打开{which}核实：如是某单位的填报表，请把它下载后放进收件箱，"
+            f"运行 duban collect --received {mails[0].received:%Y-%m-%d}（按邮件收到的日期计报送时间），"
+            "再重新汇总和生成通报。"]
