@@ -55,7 +55,7 @@ from .model import Assignment, ImportReport, Master, Task, missing_fields
 from .prose import prose_tasks
 from .raw import RawTask, numbering
 from .tables import Grid, Paragraph, check_openable, read_docx, xlsx_grids
-from .tabletasks import grid_tasks
+from .tabletasks import LEVEL_JOIN, Headings, grid_tasks
 from .workbook import read_own_workbook
 
 LEAD, COOP = Role.LEAD, Role.COOP
@@ -261,6 +261,11 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     else:
         used, directory_label = Directory([]), "无（单位按表中写法建立，单位集合不展开）"
     report = ImportReport(layout=layout, directory=directory_label, has_deadline_column=has_deadline, notes=notes)
+    folded = [t for t in raw if LEVEL_JOIN in t.level2]
+    if folded:
+        # the model has two levels: say where the third went, or 二级任务 "（一）… / 加强…" reads as a typo
+        report.notes.append(f"分工表的标题有三级或以上：一级任务取最外一级，其下各级用“{LEVEL_JOIN.strip()}”"
+                            f"连写在二级任务中（{len(folded)} 项任务）。")
     titled, titled_source = issuing_body(title), "分工表标题中的发文机关"
     if titled and (signed := signed_in_full(titled, [p.text for p in paragraphs])):
         titled, titled_source = signed, "分工表的落款（标题中的发文机关未写地名）"
@@ -351,7 +356,7 @@ def _table_tasks(blocks: list[Paragraph | Grid]) -> tuple[list[RawTask], Header 
     raw: list[RawTask] = []
     header: Header | None = None
     header_texts: set[str] = set()
-    levels: dict[str, str] = {}
+    levels = Headings()
     missing = ""
     above = ""  # a short numbered paragraph right above a table gives its group
     for block in blocks:
@@ -376,8 +381,7 @@ def _table_tasks(blocks: list[Paragraph | Grid]) -> tuple[list[RawTask], Header 
         header = found
         header_texts |= found.texts
         if above:
-            levels.clear()
-            levels.update(h1=above, h1_level=str(numbering(above)[0]))
+            levels.reset(above)
         raw.extend(grid_tasks(block, found, header_texts, levels))
     return raw, header, missing
 

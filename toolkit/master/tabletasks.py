@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from ..text import clean, squash
 from ..vocab import Role
@@ -60,12 +61,62 @@ def _is_heading(own: list[str], cols: Columns, cells: dict[str, str], parents: s
     return None
 
 
-def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[str, str]) -> list[RawTask]:
-    """Tasks of one grid under ``header`` (its columns may come from an earlier table).
+#: How the headings under the outermost one share the one 二级任务 cell.
+LEVEL_JOIN = " / "
 
-    ``levels`` carries the current heading texts from table to table (a table split across
-    pages continues the group of its first part) and is updated in place.
-    """
+
+@dataclass
+class Headings:
+    """The heading rows over the current row, outermost first, and the current cells of the
+    一级/二级任务 columns. Carried from table to table: a table split across pages continues
+    the group of its first part."""
+
+    rows: list[tuple[float, str]] = field(default_factory=list)  #: (depth, text)
+    level1: str = ""
+    level2: str = ""
+
+    def reset(self, text: str) -> None:
+        """A numbered paragraph right above a table: the table's only heading."""
+        n = numbering(text)
+        self.rows, self.level1, self.level2 = [(n[0] if n else 1, text)], "", ""
+
+    def open(self, text: str, directly_under: bool) -> None:
+        """A heading row: it closes those at its depth or deeper and sits under the rest.
+
+        A numbered heading's depth is its numbering's (一、 1, （一） 2, 1. 3). An unnumbered
+        one (加强基础设施建设, merged across) right under another heading row is nested in it
+        (咸安 2023: 二、 › （一） › 加强基础设施建设 – it overwrote both and the task lost its
+        section); after tasks it is a sibling of an unnumbered heading nested so, else a part
+        of its own, as before."""
+        n = numbering(text)
+        top = self.rows[-1][0] if self.rows else 0
+        if n:
+            depth: float = n[0]
+        elif directly_under and self.rows:
+            depth = top + 0.1
+        elif self.rows and top != int(top):
+            depth = top
+        else:
+            depth = 1
+        self.rows = [(d, t) for d, t in self.rows if d < depth] + [(depth, text)]
+
+    def task_levels(self) -> tuple[str, str]:
+        """(一级任务, 二级任务) of a task under these headings: the outermost heading is the
+        一级任务 – the part of the plan the memo counts tasks by (咸安: 二、七个方面主要工作安排,
+        whose 方面 each hold tasks); every heading inside it is kept, joined in the 二级任务
+        (（一）坚定不移做强增长引擎 / 加强基础设施建设): the model has two levels, and dropping the
+        middle one would merge （一） and （二）'s same-named sub-heads, dropping the inner one
+        would lose what the task is about."""
+        heads: list[str] = []
+        for t in [t for _d, t in self.rows] + [self.level1, self.level2]:
+            if t and t not in heads:
+                heads.append(t)
+        return (heads[0] if heads else ""), LEVEL_JOIN.join(heads[1:])
+
+
+def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: Headings) -> list[RawTask]:
+    """Tasks of one grid under ``header`` (its columns may come from an earlier table);
+    ``levels`` is updated in place."""
     cols = header.columns
 
     def cell(r: int, c: int | None) -> tuple[str, bool]:
@@ -113,19 +164,14 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
         in_notes = False
         heading = _is_heading(own, cols, cells, parents, task_levels)
         if heading is not None:
-            n = numbering(heading)
-            level = str(n[0]) if n else "1"
-            if levels.get("h1") and level > levels.get("h1_level", "1"):
-                levels["h2"] = squash(heading)  # （一） under 一、
-            else:
-                levels.update(h1=squash(heading), h1_level=level, h2="")
+            levels.open(squash(heading), directly_under=after_heading)
             after_heading = True
             continue
         for role in ("level1", "level2"):
             t = cells[role]
             # A header repeated inside the table leaves merged cells below it pointing at it.
             if t and t not in header_texts:
-                levels[role] = squash(t)
+                setattr(levels, role, squash(t))
         content, name = cells["content"], cells["name"]
         units_blank = all(not cell(r, c)[0] or cell(r, c)[1] for c, _role in unit_columns)
         text_above = (conts["content"] or not content) and (conts["name"] or not name) and (content or name)
@@ -162,12 +208,7 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: dict[
                     explicit_id = m.group(1)
                     cells[attr] = cells[attr][m.end():]
                     break
-        heads: list[str] = []
-        for k in ("h1", "h2", "level1", "level2"):
-            if levels.get(k) and levels[k] not in heads:
-                heads.append(levels[k])
-        level1 = heads[0] if heads else ""
-        level2 = " / ".join(heads[1:]) if len(heads) > 1 else ""
+        level1, level2 = levels.task_levels()
         text = squash(cells["name"]) or clean(cells["content"])
         number = numbering(text)
         sheet, where = grid.where(r)
