@@ -60,6 +60,9 @@ from .workbook import read_own_workbook
 
 LEAD, COOP = Role.LEAD, Role.COOP
 SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".xls", ".ods", *WPS_SHEET_EXTS)
+# duban's master workbook as an office suite saves it again: Excel .xlsx/.xlsm/.xls, WPS's own
+# .et (the BIFF8 workbook .xls is), LibreOffice's .ods; each keeps the hidden _meta
+OWN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", *WPS_SHEET_EXTS)
 
 _ISSUER = re.compile(
     r"^(?P<body>国务院办公厅|国务院|.{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|办公室|办公厅"
@@ -195,7 +198,7 @@ def import_master(path: str | Path, directory: Directory | None = None, *, organ
     check_openable(path, SUFFIXES)
     # duban's own master workbook is taken whole, its 单位名录 with it; a directory named on the
     # command line (``use_bundled_directory``) is the coordinator's choice: imported as a table
-    own = read_own_workbook(path) if path.suffix.lower() in (".xlsx", ".xlsm") and not use_bundled_directory else None
+    own = read_own_workbook(path) if path.suffix.lower() in OWN_SUFFIXES and not use_bundled_directory else None
     if own is not None:
         own.organiser = organiser or signer or own.organiser
         source = "命令行" if organiser else "工作区设置" if signer else "任务清单工作簿" if own.organiser else ""

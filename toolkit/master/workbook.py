@@ -295,10 +295,15 @@ def read_own_workbook(path: Path) -> Master | None:
     addresses and contacts were dropped for the bundled directory's, and no mail was ever
     matched to a unit by its sender (QA170)."""
     # deferred as in `_read_master_workbook`: most commands read the master from its cache
+    import io
+
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        # by its bytes: calamine reads a workbook by its content, where from_path goes by the
+        # name's extension and refused WPS's .et (an .xls inside: QA183)
+        data = path.read_bytes()
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         meta = next((n for n in wb.sheet_names if squash(n) == "_meta"), None)
         rows = wb.get_sheet_by_name(meta).to_python() if meta else []
     except (CalamineError, OSError, ValueError):
@@ -306,7 +311,7 @@ def read_own_workbook(path: Path) -> Master | None:
     schema = next((clean(r[1]) for r in rows if len(r) >= 2 and clean(r[0]) == "schema"), "")
     if not schema.startswith("duban.master/"):
         return None
-    master = _read_master_workbook(path)
+    master = _read_master_workbook(path, data)
     # said where it is written: the 单位名录's problems by `master import` of the sheet it
     # writes (once, QA172), as for a table; the tasks' gaps as a re-import said them
     master.issues = [i for i in master.issues if i.code not in ("M112", "M113")] + _task_gaps(master, path.name)
