@@ -69,25 +69,30 @@ def console_action(ws: Workspace, action: str, period_value: object) -> ConsoleO
         if action not in ACTIONS:
             raise errors.UsageError(f"不认识的操作“{action}”。")
         with ws.lock():
-            message = _act(ws, action, period)
-        return ConsoleOutcome(message, True, status_table(ws, period))
+            message, notes = _act(ws, action, period)
+        # what the command line says in yellow before the 汇总表 and 通报 go out (请核实: a W206
+        # file, a time read from a file's date, a mail too big to fetch): the console's user
+        # sees no screen but this cell, and published a 通报 naming units on an unchecked verdict
+        return ConsoleOutcome("\n".join([message, *dict.fromkeys(notes)]), True, status_table(ws, period))
     except errors.DubanError as exc:
         return ConsoleOutcome(f"未完成：{exc.message}", False)
 
 
-def _act(ws: Workspace, action: str, period: Period) -> str:
+def _act(ws: Workspace, action: str, period: Period) -> tuple[str, list[str]]:
+    """The button's one-line result and the lines the office must check (`office_notes`)."""
     if action == "下发":
         result = issue_returns(ws, period, emails=True)
-        return f"已生成 {period.label}填报表 {len(result.files)} 份及邮件草稿：{result.folder}"
+        return f"已生成 {period.label}填报表 {len(result.files)} 份及邮件草稿：{result.folder}", []
     if action == "收取汇总":
         collected = collect(ws, period)
         merged = merge(ws, period)
         # while some deadline has not passed, those past it and those not apart (`missing_counts`)
         missing = "，".join(f"{label} {n} 个单位" for label, n in merged.consolidation.missing_counts())
+        disputed = [f"请核实：{name}：{message}" for name, message in collected.disputed]
         return (f"收到 {collected.inputs} 个文件，采纳 {collected.accepted}，退回 {collected.returned}；"
-                f"{missing}。汇总表：{merged.path}")
+                f"{missing}。汇总表：{merged.path}", disputed + merged.consolidation.office_notes())
     result = write_memo(ws, period)
-    return f"通报：{result.path}"
+    return f"通报：{result.path}", result.warnings
 
 
 CONSOLE_NAME = "控制台"
