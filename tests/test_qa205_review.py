@@ -119,10 +119,7 @@ def test_the_question_stays_when_the_registered_unit_sends_its_own_later(issued_
     assert len(_notes(issued_ws, "石排镇")[1]) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="disputed.disputed_returns resolves the W206's other unit with "
-                   "Directory.resolve, not issued_month.month_name(…, kept_apart): 市林业局, merged into 市自然资源局 "
-                   "after June's forms went out, is kept apart and 未报送 in June, but its name resolves to the "
-                   "registered unit and the note is dropped")
+# fixed (disputed_returns names the other unit with month_name and kept_apart)
 def test_a_w206_naming_a_unit_merged_since_is_asked_about_while_it_stands_unreported(tmp_path, _session_workspace):
     from test_qa96_done_units_exempt import at, on_day
     from test_qa119_reorganised_quarter import FOREST, JUNE, NR, ONGOING, june_issued, reorganise, send

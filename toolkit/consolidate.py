@@ -478,7 +478,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         not_theirs = disowned(checks)
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
-        disputed = disputed_returns(ledger, received, master.directory)
+        disputed = disputed_returns(ledger, received, master, apart)
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .issued_month import month_name
 from .ledger import Ledger, Receipt
-from .units import Directory
+from .master import Master
 from .vocab import UnitState
 
 # The W206 message names the other unit (report.py: "…指向{other}。已按{unit}登记…"); the
@@ -30,14 +31,18 @@ class Disputed:
     """A file of the month registered under ``unit`` that other evidence said was ``other``'s."""
 
     unit: str
-    other: str  # as 单位名录 names it today
+    other: str  # as the month counts it (`issued_month.month_name`)
     file: str
     message: str  # the W206 line collect said
 
 
-def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], directory: Directory) -> list[Disputed]:
-    """The files of ``received`` (unit → its receipts of the month) that carry a W206, once per
-    file and other unit."""
+def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], master: Master,
+                     apart: frozenset[str]) -> list[Disputed]:
+    """The files of ``received`` (unit → its receipts of the month, under the month's names) that
+    carry a W206, once per file and other unit. The other unit is named as the month counts it:
+    市林业局, merged into 市自然资源局 after June's forms went out, stays itself in June (``apart``:
+    `kept_apart`), where 单位名录 resolves it to the unit the file went to and the note was lost
+    (QA205)."""
     by_id = {r.id: (unit, r) for unit, recs in received.items() for r in recs}
     ids = list(by_id)
     found: dict[tuple[str, str], Disputed] = {}
@@ -50,7 +55,7 @@ def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], directo
             if not m:
                 continue
             unit, rec = by_id[receipt_id]
-            other = directory.resolve(m.group(1)) or m.group(1)
+            other = month_name(m.group(1), master, apart)
             if other != unit:
                 found.setdefault((rec.name, other), Disputed(unit, other, rec.name, message))
     return list(found.values())
