@@ -53,9 +53,9 @@ from .grammar import (
 )
 from .model import Assignment, ImportReport, Master, Task, missing_fields
 from .prose import prose_tasks
-from .raw import RawTask, numbering
+from .raw import LEVEL_JOIN, RawTask, numbering
 from .tables import Grid, Paragraph, check_openable, read_docx, xlsx_grids
-from .tabletasks import LEVEL_JOIN, Headings, grid_tasks
+from .tabletasks import Headings, grid_tasks
 from .workbook import read_own_workbook
 
 LEAD, COOP = Role.LEAD, Role.COOP

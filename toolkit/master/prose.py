@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..text import clean
 from ..vocab import Role
 from .grammar import UNIT_LABEL, is_unit_clause, is_unit_sentence
-from .raw import RawTask, numbering
+from .raw import RawTask, numbering, task_levels
 from .tables import Paragraph
 
 _DEADLINE = re.compile(r"(完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*(?P<v>[^；;，,。）)\n]+)")
@@ -212,11 +212,12 @@ def _tasks(root: list[_Item], file: str) -> list[RawTask]:
         return []
     tasks = []
     for it, tid in zip(leaves, _ids(leaves)):
-        heads = [_heading(a.line) for a in it.ancestors()]
+        # 一、 › （一） › 1. › （1） task: every heading kept as a table's are; the innermost one
+        # alone in 二级任务 lost （一）, and 1.推进技改 of （一） and of （二） read as one group.
+        level1, level2 = task_levels([_heading(a.line) for a in it.ancestors()])
         name, content = _split_name(it.text)
         tasks.append(RawTask(
-            "正文", f"第{it.paragraph + 1}段", explicit_id=tid,
-            level1=heads[0] if heads else "", level2=heads[-1] if len(heads) > 1 else "",
+            "正文", f"第{it.paragraph + 1}段", explicit_id=tid, level1=level1, level2=level2,
             name=name, content=content, deadline_text=it.deadline,
             units=[("\n".join(it.units), Role.LEAD)] if it.units else []))
     return tasks

@@ -58,6 +58,21 @@ def cn_number(text: str) -> str:
     return str(total) if total else ""
 
 
+#: How the headings under the outermost one share the one 二级任务 cell.
+LEVEL_JOIN = " / "
+
+
+def task_levels(heads: list[str]) -> tuple[str, str]:
+    """(一级任务, 二级任务) of a task under ``heads`` (outermost first), for tables and numbered
+    paragraphs alike: the outermost heading is the 一级任务 – the part of the plan the memo counts
+    tasks by (咸安: 二、七个方面主要工作安排, whose 方面 each hold tasks); every heading inside it
+    is kept, joined in the 二级任务 (（一）坚定不移做强增长引擎 / 加强基础设施建设): the model has two
+    levels, and dropping the middle one would merge （一） and （二）'s same-named sub-heads,
+    dropping the inner one would lose what the task is about."""
+    kept = list(dict.fromkeys(h for h in heads if h))
+    return (kept[0] if kept else ""), LEVEL_JOIN.join(kept[1:])
+
+
 @dataclass
 class RawTask:
     """One task as printed: where it is, its texts and its unit cells."""

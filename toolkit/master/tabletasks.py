@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..text import clean, squash
 from ..vocab import Role
 from .columns import Columns, Header, note_row
-from .raw import RawTask, numbering
+from .raw import RawTask, numbering, task_levels
 from .tables import Grid
 
 _DITTO = re.compile(r"^\s*同上\s*[。.]?\s*$")
@@ -61,10 +61,6 @@ def _is_heading(own: list[str], cols: Columns, cells: dict[str, str], parents: s
     return None
 
 
-#: How the headings under the outermost one share the one 二级任务 cell.
-LEVEL_JOIN = " / "
-
-
 @dataclass
 class Headings:
     """The heading rows over the current row, outermost first, and the current cells of the
@@ -101,17 +97,9 @@ class Headings:
         self.rows = [(d, t) for d, t in self.rows if d < depth] + [(depth, text)]
 
     def task_levels(self) -> tuple[str, str]:
-        """(一级任务, 二级任务) of a task under these headings: the outermost heading is the
-        一级任务 – the part of the plan the memo counts tasks by (咸安: 二、七个方面主要工作安排,
-        whose 方面 each hold tasks); every heading inside it is kept, joined in the 二级任务
-        (（一）坚定不移做强增长引擎 / 加强基础设施建设): the model has two levels, and dropping the
-        middle one would merge （一） and （二）'s same-named sub-heads, dropping the inner one
-        would lose what the task is about."""
-        heads: list[str] = []
-        for t in [t for _d, t in self.rows] + [self.level1, self.level2]:
-            if t and t not in heads:
-                heads.append(t)
-        return (heads[0] if heads else ""), LEVEL_JOIN.join(heads[1:])
+        """(一级任务, 二级任务) of a task under these headings (`raw.task_levels`), the 一级/二级任务
+        cells last."""
+        return task_levels([t for _d, t in self.rows] + [self.level1, self.level2])
 
 
 def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: Headings) -> list[RawTask]:
