@@ -29,16 +29,23 @@ _PLACE_GOES_ON = LazyPattern(r"[大小新老旧东西南北中一二三四五六
 # word: what follows 人民政府 or 办事处 is the town's own office (塘厦镇人民政府规划管理所,
 # 东城街道办事处城管中队: `_NOT_A_NAME`), which QA168 made nobody's for a while (QA172)
 _LEVEL = LazyPattern(r"镇|乡|街道办事处|街道办|街道")
-# A body whatever follows it: no town's own office ends so. 小学 not of 中小学, nor 小学生 or
-# 中学生 (the town's schools and pupils, topics of its own return: 塘厦镇中小学校舍改造)
-_BODY = LazyPattern(r"分局|派出所|供电局|供电所|卫生院|医院|林场|农场|茶场|水库|管理处|幼儿园|中心学校|学校"
-                    r"|(?<!中)小学(?!生)|中学(?!生)|公司|银行|支行|信用社|法庭|检察室|大队|中队|海关")
+# A body whatever follows it (right after the town's words; after a mark `_BODY_NAMED`): no town's
+# own office ends so. 小学 not of 中小学, nor 小学生 or 中学生 (the town's schools and pupils,
+# topics of its own return: 塘厦镇中小学校舍改造)
+_BODIES = (r"分局|派出所|供电局|供电所|卫生院|医院|林场|农场|茶场|水库|管理处|幼儿园|中心学校|学校"
+           r"|(?<!中)小学(?!生)|中学(?!生)|公司|银行|支行|信用社|法庭|检察室|大队|中队|海关")
+_BODY = LazyPattern(_BODIES)
 # A body only as the end of a name (锦厦社区, 司法所, 卫生服务中心, 林村), after a word of its own:
 # a town's 所辖, 中心工作, 智慧社区建设 or 农村 are topics of its own return.
 _COMMITTEE = r"村委会|村民委员会|居委会|居民委员会"
 _NAME_END = r"(?=$|[\W\d_]|[年月日份期的和与及]|关于|报送|上报|呈报|进展|情况|工作|填报|汇报|报表|附件|材料)"
 _ENDING = LazyPattern(rf"(?:所(?![辖属有在需得以要涉列述])|站(?![点位台])|中心|社区|(?<![农乡])村"
                       rf"|{_COMMITTEE}){_NAME_END}")
+# After a mark a part of the name of its own starts: a body's name there ends as a name (塘厦镇_派出所,
+# 塘厦镇-派出所6月, 长安镇（交警大队）) where words going on from it are the town's topic (塘厦镇-学校
+# 安全专项整治, 塘厦镇-卫生院建设进展, 长安镇（交警大队协办）: QA205), as after the town's government
+# word (`_STATE_ORGAN`). Without a mark the body's name runs on from the town's (塘厦镇卫生院: `_BODY`).
+_BODY_NAMED = LazyPattern(rf"(?:{_BODIES}){_NAME_END}")
 # Right after the town's name, with nothing of its own between (QA168): a committee, the organ of
 # one of the town's villages or communities, never its own office (虎门镇村委会); a 社区 after the
 # short name alone, a community's name (长安社区, as 锦厦社区), where after the town's level it is
@@ -62,7 +69,9 @@ _STATE_ORGAN = LazyPattern(rf"(?:分局|派出所|法庭|检察室|大队|供电
 # What a clerk writes between the parts of a file's name as a space (`key` drops a space, not
 # these: 塘厦镇人民政府_派出所, 南城街道办事处-派出所, 塘厦镇·派出所, 塘厦镇（派出所）); not a mark that
 # joins two bodies (&, +: both sent it) nor one that closes or ends (), 。, ., the file's extension)
-_SEPARATOR = LazyPattern(r"[-_~—–―·・、/|(\[【〔〖《<{]+")
+# (：，•「〈〜‐− too, QA205: what NFKC leaves of a colon, a comma, Word's bullet, a quote's or a title's
+# bracket, a wave dash, a hyphen and a minus sign; and the quote `evidence.unit_in_names` makes of 「“)
+_SEPARATOR = LazyPattern(r"[-_~—–―‐−·・•、/|:,(\[【〔〖《<{「『〈〜\"“‘]+")
 # A short name followed by a district's or a county's level is that place (北京's 东城区, 西安's
 # 长安区), not the town (东城街道, 长安镇)
 _DISTRICT = LazyPattern(r"[区县](?![域级内外])")
@@ -70,12 +79,13 @@ _DISTRICT = LazyPattern(r"[区县](?![域级内外])")
 #: 塘厦市场监督管理分局, 社区卫生服务 of a 社区卫生服务中心)
 QUALIFIER = 8
 # What no body's name holds between the town and its ending: a sentence's words (塘厦镇配合公安
-# 分局开展…, 6月推进…中心工作, 所辖村, 中小学校), a date or a mark, or the town's own office
+# 分局开展…, 6月推进…中心工作, 所辖村, 中小学校), a remark's (塘厦镇（含派出所）, 包括, 协办: QA205),
+# a date or a mark, or the town's own office
 # (塘厦镇人民政府…), the service centres among them (塘厦镇政务服务中心, 便民服务中心, 党群服务中心,
 # 综治中心: the town government sets them up, and a 政务公开 plan's return is often theirs, QA166;
 # 社区卫生服务中心 is a clinic's)
-_NOT_A_NAME = LazyPattern(r"[\W\d_]|[和与及同对向给在各全的年月日份期辖属]|中小|配合|协助|联合|会同|协同|督促|指导"
-                          r"|对接|关于|落实|部署|推进|开展|贯彻|情况|进展|汇报|报告|安排|措施|办理|委托|工作"
+_NOT_A_NAME = LazyPattern(r"[\W\d_]|[和与及同对向给在各全的年月日份期辖属含]|中小|配合|协助|协办|联合|会同|协同|督促"
+                          r"|指导|包括|对接|关于|落实|部署|推进|开展|贯彻|情况|进展|汇报|报告|安排|措施|办理|委托|工作"
                           r"|人民政府|政府|党委|党工委|办事处|党政办|办公室|政务|便民|党群|综治|行政服务|公共服务")
 
 
@@ -101,7 +111,8 @@ def body_after_town(text: str, end: int, short: bool) -> bool:
         return True
     if gov := _GOVERNMENT.match(text, at):
         return _named_within(text, past_marks(text, gov.end()), lambda i, size: bool(_STATE_ORGAN.match(text, i)))
-    return _named_within(text, at, lambda i, size: bool(_BODY.match(text, i) or (size and _ENDING.match(text, i))))
+    body = _BODY_NAMED if at > level else _BODY
+    return _named_within(text, at, lambda i, size: bool(body.match(text, i) or (size and _ENDING.match(text, i))))
 
 
 def town_words_end(text: str, end: int) -> int:

@@ -78,6 +78,16 @@ _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12,
 # A stage (启动, 试点, 全面推开) is read the same way: see `_stages_end`.
 _DONE = (r"(?:完成|建成|落实|实现|出台|到位|上线|印发|制定|建立|启动|开工|试点|推开|推广"
          r"|基本|全面|全覆盖)*")
+# A date inside a clause's words, as `parse_deadline` reads one (2024年6月底前 of 2024年6月底前印发方案,
+# 12月底前 of 其它事项12月底前取得明显成效, 年底前, 三季度末, 2024.6.30): what `milestone` looks for.
+# The dotted forms only with their year: 1.建立机制 is a list's number, not January
+_DATED = LazyPattern(r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?前?"
+                     r"|(?:\d{4}年)?(?:(?<!\d)\d{1,2}月(?:\d{1,2}[日号])?(?:底|末|中旬|上旬|下旬)?|[上下]半年底?"
+                     r"|第?[一二三四1-4]季度[末底]?)前?"
+                     r"|\d{4}年[底末内]?前?|(?<!\d)年[底末内]前?")
+# What makes the date before it a start, not a day anything is done by (2024年3月启动, 2024年起, the
+# first day of a span: 2024年6月至12月底前); a date with 前 never is (6月底前启动 is a deadline)
+_STARTS = LazyPattern(r"起|开始|启动|以后|以来|至(?!少)|到|[—–~～-]")
 # 上旬 and 中旬 end on the 10th and the 20th: read as the month's end, such a task was
 # overdue two or three weeks late.
 _TEN_DAYS = {"上旬": 10, "中旬": 20}
@@ -125,15 +135,26 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
 
 def milestone(text: str, year: int | None = None) -> dt.date | None:
     """The date a deadline kept up afterwards names first (2024年6月底前完成，长期坚持,
-    2024年12月底前建成并持续推进 -> that day); None for any other deadline. The first clause
-    that reads as a day, not only the first clause: 同心县's "方舱医院升级改造…，1月底前完成；
-    其它事项12月底前取得明显成效并长期坚持" names 1月底 after the work it dates (QA198)."""
+    2024年12月底前建成并持续推进 -> that day); None for any other deadline. The date of the first
+    clause that holds one (`_DATED`), whatever words go on from it: 同心县's "方舱医院升级改造…，
+    1月底前完成；其它事项12月底前取得明显成效并长期坚持" names 1月底 after the work it dates (QA198),
+    "2024年6月底前印发方案，12月底前完成试点" 6月底 (QA205: 印发方案 is no deadline's word, and
+    12月底 was named). A start (2024年3月启动, 2024年3月起, 自2024年3月, 2024年6月至…) is no day
+    anything is done by: passed over, its year kept for the clauses after it; a clause of work
+    that recurs (每年底前报送) names none."""
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
     clauses = [c for c in re.split(rf"[{_CLAUSE_ENDS}并（(]", s) if c]
     if len(clauses) < 2 or not any(w in s for w in ONGOING_WORDS):
         return None
-    return next((day for c in clauses if not any(w in c for w in ONGOING_WORDS)
-                 if (day := parse_deadline(c, year)[0]) is not None), None)
+    for clause in (c for c in clauses if not _RECURRING.search(c)):
+        for m in _DATED.finditer(clause):
+            day, _ = parse_deadline(m[0], year)
+            if day is None:
+                continue
+            if m[0].endswith("前") or not (_STARTS.match(clause, m.end()) or re.search("[自从]$", clause[:m.start()])):
+                return day
+            year = day.year  # 2024年3月启动，6月底前完成: June of 2024
+    return None
 
 
 def _stages_end(s: str, year: int | None) -> dt.date | None:
