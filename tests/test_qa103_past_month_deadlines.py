@@ -91,11 +91,17 @@ def test_june_memo_says_what_it_said_when_first_written(played, moved):  # noqa:
     ws, _, memo = moved
     assert memo.exit_code in (0, 1), memo.output
     ctx, first = build_context(consolidate(ws, JUNE)), build_context(played.june_before)
-    assert [t.id for t in ctx.overdue] == [t.id for t in first.overdue]
-    assert MOVED_LATER in [t.id for t in ctx.overdue] and MOVED_EARLIER not in [t.id for t in ctx.overdue]
+    # written on 4 July, before the deadline, the first counted apart those whose leads were still
+    # due (QA203); merged again on the 23rd, past it, the same tasks past their 完成时限
+    past = [t.id for t in ctx.overdue]
+    assert past == [t.id for t in first.attention if t.overdue] == [t.id for t in ctx.attention if t.overdue]
+    assert MOVED_LATER in past and MOVED_EARLIER not in past
     # 市市场监管局's 补报 moves the counts of 序时推进 and 未报送, not of the tasks past their deadline
-    said = f"已超过完成时限仍未完成的有{len(first.overdue)}项"
-    assert said in first.overview_text and said in ctx.overview_text, ctx.overview_text
+    said = f"已超过完成时限仍未完成的有{len(past)}项"
+    assert said in ctx.overview_text, ctx.overview_text
+    assert len(first.overdue) + first.task_overdue_waiting == len(past) and (
+        f"已超过完成时限仍未完成的有{len(first.overdue)}项，另有{first.task_overdue_waiting}项已过完成时限"
+        in first.overview_text), first.overview_text
     # section 三 lists 3.2 (滞后, past its printed deadline), not 7.3 (序时推进, due in September)
     assert MOVED_LATER in [t.id for t in ctx.attention] and MOVED_EARLIER not in [t.id for t in ctx.attention]
     item = next(t for t in ctx.attention if t.id == MOVED_LATER)

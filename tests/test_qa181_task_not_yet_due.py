@@ -125,8 +125,10 @@ def test_a_units_own_deadline_keeps_only_its_tasks_waiting(issued_ws, make_retur
     assert ("今天（2022年7月6日）尚未过其报送截止日期，仍可按时报送（市政务服务数据管理局截止2022年7月10日）；"
             "通报列为未报送的任务1.1、2.2、3.3、7.3、8.3等12项，其未报送的牵头单位均在其中。") in memo.output
     text = next((issued_ws.root / "通报").rglob("*.md")).read_text(encoding="utf-8")
-    assert "加快出台系列规范性文件（任务1.1）。牵头单位：市政务服务数据管理局；完成时限：2022年6月；进展情况：牵头单位未报送进展" \
-        in text and "尚未截止" not in text
+    # its units and tasks named 未报送 alike; only a task past its 完成时限 says its leads are not yet due (QA203)
+    assert ("加快出台系列规范性文件（任务1.1）。牵头单位：市政务服务数据管理局；完成时限：2022年6月；进展情况：牵头单位未报送进展，"
+            "完成时限已过、报送尚未截止。") in text
+    assert text.count("尚未截止") == text.count("报送尚未截止") == 4, text
 
     # after the 10th the book reads as before the word came
     set_clock(monkeypatch, JULY[11])
@@ -136,17 +138,26 @@ def test_a_units_own_deadline_keeps_only_its_tasks_waiting(issued_ws, make_retur
     assert set(_column(book["滞后超期"], "综合状态").values()) == {"未报送", "滞后"}
 
 
-def test_a_lead_sent_back_keeps_its_tasks_not_reported(issued_ws, make_return, monkeypatch, run):
-    """市政务服务数据管理局's file of the 2nd could not be opened (退回待改): its tasks wait on a
-    correction, not on a deadline, as 报送情况 says it whatever the day."""
+def test_a_lead_sent_back_waits_until_its_deadline_then_keeps_its_tasks_not_reported(
+        issued_ws, make_return, monkeypatch, run):
+    """市政务服务数据管理局's file of the 2nd could not be opened (退回待改). On the 3rd it may still send a
+    good one by the 5th: its tasks wait as on a silent lead (QA203; they read 未报送, and 1.2, 石龙镇's
+    已完成 beside it, 滞后), the 请核实 line names it and them. Past the 5th they are as before."""
     broken = make_return(SZ)
     drop(issued_ws, "sz.eml", mail([(f"{SZ}6月进展.xlsx", broken[: len(broken) // 2])],
                                    date="02 Jul 2022 09:00:00 +0800"))
     _on_the(issued_ws, make_return, monkeypatch, 3)
     run(["merge"], cwd=issued_ws.root)
     lagging = _book(issued_ws)["滞后超期"]
-    assert _column(lagging, "综合状态") == {"1.1": "未报送", "1.2": "滞后", "2.2": "未报送", "2.3": WAITING,
-                                          "3.1": WAITING, "3.2": WAITING}
+    assert _column(lagging, "综合状态") == dict.fromkeys(OVERDUE, WAITING)
     assert _column(lagging, "牵头单位状态")["1.1"] == f"{SZ}：退回待改"
     note = run(["memo", "--format", "md"], cwd=issued_ws.root).output
-    assert "通报列为未报送的任务2.3、2.4、2.5、3.1、3.2等10项，其未报送的牵头单位均在其中" in note
+    assert ("通报列为退回修改的市政务服务数据管理局尚未过报送截止日期，仍可按时改报；通报列为未报送的任务"
+            "1.1、1.2、2.1、2.2、2.3等26项，其未报送或退回修改的牵头单位均在其中") in note
+
+    set_clock(monkeypatch, JULY[6])
+    run(["merge"], cwd=issued_ws.root)
+    lagging = _book(issued_ws)["滞后超期"]
+    assert _column(lagging, "综合状态") == {"1.1": "未报送", "1.2": "滞后", "2.2": "未报送", "2.3": "未报送",
+                                          "3.1": "未报送", "3.2": "未报送"}
+    assert "请核实：通报列为" not in run(["memo", "--format", "md"], cwd=issued_ws.root).output

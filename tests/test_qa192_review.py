@@ -246,12 +246,12 @@ def test_every_sheet_the_screens_and_the_notes_agree_around_the_deadline(pingyan
     """What was checked and found right: on the 4th (day before), the 5th (deadline day), the 6th
     (only 县财政局's extension running) and the 11th (every deadline past), merge's task counts,
     总览 一 and 三, 任务汇总, 滞后超期 and the month's column of 历次进展 say each task alike; a task
-    waits (未报送（尚未截止）) only while every lead owing a row is not yet due; a lead sent back
-    (任务2), a task no lead owes (任务6), a lead past its deadline (任务1, 7 from the 6th) keep it
-    未报送; an exempt lead beside a waiting one (任务5) leaves it judged by the other; April's
+    waits (未报送（尚未截止）) only while every lead owing a row is not yet due, one sent back too until
+    its deadline (任务2, QA203); a task no lead owes (任务6), a lead past its deadline (任务1, 2, 7 from
+    the 6th) keep it 未报送; an exempt lead beside a waiting one (任务5) leaves it judged by the other; April's
     column is April's; status counts the units as 总览 二; the 请核实 line names the waiting tasks."""
-    expect = {4: {"1": WAITING, "2": "未报送", "6": "未报送", "7": WAITING},
-              5: {"1": WAITING, "2": "未报送", "6": "未报送", "7": WAITING},
+    expect = {4: {"1": WAITING, "2": WAITING, "6": "未报送", "7": WAITING},
+              5: {"1": WAITING, "2": WAITING, "6": "未报送", "7": WAITING},
               6: {"1": "未报送", "2": "未报送", "6": "未报送", "7": "未报送"},
               11: {"1": "未报送", "2": "未报送", "6": "未报送", "7": "未报送"}}
     for day, words in expect.items():
@@ -275,7 +275,7 @@ def test_every_sheet_the_screens_and_the_notes_agree_around_the_deadline(pingyan
         for label, n in units.items():
             if label.startswith("未报送"):
                 assert f"{label} {n}" in head, (day, head)
-        assert ("通报列为未报送的任务1、7" in note) == (waiting == 2), (day, note)
+        assert ("通报列为未报送的任务1、2、7" in note) == (waiting == 3), (day, note)
         if day == 11:
             assert "请核实" not in note and not any("尚未截止" in str(v) for r in book["总览"] for v in r)
 

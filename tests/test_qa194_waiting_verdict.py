@@ -5,7 +5,7 @@ Before, a lead not yet reported counted as "not done": on 3 July 东莞's 1.2 (�
 33 towns had until the 5th (tests/test_qa192_review.py plays it through). Now, while every lead
 that reported says 已完成 and the rest are not yet due, the task waits (未报送, said
 未报送（尚未截止）); a lead's 滞后, or one reporting anything else past the 完成时限, or a silent
-lead past its deadline or sent back, makes it 滞后 as before.
+lead past its deadline (or sent back and past it, QA203), makes it 滞后 as before.
 """
 
 from __future__ import annotations

@@ -13,11 +13,12 @@ import datetime as dt
 import functools
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import cn_date, units_dues_text
+from .details import Details
 from .disputed import Disputed, disputed_notes, disputed_returns
 from .issued_month import (
     Basis,
@@ -41,7 +42,7 @@ from .report import Row
 from .revised import carried, in_month, numbered
 from .senders import Asked, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
-from .text import task_title, unended
+from .text import unended
 from .too_big import BigMail, big_mail_notes, big_mails
 from .units import of_sections
 from .vocab import (
@@ -132,8 +133,9 @@ class TaskSummary:
         """Whether its 综合状态 未报送 is only of leads whose deadline has not passed: every lead
         it has no row from is among ``waiting`` (`Consolidation.waiting`: said `NOT_YET_DUE`),
         none having reported, or each that did 已完成 past the 完成时限 (`task_rule.task_status`).
-        One past its deadline, or sent back (退回待改 whatever the day), keeps it 未报送; so
-        does a task no lead owes (none named, none asked): nobody will report it by a deadline."""
+        ``waiting`` holds the leads sent back whose deadline has not passed too (`Consolidation.awaited`):
+        a correction may still come in time. One past its deadline keeps it 未报送; so does a
+        task no lead owes (none named, none asked): nobody will report it by a deadline."""
         return self.status == NOT_REPORTED and bool(self.silent) and all(u in waiting for u in self.silent)
 
     def missing_text(self, waiting: frozenset[str] = frozenset()) -> str:
@@ -147,49 +149,6 @@ class TaskSummary:
             if units:
                 parts.append(f"{word}：" + "、".join(units))
         return "；".join(parts)
-
-
-class Details(Sequence):
-    """The rows of 单位明细 (one per task and unit), made one at a time as they are read.
-
-    At 1,000 units and 10 tasks each, the rows as a list of dicts were about 10,000 dicts
-    of 16 keys, kept alive for the whole merge beside the rows serialised from them. Built
-    on iteration, only the row being written exists; every read gives equal rows.
-    """
-
-    def __init__(self, tasks: list[TaskSummary], accepted: dict[str, Receipt],
-                 accepted_rows: dict[str, dict[str, Row]], sent_back: frozenset[str] = frozenset(),
-                 asked: dict[str, set[str]] | None = None, exempt: frozenset[str] = frozenset(),
-                 year: int | None = None):
-        self._tasks, self._accepted, self._rows = tasks, accepted, accepted_rows
-        self._year = year  # the period's: a 完成时限 of another year says its year (`Task.deadline_in`)
-        self._sent_back, self._asked, self._exempt = sent_back, asked or {}, exempt
-        self._len = sum(len(t.leads) + len(t.coops) for t in tasks)
-
-    def __len__(self) -> int:
-        return self._len
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        for ts in self._tasks:
-            t, leads = ts.task, ts.leads
-            title = task_title(t.name, t.content)
-            for unit in leads + ts.coops:
-                row = self._rows.get(unit, {}).get(t.id)
-                rec = self._accepted.get(unit)
-                yield {
-                    "task": t.id, "level1": t.level1, "name": title, "deadline": t.deadline_in(self._year),
-                    "unit": unit, "role": LEAD if unit in leads else COOP,
-                    "status": row.status if row else missing_word(unit, t.id, self._asked, self._rows,
-                                                                 self._sent_back, self._exempt),
-                    "progress": row.progress if row else None, "work": row.work if row else "",
-                    "problems": row.problems if row else "", "next_plan": row.next_plan if row else "",
-                    "eta": row.eta if row else None, "evidence": row.evidence if row else "",
-                    "file": rec.name if rec and row else "", "received_at": rec.received_at if rec and row else "",
-                }
-
-    def __getitem__(self, index):  # type: ignore[override]
-        # Random access is for tests and small tables; the writers iterate.
-        return list(self)[index]
 
 
 @dataclass
@@ -309,10 +268,10 @@ class Consolidation:
         """The deadline ``unit`` is judged against: its own form's, else the period's."""
         return self.unit_dues.get(unit, self.due)
 
-    def not_yet_due(self, today: dt.date) -> list[str]:
-        """The units 未报送 whose deadline (`due_of`) has not passed on ``today``: on the day
-        itself a unit may still send on time."""
-        return _not_yet_due(self.units, self.due_of, today)
+    def not_yet_due(self, today: dt.date, sent_back: bool = False) -> list[str]:
+        """The units 未报送 (``sent_back``: 退回待改 too) whose deadline (`due_of`) has not passed
+        on ``today``: on the day itself a unit may still send, or correct, on time."""
+        return _not_yet_due(self.units, self.due_of, today, sent_back)
 
     @functools.cached_property
     def waiting_units(self) -> list[str]:
@@ -325,6 +284,12 @@ class Consolidation:
         """`waiting_units`, to ask of a unit."""
         return frozenset(self.waiting_units)
 
+    @functools.cached_property
+    def awaited(self) -> frozenset[str]:
+        """The units a task's verdict waits on (`task_rule.task_status`): `waiting`, and those
+        退回待改 not yet due, who may still correct on time (虎门镇, sent back on 2 August, on the 4th)."""
+        return frozenset(self.not_yet_due(self.today, sent_back=True)) if self.today else frozenset()
+
     def said(self, unit: str, word: str) -> str:
         """``unit``'s 未报送 (its state, or its word for a task) as the 汇总表 and status name it:
         `NOT_YET_DUE` while its deadline has not passed; any other word as it is."""
@@ -335,7 +300,7 @@ class Consolidation:
         """The tasks 未报送 whose leads are all yet to reach their deadline (`TaskSummary.not_yet_due`
         of `waiting`): named and counted `NOT_YET_DUE`, as those leads are. Listed 未报送 in
         滞后超期 on the 3rd, a month's every task read as missed by leads due on the 5th."""
-        return frozenset(t.task.id for t in self.tasks if t.not_yet_due(self.waiting))
+        return frozenset(t.task.id for t in self.tasks if t.not_yet_due(self.awaited))
 
     def task_said(self, task: str, word: str) -> str:
         """``task``'s 综合状态 ``word`` as the 汇总表 and merge name it: `NOT_YET_DUE` while it is
@@ -584,8 +549,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, UnitState.NOT_REPORTED,
                                     email=entry.email if entry else ""))
 
-    # a task's verdict waits on its leads not yet due (`task_rule.task_status`), as 报送情况 names them
-    waiting = frozenset(_not_yet_due(units, lambda u: own_dues.get(u, due), day))
+    # a task's verdict waits on its leads not yet due (`task_rule.task_status`), those sent back
+    # too (`Consolidation.awaited`): a correction may still come in time
+    waiting = frozenset(_not_yet_due(units, lambda u: own_dues.get(u, due), day, sent_back=True))
     current = judged(master, accepted_rows, period, skip, asked, before, waiting) if tasks else {}
     if tasks:
         history[period] = history_of(current)
@@ -639,9 +605,11 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed)
 
 
-def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date) -> list[str]:
+def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date,
+                 sent_back: bool = False) -> list[str]:
     """`Consolidation.not_yet_due`, of ``units`` judged by ``due_of``."""
-    return [u.unit for u in units if u.state == UnitState.NOT_REPORTED and due_of(u.unit) >= today]
+    states = (UnitState.NOT_REPORTED, TO_FIX) if sent_back else (UnitState.NOT_REPORTED,)
+    return [u.unit for u in units if u.state in states and due_of(u.unit) >= today]
 
 
 def _uncollected(ws: Workspace, ledger: Ledger) -> list[str]:

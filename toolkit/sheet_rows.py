@@ -59,7 +59,7 @@ def table_rows(items: Iterable[Any], gets: list[Callable[[Any], Any]], letters: 
         measured: list[dict[Any, int]] = [{} for _ in range(n)]
         unsure: list[dict[Any, float]] = [{} for _ in range(n)]
         heights: dict[int, str] = {}
-        # items may be made as they are read (`consolidate.Details`): taken in turn, never sliced
+        # items may be made as they are read (`details.Details`): taken in turn, never sliced
         each = iter(items)
         start = first
         while chunk := list(islice(each, ROWS_PER_CHUNK)):

@@ -33,7 +33,7 @@ def effective_progress(row: Row) -> float | None:
 def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Period,
                 waiting: frozenset[str] = frozenset()) -> str:
     """The 综合状态 rule of docs/design.md ("Consolidation"), from the lead units' accepted rows;
-    ``waiting``: the units 未报送 whose deadline has not passed (`Consolidation.waiting`)."""
+    ``waiting``: the units 未报送 or 退回待改 whose deadline has not passed (`Consolidation.awaited`)."""
     reported = [rows[u] for u in leads if u in rows]
     if not reported:
         return NOT_REPORTED
@@ -44,7 +44,8 @@ def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Peri
     if task.due_by(period.end):
         # 滞后 by its 完成时限 only on the word of leads whose verdict is in: every one that
         # reported says 已完成 and the rest may still, on time: 未报送 until they do or their
-        # deadline passes (东莞 1.2 on 3 July: 石龙镇 已完成, 33 towns due on the 5th, read 滞后)
+        # deadline passes (东莞 1.2 on 3 July: 石龙镇 已完成, 33 towns due on the 5th, read 滞后);
+        # one sent back may still correct on time (虎门镇 on 3 August made a done 1.2 滞后)
         silent = [u for u in leads if u not in rows]
         return NOT_REPORTED if all(r.status == DONE for r in reported) and all(u in waiting for u in silent) \
             else LAGGING

@@ -92,12 +92,16 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
     """The units the 通报 names 未报送 whose deadline has not passed on ``today`` (the month's, a
     memo made early to see where things stand; or a unit's own extension, `issue --dept … --due`):
     they may still report on time, and a 通报 printed now would name them in public for it; so
-    would it the tasks 未报送 only for them (`TaskSummary.not_yet_due`: the 汇总表's 未报送（尚未截止）)."""
+    would it the tasks 未报送 only for them (`TaskSummary.not_yet_due`: the 汇总表's 未报送（尚未截止）),
+    or for a lead sent back that may still correct on time (`Consolidation.awaited`), named too."""
     waiting = [(unit, cons.due_of(unit)) for unit in cons.not_yet_due(today)]
-    if not waiting:
-        return []
     units = frozenset(unit for unit, _ in waiting)
-    tasks = [t.task.id for t in cons.tasks if t.not_yet_due(units)]
+    awaited = frozenset(cons.not_yet_due(today, sent_back=True))
+    tasks = [t for t in cons.tasks if t.not_yet_due(awaited)]
+    if not waiting and not tasks:
+        return []
+    # the sent back leads the tasks wait on, in the units' order
+    back = [u.unit for u in cons.units if u.unit in awaited - units and any(u.unit in t.silent for t in tasks)]
     # the month's deadline said once; a unit with its own (an extension) by name
     by_day: dict[dt.date, list[str]] = {}
     for unit, day in waiting:
@@ -106,11 +110,16 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
     named = [f"本期截止{cn_date(cons.due)}"] if len(waiting) > sum(map(len, by_day.values())) else []
     named += ["、".join(units[:5]) + (f"等{len(units)}个单位" if len(units) > 5 else "") + f"截止{cn_date(day)}"
               for day, units in sorted(by_day.items())]
+    parts = [f"通报列为未报送的 {len(waiting)} 个单位，今天（{cn_date(today)}）尚未过其报送截止日期，"
+             f"仍可按时报送（{'；'.join(named)}）"] if waiting else []
+    if back:  # 退回修改 is what happened; what the task waits on is said
+        parts.append(f"通报列为退回修改的{'、'.join(back)}{'' if waiting else f'今天（{cn_date(today)}）'}"
+                     "尚未过报送截止日期，仍可按时改报")
     # the tasks by number, as the 通报 names them (任务1.1): "任务1.1、2.2、3.3、7.3、8.3等12项"
-    ids = "、".join(tasks[:5]) + (f"等{len(tasks)}项" if len(tasks) > 5 else "")
-    also = f"；通报列为未报送的任务{ids}，其未报送的牵头单位均在其中" if tasks else ""
-    return [f"请核实：通报列为未报送的 {len(waiting)} 个单位，今天（{cn_date(today)}）尚未过其报送截止日期，"
-            f"仍可按时报送（{'；'.join(named)}）{also}。正式印发的通报，请在截止日期过后重新收取、生成；"
+    ids = "、".join(t.task.id for t in tasks[:5]) + (f"等{len(tasks)}项" if len(tasks) > 5 else "")
+    if tasks:
+        parts.append(f"通报列为未报送的任务{ids}，其未报送{'或退回修改' if back else ''}的牵头单位均在其中")
+    return [f"请核实：{'；'.join(parts)}。正式印发的通报，请在截止日期过后重新收取、生成；"
             f"如需现在印发，请先删去或注明这些单位{'和任务' if tasks else ''}。"]
 
 

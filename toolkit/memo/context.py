@@ -28,7 +28,7 @@ from ..units import (
     town_kind,
     town_phrase,
 )
-from ..vocab import Outcome, Owed, Role, Status, UnitState
+from ..vocab import OVERDUE_WAITING, Outcome, Owed, Role, Status, UnitState
 from . import sentences
 from .gbt9704 import signature_pads, title_lines
 from .sentences import Appendix, Point, names_text, num, pct
@@ -169,7 +169,9 @@ class MemoContext:
     #: of task_not_reported: tasks added to the master after the forms went out (no lead's
     #: form of the period carried them)
     task_not_reported_not_issued: int
-    task_overdue: int  #: past deadline and not 已完成 (may also be 滞后 or 未报送)
+    task_overdue: int  #: past deadline and not 已完成 (may also be 滞后 or 未报送), not task_overdue_waiting
+    #: past deadline, 未报送 only for leads not yet due (`Consolidation.waiting_tasks`): not known unfinished
+    task_overdue_waiting: int
     task_done_pct: str  #: share of all tasks, e.g. "4.4%"
     task_on_track_pct: str  #: e.g. "20%"
     task_lagging_pct: str  #: e.g. "11.1%"
@@ -192,7 +194,7 @@ class MemoContext:
     # ---- lists ----
     completed: list[TaskItem]  #: tasks that became 已完成 this period
     lagging: list[TaskItem]  #: tasks whose status is 滞后
-    overdue: list[TaskItem]  #: tasks past deadline and not 已完成
+    overdue: list[TaskItem]  #: tasks past deadline and not 已完成, but those task_overdue_waiting counts
     attention: list[TaskItem]  #: 滞后 or overdue, by task number (the memo's section 三)
     #: tasks not in ``attention`` on which a 配合 unit reported its part 滞后, by task number;
     #: each one's ``problems`` are those units' reasons (none when too many to name)
@@ -351,6 +353,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     # 退回修改, and the task's sentence must not call it 未报送.
     missing = [u for u in ts.leads if ts.lead_states.get(u) == NOT_REPORTED]
     returned = [u for u in ts.leads if ts.lead_states.get(u) == TO_FIX]
+    waits = ts.task.id in cons.waiting_tasks  # on leads not yet due (a sent back one may correct in time)
     # leads whose forms of the period did not carry the task (added after issue): not owed it
     not_asked = [u for u in ts.leads if ts.lead_states.get(u) == Owed.NOT_ISSUED]
     lagging = [u for u, s in ts.lead_states.items() if s == LAGGING]
@@ -360,8 +363,9 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     # Every lead that reported has finished; the task stands open only for the silent ones:
     # "滞后，平均进度100%" beside "尚有1个牵头单位未报送" read as a contradiction (QA114).
     # Not when none reported this month: a task open on an earlier month's 已完成 (QA117)
-    finished = 0 < len(missing) < len(ts.leads) and all(
-        ts.lead_states.get(u) == DONE for u in ts.leads if u not in missing)
+    unheard = missing + returned if waits else missing
+    finished = 0 < len(unheard) < len(ts.leads) and all(
+        ts.lead_states.get(u) == DONE for u in ts.leads if u not in unheard)
     if ts.status == NOT_REPORTED and not ts.has_lead:
         # the summary says 牵头单位：未明确 already; a 配合单位 may have reported (平阳's 任务6:
         # 鳌江镇), and "无单位报送进展" then said in public that it had not
@@ -378,7 +382,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
                        else ("牵头单位均未报送进展" if len(ts.leads) > 1 else "牵头单位未报送进展")
                        if len(missing) == len(ts.leads) else "牵头单位尚未报送进展")
     elif ts.status != DONE and finished:
-        done = len(ts.leads) - len(missing)
+        done = len(ts.leads) - len(unheard)
         said_done = f"已报送的{done}个牵头单位均已完成" if done > 1 else "已报送的牵头单位已完成"
         # 未报送 past the 完成时限 while the silent leads may still report on time (`task_rule`):
         # not 滞后, and no "未报送" before what the leads that did report said
@@ -388,8 +392,8 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     deadline = t.deadline_in(cons.period.year) or "未明确"
     said_deadline = f"完成时限：{deadline}；" if deadlines else ""
     summary = f"牵头单位：{leads_text}；{said_deadline}进展情况：{status_text}"
-    if ts.overdue:
-        summary += "，已超过完成时限"
+    if ts.overdue:  # not known unfinished while its leads may still report (`OVERDUE_WAITING`)
+        summary += f"，{OVERDUE_WAITING}" if waits else "，已超过完成时限"
     # "均未报送" already says it when every lead sent nothing; beside a lead sent back or
     # not asked, the ones that sent nothing are named
     if missing and (ts.status != NOT_REPORTED or len(missing) < len(ts.leads)):
@@ -459,7 +463,9 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     completed = [item(t) for t in cons.tasks if t.status == DONE
                  and (previous is None or previous.get(t.task.id, ("",))[0] != DONE)]
     lagging = [item(t) for t in cons.tasks if t.status == LAGGING]
-    overdue = [item(t) for t in cons.tasks if t.overdue]
+    # past the 完成时限 but waiting on leads not yet due: counted apart, as 总览 does (`overdue_counts`)
+    overdue = [item(t) for t in cons.tasks if t.overdue and t.task.id not in cons.waiting_tasks]
+    overdue_waiting = sum(t.overdue and t.task.id in cons.waiting_tasks for t in cons.tasks)
     attention = [item(t) for t in cons.tasks if t.status == LAGGING or t.overdue]
     # a task already in section 三 prints every unit's reason there: not said twice
     coop_lagging = _coop_lagging([item(t) for t in cons.tasks if t.task.id in coops_lagging
@@ -536,6 +542,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
         task_not_reported=counts[NOT_REPORTED], task_not_reported_sent_back=sent_back,
         task_not_reported_no_lead=no_lead, task_not_reported_not_issued=not_asked, task_overdue=len(overdue),
+        task_overdue_waiting=overdue_waiting,
         task_done_pct=pct(counts[DONE], total), task_on_track_pct=pct(counts[ON_TRACK], total),
         task_lagging_pct=pct(counts[LAGGING], total), task_not_started_pct=pct(counts[NOT_STARTED], total),
         task_not_reported_pct=pct(counts[NOT_REPORTED], total), task_overdue_pct=pct(len(overdue), total),

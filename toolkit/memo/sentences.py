@@ -157,8 +157,12 @@ def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
     # the overdue tasks are among those just counted (滞后 or 未报送), not more of them
     unread = unread_deadlines(tasks or [])
     not_judged = unread_text(unread, "超期") if unread and deadlines else ""
-    if c.task_overdue:
-        text += f"上述任务中，已超过完成时限仍未完成的有{c.task_overdue}项。"
+    # one past its 完成时限 whose leads may still report on time is not known unfinished: apart
+    waiting = c.task_overdue_waiting
+    if c.task_overdue or waiting:
+        said = [f"已超过完成时限仍未完成的有{c.task_overdue}项"] if c.task_overdue else []
+        said += [f"{'另' if said else ''}有{waiting}项已过完成时限、牵头单位报送尚未截止"] if waiting else []
+        text += "上述任务中，" + "，".join(said) + "。"
         text += f"另有{not_judged}" if not_judged else ""
     elif not_judged:  # "暂无超过完成时限" only of the tasks whose 完成时限 was read
         dated = any(t.task.dated for t in tasks or [])
@@ -203,6 +207,12 @@ def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False)
         return (f"本期没有{lag}的任务，有明确完成时限的任务均未超过完成时限。" if deadlines and unread
                 else f"本期没有{lag}的任务，也没有超过完成时限的任务。" if deadlines and c.coop_lagging
                 else f"本期没有{lag}或超过完成时限的任务。" if deadlines else f"本期没有{lag}的任务。")
+    # the tasks past their 完成时限 whose leads may still report on time are said apart, after
+    waiting = c.task_overdue_waiting
+    after = f"另有{waiting}项任务已过完成时限、牵头单位报送尚未截止，一并列出" if waiting else ""
+    n -= waiting
+    if not n:
+        return f"本期有{waiting}项任务已过完成时限、牵头单位报送尚未截止，具体如下："
     lagging, overdue = c.task_lagging, c.task_overdue
     both = sum(t.status == Status.LAGGING and t.overdue for t in c.attention)
     if not overdue:
@@ -218,7 +228,7 @@ def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False)
     else:
         head = (f"本期进展滞后或超过完成时限的任务共{n}项，其中已超过完成时限仍未完成{overdue}项"
                 + (f"（含进展滞后{both}项）" if both else "") + f"、未超过完成时限但进展滞后{lagging - both}项")
-    return head + "，具体如下："
+    return head + (f"；{after}" if after else "") + "，具体如下："
 
 
 def coop_lagging_text(c: MemoContext, most: int) -> str:
@@ -380,7 +390,7 @@ def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True) -> 
     ``deadlines``: whether any task has a 完成时限 (`has_deadlines`), else its 滞后 tasks are
     not said to be past one."""
     items = []
-    if c.attention:
+    if len(c.attention) > c.task_overdue_waiting:  # not of tasks whose leads may still report
         # the kinds the month has: "进展滞后和超过完成时限的任务" of a month with none overdue
         # spoke of tasks section 三 did not list (QA174)
         kinds = "和".join(k for n, k in ((c.task_lagging, "进展滞后"), (c.task_overdue if deadlines else 0,
