@@ -358,4 +358,3 @@ def test_a_unit_whose_form_was_taken_as_anothers_is_asked_about_before_it_is_nam
     assert "石排镇" in memo_list(o["memo"], "未报送的单位")[1]
     said = " ".join([*map(str, o["json"]["notes"]), o["merge"], o["memo_screen"]])
     assert "石排镇" in said
-

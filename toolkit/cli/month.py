@@ -91,6 +91,11 @@ def _echo_collect(state: State, ws, result) -> None:
         echo(state, f"  上次中断时已登记的 {result.recovered} 个文件已移出收件箱")
     asked = {name for name, _ in result.disputed}  # their own 请核实 (`_echo_evidence`) says why
     for top in result.items:
+        # a unit's return taken from this mail or archive: the scan with its seal, or the blank
+        # form an Outlook reply carries back, sent beside it asks nothing (QA209: said in red with
+        # "请直接报送下发的 Excel 填报表", the office read 虎门镇 as refused)
+        taken = {(d.report.unit, d.report.period) for d in top.walk() if d.outcome == Outcome.ACCEPTED
+                 and d.report is not None and d.report.unit}
         for it in top.walk():
             if it.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
                 continue
@@ -99,6 +104,10 @@ def _echo_collect(state: State, ws, result) -> None:
             unit = it.report.unit if it.report else it.unit
             who = unit or "单位未识别"
             filed = it.report.period if it.report else it.period
+            if (unit, filed or period) in taken:
+                echo(state, f"  {it.outcome}（无需处理）：{it.name}（{who}）与本单位已采纳的填报表同在"
+                            "一封邮件或压缩包中报来（如盖章扫描件、未填写的原表），已登记")
+                continue
             if filed and filed != period:  # a refusal of an earlier month (`collect._owed_before`)
                 who += f"，计入{filed.label}"
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
