@@ -29,7 +29,8 @@ def notes(run, ws) -> tuple[int, list[str]]:
 
 LINE = ("请核实：石排镇6月.xlsx：填报表内置的单位信息是石碣镇，但文件名“石排镇6月.xlsx”指向石排镇。已按石碣镇登记；如实际是石排镇报送的，"
         "请石排镇用本单位的填报表重报。目前石排镇在2022年6月计为未报送；如这份就是石排镇的报送，通报中不应把石排镇列为未报送："
-        "发出通报前请先与石排镇、石碣镇核实。")
+        "发出通报前请先与石排镇、石碣镇核实。如核实确是石碣镇的报送（只是文件名、填报单位或发件人写成了石排镇），"
+        "请运行 duban sender --period 2022-06 --dept 石碣镇 --theirs，此提示即不再出现。")
 
 
 def test_the_unit_the_file_name_named_is_asked_about_in_status_merge_and_memo(issued_ws, make_return,

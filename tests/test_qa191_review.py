@@ -279,6 +279,8 @@ def test_a_version_11_ledger_with_a_partly_refused_form_sends_only_to_the_correc
     with sqlite3.connect(ws.ledger_path) as conn:  # as release 11 left it
         conn.execute("ALTER TABLE mail_sent DROP COLUMN delivered")
         conn.execute("ALTER TABLE drafts DROP COLUMN recipients")  # (migration 13, QA193)
+        conn.execute("DROP TABLE disputed_checks")  # (migration 14, QA204)
+        conn.execute("ALTER TABLE mail_fetched DROP COLUMN checked_at")  # (migration 15, QA204)
         conn.execute("PRAGMA user_version = 11")
     conn.close()
     give_emails(ws, {"市民政局": f"{address(1)}；{address(6)}"})

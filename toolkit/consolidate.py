@@ -19,7 +19,7 @@ from typing import Any
 
 from .dates import cn_date, units_dues_text
 from .details import Details
-from .disputed import Disputed, disputed_notes, disputed_returns
+from .disputed import Disputed, disputed_notes, disputed_returns, disputed_told
 from .issued_month import (
     Basis,
     as_issued,
@@ -43,7 +43,7 @@ from .revised import carried, in_month, numbered
 from .senders import Asked, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import unended
-from .too_big import BigMail, big_mail_notes, big_mails
+from .too_big import BigMail, big_mail_notes, big_mail_told, big_mails
 from .units import of_sections
 from .vocab import (
     NOT_YET_DUE,
@@ -226,8 +226,9 @@ class Consolidation:
     def told(self) -> list[str]:
         """What the office is told that asks nothing of it (shown, exit 0): a past month whose
         tasks a revised 任务分工表 only renumbered (`Basis.asks`); the office's answers about a
-        sender (`sender_checks`)."""
-        return (self.basis.notes() if self.basis and not self.basis.asks else []) + self.sender_checks
+        sender (`sender_checks`), a W206 file (`disputed_told`) and a mail too big (`big_mail_told`)."""
+        return ((self.basis.notes() if self.basis and not self.basis.asks else []) + self.sender_checks
+                + disputed_told(self) + big_mail_told(self))
 
     def due_notes(self) -> list[str]:
         """A deadline extended in duban.toml after issue applies (no unit is 逾期 that met it),

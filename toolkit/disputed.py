@@ -9,6 +9,13 @@ later the 通报 listed 石排镇 among 未报送的单位 with nothing said sin
 evidence named stands 未报送 in the month, the question is asked again before the 汇总表 and 通报
 go out (`Consolidation.office_notes`: status, merge, memo, run; exit 1), as for a mail too big to
 fetch (`too_big`).
+
+The office phones and learns the file is the registered unit's (石碣镇 named its file wrong):
+`duban sender --dept 石碣镇 --theirs` (`actions.sender.check_sender`) records it in the ledger's
+``disputed_checks`` (QA204); the question is asked no more, and the answer is said instead
+(`disputed_told`, `Consolidation.told`, exit 0) while the other unit stands 未报送, until
+``--undo`` takes it back. The file is never moved to the other unit by an answer: its rows are
+the registered unit's form; the other unit resends on its own form.
 """
 
 from __future__ import annotations
@@ -18,7 +25,9 @@ from dataclasses import dataclass
 
 from .issued_month import month_name
 from .ledger import Ledger, Receipt
+from .ledger.answers import disputed_checks
 from .master import Master
+from .senders import command
 from .vocab import UnitState
 
 # The W206 message names the other unit (report.py: "…指向{other}。已按{unit}登记…"); the
@@ -34,6 +43,9 @@ class Disputed:
     other: str  # as the month counts it (`issued_month.month_name`)
     file: str
     message: str  # the W206 line collect said
+    receipt: Receipt | None = None
+    #: when the office said the file is ``unit``'s (`ledger.answers.check_disputed`); "": not said
+    checked_at: str = ""
 
 
 def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], master: Master,
@@ -45,6 +57,7 @@ def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], master:
     (QA205)."""
     by_id = {r.id: (unit, r) for unit, recs in received.items() for r in recs}
     ids = list(by_id)
+    checked = disputed_checks(ledger.conn) if ids else {}
     found: dict[tuple[str, str], Disputed] = {}
     for start in range(0, len(ids), 500):  # under SQLite's bound on a statement's parameters
         chunk = ids[start:start + 500]
@@ -57,13 +70,30 @@ def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], master:
             unit, rec = by_id[receipt_id]
             other = month_name(m.group(1), master, apart)
             if other != unit:
-                found.setdefault((rec.name, other), Disputed(unit, other, rec.name, message))
+                found.setdefault((rec.name, other), Disputed(unit, other, rec.name, message, rec,
+                                                             checked.get(receipt_id, "")))
     return list(found.values())
 
 
-def disputed_notes(cons) -> list[str]:
-    """A 请核实 line per file of ``cons.disputed`` (`Consolidation`) whose other unit stands 未报送."""
+def asked(cons) -> list[Disputed]:
+    """The files of ``cons.disputed`` (`Consolidation`) whose other unit stands 未报送: asked
+    about, or said answered (``checked_at``)."""
     states = {u.unit: u.state for u in cons.units}
+    return [d for d in cons.disputed if states.get(d.other) == UnitState.NOT_REPORTED]
+
+
+def disputed_notes(cons) -> list[str]:
+    """A 请核实 line per file of ``cons.disputed`` (`Consolidation`) whose other unit stands
+    未报送 and that the office has not answered, naming the command that answers it."""
     return [f"请核实：{d.file}：{d.message}目前{d.other}在{cons.period.label}计为未报送；如这份就是{d.other}的报送，"
-            f"通报中不应把{d.other}列为未报送：发出通报前请先与{d.other}、{d.unit}核实。"
-            for d in cons.disputed if states.get(d.other) == UnitState.NOT_REPORTED]
+            f"通报中不应把{d.other}列为未报送：发出通报前请先与{d.other}、{d.unit}核实。如核实确是{d.unit}的报送"
+            f"（只是文件名、填报单位或发件人写成了{d.other}），请运行 {command(cons.period, d.unit, '--theirs')}，"
+            "此提示即不再出现。"
+            for d in asked(cons) if not d.checked_at]
+
+
+def disputed_told(cons) -> list[str]:
+    """The office's answers to `disputed_notes` (`Consolidation.told`: said, exit 0)."""
+    return [f"已核实：“{d.file}”是{d.unit}的报送，不是{d.other}的（{d.checked_at[:16]} 记录）；{d.other} 在"
+            f"{cons.period.label}计为未报送。如需撤销，请运行 {command(cons.period, d.unit, '--undo')}"
+            for d in asked(cons) if d.checked_at]

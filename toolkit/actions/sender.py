@@ -5,18 +5,29 @@ The answer is kept in the ledger (``sender_checks``, by receipt) and read by eve
 consolidation: the line is said no more, and a copy that was not the unit's no longer times
 it (its own returns then decide 按时 or 逾期). The result says the verdict before and after,
 so that a 逾期 the answer makes is never silent.
+
+The same command answers the question about a file registered under the unit while its file
+name, 填报单位 or sender named another (W206, `disputed`): ``--theirs`` records that it is the
+unit's (``disputed_checks``); ``--not-theirs`` is refused, for the file's rows are the unit's form
+and no answer can make them the other's: the other unit resends on its own form. `check_mail`
+records that the office opened a mail too big to fetch (`too_big`, ``duban mail checked``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from .. import errors
 from ..consolidate import Consolidation, consolidate
+from ..disputed import Disputed, asked
 from ..issued_month import kept_apart
 from ..ledger import Ledger, Receipt
+from ..ledger.answers import check_disputed
+from ..ledger.answers import check_mail as record_mail_check
 from ..period import Period
-from ..senders import sender_answers
+from ..senders import command, sender_answers
+from ..too_big import BigMail, too_big_rows
 from ..workspace import Workspace
 
 
@@ -31,6 +42,8 @@ class SenderCheck:
     theirs: bool | None
     before: tuple[str, str]
     after: tuple[str, str]
+    #: the unit another piece of evidence named, when the answer is about a W206 file (`disputed`)
+    other: str = ""
 
 
 def _verdict(ws: Workspace, period: Period, unit: str) -> tuple[str, tuple[str, str], Consolidation]:
@@ -49,14 +62,26 @@ def _verdict(ws: Workspace, period: Period, unit: str) -> tuple[str, tuple[str, 
 
 def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) -> SenderCheck:
     """Record whether the return the 请核实 line about ``unit`` names was its own (``theirs``),
-    or take back the answer given (None). Answering again changes the answer."""
+    or take back the answer given (None). Answering again changes the answer. The question about
+    a return from an address no unit has is answered first; then one about a W206 file
+    (`disputed`), which only ``theirs`` answers. ``--undo`` takes back the latest answer."""
     unit, before, cons = _verdict(ws, period, unit)
     with Ledger(ws.ledger_path) as ledger:
         # under the month's names: an answer given before the unit was renamed is still its
         answers = sender_answers(ledger, period, cons.master, kept_apart(ledger, period, cons.master))
-        answered = [r for r, _, _ in answers if r.unit == unit]
+        answered = [(r, at) for r, _, at in answers if r.unit == unit]
         pending = next((a.sent for a in cons.unknown_senders if a.unit == unit), None)
-        target = pending if theirs is not None and pending is not None else (answered[-1] if answered else None)
+        # an answer already given is changed by answering again, unless a W206 question is open
+        if pending is None and theirs is not None and (
+                not answered or any(d.unit == unit and not d.checked_at for d in asked(cons))):
+            return _check_disputed(ledger, period, unit, theirs, cons, before)
+        if theirs is None:  # the latest answer of either kind is taken back
+            done = max((d for d in cons.disputed if d.unit == unit and d.checked_at), default=None,
+                       key=lambda d: d.checked_at)
+            if done is not None and (not answered or done.checked_at >= answered[-1][1]):
+                check_disputed(ledger.conn, done.receipt.id, False)
+                return SenderCheck(period, unit, done.receipt, None, before, before, done.other)
+        target = pending if theirs is not None and pending is not None else (answered[-1][0] if answered else None)
         if target is None:
             raise errors.UsageError(
                 f"{unit} 在{period.label}没有已记录的发件人核实，无需撤销。" if theirs is None else
@@ -70,3 +95,76 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
         ledger.check_sender(target.id, theirs)
     _, after, _ = _verdict(ws, period, unit)
     return SenderCheck(period, unit, target, theirs, before, after)
+
+
+def _check_disputed(ledger: Ledger, period: Period, unit: str, theirs: bool, cons: Consolidation,
+                    before: tuple[str, str]) -> SenderCheck:
+    """`check_sender` of the W206 file registered under ``unit`` that `disputed_notes` asks about;
+    with no such file, the usage error of a unit nothing is asked about (or, for the unit the
+    file named, which command answers it)."""
+    said = asked(cons)
+    d: Disputed | None = next((d for d in said if d.unit == unit and not d.checked_at), None)
+    if d is None:
+        named = next((d for d in said if d.other == unit and not d.checked_at), None)
+        if named is not None:  # the office answers about the unit it was told is 未报送
+            raise errors.UsageError(
+                f"“{named.file}”已按{named.unit}登记，请按登记的单位回答：核实确是{named.unit}的报送，请运行 "
+                f"{command(period, named.unit, '--theirs')}；是{unit}的，请{unit}用本单位的填报表重报，"
+                "收取后此提示即不再出现。")
+        raise errors.UsageError(f"{unit} 在{period.label}没有需要核实发件人的报送（见 duban status 的“请核实”）。")
+    if not theirs:
+        # its rows are the registered unit's form (its _meta): re-registering them as the other's
+        # would merge one unit's tasks under another; the other unit's own form is the answer
+        raise errors.UsageError(
+            f"“{d.file}”是{unit}的填报表（表内标识），不能改记为{d.other}的报送：如这份实际是{d.other}填报的，"
+            f"请{d.other}用本单位的填报表重报，收取后此提示即不再出现。")
+    check_disputed(ledger.conn, d.receipt.id, True)
+    return SenderCheck(period, unit, d.receipt, True, before, before, d.other)
+
+
+@dataclass
+class MailCheck:
+    """What `check_mail` recorded: the mails too big to fetch, checked (or taken back: False)."""
+
+    mails: list[BigMail] = field(default_factory=list)
+    checked: bool = True
+
+
+def check_mail(ws: Workspace, which: str, checked: bool) -> MailCheck:
+    """Record that the office opened the mail too big to fetch that ``which`` names (its sender's
+    address, or when it was received: 2022-07-04 10:00, or the day alone) and dealt with it
+    (``checked``), or take that back (False). A sender or day of several mails is refused: the
+    office names the one it opened by its time (mails of one minute are one answer)."""
+    with Ledger(ws.ledger_path) as ledger:
+        mails = [m for m in too_big_rows(ledger, ws.tz) if _names(which, m)]
+        todo = [m for m in mails if bool(m.checked_at) != checked]
+        example = f'duban mail checked "{{}}"{"" if checked else " --undo"}'
+        if not todo:
+            if mails:
+                raise errors.UsageError("、".join(m.text for m in mails) + (
+                    "已记录为已核实，无需再次运行。" if checked else "没有记录为已核实，无需撤销。"))
+            raise errors.UsageError(f"没有符合“{which}”的过大邮件（发件地址或收到时间，如 "
+                                    f"{example.format('2022-07-04 10:00')}；见 duban status 的“请核实”）。")
+        if len({f"{m.received:%Y-%m-%d %H:%M}" for m in todo}) > 1:
+            first = f"{todo[0].received:%Y-%m-%d %H:%M}"
+            raise errors.UsageError(f"有 {len(todo)} 封过大的邮件符合“{which}”：{'、'.join(m.text for m in todo)}。"
+                                    f"请写明收到时间，一次核实一封，如 {example.format(first)}。")
+        for m in todo:
+            record_mail_check(ledger.conn, m.row, m.message_id, checked)
+    return MailCheck(todo, checked)
+
+
+def _names(which: str, mail: BigMail) -> bool:
+    """Whether ``which`` names ``mail``: its sender's address (any case), its minute or its day."""
+    which = which.strip()
+    if "@" in which:
+        return which.lower() in mail.sender.lower()
+    for shape in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            when = dt.datetime.strptime(" ".join(which.replace("T", " ").split()), shape)
+        except ValueError:
+            continue
+        if shape == "%Y-%m-%d":
+            return mail.received.date() == when.date()
+        return mail.received.replace(second=0, microsecond=0) == when.replace(second=0)
+    return False

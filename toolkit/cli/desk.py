@@ -108,11 +108,16 @@ def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) 
 
     记录在收件登记中，此后汇总、通报不再提示；不是该单位报送的，不再据此计算其报送时间。
 
+    也回答按某单位登记、但文件名、填报单位或发件人写的是另一单位的那一份（如按石碣镇登记的
+    “石排镇6月.xlsx”）：--dept 写登记的单位，--theirs 表示核实确是该单位的报送。是另一单位的，
+    请那个单位用本单位的填报表重报。
+
     \b
     示例：
       duban sender --period 2022-06 --dept 中堂镇 --theirs
       duban sender --period 2022-06 --dept 中堂镇 --not-theirs
       duban sender --period 2022-06 --dept 中堂镇 --undo
+      duban sender --period 2022-06 --dept 石碣镇 --theirs
     """
     if answer is None:
         raise click.UsageError("请写明核实结果：--theirs（是其报送）、--not-theirs（不是其报送）或 --undo（撤销）。")
@@ -120,6 +125,12 @@ def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) 
         done = _action("sender").check_sender(ws, _issued(ws, period, False), unit,
                                               {"theirs": True, "not": False, "undo": None}[answer])
     r, label, unit = done.receipt, done.period.label, done.unit  # the 名录's name of --dept
+    if done.other:  # a file whose name, 填报单位 or sender named another unit (W206)
+        echo(state, f"已记录：{unit} {label}的“{r.name}”（{r.received_at[:16]}）是{unit}的报送，不是{done.other}的；"
+                    f"汇总、查看报送情况和生成通报时不再提示。" if done.theirs else
+                    f"已撤销：{unit} {label}的“{r.name}”（{r.received_at[:16]}）是{unit}报送的核实；"
+                    "汇总、查看报送情况和生成通报时将重新提示“请核实”。")
+        return
     said = {True: "由其报送或委托报送", False: f"不是{unit}报送，不再据此计算其报送时间", None: "的发件人核实"}
     before, after = (f"{state_}（报送时间 {when}）" for state_, when in (done.before, done.after))
     then = f"{unit} 由{before}改计为{after}" if done.after != done.before else f"{unit} 计为{after}"
@@ -195,6 +206,32 @@ def mail_fetch(state: State, since: str | None) -> None:
         echo(state, line)
     if result.problems:
         state.exit_code = 1
+
+
+@mail_group.command("checked")
+@click.argument("which", metavar="邮件")
+@click.option("--undo", is_flag=True, help="撤销已记录的核实")
+@pass_state
+def mail_checked(state: State, which: str, undo: bool) -> None:
+    """核实过大的邮件：记录已在邮箱中打开“请核实”提到的那封过大、没有下载的邮件，并已办理。
+
+    不是报送的（如外单位发来的照片），无需办理；是报送的，把填报表下载后放进收件箱、
+    运行 duban collect --received 收到日期 之后再记录。记录后汇总、查看报送情况和生成
+    通报时不再提示这封邮件。邮件写收到时间（“请核实”中的“2022-07-04 10:00 收到”），
+    或发件地址。
+
+    \b
+    示例：
+      duban mail checked "2022-07-04 10:00"
+      duban mail checked zhang.wei@163.com
+      duban mail checked "2022-07-04 10:00" --undo
+    """
+    with state.locked() as ws:
+        done = _action("sender").check_mail(ws, which, not undo)
+    for m in done.mails:
+        echo(state, f"已记录：{m.text}已打开核实，汇总、查看报送情况和生成通报时不再提示。如需撤销，请运行 "
+                    f"{m.command(undo=True)}" if done.checked else
+                    f"已撤销：{m.text}的核实记录；汇总、查看报送情况和生成通报时将重新提示“请核实”。")
 
 
 @mail_group.command("send")

@@ -54,6 +54,8 @@ class FetchedMail:
     sha256: str | None
     after_fetch: str
     fetched_at: str
+    #: too_big: when the office said it opened the mail and dealt with it (migration 15, `answers`)
+    checked_at: str | None = None
 
 
 @dataclass(frozen=True)

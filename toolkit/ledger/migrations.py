@@ -185,6 +185,15 @@ ALTER TABLE mail_sent ADD COLUMN delivered TEXT NOT NULL DEFAULT '[]';  -- JSON 
 MIGRATIONS.append((13, "the recipients duban wrote in each draft: an address the office typed is its own", """
 ALTER TABLE drafts ADD COLUMN recipients TEXT;  -- JSON list of the To/Cc addresses written; NULL before version 13
 """))
+MIGRATIONS.append((14, "the office's answer that a file whose name or sender named another unit (W206) is its own", """
+CREATE TABLE disputed_checks (
+    receipt_id INTEGER PRIMARY KEY REFERENCES receipts(id),   -- the file registered under its unit
+    checked_at TEXT NOT NULL        -- when the office said the file is that unit's, not the other's
+);
+"""))
+MIGRATIONS.append((15, "the office's word that it opened a mail too big to fetch and dealt with it", """
+ALTER TABLE mail_fetched ADD COLUMN checked_at TEXT;  -- too_big: when the office said so; NULL: not (or before 15)
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,38 @@
+"""The office's answers to two more 请核实 questions, beside `Ledger.sender_checks` (QA204).
+
+``disputed_checks`` (migration 14), by receipt: a file registered under one unit whose file
+name, 填报单位 or sender named another (W206, `toolkit.disputed`) is the unit's it is registered
+under. ``mail_fetched.checked_at`` (migration 15): the office opened a mail too big to fetch
+and dealt with it (not a return, or its form downloaded and collected: `toolkit.too_big`); set
+on every row of the message (one per folder it was seen in), so a copy seen again later in
+another folder is still the mail checked.
+
+Each write is one statement on the ledger's autocommit connection: durable when it returns.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .store import now
+
+
+def check_disputed(conn: sqlite3.Connection, receipt_id: int, checked: bool) -> None:
+    """Record that the file ``receipt_id`` is its registered unit's (``checked``), or take it back."""
+    if checked:
+        conn.execute("INSERT OR REPLACE INTO disputed_checks(receipt_id, checked_at) VALUES (?,?)",
+                     (receipt_id, now()))
+    else:
+        conn.execute("DELETE FROM disputed_checks WHERE receipt_id=?", (receipt_id,))
+
+
+def disputed_checks(conn: sqlite3.Connection) -> dict[int, str]:
+    """Receipt id → when the office said the file is its registered unit's."""
+    return dict(conn.execute("SELECT receipt_id, checked_at FROM disputed_checks"))
+
+
+def check_mail(conn: sqlite3.Connection, row_id: int, message_id: str, checked: bool) -> None:
+    """Mark the mail too big to fetch of ``mail_fetched`` row ``row_id`` (and every row of its
+    ``message_id``) checked, or take it back."""
+    conn.execute("UPDATE mail_fetched SET checked_at=? WHERE state='too_big' AND (id=? OR (message_id<>'' AND"
+                 " message_id=?))", (now() if checked else None, row_id, message_id))
