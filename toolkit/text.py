@@ -296,3 +296,11 @@ def column_letter(n: int) -> str:
         n, rem = divmod(n - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+NAMED = 10  # units named in one line before "等 N 个单位" (`some_units`)
+
+
+def some_units(units: list[str], most: int = NAMED) -> str:
+    """Up to ``most`` names, then how many in all: "市残联、东莞市税务局", "…等 12 个单位"."""
+    return "、".join(units[:most]) + (f"等 {len(units)} 个单位" if len(units) > most else "")

@@ -22,6 +22,7 @@ from pathlib import Path
 from .. import errors
 from ..consolidate import consolidate
 from ..files import atomic_write, check_writable
+from ..issue_notes import issue_notes
 from ..period import Period
 from ..workspace import Workspace, find_workspace
 from ..xlsx import set_text
@@ -70,7 +71,7 @@ def console_action(ws: Workspace, action: str, period_value: object) -> ConsoleO
             raise errors.UsageError(f"不认识的操作“{action}”。")
         with ws.lock():
             message, notes = _act(ws, action, period)
-        # what the command line says in yellow before the 汇总表 and 通报 go out (请核实: a W206
+        # what the command line says in yellow before the 填报表, 汇总表 and 通报 go out (请核实: a W206
         # file, a time read from a file's date, a mail too big to fetch): the console's user
         # sees no screen but this cell, and published a 通报 naming units on an unchecked verdict
         return ConsoleOutcome("\n".join([message, *dict.fromkeys(notes)]), True, status_table(ws, period))
@@ -79,10 +80,14 @@ def console_action(ws: Workspace, action: str, period_value: object) -> ConsoleO
 
 
 def _act(ws: Workspace, action: str, period: Period) -> tuple[str, list[str]]:
-    """The button's one-line result and the lines the office must check (`office_notes`)."""
+    """The button's one-line result and the lines the office must check (`issue_notes`' warnings,
+    `office_notes`)."""
     if action == "下发":
         result = issue_returns(ws, period, emails=True)
-        return f"已生成 {period.label}填报表 {len(result.files)} 份及邮件草稿：{result.folder}", []
+        # the command line's yellow lines (no mail address, a deadline already past, 完成时限
+        # read as no date): said before the forms go out, or never
+        warnings = [n.text for n in issue_notes(result, emails=True) if n.warning]
+        return f"已生成 {period.label}填报表 {len(result.files)} 份及邮件草稿：{result.folder}", warnings
     if action == "收取汇总":
         collected = collect(ws, period)
         merged = merge(ws, period)

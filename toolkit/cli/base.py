@@ -455,15 +455,6 @@ def _issued(ws, period, force: bool):
     return _action("workspace", package=True).require_issued(ws, period, force)
 
 
-NAMED = 10  # units named in one line before "等 N 个单位" (`_some`)
-
-
-def _some(units: list[str], most: int = NAMED) -> str:
-    """Up to ``most`` names, then how many in all: "市残联、东莞市税务局", "…等 12 个单位"."""
-    return "、".join(units[:most]) + (f"等 {len(units)} 个单位" if len(units) > most else "")
-
-
-
 def _action(name: str, package: bool = False):
     """The module behind a command, imported when the command runs.
 

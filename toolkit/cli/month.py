@@ -12,7 +12,7 @@ import click
 
 from .. import errors
 from ..files import atomic_write
-from ..text import display_width, pad
+from ..text import display_width, pad, some_units
 from ..vocab import NOT_YET_DUE, Outcome, UnitState, evidence_word
 from .base import (
     DATE,
@@ -20,7 +20,6 @@ from .base import (
     _action,
     _issued,
     _parse_date_option,
-    _some,
     cli,
     echo,
     force_option,
@@ -388,7 +387,7 @@ def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
     _echo_no_email(state, result.no_email)
     if result.kept_sent:
         month = f" --period {result.period}" if result.period != ws.period() else ""
-        echo(state, f"其中 {len(result.kept_sent)} 个单位今天已发过催报邮件：{_some(result.kept_sent)}。"
+        echo(state, f"其中 {len(result.kept_sent)} 个单位今天已发过催报邮件：{some_units(result.kept_sent)}。"
                     f"重新生成的草稿不会再次发送；如需再发，请运行 duban mail send remind{month} --resend "
                     + ("全部" if len(result.kept_sent) > 1 else result.kept_sent[0]) + "。", fg="yellow")
 
@@ -397,8 +396,8 @@ def _echo_no_email(state: State, units: list[str]) -> None:
     """Drafts written with no recipient (no usable 邮箱 in 单位名录): said when written, as
     `issue --emails` says it, not first found by `mail send`."""
     if units:
-        echo(state, f"以下单位的邮件草稿没有收件人（单位名录中没有可用的邮箱）：{_some(units)}。请在草稿中填写收件人，"
-                    "或在任务清单的“单位名录”表中补充邮箱。", fg="yellow")
+        echo(state, f"以下单位的邮件草稿没有收件人（单位名录中没有可用的邮箱）：{some_units(units)}。"
+                    "请在草稿中填写收件人，或在任务清单的“单位名录”表中补充邮箱。", fg="yellow")
 
 
 @cli.command()
