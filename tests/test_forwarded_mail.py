@@ -127,9 +127,10 @@ def test_an_outlook_embedded_message_carries_its_date_and_sender(monkeypatch):
     """Outlook's .msg keeps a message forwarded as attachment as an embedded message."""
     sent = dt.datetime(2022, 7, 4, 10, 0, tzinfo=CST)
     file = types.SimpleNamespace(data=b"PK", longFilename="中堂镇.xlsx")
+    # both sent to the office (QA210: a forwarded message's Date stands only then)
     embedded = types.SimpleNamespace(subject="中堂镇6月进展填报表", sender="zt@example.cn", date=sent,
-                                     attachments=[file])
-    outer = types.SimpleNamespace(subject="Fwd: 报送", sender="colleague@example.cn",
+                                     attachments=[file], to="office@example.cn")
+    outer = types.SimpleNamespace(subject="Fwd: 报送", sender="colleague@example.cn", to="office@example.cn",
                                   date=dt.datetime(2022, 7, 8, 9, 0, tzinfo=CST),
                                   attachments=[types.SimpleNamespace(data=embedded)], close=lambda: None)
     monkeypatch.setitem(sys.modules, "extract_msg", types.SimpleNamespace(openMsg=lambda _f: outer))

@@ -48,10 +48,12 @@ def test_an_outlook_msgs_date_is_its_headers_date_read_as_an_eml_reads_it(monkey
 
 def test_an_embedded_outlook_message_is_dated_by_its_own_headers(monkeypatch):
     """Forwarded as attachment, the department's message keeps its own headers."""
+    # sent to the office (QA210: a forwarded message's Date stands only then), as the forward is
     embedded = types.SimpleNamespace(subject="中堂镇6月进展填报表", sender="zt@example.cn",
-                                     date=OUTLOOK_SUBMIT, headerText="Date: Tue, 05 Jul 2022 15:00:00 CST\r\n\r\n",
+                                     date=OUTLOOK_SUBMIT, headerText="Date: Tue, 05 Jul 2022 15:00:00 CST\r\n"
+                                                                    "To: office@example.cn\r\n\r\n",
                                      attachments=[types.SimpleNamespace(data=b"PK", longFilename="中堂镇.xlsx")])
-    outer = types.SimpleNamespace(subject="Fwd: 报送", sender="colleague@example.cn",
+    outer = types.SimpleNamespace(subject="Fwd: 报送", sender="colleague@example.cn", to="office@example.cn",
                                   date=dt.datetime(2022, 7, 8, 1, 0, tzinfo=UTC),
                                   attachments=[types.SimpleNamespace(data=embedded)], close=lambda: None)
     monkeypatch.setitem(sys.modules, "extract_msg", types.SimpleNamespace(openMsg=lambda _f: outer))

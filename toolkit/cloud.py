@@ -30,6 +30,7 @@ class CloudFile:
     expired: bool = False           # the body itself says the file has expired
     size: str = ""                  # as the mail states it: 12.35M; exact bytes (163's filesize): 25892710
     words: str = ""                 # the sender's words above the block: 请查收我会7月份进展填报表…
+    code: str = ""                  # the share's 提取码 (百度网盘 ?pwd= or the words after the link)
 
 
 #: link hosts and paths of each service's download page, strongest first
@@ -42,7 +43,25 @@ _SERVICES = (
     (re.compile(r"^https?://[^/\s]+/coremail/\S*(?:nfFile|share_link|largeattach|bigattach)", re.I),
      "Coremail 网盘附件"),
     (re.compile(r"^https?://(?:1drv\.ms|onedrive\.live\.com|[\w-]+\.sharepoint\.com)/", re.I), "OneDrive 共享文件"),
+    # the 网盘 and online documents Chinese offices share a file by: a share page, named by no
+    # file (its name shows only once opened), often with a 提取码 beside the link (`_code`)
+    (re.compile(r"^https?://(?:[\w-]+\.)*kdocs\.cn/(?:view/)?l/", re.I), "金山文档"),
+    (re.compile(r"^https?://(?:[\w-]+\.)*wps\.cn/(?:view/)?(?:l|s|f)/", re.I), "WPS云文档"),
+    (re.compile(r"^https?://(?:pan|yun)\.baidu\.com/(?:s/|share/)", re.I), "百度网盘"),
+    (re.compile(r"^https?://(?:www\.)?(?:aliyundrive|alipan)\.com/s/", re.I), "阿里云盘"),
+    (re.compile(r"^https?://share\.weiyun\.com/", re.I), "腾讯微云"),
+    (re.compile(r"^https?://(?:h5\.)?cloud\.189\.cn/(?:t/|web/share|share\.html)", re.I), "天翼云盘"),
+    (re.compile(r"^https?://(?:www\.)?123pan\.(?:com|cn)/s/", re.I), "123云盘"),
+    (re.compile(r"^https?://(?:[\w-]+\.)*lanzou[a-z]?\.com/", re.I), "蓝奏云"),
+    (re.compile(r"^https?://(?:www\.)?jianguoyun\.com/p/", re.I), "坚果云"),
+    (re.compile(r"^https?://docs\.qq\.com/(?:sheet|doc|s|form|smartsheet)/", re.I), "腾讯文档"),
+    (re.compile(r"^https?://pan\.quark\.cn/s/", re.I), "夸克网盘"),
 )
+#: a share's 提取码 (百度网盘, 阿里云盘), 访问码 (天翼云盘) or 密码 (蓝奏云) after its link, or
+#: 百度网盘's ?pwd= in it
+_CODE = re.compile(r"^[^\n]{0,40}?(?:提取码|访问码|提取密码|密码)\s*[:：]?\s*([A-Za-z0-9]{4,8})(?![A-Za-z0-9])"
+                   r"|^\s*\n[^\n]{0,10}?(?:提取码|访问码|提取密码|密码)\s*[:：]?\s*([A-Za-z0-9]{4,8})(?![A-Za-z0-9])")
+_PWD = re.compile(r"[?&]pwd=([A-Za-z0-9]{4,8})(?:&|$)", re.I)
 #: the block heading these services put above the files: 从QQ邮箱发来的超大附件
 _HEADING = re.compile(r"从\s*([^\s<>，。]{1,20}?)\s*发来的(超大附件|云附件)")
 #: other download links a headed block may hold (a Coremail 政务邮箱 on its own host)
@@ -100,9 +119,10 @@ def cloud_files(bodies: list[tuple[str, str]]) -> list[CloudFile]:
             old = found.get(f.link)
             if old is None:
                 found[f.link] = f
-            elif not old.name or old.expires is None or not old.size or not old.words:
+            elif not old.name or old.expires is None or not old.size or not old.words or not old.code:
                 found[f.link] = CloudFile(old.name or f.name, f.link, old.service, old.expires or f.expires,
-                                          old.expired or f.expired, old.size or f.size, old.words or f.words)
+                                          old.expired or f.expired, old.size or f.size, old.words or f.words,
+                                          old.code or f.code)
     return list(found.values())
 
 
@@ -132,8 +152,15 @@ def _files_in(text: str, names: dict[str, str], expiries: dict[str, dt.datetime 
         if old is not None:
             name, expires, size = old.name or name, old.expires or expires, old.size or size
         out[link] = CloudFile(name, link, service or "超大附件", expires,
-                              bool(_EXPIRED.search(before + after)) or bool(old and old.expired), size, words)
+                              bool(_EXPIRED.search(before + after)) or bool(old and old.expired), size, words,
+                              (old.code if old else "") or _code(link, after))
     return list(out.values())
+
+
+def _code(link: str, after: str) -> str:
+    """The 提取码 of a shared link: in it (?pwd=), else written after it on its line or the next."""
+    m = _PWD.search(link) or _CODE.search(after)
+    return next((g for g in m.groups() if g), "") if m else ""
 
 
 def _size(text: str) -> str:

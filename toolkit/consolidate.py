@@ -34,6 +34,7 @@ from .issued_month import (
     vouches,
 )
 from .ledger import Ledger, Receipt, common_due
+from .mail_notes import bare_mail_notes, link_notes, mails_without_files
 from .master import Master, Task
 from .master.model import renumbered
 from .on_time import replied_on, reply_date, timeliness, unit_due
@@ -205,12 +206,15 @@ class Consolidation:
     too_big: list[BigMail] = field(default_factory=list)
     #: files registered under one unit that other evidence said were another's (W206): `disputed`
     disputed: list[Disputed] = field(default_factory=list)
+    #: per unit, its mails of the month that carried no file nor link (`mail_notes.bare_mail_notes`)
+    bare_mails: dict[str, list[str]] = field(default_factory=dict)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`inbox_notes`,
-        `link_notes`, `big_mail_notes`, `disputed_notes`, `basis_notes`, `due_notes`, `unknown_senders`):
-        shown by merge, memo, status and run."""
-        return (self.inbox_notes() + self.link_notes() + big_mail_notes(self) + disputed_notes(self)
+        `link_notes`, `bare_mail_notes`, `big_mail_notes`, `disputed_notes`, `basis_notes`, `due_notes`,
+        `unknown_senders`): shown by merge, memo, status and run."""
+        return (self.inbox_notes() + link_notes(self) + bare_mail_notes(self) + big_mail_notes(self)
+                + disputed_notes(self)
                 + self.basis_notes() + self.due_notes() + [a.text for a in self.unknown_senders])
 
     def inbox_notes(self) -> list[str]:
@@ -257,13 +261,6 @@ class Consolidation:
     def basis_notes(self) -> list[str]:
         """Where a past month merged again is judged by its forms, not today's sheet."""
         return self.basis.notes() if self.basis and self.basis.asks else []
-
-    def link_notes(self) -> list[str]:
-        """What the office must do before the 通报 names a unit of ``behind_links`` 未报送."""
-        return [f"请核实：{unit} 在{self.period.label}计为未报送，但其{'、'.join(mails)}只有超大附件（云附件）"
-                "的下载链接，文件不在邮件里（W211，链接见汇总表“校验问题”）。请打开链接下载，放入收件箱后运行 "
-                "duban collect，再重新汇总和生成通报；链接已过期的，请该单位以附件重新报送。"
-                for unit, mails in self.behind_links.items()]
 
     def due_of(self, unit: str) -> dt.date:
         """The deadline ``unit`` is judged against: its own form's, else the period's."""
@@ -463,11 +460,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         basis = basis_of(ledger, period, today, master, state)
         # mails (已拆包) whose return is behind a link: `Consolidation.behind_links`
         mails = [(u, r) for u, recs in received.items() for r in recs if r.outcome == Outcome.CONTAINER]
-        mail_issues = ledger.issues_of_many([r.id for _, r in mails])
-        behind: dict[str, list[str]] = {}
-        for unit, r in mails:
-            if any(i.code == "W211" for i in mail_issues[r.id]):
-                behind.setdefault(unit, []).append(f"{r.received_at[:16]} 的邮件“{r.name}”")
+        behind, bare = mails_without_files(mails, ledger.issues_of_many([r.id for _, r in mails]))
         period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
@@ -603,7 +596,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
-                         day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed)
+                         day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
+                         bare)
 
 
 def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date,

@@ -426,9 +426,12 @@ def late_on_weak_evidence(it, unit: str, due: dt.date) -> str:
         how, back, but = "文件修改时间", "把文件放回收件箱", ""
     elif forwarded_inline(it.subject):
         how, back, but = "转发邮件的发送时间", "把邮件里的附件另存到收件箱", ""
-    elif it.forward_timed:  # the forwarded message has no Date of its own: the forward's time
+    elif it.forward_timed:  # the forwarded message has no Date of its own, or none sure: the forward's
         how = "转发邮件的" + ("邮箱收到时间" if it.time_source == TimeSource.MAILBOX else "发送时间")
         back, but = "把邮件里的附件另存到收件箱", "，被转发的原邮件没有可用的发送时间"
+        if it.forwarded_date is not None:  # `mail.addressed_to_office`: whom it went to is not known
+            but = (f"；被转发的原邮件发送时间是 {it.forwarded_date:%Y-%m-%d %H:%M}，但不能确认它是发给督办部门的"
+                   "（收件人不是 duban.toml [mail] 中的邮箱，或未设置 [mail]）")
     elif it.time_source == TimeSource.MAILBOX and it.mail_date is not None and it.mail_date.date() <= due:
         how, back = "邮箱收到时间", "把邮件里的附件另存到收件箱"
         but = f"，但邮件自身的发送时间是 {it.mail_date:%Y-%m-%d %H:%M}"
@@ -459,8 +462,9 @@ def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
             elif not it.cloud:
                 continue
             it.period = mail_period(it.hints, it.cloud, it.received_at) or run_period
-            it.issues += [make_issue("W211", name=f.name or "（未写文件名）", service=f.service, link=f.link,
-                                     expiry=expiry_text(f, tz, now), file=it.name) for f in it.cloud]
+            it.issues += [make_issue("W211", name=f.name or "（未写文件名）", service=f.service, link=shared(f),
+                                     expiry=expiry_text(f, tz, now), file=it.name, again=run_again(it, [f]))
+                          for f in it.cloud]
             found.append(it)
     return found
 
@@ -484,20 +488,39 @@ def expiry_text(f, tz: ZoneInfo, now: dt.datetime) -> str:
     return f"（已于 {when:%Y-%m-%d %H:%M} 过期）" if when <= now or f.expired else f"（{when:%Y-%m-%d %H:%M} 到期）"
 
 
+def shared(f) -> str:
+    """A cloud file's link as the office follows it (`cloud.CloudFile`): with its 提取码."""
+    return f"{f.link}（提取码 {f.code}）" if f.code else f.link
+
+
+def run_again(it, files: list) -> str:
+    """The collect that dates a file downloaded from ``it``'s links (``files``) by the mail: a
+    link that gave the file's name is matched back by it (`downloads`); otherwise the file
+    would go by the day of its download, so the mail's date is stated."""
+    if files and all(f.name for f in files):
+        return "duban collect（按这封邮件的时间计报送时间）"
+    return f"duban collect --received {it.received_at:%Y-%m-%d}（按这封邮件的日期计报送时间）"
+
+
 def bare_mail_message(it, tz: ZoneInfo, now: dt.datetime) -> str:
     """Said on screen for a unit whose mail carried no file while it has no return of the
     period: the 通报 would name it 未报送, and it wrote (maybe with a link). A mail linking a
-    cloud attachment (`toolkit.cloud`) says the file, the link and its expiry."""
+    cloud attachment (`toolkit.cloud`) says the file, the link, its 提取码 and its expiry.
+
+    The file the office downloads is dated by its modification time, the day of the download:
+    only one whose name a link gave is matched back to the mail (`downloads`). So the line
+    says ``collect --received`` with the mail's date wherever no name can be matched: a 网盘 or
+    金山文档 link names no file, and a mail with no file may link one in words duban does not read."""
     sender = f"{it.sender}，" if it.sender else ""
     mail = f"的邮件“{it.subject or '（无主题）'}”（{sender}{it.received_at:%Y-%m-%d %H:%M}）"
     if it.cloud:
-        files = "；".join(f"“{f.name or '（未写文件名）'}”{expiry_text(f, tz, now)} {f.link}" for f in it.cloud)
+        files = "；".join(f"“{f.name or '（未写文件名）'}”{expiry_text(f, tz, now)} {shared(f)}" for f in it.cloud)
         who = it.unit or "一封未能识别单位"
         still = (f"{it.period.label}该单位暂计为未报送" if it.unit
                  else "请核实是哪个单位报送的（可把文件名改为含单位名称）")
         return (f"{who}{mail}没有附上文件，而是{it.cloud[0].service}的下载链接：{files}。duban 不会下载链接中的文件，"
-                f"{still}。请打开链接下载，放入收件箱后再运行 duban collect（按这封邮件的时间计报送时间）；"
+                f"{still}。请打开链接下载，放入收件箱后再运行 {run_again(it, it.cloud)}；"
                 "链接已过期的，请该单位以附件重新报送")
     return (f"{it.unit}{mail}没有附件，"
             f"不是填报表，{it.period.label}该单位仍计为未报送。如正文中有填报表的下载链接，请下载后放入收件箱，"
-            "再运行 duban collect；否则请该单位以附件重新报送")
+            f"再运行 {run_again(it, [])}；否则请该单位以附件重新报送")

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .addresses import parse_addresses
+from .addresses import addresses_in, parse_addresses
 from .cloud import CloudFile, cloud_files
 from .errors import BadPeriod, BadTemplate
 from .period import Period
@@ -171,6 +171,13 @@ class Attachment:
     forwarded message's own (the innermost one's when forwards nest), so that `unpack` dates
     it exactly as it dates a forwarded message attached as an .eml file. Each is empty when
     no forwarded message around the file has it: the file then goes by the mail itself.
+
+    A forwarded message's Date and From stand only when it was sent to the office
+    (`addressed_to_office`): a village's mail to its town, forwarded by the town days later,
+    reached the office with the forward. ``elsewhere``: it went to another mailbox, so the
+    forward's time and sender are the file's, firmly; ``unsure``: whom it went to is not known,
+    so the file goes by the forward and this, its own Date, is said beside it when that makes
+    the unit 逾期 (`evidence.late_on_weak_evidence`).
     """
 
     name: str
@@ -179,6 +186,10 @@ class Attachment:
     date: dt.datetime | None = None
     sender: str = ""
     subject: str = ""
+    #: whom the (forwarded) message was sent to besides its sender: To and Cc, lower-cased
+    to: tuple[str, ...] = ()
+    elsewhere: bool = False
+    unsure: dt.datetime | None = None
 
 
 @dataclass
@@ -197,6 +208,8 @@ class ParsedMail:
     cloud: list[CloudFile] = field(default_factory=list)
     #: an out-of-office or other automatic reply (`auto_reply`), most often to the office's own mail
     auto_reply: bool = False
+    #: whom it was sent to besides its sender (To, Cc), lower-cased: `addressed_to_office`
+    to: tuple[str, ...] = ()
 
 
 #: the subject mail clients give an automatic reply: Coremail and QQ 自动回复, Outlook 自动答复 /
@@ -388,8 +401,11 @@ def _date(msg: Message) -> dt.datetime | None:
 _SPREADSHEET_TYPES = ("spreadsheet", "excel", "ms-excel", "zip", "octet-stream", "opendocument")
 
 
-def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3) -> ParsedMail:
-    """Subject, sender, date and every attached file, forwarded messages included."""
+def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,
+               office: frozenset[str] = frozenset()) -> ParsedMail:
+    """Subject, sender, date and every attached file, forwarded messages included.
+    ``office``: the office's own addresses (`settings.MailSettings.addresses`), by which a
+    forwarded message's Date stands or not (`addressed_to_office`)."""
     import email
     from email import policy
 
@@ -397,23 +413,74 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3) -> ParsedM
     out = ParsedMail(subject=decode_words(str(msg.get("Subject", "") or "")).strip(),
                      sender=_address(str(msg.get("From", "") or "")), date=_date(msg))
     out.defects = [type(d).__name__ for d in msg.defects]
+    out.to = _recipients(msg.get("From", ""), msg.get_all("To", []) + msg.get_all("Cc", []))
     budget = [max_parts]
-    _walk(msg, out, Attachment("", b""), budget, max_depth)
+    # the mail is "around" its forwarded messages: whom it was sent to, and by whom
+    _walk(msg, out, Attachment("", b"", to=out.to), budget, max_depth, office, out.sender)
     out.cloud = cloud_files(out.bodies)
     out.auto_reply = auto_reply(out.subject, msg)
     return out
 
 
-def forwarded(around: Attachment, subject: str, sender: str, date: dt.datetime | None) -> Attachment:
+def _recipients(sender: object, headers: list) -> tuple[str, ...]:
+    """The addresses of To and Cc ``headers``, lower-cased, but the ``sender``'s own (a town
+    forwarding with itself in Cc): whom a message went to (`addressed_to_office`)."""
+    own = addresses_in(decode_words(str(sender or "")))
+    found = addresses_in("；".join(decode_words(str(h)) for h in headers if h))
+    return tuple(sorted(found - own))
+
+
+def addressed_to_office(to: tuple[str, ...], around: tuple[str, ...], office: frozenset[str],
+                        forwarder: str = "") -> bool | None:
+    """Whether a forwarded message, sent to ``to``, was sent to the office: its Date is then
+    when the department sent its return to the office, whoever forwarded it later. False when
+    it provably went elsewhere: the office got it when the message ``around`` it (sent to
+    ``around``, by ``forwarder``) forwarded it. None when it cannot be told.
+
+    A message sent to the one who forwarded it is None, not False: the village's mail to its
+    town (lb@dg.gov.cn forwards it) reached the office with the forward, but so looks a
+    department's mail to the office clerk's own mailbox (zhangsan@163.com) that the clerk
+    forwarded to the office days later (QA173), and only the office knows which it was.
+
+    The office's addresses (``office``: duban.toml [mail]) decide. Without them, the message
+    the forward reached the office in names the office's mailbox: a forwarded message sent to
+    one of its addressees went there too. A message sent to no one it shows (Bcc), or, without
+    [mail], to others than the forward, is None: neither time is sure. The caller then goes
+    by the forward, which the office did receive then, and says the other when the forward
+    makes the unit 逾期: a wrong 按时 in a public 通报 is as bad as a wrong 逾期, so neither is
+    decided on a guess."""
+    mine = set(to)
+    if not mine:
+        return None
+    if office and mine & office:
+        return True
+    if mine & set(around):
+        return None if office else True
+    return None if mine & addresses_in(forwarder) or not office else False
+
+
+def forwarded(around: Attachment, subject: str, sender: str, date: dt.datetime | None,
+              to: tuple[str, ...] = (), office: frozenset[str] = frozenset(), forwarder: str = "") -> Attachment:
     """The evidence a forwarded message gives the files inside it: its own subject, From and
     Date, each falling back to the message around it, as `unpack` does for an .eml file
-    inside an .eml file (a bare template: name and data are the file's, filled in later)."""
+    inside an .eml file (a bare template: name and data are the file's, filled in later).
+    Its Date and From only when it was sent to the office (`addressed_to_office`, ``to``;
+    ``forwarder``: who sent the message around it)."""
     via = f"转发的邮件“{subject or '（无主题）'}”" + (f"（发件人 {sender}）" if sender else "")
-    return Attachment("", b"", f"{around.via} › {via}" if around.via else via,
-                      date or around.date, sender or around.sender, subject or around.subject)
+    via = f"{around.via} › {via}" if around.via else via
+    sent = addressed_to_office(to, around.to, office, forwarder)
+    if sent is False:  # delivered by the forward: the forward's time and sender
+        return Attachment("", b"", via, around.date, around.sender, subject or around.subject, to, True,
+                          around.unsure)
+    if sent is None and date is not None:
+        return Attachment("", b"", via, around.date, sender or around.sender, subject or around.subject, to,
+                          around.elsewhere, date)
+    return Attachment("", b"", via, date or around.date, sender or around.sender, subject or around.subject, to,
+                      around.elsewhere and not date, around.unsure if not date else None)
 
 
-def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], depth: int) -> None:
+def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], depth: int,
+          office: frozenset[str] = frozenset(), forwarder: str = "") -> None:
     """Collect attachments part by part; a forwarded message/rfc822 is opened with its own
     subject, sender and date (``around``: those of the forwarded messages this part is in)."""
     from email.message import Message
@@ -428,14 +495,16 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
         inner = inner[0] if isinstance(inner, list) and inner else inner
         if isinstance(inner, Message) and depth > 0:
             here = forwarded(around, decode_words(str(inner.get("Subject", "") or "")).strip(),
-                             _address(str(inner.get("From", "") or "")), _date(inner))
-            _walk(inner, out, here, budget, depth - 1)
+                             _address(str(inner.get("From", "") or "")), _date(inner),
+                             _recipients(inner.get("From", ""), inner.get_all("To", []) + inner.get_all("Cc", [])),
+                             office, forwarder)
+            _walk(inner, out, here, budget, depth - 1, office, _address(str(inner.get("From", "") or "")))
         return
     if msg.is_multipart():
         payload = msg.get_payload()
         for part in payload if isinstance(payload, list) else []:
             if isinstance(part, Message):
-                _walk(part, out, around, budget, depth)
+                _walk(part, out, around, budget, depth, office, forwarder)
         return
     disposition = (msg.get_content_disposition() or "").lower()
     name = attachment_name(msg)
@@ -457,7 +526,8 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
     if payload is None:
         raw = msg.get_payload()
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
-    out.attachments.append(Attachment(name, payload, around.via, around.date, around.sender, around.subject))
+    out.attachments.append(Attachment(name, payload, around.via, around.date, around.sender, around.subject,
+                                      around.to, around.elsewhere, around.unsure))
 
 
 #: a body read for links is cut here: a cloud attachment's block is a few kilobytes
@@ -473,8 +543,9 @@ def _body_text(part: Message) -> str:
     return decode_declared(raw[:_BODY_LIMIT], part.get_content_charset())
 
 
-def parse_msg(data: bytes) -> ParsedMail:
-    """Outlook .msg via the optional extract-msg package (GPL-3.0, extra ``msg``)."""
+def parse_msg(data: bytes, office: frozenset[str] = frozenset()) -> ParsedMail:
+    """Outlook .msg via the optional extract-msg package (GPL-3.0, extra ``msg``); ``office``
+    as `parse_mail`'s."""
     import io
 
     import extract_msg
@@ -482,26 +553,46 @@ def parse_msg(data: bytes) -> ParsedMail:
     m = extract_msg.openMsg(io.BytesIO(data))
     out = ParsedMail(subject=clean(m.subject or ""), sender=clean(m.sender or ""))
     out.date = _msg_date(m)
+    out.to = _msg_to(m)
 
-    def take(message, around: Attachment) -> None:
+    def take(message, around: Attachment, forwarder: str) -> None:
         for att in getattr(message, "attachments", []):
             data_ = getattr(att, "data", None)
             if isinstance(data_, (bytes, bytearray)):
                 name = clean(getattr(att, "longFilename", None) or getattr(att, "shortFilename", None) or "未命名附件")
                 out.attachments.append(Attachment(name, bytes(data_), around.via, around.date,
-                                                  around.sender, around.subject))
+                                                  around.sender, around.subject, around.to, around.elsewhere,
+                                                  around.unsure))
             elif data_ is not None and hasattr(data_, "attachments"):
                 # Outlook's "forward as attachment": an embedded message, dated by itself.
-                take(data_, forwarded(around, clean(getattr(data_, "subject", "") or ""),
-                                      clean(getattr(data_, "sender", "") or ""), _msg_date(data_)))
+                inner = clean(getattr(data_, "sender", "") or "")
+                take(data_, forwarded(around, clean(getattr(data_, "subject", "") or ""), inner, _msg_date(data_),
+                                      _msg_to(data_), office, forwarder), inner)
 
-    take(m, Attachment("", b""))
+    take(m, Attachment("", b"", to=out.to), out.sender)
     for subtype, body in (("plain", _msg_body(m, "body")), ("html", _msg_body(m, "htmlBody"))):
         if body:
             out.bodies.append((subtype, body))
     out.cloud = cloud_files(out.bodies)
     m.close()
     return out
+
+
+def _msg_to(message: Any) -> tuple[str, ...]:
+    """An Outlook message's To and Cc as `_recipients` reads a mail's: from the Internet
+    headers it was received with, as its Date (`_msg_date`), else Outlook's own fields."""
+    headers = _transport_headers(message)
+    if headers is not None and (headers.get_all("To") or headers.get_all("Cc")):
+        return _recipients(headers.get("From", ""), headers.get_all("To", []) + headers.get_all("Cc", []))
+
+    def text(attr: str) -> str:
+        try:
+            value = getattr(message, attr, "")
+        except Exception:
+            return ""
+        return value if isinstance(value, str) else ""
+
+    return _recipients(text("sender"), [text("to"), text("cc")])
 
 
 def _msg_body(message: Any, attr: str) -> str:

@@ -113,12 +113,15 @@ def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt) -> str:
         if parent.kind in ("eml", "msg") and parent.archive_path:
             try:
                 data = (ws.root / parent.archive_path).read_bytes()
-                mail = parse_mail(data, ws.limits.max_mail_parts) if parent.kind == "eml" else parse_msg(data)
+                office = ws.settings.mail.addresses  # whose a forwarded message was, as collect read it
+                mail = (parse_mail(data, ws.limits.max_mail_parts, office=office) if parent.kind == "eml"
+                        else parse_msg(data, office))
             except Exception as exc:  # the reply still goes to the 单位名录 address
                 log.info("无法从归档邮件读出发件人：%s", parent.archive_path, exc_info=exc)
             else:
                 # a file in a forwarded message (message/rfc822) was sent by that message's
                 # sender, as unpack._adopt_forwarded read it, not by the colleague forwarding it
+                # (unless the message was sent to another than the office: `addressed_to_office`)
                 forwarded = next((a.sender for a in mail.attachments if a.sender
                                   and hashlib.sha256(a.data).hexdigest() == below.sha256), "")
                 if forwarded or mail.sender:

@@ -92,6 +92,15 @@ class MailSettings:
     def from_address(self) -> str:
         return self.from_ or self.sender or self.user
 
+    @property
+    def addresses(self) -> frozenset[str]:
+        """The office's own mailbox addresses, lower-cased: the account duban fetches from (a
+        login that is an address), the From of its drafts and of the mail it sends. A forwarded
+        message sent to one of them was sent to the office (`mail.addressed_to_office`); empty
+        when [mail] is not set up."""
+        return frozenset(a.strip().lower() for a in (self.user, self.sender, self.from_)
+                         if "@" in a and not any(c.isspace() for c in a.strip()))
+
 
 @dataclass(frozen=True)
 class Settings:

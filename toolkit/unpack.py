@@ -72,6 +72,13 @@ class Item:
     auto_reply: bool = False       # an automatic reply carrying nothing (`mail.auto_reply`): not a return
     # in a forwarded message without a usable Date: timed by the forward, not by the department
     forward_timed: bool = False
+    # the Date of a forwarded message not known to have been sent to the office: timed by the
+    # forward (``forward_timed``), this is said beside it when the forward makes the unit 逾期
+    forwarded_date: dt.datetime | None = None
+    # the office's own addresses (`MailSettings.addresses`), given to an inbox file by collect
+    office: frozenset[str] = frozenset()
+    # whom the innermost mail carrying this item was sent to (`ParsedMail.to`); None: no mail carries it
+    mail_to: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.size < 0:
@@ -97,7 +104,8 @@ class Item:
     def inherit(self, child: Item) -> Item:
         """Give a file found inside this one the evidence of what carried it."""
         child.sender, child.subject, child.time_source = self.sender, self.subject, TimeSource.CARRIER
-        child.forward_timed = self.forward_timed
+        child.forward_timed, child.forwarded_date = self.forward_timed, self.forwarded_date
+        child.office, child.mail_to = self.office, self.mail_to
         return child
 
     def carry(self, child: Item, entry: str = "") -> Item:
@@ -245,7 +253,7 @@ def _expand_mail(item: Item, limits: Limits) -> None:
 
     item.outcome = CONTAINER
     try:
-        mail = parse_mail(item.data, limits.max_mail_parts)
+        mail = parse_mail(item.data, limits.max_mail_parts, office=item.office)
     except Exception as exc:  # the stdlib parser is lenient; this is a last resort
         item.outcome = UNREADABLE
         item.issues.append(make_issue("E101", file=item.name, reason=f"邮件格式损坏（{type(exc).__name__}）"))
@@ -254,12 +262,21 @@ def _expand_mail(item: Item, limits: Limits) -> None:
 
 
 def _adopt_mail(item: Item, mail, limits: Limits) -> None:
-    if mail.date:
+    # a mail attached to a mail is a forwarded one: its Date and From are the files' only when it
+    # was sent to the office (`mail.addressed_to_office`, as `_adopt_forwarded`)
+    from .mail import addressed_to_office
+
+    sent = True if item.mail_to is None else addressed_to_office(mail.to, item.mail_to, item.office, item.sender)
+    if mail.date and sent:
         item.received_at, item.time_source = mail.date, TimeSource.MAIL
-        item.forward_timed = False
-    elif item.level:  # a mail attached to another without a Date: its files go by the one forwarding it
+        item.forward_timed, item.forwarded_date = False, None
+    elif mail.date and sent is None:  # whom it went to is not known: the forward's time, this said
+        item.forward_timed, item.forwarded_date = True, mail.date
+    elif item.level and sent is not False:  # without a Date: its files go by the one forwarding it
         item.forward_timed = True
-    item.sender, item.subject = mail.sender or item.sender, mail.subject or item.subject
+    if sent is not False:
+        item.sender = mail.sender or item.sender
+    item.subject, item.mail_to = mail.subject or item.subject, mail.to
     desc = f"邮件“{mail.subject or '（无主题）'}”"
     if mail.sender:
         desc += f"（发件人 {mail.sender}）"
@@ -292,13 +309,18 @@ def _adopt_forwarded(child: Item, att: Attachment) -> None:
     """A file inside a forwarded message (message/rfc822) takes that message's Date and From,
     as it would had the message been forwarded as an .eml file (`_adopt_mail` on that file):
     the department sent it then, whenever a colleague forwarded it to the office. Whatever
-    the forwarded message lacks stays the mail's, which `carry` gave."""
+    the forwarded message lacks stays the mail's, which `carry` gave; so does all of it when
+    it was not sent to the office (`mail.addressed_to_office`: ``att.elsewhere``, ``att.unsure``)."""
     if att.date:
         child.received_at, child.time_source = att.date, TimeSource.MAIL
-        child.forward_timed = False
-    elif att.via:  # the forwarded message has no Date: the time is the forward's, weak evidence
+        child.forward_timed, child.forwarded_date = False, None
+    elif att.via and not att.elsewhere:  # no Date (or none sure): the forward's time, weak evidence
         child.forward_timed = True
+    if att.unsure is not None:
+        child.forward_timed, child.forwarded_date = True, att.unsure
     child.sender, child.subject = att.sender or child.sender, att.subject or child.subject
+    if att.via:
+        child.mail_to = att.to
 
 
 def _expand_msg(item: Item, limits: Limits) -> None:
@@ -306,7 +328,7 @@ def _expand_msg(item: Item, limits: Limits) -> None:
     from .mail import parse_msg
 
     try:
-        mail = parse_msg(item.data)
+        mail = parse_msg(item.data, item.office)
     except ImportError:
         item.outcome = UNREADABLE
         item.issues.append(make_issue(

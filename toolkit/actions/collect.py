@@ -203,6 +203,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     result.recovered += 1
                 continue
             if not item.outcome:
+                item.office = ws.settings.mail.addresses  # whose mail a forwarded one was (`unpack`)
                 expand(item, limits)
             fetched = mailbox.fetched_by_sha(item.sha256) if item.kind == "eml" else None
             if fetched is not None:  # fetched by duban mail fetch: the server knows when it arrived
@@ -361,6 +362,8 @@ def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
         item.received_at, item.time_source = dt.datetime.combine(stated, dt.time()), TimeSource.STATED
     else:
         item.received_at = local(item.received_at, tz)
+    if item.forwarded_date is not None:
+        item.forwarded_date = local(item.forwarded_date, tz)
     for child in item.children:
         _settle_time(child, tz, stated, item)
 

@@ -1,0 +1,78 @@
+"""Mails of a unit that carried no return, for the office while the unit stands 未报送 (QA210).
+
+`collect` says once, on that run's screen, that a unit's mail carried no file (`evidence.bare_mails`):
+a download link (超大附件, 网盘, 金山文档: `toolkit.cloud`, W211), or words only ("见正文", "已报").
+A week later status, the 汇总表 and the 通报 named the unit 未报送 in public with nothing said
+since. While it stands 未报送 in the month, the question is asked again before they go out
+(`Consolidation.office_notes`: status, merge, memo, run; exit 1), as for a mail too big to fetch
+(`too_big`) or a return other evidence said was the unit's (`disputed`).
+
+What the office is told to run states the mail's date (``collect --received``): a file downloaded
+later is otherwise dated by its download, and the unit named 逾期 on that.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .vocab import UnitState
+
+if TYPE_CHECKING:
+    from .ledger import Receipt
+    from .report import Issue
+
+
+def _again(mails: list[str]) -> str:
+    """The collect to run after downloading, with the first mail's date (``mails``: "2022-07-04 17:00 的邮件…")."""
+    return f"duban collect --received {mails[0][:10]}（按邮件的日期计报送时间）"
+
+
+#: the link (and 提取码) a W211 message names: "…的下载链接（…到期）：https://…（提取码 8k3q）。duban 不会…"
+_LINK = re.compile(r"：(https?://[^。]+)。duban")
+
+
+def behind_link(mail: Receipt, issues: list[Issue]) -> str:
+    """A mail (已拆包) whose return waits behind a link, for ``Consolidation.behind_links``:
+    "2022-07-04 17:00 的邮件“…”（链接 https://…（提取码 8k3q））", the links its W211 lines
+    (``issues``) give, so that the question status, merge and memo ask again is whole; ''
+    when it links nothing."""
+    links = [m.group(1) if m else "" for i in issues if i.code == "W211" for m in [_LINK.search(i.message)]]
+    if not links:
+        return ""
+    shown = "；".join(dict.fromkeys(x for x in links if x))
+    return f"{mail.received_at[:16]} 的邮件“{mail.name}”" + (f"（链接 {shown}）" if shown else "")
+
+
+def mails_without_files(mails: list[tuple[str, Receipt]], issues: dict[int, list[Issue]]
+                        ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Of a month's mails (已拆包: ``(unit, receipt)``, their ``issues`` by receipt id), per unit
+    those whose return waits behind a link (`behind_link`: ``Consolidation.behind_links``) and
+    those that carried no file and no link duban knows, nor were an automatic reply, as
+    `unpack` noted them (；没有附件): "2022-07-04 17:00 的邮件“…”" (``Consolidation.bare_mails``)."""
+    behind: dict[str, list[str]] = {}
+    bare: dict[str, list[str]] = {}
+    for unit, r in mails:
+        if said := behind_link(r, issues.get(r.id, [])):
+            behind.setdefault(unit, []).append(said)
+        elif r.kind in ("eml", "msg") and r.note.endswith("；没有附件"):
+            bare.setdefault(unit, []).append(f"{r.received_at[:16]} 的邮件“{r.name}”")
+    return behind, bare
+
+
+def link_notes(cons) -> list[str]:
+    """What the office must do before the 通报 names a unit of ``cons.behind_links`` 未报送."""
+    return [f"请核实：{unit} 在{cons.period.label}计为未报送，但其{'、'.join(mails)}只有超大附件（云附件、网盘）"
+            "的下载链接，文件不在邮件里（W211，见汇总表“校验问题”）。请打开链接下载，放入收件箱后运行 "
+            f"{_again(mails)}，再重新汇总和生成通报；链接已过期的，请该单位以附件重新报送。"
+            for unit, mails in cons.behind_links.items()]
+
+
+def bare_mail_notes(cons) -> list[str]:
+    """A 请核实 line per unit of ``cons.bare_mails`` (`Consolidation`) that stands 未报送 in the
+    month and has no mail behind a link (`link_notes` asks of those)."""
+    missing = {u.unit for u in cons.units if u.state == UnitState.NOT_REPORTED} - set(cons.behind_links)
+    return [f"请核实：{unit} 在{cons.period.label}计为未报送，但其{'、'.join(mails)}没有附件，不是填报表。"
+            f"如正文中有填报表的下载链接，请下载后放入收件箱，运行 {_again(mails)}，再重新汇总和生成通报；"
+            "否则请该单位以附件重新报送。"
+            for unit, mails in cons.bare_mails.items() if unit in missing]
