@@ -285,10 +285,7 @@ def test_after_the_replys_date_a_lead_that_never_corrected_makes_the_task_laggin
     assert re.search(r"已超过完成时限仍未完成的有\d+项", on11["memo"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "disputed_notes (toolkit/disputed.py) asks about a W206 file only while the other unit stands 未报送: "
-    "石排镇, whose own broken file was refused, stands 退回待改 and the 通报 lists it 退回修改 although its "
-    "good return went in as 石碣镇's; merge, memo and status say nothing of it after collect's screen"))
+# fixed: disputed.asked takes the other unit 退回待改 as it takes it 未报送
 def test_a_unit_sent_back_whose_good_form_was_taken_as_anothers_is_asked_about(issued_ws, make_return, monkeypatch):
     from conftest import edit
 

@@ -6,7 +6,7 @@ its task rows, the sender's address, the file name, the 填报单位 cell: `chec
 says once, on that run's screen, that other evidence named another unit. 石排镇 filled in
 石碣镇's form and sent it as 石排镇7月.xlsx, 填报单位 石排镇: it went in as 石碣镇's, and a week
 later the 通报 listed 石排镇 among 未报送的单位 with nothing said since. While the unit the other
-evidence named stands 未报送 in the month, the question is asked again before the 汇总表 and 通报
+evidence named stands 未报送 (or 退回待改) in the month, the question is asked again before the 汇总表 and 通报
 go out (`Consolidation.office_notes`: status, merge, memo, run; exit 1), as for a mail too big to
 fetch (`too_big`).
 
@@ -75,25 +75,27 @@ def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], master:
     return list(found.values())
 
 
-def asked(cons) -> list[Disputed]:
-    """The files of ``cons.disputed`` (`Consolidation`) whose other unit stands 未报送: asked
+def asked(cons) -> list[tuple[Disputed, str]]:
+    """The files of ``cons.disputed`` (`Consolidation`) whose other unit stands 未报送 or 退回待改
+    (its own file refused, its good one gone to another: QA211), each with that state: asked
     about, or said answered (``checked_at``)."""
     states = {u.unit: u.state for u in cons.units}
-    return [d for d in cons.disputed if states.get(d.other) == UnitState.NOT_REPORTED]
+    return [(d, states[d.other]) for d in cons.disputed
+            if states.get(d.other) in (UnitState.NOT_REPORTED, UnitState.TO_FIX)]
 
 
 def disputed_notes(cons) -> list[str]:
-    """A 请核实 line per file of ``cons.disputed`` (`Consolidation`) whose other unit stands
-    未报送 and that the office has not answered, naming the command that answers it."""
-    return [f"请核实：{d.file}：{d.message}目前{d.other}在{cons.period.label}计为未报送；如这份就是{d.other}的报送，"
-            f"通报中不应把{d.other}列为未报送：发出通报前请先与{d.other}、{d.unit}核实。如核实确是{d.unit}的报送"
+    """A 请核实 line per file of `asked` that the office has not answered, naming the command
+    that answers it."""
+    return [f"请核实：{d.file}：{d.message}目前{d.other}在{cons.period.label}计为{state}；如这份就是{d.other}的报送，"
+            f"通报中不应把{d.other}列为{state}：发出通报前请先与{d.other}、{d.unit}核实。如核实确是{d.unit}的报送"
             f"（只是文件名、填报单位或发件人写成了{d.other}），请运行 {command(cons.period, d.unit, '--theirs')}，"
             "此提示即不再出现。"
-            for d in asked(cons) if not d.checked_at]
+            for d, state in asked(cons) if not d.checked_at]
 
 
 def disputed_told(cons) -> list[str]:
     """The office's answers to `disputed_notes` (`Consolidation.told`: said, exit 0)."""
     return [f"已核实：“{d.file}”是{d.unit}的报送，不是{d.other}的（{d.checked_at[:16]} 记录）；{d.other} 在"
-            f"{cons.period.label}计为未报送。如需撤销，请运行 {command(cons.period, d.unit, '--undo')}"
-            for d in asked(cons) if d.checked_at]
+            f"{cons.period.label}计为{state}。如需撤销，请运行 {command(cons.period, d.unit, '--undo')}"
+            for d, state in asked(cons) if d.checked_at]

@@ -73,7 +73,7 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
         pending = next((a.sent for a in cons.unknown_senders if a.unit == unit), None)
         # an answer already given is changed by answering again, unless a W206 question is open
         if pending is None and theirs is not None and (
-                not answered or any(d.unit == unit and not d.checked_at for d in asked(cons))):
+                not answered or any(d.unit == unit and not d.checked_at for d, _ in asked(cons))):
             return _check_disputed(ledger, period, unit, theirs, cons, before)
         if theirs is None:  # the latest answer of either kind is taken back
             done = max((d for d in cons.disputed if d.unit == unit and d.checked_at), default=None,
@@ -102,7 +102,7 @@ def _check_disputed(ledger: Ledger, period: Period, unit: str, theirs: bool, con
     """`check_sender` of the W206 file registered under ``unit`` that `disputed_notes` asks about;
     with no such file, the usage error of a unit nothing is asked about (or, for the unit the
     file named, which command answers it)."""
-    said = asked(cons)
+    said = [d for d, _ in asked(cons)]
     d: Disputed | None = next((d for d in said if d.unit == unit and not d.checked_at), None)
     if d is None:
         named = next((d for d in said if d.other == unit and not d.checked_at), None)
