@@ -66,7 +66,7 @@ def table(book, sheet, first):
 def split_missing(text):
     missing, sent_back, not_asked = [], [], []
     for part in (text or "").split("；"):
-        if not part:
+        if not part or part == "未明确牵头单位":  # a task no lead owes (16.1): no unit named
             continue
         if part.startswith("退回待改："):
             sent_back = part[5:].split("、")

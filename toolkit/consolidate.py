@@ -144,7 +144,9 @@ class TaskSummary:
         has not passed (``waiting``, `Consolidation.waiting`), those sent back (they reported)
         and those not asked: a coordinator must not read any of them as having missed it."""
         late = [u for u in self.missing if u not in waiting]
-        parts = ["、".join(late)] if late else []
+        # a task the master gives no lead (东莞 16.1): 未报送 with both unit columns empty named
+        # no one who owes it, where the 通报 says 未明确牵头单位 (QA215)
+        parts = ["、".join(late)] if late else [] if self.has_lead else ["未明确牵头单位"]
         for word, units in ((NOT_YET_DUE, [u for u in self.missing if u in waiting]), (TO_FIX, self.sent_back),
                             (NOT_ISSUED, self.not_asked)):
             if units:

@@ -278,6 +278,8 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     add(["二、报送情况"], "section")
     add(["指标", "单位数", "占比"], "header")
     add(["应报单位", units, 1.0 if units else 0.0], "pct")
+    # 尚未报送, not 未报送: 一's row of that name counts tasks, this one units, and the charts
+    # and readers find each row by its label (a decision, QA215)
     for state, label in zip(UNIT_STATES, ("按时报送", "逾期报送", "尚未报送", "退回待改")):
         # 未报送 before a deadline: those past it and those not yet due apart (`missing_counts`)
         for said, n in cons.missing_counts(label) if state == UnitState.NOT_REPORTED else [(label, uc[state])]:
@@ -518,7 +520,7 @@ def _receipts(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None
         Column("错误数", 7, lambda r: r.errors, "center"),
         Column("警告数", 7, lambda r: r.warnings, "center"),
         Column("归档文件", 36, lambda r: r.archive_path),
-        Column("sha256", 34, lambda r: r.sha256),  # two lines, not four: rows stay short
+        Column("文件校验码（SHA-256）", 34, lambda r: r.sha256),  # two lines, not four: rows stay short
     ]
     _table(book, "收件登记", (cons.project, f"收件登记（{cons.period.label}）"), subtitle, cols, cons.receipts, s,
            OUTCOMES)
