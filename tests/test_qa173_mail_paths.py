@@ -139,16 +139,16 @@ def test_a_month_of_forwards_proxies_odd_dates_and_archives_keeps_every_verdict(
     output, units = collect_and_status(run, ws)
     state = {u: (v["报送状态"], v["报送时间"]) for u, v in units.items()}
     on_time, late = ("按时报送", "2022-07-04 09:30"), ("逾期报送", "2022-07-08 09:30")
-    assert {u: state[u] for u in ("麻涌镇", "石碣镇", "高埗镇", "寮步镇", "厚街镇", "长安镇",
+    assert {u: state[u] for u in ("石龙镇", "中堂镇", "麻涌镇", "石碣镇", "高埗镇", "寮步镇", "厚街镇", "长安镇",
                                    "凤岗镇", "清溪镇", "常平镇", "谢岗镇")} == dict.fromkeys(
-        ("麻涌镇", "石碣镇", "高埗镇", "寮步镇", "厚街镇", "长安镇", "凤岗镇", "清溪镇", "常平镇", "谢岗镇"), on_time)
+        ("石龙镇", "中堂镇", "麻涌镇", "石碣镇", "高埗镇", "寮步镇", "厚街镇", "长安镇", "凤岗镇", "清溪镇", "常平镇", "谢岗镇"),
+        on_time)
     assert (state["东城街道"], state["桥头镇"], state["塘厦镇"][0]) == (late, late, "未报送")
-    # QA210: sent to the clerk's own mailbox, not the office's ([mail]): a mail to whoever forwards
-    # it may be a village's to its town, so the forward's time counts and the department's is said
-    assert (state["石龙镇"], state["中堂镇"]) == (late, late)
+    # QA212: sent to the clerk's own mailbox (not the office's, not a unit's): whom it was for cannot
+    # be told, so the department's Date counts (按时) and the forward's, after the deadline, is said
     for town in ("石龙镇", "中堂镇"):
-        assert (f"{town}按转发邮件的邮箱收到时间（2022-07-08 09:30）计为逾期报送（截止 2022-07-05）；被转发的原邮件"
-                "发送时间是 2022-07-04 09:30，但不能确认它是发给督办部门的") in output
+        assert (f"{town}按被转发的原邮件的发送时间（2022-07-04 09:30）计为按时报送（截止 2022-07-05），"
+                "转发邮件到督办部门的时间是 2022-07-08 09:30") in output
     assert "东城街道按转发邮件的发送时间（2022-07-08 09:30）计为逾期报送" in output
     assert "桥头镇按邮箱收到时间（2022-07-08 09:30）计为逾期报送（截止 2022-07-05），但邮件自身的发送时间是 2022-07-04 09:30" in output
     assert "填报表内置的单位信息是高埗镇，但发件人地址（sj@dg.gov.cn）指向石碣镇。已按高埗镇登记" in output

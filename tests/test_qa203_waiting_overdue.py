@@ -27,12 +27,14 @@ HUMEN = "虎门镇"
 
 
 def _sent_back_on_the_2nd(ws, make_return, monkeypatch, day: int):
-    """石龙镇's good return and 虎门镇's broken one, both of 2 July, collected on ``day`` July."""
+    """石龙镇's good return and 虎门镇's broken one, both of 2 July, collected on the 3rd (the
+    reply asks for the correction by the 5th, the deadline) and read on ``day`` July."""
     broken = make_return(HUMEN)
     drop(ws, "hm.eml", mail([(f"{HUMEN}6月进展.xlsx", broken[: len(broken) // 2])], date="02 Jul 2022 09:00:00 +0800"))
     send(ws, make_return, "石龙镇", 2)
-    set_clock(monkeypatch, JULY[day])
+    set_clock(monkeypatch, JULY[min(day, 3)])
     collect(ws)
+    set_clock(monkeypatch, JULY[day])
     return consolidate(ws, PERIOD)
 
 

@@ -1,10 +1,11 @@
 """QA210: the mail fixes of the QA209 review, without the mail servers.
 
 * 寮步镇 forwards on 7 July (after the 5 July due date) the mail its village, 下岭贝村委会
-  <xlbcwh@163.com>, sent *the town* (To: lb@dg.gov.cn) on 3 July. The office got the return on
-  7 July: the forwarded message's Date stands only when it was sent to the office (its To/Cc
-  holds an address of duban.toml [mail]); without [mail], only when it went where the forward
-  went, and otherwise the forward's time counts and collect names both times.
+  <xlbcwh@163.com>, sent *the town* (To: lb@dg.gov.cn, its 单位名录 address) on 3 July. The office
+  got the return on 7 July. QA212: the forward's time counts only when the forwarded message
+  provably went to a unit (every address it went to is one 单位名录 gives a unit, none of
+  duban.toml [mail]); when it cannot be told (to a personal mailbox, to the forwarder not in
+  单位名录) its own Date counts and collect names the forward's when that would make it 逾期.
 * 东坑镇 (WPS Mail) sends a 金山文档 and a 百度网盘 link with its 提取码: both are named, the line
   says ``collect --received`` with the mail's date (the links name no file to match back), and
   status asks again while 东坑镇 stands 未报送; so it does for a mail with no attachment at all.
@@ -85,34 +86,39 @@ def state(run, ws, unit: str) -> dict:
 
 
 MAYOR = "zhangzz@163.com"  # the 镇长's own mailbox: neither the office nor the town that forwards
+UNITS = frozenset({TOWN, "sl@dg.gov.cn"})  # 单位名录's addresses
 
 
-@pytest.mark.parametrize("to, around, office, forwarder, sent", [
-    ((OFFICE,), (OFFICE,), frozenset({OFFICE}), TOWN, True),
-    (("xlbcwh@163.com", OFFICE), (OFFICE,), frozenset({OFFICE}), TOWN, True),  # the village wrote the office too
-    ((MAYOR,), (OFFICE,), frozenset({OFFICE}), TOWN, False),               # to a third: provably elsewhere
-    ((TOWN,), (OFFICE,), frozenset({OFFICE}), f"石龙镇 <{TOWN}>", None),      # to the forwarder: town or clerk?
-    (("alias@dg.gov.cn",), ("alias@dg.gov.cn",), frozenset({OFFICE}), TOWN, None),  # where the forward went
-    ((), (OFFICE,), frozenset({OFFICE}), TOWN, None),                       # Bcc: to no one shown
-    ((OFFICE,), (OFFICE,), frozenset(), TOWN, True),                        # no [mail]: where the forward went
-    ((MAYOR,), (OFFICE,), frozenset(), TOWN, None),                         # no [mail]: not known
+@pytest.mark.parametrize("to, around, office, sent", [
+    ((OFFICE,), (OFFICE,), frozenset({OFFICE}), True),
+    (("xlbcwh@163.com", OFFICE), (OFFICE,), frozenset({OFFICE}), True),  # the village wrote the office too
+    ((TOWN,), (OFFICE,), frozenset({OFFICE}), False),                   # to a unit (单位名录): provably elsewhere
+    ((TOWN, "sl@dg.gov.cn"), (OFFICE,), frozenset({OFFICE}), False),   # to two units
+    ((TOWN,), (OFFICE,), frozenset(), False),                           # no [mail]: to a unit all the same
+    ((TOWN, MAYOR), (OFFICE,), frozenset({OFFICE}), None),              # a unit and a personal mailbox
+    ((MAYOR,), (OFFICE,), frozenset({OFFICE}), None),                   # a personal mailbox: the clerk's?
+    (("alias@dg.gov.cn",), ("alias@dg.gov.cn",), frozenset({OFFICE}), None),  # where the forward went
+    ((), (OFFICE,), frozenset({OFFICE}), None),                         # Bcc: to no one shown
+    ((OFFICE,), (OFFICE,), frozenset(), True),                          # no [mail]: where the forward went
+    ((MAYOR,), (OFFICE,), frozenset(), None),                           # no [mail]: not known
 ])
-def test_whom_a_forwarded_message_was_sent_to(to, around, office, forwarder, sent):
-    assert addressed_to_office(to, around, office, forwarder) is sent
+def test_whom_a_forwarded_message_was_sent_to(to, around, office, sent):
+    assert addressed_to_office(to, around, office, UNITS) is sent
 
 
-def test_a_village_mail_to_the_town_is_timed_by_the_forward_and_its_date_kept_to_say():
-    mail = parse_mail(forward(village_mail(b"PK")), office=frozenset({OFFICE}))
+def test_a_village_mail_to_the_town_takes_the_forwards_date_and_sender():
+    mail = parse_mail(forward(village_mail(b"PK")), office=frozenset({OFFICE}), units=UNITS)
     [att] = mail.attachments
     assert mail.to == (OFFICE,)  # the town's own address in Cc is not whom it sent to
-    assert att.date is None and att.unsure == dt.datetime(2022, 7, 3, 16, 0, tzinfo=CST)
+    assert (att.date, att.sender, att.unsure, att.elsewhere) == (None, "", False, True)  # the mail's, as unpack gives
     assert att.via.startswith("转发的邮件“石龙镇6月进展填报表（村里代填）”（发件人 下岭贝村委会 <xlbcwh@163.com>）")
 
 
-def test_a_village_mail_to_a_third_takes_the_forwards_date_and_sender():
-    mail = parse_mail(forward(village_mail(b"PK", to=MAYOR)), office=frozenset({OFFICE}))
+def test_a_village_mail_to_a_personal_mailbox_keeps_its_date_unsure():
+    mail = parse_mail(forward(village_mail(b"PK", to=MAYOR)), office=frozenset({OFFICE}), units=UNITS)
     [att] = mail.attachments
-    assert (att.date, att.sender, att.unsure, att.elsewhere) == (None, "", None, True)  # the mail's, as unpack gives
+    assert (att.date, att.unsure) == (dt.datetime(2022, 7, 3, 16, 0, tzinfo=CST), True)
+    assert "xlbcwh@163.com" in att.sender
 
 
 # ---------------------------------------------------------------------------
@@ -120,7 +126,7 @@ def test_a_village_mail_to_a_third_takes_the_forwards_date_and_sender():
 
 
 @pytest.mark.parametrize("how", ["message", "eml"])
-def test_the_village_mail_forwarded_late_is_late_by_the_forward(run, issued_ws, make_return, how):
+def test_the_village_mail_to_the_town_forwarded_late_is_late_and_nothing_is_asked(run, issued_ws, make_return, how):
     ws = with_office(issued_ws)
     set_email(ws, 石龙镇=TOWN)
     drop(ws, "来信.eml", forward(village_mail(make_return("石龙镇")), how))
@@ -128,21 +134,21 @@ def test_the_village_mail_forwarded_late_is_late_by_the_forward(run, issued_ws, 
     r = receipt(ws)
     assert (r.received_at, r.received_how, r.unit) == ("2022-07-07 09:00:00", TimeSource.MAIL, "石龙镇")
     assert state(run, ws, "石龙镇")["报送状态"] == UnitState.LATE
-    # sent to the town that forwarded it: only the office knows the town from its own clerk
-    [said] = [m for _, m in result.disputed if "石龙镇" in m]
-    assert "2022-07-07 09:00" in said and "2022-07-03 16:00" in said
+    # sent to the town's 单位名录 address: it went to the town, the forward brought it, firmly
+    assert not [m for _, m in result.disputed if "石龙镇" in m]
 
 
 @pytest.mark.parametrize("how", ["message", "eml"])
-def test_a_village_mail_to_a_third_forwarded_late_is_late_and_nothing_is_asked(run, issued_ws, make_return, how):
+def test_a_village_mail_to_a_personal_mailbox_forwarded_late_is_on_time_and_asked(run, issued_ws, make_return, how):
     ws = with_office(issued_ws)
     set_email(ws, 石龙镇=TOWN)
     drop(ws, "来信.eml", forward(village_mail(make_return("石龙镇"), to=MAYOR), how))
     result = collect(ws)
     r = receipt(ws)
-    assert (r.received_at, r.unit) == ("2022-07-07 09:00:00", "石龙镇")
-    assert state(run, ws, "石龙镇")["报送状态"] == UnitState.LATE
-    assert not [m for _, m in result.disputed if "石龙镇" in m]
+    assert (r.received_at, r.received_how, r.unit) == ("2022-07-03 16:00:00", TimeSource.FORWARDED, "石龙镇")
+    assert state(run, ws, "石龙镇")["报送状态"] == UnitState.ON_TIME
+    [said] = [m for _, m in result.disputed if "石龙镇" in m]
+    assert "2022-07-07 09:00" in said and "2022-07-03 16:00" in said and "duban collect --received 2022-07-07" in said
 
 
 @pytest.mark.parametrize("how", ["message", "eml"])
@@ -155,11 +161,12 @@ def test_the_units_own_mail_to_the_office_forwarded_late_keeps_its_time(run, iss
 
 
 @pytest.mark.parametrize("how", ["message", "eml"])
-def test_without_mail_settings_the_forward_counts_and_both_times_are_said(run, issued_ws, make_return, how):
-    drop(issued_ws, "来信.eml", forward(village_mail(make_return("石龙镇")), how))
+def test_without_mail_settings_a_mail_to_the_forwarder_not_in_the_directory_keeps_its_date(
+        run, issued_ws, make_return, how):
+    drop(issued_ws, "来信.eml", forward(village_mail(make_return("石龙镇")), how))  # lb@ is no unit's here
     result = collect(issued_ws)
-    assert receipt(issued_ws).received_at == "2022-07-07 09:00:00"
-    assert state(run, issued_ws, "石龙镇")["报送状态"] == UnitState.LATE
+    assert receipt(issued_ws).received_at == "2022-07-03 16:00:00"
+    assert state(run, issued_ws, "石龙镇")["报送状态"] == UnitState.ON_TIME
     [said] = [m for _, m in result.disputed if "石龙镇" in m]
     assert "2022-07-07 09:00" in said and "2022-07-03 16:00" in said and "不能确认它是发给督办部门的" in said
 

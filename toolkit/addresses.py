@@ -59,6 +59,13 @@ def addresses_in(text: str) -> set[str]:
     return {addr.lower() for _, addr in parse_addresses(text)[0]} if text else set()
 
 
+def directory_addresses(units) -> frozenset[str]:
+    """Every address 单位名录 gives its units (``units``: a `units.Directory` or its units),
+    lower-cased: a forwarded message sent only to these went to a unit, not the office
+    (`mail.addressed_to_office`)."""
+    return frozenset(a for unit in units for a in addresses_in(unit.email))
+
+
 def bad_addresses(text: object) -> list[str]:
     """The pieces of a directory 邮箱 cell that are not mail addresses ([] when all are).
 

@@ -37,7 +37,7 @@ from .ledger import Ledger, Receipt, common_due
 from .mail_notes import bare_mail_notes, link_notes, mails_without_files
 from .master import Master, Task
 from .master.model import renumbered
-from .on_time import replied_on, reply_date, timeliness, unit_due
+from .on_time import correction_by, replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
@@ -210,6 +210,9 @@ class Consolidation:
     disputed: list[Disputed] = field(default_factory=list)
     #: per unit, its mails of the month that carried no file nor link (`mail_notes.bare_mail_notes`)
     bare_mails: dict[str, list[str]] = field(default_factory=dict)
+    #: per unit 退回待改, the date the office's reply asked the correction by (`on_time.correction_by`)
+    #: where later than its deadline: a correction by then is 按时报送, so it is awaited until then
+    fix_by: dict[str, dt.date] = field(default_factory=dict)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`inbox_notes`,
@@ -268,10 +271,16 @@ class Consolidation:
         """The deadline ``unit`` is judged against: its own form's, else the period's."""
         return self.unit_dues.get(unit, self.due)
 
+    def awaited_by(self, unit: str) -> dt.date:
+        """The last day ``unit`` may still report or correct on time: its deadline (`due_of`), or
+        the later date its reply asked the correction by when it is 退回待改 (`fix_by`)."""
+        return self.fix_by.get(unit, self.due_of(unit))
+
     def not_yet_due(self, today: dt.date, sent_back: bool = False) -> list[str]:
         """The units 未报送 (``sent_back``: 退回待改 too) whose deadline (`due_of`) has not passed
-        on ``today``: on the day itself a unit may still send, or correct, on time."""
-        return _not_yet_due(self.units, self.due_of, today, sent_back)
+        on ``today``: on the day itself a unit may still send, or correct, on time; one sent back
+        until the date its reply asked the correction by, if later (`awaited_by`)."""
+        return _not_yet_due(self.units, self.due_of, today, sent_back, self.fix_by)
 
     @functools.cached_property
     def waiting_units(self) -> list[str]:
@@ -287,7 +296,9 @@ class Consolidation:
     @functools.cached_property
     def awaited(self) -> frozenset[str]:
         """The units a task's verdict waits on (`task_rule.task_status`): `waiting`, and those
-        退回待改 not yet due, who may still correct on time (虎门镇, sent back on 2 August, on the 4th)."""
+        退回待改 not yet due, who may still correct on time (虎门镇, sent back on 2 August, on the 4th),
+        until the date their reply asked the correction by if later (`awaited_by`: 市公安局, refused
+        on the deadline day, 5 July, on the 6th: a correction by the 8th is 按时报送)."""
         return frozenset(self.not_yet_due(self.today, sent_back=True)) if self.today else frozenset()
 
     def said(self, unit: str, word: str) -> str:
@@ -503,6 +514,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 if u not in skip and (d := unit_due(ws, period, unit_dues, due, u)) != due}
     units: list[UnitStatus] = []
     extended: dict[str, tuple[dt.date, dt.date]] = {}
+    fix_by: dict[str, dt.date] = {}  # `Consolidation.fix_by`
     timed = []  # (unit, the receipt of its time, its receipts, deadline) of each unit 按时
     for unit in master.units_with_tasks():
         if unit in skip:
@@ -538,6 +550,12 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                                     email=entry.email if entry else ""))
         elif rejected:
             last = rejected[-1]
+            # awaited until the date its reply asked the correction by, as `timeliness` holds it
+            deadline = own_dues.get(unit, due)
+            asked_by = correction_by([r for r in received[unit] if r.id not in not_theirs], deadline,
+                                     reply_date(ws, deadline, replied))
+            if asked_by and asked_by > deadline:
+                fix_by[unit] = asked_by
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, TO_FIX,
                                     last.received_at[:16], last.name, last.errors, last.warnings,
                                     email=entry.email if entry else ""))
@@ -547,7 +565,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
 
     # a task's verdict waits on its leads not yet due (`task_rule.task_status`), those sent back
     # too (`Consolidation.awaited`): a correction may still come in time
-    waiting = frozenset(_not_yet_due(units, lambda u: own_dues.get(u, due), day, sent_back=True))
+    waiting = frozenset(_not_yet_due(units, lambda u: own_dues.get(u, due), day, True, fix_by))
     current = judged(master, accepted_rows, period, skip, asked, before, waiting) if tasks else {}
     if tasks:
         history[period] = history_of(current)
@@ -599,14 +617,17 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
-                         bare)
+                         bare, fix_by)
 
 
 def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date,
-                 sent_back: bool = False) -> list[str]:
-    """`Consolidation.not_yet_due`, of ``units`` judged by ``due_of``."""
+                 sent_back: bool = False, fix_by: dict[str, dt.date] | None = None) -> list[str]:
+    """`Consolidation.not_yet_due`, of ``units`` judged by ``due_of``; one 退回待改 by the later
+    date its reply asked the correction by (``fix_by``: `Consolidation.fix_by`)."""
     states = (UnitState.NOT_REPORTED, TO_FIX) if sent_back else (UnitState.NOT_REPORTED,)
-    return [u.unit for u in units if u.state in states and due_of(u.unit) >= today]
+    later = fix_by or {}
+    return [u.unit for u in units if u.state in states
+            and ((u.state == TO_FIX and later.get(u.unit)) or due_of(u.unit)) >= today]
 
 
 def _uncollected(ws: Workspace, ledger: Ledger) -> list[str]:

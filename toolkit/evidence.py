@@ -426,12 +426,9 @@ def late_on_weak_evidence(it, unit: str, due: dt.date) -> str:
         how, back, but = "文件修改时间", "把文件放回收件箱", ""
     elif forwarded_inline(it.subject):
         how, back, but = "转发邮件的发送时间", "把邮件里的附件另存到收件箱", ""
-    elif it.forward_timed:  # the forwarded message has no Date of its own, or none sure: the forward's
+    elif it.forward_timed:  # the forwarded message has no Date of its own: the forward's
         how = "转发邮件的" + ("邮箱收到时间" if it.time_source == TimeSource.MAILBOX else "发送时间")
         back, but = "把邮件里的附件另存到收件箱", "，被转发的原邮件没有可用的发送时间"
-        if it.forwarded_date is not None:  # `mail.addressed_to_office`: whom it went to is not known
-            but = (f"；被转发的原邮件发送时间是 {it.forwarded_date:%Y-%m-%d %H:%M}，但不能确认它是发给督办部门的"
-                   "（收件人不是 duban.toml [mail] 中的邮箱，或未设置 [mail]）")
     elif it.time_source == TimeSource.MAILBOX and it.mail_date is not None and it.mail_date.date() <= due:
         how, back = "邮箱收到时间", "把邮件里的附件另存到收件箱"
         but = f"，但邮件自身的发送时间是 {it.mail_date:%Y-%m-%d %H:%M}"
@@ -439,6 +436,23 @@ def late_on_weak_evidence(it, unit: str, due: dt.date) -> str:
         return ""
     return (f"{unit}按{how}（{it.received_at:%Y-%m-%d %H:%M}）计为逾期报送（截止 {due:%Y-%m-%d}）{but}。"
             f"如实际按时收到，请{back}，运行 duban collect --received 收到日期")
+
+
+def on_time_on_weak_evidence(it, unit: str, due: dt.date) -> str:
+    """`late_on_weak_evidence`'s other side: a return judged on time (``it``, an `unpack.Item`)
+    by a forwarded message's own Date not known to have been sent to the office
+    (`TimeSource.FORWARDED`, `mail.addressed_to_office`: to the clerk's own mailbox, or to the
+    town that forwarded its village's mail), whose forward reached the office after the
+    deadline (``it.forward_time``). The lenient 按时 stands (a wrong 逾期 is worse); the office,
+    which alone knows whom the message was for, may state the forward's date instead
+    (`on_time.timeliness`). '' when the forward came by the deadline too."""
+    if it.time_source != TimeSource.FORWARDED or it.forward_time is None or it.forward_time.date() <= due:
+        return ""
+    return (f"{unit}按被转发的原邮件的发送时间（{it.received_at:%Y-%m-%d %H:%M}）计为按时报送（截止 {due:%Y-%m-%d}），"
+            f"转发邮件到督办部门的时间是 {it.forward_time:%Y-%m-%d %H:%M}；原邮件的收件人不是 duban.toml [mail] "
+            "中的邮箱，也不全是单位名录中的单位邮箱，不能确认它是发给督办部门的。如原邮件不是发给督办部门的"
+            "（如村委会发给镇里、由镇里转发），请把邮件里的附件另存到收件箱，"
+            f"运行 duban collect --received {it.forward_time:%Y-%m-%d}")
 
 
 def bare_mails(tops: Iterable, directory: Directory, run_period: Period,

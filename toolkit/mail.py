@@ -172,12 +172,12 @@ class Attachment:
     it exactly as it dates a forwarded message attached as an .eml file. Each is empty when
     no forwarded message around the file has it: the file then goes by the mail itself.
 
-    A forwarded message's Date and From stand only when it was sent to the office
+    A forwarded message's Date and From stand unless it provably went to a unit, not the office
     (`addressed_to_office`): a village's mail to its town, forwarded by the town days later,
-    reached the office with the forward. ``elsewhere``: it went to another mailbox, so the
-    forward's time and sender are the file's, firmly; ``unsure``: whom it went to is not known,
-    so the file goes by the forward and this, its own Date, is said beside it when that makes
-    the unit 逾期 (`evidence.late_on_weak_evidence`).
+    reached the office with the forward. ``elsewhere``: it went to a unit's mailbox, so the
+    forward's time and sender are the file's, firmly; ``unsure``: whom it went to cannot be
+    told, so the file goes by its own Date (a wrong 逾期 is the worst) and the forward's time is
+    said beside it when that would make the unit 逾期 (`evidence.on_time_on_weak_evidence`).
     """
 
     name: str
@@ -189,7 +189,7 @@ class Attachment:
     #: whom the (forwarded) message was sent to besides its sender: To and Cc, lower-cased
     to: tuple[str, ...] = ()
     elsewhere: bool = False
-    unsure: dt.datetime | None = None
+    unsure: bool = False
 
 
 @dataclass
@@ -402,10 +402,11 @@ _SPREADSHEET_TYPES = ("spreadsheet", "excel", "ms-excel", "zip", "octet-stream",
 
 
 def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,
-               office: frozenset[str] = frozenset()) -> ParsedMail:
+               office: frozenset[str] = frozenset(), units: frozenset[str] = frozenset()) -> ParsedMail:
     """Subject, sender, date and every attached file, forwarded messages included.
-    ``office``: the office's own addresses (`settings.MailSettings.addresses`), by which a
-    forwarded message's Date stands or not (`addressed_to_office`)."""
+    ``office``: the office's own addresses (`settings.MailSettings.addresses`), ``units``: those
+    单位名录 gives its units (`addresses.directory_addresses`), by which a forwarded message's
+    Date stands or not (`addressed_to_office`)."""
     import email
     from email import policy
 
@@ -415,8 +416,8 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,
     out.defects = [type(d).__name__ for d in msg.defects]
     out.to = _recipients(msg.get("From", ""), msg.get_all("To", []) + msg.get_all("Cc", []))
     budget = [max_parts]
-    # the mail is "around" its forwarded messages: whom it was sent to, and by whom
-    _walk(msg, out, Attachment("", b"", to=out.to), budget, max_depth, office, out.sender)
+    # the mail is "around" its forwarded messages: whom it was sent to
+    _walk(msg, out, Attachment("", b"", to=out.to), budget, max_depth, office, units)
     out.cloud = cloud_files(out.bodies)
     out.auto_reply = auto_reply(out.subject, msg)
     return out
@@ -431,56 +432,49 @@ def _recipients(sender: object, headers: list) -> tuple[str, ...]:
 
 
 def addressed_to_office(to: tuple[str, ...], around: tuple[str, ...], office: frozenset[str],
-                        forwarder: str = "") -> bool | None:
+                        units: frozenset[str] = frozenset()) -> bool | None:
     """Whether a forwarded message, sent to ``to``, was sent to the office: its Date is then
     when the department sent its return to the office, whoever forwarded it later. False when
-    it provably went elsewhere: the office got it when the message ``around`` it (sent to
-    ``around``, by ``forwarder``) forwarded it. None when it cannot be told.
+    it provably went to a unit, not the office: every address it was sent to is one 单位名录
+    gives a unit (``units``) and none the office's (``office``: duban.toml [mail]); the village's
+    mail to its town (To: lb@dg.gov.cn, 寮步镇's) reached the office when the town forwarded it
+    (the message ``around`` it, sent to ``around``). None when it cannot be told.
 
-    A message sent to the one who forwarded it is None, not False: the village's mail to its
-    town (lb@dg.gov.cn forwards it) reached the office with the forward, but so looks a
-    department's mail to the office clerk's own mailbox (zhangsan@163.com) that the clerk
-    forwarded to the office days later (QA173), and only the office knows which it was.
-
-    The office's addresses (``office``: duban.toml [mail]) decide. Without them, the message
-    the forward reached the office in names the office's mailbox: a forwarded message sent to
-    one of its addressees went there too. A message sent to no one it shows (Bcc), or, without
-    [mail], to others than the forward, is None: neither time is sure. The caller then goes
-    by the forward, which the office did receive then, and says the other when the forward
-    makes the unit 逾期: a wrong 按时 in a public 通报 is as bad as a wrong 逾期, so neither is
-    decided on a guess."""
+    A message sent to the one who forwarded it, or to a personal mailbox 单位名录 does not
+    know, is None, not False: so looks a department's mail to the office clerk's own mailbox
+    (zhangsan@163.com) that the clerk forwarded to the office days later (QA173), and only the
+    office knows. Without [mail], a message sent where the forward went was sent to the office.
+    A message sent to no one it shows (Bcc) is None too. The caller then goes by the message's
+    own Date and says the forward's when that would make the unit 逾期: a wrong 逾期 in a
+    public 通报 is worse than a lenient 按时, so no unit is named 逾期 on a guess."""
     mine = set(to)
     if not mine:
         return None
-    if office and mine & office:
+    if mine & office or (not office and mine & set(around)):
         return True
-    if mine & set(around):
-        return None if office else True
-    return None if mine & addresses_in(forwarder) or not office else False
+    return False if mine <= units - office else None
 
 
 def forwarded(around: Attachment, subject: str, sender: str, date: dt.datetime | None,
-              to: tuple[str, ...] = (), office: frozenset[str] = frozenset(), forwarder: str = "") -> Attachment:
+              to: tuple[str, ...] = (), office: frozenset[str] = frozenset(),
+              units: frozenset[str] = frozenset()) -> Attachment:
     """The evidence a forwarded message gives the files inside it: its own subject, From and
     Date, each falling back to the message around it, as `unpack` does for an .eml file
     inside an .eml file (a bare template: name and data are the file's, filled in later).
-    Its Date and From only when it was sent to the office (`addressed_to_office`, ``to``;
-    ``forwarder``: who sent the message around it)."""
+    Its Date and From not when it provably went to a unit (`addressed_to_office`, ``to``);
+    ``unsure`` when whom it went to cannot be told."""
     via = f"转发的邮件“{subject or '（无主题）'}”" + (f"（发件人 {sender}）" if sender else "")
     via = f"{around.via} › {via}" if around.via else via
-    sent = addressed_to_office(to, around.to, office, forwarder)
+    sent = addressed_to_office(to, around.to, office, units)
     if sent is False:  # delivered by the forward: the forward's time and sender
         return Attachment("", b"", via, around.date, around.sender, subject or around.subject, to, True,
                           around.unsure)
-    if sent is None and date is not None:
-        return Attachment("", b"", via, around.date, sender or around.sender, subject or around.subject, to,
-                          around.elsewhere, date)
     return Attachment("", b"", via, date or around.date, sender or around.sender, subject or around.subject, to,
-                      around.elsewhere and not date, around.unsure if not date else None)
+                      around.elsewhere and not date, (sent is None) if date else around.unsure)
 
 
 def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], depth: int,
-          office: frozenset[str] = frozenset(), forwarder: str = "") -> None:
+          office: frozenset[str] = frozenset(), units: frozenset[str] = frozenset()) -> None:
     """Collect attachments part by part; a forwarded message/rfc822 is opened with its own
     subject, sender and date (``around``: those of the forwarded messages this part is in)."""
     from email.message import Message
@@ -497,14 +491,14 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
             here = forwarded(around, decode_words(str(inner.get("Subject", "") or "")).strip(),
                              _address(str(inner.get("From", "") or "")), _date(inner),
                              _recipients(inner.get("From", ""), inner.get_all("To", []) + inner.get_all("Cc", [])),
-                             office, forwarder)
-            _walk(inner, out, here, budget, depth - 1, office, _address(str(inner.get("From", "") or "")))
+                             office, units)
+            _walk(inner, out, here, budget, depth - 1, office, units)
         return
     if msg.is_multipart():
         payload = msg.get_payload()
         for part in payload if isinstance(payload, list) else []:
             if isinstance(part, Message):
-                _walk(part, out, around, budget, depth, office, forwarder)
+                _walk(part, out, around, budget, depth, office, units)
         return
     disposition = (msg.get_content_disposition() or "").lower()
     name = attachment_name(msg)
@@ -543,9 +537,9 @@ def _body_text(part: Message) -> str:
     return decode_declared(raw[:_BODY_LIMIT], part.get_content_charset())
 
 
-def parse_msg(data: bytes, office: frozenset[str] = frozenset()) -> ParsedMail:
+def parse_msg(data: bytes, office: frozenset[str] = frozenset(), units: frozenset[str] = frozenset()) -> ParsedMail:
     """Outlook .msg via the optional extract-msg package (GPL-3.0, extra ``msg``); ``office``
-    as `parse_mail`'s."""
+    and ``units`` as `parse_mail`'s."""
     import io
 
     import extract_msg
@@ -555,7 +549,7 @@ def parse_msg(data: bytes, office: frozenset[str] = frozenset()) -> ParsedMail:
     out.date = _msg_date(m)
     out.to = _msg_to(m)
 
-    def take(message, around: Attachment, forwarder: str) -> None:
+    def take(message, around: Attachment) -> None:
         for att in getattr(message, "attachments", []):
             data_ = getattr(att, "data", None)
             if isinstance(data_, (bytes, bytearray)):
@@ -567,9 +561,9 @@ def parse_msg(data: bytes, office: frozenset[str] = frozenset()) -> ParsedMail:
                 # Outlook's "forward as attachment": an embedded message, dated by itself.
                 inner = clean(getattr(data_, "sender", "") or "")
                 take(data_, forwarded(around, clean(getattr(data_, "subject", "") or ""), inner, _msg_date(data_),
-                                      _msg_to(data_), office, forwarder), inner)
+                                      _msg_to(data_), office, units))
 
-    take(m, Attachment("", b"", to=out.to), out.sender)
+    take(m, Attachment("", b"", to=out.to))
     for subtype, body in (("plain", _msg_body(m, "body")), ("html", _msg_body(m, "htmlBody"))):
         if body:
             out.bodies.append((subtype, body))

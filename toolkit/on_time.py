@@ -1,6 +1,6 @@
 """Whether a unit's return of a period was on time: the deadline it is judged by (its own
 form's, `issued_month.issued_dues`), the first valid return that decides 按时 or 逾期 (`timeliness`), and
-the date a reply to a refused file asked for its correction by (`reply_date`, `replied_on`).
+the date a reply to a refused file asked for its correction by (`correction_by`, `reply_date`, `replied_on`).
 Read by `consolidate` (the month's verdicts), collect (a late file's reply) and `feedback`."""
 
 from __future__ import annotations
@@ -32,7 +32,8 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
     again (重复, whichever copy was read first), names no department 逾期. A doubtful time
     (W207) names none either: the coordinator checks it first, and a copy of the same bytes
     with the date the coordinator states (``collect --received``, as W207 asks) decides for
-    it. ``received``: the unit's receipts for the period, in the order received.
+    it, as it does for a forwarded message's Date (`TimeSource.FORWARDED`). ``received``: the
+    unit's receipts for the period, in the order received.
 
     A refused file does not count as a return, but the reply to it asked for the correction
     by a date (``reply_by``: `reply_date`), and a correction by the date the office's own
@@ -47,6 +48,9 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
     # department that fixed its clock, or saved into the inbox today, says nothing of when
     # the first copy came
     stated = {r.sha256 for r in valid if r.received_how == TimeSource.STATED}
+    # so does it of a forwarded message's own Date (`TimeSource.FORWARDED`): the office, asked
+    # whether the message was sent to it, states when the forward brought it
+    valid = [r for r in valid if r.received_how != TimeSource.FORWARDED or r.sha256 not in stated] or valid
     for r in valid:
         if r.received_how == TimeSource.DOUBTFUL:
             if r.sha256 not in stated:
@@ -54,16 +58,28 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
         elif r.received.date() <= due:
             return ON_TIME, r
     first = next((r for r in valid if r.received_how != TimeSource.DOUBTFUL), valid[0])
-    asked = None
-    for r in received if reply_by is not None else ():
-        if r.id == first.id:
-            break
-        if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how != TimeSource.DOUBTFUL
-                and (r.run_id or 0) < (first.run_id or 0) and r.received.date() <= (asked or due)):
-            asked = reply_by(r)
+    asked = correction_by(received, due, reply_by, first) if reply_by is not None else None
     if asked and first.received_how != TimeSource.DOUBTFUL and first.received.date() <= asked:
         return ON_TIME, first
     return LATE, first
+
+
+def correction_by(received: list[Receipt], due: dt.date, reply_by: Callable[[Receipt], dt.date],
+                  first: Receipt | None = None) -> dt.date | None:
+    """The date the office's replies asked a correction by, that a correction received by is
+    按时报送 (`timeliness`), or None when no reply asked one: a file refused though sent by
+    ``due``, then each file refused by the date the reply before it asked for, names the date
+    (``reply_by``: `reply_date`). ``received``: the unit's receipts in the order received;
+    ``first``: its first valid return, before which (and before whose run) the refusals came.
+    Without one, a unit 退回待改 may still correct on time until this date (`consolidate`)."""
+    asked = None
+    for r in received:
+        if first is not None and r.id == first.id:
+            break
+        if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how != TimeSource.DOUBTFUL
+                and (first is None or (r.run_id or 0) < (first.run_id or 0)) and r.received.date() <= (asked or due)):
+            asked = reply_by(r)
+    return asked
 
 
 def reply_date(ws: Workspace, due: dt.date, replied: dict[int, dt.date] | None = None

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
+from .addresses import directory_addresses
 from .issued_month import EarlierMonths
 from .ledger import Ledger, Receipt
 from .period import Period
@@ -97,11 +98,12 @@ def report_of(ledger: Ledger, rec: Receipt, reply_to_warnings: bool = False) -> 
                   rows=ledger.rows_of(rec.id), issues=issues)
 
 
-def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt) -> str:
+def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt, units: frozenset[str] = frozenset()) -> str:
     """Who sent the mail that carried ``rec``, as the run that received it read it: the From
     of the nearest mail above it that has one ('' for a loose file). The ledger keeps each
     mail, not its sender: the archived mail is read again, so that a reply written by a
-    later run goes to whoever sent the return, as an uninterrupted run's reply does."""
+    later run goes to whoever sent the return, as an uninterrupted run's reply does. ``units``:
+    the addresses 单位名录 gives its units (`addresses.directory_addresses`), as collect read it with."""
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
     from .mail import parse_mail, parse_msg
 
@@ -114,14 +116,14 @@ def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt) -> str:
             try:
                 data = (ws.root / parent.archive_path).read_bytes()
                 office = ws.settings.mail.addresses  # whose a forwarded message was, as collect read it
-                mail = (parse_mail(data, ws.limits.max_mail_parts, office=office) if parent.kind == "eml"
-                        else parse_msg(data, office))
+                mail = (parse_mail(data, ws.limits.max_mail_parts, office=office, units=units)
+                        if parent.kind == "eml" else parse_msg(data, office, units))
             except Exception as exc:  # the reply still goes to the 单位名录 address
                 log.info("无法从归档邮件读出发件人：%s", parent.archive_path, exc_info=exc)
             else:
                 # a file in a forwarded message (message/rfc822) was sent by that message's
                 # sender, as unpack._adopt_forwarded read it, not by the colleague forwarding it
-                # (unless the message was sent to another than the office: `addressed_to_office`)
+                # (unless the message provably went to a unit, not the office: `addressed_to_office`)
                 forwarded = next((a.sender for a in mail.attachments if a.sender
                                   and hashlib.sha256(a.data).hexdigest() == below.sha256), "")
                 if forwarded or mail.sender:
@@ -154,7 +156,7 @@ def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path
             continue
         try:
             written.extend(write(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
-                                 sender=sender_of(ws, ledger, rec)))
+                                 sender=sender_of(ws, ledger, rec, directory_addresses(master.directory))))
             done.append(receipt_id)
         except Exception as exc:  # owed still; the receipt itself is safe
             log.info("补写反馈表失败：%s", rec.name, exc_info=exc)

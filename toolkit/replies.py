@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import owed, parallel
+from .addresses import directory_addresses
 from .drafts import addressed, retire_drafts, write_draft
 from .feedback import write_feedback
 from .issued_month import EarlierMonths
@@ -61,7 +62,7 @@ def resume(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
             continue  # nothing to say
         try:
             written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
-                                          owed.sender_of(ws, ledger, rec)))
+                                          owed.sender_of(ws, ledger, rec, directory_addresses(master.directory))))
         except Exception as exc:  # the receipt is already safe; the feedback is owed
             owed.record(ledger, [(rec.id, rec.name, owed.reason(exc))])
     return written

@@ -157,13 +157,13 @@ def unknown_senders(ws: Workspace, period: Period, directory: Directory,
     out = []
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         for unit, sent, later, due, own in wanted:
-            first = sender_of(ws, ledger, sent)
+            first = sender_of(ws, ledger, sent, frozenset(known))
             sent_from = addresses_in(first)
             hosts = {a.rpartition("@")[2] for a in sent_from}
             if (not hosts or sent_from & known.keys() or hosts <= _PERSONAL
                     or all(domains.get(h) == {unit} for h in hosts)):
                 continue  # a loose file, a unit's address (W206 asks when it is another's), a clerk's own
-            mine, by = _first_from(lambda r: sender_of(ws, ledger, r), later, own)
+            mine, by = _first_from(lambda r: sender_of(ws, ledger, r, frozenset(known)), later, own)
             if mine is None or mine.received.date() <= due:
                 continue  # the unit itself sent by the deadline, or never from its own address
             out.append(Asked(unit, sent,

@@ -33,7 +33,7 @@ def effective_progress(row: Row) -> float | None:
 def task_status(task: Task, leads: list[str], rows: dict[str, Row], period: Period,
                 waiting: frozenset[str] = frozenset()) -> str:
     """The 综合状态 rule of docs/design.md ("Consolidation"), from the lead units' accepted rows;
-    ``waiting``: the units 未报送 or 退回待改 whose deadline has not passed (`Consolidation.awaited`)."""
+    ``waiting``: the units 未报送 or 退回待改 that may still report or correct on time (`Consolidation.awaited`)."""
     reported = [rows[u] for u in leads if u in rows]
     if not reported:
         return NOT_REPORTED

@@ -72,11 +72,14 @@ class Item:
     auto_reply: bool = False       # an automatic reply carrying nothing (`mail.auto_reply`): not a return
     # in a forwarded message without a usable Date: timed by the forward, not by the department
     forward_timed: bool = False
-    # the Date of a forwarded message not known to have been sent to the office: timed by the
-    # forward (``forward_timed``), this is said beside it when the forward makes the unit 逾期
-    forwarded_date: dt.datetime | None = None
-    # the office's own addresses (`MailSettings.addresses`), given to an inbox file by collect
+    # timed by a forwarded message's own Date (`TimeSource.FORWARDED`) not known to have been sent
+    # to the office: when the forward carrying it reached the office, set by collect as it settles
+    # the times and said when it would have made the unit 逾期 (`evidence.on_time_on_weak_evidence`)
+    forward_time: dt.datetime | None = None
+    # the office's own addresses (`MailSettings.addresses`) and its units' (`addresses.directory_addresses`),
+    # given to an inbox file by collect: whom a forwarded message was sent to (`mail.addressed_to_office`)
     office: frozenset[str] = frozenset()
+    units: frozenset[str] = frozenset()
     # whom the innermost mail carrying this item was sent to (`ParsedMail.to`); None: no mail carries it
     mail_to: tuple[str, ...] | None = None
 
@@ -104,8 +107,8 @@ class Item:
     def inherit(self, child: Item) -> Item:
         """Give a file found inside this one the evidence of what carried it."""
         child.sender, child.subject, child.time_source = self.sender, self.subject, TimeSource.CARRIER
-        child.forward_timed, child.forwarded_date = self.forward_timed, self.forwarded_date
-        child.office, child.mail_to = self.office, self.mail_to
+        child.forward_timed, child.office, child.units = self.forward_timed, self.office, self.units
+        child.mail_to = self.mail_to
         return child
 
     def carry(self, child: Item, entry: str = "") -> Item:
@@ -253,7 +256,7 @@ def _expand_mail(item: Item, limits: Limits) -> None:
 
     item.outcome = CONTAINER
     try:
-        mail = parse_mail(item.data, limits.max_mail_parts, office=item.office)
+        mail = parse_mail(item.data, limits.max_mail_parts, office=item.office, units=item.units)
     except Exception as exc:  # the stdlib parser is lenient; this is a last resort
         item.outcome = UNREADABLE
         item.issues.append(make_issue("E101", file=item.name, reason=f"邮件格式损坏（{type(exc).__name__}）"))
@@ -262,16 +265,14 @@ def _expand_mail(item: Item, limits: Limits) -> None:
 
 
 def _adopt_mail(item: Item, mail, limits: Limits) -> None:
-    # a mail attached to a mail is a forwarded one: its Date and From are the files' only when it
-    # was sent to the office (`mail.addressed_to_office`, as `_adopt_forwarded`)
+    # a mail attached to a mail is a forwarded one: its Date and From are the files' unless it
+    # provably went to a unit, not the office (`mail.addressed_to_office`, as `_adopt_forwarded`)
     from .mail import addressed_to_office
 
-    sent = True if item.mail_to is None else addressed_to_office(mail.to, item.mail_to, item.office, item.sender)
-    if mail.date and sent:
-        item.received_at, item.time_source = mail.date, TimeSource.MAIL
-        item.forward_timed, item.forwarded_date = False, None
-    elif mail.date and sent is None:  # whom it went to is not known: the forward's time, this said
-        item.forward_timed, item.forwarded_date = True, mail.date
+    sent = True if item.mail_to is None else addressed_to_office(mail.to, item.mail_to, item.office, item.units)
+    if mail.date and sent is not False:  # not known whom it went to: its Date, the forward's said
+        item.received_at, item.time_source = mail.date, TimeSource.MAIL if sent else TimeSource.FORWARDED
+        item.forward_timed = False
     elif item.level and sent is not False:  # without a Date: its files go by the one forwarding it
         item.forward_timed = True
     if sent is not False:
@@ -310,14 +311,14 @@ def _adopt_forwarded(child: Item, att: Attachment) -> None:
     as it would had the message been forwarded as an .eml file (`_adopt_mail` on that file):
     the department sent it then, whenever a colleague forwarded it to the office. Whatever
     the forwarded message lacks stays the mail's, which `carry` gave; so does all of it when
-    it was not sent to the office (`mail.addressed_to_office`: ``att.elsewhere``, ``att.unsure``)."""
+    it provably went to a unit (`mail.addressed_to_office`: ``att.elsewhere``). Whom it went to
+    not known (``att.unsure``), its Date is `TimeSource.FORWARDED`: the forward's time is said."""
     if att.date:
-        child.received_at, child.time_source = att.date, TimeSource.MAIL
-        child.forward_timed, child.forwarded_date = False, None
-    elif att.via and not att.elsewhere:  # no Date (or none sure): the forward's time, weak evidence
+        child.received_at = att.date
+        child.time_source = TimeSource.FORWARDED if att.unsure else TimeSource.MAIL
+        child.forward_timed = False
+    elif att.via and not att.elsewhere:  # no Date: the forward's time, weak evidence
         child.forward_timed = True
-    if att.unsure is not None:
-        child.forward_timed, child.forwarded_date = True, att.unsure
     child.sender, child.subject = att.sender or child.sender, att.subject or child.subject
     if att.via:
         child.mail_to = att.to
@@ -328,7 +329,7 @@ def _expand_msg(item: Item, limits: Limits) -> None:
     from .mail import parse_msg
 
     try:
-        mail = parse_msg(item.data, item.office)
+        mail = parse_msg(item.data, item.office, item.units)
     except ImportError:
         item.outcome = UNREADABLE
         item.issues.append(make_issue(

@@ -109,6 +109,9 @@ class TimeSource(Word):
 
     MAILBOX = "邮箱收到时间"   # the IMAP server's INTERNALDATE (duban mail fetch)
     MAIL = "邮件发送时间"
+    #: a forwarded message's own Date, not known to have been sent to the office (`mail.addressed_to_office`):
+    #: a copy of the same file with a date the office states (collect --received) decides instead
+    FORWARDED = "被转发原邮件的发送时间"
     STATED = "督办部门指定"
     MTIME = "文件修改时间"
     DOUBTFUL = "收取时间（原时间存疑）"

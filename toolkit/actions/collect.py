@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
+from ..addresses import directory_addresses
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
 from ..downloads import downloaded_from_links
 from ..evidence import (
@@ -25,9 +26,7 @@ from ..evidence import (
     bare_mail_message,
     bare_mails,
     doubt,
-    forwarded_inline,
     from_timestamp,
-    late_on_weak_evidence,
     local,
     meant_later,
     own_later_form,
@@ -37,17 +36,17 @@ from ..evidence import (
     unit_of_address,
 )
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
-from ..issued_month import EarlierMonths, check_as_printed, exempt_of, issued_dues, kept_apart, received_of
-from ..ledger import Ledger, Receipt, common_due
+from ..issued_month import EarlierMonths, check_as_printed
+from ..ledger import Ledger, Receipt
 from ..ledger.mail_records import MailRecords
 from ..master import Master
-from ..on_time import replied_on, reply_date, timeliness, unit_due
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..report import Report, make_issue
 from ..text import clean, unescape_name
 from ..unpack import Item, expand
-from ..vocab import Outcome, TimeSource, UnitState
+from ..vocab import Outcome, TimeSource
+from ..weak_times import Deadlines, weak, weak_time_note
 from ..workspace import MERGED, Workspace
 
 log = logging.getLogger("duban")
@@ -185,6 +184,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         pool = check_pool(len(paths), ctx, workers)
         if pool is not None:
             stack.enter_context(pool)
+        mailboxes = ws.settings.mail.addresses, directory_addresses(master.directory)  # once, not per mail
         for path in progress(paths, "读取收件箱"):
             rel = unescape_name(path.relative_to(ws.inbox).as_posix())
             try:
@@ -203,7 +203,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     result.recovered += 1
                 continue
             if not item.outcome:
-                item.office = ws.settings.mail.addresses  # whose mail a forwarded one was (`unpack`)
+                # whose mail a forwarded one was (`unpack`)
+                item.office, item.units = mailboxes
                 expand(item, limits)
             fetched = mailbox.fetched_by_sha(item.sha256) if item.kind == "eml" else None
             if fetched is not None:  # fetched by duban mail fetch: the server knows when it arrived
@@ -305,7 +306,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         ledger.mark_cleared(*cleared)
 
         # Outcomes after superseding are in the ledger; count from there.
-        due_of: dict[Period, _Deadlines] = {}
+        due_of: dict[Period, Deadlines] = {}
         for top in tops:
             for it in top.walk():
                 if it.report is None:
@@ -322,12 +323,9 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 # unit had at hand as that month's, so the coordinator is asked
                 if outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period:
                     result.elsewhere.append((rep.unit, rep.period, it.name))
-                if outcome == ACCEPTED and rep.unit and rep.period and (
-                        it.time_source == TimeSource.MTIME
-                        or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX)
-                            and (forwarded_inline(it.subject) or it.forward_timed))
-                        or (it.time_source == TimeSource.MAILBOX and it.mail_date is not None)):
-                    _doubt_late_mtime(ws, ledger, master, it, rep, due_of, result)
+                if outcome == ACCEPTED and rep.unit and rep.period and weak(it):
+                    said = weak_time_note(ws, ledger, master, it, rep, due_of)
+                    result.disputed += [(it.name, said)] if said else []
         result.disputed += [(it.name, bare_mail_message(it, tz, now)) for it in bare if not it.unit
                             or ledger.latest_return_id(it.unit, it.period, master.directory.names_of(it.unit)[1:])
                             is None]
@@ -362,8 +360,8 @@ def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
         item.received_at, item.time_source = dt.datetime.combine(stated, dt.time()), TimeSource.STATED
     else:
         item.received_at = local(item.received_at, tz)
-    if item.forwarded_date is not None:
-        item.forwarded_date = local(item.forwarded_date, tz)
+    if item.time_source == TimeSource.FORWARDED and carrier is not None:  # when the forward brought it
+        item.forward_time = carrier.forward_time or carrier.received_at
     for child in item.children:
         _settle_time(child, tz, stated, item)
 
@@ -609,44 +607,6 @@ def _unless_master_fixed(ledger: Ledger, earlier: list[Receipt], master_saved: s
             r.outcome == RETURNED and r.collected_at < master_saved and master_only(r) for r in earlier):
         return []
     return earlier
-
-
-# per period: its deadline, each unit's own (`issued_month.issued_dues`), each unit's receipts,
-# the day each reply was written (`on_time.replied_on`) and the units exempt at issue
-# (本期免报: given no deadline, never 逾期), as consolidate reads them
-_Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]], dict[int, dt.date], frozenset[str]]
-
-
-def _doubt_late_mtime(ws: Workspace, ledger: Ledger, master: Master, it: Item, rep: Report,
-                      due_of: dict[Period, _Deadlines], result: CollectResult) -> None:
-    """A return judged late on its file's modification time alone is said on screen: the time
-    a file was saved into 收件箱 (from a mail client, a USB stick) is often days after the
-    department sent it, and the 通报 would name the unit 逾期 on that alone. So is one judged
-    late on the Date of a mail forwarded inline (a colleague passing it on days later), or on
-    the mailbox's receive time while the mail's own Date is on time (`late_on_weak_evidence`).
-    A unit exempt for the month (本期免报) that volunteers a return is never late: none is said."""
-    period = rep.period
-    if period not in due_of:
-        # read once per period, not per file: an office copying a month's files into 收件箱
-        # after the deadline makes every one of them late by its modification time
-        apart = kept_apart(ledger, period, master)
-        dues = issued_dues(ledger, period, master, apart)
-        due_of[period] = (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master, apart),
-                          replied_on(ledger, period),
-                          exempt_of(ledger, period, master, apart))
-    common, dues, received, replied, exempt = due_of[period]
-    due = unit_due(ws, period, dues, common, rep.unit)
-    if it.received_at.date() > due and rep.unit not in exempt:
-        # Said only when this file decides the verdict: an earlier valid return (on time, or
-        # late by stronger evidence) decides it whatever this one's time (`timeliness`).
-        latest = ledger.get(it.receipt_id) if it.receipt_id else None
-        state, decided = (timeliness(latest, received.get(rep.unit, []), due, reply_date(ws, due, replied))
-                          if latest else (None, None))
-        if state != UnitState.LATE or decided.id != latest.id:
-            return
-        message = late_on_weak_evidence(it, rep.unit, due)
-        if message:
-            result.disputed.append((it.name, message))
 
 
 def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:

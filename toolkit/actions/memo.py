@@ -93,7 +93,8 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
     memo made early to see where things stand; or a unit's own extension, `issue --dept … --due`):
     they may still report on time, and a 通报 printed now would name them in public for it; so
     would it the tasks 未报送 only for them (`TaskSummary.not_yet_due`: the 汇总表's 未报送（尚未截止）),
-    or for a lead sent back that may still correct on time (`Consolidation.awaited`), named too."""
+    or for a lead sent back that may still correct on time (`Consolidation.awaited`: by its deadline, or
+    the later date its reply asked the correction by), named too, with that date."""
     waiting = [(unit, cons.due_of(unit)) for unit in cons.not_yet_due(today)]
     units = frozenset(unit for unit, _ in waiting)
     awaited = frozenset(cons.not_yet_due(today, sent_back=True))
@@ -112,9 +113,15 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
               for day, units in sorted(by_day.items())]
     parts = [f"通报列为未报送的 {len(waiting)} 个单位，今天（{cn_date(today)}）尚未过其报送截止日期，"
              f"仍可按时报送（{'；'.join(named)}）"] if waiting else []
-    if back:  # 退回修改 is what happened; what the task waits on is said
-        parts.append(f"通报列为退回修改的{'、'.join(back)}{'' if waiting else f'今天（{cn_date(today)}）'}"
+    # 退回修改 is what happened; what the task waits on is said: its deadline, or past it the
+    # date its reply asked the correction by (`Consolidation.awaited_by`), by which it is 按时报送
+    due_back = [u for u in back if cons.due_of(u) >= today]
+    if due_back:
+        parts.append(f"通报列为退回修改的{'、'.join(due_back)}{'' if waiting else f'今天（{cn_date(today)}）'}"
                      "尚未过报送截止日期，仍可按时改报")
+    by_reply = [f"{u}（退回意见要求于{cn_date(cons.awaited_by(u))}前改报）" for u in back if u not in due_back]
+    if by_reply:
+        parts.append(f"通报列为退回修改的{'、'.join(by_reply)}已过报送截止日期，但在退回意见要求的日期前改报仍计为按时报送")
     # the tasks by number, as the 通报 names them (任务1.1): "任务1.1、2.2、3.3、7.3、8.3等12项"
     ids = "、".join(t.task.id for t in tasks[:5]) + (f"等{len(tasks)}项" if len(tasks) > 5 else "")
     if tasks:

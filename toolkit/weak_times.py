@@ -1,0 +1,70 @@
+"""What collect says of a return whose verdict rests on weak evidence of its time: judged
+逾期 by a file's modification time, a forward's time or the mailbox's receive time
+(`evidence.late_on_weak_evidence`), or 按时 by a forwarded message's own Date while the forward
+reached the office after the deadline (`evidence.on_time_on_weak_evidence`). Moved out of
+`actions.collect`, which the 700-line limit holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .evidence import forwarded_inline, late_on_weak_evidence, on_time_on_weak_evidence
+from .issued_month import exempt_of, issued_dues, kept_apart, received_of
+from .ledger import Ledger, Receipt, common_due
+from .master import Master
+from .on_time import replied_on, reply_date, timeliness, unit_due
+from .period import Period
+from .report import Report
+from .vocab import TimeSource, UnitState
+from .workspace import Workspace
+
+# per period: its deadline, each unit's own (`issued_month.issued_dues`), each unit's receipts,
+# the day each reply was written (`on_time.replied_on`) and the units exempt at issue
+# (本期免报: given no deadline, never 逾期), as consolidate reads them
+Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]], dict[int, dt.date], frozenset[str]]
+
+
+def weak(it: Any) -> bool:
+    """Whether ``it`` (an `unpack.Item`) was timed by weak evidence: worth `weak_time_note`."""
+    return (it.time_source in (TimeSource.MTIME, TimeSource.FORWARDED)
+            or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX)
+                and (forwarded_inline(it.subject) or it.forward_timed))
+            or (it.time_source == TimeSource.MAILBOX and it.mail_date is not None))
+
+
+def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report,
+                   due_of: dict[Period, Deadlines]) -> str:
+    """A return (``it``, accepted, of ``rep.unit``) judged late on its file's modification time
+    alone is said on screen: the time a file was saved into 收件箱 (from a mail client, a USB
+    stick) is often days after the department sent it, and the 通报 would name the unit 逾期 on
+    that alone. So is one judged late on the Date of a mail forwarded inline (a colleague
+    passing it on days later), or on the mailbox's receive time while the mail's own Date is on
+    time (`late_on_weak_evidence`); and one judged on time by a forwarded message's Date whose
+    forward came after the deadline (`on_time_on_weak_evidence`). A unit exempt for the month
+    (本期免报) that volunteers a return is never late: none is said. ``due_of``: read once per
+    period, not per file (an office copying a month's files into 收件箱 after the deadline
+    makes every one of them late by its modification time)."""
+    if not weak(it):
+        return ""
+    period = rep.period
+    if period not in due_of:
+        apart = kept_apart(ledger, period, master)
+        dues = issued_dues(ledger, period, master, apart)
+        due_of[period] = (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master, apart),
+                          replied_on(ledger, period),
+                          exempt_of(ledger, period, master, apart))
+    common, dues, received, replied, exempt = due_of[period]
+    due = unit_due(ws, period, dues, common, rep.unit)
+    late = it.received_at.date() > due
+    if rep.unit in exempt or not (late or on_time_on_weak_evidence(it, rep.unit, due)):
+        return ""
+    # Said only when this file decides the verdict: an earlier valid return (on time, or
+    # late by stronger evidence) decides it whatever this one's time (`timeliness`).
+    latest = ledger.get(it.receipt_id) if it.receipt_id else None
+    if latest is None:
+        return ""
+    state, decided = timeliness(latest, received.get(rep.unit, []), due, reply_date(ws, due, replied))
+    if decided.id != latest.id or state != (UnitState.LATE if late else UnitState.ON_TIME):
+        return ""
+    return late_on_weak_evidence(it, rep.unit, due) if late else on_time_on_weak_evidence(it, rep.unit, due)
