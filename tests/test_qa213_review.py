@@ -1,7 +1,7 @@
 """QA213 review of QA204 (answers to W206 and to a mail too big), QA207/b442324 (the Excel
 console's result cell) and QA210 (cloud links, mails without a file).
 
-Strict xfails are wrong behaviour a coordinator would hit; plain tests pin what is right.
+Its strict xfails (wrong behaviour a coordinator would hit) were mended by QA217; the tests pin what is right.
 """
 
 from __future__ import annotations
@@ -98,9 +98,6 @@ def test_a_unit_with_a_w206_file_and_an_unknown_sender_answers_both_and_undoes_b
     assert code == 1 and not [t for t in told if t.startswith("已核实：")]
 
 
-@pytest.mark.xfail(strict=True, reason="actions/sender.check_sender: with a W206 question open, answering "
-                   "again to change a given unknown-sender answer (--not-theirs) goes to _check_disputed "
-                   "and is refused with the W206 line; the office cannot correct its first answer")
 def test_a_sender_answer_can_be_changed_while_a_w206_question_is_open(issued_ws, make_return, collecting_on, run):
     set_email(issued_ws, 中堂镇=ZT_MAIL)
     _village_then_town(issued_ws, make_return, collecting_on)
@@ -151,8 +148,6 @@ def test_a_checked_mail_leaves_a_later_mail_of_the_same_sender_asked(issued_ws, 
     assert _status(run, issued_ws)[0] == 0
 
 
-@pytest.mark.xfail(strict=True, reason="actions/sender._names matches an address as a substring: "
-                   "`mail checked wei@163.com` (another sender) marks zhang.wei@163.com's mail checked")
 def test_an_address_matching_no_sender_checks_nothing(issued_ws, monkeypatch, run):
     _zhang(issued_ws)
     set_clock(monkeypatch, dt.date(2022, 7, 6))
@@ -195,9 +190,7 @@ def test_a_version_13_ledger_read_only_stays_13_then_a_write_upgrades_it(tmp_pat
 # Excel console: the result cell
 
 
-@pytest.mark.xfail(strict=True, reason="actions/excel_console._act 收取汇总: collect's W206 line and office_notes' "
-                   "请核实 about the same file are both written; the first is the second's opening words")
-def test_the_console_cell_says_a_w206_file_once_strict(issued_ws, make_return):
+def test_the_console_cell_says_a_w206_file_once(issued_ws, make_return):
     drop(issued_ws, "石排镇6月.xlsx", make_return("石碣镇"), on_time())
     lines = console_action(issued_ws, "收取汇总", "2022-06").message.split("\n")
     assert len([x for x in lines if "石排镇6月.xlsx" in x]) == 1
@@ -220,8 +213,6 @@ def test_a_units_website_and_the_163_footer_are_no_files():
     assert service_of("https://maas.mail.163.com/dashi-web-extend/html/proSignature.html?ftlId=1") == ""
 
 
-@pytest.mark.xfail(strict=True, reason="cloud._SERVICES: dashi.163.com (网易邮箱大师, the 163 signature "
-                   "editor) is read as 网易邮箱超大附件; its signature link is no file")
 def test_the_163_signature_link_is_no_file():
     assert cloud_files([("html", SIGNATURE)]) == []
 
@@ -237,9 +228,6 @@ def _mail_163(html: str, attach: bytes | None) -> bytes:
     return m.as_bytes()
 
 
-@pytest.mark.xfail(strict=True, reason="cloud._SERVICES (dashi.163.com): a 163 mail carrying its return is "
-                   "registered with 网易邮箱超大附件 1 个（链接，需手动下载） and a W211 “（未写文件名）”没有随邮件附上 "
-                   "in 收件登记 and the 汇总表's 校验问题")
 def test_a_163_mail_with_its_return_and_signature_is_not_said_to_link_its_file(issued_ws, make_return):
     set_email(issued_ws, 石龙镇=TOWN)
     drop(issued_ws, "来信.eml", _mail_163(SIGNATURE, make_return("石龙镇")))
@@ -261,9 +249,6 @@ def test_a_reply_quoting_the_issue_mail_with_a_website_is_no_link(issued_ws, run
     assert not [n for n in s["_notes"] if "下载链接" in n and "石龙镇" in n and "只有超大附件" in n]
 
 
-@pytest.mark.xfail(strict=True, reason="mail_notes.bare_mail_notes / evidence.bare_mails: a unit's reply "
-                   "\"收到，谢谢\" to the office's issue mail is asked about (exit 1) as a return without "
-                   "attachment until the unit reports; an acknowledgement is no return, like an auto reply")
 def test_a_received_thanks_reply_is_not_asked_about(issued_ws, run):
     set_email(issued_ws, 石龙镇=TOWN)
     drop(issued_ws, "来信.eml", link_mail("收到，谢谢！", subject="回复：2022年6月进展填报表"))
@@ -302,9 +287,6 @@ def test_the_code_as_offices_write_it(body):
     assert (f.link, f.code) == ("https://pan.baidu.com/s/1AbCdEfG", "8k3q")
 
 
-@pytest.mark.xfail(strict=True, reason="cloud._URL runs on over what NFKC made of a full-width comma or "
-                   "semicolon, and over CJK: 链接：https://pan.baidu.com/s/1AbCdEfG，提取码：8k3q gives the link "
-                   "…/1AbCdEfG,提取码:8k3q and no 提取码 (also with no space, or two <span>s of an html body)")
 @pytest.mark.parametrize("bodies", [
     [("plain", "链接：https://pan.baidu.com/s/1AbCdEfG，提取码：8k3q")],
     [("plain", "链接：https://pan.baidu.com/s/1AbCdEfG；提取码：8k3q")],
@@ -316,9 +298,6 @@ def test_a_code_written_right_after_the_link(bodies):
     assert (f.link, f.code) == ("https://pan.baidu.com/s/1AbCdEfG", "8k3q")
 
 
-@pytest.mark.xfail(strict=True, reason="cloud._Text: an href folded over lines in the html source "
-                   "(browsers drop the line break from a URL) is cut at the break: the office is given "
-                   "https://pan.baidu.com/s/1AbCdEf, a dead link")
 def test_an_href_folded_over_lines_is_the_whole_link():
     [f] = cloud_files([("html", '<a href="https://pan.baidu.com/s/1AbCdEf\r\nGhIj">下载</a> 提取码：8k3q')])
     assert f.link == "https://pan.baidu.com/s/1AbCdEfGhIj"

@@ -39,7 +39,10 @@ _SERVICES = (
     (re.compile(r"^https?://(?:[\w-]+\.)*mail\.qq\.com/\S*ftn", re.I), "QQ邮箱超大附件"),
     (re.compile(r"^https?://(?:[\w-]+\.)*edisk\.qiye\.163\.com/", re.I), "网易企业邮箱云附件"),
     (re.compile(r"^https?://mail\.(?:163|126)\.com/large-attachment-download/", re.I), "网易邮箱超大附件"),
-    (re.compile(r"^https?://(?:dashi|fs)\.163\.com/", re.I), "网易邮箱超大附件"),
+    # 163's older download page (fs.163.com/fs/display/?p=X-NETEASE-HUGE-ATTACHMENT…) and any page
+    # carrying that key; not all of dashi.163.com: 网易邮箱大师's signature editor is there
+    (re.compile(r"^https?://fs\.163\.com/fs/display/|^https?://(?:[\w-]+\.)*(?:163|126)\.com/\S*"
+                r"X-NETEASE-HUGE-ATTACHMENT", re.I), "网易邮箱超大附件"),
     (re.compile(r"^https?://[^/\s]+/coremail/\S*(?:nfFile|share_link|largeattach|bigattach)", re.I),
      "Coremail 网盘附件"),
     (re.compile(r"^https?://(?:1drv\.ms|onedrive\.live\.com|[\w-]+\.sharepoint\.com)/", re.I), "OneDrive 共享文件"),
@@ -69,7 +72,11 @@ _DOWNLOAD_PATH = re.compile(r"(?:download|share|ftn|attach|nfFile|/file)", re.I)
 #: a preview page, an icon, or the 163 client's advertisement: no file to download there
 _NOT_A_FILE = re.compile(r"(?:/preview|\.(?:gif|png|jpe?g)(?:\?|$)|^https?://u\.163\.com/|res\.mail\.qq\.com)",
                          re.I)
-_URL = re.compile(r"https?://[^\s<>\"'（）()，。、；]+", re.I)
+#: a link: whole as an html body's href (`_Text` writes it between < >), else up to a space, a
+#: bracket or a CJK character (提取码 written right after it; ，；after NFKC are , ; which
+#: `_files_in` strips from its end)
+_URL = re.compile(r"(?<=<)https?://[^\s<>\"]+(?=>)"
+                  r"|https?://[^\s<>\"'（）()，。、；\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+", re.I)
 _FILE_NAME = re.compile(r"([^\s<>()（）\"'“”:：/\\|*?]+\.[A-Za-z][A-Za-z0-9]{0,4})(?![A-Za-z0-9])")
 _DATE = (r"(\d{4})\s*[年/-]\s*(\d{1,2})\s*[月/-]\s*(\d{1,2})\s*日?\s*(?:[(（]?星期.[)）]?\s*)?"
          r"(?:(\d{1,2})[:：](\d{2})(?::\d{2})?)?")
@@ -223,7 +230,8 @@ class _Text(HTMLParser):
             self.span_expiry = _epoch(a["expiretime"])
         if tag != "a":
             return
-        link = html.unescape(a.get("href", "")).strip()
+        # a browser drops tabs and line breaks from a URL: an href folded over lines in the source is one link
+        link = re.sub(r"[\t\r\n]", "", html.unescape(a.get("href", ""))).strip()
         self.links.append(link)
         if not link:
             return
@@ -248,6 +256,11 @@ class _Text(HTMLParser):
         if self.links and self.links[-1] and _FILE_NAME.fullmatch(data.strip()):
             self.names.setdefault(self.links[-1], data.strip())
         self.out.append(data)
+
+
+def html_text(text: str) -> str:
+    """An html body as text (its links written after their words as ``<link>``)."""
+    return _html_text(text)[0]
 
 
 def _html_text(text: str) -> tuple[str, dict[str, str], dict[str, dt.datetime | None], dict[str, str]]:

@@ -51,14 +51,15 @@ class Disputed:
 def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], master: Master,
                      apart: frozenset[str]) -> list[Disputed]:
     """The files of ``received`` (unit → its receipts of the month, under the month's names) that
-    carry a W206, once per file and other unit. The other unit is named as the month counts it:
+    carry a W206, once per receipt and other unit. The other unit is named as the month counts it:
     市林业局, merged into 市自然资源局 after June's forms went out, stays itself in June (``apart``:
     `kept_apart`), where 单位名录 resolves it to the unit the file went to and the note was lost
     (QA205)."""
     by_id = {r.id: (unit, r) for unit, recs in received.items() for r in recs}
     ids = list(by_id)
     checked = disputed_checks(ledger.conn) if ids else {}
-    found: dict[tuple[str, str], Disputed] = {}
+    # by receipt: a later, different file sent under a name already answered about is its own question
+    found: dict[tuple[int, str], Disputed] = {}
     for start in range(0, len(ids), 500):  # under SQLite's bound on a statement's parameters
         chunk = ids[start:start + 500]
         for receipt_id, message in ledger.conn.execute(
@@ -70,7 +71,7 @@ def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], master:
             unit, rec = by_id[receipt_id]
             other = month_name(m.group(1), master, apart)
             if other != unit:
-                found.setdefault((rec.name, other), Disputed(unit, other, rec.name, message, rec,
+                found.setdefault((receipt_id, other), Disputed(unit, other, rec.name, message, rec,
                                                              checked.get(receipt_id, "")))
     return list(found.values())
 

@@ -457,7 +457,8 @@ def on_time_on_weak_evidence(it, unit: str, due: dt.date) -> str:
 
 def bare_mails(tops: Iterable, directory: Directory, run_period: Period,
                addresses: dict[str, set[str]], tz: ZoneInfo, now: dt.datetime) -> list:
-    """Mails (`unpack.Item`) that carry no file at all (a download link, "see text", "收到"),
+    """Mails (`unpack.Item`) that carry no file at all (a download link, "see text"; not an
+    automatic reply nor a reply of thanks, "收到": `mail.acknowledgement`),
     or that link a cloud attachment (QQ 超大附件, 网易云附件: `toolkit.cloud`) whatever else
     they carry. Recorded like every input (已拆包), under the unit their sender's address
     (``addresses``: `address_index`) or their name, subject or linked files' names name, so

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .addresses import addresses_in, parse_addresses
-from .cloud import CloudFile, cloud_files
+from .cloud import CloudFile, cloud_files, html_text
 from .errors import BadPeriod, BadTemplate
 from .period import Period
 from .text import clean
@@ -208,6 +208,8 @@ class ParsedMail:
     cloud: list[CloudFile] = field(default_factory=list)
     #: an out-of-office or other automatic reply (`auto_reply`), most often to the office's own mail
     auto_reply: bool = False
+    #: a person's reply that only acknowledges (收到，谢谢): `acknowledgement`
+    acknowledgement: bool = False
     #: whom it was sent to besides its sender (To, Cc), lower-cased: `addressed_to_office`
     to: tuple[str, ...] = ()
 
@@ -232,6 +234,34 @@ def auto_reply(subject: str, headers: Message | None = None) -> bool:
         if str(headers.get("Precedence", "") or "").strip().lower() == "auto_reply":
             return True
     return bool(_AUTO_SUBJECT.match(subject or ""))
+
+
+#: a reply's own words that only acknowledge the office's mail: 收到，谢谢！ 已收悉。 好的，谢谢
+_THANKS = re.compile(r"(?:(?:好的|好|ok|已?收到|已?收悉|已阅|谢谢|感谢|多谢|thanks?(?:\s+you)?)[\s,，.。!！~～、]*)+",
+                     re.I)
+#: words that mean a return was meant after all (见附件, 已报送, 链接): asked about as ever
+_RETURN_WORDS = re.compile(r"附件|报送|已报|报表|填报|见正文|链接|提取码|下载|材料|进展", re.I)
+#: where the quoted mail begins: ---- 原始邮件 ----, -----Original Message-----, > lines, 发件人:
+_QUOTED = re.compile(r"^\s*(?:-{2,}.*|>.*|(?:发件人|From)\s*[:：].*|在.{0,80}写道[:：]?|On .{0,120}wrote:)\s*$",
+                     re.M | re.I)
+
+
+def acknowledgement(bodies: list[tuple[str, str]]) -> bool:
+    """Whether a mail's own words (its first body above the quoted mail) only acknowledge the
+    office's: a first line of thanks (收到，谢谢！; 已收悉), then a signature at most, no word of
+    a return. Such a reply to the issue mail repeats its subject (回复：2022年6月进展填报表) and
+    carries nothing: it is passed over like an automatic reply, not asked about as a return."""
+    if not bodies:
+        return False
+    subtype, text = bodies[0]
+    # an html reply quotes the mail it answers in a <blockquote> (others under a 原始邮件 line)
+    text = html_text(re.split(r"<blockquote", text, maxsplit=1, flags=re.I)[0]) if subtype == "html" else text
+    quoted = _QUOTED.search(text)
+    own = (text[:quoted.start()] if quoted else text).strip()
+    lines = [x.strip() for x in own.splitlines() if x.strip()]
+    # the signature of a name, a unit and a telephone is short; a letter is no acknowledgement
+    return bool(lines) and bool(_THANKS.fullmatch(lines[0])) and len("".join(own.split())) <= 80 and not (
+        _RETURN_WORDS.search(own))
 
 
 def _decode_bytes(raw: bytes, declared: str | None = None) -> str:
@@ -420,6 +450,7 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,
     _walk(msg, out, Attachment("", b"", to=out.to), budget, max_depth, office, units)
     out.cloud = cloud_files(out.bodies)
     out.auto_reply = auto_reply(out.subject, msg)
+    out.acknowledgement = not out.attachments and not out.cloud and acknowledgement(out.bodies)
     return out
 
 

@@ -48,7 +48,8 @@ def mails_without_files(mails: list[tuple[str, Receipt]], issues: dict[int, list
                         ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Of a month's mails (已拆包: ``(unit, receipt)``, their ``issues`` by receipt id), per unit
     those whose return waits behind a link (`behind_link`: ``Consolidation.behind_links``) and
-    those that carried no file and no link duban knows, nor were an automatic reply, as
+    those that carried no file and no link duban knows, nor were an automatic reply or a reply
+    of thanks (收到，谢谢: `mail.acknowledgement`), as
     `unpack` noted them (；没有附件): "2022-07-04 17:00 的邮件“…”" (``Consolidation.bare_mails``)."""
     behind: dict[str, list[str]] = {}
     bare: dict[str, list[str]] = {}

@@ -69,7 +69,7 @@ class Item:
     released: bool = False         # data dropped once archived: `read_back` reads the archive
     # a mail's files sent as links (超大附件, 云附件: `toolkit.cloud`), to be downloaded by hand
     cloud: list[Any] = field(default_factory=list)
-    auto_reply: bool = False       # an automatic reply carrying nothing (`mail.auto_reply`): not a return
+    auto_reply: bool = False       # an automatic reply or an acknowledgement (收到) carrying nothing: not a return
     # in a forwarded message without a usable Date: timed by the forward, not by the department
     forward_timed: bool = False
     # timed by a forwarded message's own Date (`TimeSource.FORWARDED`) not known to have been sent
@@ -302,8 +302,10 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
     if item.cloud:
         item.note += f"；{item.cloud[0].service} {len(item.cloud)} 个（链接，需手动下载）"
     elif not item.children:
-        item.auto_reply = mail.auto_reply
-        item.note += "；自动回复，没有附件" if item.auto_reply else "；没有附件"
+        # an acknowledgement (收到，谢谢) is passed over as an automatic reply is: no return was meant
+        item.auto_reply = mail.auto_reply or mail.acknowledgement
+        item.note += ("；自动回复，没有附件" if mail.auto_reply else "；回复收到，没有附件" if mail.acknowledgement
+                      else "；没有附件")
 
 
 def _adopt_forwarded(child: Item, att: Attachment) -> None:

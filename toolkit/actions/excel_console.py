@@ -93,9 +93,13 @@ def _act(ws: Workspace, action: str, period: Period) -> tuple[str, list[str]]:
         merged = merge(ws, period)
         # while some deadline has not passed, those past it and those not apart (`missing_counts`)
         missing = "，".join(f"{label} {n} 个单位" for label, n in merged.consolidation.missing_counts())
-        disputed = [f"请核实：{name}：{message}" for name, message in collected.disputed]
+        notes = merged.consolidation.office_notes()
+        # a W206 file collect spoke of that `disputed_notes` asks about opens with the same words:
+        # the office's fuller line (who stands 未报送, the command that answers) says it once
+        disputed = [f"请核实：{name}：{message}" for name, message in collected.disputed
+                    if not any(n.startswith(f"请核实：{name}：") for n in notes)]
         return (f"收到 {collected.inputs} 个文件，采纳 {collected.accepted}，退回 {collected.returned}；"
-                f"{missing}。汇总表：{merged.path}", disputed + merged.consolidation.office_notes())
+                f"{missing}。汇总表：{merged.path}", disputed + notes)
     result = write_memo(ws, period)
     return f"通报：{result.path}", result.warnings
 

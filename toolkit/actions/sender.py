@@ -9,7 +9,8 @@ so that a 逾期 the answer makes is never silent.
 The same command answers the question about a file registered under the unit while its file
 name, 填报单位 or sender named another (W206, `disputed`): ``--theirs`` records that it is the
 unit's (``disputed_checks``); ``--not-theirs`` is refused, for the file's rows are the unit's form
-and no answer can make them the other's: the other unit resends on its own form. `check_mail`
+and no answer can make them the other's: the other unit resends on its own form (it changes
+instead an answer already given about the unit's unknown sender). `check_mail`
 records that the office opened a mail too big to fetch (`too_big`, ``duban mail checked``).
 """
 
@@ -19,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .. import errors
+from ..addresses import addresses_in
 from ..consolidate import Consolidation, consolidate
 from ..disputed import Disputed, asked
 from ..issued_month import kept_apart
@@ -69,16 +71,21 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
     with Ledger(ws.ledger_path) as ledger:
         # under the month's names: an answer given before the unit was renamed is still its
         answers = sender_answers(ledger, period, cons.master, kept_apart(ledger, period, cons.master))
-        answered = [(r, at) for r, _, at in answers if r.unit == unit]
+        # the latest last: by when answered (to the microsecond, `answered_now`), then by the ledger row (the
+        # receipt's id, both tables' key), so that --undo never takes back an earlier answer
+        answered = sorted(((r, at) for r, _, at in answers if r.unit == unit), key=lambda a: (a[1], a[0].id))
         pending = next((a.sent for a in cons.unknown_senders if a.unit == unit), None)
-        # an answer already given is changed by answering again, unless a W206 question is open
-        if pending is None and theirs is not None and (
-                not answered or any(d.unit == unit and not d.checked_at for d, _ in asked(cons))):
+        # an answer already given is changed by answering again; --theirs answers a W206 question
+        # still open first, but --not-theirs never answers one (`_check_disputed` refuses it): with
+        # an answer given, it can only mean to change that answer
+        if pending is None and theirs is not None and (not answered or (
+                theirs and any(d.unit == unit and not d.checked_at for d, _ in asked(cons)))):
             return _check_disputed(ledger, period, unit, theirs, cons, before)
         if theirs is None:  # the latest answer of either kind is taken back
             done = max((d for d in cons.disputed if d.unit == unit and d.checked_at), default=None,
-                       key=lambda d: d.checked_at)
-            if done is not None and (not answered or done.checked_at >= answered[-1][1]):
+                       key=lambda d: (d.checked_at, d.receipt.id if d.receipt else 0))
+            if done is not None and (not answered or (done.checked_at, done.receipt.id if done.receipt else 0)
+                                     >= (answered[-1][1], answered[-1][0].id)):
                 check_disputed(ledger.conn, done.receipt.id, False)
                 return SenderCheck(period, unit, done.receipt, None, before, before, done.other)
         target = pending if theirs is not None and pending is not None else (answered[-1][0] if answered else None)
@@ -158,7 +165,8 @@ def _names(which: str, mail: BigMail) -> bool:
     """Whether ``which`` names ``mail``: its sender's address (any case), its minute or its day."""
     which = which.strip()
     if "@" in which:
-        return which.lower() in mail.sender.lower()
+        # a whole address, as the 单位名录 is matched: wei@163.com is not zhang.wei@163.com
+        return bool(addresses_in(which) & addresses_in(mail.sender))
     for shape in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
         try:
             when = dt.datetime.strptime(" ".join(which.replace("T", " ").split()), shape)

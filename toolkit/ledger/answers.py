@@ -12,16 +12,22 @@ Each write is one statement on the ledger's autocommit connection: durable when 
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
-from .store import now
+
+def answered_now() -> str:
+    """The wall time to the microsecond, as the office's answers (these and ``sender_checks``)
+    are kept: their order decides which one ``duban sender --undo`` takes back, and two given in
+    one second were told apart by nothing. Shown to the minute like any other time."""
+    return dt.datetime.now().isoformat(sep=" ", timespec="microseconds")
 
 
 def check_disputed(conn: sqlite3.Connection, receipt_id: int, checked: bool) -> None:
     """Record that the file ``receipt_id`` is its registered unit's (``checked``), or take it back."""
     if checked:
         conn.execute("INSERT OR REPLACE INTO disputed_checks(receipt_id, checked_at) VALUES (?,?)",
-                     (receipt_id, now()))
+                     (receipt_id, answered_now()))
     else:
         conn.execute("DELETE FROM disputed_checks WHERE receipt_id=?", (receipt_id,))
 
@@ -35,4 +41,4 @@ def check_mail(conn: sqlite3.Connection, row_id: int, message_id: str, checked: 
     """Mark the mail too big to fetch of ``mail_fetched`` row ``row_id`` (and every row of its
     ``message_id``) checked, or take it back."""
     conn.execute("UPDATE mail_fetched SET checked_at=? WHERE state='too_big' AND (id=? OR (message_id<>'' AND"
-                 " message_id=?))", (now() if checked else None, row_id, message_id))
+                 " message_id=?))", (answered_now() if checked else None, row_id, message_id))

@@ -21,6 +21,7 @@ from ..master.model import Task, plain_task
 from ..period import Period
 from ..report import Issue, Previous, Report, Row, make_issue
 from ..vocab import Outcome, TimeSource
+from .answers import answered_now
 from .issued import IssuedRecords
 from .migrations import LATEST, MIGRATIONS
 
@@ -531,7 +532,7 @@ class Ledger(IssuedRecords):
                 self.conn.execute("DELETE FROM sender_checks WHERE receipt_id=?", (receipt_id,))
             else:
                 self.conn.execute("INSERT OR REPLACE INTO sender_checks(receipt_id, theirs, checked_at)"
-                                  " VALUES (?,?,?)", (receipt_id, int(theirs), now()))
+                                  " VALUES (?,?,?)", (receipt_id, int(theirs), answered_now()))
 
     def sender_checks(self, period: Period) -> list[tuple[Receipt, bool, str]]:
         """(receipt, its unit's own?, when answered) of each answer about a return of ``period``."""
