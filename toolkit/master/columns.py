@@ -14,6 +14,11 @@ from dataclasses import dataclass, field
 from ..text import key
 from .tables import Grid
 
+# A period of a plan, and what a header names for it: 第二季度, 上半年, 6月, 阶段 + 工作安排.
+_PERIOD = r"(第?[一二三四1-4]季度|[上下]半年|(\d{1,2}|[一二三四五六七八九十]{1,3})月份?|季度|月度)"
+_PLAN = r"(安排|计划|任务|工作|要点|进度)"
+_STAGE_PLAN = r"阶段(性)?(工作)?(任务|安排|计划)"
+
 # (role, pattern) checked in order on the header's comparison key; the first match wins.
 # People (责任领导) and dates come before units so 责任领导 is never a unit column.
 ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -27,6 +32,10 @@ ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("lead", r"牵头|主要负责|主责|主办|责任单位|责任部门|责任科室|责任股室|责任处室|责任主体|负责单位|负责部门"
              r"|实施单位|承办单位|指导部门|责任分工|部门分工|单位分工"),  # 部门分工: 广东省 plans
     ("note", r"^备注$|^说明$"),
+    # A quarter's, month's or stage's plan (工作任务安排/第二季度, 一季度, 2024年6月工作安排): a
+    # stage of the task, kept in its note (see plan_columns). Matched as a task column before,
+    # it took the task's text and pushed the task's name (重点工作) up into a heading.
+    ("stage", rf"^(\d{{4}}年度?)?{_PERIOD}$|{_PERIOD}.*{_PLAN}|{_PLAN}.*{_PERIOD}|{_STAGE_PLAN}"),
     ("level1", r"^一级|^(类别|分类|领域|板块|方面)$"),
     ("level2", r"^二级"),
     ("name", r"^三级|任务名称$|^工作任务名称"),
@@ -118,6 +127,9 @@ def stacked_labels(grid: Grid, start: int, end: int) -> list[str]:
             if t and t not in parts:
                 parts.append(t)
         specific = [p for p in parts if role_of(p)]
+        if any(role_of(p) == "deadline" for p in specific):
+            # 时间节点 over 一季度 | 二季度: milestones of the deadline (see plan_columns).
+            specific = [p for p in specific if role_of(p) != "stage"]
         if any(role_of(p) in UNIT_ROLES for p in specific):
             specific = [p for p in specific if not _UNIT_NAME.fullmatch(key(p))]
         labels.append(specific[-1] if specific else "/".join(parts))
@@ -174,13 +186,22 @@ def header_candidates(grid: Grid, limit: int = 12) -> list[tuple[int, int, list[
     return found
 
 
+_WORK = re.compile(dict(ROLE_PATTERNS)["task"])
+
+
+def _stage_text(label: str, role: str | None) -> bool:
+    """A stage column that names work (二季度工作任务, not 二季度): the task's text when the
+    table has no other text column, as it was read before stage columns were told apart."""
+    return role == "stage" and bool(_WORK.search(key(label)))
+
+
 def find_header(grid: Grid) -> tuple[Header | None, str]:
     """The header of a task table in ``grid``, or None and what it lacks (for the refusal)."""
     missing = ""
     for start, end, labels in header_candidates(grid):
         roles = [role_of(lab) for lab in labels]
         has_unit = any(r in UNIT_ROLES for r in roles)
-        has_text = any(r in TEXT_ROLES for r in roles)
+        has_text = any(r in TEXT_ROLES or _stage_text(lab, r) for lab, r in zip(labels, roles))
         if has_unit and has_text:
             columns = plan_columns(grid, end, labels, roles)
             texts = {t for row in grid.rows[start:end] for t in row if t}
@@ -242,6 +263,13 @@ def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | No
     # (主要目标 | 工作内容; 潍坊's 目标); as the only text column it is the text.
     goals = by_role.pop("goal", [])
     texts = [c for ro in TEXT_ROLES for c in by_role.get(ro, [])]
+    # A quarter's or stage's plan (工作任务安排/第二季度 beside 重点工作) is kept in the note, as
+    # 阶段目标时间 is. Without any other text column, one that names work is the task's text.
+    for c in by_role.pop("stage", []):
+        if texts or not _stage_text(labels[c], "stage"):
+            cols.extras.append((c, labels[c]))
+        else:
+            by_role.setdefault("task", []).append(c)
     for c in goals:
         if texts and c > min(texts):
             cols.extras.append((c, labels[c]))

@@ -215,7 +215,7 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: Headi
             cells["deadline"] = label if not year or re.search(r"\d{4}", label) else year.group() + label
             plan = cols.labels.get("deadline", "时间节点") + "：" + "；".join(f"{lab}：{t}" for lab, t in milestones)
             cells["note"] = "；".join(x for x in (cells["note"], plan) if x)
-        notes = [clean(cells["note"])] + [f"{label}：{clean(cell(r, c)[0])}" for c, label in cols.extras
+        notes = [clean(cells["note"])] + [f"{squash(label)}：{clean(cell(r, c)[0])}" for c, label in cols.extras
                                           if cell(r, c)[0]]
         after_heading = False
         tasks.append(RawTask(
