@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from toolkit.actions.excel_console import console_action
 from toolkit.cli import cli
+
+# issues a month's 54 forms twice (console and command line), about nine seconds: run in CI,
+# out of the quick loop
+pytestmark = pytest.mark.slow
 
 YELLOW = re.compile(r"\x1b\[33m(.*?)\x1b\[0m")
 
