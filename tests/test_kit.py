@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, on_time
 
 from toolkit.actions import kit
 from toolkit.actions.kit import Gap, KitError, build_kit, refresh_scripts
@@ -412,6 +412,8 @@ def test_offline_install_then_a_month(installed):
         fill_return(returns / "2022年6月_石龙镇_进展填报表.xlsx", Filling(answers={"1.2": done})))
     (ws / "收件箱" / "虎门镇.xlsx").write_bytes(
         fill_return(returns / "2022年6月_虎门镇_进展填报表.xlsx", Filling(answers={"1.2": Answer(status="滞后")})))
+    for path in (ws / "收件箱").iterdir():  # saved before the deadline: today's time would be a 逾期 asked about
+        os.utime(path, (on_time(), on_time()))
     merged = run_offline(ws / "2-收取并汇总.sh", answer="2022-06\n")
     assert merged.returncode == 1, merged.stdout + merged.stderr  # 虎门镇 is sent back
     assert "采纳 1，退回 1" in merged.stdout

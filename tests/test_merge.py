@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from toolkit.actions.collect import collect
 from toolkit.actions.merge import merge
+from toolkit.actions.received import answer_received
 from toolkit.consolidate import consolidate
 from toolkit.filling import Answer, Filling
 from toolkit.master import Task
@@ -82,6 +83,8 @@ def month(issued_ws, make_return):
     drop(issued_ws, "石龙2.xlsx", make_return("石龙镇", Filling(default=Answer(status="序时推进", progress=70,
                                                                                 work="第二版"))), on_time())
     collect(issued_ws)
+    # 市公安局 is late by its file's time alone: the office confirmed it (`duban received --confirm`, QA216)
+    answer_received(issued_ws, Period(2022, 6), "市公安局", None)
     return issued_ws
 
 
@@ -455,7 +458,9 @@ def test_status_written_to_a_file_opens_in_excel(run, month, tmp_path):
     printed = run(["status", "--format", "csv"], cwd=month.root).stdout
     target = tmp_path / "报送情况.csv"
     done = run(["status", "-o", str(target)], cwd=month.root)
-    assert (done.exit_code, done.stdout) == (0, f"2022年6月报送情况已写入：{target}\n")
+    said, *told = done.stdout.splitlines()  # then the office's answers (市公安局's file time, confirmed)
+    assert (done.exit_code, said) == (0, f"2022年6月报送情况已写入：{target}")
+    assert [t[:22] for t in told] == ["已核实：市公安局 2022年6月的“公安.x"]
     data = target.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf\xe5\x8d\x95\xe4\xbd\x8d,")  # BOM, then 单位
     assert data.decode("utf-8-sig").split("\r\n") == printed.split("\n")

@@ -9,7 +9,6 @@ import json
 import re
 
 import openpyxl
-import pytest
 from conftest import drop, on_time, set_clock, shanghai
 from test_evidence import clean
 
@@ -47,8 +46,6 @@ def test_a_task_with_no_lead_says_so_in_the_task_sheet(issued_ws, make_return, m
     assert "未明确牵头单位" in (row[header.index("未报送单位")] or "")
 
 
-@pytest.mark.xfail(strict=True, reason="a unit 逾期 on its file's modification time alone is said by "
-                   "collect only: status is silent (exit 0) and the 通报 names it 逾期 in public")
 def test_status_asks_about_a_late_verdict_on_a_modification_time(issued_ws, make_return, monkeypatch, run):
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), shanghai(dt.datetime(2022, 7, 6, 9, 0)))
     set_clock(monkeypatch, dt.date(2022, 7, 8))

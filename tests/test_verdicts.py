@@ -288,7 +288,9 @@ def test_late_by_modification_time_alone_is_said_and_can_be_corrected(run, issue
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 1
     assert ("请核实：石龙镇.xlsx：石龙镇按文件修改时间（2022-07-06 09:00）计为逾期报送（截止 2022-07-05）。"
-            "如实际按时收到，请把文件放回收件箱，运行 duban collect --received 收到日期") in result.output
+            "如实际按时收到，请运行 duban received --period 2022-06 --dept 石龙镇 --on 收到日期，按收到日期计报送时间；"
+            "如文件修改时间就是收到时间，请运行 duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。"
+            ) in result.output
     assert state(issued_ws, "石龙镇") == UnitState.LATE
     drop(issued_ws, "石龙镇.xlsx", data, shanghai(dt.datetime(2022, 7, 6, 9, 0)))
     again = run(["collect", "--received", "2022-07-04"], cwd=issued_ws.root)

@@ -20,6 +20,7 @@ from typing import Any
 from .dates import cn_date, units_dues_text
 from .details import Details
 from .disputed import Disputed, disputed_notes, disputed_returns, disputed_told
+from .file_time import FileTime, answered_times, file_time_notes, file_time_told, file_times, time_marked
 from .issued_month import (
     Basis,
     as_issued,
@@ -56,6 +57,7 @@ from .vocab import (
     Owed,
     Role,
     Status,
+    TimeSource,
     UnitState,
 )
 from .workspace import Workspace
@@ -213,13 +215,15 @@ class Consolidation:
     #: per unit 退回待改, the date the office's reply asked the correction by (`on_time.correction_by`)
     #: where later than its deadline: a correction by then is 按时报送, so it is awaited until then
     fix_by: dict[str, dt.date] = field(default_factory=dict)
+    #: units 逾期 on a file's modification time, and the office's answers about such files (`weak_times`)
+    file_times: list[FileTime] = field(default_factory=list)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`inbox_notes`,
-        `link_notes`, `bare_mail_notes`, `big_mail_notes`, `disputed_notes`, `basis_notes`, `due_notes`,
-        `unknown_senders`): shown by merge, memo, status and run."""
+        `link_notes`, `bare_mail_notes`, `big_mail_notes`, `disputed_notes`, `file_time_notes`, `basis_notes`,
+        `due_notes`, `unknown_senders`): shown by merge, memo, status and run."""
         return (self.inbox_notes() + link_notes(self) + bare_mail_notes(self) + big_mail_notes(self)
-                + disputed_notes(self)
+                + disputed_notes(self) + file_time_notes(self)
                 + self.basis_notes() + self.due_notes() + [a.text for a in self.unknown_senders])
 
     def inbox_notes(self) -> list[str]:
@@ -235,9 +239,10 @@ class Consolidation:
     def told(self) -> list[str]:
         """What the office is told that asks nothing of it (shown, exit 0): a past month whose
         tasks a revised 任务分工表 only renumbered (`Basis.asks`); the office's answers about a
-        sender (`sender_checks`), a W206 file (`disputed_told`) and a mail too big (`big_mail_told`)."""
+        sender (`sender_checks`), a W206 file (`disputed_told`), a mail too big (`big_mail_told`) and
+        a file's time (`file_time_told`)."""
         return ((self.basis.notes() if self.basis and not self.basis.asks else []) + self.sender_checks
-                + disputed_told(self) + big_mail_told(self))
+                + disputed_told(self) + big_mail_told(self) + file_time_told(self))
 
     def due_notes(self) -> list[str]:
         """A deadline extended in duban.toml after issue applies (no unit is 逾期 that met it),
@@ -455,6 +460,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
         disputed = disputed_returns(ledger, received, master, apart)
+        answered = answered_times(ledger, received)  # the office's answers about a file's time
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
@@ -516,6 +522,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     extended: dict[str, tuple[dt.date, dt.date]] = {}
     fix_by: dict[str, dt.date] = {}  # `Consolidation.fix_by`
     timed = []  # (unit, the receipt of its time, its receipts, deadline) of each unit 按时
+    on_file_time: dict[str, tuple[Receipt, dt.date]] = {}  # units 逾期 on a file's modification time
     for unit in master.units_with_tasks():
         if unit in skip:
             continue
@@ -534,6 +541,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 extended[unit] = (printed, deadline)  # 按时 only by duban.toml's later due_day
             if state == ON_TIME and unit not in exempt_at_issue:
                 timed.append((unit, sent, theirs, deadline))
+            elif state == LATE and sent.received_how == TimeSource.MTIME:
+                on_file_time[unit] = (sent, deadline)
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
@@ -607,7 +616,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             issue_rows.append({"unit": rec.unit or "", "file": rec.name, "sheet": i.sheet, "cell": i.cell,
                                "code": i.code, "severity": i.severity, "message": i.message,
                                "outcome": rec.outcome, "task": i.task})
-    period_receipts = marked(period_receipts, checks)  # 收件登记 shows the office's answers
+    # 收件登记 shows the office's answers
+    period_receipts = time_marked(marked(period_receipts, checks), answered)
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
@@ -617,7 +627,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
-                         bare, fix_by)
+                         bare, fix_by, file_times(answered, on_file_time))
 
 
 def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date,

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from .addresses import addresses_in
 from .dates import month_end
+from .file_time import late_on_file_time
 from .period import Period
 from .report import make_issue
 from .text import key
@@ -416,15 +417,16 @@ def doubt(moment: dt.datetime, source: str, *, now: dt.datetime, issued: dt.date
     return ""
 
 
-def late_on_weak_evidence(it, unit: str, due: dt.date) -> str:
-    """What to say of a return judged late (``it``, an `unpack.Item`) on weak evidence:
-    a file's modification time, the Date of a mail forwarded inline (or of a forward whose
-    forwarded message has no Date of its own: `unpack.Item.forward_timed`), or the mailbox's
-    receive time while the mail's own Date is on time (mail can wait hours in a server's
-    queue). '' when the evidence is not weak."""
+def late_on_weak_evidence(it, unit: str, due: dt.date, period: Period) -> str:
+    """What to say of a return of ``period`` judged late (``it``, an `unpack.Item`) on weak
+    evidence: a file's modification time (answered by ``duban received``, and asked again until
+    then: `weak_times`), the Date of a mail forwarded inline (or of a forward whose forwarded
+    message has no Date of its own: `unpack.Item.forward_timed`), or the mailbox's receive time
+    while the mail's own Date is on time (mail can wait hours in a server's queue). '' when the
+    evidence is not weak."""
     if it.time_source == TimeSource.MTIME:
-        how, back, but = "文件修改时间", "把文件放回收件箱", ""
-    elif forwarded_inline(it.subject):
+        return late_on_file_time(unit, f"{it.received_at:%Y-%m-%d %H:%M}", due, period)
+    if forwarded_inline(it.subject):
         how, back, but = "转发邮件的发送时间", "把邮件里的附件另存到收件箱", ""
     elif it.forward_timed:  # the forwarded message has no Date of its own: the forward's
         how = "转发邮件的" + ("邮箱收到时间" if it.time_source == TimeSource.MAILBOX else "发送时间")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dates import cn_date
+from .file_time import stated_times
 from .ledger import Ledger, Receipt
 from .master import Assignment, Master, Task
 from .master.model import renumbered, task_sort_key
@@ -673,9 +674,9 @@ def _due_text(task: Task, other: Task) -> str:
 def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
                 ) -> dict[str, list[Receipt]]:
     """`Ledger.units_received` under each unit's name in the month (as `issued_dues`), in the
-    order received."""
+    order received; a file the office stated the day of (`file_time.stated_times`) timed by it."""
     apart = kept_apart(ledger, period, master) if apart is None else apart
-    return renamed(ledger.units_received(period), master,
+    return renamed(stated_times(ledger, ledger.units_received(period)), master,
                    lambda a, b: sorted(a + b, key=lambda r: (r.received_at, r.id)), apart)
 
 

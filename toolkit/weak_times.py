@@ -67,4 +67,4 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
     state, decided = timeliness(latest, received.get(rep.unit, []), due, reply_date(ws, due, replied))
     if decided.id != latest.id or state != (UnitState.LATE if late else UnitState.ON_TIME):
         return ""
-    return late_on_weak_evidence(it, rep.unit, due) if late else on_time_on_weak_evidence(it, rep.unit, due)
+    return late_on_weak_evidence(it, rep.unit, due, period) if late else on_time_on_weak_evidence(it, rep.unit, due)

@@ -35,6 +35,7 @@ from ..evidence import (
     unit_in_names,
     unit_of_address,
 )
+from ..file_time import stated_time
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..issued_month import EarlierMonths, check_as_printed
 from ..ledger import Ledger, Receipt
@@ -357,7 +358,7 @@ def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
         item.received_at, item.time_source = carrier.received_at, carrier.time_source
         item.mail_date = carrier.mail_date
     elif item.time_source == TimeSource.MTIME and stated is not None:
-        item.received_at, item.time_source = dt.datetime.combine(stated, dt.time()), TimeSource.STATED
+        item.received_at, item.time_source = stated_time(stated), TimeSource.STATED
     else:
         item.received_at = local(item.received_at, tz)
     if item.time_source == TimeSource.FORWARDED and carrier is not None:  # when the forward brought it

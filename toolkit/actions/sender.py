@@ -48,7 +48,7 @@ class SenderCheck:
     other: str = ""
 
 
-def _verdict(ws: Workspace, period: Period, unit: str) -> tuple[str, tuple[str, str], Consolidation]:
+def unit_verdict(ws: Workspace, period: Period, unit: str) -> tuple[str, tuple[str, str], Consolidation]:
     """``unit`` as the 名录 names it (an alias or its place written: `Directory.resolve`), its
     报送状态 and 报送时间, and the month's consolidation."""
     cons = consolidate(ws, period, tasks=False)
@@ -67,7 +67,7 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
     or take back the answer given (None). Answering again changes the answer. The question about
     a return from an address no unit has is answered first; then one about a W206 file
     (`disputed`), which only ``theirs`` answers. ``--undo`` takes back the latest answer."""
-    unit, before, cons = _verdict(ws, period, unit)
+    unit, before, cons = unit_verdict(ws, period, unit)
     with Ledger(ws.ledger_path) as ledger:
         # under the month's names: an answer given before the unit was renamed is still its
         answers = sender_answers(ledger, period, cons.master, kept_apart(ledger, period, cons.master))
@@ -100,7 +100,7 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
                 f"“{target.name}”是{unit}{period.label}汇总所用的报送，不能只改报送时间：请该单位从其邮箱重新报送，"
                 "收取后再运行此命令。")
         ledger.check_sender(target.id, theirs)
-    _, after, _ = _verdict(ws, period, unit)
+    _, after, _ = unit_verdict(ws, period, unit)
     return SenderCheck(period, unit, target, theirs, before, after)
 
 

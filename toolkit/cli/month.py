@@ -127,11 +127,13 @@ def _echo_collect(state: State, ws, result) -> None:
 
 
 
-def _echo_evidence(state: State, result) -> None:
+def _echo_evidence(state: State, result, said: frozenset[str] = frozenset()) -> None:
     """What the coordinator must look at: disputed units (W206), 补报 and 重报 (W209), a return
-    from a unit exempt for the month, unread files."""
+    from a unit exempt for the month, unread files; but a line the month's notes say (``said``:
+    `run`'s, as a 逾期 on a file's time, `weak_times`)."""
     for name, message in result.disputed:
-        echo(state, f"  请核实：{name}：{message}", fg="yellow")
+        if f"请核实：{name}：{message}" not in said:
+            echo(state, f"  请核实：{name}：{message}", fg="yellow")
     for unit, late_period in result.late:
         # a unit that had reported the month sends it again (a correction): 重报, not 补报
         said = ("重报：{}重新报送了{}的填报表（此前已报送并采纳）" if (unit, late_period) in result.resent
@@ -530,10 +532,10 @@ def _echo_run(state: State, result) -> None:
         echo(state, f"  {NOT_YET_DUE}：{'、'.join(result.waiting_units)}")
     if result.returned_units:
         echo(state, f"  退回待改：{'、'.join(result.returned_units)}", fg="yellow")
-    _echo_evidence(state, c)
     # what the office checks before the 通报 goes out (a mail too big to fetch, a link, 收件箱):
     # beside the units it concerns, not only among the memo's notes on stderr
     cons = result.merged.consolidation
+    _echo_evidence(state, c, frozenset(cons.office_notes()))
     _echo_office_notes(state, cons, "  ")
     echo(state, f"汇总表：{result.merged.path}")
     if result.memo is not None:

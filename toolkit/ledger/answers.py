@@ -1,11 +1,13 @@
-"""The office's answers to two more 请核实 questions, beside `Ledger.sender_checks` (QA204).
+"""The office's answers to three more 请核实 questions, beside `Ledger.sender_checks` (QA204, QA216).
 
 ``disputed_checks`` (migration 14), by receipt: a file registered under one unit whose file
 name, 填报单位 or sender named another (W206, `toolkit.disputed`) is the unit's it is registered
 under. ``mail_fetched.checked_at`` (migration 15): the office opened a mail too big to fetch
 and dealt with it (not a return, or its form downloaded and collected: `toolkit.too_big`); set
 on every row of the message (one per folder it was seen in), so a copy seen again later in
-another folder is still the mail checked.
+another folder is still the mail checked. ``time_answers`` (migration 16), by receipt: a return
+逾期 on its file's modification time was really received on a day the office states, or that
+time is right (`toolkit.file_time`).
 
 Each write is one statement on the ledger's autocommit connection: durable when it returns.
 """
@@ -42,3 +44,21 @@ def check_mail(conn: sqlite3.Connection, row_id: int, message_id: str, checked: 
     ``message_id``) checked, or take it back."""
     conn.execute("UPDATE mail_fetched SET checked_at=? WHERE state='too_big' AND (id=? OR (message_id<>'' AND"
                  " message_id=?))", (answered_now() if checked else None, row_id, message_id))
+
+
+def answer_time(conn: sqlite3.Connection, receipt_id: int, stated_on: str | None, answered: bool = True) -> None:
+    """Record the office's answer about the file ``receipt_id`` 逾期 on its modification time
+    (`toolkit.file_time`): the day it really got it (``stated_on``, ISO), or None: the file's
+    time is right; ``answered`` False takes the answer back."""
+    if answered:
+        conn.execute("INSERT OR REPLACE INTO time_answers(receipt_id, stated_on, answered_at) VALUES (?,?,?)",
+                     (receipt_id, stated_on, answered_now()))
+    else:
+        conn.execute("DELETE FROM time_answers WHERE receipt_id=?", (receipt_id,))
+
+
+def time_answers(conn: sqlite3.Connection) -> dict[int, tuple[str, str]]:
+    """Receipt id → (the day the office stated, '' when it said the file's time is right; when
+    it answered)."""
+    return {i: (on or "", at) for i, on, at in conn.execute(
+        "SELECT receipt_id, stated_on, answered_at FROM time_answers")}

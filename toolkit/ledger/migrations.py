@@ -194,6 +194,13 @@ CREATE TABLE disputed_checks (
 MIGRATIONS.append((15, "the office's word that it opened a mail too big to fetch and dealt with it", """
 ALTER TABLE mail_fetched ADD COLUMN checked_at TEXT;  -- too_big: when the office said so; NULL: not (or before 15)
 """))
+MIGRATIONS.append((16, "the office's answer about a return 逾期 on its file's modification time (duban received)", """
+CREATE TABLE time_answers (
+    receipt_id INTEGER PRIMARY KEY REFERENCES receipts(id),   -- the file timed by its modification time
+    stated_on TEXT,                 -- ISO date the office says it got the file; NULL: the file's time is right
+    answered_at TEXT NOT NULL
+);
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

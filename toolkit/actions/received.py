@@ -1,0 +1,72 @@
+"""`duban received`: the office's answer to the 请核实 line about a unit 逾期 on its file's
+modification time (`weak_times`): the day it really got the file, that the time is right, or
+take the answer back.
+
+The answer is kept in the ledger (``time_answers``, by receipt) and read by every
+consolidation: a stated day times the file as a day ``collect --received`` states does
+(`file_time.stated_times`), so the unit is judged by it with no file dug out of 归档; a time
+confirmed leaves 逾期 standing and is said instead of the question. The result says the verdict
+before and after, so that a 按时 or 逾期 the answer makes is never silent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .. import errors
+from ..file_time import FileTime
+from ..ledger import Ledger
+from ..ledger.answers import answer_time
+from ..period import Period
+from ..workspace import Workspace
+from .sender import unit_verdict
+
+
+@dataclass
+class TimeAnswer:
+    """What `answer_received` recorded: the file answered about (as asked or answered before),
+    the day stated (None: the file's time is right), whether it was taken back, and the unit's
+    报送状态 and 报送时间 before and after."""
+
+    period: Period
+    unit: str
+    file: FileTime
+    on: dt.date | None
+    undone: bool
+    before: tuple[str, str]
+    after: tuple[str, str]
+    #: taken back, the unit stands 逾期 on the file's time again: the question is asked again
+    asked_again: bool = False
+
+
+def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None, undo: bool = False) -> TimeAnswer:
+    """Record when the office really got the file ``unit`` stands 逾期 on by its modification
+    time (``on``), or that the time is right (None); ``undo`` takes back the latest answer.
+    Answering again changes the answer (a day stated for the file, then --confirm)."""
+    unit, before, cons = unit_verdict(ws, period, unit)
+    mine = [f for f in cons.file_times if f.unit == unit]
+    answered = max((f for f in mine if f.answered_at), key=lambda f: f.answered_at, default=None)
+    if undo:
+        if answered is None:
+            raise errors.UsageError(f"{unit} 在{period.label}没有已记录的收到日期或文件修改时间核实，无需撤销。")
+        target = answered
+    else:
+        # the file the unit stands 逾期 on; else the one a day was stated for (answered again)
+        target = next((f for f in mine if f.due), None) or max(
+            (f for f in mine if f.stated_on), key=lambda f: f.answered_at, default=None)
+        if target is None:
+            raise errors.UsageError(f"{unit} 在{period.label}没有按文件修改时间计为逾期报送的报送，无需核实"
+                                    "（见 duban status 的“请核实”）。")
+        if on is None and target.due and target.answered_at:
+            raise errors.UsageError(f"{unit} {period.label}的“{target.receipt.name}”的文件修改时间已记录为无误，"
+                                    "无需再次运行。")
+        today = ws.now().date()
+        if on is not None and on > today:
+            raise errors.UsageError(f"收到日期 {on.isoformat()} 晚于今天（{today.isoformat()}），"
+                                    "请写实际收到报送的日期。")
+    with Ledger(ws.ledger_path) as ledger:
+        answer_time(ledger.conn, target.receipt.id, on.isoformat() if on else None, not undo)
+    _, after, cons = unit_verdict(ws, period, unit)
+    again = undo and any(f.unit == unit and f.due and not f.answered_at for f in cons.file_times)
+    return TimeAnswer(period, unit, target, on, undo, before, after, again)

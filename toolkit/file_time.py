@@ -1,0 +1,130 @@
+"""Returns 逾期 on a file's modification time, for the office until it answers (QA216).
+
+(`weak_times` holds what collect says once of any weak time; this module, the question kept
+open for a file's modification time and the office's answers to it.)
+
+A file put into 收件箱 by hand (saved from a mail client, copied from a USB stick) is timed by
+its modification time (`vocab.TimeSource.MTIME`): often the day it was saved, days after the
+department sent it. `collect` says so once, on that run's screen (`evidence.late_on_weak_evidence`);
+a week later status, the 汇总表 and the 通报 named the unit 逾期 in public with nothing said
+since (the demo month: five units). While a unit stands 逾期 on such a time, the question is
+asked again before they go out (`Consolidation.office_notes`: status, merge, memo, run; exit 1),
+as for a W206 file (`disputed`) or a mail too big to fetch (`too_big`).
+
+The office answers without digging the file out of 归档 (`actions.received`, kept in the
+ledger's ``time_answers``): ``duban received --on 2022-07-04`` states when it really got the
+file, which then times the unit as a date ``collect --received`` states does (`stated_times`,
+read by `issued_month.received_of`: one rule for `on_time.timeliness`); ``--confirm`` says the
+file's time is right: 逾期 stands, and the answer is said instead (`Consolidation.told`, exit 0).
+``--undo`` takes either back.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from .ledger import Ledger, Receipt
+from .ledger.answers import time_answers
+from .period import Period
+from .vocab import TimeSource
+
+
+def command(period: Period, unit: str, answer: str) -> str:
+    """The command that answers the question about ``unit`` (``answer``: --on 日期, --confirm, --undo)."""
+    return f"duban received --period {period} --dept {unit} {answer}"
+
+
+def stated_time(day: dt.date) -> dt.datetime:
+    """The time a day the office states stands for (``collect --received``, ``received --on``):
+    its midnight, so that a return that day is never later than another of the same day."""
+    return dt.datetime.combine(day, dt.time())
+
+
+def late_on_file_time(unit: str, when: str, due: dt.date, period: Period) -> str:
+    """What is said of ``unit`` 逾期 on its file's modification time (``when``: 2022-07-06 10:52),
+    by collect once and by `file_time_notes` until answered: one text, said once by `run`."""
+    return (f"{unit}按文件修改时间（{when}）计为逾期报送（截止 {due:%Y-%m-%d}）。如实际按时收到，请运行 "
+            f"{command(period, unit, '--on 收到日期')}，按收到日期计报送时间；如文件修改时间就是收到时间，请运行 "
+            f"{command(period, unit, '--confirm')}，此提示即不再出现。")
+
+
+def stated_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[str, list[Receipt]]:
+    """``received`` (unit → its receipts of a month, in the order received) with each file whose
+    receipt day the office stated (``duban received --on``) timed by that day as `TimeSource.STATED`,
+    as a copy ``collect --received`` recorded with it would be, and put in its place in the order."""
+    stated = {i: on for i, (on, _) in time_answers(ledger.conn).items() if on}
+    if not stated:
+        return received
+    at = {i: stated_time(dt.date.fromisoformat(on)).isoformat(sep=" ") for i, on in stated.items()}
+    return {unit: sorted((dataclasses.replace(r, received_at=at[r.id], received_how=TimeSource.STATED)
+                          if r.id in at else r for r in recs), key=lambda r: (r.received_at, r.id))
+            for unit, recs in received.items()}
+
+
+@dataclass(frozen=True)
+class FileTime:
+    """A return of ``unit`` timed by its file's modification time that the office is asked or
+    has answered about; ``receipt`` as the ledger keeps it (its time is the file's)."""
+
+    unit: str
+    receipt: Receipt
+    #: the unit's deadline while it stands 逾期 on this file's time; None: it does not
+    due: dt.date | None = None
+    #: the day the office said it got the file (``--on``); '': not said
+    stated_on: str = ""
+    #: when the office answered (``--on`` or ``--confirm``); '': not answered
+    answered_at: str = ""
+
+
+def answered_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> list[tuple[str, Receipt, str, str]]:
+    """Of ``received`` (under the month's names), each file the office answered about: (unit,
+    its receipt as the ledger keeps it, the day stated or '', when answered)."""
+    answers = time_answers(ledger.conn)
+    return [(unit, ledger.get(r.id) or r, *answers[r.id]) for unit, recs in received.items()
+            for r in recs if r.id in answers]
+
+
+def file_times(answered: list[tuple[str, Receipt, str, str]], late: dict[str, tuple[Receipt, dt.date]]
+               ) -> list[FileTime]:
+    """The units 逾期 on a file's modification time (``late``: unit → the receipt that times it and
+    its deadline), with the office's word that the time is right if it gave it; then each file
+    the office stated a day for (``answered``: `answered_times`)."""
+    confirmed = {r.id: at for _, r, on, at in answered if not on}
+    return ([FileTime(unit, r, due, "", confirmed.get(r.id, "")) for unit, (r, due) in late.items()]
+            + [FileTime(unit, r, None, on, at) for unit, r, on, at in answered if on])
+
+
+def file_time_notes(cons) -> list[str]:
+    """A 请核实 line per unit of ``cons.file_times`` (`Consolidation`) 逾期 on a file's time the
+    office has not confirmed."""
+    return [f"请核实：{f.receipt.name}：{late_on_file_time(f.unit, f.receipt.received_at[:16], f.due, cons.period)}"
+            for f in cons.file_times if f.due and not f.answered_at]
+
+
+def file_time_told(cons) -> list[str]:
+    """The office's answers (`Consolidation.told`: said, exit 0): a file time confirmed while the
+    unit stands 逾期 on it, and each day stated, with the verdict it leaves."""
+    states = {u.unit: (u.state, u.received_at) for u in cons.units}
+    out = []
+    for f in cons.file_times:
+        head = f"已核实：{f.unit} {cons.period.label}的“{f.receipt.name}”"
+        undo = f"如需撤销，请运行 {command(cons.period, f.unit, '--undo')}"
+        if f.due and f.answered_at:
+            out.append(f"{head}按文件修改时间（{f.receipt.received_at[:16]}）计为逾期报送（截止 {f.due:%Y-%m-%d}），"
+                       f"督办部门已确认该时间无误（{f.answered_at[:16]} 记录）。{undo}")
+        elif f.stated_on and f.unit in states:
+            state, when = states[f.unit]
+            out.append(f"{head}（文件修改时间 {f.receipt.received_at[:16]}）按督办部门指定的收到日期 {f.stated_on} "
+                       f"计报送时间（{f.answered_at[:16]} 记录），{f.unit} 计为{state}"
+                       + (f"（报送时间 {when}）" if when else "") + f"。{undo}")
+    return out
+
+
+def time_marked(receipts: list[Receipt], answered: list[tuple[str, Receipt, str, str]]) -> list[Receipt]:
+    """``receipts`` with the office's answer beside the 时间依据 of each answered one (收件登记):
+    文件修改时间（督办部门指定收到日期 2022-07-04）, 文件修改时间（已核实无误）."""
+    said = {r.id: f"（督办部门指定收到日期 {on}）" if on else "（已核实无误）" for _, r, on, _ in answered}
+    return [dataclasses.replace(r, received_how=r.received_how + said[r.id]) if r.id in said else r
+            for r in receipts]
