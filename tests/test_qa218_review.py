@@ -188,10 +188,6 @@ def test_a_forwarded_receipt_stays_on_time_when_another_file_of_the_unit_is_date
 # (a) what is wrong
 
 
-@pytest.mark.xfail(strict=True, reason="QA218: a forwarded message dated after the forward that carried it "
-                   "(the department's clock or zone off) is 逾期 by that Date though the forward reached the "
-                   "office by the deadline (unpack._adopt_mail/_adopt_forwarded take the Date, no min with the "
-                   "forward's); for FORWARDED nothing is said (late_on_weak_evidence knows no FORWARDED)")
 @pytest.mark.parametrize("to", [CLERK, OFFICE])
 def test_a_forwarded_date_after_the_forward_makes_no_late(run, issued_ws, make_return, to):
     """石龙镇's mail written on 5 July at 20:00 with its zone wrong (-0800: 6 July 12:00 here), which
@@ -204,9 +200,6 @@ def test_a_forwarded_date_after_the_forward_makes_no_late(run, issued_ws, make_r
     assert state(run, ws, "石龙镇")["报送状态"] == UnitState.ON_TIME
 
 
-@pytest.mark.xfail(strict=True, reason="QA218: without [mail], the office's own mailbox written in 单位名录 for a "
-                   "unit (the office sits in it) makes a mail sent to the office 'provably to a unit': "
-                   "addressed_to_office is False and the clerk's forward makes the unit 逾期, nothing said")
 def test_without_mail_settings_a_mail_to_the_offices_address_in_the_directory_is_not_late(
         run, issued_ws, make_return):
     """No [mail]; 单位名录 gives 市政务服务数据管理局 dbb@dg.gov.cn, the mailbox the office reads too.
@@ -220,8 +213,6 @@ def test_without_mail_settings_a_mail_to_the_offices_address_in_the_directory_is
     assert got["报送状态"] == UnitState.ON_TIME
 
 
-@pytest.mark.xfail(strict=True, reason="QA218: a forwarded message's Bcc is not read (mail._recipients: To and "
-                   "Cc): 石龙镇's own Sent copy, To its 上级 and Bcc the office, is 'provably to a unit'")
 def test_a_units_own_mail_bcc_the_office_forwarded_again_keeps_its_date(run, issued_ws, make_return):
     ws = with_office(issued_ws)
     set_email(ws, 石龙镇=TOWN, **{SZ: OTHER_TOWN})

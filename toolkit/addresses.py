@@ -66,6 +66,18 @@ def directory_addresses(units) -> frozenset[str]:
     return frozenset(a for unit in units for a in addresses_in(unit.email))
 
 
+def office_mailboxes(office: frozenset[str], directory, organiser: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The office's own addresses and its units' (`directory_addresses`), by which a forwarded
+    message's Date stands or not (`mail.addressed_to_office`). ``office``: duban.toml [mail]'s
+    (`MailSettings.addresses`); without them, the addresses 单位名录 gives the ``organiser``
+    (duban.toml's, the body the office sits in: 东莞市政务服务数据管理局, 名录's 市政务服务数据管理局,
+    dbb@dg.gov.cn). A mail sent there was sent to the office, not provably to a unit: 石龙镇's
+    return to it, forwarded by the clerk to her own mailbox days later, was 逾期 by the forward."""
+    units = directory_addresses(directory)
+    own = directory.get(organiser) if organiser and not office else None
+    return (office or frozenset(addresses_in(own.email) if own is not None else ())), units
+
+
 def bad_addresses(text: object) -> list[str]:
     """The pieces of a directory 邮箱 cell that are not mail addresses ([] when all are).
 

@@ -417,6 +417,24 @@ def doubt(moment: dt.datetime, source: str, *, now: dt.datetime, issued: dt.date
     return ""
 
 
+#: the times a mail carrying a forwarded message can be known by: its Date, or the mailbox's
+#: receipt of it; a zip's modification time or a date the coordinator stated bounds nothing
+_SENT_TIMES = (TimeSource.MAIL, TimeSource.MAILBOX, TimeSource.FORWARDED)
+
+
+def cap_at_carrier(item, carrier) -> None:
+    """A forwarded message cannot have been sent after the mail that carried it: its own Date
+    (``item``'s, an `unpack.Item` settled in the workspace's zone) later than ``carrier``'s time
+    is a clock or zone gone wrong on one of the two PCs (石龙镇's mail of 5 July 20:00 written
+    -0800 reads 6 July 12:00, inside the clerk's forward of 5 July 21:00), and 逾期 by it would
+    be by a time the office had the file before. The file takes the carrier's time, timed by
+    the forward as one without a usable Date is (`late_on_weak_evidence` says it when late);
+    the Date is kept (``capped_from``): collect doubts the time when the cap alone made it 按时
+    (W207, `weak_times.capped_doubt`)."""
+    if carrier.time_source in _SENT_TIMES and item.received_at > carrier.received_at:
+        item.capped_from, item.received_at, item.forward_timed = item.received_at, carrier.received_at, True
+
+
 def late_on_weak_evidence(it, unit: str, due: dt.date, period: Period) -> str:
     """What to say of a return of ``period`` judged late (``it``, an `unpack.Item`) on weak
     evidence: a file's modification time (answered by ``duban received``, and asked again until
@@ -431,6 +449,8 @@ def late_on_weak_evidence(it, unit: str, due: dt.date, period: Period) -> str:
     elif it.forward_timed:  # the forwarded message has no Date of its own: the forward's
         how = "转发邮件的" + ("邮箱收到时间" if it.time_source == TimeSource.MAILBOX else "发送时间")
         back, but = "把邮件里的附件另存到收件箱", "，被转发的原邮件没有可用的发送时间"
+        if it.capped_from is not None:  # `cap_at_carrier`
+            but = f"，被转发的原邮件的发送时间（{it.capped_from:%Y-%m-%d %H:%M}）晚于转发邮件，不可用"
     elif it.time_source == TimeSource.MAILBOX and it.mail_date is not None and it.mail_date.date() <= due:
         how, back = "邮箱收到时间", "把邮件里的附件另存到收件箱"
         but = f"，但邮件自身的发送时间是 {it.mail_date:%Y-%m-%d %H:%M}"

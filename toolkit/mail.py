@@ -186,7 +186,7 @@ class Attachment:
     date: dt.datetime | None = None
     sender: str = ""
     subject: str = ""
-    #: whom the (forwarded) message was sent to besides its sender: To and Cc, lower-cased
+    #: whom the (forwarded) message was sent to besides its sender: To, Cc and Bcc, lower-cased
     to: tuple[str, ...] = ()
     elsewhere: bool = False
     unsure: bool = False
@@ -210,7 +210,7 @@ class ParsedMail:
     auto_reply: bool = False
     #: a person's reply that only acknowledges (收到，谢谢): `acknowledgement`
     acknowledgement: bool = False
-    #: whom it was sent to besides its sender (To, Cc), lower-cased: `addressed_to_office`
+    #: whom it was sent to besides its sender (To, Cc, Bcc), lower-cased: `addressed_to_office`
     to: tuple[str, ...] = ()
 
 
@@ -444,7 +444,7 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,
     out = ParsedMail(subject=decode_words(str(msg.get("Subject", "") or "")).strip(),
                      sender=_address(str(msg.get("From", "") or "")), date=_date(msg))
     out.defects = [type(d).__name__ for d in msg.defects]
-    out.to = _recipients(msg.get("From", ""), msg.get_all("To", []) + msg.get_all("Cc", []))
+    out.to = _sent_to(msg)
     budget = [max_parts]
     # the mail is "around" its forwarded messages: whom it was sent to
     _walk(msg, out, Attachment("", b"", to=out.to), budget, max_depth, office, units)
@@ -454,8 +454,14 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,
     return out
 
 
+def _sent_to(msg: Message) -> tuple[str, ...]:
+    """`_recipients` of a message's To, Cc and Bcc: a department's Sent copy keeps whom it
+    blind-copied (To its 上级, Bcc the office), which a received message never shows."""
+    return _recipients(msg.get("From", ""), [h for name in ("To", "Cc", "Bcc") for h in msg.get_all(name, [])])
+
+
 def _recipients(sender: object, headers: list) -> tuple[str, ...]:
-    """The addresses of To and Cc ``headers``, lower-cased, but the ``sender``'s own (a town
+    """The addresses of To, Cc and Bcc ``headers``, lower-cased, but the ``sender``'s own (a town
     forwarding with itself in Cc): whom a message went to (`addressed_to_office`)."""
     own = addresses_in(decode_words(str(sender or "")))
     found = addresses_in("；".join(decode_words(str(h)) for h in headers if h))
@@ -474,10 +480,12 @@ def addressed_to_office(to: tuple[str, ...], around: tuple[str, ...], office: fr
     A message sent to the one who forwarded it, or to a personal mailbox 单位名录 does not
     know, is None, not False: so looks a department's mail to the office clerk's own mailbox
     (zhangsan@163.com) that the clerk forwarded to the office days later (QA173), and only the
-    office knows. Without [mail], a message sent where the forward went was sent to the office.
-    A message sent to no one it shows (Bcc) is None too. The caller then goes by the message's
-    own Date and says the forward's when that would make the unit 逾期: a wrong 逾期 in a
-    public 通报 is worse than a lenient 按时, so no unit is named 逾期 on a guess."""
+    office knows. Without [mail], a message sent where the forward went was sent to the office
+    (collect gives the organiser's 名录 addresses as ``office`` then: `addresses.office_mailboxes`).
+    A message sent to no one it shows is None too (a Sent copy shows its Bcc: `_sent_to`).
+    The caller then goes by the message's own Date and says the forward's when that would
+    make the unit 逾期: a wrong 逾期 in a public 通报 is worse than a lenient 按时, so no unit
+    is named 逾期 on a guess."""
     mine = set(to)
     if not mine:
         return None
@@ -521,7 +529,7 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
         if isinstance(inner, Message) and depth > 0:
             here = forwarded(around, decode_words(str(inner.get("Subject", "") or "")).strip(),
                              _address(str(inner.get("From", "") or "")), _date(inner),
-                             _recipients(inner.get("From", ""), inner.get_all("To", []) + inner.get_all("Cc", [])),
+                             _sent_to(inner),
                              office, units)
             _walk(inner, out, here, budget, depth - 1, office, units)
         return
@@ -604,11 +612,12 @@ def parse_msg(data: bytes, office: frozenset[str] = frozenset(), units: frozense
 
 
 def _msg_to(message: Any) -> tuple[str, ...]:
-    """An Outlook message's To and Cc as `_recipients` reads a mail's: from the Internet
-    headers it was received with, as its Date (`_msg_date`), else Outlook's own fields."""
+    """An Outlook message's To, Cc and Bcc as `_sent_to` reads a mail's: from the Internet
+    headers it was received with, as its Date (`_msg_date`), else Outlook's own fields (a
+    Sent copy has no headers, and its Bcc only there)."""
     headers = _transport_headers(message)
-    if headers is not None and (headers.get_all("To") or headers.get_all("Cc")):
-        return _recipients(headers.get("From", ""), headers.get_all("To", []) + headers.get_all("Cc", []))
+    if headers is not None and any(headers.get_all(name) for name in ("To", "Cc", "Bcc")):
+        return _sent_to(headers)
 
     def text(attr: str) -> str:
         try:
@@ -617,7 +626,7 @@ def _msg_to(message: Any) -> tuple[str, ...]:
             return ""
         return value if isinstance(value, str) else ""
 
-    return _recipients(text("sender"), [text("to"), text("cc")])
+    return _recipients(text("sender"), [text("to"), text("cc"), text("bcc")])
 
 
 def _msg_body(message: Any, attr: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
-from .addresses import directory_addresses
+from .addresses import office_mailboxes
 from .issued_month import EarlierMonths
 from .ledger import Ledger, Receipt
 from .period import Period
@@ -98,12 +98,20 @@ def report_of(ledger: Ledger, rec: Receipt, reply_to_warnings: bool = False) -> 
                   rows=ledger.rows_of(rec.id), issues=issues)
 
 
-def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt, units: frozenset[str] = frozenset()) -> str:
+def mailboxes(ws: Workspace, master) -> tuple[frozenset[str], frozenset[str]]:
+    """`sender_of`'s ``units`` and ``office``, as collect read the mail with (`addresses.office_mailboxes`)."""
+    office, units = office_mailboxes(ws.settings.mail.addresses, master.directory, ws.organiser)
+    return units, office
+
+
+def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt, units: frozenset[str] = frozenset(),
+              office: frozenset[str] | None = None) -> str:
     """Who sent the mail that carried ``rec``, as the run that received it read it: the From
     of the nearest mail above it that has one ('' for a loose file). The ledger keeps each
     mail, not its sender: the archived mail is read again, so that a reply written by a
     later run goes to whoever sent the return, as an uninterrupted run's reply does. ``units``:
-    the addresses 单位名录 gives its units (`addresses.directory_addresses`), as collect read it with."""
+    the addresses 单位名录 gives its units and ``office`` the office's (`addresses.office_mailboxes`;
+    None: duban.toml [mail]'s alone), as collect read it with."""
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
     from .mail import parse_mail, parse_msg
 
@@ -115,7 +123,8 @@ def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt, units: frozenset[str]
         if parent.kind in ("eml", "msg") and parent.archive_path:
             try:
                 data = (ws.root / parent.archive_path).read_bytes()
-                office = ws.settings.mail.addresses  # whose a forwarded message was, as collect read it
+                if office is None:  # whose a forwarded message was, as collect read it
+                    office = ws.settings.mail.addresses
                 mail = (parse_mail(data, ws.limits.max_mail_parts, office=office, units=units)
                         if parent.kind == "eml" else parse_msg(data, office, units))
             except Exception as exc:  # the reply still goes to the 单位名录 address
@@ -156,7 +165,7 @@ def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path
             continue
         try:
             written.extend(write(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
-                                 sender=sender_of(ws, ledger, rec, directory_addresses(master.directory))))
+                                 sender=sender_of(ws, ledger, rec, *mailboxes(ws, master))))
             done.append(receipt_id)
         except Exception as exc:  # owed still; the receipt itself is safe
             log.info("补写反馈表失败：%s", rec.name, exc_info=exc)

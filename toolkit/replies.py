@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from . import owed, parallel
-from .addresses import directory_addresses
 from .drafts import addressed, retire_drafts, write_draft
 from .feedback import write_feedback
 from .issued_month import EarlierMonths
@@ -62,7 +61,7 @@ def resume(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
             continue  # nothing to say
         try:
             written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
-                                          owed.sender_of(ws, ledger, rec, directory_addresses(master.directory))))
+                                          owed.sender_of(ws, ledger, rec, *owed.mailboxes(ws, master))))
         except Exception as exc:  # the receipt is already safe; the feedback is owed
             owed.record(ledger, [(rec.id, rec.name, owed.reason(exc))])
     return written

@@ -76,6 +76,9 @@ class Item:
     # to the office: when the forward carrying it reached the office, set by collect as it settles
     # the times and said when it would have made the unit 逾期 (`evidence.on_time_on_weak_evidence`)
     forward_time: dt.datetime | None = None
+    # a forwarded message's own Date later than the mail that carried it (a wrong zone on the
+    # department's PC): received_at is that mail's instead, set by collect (`evidence.cap_at_carrier`)
+    capped_from: dt.datetime | None = None
     # the office's own addresses (`MailSettings.addresses`) and its units' (`addresses.directory_addresses`),
     # given to an inbox file by collect: whom a forwarded message was sent to (`mail.addressed_to_office`)
     office: frozenset[str] = frozenset()

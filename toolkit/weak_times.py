@@ -16,7 +16,7 @@ from .master import Master
 from .on_time import replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Report
-from .vocab import TimeSource, UnitState
+from .vocab import Outcome, TimeSource, UnitState
 from .workspace import Workspace
 
 # per period: its deadline, each unit's own (`issued_month.issued_dues`), each unit's receipts,
@@ -49,11 +49,7 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
         return ""
     period = rep.period
     if period not in due_of:
-        apart = kept_apart(ledger, period, master)
-        dues = issued_dues(ledger, period, master, apart)
-        due_of[period] = (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master, apart),
-                          replied_on(ledger, period),
-                          exempt_of(ledger, period, master, apart))
+        due_of[period] = _deadlines(ws, ledger, master, period)
     common, dues, received, replied, exempt = due_of[period]
     due = unit_due(ws, period, dues, common, rep.unit)
     late = it.received_at.date() > due
@@ -68,3 +64,28 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
     if decided.id != latest.id or state != (UnitState.LATE if late else UnitState.ON_TIME):
         return ""
     return late_on_weak_evidence(it, rep.unit, due, period) if late else on_time_on_weak_evidence(it, rep.unit, due)
+
+
+def _deadlines(ws: Workspace, ledger: Ledger, master: Master, period: Period) -> Deadlines:
+    """``period``'s `Deadlines`, as consolidate reads them."""
+    apart = kept_apart(ledger, period, master)
+    dues = issued_dues(ledger, period, master, apart)
+    return (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master, apart),
+            replied_on(ledger, period), exempt_of(ledger, period, master, apart))
+
+
+def capped_doubt(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report | None) -> str:
+    """Why an accepted return's time is doubtful (W207, as a time in the future is) when only
+    its cap at the forward that carried it (`evidence.cap_at_carrier`) makes it 按时: its own
+    Date after the deadline, the forward's by it. One of the two clocks is wrong and which
+    cannot be told; a wrong 逾期 is the worse, so 按时 stands, said, and a date the office
+    states (``collect --received``) decides instead. '' otherwise: a cap on the same side of
+    the deadline changes no verdict (a late one is said by `late_on_weak_evidence`)."""
+    if it.capped_from is None or rep is None or rep.outcome != Outcome.ACCEPTED or not (rep.unit and rep.period):
+        return ""
+    common, dues, _, _, exempt = _deadlines(ws, ledger, master, rep.period)  # rare: not cached
+    due = unit_due(ws, rep.period, dues, common, rep.unit)
+    if rep.unit in exempt or not it.received_at.date() <= due < it.capped_from.date():
+        return ""
+    return (f"被转发的原邮件的发送时间 {it.capped_from:%Y-%m-%d %H:%M} 晚于转发它的邮件"
+            f"（{it.received_at:%Y-%m-%d %H:%M}），两者必有一个时钟或时区有误，已按转发邮件的时间计为按时报送")

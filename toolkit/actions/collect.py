@@ -18,13 +18,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
-from ..addresses import directory_addresses
+from ..addresses import office_mailboxes
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
 from ..downloads import downloaded_from_links
 from ..evidence import (
     address_index,
     bare_mail_message,
     bare_mails,
+    cap_at_carrier,
     doubt,
     from_timestamp,
     local,
@@ -47,7 +48,7 @@ from ..report import Report, make_issue
 from ..text import clean, unescape_name
 from ..unpack import Item, expand
 from ..vocab import Outcome, TimeSource
-from ..weak_times import Deadlines, weak, weak_time_note
+from ..weak_times import Deadlines, capped_doubt, weak, weak_time_note
 from ..workspace import MERGED, Workspace
 
 log = logging.getLogger("duban")
@@ -185,7 +186,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         pool = check_pool(len(paths), ctx, workers)
         if pool is not None:
             stack.enter_context(pool)
-        mailboxes = ws.settings.mail.addresses, directory_addresses(master.directory)  # once, not per mail
+        mailboxes = office_mailboxes(ws.settings.mail.addresses, master.directory, ws.organiser)  # once a run
         for path in progress(paths, "读取收件箱"):
             rel = unescape_name(path.relative_to(ws.inbox).as_posix())
             try:
@@ -353,14 +354,19 @@ def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
 
     A file inside a mail or an archive takes the time of what carried it (an entry's own
     1980 zip date proves nothing); a loose file takes the coordinator's stated date, else
-    its modification time."""
+    its modification time; a forwarded message's own Date no later than what carried it
+    (`cap_at_carrier`)."""
+    own = item.time_source in (TimeSource.MAIL, TimeSource.FORWARDED)  # a (forwarded) mail's own Date
     if item.time_source == TimeSource.CARRIER and carrier is not None:
         item.received_at, item.time_source = carrier.received_at, carrier.time_source
-        item.mail_date = carrier.mail_date
+        item.mail_date, item.capped_from = carrier.mail_date, carrier.capped_from
+        item.forward_timed = item.forward_timed or carrier.capped_from is not None  # capped: the forward's time
     elif item.time_source == TimeSource.MTIME and stated is not None:
         item.received_at, item.time_source = stated_time(stated), TimeSource.STATED
     else:
         item.received_at = local(item.received_at, tz)
+    if own and carrier is not None:
+        cap_at_carrier(item, carrier)
     if item.time_source == TimeSource.FORWARDED and carrier is not None:  # when the forward brought it
         item.forward_time = carrier.forward_time or carrier.received_at
     for child in item.children:
@@ -443,12 +449,14 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 start = dt.datetime.combine(period.start, dt.time())
                 issued = months.issued_at(period)
                 issued_at[period] = min(issued, start) if issued else start
-            why = doubt(it.received_at, it.time_source, now=now, issued=issued_at[period])
-            if why:
-                it.doubt = why
-                it.issues.append(make_issue("W207", reason=why, file=it.name))
-                # ordered by arrival, decides no 逾期 (consolidate reads the source)
-                it.received_at, it.time_source = now, TimeSource.DOUBTFUL
+            why = doubt(it.received_at, it.time_source, now=now, issued=issued_at[period]) or (
+                it.capped_from and doubt(it.capped_from, it.time_source, now=now, issued=issued_at[period]))
+            capped = "" if why else capped_doubt(ws, ledger, master, it, rep)
+            if why or capped:
+                it.doubt = why or capped
+                it.issues.append(make_issue("W207", reason=it.doubt, file=it.name))
+                # ordered by arrival (a capped one by the forward's), decides no 逾期 (consolidate reads the source)
+                it.received_at, it.time_source = it.received_at if capped else now, TimeSource.DOUBTFUL
             if (rep is not None and rep.unit and rep.outcome == ACCEPTED and current
                     and period < current):
                 merged = merged_at(ws, period)
