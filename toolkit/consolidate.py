@@ -215,7 +215,7 @@ class Consolidation:
     #: per unit 退回待改, the date the office's reply asked the correction by (`on_time.correction_by`)
     #: where later than its deadline: a correction by then is 按时报送, so it is awaited until then
     fix_by: dict[str, dt.date] = field(default_factory=dict)
-    #: units 逾期 on a file's modification time, and the office's answers about such files (`weak_times`)
+    #: units 逾期 on a file's modification time, and the office's answers about such files (`file_time`)
     file_times: list[FileTime] = field(default_factory=list)
 
     def office_notes(self) -> list[str]:

@@ -438,7 +438,7 @@ def cap_at_carrier(item, carrier) -> None:
 def late_on_weak_evidence(it, unit: str, due: dt.date, period: Period) -> str:
     """What to say of a return of ``period`` judged late (``it``, an `unpack.Item`) on weak
     evidence: a file's modification time (answered by ``duban received``, and asked again until
-    then: `weak_times`), the Date of a mail forwarded inline (or of a forward whose forwarded
+    then: `file_time`), the Date of a mail forwarded inline (or of a forward whose forwarded
     message has no Date of its own: `unpack.Item.forward_timed`), or the mailbox's receive time
     while the mail's own Date is on time (mail can wait hours in a server's queue). '' when the
     evidence is not weak."""

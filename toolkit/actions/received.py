@@ -1,5 +1,5 @@
 """`duban received`: the office's answer to the 请核实 line about a unit 逾期 on its file's
-modification time (`weak_times`): the day it really got the file, that the time is right, or
+modification time (`file_time`): the day it really got the file, that the time is right, or
 take the answer back.
 
 The answer is kept in the ledger (``time_answers``, by receipt) and read by every

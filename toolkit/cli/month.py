@@ -130,7 +130,7 @@ def _echo_collect(state: State, ws, result) -> None:
 def _echo_evidence(state: State, result, said: frozenset[str] = frozenset()) -> None:
     """What the coordinator must look at: disputed units (W206), 补报 and 重报 (W209), a return
     from a unit exempt for the month, unread files; but a line the month's notes say (``said``:
-    `run`'s, as a 逾期 on a file's time, `weak_times`)."""
+    `run`'s, as a 逾期 on a file's time, `file_time`)."""
     for name, message in result.disputed:
         if f"请核实：{name}：{message}" not in said:
             echo(state, f"  请核实：{name}：{message}", fg="yellow")
