@@ -65,6 +65,9 @@ def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None
         if on is not None and on > today:
             raise errors.UsageError(f"收到日期 {on.isoformat()} 晚于今天（{today.isoformat()}），"
                                     "请写实际收到报送的日期。")
+        if on is not None and on < period.start:  # a return of June received in May: a typo (QA222)
+            raise errors.UsageError(f"收到日期 {on.isoformat()} 早于{period.label}开始（{period.start.isoformat()}），"
+                                    f"{period.label}的报送不会在此之前收到，请写实际收到报送的日期。")
     with Ledger(ws.ledger_path) as ledger:
         answer_time(ledger.conn, target.receipt.id, on.isoformat() if on else None, not undo)
     _, after, cons = unit_verdict(ws, period, unit)
