@@ -36,11 +36,13 @@ def test_a_wrong_choice_and_a_missing_value_are_answered_in_chinese(run, tmp_pat
 
 
 def test_help_has_no_english_of_click(run, tmp_path):
-    for args in (["--help"], ["collect", "--help"], ["mail", "--help"], ["mail", "send", "--help"]):
+    for args in (["--help"], ["collect", "--help"], ["mail", "--help"], ["mail", "send", "--help"],
+                 ["sender", "--help"], ["received", "--help"]):
         text = run(args, cwd=tmp_path).stdout
         assert text.startswith("用法： cli")  # CliRunner names the program "cli"
         assert "显示本帮助后退出。" in text
-        for english in ("Usage", "Options", "Commands", "Show this message", "[OPTIONS]", "[ARGS]", "default:"):
+        for english in ("Usage", "Options", "Commands", "Show this message", "[OPTIONS]", "[ARGS]", "default:",
+                        "required"):
             assert english not in text, (args, english)
 
 
