@@ -156,6 +156,7 @@ def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path
     done: list[int] = []
     still: list[tuple[int, str, str]] = []
     months = EarlierMonths(ledger, master)
+    boxes = mailboxes(ws, master)  # once: every 名录 address parsed
     for receipt_id, _old in ledger.owed(FEEDBACK):
         rec = ledger.get(receipt_id)
         rep = report_of(ledger, rec, ws.settings.reply_to_warnings) if rec else None
@@ -165,7 +166,7 @@ def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path
             continue
         try:
             written.extend(write(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
-                                 sender=sender_of(ws, ledger, rec, *mailboxes(ws, master))))
+                                 sender=sender_of(ws, ledger, rec, *boxes)))
             done.append(receipt_id)
         except Exception as exc:  # owed still; the receipt itself is safe
             log.info("补写反馈表失败：%s", rec.name, exc_info=exc)

@@ -46,6 +46,7 @@ def resume(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
     written: list[Path] = []
     months = EarlierMonths(ledger, master)
+    boxes = owed.mailboxes(ws, master)  # once: every 名录 address parsed
     for (unit, period), ids in sorted(theirs.items(), key=lambda kv: (str(kv[0][1]), kv[0][0])):
         names = months.names_of(unit, period)
         rec = owed.answered(ledger, names, period)
@@ -61,7 +62,7 @@ def resume(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
             continue  # nothing to say
         try:
             written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
-                                          owed.sender_of(ws, ledger, rec, *owed.mailboxes(ws, master))))
+                                          owed.sender_of(ws, ledger, rec, *boxes)))
         except Exception as exc:  # the receipt is already safe; the feedback is owed
             owed.record(ledger, [(rec.id, rec.name, owed.reason(exc))])
     return written

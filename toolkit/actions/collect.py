@@ -48,7 +48,7 @@ from ..report import Report, make_issue
 from ..text import clean, unescape_name
 from ..unpack import Item, expand
 from ..vocab import Outcome, TimeSource
-from ..weak_times import Deadlines, capped_doubt, weak, weak_time_note
+from ..weak_times import Deadlines, capped_doubt, weak_time_note
 from ..workspace import MERGED, Workspace
 
 log = logging.getLogger("duban")
@@ -325,7 +325,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 # unit had at hand as that month's, so the coordinator is asked
                 if outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period:
                     result.elsewhere.append((rep.unit, rep.period, it.name))
-                if outcome == ACCEPTED and rep.unit and rep.period and weak(it):
+                if outcome == ACCEPTED and rep.unit and rep.period:
                     said = weak_time_note(ws, ledger, master, it, rep, due_of)
                     result.disputed += [(it.name, said)] if said else []
         result.disputed += [(it.name, bare_mail_message(it, tz, now)) for it in bare if not it.unit

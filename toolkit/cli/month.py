@@ -248,12 +248,14 @@ def _echo_not_issued(state: State, cons) -> None:
     state.exit_code = state.exit_code or 1
 
 
-def _echo_office_notes(state: State, cons, indent: str = "") -> None:
+def _echo_office_notes(state: State, cons, indent: str = "", notes: list[str] | None = None,
+                        told: list[str] | None = None) -> None:
     """Units named 未报送 whose return waits behind a cloud-attachment link (W211), a past month
-    judged by its forms where today's sheet differs: exit 1; what asks nothing (`told`): said."""
-    for line in cons.told():
+    judged by its forms where today's sheet differs: exit 1; what asks nothing (`told`): said.
+    ``notes`` and ``told``: `office_notes` and `told` when the caller has them already."""
+    for line in cons.told() if told is None else told:
         echo(state, indent + line)
-    for line in cons.office_notes():
+    for line in cons.office_notes() if notes is None else notes:
         echo(state, indent + line, fg="yellow")
         state.exit_code = state.exit_code or 1
 
@@ -535,12 +537,13 @@ def _echo_run(state: State, result) -> None:
     # what the office checks before the 通报 goes out (a mail too big to fetch, a link, 收件箱):
     # beside the units it concerns, not only among the memo's notes on stderr
     cons = result.merged.consolidation
-    _echo_evidence(state, c, frozenset(cons.office_notes()))
-    _echo_office_notes(state, cons, "  ")
+    notes, told = cons.office_notes(), cons.told()  # once: said here and kept from the memo's lines
+    _echo_evidence(state, c, frozenset(notes))
+    _echo_office_notes(state, cons, "  ", notes, told)
     echo(state, f"汇总表：{result.merged.path}")
     if result.memo is not None:
         echo(state, f"通报：{result.memo.path}")
-        _echo_memo_warnings(state, result.memo, frozenset(cons.office_notes() + cons.told()))
+        _echo_memo_warnings(state, result.memo, frozenset(notes + told))
         if result.memo.pdf:
             echo(state, f"PDF：{result.memo.pdf}")
         elif result.memo.pdf_error:

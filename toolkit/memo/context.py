@@ -464,8 +464,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
                  and (previous is None or previous.get(t.task.id, ("",))[0] != DONE)]
     lagging = [item(t) for t in cons.tasks if t.status == LAGGING]
     # past the 完成时限 but waiting on leads not yet due: counted apart, as 总览 does (`overdue_counts`)
-    overdue = [item(t) for t in cons.tasks if t.overdue and t.task.id not in cons.waiting_tasks]
-    overdue_waiting = sum(t.overdue and t.task.id in cons.waiting_tasks for t in cons.tasks)
+    overdue = [item(t) for t in cons.overdue if t.task.id not in cons.waiting_tasks]
+    overdue_waiting = len(cons.overdue) - len(overdue)  # as `Consolidation.overdue_counts` splits them
     attention = [item(t) for t in cons.tasks if t.status == LAGGING or t.overdue]
     # a task already in section 三 prints every unit's reason there: not said twice
     coop_lagging = _coop_lagging([item(t) for t in cons.tasks if t.task.id in coops_lagging
