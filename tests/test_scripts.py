@@ -143,13 +143,20 @@ def test_bat_endings_follow_the_exit_codes():
     text = bat("1-下发填报表")
     finish = _block(text, ":finish", ":duban_missing")
     for code, words in ENDINGS.items():
-        if code in (0, 7):
+        if code in (0, 1, 7):
             continue
         assert re.search(rf'if "%RC%"=="{code}" echo {re.escape(words)}', finish), code
     assert "echo 【失败】督办没有正常结束（代码 %RC%）" in finish
     assert "echo 【成功】%OK%" in finish
-    # Opening the result is for success only.
-    assert finish.index("if defined OPEN") > finish.index(":finish_ok")
+    # 1 says its problems, then opens the result as 0 does: the 汇总表 or 通报 was made, and
+    # most months end 1 while a 请核实 is open (they never opened before)
+    assert '"%RC%"=="1" goto finish_issues' in finish
+    issues = _block(finish, ":finish_issues", ":finish_ok")
+    assert f"echo {ENDINGS[1]}" in issues and "5-逐条核实" in issues and "goto finish_open" in issues
+    # Opening the result is for 0 and 1 only.
+    opened = finish.index("if defined OPEN")
+    assert finish.index(":finish_open") < opened < finish.index(":finish_end")
+    assert finish.index(":finish_ok") < finish.index(":finish_open")
     for stem in SCRIPTS:
         assert "反馈表" not in bat(stem), "never claim feedback was written"
 
@@ -289,8 +296,9 @@ def test_each_exit_code_gets_its_own_honest_ending(script_ws, code):
     ending = [line for line in result.stdout.splitlines() if line.startswith("【")]
     assert len(ending) == 1 and ending[0].startswith(ENDINGS[code]), result.stdout
     assert "反馈表" not in result.stdout
-    # The result is opened on success only.
-    assert ("open 下发 --period 2022-06 -q" in calls) == (code == 0)
+    # The result is opened when it was made: on success, and with problems said (1).
+    assert ("open 下发 --period 2022-06 -q" in calls) == (code in (0, 1))
+    assert ("5-逐条核实" in result.stdout) == (code == 1)
 
 
 def test_collect_and_merge_combine_their_codes(script_ws):
@@ -302,6 +310,18 @@ def test_collect_and_merge_combine_their_codes(script_ws):
         assert calls[:2] == ["period", "collect --fetch --period 2022-06"]
         assert ("merge --period 2022-06" in calls) == merged, rcs
         assert result.stdout.splitlines()[-1].startswith(ENDINGS[expected]), (rcs, result.stdout)
+
+
+def test_verify_answers_then_opens_the_rebuilt_summary(script_ws):
+    """5-逐条核实 runs duban verify (its questions read from the same window) and opens 汇总 as
+    2-收取并汇总 does, also when some question was skipped (exit 1)."""
+    for code in (0, 1):
+        result, calls = run_script(script_ws, "5-逐条核实", verify=code)
+        assert result.returncode == code, result.stdout
+        assert calls == ["period", "verify --period 2022-06", "open 汇总 --period 2022-06 -q"]
+        assert result.stdout.splitlines()[-1].startswith(ENDINGS[code])
+    result, calls = run_script(script_ws, "5-逐条核实", verify=4)
+    assert result.returncode == 4 and calls == ["period", "verify --period 2022-06"]
 
 
 def test_busy_and_broken_config_are_not_called_rejections(script_ws):
@@ -678,7 +698,9 @@ def test_bat_runners_under_wine(wine):
         ending = [line for line in out.splitlines() if line.startswith("【")]
         assert len(ending) == 1 and ending[0].startswith(words), out
         assert calls[:2] == ["period", "issue --period 2022-07 --emails"]
-        assert ("open 下发 --period 2022-07 -q" in calls) == (code == 0)
+        assert ("open 下发 --period 2022-07 -q" in calls) == (code in (0, 1))
+    rc, out, calls = wine.run("5-逐条核实", "\n", FAKE_RC_verify="1")
+    assert rc == 1 and calls == ["period", "verify --period 2022-06", "open 汇总 --period 2022-06 -q"], out
     rc, out, calls = wine.run("一键月报", "\n", FAKE_RC_period="2")
     assert rc == 2 and calls == ["period"] and ENDINGS[2] in out
     for rcs, expected, merged in [({}, 0, True), ({"collect": 1}, 1, True), ({"collect": 1, "merge": 4}, 4, True),

@@ -69,6 +69,8 @@ class Asked:
     unit: str
     sent: Receipt
     text: str
+    #: what ``text`` says happened, without what to run (`actions.verify` asks it)
+    facts: str = ""
 
 
 def command(period: Period, unit: str, answer: str) -> str:
@@ -166,12 +168,13 @@ def unknown_senders(ws: Workspace, period: Period, directory: Directory,
             mine, by = _first_from(lambda r: sender_of(ws, ledger, r, frozenset(known)), later, own)
             if mine is None or mine.received.date() <= due:
                 continue  # the unit itself sent by the deadline, or never from its own address
+            facts = (f"{unit} 在{period.label}计为按时报送，报送时间取自第一份合格报送“{sent.name}”"
+                     f"（{sent.received_at[:16]}，发件人 {_shown(first)}，不是单位名录中任何单位的邮箱）；"
+                     f"该单位从其名录邮箱 {_shown(by)} 报送的“{mine.name}”"
+                     f"于 {mine.received_at[:16]} 收到，已过截止日期（{cn_date(due)}）。")
             out.append(Asked(unit, sent,
-                f"请核实：{unit} 在{period.label}计为按时报送，报送时间取自第一份合格报送“{sent.name}”"
-                f"（{sent.received_at[:16]}，发件人 {_shown(first)}，不是单位名录中任何单位的邮箱）；"
-                f"该单位从其名录邮箱 {_shown(by)} 报送的“{mine.name}”"
-                f"于 {mine.received_at[:16]} 收到，已过截止日期（{cn_date(due)}）。请向{unit}核实前一份是否由其报送"
+                f"请核实：{facts}请向{unit}核实前一份是否由其报送"
                 f"或委托报送：是的，请运行 {command(period, unit, '--theirs')}；不是的（如别的单位在其填报表上填了"
                 f"自己的情况），{unit}应为逾期报送，请运行 {command(period, unit, '--not-theirs')}，"
-                "此后不再据前一份计算其报送时间。运行后此提示即不再出现。"))
+                "此后不再据前一份计算其报送时间。运行后此提示即不再出现。", facts))
     return out

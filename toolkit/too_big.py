@@ -125,7 +125,24 @@ def big_mail_notes(cons) -> list[str]:
     such a mail reached the mailbox by the deadline; and the mails of no known unit while any
     unit stands 未报送 (one of them may have sent it from an address 单位名录 lacks). A mail the
     office checked is asked about no more (`big_mail_told`)."""
-    return [line for line, _ in _questions(cons, [m for m in cons.too_big if not m.checked_at])]
+    return [line for line, _ in open_questions(cons)]
+
+
+def open_questions(cons) -> list[tuple[str, list[BigMail]]]:
+    """`big_mail_notes`'s lines, each with the mails it names that the office has not checked."""
+    return _questions(cons, [m for m in cons.too_big if not m.checked_at])
+
+
+def facts(line: str) -> str:
+    """A line of `open_questions` without its 请核实 and what it asks the office to do, which
+    `actions.verify` offers as answers instead."""
+    line = line.removeprefix("请核实：").split(ANSWER_HEAD)[0]
+    cut = min((i for i in (line.find(head) for head in _TO_DO) if i >= 0), default=len(line))
+    return line[:cut]
+
+
+#: where what `_questions` asks the office to do begins, after what it says happened
+_TO_DO = ("请对方去掉多余的附件", "请在邮箱中打开", "发出通报前请打开这封邮件核实")
 
 
 def big_mail_told(cons) -> list[str]:
@@ -140,7 +157,10 @@ def _answer(mails: list[BigMail]) -> str:
     """How the office says it checked ``mails``, ending a 请核实 line."""
     run = f"运行 {mails[0].command()}" if len(mails) == 1 else \
         f"逐封运行 duban mail checked \"收到时间\"（如 {mails[0].command()}）"
-    return f"打开核实后（不是报送的无需办理，是报送的按上述办理），请{run}，此提示即不再出现。"
+    return f"{ANSWER_HEAD}不是报送的无需办理，是报送的按上述办理），请{run}，此提示即不再出现。"
+
+
+ANSWER_HEAD = "打开核实后（"
 
 
 def _questions(cons, too_big: list[BigMail]) -> list[tuple[str, list[BigMail]]]:

@@ -70,7 +70,7 @@ SUPERSEDED_TEMPLATES = {
         "6f00d561ba06cb69f59352337d4e96b81a28c91d141567a46dde1215d6e15961",
     }),
 }
-SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "一键月报")
+SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "5-逐条核实", "一键月报")
 SCRIPT_COMMON = "_公共.sh"  # sourced by the .sh/.command twins
 
 CONFIG_TEMPLATE = """\

@@ -82,15 +82,20 @@ rem ==== 结果：每个退出码一句实话（见 duban --help），成功时�
 :finish
 echo.
 if "%RC%"=="0" goto finish_ok
-if "%RC%"=="1" echo 【已完成，但有问题需要处理】请看上面列出的问题和文件夹。& goto finish_end
+if "%RC%"=="1" goto finish_issues
 if "%RC%"=="2" echo 【未完成】请按上面以“错误：”开头的那一行处理后再运行。& goto finish_end
 if "%RC%"=="3" echo 【程序出错】这是督办程序的问题，不是操作错误。请把“日志\duban.log”发给技术支持。& goto finish_end
 if "%RC%"=="4" echo 【未运行】另一个督办程序正在处理这个工作区，请等它结束后再运行。& goto finish_end
 if "%RC%"=="130" echo 【已取消】& goto finish_end
 echo 【失败】督办没有正常结束（代码 %RC%）。请把本窗口截图和“日志\duban.log”发给技术支持。
 goto finish_end
+:finish_issues
+echo 【已完成，但有问题需要处理】请看上面列出的问题；以“请核实”开头的事项，可双击“5-逐条核实”逐条回答。
+goto finish_open
 :finish_ok
 echo 【成功】%OK%
+rem Opened on 1 too: the 汇总表 or 通报 was made; what needs attention is said above it.
+:finish_open
 if defined OPEN %DUBAN% open %OPEN% --period "%PERIOD%" -q
 :finish_end
 pause

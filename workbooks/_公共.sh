@@ -47,7 +47,8 @@ ask_period() {
 }
 
 # finish RC ["成功时的说明" [打开结果的命令 …]]: one honest line for duban's exit code
-# (see `duban --help`), the result opened on success, then the pause.
+# (see `duban --help`), the result opened when it was made (0, and 1: made, with problems said
+# above it; most months end 1 while a 请核实 is open), then the pause.
 finish() {
   local rc="$1" ok="${2:-完成。}"
   shift
@@ -55,14 +56,14 @@ finish() {
   echo
   case "$rc" in
     0) echo "【成功】$ok" ;;
-    1) echo "【已完成，但有问题需要处理】请看上面列出的问题和文件夹。" ;;
+    1) echo "【已完成，但有问题需要处理】请看上面列出的问题；以“请核实”开头的事项，可双击“5-逐条核实”逐条回答。" ;;
     2) echo "【未完成】请按上面以“错误：”开头的那一行处理后再运行。" ;;
     3) echo "【程序出错】这是督办程序的问题，不是操作错误。请把“日志/duban.log”发给技术支持。" ;;
     4) echo "【未运行】另一个督办程序正在处理这个工作区，请等它结束后再运行。" ;;
     130) echo "【已取消】" ;;
     *) echo "【失败】督办没有正常结束（代码 $rc）。请把本窗口的内容和“日志/duban.log”发给技术支持。" ;;
   esac
-  if [ "$rc" -eq 0 ] && [ "$#" -gt 0 ]; then
+  if [ "$rc" -le 1 ] && [ "$#" -gt 0 ]; then
     "$@"
   fi
   pause_if_terminal

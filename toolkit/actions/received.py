@@ -20,7 +20,7 @@ from ..ledger import Ledger
 from ..ledger.answers import answer_time
 from ..period import Period
 from ..workspace import Workspace
-from .sender import unit_verdict
+from .sender import ASKED_AGAIN, then, unit_verdict
 
 
 @dataclass
@@ -38,6 +38,25 @@ class TimeAnswer:
     after: tuple[str, str]
     #: taken back, the unit stands 逾期 on the file's time again: the question is asked again
     asked_again: bool = False
+
+    @property
+    def changed(self) -> bool:
+        """The answer changed the unit's verdict: no 汇总表 or 通报 made before says it yet."""
+        return self.after != self.before
+
+    def line(self) -> str:
+        """What was recorded, and the verdict it leaves (`duban received`, `duban verify`)."""
+        f, unit = self.file, self.unit  # the 名录's name of --dept
+        file = f"{unit} {self.period.label}的“{f.receipt.name}”"
+        verdict = then(unit, self.before, self.after)
+        if self.undone:
+            what = f"的收到日期 {f.stated_on}" if f.stated_on else "文件修改时间无误的核实"
+            return f"已撤销：{file}{what}；{verdict}。{ASKED_AGAIN if self.asked_again else ''}"
+        if self.on is not None:
+            return (f"已记录：{file}（文件修改时间 {f.receipt.received_at[:16]}）实际于 {self.on.isoformat()} 收到，"
+                    f"按该日期计报送时间；{verdict}。")
+        return (f"已记录：{file}的文件修改时间（{f.receipt.received_at[:16]}）无误；{verdict}。"
+                "汇总、查看报送情况和生成通报时不再提示。")
 
 
 def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None, undo: bool = False) -> TimeAnswer:

@@ -47,6 +47,34 @@ class SenderCheck:
     #: the unit another piece of evidence named, when the answer is about a W206 file (`disputed`)
     other: str = ""
 
+    @property
+    def changed(self) -> bool:
+        """The answer changed the unit's verdict: no 汇总表 or 通报 made before says it yet."""
+        return self.after != self.before
+
+    def line(self) -> str:
+        """What was recorded, and the verdict it leaves (`duban sender`, `duban verify`)."""
+        r, label, unit = self.receipt, self.period.label, self.unit  # the 名录's name of --dept
+        file = f"{unit} {label}的“{r.name}”（{r.received_at[:16]}）"
+        if self.other:  # a file whose name, 填报单位 or sender named another unit (W206)
+            return (f"已记录：{file}是{unit}的报送，不是{self.other}的；汇总、查看报送情况和生成通报时不再提示。"
+                    if self.theirs else f"已撤销：{file}是{unit}报送的核实；{ASKED_AGAIN}")
+        said = {True: "由其报送或委托报送", False: f"不是{unit}报送，不再据此计算其报送时间", None: "的发件人核实"}
+        # taken back, the question stands again: said so, not left for the next run to surprise
+        return (f"{'已撤销' if self.theirs is None else '已记录'}：{file}{said[self.theirs]}；"
+                f"{then(unit, self.before, self.after)}。{ASKED_AGAIN if self.theirs is None else ''}")
+
+
+#: said when an answer is taken back
+ASKED_AGAIN = "汇总、查看报送情况和生成通报时将重新提示“请核实”。"
+
+
+def then(unit: str, before: tuple[str, str], after: tuple[str, str]) -> str:
+    """The unit's verdict an answer leaves (``before``, ``after``: 报送状态, 报送时间), said
+    whether or not it changed: 市司法局 由逾期报送（报送时间 …）改计为按时报送（报送时间 …）."""
+    was, now = (f"{word}（报送时间 {when}）" for word, when in (before, after))
+    return f"{unit} 由{was}改计为{now}" if after != before else f"{unit} 计为{now}"
+
 
 def unit_verdict(ws: Workspace, period: Period, unit: str) -> tuple[str, tuple[str, str], Consolidation]:
     """``unit`` as the 名录 names it (an alias or its place written: `Directory.resolve`), its
@@ -135,6 +163,12 @@ class MailCheck:
 
     mails: list[BigMail] = field(default_factory=list)
     checked: bool = True
+
+    def lines(self) -> list[str]:
+        """What was recorded, a line per mail (`duban mail checked`, `duban verify`)."""
+        return [f"已记录：{m.text}已打开核实，汇总、查看报送情况和生成通报时不再提示。如需撤销，请运行 "
+                f"{m.command(undo=True)}" if self.checked else
+                f"已撤销：{m.text}的核实记录；{ASKED_AGAIN}" for m in self.mails]
 
 
 def check_mail(ws: Workspace, which: str, checked: bool) -> MailCheck:

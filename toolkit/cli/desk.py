@@ -1,4 +1,4 @@
-"""The coordinator's desk: demo, open, excel-console, period, sender, received, kit and the mailbox."""
+"""The coordinator's desk: demo, open, excel-console, period, sender, received, verify, kit and the mailbox."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .. import errors
+from ..dates import parse_date
 from ..period import Period
 from .base import (
     DATE,
@@ -131,35 +133,13 @@ def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) 
     with state.locked() as ws:
         done = _action("sender").check_sender(ws, _issued(ws, period, False), unit,
                                               {"theirs": True, "not": False, "undo": None}[answer])
-    r, label, unit = done.receipt, done.period.label, done.unit  # the 名录's name of --dept
-    if done.other:  # a file whose name, 填报单位 or sender named another unit (W206)
-        echo(state, f"已记录：{unit} {label}的“{r.name}”（{r.received_at[:16]}）是{unit}的报送，不是{done.other}的；"
-                    f"汇总、查看报送情况和生成通报时不再提示。" if done.theirs else
-                    f"已撤销：{unit} {label}的“{r.name}”（{r.received_at[:16]}）是{unit}报送的核实；"
-                    "汇总、查看报送情况和生成通报时将重新提示“请核实”。")
-        return
-    said = {True: "由其报送或委托报送", False: f"不是{unit}报送，不再据此计算其报送时间", None: "的发件人核实"}
-    head = "已撤销" if done.theirs is None else "已记录"
-    # taken back, the question stands again: said so, not left for the next run to surprise
-    again = ASKED_AGAIN if done.theirs is None else ""
-    echo(state, f"{head}：{unit} {label}的“{r.name}”（{r.received_at[:16]}）{said[done.theirs]}；"
-                f"{_then(unit, done.before, done.after)}。{again}")
-    _merge_again(state, done.before, done.after)
+    echo(state, done.line())
+    _merge_again(state, done.changed)
 
 
-ASKED_AGAIN = "汇总、查看报送情况和生成通报时将重新提示“请核实”。"
-
-
-def _then(unit: str, before: tuple[str, str], after: tuple[str, str]) -> str:
-    """The unit's verdict an answer leaves (``before``, ``after``: 报送状态, 报送时间), said
-    whether or not it changed: 市司法局 由逾期报送（报送时间 …）改计为按时报送（报送时间 …）."""
-    was, now = (f"{word}（报送时间 {when}）" for word, when in (before, after))
-    return f"{unit} 由{was}改计为{now}" if after != before else f"{unit} 计为{now}"
-
-
-def _merge_again(state: State, before: tuple[str, str], after: tuple[str, str]) -> None:
+def _merge_again(state: State, changed: bool) -> None:
     """A verdict an answer changed is in no 汇总表 or 通报 yet: said."""
-    if after != before:
+    if changed:
         echo(state, "请重新运行 duban merge 和 duban memo（或一键月报），更新汇总表和通报。", fg="yellow")
 
 
@@ -190,19 +170,113 @@ def received_cmd(state: State, period: str | None, unit: str, on, confirm: bool,
                                "--confirm（文件修改时间无误）或 --undo（撤销）。")
     with state.locked() as ws:
         done = _action("received").answer_received(ws, _issued(ws, period, False), unit, on, undo)
-    f, label, unit = done.file, done.period.label, done.unit  # the 名录's name of --dept
-    file = f"{unit} {label}的“{f.receipt.name}”"
-    then = _then(unit, done.before, done.after)
-    if done.undone:
-        what = f"的收到日期 {f.stated_on}" if f.stated_on else "文件修改时间无误的核实"
-        echo(state, f"已撤销：{file}{what}；{then}。{ASKED_AGAIN if done.asked_again else ''}")
-    elif done.on is not None:
-        echo(state, f"已记录：{file}（文件修改时间 {f.receipt.received_at[:16]}）实际于 {done.on.isoformat()} 收到，"
-                    f"按该日期计报送时间；{then}。")
+    echo(state, done.line())
+    _merge_again(state, done.changed)
+
+
+@cli.command("verify")
+@period_option()
+@pass_state
+def verify_cmd(state: State, period: str | None) -> None:
+    """逐条核实：把本期“请核实”中可以当场回答的事项逐条列出，按编号选择回答。
+
+    回答与 duban received、duban sender、duban mail checked 相同，记录在收件台账中，
+    此后汇总、查看报送情况和生成通报时不再提示；有回答时接着重新生成汇总表。
+    直接回车跳过一项，以后再答。需要另行办理的事项（如收件箱中尚未收取的文件）
+    列在最后。双击“5-逐条核实”运行的就是这个命令。
+
+    \b
+    示例：
+      duban verify
+      duban verify --period 2022-06
+    """
+    ws = state.workspace()
+    p = _issued(ws, period, False)
+    action = _action("verify")
+    questions = action.open_questions(ws, p)
+    asked, recorded, changed = questions.asked, 0, False
+    if asked:
+        echo(state, f"{p.label}有 {len(asked)} 项需要核实。请按编号选择回答；直接回车跳过，以后再答。")
+    try:
+        for number, question in enumerate(asked, 1):
+            echo(state, "")
+            echo(state, f"【{number}/{len(asked)}】{question.facts}")
+            done = _ask(state, ws, action, question)
+            recorded += done is not None
+            changed = changed or bool(done and done.changed)
+    except click.Abort:  # Ctrl-C or the end of the input at a prompt: what was recorded stays
+        echo(state, "")
+        echo(state, f"已停止核实：已记录 {recorded} 项，其余以后再答。"
+                    + ("请运行 duban merge（或双击“2-收取并汇总”）更新汇总表。" if recorded else ""), fg="yellow")
+        state.exit_code = 130
+        return
+    if questions.others:
+        echo(state, "")
+        echo(state, "以下事项需要另行办理，不能在这里回答：")
+        for line in questions.others:
+            echo(state, "  " + line, fg="yellow")
+    echo(state, "")
+    left = len(asked) - recorded + len(questions.others)
+    if not asked:
+        echo(state, f"{p.label}没有需要逐条回答的“请核实”事项。")
     else:
-        echo(state, f"已记录：{file}的文件修改时间（{f.receipt.received_at[:16]}）无误；{then}。"
-                    "汇总、查看报送情况和生成通报时不再提示。")
-    _merge_again(state, done.before, done.after)
+        skipped = len(asked) - recorded
+        echo(state, f"已记录 {recorded} 项" + (f"，跳过 {skipped} 项。" if skipped else "。"))
+    if recorded:
+        with state.locked():
+            merged = _action("merge").merge(ws, p)
+        echo(state, f"汇总表已按核实结果重新生成：{merged.path}")
+        if changed:
+            echo(state, "有单位的报送状态因核实而改变。如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），"
+                        "使通报与核实结果一致。", fg="yellow")
+    if left:
+        state.exit_code = 1
+
+
+def _ask(state: State, ws, action, question):
+    """Put ``question`` to the office until it answers or skips (Enter): the recorded answer
+    (`actions.verify.Answered`), or None. A refused answer (a day in the future) is said and
+    the question put again."""
+    for number, choice in enumerate(question.choices, 1):
+        echo(state, f"  {number}. {choice}")
+    while True:
+        typed = click.prompt("请输入编号（直接回车跳过）", default="", show_default=False, prompt_suffix="：")
+        typed = typed.strip().translate(_FULL_WIDTH_DIGITS)
+        if not typed:
+            return None
+        if not typed.isdigit() or not 1 <= int(typed) <= len(question.choices):
+            echo(state, f"请输入 1 到 {len(question.choices)} 之间的编号，或直接回车跳过。", fg="red")
+            continue
+        choice, day = int(typed), None
+        if choice == question.wants_day:
+            day = _ask_day(state)
+            if day is None:
+                return None
+        try:
+            with state.locked():  # per answer: a colleague's double-click waits a moment, not the whole walk
+                done = action.answer(ws, question, choice, day)
+        except errors.UsageError as exc:
+            echo(state, exc.message, fg="red")
+            continue
+        for line in done.lines:
+            echo(state, line)
+        return done
+
+
+def _ask_day(state: State):
+    """The day the office says it received a file: a date, or None when it presses Enter."""
+    while True:
+        typed = click.prompt("实际收到的日期，如 2022-07-04（直接回车跳过）", default="", show_default=False,
+                             prompt_suffix="：").strip()
+        if not typed:
+            return None
+        day = parse_date(typed)
+        if day is not None:
+            return day
+        echo(state, f"日期“{typed}”无法识别，请写成 2022-07-04。", fg="red")
+
+
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @cli.command("kit")
@@ -291,10 +365,8 @@ def mail_checked(state: State, which: str, undo: bool) -> None:
     """
     with state.locked() as ws:
         done = _action("sender").check_mail(ws, which, not undo)
-    for m in done.mails:
-        echo(state, f"已记录：{m.text}已打开核实，汇总、查看报送情况和生成通报时不再提示。如需撤销，请运行 "
-                    f"{m.command(undo=True)}" if done.checked else
-                    f"已撤销：{m.text}的核实记录；汇总、查看报送情况和生成通报时将重新提示“请核实”。")
+    for line in done.lines():
+        echo(state, line)
 
 
 @mail_group.command("send")

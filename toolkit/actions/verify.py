@@ -1,0 +1,157 @@
+"""`duban verify`: the month's open 请核实 questions, asked one by one, for an office that works
+by double-click (5-逐条核实) and has no ``duban`` to type.
+
+Each 请核实 line a consolidation says (`Consolidation.office_notes`) ends with the command that
+answers it (``duban received --on``, ``duban sender --theirs``, ``duban mail checked``). An office
+that runs the double-click scripts has no such command on its PATH, so the month's 通报 stayed
+with its questions open, or went out with them. Here each question the office can answer at its
+desk is put with numbered answers, and the answer is recorded by the same action the command
+runs (`actions.received`, `actions.sender`): one rule for both. What only a file or a deadline
+can settle (a return behind a link, a file not yet collected, a deadline edited after issue) is
+listed for the office to deal with, not asked.
+
+The library asks nothing: `open_questions` says what there is to ask and `answer` records one
+answer; the CLI puts them to the office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+
+from .. import errors
+from ..consolidate import Consolidation, consolidate
+from ..disputed import asked as disputed_asked
+from ..disputed import disputed_notes
+from ..file_time import file_time_notes
+from ..period import Period
+from ..too_big import BigMail, big_mail_notes
+from ..too_big import facts as mail_facts
+from ..too_big import open_questions as mail_questions
+from ..vocab import UnitState
+from ..workspace import Workspace
+from .collect import collect
+from .received import answer_received
+from .sender import check_mail, check_sender
+
+
+class Kind(str, enum.Enum):
+    """What a question is about, and so which action records its answer."""
+
+    FILE_TIME = "file_time"  # 逾期 on a file's modification time: `answer_received`
+    SENDER = "sender"  # 按时 by a copy from an address no unit has: `check_sender`
+    DISPUTED = "disputed"  # a W206 file another unit may own: `check_sender` (theirs only)
+    BIG_MAIL = "big_mail"  # a mail too big to fetch: `check_mail`
+
+
+@dataclass(frozen=True)
+class Question:
+    """One open 请核实 the office answers here: ``facts`` says what happened, ``choices`` the
+    answers offered (numbered from 1); the choice ``wants_day`` names also asks for a day."""
+
+    kind: Kind
+    period: Period
+    unit: str  # '' for a mail no unit is known to have sent
+    facts: str
+    choices: tuple[str, ...]
+    wants_day: int = 0
+    mail: BigMail | None = None
+
+
+@dataclass
+class Questions:
+    """The month's open questions: those asked here, and the 请核实 lines settled elsewhere."""
+
+    period: Period
+    asked: list[Question] = field(default_factory=list)
+    #: lines no answer here settles: a file to collect, a return behind a link, a deadline
+    others: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Answered:
+    """What `answer` recorded: the lines saying it, and whether a unit's verdict changed."""
+
+    lines: list[str]
+    changed: bool = False
+
+
+def open_questions(ws: Workspace, period: Period) -> Questions:
+    """The questions of ``period`` the office has not answered, in the order the lines are said."""
+    cons = consolidate(ws, period, tasks=False)
+    return questions_of(cons)
+
+
+def questions_of(cons: Consolidation) -> Questions:
+    """`open_questions` of a consolidation already made."""
+    p = cons.period
+    asked: list[Question] = []
+    answerable = set(file_time_notes(cons) + disputed_notes(cons) + big_mail_notes(cons))
+    for f in cons.file_times:
+        if f.due and not f.answered_at:
+            asked.append(Question(
+                Kind.FILE_TIME, p, f.unit,
+                f"{f.unit}的“{f.receipt.name}”按文件修改时间（{f.receipt.received_at[:16]}）计为逾期报送"
+                f"（截止 {f.due:%Y-%m-%d}）。直接放进收件箱的文件，文件修改时间往往是另存的时间，"
+                "可能晚于实际收到的时间。",
+                ("实际按时收到：按实际收到的日期计报送时间（接着输入日期）",
+                 "文件修改时间就是收到时间：仍计为逾期报送"), wants_day=1))
+    # a unit's unknown sender before its W206 file: `check_sender` answers them in that order
+    for a in cons.unknown_senders:
+        answerable.add(a.text)
+        asked.append(Question(Kind.SENDER, p, a.unit, a.facts or a.text.removeprefix("请核实："),
+                              (f"是{a.unit}报送或委托报送：按时报送不变",
+                               f"不是{a.unit}报送：不再据此计算其报送时间")))
+    for d, state in disputed_asked(cons):
+        if not d.checked_at:
+            asked.append(Question(
+                Kind.DISPUTED, p, d.unit,
+                f"“{d.file}”：{d.message}目前{d.other}在{p.label}计为{state}。如这份实际是{d.other}的报送，"
+                f"请{d.other}用本单位的填报表重新报送，收取后此项即不再出现（这里跳过）。",
+                (f"确是{d.unit}的报送（只是文件名、填报单位或发件人写成了{d.other}）",)))
+    states = {u.unit: u.state for u in cons.units}
+    seen: set[str] = set()  # mails of one minute are one answer (`check_mail` names a mail by it)
+    for line, mails in mail_questions(cons):
+        for m in mails:
+            if (minute := f"{m.received:%Y-%m-%d %H:%M}") in seen:
+                continue
+            seen.add(minute)
+            day = f"{m.received:%Y-%m-%d}"
+            if m.unit and states.get(m.unit) == UnitState.LATE:  # its return came, late: was this it?
+                choices: tuple[str, ...] = (f"已打开这封邮件核实：其中不是{m.unit}的填报表（如是，{m.unit}实为按时"
+                                            "报送，请跳过，另行更正）",)
+            else:
+                choices = ("已打开这封邮件核实：不是报送，或对方已重新发送",
+                           f"是报送：已把其中的填报表下载后放进收件箱，按邮件收到的日期 {day} 收取")
+            asked.append(Question(Kind.BIG_MAIL, p, m.unit, mail_facts(line), choices, mail=m))
+    others = [line for line in cons.office_notes() if line not in answerable]
+    return Questions(p, asked, others)
+
+
+def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None = None) -> Answered:
+    """Record ``choice`` (numbered from 1) of ``question``; ``day`` for the choice that wants one.
+    Refused as the command refuses it (`errors.UsageError`: a day in the future, a question
+    another colleague answered meanwhile)."""
+    if not 1 <= choice <= len(question.choices):
+        raise ValueError(f"no choice {choice} for {question.kind}")
+    p, unit = question.period, question.unit
+    if question.kind is Kind.FILE_TIME:
+        done = answer_received(ws, p, unit, day if choice == 1 else None)
+        return Answered([done.line()], done.changed)
+    if question.kind in (Kind.SENDER, Kind.DISPUTED):
+        checked = check_sender(ws, p, unit, choice == 1)
+        return Answered([checked.line()], checked.changed)
+    mail = question.mail
+    assert mail is not None
+    lines = []
+    if choice == 2:  # the form downloaded into 收件箱: collected as received that day (collect --received)
+        day = mail.received.date()
+        got = collect(ws, p, received=day)
+        if not got.inputs:
+            raise errors.UsageError("收件箱是空的：请先在邮箱中打开这封邮件，把其中的填报表下载后放进收件箱，再选 2。")
+        lines.append(f"已收取收件箱中的 {got.inputs} 个文件（按 {day.isoformat()} 收到计）：采纳 {got.accepted}，"
+                     f"退回 {got.returned}，无法读取 {got.unreadable}，重复 {got.duplicates}"
+                     + ("；退回的详见 反馈 文件夹和 duban status。" if got.returned or got.unreadable else "。"))
+    lines += check_mail(ws, f"{mail.received:%Y-%m-%d %H:%M}", True).lines()
+    return Answered(lines, choice == 2)

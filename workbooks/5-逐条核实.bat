@@ -1,0 +1,85 @@
+@echo off
+chcp 65001 >nul
+setlocal
+cd /d "%~dp0"
+title 督办 - 逐条核实
+rem 督办 - 逐条核实：逐条回答“请核实”事项，再重新生成汇总表（Windows 双击运行；与同名 .sh/.command 做同样的事）
+rem ==== 找到督办（各双击脚本相同的一段）====
+rem The workspace's own .venv first, then a duban on PATH. The venv's python runs -m toolkit,
+rem not .venv\Scripts\duban.exe: that launcher holds the absolute path it was installed at and
+rem breaks when the workspace is moved. No "for /f" over a command (it breaks on paths with
+rem spaces): output goes through a temp file and "set /p". No parenthesised blocks around
+rem paths: a ")" in a path such as "Program Files (x86)" would end the block. -I keeps the
+rem current folder off sys.path, so no file in it can stand in for a module. Failures are
+rem tested with "if errorlevel", not "||", which Wine's cmd (used to test these) gets wrong.
+set "PYTHONHOME="
+set "PYTHONPATH="
+set "WS=%CD%"
+set "TMPF=%TEMP%\duban-%RANDOM%%RANDOM%.txt"
+if exist "%WS%\.venv\Scripts\python.exe" goto duban_venv
+where duban >nul 2>nul
+if errorlevel 1 goto duban_missing
+set DUBAN=duban -w "%WS%"
+where duban >"%TMPF%" 2>nul
+set /p WHICH=<"%TMPF%"
+del "%TMPF%" >nul 2>nul
+goto duban_found
+:duban_venv
+"%WS%\.venv\Scripts\python.exe" -I -c "import toolkit" >nul 2>nul
+if errorlevel 1 goto duban_broken
+set DUBAN="%WS%\.venv\Scripts\python.exe" -I -m toolkit -w "%WS%"
+set "WHICH=本工作区的 .venv"
+:duban_found
+for %%p in ("%WS%") do echo 工作区：%%~p
+for %%p in ("%WHICH%") do echo 督办程序：%%~p
+rem ==== 找到督办：结束 ====
+rem ==== 询问期次：直接回车取督办的当前期次（duban period）====
+set "CURRENT="
+%DUBAN% period >"%TMPF%"
+set "RC=%ERRORLEVEL%"
+set /p CURRENT=<"%TMPF%"
+del "%TMPF%" >nul 2>nul
+if not "%RC%"=="0" goto finish
+set "PERIOD="
+set /p "PERIOD=请输入期次，如 2022-06（直接回车为当前期次 %CURRENT%）："
+if not defined PERIOD set "PERIOD=%CURRENT%"
+if defined PERIOD set "PERIOD=%PERIOD:"=%"
+rem ==== 询问期次：结束 ====
+set "OK=核实完成，正在打开汇总文件夹。"
+set "OPEN=汇总"
+%DUBAN% verify --period "%PERIOD%"
+set "RC=%ERRORLEVEL%"
+goto finish
+
+rem ==== 结果：每个退出码一句实话（见 duban --help），成功时打开结果 ====
+:finish
+echo.
+if "%RC%"=="0" goto finish_ok
+if "%RC%"=="1" goto finish_issues
+if "%RC%"=="2" echo 【未完成】请按上面以“错误：”开头的那一行处理后再运行。& goto finish_end
+if "%RC%"=="3" echo 【程序出错】这是督办程序的问题，不是操作错误。请把“日志\duban.log”发给技术支持。& goto finish_end
+if "%RC%"=="4" echo 【未运行】另一个督办程序正在处理这个工作区，请等它结束后再运行。& goto finish_end
+if "%RC%"=="130" echo 【已取消】& goto finish_end
+echo 【失败】督办没有正常结束（代码 %RC%）。请把本窗口截图和“日志\duban.log”发给技术支持。
+goto finish_end
+:finish_issues
+echo 【已完成，但有问题需要处理】请看上面列出的问题；以“请核实”开头的事项，可双击“5-逐条核实”逐条回答。
+goto finish_open
+:finish_ok
+echo 【成功】%OK%
+rem Opened on 1 too: the 汇总表 or 通报 was made; what needs attention is said above it.
+:finish_open
+if defined OPEN %DUBAN% open %OPEN% --period "%PERIOD%" -q
+:finish_end
+pause
+exit /b %RC%
+
+:duban_missing
+echo 【失败】还没有安装督办工具。请先双击“0-首次安装.bat”。
+pause
+exit /b 2
+
+:duban_broken
+echo 【失败】本工作区的督办安装不完整或已损坏（.venv 无法使用）。请重新双击“0-首次安装.bat”。
+pause
+exit /b 2
