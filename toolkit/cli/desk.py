@@ -46,7 +46,7 @@ def demo(state: State, folder: str, pdf: bool) -> None:
         # the demo's own questions (its units 逾期 on a file's time) are what it shows, not a
         # failure of it: said as such, and the demo still succeeds (exit 0)
         echo(state, "“请核实”是正式发出通报前要向单位核实的事项，演示中可不必理会；"
-                    "也可在演示工作区中按提示的命令回答。")
+                    "也可在演示工作区中运行 duban verify（或双击“5-逐条核实”）逐条回答。")
         state.exit_code = 0
     echo(state, f"下一步：打开汇总表和通报看看；或在 {result.root} 中运行 duban status 查看报送情况。")
 
