@@ -449,6 +449,7 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
                                      _parse_date_option(issue_date, "成文日期"))
     echo(state, f"{result.context.period_label}通报：{result.path}")
     _echo_memo_warnings(state, result)
+    _echo_before_sending(state, result)
     if result.pdf:
         echo(state, f"PDF：{result.pdf}")
     elif pdf:
@@ -465,6 +466,15 @@ def _echo_memo_warnings(state: State, memo, said: frozenset[str] = frozenset()) 
         if line not in said:
             click.secho(line, fg="yellow", err=True)
         state.exit_code = max(state.exit_code or 0, 1)
+
+
+def _echo_before_sending(state: State, memo) -> None:
+    """One line after the 通报's path while a 请核实 is open: the file is written, but not fit
+    to go out, and how to answer without typing a command per line."""
+    asked = sum(line.startswith("请核实") for line in memo.warnings)
+    if asked:
+        echo(state, f"通报已生成，但还有 {asked} 项“请核实”没有回答：正式发出前请先核实"
+                    "（运行 duban verify 或双击“5-逐条核实”逐条回答），再重新生成通报。", fg="yellow")
 
 
 @cli.command("run")
@@ -544,6 +554,7 @@ def _echo_run(state: State, result) -> None:
     if result.memo is not None:
         echo(state, f"通报：{result.memo.path}")
         _echo_memo_warnings(state, result.memo, frozenset(notes + told))
+        _echo_before_sending(state, result.memo)
         if result.memo.pdf:
             echo(state, f"PDF：{result.memo.pdf}")
         elif result.memo.pdf_error:
