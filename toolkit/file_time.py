@@ -89,11 +89,14 @@ def answered_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> list[t
 def file_times(answered: list[tuple[str, Receipt, str, str]], late: dict[str, tuple[Receipt, dt.date]]
                ) -> list[FileTime]:
     """The units 逾期 on a file's modification time (``late``: unit → the receipt that times it and
-    its deadline), with the office's word that the time is right if it gave it; then each file
-    the office stated a day for (``answered``: `answered_times`)."""
+    its deadline), with the office's word that the time is right if it gave it; then each other
+    file the office answered about (``answered``: `answered_times`): a day stated, or a time
+    confirmed of a file that no longer decides (a copy collected with --received since), kept
+    so that ``--undo`` still finds it (收件登记 says it), though neither asked nor told."""
     confirmed = {r.id: at for _, r, on, at in answered if not on}
+    deciding = {r.id for r, _ in late.values()}
     return ([FileTime(unit, r, due, "", confirmed.get(r.id, "")) for unit, (r, due) in late.items()]
-            + [FileTime(unit, r, None, on, at) for unit, r, on, at in answered if on])
+            + [FileTime(unit, r, None, on, at) for unit, r, on, at in answered if on or r.id not in deciding])
 
 
 def file_time_notes(cons) -> list[str]:

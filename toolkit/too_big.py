@@ -24,7 +24,7 @@ from .dates import cn_date
 from .ledger import Ledger
 from .period import Period
 from .units import Directory
-from .vocab import UnitState
+from .vocab import Outcome, UnitState
 
 if TYPE_CHECKING:  # zoneinfo: imported by whoever made the zone (`Workspace.tz`), not for a hint
     from zoneinfo import ZoneInfo
@@ -39,7 +39,7 @@ class BigMail:
     sender: str
     subject: str
     size: int
-    #: the unit sent something after it (its return resent slim, of this month or another)
+    #: the unit sent a return read after it (its return resent slim, of this month or another: `_last_received`)
     answered: bool = False
     row: int = 0  # its ``mail_fetched`` id
     message_id: str = ""
@@ -110,10 +110,14 @@ def big_mails(ledger: Ledger, period: Period, directory: Directory, tz: ZoneInfo
 
 
 def _last_received(ledger: Ledger, directory: Directory) -> dict[str, str]:
-    """Per unit (as 单位名录 names it today), when the last file it sent was received."""
+    """Per unit (as 单位名录 names it today), when the last return it sent that was read (采纳,
+    已被替代, 重复) was received. A file refused or not a return (a damaged July file, 说明.docx, a
+    mail of words only) resends nothing: it dropped the question while the unit stood 未报送 (QA226)."""
     last: dict[str, str] = {}
+    read = (Outcome.ACCEPTED, Outcome.SUPERSEDED, Outcome.DUPLICATE)
     for unit, when in ledger.conn.execute(
-            "SELECT unit, MAX(received_at) FROM receipts WHERE unit IS NOT NULL GROUP BY unit"):
+            "SELECT unit, MAX(received_at) FROM receipts WHERE unit IS NOT NULL AND outcome IN (?, ?, ?)"
+            " GROUP BY unit", [str(o) for o in read]):
         name = directory.resolve(unit) or unit
         last[name] = max(last.get(name, ""), when or "")
     return last
