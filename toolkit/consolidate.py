@@ -176,7 +176,7 @@ class Consolidation:
     #: master afterwards) and sent nothing: not owed a return, so never named 未报送
     not_issued: list[str] = field(default_factory=list)
     #: the next period's deadline as `duban issue` prints it (or printed it), the earliest any
-    #: of its forms carries: the 通报 announces it to 各单位, true for each
+    #: of its forms carries: the 通报 announces it to 各单位, true for each (None: ``tasks`` False)
     next_due: dt.date | None = None
     #: per unit, the deadline printed on its own form when it differs from ``due`` (`issue --due`)
     unit_dues: dict[str, dt.date] = field(default_factory=dict)
@@ -442,10 +442,14 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # the next month's forms each as judged: the 通报 tells 各单位 the earliest and names the
         # units given a later one; told the date most carry (the 33 towns' extension), a
         # department whose own form said the 5th sent on the 7th and stood 逾期
-        nxt = period.shift(1)
-        next_dues = {u: ws.due(nxt, d)
-                     for u, d in issued_dues(ledger, nxt, master, kept_apart(ledger, nxt, master)).items()}
-        next_due = min(next_dues.values(), default=ws.due(nxt))
+        # (the memo's alone: status and reminders, ``tasks`` False, show no next month and skip its reads)
+        next_dues: dict[str, dt.date] = {}
+        next_due = None
+        if tasks:
+            nxt = period.shift(1)
+            next_dues = {u: ws.due(nxt, d)
+                         for u, d in issued_dues(ledger, nxt, master, kept_apart(ledger, nxt, master)).items()}
+            next_due = min(next_dues.values(), default=ws.due(nxt))
         accepted = renamed(ledger.accepted(period), master, _later, apart)
         rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
         accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
@@ -621,13 +625,15 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
-    return Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
+    cons = Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
                          bare, fix_by, file_times(answered, on_file_time))
+    cons.__dict__["awaited"] = waiting  # the cached_property, computed above from the same units and dues
+    return cons
 
 
 def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date,

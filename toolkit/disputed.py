@@ -20,7 +20,6 @@ the registered unit's form; the other unit resends on its own form.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from .issued_month import month_name
@@ -28,11 +27,12 @@ from .ledger import Ledger, Receipt
 from .ledger.answers import disputed_checks
 from .master import Master
 from .senders import command
+from .text import LazyPattern
 from .vocab import UnitState
 
 # The W206 message names the other unit (report.py: "…指向{other}。已按{unit}登记…"); the
 # issues table keeps the message, not its fields
-_OTHER = re.compile(r"指向(.+?)。已按")
+_OTHER = LazyPattern(r"指向(.+?)。已按")
 
 
 @dataclass(frozen=True)

@@ -54,13 +54,24 @@ def stated_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[str
     """``received`` (unit → its receipts of a month, in the order received) with each file whose
     receipt day the office stated (``duban received --on``) timed by that day as `TimeSource.STATED`,
     as a copy ``collect --received`` recorded with it would be, and put in its place in the order."""
-    stated = {i: on for i, (on, _) in time_answers(ledger.conn).items() if on}
+    stated = {i: on for i, (on, _) in _answers(ledger).items() if on}
     if not stated:
         return received
     at = {i: stated_time(dt.date.fromisoformat(on)).isoformat(sep=" ") for i, on in stated.items()}
     return {unit: sorted((dataclasses.replace(r, received_at=at[r.id], received_how=TimeSource.STATED)
                           if r.id in at else r for r in recs), key=lambda r: (r.received_at, r.id))
             for unit, recs in received.items()}
+
+
+def _answers(ledger: Ledger) -> dict[int, tuple[str, str]]:
+    """The ledger's ``time_answers``, read once from a read-only ledger: a consolidation asks
+    for them in `stated_times` (each month's `received_of`) and in `answered_times`. One that
+    can be written is read each time (``duban received`` writes an answer, then judges by it)."""
+    if not getattr(ledger, "readonly", False):
+        return time_answers(ledger.conn)
+    if (answers := ledger.__dict__.get("_time_answers")) is None:
+        answers = ledger.__dict__["_time_answers"] = time_answers(ledger.conn)
+    return answers
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,7 @@ class FileTime:
 def answered_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> list[tuple[str, Receipt, str, str]]:
     """Of ``received`` (under the month's names), each file the office answered about: (unit,
     its receipt as the ledger keeps it, the day stated or '', when answered)."""
-    answers = time_answers(ledger.conn)
+    answers = _answers(ledger)
     return [(unit, ledger.get(r.id) or r, *answers[r.id]) for unit, recs in received.items()
             for r in recs if r.id in answers]
 

@@ -13,9 +13,9 @@ later is otherwise dated by its download, and the unit named 逾期 on that.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from .text import LazyPattern
 from .vocab import UnitState
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def _again(mails: list[str]) -> str:
 
 
 #: the link (and 提取码) a W211 message names: "…的下载链接（…到期）：https://…（提取码 8k3q）。duban 不会…"
-_LINK = re.compile(r"：(https?://[^。]+)。duban")
+_LINK = LazyPattern(r"：(https?://[^。]+)。duban")
 
 
 def behind_link(mail: Receipt, issues: list[Issue]) -> str:

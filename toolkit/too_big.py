@@ -152,6 +152,8 @@ _TO_DO = ("请对方去掉多余的附件", "请在邮箱中打开", "发出通�
 def big_mail_told(cons) -> list[str]:
     """The mails the office said it checked, where `big_mail_notes` would ask about them
     (`Consolidation.told`: said, exit 0)."""
+    if not any(m.checked_at for m in cons.too_big):  # nothing checked: `_questions` again for nothing
+        return []
     asked = {m for _, mails in _questions(cons, cons.too_big) for m in mails}
     return [f"已核实：{m.text}已打开核实（{m.checked_at[:16]} 记录），不再提示。如需撤销，请运行 {m.command(undo=True)}"
             for m in cons.too_big if m.checked_at and m in asked]

@@ -10,22 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .files import atomic_write
-from .text import clean, display_width
+from .text import LazyPattern, clean, display_width
 
 CELL_LIMIT = 32767
 MAX_ROW_HEIGHT = 409  # points: Excel's limit
 # The characters openpyxl refuses to save (its ILLEGAL_CHARACTERS_RE), spelled here so that
 # importing this module does not import openpyxl (about 100 ms, paid by every command).
-ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+ILLEGAL_CHARACTERS_RE = LazyPattern(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
-_ESCAPE_LOOKALIKE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+_ESCAPE_LOOKALIKE = LazyPattern(r"_(x[0-9A-Fa-f]{4}_)")
 
 
 def text_value(value: object) -> str:

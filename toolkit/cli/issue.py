@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from ..dates import cn_date, units_dues_text
-from ..issue_notes import issue_notes
 from .base import State, _action, _parse_date_option, cli, echo, pass_state, period_option
 
 
@@ -49,6 +48,10 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份"
                 f"（报送截止：{cn_date(result.due)}{'；' + own if own else ''}）")
     echo(state, f"文件夹：{result.folder}")
+    # deferred: every other command loaded issue_notes (a frozen dataclass) for nothing: 4.3 M
+    # instructions of `duban status`'s 543 M (callgrind, demo workspace)
+    from ..issue_notes import issue_notes
+
     for note in issue_notes(result, depts, out, emails, prefill, skip_done):
         echo(state, note.text, **({"fg": "yellow"} if note.warning else {}))
     send = "检查邮件草稿的收件人后发出" if emails else "把填报表发给各单位（加 --emails 生成邮件草稿）"

@@ -142,7 +142,9 @@ def _issue(row: sqlite3.Row) -> Issue:
 
 
 def _receipt(row: sqlite3.Row) -> Receipt:
-    d = {k: row[k] for k in _RECEIPT_COLUMNS}
+    # one pass, not 22 `sqlite3.Row` look-ups by name: 2.1 M of status's 517 M instructions (callgrind)
+    d = dict(zip(row.keys(), row))
+    d = {k: d[k] for k in _RECEIPT_COLUMNS}
     d["contact"] = json.loads(d["contact"] or "{}")
     d["period"] = Period.parse(d["period"]) if d["period"] else None
     return Receipt(**d)
@@ -298,12 +300,13 @@ class Ledger(IssuedRecords):
         out: dict[int, list[Row]] = {i: [] for i in receipt_ids}
         for chunk in _chunks(receipt_ids, 500):
             marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(
-                    f"SELECT * FROM rows WHERE receipt_id IN ({marks}) ORDER BY receipt_id, rowid", chunk):
-                out[r["receipt_id"]].append(Row(
-                    r["task"], r["role"], r["status"], r["progress"], r["work"], r["problems"],
-                    r["next_plan"], dt.date.fromisoformat(r["eta"]) if r["eta"] else None,
-                    r["evidence"], r["row"]))
+            cursor = self.conn.execute(
+                f"SELECT receipt_id, task, role, status, progress, work, problems, next_plan, eta, evidence, row"
+                f" FROM rows WHERE receipt_id IN ({marks}) ORDER BY receipt_id, rowid", chunk)
+            cursor.row_factory = None  # tuples: by name, 8.1 M of status's 525 M instructions (callgrind)
+            for receipt, task, role, status, progress, work, problems, next_plan, eta, evidence, row in cursor:
+                out[receipt].append(Row(task, role, status, progress, work, problems, next_plan,
+                                        dt.date.fromisoformat(eta) if eta else None, evidence, row))
         return out
 
     def issues_of(self, receipt_id: int) -> list[Issue]:
