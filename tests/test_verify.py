@@ -197,3 +197,19 @@ def test_help_is_chinese_with_examples(run, tmp_path):
     assert helped.exit_code == 0
     assert "逐条核实" in helped.output and "duban verify --period 2022-06" in helped.output
     assert "5-逐条核实" in helped.output
+
+
+def test_a_refused_file_whose_time_denied_the_grace_is_asked_about_as_such(issued_ws, make_return, monkeypatch, run):
+    """QA231's case put by verify: the question names the return judged late and the refused file
+    whose time is asked, not the refused file as if it were late; a day stated times the refusal."""
+    from test_review_qa226 import _refused_saved_late
+
+    _refused_saved_late(issued_ws, make_return, monkeypatch, run)
+    (q,) = open_questions(issued_ws, PERIOD).asked
+    assert q.facts == ("石龙镇的报送“石龙镇.xlsx”（2022-07-08 10:00）计为逾期报送（截止 2022-07-05），只因此前退回的"
+                       "“石龙镇.xlsx”按文件修改时间（2022-07-06 09:00）计为截止后收到，退回通知给的更正期限因此不计。"
+                       "直接放进收件箱的文件，文件修改时间往往是另存的时间，可能晚于实际收到的时间。")
+    assert q.choices[0] == "退回的文件实际按时收到：按实际收到的日期计其收到时间（接着输入日期）"
+    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-07-04\n")
+    assert done.exit_code == 0, done.output
+    assert _unit(issued_ws) == (UnitState.ON_TIME, "2022-07-08 10:00")

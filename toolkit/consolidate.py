@@ -38,7 +38,7 @@ from .ledger import Ledger, Receipt, common_due
 from .mail_notes import bare_mail_notes, link_notes, mails_without_files
 from .master import Master, Task
 from .master.model import renumbered
-from .on_time import correction_by, replied_on, reply_date, timeliness, unit_due
+from .on_time import correction_by, denied_grace, replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
@@ -526,7 +526,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     extended: dict[str, tuple[dt.date, dt.date]] = {}
     fix_by: dict[str, dt.date] = {}  # `Consolidation.fix_by`
     timed = []  # (unit, the receipt of its time, its receipts, deadline) of each unit 按时
-    on_file_time: dict[str, tuple[Receipt, dt.date]] = {}  # units 逾期 on a file's modification time
+    on_file_time: dict[str, tuple[Receipt, dt.date, Receipt | None]] = {}  # units 逾期 on a file's modification time
     for unit in master.units_with_tasks():
         if unit in skip:
             continue
@@ -546,7 +546,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             if state == ON_TIME and unit not in exempt_at_issue:
                 timed.append((unit, sent, theirs, deadline))
             elif state == LATE and sent.received_how == TimeSource.MTIME:
-                on_file_time[unit] = (sent, deadline)
+                on_file_time[unit] = (sent, deadline, None)
+            elif state == LATE and (denied := denied_grace(rec, theirs, deadline, reply_date(ws, deadline, replied))):
+                on_file_time[unit] = (denied, deadline, sent)  # 逾期 on a refused file's time alone
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(

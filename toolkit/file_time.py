@@ -17,6 +17,13 @@ file, which then times the unit as a date ``collect --received`` states does (`s
 read by `issued_month.received_of`: one rule for `on_time.timeliness`); ``--confirm`` says the
 file's time is right: 逾期 stands, and the answer is said instead (`Consolidation.told`, exit 0).
 ``--undo`` takes either back.
+
+A refused file so timed (QA231) is asked about too: saved into 收件箱 after the deadline, its
+refusal gives the correction no grace (`on_time.correction_by`), and a correction sent within
+the working days the reply named stood 逾期 with nothing said. While the unit stands 逾期 on
+that alone (`on_time.denied_grace`), the office is asked about the refused file
+(`FileTime.late_return`: the return judged late), and answers it as above: a day stated times
+the refused file, and the reply's date then holds the correction to it.
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from dataclasses import dataclass
 from .ledger import Ledger, Receipt
 from .ledger.answers import time_answers
 from .period import Period
-from .vocab import TimeSource
+from .vocab import Outcome, TimeSource
 
 
 def command(period: Period, unit: str, answer: str) -> str:
@@ -48,6 +55,15 @@ def late_on_file_time(unit: str, when: str, due: dt.date, period: Period) -> str
     return (f"{unit}按文件修改时间（{when}）计为逾期报送（截止 {due:%Y-%m-%d}）。如实际按时收到，请运行 "
             f"{command(period, unit, '--on 收到日期')}，按收到日期计报送时间；如文件修改时间就是收到时间，请运行 "
             f"{command(period, unit, '--confirm')}，此提示即不再出现。")
+
+
+def late_on_refused_time(unit: str, when: str, due: dt.date, period: Period, late: Receipt) -> str:
+    """What is said of ``unit`` 逾期 (its return ``late``) only because the file refused before it
+    is timed by its modification time (``when``) after ``due``: the reply's grace did not count."""
+    return (f"{unit}的报送“{late.name}”（{late.received_at[:16]}）计为逾期报送（截止 {due:%Y-%m-%d}），只因此前退回的"
+            f"文件按文件修改时间（{when}）计为截止后收到，退回通知给的更正期限因此不计。如该文件实际按时收到，请运行 "
+            f"{command(period, unit, '--on 收到日期')}，按收到日期计，在更正期限内收到的报送即为按时报送；"
+            f"如文件修改时间就是收到时间，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。")
 
 
 def stated_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[str, list[Receipt]]:
@@ -87,6 +103,9 @@ class FileTime:
     stated_on: str = ""
     #: when the office answered (``--on`` or ``--confirm``); '': not answered
     answered_at: str = ""
+    #: while ``receipt`` is a refused file whose time alone denied the correction its grace
+    #: (`on_time.denied_grace`), the return the unit stands 逾期 on; None: ``receipt`` is that return
+    late_return: Receipt | None = None
 
 
 def answered_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> list[tuple[str, Receipt, str, str]]:
@@ -97,24 +116,27 @@ def answered_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> list[t
             for r in recs if r.id in answers]
 
 
-def file_times(answered: list[tuple[str, Receipt, str, str]], late: dict[str, tuple[Receipt, dt.date]]
-               ) -> list[FileTime]:
-    """The units 逾期 on a file's modification time (``late``: unit → the receipt that times it and
-    its deadline), with the office's word that the time is right if it gave it; then each other
+def file_times(answered: list[tuple[str, Receipt, str, str]],
+               late: dict[str, tuple[Receipt, dt.date, Receipt | None]]) -> list[FileTime]:
+    """The units 逾期 on a file's modification time (``late``: unit → the receipt that times it, its
+    deadline, and the return judged late when that receipt is a refused file that denied it its
+    grace), with the office's word that the time is right if it gave it; then each other
     file the office answered about (``answered``: `answered_times`): a day stated, or a time
     confirmed of a file that no longer decides (a copy collected with --received since), kept
     so that ``--undo`` still finds it (收件登记 says it), though neither asked nor told."""
     confirmed = {r.id: at for _, r, on, at in answered if not on}
-    deciding = {r.id for r, _ in late.values()}
-    return ([FileTime(unit, r, due, "", confirmed.get(r.id, "")) for unit, (r, due) in late.items()]
+    deciding = {r.id for r, _, _ in late.values()}
+    return ([FileTime(unit, r, due, "", confirmed.get(r.id, ""), to) for unit, (r, due, to) in late.items()]
             + [FileTime(unit, r, None, on, at) for unit, r, on, at in answered if on or r.id not in deciding])
 
 
 def file_time_notes(cons) -> list[str]:
     """A 请核实 line per unit of ``cons.file_times`` (`Consolidation`) 逾期 on a file's time the
     office has not confirmed."""
-    return [f"请核实：{f.receipt.name}：{late_on_file_time(f.unit, f.receipt.received_at[:16], f.due, cons.period)}"
-            for f in cons.file_times if f.due and not f.answered_at]
+    return [f"请核实：{f.receipt.name}：" + (
+        late_on_refused_time(f.unit, f.receipt.received_at[:16], f.due, cons.period, f.late_return) if f.late_return
+        else late_on_file_time(f.unit, f.receipt.received_at[:16], f.due, cons.period))
+        for f in cons.file_times if f.due and not f.answered_at]
 
 
 def file_time_told(cons) -> list[str]:
@@ -125,15 +147,26 @@ def file_time_told(cons) -> list[str]:
     for f in cons.file_times:
         head = f"已核实：{f.unit} {cons.period.label}的“{f.receipt.name}”"
         undo = f"如需撤销，请运行 {command(cons.period, f.unit, '--undo')}"
-        if f.due and f.answered_at:
+        if f.due and f.answered_at and f.late_return:
+            out.append(f"{head}（已退回）按文件修改时间（{f.receipt.received_at[:16]}）计为截止（{f.due:%Y-%m-%d}）"
+                       f"后收到，其后的报送“{f.late_return.name}”（{f.late_return.received_at[:16]}）计为逾期报送，"
+                       f"督办部门已确认该时间无误（{f.answered_at[:16]} 记录）。{undo}")
+        elif f.due and f.answered_at:
             out.append(f"{head}按文件修改时间（{f.receipt.received_at[:16]}）计为逾期报送（截止 {f.due:%Y-%m-%d}），"
                        f"督办部门已确认该时间无误（{f.answered_at[:16]} 记录）。{undo}")
         elif f.stated_on and f.unit in states:
             state, when = states[f.unit]
-            out.append(f"{head}（文件修改时间 {f.receipt.received_at[:16]}）按督办部门指定的收到日期 {f.stated_on} "
-                       f"计报送时间（{f.answered_at[:16]} 记录），{f.unit} 计为{state}"
+            out.append(f"{head}（{'已退回，' if refused(f.receipt) else ''}文件修改时间 {f.receipt.received_at[:16]}）"
+                       f"按督办部门指定的收到日期 {f.stated_on} 计{'收到' if refused(f.receipt) else '报送'}时间"
+                       f"（{f.answered_at[:16]} 记录），{f.unit} 计为{state}"
                        + (f"（报送时间 {when}）" if when else "") + f"。{undo}")
     return out
+
+
+def refused(receipt: Receipt) -> bool:
+    """``receipt`` is a refused file (退回, 无法读取): stating its day times its refusal, from which
+    the reply's grace for the correction runs, not a return."""
+    return receipt.outcome in (Outcome.RETURNED, Outcome.UNREADABLE)
 
 
 def time_marked(receipts: list[Receipt], answered: list[tuple[str, Receipt, str, str]]) -> list[Receipt]:

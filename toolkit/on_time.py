@@ -5,6 +5,7 @@ Read by `consolidate` (the month's verdicts), collect (a late file's reply) and 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -80,6 +81,23 @@ def correction_by(received: list[Receipt], due: dt.date, reply_by: Callable[[Rec
                 and (first is None or (r.run_id or 0) < (first.run_id or 0)) and r.received.date() <= (asked or due)):
             asked = reply_by(r)
     return asked
+
+
+def denied_grace(latest: Receipt, received: list[Receipt], due: dt.date,
+                 reply_by: Callable[[Receipt], dt.date]) -> Receipt | None:
+    """Of a unit `timeliness` judges 逾期, the refused file timed by its modification time
+    (`TimeSource.MTIME`: saved into 收件箱 by hand, often days after it was sent) past ``due``
+    that alone denied the correction the date its reply would have asked (`correction_by`):
+    had it come by ``due``, as a day the office states for it would time it
+    (`file_time.stated_times`), the unit would be 按时报送. None: no such file."""
+    for r in received:
+        if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how == TimeSource.MTIME
+                and r.received.date() > due):
+            moved = dataclasses.replace(r, received_at=f"{due.isoformat()} 00:00:00", received_how=TimeSource.STATED)
+            again = sorted((moved if x.id == r.id else x for x in received), key=lambda x: (x.received_at, x.id))
+            if timeliness(latest, again, due, reply_by)[0] == ON_TIME:
+                return r
+    return None
 
 
 def reply_date(ws: Workspace, due: dt.date, replied: dict[int, dt.date] | None = None

@@ -1,5 +1,6 @@
 """`duban received`: the office's answer to the 请核实 line about a unit 逾期 on its file's
-modification time (`file_time`): the day it really got the file, that the time is right, or
+modification time, or on a refused file's that denied its correction the reply's grace
+(`file_time`): the day it really got the file, that the time is right, or
 take the answer back.
 
 The answer is kept in the ledger (``time_answers``, by receipt) and read by every
@@ -15,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import errors
-from ..file_time import FileTime
+from ..file_time import FileTime, refused
 from ..ledger import Ledger
 from ..ledger.answers import answer_time
 from ..period import Period
@@ -53,8 +54,10 @@ class TimeAnswer:
             what = f"的收到日期 {f.stated_on}" if f.stated_on else "文件修改时间无误的核实"
             return f"已撤销：{file}{what}；{verdict}。{ASKED_AGAIN if self.asked_again else ''}"
         if self.on is not None:
+            # a refused file's day times its refusal, from which the reply's grace runs (`file_time`)
+            what = "收到" if refused(f.receipt) else "报送"
             return (f"已记录：{file}（文件修改时间 {f.receipt.received_at[:16]}）实际于 {self.on.isoformat()} 收到，"
-                    f"按该日期计报送时间；{verdict}。")
+                    f"按该日期计{what}时间；{verdict}。")
         return (f"已记录：{file}的文件修改时间（{f.receipt.received_at[:16]}）无误；{verdict}。"
                 "汇总、查看报送情况和生成通报时不再提示。")
 

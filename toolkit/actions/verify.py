@@ -88,15 +88,22 @@ def questions_of(cons: Consolidation) -> Questions:
     p = cons.period
     asked: list[Question] = []
     answerable = set(file_time_notes(cons) + disputed_notes(cons) + big_mail_notes(cons))
+    saved = "直接放进收件箱的文件，文件修改时间往往是另存的时间，可能晚于实际收到的时间。"
     for f in cons.file_times:
-        if f.due and not f.answered_at:
-            asked.append(Question(
-                Kind.FILE_TIME, p, f.unit,
-                f"{f.unit}的“{f.receipt.name}”按文件修改时间（{f.receipt.received_at[:16]}）计为逾期报送"
-                f"（截止 {f.due:%Y-%m-%d}）。直接放进收件箱的文件，文件修改时间往往是另存的时间，"
-                "可能晚于实际收到的时间。",
-                ("实际按时收到：按实际收到的日期计报送时间（接着输入日期）",
-                 "文件修改时间就是收到时间：仍计为逾期报送"), wants_day=1))
+        if not f.due or f.answered_at:
+            continue
+        when = f.receipt.received_at[:16]
+        if f.late_return is None:
+            facts = f"{f.unit}的“{f.receipt.name}”按文件修改时间（{when}）计为逾期报送（截止 {f.due:%Y-%m-%d}）。"
+            stated = "实际按时收到：按实际收到的日期计报送时间（接着输入日期）"
+        else:  # the refused file before it: its time alone denied the correction the reply's grace
+            late = f.late_return
+            facts = (f"{f.unit}的报送“{late.name}”（{late.received_at[:16]}）计为逾期报送（截止 {f.due:%Y-%m-%d}），"
+                     f"只因此前退回的“{f.receipt.name}”按文件修改时间（{when}）计为截止后收到，退回通知给的更正期限"
+                     "因此不计。")
+            stated = "退回的文件实际按时收到：按实际收到的日期计其收到时间（接着输入日期）"
+        asked.append(Question(Kind.FILE_TIME, p, f.unit, facts + saved,
+                              (stated, "文件修改时间就是收到时间：仍计为逾期报送"), wants_day=1))
     # a unit's unknown sender before its W206 file: `check_sender` answers them in that order
     for a in cons.unknown_senders:
         answerable.add(a.text)
