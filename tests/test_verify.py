@@ -155,7 +155,7 @@ def test_a_mail_too_big_is_checked_without_a_command_to_type(issued_ws, monkeypa
     assert (q.kind, q.unit) == (Kind.BIG_MAIL, "")
     assert q.facts.endswith(f"但邮箱中有{mail}，因超过大小上限（duban.toml 的 max_file_mb）没有下载；发件地址不在单位名录中，"
                             "主题也没有写明单位，可能是其中某个单位的报送。")
-    assert q.choices == ("已打开这封邮件核实：不是报送，或对方已重新发送",
+    assert q.choices == (f"已打开{mail}核实：不是报送，或对方已重新发送",
                          "是报送：已把其中的填报表下载后放进收件箱，按邮件收到的日期 2022-07-04 收取")
     done = run(VERIFY, cwd=issued_ws.root, input="1\n")
     assert done.exit_code == 0, done.output
@@ -172,9 +172,12 @@ def test_the_form_in_a_mail_too_big_is_collected_as_received_that_day(issued_ws,
     refused = run(VERIFY, cwd=issued_ws.root, input="2\n\n")
     assert "收件箱是空的：请先在邮箱中打开这封邮件，把其中的填报表下载后放进收件箱，再选 2。" in refused.output.splitlines()
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), SAVED)
-    done = run(VERIFY, cwd=issued_ws.root, input="2\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="2\n1\n")
     lines = done.output.splitlines()
-    assert lines[lines.index(PROMPT + "2") + 1] == "已收取收件箱中的 1 个文件（按 2022-07-04 收到计）：采纳 1，退回 0，无法读取 0，重复 0。"
+    assert lines[lines.index(PROMPT + "2") + 1:lines.index(PROMPT + "2") + 4] == [
+        "收件箱中有 1 个文件，将全部按 2022-07-04 收到收取：石龙镇.xlsx。收件箱中只应有从这封邮件下载的文件，"
+        "其他文件请先移出（或先双击“2-收取并汇总”收取）。", "确认收取请输入 1（直接回车不收取）：1",
+        "已收取收件箱中的 1 个文件（按 2022-07-04 收到计）：采纳 1，退回 0，无法读取 0，重复 0。"]
     assert "有单位的报送状态因核实而改变。" in done.output
     assert _unit(issued_ws) == (UnitState.ON_TIME, "2022-07-04 00:00")
     assert not [n for n in _notes(run, issued_ws) if ZHANG in n]

@@ -132,6 +132,15 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
     return SenderCheck(period, unit, target, theirs, before, after)
 
 
+def check_disputed_file(ws: Workspace, period: Period, unit: str) -> SenderCheck:
+    """`check_sender --theirs` of ``unit``'s open W206 question alone (`duban verify`): with the
+    unit's unknown-sender question still open, ``--theirs`` answers that one first, so the W206
+    answer of a walk that skipped it recorded the copy from the unknown address as the unit's."""
+    unit, before, cons = unit_verdict(ws, period, unit)
+    with Ledger(ws.ledger_path) as ledger:
+        return _check_disputed(ledger, period, unit, True, cons, before)
+
+
 def _check_disputed(ledger: Ledger, period: Period, unit: str, theirs: bool, cons: Consolidation,
                     before: tuple[str, str]) -> SenderCheck:
     """`check_sender` of the W206 file registered under ``unit`` that `disputed_notes` asks about;
@@ -193,6 +202,17 @@ def check_mail(ws: Workspace, which: str, checked: bool) -> MailCheck:
         for m in todo:
             record_mail_check(ledger.conn, m.row, m.message_id, checked)
     return MailCheck(todo, checked)
+
+
+def check_one_mail(ws: Workspace, mail: BigMail) -> MailCheck:
+    """`check_mail` of ``mail`` alone (`duban verify`, which shows each mail before its answer):
+    by its minute, another mail of the same minute, never shown, was checked with it."""
+    with Ledger(ws.ledger_path) as ledger:
+        now = next((m for m in too_big_rows(ledger, ws.tz) if m.row == mail.row), None)
+        if now is None or now.checked_at:
+            raise errors.UsageError(f"{mail.text}已记录为已核实，无需再次运行。")
+        record_mail_check(ledger.conn, now.row, now.message_id, True)
+    return MailCheck([now], True)
 
 
 def _names(which: str, mail: BigMail) -> bool:

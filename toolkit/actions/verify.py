@@ -33,7 +33,7 @@ from ..vocab import UnitState
 from ..workspace import Workspace
 from .collect import collect
 from .received import answer_received
-from .sender import check_mail, check_sender
+from .sender import check_disputed_file, check_one_mail, check_sender
 
 
 class Kind(str, enum.Enum):
@@ -41,8 +41,8 @@ class Kind(str, enum.Enum):
 
     FILE_TIME = "file_time"  # 逾期 on a file's modification time: `answer_received`
     SENDER = "sender"  # 按时 by a copy from an address no unit has: `check_sender`
-    DISPUTED = "disputed"  # a W206 file another unit may own: `check_sender` (theirs only)
-    BIG_MAIL = "big_mail"  # a mail too big to fetch: `check_mail`
+    DISPUTED = "disputed"  # a W206 file another unit may own: `check_disputed_file` (theirs only)
+    BIG_MAIL = "big_mail"  # a mail too big to fetch: `check_one_mail`
 
 
 @dataclass(frozen=True)
@@ -118,35 +118,61 @@ def questions_of(cons: Consolidation) -> Questions:
                 f"请{d.other}用本单位的填报表重新报送，收取后此项即不再出现（这里跳过）。",
                 (f"确是{d.unit}的报送（只是文件名、填报单位或发件人写成了{d.other}）",)))
     states = {u.unit: u.state for u in cons.units}
-    seen: set[str] = set()  # mails of one minute are one answer (`check_mail` names a mail by it)
+    seen: set[int] = set()  # a mail once, though a line of its unit and one of no unit name it
     for line, mails in mail_questions(cons):
         for m in mails:
-            if (minute := f"{m.received:%Y-%m-%d %H:%M}") in seen:
+            if m.row in seen:
                 continue
-            seen.add(minute)
+            seen.add(m.row)
             day = f"{m.received:%Y-%m-%d}"
             if m.unit and states.get(m.unit) == UnitState.LATE:  # its return came, late: was this it?
-                choices: tuple[str, ...] = (f"已打开这封邮件核实：其中不是{m.unit}的填报表（如是，{m.unit}实为按时"
+                choices: tuple[str, ...] = (f"已打开{m.text}核实：其中不是{m.unit}的填报表（如是，{m.unit}实为按时"
                                             "报送，请跳过，另行更正）",)
             else:
-                choices = ("已打开这封邮件核实：不是报送，或对方已重新发送",
+                choices = (f"已打开{m.text}核实：不是报送，或对方已重新发送",
                            f"是报送：已把其中的填报表下载后放进收件箱，按邮件收到的日期 {day} 收取")
             asked.append(Question(Kind.BIG_MAIL, p, m.unit, mail_facts(line), choices, mail=m))
     others = [line for line in cons.office_notes() if line not in answerable]
     return Questions(p, asked, others)
 
 
-def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None = None) -> Answered:
-    """Record ``choice`` (numbered from 1) of ``question``; ``day`` for the choice that wants one.
-    Refused as the command refuses it (`errors.UsageError`: a day in the future, a question
-    another colleague answered meanwhile)."""
+def current(ws: Workspace, question: Question) -> Question | None:
+    """``question`` as it stands now (its choices follow the unit's verdict), or None when it is
+    no longer open: an answer given earlier in the walk, or a colleague's meanwhile, settled it."""
+    return next((q for q in open_questions(ws, question.period).asked if _key(q) == _key(question)), None)
+
+
+def _key(q: Question) -> tuple:
+    # a file's time by its file (the facts name it); a mail by its row
+    return (q.kind, q.unit, q.facts if q.kind is Kind.FILE_TIME else "", q.mail.row if q.mail else 0)
+
+
+def inbox_files(ws: Workspace) -> list[str]:
+    """The files collect would take from 收件箱 now: choice 2 of a mail too big collects them all
+    as received on the mail's day (``collect --received``), so the office confirms them first;
+    another unit's late return lying there would be backdated with them."""
+    from ..inbox import scan_inbox  # deferred: its imports (archives, unpack) serve this choice alone
+
+    return sorted(f.relative_to(ws.inbox).as_posix() for f in scan_inbox(ws.inbox, put_back=False))
+
+
+def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None = None,
+           files: list[str] | None = None) -> Answered:
+    """Record ``choice`` (numbered from 1) of ``question``; ``day`` for the choice that wants one;
+    ``files``: for choice 2 of a mail too big, the files of 收件箱 the office confirmed are the
+    mail's (`inbox_files`), refused when 收件箱 holds others by then. Refused as the command
+    refuses it (`errors.UsageError`: a day in the future, a question another colleague answered
+    meanwhile)."""
     if not 1 <= choice <= len(question.choices):
         raise ValueError(f"no choice {choice} for {question.kind}")
     p, unit = question.period, question.unit
     if question.kind is Kind.FILE_TIME:
         done = answer_received(ws, p, unit, day if choice == 1 else None)
         return Answered([done.line()], done.changed)
-    if question.kind in (Kind.SENDER, Kind.DISPUTED):
+    if question.kind is Kind.DISPUTED:  # never the unit's unknown-sender question, skipped or not
+        checked = check_disputed_file(ws, p, unit)
+        return Answered([checked.line()], checked.changed)
+    if question.kind is Kind.SENDER:
         checked = check_sender(ws, p, unit, choice == 1)
         return Answered([checked.line()], checked.changed)
     mail = question.mail
@@ -154,11 +180,18 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
     lines = []
     if choice == 2:  # the form downloaded into 收件箱: collected as received that day (collect --received)
         day = mail.received.date()
+        here = inbox_files(ws)
+        if not here:
+            raise errors.UsageError(EMPTY_INBOX)
+        if files is None or sorted(files) != here:
+            raise errors.UsageError(f"收件箱中现有的文件（{'、'.join(here)}）与确认的不同，没有收取："
+                                    "请重新选择并确认。")
         got = collect(ws, p, received=day)
-        if not got.inputs:
-            raise errors.UsageError("收件箱是空的：请先在邮箱中打开这封邮件，把其中的填报表下载后放进收件箱，再选 2。")
         lines.append(f"已收取收件箱中的 {got.inputs} 个文件（按 {day.isoformat()} 收到计）：采纳 {got.accepted}，"
                      f"退回 {got.returned}，无法读取 {got.unreadable}，重复 {got.duplicates}"
                      + ("；退回的详见 反馈 文件夹和 duban status。" if got.returned or got.unreadable else "。"))
-    lines += check_mail(ws, f"{mail.received:%Y-%m-%d %H:%M}", True).lines()
+    lines += check_one_mail(ws, mail).lines()
     return Answered(lines, choice == 2)
+
+
+EMPTY_INBOX = "收件箱是空的：请先在邮箱中打开这封邮件，把其中的填报表下载后放进收件箱，再选 2。"

@@ -194,14 +194,23 @@ def verify_cmd(state: State, period: str | None) -> None:
     p = _issued(ws, period, False)
     action = _action("verify")
     questions = action.open_questions(ws, p)
-    asked, recorded, changed = questions.asked, 0, False
+    asked, recorded, gone, changed = questions.asked, 0, 0, False
     if asked:
         echo(state, f"{p.label}有 {len(asked)} 项需要核实。请按编号选择回答；直接回车跳过，以后再答。")
     try:
         for number, question in enumerate(asked, 1):
             echo(state, "")
+            # an answer before it (or a colleague's meanwhile) may have settled it or changed its choices
+            question = action.current(ws, question) if number > 1 else question
+            if question is None:
+                echo(state, f"【{number}/{len(asked)}】{_GONE}")
+                gone += 1
+                continue
             echo(state, f"【{number}/{len(asked)}】{question.facts}")
             done = _ask(state, ws, action, question)
+            if done is _GONE:
+                gone += 1
+                continue
             recorded += done is not None
             changed = changed or bool(done and done.changed)
     except click.Abort:  # Ctrl-C or the end of the input at a prompt: what was recorded stays
@@ -210,33 +219,51 @@ def verify_cmd(state: State, period: str | None) -> None:
                     + ("请运行 duban merge（或双击“2-收取并汇总”）更新汇总表。" if recorded else ""), fg="yellow")
         state.exit_code = 130
         return
-    if questions.others:
+    merged, now = None, questions
+    if recorded:
+        try:
+            with state.locked():
+                merged = _action("merge").merge(ws, p)
+        except (errors.DubanError, OSError):  # busy, the 汇总表 open in Excel, a full disk: said, then the error
+            echo(state, "")
+            echo(state, f"已记录的 {recorded} 项核实结果已保存，但汇总表没有重新生成。请按下面的提示处理后，"
+                        "双击“2-收取并汇总”（或运行 duban merge）更新汇总表；再次逐条核实不会重新生成。", fg="yellow")
+            raise
+        now = action.questions_of(merged.consolidation)  # what the answers left open, not what was asked
+    elif gone:  # settled by a colleague meanwhile: what is open now
+        now = action.open_questions(ws, p)
+    skipped = len(asked) - recorded - gone
+    if now.others:
         echo(state, "")
         echo(state, "以下事项需要另行办理，不能在这里回答：")
-        for line in questions.others:
+        for line in now.others:
             echo(state, "  " + line, fg="yellow")
     echo(state, "")
-    left = len(asked) - recorded + len(questions.others)
     if not asked:
         echo(state, f"{p.label}没有需要逐条回答的“请核实”事项。")
     else:
-        skipped = len(asked) - recorded
         echo(state, f"已记录 {recorded} 项" + (f"，跳过 {skipped} 项。" if skipped else "。"))
-    if recorded:
-        with state.locked():
-            merged = _action("merge").merge(ws, p)
+    if merged is not None:
         echo(state, f"汇总表已按核实结果重新生成：{merged.path}")
         if changed:
             echo(state, "有单位的报送状态因核实而改变。如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），"
                         "使通报与核实结果一致。", fg="yellow")
-    if left:
+        if (new := len(now.asked) - skipped) > 0:
+            echo(state, f"核实结果使 {new} 项新的事项需要核实，请再次逐条核实（双击“5-逐条核实”或运行 duban verify）。",
+                 fg="yellow")
+    if now.asked or now.others:
         state.exit_code = 1
+
+
+#: said of a question no longer open when its turn comes (or when its answer is refused)
+_GONE = "此项已不需要核实（前面的回答或其他同事已办理），跳过。"
 
 
 def _ask(state: State, ws, action, question):
     """Put ``question`` to the office until it answers or skips (Enter): the recorded answer
-    (`actions.verify.Answered`), or None. A refused answer (a day in the future) is said and
-    the question put again."""
+    (`actions.verify.Answered`), None, or `_GONE` when the answer was refused because the
+    question is no longer open. Any other refused answer (a day in the future, an empty 收件箱),
+    or the workspace busy with a colleague's run, is said and the question put again."""
     for number, choice in enumerate(question.choices, 1):
         echo(state, f"  {number}. {choice}")
     while True:
@@ -247,20 +274,44 @@ def _ask(state: State, ws, action, question):
         if not typed.isdigit() or not 1 <= int(typed) <= len(question.choices):
             echo(state, f"请输入 1 到 {len(question.choices)} 之间的编号，或直接回车跳过。", fg="red")
             continue
-        choice, day = int(typed), None
+        choice, day, files = int(typed), None, None
         if choice == question.wants_day:
             day = _ask_day(state)
             if day is None:
                 return None
+        if question.mail is not None and choice == 2:
+            files = _confirm_inbox(state, ws, action, question.mail)
+            if files is None:
+                continue
         try:
             with state.locked():  # per answer: a colleague's double-click waits a moment, not the whole walk
-                done = action.answer(ws, question, choice, day)
+                done = action.answer(ws, question, choice, day, files)
+        except errors.WorkspaceBusy as exc:
+            echo(state, f"{exc.message.removesuffix('请等它结束后再运行。')}此项没有记录：请稍候再输入编号，"
+                        "或直接回车跳过。", fg="red")
+            continue
         except errors.UsageError as exc:
+            if action.current(ws, question) is None:
+                echo(state, _GONE, fg="yellow")
+                return _GONE
             echo(state, exc.message, fg="red")
             continue
         for line in done.lines:
             echo(state, line)
         return done
+
+
+def _confirm_inbox(state: State, ws, action, mail) -> list[str] | None:
+    """The files of 收件箱 the office confirms are the mail's, all to be collected as received
+    on its day; None: 收件箱 is empty, or the office did not confirm (the choices again)."""
+    files = action.inbox_files(ws)
+    if not files:
+        echo(state, action.EMPTY_INBOX, fg="red")
+        return None
+    echo(state, f"收件箱中有 {len(files)} 个文件，将全部按 {mail.received:%Y-%m-%d} 收到收取：{'、'.join(files)}。"
+                "收件箱中只应有从这封邮件下载的文件，其他文件请先移出（或先双击“2-收取并汇总”收取）。")
+    typed = click.prompt("确认收取请输入 1（直接回车不收取）", default="", show_default=False, prompt_suffix="：")
+    return files if typed.strip().translate(_FULL_WIDTH_DIGITS) == "1" else None
 
 
 def _ask_day(state: State):
