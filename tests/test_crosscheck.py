@@ -215,17 +215,21 @@ def check(o, period, expect):
                 problems.append(f"memo task {tid} 均未报送, but 单位明细 {[(u, dstate[(tid, u)]) for u in bad]}")
     # memo overview sentence: 未报送 tasks by reason, against 任务汇总 + 单位明细
     tasks = table(book, "任务汇总", "任务编号")
-    by = {"missing": 0, "sent_back": 0, "no_lead": 0, "not_asked": 0}
+    by = {"waiting": 0, "missing": 0, "sent_back": 0, "no_lead": 0, "not_asked": 0}
     for t in tasks:
-        # a task waiting on a lead not yet due, or sent back and within its reply's date (QA203,
-        # QA212: 未报送（尚未截止） in 任务汇总), is still counted by its leads' states in the memo
         if not t["综合状态"].startswith("未报送"):
+            continue
+        # a task waiting on a lead not yet due, or sent back and within its reply's date (QA203,
+        # QA212: 未报送（尚未截止） in 任务汇总), is counted so in the memo too (QA227), not by its leads
+        if t["综合状态"] == "未报送（尚未截止）":
+            by["waiting"] += 1
             continue
         tid = str(t["任务编号"])
         states = [dstate[(tid, u)] for u in leads_of.get(tid, [])]
         by["missing" if "未报送" in states else "sent_back" if "退回待改" in states
            else "no_lead" if not t["牵头单位"] else "not_asked"] += 1
-    for key, label in (("missing", "牵头单位未报送进展的"), ("sent_back", "牵头单位报送有误已退回、尚无合格进展的"),
+    for key, label in (("waiting", "牵头单位报送尚未截止的"), ("missing", "牵头单位未报送进展的"),
+                       ("sent_back", "牵头单位报送有误已退回、尚无合格进展的"),
                        ("no_lead", "未明确牵头单位的"), ("not_asked", "牵头单位本期填报表未含、尚未下发填报的")):
         m = re.search(label + r"(\d+)项", memo)
         if (int(m.group(1)) if m else 0) != by[key]:

@@ -84,7 +84,8 @@ def _ctx(**over):
     figures = dict(project="优化营商环境", period="2024-09", period_label="2024年9月", next_period_label="2024年10月",
                    task_total=4, task_done=0, task_done_pct="0%", task_on_track=4, task_on_track_pct="100%",
                    task_lagging=0, task_lagging_pct="0%", task_not_started=0, task_not_started_pct="0%",
-                   task_not_reported=0, task_not_reported_sent_back=0, task_not_reported_no_lead=0,
+                   task_not_reported=0, task_not_reported_waiting=0, task_not_reported_sent_back=0,
+                   task_not_reported_no_lead=0,
                    task_not_reported_not_issued=0, task_overdue=0, task_overdue_waiting=0, avg_progress_text="",
                    due_next=[])
     return SimpleNamespace(**{**figures, **over})

@@ -125,10 +125,13 @@ def test_a_units_own_deadline_keeps_only_its_tasks_waiting(issued_ws, make_retur
     assert ("今天（2022年7月6日）尚未过其报送截止日期，仍可按时报送（市政务服务数据管理局截止2022年7月10日）；"
             "通报列为未报送的任务1.1、2.2、3.3、7.3、8.3等12项，其未报送的牵头单位均在其中。") in memo.output
     text = next((issued_ws.root / "通报").rglob("*.md")).read_text(encoding="utf-8")
-    # its units and tasks named 未报送 alike; only a task past its 完成时限 says its leads are not yet due (QA203)
+    # its units and tasks named 未报送 alike; of the tasks' sentences only one past its 完成时限 says its
+    # leads are not yet due (QA203); the overview counts the 12 as 任务汇总 says them (QA227), apart
+    # from the 13 whose leads missed the 5th (1.2 滞后 now)
     assert ("加快出台系列规范性文件（任务1.1）。牵头单位：市政务服务数据管理局；完成时限：2022年6月；进展情况：牵头单位未报送进展，"
             "完成时限已过、报送尚未截止。") in text
-    assert text.count("尚未截止") == text.count("报送尚未截止") == 4, text
+    assert "牵头单位报送尚未截止的12项（占27.9%），牵头单位未报送进展的13项（占30.2%），未明确牵头单位的1项" in text, text
+    assert text.count("尚未截止") == text.count("报送尚未截止") == 5, text
 
     # after the 10th the book reads as before the word came
     set_clock(monkeypatch, JULY[11])

@@ -162,6 +162,10 @@ class MemoContext:
     task_lagging: int  #: 滞后
     task_not_started: int  #: 未启动
     task_not_reported: int  #: 未报送 (no lead unit reported)
+    #: of task_not_reported: tasks waiting on leads not yet due, a sent-back one that may still
+    #: correct on time among them (`Consolidation.waiting_tasks`): 任务汇总 says them 未报送（尚未截止）,
+    #: so does the overview; 0 after every deadline. The three below count the others
+    task_not_reported_waiting: int
     #: of task_not_reported: tasks whose leads' returns were sent back (none sent nothing)
     task_not_reported_sent_back: int
     #: of task_not_reported: tasks with no lead unit in the master at all
@@ -476,11 +480,17 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
 
     counts = cons.task_counts()
     total = len(cons.tasks)
-    # each 未报送 task under one reason: a lead sent nothing; else one was sent back; else no
-    # lead in the master; else no lead was asked (its form lacked the task, or none went out)
-    no_lead = sent_back = not_asked = 0
+    # each 未报送 task under one reason: its leads may all still report on time (said as 任务汇总
+    # says it, 未报送（尚未截止）: by its leads' states, a lead sent back that may still correct in
+    # time read 报送有误已退回、尚无合格进展, even beside another lead's 已完成); else a lead sent
+    # nothing; else one was sent back; else no lead in the master; else no lead was asked (its
+    # form lacked the task, or none went out)
+    no_lead = sent_back = not_asked = waiting = 0
     for t in cons.tasks:
         if t.status != NOT_REPORTED:
+            continue
+        if t.task.id in cons.waiting_tasks:
+            waiting += 1
             continue
         states = [t.lead_states.get(u) for u in t.leads]
         if NOT_REPORTED in states:
@@ -540,7 +550,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
-        task_not_reported=counts[NOT_REPORTED], task_not_reported_sent_back=sent_back,
+        task_not_reported=counts[NOT_REPORTED], task_not_reported_waiting=waiting,
+        task_not_reported_sent_back=sent_back,
         task_not_reported_no_lead=no_lead, task_not_reported_not_issued=not_asked, task_overdue=len(overdue),
         task_overdue_waiting=overdue_waiting,
         task_done_pct=pct(counts[DONE], total), task_on_track_pct=pct(counts[ON_TRACK], total),

@@ -144,10 +144,12 @@ def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
         if n:
             parts.append(f"{label}{n}项（占{share}）")
     # 未报送 tasks by why: said as "牵头单位未报送" only where a lead sent nothing; a task
-    # with no lead (demo 16.1), or whose leads' files were all sent back, names no one
-    missing = (c.task_not_reported - c.task_not_reported_sent_back - c.task_not_reported_no_lead
-               - c.task_not_reported_not_issued)
-    for n, label in ((missing, "牵头单位未报送进展的"),
+    # with no lead (demo 16.1), or whose leads' files were all sent back, names no one; one
+    # whose leads may all still report (or correct) on time is said as 任务汇总 says it
+    missing = (c.task_not_reported - c.task_not_reported_waiting - c.task_not_reported_sent_back
+               - c.task_not_reported_no_lead - c.task_not_reported_not_issued)
+    for n, label in ((c.task_not_reported_waiting, "牵头单位报送尚未截止的"),
+                     (missing, "牵头单位未报送进展的"),
                      (c.task_not_reported_sent_back, "牵头单位报送有误已退回、尚无合格进展的"),
                      (c.task_not_reported_no_lead, "未明确牵头单位的"),
                      (c.task_not_reported_not_issued, "牵头单位本期填报表未含、尚未下发填报的")):
@@ -196,8 +198,10 @@ def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False)
             # month in which no unit sent anything claimed what nobody reported (QA174). An
             # overdue task is in ``attention`` whether reported or not: that part stands
             none = c.task_not_reported == c.task_total
-            # a lead's file sent back was sent: "均未报送进展" of it was untrue (QA176)
-            back = c.task_not_reported_sent_back
+            # a lead's file sent back was sent: "均未报送进展" of it was untrue (QA176); a task
+            # waiting on one (not counted as sent back) too: with a unit sent back, both
+            # wordings stay true of tasks that have no 合格进展
+            back = c.task_not_reported_sent_back or (c.task_not_reported_waiting and c.unit_returned)
             said = ("各项任务均无合格进展（未报送或报送有误已退回），无法判断是否进展滞后" if none and back
                     else "各项任务均未报送进展，无法判断是否进展滞后" if none
                     else f"有合格进展的任务中没有{lag}的" if back else f"已报送进展的任务中没有{lag}的")
