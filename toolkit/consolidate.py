@@ -536,7 +536,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         if rec is not None:
             deadline = own_dues.get(unit, due)
             theirs = [r for r in received.get(unit, []) if r.id not in not_theirs or r.id == rec.id]
-            state, sent = timeliness(rec, theirs, deadline, reply_date(ws, deadline, replied))
+            reply_by = reply_date(ws, deadline, replied)
+            state, sent = timeliness(rec, theirs, deadline, reply_by)
             state = ON_TIME if unit in exempt_at_issue else state
             printed = unit_dues.get(unit)
             if (state == ON_TIME and printed and printed < deadline and unit not in exempt_at_issue
@@ -547,7 +548,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 timed.append((unit, sent, theirs, deadline))
             elif state == LATE and sent.received_how == TimeSource.MTIME:
                 on_file_time[unit] = (sent, deadline, None)
-            elif state == LATE and (denied := denied_grace(rec, theirs, deadline, reply_date(ws, deadline, replied))):
+            elif state == LATE and (denied := denied_grace(rec, theirs, deadline, reply_by)):
                 on_file_time[unit] = (denied, deadline, sent)  # 逾期 on a refused file's time alone
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (effective_progress(r) for r in rows) if p is not None]
