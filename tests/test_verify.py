@@ -125,8 +125,8 @@ def test_a_file_named_for_another_unit_is_answered_as_its_registered_units(issue
     (q,) = open_questions(issued_ws, PERIOD).asked
     assert (q.kind, q.unit, q.choices) == (
         Kind.DISPUTED, "石碣镇", ("确是石碣镇的报送（只是文件名、填报单位或发件人写成了石排镇）",))
-    assert q.facts.endswith("目前石排镇在2022年6月计为未报送。如这份实际是石排镇的报送，请石排镇用本单位的填报表重新报送，"
-                            "收取后此项即不再出现（这里跳过）。")
+    # the W206 message says what to do if it is 石排镇's; the question adds the verdict it leaves
+    assert q.facts.endswith("已按石碣镇登记；如实际是石排镇报送的，请石排镇用本单位的填报表重报。目前石排镇在2022年6月计为未报送。")
     done = run(VERIFY, cwd=issued_ws.root, input="1\n")
     assert done.exit_code == 0, done.output
     assert (f"已记录：石碣镇 2022年6月的“{FILE}”（{_received_at(issued_ws)}）是石碣镇的报送，不是石排镇的；"
@@ -216,3 +216,24 @@ def test_a_refused_file_whose_time_denied_the_grace_is_asked_about_as_such(issue
     done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-07-04\n")
     assert done.exit_code == 0, done.output
     assert _unit(issued_ws) == (UnitState.ON_TIME, "2022-07-08 10:00")
+
+
+def test_two_w206_files_of_one_unit_each_answered_as_shown(issued_ws, make_return, monkeypatch, run):
+    """QA233: 石碣镇 sent its form as 石排镇6月.xlsx and as 石龙镇6月.xlsx. Enter at the first, 1 at
+    the second: the second file is recorded, the first stays asked (the first was answered, and
+    the second shown twice, while the questions were told apart by unit alone)."""
+    from test_qa213_review import _other_contact
+
+    _wrong_name(issued_ws, make_return, monkeypatch, run)
+    drop(issued_ws, "石龙镇6月.xlsx", make_return("石碣镇", _other_contact()), on_time())
+    run(["collect"], cwd=issued_ws.root)
+    first, second = open_questions(issued_ws, PERIOD).asked
+    assert [q.kind for q in (first, second)] == [Kind.DISPUTED, Kind.DISPUTED]
+    assert first.receipt_id != second.receipt_id
+    done = run(VERIFY, cwd=issued_ws.root, input="\n1\n")
+    lines = done.output.splitlines()
+    shown = [x for x in lines if x.startswith("【")]
+    assert [x.split("：")[0] for x in shown] == ["【1/2】“石排镇6月.xlsx”", "【2/2】“石龙镇6月.xlsx”"], done.output
+    assert lines[lines.index(PROMPT + "1") + 1].startswith("已记录：石碣镇 2022年6月的“石龙镇6月.xlsx”")
+    (left,) = open_questions(issued_ws, PERIOD).asked
+    assert left.receipt_id == first.receipt_id

@@ -70,7 +70,7 @@ class Asked:
     sent: Receipt
     text: str
     #: what ``text`` says happened, without what to run (`actions.verify` asks it)
-    facts: str = ""
+    facts: str
 
 
 def command(period: Period, unit: str, answer: str) -> str:

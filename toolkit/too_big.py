@@ -146,7 +146,7 @@ def facts(line: str) -> str:
 
 
 #: where what `_questions` asks the office to do begins, after what it says happened
-_TO_DO = ("请对方去掉多余的附件", "请在邮箱中打开", "发出通报前请打开这封邮件核实")
+_TO_DO = ("请对方去掉多余的附件", "请在邮箱中打开", "如其中就是这份填报表")
 
 
 def big_mail_told(cons) -> list[str]:

@@ -58,7 +58,7 @@ set "MERGE_RC=%ERRORLEVEL%"
 if not "%MERGE_RC%"=="0" set "RC=%MERGE_RC%"
 goto finish
 
-rem ==== 结果：每个退出码一句实话（见 duban --help），成功时打开结果 ====
+rem ==== 结果：每个退出码一句实话（见 duban --help），生成了结果时（0、1）打开结果 ====
 :finish
 echo.
 if "%RC%"=="0" goto finish_ok

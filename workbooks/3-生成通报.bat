@@ -51,7 +51,7 @@ set "OPEN=通报"
 set "RC=%ERRORLEVEL%"
 goto finish
 
-rem ==== 结果：每个退出码一句实话（见 duban --help），成功时打开结果 ====
+rem ==== 结果：每个退出码一句实话（见 duban --help），生成了结果时（0、1）打开结果 ====
 :finish
 echo.
 if "%RC%"=="0" goto finish_ok

@@ -78,7 +78,7 @@ echo 【未完成】输入的不是 1、2、3 中的一个，没有发送任何�
 pause
 exit /b 2
 
-rem ==== 结果：每个退出码一句实话（见 duban --help），成功时打开结果 ====
+rem ==== 结果：每个退出码一句实话（见 duban --help），生成了结果时（0、1）打开结果 ====
 :finish
 echo.
 if "%RC%"=="0" goto finish_ok

@@ -132,22 +132,24 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
     return SenderCheck(period, unit, target, theirs, before, after)
 
 
-def check_disputed_file(ws: Workspace, period: Period, unit: str) -> SenderCheck:
-    """`check_sender --theirs` of ``unit``'s open W206 question alone (`duban verify`): with the
-    unit's unknown-sender question still open, ``--theirs`` answers that one first, so the W206
-    answer of a walk that skipped it recorded the copy from the unknown address as the unit's."""
+def check_disputed_file(ws: Workspace, period: Period, unit: str, receipt_id: int) -> SenderCheck:
+    """`check_sender --theirs` of ``unit``'s open W206 question about the file ``receipt_id``
+    alone (`duban verify`, which showed that file): with the unit's unknown-sender question still
+    open, ``--theirs`` answers that one first, and of two W206 files it answers the first, so a
+    walk that skipped one recorded another than it showed."""
     unit, before, cons = unit_verdict(ws, period, unit)
     with Ledger(ws.ledger_path) as ledger:
-        return _check_disputed(ledger, period, unit, True, cons, before)
+        return _check_disputed(ledger, period, unit, True, cons, before, receipt_id)
 
 
 def _check_disputed(ledger: Ledger, period: Period, unit: str, theirs: bool, cons: Consolidation,
-                    before: tuple[str, str]) -> SenderCheck:
-    """`check_sender` of the W206 file registered under ``unit`` that `disputed_notes` asks about;
-    with no such file, the usage error of a unit nothing is asked about (or, for the unit the
-    file named, which command answers it)."""
+                    before: tuple[str, str], receipt_id: int | None = None) -> SenderCheck:
+    """`check_sender` of the W206 file registered under ``unit`` that `disputed_notes` asks about
+    (``receipt_id``: that file; None: its first); with no such file, the usage error of a unit
+    nothing is asked about (or, for the unit the file named, which command answers it)."""
     said = [d for d, _ in asked(cons)]
-    d: Disputed | None = next((d for d in said if d.unit == unit and not d.checked_at), None)
+    d: Disputed | None = next((d for d in said if d.unit == unit and not d.checked_at and (
+        receipt_id is None or (d.receipt is not None and d.receipt.id == receipt_id))), None)
     if d is None:
         named = next((d for d in said if d.other == unit and not d.checked_at), None)
         if named is not None:  # the office answers about the unit it was told is 未报送

@@ -57,6 +57,8 @@ class Question:
     choices: tuple[str, ...]
     wants_day: int = 0
     mail: BigMail | None = None
+    #: the file a W206 question is about (`Disputed.receipt`): a unit may have two
+    receipt_id: int = 0
 
 
 @dataclass
@@ -107,16 +109,16 @@ def questions_of(cons: Consolidation) -> Questions:
     # a unit's unknown sender before its W206 file: `check_sender` answers them in that order
     for a in cons.unknown_senders:
         answerable.add(a.text)
-        asked.append(Question(Kind.SENDER, p, a.unit, a.facts or a.text.removeprefix("请核实："),
+        asked.append(Question(Kind.SENDER, p, a.unit, a.facts,
                               (f"是{a.unit}报送或委托报送：按时报送不变",
                                f"不是{a.unit}报送：不再据此计算其报送时间")))
     for d, state in disputed_asked(cons):
         if not d.checked_at:
+            # the W206 message says what to do if it is the other's (its own form, resent): skipped here
             asked.append(Question(
-                Kind.DISPUTED, p, d.unit,
-                f"“{d.file}”：{d.message}目前{d.other}在{p.label}计为{state}。如这份实际是{d.other}的报送，"
-                f"请{d.other}用本单位的填报表重新报送，收取后此项即不再出现（这里跳过）。",
-                (f"确是{d.unit}的报送（只是文件名、填报单位或发件人写成了{d.other}）",)))
+                Kind.DISPUTED, p, d.unit, f"“{d.file}”：{d.message}目前{d.other}在{p.label}计为{state}。",
+                (f"确是{d.unit}的报送（只是文件名、填报单位或发件人写成了{d.other}）",),
+                receipt_id=d.receipt.id if d.receipt else 0))
     states = {u.unit: u.state for u in cons.units}
     seen: set[int] = set()  # a mail once, though a line of its unit and one of no unit name it
     for line, mails in mail_questions(cons):
@@ -143,8 +145,8 @@ def current(ws: Workspace, question: Question) -> Question | None:
 
 
 def _key(q: Question) -> tuple:
-    # a file's time by its file (the facts name it); a mail by its row
-    return (q.kind, q.unit, q.facts if q.kind is Kind.FILE_TIME else "", q.mail.row if q.mail else 0)
+    # a file's time by its file (the facts name it); a W206 file by its receipt; a mail by its row
+    return (q.kind, q.unit, q.facts if q.kind is Kind.FILE_TIME else "", q.receipt_id, q.mail.row if q.mail else 0)
 
 
 def inbox_files(ws: Workspace) -> list[str]:
@@ -163,14 +165,13 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
     mail's (`inbox_files`), refused when 收件箱 holds others by then. Refused as the command
     refuses it (`errors.UsageError`: a day in the future, a question another colleague answered
     meanwhile)."""
-    if not 1 <= choice <= len(question.choices):
-        raise ValueError(f"no choice {choice} for {question.kind}")
+    assert 1 <= choice <= len(question.choices), (choice, question.kind)  # the CLI asks until it is one
     p, unit = question.period, question.unit
     if question.kind is Kind.FILE_TIME:
         done = answer_received(ws, p, unit, day if choice == 1 else None)
         return Answered([done.line()], done.changed)
     if question.kind is Kind.DISPUTED:  # never the unit's unknown-sender question, skipped or not
-        checked = check_disputed_file(ws, p, unit)
+        checked = check_disputed_file(ws, p, unit, question.receipt_id)
         return Answered([checked.line()], checked.changed)
     if question.kind is Kind.SENDER:
         checked = check_sender(ws, p, unit, choice == 1)
@@ -183,6 +184,8 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
         here = inbox_files(ws)
         if not here:
             raise errors.UsageError(EMPTY_INBOX)
+        if current(ws, question) is None:  # checked by a colleague meanwhile: nothing collected for it
+            raise errors.UsageError(f"{mail.text}已记录为已核实，无需再次运行。")
         if files is None or sorted(files) != here:
             raise errors.UsageError(f"收件箱中现有的文件（{'、'.join(here)}）与确认的不同，没有收取："
                                     "请重新选择并确认。")

@@ -219,15 +219,16 @@ def verify_cmd(state: State, period: str | None) -> None:
                     + ("请运行 duban merge（或双击“2-收取并汇总”）更新汇总表。" if recorded else ""), fg="yellow")
         state.exit_code = 130
         return
+    except (errors.DubanError, OSError):  # an answer's own collect failed (a full disk): what was kept, then the error
+        _kept(state, recorded)
+        raise
     merged, now = None, questions
     if recorded:
         try:
             with state.locked():
                 merged = _action("merge").merge(ws, p)
         except (errors.DubanError, OSError):  # busy, the 汇总表 open in Excel, a full disk: said, then the error
-            echo(state, "")
-            echo(state, f"已记录的 {recorded} 项核实结果已保存，但汇总表没有重新生成。请按下面的提示处理后，"
-                        "双击“2-收取并汇总”（或运行 duban merge）更新汇总表；再次逐条核实不会重新生成。", fg="yellow")
+            _kept(state, recorded)
             raise
         now = action.questions_of(merged.consolidation)  # what the answers left open, not what was asked
     elif gone:  # settled by a colleague meanwhile: what is open now
@@ -253,6 +254,15 @@ def verify_cmd(state: State, period: str | None) -> None:
                  fg="yellow")
     if now.asked or now.others:
         state.exit_code = 1
+
+
+def _kept(state: State, recorded: int) -> None:
+    """Before the error that stopped the walk or its merge: the answers recorded stay, the
+    汇总表 does not say them yet, and walking again would not merge (nothing left to ask)."""
+    if recorded:
+        echo(state, "")
+        echo(state, f"已记录的 {recorded} 项核实结果已保存，但汇总表没有重新生成。请按下面的提示处理后，"
+                    "双击“2-收取并汇总”（或运行 duban merge）更新汇总表；再次逐条核实不会重新生成。", fg="yellow")
 
 
 #: said of a question no longer open when its turn comes (or when its answer is refused)
