@@ -654,7 +654,7 @@ def test_one_run_at_a_time(run, issued_ws):
 def test_empty_inbox(run, issued_ws):
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 0
-    assert result.stdout == f"收件箱是空的：{issued_ws.inbox}。请把报送的文件、邮件（.eml）或压缩包放进去后再运行。\n"
+    assert result.stdout == f"收件箱是空的：{issued_ws.inbox}，没有新的报送可收取。如有报送，请把文件、邮件（.eml）或压缩包放进去后再运行。\n"
 
 
 # ---------------------------------------------------------------------------

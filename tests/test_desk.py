@@ -382,7 +382,7 @@ def test_a_form_of_an_earlier_month_sent_again_keeps_the_current_period(run, iss
     assert result.exit_code == 0, result.output
     assert "当前期次已设为" not in result.stdout
     assert ("当前期次仍为 2022年7月：补发的是较早一期的填报表，不改变当前期次。"
-            "收到后运行 duban merge --period 2022-06 更新该期汇总表。") in result.stdout
+            "收到后运行 duban merge --period 2022-06（或双击“2-收取并汇总”，期次输入 2022-06）更新该期汇总表。") in result.stdout
     assert run(["period"], cwd=issued_ws.root).stdout == "2022-07\n"
     whole = run(["issue", "--period", "2022-06"], cwd=issued_ws.root)  # a whole month: as asked
     assert "当前期次已设为 2022年6月" in whole.stdout

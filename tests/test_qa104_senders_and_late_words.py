@@ -201,5 +201,5 @@ def test_an_exempt_units_return_after_the_merge_has_its_own_line(exempt, collect
     said = run(["collect", "--period", "2022-07"], cwd=ws.root)
     assert said.exit_code == 1, said.output
     assert (f"  免报单位报送：{CANLIAN} 2022年7月本期免报（任务均已报告完成，未下发填报表），仍报送了填报表，"
-            "已收到并登记；该期已汇总，请运行 duban merge --period 2022-07 更新") in said.stdout, said.stdout
+            "已收到并登记；该期已汇总，请运行 duban merge --period 2022-07（或双击“2-收取并汇总”，期次输入 2022-07）更新") in said.stdout, said.stdout
     assert "补报" not in said.stdout and "逾期" not in said.stdout and "请核实" not in said.stdout

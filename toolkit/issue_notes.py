@@ -51,10 +51,11 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
     notes += _kept_dues(result) + _past_dues(result, same)
     if result.period_set:
         notes.append(Note(f"当前期次已设为 {result.period.label}（写入 duban.toml）："
-                          "以后不加 --period 的命令都处理这一期。"))
+                          "以后不加 --period 的命令和双击脚本直接回车都处理这一期。"))
     elif result.kept_period:
         notes.append(Note(f"当前期次仍为 {result.kept_period.label}：补发的是较早一期的填报表，不改变当前期次。"
-                          f"收到后运行 duban merge --period {result.period} 更新该期汇总表。"))
+                          f"收到后运行 duban merge --period {result.period}"
+                          f"（或双击“2-收取并汇总”，期次输入 {result.period}）更新该期汇总表。"))
     if result.undated:
         shown = "、".join(f"任务 {tid}“{text}”" for tid, text in result.undated)
         notes.append(Note(f"请核实：{shown} 的完成时限无法识别为日期（如没有写年份），不判断是否超期，也不列入"

@@ -70,7 +70,8 @@ CODES: dict[str, Code] = _codes(
      "请督办部门另行通知，或下期下发新表。"),
     ("W209", WARNING, "补报或重报",
      "{what}：{period}已于 {merged} 汇总，这份报送在之后收到。已登记到{period}，"
-     "请重新运行 duban merge --period {period_key} 更新该期汇总表和通报。"),
+     "请重新运行 duban merge --period {period_key}（或双击“2-收取并汇总”，期次输入 {period_key}）"
+     "更新该期汇总表，需要时再按该期重新生成通报。"),
     ("W210", WARNING, "下发后调整任务",
      "任务 {task} 在填报表下发后{change}。本行不计入本单位的汇总，不算单位填报有误。"
      "请督办部门核实该任务的分工，必要时另行通知相关单位。"),

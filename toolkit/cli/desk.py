@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -70,7 +71,9 @@ def open_cmd(state: State, what: str, period: str | None) -> None:
     if opener.open_path(path):
         echo(state, f"已打开：{path}")
     else:
-        echo(state, f"无法自动打开，请手动打开：{path}")
+        # said even with -q: the double-click scripts run `open … -q` right after their
+        # "正在打开……" line, and a silent failure leaves the office waiting for a window
+        click.echo(f"无法自动打开，请手动打开：{path}")
 
 
 @cli.command("excel-console")
@@ -286,7 +289,7 @@ def _ask(state: State, ws, action, question):
             continue
         choice, day, files = int(typed), None, None
         if choice == question.wants_day:
-            day = _ask_day(state)
+            day = _ask_day(state, question.period.due(ws.due_day) - dt.timedelta(days=1))
             if day is None:
                 return None
         if question.mail is not None and choice == 2:
@@ -324,17 +327,18 @@ def _confirm_inbox(state: State, ws, action, mail) -> list[str] | None:
     return files if typed.strip().translate(_FULL_WIDTH_DIGITS) == "1" else None
 
 
-def _ask_day(state: State):
-    """The day the office says it received a file: a date, or None when it presses Enter."""
+def _ask_day(state: State, example: dt.date):
+    """The day the office says it received a file: a date, or None when it presses Enter.
+    ``example``: a day of the month asked about (not a fixed 2022 date in a 2026 workspace)."""
     while True:
-        typed = click.prompt("实际收到的日期，如 2022-07-04（直接回车跳过）", default="", show_default=False,
-                             prompt_suffix="：").strip()
+        typed = click.prompt(f"实际收到的日期，如 {example.isoformat()}（直接回车跳过）", default="",
+                             show_default=False, prompt_suffix="：").strip()
         if not typed:
             return None
         day = parse_date(typed)
         if day is not None:
             return day
-        echo(state, f"日期“{typed}”无法识别，请写成 2022-07-04。", fg="red")
+        echo(state, f"日期“{typed}”无法识别，请写成 {example.isoformat()}。", fg="red")
 
 
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")

@@ -75,7 +75,8 @@ def _echo_fetched(state: State, fetched, indent: str = "") -> None:
 
 def _echo_collect(state: State, ws, result) -> None:
     if not result.inputs and not result.recovered and not result.skipped:
-        echo(state, f"收件箱是空的：{ws.inbox}。请把报送的文件、邮件（.eml）或压缩包放进去后再运行。")
+        echo(state, f"收件箱是空的：{ws.inbox}，没有新的报送可收取。如有报送，请把文件、邮件（.eml）或压缩包"
+                    "放进去后再运行。")
         if result.feedback:  # owed by an earlier run, written now
             echo(state, f"补写了上次未写出的反馈表及邮件草稿 {len(result.feedback)} 个："
                         f"{'、'.join(sorted({str(p.parent) for p in result.feedback}))}")
@@ -139,10 +140,12 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset()) -> 
         said = ("重报：{}重新报送了{}的填报表（此前已报送并采纳）" if (unit, late_period) in result.resent
                 else "补报：{}报送了{}的填报表")
         echo(state, "  " + said.format(unit + " ", late_period.label) + "，该期已汇总；"
-                    f"请运行 duban merge --period {late_period} 更新", fg="yellow")
+                    f"请运行 duban merge --period {late_period}（或双击“2-收取并汇总”，期次输入 {late_period}）更新",
+             fg="yellow")
     for unit, given in result.volunteered:
         echo(state, f"  免报单位报送：{unit} {given.label}本期免报（任务均已报告完成，未下发填报表），仍报送了填报表，"
-                    f"已收到并登记；该期已汇总，请运行 duban merge --period {given} 更新", fg="yellow")
+                    f"已收到并登记；该期已汇总，请运行 duban merge --period {given}（或双击“2-收取并汇总”，"
+                    f"期次输入 {given}）更新", fg="yellow")
     for unit, period, name in result.elsewhere:
         echo(state, f"  请核实：{name}（{unit}）是{period.label}的填报表，已登记为{period.label}的报送；"
                     f"如果填的是{result.period.label}的进展，请该单位用{result.period.label}下发的填报表重报",
