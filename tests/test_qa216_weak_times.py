@@ -84,7 +84,8 @@ def test_a_unit_on_time_or_late_by_a_mail_is_not_asked_about(issued_ws, make_ret
     assert not [n for n in _status(run, issued_ws)[1] if "文件修改时间" in n]
     refused = run([*RECEIVED, "--confirm"], cwd=issued_ws.root)
     assert refused.exit_code == 2
-    assert ("错误：石龙镇 在2022年6月没有按文件修改时间计为逾期报送的报送，无需核实（见 duban status 的“请核实”）。"
+    assert ("错误：石龙镇 在2022年6月没有按文件修改时间（或转发邮件、邮箱收到时间）计为逾期报送的报送，无需核实"
+            "（见 duban status 的“请核实”）。"
             in refused.output.splitlines())
 
 
@@ -182,7 +183,7 @@ def test_undo_asks_again_and_twice_is_refused(issued_ws, make_return, monkeypatc
     assert _status(run, issued_ws) == (1, [NOTE], [])
     twice = run([*RECEIVED, "--undo"], cwd=issued_ws.root)
     assert twice.exit_code == 2
-    assert "错误：石龙镇 在2022年6月没有已记录的收到日期或文件修改时间核实，无需撤销。" in twice.output.splitlines()
+    assert "错误：石龙镇 在2022年6月没有已记录的收到日期或报送时间核实，无需撤销。" in twice.output.splitlines()
 
 
 def test_answering_again_changes_the_answer(issued_ws, make_return, monkeypatch, run):

@@ -237,3 +237,20 @@ def test_two_w206_files_of_one_unit_each_answered_as_shown(issued_ws, make_retur
     assert lines[lines.index(PROMPT + "1") + 1].startswith("已记录：石碣镇 2022年6月的“石龙镇6月.xlsx”")
     (left,) = open_questions(issued_ws, PERIOD).asked
     assert left.receipt_id == first.receipt_id
+
+
+def test_a_weak_mail_time_is_put_as_the_time_it_is(issued_ws, make_return, monkeypatch, run):
+    """QA234: 逾期 on the Date of a mail forwarded inline is asked about as that time, not as a
+    file's modification time; a day stated makes the unit 按时 as `received --on` does."""
+    from test_qa234_weak_mail_times import _inline, _played
+
+    ws, _ = _played(issued_ws, make_return, monkeypatch, run, _inline)
+    (q,) = open_questions(ws, PERIOD).asked
+    assert q.kind == Kind.FILE_TIME
+    assert q.facts.startswith("石龙镇的“石龙镇.xlsx”按转发邮件的发送时间（")
+    assert q.facts.endswith("，原邮件是转发的，其发送时间不详。这一时间可能晚于单位实际报送的时间。")
+    assert "文件修改时间" not in q.facts
+    assert q.choices[1] == "转发邮件的发送时间无误：仍计为逾期报送"
+    done = run(VERIFY, cwd=ws.root, input="1\n2022-07-04\n")
+    assert done.exit_code == 0, done.output
+    assert _unit(ws) == (UnitState.ON_TIME, "2022-07-04 00:00")

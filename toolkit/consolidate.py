@@ -20,7 +20,7 @@ from typing import Any
 from .dates import cn_date, units_dues_text
 from .details import Details
 from .disputed import Disputed, disputed_notes, disputed_returns, disputed_told
-from .file_time import FileTime, answered_times, file_time_notes, file_time_told, file_times, time_marked
+from .file_time import FileTime, answered_times, file_time_notes, file_time_told, file_times, time_marked, weak_kept
 from .issued_month import (
     Basis,
     as_issued,
@@ -464,7 +464,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
         disputed = disputed_returns(ledger, received, master, apart)
-        answered = answered_times(ledger, received)  # the office's answers about a file's time
+        answered, weak = answered_times(ledger, received), weak_kept(ledger)  # the office's answers; weak times
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
@@ -526,7 +526,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     extended: dict[str, tuple[dt.date, dt.date]] = {}
     fix_by: dict[str, dt.date] = {}  # `Consolidation.fix_by`
     timed = []  # (unit, the receipt of its time, its receipts, deadline) of each unit 按时
-    on_file_time: dict[str, tuple[Receipt, dt.date, Receipt | None]] = {}  # units 逾期 on a file's modification time
+    on_file_time: dict[str, tuple] = {}  # units 逾期 on a file's modification time or a weak mail time (`file_times`)
     for unit in master.units_with_tasks():
         if unit in skip:
             continue
@@ -546,10 +546,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 extended[unit] = (printed, deadline)  # 按时 only by duban.toml's later due_day
             if state == ON_TIME and unit not in exempt_at_issue:
                 timed.append((unit, sent, theirs, deadline))
-            elif state == LATE and sent.received_how == TimeSource.MTIME:
-                on_file_time[unit] = (sent, deadline, None)
+            elif state == LATE and (how := weak(sent, deadline)):
+                on_file_time[unit] = (sent, deadline, None, how)
             elif state == LATE and (denied := denied_grace(rec, theirs, deadline, reply_by)):
-                on_file_time[unit] = (denied, deadline, sent)  # 逾期 on a refused file's time alone
+                on_file_time[unit] = (denied, deadline, sent, (str(TimeSource.MTIME), ""))  # a refused file's time
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(

@@ -22,7 +22,8 @@ from zoneinfo import ZoneInfo
 
 from .addresses import addresses_in
 from .dates import month_end
-from .file_time import late_on_file_time
+from .file_time import late_on_file_time, late_on_weak_time, weak_words
+from .ledger.time_basis import FORWARD, INLINE, MAILBOX
 from .period import Period
 from .report import make_issue
 from .text import key
@@ -437,27 +438,32 @@ def cap_at_carrier(item, carrier) -> None:
 
 def late_on_weak_evidence(it, unit: str, due: dt.date, period: Period) -> str:
     """What to say of a return of ``period`` judged late (``it``, an `unpack.Item`) on weak
-    evidence: a file's modification time (answered by ``duban received``, and asked again until
-    then: `file_time`), the Date of a mail forwarded inline (or of a forward whose forwarded
-    message has no Date of its own: `unpack.Item.forward_timed`), or the mailbox's receive time
-    while the mail's own Date is on time (mail can wait hours in a server's queue). '' when the
-    evidence is not weak."""
+    evidence: a file's modification time, the Date of a mail forwarded inline (or of a forward
+    whose forwarded message has no Date of its own: `unpack.Item.forward_timed`), or the
+    mailbox's receive time while the mail's own Date is on time (mail can wait hours in a
+    server's queue). Answered by ``duban received``, and asked again until then (`file_time`):
+    the same text. '' when the evidence is not weak."""
     if it.time_source == TimeSource.MTIME:
         return late_on_file_time(unit, f"{it.received_at:%Y-%m-%d %H:%M}", due, period)
-    if forwarded_inline(it.subject):
-        how, back, but = "转发邮件的发送时间", "把邮件里的附件另存到收件箱", ""
-    elif it.forward_timed:  # the forwarded message has no Date of its own: the forward's
-        how = "转发邮件的" + ("邮箱收到时间" if it.time_source == TimeSource.MAILBOX else "发送时间")
-        back, but = "把邮件里的附件另存到收件箱", "，被转发的原邮件没有可用的发送时间"
-        if it.capped_from is not None:  # `cap_at_carrier`
-            but = f"，被转发的原邮件的发送时间（{it.capped_from:%Y-%m-%d %H:%M}）晚于转发邮件，不可用"
-    elif it.time_source == TimeSource.MAILBOX and it.mail_date is not None and it.mail_date.date() <= due:
-        how, back = "邮箱收到时间", "把邮件里的附件另存到收件箱"
-        but = f"，但邮件自身的发送时间是 {it.mail_date:%Y-%m-%d %H:%M}"
-    else:
+    if (weak := weak_kind(it)) is None:
         return ""
-    return (f"{unit}按{how}（{it.received_at:%Y-%m-%d %H:%M}）计为逾期报送（截止 {due:%Y-%m-%d}）{but}。"
-            f"如实际按时收到，请{back}，运行 duban collect --received 收到日期")
+    how, but = weak_words(*weak, it.time_source, due)
+    return late_on_weak_time(unit, how, f"{it.received_at:%Y-%m-%d %H:%M}", but, due, period) if how else ""
+
+
+def weak_kind(it) -> tuple[str, str | None] | None:
+    """Why the time a mail gave ``it`` (an `unpack.Item`, settled) may not be when the department
+    sent it, as collect keeps it by receipt (`ledger.time_basis`): (kind, the time set aside,
+    ISO, or None). None: its time is the mail's own, or not a mail's."""
+    if it.time_source not in (TimeSource.MAIL, TimeSource.MAILBOX):
+        return None
+    if forwarded_inline(it.subject):
+        return INLINE, None
+    if it.forward_timed:  # the forwarded message has no usable Date of its own: the forward's
+        return FORWARD, it.capped_from.isoformat(sep=" ") if it.capped_from is not None else None
+    if it.time_source == TimeSource.MAILBOX and it.mail_date is not None:
+        return MAILBOX, it.mail_date.isoformat(sep=" ")
+    return None
 
 
 def on_time_on_weak_evidence(it, unit: str, due: dt.date) -> str:

@@ -24,16 +24,26 @@ the working days the reply named stood 逾期 with nothing said. While the unit 
 that alone (`on_time.denied_grace`), the office is asked about the refused file
 (`FileTime.late_return`: the return judged late), and answers it as above: a day stated times
 the refused file, and the reply's date then holds the correction to it.
+
+So is a unit 逾期 on a weak time a mail gave (QA234; `weak_how`, `FileTime.how`): the Date of a
+mail forwarded inline (转发：, a colleague passing it on days later), the forward's time where the
+forwarded message has no usable Date of its own (none, or one later than the forward: capped,
+`evidence.cap_at_carrier`), or the mailbox's receive time (IMAP INTERNALDATE: a server's queue,
+a client's upload) while the mail's own Date is by the deadline. Collect, which alone reads the
+mail, keeps why by receipt (`ledger.time_basis`); the question and its answers are the same.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .ledger import Ledger, Receipt
 from .ledger.answers import time_answers
+from .ledger.time_basis import FORWARD, INLINE, MAILBOX, weak_times
 from .period import Period
 from .vocab import Outcome, TimeSource
 
@@ -55,6 +65,48 @@ def late_on_file_time(unit: str, when: str, due: dt.date, period: Period) -> str
     return (f"{unit}按文件修改时间（{when}）计为逾期报送（截止 {due:%Y-%m-%d}）。如实际按时收到，请运行 "
             f"{command(period, unit, '--on 收到日期')}，按收到日期计报送时间；如文件修改时间就是收到时间，请运行 "
             f"{command(period, unit, '--confirm')}，此提示即不再出现。")
+
+
+def late_on_weak_time(unit: str, how: str, when: str, but: str, due: dt.date, period: Period) -> str:
+    """What is said of ``unit`` 逾期 on a weak time a mail gave (``how``: 转发邮件的发送时间; ``but``:
+    why it may not be when the department sent it; `weak_words`), by collect once and by
+    `file_time_notes` until answered: one text, said once by `run`."""
+    return (f"{unit}按{how}（{when}）计为逾期报送（截止 {due:%Y-%m-%d}）{but}，可能晚于单位实际报送的时间。"
+            f"如实际按时收到，请运行 {command(period, unit, '--on 收到日期')}，按收到日期计报送时间；"
+            f"如按{how}计为逾期报送无误，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。")
+
+
+def weak_words(kind: str, other: str | None, source: str, due: dt.date) -> tuple[str, str]:
+    """(the time a receipt timed by a mail (``source``: `TimeSource.MAIL`, `MAILBOX`) is taken
+    from, why it may not be when the department sent it) for a weak ``kind`` (`ledger.time_basis`;
+    ``other``: the time set aside); ('', '') when it is no weak evidence of a 逾期 by ``due``:
+    the mailbox's time beside a mail's own Date that is late too."""
+    whose = "邮箱收到时间" if source == TimeSource.MAILBOX else "发送时间"
+    if kind == INLINE:
+        return "转发邮件的" + whose, "，原邮件是转发的，其发送时间不详"
+    if kind == FORWARD:
+        return "转发邮件的" + whose, (f"，被转发的原邮件的发送时间（{other[:16]}）晚于转发邮件，不可用" if other
+                                   else "，被转发的原邮件没有可用的发送时间")
+    if kind == MAILBOX and other and dt.date.fromisoformat(other[:10]) <= due:
+        return "邮箱收到时间", f"，但邮件自身的发送时间是 {other[:16]}"
+    return "", ""
+
+
+def weak_kept(ledger: Ledger) -> Callable[[Receipt, dt.date], tuple[str, str] | None]:
+    """`weak_how` of what collect kept of weak mail times (`ledger.time_basis`), read once."""
+    return functools.partial(weak_how, weak_times(ledger.conn))
+
+
+def weak_how(kept: dict[int, tuple[str, str]], receipt: Receipt, due: dt.date) -> tuple[str, str] | None:
+    """(how, but: `FileTime.how`, `FileTime.but`) when the receipt that times a unit 逾期 by
+    ``due`` is weak evidence of it: a file's modification time, or a weak time a mail gave
+    (`weak_words`, of what collect ``kept``: `weak_kept`). None: the time stands unasked."""
+    if receipt.received_how == TimeSource.MTIME:
+        return str(TimeSource.MTIME), ""
+    if receipt.received_how not in (TimeSource.MAIL, TimeSource.MAILBOX) or receipt.id not in kept:
+        return None
+    how, but = weak_words(*kept[receipt.id], receipt.received_how, due)
+    return (how, but) if how else None
 
 
 def late_on_refused_time(unit: str, when: str, due: dt.date, period: Period, late: Receipt) -> str:
@@ -92,8 +144,9 @@ def _answers(ledger: Ledger) -> dict[int, tuple[str, str]]:
 
 @dataclass(frozen=True)
 class FileTime:
-    """A return of ``unit`` timed by its file's modification time that the office is asked or
-    has answered about; ``receipt`` as the ledger keeps it (its time is the file's)."""
+    """A return of ``unit`` timed by its file's modification time (or a weak mail time: ``how``)
+    that the office is asked or has answered about; ``receipt`` as the ledger keeps it (its time
+    is the file's, or the mail's)."""
 
     unit: str
     receipt: Receipt
@@ -106,6 +159,10 @@ class FileTime:
     #: while ``receipt`` is a refused file whose time alone denied the correction its grace
     #: (`on_time.denied_grace`), the return the unit stands 逾期 on; None: ``receipt`` is that return
     late_return: Receipt | None = None
+    #: what ``receipt``'s time is (文件修改时间, 转发邮件的发送时间, 邮箱收到时间: `weak_how`)
+    how: str = str(TimeSource.MTIME)
+    #: why a weak mail time may not be when the department sent it ('' for a file's time: `weak_words`)
+    but: str = ""
 
 
 def answered_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> list[tuple[str, Receipt, str, str]]:
@@ -117,25 +174,29 @@ def answered_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> list[t
 
 
 def file_times(answered: list[tuple[str, Receipt, str, str]],
-               late: dict[str, tuple[Receipt, dt.date, Receipt | None]]) -> list[FileTime]:
-    """The units 逾期 on a file's modification time (``late``: unit → the receipt that times it, its
-    deadline, and the return judged late when that receipt is a refused file that denied it its
-    grace), with the office's word that the time is right if it gave it; then each other
+               late: dict[str, tuple[Receipt, dt.date, Receipt | None, tuple[str, str]]]) -> list[FileTime]:
+    """The units 逾期 on a file's modification time or a weak mail time (``late``: unit → the receipt
+    that times it, its deadline, the return judged late when that receipt is a refused file that
+    denied it its grace, and `weak_how`'s words), with the office's word that the time is right
+    if it gave it; then each other
     file the office answered about (``answered``: `answered_times`): a day stated, or a time
     confirmed of a file that no longer decides (a copy collected with --received since), kept
     so that ``--undo`` still finds it (收件登记 says it), though neither asked nor told."""
     confirmed = {r.id: at for _, r, on, at in answered if not on}
-    deciding = {r.id for r, _, _ in late.values()}
-    return ([FileTime(unit, r, due, "", confirmed.get(r.id, ""), to) for unit, (r, due, to) in late.items()]
-            + [FileTime(unit, r, None, on, at) for unit, r, on, at in answered if on or r.id not in deciding])
+    deciding = {r.id for r, *_ in late.values()}
+    return ([FileTime(unit, r, due, "", confirmed.get(r.id, ""), to, *words)
+             for unit, (r, due, to, words) in late.items()]
+            + [FileTime(unit, r, None, on, at, how=r.received_how or str(TimeSource.MTIME))
+               for unit, r, on, at in answered if on or r.id not in deciding])
 
 
 def file_time_notes(cons) -> list[str]:
-    """A 请核实 line per unit of ``cons.file_times`` (`Consolidation`) 逾期 on a file's time the
-    office has not confirmed."""
+    """A 请核实 line per unit of ``cons.file_times`` (`Consolidation`) 逾期 on a file's time (or a
+    weak mail time) the office has not confirmed."""
     return [f"请核实：{f.receipt.name}：" + (
         late_on_refused_time(f.unit, f.receipt.received_at[:16], f.due, cons.period, f.late_return) if f.late_return
-        else late_on_file_time(f.unit, f.receipt.received_at[:16], f.due, cons.period))
+        else late_on_file_time(f.unit, f.receipt.received_at[:16], f.due, cons.period) if f.how == TimeSource.MTIME
+        else late_on_weak_time(f.unit, f.how, f.receipt.received_at[:16], f.but, f.due, cons.period))
         for f in cons.file_times if f.due and not f.answered_at]
 
 
@@ -152,11 +213,11 @@ def file_time_told(cons) -> list[str]:
                        f"后收到，其后的报送“{f.late_return.name}”（{f.late_return.received_at[:16]}）计为逾期报送，"
                        f"督办部门已确认该时间无误（{f.answered_at[:16]} 记录）。{undo}")
         elif f.due and f.answered_at:
-            out.append(f"{head}按文件修改时间（{f.receipt.received_at[:16]}）计为逾期报送（截止 {f.due:%Y-%m-%d}），"
+            out.append(f"{head}按{f.how}（{f.receipt.received_at[:16]}）计为逾期报送（截止 {f.due:%Y-%m-%d}）{f.but}，"
                        f"督办部门已确认该时间无误（{f.answered_at[:16]} 记录）。{undo}")
         elif f.stated_on and f.unit in states:
             state, when = states[f.unit]
-            out.append(f"{head}（{'已退回，' if refused(f.receipt) else ''}文件修改时间 {f.receipt.received_at[:16]}）"
+            out.append(f"{head}（{'已退回，' if refused(f.receipt) else ''}{f.how} {f.receipt.received_at[:16]}）"
                        f"按督办部门指定的收到日期 {f.stated_on} 计{'收到' if refused(f.receipt) else '报送'}时间"
                        f"（{f.answered_at[:16]} 记录），{f.unit} 计为{state}"
                        + (f"（报送时间 {when}）" if when else "") + f"。{undo}")

@@ -35,12 +35,14 @@ from ..evidence import (
     sent_for_another,
     unit_in_names,
     unit_of_address,
+    weak_kind,
 )
 from ..file_time import stated_time
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..issued_month import EarlierMonths, check_as_printed
 from ..ledger import Ledger, Receipt
 from ..ledger.mail_records import MailRecords
+from ..ledger.time_basis import record_weak_time
 from ..master import Master
 from ..period import Period
 from ..progress import Progress, no_progress
@@ -644,6 +646,8 @@ def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,
                         note=_one_line(item.note), issues=issues, received_how=item.time_source,
                         unit=item.unit, period=item.period, identified_by=item.identified_by)
     item.receipt_id = rid
+    if (weak := weak_kind(item)) is not None:  # asked about while a unit stands 逾期 on it (`file_time`)
+        record_weak_time(ledger.conn, rid, *weak)
     if item.report and outcome == ACCEPTED and item.report.unit and item.report.period:
         touched.add((item.report.unit, item.report.period))
     for child in item.children:

@@ -1,7 +1,7 @@
 """`duban received`: the office's answer to the 请核实 line about a unit 逾期 on its file's
-modification time, or on a refused file's that denied its correction the reply's grace
-(`file_time`): the day it really got the file, that the time is right, or
-take the answer back.
+modification time, on a weak time a mail gave (a forward's, the mailbox's), or on a refused
+file's that denied its correction the reply's grace (`file_time`): the day it really got the
+file, that the time is right, or take the answer back.
 
 The answer is kept in the ledger (``time_answers``, by receipt) and read by every
 consolidation: a stated day times the file as a day ``collect --received`` states does
@@ -51,14 +51,14 @@ class TimeAnswer:
         file = f"{unit} {self.period.label}的“{f.receipt.name}”"
         verdict = then(unit, self.before, self.after)
         if self.undone:
-            what = f"的收到日期 {f.stated_on}" if f.stated_on else "文件修改时间无误的核实"
+            what = f"的收到日期 {f.stated_on}" if f.stated_on else f"{f.how}无误的核实"
             return f"已撤销：{file}{what}；{verdict}。{ASKED_AGAIN if self.asked_again else ''}"
         if self.on is not None:
             # a refused file's day times its refusal, from which the reply's grace runs (`file_time`)
             what = "收到" if refused(f.receipt) else "报送"
-            return (f"已记录：{file}（文件修改时间 {f.receipt.received_at[:16]}）实际于 {self.on.isoformat()} 收到，"
+            return (f"已记录：{file}（{f.how} {f.receipt.received_at[:16]}）实际于 {self.on.isoformat()} 收到，"
                     f"按该日期计{what}时间；{verdict}。")
-        return (f"已记录：{file}的文件修改时间（{f.receipt.received_at[:16]}）无误；{verdict}。"
+        return (f"已记录：{file}的{f.how}（{f.receipt.received_at[:16]}）无误；{verdict}。"
                 "汇总、查看报送情况和生成通报时不再提示。")
 
 
@@ -71,17 +71,17 @@ def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None
     answered = max((f for f in mine if f.answered_at), key=lambda f: f.answered_at, default=None)
     if undo:
         if answered is None:
-            raise errors.UsageError(f"{unit} 在{period.label}没有已记录的收到日期或文件修改时间核实，无需撤销。")
+            raise errors.UsageError(f"{unit} 在{period.label}没有已记录的收到日期或报送时间核实，无需撤销。")
         target = answered
     else:
         # the file the unit stands 逾期 on; else the one a day was stated for (answered again)
         target = next((f for f in mine if f.due), None) or max(
             (f for f in mine if f.stated_on), key=lambda f: f.answered_at, default=None)
         if target is None:
-            raise errors.UsageError(f"{unit} 在{period.label}没有按文件修改时间计为逾期报送的报送，无需核实"
-                                    "（见 duban status 的“请核实”）。")
+            raise errors.UsageError(f"{unit} 在{period.label}没有按文件修改时间（或转发邮件、邮箱收到时间）"
+                                    "计为逾期报送的报送，无需核实（见 duban status 的“请核实”）。")
         if on is None and target.due and target.answered_at:
-            raise errors.UsageError(f"{unit} {period.label}的“{target.receipt.name}”的文件修改时间已记录为无误，"
+            raise errors.UsageError(f"{unit} {period.label}的“{target.receipt.name}”的{target.how}已记录为无误，"
                                     "无需再次运行。")
         today = ws.now().date()
         if on is not None and on > today:

@@ -29,7 +29,7 @@ from ..period import Period
 from ..too_big import BigMail, big_mail_notes
 from ..too_big import facts as mail_facts
 from ..too_big import open_questions as mail_questions
-from ..vocab import UnitState
+from ..vocab import TimeSource, UnitState
 from ..workspace import Workspace
 from .collect import collect
 from .received import answer_received
@@ -90,13 +90,15 @@ def questions_of(cons: Consolidation) -> Questions:
     p = cons.period
     asked: list[Question] = []
     answerable = set(file_time_notes(cons) + disputed_notes(cons) + big_mail_notes(cons))
-    saved = "直接放进收件箱的文件，文件修改时间往往是另存的时间，可能晚于实际收到的时间。"
     for f in cons.file_times:
         if not f.due or f.answered_at:
             continue
         when = f.receipt.received_at[:16]
+        # a file's time: why it may be late; a weak mail time: `FileTime.but` already says why
+        saved = ("直接放进收件箱的文件，文件修改时间往往是另存的时间，可能晚于实际收到的时间。"
+                 if f.how == TimeSource.MTIME else "这一时间可能晚于单位实际报送的时间。")
         if f.late_return is None:
-            facts = f"{f.unit}的“{f.receipt.name}”按文件修改时间（{when}）计为逾期报送（截止 {f.due:%Y-%m-%d}）。"
+            facts = f"{f.unit}的“{f.receipt.name}”按{f.how}（{when}）计为逾期报送（截止 {f.due:%Y-%m-%d}）{f.but}。"
             stated = "实际按时收到：按实际收到的日期计报送时间（接着输入日期）"
         else:  # the refused file before it: its time alone denied the correction the reply's grace
             late = f.late_return
@@ -105,7 +107,8 @@ def questions_of(cons: Consolidation) -> Questions:
                      "因此不计。")
             stated = "退回的文件实际按时收到：按实际收到的日期计其收到时间（接着输入日期）"
         asked.append(Question(Kind.FILE_TIME, p, f.unit, facts + saved,
-                              (stated, "文件修改时间就是收到时间：仍计为逾期报送"), wants_day=1))
+                              (stated, f"{f.how}无误：仍计为逾期报送" if f.how != TimeSource.MTIME
+                               else "文件修改时间就是收到时间：仍计为逾期报送"), wants_day=1))
     # a unit's unknown sender before its W206 file: `check_sender` answers them in that order
     for a in cons.unknown_senders:
         answerable.add(a.text)

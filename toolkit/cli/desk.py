@@ -150,17 +150,17 @@ def _merge_again(state: State, changed: bool) -> None:
 @period_option()
 @click.option("--dept", "unit", required=True, metavar="单位", help="“请核实”提示中的单位")
 @click.option("--on", "on", type=DATE, metavar="YYYY-MM-DD", help="实际收到这份报送的日期：按这一天计报送时间")
-@click.option("--confirm", is_flag=True, help="核实文件修改时间就是收到时间：逾期报送不变")
+@click.option("--confirm", is_flag=True, help="核实文件修改时间（或邮件的时间）就是收到时间：逾期报送不变")
 @click.option("--undo", is_flag=True, help="撤销已记录的收到日期或核实")
 @pass_state
 def received_cmd(state: State, period: str | None, unit: str, on, confirm: bool, undo: bool) -> None:
-    """核实收到日期：回答“请核实”中按文件修改时间计为逾期报送的那一份是哪天收到的。
+    """核实收到日期：回答“请核实”中按文件修改时间（或转发邮件、邮箱收到时间）计为逾期报送的那一份是哪天收到的。
 
     直接放进收件箱的文件，报送时间取文件修改时间，那往往是另存进收件箱的时间，晚于实际
-    收到的时间。按邮件、登记簿等核实后：实际按时收到的，用 --on 写收到日期，按这一天计
-    报送时间（同 duban collect --received，不必把文件从归档中找回来）；文件修改时间就是
-    收到时间的，用 --confirm 记录，仍计为逾期报送。记录后汇总、查看报送情况和生成通报时
-    不再提示“请核实”，改为列出一行“已核实：…”。
+    收到的时间；转发的邮件、邮箱收到的时间也可能晚于单位实际报送的时间。按邮件、登记簿等
+    核实后：实际按时收到的，用 --on 写收到日期，按这一天计报送时间（同 duban collect
+    --received，不必把文件从归档中找回来）；该时间无误的，用 --confirm 记录，仍计为逾期
+    报送。记录后汇总、查看报送情况和生成通报时不再提示“请核实”，改为列出一行“已核实：…”。
 
     \b
     示例：

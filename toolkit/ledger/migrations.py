@@ -201,6 +201,13 @@ CREATE TABLE time_answers (
     answered_at TEXT NOT NULL
 );
 """))
+MIGRATIONS.append((17, "why a time a mail gave a receipt may not be when it was sent (a forward's, the mailbox's)", """
+CREATE TABLE weak_times (
+    receipt_id INTEGER PRIMARY KEY REFERENCES receipts(id),   -- a file timed by a mail
+    kind TEXT NOT NULL,             -- inline, forward, mailbox: `toolkit.ledger.time_basis`
+    other TEXT                      -- the time set aside (a capped Date, the mail's own Date); NULL: none
+);
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]
