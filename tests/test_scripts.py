@@ -100,7 +100,10 @@ def test_bat_has_no_multiline_blocks(stem):
 @pytest.mark.parametrize("stem", RUNNERS)
 def test_bat_asks_duban_for_the_period(stem):
     text = bat(stem)
-    assert "%DUBAN% period >" in text and "set /p CURRENT=<" in text
+    assert "%DUBAN% period %PERIOD_FOR% >" in text and "set /p CURRENT=<" in text
+    # 1-下发填报表 alone asks for the month to issue: the next once the current one's returns come in
+    own = "--for-issue" if stem == "1-下发填报表" else ""
+    assert f'set "PERIOD_FOR={own}"' in code_lines(text)
     assert '--period "%PERIOD%"' in text, "the period is quoted: a typed space must not split it"
     for computed in ("datetime", "timedelta", "AddMonths", "%date:~", "%DATE:~"):
         assert computed not in text, "the scripts never compute the period themselves"
@@ -293,6 +296,7 @@ def test_enter_takes_dubans_current_period(script_ws):
 def test_each_exit_code_gets_its_own_honest_ending(script_ws, code):
     result, calls = run_script(script_ws, "1-下发填报表", issue=code)
     assert result.returncode == code
+    assert calls[0] == "period --for-issue"
     ending = [line for line in result.stdout.splitlines() if line.startswith("【")]
     assert len(ending) == 1 and ending[0].startswith(ENDINGS[code]), result.stdout
     assert "反馈表" not in result.stdout
@@ -690,14 +694,14 @@ def test_bat_runners_under_wine(wine):
     rc, out, calls = wine.run("3-生成通报", "\n", FAKE_PERIOD="2022-08")
     assert rc == 0, out
     assert out.splitlines()[:2] == [f"工作区：Z:{str(wine.folder).replace('/', chr(92))}", "督办程序：本工作区的 .venv"]
-    assert "直接回车为当前期次 2022-08" in out
+    assert "直接回车为 2022-08" in out
     assert calls == ["period", "memo --period 2022-08", "open 通报 --period 2022-08 -q"]
     for code, words in ENDINGS.items():
         rc, out, calls = wine.run("1-下发填报表", "2022-07\n", FAKE_RC_issue=str(code))
         assert rc == code, out
         ending = [line for line in out.splitlines() if line.startswith("【")]
         assert len(ending) == 1 and ending[0].startswith(words), out
-        assert calls[:2] == ["period", "issue --period 2022-07 --emails"]
+        assert calls[:2] == ["period --for-issue", "issue --period 2022-07 --emails"]
         assert ("open 下发 --period 2022-07 -q" in calls) == (code in (0, 1))
     rc, out, calls = wine.run("5-逐条核实", "\n", FAKE_RC_verify="1")
     assert rc == 1 and calls == ["period", "verify --period 2022-06", "open 汇总 --period 2022-06 -q"], out
@@ -761,3 +765,18 @@ def test_bat_installer_under_wine(wine):
     (other / "duban.toml").unlink()
     rc, out, calls = wine.run("0-首次安装", "", target, WINEPATH=path)
     assert rc == 2 and "不是督办工作区（里面没有 duban.toml）" in out
+
+
+def test_period_for_issue_offers_the_next_month_once_returns_come_in(issued_ws, make_return, run):
+    """QA232: after October was collected (and its 通报 made), 1-下发填报表 offered October on
+    Enter and issued its forms and mail drafts again over those sent. Enter now offers the next
+    month once the current one has returns; before any return, the current one."""
+    from conftest import drop, on_time
+    from test_evidence import clean
+
+    assert run(["period", "--for-issue"], cwd=issued_ws.root).output == "2022-06\n"
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
+    run(["collect"], cwd=issued_ws.root)
+    assert run(["period", "--for-issue"], cwd=issued_ws.root).output == "2022-07\n"
+    assert run(["period", "--for-issue", "--label"], cwd=issued_ws.root).output == "2022年7月\n"
+    assert run(["period"], cwd=issued_ws.root).output == "2022-06\n", "the current period is unchanged"

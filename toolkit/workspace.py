@@ -555,6 +555,21 @@ def refuse_if_nothing_received(ws: Workspace, period: Period | None, command: st
                              f"{empty}，{made}未生成。{first}{after}")
 
 
+def period_to_issue(ws: Workspace) -> Period:
+    """The period 1-下发填报表 offers on Enter: the current one (duban.toml) until returns of it
+    come in, then the next. Offered the current one after October was collected and its 通报
+    made, Enter issued October's forms again over those sent, with mail drafts to send (QA232).
+    An office re-issuing the month it collects (to some units, with a later --due) types it."""
+    current = ws.period()
+    if ws.ledger_path.exists():
+        from .ledger import Ledger  # sqlite3 only when a command asks about periods
+
+        with contextlib.suppress(Exception), Ledger(ws.ledger_path, readonly=True) as ledger:
+            if ledger.conn.execute("SELECT 1 FROM receipts WHERE period=? LIMIT 1", (str(current),)).fetchone():
+                return current.shift(1)
+    return current
+
+
 def issued_periods(ws: Workspace) -> list[Period]:
     """Periods returns were issued for: the ledger's record, or a 下发/<期> folder with
     returns in it (a workspace issued before the ledger kept that record)."""

@@ -4,6 +4,7 @@ setlocal
 cd /d "%~dp0"
 title 督办 - 生成通报
 rem 督办 - 生成通报（Windows 双击运行；与同名 .sh/.command 做同样的事）
+set "PERIOD_FOR="
 rem ==== 找到督办（各双击脚本相同的一段）====
 rem The workspace's own .venv first, then a duban on PATH. The venv's python runs -m toolkit,
 rem not .venv\Scripts\duban.exe: that launcher holds the absolute path it was installed at and
@@ -33,15 +34,15 @@ set "WHICH=本工作区的 .venv"
 for %%p in ("%WS%") do echo 工作区：%%~p
 for %%p in ("%WHICH%") do echo 督办程序：%%~p
 rem ==== 找到督办：结束 ====
-rem ==== 询问期次：直接回车取督办的当前期次（duban period）====
+rem ==== 询问期次：直接回车取督办给的期次（duban period；下发用 --for-issue）====
 set "CURRENT="
-%DUBAN% period >"%TMPF%"
+%DUBAN% period %PERIOD_FOR% >"%TMPF%"
 set "RC=%ERRORLEVEL%"
 set /p CURRENT=<"%TMPF%"
 del "%TMPF%" >nul 2>nul
 if not "%RC%"=="0" goto finish
 set "PERIOD="
-set /p "PERIOD=请输入期次，如 2022-06（直接回车为当前期次 %CURRENT%）："
+set /p "PERIOD=请输入期次，如 2022-06（直接回车为 %CURRENT%）："
 if not defined PERIOD set "PERIOD=%CURRENT%"
 if defined PERIOD set "PERIOD=%PERIOD:"=%"
 rem ==== 询问期次：结束 ====

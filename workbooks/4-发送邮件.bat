@@ -4,6 +4,7 @@ setlocal
 cd /d "%~dp0"
 title 督办 - 发送邮件
 rem 督办 - 发送邮件（Windows 双击运行；与同名 .sh/.command 做同样的事）
+set "PERIOD_FOR="
 rem ==== 找到督办（各双击脚本相同的一段）====
 rem The workspace's own .venv first, then a duban on PATH. The venv's python runs -m toolkit,
 rem not .venv\Scripts\duban.exe: that launcher holds the absolute path it was installed at and
@@ -48,15 +49,15 @@ if "%CHOICE%"=="1" set "KIND=issue"
 if "%CHOICE%"=="2" set "KIND=feedback"
 if "%CHOICE%"=="3" set "KIND=remind"
 if not defined KIND goto bad_choice
-rem ==== 询问期次：直接回车取督办的当前期次（duban period）====
+rem ==== 询问期次：直接回车取督办给的期次（duban period；下发用 --for-issue）====
 set "CURRENT="
-%DUBAN% period >"%TMPF%"
+%DUBAN% period %PERIOD_FOR% >"%TMPF%"
 set "RC=%ERRORLEVEL%"
 set /p CURRENT=<"%TMPF%"
 del "%TMPF%" >nul 2>nul
 if not "%RC%"=="0" goto finish
 set "PERIOD="
-set /p "PERIOD=请输入期次，如 2022-06（直接回车为当前期次 %CURRENT%）："
+set /p "PERIOD=请输入期次，如 2022-06（直接回车为 %CURRENT%）："
 if not defined PERIOD set "PERIOD=%CURRENT%"
 if defined PERIOD set "PERIOD=%PERIOD:"=%"
 rem ==== 询问期次：结束 ====

@@ -36,13 +36,14 @@ fi
 echo "工作区：$WS"
 echo "督办程序：$WHICH"
 
-# Asks for the period; Enter takes the workspace's current period, as duban itself reports it.
+# Asks for the period; Enter takes the period duban gives (`duban period`; with PERIOD_FOR set,
+# as the .bat does: 1-下发填报表's --for-issue offers the next month once the current one's returns come in).
 ask_period() {
   local current rc
-  current="$("${DUBAN[@]}" period)"
+  current="$("${DUBAN[@]}" period ${PERIOD_FOR:+"$PERIOD_FOR"})"
   rc=$?
   [ "$rc" -eq 0 ] || finish "$rc"
-  read -r -p "请输入期次，如 2022-06（直接回车为当前期次 $current）：" PERIOD
+  read -r -p "请输入期次，如 2022-06（直接回车为 $current）：" PERIOD
   PERIOD="${PERIOD:-$current}"
 }
 

@@ -95,16 +95,20 @@ def excel_console(state: State) -> None:
 
 @cli.command("period")
 @click.option("--label", is_flag=True, help="写成“2022年6月”而不是“2022-06”")
+@click.option("--for-issue", "for_issue", is_flag=True,
+              help="下发用：当前期次已开始收到报送时，给出下一期（1-下发填报表直接回车的期次）")
 @pass_state
-def period_cmd(state: State, label: bool) -> None:
+def period_cmd(state: State, label: bool, for_issue: bool) -> None:
     """显示当前期次（duban.toml 中的 period）：双击脚本用它作默认期次。
 
     \b
     示例：
       duban period
       duban period --label
+      duban period --for-issue
     """
-    current = state.workspace().period()
+    ws = state.workspace()
+    current = _action("workspace", package=True).period_to_issue(ws) if for_issue else ws.period()
     click.echo(current.label if label else str(current))
 
 
