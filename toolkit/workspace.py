@@ -559,15 +559,26 @@ def period_to_issue(ws: Workspace) -> Period:
     """The period 1-下发填报表 offers on Enter: the current one (duban.toml) until returns of it
     come in, then the next. Offered the current one after October was collected and its 通报
     made, Enter issued October's forms again over those sent, with mail drafts to send (QA232).
-    An office re-issuing the month it collects (to some units, with a later --due) types it."""
-    current = ws.period()
+    An office re-issuing the month it collects (to some units, with a later --due) types it.
+    A return is a unit's: a stray file of no unit (a signature image, an unreadable note)
+    collected before any return moved Enter on to the next month, which issuing would make the
+    current one (QA235). Nor is a month offered whose returns came in already: duban.toml's period left
+    behind one issued since (a hand edit, ``issue --out``) offered that one again (QA235)."""
+    offered = ws.period()
     if ws.ledger_path.exists():
         from .ledger import Ledger  # sqlite3 only when a command asks about periods
 
         with contextlib.suppress(Exception), Ledger(ws.ledger_path, readonly=True) as ledger:
-            if ledger.conn.execute("SELECT 1 FROM receipts WHERE period=? LIMIT 1", (str(current),)).fetchone():
-                return current.shift(1)
-    return current
+            received = {row[0] for row in ledger.conn.execute(
+                "SELECT DISTINCT period FROM receipts WHERE unit IS NOT NULL AND period IS NOT NULL")}
+            # past a later month only when it was issued: a form whose period a unit typed
+            # wrong (2022-07 in June) is no issued month to step over
+            issued = set(ledger.issued_periods())
+            step = offered
+            while str(step) in received and (step == offered or step in issued):
+                step = step.shift(1)
+            offered = step
+    return offered
 
 
 def issued_periods(ws: Workspace) -> list[Period]:
