@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
 from conftest import drop, on_time, set_clock
 from test_evidence import clean
 
@@ -58,11 +57,6 @@ def test_enter_never_offers_a_month_whose_returns_came_in(issued_ws, make_return
     assert _for_issue(run, issued_ws) == "2022-08\n"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "QA235: a refused file timed by a weak mail time (the Date of an inline forward) that alone "
-    "denied the correction the reply's grace leaves its unit 逾期 with nothing asked (exit 0): "
-    "on_time.denied_grace looks only at TimeSource.MTIME, and late_on_refused_time / "
-    "file_time_told's refused line say 文件修改时间 only; QA234 asks of an accepted return alone"))
 def test_a_refused_file_on_a_weak_mail_time_that_denied_the_grace_is_asked_about(
         issued_ws, make_return, monkeypatch, run):
     """石龙镇's damaged file reached the office in a colleague's inline forward of 8 July (its own

@@ -57,7 +57,6 @@ from .vocab import (
     Owed,
     Role,
     Status,
-    TimeSource,
     UnitState,
 )
 from .workspace import Workspace
@@ -548,8 +547,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 timed.append((unit, sent, theirs, deadline))
             elif state == LATE and (how := weak(sent, deadline)):
                 on_file_time[unit] = (sent, deadline, None, how)
-            elif state == LATE and (denied := denied_grace(rec, theirs, deadline, reply_by)):
-                on_file_time[unit] = (denied, deadline, sent, (str(TimeSource.MTIME), ""))  # a refused file's time
+            elif state == LATE and (denied := denied_grace(rec, theirs, deadline, reply_by,
+                                                           lambda r, d=deadline: weak(r, d) is not None)):
+                on_file_time[unit] = (denied, deadline, sent, weak(denied, deadline))  # a refused file's time
             rows = rows_by_receipt[rec.id]
             progresses = [p for p in (effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(

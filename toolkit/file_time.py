@@ -109,13 +109,15 @@ def weak_how(kept: dict[int, tuple[str, str]], receipt: Receipt, due: dt.date) -
     return (how, but) if how else None
 
 
-def late_on_refused_time(unit: str, when: str, due: dt.date, period: Period, late: Receipt) -> str:
+def late_on_refused_time(unit: str, when: str, due: dt.date, period: Period, late: Receipt,
+                         how: str = str(TimeSource.MTIME), but: str = "") -> str:
     """What is said of ``unit`` 逾期 (its return ``late``) only because the file refused before it
-    is timed by its modification time (``when``) after ``due``: the reply's grace did not count."""
+    is timed by its modification time (``when``; or a weak mail time: ``how``, ``but``,
+    `weak_words`) after ``due``: the reply's grace did not count."""
     return (f"{unit}的报送“{late.name}”（{late.received_at[:16]}）计为逾期报送（截止 {due:%Y-%m-%d}），只因此前退回的"
-            f"文件按文件修改时间（{when}）计为截止后收到，退回通知给的更正期限因此不计。如该文件实际按时收到，请运行 "
+            f"文件按{how}（{when}）计为截止后收到{but}，退回通知给的更正期限因此不计。如该文件实际按时收到，请运行 "
             f"{command(period, unit, '--on 收到日期')}，按收到日期计，在更正期限内收到的报送即为按时报送；"
-            f"如文件修改时间就是收到时间，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。")
+            f"如{how}就是收到时间，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。")
 
 
 def stated_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[str, list[Receipt]]:
@@ -194,7 +196,8 @@ def file_time_notes(cons) -> list[str]:
     """A 请核实 line per unit of ``cons.file_times`` (`Consolidation`) 逾期 on a file's time (or a
     weak mail time) the office has not confirmed."""
     return [f"请核实：{f.receipt.name}：" + (
-        late_on_refused_time(f.unit, f.receipt.received_at[:16], f.due, cons.period, f.late_return) if f.late_return
+        late_on_refused_time(f.unit, f.receipt.received_at[:16], f.due, cons.period, f.late_return, f.how, f.but)
+        if f.late_return
         else late_on_file_time(f.unit, f.receipt.received_at[:16], f.due, cons.period) if f.how == TimeSource.MTIME
         else late_on_weak_time(f.unit, f.how, f.receipt.received_at[:16], f.but, f.due, cons.period))
         for f in cons.file_times if f.due and not f.answered_at]
@@ -209,8 +212,8 @@ def file_time_told(cons) -> list[str]:
         head = f"已核实：{f.unit} {cons.period.label}的“{f.receipt.name}”"
         undo = f"如需撤销，请运行 {command(cons.period, f.unit, '--undo')}"
         if f.due and f.answered_at and f.late_return:
-            out.append(f"{head}（已退回）按文件修改时间（{f.receipt.received_at[:16]}）计为截止（{f.due:%Y-%m-%d}）"
-                       f"后收到，其后的报送“{f.late_return.name}”（{f.late_return.received_at[:16]}）计为逾期报送，"
+            out.append(f"{head}（已退回）按{f.how}（{f.receipt.received_at[:16]}）计为截止（{f.due:%Y-%m-%d}）"
+                       f"后收到{f.but}，其后的报送“{f.late_return.name}”（{f.late_return.received_at[:16]}）计为逾期报送，"
                        f"督办部门已确认该时间无误（{f.answered_at[:16]} 记录）。{undo}")
         elif f.due and f.answered_at:
             out.append(f"{head}按{f.how}（{f.receipt.received_at[:16]}）计为逾期报送（截止 {f.due:%Y-%m-%d}）{f.but}，"

@@ -84,15 +84,16 @@ def correction_by(received: list[Receipt], due: dt.date, reply_by: Callable[[Rec
 
 
 def denied_grace(latest: Receipt, received: list[Receipt], due: dt.date,
-                 reply_by: Callable[[Receipt], dt.date]) -> Receipt | None:
-    """Of a unit `timeliness` judges 逾期, the refused file timed by its modification time
-    (`TimeSource.MTIME`: saved into 收件箱 by hand, often days after it was sent) past ``due``
-    that alone denied the correction the date its reply would have asked (`correction_by`):
-    had it come by ``due``, as a day the office states for it would time it
+                 reply_by: Callable[[Receipt], dt.date],
+                 weak: Callable[[Receipt], bool] = lambda r: r.received_how == TimeSource.MTIME) -> Receipt | None:
+    """Of a unit `timeliness` judges 逾期, the refused file timed by weak evidence (``weak``: its
+    modification time, `TimeSource.MTIME`, saved into 收件箱 by hand, often days after it was sent;
+    consolidate's also a weak mail time, `file_time.weak_how`: an inline forward's Date, QA235)
+    past ``due`` that alone denied the correction the date its reply would have asked
+    (`correction_by`): had it come by ``due``, as a day the office states for it would time it
     (`file_time.stated_times`), the unit would be 按时报送. None: no such file."""
     for r in received:
-        if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how == TimeSource.MTIME
-                and r.received.date() > due):
+        if r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received.date() > due and weak(r):
             moved = dataclasses.replace(r, received_at=f"{due.isoformat()} 00:00:00", received_how=TimeSource.STATED)
             again = sorted((moved if x.id == r.id else x for x in received), key=lambda x: (x.received_at, x.id))
             if timeliness(latest, again, due, reply_by)[0] == ON_TIME:

@@ -103,7 +103,7 @@ def questions_of(cons: Consolidation) -> Questions:
         else:  # the refused file before it: its time alone denied the correction the reply's grace
             late = f.late_return
             facts = (f"{f.unit}的报送“{late.name}”（{late.received_at[:16]}）计为逾期报送（截止 {f.due:%Y-%m-%d}），"
-                     f"只因此前退回的“{f.receipt.name}”按文件修改时间（{when}）计为截止后收到，退回通知给的更正期限"
+                     f"只因此前退回的“{f.receipt.name}”按{f.how}（{when}）计为截止后收到{f.but}，退回通知给的更正期限"
                      "因此不计。")
             stated = "退回的文件实际按时收到：按实际收到的日期计其收到时间（接着输入日期）"
         asked.append(Question(Kind.FILE_TIME, p, f.unit, facts + saved,
