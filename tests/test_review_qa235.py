@@ -57,6 +57,24 @@ def test_enter_never_offers_a_month_whose_returns_came_in(issued_ws, make_return
     assert _for_issue(run, issued_ws) == "2022-08\n"
 
 
+def _refused_then_corrected(issued_ws, make_return, monkeypatch, run, refused) -> tuple[int, list[str]]:
+    """石龙镇's damaged file brought in on 8 July by ``refused`` (ws, its bytes), its correction
+    mailed by the town the next day, inside the reply's grace: status's exit code and notes."""
+    from test_evidence import mail
+    from test_qa210_mail import TOWN, with_office
+
+    ws = with_office(issued_ws)
+    good = make_return("石龙镇", clean())
+    refused(ws, good[: len(good) // 2])
+    set_clock(monkeypatch, dt.date(2022, 7, 8))
+    run(["collect"], cwd=ws.root)
+    drop(ws, "来信.eml", mail([("石龙镇.xlsx", good)], sender=TOWN, date="Sat, 09 Jul 2022 09:10:00 +0800"))
+    set_clock(monkeypatch, dt.date(2022, 7, 9))
+    run(["collect"], cwd=ws.root)
+    status = run(["status", "--format", "json"], cwd=ws.root)
+    return status.exit_code, json.loads(status.stdout)["notes"]
+
+
 def test_a_refused_file_on_a_weak_mail_time_that_denied_the_grace_is_asked_about(
         issued_ws, make_return, monkeypatch, run):
     """石龙镇's damaged file reached the office in a colleague's inline forward of 8 July (its own
@@ -64,37 +82,20 @@ def test_a_refused_file_on_a_weak_mail_time_that_denied_the_grace_is_asked_about
     grace. Had the refused file come by 5 July, 石龙镇 would be 按时; it stands 逾期 on the
     forward's time alone, as on a refused file's modification time, which is asked about."""
     from test_evidence import mail
-    from test_qa210_mail import TOWN, with_office
 
-    ws = with_office(issued_ws)
-    good = make_return("石龙镇", clean())
-    drop(ws, "转发.eml", mail([("石龙镇.xlsx", good[: len(good) // 2])], sender="wang@dg.example.cn",
-                            subject="转发：石龙镇6月进展报送", date="Fri, 08 Jul 2022 09:10:00 +0800"))
-    set_clock(monkeypatch, dt.date(2022, 7, 8))
-    run(["collect"], cwd=ws.root)
-    drop(ws, "来信.eml", mail([("石龙镇.xlsx", good)], sender=TOWN, date="Sat, 09 Jul 2022 09:10:00 +0800"))
-    set_clock(monkeypatch, dt.date(2022, 7, 9))
-    run(["collect"], cwd=ws.root)
-    status = run(["status", "--format", "json"], cwd=ws.root)
-    notes = json.loads(status.stdout)["notes"]
-    assert status.exit_code == 1 and any("石龙镇" in n and "转发邮件的发送时间（2022-07-08 09:10）" in n
-                                         for n in notes), notes
+    def forwarded(ws, data):
+        drop(ws, "转发.eml", mail([("石龙镇.xlsx", data)], sender="wang@dg.example.cn",
+                                subject="转发：石龙镇6月进展报送", date="Fri, 08 Jul 2022 09:10:00 +0800"))
+
+    code, notes = _refused_then_corrected(issued_ws, make_return, monkeypatch, run, forwarded)
+    assert code == 1 and any("只因此前退回的文件按转发邮件的发送时间（2022-07-08 09:10）计为截止后收到，"
+                             "原邮件是转发的，其发送时间不详，退回通知给的更正期限因此不计" in n for n in notes), notes
 
 
 def test_the_refused_file_on_its_modification_time_is_asked_about(issued_ws, make_return, monkeypatch, run):
     """The same with the refused file saved into 收件箱 by hand on 8 July: asked (QA216)."""
     from conftest import late
-    from test_evidence import mail
-    from test_qa210_mail import TOWN, with_office
 
-    ws = with_office(issued_ws)
-    good = make_return("石龙镇", clean())
-    drop(ws, "石龙镇.xlsx", good[: len(good) // 2], late())
-    set_clock(monkeypatch, dt.date(2022, 7, 8))
-    run(["collect"], cwd=ws.root)
-    drop(ws, "来信.eml", mail([("石龙镇.xlsx", good)], sender=TOWN, date="Sat, 09 Jul 2022 09:10:00 +0800"))
-    set_clock(monkeypatch, dt.date(2022, 7, 9))
-    run(["collect"], cwd=ws.root)
-    status = run(["status", "--format", "json"], cwd=ws.root)
-    notes = json.loads(status.stdout)["notes"]
-    assert status.exit_code == 1 and any("只因此前退回的文件按文件修改时间（2022-07-08 09:30）" in n for n in notes), notes
+    code, notes = _refused_then_corrected(issued_ws, make_return, monkeypatch, run,
+                                          lambda ws, data: drop(ws, "石龙镇.xlsx", data, late()))
+    assert code == 1 and any("只因此前退回的文件按文件修改时间（2022-07-08 09:30）" in n for n in notes), notes
