@@ -88,7 +88,7 @@ def test_a_return_forwarded_in_a_message_without_a_date_late_by_the_forward_is_s
     assert (units["东坑镇"]["报送状态"], units["东坑镇"]["报送时间"]) == ("逾期报送", "2022-07-08 09:30")
     # asked until answered (QA234), as a file's modification time is
     assert ("东坑镇按转发邮件的邮箱收到时间（2022-07-08 09:30）计为逾期报送（截止 2022-07-05），"
-            "被转发的原邮件没有可用的发送时间，可能晚于单位实际报送的时间。如实际按时收到，请运行 "
+            "被转发的原邮件没有可用的发送时间；转发邮件的邮箱收到时间可能晚于单位实际报送的时间。如实际按时收到，请运行 "
             "duban received --period 2022-06 --dept 东坑镇 --on 收到日期") in output
 
 

@@ -199,7 +199,7 @@ def test_answering_again_changes_the_answer(issued_ws, make_return, monkeypatch,
 def test_one_answer_is_asked_for(issued_ws, run):
     for args in ([], ["--confirm", "--undo"], ["--on", "2022-07-04", "--confirm"]):
         r = run([*RECEIVED, *args], cwd=issued_ws.root)
-        assert r.exit_code == 2 and ("错误：请写明且只写一个核实结果：--on 收到日期（实际收到的日期）、--confirm（文件修改时间无误）"
+        assert r.exit_code == 2 and ("错误：请写明且只写一个核实结果：--on 收到日期（实际收到的日期）、--confirm（该时间无误）"
                                      "或 --undo（撤销）。") in r.output.splitlines()
     bad = run([*RECEIVED, "--on", "7月4日"], cwd=issued_ws.root)
     assert bad.exit_code == 2 and "“7月4日”不是日期，请写成 2022-07-04 这样的格式。" in bad.output

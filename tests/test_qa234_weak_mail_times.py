@@ -39,7 +39,7 @@ ASK = ("如实际按时收到，请运行 duban received --period 2022-06 --dept
 
 
 def _note(name: str, how: str, when: str, but: str) -> str:
-    return (f"请核实：{name}：石龙镇按{how}（{when}）计为逾期报送（截止 2022-07-05）{but}，可能晚于单位实际报送的时间。"
+    return (f"请核实：{name}：石龙镇按{how}（{when}）计为逾期报送（截止 2022-07-05）{but}；{how}可能晚于单位实际报送的时间。"
             + ASK.format(how=how))
 
 
@@ -135,7 +135,7 @@ def test_a_unit_late_on_a_weak_mail_time_is_asked_on_every_screen_until_answered
     assert confirmed.stdout.splitlines()[0] == (f"已记录：石龙镇 2022年6月的“石龙镇.xlsx”的{how}（{when}）无误；"
                                                 "石龙镇 计为逾期报送（报送时间 " + when + "）。汇总、查看报送情况和生成通报时不再提示。")
     code, notes, told, _ = _status(run, ws)
-    but = note.split("（截止 2022-07-05）", 1)[1].split("，可能晚于", 1)[0]
+    but = note.split("（截止 2022-07-05）", 1)[1].split(f"；{how}可能晚于", 1)[0]
     assert (code, notes) == (0, [])
     assert told == [f"已核实：石龙镇 2022年6月的“石龙镇.xlsx”按{how}（{when}）计为逾期报送（截止 2022-07-05）{but}，"
                     f"督办部门已确认该时间无误（{told[0].split('无误（')[1][:16]} 记录）。如需撤销，请运行 duban received "

@@ -308,7 +308,7 @@ def test_late_by_an_inline_forwards_date_is_said_and_can_be_corrected(run, issue
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 1
     assert ("  请核实：石龙镇.xlsx：石龙镇按转发邮件的发送时间（2022-07-08 09:10）计为逾期报送（截止 2022-07-05），"
-            "原邮件是转发的，其发送时间不详，可能晚于单位实际报送的时间。如实际按时收到，请运行 duban received --period "
+            "原邮件是转发的，其发送时间不详；转发邮件的发送时间可能晚于单位实际报送的时间。如实际按时收到，请运行 duban received --period "
             "2022-06 --dept 石龙镇 --on 收到日期，按收到日期计报送时间；如按转发邮件的发送时间计为逾期报送无误，请运行 "
             "duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。") in result.output.splitlines()
     assert state(issued_ws, "石龙镇") == UnitState.LATE

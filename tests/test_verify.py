@@ -248,7 +248,7 @@ def test_a_weak_mail_time_is_put_as_the_time_it_is(issued_ws, make_return, monke
     (q,) = open_questions(ws, PERIOD).asked
     assert q.kind == Kind.FILE_TIME
     assert q.facts.startswith("石龙镇的“石龙镇.xlsx”按转发邮件的发送时间（")
-    assert q.facts.endswith("，原邮件是转发的，其发送时间不详。这一时间可能晚于单位实际报送的时间。")
+    assert q.facts.endswith("，原邮件是转发的，其发送时间不详。转发邮件的发送时间可能晚于单位实际报送的时间。")
     assert "文件修改时间" not in q.facts
     assert q.choices[1] == "转发邮件的发送时间无误：仍计为逾期报送"
     done = run(VERIFY, cwd=ws.root, input="1\n2022-07-04\n")

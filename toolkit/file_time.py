@@ -71,7 +71,9 @@ def late_on_weak_time(unit: str, how: str, when: str, but: str, due: dt.date, pe
     """What is said of ``unit`` 逾期 on a weak time a mail gave (``how``: 转发邮件的发送时间; ``but``:
     why it may not be when the department sent it; `weak_words`), by collect once and by
     `file_time_notes` until answered: one text, said once by `run`."""
-    return (f"{unit}按{how}（{when}）计为逾期报送（截止 {due:%Y-%m-%d}）{but}，可能晚于单位实际报送的时间。"
+    # "may be later" said of ``how`` by name: after ``but``, which ends on another time (the
+    # mail's own Date, on time), it read as said of that one (QA236)
+    return (f"{unit}按{how}（{when}）计为逾期报送（截止 {due:%Y-%m-%d}）{but}；{how}可能晚于单位实际报送的时间。"
             f"如实际按时收到，请运行 {command(period, unit, '--on 收到日期')}，按收到日期计报送时间；"
             f"如按{how}计为逾期报送无误，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。")
 
@@ -117,7 +119,8 @@ def late_on_refused_time(unit: str, when: str, due: dt.date, period: Period, lat
     return (f"{unit}的报送“{late.name}”（{late.received_at[:16]}）计为逾期报送（截止 {due:%Y-%m-%d}），只因此前退回的"
             f"文件按{how}（{when}）计为截止后收到{but}，退回通知给的更正期限因此不计。如该文件实际按时收到，请运行 "
             f"{command(period, unit, '--on 收到日期')}，按收到日期计，在更正期限内收到的报送即为按时报送；"
-            f"如{how}就是收到时间，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。")
+            f"如{how + '就是收到时间' if how == TimeSource.MTIME else '按' + how + '计无误'}，请运行 "
+            f"{command(period, unit, '--confirm')}，此提示即不再出现。")
 
 
 def stated_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[str, list[Receipt]]:

@@ -84,8 +84,7 @@ def correction_by(received: list[Receipt], due: dt.date, reply_by: Callable[[Rec
 
 
 def denied_grace(latest: Receipt, received: list[Receipt], due: dt.date,
-                 reply_by: Callable[[Receipt], dt.date],
-                 weak: Callable[[Receipt], bool] = lambda r: r.received_how == TimeSource.MTIME) -> Receipt | None:
+                 reply_by: Callable[[Receipt], dt.date], weak: Callable[[Receipt], bool]) -> Receipt | None:
     """Of a unit `timeliness` judges 逾期, the refused file timed by weak evidence (``weak``: its
     modification time, `TimeSource.MTIME`, saved into 收件箱 by hand, often days after it was sent;
     consolidate's also a weak mail time, `file_time.weak_how`: an inline forward's Date, QA235)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .evidence import forwarded_inline, late_on_weak_evidence, on_time_on_weak_evidence
+from .evidence import late_on_weak_evidence, on_time_on_weak_evidence, weak_kind
 from .issued_month import exempt_of, issued_dues, kept_apart, received_of
 from .ledger import Ledger, Receipt, common_due
 from .master import Master
@@ -26,11 +26,9 @@ Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]], dict[in
 
 
 def weak(it: Any) -> bool:
-    """Whether ``it`` (an `unpack.Item`) was timed by weak evidence: worth `weak_time_note`."""
-    return (it.time_source in (TimeSource.MTIME, TimeSource.FORWARDED)
-            or (it.time_source in (TimeSource.MAIL, TimeSource.MAILBOX)
-                and (forwarded_inline(it.subject) or it.forward_timed))
-            or (it.time_source == TimeSource.MAILBOX and it.mail_date is not None))
+    """Whether ``it`` (an `unpack.Item`) was timed by weak evidence: worth `weak_time_note`. A
+    mail's weak time is the one collect keeps (`evidence.weak_kind`): said and asked alike."""
+    return it.time_source in (TimeSource.MTIME, TimeSource.FORWARDED) or weak_kind(it) is not None
 
 
 def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report,

@@ -566,9 +566,12 @@ def period_to_issue(ws: Workspace) -> Period:
     behind one issued since (a hand edit, ``issue --out``) offered that one again (QA235)."""
     offered = ws.period()
     if ws.ledger_path.exists():
-        from .ledger import Ledger  # sqlite3 only when a command asks about periods
+        import sqlite3  # only when a command asks about periods
 
-        with contextlib.suppress(Exception), Ledger(ws.ledger_path, readonly=True) as ledger:
+        from .ledger import Ledger
+
+        # a damaged ledger offers duban.toml's period; one another program holds says so (DubanError)
+        with contextlib.suppress(sqlite3.DatabaseError, OSError), Ledger(ws.ledger_path, readonly=True) as ledger:
             received = {row[0] for row in ledger.conn.execute(
                 "SELECT DISTINCT period FROM receipts WHERE unit IS NOT NULL AND period IS NOT NULL")}
             # past a later month only when it was issued: a form whose period a unit typed

@@ -36,6 +36,8 @@ fi
 echo "工作区：$WS"
 echo "督办程序：$WHICH"
 
+PERIOD_FOR=""  # none from the caller's environment: 1-下发填报表 sets it after sourcing this
+
 # Asks for the period; Enter takes the period duban gives (`duban period`; with PERIOD_FOR set,
 # as the .bat does: 1-下发填报表's --for-issue offers the next month once the current one's returns come in).
 ask_period() {

@@ -64,7 +64,8 @@ class TimeAnswer:
 
 def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None, undo: bool = False) -> TimeAnswer:
     """Record when the office really got the file ``unit`` stands 逾期 on by its modification
-    time (``on``), or that the time is right (None); ``undo`` takes back the latest answer.
+    time or a weak mail time (`FileTime.how`) (``on``), or that the time is right (None);
+    ``undo`` takes back the latest answer.
     Answering again changes the answer (a day stated for the file, then --confirm)."""
     unit, before, cons = unit_verdict(ws, period, unit)
     mine = [f for f in cons.file_times if f.unit == unit]

@@ -94,9 +94,10 @@ def questions_of(cons: Consolidation) -> Questions:
         if not f.due or f.answered_at:
             continue
         when = f.receipt.received_at[:16]
-        # a file's time: why it may be late; a weak mail time: `FileTime.but` already says why
+        # a file's time: why it may be late; a weak mail time: `FileTime.but` says why, and this
+        # names the time it is said of (after ``but``, "this time" read as the mail's own Date)
         saved = ("直接放进收件箱的文件，文件修改时间往往是另存的时间，可能晚于实际收到的时间。"
-                 if f.how == TimeSource.MTIME else "这一时间可能晚于单位实际报送的时间。")
+                 if f.how == TimeSource.MTIME else f"{f.how}可能晚于单位实际报送的时间。")
         if f.late_return is None:
             facts = f"{f.unit}的“{f.receipt.name}”按{f.how}（{when}）计为逾期报送（截止 {f.due:%Y-%m-%d}）{f.but}。"
             stated = "实际按时收到：按实际收到的日期计报送时间（接着输入日期）"

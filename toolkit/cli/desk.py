@@ -174,7 +174,7 @@ def received_cmd(state: State, period: str | None, unit: str, on, confirm: bool,
     """
     if (on is not None) + confirm + undo != 1:
         raise click.UsageError("请写明且只写一个核实结果：--on 收到日期（实际收到的日期）、"
-                               "--confirm（文件修改时间无误）或 --undo（撤销）。")
+                               "--confirm（该时间无误）或 --undo（撤销）。")
     with state.locked() as ws:
         done = _action("received").answer_received(ws, _issued(ws, period, False), unit, on, undo)
     echo(state, done.line())
