@@ -566,9 +566,9 @@ def period_to_issue(ws: Workspace) -> Period:
     behind one issued since (a hand edit, ``issue --out``) offered that one again (QA235)."""
     offered = ws.period()
     if ws.ledger_path.exists():
-        import sqlite3  # only when a command asks about periods
+        import sqlite3
 
-        from .ledger import Ledger
+        from .ledger import Ledger  # sqlite3 and the ledger only when a command asks about periods
 
         # a damaged ledger offers duban.toml's period; one another program holds says so (DubanError)
         with contextlib.suppress(sqlite3.DatabaseError, OSError), Ledger(ws.ledger_path, readonly=True) as ledger:
