@@ -11,6 +11,7 @@ import click
 from .. import errors
 from ..dates import parse_date
 from ..period import Period
+from ..text import key
 from .base import (
     DATE,
     State,
@@ -285,7 +286,7 @@ def _ask(state: State, ws, action, question):
         echo(state, f"  {number}. {choice}")
     while True:
         typed = click.prompt("请输入编号（直接回车跳过）", default="", show_default=False, prompt_suffix="：")
-        typed = typed.strip().translate(_FULL_WIDTH_DIGITS)
+        typed = key(typed)  # full-width digits and spaces, as a Chinese input method types them
         if not typed:
             return None
         if not typed.isdigit() or not 1 <= int(typed) <= len(question.choices):
@@ -328,7 +329,7 @@ def _confirm_inbox(state: State, ws, action, mail) -> list[str] | None:
     echo(state, f"收件箱中有 {len(files)} 个文件，将全部按 {mail.received:%Y-%m-%d} 收到收取：{'、'.join(files)}。"
                 "收件箱中只应有从这封邮件下载的文件，其他文件请先移出（或先双击“2-收取并汇总”收取）。")
     typed = click.prompt("确认收取请输入 1（直接回车不收取）", default="", show_default=False, prompt_suffix="：")
-    return files if typed.strip().translate(_FULL_WIDTH_DIGITS) == "1" else None
+    return files if key(typed) == "1" else None
 
 
 def _ask_day(state: State, example: dt.date):
@@ -344,8 +345,6 @@ def _ask_day(state: State, example: dt.date):
             return day
         echo(state, f"日期“{typed}”无法识别，请写成 {example.isoformat()}。", fg="red")
 
-
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @cli.command("kit")
