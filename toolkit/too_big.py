@@ -129,24 +129,27 @@ def big_mail_notes(cons) -> list[str]:
     such a mail reached the mailbox by the deadline; and the mails of no known unit while any
     unit stands 未报送 (one of them may have sent it from an address 单位名录 lacks). A mail the
     office checked is asked about no more (`big_mail_told`)."""
-    return [line for line, _ in open_questions(cons)]
+    return [q.line for q in open_questions(cons)]
 
 
-def open_questions(cons) -> list[tuple[str, list[BigMail]]]:
-    """`big_mail_notes`'s lines, each with the mails it names that the office has not checked."""
+def open_questions(cons) -> list[MailQuestion]:
+    """`big_mail_notes`'s questions, each naming the mails the office has not checked."""
     return _questions(cons, [m for m in cons.too_big if not m.checked_at])
 
 
-def facts(line: str) -> str:
-    """A line of `open_questions` without its 请核实 and what it asks the office to do, which
-    `actions.verify` offers as answers instead."""
-    line = line.removeprefix("请核实：").split(ANSWER_HEAD)[0]
-    cut = min((i for i in (line.find(head) for head in _TO_DO) if i >= 0), default=len(line))
-    return line[:cut]
+@dataclass
+class MailQuestion:
+    """One 请核实 about mails too big to fetch: what happened (``facts``: what `actions.verify`
+    asks, offering answers instead of ``todo``), what the office is to do, and the mails named."""
 
+    facts: str
+    todo: str
+    mails: list[BigMail]
 
-#: where what `_questions` asks the office to do begins, after what it says happened
-_TO_DO = ("请对方去掉多余的附件", "请在邮箱中打开", "如其中就是这份填报表")
+    @property
+    def line(self) -> str:
+        """The 请核实 line status, merge, memo and run say."""
+        return f"请核实：{self.facts}{self.todo}{_answer(self.mails)}"
 
 
 def big_mail_told(cons) -> list[str]:
@@ -154,7 +157,7 @@ def big_mail_told(cons) -> list[str]:
     (`Consolidation.told`: said, exit 0)."""
     if not any(m.checked_at for m in cons.too_big):  # nothing checked: `_questions` again for nothing
         return []
-    asked = {m for _, mails in _questions(cons, cons.too_big) for m in mails}
+    asked = {m for q in _questions(cons, cons.too_big) for m in q.mails}
     return [f"已核实：{m.text}已打开核实（{m.checked_at[:16]} 记录），不再提示。如需撤销，请运行 {m.command(undo=True)}"
             for m in cons.too_big if m.checked_at and m in asked]
 
@@ -163,14 +166,11 @@ def _answer(mails: list[BigMail]) -> str:
     """How the office says it checked ``mails``, ending a 请核实 line."""
     run = f"运行 {mails[0].command()}" if len(mails) == 1 else \
         f"逐封运行 duban mail checked \"收到时间\"（如 {mails[0].command()}）"
-    return f"{ANSWER_HEAD}不是报送的无需办理，是报送的按上述办理），请{run}，此提示即不再出现。"
+    return f"打开核实后（不是报送的无需办理，是报送的按上述办理），请{run}，此提示即不再出现。"
 
 
-ANSWER_HEAD = "打开核实后（"
-
-
-def _questions(cons, too_big: list[BigMail]) -> list[tuple[str, list[BigMail]]]:
-    """`big_mail_notes`'s lines about ``too_big``, each with the mails it names."""
+def _questions(cons, too_big: list[BigMail]) -> list[MailQuestion]:
+    """`big_mail_notes`'s questions about ``too_big``, each with the mails it names."""
     states = {u.unit: u for u in cons.units}
     limit = "因超过大小上限（duban.toml 的 max_file_mb）没有下载"
     notes = []
@@ -180,25 +180,26 @@ def _questions(cons, too_big: list[BigMail]) -> list[tuple[str, list[BigMail]]]:
         if u is None:
             continue
         if u.state == UnitState.NOT_REPORTED and (waiting := [m for m in mails if not m.answered]):
-            notes.append((
-                f"请核实：{unit} 在{cons.period.label}计为未报送，但邮箱中有其{'、'.join(m.text for m in waiting)}，"
-                f"{limit}，其报送可能在其中。请对方去掉多余的附件、只发填报表后重新发送；或在邮箱中打开这封邮件，"
+            notes.append(MailQuestion(
+                f"{unit} 在{cons.period.label}计为未报送，但邮箱中有其{'、'.join(m.text for m in waiting)}，"
+                f"{limit}，其报送可能在其中。",
+                "请对方去掉多余的附件、只发填报表后重新发送；或在邮箱中打开这封邮件，"
                 f"把填报表下载后放进收件箱，运行 duban collect --received {waiting[0].received:%Y-%m-%d}"
-                f"（按邮件收到的日期计报送时间），再重新汇总和生成通报。{_answer(waiting)}", waiting))
+                "（按邮件收到的日期计报送时间），再重新汇总和生成通报。", waiting))
         elif u.state == UnitState.LATE:
             due = cons.due_of(unit)
             early = [m for m in mails if m.received.date() <= due
                      and f"{m.received:%Y-%m-%d %H:%M}" < (u.received_at or "")[:16]]
             if early:
-                notes.append((
-                    f"请核实：{unit} 在{cons.period.label}计为逾期报送（{u.received_at[:16]} 收到），但其"
-                    f"{'、'.join(m.text for m in early)}在报送截止（{cn_date(due)}）前已到达邮箱，{limit}。"
-                    "如其中就是这份填报表，该单位实为按时报送：发出通报前请打开这封邮件核实，并相应改正通报。"
-                    + _answer(early), early))
+                notes.append(MailQuestion(
+                    f"{unit} 在{cons.period.label}计为逾期报送（{u.received_at[:16]} 收到），但其"
+                    f"{'、'.join(m.text for m in early)}在报送截止（{cn_date(due)}）前已到达邮箱，{limit}。",
+                    "如其中就是这份填报表，该单位实为按时报送：发出通报前请打开这封邮件核实，并相应改正通报。",
+                    early))
     return notes + _unknown_notes(cons, too_big, limit)
 
 
-def _unknown_notes(cons, too_big: list[BigMail], limit: str) -> list[tuple[str, list[BigMail]]]:
+def _unknown_notes(cons, too_big: list[BigMail], limit: str) -> list[MailQuestion]:
     """`big_mail_notes` of the mails whose sender and subject name no unit (zhang.wei@163.com,
     “6月进展填报表”): said once at fetch, they would leave a 通报 naming units 未报送 one of
     which may have sent it. Said while any unit of the month stands 未报送, until the office
@@ -209,8 +210,10 @@ def _unknown_notes(cons, too_big: list[BigMail], limit: str) -> list[tuple[str, 
         return []
     some = "、".join(missing[:3]) + ("等" if len(missing) > 3 else "")
     which = "这封邮件" if len(mails) == 1 else "这些邮件"
-    return [(f"请核实：{cons.period.label}有 {len(missing)} 个单位计为未报送（{some}），但邮箱中有"
-             f"{'、'.join(m.text for m in mails)}，{limit}；发件地址不在单位名录中，主题也没有写明单位，"
-             f"可能是其中某个单位的报送。请在邮箱中打开{which}核实：如是某单位的填报表，请把它下载后放进收件箱，"
-             f"运行 duban collect --received {mails[0].received:%Y-%m-%d}（按邮件收到的日期计报送时间），"
-             f"再重新汇总和生成通报。{_answer(mails)}", mails)]
+    return [MailQuestion(
+        f"{cons.period.label}有 {len(missing)} 个单位计为未报送（{some}），但邮箱中有"
+        f"{'、'.join(m.text for m in mails)}，{limit}；发件地址不在单位名录中，主题也没有写明单位，"
+        "可能是其中某个单位的报送。",
+        f"请在邮箱中打开{which}核实：如是某单位的填报表，请把它下载后放进收件箱，"
+        f"运行 duban collect --received {mails[0].received:%Y-%m-%d}（按邮件收到的日期计报送时间），"
+        "再重新汇总和生成通报。", mails)]

@@ -27,7 +27,6 @@ from ..disputed import disputed_notes
 from ..file_time import file_time_notes
 from ..period import Period
 from ..too_big import BigMail, big_mail_notes
-from ..too_big import facts as mail_facts
 from ..too_big import open_questions as mail_questions
 from ..vocab import TimeSource, UnitState
 from ..workspace import Workspace
@@ -125,8 +124,8 @@ def questions_of(cons: Consolidation) -> Questions:
                 receipt_id=d.receipt.id if d.receipt else 0))
     states = {u.unit: u.state for u in cons.units}
     seen: set[int] = set()  # a mail once, though a line of its unit and one of no unit name it
-    for line, mails in mail_questions(cons):
-        for m in mails:
+    for q in mail_questions(cons):
+        for m in q.mails:
             if m.row in seen:
                 continue
             seen.add(m.row)
@@ -137,7 +136,7 @@ def questions_of(cons: Consolidation) -> Questions:
             else:
                 choices = (f"已打开{m.text}核实：不是报送，或对方已重新发送",
                            f"是报送：已把其中的填报表下载后放进收件箱，按邮件收到的日期 {day} 收取")
-            asked.append(Question(Kind.BIG_MAIL, p, m.unit, mail_facts(line), choices, mail=m))
+            asked.append(Question(Kind.BIG_MAIL, p, m.unit, q.facts, choices, mail=m))
     others = [line for line in cons.office_notes() if line not in answerable]
     return Questions(p, asked, others)
 
@@ -194,8 +193,7 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
             raise errors.UsageError(f"收件箱中现有的文件（{'、'.join(here)}）与确认的不同，没有收取："
                                     "请重新选择并确认。")
         got = collect(ws, p, received=day)
-        lines.append(f"已收取收件箱中的 {got.inputs} 个文件（按 {day.isoformat()} 收到计）：采纳 {got.accepted}，"
-                     f"退回 {got.returned}，无法读取 {got.unreadable}，重复 {got.duplicates}"
+        lines.append(f"已收取收件箱中的 {got.inputs} 个文件（按 {day.isoformat()} 收到计）：{got.tally()}"
                      + ("；退回的详见 反馈 文件夹和 duban status。" if got.returned or got.unreadable else "。"))
     lines += check_one_mail(ws, mail).lines()
     return Answered(lines, choice == 2)

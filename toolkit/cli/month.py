@@ -85,8 +85,7 @@ def _echo_collect(state: State, ws, result) -> None:
     period = result.period or ws.period()
     echo(state, f"收件箱 {result.inputs} 个文件，登记 {result.receipts} 条（含邮件附件和压缩包内文件；"
                 f"看不出期次的按{'当前期次' if period == ws.period() else '指定的期次'}{period.label}）")
-    echo(state, f"  采纳 {result.accepted}，退回 {result.returned}，无法读取 {result.unreadable}，"
-                f"重复 {result.duplicates}，已被替代 {result.superseded}")
+    echo(state, f"  {result.tally()}，已被替代 {result.superseded}")
     if result.recovered:
         echo(state, f"  上次中断时已登记的 {result.recovered} 个文件已移出收件箱")
     asked = {name for name, _ in result.disputed}  # their own 请核实 (`_echo_evidence`) says why
@@ -530,8 +529,7 @@ def _echo_run(state: State, result) -> None:
         # 49 files holding 52 returns (mails and zips unpacked): say so, or 47 + 5 looks like 49
         files = c.accepted + c.returned + c.unreadable + c.duplicates + c.superseded
         inside = f"（拆开邮件和压缩包后共 {files} 份）" if files != c.inputs else ""
-        echo(state, f"  本次收到 {c.inputs} 个文件{inside}：采纳 {c.accepted}，退回 {c.returned}，"
-                    f"无法读取 {c.unreadable}，重复 {c.duplicates}")
+        echo(state, f"  本次收到 {c.inputs} 个文件{inside}：{c.tally()}")
     else:
         echo(state, f"  收件箱没有新文件，按已收取的报送重新汇总。{result.fetch_hint}")
     if (c.inputs or c.recovered) and result.fetch_hint:  # the 通报 may name 未报送 a unit whose mail waits
