@@ -126,6 +126,16 @@ def ledger_at(path: Path, version: int, *rows: tuple[str, tuple]) -> None:
     conn.close()
 
 
+def status_notes(run, ws) -> tuple[int, list[str], list[str]]:
+    """``duban status --format json`` in ``ws``: its exit code, its 请核实 lines (notes) and what
+    it tells (told): how the answer-tests see the month's open questions."""
+    import json
+
+    status = run(["status", "--format", "json"], cwd=ws.root)
+    data = json.loads(status.stdout)
+    return status.exit_code, data["notes"], data["told"]
+
+
 def issued_path(ws, unit: str, period: Period = PERIOD) -> Path:
     return ws.root / "下发" / period.label / f"{period.label}_{unit}_进展填报表.xlsx"
 

@@ -13,9 +13,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from conftest import PERIOD, drop, ledger_at, on_time, set_clock
+from conftest import status_notes as _status
 from test_disputed import LINE
 from test_qa190_double_click import CST, too_big
 from test_qa200_mail_leftovers import ZHANG, _line, _zhang
@@ -29,10 +29,6 @@ SENDER = ["sender", "--period", "2022-06"]
 FILE = "石排镇6月.xlsx"
 
 
-def _status(run, ws) -> tuple[int, list[str], list[str]]:
-    status = run(["status", "--format", "json"], cwd=ws.root)
-    data = json.loads(status.stdout)
-    return status.exit_code, data["notes"], data["told"]
 
 
 def _wrong_name(ws, make_return, monkeypatch, run) -> None:

@@ -7,11 +7,11 @@ Its strict xfails (wrong behaviour a coordinator would hit) were mended by QA217
 from __future__ import annotations
 
 import datetime as dt
-import json
 from email.message import EmailMessage
 
 import pytest
 from conftest import drop, ledger_at, on_time, set_clock
+from conftest import status_notes as _status
 from test_evidence import set_email
 from test_qa138_unknown_sender import ZT, ZT_MAIL, _village_then_town
 from test_qa190_double_click import CST
@@ -31,10 +31,6 @@ pytestmark = pytest.mark.slow
 SENDER = ["sender", "--period", "2022-06"]
 
 
-def _status(run, ws) -> tuple[int, list[str], list[str]]:
-    s = run(["status", "--format", "json"], cwd=ws.root)
-    data = json.loads(s.stdout)
-    return s.exit_code, data["notes"], data["told"]
 
 
 # ---------------------------------------------------------------------------

@@ -13,10 +13,10 @@ instead of the question); `--undo` takes either back.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import openpyxl
 from conftest import PERIOD, drop, ledger_at, set_clock, shanghai
+from conftest import status_notes as _status
 from test_evidence import clean
 
 from toolkit.consolidate import consolidate
@@ -41,10 +41,6 @@ def _saved_late(ws, make_return, monkeypatch, run) -> bytes:
     return data
 
 
-def _status(run, ws) -> tuple[int, list[str], list[str]]:
-    status = run(["status", "--format", "json"], cwd=ws.root)
-    data = json.loads(status.stdout)
-    return status.exit_code, data["notes"], data["told"]
 
 
 def _unit(ws) -> tuple[str, str]:

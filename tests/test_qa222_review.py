@@ -9,10 +9,10 @@ answers. xfail(strict) marks a wrong result found in review, asserting the right
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 import pytest
 from conftest import PERIOD, drop, set_clock, shanghai
+from conftest import status_notes as _status
 from test_evidence import clean, state
 from test_qa210_mail import OFFICE, TOWN, receipt, village_mail, with_office
 from test_qa212_forward_and_reply import CLERK
@@ -48,10 +48,6 @@ def _unit(ws) -> tuple[str, str]:
     return u.state, u.received_at
 
 
-def _status(run, ws) -> tuple[int, list[str], list[str]]:
-    status = run(["status", "--format", "json"], cwd=ws.root)
-    data = json.loads(status.stdout)
-    return status.exit_code, data["notes"], data["told"]
 
 
 # ---------------------------------------------------------------------------

@@ -7,9 +7,9 @@ strict xfail naming what is said and what should be."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from conftest import PERIOD, drop, set_clock, shanghai
+from conftest import status_notes as _status
 from test_evidence import clean, mail, refused
 from test_qa190_double_click import CST, too_big
 
@@ -24,10 +24,6 @@ def _unit(ws, unit: str = "石龙镇") -> tuple[str, str]:
     return u.state, u.received_at
 
 
-def _status(run, ws) -> tuple[int, list[str], list[str]]:
-    status = run(["status", "--format", "json"], cwd=ws.root)
-    data = json.loads(status.stdout)
-    return status.exit_code, data["notes"], data["told"]
 
 
 # ---------------------------------------------------------------------------
