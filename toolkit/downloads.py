@@ -4,7 +4,10 @@ A department that links its return (QQ 超大附件, 网易云附件: `toolkit.c
 mail went, whenever the office downloads it: the file, dropped into 收件箱 under the name the
 mail gave it (a browser's "(1)" aside), takes that mail's time and source, as it would have
 had it been attached. Its modification time is the day of the download, and the 通报 would
-name the unit 逾期 on it.
+name the unit 逾期 on it. It takes the mail's time as weak as an attachment would (a mail
+forwarded inline, the mailbox's time beside an on-time Date: `evidence.weak_kind`), read from
+the mail in this run or from what collect kept of it by receipt (`ledger.time_basis`): a unit
+逾期 on that alone is asked about (`file_time`), not named 逾期 with nothing said.
 
 Units link one name every month (市残联进展填报表.xlsx in June and in July), so the name alone
 decides nothing. Among the mails of the file's own unit (or of none known) that gave the name,
@@ -31,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .evidence import local, mail_period, mail_unit
+from .evidence import local, mail_period, mail_unit, take_weak_kind, weak_kind
+from .ledger.time_basis import weak_times
 from .period import Period
 from .vocab import TimeSource
 
@@ -70,6 +74,9 @@ class Link:
     filed: Period | None            # the period collect filed the mail under
     said: Period | None             # the period the mail itself says (`evidence.mail_period`)
     file: CloudFile | None          # None: the archived mail could not be read again
+    #: why the mail's time may not be when the department sent it (`evidence.weak_kind`: a mail
+    #: forwarded inline, the mailbox's time beside its Date); None: it is the mail's own
+    weak: tuple[str, str | None] | None = None
 
     @property
     def label(self) -> str:
@@ -101,7 +108,9 @@ def downloaded_from_links(ws, ledger, directory, tops: list, addresses: dict[str
             continue
         if chosen is not None:
             for d in top.walk():  # what a downloaded archive holds was carried with it
-                d.received_at, d.time_source, d.mail_date = chosen.when, chosen.how, None
+                d.received_at, d.time_source = chosen.when, chosen.how
+                # timed as the mail's attachments are, weak alike: asked about when 逾期 on it alone
+                take_weak_kind(d, chosen.weak)
             how = f"从邮件“{chosen.mail}”的超大附件链接下载，按该邮件的时间计"
             top.note = "；".join(filter(None, (top.note, how)))
         if message:
@@ -132,6 +141,7 @@ def _ledger_links(ws, ledger, directory, keys: dict[str, set[str] | None]) -> li
     month, and another unit's mails would be parsed for nothing, a year's worth per download."""
     out = []
     read: dict[int, tuple[str, list[CloudFile]]] = {}  # a mail linking several files is read once
+    kept: dict[int, tuple[str, str]] | None = None  # why a mail's time is weak, as collect kept it
     for rec, issue in ledger.with_issue("W211"):
         key = cloud_name(issue.message)
         if key not in keys or rec.received_how not in _BY_MAIL:
@@ -142,7 +152,9 @@ def _ledger_links(ws, ledger, directory, keys: dict[str, set[str] | None]) -> li
         subject, files = read[rec.id] if rec.id in read else read.setdefault(rec.id, _read_again(ws, rec))
         file = next((f for f in files if cloud_key(f.name) == key), None)
         said = mail_period([Path(rec.name).stem, subject], files, rec.received) if file else None
-        out.append(Link(key, rec.received, rec.received_how, rec.name, subject, unit, rec.period, said, file))
+        kept = weak_times(ledger.conn) if kept is None else kept
+        out.append(Link(key, rec.received, rec.received_how, rec.name, subject, unit, rec.period, said, file,
+                        kept.get(rec.id)))
     return out
 
 
@@ -170,7 +182,7 @@ def _run_links(tops: list, directory, addresses: dict[str, set[str]], run_period
             unit = mail_unit(it, directory, addresses)[0]
             said = mail_period(it.hints, it.cloud, it.received_at)
             out += [Link(cloud_key(f.name), it.received_at, it.time_source, it.name, it.subject, unit,
-                         said or run_period, said, f) for f in it.cloud if cloud_key(f.name) in keys]
+                         said or run_period, said, f, weak_kind(it)) for f in it.cloud if cloud_key(f.name) in keys]
     return out
 
 

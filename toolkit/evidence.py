@@ -457,13 +457,25 @@ def weak_kind(it) -> tuple[str, str | None] | None:
     ISO, or None). None: its time is the mail's own, or not a mail's."""
     if it.time_source not in (TimeSource.MAIL, TimeSource.MAILBOX):
         return None
-    if forwarded_inline(it.subject):
+    if it.linked_inline or forwarded_inline(it.subject):
         return INLINE, None
     if it.forward_timed:  # the forwarded message has no usable Date of its own: the forward's
         return FORWARD, it.capped_from.isoformat(sep=" ") if it.capped_from is not None else None
     if it.time_source == TimeSource.MAILBOX and it.mail_date is not None:
         return MAILBOX, it.mail_date.isoformat(sep=" ")
     return None
+
+
+def take_weak_kind(it, weak: tuple[str, str | None] | None) -> None:
+    """Give ``it`` (an `unpack.Item` downloaded from a mail's link, `downloads`, and given that
+    mail's time) the mail's `weak_kind` (``weak``: of the mail read in this run, or as collect
+    kept it by receipt, `ledger.time_basis`; None: none), as the mail's attachments have it from
+    their carrier (`actions.collect._settle_time`): said, kept and asked about alike."""
+    kind, other = weak or ("", None)
+    at = dt.datetime.fromisoformat(other) if other else None
+    it.linked_inline, it.forward_timed = kind == INLINE, kind == FORWARD
+    it.capped_from = at if kind == FORWARD else None
+    it.mail_date = at if kind == MAILBOX else None
 
 
 def on_time_on_weak_evidence(it, unit: str, due: dt.date) -> str:

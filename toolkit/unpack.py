@@ -72,6 +72,9 @@ class Item:
     auto_reply: bool = False       # an automatic reply or an acknowledgement (收到) carrying nothing: not a return
     # in a forwarded message without a usable Date: timed by the forward, not by the department
     forward_timed: bool = False
+    # downloaded from the link in a mail forwarded inline (转发：, `downloads`): timed, as that
+    # mail's attachments are, by a Date that may be days after the department sent it
+    linked_inline: bool = False
     # timed by a forwarded message's own Date (`TimeSource.FORWARDED`) not known to have been sent
     # to the office: when the forward carrying it reached the office, set by collect as it settles
     # the times and said when it would have made the unit 逾期 (`evidence.on_time_on_weak_evidence`)
