@@ -104,22 +104,28 @@ def big_mails(ledger: Ledger, period: Period, directory: Directory, tz: ZoneInfo
         unit = (unit_of_address(m.sender, addresses) if m.sender else None) or unit_in_names(
             [m.subject, m.sender], directory) or ""
         # a mail of no known unit is answered by no unit's file: said while any unit is 未报送
-        found.append(dataclasses.replace(m, unit=unit, answered=bool(unit) and last.get(unit, "")
-                                         > m.received.isoformat(sep=" ")))
+        # answered by a return of the month, or of the month before whose weeks the mail came in
+        # too (June's resent slim answers a mail of 4 July under July): never by a later month's
+        # (石龙镇's July return left its June mail unasked while June named it 未报送, QA238)
+        when = m.received.isoformat(sep=" ")
+        found.append(dataclasses.replace(m, unit=unit, answered=bool(unit) and any(
+            last.get((unit, str(q)), "") > when for q in (period, period.shift(-1))
+            if q == period or m.received.date() < q.shift(2).start)))
     return found
 
 
-def _last_received(ledger: Ledger, directory: Directory) -> dict[str, str]:
-    """Per unit (as 单位名录 names it today), when the last return it sent that was read (采纳,
-    已被替代, 重复) was received. A file refused or not a return (a damaged July file, 说明.docx, a
-    mail of words only) resends nothing: it dropped the question while the unit stood 未报送 (QA226)."""
-    last: dict[str, str] = {}
+def _last_received(ledger: Ledger, directory: Directory) -> dict[tuple[str, str], str]:
+    """Per unit (as 单位名录 names it today) and period, when the last return it sent that was
+    read (采纳, 已被替代, 重复) was received. A file refused or not a return (a damaged July file,
+    说明.docx, a mail of words only) resends nothing: it dropped the question while the unit stood
+    未报送 (QA226)."""
+    last: dict[tuple[str, str], str] = {}
     read = (Outcome.ACCEPTED, Outcome.SUPERSEDED, Outcome.DUPLICATE)
-    for unit, when in ledger.conn.execute(
-            "SELECT unit, MAX(received_at) FROM receipts WHERE unit IS NOT NULL AND outcome IN (?, ?, ?)"
-            " GROUP BY unit", [str(o) for o in read]):
-        name = directory.resolve(unit) or unit
-        last[name] = max(last.get(name, ""), when or "")
+    for unit, period, when in ledger.conn.execute(
+            "SELECT unit, period, MAX(received_at) FROM receipts WHERE unit IS NOT NULL AND outcome IN (?, ?, ?)"
+            " GROUP BY unit, period", [str(o) for o in read]):
+        at = (directory.resolve(unit) or unit, period or "")
+        last[at] = max(last.get(at, ""), when or "")
     return last
 
 
@@ -202,18 +208,35 @@ def _questions(cons, too_big: list[BigMail]) -> list[MailQuestion]:
 def _unknown_notes(cons, too_big: list[BigMail], limit: str) -> list[MailQuestion]:
     """`big_mail_notes` of the mails whose sender and subject name no unit (zhang.wei@163.com,
     “6月进展填报表”): said once at fetch, they would leave a 通报 naming units 未报送 one of
-    which may have sent it. Said while any unit of the month stands 未报送, until the office
-    says it opened them (photos from outside, or a form it downloaded and collected)."""
+    which may have sent it. Said while any unit of the month stands 未报送, or 逾期 by a return
+    received after such a mail reached the mailbox by its deadline (asked to resend it slim, it
+    did so late: the mail of a known unit is asked about then, QA238), until the office says it
+    opened them (photos from outside, or a form it downloaded and collected)."""
     mails = [m for m in too_big if not m.unit]
     missing = [u.unit for u in cons.units if u.state == UnitState.NOT_REPORTED]
-    if not mails or not missing:
+    late = [u.unit for u in cons.units if u.state == UnitState.LATE and any(_early(cons, u, m) for m in mails)]
+    if not mails or not (missing or late):
         return []
-    some = "、".join(missing[:3]) + ("等" if len(missing) > 3 else "")
+    if not missing:  # only the mails that came before a late unit's return, by its deadline
+        mails = [m for m in mails if any(_early(cons, u, m) for u in cons.units if u.unit in late)]
+    states = [f"{len(names)} 个单位计为{state}（{_some(names)}）"
+              for state, names in (("未报送", missing), ("逾期报送", late)) if names]
     which = "这封邮件" if len(mails) == 1 else "这些邮件"
     return [MailQuestion(
-        f"{cons.period.label}有 {len(missing)} 个单位计为未报送（{some}），但邮箱中有"
-        f"{'、'.join(m.text for m in mails)}，{limit}；发件地址不在单位名录中，主题也没有写明单位，"
-        "可能是其中某个单位的报送。",
+        f"{cons.period.label}有 {'、'.join(states)}，但邮箱中有{'、'.join(m.text for m in mails)}，"
+        + ("在其报送截止前已到达邮箱，" if late and not missing else "") + f"{limit}；"
+        "发件地址不在单位名录中，主题也没有写明单位，可能是其中某个单位的报送"
+        + ("（是逾期报送单位的，该单位实为按时报送）" if late else "") + "。",
         f"请在邮箱中打开{which}核实：如是某单位的填报表，请把它下载后放进收件箱，"
         f"运行 duban collect --received {mails[0].received:%Y-%m-%d}（按邮件收到的日期计报送时间），"
         "再重新汇总和生成通报。", mails)]
+
+
+def _early(cons, u, m: BigMail) -> bool:
+    """Mail ``m`` reached the mailbox by the deadline of ``u`` (a `UnitStatus` 逾期) and before
+    the return it stands 逾期 on: it may have been that return, on time."""
+    return m.received.date() <= cons.due_of(u.unit) and f"{m.received:%Y-%m-%d %H:%M}" < (u.received_at or "")[:16]
+
+
+def _some(names: list[str]) -> str:
+    return "、".join(names[:3]) + ("等" if len(names) > 3 else "")
