@@ -11,6 +11,7 @@ is said on every run (exit 0) and in 收件登记, and ``--undo`` takes it back.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from conftest import PERIOD, ledger_at
@@ -36,9 +37,11 @@ def _lines(result, start: str) -> list[str]:
 
 
 def _checked_at(ws) -> str:
+    """When the answer was recorded, as the lines say it: the ledger's stamp is the machine's wall
+    clock; the lines say the office's (QA239)."""
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         ((_, _, at),) = ledger.sender_checks(PERIOD)
-    return at[:16]
+    return f"{dt.datetime.fromisoformat(at).astimezone(ws.tz):%Y-%m-%d %H:%M}"
 
 
 def test_the_line_names_both_commands(issued_ws, make_return, collecting_on, run):

@@ -156,6 +156,14 @@ def test_bat_endings_follow_the_exit_codes():
     assert '"%RC%"=="1" goto finish_issues' in finish
     issues = _block(finish, ":finish_issues", ":finish_ok")
     assert f"echo {ENDINGS[1]}" in issues and "5-逐条核实" in issues and "goto finish_open" in issues
+    # 5-逐条核实 named only when it has something to ask (QA239)
+    lines = code_lines(issues)
+    assert lines[1:] == [
+        '%DUBAN% verify --check --period "%PERIOD%" >nul 2>nul',
+        'if "%ERRORLEVEL%"=="1" echo 【已完成，但有问题需要处理】请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，'
+        "可双击“5-逐条核实”逐条回答。& goto finish_open",
+        "echo 【已完成，但有问题需要处理】请看上面列出的问题，按各行的说明办理。",
+        "goto finish_open"]
     # Opening the result is for 0 and 1 only.
     opened = finish.index("if defined OPEN")
     assert finish.index(":finish_open") < opened < finish.index(":finish_end")
@@ -205,7 +213,9 @@ def test_shell_twins(stem):
     if stem != "0-首次安装":
         # The .sh asks for the period and opens results in _公共.sh; the .bat does it inline.
         sh_calls = set(re.findall(r'"\$\{DUBAN\[@\]\}"\s+([a-z-]+)', text))
-        assert sh_calls - {"open"} == set(re.findall(r"%DUBAN%\s+([a-z-]+)", bat(stem))) - {"period", "open"}
+        # the .bat's shared ending (open, verify --check) is _公共.sh's finish
+        own = bat(stem)[:bat(stem).index("==== 结果")]
+        assert sh_calls - {"open"} == set(re.findall(r"%DUBAN%\s+([a-z-]+)", own)) - {"period"}
         assert sh_calls <= set(cli.commands)
 
 
@@ -239,6 +249,7 @@ FAKE_DUBAN = r"""#!/bin/sh
 printf '%s\n' "$*" >> "$FAKE_LOG"
 command="$1"
 [ "$command" = "mail" ] && command="mail_$2"
+[ "$command" = "verify" ] && [ "$2" = "--check" ] && command="verify_check"
 eval "rc=\${FAKE_RC_$command:-0}"
 if [ "$command" = "period" ] && [ "$rc" = 0 ]; then echo "${FAKE_PERIOD:-2022-06}"; fi
 [ "$rc" = 0 ] || echo "错误：假的错误（$command）" >&2
@@ -294,7 +305,7 @@ def test_enter_takes_dubans_current_period(script_ws):
 
 @pytest.mark.parametrize("code", sorted(ENDINGS))
 def test_each_exit_code_gets_its_own_honest_ending(script_ws, code):
-    result, calls = run_script(script_ws, "1-下发填报表", issue=code)
+    result, calls = run_script(script_ws, "1-下发填报表", issue=code, verify_check=1)
     assert result.returncode == code
     assert calls[0] == "period --for-issue"
     ending = [line for line in result.stdout.splitlines() if line.startswith("【")]
@@ -305,15 +316,38 @@ def test_each_exit_code_gets_its_own_honest_ending(script_ws, code):
     assert ("5-逐条核实" in result.stdout) == (code == 1)
 
 
-def test_collect_and_merge_combine_their_codes(script_ws):
-    cases = [({}, 0, True), ({"collect": 1}, 1, True), ({"merge": 1}, 1, True), ({"collect": 1, "merge": 4}, 4, True),
-             ({"collect": 2}, 2, False), ({"collect": 4}, 4, False), ({"merge": 3}, 3, True)]
-    for rcs, expected, merged in cases:
-        result, calls = run_script(script_ws, "2-收取并汇总", **rcs)
-        assert result.returncode == expected, (rcs, result.stdout)
-        assert calls[:2] == ["period", "collect --fetch --period 2022-06"]
-        assert ("merge --period 2022-06" in calls) == merged, rcs
-        assert result.stdout.splitlines()[-1].startswith(ENDINGS[expected]), (rcs, result.stdout)
+def test_collect_and_merge_are_one_run(script_ws):
+    """collect --merge: one process merges after collecting (also when returns were sent back,
+    exit 1), so each 请核实 is said once (QA239); its code is the script's."""
+    for code in (0, 1, 2, 3, 4):
+        result, calls = run_script(script_ws, "2-收取并汇总", collect=code)
+        assert result.returncode == code, (code, result.stdout)
+        assert calls[:2] == ["period", "collect --fetch --merge --period 2022-06"]
+        assert not any(c.startswith("merge") for c in calls)
+        assert ("open 汇总 --period 2022-06 -q" in calls) == (code <= 1)
+        assert result.stdout.splitlines()[-1].startswith(ENDINGS[code]), (code, result.stdout)
+
+
+@pytest.mark.parametrize("stem", RUNNERS)
+def test_the_exit_1_line_names_verify_only_when_it_has_something_to_ask(script_ws, stem):
+    """QA239: 5-逐条核实 lists the month's questions it can answer (`duban verify --check` exits 1
+    when there are any); with only an unknown file or another month's form open, naming it sent
+    the office to a window that said there was nothing to answer."""
+    command = {"1-下发填报表": "issue", "2-收取并汇总": "collect", "3-生成通报": "memo", "4-发送邮件": "mail_send",
+               "5-逐条核实": "verify", "一键月报": "run"}[stem]
+    answer = "3\n\n" if stem == "4-发送邮件" else "\n"
+    period = "period --for-issue" if stem == "1-下发填报表" else "period"
+    asked, calls = run_script(script_ws, stem, answer, **{command: 1, "verify_check": 1})
+    assert asked.returncode == 1 and calls[0] == period and "verify --check --period 2022-06" in calls
+    assert asked.stdout.splitlines()[-1] == ("【已完成，但有问题需要处理】请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，"
+                                             "可双击“5-逐条核实”逐条回答。")
+    for check in (0, 2):  # nothing to ask, or verify could not tell (a month never issued)
+        other, _ = run_script(script_ws, stem, answer, **{command: 1, "verify_check": check})
+        assert other.returncode == 1
+        assert other.stdout.splitlines()[-1] == "【已完成，但有问题需要处理】请看上面列出的问题，按各行的说明办理。"
+        assert "5-逐条核实" not in other.stdout
+    done, calls = run_script(script_ws, stem, answer, **{command: 0, "verify_check": 1})
+    assert done.returncode == 0 and not any(c.startswith("verify --check") for c in calls)
 
 
 def test_verify_answers_then_opens_the_rebuilt_summary(script_ws):
@@ -322,7 +356,8 @@ def test_verify_answers_then_opens_the_rebuilt_summary(script_ws):
     for code in (0, 1):
         result, calls = run_script(script_ws, "5-逐条核实", verify=code)
         assert result.returncode == code, result.stdout
-        assert calls == ["period", "verify --period 2022-06", "open 汇总 --period 2022-06 -q"]
+        check = ["verify --check --period 2022-06"] if code else []
+        assert calls == ["period", "verify --period 2022-06", *check, "open 汇总 --period 2022-06 -q"]
         assert result.stdout.splitlines()[-1].startswith(ENDINGS[code])
     result, calls = run_script(script_ws, "5-逐条核实", verify=4)
     assert result.returncode == 4 and calls == ["period", "verify --period 2022-06"]
@@ -595,6 +630,7 @@ int main(int argc, char **argv) {
     char key[200] = "FAKE_RC_";
     if (i < argc) strncat(key, argv[i], 100);
     if (i + 2 < argc && !strcmp(argv[i], "mail")) { strcat(key, "_"); strncat(key, argv[i + 1], 50); }
+    if (i + 1 < argc && !strcmp(argv[i], "verify") && !strcmp(argv[i + 1], "--check")) strcat(key, "_check");
     const char *rc = getenv(key);
     int code = rc ? atoi(rc) : 0;
     if (i < argc && !strcmp(argv[i], "period") && !code) {
@@ -703,15 +739,18 @@ def test_bat_runners_under_wine(wine):
         assert len(ending) == 1 and ending[0].startswith(words), out
         assert calls[:2] == ["period --for-issue", "issue --period 2022-07 --emails"]
         assert ("open 下发 --period 2022-07 -q" in calls) == (code in (0, 1))
+    rc, out, calls = wine.run("5-逐条核实", "\n", FAKE_RC_verify="1", FAKE_RC_verify_check="1")
+    assert rc == 1 and calls == ["period", "verify --period 2022-06", "verify --check --period 2022-06",
+                                 "open 汇总 --period 2022-06 -q"], out
+    assert "【已完成，但有问题需要处理】请看上面列出的问题；其中要核实" in out
     rc, out, calls = wine.run("5-逐条核实", "\n", FAKE_RC_verify="1")
-    assert rc == 1 and calls == ["period", "verify --period 2022-06", "open 汇总 --period 2022-06 -q"], out
+    assert rc == 1 and "【已完成，但有问题需要处理】请看上面列出的问题，按各行的说明办理。" in out, out
     rc, out, calls = wine.run("一键月报", "\n", FAKE_RC_period="2")
     assert rc == 2 and calls == ["period"] and ENDINGS[2] in out
-    for rcs, expected, merged in [({}, 0, True), ({"collect": 1}, 1, True), ({"collect": 1, "merge": 4}, 4, True),
-                                  ({"collect": 2}, 2, False), ({"merge": 3}, 3, True)]:
-        rc, out, calls = wine.run("2-收取并汇总", "\n", **{f"FAKE_RC_{k}": str(v) for k, v in rcs.items()})
-        assert rc == expected, (rcs, out)
-        assert ("merge --period 2022-06" in calls) == merged, rcs
+    for code in (0, 1, 2, 4):
+        rc, out, calls = wine.run("2-收取并汇总", "\n", FAKE_RC_collect=str(code))
+        assert rc == code, (code, out)
+        assert calls[:2] == ["period", "collect --fetch --merge --period 2022-06"], calls
     for answer, kind in (("1\n", "issue"), ("2\n", "feedback"), ("3\n", "remind")):
         rc, out, calls = wine.run("4-发送邮件", answer)
         assert rc == 0 and calls == ["period", f"mail send {kind} --period 2022-06"], out

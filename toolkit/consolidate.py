@@ -216,6 +216,7 @@ class Consolidation:
     fix_by: dict[str, dt.date] = field(default_factory=dict)
     #: units 逾期 on a file's modification time, and the office's answers about such files (`file_time`)
     file_times: list[FileTime] = field(default_factory=list)
+    tz: dt.tzinfo | None = None  # the office's zone: answers' 记录 times said on it (`answers.on_office_clock`)
 
     def office_notes(self) -> list[str]:
         """What the office reads before the month's 汇总表 and 通报 go out (`inbox_notes`,
@@ -632,9 +633,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
                          unknown_senders(ws, period, master.directory, timed, checks),
-                         checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}),
+                         checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}, ws.tz),
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
-                         bare, fix_by, file_times(answered, on_file_time))
+                         bare, fix_by, file_times(answered, on_file_time), ws.tz)
     cons.__dict__["awaited"] = waiting  # the cached_property, computed above from the same units and dues
     return cons
 

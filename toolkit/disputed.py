@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .issued_month import month_name
 from .ledger import Ledger, Receipt
-from .ledger.answers import disputed_checks
+from .ledger.answers import disputed_checks, on_office_clock
 from .master import Master
 from .senders import command
 from .text import LazyPattern
@@ -97,6 +97,6 @@ def disputed_notes(cons) -> list[str]:
 
 def disputed_told(cons) -> list[str]:
     """The office's answers to `disputed_notes` (`Consolidation.told`: said, exit 0)."""
-    return [f"已核实：“{d.file}”是{d.unit}的报送，不是{d.other}的（{d.checked_at[:16]} 记录）；{d.other} 在"
-            f"{cons.period.label}计为{state}。如需撤销，请运行 {command(cons.period, d.unit, '--undo')}"
+    return [f"已核实：“{d.file}”是{d.unit}的报送，不是{d.other}的（{on_office_clock(d.checked_at, cons.tz)} 记录）；"
+            f"{d.other} 在{cons.period.label}计为{state}。如需撤销，请运行 {command(cons.period, d.unit, '--undo')}"
             for d, state in asked(cons) if d.checked_at]

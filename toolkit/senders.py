@@ -23,6 +23,7 @@ from .addresses import addresses_in, parse_addresses
 from .dates import cn_date
 from .issued_month import month_name
 from .ledger import Ledger, Receipt
+from .ledger.answers import on_office_clock
 from .master import Master
 from .period import Period
 from .units import Directory
@@ -101,17 +102,20 @@ def marked(receipts: list[Receipt], checks: Sequence[Check]) -> list[Receipt]:
             if r.id in answers else r for r in receipts]
 
 
-def checked_notes(period: Period, checks: Sequence[Check], states: dict[str, tuple[str, str]]) -> list[str]:
+def checked_notes(period: Period, checks: Sequence[Check], states: dict[str, tuple[str, str]],
+                  tz: dt.tzinfo | None = None) -> list[str]:
     """One line per answer the office gave (`Consolidation.told`: said, exit 0), with the
-    verdict it leaves (``states``: unit → (报送状态, 报送时间)): a 逾期 it made is never silent."""
+    verdict it leaves (``states``: unit → (报送状态, 报送时间)): a 逾期 it made is never silent.
+    When it was recorded is said on the office's clock (``tz``, `on_office_clock`)."""
     out = []
-    for r, theirs, at in checks:
+    for r, theirs, stamp in checks:
+        at = on_office_clock(stamp, tz)
         unit = r.unit or ""
         state, when = states.get(unit, ("", ""))
         head = f"已核实：{unit} {period.label}的“{r.name}”（{r.received_at[:16]}，发件人不在单位名录中）"
         verdict = f"{unit} 计为{state}" + (f"（报送时间 {when}）" if when else "") if state else ""
-        said = (f"由其报送或委托报送（{at[:16]} 记录），{verdict}" if theirs
-                else f"不是{unit}报送（{at[:16]} 记录），不再据此计算报送时间，{verdict}")
+        said = (f"由其报送或委托报送（{at} 记录），{verdict}" if theirs
+                else f"不是{unit}报送（{at} 记录），不再据此计算报送时间，{verdict}")
         out.append(f"{head}{said.rstrip('，')}。如需撤销，请运行 {command(period, unit, '--undo')}")
     return out
 

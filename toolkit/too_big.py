@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from .dates import cn_date
 from .ledger import Ledger
+from .ledger.answers import on_office_clock
 from .period import Period
 from .units import Directory
 from .vocab import Outcome, UnitState
@@ -164,7 +165,8 @@ def big_mail_told(cons) -> list[str]:
     if not any(m.checked_at for m in cons.too_big):  # nothing checked: `_questions` again for nothing
         return []
     asked = {m for q in _questions(cons, cons.too_big) for m in q.mails}
-    return [f"已核实：{m.text}已打开核实（{m.checked_at[:16]} 记录），不再提示。如需撤销，请运行 {m.command(undo=True)}"
+    return [f"已核实：{m.text}已打开核实（{on_office_clock(m.checked_at, cons.tz)} 记录），不再提示。"
+            f"如需撤销，请运行 {m.command(undo=True)}"
             for m in cons.too_big if m.checked_at and m in asked]
 
 

@@ -50,13 +50,10 @@ set "OK=已收取并生成汇总表，正在打开汇总文件夹。"
 set "OPEN=汇总"
 rem --fetch: with [mail] imap_host set, the mailbox is fetched first; a fetch that fails stops here
 rem (exit 2), before a 汇总表 names units 未报送 whose returns are still in the mailbox.
-%DUBAN% collect --fetch --period "%PERIOD%"
+rem --merge: then the 汇总表, in the same run (also when some returns were sent back: the accepted
+rem ones still count), so each 请核实 is said once, not by collect and again by a separate merge.
+%DUBAN% collect --fetch --merge --period "%PERIOD%"
 set "RC=%ERRORLEVEL%"
-if not "%RC%"=="0" if not "%RC%"=="1" goto finish
-rem Merge even when some returns were sent back (exit 1): the accepted ones still count.
-%DUBAN% merge --period "%PERIOD%"
-set "MERGE_RC=%ERRORLEVEL%"
-if not "%MERGE_RC%"=="0" set "RC=%MERGE_RC%"
 goto finish
 
 rem ==== 结果：每个退出码一句实话（见 duban --help），生成了结果时（0、1）打开结果 ====
@@ -71,7 +68,11 @@ if "%RC%"=="130" echo 【已取消】& goto finish_end
 echo 【失败】督办没有正常结束（代码 %RC%）。请把本窗口截图和“日志\duban.log”发给技术支持。
 goto finish_end
 :finish_issues
-echo 【已完成，但有问题需要处理】请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，可双击“5-逐条核实”逐条回答。
+rem 5-逐条核实 is named only when it has something to ask (duban verify --check exits 1): an
+rem unknown file or another month's form is not among its questions, but dealt with as its line says.
+%DUBAN% verify --check --period "%PERIOD%" >nul 2>nul
+if "%ERRORLEVEL%"=="1" echo 【已完成，但有问题需要处理】请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，可双击“5-逐条核实”逐条回答。& goto finish_open
+echo 【已完成，但有问题需要处理】请看上面列出的问题，按各行的说明办理。
 goto finish_open
 :finish_ok
 echo 【成功】%OK%

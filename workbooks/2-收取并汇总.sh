@@ -5,12 +5,7 @@
 ask_period
 # --fetch: with [mail] imap_host set, the mailbox is fetched first; a fetch that fails stops here
 # (exit 2), before a 汇总表 names units 未报送 whose returns are still in the mailbox.
-"${DUBAN[@]}" collect --fetch --period "$PERIOD"
-RC=$?
-if [ "$RC" -le 1 ]; then
-  # Merge even when some returns were sent back (exit 1): the accepted ones still count.
-  "${DUBAN[@]}" merge --period "$PERIOD"
-  MERGE_RC=$?
-  [ "$MERGE_RC" -ne 0 ] && RC=$MERGE_RC
-fi
-finish "$RC" "已收取并生成汇总表，正在打开汇总文件夹。" "${DUBAN[@]}" open 汇总 --period "$PERIOD" -q
+# --merge: then the 汇总表, in the same run (also when some returns were sent back: the accepted
+# ones still count), so each 请核实 is said once, not by collect and again by a separate merge.
+"${DUBAN[@]}" collect --fetch --merge --period "$PERIOD"
+finish $? "已收取并生成汇总表，正在打开汇总文件夹。" "${DUBAN[@]}" open 汇总 --period "$PERIOD" -q

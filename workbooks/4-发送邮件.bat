@@ -91,7 +91,11 @@ if "%RC%"=="130" echo 【已取消】& goto finish_end
 echo 【失败】督办没有正常结束（代码 %RC%）。请把本窗口截图和“日志\duban.log”发给技术支持。
 goto finish_end
 :finish_issues
-echo 【已完成，但有问题需要处理】请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，可双击“5-逐条核实”逐条回答。
+rem 5-逐条核实 is named only when it has something to ask (duban verify --check exits 1): an
+rem unknown file or another month's form is not among its questions, but dealt with as its line says.
+%DUBAN% verify --check --period "%PERIOD%" >nul 2>nul
+if "%ERRORLEVEL%"=="1" echo 【已完成，但有问题需要处理】请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，可双击“5-逐条核实”逐条回答。& goto finish_open
+echo 【已完成，但有问题需要处理】请看上面列出的问题，按各行的说明办理。
 goto finish_open
 :finish_ok
 echo 【成功】%OK%

@@ -49,6 +49,18 @@ ask_period() {
   PERIOD="${PERIOD:-$current}"
 }
 
+# The exit-1 line's advice: 5-逐条核实 only when it has something to ask (`duban verify --check`
+# exits 1); a file of no unit or another month's form is not among its questions (QA239).
+issues_advice() {
+  local asks=0
+  "${DUBAN[@]}" verify --check --period "$PERIOD" >/dev/null 2>&1 || asks=$?
+  if [ "$asks" -eq 1 ]; then
+    echo "请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，可双击“5-逐条核实”逐条回答。"
+  else
+    echo "请看上面列出的问题，按各行的说明办理。"
+  fi
+}
+
 # finish RC ["成功时的说明" [打开结果的命令 …]]: one honest line for duban's exit code
 # (see `duban --help`), the result opened when it was made (0, and 1: made, with problems said
 # above it; most months end 1 while a 请核实 is open), then the pause.
@@ -59,7 +71,7 @@ finish() {
   echo
   case "$rc" in
     0) echo "【成功】$ok" ;;
-    1) echo "【已完成，但有问题需要处理】请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，可双击“5-逐条核实”逐条回答。" ;;
+    1) echo "【已完成，但有问题需要处理】$(issues_advice)" ;;
     2) echo "【未完成】请按上面以“错误：”开头的那一行处理后再运行。" ;;
     3) echo "【程序出错】这是督办程序的问题，不是操作错误。请把“日志/duban.log”发给技术支持。" ;;
     4) echo "【未运行】另一个督办程序正在处理这个工作区，请等它结束后再运行。" ;;

@@ -184,8 +184,10 @@ def received_cmd(state: State, period: str | None, unit: str, on, confirm: bool,
 
 @cli.command("verify")
 @period_option()
+@click.option("--check", "check_only", is_flag=True,
+              help="只查看有没有需要逐条回答的事项，不提问：有则退出码为 1，没有为 0（双击脚本使用）")
 @pass_state
-def verify_cmd(state: State, period: str | None) -> None:
+def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
     """逐条核实：把本期“请核实”中可以当场回答的事项逐条列出，按编号选择回答。
 
     回答与 duban received、duban sender、duban mail checked 相同，记录在收件台账中，
@@ -197,12 +199,20 @@ def verify_cmd(state: State, period: str | None) -> None:
     示例：
       duban verify
       duban verify --period 2022-06
+      duban verify --check
     """
     ws = state.workspace()
     p = _issued(ws, period, False)
     action = _action("verify")
     questions = action.open_questions(ws, p)
     asked, recorded, gone, changed = questions.asked, 0, 0, False
+    if check_only:  # the scripts' exit-1 line names 5-逐条核实 only when it has something to ask
+        if asked:
+            echo(state, f"{p.label}有 {len(asked)} 项需要逐条核实：请运行 duban verify（或双击“5-逐条核实”）逐条回答。")
+            state.exit_code = 1
+        else:
+            echo(state, f"{p.label}没有需要逐条回答的“请核实”事项。")
+        return
     if asked:
         echo(state, f"{p.label}有 {len(asked)} 项需要核实。请按编号选择回答；直接回车跳过，以后再答。")
     try:

@@ -35,8 +35,10 @@ from .base import (
               help="直接放入收件箱的文件（非邮件）按这一天收到计，代替文件修改时间")
 @click.option("--fetch", "fetch", is_flag=True,
               help="先从 duban.toml [mail] 设置的邮箱收取报送邮件（同 duban mail fetch；没有设置邮箱时不收取）")
+@click.option("--merge", "then_merge", is_flag=True,
+              help="收取后接着生成本期汇总表（同 duban merge），各项“请核实”只说一次（双击“2-收取并汇总”使用）")
 @pass_state
-def collect(state: State, period: str | None, received, fetch: bool) -> None:
+def collect(state: State, period: str | None, received, fetch: bool, then_merge: bool) -> None:
     """收取报送：处理收件箱中的文件、邮件（.eml/.msg）和压缩包（.zip/.7z/.rar）。
 
     每个文件原样归档到 归档/<期>/，登记到收件台账，逐份校验；退回的单位
@@ -52,7 +54,9 @@ def collect(state: State, period: str | None, received, fetch: bool) -> None:
       duban collect --period 2022-06
       duban collect --received 2022-07-04
       duban collect --fetch
+      duban collect --fetch --merge
     """
+    merged = None
     with state.locked() as ws:
         fetched = None
         if fetch:  # a failed fetch stops before 收件箱: merged next, it would name 未报送 units whose mail waits
@@ -61,10 +65,28 @@ def collect(state: State, period: str | None, received, fetch: bool) -> None:
         # --fetch is 2-收取并汇总's: whatever mail came is filed under its own month where its
         # unit owes that month, not refused as the period the office confirmed at the prompt
         result = _action("collect").collect(ws, period, state.progress, received=received, file_owed=fetch)
+        if then_merge:
+            # 2-收取并汇总 ran collect and merge as two processes, and each 请核实 on a file's time
+            # was said twice (collect's line, then merge's): one run, said once, as `run` says it
+            try:  # merged even when returns were sent back: the accepted ones still count
+                merged = _action("merge").merge(ws, _issued(ws, period, False))
+            except BaseException:  # no 汇总表 (open in Excel, a month never issued): collect's lines whole
+                _echo_collected(state, ws, fetched, result)
+                raise
+    notes = merged.consolidation.office_notes() if merged is not None else []
+    _echo_collected(state, ws, fetched, result, frozenset(notes))
+    if merged is not None:
+        _echo_figures(state, merged.consolidation, notes)
+        echo(state, f"汇总表：{merged.path}")
+
+
+def _echo_collected(state: State, ws, fetched, result, said: frozenset[str] = frozenset()) -> None:
+    """What `collect` fetched and collected, but the lines ``said`` (the month's notes, which
+    ``--merge`` says after them); exit 1 when something needs attention."""
     _echo_fetched(state, fetched)
-    _echo_collect(state, ws, result)
+    _echo_collect(state, ws, result, said)
     if result.needs_attention or (fetched is not None and fetched.problems):
-        state.exit_code = 1
+        state.exit_code = max(state.exit_code, 1)
 
 
 def _echo_fetched(state: State, fetched, indent: str = "") -> None:
@@ -73,7 +95,7 @@ def _echo_fetched(state: State, fetched, indent: str = "") -> None:
         echo(state, indent + line)
 
 
-def _echo_collect(state: State, ws, result) -> None:
+def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset()) -> None:
     if not result.inputs and not result.recovered and not result.skipped:
         echo(state, f"收件箱是空的：{ws.inbox}，没有新的报送可收取。如有报送，请把文件、邮件（.eml）或压缩包"
                     "放进去后再运行。")
@@ -116,7 +138,7 @@ def _echo_collect(state: State, ws, result) -> None:
                 echo(state, f"  请核实：{it.name} 看不出是哪个单位报送的（文件中的单位信息、文件名、邮件主题和发件人"
                             "都没有指明名录中的单位），未计入任何单位。请向发件人核实；如是名录中某单位的报送，"
                             "请该单位用下发的填报表重新报送", fg="yellow")
-    _echo_evidence(state, result)
+    _echo_evidence(state, result, said)
     if result.feedback:
         folders = sorted({str(p.parent) for p in result.feedback})
         units = sorted({p.name.rsplit("_校验反馈", 1)[0] for p in result.feedback})
@@ -262,9 +284,9 @@ def _echo_office_notes(state: State, cons, indent: str = "", notes: list[str] | 
         state.exit_code = state.exit_code or 1
 
 
-def _echo_figures(state: State, cons) -> None:
+def _echo_figures(state: State, cons, notes: list[str] | None = None) -> None:
     _echo_not_issued(state, cons)
-    _echo_office_notes(state, cons)
+    _echo_office_notes(state, cons, notes=notes)
     f = cons.figures()
     echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，"
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"

@@ -25,6 +25,18 @@ def answered_now() -> str:
     return dt.datetime.now().isoformat(sep=" ", timespec="microseconds")
 
 
+def on_office_clock(stamp: str, tz: dt.tzinfo | None) -> str:
+    """A time the ledger wrote (`answered_now`, `store.now`: the machine's wall clock, naive) to
+    the minute on the office's clock (duban.toml ``timezone``), as every other time is said: a
+    laptop left on UTC recorded at 02:00 an answer given at 10:00 Beijing time. Stored values stay
+    naive local (no migration): read in the machine's zone of the reading, so a stamp written
+    before that zone was changed shows shifted by the change. No ``tz``, or no ISO time: as written."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M") if tz else stamp[:16]
+    except (ValueError, OverflowError, OSError):
+        return stamp[:16]
+
+
 def check_disputed(conn: sqlite3.Connection, receipt_id: int, checked: bool) -> None:
     """Record that the file ``receipt_id`` is its registered unit's (``checked``), or take it back."""
     if checked:
