@@ -38,7 +38,7 @@ def test_a_download_reads_again_only_the_mails_of_its_own_unit(issued_ws, collec
     downloaded(ws, form(ws, JUNE))
     read: list[str] = []
     real = downloads._read_again
-    monkeypatch.setattr(downloads, "_read_again", lambda w, rec: read.append(rec.name) or real(w, rec))
+    monkeypatch.setattr(downloads, "_read_again", lambda w, rec, *mailboxes: read.append(rec.name) or real(w, rec, *mailboxes))
     collect(ws)
     rec = the_download(ws)
     assert (rec.period, rec.received_at[:16]) == (JUNE, "2022-07-04 09:30"), rec

@@ -15,8 +15,9 @@ import datetime as dt
 import html
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class CloudFile:
     size: str = ""                  # as the mail states it: 12.35M; exact bytes (163's filesize): 25892710
     words: str = ""                 # the sender's words above the block: 请查收我会7月份进展填报表…
     code: str = ""                  # the share's 提取码 (百度网盘 ?pwd= or the words after the link)
+    #: the forwarded message (message/rfc822) whose words hold the link, as `mail.Attachment`'s
+    #: evidence template (`mail.forwarded`); None: the mail's own. A file downloaded from it is
+    #: timed as one attached to that message would be (`downloads`)
+    sent_in: Any = field(default=None, compare=False)
 
 
 #: link hosts and paths of each service's download page, strongest first

@@ -7,7 +7,10 @@ had it been attached. Its modification time is the day of the download, and the 
 name the unit 逾期 on it. It takes the mail's time as weak as an attachment would (a mail
 forwarded inline, the mailbox's time beside an on-time Date: `evidence.weak_kind`), read from
 the mail in this run or from what collect kept of it by receipt (`ledger.time_basis`): a unit
-逾期 on that alone is asked about (`file_time`), not named 逾期 with nothing said.
+逾期 on that alone is asked about (`file_time`), not named 逾期 with nothing said. A link in a
+forwarded message (message/rfc822: `cloud.CloudFile.sent_in`) times its file as a file attached
+to that message would be (QA242): by the message's own Date (`TimeSource.FORWARDED` when whom it
+went to cannot be told, the forward's time said beside it), else by the forward, weakly.
 
 Units link one name every month (市残联进展填报表.xlsx in June and in July), so the name alone
 decides nothing. Among the mails of the file's own unit (or of none known) that gave the name,
@@ -34,9 +37,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .evidence import local, mail_period, mail_unit, take_weak_kind, weak_kind
+from .addresses import office_mailboxes
+from .evidence import local, mail_period, mail_unit, settle_time, take_weak_kind, weak_kind
 from .ledger.time_basis import weak_times
 from .period import Period
+from .unpack import Item, adopt_forwarded
 from .vocab import TimeSource
 
 if TYPE_CHECKING:
@@ -66,10 +71,10 @@ class Link:
     """One mail's link to a file of a name (`cloud_key`)."""
 
     key: str
-    when: dt.datetime               # the mail's time, as collect took it
+    when: dt.datetime               # the time a file attached beside the link takes (`_timed`)
     how: str                        # its `TimeSource`
     mail: str                       # the mail's file name, as 收件登记 shows it
-    subject: str
+    subject: str                    # its subject (the forwarded message's, for a link in one)
     unit: str | None
     filed: Period | None            # the period collect filed the mail under
     said: Period | None             # the period the mail itself says (`evidence.mail_period`)
@@ -77,6 +82,9 @@ class Link:
     #: why the mail's time may not be when the department sent it (`evidence.weak_kind`: a mail
     #: forwarded inline, the mailbox's time beside its Date); None: it is the mail's own
     weak: tuple[str, str | None] | None = None
+    #: when the forward brought a forwarded message timed by its own Date (`TimeSource.FORWARDED`)
+    forward_time: dt.datetime | None = None
+    via: str = ""                   # the forwarded message holding the link, as `unpack` names it
 
     @property
     def label(self) -> str:
@@ -92,8 +100,8 @@ def downloaded_from_links(ws, ledger, directory, tops: list, addresses: dict[str
     if not loose:
         return []
     keys = {cloud_key(it.name) for it in loose}
-    links = _ledger_links(ws, ledger, directory, _units_by_key(loose)) + _run_links(tops, directory, addresses,
-                                                                                   run_period, keys)
+    links = (_ledger_links(ws, ledger, directory, _units_by_key(loose))
+             + _run_links(tops, directory, addresses, run_period, keys, ws.tz))
     said = []
     for top in loose:
         chosen, message = _choose(top, links, ws.tz)
@@ -108,10 +116,11 @@ def downloaded_from_links(ws, ledger, directory, tops: list, addresses: dict[str
             continue
         if chosen is not None:
             for d in top.walk():  # what a downloaded archive holds was carried with it
-                d.received_at, d.time_source = chosen.when, chosen.how
+                d.received_at, d.time_source, d.forward_time = chosen.when, chosen.how, chosen.forward_time
                 # timed as the mail's attachments are, weak alike: asked about when 逾期 on it alone
                 take_weak_kind(d, chosen.weak)
-            how = f"从邮件“{chosen.mail}”的超大附件链接下载，按该邮件的时间计"
+            via = f" › {chosen.via}" if chosen.via else ""
+            how = f"从邮件“{chosen.mail}”{via}的超大附件链接下载，按该邮件的时间计"
             top.note = "；".join(filter(None, (top.note, how)))
         if message:
             said.append((top.name, message))
@@ -142,6 +151,8 @@ def _ledger_links(ws, ledger, directory, keys: dict[str, set[str] | None]) -> li
     out = []
     read: dict[int, tuple[str, list[CloudFile]]] = {}  # a mail linking several files is read once
     kept: dict[int, tuple[str, str]] | None = None  # why a mail's time is weak, as collect kept it
+    # whom a forwarded message went to, read as collect read it (`mail.addressed_to_office`)
+    mailboxes: tuple[frozenset[str], frozenset[str]] | None = None
     for rec, issue in ledger.with_issue("W211"):
         key = cloud_name(issue.message)
         if key not in keys or rec.received_how not in _BY_MAIL:
@@ -149,22 +160,46 @@ def _ledger_links(ws, ledger, directory, keys: dict[str, set[str] | None]) -> li
         unit = (directory.resolve(rec.unit) or rec.unit) if rec.unit else None
         if unit is not None and keys[key] is not None and unit not in keys[key]:
             continue
-        subject, files = read[rec.id] if rec.id in read else read.setdefault(rec.id, _read_again(ws, rec))
+        if rec.id not in read:
+            mailboxes = mailboxes or office_mailboxes(ws.settings.mail.addresses, directory, ws.organiser)
+            read[rec.id] = _read_again(ws, rec, *mailboxes)
+        subject, files = read[rec.id]
         file = next((f for f in files if cloud_key(f.name) == key), None)
         said = mail_period([Path(rec.name).stem, subject], files, rec.received) if file else None
         kept = weak_times(ledger.conn) if kept is None else kept
-        out.append(Link(key, rec.received, rec.received_how, rec.name, subject, unit, rec.period, said, file,
-                        kept.get(rec.id)))
+        # the mail as collect settled it: its time, source and why that is weak, kept by receipt
+        mail = Item(rec.name, b"", "", rec.received, time_source=rec.received_how, subject=subject)
+        take_weak_kind(mail, kept.get(rec.id))
+        out.append(Link(key, mail=rec.name, unit=unit, filed=rec.period, said=said, file=file,
+                        **_timed(mail, file, ws.tz)))
     return out
 
 
-def _read_again(ws, rec) -> tuple[str, list[CloudFile]]:
+def _timed(mail, f: CloudFile | None, tz) -> dict[str, Any]:
+    """`Link`'s timing of a link ``f`` in ``mail`` (an `unpack.Item`, settled): the time a file
+    attached beside the link would take. In a forwarded message (``f.sent_in``) that is the
+    message's own, as `unpack.adopt_forwarded` and `evidence.settle_time` give a file attached
+    to it, not the forward's with nothing said: the download is asked about, or said on time,
+    alike (QA242)."""
+    it, via = mail, ""
+    if f is not None and f.sent_in is not None:
+        it, via = mail.inherit(Item(f.name, b"", "", mail.received_at)), f.sent_in.via
+        adopt_forwarded(it, f.sent_in)
+        settle_time(it, tz, None, mail)
+    return {"when": it.received_at, "how": it.time_source, "subject": it.subject, "weak": weak_kind(it),
+            "forward_time": it.forward_time, "via": via}
+
+
+def _read_again(ws, rec, office: frozenset[str], units: frozenset[str]) -> tuple[str, list[CloudFile]]:
+    """The archived mail ``rec`` read again: its subject and links, each with the forwarded
+    message holding it (``office``, ``units``: as collect read whom that went to)."""
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
     from .mail import parse_mail, parse_msg
 
     try:
         data = (ws.root / rec.archive_path).read_bytes()
-        mail = parse_mail(data, ws.limits.max_mail_parts) if rec.kind == "eml" else parse_msg(data)
+        mail = (parse_mail(data, ws.limits.max_mail_parts, office=office, units=units) if rec.kind == "eml"
+                else parse_msg(data, office, units))
     except Exception as exc:  # the name alone still matches, as before the mails were read again
         log.info("无法从归档邮件读出超大附件：%s", rec.archive_path, exc_info=exc)
         return "", []
@@ -172,7 +207,7 @@ def _read_again(ws, rec) -> tuple[str, list[CloudFile]]:
 
 
 def _run_links(tops: list, directory, addresses: dict[str, set[str]], run_period: Period,
-               keys: set[str]) -> list[Link]:
+               keys: set[str], tz) -> list[Link]:
     """This run's mails linking a file of one of ``keys``, filed as `evidence.bare_mails` will."""
     out = []
     for top in tops:
@@ -181,8 +216,8 @@ def _run_links(tops: list, directory, addresses: dict[str, set[str]], run_period
                 continue
             unit = mail_unit(it, directory, addresses)[0]
             said = mail_period(it.hints, it.cloud, it.received_at)
-            out += [Link(cloud_key(f.name), it.received_at, it.time_source, it.name, it.subject, unit,
-                         said or run_period, said, f, weak_kind(it)) for f in it.cloud if cloud_key(f.name) in keys]
+            out += [Link(cloud_key(f.name), mail=it.name, unit=unit, filed=said or run_period, said=said, file=f,
+                         **_timed(it, f, tz)) for f in it.cloud if cloud_key(f.name) in keys]
     return out
 
 

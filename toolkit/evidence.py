@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from .addresses import addresses_in
 from .dates import month_end
-from .file_time import late_on_file_time, late_on_weak_time, weak_words
+from .file_time import late_on_file_time, late_on_weak_time, stated_time, weak_words
 from .ledger.time_basis import FORWARD, INLINE, MAILBOX
 from .period import Period
 from .report import make_issue
@@ -434,6 +434,30 @@ def cap_at_carrier(item, carrier) -> None:
     (W207, `weak_times.capped_doubt`)."""
     if carrier.time_source in _SENT_TIMES and item.received_at > carrier.received_at:
         item.capped_from, item.received_at, item.forward_timed = item.received_at, carrier.received_at, True
+
+
+def settle_time(item, tz: ZoneInfo, stated: dt.date | None, carrier=None) -> None:
+    """``item``'s (an `unpack.Item`) received time as wall-clock time in the workspace's zone,
+    with its source, once ``carrier`` (what carried it, settled; None: an inbox file) is: a
+    file inside a mail or an archive takes the time of what carried it (an entry's own 1980 zip
+    date proves nothing); a loose file takes the coordinator's ``stated`` date, else its
+    modification time; a forwarded message's own Date no later than what carried it
+    (`cap_at_carrier`), and when the forward brought it (``forward_time``). Collect settles
+    every item so; `downloads` a file downloaded from a link in a forwarded message, as one
+    attached to it."""
+    own = item.time_source in (TimeSource.MAIL, TimeSource.FORWARDED)  # a (forwarded) mail's own Date
+    if item.time_source == TimeSource.CARRIER and carrier is not None:
+        item.received_at, item.time_source = carrier.received_at, carrier.time_source
+        item.mail_date, item.capped_from = carrier.mail_date, carrier.capped_from
+        item.forward_timed = item.forward_timed or carrier.capped_from is not None  # capped: the forward's time
+    elif item.time_source == TimeSource.MTIME and stated is not None:
+        item.received_at, item.time_source = stated_time(stated), TimeSource.STATED
+    else:
+        item.received_at = local(item.received_at, tz)
+    if own and carrier is not None:
+        cap_at_carrier(item, carrier)
+    if item.time_source == TimeSource.FORWARDED and carrier is not None:  # when the forward brought it
+        item.forward_time = carrier.forward_time or carrier.received_at
 
 
 def late_on_weak_evidence(it, unit: str, due: dt.date, period: Period) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -204,6 +204,8 @@ class ParsedMail:
     skipped_parts: int = 0
     #: the text bodies, ``(subtype, text)``, forwarded messages' included: read for `cloud`
     bodies: list[tuple[str, str]] = field(default_factory=list)
+    #: each body's message, as `forwarded` gives its files (no ``via``: the mail's own)
+    body_from: list[Attachment] = field(default_factory=list)
     #: files the mail links to instead of carrying them (QQ 超大附件, 网易云附件): `toolkit.cloud`
     cloud: list[CloudFile] = field(default_factory=list)
     #: an out-of-office or other automatic reply (`auto_reply`), most often to the office's own mail
@@ -448,10 +450,20 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,
     budget = [max_parts]
     # the mail is "around" its forwarded messages: whom it was sent to
     _walk(msg, out, Attachment("", b"", to=out.to), budget, max_depth, office, units)
-    out.cloud = cloud_files(out.bodies)
+    out.cloud = _links_sent_in(out.bodies, out.body_from)
     out.auto_reply = auto_reply(out.subject, msg)
     out.acknowledgement = not out.attachments and not out.cloud and acknowledgement(out.bodies)
     return out
+
+
+def _links_sent_in(bodies: list[tuple[str, str]], around: list[Attachment]) -> list[CloudFile]:
+    """`cloud_files`, each link in a forwarded message with that message (the innermost holding
+    it; `CloudFile.sent_in`): the department sent it then, as a file attached there (QA242)."""
+    where: dict[str, Attachment] = {}
+    for body, a in sorted(zip(bodies, around), key=lambda b: -b[1].via.count(" › ") if b[1].via else 1):
+        for f in cloud_files([body]) if a.via else ():
+            where.setdefault(f.link, a)
+    return [replace(f, sent_in=where[f.link]) if f.link in where else f for f in cloud_files(bodies)]
 
 
 def _sent_to(msg: Message) -> tuple[str, ...]:
@@ -546,6 +558,7 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
         if disposition != "attachment" and maintype in ("text", "multipart", "image"):
             if ctype in ("text/plain", "text/html"):  # the body: it may link a 超大附件
                 out.bodies.append((msg.get_content_subtype(), _body_text(msg)))
+                out.body_from.append(around)
             return  # the mail body or an inline picture
         if not any(t in ctype for t in _SPREADSHEET_TYPES):
             return

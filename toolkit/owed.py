@@ -131,7 +131,7 @@ def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt, units: frozenset[str]
                 log.info("无法从归档邮件读出发件人：%s", parent.archive_path, exc_info=exc)
             else:
                 # a file in a forwarded message (message/rfc822) was sent by that message's
-                # sender, as unpack._adopt_forwarded read it, not by the colleague forwarding it
+                # sender, as unpack.adopt_forwarded read it, not by the colleague forwarding it
                 # (unless the message provably went to a unit, not the office: `addressed_to_office`)
                 forwarded = next((a.sender for a in mail.attachments if a.sender
                                   and hashlib.sha256(a.data).hexdigest() == below.sha256), "")

@@ -272,7 +272,7 @@ def _expand_mail(item: Item, limits: Limits) -> None:
 
 def _adopt_mail(item: Item, mail, limits: Limits) -> None:
     # a mail attached to a mail is a forwarded one: its Date and From are the files' unless it
-    # provably went to a unit, not the office (`mail.addressed_to_office`, as `_adopt_forwarded`)
+    # provably went to a unit, not the office (`mail.addressed_to_office`, as `adopt_forwarded`)
     from .mail import addressed_to_office
 
     sent = True if item.mail_to is None else addressed_to_office(mail.to, item.mail_to, item.office, item.units)
@@ -302,7 +302,7 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
         whole = name.replace("/", "／").replace("\\", "＼")
         child = item.carry(Item(safe_filename(whole), att.data, source, item.received_at,
                                 depth=item.depth, level=item.level + 1, budget=item.budget))
-        _adopt_forwarded(child, att)
+        adopt_forwarded(child, att)
         expand(child, limits)
     item.cloud = list(mail.cloud)
     if item.cloud:
@@ -314,13 +314,14 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
                       else "；没有附件")
 
 
-def _adopt_forwarded(child: Item, att: Attachment) -> None:
+def adopt_forwarded(child: Item, att: Attachment) -> None:
     """A file inside a forwarded message (message/rfc822) takes that message's Date and From,
     as it would had the message been forwarded as an .eml file (`_adopt_mail` on that file):
     the department sent it then, whenever a colleague forwarded it to the office. Whatever
     the forwarded message lacks stays the mail's, which `carry` gave; so does all of it when
     it provably went to a unit (`mail.addressed_to_office`: ``att.elsewhere``). Whom it went to
-    not known (``att.unsure``), its Date is `TimeSource.FORWARDED`: the forward's time is said."""
+    not known (``att.unsure``), its Date is `TimeSource.FORWARDED`: the forward's time is said.
+    So is a file downloaded from a link in it timed (`downloads`, QA242)."""
     if att.date:
         child.received_at = att.date
         child.time_source = TimeSource.FORWARDED if att.unsure else TimeSource.MAIL

@@ -25,7 +25,6 @@ from ..evidence import (
     address_index,
     bare_mail_message,
     bare_mails,
-    cap_at_carrier,
     doubt,
     from_timestamp,
     local,
@@ -33,11 +32,11 @@ from ..evidence import (
     own_later_form,
     period_in,
     sent_for_another,
+    settle_time,
     unit_in_names,
     unit_of_address,
     weak_kind,
 )
-from ..file_time import stated_time
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..issued_month import EarlierMonths, check_as_printed
 from ..ledger import Ledger, Receipt
@@ -358,25 +357,10 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
 
 def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
                  carrier: Item | None = None) -> None:
-    """Each received time as wall-clock time in the workspace's zone, with its source.
-
-    A file inside a mail or an archive takes the time of what carried it (an entry's own
-    1980 zip date proves nothing); a loose file takes the coordinator's stated date, else
-    its modification time; a forwarded message's own Date no later than what carried it
-    (`cap_at_carrier`)."""
-    own = item.time_source in (TimeSource.MAIL, TimeSource.FORWARDED)  # a (forwarded) mail's own Date
-    if item.time_source == TimeSource.CARRIER and carrier is not None:
-        item.received_at, item.time_source = carrier.received_at, carrier.time_source
-        item.mail_date, item.capped_from = carrier.mail_date, carrier.capped_from
-        item.forward_timed = item.forward_timed or carrier.capped_from is not None  # capped: the forward's time
-    elif item.time_source == TimeSource.MTIME and stated is not None:
-        item.received_at, item.time_source = stated_time(stated), TimeSource.STATED
-    else:
-        item.received_at = local(item.received_at, tz)
-    if own and carrier is not None:
-        cap_at_carrier(item, carrier)
-    if item.time_source == TimeSource.FORWARDED and carrier is not None:  # when the forward brought it
-        item.forward_time = carrier.forward_time or carrier.received_at
+    """Each received time as wall-clock time in the workspace's zone, with its source
+    (`evidence.settle_time`, which times a download from a forwarded message's link too),
+    what carries a file before the file."""
+    settle_time(item, tz, stated, carrier)
     for child in item.children:
         _settle_time(child, tz, stated, item)
 
