@@ -67,7 +67,7 @@ LEAD, COOP = Role.LEAD, Role.COOP
 NOT_ISSUED = Owed.NOT_ISSUED
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: start-up (docs/design.md)
 class UnitStatus:
     """One row of 报送情况."""
 
@@ -99,7 +99,7 @@ class UnitStatus:
         return f"{self.file}（报送时间为第一份合格报送“{self.timed_by}”的时间）"
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: start-up (docs/design.md)
 class TaskSummary:
     """One row of 任务汇总."""
 
@@ -155,7 +155,7 @@ class TaskSummary:
         return "；".join(parts)
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: start-up (docs/design.md)
 class Consolidation:
     """Everything the consolidated workbook and the memo show for one period."""
 

@@ -238,7 +238,7 @@ class Unit:
     email: str = ""
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: start-up (docs/design.md)
 class Directory:
     """All units, with name and alias lookup."""
 

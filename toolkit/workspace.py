@@ -128,7 +128,7 @@ def period_folder(period: Period) -> str:
     return period.label
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: start-up (docs/design.md)
 class Workspace:
     """An opened work folder and its checked settings."""
 

@@ -76,7 +76,7 @@ def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: start-up (docs/design.md)
 class Draft:
     """A mail draft duban wrote (下发, 反馈 or 催报), as recorded in the ledger."""
 
@@ -98,7 +98,7 @@ class Draft:
 DRAFT_KINDS = ("issue", "feedback", "remind")
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: start-up (docs/design.md)
 class Receipt:
     """One ledger row: a file received, its provenance and outcome."""
 
