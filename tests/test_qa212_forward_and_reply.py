@@ -52,7 +52,7 @@ def test_a_lead_sent_back_is_awaited_until_the_date_its_reply_asked(issued_ws, m
     # one rule: the date the reply printed is the date `timeliness` honours
     with Ledger(ws.ledger_path) as ledger:
         [refused] = [r for r in ledger.receipts() if r.unit == SZ and r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE)]
-        asked = reply_date(ws, cons.due, replied_on(ledger, PERIOD))(refused)
+        asked = reply_date(ws, cons.due, replied_on(ledger, PERIOD, ws.tz))(refused)
     assert asked == JULY[11] and cons.fix_by == {SZ: JULY[11]} and cons.awaited_by(SZ) == JULY[11]
     assert SZ in cons.awaited and {"1.1", "2.2"} <= cons.waiting_tasks
     assert cons.task_said("1.1", _task(cons, "1.1").status) == "未报送（尚未截止）"

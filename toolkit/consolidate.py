@@ -459,7 +459,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         master = as_issued(ledger, period, master, received, accepted_rows, apart)
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
         asked = _asked_of(ledger, period, accepted, master, apart)
-        replied = replied_on(ledger, period)
+        replied = replied_on(ledger, period, ws.tz)
         not_theirs = disowned(checks)
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)

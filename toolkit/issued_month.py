@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .dates import cn_date
 from .file_time import stated_times
 from .ledger import Ledger, Receipt
+from .ledger.answers import office_time
 from .master import Assignment, Master, Task
 from .master.model import renumbered, task_sort_key
 from .period import Period
@@ -275,10 +276,11 @@ def _asked_otherwise(month: Printed, unit: str | None, master: Master) -> bool:
 class EarlierMonths:
     """What the ledger says of earlier months, each asked once a run (collect's
     `_weigh_evidence` asked it for every refused or late file): when each month's forms went
-    out, the units they went to and those exempt, the accepted returns."""
+    out, the units they went to and those exempt, the accepted returns. ``tz``: the office's
+    zone, whose clock issue times are read on (`office_time`), as times of receipt are kept."""
 
-    def __init__(self, ledger: Ledger, master: Master) -> None:
-        self.ledger, self.master = ledger, master
+    def __init__(self, ledger: Ledger, master: Master, tz: dt.tzinfo | None = None) -> None:
+        self.ledger, self.master, self.tz = ledger, master, tz
         self._apart: dict[Period, frozenset[str]] = {}
         self._asked: dict[Period, set[str]] | None = None
         self._exempt: dict[Period, set[str]] = {}
@@ -352,7 +354,8 @@ class EarlierMonths:
 
     def issued_at(self, period: Period) -> dt.datetime | None:
         if period not in self._issued:
-            self._issued[period] = self.ledger.issued_at(period)
+            at = self.ledger.issued_at(period)
+            self._issued[period] = office_time(at, self.tz) if at else None
         return self._issued[period]
 
     def names_of(self, unit: str, period: Period) -> tuple[str, ...]:
@@ -393,7 +396,7 @@ class EarlierMonths:
         if not names or by is None:
             return bool(names)
         if period not in self._first:
-            self._first[period] = self.ledger.issued_first_of(period)
+            self._first[period] = {u: office_time(at, self.tz) for u, at in self.ledger.issued_first_of(period).items()}
         issued = min((self._first[period][n] for n in names if n in self._first[period]), default=None)
         return issued is None or issued.date() <= by.date()
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from .dates import resubmit_by
 from .ledger import Ledger, Receipt
+from .ledger.answers import office_time
 from .period import Period
 from .vocab import Outcome, TimeSource, UnitState
 from .workspace import Workspace
@@ -111,18 +112,18 @@ def reply_date(ws: Workspace, due: dt.date, replied: dict[int, dt.date] | None =
     def asked(receipt: Receipt) -> dt.date:
         day = replied.get(receipt.id)
         if day is None:
-            # collected_at is the machine's wall time: on its own clock, then the workspace's day
-            day = dt.datetime.fromisoformat(receipt.collected_at).astimezone(ws.tz).date()
+            day = office_time(receipt.collected_at, ws.tz).date()  # the machine's wall time: the office's day
         return resubmit_by(due, day, days)
 
     return asked
 
 
-def replied_on(ledger: Ledger, period: Period) -> dict[int, dt.date]:
+def replied_on(ledger: Ledger, period: Period, tz: dt.tzinfo | None) -> dict[int, dt.date]:
     """Per receipt, the day the (last) reply answering it was written: a reply a stopped or
     failed run owed is written by a later run and asks from that day, not the collect's
     (the town that did as it asked stood 逾期报送). The day is the reply's dated folder
-    (反馈/<期>/<日期>/, `feedback.feedback_paths`: the workspace's day, whatever the clock's zone)."""
+    (反馈/<期>/<日期>/, `feedback.feedback_paths`: the workspace's day, whatever the clock's zone;
+    else when the ledger recorded it, on the office's clock, ``tz``: `office_time`)."""
     out: dict[int, dt.date] = {}
     for d in ledger.drafts("feedback", period, live_only=False):
         if d.receipt_id is None:
@@ -130,6 +131,6 @@ def replied_on(ledger: Ledger, period: Period) -> dict[int, dt.date]:
         try:
             day = dt.date.fromisoformat(d.path.split("/")[-2])  # posix, relative to the root
         except (ValueError, IndexError):
-            day = dt.datetime.fromisoformat(d.created_at).date()
+            day = office_time(d.created_at, tz).date()
         out[d.receipt_id] = max(day, out.get(d.receipt_id, day))
     return out

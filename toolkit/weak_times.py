@@ -69,7 +69,7 @@ def _deadlines(ws: Workspace, ledger: Ledger, master: Master, period: Period) ->
     apart = kept_apart(ledger, period, master)
     dues = issued_dues(ledger, period, master, apart)
     return (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master, apart),
-            replied_on(ledger, period), exempt_of(ledger, period, master, apart))
+            replied_on(ledger, period, ws.tz), exempt_of(ledger, period, master, apart))
 
 
 def capped_doubt(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report | None) -> str:

@@ -256,7 +256,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             pool.close()
         reports = check_as_printed(ledger, ctx, checks, reports)
         del checks  # every file's bytes: released after archiving (below), not kept to the end
-        months = EarlierMonths(ledger, master)  # once a run: `meant_later`, history, `_weigh_evidence`
+        months = EarlierMonths(ledger, master, tz)  # once a run: `meant_later`, history, `_weigh_evidence`
         for it, rep in zip(jobs, reports):
             refiled = expected is not None and own_later_form(rep, expected, it.hints, it.received_at,
                                                               months.was_asked, months.owes if file_owed else None)

@@ -25,14 +25,25 @@ def answered_now() -> str:
     return dt.datetime.now().isoformat(sep=" ", timespec="microseconds")
 
 
+def office_time(stamp: str | dt.datetime, tz: dt.tzinfo | None) -> dt.datetime:
+    """A time the ledger wrote (`answered_now`, `store.now`: ``issued_at``, ``collected_at``,
+    ``created_at``, the answers' times: the machine's wall clock, naive) on the office's wall
+    clock (duban.toml ``timezone``), naive: as every time of receipt is kept (a mail's Date, a
+    file's time, settled in that zone), so that the two compare. On a laptop left on UTC the
+    forms issued at 09:00 Beijing time were stored as 01:00: a return received at 08:00 was
+    after the issue, by 7 hours of zone. Stored values stay naive local (no migration), read
+    in the machine's zone of the reading; an aware value is converted as it says. No ``tz``: as
+    written. Not an ISO time: ValueError."""
+    at = dt.datetime.fromisoformat(stamp) if isinstance(stamp, str) else stamp
+    return at.astimezone(tz).replace(tzinfo=None) if tz else at
+
+
 def on_office_clock(stamp: str, tz: dt.tzinfo | None) -> str:
-    """A time the ledger wrote (`answered_now`, `store.now`: the machine's wall clock, naive) to
-    the minute on the office's clock (duban.toml ``timezone``), as every other time is said: a
-    laptop left on UTC recorded at 02:00 an answer given at 10:00 Beijing time. Stored values stay
-    naive local (no migration): read in the machine's zone of the reading, so a stamp written
-    before that zone was changed shows shifted by the change. No ``tz``, or no ISO time: as written."""
+    """A time the ledger wrote to the minute on the office's clock (`office_time`), as every
+    other time is said: a laptop left on UTC recorded at 02:00 an answer given at 10:00 Beijing
+    time. No ``tz``, or no ISO time: as written."""
     try:
-        return dt.datetime.fromisoformat(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M") if tz else stamp[:16]
+        return f"{office_time(stamp, tz):%Y-%m-%d %H:%M}" if tz else stamp[:16]
     except (ValueError, OverflowError, OSError):
         return stamp[:16]
 
