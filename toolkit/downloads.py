@@ -109,7 +109,10 @@ def downloaded_from_links(ws, ledger, directory, tops: list, addresses: dict[str
             # The office's own word (collect --received) stands over a time inferred from a file
             # name: it is the remedy the lines below tell it to use when the mail chosen is not
             # the one. A mail of another day linking the file is said, not silently taken.
-            if chosen is not None and chosen.when.date() != top.received_at.date():
+            # The forward's day, stated for a message whose recipient cannot be told, is what
+            # `evidence.on_time_on_weak_evidence` told the office to state: not contradicted.
+            if chosen is not None and top.received_at.date() not in {
+                    chosen.when.date(), chosen.forward_time.date() if chosen.forward_time else None}:
                 said.append((top.name, f"“{top.name}”按 --received 指定的日期 {top.received_at:%Y-%m-%d} "
                                        f"计报送时间，未按同名超大附件的{chosen.label}计。如文件是从该邮件的"
                                        f"链接下载的，{_AGAIN}{chosen.when:%Y-%m-%d}"))
