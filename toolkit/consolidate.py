@@ -438,7 +438,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # past month's forms to units merged since stay each its own (`kept_apart`)
         apart = kept_apart(ledger, period, master)
         unit_dues = issued_dues(ledger, period, master, apart)
-        due = ws.due(period, common_due(unit_dues))
+        due = ws.due(period, common_due(unit_dues, len(ledger.undated_units(period))))
         # the next month's forms each as judged: the 通报 tells 各单位 the earliest and names the
         # units given a later one; told the date most carry (the 33 towns' extension), a
         # department whose own form said the 5th sent on the 7th and stood 逾期

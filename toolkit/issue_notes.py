@@ -48,7 +48,7 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
                           f"填报表上印的日期判断；如需顺延（如到 {cn_date(after)}，{weekday(after)}），"
                           "请在发出填报表前运行 "
                           f"duban issue --period {result.period} --due {after.isoformat()}{same} 重新生成。", True))
-    notes += _kept_dues(result) + _past_dues(result, same)
+    notes += _kept_dues(result) + _past_dues(result, same) + _verdicts(result)
     if result.period_set:
         notes.append(Note(f"当前期次已设为 {result.period.label}（写入 duban.toml）："
                           "以后不加 --period 的命令和双击脚本直接回车都处理这一期。"))
@@ -68,6 +68,18 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
     if emails:
         notes += _drafts(result)
     return notes
+
+
+def _verdicts(result: IssueResult) -> list[Note]:
+    """The units whose 报送状态 this issue changed (`IssueResult.verdicts`), each as `duban received`
+    says a verdict an answer changed, and that no 汇总表 or 通报 made before says it."""
+    if not result.verdicts:
+        return []
+    from .actions.sender import then  # it loads consolidate: only for an issue that changed a verdict
+
+    said = "；".join(then(u, was, now) for u, (was, now) in result.verdicts.items())
+    return [Note(f"本次下发改变了报送状态：{said}。"
+                 "请重新运行 duban merge 和 duban memo（或一键月报），更新汇总表和通报。", True)]
 
 
 def _done_units(result: IssueResult) -> list[Note]:

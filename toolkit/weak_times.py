@@ -68,8 +68,9 @@ def _deadlines(ws: Workspace, ledger: Ledger, master: Master, period: Period) ->
     """``period``'s `Deadlines`, as consolidate reads them."""
     apart = kept_apart(ledger, period, master)
     dues = issued_dues(ledger, period, master, apart)
-    return (ws.due(period, common_due(dues)), dues, received_of(ledger, period, master, apart),
-            replied_on(ledger, period, ws.tz), exempt_of(ledger, period, master, apart))
+    due = ws.due(period, common_due(dues, len(ledger.undated_units(period))))
+    return (due, dues, received_of(ledger, period, master, apart), replied_on(ledger, period, ws.tz),
+            exempt_of(ledger, period, master, apart))
 
 
 def capped_doubt(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report | None) -> str:

@@ -563,7 +563,9 @@ def period_to_issue(ws: Workspace) -> Period:
     A return is a unit's: a stray file of no unit (a signature image, an unreadable note)
     collected before any return moved Enter on to the next month, which issuing would make the
     current one (QA235). Nor is a month offered whose returns came in already: duban.toml's period left
-    behind one issued since (a hand edit, ``issue --out``) offered that one again (QA235)."""
+    behind one issued since (a hand edit, ``issue --out``) offered that one again (QA235).
+    A return of the current month that comes before the month has ended moves Enter on only
+    once it has (QA243)."""
     offered = ws.period()
     if ws.ledger_path.exists():
         import sqlite3
@@ -577,8 +579,12 @@ def period_to_issue(ws: Workspace) -> Period:
             # past a later month only when it was issued: a form whose period a unit typed
             # wrong (2022-07 in June) is no issued month to step over
             issued = set(ledger.issued_periods())
+            # the current month only once it has ended: a department's return of January on 27
+            # January (its forms out on the 25th) made Enter issue February's forms, and the
+            # current period February, a month early (QA243)
+            today = ws.now().date()
             step = offered
-            while str(step) in received and (step == offered or step in issued):
+            while str(step) in received and (step in issued if step != offered else today > step.end):
                 step = step.shift(1)
             offered = step
     return offered

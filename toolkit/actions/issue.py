@@ -77,6 +77,9 @@ class IssueResult:
     # sent again, a --due in the past, a month issued late; the office is told before mailing
     past: dict[str, dt.date] = field(default_factory=dict)
     today: dt.date | None = None
+    # units whose 报送状态 this issue changed (a later --due for a unit that has sent, a unit
+    # exempted): unit → (报送状态, 报送时间) before and after; no 汇总表 or 通报 made before says it
+    verdicts: dict[str, tuple[tuple[str, str], tuple[str, str]]] = field(default_factory=dict)
     # units first asked after the month's forms went out and their date (``passed_due``)
     # passed: their forms print a later one, from ``today`` (`dates.resubmit_by`)
     fresh: dict[str, dt.date] = field(default_factory=dict)
@@ -169,6 +172,9 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         # issued the month again is one unit from then on, `kept_apart`)
         apart = kept_apart(ledger, period, master, {u: [t.id for t, _ in master.tasks_of(u)] for u in chosen})
         given, common = issued_dues(ledger, period, master, apart), ledger.issued_due(period)
+        # a form recorded with no date (before ledger version 6) printed duban.toml's due_day:
+        # that date was given, not none (else one issued again after it was a late unit's new one)
+        given = {**{master.directory.resolve(u) or u: ws.due(period) for u in ledger.undated_units(period)}, **given}
         # the month's date only once most of the plan's units carry it: 麻涌镇's festival
         # extension, issued alone before the month's forms, printed its 10th on all 54 (QA195)
         if common and 2 * sum(d == common for d in given.values()) < len(master.units_with_tasks()):
@@ -178,6 +184,10 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         ids = prefill_ids(ledger, master)
         last = {u: last_accepted_values(ledger, u, period, aliases(u), ids) for u in chosen}
         sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
+        collected = period in ledger.periods()
+    # a month whose returns came in: a later date for a unit that sent after the first one turns
+    # its 逾期报送 into 按时报送, which the 汇总表 and 通报 made before still name (QA243)
+    before = _verdicts(ws, period, master) if collected else {}
     today = ws.now().date()  # the office's day
     # A form never prints an earlier date than one its unit was already given for the month:
     # that one stands (`Ledger.record_issued`), and a department holding two forms of one month
@@ -267,6 +277,9 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     result.passed_due = period_due if result.fresh else None
     result.past = {u: dues[u] for u in result.units if ws.due(period, dues[u]) <= today}
     result.later_due, result.later_days = later_due, ws.settings.resubmit_working_days
+    if before:
+        after = _verdicts(ws, period, master)
+        result.verdicts = {u: (was, now) for u, was in before.items() if (now := after.get(u, was)) != was}
     current = ws.settings.period
     if out is None and units and current and period < current:
         # a form of an earlier month sent again (--dept) leaves the month the office is on:
@@ -275,6 +288,13 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     elif out is None:
         result.period_set = set_current_period(ws, period)
     return result
+
+
+def _verdicts(ws: Workspace, period: Period, master: Master) -> dict[str, tuple[str, str]]:
+    """Each unit's 报送状态 and 报送时间 in ``period``, as status judges them."""
+    from ..consolidate import consolidate  # only for a month whose returns came in
+
+    return {u.unit: (u.state, u.received_at) for u in consolidate(ws, period, master, tasks=False).units}
 
 
 #: a --due more than this after both the period's end and the day of issue is taken for a

@@ -97,7 +97,7 @@ def excel_console(state: State) -> None:
 @cli.command("period")
 @click.option("--label", is_flag=True, help="写成“2022年6月”而不是“2022-06”")
 @click.option("--for-issue", "for_issue", is_flag=True,
-              help="下发用：当前期次已开始收到报送时，给出下一期（1-下发填报表直接回车的期次）")
+              help="下发用：当前期次已开始收到报送、且该月已过完时，给出下一期（1-下发填报表直接回车的期次）")
 @pass_state
 def period_cmd(state: State, label: bool, for_issue: bool) -> None:
     """显示当前期次（duban.toml 中的 period）：双击脚本用它作默认期次。

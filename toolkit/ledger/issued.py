@@ -18,11 +18,14 @@ from ..master.model import Task, task_of_plain
 from ..period import Period
 
 
-def common_due(dues: dict[str, dt.date]) -> dt.date | None:
+def common_due(dues: dict[str, dt.date], undated: int = 0) -> dt.date | None:
     """The deadline most units' forms carry (``dues``: `Ledger.issued_dues`), the later on a
-    tie; None when none was recorded."""
+    tie; None when none was recorded, or when more units' forms recorded none (``undated``:
+    `Ledger.undated_units`, forms issued before ledger version 6, which printed duban.toml's
+    due_day): one unit's --due given after an upgrade was everyone's deadline (QA243)."""
     counts = Counter(dues.values())
-    return max(counts, key=lambda d: (counts[d], d)) if counts else None
+    best = max(counts, key=lambda d: (counts[d], d)) if counts else None
+    return None if best is None or undated > counts[best] else best
 
 
 class IssuedRecords:
@@ -34,7 +37,14 @@ class IssuedRecords:
         """The deadline the forms of ``period`` were issued with: the one most units' forms
         carry, the later on a tie (None: none recorded). One unit's form issued again with
         ``--due`` moves that unit's deadline (`issued_dues`), not everyone's."""
-        return common_due(self.issued_dues(period))
+        return common_due(self.issued_dues(period), len(self.undated_units(period)))
+
+    def undated_units(self, period: Period) -> set[str]:
+        """The units issued a form of ``period`` that recorded no deadline, and none that did
+        (a ledger older than version 6: the form printed duban.toml's due_day)."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT unit FROM issued WHERE period=? AND exempt=0 GROUP BY unit HAVING MAX(due) IS NULL",
+            (str(period),))}
 
     def issued_dues(self, period: Period) -> dict[str, dt.date]:
         """Per unit, the latest deadline a form of ``period`` was issued to it with. Not the
