@@ -101,7 +101,7 @@ def test_a_workspace_busy_at_an_answer_is_said_and_the_question_put_again(issued
 def test_a_re_merge_that_fails_says_the_answers_are_kept_and_what_merges_them(issued_ws, make_return, monkeypatch,
                                                                               run):
     """The 汇总表 open in Excel at the re-merge: exit 2 with its error, after a line saying the
-    answer is kept and that 2-收取并汇总 (not another walk, which has nothing left to ask) merges it."""
+    answer is kept and that 2-收取并汇总, or another walk (QA244: it merges answers no 汇总表 says), merges it."""
     _saved_late(issued_ws, make_return, monkeypatch, run)
     from toolkit.actions import merge
 
@@ -114,7 +114,7 @@ def test_a_re_merge_that_fails_says_the_answers_are_kept_and_what_merges_them(is
     lines = done.output.splitlines()
     assert lines[-2:] == [
         "已记录的 1 项核实结果已保存，但汇总表没有重新生成。请按下面的提示处理后，双击“2-收取并汇总”（或运行 duban merge）"
-        "更新汇总表；再次逐条核实不会重新生成。",
+        "更新汇总表；再次逐条核实时也会重新生成。",
         "错误：汇总表“2022年6月_进展汇总表.xlsx”正在被其他程序打开，请关闭后重试。"], done.output
     assert not verify.open_questions(issued_ws, PERIOD).asked  # the answer stays
 

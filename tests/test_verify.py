@@ -115,8 +115,8 @@ def test_the_end_of_the_input_stops_and_keeps_what_was_recorded(issued_ws, make_
     assert run(["collect"], cwd=issued_ws.root).exit_code == 1
     stopped = run(VERIFY, cwd=issued_ws.root, input="2\n")
     assert stopped.exit_code == 130, stopped.output
-    assert stopped.output.splitlines()[-1] == ("已停止核实：已记录 1 项，其余以后再答。请运行 duban merge"
-                                               "（或双击“2-收取并汇总”）更新汇总表。")
+    assert stopped.output.splitlines()[-1] == ("已停止核实：已记录 1 项，其余以后再答。汇总表尚未按核实结果重新生成："
+                                               "请双击“2-收取并汇总”（或运行 duban merge），再次逐条核实时也会重新生成。")
     assert len(_notes(run, issued_ws)) == 1
 
 

@@ -223,11 +223,13 @@ def excel_serial(day: dt.date) -> int:
     return (day - _EXCEL_EPOCH).days
 
 
-def parse_date(value: object) -> dt.date | None:
+def parse_date(value: object, *, day_required: bool = False) -> dt.date | None:
     """A date typed by a department, in any of the usual shapes; None if not a date.
 
     Accepts real dates, Excel serial numbers, ``2022年7月15日``, ``2022/7/15``,
-    ``2022-07-15``, ``2022.7.15`` and ``2022年7月`` (end of month).
+    ``2022-07-15``, ``2022.7.15`` and ``2022年7月`` (end of month). ``day_required``: a
+    month without its day is None, not the month's last day: a day the office says it got a
+    file (`duban verify`) read as the 30th would time the file by a day nobody said.
     """
     if isinstance(value, dt.datetime):
         return value.date()
@@ -255,7 +257,7 @@ def parse_date(value: object) -> dt.date | None:
     try:
         if m.group(3):
             return dt.date(year, month, int(m.group(3)))
-        return month_end(year, month)
+        return None if day_required else month_end(year, month)
     except ValueError:
         return None
 

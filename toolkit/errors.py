@@ -9,6 +9,7 @@ it in one place and exits with the class's ``exit_code``.
     │   ├── UnknownUnit             a --dept name not in the directory
     │   ├── BadTemplate             a memo or mail template that cannot be rendered
     │   ├── NotIssued               a period no return was ever issued for (without --force)
+    │   ├── FileChanged             an answer about a file the unit no longer stands 逾期 on (verify)
     │   └── KitError                the offline kit cannot be built (actions/kit.py)
     ├── InputFileError              an input the user pointed at cannot be used (exit 2)
     │   ├── FileMissing             the file does not exist
@@ -85,6 +86,11 @@ class BadTemplate(UsageError):
 
 class NotIssued(UsageError):
     """A period for which no return was ever issued: its 汇总 would name every unit 未报送."""
+
+
+class FileChanged(UsageError):
+    """An answer about the file a unit stood 逾期 on when asked, typed after a colleague's
+    collect made it stand 逾期 on another (`actions.received.answer_received`): not recorded."""
 
 
 class InputFileError(DubanError):

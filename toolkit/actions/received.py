@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from .. import errors
 from ..file_time import FileTime, refused
 from ..ledger import Ledger
-from ..ledger.answers import answer_time
+from ..ledger.answers import answer_time, office_time
 from ..period import Period
 from ..workspace import Workspace
 from .sender import ASKED_AGAIN, then, unit_verdict
@@ -62,11 +62,14 @@ class TimeAnswer:
                 "汇总、查看报送情况和生成通报时不再提示。")
 
 
-def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None, undo: bool = False) -> TimeAnswer:
+def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None, undo: bool = False,
+                    receipt_id: int | None = None) -> TimeAnswer:
     """Record when the office really got the file ``unit`` stands 逾期 on by its modification
     time or a weak mail time (`FileTime.how`) (``on``), or that the time is right (None);
     ``undo`` takes back the latest answer.
-    Answering again changes the answer (a day stated for the file, then --confirm)."""
+    Answering again changes the answer (a day stated for the file, then --confirm).
+    ``receipt_id``: the file the office was shown (`duban verify`): refused (`FileChanged`)
+    when the unit stands 逾期 on another file by now, never recorded against that one."""
     unit, before, cons = unit_verdict(ws, period, unit)
     mine = [f for f in cons.file_times if f.unit == unit]
     answered = max((f for f in mine if f.answered_at), key=lambda f: f.answered_at, default=None)
@@ -78,6 +81,14 @@ def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None
         # the file the unit stands 逾期 on; else the one a day was stated for (answered again)
         target = next((f for f in mine if f.due), None) or max(
             (f for f in mine if f.stated_on), key=lambda f: f.answered_at, default=None)
+        if receipt_id is not None and target is not None:
+            if not target.due:  # a day a colleague stated meanwhile: answered, not asked
+                target = None
+            elif target.receipt.id != receipt_id:
+                raise errors.FileChanged(
+                    f"{unit} {period.label}计为逾期报送所依据的文件已变为“{target.receipt.name}”"
+                    f"（{target.receipt.received_at[:16]}），不是刚才显示的那一份（可能有同事刚收取了文件），"
+                    "此项没有记录。")
         if target is None:
             raise errors.UsageError(f"{unit} 在{period.label}没有按文件修改时间（或转发邮件、邮箱收到时间）"
                                     "计为逾期报送的报送，无需核实（见 duban status 的“请核实”）。")
@@ -92,7 +103,26 @@ def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None
             raise errors.UsageError(f"收到日期 {on.isoformat()} 早于{period.label}开始（{period.start.isoformat()}），"
                                     f"{period.label}的报送不会在此之前收到，请写实际收到报送的日期。")
     with Ledger(ws.ledger_path) as ledger:
+        issued = None if on is None or undo else issue_day(ledger, period, target, today, ws.tz)
+        if issued is not None and on is not None and on < issued:
+            raise errors.UsageError(f"收到日期 {on.isoformat()} 早于{period.label}的填报表下发"
+                                    f"（{issued.isoformat()}），填报表下发之前不会收到报送，请写实际收到报送的日期。")
         answer_time(ledger.conn, target.receipt.id, on.isoformat() if on else None, not undo)
     _, after, cons = unit_verdict(ws, period, unit)
     again = undo and any(f.unit == unit and f.due and not f.answered_at for f in cons.file_times)
     return TimeAnswer(period, unit, target, on, undo, before, after, again)
+
+
+def issue_day(ledger: Ledger, period: Period, file: FileTime, today: dt.date,
+              tz: dt.tzinfo | None) -> dt.date | None:
+    """The day ``period``'s forms first went out (`Ledger.issued_at`), before which no return of
+    it was received (collect doubts such a time, W207); None when it bounds nothing: not
+    recorded (a ledger before version 4), or recorded after the file's own time or today. A
+    month replayed or caught up on later (the demo, forms first sent by hand) recorded its
+    issue after its returns came: as collect does (`collect`'s ``issued_at``), such an issue
+    refuses no day, and the period's start still does."""
+    issued = ledger.issued_at(period)
+    if issued is None:
+        return None
+    day = office_time(issued, tz).date()  # the machine's clock, read on the office's (`office_time`)
+    return day if day <= min(today, dt.date.fromisoformat(file.receipt.received_at[:10])) else None

@@ -25,12 +25,14 @@ from ..consolidate import Consolidation, consolidate
 from ..disputed import asked as disputed_asked
 from ..disputed import disputed_notes
 from ..file_time import file_time_notes
+from ..ledger import Ledger
 from ..period import Period
 from ..too_big import BigMail, big_mail_notes
 from ..too_big import open_questions as mail_questions
 from ..vocab import TimeSource, UnitState
 from ..workspace import Workspace
 from .collect import collect
+from .merge import merged_path
 from .received import answer_received
 from .sender import check_disputed_file, check_one_mail, check_sender
 
@@ -56,7 +58,8 @@ class Question:
     choices: tuple[str, ...]
     wants_day: int = 0
     mail: BigMail | None = None
-    #: the file a W206 question is about (`Disputed.receipt`): a unit may have two
+    #: the file a W206 question is about (`Disputed.receipt`): a unit may have two; the file a
+    #: file-time question is about (`FileTime.receipt`): a colleague's collect may change it
     receipt_id: int = 0
 
 
@@ -68,6 +71,9 @@ class Questions:
     asked: list[Question] = field(default_factory=list)
     #: lines no answer here settles: a file to collect, a return behind a link, a deadline
     others: list[str] = field(default_factory=list)
+    #: answers recorded after the month's 汇总表 was written (`unmerged_answers`): a walk stopped
+    #: by Ctrl-C, or a merge that failed after it; `open_questions` alone counts them
+    unmerged: int = 0
 
 
 @dataclass
@@ -81,7 +87,35 @@ class Answered:
 def open_questions(ws: Workspace, period: Period) -> Questions:
     """The questions of ``period`` the office has not answered, in the order the lines are said."""
     cons = consolidate(ws, period, tasks=False)
-    return questions_of(cons)
+    questions = questions_of(cons)
+    questions.unmerged = unmerged_answers(ws, cons)
+    return questions
+
+
+def unmerged_answers(ws: Workspace, cons: Consolidation) -> int:
+    """How many of the office's answers about ``cons``'s month (a file's time, a sender, a W206
+    file, a mail too big) were recorded after its 汇总表 was last written, or with no 汇总表 at
+    all. A walk stopped by Ctrl-C (or whose merge failed) left them out of the 汇总表, and a
+    walk run again has nothing left to record: by these it knows to merge. The ledger keeps no
+    run of a merge; the 汇总表's own time is when it last said the month. Both are the
+    machine's wall clock (`answers.answered_now`, the file's modification time)."""
+    with Ledger(ws.ledger_path) as ledger:
+        times = [at for _, _, at in ledger.sender_checks(cons.period)]
+    times += [f.answered_at for f in cons.file_times] + [d.checked_at for d in cons.disputed]
+    times += [m.checked_at for m in cons.too_big]
+    stamps = [at for at in times if at]
+    try:
+        written = dt.datetime.fromtimestamp(merged_path(ws, cons.period).stat().st_mtime)
+    except (OSError, ValueError, OverflowError):  # never merged (or unreadable): each answer is unsaid
+        return len(stamps)
+    return sum(1 for at in stamps if _later(at, written))
+
+
+def _later(stamp: str, than: dt.datetime) -> bool:
+    try:
+        return dt.datetime.fromisoformat(stamp) > than
+    except ValueError:  # not a time the ledger wrote: said by no merge it can be compared with
+        return False
 
 
 def questions_of(cons: Consolidation) -> Questions:
@@ -108,7 +142,8 @@ def questions_of(cons: Consolidation) -> Questions:
             stated = "退回的文件实际按时收到：按实际收到的日期计其收到时间（接着输入日期）"
         asked.append(Question(Kind.FILE_TIME, p, f.unit, facts + saved,
                               (stated, f"{f.how}无误：仍计为逾期报送" if f.how != TimeSource.MTIME
-                               else "文件修改时间就是收到时间：仍计为逾期报送"), wants_day=1))
+                               else "文件修改时间就是收到时间：仍计为逾期报送"), wants_day=1,
+                              receipt_id=f.receipt.id))
     # a unit's unknown sender before its W206 file: `check_sender` answers them in that order
     for a in cons.unknown_senders:
         answerable.add(a.text)
@@ -147,8 +182,19 @@ def current(ws: Workspace, question: Question) -> Question | None:
     return next((q for q in open_questions(ws, question.period).asked if _key(q) == _key(question)), None)
 
 
+def file_now(ws: Workspace, question: Question) -> Question | None:
+    """The file-time question of ``question``'s unit as it stands now (None: none, or ``question``
+    is of another kind): a colleague's collect made the unit 逾期 on another file than the one
+    asked about (its answer refused, `FileChanged`, or its turn come)."""
+    if question.kind is not Kind.FILE_TIME:
+        return None
+    return next((q for q in open_questions(ws, question.period).asked
+                 if q.kind is Kind.FILE_TIME and q.unit == question.unit), None)
+
+
 def _key(q: Question) -> tuple:
-    # a file's time by its file (the facts name it); a W206 file by its receipt; a mail by its row
+    # a file's time by its file (its receipt, and the facts naming it); a W206 file by its
+    # receipt; a mail by its row
     return (q.kind, q.unit, q.facts if q.kind is Kind.FILE_TIME else "", q.receipt_id, q.mail.row if q.mail else 0)
 
 
@@ -171,7 +217,8 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
     assert 1 <= choice <= len(question.choices), (choice, question.kind)  # the CLI asks until it is one
     p, unit = question.period, question.unit
     if question.kind is Kind.FILE_TIME:
-        done = answer_received(ws, p, unit, day if choice == 1 else None)
+        # the file shown: a colleague's collect meanwhile may have made the unit 逾期 on another
+        done = answer_received(ws, p, unit, day if choice == 1 else None, receipt_id=question.receipt_id)
         return Answered([done.line()], done.changed)
     if question.kind is Kind.DISPUTED:  # never the unit's unknown-sender question, skipped or not
         checked = check_disputed_file(ws, p, unit, question.receipt_id)

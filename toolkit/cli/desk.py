@@ -195,6 +195,8 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
     直接回车跳过一项，以后再答。需要另行办理的事项（如收件箱中尚未收取的文件）
     列在最后。双击“5-逐条核实”运行的就是这个命令。
 
+    上次核实中途停止（或汇总没有完成）、回答尚未写入汇总表的，这次也会重新生成汇总表。
+
     \b
     示例：
       duban verify
@@ -219,7 +221,7 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
         for number, question in enumerate(asked, 1):
             echo(state, "")
             # an answer before it (or a colleague's meanwhile) may have settled it or changed its choices
-            question = action.current(ws, question) if number > 1 else question
+            question = (action.current(ws, question) or action.file_now(ws, question)) if number > 1 else question
             if question is None:
                 echo(state, f"【{number}/{len(asked)}】{_GONE}")
                 gone += 1
@@ -232,16 +234,18 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
             recorded += done is not None
             changed = changed or bool(done and done.changed)
     except click.Abort:  # Ctrl-C or the end of the input at a prompt: what was recorded stays
+        # not merged here: a second Ctrl-C would cut the merge short; the next walk merges
+        # (`Questions.unmerged`), whatever stopped this one
         echo(state, "")
         echo(state, f"已停止核实：已记录 {recorded} 项，其余以后再答。"
-                    + ("请运行 duban merge（或双击“2-收取并汇总”）更新汇总表。" if recorded else ""), fg="yellow")
+                    + (_UNMERGED if recorded or questions.unmerged else ""), fg="yellow")
         state.exit_code = 130
         return
     except (errors.DubanError, OSError):  # an answer's own collect failed (a full disk): what was kept, then the error
         _kept(state, recorded)
         raise
     merged, now = None, questions
-    if recorded:
+    if recorded or questions.unmerged:  # this walk's answers, or an earlier one's no 汇总表 says yet
         try:
             with state.locked():
                 merged = _action("merge").merge(ws, p)
@@ -262,7 +266,12 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
         echo(state, f"{p.label}没有需要逐条回答的“请核实”事项。")
     else:
         echo(state, f"已记录 {recorded} 项" + (f"，跳过 {skipped} 项。" if skipped else "。"))
-    if merged is not None:
+    if merged is not None and not recorded:
+        echo(state, f"此前记录的 {questions.unmerged} 项核实结果尚未写入汇总表（上次核实中途停止，或汇总没有完成），"
+                    f"汇总表已按核实结果重新生成：{merged.path}")
+        echo(state, "如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），使通报与核实结果一致。",
+             fg="yellow")
+    elif merged is not None:
         echo(state, f"汇总表已按核实结果重新生成：{merged.path}")
         if changed:
             echo(state, "有单位的报送状态因核实而改变。如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），"
@@ -280,9 +289,11 @@ def _kept(state: State, recorded: int) -> None:
     if recorded:
         echo(state, "")
         echo(state, f"已记录的 {recorded} 项核实结果已保存，但汇总表没有重新生成。请按下面的提示处理后，"
-                    "双击“2-收取并汇总”（或运行 duban merge）更新汇总表；再次逐条核实不会重新生成。", fg="yellow")
+                    "双击“2-收取并汇总”（或运行 duban merge）更新汇总表；再次逐条核实时也会重新生成。", fg="yellow")
 
 
+#: said when a walk stops with answers no 汇总表 says yet: the next walk merges them
+_UNMERGED = "汇总表尚未按核实结果重新生成：请双击“2-收取并汇总”（或运行 duban merge），再次逐条核实时也会重新生成。"
 #: said of a question no longer open when its turn comes (or when its answer is refused)
 _GONE = "此项已不需要核实（前面的回答或其他同事已办理），跳过。"
 
@@ -291,9 +302,10 @@ def _ask(state: State, ws, action, question):
     """Put ``question`` to the office until it answers or skips (Enter): the recorded answer
     (`actions.verify.Answered`), None, or `_GONE` when the answer was refused because the
     question is no longer open. Any other refused answer (a day in the future, an empty 收件箱),
-    or the workspace busy with a colleague's run, is said and the question put again."""
-    for number, choice in enumerate(question.choices, 1):
-        echo(state, f"  {number}. {choice}")
+    or the workspace busy with a colleague's run, is said and the question put again; one about
+    a file the unit no longer stands 逾期 on (a colleague's collect meanwhile) is put again about
+    the file it stands 逾期 on now."""
+    _choices(state, question)
     while True:
         typed = click.prompt("请输入编号（直接回车跳过）", default="", show_default=False, prompt_suffix="：")
         typed = key(typed)  # full-width digits and spaces, as a Chinese input method types them
@@ -318,6 +330,17 @@ def _ask(state: State, ws, action, question):
             echo(state, f"{exc.message.removesuffix('请等它结束后再运行。')}此项没有记录：请稍候再输入编号，"
                         "或直接回车跳过。", fg="red")
             continue
+        except errors.FileChanged as exc:
+            now = action.file_now(ws, question)
+            if now is None:
+                echo(state, exc.message, fg="red")
+                echo(state, _GONE, fg="yellow")
+                return _GONE
+            echo(state, f"{exc.message}请按现在的文件回答：", fg="red")
+            question = now
+            echo(state, question.facts)
+            _choices(state, question)
+            continue
         except errors.UsageError as exc:
             if action.current(ws, question) is None:
                 echo(state, _GONE, fg="yellow")
@@ -327,6 +350,11 @@ def _ask(state: State, ws, action, question):
         for line in done.lines:
             echo(state, line)
         return done
+
+
+def _choices(state: State, question) -> None:
+    for number, choice in enumerate(question.choices, 1):
+        echo(state, f"  {number}. {choice}")
 
 
 def _confirm_inbox(state: State, ws, action, mail) -> list[str] | None:
@@ -350,9 +378,12 @@ def _ask_day(state: State, example: dt.date):
                              show_default=False, prompt_suffix="：").strip()
         if not typed:
             return None
-        day = parse_date(typed)
+        day = parse_date(typed, day_required=True)
         if day is not None:
             return day
+        if parse_date(typed) is not None:  # a month alone: not its last day (a 按时 nobody said)
+            echo(state, f"日期“{typed}”没有写哪一天，请写实际收到的那一天，如 {example.isoformat()}。", fg="red")
+            continue
         echo(state, f"日期“{typed}”无法识别，请写成 {example.isoformat()}。", fg="red")
 
 
