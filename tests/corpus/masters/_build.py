@@ -55,6 +55,7 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "zhonglou_mbrw_2024.xlsx": ("zhonglou_mbrw_2024", "xlsx", {"title": "2024年《政府工作报告》主要目标任务责任分解表"}),
     "zhonglou_mssx_2021.docx": ("zhonglou_mssx_2021", "docx", {}),
     "shangcheng_mbrw_2019.docx": ("shangcheng_mbrw_2019", "docx", {}),
+    "guangdong_wsjkw_zwgk_2021.xlsx": ("guangdong_wsjkw_zwgk_2021", "xlsx", {}),
     "prose_caidian_2023.docx": ("caidian_2023", "docx", {}),
     "prose_jiayu_2021.docx": ("jiayu_2021", "docx", {}),
     "prose_lishan_2023.docx": ("lishan_2023", "docx", {}),
