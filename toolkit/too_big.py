@@ -196,8 +196,7 @@ def _questions(cons, too_big: list[BigMail]) -> list[MailQuestion]:
                 "（按邮件收到的日期计报送时间），再重新汇总和生成通报。", waiting))
         elif u.state == UnitState.LATE:
             due = cons.due_of(unit)
-            early = [m for m in mails if m.received.date() <= due
-                     and f"{m.received:%Y-%m-%d %H:%M}" < (u.received_at or "")[:16]]
+            early = [m for m in mails if _early(cons, u, m)]
             if early:
                 notes.append(MailQuestion(
                     f"{unit} 在{cons.period.label}计为逾期报送（{u.received_at[:16]} 收到），但其"

@@ -24,7 +24,7 @@ from ..returns import Prefill, build_return, return_filename
 from ..revised import month_tasks
 from ..style import load_style
 from ..text import key
-from ..vocab import Role, Status
+from ..vocab import Role, Status, UnitState
 from ..workspace import ISSUED, Workspace, set_current_period
 from ..xlsx import atomic_save
 
@@ -74,7 +74,8 @@ class IssueResult:
     below_day: dict[str, dt.date] = field(default_factory=dict)
     day_due: dt.date | None = None
     # forms printing a date already past on the day of issue (``today``): a past month's form
-    # sent again, a --due in the past, a month issued late; the office is told before mailing
+    # sent again, a --due in the past, a month issued late; the office is told before mailing.
+    # Not of a unit whose return is in (按时 or 逾期): what it sends later changes no verdict
     past: dict[str, dt.date] = field(default_factory=dict)
     today: dt.date | None = None
     # units whose 报送状态 this issue changed (a later --due for a unit that has sent, a unit
@@ -280,6 +281,10 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     if before:
         after = _verdicts(ws, period, master)
         result.verdicts = {u: (was, now) for u, was in before.items() if (now := after.get(u, was)) != was}
+        # a unit whose return is in stands 按时 or 逾期 by it, whatever it sends later: a past
+        # date on its form (a later --due given on the day) names it 逾期 for nothing (QA248)
+        result.past = {u: d for u, d in result.past.items()
+                       if u not in after or after[u][0] not in (UnitState.ON_TIME, UnitState.LATE)}
     current = ws.settings.period
     if out is None and units and current and period < current:
         # a form of an earlier month sent again (--dept) leaves the month the office is on:

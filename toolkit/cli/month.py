@@ -158,9 +158,9 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset()) -> 
             echo(state, f"  请核实：{name}：{message}", fg="yellow")
     for unit, late_period in result.late:
         # a unit that had reported the month sends it again (a correction): 重报, not 补报
-        said = ("重报：{}重新报送了{}的填报表（此前已报送并采纳）" if (unit, late_period) in result.resent
+        kind = ("重报：{}重新报送了{}的填报表（此前已报送并采纳）" if (unit, late_period) in result.resent
                 else "补报：{}报送了{}的填报表")
-        echo(state, "  " + said.format(unit + " ", late_period.label) + "，该期已汇总；"
+        echo(state, "  " + kind.format(unit + " ", late_period.label) + "，该期已汇总；"
                     f"请运行 duban merge --period {late_period}（或双击“2-收取并汇总”，期次输入 {late_period}）更新",
              fg="yellow")
     for unit, given in result.volunteered:
