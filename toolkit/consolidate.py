@@ -437,8 +437,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # is counted under its current name, never as a unit that was issued nothing; a
         # past month's forms to units merged since stay each its own (`kept_apart`)
         apart = kept_apart(ledger, period, master)
-        unit_dues = issued_dues(ledger, period, master, apart)
-        due = ws.due(period, common_due(unit_dues, len(ledger.undated_units(period))))
+        unit_dues = issued_dues(ledger, period, master, apart, ws.due(period))
+        due = ws.due(period, common_due(unit_dues))
         # the next month's forms each as judged: the 通报 tells 各单位 the earliest and names the
         # units given a later one; told the date most carry (the 33 towns' extension), a
         # department whose own form said the 5th sent on the 7th and stood 逾期

@@ -283,8 +283,8 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
         # under the unit's current name, as the verdict reads it (`on_time.timeliness`
         # holds a correction to the date this reply names): a unit renamed since its form
         # went out was asked by the period's deadline, not its own
-        dues, undated = issued_dues(ledger, period, master), len(ledger.undated_units(period))
-    due = unit_due(ws, period, dues, ws.due(period, common_due(dues, undated)), report.unit or "")
+        dues = issued_dues(ledger, period, master, undated=ws.due(period))
+    due = unit_due(ws, period, dues, ws.due(period, common_due(dues)), report.unit or "")
     resubmit = resubmit_by(due, today, ws.settings.resubmit_working_days)
     wb, located = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
                                  style=load_style(ws.template("样式.toml")), limits=ws.limits,

@@ -48,13 +48,19 @@ def renamed(by_unit: dict[str, Any], master: Master, merge, apart: frozenset[str
     return out
 
 
-def issued_dues(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
-                ) -> dict[str, dt.date]:
+def issued_dues(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None,
+                undated: dt.date | None = None) -> dict[str, dt.date]:
     """`Ledger.issued_dues` under each unit's name in the month (`month_name`: a
     unit renamed since its form went out keeps that form's deadline, the later of its two
-    names'; ``apart``: `kept_apart`, read when not given)."""
+    names'; ``apart``: `kept_apart`, read when not given). ``undated``: the date a form
+    recorded with none printed (`Ledger.undated_units`, before ledger version 6: duban.toml's
+    due_day), given to its unit: else, once most units had a later --due, that date was the
+    period's and so theirs (QA250)."""
     apart = kept_apart(ledger, period, master) if apart is None else apart
-    return renamed(ledger.issued_dues(period), master, max, apart)
+    dues = ledger.issued_dues(period)
+    if undated is not None:
+        dues = {**dict.fromkeys(ledger.undated_units(period), undated), **dues}
+    return renamed(dues, master, max, apart)
 
 
 def month_name(unit: str, master: Master, apart: frozenset[str] = frozenset()) -> str:

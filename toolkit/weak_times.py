@@ -67,8 +67,8 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
 def _deadlines(ws: Workspace, ledger: Ledger, master: Master, period: Period) -> Deadlines:
     """``period``'s `Deadlines`, as consolidate reads them."""
     apart = kept_apart(ledger, period, master)
-    dues = issued_dues(ledger, period, master, apart)
-    due = ws.due(period, common_due(dues, len(ledger.undated_units(period))))
+    dues = issued_dues(ledger, period, master, apart, ws.due(period))
+    due = ws.due(period, common_due(dues))
     return (due, dues, received_of(ledger, period, master, apart), replied_on(ledger, period, ws.tz),
             exempt_of(ledger, period, master, apart))
 

@@ -120,9 +120,16 @@ def issue_day(ledger: Ledger, period: Period, file: FileTime, today: dt.date,
     recorded (a ledger before version 4), or recorded after the file's own time or today. A
     month replayed or caught up on later (the demo, forms first sent by hand) recorded its
     issue after its returns came: as collect does (`collect`'s ``issued_at``), such an issue
-    refuses no day, and the period's start still does."""
+    refuses no day, and the period's start still does; nor does a day after a return of the
+    month the ledger holds from before the issue was recorded."""
     issued = ledger.issued_at(period)
     if issued is None:
         return None
     day = office_time(issued, tz).date()  # the machine's clock, read on the office's (`office_time`)
+    # a return of the month received before the issue was recorded: the forms were out by then
+    # (sent by hand, duban taken up mid-month), and a day before the record may be true (QA250)
+    first = ledger.conn.execute("SELECT MIN(received_at) FROM receipts WHERE period=? AND unit IS NOT NULL"
+                                " AND id<>?", (str(period), file.receipt.id)).fetchone()[0]
+    if first and first[:10] < day.isoformat():
+        day = dt.date.fromisoformat(first[:10])
     return day if day <= min(today, dt.date.fromisoformat(file.receipt.received_at[:10])) else None
