@@ -36,12 +36,7 @@ USABLE = [e for e in EXPECTED if not _load(e).get("unusable")]
 UNUSABLE = [e for e in EXPECTED if _load(e).get("unusable")]
 
 # Documents the importer still reads wrong, kept with what a careful reader takes from them.
-KNOWN_WRONG: dict[str, str] = {
-    # QA247: the 细化分工 column (the task text) is lost and the merged 工作任务 cell becomes
-    # every task's text with no group; `X、…、Y等按职责分工落实` keeps `Y等按职责分工` as a unit;
-    # `宣传处会办公室` (会同) is read as one unit.
-    "guangdong_wsjkw_zwgk_2021": "细化分工 lost, 工作任务 taken as text; 等按职责分工落实 and X会Y misread",
-}
+KNOWN_WRONG: dict[str, str] = {}
 
 
 def _marked(expected: Path):

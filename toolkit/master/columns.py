@@ -42,7 +42,9 @@ ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     # What a task is to achieve (预期目标, 工作成效, 考核指标, 完成标准): beside the task's own
     # text it is not that text (see plan_columns); alone it is.
     ("goal", r"^(?!.*(任务|内容|措施|举措|要求|工作标准)).*(目标|成效|指标|成果|标准|成果形式)$"),
-    ("content", r"内容|措施|要求|具体任务|举措内容|目标|工作标准"),
+    # 细化分工 (广东省卫生健康委 2021): the task's own part of a 工作任务 merged over several; with no
+    # role it was dropped and the 工作任务 heading became every task's text (QA251).
+    ("content", r"内容|措施|要求|具体任务|举措内容|目标|工作标准|^细化(分工|任务)$"),
     ("task", r"任务|工作|事项|举措|项目|名称|实事"),
 )
 UNIT_ROLES = ("lead", "support")
@@ -223,6 +225,14 @@ def _numbers_only(grid: Grid, start: int, c: int) -> bool:
     return bool(numeric) and len(numeric) >= 0.8 * len(values)
 
 
+def _row_texts(grid: Grid, start: int, c: int) -> bool:
+    """A column of each row's own text: filled in most rows, never merged, not numbers, not short."""
+    values = [grid.rows[r][c] for r in range(start, len(grid.rows))]
+    filled = [v for v in values if v]
+    return (len(filled) >= 2 and len(filled) >= 0.8 * len(values) and not _merged(grid, start, c)
+            and not _numbers_only(grid, start, c) and sum(map(len, filled)) >= 6 * len(filled))
+
+
 def _merged(grid: Grid, start: int, c: int) -> bool:
     """A column whose cells span several rows (or repeat the cell above): a heading column."""
     prev = None
@@ -238,6 +248,15 @@ def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | No
     """Assign every role to one column, deciding ambiguous ones from the data."""
     cols = Columns(width=len(labels))
     roles = list(roles)
+    # The only text column merged down over its rows (工作任务) and, right after it, a column of
+    # each row's own text under a header the vocabulary does not know: the first heads the
+    # tasks, the second is their text. The heading became every task's text before, and the
+    # text was lost without a word (细化分工 before it was known; QA251).
+    texts_at = [c for c, ro in enumerate(roles) if ro in TEXT_ROLES]
+    if len(texts_at) == 1 and _merged(grid, start, texts_at[0]):
+        beside = texts_at[0] + 1
+        if beside < len(roles) and roles[beside] is None and labels[beside] and _row_texts(grid, start, beside):
+            roles[beside] = "content"
     # A number column under a wider header (池州: 具体要求 over 序号 + 要求).
     if "id" not in roles:
         for c, ro in enumerate(roles):

@@ -39,15 +39,16 @@ _ROLE_SUFFIX = re.compile(
     r"为(?P<said>(?:牵头|配合|协办|参与|责任|主责|主办))(?:单位|部门)$"
     r"|(?P<word>按职责分工负责|按职责负责|各自负责|分别牵头负责|分别牵头|分别负责|共同牵头|并列牵头|总牵头|牵头负责|牵头"
     r"|具体负责|共同负责|负责|主办|配合|协助|协办|参与|参加)(?:落实)?$"
-    r"|(?P<carry>分别落实|具体落实|组织落实|抓好落实|落实)$")
+    r"|(?P<carry>按职责(?:分工)?落实|分别落实|具体落实|组织落实|抓好落实|落实)$")
 # ``X牵头，各街道落实``: who carries a task out beside a lead cooperates; alone, it takes the
-# column's role (各镇落实 in a 责任单位 column leads). 各街道落实 was a unit with a form of its own.
+# column's role (各镇落实 in a 责任单位 column leads). 各街道落实 was a unit with a form of its own,
+# and 基层处等按职责分工 one (广东省卫生健康委 2021: X、…、基层处等按职责分工落实; QA251).
 _CARRY = "carry"
 # A clause word printed in brackets after a list (``X、Y（并列牵头）``, ``X、Y（按职责分工负责）``) is
 # the clause's word for every unit before it, not a mark on the last one: 区财政局（按职责分工负责）
 # was a unit.
 _CLAUSE_MARK = re.compile(
-    r"[（(](?P<word>并列牵头|共同牵头|分别牵头|按职责分工负责|按职责负责|分别负责|各自负责|共同负责)[）)]$")
+    r"[（(](?P<word>并列牵头|共同牵头|分别牵头|按职责(?:分工)?(?:负责|落实)|分别负责|各自负责|共同负责)[）)]$")
 _LEAD_WORDS = ("牵头", "负责")
 _LEAD_PREDICATES = ("责任", "主责", "主办")  # X为责任单位, X为主办单位
 

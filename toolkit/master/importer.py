@@ -51,6 +51,7 @@ from .grammar import (
     restore_elided_levels,
     unglue_people,
 )
+from .jointly import split_jointly
 from .model import Assignment, ImportReport, Master, Task, missing_fields
 from .prose import prose_tasks
 from .raw import LEVEL_JOIN, RawTask, numbering
@@ -474,6 +475,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         parsed = _parse_units(t, first_leads)
         join_wrapped_brackets(parsed, in_directory)
         unglue_people(parsed, known)
+        split_jointly(parsed, known, in_directory)  # 宣传处会办公室: 宣传处 leads, 办公室 cooperates
         restore_elided_levels(parsed, known, in_directory)
         restore_bare_places(parsed, known, in_directory)
         parsed.entries = [(n if given.resolve(n) else short.get(key(n), n), r) for n, r in parsed.entries]

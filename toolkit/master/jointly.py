@@ -1,0 +1,74 @@
+"""``X会同Y`` in a unit cell: X leads, Y cooperates (广东省卫生健康委 2021 writes it short, 宣传处会办公室).
+
+Read as one unit before, 宣传处会办公室 got a form nobody answers and was named 未报送 while
+宣传处 and 办公室 got none (QA251). 会 is in many a unit's own name (委员会, 社会, 工会, 居委会
+办公室, 人大常委会办公室), so a cell is split only where that is safe: both sides are units the
+table (or the directory) names on their own, or the side before ends in an office's word no
+会-name continues (处, 局, 厅 …) and the side after reads as a unit. 会同 written out needs only
+both sides to read as units. A likely 会同 that is not safe is kept as written, and said.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from ..groups import is_group
+from ..vocab import Role
+from .grammar import ParsedDepartments
+
+# The end of a unit's name; 会 after these is never part of the name (处会, 局会, 办会).
+_OFFICE_ENDS = tuple("处局厅室办司科股")
+_UNIT_ENDS = tuple("局委办府厅室部院会处队所站心社行司馆科股区县市镇乡联协组团校园中")
+# Words only a sentence uses, never a unit's name (as grammar's _NOT_A_NAME).
+_PROSE = re.compile(r"要|将|须|把|由|在|亲自|切实|认真|加强|确保|进一步|负责|牵头|配合")
+_LEVEL_STARTS = tuple("省市县区镇乡")
+
+
+def _unit_like(name: str) -> bool:
+    return 2 <= len(name) <= 20 and name.endswith(_UNIT_ENDS) and not _PROSE.search(name) and not is_group(name)
+
+
+# 会 opening a word of a name: 会务科, 会计核算中心, 会展中心, 会议中心, 会馆; 会同县 is a county.
+_WORD_AFTER = re.compile(r"^(同县|[务计展议员所馆堂商审谈考诊长])")
+
+
+def _ways(name: str) -> list[tuple[str, str, bool]]:
+    """Every split of ``name`` at a 会 or 会同: (before, after, 会同 written out)."""
+    out = []
+    for m in re.finditer("会同|会", name):
+        before, after = name[:m.start()], name[m.end():]
+        if before and after and not _WORD_AFTER.match(name[m.start() + 1:]):
+            out.append((before, after, m.group() == "会同"))
+    return out
+
+
+def split_jointly(parsed: ParsedDepartments, known: Callable[[str], bool],
+                  in_directory: Callable[[str], bool]) -> None:
+    """Split ``X会同Y`` / ``X会Y`` into X (the cell's role) and Y (配合) where safe (see the
+    module); say a likely one that is not (M104 through ``parsed.problems``)."""
+    entries: list[tuple[str, str]] = []
+    for name, role in parsed.entries:
+        if "会" not in name or in_directory(name) or is_group(name):
+            entries.append((name, role))
+            continue
+        sure = doubt = None
+        for before, after, written in _ways(name):
+            if (known(before) and known(after)) or (_unit_like(before) and _unit_like(after) and (
+                    written or before.endswith(_OFFICE_ENDS))):
+                sure = sure or (before, after)
+            elif _unit_like(after) and (written or (
+                    _unit_like(before) and len(before) >= 3 and after.startswith(_LEVEL_STARTS))):
+                doubt = doubt or (before, after)  # 市发改委会市财政局: 委会 is in many a name
+        if sure:
+            before, after = sure
+            said = f"“{name}”" if len(parsed.entries) > 1 else ""
+            parsed.problems.append(f"中{said}的“会”按“会同”读作“{before}”牵头、“{after}”配合")
+            entries += [(before, role), (after, Role.COOP)]
+            continue
+        if doubt:
+            before, after = doubt
+            parsed.problems.append(f"中，“{name}”可能是“{before}”会同“{after}”（前者牵头、后者配合），"
+                                   f"无法确定，已按一个单位“{name}”导入；如是会同，请改为两个单位")
+        entries.append((name, role))
+    parsed.entries = entries
