@@ -66,7 +66,7 @@ def test_confirmed_as_the_towns_the_line_is_gone_and_on_time_stands(issued_ws, m
     at = _checked_at(ws)
     told = (f"已核实：中堂镇 2022年6月的“{COPY}”（2022-07-02 16:00，发件人不在单位名录中）由其报送或委托报送"
             f"（{at} 记录），中堂镇 计为按时报送（报送时间 2022-07-02 16:00）。"
-            "如需撤销，请运行 duban sender --period 2022-06 --dept 中堂镇 --undo")
+            "如需撤销，请双击“5-逐条核实”或运行 duban sender --period 2022-06 --dept 中堂镇 --undo")
     for args in (["merge"], ["status"], ["memo", "--format", "md"]):
         r = run(["-w", str(ws.root), *args])
         assert r.exit_code == 0 and "请核实" not in r.output, (args, r.output)
@@ -94,7 +94,7 @@ def test_not_the_towns_makes_it_late_and_says_so(issued_ws, make_return, collect
     assert _lines(merged, "已核实：") == [
         f"已核实：中堂镇 2022年6月的“{COPY}”（2022-07-02 16:00，发件人不在单位名录中）不是中堂镇报送（{at} 记录），"
         "不再据此计算报送时间，中堂镇 计为逾期报送（报送时间 2022-07-08 11:00）。"
-        "如需撤销，请运行 duban sender --period 2022-06 --dept 中堂镇 --undo"]
+        "如需撤销，请双击“5-逐条核实”或运行 duban sender --period 2022-06 --dept 中堂镇 --undo"]
     memo = run(["-w", str(ws.root), "memo", "--format", "md"])
     assert memo.exit_code == 0, memo.output
     (md,) = (ws.root / "通报" / "2022年6月").glob("*.md")

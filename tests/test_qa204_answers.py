@@ -61,7 +61,7 @@ def test_theirs_says_the_file_is_the_registered_units_and_the_question_stops(iss
     assert (code, notes) == (0, [])
     (said,) = [t for t in told if FILE in t]
     assert said.startswith(f"已核实：“{FILE}”是石碣镇的报送，不是石排镇的（")
-    assert said.endswith("记录）；石排镇 在2022年6月计为未报送。如需撤销，请运行 duban sender --period 2022-06 --dept 石碣镇 --undo")
+    assert said.endswith("记录）；石排镇 在2022年6月计为未报送。如需撤销，请双击“5-逐条核实”或运行 duban sender --period 2022-06 --dept 石碣镇 --undo")
     memo = run(["memo", "--format", "md"], cwd=issued_ws.root)
     assert said in memo.output.splitlines() and LINE not in memo.output.replace("\n", "")
 
@@ -116,13 +116,13 @@ def test_a_mail_checked_is_asked_about_no_more_and_said_instead(issued_ws, monke
     checked = run(["mail", "checked", "2022-07-04 10:00"], cwd=issued_ws.root)
     assert checked.exit_code == 0, checked.output
     mail = f"邮件“6月进展填报表”（{ZHANG}，1.8 MB，2022-07-04 10:00 收到）"
-    assert checked.output == (f"已记录：{mail}已打开核实，汇总、查看报送情况和生成通报时不再提示。如需撤销，请运行 "
+    assert checked.output == (f"已记录：{mail}已打开核实，汇总、查看报送情况和生成通报时不再提示。如需撤销，请双击“5-逐条核实”或运行 "
                               'duban mail checked "2022-07-04 10:00" --undo\n')
     code, notes, told = _status(run, issued_ws)
     assert (code, notes) == (0, [])
     (said,) = [t for t in told if ZHANG in t]
     assert said.startswith(f"已核实：{mail}已打开核实（") and said.endswith(
-        '记录），不再提示。如需撤销，请运行 duban mail checked "2022-07-04 10:00" --undo')
+        '记录），不再提示。如需撤销，请双击“5-逐条核实”或运行 duban mail checked "2022-07-04 10:00" --undo')
     merged = run(["merge"], cwd=issued_ws.root)
     assert said in merged.output.splitlines() and line not in merged.output.splitlines()
 

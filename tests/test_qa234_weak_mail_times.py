@@ -138,7 +138,7 @@ def test_a_unit_late_on_a_weak_mail_time_is_asked_on_every_screen_until_answered
     but = note.split("（截止 2022-07-05）", 1)[1].split(f"；{how}可能晚于", 1)[0]
     assert (code, notes) == (0, [])
     assert told == [f"已核实：石龙镇 2022年6月的“石龙镇.xlsx”按{how}（{when}）计为逾期报送（截止 2022-07-05）{but}，"
-                    f"督办部门已确认该时间无误（{told[0].split('无误（')[1][:16]} 记录）。如需撤销，请运行 duban received "
+                    f"督办部门已确认该时间无误（{told[0].split('无误（')[1][:16]} 记录）。如需撤销，请双击“5-逐条核实”或运行 duban received "
                     "--period 2022-06 --dept 石龙镇 --undo"]
     # --on: the day stated times the return (按时), said with the mail's own time beside it
     stated = run([*RECEIVED, "--on", "2022-07-04"], cwd=ws.root)
@@ -150,7 +150,7 @@ def test_a_unit_late_on_a_weak_mail_time_is_asked_on_every_screen_until_answered
     assert (code, notes) == (0, [])
     assert told == [f"已核实：石龙镇 2022年6月的“石龙镇.xlsx”（{source} {when}）按督办部门指定的收到日期 2022-07-04 "
                     f"计报送时间（{told[0].split('计报送时间（')[1][:16]} 记录），石龙镇 计为按时报送"
-                    "（报送时间 2022-07-04 00:00）。如需撤销，请运行 duban received --period 2022-06 --dept 石龙镇 --undo"]
+                    "（报送时间 2022-07-04 00:00）。如需撤销，请双击“5-逐条核实”或运行 duban received --period 2022-06 --dept 石龙镇 --undo"]
     # --undo: asked again
     assert run([*RECEIVED, "--undo"], cwd=ws.root).exit_code == 0
     assert _status(run, ws)[:3] == (1, [note], [])

@@ -171,4 +171,4 @@ def test_a_disputed_file_answered_says_when_on_the_office_clock(issued_ws, make_
     _stamp(issued_ws, "UPDATE disputed_checks SET checked_at=?")
     (said,) = [t for t in _status(run, issued_ws)[2] if FILE in t]
     assert said == (f"已核实：“{FILE}”是石碣镇的报送，不是石排镇的（2022-07-08 10:03 记录）；石排镇 在2022年6月计为未报送。"
-                    "如需撤销，请运行 duban sender --period 2022-06 --dept 石碣镇 --undo")
+                    "如需撤销，请双击“5-逐条核实”或运行 duban sender --period 2022-06 --dept 石碣镇 --undo")

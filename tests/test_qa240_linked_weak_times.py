@@ -132,7 +132,7 @@ def test_a_download_late_on_its_mails_weak_time_is_asked_until_answered(
     assert (code, notes) == (0, [])
     assert told == [f"已核实：东坑镇 2022年6月的“{QQ_NAME}”（{source} {when}）按督办部门指定的收到日期 2022-07-04 "
                     f"计报送时间（{told[0].split('计报送时间（')[1][:16]} 记录），东坑镇 计为按时报送"
-                    "（报送时间 2022-07-04 00:00）。如需撤销，请运行 duban received --period 2022-06 --dept 东坑镇 --undo"]
+                    "（报送时间 2022-07-04 00:00）。如需撤销，请双击“5-逐条核实”或运行 duban received --period 2022-06 --dept 东坑镇 --undo"]
     assert state(ws, "东坑镇") == UnitState.ON_TIME
     # --undo: asked again; --confirm: 逾期 stands, said instead
     assert run([*RECEIVED, "--undo"], cwd=ws.root).exit_code == 0

@@ -14,7 +14,7 @@ from conftest import PERIOD, drop, shanghai
 from test_evidence import clean
 from test_qa213_review import _other_contact
 from test_qa216_weak_times import SAVED, _saved_late, _unit
-from test_verify import CHOICES, DAY, PROMPT, VERIFY, _summary_mtime
+from test_verify import CHOICES, DAY, LISTED, PROMPT, UNDO, VERIFY, _summary_mtime, masked
 
 from toolkit.actions.collect import collect
 from toolkit.actions.received import answer_received, issue_day
@@ -40,7 +40,7 @@ def _after(lines: list[str], line: str, n: int) -> list[str]:
 
 def test_a_month_without_its_day_is_asked_again_not_read_as_its_last_day(issued_ws, make_return, monkeypatch, run):
     _saved_late(issued_ws, make_return, monkeypatch, run)
-    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022年6月\n2022-06\n2022.6\n2022-07-04\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022年6月\n2022-06\n2022.6\n2022-07-04\n\n")
     assert done.exit_code == 0, done.output
     assert _after(done.output.splitlines(), CHOICES[-1], 9) == [
         PROMPT + "1",
@@ -74,7 +74,7 @@ def test_a_day_before_the_forms_went_out_is_refused_by_received_and_verify(issue
     # the issue day itself is a day a return may come
     assert answer_received(issued_ws, PERIOD, "石龙镇", dt.date(2022, 6, 28)).after[0] == UnitState.ON_TIME
     assert answer_received(issued_ws, PERIOD, "石龙镇", None, undo=True).after[0] == UnitState.LATE
-    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-06-20\n1\n2022-07-04\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-06-20\n1\n2022-07-04\n\n")
     assert done.exit_code == 0, done.output
     assert _after(done.output.splitlines(), CHOICES[-1], 6) == [
         PROMPT + "1", DAY + "2022-06-20", BEFORE_ISSUE, PROMPT + "1", DAY + "2022-07-04", RECORDED]
@@ -152,7 +152,7 @@ def test_verify_puts_the_question_again_about_the_file_it_stands_late_on_now(iss
         return day
 
     monkeypatch.setattr(desk, "_ask_day", meanwhile)
-    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-07-04\n2\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-07-04\n2\n\n")
     assert done.exit_code == 0, done.output
     assert _after(done.output.splitlines(), CHOICES[-1], 8) == [
         PROMPT + "1", DAY + "2022-07-04", CHANGED + "请按现在的文件回答：",
@@ -176,7 +176,7 @@ def test_a_walk_after_one_stopped_merges_the_answers_it_recorded(issued_ws, make
     stopped = run(VERIFY, cwd=issued_ws.root, input="2\n")  # Ctrl-C at the second question
     assert stopped.exit_code == 130 and _summary_mtime(issued_ws) == merged
     assert open_questions(issued_ws, PERIOD).unmerged == 1
-    again = run(VERIFY, cwd=issued_ws.root, input="\n")  # the second skipped: nothing recorded now
+    again = run(VERIFY, cwd=issued_ws.root, input="\n\n")  # the second skipped: nothing recorded now
     assert again.exit_code == 1, again.output
     summary = issued_ws.root / "汇总" / "2022年6月" / "2022年6月_进展汇总表.xlsx"
     assert again.output.splitlines()[-3:] == [
@@ -187,7 +187,7 @@ def test_a_walk_after_one_stopped_merges_the_answers_it_recorded(issued_ws, make
     assert open_questions(issued_ws, PERIOD).unmerged == 0
     # merged once: walking again merges nothing
     merged = _summary_mtime(issued_ws)
-    assert run(VERIFY, cwd=issued_ws.root, input="\n").output.splitlines()[-1] == "已记录 0 项，跳过 1 项。"
+    assert run(VERIFY, cwd=issued_ws.root, input="\n\n").output.splitlines()[-1] == "已记录 0 项，跳过 1 项。"
     assert _summary_mtime(issued_ws) == merged
 
 
@@ -202,13 +202,16 @@ def test_a_merge_that_failed_is_done_by_the_next_walk_with_nothing_to_ask(issued
         raise errors.OutputLocked("汇总表“2022年6月_进展汇总表.xlsx”正在被其他程序打开，请关闭后重试。")
 
     monkeypatch.setattr(merge, "merge", locked)
-    assert run(VERIFY, cwd=issued_ws.root, input="2\n").exit_code == 2
+    assert run(VERIFY, cwd=issued_ws.root, input="2\n\n").exit_code == 2
     monkeypatch.setattr(merge, "merge", real)
-    again = run(VERIFY, cwd=issued_ws.root)
+    again = run(VERIFY, cwd=issued_ws.root, input="\n")
     assert again.exit_code == 0, again.output
     summary = issued_ws.root / "汇总" / "2022年6月" / "2022年6月_进展汇总表.xlsx"
-    assert again.output.splitlines() == [
-        "", "2022年6月没有需要逐条回答的“请核实”事项。",
+    confirmed = ("  1. 已核实：石龙镇 2022年6月的“石龙镇.xlsx”按文件修改时间（2022-07-06 09:00）计为逾期报送"
+                 "（截止 2022-07-05），督办部门已确认该时间无误（… 记录）。")
+    assert masked(again.output) == [
+        "", LISTED, confirmed, UNDO, "", "2022年6月没有需要逐条回答的“请核实”事项。",
         f"此前记录的 1 项核实结果尚未写入汇总表（上次核实中途停止，或汇总没有完成），汇总表已按核实结果重新生成：{summary}",
         "如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），使通报与核实结果一致。"]
-    assert run(VERIFY, cwd=issued_ws.root).output == "\n2022年6月没有需要逐条回答的“请核实”事项。\n"
+    assert masked(run(VERIFY, cwd=issued_ws.root, input="\n").output) == [
+        "", LISTED, confirmed, UNDO, "", "2022年6月没有需要逐条回答的“请核实”事项。"]

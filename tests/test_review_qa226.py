@@ -105,7 +105,7 @@ def test_a_refused_file_saved_late_into_the_inbox_makes_the_correction_late_unas
     assert (code, notes) == (0, [])
     assert told == [f"已核实：石龙镇 2022年6月的“石龙镇.xlsx”（已退回，文件修改时间 2022-07-06 09:00）按督办部门指定的收到日期 "
                     f"2022-07-04 计收到时间（{told[0].split('计收到时间（')[1][:16]} 记录），石龙镇 计为按时报送"
-                    "（报送时间 2022-07-08 10:00）。如需撤销，请运行 duban received --period 2022-06 --dept 石龙镇 --undo"]
+                    "（报送时间 2022-07-08 10:00）。如需撤销，请双击“5-逐条核实”或运行 duban received --period 2022-06 --dept 石龙镇 --undo"]
     # taken back: 逾期 on the refused file's time again, and asked again
     undone = run([*RECEIVED, "--undo"], cwd=issued_ws.root)
     assert undone.exit_code == 0 and undone.stdout.startswith(
@@ -128,7 +128,7 @@ def test_the_refused_file_s_time_confirmed_keeps_the_correction_late_and_says_so
     assert (code, notes) == (0, [])
     assert told == ["已核实：石龙镇 2022年6月的“石龙镇.xlsx”（已退回）按文件修改时间（2022-07-06 09:00）计为截止（2022-07-05）"
                     "后收到，其后的报送“石龙镇.xlsx”（2022-07-08 10:00）计为逾期报送，督办部门已确认该时间无误"
-                    f"（{told[0].split('无误（')[1][:16]} 记录）。如需撤销，请运行 duban received --period 2022-06 --dept 石龙镇 --undo"]
+                    f"（{told[0].split('无误（')[1][:16]} 记录）。如需撤销，请双击“5-逐条核实”或运行 duban received --period 2022-06 --dept 石龙镇 --undo"]
     assert run(["memo"], cwd=issued_ws.root).exit_code == 0
     again = run([*RECEIVED, "--confirm"], cwd=issued_ws.root)
     assert again.exit_code == 2 and "已记录为无误，无需再次运行" in again.output

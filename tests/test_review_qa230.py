@@ -47,7 +47,7 @@ def test_the_w206_answer_never_answers_the_skipped_unknown_sender_question(issue
     石排镇6月.xlsx (W206, question 2). Enter at 1, then 1 at 2: the W206 file is recorded as
     中堂镇's, and the village copy stays asked about (it was recorded as 中堂镇's own)."""
     _zt_both(issued_ws, make_return, collecting_on, run)
-    done = run(VERIFY, cwd=issued_ws.root, input="\n1\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="\n1\n\n")
     lines = done.output.splitlines()
     assert "已记录：中堂镇 2022年6月的“石排镇6月.xlsx”（2022-07-04 10:00）是中堂镇的报送，不是石排镇的；" \
            "汇总、查看报送情况和生成通报时不再提示。" in lines, done.output
@@ -68,10 +68,14 @@ def test_a_question_a_colleague_answered_meanwhile_is_said_and_passed_not_put_ag
         return asked
 
     monkeypatch.setattr(verify, "open_questions", answered_meanwhile)
-    done = run(VERIFY, cwd=issued_ws.root, input="2\n2\n2\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="2\n\n")
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
-    assert lines[lines.index("请输入编号（直接回车跳过）：2") + 1:] == [GONE, "", "已记录 0 项。"]
+    # the colleague's answer is listed, to be taken back here if it was wrong
+    assert lines[lines.index("请输入编号（直接回车跳过）：2") + 1:] == [
+        GONE, "", "2022年6月已记录的核实结果：", *lines[-4:-3],
+        "如需撤销某项已记录的核实结果，请输入其编号（直接回车结束）：", "", "已记录 0 项。"]
+    assert lines[-4].startswith("  1. 已核实：石龙镇 2022年6月的“石龙镇.xlsx”按文件修改时间")
 
 
 def test_a_workspace_busy_at_an_answer_is_said_and_the_question_put_again(issued_ws, make_return, monkeypatch,
@@ -88,7 +92,7 @@ def test_a_workspace_busy_at_an_answer_is_said_and_the_question_put_again(issued
         return real(self)
 
     monkeypatch.setattr(Workspace, "lock", lock)
-    done = run(VERIFY, cwd=issued_ws.root, input="2\n2\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="2\n2\n\n")
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
     assert lines[lines.index("请输入编号（直接回车跳过）：2") + 1] == (
@@ -109,7 +113,7 @@ def test_a_re_merge_that_fails_says_the_answers_are_kept_and_what_merges_them(is
         raise errors.OutputLocked("汇总表“2022年6月_进展汇总表.xlsx”正在被其他程序打开，请关闭后重试。")
 
     monkeypatch.setattr(merge, "merge", locked)
-    done = run(VERIFY, cwd=issued_ws.root, input="2\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="2\n\n")
     assert done.exit_code == 2
     lines = done.output.splitlines()
     assert lines[-2:] == [
@@ -126,7 +130,7 @@ def test_what_is_left_is_what_the_answers_left_not_what_was_asked(issued_ws, mak
     set_clock(monkeypatch, dt.date(2022, 7, 8))
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), SAVED)
     assert verify.open_questions(issued_ws, PERIOD).others  # 收件箱中还有 1 个文件尚未收取登记
-    done = run(VERIFY, cwd=issued_ws.root, input="2\n1\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="2\n1\n\n")
     assert done.exit_code == 0, done.output
     assert "以下事项需要另行办理" not in done.output and "尚未收取" not in done.output
     assert _state(issued_ws, "石龙镇") == (UnitState.ON_TIME, "2022-07-04 00:00")
@@ -140,7 +144,7 @@ def test_choice_2_of_a_mail_too_big_collects_only_files_the_office_confirms(issu
     _zhang(issued_ws)
     set_clock(monkeypatch, dt.date(2022, 7, 8))
     drop(issued_ws, "莞城街道.xlsx", make_return("莞城街道", clean()), late())
-    done = run(VERIFY, cwd=issued_ws.root, input="2\n\n\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="2\n\n\n\n")
     assert ("收件箱中有 1 个文件，将全部按 2022-07-04 收到收取：莞城街道.xlsx。收件箱中只应有从这封邮件下载的文件，"
             "其他文件请先移出（或先双击“2-收取并汇总”收取）。") in done.output.splitlines()
     assert _state(issued_ws, "莞城街道")[0] == UnitState.NOT_REPORTED
@@ -165,7 +169,7 @@ def test_two_mails_too_big_of_one_minute_are_each_shown_before_either_is_checked
     _big(issued_ws, 7, "zhang.wei@163.com", "6月进展填报表")
     _big(issued_ws, 8, "石龙镇 <sl@dg.gov.cn>", "石龙镇2022年6月进展填报")
     set_clock(monkeypatch, dt.date(2022, 7, 6))
-    done = run(VERIFY, cwd=issued_ws.root, input="1\n\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="1\n\n\n")
     shown = [x for x in done.output.splitlines() if x.startswith("【")]
     checked = [x for x in done.output.splitlines() if x.startswith("已记录：邮件")]
     assert len(checked) <= sum("zhang.wei@163.com" in x or "sl@dg.gov.cn" in x for x in shown)

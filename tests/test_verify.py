@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from conftest import PERIOD, drop, on_time, set_clock
 from test_evidence import clean, set_email
@@ -32,6 +33,13 @@ CHOICES = ["  1. 实际按时收到：按实际收到的日期计报送时间（
            "  2. 文件修改时间就是收到时间：仍计为逾期报送"]
 PROMPT = "请输入编号（直接回车跳过）："
 DAY = "实际收到的日期，如 2022-07-04（直接回车跳过）："
+LISTED = "2022年6月已记录的核实结果："
+UNDO = "如需撤销某项已记录的核实结果，请输入其编号（直接回车结束）："
+
+
+def masked(output: str) -> list[str]:
+    """``output``'s lines, each answer's 记录 time (the machine's wall clock, not the test's) as …."""
+    return re.sub(r"（\d{4}-\d\d-\d\d \d\d:\d\d 记录）", "（… 记录）", output).splitlines()
 
 
 def _notes(run, ws) -> list[str]:
@@ -46,13 +54,16 @@ def test_a_stated_day_is_recorded_as_received_on_would_and_the_summary_is_merged
         issued_ws, make_return, monkeypatch, run):
     _saved_late(issued_ws, make_return, monkeypatch, run)
     assert _unit(issued_ws)[0] == UnitState.LATE
-    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-07-04\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-07-04\n\n")
     assert done.exit_code == 0, done.output
     summary = issued_ws.root / "汇总" / "2022年6月" / "2022年6月_进展汇总表.xlsx"
-    assert done.output.splitlines() == [
+    assert masked(done.output) == [
         "2022年6月有 1 项需要核实。请按编号选择回答；直接回车跳过，以后再答。", "", FACTS, *CHOICES,
         PROMPT + "1", DAY + "2022-07-04", "已记录：石龙镇 2022年6月的“石龙镇.xlsx”（文件修改时间 2022-07-06 09:00）实际于 2022-07-04 收到，"
         "按该日期计报送时间；石龙镇 由逾期报送（报送时间 2022-07-06 09:00）改计为按时报送（报送时间 2022-07-04 00:00）。",
+        # the answer just recorded is listed, to be taken back if typed wrong (Enter: kept)
+        "", LISTED, "  1. 已核实：石龙镇 2022年6月的“石龙镇.xlsx”（文件修改时间 2022-07-06 09:00）按督办部门指定的收到日期 "
+        "2022-07-04 计报送时间（… 记录），石龙镇 计为按时报送（报送时间 2022-07-04 00:00）。", UNDO,
         "", "已记录 1 项。", f"汇总表已按核实结果重新生成：{summary}",
         "有单位的报送状态因核实而改变。如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），使通报与核实结果一致。"]
     assert _unit(issued_ws) == (UnitState.ON_TIME, "2022-07-04 00:00")
@@ -64,7 +75,7 @@ def test_a_stated_day_is_recorded_as_received_on_would_and_the_summary_is_merged
 
 def test_the_files_time_confirmed_keeps_it_late_and_nothing_is_left(issued_ws, make_return, monkeypatch, run):
     _saved_late(issued_ws, make_return, monkeypatch, run)
-    done = run(VERIFY, cwd=issued_ws.root, input="2\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="2\n\n")
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
     assert lines[lines.index(PROMPT + "2") + 1] == (
@@ -72,8 +83,11 @@ def test_the_files_time_confirmed_keeps_it_late_and_nothing_is_left(issued_ws, m
         "（报送时间 2022-07-06 09:00）。汇总、查看报送情况和生成通报时不再提示。")
     assert "有单位的报送状态因核实而改变" not in done.output
     assert _unit(issued_ws)[0] == UnitState.LATE and _notes(run, issued_ws) == []
-    again = run(VERIFY, cwd=issued_ws.root)
-    assert (again.exit_code, again.output) == (0, "\n2022年6月没有需要逐条回答的“请核实”事项。\n")
+    again = run(VERIFY, cwd=issued_ws.root, input="\n")
+    assert again.exit_code == 0
+    assert masked(again.output) == [
+        "", LISTED, "  1. 已核实：石龙镇 2022年6月的“石龙镇.xlsx”按文件修改时间（2022-07-06 09:00）计为逾期报送"
+        "（截止 2022-07-05），督办部门已确认该时间无误（… 记录）。", UNDO, "", "2022年6月没有需要逐条回答的“请核实”事项。"]
 
 
 def test_enter_skips_and_the_question_stays_open(issued_ws, make_return, monkeypatch, run):
@@ -81,13 +95,13 @@ def test_enter_skips_and_the_question_stays_open(issued_ws, make_return, monkeyp
     merged = run(["merge"], cwd=issued_ws.root)
     assert merged.exit_code == 1
     before = _summary_mtime(issued_ws)
-    skipped = run(VERIFY, cwd=issued_ws.root, input="\n")
+    skipped = run(VERIFY, cwd=issued_ws.root, input="\n\n")
     assert skipped.exit_code == 1, skipped.output
     assert skipped.output.splitlines()[-1] == "已记录 0 项，跳过 1 项。"
     assert _summary_mtime(issued_ws) == before, "nothing recorded, nothing merged again"
     assert len(_notes(run, issued_ws)) == 1
     # Enter at the day goes back to nothing recorded, too
-    assert run(VERIFY, cwd=issued_ws.root, input="1\n\n").exit_code == 1
+    assert run(VERIFY, cwd=issued_ws.root, input="1\n\n\n").exit_code == 1
     assert _unit(issued_ws)[0] == UnitState.LATE
 
 
@@ -95,7 +109,7 @@ def test_a_wrong_number_a_bad_day_and_a_refused_day_are_asked_again(issued_ws, m
     _saved_late(issued_ws, make_return, monkeypatch, run)
     # 3 is no choice; 七月四日 is no date; 2022-07-09 is after today (the clock says 8 July); then
     # the full-width ２ a Chinese input method types
-    done = run(VERIFY, cwd=issued_ws.root, input="3\n1\n七月四日\n2022-07-09\n２\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="3\n1\n七月四日\n2022-07-09\n２\n\n")
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
     start = lines.index(CHOICES[-1]) + 1
@@ -127,7 +141,7 @@ def test_a_file_named_for_another_unit_is_answered_as_its_registered_units(issue
         Kind.DISPUTED, "石碣镇", ("确是石碣镇的报送（只是文件名、填报单位或发件人写成了石排镇）",))
     # the W206 message says what to do if it is 石排镇's; the question adds the verdict it leaves
     assert q.facts.endswith("已按石碣镇登记；如实际是石排镇报送的，请石排镇用本单位的填报表重报。目前石排镇在2022年6月计为未报送。")
-    done = run(VERIFY, cwd=issued_ws.root, input="1\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="1\n\n")
     assert done.exit_code == 0, done.output
     assert (f"已记录：石碣镇 2022年6月的“{FILE}”（{_received_at(issued_ws)}）是石碣镇的报送，不是石排镇的；"
             "汇总、查看报送情况和生成通报时不再提示。") in done.output.splitlines()
@@ -140,7 +154,7 @@ def test_a_copy_from_an_unknown_address_is_answered_not_theirs(issued_ws, make_r
     (q,) = open_questions(issued_ws, PERIOD).asked
     assert q.kind == Kind.SENDER and q.facts.startswith("中堂镇 在2022年6月计为按时报送，报送时间取自第一份合格报送")
     assert "duban" not in q.facts, "the question says what happened, not what to type"
-    done = run(["-w", str(issued_ws.root), *VERIFY], input="2\n")
+    done = run(["-w", str(issued_ws.root), *VERIFY], input="2\n\n")
     assert done.exit_code == 0, done.output
     assert "改计为逾期报送" in done.output and "有单位的报送状态因核实而改变" in done.output
     state = next(u.state for u in consolidate(issued_ws, PERIOD, tasks=False).units if u.unit == "中堂镇")
@@ -157,9 +171,9 @@ def test_a_mail_too_big_is_checked_without_a_command_to_type(issued_ws, monkeypa
                             "主题也没有写明单位，可能是其中某个单位的报送。")
     assert q.choices == (f"已打开{mail}核实：不是报送，或对方已重新发送",
                          "是报送：已把其中的填报表下载后放进收件箱，按邮件收到的日期 2022-07-04 收取")
-    done = run(VERIFY, cwd=issued_ws.root, input="1\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="1\n\n")
     assert done.exit_code == 0, done.output
-    assert (f"已记录：{mail}已打开核实，汇总、查看报送情况和生成通报时不再提示。如需撤销，请运行 "
+    assert (f"已记录：{mail}已打开核实，汇总、查看报送情况和生成通报时不再提示。如需撤销，请双击“5-逐条核实”或运行 "
             'duban mail checked "2022-07-04 10:00" --undo') in done.output.splitlines()
     assert not [n for n in _notes(run, issued_ws) if ZHANG in n]
 
@@ -169,10 +183,10 @@ def test_the_form_in_a_mail_too_big_is_collected_as_received_that_day(issued_ws,
     answers 2: collected as received on the 4th (collect --received), on time, the mail checked."""
     _zhang(issued_ws)
     set_clock(monkeypatch, dt.date(2022, 7, 6))
-    refused = run(VERIFY, cwd=issued_ws.root, input="2\n\n")
+    refused = run(VERIFY, cwd=issued_ws.root, input="2\n\n\n")
     assert "收件箱是空的：请先在邮箱中打开这封邮件，把其中的填报表下载后放进收件箱，再选 2。" in refused.output.splitlines()
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), SAVED)
-    done = run(VERIFY, cwd=issued_ws.root, input="2\n1\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="2\n1\n\n")
     lines = done.output.splitlines()
     assert lines[lines.index(PROMPT + "2") + 1:lines.index(PROMPT + "2") + 4] == [
         "收件箱中有 1 个文件，将全部按 2022-07-04 收到收取：石龙镇.xlsx。收件箱中只应有从这封邮件下载的文件，"
@@ -213,7 +227,7 @@ def test_a_refused_file_whose_time_denied_the_grace_is_asked_about_as_such(issue
                        "“石龙镇.xlsx”按文件修改时间（2022-07-06 09:00）计为截止后收到，退回通知给的更正期限因此不计。"
                        "直接放进收件箱的文件，文件修改时间往往是另存的时间，可能晚于实际收到的时间。")
     assert q.choices[0] == "退回的文件实际按时收到：按实际收到的日期计其收到时间（接着输入日期）"
-    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-07-04\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="1\n2022-07-04\n\n")
     assert done.exit_code == 0, done.output
     assert _unit(issued_ws) == (UnitState.ON_TIME, "2022-07-08 10:00")
 
@@ -230,7 +244,7 @@ def test_two_w206_files_of_one_unit_each_answered_as_shown(issued_ws, make_retur
     first, second = open_questions(issued_ws, PERIOD).asked
     assert [q.kind for q in (first, second)] == [Kind.DISPUTED, Kind.DISPUTED]
     assert first.receipt_id != second.receipt_id
-    done = run(VERIFY, cwd=issued_ws.root, input="\n1\n")
+    done = run(VERIFY, cwd=issued_ws.root, input="\n1\n\n")
     lines = done.output.splitlines()
     shown = [x for x in lines if x.startswith("【")]
     assert [x.split("：")[0] for x in shown] == ["【1/2】“石排镇6月.xlsx”", "【2/2】“石龙镇6月.xlsx”"], done.output
@@ -251,6 +265,6 @@ def test_a_weak_mail_time_is_put_as_the_time_it_is(issued_ws, make_return, monke
     assert q.facts.endswith("，原邮件是转发的，其发送时间不详。转发邮件的发送时间可能晚于单位实际报送的时间。")
     assert "文件修改时间" not in q.facts
     assert q.choices[1] == "转发邮件的发送时间无误：仍计为逾期报送"
-    done = run(VERIFY, cwd=ws.root, input="1\n2022-07-04\n")
+    done = run(VERIFY, cwd=ws.root, input="1\n2022-07-04\n\n")
     assert done.exit_code == 0, done.output
     assert _unit(ws) == (UnitState.ON_TIME, "2022-07-04 00:00")

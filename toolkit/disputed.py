@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from .issued_month import month_name
 from .ledger import Ledger, Receipt
-from .ledger.answers import disputed_checks, on_office_clock
+from .ledger.answers import disputed_checks, on_office_clock, undo_hint
 from .master import Master
 from .senders import command
 from .text import LazyPattern
@@ -97,6 +97,12 @@ def disputed_notes(cons) -> list[str]:
 
 def disputed_told(cons) -> list[str]:
     """The office's answers to `disputed_notes` (`Consolidation.told`: said, exit 0)."""
-    return [f"已核实：“{d.file}”是{d.unit}的报送，不是{d.other}的（{on_office_clock(d.checked_at, cons.tz)} 记录）；"
-            f"{d.other} 在{cons.period.label}计为{state}。如需撤销，请运行 {command(cons.period, d.unit, '--undo')}"
+    return [line for _, line in disputed_answers(cons)]
+
+
+def disputed_answers(cons) -> list[tuple[Disputed, str]]:
+    """`disputed_told`'s lines, each with the file it is about (5-逐条核实 takes one back)."""
+    return [(d, f"已核实：“{d.file}”是{d.unit}的报送，不是{d.other}的"
+                f"（{on_office_clock(d.checked_at, cons.tz)} 记录）；{d.other} 在{cons.period.label}计为{state}。"
+                f"{undo_hint(command(cons.period, d.unit, '--undo'))}")
             for d, state in asked(cons) if d.checked_at]

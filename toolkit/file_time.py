@@ -42,7 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .ledger import Ledger, Receipt
-from .ledger.answers import on_office_clock, time_answers
+from .ledger.answers import on_office_clock, time_answers, undo_hint
 from .ledger.time_basis import FORWARD, INLINE, MAILBOX, weak_times
 from .period import Period
 from .vocab import Outcome, TimeSource
@@ -209,25 +209,30 @@ def file_time_notes(cons) -> list[str]:
 def file_time_told(cons) -> list[str]:
     """The office's answers (`Consolidation.told`: said, exit 0): a file time confirmed while the
     unit stands 逾期 on it, and each day stated, with the verdict it leaves."""
+    return [line for _, line in file_time_answers(cons)]
+
+
+def file_time_answers(cons) -> list[tuple[FileTime, str]]:
+    """`file_time_told`'s lines, each with the answer it says (5-逐条核实 takes one back)."""
     states = {u.unit: (u.state, u.received_at) for u in cons.units}
     out = []
     for f in cons.file_times:
         at = on_office_clock(f.answered_at, cons.tz)
         head = f"已核实：{f.unit} {cons.period.label}的“{f.receipt.name}”"
-        undo = f"如需撤销，请运行 {command(cons.period, f.unit, '--undo')}"
+        undo = undo_hint(command(cons.period, f.unit, '--undo'))
         if f.due and f.answered_at and f.late_return:
-            out.append(f"{head}（已退回）按{f.how}（{f.receipt.received_at[:16]}）计为截止（{f.due:%Y-%m-%d}）"
-                       f"后收到{f.but}，其后的报送“{f.late_return.name}”（{f.late_return.received_at[:16]}）计为逾期报送，"
-                       f"督办部门已确认该时间无误（{at} 记录）。{undo}")
+            out.append((f, f"{head}（已退回）按{f.how}（{f.receipt.received_at[:16]}）计为截止（{f.due:%Y-%m-%d}）"
+                        f"后收到{f.but}，其后的报送“{f.late_return.name}”（{f.late_return.received_at[:16]}）计为逾期报送，"
+                        f"督办部门已确认该时间无误（{at} 记录）。{undo}"))
         elif f.due and f.answered_at:
-            out.append(f"{head}按{f.how}（{f.receipt.received_at[:16]}）计为逾期报送（截止 {f.due:%Y-%m-%d}）{f.but}，"
-                       f"督办部门已确认该时间无误（{at} 记录）。{undo}")
+            out.append((f, f"{head}按{f.how}（{f.receipt.received_at[:16]}）计为逾期报送"
+                        f"（截止 {f.due:%Y-%m-%d}）{f.but}，督办部门已确认该时间无误（{at} 记录）。{undo}"))
         elif f.stated_on and f.unit in states:
             state, when = states[f.unit]
-            out.append(f"{head}（{'已退回，' if refused(f.receipt) else ''}{f.how} {f.receipt.received_at[:16]}）"
-                       f"按督办部门指定的收到日期 {f.stated_on} 计{'收到' if refused(f.receipt) else '报送'}时间"
-                       f"（{at} 记录），{f.unit} 计为{state}"
-                       + (f"（报送时间 {when}）" if when else "") + f"。{undo}")
+            out.append((f, f"{head}（{'已退回，' if refused(f.receipt) else ''}{f.how} {f.receipt.received_at[:16]}）"
+                        f"按督办部门指定的收到日期 {f.stated_on} 计{'收到' if refused(f.receipt) else '报送'}时间"
+                        f"（{at} 记录），{f.unit} 计为{state}"
+                        + (f"（报送时间 {when}）" if when else "") + f"。{undo}"))
     return out
 
 

@@ -23,7 +23,7 @@ from .addresses import addresses_in, parse_addresses
 from .dates import cn_date
 from .issued_month import month_name
 from .ledger import Ledger, Receipt
-from .ledger.answers import on_office_clock
+from .ledger.answers import on_office_clock, undo_hint
 from .master import Master
 from .period import Period
 from .units import Directory
@@ -116,7 +116,7 @@ def checked_notes(period: Period, checks: Sequence[Check], states: dict[str, tup
         verdict = f"{unit} 计为{state}" + (f"（报送时间 {when}）" if when else "") if state else ""
         said = (f"由其报送或委托报送（{at} 记录），{verdict}" if theirs
                 else f"不是{unit}报送（{at} 记录），不再据此计算报送时间，{verdict}")
-        out.append(f"{head}{said.rstrip('，')}。如需撤销，请运行 {command(period, unit, '--undo')}")
+        out.append(f"{head}{said.rstrip('，')}。{undo_hint(command(period, unit, '--undo'))}")
     return out
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .dates import cn_date
 from .ledger import Ledger
-from .ledger.answers import on_office_clock
+from .ledger.answers import on_office_clock, undo_hint
 from .period import Period
 from .units import Directory
 from .vocab import Outcome, UnitState
@@ -162,11 +162,16 @@ class MailQuestion:
 def big_mail_told(cons) -> list[str]:
     """The mails the office said it checked, where `big_mail_notes` would ask about them
     (`Consolidation.told`: said, exit 0)."""
+    return [line for _, line in big_mail_answers(cons)]
+
+
+def big_mail_answers(cons) -> list[tuple[BigMail, str]]:
+    """`big_mail_told`'s lines, each with its mail (5-逐条核实 takes one back)."""
     if not any(m.checked_at for m in cons.too_big):  # nothing checked: `_questions` again for nothing
         return []
     asked = {m for q in _questions(cons, cons.too_big) for m in q.mails}
-    return [f"已核实：{m.text}已打开核实（{on_office_clock(m.checked_at, cons.tz)} 记录），不再提示。"
-            f"如需撤销，请运行 {m.command(undo=True)}"
+    return [(m, f"已核实：{m.text}已打开核实（{on_office_clock(m.checked_at, cons.tz)} 记录），不再提示。"
+                f"{undo_hint(m.command(undo=True))}")
             for m in cons.too_big if m.checked_at and m in asked]
 
 

@@ -16,7 +16,8 @@ duban run          `actions.run`               `run_cycle`
 duban demo         `actions.demo`              `run_demo`
 duban open         `actions.open`              `find_output`, `open_path`
 duban excel-console `actions.excel_console`    `create_console`
-duban verify       `actions.verify`            `open_questions`, `current`, `inbox_files`, `answer`
+duban verify       `actions.verify`            `open_questions`, `current`, `inbox_files`, `answer`,
+                                               `recorded_answers`, `take_back`
 =================  ==========================  =====================================
 
 Importing this package imports none of them: the CLI loads the one it runs.

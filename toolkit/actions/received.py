@@ -69,10 +69,13 @@ def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None
     ``undo`` takes back the latest answer.
     Answering again changes the answer (a day stated for the file, then --confirm).
     ``receipt_id``: the file the office was shown (`duban verify`): refused (`FileChanged`)
-    when the unit stands 逾期 on another file by now, never recorded against that one."""
+    when the unit stands 逾期 on another file by now, never recorded against that one; with
+    ``undo``, the answer about that file is taken back (verify lists each answer recorded),
+    not the unit's latest."""
     unit, before, cons = unit_verdict(ws, period, unit)
     mine = [f for f in cons.file_times if f.unit == unit]
-    answered = max((f for f in mine if f.answered_at), key=lambda f: f.answered_at, default=None)
+    answered = max((f for f in mine if f.answered_at and receipt_id in (None, f.receipt.id)),
+                   key=lambda f: f.answered_at, default=None)
     if undo:
         if answered is None:
             raise errors.UsageError(f"{unit} 在{period.label}没有已记录的收到日期或报送时间核实，无需撤销。")

@@ -25,7 +25,7 @@ from ..consolidate import Consolidation, consolidate
 from ..disputed import Disputed, asked
 from ..issued_month import kept_apart
 from ..ledger import Ledger, Receipt
-from ..ledger.answers import check_disputed
+from ..ledger.answers import check_disputed, undo_hint
 from ..ledger.answers import check_mail as record_mail_check
 from ..period import Period
 from ..senders import command, sender_answers
@@ -90,11 +90,14 @@ def unit_verdict(ws: Workspace, period: Period, unit: str) -> tuple[str, tuple[s
     return unit, (u.state, u.received_at), cons
 
 
-def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) -> SenderCheck:
+def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None,
+                 receipt_id: int | None = None) -> SenderCheck:
     """Record whether the return the 请核实 line about ``unit`` names was its own (``theirs``),
     or take back the answer given (None). Answering again changes the answer. The question about
     a return from an address no unit has is answered first; then one about a W206 file
-    (`disputed`), which only ``theirs`` answers. ``--undo`` takes back the latest answer."""
+    (`disputed`), which only ``theirs`` answers. ``--undo`` takes back the latest answer;
+    ``receipt_id`` (with ``theirs`` None): the answer about that return alone (`duban verify`,
+    which listed it among the answers recorded)."""
     unit, before, cons = unit_verdict(ws, period, unit)
     with Ledger(ws.ledger_path) as ledger:
         # under the month's names: an answer given before the unit was renamed is still its
@@ -109,7 +112,7 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
         if pending is None and theirs is not None and (not answered or (
                 theirs and any(d.unit == unit and not d.checked_at for d, _ in asked(cons)))):
             return _check_disputed(ledger, period, unit, theirs, cons, before)
-        if theirs is None:  # the latest answer of either kind is taken back
+        if theirs is None and receipt_id is None:  # the latest answer of either kind is taken back
             done = max((d for d in cons.disputed if d.unit == unit and d.checked_at), default=None,
                        key=lambda d: (d.checked_at, d.receipt.id if d.receipt else 0))
             if done is not None and (not answered or (done.checked_at, done.receipt.id if done.receipt else 0)
@@ -117,6 +120,8 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
                 check_disputed(ledger.conn, done.receipt.id, False)
                 return SenderCheck(period, unit, done.receipt, None, before, before, done.other)
         target = pending if theirs is not None and pending is not None else (answered[-1][0] if answered else None)
+        if theirs is None and receipt_id is not None:  # the answer listed, not the unit's latest
+            target = next((r for r, _ in answered if r.id == receipt_id), None)
         if target is None:
             raise errors.UsageError(
                 f"{unit} 在{period.label}没有已记录的发件人核实，无需撤销。" if theirs is None else
@@ -132,14 +137,24 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None) 
     return SenderCheck(period, unit, target, theirs, before, after)
 
 
-def check_disputed_file(ws: Workspace, period: Period, unit: str, receipt_id: int) -> SenderCheck:
+def check_disputed_file(ws: Workspace, period: Period, unit: str, receipt_id: int,
+                        undo: bool = False) -> SenderCheck:
     """`check_sender --theirs` of ``unit``'s open W206 question about the file ``receipt_id``
     alone (`duban verify`, which showed that file): with the unit's unknown-sender question still
     open, ``--theirs`` answers that one first, and of two W206 files it answers the first, so a
-    walk that skipped one recorded another than it showed."""
+    walk that skipped one recorded another than it showed. ``undo``: `check_sender --undo` of
+    the answer about that file alone (the unit's latest answer may be another)."""
     unit, before, cons = unit_verdict(ws, period, unit)
     with Ledger(ws.ledger_path) as ledger:
-        return _check_disputed(ledger, period, unit, True, cons, before, receipt_id)
+        if not undo:
+            return _check_disputed(ledger, period, unit, True, cons, before, receipt_id)
+        done = next((d for d in cons.disputed if d.unit == unit and d.checked_at and d.receipt is not None
+                     and d.receipt.id == receipt_id), None)
+        if done is None:
+            raise errors.UsageError(f"{unit} 在{period.label}没有已记录的发件人核实，无需撤销。")
+        check_disputed(ledger.conn, receipt_id, False)
+    # the answer changes no verdict: the file was the unit's, and counted as such, either way
+    return SenderCheck(period, unit, done.receipt, None, before, before, done.other)
 
 
 def _check_disputed(ledger: Ledger, period: Period, unit: str, theirs: bool, cons: Consolidation,
@@ -177,8 +192,8 @@ class MailCheck:
 
     def lines(self) -> list[str]:
         """What was recorded, a line per mail (`duban mail checked`, `duban verify`)."""
-        return [f"已记录：{m.text}已打开核实，汇总、查看报送情况和生成通报时不再提示。如需撤销，请运行 "
-                f"{m.command(undo=True)}" if self.checked else
+        return [f"已记录：{m.text}已打开核实，汇总、查看报送情况和生成通报时不再提示。"
+                f"{undo_hint(m.command(undo=True))}" if self.checked else
                 f"已撤销：{m.text}的核实记录；{ASKED_AGAIN}" for m in self.mails]
 
 
@@ -206,15 +221,17 @@ def check_mail(ws: Workspace, which: str, checked: bool) -> MailCheck:
     return MailCheck(todo, checked)
 
 
-def check_one_mail(ws: Workspace, mail: BigMail) -> MailCheck:
-    """`check_mail` of ``mail`` alone (`duban verify`, which shows each mail before its answer):
-    by its minute, another mail of the same minute, never shown, was checked with it."""
+def check_one_mail(ws: Workspace, mail: BigMail, checked: bool = True) -> MailCheck:
+    """`check_mail` of ``mail`` alone (`duban verify`, which shows each mail before its answer,
+    and lists it among the answers recorded to take one back: ``checked`` False): by its
+    minute, another mail of the same minute, never shown, was checked (or taken back) with it."""
     with Ledger(ws.ledger_path) as ledger:
         now = next((m for m in too_big_rows(ledger, ws.tz) if m.row == mail.row), None)
-        if now is None or now.checked_at:
-            raise errors.UsageError(f"{mail.text}已记录为已核实，无需再次运行。")
-        record_mail_check(ledger.conn, now.row, now.message_id, True)
-    return MailCheck([now], True)
+        if now is None or bool(now.checked_at) == checked:
+            raise errors.UsageError(f"{mail.text}" + ("已记录为已核实，无需再次运行。" if checked else
+                                                      "没有记录为已核实，无需撤销。"))
+        record_mail_check(ledger.conn, now.row, now.message_id, checked)
+    return MailCheck([now], checked)
 
 
 def _names(which: str, mail: BigMail) -> bool:

@@ -10,8 +10,13 @@ runs (`actions.received`, `actions.sender`): one rule for both. What only a file
 can settle (a return behind a link, a file not yet collected, a deadline edited after issue) is
 listed for the office to deal with, not asked.
 
-The library asks nothing: `open_questions` says what there is to ask and `answer` records one
-answer; the CLI puts them to the office.
+An answer typed wrong is taken back here too: each 已核实 line ends with the ``--undo`` command
+that takes its answer back, which the double-click office cannot type either. `recorded_answers`
+lists the month's answers as those lines say them, and `take_back` undoes one by the same
+action ``--undo`` runs, about that answer alone; its question is asked again.
+
+The library asks nothing: `open_questions` says what there is to ask, `answer` records one
+answer and `take_back` undoes one; the CLI puts them to the office.
 """
 
 from __future__ import annotations
@@ -23,11 +28,14 @@ from dataclasses import dataclass, field
 from .. import errors
 from ..consolidate import Consolidation, consolidate
 from ..disputed import asked as disputed_asked
-from ..disputed import disputed_notes
-from ..file_time import file_time_notes
+from ..disputed import disputed_answers, disputed_notes
+from ..file_time import file_time_answers, file_time_notes
+from ..issued_month import kept_apart
 from ..ledger import Ledger
+from ..ledger.answers import UNDO
 from ..period import Period
-from ..too_big import BigMail, big_mail_notes
+from ..senders import checked_notes, sender_answers
+from ..too_big import BigMail, big_mail_answers, big_mail_notes
 from ..too_big import open_questions as mail_questions
 from ..vocab import TimeSource, UnitState
 from ..workspace import Workspace
@@ -247,3 +255,52 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
 
 
 EMPTY_INBOX = "收件箱是空的：请先在邮箱中打开这封邮件，把其中的填报表下载后放进收件箱，再选 2。"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One answer recorded about the month, as its 已核实 line says it (``text``, without how
+    to take it back): `take_back` undoes it, about its file (``receipt_id``) or mail alone."""
+
+    kind: Kind
+    period: Period
+    unit: str
+    text: str
+    receipt_id: int = 0
+    mail: BigMail | None = None
+
+
+def recorded_answers(ws: Workspace, period: Period) -> list[Recorded]:
+    """The office's answers about ``period`` that its 已核实 lines say (`Consolidation.told`), in
+    their order: a sender, a W206 file, a mail too big, a file's time."""
+    cons = consolidate(ws, period, tasks=False)
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        # as the consolidation reads them: under the month's names (`sender_answers`)
+        checks = sender_answers(ledger, period, cons.master, kept_apart(ledger, period, cons.master))
+    states = {u.unit: (u.state, u.received_at) for u in cons.units}
+    said = [(Kind.SENDER, c[0].unit or "", checked_notes(period, [c], states, cons.tz)[0], c[0].id, None)
+            for c in checks]
+    said += [(Kind.DISPUTED, d.unit, line, d.receipt.id if d.receipt else 0, None)
+             for d, line in disputed_answers(cons)]
+    said += [(Kind.BIG_MAIL, m.unit, line, 0, m) for m, line in big_mail_answers(cons)]
+    said += [(Kind.FILE_TIME, f.unit, line, f.receipt.id, None) for f, line in file_time_answers(cons)]
+    # an answer about no unit's return (a copy whose unit the ledger lost) is taken back by no --dept
+    return [Recorded(kind, period, unit, line.partition(UNDO)[0], rid, mail)
+            for kind, unit, line, rid, mail in said if unit or kind is Kind.BIG_MAIL]
+
+
+def take_back(ws: Workspace, recorded: Recorded) -> Answered:
+    """Undo ``recorded`` as its ``--undo`` command does (``duban received``, ``duban sender``,
+    ``duban mail checked``), about that answer alone: the lines say the verdict it leaves and
+    that the question is asked again. Refused (`errors.UsageError`) when it is recorded no
+    more (taken back by a colleague meanwhile)."""
+    p, unit = recorded.period, recorded.unit
+    if recorded.kind is Kind.FILE_TIME:
+        done = answer_received(ws, p, unit, None, undo=True, receipt_id=recorded.receipt_id)
+        return Answered([done.line()], done.changed)
+    if recorded.kind is Kind.BIG_MAIL:
+        assert recorded.mail is not None
+        return Answered(check_one_mail(ws, recorded.mail, checked=False).lines())
+    checked = (check_disputed_file(ws, p, unit, recorded.receipt_id, undo=True) if recorded.kind is Kind.DISPUTED
+               else check_sender(ws, p, unit, None, receipt_id=recorded.receipt_id))
+    return Answered([checked.line()], checked.changed)

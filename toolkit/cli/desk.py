@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -197,6 +198,9 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
 
     上次核实中途停止（或汇总没有完成）、回答尚未写入汇总表的，这次也会重新生成汇总表。
 
+    最后列出本期已记录的核实结果（包括刚才的回答），输入编号可撤销其中一项（与 --undo
+    相同），撤销的事项以后重新提问；直接回车结束。
+
     \b
     示例：
       duban verify
@@ -207,8 +211,9 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
     p = _issued(ws, period, False)
     action = _action("verify")
     questions = action.open_questions(ws, p)
-    asked, recorded, gone, changed = questions.asked, 0, 0, False
+    asked, walk = questions.asked, _Walk()
     if check_only:  # the scripts' exit-1 line names 5-逐条核实 only when it has something to ask
+        # answers recorded are not: taking one back is the office's choice, never a question left open
         if asked:
             echo(state, f"{p.label}有 {len(asked)} 项需要逐条核实：请运行 duban verify（或双击“5-逐条核实”）逐条回答。")
             state.exit_code = 1
@@ -224,76 +229,137 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
             question = (action.current(ws, question) or action.file_now(ws, question)) if number > 1 else question
             if question is None:
                 echo(state, f"【{number}/{len(asked)}】{_GONE}")
-                gone += 1
+                walk.gone += 1
                 continue
             echo(state, f"【{number}/{len(asked)}】{question.facts}")
             done = _ask(state, ws, action, question)
             if done is _GONE:
-                gone += 1
+                walk.gone += 1
                 continue
-            recorded += done is not None
-            changed = changed or bool(done and done.changed)
+            walk.recorded += done is not None
+            walk.changed = walk.changed or bool(done and done.changed)
+        _take_back(state, ws, action, p, walk)  # a wrong answer, this walk's or an earlier one's
     except click.Abort:  # Ctrl-C or the end of the input at a prompt: what was recorded stays
         # not merged here: a second Ctrl-C would cut the merge short; the next walk merges
         # (`Questions.unmerged`), whatever stopped this one
         echo(state, "")
-        echo(state, f"已停止核实：已记录 {recorded} 项，其余以后再答。"
-                    + (_UNMERGED if recorded or questions.unmerged else ""), fg="yellow")
+        echo(state, f"已停止核实：已记录 {walk.recorded} 项" + (f"，撤销 {walk.undone} 项" if walk.undone else "")
+                    + "，其余以后再答。" + (_UNDONE if walk.undone else _UNMERGED if walk.recorded or questions.unmerged
+                                        else ""),
+             fg="yellow")
         state.exit_code = 130
         return
     except (errors.DubanError, OSError):  # an answer's own collect failed (a full disk): what was kept, then the error
-        _kept(state, recorded)
+        _kept(state, walk)
         raise
     merged, now = None, questions
-    if recorded or questions.unmerged:  # this walk's answers, or an earlier one's no 汇总表 says yet
+    if walk.recorded or walk.undone or questions.unmerged:  # this walk's, or an earlier one's no 汇总表 says yet
         try:
             with state.locked():
                 merged = _action("merge").merge(ws, p)
         except (errors.DubanError, OSError):  # busy, the 汇总表 open in Excel, a full disk: said, then the error
-            _kept(state, recorded)
+            _kept(state, walk)
             raise
         now = action.questions_of(merged.consolidation)  # what the answers left open, not what was asked
-    elif gone:  # settled by a colleague meanwhile: what is open now
+    elif walk.gone:  # settled by a colleague meanwhile: what is open now
         now = action.open_questions(ws, p)
-    skipped = len(asked) - recorded - gone
+    skipped = len(asked) - walk.recorded - walk.gone
     if now.others:
         echo(state, "")
         echo(state, "以下事项需要另行办理，不能在这里回答：")
         for line in now.others:
             echo(state, "  " + line, fg="yellow")
     echo(state, "")
+    undone = f"撤销 {walk.undone} 项" if walk.undone else ""
     if not asked:
-        echo(state, f"{p.label}没有需要逐条回答的“请核实”事项。")
+        echo(state, f"已{undone}。" if undone else f"{p.label}没有需要逐条回答的“请核实”事项。")
     else:
-        echo(state, f"已记录 {recorded} 项" + (f"，跳过 {skipped} 项。" if skipped else "。"))
-    if merged is not None and not recorded:
+        echo(state, f"已记录 {walk.recorded} 项" + (f"，跳过 {skipped} 项" if skipped else "")
+                    + (f"，{undone}" if undone else "") + "。")
+    if merged is not None and not walk.recorded and not walk.undone:
         echo(state, f"此前记录的 {questions.unmerged} 项核实结果尚未写入汇总表（上次核实中途停止，或汇总没有完成），"
                     f"汇总表已按核实结果重新生成：{merged.path}")
         echo(state, "如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），使通报与核实结果一致。",
              fg="yellow")
     elif merged is not None:
         echo(state, f"汇总表已按核实结果重新生成：{merged.path}")
-        if changed:
+        if walk.changed:
             echo(state, "有单位的报送状态因核实而改变。如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），"
                         "使通报与核实结果一致。", fg="yellow")
-        if (new := len(now.asked) - skipped) > 0:
+        # the questions an undo opened again are its own line's (ASKED_AGAIN), not new ones
+        if (new := len(now.asked) - skipped - walk.undone) > 0:
             echo(state, f"核实结果使 {new} 项新的事项需要核实，请再次逐条核实（双击“5-逐条核实”或运行 duban verify）。",
+                 fg="yellow")
+        if walk.undone and now.asked:
+            echo(state, "撤销的事项已重新列为“请核实”，请再次逐条核实（双击“5-逐条核实”或运行 duban verify）重新回答。",
                  fg="yellow")
     if now.asked or now.others:
         state.exit_code = 1
 
 
-def _kept(state: State, recorded: int) -> None:
+@dataclass
+class _Walk:
+    """What a walk did so far: said when it ends, or when Ctrl-C or an error stops it."""
+
+    recorded: int = 0  # answers recorded
+    gone: int = 0  # questions settled before their turn (an answer before them, a colleague)
+    undone: int = 0  # answers taken back
+    changed: bool = False  # a unit's verdict changed by an answer or an undo
+
+
+def _take_back(state: State, ws, action, p: Period, walk: _Walk) -> None:
+    """List the month's answers recorded (`actions.verify.recorded_answers`), this walk's with
+    them, and take back those whose number the office types, until it presses Enter: an office
+    that works by double-click has no ``--undo`` to type when it answered wrong. Numbered as
+    first listed; one taken back meanwhile (or by a colleague) is refused, and said."""
+    listed = action.recorded_answers(ws, p)
+    if not listed:
+        return
+    echo(state, "")
+    echo(state, f"{p.label}已记录的核实结果：")
+    for number, recorded in enumerate(listed, 1):
+        echo(state, f"  {number}. {recorded.text}")
+    while True:
+        typed = key(click.prompt("如需撤销某项已记录的核实结果，请输入其编号（直接回车结束）", default="",
+                                 show_default=False, prompt_suffix="："))
+        if not typed:
+            return
+        if not typed.isdigit() or not 1 <= int(typed) <= len(listed):
+            echo(state, f"请输入 1 到 {len(listed)} 之间的编号，或直接回车结束。", fg="red")
+            continue
+        try:
+            with state.locked():  # per undo, as per answer
+                done = action.take_back(ws, listed[int(typed) - 1])
+        except errors.WorkspaceBusy as exc:
+            echo(state, f"{exc.message.removesuffix('请等它结束后再运行。')}此项没有撤销：请稍候再输入编号，"
+                        "或直接回车结束。", fg="red")
+            continue
+        except errors.UsageError as exc:  # taken back already, in this walk or by a colleague
+            echo(state, exc.message, fg="red")
+            continue
+        for line in done.lines:
+            echo(state, line)
+        walk.undone += 1
+        walk.changed = walk.changed or done.changed
+
+
+def _kept(state: State, walk: _Walk) -> None:
     """Before the error that stopped the walk or its merge: the answers recorded stay, the
     汇总表 does not say them yet, and walking again would not merge (nothing left to ask)."""
-    if recorded:
+    if walk.recorded or walk.undone:
+        done = "、".join(x for x in (f"已记录的 {walk.recorded} 项核实结果" if walk.recorded else "",
+                                     f"撤销的 {walk.undone} 项" if walk.undone else "") if x)
         echo(state, "")
-        echo(state, f"已记录的 {recorded} 项核实结果已保存，但汇总表没有重新生成。请按下面的提示处理后，"
-                    "双击“2-收取并汇总”（或运行 duban merge）更新汇总表；再次逐条核实时也会重新生成。", fg="yellow")
+        echo(state, f"{done}已保存，但汇总表没有重新生成。请按下面的提示处理后，"
+                    "双击“2-收取并汇总”（或运行 duban merge）更新汇总表"
+                    + ("。" if walk.undone else "；再次逐条核实时也会重新生成。"), fg="yellow")
 
 
 #: said when a walk stops with answers no 汇总表 says yet: the next walk merges them
 _UNMERGED = "汇总表尚未按核实结果重新生成：请双击“2-收取并汇总”（或运行 duban merge），再次逐条核实时也会重新生成。"
+#: said instead when it took an answer back: an undo leaves no answer's time by which the next
+#: walk would know to merge (`Questions.unmerged`), so only a merge says it
+_UNDONE = "汇总表尚未按核实结果重新生成：请双击“2-收取并汇总”（或运行 duban merge）。"
 #: said of a question no longer open when its turn comes (or when its answer is refused)
 _GONE = "此项已不需要核实（前面的回答或其他同事已办理），跳过。"
 

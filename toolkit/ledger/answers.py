@@ -48,6 +48,17 @@ def on_office_clock(stamp: str, tz: dt.tzinfo | None) -> str:
         return stamp[:16]
 
 
+#: how an 已核实 line (and `duban mail checked`'s) says its answer is taken back (`undo_hint`): an
+#: office that works by double-click has no ``duban`` to type, and 5-逐条核实 takes answers back
+#: too (`actions.verify.recorded_answers`, which lists the lines without it)
+UNDO = "如需撤销，请双击“5-逐条核实”或运行 "
+
+
+def undo_hint(command: str) -> str:
+    """The end of an 已核实 line: how to take the answer back, at the desk or by ``command``."""
+    return UNDO + command
+
+
 def check_disputed(conn: sqlite3.Connection, receipt_id: int, checked: bool) -> None:
     """Record that the file ``receipt_id`` is its registered unit's (``checked``), or take it back."""
     if checked:
