@@ -9,6 +9,7 @@ No directory is given, as for a new user: units are taken as written, groups sta
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,17 @@ def test_groups_are_flagged_never_made_units(expected, imported):
     # A task whose only leads are unexpanded groups is reported as having none.
     leadless = {t.id for t in master.tasks if not master.units_of(t.id, Role.LEAD)}
     assert leadless == {i.task for i in master.issues if i.code == "M106"}
+
+
+@pytest.mark.parametrize("expected", USABLE, ids=lambda p: p.name.removesuffix(".expected.json"))
+def test_a_column_nothing_reads_is_said_once(expected, imported):
+    """推进情况, 推广范围 or 目标类型 beside the tasks: in no task, so said (M115), each once."""
+    said = []
+    for i in imported[expected.name].issues:
+        if i.code == "M115":
+            m = re.match(r"(?P<place>第[^“]+)“(?P<label>[^”]+)”没有导入.*该列 (?P<count>\d+) 项任务", i.message)
+            said.append([m["place"], m["label"], int(m["count"])])
+    assert said == _load(expected).get("unread_columns", [])
 
 
 @pytest.mark.parametrize("expected", UNUSABLE, ids=lambda p: p.name.removesuffix(".expected.json"))

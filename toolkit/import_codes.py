@@ -51,8 +51,12 @@ IMPORT_CODE_ROWS: tuple[tuple[str, Severity, str, str], ...] = (
     ("M114", WARNING, "一项任务含多个编号事项",
      "任务 {task} 的内容中有 {count} 个编号事项（{numbers}），共用一组责任单位，已按一项任务导入，"
      "各单位每期只为它填报一次进展。若需分别督办，请在“任务清单”和“责任分工”表中拆成多项任务。"),
+    ("M115", WARNING, "表格列未导入",
+     "{column}“{label}”没有导入：督办只读取任务、责任单位、完成时限等列，该列 {count} 项任务填写的内容"
+     "（如任务 {task} 的“{sample}”）不在任务清单中。如该列是任务内容或责任单位，"
+     "请把列标题改为“任务内容”或“责任单位”后重新导入。"),
 )
 
 #: Codes in the order the import report lists them: what breaks the monthly cycle first.
-IMPORT_RANK: tuple[str, ...] = ("M106", "M107", "M108", "M104", "M114", "M101", "M105", "M103", "M109",
+IMPORT_RANK: tuple[str, ...] = ("M106", "M107", "M108", "M104", "M114", "M101", "M115", "M105", "M103", "M109",
                                 "M111", "M110", "M113", "M112", "M102")

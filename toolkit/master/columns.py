@@ -94,6 +94,11 @@ class Columns:
     #: A deadline header over sub-labels (时间节点 over 一季度 | 二季度 | 三季度 | 四季度): each
     #: column with its sub-label, in order. The task is due when its last milestone is.
     milestones: list[tuple[int, str]] = field(default_factory=list)
+    #: Columns nothing reads, each with its header and its place as the user finds it (第5列, or
+    #: 第5列（E列） in a sheet): a header the vocabulary does not know, a second 备注. Their texts
+    #: are in no task, which the import says (M115) of those that hold any; a column of people
+    #: (责任领导) is left out on purpose and not listed.
+    unread: list[tuple[int, str, str]] = field(default_factory=list)
 
     @property
     def unit_columns(self) -> list[int]:
@@ -206,6 +211,7 @@ def find_header(grid: Grid) -> tuple[Header | None, str]:
         has_text = any(r in TEXT_ROLES or _stage_text(lab, r) for lab, r in zip(labels, roles))
         if has_unit and has_text:
             columns = plan_columns(grid, end, labels, roles)
+            columns.unread = _unread(grid, start, end, labels, roles, columns)
             texts = {t for row in grid.rows[start:end] for t in row if t}
             return Header(start, end, columns, texts), ""
         if not missing:
@@ -213,6 +219,34 @@ def find_header(grid: Grid) -> tuple[Header | None, str]:
             lacks = ROLE_WORDS["unit"] if not has_unit else ROLE_WORDS["text"]
             missing = f"表头有{printed}，但没有{lacks}"
     return None, missing
+
+
+def _unread(grid: Grid, start: int, end: int, labels: list[str], roles: list[str | None],
+            cols: Columns) -> list[tuple[int, str, str]]:
+    """`Columns.unread`: columns with a header that no role of ``cols`` reads, people's aside."""
+    used = {c for c in (cols.id, cols.level1, cols.level2, cols.name, cols.content, cols.lead, cols.support,
+                        cols.deadline, cols.note) if c is not None}
+    used |= set(cols.more_support) | {c for c, _ in cols.extras} | {c for c, _ in cols.milestones}
+    out = []
+    for c, (label, role) in enumerate(zip(labels, roles)):
+        if c in used or role == "person" or not key(label):
+            continue
+        # a header cell spanning grid columns (Word's gridSpan, a merged sheet cell) is one
+        # column to the reader: count the columns where a header row changes text
+        seen = 1 + sum(1 for x in range(1, c + 1) if any(grid.rows[r][x] != grid.rows[r][x - 1]
+                                                          for r in range(start, end)))
+        out.append((c, label, f"第{seen}列" if grid.docx else f"第{c + 1}列（{column_letter(c)}列）"))
+    return out
+
+
+def column_letter(c: int) -> str:
+    """A sheet's column letter: 0 -> A, 26 -> AA."""
+    out = ""
+    c += 1
+    while c:
+        c, rest = divmod(c - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
 
 
 _INTEGER = re.compile(r"^\d{1,3}$")

@@ -298,6 +298,7 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
         report.notes.append(f"分工表没有标题，专项行动名称取自文件名“{stem}”：它会印在填报表、汇总表和通报上，"
                             "请在 duban.toml 的 name 中改成正式名称。")
     master = _build(raw, project_name(title, stem), name, used, issues, report, first_leads, org, title)
+    issues.extend(unread_columns(raw, name))
     master.organiser = org
     if not org:
         issues.append(make_issue("M111", file=name))
@@ -307,6 +308,34 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
         issues.append(make_issue("M110", file=name, count=len({a.unit for a in master.assignments})))
     master.issues = rank_issues(issues)
     return master
+
+
+# A cell that says nothing: 无, 同上, a dash. A column of them lost nothing, nor one of numbers
+# (1, 2, 3: the rows counted); 95% or 全国 it did.
+_NOTHING = frozenset({"无", "暂无", "同上", "略", "不适用", "无需"})
+_SAYS = re.compile(r"[\w%％]")
+_COUNTING = re.compile(r"^\d{1,3}[.、]?$")
+
+
+def unread_columns(raw: list[RawTask], file: str) -> list[Issue]:
+    """M115 for each column nothing reads (`Columns.unread`) that holds something in its task
+    rows: a coordinator who sees it in the table and not in the master must be told, once. A
+    column the importer did not know was dropped without a word (细化分工, the tasks' own text,
+    QA251); an empty one, or one of row numbers, dashes or 无 only, lost nothing."""
+    found: dict[tuple[str, str], list[tuple[RawTask, str, str]]] = {}
+    for t in raw:
+        for place, label, text, cell in t.unread:
+            if _SAYS.search(text) and key(text) not in _NOTHING:
+                found.setdefault((place, label), []).append((t, text, cell))
+    found = {k: held for k, held in found.items() if not all(_COUNTING.match(key(x)) for _t, x, _c in held)}
+    issues = []
+    for (place, label), held in found.items():
+        first, text, cell = held[0]
+        sample = squash(text)
+        sample = sample[:20] + "…" if len(sample) > 20 else sample
+        issues.append(make_issue("M115", file=file, sheet=first.sheet, cell=cell, task=first.id, column=place,
+                                 label=squash(label), count=len(held), sample=sample))
+    return issues
 
 
 def _states_first_leads(blocks: list[Paragraph | Grid], table: bool) -> bool:

@@ -91,6 +91,9 @@ class RawTask:
     #: The row or paragraph reads like a heading (一、… / （二）…) yet carries units.
     heading_like: bool = False
     id: str = ""
+    #: Texts of its row in columns nothing reads (`Columns.unread`): (the column as the user
+    #: finds it, its header, the text, the cell).
+    unread: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     @property
     def units_text(self) -> str:

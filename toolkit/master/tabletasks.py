@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..text import clean, squash
 from ..vocab import Role
-from .columns import Columns, Header, note_row
+from .columns import Columns, Header, column_letter, note_row
 from .raw import RawTask, numbering, task_levels
 from .tables import Grid
 
@@ -218,9 +218,26 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: Headi
         notes = [clean(cells["note"])] + [f"{squash(label)}：{clean(cell(r, c)[0])}" for c, label in cols.extras
                                           if cell(r, c)[0]]
         after_heading = False
+        unread = [(place, label, cell(r, c)[0], _cell(grid, r, c)) for c, label, place in cols.unread
+                  if _own_text(grid, r, c)]
         tasks.append(RawTask(
             sheet, where, explicit_id=unicodedata.normalize("NFKC", explicit_id), level1=level1, level2=level2,
             name=squash(cells["name"]), content=clean(cells["content"]), deadline_text=squash(cells["deadline"]),
             units=units, note="；".join(n for n in notes if n),
-            heading_like=bool(number and number[0] <= 2 and not (cells["name"] and cells["content"]))))
+            heading_like=bool(number and number[0] <= 2 and not (cells["name"] and cells["content"])),
+            unread=unread))
     return tasks
+
+
+def _own_text(grid: Grid, r: int, c: int) -> bool:
+    """Whether a cell has a text of its own: not merged down from the row above, nor across
+    from the cell before (a merged cell's text fills every column it spans)."""
+    if c >= len(grid.rows[r]) or not grid.rows[r][c] or grid.cont[r][c]:
+        return False
+    return c == 0 or grid.rows[r][c] != grid.rows[r][c - 1]
+
+
+def _cell(grid: Grid, r: int, c: int) -> str:
+    """A cell's place for an Issue: E7 in a sheet; in a Word table its row (第7行), as
+    `Grid.where` says it."""
+    return grid.where(r)[1] if grid.docx else f"{column_letter(c)}{r + 1}"
