@@ -73,6 +73,11 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
 def _verdicts(result: IssueResult) -> list[Note]:
     """The units whose 报送状态 this issue changed (`IssueResult.verdicts`), each as `duban received`
     says a verdict an answer changed, and that no 汇总表 or 通报 made before says it."""
+    if result.verdicts_unknown:
+        # said first that the forms are written and recorded, lest the office issue them again
+        return [Note("提醒：填报表已生成，但未能判断本次下发是否改变了各单位的报送状态（原因已记入“日志/duban.log”）。"
+                     "请运行 duban status 查看；如与已生成的汇总表、通报不一致，请重新运行 duban merge 和 duban memo"
+                     "（或一键月报）。", True)]
     if not result.verdicts:
         return []
     from .actions.sender import then  # it loads consolidate: only for an issue that changed a verdict

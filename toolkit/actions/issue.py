@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,8 @@ from ..text import key
 from ..vocab import Role, Status, UnitState
 from ..workspace import ISSUED, Workspace, set_current_period
 from ..xlsx import atomic_save
+
+log = logging.getLogger("duban")
 
 
 @dataclass
@@ -81,6 +84,9 @@ class IssueResult:
     # units whose 报送状态 this issue changed (a later --due for a unit that has sent, a unit
     # exempted): unit → (报送状态, 报送时间) before and after; no 汇总表 or 通报 made before says it
     verdicts: dict[str, tuple[tuple[str, str], tuple[str, str]]] = field(default_factory=dict)
+    # the month's 报送状态 could not be read before or after the forms were written
+    # (`_read_verdicts`): whether this issue changed one is not known, and the office is told so
+    verdicts_unknown: bool = False
     # units first asked after the month's forms went out and their date (``passed_due``)
     # passed: their forms print a later one, from ``today`` (`dates.resubmit_by`)
     fresh: dict[str, dt.date] = field(default_factory=dict)
@@ -187,8 +193,9 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         sent = MailRecords(ledger.conn).sent_units("issue", str(period))  # (under the names it had)
         collected = period in ledger.periods()
     # a month whose returns came in: a later date for a unit that sent after the first one turns
-    # its 逾期报送 into 按时报送, which the 汇总表 and 通报 made before still name (QA243)
-    before = _verdicts(ws, period, master) if collected else {}
+    # its 逾期报送 into 按时报送, which the 汇总表 and 通报 made before still name (QA243).
+    # Read before anything is written; None: could not be read (`_read_verdicts`)
+    before = _read_verdicts(ws, period, master) if collected else {}
     today = ws.now().date()  # the office's day
     # A form never prints an earlier date than one its unit was already given for the month:
     # that one stands (`Ledger.record_issued`), and a department holding two forms of one month
@@ -278,13 +285,16 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     result.passed_due = period_due if result.fresh else None
     result.past = {u: dues[u] for u in result.units if ws.due(period, dues[u]) <= today}
     result.later_due, result.later_days = later_due, ws.settings.resubmit_working_days
-    if before:
-        after = _verdicts(ws, period, master)
+    after = _read_verdicts(ws, period, master) if before else None
+    if before and after is not None:
         result.verdicts = {u: (was, now) for u, was in before.items() if (now := after.get(u, was)) != was}
-        # a unit whose return is in stands 按时 or 逾期 by it, whatever it sends later: a past
-        # date on its form (a later --due given on the day) names it 逾期 for nothing (QA248)
+    result.verdicts_unknown = before is None or (bool(before) and after is None)
+    # a unit whose return is in stands 按时 or 逾期 by it, whatever it sends later: a past date
+    # on its form (a later --due given on the day) names it 逾期 for nothing (QA248). Known
+    # before the forms were written too: an issue records forms, never a return
+    if states := after if after is not None else before:
         result.past = {u: d for u, d in result.past.items()
-                       if u not in after or after[u][0] not in (UnitState.ON_TIME, UnitState.LATE)}
+                       if u not in states or states[u][0] not in (UnitState.ON_TIME, UnitState.LATE)}
     current = ws.settings.period
     if out is None and units and current and period < current:
         # a form of an earlier month sent again (--dept) leaves the month the office is on:
@@ -300,6 +310,26 @@ def _verdicts(ws: Workspace, period: Period, master: Master) -> dict[str, tuple[
     from ..consolidate import consolidate  # only for a month whose returns came in
 
     return {u.unit: (u.state, u.received_at) for u in consolidate(ws, period, master, tasks=False).units}
+
+
+def _read_verdicts(ws: Workspace, period: Period, master: Master) -> dict[str, tuple[str, str]] | None:
+    """`_verdicts`, or None when they cannot be read: what an issue says of them is the office's
+    reminder, never what fails it. Read after the forms were written and recorded, an error made
+    the office see a failed issue for forms that went out, and issue them again (QA253). A fault
+    of the system or the ledger is logged as one; anything else is a bug, logged with its
+    traceback for 技术支持 (the office is told in either case: `IssueResult.verdicts_unknown`)."""
+    try:
+        return _verdicts(ws, period, master)
+    except Exception as exc:
+        import sqlite3
+
+        if isinstance(exc, (errors.DubanError, OSError, sqlite3.Error)):
+            fault = exc if isinstance(exc, errors.DubanError) else errors.os_fault(exc, fallback=ws.ledger_path)
+            log.warning("下发时未能读出%s的报送状态：%s", period.label, fault.message if fault else exc)
+            log.info("技术信息", exc_info=exc)
+        else:
+            log.exception("下发时未能读出%s的报送状态（内部错误）", period.label)
+        return None
 
 
 #: a --due more than this after both the period's end and the day of issue is taken for a
