@@ -83,15 +83,26 @@ def test_a_number_taken_back_already_is_refused_and_said(issued_ws, make_return,
     assert CHANGED not in lines and lines[-1] == AGAIN
 
 
-def test_ctrl_c_at_the_list_keeps_what_was_taken_back(issued_ws, make_return, monkeypatch, run):
+def test_ctrl_c_at_the_list_ends_it_and_merges_what_was_taken_back(issued_ws, make_return, monkeypatch, run):
     _saved_late(issued_ws, make_return, monkeypatch, run)
     run(["received", "--period", "2022-06", "--dept", "石龙镇", "--on", "2022-07-04"], cwd=issued_ws.root)
-    stopped = run(VERIFY, cwd=issued_ws.root, input="1\n")  # the input's end: as Ctrl-C at the prompt
-    assert stopped.exit_code == 130, stopped.output
-    # an undo leaves no answer by which the next walk knows to merge: 2-收取并汇总 alone is named
-    assert stopped.output.splitlines()[-1] == ("已停止核实：已记录 0 项，撤销 1 项，其余以后再答。汇总表尚未按核实结果重新生成："
-                                               "请双击“2-收取并汇总”（或运行 duban merge）。")
+    # the input's end at the optional list: as Enter (click cannot tell it from Ctrl-C there)
+    ended = run(VERIFY, cwd=issued_ws.root, input="1\n")
+    assert ended.exit_code == 1, ended.output  # the question taken back is open again
+    assert "已撤销 1 项。" in ended.output.splitlines()
+    assert any(line.startswith("汇总表已按核实结果重新生成：") for line in ended.output.splitlines())
+    assert "已停止核实" not in ended.output
     assert _unit(issued_ws)[0] == UnitState.LATE
+
+
+def test_the_input_closed_at_the_list_alone_is_no_cancel(issued_ws, make_return, monkeypatch, run):
+    _saved_late(issued_ws, make_return, monkeypatch, run)
+    run(["received", "--period", "2022-06", "--dept", "石龙镇", "--confirm"], cwd=issued_ws.root)
+    ended = run(VERIFY, cwd=issued_ws.root, input="")
+    assert ended.exit_code == 0, ended.output
+    # the answer given by command is merged (no 汇总表 says it yet), then the walk ends as usual
+    assert "2022年6月没有需要逐条回答的“请核实”事项。" in ended.output.splitlines()
+    assert "已停止核实" not in ended.output
 
 
 def test_check_does_not_count_answers_recorded(issued_ws, make_return, monkeypatch, run):

@@ -320,8 +320,15 @@ def _take_back(state: State, ws, action, p: Period, walk: _Walk) -> None:
     for number, recorded in enumerate(listed, 1):
         echo(state, f"  {number}. {recorded.text}")
     while True:
-        typed = key(click.prompt("如需撤销某项已记录的核实结果，请输入其编号（直接回车结束）", default="",
-                                 show_default=False, prompt_suffix="："))
+        try:
+            typed = key(click.prompt("如需撤销某项已记录的核实结果，请输入其编号（直接回车结束）", default="",
+                                     show_default=False, prompt_suffix="："))
+        except click.Abort:
+            # an optional list, not a question: Ctrl-C or the input's end here ends it as Enter
+            # does, and the answers given (and any taken back) are merged, not left for a later
+            # walk with 【已取消】 (a script with its input closed stopped every walk at 130)
+            echo(state, "")
+            return
         if not typed:
             return
         if not typed.isdigit() or not 1 <= int(typed) <= len(listed):

@@ -267,6 +267,17 @@ def _row_texts(grid: Grid, start: int, c: int) -> bool:
             and not _numbers_only(grid, start, c) and sum(map(len, filled)) >= 6 * len(filled))
 
 
+def _heads_rows(grid: Grid, start: int, c: int) -> bool:
+    """A column of headings, each over two rows or more on the whole: not a column of each
+    row's own text with a task merged over two units' rows here and there (QA255)."""
+    heads, prev = 0, None
+    for r in range(start, len(grid.rows)):
+        t = grid.rows[r][c]
+        heads += bool(t and not grid.cont[r][c] and t != prev)
+        prev = t or prev
+    return 2 * heads <= len(grid.rows) - start
+
+
 def _merged(grid: Grid, start: int, c: int) -> bool:
     """A column whose cells span several rows (or repeat the cell above): a heading column."""
     prev = None
@@ -284,10 +295,11 @@ def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | No
     roles = list(roles)
     # The only text column merged down over its rows (工作任务) and, right after it, a column of
     # each row's own text under a header the vocabulary does not know: the first heads the
-    # tasks, the second is their text. The heading became every task's text before, and the
-    # text was lost without a word (细化分工 before it was known; QA251).
+    # tasks, the second is their text (where it heads two rows or more on the whole: one task
+    # over two units' rows beside a 落实情况 is no heading over it; QA255). The heading became
+    # every task's text before, and the text was lost without a word (细化分工; QA251).
     texts_at = [c for c, ro in enumerate(roles) if ro in TEXT_ROLES]
-    if len(texts_at) == 1 and _merged(grid, start, texts_at[0]):
+    if len(texts_at) == 1 and _merged(grid, start, texts_at[0]) and _heads_rows(grid, start, texts_at[0]):
         beside = texts_at[0] + 1
         if beside < len(roles) and roles[beside] is None and labels[beside] and _row_texts(grid, start, beside):
             roles[beside] = "content"

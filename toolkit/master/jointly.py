@@ -29,8 +29,11 @@ def _unit_like(name: str) -> bool:
     return 2 <= len(name) <= 20 and name.endswith(_UNIT_ENDS) and not _PROSE.search(name) and not is_group(name)
 
 
-# 会 opening a word of a name: 会务科, 会计核算中心, 会展中心, 会议中心, 会馆; 会同县 is a county.
-_WORD_AFTER = re.compile(r"^(同县|[务计展议员所馆堂商审谈考诊长])")
+# 会 opening a word of a name: 会务科, 会计核算中心, 会展中心, 会议中心, 会馆.
+_WORD_AFTER = re.compile(r"^[务计展议员所馆堂商审谈考诊长]")
+# 会同县 is a county, but only after a place (怀化市会同县教育局): after a unit it is 会同 and a
+# county's unit (县妇联会同县卫健局, kept whole and unsaid before: every county's 会同).
+_PLACE_ENDS = tuple("市州省盟")
 
 
 def _ways(name: str) -> list[tuple[str, str, bool]]:
@@ -38,7 +41,9 @@ def _ways(name: str) -> list[tuple[str, str, bool]]:
     out = []
     for m in re.finditer("会同|会", name):
         before, after = name[:m.start()], name[m.end():]
-        if before and after and not _WORD_AFTER.match(name[m.start() + 1:]):
+        word = name[m.start() + 1:]
+        if before and after and not _WORD_AFTER.match(word) and not (
+                word.startswith("同县") and before.endswith(_PLACE_ENDS)):
             out.append((before, after, m.group() == "会同"))
     return out
 
