@@ -239,7 +239,9 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     typed = [rep.label_period] if rep.label_period and rep.label_period != rep.period else []
     # a month said as when the file went or what it reaches back to is not the one it reports:
     # 东城街道7月补报 is June's 补报 sent in July, 7月份以前的进展 June's (QA130)
-    names, subject = ([_not_its_month(h, received) for h in part] for part in (list(hints)[:2], list(hints)[2:]))
+    # (`Item.hints`: file name, archive path, subject, the archives' names: all but the subject are names)
+    hints = list(hints)
+    names, subject = ([_not_its_month(h, received) for h in part] for part in ([*hints[:2], *hints[3:]], hints[2:3]))
     later = later_month_named(rep.period, [*typed, *months_named([*names, *subject], received)])
     if later is None:
         return []
@@ -321,6 +323,15 @@ def sent_for_another(unit: str | None, texts: Iterable[str], directory: Director
             if _find_in(directory, inside) == unit:
                 return None
     return unit
+
+
+def named_where(it, unit: str, directory: Directory) -> str:
+    """Which of ``it``'s `hints` names ``unit``, as a W206 question says it: 邮件主题“虎门镇6月进展”,
+    not 文件名“进展填报表.xlsx”, which names no unit (QA252)."""
+    for text, words in zip(it.hints, it.hint_words):
+        if text and unit_in_names([text], directory) == unit:
+            return words
+    return f"文件名“{it.name}”"
 
 
 def unit_in_names(texts: Iterable[str], directory: Directory) -> str | None:

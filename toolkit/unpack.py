@@ -88,6 +88,10 @@ class Item:
     units: frozenset[str] = frozenset()
     # whom the innermost mail carrying this item was sent to (`ParsedMail.to`); None: no mail carries it
     mail_to: tuple[str, ...] | None = None
+    # the names of the archives (.zip, .7z, .rar) holding it, nearest first: evidence of its unit as
+    # a path inside one is. 石排镇's form sent as 2022年6月_石龙镇_进展填报表.zip went in as 石排镇's
+    # with nobody asked, and 石龙镇 stood 未报送 (QA252)
+    carriers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.size < 0:
@@ -107,14 +111,22 @@ class Item:
 
     @property
     def hints(self) -> list[str]:
-        """Weakest evidence of unit and period, strongest first: file name, archive path, subject."""
-        return [Path(self.name).stem, self.entry, self.subject]
+        """Weakest evidence of unit and period, strongest first: file name, archive path, subject,
+        the names of the archives holding it."""
+        return [Path(self.name).stem, self.entry, self.subject, *(Path(c).stem for c in self.carriers)]
+
+    @property
+    def hint_words(self) -> list[str]:
+        """Each of `hints` as a question to the office names it (W206)."""
+        return [f"文件名“{self.name}”", f"压缩包内路径“{self.entry}”", f"邮件主题“{self.subject}”",
+                *(f"压缩包“{c}”" for c in self.carriers)]
 
     def inherit(self, child: Item) -> Item:
         """Give a file found inside this one the evidence of what carried it."""
         child.sender, child.subject, child.time_source = self.sender, self.subject, TimeSource.CARRIER
         child.forward_timed, child.office, child.units = self.forward_timed, self.office, self.units
         child.mail_to = self.mail_to
+        child.carriers = ((self.name,) if self.kind in ("zip", *ARCHIVE_KINDS) else ()) + self.carriers
         return child
 
     def carry(self, child: Item, entry: str = "") -> Item:

@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,6 +29,7 @@ from ..evidence import (
     from_timestamp,
     local,
     meant_later,
+    named_where,
     own_later_form,
     period_in,
     sent_for_another,
@@ -45,8 +46,9 @@ from ..ledger.time_basis import record_weak_time
 from ..master import Master
 from ..period import Period
 from ..progress import Progress, no_progress
-from ..report import Report, make_issue
+from ..report import ERROR, Report, make_issue
 from ..text import clean, unescape_name
+from ..units import Directory
 from ..unpack import Item, expand
 from ..vocab import Outcome, TimeSource
 from ..weak_times import Deadlines, capped_doubt, weak_time_note
@@ -399,20 +401,24 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
             # subject for a file of no return (2022年7月_石龙镇_进展填报表.pdf)
             said = rep is not None and bool(rep.period_by)
             if rep is not None and rep.unit:
-                _disagreement(it, rep, by_address, by_name, result, directory.resolve(rep.unit) or rep.unit)
+                _disagreement(it, rep, by_address, by_name, result, directory.resolve(rep.unit) or rep.unit,
+                              directory)
             else:
                 twin = twins.get(id(it))  # a duplicate belongs where its first copy went
                 unit, how, twin_period = None, "", None
                 if twin is not None:
                     src = twin.report if getattr(twin, "report", None) is not None else twin
                     unit, how, twin_period = src.unit, src.identified_by, src.period
+                    own = by_address or by_name
+                    if own and unit and own != unit and _own_copy(ledger, it, twin, how):
+                        unit, how = own, "发件人地址" if by_address else "文件名"
                 if not unit and by_address:
                     unit, how = by_address, "发件人地址"
                 if not unit and by_name:
                     unit, how = by_name, "文件名"
                 if how == "发件人地址" and by_name and by_name != unit:
                     issue = make_issue("W206", said=evidence_words(how, it.sender, it.name), unit=unit,
-                                       other=by_name, evidence=evidence_words("文件名", it.sender, it.name),
+                                       other=by_name, evidence=named_where(it, by_name, directory),
                                        file=it.name)
                     it.issues.append(issue)
                     result.disputed.append((it.name, issue.message))
@@ -486,7 +492,7 @@ def _after_merge(it: Item, rep: Report, period: Period, merged: dt.datetime, lat
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
-                  result: CollectResult, now: str) -> None:
+                  result: CollectResult, now: str, directory: Directory) -> None:
     """W206: the form says one unit, the sender's address or the file name another (or its
     填报单位 cell another than its _meta, found by the check: said on screen here). ``now``:
     the form's unit as 单位名录 names it today (the address and file name are read so): a
@@ -497,12 +503,31 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
         return
     for other, how in ((by_address, "发件人地址"), (by_name if rep.identified_by != "文件名" else None, "文件名")):
         if other and other not in (rep.unit, now):
-            evidence = evidence_words(how, it.sender, it.name)
+            evidence = (named_where(it, other, directory) if how == "文件名"
+                        else evidence_words(how, it.sender, it.name))
             said = SAID.get(rep.identified_by, rep.identified_by or "填报表")
             issue = make_issue("W206", said=said, unit=rep.unit, other=other, evidence=evidence, file=it.name)
             rep.issues.append(issue)
             result.disputed.append((it.name, issue.message))
             return
+
+
+def _own_copy(ledger: Ledger, it: Item, twin: Any, how: str) -> bool:
+    """Whether a duplicate of an unreadable file another unit sent is its own sender's refused
+    file (then made so: 无法读取 with the first copy's reasons). 石龙镇 and 石排镇 each mailed the
+    same PDF from their own addresses: 石排镇's went in as a 重复 of 石龙镇's, 石排镇 stood 未报送
+    with no reply, and the office was told its address was 石龙镇's (QA252). Only a file known by
+    its sender or name, never a form its _meta or rows name: those bytes are that unit's."""
+    if twin.outcome != UNREADABLE or how not in ("发件人地址", "文件名"):
+        return False
+    if isinstance(twin, Item):
+        found = twin.report.issues if twin.report is not None else twin.issues
+    else:
+        found = ledger.issues_of(twin.id)
+    it.outcome = UNREADABLE
+    it.issues = [i for i in it.issues if i.code != "W204"]
+    it.issues += [replace(i, file=it.name) for i in found if i.severity == ERROR]
+    return True
 
 
 def _refused_unit(it: Item, rep: Report | None) -> str | None:
