@@ -129,10 +129,14 @@ def issue_day(ledger: Ledger, period: Period, file: FileTime, today: dt.date,
     if issued is None:
         return None
     day = office_time(issued, tz).date()  # the machine's clock, read on the office's (`office_time`)
+    if day > min(today, dt.date.fromisoformat(file.receipt.received_at[:10])):
+        return None  # recorded after the file came, or after today: it bounds nothing
     # a return of the month received before the issue was recorded: the forms were out by then
-    # (sent by hand, duban taken up mid-month), and a day before the record may be true (QA250)
+    # (sent by hand, duban taken up mid-month), and a day before the record may be true (QA250).
+    # It only ever lowers the bound: a month whose issue bounds nothing (replayed later) is not
+    # given one by its earliest return (a mail of 8 July refused the 4 July its link's file came)
     first = ledger.conn.execute("SELECT MIN(received_at) FROM receipts WHERE period=? AND unit IS NOT NULL"
                                 " AND id<>?", (str(period), file.receipt.id)).fetchone()[0]
     if first and first[:10] < day.isoformat():
         day = dt.date.fromisoformat(first[:10])
-    return day if day <= min(today, dt.date.fromisoformat(file.receipt.received_at[:10])) else None
+    return day
