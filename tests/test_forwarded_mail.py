@@ -20,7 +20,8 @@ from test_evidence import set_email
 from toolkit.actions.collect import collect
 from toolkit.filling import Answer, Filling
 from toolkit.ledger import Ledger
-from toolkit.mail import parse_mail, parse_msg
+from toolkit.mail import parse_mail
+from toolkit.mail_msg import parse_msg
 from toolkit.settings import Limits
 from toolkit.unpack import Item, expand
 from toolkit.vocab import TimeSource, UnitState

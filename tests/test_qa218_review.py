@@ -26,7 +26,8 @@ from toolkit.actions.collect import collect
 from toolkit.actions.memo import not_yet_due_notes
 from toolkit.consolidate import consolidate
 from toolkit.filling import Answer, Filling
-from toolkit.mail import addressed_to_office, parse_msg
+from toolkit.mail import addressed_to_office
+from toolkit.mail_msg import parse_msg
 from toolkit.vocab import Status, TimeSource, UnitState
 from toolkit.workspace import find_workspace
 

@@ -29,7 +29,8 @@ from toolkit.actions.collect import collect
 from toolkit.addresses import office_mailboxes
 from toolkit.evidence import late_on_weak_evidence
 from toolkit.ledger import Ledger
-from toolkit.mail import addressed_to_office, parse_mail, parse_msg
+from toolkit.mail import addressed_to_office, parse_mail
+from toolkit.mail_msg import parse_msg
 from toolkit.period import Period
 from toolkit.units import default_directory
 from toolkit.unpack import Item

@@ -14,7 +14,8 @@ from test_evidence import clean, mail, state
 from test_qa69_times_and_verdicts import _form_with_unit_cell
 
 from toolkit.actions.collect import collect
-from toolkit.mail import parse_mail, parse_msg
+from toolkit.mail import parse_mail
+from toolkit.mail_msg import parse_msg
 from toolkit.vocab import UnitState
 
 UTC = dt.timezone.utc

@@ -197,7 +197,8 @@ def _read_again(ws, rec, office: frozenset[str], units: frozenset[str]) -> tuple
     """The archived mail ``rec`` read again: its subject and links, each with the forwarded
     message holding it (``office``, ``units``: as collect read whom that went to)."""
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
-    from .mail import parse_mail, parse_msg
+    from .mail import parse_mail
+    from .mail_msg import parse_msg
 
     try:
         data = (ws.root / rec.archive_path).read_bytes()

@@ -113,7 +113,8 @@ def sender_of(ws: Workspace, ledger: Ledger, rec: Receipt, units: frozenset[str]
     the addresses 单位名录 gives its units and ``office`` the office's (`addresses.office_mailboxes`;
     None: duban.toml [mail]'s alone), as collect read it with."""
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
-    from .mail import parse_mail, parse_msg
+    from .mail import parse_mail
+    from .mail_msg import parse_msg
 
     below, parent_id = rec, rec.parent_id
     while parent_id is not None:

@@ -347,7 +347,7 @@ def adopt_forwarded(child: Item, att: Attachment) -> None:
 
 def _expand_msg(item: Item, limits: Limits) -> None:
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
-    from .mail import parse_msg
+    from .mail_msg import parse_msg
 
     try:
         mail = parse_msg(item.data, item.office, item.units)
