@@ -134,3 +134,16 @@ def test_said_once_for_a_table_in_two_parts(tmp_path):
     wb.save(tmp_path / "t.xlsx")
     m = import_master(tmp_path / "t.xlsx")
     assert len(said(m)) == 1 and "该列 2 项任务" in said(m)[0][2]
+
+
+def test_a_column_without_a_header_that_holds_text_is_said(tmp_path):
+    """A column whose header cell is empty (the header over the next column not merged across,
+    a column added later) is read by nothing: its text vanished without a word (QA257)."""
+    m = import_master(_table(tmp_path, None, ["已完成年度预算公开工作", "正在起草"]))
+    assert said(m) == [("E2", "1", "第5列（E列）“（无标题）”没有导入：督办只读取任务、责任单位、完成时限等列，"
+                        "该列 2 项任务填写的内容（如任务 1 的“已完成年度预算公开工作”）不在任务清单中。"
+                        "如该列是任务内容或责任单位，请把列标题改为“任务内容”或“责任单位”后重新导入。")]
+
+
+def test_an_empty_column_without_a_header_is_not_said(tmp_path):
+    assert said(import_master(_table(tmp_path, None, [None, None]))) == []

@@ -223,19 +223,22 @@ def find_header(grid: Grid) -> tuple[Header | None, str]:
 
 def _unread(grid: Grid, start: int, end: int, labels: list[str], roles: list[str | None],
             cols: Columns) -> list[tuple[int, str, str]]:
-    """`Columns.unread`: columns with a header that no role of ``cols`` reads, people's aside."""
+    """`Columns.unread`: columns no role of ``cols`` reads, people's aside; one without a header
+    is said as （无标题）."""
     used = {c for c in (cols.id, cols.level1, cols.level2, cols.name, cols.content, cols.lead, cols.support,
                         cols.deadline, cols.note) if c is not None}
     used |= set(cols.more_support) | {c for c, _ in cols.extras} | {c for c, _ in cols.milestones}
     out = []
     for c, (label, role) in enumerate(zip(labels, roles)):
-        if c in used or role == "person" or not key(label):
+        if c in used or role == "person":
             continue
         # a header cell spanning grid columns (Word's gridSpan, a merged sheet cell) is one
         # column to the reader: count the columns where a header row changes text
         seen = 1 + sum(1 for x in range(1, c + 1) if any(grid.rows[r][x] != grid.rows[r][x - 1]
                                                           for r in range(start, end)))
-        out.append((c, label, f"第{seen}列" if grid.docx else f"第{c + 1}列（{column_letter(c)}列）"))
+        # a column with no header of its own holds text the header's maker missed (QA257)
+        place = f"第{seen}列" if grid.docx else f"第{c + 1}列（{column_letter(c)}列）"
+        out.append((c, label if key(label) else "（无标题）", place))
     return out
 
 

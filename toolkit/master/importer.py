@@ -504,7 +504,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         parsed = _parse_units(t, first_leads)
         join_wrapped_brackets(parsed, in_directory)
         unglue_people(parsed, known)
-        split_jointly(parsed, known, in_directory)  # 宣传处会办公室: 宣传处 leads, 办公室 cooperates
+        split_jointly(parsed, known, in_directory, t.units_text)  # 宣传处会办公室: 宣传处 leads, 办公室 cooperates
         restore_elided_levels(parsed, known, in_directory)
         restore_bare_places(parsed, known, in_directory)
         parsed.entries = [(n if given.resolve(n) else short.get(key(n), n), r) for n, r in parsed.entries]

@@ -48,12 +48,39 @@ def _ways(name: str) -> list[tuple[str, str, bool]]:
     return out
 
 
+# What may follow the last unit of a 会同 clause: the cell's end or the clause's (，；), or 等部门.
+_CLAUSE_END = re.compile(r"(等(部门|单位)?)?([，；。,;]|$)")
+
+
+def _in_clause(text: str, name: str, following: list[tuple[str, str]], role: str) -> int:
+    """How many of ``following`` the cell ``text`` lists right after ``name`` (X会同Y), joined by
+    、 alone and given ``name``'s role: X会同Y、Z is X with Y and Z, which the list split at 、
+    before (Z read as a second lead). Only a list that ends the clause (the cell, ，；, 等部门)
+    counts: a mark, 负责 or another role in it leaves every unit as the grammar read it."""
+    text = re.sub(r"\s", "", text)
+    at = text.find(name)
+    if at < 0:
+        return 0
+    pos = at + len(name)
+    for n, (unit, its) in enumerate(following, 1):
+        if its != role or not text.startswith("、" + unit, pos):
+            break
+        pos += 1 + len(unit)
+        if not text.startswith("、", pos):
+            return n if _CLAUSE_END.match(text, pos) else 0
+    return 0  # the cell goes on past the units compared: not a list known to end the clause
+
+
 def split_jointly(parsed: ParsedDepartments, known: Callable[[str], bool],
-                  in_directory: Callable[[str], bool]) -> None:
+                  in_directory: Callable[[str], bool], text: str = "") -> None:
     """Split ``X会同Y`` / ``X会Y`` into X (the cell's role) and Y (配合) where safe (see the
-    module); say a likely one that is not (M104 through ``parsed.problems``)."""
+    module); say a likely one that is not (M104 through ``parsed.problems``). ``text``, the
+    cell: units it lists after a written-out 会同 with 、 (X会同Y、Z) cooperate too."""
     entries: list[tuple[str, str]] = []
-    for name, role in parsed.entries:
+    with_them: set[int] = set()  # indices of parsed.entries in a 会同 clause
+    for i, (name, role) in enumerate(parsed.entries):
+        if i in with_them:
+            role = Role.COOP
         if "会" not in name or in_directory(name) or is_group(name):
             entries.append((name, role))
             continue
@@ -68,7 +95,13 @@ def split_jointly(parsed: ParsedDepartments, known: Callable[[str], bool],
         if sure:
             before, after = sure
             said = f"“{name}”" if len(parsed.entries) > 1 else ""
-            parsed.problems.append(f"中{said}的“会”按“会同”读作“{before}”牵头、“{after}”配合")
+            also = ""
+            if text and name[len(before):].startswith("会同"):
+                n = _in_clause(text, name, parsed.entries[i + 1:], role)
+                with_them.update(range(i + 1, i + 1 + n))
+                also = "、".join(f"“{u}”" for u, _ in parsed.entries[i + 1:i + 1 + n])
+                also = f"，其后的{also}同为配合" if also else ""
+            parsed.problems.append(f"中{said}的“会”按“会同”读作“{before}”牵头、“{after}”配合{also}")
             entries += [(before, role), (after, Role.COOP)]
             continue
         if doubt:
