@@ -325,11 +325,48 @@ def sent_for_another(unit: str | None, texts: Iterable[str], directory: Director
     return unit
 
 
-def named_where(it, unit: str, directory: Directory) -> str:
+#: an archive name saying it holds several units' files: 石龙镇等5镇报送, 石排镇等单位材料, 各镇街进展
+#: (not 各村, 各社区: a town's own villages' files are the town's)
+_GROUP = re.compile(r"等\s*(?:\d+|[一二三四五六七八九十两几多])?\s*个?\s*(?:镇|街|乡|县|区|市|单位|部门|家)"
+                    r"|各\s*(?:镇|街|乡|县|区|单位|部门)")
+
+
+def unit_hints(tops: Iterable, directory: Directory) -> dict[int, list[str]]:
+    """`Item.hints` as evidence of a file's unit, by the id of each file whose hints are not all
+    evidence: the name of an archive bundling several units' files names none of them, though
+    it may name one (QA258). 石龙镇等5镇报送.zip, a colleague's 石排镇等3镇材料.zip, or a zip
+    holding two units' forms asked 请核实 of every other unit's form in it, and a scan in it
+    went to the unit named, which was made 退回待改 and sent a reply. Such an archive: its name
+    says a group (`_GROUP`) or names a second unit, or its files' own evidence (a form's unit
+    but by the sender, which is the same for all; its file name, its path) names two units, the
+    one it names among them (石龙镇.zip of 石排镇's and 茶山镇's forms still asks of both)."""
+    bundles: dict[int, tuple[str, ...]] = {}
+    for top in tops:
+        for arc in top.walk():
+            if arc.kind not in ("zip", "7z", "rar") or not arc.children:
+                continue
+            inside = [d for d in arc.walk() if d is not arc]
+            owners = {d.report.unit if d.report is not None and d.report.unit and d.report.identified_by != "发件人地址"
+                      else unit_in_names(d.hints[:2], directory) for d in inside if d.outcome != Outcome.CONTAINER}
+            stem = arc.name.rsplit(".", 1)[0]
+            named = unit_in_names([stem], directory)
+            rest = stem
+            for n in sorted(directory.names_of(named), key=len, reverse=True) if named else ():
+                rest = rest.replace(n, " ")
+            owners = {directory.resolve(u) or u for u in owners if u}
+            if ((len(owners) > 1 and (named is None or directory.resolve(named) in owners)) or _GROUP.search(stem)
+                    or (named and unit_in_names([rest], directory))):
+                for d in inside:
+                    bundles[id(d)] = (*bundles.get(id(d), ()), arc.name)
+    return {i: [h for h, c in zip(it.hints, [None, None, None, *it.carriers]) if c not in bundles[i]]
+            for top in tops for it in top.walk() if (i := id(it)) in bundles}
+
+
+def named_where(it, unit: str, directory: Directory, hints: list[str] | None = None) -> str:
     """Which of ``it``'s `hints` names ``unit``, as a W206 question says it: 邮件主题“虎门镇6月进展”,
-    not 文件名“进展填报表.xlsx”, which names no unit (QA252)."""
+    not 文件名“进展填报表.xlsx”, which names no unit (QA252). ``hints``: those weighed (`unit_hints`)."""
     for text, words in zip(it.hints, it.hint_words):
-        if text and unit_in_names([text], directory) == unit:
+        if text and (hints is None or text in hints) and unit_in_names([text], directory) == unit:
             return words
     return f"文件名“{it.name}”"
 

@@ -34,6 +34,7 @@ from ..evidence import (
     period_in,
     sent_for_another,
     settle_time,
+    unit_hints,
     unit_in_names,
     unit_of_address,
     weak_kind,
@@ -389,20 +390,21 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 was = first.setdefault((d.report.unit, d.report.period), d)
                 if d.received_at < was.received_at:
                     first[(d.report.unit, d.report.period)] = d
+    weighed = unit_hints(tops, directory)  # an archive bundling several units' files names none (QA258)
     for top in tops:
         for it in top.walk():
             if it.outcome == CONTAINER:
                 continue
-            rep = it.report
+            rep, hints = it.report, weighed.get(id(it), it.hints)
             by_address = sent_for_another(unit_of_address(it.sender, addresses) if it.sender else None,
                                           it.hints, directory)
-            by_name = unit_in_names(it.hints, directory)
+            by_name = unit_in_names(hints, directory)
             # a month the file itself says: read by the check, or in its name, archive path or
             # subject for a file of no return (2022年7月_石龙镇_进展填报表.pdf)
             said = rep is not None and bool(rep.period_by)
             if rep is not None and rep.unit:
                 _disagreement(it, rep, by_address, by_name, result, directory.resolve(rep.unit) or rep.unit,
-                              directory)
+                              directory, hints)
             else:
                 twin = twins.get(id(it))  # a duplicate belongs where its first copy went
                 unit, how, twin_period = None, "", None
@@ -418,7 +420,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                     unit, how = by_name, "文件名"
                 if how == "发件人地址" and by_name and by_name != unit:
                     issue = make_issue("W206", said=evidence_words(how, it.sender, it.name), unit=unit,
-                                       other=by_name, evidence=named_where(it, by_name, directory),
+                                       other=by_name, evidence=named_where(it, by_name, directory, hints),
                                        file=it.name)
                     it.issues.append(issue)
                     result.disputed.append((it.name, issue.message))
@@ -492,7 +494,7 @@ def _after_merge(it: Item, rep: Report, period: Period, merged: dt.datetime, lat
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
-                  result: CollectResult, now: str, directory: Directory) -> None:
+                  result: CollectResult, now: str, directory: Directory, hints: list[str]) -> None:
     """W206: the form says one unit, the sender's address or the file name another (or its
     填报单位 cell another than its _meta, found by the check: said on screen here). ``now``:
     the form's unit as 单位名录 names it today (the address and file name are read so): a
@@ -503,7 +505,7 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
         return
     for other, how in ((by_address, "发件人地址"), (by_name if rep.identified_by != "文件名" else None, "文件名")):
         if other and other not in (rep.unit, now):
-            evidence = (named_where(it, other, directory) if how == "文件名"
+            evidence = (named_where(it, other, directory, hints) if how == "文件名"
                         else evidence_words(how, it.sender, it.name))
             said = SAID.get(rep.identified_by, rep.identified_by or "填报表")
             issue = make_issue("W206", said=said, unit=rep.unit, other=other, evidence=evidence, file=it.name)
