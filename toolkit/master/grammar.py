@@ -4,6 +4,7 @@ Published tables and documents write responsibility in a handful of ways, often 
 
 - clauses ending in a role word: ``市公安局牵头，市司法局配合``, ``X、Y负责``,
   ``各县（市、区）按职责分工负责``, ``X、Y分别牵头``;
+  the word is its clause's only: ``X、Y，Z配合`` gives X and Y the column's role (`clauses`);
 - labels: ``牵头单位：X；责任单位：Y``, ``协同责任单位：…`` (a 责任单位 after a 牵头单位 cooperates);
 - a mark after a name: ``X（牵头）、Y``;
 - a convention stated once for the whole document: ``列第一位者为牵头单位，下同``.
@@ -23,6 +24,7 @@ from ..groups import group_members, is_group
 from ..text import clean, key
 from ..units import Directory
 from ..vocab import Role
+from .clauses import COLUMN, PLURAL_WORDS, shared
 from .model import Assignment
 
 LEAD, COOP = Role.LEAD, Role.COOP
@@ -415,37 +417,50 @@ def join_wrapped_brackets(parsed: ParsedDepartments, in_directory: Callable[[str
 
 def split_units(text: str) -> list[str]:
     """Split at 、，,；; and line breaks outside brackets (full- or half-width, nested)."""
+    return [p for p, _ in _split_in_clauses(text)]
+
+
+_CLAUSE_ENDS = set("，,；;。")
+
+
+def _split_in_clauses(text: str) -> list[tuple[str, bool]]:
+    """`split_units`' pieces, each with whether a clause mark (，；。) comes before it: in
+    ``X、Y，Z配合`` only Z's clause cooperates (`clauses.shared`)."""
     text = _bracket_lines_joined(text)
-    pieces, depth, current = [], 0, []
+    pieces, depth, current, after = [], 0, [], False
     for ch in text:
         if ch in _OPENERS:
             depth += 1
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
         if depth == 0 and ch in _SEPARATORS:
-            pieces.append("".join(current).strip())
+            piece = "".join(current).strip()
+            if piece:
+                pieces.append((piece, after))
+                after = False
+            after = after or ch in _CLAUSE_ENDS
             current = []
         else:
             current.append(ch)
-    pieces.append("".join(current).strip())
-    out: list[str] = []
-    for p in pieces:
+    pieces.append(("".join(current).strip(), after))
+    out: list[tuple[str, bool]] = []
+    for p, after in pieces:
         # 市公安局牵头市司法局配合: a role word inside a piece ends a clause, separator or not.
-        out.extend(q for q in _INNER_ROLE.split(p) if q)
+        out.extend((q, after and i == 0) for i, q in enumerate(_INNER_ROLE.split(p)) if q)
     return _rejoin(out)
 
 
-def _rejoin(pieces: list[str]) -> list[str]:
+def _rejoin(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """Put back phrases the separators broke: 各县、市、区政府 and 市直相关部门、单位."""
-    out: list[str] = []
-    for p in pieces:
-        prev = out[-1] if out else ""
+    out: list[tuple[str, bool]] = []
+    for p, after in pieces:
+        prev = out[-1][0] if out else ""
         bare = _ROLE_SUFFIX.sub("", p)  # 各县、市、区政府负责: the last part carries the clause's role word
         head = UNIT_LABEL.sub("", prev)  # 配合单位：各区、县级市: the label opens the first part
         if prev and ((_ADMIN_HEAD.match(head) and _ADMIN_PART.match(bare)) or (p in _GROUP_TAIL and is_group(head))):
-            out[-1] = f"{prev}、{p}"
+            out[-1] = (f"{prev}、{p}", out[-1][1])
         else:
-            out.append(p)
+            out.append((p, after))
     return out
 
 
@@ -502,10 +517,14 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
     explicit_lead = explicit_coop = marked = lead_marked = severally = False
     label_role: str | None = None
     seen_lead_label = False
-    open_ended = False
+    open_ended = worded = False
+    clause = 0  # where the clause being read starts in ``entries``
 
-    pieces = split_units(_OPEN_ENDED_AND.sub(r"\1、", s.replace("等和", "等、")))
-    for piece in restore_trailing_levels(pieces, problems):
+    flagged = _split_in_clauses(_OPEN_ENDED_AND.sub(r"\1、", s.replace("等和", "等、")))
+    pieces = restore_trailing_levels([p for p, _ in flagged], problems)
+    for piece, (_, new_clause) in zip(pieces, flagged, strict=True):
+        if new_clause:
+            clause = len(entries)
         m = UNIT_LABEL.match(piece)
         if m:
             label = m.group("label")
@@ -522,9 +541,10 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         if not piece:
             continue  # 市发改委\n（张三、李四）: the people of the unit before
         role = ""
-        clause = _CLAUSE_MARK.search(piece)
-        if clause:
-            piece = piece[: clause.start()].rstrip() + clause.group("word")
+        whole = False  # the role word is every waiting unit's, not its clause's only
+        bracketed = _CLAUSE_MARK.search(piece)
+        if bracketed:
+            piece = piece[: bracketed.start()].rstrip() + bracketed.group("word")
         mark = _MARK.search(piece)
         suffix = _ROLE_SUFFIX.search(piece)
         if mark:
@@ -533,7 +553,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
             marked = True
             lead_marked = lead_marked or role == LEAD
         elif suffix and suffix.group("carry") and len(piece) > len(suffix.group()):
-            role = _CARRY
+            role, whole = _CARRY, True
             piece = piece[: suffix.start()]
         elif suffix and len(piece) > len(suffix.group()):
             word = suffix.group("word") or suffix.group("said")
@@ -543,6 +563,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
             explicit_coop = explicit_coop or role == COOP
             # 分别牵头: each leads its own part. (按职责分工负责 follows the document's convention.)
             severally = severally or word.startswith(("分别", "各自"))
+            whole = word.startswith(PLURAL_WORDS)
             piece = piece[: suffix.start()]
         elif suffix:
             problems.append(f"“{piece}”前没有单位")
@@ -570,14 +591,19 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
                             "如果是人名，请删去这个单位")
         entries.append((piece, role or (label_role or "")))
         if role and not mark:
-            # A role word closes a clause: every unit waiting before it shares the role.
-            entries = [(n, r or role) for n, r in entries]
+            entries = shared(entries, role, clause, whole or worded)
+            worded, clause = True, len(entries)
+    column = {i for i, (_n, r) in enumerate(entries) if r == COLUMN}
+    entries = [(n, default_role if r == COLUMN else r) for n, r in entries]
     led = explicit_lead or lead_marked or seen_lead_label or any(r == LEAD for _n, r in entries)
     entries = [(n, (COOP if led else default_role) if r == _CARRY else r) for n, r in entries]
     resolved = _resolve_pending(entries, default_role, marked, lead_marked, problems)
+    leads = [i for i, (_n, r) in enumerate(resolved) if r == LEAD]
     plain_list = not (explicit_lead or explicit_coop or marked or severally or seen_lead_label)
-    if (first_leads or declares) and plain_list and resolved and all(r == LEAD for _, r in resolved):
-        resolved = [(n, LEAD if i == 0 else COOP) for i, (n, _r) in enumerate(resolved)]
+    # X、Y，Z配合 under the convention: X and Y are the column's units, so X leads and Y cooperates.
+    by_column = not (explicit_lead or marked or severally or seen_lead_label) and set(leads) <= column
+    if (first_leads or declares) and leads and ((plain_list and len(leads) == len(resolved)) or by_column):
+        resolved = [(n, LEAD if i == leads[0] else COOP) for i, (n, _r) in enumerate(resolved)]
     return ParsedDepartments(resolved, open_ended, problems, declares, labels)
 
 
