@@ -67,7 +67,7 @@ LEAD, COOP = Role.LEAD, Role.COOP
 NOT_ISSUED = Owed.NOT_ISSUED
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@dataclass  # compared: test_merge checks the units alone against the whole consolidation
 class UnitStatus:
     """One row of 报送情况."""
 
