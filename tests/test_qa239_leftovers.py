@@ -31,6 +31,9 @@ from toolkit import errors
 from toolkit.ledger.answers import on_office_clock
 from toolkit.workspace import find_workspace
 
+# plays a month of collects and answers: run in CI, out of the quick loop
+pytestmark = pytest.mark.slow
+
 # ---------------------------------------------------------------------------
 # 1. collect --merge: each question once
 

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import PERIOD, drop, issued_path, set_clock
 from test_evidence import mail
 
 from toolkit.filling import Filling, fill_return
+
+# plays a month of collects and answers: run in CI, out of the quick loop
+pytestmark = pytest.mark.slow
 
 
 def send(ws, unit: str, day: int) -> None:

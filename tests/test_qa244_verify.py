@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import PERIOD, drop, shanghai
 from test_evidence import clean
 from test_qa213_review import _other_contact
@@ -24,6 +25,9 @@ from toolkit.file_time import FileTime
 from toolkit.ledger import Ledger
 from toolkit.period import Period
 from toolkit.vocab import UnitState
+
+# plays a month of collects and answers: run in CI, out of the quick loop
+pytestmark = pytest.mark.slow
 
 RECORDED = ("已记录：石龙镇 2022年6月的“石龙镇.xlsx”（文件修改时间 2022-07-06 09:00）实际于 2022-07-04 收到，"
             "按该日期计报送时间；石龙镇 由逾期报送（报送时间 2022-07-06 09:00）改计为按时报送（报送时间 2022-07-04 00:00）。")

@@ -27,6 +27,9 @@ from toolkit.consolidate import consolidate
 from toolkit.errors import UsageError
 from toolkit.vocab import UnitState
 
+# plays a month of collects and answers: run in CI, out of the quick loop
+pytestmark = pytest.mark.slow
+
 SUMMARY = "汇总" + "/2022年6月/2022年6月_进展汇总表.xlsx"
 STATED = ("  1. 已核实：石龙镇 2022年6月的“石龙镇.xlsx”（文件修改时间 2022-07-06 09:00）按督办部门指定的收到日期 "
           "2022-07-04 计报送时间（… 记录），石龙镇 计为按时报送（报送时间 2022-07-04 00:00）。")

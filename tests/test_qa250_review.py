@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import PERIOD, drop, set_clock
 from test_evidence import clean, mail
 from test_qa216_weak_times import _saved_late, _unit
@@ -12,6 +13,9 @@ from test_qa244_verify import _issued_on
 
 from toolkit.actions.received import answer_received
 from toolkit.vocab import UnitState
+
+# plays a month of collects and answers: run in CI, out of the quick loop
+pytestmark = pytest.mark.slow
 
 
 def test_undated_forms_keep_due_day_when_most_units_got_a_later_due(run, issued_ws, monkeypatch):
