@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_master_import import xlsx
 
 from toolkit.master import import_master, parse_departments
 from toolkit.master.grammar import ParsedDepartments
@@ -13,18 +14,6 @@ from toolkit.master.jointly import split_jointly
 from toolkit.vocab import Role
 
 LEAD, COOP = Role.LEAD, Role.COOP
-
-
-def xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    for m in merges:
-        wb.active.merge_cells(m)
-    wb.save(path)
-    return path
 
 
 def _ledger(tmp_path: Path, third: str, texts: tuple[str, ...]) -> Path:

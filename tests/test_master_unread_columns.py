@@ -6,20 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_master_import import xlsx
 
 from toolkit.master import import_master
-
-
-def xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    for m in merges:
-        wb.active.merge_cells(m)
-    wb.save(path)
-    return path
 
 
 def said(master) -> list[tuple[str, str, str]]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from test_master_import import xlsx
 
 from toolkit.master import import_master
 from toolkit.master.grammar import ParsedDepartments
@@ -35,18 +34,6 @@ def test_huitong_county_after_a_place_is_still_the_county():
     parsed = _split("怀化市会同县教育局")
     assert parsed.entries == [("怀化市会同县教育局", LEAD)]
     assert parsed.problems == []
-
-
-def xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    for r in rows:
-        wb.active.append(r)
-    for m in merges:
-        wb.active.merge_cells(m)
-    wb.save(path)
-    return path
 
 
 def test_a_progress_column_beside_a_task_merged_once_is_not_the_text(tmp_path):
