@@ -42,7 +42,7 @@ from .on_time import correction_by, denied_grace, replied_on, reply_date, timeli
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
-from .senders import Asked, checked_notes, disowned, marked, sender_answers, unknown_senders
+from .senders import Asked, Check, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import unended
 from .too_big import BigMail, big_mail_notes, big_mail_told, big_mails
@@ -195,8 +195,8 @@ class Consolidation:
     extended: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)
     #: units 按时报送 by a copy from an address no unit has, late by their own (`senders`)
     unknown_senders: list[Asked] = field(default_factory=list)
-    #: the office's answers about such copies (`senders.checked_notes`): said, asking nothing
-    sender_checks: list[str] = field(default_factory=list)
+    #: the office's answers about such copies, each with its line (`senders.checked_notes`): said
+    sender_checks: list[tuple[Check, str]] = field(default_factory=list)
     #: the office's day the consolidation was made (`Workspace.now`, the clock memo's note
     #: reads): a unit 未报送 whose deadline has not passed on it is said `NOT_YET_DUE` (`waiting`)
     today: dt.date | None = None
@@ -241,8 +241,9 @@ class Consolidation:
         tasks a revised 任务分工表 only renumbered (`Basis.asks`); the office's answers about a
         sender (`sender_checks`), a W206 file (`disputed_told`), a mail too big (`big_mail_told`) and
         a file's time (`file_time_told`)."""
-        return ((self.basis.notes() if self.basis and not self.basis.asks else []) + self.sender_checks
-                + disputed_told(self) + big_mail_told(self) + file_time_told(self))
+        return ((self.basis.notes() if self.basis and not self.basis.asks else [])
+                + [line for _, line in self.sender_checks] + disputed_told(self) + big_mail_told(self)
+                + file_time_told(self))
 
     def due_notes(self) -> list[str]:
         """A deadline extended in duban.toml after issue applies (no unit is 逾期 that met it),

@@ -103,10 +103,11 @@ def marked(receipts: list[Receipt], checks: Sequence[Check]) -> list[Receipt]:
 
 
 def checked_notes(period: Period, checks: Sequence[Check], states: dict[str, tuple[str, str]],
-                  tz: dt.tzinfo | None = None) -> list[str]:
+                  tz: dt.tzinfo | None = None) -> list[tuple[Check, str]]:
     """One line per answer the office gave (`Consolidation.told`: said, exit 0), with the
     verdict it leaves (``states``: unit → (报送状态, 报送时间)): a 逾期 it made is never silent.
-    When it was recorded is said on the office's clock (``tz``, `on_office_clock`)."""
+    When it was recorded is said on the office's clock (``tz``, `on_office_clock`). Each line
+    with its answer, as `disputed_answers` gives them: 5-逐条核实 takes one back."""
     out = []
     for r, theirs, stamp in checks:
         at = on_office_clock(stamp, tz)
@@ -116,7 +117,7 @@ def checked_notes(period: Period, checks: Sequence[Check], states: dict[str, tup
         verdict = f"{unit} 计为{state}" + (f"（报送时间 {when}）" if when else "") if state else ""
         said = (f"由其报送或委托报送（{at} 记录），{verdict}" if theirs
                 else f"不是{unit}报送（{at} 记录），不再据此计算报送时间，{verdict}")
-        out.append(f"{head}{said.rstrip('，')}。{undo_hint(command(period, unit, '--undo'))}")
+        out.append(((r, theirs, stamp), f"{head}{said.rstrip('，')}。{undo_hint(command(period, unit, '--undo'))}"))
     return out
 
 

@@ -30,11 +30,8 @@ from ..consolidate import Consolidation, consolidate
 from ..disputed import asked as disputed_asked
 from ..disputed import disputed_answers, disputed_notes
 from ..file_time import file_time_answers, file_time_notes
-from ..issued_month import kept_apart
-from ..ledger import Ledger
 from ..ledger.answers import UNDO
 from ..period import Period
-from ..senders import checked_notes, sender_answers
 from ..too_big import BigMail, big_mail_answers, big_mail_notes
 from ..too_big import open_questions as mail_questions
 from ..vocab import TimeSource, UnitState
@@ -107,8 +104,7 @@ def unmerged_answers(ws: Workspace, cons: Consolidation) -> int:
     walk run again has nothing left to record: by these it knows to merge. The ledger keeps no
     run of a merge; the 汇总表's own time is when it last said the month. Both are the
     machine's wall clock (`answers.answered_now`, the file's modification time)."""
-    with Ledger(ws.ledger_path) as ledger:
-        times = [at for _, _, at in ledger.sender_checks(cons.period)]
+    times = [at for (_, _, at), _ in cons.sender_checks]
     times += [f.answered_at for f in cons.file_times] + [d.checked_at for d in cons.disputed]
     times += [m.checked_at for m in cons.too_big]
     stamps = [at for at in times if at]
@@ -274,12 +270,7 @@ def recorded_answers(ws: Workspace, period: Period) -> list[Recorded]:
     """The office's answers about ``period`` that its 已核实 lines say (`Consolidation.told`), in
     their order: a sender, a W206 file, a mail too big, a file's time."""
     cons = consolidate(ws, period, tasks=False)
-    with Ledger(ws.ledger_path, readonly=True) as ledger:
-        # as the consolidation reads them: under the month's names (`sender_answers`)
-        checks = sender_answers(ledger, period, cons.master, kept_apart(ledger, period, cons.master))
-    states = {u.unit: (u.state, u.received_at) for u in cons.units}
-    said = [(Kind.SENDER, c[0].unit or "", checked_notes(period, [c], states, cons.tz)[0], c[0].id, None)
-            for c in checks]
+    said = [(Kind.SENDER, r.unit or "", line, r.id, None) for (r, _, _), line in cons.sender_checks]
     said += [(Kind.DISPUTED, d.unit, line, d.receipt.id if d.receipt else 0, None)
              for d, line in disputed_answers(cons)]
     said += [(Kind.BIG_MAIL, m.unit, line, 0, m) for m, line in big_mail_answers(cons)]
