@@ -178,10 +178,9 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         # recorded (a renamed unit's form under its old name told it that date; a merged unit
         # issued the month again is one unit from then on, `kept_apart`)
         apart = kept_apart(ledger, period, master, {u: [t.id for t, _ in master.tasks_of(u)] for u in chosen})
-        given, common = issued_dues(ledger, period, master, apart), ledger.issued_due(period)
         # a form recorded with no date (before ledger version 6) printed duban.toml's due_day:
         # that date was given, not none (else one issued again after it was a late unit's new one)
-        given = {**{master.directory.resolve(u) or u: ws.due(period) for u in ledger.undated_units(period)}, **given}
+        given, common = issued_dues(ledger, period, master, apart, ws.due(period)), ledger.issued_due(period)
         # the month's date only once most of the plan's units carry it: 麻涌镇's festival
         # extension, issued alone before the month's forms, printed its 10th on all 54 (QA195)
         if common and 2 * sum(d == common for d in given.values()) < len(master.units_with_tasks()):
