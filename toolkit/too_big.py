@@ -220,11 +220,12 @@ def _unknown_notes(cons, too_big: list[BigMail], limit: str) -> list[MailQuestio
     opened them (photos from outside, or a form it downloaded and collected)."""
     mails = [m for m in too_big if not m.unit]
     missing = [u.unit for u in cons.units if u.state == UnitState.NOT_REPORTED]
-    late = [u.unit for u in cons.units if u.state == UnitState.LATE and any(_early(cons, u, m) for m in mails)]
+    early = {u.unit: [m for m in mails if _early(cons, u, m)] for u in cons.units if u.state == UnitState.LATE}
+    late = [unit for unit, came in early.items() if came]
     if not mails or not (missing or late):
         return []
     if not missing:  # only the mails that came before a late unit's return, by its deadline
-        mails = [m for m in mails if any(_early(cons, u, m) for u in cons.units if u.unit in late)]
+        mails = [m for m in mails if any(m in early[unit] for unit in late)]
     states = [f"{len(names)} 个单位计为{state}（{_some(names)}）"
               for state, names in (("未报送", missing), ("逾期报送", late)) if names]
     which = "这封邮件" if len(mails) == 1 else "这些邮件"

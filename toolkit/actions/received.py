@@ -135,8 +135,7 @@ def issue_day(ledger: Ledger, period: Period, file: FileTime, today: dt.date,
     # (sent by hand, duban taken up mid-month), and a day before the record may be true (QA250).
     # It only ever lowers the bound: a month whose issue bounds nothing (replayed later) is not
     # given one by its earliest return (a mail of 8 July refused the 4 July its link's file came)
-    first = ledger.conn.execute("SELECT MIN(received_at) FROM receipts WHERE period=? AND unit IS NOT NULL"
-                                " AND id<>?", (str(period), file.receipt.id)).fetchone()[0]
+    first = ledger.first_return_at(period, file.receipt.id)
     if first and first[:10] < day.isoformat():
         day = dt.date.fromisoformat(first[:10])
     return day

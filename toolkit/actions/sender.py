@@ -117,8 +117,7 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None,
                        key=lambda d: (d.checked_at, d.receipt.id if d.receipt else 0))
             if done is not None and (not answered or (done.checked_at, done.receipt.id if done.receipt else 0)
                                      >= (answered[-1][1], answered[-1][0].id)):
-                check_disputed(ledger.conn, done.receipt.id, False)
-                return SenderCheck(period, unit, done.receipt, None, before, before, done.other)
+                return _undo_disputed(ledger, period, unit, done, before)
         target = pending if theirs is not None and pending is not None else (answered[-1][0] if answered else None)
         if theirs is None and receipt_id is not None:  # the answer listed, not the unit's latest
             target = next((r for r, _ in answered if r.id == receipt_id), None)
@@ -152,8 +151,14 @@ def check_disputed_file(ws: Workspace, period: Period, unit: str, receipt_id: in
                      and d.receipt.id == receipt_id), None)
         if done is None:
             raise errors.UsageError(f"{unit} 在{period.label}没有已记录的发件人核实，无需撤销。")
-        check_disputed(ledger.conn, receipt_id, False)
-    # the answer changes no verdict: the file was the unit's, and counted as such, either way
+        return _undo_disputed(ledger, period, unit, done, before)
+
+
+def _undo_disputed(ledger: Ledger, period: Period, unit: str, done: Disputed,
+                   before: tuple[str, str]) -> SenderCheck:
+    """Take back the W206 answer ``done``. It changes no verdict: the file was the unit's, and
+    counted as such, either way."""
+    check_disputed(ledger.conn, done.receipt.id, False)
     return SenderCheck(period, unit, done.receipt, None, before, before, done.other)
 
 

@@ -91,6 +91,13 @@ class IssuedRecords:
                                 (str(period),)).fetchone()
         return dt.datetime.fromisoformat(row[0]) if row and row[0] else None
 
+    def first_return_at(self, period: Period, besides: int) -> str | None:
+        """When the earliest return of ``period`` other than receipt ``besides`` was received
+        (the ledger's text, machine-local), None with none: a return of the month received
+        before its issue was recorded says the forms were out by then (`received.issue_day`)."""
+        return self.conn.execute("SELECT MIN(received_at) FROM receipts WHERE period=? AND unit IS NOT NULL"
+                                 " AND id<>?", (str(period), besides)).fetchone()[0]
+
     def issued_first_of(self, period: Period) -> dict[str, dt.datetime]:
         """Per name a form of ``period`` went to, when its first form went out (`issued_at`
         per unit; not a record of the unit exempt, which sent it none): a unit issued the
