@@ -12,11 +12,14 @@ from .. import errors, office
 from ..consolidate import Consolidation, consolidate
 from ..dates import cn_date
 from ..files import atomic_write, lock_files, replace, temp_folder
+from ..ledger.answers import office_time
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..period import Period
+from ..vocab import Outcome
 from ..workspace import MEMOS, Workspace, refuse_if_nothing_received
+from .merge import merged_path
 
 TEMPLATE_NAME = "月度通报.docx"
 
@@ -72,8 +75,8 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         text = render_markdown(ctx)
         path = atomic_write(folder / (Path(name).stem + ".md"),
                             lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return MemoResult(path, None, "", ctx, cons.office_notes() + not_yet_due_notes(cons, ws.now().date()),
-                          cons.told())
+        return MemoResult(path, None, "", ctx, cons.office_notes() + not_yet_due_notes(cons, ws.now().date())
+                          + behind_notes(ws, cons), cons.told())
 
     try:
         key = scan_key(template.read_bytes())
@@ -84,7 +87,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     if not scanned:
         _remember_clean_scan(ws, key)
     result = MemoResult(path, None, "", ctx, cons.office_notes() + _one_due_note(ctx, template)
-                        + not_yet_due_notes(cons, ws.now().date()), cons.told())
+                        + not_yet_due_notes(cons, ws.now().date()) + behind_notes(ws, cons), cons.told())
     return add_pdf(result) if pdf else result
 
 
@@ -128,6 +131,29 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
         parts.append(f"通报列为未报送的任务{ids}，其未报送{'或退回修改' if back else ''}的牵头单位均在其中")
     return [f"请核实：{'；'.join(parts)}。正式印发的通报，请在截止日期过后重新收取、生成；"
             f"如需现在印发，请先删去或注明这些单位{'和任务' if tasks else ''}。"]
+
+
+def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:
+    """The period's 汇总表 written before a return of the period was collected (a 补报 after the
+    month was merged, collected without ``--merge``): the 通报, made from the ledger, names the
+    unit 逾期报送 or 退回修改 where the 汇总表 that goes out with it still says 未报送. Said until
+    the month is merged again; nothing when it never was (no 汇总表 to disagree)."""
+    try:  # the 汇总表 `merge` writes, not a copy the office saved beside it
+        stamp = merged_path(ws, cons.period).stat().st_mtime
+    except OSError:
+        return []
+    merged = dt.datetime.fromtimestamp(stamp, ws.tz).replace(tzinfo=None)
+    after = [r for r in cons.receipts if r.period == cons.period
+             and r.outcome not in (Outcome.DUPLICATE, Outcome.CONTAINER)
+             and office_time(r.collected_at, ws.tz) > merged]
+    if not after:
+        return []
+    units = list(dict.fromkeys(r.unit for r in after if r.unit))
+    named = f"（{'、'.join(units[:5])}{'等' if len(units) > 5 else ''}）" if units else ""
+    p = cons.period
+    return [f"汇总表不是最新的：{p.label}的汇总表生成之后，又收到本期的报送 {len(after)} 份{named}，"
+            f"通报已按全部报送生成，汇总表中还没有。请运行 duban merge --period {p}"
+            f"（或双击“2-收取并汇总”，期次输入 {p}）更新汇总表，再与通报一同发出。"]
 
 
 def _one_due_note(ctx: MemoContext, template: Path) -> list[str]:
