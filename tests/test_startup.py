@@ -58,6 +58,22 @@ def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
 
 
 
+def test_status_with_files_waiting_in_the_inbox_loads_no_archive_readers(issued_ws) -> None:
+    """A file waiting in 收件箱 makes status hash it (`inbox.not_collected`, the 请核实 line
+    about it); the inbox module's readers and archivers (zipfile with zlib, bz2 and lzma,
+    shutil, unpack) are for collect: about 4 ms of every such status (W1, issue 19)."""
+    unit = "市发展改革局"
+    drop(issued_ws, issued_path(issued_ws, unit).name, issued_path(issued_ws, unit).read_bytes(), on_time())
+    # the first command after the master changed reads it and writes its cache (calamine,
+    # tempfile and with it shutil); every later status reads the cache
+    imported_by(["-w", str(issued_ws.root), "status"], issued_ws.root)
+    done, names = imported_by(["-w", str(issued_ws.root), "status"], issued_ws.root)
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "toolkit.inbox" in names  # the waiting file was looked at
+    assert not {"zipfile", "shutil", "bz2", "lzma", "toolkit.unpack"} & names
+
+
+
 def test_collect_of_spreadsheets_loads_no_mail_parser_and_no_workers(issued_ws, make_return) -> None:
     """A city's month of clean .xlsx returns parses no mail, writes no reply and starts no
     worker: the email package (about 11 ms) and multiprocessing (about 5 ms) are imported

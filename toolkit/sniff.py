@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import io
-import zipfile
+from typing import TYPE_CHECKING
 
 from .text import safe_filename
+
+if TYPE_CHECKING:
+    import zipfile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SEVEN_Z_MAGIC = b"7z\xbc\xaf\x27\x1c"
@@ -79,6 +82,10 @@ def detect(data: bytes, name: str = "") -> str:
             return "doc"
         return "ole"
     if data.startswith(b"PK"):
+        # deferred: `duban status` imports this module (for the inbox's junk names) and opens
+        # no zip; zipfile and what it loads (zlib, bz2, lzma, binascii) cost it 1.5 ms
+        import zipfile
+
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 return zip_kind(z, name)
