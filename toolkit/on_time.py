@@ -41,8 +41,9 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
     by a date (``reply_by``: `reply_date`), and a correction by the date the office's own
     reply named is on time: a file refused though sent on time, then each file refused
     before the date the reply before it asked for, names the date (a town that did as the
-    reply asked stood 逾期报送 in the 通报). Only a refusal collected before the correction was
-    answered: a run that takes both writes no reply."""
+    reply asked stood 逾期报送 in the 通报). A refusal collected in the correction's own run, or
+    answered by no reply at all, names the date a reply the day it was collected would have
+    (QA264): how the office batched its collects must not make a unit 逾期."""
     shas = {r.sha256 for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)}
     valid = [r for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)
              or (r.outcome == Outcome.DUPLICATE and r.sha256 in shas)] or [latest]
@@ -72,14 +73,17 @@ def correction_by(received: list[Receipt], due: dt.date, reply_by: Callable[[Rec
     按时报送 (`timeliness`), or None when no reply asked one: a file refused though sent by
     ``due``, then each file refused by the date the reply before it asked for, names the date
     (``reply_by``: `reply_date`). ``received``: the unit's receipts in the order received;
-    ``first``: its first valid return, before which (and before whose run) the refusals came.
-    Without one, a unit 退回待改 may still correct on time until this date (`consolidate`)."""
+    ``first``: its first valid return, before which the refusals came, in whatever run they
+    were collected: one collect taking the refused file and its correction writes no reply, yet
+    the correction came by the date a reply that day would have named (collected apart the same
+    day it was 按时; QA264). Without one, a unit 退回待改 may still correct on time until this
+    date (`consolidate`)."""
     asked = None
     for r in received:
         if first is not None and r.id == first.id:
             break
         if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how != TimeSource.DOUBTFUL
-                and (first is None or (r.run_id or 0) < (first.run_id or 0)) and r.received.date() <= (asked or due)):
+                and r.received.date() <= (asked or due)):
             asked = reply_by(r)
     return asked
 
