@@ -217,8 +217,12 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     beside = len(cons.units) <= charts.UNIT_CHART_MAX
     ws.landscape = beside
     words = cons.task_words  # 三's columns: 未报送（尚未截止） after 未报送 while some task is said so
-    # 报送状态 (F, 四) and 三's 未报送 columns hold 未报送（尚未截止） on one line: fixed-height rows cut a second
-    ws.widths = widths = [30, 11, 11, 11, 11, *(_status_width(cons, 11, s) for _ in words[4:]), 11]
+    # 报送状态 (F, 四) and 三's 未报送 columns hold 未报送（尚未截止） on one line: fixed-height rows cut a second.
+    # F says it of a unit (`waiting`); G is 三's 未报送（尚未截止） column, there while a task is said so
+    # (`waiting_tasks`), also when no unit is: a lead sent back after the deadline, with days left to
+    # correct (广东省卫健委 2021: its header printed cut in half at 11, QA265)
+    ws.widths = widths = [30, 11, 11, 11, 11, *(_status_width(cons, 11, s, tasks=i > 4) for i in range(4, len(words))),
+                          11]
     last = column_letter(len(widths))
     chart_col = len(widths) + 1  # 0-based: one column clear of the tables (I; J beside a 合计 in H)
     ws.freeze = "A3"

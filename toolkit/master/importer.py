@@ -165,6 +165,9 @@ def project_name(title: str, fallback: str) -> str:
     year = re.search(r"[（(](\d{4}年)[）)]$", t)
     if year:
         t = t[:year.start()] if t.startswith(year.group(1)) else year.group(1) + t[:year.start()]
+    # 2021年政务公开工作重点任务台账 (广东省卫健委 2021): the ledger names the list, not the work
+    # (根据…重点任务台账工作安排, …台账进展情况的通报, QA265)
+    t = re.sub(r"台账$", "", t)
     t = re.sub(r"(任务分解和)?(责任)?分工方案$|(主要)?(重点)?(工作)?任务(分工|分解)?(表|清单)$|(主要)?任务分工$", "", t)
     # 2025年开发区重点工作及责任清单, 2020年市政府重点工作及责任分解: the work, not its list
     # (主体责任 is the work itself: 全面从严治党主体责任清单 loses its 清单 only)

@@ -281,10 +281,12 @@ def reporting_text(c: MemoContext) -> str:
     if not c.unit_total:
         return "本期没有需要报送的单位。"
     head = f"本期应报送单位{c.unit_total}个"
+    # 均 (all) of one unit reads wrong: 绍兴 2020's one 市发改委 "均已按时报送" (QA265)
+    every = "均" if c.unit_total > 1 else ""
     if c.unit_on_time == c.unit_total:
-        return head + "，均已按时报送。"
+        return head + f"，{every}已按时报送。"
     if c.unit_missing == c.unit_total:  # not "尚无单位报送通过", as if some had sent
-        return head + "，均未报送。"
+        return head + f"，{every}未报送。"
     if not c.unit_reported:
         text = head + "，尚无单位报送合格"
     else:
@@ -292,9 +294,9 @@ def reporting_text(c: MemoContext) -> str:
         if c.unit_late and c.unit_on_time:
             text += f"，其中按时报送{c.unit_on_time}个、逾期报送{c.unit_late}个"
         elif c.unit_late:
-            text += "，均为逾期报送"
+            text += "，均为逾期报送" if c.unit_reported > 1 else "，为逾期报送"
         else:
-            text += "，均按时报送"
+            text += "，均按时报送" if c.unit_reported > 1 else "，为按时报送"
     rest = []
     if c.unit_returned:
         rest.append(f"{c.unit_returned}个单位报送内容有误已退回修改")
