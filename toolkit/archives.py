@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 from .report import make_issue
 from .settings import Limits
-from .sniff import is_junk, leaf_name
+from .sniff import EMPTY_ARCHIVE, is_junk, leaf_name
 from .text import decode_name
 from .vocab import Outcome
 
@@ -131,6 +131,8 @@ def expand_archive(item: Any, limits: Limits, make_item: Callable[..., Any],
                 raise Refuse("E104", detail=f"压缩比 {whole // max(len(item.data), 1)}:1")
             wanted, made = [], {}
             kept = [e for e in entries if not is_junk(e.name)]
+            if not kept:  # empty, folders only, or only what `is_junk` leaves out
+                raise Refuse("E101", reason=EMPTY_ARCHIVE)
             for e in kept:
                 if e.encrypted:
                     refused(made.setdefault(id(e), child(e)), "E102")

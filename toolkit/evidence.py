@@ -312,6 +312,28 @@ def without_senders(text: str) -> str:
     return _ON_BEHALF.sub(" ", text) if text else text
 
 
+#: a name saying one unit sends another's file, unbracketed: 市司法局转市公安局材料, 东城街道代东坑镇报送
+_FORWARDS = re.compile(r"代为?(?:报送?|交|送|发|填报?)?|转(?:报|交|送|来|发)?")
+
+
+def forwarded(text: str, directory: Directory) -> tuple[str, str] | None:
+    """(messenger, owner) when ``text`` is a unit's name, a word of sending on its behalf
+    (`_FORWARDS`) and another unit's name: the file is the second's. `Directory.find_in` saw the
+    first, and 市司法局转石龙镇材料.pdf made 市司法局 退回待改 and left 石龙镇 未报送 (QA263). After
+    转 with nothing following, the second name may be whom it went to (石龙镇进展转市府办): none."""
+    for m in _FORWARDS.finditer(text or ""):
+        before, after = text[:m.start()].rstrip(" _-—·、"), text[m.end():].lstrip(" _-—·、")
+        messenger = _find_in(directory, before) if before and after else None
+        if not messenger or not any(before.endswith(n) for n in directory.names_of(messenger)):
+            continue
+        owner = _find_in(directory, after)
+        names = sorted(directory.names_of(owner), key=len, reverse=True) if owner else ()
+        lead = next((n for n in names if after.startswith(n)), None)
+        if owner and owner != messenger and lead and (m.group().startswith("代") or after[len(lead):].strip()):
+            return messenger, owner
+    return None
+
+
 def sent_for_another(unit: str | None, texts: Iterable[str], directory: Directory) -> str | None:
     """``unit`` (the one a sender's mailbox is listed for), None when ``texts`` (file name, zip
     path, subject) name it as the messenger of another unit's file (`_ON_BEHALF`): 东城街道's
@@ -322,6 +344,8 @@ def sent_for_another(unit: str | None, texts: Iterable[str], directory: Director
         for inside in _ON_BEHALF.findall(text or ""):
             if _find_in(directory, inside) == unit:
                 return None
+        if (fw := forwarded(without_senders(text or ""), directory)) and fw[0] == unit:
+            return None
     return unit
 
 
@@ -382,7 +406,8 @@ def unit_in_names(texts: Iterable[str], directory: Directory) -> str | None:
     for text in texts:
         text = without_senders(text)
         if text and text.strip():
-            found = _find_in(directory, text)
+            fw = forwarded(text, directory)
+            found = fw[1] if fw else _find_in(directory, text)
             if found:
                 return found
     return None

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import re
 import stat
 from collections import Counter
 from collections.abc import Callable
@@ -26,7 +25,7 @@ from . import errors
 from .files import atomic_write, replace, temp_dir, temp_file
 from .period import Period
 from .report import make_issue
-from .sniff import JUNK_NAMES, detect
+from .sniff import detect, is_junk
 from .text import safe_filename, unescape_name
 from .vocab import Outcome, TimeSource
 from .workspace import ARCHIVE, Workspace, period_folder
@@ -78,8 +77,6 @@ def read_input(path: Path, rel: str, limits: Limits) -> Item | None:
     return item
 
 
-#: Office's own temporary and lock files: never a return, never worth a word.
-OFFICE_TEMP = re.compile(r"^(~\$|~WRL.*\.tmp$|\.~lock\.|~.*\.tmp$)", re.IGNORECASE)
 #: Windows refuses paths longer than this without the \\?\ prefix most programs lack.
 MAX_PATH = 259
 
@@ -117,8 +114,8 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_ba
             if f.startswith(TAKING):
                 p = _put_back(p)  # a run stopped while taking it out: it is still unprocessed
                 f = p.name
-            if OFFICE_TEMP.match(f) or f.lower() in JUNK_NAMES or f.startswith(("._", ".duban-")):
-                continue  # Office / macOS by-products, and mail fetch's own half-written file
+            if is_junk(f) or f.startswith(".duban-"):
+                continue  # Office / macOS / Windows by-products, and mail fetch's own half-written file
             if f.startswith("."):
                 note(p, "隐藏文件，未读取；如是报送文件，请去掉文件名开头的“.”")
             elif p.is_symlink():  # never followed: it could point anywhere on the machine

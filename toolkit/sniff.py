@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING
 
 from .text import safe_filename
@@ -24,6 +25,12 @@ WPS_SHEET_EXTS = (".et", ".ett")
 ARCHIVE_KINDS = ("7z", "rar")
 #: What macOS and Windows put beside files by themselves (unpack, inbox and archives use it).
 JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
+#: Office's own lock and temporary files (Excel's and WPS's ~$name, Word's ~WRL*.tmp,
+#: LibreOffice's .~lock.name#): never a return, never worth a word, loose in 收件箱 or zipped
+#: with the folder while the return was open.
+OFFICE_TEMP = re.compile(r"^(~\$|~WRL.*\.tmp$|\.~lock\.|~.*\.tmp$)", re.IGNORECASE)
+#: E101's reason for an archive that holds no file once `is_junk` ones are left out
+EMPTY_ARCHIVE = "压缩包内没有文件"
 
 # What to tell a department that sent something we cannot read, per extension. (An .et or
 # .ett holding a workbook is read as the .xls or .xlsx it is; these are for the others.)
@@ -145,10 +152,12 @@ def _looks_like_mail(data: bytes) -> bool:
 # not in `archives`: a collect of spreadsheets imported that module for them alone (1.2 ms,
 # -X importtime, min of 11, 2-core EPYC, Python 3.11).
 def is_junk(name: str) -> bool:
-    """What macOS and Windows add by themselves (a path inside a zip, 7z or rar). Judged on
-    the name as written: `safe_filename` drops the dot that makes .DS_Store and ._x junk."""
+    """What macOS, Windows and Office add by themselves (a file in 收件箱, a path inside a zip,
+    7z or rar). Judged on the name as written: `safe_filename` drops the dot that makes
+    .DS_Store and ._x junk."""
     leaf = last_part(name)
-    return name.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in JUNK_NAMES
+    return (name.startswith("__MACOSX/") or leaf.startswith("._") or leaf.lower() in JUNK_NAMES
+            or bool(OFFICE_TEMP.match(leaf)))
 
 
 def last_part(name: str) -> str:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .report import Issue, Report, make_issue
 from .settings import Limits
-from .sniff import ARCHIVE_KINDS, detect, is_junk, last_part, leaf_name
+from .sniff import ARCHIVE_KINDS, EMPTY_ARCHIVE, detect, is_junk, last_part, leaf_name
 from .text import decode_name, safe_filename
 from .vocab import Outcome, TimeSource
 
@@ -92,6 +92,9 @@ class Item:
     # a path inside one is. 石排镇's form sent as 2022年6月_石龙镇_进展填报表.zip went in as 石排镇's
     # with nobody asked, and 石龙镇 stood 未报送 (QA252)
     carriers: tuple[str, ...] = ()
+    # a zip entry's own date: which of two versions of a return in one archive is the newer
+    # (`versions`), never when it was sent (`TimeSource.CARRIER`); None when it has none
+    entry_time: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.size < 0:
@@ -167,6 +170,16 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
     return decode_name(raw)
 
 
+def _entry_time(info: zipfile.ZipInfo) -> dt.datetime | None:
+    """The entry's date as written (1980-01-01, the format's zero, is none)."""
+    if info.date_time[:3] == (1980, 1, 1):
+        return None
+    try:
+        return dt.datetime(*info.date_time)
+    except ValueError:
+        return None
+
+
 def expand(item: Item, limits: Limits) -> None:
     """Detect what an item is and open mails and zips into child items, recursively."""
     item.kind = detect(item.data, item.name)
@@ -239,6 +252,9 @@ def _expand_zip(item: Item, limits: Limits) -> None:
                         chunks.append(chunk)
                 item.carry(Item(leaf, b"".join(chunks), source, item.received_at, depth=item.depth + 1,
                                 level=item.level + 1, budget=budget), entry)
+                item.children[-1].entry_time = _entry_time(info)
+            if not item.children:  # empty, folders only, or only what `is_junk` leaves out
+                raise _Refuse("E101", reason=EMPTY_ARCHIVE)
     except _Refuse as refusal:
         budget[0] += total  # nothing of it is kept
         item.children.clear()

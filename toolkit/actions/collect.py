@@ -51,6 +51,7 @@ from ..report import ERROR, Report, make_issue
 from ..text import clean, unescape_name
 from ..units import Directory
 from ..unpack import Item, expand
+from ..versions import order_versions
 from ..vocab import Outcome, TimeSource
 from ..weak_times import Deadlines, capped_doubt, weak_time_note
 from ..workspace import MERGED, Workspace
@@ -283,6 +284,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         # once read: a unit's own file, of the month its form says
         result.disputed += downloaded_from_links(ws, ledger, master.directory, tops, addresses, run_period)
         _weigh_evidence(ws, ledger, master, tops, twins, run_period, tz, result, addresses, months, expected is None)
+        # two versions of a return in one archive or mail: the one meant is recorded last (QA263)
+        result.disputed += order_versions(tops)
         # no file, or one behind a link (超大附件, W211): the unit wrote, its return is not here
         now = ws.now().replace(tzinfo=None, microsecond=0)  # has a link expired (W211)
         bare = bare_mails(tops, master.directory, run_period, addresses, tz, now)

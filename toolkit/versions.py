@@ -1,0 +1,70 @@
+"""Two versions of one unit's return carried together (one archive, one mail): which is meant.
+
+Carried together they share the carrier's time, and `Ledger.resolve_superseded` keeps, of
+returns received at one time, the one recorded last: the order of the archive, which says
+nothing. 石龙镇.zip listed 石龙镇6月报表(修改).xlsx before 石龙镇6月报表.xlsx, and the
+unrevised one went into the 汇总表 with nobody asked (QA263). The rule stays that one; only the
+order the versions are recorded in is chosen: the one its name says is final or revised, else
+the newer by the archive's own entry date (no evidence of when a file was sent, `TimeSource.CARRIER`,
+but it orders two saves of one return), else the last, and the office is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .sniff import ARCHIVE_KINDS
+from .unpack import Item
+from .vocab import Outcome
+
+#: what a department writes in a file's name to say it replaces another: 石龙镇6月报表(修改),
+#: …-最终版, …（定稿）, …_修订
+_MARKED = re.compile(r"修改|修订|更正|最终|终稿|终版|定稿|最新|新版|正式版|改后|调整后")
+
+
+def _meant(versions: list[Item]) -> Item | None:
+    """The version its name marks (the only one so marked), else the one of the newest entry
+    date (the only one so dated); None when neither tells."""
+    marked = [v for v in versions if _MARKED.search(Path(v.name).stem)]
+    if len(marked) == 1:
+        return marked[0]
+    times = [v.entry_time for v in versions]
+    if all(times):
+        newest = max(t for t in times if t)
+        if times.count(newest) == 1:
+            return versions[times.index(newest)]
+    return None
+
+
+def order_versions(tops: Iterable[Item]) -> list[tuple[str, str]]:
+    """Record last, of a unit's accepted returns for one period carried together at one time,
+    the one meant (`_meant`): children are recorded in order. The questions (file name,
+    message) where nothing tells which is meant: the last in the carrier stays."""
+    asked = []
+    for top in tops:
+        for box in top.walk():
+            if box.outcome != Outcome.CONTAINER:
+                continue
+            groups: dict[tuple, list[Item]] = {}
+            for c in box.children:
+                rep = c.report
+                if rep is not None and c.outcome == Outcome.ACCEPTED and rep.unit and rep.period:
+                    groups.setdefault((rep.unit, rep.period, c.received_at), []).append(c)
+            for (unit, period, _), versions in groups.items():
+                if len(versions) < 2:
+                    continue
+                meant = _meant(versions)
+                if meant is not None:
+                    box.children.remove(meant)
+                    box.children.append(meant)
+                    continue
+                archive = box.kind in ("zip", *ARCHIVE_KINDS)
+                where = f"压缩包“{box.name}”" if archive else f"邮件“{box.subject or '（无主题）'}”"
+                how = "文件名和压缩包内的时间都" if archive else "文件名"
+                names = "".join(f"“{v.name}”" for v in versions)
+                last = versions[-1].name
+                asked.append((last, f"{where}内有{unit} {period.label}的 {len(versions)} 份填报表（{names}），"
+                                    f"{how}看不出哪份为准，暂以“{last}”为准；如应以另一份为准，请{unit}单独重新报送该份"))
+    return asked
