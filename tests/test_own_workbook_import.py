@@ -14,6 +14,7 @@ import pytest
 from toolkit.actions.init import init_workspace
 from toolkit.actions.master_import import import_master_file
 from toolkit.master import read_master_workbook
+from toolkit.workspace import find_workspace
 
 
 def _with_contacts(path, unit: str, contact: str, email: str) -> None:
@@ -25,11 +26,20 @@ def _with_contacts(path, unit: str, contact: str, email: str) -> None:
     wb.save(path)
 
 
+@pytest.fixture(scope="module")
+def _last_years_bytes(tmp_path_factory, _session_workspace) -> bytes:
+    """The workbook `last_years` writes, made once (openpyxl loads and saves it twice)."""
+    path = tmp_path_factory.mktemp("last_years") / "任务分工表.xlsx"
+    path.write_bytes(find_workspace(_session_workspace).master_path.read_bytes())  # `ws`'s master
+    _with_contacts(path, "石龙镇", "李明", "slz@dg.example.cn")
+    _with_contacts(path, "市公安局", "王芳", "gaj@dg.example.cn")
+    return path.read_bytes()
+
+
 @pytest.fixture
-def last_years(ws):
+def last_years(ws, _last_years_bytes):
     """A workspace's master workbook with the office's contacts in its 单位名录."""
-    _with_contacts(ws.master_path, "石龙镇", "李明", "slz@dg.example.cn")
-    _with_contacts(ws.master_path, "市公安局", "王芳", "gaj@dg.example.cn")
+    ws.master_path.write_bytes(_last_years_bytes)
     return ws.master_path
 
 
