@@ -26,7 +26,7 @@ def unit_due(ws: Workspace, period: Period, dues: dict[str, dt.date], due: dt.da
 
 
 def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
-               reply_by: Callable[[Receipt], dt.date] | None = None) -> tuple[UnitState, Receipt]:
+               reply_by: ReplyDates | None = None) -> tuple[UnitState, Receipt]:
     """按时报送 or 逾期报送, and the receipt whose time decided it.
 
     The latest accepted return is what is merged; when the unit first sent a valid return
@@ -41,9 +41,11 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
     by a date (``reply_by``: `reply_date`), and a correction by the date the office's own
     reply named is on time: a file refused though sent on time, then each file refused
     before the date the reply before it asked for, names the date (a town that did as the
-    reply asked stood 逾期报送 in the 通报). A refusal collected in the correction's own run, or
-    answered by no reply at all, names the date a reply the day it was collected would have
-    (QA264): how the office batched its collects must not make a unit 逾期."""
+    reply asked stood 逾期报送 in the 通报). Only a correction sent after the refusal was
+    collected answers a reply: one already sent by then (two mails collected in one run, or in
+    two runs one after the other) is the unit's own late fix, judged by the deadline (QA264).
+    A refusal answered by no reply at all still names the date a reply the day it was collected
+    would have."""
     shas = {r.sha256 for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)}
     valid = [r for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)
              or (r.outcome == Outcome.DUPLICATE and r.sha256 in shas)] or [latest]
@@ -67,29 +69,38 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
     return LATE, first
 
 
-def correction_by(received: list[Receipt], due: dt.date, reply_by: Callable[[Receipt], dt.date],
+def correction_by(received: list[Receipt], due: dt.date, reply_by: ReplyDates,
                   first: Receipt | None = None) -> dt.date | None:
     """The date the office's replies asked a correction by, that a correction received by is
     按时报送 (`timeliness`), or None when no reply asked one: a file refused though sent by
     ``due``, then each file refused by the date the reply before it asked for, names the date
     (``reply_by``: `reply_date`). ``received``: the unit's receipts in the order received;
-    ``first``: its first valid return, before which the refusals came, in whatever run they
-    were collected: one collect taking the refused file and its correction writes no reply, yet
-    the correction came by the date a reply that day would have named (collected apart the same
-    day it was 按时; QA264). Without one, a unit 退回待改 may still correct on time until this
-    date (`consolidate`)."""
+    ``first``: its first valid return, before which the refusals came. Only a refusal the office
+    had collected before ``first`` was sent counts: a file sent before anyone could have replied
+    is no answer to a reply. Decided by when, not by which run: one collect taking both, or two
+    one after the other the same day, named the unit 逾期 and 按时 (QA264). Without ``first``,
+    a unit 退回待改 may still correct on time until this date (`consolidate`)."""
     asked = None
     for r in received:
         if first is not None and r.id == first.id:
             break
         if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how != TimeSource.DOUBTFUL
-                and r.received.date() <= (asked or due)):
+                and r.received.date() <= (asked or due)
+                and (first is None or _sent_after(first, reply_by.collected(r)))):
             asked = reply_by(r)
     return asked
 
 
+def _sent_after(receipt: Receipt, moment: dt.datetime) -> bool:
+    """Whether ``receipt`` came after ``moment``; a day the office stated (``collect
+    --received``, no hour) on that day may have: it is given the benefit."""
+    if receipt.received_how == TimeSource.STATED:
+        return receipt.received.date() >= moment.date()
+    return receipt.received > moment
+
+
 def denied_grace(latest: Receipt, received: list[Receipt], due: dt.date,
-                 reply_by: Callable[[Receipt], dt.date], weak: Callable[[Receipt], bool]) -> Receipt | None:
+                 reply_by: ReplyDates, weak: Callable[[Receipt], bool]) -> Receipt | None:
     """Of a unit `timeliness` judges 逾期, the refused file timed by weak evidence (``weak``: its
     modification time, `TimeSource.MTIME`, saved into 收件箱 by hand, often days after it was sent;
     consolidate's also a weak mail time, `file_time.weak_how`: an inline forward's Date, QA235)
@@ -105,21 +116,31 @@ def denied_grace(latest: Receipt, received: list[Receipt], due: dt.date,
     return None
 
 
-def reply_date(ws: Workspace, due: dt.date, replied: dict[int, dt.date] | None = None
-               ) -> Callable[[Receipt], dt.date]:
+class ReplyDates:
     """The date the reply to a refused receipt asked for its correction by (`dates.resubmit_by`
     from the day the reply was written, ``replied``: `replied_on`; else the day the receipt
-    was collected, in the workspace's zone)."""
-    days = ws.settings.resubmit_working_days
-    replied = replied or {}
+    was collected, in the workspace's zone), called with the receipt; `collected`: when the
+    office had it, before which no correction answers its reply (`correction_by`)."""
 
-    def asked(receipt: Receipt) -> dt.date:
-        day = replied.get(receipt.id)
+    def __init__(self, ws: Workspace, due: dt.date, replied: dict[int, dt.date] | None = None):
+        self.due, self.tz, self.days = due, ws.tz, ws.settings.resubmit_working_days
+        self.replied = replied or {}
+
+    def __call__(self, receipt: Receipt) -> dt.date:
+        day = self.replied.get(receipt.id)
         if day is None:
-            day = office_time(receipt.collected_at, ws.tz).date()  # the machine's wall time: the office's day
-        return resubmit_by(due, day, days)
+            day = self.collected(receipt).date()
+        return resubmit_by(self.due, day, self.days)
 
-    return asked
+    def collected(self, receipt: Receipt) -> dt.datetime:
+        """When ``receipt`` was collected, on the office's clock (the ledger keeps the machine's
+        wall time, `office_time`), as times of receipt are kept."""
+        return office_time(receipt.collected_at, self.tz)
+
+
+def reply_date(ws: Workspace, due: dt.date, replied: dict[int, dt.date] | None = None) -> ReplyDates:
+    """`ReplyDates` of ``due``'s month."""
+    return ReplyDates(ws, due, replied)
 
 
 def replied_on(ledger: Ledger, period: Period, tz: dt.tzinfo | None) -> dict[int, dt.date]:
