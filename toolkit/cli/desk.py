@@ -249,7 +249,11 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
              fg="yellow")
         state.exit_code = 130
         return
-    except (errors.DubanError, OSError):  # an answer's own collect failed (a full disk): what was kept, then the error
+    except KeyboardInterrupt as stop:  # not at a prompt: while an answer (or an undo) was being recorded
+        _cancelled(stop, ws, action, p, walk)
+        raise
+    except Exception:  # an answer's own collect failed (a full disk), the ledger refused (SQLite's
+        # "database is locked" is no OSError): what was kept, then the error
         _kept(state, walk)
         raise
     merged, now = None, questions
@@ -257,7 +261,10 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
         try:
             with state.locked():
                 merged = _action("merge").merge(ws, p)
-        except (errors.DubanError, OSError):  # busy, the 汇总表 open in Excel, a full disk: said, then the error
+        except KeyboardInterrupt as stop:
+            _cancelled(stop, ws, action, p, walk)
+            raise
+        except Exception:  # busy, the 汇总表 open in Excel, a full disk, the ledger's disk: said, then the error
             _kept(state, walk)
             raise
         now = action.questions_of(merged.consolidation)  # what the answers left open, not what was asked
@@ -360,6 +367,21 @@ def _kept(state: State, walk: _Walk) -> None:
         echo(state, f"{done}已保存，但汇总表没有重新生成。请按下面的提示处理后，"
                     "双击“2-收取并汇总”（或运行 duban merge）更新汇总表"
                     + ("。" if walk.undone else "；再次逐条核实时也会重新生成。"), fg="yellow")
+
+
+def _cancelled(stop: KeyboardInterrupt, ws, action, p: Period, walk: _Walk) -> None:
+    """Ctrl-C (or the console closed) outside a prompt: while an answer was being recorded or
+    the 汇总表 regenerated. `DubanGroup` says the line set here in place of its bare 已取消。,
+    which an office reads as "nothing was done": the answers the ledger kept that no 汇总表
+    says yet. Counted from the ledger (`Questions.unmerged`): the answer being recorded when
+    the stop came may be in it, uncounted by the walk; an undo leaves no time to count by."""
+    _action("interrupts", package=True).ignore()  # a second Ctrl-C must not cut the line short
+    stale = walk.recorded
+    with contextlib.suppress(Exception):
+        stale = action.open_questions(ws, p).unmerged
+    kept = [x for x in ("已记录的核实结果已保存" if stale else "", "撤销已生效" if walk.undone else "") if x]
+    if kept:
+        stop.cancelled_line = f"已取消：{'，'.join(kept)}，{_UNDONE if walk.undone else _UNMERGED}"
 
 
 #: said when a walk stops with answers no 汇总表 says yet: the next walk merges them
