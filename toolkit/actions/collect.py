@@ -415,7 +415,8 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                     src = twin.report if getattr(twin, "report", None) is not None else twin
                     unit, how, twin_period = src.unit, src.identified_by, src.period
                     own = by_address or by_name
-                    if own and unit and own != unit and _own_copy(ledger, it, twin, how):
+                    if own and unit and own != unit and _own_copy(twin, how):
+                        _refuse_as_twin(ledger, it, twin)
                         unit, how = own, "发件人地址" if by_address else "文件名"
                 if not unit and by_address:
                     unit, how = by_address, "发件人地址"
@@ -517,14 +518,18 @@ def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | 
             return
 
 
-def _own_copy(ledger: Ledger, it: Item, twin: Any, how: str) -> bool:
+def _own_copy(twin: Any, how: str) -> bool:
     """Whether a duplicate of an unreadable file another unit sent is its own sender's refused
-    file (then made so: 无法读取 with the first copy's reasons). 石龙镇 and 石排镇 each mailed the
-    same PDF from their own addresses: 石排镇's went in as a 重复 of 石龙镇's, 石排镇 stood 未报送
-    with no reply, and the office was told its address was 石龙镇's (QA252). Only a file known by
-    its sender or name, never a form its _meta or rows name: those bytes are that unit's."""
-    if twin.outcome != UNREADABLE or how not in ("发件人地址", "文件名"):
-        return False
+    file (`_refuse_as_twin` makes it so). 石龙镇 and 石排镇 each mailed the same PDF from their own
+    addresses: 石排镇's went in as a 重复 of 石龙镇's, 石排镇 stood 未报送 with no reply, and the
+    office was told its address was 石龙镇's (QA252). Only a file known by its sender or name,
+    never a form its _meta or rows name: those bytes are that unit's."""
+    return twin.outcome == UNREADABLE and how in ("发件人地址", "文件名")
+
+
+def _refuse_as_twin(ledger: Ledger, it: Item, twin: Any) -> None:
+    """Make ``it`` 无法读取 with the reasons of ``twin``, its first copy (an Item of this run or
+    a receipt of the ledger), instead of its 重复 (W204)."""
     if isinstance(twin, Item):
         found = twin.report.issues if twin.report is not None else twin.issues
     else:
@@ -532,7 +537,6 @@ def _own_copy(ledger: Ledger, it: Item, twin: Any, how: str) -> bool:
     it.outcome = UNREADABLE
     it.issues = [i for i in it.issues if i.code != "W204"]
     it.issues += [replace(i, file=it.name) for i in found if i.severity == ERROR]
-    return True
 
 
 def _refused_unit(it: Item, rep: Report | None) -> str | None:
