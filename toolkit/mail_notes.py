@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .disputed import disputed_notes
 from .text import LazyPattern
+from .too_big import big_mail_notes
 from .vocab import UnitState
 
 if TYPE_CHECKING:
@@ -77,3 +79,15 @@ def bare_mail_notes(cons) -> list[str]:
             f"如正文中有填报表的下载链接，请下载后放入收件箱，运行 {_again(mails)}，再重新汇总和生成通报；"
             "否则请该单位以附件重新报送。"
             for unit, mails in cons.bare_mails.items() if unit in missing]
+
+
+def chase_notes(cons) -> list[str]:
+    """Of the month's 请核实 lines (`Consolidation.office_notes`, which status says), those that
+    say a return may wait where no collect counted it, so that a unit reminded may have
+    reported: files in 收件箱 not collected (`inbox_notes`), a mail with a link or no file
+    (`link_notes`, `bare_mail_notes`), a mail too big to fetch (`big_mail_notes`), a file
+    registered under another unit (`disputed_notes`). Said where reminders are written
+    (`remind`) and sent (`mail send remind`): unsaid, they went out to units whose return sat
+    in 收件箱. The lines on 按时 and 逾期 or on the month's basis chase no one: left to status."""
+    return (cons.inbox_notes() + link_notes(cons) + bare_mail_notes(cons) + big_mail_notes(cons)
+            + disputed_notes(cons))

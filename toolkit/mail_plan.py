@@ -30,12 +30,14 @@ from pathlib import Path
 
 from . import owed
 from .addresses import address_problem, parse_addresses, shown_address
+from .consolidate import consolidate
 from .drafts import hand_addressed, header_pairs, same_mail, unique_pairs
 from .errors import BadConfig, UsageError
 from .imap_parse import decode_words
 from .ledger import DRAFT_KINDS, Draft, Ledger
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail import format_addresses, parse_mail
+from .mail_notes import chase_notes
 from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
 from .period import Period
 from .units import Directory
@@ -99,6 +101,9 @@ class SendPlan:
     total: int = 0
     plain: bool = False
     month: str = ""  # " --period 2022-05" when not the workspace's current period
+    #: 催报 about to go while a unit's return may wait uncollected (`mail_notes.chase_notes`):
+    #: drafts written days before, then mail fetched into 收件箱, went to units that had reported
+    notes: list[str] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -143,6 +148,10 @@ class SendPlan:
                        + _remake(self.kind, self.month, self.missing))
         if self.unsure:
             out.append(unsure_line(self.unsure, self.kind, self.month, self.doubt))
+        if self.notes and self.drafts:
+            out.extend(self.notes)
+            out.append(f"以上催报邮件中可能有发给已报送单位的：请先核实，收取登记后（已报送单位的草稿即撤回）"
+                       f"再运行 duban mail send remind{self.month}。")
         if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing):
             out.append(f"{self.period.label} 的{self.label}邮件都已发送过，没有要发送的。")
         return out
@@ -241,6 +250,8 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                                         repeat=repeat, typed=typed, to_sender=to_sender))
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
+    if kind == "remind" and plan.drafts:
+        plan.notes = chase_notes(consolidate(ws, period, tasks=False))
     return plan
 
 

@@ -61,6 +61,8 @@ SUPERSEDED_TEMPLATES = {
         "ba5a19783750598f461cd663b6d3d92fb233a16fc065aebe49ddb9ff0b681504",
         "03b918af1616345a746da3168bd65b4ea69d906cae5c6e291bf4e2b1d905c2cb",
         "48696e8e120180aa4927057217711c4e0b5dfd1bae552af04048c54919fda179",  # 完成时限：未明确 on every line
+        # before a unit sent back was asked to correct by the date its reply named (fix_by_text), not 尽快
+        "12351865da7701f3fa36bc736755c50086d29916b6250543eafc99537b3fdc4a",
     }),
     "反馈邮件.txt": frozenset({
         "04bdbb13ece9819db842fc86daed44308c36110c0da022a6e4df78ac84fb2ce7",

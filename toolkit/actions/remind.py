@@ -14,6 +14,7 @@ from ..errors import ReadFailure
 from ..issued_month import EarlierMonths
 from ..ledger import Ledger
 from ..mail import build_draft, render_mail_template
+from ..mail_notes import chase_notes
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import read_return, return_filename
@@ -35,6 +36,8 @@ class RemindResult:
     # units reminded by `mail send` today already: the draft made again is that mail
     # (`drafts.same_mail`) and is not sent twice; a reminder on a later day is the next one
     kept_sent: list[str] = field(default_factory=list)
+    #: the month's 请核实 lines that say a unit may be reminded though it reported (`chase_notes`)
+    notes: list[str] = field(default_factory=list)
 
 
 def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = False,
@@ -46,7 +49,7 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
     """
     cons = consolidate(ws, period, tasks=False)
     folder = ws.stage_dir(MERGED, cons.period) / "催报邮件"
-    result = RemindResult(cons.period, folder)
+    result = RemindResult(cons.period, folder, notes=chase_notes(cons))
     with Ledger(ws.ledger_path) as ledger:
         result.retired = retire_drafts(ws, ledger, ledger.drafts("remind", cons.period), "重新催报，已被替代")
         _write(ws, ledger, cons, attach, progress, result)
@@ -83,6 +86,10 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
             "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
             "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,
             "deadlines": deadlines,
+            # a unit sent back that may still correct on time is asked by the date its reply
+            # named (`Consolidation.awaited_by`), not 尽快; past it, 尽快
+            "fix_by_text": cn_date(cons.awaited_by(u.unit)) if u.state == UnitState.TO_FIX
+            and u.unit in cons.awaited else "",
             # ``attached`` keeps its meaning (the blank form), so that an office's own copy of
             # the template, written before, never calls the marked file a blank one
             "organiser": cons.organiser, "contact": ws.contact,

@@ -408,6 +408,7 @@ def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
         result = _action("remind").write_reminders(ws, _issued(ws, period, force), attach, state.progress)
     if not result.files:
         echo(state, f"{result.period.label}所有单位都已报送并采纳，无需催报。")
+        _echo_chase_notes(state, result.notes)
         return
     echo(state, f"{result.period.label}：已为 {len(result.files)} 个单位写好催报邮件草稿：{result.folder}")
     for unit, state_ in result.units:
@@ -418,6 +419,19 @@ def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
         echo(state, f"其中 {len(result.kept_sent)} 个单位今天已发过催报邮件：{some_units(result.kept_sent)}。"
                     f"重新生成的草稿不会再次发送；如需再发，请运行 duban mail send remind{month} --resend "
                     + ("全部" if len(result.kept_sent) > 1 else result.kept_sent[0]) + "。", fg="yellow")
+    _echo_chase_notes(state, result.notes, drafted=True)
+
+
+def _echo_chase_notes(state: State, notes: list[str], drafted: bool = False) -> None:
+    """What status asks before any unit is named 未报送 (`mail_notes.chase_notes`), said where the
+    reminders are written (exit 1): they went out to units whose return sat in 收件箱."""
+    for line in notes:
+        echo(state, line, fg="yellow")
+    if notes:
+        state.exit_code = state.exit_code or 1
+    if notes and drafted:
+        echo(state, "以上催报邮件草稿中可能有已报送的单位：请先核实，收取登记后再运行 duban remind"
+                    "（已报送单位的草稿即撤回），再发送催报邮件。", fg="yellow")
 
 
 def _echo_no_email(state: State, units: list[str]) -> None:
