@@ -85,15 +85,19 @@ def test_two_files_of_one_zip_in_one_mail_by_the_deadline_are_on_time(issued_ws,
     assert _shilong(issued_ws) == (UnitState.ON_TIME, "2022-07-04")
 
 
-def test_a_correction_collected_with_the_refusal_is_late_whatever_the_collects_day(
-        issued_ws, make_return, collecting_on):
-    """Refused on 5 July, corrected on 8 July, both collected on 12 July: a reply that day would
-    ask by 15 July, but the 8 July file answered no reply."""
-    drop(issued_ws, "报送.eml", _mail_on(5, make_return("石龙镇", **LATE_NO_REASON)))
-    drop(issued_ws, "重报.eml", _mail_on(8, make_return("石龙镇", clean())))
-    collecting_on(dt.date(2022, 7, 12))
+@pytest.mark.parametrize("refused, fixed, collected", [
+    (5, 8, 12),  # refused on the deadline: a reply on the 12th would ask by the 15th, but the
+                 # 8 July file answered no reply
+    (6, 7, 9),   # refused, but sent after the deadline: the unit was late already
+])
+def test_a_correction_collected_with_the_refusal_is_late(issued_ws, make_return, collecting_on,
+                                                          refused, fixed, collected):
+    """Both collected in one run, whatever its day: 逾期 on the correction's day."""
+    drop(issued_ws, "报送.eml", _mail_on(refused, make_return("石龙镇", **LATE_NO_REASON)))
+    drop(issued_ws, "重报.eml", _mail_on(fixed, make_return("石龙镇", clean())))
+    collecting_on(dt.date(2022, 7, collected))
     collect(issued_ws)
-    assert _shilong(issued_ws) == (UnitState.LATE, "2022-07-08")
+    assert _shilong(issued_ws) == (UnitState.LATE, f"2022-07-{fixed:02d}")
 
 
 def test_a_refusal_collected_without_a_reply_asks_from_its_collect(issued_ws, make_return, collecting_on):
@@ -120,15 +124,6 @@ def test_a_correction_after_the_date_the_reply_named_stays_late(issued_ws, make_
     drop(issued_ws, "重报.eml", _mail_on(12, make_return("石龙镇", clean())))
     collect(issued_ws)
     assert _shilong(issued_ws) == (UnitState.LATE, "2022-07-12")
-
-
-def test_a_refused_file_sent_late_gives_no_date_in_one_run_either(issued_ws, make_return, collecting_on):
-    """Refused, but sent on 6 July, after the deadline: the unit was late already."""
-    drop(issued_ws, "报送.eml", _mail_on(6, make_return("石龙镇", **LATE_NO_REASON)))
-    drop(issued_ws, "重报.eml", _mail_on(7, make_return("石龙镇", clean())))
-    collecting_on(dt.date(2022, 7, 9))
-    collect(issued_ws)
-    assert _shilong(issued_ws) == (UnitState.LATE, "2022-07-07")
 
 
 def test_a_correction_refused_again_then_a_third_file_in_one_run(issued_ws, make_return, collecting_on):
