@@ -19,6 +19,14 @@ def month_end(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
+#: how far two clocks may disagree and a time still be taken as on the other side of a moment:
+#: a department's PC, a mail server and the office's machine are each minutes (a badly set one
+#: up to an hour) off. A mail dated later than now by less is no doubt (`evidence.doubt`); a
+#: correction dated before the refused file was collected by less may have answered its reply
+#: (`on_time.correction_by`): a wrong 逾期 in the 通报 is the worse error
+CLOCK_SLACK = dt.timedelta(hours=1)
+
+
 def resubmit_by(due: dt.date, today: dt.date, working_days: int) -> dt.date:
     """The date a reply to a refused return asks for the correction by: the due date while it
     is ahead, else the given number of working days (Mon–Fri) after the reply. Never "today".

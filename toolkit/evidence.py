@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from .addresses import addresses_in
-from .dates import month_end
+from .dates import CLOCK_SLACK, month_end
 from .file_time import late_on_file_time, late_on_weak_time, stated_time, weak_words
 from .ledger.time_basis import FORWARD, INLINE, MAILBOX
 from .period import Period
@@ -484,7 +484,7 @@ def doubt(moment: dt.datetime, source: str, *, now: dt.datetime, issued: dt.date
     """Why a received time cannot be trusted to decide 逾期 ('' when it can)."""
     if source == TimeSource.STATED:
         return ""
-    if moment > now + dt.timedelta(hours=1):
+    if moment > now + CLOCK_SLACK:
         return f"时间 {moment:%Y-%m-%d %H:%M} 晚于现在"
     if issued is not None and moment < issued - dt.timedelta(days=1):
         return f"时间 {moment:%Y-%m-%d %H:%M} 早于本期开始或填报表下发（{issued:%Y-%m-%d}）"

@@ -9,7 +9,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
-from .dates import resubmit_by
+from .dates import CLOCK_SLACK, resubmit_by
 from .ledger import Ledger, Receipt
 from .ledger.answers import office_time
 from .period import Period
@@ -42,8 +42,9 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
     reply named is on time: a file refused though sent on time, then each file refused
     before the date the reply before it asked for, names the date (a town that did as the
     reply asked stood 逾期报送 in the 通报). Only a correction sent after the refusal was
-    collected answers a reply: one already sent by then (two mails collected in one run, or in
-    two runs one after the other) is the unit's own late fix, judged by the deadline (QA264).
+    collected answers a reply (`_answers`: on the office's clock, a sender's minutes behind
+    given the benefit): one already sent by then (two mails collected in one run, or in two
+    runs one after the other) is the unit's own late fix, judged by the deadline (QA264).
     A refusal answered by no reply at all still names the date a reply the day it was collected
     would have."""
     shas = {r.sha256 for r in received if r.outcome in (Outcome.ACCEPTED, Outcome.SUPERSEDED)}
@@ -76,27 +77,38 @@ def correction_by(received: list[Receipt], due: dt.date, reply_by: ReplyDates,
     ``due``, then each file refused by the date the reply before it asked for, names the date
     (``reply_by``: `reply_date`). ``received``: the unit's receipts in the order received;
     ``first``: its first valid return, before which the refusals came. Only a refusal the office
-    had collected before ``first`` was sent counts: a file sent before anyone could have replied
-    is no answer to a reply. Decided by when, not by which run: one collect taking both, or two
-    one after the other the same day, named the unit 逾期 and 按时 (QA264). Without ``first``,
-    a unit 退回待改 may still correct on time until this date (`consolidate`)."""
+    had collected before ``first`` was sent counts (`_answers`): a file sent before anyone could
+    have replied is no answer to a reply. Decided by when, not by which run: one collect taking
+    both, or two one after the other the same day, named the unit 逾期 and 按时 (QA264). Without
+    ``first``, a unit 退回待改 may still correct on time until this date (`consolidate`)."""
     asked = None
     for r in received:
         if first is not None and r.id == first.id:
             break
         if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how != TimeSource.DOUBTFUL
                 and r.received.date() <= (asked or due)
-                and (first is None or _sent_after(first, reply_by.collected(r)))):
+                and (first is None or _answers(first, r, reply_by))):
             asked = reply_by(r)
     return asked
 
 
-def _sent_after(receipt: Receipt, moment: dt.datetime) -> bool:
-    """Whether ``receipt`` came after ``moment``; a day the office stated (``collect
-    --received``, no hour) on that day may have: it is given the benefit."""
-    if receipt.received_how == TimeSource.STATED:
-        return receipt.received.date() >= moment.date()
-    return receipt.received > moment
+def _answers(correction: Receipt, refused: Receipt, reply_by: ReplyDates) -> bool:
+    """Whether ``correction`` may have answered the reply to ``refused``: sent after the office
+    collected it (`ReplyDates.collected`, its clock). A file the office already held then (taken
+    by the same collect or an earlier one) answered nothing, whatever its time says (a sender's
+    clock ahead, a day stated for the collect's day). One collected later is given the benefit
+    of its clock: a time within `dates.CLOCK_SLACK` before the collect (a department's PC
+    minutes behind the office's, answering at once) may be after it; a day the office stated
+    (``collect --received``, no hour) on the collect's day may too."""
+    if correction.run_id is not None and refused.run_id is not None:
+        if correction.run_id <= refused.run_id:
+            return False
+    elif reply_by.collected(correction) <= reply_by.collected(refused):
+        return False
+    collected = reply_by.collected(refused)
+    if correction.received_how == TimeSource.STATED:
+        return correction.received.date() >= collected.date()
+    return correction.received > collected - CLOCK_SLACK
 
 
 def denied_grace(latest: Receipt, received: list[Receipt], due: dt.date,
