@@ -18,12 +18,14 @@ from conftest import drop, on_time, zip_bytes
 from test_evidence import clean, mail, set_email, state
 
 from toolkit.actions.collect import collect
+from toolkit.consolidate import consolidate
 from toolkit.filling import Answer, Filling
 from toolkit.ledger import Ledger
 from toolkit.sniff import is_junk
 from toolkit.vocab import UnitState
 
 LOCK = b"\x06tester" + b"\x00" * 159  # what Excel writes as ~$name.xlsx: 165 bytes, no workbook
+RESENT = Filling(answers={"1.2": Answer(status="序时推进", progress=70, work="正在按计划推进，已完成七成。")})
 UNDER_WAY = Filling(answers={"1.2": Answer(status="序时推进", progress=60, work="正在按计划推进相关工作。")})
 
 
@@ -109,10 +111,44 @@ def test_two_versions_nothing_tells_apart_are_asked_not_picked_silently(issued_w
     result = collect(issued_ws)
     assert [(r["name"], r["outcome"]) for r in rows(issued_ws)] == [
         ("石龙镇.zip", "已拆包"), ("石龙镇6月报表.xlsx", "已被替代"), ("石龙镇6月进展.xlsx", "采纳")]
-    assert result.disputed == [("石龙镇6月进展.xlsx",
-                                "压缩包“石龙镇.zip”内有石龙镇 2022年6月的 2 份填报表（“石龙镇6月报表.xlsx”“石龙镇6月进展.xlsx”），"
-                                "文件名和压缩包内的时间都看不出哪份为准，暂以“石龙镇6月进展.xlsx”为准；"
-                                "如应以另一份为准，请石龙镇单独重新报送该份")]
+    assert result.disputed == [("石龙镇6月进展.xlsx", ASKED)]
+
+
+#: what collect says of the two versions above, and what the ledger keeps on the one kept (W212)
+ASKED = ("压缩包“石龙镇.zip”内有石龙镇 2022年6月的 2 份填报表（“石龙镇6月报表.xlsx”“石龙镇6月进展.xlsx”），"
+         "文件名和压缩包内的时间都看不出哪份为准，暂以“石龙镇6月进展.xlsx”为准；"
+         "如应以另一份为准，请石龙镇单独重新报送该份。")
+
+
+def test_the_question_is_asked_again_by_status_until_the_unit_resends(run, issued_ws, make_return):
+    """Said once on collect's screen, the question was lost with the window (QA269): it is kept
+    on the return kept (W212) and asked by status, merge, memo and run while that return is the
+    unit's accepted one; the unit's return sent since answers it."""
+    same = (2022, 7, 4, 9, 0, 0)
+    drop(issued_ws, "石龙镇.zip", dated_zip([("石龙镇6月报表.xlsx", make_return("石龙镇", clean()), same),
+                                             ("石龙镇6月进展.xlsx", make_return("石龙镇", UNDER_WAY), same)]),
+         on_time())
+    collected = run(["collect"], cwd=issued_ws.root)
+    assert collected.exit_code == 1
+    line = f"请核实：石龙镇6月进展.xlsx：{ASKED}"
+    assert collected.stdout.count(line) == 1
+    kept = next(r for r in rows(issued_ws) if r["name"] == "石龙镇6月进展.xlsx")
+    assert ASKED in messages(issued_ws, kept["id"])
+    status = run(["status"], cwd=issued_ws.root)
+    assert status.exit_code == 1
+    assert [x.strip() for x in status.output.splitlines() if "石龙镇.zip" in x] == [line]
+    # the 汇总表's 校验问题, where a W206 of the file is
+    cons = consolidate(issued_ws)
+    assert [(i["unit"], i["file"], i["code"], i["message"]) for i in cons.issues if i["code"] == "W212"] == [
+        ("石龙镇", "石龙镇6月进展.xlsx", "W212", ASKED)]
+    assert line in cons.office_notes()
+    # 石龙镇 sends the one it meant, alone: the question is answered
+    drop(issued_ws, "石龙镇6月报表（重报）.xlsx", make_return("石龙镇", RESENT),
+         on_time() + 3600)
+    run(["collect"], cwd=issued_ws.root)
+    assert not any("石龙镇.zip" in n for n in consolidate(issued_ws).office_notes())
+    status = run(["status"], cwd=issued_ws.root)
+    assert "石龙镇.zip" not in status.output
 
 
 # ---------------------------------------------------------------------------

@@ -47,6 +47,7 @@ from .task_rule import effective_progress, history_of, judged, missing_word, owe
 from .text import unended
 from .too_big import BigMail, big_mail_notes, big_mail_told, big_mails
 from .units import of_sections
+from .versions import kept_versions, version_notes
 from .vocab import (
     NOT_YET_DUE,
     OVERDUE_WAITING,
@@ -217,13 +218,12 @@ class Consolidation:
     #: units 逾期 on a file's modification time, and the office's answers about such files (`file_time`)
     file_times: list[FileTime] = field(default_factory=list)
     tz: dt.tzinfo | None = None  # the office's zone: answers' 记录 times said on it (`answers.on_office_clock`)
+    versions: list[tuple[Receipt, str]] = field(default_factory=list)  # W212 on accepted returns (`versions`)
 
     def office_notes(self) -> list[str]:
-        """What the office reads before the month's 汇总表 and 通报 go out (`inbox_notes`,
-        `link_notes`, `bare_mail_notes`, `big_mail_notes`, `disputed_notes`, `file_time_notes`, `basis_notes`,
-        `due_notes`, `unknown_senders`): shown by merge, memo, status and run."""
+        """The 请核实 lines the office reads before the 汇总表 and 通报 go out: merge, memo, status, run."""
         return (self.inbox_notes() + link_notes(self) + bare_mail_notes(self) + big_mail_notes(self)
-                + disputed_notes(self) + file_time_notes(self)
+                + disputed_notes(self) + version_notes(self) + file_time_notes(self)
                 + self.basis_notes() + self.due_notes() + [a.text for a in self.unknown_senders])
 
     def inbox_notes(self) -> list[str]:
@@ -464,7 +464,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         not_theirs = disowned(checks)
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
-        disputed = disputed_returns(ledger, received, master, apart)
+        disputed, versions = disputed_returns(ledger, received, master, apart), kept_versions(ledger, accepted)
         answered, weak = answered_times(ledger, received), weak_kept(ledger)  # the office's answers; weak times
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
@@ -636,7 +636,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}, ws.tz),
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
-                         bare, fix_by, file_times(answered, on_file_time), ws.tz)
+                         bare, fix_by, file_times(answered, on_file_time), ws.tz, versions)
     cons.__dict__["awaited"] = waiting  # the cached_property, computed above from the same units and dues
     return cons
 

@@ -79,6 +79,9 @@ CODES: dict[str, Code] = _codes(
      "“{name}”没有随邮件附上，邮件中只有{service}的下载链接{expiry}：{link}。duban 不会下载链接中的文件，"
      "请督办部门打开链接下载，放入收件箱后再运行 {again}；"
      "链接已过期的，请该单位以附件重新报送。"),
+    ("W212", WARNING, "多个版本待核实",
+     "{where}内有{unit} {period}的 {count} 份填报表（{names}），{how}看不出哪份为准，暂以“{kept}”为准；"
+     "如应以另一份为准，请{unit}单独重新报送该份。"),
     ("E301", ERROR, "缺少必填列",
      "缺少必填列“{column}”。请勿删除填报表的列，可从下发的填报表复制该列。"),
     ("W302", WARNING, "列有变动",

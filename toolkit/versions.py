@@ -7,6 +7,11 @@ unrevised one went into the 汇总表 with nobody asked (QA263). The rule stays 
 order the versions are recorded in is chosen: the one its name says is final or revised, else
 the newer by the archive's own entry date (no evidence of when a file was sent, `TimeSource.CARRIER`,
 but it orders two saves of one return), else the last, and the office is asked.
+
+The question is a W212 on the return kept, in the ledger: said on collect's screen, and again
+by status, merge, memo and run (`version_notes`, `Consolidation.office_notes`; exit 1) while that
+return is its unit's accepted one for the month. A return the unit sends since supersedes it
+and answers the question (QA269: said once on collect's screen, it was lost with the window).
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .sniff import ARCHIVE_KINDS
-from .unpack import Item
+from .ledger import Ledger, Receipt
+from .report import make_issue
 from .vocab import Outcome
+
+if TYPE_CHECKING:  # `consolidate` imports `kept_versions`: status must not load unpack (zipfile, hashlib)
+    from .unpack import Item
 
 #: what a department writes in a file's name to say it replaces another: 石龙镇6月报表(修改),
 #: …-最终版, …（定稿）, …_修订
@@ -42,6 +51,8 @@ def order_versions(tops: Iterable[Item]) -> list[tuple[str, str]]:
     """Record last, of a unit's accepted returns for one period carried together at one time,
     the one meant (`_meant`): children are recorded in order. The questions (file name,
     message) where nothing tells which is meant: the last in the carrier stays."""
+    from .sniff import ARCHIVE_KINDS  # start-up: its patterns cost every status 1.5 ms (importtime)
+
     asked = []
     for top in tops:
         for box in top.walk():
@@ -61,10 +72,25 @@ def order_versions(tops: Iterable[Item]) -> list[tuple[str, str]]:
                     box.children.append(meant)
                     continue
                 archive = box.kind in ("zip", *ARCHIVE_KINDS)
-                where = f"压缩包“{box.name}”" if archive else f"邮件“{box.subject or '（无主题）'}”"
-                how = "文件名和压缩包内的时间都" if archive else "文件名"
-                names = "".join(f"“{v.name}”" for v in versions)
-                last = versions[-1].name
-                asked.append((last, f"{where}内有{unit} {period.label}的 {len(versions)} 份填报表（{names}），"
-                                    f"{how}看不出哪份为准，暂以“{last}”为准；如应以另一份为准，请{unit}单独重新报送该份"))
+                kept = versions[-1]
+                issue = make_issue(
+                    "W212", file=kept.name, unit=unit, period=period.label, count=len(versions), kept=kept.name,
+                    where=f"压缩包“{box.name}”" if archive else f"邮件“{box.subject or '（无主题）'}”",
+                    how="文件名和压缩包内的时间都" if archive else "文件名",
+                    names="".join(f"“{v.name}”" for v in versions))
+                kept.issues.append(issue)  # on the one kept: asked while it stands (`kept_versions`)
+                asked.append((kept.name, issue.message))
     return asked
+
+
+def kept_versions(ledger: Ledger, accepted: dict[str, Receipt]) -> list[tuple[Receipt, str]]:
+    """The W212 questions on the returns of ``accepted`` (unit → its accepted return of the
+    month): each receipt with its message. One superseded since (the unit sent the one meant)
+    is not among them."""
+    issues = ledger.issues_of_many([r.id for r in accepted.values()])
+    return [(rec, i.message) for rec in accepted.values() for i in issues[rec.id] if i.code == "W212"]
+
+
+def version_notes(cons) -> list[str]:
+    """A 请核实 line per question of ``cons.versions`` (`Consolidation`), as collect said it."""
+    return [f"请核实：{rec.name}：{message}" for rec, message in cons.versions]
