@@ -52,6 +52,13 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
     if result.period_set:
         notes.append(Note(f"当前期次已设为 {result.period.label}（写入 duban.toml）："
                           "以后不加 --period 的命令和双击脚本直接回车都处理这一期。"))
+        if result.left_open:
+            # the month still collecting: Enter no longer gives it (its 催报 and 通报 went to the
+            # new month on Enter, the day after the new forms went out), so the month to type
+            was, due = result.left_open
+            notes.append(Note(f"提醒：{was.label}的报送截止（{cn_date(due)}）还没到：此后收取、汇总、催报、通报"
+                              f"{was.label}，请在双击脚本询问期次时输入 {was}"
+                              f"（直接回车处理的是{result.period.label}）。", warning=True))
     elif result.kept_period:
         notes.append(Note(f"当前期次仍为 {result.kept_period.label}：补发的是较早一期的填报表，不改变当前期次。"
                           f"收到后运行 duban merge --period {result.period}"

@@ -26,7 +26,7 @@ from ..revised import month_tasks
 from ..style import load_style
 from ..text import key
 from ..vocab import Role, Status, UnitState
-from ..workspace import ISSUED, Workspace, set_current_period
+from ..workspace import ISSUED, Workspace, last_due, set_current_period
 from ..xlsx import atomic_save
 
 log = logging.getLogger("duban")
@@ -46,6 +46,10 @@ class IssueResult:
     no_email: list[str] = field(default_factory=list)
     period_set: bool = False        # duban.toml's current period changed to this one
     kept_period: Period | None = None  # the later current period a partial issue left in place
+    # the current period this issue moved off while its deadline was still ahead (June, due 5
+    # July, when July's forms went out on the 3rd) and that deadline: Enter gives the new month
+    # from then on, for collecting, reminding and the 通报 of the old one too (QA270)
+    left_open: tuple[Period, dt.date] | None = None
     # tasks on these forms whose 完成时限 is written but gives no date (12月底前 typed into
     # 任务清单 without a year): never overdue, never 下月到期, so the office is told (id, text)
     undated: list[tuple[str, str]] = field(default_factory=list)
@@ -301,6 +305,10 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         result.kept_period = current
     elif out is None:
         result.period_set = set_current_period(ws, period)
+        if result.period_set and current and current < period:
+            open_until = last_due(ws, current)  # None: that month's forms never went out
+            if open_until is not None and today <= open_until:
+                result.left_open = (current, open_until)
     return result
 
 
