@@ -72,9 +72,25 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
     if prefill:
         notes.append(Note(f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"
                           if result.prefilled else "尚无已采纳的报送，未预填。"))
+    notes += _issued_before(result, emails)
     if emails:
         notes += _drafts(result)
     return notes
+
+
+def _issued_before(result: IssueResult, emails: bool) -> list[Note]:
+    """The month's forms issued to every unit before (`IssueResult.issued_before`): written again
+    with new drafts, which `mail send` mails but to the units it mailed before (`drafts.same_mail`,
+    said by `_drafts`); forms the office sent by hand it cannot know of, and would go twice."""
+    if result.issued_before is None or (emails and set(result.units) <= set(result.kept_sent)):
+        return []  # every draft is one mailed already: `_drafts` says so
+    day, count = result.issued_before
+    said = f"提醒：{result.period.label}的填报表已于{cn_date(day)}下发过（{count} 个单位），本次重新生成了填报表"
+    if not emails:
+        return [Note(f"{said}：上次的填报表如已发给各单位，请勿重复发送。", True)]
+    return [Note(f"{said}和邮件草稿：运行 duban mail send issue 时，草稿会发给上次没有经 duban mail send 发出的单位。"
+                 "上次的填报表如已手动发出（如用邮件客户端打开草稿发送），请勿再发本次的草稿，以免各单位重复收到。",
+                 True)]
 
 
 def _verdicts(result: IssueResult) -> list[Note]:

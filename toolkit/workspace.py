@@ -527,6 +527,38 @@ def last_due(ws: Workspace, period: Period) -> dt.date | None:
         return ws.due(period, max(ledger.issued_dues(period).values(), default=None))
 
 
+def earlier_due(ws: Workspace, target: Period, made: str, rerun: str) -> str:
+    """The month before ``target`` whose forms went out, whose returns came in and whose deadline
+    has passed, as the one to make ``made`` of (``rerun``: how, ``{period}`` the month to type);
+    '' when there is none. ``target`` became the current period when its forms were issued before
+    that month's deadline (July's on 3 July, June due on the 5th): on the 6th 一键月报 pressed with
+    Enter found nothing of July (QA270), 3-生成通报 made July's 通报, all 尚未截止 (QA271), and
+    neither said a word of June, whose 通报 was the one due. A month whose 通报 was made already
+    is not due: a 通报 of July previewed on 8 July must not send the office back to June's."""
+    if not ws.ledger_path.exists():
+        return ""
+    from .ledger import Ledger  # sqlite3 only when a command asks (as ever_collected says)
+
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        earlier = max((p for p in ledger.issued_periods() if p < target), default=None)
+        if earlier is None or not any(r.unit for r in ledger.receipts(earlier)):
+            return ""
+    due = last_due(ws, earlier)
+    if due is None or ws.now().date() <= due or _memo_made(ws, earlier):
+        return ""
+    return (f"{earlier.label}的报送截止日（{due.month}月{due.day}日）已过，已收到其报送：要生成{earlier.label}的"
+            f"{made}，{rerun.format(period=earlier)}")
+
+
+def _memo_made(ws: Workspace, period: Period) -> bool:
+    """Whether a 通报 of ``period`` was written (a .docx or .md in its 通报 folder)."""
+    folder = ws.stage_dir(MEMOS, period)
+    try:
+        return any(p.suffix.lower() in (".docx", ".md") for p in folder.iterdir())
+    except OSError:
+        return False
+
+
 def refuse_if_nothing_received(ws: Workspace, period: Period | None, command: str) -> None:
     """Refuse `duban merge` or `duban memo` (``command``) in a workspace that has never
     received a file, unless every deadline of the month's forms has passed.

@@ -98,6 +98,10 @@ class IssueResult:
     # the date a unit asked today is given that long (`fresh`), the --due the office is offered
     later_due: dt.date | None = None
     later_days: int = 0
+    # the month's forms issued before to every unit (no --dept: 1-下发填报表 pressed again): the
+    # day they first went out and to how many units. Forms and drafts are written again, and a
+    # draft sent by hand the first time would go twice (`issue_notes._issued_before`, QA271)
+    issued_before: tuple[dt.date, int] | None = None
 
 
 def resolve_units(master: Master, names: Iterable[str], former: Iterable[str] = ()) -> list[str]:
@@ -189,7 +193,10 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         # extension, issued alone before the month's forms, printed its 10th on all 54 (QA195)
         if common and 2 * sum(d == common for d in given.values()) < len(master.units_with_tasks()):
             common = None
-        began = ledger.issued_at(period) is not None  # the month's forms went out before
+        first = ledger.issued_at(period)
+        began = first is not None  # the month's forms went out before
+        went = (first.date(), len(ledger.issued_units(period) - ledger.exempt_units(period))) \
+            if first is not None and not units else None
         aliases = own_aliases(ledger, master, period)
         ids = prefill_ids(ledger, master)
         last = {u: last_accepted_values(ledger, u, period, aliases(u), ids) for u in chosen}
@@ -225,7 +232,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     exempt -= mailed
     result = IssueResult(period, common_due(dues), folder, [u for u in chosen if u not in exempt | mailed],
                          all_done=done, exempt=[u for u in chosen if u in exempt],
-                         mailed=[u for u in chosen if u in mailed])
+                         mailed=[u for u in chosen if u in mailed], issued_before=went)
     on_forms = {t.id for u in chosen for t, _ in master.tasks_of(u)}
     result.undated = [(t.id, t.deadline_text) for t in master.tasks
                       if t.id in on_forms and t.deadline_text and t.deadline is None and not t.ongoing]

@@ -18,10 +18,12 @@ from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..period import Period
 from ..vocab import Outcome
-from ..workspace import MEMOS, Workspace, refuse_if_nothing_received
+from ..workspace import MEMOS, Workspace, earlier_due, refuse_if_nothing_received
 from .merge import merged_path
 
 TEMPLATE_NAME = "月度通报.docx"
+#: how a 通报 of a month not yet due says to make the earlier one due (`earlier_notes`)
+REMAKE = "请重新双击“3-生成通报”，询问期次时输入 {period}（或运行 duban memo --period {period}）。"
 
 
 @dataclass
@@ -76,7 +78,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         path = atomic_write(folder / (Path(name).stem + ".md"),
                             lambda tmp: tmp.write_text(text, encoding="utf-8"))
         return MemoResult(path, None, "", ctx, cons.office_notes() + not_yet_due_notes(cons, ws.now().date())
-                          + behind_notes(ws, cons), cons.told())
+                          + behind_notes(ws, cons) + earlier_notes(ws, cons), cons.told())
 
     try:
         key = scan_key(template.read_bytes())
@@ -87,7 +89,8 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     if not scanned:
         _remember_clean_scan(ws, key)
     result = MemoResult(path, None, "", ctx, cons.office_notes() + _one_due_note(ctx, template)
-                        + not_yet_due_notes(cons, ws.now().date()) + behind_notes(ws, cons), cons.told())
+                        + not_yet_due_notes(cons, ws.now().date()) + behind_notes(ws, cons) + earlier_notes(ws, cons),
+                        cons.told())
     return add_pdf(result) if pdf else result
 
 
@@ -131,6 +134,17 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
         parts.append(f"通报列为未报送的任务{ids}，其未报送{'或退回修改' if back else ''}的牵头单位均在其中")
     return [f"请核实：{'；'.join(parts)}。正式印发的通报，请在截止日期过后重新收取、生成；"
             f"如需现在印发，请先删去或注明这些单位{'和任务' if tasks else ''}。"]
+
+
+def earlier_notes(ws: Workspace, cons: Consolidation) -> list[str]:
+    """A 通报 of a month whose deadline has not passed (every unit it names 未报送 尚未截止), made
+    while the month before's is due (`earlier_due`): July's forms issued on 3 July made July the
+    current period, and 3-生成通报 pressed with Enter on the 6th made July's, saying nothing of
+    June's (QA271)."""
+    if ws.now().date() > cons.due:
+        return []
+    hint = earlier_due(ws, cons.period, "通报", REMAKE)
+    return [f"提醒：本通报是{cons.period.label}的，其报送截止日还没到；{hint}"] if hint else []
 
 
 def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:

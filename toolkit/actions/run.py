@@ -12,7 +12,7 @@ from ..ledger import Ledger
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..vocab import UnitState
-from ..workspace import Workspace, last_due
+from ..workspace import Workspace, earlier_due, last_due
 from .collect import CollectResult, collect
 from .memo import MemoResult, add_pdf, write_memo
 from .merge import MergeResult, merge
@@ -30,6 +30,8 @@ FETCH_HINT = "本次没有收取邮箱（--no-fetch）：邮箱中新到的报�
 NOT_READ = "未收取的报送没有计入，其单位可能被误列为未报送。"
 #: said where `run` stops because the mailbox could not be fetched (`mail.fetch_first`)
 NOT_RUN = "没有汇总，也没有生成通报"
+#: how `run` finding nothing of the month says to make the earlier one due (`earlier_due`)
+RERUN = "请重新运行，询问期次时输入 {period}。"
 
 
 @dataclass
@@ -78,22 +80,6 @@ class NothingReceived(errors.NothingToDo):
         self.fetched, self.collected = fetched, collected
 
 
-def _earlier_due(ws: Workspace, target: Period) -> str:
-    """The month before ``target`` whose forms went out, whose returns came in and whose deadline
-    has passed, as the one to run: ``target`` became the current period when its forms were
-    issued before that month's deadline (July's on 3 July, June due on the 5th), and 一键月报
-    pressed with Enter on the 6th found nothing of July, saying nothing of June (QA270)."""
-    with Ledger(ws.ledger_path, readonly=True) as ledger:
-        earlier = max((p for p in ledger.issued_periods() if p < target), default=None)
-        if earlier is None or not any(r.unit for r in ledger.receipts(earlier)):
-            return ""
-    due = last_due(ws, earlier)
-    if due is None or ws.now().date() <= due:
-        return ""
-    return (f"{earlier.label}的报送截止日（{due.month}月{due.day}日）已过，已收到其报送：要生成{earlier.label}的"
-            f"汇总表和通报，请重新运行，询问期次时输入 {earlier}。")
-
-
 def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
               progress: Progress = no_progress, fetch: bool = True) -> RunResult:
     """Fetch the office mailbox (``fetch``, when [mail] sets one up), collect the inbox for
@@ -132,7 +118,8 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
             put = "".join([fetched.summary(), *fetched.problems, *fetched.big_before()])
         else:
             put = FETCH_HINT if mailbox else f"请把报送的文件、邮件或压缩包放进“{ws.inbox.name}”文件夹后再运行。"
-        raise NothingReceived(f"收件箱是空的，{target.label}还没有收到任何报送。{put}{past}{_earlier_due(ws, target)}",
+        raise NothingReceived(f"收件箱是空的，{target.label}还没有收到任何报送。{put}{past}"
+                              f"{earlier_due(ws, target, '汇总表和通报', RERUN)}",
                               fetched, collected)
     cons = consolidate(ws, target)
     # The memo is filled in a second process while this one writes the workbook: both come
