@@ -60,26 +60,29 @@ def test_a_correction_between_the_collect_and_a_reply_written_later_answers_it(
     assert _shilong(issued_ws) == (UnitState.ON_TIME, "2022-07-07 20:00")
 
 
-def test_a_correction_on_a_clock_minutes_behind_the_offices_answers_the_reply(
-        issued_ws, make_return, collecting_on):
-    """Collected at 18:00 and answered at once; the town corrected at 18:05 by the office's
-    clock, its own five minutes behind: the mail says 18:00 less a minute. It answered the
-    reply: 按时, not 逾期 in the 通报 for five minutes of someone's clock."""
+@pytest.mark.parametrize("zone, at, state", [
+    # collected at 18:00 and answered at once; the town corrected at 18:05 by the office's clock,
+    # its own five minutes behind: the mail says 17:59. It answered the reply: 按时, not 逾期 in
+    # the 通报 for five minutes of someone's clock
+    (None, "17:59", UnitState.ON_TIME),
+    # sent four hours before the office collected the refused file: no reply could have asked
+    # it; after the deadline, 逾期
+    (None, "14:00", UnitState.LATE),
+    # the machine in another zone than the workspace's (Asia/Shanghai): the collect is read on
+    # the workspace's clock, not the machine's (5 July 22:00 there; 7 July 00:00 there)
+    (FAR_WEST, "12:00", UnitState.LATE),
+    (FAR_EAST, "20:00", UnitState.ON_TIME),
+])
+def test_a_correction_on_the_collects_day_answers_the_reply_by_the_offices_clock(
+        issued_ws, make_return, collecting_on, machine_tz, zone, at, state):
+    """The refused file collected at 18:00 Beijing time on 6 July; the correction dated that day."""
+    if zone:
+        machine_tz(zone)
     _refused_on_4_july_collected_on_6_july(issued_ws, make_return, collecting_on)
-    drop(issued_ws, "重报.eml", _mail_on(6, make_return("石龙镇", clean()), at="17:59"))
+    drop(issued_ws, "重报.eml", _mail_on(6, make_return("石龙镇", clean()), at=at))
     collecting_on(dt.date(2022, 7, 7))
     collect(issued_ws)
-    assert _shilong(issued_ws) == (UnitState.ON_TIME, "2022-07-06 17:59")
-
-
-def test_a_correction_hours_before_the_collect_is_the_units_own_fix(issued_ws, make_return, collecting_on):
-    """Sent at 14:00 on 6 July, four hours before the office collected the refused file: no
-    reply could have asked it; after the deadline, 逾期."""
-    _refused_on_4_july_collected_on_6_july(issued_ws, make_return, collecting_on)
-    drop(issued_ws, "重报.eml", _mail_on(6, make_return("石龙镇", clean()), at="14:00"))
-    collecting_on(dt.date(2022, 7, 7))
-    collect(issued_ws)
-    assert _shilong(issued_ws) == (UnitState.LATE, "2022-07-06 14:00")
+    assert _shilong(issued_ws) == (state, f"2022-07-06 {at}")
 
 
 def test_a_correction_collected_in_the_refusals_run_never_answers_its_reply(
@@ -117,22 +120,6 @@ def test_a_day_stated_for_a_correction_collected_later_the_collects_day_answers(
     collecting_on(dt.date(2022, 7, 7))
     collect(issued_ws, received=dt.date(2022, 7, 6))
     assert _shilong(issued_ws) == (UnitState.ON_TIME, "2022-07-06 00:00")
-
-
-@pytest.mark.parametrize("zone, at, verdict", [
-    (FAR_WEST, "12:00", UnitState.LATE),   # the collect on the machine's wall clock: 5 July 22:00
-    (FAR_EAST, "20:00", UnitState.ON_TIME),  # 7 July 00:00
-])
-def test_the_collect_is_read_on_the_workspaces_clock_not_the_machines(
-        issued_ws, make_return, collecting_on, machine_tz, zone, at, verdict):
-    """The machine in another zone than the workspace's (Asia/Shanghai): the refused file
-    collected at 18:00 Beijing time, the correction at 12:00 (before) or 20:00 (after) that day."""
-    machine_tz(zone)
-    _refused_on_4_july_collected_on_6_july(issued_ws, make_return, collecting_on)
-    drop(issued_ws, "重报.eml", _mail_on(6, make_return("石龙镇", clean()), at=at))
-    collecting_on(dt.date(2022, 7, 7))
-    collect(issued_ws)
-    assert _shilong(issued_ws) == (verdict, f"2022-07-06 {at}")
 
 
 def test_a_weakly_timed_refusal_is_not_asked_about_when_the_correction_came_before_its_collect(
