@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from .ledger import Ledger, Receipt
 from .report import make_issue
+from .sniff import ARCHIVE_KINDS
 from .vocab import Outcome
 
 if TYPE_CHECKING:  # `consolidate` imports `kept_versions`: status must not load unpack (zipfile, hashlib)
@@ -51,8 +52,6 @@ def order_versions(tops: Iterable[Item]) -> list[tuple[str, str]]:
     """Record last, of a unit's accepted returns for one period carried together at one time,
     the one meant (`_meant`): children are recorded in order. The questions (file name,
     message) where nothing tells which is meant: the last in the carrier stays."""
-    from .sniff import ARCHIVE_KINDS  # start-up: its patterns cost every status 1.5 ms (importtime)
-
     asked = []
     for top in tops:
         for box in top.walk():
