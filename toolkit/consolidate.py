@@ -406,14 +406,14 @@ class Consolidation:
                 "退回待改": uc[TO_FIX], "本期免报": uc[EXEMPT]}
 
 def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], master: Master,
-              apart: frozenset[str] = frozenset()) -> dict[str, set[str]]:
-    """`Ledger.issued_tasks_of`, less the tasks the unit's accepted return was excused (W208:
-    its form, made from an older master, did not carry them; W210: the office took the task
-    from the unit after issue, and collect set its row aside). A unit re-issued a newer form
-    that sent the older one back in is then not 未报送 for what collect said it could not fix,
-    nor one whose late return for a past month (`as_issued`) had a row for a task moved since."""
+              apart: frozenset[str] = frozenset(), excused: dict[int, list] | None = None) -> dict[str, set[str]]:
+    """`Ledger.issued_tasks_of`, less the tasks the unit's accepted return was excused (its issues,
+    ``excused`` if read; W208: its form, from an older master, did not carry them; W210: the office
+    took the task from the unit after issue, and collect set its row aside). A unit re-issued a newer
+    form that sent the older one back in is then not 未报送 for what collect said it could not fix, nor
+    one whose late return for a past month (`as_issued`) had a row for a task moved since."""
     asked = renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b, apart)
-    excused = ledger.issues_of_many([r.id for r in accepted.values()])
+    excused = ledger.issues_of_many([r.id for r in accepted.values()]) if excused is None else excused
     for unit, rec in accepted.items():
         late = {i.task for i in excused.get(rec.id, []) if i.code in ("W208", "W210") and i.task}
         if late:
@@ -444,27 +444,27 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # units given a later one; told the date most carry (the 33 towns' extension), a
         # department whose own form said the 5th sent on the 7th and stood 逾期
         # (the memo's alone: status and reminders, ``tasks`` False, show no next month and skip its reads)
-        next_dues: dict[str, dt.date] = {}
-        next_due = None
+        next_dues, next_due = {}, None  # unit → its date next month; the earliest of them
         if tasks:
             nxt = period.shift(1)
             next_dues = {u: ws.due(nxt, d)
                          for u, d in issued_dues(ledger, nxt, master, kept_apart(ledger, nxt, master)).items()}
             next_due = min(next_dues.values(), default=ws.due(nxt))
         accepted = renamed(ledger.accepted(period), master, _later, apart)
-        rows_by_receipt = ledger.rows_of_many([r.id for r in accepted.values()])
+        ids = [r.id for r in accepted.values()]  # their rows; their issues: W208/W210 excuses, W212 questions
+        rows_by_receipt, accepted_issues = ledger.rows_of_many(ids), ledger.issues_of_many(ids)
         accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
         received = received_of(ledger, period, master, apart)
         checks = sender_answers(ledger, period, master, apart)  # the office's: a copy not the unit's times nothing
         # a month the office has moved past is who its forms asked what, not today's 责任分工
         master = as_issued(ledger, period, master, received, accepted_rows, apart)
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
-        asked = _asked_of(ledger, period, accepted, master, apart)
+        asked = _asked_of(ledger, period, accepted, master, apart, accepted_issues)
         replied = replied_on(ledger, period, ws.tz)
         not_theirs = disowned(checks)
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
-        disputed, versions = disputed_returns(ledger, received, master, apart), kept_versions(ledger, accepted)
+        disputed, versions = disputed_returns(ledger, received, master, apart), kept_versions(accepted, accepted_issues)
         answered, weak = answered_times(ledger, received), weak_kept(ledger)  # the office's answers; weak times
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .ledger import Ledger, Receipt
-from .report import make_issue
+from .ledger import Receipt
+from .report import Issue, make_issue
 from .sniff import ARCHIVE_KINDS
 from .vocab import Outcome
 
@@ -82,11 +82,10 @@ def order_versions(tops: Iterable[Item]) -> list[tuple[str, str]]:
     return asked
 
 
-def kept_versions(ledger: Ledger, accepted: dict[str, Receipt]) -> list[tuple[Receipt, str]]:
+def kept_versions(accepted: dict[str, Receipt], issues: dict[int, list[Issue]]) -> list[tuple[Receipt, str]]:
     """The W212 questions on the returns of ``accepted`` (unit → its accepted return of the
-    month): each receipt with its message. One superseded since (the unit sent the one meant)
-    is not among them."""
-    issues = ledger.issues_of_many([r.id for r in accepted.values()])
+    month; ``issues``: theirs, by receipt): each receipt with its message. One superseded since
+    (the unit sent the one meant) is not among them."""
     return [(rec, i.message) for rec in accepted.values() for i in issues[rec.id] if i.code == "W212"]
 
 
