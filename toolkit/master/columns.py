@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..text import key
+from ..text import column_letter, key
 from .tables import Grid
 
 # A period of a plan, and what a header names for it: 第二季度, 上半年, 6月, 阶段 + 工作安排.
@@ -237,18 +237,8 @@ def _unread(grid: Grid, start: int, end: int, labels: list[str], roles: list[str
         seen = 1 + sum(1 for x in range(1, c + 1) if any(grid.rows[r][x] != grid.rows[r][x - 1]
                                                           for r in range(start, end)))
         # a column with no header of its own holds text the header's maker missed (QA257)
-        place = f"第{seen}列" if grid.docx else f"第{c + 1}列（{column_letter(c)}列）"
+        place = f"第{seen}列" if grid.docx else f"第{c + 1}列（{column_letter(c + 1)}列）"
         out.append((c, label if key(label) else "（无标题）", place))
-    return out
-
-
-def column_letter(c: int) -> str:
-    """A sheet's column letter: 0 -> A, 26 -> AA."""
-    out = ""
-    c += 1
-    while c:
-        c, rest = divmod(c - 1, 26)
-        out = chr(ord("A") + rest) + out
     return out
 
 

@@ -11,9 +11,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..text import clean, squash
+from ..text import clean, column_letter, squash
 from ..vocab import Role
-from .columns import Columns, Header, column_letter, note_row
+from .columns import Columns, Header, note_row
 from .raw import RawTask, numbering, task_levels
 from .tables import Grid
 
@@ -240,4 +240,4 @@ def _own_text(grid: Grid, r: int, c: int) -> bool:
 def _cell(grid: Grid, r: int, c: int) -> str:
     """A cell's place for an Issue: E7 in a sheet; in a Word table its row (第7行), as
     `Grid.where` says it."""
-    return grid.where(r)[1] if grid.docx else f"{column_letter(c)}{r + 1}"
+    return grid.where(r)[1] if grid.docx else f"{column_letter(c + 1)}{r + 1}"
