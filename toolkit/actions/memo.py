@@ -77,8 +77,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         text = render_markdown(ctx)
         path = atomic_write(folder / (Path(name).stem + ".md"),
                             lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return MemoResult(path, None, "", ctx, cons.office_notes() + not_yet_due_notes(cons, ws.now().date())
-                          + behind_notes(ws, cons) + earlier_notes(ws, cons), cons.told())
+        return MemoResult(path, None, "", ctx, cons.office_notes() + _memo_notes(ws, cons), cons.told())
 
     try:
         key = scan_key(template.read_bytes())
@@ -89,9 +88,14 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     if not scanned:
         _remember_clean_scan(ws, key)
     result = MemoResult(path, None, "", ctx, cons.office_notes() + _one_due_note(ctx, template)
-                        + not_yet_due_notes(cons, ws.now().date()) + behind_notes(ws, cons) + earlier_notes(ws, cons),
-                        cons.told())
+                        + _memo_notes(ws, cons), cons.told())
     return add_pdf(result) if pdf else result
+
+
+def _memo_notes(ws: Workspace, cons: Consolidation) -> list[str]:
+    """What memo alone says after the month's notes, of either format: units not yet due, a
+    汇总表 behind the ledger, an earlier month whose 通报 is the one due."""
+    return not_yet_due_notes(cons, ws.now().date()) + behind_notes(ws, cons) + earlier_notes(ws, cons)
 
 
 def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
