@@ -73,6 +73,10 @@ FIRST_LEADS = re.compile(_FIRST_LISTED + r"[^（）()。；;]{0,12}?(?:牵头|�
 _FIRST_LEADS_NOTE = (
     re.compile(r"[（(](除[^（）()]*?外[，,]?)?[^（）()，,。；;]{0,6}?" + _FIRST_LISTED + r"[^（）()]*[）)]"),
     re.compile(r"[。；;，,]?" + _FIRST_LISTED + r"[^。；;（）()]*"))
+# A note for the tasks after this one, closing its unit text (威海 2023: ``…开发区管委。以下任务均需
+# 各区市政府、开发区管委落实，不再一一列出``): 以下任务均需各区市政府 and 不再一一列出 were units (QA274).
+_STANDING_NOTE = re.compile(r"[。；;，,]\s*(?P<note>(?:以下|下列|此后|其后|后续|其余)"
+                            r"(?:[^。；;（）()]|[（(][^（）()]*[）)])*?(?:不再(?:一一)?(?:列出|列明|注明|重复|赘述)|下同)|下同)$")
 _INNER_ROLE = re.compile(r"(?<=牵头|负责)(?!落实)(?=[^单部领同人科责负配协参按：:（(）)][^：:]+)")
 _OPEN_ENDED = re.compile(r"^(?P<name>.+?)等([省市县区州盟旗]直?)?(有关|相关|其他|其它)?(部门|单位|机构)?"
                          r"(和单位|和部门|和有关单位)?$")
@@ -512,6 +516,11 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
             s = note.sub("", s)
         s = _strip_outer(s)
     problems: list[str] = []
+    note = _STANDING_NOTE.search(s)
+    if note:
+        s = s[: note.start()]
+        problems.append(f"中的“{note.group('note')}”是对其后任务的说明，不是单位，未导入；"
+                        "其后任务不会自动加上这些单位，如需要请在“责任分工”表中逐项补填")
     labels: list[str] = []
     entries: list[tuple[str, str]] = []  # role "" = not yet known
     explicit_lead = explicit_coop = marked = lead_marked = severally = False

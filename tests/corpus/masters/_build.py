@@ -65,6 +65,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "prose_xuchang_2020.docx": ("xuchang_2020", "docx", {}),
     "prose_yuncheng_2017.docx": ("yuncheng_2017", "docx", {}),
     "prose_lishui_2023.docx": ("lishui_2023", "docx", {}),
+    "prose_guandu_wzz_2016.docx": ("guandu_wzz_2016", "docx", {}),
+    "prose_weihai_szzf_2023.docx": ("weihai_szzf_2023", "docx", {}),
     "prose_heilongjiang_2013.docx": ("heilongjiang_2013", "docx", {}),
     "prose_guangzhou_rencai_2012.docx": ("guangzhou_rencai_2012", "docx", {}),
     "prose_chengdu_2019.docx": ("chengdu_2019", "docx", {}),
