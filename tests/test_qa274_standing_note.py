@@ -51,3 +51,10 @@ def test_weihai_imports_its_units_and_says_the_note():
         "以下任务均需各区市政府、开发区管委落实,不再一一列出)”中的“以下任务均需各区市政府、开发区管委落实,不再一一列出”"
         "是对其后任务的说明，不是单位，未导入；其后任务不会自动加上这些单位，如需要请在“责任分工”表中逐项补填。"
         "请在“责任分工”表中核对。"]
+
+
+def test_one_task_without_deadline_is_said_without_jun():
+    """M109 said "1 项任务均按“无时限”导入" of 威海's one task: 均 is for more than one."""
+    said = [i.message for i in import_master(WEIHAI).issues if i.code == "M109"]
+    assert said == ["分工表中没有完成时限，1 项任务按“无时限”导入，不判断超期。"
+                    "请在任务清单工作簿“任务清单”表的“完成时限”列补填。"]

@@ -306,7 +306,8 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     if not org:
         issues.append(make_issue("M111", file=name))
     if not has_deadline:
-        issues.append(make_issue("M109", file=name, count=len(master.tasks)))
+        n = len(master.tasks)
+        issues.append(make_issue("M109", file=name, count=n, each="均" if n > 1 else ""))  # 1 项任务均按: QA274
     if directory is None and not bundled_ok:
         issues.append(make_issue("M110", file=name, count=len({a.unit for a in master.assignments})))
     master.issues = rank_issues(issues)
