@@ -311,6 +311,27 @@ def decode_words(value: str) -> str:
     return "".join(out)
 
 
+def _header_source(msg: Message, name: str) -> str:
+    """A header as the mail has it (unfolded), before policy.default decodes its words."""
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower():
+            return re.sub(r"\r?\n(?=[ \t])", "", str(value))
+    return ""
+
+
+def header_text(msg: Message, name: str) -> str:
+    """A header's text (Subject, From). policy.default decodes each RFC 2047 word alone, so a
+    GBK character a client split across two words (seen from Foxmail and OA systems) comes out
+    as U+FFFD, in a subject that may be all that names the unit; `decode_words` joins adjacent
+    words of one charset before decoding."""
+    text = decode_words(str(msg.get(name, "") or ""))
+    if "\ufffd" in text:
+        again = decode_words(_header_source(msg, name))
+        if again.count("\ufffd") < text.count("\ufffd"):
+            return again
+    return text
+
+
 def _raw_8bit_name(part: Message) -> str | None:
     """A file name sent as raw 8-bit bytes (GBK from older Chinese clients), decoded.
 
@@ -346,8 +367,9 @@ def attachment_name(part: Message) -> str:
         name = decode_declared(raw.encode("latin-1", "surrogateescape"), charset)
     name = str(name or "")
     if "\ufffd" in name:
-        # A charset label that lies: decode the raw header again ourselves.
-        raw = str(part.get("Content-Disposition", "")) + ";" + str(part.get("Content-Type", ""))
+        # A charset label that lies, or a GBK character split across two RFC 2047 words (which
+        # policy.default decodes one by one): decode the header's source again ourselves.
+        raw = _header_source(part, "Content-Disposition") + ";" + _header_source(part, "Content-Type")
         m = re.search(r'(?:file)?name\s*=\s*"?([^";]+)"?', raw, re.I)
         if m:
             name = decode_words(m.group(1))
@@ -443,8 +465,8 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,
     from email import policy
 
     msg = email.message_from_bytes(data, policy=policy.default)
-    out = ParsedMail(subject=decode_words(str(msg.get("Subject", "") or "")).strip(),
-                     sender=_address(str(msg.get("From", "") or "")), date=_date(msg))
+    out = ParsedMail(subject=header_text(msg, "Subject").strip(),
+                     sender=_address(header_text(msg, "From")), date=_date(msg))
     out.defects = [type(d).__name__ for d in msg.defects]
     out.to = _sent_to(msg)
     budget = [max_parts]
@@ -539,8 +561,8 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
         inner = msg.get_payload()
         inner = inner[0] if isinstance(inner, list) and inner else inner
         if isinstance(inner, Message) and depth > 0:
-            here = forwarded(around, decode_words(str(inner.get("Subject", "") or "")).strip(),
-                             _address(str(inner.get("From", "") or "")), _date(inner),
+            here = forwarded(around, header_text(inner, "Subject").strip(),
+                             _address(header_text(inner, "From")), _date(inner),
                              _sent_to(inner),
                              office, units)
             _walk(inner, out, here, budget, depth - 1, office, units)
