@@ -8,15 +8,14 @@ re-running gives the same values.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import files
 from .dates import cn_date, units_dues_text
 from .details import Details
 from .disputed import Disputed, disputed_notes, disputed_returns, disputed_told
@@ -652,13 +651,13 @@ def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], toda
 
 
 def _uncollected(ws: Workspace, ledger: Ledger) -> list[str]:
-    """`inbox.not_collected`; imported only when 收件箱 holds anything at all: its module's
-    imports (archives, unpack, sniff) made every `duban status` 17 ms slower (importtime)."""
-    with contextlib.suppress(OSError), os.scandir(ws.inbox) as entries:  # no 收件箱: nothing waits
-        if next(entries, None) is not None:
-            from .inbox import not_collected  # its imports cost every status 17 ms (importtime)
-            return not_collected(ws.inbox, lambda sha: bool(ledger.find_sha(sha)))
-    return []
+    """`inbox.not_collected`; imported only when 收件箱 may hold anything (one that cannot be
+    listed may too: not_collected names it, QA276): its module's imports (archives, unpack,
+    sniff) made every `duban status` 17 ms slower (importtime)."""
+    if files.nothing_in(ws.inbox):
+        return []
+    from .inbox import not_collected  # its imports cost every status 17 ms (importtime)
+    return not_collected(ws.inbox, lambda sha: bool(ledger.find_sha(sha)))
 
 
 def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],

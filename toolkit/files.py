@@ -216,3 +216,15 @@ def _default_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def nothing_in(folder: Path) -> bool:
+    """Whether ``folder`` is missing or empty. One that cannot be listed (no right to it, a
+    network share gone) is not: what it holds is unknown, and may be waiting (QA276)."""
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False

@@ -81,6 +81,11 @@ def read_input(path: Path, rel: str, limits: Limits) -> Item | None:
 MAX_PATH = 259
 
 
+#: The reasons `scan_inbox` gives for a file it cannot read, which `not_collected` still counts
+NO_READ = "没有读取权限"
+UNREADABLE_DIR = "文件夹无法读取"
+
+
 def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_back: bool = True) -> list[Path]:
     """Files under the inbox, sorted. Office temp files are ignored; anything else that is
     not read (hidden, a link, a path too long) is put in ``skipped`` with the reason, so the
@@ -100,7 +105,7 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_ba
         return found
 
     def unreadable_dir(exc: OSError) -> None:
-        skipped.append((Path(exc.filename or "").name, f"文件夹无法读取（{errors.os_reason(exc)}）"))
+        skipped.append((Path(exc.filename or "").name, f"{UNREADABLE_DIR}（{errors.os_reason(exc)}）"))
 
     for root, dirs, files in os.walk(inbox, followlinks=False, onerror=unreadable_dir):
         for d in sorted(dirs):
@@ -125,7 +130,7 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_ba
             elif os.name == "nt" and len(str(p)) > MAX_PATH:
                 note(p, f"路径过长（{len(str(p))} 个字符），请把文件移到收件箱第一层并缩短文件名")
             elif not os.access(p, os.R_OK):
-                note(p, "没有读取权限")
+                note(p, NO_READ)
             else:
                 found.append(p)
     return found
@@ -135,11 +140,18 @@ def not_collected(inbox: Path, known: Callable[[str], bool]) -> list[str]:
     """Files under ``inbox`` (as `scan_inbox` reads it) whose content no receipt has
     (``known``: a sha256 the ledger holds): waiting for `duban collect`, which alone counts
     them. A file collect could not move away is registered, and so not among them."""
+    skipped: list[tuple[str, str]] = []
     waiting = []
-    for p in scan_inbox(inbox, put_back=False):
-        with contextlib.suppress(OSError):  # gone meanwhile: a collect took it
+    for p in scan_inbox(inbox, skipped, put_back=False):
+        try:
             if not known(file_sha(p)):
                 waiting.append(p.relative_to(inbox).as_posix())
+        except FileNotFoundError:  # gone meanwhile: a collect took it
+            pass
+        except OSError:  # still there, but held open by Excel or WPS, or refused: not known either
+            waiting.append(p.relative_to(inbox).as_posix())
+    # what cannot be read waits as much as what can: its unit would stand 未报送 unsaid (QA276)
+    waiting += [name for name, why in skipped if why.startswith((NO_READ, UNREADABLE_DIR))]
     return waiting
 
 

@@ -25,7 +25,7 @@ from ..mail import build_draft
 from ..master import Master, Task
 from ..period import Period
 from ..progress import Progress, no_progress
-from ..workspace import CONFIG_NAME, find_workspace
+from ..workspace import CONFIG_NAME, Workspace, find_workspace
 from ..xlsx import atomic_save
 from .init import init_workspace
 from .issue import issue_returns
@@ -125,6 +125,10 @@ def prepare_folder(folder: Path) -> Path:
     if folder.exists() and any(folder.iterdir()):
         cfg = folder / CONFIG_NAME
         if cfg.exists() and DEMO_MARK in cfg.read_text(encoding="utf-8", errors="replace"):
+            # not under a run still in it (the demo double-clicked twice): exit 4, as any
+            # other command there (QA276). Let go before deleting: Windows deletes no open file
+            with Workspace(folder).lock():
+                pass
             shutil.rmtree(folder)
         else:
             raise errors.UsageError(f"文件夹“{folder}”已存在且不是演示工作区，请换一个名字，例如：duban demo 督办演示2")

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from .. import errors
+from ..files import atomic_write
 from ..master import Master, import_master, write_master_workbook
 from ..period import Period
 from ..resources import resource
@@ -49,9 +50,11 @@ def init_workspace(folder: str | Path, master_file: str | Path | None = None,
     # last month by the office's calendar (the default timezone), not the machine's
     period_text = str(Period.parse(period) if period else Period.previous_month(Workspace(root).now().date()))
     signer = master.organiser
-    (root / CONFIG_NAME).write_text(CONFIG_TEMPLATE.format(
-        name=master.title.replace('"', "'"), organiser=signer.replace('"', "'"),
-        period=period_text, templates="模板"), encoding="utf-8")
-    ws = Workspace(root, read_settings(root / CONFIG_NAME))
-    write_master_workbook(master, ws.master_path)
-    return ws, master
+    config = CONFIG_TEMPLATE.format(name=master.title.replace('"', "'"), organiser=signer.replace('"', "'"),
+                                    period=period_text, templates="模板")
+    # the master before duban.toml, which makes the folder a workspace: stopped between the two
+    # (a full disk, Ctrl-C), `duban init` run again refused "已经是一个工作区" a folder that had
+    # no 任务清单工作簿 (QA276). CONFIG_TEMPLATE names the default master file.
+    write_master_workbook(master, Workspace(root).master_path)
+    atomic_write(root / CONFIG_NAME, lambda tmp: tmp.write_text(config, encoding="utf-8"))
+    return Workspace(root, read_settings(root / CONFIG_NAME)), master

@@ -37,7 +37,7 @@ def find_output(ws: Workspace, what: str = "文件夹", period: str | Period | N
     base = ws.stage_dir(stage, Period.parse(period) if period else None)
     suffixes = {MERGED: (".xlsx",), MEMOS: (".docx",)}.get(stage)
     if suffixes:
-        files = [p for p in base.rglob("*") if p.suffix in suffixes and not is_temporary(p)]
+        files = [p for p in _files_under(base) if p.suffix in suffixes and not is_temporary(p)]
         if not files:
             raise errors.NothingToDo(f"还没有生成过{'汇总表' if stage == MERGED else '通报'}。"
                                      f"请先运行 {'duban merge' if stage == MERGED else 'duban memo'}。")
@@ -45,6 +45,17 @@ def find_output(ws: Workspace, what: str = "文件夹", period: str | Period | N
     if not base.exists():
         raise errors.NothingToDo(f"文件夹“{base}”还不存在。")
     return base
+
+
+def _files_under(base: Path) -> list[Path]:
+    """Every file below ``base`` (none when it does not exist). A folder that cannot be read
+    raises: `Path.rglob` passed over it, and an office whose 通报 sat in it was told
+    "还没有生成过通报" (QA276)."""
+    def refuse(exc: OSError) -> None:
+        if not (isinstance(exc, FileNotFoundError) and exc.filename == str(base)):
+            raise exc
+
+    return [Path(folder) / name for folder, _, names in os.walk(base, onerror=refuse) for name in names]
 
 
 _TEMPFILE = re.compile(r"tmp[a-z0-9_]{8}\.\w+")

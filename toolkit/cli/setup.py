@@ -3,12 +3,15 @@ into the master workbook), apart from the month's commands in `month`."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import click
 
 from .. import errors
+from ..files import STATE_DIR
 from ..period import Period
+from ..workspace import CONFIG_NAME, Workspace
 from .base import State, _action, cli, echo, echo_issues, pass_state, period_option
 
 
@@ -30,14 +33,24 @@ def init(state: State, folder: str, master_file: str | None, period: Period | No
       duban init 督办2022
       duban init 督办2022 --master 任务分工表.docx --period 2022-06
     """
-    ws, master = _action("init").init_workspace(folder, master_file, period, force, organiser=organiser,
-                                                directory_csv=Path(directory_file) if directory_file else None)
+    with _held(Path(folder).resolve() if force else None):
+        ws, master = _action("init").init_workspace(folder, master_file, period, force, organiser=organiser,
+                                                    directory_csv=Path(directory_file) if directory_file else None)
     echo(state, f"已创建工作区：{ws.root}")
     _echo_master_summary(state, master)
     echo(state, f"任务清单：{ws.master_path}")
     # init has already written the period to duban.toml: name it instead of asking for it
     echo(state, f"下一步：运行 duban issue 下发{ws.period().label}的填报表"
                 "（当前期次，已写入 duban.toml；其他月份用 --period 指定）。")
+
+
+def _held(root: Path | None):
+    """The run lock of the workspace ``init --force`` rebuilds: its duban.toml and master are
+    what every run reads, and a run holding it says exit 4 to all else that would change
+    them (QA276). Taken without reading duban.toml, which --force is there to mend."""
+    if root is None or not ((root / CONFIG_NAME).exists() or (root / STATE_DIR).is_dir()):
+        return contextlib.nullcontext()
+    return Workspace(root).lock()
 
 
 @cli.group()
@@ -68,9 +81,10 @@ def master_import(state: State, file: str, out: str | None, directory_file: str 
     target = Path(out) if out else _default_master_target(state)
     action = _action("master_import")
     ws = None if out else _own_workspace(state)  # into the workspace's own master
-    before = action.plan_in(target) if ws else None
-    result = action.import_master_file(Path(file), target, Path(directory_file) if directory_file else None,
-                                       organiser=organiser, signer=ws.organiser if ws else "")
+    with ws.lock() if ws else contextlib.nullcontext():  # read by every run: not under one (QA276)
+        before = action.plan_in(target) if ws else None
+        result = action.import_master_file(Path(file), target, Path(directory_file) if directory_file else None,
+                                           organiser=organiser, signer=ws.organiser if ws else "")
     _echo_master_summary(state, result)
     echo(state, f"已写入：{target}")
     if ws:

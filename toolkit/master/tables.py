@@ -93,11 +93,17 @@ _TITLE_SKIP = re.compile(r"^(附件\d*|附表\d*|.{2,30}文件|.{0,12}[〔\[]\d{
 
 def read_docx(path: Path) -> WordDocument:
     """Paragraphs and tables of a .docx in reading order; merged cells filled in."""
+    import io
+
     import docx
     from docx.oxml.ns import qn
 
+    try:  # read here: python-docx took a file it could not open for a broken one (QA276)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise (errors.os_fault(exc, path) or exc) from exc
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a broken package
         raise errors.NotAMasterList(f"“{path.name}”无法作为 Word 文档打开（{type(exc).__name__}）。"
                                     "请用 Word 或 WPS 打开后另存为 .docx 再导入。") from exc
@@ -208,6 +214,8 @@ def xlsx_grids(path: Path) -> tuple[list[Grid], str]:
     try:
         wb = load_workbook(str(path))  # by content: a WPS .et is the .xls it holds
     except (CalamineError, OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and (fault := errors.os_fault(exc, path)):
+            raise fault from exc  # held by Excel or WPS, no right to it: not a broken workbook
         if path.suffix.lower() in WPS_SHEET_EXTS:  # WPS's own encryption or a private format
             raise unsupported(path) from exc
         raise errors.NotAMasterList(f"“{path.name}”无法作为 Excel 工作簿打开（{exc}）。"

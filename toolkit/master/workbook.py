@@ -303,6 +303,9 @@ def read_own_workbook(path: Path) -> Master | None:
         # by its bytes: calamine reads a workbook by its content, where from_path goes by the
         # name's extension and refused WPS's .et (an .xls inside: QA183)
         data = path.read_bytes()
+    except OSError as exc:  # not "not ours": imported as a table, its 单位名录 was lost (QA276)
+        raise (errors.os_fault(exc, path) or exc) from exc
+    try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         meta = next((n for n in wb.sheet_names if squash(n) == "_meta"), None)
         rows = wb.get_sheet_by_name(meta).to_python() if meta else []
