@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .ledger import Receipt
+from .ledger import Ledger, Receipt
 from .report import Issue, make_issue
 from .sniff import ARCHIVE_KINDS
 from .vocab import Outcome
@@ -92,3 +92,66 @@ def kept_versions(accepted: dict[str, Receipt], issues: dict[int, list[Issue]]) 
 def version_notes(cons) -> list[str]:
     """A 请核实 line per question of ``cons.versions`` (`Consolidation`), as collect said it."""
     return [f"请核实：{rec.name}：{message}" for rec, message in cons.versions]
+
+
+def unless_answer(ledger: Ledger, root: Path, top: Item, it: Item, earlier: list[Receipt]) -> list[Receipt]:
+    """The ledger copies that make ``it`` (in ``top``, an input of this run) a duplicate (W204):
+    none when they are a version set aside in a W212 choice (`order_versions`) whose kept one
+    still stands, and ``it`` came on its own: ``top`` does not carry the kept one too, and no mail
+    or archive around ``it`` is one that carried the two versions, by its bytes or, a mail, by
+    its Message-ID. Checked as a new file, it is the unit's latest return: kept, and the
+    question answered (module doc)."""
+    if not earlier or any(r.outcome not in (Outcome.SUPERSEDED, Outcome.DUPLICATE) for r in earlier):
+        return earlier
+    kept = {r.parent_id: k for r in earlier if r.outcome == Outcome.SUPERSEDED
+            and (k := _asked_between(ledger, r)) is not None}
+    standing = {k.sha256 for k in kept.values()}
+    if not kept or any(d.sha256 in standing for d in top.walk()):
+        return earlier  # the two versions sent together again (re-zipped) tell no more than before
+    from .mail import message_id  # collect's only: status loads this module, and needs no mail
+
+    around = _carriers(top, it)
+    shas = {c.sha256 for c in around}
+    ids = {message_id(c.data) for c in around if c.kind == "eml" and c.data} - {""}
+    for box in kept:
+        rec = ledger.get(box) if box is not None else None
+        while rec is not None:  # the W212 archive or mail and whatever carried it
+            if rec.sha256 in shas or (ids and rec.kind == "eml" and message_id(_archived(root, rec)) in ids):
+                return earlier
+            rec = ledger.get(rec.parent_id) if rec.parent_id is not None else None
+    return []
+
+
+def _asked_between(ledger: Ledger, set_aside: Receipt) -> Receipt | None:
+    """The return that kept ``set_aside`` (已被替代) out in a W212 choice and still stands for its
+    unit and month: one of its own carrier, accepted, asked about; else None. Once the unit sent
+    another return since, that one supersedes both and the old bytes are old."""
+    kept = ledger.get(set_aside.superseded_by) if set_aside.superseded_by is not None else None
+    if (kept is not None and set_aside.parent_id is not None and kept.parent_id == set_aside.parent_id
+            and kept.outcome == Outcome.ACCEPTED and (kept.unit, kept.period) == (set_aside.unit, set_aside.period)
+            and any(i.code == "W212" for i in ledger.issues_of(kept.id))):
+        return kept
+    return None
+
+
+def _carriers(top: Item, it: Item) -> list[Item]:
+    """The mails and archives around ``it`` in ``top``, outermost first ([] for ``top`` itself)."""
+    def path(node: Item) -> list[Item] | None:
+        if node is it:
+            return []
+        for child in node.children:
+            found = path(child)
+            if found is not None:
+                return [node, *found]
+        return None
+
+    return path(top) or []
+
+
+def _archived(root: Path, rec: Receipt) -> bytes:
+    """The head of a recorded mail's archived bytes (b"" when it cannot be read)."""
+    try:
+        with open(root / rec.archive_path, "rb") as f:
+            return f.read(1 << 16)
+    except OSError:
+        return b""

@@ -47,7 +47,7 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
         return ""
     period = rep.period
     if period not in due_of:
-        due_of[period] = _deadlines(ws, ledger, master, period)
+        due_of[period] = month_deadlines(ws, ledger, master, period)
     common, dues, received, replied, exempt = due_of[period]
     due = unit_due(ws, period, dues, common, rep.unit)
     late = it.received_at.date() > due
@@ -64,7 +64,7 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
     return late_on_weak_evidence(it, rep.unit, due, period) if late else on_time_on_weak_evidence(it, rep.unit, due)
 
 
-def _deadlines(ws: Workspace, ledger: Ledger, master: Master, period: Period) -> Deadlines:
+def month_deadlines(ws: Workspace, ledger: Ledger, master: Master, period: Period) -> Deadlines:
     """``period``'s `Deadlines`, as consolidate reads them."""
     apart = kept_apart(ledger, period, master)
     dues = issued_dues(ledger, period, master, apart, ws.due(period))
@@ -82,7 +82,7 @@ def capped_doubt(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Re
     the deadline changes no verdict (a late one is said by `late_on_weak_evidence`)."""
     if it.capped_from is None or rep is None or rep.outcome != Outcome.ACCEPTED or not (rep.unit and rep.period):
         return ""
-    common, dues, _, _, exempt = _deadlines(ws, ledger, master, rep.period)  # rare: not cached
+    common, dues, _, _, exempt = month_deadlines(ws, ledger, master, rep.period)  # rare: not cached
     due = unit_due(ws, rep.period, dues, common, rep.unit)
     if rep.unit in exempt or not it.received_at.date() <= due < it.capped_from.date():
         return ""

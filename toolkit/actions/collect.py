@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies
 from ..addresses import office_mailboxes
+from ..after_merge import after_merge, merged_at
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
 from ..downloads import downloaded_from_links
 from ..evidence import (
@@ -26,7 +27,6 @@ from ..evidence import (
     bare_mail_message,
     bare_mails,
     doubt,
-    from_timestamp,
     local,
     meant_later,
     named_where,
@@ -51,10 +51,10 @@ from ..report import ERROR, Report, make_issue
 from ..text import clean, unescape_name
 from ..units import Directory
 from ..unpack import Item, expand
-from ..versions import order_versions
+from ..versions import order_versions, unless_answer
 from ..vocab import Outcome, TimeSource
 from ..weak_times import Deadlines, capped_doubt, weak_time_note
-from ..workspace import MERGED, Workspace
+from ..workspace import Workspace
 
 log = logging.getLogger("duban")
 
@@ -91,6 +91,9 @@ class CollectResult:
     # those of ``late`` whose unit had an accepted return for the month before this run: sent
     # again (重报, a correction), not a first return after the month (补报)
     resent: list[tuple[str, Period]] = field(default_factory=list)
+    # those of ``late`` sent by the month's deadline, merged early (next month's forms went out
+    # before it): 按时, never 补报 (`after_merge`); the merge is out of date all the same
+    on_time: list[tuple[str, Period]] = field(default_factory=list)
     # a unit exempt for a month (本期免报) that sent a return after the month was merged: it
     # owed nothing, so it is neither in ``late`` (补报) nor 逾期; the merge is out of date all the same
     volunteered: list[tuple[str, Period]] = field(default_factory=list)
@@ -117,6 +120,7 @@ class CollectResult:
                    "period": lambda v: str(v) if v else None,
                    "elsewhere": lambda v: [[u, str(p), n] for u, p, n in v],
                    "resent": lambda v: [[u, str(p)] for u, p in v],
+                   "on_time": lambda v: [[u, str(p)] for u, p in v],
                    "volunteered": lambda v: [[u, str(p)] for u, p in v]}
         return {k: as_text[k](v) if k in as_text else v for k, v in self.__dict__.items() if k != "items"}
 
@@ -242,8 +246,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             for it in top.walk():
                 if it.outcome:
                     continue
-                earlier = _unless_master_fixed(ledger, _unless_wrong_period(
-                    ledger, ledger.find_sha(it.sha256), expected or run_period), master_saved)
+                earlier = unless_answer(ledger, ws.root, top, it, _unless_master_fixed(ledger, _unless_wrong_period(
+                    ledger, ledger.find_sha(it.sha256), expected or run_period), master_saved))  # W212's answer
                 if earlier or it.sha256 in seen:
                     first = earlier[0] if earlier else None
                     when, name = ((first.received_at[:16], first.name) if first
@@ -465,36 +469,8 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                     and period < current):
                 merged = merged_at(ws, period)
                 if merged:
-                    _after_merge(it, rep, period, merged, first.get((rep.unit, period), it) is not it, months,
-                                 result)
-
-
-#: W209's word for a unit exempt for the month (本期免报) that sent a return after its merge: it
-#: owed nothing, so it is neither 补报 (late) nor 逾期; said as the 汇总表 says why it got no form
-EXEMPT_RETURN = "本期免报（任务均已报告完成，未下发填报表），仍报送了填报表"
-
-
-def _after_merge(it: Item, rep: Report, period: Period, merged: dt.datetime, later: bool,
-                 months: EarlierMonths, result: CollectResult) -> None:
-    """W209 on an accepted return of ``period`` received after the month was merged, and the
-    unit said on screen: 重报 when it had reported the month (accepted: in the ledger, or an
-    earlier file of this run, ``later``), which 补报 (reporting late) would deny in front of the
-    office; for a unit exempt for the month (本期免报) that had not, `EXEMPT_RETURN`, never 补报."""
-    names = months.names_of(rep.unit, period)
-    before = months.reported(names, period)
-    exempt = not before and months.exempt(names, period)
-    what = "重报" if before or later else EXEMPT_RETURN if exempt else "补报"
-    issue = make_issue("W209", what=what, period=period.label, period_key=str(period),
-                       merged=f"{merged:%Y-%m-%d %H:%M}", file=it.name)
-    rep.issues.append(issue)
-    if exempt:
-        if (rep.unit, period) not in result.volunteered:
-            result.volunteered.append((rep.unit, period))
-        return
-    if (rep.unit, period) not in result.late:  # one line a unit and month, however many files
-        result.late.append((rep.unit, period))
-        if before:
-            result.resent.append((rep.unit, period))
+                    after_merge(ws, ledger, master, it, rep, period, merged,
+                                first.get((rep.unit, period), it) is not it, months, result)
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
@@ -642,18 +618,6 @@ def _unless_master_fixed(ledger: Ledger, earlier: list[Receipt], master_saved: s
             r.outcome == RETURNED and r.collected_at < master_saved and master_only(r) for r in earlier):
         return []
     return earlier
-
-
-def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
-    """When the period's consolidated workbook was last written (None: never merged), as
-    wall-clock time in the workspace's zone: W209 quotes it, and TZ must change no output."""
-    folder = ws.stage_dir(MERGED, period)
-    times = []
-    with contextlib.suppress(OSError):
-        for p in folder.glob("*.xlsx"):
-            if not p.name.startswith((".", "~")):
-                times.append(p.stat().st_mtime)
-    return from_timestamp(max(times), ws.tz) if times else None
 
 
 def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,

@@ -159,6 +159,8 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset()) -> 
     for unit, late_period in result.late:
         # a unit that had reported the month sends it again (a correction): 重报, not 补报
         kind = ("重报：{}重新报送了{}的填报表（此前已报送并采纳）" if (unit, late_period) in result.resent
+                # sent by its deadline, the month merged early (next month's forms went out first): never 补报
+                else "按时报送：{}报送了{}的填报表（报送截止前收到）" if (unit, late_period) in result.on_time
                 else "补报：{}报送了{}的填报表")
         echo(state, "  " + kind.format(unit + " ", late_period.label) + "，该期已汇总；"
                     f"请运行 duban merge --period {late_period}（或双击“2-收取并汇总”，期次输入 {late_period}）更新",

@@ -1,0 +1,89 @@
+"""What collect calls an accepted return of a month already merged (W209): 重报, 补报, a
+return from a unit exempt for the month, or one sent by the month's deadline.
+
+The next month's forms may go out before this month's deadline (July's on 3 July, June due on
+5 July, QA270): June is then an earlier month than the workspace's, and merged already when a
+town's June return comes on the 4th. Collect called it 补报 in front of the office, though a
+return sent by its own deadline is never late (QA273): only one sent after it is 补报; the
+merge is out of date all the same, and said so. Moved out of `actions.collect`, which the
+700-line limit holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from .evidence import from_timestamp
+from .issued_month import EarlierMonths
+from .ledger import Ledger
+from .master import Master
+from .on_time import correction_by, reply_date, unit_due
+from .period import Period
+from .report import Report, make_issue
+from .vocab import TimeSource
+from .weak_times import month_deadlines
+from .workspace import MERGED, Workspace
+
+if TYPE_CHECKING:  # collect imports this module
+    from .actions.collect import CollectResult
+    from .unpack import Item
+
+#: W209's word for a unit exempt for the month (本期免报) that sent a return after its merge: it
+#: owed nothing, so it is neither 补报 (late) nor 逾期; said as the 汇总表 says why it got no form
+EXEMPT_RETURN = "本期免报（任务均已报告完成，未下发填报表），仍报送了填报表"
+#: W209's word for a unit's first return of the month that is no 补报 (`_timely`), after an early merge
+ON_TIME = "按时报送"
+
+
+def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
+    """When the period's consolidated workbook was last written (None: never merged), as
+    wall-clock time in the workspace's zone: W209 quotes it, and TZ must change no output."""
+    folder = ws.stage_dir(MERGED, period)
+    times = []
+    with contextlib.suppress(OSError):
+        for p in folder.glob("*.xlsx"):
+            if not p.name.startswith((".", "~")):
+                times.append(p.stat().st_mtime)
+    return from_timestamp(max(times), ws.tz) if times else None
+
+
+def after_merge(ws: Workspace, ledger: Ledger, master: Master, it: Item, rep: Report, period: Period,
+                merged: dt.datetime, later: bool, months: EarlierMonths, result: CollectResult) -> None:
+    """W209 on an accepted return of ``period`` received after the month was merged, and the
+    unit said on screen: 重报 when it had reported the month (accepted: in the ledger, or an
+    earlier file of this run, ``later``), which 补报 (reporting late) would deny in front of the
+    office; for a unit exempt for the month (本期免报) that had not, `EXEMPT_RETURN`, never 补报;
+    for one consolidate counts 按时报送 (`_timely`), `ON_TIME`: 补报 only when sent too late."""
+    names = months.names_of(rep.unit, period)
+    before = months.reported(names, period)
+    exempt = not before and months.exempt(names, period)
+    timely = not (before or later or exempt) and _timely(ws, ledger, master, it, rep.unit, period)
+    what = "重报" if before or later else EXEMPT_RETURN if exempt else ON_TIME if timely else "补报"
+    issue = make_issue("W209", what=what, period=period.label, period_key=str(period),
+                       merged=f"{merged:%Y-%m-%d %H:%M}", file=it.name)
+    rep.issues.append(issue)
+    if exempt:
+        if (rep.unit, period) not in result.volunteered:
+            result.volunteered.append((rep.unit, period))
+        return
+    if (rep.unit, period) not in result.late:  # one line a unit and month, however many files
+        result.late.append((rep.unit, period))
+        if before:
+            result.resent.append((rep.unit, period))
+        elif timely:
+            result.on_time.append((rep.unit, period))
+
+
+def _timely(ws: Workspace, ledger: Ledger, master: Master, it: Item, unit: str, period: Period) -> bool:
+    """Whether ``it``, ``unit``'s first accepted return of ``period``, is 按时报送 as consolidate
+    judges it (`on_time.timeliness`): sent by the unit's deadline, by the date a reply to its
+    refused file asked a correction by (`on_time.correction_by`), or at a doubtful time (W207),
+    which names no unit 逾期."""
+    if it.time_source == TimeSource.DOUBTFUL:
+        return True
+    common, dues, received, replied, _ = month_deadlines(ws, ledger, master, period)
+    due = unit_due(ws, period, dues, common, unit)
+    asked = correction_by(received.get(unit, []), due, reply_date(ws, due, replied))
+    return it.received_at.date() <= max(due, asked or due)
