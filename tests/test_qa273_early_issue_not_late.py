@@ -65,3 +65,21 @@ def test_a_june_return_sent_after_junes_deadline_is_still_a_late_return(run, iss
     assert _w209(issued_ws).startswith("补报：2022年6月已于 2022-07-02 18:00 汇总")
     zt = next(u for u in consolidate(issued_ws, PERIOD).units if u.unit == "中堂镇")
     assert zt.state == UnitState.LATE
+
+
+@pytest.mark.parametrize("command", [["collect", "--merge"], ["run", "--no-fetch"]])
+def test_a_command_that_merges_the_month_again_asks_no_merge_of_it(run, issued_ws, make_return, monkeypatch, command):
+    """collect --merge (2-收取并汇总) and run merge the month they were given right after: their
+    line asked the office to merge it by hand, and 2-收取并汇总 ended 未成功 (exit 1) for an
+    on-time return."""
+    _july_issued_on_the_3rd(run, issued_ws, make_return, monkeypatch)
+    for book in (issued_ws.root / "汇总").rglob("*.xlsx"):
+        os.utime(book, (shanghai(dt.datetime(2022, 7, 2, 18, 0)),) * 2)
+    drop(issued_ws, "zt.eml", mail([(ZT_FORM, make_return("中堂镇", clean()))], sender="zt@example.cn",
+                                   date="Mon, 04 Jul 2022 09:00:00 +0800"))
+    set_clock(monkeypatch, dt.date(2022, 7, 4))
+    done = run([*command, "--period", "2022-06"], cwd=issued_ws.root)
+    assert "  按时报送：中堂镇 报送了2022年6月的填报表（报送截止前收到），该期已汇总；本次已重新汇总" in done.output.splitlines()
+    assert MERGE not in done.output
+    # run's 通报 asks its 请核实 (52 units not yet due on the 4th): exit 1 for that alone
+    assert done.exit_code == (0 if command[0] == "collect" else 1), done.output

@@ -104,8 +104,15 @@ class CollectResult:
     def needs_attention(self) -> bool:
         """Whether the office must act (the command exits 1): files refused or not read, a
         unit or a time to check, a 补报 to merge, replies owed, files left in 收件箱."""
+        return self.attention_after(None)
+
+    def attention_after(self, remerged: Period | None) -> bool:
+        """`needs_attention` once the same command merged ``remerged`` again (`collect --merge`,
+        `run`): its returns after the earlier merge (W209) are in the new 汇总表, and asking the
+        office to merge it made 2-收取并汇总 say 未成功 of an on-time return (QA273)."""
         return bool(self.returned or self.unreadable or self.skipped or self.disputed or self.owed
-                    or self.not_removed or self.elsewhere or self.late or self.volunteered)
+                    or self.not_removed or self.elsewhere
+                    or any(p != remerged for _, p in self.late + self.volunteered))
 
     def tally(self) -> str:
         """What the files came to, "采纳 47，退回 5，无法读取 0，重复 0": collect's, run's and

@@ -12,6 +12,7 @@ import click
 
 from .. import errors
 from ..files import atomic_write
+from ..period import Period
 from ..text import display_width, pad, some_units
 from ..vocab import NOT_YET_DUE, Outcome, UnitState, evidence_word
 from .base import (
@@ -74,18 +75,20 @@ def collect(state: State, period: str | None, received, fetch: bool, then_merge:
                 _echo_collected(state, ws, fetched, result)
                 raise
     notes = merged.consolidation.office_notes() if merged is not None else []
-    _echo_collected(state, ws, fetched, result, frozenset(notes))
+    _echo_collected(state, ws, fetched, result, frozenset(notes),
+                    merged.consolidation.period if merged is not None else None)
     if merged is not None:
         _echo_figures(state, merged.consolidation, notes)
         echo(state, f"汇总表：{merged.path}")
 
 
-def _echo_collected(state: State, ws, fetched, result, said: frozenset[str] = frozenset()) -> None:
+def _echo_collected(state: State, ws, fetched, result, said: frozenset[str] = frozenset(),
+                    remerged: Period | None = None) -> None:
     """What `collect` fetched and collected, but the lines ``said`` (the month's notes, which
-    ``--merge`` says after them); exit 1 when something needs attention."""
+    ``--merge`` says after them, having merged ``remerged``); exit 1 when something needs attention."""
     _echo_fetched(state, fetched)
-    _echo_collect(state, ws, result, said)
-    if result.needs_attention or (fetched is not None and fetched.problems):
+    _echo_collect(state, ws, result, said, remerged)
+    if result.attention_after(remerged) or (fetched is not None and fetched.problems):
         state.exit_code = max(state.exit_code, 1)
 
 
@@ -95,7 +98,8 @@ def _echo_fetched(state: State, fetched, indent: str = "") -> None:
         echo(state, indent + line)
 
 
-def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset()) -> None:
+def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset(),
+                  remerged: Period | None = None) -> None:
     if not result.inputs and not result.recovered and not result.skipped:
         echo(state, f"收件箱是空的：{ws.inbox}，没有新的报送可收取。如有报送，请把文件、邮件（.eml）或压缩包"
                     "放进去后再运行。")
@@ -138,7 +142,7 @@ def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset()) 
                 echo(state, f"  请核实：{it.name} 看不出是哪个单位报送的（文件中的单位信息、文件名、邮件主题和发件人"
                             "都没有指明名录中的单位），未计入任何单位。请向发件人核实；如是名录中某单位的报送，"
                             "请该单位用下发的填报表重新报送", fg="yellow")
-    _echo_evidence(state, result, said)
+    _echo_evidence(state, result, said, remerged)
     if result.feedback:
         folders = sorted({str(p.parent) for p in result.feedback})
         units = sorted({p.name.rsplit("_校验反馈", 1)[0] for p in result.feedback})
@@ -149,10 +153,17 @@ def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset()) 
 
 
 
-def _echo_evidence(state: State, result, said: frozenset[str] = frozenset()) -> None:
+def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), remerged: Period | None = None) -> None:
     """What the coordinator must look at: disputed units (W206), 补报 and 重报 (W209), a return
     from a unit exempt for the month, unread files; but a line the month's notes say (``said``:
-    `run`'s, as a 逾期 on a file's time, `file_time`)."""
+    `run`'s, as a 逾期 on a file's time, `file_time`). A month this command merged again
+    (``remerged``) is not to be merged by hand (QA273)."""
+
+    def update(given: Period) -> str:
+        if given == remerged:
+            return "本次已重新汇总"
+        return f"请运行 duban merge --period {given}（或双击“2-收取并汇总”，期次输入 {given}）更新"
+
     for name, message in result.disputed:
         if f"请核实：{name}：{message}" not in said:
             echo(state, f"  请核实：{name}：{message}", fg="yellow")
@@ -162,13 +173,11 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset()) -> 
                 # sent by its deadline, the month merged early (next month's forms went out first): never 补报
                 else "按时报送：{}报送了{}的填报表（报送截止前收到）" if (unit, late_period) in result.on_time
                 else "补报：{}报送了{}的填报表")
-        echo(state, "  " + kind.format(unit + " ", late_period.label) + "，该期已汇总；"
-                    f"请运行 duban merge --period {late_period}（或双击“2-收取并汇总”，期次输入 {late_period}）更新",
+        echo(state, "  " + kind.format(unit + " ", late_period.label) + "，该期已汇总；" + update(late_period),
              fg="yellow")
     for unit, given in result.volunteered:
         echo(state, f"  免报单位报送：{unit} {given.label}本期免报（任务均已报告完成，未下发填报表），仍报送了填报表，"
-                    f"已收到并登记；该期已汇总，请运行 duban merge --period {given}（或双击“2-收取并汇总”，"
-                    f"期次输入 {given}）更新", fg="yellow")
+                    f"已收到并登记；该期已汇总，{update(given)}", fg="yellow")
     for unit, period, name in result.elsewhere:
         echo(state, f"  请核实：{name}（{unit}）是{period.label}的填报表，已登记为{period.label}的报送；"
                     f"如果填的是{result.period.label}的进展，请该单位用{result.period.label}下发的填报表重报",
@@ -552,7 +561,7 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, no_fe
         folder = result.merged.path.parent
         if not _action("open").open_path(folder):
             echo(state, f"请手动打开：{folder}")
-    if (result.collected.needs_attention or result.memo_error or result.fetch_hint
+    if (result.collected.attention_after(result.period) or result.memo_error or result.fetch_hint
             or (result.fetched and result.fetched.problems)):
         state.exit_code = 1
     if pdf and result.memo is not None and not result.memo.pdf:
@@ -587,7 +596,7 @@ def _echo_run(state: State, result) -> None:
     # beside the units it concerns, not only among the memo's notes on stderr
     cons = result.merged.consolidation
     notes, told = cons.office_notes(), cons.told()  # once: said here and kept from the memo's lines
-    _echo_evidence(state, c, frozenset(notes))
+    _echo_evidence(state, c, frozenset(notes), result.period)
     _echo_office_notes(state, cons, "  ", notes, told)
     echo(state, f"汇总表：{result.merged.path}")
     if result.memo is not None:
