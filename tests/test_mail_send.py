@@ -472,6 +472,7 @@ def test_send_remind_gives_a_unit_to_fix_its_own_marked_file(issued_ws, make_ret
     wrong = Filling(answers={"1.2": Answer(status="滞后", problems="")})
     drop(ws, "虎门.xlsx", make_return("虎门镇", wrong), on_time())
     collect(ws)
+    assert run(["-w", str(ws.root), "mail", "fetch"]).exit_code == 0  # fetched first (QA277)
     assert run(["-w", str(ws.root), "remind", "--attach"]).exit_code == 0
     result = run(["-w", str(ws.root), "mail", "send", "remind", "--yes"])
     assert result.exit_code == 0, result.output

@@ -87,6 +87,7 @@ def test_remind_made_again_the_same_day_mails_nobody_twice_and_a_later_day_remin
     emails = {u: address(n) for n, u in enumerate(UNITS) if u != "市民政局"}
     ws = issued_with_emails(issued_ws, s, UNITS, emails)
     collecting_on(dt.date(2022, 7, 6))
+    assert run(["-w", str(ws.root), "mail", "fetch"]).exit_code == 0  # fetched first (QA277)
     assert run(["-w", str(ws.root), "remind"]).exit_code == 0
     first = _send(run, ws, "remind")
     assert "没有收件人、不发送的" in first.output and "市民政局" in first.output

@@ -102,6 +102,8 @@ def test_mail_send_remind_says_a_return_that_came_after_the_drafts_were_written(
     but not collected (collect would have withdrawn its draft), and the office double-clicks
     4-发送邮件 → 催报: the list it confirms says so before anything goes."""
     ws = test_mail_send.issued_with_emails(issued_ws, servers, test_mail_send.UNITS)
+    # the mailbox fetched first, as asked (QA277: else remind says when it was last fetched)
+    assert run(["-w", str(ws.root), "mail", "fetch"]).exit_code == 0
     assert run(["-w", str(ws.root), "remind"]).exit_code == 0
     drop(ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
     listed = run(["-w", str(ws.root), "mail", "send", "remind", "--dry-run"])

@@ -9,12 +9,18 @@ since. While it stands 未报送 in the month, the question is asked again befor
 
 What the office is told to run states the mail's date (``collect --received``): a file downloaded
 later is otherwise dated by its download, and the unit named 逾期 on that.
+
+Before units are chased (`remind`, `mail send remind`), an office that takes returns by mail is
+told when its mailbox was last fetched, unless a fetch completed today (`fetch_note`, QA277):
+a return still in the mailbox is no file in 收件箱, and nothing else would say it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
+from .dates import cn_date
 from .disputed import disputed_notes
 from .text import LazyPattern
 from .too_big import big_mail_notes
@@ -22,7 +28,9 @@ from .vocab import UnitState
 
 if TYPE_CHECKING:
     from .ledger import Receipt
+    from .ledger.mail_records import MailRecords
     from .report import Issue
+    from .workspace import Workspace
 
 
 def _again(mails: list[str]) -> str:
@@ -91,3 +99,34 @@ def chase_notes(cons) -> list[str]:
     in 收件箱. The lines on 按时 and 逾期 or on the month's basis chase no one: left to status."""
     return (cons.inbox_notes() + link_notes(cons) + bare_mail_notes(cons) + big_mail_notes(cons)
             + disputed_notes(cons))
+
+
+def fetch_note(ws: Workspace, records: MailRecords) -> str:
+    """Said before units are chased when the workspace fetches returns from a mailbox ([mail]
+    imap_host) and no fetch of it completed on the office's today (`mail_fetch_runs`): a unit
+    whose mail waits there, not yet fetched, is chased though it reported. '' otherwise, and
+    without a mailbox (returns saved into 收件箱 by hand: `inbox_notes` says those).
+
+    Today, not since the reminders were written: fetch, collect, remind and send on one day is
+    the round the office is asked to make. A ledger from before migration 18 knows only when a
+    message was last looked at (`MailRecords.last_fetched_at`): that time is said."""
+    mail = ws.settings.mail
+    if not mail.imap_host:
+        return ""
+    account, folder = mail.account, mail.folder or "INBOX"
+    done, last = records.last_fetch_runs(account, folder)
+    today = ws.now().date()
+
+    def at(when: dt.datetime) -> str:
+        local = when.astimezone(ws.tz)
+        day = ("今天" if local.date() == today else f"{local.month}月{local.day}日" if local.year == today.year
+               else cn_date(local.date()))
+        return f"{day} {local:%H:%M}"
+
+    if done is not None and done.started.astimezone(ws.tz).date() == today:
+        return ""
+    when = done.started if done is not None else records.last_fetched_at(account, folder)
+    said = f"邮箱上次收取是 {at(when)}" if when is not None else "还没有收取过邮箱"
+    if last is not None and not last.complete:
+        said += f"（{at(last.started)} 的收取没有完成）"
+    return f"{said}；催报前请先收取邮箱并登记（duban collect --fetch），以免催到已经发来材料的单位。"

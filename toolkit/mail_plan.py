@@ -37,7 +37,7 @@ from .imap_parse import decode_words
 from .ledger import DRAFT_KINDS, Draft, Ledger
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail import format_addresses, parse_mail
-from .mail_notes import chase_notes
+from .mail_notes import chase_notes, fetch_note
 from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
 from .period import Period
 from .units import Directory
@@ -102,7 +102,8 @@ class SendPlan:
     plain: bool = False
     month: str = ""  # " --period 2022-05" when not the workspace's current period
     #: 催报 about to go while a unit's return may wait uncollected (`mail_notes.chase_notes`):
-    #: drafts written days before, then mail fetched into 收件箱, went to units that had reported
+    #: drafts written days before, then mail fetched into 收件箱, went to units that had reported;
+    #: first, when the mailbox was last fetched, when not today (`mail_notes.fetch_note`)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -250,8 +251,9 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                                         repeat=repeat, typed=typed, to_sender=to_sender))
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
+        unfetched = fetch_note(ws, records) if kind == "remind" and plan.drafts else ""
     if kind == "remind" and plan.drafts:
-        plan.notes = chase_notes(consolidate(ws, period, tasks=False))
+        plan.notes = [unfetched] * bool(unfetched) + chase_notes(consolidate(ws, period, tasks=False))
     return plan
 
 

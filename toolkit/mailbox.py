@@ -113,7 +113,7 @@ def _one_line_example() -> str:
 
 def account_key(mail: MailSettings) -> str:
     """The mailbox as the ledger names it: the account on its IMAP host."""
-    return f"{mail.user.strip().lower()} @ {mail.imap_host.strip().lower()}"
+    return mail.account
 
 
 def tls_context(ws: Workspace) -> ssl.SSLContext:

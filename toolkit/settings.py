@@ -93,6 +93,11 @@ class MailSettings:
         return self.from_ or self.sender or self.user
 
     @property
+    def account(self) -> str:
+        """The mailbox as the ledger names it: the account on its IMAP host (`mailbox.account_key`)."""
+        return f"{self.user.strip().lower()} @ {self.imap_host.strip().lower()}"
+
+    @property
     def addresses(self) -> frozenset[str]:
         """The office's own mailbox addresses, lower-cased: the account duban fetches from (a
         login that is an address), the From of its drafts and of the mail it sends. A forwarded

@@ -15,6 +15,10 @@ coordinator saved by hand. Exactly once, whatever stops a run:
 * ``after_fetch`` (mark seen, move) runs after the rows are committed, and is remembered per
   row, so a run killed before it does it next time.
 
+Every run is recorded (``mail_fetch_runs``: when it started, whether it looked at every message,
+how many it looked at and stored), one that finds nothing new too: `remind` says when the mailbox
+was last fetched unless a fetch completed today (`mail_notes.fetch_note`).
+
 Sizes come from RFC822.SIZE and BODYSTRUCTURE before any body is downloaded: a message over
 ``max_file_mb`` is never fetched; it is recorded and named once, with its largest attachment.
 A small mail with a text part that nothing in its metadata marks as a return has its body read
@@ -156,6 +160,11 @@ class FetchResult:
     #: not looked at may hold returns (`fetch_first` goes no further)
     unfinished: str = ""
 
+    @property
+    def judged(self) -> int:
+        """The messages new to the ledger this run looked at (`mail_fetch_runs.looked_at`)."""
+        return len(self.stored) + self.skipped + self.duplicates + self.too_big
+
     def lines(self) -> list[str]:
         out = [PLAIN_WARNING] if self.plain else []
         out.append(f"收取邮箱 {self.user} 的文件夹“{self.folder}”中 {cn_date(self.since)} 以后收到的邮件。")
@@ -216,39 +225,65 @@ def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_p
     """
     mail = require_imap(ws)
     password = get_password(mail)
-    tz = ws.tz
     folder = mail.folder or "INBOX"
     ws.inbox.mkdir(parents=True, exist_ok=True)
     _remove_partial_files(ws.inbox)
     addresses = address_index(ws.load_master().directory)
-    with Ledger(ws.ledger_path) as ledger, Imap.open(ws, password) as imap:
+    with Ledger(ws.ledger_path) as ledger:
         start = since or min([_default_since(ws, ledger), *([period.start] if period else [])])
         result = FetchResult(mail.user, folder, start, plain=mail.security == "plain")
         records = MailRecords(ledger.conn)
-        months = [ws.period().month, ws.period().shift(-1).month, *([period.month] if period else [])]
-        job = _Job(ws, ledger, records, imap, account_key(mail), folder, tz, _subject_words(ws, period), months,
-                   result, addresses)
-        job.uidvalidity = imap.select(folder, readonly=mail.after_fetch == "keep")
-        seen = records.seen_uids(job.account, folder, job.uidvalidity)
-        # SINCE compares dates in the server's zone: ask a day early, then decide in ours.
-        found = imap.search(start - dt.timedelta(days=1))
-        again = {SKIPPED} if since is not None else set()  # --since looks at skipped mail again
-        new = [u for u in found if u not in seen or seen[u] in again]
-        result.known = sum(1 for u in found if seen.get(u) == FETCHED)
-        result.too_big_before = sum(1 for u in found if seen.get(u) == TOO_BIG)
-        infos = [i for i in imap.infos(new) if i.internaldate.astimezone(tz).date() >= start]
+        # every run is recorded, whatever it finds: `remind` asks whether the mailbox was
+        # fetched today before units are chased (`mail_notes.fetch_note`)
+        run = records.begin_fetch_run(account=account_key(mail), folder=folder, since=start,
+                                      started_at=_office_now(ws))
         try:
-            for info in progress(infos, "收取邮件"):
-                job.take(info)
-        except MailboxError as exc:
-            # one sentence more, not a bracket after the fault's full stop (nor "0 封不受影响")
-            result.unfinished = _sentence(exc.message) + (
-                f"已存入收件箱的 {len(result.stored)} 封不受影响。" if result.stored else "")
-            result.problems.append(result.unfinished)
-        job.after_fetch(mail.after_fetch)
+            with Imap.open(ws, password) as imap:
+                _fetch_folder(ws, ledger, records, imap, since, period, progress, result, addresses)
+        except BaseException as exc:
+            with contextlib.suppress(Exception):  # the fault is what the office is told, not this
+                records.finish_fetch_run(run, finished_at=_office_now(ws), complete=False, looked_at=result.judged,
+                                         stored=len(result.stored), problem=getattr(exc, "message", "")
+                                         or ("已取消" if isinstance(exc, KeyboardInterrupt) else type(exc).__name__))
+            raise
+        records.finish_fetch_run(run, finished_at=_office_now(ws), complete=not result.unfinished,
+                                 looked_at=result.judged, stored=len(result.stored), problem=result.unfinished)
     log.info("收取邮件：存入 %d 封，跳过 %d 封，重复 %d 封，问题 %d 个", len(result.stored), result.skipped,
              result.duplicates, len(result.problems))
     return result
+
+
+def _fetch_folder(ws: Workspace, ledger: Ledger, records: MailRecords, imap: Imap, since: dt.date | None,
+                  period: Period | None, progress: Progress, result: FetchResult,
+                  addresses: dict[str, set[str]]) -> None:
+    """`fetch` inside its recorded run: look at the folder's mail since ``result.since``."""
+    mail, tz, folder, start = ws.settings.mail, ws.tz, result.folder, result.since
+    months = [ws.period().month, ws.period().shift(-1).month, *([period.month] if period else [])]
+    job = _Job(ws, ledger, records, imap, account_key(mail), folder, tz, _subject_words(ws, period), months,
+               result, addresses)
+    job.uidvalidity = imap.select(folder, readonly=mail.after_fetch == "keep")
+    seen = records.seen_uids(job.account, folder, job.uidvalidity)
+    # SINCE compares dates in the server's zone: ask a day early, then decide in ours.
+    found = imap.search(start - dt.timedelta(days=1))
+    again = {SKIPPED} if since is not None else set()  # --since looks at skipped mail again
+    new = [u for u in found if u not in seen or seen[u] in again]
+    result.known = sum(1 for u in found if seen.get(u) == FETCHED)
+    result.too_big_before = sum(1 for u in found if seen.get(u) == TOO_BIG)
+    infos = [i for i in imap.infos(new) if i.internaldate.astimezone(tz).date() >= start]
+    try:
+        for info in progress(infos, "收取邮件"):
+            job.take(info)
+    except MailboxError as exc:
+        # one sentence more, not a bracket after the fault's full stop (nor "0 封不受影响")
+        result.unfinished = _sentence(exc.message) + (
+            f"已存入收件箱的 {len(result.stored)} 封不受影响。" if result.stored else "")
+        result.problems.append(result.unfinished)
+    job.after_fetch(mail.after_fetch)
+
+
+def _office_now(ws: Workspace) -> str:
+    """The office's time to the second, with its UTC offset (`ws.now`)."""
+    return ws.now().replace(microsecond=0).isoformat()
 
 
 def fetch_first(ws: Workspace, stopped: str, without: str, progress: Progress = no_progress,

@@ -13,8 +13,9 @@ from ..drafts import addressed, retire_drafts, same_mail, write_draft
 from ..errors import ReadFailure
 from ..issued_month import EarlierMonths
 from ..ledger import Ledger
+from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
-from ..mail_notes import chase_notes
+from ..mail_notes import chase_notes, fetch_note
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import read_return, return_filename
@@ -36,7 +37,8 @@ class RemindResult:
     # units reminded by `mail send` today already: the draft made again is that mail
     # (`drafts.same_mail`) and is not sent twice; a reminder on a later day is the next one
     kept_sent: list[str] = field(default_factory=list)
-    #: the month's 请核实 lines that say a unit may be reminded though it reported (`chase_notes`)
+    #: the month's 请核实 lines that say a unit may be reminded though it reported (`chase_notes`),
+    #: first, when the mailbox was last fetched, when not today (`fetch_note`)
     notes: list[str] = field(default_factory=list)
 
 
@@ -53,6 +55,9 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
     with Ledger(ws.ledger_path) as ledger:
         result.retired = retire_drafts(ws, ledger, ledger.drafts("remind", cons.period), "重新催报，已被替代")
         _write(ws, ledger, cons, attach, progress, result)
+        # drafts only: with every unit reported, none is chased whatever the mailbox holds
+        if result.files and (unfetched := fetch_note(ws, MailRecords(ledger.conn))):
+            result.notes.insert(0, unfetched)
     return result
 
 

@@ -21,6 +21,12 @@ those of them the server refused (a 450 greylisting, a 550), and ``delivered`` (
 every address a completed transaction reached, kept across the transactions that send the
 same message to the addresses it missed. A message that reached one address stays ``sent``
 whatever a later transaction to another gets.
+
+``mail_fetch_runs`` (migration 18) has one row per run of `duban mail fetch` (and of `run`,
+`collect --fetch`), written when it starts and completed when it returns: a run that found
+nothing new leaves no ``mail_fetched`` row, yet it is what tells `remind` that the mailbox was
+fetched today (`mail_notes.fetch_note`). ``finished_at`` NULL: the run was killed; ``complete``
+0: it stopped before it had looked at every message (``problem`` says why).
 """
 
 from __future__ import annotations
@@ -80,6 +86,34 @@ class SentMail:
     def reached(self, address: str) -> bool:
         """Whether a completed transaction delivered the message to ``address``."""
         return address.lower() in {a.lower() for a in self.delivered}
+
+
+@dataclass(frozen=True)
+class FetchRun:
+    """One run of `duban mail fetch` (migration 18)."""
+
+    id: int
+    account: str
+    folder: str
+    since: str                      # ISO date
+    started_at: str                 # ISO 8601 with the workspace's UTC offset
+    finished_at: str | None         # None: killed before it returned
+    complete: bool                  # every message since ``since`` looked at
+    looked_at: int
+    stored: int
+    problem: str
+
+    @property
+    def started(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.started_at)
+
+
+def _run(row: sqlite3.Row | None) -> FetchRun | None:
+    if row is None:
+        return None
+    d = {k: row[k] for k in row.keys()}  # noqa: SIM118 - iterating a Row gives values
+    d["complete"] = bool(d["complete"])
+    return FetchRun(**d)
 
 
 def _fetched(row: sqlite3.Row | None) -> FetchedMail | None:
@@ -164,6 +198,35 @@ class MailRecords:
     def mark_after_fetch(self, ids: list[int], action: str) -> None:
         if ids:
             self.conn.executemany("UPDATE mail_fetched SET after_fetch=? WHERE id=?", [(action, i) for i in ids])
+
+    # ---- fetch runs ----
+    def begin_fetch_run(self, *, account: str, folder: str, since: dt.date, started_at: str) -> int:
+        """Record a fetch starting (committed at once: a run killed later stays one that did
+        not complete)."""
+        return int(self.conn.execute(
+            "INSERT INTO mail_fetch_runs(account, folder, since, started_at) VALUES (?,?,?,?)",
+            (account, folder, since.isoformat(), started_at)).lastrowid)
+
+    def finish_fetch_run(self, run_id: int, *, finished_at: str, complete: bool, looked_at: int, stored: int,
+                         problem: str = "") -> None:
+        self.conn.execute("UPDATE mail_fetch_runs SET finished_at=?, complete=?, looked_at=?, stored=?, problem=?"
+                          " WHERE id=?", (finished_at, int(complete), looked_at, stored, problem, run_id))
+
+    def last_fetch_runs(self, account: str, folder: str) -> tuple[FetchRun | None, FetchRun | None]:
+        """(the last run of this mailbox folder that completed, the last run whatever it did),
+        the latest recorded; (None, None) when none was."""
+        done, last = (self.conn.execute(
+            f"SELECT * FROM mail_fetch_runs WHERE account=? AND folder=?{only} ORDER BY id DESC LIMIT 1",
+            (account, folder)).fetchone() for only in (" AND complete=1", ""))
+        return _run(done), _run(last)
+
+    def last_fetched_at(self, account: str, folder: str) -> dt.datetime | None:
+        """When a message of this mailbox folder was last looked at (``mail_fetched``): what a
+        ledger from before migration 18 knows of its last fetch (a fetch that found nothing new
+        left no row, so it may have been later)."""
+        times = [dt.datetime.fromisoformat(r[0]) for r in self.conn.execute(
+            "SELECT fetched_at FROM mail_fetched WHERE account=? AND folder=?", (account, folder))]
+        return max(times, default=None)
 
     # ---- sent ----
     def sent(self, message_id: str) -> SentMail | None:

@@ -208,6 +208,20 @@ CREATE TABLE weak_times (
     other TEXT                      -- the time set aside (a capped Date, the mail's own Date); NULL: none
 );
 """))
+MIGRATIONS.append((18, "every run of duban mail fetch: when, whether it looked at every message, what it stored", """
+CREATE TABLE mail_fetch_runs (
+    id INTEGER PRIMARY KEY,
+    account TEXT NOT NULL,          -- user@imap host
+    folder TEXT NOT NULL,
+    since TEXT NOT NULL,            -- ISO date: the mail looked for was received on or after it
+    started_at TEXT NOT NULL,       -- ISO 8601 with the workspace's UTC offset
+    finished_at TEXT,               -- NULL: stopped before it returned (killed, power cut)
+    complete INTEGER NOT NULL DEFAULT 0,    -- 1: every message since ``since`` looked at
+    looked_at INTEGER NOT NULL DEFAULT 0,   -- messages new to the ledger judged by this run
+    stored INTEGER NOT NULL DEFAULT 0,      -- of them, written to 收件箱
+    problem TEXT NOT NULL DEFAULT ''        -- why it stopped before the end, in Chinese
+);
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]
