@@ -103,7 +103,7 @@ def test_demo_builds_and_runs_a_realistic_month(run, tmp_path):
     lines = result.stdout.splitlines()
     assert lines[0] == f"演示工作区：{folder}"
     merged = folder / "汇总" / "2022年6月" / "2022年6月_进展汇总表.xlsx"
-    memo = folder / "通报" / "2022年6月" / "关于2022年6月东莞市2022年政务服务全域标准化专项行动进展情况的通报.docx"
+    memo = folder / "通报" / "2022年6月" / "关于东莞市2022年政务服务全域标准化专项行动6月进展情况的通报.docx"
     assert f"汇总表：{merged}" in lines and f"通报：{memo}" in lines
     assert merged.exists() and memo.exists()
     assert "  报送：按时报送 42，逾期报送 5，未报送 4，退回待改 3" in lines

@@ -124,7 +124,7 @@ def test_context_figures_match_consolidation(cons):
     ctx = memo.build_context(cons, ISSUE)
     counts, units = cons.task_counts(), cons.unit_counts()
     assert (ctx.period, ctx.period_label, ctx.issue_date_text) == ("2022-06", "2022年6月", "2022年7月6日")
-    assert ctx.title == f"关于2022年6月{cons.project}进展情况的通报"
+    assert ctx.title == f"关于{cons.project}6月进展情况的通报"  # the name says 2022年 (QA275)
     assert ctx.task_total == len(cons.tasks)
     assert (ctx.task_done, ctx.task_on_track, ctx.task_lagging, ctx.task_not_started, ctx.task_not_reported) == (
         counts["已完成"], counts["序时推进"], counts["滞后"], counts["未启动"], counts["未报送"])
@@ -216,9 +216,13 @@ def test_a_project_named_from_the_periods_year_says_the_year_once():
     # named first, the month after it: never two years side by side (QA137)
     assert memo_title(Period(2025, 6), "2023年区政府重点民生实事项目") == \
         "关于2023年区政府重点民生实事项目2025年6月进展情况的通报"
+    # a name saying its year after its place is named first too, the month alone after it (QA275:
+    # was 关于2022年6月东莞市2022年…, the year twice)
     assert memo_title(Period(2022, 6), "东莞市2022年政务服务全域标准化专项行动") == \
-        "关于2022年6月东莞市2022年政务服务全域标准化专项行动进展情况的通报"
-    assert memo_title(Period(2016, 6), "2016年") == "关于2016年6月2016年进展情况的通报"
+        "关于东莞市2022年政务服务全域标准化专项行动6月进展情况的通报"
+    # a name that is its year alone keeps it, and is named first with the month alone after it
+    # (QA275; was 关于2016年6月2016年进展情况的通报, the year twice)
+    assert memo_title(Period(2016, 6), "2016年") == "关于2016年6月进展情况的通报"
 
 
 @pytest.mark.parametrize("title, lines", [
@@ -227,6 +231,9 @@ def test_a_project_named_from_the_periods_year_says_the_year_once():
      ["关于2025年6月2023年", "区政府重点民生实事项目推进情况(1-11月)", "进展情况的通报"]),
     ("关于2022年6月东莞市2022年政务服务全域标准化专项行动进展情况的通报",
      ["关于2022年6月东莞市2022年", "政务服务全域标准化专项行动进展情况的通报"]),
+    # the demo's title since QA275: the month opens no line of its own
+    ("关于东莞市2022年政务服务全域标准化专项行动6月进展情况的通报",
+     ["关于东莞市2022年政务服务全域标准化", "专项行动6月进展情况的通报"]),
     # never inside a word (市|域, 三年|行动) or quotes (second review)
     ("关于2024年6月东莞市市域社会治理现代化三年行动进展情况的通报",
      ["关于2024年6月东莞市", "市域社会治理现代化三年行动进展情况的通报"]),
@@ -397,17 +404,18 @@ def _all_text(ctx) -> list[str]:
 
 def test_docx_figures_and_named_units_match_consolidation(rendered, cons, month):
     assert rendered.path == month.root / "通报" / "2022年6月" / memo.memo_filename(cons)
-    assert rendered.path.name == f"关于2022年6月{cons.project}进展情况的通报.docx"
+    assert rendered.path.name == f"关于{cons.project}6月进展情况的通报.docx"
     texts = doc_texts(rendered.path)
     body = "\n".join(texts)
     assert "{{" not in body and "{%" not in body
     counts = cons.task_counts()
     n = len(cons.tasks)
 
-    def pct(k: int, total: int) -> str:
-        return f"{round(100 * k / total, 1):g}%"
+    def pct(k: int, total: int) -> str:  # one decimal unless exact (QA275: 7.0%, not 7% beside 83.7%)
+        share = 100 * k / total
+        return f"{share:g}%" if share == int(share) else f"{share:.1f}%"
 
-    assert texts[0].replace("\n", "") == f"关于2022年6月{cons.project}进展情况的通报"
+    assert texts[0].replace("\n", "") == f"关于{cons.project}6月进展情况的通报"
     overview = paragraph_starting(texts, f"{cons.project}共{n}项任务")
     assert f"已完成{counts['已完成']}项（占{pct(counts['已完成'], n)}）" in overview
     assert f"序时推进{counts['序时推进']}项（占{pct(counts['序时推进'], n)}）" in overview
@@ -706,7 +714,7 @@ def test_a_clean_template_is_scanned_once_and_again_after_an_edit(ws_copy, monke
 def test_cli_memo(run, ws_copy):
     result = run(["memo", "--date", "2022-07-06"], cwd=ws_copy.root)
     assert result.exit_code == 0, result.stderr
-    path = ws_copy.root.resolve() / "通报" / "2022年6月" / f"关于2022年6月{ws_copy.project}进展情况的通报.docx"
+    path = ws_copy.root.resolve() / "通报" / "2022年6月" / f"关于{ws_copy.project}6月进展情况的通报.docx"
     assert result.stdout.splitlines()[0] == f"2022年6月通报：{path}"
     assert path.exists()
     texts = doc_texts(path)

@@ -4,6 +4,8 @@ then January 2017, through the CLI.
 * January's 通报 was titled 关于2017年1月2016年民生实事进展情况的通报, two years side by side,
   broken by the title's lines as 关于2017年1月2016年 / 民生实事…: a project opening with
   another year than the month's is named first now, 关于2016年民生实事2017年1月进展情况的通报.
+  (QA275: so is a name keeping its year in its own year, 2022年度… in October 2022, pinned here
+  as 关于2022年10月2022年度… before, the year twice in a line: 关于2022年度…项目10月进展情况的通报.)
 * In January 2017 the 通报 and the 汇总表 said of a 2016 task 完成时限：12月底前；…已超过完成时限,
   a December still to come in 2017: a 完成时限 without a year, read in the plan's year, says
   that year in a month of another (2016年12月底前).
@@ -31,12 +33,14 @@ DAZHU = Path(__file__).parent / "corpus" / "masters" / "dazhu_mssx_2016.docx"
     (Period(2017, 1), "2016年民生实事", "关于2016年民生实事2017年1月进展情况的通报"),
     (Period(2023, 1), "2022年度市县民生实事未完成项目", "关于2022年度市县民生实事未完成项目2023年1月进展情况的通报"),
     (Period(2023, 3), "2022年—2024年城市更新行动", "关于2022年—2024年城市更新行动2023年3月进展情况的通报"),
-    # the month's own year: as before (said once where it only opens the name)
+    # the month's own year: as before where it only opens the name (said once) ...
     (Period(2016, 12), "2016年民生实事", "关于2016年12月民生实事进展情况的通报"),
-    (Period(2022, 10), "2022年度市县民生实事未完成项目", "关于2022年10月2022年度市县民生实事未完成项目进展情况的通报"),
-    # a name opening with a place keeps the month first
+    # ... and the name first, the month alone after it, where the name keeps it (QA275)
+    (Period(2022, 10), "2022年度市县民生实事未完成项目", "关于2022年度市县民生实事未完成项目10月进展情况的通报"),
+    # a name saying its year after its place: named first as well since QA275 (pinned here as
+    # 关于2023年1月东莞市2022年…, two years side by side, before)
     (Period(2023, 1), "东莞市2022年政务服务全域标准化专项行动",
-     "关于2023年1月东莞市2022年政务服务全域标准化专项行动进展情况的通报"),
+     "关于东莞市2022年政务服务全域标准化专项行动2023年1月进展情况的通报"),
 ])
 def test_a_plan_of_another_year_is_named_before_the_month(period, project, title):
     assert memo_title(period, project) == title

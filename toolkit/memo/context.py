@@ -18,7 +18,7 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..places import plan_level
-from ..text import name_part, task_title, unended
+from ..text import NAME_PART_BYTES, LazyPattern, name_part, task_title, unended
 from ..units import (
     SECTION,
     below_plan,
@@ -621,16 +621,21 @@ def _of_sections(ctx: MemoContext) -> None:
 # file names and Markdown
 
 
+#: a plan's name saying its year (or span) first or after its place or body (lazy: a CJK class)
+_NAMED_YEAR = LazyPattern(r"(?:[\u4e00-\u9fff]{1,11}?(?:[省市县区州旗盟]|政府))?20\d\d(?:年|\s*[—–－\-~～至到])")
+
+
 def memo_title(period: Period, project: str) -> str:
     """关于2022年6月<project>进展情况的通报; a project named from the period's own year says it
     once: 关于2016年6月民生实事…, not 关于2016年6月2016年民生实事… (大竹, 广东 2021;
-    `Period.name_after_label`). A project opening with another year than the period's is named
-    first, the month after it: 关于2016年民生实事2017年1月进展情况的通报 (大竹's plan in January of
-    the next year), not 关于2017年1月2016年民生实事…, two years side by side that the title broke
-    as 关于2017年1月2016年 / 民生实事… (QA137)."""
-    opening = re.match(r"(20\d\d)年", project)
-    if opening and int(opening.group(1)) != period.year:
-        return f"关于{project}{period.label}进展情况的通报"
+    `Period.name_after_label`). A project whose name opens with a year it keeps (another year,
+    2022年度…, a span 2023—2025年…) is named first and the month after it, the year said only
+    where the name does not say it alone (`Period.label_after_name`): 关于2016年民生实事2017年1月…
+    (QA137), 关于2022年度市县民生实事未完成项目10月… (苍南 2022, once 关于2022年10月2022年度…),
+    关于2023—2025年…行动计划2024年3月…, 关于东莞市2022年…专项行动6月…: never two years side by
+    side nor one said twice (QA275)."""
+    if _NAMED_YEAR.match(project) and period.name_after_label(project) == project:
+        return f"关于{project}{period.label_after_name(project)}进展情况的通报"
     return f"关于{period.label}{period.name_after_label(project)}进展情况的通报"
 
 
@@ -639,7 +644,11 @@ def memo_filename(cons: Consolidation) -> str:
     project = re.sub(r'[\\/:*?"<>|\r\n\t]', "_", _text(cons.project))
     # a long project name is cut (and hashed): Linux and macOS take 255 bytes in a name,
     # and LibreOffice's ".~lock.<name>#" beside it must fit too
-    return memo_title(cons.period, name_part(project)) + ".docx"
+    part = name_part(project)
+    # a name cut and hashed (…~52b392) is no phrase to follow: the month before it, not 52b3926月
+    if len(project.encode()) > NAME_PART_BYTES:
+        return f"关于{cons.period.label}{part}进展情况的通报.docx"
+    return memo_title(cons.period, part) + ".docx"
 
 
 def render_markdown(ctx: MemoContext) -> str:

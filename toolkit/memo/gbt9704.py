@@ -78,7 +78,10 @@ def title_lines(title: str, limit: float = TITLE_CHARS) -> str:
     # never inside 区政府, 市委, 市场 or 县直, before a closing mark, or inside brackets: (1-11月)
     # nor inside a word (市域, 区块链, 市民, 市县, 三年行动, 重点工作) or quotes (“百县千镇万村…”)
     cands = sorted({m.start() for m in re.finditer(
-        r"(?<=关于)|(?<=[市县区])(?!人民政府|政府|委|场|直|级|域|民|块|内|属|容|政|县)|(?<=\d月)|(?<=\d年)(?!\d|度)"
+        # a 市 ends a place, not a word (城市更新, 都市圈); the month said after the plan's name
+        # starts a line (…未完成项目 / 10月进展情况…, QA275), as a bracket of the plan's years does
+        r"(?<=关于)|(?<![城都超]市)(?<=[市县区])(?!人民政府|政府|委|场|直|级|域|民|块|内|属|容|政|县)|(?<=\d月)"
+        r"|(?<=\d年)(?!\d|度)|(?<![\d年—–\-])(?=(?:20\d\d年)?\d{1,2}月进展)|(?=[（(]20\d\d)"
         r"|(?=专项行动|进展情况)|(?<!重点|主要|中心)(?=工作进展)"
         # a document's name in 《》 is one word, and so are the parts a 暨 joins; an autonomous
         # prefecture (黔西南布依族苗族自治州) ends as a 市 does; a document's name ends at its kind
@@ -86,7 +89,7 @@ def title_lines(title: str, limit: float = TITLE_CHARS) -> str:
         # out whole, for Word to cut mid-word (QA174)
         r"|(?=《)|(?<=》)|(?=暨)|(?<=自治州)(?!人民政府|政府|委)|(?<=的通知|的意见|的决定|的方案)"
         r"|(?<!的)(?=重点任务|重点工作)", title)}
-             - {0, len(title)})
+             - {0, len(title), len("关于")})  # never 关于 alone on the title's first line
     depth, inside = 0, set()
     for i, ch in enumerate(title):
         depth += (ch in "(（《〈【[“‘「『") - (ch in ")）》〉】]”’」』")

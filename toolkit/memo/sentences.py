@@ -72,10 +72,12 @@ _LISTS = (
 
 
 def pct(n: float, total: float) -> str:
-    """``n`` as a share of ``total``, e.g. "11.1%"; "0%" of nothing."""
+    """``n`` as a share of ``total``, e.g. "11.1%"; "0%" of nothing. One decimal unless the share
+    is exact: 3 of 43 is 7.0%, not 7% beside 83.7% in the same sentence (QA275), 1 of 2 is 50%."""
     if not total:
         return "0%"
-    return num(100 * n / total) + "%"
+    share = 100 * n / total
+    return f"{share:g}%" if share == int(share) else f"{share:.1f}%"
 
 
 def num(v: float) -> str:
