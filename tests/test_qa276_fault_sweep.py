@@ -51,6 +51,18 @@ def _note(names: str, n: int = 1) -> str:
             "其单位可能被误列为未报送。请先运行 duban collect（或 duban run），再查看报送情况、生成汇总表和通报。")
 
 
+def _sha_fails(monkeypatch, path, exc: type[OSError], code: int) -> None:
+    """Taking ``path``'s hash fails with ``exc`` (Excel holding it: EACCES; gone: ENOENT)."""
+    real = inbox_module.file_sha
+
+    def failing(p, *args, **kwargs):
+        if os.path.abspath(p) == os.path.abspath(path):
+            raise exc(code, os.strerror(code), str(p))
+        return real(p, *args, **kwargs)
+
+    monkeypatch.setattr(inbox_module, "file_sha", failing)
+
+
 def test_a_waiting_file_is_said_when_nothing_fails(issued_ws):
     _waiting(issued_ws)
     result = _invoke(["-w", str(issued_ws.root), "status"])
@@ -61,14 +73,7 @@ def test_a_waiting_file_that_cannot_be_read_is_still_said(issued_ws, monkeypatch
     """Excel holds the file open (Windows: a sharing violation, EACCES to Python): its hash
     cannot be taken; it is still in 收件箱 and not registered."""
     path = _waiting(issued_ws)
-    real = inbox_module.file_sha
-
-    def held(p, *args, **kwargs):
-        if os.path.abspath(p) == os.path.abspath(path):
-            raise PermissionError(errno.EACCES, "Permission denied", str(p))
-        return real(p, *args, **kwargs)
-
-    monkeypatch.setattr(inbox_module, "file_sha", held)
+    _sha_fails(monkeypatch, path, PermissionError, errno.EACCES)
     result = _invoke(["-w", str(issued_ws.root), "status"])
     assert result.exit_code == 1, result.output
     assert _note(NAME) in result.output
@@ -88,14 +93,7 @@ def test_a_waiting_file_without_read_permission_is_still_said(issued_ws, monkeyp
 def test_a_waiting_file_gone_meanwhile_is_not_said(issued_ws, monkeypatch):
     """Gone between the listing and the read: a collect took it (the one OSError that means so)."""
     path = _waiting(issued_ws)
-    real = inbox_module.file_sha
-
-    def taken(p, *args, **kwargs):
-        if os.path.abspath(p) == os.path.abspath(path):
-            raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(p))
-        return real(p, *args, **kwargs)
-
-    monkeypatch.setattr(inbox_module, "file_sha", taken)
+    _sha_fails(monkeypatch, path, FileNotFoundError, errno.ENOENT)
     result = _invoke(["-w", str(issued_ws.root), "status"])
     assert "收件箱中还有" not in result.output
 
@@ -124,14 +122,7 @@ def test_memo_says_a_waiting_file_that_cannot_be_read(issued_ws, monkeypatch):
     drop(issued_ws, first.name, fill_return(first, Filling(answers={"1.2": DONE})), on_time())
     assert _invoke(["-w", str(root), "collect"]).exit_code in (0, 1)
     path = _waiting(issued_ws)
-    real = inbox_module.file_sha
-
-    def held(p, *args, **kwargs):
-        if os.path.abspath(p) == os.path.abspath(path):
-            raise PermissionError(errno.EACCES, "Permission denied", str(p))
-        return real(p, *args, **kwargs)
-
-    monkeypatch.setattr(inbox_module, "file_sha", held)
+    _sha_fails(monkeypatch, path, PermissionError, errno.EACCES)
     result = _invoke(["-w", str(root), "memo"])
     assert result.exit_code in (0, 1), result.output
     assert "收件箱中还有 1 个文件尚未收取登记（2022年6月_万江街道_进展填报表.xlsx）" in result.output
