@@ -68,7 +68,7 @@ CODES: dict[str, Code] = _codes(
     ("W208", WARNING, "下发后新增任务",
      "任务 {task}{name}是填报表下发后才加入任务分工表的，本单位的表中没有这一行，不算单位漏报。"
      "请督办部门另行通知，或下期下发新表。"),
-    ("W209", WARNING, "补报或重报",
+    ("W209", WARNING, "该期汇总后收到",
      "{what}：{period}已于 {merged} 汇总，这份报送在之后收到。已登记到{period}，"
      "请重新运行 duban merge --period {period_key}（或双击“2-收取并汇总”，期次输入 {period_key}）"
      "更新该期汇总表，需要时再按该期重新生成通报。"),
