@@ -5,10 +5,12 @@ duban command: each one names what the scripts do, and says what they did.
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import click
 from click.testing import CliRunner
 
+from toolkit.actions import verify
 from toolkit.cli.base import State
 from toolkit.cli.desk import _ask_day
 
@@ -30,7 +32,9 @@ def test_the_received_day_example_is_of_the_month_asked_about():
 
     @click.command()
     def ask():
-        got.append(_ask_day(State(None, False, False), dt.date(2026, 11, 4)))
+        # a question with no deadline: nothing to confirm about the day
+        question = SimpleNamespace(due=None, unit="石龙镇")
+        got.append(_ask_day(State(None, False, False), None, verify, question, dt.date(2026, 11, 4)))
 
     result = CliRunner().invoke(ask, input="十一月四日\n2026-11-3\n")
     assert result.output.splitlines() == [

@@ -21,12 +21,16 @@ answer and `take_back` undoes one; the CLI puts them to the office.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import enum
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .. import errors
 from ..consolidate import Consolidation, consolidate
+from ..dates import parse_date
 from ..disputed import asked as disputed_asked
 from ..disputed import disputed_answers, disputed_notes
 from ..file_time import file_time_answers, file_time_notes
@@ -66,6 +70,9 @@ class Question:
     #: the file a W206 question is about (`Disputed.receipt`): a unit may have two; the file a
     #: file-time question is about (`FileTime.receipt`): a colleague's collect may change it
     receipt_id: int = 0
+    #: the unit's deadline, of a file-time question: a day after it typed under 实际按时收到
+    #: leaves the unit 逾期, which the office confirms before it is recorded
+    due: dt.date | None = None
 
 
 @dataclass
@@ -147,7 +154,7 @@ def questions_of(cons: Consolidation) -> Questions:
         asked.append(Question(Kind.FILE_TIME, p, f.unit, facts + saved,
                               (stated, f"{f.how}无误：仍计为逾期报送" if f.how != TimeSource.MTIME
                                else "文件修改时间就是收到时间：仍计为逾期报送"), wants_day=1,
-                              receipt_id=f.receipt.id))
+                              receipt_id=f.receipt.id, due=f.due))
     # a unit's unknown sender before its W206 file: `check_sender` answers them in that order
     for a in cons.unknown_senders:
         answerable.add(a.text)
@@ -202,6 +209,24 @@ def _key(q: Question) -> tuple:
     return (q.kind, q.unit, q.facts if q.kind is Kind.FILE_TIME else "", q.receipt_id, q.mail.row if q.mail else 0)
 
 
+def day_typed(typed: str, example: dt.date) -> dt.date | None:
+    """The day the office typed it received a file, None when it names no day: a date
+    (`parse_date`), or a day without its year as a Chinese office types it (7月4日, 7.4, 7/4),
+    of the year that puts it nearest ``example`` (a day of the month asked about: December's
+    returns come in January)."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", typed))
+    if (day := parse_date(text, day_required=True)) is not None:
+        return day
+    m = re.fullmatch(r"(\d{1,2})(?:月|[.\-/])(\d{1,2})[日号]?", text)
+    if not m:
+        return None
+    days = []
+    for year in (example.year - 1, example.year, example.year + 1):
+        with contextlib.suppress(ValueError):
+            days.append(dt.date(year, int(m.group(1)), int(m.group(2))))
+    return min(days, key=lambda d: abs(d - example), default=None)
+
+
 def inbox_files(ws: Workspace) -> list[str]:
     """The files collect would take from 收件箱 now: choice 2 of a mail too big collects them all
     as received on the mail's day (``collect --received``), so the office confirms them first;
@@ -232,7 +257,8 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
         return Answered([checked.line()], checked.changed)
     mail = question.mail
     assert mail is not None
-    lines = []
+    lines: list[str] = []
+    moved: list[str] = []
     if choice == 2:  # the form downloaded into 收件箱: collected as received that day (collect --received)
         day = mail.received.date()
         here = inbox_files(ws)
@@ -243,11 +269,32 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
         if files is None or sorted(files) != here:
             raise errors.UsageError(f"收件箱中现有的文件（{'、'.join(here)}）与确认的不同，没有收取："
                                     "请重新选择并确认。")
+        before = _verdicts(ws, p)
         got = collect(ws, p, received=day)
         lines.append(f"已收取收件箱中的 {got.inputs} 个文件（按 {day.isoformat()} 收到计）：{got.tally()}"
                      + ("；退回的详见 反馈 文件夹和 duban status。" if got.returned or got.unreadable else "。"))
+        # each verdict the collect changed: a file 重复 of a late return, received earlier, makes
+        # its unit 按时 though the tally says 采纳 0
+        moved = [f"{unit} 由{_said(before.get(unit))}改计为{_said(now)}。"
+                 for unit, now in _verdicts(ws, p).items() if before.get(unit) != now]
+        lines += moved
     lines += check_one_mail(ws, mail).lines()
-    return Answered(lines, choice == 2)
+    # a return accepted changes the 汇总表's and the 通报's figures though no verdict moved
+    return Answered(lines, bool(moved) or bool(choice == 2 and got.accepted))
+
+
+def _verdicts(ws: Workspace, period: Period) -> dict[str, tuple[str, str]]:
+    return {u.unit: (u.state, u.received_at) for u in consolidate(ws, period, tasks=False).units}
+
+
+def _said(verdict: tuple[str, str] | None) -> str:
+    state, when = verdict or (UnitState.NOT_REPORTED, "")
+    return f"{state}（报送时间 {when[:16]}）" if when else str(state)
+
+
+def still_open(question: Question, questions: Questions) -> bool:
+    """``question`` (skipped in a walk) is among ``questions``: an answer after it did not settle it."""
+    return any(_key(q) == _key(question) for q in questions.asked)
 
 
 EMPTY_INBOX = "收件箱是空的：请先在邮箱中打开这封邮件，把其中的填报表下载后放进收件箱，再选 2。"

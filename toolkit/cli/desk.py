@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -236,6 +236,8 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
             if done is _GONE:
                 walk.gone += 1
                 continue
+            if done is None:
+                walk.skipped.append(question)
             walk.recorded += done is not None
             walk.changed = walk.changed or bool(done and done.changed)
         _take_back(state, ws, action, p, walk)  # a wrong answer, this walk's or an earlier one's
@@ -270,7 +272,9 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
         now = action.questions_of(merged.consolidation)  # what the answers left open, not what was asked
     elif walk.gone:  # settled by a colleague meanwhile: what is open now
         now = action.open_questions(ws, p)
-    skipped = len(asked) - walk.recorded - walk.gone
+    # a question skipped, then settled by an answer after it (a form collected from a mail too big)
+    skipped = sum(action.still_open(q, now) for q in walk.skipped)
+    settled = len(walk.skipped) - skipped
     if now.others:
         echo(state, "")
         echo(state, "以下事项需要另行办理，不能在这里回答：")
@@ -282,6 +286,7 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
         echo(state, f"已{undone}。" if undone else f"{p.label}没有需要逐条回答的“请核实”事项。")
     else:
         echo(state, f"已记录 {walk.recorded} 项" + (f"，跳过 {skipped} 项" if skipped else "")
+                    + (f"，跳过的 {settled} 项因其后的回答已不需要核实" if settled else "")
                     + (f"，{undone}" if undone else "") + "。")
     if merged is not None and not walk.recorded and not walk.undone:
         echo(state, f"此前记录的 {questions.unmerged} 项核实结果尚未写入汇总表（上次核实中途停止，或汇总没有完成），"
@@ -312,6 +317,7 @@ class _Walk:
     gone: int = 0  # questions settled before their turn (an answer before them, a colleague)
     undone: int = 0  # answers taken back
     changed: bool = False  # a unit's verdict changed by an answer or an undo
+    skipped: list = field(default_factory=list)  # the questions skipped (Enter)
 
 
 def _take_back(state: State, ws, action, p: Period, walk: _Walk) -> None:
@@ -407,11 +413,12 @@ def _ask(state: State, ws, action, question):
         if not typed:
             return None
         if not typed.isdigit() or not 1 <= int(typed) <= len(question.choices):
-            echo(state, f"请输入 1 到 {len(question.choices)} 之间的编号，或直接回车跳过。", fg="red")
+            some = f"1 到 {len(question.choices)} 之间的编号" if len(question.choices) > 1 else "1"
+            echo(state, f"请输入 {some}，或直接回车跳过。", fg="red")
             continue
         choice, day, files = int(typed), None, None
         if choice == question.wants_day:
-            day = _ask_day(state, question.period.due(ws.due_day) - dt.timedelta(days=1))
+            day = _ask_day(state, ws, action, question, question.period.due(ws.due_day) - dt.timedelta(days=1))
             if day is None:
                 return None
         if question.mail is not None and choice == 2:
@@ -462,18 +469,31 @@ def _confirm_inbox(state: State, ws, action, mail) -> list[str] | None:
     echo(state, f"收件箱中有 {len(files)} 个文件，将全部按 {mail.received:%Y-%m-%d} 收到收取：{'、'.join(files)}。"
                 "收件箱中只应有从这封邮件下载的文件，其他文件请先移出（或先双击“2-收取并汇总”收取）。")
     typed = click.prompt("确认收取请输入 1（直接回车不收取）", default="", show_default=False, prompt_suffix="：")
-    return files if key(typed) == "1" else None
+    if key(typed) == "1":
+        return files
+    # back at the question's prompt: say so, or the office takes the silence for a collect
+    echo(state, "没有收取，收件箱中的文件原样保留：请重新输入编号，或直接回车跳过。", fg="yellow")
+    return None
 
 
-def _ask_day(state: State, example: dt.date):
+def _ask_day(state: State, ws, action, question, example: dt.date):
     """The day the office says it received a file: a date, or None when it presses Enter.
-    ``example``: a day of the month asked about (not a fixed 2022 date in a 2026 workspace)."""
+    ``example``: a day of the month asked about (not a fixed 2022 date in a 2026 workspace).
+    A day after the unit's deadline leaves it 逾期 though the answer chosen said 按时: said,
+    and taken only when the office confirms it (a 7 typed for a 4 named the unit 逾期); a day
+    after today is refused by the answer itself, never confirmed."""
     while True:
         typed = click.prompt(f"实际收到的日期，如 {example.isoformat()}（直接回车跳过）", default="",
                              show_default=False, prompt_suffix="：").strip()
         if not typed:
             return None
-        day = parse_date(typed, day_required=True)
+        day = action.day_typed(typed, example)
+        if day is not None and question.due and question.due < day <= ws.now().date():
+            echo(state, f"收到日期 {day.isoformat()} 晚于截止日期 {question.due.isoformat()}，不是按时收到："
+                        f"按该日期{question.unit}仍计为逾期报送。", fg="yellow")
+            if key(click.prompt("确认按该日期记录请输入 1（直接回车重新输入日期）", default="",
+                                show_default=False, prompt_suffix="：")) != "1":
+                continue
         if day is not None:
             return day
         if parse_date(typed) is not None:  # a month alone: not its last day (a 按时 nobody said)
