@@ -39,11 +39,21 @@ def resume(ws: Workspace, ledger: Ledger, master, run_id: int) -> list[Path]:
     `choose` and `owed.settle` (`owed.answered`): a reply about the return the unit's reply
     is about when that one was refused, even if an earlier return of the period stays accepted."""
     theirs: dict[tuple[str, Period], set[int]] = {}
-    for stopped in ledger.unfinished_runs("collect", before=run_id):
+    stopped_runs = ledger.unfinished_runs("collect", before=run_id)
+    for stopped in stopped_runs:
         for rec in ledger.receipts_of_run(stopped):
             if rec.outcome in (ACCEPTED, SUPERSEDED, RETURNED, UNREADABLE) and rec.unit and rec.period:
                 theirs.setdefault((rec.unit, rec.period), set()).add(rec.id)
+    written = _resumed(ws, ledger, master, theirs)
+    # finished once their replies are written (or owed): a run stopped again before that, a
+    # second power cut, left the first one's replies to no one (test_crash, under load)
+    for stopped in stopped_runs:
         ledger.finish_run(stopped, {"interrupted": True, "feedback_resumed_by": run_id})
+    return written
+
+
+def _resumed(ws: Workspace, ledger: Ledger, master, theirs: dict[tuple[str, Period], set[int]]) -> list[Path]:
+    """`resume`'s replies: per unit and month a stopped run took returns of, the one it owes."""
     written: list[Path] = []
     months = EarlierMonths(ledger, master)
     boxes = owed.mailboxes(ws, master)  # once: every 名录 address parsed
