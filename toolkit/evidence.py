@@ -181,7 +181,7 @@ def _not_its_month(text: str, received: dt.datetime) -> str:
 
 def own_later_form(rep, expected: Period, hints: Iterable[str], received: dt.datetime,
                    asked: Callable[[str, Period, dt.datetime | None], bool],
-                   owes: Callable[[str, Period], bool] | None = None) -> bool:
+                   owes: Callable[[str, Period], bool] | None = None, its_own: bool = False) -> bool:
     """Whether ``rep``, refused as not ``expected``'s (E202, ``collect --period``), is its unit's
     form of a later month its `_meta` says, issued to the unit before the file came (``asked``),
     that nothing the sender wrote (file name, archive path, mail subject, 填报期 typed) says is
@@ -195,10 +195,11 @@ def own_later_form(rep, expected: Period, hints: Iterable[str], received: dt.dat
     With ``owes`` (whether the unit still owes a month: no accepted return of it), an earlier
     month's form it owes is its own too: the June 补报 that July's double-click fetched, refused
     as July's, made July name the unit 退回待改 and June 未报送 (QA188); no published return of it
-    is replaced."""
+    is replaced. ``its_own``: an earlier month's form that came beside its unit's form of
+    ``expected`` (`earlier_form.its_own_month`, QA279)."""
     if (rep.period_by != "_meta" or not rep.unit or rep.period is None or rep.period == expected
             or rep.outcome == Outcome.UNREADABLE or not any(i.code == "E202" for i in rep.issues)
-            or (rep.period < expected and (owes is None or not owes(rep.unit, rep.period)))):
+            or (rep.period < expected and not its_own and (owes is None or not owes(rep.unit, rep.period)))):
         return False
     typed = [rep.label_period] if rep.label_period and rep.label_period != rep.period else []
     # a reply's subject is the office's own words (回复：关于报送2022年6月进展情况的通知), not the

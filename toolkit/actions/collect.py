@@ -22,6 +22,7 @@ from ..addresses import office_mailboxes
 from ..after_merge import after_merge, merged_at
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
 from ..downloads import downloaded_from_links
+from ..earlier_form import beside_own_forms, its_own_month
 from ..evidence import (
     address_index,
     bare_mail_message,
@@ -272,9 +273,12 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         reports = check_as_printed(ledger, ctx, checks, reports)
         del checks  # every file's bytes: released after archiving (below), not kept to the end
         months = EarlierMonths(ledger, master, tz)  # once a run: `meant_later`, history, `_weigh_evidence`
+        # last month's form beside the unit's own of the period: last month's, not refused (QA279)
+        beside = beside_own_forms(tops, dict(zip(map(id, jobs), reports)), run_period)
         for it, rep in zip(jobs, reports):
-            refiled = expected is not None and own_later_form(rep, expected, it.hints, it.received_at,
-                                                              months.was_asked, months.owes if file_owed else None)
+            refiled = expected is not None and own_later_form(
+                rep, expected, it.hints, it.received_at, months.was_asked, months.owes if file_owed else None,
+                its_own_month(rep, expected, id(it) in beside))
             if refiled:
                 # a July form mailed early, in 收件箱 as June's 补报 is caught up: filed as July's
                 # and said (`elsewhere`); refused as June's, June named the unit 退回待改 for
@@ -346,8 +350,10 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 rep = it.report
                 # a form of another month than the run's, 补报 of a merged month or not, a
                 # first return for it or not: as likely this month's progress on the form the
-                # unit had at hand as that month's, so the coordinator is asked
-                if outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period:
+                # unit had at hand as that month's, so the coordinator is asked; not when the
+                # unit's form of the run's month came with it (QA279)
+                if (outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period
+                        and id(it) not in beside):
                     result.elsewhere.append((rep.unit, rep.period, it.name))
                 if outcome == ACCEPTED and rep.unit and rep.period:
                     said = weak_time_note(ws, ledger, master, it, rep, due_of)
