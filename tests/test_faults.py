@@ -103,7 +103,8 @@ def rerun_until_done(root: Path, reference: dict, **kwargs) -> None:
 @pytest.mark.parametrize(("exc", "cls", "words"), [
     (OSError(errno.ENOSPC, "No space left on device", "/w/汇总/a.xlsx"), errors.DiskFull, "磁盘已满"),
     (OSError(errno.EFBIG, "File too large", "/w/汇总/a.xlsx"), errors.DiskFull, "磁盘已满"),
-    (PermissionError(errno.EACCES, "Permission denied", "/w/汇总"), errors.NoPermission, "没有写入权限"),
+    # no word of what was refused: EACCES is the same for a read and a write (QA280)
+    (PermissionError(errno.EACCES, "Permission denied", "/w/汇总"), errors.NoPermission, "没有访问权限"),
     (OSError(errno.EROFS, "Read-only file system", "/w/汇总"), errors.NoPermission, "没有写入权限"),
     (OSError(errno.ENAMETOOLONG, "File name too long", "/w/x"), errors.PathTooLong, "路径过长"),
     (OSError(errno.EBUSY, "Device or resource busy", "/w/x"), errors.FileInUse, "被其他程序占用"),
@@ -126,6 +127,38 @@ def test_os_failures_become_one_chinese_line(exc, cls, words):
     assert isinstance(errors.os_fault(wrapped), cls)
     assert errors.os_fault(ValueError("a bug")) is None
 
+
+
+@pytest.mark.parametrize(("op", "words"), [
+    ("write", "没有写入权限：“/w/汇总”。请检查该文件或文件夹是否只读、是否有修改权限，改正后重新运行。"),
+    ("read", "没有读取权限：“/w/汇总”。请检查是否有打开该文件或文件夹的权限（网络共享盘还要看共享权限），"
+             "或它是否正被其他用户独占打开，改正后重新运行。"),
+    (None, "没有访问权限：“/w/汇总”。请检查是否有读取和修改该文件或文件夹的权限（网络共享盘还要看共享权限），"
+           "或它是否正被其他用户或程序占用，改正后重新运行。"),
+])
+def test_no_permission_says_the_read_or_the_write_refused(op, words):
+    """"没有写入权限…是否只读" of a file nobody may read sent the office to the folder's
+    read-only flag, not to the share's rights or the colleague holding the file (QA280)."""
+    for code in (errno.EACCES, errno.EPERM):
+        fault = errors.os_fault(PermissionError(code, "Permission denied", "/w/汇总"), op=op)
+        assert isinstance(fault, errors.NoPermission) and fault.message == words
+    # a read-only file system refuses writes alone
+    assert errors.os_fault(OSError(errno.EROFS, "Read-only file system", "/w/汇总"), op=op).message.startswith(
+        "没有写入权限：")
+
+
+def test_no_permission_unknown_op_goes_by_the_paths_mode(tmp_path, monkeypatch):
+    """The CLI's last catch does not know what was refused: a path the user may read but not
+    write was refused a write, and the other way round."""
+    path = tmp_path / "汇总.xlsx"
+    path.write_bytes(b"PK")
+    exc = PermissionError(errno.EACCES, "Permission denied", str(path))
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: mode != os.W_OK)
+    assert errors.os_fault(exc).message.startswith("没有写入权限：")
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: mode != os.R_OK)
+    assert errors.os_fault(exc).message.startswith("没有读取权限：")
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: True)  # an ACL, a share, root
+    assert errors.os_fault(exc).message.startswith("没有访问权限：")
 
 
 def test_the_reason_in_a_skipped_files_line_is_chinese():

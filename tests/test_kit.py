@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, on_time
 
+from toolkit import errors
 from toolkit.actions import kit
 from toolkit.actions.kit import Gap, KitError, build_kit, refresh_scripts
 from toolkit.cli import cli
@@ -92,12 +93,28 @@ def test_full_disk_and_no_permission_are_one_line(tmp_path, monkeypatch):
                                     "请腾出空间，或用 --out 指定别的磁盘。")
 
     def denied(*args, **kwargs):
-        raise PermissionError(errno.EACCES, "Permission denied", "/mnt/共享/kit")
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "kit"))
 
     monkeypatch.setattr(kit, "_build", denied)
     with pytest.raises(KitError) as caught:
         build_kit(tmp_path / "kit")
-    assert caught.value.message == "没有权限写入“/mnt/共享/kit”。请用 --out 指定一个自己有写权限的文件夹。"
+    assert caught.value.message == f"没有权限写入“{tmp_path / 'kit'}”。请用 --out 指定一个自己有写权限的文件夹。"
+
+    def staging(*args, **kwargs):  # the hidden folder the kit is made in is not the one to name (QA280)
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".~duban-kit-x1" / "wheels"))
+
+    monkeypatch.setattr(kit, "_build", staging)
+    with pytest.raises(KitError) as caught:
+        build_kit(tmp_path / "kit")
+    assert caught.value.message == f"没有权限写入“{tmp_path}”。请用 --out 指定一个自己有写权限的文件夹。"
+
+    def wheel_unreadable(*args, **kwargs):  # the --wheel given, outside the kit: a read (QA280)
+        raise PermissionError(errno.EACCES, "Permission denied", "/mnt/共享/duban-0.1.0-py3-none-any.whl")
+
+    monkeypatch.setattr(kit, "_build", wheel_unreadable)
+    with pytest.raises(errors.NoPermission) as caught:
+        build_kit(tmp_path / "kit")
+    assert caught.value.message.startswith("没有读取权限：“/mnt/共享/duban-0.1.0-py3-none-any.whl”。")
 
 
 def test_gaps_are_parsed_precisely():

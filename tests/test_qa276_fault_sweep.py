@@ -202,8 +202,9 @@ def test_open_a_memo_in_a_folder_that_cannot_be_read_says_so_not_never_made(issu
     monkeypatch.setattr(os, "scandir", refuse)
     result = _invoke(["-w", str(issued_ws.root), "open", "通报"])
     assert result.exit_code == 2, result.output
-    assert result.stderr == (f"错误：没有写入权限：“{refused}”。请检查该文件或文件夹是否只读、是否有修改权限，"
-                             "改正后重新运行。\n")
+    # listing a folder is a read: "没有写入权限…是否只读" sent the office to the wrong flag (QA280)
+    assert result.stderr == (f"错误：没有读取权限：“{refused}”。请检查是否有打开该文件或文件夹的权限"
+                             "（网络共享盘还要看共享权限），或它是否正被其他用户独占打开，改正后重新运行。\n")
 
 
 def test_open_before_any_memo_still_says_none_was_made(issued_ws):

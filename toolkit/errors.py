@@ -25,7 +25,7 @@ it in one place and exits with the class's ``exit_code``.
     ├── OutputLocked                a target file is open in Excel/WPS (exit 2)
     ├── SystemFault                 the operating system refused (exit 2), see `os_fault`
     │   ├── DiskFull                no space left (also SQLite "database or disk is full")
-    │   ├── NoPermission            no right to write (or read) a file or folder
+    │   ├── NoPermission            no right to read or write a file or folder
     │   ├── FileInUse               another program holds the file
     │   └── PathTooLong             the path is longer than the system allows
     ├── MailboxError                a mailbox step cannot continue: connect, TLS, login… (mailbox.py)
@@ -197,12 +197,16 @@ _MEANING = {
 
 
 def os_fault(exc: BaseException, path: str | os.PathLike | None = None,
-             fallback: str | os.PathLike | None = None) -> SystemFault | None:
+             fallback: str | os.PathLike | None = None, op: str | None = None) -> SystemFault | None:
     """The one-line Chinese error for an operating-system failure, or None if ``exc`` is not one.
 
     Looks through the exception's causes (openpyxl, zipfile and SQLite wrap OSError).
-    ``path`` is the file being written (named instead of the temporary file the OS named);
-    ``fallback`` the file to name only when the exception names none (SQLite never does).
+    ``path`` is the file being read or written (named instead of the temporary file the OS
+    named); ``fallback`` the file to name only when the exception names none (SQLite never does).
+    ``op`` is what was refused, ``"read"`` or ``"write"``: EACCES is the same number for
+    both, and "没有写入权限…是否只读" of a file nobody may read sent the office to the folder's
+    read-only flag instead of the share's rights or a colleague holding the file (QA280).
+    Unknown (None), the words say neither unless the path's own permissions tell.
     """
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
@@ -210,13 +214,13 @@ def os_fault(exc: BaseException, path: str | os.PathLike | None = None,
         if isinstance(exc, SystemFault):
             return exc
         if isinstance(exc, OSError) and not isinstance(exc, (ConnectionError, TimeoutError)):
-            fault = _from_oserror(exc, path if path is not None or exc.filename else fallback)
+            fault = _from_oserror(exc, path if path is not None or exc.filename else fallback, op)
             if fault is not None:
                 return fault
         named = _IO_ERRNO.search(str(exc)) if type(exc).__name__ == "SerialisationError" else None
         if named and isinstance(getattr(errno, named.group(1), None), int):  # lxml: "IO_ENOSPC"
             fault = _from_oserror(OSError(getattr(errno, named.group(1)), named.group(1)),
-                                  path if path is not None else fallback)
+                                  path if path is not None else fallback, op)
             if fault is not None:
                 return fault
         sqlite3 = sys.modules.get("sqlite3")  # not imported just for this: start-up time
@@ -243,7 +247,7 @@ def output_fault(exc: BaseException) -> SystemFault | None:
                        "请检查输出转到的位置后重新运行。")
 
 
-def _from_oserror(exc: OSError, given) -> SystemFault | None:
+def _from_oserror(exc: OSError, given, op: str | None = None) -> SystemFault | None:
     where = Path(given) if given is not None else (Path(exc.filename) if exc.filename else None)
     code, winerror = exc.errno, getattr(exc, "winerror", None)
     if code is None and winerror is None:
@@ -258,10 +262,34 @@ def _from_oserror(exc: OSError, given) -> SystemFault | None:
     if code in _DENIED:
         if where is not None and where.is_file() and _lock_owner_files(where):
             return FileInUse(f"文件被其他程序占用：“{_show(where)}”。请关闭正在使用它的程序后重新运行。")
-        return NoPermission(f"没有写入权限：“{_show(where)}”。请检查该文件或文件夹是否只读、"
-                            "是否有修改权限，改正后重新运行。")
+        return _denied(where, "write" if code == errno.EROFS else op or _refused_by_mode(where))
     if where is not None:
         return SystemFault(f"无法读写“{_show(where)}”：{os_reason(exc)}。请检查磁盘或网络盘后重新运行。")
+    return None
+
+
+def _denied(where: Path | None, op: str | None) -> NoPermission:
+    if op == "write":
+        return NoPermission(f"没有写入权限：“{_show(where)}”。请检查该文件或文件夹是否只读、"
+                            "是否有修改权限，改正后重新运行。")
+    if op == "read":
+        return NoPermission(f"没有读取权限：“{_show(where)}”。请检查是否有打开该文件或文件夹的权限"
+                            "（网络共享盘还要看共享权限），或它是否正被其他用户独占打开，改正后重新运行。")
+    return NoPermission(f"没有访问权限：“{_show(where)}”。请检查是否有读取和修改该文件或文件夹的权限"
+                        "（网络共享盘还要看共享权限），或它是否正被其他用户或程序占用，改正后重新运行。")
+
+
+def _refused_by_mode(where: Path | None) -> str | None:
+    """Which right the path's own mode lacks, when it lacks one and not the other: the
+    caller did not say what it did (the CLI's last catch). Both or neither: unknown (an
+    ACL, a share's rights, a file another user holds, or root's tests)."""
+    if where is None:
+        return None
+    with contextlib.suppress(OSError, ValueError):
+        if where.exists():
+            readable, writable = os.access(where, os.R_OK), os.access(where, os.W_OK)
+            if readable != writable:
+                return "read" if writable else "write"
     return None
 
 
@@ -285,9 +313,12 @@ def _from_sqlite(exc: Exception, given) -> SystemFault | None:
                         "已完成的部分不会重复。")
     if "unable to open database" in text and _longer_than_sqlite_takes(where):
         return _too_long(where)
-    if "readonly" in text or "read-only" in text or "unable to open database" in text:
+    if "readonly" in text or "read-only" in text:
         return NoPermission(f"没有写入权限：“{_show(where)}”。请检查工作区文件夹是否只读、是否有修改权限，"
                             "改正后重新运行。")
+    if "unable to open database" in text:  # no right to read the ledger, or to write beside it
+        return NoPermission(f"无法打开收件台账“{_show(where)}”：没有访问权限。请检查是否有读取和修改"
+                            "工作区文件夹及其中台账文件的权限（网络共享盘还要看共享权限），改正后重新运行。")
     if "database is locked" in text:
         return FileInUse(f"收件台账“{_show(where)}”被其他程序占用。请关闭正在使用它的程序后重新运行。")
     if "disk i/o error" in text:

@@ -126,7 +126,7 @@ def atomic_write(path: Path, write) -> Path:
             raise OutputLocked(f"无法写入“{path.name}”：文件正被其他程序打开，请关闭后重试。") from exc
         raise _fault(exc, path.parent) from exc
     except Exception as exc:
-        fault = errors.os_fault(exc, path)
+        fault = errors.os_fault(exc, path, op="write")
         if fault is None:
             raise
         raise _fault(exc, path) from exc
@@ -158,7 +158,7 @@ def replace(tmp: Path, path: Path) -> None:
 
 def _fault(exc: BaseException, where: Path) -> errors.DubanError:
     """The Chinese line for ``exc``, naming ``where`` (not the temporary file the OS named)."""
-    fault = errors.os_fault(exc, where)
+    fault = errors.os_fault(exc, where, op="write")
     if fault is not None:
         return fault
     # an OSError without an error number (a library's own): its text is English

@@ -342,7 +342,7 @@ def _remove(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bo
 def _not_removed(ws: Workspace, path: Path, exc: OSError, failed: list[str] | None) -> None:
     log.warning("无法从收件箱移除 %s：%s（下次运行会再次处理，不会重复计数）", path, exc)
     if failed is not None:
-        fault = errors.os_fault(exc, path.parent)
+        fault = errors.os_fault(exc, path.parent, op="write")
         failed.append(f"{path.relative_to(ws.inbox) if path.is_relative_to(ws.inbox) else path.name}"
                       f"（{_why(fault)}）")
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import keyring
 
-from .errors import BadConfig, DubanError
+from .errors import BadConfig, DubanError, os_reason
 from .imap_parse import (
     MessageInfo,
     internaldate_arg,
@@ -171,6 +171,10 @@ def save_password(mail: MailSettings, password: str) -> None:
         keyring.set_password(KEYRING_SERVICE, mail.user, password)
     except Exception as exc:
         log.warning("keyring: %s: %s", type(exc).__name__, exc)
+        if isinstance(exc, OSError) and exc.errno is not None:  # a keyring kept in a file: full disk, no right
+            where = f"：“{exc.filename}”" if exc.filename else ""
+            raise MailboxError(f"无法把密码保存到系统凭据管理器（{os_reason(exc)}{where}）。请改正后重新运行 "
+                               f"duban mail login，或改为设置环境变量 {PASSWORD_ENV}。") from None
         raise MailboxError(f"无法把密码保存到系统凭据管理器（这台电脑上没有可用的凭据管理器）。"
                            f"可改为设置环境变量 {PASSWORD_ENV}。") from None
 

@@ -42,7 +42,7 @@ def reason(exc: BaseException, path: Path | None = None) -> str:
     """Why writing failed, as the coordinator should read it."""
     if isinstance(exc, errors.DubanError):
         return exc.message
-    fault = errors.os_fault(exc, path)
+    fault = errors.os_fault(exc, path, op="write")
     if fault is not None:
         return fault.message
     return f"生成时出错（{type(exc).__name__}），详见日志"

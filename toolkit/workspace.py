@@ -388,12 +388,12 @@ class RunLock:
             try:
                 return os.open(self.path, os.O_RDONLY)
             except FileNotFoundError:
-                fault = errors.os_fault(exc, self.path.parent)
+                fault = errors.os_fault(exc, self.path.parent, op="write")
                 if isinstance(fault, errors.NoPermission):
                     return None  # read-only workspace: nobody can change it, so no lock needed
                 raise (fault or exc) from exc
             except OSError:
-                raise (errors.os_fault(exc, self.path.parent) or exc) from exc
+                raise (errors.os_fault(exc, self.path.parent, op="write") or exc) from exc
 
     def __exit__(self, *exc: object) -> None:
         if self.fd is not None:

@@ -338,7 +338,8 @@ def _read_verdicts(ws: Workspace, period: Period, master: Master) -> dict[str, t
         import sqlite3
 
         if isinstance(exc, (errors.DubanError, OSError, sqlite3.Error)):
-            fault = exc if isinstance(exc, errors.DubanError) else errors.os_fault(exc, fallback=ws.ledger_path)
+            fault = exc if isinstance(exc, errors.DubanError) else \
+                errors.os_fault(exc, fallback=ws.ledger_path, op="read")
             log.warning("下发时未能读出%s的报送状态：%s", period.label, fault.message if fault else exc)
             log.info("技术信息", exc_info=exc)
         else:

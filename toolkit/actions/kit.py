@@ -37,6 +37,8 @@ from pathlib import Path
 
 from .. import errors
 from ..progress import Progress, no_progress
+from .kit_files import replace_folder as _replace_folder
+from .kit_files import zip_folder as _zip_folder
 
 DEFAULT_FOLDER = "督办离线安装包"
 WORKSPACE_FOLDER = "督办工作区"
@@ -224,6 +226,8 @@ def build_kit(out: Path | None = None, platforms: list[str] | None = None, pytho
         return _build(folder, targets, chosen, versions, wheel, make_zip, progress)
     except OSError as exc:
         raise _os_error(exc, folder) from exc
+    except errors.SystemFault as fault:  # `init` in the staging folder names its hidden path
+        raise (_os_error(fault.__cause__, folder) if isinstance(fault.__cause__, OSError) else fault) from fault
 
 
 def _build(folder: Path, targets: list[Target], chosen: list[str], versions: list[str], wheel: Path | None,
@@ -268,14 +272,19 @@ def _build(folder: Path, targets: list[Target], chosen: list[str], versions: lis
 
 
 def _os_error(exc: OSError, folder: Path) -> KitError | OSError:
-    """A full disk or a folder we may not write to is the user's to fix: say which."""
-    where = exc.filename or folder.parent
-    if exc.errno == errno.ENOSPC:
+    """A full disk or a folder we may not write to is the user's to fix: say which. The
+    folder the kit goes to is named, not the temporary one the OS named; a file outside it
+    (the --wheel given) was read, and "没有权限写入" of it was wrong (QA280)."""
+    named = Path(exc.filename) if exc.filename else folder.parent
+    if not named.is_relative_to(folder.parent):
+        return errors.os_fault(exc, named, op="read") or exc
+    where = folder.parent if ".~duban-" in str(named.relative_to(folder.parent)) else named
+    if isinstance(errors.os_fault(exc), errors.DiskFull):
         return KitError(f"磁盘空间不足，无法在“{folder.parent}”生成安装包（约需 {KIT_MB} MB）。"
                         "请腾出空间，或用 --out 指定别的磁盘。")
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return KitError(f"没有权限写入“{where}”。请用 --out 指定一个自己有写权限的文件夹。")
-    return exc
+    return errors.os_fault(exc, where, op="write") or exc
 
 
 def refresh_scripts(root: str | Path, keep_installer: bool = False) -> list[Path]:
@@ -648,51 +657,6 @@ GUIDE = """\
 六、遇到问题
   每个脚本失败时都写明原因和办法。安装过程记在工作区的“日志\\安装.log”，使用过程记在
   “日志\\duban.log”，求助时把它们发给技术支持。"""
-
-
-def _replace_folder(staging: Path, folder: Path) -> None:
-    """Swap the finished kit in; a previous kit is removed only once the new one is in place."""
-    old = None
-    if folder.exists():
-        old = folder.parent / f".~duban-old-{folder.name}"
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(folder, old)
-    os.replace(staging, folder)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _zip_folder(folder: Path, zip_path: Path) -> None:
-    """Zip the kit under its folder name. Modes are set explicitly (as if made on Unix), so
-    .sh scripts keep their execute bit even when the kit was built on Windows; empty folders
-    (收件箱) get their own entries; wheels are stored, as they are compressed already."""
-    tmp = zip_path.with_name(f".~duban-{zip_path.name}")
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-            for path in [folder, *sorted(folder.rglob("*"))]:
-                arc = folder.name + ("/" + path.relative_to(folder).as_posix() if path != folder else "")
-                if path.is_dir():
-                    info = zipfile.ZipInfo(arc + "/", _zip_time(path))
-                    info.create_system = 3
-                    info.external_attr = (0o40755 << 16) | 0x10
-                    z.writestr(info, b"")
-                    continue
-                info = zipfile.ZipInfo(arc, _zip_time(path))
-                info.create_system = 3
-                executable = path.suffix in (".sh", ".command")
-                info.external_attr = (0o100755 if executable else 0o100644) << 16
-                info.compress_type = zipfile.ZIP_STORED if path.suffix == ".whl" else zipfile.ZIP_DEFLATED
-                with open(path, "rb") as src, z.open(info, "w") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 20)
-        os.replace(tmp, zip_path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-
-
-def _zip_time(path: Path) -> tuple[int, int, int, int, int, int]:
-    stamp = dt.datetime.fromtimestamp(path.stat().st_mtime)
-    return max(stamp, dt.datetime(1980, 1, 1)).timetuple()[:6]
 
 
 def _mb(size: int) -> str:

@@ -82,7 +82,8 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     try:
         key = scan_key(template.read_bytes())
     except OSError as exc:  # a template nobody may read, or a folder by that name
-        raise (errors.os_fault(exc, template) or errors.BadTemplate(f"无法读取通报模板“{template}”。")) from exc
+        raise (errors.os_fault(exc, template, op="read")
+               or errors.BadTemplate(f"无法读取通报模板“{template}”。")) from exc
     scanned = _last_clean_scan(ws) == key
     path = atomic_write(folder / name, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned))
     if not scanned:
@@ -231,7 +232,7 @@ def _write_pdf(docx: Path) -> Path:
         except PermissionError as exc:
             if target.exists():
                 raise busy from exc
-            raise (errors.os_fault(exc, target.parent) or busy) from exc
+            raise (errors.os_fault(exc, target.parent, op="write") or busy) from exc
         except OSError as exc:
-            raise (errors.os_fault(exc, target) or busy) from exc
+            raise (errors.os_fault(exc, target, op="write") or busy) from exc
     return target

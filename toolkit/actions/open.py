@@ -53,7 +53,7 @@ def _files_under(base: Path) -> list[Path]:
     "还没有生成过通报" (QA276)."""
     def refuse(exc: OSError) -> None:
         if not (isinstance(exc, FileNotFoundError) and exc.filename == str(base)):
-            raise exc
+            raise (errors.os_fault(exc, op="read") or exc) from exc  # listing a folder is a read
 
     return [Path(folder) / name for folder, _, names in os.walk(base, onerror=refuse) for name in names]
 

@@ -101,7 +101,7 @@ def read_docx(path: Path) -> WordDocument:
     try:  # read here: python-docx took a file it could not open for a broken one (QA276)
         data = path.read_bytes()
     except OSError as exc:
-        raise (errors.os_fault(exc, path) or exc) from exc
+        raise (errors.os_fault(exc, path, op="read") or exc) from exc
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a broken package
@@ -214,7 +214,7 @@ def xlsx_grids(path: Path) -> tuple[list[Grid], str]:
     try:
         wb = load_workbook(str(path))  # by content: a WPS .et is the .xls it holds
     except (CalamineError, OSError, ValueError) as exc:
-        if isinstance(exc, OSError) and (fault := errors.os_fault(exc, path)):
+        if isinstance(exc, OSError) and (fault := errors.os_fault(exc, path, op="read")):
             raise fault from exc  # held by Excel or WPS, no right to it: not a broken workbook
         if path.suffix.lower() in WPS_SHEET_EXTS:  # WPS's own encryption or a private format
             raise unsupported(path) from exc

@@ -304,7 +304,7 @@ def read_own_workbook(path: Path) -> Master | None:
         # name's extension and refused WPS's .et (an .xls inside: QA183)
         data = path.read_bytes()
     except OSError as exc:  # not "not ours": imported as a table, its 单位名录 was lost (QA276)
-        raise (errors.os_fault(exc, path) or exc) from exc
+        raise (errors.os_fault(exc, path, op="read") or exc) from exc
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
         meta = next((n for n in wb.sheet_names if squash(n) == "_meta"), None)
