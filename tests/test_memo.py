@@ -424,7 +424,7 @@ def test_docx_figures_and_named_units_match_consolidation(rendered, cons, month)
     no_lead = sum(not t.leads for t in cons.tasks if t.status == "未报送")
     assert no_lead == 1
     assert f"牵头单位未报送进展的{counts['未报送'] - 1}项（占{pct(counts['未报送'] - 1, n)}）" in overview
-    assert f"未明确牵头单位的1项（占{pct(1, n)}）" in overview
+    assert f"未明确牵头单位、未报送进展的1项（占{pct(1, n)}）" in overview
     assert f"上述任务中，已超过完成时限仍未完成的有{len(cons.overdue)}项" in overview
 
     # table by 一级任务: one row per 一级任务 plus 合计, numbers as consolidated

@@ -19,7 +19,7 @@ import pytest
 
 from toolkit.consolidate import UnitStatus
 from toolkit.master.importer import import_master
-from toolkit.memo.context import _recipients
+from toolkit.memo.addressees import recipients as _recipients
 from toolkit.period import Period
 from toolkit.resources import resource
 from toolkit.returns import SHEET, build_return

@@ -13,7 +13,8 @@ from __future__ import annotations
 import pytest
 
 from toolkit.consolidate import UnitStatus
-from toolkit.memo.context import _naming_rank, _recipients, arrangement
+from toolkit.memo.addressees import recipients as _recipients
+from toolkit.memo.context import _naming_rank, arrangement
 from toolkit.units import town_kind
 
 

@@ -32,7 +32,7 @@ from test_qa70_province_groups import _xlsx
 
 from toolkit.consolidate import UnitStatus
 from toolkit.master import import_master
-from toolkit.memo.context import _recipients
+from toolkit.memo.addressees import recipients as _recipients
 from toolkit.places import plan_level, plan_place
 from toolkit.units import Directory, Unit, guess_kind, is_town
 

@@ -286,7 +286,7 @@ def test_after_the_deadline_the_memos_task_figures_are_the_overviews(month):
     sec1 = memo_part(o["memo"], "一、总体进展情况", "二、")
     assert f"进展滞后{fig['滞后']}项" in sec1
     assert f"已超过完成时限仍未完成的有{fig['超期未完成（完成时限已过）']}项" in sec1
-    missing = sum(int(n) for n in re.findall(r"(?:牵头单位未报送进展的|未明确牵头单位的)(\d+)项", sec1))
+    missing = sum(int(n) for n in re.findall(r"(?:牵头单位未报送进展的|未明确牵头单位、未报送进展的)(\d+)项", sec1))
     assert missing == fig["未报送"]
     lag_ids = [str(t["任务编号"]) for t in table(o["book"], "滞后超期", "任务编号")]
     sec3 = memo_part(o["memo"], "三、滞后及超期任务", "四、")

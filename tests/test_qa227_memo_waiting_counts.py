@@ -85,9 +85,9 @@ def test_before_the_deadline_the_memo_counts_the_tasks_waiting_on_a_lead_sent_ba
             ctx.task_not_reported_not_issued) == (26, 0, 1, 0)
     assert ctx.overview_text.startswith(
         "东莞市2022年政务服务全域标准化专项行动共43项任务。截至2022年6月底，尚无已完成的任务，序时推进16项（占37.2%），"
-        "牵头单位报送尚未截止的26项（占60.5%），未明确牵头单位的1项（占2.3%）。上述任务中，有6项已过完成时限、"
+        "牵头单位报送尚未截止的26项（占60.5%），未明确牵头单位、未报送进展的1项（占2.3%）。上述任务中，有6项已过完成时限、"
         "牵头单位报送尚未截止。"), ctx.overview_text
-    assert "报送有误已退回、尚无合格进展" not in ctx.overview_text and "未报送进展的" not in ctx.overview_text
+    assert "报送有误已退回、尚无合格进展" not in ctx.overview_text and "牵头单位未报送进展的" not in ctx.overview_text
     # the task's own sentence says what happened to its lead, as 任务汇总's 未报送单位 does
     item = next(t for t in ctx.attention if t.id == "1.1")
     assert item.summary == (f"牵头单位：{SZ}；完成时限：2022年6月；进展情况：牵头单位尚无合格的报送，完成时限已过、报送尚未截止；"

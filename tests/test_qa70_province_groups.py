@@ -39,7 +39,7 @@ from toolkit.filling import Answer, Filling, fill_return
 from toolkit.groups import group_kind, group_members
 from toolkit.master import import_master
 from toolkit.master.grammar import parse_departments
-from toolkit.memo.context import _recipients
+from toolkit.memo.addressees import recipients as _recipients
 from toolkit.period import Period
 from toolkit.places import plan_level
 from toolkit.units import Directory, Unit, government_kind

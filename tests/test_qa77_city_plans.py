@@ -23,7 +23,7 @@ from toolkit.consolidate import UnitStatus
 from toolkit.groups import group_members
 from toolkit.master import import_master
 from toolkit.master.importer import _kind_hint
-from toolkit.memo.context import _recipients
+from toolkit.memo.addressees import recipients as _recipients
 from toolkit.places import plan_level, plan_place
 from toolkit.units import Directory, Unit, guess_kind
 

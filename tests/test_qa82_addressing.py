@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from toolkit.consolidate import UnitStatus
 from toolkit.groups import group_members
 from toolkit.master import import_master
-from toolkit.memo.context import _recipients
+from toolkit.memo.addressees import recipients as _recipients
 from toolkit.units import Directory, Unit, dept_kind, guess_kind
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"

@@ -137,7 +137,9 @@ def test_the_city_memo_says_the_year_once_and_names_the_work(_lishui):
     assert "".join(_lishui[:4]).replace("\n", "").startswith(title)
     assert ("根据2023年市政府工作报告重点工作安排，各责任单位按月报送任务进展情况。"
             "现将2023年6月进展情况通报如下：") in _lishui
-    assert "各县（市、区）人民政府，市直各有关单位：" in _lishui
+    # its 开发区管委会 is named 未报送 below: addressed beside the governments, not under 市直 (QA278)
+    assert "各县（市、区）人民政府、丽水经济技术开发区管理委员会，市直各有关单位：" in _lishui
+    assert "开发区1个：丽水经济技术开发区管理委员会" in "\n".join(_lishui)
     assert "责任分解" not in "\n".join(_lishui)
 
 

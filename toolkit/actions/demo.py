@@ -32,6 +32,10 @@ from .issue import issue_returns
 from .run import RunResult, run_cycle
 
 DEMO_PERIOD = Period(2022, 6)
+#: the office's day in the demo: after the deadline (5 July) and every simulated return (the
+#: last on 8 July), a Wednesday. Its 通报 is dated so, not the machine's today: a June 2022
+#: memo dated 2026 asked for July's returns "by 2022年8月5日", in its past (QA278)
+DEMO_DAY = dt.datetime(2022, 7, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DEMO_MARK = "# 由 duban demo 生成"
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程"
@@ -252,5 +256,5 @@ def run_demo(folder: str | Path = "督办演示", pdf: bool = False,
     plan = build_demo(root, progress)
     ws = find_workspace(root, explicit=True)
     with ws.lock():
-        result = run_cycle(ws, DEMO_PERIOD, pdf, progress)
+        result = run_cycle(ws, DEMO_PERIOD, pdf, progress, issue_date=DEMO_DAY.date())
     return DemoResult(root, result, plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -81,9 +82,10 @@ class NothingReceived(errors.NothingToDo):
 
 
 def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
-              progress: Progress = no_progress, fetch: bool = True) -> RunResult:
+              progress: Progress = no_progress, fetch: bool = True, issue_date: dt.date | None = None) -> RunResult:
     """Fetch the office mailbox (``fetch``, when [mail] sets one up), collect the inbox for
-    ``period``, merge, and write the memo (one consolidation for both).
+    ``period``, merge, and write the memo (one consolidation for both), dated ``issue_date``
+    (the office's today when None; `duban demo` gives its simulated day).
 
     A mailbox that cannot be fetched stops the run before anything is merged
     (`mail.fetch_first`): the 通报 would name 未报送 units whose returns sit in it.
@@ -125,7 +127,7 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
     # The memo is filled in a second process while this one writes the workbook: both come
     # from the one consolidation and touch different files (W1: run 100 ms shorter). The
     # PDF is made here afterwards, so that LibreOffice is never a worker's child.
-    job = (ws, target, cons)
+    job = (ws, target, cons, issue_date)
     with parallel.Background(_memo_job, job) as memo_job:
         merged = merge(ws, target, cons)
         memo_result, memo_error = None, ""
@@ -144,6 +146,6 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
     return RunResult(target, collected, merged, memo_result, memo_error, mailbox, fetched)
 
 
-def _memo_job(job: tuple[Workspace, Period, Consolidation]) -> MemoResult:
-    ws, period, cons = job
-    return write_memo(ws, period, None, False, consolidation=cons)
+def _memo_job(job: tuple[Workspace, Period, Consolidation, dt.date | None]) -> MemoResult:
+    ws, period, cons, issue_date = job
+    return write_memo(ws, period, None, False, issue_date=issue_date, consolidation=cons)

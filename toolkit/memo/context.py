@@ -21,15 +21,13 @@ from ..places import plan_level
 from ..text import NAME_PART_BYTES, LazyPattern, name_part, task_title, unended
 from ..units import (
     SECTION,
-    below_plan,
     government_kind,
-    government_level,
     say_sections,
     town_kind,
-    town_phrase,
 )
 from ..vocab import OVERDUE_WAITING, Outcome, Owed, Role, Status, UnitState
 from . import sentences
+from .addressees import recipients
 from .gbt9704 import signature_pads, title_lines
 from .sentences import Appendix, Point, names_text, num, pct
 
@@ -270,72 +268,6 @@ def _level1_name(name: str) -> str:
     return unended(re.sub(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*", "", name or "")) or "（未分类）"
 
 
-def _recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
-    """主送, as a government's own 通报 reads: the governments below the plan's by their kind
-    (各地级以上市人民政府, 各县（市、区）人民政府: 广东, 清远), the towns as their names end
-    (各镇街（园区）, 各乡镇, 各街道), then the plan's own departments (市直, 县直, 区直各有关单位;
-    各有关单位 when the level is unknown). ``own`` is what the plan's departments are called
-    when not after its level: 区 for an autonomous region's (区直各有关单位)."""
-    if not units:
-        return "各有关单位："
-    governments = [u for u in units if government_kind(u.kind)]
-    # cities before counties, each kind once in the directory's order
-    kinds = sorted(dict.fromkeys(u.kind for u in governments), key=lambda k: government_level(k, level) != "city")
-    counties = [k for k in kinds if government_level(k, level) == "county"]
-    # a city's 市, 区 and 县 (three kinds) are one 各县（市、区）人民政府, as its 通报 reads, not three
-    phrases = [_government_phrase(k) for k in kinds if len(counties) < 2 or k not in counties]
-    phrases += [_counties_phrase(counties)] if len(counties) > 1 else []
-    towns = town_phrase([u.unit for u in units if town_kind(u.kind)])
-    others = [u for u in units if not town_kind(u.kind) and not government_kind(u.kind)]
-    # a county's own departments in a city's plan (英德市教育局, 县直部门) are no 市直 unit: their
-    # governments, when addressed, reach them; else they are addressed as their counties'
-    lower = list(dict.fromkeys(u.kind for u in others if below_plan(u.kind, level)))
-    others = [u for u in others if u.kind not in lower]
-    if lower and not counties:
-        phrases.append(_counties_phrase(lower, "有关单位"))
-    # units stationed in the place by a higher level (中央驻鄂单位, 中直驻莞单位) are none of the
-    # plan's own departments: 湖北's 通报 named 人行武汉分行 未报送 under 省直各有关单位 alone (QA136)
-    stationed = list(dict.fromkeys(u.kind for u in others if _STATIONED.search(u.kind)))
-    others = [u for u in others if u.kind not in stationed]
-    if others and all(u.kind == SECTION for u in others):
-        departments = "各有关科室"
-    else:
-        departments = f"{own or level}直各有关单位" if level else "各有关单位"
-    parts = [*phrases, *([towns] if towns else []), *([departments] if others else []),
-             *(_STATIONED.sub(r"\1有关\2", k) for k in stationed)]
-    return "，".join(parts) + "："
-
-
-#: a directory kind of units stationed in the place by a higher level: 中央驻鄂单位, 中直驻莞单位,
-#: 省驻市机构
-_STATIONED = re.compile(r"(?<=驻)(.{1,2})(单位|机构)$")
-
-
-def _government_phrase(kind: str) -> str:
-    """How a 通报 addresses the governments of a directory kind: 地级以上市 → 各地级以上市人民政府,
-    县（市、区） → 各县（市、区）人民政府; a kind naming its body keeps it (县区政府 → 各县区政府);
-    a prefecture (地区) or a league (盟) is governed by a 行政公署 (内蒙古: 各盟行政公署)."""
-    kind = re.sub(r"^各", "", kind)
-    if re.search("政府|行政公署$", kind):
-        return f"各{kind}"
-    return f"各{kind}行政公署" if kind in ("地区", "盟") else f"各{kind}人民政府"
-
-
-def _counties_phrase(kinds: list[str], body: str = "人民政府") -> str:
-    """One phrase for the county-level governments of several kinds (县, 县级市, 市辖区, a city's
-    plain 市): 各县（市、区）人民政府, 各县（区）人民政府, 各旗县（市、区）人民政府 as the kinds say;
-    ``body`` 有关单位 for their departments' kinds (县直部门, 区直部门: 各县（区）有关单位)."""
-    said = "".join(re.sub("县级市|市辖区", lambda m: m.group()[-1], re.sub("(人民)?政府$", "", k)) for k in kinds)
-    words = [w for w in ("旗", "县", "市", "区") if w in said]
-    if words == ["市", "区"] and any("县级市" in k for k in kinds):
-        # 广州 (区 and 县级市, no 县): 各区、县级市人民政府 as its own documents read, not 各市（区）:
-        # 市 first reads as cities in a city's own 通报
-        return f"各区、县级市{body}"
-    head = "旗县" if {"旗", "县"} <= set(words) else words[0]
-    rest = [w for w in words if w not in head]
-    return f"各{head}（{'、'.join(rest)}）{body}" if rest else f"各{head}{body}"
-
-
 def _naming_rank(u: UnitStatus) -> int:
     """Where a unit stands when the memo names units: the plan's own departments, then the
     governments below it (cities, then counties), then the towns, each in the directory's order,
@@ -541,7 +473,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         due_text=sentences.due_text(cn_date(cons.due), own_dues, MAX_INLINE_UNITS) if cons.due else "",
         next_due_date_text=cn_date(next_due), next_own_dues=next_own_dues, next_due_text="",
         as_of=cons.as_of or "", title=title, title_lines=title_lines(title),
-        recipients=_recipients(cons.units, level, "区" if autonomous else ""), level=level,
+        recipients=recipients(cons.units, level, "区" if autonomous else ""), level=level,
         # a bureau's plan among its own 科室 asks its own leaders, not the 市级 government
         coordination=("需自治区层面协调解决的" if autonomous else f"需{level}级层面协调解决的")
         if level and any(u.kind != SECTION for u in cons.units) else "需要协调解决的",

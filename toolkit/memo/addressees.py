@@ -1,0 +1,98 @@
+"""The 通报's 主送 (addressee line), built from the kinds of the units it names: the governments
+below the plan's, the towns, then the plan's own departments."""
+
+from __future__ import annotations
+
+import re
+
+from ..consolidate import UnitStatus
+from ..units import DEPARTMENT_KIND, SECTION, below_plan, government_kind, government_level, town_kind, town_phrase
+
+
+def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
+    """主送, as a government's own 通报 reads: the governments below the plan's by their kind
+    (各地级以上市人民政府, 各县（市、区）人民政府: 广东, 清远), the towns as their names end
+    (各镇街（园区）, 各乡镇, 各街道), then the plan's own departments (市直, 县直, 区直各有关单位;
+    各有关单位 when the level is unknown). ``own`` is what the plan's departments are called
+    when not after its level: 区 for an autonomous region's (区直各有关单位)."""
+    if not units:
+        return "各有关单位："
+    governments = [u for u in units if government_kind(u.kind)]
+    # cities before counties, each kind once in the directory's order
+    kinds = sorted(dict.fromkeys(u.kind for u in governments), key=lambda k: government_level(k, level) != "city")
+    counties = [k for k in kinds if government_level(k, level) == "county"]
+    # a city's 市, 区 and 县 (three kinds) are one 各县（市、区）人民政府, as its 通报 reads, not three
+    phrases = [_government_phrase(k) for k in kinds if len(counties) < 2 or k not in counties]
+    phrases += [_counties_phrase(counties)] if len(counties) > 1 else []
+    towns = town_phrase([u.unit for u in units if town_kind(u.kind)])
+    others = [u for u in units if not town_kind(u.kind) and not government_kind(u.kind)]
+    # a zone's 管委会 is addressed as its own kind, beside the governments (QA278): 丽水's 通报
+    # named its 开发区管委会 未报送 under "各县（市、区）人民政府，市直各有关单位", which addresses no 管委会
+    zones = [u.unit for u in others if is_zone(u)]
+    others = [u for u in others if not is_zone(u)]
+    if zones:
+        # one is named (as its zone when the directory names it so: 松山湖高新区 → its 管委会)
+        one = zones[0] + ("管委会" if re.search(r"(开发区|经开区|高新区|园区|功能区|新区)$", zones[0]) else "")
+        said = one if len(zones) == 1 else "各开发区管委会"
+        phrases = [*phrases[:-1], f"{phrases[-1]}、{said}"] if phrases else [said]
+    # a county's own departments in a city's plan (英德市教育局, 县直部门) are no 市直 unit: their
+    # governments, when addressed, reach them; else they are addressed as their counties'
+    lower = list(dict.fromkeys(u.kind for u in others if below_plan(u.kind, level)))
+    others = [u for u in others if u.kind not in lower]
+    if lower and not counties:
+        phrases.append(_counties_phrase(lower, "有关单位"))
+    # units stationed in the place by a higher level (中央驻鄂单位, 中直驻莞单位) are none of the
+    # plan's own departments: 湖北's 通报 named 人行武汉分行 未报送 under 省直各有关单位 alone (QA136)
+    stationed = list(dict.fromkeys(u.kind for u in others if _STATIONED.search(u.kind)))
+    others = [u for u in others if u.kind not in stationed]
+    if others and all(u.kind == SECTION for u in others):
+        departments = "各有关科室"
+    else:
+        departments = f"{own or level}直各有关单位" if level else "各有关单位"
+    parts = [*phrases, *([towns] if towns else []), *([departments] if others else []),
+             *(_STATIONED.sub(r"\1有关\2", k) for k in stationed)]
+    return "，".join(parts) + "："
+
+
+#: a zone's own kind in a directory (开发区, 高新区, 开发区管委会), not a department's (开发区直属单位)
+_ZONE_KIND = re.compile(r"(开发区|经开区|高新区|园区|功能区|新区|管委会?)$")
+#: a zone's government by its name (滁州经开区管委会, 开发区管委): a name the directory files as a
+#: department (guessed 市直部门 on import); not a department named after its zone (高新区建设指挥部)
+_ZONE_NAME = re.compile(r"(开发区|经开区|高新区|园区|功能区|新区|保税区|集聚区|示范区|试验区)(管委会?|管理委员会)$")
+
+
+def is_zone(u: UnitStatus) -> bool:
+    """Whether ``u`` is the government of a development zone or park (开发区管委会), by its kind
+    or, of a kind that files it among departments, by its name."""
+    kind = u.kind.strip()
+    return bool(_ZONE_KIND.search(kind) and not DEPARTMENT_KIND.search(kind)) or bool(_ZONE_NAME.search(u.unit))
+
+
+#: a directory kind of units stationed in the place by a higher level: 中央驻鄂单位, 中直驻莞单位,
+#: 省驻市机构
+_STATIONED = re.compile(r"(?<=驻)(.{1,2})(单位|机构)$")
+
+
+def _government_phrase(kind: str) -> str:
+    """How a 通报 addresses the governments of a directory kind: 地级以上市 → 各地级以上市人民政府,
+    县（市、区） → 各县（市、区）人民政府; a kind naming its body keeps it (县区政府 → 各县区政府);
+    a prefecture (地区) or a league (盟) is governed by a 行政公署 (内蒙古: 各盟行政公署)."""
+    kind = re.sub(r"^各", "", kind)
+    if re.search("政府|行政公署$", kind):
+        return f"各{kind}"
+    return f"各{kind}行政公署" if kind in ("地区", "盟") else f"各{kind}人民政府"
+
+
+def _counties_phrase(kinds: list[str], body: str = "人民政府") -> str:
+    """One phrase for the county-level governments of several kinds (县, 县级市, 市辖区, a city's
+    plain 市): 各县（市、区）人民政府, 各县（区）人民政府, 各旗县（市、区）人民政府 as the kinds say;
+    ``body`` 有关单位 for their departments' kinds (县直部门, 区直部门: 各县（区）有关单位)."""
+    said = "".join(re.sub("县级市|市辖区", lambda m: m.group()[-1], re.sub("(人民)?政府$", "", k)) for k in kinds)
+    words = [w for w in ("旗", "县", "市", "区") if w in said]
+    if words == ["市", "区"] and any("县级市" in k for k in kinds):
+        # 广州 (区 and 县级市, no 县): 各区、县级市人民政府 as its own documents read, not 各市（区）:
+        # 市 first reads as cities in a city's own 通报
+        return f"各区、县级市{body}"
+    head = "旗县" if {"旗", "县"} <= set(words) else words[0]
+    rest = [w for w in words if w not in head]
+    return f"各{head}（{'、'.join(rest)}）{body}" if rest else f"各{head}{body}"
