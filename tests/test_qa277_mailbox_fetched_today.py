@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 
+import pytest
 import test_mail_send
 from conftest import PERIOD, ledger_at
 from test_evidence import clean
@@ -145,6 +146,7 @@ def test_a_fetch_that_cannot_connect_is_recorded_as_not_complete(issued_ws, coll
     assert write_reminders(ws, PERIOD).notes == ["还没有收取过邮箱（今天 18:00 的收取没有完成）" + DO]
 
 
+@pytest.mark.slow  # real mail servers: run in CI, out of the quick loop
 def test_every_fetch_is_recorded_and_remind_after_one_today_says_nothing(issued_ws, make_return, servers, run):
     """The real mailbox: a fetch that stores a return, then one that finds nothing new (no
     ``mail_fetched`` row), each a run; remind on the same day says nothing of the mailbox."""
@@ -167,6 +169,7 @@ def test_every_fetch_is_recorded_and_remind_after_one_today_says_nothing(issued_
     assert "石龙镇" not in reminded.output
 
 
+@pytest.mark.slow  # real mail servers: run in CI, out of the quick loop
 def test_mail_send_remind_says_when_the_mailbox_was_last_fetched(issued_ws, servers, collecting_on, run):
     """The 催报 drafts were written yesterday after a fetch; the office sends them today without
     fetching: the list it confirms says when the mailbox was last fetched."""

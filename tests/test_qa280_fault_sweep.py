@@ -299,6 +299,7 @@ def _forget_fetched(ws) -> None:
         ledger.conn.execute("DELETE FROM mail_fetched")
 
 
+@pytest.mark.slow  # real mail servers, a run per fault: run in CI, out of the quick loop
 @pytest.mark.parametrize("fault", LEDGER_FAULTS)
 def test_mail_fetch_ledger_refused(issued_ws, make_return, mail_servers, office_password, monkeypatch, fault):
     """The ledger refuses the row of a mail stored: one line, and the next fetch has it."""
@@ -359,6 +360,7 @@ def test_mail_checked_ledger_refused(issued_ws, monkeypatch, fault):
     assert ok.exit_code == 0, ok.output
 
 
+@pytest.mark.slow  # real mail servers, a run per fault: run in CI, out of the quick loop
 @pytest.mark.parametrize("errno_", [errno.ENOSPC, errno.EACCES])
 def test_mail_login_keyring_refused_by_the_system_says_why(issued_ws, mail_servers, run, errno_):
     """A keyring that keeps its passwords in a file (keyrings.alt, a Linux desktop's) on a full
@@ -408,6 +410,7 @@ def _sent_once_each(ws, s, units) -> None:
     assert [len(received(s, address(n))) for n in range(len(units))] == [1] * len(units)
 
 
+@pytest.mark.slow  # real mail servers, a run per fault: run in CI, out of the quick loop
 @pytest.mark.parametrize("fault", LEDGER_FAULTS)
 def test_mail_send_ledger_refused(issued_ws, servers, monkeypatch, fault):
     """The ledger refuses the row that says the second mail is being sent (before it goes)."""
