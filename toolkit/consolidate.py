@@ -18,7 +18,7 @@ from typing import Any
 from . import files
 from .dates import cn_date, units_dues_text
 from .details import Details
-from .disputed import Disputed, disputed_notes, disputed_returns, disputed_told
+from .disputed import Disputed, disputed_returns, disputed_told
 from .file_time import FileTime, answered_times, file_time_notes, file_time_told, file_times, time_marked, weak_kept
 from .issued_month import (
     Basis,
@@ -34,7 +34,7 @@ from .issued_month import (
     vouches,
 )
 from .ledger import Ledger, Receipt, common_due
-from .mail_notes import bare_mail_notes, link_notes, mails_without_files
+from .mail_notes import chase_notes, mails_without_files
 from .master import Master, Task
 from .master.model import renumbered
 from .on_time import correction_by, denied_grace, replied_on, reply_date, timeliness, unit_due
@@ -44,7 +44,7 @@ from .revised import carried, in_month, numbered
 from .senders import Asked, Check, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import unended
-from .too_big import BigMail, big_mail_notes, big_mail_told, big_mails
+from .too_big import BigMail, big_mail_told, big_mails
 from .units import of_sections
 from .versions import kept_versions, version_notes
 from .vocab import (
@@ -220,9 +220,9 @@ class Consolidation:
     versions: list[tuple[Receipt, str]] = field(default_factory=list)  # W212 on accepted returns (`versions`)
 
     def office_notes(self) -> list[str]:
-        """The 请核实 lines the office reads before the 汇总表 and 通报 go out: merge, memo, status, run."""
-        return (self.inbox_notes() + link_notes(self) + bare_mail_notes(self) + big_mail_notes(self)
-                + disputed_notes(self) + version_notes(self) + file_time_notes(self)
+        """The 请核实 lines the office reads before the 汇总表 and 通报 go out: merge, memo, status, run;
+        first those that may mean a unit reported (`mail_notes.chase_notes`, which remind says too)."""
+        return (chase_notes(self) + version_notes(self) + file_time_notes(self)
                 + self.basis_notes() + self.due_notes() + [a.text for a in self.unknown_senders])
 
     def inbox_notes(self) -> list[str]:
