@@ -28,11 +28,12 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     others = [u for u in units if not town_kind(u.kind) and not government_kind(u.kind)]
     # a zone's 管委会 is addressed as its own kind, beside the governments (QA278): 丽水's 通报
     # named its 开发区管委会 未报送 under "各县（市、区）人民政府，市直各有关单位", which addresses no 管委会
-    zones = [u.unit for u in others if is_zone(u)]
-    others = [u for u in others if not is_zone(u)]
+    zoned = [is_zone(u) for u in others]
+    zones = [u.unit for u, z in zip(others, zoned) if z]
+    others = [u for u, z in zip(others, zoned) if not z]
     if zones:
         # one is named (as its zone when the directory names it so: 松山湖高新区 → its 管委会)
-        one = zones[0] + ("管委会" if re.search(r"(开发区|经开区|高新区|园区|功能区|新区)$", zones[0]) else "")
+        one = zones[0] + ("管委会" if _ZONE_END.search(zones[0]) else "")
         said = one if len(zones) == 1 else "各开发区管委会"
         phrases = [*phrases[:-1], f"{phrases[-1]}、{said}"] if phrases else [said]
     # a county's own departments in a city's plan (英德市教育局, 县直部门) are no 市直 unit: their
@@ -54,11 +55,15 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     return "，".join(parts) + "："
 
 
+#: how a development zone or park's name ends
+_ZONES = "开发区|经开区|高新区|园区|功能区|新区"
+#: a zone's name without its government (松山湖高新区: addressed as its 管委会)
+_ZONE_END = re.compile(rf"(?:{_ZONES})$")
 #: a zone's own kind in a directory (开发区, 高新区, 开发区管委会), not a department's (开发区直属单位)
-_ZONE_KIND = re.compile(r"(开发区|经开区|高新区|园区|功能区|新区|管委会?)$")
+_ZONE_KIND = re.compile(rf"(?:{_ZONES}|管委会?)$")
 #: a zone's government by its name (滁州经开区管委会, 开发区管委): a name the directory files as a
 #: department (guessed 市直部门 on import); not a department named after its zone (高新区建设指挥部)
-_ZONE_NAME = re.compile(r"(开发区|经开区|高新区|园区|功能区|新区|保税区|集聚区|示范区|试验区)(管委会?|管理委员会)$")
+_ZONE_NAME = re.compile(rf"(?:{_ZONES}|保税区|集聚区|示范区|试验区)(?:管委会?|管理委员会)$")
 
 
 def is_zone(u: UnitStatus) -> bool:
