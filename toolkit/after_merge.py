@@ -23,7 +23,7 @@ from .on_time import correction_by, reply_date, unit_due
 from .period import Period
 from .report import Report, make_issue
 from .vocab import TimeSource
-from .weak_times import month_deadlines
+from .weak_times import Deadlines, month_deadlines
 from .workspace import MERGED, Workspace
 
 if TYPE_CHECKING:  # collect imports this module
@@ -50,16 +50,19 @@ def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
 
 
 def after_merge(ws: Workspace, ledger: Ledger, master: Master, it: Item, rep: Report, period: Period,
-                merged: dt.datetime, later: bool, months: EarlierMonths, result: CollectResult) -> None:
+                merged: dt.datetime, later: bool, months: EarlierMonths, result: CollectResult,
+                deadlines: dict[Period, Deadlines]) -> None:
     """W209 on an accepted return of ``period`` received after the month was merged, and the
     unit said on screen: 重报 when it had reported the month (accepted: in the ledger, or an
     earlier file of this run, ``later``), which 补报 (reporting late) would deny in front of the
     office; for a unit exempt for the month (本期免报) that had not, `EXEMPT_RETURN`, never 补报;
-    for one consolidate counts 按时报送 (`_timely`), `ON_TIME`: 补报 only when sent too late."""
+    for one consolidate counts 按时报送 (`_timely`), `ON_TIME`: 补报 only when sent too late.
+    ``deadlines``: the run's months' `Deadlines` read so far (the ledger as before this run's
+    receipts), filled here."""
     names = months.names_of(rep.unit, period)
     before = months.reported(names, period)
     exempt = not before and months.exempt(names, period)
-    timely = not (before or later or exempt) and _timely(ws, ledger, master, it, rep.unit, period)
+    timely = not (before or later or exempt) and _timely(ws, ledger, master, it, rep.unit, period, deadlines)
     what = "重报" if before or later else EXEMPT_RETURN if exempt else ON_TIME if timely else "补报"
     issue = make_issue("W209", what=what, period=period.label, period_key=str(period),
                        merged=f"{merged:%Y-%m-%d %H:%M}", file=it.name)
@@ -76,14 +79,17 @@ def after_merge(ws: Workspace, ledger: Ledger, master: Master, it: Item, rep: Re
             result.on_time.append((rep.unit, period))
 
 
-def _timely(ws: Workspace, ledger: Ledger, master: Master, it: Item, unit: str, period: Period) -> bool:
+def _timely(ws: Workspace, ledger: Ledger, master: Master, it: Item, unit: str, period: Period,
+            deadlines: dict[Period, Deadlines]) -> bool:
     """Whether ``it``, ``unit``'s first accepted return of ``period``, is 按时报送 as consolidate
     judges it (`on_time.timeliness`): sent by the unit's deadline, by the date a reply to its
     refused file asked a correction by (`on_time.correction_by`), or at a doubtful time (W207),
     which names no unit 逾期."""
     if it.time_source == TimeSource.DOUBTFUL:
         return True
-    common, dues, received, replied, _ = month_deadlines(ws, ledger, master, period)
+    if period not in deadlines:
+        deadlines[period] = month_deadlines(ws, ledger, master, period)
+    common, dues, received, replied, _ = deadlines[period]
     due = unit_due(ws, period, dues, common, unit)
     asked = correction_by(received.get(unit, []), due, reply_date(ws, due, replied))
     return it.received_at.date() <= max(due, asked or due)

@@ -399,6 +399,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
     directory = master.directory
     now = dt.datetime.now(tz).replace(tzinfo=None, microsecond=0)
     issued_at: dict[Period, dt.datetime | None] = {}
+    deadlines: dict[Period, Deadlines] = {}  # a merged month's, read once for its 补报 (`after_merge`)
     current = ws.settings.period
     # this run's accepted returns: a unit whose June return came in this run no longer owes June
     # and the first of them to arrive, per unit and month: a second return of a merged month
@@ -483,7 +484,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 merged = merged_at(ws, period)
                 if merged:
                     after_merge(ws, ledger, master, it, rep, period, merged,
-                                first.get((rep.unit, period), it) is not it, months, result)
+                                first.get((rep.unit, period), it) is not it, months, result, deadlines)
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,
