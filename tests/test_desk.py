@@ -50,7 +50,7 @@ def test_run_on_a_period_never_issued_is_refused(run, ws):
     result = run(["run"], cwd=ws.root)
     assert result.exit_code == 2
     assert result.stderr == ("错误：2022-06 没有下发过填报表；已下发：（还没有）。"
-                             "请先运行 duban issue --period 2022-06，或加 --force 照常处理。\n")
+                             "请先运行 duban issue --period 2022-06（或双击“1-下发填报表”，期次输入 2022-06），或加 --force 照常处理。\n")
 
 
 def test_run_with_nothing_ever_collected(run, issued_ws, collecting_on):

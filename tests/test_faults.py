@@ -422,7 +422,7 @@ def test_read_only_feedback_folder_owes_the_feedback_until_written(month, refere
     assert first.returncode == 1
     owed = len(reference["feedback"]) // 2
     assert f"反馈表未能写出 {owed} 份" in first.stderr and "没有写入权限" in first.stderr, first.stderr
-    assert str(folder) in first.stderr and "下次运行 duban collect 时补写" in first.stderr
+    assert str(folder) in first.stderr and "下次运行 duban collect（或双击“2-收取并汇总”）时补写" in first.stderr
     still = duban(root, "collect", unprivileged=True)  # still read-only: still owed, still said
     assert still.returncode == 1 and f"反馈表未能写出 {owed} 份" in still.stderr
     _writable(root / "反馈")

@@ -360,12 +360,13 @@ def test_merge_before_any_collect(run, issued_ws, collecting_on):
     result = run(["merge"], cwd=ws.root)
     assert result.exit_code == 1
     assert result.stderr == ("提示：2022年6月还没有收取到任何报送（本工作区还没有收取过报送），没有可汇总的内容，汇总表未生成。"
-                             "请先把报送文件放进“收件箱”文件夹，运行 duban collect。"
-                             "报送截止日为7月5日；截止后仍无人报送，可再运行 duban merge，生成各单位均未报送的汇总表。\n")
+                             "请先把报送文件放进“收件箱”文件夹，运行 duban collect（或双击“2-收取并汇总”）。"
+                             "报送截止日为7月5日；截止后仍无人报送，可再运行 duban merge（或双击“2-收取并汇总”），"
+                             "生成各单位均未报送的汇总表。\n")
     memo = run(["memo"], cwd=ws.root)
     assert memo.exit_code == 1
     assert memo.stderr.startswith("提示：2022年6月还没有收取到任何报送（本工作区还没有收取过报送），没有可写进通报的进展，通报未生成。")
-    assert "可再运行 duban memo，生成各单位均未报送的通报。" in memo.stderr
+    assert "可再运行 duban memo（或双击“3-生成通报”），生成各单位均未报送的通报。" in memo.stderr
 
 
 def test_a_first_month_nobody_reported_is_reported_once_past_its_deadline(run, issued_ws, collecting_on):
@@ -377,7 +378,8 @@ def test_a_first_month_nobody_reported_is_reported_once_past_its_deadline(run, i
     refused = run(["run"], cwd=ws.root)
     assert refused.exit_code == 1
     assert refused.stderr == ("提示：收件箱是空的，2022年6月还没有收到任何报送。请把报送的文件、邮件或压缩包放进“收件箱”"
-                              "文件夹后再运行。报送截止日（7月5日）已过：核实确实无人报送后，可运行 duban merge 和 duban memo，"
+                              "文件夹后再运行。报送截止日（7月5日）已过：核实确实无人报送后，可运行 duban merge 和 duban memo"
+                              "（或双击“2-收取并汇总”和“3-生成通报”），"
                               "生成各单位均未报送的汇总表和通报。\n")
     merged = run(["merge"], cwd=ws.root)
     assert merged.exit_code == 0, merged.output

@@ -60,8 +60,9 @@ def test_merge_of_a_month_nothing_was_collected_for_says_so_without_error(run, i
     result = run(["merge", "--period", "2022-09", "--force"], cwd=issued_ws.root)
     assert result.exit_code == 1  # NothingToDo: the documented exit for nothing to work on
     assert result.stderr == ("提示：2022年9月还没有收取到任何报送（本工作区还没有收取过报送），没有可汇总的内容，"
-                             "汇总表未生成。本工作区没有2022年9月下发填报表的记录：如尚未下发，请先运行 duban issue --period 2022-09；"
-                             "收到报送后运行 duban collect。\n")
+                             "汇总表未生成。本工作区没有2022年9月下发填报表的记录：如尚未下发，请先运行 duban issue --period 2022-09"
+                             "（或双击“1-下发填报表”，期次输入 2022-09）；"
+                             "收到报送后运行 duban collect（或双击“2-收取并汇总”）。\n")
     memo = run(["memo", "--period", "2022-09", "--force"], cwd=issued_ws.root)
     assert memo.exit_code == 1
     assert memo.stderr.startswith("提示：2022年9月还没有收取到任何报送（本工作区还没有收取过报送），没有可写进通报的进展，通报未生成。")

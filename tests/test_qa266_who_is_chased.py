@@ -23,7 +23,7 @@ from toolkit.actions.remind import write_reminders
 from toolkit.filling import Answer, Filling
 
 INBOX_NOTE = ("请核实：收件箱中还有 1 个文件尚未收取登记（石龙镇.xlsx），其中的报送没有计入报送情况，其单位可能被误列为"
-              "未报送。请先运行 duban collect（或 duban run），再查看报送情况、生成汇总表和通报。")
+              "未报送。请先运行 duban collect（或双击“2-收取并汇总”），再查看报送情况、生成汇总表和通报。")
 CHECK_FIRST = ("以上催报邮件草稿中可能有已报送的单位：请先核实，收取登记后再运行 duban remind"
                "（已报送单位的草稿即撤回），再发送催报邮件。")
 servers = test_mail_send.servers  # the fixture (see mailservers.py on ruff's F811)

@@ -48,7 +48,7 @@ def _waiting(issued_ws):
 
 def _note(names: str, n: int = 1) -> str:
     return (f"请核实：收件箱中还有 {n} 个文件尚未收取登记（{names}），其中的报送没有计入报送情况，"
-            "其单位可能被误列为未报送。请先运行 duban collect（或 duban run），再查看报送情况、生成汇总表和通报。")
+            "其单位可能被误列为未报送。请先运行 duban collect（或双击“2-收取并汇总”），再查看报送情况、生成汇总表和通报。")
 
 
 def _sha_fails(monkeypatch, path, exc: type[OSError], code: int) -> None:
@@ -210,7 +210,7 @@ def test_open_a_memo_in_a_folder_that_cannot_be_read_says_so_not_never_made(issu
 def test_open_before_any_memo_still_says_none_was_made(issued_ws):
     result = _invoke(["-w", str(issued_ws.root), "open", "通报"])
     assert result.exit_code == 1
-    assert result.stderr == "提示：还没有生成过通报。请先运行 duban memo。\n"
+    assert result.stderr == "提示：还没有生成过通报。请先运行 duban memo（或双击“3-生成通报”）。\n"
 
 
 # ---------------------------------------------------------------------------

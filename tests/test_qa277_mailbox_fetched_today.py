@@ -28,7 +28,7 @@ from toolkit.workspace import find_workspace
 
 servers = test_mail_send.servers  # the fixture (see mailservers.py on ruff's F811)
 CST = dt.timezone(dt.timedelta(hours=8))
-DO = "；催报前请先收取邮箱并登记（duban collect --fetch），以免催到已经发来材料的单位。"
+DO = "；催报前请先收取邮箱并登记（duban collect --fetch，或双击“2-收取并汇总”），以免催到已经发来材料的单位。"
 CHECK_FIRST = ("以上催报邮件草稿中可能有已报送的单位：请先核实，收取登记后再运行 duban remind"
                "（已报送单位的草稿即撤回），再发送催报邮件。")
 SEND_CHECK_FIRST = ("以上催报邮件中可能有发给已报送单位的：请先核实，收取登记后（已报送单位的草稿即撤回）"

@@ -58,7 +58,7 @@ def test_a_unit_late_after_a_too_big_mail_of_no_known_unit_came_by_its_deadline_
         f"（{ZHANG}，1.8 MB，2022-08-02 10:00 收到），在其报送截止前已到达邮箱，因超过大小上限（duban.toml 的 max_file_mb）"
         "没有下载；发件地址不在单位名录中，主题也没有写明单位，可能是其中某个单位的报送（是逾期报送单位的，该单位实为按时报送）。"
         "请在邮箱中打开这封邮件核实：如是某单位的填报表，请把它下载后放进收件箱，运行 duban collect --received 2022-08-02"
-        "（按邮件收到的日期计报送时间），再重新汇总和生成通报。打开核实后（不是报送的无需办理，是报送的按上述办理），"
+        "（按邮件收到的日期计报送时间；或双击“5-逐条核实”逐条回答），再重新汇总和生成通报。打开核实后（不是报送的无需办理，是报送的按上述办理），"
         '请运行 duban mail checked "2022-08-02 10:00"，此提示即不再出现。'])
     (q,) = open_questions(issued_ws, JULY).asked
     assert q.kind == Kind.BIG_MAIL and q.unit == ""

@@ -232,7 +232,7 @@ class Consolidation:
             return []
         some = "、".join(self.uncollected[:3]) + ("等" if len(self.uncollected) > 3 else "")
         return [f"请核实：收件箱中还有 {len(self.uncollected)} 个文件尚未收取登记（{some}），其中的报送没有计入"
-                "报送情况，其单位可能被误列为未报送。请先运行 duban collect（或 duban run），再查看报送情况、"
+                "报送情况，其单位可能被误列为未报送。请先运行 duban collect（或双击“2-收取并汇总”），再查看报送情况、"
                 "生成汇总表和通报。"]
 
     def told(self) -> list[str]:

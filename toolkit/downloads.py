@@ -244,7 +244,8 @@ def _choose(top, links: list[Link], tz) -> tuple[Link | None, str]:
         months = "、".join(sorted({x.said.label for x in named if x.said}))
         return None, (f"“{top.name}”与{_mails(named)}中超大附件的文件名相同，"
                       f"但这份是{period.label}的填报表，邮件说的是{months}，不是这些邮件链接的文件，"
-                      f"未按邮件的时间计，按{how}计报送时间。如确是从邮件的链接下载的，{_AGAIN}该邮件的日期")
+                      f"未按邮件的时间计，按{how}计报送时间。如确是从邮件的链接下载的，{_AGAIN}该邮件的日期"
+                      "（计为逾期的也可双击“5-逐条核实”按该邮件的日期回答）")
     expired: list[Link] = []
     prefer: tuple[Callable[[Link], bool], ...] = (
         lambda x: period is not None and x.filed == period,
@@ -257,7 +258,8 @@ def _choose(top, links: list[Link], tz) -> tuple[Link | None, str]:
     if len(_times(kept)) > 1:
         return None, (f"“{top.name}”与{len(_times(kept))}封邮件中超大附件的文件名相同（{_mails(kept)}），"
                       "从邮件所说的月份、文件大小和链接有效期都无法确定是从哪一封的链接下载的，"
-                      f"未按邮件的时间计，暂按{how}计报送时间。请核实是哪一封，{_AGAIN}该邮件的日期")
+                      f"未按邮件的时间计，暂按{how}计报送时间。请核实是哪一封，{_AGAIN}该邮件的日期"
+                      "（计为逾期的也可双击“5-逐条核实”按该邮件的日期回答）")
     chosen = kept[0]
     earlier = sorted((x for x in expired if x.when < chosen.when), key=lambda x: x.when)
     if not earlier:

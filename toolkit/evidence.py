@@ -651,8 +651,9 @@ def run_again(it, files: list) -> str:
     link that gave the file's name is matched back by it (`downloads`); otherwise the file
     would go by the day of its download, so the mail's date is stated."""
     if files and all(f.name for f in files):
-        return "duban collect（按这封邮件的时间计报送时间）"
-    return f"duban collect --received {it.received_at:%Y-%m-%d}（按这封邮件的日期计报送时间）"
+        return "duban collect（或双击“2-收取并汇总”），按这封邮件的时间计报送时间"
+    return (f"duban collect --received {it.received_at:%Y-%m-%d}（按这封邮件的日期计报送时间；"
+            "或双击“2-收取并汇总”，计为逾期的再双击“5-逐条核实”填写这一日期）")
 
 
 def bare_mail_message(it, tz: ZoneInfo, now: dt.datetime) -> str:

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 def _again(mails: list[str]) -> str:
     """The collect to run after downloading, with the first mail's date (``mails``: "2022-07-04 17:00 的邮件…")."""
-    return f"duban collect --received {mails[0][:10]}（按邮件的日期计报送时间）"
+    return (f"duban collect --received {mails[0][:10]}（按邮件的日期计报送时间；"
+            "或双击“2-收取并汇总”，计为逾期的再双击“5-逐条核实”填写这一日期）")
 
 
 #: the link (and 提取码) a W211 message names: "…的下载链接（…到期）：https://…（提取码 8k3q）。duban 不会…"
@@ -129,4 +130,5 @@ def fetch_note(ws: Workspace, records: MailRecords) -> str:
     said = f"邮箱上次收取是 {at(when)}" if when is not None else "还没有收取过邮箱"
     if last is not None and not last.complete:
         said += f"（{at(last.started)} 的收取没有完成）"
-    return f"{said}；催报前请先收取邮箱并登记（duban collect --fetch），以免催到已经发来材料的单位。"
+    return (f"{said}；催报前请先收取邮箱并登记（duban collect --fetch，或双击“2-收取并汇总”），"
+            "以免催到已经发来材料的单位。")

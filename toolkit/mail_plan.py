@@ -48,6 +48,8 @@ log = logging.getLogger("duban")
 KIND_LABELS = {"issue": "下发", "feedback": "反馈", "remind": "催报"}
 #: How the coordinator makes a kind's drafts (`SendPlan.lines` when there are none).
 MAKE = {"issue": "duban issue --emails", "feedback": "duban collect", "remind": "duban remind"}
+#: The double-click script that runs `MAKE`'s command (reminders have none).
+CLICK = {"issue": "（或双击“1-下发填报表”）", "feedback": "（或双击“2-收取并汇总”）", "remind": ""}
 
 Pair = tuple[str, str]  # (display name, address)
 
@@ -119,7 +121,7 @@ class SendPlan:
             # took every file, "run duban collect" sent the office round to do it again
             why = "反馈邮件只写给报送被退回或无法读取的单位；还没有收取的，" if self.kind == "feedback" else ""
             # collect's --period is the month it takes returns for, not where replies are
-            make = MAKE[self.kind] + (self.month if self.kind != "feedback" else "")
+            make = MAKE[self.kind] + (self.month if self.kind != "feedback" else "") + CLICK[self.kind]
             return [*out, f"{self.period.label} 没有{self.label}邮件草稿。{why}请先运行 {make}。"]
         if self.confirmed:
             out.append(f"上次中断时正在发送的 {len(self.confirmed)} 封已在“已发送”中找到，记为已发送："

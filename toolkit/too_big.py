@@ -198,7 +198,7 @@ def _questions(cons, too_big: list[BigMail]) -> list[MailQuestion]:
                 f"{limit}，其报送可能在其中。",
                 "请对方去掉多余的附件、只发填报表后重新发送；或在邮箱中打开这封邮件，"
                 f"把填报表下载后放进收件箱，运行 duban collect --received {waiting[0].received:%Y-%m-%d}"
-                "（按邮件收到的日期计报送时间），再重新汇总和生成通报。", waiting))
+                "（按邮件收到的日期计报送时间；或双击“5-逐条核实”逐条回答），再重新汇总和生成通报。", waiting))
         elif u.state == UnitState.LATE:
             due = cons.due_of(unit)
             early = [m for m in mails if _early(cons, u, m)]
@@ -235,8 +235,8 @@ def _unknown_notes(cons, too_big: list[BigMail], limit: str) -> list[MailQuestio
         "发件地址不在单位名录中，主题也没有写明单位，可能是其中某个单位的报送"
         + ("（是逾期报送单位的，该单位实为按时报送）" if late else "") + "。",
         f"请在邮箱中打开{which}核实：如是某单位的填报表，请把它下载后放进收件箱，"
-        f"运行 duban collect --received {mails[0].received:%Y-%m-%d}（按邮件收到的日期计报送时间），"
-        "再重新汇总和生成通报。", mails)]
+        f"运行 duban collect --received {mails[0].received:%Y-%m-%d}（按邮件收到的日期计报送时间；"
+        "或双击“5-逐条核实”逐条回答），再重新汇总和生成通报。", mails)]
 
 
 def _early(cons, u, m: BigMail) -> bool:

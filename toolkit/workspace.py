@@ -138,6 +138,9 @@ class Workspace:
     settings: Settings = field(default_factory=Settings)
     #: Problems found in the master workbook by the last `load_master` (bad 单位名录 addresses).
     master_issues: list[Issue] = field(default_factory=list, repr=False, compare=False)
+    #: A fixed office clock (`now`): the demo's day, which plays a month of 2022 whatever the
+    #: machine's; None, the wall clock, for every real workspace.
+    fixed_now: dt.datetime | None = field(default=None, repr=False, compare=False)
 
     # ---- settings ----
     @property
@@ -184,7 +187,7 @@ class Workspace:
 
     def now(self) -> dt.datetime:
         """The office's wall clock, aware (see `tz`)."""
-        return dt.datetime.now(self.tz)
+        return dt.datetime.now(self.tz) if self.fixed_now is None else self.fixed_now.astimezone(self.tz)
 
     def due(self, period: Period, issued: dt.date | None = None) -> dt.date:
         """The period's deadline: duban.toml's ``due_day`` of the next month, or the later
@@ -574,7 +577,8 @@ def refuse_if_nothing_received(ws: Workspace, period: Period | None, command: st
     if due is not None and ws.now().date() > due:
         return
     made = {"merge": "汇总表", "memo": "通报"}[command]
-    after = (f"报送截止日为{due.month}月{due.day}日；截止后仍无人报送，可再运行 duban {command}，"
+    click = {"merge": "（或双击“2-收取并汇总”）", "memo": "（或双击“3-生成通报”）"}[command]
+    after = (f"报送截止日为{due.month}月{due.day}日；截止后仍无人报送，可再运行 duban {command}{click}，"
              f"生成各单位均未报送的{made}。" if due else "")
     # the month asked about named, and that nothing was written: `merge --period 2022-09
     # --force` said 错误 with the workspace's words only (QA161)
@@ -582,9 +586,10 @@ def refuse_if_nothing_received(ws: Workspace, period: Period | None, command: st
     month = ws.period(period)
     # no record of the month's forms (no deadline): issue is the first step, unless the office
     # sent them some other way, which duban cannot know (QA172, QA176)
-    first = (f"请先把报送文件放进“{ws.inbox.name}”文件夹，运行 duban collect。" if due else
-             f"本工作区没有{month.label}下发填报表的记录：如尚未下发，请先运行 duban issue --period {month}；"
-             f"收到报送后运行 duban collect。")
+    first = (f"请先把报送文件放进“{ws.inbox.name}”文件夹，运行 duban collect（或双击“2-收取并汇总”）。" if due else
+             f"本工作区没有{month.label}下发填报表的记录：如尚未下发，请先运行 duban issue --period {month}"
+             f"（或双击“1-下发填报表”，期次输入 {month}）；"
+             f"收到报送后运行 duban collect（或双击“2-收取并汇总”）。")
     raise errors.NothingToDo(f"{month.label}还没有收取到任何报送（本工作区还没有收取过报送），"
                              f"{empty}，{made}未生成。{first}{after}")
 
@@ -653,7 +658,8 @@ def require_issued(ws: Workspace, period: Period | None, force: bool = False) ->
     if chosen not in issued:
         listed = "、".join(str(p) for p in issued) if issued else "（还没有）"
         raise errors.NotIssued(f"{chosen} 没有下发过填报表；已下发：{listed}。"
-                               f"请先运行 duban issue --period {chosen}，或加 --force 照常处理。")
+                               f"请先运行 duban issue --period {chosen}（或双击“1-下发填报表”，期次输入 {chosen}），"
+                               "或加 --force 照常处理。")
     return chosen
 
 

@@ -149,6 +149,7 @@ def build_demo(folder: Path, progress: Progress = no_progress, seed: int = 2022)
         'contact = ""', 'contact = "督查科 陈晓明 0769-22831234"'), encoding="utf-8")
     _demo_emails(ws)
     ws = find_workspace(ws.root, explicit=True)
+    ws.fixed_now = DEMO_DAY  # the demo plays its own month: dated folders and deadlines by its day
     master = ws.load_master()
     period = DEMO_PERIOD
     issued = issue_returns(ws, period, emails=True, progress=progress)
@@ -255,6 +256,7 @@ def run_demo(folder: str | Path = "督办演示", pdf: bool = False,
     root = prepare_folder(Path(folder))
     plan = build_demo(root, progress)
     ws = find_workspace(root, explicit=True)
+    ws.fixed_now = DEMO_DAY
     with ws.lock():
         result = run_cycle(ws, DEMO_PERIOD, pdf, progress, issue_date=DEMO_DAY.date())
     return DemoResult(root, result, plan)

@@ -39,8 +39,9 @@ def find_output(ws: Workspace, what: str = "文件夹", period: str | Period | N
     if suffixes:
         files = [p for p in _files_under(base) if p.suffix in suffixes and not is_temporary(p)]
         if not files:
-            raise errors.NothingToDo(f"还没有生成过{'汇总表' if stage == MERGED else '通报'}。"
-                                     f"请先运行 {'duban merge' if stage == MERGED else 'duban memo'}。")
+            made, how = (("汇总表", "duban merge（或双击“2-收取并汇总”）") if stage == MERGED
+                         else ("通报", "duban memo（或双击“3-生成通报”）"))
+            raise errors.NothingToDo(f"还没有生成过{made}。请先运行 {how}。")
         return max(files, key=lambda p: p.stat().st_mtime)
     if not base.exists():
         raise errors.NothingToDo(f"文件夹“{base}”还不存在。")

@@ -115,7 +115,8 @@ def run_cycle(ws: Workspace, period: Period | None = None, pdf: bool = False,
         due = last_due(ws, target)
         big = fetched is not None and bool(fetched.too_big or fetched.too_big_before)
         past = (f"报送截止日（{due.month}月{due.day}日）已过：核实确实无人报送后，可运行 duban merge 和 "
-                f"duban memo，生成各单位均未报送的汇总表和通报。" if due and ws.now().date() > due and not big else "")
+                "duban memo（或双击“2-收取并汇总”和“3-生成通报”），"
+                "生成各单位均未报送的汇总表和通报。" if due and ws.now().date() > due and not big else "")
         if fetched is not None:  # and what it could not take (a mail too big): said nowhere else
             put = "".join([fetched.summary(), *fetched.problems, *fetched.big_before()])
         else:

@@ -191,7 +191,7 @@ def _echo_unfinished(result) -> None:
     if result.owed:
         reasons = sorted({m.reason for m in result.owed})
         click.secho(f"反馈表未能写出 {len(result.owed)} 份（{'；'.join(reasons)}）。"
-                    "已记下，下次运行 duban collect 时补写。", fg="red", err=True)
+                    "已记下，下次运行 duban collect（或双击“2-收取并汇总”）时补写。", fg="red", err=True)
     if result.not_removed:
         click.secho(f"收件箱中 {len(result.not_removed)} 个文件已登记、已归档，但未能移出收件箱："
                     f"{'、'.join(result.not_removed)}。请检查“收件箱”文件夹的权限；"
