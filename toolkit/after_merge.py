@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING
 
 from .evidence import from_timestamp
 from .issued_month import EarlierMonths
-from .ledger import Ledger
+from .ledger import Ledger, Receipt, store
 from .master import Master
-from .on_time import correction_by, reply_date, unit_due
+from .on_time import reply_date, timeliness, unit_due
 from .period import Period
 from .report import Report, make_issue
-from .vocab import TimeSource
+from .vocab import Outcome, UnitState
 from .weak_times import Deadlines, month_deadlines
 from .workspace import MERGED, Workspace
 
@@ -82,14 +83,30 @@ def after_merge(ws: Workspace, ledger: Ledger, master: Master, it: Item, rep: Re
 def _timely(ws: Workspace, ledger: Ledger, master: Master, it: Item, unit: str, period: Period,
             deadlines: dict[Period, Deadlines]) -> bool:
     """Whether ``it``, ``unit``'s first accepted return of ``period``, is 按时报送 as consolidate
-    judges it (`on_time.timeliness`): sent by the unit's deadline, by the date a reply to its
-    refused file asked a correction by (`on_time.correction_by`), or at a doubtful time (W207),
-    which names no unit 逾期."""
-    if it.time_source == TimeSource.DOUBTFUL:
-        return True
+    judges it: by consolidate's own rule (`on_time.timeliness`) on the unit's receipts with ``it``
+    among them as the ledger will record it. Sent by the unit's deadline, at a doubtful time (W207,
+    which names no unit 逾期), or by the date a reply to its refused file asked a correction by,
+    when sent after the office collected that file (`on_time.correction_by`): one sent before it
+    is the unit's own late fix, 逾期 in the 通报, and so 补报 here (QA285)."""
     if period not in deadlines:
         deadlines[period] = month_deadlines(ws, ledger, master, period)
-    common, dues, received, replied, _ = deadlines[period]
+    common, dues, received, replied, exempt = deadlines[period]
+    if unit in exempt:  # given no deadline, never 逾期 (consolidate's exempt at issue)
+        return True
     due = unit_due(ws, period, dues, common, unit)
-    asked = correction_by(received.get(unit, []), due, reply_date(ws, due, replied))
-    return it.received_at.date() <= max(due, asked or due)
+    theirs = received.get(unit, [])
+    this = _as_recorded(it, unit, period, theirs)
+    ordered = sorted([*theirs, this], key=lambda r: (r.received_at, r.id))  # as `issued_month.received_of`
+    return timeliness(this, ordered, due, reply_date(ws, due, replied))[0] == UnitState.ON_TIME
+
+
+def _as_recorded(it: Item, unit: str, period: Period, received: list[Receipt]) -> Receipt:
+    """``it`` as the ledger will record it (`actions.collect`, after this): its time and how it
+    was known, accepted, collected now by a run after every one that recorded ``received``
+    (this run's own receipts are not in the ledger yet), its id after theirs."""
+    return Receipt(id=sys.maxsize, parent_id=None, sha256=it.sha256, name=it.name, kind=it.kind or "",
+                   source="", received_at=it.received_at.isoformat(sep=" "), collected_at=store.now(),
+                   archive_path="", size=it.size, period=period, unit=unit, outcome=Outcome.ACCEPTED,
+                   errors=0, warnings=0, identified_by="", contact={}, superseded_by=None, note="",
+                   received_how=it.time_source,
+                   run_id=1 + max((r.run_id or 0 for r in received), default=0))

@@ -22,13 +22,15 @@ from typing import TYPE_CHECKING
 
 from .dates import cn_date
 from .disputed import disputed_notes
+from .ledger.answers import office_time
 from .text import LazyPattern
 from .too_big import big_mail_notes
 from .vocab import UnitState
 
 if TYPE_CHECKING:
-    from .ledger import Receipt
+    from .ledger import Ledger, Receipt
     from .ledger.mail_records import MailRecords
+    from .period import Period
     from .report import Issue
     from .workspace import Workspace
 
@@ -102,33 +104,51 @@ def chase_notes(cons) -> list[str]:
             + disputed_notes(cons))
 
 
-def fetch_note(ws: Workspace, records: MailRecords) -> str:
+def fetch_note(ws: Workspace, records: MailRecords, reach: dt.date) -> str:
     """Said before units are chased when the workspace fetches returns from a mailbox ([mail]
     imap_host) and no fetch of it completed on the office's today (`mail_fetch_runs`): a unit
     whose mail waits there, not yet fetched, is chased though it reported. '' otherwise, and
     without a mailbox (returns saved into 收件箱 by hand: `inbox_notes` says those).
 
     Today, not since the reminders were written: fetch, collect, remind and send on one day is
-    the round the office is asked to make. A ledger from before migration 18 knows only when a
-    message was last looked at (`MailRecords.last_fetched_at`): that time is said."""
+    the round the office is asked to make. A fetch counts when it, with the runs before it,
+    looked at every mail received since ``reach`` (`returns_from`): one run with a later
+    ``--since`` skipped the older mail, where a return may sit (QA285; `mail_records.fetched_back_to`). A ledger
+    from before migration 18 knows only when a message was last looked at
+    (`MailRecords.last_fetched_at`): that time is said."""
     mail = ws.settings.mail
     if not mail.imap_host:
         return ""
+    from .ledger.mail_records import fetched_back_to  # remind's only: status loads this module, no mail record
+
     account, folder = mail.account, mail.folder or "INBOX"
-    done, last = records.last_fetch_runs(account, folder)
+    complete = records.complete_fetch_runs(account, folder)
+    _, last = records.last_fetch_runs(account, folder)
+    done = fetched_back_to(complete, reach, ws.tz)
     today = ws.now().date()
+
+    def on(d: dt.date) -> str:  # a day a fetch looked from: never 今天 (今天以后 reads as tomorrow)
+        return f"{d.month}月{d.day}日" if d.year == today.year else cn_date(d)
 
     def at(when: dt.datetime) -> str:
         local = when.astimezone(ws.tz)
-        day = ("今天" if local.date() == today else f"{local.month}月{local.day}日" if local.year == today.year
-               else cn_date(local.date()))
-        return f"{day} {local:%H:%M}"
+        return f"{'今天' if local.date() == today else on(local.date())} {local:%H:%M}"
 
     if done is not None and done.started.astimezone(ws.tz).date() == today:
         return ""
-    when = done.started if done is not None else records.last_fetched_at(account, folder)
+    when = done.started if done is not None else None if complete else records.last_fetched_at(account, folder)
     said = f"邮箱上次收取是 {at(when)}" if when is not None else "还没有收取过邮箱"
+    if complete and complete[0] is not done:
+        narrow = complete[0]  # a later --since: the mail before it was not looked at
+        said += f"（{at(narrow.started)} 的收取只看了{on(dt.date.fromisoformat(narrow.since))}以后收到的邮件）"
     if last is not None and not last.complete:
         said += f"（{at(last.started)} 的收取没有完成）"
     return (f"{said}；催报前请先收取邮箱并登记（duban collect --fetch，或双击“2-收取并汇总”），"
             "以免催到已经发来材料的单位。")
+
+
+def returns_from(ledger: Ledger, period: Period, tz: dt.tzinfo) -> dt.date:
+    """The day ``period``'s returns may have come from, that a fetch must reach back to
+    (`fetch_note`): when its forms first went out, on the office's clock; else its first day."""
+    at = ledger.issued_at(period)
+    return office_time(at, tz).date() if at is not None else period.start

@@ -37,7 +37,7 @@ from .imap_parse import decode_words
 from .ledger import DRAFT_KINDS, Draft, Ledger
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail import format_addresses, parse_mail
-from .mail_notes import chase_notes, fetch_note
+from .mail_notes import chase_notes, fetch_note, returns_from
 from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
 from .period import Period
 from .units import Directory
@@ -253,7 +253,8 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                                         repeat=repeat, typed=typed, to_sender=to_sender))
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
-        unfetched = fetch_note(ws, records) if kind == "remind" and plan.drafts else ""
+        unfetched = (fetch_note(ws, records, returns_from(ledger, period, ws.tz))
+                     if kind == "remind" and plan.drafts else "")
     if kind == "remind" and plan.drafts:
         plan.notes = [unfetched] * bool(unfetched) + chase_notes(consolidate(ws, period, tasks=False))
     return plan

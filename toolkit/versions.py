@@ -51,7 +51,9 @@ def _meant(versions: list[Item]) -> Item | None:
 def order_versions(tops: Iterable[Item]) -> list[tuple[str, str]]:
     """Record last, of a unit's accepted returns for one period carried together at one time,
     the one meant (`_meant`): children are recorded in order. The questions (file name,
-    message) where nothing tells which is meant: the last in the carrier stays."""
+    message) where nothing tells which is meant: the last in the carrier stays. A version the
+    unit sent again on its own in this same run, after the carrier, tells (`_sent_alone`)."""
+    tops = list(tops)
     asked = []
     for top in tops:
         for box in top.walk():
@@ -65,7 +67,7 @@ def order_versions(tops: Iterable[Item]) -> list[tuple[str, str]]:
             for (unit, period, _), versions in groups.items():
                 if len(versions) < 2:
                     continue
-                meant = _meant(versions)
+                meant = _meant(versions) or _sent_alone(tops, box, versions)
                 if meant is not None:
                     box.children.remove(meant)
                     box.children.append(meant)
@@ -80,6 +82,38 @@ def order_versions(tops: Iterable[Item]) -> list[tuple[str, str]]:
                 kept.issues.append(issue)  # on the one kept: asked while it stands (`kept_versions`)
                 asked.append((kept.name, issue.message))
     return asked
+
+
+def _sent_alone(tops: list[Item], box: Item, versions: list[Item]) -> Item | None:
+    """Of ``versions`` (carried together in ``box``), the one whose very bytes came again on
+    their own in this run after it (in ``tops``: 重复 of the copy read first, whichever that
+    was), as `unless_answer` takes the same re-send a later run collects: the unit's answer. Not
+    a copy inside ``box``, nor in an input carrying another version too (re-zipped), nor in a
+    mail or archive around ``box`` sent again (its bytes, a mail's Message-ID). None when no
+    version, or more than one at the latest time, came so."""
+    shas = {v.sha256: v for v in versions}
+    box_top = next(t for t in tops if t is box or _carriers(t, box))
+    around = [*_carriers(box_top, box), box]  # the two versions' mail or archive and whatever carried it
+    from .mail import message_id  # collect's only: status loads this module, and needs no mail
+
+    ids = {message_id(c.data) for c in around if c.kind == "eml" and c.data} - {""}
+    boxed = {c.sha256 for c in around}
+    at = versions[0].received_at
+    alone: list[Item] = []
+    for top in tops:
+        for d in top.walk():
+            if d.sha256 not in shas or d.received_at <= at or any(d is c for c in box.children):
+                continue
+            if any(x.sha256 in shas and x.sha256 != d.sha256 for x in top.walk()):
+                continue  # the input carries another version too: the pair sent again
+            carriers = _carriers(top, d)
+            if any(c.sha256 in boxed or (ids and c.kind == "eml" and c.data and message_id(c.data) in ids)
+                   for c in carriers):
+                continue  # inside the same archive or mail, taken twice
+            alone.append(d)
+    latest = max((d.received_at for d in alone), default=None)
+    meant = {shas[d.sha256].sha256 for d in alone if d.received_at == latest}
+    return shas[meant.pop()] if len(meant) == 1 else None
 
 
 def kept_versions(accepted: dict[str, Receipt], issues: dict[int, list[Issue]]) -> list[tuple[Receipt, str]]:

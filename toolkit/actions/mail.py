@@ -48,6 +48,7 @@ from ..evidence import address_index, unit_of_address
 from ..ledger import Ledger
 from ..ledger.mail_records import DUPLICATE, FETCHED, SKIPPED, TOO_BIG, MailRecords
 from ..mail import auto_reply, parse_mail
+from ..mail_notes import returns_from
 from ..mail_send import SendPlan, SendResult, cancelled_line, plan_send, send
 from ..mailbox import (
     Imap,
@@ -230,7 +231,8 @@ def fetch(ws: Workspace, since: dt.date | None = None, progress: Progress = no_p
     _remove_partial_files(ws.inbox)
     addresses = address_index(ws.load_master().directory)
     with Ledger(ws.ledger_path) as ledger:
-        start = since or min([_default_since(ws, ledger), *([period.start] if period else [])])
+        start = since or min([_default_since(ws, ledger), *([period.start, returns_from(ledger, period, ws.tz)]
+                                                             if period else [])])
         result = FetchResult(mail.user, folder, start, plain=mail.security == "plain")
         records = MailRecords(ledger.conn)
         # every run is recorded, whatever it finds: `remind` asks whether the mailbox was
@@ -446,10 +448,14 @@ class _Job:
 
 
 def _default_since(ws: Workspace, ledger: Ledger) -> dt.date:
-    """The first day of the previous period if its forms were issued, else of the current."""
+    """The first day of the previous period if its forms were issued, else of the current; or
+    the day that period's forms went out when earlier (`mail_notes.returns_from`): July's issued
+    on 28 June, a first month of duban, the returns of the 29th were never looked at, and remind
+    said so after every fetch (QA285)."""
     current = ws.period()
     previous = current.shift(-1)
-    return previous.start if previous in ledger.issued_periods() else current.start
+    first = previous if previous in ledger.issued_periods() else current
+    return min(first.start, returns_from(ledger, first, ws.tz))
 
 
 def carries_return(info: MessageInfo, words: list[str]) -> bool:

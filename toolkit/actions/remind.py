@@ -15,7 +15,7 @@ from ..issued_month import EarlierMonths
 from ..ledger import Ledger
 from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
-from ..mail_notes import chase_notes, fetch_note
+from ..mail_notes import chase_notes, fetch_note, returns_from
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..returns import read_return, return_filename
@@ -56,7 +56,8 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
         result.retired = retire_drafts(ws, ledger, ledger.drafts("remind", cons.period), "重新催报，已被替代")
         _write(ws, ledger, cons, attach, progress, result)
         # drafts only: with every unit reported, none is chased whatever the mailbox holds
-        if result.files and (unfetched := fetch_note(ws, MailRecords(ledger.conn))):
+        if result.files and (unfetched := fetch_note(ws, MailRecords(ledger.conn),
+                                                     returns_from(ledger, cons.period, ws.tz))):
             result.notes.insert(0, unfetched)
     return result
 

@@ -108,6 +108,23 @@ class FetchRun:
         return dt.datetime.fromisoformat(self.started_at)
 
 
+def fetched_back_to(runs: list[FetchRun], reach: dt.date, tz: dt.tzinfo) -> FetchRun | None:
+    """The latest of ``runs`` (complete, the latest first: `MailRecords.complete_fetch_runs`)
+    that, with those before it, looked at every mail received since ``reach`` (a day on the
+    office's clock, ``tz``): each looked from its ``since`` to when it started, so a run joins
+    the one before it when that one started on or after the day it looked from. A run with a
+    later ``--since`` alone skipped the older mail (`mail_notes.fetch_note`, QA285)."""
+    for i, run in enumerate(runs):
+        since = dt.date.fromisoformat(run.since)
+        for before in runs[i + 1:]:
+            if since <= reach or before.started.astimezone(tz).date() < since:
+                break
+            since = min(since, dt.date.fromisoformat(before.since))
+        if since <= reach:
+            return run
+    return None
+
+
 def _run(row: sqlite3.Row | None) -> FetchRun | None:
     if row is None:
         return None
@@ -219,6 +236,13 @@ class MailRecords:
             f"SELECT * FROM mail_fetch_runs WHERE account=? AND folder=?{only} ORDER BY id DESC LIMIT 1",
             (account, folder)).fetchone() for only in (" AND complete=1", ""))
         return _run(done), _run(last)
+
+    def complete_fetch_runs(self, account: str, folder: str) -> list[FetchRun]:
+        """The runs of this mailbox folder that looked at every message since their ``since``,
+        the latest first: which of them joined back to a month's issue (`mail_notes.fetch_note`)."""
+        return [_run(r) for r in self.conn.execute(
+            "SELECT * FROM mail_fetch_runs WHERE account=? AND folder=? AND complete=1 ORDER BY id DESC",
+            (account, folder))]
 
     def last_fetched_at(self, account: str, folder: str) -> dt.datetime | None:
         """When a message of this mailbox folder was last looked at (``mail_fetched``): what a
