@@ -230,7 +230,7 @@ def check(o, period, expect):
            else "no_lead" if not t["牵头单位"] else "not_asked"] += 1
     for key, label in (("waiting", "牵头单位报送尚未截止的"), ("missing", "牵头单位未报送进展的"),
                        ("sent_back", "牵头单位报送有误已退回、尚无合格进展的"),
-                       ("no_lead", "未明确牵头单位、未报送进展的"), ("not_asked", "牵头单位本期填报表未含、尚未下发填报的")):
+                       ("no_lead", "未明确牵头单位、未报送进展的"), ("not_asked", "尚未向牵头单位下发填报、未报送进展的")):
         m = re.search(label + r"(\d+)项", memo)
         if (int(m.group(1)) if m else 0) != by[key]:
             problems.append(f"memo overview {label} {m and m.group(1)} != 任务汇总 {by[key]}")

@@ -593,7 +593,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         leads = [u for u in all_leads if u not in skip]
         coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
         status, avg, averaged, silent = current[t.id]
-        texts, problems, missing, returned, not_asked = [], [], [], [], []
+        # a lead no form of the period went to is 本期未下发 in 任务汇总 (its 未报送单位 was blank: QA284)
+        texts, problems, missing, returned, not_asked = [], [], [], [], [u for u in all_leads if u in skip]
         lead_states = {}
         for unit in leads + coops:
             row = accepted_rows.get(unit, {}).get(t.id)

@@ -49,6 +49,8 @@ SUPERSEDED_TEMPLATES = {
         "22343806e2c84fc741f336c2184b331007f7841a87e74a9847995b1da85d3cb0",  # before appendices (附件)
         # before section 三 named the 配合 units that reported 滞后 (coop_lagging)
         "1fd4c05cf36b1ca9c803db4a6c645648f53976417d6074ec622563f6a8db678b",
+        # before the 一级任务 column's names went 五号, broken evenly (r.name_lines, QA284)
+        "3b676fdfc65c8c9bfb54e3034f3c8ab507586b1ae2fc317fb2f49f2cd4a96b55",
     }),
     # the mails before they named the office's contact (duban.toml ``contact``, which says it
     # goes "into the 填报说明 and the mails"): a department had no one to call

@@ -28,7 +28,7 @@ from ..units import (
 from ..vocab import OVERDUE_WAITING, Outcome, Owed, Role, Status, UnitState
 from . import sentences
 from .addressees import recipients
-from .gbt9704 import signature_pads, title_lines
+from .gbt9704 import cell_lines, signature_pads, title_lines
 from .sentences import Appendix, Point, names_text, num, pct
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
@@ -108,6 +108,11 @@ class Level1Row:
     not_started: int  #: 未启动
     not_reported: int  #: 未报送
     done_pct: str  #: 完成率, e.g. "25%"
+    #: ``name`` broken evenly into the lines the shipped template's column holds (`cell_lines`)
+    name_lines: str = ""
+
+    def __post_init__(self) -> None:
+        self.name_lines = self.name_lines or cell_lines(self.name)
 
 
 @dataclass

@@ -14,6 +14,8 @@ import math
 import re
 from pathlib import Path
 
+from ..text import LazyPattern
+
 # Page and type area in twentieths of a point (twips).
 PAGE_W, PAGE_H = 11906, 16838  # A4
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 2098, 1984, 1588, 1474  # 37/35/28/26 mm
@@ -107,6 +109,61 @@ def title_lines(title: str, limit: float = TITLE_CHARS) -> str:
         if best:
             return "\n".join(best[1])
     return title
+
+
+# ---- the table by 一级任务: its first column ----
+
+LEVEL1_NUMBER_W = 835  # twips: three 12 pt characters and 1 mm padding each side (任务数 … 完成率)
+CELL_PAD = 57  # twips each side of a table cell (1 mm, `_add_table`)
+# The 一级任务 column's names in 五号 (10.5 pt), the figures beside them in 小四: at 12 pt the
+# column held 12 characters, and 东莞's 加强政务服务体系建设标准化 (13) put 化 alone on a second
+# line (QA284); at 10.5 pt it holds 13, and longer names are broken evenly (`cell_lines`)
+LEVEL1_NAME_PT = 10.5
+LEVEL1_NAME_CHARS = ((PAGE_W - MARGIN_LEFT - MARGIN_RIGHT - 7 * LEVEL1_NUMBER_W - 2 * CELL_PAD)
+                     / (LEVEL1_NAME_PT * 20))  # 13.7
+_OPENING, _CLOSING = "(（《〈【[“‘「『", ")）》〉】]”’」』、，。：；！？%％"
+# where a name reads well broken: after a mark, a word's ending (…标准化 / 规范化, …体系建设 /
+# 标准化), before a verb that starts a phrase (…支撑能力 / 推动…) or a quote. Word, and an even
+# break alone, cut 一体化 and 推动 in two (QA284)
+_GOOD_BREAK = LazyPattern(
+    r"(?<=[、，；：化])|(?<=建设|体系|服务|工作|机制|能力|水平|改革|环境|治理|管理|发展|保障|中心)"
+    r"|(?=推进|推动|加强|提升|打造|加快|深化|完善|健全|优化|强化|构建|建立|实施|开展|促进|落实|全面|持续|[“《（])")
+_BAD_BREAK_COST = 3  # a break inside a word is worth this many characters of unevenness
+
+
+def cell_lines(text: str, chars: float = LEVEL1_NAME_CHARS) -> str:
+    """``text`` in as few lines of ``chars`` as hold it, as even as possible, at a good place
+    (`_GOOD_BREAK`) when one is near: a cell breaks a long name where its width runs out, and
+    加强政务服务体系建设标准化规范化便利化 (19) went 12 + 7, a 13-character one 12 + 1. Never
+    before a closing mark or after an opening one, nor inside a run of digits or letters (5G,
+    2022); out of quotes and brackets where it can."""
+    if text_width(text) <= chars or len(text) < 2:
+        return text
+    depth, inside = 0, set()
+    for i, ch in enumerate(text):
+        depth += (ch in _OPENING) - (ch in _CLOSING[:10])
+        if depth > 0:
+            inside.add(i + 1)
+    good = {m.start() for m in _GOOD_BREAK.finditer(text)}
+    cands = [i for i in range(1, len(text)) if text[i] not in _CLOSING and text[i - 1] not in _OPENING
+             and not (text[i - 1].isascii() and text[i - 1].isalnum() and text[i].isascii() and text[i].isalnum())]
+    for n in range(math.ceil(text_width(text) / chars), 5):
+        best: tuple[int, float, list[str]] | None = None
+        # cuts near the even ones only (±5 characters): every combination of a 50-character
+        # name's places took 0.17 s a row, these 2 ms
+        near = [[i for i in cands if abs(i - k * len(text) / n) <= 5] for k in range(1, n)]
+        for cut in itertools.product(*near):
+            if any(a >= b for a, b in itertools.pairwise(cut)):
+                continue
+            lines = [text[a:b] for a, b in itertools.pairwise([0, *cut, len(text)])]
+            widths = [text_width(x) for x in lines]
+            score = (sum(c in inside for c in cut),
+                     max(widths) - min(widths) + _BAD_BREAK_COST * sum(c not in good for c in cut), lines)
+            if max(widths) <= chars and (best is None or score[:2] < best[:2]):
+                best = score
+        if best:
+            return "\n".join(best[2])
+    return text
 
 
 def signature_pads(organiser: str, date_text: str) -> tuple[str, str]:
@@ -291,24 +348,27 @@ def _page_number_paragraph(paragraph, odd: bool) -> None:
         p.append(child)
 
 
-def _set_cell(cell, text: str, style: str, width: int) -> None:
+def _set_cell(cell, text: str, style: str, width: int, size_pt: float | None = None) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
-    from docx.shared import Twips
+    from docx.shared import Pt, Twips
 
     cell.width = Twips(width)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     p = cell.paragraphs[0]
     p.style = style
     if text:
-        p.add_run(text)
+        run = p.add_run(text)
+        if size_pt:
+            run.font.size = Pt(size_pt)
 
 
 def _add_table(doc, headers: list[str], widths: list[int], loop: str, cells: list[str], left: int = 0,
-               total: list[str] | None = None, split_rows: bool = False) -> None:
+               total: list[str] | None = None, split_rows: bool = False, first_pt: float | None = None) -> None:
     """A table across the type area (a width of 0 takes what the others leave): a header row
     repeated on every page, a row docxtpl repeats (``{%tr for <loop> %}``, its ``left`` cell
     left-aligned), and a 合计 row when ``total`` is given. Rows do not split across pages
-    unless ``split_rows`` (a 类别 of 200 names is longer than one)."""
+    unless ``split_rows`` (a 类别 of 200 names is longer than one). ``first_pt``: the size of
+    the repeated row's first cell, when not its style's."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls, qn
@@ -326,7 +386,8 @@ def _add_table(doc, headers: list[str], widths: list[int], loop: str, cells: lis
     for i, (h, w) in enumerate(zip(headers, widths)):
         _set_cell(rows[0].cells[i], h, "表头", w)
         _set_cell(rows[1].cells[i], "{%tr for " + loop + " %}" if i == 0 else "", "表格文字", w)
-        _set_cell(rows[2].cells[i], cells[i], "表格文字（左对齐）" if i == left else "表格文字", w)
+        _set_cell(rows[2].cells[i], cells[i], "表格文字（左对齐）" if i == left else "表格文字", w,
+                  first_pt if i == 0 else None)
         _set_cell(rows[3].cells[i], "{%tr endfor %}" if i == 0 else "", "表格文字", w)
         if total:
             _set_cell(rows[4].cells[i], total[i], "表头" if i == 0 else "表格文字", w)
@@ -341,8 +402,11 @@ def _add_table(doc, headers: list[str], widths: list[int], loop: str, cells: lis
             tr_pr.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
     tbl_pr = table._tbl.tblPr
     layout = tbl_pr.find(qn("w:tblLayout"))
-    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="57" w:type="dxa"/>'
-                        '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>')
+    # 1 mm above and below too: a name on two lines touched the cell's borders (QA284); a row
+    # of one line grows by about 1 mm in LibreOffice (the demo's 通报 keeps its five pages)
+    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:top w:w="{CELL_PAD}" w:type="dxa"/>'
+                        f'<w:left w:w="{CELL_PAD}" w:type="dxa"/><w:bottom w:w="{CELL_PAD}" w:type="dxa"/>'
+                        f'<w:right w:w="{CELL_PAD}" w:type="dxa"/></w:tblCellMar>')
     if layout is not None:
         layout.addnext(margins)
     else:
@@ -355,10 +419,11 @@ def _add_table(doc, headers: list[str], widths: list[int], loop: str, cells: lis
 
 def _add_level1_table(doc) -> None:
     fields_ = ["name", "total", "done", "on_track", "lagging", "not_started", "not_reported", "done_pct"]
-    # the first column takes what is left; the others three 12 pt characters and 1 mm padding each side
+    # the first column takes what is left, its names in 五号 broken evenly (`LEVEL1_NAME_CHARS`)
     _add_table(doc, ["{{ level1_header }}", "任务数", "已完成", "序时\n推进", "滞后", "未启动", "未报送", "完成率"],
-               [0] + [835] * 7, "r in by_level1", ["{{ r." + f + " }}" for f in fields_],
-               total=["{{ level1_total." + f + " }}" for f in fields_])
+               [0] + [LEVEL1_NUMBER_W] * 7, "r in by_level1", ["{{ r.name_lines }}"]
+               + ["{{ r." + f + " }}" for f in fields_[1:]],
+               total=["{{ level1_total." + f + " }}" for f in fields_], first_pt=LEVEL1_NAME_PT)
 
 
 def _add_appendix_table(doc) -> None:
