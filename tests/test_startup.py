@@ -55,6 +55,9 @@ def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
     # nor the evidence rules and reply bookkeeping a rare 请核实 line reads senders with
     # (`senders.unknown_senders`: 10 ms of every status when imported at the top)
     assert not {"toolkit.evidence", "toolkit.owed"} & names
+    # nor hashlib, which loads OpenSSL's libcrypto (_hashlib: 3 ms of every status); the master
+    # cache hashes with the interpreter's own sha256 (`master.cache`)
+    assert not {"hashlib", "_hashlib"} & names
 
 
 

@@ -6,7 +6,7 @@ import io
 import re
 from typing import TYPE_CHECKING
 
-from .text import safe_filename
+from .text import LazyPattern, safe_filename
 
 if TYPE_CHECKING:
     import zipfile
@@ -28,7 +28,8 @@ JUNK_NAMES = (".ds_store", "thumbs.db", "desktop.ini")
 #: Office's own lock and temporary files (Excel's and WPS's ~$name, Word's ~WRL*.tmp,
 #: LibreOffice's .~lock.name#): never a return, never worth a word, loose in 收件箱 or zipped
 #: with the folder while the return was open.
-OFFICE_TEMP = re.compile(r"^(~\$|~WRL.*\.tmp$|\.~lock\.|~.*\.tmp$)", re.IGNORECASE)
+#: compiled on first use (`LazyPattern`): `duban status` loads this module and never uses it
+OFFICE_TEMP = LazyPattern(r"^(~\$|~WRL.*\.tmp$|\.~lock\.|~.*\.tmp$)", re.IGNORECASE)
 #: E101's reason for an archive that holds no file once `is_junk` ones are left out
 EMPTY_ARCHIVE = "压缩包内没有文件"
 

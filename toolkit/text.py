@@ -12,11 +12,6 @@ import functools
 import re
 import unicodedata
 
-# C0/C1 controls except tab and newline, plus bidi overrides/isolates and zero-width marks,
-# which can disguise text (a file name reading one way and running another).
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
-)
 SPACES = re.compile(r"[\s\u3000\xa0]+")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
@@ -39,6 +34,13 @@ class LazyPattern:
             setattr(self, method, getattr(compiled, method))
         return getattr(compiled, name)
 
+
+# C0/C1 controls except tab and newline, plus bidi overrides/isolates and zero-width marks,
+# which can disguise text (a file name reading one way and running another). Compiled on
+# first use: `clean` needs it only for text that is not printable, which status meets none of.
+_CONTROL = LazyPattern(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
 
 
 def clean(value: object) -> str:

@@ -335,9 +335,10 @@ class Directory:
         found = {self._index[f + b] for b in bodies for f in forms if f + b in self._index}
         return found.pop() if len(found) == 1 else None
 
-    def locate(self, organiser: str, title: str = "") -> None:
-        """The plan's place from its organiser, else its title (`plan_place`), when they name one."""
-        found = plan_place(organiser, title)
+    def locate(self, organiser: str, title: str = "", found: str | None = None) -> None:
+        """The plan's place from its organiser, else its title (`plan_place`), when they name one.
+        ``found``: `plan_place`'s answer for them when already known (`master.cache` keeps it)."""
+        found = plan_place(organiser, title) if found is None else found
         if len(found) > 1:
             self.place, self._placed_by = found, organiser or title
 

@@ -16,7 +16,6 @@ and answers the question (QA269: said once on collect's screen, it was lost with
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,14 +23,15 @@ from typing import TYPE_CHECKING
 from .ledger import Ledger, Receipt
 from .report import Issue, make_issue
 from .sniff import ARCHIVE_KINDS
+from .text import LazyPattern
 from .vocab import Outcome
 
 if TYPE_CHECKING:  # `consolidate` imports `kept_versions`: status must not load unpack (zipfile, hashlib)
     from .unpack import Item
 
 #: what a department writes in a file's name to say it replaces another: 石龙镇6月报表(修改),
-#: …-最终版, …（定稿）, …_修订
-_MARKED = re.compile(r"修改|修订|更正|最终|终稿|终版|定稿|最新|新版|正式版|改后|调整后")
+#: …-最终版, …（定稿）, …_修订; compiled on first use (`LazyPattern`): status never uses it
+_MARKED = LazyPattern(r"修改|修订|更正|最终|终稿|终版|定稿|最新|新版|正式版|改后|调整后")
 
 
 def _meant(versions: list[Item]) -> Item | None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import sys
 import time
@@ -16,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 # shutil, signal and socket: imported in the functions that use them. Most commands never do, and
-# without these (and calendar) `duban status` starts about 10 ms sooner (measured).
+# without these (and calendar) `duban status` starts about 10 ms sooner (measured). hashlib too:
+# it loads OpenSSL, 3.1 ms of status's start-up (see master.cache).
 from . import errors, files
 from .master import Master, read_master_workbook
 from .period import Period
@@ -670,6 +670,8 @@ def _superseded(path: Path, name: str) -> bool:
     known = SUPERSEDED_TEMPLATES.get(name)
     if not known:
         return False
+    import hashlib  # init and memo only: see the imports above
+
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest() in known
     except OSError:

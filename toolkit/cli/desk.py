@@ -309,7 +309,7 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
         state.exit_code = 1
 
 
-@dataclass
+@dataclass(eq=False)  # never compared: start-up (docs/design.md; every command loads this module)
 class _Walk:
     """What a walk did so far: said when it ends, or when Ctrl-C or an error stops it."""
 

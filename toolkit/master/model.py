@@ -8,7 +8,6 @@ task-division table (`master.importer`) and lives in the master workbook
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -147,6 +146,8 @@ def renumbered(then: Iterable[Task], now: Iterable[Task]) -> dict[str, str]:
 
 def text_hash(texts: tuple[str, ...] | list[str]) -> str:
     """sha256 of a task's master texts; tolerant of whitespace differences."""
+    import hashlib  # here: `duban status` reads no text hash, and hashlib loads OpenSSL (master.cache)
+
     joined = "\x1f".join(key(t) for t in texts)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
@@ -237,6 +238,8 @@ class Master:
             units = sorted((a.unit, a.role) for a in self._by_task.get(t.id, []))
             rows.append([t.id, *(key(x) for x in t.master_text), units])
         blob = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        import hashlib  # here: `duban status` takes the fingerprint from the cache (master.cache)
+
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def units_of(self, task_id: str, role: str | None = None) -> list[str]:
