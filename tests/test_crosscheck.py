@@ -228,7 +228,7 @@ def check(o, period, expect):
         states = [dstate[(tid, u)] for u in leads_of.get(tid, [])]
         by["missing" if "未报送" in states else "sent_back" if "退回待改" in states
            else "no_lead" if not t["牵头单位"] else "not_asked"] += 1
-    for key, label in (("waiting", "牵头单位报送尚未截止的"), ("missing", "牵头单位未报送进展的"),
+    for key, label in (("waiting", "牵头单位报送尚未截止、暂未报送进展的"), ("missing", "牵头单位未报送进展的"),
                        ("sent_back", "牵头单位报送有误已退回、尚无合格进展的"),
                        ("no_lead", "未明确牵头单位、未报送进展的"), ("not_asked", "尚未向牵头单位下发填报、未报送进展的")):
         m = re.search(label + r"(\d+)项", memo)

@@ -5,7 +5,7 @@
 deadline, it may still correct on time: 任务汇总 said its twelve tasks (1.1, 2.2, …, it their one
 lead) 未报送（尚未截止）, while the 通报 counted them "牵头单位报送有误已退回、尚无合格进展的12项", and
 the fourteen waiting on leads that had sent nothing yet "牵头单位未报送进展的14项" (1.2 among them,
-石龙镇's 已完成 its one report). Now the overview says "牵头单位报送尚未截止的26项", as 任务汇总 does;
+石龙镇's 已完成 its one report). Now the overview says "牵头单位报送尚未截止、暂未报送进展的26项", as 任务汇总 does;
 after the deadline the tasks are counted by their leads' states as before. The same holds while a
 reply's later date keeps the lead awaited past the deadline (`Consolidation.fix_by`, QA212).
 Each figure of the memo is checked against the sheets the office forwards with it.
@@ -85,7 +85,7 @@ def test_before_the_deadline_the_memo_counts_the_tasks_waiting_on_a_lead_sent_ba
             ctx.task_not_reported_not_issued) == (26, 0, 1, 0)
     assert ctx.overview_text.startswith(
         "东莞市2022年政务服务全域标准化专项行动共43项任务。截至2022年6月底，尚无已完成的任务，序时推进16项（占37.2%），"
-        "牵头单位报送尚未截止的26项（占60.5%），未明确牵头单位、未报送进展的1项（占2.3%）。上述任务中，有6项已过完成时限、"
+        "牵头单位报送尚未截止、暂未报送进展的26项（占60.5%），未明确牵头单位、未报送进展的1项（占2.3%）。上述任务中，有6项已过完成时限、"
         "牵头单位报送尚未截止。"), ctx.overview_text
     assert "报送有误已退回、尚无合格进展" not in ctx.overview_text and "牵头单位未报送进展的" not in ctx.overview_text
     # the task's own sentence says what happened to its lead, as 任务汇总's 未报送单位 does
@@ -115,4 +115,4 @@ def test_a_lead_awaited_past_the_deadline_by_its_replys_date_keeps_its_tasks_wai
     assert cons.fix_by == {SZ: JULY[11]} and cons.waiting_tasks == frozenset(SZ_ALONE)
     said = _agree(ctx, book)
     assert said[WAITING] == ctx.task_not_reported_waiting == 12 and ctx.task_not_reported_sent_back == 0
-    assert "牵头单位报送尚未截止的12项（占27.9%），牵头单位未报送进展的" in ctx.overview_text, ctx.overview_text
+    assert "牵头单位报送尚未截止、暂未报送进展的12项（占27.9%），牵头单位未报送进展的" in ctx.overview_text, ctx.overview_text

@@ -170,8 +170,9 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), rem
     for unit, late_period in result.late:
         # a unit that had reported the month sends it again (a correction): 重报, not 补报
         kind = ("重报：{}重新报送了{}的填报表（此前已报送并采纳）" if (unit, late_period) in result.resent
-                # sent by its deadline, the month merged early (next month's forms went out first): never 补报
-                else "按时报送：{}报送了{}的填报表（报送截止前收到）" if (unit, late_period) in result.on_time
+                # sent by its deadline, or a correction by its reply's date, the month merged early (next
+                # month's forms went out first): never 补报; 截止前 was untrue of that correction
+                else "按时报送：{}报送了{}的填报表（在规定时限内收到）" if (unit, late_period) in result.on_time
                 else "补报：{}报送了{}的填报表")
         echo(state, "  " + kind.format(unit + " ", late_period.label) + "，该期已汇总；" + update(late_period),
              fg="yellow")

@@ -150,10 +150,11 @@ def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
     # whose leads may all still report (or correct) on time is said as 任务汇总 says it. The
     # leadless one is still 未报送 as the table beside and 总览 count it (未报送单位: 未明确牵头单位):
     # "未明确牵头单位的1项" alone gave the table's 未报送 1 a second name (QA278); so did
-    # "牵头单位本期填报表未含、尚未下发填报的15项" of a task whose leads got no form carrying it (QA284)
+    # "牵头单位本期填报表未含、尚未下发填报的15项" of a task whose leads got no form carrying it (QA284),
+    # and "牵头单位报送尚未截止的N项" of those the table counts 未报送 (总览: 未报送（尚未截止）)
     missing = (c.task_not_reported - c.task_not_reported_waiting - c.task_not_reported_sent_back
                - c.task_not_reported_no_lead - c.task_not_reported_not_issued)
-    for n, label in ((c.task_not_reported_waiting, "牵头单位报送尚未截止的"),
+    for n, label in ((c.task_not_reported_waiting, "牵头单位报送尚未截止、暂未报送进展的"),
                      (missing, "牵头单位未报送进展的"),
                      (c.task_not_reported_sent_back, "牵头单位报送有误已退回、尚无合格进展的"),
                      (c.task_not_reported_no_lead, "未明确牵头单位、未报送进展的"),
