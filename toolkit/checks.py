@@ -236,6 +236,52 @@ def _empty_value_cell(raw: RawReturn, master: Master, label: str) -> str:
     return ref
 
 
+def read_numbered_ids(raw: RawReturn, master: Master, printed: Printed | None = None,
+                      year: int | None = None) -> None:
+    """Task ids that Excel turned into numbers, each read as the task of its row. "1.10"
+    typed or pasted into a cell not set to text is kept as 1.1 and shown as 1.1, the same as
+    task 1.1: read as a second 1.1, the return was refused with E403's advice to merge the two
+    rows (losing 1.10's report). A number only one task's id equals (1.10 on a form without
+    1.1) is that task; of several (1.1 and 1.10), the one whose locked texts (as ``year``'s
+    form printed them, or as the plan has them) the row holds. A row that cannot tell keeps
+    its number, and the check says what it found."""
+    rows = [rr for rr in raw.rows if type(rr.values.get("task")) in (int, float)]
+    if not rows:
+        return
+    tasks = {t.id: t for t in master.tasks}
+    tasks.update(printed.tasks if printed else {})
+    by_number: dict[float, list[Task]] = {}
+    for tid, task in tasks.items():
+        if _DECIMAL.fullmatch(tid):
+            by_number.setdefault(round(float(tid), 9), []).append(task)
+    present = [i for i, f in enumerate(MASTER_FIELDS) if f in raw.columns]
+    for rr in rows:
+        found = by_number.get(round(float(rr.values["task"]), 9), [])
+        if len(found) > 1 and present:
+            row = [key(cell_text(rr.values.get(MASTER_FIELDS[i]))) for i in present]
+            found = [t for t in found if any(row == [key(texts[i]) for i in present]
+                                             for texts in (t.printed_text(year), t.master_text))]
+        if len(found) == 1:
+            rr.values["task"] = found[0].id
+
+
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _twice_advice(values: dict[str, Any], master: Master) -> str:
+    """E403's advice: to merge the two rows; but for an id Excel made a number that its row
+    could not tell (`read_numbered_ids`), merging would lose a task's report (1.10 made 1.1)."""
+    typed = values.get("task")
+    if type(typed) in (int, float):
+        x = round(float(typed), 9)
+        like = sorted((t.id for t in master.tasks if _DECIMAL.fullmatch(t.id) and round(float(t.id), 9) == x),
+                      key=task_sort_key)
+        if len(like) > 1:
+            return (f"任务编号被存成了数字，{'、'.join(like)} 都显示为 {task_id_text(typed)}：请勿合并，"
+                    "请把任务编号列设为文本格式，按下发的填报表重新填写各行的任务编号。")
+    return "请合并为一行。"
+
+
 def _task_ids(raw: RawReturn) -> frozenset[str]:
     """The task ids of a return's rows."""
     return frozenset(filter(None, (task_id_text(rr.values.get("task")) for rr in raw.rows)))
@@ -275,6 +321,10 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
         issues.append(make_issue("W106", file=name, ext=".xlsm"))
     issues.extend(raw.issues)
 
+    period, period_by = _period_of(raw, name)
+    period = period or ctx.default_period or ctx.period
+    printed = ctx.printed.get(period) if period else None
+    read_numbered_ids(raw, master, printed, period and period.year)
     unit, how, written, disputed = _unit_of(raw, name, ctx, sent_by)
     report.unit, report.identified_by = unit, how
     if disputed is not None:
@@ -285,9 +335,6 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
         # its _meta, but the unit typed in it would otherwise be 未报送 with no one told
         issues.append(make_issue("W206", cell=raw.label_cells.get("填报单位", ""), said="填报表内置的单位信息",
                                  unit=unit, other=other, evidence="表中的填报单位", **at))
-    period, period_by = _period_of(raw, name)
-    period = period or ctx.default_period or ctx.period
-    printed = ctx.printed.get(period) if period else None
     if unit and printed is not None:
         # a merged unit's return of a past month is the one form's it was issued on
         written = (clean(raw.meta.get("department", "")), without_senders(clean(raw.labels.get("填报单位"))))
@@ -356,7 +403,8 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
             issues.append(make_issue("E401", cell=rr.cell("task"), **dict(here, task=quoted(tid) or "（空白）")))
             continue
         if tid in seen:
-            issues.append(make_issue("E403", cell=rr.cell("task"), other=seen[tid], **here))
+            issues.append(make_issue("E403", cell=rr.cell("task"), other=seen[tid], advice=_twice_advice(v, master),
+                                     **here))
             continue
         seen[tid] = rr.row
         if moved:
@@ -575,8 +623,14 @@ def master_from_return(data: bytes, name: str, limits: Limits) -> Master | None:
     tasks, assignments = [], []
     for rr in raw.rows:
         tid = task_id_text(rr.values.get("task"))
+        texts = [cell_text(rr.values.get(f)) for f in MASTER_FIELDS]
+        if type(rr.values.get("task")) in (int, float):
+            # 1.10 made the number 1.1 (`read_numbered_ids`): the id whose issued texts these are
+            x = round(float(rr.values["task"]), 9)
+            found = [m for m in raw.meta_tasks if _DECIMAL.fullmatch(m) and round(float(m), 9) == x]
+            found = [m for m in found if raw.meta_tasks[m][1] == text_hash(texts)] if len(found) > 1 else found
+            tid = found[0] if len(found) == 1 else tid
         if tid in raw.meta_tasks and tid not in {t.id for t in tasks}:
-            texts = [cell_text(rr.values.get(f)) for f in MASTER_FIELDS]
             deadline, ongoing = parse_deadline(texts[4])
             tasks.append(Task(tid, *texts, deadline=deadline, ongoing=ongoing))
     for tid, (role, _) in raw.meta_tasks.items():

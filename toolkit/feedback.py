@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .addresses import parse_addresses
+from .checks import read_numbered_ids
 from .dates import cn_date, resubmit_by
 from .files import atomic_write
 from .form_layout import label_value_cells
@@ -74,6 +75,8 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     except ReadFailure:  # a refused file (encrypted, damaged, a PDF): a fresh form to fill in
         raw = RawReturn(name, "")
     period = report.period
+    # the rows the check read: 1.10 that Excel made the number 1.1 goes back into 1.10's row
+    read_numbered_ids(raw, master, year=period and period.year)
     unit = report.unit or ""
     generated = raw.meta.get("generated_at")
     try:

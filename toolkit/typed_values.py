@@ -60,12 +60,16 @@ _NOTHING_LONGEST = 16  # 暂无进展 with spaces and a 。, or a cell of dashes
 # A progress in words with one number in it: "约80%", "80%左右", "八成". E504 still refuses
 # it (how far a task is is the department's to say), and its message offers the number.
 _ABOUT = re.compile(r"(?:约|大约|大概|接近|已完成|完成)?(.+?)(?:左右|上下)?")
+_NOTE_AFTER = re.compile(r"\([^()]*\)$")  # after NFKC: （） are ()
 _TENTHS = {c: (i + 1) * 10 for i, c in enumerate("一二三四五六七八九十")}
 
 
 def progress_meant(value: str) -> int | None:
     """The whole percent a refused 完成进度 plainly means, for E504's advice; else None."""
-    about = _ABOUT.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)))
+    bare = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).rstrip(TRAILING_MARKS)
+    # the status said again beside it: "100%（已完成）", "60%(序时推进)"
+    bare = _NOTE_AFTER.sub("", bare) or bare
+    about = _ABOUT.fullmatch(bare)
     if about is None:  # nothing but spaces
         return None
     inner = about.group(1)
@@ -113,6 +117,11 @@ def cell_text(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        # a cell formatted [h]:mm:ss, as Excel and WPS show it: str() said "1 day, 2:00:00"
+        seconds = round(value.total_seconds())
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        return f"{sign}{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
     return clean(value)
 
 
