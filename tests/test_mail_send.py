@@ -493,7 +493,7 @@ def test_mail_send_unknown_period_drafts_are_named(issued_ws, servers, run):
     ws = mail_ws(issued_ws, servers)
     result = run(["-w", str(ws.root), "mail", "send", "feedback", "--period", "2022-05"])
     assert result.stdout == ("2022年5月 没有反馈邮件草稿。反馈邮件只写给报送被退回或无法读取的单位；"
-                             "还没有收取的，请先运行 duban collect。\n")
+                             "还没有收取的，请先运行 duban collect（或双击“2-收取并汇总”）。\n")
     assert find_workspace(ws.root).settings.mail.user == DUBAN
     assert Path(ws.root / "duban.toml").exists()
 

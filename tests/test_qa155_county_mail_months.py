@@ -204,7 +204,7 @@ def test_no_feedback_after_a_collect_that_took_everything_is_not_sent_back_to_co
     # 1 August: both forms taken, nothing to reply; "请先运行 duban collect" alone sent the
     # office round to collect again
     assert said["nothing to reply"].output == (
-        "2020年7月 没有反馈邮件草稿。反馈邮件只写给报送被退回或无法读取的单位；还没有收取的，请先运行 duban collect。\n")
+        "2020年7月 没有反馈邮件草稿。反馈邮件只写给报送被退回或无法读取的单位；还没有收取的，请先运行 duban collect（或双击“2-收取并汇总”）。\n")
 
 
 def test_julys_verdicts(county):
