@@ -324,7 +324,7 @@ def test_nothing_to_send_says_how_to_make_drafts(issued_ws, servers, run):
     ws = mail_ws(issued_ws, servers)
     result = run(["-w", str(ws.root), "mail", "send", "remind"])
     assert result.exit_code == 0
-    assert result.stdout == f"{PERIOD.label} 没有催报邮件草稿。请先运行 duban remind。\n"
+    assert result.stdout == f"{PERIOD.label} 没有催报邮件草稿。请先运行 duban remind（或双击“4-发送邮件”，选 3 催报）。\n"
 
 
 def test_send_feedback_drafts_and_a_message_too_big_for_the_server(issued_ws, tmp_path, monkeypatch, clock):

@@ -97,6 +97,18 @@ def test_bat_has_no_multiline_blocks(stem):
         assert line != ")", line
 
 
+@pytest.mark.parametrize("stem", SCRIPTS)
+def test_bat_runs_from_a_network_folder(stem):
+    """Double-clicked in \\\\server\\share\\督办 (QA287): cmd cannot stand in a UNC folder, so "cd /d"
+    left the run in C:\\Windows and the script said duban was not installed. pushd gives the
+    folder a drive letter for the run; popd, before every exit, gives the letter back."""
+    lines = code_lines(bat(stem))
+    assert not any(line.lower().startswith("cd ") for line in lines)
+    assert ('pushd "%WS%"' if stem == "0-首次安装" else 'pushd "%~dp0"') in lines
+    exits = [n for n, line in enumerate(lines) if line.lower().startswith("exit")]
+    assert exits and all(lines[n - 1] == "popd" for n in exits), stem
+
+
 @pytest.mark.parametrize("stem", RUNNERS)
 def test_bat_asks_duban_for_the_period(stem):
     text = bat(stem)
@@ -376,8 +388,10 @@ def test_send_mail_asks_which_and_stays_deliberate(script_ws):
         result, calls = run_script(script_ws, "4-发送邮件", answer)
         assert result.returncode == 0, result.stdout + result.stderr
         period = "2022-05" if kind == "remind" else "2022-06"
-        assert calls == ["period", f"mail send {kind} --period {period}"]
-        assert "--yes" not in calls[1] and "-y" not in calls[1].split()
+        # 催报: this month's reminders written first (QA287), then listed and asked by mail send
+        wrote = [f"remind --period {period}"] if kind == "remind" else []
+        assert calls == ["period", *wrote, f"mail send {kind} --period {period}"]
+        assert "--yes" not in calls[-1] and "-y" not in calls[-1].split()
         assert result.stdout.splitlines()[-1] == "【成功】发送情况见上面的列表。"
     cancelled, calls = run_script(script_ws, "4-发送邮件", "\n")
     assert cancelled.returncode == 0 and calls == [] and "【已取消】没有发送任何邮件。" in cancelled.stdout
@@ -385,6 +399,42 @@ def test_send_mail_asks_which_and_stays_deliberate(script_ws):
     assert wrong.returncode == 2 and calls == [] and "“发”不是 1、2、3 中的一个" in wrong.stdout
     failed, calls = run_script(script_ws, "4-发送邮件", "3\n\n", mail_send=1)
     assert failed.returncode == 1 and ENDINGS[1] in failed.stdout
+
+
+# What 4-发送邮件 → 3 催报 says after `duban remind` (QA287): 1 is its 请核实 (a unit may have
+# reported), asked before mail send lists anything; any other failure sends nothing.
+REMIND_ASKS = [
+    "以上催报邮件中可能有发给已报送单位的（见上面几行）：建议先双击“2-收取并汇总”收取登记，或双击“5-逐条核实”逐条回答，",
+    "再来催报（已报送单位的催报草稿会自动撤回）。"]
+REMIND_STOPPED = "【未发送】没有发送任何催报邮件。请按上面各行核实后，再运行“4-发送邮件”。"
+
+
+@pytest.mark.parametrize("go", ["\n", "n\n", "是\n", ""])
+def test_remind_that_asks_to_verify_sends_nothing_unless_told(script_ws, go):
+    """Enter, anything but y, or the window's input closed: the drafts stay written, nothing is listed or sent."""
+    result, calls = run_script(script_ws, "4-发送邮件", "3\n\n" + go, remind=1)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert calls == ["period", "remind --period 2022-06"]
+    lines = result.stdout.splitlines()
+    assert lines[-5:] == ["", *REMIND_ASKS, "", REMIND_STOPPED]
+
+
+@pytest.mark.parametrize("go", ["y\n", "Y\n"])
+def test_remind_that_asks_to_verify_goes_on_to_the_list_when_told(script_ws, go):
+    result, calls = run_script(script_ws, "4-发送邮件", "3\n\n" + go, remind=1)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls == ["period", "remind --period 2022-06", "mail send remind --period 2022-06"]
+    assert REMIND_ASKS[0] in result.stdout and result.stdout.splitlines()[-1] == "【成功】发送情况见上面的列表。"
+
+
+@pytest.mark.parametrize("code", [2, 3, 4, 130, 7])
+def test_remind_that_fails_sends_nothing(script_ws, code):
+    result, calls = run_script(script_ws, "4-发送邮件", "3\n\ny\n", remind=code)
+    assert result.returncode == code, result.stdout + result.stderr
+    assert calls == ["period", "remind --period 2022-06"], "no mail send, no verify --check"
+    lines = result.stdout.splitlines()
+    assert lines[-3:-1] == ["没有发送任何催报邮件。", ""] and lines[-1].startswith(ENDINGS[code])
+    assert "请核实" not in result.stdout
 
 
 def test_the_workspace_venv_comes_first(script_ws):
@@ -753,7 +803,17 @@ def test_bat_runners_under_wine(wine):
         assert calls[:2] == ["period", "collect --fetch --merge --period 2022-06"], calls
     for answer, kind in (("1\n", "issue"), ("2\n", "feedback"), ("3\n", "remind")):
         rc, out, calls = wine.run("4-发送邮件", answer)
-        assert rc == 0 and calls == ["period", f"mail send {kind} --period 2022-06"], out
+        wrote = ["remind --period 2022-06"] if kind == "remind" else []
+        assert rc == 0 and calls == ["period", *wrote, f"mail send {kind} --period 2022-06"], out
+    # Wine's "set /p" takes the whole of piped input at once: one answer a run, the later
+    # questions get Enter (the "y" that goes on is the .sh's test, the script text the same)
+    rc, out, calls = wine.run("4-发送邮件", "3\n", FAKE_RC_remind="1")
+    assert rc == 1 and calls == ["period", "remind --period 2022-06"], out
+    assert out.splitlines()[-2] == REMIND_STOPPED and REMIND_ASKS[0] in out, out
+    for code in (2, 4):
+        rc, out, calls = wine.run("4-发送邮件", "3\n", FAKE_RC_remind=str(code))
+        assert rc == code and calls == ["period", "remind --period 2022-06"] and ENDINGS[code] in out, out
+        assert "没有发送任何催报邮件。" in out, out
     rc, out, calls = wine.run("4-发送邮件", "\n")
     assert rc == 0 and calls == [] and "【已取消】没有发送任何邮件。" in out
     rc, out, calls = wine.run("4-发送邮件", "9\n")

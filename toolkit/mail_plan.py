@@ -41,6 +41,7 @@ from .mail_notes import chase_notes, fetch_note, returns_from
 from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
 from .period import Period
 from .units import Directory
+from .vocab import UnitState
 from .workspace import Workspace
 
 log = logging.getLogger("duban")
@@ -48,8 +49,9 @@ log = logging.getLogger("duban")
 KIND_LABELS = {"issue": "下发", "feedback": "反馈", "remind": "催报"}
 #: How the coordinator makes a kind's drafts (`SendPlan.lines` when there are none).
 MAKE = {"issue": "duban issue --emails", "feedback": "duban collect", "remind": "duban remind"}
-#: The double-click script that runs `MAKE`'s command (reminders have none).
-CLICK = {"issue": "（或双击“1-下发填报表”）", "feedback": "（或双击“2-收取并汇总”）", "remind": ""}
+#: The double-click script that runs `MAKE`'s command (4-发送邮件's 催报 writes the reminders, then sends).
+CLICK = {"issue": "（或双击“1-下发填报表”）", "feedback": "（或双击“2-收取并汇总”）",
+         "remind": "（或双击“4-发送邮件”，选 3 催报）"}
 
 Pair = tuple[str, str]  # (display name, address)
 
@@ -107,6 +109,9 @@ class SendPlan:
     #: drafts written days before, then mail fetched into 收件箱, went to units that had reported;
     #: first, when the mailbox was last fetched, when not today (`mail_notes.fetch_note`)
     notes: list[str] = field(default_factory=list)
+    #: 催报 with no live draft: False when no unit is 未报送 or 退回待改 (`remind` wrote none and
+    #: withdrew the old ones), said as such, not "请先运行 duban remind", which 4-发送邮件 just ran
+    owed: bool = True
 
     @property
     def label(self) -> str:
@@ -116,6 +121,8 @@ class SendPlan:
         out = []
         if self.plain:
             out.append("注意：[mail] 设置为不加密连接（security = \"plain\"），密码和邮件以明文传送。")
+        if not self.total and not self.owed:
+            return [*out, f"{self.period.label}所有单位都已报送并采纳，无需催报。"]
         if not self.total:
             # collect writes a reply only to a unit whose file was refused: after a collect that
             # took every file, "run duban collect" sent the office round to do it again
@@ -257,6 +264,9 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                      if kind == "remind" and plan.drafts else "")
     if kind == "remind" and plan.drafts:
         plan.notes = [unfetched] * bool(unfetched) + chase_notes(consolidate(ws, period, tasks=False))
+    elif kind == "remind" and not plan.total:  # a month not issued has every unit 未报送: remind says it
+        plan.owed = any(u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)
+                        for u in consolidate(ws, period, tasks=False).units)
     return plan
 
 

@@ -20,7 +20,7 @@ set "LOG="
 set "STEP="
 set "SOURCE="
 if not exist "%WS%\duban.toml" goto not_workspace
-cd /d "%WS%"
+pushd "%WS%"
 echo 督办 - 首次安装
 for %%p in ("%WS%") do echo 工作区：%%~p
 
@@ -179,6 +179,7 @@ echo 【成功】安装完成：%NEW_VERSION%
 for %%p in ("%WS%\.venv") do echo 程序装在：%%~p
 echo 以后每月双击“一键月报.bat”即可；也可以分步双击 1-下发填报表、2-收取并汇总、3-生成通报、4-发送邮件。
 pause
+popd
 exit /b 0
 
 rem ---- subroutines
@@ -311,4 +312,5 @@ goto fail_end
 if defined LOG echo 【失败】见上一步的记录。>>"%LOG%"
 if defined LOG for %%p in ("%LOG%") do echo 安装过程记录在：%%~p（求助时请发给技术支持）
 pause
+popd
 exit /b 2

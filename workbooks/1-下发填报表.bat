@@ -1,7 +1,10 @@
 @echo off
 chcp 65001 >nul
 setlocal
-cd /d "%~dp0"
+rem pushd, not cd: a workspace opened from the network (\\server\share\...) gets a drive
+rem letter for the run (cmd cannot stand in a UNC folder; cd left it in C:\Windows, and the
+rem script then said duban was not installed); popd before each exit gives it back.
+pushd "%~dp0"
 title 督办 - 下发填报表
 rem 督办 - 下发填报表（Windows 双击运行；与同名 .sh/.command 做同样的事）
 rem Enter offers the next month once the current one's returns come in (duban period --for-issue).
@@ -78,14 +81,17 @@ rem Opened on 1 too: the 汇总表 or 通报 was made; what needs attention is s
 if defined OPEN %DUBAN% open %OPEN% --period "%PERIOD%" -q
 :finish_end
 pause
+popd
 exit /b %RC%
 
 :duban_missing
 echo 【失败】还没有安装督办工具。请先双击“0-首次安装.bat”。
 pause
+popd
 exit /b 2
 
 :duban_broken
 echo 【失败】本工作区的督办安装不完整或已损坏（.venv 无法使用）。请重新双击“0-首次安装.bat”。
 pause
+popd
 exit /b 2

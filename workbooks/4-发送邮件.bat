@@ -1,7 +1,10 @@
 @echo off
 chcp 65001 >nul
 setlocal
-cd /d "%~dp0"
+rem pushd, not cd: a workspace opened from the network (\\server\share\...) gets a drive
+rem letter for the run (cmd cannot stand in a UNC folder; cd left it in C:\Windows, and the
+rem script then said duban was not installed); popd before each exit gives it back.
+pushd "%~dp0"
 title 督办 - 发送邮件
 rem 督办 - 发送邮件（Windows 双击运行；与同名 .sh/.command 做同样的事）
 set "PERIOD_FOR="
@@ -35,7 +38,11 @@ for %%p in ("%WS%") do echo 工作区：%%~p
 for %%p in ("%WHICH%") do echo 督办程序：%%~p
 rem ==== 找到督办：结束 ====
 rem Sending stays deliberate: the user picks the kind here, and "duban mail send" lists what
-rem will go out and asks once more before sending anything.
+rem will go out and asks once more before sending anything. 催报 writes the month's reminders
+rem first (duban remind: a unit that has reported since gets none, its old draft withdrawn; a
+rem unit mailed today keeps that mail, which is not sent again). remind exits 1 when a unit may
+rem have reported (its 请核实 lines): the office is asked before anything is listed to send,
+rem Enter sends nothing. Any other failure of remind sends nothing.
 echo 要发送哪一种邮件？
 echo   1  下发：各单位的填报表
 echo   2  反馈：退回修改的单位
@@ -63,20 +70,44 @@ if defined PERIOD set "PERIOD=%PERIOD:"=%"
 rem ==== 询问期次：结束 ====
 set "OK=发送情况见上面的列表。"
 set "OPEN="
+if "%KIND%"=="remind" goto remind_first
+:send
 %DUBAN% mail send %KIND% --period "%PERIOD%"
 set "RC=%ERRORLEVEL%"
 goto finish
+
+:remind_first
+%DUBAN% remind --period "%PERIOD%"
+set "RC=%ERRORLEVEL%"
+if "%RC%"=="0" goto send
+if not "%RC%"=="1" echo 没有发送任何催报邮件。& goto finish
+echo.
+echo 以上催报邮件中可能有发给已报送单位的（见上面几行）：建议先双击“2-收取并汇总”收取登记，或双击“5-逐条核实”逐条回答，
+echo 再来催报（已报送单位的催报草稿会自动撤回）。
+set "GO="
+set /p "GO=仍要现在发送催报邮件吗？输入 y 列出将发送的邮件（发送前还会再确认），直接回车不发送："
+if not defined GO goto remind_stop
+set "GO=%GO:"=%"
+if /i "%GO%"=="y" goto send
+:remind_stop
+echo.
+echo 【未发送】没有发送任何催报邮件。请按上面各行核实后，再运行“4-发送邮件”。
+pause
+popd
+exit /b 1
 
 :cancelled
 echo.
 echo 【已取消】没有发送任何邮件。
 pause
+popd
 exit /b 0
 
 :bad_choice
 echo.
 echo 【未完成】输入的不是 1、2、3 中的一个，没有发送任何邮件。
 pause
+popd
 exit /b 2
 
 rem ==== 结果：每个退出码一句实话（见 duban --help），生成了结果时（0、1）打开结果 ====
@@ -104,14 +135,17 @@ rem Opened on 1 too: the 汇总表 or 通报 was made; what needs attention is s
 if defined OPEN %DUBAN% open %OPEN% --period "%PERIOD%" -q
 :finish_end
 pause
+popd
 exit /b %RC%
 
 :duban_missing
 echo 【失败】还没有安装督办工具。请先双击“0-首次安装.bat”。
 pause
+popd
 exit /b 2
 
 :duban_broken
 echo 【失败】本工作区的督办安装不完整或已损坏（.venv 无法使用）。请重新双击“0-首次安装.bat”。
 pause
+popd
 exit /b 2

@@ -2,7 +2,11 @@
 # shellcheck disable=SC1111  # “…” in messages are Chinese quotation marks, meant literally
 # 督办 - 发送邮件（Linux 运行 .sh，macOS 双击 .command；与 .bat 做同样的事）
 # Sending stays deliberate: the user picks the kind here, and `duban mail send` lists what
-# will go out and asks once more before sending anything.
+# will go out and asks once more before sending anything. 催报 writes the month's reminders
+# first (`duban remind`: a unit that has reported since gets none, its old draft withdrawn; a
+# unit mailed today keeps that mail, which is not sent again). remind exits 1 when a unit may
+# have reported (its 请核实 lines): the office is asked before anything is listed to send,
+# Enter sends nothing. Any other failure of remind sends nothing.
 . "$(dirname "$0")/_公共.sh" || exit 2
 echo "要发送哪一种邮件？"
 echo "  1  下发：各单位的填报表"
@@ -17,5 +21,23 @@ case "$CHOICE" in
   *) echo; echo "【未完成】“$CHOICE”不是 1、2、3 中的一个，没有发送任何邮件。"; pause_if_terminal; exit 2 ;;
 esac
 ask_period
+if [ "$KIND" = remind ]; then
+  "${DUBAN[@]}" remind --period "$PERIOD"
+  RC=$?
+  if [ "$RC" -eq 1 ]; then
+    echo
+    echo "以上催报邮件中可能有发给已报送单位的（见上面几行）：建议先双击“2-收取并汇总”收取登记，或双击“5-逐条核实”逐条回答，"
+    echo "再来催报（已报送单位的催报草稿会自动撤回）。"
+    read -r -p "仍要现在发送催报邮件吗？输入 y 列出将发送的邮件（发送前还会再确认），直接回车不发送：" GO
+    case "$GO" in
+      y | Y) ;;
+      *) echo; echo "【未发送】没有发送任何催报邮件。请按上面各行核实后，再运行“4-发送邮件”。"
+         pause_if_terminal; exit 1 ;;
+    esac
+  elif [ "$RC" -ne 0 ]; then
+    echo "没有发送任何催报邮件。"
+    finish "$RC"
+  fi
+fi
 "${DUBAN[@]}" mail send "$KIND" --period "$PERIOD"
 finish $? "发送情况见上面的列表。"
