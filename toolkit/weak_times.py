@@ -88,3 +88,16 @@ def capped_doubt(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Re
         return ""
     return (f"被转发的原邮件的发送时间 {it.capped_from:%Y-%m-%d %H:%M} 晚于转发它的邮件"
             f"（{it.received_at:%Y-%m-%d %H:%M}），两者必有一个时钟或时区有误，已按转发邮件的时间计为按时报送")
+
+
+def by_own_deadline(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report,
+                    due_of: dict[Period, Deadlines]) -> bool:
+    """Whether ``it``, an accepted return of ``rep.unit`` for ``rep.period``, came by the unit's
+    deadline for that month: then it is that month's own return, not the next month's progress
+    on last month's form (the next month's forms went out early, QA288), and collect asks
+    nothing about it. ``due_of``: as `weak_time_note`'s."""
+    period = rep.period
+    if period not in due_of:
+        due_of[period] = month_deadlines(ws, ledger, master, period)
+    common, dues, _received, _replied, _exempt = due_of[period]
+    return it.received_at.date() <= unit_due(ws, period, dues, common, rep.unit)

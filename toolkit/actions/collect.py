@@ -54,7 +54,7 @@ from ..units import Directory
 from ..unpack import Item, expand
 from ..versions import order_versions, unless_answer
 from ..vocab import Outcome, TimeSource
-from ..weak_times import Deadlines, capped_doubt, weak_time_note
+from ..weak_times import Deadlines, by_own_deadline, capped_doubt, weak_time_note
 from ..workspace import Workspace
 
 log = logging.getLogger("duban")
@@ -89,6 +89,11 @@ class CollectResult:
     # accepted returns filed under another period than the run's (补报 of a merged one too):
     # unit, period, file; a department that sent last month's form must not vanish silently
     elsewhere: list[tuple[str, Period, str]] = field(default_factory=list)
+    # of ``elsewhere``, by (unit, file): the month whose progress it may hold when not the run's
+    # (`_meant_month`: July, still owed, when August's forms went out before July's deadline)
+    meant: dict[tuple[str, str], Period] = field(default_factory=dict)
+    # accepted forms of an earlier month that came by its deadline: said by the month, not asked
+    own_time: list[tuple[str, Period]] = field(default_factory=list)
     # those of ``late`` whose unit had an accepted return for the month before this run: sent
     # again (重报, a correction), not a first return after the month (补报)
     resent: list[tuple[str, Period]] = field(default_factory=list)
@@ -127,8 +132,9 @@ class CollectResult:
                    "late": lambda v: [[u, str(p)] for u, p in v], "owed": lambda v: [m.name for m in v],
                    "period": lambda v: str(v) if v else None,
                    "elsewhere": lambda v: [[u, str(p), n] for u, p, n in v],
+                   "meant": lambda v: [[u, n, str(p)] for (u, n), p in v.items()],
                    "resent": lambda v: [[u, str(p)] for u, p in v],
-                   "on_time": lambda v: [[u, str(p)] for u, p in v],
+                   "on_time": lambda v: [[u, str(p)] for u, p in v], "own_time": lambda v: [[u, str(p)] for u, p in v],
                    "volunteered": lambda v: [[u, str(p)] for u, p in v]}
         return {k: as_text[k](v) if k in as_text else v for k, v in self.__dict__.items() if k != "items"}
 
@@ -351,10 +357,16 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 # a form of another month than the run's, 补报 of a merged month or not, a
                 # first return for it or not: as likely this month's progress on the form the
                 # unit had at hand as that month's, so the coordinator is asked; not when the
-                # unit's form of the run's month came with it (QA279)
+                # unit's form of the run's month came with it (QA279), nor when an earlier month's
+                # came by that month's own deadline (the run's forms went out early, QA288)
                 if (outcome == ACCEPTED and rep.unit and rep.period and rep.period != run_period
                         and id(it) not in beside):
-                    result.elsewhere.append((rep.unit, rep.period, it.name))
+                    if rep.period < run_period and by_own_deadline(ws, ledger, master, it, rep, due_of):
+                        result.own_time.append((rep.unit, rep.period))
+                    else:
+                        result.elsewhere.append((rep.unit, rep.period, it.name))
+                        if (meant := _meant_month(months, rep, it.received_at, run_period)) != run_period:
+                            result.meant[(rep.unit, it.name)] = meant
                 if outcome == ACCEPTED and rep.unit and rep.period:
                     said = weak_time_note(ws, ledger, master, it, rep, due_of)
                     result.disputed += [(it.name, said)] if said else []
@@ -485,6 +497,19 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 if merged:
                     after_merge(ws, ledger, master, it, rep, period, merged,
                                 first.get((rep.unit, period), it) is not it, months, result, deadlines)
+
+
+def _meant_month(months: EarlierMonths, rep: Report, received: dt.datetime, run_period: Period) -> Period:
+    """The month whose progress ``rep``, an accepted form of a month before ``run_period``, may
+    hold instead of its own: the first month after it, up to the run's, whose form had gone to
+    the unit when the file came and which it has not reported; else the run's. August's forms
+    issued before July's deadline, a June form re-used on 8 August is July's progress, not
+    August's (QA288)."""
+    for month in months.periods():
+        if (rep.period < month <= run_period and months.was_asked(rep.unit, month, received)
+                and months.owes(rep.unit, month)):
+            return month
+    return run_period
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,

@@ -180,9 +180,16 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), rem
         echo(state, f"  免报单位报送：{unit} {given.label}本期免报（任务均已报告完成，未下发填报表），仍报送了填报表，"
                     f"已收到并登记；该期已汇总，{update(given)}", fg="yellow")
     for unit, period, name in result.elsewhere:
+        meant = result.meant.get((unit, name), result.period)
         echo(state, f"  请核实：{name}（{unit}）是{period.label}的填报表，已登记为{period.label}的报送；"
-                    f"如果填的是{result.period.label}的进展，请该单位用{result.period.label}下发的填报表重报",
+                    f"如果填的是{meant.label}的进展，请该单位用{meant.label}下发的填报表重报",
              fg="yellow")
+    for given in sorted({p for _, p in result.own_time}):  # by its deadline: that month's, nothing to ask
+        units = [u for u, p in result.own_time if p == given and (u, p) not in result.late + result.volunteered]
+        if units:
+            some = "、".join(units[:5]) + ("等" if len(units) > 5 else "")
+            echo(state, f"  另收到{given.label}的填报表 {len(units)} 份（{some}），均在该期报送时限内收到，"
+                        f"已登记为{given.label}的报送")
     for rel, why in result.skipped:
         echo(state, f"  未读取：收件箱/{rel}：{why}", fg="yellow")
 
