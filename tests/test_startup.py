@@ -60,6 +60,20 @@ def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
     assert not {"hashlib", "_hashlib"} & names
 
 
+    # nor the commands of other modules than the monthly ones: loaded when named
+    # (`cli.base.COMMAND_MODULES`, 1.8 ms of every status)
+    assert not {"toolkit.cli.desk", "toolkit.cli.issue", "toolkit.cli.setup"} & names
+
+
+def test_every_command_outside_the_monthly_module_is_named_in_command_modules() -> None:
+    """`duban` imports `cli.month` and finds every other command by `COMMAND_MODULES`: a
+    command added to `desk`, `issue` or `setup` without its line there would be unknown."""
+    from toolkit.cli import cli
+    from toolkit.cli.base import COMMAND_MODULES
+
+    where = {name: command.callback.__module__.rsplit(".", 1)[1] for name, command in cli.commands.items()}
+    assert {name: module for name, module in where.items() if module != "month"} == COMMAND_MODULES
+
 
 def test_status_with_files_waiting_in_the_inbox_loads_no_archive_readers(issued_ws) -> None:
     """A file waiting in 收件箱 makes status hash it (`inbox.not_collected`, the 请核实 line

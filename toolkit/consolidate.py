@@ -99,7 +99,7 @@ class UnitStatus:
         return f"{self.file}（报送时间为第一份合格报送“{self.timed_by}”的时间）"
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class TaskSummary:
     """One row of 任务汇总."""
 

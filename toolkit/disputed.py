@@ -35,7 +35,7 @@ from .vocab import UnitState
 _OTHER = LazyPattern(r"指向(.+?)。已按")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Disputed:
     """A file of the month registered under ``unit`` that other evidence said was ``other``'s."""
 

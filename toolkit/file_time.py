@@ -147,7 +147,7 @@ def _answers(ledger: Ledger) -> dict[int, tuple[str, str]]:
     return answers
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class FileTime:
     """A return of ``unit`` timed by its file's modification time (or a weak mail time: ``how``)
     that the office is asked or has answered about; ``receipt`` as the ledger keeps it (its time

@@ -534,7 +534,7 @@ def _in_order(tasks: list[Task], extra: list[Task]) -> list[Task]:
     return out
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Basis:
     """Where a past month judged by its forms (`as_issued`) differs from today's sheet, for
     the office: it merges the month again to publish it again."""

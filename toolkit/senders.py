@@ -62,7 +62,7 @@ def _first_from(senders: Callable[[Receipt], str], receipts: list[Receipt], own:
 Check = tuple[Receipt, bool, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Asked:
     """A unit 按时 by ``sent``, a return from an address no unit has, whose own return from its
     单位名录 address came after its deadline; ``text``: the 请核实 line."""

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # zoneinfo: imported by whoever made the zone (`Workspace.tz`
     from zoneinfo import ZoneInfo
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # hashed (a set of the mails asked about), never shown: start-up
 class BigMail:
     """One mail of a unit that `fetch` found too big to download."""
 
@@ -144,7 +144,7 @@ def open_questions(cons) -> list[MailQuestion]:
     return _questions(cons, [m for m in cons.too_big if not m.checked_at])
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class MailQuestion:
     """One 请核实 about mails too big to fetch: what happened (``facts``: what `actions.verify`
     asks, offering answers instead of ``todo``), what the office is to do, and the mails named."""

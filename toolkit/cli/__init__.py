@@ -71,9 +71,12 @@ def _stopped_while_loading(signum, frame) -> None:
 
 
 def __getattr__(name: str):
-    """`cli`, `State` and `_ProgressIter` from the loaded commands (`from toolkit.cli import cli`)."""
+    """`cli`, `State` and `_ProgressIter` from the loaded commands (`from toolkit.cli import cli`);
+    `cli` with every command registered (``cli.commands``), as `main` does only for --help."""
     if name in ("State", "_ProgressIter", "cli"):
         from . import app  # deferred: `main` loads it only once its stop handlers are set
 
+        if name == "cli":
+            app.load_commands()
         return getattr(app, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

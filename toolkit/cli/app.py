@@ -1,4 +1,5 @@
-"""The commands loaded: click, every command and the plumbing that runs one (`run`)."""
+"""The commands loaded: click, the monthly commands (the rest when named: `base.COMMAND_MODULES`)
+and the plumbing that runs one (`run`)."""
 
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import threading
 import click
 
 from .. import interrupts
-from . import desk, issue, month, setup  # noqa: F401  (registers the commands on `cli`)
-from .base import State, _ProgressIter, cli, log  # noqa: F401  (toolkit.cli's names)
+from . import month  # noqa: F401  (registers the monthly commands on `cli`; the rest load when named)
+from .base import State, _chinese_metavars, _ProgressIter, cli, load_commands, log  # noqa: F401  (toolkit.cli's names)
 
 
 def run() -> None:
@@ -83,15 +84,6 @@ def _readable_console() -> None:
 def _log_unraisable(unraisable) -> None:
     log.debug("忽略的异常：%s", unraisable.exc_value, exc_info=(
         unraisable.exc_type, unraisable.exc_value, unraisable.exc_traceback))
-
-
-def _chinese_metavars(group: click.Group) -> None:
-    """``[OPTIONS]`` and ``COMMAND [ARGS]...`` in usage lines, in Chinese like the rest."""
-    group.options_metavar, group.subcommand_metavar = "[选项]", "命令 [参数]..."
-    for command in group.commands.values():
-        command.options_metavar = "[选项]"
-        if isinstance(command, click.Group):
-            _chinese_metavars(command)
 
 
 _chinese_metavars(cli)

@@ -282,6 +282,17 @@ class DubanGroup(click.Group):
                 state.log_handler.close()
                 state.log_handler = None
 
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """The command, its module imported first if not yet: a name not in `COMMAND_MODULES`
+        (a typo) loads them all, so click's 您是否要找 suggestion weighs every command."""
+        if cmd_name not in self.commands:
+            load_commands(COMMAND_MODULES.get(cmd_name))
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        load_commands()  # --help lists every command
+        return super().list_commands(ctx)
+
     def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
         """``duban --help`` and ``--version`` print while the arguments are parsed, before
         `invoke`: a reader that closed the pipe there (``duban --help | head -1``) made click
@@ -482,6 +493,37 @@ def _action(name: str, package: bool = False):
 
 # ---------------------------------------------------------------------------
 # commands
+
+#: The modules (under toolkit.cli) whose commands `app` does not import: each is imported when
+#: one of its commands is named (`DubanGroup.get_command`) or all are listed. `month`, the
+#: monthly commands typed every day (`status` among them), is loaded by `app` under `main`'s
+#: stop handlers. Importing `desk`, `issue` and `setup` as well cost every `duban status`
+#: 1.8 ms of its ~95 (QA282's profile, issue 19). tests/test_startup.py keeps this table whole.
+COMMAND_MODULES: dict[str, str] = {
+    **dict.fromkeys(("demo", "open", "excel-console", "period", "sender", "received", "verify", "kit", "mail"),
+                    "desk"),
+    "issue": "issue",
+    "init": "setup",
+    "master": "setup",
+}
+
+
+def load_commands(module: str | None = None) -> None:
+    """Register the commands of ``module`` (``None``: of every module) on `cli`, usage lines in
+    Chinese like the rest."""
+    for name in sorted(set(COMMAND_MODULES.values())) if module is None else (module,):
+        if f"toolkit.cli.{name}" not in sys.modules:
+            _action(f"cli.{name}", package=True)
+            _chinese_metavars(cli)
+
+
+def _chinese_metavars(group: click.Group) -> None:
+    """``[OPTIONS]`` and ``COMMAND [ARGS]...`` in usage lines, in Chinese like the rest."""
+    group.options_metavar, group.subcommand_metavar = "[选项]", "命令 [参数]..."
+    for command in group.commands.values():
+        command.options_metavar = "[选项]"
+        if isinstance(command, click.Group):
+            _chinese_metavars(command)
 
 
 @click.group(cls=DubanGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -76,7 +76,7 @@ def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Draft:
     """A mail draft duban wrote (下发, 反馈 or 催报), as recorded in the ledger."""
 
