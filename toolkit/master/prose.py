@@ -25,6 +25,10 @@ from .tables import Paragraph
 
 _DEADLINE = re.compile(r"(完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*(?P<v>[^；;，,。）)\n]+)")
 _OPENERS, _CLOSERS = "（(〔[【", "）)〕]】"
+# ``一、县示范区管委会牵头工作(8项)``: a list grouped by lead unit names the lead in the heading
+# and in none of its items (沁县 2025 was refused). The item count keeps ordinary headings out.
+_LEAD_HEADING = re.compile(
+    r"^(?P<units>[^，,。；;：:、]{2,40}?)牵头(?:负责)?(?:的)?(?:工作|任务|事项)?\s*[（(]\d+\s*项[）)]$")
 
 
 @dataclass
@@ -123,6 +127,15 @@ def _heading(line: str) -> str:
     return f"{head}{sep}" if sep and clean(rest) and numbering(head) else line
 
 
+def _wrapped_units(line: str) -> bool:
+    """``委、各街道党工委`` after ``协办单位：区委编办、…、园区党工``: a PDF's text keeps its
+    printed lines, and a unit list wrapped onto the next line lost its end (石景山 2019 imported
+    ``园区党工`` as a unit and dropped 各街道党工委). Only a bare list of names continues it:
+    a signature or a page number (``— — — 3 —``) has no 、 and stays out."""
+    return (bool(re.match(r"[\u4e00-\u9fff]", line)) and "、" in line and numbering(line) is None
+            and not re.search("[。；;：:]", line))
+
+
 def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
     """Tasks of a document written as numbered paragraphs; [] when it names no units."""
     root: list[_Item] = []
@@ -130,6 +143,7 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
     pending: list[_Item] = []  # leaves waiting for a clause line that covers them
     current: _Item | None = None
     last_item = 0  # the number of the last 1. 2. … item, for `_next_in_sequence`
+    after_label = False  # the line before was a unit label line (牵头单位：…)
     for para in paragraphs:
         for raw_line in (item for part in para.text.split("\n") for item in _items_of(clean(part))):
             line = clean(raw_line)
@@ -143,7 +157,14 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
                 elif not re.search("领导|责任人|联系人", label.group("label")):
                     current.units.append(line)
                     pending = []
+                    after_label = not line.endswith(("。", "；", ";"))
+                    continue
+                after_label = False
                 continue
+            if after_label and current is not None and current.units and _wrapped_units(line):
+                current.units[-1] = f"{current.units[-1]}{line}"
+                continue
+            after_label = False
             text, clause = trailing_clause(line)
             if clause and clean(text) == "" and pending:
                 for item in pending:  # （责任单位：…） after sub-items (1)…(4): it covers them all
@@ -154,6 +175,8 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
             if n is None and not clause:
                 if current is not None and not current.units and not current.children:
                     current.text = f"{current.text}{text}"  # a paragraph continuing the item
+                    if current.level < 3:  # a heading wrapped onto its next line is one heading
+                        current.line = f"{current.line}{text}"
                 continue
             level, number, body = n if n else (9, "", text)
             while stack and stack[-1].level >= level:
@@ -171,6 +194,10 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
                 if pending and pending[-1].parent is not parent:
                     pending = []
                 pending.append(item)
+            lead = _LEAD_HEADING.match(body) if n and level < 3 and not clause else None
+            if lead:
+                item.units.append(f"{lead.group('units')}牵头")
+                pending = []
             if n:
                 stack.append(item)
                 if level == 3:

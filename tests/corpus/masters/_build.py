@@ -68,6 +68,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "prose_guandu_wzz_2016.docx": ("guandu_wzz_2016", "docx", {}),
     "prose_weihai_szzf_2023.docx": ("weihai_szzf_2023", "docx", {}),
     "prose_heilongjiang_2013.docx": ("heilongjiang_2013", "docx", {}),
+    "prose_qinxian_2025.docx": ("qinxian_2025", "docx", {}),
+    "prose_shijingshan_jiedao_2019.docx": ("shijingshan_jiedao_2019", "docx", {}),
     "prose_guangzhou_rencai_2012.docx": ("guangzhou_rencai_2012", "docx", {}),
     "prose_chengdu_2019.docx": ("chengdu_2019", "docx", {}),
     "prose_sanmenxia_2023.docx": ("sanmenxia_2023", "docx", {}),
