@@ -286,11 +286,13 @@ rem The cause, read from pip's or venv's own words: error numbers, not localised
 findstr /c:"Errno 28" /c:"No space left" /c:"WinError 112" "%STEP%" >nul && goto disk_full
 findstr /c:"WinError 206" /c:"Long Path" "%STEP%" >nul && goto path_too_long
 findstr /c:"Errno 13" /c:"Errno 30" /c:"WinError 5]" /c:"WinError 19]" /c:"Permission denied" "%STEP%" >nul && goto readonly
+rem A wheel cut short on the USB stick or by an unzip that stopped: copying the kit again fixes it.
+if not defined SOURCE findstr /c:"is invalid" /c:"invalid wheel" /c:"BadZipFile" "%STEP%" >nul && goto corrupt_wheel
 if not defined SOURCE findstr /c:"No matching distribution" /c:"Could not find a version" "%STEP%" >nul && goto no_wheel
 if defined SOURCE findstr /c:"NewConnectionError" /c:"Failed to establish" /c:"getaddrinfo" /c:"Max retries exceeded" /c:"ProxyError" /c:"SSLError" "%STEP%" >nul && goto no_network
 rem Not pip's English output: fail_end names the log that holds all of it for whoever helps.
 echo.
-echo 【失败】%WHAT%没有完成：原因不是常见的几种（磁盘已满、文件夹只读、路径太长、缺少组件），完整记录见下面的日志文件。
+echo 【失败】%WHAT%没有完成：原因不是常见的几种（磁盘已满、文件夹只读、路径太长、缺少组件、文件损坏），完整记录见下面的日志文件。
 goto fail_end
 
 :no_wheel
@@ -301,6 +303,12 @@ echo 这台电脑的 Python：
 "%VPY%" -c "import platform, sys; print(platform.python_version(), platform.architecture()[0], sys.platform)"
 if defined RANGEFILE type "%RANGEFILE%"
 echo 请改用上面范围内的 Python（删除工作区里的 .venv 文件夹后重新运行本文件），或请技术支持用 duban kit 生成包含这台电脑的安装包。
+goto fail_end
+
+:corrupt_wheel
+echo.
+echo 【失败】安装包里的文件已损坏（可能拷贝或解压时没有完整）。
+echo 请把完整的安装包重新拷到这台电脑上（用压缩包时重新解压），再运行本文件；仍然不行时请技术支持重新生成安装包。
 goto fail_end
 
 :no_network

@@ -43,7 +43,7 @@ step() {
 
 # The cause, read from pip's or venv's own words (error numbers, not localised text).
 step_failed() {
-  local what="$1" missing python
+  local what="$1" missing python damaged
   if grep -qE "Errno 28|No space left on device" "$STEP_LOG"; then
     fail "$what时磁盘空间不足。" "请腾出至少 $NEEDED_MB MB 空间，或把安装包复制到空间更大的磁盘后再运行。"
   fi
@@ -54,6 +54,14 @@ step_failed() {
   if grep -qE "Errno 13|Errno 30|Permission denied|Read-only file system" "$STEP_LOG"; then
     fail "$what时无法写入文件：文件夹是只读的，或者你没有写入权限。" \
       "请把整个安装包复制到自己的文件夹（例如主目录）里，再从那里运行本文件。"
+  fi
+  # A wheel cut short on the USB stick or by an unzip that stopped: copying the kit again fixes it.
+  if [ -z "$SOURCE" ] && grep -qE "is invalid|invalid wheel|BadZipFile" "$STEP_LOG"; then
+    damaged="$(grep -oE "located at .*\.whl is invalid" "$STEP_LOG" | head -n 1)"
+    damaged="${damaged% is invalid}"
+    damaged="${damaged##*/}"
+    fail "安装包里的文件已损坏（可能拷贝或解压时没有完整）${damaged:+：$damaged}。" \
+      "请把完整的安装包重新拷到这台电脑上（用压缩包时重新解压），再运行本文件；仍然不行时请技术支持重新生成安装包。"
   fi
   if [ -z "$SOURCE" ] && grep -qE "No matching distribution found|Could not find a version that satisfies" "$STEP_LOG"; then
     missing="$(grep -oE "No matching distribution found for [^ ]+" "$STEP_LOG" | head -n 1 | awk '{print $NF}')"
@@ -69,7 +77,7 @@ step_failed() {
     fail "从源代码安装需要联网下载组件，但连不上软件包仓库。" "请检查网络后重试，或改用离线安装包。"
   fi
   # not pip's English lines: the log named below holds them for whoever helps
-  fail "$what没有完成：原因不是常见的几种（磁盘已满、文件夹只读、路径太长、缺少组件），完整记录见下面的日志文件。"
+  fail "$what没有完成：原因不是常见的几种（磁盘已满、文件夹只读、路径太长、缺少组件、文件损坏），完整记录见下面的日志文件。"
 }
 
 # --- which workspace ---------------------------------------------------------------------
@@ -175,7 +183,7 @@ else
   fi
   if [ -z "$PY" ]; then
     fail "这台电脑上没有可用的 Python。" \
-      "请联系信息技术人员安装 Python 3.10 或更新版本（3.10–3.13 均可），装好后再运行本文件。"
+      "请联系信息技术人员安装 Python 3.10–3.13 中的一个版本，装好后再运行本文件。"
   fi
   echo "使用 Python：$("$PY" --version 2>&1)（$(command -v "$PY")）"
   echo "正在创建 .venv ……"

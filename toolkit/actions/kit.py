@@ -612,7 +612,7 @@ def _range_text(verified: list[tuple[str, str]]) -> str:
 def _write_guide(path: Path, version: str, verified: list[tuple[str, str]], gaps: list[Gap]) -> None:
     lines = GUIDE.format(version=version, date=dt.date.today().isoformat(), range=_range_text(verified),
                          ws=WORKSPACE_FOLDER, installer=INSTALLER, needed=NEEDED_MB,
-                         max_chars=MAX_WORKSPACE_CHARS).splitlines()
+                         max_chars=MAX_WORKSPACE_CHARS, pythons=f"{PYTHONS[0]}–{PYTHONS[-1]}").splitlines()
     if gaps:
         lines += ["", "七、不能使用本安装包的组合（缺少安装文件）", *[g.line() for g in gaps]]
     # Notepad on older Windows needs CRLF; the BOM makes it read UTF-8 without guessing.
@@ -631,8 +631,9 @@ GUIDE = """\
 
 二、适用范围
   {range}。
-  电脑上需要先有 Python（3.10 或更新版本，64 位）。统信 UOS 20、银河麒麟 V10 自带的 Python 是
-  3.7/3.8，太旧，需要另装。没有 Python 时请信息技术人员安装：Windows 用 python.org 的
+  电脑上需要先有 Python {pythons}（64 位）：更新的 Python 没有对应的组件，装不上。
+  统信 UOS 20、银河麒麟 V10 自带的 Python 是 3.7/3.8，太旧，需要另装。
+  没有 Python 时请信息技术人员安装：Windows 用 python.org 的
   “Windows installer (64-bit)”（如 python-3.12.x-amd64.exe），选“Install Now”，不需要管理员权限。
 
 三、首次安装
