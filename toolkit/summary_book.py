@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from .consolidate import Consolidation, TaskSummary
+from .consolidate import Consolidation, TaskSummary, UnitStatus
 from .dates import cn_date
 from .files import atomic_write
 from .form_layout import unused_columns
@@ -109,7 +109,9 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any]) -> Book:
 
 
 def _table(book: Book, name: str, title: tuple[str, str], subtitle: str, columns: list[Column], items: list[Any],
-           s: Styles, status_values: tuple[str, ...] = (), landscape: bool = True) -> Sheet:
+           s: Styles, status_values: tuple[str, ...] = (), landscape: bool = True, empty: str = "") -> Sheet:
+    if not items and empty:  # said above the header: a bare header printed as if rows were lost (QA292)
+        subtitle = f"{subtitle}。{empty}"
     columns = [replace(c, header=s.say(c.header), too_long=s.say(c.too_long)) for c in columns]
     columns = [replace(c, get=noting(c.get, c.width, s.st["size"], c.too_long, ROW_SLACK)) if c.too_long else c
                for c in columns]
@@ -317,8 +319,9 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
         ws.breaks.append(ws.last_row)
     unit_section = add(["四、各单位完成情况"], "section")
     unit_header = add(["单位", "应报任务数", "已完成数", "滞后数", "平均进度(%)", "报送状态"], "header")
-    unit_rows = [([u.unit, u.tasks, u.done, u.lagging, u.avg_progress if u.avg_progress is not None else "",
-                   said], said) for u in cons.units for said in [cons.said(u.unit, u.state)]]
+    unit_rows = [([u.unit, u.tasks, *_counts(u, "done", "lagging"),
+                   u.avg_progress if u.avg_progress is not None else "", said], said)
+                 for u in cons.units for said in [cons.said(u.unit, u.state)]]
     sids: dict[tuple, int] = {}
     ids = []
     for values, state in unit_rows:
@@ -424,14 +427,26 @@ def _units(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("报送状态", _status_width(cons, 10, s), lambda u: cons.said(u.unit, u.state), "status"),
         Column("报送时间", 16, lambda u: u.received_at, "center"),
         Column("报送文件", 34, lambda u: u.file_text),
-        Column("错误数", 7, lambda u: u.errors, "center"),
-        Column("警告数", 7, lambda u: u.warnings, "center"),
-        Column("已完成数", 8, lambda u: u.done, "center"),
-        Column("滞后数", 7, lambda u: u.lagging, "center"),
+        Column("错误数", 7, lambda u: _counts(u, "errors")[0], "center"),
+        Column("警告数", 7, lambda u: _counts(u, "warnings")[0], "center"),
+        Column("已完成数", 8, lambda u: _counts(u, "done")[0], "center"),
+        Column("滞后数", 7, lambda u: _counts(u, "lagging")[0], "center"),
         Column("平均进度(%)", 9, lambda u: u.avg_progress, "number"),
     ]
     _table(book, "报送情况", (cons.project, f"报送情况（{cons.period.label}）"), subtitle, cols, cons.units, s,
            UNIT_STATES + _waiting(cons))
+
+
+#: figures a unit without an accepted return does not have: its 0 printed as "reported, none
+#: done" (a 未报送 unit's 已完成数 0 and 滞后数 0, QA292); a sent-back unit's 错误数 says why
+_NO_FIGURES = {UnitState.NOT_REPORTED: frozenset({"errors", "warnings", "done", "lagging"}),
+               UnitState.TO_FIX: frozenset({"done", "lagging"})}
+
+
+def _counts(u: UnitStatus, *fields: str) -> list[int | str]:
+    """``u``'s ``fields``, blank where it has no such figure (`_NO_FIGURES`), as its 平均进度 is."""
+    none = _NO_FIGURES.get(u.state, frozenset())
+    return ["" if f in none else getattr(u, f) for f in fields]
 
 
 def _task_status_column(cons: Consolidation, s: Styles) -> Column:
@@ -478,7 +493,7 @@ def _lagging(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
     _table(book, "滞后超期", (cons.project, f"滞后及超期任务（{cons.period.label}）"), subtitle,
-           used_columns(cols, cons), items, s, cons.task_words)
+           used_columns(cols, cons), items, s, cons.task_words, empty="本期无滞后或超期任务。")
 
 
 def _issues(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
@@ -493,7 +508,7 @@ def _issues(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("处理结果", 9, lambda i: i["outcome"], "center"),
     ]
     _table(book, "校验问题", (cons.project, f"校验问题（{cons.period.label}）"), subtitle, cols, cons.issues, s,
-           tuple(Severity))
+           tuple(Severity), empty="本期收到的报送未发现校验问题。" if cons.receipts else "本期尚未收到报送文件。")
 
 
 def _history(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
@@ -527,7 +542,7 @@ def _receipts(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None
         Column("文件校验码（SHA-256）", 34, lambda r: r.sha256),  # two lines, not four: rows stay short
     ]
     _table(book, "收件登记", (cons.project, f"收件登记（{cons.period.label}）"), subtitle, cols, cons.receipts, s,
-           OUTCOMES)
+           OUTCOMES, empty="本期尚未收到报送文件。")
 
 
 def write_workbook(cons: Consolidation, path, style: dict[str, Any]):
