@@ -194,6 +194,15 @@ def _delete_column(col: int):
     return change
 
 
+def _merge(ref: str, value=None):
+    """Merge ``ref`` (合并后居中), ``value`` in its first cell (QA290)."""
+    def change(wb):
+        if value is not None:
+            wb["进展填报"][ref.split(":")[0]] = value
+        wb["进展填报"].merge_cells(ref)
+    return change
+
+
 def _duplicate_row(wb):
     ws = wb["进展填报"]
     ws.insert_rows(6)
@@ -235,6 +244,9 @@ CASES = {
                            "石龙镇.xlsx"),
     "W509": lambda m, ws: (m("石龙镇", Filling(answers={"1.2": DONE}, contact={})), "石龙镇.xlsx"),
     "W510": lambda m, ws: (m("石龙镇", clean_filling(), **{"4_3": Answer(work="无")}), "石龙镇.xlsx"),
+    "W511": lambda m, ws: (edit(m("石龙镇", clean_filling()), _merge("J5:J6")), "石龙镇.xlsx"),
+    "E512": lambda m, ws: (edit(m("石龙镇", clean_filling()), _merge("I5:J6")), "石龙镇.xlsx"),
+    "W513": lambda m, ws: (edit(m("石龙镇", clean_filling()), _merge("K5:L6", "资金未到位")), "石龙镇.xlsx"),
     "E601": lambda m, ws: (m("石龙镇", Filling(answers={"1.2": Answer(status="已完成", progress=80, work="基本完成",
                                                                      evidence="文号")})), "石龙镇.xlsx"),
     "W602": lambda m, ws: (m("石龙镇", clean_filling(), **{"4_3": Answer(progress=100)}), "石龙镇.xlsx"),
@@ -288,7 +300,7 @@ def test_rule(issued_ws, make_return, code, monkeypatch):
 DESIGN_CODES = {
     "E101", "E102", "E103", "E104", "E105", "W106", "E201", "E202", "W203", "W204", "W205", "E301", "W302",
     "E401", "E402", "E403", "E404", "W405", "E501", "E502", "W503", "E504", "E505", "E506", "W507", "W508",
-    "W509", "W510", "E601", "W602", "E603", "W604", "W605", "W606", "W607", "W608", "W206", "W207", "W208", "W209",
+    "W509", "W510", "W511", "E512", "W513", "E601", "W602", "E603", "W604", "W605", "W606", "W607", "W608", "W206", "W207", "W208", "W209",
     "W210", "W211", "W212",
 }
 EVIDENCE_CODES = {"W206", "W207", "W208", "W209", "W210"}  # planted in tests/test_evidence.py

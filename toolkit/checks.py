@@ -25,6 +25,7 @@ from .evidence import (
     without_senders,
 )
 from .master import Assignment, Master, Task, task_sort_key, text_hash
+from .merged_rows import judge_merges
 from .period import Period
 from .report import Issue, Previous, Report, Row, make_issue
 from .returns import (
@@ -386,6 +387,11 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
     # task list: relaxing E401/E402 on the file's word would let a form vouch for any row.
     issued = ctx.issued_to.get((report.fingerprint, unit), set()) if unit and report.fingerprint else set()
     present = [f for f in MASTER_FIELDS if f in raw.columns]
+    # merged cells (QA290): read for each row, or said why not; the blanks under one it could not
+    # read are its E512, not each row's E401/E501/E506 too
+    merged, under = judge_merges(raw, set(assigned) | issued if unit and assigned else None, HEADER_OF, EDITABLE,
+                                 _row_task, at) if raw.merges else ([], set())
+    issues.extend(merged)
     seen: dict[str, int] = {}
     for rr in raw.rows:
         v = rr.values
@@ -420,8 +426,16 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
                             ctx, here, issues)
         report.rows.append(row)
     _missing_tasks(assigned, set(seen), master, issues, at, in_form, printed)
+    if under:
+        issues[:] = [i for i in issues if i.code not in ("E401", "E501", "E506") or i.cell not in under]
     order = master.task_order
     report.rows.sort(key=lambda r: (r.role != LEAD, order.get(r.task, len(order))))
+
+
+def _row_task(rr) -> str | None:
+    """A row's task id for `judge_merges`; None for a line of text under the table."""
+    tid = task_id_text(rr.values.get("task"))
+    return None if _is_note(tid, rr.values) else tid
 
 
 def _is_note(tid: str, values: dict[str, Any]) -> bool:

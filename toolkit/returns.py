@@ -19,6 +19,7 @@ from .column_changes import column_changes
 from .dates import cn_date, excel_serial
 from .form_layout import OPTIONAL_FIELDS, HeaderLayout, lay_out, unused_columns
 from .master import Master, text_hash
+from .merged_rows import Merge, ods_merges, read_merges
 from .period import Period
 from .report import Issue, make_issue
 from .settings import Limits
@@ -473,15 +474,20 @@ class RawReturn:
     header_labels: dict[str, str] = field(default_factory=dict)
     rows: list[RawRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    #: merges over more than one row of the table (`merged_rows`)
+    merges: list[Merge] = field(default_factory=list)
 
 
 
-def _sheet_rows(wb, name: str, limit: int) -> tuple[list[list[Any]], int]:
+def _sheet_rows(wb, name: str, limit: int, merges: list | None = None) -> tuple[list[list[Any]], int]:
     """Rows of a sheet from A1 (indexes are cell addresses), at most ``limit``; and how
-    many used rows lie beyond the limit."""
+    many used rows lie beyond the limit. ``merges`` is given the sheet's merged ranges
+    (`merged_rows`; none for an .ods, whose calamine reports none)."""
     with native_stderr_silenced():
         sheet = wb.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False, nrows=limit)
+        if merges is not None:
+            merges.extend(sheet.merged_cell_ranges or ())
     used = sheet.end[0] + 1 if sheet.end else 0
     return rows, max(0, used - limit)
 
@@ -541,7 +547,8 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
         candidates = sorted(visible, key=lambda n: short_key(n) != _DATA_KEY)
         hidden_others = [m.name for m in sheets if m.name not in visible and m.name != meta_name]
         for sheet in candidates + hidden_others:
-            rows, extra = _sheet_rows(wb, sheet, max_rows + 40)
+            merges: list = []
+            rows, extra = _sheet_rows(wb, sheet, max_rows + 40, merges)
             found = _find_header(rows)
             if found is None:
                 continue
@@ -554,6 +561,8 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
             _read_labels(raw, rows[:header_row])
             _read_rows(raw, rows, header_row)
             _read_percent_ones(raw, data, kind)
+            # what the department saw in a merged cell, for each row it covers (QA290)
+            read_merges(raw, ods_merges(data, sheet, len(rows)) if kind == "ods" else merges, HEADER_OF)
             header_cells = rows[header_row]
             break
     except ReadFailure:
