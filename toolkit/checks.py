@@ -269,18 +269,37 @@ def read_numbered_ids(raw: RawReturn, master: Master, printed: Printed | None = 
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
+def ids_shown_as(typed: Any, master: Master) -> list[str]:
+    """The plan's task ids a task id cell holding the number ``typed`` may have been (1.1 and
+    1.10 for 1.1); none for a cell holding text."""
+    if type(typed) not in (int, float):
+        return []
+    x = round(float(typed), 9)
+    return sorted((t.id for t in master.tasks if _DECIMAL.fullmatch(t.id) and round(float(t.id), 9) == x),
+                  key=task_sort_key)
+
+
 def _twice_advice(values: dict[str, Any], master: Master) -> str:
     """E403's advice: to merge the two rows; but for an id Excel made a number that its row
     could not tell (`read_numbered_ids`), merging would lose a task's report (1.10 made 1.1)."""
     typed = values.get("task")
-    if type(typed) in (int, float):
-        x = round(float(typed), 9)
-        like = sorted((t.id for t in master.tasks if _DECIMAL.fullmatch(t.id) and round(float(t.id), 9) == x),
-                      key=task_sort_key)
-        if len(like) > 1:
-            return (f"任务编号被存成了数字，{'、'.join(like)} 都显示为 {task_id_text(typed)}：请勿合并，"
-                    "请把任务编号列设为文本格式，按下发的填报表重新填写各行的任务编号。")
+    like = ids_shown_as(typed, master)
+    if len(like) > 1:
+        return (f"任务编号被存成了数字，{'、'.join(like)} 都显示为 {task_id_text(typed)}：请勿合并，"
+                "请把任务编号列设为文本格式，按下发的填报表重新填写各行的任务编号。")
     return "请合并为一行。"
+
+
+def _not_ours_advice(values: dict[str, Any], master: Master, assigned: dict[str, Any]) -> str:
+    """E402's advice: to delete the row; but for an id Excel made a number that one of the
+    unit's own tasks shows as too (1.10 made 1.1, its texts edited so its row could not tell),
+    deleting it would lose that task's report (QA296)."""
+    typed = values.get("task")
+    like = ids_shown_as(typed, master)
+    if any(t in assigned for t in like):
+        return (f"任务编号被存成了数字，{'、'.join(like)} 都显示为 {task_id_text(typed)}：请勿删除该行，"
+                "请把任务编号列设为文本格式，按下发的填报表重新填写本行的任务编号。")
+    return "请删除该行，或与督办部门核实分工。"
 
 
 def _task_ids(raw: RawReturn) -> frozenset[str]:
@@ -420,7 +439,8 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
             issues.append(make_issue("W210", cell=rr.cell("task"), change=change, **here))
             continue
         if unit and assigned and tid not in assigned:
-            issues.append(make_issue("E402", cell=rr.cell("task"), **here))
+            issues.append(make_issue("E402", cell=rr.cell("task"), advice=_not_ours_advice(v, master, assigned),
+                                     **here))
         _check_master_text(raw, rr, task, here, issues, present, period)
         row = _check_values(rr, task, assigned.get(tid) or clean(v.get("role")), period,
                             ctx, here, issues)

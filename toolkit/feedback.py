@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .addresses import parse_addresses
-from .checks import read_numbered_ids
+from .checks import ids_shown_as, read_numbered_ids
 from .dates import cn_date, resubmit_by
 from .files import atomic_write
 from .form_layout import label_value_cells
@@ -94,7 +94,9 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     for rr in raw.rows:
         tid = task_id_text(rr.values.get("task"))
         r = row_of.get(tid)
-        if r is None or tid in filled:
+        if r is None or tid in filled or len(ids_shown_as(rr.values.get("task"), master)) > 1:
+            # a number its row could not tell (1.1 or 1.10, E403): copied into the first id's
+            # row, a sorted form's 1.10 came back as 1.1's report (QA296); left for the department
             continue
         filled.add(tid)
         for f in EDITABLE:

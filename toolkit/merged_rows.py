@@ -16,13 +16,14 @@ content.xml is walked for them (`ods_merges`).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .report import Issue, make_issue
-from .text import column_letter
+from .text import clean, column_letter
 
 if TYPE_CHECKING:
     from .returns import RawReturn, RawRow
@@ -45,21 +46,28 @@ class Merge:
     reason: str = ""
 
 
-def read_merges(raw: RawReturn, ranges: list[Range] | None, headers: dict[str, str]) -> None:
+def read_merges(raw: RawReturn, ranges: list[Range] | None, headers: dict[str, str],
+                editable: tuple[str, ...] = ()) -> None:
     """Record the merges over data rows of ``raw``'s table in ``raw.merges``; a merge within one
     column, under the header, not of the task ids, gives each row it covers its first cell's
-    value (what the department saw there). ``headers``: each field's column header as issued."""
-    if not ranges:
+    value (what the department saw there). ``headers``: each field's column header as issued;
+    ``editable``: the fields whose value makes a row under the table a task row, not a note."""
+    if not ranges or not raw.rows:
         return
     field_at = {c: f for f, c in raw.columns.items()}
     by_row = {rr.row: rr for rr in raw.rows}
+    # a merge down to row 1048576 is read as far as the table goes, not walked to the sheet's end
+    # (200 of them took 9 s, QA296)
+    last = raw.rows[-1].row
     for (r0, c0), (r1, c1) in sorted(ranges):  # as the sheet reads, whatever order the file lists them
         top, bottom = r0 + 1, r1 + 1
         if bottom <= raw.header_row or top == bottom:
             continue  # rows 1-3's labels, or one row's cells side by side: read as they stand
         fields = tuple(field_at[c] for c in range(c0, c1 + 1) if c in field_at)
-        rows = [by_row[r] for r in range(max(top, raw.header_row + 1), bottom + 1) if r in by_row]
-        if not fields or not rows:
+        if not fields:
+            continue
+        rows = [by_row[r] for r in range(max(top, raw.header_row + 1), min(bottom, last) + 1) if r in by_row]
+        if not rows:
             continue
         ref = f"{column_letter(c0 + 1)}{top}:{column_letter(c1 + 1)}{bottom}"
         names = "".join(f"“{headers.get(f, f)}”" for f in fields)
@@ -70,13 +78,25 @@ def read_merges(raw: RawReturn, ranges: list[Range] | None, headers: dict[str, s
                   else f"跨{_count(c1 - c0 + 1)}列" if not alone
                   else "合并了任务编号" if fields == ("task",) else "")
         if not reason:
-            if rows[0].row != top:
+            # a 填表说明 under the table the merge runs into stays a note: given the task's
+            # 工作进展 it read as a task row (E401) and the merge as over another unit's (QA296)
+            rows = [rr for rr in rows if not _note_like(rr, editable)]
+            if len(rows) < 2 or rows[0].row != top:
                 continue  # its first cell on a blank row: nothing shown to spread
             (f,) = fields
             value = rows[0].values.get(f)
             for rr in rows[1:]:
                 rr.values[f] = value
         raw.merges.append(Merge(ref, fields, rows, reason))
+
+
+def _note_like(rr: RawRow, editable: tuple[str, ...]) -> bool:
+    """A line of text under the table, as the check tells one (`checks._is_note`), before a
+    merge's value is given to it: nothing typed where a task is reported, no task id."""
+    task = rr.values.get("task")
+    if type(task) in (int, float) or re.fullmatch(r"[\d.]+", clean(task)):
+        return False
+    return not any(clean(rr.values.get(f)) for f in editable)
 
 
 def _count(n: int) -> str:
