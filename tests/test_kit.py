@@ -324,7 +324,8 @@ def test_kit_has_everything_and_nothing_else(real_kit):
     assert sorted(p.name for p in folder.iterdir()) == sorted(["安装说明.txt", "wheels", "督办工作区"])
     wheels = folder / "wheels"
     others = [p.name for p in wheels.iterdir() if p.suffix != ".whl"]
-    assert others == ["适用范围.txt"], "binary wheels only: no sdist"
+    assert sorted(others) == sorted([kit.RANGE_NAME, kit.PYTHONS_NAME]), "binary wheels only: no sdist"
+    assert (wheels / kit.PYTHONS_NAME).read_bytes() == " ".join(kit.PYTHONS).encode() + b"\r\n"
     names = [p.name for p in wheels.glob("*.whl")]
     assert any(n.startswith("duban-0.1.0-py3-none-any") for n in names)
     assert any(n.startswith("pip-") for n in names), "pip for Pythons without ensurepip"

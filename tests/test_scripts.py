@@ -649,6 +649,7 @@ def test_install_from_a_source_checkout(tmp_path):
 FAKE_EXE_C = r"""
 /* Fake python.exe: logs its arguments to FAKE_LOG after "-I -m toolkit -w DIR", prints
    FAKE_PERIOD for "period", exits with FAKE_RC_<command>; "-c" exits with FAKE_C_RC;
+   "-m toolkit --version" prints FAKE_VERSION, or fails as a .venv without duban when it is "-";
    "-m venv DIR" makes DIR\Scripts\python.exe (a copy of itself). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -668,7 +669,9 @@ int main(int argc, char **argv) {
     if (i < argc && !strcmp(argv[i], "--version")) { printf("Python 3.8.10\n"); return 0; }
     if (i < argc && !strcmp(argv[i], "-m")) i += 2;
     if (i < argc && !strcmp(argv[i], "--version")) {
-        const char *v = getenv("FAKE_VERSION"); printf("duban, version %s\n", v ? v : "9.9"); return 0; }
+        const char *v = getenv("FAKE_VERSION");
+        if (v && !strcmp(v, "-")) { fprintf(stderr, "No module named toolkit\n"); return 1; }
+        printf("duban, version %s\n", v ? v : "9.9"); return 0; }
     if (i < argc && !strcmp(argv[i], "-w")) i += 2;
     const char *log = getenv("FAKE_LOG");
     if (log) {

@@ -75,6 +75,7 @@ echo === %DATE% %TIME% 0-首次安装>>"%LOG%"
 rem ---- the wheels: in the workspace, or beside it as the kit lays them out
 set "FIND_LINKS="
 set "RANGEFILE="
+set "KIT_PYTHONS="
 call :add_wheels "%WS%\wheels"
 call :add_wheels "%WS%\..\wheels"
 if /i not "%HERE%"=="%WS%" call :add_wheels "%HERE%\wheels"
@@ -93,24 +94,34 @@ set "OLD_VERSION="
 if not exist "%VPY%" goto make_venv
 "%VPY%" -c "import sys; sys.exit(10 if sys.version_info < (3, 10) else 0)" >nul 2>nul
 if errorlevel 1 goto broken_venv
+rem An earlier install is one whose duban runs: a .venv left by an install that stopped midway
+rem (pip failed, the window was closed) has a Python but no duban, and is made anew.
 "%VPY%" -I -m toolkit --version >"%STEP%" 2>nul
+if errorlevel 1 goto unfinished_venv
 set /p OLD_VERSION=<"%STEP%"
-if not defined OLD_VERSION set "OLD_VERSION=版本未知"
+if not defined OLD_VERSION goto unfinished_venv
 echo 已经安装过（%OLD_VERSION%），现在升级；工作区里的数据不会改动。
 "%VPY%" -c "import shutil, sys; sys.exit(12 if shutil.disk_usage('.').free < %NEEDED_MB% * 2**20 else 0)"
 if errorlevel 12 goto disk_full
 goto install
 
+:unfinished_venv
+if %WS_CHARS% GTR %MAX_CHARS% goto path_too_long
+echo 上次安装没有完成（.venv 里的督办不能运行），删除 .venv 重新安装。
+goto remove_venv
+
 :broken_venv
 rem A new .venv is a new install: the same path-length stop as for a first one.
 if %WS_CHARS% GTR %MAX_CHARS% goto path_too_long
 echo 原来的 .venv 无法使用（可能 Python 被卸载或换过），重新创建。
+:remove_venv
 rmdir /s /q "%WS%\.venv" 2>nul
 if exist "%WS%\.venv" goto venv_locked
 
 :make_venv
 call :find_python
 if defined PY goto have_python
+if defined OUTPY goto python_outside_kit
 if defined OLDPY goto python_old
 if defined PY32 goto python_32
 where python 2>nul | findstr /i "WindowsApps" >nul && goto python_stub
@@ -188,6 +199,8 @@ rem ---- subroutines
 if not exist "%~1\duban-*.whl" goto :eof
 set FIND_LINKS=%FIND_LINKS% --find-links "%~f1"
 if not defined RANGEFILE if exist "%~f1\适用范围.txt" set "RANGEFILE=%~f1\适用范围.txt"
+rem "3.10 3.11 3.12 3.13", written by duban kit (kit.PYTHONS_NAME, CRLF for "set /p"); an older kit has none.
+if not defined KIT_PYTHONS if exist "%~f1\python-versions.txt" set /p KIT_PYTHONS=<"%~f1\python-versions.txt"
 goto :eof
 
 :find_python
@@ -197,6 +210,7 @@ set "PY="
 set "PYARG="
 set "OLDPY="
 set "PY32="
+set "OUTPY="
 for %%v in (3.12 3.11 3.13 3.10) do if not defined PY call :try_python "py" "-%%v"
 if not defined PY call :try_python "py" "-3"
 if not defined PY call :try_python "python" ""
@@ -205,14 +219,17 @@ if not defined PY for /d %%d in ("%ProgramFiles%\Python3*") do if not defined PY
 goto :eof
 
 :try_python
-rem Exit 10: older than 3.10; 11: 32-bit. Anything else (9009 from the Store stub, "not
-rem found") means this one does not run at all.
-"%~1" %~2 -c "import struct, sys; sys.exit(10 if sys.version_info < (3, 10) else 11 if struct.calcsize('P') < 8 else 0)" >nul 2>nul
+rem Exit 10: older than 3.10; 11: 32-bit; 13: not one of the kit's versions (pip would find no
+rem wheels for it, and say so in English only after .venv is made). Anything else (9009 from
+rem the Store stub, "not found") means this one does not run at all. No "%" in the Python:
+rem cmd would expand it.
+"%~1" %~2 -c "import struct, sys; v = sys.version_info; kit = ' '.join(sys.argv[1:]).split(); sys.exit(10 if v < (3, 10) else 11 if struct.calcsize('P') < 8 else 13 if kit and '.'.join(map(str, v[:2])) not in kit else 0)" "%KIT_PYTHONS%" >nul 2>nul
 set "TRC=%ERRORLEVEL%"
 if "%TRC%"=="0" set "PY=%~1"
 if "%TRC%"=="0" set "PYARG=%~2"
 if "%TRC%"=="10" if not defined OLDPY set OLDPY="%~1" %~2
 if "%TRC%"=="11" if not defined PY32 set PY32="%~1" %~2
+if "%TRC%"=="13" if not defined OUTPY set OUTPY="%~1" %~2
 goto :eof
 
 rem ---- failures: what happened, then what to do
@@ -269,6 +286,15 @@ echo.
 echo 【失败】这台电脑上的 Python 太旧，督办需要 Python 3.10 或更新版本。找到的是：
 %OLDPY% --version
 goto python_advice
+
+:python_outside_kit
+%OUTPY% --version >"%STEP%" 2>&1
+set "OUTVER="
+set /p OUTVER=<"%STEP%"
+echo.
+echo 【失败】本安装包只适用于 Python %KIT_PYTHONS: =、%，这台电脑上找到的是 %OUTVER%。
+echo 请联系信息技术人员安装 Python %KIT_PYTHONS: =、% 中的一个版本（64 位），装好后再双击本文件；或请技术支持用 duban kit 生成适用于这个 Python 版本的安装包。
+goto fail_end
 
 :python_32
 echo.

@@ -5,8 +5,10 @@
 #       bash 0-首次安装.sh 原来的工作区   用本安装包升级那个工作区（只换程序和双击脚本，数据不动）
 #
 # Never uses the network: pip runs with --no-index on the kit's wheels folder. Each failure
-# names its cause (no Python, too old, no wheel for this machine, disk full, read-only); the
-# network is blamed only when installing from a source checkout, which does use it.
+# names its cause (no Python, too old or not one the kit holds wheels for, no wheel for this
+# machine, disk full, read-only); the network is blamed only when installing from a source
+# checkout, which does use it. A .venv whose duban does not run (an install that stopped
+# midway) is not an earlier install: it is made anew.
 
 HERE="$(cd "$(dirname "$0")" && pwd)" || exit 2
 NEEDED_MB=300
@@ -134,13 +136,17 @@ STEP_LOG="$WS/日志/.安装-本步.log"
 # --- the wheels ----------------------------------------------------------------------------------
 FIND_LINKS=()
 RANGE=""
+KIT_PYTHONS=""
 for dir in "$WS/wheels" "$HERE/wheels" "$HERE/../wheels" "$WS/../wheels" ${DUBAN_WHEELS:+"$DUBAN_WHEELS"}; do
   compgen -G "$dir/duban-*.whl" >/dev/null || continue
   dir="$(cd "$dir" && pwd)"
   case " ${FIND_LINKS[*]} " in *" $dir "*) continue ;; esac
   FIND_LINKS+=(--find-links "$dir")
   [ -z "$RANGE" ] && [ -f "$dir/适用范围.txt" ] && RANGE="$(head -n 1 "$dir/适用范围.txt")"
+  # "3.10 3.11 3.12 3.13", written by duban kit (kit.PYTHONS_NAME); an older kit has none.
+  [ -z "$KIT_PYTHONS" ] && [ -f "$dir/python-versions.txt" ] && KIT_PYTHONS="$(head -n 1 "$dir/python-versions.txt")"
 done
+KIT_PYTHONS="${KIT_PYTHONS%$'\r'}"  # written with CRLF for the .bat's "set /p"
 SOURCE=""
 if [ "${#FIND_LINKS[@]}" -eq 0 ]; then
   # A developer's checkout: install from the source tree, which does use the network.
@@ -155,28 +161,46 @@ if [ "${#FIND_LINKS[@]}" -eq 0 ]; then
 fi
 
 # --- the venv ----------------------------------------------------------------------------------
-# Exit 10: older than 3.10. Any other failure means it does not run at all (a pyenv shim for
-# a version that is not selected, a dangling link): try the next one.
-PYCHECK='import sys; sys.exit(10 if sys.version_info < (3, 10) else 0)'
+# Exit 10: older than 3.10; 13: not one of the versions given (the kit's: pip would find no
+# wheels for it, and say so in English only after .venv is made). Any other failure means it
+# does not run at all (a pyenv shim for a version that is not selected, a dangling link): try
+# the next one.
+PYCHECK='import sys; v = sys.version_info; kit = " ".join(sys.argv[1:]).split(); sys.exit(10 if v < (3, 10) else 13 if kit and "%d.%d" % v[:2] not in kit else 0)'
 OLD_VERSION=""
+VENV_RUNS=""
+# An earlier install is one whose duban runs: a .venv left by an install that stopped midway
+# (pip failed, the window was closed) has a Python but no duban, and is made anew.
 if [ -x ".venv/bin/python" ] && ".venv/bin/python" -c "$PYCHECK" >/dev/null 2>&1; then
-  OLD_VERSION="$(".venv/bin/python" -I -m toolkit --version 2>/dev/null)"
-  echo "已经安装过（${OLD_VERSION:-版本未知}），现在升级；工作区里的数据不会改动。"
+  VENV_RUNS=1
+  OLD_VERSION="$(".venv/bin/python" -I -m toolkit --version 2>/dev/null)" || OLD_VERSION=""
+fi
+if [ -n "$OLD_VERSION" ]; then
+  echo "已经安装过（$OLD_VERSION），现在升级；工作区里的数据不会改动。"
 else
-  if [ -e ".venv" ]; then
+  if [ -n "$VENV_RUNS" ]; then
+    echo "上次安装没有完成（.venv 里的督办不能运行），删除 .venv 重新安装。"
+  elif [ -e ".venv" ]; then
     echo "原来的 .venv 无法使用（可能 Python 被卸载或换过），重新创建。"
+  fi
+  if [ -e ".venv" ]; then
     rm -rf ".venv" || fail "无法删除损坏的 .venv 文件夹。" "请手动删除工作区里的 .venv 文件夹后再运行。"
   fi
   PY=""
   OLD=""
+  OUTSIDE=""
   for candidate in ${PYTHON:+"$PYTHON"} python3.12 python3.11 python3.13 python3.10 python3 python; do
     command -v "$candidate" >/dev/null 2>&1 || continue
-    "$candidate" -c "$PYCHECK" >/dev/null 2>&1
+    "$candidate" -c "$PYCHECK" "$KIT_PYTHONS" >/dev/null 2>&1
     case $? in
       0) PY="$candidate"; break ;;
       10) [ -z "$OLD" ] && OLD="$("$candidate" --version 2>&1)（$(command -v "$candidate")）" ;;
+      13) [ -z "$OUTSIDE" ] && OUTSIDE="$("$candidate" --version 2>&1)（$(command -v "$candidate")）" ;;
     esac
   done
+  if [ -z "$PY" ] && [ -n "$OUTSIDE" ]; then
+    fail "本安装包只适用于 Python ${KIT_PYTHONS// /、}，这台电脑上找到的是 $OUTSIDE。" \
+      "请联系信息技术人员安装 Python ${KIT_PYTHONS// /、} 中的一个版本，装好后再运行本文件；或请技术支持用 duban kit 生成适用于这个 Python 版本的安装包。"
+  fi
   if [ -z "$PY" ] && [ -n "$OLD" ]; then
     fail "这台电脑上的 Python 太旧：$OLD。督办需要 Python 3.10 或更新版本。" \
       "请联系信息技术人员安装 Python 3.10–3.13（统信 UOS 20、银河麒麟 V10 自带的 3.7/3.8 不够新），装好后再运行本文件。"

@@ -5,7 +5,8 @@ The kit is one folder (and a .zip of it) carried on a USB stick:
     督办离线安装包/
       安装说明.txt      one page for the coordinator and IT
       wheels/          duban's wheel, pip's wheel, every dependency as a binary wheel for each
-                       platform × Python, and 适用范围.txt (read by 0-首次安装 when it fails)
+                       platform × Python, 适用范围.txt (shown by 0-首次安装 when it fails) and
+                       python-versions.txt (checked by 0-首次安装 before it makes .venv)
       督办工作区/        a ready workspace: double-click scripts, master workbook, templates, 收件箱
 
 Building needs the package registry once; using the kit never does: ``0-首次安装`` creates
@@ -45,6 +46,9 @@ WORKSPACE_FOLDER = "督办工作区"
 WHEELS_FOLDER = "wheels"
 GUIDE_NAME = "安装说明.txt"
 RANGE_NAME = "适用范围.txt"
+# One line, "3.10 3.11 3.12 3.13": the Pythons the kit holds wheels for, which 0-首次安装 checks
+# the PC's Python against before making .venv (pip's own failure would come after, in English).
+PYTHONS_NAME = "python-versions.txt"
 INSTALLER = "0-首次安装"
 
 PYTHONS = ("3.10", "3.11", "3.12", "3.13")
@@ -255,6 +259,7 @@ def _build(folder: Path, targets: list[Target], chosen: list[str], versions: lis
         shutil.rmtree(staging / ".targets", ignore_errors=True)
         shutil.rmtree(staging / ".build", ignore_errors=True)
         (wheels / RANGE_NAME).write_text(f"本安装包适用于：{_range_text(verified)}。\n", encoding="utf-8")
+        (wheels / PYTHONS_NAME).write_text(_pythons_line(verified), encoding="ascii", newline="")
         _make_workspace(staging / WORKSPACE_FOLDER, wheels / duban.name)
         _write_guide(staging / GUIDE_NAME, version, verified, gaps)
         result = KitResult(folder, None, version, chosen, versions, verified=verified, gaps=gaps,
@@ -607,6 +612,12 @@ def _range_text(verified: list[tuple[str, str]]) -> str:
         by_platform.setdefault(platform, []).append(python)
     parts = [f"{PLATFORMS[p].label}：Python {'、'.join(v)}" for p, v in by_platform.items()]
     return "；".join(parts)
+
+
+def _pythons_line(verified: list[tuple[str, str]]) -> str:
+    """CRLF: cmd's "set /p" reads the line whole; the .sh drops the CR."""
+    held = {python for _platform, python in verified}
+    return " ".join(v for v in PYTHONS if v in held) + "\r\n"
 
 
 def _write_guide(path: Path, version: str, verified: list[tuple[str, str]], gaps: list[Gap]) -> None:
