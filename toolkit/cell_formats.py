@@ -21,6 +21,7 @@ import logging
 import re
 import struct
 import warnings
+from collections.abc import Callable
 from contextlib import suppress
 
 from .ole import _biff_records, _ole_stream  # the .xls walk calamine's own reader makes
@@ -180,6 +181,30 @@ def _xls_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) ->
 _ODS_CELLS = ("table:table-cell", "table:covered-table-cell")
 
 
+class StopWalk(Exception):
+    """Raised by a `walk_ods_content` callback: the rest of content.xml is not needed."""
+
+
+def walk_ods_content(data: bytes, start: Callable[[str, dict], None], end: Callable[[str], None]) -> None:
+    """Stream an .ods's content.xml through expat's element callbacks, keeping no tree (a large
+    sheet before the one wanted costs time, not memory), until its end or a `StopWalk`. A DOCTYPE
+    is refused (ValueError), so no entity is ever declared or expanded. Shared by the percent
+    formats here and the merges of `merged_rows`."""
+    import zipfile
+    from xml.parsers import expat
+
+    def refuse(*args):
+        raise ValueError("DTD in content.xml")
+
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as content, suppress(StopWalk):
+        parser.ParseFile(content)
+
+
 def _ods_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
     """content.xml walked as calamine's Ods reader walks it: element names as written
     (``table:table-row``, prefix and all), every row and cell outside a cell's own content
@@ -187,8 +212,6 @@ def _ods_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) ->
     element and keeps no tree: a large sheet before the return's costs time, not memory. A
     DOCTYPE is refused, so no entity is ever declared or expanded."""
     import bisect
-    import zipfile
-    from xml.parsers import expat
 
     rows = sorted({r for r, _ in wanted})
     cols_of: dict[int, list[int]] = {}
@@ -198,12 +221,6 @@ def _ods_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) ->
     # the sheet's table is open; rows before the current one; columns before the current
     # cell; elements open inside a cell (its content, where calamine counts nothing)
     st = {"in": False, "row": 0, "col": 0, "repeat": 1, "hits": (), "inner": 0}
-
-    class Done(Exception):
-        pass
-
-    def refuse(*args):
-        raise ValueError("DTD in content.xml")
 
     def start(name, attrs):
         if st["inner"]:
@@ -233,15 +250,9 @@ def _ods_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) ->
             st["row"] += st["repeat"]
             st["hits"] = ()
             if st["row"] >= rows[-1]:
-                raise Done
+                raise StopWalk
         elif st["in"] and name == "table:table":
-            raise Done
+            raise StopWalk
 
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as content, suppress(Done):
-        parser.ParseFile(content)  # Done: past the last row asked about, or the table's end
+    walk_ods_content(data, start, end)  # StopWalk: past the last row asked about, or the table's end
     return found

@@ -15,10 +15,8 @@ content.xml is walked for them (`ods_merges`).
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -155,7 +153,7 @@ def _tasks(rows: list[RawRow], ids: list[str]) -> str:
 def ods_merges(data: bytes, sheet: str, last_row: int) -> list[Range]:
     """The merges of ``sheet`` in an .ods's content.xml (calamine gives none for .ods), down to
     row ``last_row`` (0-based); none when the part cannot be walked (read cell by cell, as before).
-    Walked as `cell_formats` walks it for percent formats: expat, no tree, no DOCTYPE."""
+    Walked as the percent formats are (`cell_formats.walk_ods_content`): expat, no tree, no DOCTYPE."""
     try:
         return _ods_merges(data, sheet, last_row)
     except Exception:
@@ -163,17 +161,10 @@ def ods_merges(data: bytes, sheet: str, last_row: int) -> list[Range]:
 
 
 def _ods_merges(data: bytes, sheet: str, last_row: int) -> list[Range]:
-    import zipfile
-    from xml.parsers import expat
+    from .cell_formats import StopWalk, walk_ods_content  # only an .ods's merges need the walk
 
     found: list[Range] = []
     st: dict[str, Any] = {"in": False, "row": 0, "col": 0, "repeat": 1, "inner": 0}
-
-    class Done(Exception):
-        pass
-
-    def refuse(*args):
-        raise ValueError("DTD in content.xml")
 
     def start(name, attrs):
         if st["inner"]:
@@ -201,15 +192,9 @@ def _ods_merges(data: bytes, sheet: str, last_row: int) -> list[Range]:
         elif st["in"] and name == "table:table-row":
             st["row"] += st["repeat"]
             if st["row"] > last_row:
-                raise Done
+                raise StopWalk
         elif st["in"] and name == "table:table":
-            raise Done
+            raise StopWalk
 
-    parser = expat.ParserCreate()
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as content, suppress(Done):
-        parser.ParseFile(content)
+    walk_ods_content(data, start, end)
     return found
