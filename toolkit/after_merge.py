@@ -24,7 +24,7 @@ from .on_time import reply_date, timeliness, unit_due
 from .period import Period
 from .report import Report, make_issue
 from .vocab import Outcome, UnitState
-from .weak_times import Deadlines, month_deadlines
+from .weak_times import Deadlines, read_once
 from .workspace import MERGED, Workspace
 
 if TYPE_CHECKING:  # collect imports this module
@@ -88,9 +88,7 @@ def _timely(ws: Workspace, ledger: Ledger, master: Master, it: Item, unit: str, 
     which names no unit 逾期), or by the date a reply to its refused file asked a correction by,
     when sent after the office collected that file (`on_time.correction_by`): one sent before it
     is the unit's own late fix, 逾期 in the 通报, and so 补报 here (QA285)."""
-    if period not in deadlines:
-        deadlines[period] = month_deadlines(ws, ledger, master, period)
-    common, dues, received, replied, exempt = deadlines[period]
+    common, dues, received, replied, exempt = read_once(deadlines, ws, ledger, master, period)
     if unit in exempt:  # given no deadline, never 逾期 (consolidate's exempt at issue)
         return True
     due = unit_due(ws, period, dues, common, unit)

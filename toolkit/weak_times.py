@@ -46,9 +46,7 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
     if not weak(it):
         return ""
     period = rep.period
-    if period not in due_of:
-        due_of[period] = month_deadlines(ws, ledger, master, period)
-    common, dues, received, replied, exempt = due_of[period]
+    common, dues, received, replied, exempt = read_once(due_of, ws, ledger, master, period)
     due = unit_due(ws, period, dues, common, rep.unit)
     late = it.received_at.date() > due
     if rep.unit in exempt or not (late or on_time_on_weak_evidence(it, rep.unit, due)):
@@ -62,6 +60,15 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
     if decided.id != latest.id or state != (UnitState.LATE if late else UnitState.ON_TIME):
         return ""
     return late_on_weak_evidence(it, rep.unit, due, period) if late else on_time_on_weak_evidence(it, rep.unit, due)
+
+
+def read_once(due_of: dict[Period, Deadlines], ws: Workspace, ledger: Ledger, master: Master,
+              period: Period) -> Deadlines:
+    """``period``'s `month_deadlines`, read into ``due_of`` (the months a collect has read so
+    far) the first time a file of it asks, then taken from there."""
+    if period not in due_of:
+        due_of[period] = month_deadlines(ws, ledger, master, period)
+    return due_of[period]
 
 
 def month_deadlines(ws: Workspace, ledger: Ledger, master: Master, period: Period) -> Deadlines:
@@ -96,8 +103,5 @@ def by_own_deadline(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep:
     deadline for that month: then it is that month's own return, not the next month's progress
     on last month's form (the next month's forms went out early, QA288), and collect asks
     nothing about it. ``due_of``: as `weak_time_note`'s."""
-    period = rep.period
-    if period not in due_of:
-        due_of[period] = month_deadlines(ws, ledger, master, period)
-    common, dues, _received, _replied, _exempt = due_of[period]
-    return it.received_at.date() <= unit_due(ws, period, dues, common, rep.unit)
+    common, dues, _received, _replied, _exempt = read_once(due_of, ws, ledger, master, rep.period)
+    return it.received_at.date() <= unit_due(ws, rep.period, dues, common, rep.unit)
