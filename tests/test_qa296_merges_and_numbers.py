@@ -112,13 +112,13 @@ def test_a_number_read_as_another_units_task_is_not_to_be_deleted(ws):
 def test_an_ods_merge_spanning_a_billion_rows_is_read_as_far_as_the_table_goes(issued_ws, make_return):
     """An .ods's number-rows-spanned has no 1048576 to stop at (`ods_merges` gives it as written)."""
     from toolkit.merged_rows import read_merges
-    from toolkit.returns import EDITABLE, HEADER_OF, read_return
+    from toolkit.returns import EDITABLE, HEADER_OF, read_return, task_id_text
 
     raw = read_return(make_return(UNIT, Filling(answers={"1.2": DONE})), "万江街道.xlsx", issued_ws.limits)
     raw.merges.clear()
     raw.rows[0].values["work"] = WORK
     start = time.perf_counter()
-    read_merges(raw, [((4, 9), (10**12 - 1, 9))], HEADER_OF, EDITABLE)
+    read_merges(raw, [((4, 9), (10**12 - 1, 9))], HEADER_OF, EDITABLE, task_id_text)
     assert time.perf_counter() - start < 1
     [merge] = raw.merges
     assert merge.ref == "J5:J1000000000000" and {rr.values["work"] for rr in merge.rows} == {WORK}

@@ -25,7 +25,7 @@ from .evidence import (
     without_senders,
 )
 from .master import Assignment, Master, Task, task_sort_key, text_hash
-from .merged_rows import judge_merges
+from .merged_rows import is_note, judge_merges
 from .period import Period
 from .report import Issue, Previous, Report, Row, make_issue
 from .returns import (
@@ -253,11 +253,11 @@ def read_numbered_ids(raw: RawReturn, master: Master, printed: Printed | None = 
     tasks.update(printed.tasks if printed else {})
     by_number: dict[float, list[Task]] = {}
     for tid, task in tasks.items():
-        if _DECIMAL.fullmatch(tid):
-            by_number.setdefault(round(float(tid), 9), []).append(task)
+        if (x := _as_number(tid)) is not None:
+            by_number.setdefault(x, []).append(task)
     present = [i for i, f in enumerate(MASTER_FIELDS) if f in raw.columns]
     for rr in rows:
-        found = by_number.get(round(float(rr.values["task"]), 9), [])
+        found = by_number.get(_as_number(rr.values["task"]), [])
         if len(found) > 1 and present:
             row = [key(cell_text(rr.values.get(MASTER_FIELDS[i]))) for i in present]
             found = [t for t in found if any(row == [key(texts[i]) for i in present]
@@ -269,14 +269,21 @@ def read_numbered_ids(raw: RawReturn, master: Master, printed: Printed | None = 
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 
 
+def _as_number(value: Any) -> float | None:
+    """The number a task id is as Excel keeps it (1.10 and 1.1 both 1.1): of a number cell, or of
+    an id written as a plain decimal; None for any other id (1.1.1, 一)."""
+    if type(value) in (int, float):
+        return round(float(value), 9)
+    return round(float(value), 9) if type(value) is str and _DECIMAL.fullmatch(value) else None
+
+
 def ids_shown_as(typed: Any, master: Master) -> list[str]:
     """The plan's task ids a task id cell holding the number ``typed`` may have been (1.1 and
     1.10 for 1.1); none for a cell holding text."""
     if type(typed) not in (int, float):
         return []
-    x = round(float(typed), 9)
-    return sorted((t.id for t in master.tasks if _DECIMAL.fullmatch(t.id) and round(float(t.id), 9) == x),
-                  key=task_sort_key)
+    x = _as_number(typed)
+    return sorted((t.id for t in master.tasks if _as_number(t.id) == x), key=task_sort_key)
 
 
 def _twice_advice(values: dict[str, Any], master: Master) -> str:
@@ -419,7 +426,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
         # texts and 完成时限 as the month's forms printed them, for a past month (a task
         # deleted since included)
         task = ((printed.tasks.get(tid) if printed else None) or master.task(tid)) if tid else None
-        if task is None and _is_note(tid, v):
+        if task is None and is_note(tid, v, EDITABLE):
             continue
         # The office gave the unit this row, then moved the task away or deleted it: the
         # department cannot have known, so no E402/E401 (a refusal it cannot fix).
@@ -455,13 +462,7 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
 def _row_task(rr) -> str | None:
     """A row's task id for `judge_merges`; None for a line of text under the table."""
     tid = task_id_text(rr.values.get("task"))
-    return None if _is_note(tid, rr.values) else tid
-
-
-def _is_note(tid: str, values: dict[str, Any]) -> bool:
-    """A line of text under the table (填表说明、签字) rather than a task row."""
-    typed = any(clean(values.get(f)) for f in EDITABLE if f in values)
-    return not typed and not re.fullmatch(r"[\d.]+", tid)
+    return None if is_note(tid, rr.values, EDITABLE) else tid
 
 
 def _missing_tasks(assigned: dict[str, Role | None], seen: set[str], master: Master,
@@ -660,8 +661,8 @@ def master_from_return(data: bytes, name: str, limits: Limits) -> Master | None:
         texts = [cell_text(rr.values.get(f)) for f in MASTER_FIELDS]
         if type(rr.values.get("task")) in (int, float):
             # 1.10 made the number 1.1 (`read_numbered_ids`): the id whose issued texts these are
-            x = round(float(rr.values["task"]), 9)
-            found = [m for m in raw.meta_tasks if _DECIMAL.fullmatch(m) and round(float(m), 9) == x]
+            x = _as_number(rr.values["task"])
+            found = [m for m in raw.meta_tasks if _as_number(m) == x]
             found = [m for m in found if raw.meta_tasks[m][1] == text_hash(texts)] if len(found) > 1 else found
             tid = found[0] if len(found) == 1 else tid
         if tid in raw.meta_tasks and tid not in {t.id for t in tasks}:

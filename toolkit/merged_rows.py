@@ -45,11 +45,12 @@ class Merge:
 
 
 def read_merges(raw: RawReturn, ranges: list[Range] | None, headers: dict[str, str],
-                editable: tuple[str, ...] = ()) -> None:
+                editable: tuple[str, ...], task_text: Callable[[Any], str]) -> None:
     """Record the merges over data rows of ``raw``'s table in ``raw.merges``; a merge within one
     column, under the header, not of the task ids, gives each row it covers its first cell's
     value (what the department saw there). ``headers``: each field's column header as issued;
-    ``editable``: the fields whose value makes a row under the table a task row, not a note."""
+    ``editable``: the fields whose value makes a row under the table a task row, not a note;
+    ``task_text``: a task id cell's text (`returns.task_id_text`)."""
     if not ranges or not raw.rows:
         return
     field_at = {c: f for f, c in raw.columns.items()}
@@ -78,7 +79,7 @@ def read_merges(raw: RawReturn, ranges: list[Range] | None, headers: dict[str, s
         if not reason:
             # a 填表说明 under the table the merge runs into stays a note: given the task's
             # 工作进展 it read as a task row (E401) and the merge as over another unit's (QA296)
-            rows = [rr for rr in rows if not _note_like(rr, editable)]
+            rows = [rr for rr in rows if not is_note(task_text(rr.values.get("task")), rr.values, editable)]
             if len(rows) < 2 or rows[0].row != top:
                 continue  # its first cell on a blank row: nothing shown to spread
             (f,) = fields
@@ -88,13 +89,11 @@ def read_merges(raw: RawReturn, ranges: list[Range] | None, headers: dict[str, s
         raw.merges.append(Merge(ref, fields, rows, reason))
 
 
-def _note_like(rr: RawRow, editable: tuple[str, ...]) -> bool:
-    """A line of text under the table, as the check tells one (`checks._is_note`), before a
-    merge's value is given to it: nothing typed where a task is reported, no task id."""
-    task = rr.values.get("task")
-    if type(task) in (int, float) or re.fullmatch(r"[\d.]+", clean(task)):
-        return False
-    return not any(clean(rr.values.get(f)) for f in editable)
+def is_note(tid: str, values: dict[str, Any], editable: tuple[str, ...]) -> bool:
+    """A line of text under the table (填表说明、签字) rather than a task row: nothing typed where a
+    task is reported (``editable``), and no task id (``tid``, as `returns.task_id_text` reads
+    it). The check tells its rows so, and `read_merges` before it gives a merge's value."""
+    return not any(clean(values.get(f)) for f in editable) and not re.fullmatch(r"[\d.]+", tid)
 
 
 def _count(n: int) -> str:

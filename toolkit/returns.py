@@ -563,7 +563,7 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
             _read_percent_ones(raw, data, kind)
             # what the department saw in a merged cell, for each row it covers (QA290)
             read_merges(raw, ods_merges(data, sheet, len(rows)) if kind == "ods" else merges, HEADER_OF,
-                        EDITABLE)
+                        EDITABLE, task_id_text)
             header_cells = rows[header_row]
             break
     except ReadFailure:
