@@ -181,17 +181,54 @@ def _xls_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) ->
 _ODS_CELLS = ("table:table-cell", "table:covered-table-cell")
 
 
-class StopWalk(Exception):
-    """Raised by a `walk_ods_content` callback: the rest of content.xml is not needed."""
+class _StopWalk(Exception):
+    """Past the last row asked about: the rest of content.xml is not needed."""
 
 
-def walk_ods_content(data: bytes, start: Callable[[str, dict], None], end: Callable[[str], None]) -> None:
-    """Stream an .ods's content.xml through expat's element callbacks, keeping no tree (a large
-    sheet before the one wanted costs time, not memory), until its end or a `StopWalk`. A DOCTYPE
-    is refused (ValueError), so no entity is ever declared or expanded. Shared by the percent
-    formats here and the merges of `merged_rows`."""
+def walk_ods_cells(data: bytes, sheet: str, cell: Callable[[int, int, int, int, dict], None],
+                   last_row: int) -> None:
+    """The cells of ``sheet`` in an .ods's content.xml, counted as calamine's Ods reader counts
+    them: element names as written (``table:table-row``, prefix and all), every row and cell
+    outside a cell's own content counted, the table read up to its first end tag. ``cell(row,
+    rows, col, cols, attrs)`` for each cell element: its first row and column (0-based), how
+    many rows its row element repeats and how many columns it repeats (a million repeated rows
+    are one element). The walk stops once the rows walked pass ``last_row`` (0-based).
+
+    expat streams the part with a callback per element and keeps no tree: a large sheet before
+    the wanted one costs time, not memory. A DOCTYPE is refused (ValueError), so no entity is
+    ever declared or expanded. Shared by the percent formats here and `merged_rows`' merges."""
     import zipfile
     from xml.parsers import expat
+
+    # the sheet's table is open; rows before the current one; columns before the current
+    # cell; the current row element's repeat (0 outside one); elements open inside a cell
+    # (its content, where calamine counts nothing)
+    st = {"in": False, "row": 0, "col": 0, "repeat": 0, "inner": 0}
+
+    def start(name, attrs):
+        if st["inner"]:
+            st["inner"] += 1
+            return
+        if name in _ODS_CELLS:
+            st["inner"] = 1
+            if st["in"]:
+                span = int(attrs.get("table:number-columns-repeated", "1"))
+                cell(st["row"], st["repeat"], st["col"], span, attrs)
+                st["col"] += span
+        elif name == "table:table-row" and st["in"]:
+            st["repeat"], st["col"] = int(attrs.get("table:number-rows-repeated", "1")), 0
+        elif name == "table:table" and not st["in"] and attrs.get("table:name") == sheet:
+            st["in"] = True
+
+    def end(name):
+        if st["inner"]:
+            st["inner"] -= 1
+        elif st["in"] and name == "table:table-row":
+            st["row"], st["repeat"] = st["row"] + st["repeat"], 0
+            if st["row"] > last_row:
+                raise _StopWalk
+        elif st["in"] and name == "table:table":
+            raise _StopWalk
 
     def refuse(*args):
         raise ValueError("DTD in content.xml")
@@ -201,16 +238,13 @@ def walk_ods_content(data: bytes, start: Callable[[str, dict], None], end: Calla
     parser.EntityDeclHandler = refuse
     parser.StartElementHandler = start
     parser.EndElementHandler = end
-    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as content, suppress(StopWalk):
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as content, suppress(_StopWalk):
         parser.ParseFile(content)
 
 
 def _ods_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """content.xml walked as calamine's Ods reader walks it: element names as written
-    (``table:table-row``, prefix and all), every row and cell outside a cell's own content
-    counted, a table read up to its first end tag. expat streams the part with a callback per
-    element and keeps no tree: a large sheet before the return's costs time, not memory. A
-    DOCTYPE is refused, so no entity is ever declared or expanded."""
+    """Of ``wanted`` (1-based row and column), the cells an .ods stores as percentages
+    (`walk_ods_cells`), its sheet walked no further than the last row asked about."""
     import bisect
 
     rows = sorted({r for r, _ in wanted})
@@ -218,41 +252,12 @@ def _ods_percent_cells(data: bytes, sheet: str, wanted: set[tuple[int, int]]) ->
     for r, c in sorted(wanted):
         cols_of.setdefault(r, []).append(c)
     found: set[tuple[int, int]] = set()
-    # the sheet's table is open; rows before the current one; columns before the current
-    # cell; elements open inside a cell (its content, where calamine counts nothing)
-    st = {"in": False, "row": 0, "col": 0, "repeat": 1, "hits": (), "inner": 0}
 
-    def start(name, attrs):
-        if st["inner"]:
-            st["inner"] += 1
-            return
-        if name in _ODS_CELLS:
-            st["inner"] = 1
-            if not st["in"]:
-                return
-            span = int(attrs.get("table:number-columns-repeated", "1"))
-            col, st["col"] = st["col"], st["col"] + span
-            if st["hits"] and attrs.get("office:value-type") == "percentage":
-                found.update((r, c) for r in st["hits"] for c in cols_of[r] if col < c <= col + span)
-        elif name == "table:table-row" and st["in"]:
-            repeat = int(attrs.get("table:number-rows-repeated", "1"))
-            first = st["row"]
-            # the wanted rows this element stands for (a million repeated rows are one element)
-            st["hits"] = rows[bisect.bisect_right(rows, first):bisect.bisect_right(rows, first + repeat)]
-            st["repeat"], st["col"] = repeat, 0
-        elif name == "table:table" and not st["in"] and attrs.get("table:name") == sheet:
-            st["in"] = True
+    def cell(row: int, repeat: int, col: int, span: int, attrs: dict) -> None:
+        if attrs.get("office:value-type") == "percentage":
+            # the wanted rows and columns this element stands for
+            hits = rows[bisect.bisect_right(rows, row):bisect.bisect_right(rows, row + repeat)]
+            found.update((r, c) for r in hits for c in cols_of[r] if col < c <= col + span)
 
-    def end(name):
-        if st["inner"]:
-            st["inner"] -= 1
-        elif st["in"] and name == "table:table-row":
-            st["row"] += st["repeat"]
-            st["hits"] = ()
-            if st["row"] >= rows[-1]:
-                raise StopWalk
-        elif st["in"] and name == "table:table":
-            raise StopWalk
-
-    walk_ods_content(data, start, end)  # StopWalk: past the last row asked about, or the table's end
+    walk_ods_cells(data, sheet, cell, rows[-1] - 1)
     return found

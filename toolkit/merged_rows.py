@@ -152,7 +152,7 @@ def _tasks(rows: list[RawRow], ids: list[str]) -> str:
 def ods_merges(data: bytes, sheet: str, last_row: int) -> list[Range]:
     """The merges of ``sheet`` in an .ods's content.xml (calamine gives none for .ods), down to
     row ``last_row`` (0-based); none when the part cannot be walked (read cell by cell, as before).
-    Walked as the percent formats are (`cell_formats.walk_ods_content`): expat, no tree, no DOCTYPE."""
+    Walked as the percent formats are (`cell_formats.walk_ods_cells`): expat, no tree, no DOCTYPE."""
     try:
         return _ods_merges(data, sheet, last_row)
     except Exception:
@@ -160,40 +160,15 @@ def ods_merges(data: bytes, sheet: str, last_row: int) -> list[Range]:
 
 
 def _ods_merges(data: bytes, sheet: str, last_row: int) -> list[Range]:
-    from .cell_formats import StopWalk, walk_ods_content  # only an .ods's merges need the walk
+    from .cell_formats import walk_ods_cells  # only an .ods's merges need the walk
 
     found: list[Range] = []
-    st: dict[str, Any] = {"in": False, "row": 0, "col": 0, "repeat": 1, "inner": 0}
 
-    def start(name, attrs):
-        if st["inner"]:
-            st["inner"] += 1
-            return
-        if name in ("table:table-cell", "table:covered-table-cell"):
-            st["inner"] = 1
-            if not st["in"]:
-                return
-            span = int(attrs.get("table:number-columns-repeated", "1"))
-            rows = int(attrs.get("table:number-rows-spanned", "1"))
-            cols = int(attrs.get("table:number-columns-spanned", "1"))
-            if rows > 1 or cols > 1:
-                r, c = st["row"], st["col"]
-                found.append(((r, c), (r + rows - 1, c + cols - 1)))
-            st["col"] += span
-        elif name == "table:table-row" and st["in"]:
-            st["repeat"], st["col"] = int(attrs.get("table:number-rows-repeated", "1")), 0
-        elif name == "table:table" and not st["in"] and attrs.get("table:name") == sheet:
-            st["in"] = True
+    def cell(row: int, _repeat: int, col: int, _span: int, attrs: dict) -> None:
+        rows = int(attrs.get("table:number-rows-spanned", "1"))
+        cols = int(attrs.get("table:number-columns-spanned", "1"))
+        if rows > 1 or cols > 1:
+            found.append(((row, col), (row + rows - 1, col + cols - 1)))
 
-    def end(name):
-        if st["inner"]:
-            st["inner"] -= 1
-        elif st["in"] and name == "table:table-row":
-            st["row"] += st["repeat"]
-            if st["row"] > last_row:
-                raise StopWalk
-        elif st["in"] and name == "table:table":
-            raise StopWalk
-
-    walk_ods_content(data, start, end)
+    walk_ods_cells(data, sheet, cell, last_row)
     return found
