@@ -15,12 +15,9 @@ import re
 import zipfile
 
 import pytest
-from conftest import on_time
 from openpyxl import load_workbook
-from test_qa80_past_month_remerge import JUNE, send
+from test_qa80_past_month_remerge import JUNE, june_to_three_units
 
-from toolkit.actions.collect import collect
-from toolkit.actions.issue import issue_returns
 from toolkit.consolidate import consolidate
 from toolkit.memo.context import build_context
 from toolkit.memo.gbt9704 import LEVEL1_NAME_CHARS, cell_lines
@@ -30,11 +27,7 @@ SZ = "市政务服务数据管理局"
 
 
 def test_tasks_not_issued_are_said_unreported_as_the_table_and_overview_count_them(ws, collecting_on):
-    collecting_on(dt.date(2022, 6, 28))
-    issue_returns(ws, "2022-06", units=["市公安局", "市人力资源社会保障局", "石龙镇"])
-    collecting_on(dt.date(2022, 7, 3))
-    send(ws, JUNE, "市公安局", mtime=on_time())
-    collect(ws, JUNE)
+    june_to_three_units(ws, collecting_on)
     collecting_on(dt.date(2022, 7, 20))
     cons = consolidate(ws, JUNE)
     ctx = build_context(cons)

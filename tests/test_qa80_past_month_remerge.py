@@ -191,16 +191,22 @@ def test_a_lead_that_sent_nothing_is_still_the_lead_of_its_month_after_its_task_
     assert build_context(consolidate(issued_ws, JUNE)).task_not_reported_not_issued == 0
 
 
-def test_a_month_issued_to_some_units_only_is_as_it_was_when_merged_again(ws, collecting_on):
-    """June went to three units only (`issue --dept`): its 汇总表 and 通报 said the others'
-    tasks were 尚未下发填报, their leads named as the table has them. Merged again once July's
-    forms are out, June says the same: not 未明确牵头单位 for a task whose leads got no form,
-    not fewer tasks, not shorter lists of leads."""
+def june_to_three_units(ws, collecting_on) -> None:
+    """June issued on 28 June to three units only (`issue --dept`); 市公安局's return collected
+    on 3 July."""
     collecting_on(dt.date(2022, 6, 28))
     issue_returns(ws, "2022-06", units=["市公安局", "市人力资源社会保障局", "石龙镇"])
     collecting_on(dt.date(2022, 7, 3))
     send(ws, JUNE, "市公安局", mtime=on_time())
     collect(ws, JUNE)
+
+
+def test_a_month_issued_to_some_units_only_is_as_it_was_when_merged_again(ws, collecting_on):
+    """June went to three units only (`issue --dept`): its 汇总表 and 通报 said the others'
+    tasks were 尚未下发填报, their leads named as the table has them. Merged again once July's
+    forms are out, June says the same: not 未明确牵头单位 for a task whose leads got no form,
+    not fewer tasks, not shorter lists of leads."""
+    june_to_three_units(ws, collecting_on)
     # read past June's deadline, as on the 20th: before it, a task whose leads were still due is
     # said apart in the 通报 (QA203), a fact of the day, not of the re-merge
     collecting_on(dt.date(2022, 7, 6))
