@@ -37,7 +37,7 @@ from .ledger import Ledger, Receipt, common_due
 from .mail_notes import chase_notes, mails_without_files
 from .master import Master, Task
 from .master.model import renumbered
-from .on_time import correction_by, denied_grace, replied_on, reply_date, timeliness, unit_due
+from .on_time import correction_by, denied_grace, held_to, replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
@@ -546,8 +546,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 extended[unit] = (printed, deadline)  # 按时 only by duban.toml's later due_day
             if state == ON_TIME and unit not in exempt_at_issue:
                 timed.append((unit, sent, theirs, deadline))
-            elif state == LATE and (how := weak(sent, deadline)):
-                on_file_time[unit] = (sent, deadline, None, how)
+            elif state == LATE and (how := weak(sent, held := held_to(theirs, deadline, reply_by, sent))):  # QA300
+                on_file_time[unit] = (sent, held, None, how)
             elif state == LATE and (denied := denied_grace(rec, theirs, deadline, reply_by,
                                                            lambda r, d=deadline: weak(r, d) is not None)):
                 on_file_time[unit] = (denied, deadline, sent, weak(denied, deadline))  # a refused file's time

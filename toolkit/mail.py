@@ -365,7 +365,7 @@ def attachment_name(part: Message) -> str:
     if isinstance(name, tuple):  # RFC 2231 triple from compat32 parsing
         charset, _, raw = name
         name = decode_declared(raw.encode("latin-1", "surrogateescape"), charset)
-    name = str(name or "")
+    name = str(name or "") or _unquoted_name(part)
     if "\ufffd" in name:
         # A charset label that lies, or a GBK character split across two RFC 2047 words (which
         # policy.default decodes one by one): decode the header's source again ourselves.
@@ -374,6 +374,21 @@ def attachment_name(part: Message) -> str:
         if m:
             name = decode_words(m.group(1))
     return clean(decode_words(name) if "=?" in name else _fix_mojibake(name))
+
+
+#: ``filename==?GBK?B?…?=``: an RFC 2047 word as a parameter, unquoted (Foxmail, OA systems)
+_UNQUOTED_NAME = re.compile(r"(?:^|;)\s*(?:file)?name\s*=\s*(=\?[^\s\";]+\?=(?:\s*=\?[^\s\";]+\?=)*)", re.I)
+
+
+def _unquoted_name(part: Message) -> str:
+    """The file name of a parameter policy.default drops: an unquoted RFC 2047 word holds "=" and
+    "?", which no token may, and the parser keeps no value. Without a name the attachment was
+    left out of the mail when its type is no spreadsheet's (a town's 7z holding its form, QA300)."""
+    for header in ("Content-Disposition", "Content-Type"):
+        m = _UNQUOTED_NAME.search(_header_source(part, header))
+        if m:
+            return m.group(1)
+    return ""
 
 
 def _address(value: str) -> str:
@@ -386,8 +401,10 @@ def _address(value: str) -> str:
 
 #: a Date's comments, "(CST)" in "+0800 (CST)": no part of its zone
 _DATE_COMMENT = re.compile(r"\([^()]*\)")
-#: a numeric zone, "+0800", "-0000", or the "+0800" of "GMT+0800" (JavaScript's Date)
-_NUMERIC_ZONE = re.compile(r"(?<!\d)([+-])(\d\d)(\d\d)(?!\d)")
+#: a numeric zone, "+0800", "-0000", or the "+0800" of "GMT+0800" (JavaScript's Date); "+08:00" too
+#: (PHP's DATE_ATOM offset): left unread, "+00:00" of a server on UTC was the office's wall time,
+#: eight hours early, and a return sent after the deadline was 按时 (QA300)
+_NUMERIC_ZONE = re.compile(r"(?<![\d:])([+-])(\d\d):?(\d\d)(?![\d:])")
 #: "CST" alone, as Java's date formats write China Standard Time (Tue Jul 05 15:00:00 CST 2022)
 _BARE_CST = re.compile(r"(?<![A-Za-z])CST(?![A-Za-z])", re.I)
 _CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -452,7 +469,9 @@ def _date(msg: Message) -> dt.datetime | None:
     return d
 
 
-_SPREADSHEET_TYPES = ("spreadsheet", "excel", "ms-excel", "zip", "octet-stream", "opendocument")
+#: an attachment with no name is kept when its type may be a return (an archive may hold one:
+#: a town's 7z sent with no name was left out of its mail, QA300)
+_SPREADSHEET_TYPES = ("spreadsheet", "excel", "ms-excel", "zip", "octet-stream", "opendocument", "rar", "7z")
 
 
 def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,

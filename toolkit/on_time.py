@@ -92,6 +92,14 @@ def correction_by(received: list[Receipt], due: dt.date, reply_by: ReplyDates,
     return asked
 
 
+def held_to(received: list[Receipt], due: dt.date, reply_by: ReplyDates, first: Receipt) -> dt.date:
+    """The date a unit's ``first`` valid return was judged by (`timeliness`): the date a reply to a
+    refused file asked its correction by (`correction_by`), when later than ``due``. A weak time
+    (the mailbox's, beside the mail's own Date) is weak evidence of a 逾期 by this date, not by
+    ``due``: a correction dated by the reply's date is asked about, not named 逾期 (QA300)."""
+    return max(due, correction_by(received, due, reply_by, first) or due)
+
+
 def _answers(correction: Receipt, refused: Receipt, reply_by: ReplyDates) -> bool:
     """Whether ``correction`` may have answered the reply to ``refused``: sent after the office
     collected it (`ReplyDates.collected`, its clock). A file the office already held then (taken

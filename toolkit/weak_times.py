@@ -13,7 +13,7 @@ from .evidence import late_on_weak_evidence, on_time_on_weak_evidence, weak_kind
 from .issued_month import exempt_of, issued_dues, kept_apart, received_of
 from .ledger import Ledger, Receipt, common_due
 from .master import Master
-from .on_time import replied_on, reply_date, timeliness, unit_due
+from .on_time import held_to, replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Report
 from .vocab import Outcome, TimeSource, UnitState
@@ -56,10 +56,13 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
     latest = ledger.get(it.receipt_id) if it.receipt_id else None
     if latest is None:
         return ""
-    state, decided = timeliness(latest, received.get(rep.unit, []), due, reply_date(ws, due, replied))
+    theirs, reply_by = received.get(rep.unit, []), reply_date(ws, due, replied)
+    state, decided = timeliness(latest, theirs, due, reply_by)
     if decided.id != latest.id or state != (UnitState.LATE if late else UnitState.ON_TIME):
         return ""
-    return late_on_weak_evidence(it, rep.unit, due, period) if late else on_time_on_weak_evidence(it, rep.unit, due)
+    if late:  # by the date the unit was held to: a reply's, for a correction (`on_time.held_to`)
+        return late_on_weak_evidence(it, rep.unit, held_to(theirs, due, reply_by, decided), period)
+    return on_time_on_weak_evidence(it, rep.unit, due)
 
 
 def read_once(due_of: dict[Period, Deadlines], ws: Workspace, ledger: Ledger, master: Master,

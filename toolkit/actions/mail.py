@@ -76,7 +76,7 @@ log = logging.getLogger("duban")
 
 #: Attachments that may be a return (or hold one): spreadsheets, archives, saved mails.
 RETURN_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".ods", ".et", ".ett", ".zip", ".rar", ".7z", ".eml")
-RETURN_TYPES = ("spreadsheet", "excel", "opendocument.spreadsheet", "zip", "x-rar", "x-7z", "message/rfc822")
+RETURN_TYPES = ("spreadsheet", "excel", "opendocument.spreadsheet", "zip", "x-rar", "vnd.rar", "x-7z", "message/rfc822")
 #: Named attachments that say what they are and are not returns (sent as octet-stream too).
 OTHER_EXTENSIONS = frozenset((".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png",
                               ".gif", ".bmp", ".tif", ".tiff", ".ppt", ".pptx", ".htm", ".html", ".ics",
