@@ -647,15 +647,18 @@ def _saved_at(path) -> str:
 
 def _unless_master_fixed(ledger: Ledger, earlier: list[Receipt], master_saved: str) -> list[Receipt]:
     """The ledger copies that make a file a duplicate: none when every one was refused only
-    for what the master decides and the master workbook was saved after the last of them was
-    collected. The coordinator fixed the master (added a renamed unit's old name as an alias)
-    and put the file back: it is checked again, else the department stays 未报送."""
+    for what the master decides, or accepted with rows set aside as tasks taken off its unit
+    (W210), and the master workbook was saved after the last of them was collected. The
+    coordinator fixed the master (a renamed unit's old name an alias) and put the file back: it is
+    read again, else the unit stays 未报送, or its rows on the tasks it holds under its new name
+    were lost (QA302). The copy read first still decides 按时 (`on_time.timeliness`)."""
     def master_only(r: Receipt) -> bool:
-        errors = {i.code for i in ledger.issues_of(r.id) if i.is_error}
-        return bool(errors) and errors <= _MASTER_CODES
-
-    if earlier and master_saved and all(
-            r.outcome == RETURNED and r.collected_at < master_saved and master_only(r) for r in earlier):
+        found = ledger.issues_of(r.id)
+        if r.outcome == ACCEPTED:
+            return any(i.code == "W210" for i in found)
+        errors = {i.code for i in found if i.is_error}
+        return r.outcome == RETURNED and bool(errors) and errors <= _MASTER_CODES
+    if earlier and master_saved and all(r.collected_at < master_saved and master_only(r) for r in earlier):
         return []
     return earlier
 

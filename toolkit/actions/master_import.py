@@ -66,6 +66,10 @@ class Revision:
     edited: list[str] = field(default_factory=list)  #: same number, texts or 完成时限 changed
     added: list[str] = field(default_factory=list)  #: new ids no earlier task became
     deleted: list[str] = field(default_factory=list)  #: old ids no task of the new plan is
+    #: (old units, new unit) → the new ids the old units held and a unit new to the plan holds
+    #: instead: a unit renamed or merged in an institutional reform (市卫计局 → 市卫生健康局)
+    #: unless its old name is made an alias before the returns on its old forms are collected
+    handed: dict[tuple[tuple[str, ...], str], list[str]] = field(default_factory=dict)
     #: issued months judged by their forms (a later month's went out, or the imported plan
     #: renumbered their tasks: `renumbered_since`): untouched by the import
     past: list[Period] = field(default_factory=list)
@@ -75,12 +79,23 @@ class Revision:
 
     @property
     def changed(self) -> bool:
-        return bool(self.moved or self.edited or self.added or self.deleted)
+        return bool(self.moved or self.edited or self.added or self.deleted or self.handed)
 
     def lines(self) -> list[str]:
         """What the import says of the plan it replaced ([] when the tasks are the same)."""
         if not self.changed:
             return []
+        out = self._task_lines() if self.moved or self.edited or self.added or self.deleted else []
+        for (olds, new), ids in self.handed.items():
+            old = "、".join(olds)
+            aliases = "、".join(f"“{o}”" for o in olds)
+            out.append(f"注意：{old}原负责的任务 {_listed(ids)} 在新表中改由单位名录中原来没有的“{new}”负责。"
+                       f"如系单位更名或合并，请在收取回件之前，在“单位名录”中把{aliases}写进“{new}”的简称/别名"
+                       f"并删去原名称的行，保存任务分工表：否则按原名称下发的填报表报送的这些任务不计入汇总，"
+                       f"“{new}”也不计入已下发的月份。已收取的回件，改好后把原件放回收件箱重新收取。")
+        return out
+
+    def _task_lines(self) -> list[str]:
         counts = [f"未变 {len(self.kept)} 项"]
         if self.moved:
             counts.append(f"改了编号 {len(self.moved)} 项（{_listed([f'{a}→{b}' for a, b in self.moved.items()])}）")
@@ -131,7 +146,32 @@ def compared(before: Master, after: Master, past: list[Period], current: list[Pe
             (out.edited if task_edited(t, now) else out.kept).append(t.id)
     taken = set(ids.values())
     out.added = [t.id for t in after.tasks if t.id not in taken]
+    out.handed = handed_over(before, after, ids)
     return out
+
+
+def handed_over(before: Master, after: Master, ids: dict[str, str]) -> dict[tuple[tuple[str, ...], str], list[str]]:
+    """Units of ``before`` taken off tasks that a unit ``before``'s 单位名录 does not know holds
+    in ``after`` (``ids``: `renumbered`): (the old units, the new one) → the new ids. What a
+    rename or merger in the revised table looks like; the import only adds the new name to
+    单位名录, so a return on the old name's form then had those rows set aside (W210) and the
+    new name stood 本期未下发 on them, silently (QA302)."""
+    pairs: dict[str, set[str]] = {}  # new unit → the old units it took tasks from
+    tasks: dict[str, set[str]] = {}
+    for t in before.tasks:
+        now = ids.get(t.id)
+        if now is None:
+            continue
+        then_units = {before.directory.resolve(u) or u for u in before.units_of(t.id)}
+        now_units = {after.directory.resolve(u) or u for u in after.units_of(now)}
+        gone = sorted(then_units - now_units)
+        fresh = [u for u in after.units_of(now) if before.directory.resolve(u) is None and u not in then_units]
+        for new in fresh if gone else []:
+            pairs.setdefault(new, set()).update(gone)
+            tasks.setdefault(new, set()).add(now)
+    order = after.task_order
+    return {(tuple(sorted(pairs[new])), new): sorted(tasks[new], key=lambda i: order.get(i, len(order)))
+            for new in pairs}
 
 
 def _listed(items: list[str]) -> str:
