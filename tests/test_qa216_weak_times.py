@@ -28,7 +28,7 @@ RECEIVED = ["received", "--period", "2022-06", "--dept", "石龙镇"]
 SAVED = shanghai(dt.datetime(2022, 7, 6, 9, 0))  # when the clerk saved the mail's attachment
 NOTE = ("请核实：石龙镇.xlsx：石龙镇按文件修改时间（2022-07-06 09:00）计为逾期报送（截止 2022-07-05）。如实际按时收到，"
         "请运行 duban received --period 2022-06 --dept 石龙镇 --on 收到日期，按收到日期计报送时间；如文件修改时间就是"
-        "收到时间，请运行 duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。")
+        "收到时间，请运行 duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。也可双击“5-逐条核实”逐条回答。")
 UNDO = "如需撤销，请双击“5-逐条核实”或运行 duban received --period 2022-06 --dept 石龙镇 --undo"
 
 

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.slow  # run in CI, out of the quick loop: each plays co
 CST = dt.timezone(dt.timedelta(hours=8))
 RECEIVED = ["received", "--period", "2022-06", "--dept", "石龙镇"]
 ASK = ("如实际按时收到，请运行 duban received --period 2022-06 --dept 石龙镇 --on 收到日期，按收到日期计报送时间；"
-       "如按{how}计为逾期报送无误，请运行 duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。")
+       "如按{how}计为逾期报送无误，请运行 duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。也可双击“5-逐条核实”逐条回答。")
 
 
 def _note(name: str, how: str, when: str, but: str) -> str:

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow  # run in CI, out of the quick loop: each plays co
 
 RECEIVED = ["received", "--period", "2022-06", "--dept", "东坑镇"]
 ASK = ("如实际按时收到，请运行 duban received --period 2022-06 --dept 东坑镇 --on 收到日期，按收到日期计报送时间；"
-       "如按{how}计为逾期报送无误，请运行 duban received --period 2022-06 --dept 东坑镇 --confirm，此提示即不再出现。")
+       "如按{how}计为逾期报送无误，请运行 duban received --period 2022-06 --dept 东坑镇 --confirm，此提示即不再出现。也可双击“5-逐条核实”逐条回答。")
 SUBJECT = "东坑镇2022年6月工作进展报送"
 
 

@@ -70,7 +70,7 @@ ON_TIME_UNSURE = ("东坑镇按被转发的原邮件的发送时间（2022-07-04
 ASKED = ("东坑镇按转发邮件的发送时间（2022-07-08 09:00）计为逾期报送（截止 2022-07-05），被转发的原邮件没有可用的发送时间；"
          "转发邮件的发送时间可能晚于单位实际报送的时间。如实际按时收到，请运行 duban received --period 2022-06 --dept 东坑镇 "
          "--on 收到日期，按收到日期计报送时间；如按转发邮件的发送时间计为逾期报送无误，请运行 duban received --period 2022-06 "
-         "--dept 东坑镇 --confirm，此提示即不再出现。")
+         "--dept 东坑镇 --confirm，此提示即不再出现。也可双击“5-逐条核实”逐条回答。")
 
 #: the forwarded message (whom it went to, its Date) → the return's time, source, verdict, what
 #: collect says of it and what status asks

@@ -161,7 +161,8 @@ def test_every_fetch_is_recorded_and_remind_after_one_today_says_nothing(issued_
     assert runs(ws) == [(account, "INBOX", "2022-06-01", 1, 1, 1, "", True),
                         (account, "INBOX", "2022-06-01", 1, 0, 0, "", True)]
     with Ledger(ws.ledger_path) as ledger:
-        done, last = MailRecords(ledger.conn).last_fetch_runs(account, "INBOX")
+        records = MailRecords(ledger.conn)
+        done, last = records.complete_fetch_runs(account, "INBOX")[0], records.last_fetch_run(account, "INBOX")
     assert isinstance(done, FetchRun) and done == last and done.started.date() == ws.now().date()
     collect(ws)
     reminded = run(["-w", str(ws.root), "remind"])
@@ -199,14 +200,14 @@ def test_a_version_17_ledger_gains_the_fetch_runs(tmp_path):
     with Ledger(path) as ledger:
         assert schema_version(ledger.conn) == LATEST >= 18
         records = MailRecords(ledger.conn)
-        assert records.last_fetch_runs(ACCOUNT, "INBOX") == (None, None)
+        assert (records.complete_fetch_runs(ACCOUNT, "INBOX"), records.last_fetch_run(ACCOUNT, "INBOX")) == ([], None)
         assert records.last_fetched_at(ACCOUNT, "INBOX") == dt.datetime(2022, 7, 4, 17, 30, tzinfo=CST)
         assert records.last_fetched_at(ACCOUNT, "报送") is None
         run = records.begin_fetch_run(account=ACCOUNT, folder="INBOX", since=dt.date(2022, 6, 1),
                                       started_at="2022-07-06T09:00:00+08:00")
-        assert records.last_fetch_runs(ACCOUNT, "INBOX") == (None, FetchRun(
+        assert (records.complete_fetch_runs(ACCOUNT, "INBOX"), records.last_fetch_run(ACCOUNT, "INBOX")) == ([], FetchRun(
             run, ACCOUNT, "INBOX", "2022-06-01", "2022-07-06T09:00:00+08:00", None, False, 0, 0, ""))
         records.finish_fetch_run(run, finished_at="2022-07-06T09:00:12+08:00", complete=True, looked_at=4, stored=1)
-        done, last = records.last_fetch_runs(ACCOUNT, "INBOX")
+        [done], last = records.complete_fetch_runs(ACCOUNT, "INBOX"), records.last_fetch_run(ACCOUNT, "INBOX")
         assert done == last and (done.complete, done.looked_at, done.stored) == (True, 4, 1)
     assert path.with_name("ledger.sqlite3.v17.bak").exists()

@@ -65,7 +65,7 @@ REFUSED_LATE = ("请核实：石龙镇.xlsx：石龙镇的报送“石龙镇.xls
                 "只因此前退回的文件按文件修改时间（2022-07-06 09:00）计为截止后收到，退回通知给的更正期限因此不计。"
                 "如该文件实际按时收到，请运行 duban received --period 2022-06 --dept 石龙镇 --on 收到日期，按收到日期计，"
                 "在更正期限内收到的报送即为按时报送；如文件修改时间就是收到时间，请运行 "
-                "duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。")
+                "duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。也可双击“5-逐条核实”逐条回答。")
 
 
 def _refused_saved_late(ws, make_return, monkeypatch, run, corrected: str = "Fri, 08 Jul 2022 10:00:00 +0800",

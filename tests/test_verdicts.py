@@ -290,7 +290,7 @@ def test_late_by_modification_time_alone_is_said_and_can_be_corrected(run, issue
     assert ("请核实：石龙镇.xlsx：石龙镇按文件修改时间（2022-07-06 09:00）计为逾期报送（截止 2022-07-05）。"
             "如实际按时收到，请运行 duban received --period 2022-06 --dept 石龙镇 --on 收到日期，按收到日期计报送时间；"
             "如文件修改时间就是收到时间，请运行 duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。"
-            ) in result.output
+            "也可双击“5-逐条核实”逐条回答。") in result.output
     assert state(issued_ws, "石龙镇") == UnitState.LATE
     drop(issued_ws, "石龙镇.xlsx", data, shanghai(dt.datetime(2022, 7, 6, 9, 0)))
     again = run(["collect", "--received", "2022-07-04"], cwd=issued_ws.root)
@@ -310,7 +310,7 @@ def test_late_by_an_inline_forwards_date_is_said_and_can_be_corrected(run, issue
     assert ("  请核实：石龙镇.xlsx：石龙镇按转发邮件的发送时间（2022-07-08 09:10）计为逾期报送（截止 2022-07-05），"
             "原邮件是转发的，其发送时间不详；转发邮件的发送时间可能晚于单位实际报送的时间。如实际按时收到，请运行 duban received --period "
             "2022-06 --dept 石龙镇 --on 收到日期，按收到日期计报送时间；如按转发邮件的发送时间计为逾期报送无误，请运行 "
-            "duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。") in result.output.splitlines()
+            "duban received --period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。也可双击“5-逐条核实”逐条回答。") in result.output.splitlines()
     assert state(issued_ws, "石龙镇") == UnitState.LATE
     drop(issued_ws, "石龙镇.xlsx", data)
     again = run(["collect", "--received", "2022-07-04"], cwd=issued_ws.root)

@@ -320,6 +320,12 @@ def cn_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def day_text(d: dt.date, today: dt.date) -> str:
+    """``7月6日`` in ``today``'s year, else `cn_date`: a day on a screen line, never 今天 (a day a
+    fetch looked from: 今天以后 reads as tomorrow)."""
+    return f"{d.month}月{d.day}日" if d.year == today.year else cn_date(d)
+
+
 def units_dues_text(own: list[tuple[str, dt.date]], fmt=cn_date, most: int = 5) -> str:
     """Units with their own deadline, beside the one most forms carry: "麻涌镇 2022年7月10日",
     the first ``most`` and "等 8 个单位" for more; '' when none."""

@@ -20,6 +20,7 @@ recipients of the 单位名录 when it goes; one whose To/Cc the office wrote go
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from pathlib import Path
@@ -67,15 +68,8 @@ def same_mail(ws: Workspace, ledger: Ledger, kind: str, period: Period, unit: st
     Looked for under the unit's ``names`` too, as `issue` reads what was mailed: a unit
     renamed after its form went out has that form. Not under the name of a unit issued
     beside it from one 任务分工表 (merged into it since): that form was the other unit's."""
-    from .ledger.mail_records import MailRecords  # deferred: 1.8 ms of every ledger open (migrations.py)
-
-    rows = MailRecords(ledger.conn).went_out(kind, str(period), {unit, *names})
-    if any(row.unit != unit for row, _ in rows):  # read only then: a 1,000-unit issue asks once a unit
-        together = [set(forms) for forms in ledger.issued_units_by_master(period).values()]
-        rows = [(row, about) for row, about in rows
-                if row.unit == unit or not any(unit in t and row.unit in t for t in together)]
     today = ws.now().date().isoformat()
-    for row, about in rows:
+    for row, about in _went_out(ledger, kind, period, unit, names):
         if kind == "issue":
             return row.message_id
         if kind == "feedback" and receipt_id is not None and about == receipt_id:
@@ -83,6 +77,33 @@ def same_mail(ws: Workspace, ledger: Ledger, kind: str, period: Period, unit: st
         if kind == "remind" and (row.sent_at or row.started_at)[:10] == today:
             return row.message_id
     return None
+
+
+def reminded_before(ws: Workspace, ledger: Ledger, period: Period, unit: str, names: Iterable[str] = ()
+                    ) -> list[dt.date]:
+    """The days before the office's today a 催报 of ``period`` reached ``unit`` (under any of its
+    ``names``, as `same_mail` looks), oldest first: a reminder on a later day is the next one,
+    and the office's list says the unit was chased before (QA299). A send stopped in doubt
+    (``sending``) is not said: the office was told to check it."""
+    from .ledger.mail_records import SENT  # deferred, as in `_went_out`
+
+    today = ws.now().date().isoformat()
+    days = {row.sent_at[:10] for row, _ in _went_out(ledger, "remind", period, unit, names)
+            if row.state == SENT and row.sent_at and row.sent_at[:10] < today}
+    return [dt.date.fromisoformat(d) for d in sorted(days)]
+
+
+def _went_out(ledger: Ledger, kind: str, period: Period, unit: str, names: Iterable[str]) -> list:
+    """`MailRecords.went_out` for the unit under its ``names``, but not under the name of a unit
+    issued beside it from one 任务分工表 (see `same_mail`)."""
+    from .ledger.mail_records import MailRecords  # deferred: 1.8 ms of every ledger open (migrations.py)
+
+    rows = MailRecords(ledger.conn).went_out(kind, str(period), {unit, *names})
+    if any(row.unit != unit for row, _ in rows):  # read only then: a 1,000-unit issue asks once a unit
+        together = [set(forms) for forms in ledger.issued_units_by_master(period).values()]
+        rows = [(row, about) for row, about in rows
+                if row.unit == unit or not any(unit in t and row.unit in t for t in together)]
+    return rows
 
 
 def with_message_id(eml: bytes, message_id: str) -> bytes:

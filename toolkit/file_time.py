@@ -47,6 +47,10 @@ from .ledger.time_basis import FORWARD, INLINE, MAILBOX, weak_times
 from .period import Period
 from .vocab import Outcome, TimeSource
 
+#: after a question's commands: 5-逐条核实 asks the same question (`actions.verify`), and an office
+#: that works by double-click has no ``duban`` to type (QA283's lines, QA299)
+BY_CLICK = "也可双击“5-逐条核实”逐条回答。"
+
 
 def command(period: Period, unit: str, answer: str) -> str:
     """The command that answers the question about ``unit`` (``answer``: --on 日期, --confirm, --undo)."""
@@ -64,7 +68,7 @@ def late_on_file_time(unit: str, when: str, due: dt.date, period: Period) -> str
     by collect once and by `file_time_notes` until answered: one text, said once by `run`."""
     return (f"{unit}按文件修改时间（{when}）计为逾期报送（截止 {due:%Y-%m-%d}）。如实际按时收到，请运行 "
             f"{command(period, unit, '--on 收到日期')}，按收到日期计报送时间；如文件修改时间就是收到时间，请运行 "
-            f"{command(period, unit, '--confirm')}，此提示即不再出现。")
+            f"{command(period, unit, '--confirm')}，此提示即不再出现。" + BY_CLICK)
 
 
 def late_on_weak_time(unit: str, how: str, when: str, but: str, due: dt.date, period: Period) -> str:
@@ -75,7 +79,7 @@ def late_on_weak_time(unit: str, how: str, when: str, but: str, due: dt.date, pe
     # mail's own Date, on time), it read as said of that one (QA236)
     return (f"{unit}按{how}（{when}）计为逾期报送（截止 {due:%Y-%m-%d}）{but}；{how}可能晚于单位实际报送的时间。"
             f"如实际按时收到，请运行 {command(period, unit, '--on 收到日期')}，按收到日期计报送时间；"
-            f"如按{how}计为逾期报送无误，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。")
+            f"如按{how}计为逾期报送无误，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。" + BY_CLICK)
 
 
 def weak_words(kind: str, other: str | None, source: str, due: dt.date) -> tuple[str, str]:
@@ -120,7 +124,7 @@ def late_on_refused_time(unit: str, when: str, due: dt.date, period: Period, lat
             f"文件按{how}（{when}）计为截止后收到{but}，退回通知给的更正期限因此不计。如该文件实际按时收到，请运行 "
             f"{command(period, unit, '--on 收到日期')}，按收到日期计，在更正期限内收到的报送即为按时报送；"
             f"如{how + '就是收到时间' if how == TimeSource.MTIME else '按' + how + '计无误'}，请运行 "
-            f"{command(period, unit, '--confirm')}，此提示即不再出现。")
+            f"{command(period, unit, '--confirm')}，此提示即不再出现。" + BY_CLICK)
 
 
 def stated_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[str, list[Receipt]]:

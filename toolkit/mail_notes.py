@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from .dates import cn_date
+from .dates import day_text
 from .disputed import disputed_notes
 from .ledger.answers import office_time
 from .text import LazyPattern
@@ -123,16 +123,13 @@ def fetch_note(ws: Workspace, records: MailRecords, reach: dt.date) -> str:
 
     account, folder = mail.account, mail.folder or "INBOX"
     complete = records.complete_fetch_runs(account, folder)
-    _, last = records.last_fetch_runs(account, folder)
+    last = records.last_fetch_run(account, folder)
     done = fetched_back_to(complete, reach, ws.tz)
     today = ws.now().date()
 
-    def on(d: dt.date) -> str:  # a day a fetch looked from: never 今天 (今天以后 reads as tomorrow)
-        return f"{d.month}月{d.day}日" if d.year == today.year else cn_date(d)
-
     def at(when: dt.datetime) -> str:
         local = when.astimezone(ws.tz)
-        return f"{'今天' if local.date() == today else on(local.date())} {local:%H:%M}"
+        return f"{'今天' if local.date() == today else day_text(local.date(), today)} {local:%H:%M}"
 
     if done is not None and done.started.astimezone(ws.tz).date() == today:
         return ""
@@ -140,7 +137,8 @@ def fetch_note(ws: Workspace, records: MailRecords, reach: dt.date) -> str:
     said = f"邮箱上次收取是 {at(when)}" if when is not None else "还没有收取过邮箱"
     if complete and complete[0] is not done:
         narrow = complete[0]  # a later --since: the mail before it was not looked at
-        said += f"（{at(narrow.started)} 的收取只看了{on(dt.date.fromisoformat(narrow.since))}以后收到的邮件）"
+        since = day_text(dt.date.fromisoformat(narrow.since), today)
+        said += f"（{at(narrow.started)} 的收取只看了{since}以后收到的邮件）"
     if last is not None and not last.complete:
         said += f"（{at(last.started)} 的收取没有完成）"
     return (f"{said}；催报前请先收取邮箱并登记（duban collect --fetch，或双击“2-收取并汇总”），"

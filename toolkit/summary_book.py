@@ -23,6 +23,7 @@ from .style import color
 from .text import column_letter, task_title
 from .units import say_sections
 from .vocab import (
+    NO_FIGURES,
     NOT_YET_DUE,
     OUTCOMES,
     TASK_STATUSES,
@@ -437,15 +438,9 @@ def _units(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
            UNIT_STATES + _waiting(cons))
 
 
-#: figures a unit without an accepted return does not have: its 0 printed as "reported, none
-#: done" (a 未报送 unit's 已完成数 0 and 滞后数 0, QA292); a sent-back unit's 错误数 says why
-_NO_FIGURES = {UnitState.NOT_REPORTED: frozenset({"errors", "warnings", "done", "lagging"}),
-               UnitState.TO_FIX: frozenset({"done", "lagging"})}
-
-
 def _counts(u: UnitStatus, *fields: str) -> list[int | str]:
-    """``u``'s ``fields``, blank where it has no such figure (`_NO_FIGURES`), as its 平均进度 is."""
-    none = _NO_FIGURES.get(u.state, frozenset())
+    """``u``'s ``fields``, blank where it has no such figure (`NO_FIGURES`), as its 平均进度 is."""
+    none = NO_FIGURES.get(u.state, frozenset())
     return ["" if f in none else getattr(u, f) for f in fields]
 
 

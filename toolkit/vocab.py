@@ -65,6 +65,15 @@ class UnitState(Word):
 
 UNIT_STATES = tuple(UnitState)
 
+#: The figures (`consolidate.UnitStatus` fields) a unit in a state has none of, having no accepted
+#: return: printed 0, a 未报送 unit's 已完成数 and 滞后数 read as "reported, none done" (QA292); a
+#: sent-back unit's 错误数 and 警告数 say why. Blank in the 汇总表, empty in `duban status --format
+#: csv` and null in its json (QA299), as the unit's 平均进度 is.
+NO_FIGURES: dict[str, frozenset[str]] = {
+    UnitState.NOT_REPORTED: frozenset({"errors", "warnings", "done", "lagging"}),
+    UnitState.TO_FIX: frozenset({"done", "lagging"}),
+}
+
 #: How a unit 未报送 is named and counted while its deadline has not passed (the deadline day
 #: itself counts as not passed): a coordinator merges daily from the 1st and forwards the
 #: 汇总表; a department yet to send two days before it is due must not read as one that missed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from .. import owed
 from ..consolidate import consolidate
 from ..dates import cn_date
-from ..drafts import addressed, retire_drafts, same_mail, write_draft
+from ..drafts import addressed, reminded_before, retire_drafts, same_mail, write_draft
 from ..errors import ReadFailure
 from ..issued_month import EarlierMonths
 from ..ledger import Ledger
@@ -37,6 +38,9 @@ class RemindResult:
     # units reminded by `mail send` today already: the draft made again is that mail
     # (`drafts.same_mail`) and is not sent twice; a reminder on a later day is the next one
     kept_sent: list[str] = field(default_factory=list)
+    #: the days before today a reminder of the month reached a unit (`drafts.reminded_before`):
+    #: the list says the unit was chased before, a later day's being the next one (QA299)
+    before: dict[str, list[dt.date]] = field(default_factory=dict)
     #: the month's 请核实 lines that say a unit may be reminded though it reported (`chase_notes`),
     #: first, when the mailbox was last fetched, when not today (`fetch_note`)
     notes: list[str] = field(default_factory=list)
@@ -106,6 +110,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         repeats = same_mail(ws, ledger, "remind", cons.period, u.unit, names=names)
         if repeats:
             result.kept_sent.append(u.unit)
+        if before := reminded_before(ws, ledger, cons.period, u.unit, names):
+            result.before[u.unit] = before
         path = write_draft(ws, ledger, kind="remind", period=cons.period, unit=u.unit,
                            path=result.folder / f"催报_{name_part(u.unit)}.eml", eml=eml, names=names,
                            repeats=repeats)

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from .. import errors
+from ..dates import day_text
 from ..files import atomic_write
 from ..period import Period
 from ..text import display_width, pad, some_units
@@ -430,8 +431,11 @@ def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
         _echo_chase_notes(state, result.notes)
         return
     echo(state, f"{result.period.label}：已为 {len(result.files)} 个单位写好催报邮件草稿：{result.folder}")
+    today = ws.now().date()
     for unit, state_ in result.units:
-        echo(state, f"  {state_} {unit}")
+        # chased on an earlier day: today's is the next reminder, and the office sees it is (QA299)
+        before = "、".join(day_text(d, today) for d in result.before.get(unit, []))
+        echo(state, f"  {state_} {unit}" + (f"（已于{before}催报）" if before else ""))
     _echo_no_email(state, result.no_email)
     if result.kept_sent:
         month = f" --period {result.period}" if result.period != ws.period() else ""

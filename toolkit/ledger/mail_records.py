@@ -229,13 +229,11 @@ class MailRecords:
         self.conn.execute("UPDATE mail_fetch_runs SET finished_at=?, complete=?, looked_at=?, stored=?, problem=?"
                           " WHERE id=?", (finished_at, int(complete), looked_at, stored, problem, run_id))
 
-    def last_fetch_runs(self, account: str, folder: str) -> tuple[FetchRun | None, FetchRun | None]:
-        """(the last run of this mailbox folder that completed, the last run whatever it did),
-        the latest recorded; (None, None) when none was."""
-        done, last = (self.conn.execute(
-            f"SELECT * FROM mail_fetch_runs WHERE account=? AND folder=?{only} ORDER BY id DESC LIMIT 1",
-            (account, folder)).fetchone() for only in (" AND complete=1", ""))
-        return _run(done), _run(last)
+    def last_fetch_run(self, account: str, folder: str) -> FetchRun | None:
+        """The last run of this mailbox folder recorded, whatever it did; None when none was. The
+        last that completed is `complete_fetch_runs`' first."""
+        return _run(self.conn.execute("SELECT * FROM mail_fetch_runs WHERE account=? AND folder=?"
+                                      " ORDER BY id DESC LIMIT 1", (account, folder)).fetchone())
 
     def complete_fetch_runs(self, account: str, folder: str) -> list[FetchRun]:
         """The runs of this mailbox folder that looked at every message since their ``since``,
