@@ -60,7 +60,10 @@ _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 # and a city's counties and districts (县（市、区）, 县区, 区): a government's, not a department's.
 _CITY_KIND = LazyPattern(r"(地级以上|地级|设区的?|副省级|自治)?(市|州|盟|地区|地市|市州|州市|市、州|州、市)"
                          r"(人民)?(政府|行政公署)?")
-_COUNTY_KIND = LazyPattern(r"(县|区|县区|区县|县市区|县市、区|县、市、区|市县|旗县|县市|县级市|市辖区)(人民)?(政府)?")
+# a kind listing county-level words (区、县级市: what M108 tells 广州's office to write for
+# 各区、县级市; 区、县; 县（区）) is their governments too, not a department's kind
+_COUNTY_KIND = LazyPattern(r"(县|区|县区|区县|县市区|县市、区|县、市、区|市县|旗县|县市|县级市|市辖区"
+                           r"|(县级市|市辖区|县|区|旗)([、，,]?(县级市|市辖区|县|区|旗|市))+)(人民)?(政府)?")
 
 
 #: Plan levels whose directory's 市 are county-level cities (英德市 in 清远市's, 延吉市 in 延边州's).
