@@ -4,9 +4,10 @@ Every output is written to a temporary file in the workspace's ``.duban/tmp/`` a
 onto its target in one step, so a crash or a locked target never leaves half a file, and
 nothing temporary ever sits beside an output (where `duban open` or the coordinator could
 take it for the real thing, and where a read-only folder would refuse it). Outside any
-workspace (``master import --out``) the temporary file is a hidden ``.~duban-*`` beside
-the target. Temporary names start with the writer's process id, so a run clears exactly
-what dead runs left (`clear_temp`).
+workspace (``master import --out``), or where ``.duban/tmp`` refuses new files (made by
+another account), the temporary file is a hidden ``.~duban-*`` beside the target.
+Temporary names in ``.duban/tmp`` start with the writer's process id, so a run clears
+exactly what dead runs left (`clear_temp`).
 
 Every operating-system failure while writing becomes one Chinese line (`errors.os_fault`).
 """
@@ -81,10 +82,15 @@ def temp_file(near: Path, suffix: str = "") -> Path:
     """A new empty temporary file for an output at ``near`` (see the module doc)."""
     import tempfile
     folder = temp_dir(near)
-    prefix = f"{os.getpid()}-" if folder is not None else ".~duban-"
+    if folder is not None:
+        try:
+            fd, name = tempfile.mkstemp(prefix=f"{os.getpid()}-", suffix=suffix, dir=folder)
+        except PermissionError:
+            # .duban/tmp there but refusing (made by another account): beside the target, as
+            # outside a workspace. Else atomic_write took the refusal for the target held open.
+            folder = None
     if folder is None:
-        folder = near.parent
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+        fd, name = tempfile.mkstemp(prefix=".~duban-", suffix=suffix, dir=near.parent)
     os.close(fd)
     return Path(name)
 
@@ -96,8 +102,13 @@ def temp_folder(near: Path, label: str = "work") -> Iterator[Path]:
     import shutil
     import tempfile
     folder = temp_dir(near)
-    made = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{label}-" if folder else f"duban-{label}-",
-                                 dir=folder))
+    try:
+        made = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-{label}-" if folder else f"duban-{label}-",
+                                     dir=folder))
+    except PermissionError:
+        if folder is None:
+            raise
+        made = Path(tempfile.mkdtemp(prefix=f"duban-{label}-"))  # .duban/tmp refusing: the system's
     try:
         yield made
     finally:
