@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC1111  # “…” in messages are Chinese quotation marks, meant literally
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"  # started as "sh 名字.sh": these scripts need bash
 # 督办 - 首次安装（Linux 运行 .sh，macOS 双击 .command）：在工作区里建 .venv，从离线安装包安装督办。
 # 用法：bash 0-首次安装.sh              安装到本脚本所在的工作区
 #       bash 0-首次安装.sh 原来的工作区   用本安装包升级那个工作区（只换程序和双击脚本，数据不动）
@@ -16,6 +17,7 @@ LOG=""
 STEP_LOG=""
 
 pause() {
+  trap - INT  # Ctrl-C at the pause closes the window
   [ -t 0 ] && read -r -p "按回车键关闭……" _
   return 0
 }
@@ -31,6 +33,10 @@ fail() {
   pause
   exit 2
 }
+
+# Ctrl-C mid-install: said, with the pause, not a window that closes with nothing said. The
+# next run makes a .venv whose duban does not run anew (see the venv below), so it finishes.
+trap 'fail "安装被中断（按了 Ctrl-C），没有装完。" "请重新运行本文件：没装完的部分会重新安装，工作区里的数据不受影响。"' INT
 
 # step "what" command…: run one install step, its output kept in the log, not on screen.
 step() {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # shellcheck disable=SC1111  # “…” in messages are Chinese quotation marks, meant literally
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@"  # started as "sh 名字.sh": these scripts need bash
 # 督办 - 发送邮件（Linux 运行 .sh，macOS 双击 .command；与 .bat 做同样的事）
 # Sending stays deliberate: the user picks the kind here, and `duban mail send` lists what
 # will go out and asks once more before sending anything. 催报 writes the month's reminders
@@ -7,7 +8,16 @@
 # unit mailed today keeps that mail, which is not sent again). remind exits 1 when a unit may
 # have reported (its 请核实 lines): the office is asked before anything is listed to send,
 # Enter sends nothing. Any other failure of remind sends nothing.
-. "$(dirname "$0")/_公共.sh" || exit 2
+# A link to this file (on the desktop) runs in the workspace it points into; a copy has no
+# _公共.sh beside it, and says so rather than leave bash's English error.
+HERE="$(dirname "$(readlink -f "$0" 2>/dev/null || printf '%s\n' "$0")")"
+if [ ! -f "$HERE/_公共.sh" ]; then
+  echo "【失败】本文件旁边没有“_公共.sh”：请到工作区文件夹里运行它，不要把它单独复制出来（桌面上可以放它的链接）。"
+  [ -t 0 ] && read -r -p "按回车键关闭……" _
+  exit 2
+fi
+# shellcheck source=SCRIPTDIR/_公共.sh
+. "$HERE/_公共.sh" || exit 2
 echo "要发送哪一种邮件？"
 echo "  1  下发：各单位的填报表"
 echo "  2  反馈：退回修改的单位"

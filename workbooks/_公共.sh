@@ -2,10 +2,12 @@
 # 督办双击脚本（Linux .sh / macOS .command）的公共部分，由同一文件夹里的脚本调用，请勿直接运行。
 # 找到督办程序、询问期次、按退出码说明结果并等待按键：与同名 .bat 做同样的事。
 
-cd "$(dirname "${BASH_SOURCE[1]:-$0}")" || exit 2
+# The workspace is this file's folder: the script sourcing it may be a link on the desktop.
+cd "$(dirname "${BASH_SOURCE[0]}")" || exit 2
 WS="$(pwd)"
 
 pause_if_terminal() {
+  trap - INT  # Ctrl-C at the pause closes the window (the trap at the end would say 【已取消】 again)
   [ -t 0 ] && read -r -p "按回车键关闭……" _
   return 0
 }
@@ -66,6 +68,7 @@ issues_advice() {
 # above it; most months end 1 while a 请核实 is open), then the pause.
 finish() {
   local rc="$1" ok="${2:-完成。}"
+  trap '' INT  # the ending is said whole (pause_if_terminal takes Ctrl-C back)
   shift
   [ "$#" -gt 0 ] && shift
   echo
@@ -84,3 +87,8 @@ finish() {
   pause_if_terminal
   exit "$rc"
 }
+
+# Ctrl-C at a prompt, or while no duban runs (one that does says what it stopped and exits 130
+# itself), ends as a cancelled run does: the 【已取消】 line and the pause, not a window that
+# closes with nothing said. It runs finish, so a prompt never goes on with an empty answer.
+trap 'finish 130' INT
