@@ -13,6 +13,7 @@ from ..master.model import renumbered
 from ..master.workbook import directory_address_issues
 from ..period import Period
 from ..units import Directory
+from ..vocab import EXPLICIT
 from ..workspace import Workspace
 
 
@@ -70,6 +71,9 @@ class Revision:
     #: instead: a unit renamed or merged in an institutional reform (市卫计局 → 市卫生健康局)
     #: unless its old name is made an alias before the returns on its old forms are collected
     handed: dict[tuple[tuple[str, ...], str], list[str]] = field(default_factory=dict)
+    #: (old units, new unit) of `handed` → the group phrases (市各有关部门) the old units are still
+    #: members of and the new one is not, and the new ids they stand for (`still_grouped`)
+    grouped: dict[tuple[tuple[str, ...], str], tuple[list[str], list[str]]] = field(default_factory=dict)
     #: issued months judged by their forms (a later month's went out, or the imported plan
     #: renumbered their tasks: `renumbered_since`): untouched by the import
     past: list[Period] = field(default_factory=list)
@@ -93,6 +97,12 @@ class Revision:
                        f"如系单位更名或合并，请在收取回件之前，在“单位名录”中把{aliases}写进“{new}”的简称/别名"
                        f"并删去原名称的行，保存任务分工表：否则按原名称下发的填报表报送的这些任务不计入汇总，"
                        f"“{new}”也不计入已下发的月份。已收取的回件，改好后把原件放回收件箱重新收取。")
+            if (olds, new) in self.grouped:
+                phrases, grouped = self.grouped[(olds, new)]
+                named = "、".join(f"“{p}”" for p in phrases)
+                out.append(f"注意：{old}还作为{named}中的单位负责任务 {_listed(grouped)}，“{new}”不在其中。"
+                           f"设了上述别名，这些任务即由“{new}”负责；如“{new}”是新设的单位，请在“单位名录”中"
+                           f"核对它的类别后再导入一次本表，它才计入{named}，否则这些任务不向它下发，通报也不列它。")
         return out
 
     def _task_lines(self) -> list[str]:
@@ -147,6 +157,7 @@ def compared(before: Master, after: Master, past: list[Period], current: list[Pe
     taken = set(ids.values())
     out.added = [t.id for t in after.tasks if t.id not in taken]
     out.handed = handed_over(before, after, ids)
+    out.grouped = still_grouped(after, out.handed)
     return out
 
 
@@ -172,6 +183,24 @@ def handed_over(before: Master, after: Master, ids: dict[str, str]) -> dict[tupl
     order = after.task_order
     return {(tuple(sorted(pairs[new])), new): sorted(tasks[new], key=lambda i: order.get(i, len(order)))
             for new in pairs}
+
+
+def still_grouped(after: Master, handed: dict[tuple[tuple[str, ...], str], list[str]]
+                  ) -> dict[tuple[tuple[str, ...], str], tuple[list[str], list[str]]]:
+    """Of each `handed` pair, the group phrases of ``after`` (市各有关部门) whose expansion holds
+    the old units and not the new one, and the tasks they stand for. Groups expand against the
+    单位名录 as it was before the import (`master.grammar.expand_assignments`), which did not know
+    the new unit: unless the old name is made its alias, the new unit owed nothing on them,
+    silently, and the old one everything (QA306)."""
+    out: dict[tuple[tuple[str, ...], str], tuple[list[str], list[str]]] = {}
+    order = after.task_order
+    for (olds, new) in handed:
+        its = {a.task for a in after.assignments if a.unit == new}
+        via = [a for a in after.assignments if a.unit in olds and a.source != EXPLICIT and a.task not in its]
+        if via:
+            out[(olds, new)] = (list(dict.fromkeys(a.source for a in via)),
+                                sorted({a.task for a in via}, key=lambda i: order.get(i, len(order))))
+    return out
 
 
 def _listed(items: list[str]) -> str:
