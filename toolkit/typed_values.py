@@ -62,6 +62,8 @@ _NOTHING_LONGEST = 16  # 暂无进展 with spaces and a 。, or a cell of dashes
 _ABOUT = re.compile(r"(?:约|大约|大概|接近|已完成|完成)?(.+?)(?:左右|上下)?")
 _NOTE_AFTER = re.compile(r"\([^()]*\)$")  # after NFKC: （） are ()
 _TENTHS = {c: (i + 1) * 10 for i, c in enumerate("一二三四五六七八九十")}
+# The status typed for the progress: all done is plainly 100 (“基本完成” is no number).
+_DONE_WORDS = frozenset({"完成", "已完成", "全部完成", "已全部完成", "全面完成", "已全面完成"})
 
 
 def progress_meant(value: str) -> int | None:
@@ -69,6 +71,8 @@ def progress_meant(value: str) -> int | None:
     bare = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).rstrip(TRAILING_MARKS)
     # the status said again beside it: "100%（已完成）", "60%(序时推进)"
     bare = _NOTE_AFTER.sub("", bare) or bare
+    if bare in _DONE_WORDS:
+        return 100
     about = _ABOUT.fullmatch(bare)
     if about is None:  # nothing but spaces
         return None
