@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import time
 import zipfile
 from pathlib import Path
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from toolkit.actions.init import init_workspace
 from toolkit.cli import cli
 from toolkit.filling import Answer, Filling, fill_return
+from toolkit.interrupts import STOP_SIGNALS
 from toolkit.office import soffice
 from toolkit.period import Period
 from toolkit.workspace import find_workspace
@@ -23,6 +25,19 @@ from toolkit.workspace import find_workspace
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DOCX = ROOT / "workbooks" / "任务分工表.docx"
 PERIOD = Period(2022, 6)
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """Each test starts with the handlers the worker had: a test that cancels a command in
+    process (CliRunner) leaves SIGINT ignored, as the real process does just before it exits
+    (`interrupts.ignore`), and every subprocess a later test started inherited it: bash could
+    then neither trap nor reset it (QA304's Ctrl-C tests failed in the full suite only)."""
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, *STOP_SIGNALS)}
+    yield
+    for s, handler in saved.items():
+        if handler is not None and signal.getsignal(s) is not handler:
+            signal.signal(s, handler)
 
 
 @pytest.fixture(scope="session")
