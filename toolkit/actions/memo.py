@@ -17,7 +17,7 @@ from ..memo.context import MemoContext, build_context, memo_filename, render_mar
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..period import Period
-from ..vocab import Outcome
+from ..vocab import Outcome, UnitState
 from ..workspace import MEMOS, Workspace, earlier_due, refuse_if_nothing_received
 from .merge import merged_path
 
@@ -96,7 +96,23 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
 def _memo_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     """What memo alone says after the month's notes, of either format: units not yet due, a
     汇总表 behind the ledger, an earlier month whose 通报 is the one due."""
-    return not_yet_due_notes(cons, ws.now().date()) + behind_notes(ws, cons) + earlier_notes(ws, cons)
+    today = ws.now().date()
+    return (none_reported_notes(cons, today) + not_yet_due_notes(cons, today) + behind_notes(ws, cons)
+            + earlier_notes(ws, cons))
+
+
+def none_reported_notes(cons: Consolidation, today: dt.date) -> list[str]:
+    """A 通报 past the deadline that names every unit it counts 未报送: an office that made it
+    before collecting (the returns still in its mail client) named all 54 in public, and the
+    memo said 成功 (QA304's reviewer). Made all the same: a month nobody reported is one to
+    通报; before the deadline `not_yet_due_notes` says why."""
+    units = cons.units
+    if not units or cons.not_yet_due(today) or any(u.state != UnitState.NOT_REPORTED for u in units):
+        return []
+    return [f"请核实：通报把{cons.period.label}应报送的 {len(units)} 个单位全部列为未报送，"
+            "本期没有收取登记任何单位的报送。"
+            "如已收到报送（邮件或收件箱中），请先收取登记（duban collect，或双击“2-收取并汇总”），再重新生成通报；"
+            "确实无人报送的，可照常印发。"]
 
 
 def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
