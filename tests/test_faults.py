@@ -739,7 +739,7 @@ def test_a_write_protected_ledger_is_read_with_the_commits_in_its_wal(tmp_path, 
     import shutil
     import sqlite3
 
-    from toolkit.ledger import store
+    from toolkit.ledger import connect
 
     live = tmp_path / "live" / "ledger.sqlite3"
     live.parent.mkdir()
@@ -760,8 +760,8 @@ def test_a_write_protected_ledger_is_read_with_the_commits_in_its_wal(tmp_path, 
             raise sqlite3.OperationalError("unable to open database file")
         return real(target, *args, **kwargs)
 
-    monkeypatch.setattr(store.sqlite3, "connect", no_read_only_here)
-    conn = store._open_readonly(shut / "ledger.sqlite3")
+    monkeypatch.setattr(connect.sqlite3, "connect", no_read_only_here)
+    conn = connect.open_readonly(shut / "ledger.sqlite3")
     assert conn.execute("SELECT unit FROM receipts").fetchall() == [("石龙镇",)]
     assert sorted(p.name for p in shut.iterdir()) == ["ledger.sqlite3", "ledger.sqlite3-wal"]  # untouched
 
@@ -771,13 +771,13 @@ def test_a_ledger_another_program_locks_is_not_read_around_its_lock(tmp_path, mo
 
     import pytest
 
-    from toolkit.ledger import store
+    from toolkit.ledger import connect
 
     (tmp_path / "ledger.sqlite3").write_bytes(b"")
 
     def locked(target, *args, **kwargs):
         raise sqlite3.OperationalError("database is locked")
 
-    monkeypatch.setattr(store.sqlite3, "connect", locked)
+    monkeypatch.setattr(connect.sqlite3, "connect", locked)
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        store._open_readonly(tmp_path / "ledger.sqlite3")
+        connect.open_readonly(tmp_path / "ledger.sqlite3")

@@ -1,0 +1,97 @@
+"""Opening the ledger's SQLite connection: for writing (WAL, a new ledger made by two runs at
+once), or for reading only, where SQLite cannot read in place too (`open_readonly`)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from .migrations import LATEST
+
+#: how long a run waits for another's lock on the ledger (SQLite's busy timeout), seconds
+BUSY_SECONDS = 30
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def open_writable(path: Path) -> sqlite3.Connection:
+    """A connection that writes, in WAL mode, every commit synced. A new ledger's switch to
+    WAL takes an exclusive lock: two runs making it at once (two colleagues' first double-click)
+    each hold a shared lock and want it, and SQLite answers one at once with "database is
+    locked" instead of calling the busy handler, which would deadlock. That one tries again."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=BUSY_SECONDS, isolation_level=None)
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                conn.close()
+                raise
+            time.sleep(0.05)
+    conn.execute("PRAGMA synchronous=FULL")
+    return conn
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that never writes: ``mode=ro``; where SQLite cannot read in place (a
+    write-protected folder or a full disk: no WAL index can be made) an in-memory copy of the
+    file, with its WAL's commits (`_copied`); an empty one when there is no ledger yet."""
+    if not path.exists():
+        return sqlite3.connect(":memory:", isolation_level=None)
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if schema_version(conn) >= LATEST:
+            return conn
+        source = conn
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise  # another program holds it (said as such): never read around its lock
+        if _wal_holds_commits(path):
+            return _copied(path)
+        # the file is the whole ledger (a full disk, a write-protected folder after a clean
+        # close): read as it is, and a path too long for SQLite is said as such
+        source = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    return _in_memory(source)
+
+
+def _in_memory(source: sqlite3.Connection) -> sqlite3.Connection:
+    """An in-memory copy of ``source``, which is closed."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        source.backup(memory)
+    finally:
+        source.close()
+    return memory
+
+
+def _wal_holds_commits(path: Path) -> bool:
+    """Whether the ledger's WAL holds pages: commits not yet checkpointed into the file."""
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _copied(path: Path) -> sqlite3.Connection:
+    """An in-memory copy of the ledger as its last commits left it, where SQLite cannot open
+    it read-only in place (a write-protected folder: no WAL index can be made there). The
+    file and its WAL are copied to a temporary folder and opened there: the file alone, opened
+    immutable, skips the commits still in the WAL (a collect stopped before its checkpoint),
+    and status would say 未报送 of a unit whose return the ledger holds (QA152)."""
+    import shutil  # only here: a read-only workspace is rare
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="duban-ledger-") as tmp:
+        copy = Path(tmp) / path.name
+        for suffix in ("", "-wal"):
+            if Path(f"{path}{suffix}").exists():
+                shutil.copyfile(f"{path}{suffix}", f"{copy}{suffix}")
+        return _in_memory(sqlite3.connect(copy, isolation_level=None))
