@@ -174,7 +174,7 @@ def _status(run, ws) -> tuple[dict, list[str]]:
 ASKED = ("石龙镇按邮箱收到时间（2022-07-09 00:10）计为逾期报送（截止 2022-07-08），但邮件自身的发送时间是 "
          "2022-07-08 23:50；邮箱收到时间可能晚于单位实际报送的时间。如实际按时收到，请运行 duban received --period "
          "2022-06 --dept 石龙镇 --on 收到日期，按收到日期计报送时间；如按邮箱收到时间计为逾期报送无误，请运行 duban received "
-         "--period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。")
+         "--period 2022-06 --dept 石龙镇 --confirm，此提示即不再出现。也可双击“5-逐条核实”逐条回答。")
 
 
 def test_a_correction_sent_by_the_replys_date_that_reached_the_mailbox_after_it_is_asked_about(
