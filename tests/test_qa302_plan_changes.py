@@ -110,6 +110,36 @@ class Played(NamedTuple):
     said: dict[str, str]
 
 
+def june_issued(root: Path, mp: pytest.MonkeyPatch, said: dict[str, str]):
+    """June's forms issued on 25 June to a new workspace on the 2022 plan: the command runner
+    (its output kept in ``said`` by key) and the bureau's return on its old name's June form, as
+    a mail of the given day (QA302, QA306)."""
+    runner = CliRunner()
+
+    def run(key: str, *args: str) -> None:
+        result = runner.invoke(cli, ["-w", str(root), *args], catch_exceptions=False)
+        assert result.exit_code in (0, 1), result.output
+        said[key] = result.output
+
+    set_clock(mp, dt.date(2022, 6, 25))
+    result = runner.invoke(cli, ["init", str(root), "--master", str(DONGGUAN), "--period", "2022-06"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    run("issue", "issue", "--period", "2022-06")
+    (form,) = (root / "下发" / JUN).glob(f"*_{OLD}_进展填报表.xlsx")
+    ids = [r[1] for r in load_workbook(form)["_meta"].iter_rows(values_only=True) if r[0] == "task"]
+    answers = {tid: Answer(status="序时推进", progress=60, work=f"{tid}：6月推进。", next_plan="继续。")
+               for tid in ids}
+
+    def send(day: dt.date) -> None:
+        sent = email.utils.format_datetime(dt.datetime.combine(day, dt.time(10), tzinfo=dt.timezone(
+            dt.timedelta(hours=8))))
+        (root / "收件箱" / f"{OLD}.eml").write_bytes(
+            mail([(form.name, fill_return(form, Filling(answers=answers)))], subject=f"{OLD}进展", date=sent))
+
+    return run, send
+
+
 @pytest.fixture(scope="module")
 def june(tmp_path_factory):
     """June issued on the 2022 plan; the revision imported on 28 June; the bureau's return on
@@ -117,30 +147,13 @@ def june(tmp_path_factory):
     the archived mail put back in 收件箱, collected, merged and the 通报 written."""
     mp = pytest.MonkeyPatch()
     root = tmp_path_factory.mktemp("qa302") / "ws"
-    runner = CliRunner()
     said: dict[str, str] = {}
-
-    def run(key: str, *args: str) -> None:
-        result = runner.invoke(cli, ["-w", str(root), *args], catch_exceptions=False)
-        assert result.exit_code in (0, 1), result.output
-        said[key] = result.output
-
     try:
-        set_clock(mp, dt.date(2022, 6, 25))
-        result = runner.invoke(cli, ["init", str(root), "--master", str(DONGGUAN), "--period", "2022-06"],
-                               catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        run("issue", "issue", "--period", "2022-06")
+        run, send = june_issued(root, mp, said)
         set_clock(mp, dt.date(2022, 6, 28))
         run("import", "master", "import", str(renamed_table(root / "任务分工表.xlsx", root.parent / "修订.docx",
                                                             {OLD: NEW})))
-        (form,) = (root / "下发" / JUN).glob(f"*_{OLD}_进展填报表.xlsx")
-        ids = [r[1] for r in load_workbook(form)["_meta"].iter_rows(values_only=True) if r[0] == "task"]
-        answers = {tid: Answer(status="序时推进", progress=60, work=f"{tid}：6月推进。", next_plan="继续。")
-                   for tid in ids}
-        sent = email.utils.format_datetime(dt.datetime(2022, 7, 4, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-        (root / "收件箱" / f"{OLD}.eml").write_bytes(
-            mail([(form.name, fill_return(form, Filling(answers=answers)))], subject=f"{OLD}进展", date=sent))
+        send(dt.date(2022, 7, 4))
         set_clock(mp, dt.date(2022, 7, 6))
         run("collect", "collect")
         set_clock(mp, dt.date(2022, 7, 7))  # the office reads the import's note, fixes 单位名录

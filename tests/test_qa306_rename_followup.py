@@ -14,21 +14,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import shutil
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
-from click.testing import CliRunner
 from conftest import set_clock
 from openpyxl import load_workbook
-from test_evidence import mail
-from test_qa302_plan_changes import DONGGUAN, NEW, OLD, make_alias, renamed_table
+from test_qa302_plan_changes import NEW, OLD, Played, june_issued, make_alias, renamed_table
 
 from toolkit.actions.master_import import compared
-from toolkit.cli import cli
-from toolkit.filling import Answer, Filling, fill_return
 from toolkit.master import import_master
 from toolkit.period import Period
 
@@ -56,36 +50,14 @@ def test_a_table_the_same_names_no_group(ws, tmp_path):
     assert compared(before, after, [], [Period(2022, 6)]).grouped == {}
 
 
-class Played(NamedTuple):
-    root: Path
-    said: dict[str, str]
-
-
 def _play(root: Path, *, alias: bool) -> Played:
     """June issued; the bureau's return on June's form (under its old name, 9 tasks) collected on
     27 June; the revised table imported on 28 June; the alias made or not; June merged."""
     mp = pytest.MonkeyPatch()
-    runner = CliRunner()
     said: dict[str, str] = {}
-
-    def run(key: str, *args: str) -> None:
-        result = runner.invoke(cli, ["-w", str(root), *args], catch_exceptions=False)
-        assert result.exit_code in (0, 1), result.output
-        said[key] = result.output
-
     try:
-        set_clock(mp, dt.date(2022, 6, 25))
-        result = runner.invoke(cli, ["init", str(root), "--master", str(DONGGUAN), "--period", "2022-06"],
-                               catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        run("issue", "issue", "--period", "2022-06")
-        (form,) = (root / "下发" / JUN).glob(f"*_{OLD}_进展填报表.xlsx")
-        ids = [r[1] for r in load_workbook(form)["_meta"].iter_rows(values_only=True) if r[0] == "task"]
-        answers = {tid: Answer(status="序时推进", progress=60, work=f"{tid}：6月推进。", next_plan="继续。")
-                   for tid in ids}
-        sent = email.utils.format_datetime(dt.datetime(2022, 6, 26, 10, tzinfo=dt.timezone(dt.timedelta(hours=8))))
-        (root / "收件箱" / f"{OLD}.eml").write_bytes(
-            mail([(form.name, fill_return(form, Filling(answers=answers)))], subject=f"{OLD}进展", date=sent))
+        run, send = june_issued(root, mp, said)
+        send(dt.date(2022, 6, 26))
         set_clock(mp, dt.date(2022, 6, 27))
         run("collect", "collect")
         set_clock(mp, dt.date(2022, 6, 28))
