@@ -34,6 +34,9 @@ ENDINGS = {
     130: "【已取消】",
     7: "【失败】督办没有正常结束（代码 7）",
 }
+#: What a Windows process Ctrl-C ends before it can exit 130 returns (0xC000013A as cmd's
+#: signed %ERRORLEVEL%): the .bat says 【已取消】 for it too.
+CTRL_C_EXIT = -1073741510
 
 
 def bat(stem: str) -> str:
@@ -161,6 +164,13 @@ def test_bat_endings_follow_the_exit_codes():
         if code in (0, 1, 7):
             continue
         assert re.search(rf'if "%RC%"=="{code}" echo {re.escape(words)}', finish), code
+    # In the same words as _公共.sh's finish (path separators aside), and Ctrl-C during Python's
+    # start-up (STATUS_CONTROL_C_EXIT) says what 130 says, not 【失败】…代码 -1073741510 (QA308)
+    common = (WORKBOOKS / SCRIPT_COMMON).read_text(encoding="utf-8")
+    for code in (2, 3, 4, 130):
+        said = re.search(rf'^    {code}\) echo "(.*)" ;;$', common, re.M).group(1).replace("/", "\\")
+        assert f'if "%RC%"=="{code}" echo {said}& goto finish_end' in finish, code
+    assert f'if "%RC%"=="{CTRL_C_EXIT}" echo 【已取消】& goto finish_end' in finish
     assert "echo 【失败】督办没有正常结束（代码 %RC%）" in finish
     assert "echo 【成功】%OK%" in finish
     # 1 says its problems, then opens the result as 0 does: the 汇总表 or 通报 was made, and
@@ -193,8 +203,17 @@ def test_install_bat_uses_the_kit_and_says_what_went_wrong():
     assert 'call :try_python "py" "-%%v"' in text and 'call :try_python "python" ""' in text
     assert "WindowsApps" in text and "python-3.12.x-amd64.exe" in text and "3.10" in text
     for label in ("python_missing", "python_stub", "python_old", "python_32", "readonly", "disk_full",
-                  "no_wheel", "no_wheels", "not_workspace"):
+                  "no_wheel", "no_wheels", "not_workspace", "interrupted"):
         assert f":{label}\r\n" in text, label
+    # Ctrl-C mid-install (QA308): Python ended by it, or pip saying it stopped (Wine's findstr
+    # is a stub: this line is checked here only), in the .sh's words
+    failed = code_lines(_block(text, ":step_failed\r\n", "rem The cause"))
+    assert failed[1:3] == ['if "%RC%"=="-1073741510" goto interrupted',
+                           'findstr /c:"Operation cancelled by user" "%STEP%" >nul && goto interrupted']
+    sh = (WORKBOOKS / "0-首次安装.sh").read_text(encoding="utf-8")
+    said = re.search(r"trap 'fail \"(.*)\" \"(.*)\"' INT", sh).groups()
+    assert code_lines(_block(text, ":interrupted", ":no_network")) == [
+        ":interrupted", "echo.", f"echo 【失败】{said[0]}", f"echo {said[1]}", "goto fail_end"]
     # The network is only blamed on the source-checkout path, which does use it.
     network = [line for line in code_lines(text) if "网络" in line or "联网" in line]
     assert all("源代码" in line or "不需要网络" in line for line in network), network
@@ -792,6 +811,14 @@ def test_bat_runners_under_wine(wine):
         assert len(ending) == 1 and ending[0].startswith(words), out
         assert calls[:2] == ["period --for-issue", "issue --period 2022-07 --emails"]
         assert ("open 下发 --period 2022-07 -q" in calls) == (code in (0, 1))
+    # Ctrl-C while Python starts up: Windows ends the process 0xC000013A (STATUS_CONTROL_C_EXIT),
+    # before duban could say 已取消 and exit 130; the script says 【已取消】 for it all the same
+    # (QA308), at the period question too. Wine hands on the code's low byte (0x3A) to Linux.
+    for step in ("period", "issue"):
+        rc, out, calls = wine.run("1-下发填报表", "2022-07\n", **{f"FAKE_RC_{step}": str(CTRL_C_EXIT)})
+        assert rc == CTRL_C_EXIT & 0xFF, out
+        assert [line for line in out.splitlines() if line.startswith("【")] == ["【已取消】"], out
+        assert calls == ["period --for-issue", "issue --period 2022-07 --emails"][:2 if step == "issue" else 1]
     rc, out, calls = wine.run("5-逐条核实", "\n", FAKE_RC_verify="1", FAKE_RC_verify_check="1")
     assert rc == 1 and calls == ["period", "verify --period 2022-06", "verify --check --period 2022-06",
                                  "open 汇总 --period 2022-06 -q"], out
@@ -855,6 +882,9 @@ def test_bat_installer_under_wine(wine):
     rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_VERSION="0.1.0")
     assert rc == 0 and "已经安装过（duban, version 0.1.0），现在升级" in out
     assert "【成功】安装完成：已经是 duban, version 0.1.0，无需升级。" in out
+    # Ctrl-C in pip's start-up: Windows ends it 0xC000013A; said as the .sh says it (QA308)
+    rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_VERSION="0.1.0", FAKE_RC_install=str(CTRL_C_EXIT))
+    assert rc == 2 and "【失败】安装被中断（按了 Ctrl-C），没有装完。" in out and "原因不是常见的几种" not in out, out
 
     other = wine.folder.parent / "原来的 工作区"
     (other / ".venv" / "Scripts").mkdir(parents=True, exist_ok=True)

@@ -308,6 +308,10 @@ echo 例如 python-3.12.x-amd64.exe。安装时选“Install Now”即可，不�
 goto fail_end
 
 :step_failed
+rem Ctrl-C: Windows ends a Python 0xC000013A (-1073741510, STATUS_CONTROL_C_EXIT); pip catches
+rem it and exits 1, saying so. Said as the .sh says it, not as a failure of unknown cause.
+if "%RC%"=="-1073741510" goto interrupted
+findstr /c:"Operation cancelled by user" "%STEP%" >nul && goto interrupted
 rem The cause, read from pip's or venv's own words: error numbers, not localised text.
 findstr /c:"Errno 28" /c:"No space left" /c:"WinError 112" "%STEP%" >nul && goto disk_full
 findstr /c:"WinError 206" /c:"Long Path" "%STEP%" >nul && goto path_too_long
@@ -335,6 +339,12 @@ goto fail_end
 echo.
 echo 【失败】安装包里的文件已损坏（可能拷贝或解压时没有完整）。
 echo 请把完整的安装包重新拷到这台电脑上（用压缩包时重新解压），再运行本文件；仍然不行时请技术支持重新生成安装包。
+goto fail_end
+
+:interrupted
+echo.
+echo 【失败】安装被中断（按了 Ctrl-C），没有装完。
+echo 请重新运行本文件：没装完的部分会重新安装，工作区里的数据不受影响。
 goto fail_end
 
 :no_network

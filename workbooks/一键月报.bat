@@ -64,6 +64,9 @@ if "%RC%"=="2" echo 【未完成】请按上面以“错误：”开头的那一
 if "%RC%"=="3" echo 【程序出错】这是督办程序的问题，不是操作错误。请把“日志\duban.log”发给技术支持。& goto finish_end
 if "%RC%"=="4" echo 【未运行】另一个督办程序正在处理这个工作区，请等它结束后再运行。& goto finish_end
 if "%RC%"=="130" echo 【已取消】& goto finish_end
+rem -1073741510 is 0xC000013A, STATUS_CONTROL_C_EXIT: Windows ends a process so when Ctrl-C
+rem comes before duban can say 已取消 and exit 130 itself (while Python starts up).
+if "%RC%"=="-1073741510" echo 【已取消】& goto finish_end
 echo 【失败】督办没有正常结束（代码 %RC%）。请把本窗口截图和“日志\duban.log”发给技术支持。
 goto finish_end
 :finish_issues
