@@ -5,11 +5,7 @@
 # A link to this file (on the desktop) runs in the workspace it points into; a copy has no
 # _公共.sh beside it, and says so rather than leave bash's English error.
 HERE="$(dirname "$(readlink -f "$0" 2>/dev/null || printf '%s\n' "$0")")"
-if [ ! -f "$HERE/_公共.sh" ]; then
-  echo "【失败】本文件旁边没有“_公共.sh”：请到工作区文件夹里运行它，不要把它单独复制出来（桌面上可以放它的链接）。"
-  [ -t 0 ] && read -r -p "按回车键关闭……" _
-  exit 2
-fi
+[ -f "$HERE/_公共.sh" ] || { echo "【失败】本文件旁边没有“_公共.sh”：请到工作区文件夹里运行它，不要把它单独复制出来（桌面上可以放它的链接）。"; [ -t 0 ] && read -r -p "按回车键关闭……" _; exit 2; }
 # shellcheck source=SCRIPTDIR/_公共.sh
 . "$HERE/_公共.sh" || exit 2
 PERIOD_FOR=--for-issue  # Enter offers the next month once the current one's returns come in
