@@ -167,22 +167,30 @@ def handed_over(before: Master, after: Master, ids: dict[str, str]) -> dict[tupl
     rename or merger in the revised table looks like; the import only adds the new name to
     单位名录, so a return on the old name's form then had those rows set aside (W210) and the
     new name stood 本期未下发 on them, silently (QA302)."""
-    pairs: dict[str, set[str]] = {}  # new unit → the old units it took tasks from
-    tasks: dict[str, set[str]] = {}
+    moves: dict[str, dict[str, set[str]]] = {}  # new unit → new id → the old units it took it from
     for t in before.tasks:
         now = ids.get(t.id)
         if now is None:
             continue
         then_units = {before.directory.resolve(u) or u for u in before.units_of(t.id)}
         now_units = {after.directory.resolve(u) or u for u in after.units_of(now)}
-        gone = sorted(then_units - now_units)
+        gone = then_units - now_units
         fresh = [u for u in after.units_of(now) if before.directory.resolve(u) is None and u not in then_units]
         for new in fresh if gone else []:
-            pairs.setdefault(new, set()).update(gone)
-            tasks.setdefault(new, set()).add(now)
+            moves.setdefault(new, {}).setdefault(now, set()).update(gone)
+    # A unit the revised table still names, taken off a task beside one it names no more (东莞市税务局
+    # off 6.2 as 市卫生健康局 became 市卫生健康委员会), is no old name of the new unit: made its alias
+    # and its row deleted, as the line asks, its other tasks went too (QA307). Named alone, it is
+    # said (a rename the drafter missed in some rows).
+    named = {after.directory.resolve(a.unit) or a.unit for a in after.assignments if a.source == EXPLICIT}
     order = after.task_order
-    return {(tuple(sorted(pairs[new])), new): sorted(tasks[new], key=lambda i: order.get(i, len(order)))
-            for new in pairs}
+    out: dict[tuple[tuple[str, ...], str], list[str]] = {}
+    for new, by_task in moves.items():
+        olds = set().union(*by_task.values())
+        olds = (olds - named) or olds
+        out[(tuple(sorted(olds)), new)] = sorted((i for i, gone in by_task.items() if gone & olds),
+                                                 key=lambda i: order.get(i, len(order)))
+    return out
 
 
 def still_grouped(after: Master, handed: dict[tuple[tuple[str, ...], str], list[str]]

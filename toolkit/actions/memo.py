@@ -105,8 +105,9 @@ def none_reported_notes(cons: Consolidation, today: dt.date) -> list[str]:
     """A 通报 past the deadline that names every unit it counts 未报送: an office that made it
     before collecting (the returns still in its mail client) named all 54 in public, and the
     memo said 成功 (QA304's reviewer). Made all the same: a month nobody reported is one to
-    通报; before the deadline `not_yet_due_notes` says why."""
-    units = cons.units
+    通报; before the deadline `not_yet_due_notes` says why. A unit 本期免报 (`skip_done_units`)
+    owes nothing and is counted in no 应报: it neither hides the rest nor counts among them."""
+    units = [u for u in cons.units if u.state != UnitState.EXEMPT]
     if not units or cons.not_yet_due(today) or any(u.state != UnitState.NOT_REPORTED for u in units):
         return []
     return [f"请核实：通报把{cons.period.label}应报送的 {len(units)} 个单位全部列为未报送，"
