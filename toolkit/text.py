@@ -306,3 +306,9 @@ NAMED = 10  # units named in one line before "等 N 个单位" (`some_units`)
 def some_units(units: list[str], most: int = NAMED) -> str:
     """Up to ``most`` names, then how many in all: "市残联、东莞市税务局", "…等 12 个单位"."""
     return "、".join(units[:most]) + (f"等 {len(units)} 个单位" if len(units) > most else "")
+
+
+def first_of(items: list[str], most: int, counter: str) -> str:
+    """Up to ``most`` items, then how many in all, as a 通报's sentence writes it (no spaces):
+    "2.6、3.1", "2、4、5、6、7等29项" (``counter`` 项, 个单位)."""
+    return "、".join(items[:most]) + (f"等{len(items)}{counter}" if len(items) > most else "")

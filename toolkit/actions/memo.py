@@ -17,6 +17,7 @@ from ..memo.context import MemoContext, build_context, memo_filename, render_mar
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..period import Period
+from ..text import first_of
 from ..vocab import Outcome, UnitState
 from ..workspace import MEMOS, Workspace, earlier_due, refuse_if_nothing_received
 from .merge import merged_path
@@ -137,8 +138,7 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
         if unit in cons.unit_dues:
             by_day.setdefault(day, []).append(unit)
     named = [f"本期截止{cn_date(cons.due)}"] if len(waiting) > sum(map(len, by_day.values())) else []
-    named += ["、".join(units[:5]) + (f"等{len(units)}个单位" if len(units) > 5 else "") + f"截止{cn_date(day)}"
-              for day, units in sorted(by_day.items())]
+    named += [f"{first_of(units, 5, '个单位')}截止{cn_date(day)}" for day, units in sorted(by_day.items())]
     parts = [f"通报列为未报送的 {len(waiting)} 个单位，今天（{cn_date(today)}）尚未过其报送截止日期，"
              f"仍可按时报送（{'；'.join(named)}）"] if waiting else []
     # 退回修改 is what happened; what the task waits on is said: its deadline, or past it the
@@ -151,7 +151,7 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
     if by_reply:
         parts.append(f"通报列为退回修改的{'、'.join(by_reply)}已过报送截止日期，但在退回意见要求的日期前改报仍计为按时报送")
     # the tasks by number, as the 通报 names them (任务1.1): "任务1.1、2.2、3.3、7.3、8.3等12项"
-    ids = "、".join(t.task.id for t in tasks[:5]) + (f"等{len(tasks)}项" if len(tasks) > 5 else "")
+    ids = first_of([t.task.id for t in tasks], 5, "项")
     if tasks:
         parts.append(f"通报列为未报送的任务{ids}，其未报送{'或退回修改' if back else ''}的牵头单位均在其中")
     return [f"请核实：{'；'.join(parts)}。正式印发的通报，请在截止日期过后重新收取、生成；"

@@ -18,7 +18,7 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..places import plan_level
-from ..text import NAME_PART_BYTES, LazyPattern, name_part, task_title, unended
+from ..text import NAME_PART_BYTES, LazyPattern, first_of, name_part, task_title, unended
 from ..units import (
     SECTION,
     government_kind,
@@ -534,25 +534,21 @@ def _coop_lagging(items: list[TaskItem]) -> list[TaskItem]:
     that reported 滞后, when they are few enough to be named (`sentences.coop_lagging_text`),
     and no other unit's; beside several tasks a reason says its tasks, as one unit may cooperate
     on two of them, and a reason a unit gave on several is said once, under the first."""
-    said: dict[tuple[str, str], list[str]] = {}  # (unit, reason) → its tasks, in order
-    first: dict[tuple[str, str], str] = {}  # … and the task under which it is said
+    said: dict[tuple[str, str], list[str]] = {}  # (unit, reason) → its tasks, in order, the first its place
     for t in items:
         named = t.lagging_coops if len(t.lagging_coops) <= MAX_INLINE_UNITS else []
         for p in t.problems:
             if p.unit in named:
                 tasks = said.setdefault((p.unit, p.text), [])
                 tasks += [] if t.id in tasks else [t.id]
-                first.setdefault((p.unit, p.text), t.id)
     # one district 配合 on 27 tasks, 滞后 with one reason on each, was 27 lines of the same
     # sentence (广州, QA303): a unit's reason is said once, under its first task, with its tasks;
     # beyond a few, their count (the sentence above names them all): 27 numbers joined by 、 are
     # one unbreakable word to LibreOffice, spread over a line of gaps
-    def tasks(ids: list[str]) -> str:
-        return "、".join(ids) if len(ids) <= MAX_INLINE_UNITS else f"{'、'.join(ids[:MAX_INLINE_UNITS])}等{len(ids)}项"
-
     for t in items:
-        kept = dict.fromkeys((p.unit, p.text) for p in t.problems if first.get((p.unit, p.text)) == t.id)
-        t.problems = [ProblemItem(f"{unit}（任务{tasks(said[unit, text])}）" if len(items) > 1 else unit, text)
+        kept = dict.fromkeys(key for p in t.problems if (key := (p.unit, p.text)) in said and said[key][0] == t.id)
+        t.problems = [ProblemItem(f"{unit}（任务{first_of(said[unit, text], MAX_INLINE_UNITS, '项')}）"
+                                  if len(items) > 1 else unit, text)
                       for unit, text in kept]
     return items
 
