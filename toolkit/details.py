@@ -55,16 +55,22 @@ class Details(Sequence):
                     "file": rec.name if rec and row else "", "received_at": rec.received_at if rec and row else "",
                 }
 
-    def rows_held_by(self, master, units: list[str]) -> dict[str, list[str]]:
+    def rows_held_by(self, master, units: list[str]) -> dict[str, tuple[list[str], list[str]]]:
         """unit → the tasks its accepted return has rows on that ``units`` (issued no form of the
-        month) hold in ``master`` and it does not: rows read before a revised 任务分工表 handed the
-        tasks to a name new to 单位名录 (a rename with no alias made), in no sheet of the month (QA306)."""
-        held = {t.id for u in units for t, _ in master.tasks_of(u)}
+        month) hold in ``master`` and it does not, and which of ``units`` hold them: rows read
+        before a revised 任务分工表 handed the tasks to a name new to 单位名录 (a rename with no
+        alias made), in no sheet of the month (QA306)."""
+        holders: dict[str, list[str]] = {}  # task id → the units of ``units`` holding it
+        for u in units:
+            for t, _ in master.tasks_of(u):
+                holders.setdefault(t.id, []).append(u)
         out = {}
         for unit, rows in self._rows.items():
             own = {t.id for t, _ in master.tasks_of(unit)}
-            if ids := [tid for tid in rows if tid in held and tid not in own]:
-                out[unit] = sorted(ids, key=lambda i: master.task_order.get(i, len(master.task_order)))
+            if ids := [tid for tid in rows if tid in holders and tid not in own]:
+                by = {u for tid in ids for u in holders[tid]}
+                out[unit] = (sorted(ids, key=lambda i: master.task_order.get(i, len(master.task_order))),
+                             [u for u in units if u in by])
         return out
 
     def __getitem__(self, index):  # type: ignore[override]

@@ -290,8 +290,8 @@ def _echo_not_issued(state: State, cons) -> None:
     # a return read before a revised table handed its tasks to a new name (no alias made): its
     # rows on them are in no sheet, and the 通报 says those tasks' leads did not report (QA306)
     lost = ""
-    for unit, ids in cons.details.rows_held_by(cons.master, cons.not_issued).items():
-        new = "、".join(u for u in cons.not_issued if any(t.id in ids for t, _ in cons.master.tasks_of(u)))
+    for unit, (ids, holders) in cons.details.rows_held_by(cons.master, cons.not_issued).items():
+        new = "、".join(holders)
         lost += (f"。{unit} 已采纳的回件报送了其中的任务 {'、'.join(ids)}，这些任务现在不由它负责，未计入汇总："
                  f"如“{new}”是“{unit}”更名而来，请在“单位名录”中把“{unit}”写进“{new}”的简称/别名并删去原名称的行，"
                  "保存任务分工表后重新汇总")
