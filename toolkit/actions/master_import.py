@@ -83,13 +83,18 @@ class Revision:
 
     @property
     def changed(self) -> bool:
-        return bool(self.moved or self.edited or self.added or self.deleted or self.handed)
+        return self.tasks_changed or bool(self.handed)
+
+    @property
+    def tasks_changed(self) -> bool:
+        """Whether a task was renumbered, edited, added or deleted (the line counting them)."""
+        return bool(self.moved or self.edited or self.added or self.deleted)
 
     def lines(self) -> list[str]:
         """What the import says of the plan it replaced ([] when the tasks are the same)."""
         if not self.changed:
             return []
-        out = self._task_lines() if self.moved or self.edited or self.added or self.deleted else []
+        out = self._task_lines() if self.tasks_changed else []
         for (olds, new), ids in self.handed.items():
             old = "、".join(olds)
             aliases = "、".join(f"“{o}”" for o in olds)
