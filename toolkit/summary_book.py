@@ -23,7 +23,6 @@ from .style import color
 from .text import column_letter, task_title
 from .units import say_sections
 from .vocab import (
-    NO_FIGURES,
     NOT_YET_DUE,
     OUTCOMES,
     TASK_STATUSES,
@@ -33,6 +32,7 @@ from .vocab import (
     Status,
     UnitState,
     evidence_word,
+    figures,
 )
 from .xlsx import MAX_ROW_HEIGHT, cell_lines, cell_xml, height_of_lines, noting, row_height
 from .xlsx_book import Align, Book, Border, Fill, Font, Sheet
@@ -439,9 +439,8 @@ def _units(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
 
 
 def _counts(u: UnitStatus, *fields: str) -> list[int | str]:
-    """``u``'s ``fields``, blank where it has no such figure (`NO_FIGURES`), as its 平均进度 is."""
-    none = NO_FIGURES.get(u.state, frozenset())
-    return ["" if f in none else getattr(u, f) for f in fields]
+    """``u``'s ``fields``, blank where it has no such figure (`vocab.figures`), as its 平均进度 is."""
+    return ["" if v is None else v for v in figures(u, *fields)]
 
 
 def _task_status_column(cons: Consolidation, s: Styles) -> Column:

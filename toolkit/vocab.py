@@ -8,6 +8,7 @@ f-string, a cell or JSON. No other module spells these words.
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 
 class Word(str, Enum):
@@ -73,6 +74,13 @@ NO_FIGURES: dict[str, frozenset[str]] = {
     UnitState.NOT_REPORTED: frozenset({"errors", "warnings", "done", "lagging"}),
     UnitState.TO_FIX: frozenset({"done", "lagging"}),
 }
+
+
+def figures(unit: Any, *fields: str) -> list[int | None]:
+    """A `consolidate.UnitStatus`'s ``fields``, None where its state has no such figure
+    (`NO_FIGURES`): the 汇总表 leaves those cells blank, status's csv and json empty and null."""
+    none = NO_FIGURES.get(unit.state, frozenset())
+    return [None if f in none else getattr(unit, f) for f in fields]
 
 #: How a unit 未报送 is named and counted while its deadline has not passed (the deadline day
 #: itself counts as not passed): a coordinator merges daily from the 1st and forwards the

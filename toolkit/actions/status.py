@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..consolidate import Consolidation, UnitStatus, consolidate
+from ..consolidate import Consolidation, consolidate
 from ..period import Period
-from ..vocab import NO_FIGURES
+from ..vocab import figures
 from ..workspace import Workspace
 
 #: Columns of ``duban status --format csv|json``, and what each holds.
@@ -25,17 +25,15 @@ def status_rows(cons: Consolidation, said: bool = True) -> list[dict[str, Any]]:
     whose time 报送时间 is when the file merged is not the one that decided it. 报送状态 as
     报送情况 says it (`Consolidation.said`), or with ``said`` False the state's own word (JSON,
     read by programs, which find the units not yet due in `not_yet_due`). A figure the unit has
-    none of (`NO_FIGURES`: 未报送's 已完成数, QA299) is None, an empty csv cell and a json null,
+    none of (`vocab.figures`: 未报送's 已完成数, QA299) is None, an empty csv cell and a json null,
     as the 汇总表 leaves it blank: its 0 read as "reported, none done"."""
     return [dict(zip(STATUS_COLUMNS, (u.unit, u.kind, u.tasks, cons.said(u.unit, u.state) if said else u.state,
-                                      u.received_at, u.file_text, *_figures(u))))
+                                      u.received_at, u.file_text, *figures(u, *_FIGURES))))
             for u in cons.units]
 
 
-def _figures(u: UnitStatus) -> list[int | None]:
-    """``u``'s 错误数, 警告数, 已完成数 and 滞后数, None where it has no such figure."""
-    none = NO_FIGURES.get(u.state, frozenset())
-    return [None if f in none else getattr(u, f) for f in ("errors", "warnings", "done", "lagging")]
+#: 错误数, 警告数, 已完成数, 滞后数: the `STATUS_COLUMNS` after 报送文件
+_FIGURES = ("errors", "warnings", "done", "lagging")
 
 
 def not_yet_due(cons: Consolidation) -> dict[str, str]:
