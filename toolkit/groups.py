@@ -90,6 +90,21 @@ def under_plan(phrase: str, plan: str) -> str | None:
     return _BELOW.get(plan, "")
 
 
+# 功能区管委会 beside 各县市区人民政府 (荆州 2022, 各 written once for the list): the directory's
+# kind 功能区 and the word for its bodies.
+_BODY_WORDS = r"(管委会|管理委员会|(人民)?政府|办事处|单位|部门)?"
+
+
+def named_kind(name: str, directory: Directory) -> str | None:
+    """The directory kind a phrase names by itself (功能区管委会 where the kind is 功能区), or None.
+
+    A unit the directory lists by that name is that unit, never its kind (`Directory.resolve`
+    is asked first by the importer)."""
+    n = unbracketed(key(name))
+    return next((k for k in dict.fromkeys(u.kind for u in directory.units)
+                 if k and re.fullmatch(re.escape(unbracketed(key(k))) + _BODY_WORDS, n)), None)
+
+
 def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list[str], list[str]]:
     """Units of ``directory`` a group phrase stands for, and the kinds that matched.
 
@@ -100,6 +115,9 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
     below the plan's (`under_plan`). Returns ([], []) when nothing matches; the caller flags
     the group.
     """
+    kind = named_kind(name, directory)
+    if kind:
+        return [u.name for u in directory.units if u.kind == kind], [kind]
     family = group_kind(name)
     below = under_plan(name, plan)
     if below is not None:

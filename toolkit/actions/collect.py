@@ -262,7 +262,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     continue
                 earlier = unless_answer(ledger, ws.root, top, it, _unless_master_fixed(ledger, _unless_wrong_period(
                     ledger, ledger.find_sha(it.sha256), expected or run_period), master_saved))  # W212's answer
-                if earlier or it.sha256 in seen:
+                if it.data and (earlier or it.sha256 in seen):  # empty files are all alike: each its own
                     first = earlier[0] if earlier else None
                     when, name = ((first.received_at[:16], first.name) if first
                                   else (seen[it.sha256].received_at.isoformat(sep=" ")[:16], seen[it.sha256].name))

@@ -350,6 +350,14 @@ def plan_columns(grid: Grid, start: int, labels: list[str], roles: list[str | No
     tasks = by_role.pop("task", [])
     if tasks and "content" not in by_role:
         by_role["content"] = [tasks.pop()]  # the only text column is the task's text
+    # 重点工作 | 攻坚目标任务 | 工作任务安排 (泗洲头镇 2024): a task column after the text, merged
+    # nowhere, is a further word on each task (its step), kept in the note. As the last unmerged
+    # one it was taken for the name, and the task's own name became a heading over its one row.
+    text_at = by_role.get("content", [-1])[0]
+    after = [c for c in tasks if c > text_at and not _merged(grid, start, c)]
+    if after and "name" not in by_role and any(c < text_at for c in tasks):
+        cols.extras.extend((c, labels[c]) for c in after)
+        tasks = [c for c in tasks if c not in after]
     levels = [c for c in tasks if _merged(grid, start, c) or "name" in by_role]
     names = [c for c in tasks if c not in levels]
     if names and "name" not in by_role:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..groups import group_members, is_group
+from ..groups import group_members, is_group, named_kind
 from ..text import clean, key
 from ..units import Directory
 from ..vocab import Role
@@ -660,6 +660,9 @@ def expand_assignments(task_id: str, parsed: ParsedDepartments, directory: Direc
             groups.append((name, role))
             continue
         unit = directory.resolve(name)
+        if unit is None and named_kind(name, directory if groups_from is None else groups_from):
+            groups.append((name, role))  # 功能区管委会: the directory's 功能区, not one new unit
+            continue
         if unit is None:
             unknown.append(name)
             unit = clean(name)

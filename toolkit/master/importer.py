@@ -152,10 +152,10 @@ def project_name(title: str, fallback: str) -> str:
     # (not 对口帮扶 or 对外开放, whose 对 is the work's own)
     t = re.sub(r"^对(?![口外标接照])(.+?)(进行|开展|实行|实施)(重点)?(督办|督查|督导|督促)$", r"\1", t)
     named = t
-    # a progress sheet's title (崇川 2023, 苍南 2022): its "as of" note and 进度表 words name
-    # the sheet, not the work; the memo adds 进展情况 itself
+    # a progress sheet's title (崇川 2023, 苍南 2022, 泗洲头镇 2024's 二季度执行情况): its "as of"
+    # note and 进度表 words name the sheet, not the work; the memo adds 进展情况 itself
     t = re.sub(r"[（(](截至|截止|\d{1,2}[-—~－至]\d{1,2}月)[^（）()]*[）)]$", "", t)
-    t = re.sub(r"(推进|进展|完成)?(情况|进度)(表|统计表|汇总表)?$|进度表$", "", t)
+    t = re.sub(r"(推进|进展|完成|执行)?(情况|进度)(表|统计表|汇总表)?$|进度表$", "", t)
     # ...重点工作(预下达)一季度进展情况表 (绍兴 2020): the quarter is the sheet's, not the work's
     if t != named:
         t = re.sub(r"(第?[一二三四1-4]季度|上半年|前三季度)$", "", t)

@@ -570,8 +570,10 @@ def _of_sections(ctx: MemoContext) -> None:
 # file names and Markdown
 
 
-#: a plan's name saying its year (or span) first or after its place or body (lazy: a CJK class)
-_NAMED_YEAR = LazyPattern(r"(?:[\u4e00-\u9fff]{1,11}?(?:[省市县区州旗盟]|政府))?20\d\d(?:年|\s*[—–－\-~～至到])")
+#: a plan's name saying its year (or span) first or after its place or body (lazy: a CJK class);
+#: a town's or street's own plan (泗洲头镇2024年度…, QA311) as a county's
+_NAMED_YEAR = LazyPattern(
+    r"(?:[\u4e00-\u9fff]{1,11}?(?:[省市县区州旗盟镇乡]|街道|政府))?20\d\d(?:年|\s*[—–－\-~～至到])")
 
 
 def memo_title(period: Period, project: str) -> str:

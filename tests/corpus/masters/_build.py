@@ -56,6 +56,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "zhonglou_mssx_2021.docx": ("zhonglou_mssx_2021", "docx", {}),
     "shangcheng_mbrw_2019.docx": ("shangcheng_mbrw_2019", "docx", {}),
     "guangdong_wsjkw_zwgk_2021.xlsx": ("guangdong_wsjkw_zwgk_2021", "xlsx", {}),
+    "sizhoutou_zdgz_2024.xlsx": ("sizhoutou_zdgz_2024", "xlsx", {"title": "泗洲头镇2024年度重点工作计划二季度执行情况"}),
+    "jingzhou_zwgk_2022.docx": ("jingzhou_zwgk_2022", "docx", {}),
     "prose_caidian_2023.docx": ("caidian_2023", "docx", {}),
     "prose_jiayu_2021.docx": ("jiayu_2021", "docx", {}),
     "prose_lishan_2023.docx": ("lishan_2023", "docx", {}),
