@@ -1124,7 +1124,9 @@ def test_a_refused_form_with_a_pdf_beside_it_gets_the_reply_about_the_forms_erro
     [reply] = live_replies(issued_ws)
     body = email.message_from_bytes((issued_ws.root / reply.path).read_bytes(), policy=email.policy.default)
     text = body.get_body(("plain",)).get_content()
-    assert "（石龙镇.xlsx）" in text and "扫描件" not in text and "暂未采纳" in text
+    assert "（石龙镇.xlsx）" in text and "暂未采纳" in text
+    # named once, as received beside the form, not as the file the reply is about (QA312)
+    assert "另收到的“石龙镇（盖章扫描件）.pdf”不是填报表" in text and text.count("扫描件") == 1
     with Ledger(issued_ws.ledger_path) as ledger:
         assert ledger.get(reply.receipt_id).name == "石龙镇.xlsx"
 

@@ -148,7 +148,8 @@ def test_a_subject_never_drops_a_period_year_the_project_name_does_not_say(templ
         "period_label": period.label, "due_text": "2023年4月5日", "today_text": "2023年4月6日",
         "task_count": 1, "lead_count": 1, "coop_count": 0, "due_tasks": [], "plan_has_coop": False,
         "tasks": [], "deadlines": False, "errors": 0, "warnings": 1, "file_name": "县交通局.xlsx",
-        "organiser": "苍南县人民政府办公室", "contact": "", "attached": True, "feedback_attached": False, "issues": []})
+        "organiser": "苍南县人民政府办公室", "contact": "", "attached": True, "feedback_attached": False, "issues": [],
+        "beside": []})
     assert said in subject, subject
 
 

@@ -149,7 +149,9 @@ def test_a_refused_form_then_its_stamped_pdf_in_one_run_gets_the_forms_reply(iss
     assert f"需回复的单位 1 个：{SL}" in out, out
     assert _live(issued_ws) == [(f"{SL}_校验反馈.eml", FORM)]
     text = body(reply(issued_ws, SL))
-    assert f"（{FORM}）" in text and "暂未采纳" in text and PDF_NAME not in text, text
+    assert f"（{FORM}）" in text and "暂未采纳" in text, text
+    # the PDF named once, as received beside the form, not as the file the reply is about (QA312)
+    assert f"另收到的“{PDF_NAME}”不是填报表，已存档备查。" in text and text.count(PDF_NAME) == 1, text
     assert reply(issued_ws, SL)["To"].addresses[0].addr_spec == SL_MAIL
     assert state(issued_ws, SL) == UnitState.TO_FIX
 

@@ -74,7 +74,9 @@ def test_an_unreadable_file_is_not_told_to_fix_red_cells(issued_ws):
 def reply_template_before_qa179(text: str) -> str:
     """The reply template as shipped before its words for an unreadable file (QA140's test
     takes its own earlier text from this one)."""
-    return text.replace("{% if unreadable %}文件无法读取，请按下列说明处理后，于{{ due_text }}前重新报送；"
+    from test_qa312_reply_names_documents import reply_template_before_qa312
+
+    return reply_template_before_qa312(text).replace("{% if unreadable %}文件无法读取，请按下列说明处理后，于{{ due_text }}前重新报送；"
                         "附件是本期空白的填报表，也可在其中重新填写后报送。{% else %}", "").replace(
         "以附件文件重新报送。{% endif %}", "以附件文件重新报送。")
 

@@ -25,6 +25,7 @@ import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from .dates import day_text
 from .files import atomic_write
 from .ledger import Draft, Ledger
 from .period import Period
@@ -91,6 +92,13 @@ def reminded_before(ws: Workspace, ledger: Ledger, period: Period, unit: str, na
     days = {row.sent_at[:10] for row, _ in _went_out(ledger, "remind", period, unit, names)
             if row.state == SENT and row.sent_at and row.sent_at[:10] < today}
     return [dt.date.fromisoformat(d) for d in sorted(days)]
+
+
+def reminded_note(days: Iterable[dt.date], today: dt.date) -> str:
+    """"（已于7月6日、7月7日催报）" after a unit's name in the office's list of who is reminded,
+    `remind`'s and `mail send remind`'s alike: the days `reminded_before` gave; "" for none."""
+    days = list(days)
+    return f"（已于{'、'.join(day_text(d, today) for d in days)}催报）" if days else ""
 
 
 def _went_out(ledger: Ledger, kind: str, period: Period, unit: str, names: Iterable[str]) -> list:

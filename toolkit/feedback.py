@@ -10,6 +10,7 @@ department fixes it and sends it straight back.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -270,11 +271,12 @@ def ordered(issues: list[Issue]) -> list[Issue]:
 
 
 def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, name: str,
-                   sender: str = "") -> list[Path]:
+                   sender: str = "", beside: Sequence[str] = ()) -> list[Path]:
     """Write 反馈/<期>/<单位>_校验反馈.xlsx and its .eml draft; returns both paths.
 
     The draft goes to whoever sent the return when that is known (``sender``), with the
-    单位名录 address in Cc; else to the 单位名录 address."""
+    单位名录 address in Cc; else to the 单位名录 address. ``beside``: the documents the unit
+    sent in the same round (`owed.documents_beside`), named as received, not as its return."""
     # deferred: parsing mail (email, html.parser, toolkit.cloud) is 6-10 ms of a collect's start
     from .mail import build_draft, render_mail_template
 
@@ -298,7 +300,7 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     unit = master.directory.get(report.unit or "")
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
         "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
-        "file_name": name, "errors": report.errors, "warnings": report.warnings,
+        "file_name": name, "beside": list(beside), "errors": report.errors, "warnings": report.warnings,
         "unreadable": report.outcome == Outcome.UNREADABLE,
         # The cells of the attached workbook, which the mail asks to fix and send back: the
         # return's own cells were elsewhere once a unit had sorted its rows, inserted a row or

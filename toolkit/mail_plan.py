@@ -31,7 +31,7 @@ from pathlib import Path
 from . import owed
 from .addresses import address_problem, parse_addresses, shown_address
 from .consolidate import consolidate
-from .drafts import hand_addressed, header_pairs, same_mail, unique_pairs
+from .drafts import hand_addressed, header_pairs, reminded_before, reminded_note, same_mail, unique_pairs
 from .errors import BadConfig, UsageError
 from .imap_parse import decode_words
 from .ledger import DRAFT_KINDS, Draft, Ledger
@@ -72,6 +72,9 @@ class Outgoing:
     settle: bool = False                   # `--resend` of a send to missed addresses left in doubt
     repeat: bool = False                   # the unit had this mail before: "（再次发送）"
     typed: bool = False                    # recipients the office wrote in the draft
+    #: a 催报's "（已于7月6日催报）": the days before today the month's reminder reached the unit
+    #: (`drafts.reminded_note`), said in the list as `remind` says it (QA312)
+    chased: str = ""
     #: a reply's addresses (lower case) that are its return's sender's, not the 单位名录's:
     #: one refused is checked with the sender or corrected in the draft (`_recipients`)
     to_sender: frozenset[str] = frozenset()
@@ -142,7 +145,7 @@ class SendPlan:
                 note = "（再次发送）" if o.repeat else "（补发给上次没有收到的地址）" if o.again else ""
                 note += "（按单位名录现在的邮箱）" if o.header_to is not None else ""
                 note += "（收件人为草稿中填写的）" if o.typed else ""
-                out.append(f"  {o.unit} → {_addresses(o.to)}；{files}{note}")
+                out.append(f"  {o.unit}{o.chased} → {_addresses(o.to)}；{files}{note}")
         if self.sent_before:
             out.append(f"已发送过的 {len(self.sent_before)} 封不再发送：{units_text(self.sent_before)}。")
         again = f"再次运行 duban mail send {self.kind}{self.month}"
@@ -251,13 +254,17 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                     continue
             # "（再次发送）" for a unit that had this mail before: named by --resend, or left
             # under a new Message-ID by a --resend that stopped before it (`drafts.renumber`)
-            same = same_mail(ws, ledger, kind, period, d.unit, d.receipt_id, directory.names_of(d.unit))
+            names = directory.names_of(d.unit)
+            same = same_mail(ws, ledger, kind, period, d.unit, d.receipt_id, names)
             repeat = not again and ((named_unit and row is not None and row.state in (SENT, SENDING))
                                     or same not in (None, mid))
             attachments = [(a.name, len(a.data)) for a in parse_mail(eml).attachments]
+            # chased on an earlier day, as remind's list says it (a reminder today is this mail)
+            chased = (reminded_note(reminded_before(ws, ledger, period, d.unit, names), ws.now().date())
+                      if kind == "remind" else "")
             plan.drafts.append(Outgoing(d, path, eml, pairs, [a for _, a in pairs], attachments, header_to,
                                         again=again, resend=named_unit and not settle, settle=settle,
-                                        repeat=repeat, typed=typed, to_sender=to_sender))
+                                        repeat=repeat, typed=typed, to_sender=to_sender, chased=chased))
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
         unfetched = (fetch_note(ws, records, returns_from(ledger, period, ws.tz))

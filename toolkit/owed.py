@@ -70,6 +70,18 @@ def answered(ledger: Ledger, names: tuple[str, ...], period: Period, exempt: set
     return forms[-1] if forms else returns[-1]
 
 
+def documents_beside(ledger: Ledger, names: tuple[str, ...], rec: Receipt) -> list[str]:
+    """The documents (`_beside_a_form`: a stamped PDF, a scan, a Word 说明) the unit (``names``)
+    sent for ``rec``'s period in the collect that recorded ``rec``, in the order they came: no
+    return and no reply of their own, the reply about ``rec`` names them as received (QA312: a
+    .fods beside the stamped PDF got a reply naming the .fods alone). By the ledger, so that a
+    run resumed or a reply owed (`replies.resume`, `settle`) says what an uninterrupted run says."""
+    if rec.run_id is None or rec.period is None:
+        return []
+    return list(dict.fromkeys(r.name for r in ledger.returns_of(names[0], rec.period, names[1:])
+                              if r.id != rec.id and r.run_id == rec.run_id and _beside_a_form(ledger, r)))
+
+
 def _wrong_month(ledger: Ledger, rec: Receipt) -> bool:
     return any(i.code == "E202" and i.is_error for i in ledger.issues_of(rec.id))
 
@@ -167,7 +179,8 @@ def settle(ws: Workspace, ledger: Ledger, master, write: Callable[..., list[Path
             continue
         try:
             written.extend(write(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
-                                 sender=sender_of(ws, ledger, rec, *boxes)))
+                                 sender=sender_of(ws, ledger, rec, *boxes),
+                                 beside=documents_beside(ledger, months.names_of(rec.unit, rep.period), rec)))
             done.append(receipt_id)
         except Exception as exc:  # owed still; the receipt itself is safe
             log.info("补写反馈表失败：%s", rec.name, exc_info=exc)

@@ -72,7 +72,8 @@ def _resumed(ws: Workspace, ledger: Ledger, master, theirs: dict[tuple[str, Peri
             continue  # nothing to say
         try:
             written.extend(write_feedback(ws, master, rep, (ws.root / rec.archive_path).read_bytes(), rec.name,
-                                          owed.sender_of(ws, ledger, rec, *boxes)))
+                                          owed.sender_of(ws, ledger, rec, *boxes),
+                                          owed.documents_beside(ledger, names, rec)))
         except Exception as exc:  # the receipt is already safe; the feedback is owed
             owed.record(ledger, [(rec.id, rec.name, owed.reason(exc))])
     return written
@@ -85,9 +86,9 @@ def _job(job: tuple) -> tuple[list[Path], str]:
     """The paths written, or why none were (the receipt is already safe: it is owed)."""
     assert _CTX is not None
     ws, master = _CTX
-    rep, data, name, sender, _receipt_id = job
+    rep, data, name, sender, _receipt_id, beside = job
     try:
-        return write_feedback(ws, master, rep, read_back(ws.root, data), name, sender), ""
+        return write_feedback(ws, master, rep, read_back(ws.root, data), name, sender, beside), ""
     except Exception as exc:
         log.info("反馈表未能写出：%s", name, exc_info=exc)
         return [], owed.reason(exc)
@@ -138,7 +139,7 @@ def choose(ws: Workspace, ledger: Ledger, master, tops: list[Item]) -> list[tupl
             retire(ws, ledger, names, period, reason="该单位的报送已采纳")
             if not (ws.settings.reply_to_warnings and now_accepted.id == it.receipt_id and rep.issues):
                 continue
-        jobs.append((rep, it.bytes_ref, it.name, it.sender, it.receipt_id))
+        jobs.append((rep, it.bytes_ref, it.name, it.sender, it.receipt_id, owed.documents_beside(ledger, names, about)))
     return jobs
 
 

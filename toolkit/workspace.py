@@ -72,6 +72,8 @@ SUPERSEDED_TEMPLATES = {
         "f456389f2049092e386b3d46be677104b5412521e6b43ae5be00597efb71dc45",
         # before a file that could not be read was told to fix the red cells of a form it had none in
         "6f00d561ba06cb69f59352337d4e96b81a28c91d141567a46dde1215d6e15961",
+        # before the documents sent beside the form (a stamped PDF) were named as received (QA312)
+        "2bbe25162d74c512f2f8b9b5a206e7ba255f5e5da3f66d7db8d64bd4d1c6f446",
     }),
 }
 SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "5-逐条核实", "一键月报")

@@ -107,11 +107,19 @@ def none_reported_notes(cons: Consolidation, today: dt.date) -> list[str]:
     before collecting (the returns still in its mail client) named all 54 in public, and the
     memo said 成功 (QA304's reviewer). Made all the same: a month nobody reported is one to
     通报; before the deadline `not_yet_due_notes` says why. A unit 本期免报 (`skip_done_units`)
-    owes nothing and is counted in no 应报: it neither hides the rest nor counts among them."""
+    owes nothing and is counted in no 应报: it neither hides the rest nor counts among them.
+    Nor does one given a later deadline of its own (`issue --dept … --due`) not yet passed: the
+    others past theirs are named 未报送 all the same; they are the ones counted, beside
+    `not_yet_due_notes`'s line for it (QA312)."""
     units = [u for u in cons.units if u.state != UnitState.EXEMPT]
-    if not units or cons.not_yet_due(today) or any(u.state != UnitState.NOT_REPORTED for u in units):
+    if any(u.state != UnitState.NOT_REPORTED for u in units):
         return []
-    return [f"请核实：通报把{cons.period.label}应报送的 {len(units)} 个单位全部列为未报送，"
+    waiting = frozenset(cons.not_yet_due(today))
+    past = [u for u in units if u.unit not in waiting]
+    if not past:
+        return []
+    whom = "应报送的" if len(past) == len(units) else "已过报送截止日期的"
+    return [f"请核实：通报把{cons.period.label}{whom} {len(past)} 个单位{'全部' if len(past) > 1 else ''}列为未报送，"
             "本期没有收取登记任何单位的报送。"
             "如已收到报送（邮件或收件箱中），请先收取登记（duban collect，或双击“2-收取并汇总”），再重新生成通报；"
             "确实无人报送的，可照常印发。"]

@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from .. import errors
-from ..dates import day_text
 from ..files import atomic_write
 from ..period import Period
 from ..text import display_width, pad, some_units
@@ -439,11 +438,10 @@ def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
         _echo_chase_notes(state, result.notes)
         return
     echo(state, f"{result.period.label}：已为 {len(result.files)} 个单位写好催报邮件草稿：{result.folder}")
-    today = ws.now().date()
+    today, note = ws.now().date(), _action("drafts", package=True).reminded_note
     for unit, state_ in result.units:
         # chased on an earlier day: today's is the next reminder, and the office sees it is (QA299)
-        before = "、".join(day_text(d, today) for d in result.before.get(unit, []))
-        echo(state, f"  {state_} {unit}" + (f"（已于{before}催报）" if before else ""))
+        echo(state, f"  {state_} {unit}{note(result.before.get(unit, []), today)}")
     _echo_no_email(state, result.no_email)
     if result.kept_sent:
         month = f" --period {result.period}" if result.period != ws.period() else ""
