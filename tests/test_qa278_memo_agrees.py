@@ -52,6 +52,12 @@ COUNTIES = [("莲都区人民政府", "县（市、区）"), ("龙泉市人民�
     # 上城: a district's 功能区管委会, no government below it
     (_units(("区发改局", "区直部门"), ("区电子机械功能区管委会", "区直部门")), "区",
      "区电子机械功能区管委会，区直各有关单位："),
+    # 荆州 2022: the directory's kind 功能区, as the table names them (QA311)
+    (_units(("市发改委", "市直部门"), ("荆州经济技术开发区管委会", "功能区"), ("纪南文旅区管委会", "功能区")), "市",
+     "各功能区管委会，市直各有关单位："),
+    # two kinds of zone: the general word
+    (_units(("市发改委", "市直部门"), ("荆州经济技术开发区管委会", "开发区"), ("纪南文旅区管委会", "功能区")), "市",
+     "各开发区管委会，市直各有关单位："),
     # a plan of 管委会 alone
     (_units(("滁州经开区管委会", "市直部门")), "市", "滁州经开区管委会："),
     # a department named after its zone is no zone's government: 市直 as before

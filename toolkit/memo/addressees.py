@@ -29,12 +29,15 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     # a zone's 管委会 is addressed as its own kind, beside the governments (QA278): 丽水's 通报
     # named its 开发区管委会 未报送 under "各县（市、区）人民政府，市直各有关单位", which addresses no 管委会
     zoned = [is_zone(u) for u in others]
+    zone_kinds = {u.kind.strip() for u, z in zip(others, zoned) if z}
     zones = [u.unit for u, z in zip(others, zoned) if z]
     others = [u for u, z in zip(others, zoned) if not z]
     if zones:
-        # one is named (as its zone when the directory names it so: 松山湖高新区 → its 管委会)
+        # one is named (as its zone when the directory names it so: 松山湖高新区 → its 管委会);
+        # several by the zones' own kind when they share one (荆州's 功能区: 各功能区管委会, QA311)
         one = zones[0] + ("管委会" if _ZONE_END.search(zones[0]) else "")
-        said = one if len(zones) == 1 else "各开发区管委会"
+        word = _ZONE_END.search(zone_kinds.pop() if len(zone_kinds) == 1 else "")
+        said = one if len(zones) == 1 else f"各{word.group() if word else '开发区'}管委会"
         phrases = [*phrases[:-1], f"{phrases[-1]}、{said}"] if phrases else [said]
     # a county's own departments in a city's plan (英德市教育局, 县直部门) are no 市直 unit: their
     # governments, when addressed, reach them; else they are addressed as their counties'
