@@ -32,6 +32,9 @@ ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("lead", r"牵头|主要负责|主责|主办|责任单位|责任部门|责任科室|责任股室|责任处室|责任主体|负责单位|负责部门"
              r"|实施单位|承办单位|指导部门|责任分工|部门分工|单位分工"),  # 部门分工: 广东省 plans
     ("note", r"^备注$|^说明$"),
+    # How the work went (工作进展, 进展情况、存在问题及下一步工作建议 on 广州 2023's cards): no role,
+    # read by nothing (M115). Its 工作 made it a task column, and the progress the task's text.
+    ("progress", r"进展|(落实|推进|完成|执行|办理)情况|存在(的)?问题|下一步"),
     # A quarter's, month's or stage's plan (工作任务安排/第二季度, 一季度, 2024年6月工作安排): a
     # stage of the task, kept in its note (see plan_columns). Matched as a task column before,
     # it took the task's text and pushed the task's name (重点工作) up into a heading.
@@ -68,7 +71,7 @@ def role_of(label: str) -> str | None:
         return role_of(both.group("units"))
     for role, pattern in ROLE_PATTERNS:
         if re.search(pattern, k):
-            return role
+            return None if role == "progress" else role  # progress: as unknown as an unknown header
     return None
 
 
@@ -237,7 +240,8 @@ def _unread(grid: Grid, start: int, end: int, labels: list[str], roles: list[str
         seen = 1 + sum(1 for x in range(1, c + 1) if any(grid.rows[r][x] != grid.rows[r][x - 1]
                                                           for r in range(start, end)))
         # a column with no header of its own holds text the header's maker missed (QA257)
-        place = f"第{seen}列" if grid.docx else f"第{c + 1}列（{column_letter(c + 1)}列）"
+        place = (f"第{c + 1}行" if grid.card else f"第{seen}列" if grid.docx
+                 else f"第{c + 1}列（{column_letter(c + 1)}列）")
         out.append((c, label if key(label) else "（无标题）", place))
     return out
 

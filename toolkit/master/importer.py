@@ -54,8 +54,8 @@ from .grammar import (
 from .jointly import split_jointly
 from .model import Assignment, ImportReport, Master, Task, missing_fields
 from .prose import prose_tasks
-from .raw import LEVEL_JOIN, RawTask, numbering
-from .tables import Grid, Paragraph, check_openable, read_docx, xlsx_grids
+from .raw import DOTS, LEVEL_JOIN, RawTask, numbering
+from .tables import Grid, Paragraph, card_as_row, check_openable, read_docx, xlsx_grids
 from .tabletasks import Headings, grid_tasks
 from .workbook import read_own_workbook
 
@@ -126,7 +126,7 @@ def _signatures(paragraphs: list[str], fits: Callable[[str], bool]) -> list[str]
 
 # Numbered items that open lines of one task's cell (钟楼 2024 prints “(8)…\n(9)…” in one 工作标准
 # cell under one lead): imported as one task, which the memo then cannot tell apart (M114).
-_NUMBERED_LINE = re.compile(r"^[ \t\u3000]*([(（]\d{1,3}[)）]|\d{1,3}[.．、](?!\d))", re.M)
+_NUMBERED_LINE = re.compile(rf"^[ \t\u3000]*([(（]\d{{1,3}}[)）]|\d{{1,3}}[{DOTS}、](?!\d))", re.M)
 _DATE_LINE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})年"
                         r"[\d〇一二三四五六七八九十]{1,3}月[\d〇一二三四五六七八九十]{1,3}日")
 
@@ -406,6 +406,10 @@ def _table_tasks(blocks: list[Paragraph | Grid]) -> tuple[list[RawTask], Header 
                 above = ""
             continue
         found, why = find_header(block)
+        card = card_as_row(block) if found is None else None
+        if card is not None and find_header(card)[0] is not None:
+            block = card
+            found, why = find_header(card)
         if found is None:
             missing = missing or why
             cols = header.columns if header else None
@@ -572,11 +576,30 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
             f"督办单位“{own}”也在单位集合“{'、'.join(dict.fromkeys(a.source for a in via_groups))}”中，"
             f"已分到任务 {'、'.join(dict.fromkeys(a.task for a in via_groups))}，下发时也会给它一份填报表；"
             "如督办单位自己不报送这些任务，请在“责任分工”表中删去这些行。")
+    issues.extend(_same_characters(assignments, given, source))
     for phrase, where in unexpanded.items():
         first = where[0]
         issues.append(make_issue("M108", file=source, sheet=first.sheet, cell=first.cell, task=first.id,
                                  group=phrase, tasks="、".join(w.id for w in where), kind=_kind_hint(phrase, plan)))
     return Master(title, tasks, assignments, directory, issues, source, report=report)
+
+
+def _same_characters(assignments: list[Assignment], given: Directory, source: str) -> list[Issue]:
+    """M116 for two units the table names with the same characters in another order (安徽 2022:
+    省农业农村厅 in item 2, 省农村农业厅 in item 3): one department's slip made two units, two
+    forms, and a 未报送 for a unit that does not exist. Units of the directory given are its own."""
+    tasks: dict[str, list[str]] = {}
+    for a in assignments:
+        if given.resolve(a.unit) is None and a.task not in tasks.setdefault(a.unit, []):
+            tasks[a.unit].append(a.task)
+    seen: dict[str, str] = {}
+    out = []
+    for unit in tasks:
+        other = seen.setdefault("".join(sorted(key(unit))), unit)
+        if other != unit:
+            out.append(make_issue("M116", file=source, task=tasks[unit][0], unit=unit, tasks=_listed(tasks[unit]),
+                                  other=other, other_tasks=_listed(tasks[other])))
+    return out
 
 
 def _listed(ids: list[str]) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..text import clean
 from ..vocab import Role
 from .grammar import UNIT_LABEL, is_unit_clause, is_unit_sentence
-from .raw import RawTask, numbering, task_levels
+from .raw import DOTS, RawTask, numbering, task_levels
 from .tables import Paragraph
 
 _DEADLINE = re.compile(r"(完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*(?P<v>[^；;，,。）)\n]+)")
@@ -113,7 +113,7 @@ def _next_in_sequence(text: str, last: int) -> tuple[int, str, str] | None:
     before a digit (``1.1``, ``2.5亿元``), but the item after 10. whose name starts with one is
     item 11 (广州 2012: item 10 became a heading, 11 took its id and the ids of every task
     changed)."""
-    m = re.match(r"^\s*(\d{1,3})[.．](?=\d)", text)
+    m = re.match(rf"^\s*(\d{{1,3}})[{DOTS}](?=\d)", text)
     if m and last and int(m.group(1)) == last + 1:
         return 3, m.group(1), text[m.end():].strip()
     return None

@@ -15,10 +15,13 @@ from ..vocab import Role
 # Heading numbering of Chinese official documents: 一、 (level 1), （一） (level 2),
 # 1. (level 3), （1） (level 4). Full- and half-width forms alike.
 _CN = "一二三四五六七八九十百零〇"
+#: The full stops a number is printed with: ``1.``, ``1．`` and ``1﹒`` (U+FE52, which web copies of
+#: a Word original keep: 安徽 2022's five items were read as one task with three leads).
+DOTS = ".．﹒"
 LEVEL_PATTERNS = (
-    re.compile(rf"^\s*(?P<n>[{_CN}]+)\s*[、.．]"),
-    re.compile(rf"^\s*[（(]\s*(?P<n>[{_CN}]+)\s*[）)]\s*[、.．]?"),
-    re.compile(r"^\s*(?P<n>\d{1,3})\s*(?:[.．、](?!\d)|\s)"),
+    re.compile(rf"^\s*(?P<n>[{_CN}]+)\s*[、{DOTS}]"),
+    re.compile(rf"^\s*[（(]\s*(?P<n>[{_CN}]+)\s*[）)]\s*[、{DOTS}]?"),
+    re.compile(rf"^\s*(?P<n>\d{{1,3}})\s*(?:[{DOTS}、](?!\d)|\s)"),
     re.compile(r"^\s*[（(]\s*(?P<n>\d{1,3})\s*[）)]|^\s*(?P<c>[①-⑳])"),
 )
 

@@ -14,6 +14,7 @@ from .. import errors
 from ..sniff import WPS_SHEET_EXTS, is_encrypted_ole
 from ..text import clean, squash
 from .cells import cell_text
+from .raw import DOTS
 
 
 @dataclass
@@ -25,10 +26,34 @@ class Grid:
     sheet: str
     file: str
     docx: bool = False
+    #: A card turned into a row (`card_as_row`): its columns are the printed table's rows.
+    card: bool = False
 
     def where(self, r: int) -> tuple[str, str]:
-        """(sheet, cell) location of grid row ``r`` for an Issue."""
+        """(sheet, cell) location of grid row ``r`` for an Issue (a card's task is all its table)."""
+        if self.card:
+            return self.sheet, ""
         return self.sheet, (f"第{r + 1}行" if self.docx else f"A{r + 1}")
+
+
+_LABEL = re.compile(r"^(?P<label>[\u4e00-\u9fff、 ]{2,24})\s*[:：]$")
+
+
+def card_as_row(grid: Grid) -> Grid | None:
+    """A table that is one task's card, a field a row (``重点工作: | 135.…`` / ``牵头单位: | X``),
+    as a header row of its labels over one row of their values; None for any other table.
+    广州 publishes each 2023 重点工作 so and was refused, its last row taken for the header."""
+    labels, values = [], []
+    for row in grid.rows:
+        cells = list(dict.fromkeys(c for c in row if clean(c)))  # merges are filled in
+        m = _LABEL.match(squash(cells[0])) if len(cells) == 2 else None
+        if m is None:
+            return None
+        labels.append(m.group("label").replace(" ", ""))
+        values.append(cells[1])
+    if len(labels) < 3 or len(set(labels)) < len(labels):
+        return None
+    return Grid([labels, values], [[False] * len(labels)] * 2, grid.sheet, grid.file, grid.docx, card=True)
 
 
 def check_openable(path: Path, suffixes: tuple[str, ...]) -> bytes:
@@ -124,7 +149,7 @@ def read_docx(path: Path) -> WordDocument:
     return WordDocument(blocks, find_title(before_table))
 
 
-_NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[.、．])")
+_NUMBERED = re.compile(rf"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|\d+[{DOTS}、])")
 _DOC_TYPE = re.compile(r"(方案|通知|意见|清单|分工表|分解表|任务表|计划|要点|办法|决定|责任分解|分工)$")
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from ..text import clean, column_letter, squash
 from ..vocab import Role
 from .columns import Columns, Header, note_row
-from .raw import RawTask, numbering, task_levels
+from .raw import DOTS, RawTask, numbering, task_levels
 from .tables import Grid
 
 _DITTO = re.compile(r"^\s*同上\s*[。.]?\s*$")
-_TEXT_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.、．](?!\d)\s*")
+_TEXT_NUMBER = re.compile(rf"^\s*(\d{{1,3}})\s*[{DOTS}、](?!\d)\s*")
 
 
 _BUSY = ("lead", "support", "more", "deadline")

@@ -379,7 +379,10 @@ def due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
     asked instead. Tasks whose 完成时限 was not read (`unread_deadlines`) are said in one
     sentence; what is said of the rest is said of the tasks with a 完成时限 read."""
     if not has_deadlines(tasks):
-        return "各项任务均未明确完成时限，请各责任单位对照任务目标持续推进，按月如实报送工作进展。"
+        # 各项…均 of one task reads wrong, as 均 of one unit did (广州 2023's one card; QA265)
+        which = "该项任务未" if len(tasks) == 1 else "各项任务均未"
+        who = "责任单位" if c.unit_total == 1 else "各责任单位"
+        return f"{which}明确完成时限，请{who}对照任务目标持续推进，按月如实报送工作进展。"
     unread = unread_deadlines(tasks)
     not_judged = unread_text(unread, "到期", ask=True) if unread else ""
     if c.due_next:

@@ -58,6 +58,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "guangdong_wsjkw_zwgk_2021.xlsx": ("guangdong_wsjkw_zwgk_2021", "xlsx", {}),
     "sizhoutou_zdgz_2024.xlsx": ("sizhoutou_zdgz_2024", "xlsx", {"title": "泗洲头镇2024年度重点工作计划二季度执行情况"}),
     "jingzhou_zwgk_2022.docx": ("jingzhou_zwgk_2022", "docx", {}),
+    "guangzhou_zdgz_2023.docx": ("guangzhou_zdgz_2023", "docx", {}),
+    "prose_anhui_zdgz_2022.docx": ("anhui_zdgz_2022", "docx", {}),
     "prose_caidian_2023.docx": ("caidian_2023", "docx", {}),
     "prose_jiayu_2021.docx": ("jiayu_2021", "docx", {}),
     "prose_lishan_2023.docx": ("lishan_2023", "docx", {}),
