@@ -284,6 +284,7 @@ def test_a_version_11_ledger_with_a_partly_refused_form_sends_only_to_the_correc
         conn.execute("DROP TABLE time_answers")  # (migration 16, QA216)
         conn.execute("DROP TABLE weak_times")  # (migration 17, QA234)
         conn.execute("DROP TABLE mail_fetch_runs")  # (migration 18, QA277)
+        conn.execute("DROP TABLE outputs")  # (migration 19, QA313)
         conn.execute("PRAGMA user_version = 11")
     conn.close()
     give_emails(ws, {"市民政局": f"{address(1)}；{address(6)}"})

@@ -115,8 +115,10 @@ def temp_folder(near: Path, label: str = "work") -> Iterator[Path]:
         shutil.rmtree(made, ignore_errors=True)
 
 
-def atomic_write(path: Path, write) -> Path:
-    """Run ``write(tmp_path)`` then move the result onto ``path`` in one step."""
+def atomic_write(path: Path, write, before=None) -> Path:
+    """Run ``write(tmp_path)`` then move the result onto ``path`` in one step; ``before(tmp_path)``,
+    if given, runs between the two (`office_edits` keeps the office's version of ``path`` there:
+    the new bytes are known, the old file not yet replaced)."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -124,9 +126,16 @@ def atomic_write(path: Path, write) -> Path:
         raise _fault(exc, path.parent) from exc
     check_writable(path)
     tmp: Path | None = None
+    said: errors.DubanError | None = None  # `before`'s own line, passed on as it is
     try:
         tmp = temp_file(path, path.suffix)
         write(tmp)
+        if before is not None:
+            try:
+                before(tmp)
+            except errors.DubanError as exc:
+                said = exc
+                raise
         # mkstemp makes the file private; give it the mode an ordinary save would.
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else _default_mode())
         replace(tmp, path)
@@ -137,6 +146,8 @@ def atomic_write(path: Path, write) -> Path:
             raise OutputLocked(f"无法写入“{path.name}”：文件正被其他程序打开，请关闭后重试。") from exc
         raise _fault(exc, path.parent) from exc
     except Exception as exc:
+        if exc is said:
+            raise
         fault = errors.os_fault(exc, path, op="write")
         if fault is None:
             raise

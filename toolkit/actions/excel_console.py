@@ -93,7 +93,7 @@ def _act(ws: Workspace, action: str, period: Period) -> tuple[str, list[str]]:
         merged = merge(ws, period)
         # while some deadline has not passed, those past it and those not apart (`missing_counts`)
         missing = "，".join(f"{label} {n} 个单位" for label, n in merged.consolidation.missing_counts())
-        notes = merged.consolidation.office_notes()
+        notes = ([merged.kept.line] if merged.kept else []) + merged.consolidation.office_notes()
         # a W206 file collect spoke of that `disputed_notes` asks about opens with the same words:
         # the office's fuller line (who stands 未报送, the command that answers) says it once
         disputed = [f"请核实：{name}：{message}" for name, message in collected.disputed

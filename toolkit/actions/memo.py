@@ -11,11 +11,12 @@ from pathlib import Path
 from .. import errors, office
 from ..consolidate import Consolidation, consolidate
 from ..dates import cn_date
-from ..files import atomic_write, lock_files, replace, temp_folder
+from ..files import lock_files, replace, temp_folder
 from ..ledger.answers import office_time
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
+from ..office_edits import Kept, write_output
 from ..period import Period
 from ..text import first_of
 from ..vocab import Outcome, UnitState
@@ -40,13 +41,17 @@ class MemoResult:
     notes: list[str] = field(default_factory=list)
     #: what the office is told that asks nothing of it (`Consolidation.told`): said, no warning
     told: list[str] = field(default_factory=list)
+    #: the office's edited 通报, kept beside the new one before it was written (`office_edits`)
+    kept: Kept | None = None
 
     @property
     def warnings(self) -> list[str]:
-        """What the coordinator must put right before the memo goes out, in Chinese."""
+        """What the coordinator must put right before the memo goes out, in Chinese: first, its
+        edits kept aside (the new 通报 lacks them: not fit to go out until copied in)."""
+        kept = [self.kept.line] if self.kept else []
         if self.context.organiser:
-            return list(self.notes)
-        return ["通报没有落款：没有设置督办单位。请在 duban.toml 的 organiser 中填写"
+            return kept + self.notes
+        return [*kept, "通报没有落款：没有设置督办单位。请在 duban.toml 的 organiser 中填写"
                 "（如 organiser = \"某某县人民政府办公室\"），再重新生成通报。", *self.notes]
 
 
@@ -76,9 +81,9 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     name = memo_filename(cons)
     if fmt == "md":
         text = render_markdown(ctx)
-        path = atomic_write(folder / (Path(name).stem + ".md"),
-                            lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        return MemoResult(path, None, "", ctx, cons.office_notes() + _memo_notes(ws, cons), cons.told())
+        path = folder / (Path(name).stem + ".md")
+        kept = write_output(ws, path, lambda tmp: tmp.write_text(text, encoding="utf-8"), "通报")
+        return MemoResult(path, None, "", ctx, cons.office_notes() + _memo_notes(ws, cons), cons.told(), kept)
 
     try:
         key = scan_key(template.read_bytes())
@@ -86,11 +91,12 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         raise (errors.os_fault(exc, template, op="read")
                or errors.BadTemplate(f"无法读取通报模板“{template}”。")) from exc
     scanned = _last_clean_scan(ws) == key
-    path = atomic_write(folder / name, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned))
+    path = folder / name
+    kept = write_output(ws, path, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned), "通报")
     if not scanned:
         _remember_clean_scan(ws, key)
     result = MemoResult(path, None, "", ctx, cons.office_notes() + _one_due_note(ctx, template)
-                        + _memo_notes(ws, cons), cons.told())
+                        + _memo_notes(ws, cons), cons.told(), kept)
     return add_pdf(result) if pdf else result
 
 

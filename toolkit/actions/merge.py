@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..consolidate import Consolidation, consolidate
+from ..office_edits import Kept, write_output
 from ..period import Period
 from ..style import load_style
-from ..summary_book import write_workbook
+from ..summary_book import build_summary_workbook
 from ..workspace import MERGED, Workspace, refuse_if_nothing_received
 
 log = logging.getLogger("duban")
@@ -25,6 +26,8 @@ class MergeResult:
 
     path: Path
     consolidation: Consolidation
+    #: the office's edited 汇总表, kept beside the new one before it was written (`office_edits`)
+    kept: Kept | None = None
 
 
 def merge(ws: Workspace, period: Period | None = None, consolidation: Consolidation | None = None
@@ -37,6 +40,6 @@ def merge(ws: Workspace, period: Period | None = None, consolidation: Consolidat
         refuse_if_nothing_received(ws, period, "merge")
     cons = consolidation or consolidate(ws, period)
     path = merged_path(ws, cons.period)
-    write_workbook(cons, path, load_style(ws.template("样式.toml")))
+    kept = write_output(ws, path, build_summary_workbook(cons, load_style(ws.template("样式.toml"))).save, "汇总表")
     log.info("汇总完成：%s，任务 %d 项，单位 %d 个", path, len(cons.tasks), len(cons.units))
-    return MergeResult(path, cons)
+    return MergeResult(path, cons, kept)

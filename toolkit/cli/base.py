@@ -411,6 +411,14 @@ def echo(state: State, text: str = "", **style) -> None:
         click.secho(text, **style) if style else click.echo(text)
 
 
+def echo_kept(state: State, kept) -> None:
+    """The office's edited 汇总表 (or 通报) kept beside the new one (`office_edits.Kept`): with the
+    warnings, seen under -q too; exit 1, the new file lacks the office's edits until copied in."""
+    if kept is not None:
+        click.secho(kept.line, fg="yellow", err=True)
+        state.exit_code = max(state.exit_code or 0, 1)
+
+
 def format_issue(i: Issue) -> str:
     where = " ".join(x for x in (i.file, i.location) if x)
     return f"  [{i.severity} {i.code}] {where}：{i.message}" if where else \

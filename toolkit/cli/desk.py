@@ -21,6 +21,7 @@ from .base import (
     _parse_date_option,
     cli,
     echo,
+    echo_kept,
     pass_state,
     period_option,
 )
@@ -291,10 +292,12 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
     if merged is not None and not walk.recorded and not walk.undone:
         echo(state, f"此前记录的 {questions.unmerged} 项核实结果尚未写入汇总表（上次核实中途停止，或汇总没有完成），"
                     f"汇总表已按核实结果重新生成：{merged.path}")
+        echo_kept(state, merged.kept)
         echo(state, "如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），使通报与核实结果一致。",
              fg="yellow")
     elif merged is not None:
         echo(state, f"汇总表已按核实结果重新生成：{merged.path}")
+        echo_kept(state, merged.kept)
         if walk.changed:
             echo(state, "有单位的报送状态因核实而改变。如已生成通报，请重新生成（双击“3-生成通报”或运行 duban memo），"
                         "使通报与核实结果一致。", fg="yellow")

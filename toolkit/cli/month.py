@@ -23,6 +23,7 @@ from .base import (
     _parse_date_option,
     cli,
     echo,
+    echo_kept,
     force_option,
     pass_state,
     period_option,
@@ -80,6 +81,7 @@ def collect(state: State, period: str | None, received, fetch: bool, then_merge:
     if merged is not None:
         _echo_figures(state, merged.consolidation, notes)
         echo(state, f"汇总表：{merged.path}")
+        echo_kept(state, merged.kept)
 
 
 def _echo_collected(state: State, ws, fetched, result, said: frozenset[str] = frozenset(),
@@ -276,6 +278,7 @@ def merge_cmd(state: State, period: str | None, force: bool) -> None:
         result = _action("merge").merge(ws, _issued(ws, period, force))
     _echo_figures(state, result.consolidation)
     echo(state, f"汇总表：{result.path}")
+    echo_kept(state, result.kept)
 
 
 def _echo_not_issued(state: State, cons) -> None:
@@ -617,6 +620,7 @@ def _echo_run(state: State, result) -> None:
     _echo_evidence(state, c, frozenset(notes), result.period)
     _echo_office_notes(state, cons, "  ", notes, told)
     echo(state, f"汇总表：{result.merged.path}")
+    echo_kept(state, result.merged.kept)
     if result.memo is not None:
         echo(state, f"通报：{result.memo.path}")
         _echo_memo_warnings(state, result.memo, frozenset(notes + told))

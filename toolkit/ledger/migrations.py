@@ -222,6 +222,13 @@ CREATE TABLE mail_fetch_runs (
     problem TEXT NOT NULL DEFAULT ''        -- why it stopped before the end, in Chinese
 );
 """))
+MIGRATIONS.append((19, "what duban last wrote at each 通报 and 汇总表: one that differs was edited since", """
+CREATE TABLE outputs (
+    path TEXT PRIMARY KEY,          -- relative to the workspace root, '/'-separated
+    sha256 TEXT NOT NULL,           -- of the bytes duban wrote there last
+    written_at TEXT NOT NULL
+);
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

@@ -1,0 +1,196 @@
+"""The office's edits to a file duban writes again: the 通报 and the 汇总表.
+
+The office opens the 通报 in Word or WPS and polishes it (a paragraph, a leader's name), may
+annotate the 汇总表; then a late return comes and 2-收取并汇总 / 3-生成通报 run again. Both
+files were rewritten and the edits were gone without a word. Now every write of them goes
+through `write_output`, which remembers the sha256 of what it wrote (the ledger's ``outputs``,
+`ledger.outputs`). Before writing one again, a file on disk that is neither what duban last
+wrote there nor what it is about to write is kept beside it, under its name and the time it
+was saved: ``关于…的通报（修改稿，12月6日14时05分保存）.docx``; `Kept.line` says so, naming
+both files. A copy is never overwritten: the same version kept already is not kept twice; a
+later edit gets a name of its own.
+
+A file duban has no record of (written before version 19, or its record lost) may hold the
+office's edits or none: it is kept all the same when it differs from the new one, as ``旧版``
+and said so, once (the rewrite is recorded). Keeping a copy too many costs a file; a lost
+edit is a leader's name missing from a 通报 that went out. It differs unless its parts are the
+new file's (`_same_parts`): the same data made again, only the save times inside changed.
+
+A copy that cannot be made (a read-only folder, a full disk) stops the write: the office's
+file stays as it was, and the line says why (`errors.os_fault`'s words). The record is
+best-effort: when the ledger cannot take it, the next write finds no record, and keeps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import itertools
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import errors
+from .files import atomic_write
+from .ledger import Ledger
+from .ledger.outputs import last_written, record_written
+from .workspace import Workspace
+
+#: bytes a kept copy's name may take: the 通报's own name is at most about 190 (`memo_filename`),
+#: and LibreOffice's ".~lock.<name>#" beside it must stay within the file system's 255
+_NAME_BYTES = 240
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The office's version of ``path``, kept at ``copy`` before ``path`` was written again."""
+
+    what: str       # 通报, 汇总表
+    path: Path      # the file written now
+    copy: Path      # the office's version, kept
+    known: bool     # True: duban's record says it was changed since written; False: no record
+
+    @property
+    def line(self) -> str:
+        """What the command says, naming both files."""
+        if self.known:
+            return (f"{self.what}已按最新数据重新生成；您修改过的旧版本已另存为“{self.copy.name}”，"
+                    f"请把修改抄到新{self.what}“{self.path.name}”中。")
+        return (f"{self.what}已按最新数据重新生成；原有的{self.what}没有生成记录（升级前生成），无法判断是否修改过，"
+                f"已另存为“{self.copy.name}”，如有修改请抄到新{self.what}“{self.path.name}”中。")
+
+
+def write_output(ws: Workspace, path: Path, write: Callable[[Path], object], what: str) -> Kept | None:
+    """`files.atomic_write` of ``path``, keeping the office's version first (see the module
+    doc); what was kept, or None."""
+    path = Path(path)
+    where = path.relative_to(ws.root).as_posix() if path.is_relative_to(ws.root) else str(path)
+    recorded = _recorded(ws, where)
+    kept: list[Kept] = []
+    new: list[str] = []
+
+    def keep(tmp: Path) -> None:
+        new.append(_sha256(tmp))
+        copy = _keep(ws, path, recorded, tmp, new[0], what)
+        if copy is not None:
+            kept.append(Kept(what, path, copy, recorded is not None))
+
+    atomic_write(path, write, before=keep)
+    _record(ws, where, new[0])
+    return kept[0] if kept else None
+
+
+def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, what: str) -> Path | None:
+    """Copy ``path`` beside itself unless it is missing, duban's own (``recorded``) or the
+    same as the new file (``tmp``, of sha256 ``new``); where it went."""
+    try:
+        old = _sha256(path)
+        stamp = path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # one that cannot be read is not replaced unseen
+        raise (errors.os_fault(exc, path, op="read") or errors.SystemFault(f"无法读取“{path}”。")) from exc
+    if old in (recorded, new) or (recorded is None and _same_parts(path, tmp)):
+        return None
+    try:
+        saved = dt.datetime.fromtimestamp(stamp, ws.tz)
+    except (OverflowError, ValueError, OSError):  # a time stamp no calendar has: when it is kept
+        saved = ws.now()
+    # no strftime: a format with Chinese in it is the locale's business on Windows
+    label = (f"{'修改稿' if recorded is not None else '旧版'}，"
+             f"{saved.month}月{saved.day}日{saved.hour:02d}时{saved.minute:02d}分保存")
+    for n in itertools.count(1):  # a kept copy is never overwritten
+        copy = _named(path, label + (f"，{n}" if n > 1 else ""))
+        if not os.path.lexists(copy):
+            break
+        if _same(copy, old):  # kept by an earlier run that then could not write
+            return copy
+    try:
+        atomic_write(copy, lambda tmp: _copy(path, tmp))
+    except errors.DubanError as exc:
+        fault = type(exc) if isinstance(exc, errors.SystemFault) else errors.SystemFault
+        whose = "您修改过的" if recorded is not None else "原有的"
+        raise fault(f"{whose}{what}“{path.name}”原样保留，没有重新生成：重新生成前要先把它另存一份，"
+                    f"但{exc.message}") from exc
+    with contextlib.suppress(OSError):  # the time the office saved it, as its name says
+        os.utime(copy, (stamp, stamp))
+    return copy
+
+
+def _same_parts(old: Path, new: Path) -> bool:
+    """Whether two .docx or .xlsx packages hold the same parts but the one that says when
+    each was saved: a 通报 made again from the same data differs from the last only in its
+    zip entries' times and ``docProps/core.xml``. What tells a file with no record (the module
+    doc) that is the new one over again: nothing to keep."""
+    import zipfile  # deferred: only a file with no record needs it
+
+    def parts(path: Path) -> dict[str, bytes]:
+        with zipfile.ZipFile(path) as z:
+            return {i.filename: z.read(i) for i in z.infolist() if i.filename != "docProps/core.xml"}
+
+    try:
+        return parts(old) == parts(new)
+    except (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile,
+            zipfile.LargeZipFile):  # not a package (.md), or a broken one
+        return False
+
+
+def _named(path: Path, label: str) -> Path:
+    """``path`` with ``（label）`` after its stem, the stem cut to keep the name short enough."""
+    stem, tail = path.stem, f"（{label}）{path.suffix}"
+    while len((stem + tail).encode()) > _NAME_BYTES and len(stem) > 1:
+        stem = stem[:-1]
+    return path.with_name(stem + tail)
+
+
+def _copy(source: Path, target: Path) -> None:
+    import shutil  # deferred: only a kept copy needs it
+
+    shutil.copyfile(source, target)
+
+
+def _same(path: Path, sha256: str) -> bool:
+    try:
+        return _sha256(path) == sha256
+    except OSError:
+        return False
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()  # a 通报 or 汇总表: a few MB at most
+
+
+def _ledger(ws: Workspace):
+    """The workspace's ledger for writing, or None where there is none yet: a ledger made
+    here would hide `Workspace.check_ledger`'s refusal of a folder copied without ``.duban``."""
+    try:
+        if ws.ledger_path.stat().st_size == 0:
+            return None
+    except OSError:
+        return None
+    return Ledger(ws.ledger_path)
+
+
+def _recorded(ws: Workspace, where: str) -> str | None:
+    """The sha256 duban last wrote at ``where``; None: no record, or no ledger to read it from."""
+    try:
+        ledger = _ledger(ws)
+        if ledger is None:
+            return None
+        with ledger:
+            return last_written(ledger.conn, where)
+    except (sqlite3.Error, OSError, errors.DubanError):
+        return None
+
+
+def _record(ws: Workspace, where: str, sha256: str) -> None:
+    """Remember what was written at ``where``; not remembered, the next write keeps a copy
+    (the module doc)."""
+    with contextlib.suppress(sqlite3.Error, OSError, errors.DubanError):
+        ledger = _ledger(ws)
+        if ledger is not None:
+            with ledger:
+                record_written(ledger.conn, where, sha256)
