@@ -218,7 +218,8 @@ _REPLY_SUBJECT = re.compile(r"\s*(?:回复|答复|回覆|re|aw|sv)\s*[:：]", re
 def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
                 asked: Callable[[str, Period, dt.datetime], bool],
                 exempt: Callable[[str, Period, dt.datetime], bool] | None = None,
-                due: Callable[[Period], dt.date] | None = None) -> list[tuple[str, str]]:
+                due: Callable[[Period], dt.date] | None = None,
+                owes: Callable[[str, Period], bool] | None = None) -> list[tuple[str, str]]:
     """Refuse as E202 (期次不符), filed under the month it names, a return on last month's form
     that its file name, archive path, mail subject or 填报期 cell says is a later month's
     (`later_month_named`) whose form its unit was issued before the file was sent (``asked``,
@@ -233,7 +234,11 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     progress could not yet be reported. A unit's own deadline would not do: given 31 July for
     June, its June file with July's progress mailed on 30 July replaced its June return and
     left July 未报送 (QA195).
-    The screen line for the office (``name``: the file), none when nothing was refused."""
+    Not yet issued that month's form, a unit that had reported the form's month (``owes``:
+    `EarlierMonths.owes`) is asked about, not refused: 市交通运输局 mailed July's progress on
+    15 July, before July's issue, on its June form named 2022年7月…; taken silently as a June
+    重报, it put July's words into the June 汇总表 and 通报 (QA315).
+    The screen line for the office (``name``: the file), none when nothing was refused or asked."""
     if rep.period_by != "_meta" or not rep.unit or rep.outcome == Outcome.UNREADABLE:
         return []
     # the 填报期 cell printed with the form says its month: only typed over is it the clerk's word
@@ -254,14 +259,19 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     # exempt for that month (本期免报, no form: `was_exempt`), the unit still meant it, not a June
     # 重报: taken as June's, it replaced the June return the 通报 published with July's words
     free = not asked(rep.unit, later, received)
-    if free and not (exempt and exempt(rep.unit, later, received)):
-        return []
-    rep.issues.append(make_issue("E202", found=rep.period.label, expected=later.label, file=rep.file,
-                                 sheet=rep.sheet))
-    form, rep.period = rep.period, later
     said = "、".join(w for w, months in (("文件名", months_named(names, received)),
                                          ("邮件主题", months_named(subject, received)), ("填报期", typed))
                      if later in months)
+    if free and not (exempt and exempt(rep.unit, later, received)):
+        if owes is None or owes(rep.unit, rep.period):
+            return []  # a month it owes: its 补报, whatever month the clerk wrote (东城街道7月进展 on 8 July)
+        return [(name, f"{rep.unit}用{rep.period.label}的填报表报送，{said}写的是{later.label}，该单位尚未收到"
+                       f"{later.label}的填报表：已登记为{rep.period.label}的报送，重新汇总{rep.period.label}时替代此前"
+                       f"采纳的一份；如果填的是{later.label}的进展，请该单位重新报送{rep.period.label}的进展，"
+                       f"{later.label}的进展用{later.label}下发的填报表报送")]
+    rep.issues.append(make_issue("E202", found=rep.period.label, expected=later.label, file=rep.file,
+                                 sheet=rep.sheet))
+    form, rep.period = rep.period, later
     if free:
         done = f"已记入{later.label}（期次不符，不采纳）"
         then = f"该单位{later.label}本期免报，无需重报，不发反馈邮件，其{form.label}的报送不变"

@@ -290,10 +290,10 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 # and said (`elsewhere`); refused as June's, June named the unit 退回待改 for
                 # nothing it sent and July 未报送 (QA170)
                 rep.issues = [i for i in rep.issues if i.code != "E202"]
-            if not expected or refiled:
-                # last month's form sent as a later month's: refused for that month
+            if not expected or refiled:  # last month's form sent as a later month's: refused there
                 result.disputed += meant_later(rep, it.name, it.hints, it.received_at, months.was_asked,
-                                               months.was_exempt, lambda p: ws.due(p, ledger.issued_due(p)))
+                                               months.was_exempt, lambda p: ws.due(p, ledger.issued_due(p)),
+                                               months.owes)
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
                 rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period)))
             if expected and not refiled and any(i.code == "E202" for i in rep.issues):
