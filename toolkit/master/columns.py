@@ -34,7 +34,8 @@ ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("note", r"^备注$|^说明$"),
     # How the work went (工作进展, 进展情况、存在问题及下一步工作建议 on 广州 2023's cards): no role,
     # read by nothing (M115). Its 工作 made it a task column, and the progress the task's text.
-    ("progress", r"进展|(落实|推进|完成|执行|办理)情况|存在(的)?问题|下一步"),
+    # Not the progress a plan asks for (进展目标, 工作进展要求: QA317).
+    ("progress", r"进展(?!目标|要求)|(落实|推进|完成|执行|办理)情况|存在(的)?问题|下一步"),
     # A quarter's, month's or stage's plan (工作任务安排/第二季度, 一季度, 2024年6月工作安排): a
     # stage of the task, kept in its note (see plan_columns). Matched as a task column before,
     # it took the task's text and pushed the task's name (重点工作) up into a heading.
@@ -69,9 +70,28 @@ def role_of(label: str) -> str | None:
     both = _UNITS_AND_PEOPLE.match(k)
     if both and role_of(both.group("units")) in UNIT_ROLES:
         return role_of(both.group("units"))
+    role = _role_of(k)
+    if role == "progress":  # as unknown as an unknown header, unless it holds the task too
+        return None if _progress_only(k) else _role_of(k, progress=False)
+    return role
+
+
+# 工作任务及推进情况, 存在问题及整改措施 (QA317): a column of the task's text with its progress
+# or its problem beside it holds the task, read as before progress had a role.
+_BESIDE = re.compile(r"以及|及|和|与|、|并")
+_PROGRESS = dict(ROLE_PATTERNS)["progress"]
+
+
+def _progress_only(k: str) -> bool:
+    """Whether a header naming progress names no task text beside it (进展情况、存在问题及下一步工作建议)."""
+    return not any(_role_of(part, progress=False) in ("name", "content", "task")
+                   for part in _BESIDE.split(k) if not re.search(_PROGRESS, part))
+
+
+def _role_of(k: str, progress: bool = True) -> str | None:
     for role, pattern in ROLE_PATTERNS:
-        if re.search(pattern, k):
-            return None if role == "progress" else role  # progress: as unknown as an unknown header
+        if (progress or role != "progress") and re.search(pattern, k):
+            return role
     return None
 
 
