@@ -134,7 +134,8 @@ def test_an_annotated_summary_is_kept_beside_the_new_one(month, run):
     again = run(["merge"], cwd=month.root)
     kept = f"{SUMMARY}（修改稿，7月8日14时05分保存）.xlsx"
     assert again.stderr.splitlines()[-1] == (
-        f"汇总表已按最新数据重新生成；您修改过的旧版本已另存为“{kept}”，请把修改抄到新汇总表“{SUMMARY}.xlsx”中。")
+        f"汇总表已按最新数据重新生成；原汇总表生成后在 Excel/WPS 中保存过，已另存为“{kept}”，"
+        f"如有修改请抄到新汇总表“{SUMMARY}.xlsx”中。")
     assert again.exit_code == 1
     assert (_merged_dir(month) / kept).read_bytes() == edited
     assert again.stdout == first.stdout
@@ -209,7 +210,7 @@ def test_a_read_only_folder_while_keeping_the_copy_leaves_the_office_file_alone(
     monkeypatch.setattr(files.os, "replace", real)
     assert again.exit_code == 2
     assert again.stderr.splitlines()[-1] == (
-        f"错误：您修改过的汇总表“{book.name}”原样保留，没有重新生成：重新生成前要先把它另存一份，"
+        f"错误：原有的汇总表“{book.name}”原样保留，没有重新生成：重新生成前要先把它另存一份，"
         f"但没有写入权限：“{book.parent}”。请检查该文件或文件夹是否只读、是否有修改权限，改正后重新运行。")
     assert book.read_bytes() == edited and _names(_merged_dir(month)) == [book.name]
 
@@ -269,8 +270,8 @@ def test_run_keeps_both_files_the_office_edited_and_says_each(month, run, make_r
     kept_memo = _kept_memo("修改稿，7月8日14时05分保存")
     assert again.exit_code == 1
     err = again.stderr.splitlines()
-    assert err[0] == (f"汇总表已按最新数据重新生成；您修改过的旧版本已另存为“{kept_book}”，"
-                      f"请把修改抄到新汇总表“{SUMMARY}.xlsx”中。")
+    assert err[0] == (f"汇总表已按最新数据重新生成；原汇总表生成后在 Excel/WPS 中保存过，已另存为“{kept_book}”，"
+                      f"如有修改请抄到新汇总表“{SUMMARY}.xlsx”中。")
     assert err[1] == _memo_line(kept_memo)
     assert (_merged_dir(month) / kept_book).read_bytes() == edited_book
     assert (_memo_dir(month) / kept_memo).read_bytes() == edited_memo
@@ -290,7 +291,7 @@ def test_collect_merge_says_the_summary_kept(month, run, make_return):
     again = run(["collect", "--merge"], cwd=month.root)
     kept = f"{SUMMARY}（修改稿，7月8日14时05分保存）.xlsx"
     assert again.exit_code == 1
-    assert again.stderr.splitlines()[-1] == (f"汇总表已按最新数据重新生成；您修改过的旧版本已另存为“{kept}”，"
-                                             f"请把修改抄到新汇总表“{SUMMARY}.xlsx”中。")
+    assert again.stderr.splitlines()[-1] == (f"汇总表已按最新数据重新生成；原汇总表生成后在 Excel/WPS 中保存过，"
+                                             f"已另存为“{kept}”，如有修改请抄到新汇总表“{SUMMARY}.xlsx”中。")
     assert again.stdout.splitlines()[-1] == f"汇总表：{book}"
     assert (_merged_dir(month) / kept).read_bytes() == edited

@@ -20,6 +20,7 @@ from .evidence import from_timestamp
 from .issued_month import EarlierMonths
 from .ledger import Ledger, Receipt, store
 from .master import Master
+from .office_edits import is_kept_copy
 from .on_time import reply_date, timeliness, unit_due
 from .period import Period
 from .report import Report, make_issue
@@ -45,7 +46,7 @@ def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
     times = []
     with contextlib.suppress(OSError):
         for p in folder.glob("*.xlsx"):
-            if not p.name.startswith((".", "~")):
+            if not p.name.startswith((".", "~")) and not is_kept_copy(p):  # saved by the office
                 times.append(p.stat().st_mtime)
     return from_timestamp(max(times), ws.tz) if times else None
 

@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import itertools
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ from .workspace import Workspace
 #: bytes a kept copy's name may take: the 通报's own name is at most about 190 (`memo_filename`),
 #: and LibreOffice's ".~lock.<name>#" beside it must stay within the file system's 255
 _NAME_BYTES = 240
+#: a kept copy's name (`_named`): what `duban open` and `after_merge.merged_at` pass over, the
+#: office having saved it after the new file was written (Excel asks on closing it)
+_KEPT = re.compile(r".+（(?:修改稿|旧版)，\d{1,2}月\d{1,2}日\d{2}时\d{2}分保存(?:，\d+)?）\.\w+")
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,11 @@ class Kept:
     @property
     def line(self) -> str:
         """What the command says, naming both files."""
+        if self.known and self.path.suffix == ".xlsx":
+            # saved, not surely edited: Excel recalculates duban's workbook on opening and asks
+            # to save it on closing, unchanged; "您修改过的" puzzled an office that only looked
+            return (f"{self.what}已按最新数据重新生成；原{self.what}生成后在 Excel/WPS 中保存过，"
+                    f"已另存为“{self.copy.name}”，如有修改请抄到新{self.what}“{self.path.name}”中。")
         if self.known:
             return (f"{self.what}已按最新数据重新生成；您修改过的旧版本已另存为“{self.copy.name}”，"
                     f"请把修改抄到新{self.what}“{self.path.name}”中。")
@@ -81,6 +90,11 @@ def write_output(ws: Workspace, path: Path, write: Callable[[Path], object], wha
     atomic_write(path, write, before=keep)
     _record(ws, where, new[0])
     return kept[0] if kept else None
+
+
+def is_kept_copy(path: Path | str) -> bool:
+    """Whether ``path`` is named as a copy `write_output` kept, not as the file duban writes."""
+    return bool(_KEPT.fullmatch(Path(path).name))
 
 
 def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, what: str) -> Path | None:
@@ -112,7 +126,7 @@ def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, 
         atomic_write(copy, lambda tmp: _copy(path, tmp))
     except errors.DubanError as exc:
         fault = type(exc) if isinstance(exc, errors.SystemFault) else errors.SystemFault
-        whose = "您修改过的" if recorded is not None else "原有的"
+        whose = "您修改过的" if recorded is not None and path.suffix != ".xlsx" else "原有的"  # `Kept.line`
         raise fault(f"{whose}{what}“{path.name}”原样保留，没有重新生成：重新生成前要先把它另存一份，"
                     f"但{exc.message}") from exc
     with contextlib.suppress(OSError):  # the time the office saved it, as its name says

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .. import errors
+from ..office_edits import is_kept_copy
 from ..period import Period
 from ..workspace import FEEDBACK, INBOX, ISSUED, MEMOS, MERGED, Workspace
 
@@ -42,7 +43,8 @@ def find_output(ws: Workspace, what: str = "文件夹", period: str | Period | N
             made, how = (("汇总表", "duban merge（或双击“2-收取并汇总”）") if stage == MERGED
                          else ("通报", "duban memo（或双击“3-生成通报”）"))
             raise errors.NothingToDo(f"还没有生成过{made}。请先运行 {how}。")
-        return max(files, key=lambda p: p.stat().st_mtime)
+        # the office's version kept beside it (`office_edits`) is not the 通报, though saved later
+        return max(files, key=lambda p: (not is_kept_copy(p), p.stat().st_mtime))
     if not base.exists():
         raise errors.NothingToDo(f"文件夹“{base}”还不存在。")
     return base
