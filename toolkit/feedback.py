@@ -132,6 +132,8 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
             return f"{get_column_letter(col_of[f])}{FIRST_ROW - 1}" if f else ""
         if issue.cell in label_at:
             return values_at.get(label_at[issue.cell], "")
+        if issue.cell in values_at.values():  # W509 names the cell the layout shows (D3), not B3
+            return issue.cell
         r = row_of.get(issue.task)
         if r is None:
             return ""

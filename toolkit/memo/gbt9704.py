@@ -169,9 +169,10 @@ def cell_lines(text: str, chars: float = LEVEL1_NAME_CHARS) -> str:
 def signature_pads(organiser: str, date_text: str) -> tuple[str, str]:
     """Leading full-width spaces placing 落款 per GB/T 9704 7.3.5.2 (no seal): the organiser
     ends two characters from the right; the date starts two characters right of the
-    organiser's first character, or ends two from the right if it is the longer one."""
+    organiser's first character, or ends two from the right if it is the longer one. Unsigned
+    (no organiser set yet), the date still ends two from the right, not at the left margin."""
     if not organiser:
-        return "", ""
+        return "", _IDEOGRAPHIC_SPACE * max(0, math.floor(CHARS - 2 - text_width(date_text, BODY_ALNUM)))
     org_start = CHARS - 2 - text_width(organiser, BODY_ALNUM)
     date_start = org_start + 2
     if date_start + text_width(date_text, BODY_ALNUM) > CHARS - 2:
