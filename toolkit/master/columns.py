@@ -32,6 +32,11 @@ ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("lead", r"牵头|主要负责|主责|主办|责任单位|责任部门|责任科室|责任股室|责任处室|责任主体|负责单位|负责部门"
              r"|实施单位|承办单位|指导部门|责任分工|部门分工|单位分工"),  # 部门分工: 广东省 plans
     ("note", r"^备注$|^说明$"),
+    # What a 整改清单 asks to be put right (存在问题, 反馈问题, 问题描述): the task's name where a
+    # 整改 column holds its measures (see `_rectification`), else read by nothing, as a
+    # progress report's 存在问题 is. Read by nothing before, the problem was lost (QA318).
+    ("problem", r"^(巡[视察]|审计|督查|检查|反馈|发现|查出|存在|主要|突出|具体)*的?"
+                r"问题(描述|清单|表现|内容|事项|具体表现|名称)?$"),
     # How the work went (工作进展, 进展情况、存在问题及下一步工作建议 on 广州 2023's cards): no role,
     # read by nothing (M115). Its 工作 made it a task column, and the progress the task's text.
     # Not the progress a plan asks for (进展目标, 工作进展要求: QA317).
@@ -229,7 +234,7 @@ def find_header(grid: Grid) -> tuple[Header | None, str]:
     """The header of a task table in ``grid``, or None and what it lacks (for the refusal)."""
     missing = ""
     for start, end, labels in header_candidates(grid):
-        roles = [role_of(lab) for lab in labels]
+        roles = _rectification(labels, [role_of(lab) for lab in labels])
         has_unit = any(r in UNIT_ROLES for r in roles)
         has_text = any(r in TEXT_ROLES or _stage_text(lab, r) for lab, r in zip(labels, roles))
         if has_unit and has_text:
@@ -242,6 +247,24 @@ def find_header(grid: Grid) -> tuple[Header | None, str]:
             lacks = ROLE_WORDS["unit"] if not has_unit else ROLE_WORDS["text"]
             missing = f"表头有{printed}，但没有{lacks}"
     return None, missing
+
+
+# 整改措施, 下一步整改措施, 整改目标: what a 整改清单 does about each problem.
+_MEASURES = re.compile(r"整改(措施|举措|任务|要求|目标|内容|方案|事项)")
+
+
+def _rectification(labels: list[str], roles: list[str | None]) -> list[str | None]:
+    """A 整改清单's roles (存在问题 | 整改措施 | 责任单位 | 整改时限): the problem is what the task is,
+    its name; the measures its text. A 下一步整改措施 (a header of progress) is the text where the
+    table has no other. Without a measures column a problem column is read by nothing."""
+    roles = list(roles)
+    ahead = [c for c, lab in enumerate(labels) if key(lab).startswith("下一步")
+             and role_of(key(lab).removeprefix("下一步")) in TEXT_ROLES and _MEASURES.search(key(lab))]
+    if ahead and not any(ro in TEXT_ROLES for ro in roles):
+        roles[ahead[0]] = "content"
+    # 整改措施落实情况 is how the measures went, no measures: read by nothing, as progress is
+    measures = any(_MEASURES.search(key(lab)) and ro in TEXT_ROLES for lab, ro in zip(labels, roles))
+    return [("name" if measures else None) if ro == "problem" else ro for ro in roles]
 
 
 def _unread(grid: Grid, start: int, end: int, labels: list[str], roles: list[str | None],

@@ -482,6 +482,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     plan_year = title_year(title)
     dated_by_title: list[str] = []
     kept_up: list[str] = []  # 2024年6月底前完成，长期坚持: ongoing, said
+    at_once: list[str] = []  # 立行立改: no date, said
     if first_leads:
         report.notes.append("文件说明“列第一位者为牵头单位”：每项任务所列第一个单位为牵头，其余为配合。")
     # Units the table names on their own: 市发改委 there makes 市发改委张三 elsewhere a unit and a name.
@@ -500,15 +501,18 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         return in_directory(name) or key(name) in short or name in named
     for t in raw:
         loc = dict(file=source, sheet=t.sheet, cell=t.cell, task=t.id)
-        deadline, ongoing = parse_deadline(t.deadline_text)
+        deadline, ongoing = parse_deadline(_after_at_once(t.deadline_text))
         if t.deadline_text and deadline is None and not ongoing and plan_year:
-            deadline, _ = parse_deadline(t.deadline_text, plan_year)
+            deadline, _ = parse_deadline(_after_at_once(t.deadline_text), plan_year)
             if deadline is not None:
                 dated_by_title.append(t.id)
-        if ongoing and milestone(t.deadline_text, plan_year):
+        if ongoing and milestone(_after_at_once(t.deadline_text), plan_year):
             kept_up.append(t.id)
         if t.deadline_text and deadline is None and not ongoing:
-            issues.append(make_issue("M103", value=t.deadline_text, **loc))
+            if _after_at_once(t.deadline_text):
+                issues.append(make_issue("M103", value=t.deadline_text, **loc))
+            else:
+                at_once.append(t.id)
         parsed = _parse_units(t, first_leads)
         join_wrapped_brackets(parsed, in_directory)
         unglue_people(parsed, known)
@@ -566,6 +570,10 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         report.notes.append(f"{len(kept_up)} 项任务的完成时限先写一个时间节点、再写长期坚持或持续推进"
                             f"（如“2024年6月底前完成，长期坚持”），按长期任务导入，不判逾期：任务 {_listed(kept_up)}。"
                             "如要到节点未完成即判逾期，请在“任务清单”表中填写该任务的“截止日期”，并把“长期”改为“否”。")
+    if at_once:
+        report.notes.append(f"{len(at_once)} 项任务的完成时限为“立行立改”（没有写日期），按无时限导入，不判逾期："
+                            f"任务 {_listed(at_once)}。"
+                            "如要到期未完成即判逾期，请在“任务清单”表中填写该任务的“截止日期”。")
     own = directory.resolve(organiser) if organiser else None
     via_groups = [a for a in assignments if own and a.unit == own and a.source != EXPLICIT]
     if via_groups:
@@ -601,6 +609,16 @@ def _same_characters(assignments: list[Assignment], given: Directory, source: st
             out.append(make_issue("M116", file=source, task=tasks[unit][0], unit=unit, tasks=_listed(tasks[unit]),
                                   other=other, other_tasks=_listed(tasks[other])))
     return out
+
+
+# 立行立改 (a 整改清单's "put right at once"): no date of its own. Said as unreadable before (M103),
+# and 立行立改，2024年6月底前完成 lost its date; what follows it is the deadline (QA318).
+_AT_ONCE = re.compile(r"^\s*(立行立改|立即整改|即知即改)\s*[，,；;、并]?\s*")
+
+
+def _after_at_once(text: str) -> str:
+    """A 完成时限 without the 立行立改 it opens with ('' for 立行立改 alone)."""
+    return _AT_ONCE.sub("", text or "", count=1)
 
 
 def _listed(ids: list[str]) -> str:
