@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .dates import cn_date, day_off, next_working_day, weekday
+from .dates import at_once, cn_date, day_off, next_working_day, weekday
 from .text import NAMED, some_units
 
 if TYPE_CHECKING:
@@ -63,11 +63,15 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
         notes.append(Note(f"当前期次仍为 {result.kept_period.label}：补发的是较早一期的填报表，不改变当前期次。"
                           f"收到后运行 duban merge --period {result.period}"
                           f"（或双击“2-收取并汇总”，期次输入 {result.period}）更新该期汇总表。"))
-    if result.undated:
-        shown = "、".join(f"任务 {tid}“{text}”" for tid, text in result.undated)
-        notes.append(Note(f"请核实：{shown} 的完成时限无法识别为日期（如没有写年份），不判断是否超期，也不列入"
-                          "下月到期任务。如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期"
-                          "（如 2022-12-31）。", True))
+    # 立行立改 has no date by design (the import said so): "无法识别为日期（如没有写年份）" blamed a
+    # reading that never failed (QA320)
+    for undated, why in (([u for u in result.undated if not at_once(u[1])], "无法识别为日期（如没有写年份）"),
+                         ([u for u in result.undated if at_once(u[1])], "没有写具体日期")):
+        if undated:
+            shown = "、".join(f"任务 {tid}“{text}”" for tid, text in undated)
+            notes.append(Note(f"请核实：{shown} 的完成时限{why}，不判断是否超期，也不列入"
+                              "下月到期任务。如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期"
+                              "（如 2022-12-31）。", True))
     notes += _done_units(result)
     if prefill:
         notes.append(Note(f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"

@@ -45,7 +45,7 @@ ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     # stage of the task, kept in its note (see plan_columns). Matched as a task column before,
     # it took the task's text and pushed the task's name (重点工作) up into a heading.
     ("stage", rf"^(\d{{4}}年度?)?{_PERIOD}$|{_PERIOD}.*{_PLAN}|{_PLAN}.*{_PERIOD}|{_STAGE_PLAN}"),
-    ("level1", r"^一级|^(类别|分类|领域|板块|方面)$"),
+    ("level1", r"^一级|^(问题)?(类别|分类|领域|板块|方面)$|^问题类型$"),
     ("level2", r"^二级"),
     ("name", r"^三级|任务名称$|^工作任务名称"),
     # What a task is to achieve (预期目标, 工作成效, 考核指标, 完成标准): beside the task's own

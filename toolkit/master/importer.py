@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import errors, office
-from ..dates import milestone, parse_deadline, title_year
+from ..dates import after_at_once, milestone, parse_deadline, title_year
 from ..groups import group_kind, under_plan
 from ..import_codes import IMPORT_RANK
 from ..places import plan_level, plan_place
@@ -501,15 +501,15 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         return in_directory(name) or key(name) in short or name in named
     for t in raw:
         loc = dict(file=source, sheet=t.sheet, cell=t.cell, task=t.id)
-        deadline, ongoing = parse_deadline(_after_at_once(t.deadline_text))
+        deadline, ongoing = parse_deadline(after_at_once(t.deadline_text))
         if t.deadline_text and deadline is None and not ongoing and plan_year:
-            deadline, _ = parse_deadline(_after_at_once(t.deadline_text), plan_year)
+            deadline, _ = parse_deadline(after_at_once(t.deadline_text), plan_year)
             if deadline is not None:
                 dated_by_title.append(t.id)
-        if ongoing and milestone(_after_at_once(t.deadline_text), plan_year):
+        if ongoing and milestone(after_at_once(t.deadline_text), plan_year):
             kept_up.append(t.id)
         if t.deadline_text and deadline is None and not ongoing:
-            if _after_at_once(t.deadline_text):
+            if after_at_once(t.deadline_text):
                 issues.append(make_issue("M103", value=t.deadline_text, **loc))
             else:
                 at_once.append(t.id)
@@ -609,16 +609,6 @@ def _same_characters(assignments: list[Assignment], given: Directory, source: st
             out.append(make_issue("M116", file=source, task=tasks[unit][0], unit=unit, tasks=_listed(tasks[unit]),
                                   other=other, other_tasks=_listed(tasks[other])))
     return out
-
-
-# 立行立改 (a 整改清单's "put right at once"): no date of its own. Said as unreadable before (M103),
-# and 立行立改，2024年6月底前完成 lost its date; what follows it is the deadline (QA318).
-_AT_ONCE = re.compile(r"^\s*(立行立改|立即整改|即知即改)\s*[，,；;、并]?\s*")
-
-
-def _after_at_once(text: str) -> str:
-    """A 完成时限 without the 立行立改 it opens with ('' for 立行立改 alone)."""
-    return _AT_ONCE.sub("", text or "", count=1)
 
 
 def _listed(ids: list[str]) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..dates import cn_date, parse_deadline
+from ..dates import at_once, cn_date, parse_deadline
 from ..period import Period
 from ..text import cn_number
 from ..vocab import Status
@@ -364,6 +364,9 @@ def unread_text(unread: list[TaskSummary], judged: str, ask: bool = False) -> st
     example = Counter(texts).most_common(1)[0][0]
     # 年底前, 6月底前: a date once a year is given; 2025年—2024年: not one at all
     why = "未写明年份" if all(parse_deadline(x, 2000)[0] for x in texts) else "未能识别出日期"
+    if all(at_once(x) for x in texts):
+        # 立行立改 is no date by design, said so at import: "未能识别出日期" blamed the reading (QA320)
+        why = "未写明具体日期"
     # one task is named, its words quoted: "1项任务的完成时限（如“年底前”）" gave an example of
     # one; counted still, as the callers' 另有 asks (另有1项任务（任务1）…: QA176)
     which = (f"1项任务（任务{unread[0].task.id}）的完成时限“{example}”" if len(unread) == 1
