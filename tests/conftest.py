@@ -211,6 +211,20 @@ def drop(ws, name: str, data: bytes, mtime: float | None = None) -> Path:
     return path
 
 
+def sheet_table(path: Path, rows, merges: tuple[str, ...] = ()) -> Path:
+    """A table typed into one sheet, row by row as given (``merges``: ranges such as "B2:B3");
+    saved to ``path``."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(list(row))
+    for cells in merges:
+        wb.active.merge_cells(cells)
+    wb.save(path)
+    return path
+
+
 def numbered_table(path: Path, title: str, header: list[str], rows) -> Path:
     """A published 任务分工表 as an office keeps it in Excel: its title, the header, then each
     row numbered (序号) and a heading (one cell) as it is; saved to ``path``."""
@@ -229,6 +243,26 @@ def numbered_table(path: Path, title: str, header: list[str], rows) -> Path:
             sheet.append([n, *row])
     wb.save(path)
     return path
+
+
+def played_month(root: Path, day, *init_args: str):
+    """A month a module's fixture plays through the CLI: the clock set to ``day`` (a date), the workspace
+    made at ``root`` by ``duban init`` with ``init_args`` (the master, the period …). Returns the
+    MonkeyPatch (undone by the caller), each command's output by its name (``log``) and ``run``,
+    which runs a command in the workspace and expects it to finish (exit 0 or 1)."""
+    mp, log = pytest.MonkeyPatch(), {}
+
+    def run(*args):
+        result = invoke_cli(["-w", str(root), *args])
+        assert result.exit_code in (0, 1), result.output
+        log[args[0]] = result.output
+        return result
+
+    set_clock(mp, day)
+    made = invoke_cli(["init", str(root), *init_args])
+    assert made.exit_code == 0, made.output
+    log["init"] = made.output
+    return mp, log, run
 
 
 def collect_merge_memo(monkeypatch, run, day) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from conftest import invoke_cli, set_clock, shanghai
+from conftest import invoke_cli, played_month, set_clock, shanghai
 
 from toolkit.filling import Answer, Filling, fill_return
 from toolkit.master.importer import project_name
@@ -68,20 +68,8 @@ def guangdong(tmp_path_factory):
     deadline, with days left to correct), some not sent."""
     tmp = tmp_path_factory.mktemp("guangdong")
     root = tmp / "ws"
-    mp = pytest.MonkeyPatch()
-    log = {}
-
-    def run(*args):
-        result = invoke_cli(["-w", str(root), *args])
-        assert result.exit_code in (0, 1), result.output
-        log[args[0]] = result.output
-        return result
-
-    set_clock(mp, dt.date(2021, 6, 25))
-    made = invoke_cli(["init", str(root), "--master", str(MASTERS / "guangdong_wsjkw_zwgk_2021.xlsx"),
-                       "--period", "2021-06"])
-    assert made.exit_code == 0, made.output
-    log["init"] = made.output
+    mp, log, run = played_month(root, dt.date(2021, 6, 25), "--master",
+                                str(MASTERS / "guangdong_wsjkw_zwgk_2021.xlsx"), "--period", "2021-06")
     run("issue", "--period", "2021-06")
     forms = {f.stem.split("_")[1]: f for f in (root / "下发" / "2021年6月").glob("*.xlsx")}
     answers = {

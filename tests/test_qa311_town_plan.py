@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import sheet_table
+
 from toolkit.master import import_master
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "masters"
@@ -28,17 +30,10 @@ def test_the_key_work_names_the_task_and_the_arrangement_is_its_note():
 
 def test_a_task_column_after_the_text_never_heads_a_table_with_no_merges(tmp_path):
     """The same shape, built: a plain 工作安排 after the text is a note, whatever it is called."""
-    import openpyxl
-
-    path = tmp_path / "t.xlsx"
-    book = openpyxl.Workbook()
-    rows = [["序号", "重点工作", "责任科室", "具体内容", "工作安排"],
-            ["1", "白仙山水库工程政策处理", "水利站", "完成政策处理。", "推进坟墓迁移工作。"],
-            ["2", "现代化美丽城镇", "乡村振兴办", "创建美丽城镇。", "开展项目建设。"]]
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    tasks = import_master(path).tasks
+    tasks = import_master(sheet_table(tmp_path / "t.xlsx", [
+        ["序号", "重点工作", "责任科室", "具体内容", "工作安排"],
+        ["1", "白仙山水库工程政策处理", "水利站", "完成政策处理。", "推进坟墓迁移工作。"],
+        ["2", "现代化美丽城镇", "乡村振兴办", "创建美丽城镇。", "开展项目建设。"]])).tasks
     assert [(t.level1, t.name, t.content) for t in tasks] == [
         ("", "白仙山水库工程政策处理", "完成政策处理。"), ("", "现代化美丽城镇", "创建美丽城镇。")]
     assert [t.note for t in tasks] == ["工作安排：推进坟墓迁移工作。", "工作安排：开展项目建设。"]

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import invoke_cli, set_clock, shanghai
+from conftest import played_month, set_clock, shanghai
 
 from toolkit.filling import Answer, Filling, fill_return
 
@@ -24,20 +24,8 @@ ANHUI = Path(__file__).parent / "corpus" / "masters" / "prose_anhui_zdgz_2022.do
 def anhui(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("anhui")
     root = tmp / "ws"
-    mp = pytest.MonkeyPatch()
-    log = {}
-
-    def run(*args):
-        result = invoke_cli(["-w", str(root), *args])
-        assert result.exit_code in (0, 1), result.output
-        log[args[0]] = result.output
-        return result
-
-    set_clock(mp, dt.date(2022, 6, 25))
-    made = invoke_cli(["init", str(root), "--master", str(ANHUI), "--period", "2022-06",
-                       "--organiser", "安徽省人民政府办公厅"])
-    assert made.exit_code == 0, made.output
-    log["init"] = made.output
+    mp, log, run = played_month(root, dt.date(2022, 6, 25), "--master", str(ANHUI), "--period", "2022-06",
+                                "--organiser", "安徽省人民政府办公厅")
     toml = root / "duban.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('name = "prose_anhui_zdgz_2022"',
                                                              'name = "2022年省政府重点工作"'), encoding="utf-8")

@@ -6,8 +6,8 @@ plan sets), 工作进展要求, 存在问题及整改措施 (a 整改 list's mea
 
 from __future__ import annotations
 
-import openpyxl
 import pytest
+from conftest import sheet_table
 
 from toolkit.master import import_master
 from toolkit.master.columns import role_of
@@ -32,12 +32,7 @@ def test_a_header_of_progress_alone_is_still_read_by_nothing(label):
 
 
 def _master(tmp_path, rows):
-    path = tmp_path / "t.xlsx"
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return import_master(path)
+    return import_master(sheet_table(tmp_path / "t.xlsx", rows))
 
 
 def test_a_rectification_lists_measures_are_its_tasks(tmp_path):

@@ -4,18 +4,13 @@
 
 from __future__ import annotations
 
-import openpyxl
+from conftest import sheet_table
 
 from toolkit.master import import_master
 
 
 def _master(tmp_path, rows):
-    path = tmp_path / "t.xlsx"
-    book = openpyxl.Workbook()
-    for row in [["序号", "工作任务", "责任单位", "完成时限"], *rows]:
-        book.active.append(row)
-    book.save(path)
-    return import_master(path)
+    return import_master(sheet_table(tmp_path / "t.xlsx", [["序号", "工作任务", "责任单位", "完成时限"], *rows]))
 
 
 def test_two_towns_named_in_one_task_are_not_said_to_be_a_slip(tmp_path):

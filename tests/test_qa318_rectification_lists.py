@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-import openpyxl
 import pytest
+from conftest import sheet_table
 
 from toolkit import errors
 from toolkit.master import import_master
@@ -17,12 +17,7 @@ from toolkit.master.columns import role_of
 
 
 def _master(tmp_path, rows):
-    path = tmp_path / "t.xlsx"
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return import_master(path)
+    return import_master(sheet_table(tmp_path / "t.xlsx", rows))
 
 
 @pytest.mark.parametrize("header", ["存在问题", "问题描述", "反馈问题", "主要问题", "问题清单", "存在的问题"])
@@ -72,16 +67,10 @@ def test_no_other_header_is_a_problem(label):
 
 def test_one_problem_over_two_measures_is_the_name_of_both(tmp_path):
     """审计发现的问题 merged down over two measures, each with its own unit and 整改时限: two tasks."""
-    path = tmp_path / "t.xlsx"
-    book = openpyxl.Workbook()
-    for row in [["序号", "审计发现的问题", "整改措施", "责任单位", "整改时限"],
-                ["1", "议事决策不规范。", "修订议事规则。", "县委办", "立行立改"],
-                ["", "", "开展专项检查。", "县纪委监委", "2024年6月底前"]]:
-        book.active.append(row)
-    book.active.merge_cells("A2:A3")
-    book.active.merge_cells("B2:B3")
-    book.save(path)
-    master = import_master(path)
+    master = import_master(sheet_table(tmp_path / "t.xlsx", [
+        ["序号", "审计发现的问题", "整改措施", "责任单位", "整改时限"],
+        ["1", "议事决策不规范。", "修订议事规则。", "县委办", "立行立改"],
+        ["", "", "开展专项检查。", "县纪委监委", "2024年6月底前"]], ("A2:A3", "B2:B3")))
     assert [(t.id, t.name, t.content) for t in master.tasks] == [
         ("1", "议事决策不规范。", "修订议事规则。"), ("1-2", "议事决策不规范。", "开展专项检查。")]
     assert [a.unit for a in master.assignments] == ["县委办", "县纪委监委"]

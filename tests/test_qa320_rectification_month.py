@@ -9,8 +9,8 @@ import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
-import openpyxl
 import pytest
+from conftest import sheet_table
 
 from toolkit.actions.issue import IssueResult
 from toolkit.issue_notes import issue_notes
@@ -26,17 +26,12 @@ def test_a_problems_category_is_the_first_level(label):
 
 
 def test_the_category_merged_over_its_problems_heads_them(tmp_path):
-    path = tmp_path / "t.xlsx"
-    book = openpyxl.Workbook()
-    for row in [["序号", "问题类别", "存在问题", "整改措施", "责任单位", "整改时限"],
-                ["1", "一、全面从严治党方面", "干部作风不实，督促检查不到位。", "开展作风专项整治。", "机关党委", "立行立改"],
-                ["2", None, "公务用车管理不规范。", "修订公务用车管理办法。", "局办公室", "长期坚持"],
-                ["3", "二、基层党组织建设方面", "“三会一课”落实不严格。", "建立支部工作纪实台账。", "机关党委",
-                 "2024年6月底前"]]:
-        book.active.append(row)
-    book.active.merge_cells("B2:B3")
-    book.save(path)
-    master = import_master(path)
+    master = import_master(sheet_table(tmp_path / "t.xlsx", [
+        ["序号", "问题类别", "存在问题", "整改措施", "责任单位", "整改时限"],
+        ["1", "一、全面从严治党方面", "干部作风不实，督促检查不到位。", "开展作风专项整治。", "机关党委", "立行立改"],
+        ["2", None, "公务用车管理不规范。", "修订公务用车管理办法。", "局办公室", "长期坚持"],
+        ["3", "二、基层党组织建设方面", "“三会一课”落实不严格。", "建立支部工作纪实台账。", "机关党委",
+         "2024年6月底前"]], ("B2:B3",)))
     assert [(t.id, t.level1, t.name) for t in master.tasks] == [
         ("1", "一、全面从严治党方面", "干部作风不实，督促检查不到位。"),
         ("2", "一、全面从严治党方面", "公务用车管理不规范。"),
