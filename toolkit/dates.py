@@ -109,19 +109,15 @@ def title_year(title: str) -> int | None:
 
 
 # 立行立改 (a 整改清单's "put right at once"): no date of its own. Said as unreadable before (M103),
-# and 立行立改，2024年6月底前完成 lost its date; what follows it is the deadline (QA318). Here, not in
-# the importer: the issue's and the 通报's words for a task without a date say it too (QA320).
+# and 立行立改，2024年6月底前完成 lost its date; what follows it is the deadline (QA318), wherever a
+# 完成时限 is read (`parse_deadline`: the import, a row the office adds to 任务清单, a form's own
+# text); alone, the issue's and the 通报's words for a task without a date say so (QA320).
 _AT_ONCE = re.compile(r"^\s*(立行立改|立即整改|即知即改)\s*[，,；;、并]?\s*")
-
-
-def after_at_once(text: str) -> str:
-    """A 完成时限 without the 立行立改 it opens with ('' for 立行立改 alone)."""
-    return _AT_ONCE.sub("", text or "", count=1)
 
 
 def at_once(text: str) -> bool:
     """Whether a 完成时限 is 立行立改 alone: no date written, on purpose, not one duban misread."""
-    return bool((text or "").strip()) and not after_at_once(text).strip()
+    return bool((text or "").strip()) and not _AT_ONCE.sub("", text, count=1).strip()
 
 
 def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, bool]:
@@ -130,7 +126,7 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
     ``2022年6月`` means the end of June; ``长期开展`` is ongoing and never overdue. ``year``
     is the plan's own year, for a deadline that gives none (``12月底前``, ``年底前``).
     """
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    s = _AT_ONCE.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")), count=1)
     if not s:
         return None, False
     if any(w in s for w in ONGOING_WORDS):

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .. import errors, office
-from ..dates import after_at_once, milestone, parse_deadline, title_year
+from ..dates import at_once, milestone, parse_deadline, title_year
 from ..groups import group_kind, under_plan
 from ..import_codes import IMPORT_RANK
 from ..places import plan_level, plan_place
@@ -482,7 +482,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     plan_year = title_year(title)
     dated_by_title: list[str] = []
     kept_up: list[str] = []  # 2024年6月底前完成，长期坚持: ongoing, said
-    at_once: list[str] = []  # 立行立改: no date, said
+    undated: list[str] = []  # 立行立改 alone: no date, said
     if first_leads:
         report.notes.append("文件说明“列第一位者为牵头单位”：每项任务所列第一个单位为牵头，其余为配合。")
     # Units the table names on their own: 市发改委 there makes 市发改委张三 elsewhere a unit and a name.
@@ -501,18 +501,18 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         return in_directory(name) or key(name) in short or name in named
     for t in raw:
         loc = dict(file=source, sheet=t.sheet, cell=t.cell, task=t.id)
-        deadline, ongoing = parse_deadline(after_at_once(t.deadline_text))
+        deadline, ongoing = parse_deadline(t.deadline_text)
         if t.deadline_text and deadline is None and not ongoing and plan_year:
-            deadline, _ = parse_deadline(after_at_once(t.deadline_text), plan_year)
+            deadline, _ = parse_deadline(t.deadline_text, plan_year)
             if deadline is not None:
                 dated_by_title.append(t.id)
-        if ongoing and milestone(after_at_once(t.deadline_text), plan_year):
+        if ongoing and milestone(t.deadline_text, plan_year):
             kept_up.append(t.id)
         if t.deadline_text and deadline is None and not ongoing:
-            if after_at_once(t.deadline_text):
-                issues.append(make_issue("M103", value=t.deadline_text, **loc))
+            if at_once(t.deadline_text):
+                undated.append(t.id)
             else:
-                at_once.append(t.id)
+                issues.append(make_issue("M103", value=t.deadline_text, **loc))
         parsed = _parse_units(t, first_leads)
         join_wrapped_brackets(parsed, in_directory)
         unglue_people(parsed, known)
@@ -570,9 +570,9 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         report.notes.append(f"{len(kept_up)} 项任务的完成时限先写一个时间节点、再写长期坚持或持续推进"
                             f"（如“2024年6月底前完成，长期坚持”），按长期任务导入，不判逾期：任务 {_listed(kept_up)}。"
                             "如要到节点未完成即判逾期，请在“任务清单”表中填写该任务的“截止日期”，并把“长期”改为“否”。")
-    if at_once:
-        report.notes.append(f"{len(at_once)} 项任务的完成时限为“立行立改”（没有写日期），按无时限导入，不判逾期："
-                            f"任务 {_listed(at_once)}。"
+    if undated:
+        report.notes.append(f"{len(undated)} 项任务的完成时限为“立行立改”（没有写日期），按无时限导入，不判逾期："
+                            f"任务 {_listed(undated)}。"
                             "如要到期未完成即判逾期，请在“任务清单”表中填写该任务的“截止日期”。")
     own = directory.resolve(organiser) if organiser else None
     via_groups = [a for a in assignments if own and a.unit == own and a.source != EXPLICIT]
