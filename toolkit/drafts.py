@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .dates import day_text
-from .files import atomic_write
+from .files import atomic_write, file_sha
 from .ledger import Draft, Ledger
 from .period import Period
 from .workspace import Workspace
@@ -219,7 +219,7 @@ def retire_drafts(ws: Workspace, ledger: Ledger, drafts: list[Draft], reason: st
     for d in drafts:
         path = ws.root / d.path
         with contextlib.suppress(OSError):
-            if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == d.sha256:
+            if path.exists() and file_sha(path) == d.sha256:
                 path.unlink()
                 removed.append(path)
     ledger.obsolete_drafts([d.id for d in drafts], reason)

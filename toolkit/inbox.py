@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 # them. `duban status` reads this module for `not_collected` alone, and took 4 ms longer in
 # process with them (min of 30 runs on a W1 workspace).
 from . import errors
-from .files import atomic_write, replace, temp_dir, temp_file
+from .files import atomic_write, file_sha, replace, temp_dir, temp_file
 from .period import Period
 from .report import make_issue
 from .sniff import detect, is_junk
@@ -46,13 +46,6 @@ def mtime(path: Path) -> dt.datetime:
     except (OverflowError, ValueError, OSError):  # a time stamp no calendar has
         return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)  # doubtful: before any issue
 
-
-def file_sha(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def read_input(path: Path, rel: str, limits: Limits) -> Item | None:

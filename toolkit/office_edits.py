@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import itertools
 import os
 import re
@@ -35,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import errors
-from .files import atomic_write
+from .files import atomic_write, file_sha
 from .ledger import Ledger
 from .ledger.outputs import last_written, record_written
 from .workspace import Workspace
@@ -82,7 +81,7 @@ def write_output(ws: Workspace, path: Path, write: Callable[[Path], object], wha
     new: list[str] = []
 
     def keep(tmp: Path) -> None:
-        new.append(_sha256(tmp))
+        new.append(file_sha(tmp))
         copy = _keep(ws, path, recorded, tmp, new[0], what)
         if copy is not None:
             kept.append(Kept(what, path, copy, recorded is not None))
@@ -101,7 +100,7 @@ def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, 
     """Copy ``path`` beside itself unless it is missing, duban's own (``recorded``) or the
     same as the new file (``tmp``, of sha256 ``new``); where it went."""
     try:
-        old = _sha256(path)
+        old = file_sha(path)
         stamp = path.stat().st_mtime
     except FileNotFoundError:
         return None
@@ -168,13 +167,9 @@ def _copy(source: Path, target: Path) -> None:
 
 def _same(path: Path, sha256: str) -> bool:
     try:
-        return _sha256(path) == sha256
+        return file_sha(path) == sha256
     except OSError:
         return False
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()  # a 通报 or 汇总表: a few MB at most
 
 
 def _ledger(ws: Workspace):
