@@ -574,3 +574,15 @@ def test_a_damaged_master_workbook_is_named_in_chinese(tmp_path, content):
     message = caught.value.message
     assert "任务分工表.xlsx" in message and "已损坏" in message
     assert not re.search(r"[A-Za-z]{4,}", message.replace(".xlsx", "").replace("Excel", "")), message
+
+
+def test_put_right_at_once_and_by_a_date():
+    """立即整改并于2024年9月底前完成 (the 整改时限 of a 整改清单): the date after 并于 is the deadline; it
+    was read as no date (M103)."""
+    from toolkit.dates import at_once, parse_deadline
+
+    assert parse_deadline("立即整改并于2024年9月底前完成") == (D(2024, 9, 30), False)
+    assert parse_deadline("立行立改，并在2024年6月底前完成") == (D(2024, 6, 30), False)
+    assert parse_deadline("立即整改，于9月底前完成", 2024) == (D(2024, 9, 30), False)
+    assert at_once("立即整改") and at_once("立行立改并") and not at_once("立即整改并于2024年9月底前完成")
+    assert parse_deadline("于2024年9月底前完成") == (None, False)

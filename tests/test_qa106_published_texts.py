@@ -143,14 +143,29 @@ def test_a_subject_never_drops_a_period_year_the_project_name_does_not_say(templ
     from toolkit.mail import render_mail_template
     from toolkit.resources import resource
 
-    subject, _ = render_mail_template(resource("templates", template), {
-        "project": CANGNAN_PROJECT, "unit": "县交通局", "state": "未报送", "period": str(period),
-        "period_label": period.label, "due_text": "2023年4月5日", "today_text": "2023年4月6日",
-        "task_count": 1, "lead_count": 1, "coop_count": 0, "due_tasks": [], "plan_has_coop": False,
-        "tasks": [], "deadlines": False, "errors": 0, "warnings": 1, "file_name": "县交通局.xlsx",
-        "organiser": "苍南县人民政府办公室", "contact": "", "attached": True, "feedback_attached": False, "issues": [],
-        "beside": []})
+    subject, _ = render_mail_template(resource("templates", template), _mail(CANGNAN_PROJECT, period))
     assert said in subject, subject
+
+
+def _mail(project: str, period: Period) -> dict:
+    return {"project": project, "unit": "县交通局", "state": "未报送", "period": str(period),
+            "period_label": period.label, "due_text": "2023年4月5日", "today_text": "2023年4月6日",
+            "task_count": 1, "lead_count": 1, "coop_count": 0, "due_tasks": [], "plan_has_coop": False,
+            "tasks": [], "deadlines": False, "errors": 0, "warnings": 1, "file_name": "县交通局.xlsx",
+            "organiser": "苍南县人民政府办公室", "contact": "", "attached": True, "feedback_attached": False,
+            "issues": [], "beside": []}
+
+
+def test_a_name_ending_in_a_digit_is_kept_apart_from_the_period():
+    """A name taken from a file name (prose_anhui_zdgz_2022, QA319): 20222024年6月 read as one number."""
+    from toolkit.mail import render_mail_template
+    from toolkit.memo.context import memo_title
+    from toolkit.resources import resource
+
+    subject, _ = render_mail_template(resource("templates", "催报邮件.txt"), _mail("重点工作_2022", Period(2024, 6)))
+    assert subject == "【催报】请尽快报送重点工作_2022 2024年6月进展填报表（县交通局）"
+    assert Period(2024, 6).label_after_name("2024年重点工作") == "6月"
+    assert memo_title(Period(2024, 6), "重点工作_2022") == "关于2024年6月重点工作_2022进展情况的通报"
 
 
 # ---------------------------------------------------------------- settings a newer duban wrote

@@ -112,7 +112,8 @@ def title_year(title: str) -> int | None:
 # and 立行立改，2024年6月底前完成 lost its date; what follows it is the deadline (QA318), wherever a
 # 完成时限 is read (`parse_deadline`: the import, a row the office adds to 任务清单, a form's own
 # text); alone, the issue's and the 通报's words for a task without a date say so (QA320).
-_AT_ONCE = re.compile(r"^\s*(立行立改|立即整改|即知即改)\s*[，,；;、并]?\s*")
+# 立即整改并于2024年9月底前完成 (the word 于 before the date) lost the date as well.
+_AT_ONCE = re.compile(r"^\s*(立行立改|立即整改|即知即改)\s*[，,；;、]?\s*并?\s*[于在]?\s*")
 
 
 def at_once(text: str) -> bool:

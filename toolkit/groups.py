@@ -27,6 +27,11 @@ _GROUP_SHAPE = LazyPattern(
     r"|^.{0,8}直各" + _GROUP_WORDS + "$"        # 区直各部门
     r"|^.{0,6}(有关|相关)"                      # 相关街道, 有关乡镇, 有关县（市、区）: never one unit
     r"|^(涉及|属地|所在|沿线)"                   # 涉及乡镇, 属地街道, 项目所在地 …
+    # 市住建局、县市区政府 and 农业农村局、乡镇: plurals without 各, each a kind of unit, never one.
+    # 县市区政府 was added to a directory listing the counties as one new 县直部门, given the
+    # task and named 未报送, while the counties got no form.
+    r"|^(县市、?区|县区|区县|市县|县\(市、?区\)|乡镇|镇乡|镇街|街镇|乡镇街道?|乡镇\(街道\)|镇\(街道?\)"
+    r"|乡\(镇\)|乡\(镇、街道\))(人民)?(政府|党委|党委政府|党委和政府)?$"
 )
 # Families of group phrases, tested in order on the phrase without its brackets; each
 # names the words a directory kind must contain for its units to be members.
@@ -34,7 +39,7 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
     ("section", LazyPattern(r"科室|股室|处室|科$"), ("科室", "股室", "处室")),
     ("province", LazyPattern(r"各省|省级"), ("省",)),
     # 各区、县级市 and 各有关区、县级市 (广州 2012): its districts and its two county-level cities
-    ("county", LazyPattern(r"^(各|有关|相关)(县|区县|县区|市县|旗县|市[、，,]?区)(?!直)"
+    ("county", LazyPattern(r"^(各|有关|相关)(县|区县|县区|市县|旗县|市[、，,]?区)(?!直)|^(县市、?区|县区|区县|市县)"
                            r"|^各(有关|相关)?区([、，,]县级?市)?(人民)?(政府|$)"),
      ("县", "区县", "县区")),
     ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
@@ -127,7 +132,7 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
     words = next((w for f, _p, w in _FAMILIES if f == family), ())
     # 各市、县（市、区）人民政府 (浙江) and 各市县人民政府 (海南's 市县 are both under the province)
     # name the cities and the counties below them; a city's plan has no city kind to add
-    both = (family == "city" and "县" in name) or (family == "county" and re.match("^各市、?县", key(name)))
+    both = (family == "city" and "县" in name) or (family == "county" and re.match("^各?市、?县", key(name)))
     governments = {"city", "county"} if both else {family}
 
     kinds = [k for k in dict.fromkeys(u.kind for u in directory.units)

@@ -50,9 +50,11 @@ class Period:
         """`label` as written after a plan's ``name`` (a mail's subject): the month alone where
         the name already says this period's year and no other, as 2016年民生实事6月进展填报表
         (大竹), not 2016年民生实事2016年6月…; a name of another year or a span of years
-        (2022年—2024年…) keeps the whole label."""
+        (2022年—2024年…) keeps the whole label. A name ending in a digit (one taken from a file
+        name, 任务分工_2022) is kept apart by a space: 任务分工_20222024年6月 read as one number."""
         years = set(re.findall(r"(?<!\d)\d{4}(?!\d)", name))
-        return f"{self.month}月" if years == {str(self.year)} and f"{self.year}年" in name else self.label
+        label = f"{self.month}月" if years == {str(self.year)} and f"{self.year}年" in name else self.label
+        return f" {label}" if name[-1:].isdigit() else label
 
     def name_after_label(self, name: str) -> str:
         """A plan's ``name`` as written after `label` (the 通报's title): a name opening with
