@@ -87,6 +87,10 @@ _GROUP_TAIL = {"单位", "部门", "机构", "有关单位", "相关单位", "�
 # 相关市、县政府 (黑龙江省促进经济稳增长的若干措施) as 各县、市、区政府: 相关市 was a unit, 县政府 another
 # 各区、县级市 and 各有关区、县级市 (广州 2012) likewise: 县级市 was a unit of its own
 _ADMIN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗|县级市))*$")
+# 各乡镇人民政府、街道办事处 (谯城 2025): 各 written once covers the 街道办事处 too, a bare kind
+# that names no one body; alone it was imported as a unit (街道办事处 未报送). Kept whole, as above.
+_TOWN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(乡|镇|乡镇|街道|镇街)(人民)?(政府|办事处)?$")
+_TOWN_PART = re.compile(r"^(乡|镇|乡镇|街道)(人民)?(政府|办事处)?$")
 # People written beside a unit: 市发改委（张三）, 市发改委\n（张三、李四）, 市发改委（联系人：张三）.
 # Only a bracket that is clearly people is dropped: a name is a common surname and one or two
 # more Han characters (or any 2–4 with 同志 or a 联系人 label), never a unit-like word, so
@@ -461,7 +465,9 @@ def _rejoin(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         prev = out[-1][0] if out else ""
         bare = _ROLE_SUFFIX.sub("", p)  # 各县、市、区政府负责: the last part carries the clause's role word
         head = UNIT_LABEL.sub("", prev)  # 配合单位：各区、县级市: the label opens the first part
-        if prev and ((_ADMIN_HEAD.match(head) and _ADMIN_PART.match(bare)) or (p in _GROUP_TAIL and is_group(head))):
+        if prev and ((_ADMIN_HEAD.match(head) and _ADMIN_PART.match(bare))
+                     or (_TOWN_HEAD.match(head) and _TOWN_PART.match(bare))
+                     or (p in _GROUP_TAIL and is_group(head))):
             out[-1] = (f"{prev}、{p}", out[-1][1])
         else:
             out.append((p, after))

@@ -627,5 +627,7 @@ def _kind_hint(phrase: str, plan: str = "") -> str:
         # 各有关单位, 县各有关单位, 省直各有关单位: the kind the importer itself gives such units, of
         # the level the phrase names, else the plan's (县直部门 in a county's plan, not 县各单位)
         return dept_kind(phrase_level(phrase) or plan)
-    from_phrase = re.sub(r"^各(有关|相关)?|(人民)?政府$|管委会$|有关|相关", "", squash(phrase))
+    # 各乡镇人民政府、街道办事处 (谯城 2025, 各 written once): 乡镇、街道, each part without its body
+    from_phrase = re.sub(r"^各(有关|相关)?|(人民)?政府(?=$|、)|管委会(?=$|、)|(?<=街道)办事处(?=$|、)|有关|相关", "",
+                         squash(phrase))
     return from_phrase or phrase

@@ -59,6 +59,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "sizhoutou_zdgz_2024.xlsx": ("sizhoutou_zdgz_2024", "xlsx", {"title": "泗洲头镇2024年度重点工作计划二季度执行情况"}),
     "jingzhou_zwgk_2022.docx": ("jingzhou_zwgk_2022", "docx", {}),
     "guangzhou_zdgz_2023.docx": ("guangzhou_zdgz_2023", "docx", {}),
+    "qiaocheng_zdgz_2025.xlsx": ("qiaocheng_zdgz_2025", "xlsx", {"title": "谯城区2025年政府工作报告重点工作任务分解表"}),
+    "qiaocheng_jyj_2025.docx": ("qiaocheng_jyj_2025", "docx", {}),
     "prose_anhui_zdgz_2022.docx": ("anhui_zdgz_2022", "docx", {}),
     "prose_caidian_2023.docx": ("caidian_2023", "docx", {}),
     "prose_jiayu_2021.docx": ("jiayu_2021", "docx", {}),
