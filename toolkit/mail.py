@@ -373,7 +373,27 @@ def attachment_name(part: Message) -> str:
         m = re.search(r'(?:file)?name\s*=\s*"?([^";]+)"?', raw, re.I)
         if m:
             name = decode_words(m.group(1))
+        else:
+            name = _rfc2231_name(part) or name
     return clean(decode_words(name) if "=?" in name else _fix_mojibake(name))
+
+
+def _rfc2231_name(part: Message) -> str:
+    """An RFC 2231 name (``filename*=gb2312''%CD%F5…``, with or without continuations) decoded as
+    `decode_declared` reads a label: policy.default takes gb2312 at its word, and a GBK-only
+    character (喆, 镕, 堃) came out as U+FFFD in collect while `mail fetch` read it whole."""
+    from email.message import Message as Compat  # compat32: an RFC 2231 value as its octets, undecoded
+
+    for header, param in (("Content-Disposition", "filename"), ("Content-Type", "name")):
+        source = _header_source(part, header)
+        if "*=" not in source:
+            continue
+        compat = Compat()
+        compat[header] = source
+        value = compat.get_param(param, header=header)
+        if isinstance(value, tuple):  # (charset, language, the octets as Latin-1)
+            return decode_declared(value[2].encode("latin-1", "surrogateescape"), value[0])
+    return ""
 
 
 #: ``filename==?GBK?B?…?=``: an RFC 2047 word as a parameter, unquoted (Foxmail, OA systems)
@@ -613,10 +633,16 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
     if payload is None:
         raw = msg.get_payload()
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    if ctype == "application/applefile" and payload.startswith(_APPLEDOUBLE):
+        # Apple Mail's multipart/appledouble: the Finder's data on the file, under the file's own
+        # name; the file is the part after it. Kept, it was a second 寮步镇.xlsx 无法读取.
+        return
     out.attachments.append(Attachment(name, payload, around.via, around.date, around.sender, around.subject,
                                       around.to, around.elsewhere, around.unsure))
 
 
+#: RFC 1740's AppleDouble header (magic number and version 2); AppleSingle (00051600) holds the file
+_APPLEDOUBLE = b"\x00\x05\x16\x07"
 #: a body read for links is cut here: a cloud attachment's block is a few kilobytes
 _BODY_LIMIT = 1 << 20
 
