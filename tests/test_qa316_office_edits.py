@@ -74,3 +74,14 @@ def test_a_summary_saved_is_said_as_saved_not_as_edited(tmp_path):
     memo, kept = tmp_path / f"{MEMO}.docx", tmp_path / f"{MEMO}（修改稿，7月8日14时05分保存）.docx"
     assert Kept("通报", memo, kept, True).line == (
         f"通报已按最新数据重新生成；您修改过的旧版本已另存为“{kept.name}”，请把修改抄到新通报“{memo.name}”中。")
+
+
+def test_the_help_of_each_writer_says_an_edited_file_is_kept():
+    """merge, memo and run keep the office's edited 汇总表/通报 beside the new one: their --help says so."""
+    from click.testing import CliRunner
+
+    from toolkit.cli import cli
+
+    for command, suffix in (("merge", ".xlsx"), ("memo", ".docx"), ("run", "")):
+        said = "".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert f"另存为“…（修改稿，{'M月D日HH时MM分' if suffix else '…'}保存）{suffix}”" in said, command

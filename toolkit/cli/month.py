@@ -269,6 +269,9 @@ def merge_cmd(state: State, period: str | None, force: bool) -> None:
     汇总表含 总览（关键数字和图表）、任务汇总、单位明细、报送情况、
     滞后超期、校验问题、历次进展、收件登记 八张表。
 
+    汇总表生成后在 Excel 中改过（或保存过）的，不会被覆盖：重新汇总前，
+    改过的文件先另存为“…（修改稿，M月D日HH时MM分保存）.xlsx”，放在原处。
+
     \b
     示例：
       duban merge
@@ -493,6 +496,9 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
     通报模板是 Word 文档（docxtpl），可在 Word 中修改措辞和版式；
     可用的变量见 模板/README.md。
 
+    通报生成后在 Word 中改过的，不会被覆盖：重新生成前，
+    改过的文件先另存为“…（修改稿，M月D日HH时MM分保存）.docx”，放在原处。
+
     \b
     示例：
       duban memo
@@ -560,6 +566,7 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, no_fe
     duban.toml 的 [mail] 设置了收信服务器（imap_host）时，先收取邮箱（同 duban mail fetch），
     收取失败则不汇总、不生成通报；--no-fetch 不收取邮箱，只处理收件箱。
     收到的较早期次的填报表，单位尚未报送该期的，记入该期（补报），不按 --period 退回。
+    汇总表、通报生成后改过的，先另存为“…（修改稿，…保存）”，不会被覆盖。
 
     \b
     示例：
