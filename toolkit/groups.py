@@ -32,6 +32,9 @@ _GROUP_SHAPE = LazyPattern(
     # task and named 未报送, while the counties got no form.
     r"|^(县市、?区|县区|区县|市县|县\(市、?区\)|乡镇|镇乡|镇街|街镇|乡镇街道?|乡镇\(街道\)|镇\(街道?\)"
     r"|乡\(镇\)|乡\(镇、街道\))(人民)?(政府|党委|党委政府|党委和政府)?$"
+    # 州市、县市区政府 (云南), 盟市 and 旗县 (内蒙古), 地州市 (新疆), 师市 (兵团) likewise (QA326):
+    # 州市 was a unit of its own
+    r"|^(州市|市州|盟市|地州市?|师市|旗县(市区|区)?|县市区旗)(人民)?(政府|行政公署|行署|党委)?$"
 )
 # Families of group phrases, tested in order on the phrase without its brackets; each
 # names the words a directory kind must contain for its units to be members.
@@ -39,7 +42,8 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
     ("section", LazyPattern(r"科室|股室|处室|科$"), ("科室", "股室", "处室")),
     ("province", LazyPattern(r"各省|省级"), ("省",)),
     # 各区、县级市 and 各有关区、县级市 (广州 2012): its districts and its two county-level cities
-    ("county", LazyPattern(r"^(各|有关|相关)(县|区县|县区|市县|旗县|市[、，,]?区)(?!直)|^(县市、?区|县区|区县|市县)"
+    ("county", LazyPattern(r"^(各|有关|相关)(县|区县|县区|市县|旗县|市[、，,]?区)(?!直)"
+                           r"|^(县市、?区|县区|区县|市县|旗县)"
                            r"|^各(有关|相关)?区([、，,]县级?市)?(人民)?(政府|$)"),
      ("县", "区县", "县区")),
     ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
@@ -50,7 +54,8 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
     # `_CITY_KIND`, not by words: 市 is in every 市直部门.
     ("city", LazyPattern(r"^(各|有关|相关)(地级以上市|地级市|设区的?市|地市|市州|州市|市、州|州、市|盟市"
                          r"|市|州|盟|地区|地方|地)(?!直|级|场|民|区|属)"
-                         r"([、，,]?(自治)?[县区旗][县市区旗、，,自治]*)?((人民)?政府|行政公署)?$"), ()),
+                         r"([、，,]?(自治)?[县区旗][县市区旗、，,自治]*)?((人民)?政府|行政公署)?$"
+                         r"|^(州市|市州|盟市|地州市?|师市)"), ()),
 )
 
 # 各地 (各地方, 有关地方, 各地人民政府) names no kind of its own: the governments right below the

@@ -31,7 +31,8 @@ LEAD, COOP = Role.LEAD, Role.COOP
 SKIP = "skip"  # a label whose values are people or dates, not units
 
 _OPENERS, _CLOSERS = "（(〔[【《“‘<", "）)〕]】》”’>"
-_SEPARATORS = set("、，,；;。\n \t\u3000")
+# 市发改委/市财政局 (a cell listing units with slashes) was one unit nobody would answer for (QA326)
+_SEPARATORS = set("、，,；;。\n \t\u3000/／")
 
 # A role word may be followed by 落实 (潍坊 2017: ``市发改委牵头落实``, ``X、Y分别牵头落实``), or said
 # as a predicate (``市发改委为牵头单位，市财政局为配合单位``: the units were named with their role
@@ -75,8 +76,15 @@ _FIRST_LEADS_NOTE = (
     re.compile(r"[。；;，,]?" + _FIRST_LISTED + r"[^。；;（）()]*"))
 # A note for the tasks after this one, closing its unit text (威海 2023: ``…开发区管委。以下任务均需
 # 各区市政府、开发区管委落实，不再一一列出``): 以下任务均需各区市政府 and 不再一一列出 were units (QA274).
-_STANDING_NOTE = re.compile(r"[。；;，,]\s*(?P<note>(?:以下|下列|此后|其后|后续|其余)"
-                            r"(?:[^。；;（）()]|[（(][^（）()]*[）)])*?(?:不再(?:一一)?(?:列出|列明|注明|重复|赘述)|下同)|下同)$")
+# 四川 2022 closes its first bracket with a sentence of that kind not opening with 以下
+# (``…按职责分工负责。具体任务均涉及相关市(州)人民政府,不再做分工,下同``): the whole sentence after
+# the full stop is the note, or 具体任务均涉及相关市(州)人民政府 and 不再做分工 were leads (QA326).
+_NO_LONGER = r"不再(?:一一)?(?:做|作)?(?:列出|列明|注明|重复|赘述|分工|分解)"
+# A sentence ending in 下同 alone is no such note: 发展改革委牵头；财政部、商务部按职责分工负责，下同
+# names its cooperating units (review).
+_STANDING_NOTE = re.compile(r"(?:[。；;]\s*(?P<sentence>(?:[^。；;（）()]|[（(][^（）()]*[）)])+?"
+                            + _NO_LONGER + r"(?:[，,]\s*下同)?)|[。；;，,]\s*(?P<note>(?:以下|下列|此后|其后|后续|其余)"
+                            r"(?:[^。；;（）()]|[（(][^（）()]*[）)])*?(?:" + _NO_LONGER + r"|下同)|下同))$")
 _INNER_ROLE = re.compile(r"(?<=牵头|负责)(?!落实)(?=[^单部领同人科责负配协参按：:（(）)][^：:]+)")
 _OPEN_ENDED = re.compile(r"^(?P<name>.+?)等([省市县区州盟旗]直?)?(有关|相关|其他|其它)?(部门|单位|机构)?"
                          r"(和单位|和部门|和有关单位)?$")
@@ -86,7 +94,9 @@ _OPEN_ENDED_AND = re.compile(r"(等(?:[省市县区州盟旗]直?)?(?:有关|相
 _GROUP_TAIL = {"单位", "部门", "机构", "有关单位", "相关单位", "有关部门", "相关部门"}
 # 相关市、县政府 (黑龙江省促进经济稳增长的若干措施) as 各县、市、区政府: 相关市 was a unit, 县政府 another
 # 各区、县级市 and 各有关区、县级市 (广州 2012) likewise: 县级市 was a unit of its own
-_ADMIN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(县|市|区|乡|镇|旗)(、(县|市|区|乡|镇|旗|县级市))*$")
+# 各州、市人民政府 and 各盟、市 likewise (云南, 内蒙古): 市人民政府 was a unit (QA326)
+_ADMIN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(县|市|区|乡|镇|旗|州|盟|地)"
+                         r"(、(县|市|区|乡|镇|旗|州|盟|县级市))*$")
 # 各乡镇人民政府、街道办事处 (谯城 2025): 各 written once covers the 街道办事处 too, a bare kind
 # that names no one body; alone it was imported as a unit (街道办事处 未报送). Kept whole, as above.
 _TOWN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(乡|镇|乡镇|街道|镇街)(人民)?(政府|办事处)?$")
@@ -306,7 +316,7 @@ def restore_trailing_levels(pieces: list[str], problems: list[str]) -> list[str]
     return out
 
 
-_ADMIN_PART = re.compile(r"^(县|市|区|旗|乡|镇|街道|乡镇|县级市)(人民)?(政府|管委会|办事处)?$")
+_ADMIN_PART = re.compile(r"^(县|市|区|旗|州|盟|乡|镇|街道|乡镇|县级市)(人民)?(政府|管委会|办事处|行政公署)?$")
 
 
 def is_unit_clause(text: str) -> bool:
@@ -525,7 +535,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
     note = _STANDING_NOTE.search(s)
     if note:
         s = s[: note.start()]
-        problems.append(f"中的“{note.group('note')}”是对其后任务的说明，不是单位，未导入；"
+        problems.append(f"中的“{note.group('sentence') or note.group('note')}”是对其后任务的说明，不是单位，未导入；"
                         "其后任务不会自动加上这些单位，如需要请在“责任分工”表中逐项补填")
     labels: list[str] = []
     entries: list[tuple[str, str]] = []  # role "" = not yet known

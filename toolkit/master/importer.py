@@ -105,8 +105,12 @@ def signed_in_full(body: str, paragraphs: list[str]) -> str:
 
 
 #: a cover letter's signature on a line of its own: a government body after its place
-#: (兴义市人民政府办公室, 济南市钢城区人民政府办公室), not a sentence that names one
-_SIGNATURE = re.compile(r"[\u4e00-\u9fff]{1,20}[省市县区旗州盟](人民)?政府(办公室|办公厅)?")
+#: (兴义市人民政府办公室, 济南市钢城区人民政府办公室), not a sentence that names one; or a
+#: department after its place (四川省发展和改革委员会 signs 四川 2022's letter: M111 said nobody did),
+#: never a party office (中共兴义市委办公室, 石景山区委办公室), which co-signs beside the government's
+_SIGNATURE = re.compile(r"[\u4e00-\u9fff]{1,20}[省市县区旗州盟](人民)?政府(办公室|办公厅)?"
+                        r"|(?!中共)(?!.*[省市县区旗州盟]委(办公室)?$)"
+                        r"[\u4e00-\u9fff]{1,8}?[省市县区旗州盟][\u4e00-\u9fff]{1,16}(委员会|局|厅|委|办公室)")
 
 
 def letter_signer(paragraphs: list[str]) -> str:
