@@ -173,7 +173,7 @@ def test_a_memo_open_in_word_is_refused_as_before_and_nothing_kept(month, run):
     (_memo_dir(month) / ("~$" + memo.name[2:])).write_bytes(b"owner")
     again = run(["memo"], cwd=month.root)
     assert again.exit_code == 2
-    assert again.stderr == f"错误：“{memo.name}”正被 Excel/WPS 打开，请先关闭该文件再运行。\n"
+    assert again.stderr == f"错误：“{memo.name}”正被 Word/WPS 打开，请先关闭该文件再运行。\n"
     assert memo.read_bytes() == edited and not any("修改稿" in n for n in _names(_memo_dir(month)))
 
 

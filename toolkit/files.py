@@ -50,7 +50,9 @@ def _exists(path: Path) -> bool:
 def check_writable(path: Path) -> None:
     """Raise OutputLocked if ``path`` is open in Excel, WPS or LibreOffice."""
     if lock_files(path):
-        raise OutputLocked(f"“{path.name}”正被 Excel/WPS 打开，请先关闭该文件再运行。")
+        # the 通报 is open in Word: "Excel/WPS" sent the office to look for a workbook (QA323)
+        program = "Word/WPS" if path.suffix.lower() in (".docx", ".doc") else "Excel/WPS"
+        raise OutputLocked(f"“{path.name}”正被 {program} 打开，请先关闭该文件再运行。")
 
 
 def temp_dir(near: Path) -> Path | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import signal
+from pathlib import Path
 
 from .workspace import Workspace
 
@@ -51,13 +52,45 @@ def clear_left(ws: Workspace | None) -> None:
         clear_temp(ws.root)
 
 
+@contextlib.contextmanager
+def held_stops():
+    """Ctrl-C and the stop signals wait until the block ends, then stop as they would have:
+    what must not be cut in two (`office_edits`: the 通报 replaced and its record written) is
+    done whole or not at all. Where a stop is ignored (a worker, a background job) it stays so;
+    off the main thread nothing is held."""
+    came: list[int] = []
+    before = {}
+    for s in (signal.SIGINT, *STOP_SIGNALS):
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            if signal.getsignal(s) not in (signal.SIG_IGN, None):
+                before[s] = signal.signal(s, lambda signum, frame: came.append(signum))
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                signal.signal(s, handler)
+        if came:
+            raise KeyboardInterrupt
+
+
 def cancelled_line(ws: Workspace | None, command: str, started: dt.datetime) -> str:
     """"已取消：…" for a command stopped by the user; never raises."""
+    written = ""
+    with contextlib.suppress(Exception):
+        if ws is not None and command in ("merge", "memo", "run"):
+            written = _written(ws, started)
     try:
         if ws is not None and command in ("collect", "run"):
-            return _collect_line(ws, command, started)
+            line = _collect_line(ws, command, started)
+            head, again, tail = line.partition("。再次运行")
+            if written and again:  # what was written said instead of "未全部更新"
+                return f"{head.replace('；汇总表和通报未全部更新', '')}；取消前{written}{again}{tail}"
+            return line
     except Exception:
         pass
+    if written:  # stopped after the file was replaced: "未更新，保持不变" was false (QA323)
+        return f"已取消：取消前{written}。"
     what = {"merge": "汇总表未更新，原有的汇总表保持不变", "memo": "通报未更新，原有的通报保持不变",
             "issue": "填报表未全部生成，请重新运行", "remind": "催报草稿未全部生成，请重新运行"}.get(command)
     return f"已取消：{what}。" if what else "已取消。"
@@ -88,3 +121,35 @@ def _collect_line(ws: Workspace, command: str, started: dt.datetime) -> str:
     if command == "run" and finished:
         line += "；汇总表和通报未全部更新"
     return line + "。再次运行会接着完成，已登记的不会重复。"
+
+
+def _written(ws: Workspace, started: dt.datetime) -> str:
+    """What a stopped merge, memo or run wrote before the stop: the 汇总表 or 通报 it replaced,
+    and the office's version kept beside it (`office_edits`); "" when nothing was. Told by the
+    ledger's ``outputs`` (timed as `answers.answered_now`) or, where the record never came
+    (`run`'s memo worker, killed between the two), by the file's own change time."""
+    from .ledger import Ledger  # deferred: after a stop only
+    from .office_edits import is_kept_copy
+
+    since, stamp = started.isoformat(sep=" ", timespec="microseconds"), started.timestamp()
+
+    def changed(path: Path) -> bool:
+        try:
+            return path.stat().st_ctime >= stamp
+        except OSError:
+            return False
+
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        rows = ledger.conn.execute("SELECT path, written_at >= ? FROM outputs", (since,))
+        paths = [ws.root / path for path, recorded in rows if recorded or changed(ws.root / path)]
+    paths.sort(key=lambda p: (p.suffix != ".xlsx", p.as_posix()))  # the 汇总表 first, as it is made
+    parts = []
+    for path in paths:
+        what = "汇总表" if path.suffix == ".xlsx" else "通报"
+        part = f"{what}已重新生成（“{path.name}”）"
+        with contextlib.suppress(OSError):
+            kept = [p for p in path.parent.iterdir() if is_kept_copy(p) and p.suffix == path.suffix and changed(p)]
+            if kept:
+                part += f"，原{what}已另存为“{kept[0].name}”，如有修改请抄到新{what}中"
+        parts.append(part)
+    return "；".join(parts)

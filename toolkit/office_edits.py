@@ -14,7 +14,8 @@ A file duban has no record of (written before version 19, or its record lost) ma
 office's edits or none: it is kept all the same when it differs from the new one, as ``旧版``
 and said so, once (the rewrite is recorded). Keeping a copy too many costs a file; a lost
 edit is a leader's name missing from a 通报 that went out. It differs unless its parts are the
-new file's (`_same_parts`): the same data made again, only the save times inside changed.
+new file's (`_same_parts`): the same data made again, only the save times inside changed;
+so is one with a record whose parts are the new one's (its record lost to a kill).
 
 A copy that cannot be made (a read-only folder, a full disk) stops the write: the office's
 file stays as it was, and the line says why (`errors.os_fault`'s words). The record is
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from . import errors
 from .files import atomic_write, file_sha
+from .interrupts import held_stops
 from .ledger import Ledger
 from .ledger.outputs import last_written, record_written
 from .workspace import Workspace
@@ -80,14 +82,21 @@ def write_output(ws: Workspace, path: Path, write: Callable[[Path], object], wha
     kept: list[Kept] = []
     new: list[str] = []
 
+    held = contextlib.ExitStack()
+
     def keep(tmp: Path) -> None:
         new.append(file_sha(tmp))
         copy = _keep(ws, path, recorded, tmp, new[0], what)
         if copy is not None:
             kept.append(Kept(what, path, copy, recorded is not None))
+        # a stop between the file replaced and its record: the office's edits moved to the
+        # copy, the screen said "原有的通报保持不变", and the next run, finding duban's own
+        # file, said nothing of the copy (QA323)
+        held.enter_context(held_stops())
 
-    atomic_write(path, write, before=keep)
-    _record(ws, where, new[0])
+    with held:
+        atomic_write(path, write, before=keep)
+        _record(ws, where, new[0])
     return kept[0] if kept else None
 
 
@@ -106,7 +115,9 @@ def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, 
         return None
     except OSError as exc:  # one that cannot be read is not replaced unseen
         raise (errors.os_fault(exc, path, op="read") or errors.SystemFault(f"无法读取“{path}”。")) from exc
-    if old in (recorded, new) or (recorded is None and _same_parts(path, tmp)):
+    # parts the same as the new file's: duban's own, whatever the record says (a run killed
+    # between the replace and its record left the record behind; QA323)
+    if old in (recorded, new) or _same_parts(path, tmp):
         return None
     try:
         saved = dt.datetime.fromtimestamp(stamp, ws.tz)
