@@ -27,6 +27,7 @@ from .evidence import (
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .merged_rows import is_note, judge_merges
 from .period import Period
+from .rectification import form_headers
 from .report import Issue, Previous, Report, Row, make_issue
 from .returns import (
     EDITABLE,
@@ -35,6 +36,7 @@ from .returns import (
     TEXT_FIELDS,
     RawReturn,
     eta_example_of,
+    form_headers_of,
     header_layout,
     read_return,
     task_id_text,
@@ -415,8 +417,8 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
     present = [f for f in MASTER_FIELDS if f in raw.columns]
     # merged cells (QA290): read for each row, or said why not; the blanks under one it could not
     # read are its E512, not each row's E401/E501/E506 too
-    merged, under = judge_merges(raw, set(assigned) | issued if unit and assigned else None, HEADER_OF, EDITABLE,
-                                 _row_task, at) if raw.merges else ([], set())
+    merged, under = judge_merges(raw, set(assigned) | issued if unit and assigned else None, form_headers_of(raw),
+                                 EDITABLE, _row_task, at) if raw.merges else ([], set())
     issues.extend(merged)
     seen: dict[str, int] = {}
     for rr in raw.rows:
@@ -505,7 +507,7 @@ def _check_master_text(raw: RawReturn, rr, task: Task, here: dict, issues: list[
     expected = [t for f, t in zip(MASTER_FIELDS, texts) if f in raw.columns]
     for f, a, b in zip(present, found, expected):
         if key(a) != key(b):
-            issues.append(make_issue("W405", cell=rr.cell(f), column=HEADER_OF[f], **here))
+            issues.append(make_issue("W405", cell=rr.cell(f), column=form_headers_of(raw)[f], **here))
             break
 
 
@@ -550,21 +552,22 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
 
     texts: dict[str, str] = {}
     limit = ctx.limits.max_text_chars
+    heads = form_headers(ctx.master, HEADER_OF)  # the form's own words: a 整改清单's 整改进展, 存在困难
     for f in TEXT_FIELDS:
         s = cell_text(v.get(f))
         if looks_like_formula(s):
-            add("W508", f, column=HEADER_OF[f], char=s[0])
+            add("W508", f, column=heads[f], char=s[0])
         if len(s) > limit:
-            add("W507", f, column=HEADER_OF[f], limit=limit)
+            add("W507", f, column=heads[f], limit=limit)
             s = s[:limit]
         texts[f] = s
     if not texts["work"]:
-        add("E506", "work")
+        add("E506", "work", column=heads["work"])
     elif status != DONE and says_nothing(texts["work"]):
         # not on 已完成: a finished task has nothing further to report (a month later "无"
         # is the honest answer, as W608 lets its copied text be), its status says it is done
         # and W607 asks for the 佐证材料 that shows how
-        add("W510", "work", value=quoted(texts["work"]))
+        add("W510", "work", column=heads["work"], value=quoted(texts["work"]))
 
     eta = None
     raw_eta = v.get("eta")
@@ -582,7 +585,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     if progress == 100 and status and status != DONE:
         add("W602", "progress", status=status)
     if status == LAGGING and not texts["problems"]:
-        add("E603", "problems")
+        add("E603", "problems", column=heads["problems"])
     if (period and status and status not in (DONE, LAGGING) and task.due_by(period.end)):
         add("W604", "status", deadline=cn_date(task.deadline) if task.deadline else task.deadline_text,
             status=status)
@@ -673,4 +676,4 @@ def master_from_return(data: bytes, name: str, limits: Limits) -> Master | None:
             tasks.append(Task(tid, "", "", "", "", ""))
         assignments.append(Assignment(tid, unit, Role.LEAD if role == Role.LEAD else Role.COOP))
     directory = Directory([Unit(unit, guess_kind(unit))])
-    return Master(raw.meta.get("project", ""), tasks, assignments, directory)
+    return Master(raw.meta.get("project", ""), tasks, assignments, directory, kind=raw.meta.get("kind", ""))

@@ -25,6 +25,7 @@ from .ledger import Ledger, common_due
 from .master import Master
 from .on_time import unit_due
 from .period import Period
+from .rectification import form_headers
 from .report import CODES, Issue, Report
 from .returns import (
     COLUMNS,
@@ -89,6 +90,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     ws = wb[SHEET]
     row_of = {ws.cell(r, 1).value: r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value}
     col_of = {f: i + 1 for i, (f, _, _) in enumerate(COLUMNS)}
+    heads = form_headers(master, HEADER_OF)  # the headers of the form rebuilt (a 整改清单's: `rectification`)
     field_at = {c + 1: f for f, c in raw.columns.items()}
 
     filled: set[str] = set()
@@ -128,7 +130,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
 
     def locate(issue: Issue) -> str:
         if issue.code == "E301":  # the deleted column is back in its place here: its header
-            f = _deleted_field(issue)
+            f = _deleted_field(issue, heads)
             return f"{get_column_letter(col_of[f])}{FIRST_ROW - 1}" if f else ""
         if issue.cell in label_at:
             return values_at.get(label_at[issue.cell], "")
@@ -155,7 +157,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     for issue in ordered(report.issues):
         ref = locate(issue)
         if issue.code == "E301" and ref:
-            issue = replace(issue, message=_RESTORED.format(column=HEADER_OF[_deleted_field(issue)],
+            issue = replace(issue, message=_RESTORED.format(column=heads[_deleted_field(issue, heads)],
                                                             letter=ref.rstrip("0123456789")))
         elif issue.code == "E404" and ref and issue.message.endswith(_E404_ADVICE):
             issue = replace(issue, message=_ROW_RESTORED.format(
@@ -201,9 +203,10 @@ _ROW_RESTORED = ("报送的文件{missing}，本表已在第 {row} 行补回该�
 _E404_ADVICE = CODES["E404"].template.rsplit("{name}", 1)[1]
 
 
-def _deleted_field(issue: Issue) -> str | None:
-    """The field an E301 names (its message quotes the column's header)."""
-    return next((f for f, h in HEADER_OF.items() if f"“{h}”" in issue.message), None)
+def _deleted_field(issue: Issue, heads: dict[str, str] = HEADER_OF) -> str | None:
+    """The field an E301 names (its message quotes the column's header as ``heads`` gives it:
+    a 整改清单's form's, `rectification`)."""
+    return next((f for f, h in heads.items() if f"“{h}”" in issue.message), None)
 
 
 def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: str, period: Period,

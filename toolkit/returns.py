@@ -17,21 +17,23 @@ from typing import Any
 
 from .column_changes import column_changes
 from .dates import cn_date, excel_serial
+from .form_guide import GUIDE_SHEET, NOTHING_DUE, fit_rows, write_guide  # noqa: F401 (the contract's names)
 from .form_layout import OPTIONAL_FIELDS, HeaderLayout, lay_out, unused_columns
 from .master import Master, text_hash
 from .merged_rows import Merge, ods_merges, read_merges
 from .period import Period
+from .rectification import FORM_HEADERS, FORM_WIDTHS, KIND, form_headers, is_rectification, memo_project
+from .rectification import NOTHING_DUE as RECTIFY_NOTHING_DUE
 from .report import Issue, make_issue
 from .settings import Limits
 from .spreadsheet import ReadFailure, is_panic, native_stderr_silenced, open_spreadsheet, short_reason
 from .style import color
-from .text import LazyPattern, clean, column_letter, key, name_part, short_key
+from .text import clean, column_letter, key, name_part, short_key
 from .vocab import REPORTABLE
-from .xlsx import fit_a4, row_height, set_height, set_text, style_cell
+from .xlsx import fit_a4, row_height, set_text, style_cell
 
 SCHEMA = "duban.return/1"
 SHEET = "进展填报"
-GUIDE_SHEET = "填报说明"
 META_SHEET = "_meta"
 
 # (field, header as issued, editable). Order is the contract's column order.
@@ -52,8 +54,6 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("evidence", "佐证材料", True),
 )
 HEADERS = tuple(h for _, h, _ in COLUMNS)
-#: Row 2's due legend on a form with no task due by the period's end (its 填报说明 says so too).
-NOTHING_DUE = "本期没有到期的任务"
 HEADER_OF = {f: h for f, h, _ in COLUMNS}
 EDITABLE = tuple(f for f, _, e in COLUMNS if e)
 MASTER_FIELDS = ("level1", "level2", "name", "content", "deadline")
@@ -72,15 +72,16 @@ FIRST_ROW = HEADER_ROW + 1
 # Header variants departments produce, matched after key(): NFKC, no spaces, lower case.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "task": ("任务编号", "编号", "任务序号", "序号", "任务id", "任务号"),
-    "level1": ("一级任务", "一级任务名称", "一级"),
-    "level2": ("二级任务", "二级任务名称", "二级"),
+    "level1": ("一级任务", "一级任务名称", "一级", "问题类别"),
+    "level2": ("二级任务", "二级任务名称", "二级", "问题子类"),
     "name": ("工作任务", "三级任务", "工作任务名称", "任务名称"),
-    "content": ("具体工作内容", "工作内容", "具体内容"),
-    "deadline": ("完成时限", "时限", "完成期限"),
+    "content": ("具体工作内容", "工作内容", "具体内容", "整改措施"),
+    "deadline": ("完成时限", "时限", "完成期限", "整改时限"),
     "role": ("责任类型", "责任分工", "牵头配合", "牵头/配合"),
     "status": ("完成状态", "状态", "进展状态", "完成情况", "推进状态"),
     "progress": ("完成进度", "进度", "完成比例", "完成率", "完成百分比"),
-    "work": ("工作进展", "进展情况", "工作进展情况", "本期进展", "进展", "工作开展情况"),
+    "work": ("工作进展", "进展情况", "工作进展情况", "本期进展", "进展", "工作开展情况", "整改进展",
+             "整改进展情况"),
     "problems": ("存在问题", "存在的问题", "问题", "困难问题", "存在困难"),
     "next_plan": ("下一步计划", "下步计划", "下一步工作计划", "下一步工作", "下步工作"),
     "eta": ("预计完成时间", "预计完成日期", "计划完成时间", "预计完成"),
@@ -170,7 +171,10 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     wrap_top = Alignment(wrap_text=True, vertical="top")
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     unlocked = Protection(locked=False)
-    fmt = {"project": project, "period": period.label, "unit": unit}
+    # a 整改清单's form says its own words (`rectification`): 存在问题 | 整改措施 | 整改时限 …
+    rectify, heads = is_rectification(master), form_headers(master, HEADER_OF)
+    shown_project = memo_project(project) if rectify else project  # …问题整改进展填报表
+    fmt = {"project": shown_project, "period": period.label, "unit": unit}
 
     # Row 1: title. Rows 2-3: who, which period, until when; contact inputs.
     ws.merge_cells(f"A1:{last}1")
@@ -187,15 +191,18 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     legend_size = st["size"] - 1
     prefill_fill = PatternFill("solid", fgColor=color(st.get("prefill_fill"), "FFF2CC"))
     any_due = any(t.due_by(period.end) for t, _ in tasks)
-    due_legend = (st.get("due_legend", "") if any_due else
-                  NOTHING_DUE if any(t.dated for t, _ in tasks) else "")
+    legend = st.get("due_legend", "")
+    legend = legend.replace("完成时限", heads["deadline"]).replace("的任务", "的问题") if rectify else legend
+    due_legend = (legend if any_due else
+                  (RECTIFY_NOTHING_DUE if rectify else NOTHING_DUE) if any(t.dated for t, _ in tasks) else "")
     prefilled = any(prefill.get(t.id) for t, _ in tasks)
     legends = [(text, font, fill) for text, font, fill in (
         (due_legend, Font(name=st["font"], size=legend_size, color="C65911"), due_fill if any_due else None),
         (st.get("prefill_legend", "") if prefilled else "",
          Font(name=st["font"], size=legend_size, bold=True, color="7F6000"), prefill_fill)) if text]
     layout = header_layout(master, two_legends=len(legends) == 2)
-    widths = st.get("widths", {})
+    # a 整改清单's problem is a sentence or two, not a task's short name: its column is wider
+    widths = {**st.get("widths", {}), **({HEADER_OF[f]: w for f, w in FORM_WIDTHS.items()} if rectify else {})}
     shown = {c: 0.0 if c in layout.hidden else float(widths.get(h, 12)) for c, h in enumerate(HEADERS, start=1)}
 
     def labelled(label: str, label_ref: str, value_ref: str, end_ref: str):
@@ -227,9 +234,9 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
 
     # Row 4: headers. Rows 5+: one per task.
     header_fill = PatternFill("solid", fgColor=color(st["header_fill"], "D9E1F2"))
-    for c, header in enumerate(HEADERS, start=1):
+    for c, (f, header, _) in enumerate(COLUMNS, start=1):
         cell = ws.cell(HEADER_ROW, c)
-        set_text(cell, header)
+        set_text(cell, heads[f])
         style_cell(cell, font=bold_font, fill=header_fill, alignment=center, border=border)
         ws.column_dimensions[get_column_letter(c)].width = float(widths.get(header, 12))
         # hidden, not left out: the header row stays the contract's, read as every form is
@@ -277,8 +284,8 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     prompts = {
         "status": ("完成状态", "从下拉框选择：已完成 / 序时推进 / 滞后 / 未启动。"),
         "progress": ("完成进度", "填 0—100 的整数，如 80 表示完成 80%。已完成填 100。"),
-        "work": ("工作进展", "必填。简述本期做了什么、取得什么成效，可写文号、数量。"),
-        "problems": ("存在问题", "状态为“滞后”时必填：说明原因和困难。"),
+        "work": (heads["work"], "必填。简述本期做了什么、取得什么成效，可写文号、数量。"),
+        "problems": (heads["problems"], "状态为“滞后”时必填：说明原因和困难。"),
         "next_plan": ("下一步计划", "下一期的具体安排。"),
         "eta": ("预计完成时间", f"日期，如 {eta_example:%Y-%m-%d}。"),
         "evidence": ("佐证材料", "已完成的任务请填写文件文号、网址链接等。"),
@@ -337,91 +344,10 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     ws.protection.autoFilter = False
     ws.sheet_view.zoomScale = 100
 
-    _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, prefilled)
+    write_guide(wb, unit, period, due, shown_project, organiser, contact, st, tasks, prefilled, heads, rectify)
     _write_meta(wb, master, unit, period, due, project, tasks, generated_at)
     wb.active = 0
     return wb
-
-
-def _write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, prefilled=False) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    ws = wb.create_sheet(GUIDE_SHEET)
-    ws.column_dimensions["A"].width = 16
-    ws.column_dimensions["B"].width = 90
-    due_now = [t.id for t, _ in tasks if t.due_by(period.end)]
-    # A unit whose tasks give no 完成时限 (苍南's 民生实事, a prose 分工意见) is told nothing of
-    # one: 滞后 is behind its plan, and no 本期到期 line, as row 2 of its form shows no legend
-    lagging = ("滞后：进度落后于完成时限，必须在“存在问题”写明原因和困难。已超过完成时限仍未完成的，应选“滞后”。"
-               if any(t.deadline_text for t, _ in tasks) else
-               "滞后：进度落后于工作计划，必须在“存在问题”写明原因和困难。")
-    dated = any(t.dated for t, _ in tasks)
-    lines = [
-        ("title", f"{project}进展填报说明"),
-        ("填报单位", unit),
-        ("填报期", f"{period.label}（反映截至 {cn_date(period.end)} 的工作进展）"),
-        ("报送截止", f"{cn_date(due)}前，将本表以 Excel 文件（.xlsx）通过电子邮件报送。"),
-        ("怎么填", "只填写白色单元格：完成状态、完成进度(%)、工作进展、存在问题、下一步计划、预计完成时间、佐证材料，"
-                 "以及表头的填报人、联系电话、审核人、填报日期。灰色的任务内容不能修改。"),
-        ("完成状态", "已完成：任务全部完成，完成进度填 100，并在“佐证材料”写明文号或链接。"),
-        ("", "序时推进：按计划正常推进、尚未完成。"),
-        ("", lagging),
-        ("", "未启动：尚未开始，完成进度填 0。"),
-        ("完成进度(%)", "填 0—100 的整数，如完成八成填 80；不要写“八成”“过半”“基本完成”等文字。"),
-        ("工作进展", "必填。写本期做了什么、成效如何，可列数量、文号；不要只写“无”“同上”，确无进展的请写明原因。"),
-        ("本期到期", ("、".join(due_now) + " 的完成时限在本期或之前（表中橙色标注），请重点说明完成情况。")
-         if due_now else NOTHING_DUE + "。") if dated else None,
-        ("注意", "请勿增删行、列，请勿改动任务编号和灰色的任务内容。文件名可以修改。"
-               "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF 或 Word 格式。"),
-        ("咨询", ask_whom(organiser, contact)),
-    ]
-    lines = [line for line in lines if line]
-    if prefilled:
-        lines.insert(-2, ("上月预填", "黄色单元格照录了本单位上月采纳的报送内容，只作起草参考，请逐项改写为本期情况。"
-                                   "工作进展、下一步计划与上月完全相同的，校验时会提示“照抄上期”。"))
-    for r, (label, text) in enumerate(lines, start=1):
-        if label == "title":
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
-            set_text(ws.cell(r, 1), text)
-            ws.cell(r, 1).font = Font(name=st["title_font"], size=st["title_size"] - 2, bold=True)
-            ws.cell(r, 1).alignment = Alignment(horizontal="center", vertical="center")
-            ws.row_dimensions[r].height = 32
-            continue
-        set_text(ws.cell(r, 1), label)
-        ws.cell(r, 1).font = Font(name=st["header_font"], size=st["size"] + 1, bold=True)
-        ws.cell(r, 1).alignment = Alignment(vertical="top")
-        set_text(ws.cell(r, 2), text)
-        ws.cell(r, 2).font = Font(name=st["font"], size=st["size"] + 1)
-        ws.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
-    fit_rows(ws, 2, len(lines), st["size"] + 1)
-    fit_a4(ws, landscape=False)
-    ws.protection.sheet = True
-
-
-# The office's own 科/处/室 opening a contact ("督查科 陈晓明 0769-…") goes on from the
-# organiser's name as a person writes it (东莞市政务服务数据管理局督查科); "、" between them
-# read as two bodies to ask. One naming its own body (县政府督查室) stands apart, after a space.
-# compiled on first use (0.16 ms at import): only a contact written under the organiser reads it
-_SECTION = LazyPattern(r"[^\s省市县区镇乡局委府厅]{2,}(?:科|处|室|股|办|中心)(?=\s|$)")
-
-
-def ask_whom(organiser: str, contact: str) -> str:
-    """The 填报说明's 咨询 line: the organiser and the contact (duban.toml) as one."""
-    if not (organiser and contact) or key(organiser) in key(contact):
-        return contact or organiser or "督办部门"
-    return f"{organiser}{'' if _SECTION.match(contact) else ' '}{contact}"
-
-
-def fit_rows(ws, first: int, last: int, size: float, custom: bool = True) -> None:
-    """Give rows ``first..last`` heights that show their wrapped text (see xlsx.row_height),
-    marked custom or not (see xlsx.set_height)."""
-    from openpyxl.utils import get_column_letter
-
-    widths = {c: ws.column_dimensions[get_column_letter(c)].width or 9
-              for c in range(1, ws.max_column + 1)}
-    for r in range(first, last + 1):
-        cells = [(ws.cell(r, c).value, w) for c, w in widths.items()]
-        set_height(ws, r, row_height(cells, size), custom)
 
 
 def _write_meta(wb, master, unit, period, due, project, tasks, generated_at) -> None:
@@ -432,6 +358,7 @@ def _write_meta(wb, master, unit, period, due, project, tasks, generated_at) -> 
         ["period", str(period)], ["due", due.isoformat()],
         ["master_fingerprint", master.fingerprint], ["generated_at", generated_at.isoformat()],
     ]
+    rows += [["kind", master.kind]] if is_rectification(master) else []  # the reader's words (`rectification`)
     rows += [["task", t.id, role, text_hash(t.printed_text(period.year))] for t, role in tasks]
     for r, values in enumerate(rows, start=1):
         for c, v in enumerate(values, start=1):
@@ -499,8 +426,11 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, 
         found: dict[str, int] = {}
         labels: dict[str, str] = {}
         ranks: dict[str, int] = {}
+        rectify = any(isinstance(v, str) and _header_key(v) == _MEASURES for v in row)
         for c, v in enumerate(row):
             named = _field_of_text(v) if isinstance(v, str) and v else None
+            if rectify and named == ("problems", 0):  # 存在问题 beside 整改措施: the problem (QA322)
+                named = ("name", 0)
             if named:
                 f, rank = named
                 if f not in found or rank < ranks[f]:
@@ -562,7 +492,7 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
             _read_rows(raw, rows, header_row)
             _read_percent_ones(raw, data, kind)
             # what the department saw in a merged cell, for each row it covers (QA290)
-            read_merges(raw, ods_merges(data, sheet, len(rows)) if kind == "ods" else merges, HEADER_OF,
+            read_merges(raw, ods_merges(data, sheet, len(rows)) if kind == "ods" else merges, form_headers_of(raw),
                         EDITABLE, task_id_text)
             header_cells = rows[header_row]
             break
@@ -659,24 +589,33 @@ def _read_percent_ones(raw: RawReturn, data: bytes, kind: str) -> None:
             r.values["progress"] = "100%"
 
 
-_TEMPLATE = tuple((f, h) for f, h, _ in COLUMNS)
 _AS_ISSUED = {f: c for c, (f, _, _) in enumerate(COLUMNS)}
+_MEASURES = _header_key(FORM_HEADERS["content"])  # a 整改清单's form (`rectification`) has it
+
+
+def form_headers_of(raw: RawReturn) -> dict[str, str]:
+    """Field -> header of the form ``raw`` is: a 整改清单's (its _meta ``kind``, or 整改措施 in its
+    header row: `rectification`), else the contract's (`HEADER_OF`)."""
+    rectify = raw.meta.get("kind") == KIND or _header_key(raw.header_labels.get("content", "")) == _MEASURES
+    return {**HEADER_OF, **FORM_HEADERS} if rectify else HEADER_OF
 
 
 def _column_issues(raw: RawReturn, header_cells: list[Any]) -> None:
-    if raw.columns == _AS_ISSUED and raw.header_labels == HEADER_OF:
+    heads = form_headers_of(raw)  # a 整改清单's 存在问题 is no renamed 工作任务
+    if raw.columns == _AS_ISSUED and raw.header_labels == heads:
         return  # every column where the form put it, under its own name (W2: 8 → 1 µs)
+    template = tuple((f, heads[f]) for f, _, _ in COLUMNS)
     # one inserted column shifts every later one: said once, as the department made it
-    moved = column_changes(_TEMPLATE, raw.columns, header_cells)
+    moved = column_changes(template, raw.columns, header_cells)
     # a required column deleted and nothing else changed is its E301 alone: "已按列名读取"
     # beside the refusal for the same column said it twice, and contradicted it (QA139)
-    kept = tuple((f, h) for f, h in _TEMPLATE if f in raw.columns or f not in REQUIRED)
+    kept = tuple((f, h) for f, h in template if f in raw.columns or f not in REQUIRED)
     if moved and column_changes(kept, raw.columns, header_cells):
         c, change = moved
         raw.issues.append(make_issue("W302", file=raw.file, sheet=raw.sheet,
                                      cell=f"{column_letter(c + 1)}{raw.header_row}", change=change))
-    for f, header, _ in COLUMNS:
-        c = raw.columns.get(f)
+    for f, _, _ in COLUMNS:
+        c, header = raw.columns.get(f), heads[f]
         if c is None:
             if f in REQUIRED:
                 raw.issues.append(make_issue("E301", file=raw.file, sheet=raw.sheet,

@@ -17,6 +17,7 @@ from .consolidate import Consolidation, TaskSummary, UnitStatus
 from .dates import cn_date
 from .files import atomic_write
 from .form_layout import unused_columns
+from .rectification import is_rectification, memo_project, summary_header
 from .returns import HEADER_OF
 from .sheet_rows import table_rows
 from .style import color
@@ -90,8 +91,8 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any]) -> Book:
     """The 汇总表 of the consolidation, ready to save (its data rows are made as it is saved)."""
     book = Book()
     s = Styles(style, say_sections if cons.of_sections else str)
-    title = (s.st["title"] + s.st.get("subtitle", "")).format(
-        project=cons.project, period=cons.period.label, unit="")
+    # a 整改清单's: …问题整改进展汇总表, as its forms and 通报 name it
+    title = (s.st["title"] + s.st.get("subtitle", "")).format(project=_named(cons), period=cons.period.label, unit="")
     subtitle = f"数据截至 {cons.as_of or '（尚无报送）'}；报送截止 {cn_date(cons.due)}"
     if own := cons.own_dues_text(cn_date):
         subtitle += f"（{s.say(own)}，按其填报表上的截止日期）"
@@ -178,6 +179,11 @@ def title_height(title: str, width: float, size: float) -> float:
     lines = sum(max(1, math.ceil(display_width(part) * size / 11 * 1.1 / max(width - 1, 1)))
                 for part in title.split("\n"))
     return round(lines * size * 1.45 + 10, 1)
+
+
+def _named(cons: Consolidation) -> str:
+    """The project as the 汇总表's titles name it: a 整改清单's as …问题整改 (`rectification`)."""
+    return memo_project(cons.project) if is_rectification(cons.master) else cons.project
 
 
 def sheet_title(project: str, what: str, width: float, size: float) -> str:
@@ -278,7 +284,8 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
             add([said, n, _pct(n, total)], "pct", slices[-1])
     last_status = ws.last_row
     # those waiting on leads not yet due apart (`overdue_counts`): not known unfinished yet
-    for said, n in cons.overdue_counts("超期未完成（完成时限已过）"):
+    rectify = is_rectification(cons.master)
+    for said, n in cons.overdue_counts("超期未完成（整改时限已过）" if rectify else "超期未完成（完成时限已过）"):
         add([said, n, _pct(n, total)], "pct")
     add([])
     uc, units = cons.unit_counts(), cons.owing
@@ -301,9 +308,10 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
         _room(ws, add, pie_at[0], PIE_CM)
         ws.breaks.append(ws.last_row)  # 三 and its chart on the next page: 一, 二 and the pie fill this one
     # a table without 一级任务 (大竹, 崇川) has one row: all its tasks, not "（未分类）"
-    grouped = cons.grouped
-    level_section = add(["三、各一级任务进展（任务数）" if grouped else "三、任务进展（任务数）"], "section")
-    level_header = add(["一级任务", *words, "合计"], "header")
+    grouped = cons.grouped  # a 整改清单's (``rectify``) by 问题类别
+    level_words = ("各类问题整改进展" if rectify else "各一级任务进展") if grouped else "任务进展"
+    level_section = add([f"三、{level_words}（任务数）"], "section")
+    level_header = add(["问题类别" if rectify else "一级任务", *words, "合计"], "header")
     levels = cons.by_level1(said=True)
     for level1, counts in levels:
         add([level1 if grouped else "全部任务", *[counts[k] for k in words], sum(counts.values())])
@@ -349,7 +357,7 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     pie = charts.status_pie(ws.name, first_status + 1, last_status, tuple(slices), colours, font)
     top = max((sum(c.values()) for _, c in levels), default=1)
     bar = charts.level_bars(ws.name, level_header, level_last, words, colours, font, top,
-                            "各一级任务进展" if grouped else "任务进展")
+                            level_words)
     ws.charts = [charts.anchor(pie, pie_at[1], pie_at[0], CHART_WIDTH_CM, pie_at[2]),
                  charts.anchor(bar, level_at[1], level_at[0], CHART_WIDTH_CM, level_cm)]
     if beside:
@@ -373,7 +381,15 @@ def used_columns(columns: list[Column], cons: Consolidation) -> list[Column]:
     empty = {HEADER_OF[f] for f in unused_columns(cons.master) if f != "name"}
     if not any(a.role == Role.COOP for a in cons.master.assignments):
         empty.add("配合单位")
-    return [c for c in columns if c.header not in empty]
+    return worded([c for c in columns if c.header not in empty], cons)
+
+
+def worded(columns: list[Column], cons: Consolidation) -> list[Column]:
+    """``columns`` under the headers ``cons``'s plan says: a 整改清单's 存在问题 | 整改措施 |
+    整改时限 … (`rectification`), else as given."""
+    if not is_rectification(cons.master):
+        return columns
+    return [replace(c, header=summary_header(cons.master, c.header)) for c in columns]
 
 
 def _tasks(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
@@ -394,7 +410,7 @@ def _tasks(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("存在问题", 30, lambda t: t.problems, too_long=SEE_DETAILS),
         Column("未报送单位", 24, lambda t: t.missing_text(cons.waiting)),
     ]
-    _table(book, "任务汇总", (cons.project, f"任务汇总（{cons.period.label}）"), subtitle, used_columns(cols, cons),
+    _table(book, "任务汇总", (_named(cons), f"任务汇总（{cons.period.label}）"), subtitle, used_columns(cols, cons),
            cons.tasks, s, cons.task_words)
 
 
@@ -416,7 +432,7 @@ def _details(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("报送文件", 22, lambda d: d["file"]),
         Column("报送时间", 16, lambda d: d["received_at"][:16], "center"),
     ]
-    _table(book, "单位明细", (cons.project, f"单位明细（{cons.period.label}）"), subtitle, used_columns(cols, cons),
+    _table(book, "单位明细", (_named(cons), f"单位明细（{cons.period.label}）"), subtitle, used_columns(cols, cons),
            cons.details, s, TASK_STATUSES + _waiting(cons))
 
 
@@ -434,7 +450,7 @@ def _units(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("滞后数", 7, lambda u: _counts(u, "lagging")[0], "center"),
         Column("平均进度(%)", 9, lambda u: u.avg_progress, "number"),
     ]
-    _table(book, "报送情况", (cons.project, f"报送情况（{cons.period.label}）"), subtitle, cols, cons.units, s,
+    _table(book, "报送情况", (_named(cons), f"报送情况（{cons.period.label}）"), subtitle, cols, cons.units, s,
            UNIT_STATES + _waiting(cons))
 
 
@@ -486,7 +502,7 @@ def _lagging(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
             f"{u}：{cons.said(u, st)}" for u, st in t.lead_states.items() if st != Status.DONE)),
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
-    _table(book, "滞后超期", (cons.project, f"滞后及超期任务（{cons.period.label}）"), subtitle,
+    _table(book, "滞后超期", (_named(cons), f"滞后及超期任务（{cons.period.label}）"), subtitle,
            used_columns(cols, cons), items, s, cons.task_words, empty="本期无滞后或超期任务。")
 
 
@@ -501,7 +517,7 @@ def _issues(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("说明", 70, lambda i: i["message"]),
         Column("处理结果", 9, lambda i: i["outcome"], "center"),
     ]
-    _table(book, "校验问题", (cons.project, f"校验问题（{cons.period.label}）"), subtitle, cols, cons.issues, s,
+    _table(book, "校验问题", (_named(cons), f"校验问题（{cons.period.label}）"), subtitle, cols, cons.issues, s,
            tuple(Severity), empty="本期收到的报送未发现校验问题。" if cons.receipts else "本期尚未收到报送文件。")
 
 
@@ -517,7 +533,8 @@ def _history(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         cols.append(Column(f"{label}\n状态", _status_width(cons, 10, s, tasks=p == cons.period),
                            lambda t, p=p, said=said: said(t.id, cons.history[p].get(t.id, ("", None))[0]), "status"))
         cols.append(Column(f"{label}\n进度", 10, lambda t, p=p: cons.history[p].get(t.id, ("", None))[1], "number"))
-    _table(book, "历次进展", (cons.project, "历次进展"), subtitle, cols, cons.master.tasks, s, cons.task_words)
+    _table(book, "历次进展", (_named(cons), "历次进展"), subtitle, worded(cols, cons), cons.master.tasks, s,
+           cons.task_words)
 
 
 def _receipts(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
@@ -535,7 +552,7 @@ def _receipts(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None
         Column("归档文件", 36, lambda r: r.archive_path),
         Column("文件校验码（SHA-256）", 34, lambda r: r.sha256),  # two lines, not four: rows stay short
     ]
-    _table(book, "收件登记", (cons.project, f"收件登记（{cons.period.label}）"), subtitle, cols, cons.receipts, s,
+    _table(book, "收件登记", (_named(cons), f"收件登记（{cons.period.label}）"), subtitle, cols, cons.receipts, s,
            OUTCOMES, empty="本期尚未收到报送文件。")
 
 

@@ -46,7 +46,7 @@ except ImportError:
 log = logging.getLogger("duban")
 
 CACHE_NAME = "master_cache.json"
-_FORMAT = 3  # bump when the layout of the JSON below changes (2: the fingerprint kept; 3: the place)
+_FORMAT = 4  # bump when the layout of the JSON below changes (2: the fingerprint kept; 3: the place; 4: the kind)
 
 
 def _shape() -> str:
@@ -114,7 +114,7 @@ def store(path: Path, key: str, master: Master) -> None:
 def _plain(m: Master) -> dict[str, Any]:
     d = m.directory
     return {
-        "title": m.title, "source": m.source, "organiser": m.organiser,
+        "title": m.title, "source": m.source, "organiser": m.organiser, "kind": m.kind,
         "tasks": [[t.deadline.isoformat() if f == "deadline" and t.deadline else getattr(t, f)
                    for f in _names(Task)] for t in m.tasks],
         "assignments": [[a.task, a.unit, a.role.value, a.source] for a in m.assignments],
@@ -146,7 +146,8 @@ def _master(b: dict[str, Any]) -> Master:
     directory = Directory(units, b["directory_organiser"])
     directory.locate(b["organiser"], b["title"], found=b["place"])  # as `Master` would, without the work
     master = Master(b["title"], tasks, [Assignment(t, u, roles[r], s) for t, u, r, s in b["assignments"]],
-                    directory, [Issue(*row) for row in b["issues"]], b["source"], organiser=b["organiser"])
+                    directory, [Issue(*row) for row in b["issues"]], b["source"], organiser=b["organiser"],
+                    kind=b["kind"])
     master.__dict__["fingerprint"] = b["fingerprint"]  # the cached_property, as computed when stored
     return master
 

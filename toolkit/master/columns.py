@@ -267,6 +267,12 @@ def _rectification(labels: list[str], roles: list[str | None]) -> list[str | Non
     return [("name" if measures else None) if ro == "problem" else ro for ro in roles]
 
 
+def rectification(cols: Columns) -> bool:
+    """Whether a table read with ``cols`` is a 整改清单: its task's name is a problem column,
+    which `_rectification` makes so only beside a 整改 measures column (`Master.kind`, QA322)."""
+    return role_of(cols.labels.get("name", "")) == "problem"
+
+
 def _unread(grid: Grid, start: int, end: int, labels: list[str], roles: list[str | None],
             cols: Columns) -> list[tuple[int, str, str]]:
     """`Columns.unread`: columns no role of ``cols`` reads, people's aside; one without a header

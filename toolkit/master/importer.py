@@ -21,6 +21,7 @@ from ..dates import at_once, milestone, parse_deadline, title_year
 from ..groups import group_kind, under_plan
 from ..import_codes import IMPORT_RANK
 from ..places import plan_level, plan_place
+from ..rectification import KIND
 from ..report import Issue, make_issue
 from ..sniff import WPS_SHEET_EXTS
 from ..text import clean, key, squash
@@ -38,7 +39,7 @@ from ..units import (
     phrase_level,
 )
 from ..vocab import EXPLICIT, Role
-from .columns import Header, find_header, note_row
+from .columns import Header, find_header, note_row, rectification
 from .grammar import (
     FIRST_LEADS,
     ParsedDepartments,
@@ -307,6 +308,7 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     master = _build(raw, project_name(title, stem), name, used, issues, report, first_leads, org, title)
     issues.extend(unread_columns(raw, name))
     master.organiser = org
+    master.kind = KIND if header is not None and rectification(header.columns) else ""
     if not org:
         issues.append(make_issue("M111", file=name))
     if not has_deadline:

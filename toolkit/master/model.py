@@ -204,6 +204,9 @@ class Master:
     #: The coordinating office as it signs the memo (通报落款); '' when nobody said.
     organiser: str = ""
     report: ImportReport | None = None
+    #: What the plan is: '' for a plan of tasks, 整改清单 for a rectification list
+    #: (`rectification.KIND`, decided at import), whose outputs speak of problems put right.
+    kind: str = ""
 
     def __post_init__(self) -> None:
         if not self.directory.place:  # a master read from the cache, or made by a caller

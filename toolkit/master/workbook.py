@@ -116,6 +116,8 @@ def write_master_workbook(master: Master, path: str | Path) -> Path:
                  ("source", master.source), ("fingerprint", master.fingerprint),
                  ("organiser", master.organiser)):
         meta.append([k, v])
+    if master.kind:  # a 整改清单 (`rectification`); a plan's workbook as before
+        meta.append(["kind", master.kind])
     meta.sheet_state = "hidden"
     return atomic_save(wb, Path(path))
 
@@ -284,7 +286,8 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
     # Directory problems travel with the master so every command that reads it can say so.
     return Master(meta.get("project") or path.stem, tasks, assignments, directory,
                   directory_address_issues(unit_rows[1:], path.name),
-                  meta.get("source", path.name), organiser=meta.get("organiser", ""))
+                  meta.get("source", path.name), organiser=meta.get("organiser", ""),
+                  kind=meta.get("kind", ""))  # '' in a workbook written before QA322: a plan
 
 
 def read_own_workbook(path: Path) -> Master | None:

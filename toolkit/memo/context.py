@@ -18,6 +18,7 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..places import plan_level
+from ..rectification import MEMO_HEADINGS, is_rectification, memo_project
 from ..text import NAME_PART_BYTES, LazyPattern, first_of, name_part, task_title, unended
 from ..units import (
     SECTION,
@@ -236,6 +237,8 @@ class MemoContext:
     reporting_points: list[Point]  #: late / returned / missing units, only those that exist
     due_next_text: str  #: leads section 五
     requirements: list[Point]  #: 下一步工作要求, adapted to what happened
+    #: a 整改清单's 通报 (`rectification`): its headings and sentences speak of 整改
+    rectification: bool = False
 
 
 def context_dict(ctx: MemoContext) -> dict[str, Any]:
@@ -455,7 +458,9 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     avg_progress = f"{num(sum(progresses) / len(progresses))}%" if progresses else ""
     next_due = cons.next_due or (nxt.due(cons.due.day) if cons.due else nxt.due())
 
-    title = memo_title(period, project)
+    # a 整改清单's 通报 is of the 整改's progress (`rectification`): 关于…问题整改进展情况的通报
+    rectify = is_rectification(cons.master)
+    title = memo_title(period, memo_project(project) if rectify else project)
     level = plan_level(organiser, cons.master.title or project, [u.unit for u in cons.units])
     # an autonomous region is a province (省) whose departments are 区直 (广西: 区直各有关单位)
     # (the words that gave the level: the organiser's, else the title's)
@@ -483,7 +488,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         coordination=("需自治区层面协调解决的" if autonomous else f"需{level}级层面协调解决的")
         if level and any(u.kind != SECTION for u in cons.units) else "需要协调解决的",
         lead_label=say_sections("牵头单位") if cons.of_sections else "牵头单位",
-        intro=f"{arrangement(project)}，各责任单位按月报送任务进展情况。现将{period.label}进展情况通报如下：",
+        intro=(f"{arrangement(project)}，各责任单位按月报送{'整改' if rectify else '任务'}进展情况。"
+               f"现将{period.label}{'整改' if rectify else ''}进展情况通报如下："),
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
@@ -502,8 +508,9 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         completed=completed, lagging=lagging, overdue=overdue, attention=attention, coop_lagging=coop_lagging,
         due_next=due_next,
         by_level1=by_level1, level1_total=level1_total,
-        level1_caption="各项一级任务进展情况" if cons.grouped else "任务进展情况",
-        level1_header="一级任务" if cons.grouped else "",
+        level1_caption=("各类问题整改进展情况" if rectify else "各项一级任务进展情况") if cons.grouped
+        else "问题整改进展情况" if rectify else "任务进展情况",
+        level1_header=("问题类别" if rectify else "一级任务") if cons.grouped else "",
         on_time_units=units[ON_TIME], late_units=units[LATE], missing_units=units[MISSING],
         returned_units=units[TO_FIX], late_names=late_names, missing_names=missing_names,
         returned_names=returned_names, unchanged_count=len(unchanged),
@@ -511,22 +518,37 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         appendices=[], appendix_note="",
         overview_text="", completed_text="", attention_text="", coop_lagging_text="", reporting_text="",
         reporting_points=[],
-        due_next_text="", requirements=[],
+        due_next_text="", requirements=[], rectification=rectify,
     )
     ctx.appendices = sentences.appendices(ctx, appendix_over)
     ctx.appendix_note = sentences.appendix_note(ctx.appendices) if ctx.appendices else ""
-    ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines, cons.tasks)
-    ctx.completed_text = sentences.completed_text(ctx, previous is not None)
+    ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines, cons.tasks, rectify)
+    ctx.completed_text = sentences.completed_text(ctx, previous is not None, rectify)
     ctx.attention_text = sentences.attention_text(ctx, deadlines, bool(sentences.unread_deadlines(cons.tasks)))
     ctx.coop_lagging_text = sentences.coop_lagging_text(ctx, MAX_INLINE_UNITS)
     ctx.reporting_text = sentences.reporting_text(ctx) + sentences.exempt_text(ctx, MAX_INLINE_UNITS)
     ctx.reporting_points = sentences.reporting_points(ctx)
     ctx.due_next_text = sentences.due_next_text(ctx, cons.tasks)
     ctx.next_due_text = sentences.next_due_text(ctx, MAX_INLINE_UNITS)
-    ctx.requirements = sentences.requirements(ctx, any(t.coops for t in cons.tasks), deadlines)
+    ctx.requirements = sentences.requirements(ctx, any(t.coops for t in cons.tasks), deadlines, rectify)
     if cons.of_sections:
         _of_sections(ctx)
+    if rectify:
+        _rectification_words(ctx)
     return ctx
+
+
+def _rectification_words(ctx: MemoContext) -> None:
+    """A 整改清单's 通报 says 整改时限 where a plan's says 完成时限: its forms print the column
+    so (`rectification`). Only the memo's own sentences: never a unit's words (`ProblemItem`)."""
+    def said(text: str) -> str:
+        return text.replace("完成时限", "整改时限")
+
+    for name in ("overview_text", "completed_text", "attention_text", "coop_lagging_text", "due_next_text"):
+        setattr(ctx, name, said(getattr(ctx, name)))
+    ctx.requirements = [Point(p.number, said(p.title), said(p.text)) for p in ctx.requirements]
+    for t in (*ctx.completed, *ctx.attention, *ctx.due_next, *ctx.coop_lagging, *ctx.lagging, *ctx.overdue):
+        t.summary = said(t.summary)
 
 
 def _coop_lagging(items: list[TaskItem]) -> list[TaskItem]:
@@ -593,6 +615,7 @@ def memo_title(period: Period, project: str) -> str:
 def memo_filename(cons: Consolidation) -> str:
     """The memo's title as a file name: ``关于2022年6月<project>进展情况的通报.docx``."""
     project = re.sub(r'[\\/:*?"<>|\r\n\t]', "_", _text(cons.project))
+    project = memo_project(project) if is_rectification(getattr(cons, "master", None)) else project  # as its title
     # a long project name is cut (and hashed): Linux and macOS take 255 bytes in a name,
     # and LibreOffice's ".~lock.<name>#" beside it must fit too
     part = name_part(project)
@@ -608,26 +631,29 @@ def render_markdown(ctx: MemoContext) -> str:
     def block(text: str, indent: str = "   ") -> str:
         return text.replace("\n", "\n" + indent)
 
+    def heading(text: str) -> str:
+        return "## " + (MEMO_HEADINGS.get(text, text) if ctx.rectification else text)
+
     lines = [f"# {ctx.title}", "", ctx.recipients, "", ctx.intro, "", "## 一、总体进展情况", "", ctx.overview_text, ""]
     for r in [*ctx.by_level1, ctx.level1_total]:
         parts = [f"{r.total}项", f"已完成{r.done}项（{r.done_pct}）"]
         parts += [f"{label}{n}项" for n, label in ((r.on_track, "序时推进"), (r.lagging, "滞后"),
                                                     (r.not_started, "未启动"), (r.not_reported, "未报送")) if n]
         lines.append(f"- {r.name}：" + "，".join(parts))
-    lines += ["", "## 二、本期完成的任务", "", ctx.completed_text]
+    lines += ["", heading("二、本期完成的任务"), "", ctx.completed_text]
     lines += [f"{i}. {t.name}（任务{t.id}，{ctx.lead_label}：{t.leads_text}）" for i, t in enumerate(ctx.completed, 1)]
 
     def reasons(t: TaskItem) -> list[str]:
         return [f"   - {p.unit}反映：{block(p.text, '     ')}" for p in t.problems]
 
-    lines += ["", "## 三、滞后及超期任务", "", ctx.attention_text]
+    lines += ["", heading("三、滞后及超期任务"), "", ctx.attention_text]
     for i, t in enumerate(ctx.attention, 1):
         lines.append(f"{i}. {t.name}（任务{t.id}）。{t.summary}")
         lines += reasons(t)
     lines += ["", ctx.coop_lagging_text, *(r for t in ctx.coop_lagging for r in reasons(t))] if ctx.coop_lagging else []
     lines += ["", "## 四、报送情况", "", ctx.reporting_text]
     lines += [f"{p.number}{p.title}{p.text}" for p in ctx.reporting_points]
-    lines += ["", "## 五、下月到期任务", "", ctx.due_next_text]
+    lines += ["", heading("五、下月到期任务"), "", ctx.due_next_text]
     lines += [f"{i}. {t.name}（任务{t.id}，{ctx.lead_label}：{t.leads_text}，{t.status_text}）"
               for i, t in enumerate(ctx.due_next, 1)]
     lines += ["", "## 六、下一步工作要求", ""]

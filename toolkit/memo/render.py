@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import errors
+from ..rectification import MEMO_HEADINGS
 from .context import MemoContext, context_dict
 from .gbt9704 import LO_CONDENSE, W_NS
 from .template_check import has_appendices, scan_template, strict_body
@@ -53,10 +54,23 @@ def render_docx(ctx: MemoContext, template: Path, out: Path, scanned: bool = Fal
     except TemplateError as exc:
         raise errors.BadTemplate(f"通报模板“{template.name}”无法填写：{exc}。请用 duban memo --check-template "
                                  "检查模板。") from exc
+    if ctx.rectification:
+        _rectification_headings(tpl.docx)
     props = tpl.docx.core_properties
     props.title, props.author, props.subject = ctx.title, ctx.organiser, ctx.project
     tpl.save(str(out))
     return Path(out)
+
+
+def _rectification_headings(doc) -> None:
+    """A 整改清单's 通报: the template's headings of section 二, 三 and 五 as `MEMO_HEADINGS` says
+    them (本期完成整改情况, not 本期完成的任务). A heading the office reworded is its own."""
+    for p in doc.paragraphs:
+        new = MEMO_HEADINGS.get(p.text.strip())
+        if new and p.runs:
+            p.runs[0].text = new
+            for run in p.runs[1:]:
+                run.text = ""
 
 
 def for_libreoffice(src: Path, dst: Path) -> Path:

@@ -133,13 +133,16 @@ def appendix_note(found: list[Appendix]) -> str:
 # ---- sentences ----
 
 def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
-                  tasks: list[TaskSummary] | None = None) -> str:
+                  tasks: list[TaskSummary] | None = None, rectify: bool = False) -> str:
     """Section 一; ``averaged``: how many tasks ``avg_progress_text`` is the mean of;
     ``deadlines``: whether any task has a 完成时限 (`has_deadlines`); ``tasks``: the
-    period's, whose unread 完成时限 (`unread_deadlines`) no claim of 超期 covers."""
+    period's, whose unread 完成时限 (`unread_deadlines`) no claim of 超期 covers; ``rectify``:
+    a 整改清单's (`rectification`), whose tasks are 整改任务 and done is 完成整改."""
     if not c.task_total:
         return f"{c.project}暂无需要报送进展的任务。"
-    parts = [f"已完成{c.task_done}项（占{c.task_done_pct}）" if c.task_done else "尚无已完成的任务"]
+    done = "已完成整改" if rectify else "已完成"
+    parts = [f"{done}{c.task_done}项（占{c.task_done_pct}）" if c.task_done
+             else "尚无已完成整改的任务" if rectify else "尚无已完成的任务"]
     for n, share, label in ((c.task_on_track, c.task_on_track_pct, "序时推进"),
                             (c.task_lagging, c.task_lagging_pct, "进展滞后"),
                             (c.task_not_started, c.task_not_started_pct, "尚未启动")):
@@ -161,7 +164,8 @@ def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
                      (c.task_not_reported_not_issued, "尚未向牵头单位下发填报、未报送进展的")):
         if n:
             parts.append(f"{label}{n}项（占{pct(n, c.task_total)}）")
-    text = f"{c.project}共{c.task_total}项任务。截至{c.period_label}底，" + "，".join(parts) + "。"
+    kind = "整改任务" if rectify else "任务"
+    text = f"{c.project}共{c.task_total}项{kind}。截至{c.period_label}底，" + "，".join(parts) + "。"
     # the overdue tasks are among those just counted (滞后 or 未报送), not more of them
     unread = unread_deadlines(tasks or [])
     not_judged = unread_text(unread, "超期") if unread and deadlines else ""
@@ -183,8 +187,13 @@ def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
     return text
 
 
-def completed_text(c: MemoContext, has_previous: bool) -> str:
+def completed_text(c: MemoContext, has_previous: bool, rectify: bool = False) -> str:
+    """Section 二's lead; of a 整改清单 (``rectify``) a problem put right is 完成整改, not a task done."""
     n = len(c.completed)
+    if rectify:
+        if not n:
+            return "本期没有新完成整改的问题。"
+        return f"本期新完成整改{n}项：" if has_previous else f"截至本期已完成整改{n}项："
     if not n:
         return "本期没有新完成的任务。"
     return f"本期新完成任务{n}项：" if has_previous else f"截至本期已完成任务{n}项："
@@ -402,7 +411,7 @@ def due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
     return f"{expired}；另有{not_judged}" if not_judged else f"{c.next_period_label}没有到期的任务。{expired}。"
 
 
-def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True) -> list[Point]:
+def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True, rectify: bool = False) -> list[Point]:
     """下一步工作要求; ``coops``: whether any task has cooperating units (苍南's plan names one
     lead a task and no other, so 与配合单位的沟通协作 spoke of units it does not have);
     ``deadlines``: whether any task has a 完成时限 (`has_deadlines`), else its 滞后 tasks are
@@ -435,6 +444,6 @@ def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True) -> 
                       f"{c.next_period_label}到期的{len(c.due_next)}项任务，牵头单位要倒排工期、压实责任，确保按时保质完成。"))
     items.append(("加强统筹协调。",
                   ("各牵头单位要加强与配合单位的沟通协作，" if coops else "各责任单位要加强统筹调度，")
-                  + "如实报送工作进展和存在问题"
+                  + ("如实报送整改进展和存在困难" if rectify else "如实报送工作进展和存在问题")
                   + (f"，重要情况及时报告{c.organiser}。" if c.organiser else "，重要情况及时报告。")))
     return points(items)
