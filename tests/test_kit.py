@@ -30,6 +30,8 @@ from toolkit.cli import cli
 from toolkit.workspace import SCRIPT_COMMON, SCRIPTS
 
 WORKBOOKS = ROOT / "workbooks"
+# duban as a kit holds it: its version with the kit's build time (kit_files.stamp_version)
+STAMPED = r"duban，版本 0\.1\.0\+\d{8}\.\d{6}"
 SCRIPT_FILES = {SCRIPT_COMMON, *(s + e for s in SCRIPTS for e in (".bat", ".command", ".sh"))}
 
 
@@ -39,7 +41,7 @@ SCRIPT_FILES = {SCRIPT_COMMON, *(s + e for s in SCRIPTS for e in (".bat", ".comm
 
 @pytest.mark.parametrize("args, message", [
     (["--platform", "mips64el"], "不认识的平台“mips64el”。可选：win_amd64、manylinux_x86_64、manylinux_aarch64。"),
-    (["--python", "3.9"], "不支持的 Python 版本“3.9”。可选：3.10、3.11、3.12、3.13。"),
+    (["--python", "3.9"], "不支持的 Python 版本“3.9”。可选：3.10、3.11、3.12、3.13、3.14。"),
     (["--wheel", "没有这个文件.whl"], "找不到安装文件“没有这个文件.whl”。"),
 ])
 def test_bad_options_are_one_chinese_line(run, tmp_path, args, message):
@@ -327,10 +329,10 @@ def test_kit_has_everything_and_nothing_else(real_kit):
     assert sorted(others) == sorted([kit.RANGE_NAME, kit.PYTHONS_NAME]), "binary wheels only: no sdist"
     assert (wheels / kit.PYTHONS_NAME).read_bytes() == " ".join(kit.PYTHONS).encode() + b"\r\n"
     names = [p.name for p in wheels.glob("*.whl")]
-    assert any(n.startswith("duban-0.1.0-py3-none-any") for n in names)
+    assert any(re.fullmatch(STAMPED.replace("，版本 ", "-") + r"-py3-none-any\.whl", n) for n in names), "stamped"
     assert any(n.startswith("pip-") for n in names), "pip for Pythons without ensurepip"
     for platform in ("win_amd64", "manylinux", "aarch64"):
-        for py in ("cp310", "cp311", "cp312", "cp313"):
+        for py in (f"cp{v.replace('.', '')}" for v in kit.PYTHONS):
             assert any(py in n and platform in n and n.startswith("lxml-") for n in names), (platform, py)
     assert any(n.startswith("tzdata-") for n in names) and any(n.startswith("pywin32_ctypes-") for n in names)
     guide = (folder / "安装说明.txt").read_bytes()
@@ -353,8 +355,9 @@ def test_kit_has_everything_and_nothing_else(real_kit):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("platform, python", [
-    ("win_amd64", "3.10"), ("win_amd64", "3.11"), ("win_amd64", "3.12"),
+    ("win_amd64", "3.10"), ("win_amd64", "3.11"), ("win_amd64", "3.12"), ("win_amd64", "3.14"),
     ("manylinux_aarch64", "3.10"), ("manylinux_aarch64", "3.12"), ("manylinux_aarch64", "3.13"),
+    ("manylinux_x86_64", "3.14"),
 ])
 def test_wheelhouse_resolves_offline(real_kit, tmp_path, platform, python):
     """Issue 14's check, as written: pip install --dry-run --no-index --find-links <kit>/wheels
@@ -365,8 +368,12 @@ def test_wheelhouse_resolves_offline(real_kit, tmp_path, platform, python):
             *[x for tag in pip_platforms for x in ("--platform", tag)], "--python-version", python,
             "--only-binary=:all:", "--target", str(tmp_path / "nowhere"), "--report", "-", "--quiet", "duban"]
     env = dict(kit._pip_env(offline=True), **REFUSE_EVERYTHING)
-    plain = subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True, env=env, timeout=300)
-    assert plain.returncode == 0, plain.stderr
+    # Not for 3.14: pip judges py7zr's backports.zstd (python_version < "3.14") by this machine's
+    # Python and asks for a cp314 wheel that does not exist; only the check below can tell.
+    if python != "3.14":
+        plain = subprocess.run([sys.executable, "-m", "pip", *args], capture_output=True, text=True, env=env,
+                               timeout=300)
+        assert plain.returncode == 0, plain.stderr
     # pip judges markers by this machine, so that check cannot see Windows-only needs. The same
     # resolution with the target's markers must include them and leave out Linux-only ones.
     target = kit.Target(kit.PLATFORMS[platform], python)
@@ -412,9 +419,11 @@ def test_offline_install_then_a_month(installed):
     assert install.returncode == 0, install.stdout + install.stderr
     out = install.stdout
     assert f"工作区：{ws}" in out and "正在安装督办（不需要网络" in out
-    assert "【成功】安装完成：duban，版本 0.1.0" in out
-    version = subprocess.run([str(ws / ".venv" / "bin" / "duban"), "--version"], capture_output=True, text=True)
-    assert version.stdout.strip() == "duban，版本 0.1.0"
+    assert re.search(f"【成功】安装完成：{STAMPED}\n", out), out
+    # script_env: this session's PYTHONPATH (a checkout) would stand in for the installed duban
+    version = subprocess.run([str(ws / ".venv" / "bin" / "duban"), "--version"], capture_output=True, text=True,
+                             env=script_env())
+    assert re.fullmatch(STAMPED, version.stdout.strip()), version.stdout
     log = (ws / "日志" / "安装.log").read_text(encoding="utf-8")
     assert "Retrying" not in log and "NewConnectionError" not in log, "pip never tried the network"
 
@@ -463,14 +472,9 @@ def test_the_workspace_can_be_moved(installed, tmp_path):
     assert "2022年6月月报完成" in result.stdout
 
 
-@pytest.mark.slow
-def test_upgrade_in_place_keeps_the_data(installed, tmp_path, monkeypatch):
-    installed_ws, install = installed
-    assert install.returncode == 0
-    # Its own copy (moved, as a coordinator might): the other tests keep version 0.1.0.
-    ws = tmp_path / "旧版 安装包" / "督办工作区"
-    shutil.copytree(installed_ws.parent, ws.parent, symlinks=True)
-    # A newer duban: this source with another version number, built into a wheel.
+def _newer_kit(tmp_path: Path, monkeypatch, ws: Path, version: str, mark: str = "") -> Path:
+    """A kit beside ``ws``'s with duban built from this source as ``version`` (``mark`` added to
+    its toolkit/__init__.py), its 0-首次安装.sh and the same wheels otherwise."""
     source = tmp_path / "src"
     for name in kit._SOURCE_ENTRIES:
         if (ROOT / name).is_dir():
@@ -479,11 +483,11 @@ def test_upgrade_in_place_keeps_the_data(installed, tmp_path, monkeypatch):
             source.mkdir(exist_ok=True)
             shutil.copy2(ROOT / name, source / name)
     init = source / "toolkit" / "__init__.py"
-    init.write_text(init.read_text(encoding="utf-8").replace('__version__ = "0.1.0"', '__version__ = "0.1.1"'),
-                    encoding="utf-8")
+    init.write_text(init.read_text(encoding="utf-8").replace('__version__ = "0.1.0"', f'__version__ = "{version}"')
+                    + mark, encoding="utf-8")
     monkeypatch.setattr(kit, "_source_root", lambda: source)
     newer = kit._build_duban_wheel(tmp_path / "build")
-    assert newer.name.startswith("duban-0.1.1-")
+    assert newer.name.startswith(f"duban-{version}+")
     new_kit = tmp_path / "新版 安装包"
     shutil.copytree(ws.parent, new_kit, ignore=shutil.ignore_patterns("督办工作区"))
     for old in (new_kit / "wheels").glob("duban-*.whl"):
@@ -492,23 +496,61 @@ def test_upgrade_in_place_keeps_the_data(installed, tmp_path, monkeypatch):
     (new_kit / "督办工作区").mkdir()
     shutil.copy2(WORKBOOKS / "0-首次安装.sh", new_kit / "督办工作区")
     (new_kit / "督办工作区" / "duban.toml").write_text("", encoding="utf-8")
+    return new_kit
+
+
+@pytest.mark.slow
+def test_upgrade_in_place_keeps_the_data(installed, tmp_path, monkeypatch):
+    installed_ws, install = installed
+    assert install.returncode == 0
+    # Its own copy (moved, as a coordinator might): the other tests keep version 0.1.0.
+    ws = tmp_path / "旧版 安装包" / "督办工作区"
+    shutil.copytree(installed_ws.parent, ws.parent, symlinks=True)
+    # A newer duban: this source with another version number, built into a wheel.
+    new_kit = _newer_kit(tmp_path, monkeypatch, ws, "0.1.1")
 
     before = snapshot(ws)
     assert any(name.startswith("下发/2022年6月/") for name in before), "the month's data is there"
     (ws / "3-生成通报.sh").write_text("# 旧版本的脚本\n", encoding="utf-8")
     upgraded = run_offline(new_kit / "督办工作区" / "0-首次安装.sh", str(ws), cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
-    assert "已经安装过（duban，版本 0.1.0），现在升级" in upgraded.stdout
-    assert "【成功】安装完成：已从 duban，版本 0.1.0 升级到 duban，版本 0.1.1。工作区里的数据没有改动。" \
-        in upgraded.stdout
+    assert re.search(f"已经安装过（{STAMPED}），现在升级", upgraded.stdout), upgraded.stdout
+    newer_stamped = STAMPED.replace(r"0\.1\.0", r"0\.1\.1")
+    assert re.search(f"【成功】安装完成：已从 {STAMPED} 升级到 {newer_stamped}。工作区里的数据没有改动。", upgraded.stdout), \
+        upgraded.stdout
     assert snapshot(ws) == before, "no data file changed"
     assert (ws / "3-生成通报.sh").read_bytes() == (WORKBOOKS / "3-生成通报.sh").read_bytes(), "scripts renewed"
     version = subprocess.run([str(ws / ".venv" / "bin" / "python"), "-I", "-m", "toolkit", "--version"],
                              capture_output=True, text=True)
-    assert version.stdout.strip() == "duban，版本 0.1.1"
-    # Run again from the workspace itself: nothing newer, nothing changes.
+    new_version = version.stdout.strip()
+    assert re.fullmatch(newer_stamped, new_version), new_version
+    # Run again from the workspace itself, beside the older kit: nothing newer there, and the
+    # older duban never replaces the newer one.
     again = run_offline(ws / "0-首次安装.sh")
-    assert again.returncode == 0 and "已经是 duban，版本 0.1.1，无需升级" in again.stdout
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"【成功】安装完成：已经是 {new_version}，无需升级。工作区里的数据没有改动。" in again.stdout
+    assert snapshot(ws) == before
+
+
+@pytest.mark.slow
+def test_a_newer_kit_with_the_same_version_number_is_installed(installed, tmp_path, monkeypatch):
+    """QA325: duban's version number rarely changes, so last month's kit and this month's both
+    held duban-0.1.0. pip took the installed 0.1.0 as "already satisfied" and kept the old
+    code, and the installer said 无需升级: the office stayed on last month's bugs. Each kit now
+    stamps its build time on duban's version."""
+    installed_ws, install = installed
+    assert install.returncode == 0
+    ws = tmp_path / "上月 安装包" / "督办工作区"
+    shutil.copytree(installed_ws.parent, ws.parent, symlinks=True)
+    new_kit = _newer_kit(tmp_path, monkeypatch, ws, "0.1.0", mark='\nFIXED_IN_THIS_KIT = "QA325"\n')
+    before = snapshot(ws)
+    upgraded = run_offline(new_kit / "督办工作区" / "0-首次安装.sh", str(ws), cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
+    said = re.search(f"【成功】安装完成：已从 ({STAMPED}) 升级到 ({STAMPED})。工作区里的数据没有改动。", upgraded.stdout)
+    assert said and said.group(1) < said.group(2), upgraded.stdout
+    code = subprocess.run([str(ws / ".venv" / "bin" / "python"), "-I", "-c",
+                           "import toolkit; print(toolkit.FIXED_IN_THIS_KIT)"], capture_output=True, text=True)
+    assert code.stdout.strip() == "QA325", code.stderr
     assert snapshot(ws) == before
 
 
@@ -548,7 +590,7 @@ def _pyenv(version: str) -> Path | None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("version", ["3.10", "3.13"])
+@pytest.mark.parametrize("version", ["3.10", "3.13", "3.14"])
 def test_other_pythons_install_and_import(real_kit, tmp_path, version):
     """The oldest and newest Python the kit claims: compiled wheels load, not just resolve."""
     python = _pyenv(version)

@@ -160,9 +160,9 @@ def test_bat_an_unfinished_venv_is_made_anew_not_upgraded():
     text = bat("0-首次安装")
     lines = code_lines(text)
     assert "版本未知" not in text
-    start = lines.index('"%VPY%" -I -m toolkit --version >"%STEP%" 2>nul')
+    start = lines.index('"%VPY%" -X utf8 -I -m toolkit --version >"%STEP%" 2>nul')
     assert lines[start:start + 5] == [
-        '"%VPY%" -I -m toolkit --version >"%STEP%" 2>nul',
+        '"%VPY%" -X utf8 -I -m toolkit --version >"%STEP%" 2>nul',
         "if errorlevel 1 goto unfinished_venv",
         "set /p OLD_VERSION=<\"%STEP%\"",
         "if not defined OLD_VERSION goto unfinished_venv",

@@ -199,7 +199,7 @@ def test_install_bat_uses_the_kit_and_says_what_went_wrong():
     assert '-m venv "%WS%\\.venv"' in text
     assert "-m pip install --no-index %FIND_LINKS% --upgrade duban" in text
     assert 'set "PIP_CONFIG_FILE=nul"' in text, "os.devnull on Windows: no pip.ini decides"
-    assert '"%VPY%" -I -m toolkit --version' in text
+    assert '"%VPY%" -X utf8 -I -m toolkit --version' in text
     assert 'call :try_python "py" "-%%v"' in text and 'call :try_python "python" ""' in text
     assert "WindowsApps" in text and "python-3.12.x-amd64.exe" in text and "3.10" in text
     for label in ("python_missing", "python_stub", "python_old", "python_32", "readonly", "disk_full",
@@ -669,6 +669,7 @@ FAKE_EXE_C = r"""
 /* Fake python.exe: logs its arguments to FAKE_LOG after "-I -m toolkit -w DIR", prints
    FAKE_PERIOD for "period", exits with FAKE_RC_<command>; "-c" exits with FAKE_C_RC;
    "-m toolkit --version" prints FAKE_VERSION, or fails as a .venv without duban when it is "-";
+   "-X utf8" (any -X option) is skipped;
    "-m venv DIR" makes DIR\Scripts\python.exe (a copy of itself). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -676,6 +677,7 @@ FAKE_EXE_C = r"""
 #include <windows.h>
 int main(int argc, char **argv) {
     int i = 1;
+    while (i + 1 < argc && !strcmp(argv[i], "-X")) i += 2;
     if (i < argc && !strcmp(argv[i], "-I")) i++;
     if (i < argc && !strcmp(argv[i], "-c")) { const char *c = getenv("FAKE_C_RC"); return c ? atoi(c) : 0; }
     if (i + 2 < argc && !strcmp(argv[i], "-m") && !strcmp(argv[i + 1], "venv")) {

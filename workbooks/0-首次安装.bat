@@ -96,7 +96,10 @@ if not exist "%VPY%" goto make_venv
 if errorlevel 1 goto broken_venv
 rem An earlier install is one whose duban runs: a .venv left by an install that stopped midway
 rem (pip failed, the window was closed) has a Python but no duban, and is made anew.
-"%VPY%" -I -m toolkit --version >"%STEP%" 2>nul
+rem -X utf8: "duban，版本 …" goes through a file that "set /p" reads in this window's code page,
+rem 65001; Python writes files in the ANSI code page (GBK on a Chinese Windows) otherwise, and
+rem -I makes it ignore PYTHONIOENCODING.
+"%VPY%" -X utf8 -I -m toolkit --version >"%STEP%" 2>nul
 if errorlevel 1 goto unfinished_venv
 set /p OLD_VERSION=<"%STEP%"
 if not defined OLD_VERSION goto unfinished_venv
@@ -145,6 +148,8 @@ if defined SOURCE goto install_source
 echo 正在安装督办（不需要网络，约一两分钟）……
 rem PIP_CONFIG_FILE=nul (os.devnull): the kit alone decides what is installed, whatever pip.ini says.
 set "PIP_CONFIG_FILE=nul"
+rem --upgrade, never a downgrade: each kit stamps its duban (0.1.0+20261206.165312, kit.py), so a
+rem newer kit's duban is newer even when its version number is the same.
 "%VPY%" -m pip install --no-index %FIND_LINKS% --upgrade duban >"%STEP%" 2>&1
 set "RC=%ERRORLEVEL%"
 set "PIP_CONFIG_FILE="
@@ -161,7 +166,7 @@ set "WHAT=启动督办"
 set "NEW_VERSION="
 rem duban --version, run the way the other scripts run it: .venv\Scripts\duban.exe holds the
 rem absolute path of wherever the workspace was when duban was last installed; python -m does not.
-"%VPY%" -I -m toolkit --version >"%STEP%" 2>&1
+"%VPY%" -X utf8 -I -m toolkit --version >"%STEP%" 2>&1
 set "RC=%ERRORLEVEL%"
 set /p NEW_VERSION=<"%STEP%"
 type "%STEP%" >>"%LOG%"
@@ -199,7 +204,7 @@ rem ---- subroutines
 if not exist "%~1\duban-*.whl" goto :eof
 set FIND_LINKS=%FIND_LINKS% --find-links "%~f1"
 if not defined RANGEFILE if exist "%~f1\适用范围.txt" set "RANGEFILE=%~f1\适用范围.txt"
-rem "3.10 3.11 3.12 3.13", written by duban kit (kit.PYTHONS_NAME, CRLF for "set /p"); an older kit has none.
+rem "3.10 3.11 3.12 3.13 3.14", written by duban kit (kit.PYTHONS_NAME, CRLF for "set /p"); an older kit has none.
 if not defined KIT_PYTHONS if exist "%~f1\python-versions.txt" set /p KIT_PYTHONS=<"%~f1\python-versions.txt"
 goto :eof
 
@@ -211,10 +216,13 @@ set "PYARG="
 set "OLDPY="
 set "PY32="
 set "OUTPY="
-for %%v in (3.12 3.11 3.13 3.10) do if not defined PY call :try_python "py" "-%%v"
+for %%v in (3.12 3.11 3.13 3.14 3.10) do if not defined PY call :try_python "py" "-%%v"
 if not defined PY call :try_python "py" "-3"
 if not defined PY call :try_python "python" ""
 if not defined PY for /d %%d in ("%LOCALAPPDATA%\Programs\Python\Python3*") do if not defined PY call :try_python "%%~fd\python.exe" ""
+rem Python 3.14's install manager (pymanager, python.org's default download for Windows since
+rem 3.14) puts each runtime in %LOCALAPPDATA%\Python\pythoncore-3.14-64 and the like.
+if not defined PY for /d %%d in ("%LOCALAPPDATA%\Python\pythoncore-3*") do if not defined PY call :try_python "%%~fd\python.exe" ""
 if not defined PY for /d %%d in ("%ProgramFiles%\Python3*") do if not defined PY call :try_python "%%~fd\python.exe" ""
 goto :eof
 
@@ -303,7 +311,10 @@ echo 【失败】这台电脑上的 Python 是 32 位的，安装包里只有 64
 goto python_advice
 
 :python_advice
-echo 请联系信息技术人员安装 Python 3.10–3.13 的 64 位版本：python.org 的“Windows installer (64-bit)”，
+rem The kit's own Pythons when it says them, else every version duban's kits hold (kit.PYTHONS).
+set "WANT=3.10–3.14"
+if defined KIT_PYTHONS set "WANT=%KIT_PYTHONS: =、%"
+echo 请联系信息技术人员安装 Python %WANT% 的 64 位版本：python.org 的“Windows installer (64-bit)”，
 echo 例如 python-3.12.x-amd64.exe。安装时选“Install Now”即可，不需要管理员权限。装好后再双击本文件。
 goto fail_end
 

@@ -79,7 +79,7 @@ step_failed() {
         "macOS 请在能上网时从督办的源代码安装：python3 -m pip install 源代码文件夹。"
     fi
     fail "安装包里没有适合这台电脑的组件${missing:+（缺少 $missing）}：本机是 $(uname -s) $(uname -m)，Python ${python:-未知}。" \
-      "${RANGE:-本安装包适用于 Windows 64 位和 Linux x86_64/ARM64 上的 Python 3.10–3.13。}请改用这个范围内的 Python（删除工作区里的 .venv 后重新运行），或请技术支持用 duban kit 生成包含本机平台的安装包。"
+      "${RANGE:-本安装包适用于 Windows 64 位和 Linux x86_64/ARM64 上的 Python ${WANT:-3.10–3.14}。}请改用这个范围内的 Python（删除工作区里的 .venv 后重新运行），或请技术支持用 duban kit 生成包含本机平台的安装包。"
   fi
   if [ -n "$SOURCE" ] && grep -qE "NewConnectionError|Failed to establish|name resolution|Max retries exceeded|ProxyError|SSLError" "$STEP_LOG"; then
     fail "从源代码安装需要联网下载组件，但连不上软件包仓库。" "请检查网络后重试，或改用离线安装包。"
@@ -149,7 +149,7 @@ for dir in "$WS/wheels" "$HERE/wheels" "$HERE/../wheels" "$WS/../wheels" ${DUBAN
   case " ${FIND_LINKS[*]} " in *" $dir "*) continue ;; esac
   FIND_LINKS+=(--find-links "$dir")
   [ -z "$RANGE" ] && [ -f "$dir/适用范围.txt" ] && RANGE="$(head -n 1 "$dir/适用范围.txt")"
-  # "3.10 3.11 3.12 3.13", written by duban kit (kit.PYTHONS_NAME); an older kit has none.
+  # "3.10 3.11 3.12 3.13 3.14", written by duban kit (kit.PYTHONS_NAME); an older kit has none.
   [ -z "$KIT_PYTHONS" ] && [ -f "$dir/python-versions.txt" ] && KIT_PYTHONS="$(head -n 1 "$dir/python-versions.txt")"
 done
 KIT_PYTHONS="${KIT_PYTHONS%$'\r'}"  # written with CRLF for the .bat's "set /p"
@@ -194,7 +194,7 @@ else
   PY=""
   OLD=""
   OUTSIDE=""
-  for candidate in ${PYTHON:+"$PYTHON"} python3.12 python3.11 python3.13 python3.10 python3 python; do
+  for candidate in ${PYTHON:+"$PYTHON"} python3.12 python3.11 python3.13 python3.14 python3.10 python3 python; do
     command -v "$candidate" >/dev/null 2>&1 || continue
     "$candidate" -c "$PYCHECK" "$KIT_PYTHONS" >/dev/null 2>&1
     case $? in
@@ -207,13 +207,16 @@ else
     fail "本安装包只适用于 Python ${KIT_PYTHONS// /、}，这台电脑上找到的是 $OUTSIDE。" \
       "请联系信息技术人员安装 Python ${KIT_PYTHONS// /、} 中的一个版本，装好后再运行本文件；或请技术支持用 duban kit 生成适用于这个 Python 版本的安装包。"
   fi
+  # The Pythons to ask IT for: the kit's own, or every version duban's kits hold (kit.PYTHONS).
+  WANT="${KIT_PYTHONS// /、}"
+  WANT="${WANT:-3.10–3.14}"
   if [ -z "$PY" ] && [ -n "$OLD" ]; then
     fail "这台电脑上的 Python 太旧：$OLD。督办需要 Python 3.10 或更新版本。" \
-      "请联系信息技术人员安装 Python 3.10–3.13（统信 UOS 20、银河麒麟 V10 自带的 3.7/3.8 不够新），装好后再运行本文件。"
+      "请联系信息技术人员安装 Python $WANT（统信 UOS 20、银河麒麟 V10 自带的 3.7/3.8 不够新），装好后再运行本文件。"
   fi
   if [ -z "$PY" ]; then
     fail "这台电脑上没有可用的 Python。" \
-      "请联系信息技术人员安装 Python 3.10–3.13 中的一个版本，装好后再运行本文件。"
+      "请联系信息技术人员安装 Python $WANT 中的一个版本，装好后再运行本文件。"
   fi
   echo "使用 Python：$("$PY" --version 2>&1)（$(command -v "$PY")）"
   echo "正在创建 .venv ……"
@@ -244,6 +247,8 @@ if [ -n "$SOURCE" ]; then
 else
   echo "正在安装督办（不需要网络，约一两分钟）……"
   # PIP_CONFIG_FILE=/dev/null: the kit alone decides what is installed, whatever pip.conf says.
+  # --upgrade, never a downgrade: each kit stamps its duban (0.1.0+20261206.165312, kit.py), so
+  # a newer kit's duban is newer even when its version number is the same.
   step "安装督办" env PIP_CONFIG_FILE=/dev/null ".venv/bin/python" -m pip install --no-index "${FIND_LINKS[@]}" \
     --upgrade duban
 fi

@@ -38,7 +38,9 @@ from pathlib import Path
 
 from .. import errors
 from ..progress import Progress, no_progress
+from .kit_files import fix_line_ends as _fix_line_ends
 from .kit_files import replace_folder as _replace_folder
+from .kit_files import stamp_version as _stamp_version
 from .kit_files import zip_folder as _zip_folder
 
 DEFAULT_FOLDER = "督办离线安装包"
@@ -46,12 +48,12 @@ WORKSPACE_FOLDER = "督办工作区"
 WHEELS_FOLDER = "wheels"
 GUIDE_NAME = "安装说明.txt"
 RANGE_NAME = "适用范围.txt"
-# One line, "3.10 3.11 3.12 3.13": the Pythons the kit holds wheels for, which 0-首次安装 checks
+# One line, "3.10 3.11 3.12 3.13 3.14": the Pythons the kit holds wheels for, which 0-首次安装 checks
 # the PC's Python against before making .venv (pip's own failure would come after, in English).
 PYTHONS_NAME = "python-versions.txt"
 INSTALLER = "0-首次安装"
 
-PYTHONS = ("3.10", "3.11", "3.12", "3.13")
+PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 # UOS 20 and Kylin V10 ship glibc 2.28: a wheel tagged for a newer glibc would not load there.
 GLIBC_MAX = 28
 # Free space 0-首次安装 asks for; the scripts state the same figure.
@@ -360,7 +362,7 @@ def _pythons(given: list[str] | None) -> list[str]:
             raise KitError(f"不支持的 Python 版本“{raw}”。可选：{'、'.join(PYTHONS)}。")
         if version not in chosen:
             chosen.append(version)
-    return chosen
+    return sorted(chosen, key=PYTHONS.index)  # "3.12、3.14" in the range, however they were typed
 
 
 def _check_out(folder: Path) -> None:
@@ -481,6 +483,9 @@ def _build_duban_wheel(build: Path) -> Path:
             shutil.copytree(path, src / name, ignore=_SOURCE_IGNORE)
         elif path.is_file():
             shutil.copy2(path, src / name)
+    if (src / "workbooks").is_dir():
+        _fix_line_ends(src / "workbooks")
+    _stamp_version(src / "toolkit" / "__init__.py", dt.datetime.now())
     done = _pip(["wheel", "--no-deps", "--progress-bar", "off", "--wheel-dir", str(build), str(src)])
     found = sorted(build.glob("duban-*.whl"))
     if done.returncode != 0 or not found:
@@ -498,7 +503,9 @@ def _download(targets: list[Target], duban: Path, work: Path, wheels: Path, prog
     A target of another OS gets a second, best-effort download with this machine's markers:
     plain ``pip install --dry-run --platform win_amd64`` run here to check the kit evaluates
     markers for Linux and wants SecretStorage's cryptography for Windows too. With those few
-    extra wheels that check passes as well; a real install never uses them.
+    extra wheels that check passes as well (not for 3.14 on a machine with an older Python: it
+    asks for py7zr's backports.zstd, gated on python_version < "3.14", which has no cp314
+    wheel, so that download fails and is ignored); a real install never uses them.
     """
     work.mkdir()
     jobs = [(t, True) for t in targets] + [(t, False) for t in targets if t.markers()["sys_platform"] != sys.platform]
@@ -620,10 +627,18 @@ def _pythons_line(verified: list[tuple[str, str]]) -> str:
     return " ".join(v for v in PYTHONS if v in held) + "\r\n"
 
 
+def _pythons_text(verified: list[tuple[str, str]]) -> str:
+    """The Pythons the guide asks for: those the kit holds, "3.10–3.14" when they run unbroken
+    (a kit built with --python 3.12 must not send IT to install 3.13)."""
+    held = [v for v in PYTHONS if v in {python for _platform, python in verified}]
+    run = PYTHONS[PYTHONS.index(held[0]):PYTHONS.index(held[-1]) + 1]
+    return f"{held[0]}–{held[-1]}" if len(held) > 2 and list(run) == held else "、".join(held)
+
+
 def _write_guide(path: Path, version: str, verified: list[tuple[str, str]], gaps: list[Gap]) -> None:
     lines = GUIDE.format(version=version, date=dt.date.today().isoformat(), range=_range_text(verified),
                          ws=WORKSPACE_FOLDER, installer=INSTALLER, needed=NEEDED_MB,
-                         max_chars=MAX_WORKSPACE_CHARS, pythons=f"{PYTHONS[0]}–{PYTHONS[-1]}").splitlines()
+                         max_chars=MAX_WORKSPACE_CHARS, pythons=_pythons_text(verified)).splitlines()
     if gaps:
         lines += ["", "七、不能使用本安装包的组合（缺少安装文件）", *[g.line() for g in gaps]]
     # Notepad on older Windows needs CRLF; the BOM makes it read UTF-8 without guessing.
@@ -642,7 +657,7 @@ GUIDE = """\
 
 二、适用范围
   {range}。
-  电脑上需要先有 Python {pythons}（64 位）：更新的 Python 没有对应的组件，装不上。
+  电脑上需要先有 Python {pythons}（64 位）：其他版本的 Python 没有对应的组件，装不上。
   统信 UOS 20、银河麒麟 V10 自带的 Python 是 3.7/3.8，太旧，需要另装。
   没有 Python 时请信息技术人员安装：Windows 用 python.org 的
   “Windows installer (64-bit)”（如 python-3.12.x-amd64.exe），选“Install Now”，不需要管理员权限。

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -32,6 +33,33 @@ def replace_folder(staging: Path, folder: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def fix_line_ends(workbooks: Path) -> None:
+    """The scripts as bash and cmd.exe need them, whatever the checkout did: a source cloned
+    with Git for Windows' defaults (or a .sh saved by Notepad) has CRLF, and bash stops at
+    the CR ("$'\\r': command not found") on the Linux PC the kit is carried to."""
+    for path in workbooks.iterdir():
+        if path.suffix not in (".sh", ".command", ".bat"):
+            continue
+        data = path.read_bytes()
+        fixed = data.replace(b"\r\n", b"\n")
+        if path.suffix == ".bat":
+            fixed = fixed.replace(b"\n", b"\r\n")
+        if fixed != data:
+            path.write_bytes(fixed)
+
+
+def stamp_version(init: Path, when: dt.datetime) -> None:
+    """Give the duban a kit is built with its build time as a local version, 0.1.0 becoming
+    0.1.0+20261206.165312. The version number rarely changes, so last month's kit and this
+    month's both held duban 0.1.0: pip kept the installed one ("Requirement already
+    satisfied") and an upgrade left the office on last month's code. Stamped, a newer kit's
+    duban is newer for pip (local versions compare segment by segment), an older kit's is
+    older and never replaces it, and ``duban --version`` tells the two apart."""
+    text = init.read_text(encoding="utf-8")
+    stamped = re.sub(r'^(__version__ = "[^"+]+)"', rf'\g<1>+{when:%Y%m%d.%H%M%S}"', text, count=1, flags=re.M)
+    init.write_text(stamped, encoding="utf-8")
 
 
 def zip_folder(folder: Path, zip_path: Path) -> None:

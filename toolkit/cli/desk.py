@@ -510,7 +510,8 @@ def _ask_day(state: State, ws, action, question, example: dt.date):
 @click.option("--out", "-o", type=click.Path(file_okay=False), help="输出文件夹，默认 ./督办离线安装包")
 @click.option("--platform", "platforms", multiple=True, metavar="平台",
               help="win_amd64、manylinux_x86_64、manylinux_aarch64，可重复；默认三者都要")
-@click.option("--python", "pythons", multiple=True, metavar="版本", help="3.10、3.11、3.12、3.13，可重复；默认全部")
+@click.option("--python", "pythons", multiple=True, metavar="版本",
+              help="3.10、3.11、3.12、3.13、3.14，可重复；默认全部")
 @click.option("--wheel", type=click.Path(dir_okay=False),
               help="已构建好的 duban 安装文件（.whl），默认从源码构建")
 @click.option("--no-zip", is_flag=True, help="只生成文件夹，不再打包成 .zip")
