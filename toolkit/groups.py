@@ -31,7 +31,8 @@ _GROUP_SHAPE = LazyPattern(
     # 县市区政府 was added to a directory listing the counties as one new 县直部门, given the
     # task and named 未报送, while the counties got no form.
     r"|^(县市、?区|县区|区县|市县|县\(市、?区\)|乡镇|镇乡|镇街|街镇|乡镇街道?|乡镇\(街道\)|镇\(街道?\)"
-    r"|乡\(镇\)|乡\(镇、街道\))(人民)?(政府|党委|党委政府|党委和政府)?$"
+    # a bare 镇, 乡镇党委、政府, 街道办事处 (QA330: 镇、街道 made a unit 镇, 党委、政府 one called 政府)
+    r"|乡\(镇\)|乡\(镇、街道\)|乡|镇|街道)(人民)?(政府|办事处|党委|党委、?政府|党委和政府)?$"
     # 州市、县市区政府 (云南), 盟市 and 旗县 (内蒙古), 地州市 (新疆), 师市 (兵团) likewise (QA326):
     # 州市 was a unit of its own
     r"|^(州市|市州|盟市|地州市?|师市|旗县(市区|区)?|县市区旗)(人民)?(政府|行政公署|行署|党委)?$"
@@ -156,5 +157,22 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
     level = leading_level(name)
     if level:
         kinds = [k for k in kinds if leading_level(k) in (level, "")]
+    if family == "town":
+        kinds = _towns_or_streets(name, kinds)
     members = [u.name for u in directory.units if u.kind in kinds]
     return members, kinds
+
+
+def _towns_or_streets(name: str, kinds: list[str]) -> list[str]:
+    """A town phrase that names only 乡镇 or only 街道 (各街道, 有关乡镇) keeps to kinds of that word
+    where the directory has any (QA330: 各街道 gave every 乡镇 the task); 镇街 and 各镇（街道）
+    name both, and a kind naming both (镇街) is always kept."""
+    said = {w for w, chars in (("town", "乡镇"), ("street", "街")) if any(c in key(name) for c in chars)}
+    if len(said) != 1:
+        return kinds
+    word = said.pop()
+
+    def names(kind: str) -> set[str]:
+        return {w for w, chars in (("town", "乡镇"), ("street", "街")) if any(c in key(kind) for c in chars)}
+    kept = [k for k in kinds if word in names(k) or not names(k)]
+    return kept if any(word in names(k) for k in kept) else kinds

@@ -101,6 +101,7 @@ _ADMIN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(县|市|区|
 # that names no one body; alone it was imported as a unit (街道办事处 未报送). Kept whole, as above.
 _TOWN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(乡|镇|乡镇|街道|镇街)(人民)?(政府|办事处)?$")
 _TOWN_PART = re.compile(r"^(乡|镇|乡镇|街道)(人民)?(政府|办事处)?$")
+_PARTY_GOVERNMENT = re.compile(r"党(\(工\)|（工）|工)?委、(人民)?政府([（(]办事处[)）])?$")  # 各乡镇党委、政府 (QA330)
 # People written beside a unit: 市发改委（张三）, 市发改委\n（张三、李四）, 市发改委（联系人：张三）.
 # Only a bracket that is clearly people is dropped: a name is a common surname and one or two
 # more Han characters (or any 2–4 with 同志 or a 联系人 label), never a unit-like word, so
@@ -477,7 +478,8 @@ def _rejoin(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
         head = UNIT_LABEL.sub("", prev)  # 配合单位：各区、县级市: the label opens the first part
         if prev and ((_ADMIN_HEAD.match(head) and _ADMIN_PART.match(bare))
                      or (_TOWN_HEAD.match(head) and _TOWN_PART.match(bare))
-                     or (p in _GROUP_TAIL and is_group(head))):
+                     or (p in _GROUP_TAIL and is_group(head))
+                     or (_PARTY_GOVERNMENT.search(f"{head}、{bare}") and is_group(head))):
             out[-1] = (f"{prev}、{p}", out[-1][1])
         else:
             out.append((p, after))

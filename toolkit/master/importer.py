@@ -634,6 +634,7 @@ def _kind_hint(phrase: str, plan: str = "") -> str:
         # the level the phrase names, else the plan's (县直部门 in a county's plan, not 县各单位)
         return dept_kind(phrase_level(phrase) or plan)
     # 各乡镇人民政府、街道办事处 (谯城 2025, 各 written once): 乡镇、街道, each part without its body
-    from_phrase = re.sub(r"^各(有关|相关)?|(人民)?政府(?=$|、)|管委会(?=$|、)|(?<=街道)办事处(?=$|、)|有关|相关", "",
-                         squash(phrase))
-    return from_phrase or phrase
+    # (各县（市）党委、政府: 县（市）)
+    from_phrase = re.sub(r"^各(有关|相关)?|(人民)?政府(?=$|、)|管委会(?=$|、)|(?<=街道)办事处(?=$|、)|有关|相关"
+                         r"|党(\(工\)|（工）|工)?委(?=$|、)", "", squash(phrase))
+    return re.sub("、+$", "", from_phrase) or phrase

@@ -25,6 +25,10 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     phrases = [_government_phrase(k) for k in kinds if len(counties) < 2 or k not in counties]
     phrases += [_counties_phrase(counties)] if len(counties) > 1 else []
     towns = town_phrase([u.unit for u in units if town_kind(u.kind)])
+    if towns and not phrases:
+        # a county's towns are the governments below it: its zone after them (各乡镇街道、开发区管委会),
+        # as after a city's counties; it came first, before the towns (QA330)
+        phrases, towns = [towns], ""
     others = [u for u in units if not town_kind(u.kind) and not government_kind(u.kind)]
     # a zone's 管委会 is addressed as its own kind, beside the governments (QA278): 丽水's 通报
     # named its 开发区管委会 未报送 under "各县（市、区）人民政府，市直各有关单位", which addresses no 管委会
