@@ -127,10 +127,13 @@ def test_held_stops_stop_after_the_block_and_leave_an_ignored_signal_ignored():
         os.kill(os.getpid(), signal.SIGINT)
         done.append("whole")
     assert done == ["whole"]
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with interrupts.held_stops():
-        os.kill(os.getpid(), signal.SIGINT)
-    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with interrupts.held_stops():
+            os.kill(os.getpid(), signal.SIGINT)
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:  # Ctrl-C ignored for the rest of the worker's tests otherwise (QA327)
+        signal.signal(signal.SIGINT, before)
 
 
 def test_a_memo_whose_record_was_lost_to_a_kill_is_not_kept_when_it_is_duban_s_own(month, run):

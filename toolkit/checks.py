@@ -588,7 +588,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         add("E603", "problems", column=heads["problems"])
     if (period and status and status not in (DONE, LAGGING) and task.due_by(period.end)):
         add("W604", "status", deadline=cn_date(task.deadline) if task.deadline else task.deadline_text,
-            status=status)
+            status=status, column=heads["deadline"])
     if status == NOT_STARTED and progress:
         add("W605", "progress", value=progress)
     if status == DONE and not texts["evidence"]:
@@ -612,9 +612,10 @@ def _no_date_owed(value: Any, status: str, task: Task) -> bool:
     return task.ongoing and parse_deadline(k)[1]
 
 
-def history_issues(report: Report, previous: dict[str, Previous]) -> list[Issue]:
+def history_issues(report: Report, previous: dict[str, Previous], master: Master | None = None) -> list[Issue]:
     """History checks against the unit's previous accepted return: W606 for progress that
-    fell, W608 for 工作进展 or 下一步计划 copied unchanged (copy-paste reporting).
+    fell, W608 for 工作进展 or 下一步计划 copied unchanged (copy-paste reporting), named as
+    ``master``'s form prints them (a 整改清单's 整改进展: `rectification`).
 
     Separate from `check_return` because history lives in the ledger, not in the file.
     """
@@ -634,7 +635,7 @@ def history_issues(report: Report, previous: dict[str, Previous]) -> list[Issue]
             continue
         # "无" again is W510's to ask about (or, on a task done, nothing to say), not 照抄上期
         work = "" if says_nothing(row.work) else row.work
-        same = [HEADER_OF[f] for f, now, then in (("work", work, before.work),
+        same = [form_headers(master, HEADER_OF)[f] for f, now, then in (("work", work, before.work),
                                                    ("next_plan", row.next_plan, before.next_plan))
                 if squash(now) and squash(now) == squash(then)]
         if same:

@@ -57,13 +57,21 @@ def held_stops():
     """Ctrl-C and the stop signals wait until the block ends, then stop as they would have:
     what must not be cut in two (`office_edits`: the 通报 replaced and its record written) is
     done whole or not at all. Where a stop is ignored (a worker, a background job) it stays so;
-    off the main thread nothing is held."""
+    off the main thread nothing is held. A second stop is not held: the block can wait 30 s
+    on a colleague's lock of the ledger (`ledger.connect.BUSY_SECONDS`), and Ctrl-C pressed
+    again, unanswered, left the office with a window it could only close (QA327)."""
     came: list[int] = []
     before = {}
+
+    def hold(signum, frame) -> None:
+        if came:
+            raise KeyboardInterrupt
+        came.append(signum)
+
     for s in (signal.SIGINT, *STOP_SIGNALS):
         with contextlib.suppress(OSError, ValueError, TypeError):
             if signal.getsignal(s) not in (signal.SIG_IGN, None):
-                before[s] = signal.signal(s, lambda signum, frame: came.append(signum))
+                before[s] = signal.signal(s, hold)
     try:
         yield
     finally:

@@ -10,6 +10,7 @@ mail systems send: raw GBK names, mislabelled charsets, forwarded messages.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
@@ -344,7 +345,8 @@ def _raw_8bit_name(part: Message) -> str | None:
         text = str(value)
         if not any("\udc80" <= ch <= "\udcff" for ch in text):
             continue
-        m = re.search(r'(?:file)?name\s*=\s*"?([^";\r\n]+)"?', text, re.I)
+        # filename*=gb2312''王.xlsx in raw GBK (RFC 2231's form, its bytes unescaped) likewise
+        m = re.search(r'(?:file)?name(?:\*\s*=\s*(?:[\w-]*\'[\w-]*\')?|\s*=)\s*"?([^";\r\n]+)"?', text, re.I)
         if m:
             return _decode_bytes(m.group(1).encode("utf-8", "surrogateescape"))
     return None
@@ -391,8 +393,9 @@ def _rfc2231_name(part: Message) -> str:
         compat = Compat()
         compat[header] = source
         value = compat.get_param(param, header=header)
-        if isinstance(value, tuple):  # (charset, language, the octets as Latin-1)
-            return decode_declared(value[2].encode("latin-1", "surrogateescape"), value[0])
+        with contextlib.suppress(UnicodeEncodeError):  # a raw byte compat32 made U+FFFD: no octets
+            if isinstance(value, tuple):  # (charset, language, the octets as Latin-1)
+                return decode_declared(value[2].encode("latin-1", "surrogateescape"), value[0])
     return ""
 
 

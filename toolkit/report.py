@@ -129,7 +129,7 @@ CODES: dict[str, Code] = _codes(
     ("E603", ERROR, "滞后未说明问题",
      "任务 {task} 状态为“滞后”，但未填写{column}。请说明滞后原因和困难。"),
     ("W604", WARNING, "超期未标滞后",
-     "任务 {task} 完成时限为 {deadline}，已超期未完成，但状态为“{status}”。请核实是否滞后。"),
+     "任务 {task} {column}为 {deadline}，已超期未完成，但状态为“{status}”。请核实是否滞后。"),
     ("W605", WARNING, "未启动却有进度",
      "任务 {task} 状态为“未启动”，但完成进度为 {value}%。请核实。"),
     ("W606", WARNING, "进度倒退",

@@ -55,7 +55,7 @@ def _check_in_workspace(paths: list[Path], ws: Workspace, period: Period | None)
         months = EarlierMonths(ledger, ctx.master) if ledger else None
         for rep in reports:
             if months and rep.unit and rep.period and rep.outcome != Outcome.UNREADABLE:
-                rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period)))
+                rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period), ctx.master))
     finally:
         if ledger:
             ledger.close()

@@ -295,7 +295,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                                                months.was_exempt, lambda p: ws.due(p, ledger.issued_due(p)),
                                                months.owes)
             if rep.unit and rep.period and rep.outcome != UNREADABLE:
-                rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period)))
+                rep.issues.extend(history_issues(rep, months.previous(rep.unit, rep.period), master))
             if expected and not refiled and any(i.code == "E202" for i in rep.issues):
                 rep.period = expected  # rejected for this period; filed with it
             it.report, it.outcome = rep, rep.outcome

@@ -31,8 +31,8 @@ LEAD, COOP = Role.LEAD, Role.COOP
 SKIP = "skip"  # a label whose values are people or dates, not units
 
 _OPENERS, _CLOSERS = "（(〔[【《“‘<", "）)〕]】》”’>"
-# 市发改委/市财政局 (a cell listing units with slashes) was one unit nobody would answer for (QA326)
-_SEPARATORS = set("、，,；;。\n \t\u3000/／")
+# 市发改委/市财政局 lists two units, not one nobody answers for (QA326); a date's slash cuts nothing (QA327)
+_SEPARATORS, _DATE_SLASH = set("、，,；;。\n \t\u3000/／"), re.compile(r"\d[/／]\d")
 
 # A role word may be followed by 落实 (潍坊 2017: ``市发改委牵头落实``, ``X、Y分别牵头落实``), or said
 # as a predicate (``市发改委为牵头单位，市财政局为配合单位``: the units were named with their role
@@ -76,15 +76,15 @@ _FIRST_LEADS_NOTE = (
     re.compile(r"[。；;，,]?" + _FIRST_LISTED + r"[^。；;（）()]*"))
 # A note for the tasks after this one, closing its unit text (威海 2023: ``…开发区管委。以下任务均需
 # 各区市政府、开发区管委落实，不再一一列出``): 以下任务均需各区市政府 and 不再一一列出 were units (QA274).
-# 四川 2022 closes its first bracket with a sentence of that kind not opening with 以下
-# (``…按职责分工负责。具体任务均涉及相关市(州)人民政府,不再做分工,下同``): the whole sentence after
-# the full stop is the note, or 具体任务均涉及相关市(州)人民政府 and 不再做分工 were leads (QA326).
+# 四川 2022 closes its first bracket with a note not opening with 以下 (``…。具体任务均涉及相关市(州)
+# 人民政府,不再做分工,下同``: QA326); not one ending in 下同 alone (…；财政部、商务部按职责分工负责，
+# 下同) nor one giving its units a role (…；各县区政府负责落实，以下不再重复): those are this task's (QA327).
 _NO_LONGER = r"不再(?:一一)?(?:做|作)?(?:列出|列明|注明|重复|赘述|分工|分解)"
-# A sentence ending in 下同 alone is no such note: 发展改革委牵头；财政部、商务部按职责分工负责，下同
-# names its cooperating units (review).
-_STANDING_NOTE = re.compile(r"(?:[。；;]\s*(?P<sentence>(?:[^。；;（）()]|[（(][^（）()]*[）)])+?"
-                            + _NO_LONGER + r"(?:[，,]\s*下同)?)|[。；;，,]\s*(?P<note>(?:以下|下列|此后|其后|后续|其余)"
-                            r"(?:[^。；;（）()]|[（(][^（）()]*[）)])*?(?:" + _NO_LONGER + r"|下同)|下同))$")
+_CHAR = r"(?:[^。；;（）()]|[（(][^（）()]*[）)])"  # of one sentence, a bracket whole
+_ROLE_FREE = r"(?:(?!牵头|负责|配合|落实|参与|协助|协同|承办|主办)" + _CHAR + ")"
+_NOTE_TAIL = r"(?:下同|" + _NO_LONGER + r")(?:[，,]\s*(?:下同|" + _NO_LONGER + r"))*"
+_STANDING_NOTE = re.compile(rf"(?:[。；;]\s*(?P<sentence>{_ROLE_FREE}+?{_NO_LONGER}(?:[，,]\s*下同)?)"
+                            rf"|[。；;，,]\s*(?P<note>(?:以下|下列|此后|其后|后续|其余){_CHAR}*?(?:{_NO_LONGER}|下同)|{_NOTE_TAIL}))$")
 _INNER_ROLE = re.compile(r"(?<=牵头|负责)(?!落实)(?=[^单部领同人科责负配协参按：:（(）)][^：:]+)")
 _OPEN_ENDED = re.compile(r"^(?P<name>.+?)等([省市县区州盟旗]直?)?(有关|相关|其他|其它)?(部门|单位|机构)?"
                          r"(和单位|和部门|和有关单位)?$")
@@ -447,12 +447,12 @@ def _split_in_clauses(text: str) -> list[tuple[str, bool]]:
     ``X、Y，Z配合`` only Z's clause cooperates (`clauses.shared`)."""
     text = _bracket_lines_joined(text)
     pieces, depth, current, after = [], 0, [], False
-    for ch in text:
+    for i, ch in enumerate(text):
         if ch in _OPENERS:
             depth += 1
         elif ch in _CLOSERS:
             depth = max(0, depth - 1)
-        if depth == 0 and ch in _SEPARATORS:
+        if depth == 0 and ch in _SEPARATORS and not (ch in "/／" and _DATE_SLASH.match(text, i - 1)):
             piece = "".join(current).strip()
             if piece:
                 pieces.append((piece, after))

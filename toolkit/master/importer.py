@@ -476,6 +476,25 @@ def _parse_units(t: RawTask, first_leads: bool) -> ParsedDepartments:
                              [x for p in parts for x in p.problems], any(p.declares_first_leads for p in parts))
 
 
+def join_slashed_names(parsed: ParsedDepartments, in_directory: Callable[[str], bool]) -> None:
+    """A name the directory lists with a slash in it (市委宣传部/市新闻办: one body, two names) is
+    one unit, though a cell's slashes list units (市发改委/市财政局, QA326): cut there, its halves
+    were two units the directory lacks, given the task and named 未报送, while the directory's
+    unit got no form (QA327). Up to three names so joined."""
+    entries: list[tuple[str, str]] = []
+    for name, role in parsed.entries:
+        for back in (1, 2):
+            head = entries[-back:] if len(entries) >= back else []
+            joined = "/".join([n for n, _r in head] + [name])
+            if head and not any(in_directory(n) for n, _r in head) and in_directory(joined):
+                roles = {r for _n, r in head} | {role}
+                entries[-back:] = [(joined, Role.LEAD if Role.LEAD in roles else role)]
+                break
+        else:
+            entries.append((name, role))
+    parsed.entries = entries
+
+
 def _build(raw: list[RawTask], title: str, source: str, directory: Directory, issues: list[Issue],
            report: ImportReport, first_leads: bool, organiser: str = "", heading: str = "") -> Master:
     tasks: list[Task] = []
@@ -521,6 +540,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
                 issues.append(make_issue("M103", value=t.deadline_text, **loc))
         parsed = _parse_units(t, first_leads)
         join_wrapped_brackets(parsed, in_directory)
+        join_slashed_names(parsed, in_directory)
         unglue_people(parsed, known)
         split_jointly(parsed, known, in_directory, t.units_text)  # 宣传处会办公室: 宣传处 leads, 办公室 cooperates
         restore_elided_levels(parsed, known, in_directory)
