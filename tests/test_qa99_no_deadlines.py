@@ -108,8 +108,11 @@ def test_a_workspaces_unedited_reminder_template_gives_way_to_the_new_one(cangna
     own = ws.templates_dir / "催报邮件.txt"
     kept = own.read_bytes()
     shipped = resource("templates", "催报邮件.txt")
-    before = shipped.read_text("utf-8").replace("{{ t.name }}{% if deadlines %}，完成时限：{{ t.deadline }}{% endif %}",
-                                                "{{ t.name }}，完成时限：{{ t.deadline }}")
+    # before a 整改清单's said 整改任务 and 整改时限 (QA328)
+    before = shipped.read_text("utf-8").replace("{% if rectification %}整改{% endif %}", "").replace(
+        "{% if rectification %}整改时限{% else %}完成时限{% endif %}", "完成时限")
+    before = before.replace("{{ t.name }}{% if deadlines %}，完成时限：{{ t.deadline }}{% endif %}",
+                            "{{ t.name }}，完成时限：{{ t.deadline }}")
     # nor did it ask a unit sent back by the date its reply named (QA266)
     before = before.replace("{% if fix_by_text %}于{{ fix_by_text }}前{% else %}尽快{% endif %}", "尽快")
     assert before != shipped.read_text("utf-8")

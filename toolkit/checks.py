@@ -620,6 +620,7 @@ def history_issues(report: Report, previous: dict[str, Previous], master: Master
     Separate from `check_return` because history lives in the ledger, not in the file.
     """
     out = []
+    heads = form_headers(master, HEADER_OF)
     for row in report.rows:
         before = previous.get(row.task)
         if before is None:
@@ -635,8 +636,8 @@ def history_issues(report: Report, previous: dict[str, Previous], master: Master
             continue
         # "无" again is W510's to ask about (or, on a task done, nothing to say), not 照抄上期
         work = "" if says_nothing(row.work) else row.work
-        same = [form_headers(master, HEADER_OF)[f] for f, now, then in (("work", work, before.work),
-                                                   ("next_plan", row.next_plan, before.next_plan))
+        same = [heads[f] for f, now, then in (("work", work, before.work),
+                                               ("next_plan", row.next_plan, before.next_plan))
                 if squash(now) and squash(now) == squash(then)]
         if same:
             # The row, not a cell: Row keeps only the progress cell, and feedback marks the

@@ -25,7 +25,7 @@ from .ledger import Ledger, common_due
 from .master import Master
 from .on_time import unit_due
 from .period import Period
-from .rectification import form_headers
+from .rectification import form_headers, is_rectification
 from .report import CODES, Issue, Report
 from .returns import (
     COLUMNS,
@@ -306,7 +306,7 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
         "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
         "file_name": name, "beside": list(beside), "errors": report.errors, "warnings": report.warnings,
-        "unreadable": report.outcome == Outcome.UNREADABLE,
+        "unreadable": report.outcome == Outcome.UNREADABLE, "rectification": is_rectification(master),
         # The cells of the attached workbook, which the mail asks to fix and send back: the
         # return's own cells were elsewhere once a unit had sorted its rows, inserted a row or
         # a 序号 column (its W302 columns are back in place there, so they name none).

@@ -40,7 +40,7 @@ def write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, p
     lines = [
         ("title", f"{project}进展填报说明"),
         ("填报单位", unit),
-        ("填报期", f"{period.label}（反映截至 {cn_date(period.end)} 的工作进展）"),
+        ("填报期", f"{period.label}（反映截至 {cn_date(period.end)} 的{'整改' if rectify else '工作'}进展）"),
         ("报送截止", f"{cn_date(due)}前，将本表以 Excel 文件（.xlsx）通过电子邮件报送。"),
         ("怎么填", f"只填写白色单元格：完成状态、完成进度(%)、{work}、{problems}、下一步计划、预计完成时间、佐证材料，"
                  f"以及表头的填报人、联系电话、审核人、填报日期。灰色的{locked}不能修改。"),

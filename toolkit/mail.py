@@ -46,11 +46,13 @@ def render_mail_template(path: Path, context: dict[str, Any], sections: bool = F
     template's own words say 贵科室, 各科室 where they say 贵单位, 各单位, as its 通报 does
     (`units.say_sections`); the values filled in (names, tasks, check messages) are kept.
     The subject says the plan's year once where ``project`` and ``period_label`` meet in it
-    (`_year_once`), in the shipped templates and an office's own copies alike."""
+    (`_year_once`), in the shipped templates and an office's own copies alike.
+    ``rectification`` (a 整改清单: its mails say 整改任务 and 整改时限) is False unless given."""
     from jinja2 import TemplateError
 
     try:
-        text = _compiled(Path(path), Path(path).stat().st_mtime_ns, sections).render(**context)
+        text = _compiled(Path(path), Path(path).stat().st_mtime_ns, sections).render(
+            **{"rectification": False, **context})
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f"第 {line} 行" if line else ""

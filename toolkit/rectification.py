@@ -35,6 +35,12 @@ SUMMARY_HEADERS = {"一级任务": "问题类别", "二级任务": "问题子类
                    "各单位进展": "各单位整改进展", "存在问题": "存在困难"}
 
 
+def overdue_said(master: Any, label: str) -> str:
+    """An overdue count's ``label`` (`Consolidation.overdue_counts`) as ``master`` says it: a
+    整改清单's 汇总表 and screen say 整改时限已过、报送尚未截止, as its 通报 does (QA328)."""
+    return label.replace("完成时限", "整改时限") if is_rectification(master) else label
+
+
 def is_rectification(master: Any) -> bool:
     """Whether ``master`` (a `Master`, or anything with a ``kind``) is a 整改清单."""
     return getattr(master, "kind", "") == KIND

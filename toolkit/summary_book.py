@@ -17,7 +17,7 @@ from .consolidate import Consolidation, TaskSummary, UnitStatus
 from .dates import cn_date
 from .files import atomic_write
 from .form_layout import unused_columns
-from .rectification import is_rectification, memo_project, summary_header
+from .rectification import is_rectification, memo_project, overdue_said, summary_header
 from .returns import HEADER_OF
 from .sheet_rows import table_rows
 from .style import color
@@ -286,7 +286,7 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     # those waiting on leads not yet due apart (`overdue_counts`): not known unfinished yet
     rectify = is_rectification(cons.master)
     for said, n in cons.overdue_counts("超期未完成（整改时限已过）" if rectify else "超期未完成（完成时限已过）"):
-        add([said, n, _pct(n, total)], "pct")
+        add([overdue_said(cons.master, said), n, _pct(n, total)], "pct")
     add([])
     uc, units = cons.unit_counts(), cons.owing
     add(["二、报送情况"], "section")

@@ -58,6 +58,8 @@ SUPERSEDED_TEMPLATES = {
         "25ce9584ba788154f1b8247c333aed9ecc6f343e2959c64d8c2a495cf156858a",
         "531b54c5aeb309c59d888c4baf9dbdd6a6fec976c414e03a91b4cec36fdd1460",
         "807ef95ebacffa4851223e1f975e1f5977702274cc1b0e0fa1132ca0e9285421",
+        # before a 整改清单's said 整改任务 and 整改时限 (``rectification``), not 任务 and 完成时限
+        "c53fc763cb9d998685a1f8b0fb5c8accf43130f307b6bdfb573877a17f484552",
     }),
     "催报邮件.txt": frozenset({
         "ba5a19783750598f461cd663b6d3d92fb233a16fc065aebe49ddb9ff0b681504",
@@ -65,6 +67,8 @@ SUPERSEDED_TEMPLATES = {
         "48696e8e120180aa4927057217711c4e0b5dfd1bae552af04048c54919fda179",  # 完成时限：未明确 on every line
         # before a unit sent back was asked to correct by the date its reply named (fix_by_text), not 尽快
         "12351865da7701f3fa36bc736755c50086d29916b6250543eafc99537b3fdc4a",
+        # before a 整改清单's listed its 整改任务 by 整改时限 (``rectification``), not its 任务 by 完成时限
+        "6a8eed462d8be766c42ce62d571c92059b8ee77d6dec28ad3dbe5dc083e1244b",
     }),
     "反馈邮件.txt": frozenset({
         "04bdbb13ece9819db842fc86daed44308c36110c0da022a6e4df78ac84fb2ce7",

@@ -21,6 +21,7 @@ from ..master import Master
 from ..master.model import renumbered
 from ..period import Period
 from ..progress import Progress, no_progress
+from ..rectification import is_rectification
 from ..returns import Prefill, build_return, return_filename
 from ..revised import month_tasks
 from ..style import load_style
@@ -389,6 +390,7 @@ def _issue_one(ws: Workspace, ledger: Ledger, master: Master, unit: str, period:
             "lead_count": sum(1 for _, r in tasks if r == Role.LEAD),
             "coop_count": sum(1 for _, r in tasks if r != Role.LEAD),
             "due_tasks": [t.id for t, _ in tasks if t.due_by(period.end)], "plan_has_coop": master.has_coop,
+            "rectification": is_rectification(master),
             "organiser": ws.organiser, "contact": ws.contact, "today_text": cn_date(today)},
             sections=master.of_sections)
         entry = master.directory.get(unit)

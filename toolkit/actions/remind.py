@@ -19,6 +19,7 @@ from ..mail import build_draft, render_mail_template
 from ..mail_notes import chase_notes, fetch_note, returns_from
 from ..period import Period
 from ..progress import Progress, no_progress
+from ..rectification import is_rectification
 from ..returns import read_return, return_filename
 from ..text import name_part, task_title
 from ..vocab import Outcome, UnitState
@@ -95,7 +96,7 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         subject, body = render_mail_template(template, {
             "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
             "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,
-            "deadlines": deadlines,
+            "deadlines": deadlines, "rectification": is_rectification(cons.master),
             # a unit sent back that may still correct on time is asked by the date its reply
             # named (`Consolidation.awaited_by`), not 尽快; past it, 尽快
             "fix_by_text": cn_date(cons.awaited_by(u.unit)) if u.state == UnitState.TO_FIX

@@ -13,6 +13,7 @@ import click
 from .. import errors
 from ..files import atomic_write
 from ..period import Period
+from ..rectification import overdue_said
 from ..text import display_width, pad, some_units
 from ..vocab import NOT_YET_DUE, Outcome, UnitState, evidence_word
 from .base import (
@@ -324,7 +325,7 @@ def _echo_figures(state: State, cons, notes: list[str] | None = None) -> None:
     echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，"
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
                 f"{_missing_count(cons, tasks=True)}；"
-                + "，".join(f"{label} {n}" for label, n in cons.overdue_counts()))
+                + "，".join(f"{overdue_said(cons.master, label)} {n}" for label, n in cons.overdue_counts()))
     echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
                 f"{_missing_count(cons)}，退回待改 {f['退回待改']}{_exempt_count(cons)}")
 
