@@ -243,7 +243,9 @@ def test_the_memo_speaks_of_the_rectification(played):
     assert "## 二、本期完成整改情况\n\n截至本期已完成整改2项：\n1. 干部作风不实，督促检查不到位（任务1，牵头单位：机关党委）" in text
     assert "## 三、整改滞后及超期情况" in text and "## 五、下月到期整改任务" in text
     assert "牵头单位：组织人事科；整改时限：2024年5月底前；进展情况：牵头单位未报送进展，已超过整改时限。" in text
-    for word in ("已完成任务", "一级任务", "完成时限", "本期完成的任务"):
+    # 六's points: a problem has its 整改措施 already; 存在困难 is what holds it up (QA328)
+    assert "（一）加快推进滞后整改。超过整改时限的整改任务，牵头单位要认真分析原因，针对存在困难加大整改力度，" in text, text.split("## 六")[1]
+    for word in ("已完成任务", "一级任务", "完成时限", "本期完成的任务", "制定整改措施"):
         assert word not in text
     from docx import Document
 

@@ -422,10 +422,11 @@ def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True, rec
         # spoke of tasks section 三 did not list (QA174)
         kinds = "和".join(k for n, k in ((c.task_lagging, "进展滞后"), (c.task_overdue if deadlines else 0,
                                                                           "超过完成时限")) if n)
-        items.append(("加快推进滞后任务。", f"{kinds or '进展滞后'}的任务"
-                      + "，牵头单位要认真分析原因，针对存在问题制定整改措施，"
-                      "明确完成时间，并在下期进展中说明整改情况；"
-                      + c.coordination + "，请及时提出。"))
+        # a 整改清单's problems have their 整改措施 already: what holds them up is 存在困难 (QA328)
+        items.append(("加快推进滞后整改。" if rectify else "加快推进滞后任务。",
+                      f"{kinds or '进展滞后'}的{'整改任务' if rectify else '任务'}，牵头单位要认真分析原因，"
+                      + ("针对存在困难加大整改力度，" if rectify else "针对存在问题制定整改措施，")
+                      + "明确完成时间，并在下期进展中说明整改情况；" + c.coordination + "，请及时提出。"))
     if c.unit_missing or c.unit_returned:
         # a unit sent back did report: it corrects and sends again, it does not 补报 (QA174)
         asks = []
@@ -440,8 +441,9 @@ def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True, rec
     else:
         items.append(("按时报送进展。", f"{c.next_due_text}。"))
     if c.due_next:
-        items.append(("确保按期完成。",
-                      f"{c.next_period_label}到期的{len(c.due_next)}项任务，牵头单位要倒排工期、压实责任，确保按时保质完成。"))
+        items.append(("确保按期整改到位。" if rectify else "确保按期完成。",
+                      f"{c.next_period_label}到期的{len(c.due_next)}项{'整改任务' if rectify else '任务'}，"
+                      f"牵头单位要倒排工期、压实责任，{'确保按时整改到位' if rectify else '确保按时保质完成'}。"))
     items.append(("加强统筹协调。",
                   ("各牵头单位要加强与配合单位的沟通协作，" if coops else "各责任单位要加强统筹调度，")
                   + ("如实报送整改进展和存在困难" if rectify else "如实报送工作进展和存在问题")
