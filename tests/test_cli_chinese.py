@@ -35,6 +35,23 @@ def test_a_wrong_choice_and_a_missing_value_are_answered_in_chinese(run, tmp_pat
     assert run(["master", "import"], cwd=tmp_path).stderr.splitlines()[-1] == "错误：缺少参数 '分工表'。"
 
 
+def test_options_are_read_as_click_reads_them(run, tmp_path):
+    """`cli.base._ShortOptionsParser` takes a short option for one without click's long-option
+    try first: what is read, and every error with its suggestion, is as click gives it."""
+    mistyped = run(["status", "--perod", "2022-06"], cwd=tmp_path)
+    assert mistyped.exit_code == 2
+    assert mistyped.stderr.splitlines()[-1] == "错误：没有 '--perod' 这个选项。 是不是要用 '--period'？"
+    several = run(["status", "--fo"], cwd=tmp_path)
+    assert several.stderr.splitlines()[-1] == "错误：没有 '--fo' 这个选项。 （是不是要用以下之一：'--force', '--format', '--out'？）"
+    assert run(["status", "-x"], cwd=tmp_path).stderr.splitlines()[-1] == "错误：没有 '-x' 这个选项。"
+    assert run(["-z", "status"], cwd=tmp_path).stderr.splitlines()[-1] == "错误：没有 '-z' 这个选项。"
+    assert run(["status", "-o"], cwd=tmp_path).stderr.splitlines()[-1] == "错误：选项 '-o' 后面需要写一个值。"
+    # short options joined, a value joined, the long form with =: one workspace, read the same
+    for args in (["-qw", str(tmp_path / "无"), "status"], ["-w" + str(tmp_path / "无"), "-q", "status"],
+                 [f"--workspace={tmp_path / '无'}", "--quiet", "status"]):
+        assert run(args, cwd=tmp_path).stderr.startswith(f"错误：在 {tmp_path / '无'} 中找不到工作区"), args
+
+
 def test_help_has_no_english_of_click(run, tmp_path):
     for args in (["--help"], ["collect", "--help"], ["mail", "--help"], ["mail", "send", "--help"],
                  ["sender", "--help"], ["received", "--help"]):

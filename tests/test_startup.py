@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, drop, issued_path, on_time
 
 HEAVY = ("pandas", "numpy", "openpyxl", "docx", "docxtpl", "jinja2", "lxml", "py7zr", "keyring")
@@ -63,6 +64,38 @@ def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
     # nor the commands of other modules than the monthly ones: loaded when named
     # (`cli.base.COMMAND_MODULES`, 1.8 ms of every status)
     assert not {"toolkit.cli.desk", "toolkit.cli.issue", "toolkit.cli.setup"} & names
+    # nor the utf-8-sig codec duban.toml was decoded with (`settings.decode_config`: 0.7 M)
+    assert "encodings.utf_8_sig" not in names
+
+
+def test_duban_toml_is_decoded_as_the_utf_8_sig_codec_decodes_it(tmp_path) -> None:
+    """`settings.decode_config` drops the BOM itself; what it reads is what the codec read."""
+    from toolkit.errors import BadConfig
+    from toolkit.settings import decode_config
+
+    bom = b"\xef\xbb\xbf"
+    for raw in (b'name = "x"\n', bom + 'name = "东莞"\n'.encode(), bom + bom + b"a", b"", bom,
+                'name = "东莞"'.encode("gb18030")):
+        try:
+            expected = raw.decode("utf-8-sig"), "utf-8"
+        except UnicodeDecodeError:
+            expected = raw.decode("gb18030"), "gb18030"
+        assert decode_config(raw, tmp_path / "duban.toml") == expected, raw
+    with pytest.raises(BadConfig, match="编码无法识别"):  # neither: refused, as before
+        decode_config(bom + "东莞".encode("gb18030"), tmp_path / "duban.toml")
+
+
+def test_status_compiles_no_deadline_pattern(issued_ws) -> None:
+    """The pattern that reads 立行立改 in a 完成时限 (`dates._AT_ONCE`) is for a workbook or an
+    import being read: compiled at import, it was 1.9 M instructions of every status."""
+    imported_by(["-w", str(issued_ws.root), "status"], issued_ws.root)  # the master read, its cache written
+    code = ("from toolkit import dates, find_workspace, status; "
+            f"status(find_workspace({str(issued_ws.root)!r})); "
+            "print(sorted(getattr(dates._AT_ONCE, '__dict__', {'compiled at import': 1})))")
+    done = subprocess.run([sys.executable, "-c", code], env=_quiet_env(), capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "['flags', 'pattern']"  # a `text.LazyPattern` not yet compiled
 
 
 def test_every_command_outside_the_monthly_module_is_named_in_command_modules() -> None:

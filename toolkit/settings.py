@@ -198,8 +198,9 @@ def read_settings(path: Path) -> Settings:
 
 def decode_config(raw: bytes, path: Path) -> tuple[str, str]:
     """duban.toml as text: UTF-8 (with or without BOM), or GBK as an old Notepad saves it."""
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
+    try:  # the BOM dropped as the "utf-8-sig" codec drops it, without loading that codec (0.7 M
+        # instructions of every command, callgrind)
+        return raw.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     try:
