@@ -245,6 +245,7 @@ def test_the_memo_speaks_of_the_rectification(played):
     assert "牵头单位：组织人事科；整改时限：2024年5月底前；进展情况：牵头单位未报送进展，已超过整改时限。" in text
     # 六's points: a problem has its 整改措施 already; 存在困难 is what holds it up (QA328)
     assert "（一）加快推进滞后整改。超过整改时限的整改任务，牵头单位要认真分析原因，针对存在困难加大整改力度，" in text, text.split("## 六")[1]
+    assert "## 五、下月到期整改任务\n\n2024年7月没有到期的整改任务。" in text
     for word in ("已完成任务", "一级任务", "完成时限", "本期完成的任务", "制定整改措施"):
         assert word not in text
     from docx import Document

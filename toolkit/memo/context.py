@@ -542,6 +542,8 @@ def _rectification_words(ctx: MemoContext) -> None:
     """A 整改清单's 通报 says 整改时限 where a plan's says 完成时限: its forms print the column
     so (`rectification`). Only the memo's own sentences: never a unit's words (`ProblemItem`)."""
     def said(text: str) -> str:
+        # 五's "7月没有到期的任务" and "以下2项任务的完成时限为…" of 整改任务, as its heading says
+        text = text.replace("没有到期的任务", "没有到期的整改任务").replace("项任务的完成时限", "项整改任务的完成时限")
         return text.replace("完成时限", "整改时限")
 
     for name in ("overview_text", "completed_text", "attention_text", "coop_lagging_text", "due_next_text"):
