@@ -11,8 +11,9 @@ put right among its 已完成任务.
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from .text import LazyPattern
 
 #: `Master.kind` of a 整改清单; '' for every other plan (and a workspace made before QA322).
 KIND = "整改清单"
@@ -63,7 +64,8 @@ MEMO_HEADINGS = {"二、本期完成的任务": "二、本期完成整改情况"
 
 # What a 整改清单's name ends with that names the list, not the work: 巡察反馈问题整改清单,
 # 审计发现问题整改台账, 整改任务清单, 整改方案. Its 通报 is of the 整改's progress.
-_LIST = re.compile(r"(整改)?(任务|工作)?(清单|台账|明细表?|方案|事项表|一览表)$")
+# compiled on first use: `duban status` imports this module (cli.month) and never names a project
+_LIST = LazyPattern(r"(整改)?(任务|工作)?(清单|台账|明细表?|方案|事项表|一览表)$")
 
 
 def memo_project(project: str) -> str:
