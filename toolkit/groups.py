@@ -47,7 +47,7 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
                            r"|^(县市、?区|县区|区县|市县|旗县)"
                            r"|^各(有关|相关)?区([、，,]县级?市)?(人民)?(政府|$)"),
      ("县", "区县", "县区")),
-    ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街")),
+    ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街", "园区")),
     ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
     # a province's cities (各地级以上市人民政府, 各设区市人民政府, 各市（州）人民政府, 各地), with
     # their counties (各市、县（市、区）人民政府): not 各市直部门, 各市场主体 nor a city's own
@@ -163,16 +163,19 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
     return members, kinds
 
 
-def _towns_or_streets(name: str, kinds: list[str]) -> list[str]:
-    """A town phrase that names only 乡镇 or only 街道 (各街道, 有关乡镇) keeps to kinds of that word
-    where the directory has any (QA330: 各街道 gave every 乡镇 the task); 镇街 and 各镇（街道）
-    name both, and a kind naming both (镇街) is always kept."""
-    said = {w for w, chars in (("town", "乡镇"), ("street", "街")) if any(c in key(name) for c in chars)}
-    if len(said) != 1:
-        return kinds
-    word = said.pop()
+# the words a town phrase or a directory kind names its members by (`_towns_or_streets`)
+_TOWN_WORDS = (("town", ("乡", "镇")), ("street", ("街",)), ("zone", ("园区",)))
 
-    def names(kind: str) -> set[str]:
-        return {w for w, chars in (("town", "乡镇"), ("street", "街")) if any(c in key(kind) for c in chars)}
-    kept = [k for k in kinds if word in names(k) or not names(k)]
-    return kept if any(word in names(k) for k in kept) else kinds
+
+def _towns_or_streets(name: str, kinds: list[str]) -> list[str]:
+    """A town phrase keeps to the kinds of the words it says (各街道, 有关乡镇, 各园区) where the
+    directory has any (QA330: 各街道 gave every 乡镇 the task; QA331: 各园区 gave every 乡镇 and
+    街道 the task and the 园区 none, 各乡镇（街道、园区） the 园区 none); 镇街 and 各镇（街道）
+    name both, and a kind naming both (镇街) is kept for either."""
+    said = _town_words(name)
+    kept = [k for k in kinds if _town_words(k) & said or not _town_words(k)]
+    return kept if said and any(_town_words(k) & said for k in kept) else kinds
+
+
+def _town_words(text: str) -> set[str]:
+    return {w for w, parts in _TOWN_WORDS if any(p in key(text) for p in parts)}

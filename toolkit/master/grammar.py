@@ -674,10 +674,10 @@ def expand_assignments(task_id: str, parsed: ParsedDepartments, directory: Direc
     groups: list[tuple[str, str]] = []
     unknown: list[str] = []
     for name, role in parsed.entries:
-        if is_group(name):
+        unit = directory.resolve(name)  # a 名录 unit called 镇政府 or 街道办事处 is that unit (QA331)
+        if is_group(name) and unit is None:
             groups.append((name, role))
             continue
-        unit = directory.resolve(name)
         if unit is None and named_kind(name, directory if groups_from is None else groups_from):
             groups.append((name, role))  # 功能区管委会: the directory's 功能区, not one new unit
             continue
