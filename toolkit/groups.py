@@ -36,6 +36,10 @@ _GROUP_SHAPE = LazyPattern(
     # 州市、县市区政府 (云南), 盟市 and 旗县 (内蒙古), 地州市 (新疆), 师市 (兵团) likewise (QA326):
     # 州市 was a unit of its own
     r"|^(州市|市州|盟市|地州市?|师市|旗县(市区|区)?|县市区旗)(人民)?(政府|行政公署|行署|党委)?$"
+    # a town's or 街道's own plan: 各村, 各社区, 辖区各社区, 村（社区）, 村居 (the villages and
+    # communities below it); 辖区各社区 was a unit of its own, named 未报送
+    r"|^.{0,6}各(行政)?(村|社区|居委会|村居)"
+    r"|^(村|社区|村居|村\(社区\)|村\(居\)|社区\(村\))(居委会|村委会|两委)?$"
 )
 # Families of group phrases, tested in order on the phrase without its brackets; each
 # names the words a directory kind must contain for its units to be members.
@@ -48,6 +52,10 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
                            r"|^各(有关|相关)?区([、，,]县级?市)?(人民)?(政府|$)"),
      ("县", "区县", "县区")),
     ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街", "园区")),
+    # 各村, 各社区居委会 (a town's or 街道's plan): the 名录's 村 and 社区 kinds; they were "other",
+    # never expanded, and M108 asked for a kind the 名录 already had
+    # (ending so: 各农村工作部门 are departments)
+    ("village", LazyPattern(r"(村|社区|居)(委会|居委会|村委会|两委|委员会)?$"), ("村", "社区", "居")),
     ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
     # a province's cities (各地级以上市人民政府, 各设区市人民政府, 各市（州）人民政府, 各地), with
     # their counties (各市、县（市、区）人民政府): not 各市直部门, 各市场主体 nor a city's own
@@ -157,14 +165,15 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
     level = leading_level(name)
     if level:
         kinds = [k for k in kinds if leading_level(k) in (level, "")]
-    if family == "town":
+    if family in ("town", "village"):
         kinds = _towns_or_streets(name, kinds)
     members = [u.name for u in directory.units if u.kind in kinds]
     return members, kinds
 
 
 # the words a town phrase or a directory kind names its members by (`_towns_or_streets`)
-_TOWN_WORDS = (("town", ("乡", "镇")), ("street", ("街",)), ("zone", ("园区",)))
+_TOWN_WORDS = (("town", ("乡", "镇")), ("street", ("街",)), ("zone", ("园区",)), ("village", ("村",)),
+               ("community", ("社区", "居")))
 
 
 def _towns_or_streets(name: str, kinds: list[str]) -> list[str]:

@@ -655,6 +655,8 @@ def _kind_hint(phrase: str, plan: str = "") -> str:
         return dept_kind(phrase_level(phrase) or plan)
     # 各乡镇人民政府、街道办事处 (谯城 2025, 各 written once): 乡镇、街道, each part without its body
     # (各县（市）党委、政府: 县（市）)
-    from_phrase = re.sub(r"^各(有关|相关)?|(人民)?政府(?=$|、)|管委会(?=$|、)|(?<=街道)办事处(?=$|、)|有关|相关"
+    # 辖区各社区 (a town's plan): 社区
+    from_phrase = re.sub(r"^([^各]{1,4}(?=各(行政)?(村|社区|居)))?各(有关|相关)?"
+                         r"|(人民)?政府(?=$|、)|管委会(?=$|、)|(?<=街道)办事处(?=$|、)|有关|相关"
                          r"|党(\(工\)|（工）|工)?委(?=$|、)", "", squash(phrase))
     return re.sub("、+$", "", from_phrase) or phrase

@@ -30,6 +30,14 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
         # as after a city's counties; it came first, before the towns (QA330)
         phrases, towns = [towns], ""
     others = [u for u in units if not town_kind(u.kind) and not government_kind(u.kind)]
+    # a town's or 街道's own plan names its villages and communities: addressed as such (各村（社区）)
+    # after the governments; they were under 镇直各有关单位 alone, which addresses none of them
+    villages = [u for u in others if _VILLAGE_KIND.search(u.kind) and not DEPARTMENT_KIND.search(u.kind)]
+    others = [u for u in others if u not in villages]
+    if villages:
+        kinds_said = "".join(u.kind for u in villages)
+        both = "村" in kinds_said and re.search("社区|居", kinds_said)
+        towns = "、".join(filter(None, [towns, "各村（社区）" if both else "各村" if "村" in kinds_said else "各社区"]))
     # a zone's 管委会 is addressed as its own kind, beside the governments (QA278): 丽水's 通报
     # named its 开发区管委会 未报送 under "各县（市、区）人民政府，市直各有关单位", which addresses no 管委会
     zoned = [is_zone(u) for u in others]
@@ -62,6 +70,8 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     return "，".join(parts) + "："
 
 
+#: a village's or community's kind (村, 行政村, 社区, 社区居委会, 村（社区）)
+_VILLAGE_KIND = re.compile(r"村|社区|居委")
 #: how a development zone or park's name ends
 _ZONES = "开发区|经开区|高新区|园区|功能区|新区"
 #: a zone's name without its government (松山湖高新区: addressed as its 管委会)
