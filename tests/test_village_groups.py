@@ -63,3 +63,38 @@ def test_the_memo_addresses_the_villages_it_names(kinds, said):
 
     units = [SimpleNamespace(unit=f"单位{i}", kind=k) for i, k in enumerate(kinds)]
     assert recipients(units, "街道" if "科室" in kinds else "镇") == said
+
+
+# QA332: kinds that say 村, 社区 or 居 without being villages; plans above a town's
+NAMED_AFTER = [*DIRECTORY, ["东风社区卫生服务中心", "", "社区卫生服务中心"], ["某某村镇银行", "", "村镇银行"],
+               ["镇农村经济站", "", "农村工作部门"], ["居家养老服务中心", "", "居家养老"]]
+
+
+@pytest.mark.parametrize(("phrase", "members"), [
+    ("各村（社区）", ["东风社区居委会", "西湖社区居委会", "红星村委会"]), ("各村", ["红星村委会"]),
+    ("辖区各社区", COMMUNITIES), ("各居委会", COMMUNITIES)])
+def test_units_named_after_villages_are_none_of_them(phrase, members):
+    """社区卫生服务中心, 村镇银行, 农村工作部门, 居家养老 were given every 各村（社区） task."""
+    from toolkit.groups import group_members
+
+    assert group_members(phrase, Directory.from_rows(NAMED_AFTER))[0] == members
+
+
+@pytest.mark.parametrize(("kinds", "level", "said"), [
+    (("县直部门", "镇", "村"), "县", "各镇，县直各有关单位："),  # was 各镇，各村: every village for one
+    (("区直部门", "街道", "社区"), "区", "各街道，区直各有关单位："),
+    (("市直部门", "县（市、区）", "社区"), "市", "各县（市、区）人民政府，市直各有关单位："),
+    (("县直部门", "村"), "县", "有关村，县直各有关单位："),
+    (("县直部门", "镇", "社区卫生服务中心"), "县", "各镇，县直各有关单位："),  # was 各镇，各社区
+    (("县直部门", "农村商业银行"), "县", "县直各有关单位："),  # was 各村，县直各有关单位
+    (("镇直部门", "社区卫生服务中心"), "", "各有关单位："),  # was 各社区，各有关单位
+    (("镇直部门", "社区", "村"), "", "各村（社区），各有关单位："),  # a town's plan (plan_level '')
+])
+def test_the_memo_addresses_villages_only_in_their_towns_plan(kinds, level, said):
+    from types import SimpleNamespace
+
+    from toolkit.memo.addressees import recipients
+
+    names = {"镇": "城关镇", "街道": "东湖街道"}
+    units = [SimpleNamespace(unit=names.get(k, f"单位{i}"), kind=k) for i, k in enumerate(kinds)]
+    assert recipients(units, level) == said

@@ -41,6 +41,8 @@ _GROUP_SHAPE = LazyPattern(
     r"|^.{0,6}各(行政)?(村|社区|居委会|村居)"
     r"|^(村|社区|村居|村\(社区\)|村\(居\)|社区\(村\))(居委会|村委会|两委)?$"
 )
+# how a village or community is said (各村, 各社区居委会, 村（社区）两委), as a phrase or a kind
+_VILLAGE_END = r"(村|社区|居)(委会|居委会|村委会|两委|委员会)?$"
 # Families of group phrases, tested in order on the phrase without its brackets; each
 # names the words a directory kind must contain for its units to be members.
 _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
@@ -55,7 +57,7 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
     # 各村, 各社区居委会 (a town's or 街道's plan): the 名录's 村 and 社区 kinds; they were "other",
     # never expanded, and M108 asked for a kind the 名录 already had
     # (ending so: 各农村工作部门 are departments)
-    ("village", LazyPattern(r"(村|社区|居)(委会|居委会|村委会|两委|委员会)?$"), ("村", "社区", "居")),
+    ("village", LazyPattern(_VILLAGE_END), ("村", "社区", "居")),
     ("dept", LazyPattern(r"部门|单位|机构|委办局|各局"), ("部门", "直属", "单位", "局")),
     # a province's cities (各地级以上市人民政府, 各设区市人民政府, 各市（州）人民政府, 各地), with
     # their counties (各市、县（市、区）人民政府): not 各市直部门, 各市场主体 nor a city's own
@@ -165,10 +167,20 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
     level = leading_level(name)
     if level:
         kinds = [k for k in kinds if leading_level(k) in (level, "")]
+    if family == "village":
+        # 社区卫生服务中心, 村镇银行, 农业农村部门 and 居家养老 say the words but are no village
+        kinds = [k for k in kinds if village_kind(k)]
     if family in ("town", "village"):
         kinds = _towns_or_streets(name, kinds)
     members = [u.name for u in directory.units if u.kind in kinds]
     return members, kinds
+
+
+def village_kind(kind: str) -> bool:
+    """Whether a directory 类别 files villages or communities (村, 行政村, 社区居委会, 村（社区）),
+    not a unit named after them (社区卫生服务中心, 村镇银行, 农村商业银行, 镇村建设办 of 镇直部门)."""
+    bare = unbracketed(key(kind))
+    return bool(re.search(_VILLAGE_END, bare)) and not DEPARTMENT_KIND.search(bare)
 
 
 # the words a town phrase or a directory kind names its members by (`_towns_or_streets`)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from ..consolidate import UnitStatus
+from ..groups import village_kind
 from ..units import DEPARTMENT_KIND, SECTION, below_plan, government_kind, government_level, town_kind, town_phrase
 
 
@@ -32,12 +33,18 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     others = [u for u in units if not town_kind(u.kind) and not government_kind(u.kind)]
     # a town's or 街道's own plan names its villages and communities: addressed as such (各村（社区）)
     # after the governments; they were under 镇直各有关单位 alone, which addresses none of them
-    villages = [u for u in others if _VILLAGE_KIND.search(u.kind) and not DEPARTMENT_KIND.search(u.kind)]
+    villages = [u for u in others if village_kind(u.kind)]
     others = [u for u in others if u not in villages]
     if villages:
         kinds_said = "".join(u.kind for u in villages)
-        both = "村" in kinds_said and re.search("社区|居", kinds_said)
-        towns = "、".join(filter(None, [towns, "各村（社区）" if both else "各村" if "村" in kinds_said else "各社区"]))
+        word = ("村（社区）" if re.search("社区|居", kinds_said) else "村") if "村" in kinds_said else "社区"
+        if level not in _ABOVE_TOWNS:
+            towns = "、".join(filter(None, [towns, f"各{word}"]))
+        elif not (phrases or towns):
+            # a county's, district's or city's plan reaches them through the towns or counties it
+            # addresses, as a county's departments in a city's plan (各村 beside 各镇 named all
+            # villages: QA332); naming no town, only those it names
+            towns = f"有关{word}"
     # a zone's 管委会 is addressed as its own kind, beside the governments (QA278): 丽水's 通报
     # named its 开发区管委会 未报送 under "各县（市、区）人民政府，市直各有关单位", which addresses no 管委会
     zoned = [is_zone(u) for u in others]
@@ -70,8 +77,8 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     return "，".join(parts) + "："
 
 
-#: a village's or community's kind (村, 行政村, 社区, 社区居委会, 村（社区）)
-_VILLAGE_KIND = re.compile(r"村|社区|居委")
+#: plan levels with towns below them: their villages are not the plan's to address as 各村
+_ABOVE_TOWNS = ("省", "市", "州", "盟", "县", "旗", "区")
 #: how a development zone or park's name ends
 _ZONES = "开发区|经开区|高新区|园区|功能区|新区"
 #: a zone's name without its government (松山湖高新区: addressed as its 管委会)
