@@ -78,14 +78,20 @@ def _recorded(ws, path) -> str | None:
         return last_written(ledger.conn, path.relative_to(ws.root).as_posix())
 
 
-def test_a_ctrl_c_as_the_edited_memo_is_replaced_names_the_copy_and_the_next_run_is_right(month, run, monkeypatch):
+def _memo_edited_then_stopped(month, run, monkeypatch, when: str):
+    """The 通报 written, edited by the office, then written again and stopped ``when``."""
     folder = month.root / "通报" / "2022年6月"
     memo = folder / (MEMO + ".docx")
     run(["memo"], cwd=month.root)
     edited = _edited(memo)
-    _stop_at(monkeypatch, "after-replace", memo.name)
+    _stop_at(monkeypatch, when, memo.name)
     stopped = run(["memo"], cwd=month.root)
     assert stopped.exit_code == 130
+    return folder, memo, edited, stopped
+
+
+def test_a_ctrl_c_as_the_edited_memo_is_replaced_names_the_copy_and_the_next_run_is_right(month, run, monkeypatch):
+    folder, memo, edited, stopped = _memo_edited_then_stopped(month, run, monkeypatch, "after-replace")
     [kept] = [p for p in folder.iterdir() if office_edits.is_kept_copy(p)]
     assert stopped.stderr.splitlines()[-1] == (
         f"已取消：取消前通报已重新生成（“{memo.name}”），原通报已另存为“{kept.name}”，如有修改请抄到新通报中。")
@@ -98,13 +104,7 @@ def test_a_ctrl_c_as_the_edited_memo_is_replaced_names_the_copy_and_the_next_run
 
 
 def test_a_ctrl_c_while_the_copy_is_made_leaves_the_office_file_as_it_was(month, run, monkeypatch):
-    folder = month.root / "通报" / "2022年6月"
-    memo = folder / (MEMO + ".docx")
-    run(["memo"], cwd=month.root)
-    edited = _edited(memo)
-    _stop_at(monkeypatch, "in-copy", memo.name)
-    stopped = run(["memo"], cwd=month.root)
-    assert stopped.exit_code == 130
+    folder, memo, edited, stopped = _memo_edited_then_stopped(month, run, monkeypatch, "in-copy")
     assert stopped.stderr.splitlines()[-1] == "已取消：通报未更新，原有的通报保持不变。"
     assert memo.read_bytes() == edited
     assert sorted(p.name for p in folder.iterdir()) == [memo.name]  # no half-made copy
