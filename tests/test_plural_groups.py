@@ -49,3 +49,13 @@ def test_without_one_they_are_said_and_no_unit(tmp_path):
     assert {a.unit for a in master.assignments} == {"市住建局", "市农业农村局"}
     assert [i.message.split("（")[0] for i in master.issues if i.code == "M108"] == [
         "“县市区政府”", "“县市区人民政府”", "“乡镇”"]
+
+
+def test_towns_and_their_street_offices_reach_both_kinds():
+    """相关乡镇办 (咸安 2023): the 办 is the 街道办事处's. Kept to the 乡 and 镇 kinds, it lost the 街道."""
+    from toolkit.groups import group_members
+
+    directory = Directory.from_rows([["横沟桥镇", "", "镇"], ["大幕乡", "", "乡"], ["温泉街道办事处", "", "街道"]])
+    for phrase in ("相关乡镇办", "各镇办"):
+        assert set(group_members(phrase, directory, "区")[0]) >= {"横沟桥镇", "温泉街道办事处"}, phrase
+    assert group_members("各乡镇", directory, "区")[0] == ["横沟桥镇", "大幕乡"]

@@ -184,7 +184,8 @@ def village_kind(kind: str) -> bool:
 
 
 # the words a town phrase or a directory kind names its members by (`_towns_or_streets`)
-_TOWN_WORDS = (("town", ("乡", "镇")), ("street", ("街",)), ("zone", ("园区",)), ("village", ("村",)),
+# (乡镇办, 各镇办: the 办 is the 街道办事处's; 咸安 2023's 相关乡镇办 lost its 街道 to QA330's rule)
+_TOWN_WORDS = (("town", ("乡", "镇")), ("street", ("街", "镇办", "乡办")), ("zone", ("园区",)), ("village", ("村",)),
                ("community", ("社区", "居")))
 
 
