@@ -27,15 +27,14 @@ from .evidence import (
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .merged_rows import is_note, judge_merges
 from .period import Period
-from .rectification import form_headers
 from .report import Issue, Previous, Report, Row, make_issue
 from .returns import (
     EDITABLE,
-    HEADER_OF,
     MASTER_FIELDS,
     TEXT_FIELDS,
     RawReturn,
     eta_example_of,
+    form_headers,
     form_headers_of,
     header_layout,
     read_return,
@@ -552,7 +551,7 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
 
     texts: dict[str, str] = {}
     limit = ctx.limits.max_text_chars
-    heads = form_headers(ctx.master, HEADER_OF)  # the form's own words: a 整改清单's 整改进展, 存在困难
+    heads = form_headers(ctx.master)  # the form's own words: a 整改清单's 整改进展, 存在困难
     for f in TEXT_FIELDS:
         s = cell_text(v.get(f))
         if looks_like_formula(s):
@@ -620,7 +619,7 @@ def history_issues(report: Report, previous: dict[str, Previous], master: Master
     Separate from `check_return` because history lives in the ledger, not in the file.
     """
     out = []
-    heads = form_headers(master, HEADER_OF)
+    heads = form_headers(master)
     for row in report.rows:
         before = previous.get(row.task)
         if before is None:

@@ -25,7 +25,7 @@ from .ledger import Ledger, common_due
 from .master import Master
 from .on_time import unit_due
 from .period import Period
-from .rectification import form_headers, is_rectification
+from .rectification import is_rectification
 from .report import CODES, Issue, Report
 from .returns import (
     COLUMNS,
@@ -40,6 +40,7 @@ from .returns import (
     ReadFailure,
     build_return,
     fit_rows,
+    form_headers,
     read_return,
     task_id_text,
 )
@@ -90,7 +91,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     ws = wb[SHEET]
     row_of = {ws.cell(r, 1).value: r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value}
     col_of = {f: i + 1 for i, (f, _, _) in enumerate(COLUMNS)}
-    heads = form_headers(master, HEADER_OF)  # the headers of the form rebuilt (a 整改清单's: `rectification`)
+    heads = form_headers(master)  # the headers of the form rebuilt (a 整改清单's: `rectification`)
     field_at = {c + 1: f for f, c in raw.columns.items()}
 
     filled: set[str] = set()

@@ -18,7 +18,8 @@ from .text import LazyPattern
 #: `Master.kind` of a 整改清单; '' for every other plan (and a workspace made before QA322).
 KIND = "整改清单"
 
-#: The return form's headers a 整改清单 prints (field -> header). The task's name is the
+#: The return form's headers a 整改清单 prints (field -> header; `returns.form_headers`, and the
+#: 汇总表's in their places). The task's name is the
 #: problem (存在问题), so the form's own column of difficulties is 存在困难, already read as it.
 FORM_HEADERS = {"level1": "问题类别", "level2": "问题子类", "name": "存在问题", "content": "整改措施",
                 "deadline": "整改时限", "work": "整改进展", "problems": "存在困难"}
@@ -30,12 +31,6 @@ FORM_WIDTHS = {"name": 24}
 #: Row 2's legend and the 填报说明's 本期到期 of a form with no problem due (`form_guide.NOTHING_DUE`).
 NOTHING_DUE = "本期没有到期的整改任务"
 
-#: The 汇总表's headers (a plan's -> a 整改清单's): the form's, and those of its own.
-SUMMARY_HEADERS = {"一级任务": "问题类别", "二级任务": "问题子类", "工作任务": "存在问题",
-                   "具体工作内容": "整改措施", "完成时限": "整改时限", "工作进展": "整改进展",
-                   "各单位进展": "各单位整改进展", "存在问题": "存在困难"}
-
-
 def overdue_said(master: Any, label: str) -> str:
     """An overdue count's ``label`` (`Consolidation.overdue_counts`) as ``master`` says it: a
     整改清单's 汇总表 and screen say 整改时限已过、报送尚未截止, as its 通报 does (QA328)."""
@@ -45,16 +40,6 @@ def overdue_said(master: Any, label: str) -> str:
 def is_rectification(master: Any) -> bool:
     """Whether ``master`` (a `Master`, or anything with a ``kind``) is a 整改清单."""
     return getattr(master, "kind", "") == KIND
-
-
-def form_headers(master: Any, plan: dict[str, str]) -> dict[str, str]:
-    """Field -> header of ``master``'s forms: ``plan`` (`returns.HEADER_OF`), or a 整改清单's."""
-    return {**plan, **FORM_HEADERS} if is_rectification(master) else plan
-
-
-def summary_header(master: Any, header: str) -> str:
-    """A 汇总表 column's header as ``master`` says it."""
-    return SUMMARY_HEADERS.get(header, header) if is_rectification(master) else header
 
 
 #: The 通报's section headings (the shipped template's and the Markdown's) a 整改清单's says instead.

@@ -22,7 +22,7 @@ from .form_layout import OPTIONAL_FIELDS, HeaderLayout, lay_out, unused_columns
 from .master import Master, text_hash
 from .merged_rows import Merge, ods_merges, read_merges
 from .period import Period
-from .rectification import FORM_HEADERS, FORM_WIDTHS, KIND, form_headers, is_rectification, memo_project
+from .rectification import FORM_HEADERS, FORM_WIDTHS, KIND, is_rectification, memo_project
 from .rectification import NOTHING_DUE as RECTIFY_NOTHING_DUE
 from .report import Issue, make_issue
 from .settings import Limits
@@ -55,6 +55,13 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
 )
 HEADERS = tuple(h for _, h, _ in COLUMNS)
 HEADER_OF = {f: h for f, h, _ in COLUMNS}
+#: The headers a 整改清单's form prints (`rectification`): made once, not per row checked.
+RECTIFIED_HEADER_OF = {**HEADER_OF, **FORM_HEADERS}
+
+
+def form_headers(master: Master) -> dict[str, str]:
+    """Field -> header of ``master``'s forms: the contract's (`HEADER_OF`), or a 整改清单's."""
+    return RECTIFIED_HEADER_OF if is_rectification(master) else HEADER_OF
 EDITABLE = tuple(f for f, _, e in COLUMNS if e)
 MASTER_FIELDS = ("level1", "level2", "name", "content", "deadline")
 REQUIRED = ("task", *EDITABLE)
@@ -172,7 +179,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     unlocked = Protection(locked=False)
     # a 整改清单's form says its own words (`rectification`): 存在问题 | 整改措施 | 整改时限 …
-    rectify, heads = is_rectification(master), form_headers(master, HEADER_OF)
+    rectify, heads = is_rectification(master), form_headers(master)
     shown_project = memo_project(project) if rectify else project  # …问题整改进展填报表
     fmt = {"project": shown_project, "period": period.label, "unit": unit}
 
@@ -426,9 +433,10 @@ def _find_header(rows: list[list[Any]]) -> tuple[int, dict[str, int], dict[str, 
         found: dict[str, int] = {}
         labels: dict[str, str] = {}
         ranks: dict[str, int] = {}
-        rectify = any(isinstance(v, str) and _header_key(v) == _MEASURES for v in row)
-        for c, v in enumerate(row):
-            named = _field_of_text(v) if isinstance(v, str) and v else None
+        # each label read once, through the cache: 整改措施 among them makes 存在问题 the problem
+        fields = [_field_of_text(v) if isinstance(v, str) and v else None for v in row]
+        rectify = _MEASURES in fields
+        for c, (v, named) in enumerate(zip(row, fields)):
             if rectify and named == ("problems", 0):  # 存在问题 beside 整改措施: the problem (QA322)
                 named = ("name", 0)
             if named:
@@ -590,14 +598,14 @@ def _read_percent_ones(raw: RawReturn, data: bytes, kind: str) -> None:
 
 
 _AS_ISSUED = {f: c for c, (f, _, _) in enumerate(COLUMNS)}
-_MEASURES = _header_key(FORM_HEADERS["content"])  # a 整改清单's form (`rectification`) has it
+_MEASURES = _field_of_text(FORM_HEADERS["content"])  # a 整改清单's form (`rectification`) has it
 
 
 def form_headers_of(raw: RawReturn) -> dict[str, str]:
     """Field -> header of the form ``raw`` is: a 整改清单's (its _meta ``kind``, or 整改措施 in its
     header row: `rectification`), else the contract's (`HEADER_OF`)."""
-    rectify = raw.meta.get("kind") == KIND or _header_key(raw.header_labels.get("content", "")) == _MEASURES
-    return {**HEADER_OF, **FORM_HEADERS} if rectify else HEADER_OF
+    rectify = raw.meta.get("kind") == KIND or _field_of_text(raw.header_labels.get("content", "")) == _MEASURES
+    return RECTIFIED_HEADER_OF if rectify else HEADER_OF
 
 
 def _column_issues(raw: RawReturn, header_cells: list[Any]) -> None:

@@ -17,7 +17,7 @@ from .consolidate import Consolidation, TaskSummary, UnitStatus
 from .dates import cn_date
 from .files import atomic_write
 from .form_layout import unused_columns
-from .rectification import is_rectification, memo_project, overdue_said, summary_header
+from .rectification import FORM_HEADERS, is_rectification, memo_project, overdue_said
 from .returns import HEADER_OF
 from .sheet_rows import table_rows
 from .style import color
@@ -389,7 +389,12 @@ def worded(columns: list[Column], cons: Consolidation) -> list[Column]:
     整改时限 … (`rectification`), else as given."""
     if not is_rectification(cons.master):
         return columns
-    return [replace(c, header=summary_header(cons.master, c.header)) for c in columns]
+    return [replace(c, header=_RECTIFIED.get(c.header, c.header)) for c in columns]
+
+
+#: A 整改清单's 汇总表 headers in place of a plan's: its form's (`rectification.FORM_HEADERS`), and
+#: its own 各单位整改进展
+_RECTIFIED = {HEADER_OF[f]: h for f, h in FORM_HEADERS.items()} | {"各单位进展": "各单位整改进展"}
 
 
 def _tasks(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
