@@ -200,4 +200,5 @@ def _towns_or_streets(name: str, kinds: list[str]) -> list[str]:
 
 
 def _town_words(text: str) -> set[str]:
-    return {w for w, parts in _TOWN_WORDS if any(p in key(text) for p in parts)}
+    k = key(text)
+    return {w for w, parts in _TOWN_WORDS if any(p in k for p in parts)}

@@ -90,11 +90,7 @@ def cancelled_line(ws: Workspace | None, command: str, started: dt.datetime) -> 
             written = _written(ws, started)
     try:
         if ws is not None and command in ("collect", "run"):
-            line = _collect_line(ws, command, started)
-            head, again, tail = line.partition("。再次运行")
-            if written and again:  # what was written said instead of "未全部更新"
-                return f"{head.replace('；汇总表和通报未全部更新', '')}；取消前{written}{again}{tail}"
-            return line
+            return _collect_line(ws, command, started, written)
     except Exception:
         pass
     if written:  # stopped after the file was replaced: "未更新，保持不变" was false (QA323)
@@ -104,7 +100,9 @@ def cancelled_line(ws: Workspace | None, command: str, started: dt.datetime) -> 
     return f"已取消：{what}。" if what else "已取消。"
 
 
-def _collect_line(ws: Workspace, command: str, started: dt.datetime) -> str:
+def _collect_line(ws: Workspace, command: str, started: dt.datetime, written: str = "") -> str:
+    """The stopped collect's (or run's) line; ``written``: what the run wrote before the stop
+    (`_written`), said instead of "未全部更新"."""
     # deferred: interrupts loads on every start-up; inbox and sqlite3 only after a Ctrl-C
     from .inbox import scan_inbox
     from .ledger import Ledger
@@ -126,7 +124,9 @@ def _collect_line(ws: Workspace, command: str, started: dt.datetime) -> str:
     line = f"已取消：已登记 {registered} 个，未处理 {untouched} 个"
     if registered and not finished:
         line += "；反馈表可能未全部写出"
-    if command == "run" and finished:
+    if written:
+        line += f"；取消前{written}"
+    elif command == "run" and finished:
         line += "；汇总表和通报未全部更新"
     return line + "。再次运行会接着完成，已登记的不会重复。"
 
