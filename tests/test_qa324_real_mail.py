@@ -162,6 +162,9 @@ def forwarded(xlsx: bytes) -> bytes:
     ("application/vnd.ms-outlook", "石龙镇报送邮件.msg", True),          # a saved Outlook mail, uploaded
     ("application/x-iwork-numbers-sffnumbers", "进展表.numbers", True),  # Apple Mail, a Numbers file
     ("application/vnd.apple.numbers", "进展表.numbers", True),
+    ("text/csv", "东城街道进展表.csv", True),                          # the form saved as CSV: E103's advice
+    ("application/octet-stream", "东城街道进展表.csv", True),
+    ("text/x-comma-separated-values", "", True),
     ("application/pdf", "会议通知.pdf", False),
 ])
 def test_what_a_return_comes_as_is_fetched(mime, name, fetched):

@@ -75,13 +75,15 @@ __all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "cancelled_li
 log = logging.getLogger("duban")
 
 #: Attachments that may be a return (or hold one): spreadsheets, archives, saved mails. Those
-#: collect cannot read (.numbers) are fetched all the same: it tells the unit how to send again.
-RETURN_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods", ".et", ".ett", ".numbers", ".zip", ".rar", ".7z",
-                     ".eml", ".msg")
+#: collect cannot read (.numbers, a .csv saved from the form) are fetched all the same: it
+#: tells the unit how to send again (`sniff.SAVE_AS_ADVICE`); left in the mailbox, the unit
+#: stood 未报送 with nothing said.
+RETURN_EXTENSIONS = (".xlsx", ".xls", ".xlsm", ".xlsb", ".ods", ".et", ".ett", ".numbers", ".csv", ".zip", ".rar",
+                     ".7z", ".eml", ".msg")
 #: ms-tnef: Outlook's rich-text mail carries every attachment inside one winmail.dat, whose
 #: files collect cannot take out: left in the mailbox, the unit stood 未报送 with nothing said
 RETURN_TYPES = ("spreadsheet", "excel", "opendocument.spreadsheet", "zip", "x-rar", "vnd.rar", "x-7z", "message/rfc822",
-                "ms-tnef", "ms-outlook", "apple.numbers", "iwork-numbers")
+                "ms-tnef", "ms-outlook", "apple.numbers", "iwork-numbers", "text/csv", "comma-separated")
 #: Named attachments that say what they are and are not returns (sent as octet-stream too).
 OTHER_EXTENSIONS = frozenset((".pdf", ".doc", ".docx", ".wps", ".ofd", ".txt", ".jpg", ".jpeg", ".png",
                               ".gif", ".bmp", ".tif", ".tiff", ".ppt", ".pptx", ".htm", ".html", ".ics",
