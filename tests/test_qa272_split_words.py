@@ -8,9 +8,9 @@ import base64
 from toolkit.mail import parse_mail
 
 
-def cut(text: str, at: int) -> str:
+def cut(text: str, at: int, labels: tuple[str, str] = ("gb2312", "gb2312")) -> str:
     raw = text.encode("gbk")
-    return " ".join(f"=?gb2312?B?{base64.b64encode(p).decode()}?=" for p in (raw[:at], raw[at:]))
+    return " ".join(f"=?{label}?B?{base64.b64encode(p).decode()}?=" for label, p in zip(labels, (raw[:at], raw[at:])))
 
 
 def test_a_cut_character_is_read_whole_in_name_subject_and_sender():
@@ -32,3 +32,15 @@ def test_a_word_that_is_not_cut_reads_as_before():
            b"Content-Type: text/plain; charset=utf-8\r\n\r\nx\r\n")
     mail = parse_mail(raw)
     assert (mail.subject, mail.sender) == ("麻涌镇", "小陈 <55555@qq.com>")
+
+
+def test_a_character_cut_between_a_gb2312_word_and_a_gbk_one_is_read_whole():
+    """The stdlib joins adjacent words of one label only; GB2312, GBK and GB18030 are one
+    family here (decode_declared reads them all as GB18030): 喆 needs GBK, the first half not."""
+    raw = (f"From: a@dg.gov.cn\r\nSubject: {cut('东城街道王喆6月进展', 11, ('gb2312', 'GBK'))}\r\n"
+           "Content-Type: text/plain; charset=utf-8\r\n\r\nx\r\n").encode()
+    assert parse_mail(raw).subject == "东城街道王喆6月进展"
+    # words of two families stay apart, each read in its own
+    utf8, gbk = (base64.b64encode(t.encode(c)).decode() for t, c in (("麻涌镇", "utf-8"), ("6月进展", "gbk")))
+    raw = f"Subject: =?utf-8?B?{utf8}?= =?gbk?B?{gbk}?=\r\n\r\nx\r\n".encode()
+    assert parse_mail(raw).subject == "麻涌镇6月进展"

@@ -299,19 +299,26 @@ def _fix_mojibake(text: str) -> str:
     return text
 
 
+#: labels of one family: GB18030 reads them all (`decode_declared`)
+_GB_LABELS = frozenset(("gb2312", "gbk", "x-gbk", "gb18030"))
+
+
 def decode_words(value: str) -> str:
     """RFC 2047 words decoded with GB18030 as the fallback for mislabelled charsets."""
     if "=?" not in value:
         return _fix_mojibake(value)
     from email.header import decode_header
 
-    out = []
+    # the stdlib joins adjacent words of one label only: a GBK character cut between a
+    # gb2312 word and a gbk one (a client labelling by what each half needs) read as Latin-1
+    parts: list[tuple[bytes | str, str | None]] = []
     for part, charset in decode_header(value):
-        if isinstance(part, bytes):
-            out.append(decode_declared(part, charset))
+        family = "gb18030" if (charset or "").lower() in _GB_LABELS else charset
+        if isinstance(part, bytes) and parts and isinstance(parts[-1][0], bytes) and parts[-1][1] == family:
+            parts[-1] = (parts[-1][0] + part, family)
         else:
-            out.append(part)
-    return "".join(out)
+            parts.append((part, family))
+    return "".join(decode_declared(part, charset) if isinstance(part, bytes) else part for part, charset in parts)
 
 
 def _header_source(msg: Message, name: str) -> str:
