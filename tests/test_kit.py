@@ -166,6 +166,7 @@ def test_a_missing_wheel_is_reported_not_hidden(tmp_path, monkeypatch):
     assert "  Linux ARM64（aarch64） / Python 3.13：pyppmd（没有适用的二进制安装文件）" in lines
     guide = (result.folder / "安装说明.txt").read_text(encoding="utf-8-sig")
     assert "Linux ARM64（aarch64） / Python 3.13：pyppmd" in guide
+    assert "python-3.13.x-amd64.exe" in guide, "the example installer is one the kit holds wheels for"
     assert ("install", "manylinux_aarch64-py3.13", True) not in calls, "a gap is not verified again"
     assert all(offline for verb, _, offline in calls if verb == "install"), "the check never uses the index"
     # the Windows targets got a second download with this machine's markers (see _download)

@@ -638,7 +638,8 @@ def _pythons_text(verified: list[tuple[str, str]]) -> str:
 def _write_guide(path: Path, version: str, verified: list[tuple[str, str]], gaps: list[Gap]) -> None:
     lines = GUIDE.format(version=version, date=dt.date.today().isoformat(), range=_range_text(verified),
                          ws=WORKSPACE_FOLDER, installer=INSTALLER, needed=NEEDED_MB,
-                         max_chars=MAX_WORKSPACE_CHARS, pythons=_pythons_text(verified)).splitlines()
+                         max_chars=MAX_WORKSPACE_CHARS, pythons=_pythons_text(verified),
+                         newest=max((p for _platform, p in verified), key=PYTHONS.index)).splitlines()
     if gaps:
         lines += ["", "七、不能使用本安装包的组合（缺少安装文件）", *[g.line() for g in gaps]]
     # Notepad on older Windows needs CRLF; the BOM makes it read UTF-8 without guessing.
@@ -660,7 +661,7 @@ GUIDE = """\
   电脑上需要先有 Python {pythons}（64 位）：其他版本的 Python 没有对应的组件，装不上。
   统信 UOS 20、银河麒麟 V10 自带的 Python 是 3.7/3.8，太旧，需要另装。
   没有 Python 时请信息技术人员安装：Windows 用 python.org 的
-  “Windows installer (64-bit)”（如 python-3.12.x-amd64.exe），选“Install Now”，不需要管理员权限。
+  “Windows installer (64-bit)”（如 python-{newest}.x-amd64.exe），选“Install Now”，不需要管理员权限。
 
 三、首次安装
   1. 先把压缩包解压（右键→全部解压缩），把解压出的整个文件夹放到本机硬盘上路径短的文件夹里，例如 D:\\督办
