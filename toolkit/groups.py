@@ -43,6 +43,11 @@ _GROUP_SHAPE = LazyPattern(
 )
 # how a village or community is said (各村, 各社区居委会, 村（社区）两委), as a phrase or a kind
 _VILLAGE_END = r"(村|社区|居)(委会|居委会|村委会|两委|委员会)?$"
+# the zones a town phrase may name beside its towns (各镇街（园区）, 各乡镇人民政府、街道办事处（开发区）)
+_ZONE_WORDS = ("园区", "开发区", "经开区", "高新区", "功能区")
+# the state farms a town phrase may name beside its towns (各乡镇场, 各乡、镇(场): 吉林, 黑龙江) and a
+# 名录 files as 农场 or 林场; never a 市场 or 机场
+_FARM_WORDS = ("农场", "林场", "牧场", "渔场", "镇场", "乡场", "、场", "(场")
 # Families of group phrases, tested in order on the phrase without its brackets; each
 # names the words a directory kind must contain for its units to be members.
 _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
@@ -53,7 +58,10 @@ _FAMILIES: tuple[tuple[str, LazyPattern, tuple[str, ...]], ...] = (
                            r"|^(县市、?区|县区|区县|市县|旗县)"
                            r"|^各(有关|相关)?区([、，,]县级?市)?(人民)?(政府|$)"),
      ("县", "区县", "县区")),
-    ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街", "园区")),
+    # 全镇各村, 街道各社区 (a town's or 街道's own plan): its villages, not its towns (QA333: none)
+    ("village", LazyPattern(r"^[^各、，,]{1,6}各(行政)?(村|社区|居)+(委会|居委会|村委会|两委|委员会)?$"),
+     ("村", "社区", "居")),
+    ("town", LazyPattern(r"镇|乡|街道|街$|街[（(]|园区"), ("镇", "乡", "街", *_ZONE_WORDS, *_FARM_WORDS)),
     # 各村, 各社区居委会 (a town's or 街道's plan): the 名录's 村 and 社区 kinds; they were "other",
     # never expanded, and M108 asked for a kind the 名录 already had
     # (ending so: 各农村工作部门 are departments)
@@ -170,6 +178,9 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
     if family == "village":
         # 社区卫生服务中心, 村镇银行, 农业农村部门 and 居家养老 say the words but are no village
         kinds = [k for k in kinds if village_kind(k)]
+        if some := _SOME_VILLAGES.search(key(name)):
+            # 各试点村 are the 名录's 试点村, never every village (QA333: all of them were given the task)
+            kinds = [k for k in kinds if some["which"] in key(k)]
     if family in ("town", "village"):
         kinds = _towns_or_streets(name, kinds)
     members = [u.name for u in directory.units if u.kind in kinds]
@@ -183,9 +194,14 @@ def village_kind(kind: str) -> bool:
     return bool(re.search(_VILLAGE_END, bare)) and not DEPARTMENT_KIND.search(bare)
 
 
+# 各试点村, 各示范村, 各重点社区: some villages, said by what they are (各村, 各行政村, 各建制村, 各有关村: all)
+_SOME_VILLAGES = LazyPattern(r"各(?!行政|建制|有关|相关)(?P<which>[^各、，,（）()]{1,8}?)(村|社区)")
+
+
 # the words a town phrase or a directory kind names its members by (`_towns_or_streets`)
 # (乡镇办, 各镇办: the 办 is the 街道办事处's; 咸安 2023's 相关乡镇办 lost its 街道 to QA330's rule)
-_TOWN_WORDS = (("town", ("乡", "镇")), ("street", ("街", "镇办", "乡办")), ("zone", ("园区",)), ("village", ("村",)),
+_TOWN_WORDS = (("town", ("乡", "镇")), ("street", ("街", "镇办", "乡办")), ("zone", _ZONE_WORDS), ("farm", _FARM_WORDS),
+               ("village", ("村",)),
                ("community", ("社区", "居")))
 
 

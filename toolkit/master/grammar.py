@@ -26,6 +26,7 @@ from ..units import Directory
 from ..vocab import Role
 from .clauses import COLUMN, PLURAL_WORDS, shared
 from .model import Assignment
+from .people import LEADER, LOOKS_LIKE_NAME, UNIT_ENDS, UNIT_STARTS, is_person, without_people
 
 LEAD, COOP = Role.LEAD, Role.COOP
 SKIP = "skip"  # a label whose values are people or dates, not units
@@ -62,6 +63,9 @@ UNIT_LABEL = re.compile(
     r"^(?P<label>牵头负责领导|牵头领导|责任领导|分管领导|牵头市领导|责任人|联系人|" + _ROLE_LABEL +
     r"|责任单位|责任部门|责任科室|责任处室|责任股室|负责单位|实施单位|承办单位|数据提供单位|责任"
     r"|完成时限|完成时间|时间节点|时限要求)\s*[:：]\s*")
+# 责任单位;住建局、… (扶余: a slip of the pen for the colon): the label, never a unit 责任单位
+# with the task's units lost (QA333)
+_SLIPPED_LABEL = re.compile(r"^((?:牵头|配合|协办|协同|责任|主办|主责)?(?:单位|部门|科室|处室|股室))[;；]")
 _MARK = re.compile(r"[（(](?P<word>(?:牵头|主责|主办|配合|协办|协同|参与)(?:单位|部门)?)[）)]$")
 _LEAD_MARKS = ("牵头", "主责", "主办")
 # The first listed unit as documents word it: 列第一位者, 排在第一位的, 排第一位的, and also
@@ -99,101 +103,24 @@ _ADMIN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(县|市|区|
                          r"(、(县|市|区|乡|镇|旗|州|盟|县级市))*$")
 # 各乡镇人民政府、街道办事处 (谯城 2025): 各 written once covers the 街道办事处 too, a bare kind
 # that names no one body; alone it was imported as a unit (街道办事处 未报送). Kept whole, as above.
-_TOWN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(乡|镇|乡镇|街道|镇街)(人民)?(政府|办事处)?$")
-_TOWN_PART = re.compile(r"^(乡|镇|乡镇|街道)(人民)?(政府|办事处)?$")
-_PARTY_GOVERNMENT = re.compile(r"党(\(工\)|（工）|工)?委、(人民)?政府([（(]办事处[)）])?$")  # 各乡镇党委、政府 (QA330)
-# People written beside a unit: 市发改委（张三）, 市发改委\n（张三、李四）, 市发改委（联系人：张三）.
-# Only a bracket that is clearly people is dropped: a name is a common surname and one or two
-# more Han characters (or any 2–4 with 同志 or a 联系人 label), never a unit-like word, so
-# 市政府办（市大数据局）, 市委（市府办） and 市发改委（牵头） keep their brackets.
-_SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-    "姜崔钟谭陆汪范金石廖贾夏韦付傅方邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施"
-    "牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲"
-    "翁冉骆蓝路游辛靳管柴蒙鲍喻祁蒲房滕屈饶解牟艾尤穆卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席米柏宗瞿桂"
-    "佟臧闵苟邬边卞姬仇栾隋刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝")
-_UNIT_ENDS = tuple("局委办府厅室部院会处队所站心社行司馆科股区县市镇乡联协组团校园中站")
-_UNIT_STARTS = tuple("市县区省镇乡")
-_LEADER = re.compile(r"(?:常务)?副?(?:省长|市长|县长|区长|州长|旗长|盟长|秘书长|书记|主席)$")
-_PEOPLE_LABEL = re.compile(r"^(责任人|联系人|负责人|经办人|分管领导|责任领导|负责同志)[:：]?")
-_PHONE = re.compile(r"^[\d\-－—]{7,}$")
-_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+_TOWN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(乡|镇|乡镇|街道|镇街|乡[（(]镇[)）])(人民)?(政府|办事处)?$")
+# 各乡镇人民政府、街道办事处（开发区）: the zone in brackets is of the group too (QA333: 街道办事处（开发区）
+# was a unit of its own, and no 街道 nor the 开发区 was given the task)
+_TOWN_PART = re.compile(r"^(乡|镇|乡镇|街道)(人民)?(政府|办事处)?"
+                        r"([（(][^（）()]*(开发区|园区|新区|功能区|管委会)[)）])?$")
+# 各乡镇党委、政府 (QA330), 城关镇党委、政府, 高新区党工委、管委会, 东城街道党工委、办事处: one body's
+# committee and government, never a unit called 政府 (QA333: 城关镇党委、政府 made 城关镇 and 政府)
+# (城关镇党委、镇政府 too: 镇政府 alone was every town's, and gave the task to all of them)
+_PARTY = re.compile(r"党(\(工\)|（工）|工)?委$")
+_GOVERNMENT = re.compile(r"^(?P<level>镇|乡|街道)?((人民)?政府([（(]办事处[)）])?|管委会|办事处)$")
+_PAIR = re.compile(r"^(?P<place>.+?)(?P<party>党(?:\(工\)|（工）|工)?委)(?:、|和|及)?"
+                   r"(?P<gov>(?:镇|乡|街道)?(?:人民)?政府|管委会|办事处)(?:[（(]办事处[)）])?$")
 
 
-def _person(name: str, sure: bool = False) -> bool:
-    """A person's name by its shape: a common surname and one or two characters, not a unit's
-    word. ``sure``: said to be people (同志, 联系人：), so any 2–4 Han characters."""
-    if not _HAN.match(name) or name.endswith(_UNIT_ENDS) or name.startswith(_UNIT_STARTS):
-        return False
-    return 2 <= len(name) <= 4 if sure else (2 <= len(name) <= 3 and name[0] in _SURNAMES)
-
-
-def _people(inner: str) -> bool:
-    """Whether a bracket's text is only people: 张三、李四; 联系人：张三 13800000000; 张三同志."""
-    s = inner.strip()
-    label = _PEOPLE_LABEL.match(s)
-    s = s[label.end():] if label else s
-    parts = [p for p in re.split(r"[、，,；;\s/]+", s) if p]
-    names = [p for p in parts if not _PHONE.match(p)]
-    if not names:
-        return False
-    return all(_person(n.removesuffix("同志"), sure=bool(label) or n.endswith("同志")) for n in names)
-
-
-_TRAILING_BRACKET = re.compile(r"[（(](?P<inner>[^（）()]*)[）)]$")
-
-
-def _without_people(piece: str, problems: list[str]) -> str:
-    """``piece`` without a bracket of people at its end (the whole piece when it is only that).
-    Said in ``problems`` unless the bracket says it is people (同志, 联系人：): a short place
-    name after a unit (市税务局（万江）) has the shape of a name too, and must not go unseen."""
-    m = _TRAILING_BRACKET.search(piece)
-    if m and _people(m.group("inner")):
-        inner, unit = m.group("inner").strip(), piece[: m.start()].rstrip()
-        if not (_PEOPLE_LABEL.match(inner) or "同志" in inner):
-            # Said as what was dropped, why, and what to write if it was no person (江北, 林业):
-            # "“X（林业）”括号中的“林业”像是人名，已去掉" said neither what the unit became nor why.
-            problems.append(
-                f"中，“{unit}”后括号里的“{inner}”{_LOOKS_LIKE_NAME}，已去掉，单位按“{unit}”导入；"
-                f"如果“{inner}”是地名、分支机构或业务名称而不是人名，单位应为“{piece}”" if unit else
-                f"中，单独成行的“{piece}”{_LOOKS_LIKE_NAME}，是上一个单位的联系人，已去掉")
-        return unit
-    return piece
-
-
-_LOOKS_LIKE_NAME = "像是人名（常见姓氏开头的两三个字）"
-
-
-def glued_people(name: str) -> list[tuple[str, str]]:
-    """Ways ``name`` reads as a unit with a person's name written on without a break
-    (市发改委张三 -> 市发改委, 张三): the unit ends as units do (委, 局 …) and the rest has a
-    name's shape. A shape only: 市税务局万江 (a place) and 市自然资源局林业 have it too."""
-    s = clean(name)
-    if not _HAN.match(s) or is_group(s):
-        return []
-    return [(s[:-n], s[-n:]) for n in (2, 3) if len(s) - n >= 3 and s[:-n].endswith(_UNIT_ENDS) and _person(s[-n:])]
-
-
-def unglue_people(parsed: ParsedDepartments, known: Callable[[str], bool]) -> None:
-    """Drop a person's name written on after a unit (市发改委张三) where that is sure: the
-    whole is no unit ``known`` (the directory's, or one the table names on its own), the unit
-    before the name is, and the name is not. Otherwise the unit is kept as written and said:
-    it became a unit called 市发改委张三 before, unsaid."""
-    entries = []
-    for name, role in parsed.entries:
-        ways = [] if known(name) else glued_people(name)
-        sure = [(unit, person) for unit, person in ways if known(unit) and not known(person)]
-        if sure:
-            unit, person = sure[0]
-            parsed.problems.append(f"中，“{person}”像是人名（紧接在已知单位“{unit}”后面，是常见姓氏开头的两三个字），"
-                                   f"已去掉，单位按“{unit}”导入")
-            name = unit
-        elif ways:
-            unit, person = ways[0]
-            parsed.problems.append(f"中，“{person}”可能是人名（紧接在“{unit}”后面，是常见姓氏开头的两三个字），"
-                                   f"无法确定，已按单位“{name}”导入；如果是人名，单位应为“{unit}”")
-        entries.append((name, role))
-    parsed.entries = entries
+def _pair_joins(head: str, bare: str) -> bool:
+    """Whether ``bare`` is the government of the committee ``head`` names (城关镇党委 | 政府, 镇政府)."""
+    party, government = _PARTY.search(head), _GOVERNMENT.match(bare)
+    return bool(party and government) and head[: party.start()].endswith(government["level"] or "")
 
 
 _LEVEL_HEAD = re.compile(r"^[省市县区](?=[\u4e00-\u9fff]{2})")
@@ -251,7 +178,7 @@ _SECTOR = re.compile(r"(海关|税务|国税|地税|人行|银行|电力|供电|
 
 def _bare_place(name: str) -> bool:
     """A place's name with no unit word (哈尔滨, 绥芬河): not 发改 or 海关, a unit or a group."""
-    return bool(_BARE_PLACE.match(name)) and not name.endswith(_UNIT_ENDS) and not _SECTOR.search(name) \
+    return bool(_BARE_PLACE.match(name)) and not name.endswith(UNIT_ENDS) and not _SECTOR.search(name) \
         and not is_group(name)
 
 
@@ -323,7 +250,7 @@ _ADMIN_PART = re.compile(r"^(县|市|区|旗|州|盟|乡|镇|街道|乡镇|县�
 def is_unit_clause(text: str) -> bool:
     """Whether a bracketed clause after a paragraph names units: ``（X负责）``,
     ``（牵头单位：X；责任单位：Y）``; not ``（此件公开发布）`` or ``（试行）``."""
-    s = _strip_outer(clean(text))
+    s = _SLIPPED_LABEL.sub(r"\1：", _strip_outer(clean(text)))
     if FIRST_LEADS.search(s):
         for note in _FIRST_LEADS_NOTE:
             s = note.sub("", s)
@@ -350,7 +277,7 @@ def _bare_unit_list(s: str) -> bool:
     parts = split_units(s)
     units = [p for p in parts if not is_group(p)]
     return bool(units) and all(_reads_as_unit(p, 20, shortest=3) for p in units) and any(
-        p.startswith(_UNIT_STARTS) and p.endswith(_ORGAN_ENDS) for p in units)
+        p.startswith(UNIT_STARTS) and p.endswith(_ORGAN_ENDS) for p in units)
 
 
 # What only a sentence about the work says, never a unit's name: 各级政府要对…负责, 主要领导亲自负责
@@ -361,7 +288,7 @@ _NOT_A_NAME = re.compile(r"要|将|(?<!供)应(?!急)|须|把|对(?!外|口)|由
 def _reads_as_unit(name: str, longest: int, shortest: int = 1) -> bool:
     """Whether ``name`` reads as a unit's name, not words of a sentence: of a unit's length,
     ending in a unit's word, with no word only work prose uses (`_NOT_A_NAME`)."""
-    return shortest <= len(name) <= longest and name.endswith(_UNIT_ENDS) and not _NOT_A_NAME.search(name)
+    return shortest <= len(name) <= longest and name.endswith(UNIT_ENDS) and not _NOT_A_NAME.search(name)
 
 
 def is_unit_sentence(text: str) -> bool:
@@ -474,12 +401,13 @@ def _rejoin(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for p, after in pieces:
         prev = out[-1][0] if out else ""
-        bare = _ROLE_SUFFIX.sub("", p)  # 各县、市、区政府负责: the last part carries the clause's role word
+        # 各县、市、区政府负责, 城关镇党委、政府（牵头）: the last part carries the clause's role word or mark
+        bare = _MARK.sub("", _ROLE_SUFFIX.sub("", p))
         head = UNIT_LABEL.sub("", prev)  # 配合单位：各区、县级市: the label opens the first part
         if prev and ((_ADMIN_HEAD.match(head) and _ADMIN_PART.match(bare))
                      or (_TOWN_HEAD.match(head) and _TOWN_PART.match(bare))
                      or (p in _GROUP_TAIL and is_group(head))
-                     or (_PARTY_GOVERNMENT.search(f"{head}、{bare}") and is_group(head))):
+                     or _pair_joins(head, bare)):
             out[-1] = (f"{prev}、{p}", out[-1][1])
         else:
             out.append((p, after))
@@ -527,7 +455,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
     passes COOP). ``first_leads``: the document said 列第一位者为牵头单位, so in a plain list the
     first unit leads and the others cooperate.
     """
-    s = _strip_outer(clean(text))
+    s = _SLIPPED_LABEL.sub(r"\1：", _strip_outer(clean(text)))
     declares = bool(FIRST_LEADS.search(s))
     if declares:
         for note in _FIRST_LEADS_NOTE:
@@ -564,7 +492,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
                 continue
         if label_role == SKIP:
             continue
-        piece = _without_people(piece, problems)
+        piece = without_people(piece, problems)
         if not piece:
             continue  # 市发改委\n（张三、李四）: the people of the unit before
         role = ""
@@ -576,7 +504,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         suffix = _ROLE_SUFFIX.search(piece)
         if mark:
             role = LEAD if mark.group("word").startswith(_LEAD_MARKS) else COOP
-            piece = _without_people(piece[: mark.start()], problems)
+            piece = without_people(piece[: mark.start()], problems)
             marked = True
             lead_marked = lead_marked or role == LEAD
         elif suffix and suffix.group("carry") and len(piece) > len(suffix.group()):
@@ -605,16 +533,16 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         if piece in _GROUP_TAIL:
             problems.append(f"“{piece}”不是单位名称，已忽略")
             continue
-        if _LEADER.search(piece):
+        if LEADER.search(piece):
             # 吕维峰副省长负责，省农委总牵头 (黑龙江 2009): the leader was a unit that led.
             problems.append(f"中的“{piece}”是领导同志，不是单位，已去掉")
             if role and not mark:
                 entries = [(n, r or role) for n, r in entries]
             continue
-        if _person(piece):
+        if is_person(piece):
             # 市发改委 张三: a name on its own is most likely a person, but 2–3 characters can be
             # a unit's short name too: kept as written, and said.
-            problems.append(f"中的“{piece}”{_LOOKS_LIKE_NAME}，也可能是单位简称，已按单位导入；"
+            problems.append(f"中的“{piece}”{LOOKS_LIKE_NAME}，也可能是单位简称，已按单位导入；"
                             "如果是人名，请删去这个单位")
         entries.append((piece, role or (label_role or "")))
         if role and not mark:
@@ -675,6 +603,12 @@ def expand_assignments(task_id: str, parsed: ParsedDepartments, directory: Direc
     unknown: list[str] = []
     for name, role in parsed.entries:
         unit = directory.resolve(name)  # a 名录 unit called 镇政府 or 街道办事处 is that unit (QA331)
+        pair = [] if unit else pair_units(name, directory)
+        for one in pair:
+            if explicit.get(one) != LEAD:
+                explicit[one] = role
+        if pair:
+            continue
         if is_group(name) and unit is None:
             groups.append((name, role))
             continue
@@ -698,3 +632,25 @@ def expand_assignments(task_id: str, parsed: ParsedDepartments, directory: Direc
                 result.append(Assignment(task_id, unit, role, phrase))
     result.sort(key=lambda a: a.role != LEAD)
     return Expansion(result, unknown, expanded)
+
+
+def pair_body(name: str) -> str:
+    """Whose committee and government ``name`` names (城关镇党委、政府 -> 城关镇), else ''."""
+    m = _PAIR.match(clean(name))
+    return m["place"] if m else ""
+
+
+def pair_units(name: str, directory: Directory) -> list[str]:
+    """The 名录 units a committee-and-government pair names: 城关镇 for 城关镇党委、政府 where the
+    名录 lists the town; 镇党委 and 镇政府 for 镇党委、政府 in a town's own plan where it lists both
+    (QA333: lost as a group of towns nobody is). [] when it names none of them."""
+    m = _PAIR.match(clean(name))
+    if not m:
+        return []
+    place = m["place"]
+    party = directory.resolve(place + m["party"])
+    government = next((u for word in (m["gov"], "人民政府", "政府") if (u := directory.resolve(place + word))), None)
+    found = [u for u in dict.fromkeys((party, government)) if u]
+    whole = directory.resolve(place)
+    return found or ([whole] if whole else [])
+

@@ -44,16 +44,16 @@ from .grammar import (
     FIRST_LEADS,
     ParsedDepartments,
     expand_assignments,
-    glued_people,
     join_wrapped_brackets,
+    pair_body,
     parse_departments,
     place_left_out,
     restore_bare_places,
     restore_elided_levels,
-    unglue_people,
 )
 from .jointly import split_jointly
 from .model import Assignment, ImportReport, Master, Task, missing_fields
+from .people import glued_people, unglue_people
 from .prose import prose_tasks
 from .raw import DOTS, LEVEL_JOIN, RawTask, numbering
 from .tables import Grid, Paragraph, card_as_row, check_openable, read_docx, xlsx_grids
@@ -68,7 +68,7 @@ OWN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", *WPS_SHEET_EXTS)
 
 _ISSUER = re.compile(
     r"^(?P<body>国务院办公厅|国务院|.{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|办公室|办公厅"
-    r"|委员会|领导小组|指挥部|管委会|政府|局|厅|委|办|部|署|中心))(?:关于|印发|转发)")
+    r"|委员会|领导小组|指挥部|管委会|政府|局|厅|委|办|部|署|中心|室))(?:关于|印发|转发)")
 
 
 def _unwrapped(title: str) -> str:
@@ -562,7 +562,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         for unit_name in found.unknown:
             unit = clean(unit_name)
             if directory.resolve(unit) is None:
-                kind = guess_kind(unit, plan, place)
+                kind = guess_kind(pair_body(unit) or unit, plan, place)  # 城关镇党委、政府: a town's
                 directory.add(Unit(unit, kind))
                 if has_directory:
                     issues.append(make_issue("M102", unit=unit, kind=kind, **loc))

@@ -78,6 +78,7 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "prose_shijingshan_jiedao_2019.docx": ("shijingshan_jiedao_2019", "docx", {}),
     "prose_guangzhou_rencai_2012.docx": ("guangzhou_rencai_2012", "docx", {}),
     "prose_chengdu_2019.docx": ("chengdu_2019", "docx", {}),
+    "prose_fuyu_rjhj_dcs.docx": ("fuyu_rjhj_dcs", "docx", {}),
     "prose_sichuan_xdlt_2022.docx": ("sichuan_xdlt_2022", "docx", {}),
     "prose_sanmenxia_2023.docx": ("sanmenxia_2023", "docx", {}),
     "prose_guofa_2018_39.docx": ("guofa_2018_39", "docx", {}),
