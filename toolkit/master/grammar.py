@@ -653,4 +653,3 @@ def pair_units(name: str, directory: Directory) -> list[str]:
     found = [u for u in dict.fromkeys((party, government)) if u]
     whole = directory.resolve(place)
     return found or ([whole] if whole else [])
-
