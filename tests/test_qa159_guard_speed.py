@@ -12,11 +12,12 @@ import sys
 from conftest import edit
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_qa85_read_check_speed import _ALTERNATION, as_alternation
+from test_qa85_read_check_speed import _ALTERNATION, _FAST_TAG, as_alternation
 from test_qa85_read_check_speed import tags as written_tags
 
+from toolkit import extent as guard
 from toolkit.checks import CheckContext, check_return
-from toolkit.extent import _FAST_TAG, _Extent
+from toolkit.extent import _Extent
 from toolkit.period import Period
 
 # the pattern before QA159: three alternatives, each naming its tag, no possessive repeat
@@ -61,6 +62,8 @@ def test_the_tag_pattern_finds_the_tags_the_patterns_before_it_found(xml: bytes)
 def test_the_pattern_is_possessive_where_python_reads_it() -> None:
     assert (b"*+" in _FAST_TAG.pattern) == (sys.version_info >= (3, 11))
     assert _ON_310.pattern.count(b"(") == _FAST_TAG.pattern.count(b"(")
+    for pattern in (guard._FAST_TAG, guard._CELL_REST, guard._ROW_REST):  # the guard's own, since QA336
+        assert (b"*+" in pattern.pattern) == (sys.version_info >= (3, 11))
 
 
 def test_a_sheet_is_placed_as_before() -> None:

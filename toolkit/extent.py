@@ -40,27 +40,28 @@ _MAX_TAG = 1 << 20   # longest markup token carried across chunks
 # unless one plain prefix is on every tag (`_unprefixed`).
 # Then calamine places every valued cell by its own reference, and nothing it ignores (a tag
 # inside another cell's text, a stray ``</row>``) can do more than make the box larger.
-# One pass finds every cell and row start tag: a canonical cell (groups: column, row, "/"
-# when empty), a canonical row (no group), or any other (the last group: not canonical).
-# An attribute is never a second r: a name that is not r (1-3 lowercase letters for a cell,
-# up to 24 for a row). One space before "/>" is how the .NET Open XML SDK, which WPS uses,
-# ends an empty element. (One pass: 0.10 ms on a 35 KB sheet, against 0.13 ms for
-# separate passes for all tags, canonical cells and canonical rows.)
-# An attribute's name is "not r" by a look-ahead (``(?!r=)``) instead of an alternation of
-# names: the same tags (tests/test_qa85_read_check_speed.py), 157 against 216 µs on a W2
-# return's sheets.
-# The name is matched once, its canonical shape or any other after it (``<c`` then `` r=`` or
-# one of ``[\s/>]``): the same tags as the three alternatives each naming it, where most of a
-# sheet's ``<`` (``</t>``, ``<is>``, ``<v>``) failed three names. The last two groups: a cell,
-# a row not canonical. Every repeat is possessive (``+``) where Python reads it (3.11 on; 3.10
-# reads the same pattern without): what a repeat gives back can never start what follows it
-# (a letter before ``=`` or a digit, a digit or a value's character before ``"``, an attribute
-# before ``>`` or ``/>``), so the tags are the same (tests/test_qa159_guard_speed.py). W2
-# return's three sheets, guard_zip per return: 277 → 248 µs (269 factored alone).
+# One pass finds every cell and row start tag: ``<c`` or ``<row``, then a plain reference and
+# the rest of the tag up to its first ``>`` (a canonical cell: column, row, rest; a canonical
+# row: its rest), or one of ``[\s/>]`` (a tag not canonical: every group empty). The rests are
+# judged by `_CELL_REST` and `_ROW_REST` once for each distinct one (a sheet's cells have a few
+# shapes: `` s="9" t="inlineStr">``). An attribute is never a second r: a name that is not r, by
+# a look-ahead (``(?!r=)``; 1-3 lowercase letters for a cell, up to 24 for a row). One space
+# before "/>" is how the .NET Open XML SDK, which WPS uses, ends an empty element. Every repeat
+# is possessive (``+``) where Python reads it (3.11 on; 3.10 reads the same patterns without):
+# what a repeat gives back can never start what follows it (a letter before ``=`` or a digit,
+# a digit or a value's character before ``"``, an attribute before ``>`` or ``/>``).
+# The canonical tags are those QA159's pass found, whose pattern matched each cell's
+# attributes in the pass, a turn of a repeated group each, and every part is placed or refused
+# as it did (tests/test_qa336_guard_speed.py). Callgrind, a W2 return's three sheets: the pass
+# 1.42 M → 0.97 M instructions, `_fast` 2.09 M → 1.83 M (the shapes judged once, `_canonical`);
+# guard_zip per return 2.89 M → 2.60 M, read + check 11.07 M → 10.72 M (the calamine floor's
+# read of the data sheet: 5.32 M).
+_RELAXED = b"" if sys.version_info < (3, 11) else b"+"
 _FAST_TAG = re.compile((
-    rb'<(?:c(?: r="([A-Z]{1,3}+)([1-9][0-9]{0,6}+)"(?: (?!r=)[a-z]{1,3}+="[^"<>\']*+")*+ ?(/?)>|([\s/>]))'
-    rb'|row(?: r="[1-9][0-9]{0,6}+"(?: (?!r=)[A-Za-z0-9:]{1,24}+="[^"<>\']*+")*+ ?/?>|([\s/>])))'
-).replace(b"+", b"" if sys.version_info < (3, 11) else b"+"))
+    rb'<(?:c(?: r="([A-Z]{1,3}+)([1-9][0-9]{0,6}+)"([^>]*+>)|[\s/>])'
+    rb'|row(?: r="[1-9][0-9]{0,6}+"([^>]*+>)|[\s/>]))').replace(b"+", _RELAXED))
+_CELL_REST = re.compile(rb'(?: (?!r=)[a-z]{1,3}+="[^"<>\']*+")*+ ?/?>'.replace(b"+", _RELAXED))
+_ROW_REST = re.compile(rb'(?: (?!r=)[A-Za-z0-9:]{1,24}+="[^"<>\']*+")*+ ?/?>'.replace(b"+", _RELAXED))
 _PREFIX_HINT = re.compile(rb":(?:c|row)[\s/>]")
 # the prefix on every tag of a sheet some writers qualify throughout (WPS ``x:``, Tencent
 # Docs ``ns2:``); a plain name, so that calamine's local name is what follows its colon
@@ -181,15 +182,28 @@ class _Extent:
             if declaration > 3 or (declaration >= 0 and buf.find(b"<?", declaration + 2) >= 0):
                 return None  # a processing instruction after the declaration
         # one loop, no list beside the tags: a sheet of 500,000 rows has a million tags
-        cells = 0
+        shapes: set[bytes] = set()
+        row_shapes: set[bytes] = set()
         letters: set[bytes] = set()
         digits: set[bytes] = set()
-        for c, r, empty, odd_cell, odd_row in tags:
-            if odd_cell or odd_row:
-                return None  # a cell or row tag not written canonically
+        rows = 0
+        for c, r, rest, row_rest in tags:
             if c:
-                cells += 1
-                if not empty:  # calamine places no empty cell
+                shapes.add(rest)
+                letters.add(c)
+                digits.add(r)
+            elif row_rest:
+                row_shapes.add(row_rest)
+                rows += 1
+            else:
+                return None  # a cell or row tag not written canonically
+        if not (_canonical(shapes, _CELL_REST, _CELL_RESTS) and _canonical(row_shapes, _ROW_REST, _ROW_RESTS)):
+            return None  # attributes not written canonically
+        empty = {s for s in shapes if s.endswith(b"/>")}
+        if empty:  # calamine places no empty cell: the valued ones' references again
+            letters, digits = set(), set()
+            for c, r, rest, _ in tags:
+                if c and rest not in empty:
                     letters.add(c)
                     digits.add(r)
         if letters:
@@ -197,7 +211,7 @@ class _Extent:
             cols = [column_number(c.decode("ascii")) - 1 for c in letters]
             self._place(min(numbers), min(cols))
             self._place(max(numbers), max(cols))
-        return cells
+        return len(tags) - rows
 
     # calamine's reader state: before <sheetData>, in it, in a cell (with the stack of the
     # cell's open child elements), after </sheetData>
@@ -250,6 +264,25 @@ class _Extent:
             self._odd()
         elif local == b"sheetData":
             self.phase = 2
+
+
+def _canonical(rests: set[bytes], pattern: re.Pattern[bytes], known: set[bytes]) -> bool:
+    """Whether each of a part's distinct tag rests is canonical (``pattern``); those found so are
+    remembered in ``known`` (at most `_KNOWN_RESTS`, forgotten all at once): the returns of a
+    month share their few shapes, each a pattern match of 3,000 instructions."""
+    rests = rests - known
+    if not all(map(pattern.fullmatch, rests)):
+        return False
+    if len(known) + len(rests) > _KNOWN_RESTS:
+        known.clear()
+    if len(rests) <= _KNOWN_RESTS:
+        known |= rests
+    return True
+
+
+_CELL_RESTS: set[bytes] = set()
+_ROW_RESTS: set[bytes] = set()
+_KNOWN_RESTS = 1024
 
 
 def _tag_name(body: bytes) -> tuple[bytes, bytes]:
