@@ -56,5 +56,6 @@ def test_the_guide_states_the_pythons_the_kit_holds():
     assert "或更新版本" not in guide
     assert "{pythons}" in guide
     text = kit.GUIDE.format(version="0.1.0", date="2026-12-06", range="…", ws="督办工作区", installer="0-首次安装",
-                            needed=300, max_chars=120, pythons=span)
+                            needed=300, max_chars=120, pythons=span, newest=kit.PYTHONS[-1])
     assert f"电脑上需要先有 Python {span}（64 位）" in text
+    assert f"python-{kit.PYTHONS[-1]}.x-amd64.exe" in text
