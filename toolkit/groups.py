@@ -200,7 +200,11 @@ _SOME_VILLAGES = LazyPattern(r"各(?!行政|建制|有关|相关)(?P<which>[^各
 
 # the words a town phrase or a directory kind names its members by (`_towns_or_streets`)
 # (乡镇办, 各镇办: the 办 is the 街道办事处's; 咸安 2023's 相关乡镇办 lost its 街道 to QA330's rule)
-_TOWN_WORDS = (("town", ("乡", "镇")), ("street", ("街", "镇办", "乡办")), ("zone", _ZONE_WORDS), ("farm", _FARM_WORDS),
+# 乡 and 镇 apart (QA337): 各镇（街道） where the 名录 files 乡 apart from 镇 is its 镇 and 街道, as 各街道 is
+# its 街道 (QA330); an office with 乡 writes 各乡镇（街道） for all of them. 镇街 (街镇) is Guangdong's
+# word for every township-level body (各镇街（园区）), 乡 included.
+_TOWN_WORDS = (("xiang", ("乡", "镇街", "街镇")), ("zhen", ("镇",)), ("street", ("街", "镇办", "乡办")),
+               ("zone", _ZONE_WORDS), ("farm", _FARM_WORDS),
                ("village", ("村",)),
                ("community", ("社区", "居")))
 
@@ -209,7 +213,8 @@ def _towns_or_streets(name: str, kinds: list[str]) -> list[str]:
     """A town phrase keeps to the kinds of the words it says (各街道, 有关乡镇, 各园区) where the
     directory has any (QA330: 各街道 gave every 乡镇 the task; QA331: 各园区 gave every 乡镇 and
     街道 the task and the 园区 none, 各乡镇（街道、园区） the 园区 none); 镇街 and 各镇（街道）
-    name both, and a kind naming both (镇街) is kept for either."""
+    name both, and a kind naming both (镇街) is kept for either. 镇 is not 乡 (QA337: 各镇（街道）
+    gave a 名录's 乡 the task)."""
     said = _town_words(name)
     kept = [k for k in kinds if _town_words(k) & said or not _town_words(k)]
     return kept if said and any(_town_words(k) & said for k in kept) else kinds

@@ -29,10 +29,13 @@ from .places import (
     place_in,
     plan_place,
     prefecture_stem,
-    town_body,
 )
 from .resources import resource
 from .text import LazyPattern, clean, key, short_key
+from .towns import DEPARTMENT_KIND as DEPARTMENT_KIND
+from .towns import ZONE_NAME as _ZONE_NAME
+from .towns import town_kind as town_kind
+from .towns import town_phrase as town_phrase
 from .vocab import Kind
 
 CITY, TOWN = Kind.CITY, Kind.TOWN
@@ -93,39 +96,27 @@ def unbracketed(text: str) -> str:
     return re.sub(f"[{re.escape(_OPEN + _CLOSE)}]", "", text)
 
 
-# A park or zone a directory files with the towns (松山湖高新区, 立山经济开发区)
-_ZONE_NAME = LazyPattern(r"(园区|高新区|新区|开发区|经开区|功能区)$")
+# A bureau's own bodies beside its 科室 (机关党委, 局办公室, 党组办公室, 机关工会, 财务室), named with no
+# level; a government's office (政府办公室) is none
+_BUREAU_OFFICE = LazyPattern(r"(局|委|院|中心)?(机关)?(党委|党总支|党支部|纪委|纪检组|纪检监察组|工会|团委|妇委会|党组)"
+                             r"(办公室|办)?|(?!.*(政府|人大|政协))[^\W\d_]{0,8}室")
 
 
-def town_kind(kind: str) -> bool:
-    """Whether a directory 类别 files towns: the importer's 镇街, or what an office writes in its
-    单位名录 (镇, 乡, 街道, 乡镇, 苏木, as README tells it to: 写“镇”“街道”的算“各镇街”), so the
-    通报 addresses them as towns (各乡镇街道，县直各有关单位：), not only as 县直各有关单位. A kind
-    of departments that names its towns (镇直部门, 乡镇站所, 街道科室) is none."""
-    k = key(kind)
-    return k == TOWN or (bool(re.search(r"镇|乡|街|苏木", k)) and not DEPARTMENT_KIND.search(k)
-                         and not re.search(r"科|股|站|所|中心|院", k))
-
-
-#: a kind that is a department's (县直部门, 镇直单位, 中央驻鄂机构), never a government's or a
-#: town's; 直辖市 is a government's word (各省、自治区、直辖市人民政府). `groups` reads group
-#: phrases by it, `town_kind` directory kinds.
-DEPARTMENT_KIND = LazyPattern(r"直(?!辖)|部门|单位|机构")
-
-
-
-def guess_kind(name: str, plan: str = "", place: str = "") -> str:
+def guess_kind(name: str, plan: str = "", place: str = "", sections: bool = False) -> str:
     """Kind of a unit the directory does not know, from how its name starts and ends.
 
     ``plan`` is the plan's own level (`plan_level`): a department named without one
     (改革办, 规划建设局) belongs to the government that issued the plan, so a county's
     table makes it a 县直部门, not a 市直部门. ``place`` is the plan's own place name
-    (`plan_place`, 清远市): another 市's government in its plan is a county-level city's."""
+    (`plan_place`, 清远市): another 市's government in its plan is a county-level city's.
+    ``sections``: the plan names its units as a bureau's 科室 (人事股, 办公室): its own bodies
+    (机关党委, 局办公室) are 科室 too; as 县直部门 beside three 科室 the 通报 said 县直各有关单位 and
+    the mails 贵单位 (QA337)."""
     n = clean(name)
     level = leading_level(n)
     if is_town(n) or (_ZONE_NAME.search(n) and not level):
         return TOWN
-    if not level and (re.search(r"(科|股|处)$", n) or n == "办公室"):
+    if not level and (re.search(r"(科|股|处)$", n) or n == "办公室" or (sections and _BUREAU_OFFICE.fullmatch(n))):
         return SECTION
     if plan and re.search(r"(人民政府|政府|行政公署)$", n):
         own, where = place_in(n)  # the government's own level, below the plan's: not its department
@@ -187,30 +178,6 @@ def say_sections(text: str) -> str:
     """``text`` as a plan among 科室 says it: 各科室, 牵头科室, 应报科室, 贵科室 (`of_sections`)."""
     return _UNIT_PHRASE.sub("科室", text)
 
-
-
-def town_phrase(names: list[str]) -> str:
-    """How a memo addresses the towns among ``names``: 各镇街（园区） where there are towns,
-    街道 and parks (Dongguan), 各乡镇, 各街道, 各镇（街道） … as the names end; '' for none.
-    A name that says none of these (a directory's 虎门, 松山湖 of kind 镇街) leaves nothing to go
-    by: 各镇街（园区） then, the kind's own words."""
-    endings = [{e for e in ("乡", "镇", "街道", "园区")
-                if (n.endswith(e) or (e == "街道" and n.endswith("街")) or (e == "乡" and n.endswith("苏木"))
-                    or (e == "园区" and _ZONE_NAME.search(n)))}
-               for n in map(town_body, names)]
-    if not all(endings):
-        return "各镇街（园区）"
-    ends = set().union(*endings)
-    if "镇" in ends and "街道" in ends:
-        # 镇街 is Guangdong's word (东莞's 各镇街（园区）); elsewhere a 通报 reads 各镇（街道）,
-        # understood everywhere (兴义 2021, QA149)
-        base = "乡镇街道" if "乡" in ends else "镇街" if "园区" in ends else "镇（街道）"
-    else:
-        base = ("乡镇" if {"乡", "镇"} <= ends else "镇" if "镇" in ends else "乡" if "乡" in ends
-                else "街道" if "街道" in ends else "")
-    if "园区" in ends:
-        return f"各{base}（园区）" if base else "各园区"
-    return f"各{base}" if base else ""
 
 
 def mentions_dongguan(texts: list[str]) -> bool:

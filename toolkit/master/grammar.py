@@ -298,8 +298,12 @@ def is_unit_sentence(text: str) -> bool:
     if not is_unit_clause(text) or UNIT_LABEL.match(_strip_outer(clean(text))):
         return False
     entries = parse_departments(text).entries
-    return bool(entries) and all(
-        (is_group(name) and not _NOT_A_NAME.search(name)) or _reads_as_unit(name, 16) for name, _role in entries)
+    return bool(entries) and all(reads_as_name(name, 16) for name, _role in entries)
+
+
+def reads_as_name(name: str, longest: int) -> bool:
+    """Whether ``name`` is a unit's name or a group phrase, not words of a sentence (各单位要…)."""
+    return (is_group(name) and not _NOT_A_NAME.search(name)) or _reads_as_unit(name, longest)
 
 
 @dataclass

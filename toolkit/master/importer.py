@@ -28,6 +28,7 @@ from ..text import clean, key, squash
 from ..units import (
     CITY_GOVERNMENT,
     COUNTY_GOVERNMENT,
+    SECTION,
     TOWN,
     Directory,
     Unit,
@@ -516,6 +517,8 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     # Read as the memo reads it: organiser, the units' names, then the title (``heading``)
     plan = plan_level(organiser, heading, sorted(named))
     place = plan_place(organiser, heading)  # 清远市: another 市's government is a county-level city's
+    # a bureau's plan among its 科室 (人事股, 办公室): its 机关党委 and 局办公室 are 科室 too (`guess_kind`)
+    sections = any(guess_kind(n, plan, place) == SECTION for n in named if given.resolve(n) is None)
 
     short = place_left_out(given)  # 省财政厅 of a directory listing 黑龙江省财政厅
 
@@ -562,7 +565,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
         for unit_name in found.unknown:
             unit = clean(unit_name)
             if directory.resolve(unit) is None:
-                kind = guess_kind(pair_body(unit) or unit, plan, place)  # 城关镇党委、政府: a town's
+                kind = guess_kind(pair_body(unit) or unit, plan, place, sections)  # 城关镇党委、政府: a town's
                 directory.add(Unit(unit, kind))
                 if has_directory:
                     issues.append(make_issue("M102", unit=unit, kind=kind, **loc))

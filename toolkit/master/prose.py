@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..text import clean
 from ..vocab import Role
-from .grammar import UNIT_LABEL, is_unit_clause, is_unit_sentence
+from .grammar import UNIT_LABEL, is_unit_clause, is_unit_sentence, reads_as_name, split_units
 from .raw import DOTS, RawTask, numbering, task_levels
 from .tables import Paragraph
 
@@ -136,6 +136,18 @@ def _wrapped_units(line: str) -> bool:
             and not re.search("[。；;：:]", line))
 
 
+def _label_value(line: str, first: bool = True) -> bool:
+    """``县纪委监委`` on the line after ``牵头单位：`` alone: the label's units, printed below it (a
+    typeset plan puts label and units on two lines; the task had no lead). With ``first`` False,
+    ``县委宣传部`` on the line after ``县委组织部`` under one bare label: a list printed one unit a
+    line. Names and group phrases only (or, first, a clause giving them roles): never an item,
+    another label or the item's next sentence (各单位要加强协调)."""
+    body = line.rstrip("。；;")
+    if numbering(line) is not None or UNIT_LABEL.match(line) or not body or re.search("[。；;：:]", body):
+        return False
+    return all(reads_as_name(p, 30) for p in split_units(body)) or (first and is_unit_clause(body))
+
+
 def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
     """Tasks of a document written as numbered paragraphs; [] when it names no units."""
     root: list[_Item] = []
@@ -144,6 +156,7 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
     current: _Item | None = None
     last_item = 0  # the number of the last 1. 2. … item, for `_next_in_sequence`
     after_label = False  # the line before was a unit label line (牵头单位：…)
+    below = ""  # "label": the line before was a bare label (牵头单位：); "units": the units below one
     for para in paragraphs:
         for raw_line in (item for part in para.text.split("\n") for item in _items_of(clean(part))):
             line = clean(raw_line)
@@ -158,13 +171,20 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
                     current.units.append(line)
                     pending = []
                     after_label = not line.endswith(("。", "；", ";"))
+                    below = "label" if label.end() == len(line) else ""
                     continue
-                after_label = False
+                after_label, below = False, ""
+                continue
+            if current is not None and current.units and (
+                    (below == "label" and _label_value(line)) or (below == "units" and _label_value(line, False))):
+                current.units[-1] = f"{current.units[-1]}{'、' if below == 'units' else ''}{line}"
+                after_label = not line.endswith(("。", "；", ";"))
+                below = "units" if after_label else ""
                 continue
             if after_label and current is not None and current.units and _wrapped_units(line):
                 current.units[-1] = f"{current.units[-1]}{line}"
                 continue
-            after_label = False
+            after_label, below = False, ""
             text, clause = trailing_clause(line)
             if clause and clean(text) == "" and pending:
                 for item in pending:  # （责任单位：…） after sub-items (1)…(4): it covers them all
