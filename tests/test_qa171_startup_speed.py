@@ -40,6 +40,7 @@ def test_status_after_a_collect_reads_no_mail_records(issued_ws) -> None:
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert "toolkit.ledger.store" in names  # the ledger was opened
     assert "toolkit.ledger.mail_records" not in names
+    assert "toolkit.too_big" not in names  # no mail too big recorded (QA335: `mail_notes.big_mails`)
 
 
 def test_a_new_ledger_still_has_the_mail_tables_at_version_3(tmp_path) -> None:

@@ -13,7 +13,7 @@ import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import files
 from .dates import cn_date, units_dues_text
@@ -34,7 +34,7 @@ from .issued_month import (
     vouches,
 )
 from .ledger import Ledger, Receipt, common_due
-from .mail_notes import chase_notes, mails_without_files
+from .mail_notes import big_mail_told, big_mails, chase_notes, mails_without_files
 from .master import Master, Task
 from .master.model import renumbered
 from .on_time import correction_by, denied_grace, held_to, replied_on, reply_date, timeliness, unit_due
@@ -44,7 +44,6 @@ from .revised import carried, in_month, numbered
 from .senders import Asked, Check, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import unended
-from .too_big import BigMail, big_mail_told, big_mails
 from .units import of_sections
 from .versions import kept_versions, version_notes
 from .vocab import (
@@ -60,6 +59,9 @@ from .vocab import (
     UnitState,
 )
 from .workspace import Workspace
+
+if TYPE_CHECKING:  # `too_big` is imported where a mail too big was recorded (`mail_notes.big_mails`)
+    from .too_big import BigMail
 
 DONE, LAGGING, NOT_REPORTED = Status.DONE, Status.LAGGING, Status.NOT_REPORTED
 ON_TIME, LATE, TO_FIX, EXEMPT = UnitState.ON_TIME, UnitState.LATE, UnitState.TO_FIX, UnitState.EXEMPT
@@ -236,10 +238,9 @@ class Consolidation:
                 "生成汇总表和通报。"]
 
     def told(self) -> list[str]:
-        """What the office is told that asks nothing of it (shown, exit 0): a past month whose
-        tasks a revised 任务分工表 only renumbered (`Basis.asks`); the office's answers about a
-        sender (`sender_checks`), a W206 file (`disputed_told`), a mail too big (`big_mail_told`) and
-        a file's time (`file_time_told`)."""
+        """What the office is told that asks nothing of it (shown, exit 0): a past month whose tasks a revised
+        任务分工表 only renumbered (`Basis.asks`); the office's answers about a sender (`sender_checks`), a W206 file
+        (`disputed_told`), a mail too big (`big_mail_told`) and a file's time (`file_time_told`)."""
         return ((self.basis.notes() if self.basis and not self.basis.asks else [])
                 + [line for _, line in self.sender_checks] + disputed_told(self) + big_mail_told(self)
                 + file_time_told(self))
@@ -432,10 +433,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     period = ws.period(period)
     today = master
     with Ledger(ws.ledger_path, readonly=True) as ledger:
-        # The ledger keeps each unit under the name it had when its form was issued or its
-        # file collected; a unit renamed since (the old name kept as an alias in 单位名录)
-        # is counted under its current name, never as a unit that was issued nothing; a
-        # past month's forms to units merged since stay each its own (`kept_apart`)
+        # The ledger keeps each unit under the name it had when its form was issued or its file collected; a unit
+        # renamed since (the old name kept as an alias in 单位名录) is counted under its current name, never as a unit
+        # that was issued nothing; a past month's forms to units merged since stay each its own (`kept_apart`)
         apart = kept_apart(ledger, period, master)
         unit_dues = issued_dues(ledger, period, master, apart, ws.due(period))
         due = ws.due(period, common_due(unit_dues))

@@ -24,14 +24,17 @@ from .dates import day_text
 from .disputed import disputed_notes
 from .ledger.answers import office_time
 from .text import LazyPattern
-from .too_big import big_mail_notes
 from .vocab import UnitState
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from .ledger import Ledger, Receipt
     from .ledger.mail_records import MailRecords
     from .period import Period
     from .report import Issue
+    from .too_big import BigMail
+    from .units import Directory
     from .workspace import Workspace
 
 
@@ -100,7 +103,7 @@ def chase_notes(cons) -> list[str]:
     registered under another unit (`disputed_notes`). Said where reminders are written
     (`remind`) and sent (`mail send remind`): unsaid, they went out to units whose return sat
     in 收件箱. The lines on 按时 and 逾期 or on the month's basis chase no one: left to status."""
-    return (cons.inbox_notes() + link_notes(cons) + bare_mail_notes(cons) + big_mail_notes(cons)
+    return (cons.inbox_notes() + link_notes(cons) + bare_mail_notes(cons) + _big_mail_notes(cons)
             + disputed_notes(cons))
 
 
@@ -150,3 +153,35 @@ def returns_from(ledger: Ledger, period: Period, tz: dt.tzinfo) -> dt.date:
     (`fetch_note`): when its forms first went out, on the office's clock; else its first day."""
     at = ledger.issued_at(period)
     return office_time(at, tz).date() if at is not None else period.start
+
+
+# A mail too big to fetch (`too_big`) is rare: a ledger without one never imports that module, whose
+# import (its frozen, hashed `BigMail` most of it) was 6.5 M instructions of `duban status`'s 458 M
+# (callgrind, demo workspace). Each of these three is its namesake in `too_big` where a mail was
+# recorded, and says what that would say of none.
+
+def big_mails(ledger: Ledger, period: Period, directory: Directory, tz: ZoneInfo) -> list[BigMail]:
+    """`too_big.big_mails`: none where `fetch` recorded no mail too big (`Ledger.has_mail_too_big`)."""
+    if not ledger.has_mail_too_big():
+        return []
+    from . import too_big  # start-up: see above
+
+    return too_big.big_mails(ledger, period, directory, tz)
+
+
+def big_mail_told(cons) -> list[str]:
+    """`too_big.big_mail_told` of ``cons.too_big`` (`Consolidation.told`)."""
+    if not cons.too_big:
+        return []
+    from . import too_big  # start-up: see above
+
+    return too_big.big_mail_told(cons)
+
+
+def _big_mail_notes(cons) -> list[str]:
+    """`too_big.big_mail_notes` of ``cons.too_big``."""
+    if not cons.too_big:
+        return []
+    from . import too_big  # start-up: see above
+
+    return too_big.big_mail_notes(cons)

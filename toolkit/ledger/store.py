@@ -327,6 +327,13 @@ class Ledger(IssuedRecords):
                     " issues.task FROM issues JOIN receipts ON receipts.id = issues.receipt_id"
                     " WHERE issues.code=? ORDER BY receipts.id", (code,))]
 
+    def has_mail_too_big(self) -> bool:
+        """Whether `fetch` recorded a mail too big to download (`too_big.too_big_rows` reads them)."""
+        try:  # `ledger.mail_records.TOO_BIG`, not imported: status reads no mail record (QA171)
+            return self.conn.execute("SELECT 1 FROM mail_fetched WHERE state='too_big' LIMIT 1").fetchone() is not None
+        except sqlite3.OperationalError:  # a ledger without the mailbox's tables: no mailbox
+            return False
+
     def periods(self) -> list[Period]:
         return [Period.parse(r[0]) for r in self.conn.execute(
             "SELECT DISTINCT period FROM receipts WHERE period IS NOT NULL ORDER BY period")]
