@@ -23,6 +23,8 @@ from .period import Period
 from .report import Issue
 from .resources import resource, resource_dir
 from .settings import Limits, Settings, read_settings, set_config_value
+from .shipped_templates import SUPERSEDED_TEMPLATES as SUPERSEDED_TEMPLATES
+from .shipped_templates import superseded as _superseded
 from .text import LazyPattern
 
 CONFIG_NAME = "duban.toml"
@@ -38,48 +40,6 @@ STAGE_FOLDERS = (INBOX, ISSUED, ARCHIVE, FEEDBACK, MERGED, MEMOS, LOGS)
 # Files a coordinator may edit; `init` copies them into 模板/ of the new workspace.
 EDITABLE_TEMPLATES = ("月度通报.docx", "样式.toml", "下发邮件.txt", "反馈邮件.txt", "催报邮件.txt",
                       "fonts.conf", "README.md")
-#: sha256 of template files an earlier version shipped, which `init` copied into 模板/ as they
-#: were. A workspace still holding one byte for byte never edited it, and gets the file shipped
-#: now: an upgrade must not keep 2016年6月各项一级任务进展情况 above a table of one 合计 row
-#: (the 通报 template gained level1_caption in 055feeb). Edited copies are the office's own.
-SUPERSEDED_TEMPLATES = {
-    "月度通报.docx": frozenset({
-        "0ba1d325ab109e89928b92d9891207b503d9c778dd618b1188f90b86d67366c2",
-        "eb971dd1355911a90a6558ab57120daadd83ad2c043b6616d69abbe681daacf9",  # before level1_header
-        "22343806e2c84fc741f336c2184b331007f7841a87e74a9847995b1da85d3cb0",  # before appendices (附件)
-        # before section 三 named the 配合 units that reported 滞后 (coop_lagging)
-        "1fd4c05cf36b1ca9c803db4a6c645648f53976417d6074ec622563f6a8db678b",
-        # before the 一级任务 column's names went 五号, broken evenly (r.name_lines, QA284)
-        "3b676fdfc65c8c9bfb54e3034f3c8ab507586b1ae2fc317fb2f49f2cd4a96b55",
-    }),
-    # the mails before they named the office's contact (duban.toml ``contact``, which says it
-    # goes "into the 填报说明 and the mails"): a department had no one to call
-    "下发邮件.txt": frozenset({
-        "25ce9584ba788154f1b8247c333aed9ecc6f343e2959c64d8c2a495cf156858a",
-        "531b54c5aeb309c59d888c4baf9dbdd6a6fec976c414e03a91b4cec36fdd1460",
-        "807ef95ebacffa4851223e1f975e1f5977702274cc1b0e0fa1132ca0e9285421",
-        # before a 整改清单's said 整改任务 and 整改时限 (``rectification``), not 任务 and 完成时限
-        "c53fc763cb9d998685a1f8b0fb5c8accf43130f307b6bdfb573877a17f484552",
-    }),
-    "催报邮件.txt": frozenset({
-        "ba5a19783750598f461cd663b6d3d92fb233a16fc065aebe49ddb9ff0b681504",
-        "03b918af1616345a746da3168bd65b4ea69d906cae5c6e291bf4e2b1d905c2cb",
-        "48696e8e120180aa4927057217711c4e0b5dfd1bae552af04048c54919fda179",  # 完成时限：未明确 on every line
-        # before a unit sent back was asked to correct by the date its reply named (fix_by_text), not 尽快
-        "12351865da7701f3fa36bc736755c50086d29916b6250543eafc99537b3fdc4a",
-        # before a 整改清单's listed its 整改任务 by 整改时限 (``rectification``), not its 任务 by 完成时限
-        "6a8eed462d8be766c42ce62d571c92059b8ee77d6dec28ad3dbe5dc083e1244b",
-    }),
-    "反馈邮件.txt": frozenset({
-        "04bdbb13ece9819db842fc86daed44308c36110c0da022a6e4df78ac84fb2ce7",
-        # before a reply accepting with warnings headed them 请注意, not 主要问题
-        "f456389f2049092e386b3d46be677104b5412521e6b43ae5be00597efb71dc45",
-        # before a file that could not be read was told to fix the red cells of a form it had none in
-        "6f00d561ba06cb69f59352337d4e96b81a28c91d141567a46dde1215d6e15961",
-        # before the documents sent beside the form (a stamped PDF) were named as received (QA312)
-        "2bbe25162d74c512f2f8b9b5a206e7ba255f5e5da3f66d7db8d64bd4d1c6f446",
-    }),
-}
 SCRIPTS = ("0-首次安装", "1-下发填报表", "2-收取并汇总", "3-生成通报", "4-发送邮件", "5-逐条核实", "一键月报")
 SCRIPT_COMMON = "_公共.sh"  # sourced by the .sh/.command twins
 
@@ -678,16 +638,3 @@ def require_issued(ws: Workspace, period: Period | None, force: bool = False) ->
                                f"请先运行 duban issue --period {chosen}（或双击“1-下发填报表”，期次输入 {chosen}），"
                                "或加 --force 照常处理。")
     return chosen
-
-
-def _superseded(path: Path, name: str) -> bool:
-    """Whether ``path`` is, unedited, a template an earlier version shipped (`SUPERSEDED_TEMPLATES`)."""
-    known = SUPERSEDED_TEMPLATES.get(name)
-    if not known:
-        return False
-    import hashlib  # init and memo only: see the imports above
-
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest() in known
-    except OSError:
-        return False  # the caller reports a template it cannot read

@@ -295,7 +295,8 @@ def _os_error(exc: OSError, folder: Path) -> KitError | OSError:
 
 
 def refresh_scripts(root: str | Path, keep_installer: bool = False) -> list[Path]:
-    """Replace a workspace's double-click scripts with those of the installed duban.
+    """Replace a workspace's double-click scripts with those of the installed duban, and the
+    templates an earlier version shipped that the office never edited (`refresh_templates`).
 
     ``0-首次安装`` calls this after an upgrade so new scripts match the new commands; nothing
     else in the workspace is touched. ``keep_installer`` leaves ``0-首次安装.*`` alone: cmd.exe
@@ -306,7 +307,9 @@ def refresh_scripts(root: str | Path, keep_installer: bool = False) -> list[Path
     # deferred: the installer runs this function alone (python -I -c) right after an upgrade,
     # and `duban kit`'s own start-up should not pay for the workspace module either
     from ..resources import resource_dir
-    from ..workspace import SCRIPT_COMMON, SCRIPTS
+    from ..settings import read_settings
+    from ..shipped_templates import refresh_templates
+    from ..workspace import CONFIG_NAME, SCRIPT_COMMON, SCRIPTS
 
     root = Path(root)
     src = resource_dir("workbooks")
@@ -325,7 +328,11 @@ def refresh_scripts(root: str | Path, keep_installer: bool = False) -> list[Path
             tmp.chmod(0o755)
         os.replace(tmp, target)
         written.append(target)
-    return written
+    try:  # duban.toml's [paths] templates, as the workspace reads it
+        folder = root / read_settings(root / CONFIG_NAME).templates
+    except Exception:  # one this version cannot read: its scripts all the same, its templates not
+        return written
+    return written + refresh_templates(folder)
 
 
 # ---------------------------------------------------------------------------
@@ -679,8 +686,8 @@ GUIDE = """\
   Windows：把原来的工作区文件夹拖到新安装包里的 {installer}.bat 图标上松开。
   Linux：bash 新安装包/{ws}/{installer}.sh 原来的工作区文件夹
   也可以把新安装包的 wheels 文件夹复制到原来的工作区里，再双击原工作区里的 {installer}。
-  升级只更换程序和双击脚本；duban.toml、任务分工表、模板、收件箱、下发、归档、反馈、汇总、
-  通报和台账都保持原样。
+  升级只更换程序、双击脚本和“模板”里没有改过的旧版文件；duban.toml、任务分工表、改过的模板、
+  收件箱、下发、归档、反馈、汇总、通报和台账都保持原样。
 
 六、遇到问题
   每个脚本失败时都写明原因和办法。安装过程记在工作区的“日志\\安装.log”，使用过程记在
