@@ -47,7 +47,8 @@ def test_at_once_is_no_date_and_said_as_such(tmp_path):
         ("立行立改", None, False), ("立行立改，长期坚持", None, True),
         ("立行立改，2024年6月底前完成", dt.date(2024, 6, 30), False)]
     assert not [i for i in master.issues if i.code == "M103"]
-    assert ("1 项任务的完成时限为“立行立改”（没有写日期），按无时限导入，不判逾期：任务 1。"
+    # a 整改清单's: 整改任务 and 整改时限, as its form says them (QA334)
+    assert ("1 项整改任务的整改时限为“立行立改”（没有写日期），按无时限导入，不判逾期：任务 1。"
             "如要到期未完成即判逾期，请在“任务清单”表中填写该任务的“截止日期”。") in master.report.notes
 
 

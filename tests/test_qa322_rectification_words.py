@@ -22,10 +22,11 @@ from toolkit.master import import_master, read_master_workbook, write_master_wor
 from toolkit.memo import sentences
 from toolkit.memo.context import memo_filename, memo_title
 from toolkit.period import Period
-from toolkit.rectification import KIND, memo_project
+from toolkit.rectification import KIND, RECTIFICATION, memo_project
 from toolkit.resources import resource
 from toolkit.returns import HEADER_ROW, HEADERS, SHEET, build_return, read_return
 from toolkit.settings import Limits
+from toolkit.units import say_sections
 from toolkit.style import load_style
 
 JUNE = Period(2024, 6)
@@ -171,9 +172,9 @@ def test_the_memo_file_is_named_as_its_title(rectification):
 
 def test_section_two_says_problems_put_right():
     c = SimpleNamespace(completed=[1, 2])
-    assert sentences.completed_text(c, True, rectify=True) == "本期新完成整改2项："
-    assert sentences.completed_text(c, False, rectify=True) == "截至本期已完成整改2项："
-    assert sentences.completed_text(SimpleNamespace(completed=[]), True, rectify=True) == "本期没有新完成整改的问题。"
+    assert sentences.completed_text(c, True, RECTIFICATION) == "本期新完成整改2项："
+    assert sentences.completed_text(c, False, RECTIFICATION) == "截至本期已完成整改2项："
+    assert sentences.completed_text(SimpleNamespace(completed=[]), True, RECTIFICATION) == "本期没有新完成整改的问题。"
     assert sentences.completed_text(c, True) == "本期新完成任务2项："
 
 
@@ -219,16 +220,24 @@ def test_the_summary_book_speaks_of_problems_and_measures(played):
     wb = load_workbook(root / "汇总" / "2024年6月" / "2024年6月_进展汇总表.xlsx")
     headers = {n: [v for v in next(r for r in wb[n].iter_rows(min_row=3, max_row=3, values_only=True)) if v]
                for n in ("任务汇总", "单位明细", "滞后超期")}
-    assert headers == {
+    # the plan's units are a bureau's own (机关党委, 局办公室, 组织人事科): 科室 (QA337), as its 汇总表 says
+    assert headers == {name: [say_sections(h) for h in row] for name, row in {
         "任务汇总": ["任务编号", "问题类别", "存在问题", "整改时限", "牵头单位", "综合状态", "进度(%)", "是否超期",
                   "各单位整改进展", "存在困难", "未报送单位"],
         "单位明细": ["任务编号", "问题类别", "存在问题", "整改时限", "单位", "责任类型", "完成状态", "完成进度(%)", "整改进展",
                   "存在困难", "下一步计划", "预计完成时间", "佐证材料", "报送文件", "报送时间"],
-        "滞后超期": ["任务编号", "存在问题", "整改措施", "整改时限", "综合状态", "是否超期", "牵头单位", "牵头单位状态", "存在困难"]}
+        "滞后超期": ["任务编号", "存在问题", "整改措施", "整改时限", "综合状态", "是否超期", "牵头单位", "牵头单位状态", "存在困难"]
+    }.items()}
     assert wb["任务汇总"]["A1"].value == "县委第一巡察组反馈问题整改任务汇总（2024年6月）"
     firsts = [r[0] for r in wb["总览"].iter_rows(values_only=True) if r[0]]
     assert firsts[0] == "县委第一巡察组反馈问题整改进展汇总表（2024年6月）"
-    assert {"超期未完成（整改时限已过）", "三、各类问题整改进展（任务数）", "问题类别"} <= set(firsts)
+    assert {"超期未完成（整改时限已过）", "三、各类问题整改进展（整改任务数）", "问题类别"} <= set(firsts)
+    # 总览 counts 整改任务, as the 通报 and the merge screen do (QA334)
+    rows = [[v for v in r if v is not None] for r in wb["总览"].iter_rows(values_only=True)]
+    assert ["一、整改任务进展"] in rows and ["指标", "整改任务数", "占比"] in rows and ["整改任务总数", 4, 1] in rows
+    assert ["科室", "应报整改任务数", "已完成数", "滞后数", "平均进度(%)", "报送状态"] in rows
+    assert "任务" not in "".join(str(v) for r in rows for v in r).replace("整改任务", "")
+    assert "应报整改任务数" in [c.value for c in wb["报送情况"][3]]
 
 
 @pytest.mark.slow
@@ -237,14 +246,14 @@ def test_the_memo_speaks_of_the_rectification(played):
     folder = root / "通报" / "2024年6月"
     text = (folder / "关于2024年6月县委第一巡察组反馈问题整改进展情况的通报.md").read_text(encoding="utf-8")
     assert text.startswith("# 关于2024年6月县委第一巡察组反馈问题整改进展情况的通报\n")
-    assert ("根据县委第一巡察组反馈问题整改清单安排，各责任单位按月报送整改进展情况。"
+    assert ("根据县委第一巡察组反馈问题整改清单安排，各责任科室按月报送整改进展情况。"
             "现将2024年6月整改进展情况通报如下：") in text
     assert "县委第一巡察组反馈问题整改清单共4项整改任务。截至2024年6月底，已完成整改2项（占50%）" in text
-    assert "## 二、本期完成整改情况\n\n截至本期已完成整改2项：\n1. 干部作风不实，督促检查不到位（任务1，牵头单位：机关党委）" in text
+    assert "## 二、本期完成整改情况\n\n截至本期已完成整改2项：\n1. 干部作风不实，督促检查不到位（任务1，牵头科室：机关党委）" in text
     assert "## 三、整改滞后及超期情况" in text and "## 五、下月到期整改任务" in text
-    assert "牵头单位：组织人事科；整改时限：2024年5月底前；进展情况：牵头单位未报送进展，已超过整改时限。" in text
+    assert "牵头科室：组织人事科；整改时限：2024年5月底前；进展情况：牵头科室未报送进展，已超过整改时限。" in text
     # 六's points: a problem has its 整改措施 already; 存在困难 is what holds it up (QA328)
-    assert "（一）加快推进滞后整改。超过整改时限的整改任务，牵头单位要认真分析原因，针对存在困难加大整改力度，" in text, text.split("## 六")[1]
+    assert "（一）加快推进滞后整改。超过整改时限的整改任务，牵头科室要认真分析原因，针对存在困难加大整改力度，" in text, text.split("## 六")[1]
     assert "## 五、下月到期整改任务\n\n2024年7月没有到期的整改任务。" in text
     for word in ("已完成任务", "一级任务", "完成时限", "本期完成的任务", "制定整改措施"):
         assert word not in text
@@ -255,3 +264,48 @@ def test_the_memo_speaks_of_the_rectification(played):
     assert {"二、本期完成整改情况", "三、整改滞后及超期情况", "五、下月到期整改任务", "2024年6月各类问题整改进展情况"} \
         <= set(paragraphs)
     assert doc.tables[0].rows[0].cells[0].text == "问题类别"
+
+
+@pytest.mark.slow
+def test_the_screens_count_problems_to_put_right(played):
+    """QA334: `duban init`, `issue` and `merge` of a 整改清单 say 整改任务 and 整改时限, as its form,
+    汇总表 and 通报 do (they said 任务 4 项, 各任务牵头单位, 完成时限没有写具体日期)."""
+    root, log = played
+    said = {k: v.replace(str(root), "<ws>") for k, v in log.items()}
+    assert said["init"] == (
+        "已创建工作区：<ws>\n专项行动：县委第一巡察组反馈问题整改清单\n整改任务 4 项\n  一、全面从严治党方面：2 项\n"
+        "  二、基层党组织建设方面：2 项\n责任单位 3 个：科室 3 个\n"
+        "督办单位（通报落款）：中共某县委巡察工作领导小组办公室（命令行 --organiser）\n"
+        "读取方式：Excel 表格；单位名录：无（单位按表中写法建立，单位集合不展开）\n"
+        "分工表没有标题，专项行动名称取自文件名“县委第一巡察组反馈问题整改清单”：它会印在填报表、汇总表和通报上，"
+        "请在 duban.toml 的 name 中改成正式名称。\n"
+        "1 项整改任务的整改时限为“立行立改”（没有写日期），按无时限导入，不判逾期：任务 1。"
+        "如要到期未完成即判逾期，请在“任务清单”表中填写该任务的“截止日期”。\n"
+        "各整改任务牵头单位：\n  1 机关党委\n  2 局办公室\n  3 机关党委\n  4 组织人事科\n问题：错误 0 个，警告 1 个\n"
+        "  [警告 M110] 县委第一巡察组反馈问题整改清单.xlsx：导入时没有使用单位名录：3 个单位按表中写法建立，单位集合不展开。"
+        "请用 --directory 指定本地的单位名录（CSV）后重新导入。\n任务清单：<ws>/任务分工表.xlsx\n"
+        "下一步：运行 duban issue 下发2024年6月的填报表（当前期次，已写入 duban.toml；其他月份用 --period 指定）。\n")
+    assert said["issue"] == (
+        "已生成 2024年6月进展填报表 3 份（报送截止：2024年7月5日）\n文件夹：<ws>/下发/2024年6月\n"
+        "请核实：任务 1“立行立改” 的整改时限没有写具体日期，不判断是否超期，也不列入下月到期整改任务。"
+        "如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2022-12-31）。\n"
+        "下一步：把填报表发给各单位（加 --emails 生成邮件草稿）；收到的回件放进“收件箱”文件夹，"
+        "运行 duban collect（或双击“2-收取并汇总”）。\n")
+    assert said["merge"] == (
+        "2024年6月：整改任务 4 项，已完成 2，序时推进 1，滞后 0，未启动 0，未报送 1；超期未完成 1\n"
+        "报送：应报 3 个单位，按时 2，逾期 0，未报送 1，退回待改 0\n汇总表：<ws>/汇总/2024年6月/2024年6月_进展汇总表.xlsx\n")
+
+
+@pytest.mark.slow
+def test_the_memo_table_and_the_charts_count_problems(played):
+    """QA334: the 通报's table heads its count 整改任务数, and 总览's charts are titled as its rows."""
+    import zipfile
+
+    from docx import Document
+
+    root, _log = played
+    doc = Document(str(root / "通报" / "2024年6月" / "关于2024年6月县委第一巡察组反馈问题整改进展情况的通报.docx"))
+    assert [c.text for c in doc.tables[0].rows[0].cells][:2] == ["问题类别", "整改\n任务数"]
+    with zipfile.ZipFile(root / "汇总" / "2024年6月" / "2024年6月_进展汇总表.xlsx") as z:
+        charts = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/"))
+    assert "整改任务综合状态占比" in charts and "<a:t>整改任务数</a:t>" in charts and "各类问题整改进展" in charts

@@ -20,12 +20,13 @@ from toolkit.filling import Answer, Filling, fill_return
 from toolkit.mail import render_mail_template
 from toolkit.master import import_master
 from toolkit.period import Period
-from toolkit.rectification import overdue_said
+from toolkit.rectification import words_of
 from toolkit.report import Previous
 from toolkit.resources import resource
 from toolkit.returns import build_return
 from toolkit.settings import Limits
 from toolkit.style import load_style
+from toolkit.vocab import OVERDUE_WAITING
 from toolkit.workspace import SUPERSEDED_TEMPLATES
 
 JUNE = Period(2024, 6)
@@ -125,8 +126,9 @@ def test_a_copied_month_is_named_by_the_forms_columns(masters, which, said):
 
 
 def test_the_overview_says_the_rectification_deadline_passed(masters):
-    assert overdue_said(masters[0], "完成时限已过、报送尚未截止") == "整改时限已过、报送尚未截止"
-    assert overdue_said(masters[1], "完成时限已过、报送尚未截止") == "完成时限已过、报送尚未截止"
+    assert words_of(masters[0]).overdue_waiting == "整改时限已过、报送尚未截止"
+    assert words_of(masters[1]).overdue_waiting == "完成时限已过、报送尚未截止" == OVERDUE_WAITING
+    assert words_of(masters[0]).overdue == "超期未完成（整改时限已过）"
 
 
 @pytest.mark.parametrize("which, said", [(0, "整改进展"), (1, "工作进展")])

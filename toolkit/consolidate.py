@@ -339,13 +339,13 @@ class Consolidation:
         waiting = len(self.waiting_tasks if tasks else self.waiting)
         return [(label if tasks else PAST_DUE, n - waiting), (NOT_YET_DUE, waiting)] if waiting else [(label, n)]
 
-    def overdue_counts(self, label: str = "超期未完成") -> list[tuple[str, int]]:
-        """超期未完成 as counted: ``label`` and the tasks past their 完成时限 not done; while
-        some of them wait on leads not yet due (`waiting_tasks`), those apart (`OVERDUE_WAITING`):
-        nobody knows them unfinished yet. On 3 July, 总览 counted six tasks 超期未完成 whose every
-        lead still had until the 5th."""
+    def overdue_counts(self, label: str = "超期未完成", waiting_label: str = OVERDUE_WAITING) -> list[tuple[str, int]]:
+        """超期未完成 as counted: ``label`` and the tasks past their 完成时限 not done; while some
+        of them wait on leads not yet due (`waiting_tasks`), those apart (``waiting_label``: a
+        整改清单's `rectification.Words.overdue_waiting`): nobody knows them unfinished yet. On
+        3 July, 总览 counted six tasks 超期未完成 whose every lead still had until the 5th."""
         n, waiting = len(self.overdue), sum(t.task.id in self.waiting_tasks for t in self.overdue)
-        return [(label, n - waiting), (OVERDUE_WAITING, waiting)] if waiting else [(label, n)]
+        return [(label, n - waiting), (waiting_label, waiting)] if waiting else [(label, n)]
 
     def own_dues_text(self, fmt: Callable[[dt.date], str], most: int = 5) -> str:
         """The units judged by another deadline than ``due`` (their form re-issued with

@@ -7,13 +7,13 @@ Moved out of `returns` (at its 700 lines) when a 整改清单's form came to say
 from __future__ import annotations
 
 from .dates import cn_date
-from .rectification import NOTHING_DUE as RECTIFY_NOTHING_DUE
+from .rectification import PLAN, RECTIFICATION
 from .text import LazyPattern, key
 from .xlsx import fit_a4, row_height, set_height, set_text
 
 GUIDE_SHEET = "填报说明"
 #: Row 2's due legend on a form with no task due by the period's end (its 填报说明 says so too).
-NOTHING_DUE = "本期没有到期的任务"
+NOTHING_DUE = PLAN.nothing_due
 
 
 def write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, prefilled=False,
@@ -54,7 +54,7 @@ def write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, p
                 "必填。写本期做了什么、成效如何，可列数量、文号；") + "不要只写“无”“同上”，确无进展的请写明原因。"),
         ("本期到期", ("、".join(due_now) + f" 的{limit}在本期或之前（表中橙色标注），请重点说明"
                                        f"{'整改' if rectify else ''}完成情况。")
-         if due_now else (RECTIFY_NOTHING_DUE if rectify else NOTHING_DUE) + "。") if dated else None,
+         if due_now else (RECTIFICATION if rectify else PLAN).nothing_due + "。") if dated else None,
         ("注意", f"请勿增删行、列，请勿改动任务编号和灰色的{'问题、整改措施' if rectify else '任务内容'}。"
                "文件名可以修改。"
                "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF 或 Word 格式。"),

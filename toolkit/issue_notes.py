@@ -69,8 +69,8 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
                          ([u for u in result.undated if at_once(u[1])], "没有写具体日期")):
         if undated:
             shown = "、".join(f"任务 {tid}“{text}”" for tid, text in undated)
-            notes.append(Note(f"请核实：{shown} 的完成时限{why}，不判断是否超期，也不列入"
-                              "下月到期任务。如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期"
+            notes.append(Note(f"请核实：{shown} 的{result.words.deadline}{why}，不判断是否超期，也不列入"
+                              f"下月到期{result.words.task}。如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期"
                               "（如 2022-12-31）。", True))
     notes += _done_units(result)
     if prefill:
@@ -116,18 +116,18 @@ def _verdicts(result: IssueResult) -> list[Note]:
 
 def _done_units(result: IssueResult) -> list[Note]:
     """The units whose every task was last reported 已完成: exempt, kept as mailed, or asked."""
-    notes = []
+    notes, task = [], result.words.task  # a 整改清单's 整改任务
     if result.exempt:
-        notes.append(Note(f"本期免报 {len(result.exempt)} 个单位：{some_units(result.exempt)}。其上次报送的任务"
+        notes.append(Note(f"本期免报 {len(result.exempt)} 个单位：{some_units(result.exempt)}。其上次报送的{task}"
                           "均为“已完成”，按 duban.toml 的 skip_done_units 设置不下发填报表，汇总表和通报不计入"
                           "应报单位、不列为未报送；"
                           f"如需其报送，请运行 duban issue --dept {result.exempt[0]} --no-skip-done"))
     if result.mailed:
-        notes.append(Note(f"未予免报：{some_units(result.mailed)}上次报送的任务均为“已完成”，但本期的填报表已通过邮件发出："
+        notes.append(Note(f"未予免报：{some_units(result.mailed)}上次报送的{task}均为“已完成”，但本期的填报表已通过邮件发出："
                           "仍按已发出的填报表报送（确认“已完成”即可，本次未重新生成），否则将在通报中列为未报送。",
                           True))
     if asked := [u for u in result.all_done if u not in result.exempt and u not in result.mailed]:
-        notes.append(Note(f"请注意：{some_units(asked)}上次报送的任务均为“已完成”，本期仍向其下发了填报表：请提醒其按时报送"
+        notes.append(Note(f"请注意：{some_units(asked)}上次报送的{task}均为“已完成”，本期仍向其下发了填报表：请提醒其按时报送"
                           "（确认“已完成”即可），否则将在通报中列为未报送。如这些单位可免报，请在 duban.toml 中设 "
                           "skip_done_units = true，或下发时加 --skip-done。", True))
     return notes

@@ -22,8 +22,7 @@ from .form_layout import OPTIONAL_FIELDS, HeaderLayout, lay_out, unused_columns
 from .master import Master, text_hash
 from .merged_rows import Merge, ods_merges, read_merges
 from .period import Period
-from .rectification import FORM_HEADERS, FORM_WIDTHS, KIND, is_rectification, memo_project
-from .rectification import NOTHING_DUE as RECTIFY_NOTHING_DUE
+from .rectification import FORM_HEADERS, FORM_WIDTHS, KIND, is_rectification, memo_project, words_of
 from .report import Issue, make_issue
 from .settings import Limits
 from .spreadsheet import ReadFailure, is_panic, native_stderr_silenced, open_spreadsheet, short_reason
@@ -198,10 +197,10 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     legend_size = st["size"] - 1
     prefill_fill = PatternFill("solid", fgColor=color(st.get("prefill_fill"), "FFF2CC"))
     any_due = any(t.due_by(period.end) for t, _ in tasks)
-    legend = st.get("due_legend", "")
-    legend = legend.replace("完成时限", heads["deadline"]).replace("的任务", "的问题") if rectify else legend
-    due_legend = (legend if any_due else
-                  (RECTIFY_NOTHING_DUE if rectify else NOTHING_DUE) if any(t.dated for t, _ in tasks) else "")
+    # a 整改清单's legend is its own in 样式.toml (rectification_due_legend: 整改时限 … 的问题)
+    words = words_of(master)
+    due_legend = (st.get(words.due_legend, "") if any_due else
+                  words.nothing_due if any(t.dated for t, _ in tasks) else "")
     prefilled = any(prefill.get(t.id) for t, _ in tasks)
     legends = [(text, font, fill) for text, font, fill in (
         (due_legend, Font(name=st["font"], size=legend_size, color="C65911"), due_fill if any_due else None),

@@ -17,7 +17,7 @@ from .consolidate import Consolidation, TaskSummary, UnitStatus
 from .dates import cn_date
 from .files import atomic_write
 from .form_layout import unused_columns
-from .rectification import FORM_HEADERS, is_rectification, memo_project, overdue_said
+from .rectification import FORM_HEADERS, is_rectification, memo_project, words_of
 from .returns import HEADER_OF
 from .sheet_rows import table_rows
 from .style import color
@@ -272,10 +272,11 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     ws.merges.append(f"A2:{last}2")
     add([])
     tc, total = cons.task_counts(), len(cons.tasks)
-    first_section = add(["一、任务进展"], "section")
-    add(["指标", "任务数", "占比"], "header")
+    plan = words_of(cons.master)  # a 整改清单's counts 整改任务, as its 通报 does (`rectification.Words`)
+    first_section = add([f"一、{plan.task}进展"], "section")
+    add(["指标", f"{plan.task}数", "占比"], "header")
     first_status = ws.last_row + 1
-    add(["任务总数", total, 1.0 if total else 0.0], "pct")
+    add([f"{plan.task}总数", total, 1.0 if total else 0.0], "pct")
     slices = []  # each row's status: its pie slice's colour
     for status in TASK_STATUSES:
         # 未报送 before its leads' deadlines: those not yet due apart (`missing_counts`), as units are
@@ -284,9 +285,8 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
             add([said, n, _pct(n, total)], "pct", slices[-1])
     last_status = ws.last_row
     # those waiting on leads not yet due apart (`overdue_counts`): not known unfinished yet
-    rectify = is_rectification(cons.master)
-    for said, n in cons.overdue_counts("超期未完成（整改时限已过）" if rectify else "超期未完成（完成时限已过）"):
-        add([overdue_said(cons.master, said), n, _pct(n, total)], "pct")
+    for label, n in cons.overdue_counts(plan.overdue, plan.overdue_waiting):
+        add([label, n, _pct(n, total)], "pct")
     add([])
     uc, units = cons.unit_counts(), cons.owing
     add(["二、报送情况"], "section")
@@ -308,13 +308,13 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
         _room(ws, add, pie_at[0], PIE_CM)
         ws.breaks.append(ws.last_row)  # 三 and its chart on the next page: 一, 二 and the pie fill this one
     # a table without 一级任务 (大竹, 崇川) has one row: all its tasks, not "（未分类）"
-    grouped = cons.grouped  # a 整改清单's (``rectify``) by 问题类别
-    level_words = ("各类问题整改进展" if rectify else "各一级任务进展") if grouped else "任务进展"
-    level_section = add([f"三、{level_words}（任务数）"], "section")
-    level_header = add(["问题类别" if rectify else "一级任务", *words, "合计"], "header")
+    grouped = cons.grouped  # a 整改清单's by 问题类别
+    level_words = plan.summary_by_level1 if grouped else plan.summary_ungrouped
+    level_section = add([f"三、{level_words}（{plan.task}数）"], "section")
+    level_header = add([plan.level1, *words, "合计"], "header")
     levels = cons.by_level1(said=True)
     for level1, counts in levels:
-        add([level1 if grouped else "全部任务", *[counts[k] for k in words], sum(counts.values())])
+        add([level1 if grouped else f"全部{plan.task}", *[counts[k] for k in words], sum(counts.values())])
     level_last = ws.last_row
     level_cm = charts.level_chart_height(len(levels))
     # Blank rows until the level chart ends (beside the table, as tall as it, or under it), then,
@@ -327,7 +327,7 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     if beside:
         ws.breaks.append(ws.last_row)
     unit_section = add(["四、各单位完成情况"], "section")
-    unit_header = add(["单位", "应报任务数", "已完成数", "滞后数", "平均进度(%)", "报送状态"], "header")
+    unit_header = add(["单位", f"应报{plan.task}数", "已完成数", "滞后数", "平均进度(%)", "报送状态"], "header")
     unit_rows = [([u.unit, u.tasks, *_counts(u, "done", "lagging"),
                    u.avg_progress if u.avg_progress is not None else "", said], said)
                  for u in cons.units for said in [cons.said(u.unit, u.state)]]
@@ -354,10 +354,10 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     unit_last = ws.last_row
     ws.print_rows = (unit_header, unit_header)
 
-    pie = charts.status_pie(ws.name, first_status + 1, last_status, tuple(slices), colours, font)
+    pie = charts.status_pie(ws.name, first_status + 1, last_status, tuple(slices), colours, font, plan.task)
     top = max((sum(c.values()) for _, c in levels), default=1)
     bar = charts.level_bars(ws.name, level_header, level_last, words, colours, font, top,
-                            level_words)
+                            level_words, plan.task)
     ws.charts = [charts.anchor(pie, pie_at[1], pie_at[0], CHART_WIDTH_CM, pie_at[2]),
                  charts.anchor(bar, level_at[1], level_at[0], CHART_WIDTH_CM, level_cm)]
     if beside:
@@ -389,12 +389,17 @@ def worded(columns: list[Column], cons: Consolidation) -> list[Column]:
     整改时限 … (`rectification`), else as given."""
     if not is_rectification(cons.master):
         return columns
-    return [replace(c, header=_RECTIFIED.get(c.header, c.header)) for c in columns]
+    # a header grown longer (应报整改任务数) keeps to one line: wrapped, its last character stood alone
+    return [replace(c, header=new, width=max(c.width, HEADER_CHAR_WIDTH * len(new)) if len(new) > len(c.header)
+                    else c.width) for c in columns for new in [_RECTIFIED.get(c.header, c.header)]]
 
 
+#: The column width (characters) a header's Chinese character takes, bold, with the cell's margins
+HEADER_CHAR_WIDTH = 2.2
 #: A 整改清单's 汇总表 headers in place of a plan's: its form's (`rectification.FORM_HEADERS`), and
-#: its own 各单位整改进展
-_RECTIFIED = {HEADER_OF[f]: h for f, h in FORM_HEADERS.items()} | {"各单位进展": "各单位整改进展"}
+#: its own 各单位整改进展 and 应报整改任务数 (as 总览 counts them)
+_RECTIFIED = {HEADER_OF[f]: h for f, h in FORM_HEADERS.items()} | {"各单位进展": "各单位整改进展",
+                                                                   "应报任务数": "应报整改任务数"}
 
 
 def _tasks(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
@@ -455,8 +460,8 @@ def _units(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("滞后数", 7, lambda u: _counts(u, "lagging")[0], "center"),
         Column("平均进度(%)", 9, lambda u: u.avg_progress, "number"),
     ]
-    _table(book, "报送情况", (_named(cons), f"报送情况（{cons.period.label}）"), subtitle, cols, cons.units, s,
-           UNIT_STATES + _waiting(cons))
+    _table(book, "报送情况", (_named(cons), f"报送情况（{cons.period.label}）"), subtitle, worded(cols, cons),
+           cons.units, s, UNIT_STATES + _waiting(cons))
 
 
 def _counts(u: UnitStatus, *fields: str) -> list[int | str]:

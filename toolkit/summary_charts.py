@@ -91,9 +91,10 @@ def nice_step(top: float) -> float:
 
 
 def status_pie(sheet: str, first: int, last: int, statuses: tuple[str, ...], colours: dict[str, str],
-               font: str) -> str:
+               font: str, task: str = "任务") -> str:
     """Pie of task statuses (names in column A, counts in B, rows ``first``..``last`` of
-    ``sheet``), one explicitly coloured slice per status."""
+    ``sheet``), one explicitly coloured slice per status; ``task``: what the plan counts
+    (`rectification.Words.task`: a 整改清单's 整改任务)."""
     points = "".join(f'<dPt><idx val="{i}"/>{_fill(colours.get(status, "FFFFFF"), "FFFFFF")}</dPt>'
                      for i, status in enumerate(statuses))
     labels = (f'<dLbls>{_text(CHART_FONT_SIZE, font)}<showLegendKey val="0"/><showVal val="0"/>'
@@ -101,11 +102,11 @@ def status_pie(sheet: str, first: int, last: int, statuses: tuple[str, ...], col
     series = _series(0, None, f'<spPr><a:ln><a:prstDash val="solid"/></a:ln></spPr>{points}{labels}',
                      sheet_ref(sheet, absolute(1, first, last)), sheet_ref(sheet, absolute(2, first, last)))
     plot = f'<plotArea><pieChart><varyColors val="1"/>{series}<firstSliceAng val="0"/></pieChart></plotArea>'
-    return _chart(_title("任务综合状态占比", font) + plot, _legend("r", font))
+    return _chart(_title(f"{task}综合状态占比", font) + plot, _legend("r", font))
 
 
 def level_bars(sheet: str, header: int, last: int, statuses: tuple[str, ...], colours: dict[str, str], font: str,
-               top: int, title: str = "各一级任务进展") -> str:
+               top: int, title: str = "各一级任务进展", task: str = "任务") -> str:
     """Stacked bars of task counts per 一级任务 (names in column A, a status per column from B
     with its name in row ``header``, rows ``header`` + 1..``last``), one series per status in
     its colour."""
@@ -114,7 +115,7 @@ def level_bars(sheet: str, header: int, last: int, statuses: tuple[str, ...], co
                              _fill(colours.get(status, "FFFFFF")), cats,
                              sheet_ref(sheet, absolute(col, header + 1, last)))
                      for i, (col, status) in enumerate(zip(range(2, 2 + len(statuses)), statuses)))
-    axis_title = ("<title><tx><rich><a:bodyPr/><a:p><a:pPr><a:defRPr/></a:pPr><a:r><a:t>任务数</a:t></a:r></a:p>"
+    axis_title = (f"<title><tx><rich><a:bodyPr/><a:p><a:pPr><a:defRPr/></a:pPr><a:r><a:t>{task}数</a:t></a:r></a:p>"
                   "</rich></tx></title>")
     plot = ('<plotArea><barChart><barDir val="bar"/><grouping val="stacked"/>'
             f'{series}<gapWidth val="60"/><overlap val="100"/><axId val="10"/><axId val="100"/></barChart>'

@@ -21,7 +21,7 @@ from ..master import Master
 from ..master.model import renumbered
 from ..period import Period
 from ..progress import Progress, no_progress
-from ..rectification import is_rectification
+from ..rectification import PLAN, Words, is_rectification, words_of
 from ..returns import Prefill, build_return, return_filename
 from ..revised import month_tasks
 from ..style import load_style
@@ -103,6 +103,8 @@ class IssueResult:
     # day they first went out and to how many units. Forms and drafts are written again, and a
     # draft sent by hand the first time would go twice (`issue_notes._issued_before`, QA271)
     issued_before: tuple[dt.date, int] | None = None
+    # the words the notes say of the tasks: a 整改清单's 整改任务 and 整改时限 (`rectification.Words`)
+    words: Words = PLAN
 
 
 def resolve_units(master: Master, names: Iterable[str], former: Iterable[str] = ()) -> list[str]:
@@ -233,7 +235,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     exempt -= mailed
     result = IssueResult(period, common_due(dues), folder, [u for u in chosen if u not in exempt | mailed],
                          all_done=done, exempt=[u for u in chosen if u in exempt],
-                         mailed=[u for u in chosen if u in mailed], issued_before=went)
+                         mailed=[u for u in chosen if u in mailed], issued_before=went, words=words_of(master))
     on_forms = {t.id for u in chosen for t, _ in master.tasks_of(u)}
     result.undated = [(t.id, t.deadline_text) for t in master.tasks
                       if t.id in on_forms and t.deadline_text and t.deadline is None and not t.ongoing]

@@ -13,7 +13,7 @@ import click
 from .. import errors
 from ..files import atomic_write
 from ..period import Period
-from ..rectification import overdue_said
+from ..rectification import words_of
 from ..text import display_width, pad, some_units
 from ..vocab import NOT_YET_DUE, Outcome, UnitState, evidence_word
 from .base import (
@@ -321,11 +321,11 @@ def _echo_office_notes(state: State, cons, indent: str = "", notes: list[str] | 
 def _echo_figures(state: State, cons, notes: list[str] | None = None) -> None:
     _echo_not_issued(state, cons)
     _echo_office_notes(state, cons, notes=notes)
-    f = cons.figures()
-    echo(state, f"{cons.period.label}：任务 {f['任务总数']} 项，已完成 {f['任务已完成']}，"
+    f, said = cons.figures(), words_of(cons.master)  # a 整改清单's 整改任务 (`rectification.Words`)
+    echo(state, f"{cons.period.label}：{said.task} {f['任务总数']} 项，已完成 {f['任务已完成']}，"
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
                 f"{_missing_count(cons, tasks=True)}；"
-                + "，".join(f"{overdue_said(cons.master, label)} {n}" for label, n in cons.overdue_counts()))
+                + "，".join(f"{label} {n}" for label, n in cons.overdue_counts(waiting_label=said.overdue_waiting)))
     echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
                 f"{_missing_count(cons)}，退回待改 {f['退回待改']}{_exempt_count(cons)}")
 

@@ -21,7 +21,7 @@ from ..dates import at_once, milestone, parse_deadline, title_year
 from ..groups import group_kind, under_plan
 from ..import_codes import IMPORT_RANK
 from ..places import plan_level, plan_place
-from ..rectification import KIND
+from ..rectification import KIND, PLAN, RECTIFICATION, Words
 from ..report import Issue, make_issue
 from ..sniff import WPS_SHEET_EXTS
 from ..text import clean, key, squash
@@ -306,10 +306,12 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     if not project_name(title, ""):
         report.notes.append(f"分工表没有标题，专项行动名称取自文件名“{stem}”：它会印在填报表、汇总表和通报上，"
                             "请在 duban.toml 的 name 中改成正式名称。")
-    master = _build(raw, project_name(title, stem), name, used, issues, report, first_leads, org, title)
+    rectify = header is not None and rectification(header.columns)
+    master = _build(raw, project_name(title, stem), name, used, issues, report, first_leads, org, title,
+                    RECTIFICATION if rectify else PLAN)  # its notes say 整改任务, 整改时限 (QA334)
     issues.extend(unread_columns(raw, name))
     master.organiser = org
-    master.kind = KIND if header is not None and rectification(header.columns) else ""
+    master.kind = KIND if rectify else ""
     if not org:
         issues.append(make_issue("M111", file=name))
     if not has_deadline:
@@ -497,7 +499,8 @@ def join_slashed_names(parsed: ParsedDepartments, in_directory: Callable[[str], 
 
 
 def _build(raw: list[RawTask], title: str, source: str, directory: Directory, issues: list[Issue],
-           report: ImportReport, first_leads: bool, organiser: str = "", heading: str = "") -> Master:
+           report: ImportReport, first_leads: bool, organiser: str = "", heading: str = "",
+           words: Words = PLAN) -> Master:
     tasks: list[Task] = []
     assignments: list[Assignment] = []
     has_directory = bool(directory.units)
@@ -592,16 +595,16 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
                           text, parsed.open_ended, not missing))
         assignments.extend(found.assignments)
     if dated_by_title:
-        report.notes.append(f"{len(dated_by_title)} 项任务的完成时限没有写年份（如“12月底前”），"
+        report.notes.append(f"{len(dated_by_title)} 项{words.task}的{words.deadline}没有写年份（如“12月底前”），"
                             f"按标题中的 {plan_year} 年计算截止日期：任务 {_listed(dated_by_title)}。"
                             "如不对，请在“任务清单”表的“截止日期”列中改正。")
     if kept_up:
-        report.notes.append(f"{len(kept_up)} 项任务的完成时限先写一个时间节点、再写长期坚持或持续推进"
+        report.notes.append(f"{len(kept_up)} 项{words.task}的{words.deadline}先写一个时间节点、再写长期坚持或持续推进"
                             f"（如“2024年6月底前完成，长期坚持”），按长期任务导入，不判逾期：任务 {_listed(kept_up)}。"
                             "如要到节点未完成即判逾期，请在“任务清单”表中填写该任务的“截止日期”，并把“长期”改为“否”。")
     if undated:
-        report.notes.append(f"{len(undated)} 项任务的完成时限为“立行立改”（没有写日期），按无时限导入，不判逾期："
-                            f"任务 {_listed(undated)}。"
+        report.notes.append(f"{len(undated)} 项{words.task}的{words.deadline}为“立行立改”（没有写日期），"
+                            f"按无时限导入，不判逾期：任务 {_listed(undated)}。"
                             "如要到期未完成即判逾期，请在“任务清单”表中填写该任务的“截止日期”。")
     own = directory.resolve(organiser) if organiser else None
     via_groups = [a for a in assignments if own and a.unit == own and a.source != EXPLICIT]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..rectification import words_of
 from ..text import unended
 from ..units import Unit, town_phrase
 from ..vocab import Kind, Role
@@ -76,10 +77,10 @@ def task_leads(master: Master, task_id: str) -> str:
 
 def summary_lines(master: Master) -> list[str]:
     """The import report, line by line; the caller prints ``master.issues`` after it."""
-    s = summarize(master)
+    s, task = summarize(master), words_of(master).task  # a 整改清单's 整改任务 (`rectification.Words`)
     lines = [f"专项行动：{s['project']}"]
     incomplete = s["tasks"] - s["complete"]
-    lines.append(f"任务 {s['tasks']} 项" + (f"（其中 {incomplete} 项信息不完整）" if incomplete else ""))
+    lines.append(f"{task} {s['tasks']} 项" + (f"（其中 {incomplete} 项信息不完整）" if incomplete else ""))
     for level1, n in s["per_level1"].items():
         lines.append(f"  {unended(level1) or '（未分类）'}：{n} 项")
     kinds = units_by_kind(master)
@@ -111,7 +112,7 @@ def summary_lines(master: Master) -> list[str]:
             more = f" 等 {len(members)} 个" if len(members) > _MAX_MEMBERS else ""
             shown = "、".join(members[:_MAX_MEMBERS]) + more
             lines.append(f"  {phrase} → {len(members)} 个单位：{shown}")
-    lines.append("各任务牵头单位：")
+    lines.append(f"各{task}牵头单位：")
     for t in master.tasks:
         lines.append(f"  {t.id} {task_leads(master, t.id) or '（无牵头单位）'}")
     return lines

@@ -18,7 +18,7 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..places import plan_level
-from ..rectification import MEMO_HEADINGS, is_rectification, memo_project
+from ..rectification import MEMO_HEADINGS, PLAN, Words, is_rectification, memo_project, words_of
 from ..text import NAME_PART_BYTES, LazyPattern, first_of, name_part, task_title, unended
 from ..units import (
     SECTION,
@@ -26,7 +26,7 @@ from ..units import (
     say_sections,
     town_kind,
 )
-from ..vocab import OVERDUE_WAITING, Outcome, Owed, Role, Status, UnitState
+from ..vocab import Outcome, Owed, Role, Status, UnitState
 from . import sentences
 from .addressees import recipients
 from .gbt9704 import cell_lines, signature_pads, title_lines
@@ -286,10 +286,11 @@ def _naming_rank(u: UnitStatus) -> int:
 
 
 def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem], deadlines: bool = True,
-               lagging_coops: list[str] | None = None) -> TaskItem:
+               lagging_coops: list[str] | None = None, words: Words = PLAN) -> TaskItem:
     """``deadlines``: whether the plan gives any task a 完成时限; the summary of a task of a plan
     that gives none does not say 完成时限：未明确 (苍南, every task of the 通报).
-    ``lagging_coops``: its cooperating units that reported 滞后."""
+    ``lagging_coops``: its cooperating units that reported 滞后; ``words``: the plan's
+    (`rectification.Words`: a 整改清单's 整改时限)."""
     t = ts.task
     leads_text = cons.master.display_units(t.id, LEAD) or "未明确"
     coops_text = cons.master.display_units(t.id, Role.COOP)
@@ -319,7 +320,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
                        if len(heard) > MAX_INLINE_UNITS else f"配合单位{names_text(heard)}已报送进展")
     elif ts.status == NOT_REPORTED and not finished:
         status_text = ("牵头单位本期未下发填报表" if not ts.leads
-                       else "本期填报表未含此任务，尚未下发填报" if len(not_asked) == len(ts.leads)
+                       else f"本期填报表未含此{words.task}，尚未下发填报" if len(not_asked) == len(ts.leads)
                        else "牵头单位尚无合格的报送" if returned
                        # "均" names every lead: not when one was not asked (its form lacked the task)
                        # and not of one lead alone (省 plan, QA: "均" over a single lead)
@@ -334,10 +335,10 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     else:
         status_text = ts.status + (f"，{said}{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_in(cons.period.year) or "未明确"
-    said_deadline = f"完成时限：{deadline}；" if deadlines else ""
+    said_deadline = f"{words.deadline}：{deadline}；" if deadlines else ""
     summary = f"牵头单位：{leads_text}；{said_deadline}进展情况：{status_text}"
-    if ts.overdue:  # not known unfinished while its leads may still report (`OVERDUE_WAITING`)
-        summary += f"，{OVERDUE_WAITING}" if waits else "，已超过完成时限"
+    if ts.overdue:  # not known unfinished while its leads may still report (`vocab.OVERDUE_WAITING`)
+        summary += f"，{words.overdue_waiting}" if waits else f"，已超过{words.deadline}"
     # "均未报送" already says it when every lead sent nothing; beside a lead sent back or
     # not asked, the ones that sent nothing are named
     if missing and (ts.status != NOT_REPORTED or len(missing) < len(ts.leads)):
@@ -347,7 +348,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
         summary += f"；{len(returned)}个牵头单位报送有误已退回修改"
         summary += f"（{names_text(returned)}）" if len(returned) <= MAX_INLINE_UNITS else "（名单见报送情况）"
     if not_asked and len(not_asked) < len(ts.leads):
-        summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此任务（下发后新增或调整分工）"
+        summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此{words.task}（下发后新增或调整分工）"
     summary += "。"
     return TaskItem(t.id, t.level1, t.level2, task_title(t.name, t.content), t.content, deadline, ts.status,
                     progress, ts.overdue, leads_text, coops_text, list(ts.leads), lagging, list(lagging_coops or []),
@@ -399,9 +400,12 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     deadlines = sentences.has_deadlines(cons.tasks)
     # a 完成时限 duban could not read (年底前, no year anywhere) is still the plan's words
     written = sentences.has_deadlines(cons.tasks, read=False)
+    # the words every sentence is made with, chosen once: a 整改清单's 通报 is of the 整改's
+    # progress (整改任务, 整改时限: `rectification.Words`), no sentence rewritten afterwards (QA334)
+    words = words_of(cons.master)
 
     def item(ts: TaskSummary) -> TaskItem:
-        return _task_item(ts, cons, problems_of.get(ts.task.id, []), written, coops_lagging.get(ts.task.id))
+        return _task_item(ts, cons, problems_of.get(ts.task.id, []), written, coops_lagging.get(ts.task.id), words)
 
     previous = _previous_statuses(cons)
     completed = [item(t) for t in cons.tasks if t.status == DONE
@@ -459,7 +463,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     next_due = cons.next_due or (nxt.due(cons.due.day) if cons.due else nxt.due())
 
     # a 整改清单's 通报 is of the 整改's progress (`rectification`): 关于…问题整改进展情况的通报
-    rectify = is_rectification(cons.master)
+    rectify = words is not PLAN
     title = memo_title(period, memo_project(project) if rectify else project)
     level = plan_level(organiser, cons.master.title or project, [u.unit for u in cons.units])
     # an autonomous region is a province (省) whose departments are 区直 (广西: 区直各有关单位)
@@ -488,8 +492,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         coordination=("需自治区层面协调解决的" if autonomous else f"需{level}级层面协调解决的")
         if level and any(u.kind != SECTION for u in cons.units) else "需要协调解决的",
         lead_label=say_sections("牵头单位") if cons.of_sections else "牵头单位",
-        intro=(f"{arrangement(project)}，各责任单位按月报送{'整改' if rectify else '任务'}进展情况。"
-               f"现将{period.label}{'整改' if rectify else ''}进展情况通报如下："),
+        intro=(f"{arrangement(project)}，各责任单位按月报送{words.reported}情况。"
+               f"现将{period.label}{words.period_progress}情况通报如下："),
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
@@ -508,9 +512,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         completed=completed, lagging=lagging, overdue=overdue, attention=attention, coop_lagging=coop_lagging,
         due_next=due_next,
         by_level1=by_level1, level1_total=level1_total,
-        level1_caption=("各类问题整改进展情况" if rectify else "各项一级任务进展情况") if cons.grouped
-        else "问题整改进展情况" if rectify else "任务进展情况",
-        level1_header=("问题类别" if rectify else "一级任务") if cons.grouped else "",
+        level1_caption=words.by_level1 if cons.grouped else words.ungrouped,
+        level1_header=words.level1 if cons.grouped else "",
         on_time_units=units[ON_TIME], late_units=units[LATE], missing_units=units[MISSING],
         returned_units=units[TO_FIX], late_names=late_names, missing_names=missing_names,
         returned_names=returned_names, unchanged_count=len(unchanged),
@@ -522,35 +525,18 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     )
     ctx.appendices = sentences.appendices(ctx, appendix_over)
     ctx.appendix_note = sentences.appendix_note(ctx.appendices) if ctx.appendices else ""
-    ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines, cons.tasks, rectify)
-    ctx.completed_text = sentences.completed_text(ctx, previous is not None, rectify)
-    ctx.attention_text = sentences.attention_text(ctx, deadlines, bool(sentences.unread_deadlines(cons.tasks)))
-    ctx.coop_lagging_text = sentences.coop_lagging_text(ctx, MAX_INLINE_UNITS)
-    ctx.reporting_text = sentences.reporting_text(ctx) + sentences.exempt_text(ctx, MAX_INLINE_UNITS)
-    ctx.reporting_points = sentences.reporting_points(ctx)
-    ctx.due_next_text = sentences.due_next_text(ctx, cons.tasks)
+    ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines, cons.tasks, words)
+    ctx.completed_text = sentences.completed_text(ctx, previous is not None, words)
+    ctx.attention_text = sentences.attention_text(ctx, deadlines, bool(sentences.unread_deadlines(cons.tasks)), words)
+    ctx.coop_lagging_text = sentences.coop_lagging_text(ctx, MAX_INLINE_UNITS, words)
+    ctx.reporting_text = sentences.reporting_text(ctx) + sentences.exempt_text(ctx, MAX_INLINE_UNITS, words)
+    ctx.reporting_points = sentences.reporting_points(ctx, words)
+    ctx.due_next_text = sentences.due_next_text(ctx, cons.tasks, words)
     ctx.next_due_text = sentences.next_due_text(ctx, MAX_INLINE_UNITS)
-    ctx.requirements = sentences.requirements(ctx, any(t.coops for t in cons.tasks), deadlines, rectify)
+    ctx.requirements = sentences.requirements(ctx, any(t.coops for t in cons.tasks), deadlines, words)
     if cons.of_sections:
         _of_sections(ctx)
-    if rectify:
-        _rectification_words(ctx)
     return ctx
-
-
-def _rectification_words(ctx: MemoContext) -> None:
-    """A 整改清单's 通报 says 整改时限 where a plan's says 完成时限: its forms print the column
-    so (`rectification`). Only the memo's own sentences: never a unit's words (`ProblemItem`)."""
-    def said(text: str) -> str:
-        # 五's "7月没有到期的任务" and "以下2项任务的完成时限为…" of 整改任务, as its heading says
-        text = text.replace("没有到期的任务", "没有到期的整改任务").replace("项任务的完成时限", "项整改任务的完成时限")
-        return text.replace("完成时限", "整改时限")
-
-    for name in ("overview_text", "completed_text", "attention_text", "coop_lagging_text", "due_next_text"):
-        setattr(ctx, name, said(getattr(ctx, name)))
-    ctx.requirements = [Point(p.number, said(p.title), said(p.text)) for p in ctx.requirements]
-    for t in (*ctx.completed, *ctx.attention, *ctx.due_next, *ctx.coop_lagging, *ctx.lagging, *ctx.overdue):
-        t.summary = said(t.summary)
 
 
 def _coop_lagging(items: list[TaskItem]) -> list[TaskItem]:

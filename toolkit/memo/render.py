@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import errors
-from ..rectification import MEMO_HEADINGS
+from ..rectification import MEMO_CELLS, MEMO_HEADINGS
 from .context import MemoContext, context_dict
 from .gbt9704 import LO_CONDENSE, W_NS
 from .template_check import has_appendices, scan_template, strict_body
@@ -64,9 +64,13 @@ def render_docx(ctx: MemoContext, template: Path, out: Path, scanned: bool = Fal
 
 def _rectification_headings(doc) -> None:
     """A 整改清单's 通报: the template's headings of section 二, 三 and 五 as `MEMO_HEADINGS` says
-    them (本期完成整改情况, not 本期完成的任务). A heading the office reworded is its own."""
-    for p in doc.paragraphs:
-        new = MEMO_HEADINGS.get(p.text.strip())
+    them (本期完成整改情况, not 本期完成的任务), and its table's 任务数 header (`MEMO_CELLS`) as
+    the 汇总表's 总览 counts them. A heading the office reworded is its own. The template's own
+    words only: the sentences filled in are made with the 整改清单's (`rectification.Words`)."""
+    cells = ((p, MEMO_CELLS) for table in doc.tables for row in table.rows for cell in row.cells
+             for p in cell.paragraphs)
+    for p, words in [*((p, MEMO_HEADINGS) for p in doc.paragraphs), *cells]:
+        new = words.get(p.text.strip())
         if new and p.runs:
             p.runs[0].text = new
             for run in p.runs[1:]:

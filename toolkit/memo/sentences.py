@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..dates import at_once, cn_date, parse_deadline
 from ..period import Period
+from ..rectification import PLAN, Words
 from ..text import cn_number
 from ..vocab import Status
 
@@ -67,7 +68,7 @@ _LISTS = (
      "上述单位报送的填报表存在错误，已反馈修改意见，请尽快修改后重新报送。"),
     ("missing_units", "未报送的单位", "未报送单位名单", "个单位未报送", ""),
     ("unchanged_units", "进展与上期相同的单位", "进展与上期相同单位名单", "个单位进展与上期相同",
-     "上述单位部分任务的工作进展或下一步计划与上期完全相同，请如实报送每月的新进展。"),
+     "上述单位部分{task}的{work}或下一步计划与上期完全相同，请如实报送每月的新进展。"),
 )
 
 
@@ -133,16 +134,15 @@ def appendix_note(found: list[Appendix]) -> str:
 # ---- sentences ----
 
 def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
-                  tasks: list[TaskSummary] | None = None, rectify: bool = False) -> str:
+                  tasks: list[TaskSummary] | None = None, words: Words = PLAN) -> str:
     """Section 一; ``averaged``: how many tasks ``avg_progress_text`` is the mean of;
     ``deadlines``: whether any task has a 完成时限 (`has_deadlines`); ``tasks``: the
-    period's, whose unread 完成时限 (`unread_deadlines`) no claim of 超期 covers; ``rectify``:
-    a 整改清单's (`rectification`), whose tasks are 整改任务 and done is 完成整改."""
+    period's, whose unread 完成时限 (`unread_deadlines`) no claim of 超期 covers; ``words``:
+    the plan's (`rectification.Words`): a 整改清单's tasks are 整改任务 and done is 完成整改."""
+    w = words
     if not c.task_total:
-        return f"{c.project}暂无需要报送进展的任务。"
-    done = "已完成整改" if rectify else "已完成"
-    parts = [f"{done}{c.task_done}项（占{c.task_done_pct}）" if c.task_done
-             else "尚无已完成整改的任务" if rectify else "尚无已完成的任务"]
+        return f"{c.project}暂无需要报送进展的{w.task}。"
+    parts = [f"{w.done}{c.task_done}项（占{c.task_done_pct}）" if c.task_done else f"尚无{w.done}的任务"]
     for n, share, label in ((c.task_on_track, c.task_on_track_pct, "序时推进"),
                             (c.task_lagging, c.task_lagging_pct, "进展滞后"),
                             (c.task_not_started, c.task_not_started_pct, "尚未启动")):
@@ -164,45 +164,42 @@ def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
                      (c.task_not_reported_not_issued, "尚未向牵头单位下发填报、未报送进展的")):
         if n:
             parts.append(f"{label}{n}项（占{pct(n, c.task_total)}）")
-    kind = "整改任务" if rectify else "任务"
-    text = f"{c.project}共{c.task_total}项{kind}。截至{c.period_label}底，" + "，".join(parts) + "。"
+    text = f"{c.project}共{c.task_total}项{w.task}。截至{c.period_label}底，" + "，".join(parts) + "。"
     # the overdue tasks are among those just counted (滞后 or 未报送), not more of them
     unread = unread_deadlines(tasks or [])
-    not_judged = unread_text(unread, "超期") if unread and deadlines else ""
+    not_judged = unread_text(unread, "超期", words=w) if unread and deadlines else ""
     # one past its 完成时限 whose leads may still report on time is not known unfinished: apart
     waiting = c.task_overdue_waiting
     if c.task_overdue or waiting:
-        said = [f"已超过完成时限仍未完成的有{c.task_overdue}项"] if c.task_overdue else []
-        said += [f"{'另' if said else ''}有{waiting}项已过完成时限、牵头单位报送尚未截止"] if waiting else []
-        text += "上述任务中，" + "，".join(said) + "。"
+        said = [f"已超过{w.deadline}仍未完成的有{c.task_overdue}项"] if c.task_overdue else []
+        said += [f"{'另' if said else ''}有{waiting}项已过{w.deadline}、牵头单位报送尚未截止"] if waiting else []
+        text += f"上述{w.task}中，" + "，".join(said) + "。"
         text += f"另有{not_judged}" if not_judged else ""
     elif not_judged:  # "暂无超过完成时限" only of the tasks whose 完成时限 was read
         dated = any(t.task.dated for t in tasks or [])
-        text += f"有明确完成时限的任务中，暂无超过完成时限仍未完成的；另有{not_judged}" if dated else not_judged
+        text += (f"有明确{w.deadline}的{w.task}中，暂无超过{w.deadline}仍未完成的；另有{not_judged}" if dated
+                 else not_judged)
     elif deadlines:  # of a plan that sets none, "暂无超过完成时限" suggests it does
-        text += "暂无超过完成时限仍未完成的任务。"
+        text += f"暂无超过{w.deadline}仍未完成的{w.task}。"
     if c.avg_progress_text:
-        text += (f"已报送任务的平均进度为{c.avg_progress_text}。" if averaged > 1
-                 else f"已报送进度的1项任务进度为{c.avg_progress_text}。")
+        text += (f"已报送{w.task}的平均进度为{c.avg_progress_text}。" if averaged > 1
+                 else f"已报送进度的1项{w.task}进度为{c.avg_progress_text}。")
     return text
 
 
-def completed_text(c: MemoContext, has_previous: bool, rectify: bool = False) -> str:
-    """Section 二's lead; of a 整改清单 (``rectify``) a problem put right is 完成整改, not a task done."""
+def completed_text(c: MemoContext, has_previous: bool, words: Words = PLAN) -> str:
+    """Section 二's lead; of a 整改清单 (``words``) a problem put right is 完成整改, not a task done."""
     n = len(c.completed)
-    if rectify:
-        if not n:
-            return "本期没有新完成整改的问题。"
-        return f"本期新完成整改{n}项：" if has_previous else f"截至本期已完成整改{n}项："
     if not n:
-        return "本期没有新完成的任务。"
-    return f"本期新完成任务{n}项：" if has_previous else f"截至本期已完成任务{n}项："
+        return f"{words.none_done}。"
+    return f"本期{words.newly_done}{n}项：" if has_previous else f"截至本期{words.so_far_done}{n}项："
 
 
-def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False) -> str:
+def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False, words: Words = PLAN) -> str:
     """Section 三's lead. A task both 滞后 and overdue is one task: "其中进展滞后9项，已超过
     完成时限仍未完成17项" of 17 had the reader add 26 (the 9 were among the 17), so the
-    parts said are disjoint, or the one inside the other says so."""
+    parts said are disjoint, or the one inside the other says so. ``words``: the plan's."""
+    task, deadline = words.task, words.deadline
     n = len(c.attention)
     if not n:
         # ``unread``: some 完成时限 were not read (`unread_deadlines`): no claim of them. Where a
@@ -217,40 +214,40 @@ def attention_text(c: MemoContext, deadlines: bool = True, unread: bool = False)
             # waiting on one (not counted as sent back) too: with a unit sent back, both
             # wordings stay true of tasks that have no 合格进展
             back = c.task_not_reported_sent_back or (c.task_not_reported_waiting and c.unit_returned)
-            said = ("各项任务均无合格进展（未报送或报送有误已退回），无法判断是否进展滞后" if none and back
-                    else "各项任务均未报送进展，无法判断是否进展滞后" if none
-                    else f"有合格进展的任务中没有{lag}的" if back else f"已报送进展的任务中没有{lag}的")
-            dated = ("有明确完成时限的任务均未超过完成时限" if unread else "没有超过完成时限的任务" if none
-                     else "也没有超过完成时限的任务")
+            said = (f"各项{task}均无合格进展（未报送或报送有误已退回），无法判断是否进展滞后" if none and back
+                    else f"各项{task}均未报送进展，无法判断是否进展滞后" if none
+                    else f"有合格进展的{task}中没有{lag}的" if back else f"已报送进展的{task}中没有{lag}的")
+            dated = (f"有明确{deadline}的{task}均未超过{deadline}" if unread else f"没有超过{deadline}的{task}" if none
+                     else f"也没有超过{deadline}的{task}")
             return f"本期{said}" + (("；" if none else "，") + dated if deadlines else "") + "。"
-        return (f"本期没有{lag}的任务，有明确完成时限的任务均未超过完成时限。" if deadlines and unread
-                else f"本期没有{lag}的任务，也没有超过完成时限的任务。" if deadlines and c.coop_lagging
-                else f"本期没有{lag}或超过完成时限的任务。" if deadlines else f"本期没有{lag}的任务。")
+        return (f"本期没有{lag}的{task}，有明确{deadline}的{task}均未超过{deadline}。" if deadlines and unread
+                else f"本期没有{lag}的{task}，也没有超过{deadline}的{task}。" if deadlines and c.coop_lagging
+                else f"本期没有{lag}或超过{deadline}的{task}。" if deadlines else f"本期没有{lag}的{task}。")
     # the tasks past their 完成时限 whose leads may still report on time are said apart, after
     waiting = c.task_overdue_waiting
-    after = f"另有{waiting}项任务已过完成时限、牵头单位报送尚未截止，一并列出" if waiting else ""
+    after = f"另有{waiting}项{task}已过{deadline}、牵头单位报送尚未截止，一并列出" if waiting else ""
     n -= waiting
     if not n:
-        return f"本期有{waiting}项任务已过完成时限、牵头单位报送尚未截止，具体如下："
+        return f"本期有{waiting}项{task}已过{deadline}、牵头单位报送尚未截止，具体如下："
     lagging, overdue = c.task_lagging, c.task_overdue
     both = sum(t.status == Status.LAGGING and t.overdue for t in c.attention)
     if not overdue:
-        head = f"本期进展滞后的任务共{n}项"
+        head = f"本期进展滞后的{task}共{n}项"
     elif not lagging:
-        head = f"本期已超过完成时限仍未完成的任务共{n}项"
+        head = f"本期已超过{deadline}仍未完成的{task}共{n}项"
     elif both == n:
-        head = f"本期进展滞后且已超过完成时限的任务共{n}项"
+        head = f"本期进展滞后且已超过{deadline}的{task}共{n}项"
     elif overdue == n:
-        head = f"本期已超过完成时限仍未完成的任务共{n}项（其中{both}项进展滞后）"
+        head = f"本期已超过{deadline}仍未完成的{task}共{n}项（其中{both}项进展滞后）"
     elif lagging == n:
-        head = f"本期进展滞后的任务共{n}项（其中{both}项已超过完成时限）"
+        head = f"本期进展滞后的{task}共{n}项（其中{both}项已超过{deadline}）"
     else:
-        head = (f"本期进展滞后或超过完成时限的任务共{n}项，其中已超过完成时限仍未完成{overdue}项"
-                + (f"（含进展滞后{both}项）" if both else "") + f"、未超过完成时限但进展滞后{lagging - both}项")
+        head = (f"本期进展滞后或超过{deadline}的{task}共{n}项，其中已超过{deadline}仍未完成{overdue}项"
+                + (f"（含进展滞后{both}项）" if both else "") + f"、未超过{deadline}但进展滞后{lagging - both}项")
     return head + (f"；{after}" if after else "") + "，具体如下："
 
 
-def coop_lagging_text(c: MemoContext, most: int) -> str:
+def coop_lagging_text(c: MemoContext, most: int, words: Words = PLAN) -> str:
     """After section 三's list: the tasks not in it on which a 配合 unit reported its part 滞后
     (`MemoContext.coop_lagging`), each with those units, named up to ``most`` as a task's leads
     are, so a 配合 of 各镇街 on a 300-unit plan is not a page of names."""
@@ -262,7 +259,7 @@ def coop_lagging_text(c: MemoContext, most: int) -> str:
         return names_text(t.lagging_coops) if n <= most else f"{n}个单位，名单见汇总表“单位明细”"
 
     tasks = "、".join(f"任务{t.id}（{who(t)}）" for t in c.coop_lagging)
-    return f"另有{len(c.coop_lagging)}项任务的配合单位报告所承担工作进展滞后：{tasks}。"
+    return f"另有{len(c.coop_lagging)}项{words.task}的配合单位报告所承担工作进展滞后：{tasks}。"
 
 
 def due_text(due: str, own: list[UnitDue], most: int) -> str:
@@ -320,23 +317,24 @@ def reporting_text(c: MemoContext) -> str:
     return text + ("；" + "，".join(rest) if rest else "") + "。"
 
 
-def exempt_text(c: MemoContext, most: int) -> str:
+def exempt_text(c: MemoContext, most: int, words: Words = PLAN) -> str:
     """The units exempt (销号), said after 报送情况's figures, which do not count them; named
     up to ``most``, as a task's leads are."""
     names = f"（{c.exempt_names}）" if c.unit_exempt <= most else ""
-    return (f"另有{c.unit_exempt}个单位{names}负责的任务此前均已报告完成，本期免于报送"
+    return (f"另有{c.unit_exempt}个单位{names}负责的{words.task}此前均已报告完成，本期免于报送"
             f"{'' if names else '（名单见汇总表“报送情况”）'}。") if c.unit_exempt else ""
 
 
-def reporting_points(c: MemoContext) -> list[Point]:
+def reporting_points(c: MemoContext, words: Words = PLAN) -> list[Point]:
     """报送情况's lists that have units: names (by 类别 when long), or, for a list put in an
-    appendix, its count and where its names are."""
+    appendix, its count and where its names are; ``words``: the plan's (`rectification.Words`)."""
     placed = {a.title: a for a in c.appendices}
     items = []
     for field, heading, title, counted, after in _LISTS:
         units = getattr(c, field)
         if not units:
             continue
+        after = after.format(task=words.task, work=words.work)
         if title in placed:
             items.append((f"{heading}。", f"共{len(units)}{counted}（名单见附件{placed[title].number}）。" + after))
         else:
@@ -363,7 +361,7 @@ def unread_deadlines(tasks: list[TaskSummary]) -> list[TaskSummary]:
             and t.status != Status.DONE]
 
 
-def unread_text(unread: list[TaskSummary], judged: str, ask: bool = False) -> str:
+def unread_text(unread: list[TaskSummary], judged: str, ask: bool = False, words: Words = PLAN) -> str:
     """One sentence for ``unread`` (`unread_deadlines`): how many, the words most of them
     give, that duban did not judge whether they are ``judged`` (到期, 超期), and, when
     ``ask``, what the office does about it. A 通报 of a plan with 年底前 beside 持续推进
@@ -378,55 +376,54 @@ def unread_text(unread: list[TaskSummary], judged: str, ask: bool = False) -> st
         why = "未写明具体日期"
     # one task is named, its words quoted: "1项任务的完成时限（如“年底前”）" gave an example of
     # one; counted still, as the callers' 另有 asks (另有1项任务（任务1）…: QA176)
-    which = (f"1项任务（任务{unread[0].task.id}）的完成时限“{example}”" if len(unread) == 1
-             else f"{len(unread)}项任务的完成时限（如“{example}”）")
+    which = (f"1项{words.task}（任务{unread[0].task.id}）的{words.deadline}“{example}”" if len(unread) == 1
+             else f"{len(unread)}项{words.task}的{words.deadline}（如“{example}”）")
     return (f"{which}{why}，未判断是否{judged}"
             + ("，请在任务清单中补充截止日期" if ask else "") + "。")
 
 
-def due_next_text(c: MemoContext, tasks: list[TaskSummary]) -> str:
+def due_next_text(c: MemoContext, tasks: list[TaskSummary], words: Words = PLAN) -> str:
     """Section 五; once every dated task's 完成时限 has passed (a 2022 plan from its December
     on), it says so, where it said only that next month has none due. A plan that sets no
     完成时限 had "2022年11月没有到期的任务。" every month: it says it sets none and what is
     asked instead. Tasks whose 完成时限 was not read (`unread_deadlines`) are said in one
     sentence; what is said of the rest is said of the tasks with a 完成时限 read."""
+    task, deadline = words.task, words.deadline
     if not has_deadlines(tasks):
         # 各项…均 of one task reads wrong, as 均 of one unit did (广州 2023's one card; QA265)
-        which = "该项任务未" if len(tasks) == 1 else "各项任务均未"
+        which = f"该项{task}未" if len(tasks) == 1 else f"各项{task}均未"
         who = "责任单位" if c.unit_total == 1 else "各责任单位"
-        return f"{which}明确完成时限，请{who}对照任务目标持续推进，按月如实报送工作进展。"
+        return f"{which}明确{deadline}，请{who}对照{words.aim}持续推进，按月如实报送{words.work}。"
     unread = unread_deadlines(tasks)
-    not_judged = unread_text(unread, "到期", ask=True) if unread else ""
+    not_judged = unread_text(unread, "到期", ask=True, words=words) if unread else ""
     if c.due_next:
-        return (not_judged + f"以下{len(c.due_next)}项任务的完成时限为{c.next_period_label}，"
-                "请牵头单位倒排工期，确保按时完成：")
+        return (not_judged + f"以下{len(c.due_next)}项{task}的{deadline}为{c.next_period_label}，"
+                f"请牵头单位倒排工期，确保按时{words.finished}：")
     dated = [t.task.deadline for t in tasks if t.task.dated]
     if not dated:  # 持续推进 beside 年底前: nothing read could be due
-        return not_judged or f"{c.next_period_label}没有到期的任务。"
+        return not_judged or f"{c.next_period_label}没有到期的{task}。"
     if max(dated) > Period.parse(c.period).end:
-        return (f"有明确完成时限的任务中，{c.next_period_label}没有到期的；另有{not_judged}" if not_judged
-                else f"{c.next_period_label}没有到期的任务。")
-    ongoing = "，长期开展的任务仍须持续推进" if any(t.task.ongoing for t in tasks) else ""
-    expired = f"有明确完成时限的任务，时限均已届满（最晚为{cn_date(max(dated))}）{ongoing}"
-    return f"{expired}；另有{not_judged}" if not_judged else f"{c.next_period_label}没有到期的任务。{expired}。"
+        return (f"有明确{deadline}的{task}中，{c.next_period_label}没有到期的；另有{not_judged}" if not_judged
+                else f"{c.next_period_label}没有到期的{task}。")
+    ongoing = f"，长期开展的{task}仍须持续推进" if any(t.task.ongoing for t in tasks) else ""
+    expired = f"有明确{deadline}的{task}，时限均已届满（最晚为{cn_date(max(dated))}）{ongoing}"
+    return f"{expired}；另有{not_judged}" if not_judged else f"{c.next_period_label}没有到期的{task}。{expired}。"
 
 
-def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True, rectify: bool = False) -> list[Point]:
+def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True, words: Words = PLAN) -> list[Point]:
     """下一步工作要求; ``coops``: whether any task has cooperating units (苍南's plan names one
     lead a task and no other, so 与配合单位的沟通协作 spoke of units it does not have);
     ``deadlines``: whether any task has a 完成时限 (`has_deadlines`), else its 滞后 tasks are
-    not said to be past one."""
+    not said to be past one; ``words``: the plan's (`rectification.Words`)."""
+    w = words
     items = []
     if len(c.attention) > c.task_overdue_waiting:  # not of tasks whose leads may still report
         # the kinds the month has: "进展滞后和超过完成时限的任务" of a month with none overdue
         # spoke of tasks section 三 did not list (QA174)
         kinds = "和".join(k for n, k in ((c.task_lagging, "进展滞后"), (c.task_overdue if deadlines else 0,
-                                                                          "超过完成时限")) if n)
-        # a 整改清单's problems have their 整改措施 already: what holds them up is 存在困难 (QA328)
-        items.append(("加快推进滞后整改。" if rectify else "加快推进滞后任务。",
-                      f"{kinds or '进展滞后'}的{'整改任务' if rectify else '任务'}，牵头单位要认真分析原因，"
-                      + ("针对存在困难加大整改力度，" if rectify else "针对存在问题制定整改措施，")
-                      + "明确完成时间，并在下期进展中说明整改情况；" + c.coordination + "，请及时提出。"))
+                                                                          f"超过{w.deadline}")) if n)
+        items.append((f"{w.lagging_title}。", f"{kinds or '进展滞后'}的{w.task}，牵头单位要认真分析原因，{w.remedy}，"
+                      "明确完成时间，并在下期进展中说明整改情况；" + c.coordination + "，请及时提出。"))
     if c.unit_missing or c.unit_returned:
         # a unit sent back did report: it corrects and sends again, it does not 补报 (QA174)
         asks = []
@@ -441,11 +438,10 @@ def requirements(c: MemoContext, coops: bool = True, deadlines: bool = True, rec
     else:
         items.append(("按时报送进展。", f"{c.next_due_text}。"))
     if c.due_next:
-        items.append(("确保按期整改到位。" if rectify else "确保按期完成。",
-                      f"{c.next_period_label}到期的{len(c.due_next)}项{'整改任务' if rectify else '任务'}，"
-                      f"牵头单位要倒排工期、压实责任，{'确保按时整改到位' if rectify else '确保按时保质完成'}。"))
+        items.append((f"确保按期{w.finished}。", f"{c.next_period_label}到期的{len(c.due_next)}项{w.task}，"
+                      f"牵头单位要倒排工期、压实责任，确保按时{w.finished_well}。"))
     items.append(("加强统筹协调。",
                   ("各牵头单位要加强与配合单位的沟通协作，" if coops else "各责任单位要加强统筹调度，")
-                  + ("如实报送整改进展和存在困难" if rectify else "如实报送工作进展和存在问题")
+                  + f"如实报送{w.work}和{w.problems}"
                   + (f"，重要情况及时报告{c.organiser}。" if c.organiser else "，重要情况及时报告。")))
     return points(items)
