@@ -26,8 +26,8 @@ from toolkit.rectification import KIND, RECTIFICATION, memo_project
 from toolkit.resources import resource
 from toolkit.returns import HEADER_ROW, HEADERS, SHEET, build_return, read_return
 from toolkit.settings import Limits
-from toolkit.units import say_sections
 from toolkit.style import load_style
+from toolkit.units import say_sections
 
 JUNE = Period(2024, 6)
 ROWS = [["序号", "问题类别", "存在问题", "整改措施", "责任单位", "整改时限"],
