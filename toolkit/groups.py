@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from .places import leading_level
 from .text import LazyPattern, key
+from .towns import town_kind
 from .units import DEPARTMENT_KIND, government_kind, government_level, unbracketed
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ _GROUP_SHAPE = LazyPattern(
     r"|^.{0,6}各(行政)?(村|社区|居委会|村居)"
     r"|^(村|社区|村居|村\(社区\)|村\(居\)|社区\(村\))(居委会|村委会|两委)?$"
 )
+# a body in each town, named after the towns (各乡镇市场监管所, 各镇卫生院, 各乡镇中心学校); a town's own
+# centre (各乡镇便民服务中心) is the town (QA166)
+_STATION = LazyPattern(r"(所|站|院|队|分局|学校|小学|中学|银行|信用社)$")
 # how a village or community is said (各村, 各社区居委会, 村（社区）两委), as a phrase or a kind
 _VILLAGE_END = r"(村|社区|居)(委会|居委会|村委会|两委|委员会)?$"
 # the zones a town phrase may name beside its towns (各镇街（园区）, 各乡镇人民政府、街道办事处（开发区）)
@@ -161,6 +165,13 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
 
     kinds = [k for k in dict.fromkeys(u.kind for u in directory.units)
              if any(w in key(k) for w in words) or government_level(k, plan) in governments]
+    station = family == "town" and _STATION.search(unbracketed(key(name)))
+    if family == "other" or station:
+        # 各农场 where the 名录 files 国有农场, 各(乡镇)市场监管所 its 市场监管所: the kind the phrase says
+        # (QA338: M108 asked for a kind the 名录 had, the task had no lead; 各乡镇市场监管所 gave it the towns)
+        said = re.sub(r"^(各有关|各相关|各|有关|相关)?(乡|镇|街道|街)*", "", unbracketed(key(name)))
+        kinds = [k for k in dict.fromkeys(u.kind for u in directory.units)
+                 if len(said) >= 2 and unbracketed(key(k)).endswith(said) and not (station and town_kind(k))]
     if family in ("province", "city", "county", "town") and not _NAMES_DEPARTMENTS.search(key(name)):
         # 各县（市、区）人民政府, 各镇人民政府 name governments: a county's 县直部门 (县 in its kind)
         # listed beside them is none (review); 各县区有关部门 may well mean them
@@ -181,7 +192,7 @@ def group_members(name: str, directory: Directory, plan: str = "") -> tuple[list
         if some := _SOME_VILLAGES.search(key(name)):
             # 各试点村 are the 名录's 试点村, never every village (QA333: all of them were given the task)
             kinds = [k for k in kinds if some["which"] in key(k)]
-    if family in ("town", "village"):
+    if family in ("town", "village") and not station:
         kinds = _towns_or_streets(name, kinds)
     members = [u.name for u in directory.units if u.kind in kinds]
     return members, kinds
@@ -194,8 +205,11 @@ def village_kind(kind: str) -> bool:
     return bool(re.search(_VILLAGE_END, bare)) and not DEPARTMENT_KIND.search(bare)
 
 
-# 各试点村, 各示范村, 各重点社区: some villages, said by what they are (各村, 各行政村, 各建制村, 各有关村: all)
-_SOME_VILLAGES = LazyPattern(r"各(?!行政|建制|有关|相关)(?P<which>[^各、，,（）()]{1,8}?)(村|社区)")
+# 各试点村, 各示范村, 各重点社区: some villages, said by what they are (各村, 各行政村, 各建制村, 各有关村: all).
+# 各村社区 is 各村、社区 (QA338: its 社区 lost, 村 read as which villages); 各城市社区 every 社区; 各自然村
+# every 村: a 自然村 has no office of its own, its 村 answers for it, and M108 asked for a 类别 no 名录 has
+_SOME_VILLAGES = LazyPattern(
+    r"各(?!行政|建制|有关|相关|自然|城市|村|社区|居)(?P<which>[^各、，,（）()]{1,8}?)(村|社区)")
 
 
 # the words a town phrase or a directory kind names its members by (`_towns_or_streets`)

@@ -106,14 +106,16 @@ _ADMIN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(县|市|区|
 _TOWN_HEAD = re.compile(r"^(各|相关|有关|各有关|各相关)(乡|镇|乡镇|街道|镇街|乡[（(]镇[)）])(人民)?(政府|办事处)?$")
 # 各乡镇人民政府、街道办事处（开发区）: the zone in brackets is of the group too (QA333: 街道办事处（开发区）
 # was a unit of its own, and no 街道 nor the 开发区 was given the task)
-_TOWN_PART = re.compile(r"^(乡|镇|乡镇|街道)(人民)?(政府|办事处)?"
+# (各乡、镇(场)人民政府: 扶余 2018's state farms beside its towns; QA338: 镇（场）人民政府 was made a unit and
+# no 镇 nor 场 was given the task)
+_TOWN_PART = re.compile(r"^(乡|镇|乡镇|街道)([（(]场[)）])?(人民)?(政府|办事处)?"
                         r"([（(][^（）()]*(开发区|园区|新区|功能区|管委会)[)）])?$")
 # 各乡镇党委、政府 (QA330), 城关镇党委、政府, 高新区党工委、管委会, 东城街道党工委、办事处: one body's
 # committee and government, never a unit called 政府 (QA333: 城关镇党委、政府 made 城关镇 and 政府)
 # (城关镇党委、镇政府 too: 镇政府 alone was every town's, and gave the task to all of them)
 _PARTY = re.compile(r"党(\(工\)|（工）|工)?委$")
 _GOVERNMENT = re.compile(r"^(?P<level>镇|乡|街道)?((人民)?政府([（(]办事处[)）])?|管委会|办事处)$")
-_PAIR = re.compile(r"^(?P<place>.+?)(?P<party>党(?:\(工\)|（工）|工)?委)(?:、|和|及)?"
+_PAIR = re.compile(r"^(?P<place>.*?)(?P<party>党(?:\(工\)|（工）|工)?委)(?:、|和|及)?"
                    r"(?P<gov>(?:镇|乡|街道)?(?:人民)?政府|管委会|办事处)(?:[（(]办事处[)）])?$")
 
 
@@ -607,7 +609,7 @@ def expand_assignments(task_id: str, parsed: ParsedDepartments, directory: Direc
     unknown: list[str] = []
     for name, role in parsed.entries:
         unit = directory.resolve(name)  # a 名录 unit called 镇政府 or 街道办事处 is that unit (QA331)
-        pair = [] if unit else pair_units(name, directory)
+        pair = [] if unit else pair_units(name, directory, groups_from)
         for one in pair:
             if explicit.get(one) != LEAD:
                 explicit[one] = role
@@ -644,16 +646,24 @@ def pair_body(name: str) -> str:
     return m["place"] if m else ""
 
 
-def pair_units(name: str, directory: Directory) -> list[str]:
+def pair_units(name: str, directory: Directory, given: Directory | None = None) -> list[str]:
     """The 名录 units a committee-and-government pair names: 城关镇 for 城关镇党委、政府 where the
     名录 lists the town; 镇党委 and 镇政府 for 镇党委、政府 in a town's own plan where it lists both
     (QA333: lost as a group of towns nobody is). [] when it names none of them."""
     m = _PAIR.match(clean(name))
     if not m:
         return []
-    place = m["place"]
-    party = directory.resolve(place + m["party"])
-    government = next((u for word in (m["gov"], "人民政府", "政府") if (u := directory.resolve(place + word))), None)
-    found = [u for u in dict.fromkeys((party, government)) if u]
-    whole = directory.resolve(place)
-    return found or ([whole] if whole else [])
+    # 党委、政府 alone in a town's own plan: its 镇党委 and 镇政府, however its 名录 names them (QA338:
+    # a unit called 党委、政府 was made, and the 镇党委 lost)
+    # its committee and government as the 名录 (``given``) lists them: not a 城关镇党委 another row of
+    # the table made a unit (QA338: it took the task beside 城关镇)
+    listed = given if given is not None else directory
+    for place in [m["place"]] if m["place"] else ["", "镇", "乡", "街道"]:
+        party = listed.resolve(place + m["party"])
+        government = next((u for word in (m["gov"], "人民政府", "政府") if (u := listed.resolve(place + word))),
+                          None)
+        found = [u for u in dict.fromkeys((party, government)) if u]
+        whole = directory.resolve(place) if place else None
+        if found or whole:
+            return found or [whole]
+    return []

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .. import errors, office
 from ..dates import at_once, milestone, parse_deadline, title_year
-from ..groups import group_kind, under_plan
+from ..groups import group_kind, is_group, under_plan
 from ..import_codes import IMPORT_RANK
 from ..places import plan_level, plan_place
 from ..rectification import KIND, PLAN, RECTIFICATION, Words
@@ -67,9 +67,13 @@ SUFFIXES = (".docx", ".doc", ".xlsx", ".xlsm", ".xls", ".ods", *WPS_SHEET_EXTS)
 # .et (the BIFF8 workbook .xls is), LibreOffice's .ods; each keeps the hidden _meta
 OWN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", *WPS_SHEET_EXTS)
 
-_ISSUER = re.compile(
-    r"^(?P<body>国务院办公厅|国务院|.{2,40}?(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|办公室|办公厅"
-    r"|委员会|领导小组|指挥部|管委会|政府|局|厅|委|办|部|署|中心|室))(?:关于|印发|转发)")
+_BODY_ENDS = (r"(?:人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府办公厅|办公室|办公厅"
+              r"|委员会|领导小组|指挥部|管委会|政府|局|厅|委|办|部|署|中心|室)")
+_ISSUER = re.compile(rf"^(?P<body>国务院办公厅|国务院|.{{2,40}}?{_BODY_ENDS})(?:关于|印发|转发)")
+# 青山县农业农村局2026年重点工作任务分工表: a body's name before the plan's year. Its own plan where the
+# plan's units are its 科室 (QA338: the project was 青山县农业农村局2026年, the 通报 had no 落款, M111);
+# otherwise maybe its extract of another's (谯城区教育局2025年政府工作报告…, the 区政府's table)
+_OWN_PLAN = re.compile(rf"^(?P<body>[\u4e00-\u9fff]{{2,40}}?{_BODY_ENDS})(?=\d{{4}}年)")
 
 
 def _unwrapped(title: str) -> str:
@@ -188,6 +192,15 @@ def project_name(title: str, fallback: str) -> str:
 def _has_name(text: str, chars: int = 2) -> bool:
     """Whether a project name says more than its year and place (2023年, 东莞市2023年)."""
     return bool(re.search(f"[\u4e00-\u9fff]{{{chars},}}", re.sub(r"\d{4}年度?|^.{0,6}?[省市县区]", "", text)))
+
+
+def _of_sections(names: list[str], plan: str, place: str) -> bool:
+    """Whether a plan is a bureau's among its 科室 (人事股, 办公室), so that its 机关党委 and 局办公室 are
+    科室 too (`guess_kind`): two 科室 at least, and more of them than units of another kind. One
+    办公室 or 信访科 in a county's plan made its 政研室, 督查室 and 机关党委 科室 (QA338). A body named
+    after the bureau (局办公室, 局机关党委) is its own: 机关党委, 局办公室 and 组织人事科 are a bureau's three."""
+    sections = sum(guess_kind(n, plan, place) == SECTION or n.startswith("局") for n in names)
+    return sections >= 2 and sections > sum(guess_kind(n, plan, place, True) != SECTION for n in names)
 
 
 def import_master(path: str | Path, directory: Directory | None = None, *, organiser: str | None = None,
@@ -310,6 +323,9 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
     master = _build(raw, project_name(title, stem), name, used, issues, report, first_leads, org, title,
                     RECTIFICATION if rectify else PLAN)  # its notes say 整改任务, 整改时限 (QA334)
     issues.extend(unread_columns(raw, name))
+    if not org and master.of_sections and (own := _OWN_PLAN.match(_unwrapped(title))):
+        org, report.organiser_source = own["body"], "分工表标题中的单位，表中单位都是它的科室"
+        master.title = project_name(_unwrapped(title)[own.end():], master.title)
     master.organiser = org
     master.kind = KIND if rectify else ""
     if not org:
@@ -520,8 +536,7 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
     # Read as the memo reads it: organiser, the units' names, then the title (``heading``)
     plan = plan_level(organiser, heading, sorted(named))
     place = plan_place(organiser, heading)  # 清远市: another 市's government is a county-level city's
-    # a bureau's plan among its 科室 (人事股, 办公室): its 机关党委 and 局办公室 are 科室 too (`guess_kind`)
-    sections = any(guess_kind(n, plan, place) == SECTION for n in named if given.resolve(n) is None)
+    sections = _of_sections([n for n in named if given.resolve(n) is None and not is_group(n)], plan, place)
 
     short = place_left_out(given)  # 省财政厅 of a directory listing 黑龙江省财政厅
 

@@ -145,7 +145,49 @@ def _label_value(line: str, first: bool = True) -> bool:
     body = line.rstrip("。；;")
     if numbering(line) is not None or UNIT_LABEL.match(line) or not body or re.search("[。；;：:]", body):
         return False
-    return all(reads_as_name(p, 30) for p in split_units(body)) or (first and is_unit_clause(body))
+    return (all(reads_as_name(p, 30) for p in split_units(body)) and not _WORK.search(body)) or (
+        first and is_unit_clause(body))
+
+
+# What a task's next sentence does and no unit's name says: 成立工作领导小组, 每季度召开一次调度会 end as
+# units do (组, 会) and were taken as units below a bare label (QA338)
+_WORK = re.compile(r"召开|成立|建立|组建|开展|制定|举办|落实|完善|加强|健全|印发|出台|做好|确保|实现")
+
+
+def _open_tail(line: str) -> str | None:
+    """What follows the one bracket ``line`` leaves open (``牵头单位：`` of ``1.完善机制。（牵头单位：``);
+    None when it leaves none open, or more than one."""
+    depth, start = 0, -1
+    for i, ch in enumerate(line):
+        if ch in _OPENERS:
+            depth, start = depth + 1, i if depth == 0 else start
+        elif ch in _CLOSERS and depth:
+            depth -= 1
+    return line[start + 1:] if depth == 1 else None
+
+
+def _lines(paragraphs: list[Paragraph]):
+    """(paragraph, line) for each printed line; a clause of units broken across two lines
+    (``1.完善机制。（牵头单位：`` / ``县纪委监委）``, a typeset plan's) joined: its first line's item lost
+    its units, or took the second line's 配合单位 as all of them (QA337, QA338)."""
+    held: tuple[Paragraph, str] | None = None
+    for para in paragraphs:
+        for part in map(clean, para.text.split("\n")):
+            if held is not None:
+                tail = _open_tail(held[1]) or ""
+                joined = part and numbering(part) is None and (
+                    (UNIT_LABEL.match(tail or part) and any(ch in _CLOSERS for ch in part))
+                    or trailing_clause(held[1] + part)[1])
+                yield (held[0], held[1] + part) if joined else held
+                held = None
+                if joined:
+                    continue
+            if part and _open_tail(part) is not None:
+                held = (para, part)
+                continue
+            yield para, part
+    if held is not None:
+        yield held
 
 
 def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
@@ -157,8 +199,8 @@ def prose_tasks(paragraphs: list[Paragraph], file: str) -> list[RawTask]:
     last_item = 0  # the number of the last 1. 2. … item, for `_next_in_sequence`
     after_label = False  # the line before was a unit label line (牵头单位：…)
     below = ""  # "label": the line before was a bare label (牵头单位：); "units": the units below one
-    for para in paragraphs:
-        for raw_line in (item for part in para.text.split("\n") for item in _items_of(clean(part))):
+    for para, part in _lines(paragraphs):
+        for raw_line in _items_of(part):
             line = clean(raw_line)
             if not line:
                 continue
