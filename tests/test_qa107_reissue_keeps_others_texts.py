@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import set_clock, workspace_copy
 from test_qa103_past_month_deadlines import MOVED_EARLIER, MOVED_LATER, REWORDED, move_deadlines
 
@@ -27,6 +28,7 @@ def june_texts(ws):
         return ledger.issued_texts_of(JUNE)
 
 
+@pytest.mark.slow  # plays a month (1.7 s): CI runs it, the quick loop need not
 def test_a_reissue_to_some_units_keeps_what_the_others_forms_printed(_session_issued, tmp_path, monkeypatch):
     ws = workspace_copy(_session_issued, tmp_path / "ws")
     assert june_texts(ws)[MOVED_LATER].deadline_text == "2022年6月"

@@ -11,6 +11,7 @@ import sys
 import zipfile
 from contextlib import contextmanager
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_qa85_read_check_speed import _FAST_TAG as QA159_TAG
@@ -70,6 +71,7 @@ def in_sheet(tags: bytes) -> bytes:
     return b'<?xml version="1.0"?><worksheet><sheetData>' + tags + b"</sheetData></worksheet>"
 
 
+@pytest.mark.slow  # 400 generated parts (1.6 s): CI runs it, the quick loop need not
 @settings(max_examples=400, deadline=None)
 @given(xml=st.one_of(edges(), written_tags()), wrapped=st.booleans(), prefix=st.sampled_from([b"", b"x:"]))
 def test_a_part_is_placed_as_qa159_placed_it(xml: bytes, wrapped: bool, prefix: bytes) -> None:

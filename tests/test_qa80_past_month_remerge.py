@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
+import pytest
 from conftest import drop, issued_path, late, on_time
 from openpyxl import load_workbook
 from test_renamed_units import rename
@@ -201,6 +202,7 @@ def june_to_three_units(ws, collecting_on) -> None:
     collect(ws, JUNE)
 
 
+@pytest.mark.slow  # plays a month (1.7 s): CI runs it, the quick loop need not
 def test_a_month_issued_to_some_units_only_is_as_it_was_when_merged_again(ws, collecting_on):
     """June went to three units only (`issue --dept`): its 汇总表 and 通报 said the others'
     tasks were 尚未下发填报, their leads named as the table has them. Merged again once July's

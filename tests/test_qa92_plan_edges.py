@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import drop, issued_path, shanghai
 from openpyxl import load_workbook
 
@@ -138,6 +139,7 @@ def test_ongoing_and_multi_year_deadlines_are_never_overdue_after_the_plans_year
         assert words == {"1.1": "长期", "2.2": "否", "3.3": "长期", "2.1": "是"}, (name, words)
 
 
+@pytest.mark.slow  # plays a month (1.7 s): CI runs it, the quick loop need not
 def test_the_memo_after_the_last_deadline_says_every_deadline_has_passed(issued_ws, collecting_on):
     """December and January of a 2022 plan: 五、下月到期任务 said only “2023年1月没有到期的任务”,
     as in any quiet month; every dated task's 完成时限 has passed (the last 2022年12月31日),
