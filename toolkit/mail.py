@@ -278,12 +278,16 @@ def _decode_bytes(raw: bytes, declared: str | None = None) -> str:
     return raw.decode("latin-1")
 
 
+#: labels of one family, all read as GB18030 (`decode_declared`), whose words `decode_words` joins
+_GB_LABELS = frozenset(("gb2312", "gbk", "x-gbk", "gb18030"))
+
+
 def decode_declared(raw: bytes, charset: str | None) -> str:
     """Bytes in their declared charset, else UTF-8, else GB18030; GB2312 and GBK are read as
     their superset GB18030 (clients label GBK text gb2312). Mail headers and bodies, and the
     IMAP server's words (`imap_parse`), are read alike."""
     label = (charset or "").lower()
-    return _decode_bytes(raw, "gb18030" if label in ("gb2312", "gbk", "x-gbk") else label or None)
+    return _decode_bytes(raw, "gb18030" if label in _GB_LABELS else label or None)
 
 
 def _fix_mojibake(text: str) -> str:
@@ -297,10 +301,6 @@ def _fix_mojibake(text: str) -> str:
         except UnicodeEncodeError:
             return text
     return text
-
-
-#: labels of one family: GB18030 reads them all (`decode_declared`)
-_GB_LABELS = frozenset(("gb2312", "gbk", "x-gbk", "gb18030"))
 
 
 def decode_words(value: str) -> str:

@@ -11,10 +11,10 @@ office edited is its own, and never touched.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 
+from . import errors
+from .files import atomic_write
 from .resources import resource
 
 #: sha256 of template files an earlier version shipped, which `init` copied into 模板/ as they
@@ -118,13 +118,9 @@ def refresh_templates(folder: Path) -> list[Path]:
         target = folder / name
         if not superseded(target, name):
             continue
-        tmp = folder / f".~duban-{name}"
         try:
-            shutil.copyfile(resource("templates", name), tmp)
-            os.replace(tmp, target)
-        except OSError:
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+            atomic_write(target, lambda tmp, name=name: shutil.copyfile(resource("templates", name), tmp))
+        except errors.DubanError:  # a full disk, a locked file: duban reads the shipped one anyway
             continue
         written.append(target)
     return written
