@@ -78,9 +78,11 @@ def test_the_bat_asks_for_the_kits_pythons_when_none_is_found():
     text = bat("0-首次安装")
     block = text[text.index(":python_advice\r\n"):]
     block = block[:block.index("goto fail_end")]
-    assert code_lines(block)[:4] == [
+    assert code_lines(block)[:7] == [
         ":python_advice", f'set "WANT={SPAN}"', 'if defined KIT_PYTHONS set "WANT=%KIT_PYTHONS: =、%"',
-        "echo 请联系信息技术人员安装 Python %WANT% 的 64 位版本：python.org 的“Windows installer (64-bit)”，"]
+        'set "NEWEST=3.12"', 'if defined KIT_PYTHONS for %%v in (%KIT_PYTHONS%) do set "NEWEST=%%v"',
+        "echo 请联系信息技术人员安装 Python %WANT% 的 64 位版本：python.org 的“Windows installer (64-bit)”，",
+        "echo 例如 python-%NEWEST%.x-amd64.exe。安装时选“Install Now”即可，不需要管理员权限。装好后再双击本文件。"]
     # as the Wine harness runs it, and as a Chinese Windows without chcp 65001 would read it
     block.encode("gbk")
 

@@ -201,7 +201,7 @@ def test_install_bat_uses_the_kit_and_says_what_went_wrong():
     assert 'set "PIP_CONFIG_FILE=nul"' in text, "os.devnull on Windows: no pip.ini decides"
     assert '"%VPY%" -X utf8 -I -m toolkit --version' in text
     assert 'call :try_python "py" "-%%v"' in text and 'call :try_python "python" ""' in text
-    assert "WindowsApps" in text and "python-3.12.x-amd64.exe" in text and "3.10" in text
+    assert "WindowsApps" in text and "python-%NEWEST%.x-amd64.exe" in text and "3.10" in text
     for label in ("python_missing", "python_stub", "python_old", "python_32", "readonly", "disk_full",
                   "no_wheel", "no_wheels", "not_workspace", "interrupted"):
         assert f":{label}\r\n" in text, label
@@ -872,6 +872,11 @@ def test_bat_installer_under_wine(wine):
 
     rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_C_RC="10")
     assert rc == 2 and "这台电脑上的 Python 太旧" in out and "Python 3.8.10" in out and "python-3.12.x-amd64.exe" in out
+    # a kit that says its Pythons gives the newest of them as the example installer
+    (wheels / "python-versions.txt").write_bytes(b"3.13 3.14\r\n")
+    rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_C_RC="10")
+    assert rc == 2 and "安装 Python 3.13、3.14 的 64 位版本" in out and "python-3.14.x-amd64.exe" in out, out
+    (wheels / "python-versions.txt").unlink()
     rc, out, calls = wine.run("0-首次安装", WINEPATH=path, FAKE_C_RC="11")
     assert rc == 2 and "这台电脑上的 Python 是 32 位的" in out
 

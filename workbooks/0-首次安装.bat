@@ -314,8 +314,11 @@ goto python_advice
 rem The kit's own Pythons when it says them, else every version duban's kits hold (kit.PYTHONS).
 set "WANT=3.10–3.14"
 if defined KIT_PYTHONS set "WANT=%KIT_PYTHONS: =、%"
+rem The example installer is the newest the kit holds (the list is oldest first), as the kit guide says.
+set "NEWEST=3.12"
+if defined KIT_PYTHONS for %%v in (%KIT_PYTHONS%) do set "NEWEST=%%v"
 echo 请联系信息技术人员安装 Python %WANT% 的 64 位版本：python.org 的“Windows installer (64-bit)”，
-echo 例如 python-3.12.x-amd64.exe。安装时选“Install Now”即可，不需要管理员权限。装好后再双击本文件。
+echo 例如 python-%NEWEST%.x-amd64.exe。安装时选“Install Now”即可，不需要管理员权限。装好后再双击本文件。
 goto fail_end
 
 :step_failed
