@@ -8,15 +8,19 @@ form is. Rows 2-3 then stand in the columns left to see, by one
 rule (`lay_out`): left to right, a label takes one column, its value the columns after it until
 they are as wide as the value needs, and row 2's legends what is left. With nothing hidden that
 is the contract's own layout (`returns.INFO_CELLS`, `returns.CONTACT_CELLS`).
+
+Its columns of short texts (一级任务 and 二级任务, a 整改清单's 问题类别; 完成时限) are as wide as
+their texts need (`fitted_widths`), as the 汇总表's are (`fitted_width`).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .text import column_letter
+from .text import column_letter, display_width
 
 #: The return fields of the columns a table may leave empty (B, C, D, F), in column order,
 #: each with the task's attribute that fills it.
@@ -82,6 +86,46 @@ def _row(row: int, items: tuple[tuple[str, int], ...], visible: list[int], keep:
         cells[label] = tuple(f"{column_letter(visible[i])}{row}" for i in (at, first, last))  # type: ignore[assignment]
         at = last + 1
     return cells, visible[at:]
+
+
+#: The form's columns of short texts, each with its text's place in `Task.printed_text`: what
+#: 样式.toml's ``[return.fit_widths]`` may widen (`fitted_widths`).
+FITTED_TEXTS = {"一级任务": 0, "二级任务": 1, "完成时限": 4}
+
+
+#: A cell's margins in 11-point characters (`xlsx.line_cells`' 1.2) and a little for the serif
+#: LibreOffice draws Chinese in, wider than SimSun (as `summary_book` gives a status column)
+PAD = 1.2 + 0.6
+
+
+def fitted_width(texts: Iterable[str], width: float, most: float, size: float) -> float:
+    """The width (11-point characters, as `xlsx.cell_lines` counts) of a column of short texts at
+    ``size`` points: ``width`` when each fits on one line; else wide enough that the longest
+    does (a deadline, 2024年7月底前: at 9 it went over three lines), up to ``most``; past that,
+    its lines as even as the fewest that fit (一、全面从严治党方面 broke as …方 / 面). Never
+    narrower than ``width``."""
+    longest = max(map(display_width, texts), default=0)
+    scale = size / 11
+    if longest * scale + PAD <= width:
+        return width
+    need, lines = longest * scale + PAD, 1
+    while need > most and lines < longest:
+        lines += 1
+        # a line of whole Chinese characters (two cells each)
+        need = 2 * math.ceil(longest / lines / 2) * scale + PAD
+    return max(width, round(need, 1))
+
+
+def fitted_widths(widths: dict[str, float], tasks: Iterable[Any], year: int | None,
+                  style: dict[str, Any]) -> dict[str, float]:
+    """A form's column widths (header -> characters, 样式.toml's ``[return.widths]``) with its
+    columns of short texts (`FITTED_TEXTS`) as wide as ``tasks``' texts need, each up to its
+    ``[return.fit_widths]`` width (`fitted_width`); one the office's 样式.toml sets to 0 is left
+    as it is."""
+    fit = {h: most for h, most in style.get("fit_widths", {}).items() if most and h in FITTED_TEXTS and h in widths}
+    printed = [t.printed_text(year) for t in tasks] if fit else []
+    return {**widths, **{h: fitted_width([p[FITTED_TEXTS[h]] for p in printed], float(widths[h]), float(most),
+                                         style["size"]) for h, most in fit.items()}}
 
 
 def hidden_columns(ws) -> set[int]:

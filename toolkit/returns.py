@@ -18,7 +18,7 @@ from typing import Any
 from .column_changes import column_changes
 from .dates import cn_date, excel_serial
 from .form_guide import GUIDE_SHEET, NOTHING_DUE, fit_rows, write_guide  # noqa: F401 (the contract's names)
-from .form_layout import OPTIONAL_FIELDS, HeaderLayout, lay_out, unused_columns
+from .form_layout import OPTIONAL_FIELDS, HeaderLayout, fitted_widths, lay_out, unused_columns
 from .master import Master, text_hash
 from .merged_rows import Merge, ods_merges, read_merges
 from .period import Period
@@ -209,6 +209,8 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     layout = header_layout(master, two_legends=len(legends) == 2)
     # a 整改清单's problem is a sentence or two, not a task's short name: its column is wider
     widths = {**st.get("widths", {}), **({HEADER_OF[f]: w for f, w in FORM_WIDTHS.items()} if rectify else {})}
+    # a category or a deadline on one line where it can (2024年7月底前 went over three)
+    widths = fitted_widths(widths, (t for t, _ in tasks), period.year, st)
     shown = {c: 0.0 if c in layout.hidden else float(widths.get(h, 12)) for c, h in enumerate(HEADERS, start=1)}
 
     def labelled(label: str, label_ref: str, value_ref: str, end_ref: str):

@@ -30,6 +30,8 @@ SUPERSEDED_TEMPLATES = {
         "1fd4c05cf36b1ca9c803db4a6c645648f53976417d6074ec622563f6a8db678b",
         # before the 一级任务 column's names went 五号, broken evenly (r.name_lines, QA284)
         "3b676fdfc65c8c9bfb54e3034f3c8ab507586b1ae2fc317fb2f49f2cd4a96b55",
+        # before 完成率 took the width 序时推进 and 滞后 do without: 33.3% broke onto two lines (QA341)
+        "19639bda321cce861adc1bca00ffbf7d472e881be96454c2b7d413caa4a432de",
     }),
     # the mails before they named the office's contact (duban.toml ``contact``, which says it
     # goes "into the 填报说明 and the mails"): a department had no one to call

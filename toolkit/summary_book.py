@@ -16,7 +16,7 @@ from typing import Any
 from .consolidate import Consolidation, TaskSummary, UnitStatus
 from .dates import cn_date
 from .files import atomic_write
-from .form_layout import unused_columns
+from .form_layout import fitted_width, unused_columns
 from .rectification import FORM_HEADERS, is_rectification, memo_project, words_of
 from .returns import HEADER_OF
 from .sheet_rows import table_rows
@@ -373,15 +373,29 @@ def _room(ws: Sheet, add: Callable[[list], int], row: int, cm: float) -> None:
         add([])
 
 
-def used_columns(columns: list[Column], cons: Consolidation) -> list[Column]:
+def used_columns(columns: list[Column], cons: Consolidation, s: Styles) -> list[Column]:
     """``columns`` without the 一级任务, 二级任务 and 完成时限 no task of the table has
     (`unused_columns`), nor the 配合单位 of a table naming lead units only (大竹's, 苍南's),
     which would print empty on every row; 工作任务 stays, a task's text standing in for its
-    name."""
+    name. Those three as wide as the plan's texts need (`fitted`)."""
     empty = {HEADER_OF[f] for f in unused_columns(cons.master) if f != "name"}
     if not any(a.role == Role.COOP for a in cons.master.assignments):
         empty.add("配合单位")
-    return worded([c for c in columns if c.header not in empty], cons)
+    return worded(fitted([c for c in columns if c.header not in empty], cons, s), cons)
+
+
+def fitted(columns: list[Column], cons: Consolidation, s: Styles) -> list[Column]:
+    """``columns`` with those of short texts (一级任务, 二级任务, 完成时限) as wide as the plan's
+    texts need, each up to 样式.toml's ``[summary.fit_widths]`` (`form_layout.fitted_width`): a
+    问题类别 broke as 一、全面从严治党方 / 面, a deadline as 2024年6月底 / 前."""
+    most = s.st.get("fit_widths", {})
+    if not any(most.get(c.header) for c in columns):
+        return columns
+    year = cons.period.year
+    texts = {"一级任务": lambda t: t.level1, "二级任务": lambda t: t.level2, "完成时限": lambda t: t.deadline_in(year)}
+    return [replace(c, width=fitted_width(map(texts[c.header], cons.master.tasks), c.width, most[c.header],
+                                          s.st["size"])) if most.get(c.header) and c.header in texts else c
+            for c in columns]
 
 
 def worded(columns: list[Column], cons: Consolidation) -> list[Column]:
@@ -420,7 +434,7 @@ def _tasks(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("存在问题", 30, lambda t: t.problems, too_long=SEE_DETAILS),
         Column("未报送单位", 24, lambda t: t.missing_text(cons.waiting)),
     ]
-    _table(book, "任务汇总", (_named(cons), f"任务汇总（{cons.period.label}）"), subtitle, used_columns(cols, cons),
+    _table(book, "任务汇总", (_named(cons), f"任务汇总（{cons.period.label}）"), subtitle, used_columns(cols, cons, s),
            cons.tasks, s, cons.task_words)
 
 
@@ -442,7 +456,7 @@ def _details(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("报送文件", 22, lambda d: d["file"]),
         Column("报送时间", 16, lambda d: d["received_at"][:16], "center"),
     ]
-    _table(book, "单位明细", (_named(cons), f"单位明细（{cons.period.label}）"), subtitle, used_columns(cols, cons),
+    _table(book, "单位明细", (_named(cons), f"单位明细（{cons.period.label}）"), subtitle, used_columns(cols, cons, s),
            cons.details, s, TASK_STATUSES + _waiting(cons))
 
 
@@ -513,7 +527,7 @@ def _lagging(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
     _table(book, "滞后超期", (_named(cons), f"滞后及超期任务（{cons.period.label}）"), subtitle,
-           used_columns(cols, cons), items, s, cons.task_words, empty="本期无滞后或超期任务。")
+           used_columns(cols, cons, s), items, s, cons.task_words, empty="本期无滞后或超期任务。")
 
 
 def _issues(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:

@@ -113,13 +113,36 @@ def title_lines(title: str, limit: float = TITLE_CHARS) -> str:
 
 # ---- the table by 一级任务: its first column ----
 
-LEVEL1_NUMBER_W = 835  # twips: three 12 pt characters and 1 mm padding each side (任务数 … 完成率)
+LEVEL1_NUMBER_W = 835  # twips: three 12 pt characters and 1 mm padding each side (任务数, 已完成 …)
 CELL_PAD = 57  # twips each side of a table cell (1 mm, `_add_table`)
+# Figures in a font the reader lacks: LibreOffice without the 仿宋 (or fonts.conf) draws them in
+# its sans fallback (DejaVu Sans), whose digit is 0.64 em where 仿宋's is 0.5, and 33.3% broke in
+# a 完成率 column of 835 twips as "33.3" / "%". Em widths of that font, erring wide.
+FALLBACK_EM = {".": 0.32, "%": 0.95, ",": 0.32}
+FALLBACK_ALNUM_EM = 0.64
+FIGURE_PT = 12  # 小四: the table's figures (表格文字)
+
+
+def figure_twips(text: str, pt: float = FIGURE_PT) -> int:
+    """Twips ``text`` (a figure, a share such as 100.0%) takes at ``pt`` points in the widest
+    font it may be drawn in (`FALLBACK_EM`); a Chinese character one em."""
+    em = sum(FALLBACK_EM.get(c, FALLBACK_ALNUM_EM) if c.isascii() else 1.0 for c in text)
+    return math.ceil(em * pt * 20)
+
+
+# 序时推进 (on two lines) and 滞后 need two characters, not three: the twips they give up widen
+# 完成率, whose shares (100.0% at the most) need more than three, and the 一级任务 column keeps
+# its width (`LEVEL1_NAME_CHARS`).
+LEVEL1_PAIR_W = 735  # two 12 pt characters, 9999 in the fallback (`figure_twips`: 615), 1 mm each side
+LEVEL1_RATE_W = 3 * LEVEL1_NUMBER_W - 2 * LEVEL1_PAIR_W  # 1035: 100.0% in the fallback and 1 mm each side
+#: the widths of the columns right of the names: 任务数 已完成 序时推进 滞后 未启动 未报送 完成率
+LEVEL1_FIGURE_WS = (LEVEL1_NUMBER_W, LEVEL1_NUMBER_W, LEVEL1_PAIR_W, LEVEL1_PAIR_W, LEVEL1_NUMBER_W,
+                    LEVEL1_NUMBER_W, LEVEL1_RATE_W)
 # The 一级任务 column's names in 五号 (10.5 pt), the figures beside them in 小四: at 12 pt the
 # column held 12 characters, and 东莞's 加强政务服务体系建设标准化 (13) put 化 alone on a second
 # line (QA284); at 10.5 pt it holds 13, and longer names are broken evenly (`cell_lines`)
 LEVEL1_NAME_PT = 10.5
-LEVEL1_NAME_CHARS = ((PAGE_W - MARGIN_LEFT - MARGIN_RIGHT - 7 * LEVEL1_NUMBER_W - 2 * CELL_PAD)
+LEVEL1_NAME_CHARS = ((PAGE_W - MARGIN_LEFT - MARGIN_RIGHT - sum(LEVEL1_FIGURE_WS) - 2 * CELL_PAD)
                      / (LEVEL1_NAME_PT * 20))  # 13.7
 _OPENING, _CLOSING = "(（《〈【[“‘「『", ")）》〉】]”’」』、，。：；！？%％"
 # where a name reads well broken: after a mark, a word's ending (…标准化 / 规范化, …体系建设 /
@@ -422,7 +445,7 @@ def _add_level1_table(doc) -> None:
     fields_ = ["name", "total", "done", "on_track", "lagging", "not_started", "not_reported", "done_pct"]
     # the first column takes what is left, its names in 五号 broken evenly (`LEVEL1_NAME_CHARS`)
     _add_table(doc, ["{{ level1_header }}", "任务数", "已完成", "序时\n推进", "滞后", "未启动", "未报送", "完成率"],
-               [0] + [LEVEL1_NUMBER_W] * 7, "r in by_level1", ["{{ r.name_lines }}"]
+               [0, *LEVEL1_FIGURE_WS], "r in by_level1", ["{{ r.name_lines }}"]
                + ["{{ r." + f + " }}" for f in fields_[1:]],
                total=["{{ level1_total." + f + " }}" for f in fields_], first_pt=LEVEL1_NAME_PT)
 
