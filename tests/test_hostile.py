@@ -948,7 +948,7 @@ def test_a_remembered_part_vouches_only_for_its_own_bytes(make_return):
     # the unpacked limit counts remembered parts: a padding part that fits beside the
     # sheets alone, but not beside the remembered parts as well, is refused
     unpacked = sum(i.file_size for i in parts)
-    plain = sum(length for length, _ in spreadsheet._PLAIN_PARTS.values())
+    plain = sum(length for _, length, _ in spreadsheet._PLAIN_PARTS.values())
     assert plain > 10
     padded = rewrite_zip(valid, add={"xl/pad.xml": b" " * ((1 << 20) - unpacked + 10)})
     tight = dataclasses.replace(DEFAULT_LIMITS, max_unpacked_mb=1)
@@ -956,3 +956,25 @@ def test_a_remembered_part_vouches_only_for_its_own_bytes(make_return):
         guard(padded, tight)
     assert refused.value.code == "E104"
     guard(padded)  # within the default limit
+
+
+def test_a_remembered_directory_entry_vouches_for_nothing() -> None:
+    """Remembered parts are looked up by what the zip directory says of a part (sizes, CRC-32),
+    which the sender writes: an entry matching a remembered one, with other stored bytes (a
+    far cell), is scanned and refused all the same (QA340)."""
+    from toolkit import spreadsheet
+    from toolkit.spreadsheet import ReadFailure, guard_zip
+
+    hostile = hidden_sheet_xlsx("xl/theme/theme1.xml")
+    z = zipfile.ZipFile(io.BytesIO(hostile))
+    info = z.getinfo("xl/theme/theme1.xml")
+    key = ("xlsx", info.compress_type, info.file_size, info.compress_size, info.CRC)
+    spreadsheet._PLAIN_PARTS.clear()
+    try:
+        # as if a harmless theme with this very directory entry had been scanned before
+        spreadsheet._PLAIN_PARTS[key] = (b"x" * info.compress_size, info.file_size, 0)
+        with pytest.raises(ReadFailure) as refused:
+            guard_zip(z, DEFAULT_LIMITS, "xlsx", hostile)
+        assert refused.value.code == "E104"
+    finally:
+        spreadsheet._PLAIN_PARTS.clear()
