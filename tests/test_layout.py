@@ -278,7 +278,10 @@ def test_the_reader_understands_relative_imports_and_packages():
     assert {"toolkit.owed", "toolkit.parallel", "toolkit.ledger", "toolkit.master"} <= collect
     assert "toolkit.actions" not in collect and "toolkit" not in collect  # its own packages
     base = {i.target for i in _imports("toolkit.cli.base") if not i.function}
-    assert {"click", "toolkit.click_zh", "toolkit.errors", "toolkit.workspace"} <= base
+    assert {"click", "toolkit.click_zh", "toolkit.errors", "toolkit.period"} <= base
+    # imported where the workspace is opened (`State.workspace`), and `report` for annotations
+    assert "toolkit.workspace" in {i.target for i in _imports("toolkit.cli.base") if i.function}
+    assert all(i.type_only for i in _imports("toolkit.cli.base") if i.target == "toolkit.report")
     ledger = {i.target for i in _imports("toolkit.ledger") if not i.function}
     assert {"toolkit.ledger.migrations", "toolkit.ledger.store"} <= ledger
     master = _imports("toolkit.master")

@@ -66,6 +66,27 @@ def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
     assert not {"toolkit.cli.desk", "toolkit.cli.issue", "toolkit.cli.setup"} & names
     # nor the utf-8-sig codec duban.toml was decoded with (`settings.decode_config`: 0.7 M)
     assert "encodings.utf_8_sig" not in names
+    # QA339 (each per-module import time, min of 8 runs): tomllib, duban.toml being parsed
+    # already (`settings._parsed`, 1.5 ms); the
+    # import summary and its `Words` (`master.workbook`, `cli.month._echo_figures`, 1.4 ms); the
+    # codes table (`codes`, 0.9 ms); fcntl, status taking no lock
+    assert not {"tomllib", "fcntl", "toolkit.rectification",
+                "toolkit.master.summary", "toolkit.codes", "toolkit.import_codes"} & names
+
+
+def test_loading_the_monthly_commands_opens_no_workspace() -> None:
+    """`import toolkit.cli.app` (what `main` loads before any command runs) loaded `workspace`
+    with settings, tomllib, the master's model and report's table through `interrupts`' and
+    `cli.base`'s imports: 97 M of its 343 M instructions (callgrind; QA339). A command loads
+    them when it opens its workspace."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-c", "import sys, toolkit.cli.app; print(' '.join(sys.modules))"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = set(done.stdout.split())
+    assert "toolkit.cli.month" in names
+    assert not {"toolkit.workspace", "toolkit.settings", "toolkit.report", "toolkit.units", "toolkit.master.model",
+                "tomllib"} & names
 
 
 def test_duban_toml_is_decoded_as_the_utf_8_sig_codec_decodes_it(tmp_path) -> None:

@@ -13,8 +13,10 @@ import contextlib
 import datetime as dt
 import signal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .workspace import Workspace
+if TYPE_CHECKING:  # annotations only: loaded with the commands, `workspace` (settings, the
+    from .workspace import Workspace  # master, tomllib) is for the command that opens one
 
 STOP_SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP", "SIGBREAK") if hasattr(signal, n))
 

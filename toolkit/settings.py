@@ -9,6 +9,8 @@ input takes its bounds from one frozen `Limits`; nothing else in the code spells
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import sys
 from dataclasses import dataclass, field, fields
@@ -17,14 +19,10 @@ from typing import Any
 
 # difflib: imported in the functions that use them. Most commands never do, and
 # without these (and calendar) `duban status` starts about 10 ms sooner (measured).
-from .errors import BadConfig
-from .files import atomic_write
+# tomllib too: `_parsed` (its four modules were 1.5 ms of each status).
+from .errors import BadConfig, DubanError
+from .files import STATE_DIR, atomic_write
 from .period import Period
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
 
 
 @dataclass(frozen=True)
@@ -191,12 +189,52 @@ def read_settings(path: Path) -> Settings:
     """Read and check duban.toml; raises `BadConfig` with one line that says what to fix."""
     raw = Path(path).read_bytes()
     text, encoding = decode_config(raw, path)
+    return settings_from(_parsed(text, Path(path)), text, path, encoding)
+
+
+#: duban.toml as tomllib parsed it, kept in the workspace's ``.duban/`` with the very text it
+#: was parsed from (`_parsed`)
+PARSED_NAME = "settings_cache.json"
+
+
+def _parsed(text: str, path: Path) -> dict[str, Any]:
+    """duban.toml's ``text`` parsed, as ``tomllib.loads`` gives it.
+
+    Every command reads duban.toml, and importing tomllib (four modules, its patterns compiled)
+    was 1.5 ms of each `duban status` (per-module import time, min of 8 runs, 2-core EPYC,
+    Python 3.11; QA339, issue 19). What it parsed is kept in ``.duban/`` beside the master's
+    cache, with the whole text and the Python that parsed it: taken only when both are the
+    same, never by a file's size or time, so an edit is always read. Only tables of text,
+    whole numbers, true/false and lists are kept (JSON gives them back exactly); a cache that
+    cannot be read or written is only that: the text is parsed."""
+    cache = path.parent / STATE_DIR / PARSED_NAME
+    with contextlib.suppress(Exception):  # none yet, damaged, another duban's: parsed below
+        kept = json.loads(cache.read_bytes())
+        if kept["python"] == sys.version and kept["text"] == text and isinstance(kept["data"], dict):
+            return kept["data"]
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise BadConfig(f"配置文件 {path} 格式有误（{_toml_reason(exc)}）。请用记事本检查这一行的引号和等号，"
                         "文字要写在英文双引号里，如 name = \"某某专项行动\"。") from exc
-    return settings_from(data, text, path, encoding)
+    if cache.parent.is_dir() and _plain(data):
+        body = json.dumps({"python": sys.version, "text": text, "data": data}, ensure_ascii=False).encode("utf-8")
+        with contextlib.suppress(OSError, DubanError):  # a read-only workspace, a full disk
+            atomic_write(cache, lambda tmp: tmp.write_bytes(body))
+    return data
+
+
+def _plain(value: Any) -> bool:
+    """Whether JSON gives ``value`` back exactly: no dates, times or decimals (floats)."""
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain(v) for v in value)
+    return isinstance(value, (str, int))  # bool is an int
 
 
 def decode_config(raw: bytes, path: Path) -> tuple[str, str]:

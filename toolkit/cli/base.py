@@ -17,15 +17,17 @@ import re
 import sys
 import time
 import traceback
+from typing import TYPE_CHECKING
 
 import click
 
 from .. import __version__, click_zh, errors
 from ..dates import parse_date
 from ..period import Period
-from ..report import Issue
 from ..text import display_width, wrap_display
-from ..workspace import find_workspace
+
+if TYPE_CHECKING:
+    from ..report import Issue
 
 log = logging.getLogger("duban")
 
@@ -81,6 +83,11 @@ class State:
 
     def workspace(self):
         if self._ws is None:
+            # deferred: `workspace` (settings, the master's model, report) is for the commands
+            # that open one; loading the monthly commands (`import toolkit.cli.app`) had it loaded
+            # for each, 97 M of that import's 343 M instructions (callgrind, with `interrupts`')
+            from ..workspace import find_workspace
+
             self._ws = find_workspace(self.workspace_dir, explicit=self.workspace_dir is not None)
             self._ws.ensure_folders()
             self._ws.check_ledger()

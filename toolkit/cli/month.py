@@ -13,7 +13,6 @@ import click
 from .. import errors
 from ..files import atomic_write
 from ..period import Period
-from ..rectification import words_of
 from ..text import display_width, pad, some_units
 from ..vocab import NOT_YET_DUE, Outcome, UnitState, evidence_word
 from .base import (
@@ -319,6 +318,10 @@ def _echo_office_notes(state: State, cons, indent: str = "", notes: list[str] | 
 
 
 def _echo_figures(state: State, cons, notes: list[str] | None = None) -> None:
+    # deferred: merge, memo and run say the figures, `status` never does; `rectification` with its
+    # 22-field `Words` cost every status 1.3 ms (per-module import time, min of 8 runs)
+    from ..rectification import words_of
+
     _echo_not_issued(state, cons)
     _echo_office_notes(state, cons, notes=notes)
     f, said = cons.figures(), words_of(cons.master)  # a 整改清单's 整改任务 (`rectification.Words`)

@@ -69,14 +69,19 @@ def _reader() -> bytes:
     from . import cells, model, workbook
 
     stamps = []
-    for module in (workbook, cells, model, dates, text, units, places, report):
+    # the master-import problems' wording (`codes`, `import_codes`), by path: not loaded by a
+    # command that reads a cached master, and importing them here would load them for it
+    sources = [(m.__name__, m.__file__) for m in (workbook, cells, model, dates, text, units, places, report)]
+    sources += [(f"toolkit.{name}", os.path.join(os.path.dirname(report.__file__ or ""), f"{name}.py"))
+                for name in ("codes", "import_codes")]
+    for name, file in sources:
         try:
-            st = os.stat(module.__file__)
-            stamps.append(f"{module.__file__}\0{st.st_size}\0{st.st_mtime_ns}")
+            st = os.stat(file)
+            stamps.append(f"{file}\0{st.st_size}\0{st.st_mtime_ns}")
         except (OSError, TypeError):  # no source beside the module (a frozen build): its version then
             from .. import __version__  # deferred: the package's __init__ is loaded by then anyway
 
-            stamps.append(f"{module.__name__} {__version__}")
+            stamps.append(f"{name} {__version__}")
     return sha256("\n".join(stamps).encode("utf-8", "surrogateescape")).digest()
 
 

@@ -290,5 +290,7 @@ class Master:
 
 
 def task_sort_key(task_id: str) -> tuple:
-    parts = re.split(r"[.．]", str(task_id))
+    # the full-width stop made a plain one and split there: what re.split(r"[.．]") gives, without
+    # compiling that pattern in every status (0.1 ms, QA339)
+    parts = str(task_id).replace("．", ".").split(".")
     return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
