@@ -41,6 +41,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from . import errors
 from .ledger import Ledger, Receipt
 from .ledger.answers import on_office_clock, time_answers, undo_hint
 from .ledger.time_basis import FORWARD, INLINE, MAILBOX, weak_times
@@ -55,6 +56,14 @@ BY_CLICK = "也可双击“5-逐条核实”逐条回答。"
 def command(period: Period, unit: str, answer: str) -> str:
     """The command that answers the question about ``unit`` (``answer``: --on 日期, --confirm, --undo)."""
     return f"duban received --period {period} --dept {unit} {answer}"
+
+
+def refuse_after_today(day: dt.date | None, today: dt.date) -> None:
+    """A received day the office states (``collect --received``, ``received --on``) that has not
+    come: a typo, trusted as stated (W207 doubts no stated day), and a unit would stand 逾期报送
+    in the 通报 on it (QA342: ``collect --received`` took it without a word)."""
+    if day is not None and day > today:
+        raise errors.UsageError(f"收到日期 {day.isoformat()} 晚于今天（{today.isoformat()}），请写实际收到报送的日期。")
 
 
 def stated_time(day: dt.date) -> dt.datetime:

@@ -40,6 +40,7 @@ from ..evidence import (
     unit_of_address,
     weak_kind,
 )
+from ..file_time import refuse_after_today
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..issued_month import EarlierMonths, check_as_printed
 from ..ledger import Ledger, Receipt
@@ -198,9 +199,9 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
     replaces their modification time as evidence of when they were sent. ``file_owed``: with
     ``period`` (the double-click's, `run`, `collect --fetch`), an earlier month's form its
     unit still owes is filed under that month (`own_later_form`), not refused as ``period``'s."""
+    refuse_after_today(received, ws.now().date())  # before anything leaves 收件箱
     master: Master = ws.load_master()
-    limits = ws.limits
-    tz = ws.tz
+    limits, tz = ws.limits, ws.tz
     expected = Period.parse(period) if period else None
     run_period = expected or ws.period()
     result = CollectResult()
@@ -392,9 +393,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
 
 def _settle_time(item: Item, tz: ZoneInfo, stated: dt.date | None,
                  carrier: Item | None = None) -> None:
-    """Each received time as wall-clock time in the workspace's zone, with its source
-    (`evidence.settle_time`, which times a download from a forwarded message's link too),
-    what carries a file before the file."""
+    """Each received time as wall-clock time in the workspace's zone, with its source (`evidence.settle_time`,
+    which times a download from a forwarded message's link too), what carries a file before the file."""
     settle_time(item, tz, stated, carrier)
     for child in item.children:
         _settle_time(child, tz, stated, item)

@@ -21,7 +21,7 @@ from ..period import Period
 from ..text import first_of
 from ..vocab import Outcome, UnitState
 from ..workspace import MEMOS, Workspace, earlier_due, refuse_if_nothing_received
-from .merge import merged_path
+from .merge import answers_since_merge, merged_path
 
 TEMPLATE_NAME = "月度通报.docx"
 #: how a 通报 of a month not yet due says to make the earlier one due (`earlier_notes`)
@@ -186,7 +186,8 @@ def earlier_notes(ws: Workspace, cons: Consolidation) -> list[str]:
 def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     """The period's 汇总表 written before a return of the period was collected (a 补报 after the
     month was merged, collected without ``--merge``): the 通报, made from the ledger, names the
-    unit 逾期报送 or 退回修改 where the 汇总表 that goes out with it still says 未报送. Said until
+    unit 逾期报送 or 退回修改 where the 汇总表 that goes out with it still says 未报送; or an answer
+    of the office recorded since (`merge.answers_since_merge`) moved a unit. Said until
     the month is merged again; nothing when it never was (no 汇总表 to disagree)."""
     try:  # the 汇总表 `merge` writes, not a copy the office saved beside it
         stamp = merged_path(ws, cons.period).stat().st_mtime
@@ -196,14 +197,17 @@ def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     after = [r for r in cons.receipts if r.period == cons.period
              and r.outcome not in (Outcome.DUPLICATE, Outcome.CONTAINER)
              and office_time(r.collected_at, ws.tz) > merged]
-    if not after:
+    # the office's answers since (`duban received`, `sender`) change a unit's state too (QA342)
+    answers = [] if after else answers_since_merge(ws, cons) or []
+    if not after and not answers:
         return []
-    units = list(dict.fromkeys(r.unit for r in after if r.unit))
+    units = list(dict.fromkeys(unit for unit in [r.unit for r in after] + answers if unit))
     named = f"（{'、'.join(units[:5])}{'等' if len(units) > 5 else ''}）" if units else ""
+    what = (f"收到本期的报送 {len(after)} 份{named}，通报已按全部报送生成" if after
+            else f"记录了核实结果 {len(answers)} 项{named}，通报已按核实结果生成")
     p = cons.period
-    return [f"汇总表不是最新的：{p.label}的汇总表生成之后，又收到本期的报送 {len(after)} 份{named}，"
-            f"通报已按全部报送生成，汇总表中还没有。请运行 duban merge --period {p}"
-            f"（或双击“2-收取并汇总”，期次输入 {p}）更新汇总表，再与通报一同发出。"]
+    return [f"汇总表不是最新的：{p.label}的汇总表生成之后，又{what}，汇总表中还没有。"
+            f"请运行 duban merge --period {p}（或双击“2-收取并汇总”，期次输入 {p}）更新汇总表，再与通报一同发出。"]
 
 
 def _one_due_note(ctx: MemoContext, template: Path) -> list[str]:

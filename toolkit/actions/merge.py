@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,3 +44,33 @@ def merge(ws: Workspace, period: Period | None = None, consolidation: Consolidat
     kept = write_output(ws, path, build_summary_workbook(cons, load_style(ws.template("样式.toml"))).save, "汇总表")
     log.info("汇总完成：%s，任务 %d 项，单位 %d 个", path, len(cons.tasks), len(cons.units))
     return MergeResult(path, cons, kept)
+
+
+def answered(cons: Consolidation) -> list[tuple[str, str]]:
+    """The office's answers about ``cons``'s month (a file's time, a sender, a W206 file, a mail
+    too big), each as (its unit, "" for a mail naming none; when it was recorded)."""
+    answers = [(r.unit, at) for (r, _, at), _ in cons.sender_checks]
+    answers += [(f.unit, f.answered_at) for f in cons.file_times] + [(d.unit, d.checked_at) for d in cons.disputed]
+    answers += [(m.unit, m.checked_at) for m in cons.too_big]
+    return [(unit, at) for unit, at in answers if at]
+
+
+def answers_since_merge(ws: Workspace, cons: Consolidation) -> list[str] | None:
+    """The unit of each of `answered` recorded after the month's 汇总表 was last written; None
+    when it never was. A walk of `duban verify` stopped by Ctrl-C left them out of the 汇总表,
+    and so did ``duban received`` or ``duban sender`` followed by 3-生成通报 alone: the 通报, made
+    from the ledger, then says what the 汇总表 sent with it does not (QA342). The ledger keeps no
+    run of a merge; the 汇总表's own time is when it last said the month. Both are the machine's
+    wall clock (`answers.answered_now`, the file's modification time)."""
+    try:
+        written = dt.datetime.fromtimestamp(merged_path(ws, cons.period).stat().st_mtime)
+    except (OSError, ValueError, OverflowError):  # never merged (or unreadable): no 汇总表 to be behind
+        return None
+    return [unit for unit, at in answered(cons) if _later(at, written)]
+
+
+def _later(stamp: str, than: dt.datetime) -> bool:
+    try:
+        return dt.datetime.fromisoformat(stamp) > than
+    except ValueError:  # not a time the ledger wrote: said by no merge it can be compared with
+        return False

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import errors
-from ..file_time import FileTime, refused
+from ..file_time import FileTime, refuse_after_today, refused
 from ..ledger import Ledger
 from ..ledger.answers import answer_time, office_time
 from ..period import Period
@@ -99,9 +99,7 @@ def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None
             raise errors.UsageError(f"{unit} {period.label}的“{target.receipt.name}”的{target.how}已记录为无误，"
                                     "无需再次运行。")
         today = ws.now().date()
-        if on is not None and on > today:
-            raise errors.UsageError(f"收到日期 {on.isoformat()} 晚于今天（{today.isoformat()}），"
-                                    "请写实际收到报送的日期。")
+        refuse_after_today(on, today)
         if on is not None and on < period.start:  # a return of June received in May: a typo (QA222)
             raise errors.UsageError(f"收到日期 {on.isoformat()} 早于{period.label}开始（{period.start.isoformat()}），"
                                     f"{period.label}的报送不会在此之前收到，请写实际收到报送的日期。")

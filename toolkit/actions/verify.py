@@ -41,7 +41,7 @@ from ..too_big import open_questions as mail_questions
 from ..vocab import TimeSource, UnitState
 from ..workspace import Workspace
 from .collect import collect
-from .merge import merged_path
+from .merge import answered, answers_since_merge
 from .received import answer_received
 from .sender import check_disputed_file, check_one_mail, check_sender
 
@@ -105,28 +105,14 @@ def open_questions(ws: Workspace, period: Period) -> Questions:
 
 
 def unmerged_answers(ws: Workspace, cons: Consolidation) -> int:
-    """How many of the office's answers about ``cons``'s month (a file's time, a sender, a W206
-    file, a mail too big) were recorded after its 汇总表 was last written, or with no 汇总表 at
-    all. A walk stopped by Ctrl-C (or whose merge failed) left them out of the 汇总表, and a
-    walk run again has nothing left to record: by these it knows to merge. The ledger keeps no
-    run of a merge; the 汇总表's own time is when it last said the month. Both are the
-    machine's wall clock (`answers.answered_now`, the file's modification time)."""
-    times = [at for (_, _, at), _ in cons.sender_checks]
-    times += [f.answered_at for f in cons.file_times] + [d.checked_at for d in cons.disputed]
-    times += [m.checked_at for m in cons.too_big]
-    stamps = [at for at in times if at]
-    try:
-        written = dt.datetime.fromtimestamp(merged_path(ws, cons.period).stat().st_mtime)
-    except (OSError, ValueError, OverflowError):  # never merged (or unreadable): each answer is unsaid
-        return len(stamps)
-    return sum(1 for at in stamps if _later(at, written))
-
-
-def _later(stamp: str, than: dt.datetime) -> bool:
-    try:
-        return dt.datetime.fromisoformat(stamp) > than
-    except ValueError:  # not a time the ledger wrote: said by no merge it can be compared with
-        return False
+    """How many of the office's answers about ``cons``'s month were recorded after its 汇总表 was
+    last written, or with no 汇总表 at all (`merge.answers_since_merge`): a walk stopped by Ctrl-C
+    (or whose merge failed) left them out of the 汇总表, and a walk run again has nothing left to
+    record: by these it knows to merge."""
+    after = answers_since_merge(ws, cons)
+    if after is None:
+        return len(answered(cons))
+    return len(after)
 
 
 def questions_of(cons: Consolidation) -> Questions:

@@ -9,8 +9,40 @@ from pathlib import Path
 
 from .migrations import LATEST
 
-#: how long a run waits for another's lock on the ledger (SQLite's busy timeout), seconds
+#: how long a run waits for another's lock on the ledger, seconds
 BUSY_SECONDS = 30
+#: each step of that wait: SQLite's busy timeout, which sleeps in C where Ctrl-C is not answered
+STEP_SECONDS = 0.1
+
+
+class _Patient(sqlite3.Connection):
+    """A connection that waits for another program's lock on the ledger (a colleague's SQLite
+    browser, a sync client) up to `BUSY_SECONDS` in steps of `STEP_SECONDS`. SQLite's own wait
+    sleeps inside C, and Python answers Ctrl-C only when it returns: pressed two seconds into
+    a wait, Ctrl-C was answered 28 s later, the window silent meanwhile (QA342). A statement
+    refused as busy did nothing (an autocommit write, ``BEGIN IMMEDIATE``; every transaction
+    begins so), so trying it again is safe."""
+
+    def execute(self, sql, parameters=(), /):
+        return _patiently(super().execute, sql, parameters)
+
+    def executemany(self, sql, parameters, /):
+        # an iterator is read once: kept for a second try (the ledger passes lists, used as they are)
+        return _patiently(super().executemany, sql,
+                          parameters if isinstance(parameters, (list, tuple)) else list(parameters))
+
+
+def _patiently(run, sql, parameters):
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        tried = time.monotonic()
+        try:
+            return run(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or time.monotonic() > deadline:
+                raise
+            # refused at once, not after a step (a deadlock SQLite sees, the switch to WAL): no spin
+            time.sleep(max(0.0, STEP_SECONDS - (time.monotonic() - tried)))
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -21,19 +53,15 @@ def open_writable(path: Path) -> sqlite3.Connection:
     """A connection that writes, in WAL mode, every commit synced. A new ledger's switch to
     WAL takes an exclusive lock: two runs making it at once (two colleagues' first double-click)
     each hold a shared lock and want it, and SQLite answers one at once with "database is
-    locked" instead of calling the busy handler, which would deadlock. That one tries again."""
+    locked" instead of calling the busy handler, which would deadlock. That one tries again
+    (`_patiently`, as every statement refused as busy)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_SECONDS, isolation_level=None)
-    deadline = time.monotonic() + BUSY_SECONDS
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            break
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                conn.close()
-                raise
-            time.sleep(0.05)
+    conn = sqlite3.connect(str(path), timeout=STEP_SECONDS, isolation_level=None, factory=_Patient)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+    except BaseException:
+        conn.close()
+        raise
     conn.execute("PRAGMA synchronous=FULL")
     return conn
 
