@@ -56,10 +56,7 @@ CITY = "zhangli@zmdcz.gov.cn"  # 驻马店市财政局: no unit of the county's 
 @pytest.fixture(scope="module")
 def county(tmp_path_factory):
     base = tmp_path_factory.mktemp("qa155")
-    users = {DUBAN: "duban-pw-155", **{address: "unit-pw" for address in EMAIL.values()}}
-    servers = mailservers.start_mail_servers(base / "mail", users)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DUBAN_MAIL_PASSWORD", users[DUBAN])
+    servers, mp = county_servers(base, "duban-pw-155")
     root, runner, said = base / "ws", CliRunner(), {}
 
     def run(day: dt.date, *args: str, key: str | None = None):
@@ -87,13 +84,7 @@ def county(tmp_path_factory):
 
     d = dt.date
     try:
-        set_clock(mp, d(2020, 7, 20))
-        (base / "名录.csv").write_text(DIRECTORY, encoding="utf-8")
-        made = runner.invoke(cli, ["init", str(root), "--master", str(_master(base / f"{TITLE}.xlsx")),
-                                   "--period", "2020-07", "--organiser", ZFB, "--directory", str(base / "名录.csv")],
-                             catch_exceptions=False)
-        assert made.exit_code == 0, made.output
-        mail_ws(find_workspace(root, explicit=True), servers)
+        init_county(mp, runner, base, root, servers)
         # July
         run(d(2020, 7, 25), "issue", "--period", "2020-07", "--emails")
         run(d(2020, 7, 25), "mail", "send", "issue", "-y")
@@ -157,6 +148,27 @@ def county(tmp_path_factory):
         mp.undo()
         servers.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def county_servers(base, password: str) -> tuple:
+    """The mail servers with the office's and every unit's mailbox, and a MonkeyPatch holding the
+    office's password (QA343 plays the county too)."""
+    users = {DUBAN: password, **{address: "unit-pw" for address in EMAIL.values()}}
+    servers = mailservers.start_mail_servers(base / "mail", users)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DUBAN_MAIL_PASSWORD", password)
+    return servers, mp
+
+
+def init_county(mp, runner, base, root, servers) -> None:
+    """西平县's workspace at ``root`` on 20 July 2020, its [mail] set to ``servers`` (QA343 plays it too)."""
+    set_clock(mp, dt.date(2020, 7, 20))
+    (base / "名录.csv").write_text(DIRECTORY, encoding="utf-8")
+    made = runner.invoke(cli, ["init", str(root), "--master", str(_master(base / f"{TITLE}.xlsx")),
+                               "--period", "2020-07", "--organiser", ZFB, "--directory", str(base / "名录.csv")],
+                         catch_exceptions=False)
+    assert made.exit_code == 0, made.output
+    mail_ws(find_workspace(root, explicit=True), servers)
 
 
 def units(result) -> dict[str, str]:

@@ -57,8 +57,9 @@ def _issue_mail(rectification: bool | None, project: str = "县委第一巡察�
 def test_the_issue_mail_speaks_of_problems_put_right():
     assert _issue_mail(True) == ("根据县委第一巡察组反馈问题整改清单安排，现将贵单位2024年6月进展填报表（附件）发给你们，"
                                  "共 2 项整改任务，其中 1 项（6）整改时限在本期或之前，请重点说明整改完成情况。")
-    # a plan's, and a caller (an office's script) that gives no ``rectification``, as before
-    plan = ("根据县委第一巡察组反馈问题整改清单工作安排，现将贵单位2024年6月进展填报表（附件）发给你们，"
+    # a plan's, and a caller (an office's script) that gives no ``rectification``, as before; its
+    # 根据…安排 as the 通报 says it (a …清单 is arranged by itself, `rectification.arrangement`, QA343)
+    plan = ("根据县委第一巡察组反馈问题整改清单安排，现将贵单位2024年6月进展填报表（附件）发给你们，"
             "共 2 项任务，其中 1 项（6）完成时限在本期或之前，请重点说明完成情况。")
     assert _issue_mail(False) == _issue_mail(None) == plan
 

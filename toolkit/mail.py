@@ -22,6 +22,7 @@ from .addresses import addresses_in, parse_addresses
 from .cloud import CloudFile, cloud_files, html_text
 from .errors import BadPeriod, BadTemplate
 from .period import Period
+from .rectification import mail_arrangement
 from .text import clean
 from .units import say_sections
 
@@ -51,8 +52,11 @@ def render_mail_template(path: Path, context: dict[str, Any], sections: bool = F
     from jinja2 import TemplateError
 
     try:
-        text = _compiled(Path(path), Path(path).stat().st_mtime_ns, sections).render(
-            **{"rectification": False, **context})
+        settled = {"rectification": False, **context}
+        # the 下发 mail's 根据…安排, as the 通报 says it (`rectification.arrangement`)
+        settled.setdefault("arrangement", mail_arrangement(str(settled.get("project") or ""),
+                                                           bool(settled["rectification"])))
+        text = _compiled(Path(path), Path(path).stat().st_mtime_ns, sections).render(**settled)
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
         where = f"第 {line} 行" if line else ""

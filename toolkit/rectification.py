@@ -125,3 +125,25 @@ def memo_project(project: str) -> str:
     6月巡察反馈问题整改进展情况的通报, not …问题整改清单进展情况的通报)."""
     stem = _LIST.sub("", project)
     return stem if "整改" in stem else f"{stem}整改"
+
+
+def arrangement(project: str) -> str:
+    """根据X工作安排, without saying 工作 twice for an action named …重点工作, nor after one
+    named …重点任务 or …工作任务 (根据…政务公开工作任务工作安排, QA), nor after one that is itself
+    an arrangement (西平县2020年度法治政府建设工作安排: 根据…工作安排工作安排, QA135). A plan named as
+    a document of work (…工作要点, …实施方案, …工作计划, …责任清单) is arranged by itself:
+    根据兴义市2021年政务公开工作要点安排, not …工作要点工作安排 (QA149)."""
+    if project.endswith("安排"):
+        return f"根据{project}"
+    if project.endswith(("工作", "任务", "要点", "方案", "计划", "清单", "分工")):
+        return f"根据{project}安排"
+    return f"根据{project}工作安排"
+
+
+def mail_arrangement(project: str, rectification: bool = False) -> str:
+    """The 下发 mail's 根据…安排 (`arrangement`, the 通报's words); a 整改清单's is the plan's own
+    安排 (根据巡察反馈问题整改安排), never its 工作安排. The mail wrote 工作 after any name not
+    ending in 工作 or 任务: 根据西平县2020年度法治政府建设工作安排工作安排 went to every unit (QA343)."""
+    if rectification and not project.endswith("安排"):
+        return f"根据{project}安排"
+    return arrangement(project)

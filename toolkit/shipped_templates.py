@@ -41,6 +41,8 @@ SUPERSEDED_TEMPLATES = {
         "807ef95ebacffa4851223e1f975e1f5977702274cc1b0e0fa1132ca0e9285421",
         # before a 整改清单's said 整改任务 and 整改时限 (``rectification``), not 任务 and 完成时限
         "c53fc763cb9d998685a1f8b0fb5c8accf43130f307b6bdfb573877a17f484552",
+        # before it said 根据…安排 as the 通报 does (``arrangement``): 根据…工作安排工作安排 (QA343)
+        "426b128b7fd96032477b36f784f60d6f9885a0714fee65959c31242f2194a56c",
     }),
     "催报邮件.txt": frozenset({
         "ba5a19783750598f461cd663b6d3d92fb233a16fc065aebe49ddb9ff0b681504",

@@ -140,10 +140,7 @@ def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset(),
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
                  fg="red")
             if not unit and it.name not in asked:  # counted for no unit: only the office can find whose (QA162)
-                # said of any file: a form of no 名录 unit, a PDF, a photo, a 派出所's table (QA163)
-                echo(state, f"  请核实：{it.name} 看不出是哪个单位报送的（文件中的单位信息、文件名、邮件主题和发件人"
-                            "都没有指明名录中的单位），未计入任何单位。请向发件人核实；如是名录中某单位的报送，"
-                            "请该单位用下发的填报表重新报送", fg="yellow")
+                echo(state, _unattributed(it), fg="yellow")
     _echo_evidence(state, result, said, remerged)
     if result.feedback:
         folders = sorted({str(p.parent) for p in result.feedback})
@@ -153,6 +150,33 @@ def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset(),
         _echo_no_email(state, result.no_email)
     _echo_unfinished(result)
 
+
+def _unattributed(it) -> str:
+    """The 请核实 line on a refused or unread file counted for no unit (QA162): said of any file, a
+    form of no 名录 unit, a PDF, a photo, a 派出所's table (QA163)."""
+    return (f"  请核实：{it.name} 看不出是哪个单位报送的（文件中的单位信息、文件名、邮件主题和发件人"
+            "都没有指明名录中的单位），未计入任何单位。请向发件人核实；如是名录中某单位的报送，"
+            "请该单位用下发的填报表重新报送")
+
+
+def _echo_unattributed(state: State, result) -> None:
+    """`run`'s line on each file refused or not read that no unit was counted for: its tally
+    said "退回 1" and it exited 1 with nothing named, while the 通报 named the sender's unit
+    未报送 (QA343: a clerk's own table from her QQ mailbox). `collect` says it among its refusals."""
+    asked = {name for name, _ in result.disputed}
+    for top in result.items:
+        for it in top.walk():
+            unit = it.report.unit if it.report else it.unit
+            if it.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and not unit and it.name not in asked:
+                echo(state, _unattributed(it), fg="yellow")
+
+
+def _mail_said(name: str, said: frozenset[str]) -> bool:
+    """Whether one of the month's notes (``said``) asks about the mail ``name`` already: a mail
+    with no file or only a link is asked about by collect (`evidence.bare_mail_message`) and
+    by the month's notes (`mail_notes.bare_mail_notes`, `link_notes`) in other words; `run` and
+    `collect --merge` said both, two 请核实 on one mail (QA343)."""
+    return any(f"的邮件“{name}”" in line for line in said)
 
 
 def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), remerged: Period | None = None) -> None:
@@ -167,7 +191,7 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), rem
         return f"请运行 duban merge --period {given}（或双击“2-收取并汇总”，期次输入 {given}）更新"
 
     for name, message in result.disputed:
-        if f"请核实：{name}：{message}" not in said:
+        if f"请核实：{name}：{message}" not in said and not _mail_said(name, said):
             echo(state, f"  请核实：{name}：{message}", fg="yellow")
     for unit, late_period in result.late:
         # a unit that had reported the month sends it again (a correction): 重报, not 补报
@@ -629,6 +653,7 @@ def _echo_run(state: State, result) -> None:
     cons = result.merged.consolidation
     notes, told = cons.office_notes(), cons.told()  # once: said here and kept from the memo's lines
     _echo_evidence(state, c, frozenset(notes), result.period)
+    _echo_unattributed(state, c)
     _echo_office_notes(state, cons, "  ", notes, told)
     echo(state, f"汇总表：{result.merged.path}")
     echo_kept(state, result.merged.kept)

@@ -18,7 +18,7 @@ from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
 from ..period import Period
 from ..places import plan_level
-from ..rectification import MEMO_HEADINGS, PLAN, Words, is_rectification, memo_project, words_of
+from ..rectification import MEMO_HEADINGS, PLAN, Words, arrangement, is_rectification, memo_project, words_of
 from ..text import NAME_PART_BYTES, LazyPattern, first_of, name_part, task_title, unended
 from ..units import (
     SECTION,
@@ -256,19 +256,6 @@ def _text(value: object) -> str:
     """Department text made safe for XML: controls gone, line breaks unified and kept."""
     s = "" if value is None else str(value)
     return _CONTROL.sub("", s.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
-def arrangement(project: str) -> str:
-    """根据X工作安排, without saying 工作 twice for an action named …重点工作, nor after one
-    named …重点任务 or …工作任务 (根据…政务公开工作任务工作安排, QA), nor after one that is itself
-    an arrangement (西平县2020年度法治政府建设工作安排: 根据…工作安排工作安排, QA135). A plan named as
-    a document of work (…工作要点, …实施方案, …工作计划, …责任清单) is arranged by itself:
-    根据兴义市2021年政务公开工作要点安排, not …工作要点工作安排 (QA149)."""
-    if project.endswith("安排"):
-        return f"根据{project}"
-    if project.endswith(("工作", "任务", "要点", "方案", "计划", "清单", "分工")):
-        return f"根据{project}安排"
-    return f"根据{project}工作安排"
 
 
 def _level1_name(name: str) -> str:
