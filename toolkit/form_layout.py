@@ -116,15 +116,32 @@ def fitted_width(texts: Iterable[str], width: float, most: float, size: float) -
     return max(width, round(need, 1))
 
 
+def fit_limits(style: dict[str, Any]) -> dict[str, float]:
+    """样式.toml's ``fit_widths`` of one sheet (header -> the most characters), each a positive
+    number: an office's Notepad edit may quote it ("16", read as 16), or write a word, a table
+    set to 0 or a negative width (each read as 0: not widened), and the month is still issued
+    and merged (a string compared with a width stopped the merge with a traceback)."""
+    table = style.get("fit_widths")
+    out: dict[str, float] = {}
+    for header, most in (table.items() if isinstance(table, dict) else ()):
+        try:
+            width = float(most)
+        except (TypeError, ValueError):
+            continue
+        if 0 < width < math.inf:
+            out[header] = width
+    return out
+
+
 def fitted_widths(widths: dict[str, float], tasks: Iterable[Any], year: int | None,
                   style: dict[str, Any]) -> dict[str, float]:
     """A form's column widths (header -> characters, 样式.toml's ``[return.widths]``) with its
     columns of short texts (`FITTED_TEXTS`) as wide as ``tasks``' texts need, each up to its
     ``[return.fit_widths]`` width (`fitted_width`); one the office's 样式.toml sets to 0 is left
     as it is."""
-    fit = {h: most for h, most in style.get("fit_widths", {}).items() if most and h in FITTED_TEXTS and h in widths}
+    fit = {h: most for h, most in fit_limits(style).items() if h in FITTED_TEXTS and h in widths}
     printed = [t.printed_text(year) for t in tasks] if fit else []
-    return {**widths, **{h: fitted_width([p[FITTED_TEXTS[h]] for p in printed], float(widths[h]), float(most),
+    return {**widths, **{h: fitted_width([p[FITTED_TEXTS[h]] for p in printed], float(widths[h]), most,
                                          style["size"]) for h, most in fit.items()}}
 
 

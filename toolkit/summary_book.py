@@ -16,7 +16,7 @@ from typing import Any
 from .consolidate import Consolidation, TaskSummary, UnitStatus
 from .dates import cn_date
 from .files import atomic_write
-from .form_layout import fitted_width, unused_columns
+from .form_layout import fit_limits, fitted_width, unused_columns
 from .rectification import FORM_HEADERS, is_rectification, memo_project, words_of
 from .returns import HEADER_OF
 from .sheet_rows import table_rows
@@ -388,7 +388,7 @@ def fitted(columns: list[Column], cons: Consolidation, s: Styles) -> list[Column
     """``columns`` with those of short texts (一级任务, 二级任务, 完成时限) as wide as the plan's
     texts need, each up to 样式.toml's ``[summary.fit_widths]`` (`form_layout.fitted_width`): a
     问题类别 broke as 一、全面从严治党方 / 面, a deadline as 2024年6月底 / 前."""
-    most = s.st.get("fit_widths", {})
+    most = fit_limits(s.st)
     if not any(most.get(c.header) for c in columns):
         return columns
     year = cons.period.year

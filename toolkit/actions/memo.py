@@ -21,7 +21,7 @@ from ..period import Period
 from ..text import first_of
 from ..vocab import Outcome, UnitState
 from ..workspace import MEMOS, Workspace, earlier_due, refuse_if_nothing_received
-from .merge import answers_since_merge, merged_path
+from .merge import answers_since_merge, merged_at
 
 TEMPLATE_NAME = "月度通报.docx"
 #: how a 通报 of a month not yet due says to make the earlier one due (`earlier_notes`)
@@ -189,11 +189,10 @@ def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     unit 逾期报送 or 退回修改 where the 汇总表 that goes out with it still says 未报送; or an answer
     of the office recorded since (`merge.answers_since_merge`) moved a unit. Said until
     the month is merged again; nothing when it never was (no 汇总表 to disagree)."""
-    try:  # the 汇总表 `merge` writes, not a copy the office saved beside it
-        stamp = merged_path(ws, cons.period).stat().st_mtime
-    except OSError:
+    written = merged_at(ws, cons.period)  # the 汇总表 `merge` writes, not a copy the office saved beside it
+    if written is None:
         return []
-    merged = dt.datetime.fromtimestamp(stamp, ws.tz).replace(tzinfo=None)
+    merged = office_time(written, ws.tz)
     after = [r for r in cons.receipts if r.period == cons.period
              and r.outcome not in (Outcome.DUPLICATE, Outcome.CONTAINER)
              and office_time(r.collected_at, ws.tz) > merged]

@@ -19,6 +19,12 @@ def last_written(conn: sqlite3.Connection, path: str) -> str | None:
     return row[0] if row else None
 
 
+def written_at(conn: sqlite3.Connection, path: str) -> str | None:
+    """When duban last wrote ``path`` (`answered_now`'s clock); None: no record."""
+    row = conn.execute("SELECT written_at FROM outputs WHERE path=?", (path,)).fetchone()
+    return row[0] if row else None
+
+
 def record_written(conn: sqlite3.Connection, path: str, sha256: str) -> None:
     """Remember that duban wrote the bytes of ``sha256`` at ``path`` now."""
     conn.execute("INSERT OR REPLACE INTO outputs(path, sha256, written_at) VALUES (?,?,?)",
