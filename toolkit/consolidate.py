@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import files
+from . import files, set_aside
 from .dates import cn_date, units_dues_text
 from .details import Details
 from .disputed import Disputed, disputed_returns, disputed_told
@@ -619,14 +619,11 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                                      has_lead=bool(all_leads), averaged=averaged, silent=silent))
     details = Details(summaries, accepted, accepted_rows, sent_back, asked, exempt, period.year)
 
-    issue_rows = []
-    for rec in period_receipts:
-        for i in issues_by.get(rec.id, []):
-            issue_rows.append({"unit": rec.unit or "", "file": rec.name, "sheet": i.sheet, "cell": i.cell,
-                               "code": i.code, "severity": i.severity, "message": i.message,
-                               "outcome": rec.outcome, "task": i.task})
+    # 佐证材料 of a unit whose return was taken, a blank form beside it: no 校验问题, 无需处理 (QA345)
+    aside = set_aside.of_month(received, period_receipts, issues_by) if period_receipts else {}
+    issue_rows = set_aside.issue_rows(period_receipts, issues_by, aside)
     # 收件登记 shows the office's answers
-    period_receipts = time_marked(marked(period_receipts, checks), answered)
+    period_receipts = time_marked(marked(set_aside.register_marked(period_receipts, aside), checks), answered)
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}

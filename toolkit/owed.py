@@ -20,7 +20,7 @@ from .issued_month import EarlierMonths
 from .ledger import Ledger, Receipt
 from .period import Period
 from .report import Report
-from .sniff import DOCUMENT_EXTS
+from .set_aside import document_named, is_document
 from .vocab import Outcome
 from .workspace import Workspace
 
@@ -88,11 +88,9 @@ def _wrong_month(ledger: Ledger, rec: Receipt) -> bool:
 
 def _beside_a_form(ledger: Ledger, rec: Receipt) -> bool:
     """A document that could not be read (a stamped PDF, a scan, a Word 说明), not a
-    spreadsheet: a copy of the unit's form or a note beside it, no return of its own. A
-    spreadsheet the office cannot read (an .et with no readable workbook, a broken .xlsx) is a
-    return that failed."""
-    return (rec.outcome == Outcome.UNREADABLE and Path(rec.name).suffix.lower() in DOCUMENT_EXTS
-            and {i.code for i in ledger.issues_of(rec.id) if i.is_error} == {"E103"})
+    spreadsheet: a copy of the unit's form or a note beside it, no return of its own
+    (`set_aside.is_document`)."""
+    return document_named(rec.name, rec.outcome) and is_document(rec.name, rec.outcome, ledger.issues_of(rec.id))
 
 
 def report_of(ledger: Ledger, rec: Receipt, reply_to_warnings: bool = False) -> Report | None:

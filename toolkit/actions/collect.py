@@ -12,14 +12,16 @@ import contextlib
 import datetime as dt
 import logging
 import os
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .. import errors, owed, parallel, replies
+from .. import errors, owed, parallel, replies, set_aside
 from ..addresses import office_mailboxes
 from ..after_merge import after_merge, merged_at
+from ..checked_again import saved_at, unless_master_fixed, unless_wrong_period
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
 from ..downloads import downloaded_from_links
 from ..earlier_form import beside_own_forms, its_own_month
@@ -43,7 +45,7 @@ from ..evidence import (
 from ..file_time import refuse_after_today
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..issued_month import EarlierMonths, check_as_printed
-from ..ledger import Ledger, Receipt
+from ..ledger import Ledger
 from ..ledger.mail_records import MailRecords
 from ..ledger.time_basis import record_weak_time
 from ..master import Master
@@ -106,6 +108,9 @@ class CollectResult:
     volunteered: list[tuple[str, Period]] = field(default_factory=list)
     # units whose reply draft names no one to send it to (no 邮箱 in 单位名录, a loose file)
     no_email: list[str] = field(default_factory=list)
+    # files refused or not read that ask nothing (`set_aside`: 佐证材料 of a unit whose return was
+    # taken), by receipt id: why; not in ``returned`` or ``unreadable``
+    aside: dict[int, str] = field(default_factory=dict)
 
     @property
     def needs_attention(self) -> bool:
@@ -125,7 +130,7 @@ class CollectResult:
         """What the files came to, "采纳 47，退回 5，无法读取 0，重复 0": collect's, run's and
         verify's lines say it (collect adds 已被替代)."""
         return (f"采纳 {self.accepted}，退回 {self.returned}，无法读取 {self.unreadable}，"
-                f"重复 {self.duplicates}")
+                f"重复 {self.duplicates}" + (f"，无需处理 {len(self.aside)}" if self.aside else ""))
 
     def to_dict(self) -> dict[str, Any]:
         """The run's summary for the ledger, keys in field order (as the first round wrote them)."""
@@ -136,8 +141,10 @@ class CollectResult:
                    "meant": lambda v: [[u, n, str(p)] for (u, n), p in v.items()],
                    "resent": lambda v: [[u, str(p)] for u, p in v],
                    "on_time": lambda v: [[u, str(p)] for u, p in v], "own_time": lambda v: [[u, str(p)] for u, p in v],
-                   "volunteered": lambda v: [[u, str(p)] for u, p in v]}
-        return {k: as_text[k](v) if k in as_text else v for k, v in self.__dict__.items() if k != "items"}
+                   "volunteered": lambda v: [[u, str(p)] for u, p in v], "aside": sorted}
+        # ``aside`` only when there is one: a month's run summaries stay as they were (the demo's golden ledger)
+        return {k: as_text[k](v) if k in as_text else v for k, v in self.__dict__.items()
+                if k != "items" and (v or k != "aside")}
 
 
 # ---------------------------------------------------------------------------
@@ -253,7 +260,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         result.inputs = len(tops)
 
         # Leaves to check: spreadsheets and anything unknown; duplicates are not re-checked.
-        master_saved = _saved_at(ws.master_path)
+        master_saved = saved_at(ws.master_path)
         seen: dict[str, Item] = {}
         twins: dict[int, Any] = {}  # a duplicate → the receipt or item it repeats
         jobs: list[Item] = []
@@ -261,7 +268,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             for it in top.walk():
                 if it.outcome:
                     continue
-                earlier = unless_answer(ledger, ws.root, top, it, _unless_master_fixed(ledger, _unless_wrong_period(
+                earlier = unless_answer(ledger, ws.root, top, it, unless_master_fixed(ledger, unless_wrong_period(
                     ledger, ledger.find_sha(it.sha256), expected or run_period), master_saved))  # W212's answer
                 if it.data and (earlier or it.sha256 in seen):  # empty files are all alike: each its own
                     first = earlier[0] if earlier else None
@@ -371,6 +378,10 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 if outcome == ACCEPTED and rep.unit and rep.period:
                     said = weak_time_note(ws, ledger, master, it, rep, due_of)
                     result.disputed += [(it.name, said)] if said else []
+        # 佐证材料 of a unit whose return was taken, a blank form beside it: said, not refused (QA345)
+        result.aside = set_aside.of_run(tops, lambda u, p: months.reported(months.names_of(u, p), p), run_period)
+        aside = Counter(it.outcome for top in tops for it in top.walk() if it.receipt_id in result.aside)
+        result.returned, result.unreadable = result.returned - aside[RETURNED], result.unreadable - aside[UNREADABLE]
         result.disputed += [(it.name, bare_mail_message(it, tz, now)) for it in bare if not it.unit
                             or ledger.latest_return_id(it.unit, it.period, master.directory.names_of(it.unit)[1:])
                             is None]
@@ -600,18 +611,6 @@ def _owed_before(months: EarlierMonths, directory, it: Item, rep: Report | None,
     return owed or (asked[0] if asked else None)
 
 
-def _unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period) -> list[Receipt]:
-    """The ledger copies that make a file a duplicate (W204): none when every one was refused
-    only as another period's (E202, ``collect --period`` mistyped) and this run is for a
-    different period. Put back in 收件箱, the file is checked again for this run's period;
-    else a typo would keep the department 未报送 with no way back."""
-    if earlier and all(r.outcome == RETURNED and r.period != period
-                       and {i.code for i in ledger.issues_of(r.id) if i.is_error} == {"E202"}
-                       for r in earlier):
-        return []
-    return earlier
-
-
 def _name_renamed_units(ledger: Ledger, master: Master, items: list[Item], result: CollectResult) -> None:
     """A form refused as of no known unit (E201) whose unit name is one duban issued forms to,
     no longer in 单位名录: most likely the unit was renamed. Said on screen with what to do;
@@ -630,37 +629,6 @@ def _name_renamed_units(ledger: Ledger, master: Master, items: list[Item], resul
                     f"“{name}”写进新名称的简称/别名，保存任务分工表后把文件放回收件箱，"
                     "再运行 duban collect（或双击“2-收取并汇总”）")))
                 break
-
-
-# Refusals the master decides: no unit of that name (E201; a renamed unit whose old name is
-# not yet an alias), tasks not found, not the unit's, or missing (E401, E402, E404)
-_MASTER_CODES = frozenset({"E201", "E401", "E402", "E404"})
-
-
-def _saved_at(path) -> str:
-    """When the file was last saved, as the ledger writes times (local, to the microsecond)."""
-    try:
-        return dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(sep=" ")
-    except (OSError, ValueError, OverflowError):
-        return ""
-
-
-def _unless_master_fixed(ledger: Ledger, earlier: list[Receipt], master_saved: str) -> list[Receipt]:
-    """The ledger copies that make a file a duplicate: none when every one was refused only
-    for what the master decides, or accepted with rows set aside as tasks taken off its unit
-    (W210), and the master workbook was saved after the last of them was collected. The
-    coordinator fixed the master (a renamed unit's old name an alias) and put the file back: it is
-    read again, else the unit stays 未报送, or its rows on the tasks it holds under its new name
-    were lost (QA302). The copy read first still decides 按时 (`on_time.timeliness`)."""
-    def master_only(r: Receipt) -> bool:
-        found = ledger.issues_of(r.id)
-        if r.outcome == ACCEPTED:
-            return any(i.code == "W210" for i in found)
-        errors = {i.code for i in found if i.is_error}
-        return r.outcome == RETURNED and bool(errors) and errors <= _MASTER_CODES
-    if earlier and master_saved and all(r.collected_at < master_saved and master_only(r) for r in earlier):
-        return []
-    return earlier
 
 
 def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,

@@ -117,12 +117,9 @@ def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset(),
     if result.recovered:
         echo(state, f"  上次中断时已登记的 {result.recovered} 个文件已移出收件箱")
     asked = {name for name, _ in result.disputed}  # their own 请核实 (`_echo_evidence`) says why
+    from ..set_aside import SAID  # deferred: a command that collects nothing loads none of it
+
     for top in result.items:
-        # a unit's return taken from this mail or archive: the scan with its seal, or the blank
-        # form an Outlook reply carries back, sent beside it asks nothing (QA209: said in red with
-        # "请直接报送下发的 Excel 填报表", the office read 虎门镇 as refused)
-        taken = {(d.report.unit, d.report.period) for d in top.walk() if d.outcome == Outcome.ACCEPTED
-                 and d.report is not None and d.report.unit}
         for it in top.walk():
             if it.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
                 continue
@@ -131,12 +128,14 @@ def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset(),
             unit = it.report.unit if it.report else it.unit
             who = unit or "单位未识别"
             filed = it.report.period if it.report else it.period
-            if (unit, filed or period) in taken:
-                echo(state, f"  {it.outcome}（无需处理）：{it.name}（{who}）与本单位已采纳的填报表同在"
-                            "一封邮件或压缩包中报来（如盖章扫描件、未填写的原表），已登记")
-                continue
             if filed and filed != period:  # a refusal of an earlier month (`collect._owed_before`)
                 who += f"，计入{filed.label}"
+            if it.receipt_id in result.aside:
+                # the scan with its seal, the blank form an Outlook reply carries back, photos
+                # mailed days after a taken return: said in red with "请直接报送下发的 Excel
+                # 填报表", the office read a unit 按时 as refused (QA209, QA345)
+                echo(state, f"  {it.outcome}（无需处理）：{it.name}（{who}）{SAID[result.aside[it.receipt_id]]}")
+                continue
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
                  fg="red")
             if not unit and it.name not in asked:  # counted for no unit: only the office can find whose (QA162)
@@ -630,7 +629,7 @@ def _echo_run(state: State, result) -> None:
     _echo_fetched(state, result.fetched, "  ")
     if c.inputs or c.recovered:
         # 49 files holding 52 returns (mails and zips unpacked): say so, or 47 + 5 looks like 49
-        files = c.accepted + c.returned + c.unreadable + c.duplicates + c.superseded
+        files = c.accepted + c.returned + c.unreadable + c.duplicates + c.superseded + len(c.aside)
         inside = f"（拆开邮件和压缩包后共 {files} 份）" if files != c.inputs else ""
         echo(state, f"  本次收到 {c.inputs} 个文件{inside}：{c.tally()}")
     else:
