@@ -37,7 +37,7 @@ from .ledger import Ledger, Receipt, common_due
 from .mail_notes import big_mail_told, big_mails, chase_notes, mails_without_files
 from .master import Master, Task
 from .master.model import renumbered
-from .on_time import correction_by, denied_grace, held_to, replied_on, reply_date, timeliness, unit_due
+from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
@@ -88,17 +88,20 @@ class UnitStatus:
     #: the file whose time is 报送时间, when not ``file``: the first valid return decides
     #: 按时 or 逾期, and a later correction is what is merged (`timeliness`)
     timed_by: str = ""
+    #: why 报送时间 past the deadline is 按时: by the date a reply asked the correction by (`on_time.grace_words`)
+    graced: str = ""
 
     @property
     def file_text(self) -> str:
         """``file`` as the 汇总表 shows it: beside 报送时间, which file that time is of. Not
         "首次报送": a file sent earlier and sent back (退回) was the unit's first sending, and
-        the time shown is then a later one's (README: 第一份合格报送). An exempt unit's says why."""
-        if not self.timed_by:
+        the time shown is then a later one's (README: 第一份合格报送); why a time past the deadline
+        is 按时 (`on_time.grace_words`, QA346). An exempt unit's says why it sent nothing."""
+        if not self.timed_by and not self.graced:
             return "任务均已报告完成，未下发填报表" if self.state == EXEMPT else self.file
-        if self.timed_by == self.file:
-            return f"{self.file}（再次报送；报送时间为第一份合格报送的时间）"
-        return f"{self.file}（报送时间为第一份合格报送“{self.timed_by}”的时间）"
+        timed = self.timed_by and ("再次报送；报送时间为第一份合格报送的时间" if self.timed_by == self.file
+                                   else f"报送时间为第一份合格报送“{self.timed_by}”的时间")
+        return f"{self.file}（{'；'.join(filter(None, (timed, self.graced)))}）"
 
 
 @dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
@@ -555,10 +558,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             progresses = [p for p in (effective_progress(r) for r in rows) if p is not None]
             units.append(UnitStatus(
                 unit, entry.kind if entry else "", n_tasks, state, sent.received_at[:16], rec.name,
-                rec.errors, rec.warnings, sum(r.status == DONE for r in rows),
-                sum(r.status == LAGGING for r in rows),
+                rec.errors, rec.warnings, sum(r.status == DONE for r in rows), sum(r.status == LAGGING for r in rows),
                 round(sum(progresses) / len(progresses), 1) if progresses else None,
-                entry.email if entry else "", sent.name if sent.id != rec.id else ""))
+                entry.email if entry else "", sent.name if sent.id != rec.id else "",
+                grace_words(theirs, deadline, reply_by, sent) if state == ON_TIME else ""))
             continue
         # a refused file of any kind (damaged, encrypted, a PDF) shows the unit did send
         rejected = _rejected(received.get(unit, []))

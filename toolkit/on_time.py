@@ -9,7 +9,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
-from .dates import CLOCK_SLACK, resubmit_by
+from .dates import CLOCK_SLACK, cn_date, resubmit_by
 from .ledger import Ledger, Receipt
 from .ledger.answers import office_time
 from .period import Period
@@ -90,6 +90,25 @@ def correction_by(received: list[Receipt], due: dt.date, reply_by: ReplyDates,
                 and (first is None or _answers(first, r, reply_by))):
             asked = reply_by(r)
     return asked
+
+
+def graced_by(received: list[Receipt], due: dt.date, reply_by: ReplyDates, first: Receipt) -> dt.date | None:
+    """The date a reply to a refused file asked the correction by (`correction_by`), when ``first``,
+    the unit's first valid return (`timeliness`), is 按时报送 only by it: sent after ``due``, by that
+    date. None for any other: on time by ``due``, by a doubtful time (W207), or late. A 报送时间 past
+    the deadline beside 按时报送 read as duban's mistake: 报送情况 and `status` say why (`grace_words`)."""
+    if first.received_how == TimeSource.DOUBTFUL or first.received.date() <= due:
+        return None
+    asked = correction_by(received, due, reply_by, first)
+    return asked if asked and first.received.date() <= asked else None
+
+
+def grace_words(received: list[Receipt], due: dt.date, reply_by: ReplyDates, first: Receipt) -> str:
+    """Why ``first`` is 按时报送 when `graced_by` a reply's date, its 报送时间 past ``due``, in the
+    words the 通报 uses of a unit still 退回待改 (`actions.memo`: 退回意见要求于…前改报); '' for any
+    other: 报送情况's 报送文件 and `duban status` say it beside the time (QA346)."""
+    asked = graced_by(received, due, reply_by, first)
+    return f"退回后于退回意见要求的{cn_date(asked)}前改报，算按时报送" if asked else ""
 
 
 def held_to(received: list[Receipt], due: dt.date, reply_by: ReplyDates, first: Receipt) -> dt.date:

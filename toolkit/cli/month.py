@@ -442,7 +442,8 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
     word_width = max([8, *map(display_width, words)])  # 8 unless a unit is 未报送（尚未截止）
     for u, word in zip(shown, words):
         when = f"  {u.received_at}" if u.received_at else ""
-        extra = f"  错误 {u.errors}" if u.state == UnitState.TO_FIX else ""
+        # a time past the deadline beside 按时报送 says why, as 报送情况's 报送文件 does (QA346)
+        extra = f"  错误 {u.errors}" if u.state == UnitState.TO_FIX else f"  {u.graced}" if u.graced else ""
         echo(state, f"  {pad(word, word_width)} {pad(u.unit, width)}{when}{extra}".rstrip(), fg=colours[word])
     _echo_not_issued(state, cons)
     _echo_office_notes(state, cons)
