@@ -21,7 +21,7 @@ from ..period import Period
 from ..text import first_of
 from ..vocab import Outcome, UnitState
 from ..workspace import MEMOS, Workspace, earlier_due, refuse_if_nothing_received
-from .merge import answers_since_merge, merged_at
+from .merge import answered_after, merged_at
 
 TEMPLATE_NAME = "月度通报.docx"
 #: how a 通报 of a month not yet due says to make the earlier one due (`earlier_notes`)
@@ -187,7 +187,7 @@ def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     """The period's 汇总表 written before a return of the period was collected (a 补报 after the
     month was merged, collected without ``--merge``): the 通报, made from the ledger, names the
     unit 逾期报送 or 退回修改 where the 汇总表 that goes out with it still says 未报送; or an answer
-    of the office recorded since (`merge.answers_since_merge`) moved a unit. Said until
+    of the office recorded since (`merge.answered_after`) moved a unit. Said until
     the month is merged again; nothing when it never was (no 汇总表 to disagree)."""
     written = merged_at(ws, cons.period)  # the 汇总表 `merge` writes, not a copy the office saved beside it
     if written is None:
@@ -197,7 +197,7 @@ def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:
              and r.outcome not in (Outcome.DUPLICATE, Outcome.CONTAINER)
              and office_time(r.collected_at, ws.tz) > merged]
     # the office's answers since (`duban received`, `sender`) change a unit's state too (QA342)
-    answers = [] if after else answers_since_merge(ws, cons) or []
+    answers = [] if after else answered_after(cons, written)  # the time read above: one stat, one ledger read
     if not after and not answers:
         return []
     units = list(dict.fromkeys(unit for unit in [r.unit for r in after] + answers if unit))

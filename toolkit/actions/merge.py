@@ -70,6 +70,11 @@ def answers_since_merge(ws: Workspace, cons: Consolidation) -> list[str] | None:
     written = merged_at(ws, cons.period)
     if written is None:  # never merged (or unreadable): no 汇总表 to be behind
         return None
+    return answered_after(cons, written)
+
+
+def answered_after(cons: Consolidation, written: dt.datetime) -> list[str]:
+    """The unit of each of `answered` recorded after ``written`` (`merged_at`'s time)."""
     return [unit for unit, at in answered(cons) if _later(at, written)]
 
 
