@@ -494,6 +494,12 @@ def doubt(moment: dt.datetime, source: str, *, now: dt.datetime, issued: dt.date
           ) -> str:
     """Why a received time cannot be trusted to decide 逾期 ('' when it can)."""
     if source == TimeSource.STATED:
+        # the office's word is trusted, but not for a day before the month could be received:
+        # a year typed wrong (2026-01-05 for 2027-01-05) made a late unit 按时报送 without a
+        # word; `received --on` refuses such a day (QA222), collect cannot refuse one file of
+        # many, so it asks (W207: counted 按时 until answered, as every doubtful time is)
+        if issued is not None and moment.date() < issued.date():
+            return f"所写收到日期 {moment:%Y-%m-%d} 早于本期开始或填报表下发（{issued:%Y-%m-%d}）"
         return ""
     if moment > now + CLOCK_SLACK:
         return f"时间 {moment:%Y-%m-%d %H:%M} 晚于现在"

@@ -42,7 +42,7 @@ from ..evidence import (
     unit_of_address,
     weak_kind,
 )
-from ..file_time import refuse_after_today
+from ..file_time import refuse_after_today, refuse_before_month
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..issued_month import EarlierMonths, check_as_printed
 from ..ledger import Ledger
@@ -206,11 +206,12 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
     replaces their modification time as evidence of when they were sent. ``file_owed``: with
     ``period`` (the double-click's, `run`, `collect --fetch`), an earlier month's form its
     unit still owes is filed under that month (`own_later_form`), not refused as ``period``'s."""
-    refuse_after_today(received, ws.now().date())  # before anything leaves 收件箱
-    master: Master = ws.load_master()
-    limits, tz = ws.limits, ws.tz
     expected = Period.parse(period) if period else None
     run_period = expected or ws.period()
+    refuse_after_today(received, ws.now().date())  # before anything leaves 收件箱
+    refuse_before_month(received, run_period)
+    master: Master = ws.load_master()
+    limits, tz = ws.limits, ws.tz
     result = CollectResult()
     with Ledger(ws.ledger_path) as ledger, contextlib.ExitStack() as stack:
         run_id = ledger.start_run(f"collect {expected or ''}".strip())
