@@ -27,17 +27,28 @@ SEED_DOCX = ROOT / "workbooks" / "任务分工表.docx"
 PERIOD = Period(2022, 6)
 
 
-@pytest.fixture(autouse=True)
-def _signal_handlers_restored():
-    """Each test starts with the handlers the worker had: a test that cancels a command in
-    process (CliRunner) leaves SIGINT ignored, as the real process does just before it exits
-    (`interrupts.ignore`), and every subprocess a later test started inherited it: bash could
-    then neither trap nor reset it (QA304's Ctrl-C tests failed in the full suite only)."""
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, *STOP_SIGNALS)}
-    yield
-    for s, handler in saved.items():
+#: the handlers the worker process had before any test or fixture ran
+_WORKER_HANDLERS = {s: signal.getsignal(s) for s in (signal.SIGINT, *STOP_SIGNALS)}
+
+
+def _restore_handlers() -> None:
+    for s, handler in _WORKER_HANDLERS.items():
         if handler is not None and signal.getsignal(s) is not handler:
             signal.signal(s, handler)
+
+
+@pytest.fixture(autouse=True)
+def _signal_handlers_restored():
+    """Each test starts and ends with the handlers the worker had: a test that cancels a command
+    in process (CliRunner) leaves SIGINT ignored, as the real process does just before it exits
+    (`interrupts.ignore`), and every subprocess a later test started inherited it: bash could
+    then neither trap nor reset it (QA304's Ctrl-C tests failed in the full suite only). Set
+    before each test too, from the worker's own (not from what the test found): a module- or
+    session-scoped fixture that ran a command is set up before this, and once left SIGINT
+    ignored for a whole module (five Ctrl-C tests failed once in a quick loop, stop 51)."""
+    _restore_handlers()
+    yield
+    _restore_handlers()
 
 
 @pytest.fixture(scope="session")
