@@ -517,10 +517,10 @@ def test_w209_names_the_merge_time_in_the_workspace_zone(issued_ws, make_return,
 
     drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", clean()), on_time())
     collect(issued_ws)
-    book = merge(issued_ws, PERIOD).path
-    os.utime(book, (shanghai(dt.datetime(2022, 7, 10, 9, 0)),) * 2)
+    merge(issued_ws, PERIOD)
     issued_ws = _move_period(issued_ws, "2022-08")
     machine_tz(FAR_WEST)
+    merged_on(issued_ws, dt.datetime(2022, 7, 10, 9, 0))  # the record as this machine's clock said it
     drop(issued_ws, "石龙镇补.xlsx", make_return("石龙镇", clean(), **{"4_3": Answer(progress=9)}),
          shanghai(dt.datetime(2022, 8, 2, 9, 0)))
     result = collect(issued_ws)
@@ -530,6 +530,19 @@ def test_w209_names_the_merge_time_in_the_workspace_zone(issued_ws, make_return,
 
 # ---------------------------------------------------------------------------
 # "latest" means latest sent; 补报
+
+
+def merged_on(ws, moment: dt.datetime) -> None:
+    """Every 汇总表 of ``ws`` as merged at ``moment`` (wall time in the workspace's zone, as
+    `shanghai`): its file's time and duban's record of writing it (`ledger.outputs`, on the
+    machine's clock as of now), which `merge_time.merged_at` takes the later of: a month played
+    as merged in the past sets both."""
+    stamp = shanghai(moment)
+    for book in (ws.root / "汇总").rglob("*_进展汇总表.xlsx"):
+        os.utime(book, (stamp, stamp))
+    with Ledger(ws.ledger_path) as ledger:
+        ledger.conn.execute("UPDATE outputs SET written_at=? WHERE path LIKE '汇总/%'",
+                            (dt.datetime.fromtimestamp(stamp).isoformat(sep=" ", timespec="microseconds"),))
 
 
 def _move_period(ws, period: str):

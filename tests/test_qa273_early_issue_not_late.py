@@ -6,11 +6,10 @@ merged and the next month's forms went out before that deadline (July's on 3 Jul
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
-from conftest import PERIOD, drop, set_clock, shanghai
-from test_evidence import clean, mail
+from conftest import PERIOD, drop, set_clock
+from test_evidence import clean, mail, merged_on
 from test_qa270_review import _july_issued_on_the_3rd
 
 from toolkit.consolidate import consolidate
@@ -25,8 +24,7 @@ MERGE = "请运行 duban merge --period 2022-06（或双击“2-收取并汇总�
 
 def _june_from_zhongtang(run, ws, make_return, monkeypatch, day: int):
     _july_issued_on_the_3rd(run, ws, make_return, monkeypatch)
-    for book in (ws.root / "汇总").rglob("*.xlsx"):  # merged on the 2nd, as the clock said
-        os.utime(book, (shanghai(dt.datetime(2022, 7, 2, 18, 0)),) * 2)
+    merged_on(ws, dt.datetime(2022, 7, 2, 18, 0))  # merged on the 2nd, as the clock said
     drop(ws, "zt.eml", mail([(ZT_FORM, make_return("中堂镇", clean()))], sender="zt@example.cn",
                             date=f"Mon, {day:02d} Jul 2022 09:00:00 +0800"))
     set_clock(monkeypatch, dt.date(2022, 7, day))
@@ -73,8 +71,7 @@ def test_a_command_that_merges_the_month_again_asks_no_merge_of_it(run, issued_w
     line asked the office to merge it by hand, and 2-收取并汇总 ended 未成功 (exit 1) for an
     on-time return."""
     _july_issued_on_the_3rd(run, issued_ws, make_return, monkeypatch)
-    for book in (issued_ws.root / "汇总").rglob("*.xlsx"):
-        os.utime(book, (shanghai(dt.datetime(2022, 7, 2, 18, 0)),) * 2)
+    merged_on(issued_ws, dt.datetime(2022, 7, 2, 18, 0))
     drop(issued_ws, "zt.eml", mail([(ZT_FORM, make_return("中堂镇", clean()))], sender="zt@example.cn",
                                    date="Mon, 04 Jul 2022 09:00:00 +0800"))
     set_clock(monkeypatch, dt.date(2022, 7, 4))

@@ -11,11 +11,10 @@ said 按时报送 where the 通报 and 汇总表 said 逾期报送.
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
-from conftest import PERIOD, drop, set_clock, shanghai
-from test_evidence import LATE_NO_REASON, clean, mail
+from conftest import PERIOD, drop, set_clock
+from test_evidence import LATE_NO_REASON, clean, mail, merged_on
 from test_qa270_review import _july_issued_on_the_3rd
 
 from toolkit.consolidate import consolidate
@@ -43,8 +42,7 @@ def _w209(ws, name: str) -> str:
 def test_a_correction_of_a_month_merged_early_is_said_as_consolidate_judges_it(
         run, issued_ws, make_return, monkeypatch, sent_at, word, state):
     _july_issued_on_the_3rd(run, issued_ws, make_return, monkeypatch)
-    for book in (issued_ws.root / "汇总").rglob("*.xlsx"):  # merged on the 2nd, as the clock said
-        os.utime(book, (shanghai(dt.datetime(2022, 7, 2, 18, 0)),) * 2)
+    merged_on(issued_ws, dt.datetime(2022, 7, 2, 18, 0))  # merged on the 2nd, as the clock said
     # sent on the 4th (by June's deadline), refused, collected on the 6th at 18:00
     drop(issued_ws, "zt1.eml", mail([("中堂镇6月进展.xlsx", make_return("中堂镇", **LATE_NO_REASON))],
                                     sender="zt@example.cn", date="Mon, 04 Jul 2022 09:00:00 +0800"))

@@ -12,7 +12,7 @@ import datetime as dt
 import os
 
 from toolkit.actions.open import find_output
-from toolkit.after_merge import merged_at
+from toolkit.merge_time import merged_at
 from toolkit.office_edits import Kept, is_kept_copy
 from toolkit.period import Period
 

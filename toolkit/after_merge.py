@@ -11,22 +11,19 @@ merge is out of date all the same, and said so. Moved out of `actions.collect`, 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
-from .evidence import from_timestamp
 from .issued_month import EarlierMonths
 from .ledger import Ledger, Receipt, store
 from .master import Master
-from .office_edits import is_kept_copy
 from .on_time import reply_date, timeliness, unit_due
 from .period import Period
 from .report import Report, make_issue
 from .vocab import Outcome, UnitState
 from .weak_times import Deadlines, read_once
-from .workspace import MERGED, Workspace
+from .workspace import Workspace
 
 if TYPE_CHECKING:  # collect imports this module
     from .actions.collect import CollectResult
@@ -39,18 +36,6 @@ EXEMPT_RETURN = "本期免报（任务均已报告完成，未下发填报表）
 ON_TIME = "按时报送"
 
 
-def merged_at(ws: Workspace, period: Period) -> dt.datetime | None:
-    """When the period's consolidated workbook was last written (None: never merged), as
-    wall-clock time in the workspace's zone: W209 quotes it, and TZ must change no output."""
-    folder = ws.stage_dir(MERGED, period)
-    times = []
-    with contextlib.suppress(OSError):
-        for p in folder.glob("*.xlsx"):
-            if not p.name.startswith((".", "~")) and not is_kept_copy(p):  # saved by the office
-                times.append(p.stat().st_mtime)
-    return from_timestamp(max(times), ws.tz) if times else None
-
-
 def after_merge(ws: Workspace, ledger: Ledger, master: Master, it: Item, rep: Report, period: Period,
                 merged: dt.datetime, later: bool, months: EarlierMonths, result: CollectResult,
                 deadlines: dict[Period, Deadlines]) -> None:
@@ -59,6 +44,7 @@ def after_merge(ws: Workspace, ledger: Ledger, master: Master, it: Item, rep: Re
     earlier file of this run, ``later``), which 补报 (reporting late) would deny in front of the
     office; for a unit exempt for the month (本期免报) that had not, `EXEMPT_RETURN`, never 补报;
     for one consolidate counts 按时报送 (`_timely`), `ON_TIME`: 补报 only when sent too late.
+    ``merged``: when the month's 汇总表 was last written, quoted (`merge_time.merged_at`).
     ``deadlines``: the run's months' `Deadlines` read so far (the ledger as before this run's
     receipts), filled here."""
     names = months.names_of(rep.unit, period)

@@ -18,6 +18,7 @@ a return still in the mailbox is no file in 收件箱, and nothing else would sa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .dates import day_text
@@ -36,6 +37,28 @@ if TYPE_CHECKING:
     from .too_big import BigMail
     from .units import Directory
     from .workspace import Workspace
+
+
+class Note(str):
+    """A line the month's notes say (`Consolidation.office_notes`), or a mail it names, with what
+    it is about beside its words: ``about``, the names of the received files (mails) it asks of,
+    as 收件登记 and collect's own lines name them (`CollectResult.disputed`). `run` and `collect
+    --merge` say collect's line on a mail with no file or only a link and then the month's note
+    on it, in other words: the screen asks once, by ``about`` (`cli.month`), and a note reworded
+    asks no question twice (QA343, QA348). A ``str`` to every other reader: said, sorted, dumped
+    as JSON as before."""
+
+    about: tuple[str, ...]
+
+    def __new__(cls, text: str, about: Iterable[str] = ()) -> Note:
+        note = super().__new__(cls, text)
+        note.about = tuple(about)
+        return note
+
+
+def _about(mails: list[str]) -> tuple[str, ...]:
+    """The mails' names (each a `Note` of `mails_without_files`)."""
+    return tuple(name for mail in mails for name in getattr(mail, "about", ()))
 
 
 def _again(mails: list[str]) -> str:
@@ -57,7 +80,7 @@ def behind_link(mail: Receipt, issues: list[Issue]) -> str:
     if not links:
         return ""
     shown = "；".join(dict.fromkeys(x for x in links if x))
-    return f"{mail.received_at[:16]} 的邮件“{mail.name}”" + (f"（链接 {shown}）" if shown else "")
+    return Note(f"{mail.received_at[:16]} 的邮件“{mail.name}”" + (f"（链接 {shown}）" if shown else ""), (mail.name,))
 
 
 def mails_without_files(mails: list[tuple[str, Receipt]], issues: dict[int, list[Issue]]
@@ -73,25 +96,25 @@ def mails_without_files(mails: list[tuple[str, Receipt]], issues: dict[int, list
         if said := behind_link(r, issues.get(r.id, [])):
             behind.setdefault(unit, []).append(said)
         elif r.kind in ("eml", "msg") and r.note.endswith("；没有附件"):
-            bare.setdefault(unit, []).append(f"{r.received_at[:16]} 的邮件“{r.name}”")
+            bare.setdefault(unit, []).append(Note(f"{r.received_at[:16]} 的邮件“{r.name}”", (r.name,)))
     return behind, bare
 
 
-def link_notes(cons) -> list[str]:
+def link_notes(cons) -> list[Note]:
     """What the office must do before the 通报 names a unit of ``cons.behind_links`` 未报送."""
-    return [f"请核实：{unit} 在{cons.period.label}计为未报送，但其{'、'.join(mails)}只有超大附件（云附件、网盘）"
-            "的下载链接，文件不在邮件里（W211，见汇总表“校验问题”）。请打开链接下载，放入收件箱后运行 "
-            f"{_again(mails)}，再重新汇总和生成通报；链接已过期的，请该单位以附件重新报送。"
+    return [Note(f"请核实：{unit} 在{cons.period.label}计为未报送，但其{'、'.join(mails)}只有超大附件（云附件、网盘）"
+                 "的下载链接，文件不在邮件里（W211，见汇总表“校验问题”）。请打开链接下载，放入收件箱后运行 "
+                 f"{_again(mails)}，再重新汇总和生成通报；链接已过期的，请该单位以附件重新报送。", _about(mails))
             for unit, mails in cons.behind_links.items()]
 
 
-def bare_mail_notes(cons) -> list[str]:
+def bare_mail_notes(cons) -> list[Note]:
     """A 请核实 line per unit of ``cons.bare_mails`` (`Consolidation`) that stands 未报送 in the
     month and has no mail behind a link (`link_notes` asks of those)."""
     missing = {u.unit for u in cons.units if u.state == UnitState.NOT_REPORTED} - set(cons.behind_links)
-    return [f"请核实：{unit} 在{cons.period.label}计为未报送，但其{'、'.join(mails)}没有附件，不是填报表。"
-            f"如正文中有填报表的下载链接，请下载后放入收件箱，运行 {_again(mails)}，再重新汇总和生成通报；"
-            "否则请该单位以附件重新报送。"
+    return [Note(f"请核实：{unit} 在{cons.period.label}计为未报送，但其{'、'.join(mails)}没有附件，不是填报表。"
+                 f"如正文中有填报表的下载链接，请下载后放入收件箱，运行 {_again(mails)}，再重新汇总和生成通报；"
+                 "否则请该单位以附件重新报送。", _about(mails))
             for unit, mails in cons.bare_mails.items() if unit in missing]
 
 

@@ -44,7 +44,7 @@ from .workspace import Workspace
 #: bytes a kept copy's name may take: the 通报's own name is at most about 190 (`memo_filename`),
 #: and LibreOffice's ".~lock.<name>#" beside it must stay within the file system's 255
 _NAME_BYTES = 240
-#: a kept copy's name (`_named`): what `duban open` and `after_merge.merged_at` pass over, the
+#: a kept copy's name (`_named`): what `duban open` passes over (`merge_time.merged_at` reads the 汇总表's own), the
 #: office having saved it after the new file was written (Excel asks on closing it)
 _KEPT = re.compile(r".+（(?:修改稿|旧版)，\d{1,2}月\d{1,2}日\d{2}时\d{2}分保存(?:，\d+)?）\.\w+")
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from .. import errors, owed, parallel, replies, set_aside
 from ..addresses import office_mailboxes
-from ..after_merge import after_merge, merged_at
+from ..after_merge import after_merge
 from ..checked_again import saved_at, unless_master_fixed, unless_wrong_period
 from ..checks import SAID, CheckContext, check_return, evidence_words, history_issues
 from ..downloads import downloaded_from_links
@@ -49,6 +49,7 @@ from ..ledger import Ledger
 from ..ledger.mail_records import MailRecords
 from ..ledger.time_basis import record_weak_time
 from ..master import Master
+from ..merge_time import merged_at
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..report import ERROR, Report, make_issue
@@ -505,7 +506,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 it.received_at, it.time_source = it.received_at if capped else now, TimeSource.DOUBTFUL
             if (rep is not None and rep.unit and rep.outcome == ACCEPTED and current
                     and period < current):
-                merged = merged_at(ws, period)
+                merged = merged_at(ws, period, ledger.conn)  # the 汇总表's own time, on the office's clock
                 if merged:
                     after_merge(ws, ledger, master, it, rep, period, merged,
                                 first.get((rep.unit, period), it) is not it, months, result, deadlines)

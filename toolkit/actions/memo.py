@@ -16,12 +16,13 @@ from ..ledger.answers import office_time
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
+from ..merge_time import merged_at
 from ..office_edits import Kept, write_output
 from ..period import Period
 from ..text import first_of
 from ..vocab import Outcome, UnitState
 from ..workspace import MEMOS, Workspace, earlier_due, refuse_if_nothing_received
-from .merge import answered_after, merged_at
+from .merge import answered_after
 
 TEMPLATE_NAME = "月度通报.docx"
 #: how a 通报 of a month not yet due says to make the earlier one due (`earlier_notes`)
@@ -189,15 +190,14 @@ def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     unit 逾期报送 or 退回修改 where the 汇总表 that goes out with it still says 未报送; or an answer
     of the office recorded since (`merge.answered_after`) moved a unit. Said until
     the month is merged again; nothing when it never was (no 汇总表 to disagree)."""
-    written = merged_at(ws, cons.period)  # the 汇总表 `merge` writes, not a copy the office saved beside it
-    if written is None:
+    merged = merged_at(ws, cons.period)  # the 汇总表 `merge` writes, on the office's clock: so is each time compared
+    if merged is None:
         return []
-    merged = office_time(written, ws.tz)
     after = [r for r in cons.receipts if r.period == cons.period
              and r.outcome not in (Outcome.DUPLICATE, Outcome.CONTAINER)
              and office_time(r.collected_at, ws.tz) > merged]
     # the office's answers since (`duban received`, `sender`) change a unit's state too (QA342)
-    answers = [] if after else answered_after(cons, written)  # the time read above: one stat, one ledger read
+    answers = [] if after else answered_after(cons, merged, ws.tz)  # the time read above: one stat, one ledger read
     if not after and not answers:
         return []
     units = list(dict.fromkeys(unit for unit in [r.unit for r in after] + answers if unit))

@@ -174,8 +174,9 @@ def _mail_said(name: str, said: frozenset[str]) -> bool:
     """Whether one of the month's notes (``said``) asks about the mail ``name`` already: a mail
     with no file or only a link is asked about by collect (`evidence.bare_mail_message`) and
     by the month's notes (`mail_notes.bare_mail_notes`, `link_notes`) in other words; `run` and
-    `collect --merge` said both, two 请核实 on one mail (QA343)."""
-    return any(f"的邮件“{name}”" in line for line in said)
+    `collect --merge` said both, two 请核实 on one mail (QA343). By what each note is about
+    (`mail_notes.Note.about`; other lines are plain ``str``), not by its words (QA348)."""
+    return any(name in getattr(line, "about", ()) for line in said)
 
 
 def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), remerged: Period | None = None) -> None:
