@@ -20,6 +20,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import set_clock
 
 from toolkit.dates import day_off, next_working_day
 from toolkit.master.model import Task
@@ -66,8 +67,9 @@ def test_what_is_no_working_day_duban_can_know():
     assert next_working_day(dt.date(2021, 12, 31)) == dt.date(2022, 1, 3)  # 元旦 on a Saturday
 
 
-def test_issue_says_a_deadline_on_a_sunday_and_how_to_move_it(ws, run):
+def test_issue_says_a_deadline_on_a_sunday_and_how_to_move_it(ws, run, monkeypatch):
     # one unit's form (--dept): the line is the same for every issue, and 54 forms took 3 s each
+    set_clock(monkeypatch, dt.date(2023, 1, 31))  # issued before the day: the line is said then
     result = run(["issue", "--period", "2023-01", "--dept", "市府办"], cwd=ws.root)
     assert "（报送截止：2023年2月5日）" in result.stdout
     assert ("提醒：报送截止 2023年2月5日 是星期日。督办不按节假日顺延截止日期，是否逾期按填报表上印的日期判断；"
@@ -79,7 +81,8 @@ def test_issue_says_a_deadline_on_a_sunday_and_how_to_move_it(ws, run):
     assert "提醒：报送截止" not in weekday.stdout
 
 
-def test_a_due_day_on_new_years_day_is_said(ws, run):
+def test_a_due_day_on_new_years_day_is_said(ws, run, monkeypatch):
+    set_clock(monkeypatch, dt.date(2022, 12, 28))
     toml = ws.root / "duban.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("due_day = 5", "due_day = 1"), encoding="utf-8")
     result = run(["issue", "--period", "2022-12", "--dept", "市府办"], cwd=ws.root)
@@ -87,3 +90,19 @@ def test_a_due_day_on_new_years_day_is_said(ws, run):
     # the next Monday to Friday: 2 January 2023 (the 元旦 holiday's Monday that year, 调休 duban
     # cannot know: the line names a day to check, the office decides)
     assert "--due 2023-01-02 " in result.stdout
+
+
+def test_a_weekend_deadline_already_past_offers_one_due_not_two(ws, run, monkeypatch):
+    # 大竹县's November 2026 issued on Monday 7 December (QA349): the default deadline, Saturday the
+    # 5th, was gone, and the line moving it to the Monday offered --due today beside the line
+    # offering three working days from today: two commands, one giving no time to report
+    set_clock(monkeypatch, dt.date(2023, 2, 6))  # the Monday after January's Sunday deadline
+    result = run(["issue", "--period", "2023-01", "--dept", "市府办"], cwd=ws.root)
+    assert "提醒：报送截止 2023年2月5日 是星期日" not in result.stdout
+    assert ("提醒：填报表印的报送截止已过（市府办为2023年2月5日；今天是2023年2月6日）：此后报送的都将计为逾期报送。"
+            "如需给其留出报送时间，请在发出前运行 duban issue --period 2023-01 --due 2023-02-09 --dept 市府办 重新生成"
+            "（截止日期可以延后，不会提前）。") in result.stdout
+    # on the Sunday itself: the deadline is today, and the other line gives the days to report
+    set_clock(monkeypatch, dt.date(2023, 2, 5))
+    sunday = run(["issue", "--period", "2023-01", "--dept", "市府办"], cwd=ws.root)
+    assert "是星期日" not in sunday.stdout and "提醒：填报表印的报送截止已过或就是今天（市府办为2023年2月5日" in sunday.stdout

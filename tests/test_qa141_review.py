@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 from email import policy
 
@@ -56,9 +57,10 @@ def test_town_kinds_and_department_kinds_are_read_by_one_rule(kind, town):
     assert not hasattr(groups, "_DEPARTMENT_KIND") and units.DEPARTMENT_KIND.search("镇直单位")
 
 
-def test_the_command_moving_a_sunday_deadline_repeats_the_issues_options(ws, run):
+def test_the_command_moving_a_sunday_deadline_repeats_the_issues_options(ws, run, monkeypatch):
     # run as the line said it, without --prefill the forms came back blank, and without
     # --no-skip-done (skip_done_units = true) units this issue asked could be exempted
+    set_clock(monkeypatch, dt.date(2023, 1, 31))  # before the Sunday: the line is said (QA349)
     result = run(["issue", "--period", "2023-01", "--dept", "市府办", "--prefill", "--no-skip-done", "--emails"],
                  cwd=ws.root)
     assert ("请在发出填报表前运行 duban issue --period 2023-01 --due 2023-02-06 --dept 市府办 --emails --prefill"

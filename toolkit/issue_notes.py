@@ -40,9 +40,12 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
         *(["--emails"] if emails else []), *(["--prefill"] if prefill else []),
         *([] if skip_done is None else ["--skip-done" if skip_done else "--no-skip-done"])))
     notes = []
-    if result.asked_due is None and (off := day_off(result.due)):
+    ahead = result.today is None or result.today < result.due
+    if result.asked_due is None and (off := day_off(result.due)) and ahead:
         # the default deadline (due_day of the next month) never moves: a form printing a Sunday
-        # holds every unit to it, where an office often means the next working day (QA137)
+        # holds every unit to it, where an office often means the next working day (QA137). Not
+        # once that day has come: `_past_dues` offers a --due with time to report, and a second
+        # command moving it to the Monday (today, or a day already gone) contradicted it (QA349)
         after = next_working_day(result.due)
         notes.append(Note(f"提醒：报送截止 {cn_date(result.due)} 是{off}。督办不按节假日顺延截止日期，是否逾期按"
                           f"填报表上印的日期判断；如需顺延（如到 {cn_date(after)}，{weekday(after)}），"
