@@ -18,7 +18,7 @@ def test_the_blank_form_beside_the_filled_one(issued_ws, make_return, monkeypatc
          on_time())
     set_clock(monkeypatch, dt.date(2022, 7, 8))
     out = run(["collect"], cwd=issued_ws.root).output
-    assert (f"  退回（无需处理）：{FORM}.xlsx（东城街道）与本单位已采纳的填报表同在一封邮件或压缩包中报来"
+    assert (f"  无需处理：{FORM}.xlsx（东城街道）与本单位已采纳的填报表同在一封邮件或压缩包中报来"
             "（如盖章扫描件、未填写的原表），已登记") in out.splitlines()
     assert "E501" not in out
 
@@ -29,7 +29,7 @@ def test_a_scan_beside_the_return(issued_ws, make_return, monkeypatch, run):
          on_time())
     set_clock(monkeypatch, dt.date(2022, 7, 8))
     out = run(["collect"], cwd=issued_ws.root).output
-    assert "  无法读取（无需处理）：虎门镇6月进展（盖章）.pdf（虎门镇）与本单位已采纳的填报表同在" in out
+    assert "  无需处理：虎门镇6月进展（盖章）.pdf（虎门镇）与本单位已采纳的填报表同在" in out
     assert "不要转成 PDF" not in out
 
 

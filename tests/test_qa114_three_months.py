@@ -49,7 +49,7 @@ def test_a_stamped_copy_mailed_after_the_accepted_form_asks_for_nothing(issued_w
     result = run(["collect"], cwd=issued_ws.root)
     assert "需回复的单位" not in result.stdout, result.stdout
     # the office still sees the file, said as asking nothing, not as a refusal (QA345)
-    assert f"无法读取（无需处理）：{name}（石龙镇）不是填报表" in result.stdout, result.stdout
+    assert f"无需处理：{name}（石龙镇）不是填报表" in result.stdout, result.stdout
     assert "请报送下发的 Excel" not in result.stdout and "请直接报送" not in result.stdout
     assert _replies(issued_ws) == []
     assert state(issued_ws, SL) == UnitState.ON_TIME

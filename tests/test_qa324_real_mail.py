@@ -254,7 +254,7 @@ def test_a_week_of_real_clients_mail_every_return_filed_for_its_unit_and_time(is
         "  采纳 5，退回 0，无法读取 1，重复 0，无需处理 1，已被替代 0",  # the stamped PDF asks nothing (QA345)
         "  无法读取：winmail.dat（东城街道） E103 不支持的文件格式“.dat”。这是 Outlook 以“RTF 格式”发送邮件时生成的附件包，"
         "里面的文件无法取出。请在 Outlook 中把邮件格式改为 HTML 或纯文本后，重新附上 .xlsx 填报表发送。",
-        "  无法读取（无需处理）：石碣镇盖章件.pdf（石碣镇）与本单位已采纳的填报表同在一封邮件或压缩包中报来"
+        "  无需处理：石碣镇盖章件.pdf（石碣镇）与本单位已采纳的填报表同在一封邮件或压缩包中报来"
         "（如盖章扫描件、未填写的原表），已登记",
         "需回复的单位 1 个：东城街道",
     ]

@@ -245,7 +245,8 @@ def test_run_says_a_mail_without_a_file_once(month):
     out = said["2020-08-03 run"].output
     lines = [x for x in out.splitlines() if "公安局7月进展稍后补报" in x]
     assert len(lines) == 1 and lines[0].startswith(f"  请核实：{GAJ} 在{JUL}计为未报送"), out
-    assert "还有 2 项“请核实”没有回答" in out  # 尚未截止, and this one
+    # 尚未截止, and this one: neither a question 5-逐条核实 asks (QA349)
+    assert "通报已生成，但还有 2 项“请核实”（见上）：正式发出前请先逐项核实、处理，再重新生成通报。" in out.splitlines()
 
 
 def test_run_names_the_file_whose_unit_nobody_can_tell(month):

@@ -151,7 +151,7 @@ def test_supporting_files_mailed_after_a_taken_return_ask_nothing(issued_ws, mak
     assert result.exit_code == 0, out
     assert "采纳 0，退回 0，无法读取 0，重复 0，无需处理 4" in out, out
     for name in (PDF_NAME, "6月工作情况说明.docx", "1.jpg", "2.jpg"):
-        assert (f"  无法读取（无需处理）：{name}（{SL}）不是填报表（如佐证材料、盖章扫描件、照片、Word 说明），"
+        assert (f"  无需处理：{name}（{SL}）不是填报表（如佐证材料、盖章扫描件、照片、Word 说明），"
                 "本单位本期已报送并采纳，已登记") in out.splitlines(), out
     assert "请直接报送" not in out and "不要转成 PDF" not in out and "E103" not in out, out
     assert "需回复的单位" not in out and _replies(issued_ws) == []
@@ -194,7 +194,7 @@ def test_the_blank_form_beside_the_filled_one_is_no_issue(issued_ws, make_return
     set_clock(monkeypatch, dt.date(2022, 7, 4))
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 0, result.output
-    assert f"  退回（无需处理）：{form}.xlsx（{SL}）与本单位已采纳的填报表同在一封邮件或压缩包中报来" in result.output
+    assert f"  无需处理：{form}.xlsx（{SL}）与本单位已采纳的填报表同在一封邮件或压缩包中报来" in result.output
     assert state(issued_ws, SL) == UnitState.ON_TIME
     cons = consolidate(issued_ws, JUNE)
     assert [(i["code"], i["outcome"]) for i in cons.issues if i["file"] == f"{form}.xlsx"] == []

@@ -120,13 +120,7 @@ def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, 
     # between the replace and its record left the record behind; QA323)
     if old in (recorded, new) or _same_parts(path, tmp):
         return None
-    try:
-        saved = dt.datetime.fromtimestamp(stamp, ws.tz)
-    except (OverflowError, ValueError, OSError):  # a time stamp no calendar has: when it is kept
-        saved = ws.now()
-    # no strftime: a format with Chinese in it is the locale's business on Windows
-    label = (f"{'修改稿' if recorded is not None else '旧版'}，"
-             f"{saved.month}月{saved.day}日{saved.hour:02d}时{saved.minute:02d}分保存")
+    label = _label(ws, "修改稿" if recorded is not None else "旧版", stamp)
     for n in itertools.count(1):  # a kept copy is never overwritten
         copy = _named(path, label + (f"，{n}" if n > 1 else ""))
         if not os.path.lexists(copy):
@@ -150,17 +144,51 @@ def _same_parts(old: Path, new: Path) -> bool:
     each was saved: a 通报 made again from the same data differs from the last only in its
     zip entries' times and ``docProps/core.xml``. What tells a file with no record (the module
     doc) that is the new one over again: nothing to keep."""
-    import zipfile  # deferred: only a file with no record needs it
+    mine = package_parts(old)
+    return mine is not None and mine == package_parts(new)
 
-    def parts(path: Path) -> dict[str, bytes]:
-        with zipfile.ZipFile(path) as z:
-            return {i.filename: z.read(i) for i in z.infolist() if i.filename != "docProps/core.xml"}
+
+def package_parts(path: Path) -> dict[str, bytes] | None:
+    """The parts of the .docx or .xlsx package at ``path`` but the one that says when it was
+    saved (``docProps/core.xml``): two with the same say the same. None: no file, not a package
+    (.md), or a broken one."""
+    import zipfile  # deferred: only a file with no record, or a 通报 with a PDF beside it, needs it
 
     try:
-        return parts(old) == parts(new)
+        with zipfile.ZipFile(path) as z:
+            return {i.filename: z.read(i) for i in z.infolist() if i.filename != "docProps/core.xml"}
     except (OSError, EOFError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile,
-            zipfile.LargeZipFile):  # not a package (.md), or a broken one
-        return False
+            zipfile.LargeZipFile):
+        return None
+
+
+def set_aside(ws: Workspace, path: Path) -> Path:
+    """Move ``path`` to a kept copy's name beside it, ``（旧版，M月D日HH时MM分保存）`` (the time it
+    was saved), never over another copy; where it went. For a rendering of a file written again
+    that still says what the file said before (the 通报's PDF, `actions.memo`): under its own
+    name it was sent as the new one. Raises `errors.SystemFault` (`errors.os_fault`'s words)
+    when it cannot be moved (open in a reader on Windows, a read-only folder)."""
+    try:
+        label = _label(ws, "旧版", path.stat().st_mtime)
+        for n in itertools.count(1):  # a kept copy is never overwritten
+            copy = _named(path, label + (f"，{n}" if n > 1 else ""))
+            if not os.path.lexists(copy):
+                break
+        os.rename(path, copy)  # in its own folder: one step, its time kept
+    except OSError as exc:
+        raise (errors.os_fault(exc, path, op="write")
+               or errors.SystemFault(f"无法改名“{path}”。")) from exc
+    return copy
+
+
+def _label(ws: Workspace, kind: str, stamp: float) -> str:
+    """A kept copy's label: ``kind`` (修改稿, 旧版) and when the file was saved, by its time ``stamp``."""
+    try:
+        saved = dt.datetime.fromtimestamp(stamp, ws.tz)
+    except (OverflowError, ValueError, OSError):  # a time stamp no calendar has: when it is kept
+        saved = ws.now()
+    # no strftime: a format with Chinese in it is the locale's business on Windows
+    return f"{kind}，{saved.month}月{saved.day}日{saved.hour:02d}时{saved.minute:02d}分保存"
 
 
 def _named(path: Path, label: str) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ..memo.context import MemoContext, build_context, memo_filename, render_mar
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..merge_time import merged_at
-from ..office_edits import Kept, write_output
+from ..office_edits import Kept, package_parts, set_aside, write_output
 from ..period import Period
 from ..text import first_of
 from ..vocab import Outcome, UnitState
@@ -44,12 +45,22 @@ class MemoResult:
     told: list[str] = field(default_factory=list)
     #: the office's edited 通报, kept beside the new one before it was written (`office_edits`)
     kept: Kept | None = None
+    #: what became of the renderings beside a .docx written again (`_renderings`) that asks the
+    #: office something: the .md re-made kept the office's edits of it aside (`Kept.line`)
+    rendered: list[str] = field(default_factory=list)
+    #: the PDF beside, made from the .docx before, moved to a kept copy's name by this write,
+    #: and the line saying so: a PDF made after it (`add_pdf`) takes its place, and removes it
+    aside: tuple[Path, str] | None = None
+    #: how many of the month's questions `duban verify` asks (`verify.questions_of`), counted
+    #: where a 请核实 line is said: the memo points there only when it has one (QA349)
+    to_verify: int = 0
 
     @property
     def warnings(self) -> list[str]:
         """What the coordinator must put right before the memo goes out, in Chinese: first, its
-        edits kept aside (the new 通报 lacks them: not fit to go out until copied in)."""
-        kept = [self.kept.line] if self.kept else []
+        edits kept aside (the new 通报 lacks them: not fit to go out until copied in), and the
+        renderings beside it that said what the 通报 said before."""
+        kept = ([self.kept.line] if self.kept else []) + self.rendered + ([self.aside[1]] if self.aside else [])
         if self.context.organiser:
             return kept + self.notes
         return [*kept, "通报没有落款：没有设置督办单位。请在 duban.toml 的 organiser 中填写"
@@ -76,7 +87,8 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     # before 附件 came, keeps every name in the text)
     appendix = fmt == "md" or has_appendices(template)
     # dated by the office's day (Workspace.now), as replies are, whatever the machine's zone
-    ctx = build_context(cons, issue_date or ws.now().date(), list_unchanged=ws.settings.list_unchanged,
+    day = issue_date or ws.now().date()
+    ctx = build_context(cons, day, list_unchanged=ws.settings.list_unchanged,
                         appendix_over=ws.settings.appendix_over if appendix else None)
     folder = ws.stage_dir(MEMOS, cons.period)
     name = memo_filename(cons)
@@ -84,7 +96,8 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         text = render_markdown(ctx)
         path = folder / (Path(name).stem + ".md")
         kept = write_output(ws, path, lambda tmp: tmp.write_text(text, encoding="utf-8"), "通报")
-        return MemoResult(path, None, "", ctx, cons.office_notes() + _memo_notes(ws, cons), cons.told(), kept)
+        notes = cons.office_notes() + _memo_notes(ws, cons)
+        return MemoResult(path, None, "", ctx, notes, cons.told(), kept, to_verify=_to_verify(cons, notes))
 
     try:
         key = scan_key(template.read_bytes())
@@ -93,12 +106,77 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
                or errors.BadTemplate(f"无法读取通报模板“{template}”。")) from exc
     scanned = _last_clean_scan(ws) == key
     path = folder / name
+    # the 通报 it replaces, read only where a PDF made from it lies beside (`_pdf_aside`)
+    before = package_parts(path) if os.path.lexists(path.with_suffix(".pdf")) else None
     kept = write_output(ws, path, lambda tmp: render_docx(ctx, template, tmp, scanned=scanned), "通报")
     if not scanned:
         _remember_clean_scan(ws, key)
-    result = MemoResult(path, None, "", ctx, cons.office_notes() + _one_due_note(ctx, template)
-                        + _memo_notes(ws, cons), cons.told(), kept)
-    return add_pdf(result) if pdf else result
+    notes = cons.office_notes() + _one_due_note(ctx, template) + _memo_notes(ws, cons)
+    result = MemoResult(path, None, "", ctx, notes, cons.told(), kept, to_verify=_to_verify(cons, notes))
+    result = _renderings(ws, result, cons, day)
+    if pdf:
+        result = add_pdf(result)
+    return _pdf_aside(ws, result, before) if result.pdf is None else result
+
+
+def _to_verify(cons: Consolidation, notes: list[str]) -> int:
+    """How many questions `duban verify` asks of the month, where a note asks the office to check
+    (`MemoResult.to_verify`); 0 where none does."""
+    if not any(n.startswith("请核实") for n in notes):
+        return 0
+    from .verify import questions_of  # deferred: its actions (collect) load only for a month that asks
+
+    return len(questions_of(cons).asked)
+
+
+def _renderings(ws: Workspace, result: MemoResult, cons: Consolidation, day: dt.date) -> MemoResult:
+    """The Markdown summary made before (`--format md`) beside the .docx written now, made again
+    when it says otherwise: a late unit's return collected, it named the unit 未报送 while the
+    new 通报 did not, and nothing was said (QA349). Made again, not moved aside: it costs nothing,
+    and the office that made one wants one; its own edits of it are kept as the 通报's are
+    (`write_output`), and said. (The PDF: `_pdf_aside`, after `add_pdf`.)"""
+    md = result.path.with_suffix(".md")
+    if not os.path.lexists(md):
+        return result
+    ctx = build_context(cons, day, list_unchanged=ws.settings.list_unchanged,
+                        appendix_over=ws.settings.appendix_over)
+    text = render_markdown(ctx)
+    with contextlib.suppress(OSError, ValueError):  # unreadable: made again all the same
+        if md.read_text(encoding="utf-8") == text:
+            return result
+    kept = write_output(ws, md, lambda tmp: tmp.write_text(text, encoding="utf-8"), "通报摘要")
+    if kept is not None:
+        return dataclasses.replace(result, rendered=[*result.rendered, kept.line])
+    return dataclasses.replace(result, told=[*result.told, f"通报摘要已一并按最新数据重新生成：{md}"])
+
+
+def _pdf_aside(ws: Workspace, result: MemoResult, before: dict | None) -> MemoResult:
+    """The PDF beside a .docx written now that says otherwise (``before``, the parts of the one
+    it replaced, differ; or there was none), with no new PDF made: moved to a kept copy's name
+    (`office_edits.set_aside`) and said. Under its own name it still named 未报送 a unit whose
+    late return the new 通报 counts, and the office sent it (QA349). A PDF made after
+    (`add_pdf`: `run --pdf`, or the CLI's `remake_pdf`) takes its place."""
+    pdf = result.path.with_suffix(".pdf")
+    if not os.path.lexists(pdf) or (before is not None and before == package_parts(result.path)):
+        return result
+    try:
+        copy = set_aside(ws, pdf)
+    except errors.DubanError as exc:
+        return dataclasses.replace(result, rendered=[
+            *result.rendered, f"通报已按最新数据重新生成，但原有的通报 PDF“{pdf.name}”是按此前的数据生成的，"
+            f"与新通报不一致，请勿发出；无法将它改名为旧版：{exc.message}需要 PDF 请运行 duban memo --pdf。"])
+    return dataclasses.replace(result, aside=(copy, (
+        f"通报已按最新数据重新生成；原有的通报 PDF 是按此前的数据生成的，与新通报不一致，已改名为“{copy.name}”，"
+        "请勿发出。需要 PDF 请运行 duban memo --pdf，或在 Word/WPS 中把新通报另存为 PDF。")))
+
+
+def remake_pdf(result: MemoResult) -> MemoResult:
+    """The PDF made again where this write set the earlier one aside (`MemoResult.aside`) and
+    LibreOffice can make it (`duban memo` and `duban run` without ``--pdf``, 3-生成通报): the
+    office that made one has a current one. Else ``result`` as it was, its line saying how."""
+    if result.aside is None or office.soffice() is None:
+        return result
+    return add_pdf(result)
 
 
 def _memo_notes(ws: Workspace, cons: Consolidation) -> list[str]:
@@ -227,9 +305,13 @@ def add_pdf(result: MemoResult) -> MemoResult:
         return dataclasses.replace(
             result, pdf_error="未安装 LibreOffice，无法转换 PDF（Word 通报已生成，可在 Word 或 WPS 中“另存为 PDF”）。")
     try:
-        return dataclasses.replace(result, pdf=_write_pdf(result.path), pdf_error="")
+        made = _write_pdf(result.path)
     except errors.DubanError as exc:
         return dataclasses.replace(result, pdf_error=exc.message)
+    if result.aside is not None:  # the earlier PDF this write set aside: the new one is in its place
+        with contextlib.suppress(OSError):
+            result.aside[0].unlink()
+    return dataclasses.replace(result, pdf=made, pdf_error="", aside=None)
 
 
 # The template scan (variables, tags) is 35 ms of every memo (W1, cProfile 48 ms of 128 ms),

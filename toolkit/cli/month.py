@@ -117,7 +117,7 @@ def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset(),
     if result.recovered:
         echo(state, f"  上次中断时已登记的 {result.recovered} 个文件已移出收件箱")
     asked = {name for name, _ in result.disputed}  # their own 请核实 (`_echo_evidence`) says why
-    from ..set_aside import SAID  # deferred: a command that collects nothing loads none of it
+    from ..set_aside import NOTHING_TO_DO, SAID  # deferred: a command that collects nothing loads none of it
 
     for top in result.items:
         for it in top.walk():
@@ -133,8 +133,9 @@ def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset(),
             if it.receipt_id in result.aside:
                 # the scan with its seal, the blank form an Outlook reply carries back, photos
                 # mailed days after a taken return: said in red with "请直接报送下发的 Excel
-                # 填报表", the office read a unit 按时 as refused (QA209, QA345)
-                echo(state, f"  {it.outcome}（无需处理）：{it.name}（{who}）{SAID[result.aside[it.receipt_id]]}")
+                # 填报表", the office read a unit 按时 as refused (QA209, QA345); said as the tally
+                # and 收件登记 count it, not "无法读取（无需处理）" beside "无法读取 0" (QA349)
+                echo(state, f"  {NOTHING_TO_DO}：{it.name}（{who}）{SAID[result.aside[it.receipt_id]]}")
                 continue
             echo(state, f"  {it.outcome}：{it.name}（{who}）" + (f" {first.code} {first.message}" if first else ""),
                  fg="red")
@@ -528,6 +529,10 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
     通报生成后在 Word 中改过的，不会被覆盖：重新生成前，
     改过的文件先另存为“…（修改稿，M月D日HH时MM分保存）.docx”，放在原处。
 
+    重新生成的通报与此前不同时，旁边此前生成的文字摘要（.md）一并重新生成；
+    此前的 PDF 在装有 LibreOffice 时一并重新生成，
+    否则改名为“…（旧版，M月D日HH时MM分保存）.pdf”，以免发出内容过时的 PDF。
+
     \b
     示例：
       duban memo
@@ -548,16 +553,18 @@ def memo(state: State, period: str | None, template: str | None, pdf: bool, fmt:
         return
     if pdf and fmt == "md":
         raise click.UsageError("--pdf 只用于 Word 通报；--format md 写的是纯文本，不生成 PDF。")
+    action = _action("memo")
     with state.locked() as ws:
-        result = _action("memo").write_memo(ws, _issued(ws, period, force), Path(template) if template else None,
-                                            pdf, fmt,
-                                     _parse_date_option(issue_date, "成文日期"))
+        result = action.write_memo(ws, _issued(ws, period, force), Path(template) if template else None,
+                                   pdf, fmt, _parse_date_option(issue_date, "成文日期"))
+        # the PDF made before from the 通报 it replaced: made again where LibreOffice can (QA349)
+        result = action.remake_pdf(result)
     echo(state, f"{result.context.period_label}通报：{result.path}")
     _echo_memo_warnings(state, result)
     _echo_before_sending(state, result)
     if result.pdf:
         echo(state, f"PDF：{result.pdf}")
-    elif pdf:
+    elif result.pdf_error:  # asked for (--pdf), or the earlier one's made again
         click.secho(f"PDF 未更新：{result.pdf_error}", fg="red", err=True)
         state.exit_code = 1
 
@@ -575,11 +582,16 @@ def _echo_memo_warnings(state: State, memo, said: frozenset[str] = frozenset()) 
 
 def _echo_before_sending(state: State, memo) -> None:
     """One line after the 通报's path while a 请核实 is open: the file is written, but not fit
-    to go out, and how to answer without typing a command per line."""
+    to go out, and how to answer without typing a command per line: 5-逐条核实 only where it
+    asks something (`MemoResult.to_verify`); it said "没有需要逐条回答的事项" of a month whose one
+    请核实 was its deadline not yet past (QA349)."""
     asked = sum(line.startswith("请核实") for line in memo.warnings)
-    if asked:
+    if asked and memo.to_verify:
         echo(state, f"通报已生成，但还有 {asked} 项“请核实”没有回答：正式发出前请先核实"
                     "（运行 duban verify 或双击“5-逐条核实”逐条回答），再重新生成通报。", fg="yellow")
+    elif asked:
+        echo(state, f"通报已生成，但还有 {asked} 项“请核实”（见上）：正式发出前请先逐项核实、处理，"
+                    "再重新生成通报。", fg="yellow")
 
 
 @cli.command("run")
@@ -613,6 +625,8 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, no_fe
                 _echo_fetched(state, stop.fetched)
                 _echo_collect(state, ws, stop.collected)
             raise
+        if result.memo is not None and not pdf:  # the PDF made before, made again (`memo.remake_pdf`)
+            result.memo = _action("memo").remake_pdf(result.memo)
     _echo_run(state, result)
     if open_after:
         folder = result.merged.path.parent
