@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+import docx
 import pytest
 from conftest import drop, issued_path, late, on_time, set_clock, shanghai, zip_bytes
 
@@ -118,6 +119,20 @@ def test_run_says_it_too(june_made, run):
     assert ASIDE in _names(ws) and f"{MEMO}.pdf" not in _names(ws)
 
 
+def _pdf_made(result, monkeypatch):
+    """``result`` after `add_pdf`, with a PDF made (LibreOffice faked): the set-aside line gone."""
+    monkeypatch.setattr(memo_action.office, "soffice", lambda: "soffice")
+
+    def made(docx_path):
+        docx_path.with_suffix(".pdf").write_bytes(b"%PDF-1.4\n% the new one\n")
+        return docx_path.with_suffix(".pdf")
+
+    monkeypatch.setattr(memo_action, "_write_pdf", made)
+    result = memo_action.add_pdf(result)
+    assert result.pdf is not None and result.aside is None and ASIDE_LINE not in result.warnings
+    return result
+
+
 def test_a_pdf_made_after_takes_the_aside_copy_s_place(june_made, run, monkeypatch):
     """`run --pdf` writes the .docx in a worker (no PDF), then the PDF: the earlier one set aside
     by the first is removed by the second, as ``memo --pdf`` replaces it."""
@@ -125,16 +140,25 @@ def test_a_pdf_made_after_takes_the_aside_copy_s_place(june_made, run, monkeypat
     _returned(ws, run, "市公安局", late())
     result = memo_action.write_memo(ws)
     assert result.aside is not None and ASIDE_LINE in result.warnings
-    monkeypatch.setattr(memo_action.office, "soffice", lambda: "soffice")
-
-    def made(docx):
-        docx.with_suffix(".pdf").write_bytes(b"%PDF-1.4\n% the new one\n")
-        return docx.with_suffix(".pdf")
-
-    monkeypatch.setattr(memo_action, "_write_pdf", made)
-    result = memo_action.add_pdf(result)
-    assert result.pdf is not None and result.aside is None and ASIDE_LINE not in result.warnings
+    result = _pdf_made(result, monkeypatch)
     assert _names(ws) == sorted([f"{MEMO}.docx", f"{MEMO}.md", f"{MEMO}.pdf"])
+
+
+def test_a_pdf_beside_an_edited_memo_is_kept_when_a_new_one_is_made(june_made, run, monkeypatch):
+    """The office edited the 通报 and saved its own PDF of the edits: the new PDF takes the
+    name, the earlier one keeps its copy's name (it may hold the edits), said once."""
+    ws = june_made
+    memo = _folder(ws) / f"{MEMO}.docx"
+    doc = docx.Document(memo)
+    doc.add_paragraph("主任批示：请各单位抓紧落实。")
+    doc.save(memo)
+    _returned(ws, run, "市公安局", late())
+    result = memo_action.write_memo(ws)
+    assert result.kept is not None and result.aside is not None
+    result = _pdf_made(result, monkeypatch)
+    assert (f"原有的通报 PDF 可能是按修改过的通报生成的，已改名为“{ASIDE}”保留；新的通报 PDF 已按最新数据生成。"
+            in result.warnings)
+    assert (_folder(ws) / ASIDE).read_bytes() == FAKE_PDF and f"{MEMO}.pdf" in _names(ws)
 
 
 def test_memo_pdf_that_cannot_be_made_sets_the_old_one_aside(june_made, run):
@@ -232,4 +256,3 @@ def test_a_photo_beside_the_form_is_said_as_the_tally_counts_it(issued_ws, make_
     assert ("  无需处理：现场照片.jpg（市民政局）与本单位已采纳的填报表同在一封邮件或压缩包中报来"
             "（如盖章扫描件、未填写的原表），已登记") in out.splitlines()
     assert "无法读取（无需处理）" not in out
-

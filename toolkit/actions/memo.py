@@ -308,10 +308,18 @@ def add_pdf(result: MemoResult) -> MemoResult:
         made = _write_pdf(result.path)
     except errors.DubanError as exc:
         return dataclasses.replace(result, pdf_error=exc.message)
-    if result.aside is not None:  # the earlier PDF this write set aside: the new one is in its place
+    if result.aside is None:
+        return dataclasses.replace(result, pdf=made, pdf_error="")
+    copy = result.aside[0]
+    if result.kept is None:  # the earlier PDF this write set aside, of duban's own 通报: the new one is in its place
         with contextlib.suppress(OSError):
-            result.aside[0].unlink()
-    return dataclasses.replace(result, pdf=made, pdf_error="", aside=None)
+            copy.unlink()
+        return dataclasses.replace(result, pdf=made, pdf_error="", aside=None)
+    # beside a 通报 the office had edited (kept as 修改稿): the PDF may be the office's own, of
+    # its edits; kept under the copy's name, never removed, and said once
+    return dataclasses.replace(result, pdf=made, pdf_error="", aside=None, rendered=[
+        *result.rendered,
+        f"原有的通报 PDF 可能是按修改过的通报生成的，已改名为“{copy.name}”保留；新的通报 PDF 已按最新数据生成。"])
 
 
 # The template scan (variables, tags) is 35 ms of every memo (W1, cProfile 48 ms of 128 ms),
