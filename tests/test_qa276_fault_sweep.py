@@ -30,6 +30,7 @@ from conftest import drop, on_time
 from toolkit import inbox as inbox_module
 from toolkit.cli import cli
 from toolkit.filling import Answer, Filling, fill_return
+from toolkit.ledger import Ledger
 from toolkit.workspace import find_workspace
 
 DONE = Answer(status="已完成", progress=100, work="已按要求全面完成。", evidence="东政数〔2022〕8号")
@@ -52,7 +53,11 @@ def _note(names: str, n: int = 1) -> str:
 
 
 def _sha_fails(monkeypatch, path, exc: type[OSError], code: int) -> None:
-    """Taking ``path``'s hash fails with ``exc`` (Excel holding it: EACCES; gone: ENOENT)."""
+    """Taking ``path``'s hash fails with ``exc`` (Excel holding it: EACCES; gone: ENOENT). A
+    receipt of its size is made to exist: `inbox.not_collected` reads no file of a size no
+    receipt has, and would not come to the hash."""
+    size, sizes = os.path.getsize(path), Ledger.sizes
+    monkeypatch.setattr(Ledger, "sizes", lambda self: sizes(self) | {size})
     real = inbox_module.file_sha
 
     def failing(p, *args, **kwargs):
@@ -95,6 +100,23 @@ def test_a_waiting_file_gone_meanwhile_is_not_said(issued_ws, monkeypatch):
     path = _waiting(issued_ws)
     _sha_fails(monkeypatch, path, FileNotFoundError, errno.ENOENT)
     result = _invoke(["-w", str(issued_ws.root), "status"])
+    assert "收件箱中还有" not in result.output
+
+
+def test_a_waiting_file_gone_before_its_size_was_read_is_not_said(issued_ws, monkeypatch):
+    """Gone between the listing and the look at its size (no receipt has a file's size, so its
+    content is not read, issue 19): a collect took it, as when gone before its hash."""
+    path = _waiting(issued_ws)
+    listed = inbox_module.scan_inbox
+
+    def listing_then_taken(*args, **kwargs):
+        found = listed(*args, **kwargs)
+        path.unlink()
+        return found
+
+    monkeypatch.setattr(inbox_module, "scan_inbox", listing_then_taken)
+    result = _invoke(["-w", str(issued_ws.root), "status"])
+    assert result.exit_code == 0, result.output
     assert "收件箱中还有" not in result.output
 
 

@@ -18,10 +18,9 @@ from typing import TYPE_CHECKING, Any
 from . import files, set_aside
 from .dates import cn_date, units_dues_text
 from .details import Details
-from .disputed import Disputed, disputed_returns, disputed_told
-from .file_time import FileTime, answered_times, file_time_notes, file_time_told, file_times, time_marked, weak_kept
+from .disputed import disputed_returns, disputed_told
+from .file_time import answered_times, file_time_notes, file_time_told, file_times, time_marked, weak_kept
 from .issued_month import (
-    Basis,
     as_issued,
     basis_of,
     exempt_of,
@@ -41,7 +40,7 @@ from .on_time import correction_by, denied_grace, grace_words, held_to, replied_
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
-from .senders import Asked, Check, checked_notes, disowned, marked, sender_answers, unknown_senders
+from .senders import Check, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import unended
 from .units import of_sections
@@ -60,8 +59,21 @@ from .vocab import (
 )
 from .workspace import Workspace
 
-if TYPE_CHECKING:  # `too_big` is imported where a mail too big was recorded (`mail_notes.big_mails`)
+if TYPE_CHECKING:  # each imported where one of its own is made (`basis`, `office_cases`, `task_summary`, `too_big`)
+    from .basis import Basis
+    from .office_cases import Asked, Disputed, FileTime
+    from .task_summary import TaskSummary
     from .too_big import BigMail
+
+
+def __getattr__(name: str) -> Any:
+    """`TaskSummary`, from `task_summary` (which says why it is apart) when first asked for."""
+    if name == "TaskSummary":
+        from .task_summary import TaskSummary  # deferred: `duban status` makes none
+
+        return TaskSummary
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 DONE, LAGGING, NOT_REPORTED = Status.DONE, Status.LAGGING, Status.NOT_REPORTED
 ON_TIME, LATE, TO_FIX, EXEMPT = UnitState.ON_TIME, UnitState.LATE, UnitState.TO_FIX, UnitState.EXEMPT
@@ -102,62 +114,6 @@ class UnitStatus:
         timed = self.timed_by and ("再次报送；报送时间为第一份合格报送的时间" if self.timed_by == self.file
                                    else f"报送时间为第一份合格报送“{self.timed_by}”的时间")
         return f"{self.file}（{'；'.join(filter(None, (timed, self.graced)))}）"
-
-
-@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
-class TaskSummary:
-    """One row of 任务汇总."""
-
-    task: Task
-    leads: list[str]
-    coops: list[str]
-    status: str
-    avg_progress: float | None
-    overdue: bool
-    progress_text: str
-    problems: str
-    #: units (leads, then cooperating) with no accepted row for the task that sent nothing
-    missing: list[str]
-    #: per lead: its row's status, 未报送, or 退回待改 when every file it sent was sent back
-    lead_states: dict[str, str] = field(default_factory=dict)
-    #: units (leads, then cooperating) whose every file this period was sent back (退回待改):
-    #: they did report, so no sheet or memo may list them as 未报送
-    sent_back: list[str] = field(default_factory=list)
-    #: units whose forms of the period did not carry the task (added to the master after
-    #: they went out): not owed its row, so never listed as 未报送 for it
-    not_asked: list[str] = field(default_factory=list)
-    #: whether the master gives the task a lead at all (``leads`` leaves out the units whose
-    #: forms of the period were not issued): 未明确牵头单位 in the memo when not
-    has_lead: bool = True
-    #: how many lead units' progress ``avg_progress`` is the mean of: of one, it is that
-    #: unit's own progress, no average (苍南's one lead a task)
-    averaged: int = 0
-    #: the leads owing a row that the status had none from (`task_rule.Verdict.silent`): no row
-    #: this month and no 已完成 of an earlier one
-    silent: list[str] = field(default_factory=list)
-
-    def not_yet_due(self, waiting: frozenset[str]) -> bool:
-        """Whether its 综合状态 未报送 is only of leads whose deadline has not passed: every lead
-        it has no row from is among ``waiting`` (`Consolidation.waiting`: said `NOT_YET_DUE`),
-        none having reported, or each that did 已完成 past the 完成时限 (`task_rule.task_status`).
-        ``waiting`` holds the leads sent back whose deadline has not passed too (`Consolidation.awaited`):
-        a correction may still come in time. One past its deadline keeps it 未报送; so does a
-        task no lead owes (none named, none asked): nobody will report it by a deadline."""
-        return self.status == NOT_REPORTED and bool(self.silent) and all(u in waiting for u in self.silent)
-
-    def missing_text(self, waiting: frozenset[str] = frozenset()) -> str:
-        """任务汇总's 未报送单位: the units that sent nothing, then, said so, those whose deadline
-        has not passed (``waiting``, `Consolidation.waiting`), those sent back (they reported)
-        and those not asked: a coordinator must not read any of them as having missed it."""
-        late = [u for u in self.missing if u not in waiting]
-        # a task the master gives no lead (东莞 16.1): 未报送 with both unit columns empty named
-        # no one who owes it, where the 通报 says 未明确牵头单位 (QA215)
-        parts = ["、".join(late)] if late else [] if self.has_lead else ["未明确牵头单位"]
-        for word, units in ((NOT_YET_DUE, [u for u in self.missing if u in waiting]), (TO_FIX, self.sent_back),
-                            (NOT_ISSUED, self.not_asked)):
-            if units:
-                parts.append(f"{word}：" + "、".join(units))
-        return "；".join(parts)
 
 
 @dataclass(eq=False)  # never compared: start-up (docs/design.md)
@@ -591,6 +547,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         history[period] = history_of(current)
 
     summaries: list[TaskSummary] = []
+    if tasks:  # status and the reminders make no task row
+        from .task_summary import TaskSummary  # deferred: `task_summary` says why
     for t in master.tasks if tasks else ():
         all_leads = master.units_of(t.id, LEAD)
         leads = [u for u in all_leads if u not in skip]
@@ -658,7 +616,7 @@ def _uncollected(ws: Workspace, ledger: Ledger) -> list[str]:
     if files.nothing_in(ws.inbox):
         return []
     from .inbox import not_collected  # its imports cost every status 17 ms (importtime)
-    return not_collected(ws.inbox, lambda sha: bool(ledger.find_sha(sha)))
+    return not_collected(ws.inbox, lambda sha: bool(ledger.find_sha(sha)), ledger.sizes())
 
 
 def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],

@@ -20,7 +20,7 @@ the registered unit's form; the other unit resends on its own form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .issued_month import month_name
 from .ledger import Ledger, Receipt
@@ -30,22 +30,12 @@ from .senders import command
 from .text import LazyPattern
 from .vocab import UnitState
 
+if TYPE_CHECKING:  # made where there is one (`office_cases` says why)
+    from .office_cases import Disputed
+
 # The W206 message names the other unit (report.py: "…指向{other}。已按{unit}登记…"); the
 # issues table keeps the message, not its fields
 _OTHER = LazyPattern(r"指向(.+?)。已按")
-
-
-@dataclass(frozen=True, eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
-class Disputed:
-    """A file of the month registered under ``unit`` that other evidence said was ``other``'s."""
-
-    unit: str
-    other: str  # as the month counts it (`issued_month.month_name`)
-    file: str
-    message: str  # the W206 line collect said
-    receipt: Receipt | None = None
-    #: when the office said the file is ``unit``'s (`ledger.answers.check_disputed`); "": not said
-    checked_at: str = ""
 
 
 def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], master: Master,
@@ -71,6 +61,8 @@ def disputed_returns(ledger: Ledger, received: dict[str, list[Receipt]], master:
             unit, rec = by_id[receipt_id]
             other = month_name(m.group(1), master, apart)
             if other != unit:
+                from .office_cases import Disputed  # deferred: `office_cases` says why
+
                 found.setdefault((receipt_id, other), Disputed(unit, other, rec.name, message, rec,
                                                              checked.get(receipt_id, "")))
     return list(found.values())
@@ -106,3 +98,12 @@ def disputed_answers(cons) -> list[tuple[Disputed, str]]:
                 f"（{on_office_clock(d.checked_at, cons.tz)} 记录）；{d.other} 在{cons.period.label}计为{state}。"
                 f"{undo_hint(command(cons.period, d.unit, '--undo'))}")
             for d, state in asked(cons) if d.checked_at]
+
+
+def __getattr__(name: str) -> Any:
+    """`Disputed`, from `office_cases` (which says why it is apart) when first asked for."""
+    if name == "Disputed":
+        from .office_cases import Disputed  # deferred: `office_cases` says why
+
+        return Disputed
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

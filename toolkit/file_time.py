@@ -39,7 +39,7 @@ import dataclasses
 import datetime as dt
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from . import errors
 from .ledger import Ledger, Receipt
@@ -47,6 +47,9 @@ from .ledger.answers import on_office_clock, time_answers, undo_hint
 from .ledger.time_basis import FORWARD, INLINE, MAILBOX, weak_times
 from .period import Period
 from .vocab import Outcome, TimeSource
+
+if TYPE_CHECKING:  # made where there is one (`office_cases` says why)
+    from .office_cases import FileTime
 
 #: after a question's commands: 5-逐条核实 asks the same question (`actions.verify`), and an office
 #: that works by double-click has no ``duban`` to type (QA283's lines, QA299)
@@ -171,29 +174,6 @@ def _answers(ledger: Ledger) -> dict[int, tuple[str, str]]:
     return answers
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
-class FileTime:
-    """A return of ``unit`` timed by its file's modification time (or a weak mail time: ``how``)
-    that the office is asked or has answered about; ``receipt`` as the ledger keeps it (its time
-    is the file's, or the mail's)."""
-
-    unit: str
-    receipt: Receipt
-    #: the unit's deadline while it stands 逾期 on this file's time; None: it does not
-    due: dt.date | None = None
-    #: the day the office said it got the file (``--on``); '': not said
-    stated_on: str = ""
-    #: when the office answered (``--on`` or ``--confirm``); '': not answered
-    answered_at: str = ""
-    #: while ``receipt`` is a refused file whose time alone denied the correction its grace
-    #: (`on_time.denied_grace`), the return the unit stands 逾期 on; None: ``receipt`` is that return
-    late_return: Receipt | None = None
-    #: what ``receipt``'s time is (文件修改时间, 转发邮件的发送时间, 邮箱收到时间: `weak_how`)
-    how: str = str(TimeSource.MTIME)
-    #: why a weak mail time may not be when the department sent it ('' for a file's time: `weak_words`)
-    but: str = ""
-
-
 def answered_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> list[tuple[str, Receipt, str, str]]:
     """Of ``received`` (under the month's names), each file the office answered about: (unit,
     its receipt as the ledger keeps it, the day stated or '', when answered)."""
@@ -211,6 +191,10 @@ def file_times(answered: list[tuple[str, Receipt, str, str]],
     file the office answered about (``answered``: `answered_times`): a day stated, or a time
     confirmed of a file that no longer decides (a copy collected with --received since), kept
     so that ``--undo`` still finds it (收件登记 says it), though neither asked nor told."""
+    if not late and not answered:  # most months: the class is not made (`office_cases` says why)
+        return []
+    from .office_cases import FileTime  # deferred: `office_cases` says why
+
     confirmed = {r.id: at for _, r, on, at in answered if not on}
     deciding = {r.id for r, *_ in late.values()}
     return ([FileTime(unit, r, due, "", confirmed.get(r.id, ""), to, *words)
@@ -272,3 +256,12 @@ def time_marked(receipts: list[Receipt], answered: list[tuple[str, Receipt, str,
     said = {r.id: f"（督办部门指定收到日期 {on}）" if on else "（已核实无误）" for _, r, on, _ in answered}
     return [dataclasses.replace(r, received_how=r.received_how + said[r.id]) if r.id in said else r
             for r in receipts]
+
+
+def __getattr__(name: str) -> Any:
+    """`FileTime`, from `office_cases` (which says why it is apart) when first asked for."""
+    if name == "FileTime":
+        from .office_cases import FileTime  # deferred: `office_cases` says why
+
+        return FileTime
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import logging
 import os
 import stat
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -129,15 +128,21 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_ba
     return found
 
 
-def not_collected(inbox: Path, known: Callable[[str], bool]) -> list[str]:
+def not_collected(inbox: Path, known: Callable[[str], bool], sizes: Collection[int] | None = None) -> list[str]:
     """Files under ``inbox`` (as `scan_inbox` reads it) whose content no receipt has
     (``known``: a sha256 the ledger holds): waiting for `duban collect`, which alone counts
-    them. A file collect could not move away is registered, and so not among them."""
+    them. A file collect could not move away is registered, and so not among them.
+
+    ``sizes``, the byte sizes of every receipt (`Ledger.sizes`), spares reading and hashing a
+    file of any other size: a receipt's size is that of the bytes its sha256 is of. Mail
+    fetched and not yet collected is new, so none of it is read: hashing W1's 54 waiting returns
+    (0.85 MB), with OpenSSL loaded for them, was 4.1 ms of a `duban status` (83.1 → 79.0 ms, min
+    of 30 runs; 38 M of its 444 M instructions, callgrind)."""
     skipped: list[tuple[str, str]] = []
     waiting = []
     for p in scan_inbox(inbox, skipped, put_back=False):
         try:
-            if not known(file_sha(p)):
+            if (sizes is not None and p.stat().st_size not in sizes) or not known(file_sha(p)):
                 waiting.append(p.relative_to(inbox).as_posix())
         except FileNotFoundError:  # gone meanwhile: a collect took it
             pass
@@ -209,6 +214,8 @@ def _archive_stream(ws: Workspace, item: Item, folder: str) -> None:
     base = ws.root / ARCHIVE / folder
     base.mkdir(parents=True, exist_ok=True)
     tmp = temp_file(base)  # in .duban/tmp, never beside the archive
+    import hashlib  # deferred, as in `files.file_sha`: OpenSSL is 2.5 ms to load, and status reads this module
+
     try:
         h = hashlib.sha256()
         with open(item.path, "rb") as src, open(tmp, "wb") as dst:

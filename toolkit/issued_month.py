@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dates import cn_date
@@ -23,10 +23,11 @@ from .master.model import renumbered, task_sort_key
 from .period import Period
 from .report import Previous, Report, Row
 from .revised import month_tasks, renumbered_since
-from .text import clean, key, task_title
+from .text import clean, key
 from .vocab import EXPLICIT, Role
 
 if TYPE_CHECKING:
+    from .basis import Basis
     from .checks import CheckContext
 
 LEAD, COOP = Role.LEAD, Role.COOP
@@ -536,102 +537,6 @@ def _in_order(tasks: list[Task], extra: list[Task]) -> list[Task]:
     return out
 
 
-@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
-class Basis:
-    """Where a past month judged by its forms (`as_issued`) differs from today's sheet, for
-    the office: it merges the month again to publish it again."""
-
-    period: Period
-    #: the month whose forms went out after it; None: none yet, a revised plan renumbered
-    #: the month's tasks (`renumbered_since`)
-    later: Period | None
-    #: (unit, task id, role its form gave, its state on the task) for what today's 责任分工 no
-    #: longer gives: a unit taken off the task, or given another role
-    changed: list[tuple[str, str, str, str]] = field(default_factory=list)
-    #: the tasks on its forms that 任务清单 no longer has
-    deleted: list[Task] = field(default_factory=list)
-    #: (as its forms printed it, as 任务清单 gives it today) for a task whose texts or 完成时限
-    #: the office edited since
-    edited: list[tuple[Task, Task]] = field(default_factory=list)
-    #: a unit of ``changed`` merged since into another (机构改革) → the unit it is now part of
-    merged: dict[str, str] = field(default_factory=dict)
-    #: a task a revised 任务分工表 gave another number (`renumbered`): its id on the month's
-    #: forms → its id today. Neither deleted nor edited: the month lists it as its forms did
-    moved: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def asks(self) -> bool:
-        """Whether the office is asked to look (the run exits 1): a task or assignment its
-        forms carried that today's sheet deleted, edited or gave otherwise. A task renumbered
-        alone asks nothing: the month's 汇总表 and 通报 stand as they went out."""
-        return bool(self.changed or self.deleted or self.edited)
-
-    def heading(self) -> str:
-        """What the 汇总表's subtitle adds: the month is its forms', not today's sheet's."""
-        return f"按{self.period.label}下发的填报表核定"
-
-    def notes(self) -> list[str]:
-        """The lines for the screen (merge, memo, status, run): the rule, then each difference."""
-        label = self.period.label
-        why = f"{self.later.label}的填报表已下发" if self.later else "任务分工表在该期填报表下发后修订"
-        rule = f"说明：{label}按当月下发的填报表核定（{why}）"
-        if not self.asks:
-            return [f"{rule}。{self._moved_note()}"]
-        out = [f"{rule}：其后任务分工表的修改（删除任务、调整分工、修改任务内容或完成时限）不改变该期的应报任务"
-               "及其内容和完成时限、分工和报送情况。与现行任务分工表不同之处如下。"]
-        if self.moved:
-            out.append(f"说明：{self._moved_note()}")
-        by_unit: dict[str, list[str]] = {}
-        for unit, tid, role, state in self.changed:
-            by_unit.setdefault(unit, []).append(f"{self._id(tid, role)}，{state}")
-        # a unit merged into another: its rows went with it, no 分工 the office cancelled or got wrong
-        for into in dict.fromkeys(self.merged.values()):
-            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in by_unit.items()
-                             if self.merged.get(u) == into)
-            out.append(f"说明：{named}已并入{into}，现行任务分工表不再单列；{label}仍按当月的填报表，以原单位名称计入。")
-        cancelled = [(u, items) for u, items in by_unit.items() if u not in self.merged]
-        if cancelled:
-            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in cancelled[:MOST_NAMED])
-            more = f"等 {len(cancelled)} 个单位" if len(cancelled) > MOST_NAMED else ""
-            out.append(f"请核实：{named}{more}在{label}的填报表上，现行任务分工表已取消或调整这些分工；"
-                       f"{label}仍按当月的填报表计入。如属当月分工有误、不应点名，请在{label}的通报中更正后再印发。")
-        for t in self.deleted:
-            if t.name == UNTOLD_TITLE:
-                out.append(f"说明：任务 {t.id} 已从任务清单删除，下发{label}的填报表时未记录其内容（旧版 duban 下发）："
-                           f"汇总表中以“{UNTOLD_TITLE}”列出，保留各单位当月的报送。")
-            else:
-                out.append(f"说明：任务 {t.id}（{task_title(t.name, t.content)}）已从任务清单删除，"
-                           f"但{label}的填报表上有这项任务：该期的汇总表和通报仍列出它和各单位当月的报送。")
-        out.extend(self._edited_note(then, now) for then, now in self.edited)
-        return out
-
-    def _id(self, tid: str, then: str) -> str:
-        """A task as the month's forms numbered it, with today's number when it moved, and
-        ``then`` after it: "1.2（现为2.1）牵头", "2.5 牵头"."""
-        return f"{tid}（现为{self.moved[tid]}）{then}" if tid in self.moved else f"{tid} {then}"
-
-    def _moved_note(self) -> str:
-        """The tasks a revised 任务分工表 renumbered, said once: the month keeps its numbers."""
-        pairs = sorted(self.moved.items(), key=lambda p: task_sort_key(p[0]))
-        named = "、".join(f"原{was}现为{now}" for was, now in pairs[:MOST_NAMED])
-        more = f"等 {len(pairs)} 项" if len(pairs) > MOST_NAMED else ""
-        return (f"任务分工表已修订，{named}{more}（工作任务和具体工作内容未变）：{self.period.label}的汇总表和通报"
-                "仍按当月填报表上的编号列出；编号的变化不改变各单位的报送情况，无需为此更正。")
-
-    def _edited_note(self, then: Task, now: Task) -> str:
-        """One line for a task the office edited since the month's forms went out: what
-        changed, and that the month keeps what its forms printed (whether it was 超期)."""
-        label = self.period.label
-        texts = _texts_edited(then, now)
-        was, now_due = _due_text(then, now), _due_text(now, then)
-        moved = was != now_due
-        said = [f"{'、'.join(texts)}已修改"] if texts else []
-        said += [f"完成时限已由{was}改为{now_due}"] if moved else []
-        kept = (f"仍按下发时的内容和完成时限（{was}）核定" if texts and moved else
-                f"仍按下发时的{was}核定" if moved else "的汇总表和通报仍按下发时的内容列出")
-        return f"说明：任务 {self._id(then.id, '的')}{'，'.join(said)}；{label}{kept}。"
-
-
 def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
              state: Callable[[str, str], str]) -> Basis | None:
     """How ``month`` (`as_issued`) differs from ``today``'s sheet; None when it does not (the
@@ -654,27 +559,30 @@ def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
     units, order = {u: i for i, u in enumerate(month.units_with_tasks())}, month.task_order
     changed.sort(key=lambda c: (units.get(c[0], len(units)), order.get(c[1], 0)))
     merged = {unit: now for unit, *_ in changed if (now := today.directory.resolve(unit)) not in (None, unit)}
-    return Basis(period, later, changed, deleted, edited, merged, moved) if changed or deleted or edited or moved \
-        else None
+    if not (changed or deleted or edited or moved):
+        return None
+    from .basis import Basis  # deferred: `basis` says why
+
+    return Basis(period, later, changed, deleted, edited, merged, moved)
 
 
 def task_edited(then: Task, now: Task) -> bool:
     """Whether the office changed what a form showed of the task, or when it was due (a
     difference of spacing alone is none)."""
-    return bool(_texts_edited(then, now)) or due_moved(then, now)
+    return bool(texts_edited(then, now)) or due_moved(then, now)
 
 
 def due_moved(then: Task, now: Task) -> bool:
-    """Whether the task's 完成时限 as the office reads it changed (`_due_text`)."""
-    return _due_text(then, now) != _due_text(now, then)
+    """Whether the task's 完成时限 as the office reads it changed (`deadline_beside`)."""
+    return deadline_beside(then, now) != deadline_beside(now, then)
 
 
-def _texts_edited(then: Task, now: Task) -> list[str]:
+def texts_edited(then: Task, now: Task) -> list[str]:
     """The columns (一级任务 … 具体工作内容) whose text differs, spacing aside."""
     return [word for name, word in TEXT_FIELDS if key(getattr(then, name)) != key(getattr(now, name))]
 
 
-def _due_text(task: Task, other: Task) -> str:
+def deadline_beside(task: Task, other: Task) -> str:
     """``task``'s 完成时限 as the office reads it beside ``other``'s: its text, with its date
     when only the 截止日期 tells the two apart."""
     said = clean(task.deadline_text) or "未明确"
@@ -696,3 +604,12 @@ def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset
 def exempt_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str]) -> frozenset[str]:
     """`Ledger.exempt_units` under each unit's name in the month (as `issued_dues`): 本期免报."""
     return frozenset(month_name(u, master, apart) for u in ledger.exempt_units(period))
+
+
+def __getattr__(name: str) -> Any:
+    """`Basis`, from `basis` (which says why it is apart) when first asked for."""
+    if name == "Basis":
+        from .basis import Basis  # deferred: `basis` says why
+
+        return Basis
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

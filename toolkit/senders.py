@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from .addresses import addresses_in, parse_addresses
 from .dates import cn_date
@@ -29,6 +29,9 @@ from .period import Period
 from .units import Directory
 from .vocab import Outcome, TimeSource, evidence_word
 from .workspace import Workspace
+
+if TYPE_CHECKING:  # made where there is one (`office_cases` says why)
+    from .office_cases import Asked
 
 #: public mail services a clerk uses from home or when the unit's own mailbox is down: a return
 #: on time from one of them and a correction from the unit's address after the deadline is the
@@ -60,18 +63,6 @@ def _first_from(senders: Callable[[Receipt], str], receipts: list[Receipt], own:
 
 #: (receipt, the unit's own?, when answered): `Ledger.sender_checks`
 Check = tuple[Receipt, bool, str]
-
-
-@dataclass(frozen=True, eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
-class Asked:
-    """A unit 按时 by ``sent``, a return from an address no unit has, whose own return from its
-    单位名录 address came after its deadline; ``text``: the 请核实 line."""
-
-    unit: str
-    sent: Receipt
-    text: str
-    #: what ``text`` says happened, without what to run (`actions.verify` asks it)
-    facts: str
 
 
 def command(period: Period, unit: str, answer: str) -> str:
@@ -179,9 +170,20 @@ def unknown_senders(ws: Workspace, period: Period, directory: Directory,
                      f"（{sent.received_at[:16]}，发件人 {_shown(first)}，不是单位名录中任何单位的邮箱）；"
                      f"该单位从其名录邮箱 {_shown(by)} 报送的“{mine.name}”"
                      f"于 {mine.received_at[:16]} 收到，已过截止日期（{cn_date(due)}）。")
+            from .office_cases import Asked  # deferred: `office_cases` says why
+
             out.append(Asked(unit, sent,
                 f"请核实：{facts}请向{unit}核实前一份是否由其报送"
                 f"或委托报送：是的，请运行 {command(period, unit, '--theirs')}；不是的（如别的单位在其填报表上填了"
                 f"自己的情况），{unit}应为逾期报送，请运行 {command(period, unit, '--not-theirs')}，"
                 "此后不再据前一份计算其报送时间。运行后此提示即不再出现。", facts))
     return out
+
+
+def __getattr__(name: str) -> Any:
+    """`Asked`, from `office_cases` (which says why it is apart) when first asked for."""
+    if name == "Asked":
+        from .office_cases import Asked  # deferred: `office_cases` says why
+
+        return Asked
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

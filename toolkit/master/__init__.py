@@ -15,8 +15,8 @@ _WHERE = {
     "ParsedDepartments": "grammar", "expand_assignments": "grammar", "parse_departments": "grammar",
     "split_units": "grammar",
     "import_master": "importer", "issuing_body": "importer", "project_name": "importer", "rank_issues": "importer",
-    "Assignment": "model", "ImportReport": "model", "Master": "model", "Task": "model", "task_sort_key": "model",
-    "text_hash": "model",
+    "ImportReport": "import_report",
+    "Assignment": "model", "Master": "model", "Task": "model", "task_sort_key": "model", "text_hash": "model",
     "summarize": "summary", "summary_lines": "summary",
     "read_master_workbook": "workbook", "write_master_workbook": "workbook",
 }
@@ -43,7 +43,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, eagerly
     from .grammar import ParsedDepartments, expand_assignments, parse_departments, split_units
+    from .import_report import ImportReport
     from .importer import import_master, issuing_body, project_name, rank_issues
-    from .model import Assignment, ImportReport, Master, Task, task_sort_key, text_hash
+    from .model import Assignment, Master, Task, task_sort_key, text_hash
     from .summary import summarize, summary_lines
     from .workbook import read_master_workbook, write_master_workbook

@@ -52,8 +52,9 @@ from .grammar import (
     restore_bare_places,
     restore_elided_levels,
 )
+from .import_report import ImportReport
 from .jointly import split_jointly
-from .model import Assignment, ImportReport, Master, Task, missing_fields
+from .model import Assignment, Master, Task, missing_fields
 from .people import glued_people, unglue_people
 from .prose import prose_tasks
 from .raw import DOTS, LEVEL_JOIN, RawTask, numbering

@@ -13,12 +13,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..report import Issue
 from ..text import key
 from ..units import Directory, of_sections
 from ..vocab import EXPLICIT, Role
+
+if TYPE_CHECKING:  # an import's, in its own module (`import_report` says why)
+    from .import_report import ImportReport
 
 
 @dataclass(frozen=True)
@@ -160,24 +163,6 @@ class Assignment:
     unit: str
     role: Role
     source: str = EXPLICIT
-
-
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
-class ImportReport:
-    """What an import found beyond tasks and assignments; the 导入报告 shows it.
-
-    Only an import fills it: a master read back from its workbook has none.
-    """
-
-    layout: str = ""  #: how the tasks were read: Word 表格, Excel 表格, 正文编号段落
-    directory: str = ""  #: which 单位名录 named and grouped the units
-    organiser_source: str = ""  #: where the organiser came from: 命令行, 标题, 单位名录, or ''
-    has_deadline_column: bool = True
-    #: Each task's units as the table names them: (name or group phrase, role).
-    named: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    #: Group phrase -> the units it expanded to ([] when the directory has none of its kind).
-    groups: dict[str, list[str]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
 
 
 def missing_fields(name: str, content: str, deadline_text: str, dated: bool, has_units: bool,

@@ -1,0 +1,76 @@
+"""One row of 任务汇总 (`TaskSummary`), as `consolidate` computes it with the tasks.
+
+Apart from `consolidate`, which `duban status` loads: status computes the units' states alone
+(``tasks=False``) and makes no TaskSummary, and creating its dataclass at import (Python 3.11
+compiles each generated method) was 3.3 M instructions of a W1 status's 401.6 M (callgrind;
+QA347, issue 19).
+`consolidate.TaskSummary` still names it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .vocab import NOT_YET_DUE, Owed, Status, UnitState
+
+if TYPE_CHECKING:
+    from .master import Task
+
+NOT_REPORTED, TO_FIX, NOT_ISSUED = Status.NOT_REPORTED, UnitState.TO_FIX, Owed.NOT_ISSUED
+
+
+@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
+class TaskSummary:
+    """One row of 任务汇总."""
+
+    task: Task
+    leads: list[str]
+    coops: list[str]
+    status: str
+    avg_progress: float | None
+    overdue: bool
+    progress_text: str
+    problems: str
+    #: units (leads, then cooperating) with no accepted row for the task that sent nothing
+    missing: list[str]
+    #: per lead: its row's status, 未报送, or 退回待改 when every file it sent was sent back
+    lead_states: dict[str, str] = field(default_factory=dict)
+    #: units (leads, then cooperating) whose every file this period was sent back (退回待改):
+    #: they did report, so no sheet or memo may list them as 未报送
+    sent_back: list[str] = field(default_factory=list)
+    #: units whose forms of the period did not carry the task (added to the master after
+    #: they went out): not owed its row, so never listed as 未报送 for it
+    not_asked: list[str] = field(default_factory=list)
+    #: whether the master gives the task a lead at all (``leads`` leaves out the units whose
+    #: forms of the period were not issued): 未明确牵头单位 in the memo when not
+    has_lead: bool = True
+    #: how many lead units' progress ``avg_progress`` is the mean of: of one, it is that
+    #: unit's own progress, no average (苍南's one lead a task)
+    averaged: int = 0
+    #: the leads owing a row that the status had none from (`task_rule.Verdict.silent`): no row
+    #: this month and no 已完成 of an earlier one
+    silent: list[str] = field(default_factory=list)
+
+    def not_yet_due(self, waiting: frozenset[str]) -> bool:
+        """Whether its 综合状态 未报送 is only of leads whose deadline has not passed: every lead
+        it has no row from is among ``waiting`` (`Consolidation.waiting`: said `NOT_YET_DUE`),
+        none having reported, or each that did 已完成 past the 完成时限 (`task_rule.task_status`).
+        ``waiting`` holds the leads sent back whose deadline has not passed too (`Consolidation.awaited`):
+        a correction may still come in time. One past its deadline keeps it 未报送; so does a
+        task no lead owes (none named, none asked): nobody will report it by a deadline."""
+        return self.status == NOT_REPORTED and bool(self.silent) and all(u in waiting for u in self.silent)
+
+    def missing_text(self, waiting: frozenset[str] = frozenset()) -> str:
+        """任务汇总's 未报送单位: the units that sent nothing, then, said so, those whose deadline
+        has not passed (``waiting``, `Consolidation.waiting`), those sent back (they reported)
+        and those not asked: a coordinator must not read any of them as having missed it."""
+        late = [u for u in self.missing if u not in waiting]
+        # a task the master gives no lead (东莞 16.1): 未报送 with both unit columns empty named
+        # no one who owes it, where the 通报 says 未明确牵头单位 (QA215)
+        parts = ["、".join(late)] if late else [] if self.has_lead else ["未明确牵头单位"]
+        for word, units in ((NOT_YET_DUE, [u for u in self.missing if u in waiting]), (TO_FIX, self.sent_back),
+                            (NOT_ISSUED, self.not_asked)):
+            if units:
+                parts.append(f"{word}：" + "、".join(units))
+        return "；".join(parts)
