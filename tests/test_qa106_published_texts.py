@@ -153,7 +153,7 @@ def _mail(project: str, period: Period) -> dict:
             "task_count": 1, "lead_count": 1, "coop_count": 0, "due_tasks": [], "plan_has_coop": False,
             "tasks": [], "deadlines": False, "errors": 0, "warnings": 1, "file_name": "县交通局.xlsx",
             "organiser": "苍南县人民政府办公室", "contact": "", "attached": True, "feedback_attached": False,
-            "issues": [], "beside": []}
+            "issues": [], "beside": [], "ask_by_text": ""}
 
 
 def test_a_name_ending_in_a_digit_is_kept_apart_from_the_period():

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import sheet_table
+from test_qa351_remind_before_due import remind_template_before_qa351
 
 from toolkit.checks import CheckContext, check_return, history_issues
 from toolkit.filling import Answer, Filling, fill_return
@@ -70,6 +71,7 @@ def _remind_mail(rectification: bool) -> list[str]:
     _, body = render_mail_template(resource("templates", "催报邮件.txt"), {
         "project": "县委第一巡察组反馈问题整改清单", "unit": "计划财务科", "state": "未报送", "period_label": "2024年6月",
         "due_text": "2024年7月5日", "today_text": "2024年7月6日", "tasks": tasks, "deadlines": True, "fix_by_text": "",
+        "ask_by_text": "",
         "organiser": "", "contact": "", "attached": False, "feedback_attached": False, "rectification": rectification})
     return body.split("\n")[4:7]
 
@@ -91,7 +93,7 @@ def test_an_office_with_the_templates_shipped_before_gets_the_new_ones():
                  "（{{ due_tasks|join(\"、\") }}）完成时限在本期或之前，请重点说明完成情况{% endif %}。\n\n")
     shipped = {name: resource("templates", name).read_text(encoding="utf-8") for name in ("下发邮件.txt", "催报邮件.txt")}
     before = {"下发邮件.txt": old_issue + shipped["下发邮件.txt"].split("。\n\n", 1)[1],
-              "催报邮件.txt": shipped["催报邮件.txt"].replace("{% if rectification %}整改{% endif %}", "").replace(
+              "催报邮件.txt": remind_template_before_qa351(shipped["催报邮件.txt"]).replace("{% if rectification %}整改{% endif %}", "").replace(
                   "{% if rectification %}整改时限{% else %}完成时限{% endif %}", "完成时限")}
     for name, text in before.items():
         assert text != shipped[name] and "rectification" not in text

@@ -27,6 +27,7 @@ from docx import Document
 from openpyxl import load_workbook
 from test_evidence import _move_period
 from test_qa86_other_plans_memo import CANGNAN, CORPUS
+from test_qa351_remind_before_due import remind_template_before_qa351
 
 from toolkit.actions.collect import collect
 from toolkit.actions.init import init_workspace
@@ -109,7 +110,9 @@ def test_a_workspaces_unedited_reminder_template_gives_way_to_the_new_one(cangna
     kept = own.read_bytes()
     shipped = resource("templates", "催报邮件.txt")
     # before a 整改清单's said 整改任务 and 整改时限 (QA328)
-    before = shipped.read_text("utf-8").replace("{% if rectification %}整改{% endif %}", "").replace(
+    # before a unit still on time was asked by its date (QA351)
+    before = remind_template_before_qa351(shipped.read_text("utf-8"))
+    before = before.replace("{% if rectification %}整改{% endif %}", "").replace(
         "{% if rectification %}整改时限{% else %}完成时限{% endif %}", "完成时限")
     before = before.replace("{{ t.name }}{% if deadlines %}，完成时限：{{ t.deadline }}{% endif %}",
                             "{{ t.name }}，完成时限：{{ t.deadline }}")

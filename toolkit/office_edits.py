@@ -14,7 +14,7 @@ A file duban has no record of (written before version 19, or its record lost) ma
 office's edits or none: it is kept all the same when it differs from the new one, as ``旧版``
 and said so, once (the rewrite is recorded). Keeping a copy too many costs a file; a lost
 edit is a leader's name missing from a 通报 that went out. It differs unless its parts are the
-new file's (`_same_parts`): the same data made again, only the save times inside changed;
+new file's (`same_parts`): the same data made again, only the save times inside changed;
 so is one with a record whose parts are the new one's (its record lost to a kill).
 
 A copy that cannot be made (a read-only folder, a full disk) stops the write: the office's
@@ -30,7 +30,7 @@ import itertools
 import os
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,11 +118,9 @@ def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, 
         raise (errors.os_fault(exc, path, op="read") or errors.SystemFault(f"无法读取“{path}”。")) from exc
     # parts the same as the new file's: duban's own, whatever the record says (a run killed
     # between the replace and its record left the record behind; QA323)
-    if old in (recorded, new) or _same_parts(path, tmp):
+    if old in (recorded, new) or same_parts(path, tmp):
         return None
-    label = _label(ws, "修改稿" if recorded is not None else "旧版", stamp)
-    for n in itertools.count(1):  # a kept copy is never overwritten
-        copy = _named(path, label + (f"，{n}" if n > 1 else ""))
+    for copy in kept_names(path, "修改稿" if recorded is not None else "旧版", stamp, ws.tz):
         if not os.path.lexists(copy):
             break
         if _same(copy, old):  # kept by an earlier run that then could not write
@@ -139,7 +137,7 @@ def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, 
     return copy
 
 
-def _same_parts(old: Path, new: Path) -> bool:
+def same_parts(old: Path, new: Path) -> bool:
     """Whether two .docx or .xlsx packages hold the same parts but the one that says when
     each was saved: a 通报 made again from the same data differs from the last only in its
     zip entries' times and ``docProps/core.xml``. What tells a file with no record (the module
@@ -169,11 +167,7 @@ def set_aside(ws: Workspace, path: Path) -> Path:
     name it was sent as the new one. Raises `errors.SystemFault` (`errors.os_fault`'s words)
     when it cannot be moved (open in a reader on Windows, a read-only folder)."""
     try:
-        label = _label(ws, "旧版", path.stat().st_mtime)
-        for n in itertools.count(1):  # a kept copy is never overwritten
-            copy = _named(path, label + (f"，{n}" if n > 1 else ""))
-            if not os.path.lexists(copy):
-                break
+        copy = next(c for c in kept_names(path, "旧版", path.stat().st_mtime, ws.tz) if not os.path.lexists(c))
         os.rename(path, copy)  # in its own folder: one step, its time kept
     except OSError as exc:
         raise (errors.os_fault(exc, path, op="write")
@@ -181,14 +175,20 @@ def set_aside(ws: Workspace, path: Path) -> Path:
     return copy
 
 
-def _label(ws: Workspace, kind: str, stamp: float) -> str:
-    """A kept copy's label: ``kind`` (修改稿, 旧版) and when the file was saved, by its time ``stamp``."""
+def kept_names(path: Path, kind: str, stamp: float, tz: dt.tzinfo | None) -> Iterator[Path]:
+    """The names a kept copy of ``path`` may take, in turn: ``（kind，M月D日HH时MM分保存）``, then
+    ``…，2）`` and on (``kind``: 修改稿, 旧版; the time the file was saved, its ``stamp``, read in
+    ``tz``), each as `is_kept_copy` knows it: the first not taken is the copy's, none ever
+    overwritten. One naming for every copy duban keeps (`write_output`, `set_aside`, a master
+    imported over: `actions.master_import.keep_previous`)."""
     try:
-        saved = dt.datetime.fromtimestamp(stamp, ws.tz)
+        saved = dt.datetime.fromtimestamp(stamp, tz)
     except (OverflowError, ValueError, OSError):  # a time stamp no calendar has: when it is kept
-        saved = ws.now()
+        saved = dt.datetime.now(tz)
     # no strftime: a format with Chinese in it is the locale's business on Windows
-    return f"{kind}，{saved.month}月{saved.day}日{saved.hour:02d}时{saved.minute:02d}分保存"
+    label = f"{kind}，{saved.month}月{saved.day}日{saved.hour:02d}时{saved.minute:02d}分保存"
+    for n in itertools.count(1):
+        yield _named(path, label + (f"，{n}" if n > 1 else ""))
 
 
 def _named(path: Path, label: str) -> Path:

@@ -52,6 +52,8 @@ SUPERSEDED_TEMPLATES = {
         "12351865da7701f3fa36bc736755c50086d29916b6250543eafc99537b3fdc4a",
         # before a 整改清单's listed its 整改任务 by 整改时限 (``rectification``), not its 任务 by 完成时限
         "6a8eed462d8be766c42ce62d571c92059b8ee77d6dec28ad3dbe5dc083e1244b",
+        # before a unit still on time was asked by its deadline (``ask_by_text``), not 尽快 (QA351)
+        "e99ddc3b1c52d2c173d4384183ca13f887b18c7de7714efac9db0b3780897ed5",
     }),
     "反馈邮件.txt": frozenset({
         "04bdbb13ece9819db842fc86daed44308c36110c0da022a6e4df78ac84fb2ce7",

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from pathlib import Path
 
 from .. import errors
+from ..files import atomic_write, file_sha
 from ..issued_month import MOST_NAMED, due_moved, judged_by_forms, task_edited
 from ..ledger import Ledger
 from ..master import Master, import_master, rank_issues, read_master_workbook, write_master_workbook
 from ..master.model import renumbered
 from ..master.workbook import directory_address_issues
+from ..office_edits import kept_names, same_parts
 from ..period import Period
 from ..units import Directory
 from ..vocab import EXPLICIT
@@ -42,8 +49,45 @@ def import_master_file(source: Path, target: Path, directory_csv: Path | None = 
     Groups expand against ``directory_csv`` if given, else against the 单位名录 of the
     workspace's current master workbook; see `import_master` for the bundled directory.
     ``signer``: the workspace's organiser (duban.toml), which signs its 通报 whatever the
-    revised table's title says; ``organiser`` (--organiser) before it.
+    revised table's title says; ``organiser`` (--organiser) before it. A file at ``target``
+    is replaced; `import_keeping` keeps it first.
     """
+    return _imported(source, target, directory_csv, organiser, signer, None)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What `import_keeping` wrote: the master, and the file it replaced, kept beside it."""
+
+    master: Master
+    kept: Path | None = None  #: the workbook at the target before the import (`keep_previous`)
+
+    @property
+    def kept_line(self) -> str:
+        """The one line saying where the replaced workbook went ("" when there was none)."""
+        if self.kept is None:
+            return ""
+        return (f"原任务分工表已另存为“{self.kept.name}”（同一文件夹）：在其中做过的修改"
+                f"（补填的截止日期、责任分工中增删的单位等）没有带入新表，如有请对照补回。")
+
+
+def import_keeping(source: Path, target: Path, directory_csv: Path | None = None, *,
+                   organiser: str | None = None, signer: str = "", tz: tzinfo | None = None) -> Imported:
+    """`import_master_file`, keeping the file at ``target`` beside it before it is replaced
+    (`keep_previous`, its save time read in ``tz``): a re-import rewrites 任务清单 and 责任分工
+    from the new table, and an office's corrections made in Excel (a 截止日期, units added)
+    were gone with no copy (QA351). Nothing is kept when the import fails."""
+    kept: list[Path | None] = []
+
+    def keep(new: Path) -> None:  # the new workbook made: the old one is kept, then replaced
+        kept.append(keep_previous(target, new, tz))
+
+    master = _imported(source, target, directory_csv, organiser, signer, keep)
+    return Imported(master, kept[0] if kept else None)
+
+
+def _imported(source: Path, target: Path, directory_csv: Path | None, organiser: str | None, signer: str,
+              before: Callable[[Path], None] | None) -> Master:
     if target.resolve() == Path(source).resolve():
         raise errors.UsageError("输出文件不能与输入文件相同，请用 --out 指定另一个文件名。")
     # A directory named on the command line is the coordinator asking for it, bundled or not.
@@ -52,8 +96,41 @@ def import_master_file(source: Path, target: Path, directory_csv: Path | None = 
                            use_bundled_directory=True if directory_csv else None, signer=signer)
     # Bad addresses are located where the coordinator will fix them: the new 单位名录 sheet.
     master.issues = rank_issues(master.issues + directory_address_issues(master.directory.to_rows(), target.name))
-    write_master_workbook(master, target)
+    write_master_workbook(master, target, before=before)
     return master
+
+
+def keep_previous(path: Path, new: Path, tz: tzinfo | None = None) -> Path | None:
+    """Copy ``path`` beside itself before ``new`` replaces it, named as `office_edits` names a
+    file it keeps (`is_kept_copy`: ``任务分工表（旧版，12月7日10时05分保存）.xlsx``, the time it was
+    last saved, in ``tz``), so that no command takes it for the master (read at
+    `Workspace.master_path` alone); the copy, or None when there is no file or it holds what
+    ``new`` holds (the same table imported again: nothing of the office's in it). A copy is
+    never overwritten: the same file kept already is not kept twice (an import that then could
+    not write). One that cannot be made stops the import, the file untouched (`files.atomic_write`)."""
+    try:
+        stamp = path.stat().st_mtime
+        old = file_sha(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # one that cannot be read is not replaced unseen
+        raise (errors.os_fault(exc, path, op="read") or errors.SystemFault(f"无法读取“{path}”。")) from exc
+    if same_parts(path, new):  # only the save time inside differs (the 通报's and 汇总表's test)
+        return None
+    for copy in kept_names(path, "旧版", stamp, tz):
+        if not os.path.lexists(copy):
+            break
+        with contextlib.suppress(OSError):
+            if file_sha(copy) == old:
+                return copy
+    try:
+        atomic_write(copy, lambda tmp: shutil.copyfile(path, tmp))
+    except errors.DubanError as exc:  # a full disk, a read-only folder: the old one stays in place
+        fault = type(exc) if isinstance(exc, errors.SystemFault) else errors.SystemFault
+        raise fault(f"“{path.name}”原样保留，没有导入：导入前要先把它另存一份，但{exc.message}") from exc
+    with contextlib.suppress(OSError):  # the time the office saved it, as its name says
+        os.utime(copy, (stamp, stamp))
+    return copy
 
 
 @dataclass

@@ -93,14 +93,17 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         attachments = [(marked.name, marked.read_bytes())] if marked else []
         if blank:
             attachments.append((blank[0], blank[1].read_bytes()))
+        ask_by = _ask_by(cons, u)
         subject, body = render_mail_template(template, {
             "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
             "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,
             "deadlines": deadlines, "rectification": is_rectification(cons.master),
             # a unit sent back that may still correct on time is asked by the date its reply
             # named (`Consolidation.awaited_by`), not 尽快; past it, 尽快
-            "fix_by_text": cn_date(cons.awaited_by(u.unit)) if u.state == UnitState.TO_FIX
-            and u.unit in cons.awaited else "",
+            "fix_by_text": cn_date(ask_by) if ask_by and u.state == UnitState.TO_FIX else "",
+            # any unit still on time (its deadline, or its correction's, not passed) is asked by
+            # that date, not 尽快: a unit told to hurry a month before its deadline (QA351)
+            "ask_by_text": cn_date(ask_by) if ask_by else "",
             # ``attached`` keeps its meaning (the blank form), so that an office's own copy of
             # the template, written before, never calls the marked file a blank one
             "organiser": cons.organiser, "contact": ws.contact,
@@ -121,6 +124,16 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
             result.no_email.append(u.unit)
         # named as status names it: 未报送（尚未截止） while the unit's deadline has not passed
         result.units.append((u.unit, cons.said(u.unit, u.state)))
+
+
+def _ask_by(cons, u) -> dt.date | None:
+    """The date ``u`` (未报送 or 退回待改) may still report or correct by on time, as status and
+    the 汇总表 judge it (`Consolidation.awaited`: 未报送（尚未截止）); None once it has passed.
+    A unit 未报送 by its deadline (`due_of`); one sent back by its reply's date if later
+    (`awaited_by`)."""
+    if u.unit not in cons.awaited:
+        return None
+    return cons.awaited_by(u.unit) if u.state == UnitState.TO_FIX else cons.due_of(u.unit)
 
 
 def _feedback_form(ws: Workspace, ledger: Ledger, cons, names: tuple[str, ...]) -> Path | None:

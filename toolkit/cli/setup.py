@@ -71,7 +71,8 @@ def master_import(state: State, file: str, out: str | None, directory_file: str 
 
     读取表格中的一级、二级任务、工作任务、具体工作内容、完成时限和责任部门，
     拆分牵头/配合单位，展开“各镇街（园区）”“市各有关部门”，写出
-    任务清单、责任分工、单位名录三张表。
+    任务清单、责任分工、单位名录三张表。在工作区里重新导入时，原任务分工表先另存在
+    同一文件夹（“任务分工表（旧版，…保存）.xlsx”），屏幕上写明。
 
     \b
     示例：
@@ -83,10 +84,16 @@ def master_import(state: State, file: str, out: str | None, directory_file: str 
     ws = None if out else _own_workspace(state)  # into the workspace's own master
     with ws.lock() if ws else contextlib.nullcontext():  # read by every run: not under one (QA276)
         before = action.plan_in(target) if ws else None
-        result = action.import_master_file(Path(file), target, Path(directory_file) if directory_file else None,
-                                           organiser=organiser, signer=ws.organiser if ws else "")
+        # the workbook replaced is kept beside it, said below: the office's edits in Excel
+        # are not carried into the new one (QA351)
+        imported = action.import_keeping(Path(file), target, Path(directory_file) if directory_file else None,
+                                         organiser=organiser, signer=ws.organiser if ws else "",
+                                         tz=ws.tz if ws else None)
+    result = imported.master
     _echo_master_summary(state, result)
     echo(state, f"已写入：{target}")
+    if imported.kept_line:
+        echo(state, imported.kept_line, fg="yellow")
     if ws:
         for line in (revision.lines() if (revision := action.revision_of(ws, before, result)) else []):
             echo(state, line)

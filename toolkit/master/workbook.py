@@ -8,11 +8,13 @@ for every command).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import errors
 from ..addresses import bad_addresses
 from ..dates import parse_deadline, title_year
+from ..files import atomic_write
 from ..places import plan_level, plan_place
 from ..report import Issue, make_issue
 from ..text import clean, key, squash
@@ -64,8 +66,10 @@ def _report_sheet(ws, master: Master, header_font, header_fill, wrap) -> None:
             for cell in ws[ws.max_row]:
                 cell.alignment = wrap
 
-def write_master_workbook(master: Master, path: str | Path) -> Path:
-    """Write the master workbook atomically; returns its path."""
+def write_master_workbook(master: Master, path: str | Path, before: Callable[[Path], object] | None = None) -> Path:
+    """Write the master workbook atomically; returns its path. ``before(tmp)``, if given, runs
+    once the new workbook is made and before it replaces ``path`` (`files.atomic_write`: a
+    re-import keeps the workbook it replaces there, `actions.master_import.keep_previous`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -124,7 +128,9 @@ def write_master_workbook(master: Master, path: str | Path) -> Path:
     if master.kind:  # a 整改清单 (`rectification`); a plan's workbook as before
         meta.append(["kind", master.kind])
     meta.sheet_state = "hidden"
-    return atomic_save(wb, Path(path))
+    if before is None:  # init, `import_master_file`: as ever
+        return atomic_save(wb, Path(path))
+    return atomic_write(Path(path), wb.save, before=before)
 
 
 DIRECTORY_SHEET = "单位名录"
