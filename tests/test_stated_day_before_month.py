@@ -52,3 +52,15 @@ def test_a_stated_day_before_a_files_own_month_is_doubted():
         "所写收到日期 2022-06-30 早于本期开始或填报表下发（2022-07-01）")
     assert doubt(dt.datetime(2022, 7, 1), TimeSource.STATED, now=now, issued=start) == ""
     assert doubt(dt.datetime(2022, 6, 30), TimeSource.STATED, now=now, issued=None) == ""
+
+
+def test_collect_fetch_refuses_the_day_before_reading_the_mailbox(issued_ws, run, monkeypatch):
+    from toolkit.actions import mail
+
+    def fetched(*args, **kwargs):
+        raise AssertionError("the mailbox was read for a collect refused")
+
+    monkeypatch.setattr(mail, "fetch_first", fetched)
+    for day, said in (("2022-05-06", "早于2022年6月开始"), ((dt.date.today() + dt.timedelta(days=2)).isoformat(), "晚于今天")):
+        result = run(["collect", "--fetch", "--received", day], cwd=issued_ws.root)
+        assert result.exit_code == 2 and said in result.stderr, result.output

@@ -198,6 +198,14 @@ def check_pool(inputs: int, ctx: CheckContext, workers: int | None) -> parallel.
     return parallel.Pool(_check_job, workers, _init_worker, (ctx,))
 
 
+def refuse_received(ws: Workspace, period: Period | None, received: dt.date | None) -> None:
+    """Refuse a received day ``collect --received`` states that cannot be true for ``period`` (the
+    run's month, else the workspace's): after today, or before the month began (`file_time`).
+    The CLI asks it before ``--fetch`` too, so that nothing is fetched for a collect refused."""
+    refuse_after_today(received, ws.now().date())
+    refuse_before_month(received, Period.parse(period) if period else ws.period())
+
+
 def collect(ws: Workspace, period: Period | None = None, progress: Progress = no_progress,
             workers: int | None = None, feedback: bool = True,
             received: dt.date | None = None, file_owed: bool = False) -> CollectResult:
@@ -209,8 +217,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
     unit still owes is filed under that month (`own_later_form`), not refused as ``period``'s."""
     expected = Period.parse(period) if period else None
     run_period = expected or ws.period()
-    refuse_after_today(received, ws.now().date())  # before anything leaves 收件箱
-    refuse_before_month(received, run_period)
+    refuse_received(ws, run_period, received)  # before anything leaves 收件箱
     master: Master = ws.load_master()
     limits, tz = ws.limits, ws.tz
     result = CollectResult()

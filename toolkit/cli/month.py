@@ -34,7 +34,7 @@ from .base import (
 @period_option("只收本期（如 2022-06）的报送；其他期次的记为 E202 退回（加 --fetch 时，单位尚未报送的较早期次的填报表"
                "记入其期次）")
 @click.option("--received", type=DATE, metavar="YYYY-MM-DD",
-              help="直接放入收件箱的文件（非邮件）按这一天收到计，代替文件修改时间")
+              help="直接放入收件箱的文件（非邮件）按这一天收到计，代替文件修改时间（不能晚于今天，也不能早于本期开始）")
 @click.option("--fetch", "fetch", is_flag=True,
               help="先从 duban.toml [mail] 设置的邮箱收取报送邮件（同 duban mail fetch；没有设置邮箱时不收取）")
 @click.option("--merge", "then_merge", is_flag=True,
@@ -61,6 +61,8 @@ def collect(state: State, period: str | None, received, fetch: bool, then_merge:
     merged = None
     with state.locked() as ws:
         fetched = None
+        if received is not None:  # a day refused is refused before the mailbox is read
+            _action("collect").refuse_received(ws, period, received)
         if fetch:  # a failed fetch stops before 收件箱: merged next, it would name 未报送 units whose mail waits
             fetched = _action("mail").fetch_first(ws, "收件箱中的文件也没有收取", "duban collect（不加 --fetch）",
                                                   state.progress, ws.period(period) if period else None)
