@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from .. import errors
@@ -24,12 +26,16 @@ from ..workspace import (
 
 def init_workspace(folder: str | Path, master_file: str | Path | None = None,
                    period: Period | None = None, force: bool = False, *, organiser: str | None = None,
-                   directory_csv: Path | None = None) -> tuple[Workspace, Master]:
+                   directory_csv: Path | None = None, kept: list[Path] | None = None) -> tuple[Workspace, Master]:
     """Create a workspace: duban.toml, the master workbook, stage folders, templates, scripts.
 
     Returns (workspace, master). The master comes from ``master_file`` or the shipped seed.
     The organiser (通报落款) is ``organiser``, else the one the import found (the issuing body
     in the title, or the office the directory marks); never guessed, so it may stay blank.
+    With ``force`` over a workspace, its duban.toml and master workbook are kept beside the new
+    ones first when they differ (``（旧版，…保存）``, `master_import.keep_previous`), each copy
+    added to ``kept``: --force mends a broken duban.toml, and the office's [mail] settings,
+    contact and its edits of 任务清单 went with it, no copy anywhere.
     """
     root = Path(folder).resolve()
     if (root / CONFIG_NAME).exists() and not force:
@@ -55,6 +61,25 @@ def init_workspace(folder: str | Path, master_file: str | Path | None = None,
     # the master before duban.toml, which makes the folder a workspace: stopped between the two
     # (a full disk, Ctrl-C), `duban init` run again refused "已经是一个工作区" a folder that had
     # no 任务清单工作簿 (QA276). CONFIG_TEMPLATE names the default master file.
-    write_master_workbook(master, Workspace(root).master_path)
-    atomic_write(root / CONFIG_NAME, lambda tmp: tmp.write_text(config, encoding="utf-8"))
+    tz = Workspace(root).tz  # the default zone: a duban.toml --force mends may not read
+    write_master_workbook(master, Workspace(root).master_path,
+                          before=_keeping(Workspace(root).master_path, tz, kept) if force else None)
+    atomic_write(root / CONFIG_NAME, lambda tmp: tmp.write_text(config, encoding="utf-8"),
+                 before=_keeping(root / CONFIG_NAME, tz, kept) if force else None)
     return Workspace(root, read_settings(root / CONFIG_NAME)), master
+
+
+def _keeping(path: Path, tz, kept: list[Path] | None) -> Callable[[Path], None]:
+    """``atomic_write``'s ``before`` for a file ``init --force`` writes over: the one there kept
+    beside it unless it holds what the new one holds; the copy added to ``kept``."""
+    from .master_import import keep_previous  # deferred: the import action serves --force alone
+
+    def before(new: Path) -> None:
+        with contextlib.suppress(OSError):
+            if path.read_bytes() == new.read_bytes():
+                return
+        copy = keep_previous(path, new, tz)
+        if copy is not None and kept is not None:
+            kept.append(copy)
+
+    return before

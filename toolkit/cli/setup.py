@@ -33,10 +33,17 @@ def init(state: State, folder: str, master_file: str | None, period: Period | No
       duban init 督办2022
       duban init 督办2022 --master 任务分工表.docx --period 2022-06
     """
+    kept: list[Path] = []
     with _held(Path(folder).resolve() if force else None):
         ws, master = _action("init").init_workspace(folder, master_file, period, force, organiser=organiser,
-                                                    directory_csv=Path(directory_file) if directory_file else None)
+                                                    directory_csv=Path(directory_file) if directory_file else None,
+                                                    kept=kept)
     echo(state, f"已创建工作区：{ws.root}")
+    for copy in kept:  # --force over a workspace: what it had, kept beside the new files
+        said = ("其中的设置（督办单位、联系人、邮箱等）" if copy.suffix == ".toml"
+                else "在其中做过的修改（补填的截止日期、责任分工中增删的单位等）")
+        echo(state, f"原{'配置文件' if copy.suffix == '.toml' else '任务分工表'}已另存为“{copy.name}”（同一文件夹）："
+                    f"{said}没有带入新文件，如有请对照补回。", fg="yellow")
     _echo_master_summary(state, master)
     echo(state, f"任务清单：{ws.master_path}")
     # init has already written the period to duban.toml: name it instead of asking for it
