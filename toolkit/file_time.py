@@ -69,15 +69,14 @@ def refuse_after_today(day: dt.date | None, today: dt.date) -> None:
         raise errors.UsageError(f"收到日期 {day.isoformat()} 晚于今天（{today.isoformat()}），请写实际收到报送的日期。")
 
 
-def refuse_before_month(day: dt.date | None, period: Period) -> None:
-    """A received day ``collect --received`` states before ``period`` (the run's month) began: a
-    year typed wrong (2026-01-05 for 2027-01-05), and a unit late by its deadline would stand
-    按时报送 on it. Refused as `received --on` refuses it (QA222); a file of an earlier month
-    received then is collected under its month (``--period``), where the day is no typo."""
+def refuse_before_month(day: dt.date | None, period: Period, then: str = "") -> None:
+    """A received day the office states before ``period`` began (``received --on``, QA222; the
+    run's month for ``collect --received``): a year typed wrong (2026-01-05 for 2027-01-05), and
+    a unit late by its deadline would stand 按时报送 on it. ``then``: what else to do, said after
+    (collect: a file of an earlier month received then is collected under its month)."""
     if day is not None and day < period.start:
         raise errors.UsageError(f"收到日期 {day.isoformat()} 早于{period.label}开始（{period.start.isoformat()}），"
-                                f"{period.label}的报送不会在此之前收到，请写实际收到报送的日期；如收件箱中是更早月份的报送，"
-                                "请用 --period 指明月份。")
+                                f"{period.label}的报送不会在此之前收到，请写实际收到报送的日期{then}。")
 
 
 def stated_time(day: dt.date) -> dt.datetime:

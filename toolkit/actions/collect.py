@@ -203,7 +203,8 @@ def refuse_received(ws: Workspace, period: Period | None, received: dt.date | No
     run's month, else the workspace's): after today, or before the month began (`file_time`).
     The CLI asks it before ``--fetch`` too, so that nothing is fetched for a collect refused."""
     refuse_after_today(received, ws.now().date())
-    refuse_before_month(received, Period.parse(period) if period else ws.period())
+    refuse_before_month(received, Period.parse(period) if period else ws.period(),
+                        "；如收件箱中是更早月份的报送，请用 --period 指明月份")
 
 
 def collect(ws: Workspace, period: Period | None = None, progress: Progress = no_progress,

@@ -113,7 +113,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         _remember_clean_scan(ws, key)
     notes = cons.office_notes() + _one_due_note(ctx, template) + _memo_notes(ws, cons)
     result = MemoResult(path, None, "", ctx, notes, cons.told(), kept, to_verify=_to_verify(cons, notes))
-    result = _renderings(ws, result, cons, day)
+    result = _renderings(ws, result, cons, day, appendix)
     if pdf:
         result = add_pdf(result)
     return _pdf_aside(ws, result, before) if result.pdf is None else result
@@ -129,7 +129,7 @@ def _to_verify(cons: Consolidation, notes: list[str]) -> int:
     return len(questions_of(cons).asked)
 
 
-def _renderings(ws: Workspace, result: MemoResult, cons: Consolidation, day: dt.date) -> MemoResult:
+def _renderings(ws: Workspace, result: MemoResult, cons: Consolidation, day: dt.date, appendix: bool) -> MemoResult:
     """The Markdown summary made before (`--format md`) beside the .docx written now, made again
     when it says otherwise: a late unit's return collected, it named the unit 未报送 while the
     new 通报 did not, and nothing was said (QA349). Made again, not moved aside: it costs nothing,
@@ -138,8 +138,9 @@ def _renderings(ws: Workspace, result: MemoResult, cons: Consolidation, day: dt.
     md = result.path.with_suffix(".md")
     if not os.path.lexists(md):
         return result
-    ctx = build_context(cons, day, list_unchanged=ws.settings.list_unchanged,
-                        appendix_over=ws.settings.appendix_over)
+    # the 通报's own context where it was built with the appendix as the .md is (`write_memo`)
+    ctx = result.context if appendix else build_context(cons, day, list_unchanged=ws.settings.list_unchanged,
+                                                        appendix_over=ws.settings.appendix_over)
     text = render_markdown(ctx)
     with contextlib.suppress(OSError, ValueError):  # unreadable: made again all the same
         if md.read_text(encoding="utf-8") == text:

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import errors
-from ..file_time import FileTime, refuse_after_today, refused
+from ..file_time import FileTime, refuse_after_today, refuse_before_month, refused
 from ..ledger import Ledger
 from ..ledger.answers import answer_time, office_time
 from ..period import Period
@@ -100,9 +100,7 @@ def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None
                                     "无需再次运行。")
         today = ws.now().date()
         refuse_after_today(on, today)
-        if on is not None and on < period.start:  # a return of June received in May: a typo (QA222)
-            raise errors.UsageError(f"收到日期 {on.isoformat()} 早于{period.label}开始（{period.start.isoformat()}），"
-                                    f"{period.label}的报送不会在此之前收到，请写实际收到报送的日期。")
+        refuse_before_month(on, period)  # a return of June received in May: a typo (QA222)
     with Ledger(ws.ledger_path) as ledger:
         issued = None if on is None or undo else issue_day(ledger, period, target, today, ws.tz)
         if issued is not None and on is not None and on < issued:
