@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from conftest import sheet_table
 from openpyxl import load_workbook
 
+from toolkit import office_edits
 from toolkit.actions import master_import
 from toolkit.actions.master_import import import_master_file
 from toolkit.office_edits import is_kept_copy
@@ -86,7 +87,7 @@ def test_a_copy_that_cannot_be_made_stops_the_import_and_the_master_stays(ws, tm
     def full(*_args, **_kw):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(master_import.shutil, "copyfile", full)
+    monkeypatch.setattr(office_edits, "_copy", full)  # the copy every kept file is made by
     out = run(["-w", str(ws.root), "master", "import", str(_revised(tmp_path))])
     assert out.exit_code == 2, out.output
     assert "“任务分工表.xlsx”原样保留，没有导入：导入前要先把它另存一份，但" in out.output

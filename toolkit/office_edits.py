@@ -109,6 +109,22 @@ def is_kept_copy(path: Path | str) -> bool:
 def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, what: str) -> Path | None:
     """Copy ``path`` beside itself unless it is missing, duban's own (``recorded``) or the
     same as the new file (``tmp``, of sha256 ``new``); where it went."""
+    whose = "您修改过的" if recorded is not None and path.suffix != ".xlsx" else "原有的"  # `Kept.line`
+    return keep_beside(path, tmp, "修改稿" if recorded is not None else "旧版", ws.tz, (recorded, new),
+                       lambda why: f"{whose}{what}“{path.name}”原样保留，没有重新生成：重新生成前要先把它另存一份，"
+                                   f"但{why}")
+
+
+def keep_beside(path: Path, new: Path, kind: str, tz: dt.tzinfo | None, own: tuple[str | None, ...],
+                refused: Callable[[str], str]) -> Path | None:
+    """Copy ``path`` beside itself (`kept_names`: ``kind``, the time it was last saved, in ``tz``)
+    before ``new`` replaces it; where it went. None when there is no file, or it is one of
+    ``own`` (sha256s: duban's record of it, the new file's) or holds the same parts as ``new``
+    (`same_parts`): nothing of the office's in it. A copy is never overwritten, and the same file
+    kept already (by a run that then could not write) is not kept twice. One that cannot be made
+    raises `errors.SystemFault` with ``refused(why)``: the file stays as it was. For every copy
+    duban keeps: the 通报's and 汇总表's (`write_output`), a master imported over, init --force's
+    (`actions.master_import.keep_previous`)."""
     try:
         old = file_sha(path)
         stamp = path.stat().st_mtime
@@ -118,9 +134,9 @@ def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, 
         raise (errors.os_fault(exc, path, op="read") or errors.SystemFault(f"无法读取“{path}”。")) from exc
     # parts the same as the new file's: duban's own, whatever the record says (a run killed
     # between the replace and its record left the record behind; QA323)
-    if old in (recorded, new) or same_parts(path, tmp):
+    if old in own or same_parts(path, new):
         return None
-    for copy in kept_names(path, "修改稿" if recorded is not None else "旧版", stamp, ws.tz):
+    for copy in kept_names(path, kind, stamp, tz):
         if not os.path.lexists(copy):
             break
         if _same(copy, old):  # kept by an earlier run that then could not write
@@ -129,9 +145,7 @@ def _keep(ws: Workspace, path: Path, recorded: str | None, tmp: Path, new: str, 
         atomic_write(copy, lambda tmp: _copy(path, tmp))
     except errors.DubanError as exc:
         fault = type(exc) if isinstance(exc, errors.SystemFault) else errors.SystemFault
-        whose = "您修改过的" if recorded is not None and path.suffix != ".xlsx" else "原有的"  # `Kept.line`
-        raise fault(f"{whose}{what}“{path.name}”原样保留，没有重新生成：重新生成前要先把它另存一份，"
-                    f"但{exc.message}") from exc
+        raise fault(refused(exc.message)) from exc
     with contextlib.suppress(OSError):  # the time the office saved it, as its name says
         os.utime(copy, (stamp, stamp))
     return copy

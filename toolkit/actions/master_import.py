@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
 from pathlib import Path
 
 from .. import errors
-from ..files import atomic_write, file_sha
 from ..issued_month import MOST_NAMED, due_moved, judged_by_forms, task_edited
 from ..ledger import Ledger
 from ..master import Master, import_master, rank_issues, read_master_workbook, write_master_workbook
 from ..master.model import renumbered
 from ..master.workbook import directory_address_issues
-from ..office_edits import kept_names, same_parts
+from ..office_edits import keep_beside
 from ..period import Period
 from ..units import Directory
 from ..vocab import EXPLICIT
@@ -107,30 +103,9 @@ def keep_previous(path: Path, new: Path, tz: tzinfo | None = None) -> Path | Non
     `Workspace.master_path` alone); the copy, or None when there is no file or it holds what
     ``new`` holds (the same table imported again: nothing of the office's in it). A copy is
     never overwritten: the same file kept already is not kept twice (an import that then could
-    not write). One that cannot be made stops the import, the file untouched (`files.atomic_write`)."""
-    try:
-        stamp = path.stat().st_mtime
-        old = file_sha(path)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:  # one that cannot be read is not replaced unseen
-        raise (errors.os_fault(exc, path, op="read") or errors.SystemFault(f"无法读取“{path}”。")) from exc
-    if same_parts(path, new):  # only the save time inside differs (the 通报's and 汇总表's test)
-        return None
-    for copy in kept_names(path, "旧版", stamp, tz):
-        if not os.path.lexists(copy):
-            break
-        with contextlib.suppress(OSError):
-            if file_sha(copy) == old:
-                return copy
-    try:
-        atomic_write(copy, lambda tmp: shutil.copyfile(path, tmp))
-    except errors.DubanError as exc:  # a full disk, a read-only folder: the old one stays in place
-        fault = type(exc) if isinstance(exc, errors.SystemFault) else errors.SystemFault
-        raise fault(f"“{path.name}”原样保留，没有导入：导入前要先把它另存一份，但{exc.message}") from exc
-    with contextlib.suppress(OSError):  # the time the office saved it, as its name says
-        os.utime(copy, (stamp, stamp))
-    return copy
+    not write). One that cannot be made stops the import, the file untouched (`office_edits.keep_beside`)."""
+    return keep_beside(path, new, "旧版", tz, (),
+                       lambda why: f"“{path.name}”原样保留，没有导入：导入前要先把它另存一份，但{why}")
 
 
 @dataclass
