@@ -22,7 +22,9 @@ _STAGE_PLAN = r"阶段(性)?(工作)?(任务|安排|计划)"
 # (role, pattern) checked in order on the header's comparison key; the first match wins.
 # People (责任领导) and dates come before units so 责任领导 is never a unit column.
 ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("person", r"领导|责任人|联系人|负责人|经办人|负责同志|姓名|职务|电话|手机|联系方式"),
+    # 分管市长 (平湖 2025, a column of people merged over their tasks): said as unread before (QA355)
+    ("person", r"领导|责任人|联系人|负责人|经办人|负责同志|姓名|职务|电话|手机|联系方式"
+               r"|^(分管|联系|挂钩)?副?(省|市|州|盟|县|区|旗|镇|乡)长$"),
     ("id", r"^(任务|项目)?(序号|编号|序|id|no\.?)$"),
     # When the work starts is not when it is due: kept in the note (see plan_columns).
     ("start", r"^(计划)?(开始|启动|起始)(时间|时限|日期)$"),

@@ -68,6 +68,8 @@ UNIT_LABEL = re.compile(
 _SLIPPED_LABEL = re.compile(r"^((?:牵头|配合|协办|协同|责任|主办|主责)?(?:单位|部门|科室|处室|股室))[;；]")
 _MARK = re.compile(r"[（(](?P<word>(?:牵头|主责|主办|配合|协办|协同|参与)(?:单位|部门)?)[）)]$")
 _LEAD_MARKS = ("牵头", "主责", "主办")
+STAR = "★"
+_STAR_SPACE = re.compile(r"★\s+|\s+★(?=[、，,；;\s]|$)")  # ★ 财政局: the space is no separator
 # The first listed unit as documents word it: 列第一位者, 排在第一位的, 排第一位的, and also
 # 排名第一（的）, 排在首位的, 第一个: those stayed in the last unit's name (市商务局（排名第一为牵头单位）,
 # a unit nobody would answer for) and every unit led.
@@ -249,10 +251,16 @@ def restore_trailing_levels(pieces: list[str], problems: list[str]) -> list[str]
 _ADMIN_PART = re.compile(r"^(县|市|区|旗|州|盟|乡|镇|街道|乡镇|县级市)(人民)?(政府|管委会|办事处|行政公署)?$")
 
 
+def _unit_text(text: str) -> str:
+    """A unit cell or clause cleaned for reading: ``★ X`` glued, an outer bracket and a slipped
+    label's semicolon put right."""
+    return _SLIPPED_LABEL.sub(r"\1：", _strip_outer(_STAR_SPACE.sub(STAR, clean(text))))
+
+
 def is_unit_clause(text: str) -> bool:
     """Whether a bracketed clause after a paragraph names units: ``（X负责）``,
     ``（牵头单位：X；责任单位：Y）``; not ``（此件公开发布）`` or ``（试行）``."""
-    s = _SLIPPED_LABEL.sub(r"\1：", _strip_outer(clean(text)))
+    s = _unit_text(text)
     if FIRST_LEADS.search(s):
         for note in _FIRST_LEADS_NOTE:
             s = note.sub("", s)
@@ -461,7 +469,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
     passes COOP). ``first_leads``: the document said 列第一位者为牵头单位, so in a plain list the
     first unit leads and the others cooperate.
     """
-    s = _SLIPPED_LABEL.sub(r"\1：", _strip_outer(clean(text)))
+    s = _unit_text(text)
     declares = bool(FIRST_LEADS.search(s))
     if declares:
         for note in _FIRST_LEADS_NOTE:
@@ -506,11 +514,14 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         bracketed = _CLAUSE_MARK.search(piece)
         if bracketed:
             piece = piece[: bracketed.start()].rstrip() + bracketed.group("word")
+        # ★发改局、经信局 (平湖 2023): the star marks the lead, as 发改局（牵头）、经信局 would
+        starred = piece.startswith(STAR) or piece.endswith(STAR)
+        piece = piece.strip(STAR + " ")
         mark = _MARK.search(piece)
         suffix = _ROLE_SUFFIX.search(piece)
-        if mark:
-            role = LEAD if mark.group("word").startswith(_LEAD_MARKS) else COOP
-            piece = without_people(piece[: mark.start()], problems)
+        if mark or starred:
+            role = LEAD if starred or mark.group("word").startswith(_LEAD_MARKS) else COOP
+            piece = without_people(piece[: mark.start()] if mark else piece, problems)
             marked = True
             lead_marked = lead_marked or role == LEAD
         elif suffix and suffix.group("carry") and len(piece) > len(suffix.group()):
@@ -542,7 +553,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
         if LEADER.search(piece):
             # 吕维峰副省长负责，省农委总牵头 (黑龙江 2009): the leader was a unit that led.
             problems.append(f"中的“{piece}”是领导同志，不是单位，已去掉")
-            if role and not mark:
+            if role and not (mark or starred):
                 entries = [(n, r or role) for n, r in entries]
             continue
         if is_person(piece):
@@ -551,7 +562,7 @@ def parse_departments(text: str, default_role: str = LEAD, *, first_leads: bool 
             problems.append(f"中的“{piece}”{LOOKS_LIKE_NAME}，也可能是单位简称，已按单位导入；"
                             "如果是人名，请删去这个单位")
         entries.append((piece, role or (label_role or "")))
-        if role and not mark:
+        if role and not (mark or starred):
             entries = shared(entries, role, clause, whole or worded)
             worded, clause = True, len(entries)
     column = {i for i, (_n, r) in enumerate(entries) if r == COLUMN}

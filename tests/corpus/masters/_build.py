@@ -56,6 +56,8 @@ FILES: dict[str, tuple[str, str, dict]] = {
     "zhonglou_mssx_2021.docx": ("zhonglou_mssx_2021", "docx", {}),
     "shangcheng_mbrw_2019.docx": ("shangcheng_mbrw_2019", "docx", {}),
     "guangdong_wsjkw_zwgk_2021.xlsx": ("guangdong_wsjkw_zwgk_2021", "xlsx", {}),
+    "pinghu_zdgz_2023.xlsx": ("pinghu_zdgz_2023", "xlsx", {}),
+    "pinghu_zdgz_2025.xlsx": ("pinghu_zdgz_2025", "xlsx", {}),
     "sizhoutou_zdgz_2024.xlsx": ("sizhoutou_zdgz_2024", "xlsx", {"title": "泗洲头镇2024年度重点工作计划二季度执行情况"}),
     "jingzhou_zwgk_2022.docx": ("jingzhou_zwgk_2022", "docx", {}),
     "guangzhou_zdgz_2023.docx": ("guangzhou_zdgz_2023", "docx", {}),
