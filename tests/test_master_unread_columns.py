@@ -136,3 +136,9 @@ def test_a_column_without_a_header_that_holds_text_is_said(tmp_path):
 
 def test_an_empty_column_without_a_header_is_not_said(tmp_path):
     assert said(import_master(_table(tmp_path, None, [None, None]))) == []
+
+
+def test_the_sample_keeps_the_spaces_between_words(tmp_path):
+    """平湖 2023's progress column quoted "GDP 178.5" as "GDP178.5" (QA355): one space stays."""
+    m = import_master(_table(tmp_path, "完成情况", ["实现 GDP  178.5亿元", None]))
+    assert "（如任务 1 的“实现 GDP 178.5亿元”）" in said(m)[0][2]

@@ -24,7 +24,7 @@ from ..places import plan_level, plan_place
 from ..rectification import KIND, PLAN, RECTIFICATION, Words
 from ..report import Issue, make_issue
 from ..sniff import WPS_SHEET_EXTS
-from ..text import clean, key, squash
+from ..text import SPACES, clean, key, squash
 from ..units import (
     CITY_GOVERNMENT,
     COUNTY_GOVERNMENT,
@@ -361,7 +361,8 @@ def unread_columns(raw: list[RawTask], file: str) -> list[Issue]:
     issues = []
     for (place, label), held in found.items():
         first, text, cell = held[0]
-        sample = squash(text)
+        # one space for each run of spaces: "GDP 178.5" was quoted as "GDP178.5" (QA355)
+        sample = SPACES.sub(" ", clean(text))
         sample = sample[:20] + "…" if len(sample) > 20 else sample
         issues.append(make_issue("M115", file=file, sheet=first.sheet, cell=cell, task=first.id, column=place,
                                  label=squash(label), count=len(held), sample=sample))
