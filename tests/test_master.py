@@ -586,3 +586,13 @@ def test_put_right_at_once_and_by_a_date():
     assert parse_deadline("立即整改，于9月底前完成", 2024) == (D(2024, 9, 30), False)
     assert at_once("立即整改") and at_once("立行立改并") and not at_once("立即整改并于2024年9月底前完成")
     assert parse_deadline("于2024年9月底前完成") == (None, False)
+
+
+def test_an_out_file_imported_over_names_the_directory_it_lends(run, tmp_path, seed_docx):
+    """`--out F` over a master workbook F takes F's 单位名录 (with the office's contacts): the
+    summary said "工作区或指定的单位名录" although neither was given (QA355)."""
+    out = tmp_path / "m.xlsx"
+    assert run(["master", "import", str(seed_docx), "--out", str(out)]).exit_code == 0
+    result = run(["master", "import", str(seed_docx), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "单位名录：“m.xlsx”中原有的单位名录（54 个单位）" in result.stdout

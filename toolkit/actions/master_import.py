@@ -88,8 +88,10 @@ def _imported(source: Path, target: Path, directory_csv: Path | None, organiser:
         raise errors.UsageError("输出文件不能与输入文件相同，请用 --out 指定另一个文件名。")
     # A directory named on the command line is the coordinator asking for it, bundled or not.
     directory = Directory.from_csv(directory_csv) if directory_csv else workspace_directory(target)
+    # named, not "工作区或指定的": an --out file imported over before lends its 单位名录 (QA355)
+    named = f"指定的单位名录“{directory_csv.name}”" if directory_csv else f"“{target.name}”中原有的单位名录"
     master = import_master(source, directory, organiser=organiser,
-                           use_bundled_directory=True if directory_csv else None, signer=signer)
+                           use_bundled_directory=True if directory_csv else None, signer=signer, directory_name=named)
     # Bad addresses are located where the coordinator will fix them: the new 单位名录 sheet.
     master.issues = rank_issues(master.issues + directory_address_issues(master.directory.to_rows(), target.name))
     write_master_workbook(master, target, before=before)

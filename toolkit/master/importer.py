@@ -205,15 +205,17 @@ def _of_sections(names: list[str], plan: str, place: str) -> bool:
 
 
 def import_master(path: str | Path, directory: Directory | None = None, *, organiser: str | None = None,
-                  use_bundled_directory: bool | None = None, signer: str = "") -> Master:
+                  use_bundled_directory: bool | None = None, signer: str = "", directory_name: str = "") -> Master:
     """Read a published task-division document (.docx/.doc or .xlsx/.xls/.ods) into a Master.
 
     ``directory``: the workspace's 单位名录; groups expand only against it. Without one, the
     bundled Dongguan directory is used when the table is Dongguan's or
     ``use_bundled_directory`` asks for it; otherwise units are taken as the table writes
-    them and groups stay unexpanded (and reported). ``organiser``: the coordinating office
-    as the memo signs it; by default ``signer`` (the workspace's, duban.toml's organiser: a
-    revised table imported over it is signed as before), else the issuing body named in the title.
+    them and groups stay unexpanded (and reported). ``directory_name``: where ``directory``
+    came from, as the import summary names it (``“任务分工表.xlsx”中原有的单位名录``).
+    ``organiser``: the coordinating office as the memo signs it; by default ``signer`` (the
+    workspace's, duban.toml's organiser: a revised table imported over it is signed as
+    before), else the issuing body named in the title.
 
     Raises an `InputFileError` when the file cannot be used at all; everything else it finds
     is an Issue in ``master.issues``, ordered by what it breaks.
@@ -234,9 +236,9 @@ def import_master(path: str | Path, directory: Directory | None = None, *, organ
         with tempfile.TemporaryDirectory(prefix="duban-doc-") as tmp:
             converted = _convert_doc(path, Path(tmp))
             return _import(converted, path.name, directory, organiser, use_bundled_directory,
-                           "Word 表格（由 .doc 转换）", signer)
+                           "Word 表格（由 .doc 转换）", signer, directory_name)
     layout = "Word 表格" if path.suffix.lower() == ".docx" else "Excel 表格"
-    return _import(path, path.name, directory, organiser, use_bundled_directory, layout, signer)
+    return _import(path, path.name, directory, organiser, use_bundled_directory, layout, signer, directory_name)
 
 
 def _convert_doc(path: Path, outdir: Path) -> Path:
@@ -252,7 +254,7 @@ def _convert_doc(path: Path, outdir: Path) -> Path:
 
 
 def _import(path: Path, name: str, directory: Directory | None, organiser: str | None,
-            use_bundled: bool | None, layout: str, signer: str = "") -> Master:
+            use_bundled: bool | None, layout: str, signer: str = "", directory_name: str = "") -> Master:
     if path.suffix.lower() == ".docx":
         doc = read_docx(path)
         blocks: list[Paragraph | Grid] = doc.blocks
@@ -282,7 +284,8 @@ def _import(path: Path, name: str, directory: Directory | None, organiser: str |
         notes.append("工作区的单位名录仍是内置的东莞市单位名录，这份分工表不是东莞市的，未用它展开单位集合。")
         directory = None
     if directory is not None:
-        used, directory_label = directory.copy(), f"工作区或指定的单位名录（{len(directory)} 个单位）"
+        named = directory_name or "工作区或指定的单位名录"
+        used, directory_label = directory.copy(), f"{named}（{len(directory)} 个单位）"
     elif bundled_ok:
         used, directory_label = default_directory(), "内置的东莞市单位名录"
     else:
