@@ -173,17 +173,18 @@ def test_every_fetch_is_recorded_and_remind_after_one_today_says_nothing(issued_
 @pytest.mark.slow  # real mail servers: run in CI, out of the quick loop
 def test_mail_send_remind_says_when_the_mailbox_was_last_fetched(issued_ws, servers, collecting_on, run):
     """The 催报 drafts were written yesterday after a fetch; the office sends them today without
-    fetching: the list it confirms says when the mailbox was last fetched."""
+    fetching: the list it confirms says when the mailbox was last fetched. Written after the
+    deadline (尽快): one written by it asked by a date passed since, and is not sent (QA354)."""
     ws = test_mail_send.issued_with_emails(issued_ws, servers, test_mail_send.UNITS)
-    fetched_at(ws, dt.datetime(2022, 7, 5, 9, 12, tzinfo=CST))
-    collecting_on(dt.date(2022, 7, 5))
-    assert run(["-w", str(ws.root), "remind"]).exit_code == 0
+    fetched_at(ws, dt.datetime(2022, 7, 6, 9, 12, tzinfo=CST))
     collecting_on(dt.date(2022, 7, 6))
+    assert run(["-w", str(ws.root), "remind"]).exit_code == 0
+    collecting_on(dt.date(2022, 7, 7))
     lines = run(["-w", str(ws.root), "mail", "send", "remind", "--dry-run"]).output.splitlines()
     assert "  石龙镇 → u02@dg.example.cn；无附件" in lines
-    at = lines.index("邮箱上次收取是 7月5日 09:12" + DO)
+    at = lines.index("邮箱上次收取是 7月6日 09:12" + DO)
     assert lines[at + 1] == SEND_CHECK_FIRST
-    fetched_at(ws, dt.datetime(2022, 7, 6, 8, 0, tzinfo=CST))
+    fetched_at(ws, dt.datetime(2022, 7, 7, 8, 0, tzinfo=CST))
     listed = run(["-w", str(ws.root), "mail", "send", "remind", "--dry-run"])
     assert "邮箱上次收取" not in listed.output and SEND_CHECK_FIRST not in listed.output, listed.output
 

@@ -119,6 +119,10 @@ def test_bat_asks_duban_for_the_period(stem):
     # 1-下发填报表 alone asks for the month to issue: the next once the current one's returns come in
     own = "--for-issue" if stem == "1-下发填报表" else ""
     assert f'set "PERIOD_FOR={own}"' in code_lines(text)
+    # 4-发送邮件's 反馈 and 催报 ask about the returns coming in: the month before while the
+    # current one has not ended (`duban period --for-chase`, QA354); its 下发 the current month
+    chase = 'if not "%KIND%"=="issue" set "PERIOD_FOR=--for-chase"'
+    assert (chase in code_lines(text)) == (stem == "4-发送邮件")
     assert '--period "%PERIOD%"' in text, "the period is quoted: a typed space must not split it"
     for computed in ("datetime", "timedelta", "AddMonths", "%date:~", "%DATE:~"):
         assert computed not in text, "the scripts never compute the period themselves"
@@ -367,7 +371,7 @@ def test_the_exit_1_line_names_verify_only_when_it_has_something_to_ask(script_w
     command = {"1-下发填报表": "issue", "2-收取并汇总": "collect", "3-生成通报": "memo", "4-发送邮件": "mail_send",
                "5-逐条核实": "verify", "一键月报": "run"}[stem]
     answer = "3\n\n" if stem == "4-发送邮件" else "\n"
-    period = "period --for-issue" if stem == "1-下发填报表" else "period"
+    period = {"1-下发填报表": "period --for-issue", "4-发送邮件": "period --for-chase"}.get(stem, "period")
     asked, calls = run_script(script_ws, stem, answer, **{command: 1, "verify_check": 1})
     assert asked.returncode == 1 and calls[0] == period and "verify --check --period 2022-06" in calls
     assert asked.stdout.splitlines()[-1] == ("【已完成，但有问题需要处理】请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，"
@@ -409,7 +413,9 @@ def test_send_mail_asks_which_and_stays_deliberate(script_ws):
         period = "2022-05" if kind == "remind" else "2022-06"
         # 催报: this month's reminders written first (QA287), then listed and asked by mail send
         wrote = [f"remind --period {period}"] if kind == "remind" else []
-        assert calls == ["period", *wrote, f"mail send {kind} --period {period}"]
+        # 反馈 and 催报 offer the month whose returns come in (`period --for-chase`, QA354)
+        asked = "period" if kind == "issue" else "period --for-chase"
+        assert calls == [asked, *wrote, f"mail send {kind} --period {period}"]
         assert "--yes" not in calls[-1] and "-y" not in calls[-1].split()
         assert result.stdout.splitlines()[-1] == "【成功】发送情况见上面的列表。"
     cancelled, calls = run_script(script_ws, "4-发送邮件", "\n")
@@ -433,7 +439,7 @@ def test_remind_that_asks_to_verify_sends_nothing_unless_told(script_ws, go):
     """Enter, anything but y, or the window's input closed: the drafts stay written, nothing is listed or sent."""
     result, calls = run_script(script_ws, "4-发送邮件", "3\n\n" + go, remind=1)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert calls == ["period", "remind --period 2022-06"]
+    assert calls == ["period --for-chase", "remind --period 2022-06"]
     lines = result.stdout.splitlines()
     assert lines[-5:] == ["", *REMIND_ASKS, "", REMIND_STOPPED]
 
@@ -442,7 +448,7 @@ def test_remind_that_asks_to_verify_sends_nothing_unless_told(script_ws, go):
 def test_remind_that_asks_to_verify_goes_on_to_the_list_when_told(script_ws, go):
     result, calls = run_script(script_ws, "4-发送邮件", "3\n\n" + go, remind=1)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert calls == ["period", "remind --period 2022-06", "mail send remind --period 2022-06"]
+    assert calls == ["period --for-chase", "remind --period 2022-06", "mail send remind --period 2022-06"]
     assert REMIND_ASKS[0] in result.stdout and result.stdout.splitlines()[-1] == "【成功】发送情况见上面的列表。"
 
 
@@ -450,7 +456,7 @@ def test_remind_that_asks_to_verify_goes_on_to_the_list_when_told(script_ws, go)
 def test_remind_that_fails_sends_nothing(script_ws, code):
     result, calls = run_script(script_ws, "4-发送邮件", "3\n\ny\n", remind=code)
     assert result.returncode == code, result.stdout + result.stderr
-    assert calls == ["period", "remind --period 2022-06"], "no mail send, no verify --check"
+    assert calls == ["period --for-chase", "remind --period 2022-06"], "no mail send, no verify --check"
     lines = result.stdout.splitlines()
     assert lines[-3:-1] == ["没有发送任何催报邮件。", ""] and lines[-1].startswith(ENDINGS[code])
     assert "请核实" not in result.stdout
@@ -836,15 +842,16 @@ def test_bat_runners_under_wine(wine):
     for answer, kind in (("1\n", "issue"), ("2\n", "feedback"), ("3\n", "remind")):
         rc, out, calls = wine.run("4-发送邮件", answer)
         wrote = ["remind --period 2022-06"] if kind == "remind" else []
-        assert rc == 0 and calls == ["period", *wrote, f"mail send {kind} --period 2022-06"], out
+        asked = "period" if kind == "issue" else "period --for-chase"
+        assert rc == 0 and calls == [asked, *wrote, f"mail send {kind} --period 2022-06"], out
     # Wine's "set /p" takes the whole of piped input at once: one answer a run, the later
     # questions get Enter (the "y" that goes on is the .sh's test, the script text the same)
     rc, out, calls = wine.run("4-发送邮件", "3\n", FAKE_RC_remind="1")
-    assert rc == 1 and calls == ["period", "remind --period 2022-06"], out
+    assert rc == 1 and calls == ["period --for-chase", "remind --period 2022-06"], out
     assert out.splitlines()[-2] == REMIND_STOPPED and REMIND_ASKS[0] in out, out
     for code in (2, 4):
         rc, out, calls = wine.run("4-发送邮件", "3\n", FAKE_RC_remind=str(code))
-        assert rc == code and calls == ["period", "remind --period 2022-06"] and ENDINGS[code] in out, out
+        assert rc == code and calls == ["period --for-chase", "remind --period 2022-06"] and ENDINGS[code] in out, out
         assert "没有发送任何催报邮件。" in out, out
     rc, out, calls = wine.run("4-发送邮件", "\n")
     assert rc == 0 and calls == [] and "【已取消】没有发送任何邮件。" in out

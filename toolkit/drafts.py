@@ -224,3 +224,45 @@ def retire_drafts(ws: Workspace, ledger: Ledger, drafts: list[Draft], reason: st
                 removed.append(path)
     ledger.obsolete_drafts([d.id for d in drafts], reason)
     return removed
+
+
+
+def passed_date(ws: Workspace, ledger: Ledger, cons, d: Draft) -> dt.date | None:
+    """The date a 催报 or 反馈 draft asks its unit to report or correct by, when it has passed
+    (the office's today is later); None when it names none or is not past. ``cons``: the month's
+    units (`consolidate`). A draft is written with the day's dates and sent when the office
+    sends it: `mail send remind` run alone, days after `remind`, sent "【提醒】请于7月5日前报送"
+    on the 9th, and a 反馈 left unsent asked for a correction by a day gone by.
+
+    A 催报 named the date its unit could still be on time by (`actions.remind._ask_by`: its
+    deadline, or the date its reply asked the correction by) when written on or before it. A 反馈
+    to a refused or unreadable file names the date `feedback.write_feedback` asks the correction
+    by, from the day it was written."""
+    from .dates import resubmit_by  # deferred: only `mail send` asks
+    from .vocab import Outcome, UnitState
+
+    today, written = ws.now().date(), _written_on(ws, d)
+    if d.kind == "remind":
+        state = next((u.state for u in cons.units if u.unit == d.unit), None)
+        if state not in (UnitState.TO_FIX, UnitState.NOT_REPORTED):
+            return None
+        asked = cons.awaited_by(d.unit) if state == UnitState.TO_FIX else cons.due_of(d.unit)
+        return asked if written <= asked < today else None
+    if d.kind != "feedback" or d.receipt_id is None:
+        return None
+    receipt = ledger.get(d.receipt_id)
+    if receipt is None or receipt.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
+        return None  # accepted with warnings: its reply asks for no date
+    asked = resubmit_by(cons.due_of(d.unit), written, ws.settings.resubmit_working_days)
+    return asked if asked < today else None
+
+
+def _written_on(ws: Workspace, d: Draft) -> dt.date:
+    """The office's day ``d`` was written: a 反馈's dated folder (反馈/<期>/<日期>/, as
+    `on_time.replied_on` reads it), else when the ledger recorded it, on the office's clock."""
+    from .ledger.answers import office_time  # deferred: as `passed_date`'s
+
+    with contextlib.suppress(ValueError, IndexError):
+        if d.kind == "feedback":
+            return dt.date.fromisoformat(d.path.split("/")[-2])
+    return office_time(d.created_at, ws.tz).date()

@@ -31,7 +31,16 @@ from pathlib import Path
 from . import owed
 from .addresses import address_problem, parse_addresses, shown_address
 from .consolidate import consolidate
-from .drafts import hand_addressed, header_pairs, reminded_before, reminded_note, same_mail, unique_pairs
+from .dates import cn_date
+from .drafts import (
+    hand_addressed,
+    header_pairs,
+    passed_date,
+    reminded_before,
+    reminded_note,
+    same_mail,
+    unique_pairs,
+)
 from .errors import BadConfig, UsageError
 from .imap_parse import decode_words
 from .ledger import DRAFT_KINDS, Draft, Ledger
@@ -115,12 +124,23 @@ class SendPlan:
     #: 催报 with no live draft: False when no unit is 未报送 or 退回待改 (`remind` wrote none and
     #: withdrew the old ones), said as such, not "请先运行 duban remind", which 4-发送邮件 just ran
     owed: bool = True
+    #: a dry run's: why a real send could not go (duban.toml's [mail] lacks the sending server or
+    #: the account): the drafts are listed all the same, sending nothing needs neither
+    unset: str = ""
+    #: (unit, date) of drafts whose 请于…前 date has passed (`drafts.passed_date`): not sent
+    passed: list[tuple[str, dt.date]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
         return KIND_LABELS[self.kind]
 
     def lines(self) -> list[str]:
+        if not self.unset:
+            return self._listed()
+        # a dry run without the sending settings: what would go, then what a real send lacks
+        return [*self._listed(), "演练：没有连接发信服务器，没有发送任何邮件。", self.unset]
+
+    def _listed(self) -> list[str]:
         out = []
         if self.plain:
             out.append("注意：[mail] 设置为不加密连接（security = \"plain\"），密码和邮件以明文传送。")
@@ -138,8 +158,9 @@ class SendPlan:
                        f"{units_text(self.confirmed)}。")
         if self.drafts:
             size = sum(len(o.eml) for o in self.drafts)
-            out.append(f"{self.period.label} {self.label}邮件：待发送 {len(self.drafts)} 封（共 {size_text(size)}），"
-                       f"发件人 {self.sender}，经{self.server}。")
+            via = f"，发件人 {self.sender}，经{self.server}" if not self.unset else ""
+            out.append(f"{self.period.label} {self.label}邮件：待发送 {len(self.drafts)} 封"
+                       f"（共 {size_text(size)}）{via}。")
             for o in self.drafts:
                 files = "；".join(f"{n}（{size_text(s)}）" for n, s in o.attachments) or "无附件"
                 note = "（再次发送）" if o.repeat else "（补发给上次没有收到的地址）" if o.again else ""
@@ -161,11 +182,13 @@ class SendPlan:
                        + _remake(self.kind, self.month, self.missing))
         if self.unsure:
             out.append(unsure_line(self.unsure, self.kind, self.month, self.doubt))
+        if self.passed:
+            out.append(passed_line(self.kind, self.month, self.passed))
         if self.notes and self.drafts:
             out.extend(self.notes)
             out.append(f"以上催报邮件中可能有发给已报送单位的：请先核实，收取登记后（已报送单位的草稿即撤回）"
                        f"再运行 duban mail send remind{self.month}。")
-        if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing):
+        if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing or self.passed):
             out.append(f"{self.period.label} 的{self.label}邮件都已发送过，没有要发送的。")
         return out
 
@@ -180,6 +203,19 @@ def unsure_line(units: list[str], kind: str, month: str = "", doubt: dict[str, l
     return (f"可能已发送，请核对 {len(units)} 封：{units_text(shown)}。上次发送在传送这些邮件时中断，"
             f"无法确定对方是否已收到；为免重复，不会自动重发。请到邮箱的“已发送”中核对或电话确认，如对方确实没有收到，"
             f"请运行 duban mail send {kind}{month}{_options('--resend', units)} 再次发送{only}。")
+
+
+def passed_line(kind: str, month: str, passed: list[tuple[str, dt.date]]) -> str:
+    """The drafts not sent because the date they ask by has passed, and how to write them anew:
+    a 催报 by `duban remind` (4-发送邮件's 催报 writes them first); a 反馈, which nothing writes
+    again, by a 催报 with the marked form attached, or by hand."""
+    shown = units_text([f"{u}（{cn_date(d)}前）" for u, d in passed])
+    if kind == "remind":
+        return (f"草稿中“请于…前报送”的日期已过、不发送的 {len(passed)} 封：{shown}。"
+                f"请先运行 duban remind{month} 按今天重新生成催报草稿（或双击“4-发送邮件”，选 3 催报），再发送。")
+    return (f"草稿中要求重新报送的日期已过、不发送的 {len(passed)} 封：{shown}。如这些单位仍未改报，请运行 "
+            f"duban remind{month} --attach 写催报邮件（附上已标出错误的表格），再运行 duban mail send remind{month}；"
+            "或用邮件客户端打开该单位的反馈邮件草稿，改写日期后发出。")
 
 
 def _remake(kind: str, month: str, units: list[str]) -> str:
@@ -197,18 +233,26 @@ def _options(option: str, units: list[str]) -> str:
     return "".join(f' {option} "{u}"' if " " in u else f" {option} {u}" for u in units)
 
 
-def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: Iterable[str] = ()) -> SendPlan:
+def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: Iterable[str] = (),
+              dry_run: bool = False) -> SendPlan:
     """The live drafts of ``kind`` for the period, sorted into: to send, sent before, without
     recipient, file deleted, and unsure (interrupted while sending). ``resend``: units whose
     mail goes once more, under a new Message-ID, sent or unsure before or not (a send to the
-    addresses a mail missed, stopped in doubt, goes to those again under its own)."""
+    addresses a mail missed, stopped in doubt, goes to those again under its own). A ``dry_run``
+    lists them without the [mail] settings sending needs (`SendPlan.unset` says what is missing)."""
     if kind not in DRAFT_KINDS:
         raise UsageError(f"不认识的邮件类别“{kind}”：可选 issue（下发）、feedback（反馈）、remind（催报）。")
-    mail = require_smtp(ws)
-    sender = sender_of(ws)
+    mail, unset, sender, server = ws.settings.mail, "", ("", ""), ""
+    try:
+        require_smtp(ws)
+        sender, server = sender_of(ws), str(smtp_endpoint(mail))
+    except BadConfig as exc:
+        if not dry_run:
+            raise
+        unset = exc.message
     period = ws.period(period)
-    plan = SendPlan(kind, period, sender[1], str(smtp_endpoint(mail)), plain=mail.security == "plain",
-                    month=f" --period {period}" if period != ws.period() else "", asked=tuple(resend))
+    plan = SendPlan(kind, period, sender[1], server, plain=mail.security == "plain" and not unset,
+                    month=f" --period {period}" if period != ws.period() else "", asked=tuple(resend), unset=unset)
     directory = ws.load_master().directory
     with Ledger(ws.ledger_path) as ledger:
         records = MailRecords(ledger.conn)
@@ -216,6 +260,8 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
         plan.total = len(drafts)
         named = _named(directory, resend, drafts, plan)
         interrupted = []
+        # a 催报 or 反馈 asks by a date, which may have passed since it was written
+        cons = consolidate(ws, period, tasks=False) if kind != "issue" and drafts else None
         for d in drafts:
             mid = draft_message_id(d)
             row = records.sent(mid)
@@ -229,6 +275,9 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                 continue
             if went is not None and went.state == SENT and not went.refused:
                 plan.sent_before.append(d.unit)
+                continue
+            if cons is not None and (passed := passed_date(ws, ledger, cons, d)):
+                plan.passed.append((d.unit, passed))
                 continue
             path = ws.root / d.path
             try:
@@ -270,7 +319,7 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
         unfetched = (fetch_note(ws, records, returns_from(ledger, period, ws.tz))
                      if kind == "remind" and plan.drafts else "")
     if kind == "remind" and plan.drafts:
-        plan.notes = [unfetched] * bool(unfetched) + chase_notes(consolidate(ws, period, tasks=False))
+        plan.notes = [unfetched] * bool(unfetched) + chase_notes(cons or consolidate(ws, period, tasks=False))
     elif kind == "remind" and not plan.total:  # a month not issued has every unit 未报送: remind says it
         plan.owed = any(u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)
                         for u in consolidate(ws, period, tasks=False).units)

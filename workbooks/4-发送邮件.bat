@@ -56,6 +56,9 @@ if "%CHOICE%"=="1" set "KIND=issue"
 if "%CHOICE%"=="2" set "KIND=feedback"
 if "%CHOICE%"=="3" set "KIND=remind"
 if not defined KIND goto bad_choice
+rem 反馈 and 催报 are about the returns coming in: on 7 December, December's forms just out, those
+rem are November's, and Enter offers November (duban period --for-chase); 下发 the current month.
+if not "%KIND%"=="issue" set "PERIOD_FOR=--for-chase"
 rem ==== 询问期次：直接回车取督办给的期次（duban period；下发用 --for-issue）====
 set "CURRENT="
 %DUBAN% period %PERIOD_FOR% >"%TMPF%"

@@ -41,7 +41,8 @@ echo "督办程序：$WHICH"
 PERIOD_FOR=""  # none from the caller's environment: 1-下发填报表 sets it after sourcing this
 
 # Asks for the period; Enter takes the period duban gives (`duban period`; with PERIOD_FOR set,
-# as the .bat does: 1-下发填报表's --for-issue offers the next month once the current one's returns come in).
+# as the .bat does: 1-下发填报表's --for-issue offers the next month once the current one's returns come in;
+# 4-发送邮件's --for-chase, for 反馈 and 催报, the month before while the current one has not ended).
 ask_period() {
   local current rc
   current="$("${DUBAN[@]}" period ${PERIOD_FOR:+"$PERIOD_FOR"})"

@@ -78,8 +78,17 @@ def _keeping(path: Path, tz, kept: list[Path] | None) -> Callable[[Path], None]:
         with contextlib.suppress(OSError):
             if path.read_bytes() == new.read_bytes():
                 return
-        copy = keep_previous(path, new, tz)
+        copy = keep_previous(path, new, tz, lambda why: _refused(path, why, kept))
         if copy is not None and kept is not None:
             kept.append(copy)
 
     return before
+
+
+def _refused(path: Path, why: str, kept: list[Path] | None) -> str:
+    """init --force's words when the copy of ``path`` cannot be made: the import's (没有导入) named
+    no import the office ran. The master is written before duban.toml: when duban.toml's copy
+    fails, the master was rebuilt already, and its copy (``kept``) is named."""
+    done = (f"（{'、'.join(f'“{c.name}”' for c in kept)}已另存，任务分工表已重建）"
+            if kept and path.name == CONFIG_NAME else "")
+    return f"“{path.name}”原样保留，没有重建{done}：重建前要先把它另存一份，但{why}"

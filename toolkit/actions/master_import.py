@@ -98,16 +98,18 @@ def _imported(source: Path, target: Path, directory_csv: Path | None, organiser:
     return master
 
 
-def keep_previous(path: Path, new: Path, tz: tzinfo | None = None) -> Path | None:
+def keep_previous(path: Path, new: Path, tz: tzinfo | None = None,
+                  refused: Callable[[str], str] | None = None) -> Path | None:
     """Copy ``path`` beside itself before ``new`` replaces it, named as `office_edits` names a
     file it keeps (`is_kept_copy`: ``任务分工表（旧版，12月7日10时05分保存）.xlsx``, the time it was
     last saved, in ``tz``), so that no command takes it for the master (read at
     `Workspace.master_path` alone); the copy, or None when there is no file or it holds what
     ``new`` holds (the same table imported again: nothing of the office's in it). A copy is
     never overwritten: the same file kept already is not kept twice (an import that then could
-    not write). One that cannot be made stops the import, the file untouched (`office_edits.keep_beside`)."""
-    return keep_beside(path, new, "旧版", tz, (),
-                       lambda why: f"“{path.name}”原样保留，没有导入：导入前要先把它另存一份，但{why}")
+    not write). One that cannot be made stops the import, the file untouched (`office_edits.keep_beside`),
+    with ``refused(why)``'s words: by default the import's (没有导入), `init --force` its own."""
+    return keep_beside(path, new, "旧版", tz, (), refused or (
+        lambda why: f"“{path.name}”原样保留，没有导入：导入前要先把它另存一份，但{why}"))
 
 
 @dataclass

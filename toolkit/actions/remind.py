@@ -21,7 +21,7 @@ from ..period import Period
 from ..progress import Progress, no_progress
 from ..rectification import is_rectification
 from ..returns import read_return, return_filename
-from ..text import name_part, task_title
+from ..text import name_part, some_units, task_title
 from ..vocab import Outcome, UnitState
 from ..workspace import ISSUED, MERGED, Workspace
 
@@ -45,6 +45,57 @@ class RemindResult:
     #: the month's 请核实 lines that say a unit may be reminded though it reported (`chase_notes`),
     #: first, when the mailbox was last fetched, when not today (`fetch_note`)
     notes: list[str] = field(default_factory=list)
+    #: the units still on time (`_ask_by`), each asked by its date (【提醒】请于…前), not chased 尽快
+    asked_by: dict[str, dt.date] = field(default_factory=dict)
+    #: the month before, when its forms went out and no unit of this one is past its date yet:
+    #: on 7 December, December's forms just out, the office chasing November's returns meant it
+    earlier: Period | None = None
+
+    def kept_line(self, current: Period) -> str:
+        """The units mailed today already (`kept_sent`): their drafts made again are that mail,
+        not sent twice; how to send once more. ``current``: the workspace's period."""
+        month = f" --period {self.period}" if self.period != current else ""
+        return (f"其中 {len(self.kept_sent)} 个单位今天已发过催报邮件：{some_units(self.kept_sent)}。"
+                f"重新生成的草稿不会再次发送；如需再发，请运行 duban mail send remind{month} --resend "
+                + ("全部" if len(self.kept_sent) > 1 else self.kept_sent[0]) + "。")
+
+    def apart(self) -> list[str]:
+        """What the list of units does not say: which drafts ask by a date and which chase, when
+        some units are still on time ("其中提醒 53 个单位…", "催报 1 个单位…"); and, when none of
+        the month is late yet, how to chase the month before (`earlier`)."""
+        if not self.asked_by:
+            return []
+        dates = sorted(set(self.asked_by.values()))
+        by = cn_date(dates[0]) if len(dates) == 1 else "各自的截止日期"
+        out = [f"其中提醒 {len(self.asked_by)} 个单位：报送尚未截止，草稿请其于{by}前报送（【提醒】），"
+               "不催其尽快报送。"]
+        chased = [u for u, _ in self.units if u not in self.asked_by]
+        if chased:
+            out.append(f"催报 {len(chased)} 个单位：已过截止日期或退回待改（【催报】）。")
+        if self.earlier:
+            out.append(f"本期还没有单位过了截止日期。如要催报上一期（{self.earlier.label}）尚未报送的单位，"
+                       f"请运行 duban remind --period {self.earlier}"
+                       "（双击“4-发送邮件”选 3 催报时，直接回车即为上一期）。")
+        return out
+
+
+def period_to_chase(ws: Workspace) -> Period:
+    """The month 4-发送邮件 offers on Enter for 反馈 and 催报 (`duban period --for-chase`): the
+    current one (duban.toml), unless it has not ended and the month before was issued: its
+    returns are those coming in and chased. On 7 December, December's forms just out (due 5
+    January), Enter wrote every unit "【提醒】请于2027年1月5日前报送…" while November's returns,
+    due on the 5th, were the ones the office meant to chase."""
+    current = ws.period()
+    if ws.now().date() > current.end or not ws.ledger_path.exists():
+        return current
+    with Ledger(ws.ledger_path, readonly=True) as ledger:
+        return _issued_before(ledger, current) or current
+
+
+def _issued_before(ledger: Ledger, period: Period) -> Period | None:
+    """The month before ``period`` when its forms went out; None when they did not."""
+    before = period.shift(-1)
+    return before if before in ledger.issued_periods() else None
 
 
 def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = False,
@@ -64,6 +115,8 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
         if result.files and (unfetched := fetch_note(ws, MailRecords(ledger.conn),
                                                      returns_from(ledger, cons.period, ws.tz))):
             result.notes.insert(0, unfetched)
+        if result.files and len(result.asked_by) == len(result.files):  # no unit of this month is late yet
+            result.earlier = _issued_before(ledger, cons.period)
     return result
 
 
@@ -94,6 +147,8 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         if blank:
             attachments.append((blank[0], blank[1].read_bytes()))
         ask_by = _ask_by(cons, u)
+        if ask_by and u.state == UnitState.NOT_REPORTED:
+            result.asked_by[u.unit] = ask_by
         subject, body = render_mail_template(template, {
             "project": cons.project, "unit": u.unit, "state": u.state, "period_label": cons.period.label,
             "due_text": cn_date(cons.due_of(u.unit)), "today_text": cn_date(today), "tasks": tasks,

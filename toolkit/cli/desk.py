@@ -100,8 +100,11 @@ def excel_console(state: State) -> None:
 @click.option("--label", is_flag=True, help="写成“2022年6月”而不是“2022-06”")
 @click.option("--for-issue", "for_issue", is_flag=True,
               help="下发用：当前期次已开始收到报送、且该月已过完时，给出下一期（1-下发填报表直接回车的期次）")
+@click.option("--for-chase", "for_chase", is_flag=True,
+              help="反馈、催报用：当前期次的月份还没过完、上一期已下发时，给出上一期"
+                   "（4-发送邮件选 2、3 直接回车的期次）")
 @pass_state
-def period_cmd(state: State, label: bool, for_issue: bool) -> None:
+def period_cmd(state: State, label: bool, for_issue: bool, for_chase: bool) -> None:
     """显示当前期次（duban.toml 中的 period）：双击脚本用它作默认期次。
 
     \b
@@ -109,9 +112,13 @@ def period_cmd(state: State, label: bool, for_issue: bool) -> None:
       duban period
       duban period --label
       duban period --for-issue
+      duban period --for-chase
     """
     ws = state.workspace()
-    current = _action("workspace", package=True).period_to_issue(ws) if for_issue else ws.period()
+    if for_issue:
+        current = _action("workspace", package=True).period_to_issue(ws)
+    else:  # 7 December, December's forms just out: the returns chased are November's
+        current = _action("remind").period_to_chase(ws) if for_chase else ws.period()
     click.echo(current.label if label else str(current))
 
 
@@ -602,7 +609,8 @@ def mail_checked(state: State, which: str, undo: bool) -> None:
                 metavar="issue|feedback|remind")
 @period_option()
 @click.option("--yes", "-y", is_flag=True, help="不再询问，直接发送")
-@click.option("--dry-run", is_flag=True, help="只连接并登录发信服务器，列出将发送的邮件，不发送")
+@click.option("--dry-run", is_flag=True,
+              help="演练：列出将发送的邮件，不发送；设置了发信服务器时连接并登录，检验设置和密码")
 @click.option("--resend", "resend", multiple=True, metavar="单位",
               help="再次发送该单位的邮件（已发送或可能已发送过的也发，可重复；写“全部”则所有单位）")
 @pass_state
@@ -624,9 +632,14 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
     kind = {"下发": "issue", "反馈": "feedback", "催报": "remind"}.get(kind, kind)
     mail = _action("mail")
     with state.locked() as ws:
-        plan = mail.plan_send(ws, kind, period, resend)
+        plan = mail.plan_send(ws, kind, period, resend, dry_run=dry_run)
         for line in plan.lines():
             echo(state, line)
+        if plan.passed:  # drafts left unsent: the line says to write them again
+            state.exit_code = 1
+        if plan.unset:  # a dry run without [mail]'s sending settings: listed, nothing to log in to
+            state.exit_code = 1
+            return
         if not plan.drafts:
             return
         if not dry_run and not yes and not click.confirm("确认发送以上邮件？", default=False, err=True):

@@ -42,7 +42,8 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
     """
     with state.locked() as ws:
         result = _action("issue").issue_returns(ws, period, _parse_date_option(due), depts or None,
-                                                Path(out) if out else None, emails, prefill, state.progress,
+                                                Path(out).resolve() if out else None, emails, prefill,
+                                                state.progress,
                                                 skip_done)
     own = units_dues_text(list(result.own_dues.items()))
     echo(state, f"已生成 {result.period.label}进展填报表 {len(result.files)} 份"

@@ -425,7 +425,9 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
             click.echo(text, nl=False)
             return
         data = text.encode("utf-8")
-        path = atomic_write(Path(out), lambda tmp: tmp.write_bytes(data))
+        # said whole, as every path duban writes: -o 报送情况.csv named the shell's folder, which a
+        # coordinator who double-clicked never saw
+        path = atomic_write(Path(out).resolve(), lambda tmp: tmp.write_bytes(data))
         echo(state, f"{cons.period.label}报送情况已写入：{path}")
         _echo_office_notes(state, cons)
         return
@@ -480,12 +482,11 @@ def remind(state: State, period: str | None, attach: bool, force: bool) -> None:
     for unit, state_ in result.units:
         # chased on an earlier day: today's is the next reminder, and the office sees it is (QA299)
         echo(state, f"  {state_} {unit}{note(result.before.get(unit, []), today)}")
+    for line in result.apart():  # 提醒 (still on time) against 催报; the month before, when none is late
+        echo(state, line)
     _echo_no_email(state, result.no_email)
     if result.kept_sent:
-        month = f" --period {result.period}" if result.period != ws.period() else ""
-        echo(state, f"其中 {len(result.kept_sent)} 个单位今天已发过催报邮件：{some_units(result.kept_sent)}。"
-                    f"重新生成的草稿不会再次发送；如需再发，请运行 duban mail send remind{month} --resend "
-                    + ("全部" if len(result.kept_sent) > 1 else result.kept_sent[0]) + "。", fg="yellow")
+        echo(state, result.kept_line(ws.period()), fg="yellow")
     _echo_chase_notes(state, result.notes, drafted=True)
 
 

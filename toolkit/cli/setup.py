@@ -22,7 +22,9 @@ from .base import State, _action, cli, echo, echo_issues, pass_state, period_opt
 @click.option("--organiser", metavar="单位", help="督办单位（通报落款），默认取分工表标题或通知落款中的发文机关")
 @click.option("--directory", "directory_file", type=click.Path(dir_okay=False),
               help="单位名录 CSV（单位、简称/别名、类别、联系人、电话、邮箱）")
-@click.option("--force", is_flag=True, help="文件夹已是工作区时仍然重建配置和任务清单")
+@click.option("--force", is_flag=True,
+              help="文件夹已是工作区时仍然重建配置和任务清单；原 duban.toml、任务分工表.xlsx 与新的不同时，"
+                   "先在同一文件夹另存为“（旧版，…保存）”的副本")
 @pass_state
 def init(state: State, folder: str, master_file: str | None, period: Period | None, organiser: str | None,
          directory_file: str | None, force: bool) -> None:
@@ -86,7 +88,8 @@ def master_import(state: State, file: str, out: str | None, directory_file: str 
       duban master import 任务分工表.docx
       duban master import 分工表.xlsx --out 任务分工表.xlsx
     """
-    target = Path(out) if out else _default_master_target(state)
+    # said whole (已写入：…), as the workspace's own paths are
+    target = Path(out).resolve() if out else _default_master_target(state)
     action = _action("master_import")
     ws = None if out else _own_workspace(state)  # into the workspace's own master
     with ws.lock() if ws else contextlib.nullcontext():  # read by every run: not under one (QA276)
@@ -134,7 +137,7 @@ def _default_master_target(state: State) -> Path:
     try:
         return state.workspace().master_path
     except errors.WorkspaceNotFound:
-        return Path("任务分工表.xlsx")
+        return Path("任务分工表.xlsx").resolve()
 
 
 def _echo_master_summary(state: State, result) -> None:
