@@ -29,14 +29,14 @@ def test_a_directory_saved_by_excel_as_csv_in_gbk_is_read(run, tmp_path):
     result = _init(run, tmp_path, DIRECTORY.encode("gbk"))
     assert result.exit_code == 0, result.output
     assert "各科室 → 4 个单位：办公室、督查科、接访科、办信科" in result.stdout
-    assert "单位名录：工作区或指定的单位名录（4 个单位）" in result.stdout
+    assert "单位名录：指定的单位名录“单位名录.csv”（4 个单位）" in result.stdout
 
 
 def test_a_directory_whose_header_says_单位名称_does_not_make_the_header_a_unit(run, tmp_path):
     header = "单位名称,简称,类别,联系人,联系电话,电子邮箱\n"
     result = _init(run, tmp_path, (header + DIRECTORY.split("\n", 1)[1]).encode("utf-8"))
     assert result.exit_code == 0, result.output
-    assert "单位名录：工作区或指定的单位名录（4 个单位）" in result.stdout
+    assert "单位名录：指定的单位名录“单位名录.csv”（4 个单位）" in result.stdout
 
 
 def test_a_project_named_after_the_file_is_pointed_out(run, tmp_path):

@@ -42,7 +42,8 @@ def init_workspace(folder: str | Path, master_file: str | Path | None = None,
         raise errors.WorkspaceExists(f"{root} 已经是一个工作区（有 {CONFIG_NAME}），无需再次创建。")
     source = Path(master_file) if master_file else resource("workbooks", "任务分工表.docx")
     master = import_master(source, Directory.from_csv(directory_csv) if directory_csv else None,
-                           organiser=organiser, use_bundled_directory=True if directory_csv else None)
+                           organiser=organiser, use_bundled_directory=True if directory_csv else None,
+                           directory_name=f"指定的单位名录“{Path(directory_csv).name}”" if directory_csv else "")
     root.mkdir(parents=True, exist_ok=True)
     for stage in STAGE_FOLDERS:
         (root / stage).mkdir(exist_ok=True)
