@@ -113,7 +113,8 @@ def test_a_rectification_list_s_checks_name_its_own_columns_all(tmp_path):
     data = fill_return(out.getvalue(), Filling(default=Answer("序时推进", 50, "已起草管理办法。")))
     report = check_return(data, "局办公室.xlsx", CheckContext(master, Limits(), period=june))
     assert [i.message for i in report.issues if i.code == "W604"] == [
-        "任务 1 整改时限为 2024年6月30日，已超期未完成，但状态为“序时推进”。请核实是否滞后。"]
+        "任务 1 整改时限为 2024年6月30日（即本期末），状态为“序时推进”。本期汇总按期末情况判断，期末仍未完成的计为超期。"
+        "请核实是否按期完成：期末前完成的，请改选“已完成”（报送时尚未完成的，可在完成后再报送）；不能按期完成的，请改选“滞后”并说明原因。"]
     copied = history_issues(report, {"1": Previous(40, "2024年5月", "序时推进", "已起草管理办法。")}, master)
     assert [i.message for i in copied if i.code == "W608"] == [
         "任务 1 的“整改进展”与上期（2024年5月）采纳的报送完全相同。请填写本期的新进展和计划；确无变化的，请写明原因。"]

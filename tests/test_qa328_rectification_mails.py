@@ -114,7 +114,8 @@ def test_a_reply_asks_about_the_deadline_the_form_printed(masters, which, said):
     data = fill_return(_june_form(master), Filling(default=Answer("序时推进", 50, "已起草制度初稿。")))
     report = check_return(data, "计划财务科.xlsx", CheckContext(master, Limits(), period=JUNE))
     assert [i.message for i in report.issues if i.code == "W604"] == [
-        f"任务 6 {said}为 2024年6月30日，已超期未完成，但状态为“序时推进”。请核实是否滞后。"]
+        f"任务 6 {said}为 2024年6月30日（即本期末），状态为“序时推进”。本期汇总按期末情况判断，期末仍未完成的计为超期。"
+        "请核实是否按期完成：期末前完成的，请改选“已完成”（报送时尚未完成的，可在完成后再报送）；不能按期完成的，请改选“滞后”并说明原因。"]
 
 
 @pytest.mark.parametrize("which, said", [(0, "“整改进展”和“下一步计划”"), (1, "“工作进展”和“下一步计划”")])

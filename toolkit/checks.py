@@ -589,8 +589,9 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
     if status == LAGGING and not texts["problems"]:
         add("E603", "problems", column=heads["problems"])
     if (period and status and status not in (DONE, LAGGING) and task.due_by(period.end)):
-        add("W604", "status", deadline=cn_date(task.deadline) if task.deadline else task.deadline_text,
-            status=status, column=heads["deadline"])
+        # judged at the period's end, as the 汇总表 is; the file may come before the deadline
+        by = "（即本期末）" if task.deadline == period.end else f"，早于本期末（{cn_date(period.end)}）"
+        add("W604", "status", deadline=cn_date(task.deadline), by=by, status=status, column=heads["deadline"])
     if status == NOT_STARTED and progress:
         add("W605", "progress", value=progress)
     if status == DONE and not texts["evidence"]:

@@ -125,8 +125,13 @@ CODES: dict[str, Code] = _codes(
      "任务 {task} 完成进度为 100%，但状态为“{status}”。如已完成请选择“已完成”。"),
     ("E603", ERROR, "滞后未说明问题",
      "任务 {task} 状态为“滞后”，但未填写{column}。请说明滞后原因和困难。"),
-    ("W604", WARNING, "超期未标滞后",
-     "任务 {task} {column}为 {deadline}，已超期未完成，但状态为“{status}”。请核实是否滞后。"),
+    # true on the day it is read, filed before the deadline or after: no 已超期, which a
+    # return filed on 7 December for a task due the 31st is not (QA352); the period's end is
+    # what the 汇总表 and 通报 judge by, so that is what the unit is told
+    ("W604", WARNING, "到期未标滞后",
+     "任务 {task} {column}为 {deadline}{by}，状态为“{status}”。本期汇总按期末情况判断，期末仍未完成的计为超期。"
+     "请核实是否按期完成：期末前完成的，请改选“已完成”（报送时尚未完成的，可在完成后再报送）；"
+     "不能按期完成的，请改选“滞后”并说明原因。"),
     ("W605", WARNING, "未启动却有进度",
      "任务 {task} 状态为“未启动”，但完成进度为 {value}%。请核实。"),
     ("W606", WARNING, "进度倒退",
