@@ -92,6 +92,10 @@ def test_a_late_return_sets_the_old_pdf_aside_and_makes_the_md_again(june_made, 
 
 def test_a_memo_made_again_from_the_same_data_leaves_the_pdf_and_says_nothing(june_made, run):
     ws = june_made
+    # made after the return it shows was collected (18:00 by the fixture's clock), as a PDF of its
+    # 通报 is: one made before it is older than its data, and set aside (QA353)
+    after = shanghai(dt.datetime(2022, 7, 8, 18, 5))
+    os.utime(_folder(ws) / f"{MEMO}.pdf", (after, after))
     memo = run(["memo"], cwd=ws.root)
     assert "PDF" not in memo.output and "通报摘要" not in memo.output
     assert _names(ws) == sorted([f"{MEMO}.docx", f"{MEMO}.md", f"{MEMO}.pdf"])

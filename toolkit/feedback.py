@@ -32,6 +32,7 @@ from .returns import (
     CONTACT_LABELS,
     EDITABLE,
     FIRST_ROW,
+    GUIDE_SHEET,
     HEADER_OF,
     INFO_LABELS,
     META_SHEET,
@@ -127,6 +128,9 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
                 target.value = v
             else:
                 set_text(target, v)
+    if (resubmit and resubmit != due and (report.errors or report.outcome == Outcome.UNREADABLE)
+            and "报送截止" in values_at):
+        _owed_by(wb, values_at["报送截止"], due, resubmit, style["return"]["size"])
     label_at = {ref: label for label, ref in raw.label_cells.items()}
 
     def locate(issue: Issue) -> str:
@@ -204,6 +208,30 @@ _ROW_RESTORED = ("报送的文件{missing}，本表已在第 {row} 行补回该�
 _E404_ADVICE = CODES["E404"].template.rsplit("{name}", 1)[1]
 
 
+def _owed_by(wb, ref: str, due: dt.date, resubmit: dt.date, size: float) -> None:
+    """A refused return's form says at its top the date the correction is owed by (``resubmit``, as
+    its 校验结果 sheet and the mail do), not the period's 报送截止 (``due``), long past when the reply
+    is read: a department reading the top saw a passed deadline. Its 填报说明 names both."""
+    from openpyxl.styles import Alignment
+
+    ws = wb[SHEET]
+    text = f"{cn_date(resubmit)}（改正后报送）"
+    set_text(ws[ref], text)
+    ws[ref].alignment = Alignment(vertical="center", wrap_text=True)
+    # a form with columns hidden gives the value a date's width (`form_layout`): wrapped, as tall as it needs
+    merged = next((m for m in ws.merged_cells.ranges if ref in m), None)
+    first, last = (merged.min_col, merged.max_col) if merged else (ws[ref].column, ws[ref].column)
+    width = sum(ws.column_dimensions[column_letter(c)].width or 9 for c in range(first, last + 1))
+    row = ws[ref].row  # 报送截止 is on the second or third row (`form_layout.LABEL_ROWS`)
+    ws.row_dimensions[row].height = max(ws.row_dimensions[row].height or 22, row_height([(text, width)], size, 22))
+    guide = wb[GUIDE_SHEET]
+    for r in range(1, guide.max_row + 1):
+        if guide.cell(r, 1).value == "报送截止":
+            set_text(guide.cell(r, 2), f"本期报送已退回，请于{cn_date(resubmit)}前将改正后的本表以 Excel 文件（.xlsx）"
+                                       f"通过电子邮件重新报送（本期原报送截止日为{cn_date(due)}）。")
+            fit_rows(guide, r, r, size + 1)  # as `form_guide.write_guide` sizes its rows
+
+
 def _deleted_field(issue: Issue, heads: dict[str, str] = HEADER_OF) -> str | None:
     """The field an E301 names (its message quotes the column's header as ``heads`` gives it:
     a 整改清单's form's, `rectification`)."""
@@ -214,8 +242,8 @@ def _result_sheet(res, report: Report, located: list[tuple[Issue, str]], unit: s
                   name: str, style: dict[str, Any], fills: dict, resubmit: dt.date | None = None) -> None:
     """校验结果: the verdict, then one bordered row per problem; printed like the return
     itself (A4 landscape, one page wide, the header repeated), as departments print it. A
-    refused return is asked back by ``resubmit``, the mail's day: the form beside it still
-    prints the period's 报送截止, long past when the reply is read."""
+    refused return is asked back by ``resubmit``, the mail's day, and so is it at the top of the
+    form beside it (`_owed_by`)."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
     st = style["return"]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .form_layout import label_value_cells
-from .returns import COLUMNS, CONTACT_LABELS, FIRST_ROW, SHEET
+from .returns import COLUMNS, CONTACT_LABELS, FIRST_ROW, SHEET, fit_rows
 from .text import column_letter
 
 # Column letter of each editable field in an issued return.
@@ -71,6 +71,11 @@ def fill_return(source: bytes | Path, filling: Filling) -> bytes:
             _put(ws[f"{col}{r}"], getattr(answer, f))
     for r in reversed(to_delete):
         ws.delete_rows(r)
+    # the rows as tall as what is in them now, and left to the office suite to fit, as Excel does for
+    # a department typing: openpyxl reads every height back as set by hand, and LibreOffice printed a
+    # long 工作进展 cut at the height the bare form had (and a deleted row's height moved to the next)
+    size = ws.cell(FIRST_ROW, 1).font.sz or 10
+    fit_rows(ws, FIRST_ROW, ws.max_row, size, custom=False)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

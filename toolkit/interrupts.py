@@ -149,6 +149,12 @@ def _written(ws: Workspace, started: dt.datetime) -> str:
         except OSError:
             return False
 
+    def set_aside(path: Path) -> bool:  # `office_edits.set_aside` gives it the time it was moved
+        try:
+            return changed(path) or path.stat().st_atime >= stamp
+        except OSError:
+            return False
+
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         rows = ledger.conn.execute("SELECT path, written_at >= ? FROM outputs", (since,))
         paths = [ws.root / path for path, recorded in rows if recorded or changed(ws.root / path)]
@@ -161,5 +167,13 @@ def _written(ws: Workspace, started: dt.datetime) -> str:
             kept = [p for p in path.parent.iterdir() if is_kept_copy(p) and p.suffix == path.suffix and changed(p)]
             if kept:
                 part += f"，原{what}已另存为“{kept[0].name}”，如有修改请抄到新{what}中"
+            # the 通报's PDF of the data before, moved to a kept copy's name (`actions.memo._pdf_aside`)
+            # and no new one made before the stop: said as the memo says it, else sent as the new one
+            pdf = path.with_suffix(".pdf")
+            aside = [] if path.suffix != ".docx" or pdf.exists() else [
+                p for p in path.parent.iterdir()
+                if p.suffix == ".pdf" and p.name.startswith(path.stem) and is_kept_copy(p) and set_aside(p)]
+            if aside:
+                part += f"，原有的通报 PDF 是按此前的数据生成的，已改名为“{aside[0].name}”，请勿发出"
         parts.append(part)
     return "；".join(parts)

@@ -30,6 +30,7 @@ import itertools
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,13 +180,20 @@ def set_aside(ws: Workspace, path: Path) -> Path:
     was saved), never over another copy; where it went. For a rendering of a file written again
     that still says what the file said before (the 通报's PDF, `actions.memo`): under its own
     name it was sent as the new one. Raises `errors.SystemFault` (`errors.os_fault`'s words)
-    when it cannot be moved (open in a reader on Windows, a read-only folder)."""
+    when it cannot be moved (open in a reader on Windows, a read-only folder).
+
+    Its access time is then the time it was set aside (its modification time, the one its name
+    says, kept): what a stopped run reads to name it (`interrupts._written`), a rename changing no
+    time Windows keeps."""
     try:
-        copy = next(c for c in kept_names(path, "旧版", path.stat().st_mtime, ws.tz) if not os.path.lexists(c))
+        saved = path.stat().st_mtime
+        copy = next(c for c in kept_names(path, "旧版", saved, ws.tz) if not os.path.lexists(c))
         os.rename(path, copy)  # in its own folder: one step, its time kept
     except OSError as exc:
         raise (errors.os_fault(exc, path, op="write")
                or errors.SystemFault(f"无法改名“{path}”。")) from exc
+    with contextlib.suppress(OSError):
+        os.utime(copy, (time.time(), saved))
     return copy
 
 

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import os
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from .. import errors, office
 from ..consolidate import Consolidation, consolidate
 from ..dates import cn_date
 from ..files import lock_files, replace, temp_folder
+from ..ledger import Ledger
 from ..ledger.answers import office_time
+from ..ledger.outputs import written_at
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.template_check import has_appendices, says_one_due, scan_key
@@ -51,6 +54,9 @@ class MemoResult:
     #: the PDF beside, made from the .docx before, moved to a kept copy's name by this write,
     #: and the line saying so: a PDF made after it (`add_pdf`) takes its place, and removes it
     aside: tuple[Path, str] | None = None
+    #: the line saying the PDF beside, made from the .docx before, could not be set aside (open in
+    #: a reader on Windows): not to be sent; "" once a PDF made after (`add_pdf`) replaced it
+    unmoved: str = ""
     #: how many of the month's questions `duban verify` asks (`verify.questions_of`), counted
     #: where a 请核实 line is said: the memo points there only when it has one (QA349)
     to_verify: int = 0
@@ -61,6 +67,7 @@ class MemoResult:
         edits kept aside (the new 通报 lacks them: not fit to go out until copied in), and the
         renderings beside it that said what the 通报 said before."""
         kept = ([self.kept.line] if self.kept else []) + self.rendered + ([self.aside[1]] if self.aside else [])
+        kept += [self.unmoved] if self.unmoved else []
         if self.context.organiser:
             return kept + self.notes
         return [*kept, "通报没有落款：没有设置督办单位。请在 duban.toml 的 organiser 中填写"
@@ -97,7 +104,8 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         path = folder / (Path(name).stem + ".md")
         kept = write_output(ws, path, lambda tmp: tmp.write_text(text, encoding="utf-8"), "通报")
         notes = cons.office_notes() + _memo_notes(ws, cons)
-        return MemoResult(path, None, "", ctx, notes, cons.told(), kept, to_verify=_to_verify(cons, notes))
+        return MemoResult(path, None, "", ctx, notes, cons.told(), kept, rendered=_stale_beside(ws, cons, path),
+                          to_verify=_to_verify(cons, notes))
 
     try:
         key = scan_key(template.read_bytes())
@@ -114,9 +122,10 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     notes = cons.office_notes() + _one_due_note(ctx, template) + _memo_notes(ws, cons)
     result = MemoResult(path, None, "", ctx, notes, cons.told(), kept, to_verify=_to_verify(cons, notes))
     result = _renderings(ws, result, cons, day, appendix)
-    if pdf:
-        result = add_pdf(result)
-    return _pdf_aside(ws, result, before) if result.pdf is None else result
+    # the earlier PDF set aside before a new one is made (`add_pdf` removes it then): a stop while
+    # LibreOffice converts left it under its name beside the new 通报, unsaid (`interrupts._written`)
+    result = _pdf_aside(ws, result, before, cons)
+    return add_pdf(result) if pdf else result
 
 
 def _to_verify(cons: Consolidation, notes: list[str]) -> int:
@@ -134,7 +143,7 @@ def _renderings(ws: Workspace, result: MemoResult, cons: Consolidation, day: dt.
     when it says otherwise: a late unit's return collected, it named the unit 未报送 while the
     new 通报 did not, and nothing was said (QA349). Made again, not moved aside: it costs nothing,
     and the office that made one wants one; its own edits of it are kept as the 通报's are
-    (`write_output`), and said. (The PDF: `_pdf_aside`, after `add_pdf`.)"""
+    (`write_output`), and said. (The PDF: `_pdf_aside`, before `add_pdf`.)"""
     md = result.path.with_suffix(".md")
     if not os.path.lexists(md):
         return result
@@ -151,21 +160,27 @@ def _renderings(ws: Workspace, result: MemoResult, cons: Consolidation, day: dt.
     return dataclasses.replace(result, told=[*result.told, f"通报摘要已一并按最新数据重新生成：{md}"])
 
 
-def _pdf_aside(ws: Workspace, result: MemoResult, before: dict | None) -> MemoResult:
+def _pdf_aside(ws: Workspace, result: MemoResult, before: dict | None, cons: Consolidation) -> MemoResult:
     """The PDF beside a .docx written now that says otherwise (``before``, the parts of the one
-    it replaced, differ; or there was none), with no new PDF made: moved to a kept copy's name
-    (`office_edits.set_aside`) and said. Under its own name it still named 未报送 a unit whose
-    late return the new 通报 counts, and the office sent it (QA349). A PDF made after
-    (`add_pdf`: `run --pdf`, or the CLI's `remake_pdf`) takes its place."""
+    it replaced, differ; or there was none), or that was made before the month's data last changed
+    (`_since`: made from an earlier .docx, one written since with the new data having left it, and
+    the same data written again now, QA353): moved to a kept copy's name (`office_edits.set_aside`)
+    and said. Under its own name it still named 未报送 a unit whose late return the new 通报 counts,
+    and the office sent it (QA349). A PDF made after (`add_pdf`: ``--pdf``, `run --pdf`, or the
+    CLI's `remake_pdf`) takes its place."""
     pdf = result.path.with_suffix(".pdf")
-    if not os.path.lexists(pdf) or (before is not None and before == package_parts(result.path)):
+    if not os.path.lexists(pdf):
         return result
+    if before is not None and before == package_parts(result.path):
+        made = _made_at(ws, pdf)
+        if made is None or not _since(ws, cons, made)[0]:
+            return result
     try:
         copy = set_aside(ws, pdf)
     except errors.DubanError as exc:
-        return dataclasses.replace(result, rendered=[
-            *result.rendered, f"通报已按最新数据重新生成，但原有的通报 PDF“{pdf.name}”是按此前的数据生成的，"
-            f"与新通报不一致，请勿发出；无法将它改名为旧版：{exc.message}需要 PDF 请运行 duban memo --pdf。"])
+        return dataclasses.replace(result, unmoved=(
+            f"通报已按最新数据重新生成，但原有的通报 PDF“{pdf.name}”是按此前的数据生成的，"
+            f"与新通报不一致，请勿发出；无法将它改名为旧版：{exc.message}需要 PDF 请运行 duban memo --pdf。"))
     return dataclasses.replace(result, aside=(copy, (
         f"通报已按最新数据重新生成；原有的通报 PDF 是按此前的数据生成的，与新通报不一致，已改名为“{copy.name}”，"
         "请勿发出。需要 PDF 请运行 duban memo --pdf，或在 Word/WPS 中把新通报另存为 PDF。")))
@@ -270,22 +285,69 @@ def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     of the office recorded since (`merge.answered_after`) moved a unit. Said until
     the month is merged again; nothing when it never was (no 汇总表 to disagree)."""
     merged = merged_at(ws, cons.period)  # the 汇总表 `merge` writes, on the office's clock: so is each time compared
-    if merged is None:
+    came, by = _since(ws, cons, merged) if merged is not None else ("", "")
+    if not came:
         return []
+    p = cons.period
+    return [f"汇总表不是最新的：{p.label}的汇总表生成之后，又{came}，通报已按{by}生成，汇总表中还没有。"
+            f"请运行 duban merge --period {p}（或双击“2-收取并汇总”，期次输入 {p}）更新汇总表，再与通报一同发出。"]
+
+
+def _since(ws: Workspace, cons: Consolidation, made: dt.datetime) -> tuple[str, str]:
+    """What changed the month's data after ``made`` (the office's clock, naive: `merge_time.merged_at`'s)
+    in words, and what a 通报 made now is made by: ("收到本期的报送 1 份（市公安局）", "全部报送"); ("", "")
+    when nothing did. A return of the period collected since (not a copy of one, nor a zip's shell),
+    or an answer of the office recorded since: what a file made at ``made`` from the month's data no
+    longer shows, the 汇总表 (`behind_notes`), the 通报 and its PDF (`_stale_beside`, `_pdf_aside`)."""
     after = [r for r in cons.receipts if r.period == cons.period
              and r.outcome not in (Outcome.DUPLICATE, Outcome.CONTAINER)
-             and office_time(r.collected_at, ws.tz) > merged]
+             and office_time(r.collected_at, ws.tz) > made]
     # the office's answers since (`duban received`, `sender`) change a unit's state too (QA342)
-    answers = [] if after else answered_after(cons, merged, ws.tz)  # the time read above: one stat, one ledger read
+    answers = [] if after else answered_after(cons, made, ws.tz)
     if not after and not answers:
-        return []
+        return "", ""
     units = list(dict.fromkeys(unit for unit in [r.unit for r in after] + answers if unit))
     named = f"（{'、'.join(units[:5])}{'等' if len(units) > 5 else ''}）" if units else ""
-    what = (f"收到本期的报送 {len(after)} 份{named}，通报已按全部报送生成" if after
-            else f"记录了核实结果 {len(answers)} 项{named}，通报已按核实结果生成")
-    p = cons.period
-    return [f"汇总表不是最新的：{p.label}的汇总表生成之后，又{what}，汇总表中还没有。"
-            f"请运行 duban merge --period {p}（或双击“2-收取并汇总”，期次输入 {p}）更新汇总表，再与通报一同发出。"]
+    return ((f"收到本期的报送 {len(after)} 份{named}", "全部报送") if after
+            else (f"记录了核实结果 {len(answers)} 项{named}", "核实结果"))
+
+
+def _made_at(ws: Workspace, path: Path, recorded: bool = False) -> dt.datetime | None:
+    """When ``path`` was made, on the office's clock (naive, as `_since` compares it): duban's record
+    of writing it (`ledger.outputs`, ``recorded``: the 通报, which the office may save later in Word
+    with the data it had) where there is one, else its modification time; None: no such file."""
+    if recorded:
+        where = path.relative_to(ws.root).as_posix() if path.is_relative_to(ws.root) else str(path)
+        with contextlib.suppress(sqlite3.Error, OSError, ValueError, OverflowError, errors.DubanError):
+            with Ledger(ws.ledger_path, readonly=True) as ledger:
+                stamp = written_at(ledger.conn, where)
+            if stamp:
+                return office_time(stamp, ws.tz)
+    try:
+        return dt.datetime.fromtimestamp(path.stat().st_mtime, ws.tz).replace(tzinfo=None)
+    except (OSError, ValueError, OverflowError):
+        return None
+
+
+def _stale_beside(ws: Workspace, cons: Consolidation, md: Path) -> list[str]:
+    """The 通报 and its PDF beside a Markdown summary written alone (``memo --format md``) made
+    before the month's data last changed (`_since`): the summary said the late return, the .docx and
+    PDF beside it did not, nothing was said, and the office sent the .docx. Said, not moved aside:
+    the office asked for a summary, the .docx may hold its edits and is the file 3-生成通报 writes
+    (a 旧版 name would leave the folder with no 通报); one `duban memo` puts both right (the .docx
+    made again, the office's edits kept; the PDF made again or set aside: `_pdf_aside`)."""
+    docx, pdf = md.with_suffix(".docx"), md.with_suffix(".pdf")
+    stale = {}
+    for path, what in ((docx, f"通报“{docx.name}”"), (pdf, f"通报 PDF“{pdf.name}”")):
+        made = _made_at(ws, path, recorded=path is docx) if os.path.lexists(path) else None
+        came = _since(ws, cons, made)[0] if made is not None else ""
+        if came:
+            stale[what] = came
+    if not stale:
+        return []
+    files, why = "和".join(stale), next(iter(stale.values()))
+    return [f"通报摘要已按最新数据生成；同一文件夹中的{files}生成之后，又{why}，仍是此前的数据，与摘要不一致，"
+            "请勿发出。请运行 duban memo（或双击“3-生成通报”）按最新数据重新生成通报。"]
 
 
 def _one_due_note(ctx: MemoContext, template: Path) -> list[str]:
@@ -310,7 +372,7 @@ def add_pdf(result: MemoResult) -> MemoResult:
     except errors.DubanError as exc:
         return dataclasses.replace(result, pdf_error=exc.message)
     if result.aside is None:
-        return dataclasses.replace(result, pdf=made, pdf_error="")
+        return dataclasses.replace(result, pdf=made, pdf_error="", unmoved="")
     copy = result.aside[0]
     if result.kept is None:  # the earlier PDF this write set aside, of duban's own 通报: the new one is in its place
         with contextlib.suppress(OSError):
