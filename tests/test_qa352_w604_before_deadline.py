@@ -136,3 +136,28 @@ def test_a_return_filed_after_the_deadline_is_asked_the_same_and_the_task_counts
     assert replied == {late: [AT_END]}
     # what the question warned of: not done at the period's end is 超期, as 通报 made after the due date says
     assert {k: _task_row(root, "1")[k] for k in ("综合状态", "是否超期")} == {"综合状态": "滞后", "是否超期": "是"}
+
+
+@pytest.mark.slow
+def test_a_memo_made_before_the_deadline_asks_before_calling_a_task_overdue(tmp_path):
+    """The 通报 judges the month at its end: made on 7 December it wrote "已超过完成时限仍未完成" of
+    task 1, due the 31st, and asked nothing (QA352's note): asked now, until the deadline passes."""
+    root = tmp_path / "ws"
+    mp, _, run = played_month(root, dt.date(2025, 11, 28), "--master",
+                              str(sheet_table(tmp_path / "分工表.xlsx", PLAN[:3])), "--period", "2025-12")
+    try:
+        run("issue", "--period", "2025-12")
+        ws = find_workspace(root)
+        data = fill_return(issued_path(ws, UNIT, DECEMBER).read_bytes(),
+                           Filling(answers={"1": Answer("序时推进", 60, "已开展2次。")}))
+        drop(ws, f"{UNIT}.xlsx", data, shanghai(dt.datetime(2025, 12, 7, 10)))
+        set_clock(mp, dt.date(2025, 12, 7))
+        run("collect")
+        early = run("memo").output
+        set_clock(mp, dt.date(2026, 1, 6))
+        late = run("memo").output
+    finally:
+        mp.undo()
+    assert ("请核实：本期按期末（2025年12月31日）的情况判断，通报写作完成时限已过、仍未完成的任务1，"
+            "今天（2025年12月7日）完成时限还没有到（最早为2025年12月31日）。") in early
+    assert "完成时限还没有到" not in late

@@ -23,6 +23,7 @@ from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..merge_time import merged_at
 from ..office_edits import Kept, package_parts, set_aside, write_output
 from ..period import Period
+from ..rectification import words_of
 from ..text import first_of
 from ..vocab import Outcome, UnitState
 from ..workspace import MEMOS, Workspace, earlier_due, refuse_if_nothing_received
@@ -199,8 +200,8 @@ def _memo_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     """What memo alone says after the month's notes, of either format: units not yet due, a
     汇总表 behind the ledger, an earlier month whose 通报 is the one due."""
     today = ws.now().date()
-    return (none_reported_notes(cons, today) + not_yet_due_notes(cons, today) + behind_notes(ws, cons)
-            + earlier_notes(ws, cons))
+    return (none_reported_notes(cons, today) + not_yet_due_notes(cons, today) + not_yet_overdue_notes(cons, today)
+            + behind_notes(ws, cons) + earlier_notes(ws, cons))
 
 
 def none_reported_notes(cons: Consolidation, today: dt.date) -> list[str]:
@@ -265,6 +266,22 @@ def not_yet_due_notes(cons: Consolidation, today: dt.date) -> list[str]:
         parts.append(f"通报列为未报送的任务{ids}，其未报送{'或退回修改' if back else ''}的牵头单位均在其中")
     return [f"请核实：{'；'.join(parts)}。正式印发的通报，请在截止日期过后重新收取、生成；"
             f"如需现在印发，请先删去或注明这些单位{'和任务' if tasks else ''}。"]
+
+
+def not_yet_overdue_notes(cons: Consolidation, today: dt.date) -> list[str]:
+    """The tasks the 通报 calls 已超过完成时限仍未完成 whose deadline has not passed on ``today``:
+    the month is judged at its end (`consolidate`: due by the period's end and not done), as the
+    通报 is normally made after its 报送截止. Made before (a return filed on 7 December for a task
+    due the 31st), it said in public what was not yet so, and nothing asked (QA352)."""
+    early = [t for t in cons.overdue if t.task.deadline is not None and t.task.deadline >= today]
+    if not early:
+        return []
+    words = words_of(cons.master)
+    first = min(t.task.deadline for t in early)
+    return [f"请核实：本期按期末（{cn_date(cons.period.end)}）的情况判断，通报写作{words.deadline}已过、仍未完成的"
+            f"{words.task}{first_of([t.task.id for t in early], 5, '项')}，今天（{cn_date(today)}）{words.deadline}"
+            f"还没有到（最早为{cn_date(first)}）。正式印发的通报，请在{words.deadline}过后重新收取、生成；"
+            "如需现在印发，请先删去或改写这些任务的超期说法。"]
 
 
 def earlier_notes(ws: Workspace, cons: Consolidation) -> list[str]:
