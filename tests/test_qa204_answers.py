@@ -3,7 +3,8 @@
 (a) 石碣镇 filled in its own form and sent it as 石排镇6月.xlsx (W206): registered as 石碣镇's, the
     file was asked about in status, merge, memo and run while 石排镇 stood 未报送. The office
     phoned: the file is 石碣镇's. `duban sender --dept 石碣镇 --theirs` now says so, and ``--undo``
-    takes it back; ``--not-theirs`` is refused (the rows are 石碣镇's form: 石排镇 resends).
+    takes it back; ``--not-theirs`` was refused (the rows are 石碣镇's form: 石排镇 resends), and since
+    QA356 takes the file off 石碣镇 (no unit's return).
 (b) 张伟 mailed 东莞's office 1.8 MB of site photos from his own 163.com box, “6月进展填报表”: a
     mail too big to fetch of no known unit, asked about while any unit stood 未报送, even after the
     office opened it. `duban mail checked "2022-07-04 10:00"` (or the sender's address) says the
@@ -79,15 +80,21 @@ def test_undo_asks_again(issued_ws, make_return, monkeypatch, run):
     assert again.exit_code == 2 and "错误：石碣镇 在2022年6月没有已记录的发件人核实，无需撤销。" in again.output
 
 
-def test_not_theirs_is_refused_with_the_resend_line(issued_ws, make_return, monkeypatch, run):
+def test_not_theirs_takes_the_file_off_the_registered_unit(issued_ws, make_return, monkeypatch, run):
+    # refused until QA356 (the rows are 石碣镇's form, never 石排镇's); now the file is no unit's
+    # return: 石碣镇, which never reported, is no longer 按时报送 on it (test_qa356_disowned_w206.py)
     _wrong_name(issued_ws, make_return, monkeypatch, run)
-    refused = run([*SENDER, "--dept", "石碣镇", "--not-theirs"], cwd=issued_ws.root)
-    assert refused.exit_code == 2
-    assert (f"错误：“{FILE}”是石碣镇的填报表（表内标识），不能改记为石排镇的报送：如这份实际是石排镇填报的，"
-            "请石排镇用本单位的填报表重报，收取后此提示即不再出现。") in refused.output.splitlines()
+    answered = run([*SENDER, "--dept", "石碣镇", "--not-theirs"], cwd=issued_ws.root)
+    assert answered.exit_code == 0, answered.output
+    assert answered.output.splitlines()[0] == (
+        f"已记录：石碣镇 2022年6月的“{FILE}”（{_received_at(issued_ws)}）不是石碣镇的报送，不再计入石碣镇；石碣镇 由按时报送"
+        f"（报送时间 {_received_at(issued_ws)}）改计为未报送。石排镇 计为未报送：如这份是其填报的，请其用本单位的填报表重报。"
+        "汇总、查看报送情况和生成通报时不再提示。")
     with Ledger(issued_ws.ledger_path, readonly=True) as ledger:
-        assert disputed_checks(ledger.conn) == {}
-    assert LINE in _status(run, issued_ws)[1]
+        ((at, theirs),) = disputed_checks(ledger.conn).values()
+        assert at and theirs is False
+    code, notes, _ = _status(run, issued_ws)
+    assert code == 0 and LINE not in notes
 
 
 def test_an_answer_about_the_unit_named_points_at_the_registered_one(issued_ws, make_return, monkeypatch, run):
@@ -95,7 +102,8 @@ def test_an_answer_about_the_unit_named_points_at_the_registered_one(issued_ws, 
     r = run([*SENDER, "--dept", "石排镇", "--not-theirs"], cwd=issued_ws.root)
     assert r.exit_code == 2
     assert (f"错误：“{FILE}”已按石碣镇登记，请按登记的单位回答：核实确是石碣镇的报送，请运行 duban sender --period 2022-06"
-            " --dept 石碣镇 --theirs；是石排镇的，请石排镇用本单位的填报表重报，收取后此提示即不再出现。") in r.output.splitlines()
+            " --dept 石碣镇 --theirs；是石排镇的，请运行 duban sender --period 2022-06 --dept 石碣镇 --not-theirs"
+            "（不再计为石碣镇的报送），并请石排镇用本单位的填报表重报（已重报的不必再报）。") in r.output.splitlines()
 
 
 def test_the_sender_help_names_the_w206_answer(run, tmp_path):

@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import PERIOD, drop, set_clock
-from test_evidence import clean
+from test_evidence import clean, mail
+from test_qa190_double_click import CST, too_big
 from test_qa200_mail_leftovers import _zhang
 from test_qa204_answers import _wrong_name
 from test_qa216_weak_times import SAVED, _saved_late, _unit
@@ -88,10 +89,24 @@ def test_days_without_their_year_as_typed(monkeypatch):
 
 
 def test_a_wrong_key_at_a_question_with_one_answer(issued_ws, make_return, monkeypatch, run):
-    _wrong_name(issued_ws, make_return, monkeypatch, run)
+    # 石龙镇's mail too big to fetch, its slim resend 逾期: one answer (a W206 file has two since QA356)
+    too_big(issued_ws, dt.datetime(2022, 7, 4, 10, 0, tzinfo=CST))
+    drop(issued_ws, "石龙镇重发.eml", mail([("石龙镇6月进展.xlsx", make_return("石龙镇", clean()))],
+                                       date="Thu, 07 Jul 2022 09:00:00 +0800"))
+    set_clock(monkeypatch, dt.date(2022, 7, 8))
+    run(["collect"], cwd=issued_ws.root)
+    (q,) = open_questions(issued_ws, PERIOD).asked
+    assert len(q.choices) == 1
     done = run(VERIFY, cwd=issued_ws.root, input="2\n\n")
     lines = done.output.splitlines()
     assert _after(lines, PROMPT + "2", 1) == ["请输入 1，或直接回车跳过。"]
+
+
+def test_a_wrong_key_at_a_question_with_two_answers(issued_ws, make_return, monkeypatch, run):
+    _wrong_name(issued_ws, make_return, monkeypatch, run)
+    done = run(VERIFY, cwd=issued_ws.root, input="3\n\n")
+    lines = done.output.splitlines()
+    assert _after(lines, PROMPT + "3", 1) == ["请输入 1 到 2 之间的编号，或直接回车跳过。"]
 
 
 def test_collecting_not_confirmed_is_said(issued_ws, make_return, monkeypatch, run):

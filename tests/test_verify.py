@@ -138,9 +138,12 @@ def test_a_file_named_for_another_unit_is_answered_as_its_registered_units(issue
     _wrong_name(issued_ws, make_return, monkeypatch, run)
     (q,) = open_questions(issued_ws, PERIOD).asked
     assert (q.kind, q.unit, q.choices) == (
-        Kind.DISPUTED, "石碣镇", ("确是石碣镇的报送（只是文件名、填报单位或发件人写成了石排镇）",))
-    # the W206 message says what to do if it is 石排镇's; the question adds the verdict it leaves
-    assert q.facts.endswith("已按石碣镇登记；如实际是石排镇报送的，请石排镇用本单位的填报表重报。目前石排镇在2022年6月计为未报送。")
+        Kind.DISPUTED, "石碣镇", ("确是石碣镇的报送（只是文件名、填报单位或发件人写成了石排镇）",
+                                "不是石碣镇的报送（另一单位填在了石碣镇的填报表上）：不再计为石碣镇的报送"))
+    # the W206 message says what to do if it is 石排镇's; the question adds the verdicts it leaves
+    assert q.facts.endswith("已按石碣镇登记；如实际是石排镇报送的，请石排镇用本单位的填报表重报。目前石排镇在2022年6月计为未报送；"
+                            "如这份就是石排镇的报送，通报中不应把石排镇列为未报送，也不应把石碣镇计为按时报送："
+                            "发出通报前请先与石排镇、石碣镇核实。")
     done = run(VERIFY, cwd=issued_ws.root, input="1\n\n")
     assert done.exit_code == 0, done.output
     assert (f"已记录：石碣镇 2022年6月的“{FILE}”（{_received_at(issued_ws)}）是石碣镇的报送，不是石排镇的；"

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from . import files, set_aside
 from .dates import cn_date, units_dues_text
 from .details import Details
-from .disputed import disputed_returns, disputed_told
+from .disputed import disputed_marked, disputed_returns, disputed_told
 from .file_time import answered_times, file_time_notes, file_time_told, file_times, time_marked, weak_kept
 from .issued_month import (
     as_issued,
@@ -33,6 +33,7 @@ from .issued_month import (
     vouches,
 )
 from .ledger import Ledger, Receipt, common_due
+from .ledger.answers import disowned_files
 from .mail_notes import big_mail_told, big_mails, chase_notes, mails_without_files
 from .master import Master, Task
 from .master.model import renumbered
@@ -179,6 +180,10 @@ class Consolidation:
     file_times: list[FileTime] = field(default_factory=list)
     tz: dt.tzinfo | None = None  # the office's zone: answers' 记录 times said on it (`answers.on_office_clock`)
     versions: list[tuple[Receipt, str]] = field(default_factory=list)  # W212 on accepted returns (`versions`)
+    #: the receipts the units' 报送 rest on: each one's merged return and the one its 报送时间 is
+    #: of, or the refused files it stands 退回待改 on; a W206 file among them is asked about
+    #: whoever else reported (`disputed.asked`)
+    counted: frozenset[int] = frozenset()
 
     def office_notes(self) -> list[str]:
         """The 请核实 lines the office reads before the 汇总表 and 通报 go out: merge, memo, status, run;
@@ -419,10 +424,11 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
         asked = _asked_of(ledger, period, accepted, master, apart, accepted_issues)
         replied = replied_on(ledger, period, ws.tz)
-        not_theirs = disowned(checks)
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
         disputed, versions = disputed_returns(ledger, received, master, apart), kept_versions(accepted, accepted_issues)
+        # a copy the office said was not its unit's times nothing; a W206 file it said so of is no unit's return
+        not_theirs = disowned(checks) | disowned_files(ledger.conn)
         answered, weak = answered_times(ledger, received), weak_kept(ledger)  # the office's answers; weak times
         not_issued = _not_issued(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
@@ -432,7 +438,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         exempt = exempt_at_issue - set(accepted)
         # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
         # 报送情况 names it 退回待改, and so must every task row that lists it.
-        sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs))
+        sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs, not_theirs))
 
         def state(unit: str, task: str) -> str:  # as 单位明细 gives it
             row = accepted_rows.get(unit, {}).get(task)
@@ -485,6 +491,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     extended: dict[str, tuple[dt.date, dt.date]] = {}
     fix_by: dict[str, dt.date] = {}  # `Consolidation.fix_by`
     timed = []  # (unit, the receipt of its time, its receipts, deadline) of each unit 按时
+    counted: set[int] = set()  # `Consolidation.counted`
     on_file_time: dict[str, tuple] = {}  # units 逾期 on a file's modification time or a weak mail time (`file_times`)
     for unit in master.units_with_tasks():
         if unit in skip:
@@ -497,6 +504,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             theirs = [r for r in received.get(unit, []) if r.id not in not_theirs or r.id == rec.id]
             reply_by = reply_date(ws, deadline, replied)
             state, sent = timeliness(rec, theirs, deadline, reply_by)
+            counted.update((rec.id, sent.id))
             state = ON_TIME if unit in exempt_at_issue else state
             printed = unit_dues.get(unit)
             if (state == ON_TIME and printed and printed < deadline and unit not in exempt_at_issue
@@ -520,12 +528,13 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 grace_words(theirs, deadline, reply_by, sent) if state == ON_TIME else ""))
             continue
         # a refused file of any kind (damaged, encrypted, a PDF) shows the unit did send
-        rejected = _rejected(received.get(unit, []))
+        rejected = _rejected(received.get(unit, []), not_theirs)
         if unit in exempt:  # every task it has was reported 已完成 (`actions.issue.all_done`)
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, EXEMPT, done=n_tasks,
                                     email=entry.email if entry else ""))
         elif rejected:
             last = rejected[-1]
+            counted.update(r.id for r in rejected)  # 退回待改 rests on them
             # awaited until the date its reply asked the correction by, as `timeliness` holds it
             deadline = own_dues.get(unit, due)
             asked_by = correction_by([r for r in received[unit] if r.id not in not_theirs], deadline,
@@ -584,7 +593,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     aside = set_aside.of_month(received, period_receipts, issues_by) if period_receipts else {}
     issue_rows = set_aside.issue_rows(period_receipts, issues_by, aside)
     # 收件登记 shows the office's answers
-    period_receipts = time_marked(marked(set_aside.register_marked(period_receipts, aside), checks), answered)
+    period_receipts = time_marked(marked(disputed_marked(set_aside.register_marked(period_receipts, aside), disputed,
+                                                         {r.id for r in accepted.values()}), checks), answered)
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
@@ -594,7 +604,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          unknown_senders(ws, period, master.directory, timed, checks),
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}, ws.tz),
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
-                         bare, fix_by, file_times(answered, on_file_time), ws.tz, versions)
+                         bare, fix_by, file_times(answered, on_file_time), ws.tz, versions, frozenset(counted))
     cons.__dict__["awaited"] = waiting  # the cached_property, computed above from the same units and dues
     return cons
 
@@ -641,9 +651,10 @@ def _later(a: Receipt, b: Receipt) -> Receipt:
     return max(a, b, key=lambda r: (r.received_at, r.id))
 
 
-def _rejected(received: list[Receipt]) -> list[Receipt]:
-    """The refused files among a unit's receipts: sent back for errors, or unreadable."""
-    return [r for r in received if r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE)]
+def _rejected(received: list[Receipt], not_theirs: frozenset[int] = frozenset()) -> list[Receipt]:
+    """The refused files among a unit's receipts: sent back for errors, or unreadable; not one the
+    office said was not the unit's (a W206 file another unit filled in: no unit's return)."""
+    return [r for r in received if r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.id not in not_theirs]
 
 
 def _receipts_of_period(receipts: list[Receipt], period: Period) -> list[Receipt]:

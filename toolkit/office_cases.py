@@ -50,8 +50,10 @@ class Disputed:
     file: str
     message: str  # the W206 line collect said
     receipt: Receipt | None = None
-    #: when the office said the file is ``unit``'s (`ledger.answers.check_disputed`); "": not said
+    #: when the office answered about the file (`ledger.answers.check_disputed`); "": not answered
     checked_at: str = ""
+    #: the answer: the file is ``unit``'s; False: it is not (no unit's return: `ledger.answers.DISOWNED`)
+    theirs: bool = True
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)

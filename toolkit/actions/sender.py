@@ -8,21 +8,24 @@ so that a 逾期 the answer makes is never silent.
 
 The same command answers the question about a file registered under the unit while its file
 name, 填报单位 or sender named another (W206, `disputed`): ``--theirs`` records that it is the
-unit's (``disputed_checks``); ``--not-theirs`` is refused, for the file's rows are the unit's form
-and no answer can make them the other's: the other unit resends on its own form (it changes
-instead an answer already given about the unit's unknown sender). `check_mail`
-records that the office opened a mail too big to fetch (`too_big`, ``duban mail checked``).
+unit's (``disputed_checks``); ``--not-theirs`` that it is not: another unit filled in the unit's
+form, so the file is no unit's return (`ledger.answers.DISOWNED`) and the unit stands as its own
+returns leave it (未报送, or its own earlier one merged again), said before and after. The file is
+never made the other's: its rows are the unit's form, and the other unit resends on its own
+(QA204, QA356). `check_mail` records that the office opened a mail too big to fetch (`too_big`,
+``duban mail checked``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
 from .. import errors
 from ..addresses import addresses_in
 from ..consolidate import Consolidation, consolidate
-from ..disputed import Disputed, asked
+from ..disputed import OWES, Disputed, asked
 from ..issued_month import kept_apart
 from ..ledger import Ledger, Receipt
 from ..ledger.answers import check_disputed, undo_hint
@@ -46,6 +49,10 @@ class SenderCheck:
     after: tuple[str, str]
     #: the unit another piece of evidence named, when the answer is about a W206 file (`disputed`)
     other: str = ""
+    #: of an answer about a W206 file taken back (``theirs`` None), what it had said
+    was_theirs: bool = True
+    #: ``other``'s 报送状态 after the answer, when it still owes its return (未报送, 退回待改)
+    other_owes: str = ""
 
     @property
     def changed(self) -> bool:
@@ -57,8 +64,15 @@ class SenderCheck:
         r, label, unit = self.receipt, self.period.label, self.unit  # the 名录's name of --dept
         file = f"{unit} {label}的“{r.name}”（{r.received_at[:16]}）"
         if self.other:  # a file whose name, 填报单位 or sender named another unit (W206)
-            return (f"已记录：{file}是{unit}的报送，不是{self.other}的；汇总、查看报送情况和生成通报时不再提示。"
-                    if self.theirs else f"已撤销：{file}是{unit}报送的核实；{ASKED_AGAIN}")
+            if self.theirs:
+                return f"已记录：{file}是{unit}的报送，不是{self.other}的；汇总、查看报送情况和生成通报时不再提示。"
+            if self.theirs is None:  # the verdict said: taking back a 不是 makes the file the unit's again
+                return (f"已撤销：{file}{'是' if self.was_theirs else '不是'}{unit}报送的核实；"
+                        + ("" if self.was_theirs else f"{then(unit, self.before, self.after)}。") + ASKED_AGAIN)
+            resend = (f"{self.other} 计为{self.other_owes}：如这份是其填报的，请其用本单位的填报表重报。"
+                      if self.other_owes else "")
+            return (f"已记录：{file}不是{unit}的报送，不再计入{unit}；{then(unit, self.before, self.after)}。{resend}"
+                    "汇总、查看报送情况和生成通报时不再提示。")
         said = {True: "由其报送或委托报送", False: f"不是{unit}报送，不再据此计算其报送时间", None: "的发件人核实"}
         # taken back, the question stands again: said so, not left for the next run to surprise
         return (f"{'已撤销' if self.theirs is None else '已记录'}：{file}{said[self.theirs]}；"
@@ -72,7 +86,7 @@ ASKED_AGAIN = "汇总、查看报送情况和生成通报时将重新提示“�
 def then(unit: str, before: tuple[str, str], after: tuple[str, str]) -> str:
     """The unit's verdict an answer leaves (``before``, ``after``: 报送状态, 报送时间), said
     whether or not it changed: 市司法局 由逾期报送（报送时间 …）改计为按时报送（报送时间 …）."""
-    was, now = (f"{word}（报送时间 {when}）" for word, when in (before, after))
+    was, now = (f"{word}（报送时间 {when}）" if when else word for word, when in (before, after))
     return f"{unit} 由{was}改计为{now}" if after != before else f"{unit} 计为{now}"
 
 
@@ -107,17 +121,17 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None,
         answered = sorted(((r, at) for r, _, at in answers if r.unit == unit), key=lambda a: (a[1], a[0].id))
         pending = next((a.sent for a in cons.unknown_senders if a.unit == unit), None)
         # an answer already given is changed by answering again; --theirs answers a W206 question
-        # still open first, but --not-theirs never answers one (`_check_disputed` refuses it): with
-        # an answer given, it can only mean to change that answer
+        # still open first, but --not-theirs, with an answer given about the unit's unknown sender,
+        # changes that answer (QA213; `duban verify` answers the W206 file by itself)
         if pending is None and theirs is not None and (not answered or (
                 theirs and any(d.unit == unit and not d.checked_at for d, _ in asked(cons)))):
-            return _check_disputed(ledger, period, unit, theirs, cons, before)
+            return _verdict_after(ws, _check_disputed(ledger, period, unit, theirs, cons, before))
         if theirs is None and receipt_id is None:  # the latest answer of either kind is taken back
             done = max((d for d in cons.disputed if d.unit == unit and d.checked_at), default=None,
                        key=lambda d: (d.checked_at, d.receipt.id if d.receipt else 0))
             if done is not None and (not answered or (done.checked_at, done.receipt.id if done.receipt else 0)
                                      >= (answered[-1][1], answered[-1][0].id)):
-                return _undo_disputed(ledger, period, unit, done, before)
+                return _verdict_after(ws, _undo_disputed(ledger, period, unit, done, before))
         target = pending if theirs is not None and pending is not None else (answered[-1][0] if answered else None)
         if theirs is None and receipt_id is not None:  # the answer listed, not the unit's latest
             target = next((r for r, _ in answered if r.id == receipt_id), None)
@@ -137,55 +151,67 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None,
 
 
 def check_disputed_file(ws: Workspace, period: Period, unit: str, receipt_id: int,
-                        undo: bool = False) -> SenderCheck:
-    """`check_sender --theirs` of ``unit``'s open W206 question about the file ``receipt_id``
-    alone (`duban verify`, which showed that file): with the unit's unknown-sender question still
-    open, ``--theirs`` answers that one first, and of two W206 files it answers the first, so a
-    walk that skipped one recorded another than it showed. ``undo``: `check_sender --undo` of
-    the answer about that file alone (the unit's latest answer may be another)."""
+                        undo: bool = False, theirs: bool = True) -> SenderCheck:
+    """`check_sender --theirs` (``theirs`` False: ``--not-theirs``) of ``unit``'s open W206
+    question about the file ``receipt_id`` alone (`duban verify`, which showed that file): with
+    the unit's unknown-sender question still open, ``--theirs`` answers that one first, and of two
+    W206 files it answers the first, so a walk that skipped one recorded another than it showed.
+    ``undo``: `check_sender --undo` of the answer about that file alone (the unit's latest answer
+    may be another)."""
     unit, before, cons = unit_verdict(ws, period, unit)
     with Ledger(ws.ledger_path) as ledger:
         if not undo:
-            return _check_disputed(ledger, period, unit, True, cons, before, receipt_id)
-        done = next((d for d in cons.disputed if d.unit == unit and d.checked_at and d.receipt is not None
-                     and d.receipt.id == receipt_id), None)
-        if done is None:
-            raise errors.UsageError(f"{unit} 在{period.label}没有已记录的发件人核实，无需撤销。")
-        return _undo_disputed(ledger, period, unit, done, before)
+            done = _check_disputed(ledger, period, unit, theirs, cons, before, receipt_id)
+        else:
+            found = next((d for d in cons.disputed if d.unit == unit and d.checked_at and d.receipt is not None
+                          and d.receipt.id == receipt_id), None)
+            if found is None:
+                raise errors.UsageError(f"{unit} 在{period.label}没有已记录的发件人核实，无需撤销。")
+            done = _undo_disputed(ledger, period, unit, found, before)
+    return _verdict_after(ws, done)
+
+
+def _verdict_after(ws: Workspace, done: SenderCheck) -> SenderCheck:
+    """``done`` with its unit's verdict after the answer: a W206 file said not the unit's (or
+    such an answer taken back) moves it; one said the unit's leaves it as it was."""
+    if done.theirs or (done.theirs is None and done.was_theirs):
+        return done
+    _, after, cons = unit_verdict(ws, done.period, done.unit)
+    owes = next((u.state for u in cons.units if u.unit == done.other and u.state in OWES), "")
+    return dataclasses.replace(done, after=after, other_owes=owes)
 
 
 def _undo_disputed(ledger: Ledger, period: Period, unit: str, done: Disputed,
                    before: tuple[str, str]) -> SenderCheck:
-    """Take back the W206 answer ``done``. It changes no verdict: the file was the unit's, and
-    counted as such, either way."""
+    """Take back the W206 answer ``done``. Taking back a 是 changes no verdict (the file was the
+    unit's, and counted as such, either way); a 不是 makes the file the unit's again."""
     check_disputed(ledger.conn, done.receipt.id, False)
-    return SenderCheck(period, unit, done.receipt, None, before, before, done.other)
+    return SenderCheck(period, unit, done.receipt, None, before, before, done.other, done.theirs)
 
 
 def _check_disputed(ledger: Ledger, period: Period, unit: str, theirs: bool, cons: Consolidation,
                     before: tuple[str, str], receipt_id: int | None = None) -> SenderCheck:
     """`check_sender` of the W206 file registered under ``unit`` that `disputed_notes` asks about
-    (``receipt_id``: that file; None: its first); with no such file, the usage error of a unit
+    (``receipt_id``: that file; None: its first open one, else the latest one answered the other
+    way: answering again changes the answer); with no such file, the usage error of a unit
     nothing is asked about (or, for the unit the file named, which command answers it)."""
     said = [d for d, _ in asked(cons)]
-    d: Disputed | None = next((d for d in said if d.unit == unit and not d.checked_at and (
-        receipt_id is None or (d.receipt is not None and d.receipt.id == receipt_id))), None)
+    mine = [d for d in said if d.unit == unit and (receipt_id is None or (
+        d.receipt is not None and d.receipt.id == receipt_id))]
+    d: Disputed | None = next((d for d in mine if not d.checked_at), None) or max(
+        (d for d in mine if d.theirs != theirs), default=None, key=lambda d: d.checked_at)
     if d is None:
         named = next((d for d in said if d.other == unit and not d.checked_at), None)
-        if named is not None:  # the office answers about the unit it was told is 未报送
+        if named is not None:  # the office answers about the unit the file named: the registered one's answer
             raise errors.UsageError(
                 f"“{named.file}”已按{named.unit}登记，请按登记的单位回答：核实确是{named.unit}的报送，请运行 "
-                f"{command(period, named.unit, '--theirs')}；是{unit}的，请{unit}用本单位的填报表重报，"
-                "收取后此提示即不再出现。")
+                f"{command(period, named.unit, '--theirs')}；是{unit}的，请运行 "
+                f"{command(period, named.unit, '--not-theirs')}（不再计为{named.unit}的报送），"
+                f"并请{unit}用本单位的填报表重报（已重报的不必再报）。")
         raise errors.UsageError(f"{unit} 在{period.label}没有需要核实发件人的报送（见 duban status 的“请核实”）。")
-    if not theirs:
-        # its rows are the registered unit's form (its _meta): re-registering them as the other's
-        # would merge one unit's tasks under another; the other unit's own form is the answer
-        raise errors.UsageError(
-            f"“{d.file}”是{unit}的填报表（表内标识），不能改记为{d.other}的报送：如这份实际是{d.other}填报的，"
-            f"请{d.other}用本单位的填报表重报，收取后此提示即不再出现。")
-    check_disputed(ledger.conn, d.receipt.id, True)
-    return SenderCheck(period, unit, d.receipt, True, before, before, d.other)
+    # 不是: no unit's return; never re-registered as the other's, whose tasks its rows are not
+    check_disputed(ledger.conn, d.receipt.id, True, theirs)
+    return SenderCheck(period, unit, d.receipt, theirs, before, before, d.other)
 
 
 @dataclass

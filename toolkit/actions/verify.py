@@ -33,6 +33,7 @@ from ..consolidate import Consolidation, consolidate
 from ..dates import parse_date
 from ..disputed import asked as disputed_asked
 from ..disputed import disputed_answers, disputed_notes
+from ..disputed import question as disputed_question
 from ..file_time import file_time_answers, file_time_notes
 from ..ledger.answers import UNDO
 from ..period import Period
@@ -51,7 +52,7 @@ class Kind(str, enum.Enum):
 
     FILE_TIME = "file_time"  # 逾期 on a file's modification time: `answer_received`
     SENDER = "sender"  # 按时 by a copy from an address no unit has: `check_sender`
-    DISPUTED = "disputed"  # a W206 file another unit may own: `check_disputed_file` (theirs only)
+    DISPUTED = "disputed"  # a W206 file another unit may own: `check_disputed_file`
     BIG_MAIL = "big_mail"  # a mail too big to fetch: `check_one_mail`
 
 
@@ -149,10 +150,10 @@ def questions_of(cons: Consolidation) -> Questions:
                                f"不是{a.unit}报送：不再据此计算其报送时间")))
     for d, state in disputed_asked(cons):
         if not d.checked_at:
-            # the W206 message says what to do if it is the other's (its own form, resent): skipped here
             asked.append(Question(
-                Kind.DISPUTED, p, d.unit, f"“{d.file}”：{d.message}目前{d.other}在{p.label}计为{state}。",
-                (f"确是{d.unit}的报送（只是文件名、填报单位或发件人写成了{d.other}）",),
+                Kind.DISPUTED, p, d.unit, f"“{d.file}”：{disputed_question(cons, d, state)}",
+                (f"确是{d.unit}的报送（只是文件名、填报单位或发件人写成了{d.other}）",
+                 f"不是{d.unit}的报送（另一单位填在了{d.unit}的填报表上）：不再计为{d.unit}的报送"),
                 receipt_id=d.receipt.id if d.receipt else 0))
     states = {u.unit: u.state for u in cons.units}
     seen: set[int] = set()  # a mail once, though a line of its unit and one of no unit name it
@@ -236,7 +237,7 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
         done = answer_received(ws, p, unit, day if choice == 1 else None, receipt_id=question.receipt_id)
         return Answered([done.line()], done.changed)
     if question.kind is Kind.DISPUTED:  # never the unit's unknown-sender question, skipped or not
-        checked = check_disputed_file(ws, p, unit, question.receipt_id)
+        checked = check_disputed_file(ws, p, unit, question.receipt_id, theirs=choice == 1)
         return Answered([checked.line()], checked.changed)
     if question.kind is Kind.SENDER:
         checked = check_sender(ws, p, unit, choice == 1)

@@ -126,7 +126,8 @@ def period_cmd(state: State, label: bool, for_issue: bool, for_chase: bool) -> N
 @period_option()
 @click.option("--dept", "unit", required=True, metavar="单位", help="“请核实”提示中的单位")
 @click.option("--theirs", "answer", flag_value="theirs", help="核实是该单位报送或委托报送：按时报送不变")
-@click.option("--not-theirs", "answer", flag_value="not", help="核实不是该单位报送：不再据此计算其报送时间")
+@click.option("--not-theirs", "answer", flag_value="not",
+              help="核实不是该单位报送：不再据此计算其报送时间；文件名等写另一单位的那一份（W206）不再计为其报送")
 @click.option("--undo", "answer", flag_value="undo", help="撤销已记录的核实")
 @pass_state
 def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) -> None:
@@ -135,8 +136,9 @@ def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) 
     记录在收件登记中，此后汇总、通报不再提示；不是该单位报送的，不再据此计算其报送时间。
 
     也回答按某单位登记、但文件名、填报单位或发件人写的是另一单位的那一份（如按石碣镇登记的
-    “石排镇6月.xlsx”）：--dept 写登记的单位，--theirs 表示核实确是该单位的报送。是另一单位的，
-    请那个单位用本单位的填报表重报。
+    “石排镇6月.xlsx”）：--dept 写登记的单位，--theirs 表示核实确是该单位的报送；--not-theirs
+    表示不是（另一单位填在了该单位的填报表上）：这份不再计为任何单位的报送，该单位按其自己的
+    报送计，另一单位仍须用本单位的填报表重报。
 
     \b
     示例：
@@ -144,6 +146,7 @@ def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) 
       duban sender --period 2022-06 --dept 中堂镇 --not-theirs
       duban sender --period 2022-06 --dept 中堂镇 --undo
       duban sender --period 2022-06 --dept 石碣镇 --theirs
+      duban sender --period 2022-06 --dept 石碣镇 --not-theirs
     """
     if answer is None:
         raise click.UsageError("请写明核实结果：--theirs（是其报送）、--not-theirs（不是其报送）或 --undo（撤销）。")

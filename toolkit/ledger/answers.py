@@ -1,8 +1,8 @@
 """The office's answers to three more 请核实 questions, beside `Ledger.sender_checks` (QA204, QA216).
 
-``disputed_checks`` (migration 14), by receipt: a file registered under one unit whose file
+``disputed_checks`` (migrations 14, 20), by receipt: a file registered under one unit whose file
 name, 填报单位 or sender named another (W206, `toolkit.disputed`) is the unit's it is registered
-under. ``mail_fetched.checked_at`` (migration 15): the office opened a mail too big to fetch
+under, or is not (`DISOWNED`). ``mail_fetched.checked_at`` (migration 15): the office opened a mail too big to fetch
 and dealt with it (not a return, or its form downloaded and collected: `toolkit.too_big`); set
 on every row of the message (one per folder it was seen in), so a copy seen again later in
 another folder is still the mail checked. ``time_answers`` (migration 16), by receipt: a return
@@ -59,18 +59,35 @@ def undo_hint(command: str) -> str:
     return UNDO + command
 
 
-def check_disputed(conn: sqlite3.Connection, receipt_id: int, checked: bool) -> None:
-    """Record that the file ``receipt_id`` is its registered unit's (``checked``), or take it back."""
+def check_disputed(conn: sqlite3.Connection, receipt_id: int, checked: bool, theirs: bool = True) -> None:
+    """Record the office's answer about the W206 file ``receipt_id`` (``checked``): it is its
+    registered unit's (``theirs``), or it is not (migration 20: another unit filled in that unit's
+    form, so it is no unit's return, `DISOWNED`); or take the answer back."""
     if checked:
-        conn.execute("INSERT OR REPLACE INTO disputed_checks(receipt_id, checked_at) VALUES (?,?)",
-                     (receipt_id, answered_now()))
+        conn.execute("INSERT OR REPLACE INTO disputed_checks(receipt_id, checked_at, theirs) VALUES (?,?,?)",
+                     (receipt_id, answered_now(), int(theirs)))
     else:
         conn.execute("DELETE FROM disputed_checks WHERE receipt_id=?", (receipt_id,))
 
 
-def disputed_checks(conn: sqlite3.Connection) -> dict[int, str]:
-    """Receipt id → when the office said the file is its registered unit's."""
-    return dict(conn.execute("SELECT receipt_id, checked_at FROM disputed_checks"))
+def disputed_checks(conn: sqlite3.Connection) -> dict[int, tuple[str, bool]]:
+    """Receipt id → when the office answered about the W206 file, and whether it said the file is
+    its registered unit's."""
+    return {i: (at, bool(theirs)) for i, at, theirs in conn.execute(
+        "SELECT receipt_id, checked_at, theirs FROM disputed_checks")}
+
+
+#: the W206 files the office said were not their registered unit's (``duban sender --not-theirs``):
+#: each the other unit's text on the registered unit's form, so no unit's return. The ledger's
+#: readers of a unit's returns (`Ledger.accepted`, `reported`, `last_accepted_before`, `returns_of`)
+#: leave them out: 市税务局's form that 生态环境分局 filled in made 市税务局 按时报送 with
+#: 生态环境分局's text, in the 汇总表, the 通报 and next month's 上期 figures (QA356)
+DISOWNED = "SELECT receipt_id FROM disputed_checks WHERE theirs=0"
+
+
+def disowned_files(conn: sqlite3.Connection) -> frozenset[int]:
+    """`DISOWNED`, as receipt ids."""
+    return frozenset(i for (i,) in conn.execute(DISOWNED))
 
 
 def check_mail(conn: sqlite3.Connection, row_id: int, message_id: str, checked: bool) -> None:

@@ -229,6 +229,9 @@ CREATE TABLE outputs (
     written_at TEXT NOT NULL
 );
 """))
+MIGRATIONS.append((20, "the office's answer that a W206 file is not its registered unit's (sender --not-theirs)", """
+ALTER TABLE disputed_checks ADD COLUMN theirs INTEGER NOT NULL DEFAULT 1;  -- 0: not the unit's, no unit's return
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

@@ -21,7 +21,7 @@ from ..master.model import Task, plain_task
 from ..period import Period
 from ..report import Issue, Previous, Report, Row, make_issue
 from ..vocab import Outcome, TimeSource
-from .answers import answered_now
+from .answers import DISOWNED, answered_now, disowned_files
 from .connect import open_readonly, open_writable, schema_version
 from .issued import IssuedRecords
 from .migrations import LATEST, MIGRATIONS
@@ -133,6 +133,28 @@ def _receipt(row: sqlite3.Row) -> Receipt:
     d["contact"] = json.loads(d["contact"] or "{}")
     d["period"] = Period.parse(d["period"]) if d["period"] else None
     return Receipt(**d)
+
+
+def _latest(row: sqlite3.Row) -> tuple[str, int]:
+    """The order `resolve_superseded` keeps a unit's returns by: received, then recorded."""
+    return row["received_at"], row["id"]
+
+
+def _standing(rows: list[sqlite3.Row], gone: frozenset[int],
+              order: Callable[[sqlite3.Row], Any] = lambda row: row["id"]) -> Receipt | None:
+    """Of one unit's accepted and superseded returns of a month (``rows``), the one that stands:
+    its accepted one (the last by ``order``), unless the office said it was not the unit's
+    (``gone``: `answers.DISOWNED`); then the latest of the unit's own that it had superseded,
+    accepted again (collect's W205 on it stays: the ledger is not rewritten by an answer)."""
+    own = [r for r in rows if r["id"] not in gone]
+    if accepted := [r for r in own if r["outcome"] == ACCEPTED]:
+        return _receipt(max(accepted, key=order))
+    back = [r for r in own if r["superseded_by"] in gone]
+    if not back:
+        return None
+    rec = _receipt(max(back, key=_latest))
+    rec.outcome, rec.superseded_by = ACCEPTED, None
+    return rec
 
 
 def _text(period: Period | None) -> str | None:
@@ -327,7 +349,15 @@ class Ledger(IssuedRecords):
             "SELECT DISTINCT period FROM receipts WHERE period IS NOT NULL ORDER BY period")]
 
     def accepted(self, period: Period) -> dict[str, Receipt]:
-        """The one accepted (latest) return per unit for ``period``."""
+        """The one accepted (latest) return per unit for ``period``; of a unit whose accepted one
+        the office said was not its own (`answers.DISOWNED`), its own latest one before (`_standing`)."""
+        gone = disowned_files(self.conn)
+        if gone:
+            by_unit: dict[str, list[sqlite3.Row]] = {}
+            for r in self.conn.execute("SELECT * FROM receipts WHERE period=? AND outcome IN (?,?) AND unit IS NOT"
+                                       " NULL ORDER BY id", (str(period), ACCEPTED, SUPERSEDED)):
+                by_unit.setdefault(r["unit"], []).append(r)
+            return {u: rec for u, rows in by_unit.items() if (rec := _standing(rows, gone)) is not None}
         out: dict[str, Receipt] = {}
         for r in self.conn.execute(
                 "SELECT * FROM receipts WHERE period=? AND outcome=? AND unit IS NOT NULL ORDER BY id",
@@ -340,8 +370,8 @@ class Ledger(IssuedRecords):
         one merged, or one a later return superseded): a month it reported."""
         marks = ",".join("?" * len(names))
         return self.conn.execute(
-            f"SELECT 1 FROM receipts WHERE unit IN ({marks}) AND period=? AND outcome IN (?,?) LIMIT 1",
-            (*names, str(period), ACCEPTED, SUPERSEDED)).fetchone() is not None
+            f"SELECT 1 FROM receipts WHERE unit IN ({marks}) AND period=? AND outcome IN (?,?)"
+            f" AND id NOT IN ({DISOWNED}) LIMIT 1", (*names, str(period), ACCEPTED, SUPERSEDED)).fetchone() is not None
 
     def last_accepted_before(self, unit: str, period: Period, aliases: tuple[str, ...] = ()
                              ) -> Receipt | None:
@@ -349,6 +379,13 @@ class Ledger(IssuedRecords):
         names the unit had before a rename (its 单位名录 aliases), under which it may be kept."""
         names = (unit, *aliases)
         marks = ",".join("?" * len(names))
+        if gone := disowned_files(self.conn):  # a month whose accepted one was not the unit's: its own before
+            by_month: dict[str, list[sqlite3.Row]] = {}
+            for r in self.conn.execute(f"SELECT * FROM receipts WHERE unit IN ({marks}) AND period<? AND outcome"
+                                       " IN (?,?) ORDER BY id", (*names, str(period), ACCEPTED, SUPERSEDED)):
+                by_month.setdefault(r["period"], []).append(r)
+            return next((rec for p in sorted(by_month, reverse=True)
+                         if (rec := _standing(by_month[p], gone, _latest)) is not None), None)
         row = self.conn.execute(
             f"SELECT * FROM receipts WHERE unit IN ({marks}) AND period<? AND outcome=?"
             " ORDER BY period DESC, received_at DESC, id DESC LIMIT 1", (*names, str(period), ACCEPTED)).fetchone()
@@ -551,7 +588,7 @@ class Ledger(IssuedRecords):
         ``aliases``: the unit's other names, under which its earlier files may be recorded."""
         names = (unit, *aliases)
         rows = self.conn.execute(f"SELECT * FROM receipts WHERE unit IN ({','.join('?' * len(names))})"
-                                 " AND period=? AND outcome NOT IN (?,?)",
+                                 f" AND period=? AND outcome NOT IN (?,?) AND id NOT IN ({DISOWNED})",
                                  (*names, str(period), Outcome.DUPLICATE, Outcome.CONTAINER)).fetchall()
         return sorted((_receipt(r) for r in rows), key=ReturnOrder.of)
 
