@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 
+import pytest
 from conftest import drop, on_time
 from test_mail_send import give_emails
 from test_qa266_who_is_chased import WRONG
@@ -79,6 +80,7 @@ def _full_for(suffix: str):
     return copy
 
 
+@pytest.mark.slow  # plays a month (issue, remind) or an init: out of the quick loop
 def test_init_force_that_cannot_keep_a_copy_says_so_in_its_own_words(tmp_path, run, monkeypatch):
     root = tmp_path / "ws"
     assert run(["init", str(root), "--period", "2022-06"]).exit_code == 0
@@ -111,6 +113,7 @@ def test_init_force_help_says_what_it_keeps(run):
 
 # D ---------------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # plays a month (issue, remind) or an init: out of the quick loop
 def test_remind_tells_reminders_from_chasing(issued_ws, collecting_on, make_return, run):
     drop(issued_ws, "虎门镇.xlsx", make_return(HM, WRONG), on_time())
     collecting_on(dt.date(2022, 7, 1))
@@ -127,6 +130,7 @@ def test_remind_tells_reminders_from_chasing(issued_ws, collecting_on, make_retu
     assert "提醒" not in said.output and "催报 1 个单位" not in said.output
 
 
+@pytest.mark.slow  # plays a month (issue, remind) or an init: out of the quick loop
 def test_the_month_just_issued_points_to_the_one_chased_and_4_offers_it(issued_ws, collecting_on, run):
     """7 July, July's forms out (due 5 August): July's reminders ask by that date; June's returns,
     due on the 5th, are the ones chased, and 4-发送邮件's 反馈 and 催报 offer June on Enter."""
@@ -165,6 +169,7 @@ def _passed_on(run, collecting_on, root: str, kind: str, last: dt.date, after: d
     return dry.output.splitlines()[0]
 
 
+@pytest.mark.slow  # plays a month (issue, remind) or an init: out of the quick loop
 def test_reminders_whose_date_passed_are_not_sent_until_written_again(issued_ws, collecting_on, run):
     give_emails(issued_ws, {SZ: "sz@dg.example.cn", GA: "ga@dg.example.cn"})
     root = str(issued_ws.root)
