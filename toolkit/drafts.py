@@ -238,31 +238,22 @@ def passed_date(ws: Workspace, ledger: Ledger, cons, d: Draft) -> dt.date | None
     deadline, or the date its reply asked the correction by) when written on or before it. A 反馈
     to a refused or unreadable file names the date `feedback.write_feedback` asks the correction
     by, from the day it was written."""
-    from .dates import resubmit_by  # deferred: only `mail send` asks
+    from .ledger.answers import office_time  # deferred: only `mail send` asks
+    from .on_time import reply_date, reply_day
     from .vocab import Outcome, UnitState
 
-    today, written = ws.now().date(), _written_on(ws, d)
+    today = ws.now().date()
     if d.kind == "remind":
         state = next((u.state for u in cons.units if u.unit == d.unit), None)
         if state not in (UnitState.TO_FIX, UnitState.NOT_REPORTED):
             return None
         asked = cons.awaited_by(d.unit) if state == UnitState.TO_FIX else cons.due_of(d.unit)
-        return asked if written <= asked < today else None
+        return asked if office_time(d.created_at, ws.tz).date() <= asked < today else None
     if d.kind != "feedback" or d.receipt_id is None:
         return None
     receipt = ledger.get(d.receipt_id)
     if receipt is None or receipt.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
         return None  # accepted with warnings: its reply asks for no date
-    asked = resubmit_by(cons.due_of(d.unit), written, ws.settings.resubmit_working_days)
+    # the date the reply asked, as the verdict holds the unit to it (`on_time.ReplyDates`)
+    asked = reply_date(ws, cons.due_of(d.unit), {receipt.id: reply_day(d, ws.tz)})(receipt)
     return asked if asked < today else None
-
-
-def _written_on(ws: Workspace, d: Draft) -> dt.date:
-    """The office's day ``d`` was written: a 反馈's dated folder (反馈/<期>/<日期>/, as
-    `on_time.replied_on` reads it), else when the ledger recorded it, on the office's clock."""
-    from .ledger.answers import office_time  # deferred: as `passed_date`'s
-
-    with contextlib.suppress(ValueError, IndexError):
-        if d.kind == "feedback":
-            return dt.date.fromisoformat(d.path.split("/")[-2])
-    return office_time(d.created_at, ws.tz).date()

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from .dates import CLOCK_SLACK, cn_date, resubmit_by
-from .ledger import Ledger, Receipt
+from .ledger import Draft, Ledger, Receipt
 from .ledger.answers import office_time
 from .period import Period
 from .vocab import Outcome, TimeSource, UnitState
@@ -192,9 +192,15 @@ def replied_on(ledger: Ledger, period: Period, tz: dt.tzinfo | None) -> dict[int
     for d in ledger.drafts("feedback", period, live_only=False):
         if d.receipt_id is None:
             continue
-        try:
-            day = dt.date.fromisoformat(d.path.split("/")[-2])  # posix, relative to the root
-        except (ValueError, IndexError):
-            day = office_time(d.created_at, tz).date()
+        day = reply_day(d, tz)
         out[d.receipt_id] = max(day, out.get(d.receipt_id, day))
     return out
+
+
+def reply_day(d: Draft, tz: dt.tzinfo | None) -> dt.date:
+    """The day the reply draft ``d`` was written: its dated folder (反馈/<期>/<日期>/), else
+    when the ledger recorded it, on the office's clock (`replied_on`, `drafts.passed_date`)."""
+    try:
+        return dt.date.fromisoformat(d.path.split("/")[-2])  # posix, relative to the root
+    except (ValueError, IndexError):
+        return office_time(d.created_at, tz).date()
