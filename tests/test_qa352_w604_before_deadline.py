@@ -161,3 +161,34 @@ def test_a_memo_made_before_the_deadline_asks_before_calling_a_task_overdue(tmp_
     assert ("请核实：本期按期末（2025年12月31日）的情况判断，通报写作完成时限已过、仍未完成的任务1，"
             "今天（2025年12月7日）完成时限还没有到（最早为2025年12月31日）。") in early
     assert "完成时限还没有到" not in late
+
+
+@pytest.mark.slow
+def test_a_summary_made_before_the_deadline_says_it_counts_overdue_at_the_month_end(tmp_path):
+    """The 汇总表 merged on 7 December counted task 1 (due the 31st) 超期未完成 and said nothing,
+    on screen or in the book (stop 53's note): both say the month is judged at its end, until the
+    deadline passes."""
+    root = tmp_path / "ws"
+    mp, _, run = played_month(root, dt.date(2025, 11, 28), "--master",
+                              str(sheet_table(tmp_path / "分工表.xlsx", PLAN[:3])), "--period", "2025-12")
+    try:
+        run("issue", "--period", "2025-12")
+        ws = find_workspace(root)
+        data = fill_return(issued_path(ws, UNIT, DECEMBER).read_bytes(),
+                           Filling(answers={"1": Answer("序时推进", 60, "已开展2次。")}))
+        drop(ws, f"{UNIT}.xlsx", data, shanghai(dt.datetime(2025, 12, 7, 10)))
+        set_clock(mp, dt.date(2025, 12, 7))
+        run("collect")
+        early = run("merge")
+        early_subtitle = _table(next((root / "汇总").rglob("*_进展汇总表.xlsx")), "滞后超期")[1][0]
+        set_clock(mp, dt.date(2026, 1, 6))
+        late = run("merge")
+        late_subtitle = _table(next((root / "汇总").rglob("*_进展汇总表.xlsx")), "滞后超期")[1][0]
+    finally:
+        mp.undo()
+    assert early.exit_code == late.exit_code == 0  # told, not asked: the 汇总表 is the office's own
+    assert ("提醒：汇总表按期末（2025年12月31日）的情况计超期：计为超期未完成的任务1，今天（2025年12月7日）"
+            "完成时限还没到（最早为2025年12月31日），汇总表的副标题已注明。完成时限过后重新汇总即按当时情况计。"
+            ) in early.output
+    assert early_subtitle.endswith("；超期按期末（2025年12月31日）计，其中 1 项的完成时限在2025年12月7日尚未到")
+    assert "还没到" not in late.output and "超期按期末" not in late_subtitle

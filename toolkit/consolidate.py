@@ -43,7 +43,7 @@ from .report import Row
 from .revised import carried, in_month, numbered
 from .senders import Check, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
-from .text import unended
+from .text import first_of, unended
 from .units import of_sections
 from .versions import kept_versions, version_notes
 from .vocab import (
@@ -331,6 +331,28 @@ class Consolidation:
     @property
     def overdue(self) -> list[TaskSummary]:
         return [t for t in self.tasks if t.overdue]
+
+    def overdue_early(self, today: dt.date | None = None) -> list[TaskSummary]:
+        """The tasks counted 超期未完成 whose 完成时限 has not passed on ``today`` (the day of the
+        consolidation when not given): the month is judged at its end, as its 汇总表 and 通报 are
+        normally made after its 报送截止; made before (a return filed on 7 December for a task due
+        the 31st), they say of these what is not yet so (QA352)."""
+        day = today or self.today
+        return [t for t in self.overdue if day and t.task.deadline is not None and t.task.deadline >= day]
+
+    def overdue_early_told(self) -> list[str]:
+        """`overdue_early` for the office that merged (the 汇总表's subtitle says it too): shown,
+        asking nothing; the 通报's own note asks (`actions.memo.not_yet_overdue_notes`)."""
+        early = self.overdue_early()
+        if not early:
+            return []
+        from .rectification import words_of  # deferred: `status` never says it (see cli.month)
+
+        w = words_of(self.master)
+        return [f"提醒：汇总表按期末（{cn_date(self.period.end)}）的情况计超期：计为超期未完成的{w.task}"
+                f"{first_of([t.task.id for t in early], 5, '项')}，今天（{cn_date(self.today)}）{w.deadline}还没到"
+                f"（最早为{cn_date(min(t.task.deadline for t in early))}），汇总表的副标题已注明。"
+                f"{w.deadline}过后重新汇总即按当时情况计。"]
 
     @property
     def owing(self) -> int:

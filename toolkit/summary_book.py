@@ -100,6 +100,10 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any]) -> Book:
         subtitle += f"；{cons.basis.heading()}"
     if cons.waiting:  # the book is forwarded: the day its 尚未截止 was true on goes with it
         subtitle += f"；{NOT_YET_DUE}按{cn_date(cons.today)}计"
+    if early := cons.overdue_early():  # made before a deadline it counts as passed (QA352)
+        deadline = words_of(cons.master).deadline
+        subtitle += (f"；超期按期末（{cn_date(cons.period.end)}）计，其中 {len(early)} 项的{deadline}"
+                     f"在{cn_date(cons.today)}尚未到")
     _overview(book, cons, s, title, subtitle)
     for build in (_tasks, _details, _units, _lagging, _issues, _history, _receipts):
         build(book, cons, s, subtitle)

@@ -273,7 +273,7 @@ def not_yet_overdue_notes(cons: Consolidation, today: dt.date) -> list[str]:
     the month is judged at its end (`consolidate`: due by the period's end and not done), as the
     通报 is normally made after its 报送截止. Made before (a return filed on 7 December for a task
     due the 31st), it said in public what was not yet so, and nothing asked (QA352)."""
-    early = [t for t in cons.overdue if t.task.deadline is not None and t.task.deadline >= today]
+    early = cons.overdue_early(today)
     if not early:
         return []
     words = words_of(cons.master)
