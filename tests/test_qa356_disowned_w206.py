@@ -194,6 +194,11 @@ def test_the_units_own_earlier_return_is_merged_again(issued_ws, make_return, mo
     assert cons.details._accepted[SJ].id == mine.id
     rows = {r.name: r for r in cons.receipts}
     assert rows[own].outcome == "采纳" and rows[FILE].identified_by == "表内标识（已核实不是其报送）"
+    # 校验问题 says the same: merged again, not 已被替代 by the file taken off it (W205 stays in the ledger)
+    own_issues = [(i["code"], i["outcome"]) for i in cons.issues if i["file"] == own]
+    assert ("W205", "已被替代") not in own_issues and all(outcome == "采纳" for _, outcome in own_issues)
+    with Ledger(issued_ws.ledger_path, readonly=True) as ledger:
+        assert "W205" in [i.code for i in ledger.issues_of(mine.id)]
     texts = "\n".join(t.progress_text for t in cons.tasks)
     assert "【石碣镇】石碣镇自己的进展。" in texts and "石排镇本月推进情况" not in texts
     merged = run(["merge"], cwd=issued_ws.root)

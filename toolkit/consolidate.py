@@ -613,7 +613,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
 
     # 佐证材料 of a unit whose return was taken, a blank form beside it: no 校验问题, 无需处理 (QA345)
     aside = set_aside.of_month(received, period_receipts, issues_by) if period_receipts else {}
-    issue_rows = set_aside.issue_rows(period_receipts, issues_by, aside)
+    issue_rows = set_aside.issue_rows(period_receipts, issues_by, aside, frozenset(r.id for r in accepted.values()))
     # 收件登记 shows the office's answers
     period_receipts = time_marked(marked(disputed_marked(set_aside.register_marked(period_receipts, aside), disputed,
                                                          {r.id for r in accepted.values()}), checks), answered)

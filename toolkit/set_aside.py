@@ -111,14 +111,18 @@ def of_month(received: dict[str, list[Receipt]], receipts: list[Receipt],
     return out
 
 
-def issue_rows(receipts: list[Receipt], issues_by: dict[int, list[Issue]], aside: dict[int, str]
-               ) -> list[dict]:
+def issue_rows(receipts: list[Receipt], issues_by: dict[int, list[Issue]], aside: dict[int, str],
+               merged: frozenset[int] = frozenset()) -> list[dict]:
     """校验问题's rows: each issue of the month's receipts, but none of a file set aside (``aside``,
     `of_month`): no problem of a unit that did all it was asked (its row said 错误 and 无法读取
-    under a unit standing 按时)."""
+    under a unit standing 按时). A return ``merged`` is 采纳 whatever the ledger's outcome, and keeps
+    no W205: the file that superseded it was said not its unit's (`Ledger.accepted`), and its row said
+    已被替代 beside 收件登记's 采纳 (QA356's note)."""
     return [{"unit": rec.unit or "", "file": rec.name, "sheet": i.sheet, "cell": i.cell, "code": i.code,
-             "severity": i.severity, "message": i.message, "outcome": rec.outcome, "task": i.task}
-            for rec in receipts if rec.id not in aside for i in issues_by.get(rec.id, [])]
+             "severity": i.severity, "message": i.message,
+             "outcome": Outcome.ACCEPTED if rec.id in merged else rec.outcome, "task": i.task}
+            for rec in receipts if rec.id not in aside for i in issues_by.get(rec.id, [])
+            if not (rec.id in merged and i.code == "W205")]
 
 
 def register_marked(receipts: list[Receipt], aside: dict[int, str]) -> list[Receipt]:
