@@ -37,6 +37,10 @@ ENDINGS = {
 #: What a Windows process Ctrl-C ends before it can exit 130 returns (0xC000013A as cmd's
 #: signed %ERRORLEVEL%): the .bat says 【已取消】 for it too.
 CTRL_C_EXIT = -1073741510
+#: What the scripts ask `duban period` (QA357): 1-下发填报表 the month to issue; 2-收取并汇总, 3-生成通报,
+#: 5-逐条核实, 一键月报 and 4-发送邮件's 反馈 and 催报 the month whose returns come in; each with --why,
+#: the line on the screen saying why Enter's month is not duban.toml's.
+TO_ISSUE, RETURNS, CURRENT = "period --for-issue --why", "period --for-returns --why", "period --why"
 
 
 def bat(stem: str) -> str:
@@ -115,13 +119,16 @@ def test_bat_runs_from_a_network_folder(stem):
 @pytest.mark.parametrize("stem", RUNNERS)
 def test_bat_asks_duban_for_the_period(stem):
     text = bat(stem)
-    assert "%DUBAN% period %PERIOD_FOR% >" in text and "set /p CURRENT=<" in text
-    # 1-下发填报表 alone asks for the month to issue: the next once the current one's returns come in
-    own = "--for-issue" if stem == "1-下发填报表" else ""
+    # --why: the line saying why Enter's month is not duban.toml's goes to the console (stderr),
+    # the temp file keeps the period alone (QA357)
+    assert "%DUBAN% period %PERIOD_FOR% --why >" in text and "set /p CURRENT=<" in text
+    # 1-下发填报表 asks for the month to issue: the next once the current one's returns come in;
+    # the others for the month whose returns come in: the month before while the current one has
+    # not ended (`duban period --for-returns`, QA357); 4-发送邮件 asks once it knows the kind
+    own = {"1-下发填报表": "--for-issue", "4-发送邮件": ""}.get(stem, "--for-returns")
     assert f'set "PERIOD_FOR={own}"' in code_lines(text)
-    # 4-发送邮件's 反馈 and 催报 ask about the returns coming in: the month before while the
-    # current one has not ended (`duban period --for-chase`, QA354); its 下发 the current month
-    chase = 'if not "%KIND%"=="issue" set "PERIOD_FOR=--for-chase"'
+    # 4-发送邮件's 反馈 and 催报 ask about the returns coming in (QA354); its 下发 the current month
+    chase = 'if not "%KIND%"=="issue" set "PERIOD_FOR=--for-returns"'
     assert (chase in code_lines(text)) == (stem == "4-发送邮件")
     assert '--period "%PERIOD%"' in text, "the period is quoted: a typed space must not split it"
     for computed in ("datetime", "timedelta", "AddMonths", "%date:~", "%DATE:~"):
@@ -287,6 +294,7 @@ command="$1"
 [ "$command" = "verify" ] && [ "$2" = "--check" ] && command="verify_check"
 eval "rc=\${FAKE_RC_$command:-0}"
 if [ "$command" = "period" ] && [ "$rc" = 0 ]; then echo "${FAKE_PERIOD:-2022-06}"; fi
+[ "$command" = "period" ] && [ -n "${FAKE_WHY:-}" ] && echo "$FAKE_WHY" >&2
 [ "$rc" = 0 ] || echo "错误：假的错误（$command）" >&2
 exit "$rc"
 """
@@ -327,22 +335,36 @@ def test_scripts_say_which_duban_and_workspace(script_ws):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert lines[:2] == [f"工作区：{script_ws}", f"督办程序：{script_ws.parent / 'bin' / 'duban'}"]
-    assert calls == ["period", "memo --period 2022-06", "open 通报 --period 2022-06 -q"]
+    assert calls == [RETURNS, "memo --period 2022-06", "open 通报 --period 2022-06 -q"]
 
 
 def test_enter_takes_dubans_current_period(script_ws):
     result, calls = run_script(script_ws, "一键月报", env={"FAKE_PERIOD": "2022-08"})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert calls[:2] == ["period", "run --period 2022-08"]
+    assert calls[:2] == [RETURNS, "run --period 2022-08"]
     _, calls = run_script(script_ws, "一键月报", "2022-07\n", env={"FAKE_PERIOD": "2022-08"})
     assert calls[1] == "run --period 2022-07"
+
+
+@pytest.mark.parametrize("stem", RUNNERS)
+def test_enter_says_why_its_month_is_not_the_current_one(script_ws, stem):
+    """QA357: on 8 December, December's forms out on the 6th, 2-收取并汇总 offered December and the
+    office collected late November returns into an empty December. Each script asks duban which
+    month (`--for-returns`: November; 1-下发填报表 `--for-issue`) and duban's line saying why is on
+    the screen above the prompt (stderr, not read as the period); Enter takes the month offered."""
+    why = "直接回车为上一期2026年11月：当前期次2026年12月还没有过完（该月的报送月底以后才报来），…"
+    answer = "3\n\n" if stem == "4-发送邮件" else "\n"
+    result, calls = run_script(script_ws, stem, answer, env={"FAKE_PERIOD": "2026-11", "FAKE_WHY": why})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls[0] == (TO_ISSUE if stem == "1-下发填报表" else RETURNS)
+    assert "--period 2026-11" in calls[1] and result.stderr == why + "\n"
 
 
 @pytest.mark.parametrize("code", sorted(ENDINGS))
 def test_each_exit_code_gets_its_own_honest_ending(script_ws, code):
     result, calls = run_script(script_ws, "1-下发填报表", issue=code, verify_check=1)
     assert result.returncode == code
-    assert calls[0] == "period --for-issue"
+    assert calls[0] == TO_ISSUE
     ending = [line for line in result.stdout.splitlines() if line.startswith("【")]
     assert len(ending) == 1 and ending[0].startswith(ENDINGS[code]), result.stdout
     assert "反馈表" not in result.stdout
@@ -357,7 +379,7 @@ def test_collect_and_merge_are_one_run(script_ws):
     for code in (0, 1, 2, 3, 4):
         result, calls = run_script(script_ws, "2-收取并汇总", collect=code)
         assert result.returncode == code, (code, result.stdout)
-        assert calls[:2] == ["period", "collect --fetch --merge --period 2022-06"]
+        assert calls[:2] == [RETURNS, "collect --fetch --merge --period 2022-06"]
         assert not any(c.startswith("merge") for c in calls)
         assert ("open 汇总 --period 2022-06 -q" in calls) == (code <= 1)
         assert result.stdout.splitlines()[-1].startswith(ENDINGS[code]), (code, result.stdout)
@@ -371,7 +393,7 @@ def test_the_exit_1_line_names_verify_only_when_it_has_something_to_ask(script_w
     command = {"1-下发填报表": "issue", "2-收取并汇总": "collect", "3-生成通报": "memo", "4-发送邮件": "mail_send",
                "5-逐条核实": "verify", "一键月报": "run"}[stem]
     answer = "3\n\n" if stem == "4-发送邮件" else "\n"
-    period = {"1-下发填报表": "period --for-issue", "4-发送邮件": "period --for-chase"}.get(stem, "period")
+    period = TO_ISSUE if stem == "1-下发填报表" else RETURNS
     asked, calls = run_script(script_ws, stem, answer, **{command: 1, "verify_check": 1})
     assert asked.returncode == 1 and calls[0] == period and "verify --check --period 2022-06" in calls
     assert asked.stdout.splitlines()[-1] == ("【已完成，但有问题需要处理】请看上面列出的问题；其中要核实报送时间、发件人或过大邮件的，"
@@ -392,17 +414,17 @@ def test_verify_answers_then_opens_the_rebuilt_summary(script_ws):
         result, calls = run_script(script_ws, "5-逐条核实", verify=code)
         assert result.returncode == code, result.stdout
         check = ["verify --check --period 2022-06"] if code else []
-        assert calls == ["period", "verify --period 2022-06", *check, "open 汇总 --period 2022-06 -q"]
+        assert calls == [RETURNS, "verify --period 2022-06", *check, "open 汇总 --period 2022-06 -q"]
         assert result.stdout.splitlines()[-1].startswith(ENDINGS[code])
     result, calls = run_script(script_ws, "5-逐条核实", verify=4)
-    assert result.returncode == 4 and calls == ["period", "verify --period 2022-06"]
+    assert result.returncode == 4 and calls == [RETURNS, "verify --period 2022-06"]
 
 
 def test_busy_and_broken_config_are_not_called_rejections(script_ws):
     busy, calls = run_script(script_ws, "一键月报", run=4)
     assert "【未运行】另一个督办程序正在处理这个工作区" in busy.stdout and "退回" not in busy.stdout
     broken, calls = run_script(script_ws, "一键月报", period=2)
-    assert broken.returncode == 2 and calls == ["period"], "nothing runs when the period cannot be read"
+    assert broken.returncode == 2 and calls == [RETURNS], "nothing runs when the period cannot be read"
     assert "错误：假的错误（period）" in broken.stderr and ENDINGS[2] in broken.stdout
 
 
@@ -413,8 +435,8 @@ def test_send_mail_asks_which_and_stays_deliberate(script_ws):
         period = "2022-05" if kind == "remind" else "2022-06"
         # 催报: this month's reminders written first (QA287), then listed and asked by mail send
         wrote = [f"remind --period {period}"] if kind == "remind" else []
-        # 反馈 and 催报 offer the month whose returns come in (`period --for-chase`, QA354)
-        asked = "period" if kind == "issue" else "period --for-chase"
+        # 反馈 and 催报 offer the month whose returns come in (`period --for-returns`, QA354, QA357)
+        asked = CURRENT if kind == "issue" else RETURNS
         assert calls == [asked, *wrote, f"mail send {kind} --period {period}"]
         assert "--yes" not in calls[-1] and "-y" not in calls[-1].split()
         assert result.stdout.splitlines()[-1] == "【成功】发送情况见上面的列表。"
@@ -439,7 +461,7 @@ def test_remind_that_asks_to_verify_sends_nothing_unless_told(script_ws, go):
     """Enter, anything but y, or the window's input closed: the drafts stay written, nothing is listed or sent."""
     result, calls = run_script(script_ws, "4-发送邮件", "3\n\n" + go, remind=1)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert calls == ["period --for-chase", "remind --period 2022-06"]
+    assert calls == [RETURNS, "remind --period 2022-06"]
     lines = result.stdout.splitlines()
     assert lines[-5:] == ["", *REMIND_ASKS, "", REMIND_STOPPED]
 
@@ -448,7 +470,7 @@ def test_remind_that_asks_to_verify_sends_nothing_unless_told(script_ws, go):
 def test_remind_that_asks_to_verify_goes_on_to_the_list_when_told(script_ws, go):
     result, calls = run_script(script_ws, "4-发送邮件", "3\n\n" + go, remind=1)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert calls == ["period --for-chase", "remind --period 2022-06", "mail send remind --period 2022-06"]
+    assert calls == [RETURNS, "remind --period 2022-06", "mail send remind --period 2022-06"]
     assert REMIND_ASKS[0] in result.stdout and result.stdout.splitlines()[-1] == "【成功】发送情况见上面的列表。"
 
 
@@ -456,7 +478,7 @@ def test_remind_that_asks_to_verify_goes_on_to_the_list_when_told(script_ws, go)
 def test_remind_that_fails_sends_nothing(script_ws, code):
     result, calls = run_script(script_ws, "4-发送邮件", "3\n\ny\n", remind=code)
     assert result.returncode == code, result.stdout + result.stderr
-    assert calls == ["period --for-chase", "remind --period 2022-06"], "no mail send, no verify --check"
+    assert calls == [RETURNS, "remind --period 2022-06"], "no mail send, no verify --check"
     lines = result.stdout.splitlines()
     assert lines[-3:-1] == ["没有发送任何催报邮件。", ""] and lines[-1].startswith(ENDINGS[code])
     assert "请核实" not in result.stdout
@@ -471,7 +493,7 @@ def test_the_workspace_venv_comes_first(script_ws):
     result, calls = run_script(script_ws, "3-生成通报", "2022-06\n")
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"督办程序：本工作区的 .venv（{script_ws / '.venv'}）" in result.stdout
-    assert calls[:2] == ["period", "memo --period 2022-06"]
+    assert calls[:2] == [RETURNS, "memo --period 2022-06"]
 
 
 def test_a_broken_venv_says_to_reinstall(script_ws):
@@ -673,7 +695,7 @@ def test_install_from_a_source_checkout(tmp_path):
 
 FAKE_EXE_C = r"""
 /* Fake python.exe: logs its arguments to FAKE_LOG after "-I -m toolkit -w DIR", prints
-   FAKE_PERIOD for "period", exits with FAKE_RC_<command>; "-c" exits with FAKE_C_RC;
+   FAKE_PERIOD for "period" (and FAKE_WHY on stderr), exits with FAKE_RC_<command>; "-c" exits with FAKE_C_RC;
    "-m toolkit --version" prints FAKE_VERSION, or fails as a .venv without duban when it is "-";
    "-X utf8" (any -X option) is skipped;
    "-m venv DIR" makes DIR\Scripts\python.exe (a copy of itself). */
@@ -714,7 +736,8 @@ int main(int argc, char **argv) {
     const char *rc = getenv(key);
     int code = rc ? atoi(rc) : 0;
     if (i < argc && !strcmp(argv[i], "period") && !code) {
-        const char *p = getenv("FAKE_PERIOD"); printf("%s\n", p ? p : "2022-06"); }
+        const char *p = getenv("FAKE_PERIOD"); printf("%s\n", p ? p : "2022-06");
+        const char *w = getenv("FAKE_WHY"); if (w) fprintf(stderr, "%s\n", w); }
     if (code) fprintf(stderr, "error: fake failure\n");
     return code;
 }
@@ -803,7 +826,7 @@ def test_bat_runners_under_wine(wine):
     shutil.copy2(wine.fake, pybin / "duban.exe")
     rc, out, calls = wine.run("一键月报", "\n", WINEPATH="Z:" + str(pybin).replace("/", "\\"))
     assert rc == 0, out
-    assert calls == ["period", "run --period 2022-06", "open 汇总 --period 2022-06 -q"]
+    assert calls == [RETURNS, "run --period 2022-06", "open 汇总 --period 2022-06 -q"]
 
     venv.mkdir(parents=True)
     shutil.copy2(wine.fake, venv / "python.exe")
@@ -811,13 +834,16 @@ def test_bat_runners_under_wine(wine):
     assert rc == 0, out
     assert out.splitlines()[:2] == [f"工作区：Z:{str(wine.folder).replace('/', chr(92))}", "督办程序：本工作区的 .venv"]
     assert "直接回车为 2022-08" in out
-    assert calls == ["period", "memo --period 2022-08", "open 通报 --period 2022-08 -q"]
+    assert calls == [RETURNS, "memo --period 2022-08", "open 通报 --period 2022-08 -q"]
+    # duban's line saying why (stderr) is on the console, not in the file the period is read from (QA357)
+    rc, out, calls = wine.run("3-生成通报", "\n", FAKE_PERIOD="2022-05", FAKE_WHY="why-2022-05")
+    assert rc == 0 and "直接回车为 2022-05" in out and calls[:2] == [RETURNS, "memo --period 2022-05"], out
     for code, words in ENDINGS.items():
         rc, out, calls = wine.run("1-下发填报表", "2022-07\n", FAKE_RC_issue=str(code))
         assert rc == code, out
         ending = [line for line in out.splitlines() if line.startswith("【")]
         assert len(ending) == 1 and ending[0].startswith(words), out
-        assert calls[:2] == ["period --for-issue", "issue --period 2022-07 --emails"]
+        assert calls[:2] == [TO_ISSUE, "issue --period 2022-07 --emails"]
         assert ("open 下发 --period 2022-07 -q" in calls) == (code in (0, 1))
     # Ctrl-C while Python starts up: Windows ends the process 0xC000013A (STATUS_CONTROL_C_EXIT),
     # before duban could say 已取消 and exit 130; the script says 【已取消】 for it all the same
@@ -826,32 +852,32 @@ def test_bat_runners_under_wine(wine):
         rc, out, calls = wine.run("1-下发填报表", "2022-07\n", **{f"FAKE_RC_{step}": str(CTRL_C_EXIT)})
         assert rc == CTRL_C_EXIT & 0xFF, out
         assert [line for line in out.splitlines() if line.startswith("【")] == ["【已取消】"], out
-        assert calls == ["period --for-issue", "issue --period 2022-07 --emails"][:2 if step == "issue" else 1]
+        assert calls == [TO_ISSUE, "issue --period 2022-07 --emails"][:2 if step == "issue" else 1]
     rc, out, calls = wine.run("5-逐条核实", "\n", FAKE_RC_verify="1", FAKE_RC_verify_check="1")
-    assert rc == 1 and calls == ["period", "verify --period 2022-06", "verify --check --period 2022-06",
+    assert rc == 1 and calls == [RETURNS, "verify --period 2022-06", "verify --check --period 2022-06",
                                  "open 汇总 --period 2022-06 -q"], out
     assert "【已完成，但有问题需要处理】请看上面列出的问题；其中要核实" in out
     rc, out, calls = wine.run("5-逐条核实", "\n", FAKE_RC_verify="1")
     assert rc == 1 and "【已完成，但有问题需要处理】请看上面列出的问题，按各行的说明办理。" in out, out
     rc, out, calls = wine.run("一键月报", "\n", FAKE_RC_period="2")
-    assert rc == 2 and calls == ["period"] and ENDINGS[2] in out
+    assert rc == 2 and calls == [RETURNS] and ENDINGS[2] in out
     for code in (0, 1, 2, 4):
         rc, out, calls = wine.run("2-收取并汇总", "\n", FAKE_RC_collect=str(code))
         assert rc == code, (code, out)
-        assert calls[:2] == ["period", "collect --fetch --merge --period 2022-06"], calls
+        assert calls[:2] == [RETURNS, "collect --fetch --merge --period 2022-06"], calls
     for answer, kind in (("1\n", "issue"), ("2\n", "feedback"), ("3\n", "remind")):
         rc, out, calls = wine.run("4-发送邮件", answer)
         wrote = ["remind --period 2022-06"] if kind == "remind" else []
-        asked = "period" if kind == "issue" else "period --for-chase"
+        asked = CURRENT if kind == "issue" else RETURNS
         assert rc == 0 and calls == [asked, *wrote, f"mail send {kind} --period 2022-06"], out
     # Wine's "set /p" takes the whole of piped input at once: one answer a run, the later
     # questions get Enter (the "y" that goes on is the .sh's test, the script text the same)
     rc, out, calls = wine.run("4-发送邮件", "3\n", FAKE_RC_remind="1")
-    assert rc == 1 and calls == ["period --for-chase", "remind --period 2022-06"], out
+    assert rc == 1 and calls == [RETURNS, "remind --period 2022-06"], out
     assert out.splitlines()[-2] == REMIND_STOPPED and REMIND_ASKS[0] in out, out
     for code in (2, 4):
         rc, out, calls = wine.run("4-发送邮件", "3\n", FAKE_RC_remind=str(code))
-        assert rc == code and calls == ["period --for-chase", "remind --period 2022-06"] and ENDINGS[code] in out, out
+        assert rc == code and calls == [RETURNS, "remind --period 2022-06"] and ENDINGS[code] in out, out
         assert "没有发送任何催报邮件。" in out, out
     rc, out, calls = wine.run("4-发送邮件", "\n")
     assert rc == 0 and calls == [] and "【已取消】没有发送任何邮件。" in out

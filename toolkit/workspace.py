@@ -565,41 +565,6 @@ def refuse_if_nothing_received(ws: Workspace, period: Period | None, command: st
                              f"{empty}，{made}未生成。{first}{after}")
 
 
-def period_to_issue(ws: Workspace) -> Period:
-    """The period 1-下发填报表 offers on Enter: the current one (duban.toml) until returns of it
-    come in, then the next. Offered the current one after October was collected and its 通报
-    made, Enter issued October's forms again over those sent, with mail drafts to send (QA232).
-    An office re-issuing the month it collects (to some units, with a later --due) types it.
-    A return is a unit's: a stray file of no unit (a signature image, an unreadable note)
-    collected before any return moved Enter on to the next month, which issuing would make the
-    current one (QA235). Nor is a month offered whose returns came in already: duban.toml's period left
-    behind one issued since (a hand edit, ``issue --out``) offered that one again (QA235).
-    A return of the current month that comes before the month has ended moves Enter on only
-    once it has (QA243)."""
-    offered = ws.period()
-    if ws.ledger_path.exists():
-        import sqlite3
-
-        from .ledger import Ledger  # sqlite3 and the ledger only when a command asks about periods
-
-        # a damaged ledger offers duban.toml's period; one another program holds says so (DubanError)
-        with contextlib.suppress(sqlite3.DatabaseError, OSError), Ledger(ws.ledger_path, readonly=True) as ledger:
-            received = {row[0] for row in ledger.conn.execute(
-                "SELECT DISTINCT period FROM receipts WHERE unit IS NOT NULL AND period IS NOT NULL")}
-            # past a later month only when it was issued: a form whose period a unit typed
-            # wrong (2022-07 in June) is no issued month to step over
-            issued = set(ledger.issued_periods())
-            # the current month only once it has ended: a department's return of January on 27
-            # January (its forms out on the 25th) made Enter issue February's forms, and the
-            # current period February, a month early (QA243)
-            today = ws.now().date()
-            step = offered
-            while str(step) in received and (step in issued if step != offered else today > step.end):
-                step = step.shift(1)
-            offered = step
-    return offered
-
-
 def issued_periods(ws: Workspace) -> list[Period]:
     """Periods returns were issued for: the ledger's record, or a 下发/<期> folder with
     returns in it (a workspace issued before the ledger kept that record)."""

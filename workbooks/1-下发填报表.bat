@@ -38,9 +38,10 @@ set "WHICH=本工作区的 .venv"
 for %%p in ("%WS%") do echo 工作区：%%~p
 for %%p in ("%WHICH%") do echo 督办程序：%%~p
 rem ==== 找到督办：结束 ====
-rem ==== 询问期次：直接回车取督办给的期次（duban period；下发用 --for-issue）====
+rem ==== 询问期次：直接回车取督办给的期次（duban period；下发用 --for-issue，收取、汇总、通报、核实、反馈、催报用 --for-returns）====
+rem --why says on the console (stderr: the temp file keeps the period alone) why Enter's period is not duban.toml's.
 set "CURRENT="
-%DUBAN% period %PERIOD_FOR% >"%TMPF%"
+%DUBAN% period %PERIOD_FOR% --why >"%TMPF%"
 set "RC=%ERRORLEVEL%"
 set /p CURRENT=<"%TMPF%"
 del "%TMPF%" >nul 2>nul

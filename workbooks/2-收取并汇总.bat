@@ -7,7 +7,9 @@ rem script then said duban was not installed); popd before each exit gives it ba
 pushd "%~dp0"
 title 督办 - 收取并汇总
 rem 督办 - 收取并汇总（Windows 双击运行；与同名 .sh/.command 做同样的事）
-set "PERIOD_FOR="
+rem Enter offers the month whose returns come in (duban period --for-returns): on 8 December,
+rem December's forms out on the 6th, November's, whose late returns are collected and 通报 made.
+set "PERIOD_FOR=--for-returns"
 rem ==== 找到督办（各双击脚本相同的一段）====
 rem The workspace's own .venv first, then a duban on PATH. The venv's python runs -m toolkit,
 rem not .venv\Scripts\duban.exe: that launcher holds the absolute path it was installed at and
@@ -37,9 +39,10 @@ set "WHICH=本工作区的 .venv"
 for %%p in ("%WS%") do echo 工作区：%%~p
 for %%p in ("%WHICH%") do echo 督办程序：%%~p
 rem ==== 找到督办：结束 ====
-rem ==== 询问期次：直接回车取督办给的期次（duban period；下发用 --for-issue）====
+rem ==== 询问期次：直接回车取督办给的期次（duban period；下发用 --for-issue，收取、汇总、通报、核实、反馈、催报用 --for-returns）====
+rem --why says on the console (stderr: the temp file keeps the period alone) why Enter's period is not duban.toml's.
 set "CURRENT="
-%DUBAN% period %PERIOD_FOR% >"%TMPF%"
+%DUBAN% period %PERIOD_FOR% --why >"%TMPF%"
 set "RC=%ERRORLEVEL%"
 set /p CURRENT=<"%TMPF%"
 del "%TMPF%" >nul 2>nul

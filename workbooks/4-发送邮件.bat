@@ -57,11 +57,12 @@ if "%CHOICE%"=="2" set "KIND=feedback"
 if "%CHOICE%"=="3" set "KIND=remind"
 if not defined KIND goto bad_choice
 rem 反馈 and 催报 are about the returns coming in: on 7 December, December's forms just out, those
-rem are November's, and Enter offers November (duban period --for-chase); 下发 the current month.
-if not "%KIND%"=="issue" set "PERIOD_FOR=--for-chase"
-rem ==== 询问期次：直接回车取督办给的期次（duban period；下发用 --for-issue）====
+rem are November's, and Enter offers November (duban period --for-returns); 下发 the current month.
+if not "%KIND%"=="issue" set "PERIOD_FOR=--for-returns"
+rem ==== 询问期次：直接回车取督办给的期次（duban period；下发用 --for-issue，收取、汇总、通报、核实、反馈、催报用 --for-returns）====
+rem --why says on the console (stderr: the temp file keeps the period alone) why Enter's period is not duban.toml's.
 set "CURRENT="
-%DUBAN% period %PERIOD_FOR% >"%TMPF%"
+%DUBAN% period %PERIOD_FOR% --why >"%TMPF%"
 set "RC=%ERRORLEVEL%"
 set /p CURRENT=<"%TMPF%"
 del "%TMPF%" >nul 2>nul

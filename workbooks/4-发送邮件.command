@@ -29,8 +29,8 @@ case "$CHOICE" in
   *) echo; echo "【未完成】“$CHOICE”不是 1、2、3 中的一个，没有发送任何邮件。"; pause_if_terminal; exit 2 ;;
 esac
 # 反馈 and 催报 are about the returns coming in: on 7 December, December's forms just out, those
-# are November's, and Enter offers November (`duban period --for-chase`); 下发 the current month.
-[ "$KIND" = issue ] || PERIOD_FOR=--for-chase
+# are November's, and Enter offers November (`duban period --for-returns`); 下发 the current month.
+[ "$KIND" = issue ] || PERIOD_FOR=--for-returns
 ask_period
 if [ "$KIND" = remind ]; then
   "${DUBAN[@]}" remind --period "$PERIOD"

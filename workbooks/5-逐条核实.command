@@ -10,6 +10,7 @@ HERE="$(dirname "${L:-$0}")"
 [ -f "$HERE/_公共.sh" ] || { echo "【失败】本文件旁边没有“_公共.sh”：请到工作区文件夹里运行它，不要把它单独复制出来（桌面上可以放它的链接）。"; [ -t 0 ] && read -r -p "按回车键关闭……" _; exit 2; }
 # shellcheck source=SCRIPTDIR/_公共.sh
 . "$HERE/_公共.sh" || exit 2
+PERIOD_FOR=--for-returns  # Enter: the month whose returns come in (the one before till this one ends)
 ask_period
 "${DUBAN[@]}" verify --period "$PERIOD"
 finish $? "核实完成，正在打开汇总文件夹。" "${DUBAN[@]}" open 汇总 --period "$PERIOD" -q

@@ -38,14 +38,16 @@ fi
 echo "工作区：$WS"
 echo "督办程序：$WHICH"
 
-PERIOD_FOR=""  # none from the caller's environment: 1-下发填报表 sets it after sourcing this
+PERIOD_FOR=""  # none from the caller's environment: each script sets its own after sourcing this
 
 # Asks for the period; Enter takes the period duban gives (`duban period`; with PERIOD_FOR set,
 # as the .bat does: 1-下发填报表's --for-issue offers the next month once the current one's returns come in;
-# 4-发送邮件's --for-chase, for 反馈 and 催报, the month before while the current one has not ended).
+# --for-returns, for collecting, merging, verifying, the 通报 and 4-发送邮件's 反馈 and 催报, the month
+# before while the current one has not ended). --why says on the screen (stderr: what is read here
+# stays the period alone) why Enter's month is not duban.toml's; nothing when it is.
 ask_period() {
   local current rc
-  current="$("${DUBAN[@]}" period ${PERIOD_FOR:+"$PERIOD_FOR"})"
+  current="$("${DUBAN[@]}" period ${PERIOD_FOR:+"$PERIOD_FOR"} --why)"
   rc=$?
   [ "$rc" -eq 0 ] || finish "$rc"
   read -r -p "请输入期次，如 2022-06（直接回车为 $current）：" PERIOD

@@ -79,19 +79,6 @@ class RemindResult:
         return out
 
 
-def period_to_chase(ws: Workspace) -> Period:
-    """The month 4-发送邮件 offers on Enter for 反馈 and 催报 (`duban period --for-chase`): the
-    current one (duban.toml), unless it has not ended and the month before was issued: its
-    returns are those coming in and chased. On 7 December, December's forms just out (due 5
-    January), Enter wrote every unit "【提醒】请于2027年1月5日前报送…" while November's returns,
-    due on the 5th, were the ones the office meant to chase."""
-    current = ws.period()
-    if ws.now().date() > current.end or not ws.ledger_path.exists():
-        return current
-    with Ledger(ws.ledger_path, readonly=True) as ledger:
-        return _issued_before(ledger, current) or current
-
-
 def _issued_before(ledger: Ledger, period: Period) -> Period | None:
     """The month before ``period`` when its forms went out; None when they did not."""
     before = period.shift(-1)

@@ -100,11 +100,13 @@ def excel_console(state: State) -> None:
 @click.option("--label", is_flag=True, help="写成“2022年6月”而不是“2022-06”")
 @click.option("--for-issue", "for_issue", is_flag=True,
               help="下发用：当前期次已开始收到报送、且该月已过完时，给出下一期（1-下发填报表直接回车的期次）")
-@click.option("--for-chase", "for_chase", is_flag=True,
-              help="反馈、催报用：当前期次的月份还没过完、上一期已下发时，给出上一期"
-                   "（4-发送邮件选 2、3 直接回车的期次）")
+@click.option("--for-returns", "--for-chase", "for_returns", is_flag=True,
+              help="收取、汇总、核实、通报、反馈、催报用：当前期次的月份还没过完、上一期已下发时，给出上一期"
+                   "（其报送正在收取；2-收取并汇总、3-生成通报、5-逐条核实、一键月报和 4-发送邮件选 2、3 "
+                   "直接回车的期次）")
+@click.option("--why", is_flag=True, help="给出的期次不是当前期次时，另起一行说明原因（写到标准错误，双击脚本用）")
 @pass_state
-def period_cmd(state: State, label: bool, for_issue: bool, for_chase: bool) -> None:
+def period_cmd(state: State, label: bool, for_issue: bool, for_returns: bool, why: bool) -> None:
     """显示当前期次（duban.toml 中的 period）：双击脚本用它作默认期次。
 
     \b
@@ -112,14 +114,16 @@ def period_cmd(state: State, label: bool, for_issue: bool, for_chase: bool) -> N
       duban period
       duban period --label
       duban period --for-issue
-      duban period --for-chase
+      duban period --for-returns --why
     """
     ws = state.workspace()
-    if for_issue:
-        current = _action("workspace", package=True).period_to_issue(ws)
-    else:  # 7 December, December's forms just out: the returns chased are November's
-        current = _action("remind").period_to_chase(ws) if for_chase else ws.period()
-    click.echo(current.label if label else str(current))
+    offer = _action("period_offer", package=True)
+    current = ws.period()
+    # 8 December, December's forms out on the 6th: the returns collected and chased are November's
+    offered = offer.period_to_issue(ws) if for_issue else offer.period_of_returns(ws) if for_returns else current
+    click.echo(offered.label if label else str(offered))
+    if why and not state.quiet and (said := offer.why_offered(current, offered)):
+        click.echo(said, err=True)  # stdout stays the period alone: the scripts read it
 
 
 @cli.command("sender")

@@ -25,16 +25,37 @@ from .base import State, _action, cli, echo, echo_issues, pass_state, period_opt
 @click.option("--force", is_flag=True,
               help="文件夹已是工作区时仍然重建配置和任务清单；原 duban.toml、任务分工表.xlsx 与新的不同时，"
                    "先在同一文件夹另存为“（旧版，…保存）”的副本")
+@click.option("--scripts", "scripts_only", is_flag=True,
+              help="已有的工作区只更新双击脚本（和没有改过的模板）为本版本的，配置、任务清单和数据都不动："
+                   "用 pip 升级督办后运行（用安装包的 0-首次安装 升级时已自动更新）")
 @pass_state
 def init(state: State, folder: str, master_file: str | None, period: Period | None, organiser: str | None,
-         directory_file: str | None, force: bool) -> None:
+         directory_file: str | None, force: bool, scripts_only: bool) -> None:
     """创建工作区：配置文件、任务清单、各环节文件夹、模板和双击脚本。
 
     \b
     示例：
       duban init 督办2022
       duban init 督办2022 --master 任务分工表.docx --period 2022-06
+      duban init 督办2022 --scripts
     """
+    if scripts_only:
+        # `pip install --upgrade` leaves a workspace the scripts copied when it was made; --force
+        # would rebuild duban.toml and the master to get new ones (QA357)
+        if master_file or period or organiser or directory_file or force:
+            raise click.UsageError("--scripts 只更新双击脚本，"
+                                   "不能与 --master、--period、--organiser、--directory、--force 同用。")
+        root = Path(folder).resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise errors.WorkspaceNotFound(f"{root} 不是工作区（没有 {CONFIG_NAME}），没有可更新的双击脚本。"
+                                           "新建工作区请去掉 --scripts。")
+        with _held(root):
+            written = _action("kit").refresh_scripts(root)
+        templates = [w.name for w in written if w.parent != root]  # the shipped ones never edited
+        also = f"，并把没有改过的模板（{'、'.join(templates)}）换成了本版本的" if templates else ""
+        echo(state, f"已把工作区 {root} 的双击脚本（{len(written) - len(templates)} 个文件）更新为本版本的{also}；"
+                    "配置、任务清单、改过的模板和数据没有改动。")
+        return
     kept: list[Path] = []
     with _held(Path(folder).resolve() if force else None):
         ws, master = _action("init").init_workspace(folder, master_file, period, force, organiser=organiser,
