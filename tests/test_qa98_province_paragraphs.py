@@ -17,7 +17,8 @@ from pathlib import Path
 from toolkit.actions.init import init_workspace
 from toolkit.actions.issue import issue_returns
 from toolkit.master import import_master
-from toolkit.master.grammar import parse_departments, place_left_out
+from toolkit.master.grammar import parse_departments
+from toolkit.master.levels import place_left_out
 from toolkit.period import Period
 from toolkit.units import Directory, Unit
 from toolkit.vocab import Role

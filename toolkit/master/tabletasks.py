@@ -179,8 +179,12 @@ def grid_tasks(grid: Grid, header: Header, header_texts: set[str], levels: Headi
                     tasks[-1].units[i] = ("\n".join(t for t in (before, more) if t), role)
             continue
         if (tasks and content and not conts["content"] and not cells["id"] and (not name or conts["name"])
-                and (not cells["deadline"] or conts["deadline"]) and units_blank):
-            # A row Word split across a page: its text continues the task above.
+                and (not cells["deadline"] or conts["deadline"]) and units_blank
+                and not any(cell(r, c)[0] for c, _role in unit_columns) and not _TEXT_NUMBER.match(content)):
+            # A row Word split across a page: its text continues the task above. Not a row under
+            # unit cells merged down over it (长沙 2012: 市发改委 over four targets, each a task),
+            # nor one printing its own number (福建 2015: 2.…, 3.… under 1.'s merged units): both
+            # were glued onto the task above, their tasks lost without a word (QA359).
             tasks[-1].content = (tasks[-1].content + content).strip()
             continue
         explicit_id = squash(cells["id"])
