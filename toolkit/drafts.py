@@ -226,6 +226,61 @@ def retire_drafts(ws: Workspace, ledger: Ledger, drafts: list[Draft], reason: st
     return removed
 
 
+#: why a 催报 is the wrong letter (`Superseded`): the unit's return refused since it was written,
+#: its form issued again (`issue --dept … --due`: another deadline, another form), or the unit owing
+#: the month nothing now (reported, or 本期免报)
+REFUSED_SINCE, REISSUED_SINCE, NOT_OWED = "refused", "reissued", "not owed"
+
+
+class Superseded:
+    """Why a 催报 is the wrong letter now (`REFUSED_SINCE`, `REISSUED_SINCE`, `NOT_OWED`): `why`. The month's
+    drafts read once (``cons``: the month's units, `consolidate`), not once a unit.
+
+    A unit 退回待改 by a return that came in after the 催报 was written: written while it was 未报送
+    ("尚未收到…请于7月5日前报送"), or while an earlier file of its was refused (that file's marked
+    form attached, its date), it would go beside the reply to the later file, which says what to
+    correct and by when. After it by the ledger's order: a reply about that return written after
+    the 催报 (`replies.record`; a reply written again, `reply_renew`), or the return collected
+    after it (its reply owed). A unit whose form was issued to it again by mail after the 催报
+    was written (`issue --dept … --emails`, a later --due): the 催报 named the old deadline, the
+    form the new one. A unit 按时报送, 逾期报送 or 本期免报 now is chased for nothing: a 催报 left live
+    by a way the unit came to be so other than a collect, which withdraws it (`replies.choose`),
+    would tell a unit that reported "尚未收到". A 催报 written again today is about what stands."""
+
+    def __init__(self, ledger: Ledger, cons, period: Period):
+        self.ledger, self.period = ledger, period
+        self.state = {u.unit: u.state for u in cons.units}
+        self.issued: dict[str, int] = {}  # unit -> its latest 下发 draft's id
+        for i in ledger.drafts("issue", period, live_only=False):
+            self.issued[i.unit] = max(i.id, self.issued.get(i.unit, 0))
+        self.replied: dict[int, int] = {}  # receipt id -> its latest 反馈 draft's id
+        for r in ledger.drafts("feedback", period, live_only=False):
+            if r.receipt_id is not None:
+                self.replied[r.receipt_id] = max(r.id, self.replied.get(r.receipt_id, 0))
+
+    def why(self, d: Draft, names: Iterable[str]) -> str | None:
+        """Why the 催报 ``d`` is not to go (see the class doc); None: it is (or ``d`` is no 催报).
+        ``names``: the unit's (`Directory.names_of`)."""
+        from . import owed  # deferred: only `mail send remind` asks
+        from .vocab import Outcome, UnitState
+
+        state = self.state.get(d.unit) if d.kind == "remind" else None
+        if state in (UnitState.ON_TIME, UnitState.LATE, UnitState.EXEMPT):
+            return NOT_OWED
+        if state not in (UnitState.TO_FIX, UnitState.NOT_REPORTED):
+            return None  # a unit gone from the month (renamed, merged): not judged here
+        names = tuple(dict.fromkeys([d.unit, *names]))
+        if any(self.issued.get(n, 0) > d.id for n in names):
+            return REISSUED_SINCE
+        if state != UnitState.TO_FIX:
+            return None
+        about = owed.answered(self.ledger, names, self.period)
+        if about is None or about.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
+            return None
+        if about.collected_at > d.created_at or self.replied.get(about.id, 0) > d.id:
+            return REFUSED_SINCE
+        return None
+
 
 def passed_date(ws: Workspace, ledger: Ledger, cons, d: Draft) -> dt.date | None:
     """The date a 催报 or 反馈 draft asks its unit to report or correct by, when it has passed

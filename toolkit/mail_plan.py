@@ -10,7 +10,8 @@ old draft went to the old address, or to no one, however often it was sent. A dr
 recipients the office wrote (typed into one written without, or changed: not the addresses
 duban wrote, `drafts.hand_addressed`) goes to them, and the screen says so: a refused one is
 corrected in the draft, or cleared from it for the 单位名录's. A reply to the sender of a
-mailed return goes to that sender, with the Cc it was written with.
+mailed return goes to that sender, Cc the unit's 邮箱 as the 单位名录 gives it now (an address
+refused there is corrected in the 名录, as the refusal says).
 
 A message is followed per address (`SentMail.delivered`): one the server refused for some of
 its addresses (a 450 greylisting, a 550 corrected since) goes again, under its Message-ID,
@@ -33,6 +34,9 @@ from .addresses import address_problem, parse_addresses, shown_address
 from .consolidate import consolidate
 from .dates import cn_date
 from .drafts import (
+    NOT_OWED,
+    REISSUED_SINCE,
+    Superseded,
     hand_addressed,
     header_pairs,
     passed_date,
@@ -87,6 +91,9 @@ class Outgoing:
     #: a reply's addresses (lower case) that are its return's sender's, not the 单位名录's:
     #: one refused is checked with the sender or corrected in the draft (`_recipients`)
     to_sender: frozenset[str] = frozenset()
+    #: with ``header_to``, the Cc: header: a reply to its return's sender, Cc the 单位名录's 邮箱
+    #: as it is now (`_recipients`)
+    header_cc: str | None = None
 
     @property
     def unit(self) -> str:
@@ -129,6 +136,21 @@ class SendPlan:
     unset: str = ""
     #: (unit, date) of drafts whose 请于…前 date has passed (`drafts.passed_date`): not sent
     passed: list[tuple[str, dt.date]] = field(default_factory=list)
+    #: of ``no_recipient`` and ``bad_address``, the units whose draft's date has passed too: once the
+    #: 邮箱 is filled in, the draft is written again before it goes (`passed_line`), not sent as it is
+    passed_too: dict[str, dt.date] = field(default_factory=dict)
+    #: (unit, why) of 催报 written before the unit's return was refused or its form issued again, or
+    #: to a unit that owes the month nothing now (`drafts.Superseded`): the wrong letter, not sent
+    superseded: list[tuple[str, str]] = field(default_factory=list)
+    #: `--renew`: the replies written again today, (unit, the date each now asks by), and those
+    #: held back still, (unit, why) (`reply_renew.renew`)
+    renewed: list[tuple[str, dt.date]] = field(default_factory=list)
+    not_renewed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def held(self) -> bool:
+        """Whether drafts are held back for the office to write again (exit 1)."""
+        return bool(self.passed or self.superseded or self.passed_too)
 
     @property
     def label(self) -> str:
@@ -153,6 +175,9 @@ class SendPlan:
             # collect's --period is the month it takes returns for, not where replies are
             make = MAKE[self.kind] + (self.month if self.kind != "feedback" else "") + CLICK[self.kind]
             return [*out, f"{self.period.label} 没有{self.label}邮件草稿。{why}请先运行 {make}。"]
+        if self.renewed:
+            shown = units_text([f"{u}（请于{cn_date(d)}前重新报送）" for u, d in self.renewed])
+            out.append(f"要求重新报送的日期已过的反馈草稿，已按今天重新生成 {len(self.renewed)} 封：{shown}。")
         if self.confirmed:
             out.append(f"上次中断时正在发送的 {len(self.confirmed)} 封已在“已发送”中找到，记为已发送："
                        f"{units_text(self.confirmed)}。")
@@ -171,24 +196,33 @@ class SendPlan:
             out.append(f"已发送过的 {len(self.sent_before)} 封不再发送：{units_text(self.sent_before)}。")
         again = f"再次运行 duban mail send {self.kind}{self.month}"
         if self.no_recipient:
+            fresh = all(u not in self.passed_too for u in self.no_recipient)
             out.append(f"没有收件人、不发送的 {len(self.no_recipient)} 封：{units_text(self.no_recipient)}。"
-                       f"请在任务分工表“单位名录”的邮箱列填写后{again}，草稿不必重新生成。")
+                       f"请在任务分工表“单位名录”的邮箱列填写后{again}" + ("，草稿不必重新生成。" if fresh else "。"))
         if self.bad_address:
             shown = "；".join(f"{u} 的邮箱“{cell}”{why}" for u, cell, why in self.bad_address[:10])
             out.append(f"单位名录中的邮箱有误、不发送的 {len(self.bad_address)} 封：{shown}。"
                        f"请在任务分工表“单位名录”的邮箱列改正后{again}。")
+        if self.passed_too:
+            out.append(passed_line(self.kind, self.month, list(self.passed_too.items()), unaddressed=True))
+        if self.superseded:
+            out.extend(superseded_lines(self.superseded, self.month))
         if self.missing:
             out.append(f"草稿文件已被删除、不发送的 {len(self.missing)} 封：{units_text(self.missing)}。"
                        + _remake(self.kind, self.month, self.missing))
         if self.unsure:
             out.append(unsure_line(self.unsure, self.kind, self.month, self.doubt))
-        if self.passed:
-            out.append(passed_line(self.kind, self.month, self.passed))
+        kept = dict(self.not_renewed)  # `--renew` just ran: said why each is held back still, below
+        if passed := [(u, d) for u, d in self.passed if u not in kept]:
+            out.append(passed_line(self.kind, self.month, passed))
+        if self.not_renewed:
+            why = "；".join(f"{u}：{why}" for u, why in kept.items())
+            out.append(f"以下反馈草稿没有重新生成，仍不发送：{why}。")
         if self.notes and self.drafts:
             out.extend(self.notes)
             out.append(f"以上催报邮件中可能有发给已报送单位的：请先核实，收取登记后（已报送单位的草稿即撤回）"
                        f"再运行 duban mail send remind{self.month}。")
-        if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing or self.passed):
+        if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing or self.held):
             out.append(f"{self.period.label} 的{self.label}邮件都已发送过，没有要发送的。")
         return out
 
@@ -205,17 +239,49 @@ def unsure_line(units: list[str], kind: str, month: str = "", doubt: dict[str, l
             f"请运行 duban mail send {kind}{month}{_options('--resend', units)} 再次发送{only}。")
 
 
-def passed_line(kind: str, month: str, passed: list[tuple[str, dt.date]]) -> str:
+def passed_line(kind: str, month: str, passed: list[tuple[str, dt.date]], unaddressed: bool = False) -> str:
     """The drafts not sent because the date they ask by has passed, and how to write them anew:
-    a 催报 by `duban remind` (4-发送邮件's 催报 writes them first); a 反馈, which nothing writes
-    again, by a 催报 with the marked form attached, or by hand."""
+    a 催报 by `duban remind` (4-发送邮件's 催报 writes them first); a 反馈 by `mail send feedback
+    --renew` (`reply_renew`: the reply of today, from the archived file), or by hand. The
+    reminder --attach once pointed to attached the reply's workbook as it was, its top and its
+    校验结果 asking by the passed date. ``unaddressed``: of drafts said without a recipient (the
+    单位名录 has no usable 邮箱 for the unit), written again once it is filled in."""
     shown = units_text([f"{u}（{cn_date(d)}前）" for u, d in passed])
+    what = "催报" if kind == "remind" else "反馈"
+    if unaddressed:
+        head = f"其中 {len(passed)} 封{what}草稿中的日期也已过：{shown}。这几封在邮箱填好后，"
+    elif kind == "remind":
+        head = f"草稿中“请于…前报送”的日期已过、不发送的 {len(passed)} 封：{shown}。"
+    else:
+        head = f"草稿中要求重新报送的日期已过、不发送的 {len(passed)} 封：{shown}。"
     if kind == "remind":
-        return (f"草稿中“请于…前报送”的日期已过、不发送的 {len(passed)} 封：{shown}。"
-                f"请先运行 duban remind{month} 按今天重新生成催报草稿（或双击“4-发送邮件”，选 3 催报），再发送。")
-    return (f"草稿中要求重新报送的日期已过、不发送的 {len(passed)} 封：{shown}。如这些单位仍未改报，请运行 "
-            f"duban remind{month} --attach 写催报邮件（附上已标出错误的表格），再运行 duban mail send remind{month}；"
-            "或用邮件客户端打开该单位的反馈邮件草稿，改写日期后发出。")
+        return head + (f"请先运行 duban remind{month} 按今天重新生成催报草稿（或双击“4-发送邮件”，选 3 催报），"
+                       "再发送。")
+    return head + (f"如这些单位仍未改报，请运行 duban mail send feedback{month} --renew，按今天重新生成反馈邮件"
+                   "和标出错误的表格（改报日期从今天起算，是否按时改报按新的日期判断）后发送；"
+                   "或用邮件客户端打开该单位的反馈邮件草稿，改写日期后发出。")
+
+
+def superseded_lines(superseded: list[tuple[str, str]], month: str) -> list[str]:
+    """The 催报 not sent because the unit's return was refused, or its form issued again, after
+    they were written, or because it owes nothing now (`drafts.Superseded`): what the unit is to
+    correct, and by when, is its reply's to say; the deadline, its new form's."""
+    again = f"请先运行 duban remind{month} 重新生成催报草稿（或双击“4-发送邮件”，选 3 催报），再发送。"
+    reissued = [u for u, why in superseded if why == REISSUED_SINCE]
+    refused = [u for u, why in superseded if why not in (REISSUED_SINCE, NOT_OWED)]
+    owed_none = [u for u, why in superseded if why == NOT_OWED]
+    out = []
+    if owed_none:
+        out.append(f"单位现已报送（或本期免报）、无需催报、不发送的催报 {len(owed_none)} 封：{units_text(owed_none)}。"
+                   f"运行 duban remind{month} 会撤回这些草稿。")
+    if refused:
+        out.append(f"草稿写于该单位的报送被退回（写出反馈邮件）之前、已不适用、不发送的催报 {len(refused)} 封："
+                   f"{units_text(refused)}。要改正的内容和改报日期见其反馈邮件：请运行 duban mail send feedback{month} "
+                   f"发送（已发送的不会重发）；如还要催其改报，{again}")
+    if reissued:
+        out.append(f"草稿写于该单位的填报表重新下发之前、已不适用、不发送的催报 {len(reissued)} 封："
+                   f"{units_text(reissued)}。催报中的截止日期和附件可能已与新下发的填报表不同；如还要催报，{again}")
+    return out
 
 
 def _remake(kind: str, month: str, units: list[str]) -> str:
@@ -234,14 +300,19 @@ def _options(option: str, units: list[str]) -> str:
 
 
 def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: Iterable[str] = (),
-              dry_run: bool = False) -> SendPlan:
+              dry_run: bool = False, renew: bool = False) -> SendPlan:
     """The live drafts of ``kind`` for the period, sorted into: to send, sent before, without
     recipient, file deleted, and unsure (interrupted while sending). ``resend``: units whose
     mail goes once more, under a new Message-ID, sent or unsure before or not (a send to the
     addresses a mail missed, stopped in doubt, goes to those again under its own). A ``dry_run``
-    lists them without the [mail] settings sending needs (`SendPlan.unset` says what is missing)."""
+    lists them without the [mail] settings sending needs (`SendPlan.unset` says what is missing).
+    ``renew``: the 反馈 drafts whose date has passed are written again today first (`reply_renew`);
+    not in a dry run, which writes nothing."""
     if kind not in DRAFT_KINDS:
         raise UsageError(f"不认识的邮件类别“{kind}”：可选 issue（下发）、feedback（反馈）、remind（催报）。")
+    if renew and kind != "feedback":
+        raise UsageError("--renew 只用于反馈邮件（duban mail send feedback --renew）。催报草稿请运行 duban remind "
+                         "按今天重新生成。")
     mail, unset, sender, server = ws.settings.mail, "", ("", ""), ""
     try:
         require_smtp(ws)
@@ -254,6 +325,11 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
     plan = SendPlan(kind, period, sender[1], server, plain=mail.security == "plain" and not unset,
                     month=f" --period {period}" if period != ws.period() else "", asked=tuple(resend), unset=unset)
     directory = ws.load_master().directory
+    if renew and not dry_run:
+        from .reply_renew import renew as renew_replies  # deferred: writing a reply is openpyxl's
+
+        renewed = renew_replies(ws, period)
+        plan.renewed, plan.not_renewed = renewed.written, renewed.kept
     with Ledger(ws.ledger_path) as ledger:
         records = MailRecords(ledger.conn)
         drafts = ledger.drafts(kind, period)
@@ -262,6 +338,7 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
         interrupted = []
         # a 催报 or 反馈 asks by a date, which may have passed since it was written
         cons = consolidate(ws, period, tasks=False) if kind != "issue" and drafts else None
+        superseded = Superseded(ledger, cons, period) if cons is not None and kind == "remind" else None
         for d in drafts:
             mid = draft_message_id(d)
             row = records.sent(mid)
@@ -276,24 +353,35 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
             if went is not None and went.state == SENT and not went.refused:
                 plan.sent_before.append(d.unit)
                 continue
-            if cons is not None and (passed := passed_date(ws, ledger, cons, d)):
-                plan.passed.append((d.unit, passed))
+            names = directory.names_of(d.unit)
+            if superseded is not None and (why := superseded.why(d, names)):
+                plan.superseded.append((d.unit, why))  # the wrong letter, whatever its date or address
                 continue
+            passed = passed_date(ws, ledger, cons, d) if cons is not None else None
             path = ws.root / d.path
             try:
                 eml = path.read_bytes()
             except OSError:
-                plan.missing.append(d.unit)
+                if passed:  # written again, it is written whole: the date is what to say
+                    plan.passed.append((d.unit, passed))
+                else:
+                    plan.missing.append(d.unit)
                 continue
-            pairs, header_to, cell, typed, to_sender = _recipients(ws, ledger, directory, d, eml)
+            pairs, (header_to, header_cc), cell, typed, to_sender = _recipients(ws, ledger, directory, d, eml)
             if not pairs:
                 # a cell holding something like an address says what is wrong with it; an
-                # empty one, 无 or a telephone number is one to fill in
+                # empty one, 无 or a telephone number is one to fill in: said first, whatever
+                # the draft's date (`SendPlan.passed_too`), as no date written again mends it
                 why = address_problem(cell) if "@" in cell or "＠" in cell else ""
                 if why:
                     plan.bad_address.append((d.unit, cell, why))
                 else:
                     plan.no_recipient.append(d.unit)
+                if passed:
+                    plan.passed_too[d.unit] = passed
+                continue
+            if passed:
+                plan.passed.append((d.unit, passed))
                 continue
             again = went is not None and went.state in (SENT, SENDING)  # refused (or in doubt) for some addresses
             if again:
@@ -303,7 +391,6 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                     continue
             # "（再次发送）" for a unit that had this mail before: named by --resend, or left
             # under a new Message-ID by a --resend that stopped before it (`drafts.renumber`)
-            names = directory.names_of(d.unit)
             same = same_mail(ws, ledger, kind, period, d.unit, d.receipt_id, names)
             repeat = not again and ((named_unit and row is not None and row.state in (SENT, SENDING))
                                     or same not in (None, mid))
@@ -313,7 +400,8 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                       if kind == "remind" else "")
             plan.drafts.append(Outgoing(d, path, eml, pairs, [a for _, a in pairs], attachments, header_to,
                                         again=again, resend=named_unit and not settle, settle=settle,
-                                        repeat=repeat, typed=typed, to_sender=to_sender, chased=chased))
+                                        repeat=repeat, typed=typed, to_sender=to_sender, chased=chased,
+                                        header_cc=header_cc))
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
         unfetched = (fetch_note(ws, records, returns_from(ledger, period, ws.tz))
@@ -367,24 +455,30 @@ def _settle_interrupted(ws: Workspace, records: MailRecords, interrupted: list, 
 
 
 def _recipients(ws: Workspace, ledger: Ledger, directory: Directory, d: Draft, eml: bytes
-                ) -> tuple[list[Pair], str | None, str, bool, frozenset[str]]:
-    """(recipients, the To: header to send when they are not the draft's, the 单位名录 cell,
-    whether the office wrote them in the draft, those that are the return's sender's): the
-    unit's 邮箱 now for a draft addressed from the 单位名录 (see the module doc), else the
-    draft's own."""
+                ) -> tuple[list[Pair], tuple[str | None, str | None], str, bool, frozenset[str]]:
+    """(recipients, the To: and Cc: headers to send when they are not the draft's, the 单位名录
+    cell, whether the office wrote them in the draft, those that are the return's sender's): the
+    unit's 邮箱 now for a draft addressed from the 单位名录 (see the module doc), else the draft's
+    own. A reply to its return's sender goes to that sender, Cc the 单位名录's 邮箱 as it is now:
+    the address written in the Cc, refused and told "请核对单位名录中的邮箱", was corrected there
+    and refused again, however often the office sent it."""
     own = header_pairs(eml)
     if hand_addressed(d, eml):
-        return own, None, "", True, frozenset()
+        return own, (None, None), "", True, frozenset()
     entry = directory.get(d.unit)
     if entry is None:
-        return own, None, "", False, frozenset()  # a unit gone from the 名录 (merged)
-    sender = _return_sender(ws, ledger, d, own) if d.kind == "feedback" else None
-    if sender is not None:  # to the return's sender, Cc the 名录 as it was written
-        return own, None, "", False, sender
+        return own, (None, None), "", False, frozenset()  # a unit gone from the 名录 (merged)
     pairs = unique_pairs(parse_addresses(entry.email)[0])
+    sender = _return_sender(ws, ledger, d, own) if d.kind == "feedback" else None
+    if sender is not None:  # to the return's sender, Cc the 名录
+        to = [p for p in own if p[1].lower() in sender]
+        cc = [p for p in pairs if p[1].lower() not in sender]
+        if not to or {a.lower() for _, a in cc} == {a.lower() for _, a in own if a.lower() not in sender}:
+            return own, (None, None), "", False, sender
+        return to + cc, (format_addresses(to), format_addresses(cc) if cc else None), "", False, sender
     if [a.lower() for _, a in pairs] == [a.lower() for _, a in own]:
-        return own, None, entry.email, False, frozenset()
-    return pairs, format_addresses(pairs) if pairs else None, entry.email, False, frozenset()
+        return own, (None, None), entry.email, False, frozenset()
+    return pairs, (format_addresses(pairs) if pairs else None, None), entry.email, False, frozenset()
 
 
 def _return_sender(ws: Workspace, ledger: Ledger, d: Draft, own: list[Pair]) -> frozenset[str] | None:

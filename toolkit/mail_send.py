@@ -207,7 +207,8 @@ def _send_all(ws: Workspace, plan: SendPlan, smtp: smtplib.SMTP, password: Passw
                         row.state == SENT and all(row.reached(a) for a in o.recipients))):
                     continue
                 data = outgoing_bytes(o.eml, from_header=from_header, message_id=o.message_id,
-                                      date=email.utils.format_datetime(office_now(ws)), to=o.header_to)
+                                      date=email.utils.format_datetime(office_now(ws)), to=o.header_to,
+                                      cc=o.header_cc)
                 # the interval is kept between the transactions' starts, as the server sees
                 # them: timed before the message was built, a slow build of one message
                 # (a loaded machine) brought the next one closer than the interval
@@ -343,10 +344,12 @@ def _save_copy(imap: Imap, folder: str | None, o: Outgoing, data: bytes, records
     return imap, ""
 
 
-def outgoing_bytes(eml: bytes, *, from_header: str, message_id: str, date: str, to: str | None = None) -> bytes:
+def outgoing_bytes(eml: bytes, *, from_header: str, message_id: str, date: str, to: str | None = None,
+                   cc: str | None = None) -> bytes:
     """The draft as it goes out: X-Unsent, Date, From, Message-ID and Bcc replaced or removed,
     every other byte kept, CRLF line ends (as SMTP and the Sent copy want). ``to``: the
-    recipients the 单位名录 gives now (`mail_plan`), in place of the draft's To and Cc."""
+    recipients the 单位名录 gives now (`mail_plan`), in place of the draft's To and Cc, with
+    ``cc`` (a reply to its return's sender, Cc the 名录's 邮箱 now)."""
     text = eml.replace(b"\r\n", b"\n")
     head, _sep, body = text.partition(b"\n\n")
     kept: list[bytes] = []
@@ -364,6 +367,8 @@ def outgoing_bytes(eml: bytes, *, from_header: str, message_id: str, date: str, 
     new = [f"From: {from_header}".encode(), f"Date: {date}".encode(), f"Message-ID: {message_id}".encode()]
     if to is not None:
         new.append(f"To: {to}".encode())
+        if cc:
+            new.append(f"Cc: {cc}".encode())
     return b"\r\n".join(new + kept) + b"\r\n\r\n" + body.replace(b"\n", b"\r\n")
 
 

@@ -620,9 +620,10 @@ def mail_checked(state: State, which: str, undo: bool) -> None:
               help="演练：列出将发送的邮件，不发送；设置了发信服务器时连接并登录，检验设置和密码")
 @click.option("--resend", "resend", multiple=True, metavar="单位",
               help="再次发送该单位的邮件（已发送或可能已发送过的也发，可重复；写“全部”则所有单位）")
+@click.option("--renew", is_flag=True, help="反馈：要求重新报送的日期已过的草稿，按今天重新生成后发送")
 @pass_state
 def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run: bool,
-              resend: tuple[str, ...]) -> None:
+              resend: tuple[str, ...], renew: bool) -> None:
     """发送邮件草稿：下发（issue）、反馈（feedback）或催报（remind），已发过的不会再发。
 
     先列出将发送的邮件（多少封、发给谁、附件和大小），确认后再发。收件人按任务分工表
@@ -639,10 +640,10 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
     kind = {"下发": "issue", "反馈": "feedback", "催报": "remind"}.get(kind, kind)
     mail = _action("mail")
     with state.locked() as ws:
-        plan = mail.plan_send(ws, kind, period, resend, dry_run=dry_run)
+        plan = mail.plan_send(ws, kind, period, resend, dry_run=dry_run, renew=renew)
         for line in plan.lines():
             echo(state, line)
-        if plan.passed:  # drafts left unsent: the line says to write them again
+        if plan.held:  # drafts left unsent: the line says to write them again
             state.exit_code = 1
         if plan.unset:  # a dry run without [mail]'s sending settings: listed, nothing to log in to
             state.exit_code = 1
