@@ -138,10 +138,9 @@ def test_a_return_filed_after_the_deadline_is_asked_the_same_and_the_task_counts
     assert {k: _task_row(root, "1")[k] for k in ("综合状态", "是否超期")} == {"综合状态": "滞后", "是否超期": "是"}
 
 
-@pytest.mark.slow
-def test_a_memo_made_before_the_deadline_asks_before_calling_a_task_overdue(tmp_path):
-    """The 通报 judges the month at its end: made on 7 December it wrote "已超过完成时限仍未完成" of
-    task 1, due the 31st, and asked nothing (QA352's note): asked now, until the deadline passes."""
+def _filed_on_the_7th(tmp_path):
+    """December 2025 of a two-task plan, its one return (task 1 序时推进, due the 31st) filed and
+    collected on 7 December: (the workspace's root, the month's monkeypatch, its runner)."""
     root = tmp_path / "ws"
     mp, _, run = played_month(root, dt.date(2025, 11, 28), "--master",
                               str(sheet_table(tmp_path / "分工表.xlsx", PLAN[:3])), "--period", "2025-12")
@@ -153,6 +152,18 @@ def test_a_memo_made_before_the_deadline_asks_before_calling_a_task_overdue(tmp_
         drop(ws, f"{UNIT}.xlsx", data, shanghai(dt.datetime(2025, 12, 7, 10)))
         set_clock(mp, dt.date(2025, 12, 7))
         run("collect")
+    except BaseException:
+        mp.undo()
+        raise
+    return root, mp, run
+
+
+@pytest.mark.slow
+def test_a_memo_made_before_the_deadline_asks_before_calling_a_task_overdue(tmp_path):
+    """The 通报 judges the month at its end: made on 7 December it wrote "已超过完成时限仍未完成" of
+    task 1, due the 31st, and asked nothing (QA352's note): asked now, until the deadline passes."""
+    _, mp, run = _filed_on_the_7th(tmp_path)
+    try:
         early = run("memo").output
         set_clock(mp, dt.date(2026, 1, 6))
         late = run("memo").output
@@ -168,17 +179,8 @@ def test_a_summary_made_before_the_deadline_says_it_counts_overdue_at_the_month_
     """The 汇总表 merged on 7 December counted task 1 (due the 31st) 超期未完成 and said nothing,
     on screen or in the book (stop 53's note): both say the month is judged at its end, until the
     deadline passes."""
-    root = tmp_path / "ws"
-    mp, _, run = played_month(root, dt.date(2025, 11, 28), "--master",
-                              str(sheet_table(tmp_path / "分工表.xlsx", PLAN[:3])), "--period", "2025-12")
+    root, mp, run = _filed_on_the_7th(tmp_path)
     try:
-        run("issue", "--period", "2025-12")
-        ws = find_workspace(root)
-        data = fill_return(issued_path(ws, UNIT, DECEMBER).read_bytes(),
-                           Filling(answers={"1": Answer("序时推进", 60, "已开展2次。")}))
-        drop(ws, f"{UNIT}.xlsx", data, shanghai(dt.datetime(2025, 12, 7, 10)))
-        set_clock(mp, dt.date(2025, 12, 7))
-        run("collect")
         early = run("merge")
         early_subtitle = _table(next((root / "汇总").rglob("*_进展汇总表.xlsx")), "滞后超期")[1][0]
         set_clock(mp, dt.date(2026, 1, 6))
