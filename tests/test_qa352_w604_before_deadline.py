@@ -192,5 +192,6 @@ def test_a_summary_made_before_the_deadline_says_it_counts_overdue_at_the_month_
     assert ("提醒：汇总表按期末（2025年12月31日）的情况计超期：计为超期未完成的任务1，今天（2025年12月7日）"
             "完成时限还没到（最早为2025年12月31日），汇总表的副标题已注明。完成时限过后重新汇总即按当时情况计。"
             ) in early.output
+    assert "超期未完成 0，按期末计超期、完成时限未到 1" in early.output  # not "超期未完成 1": not yet so
     assert early_subtitle.endswith("；超期按期末（2025年12月31日）计，其中 1 项的完成时限在2025年12月7日尚未到")
     assert "还没到" not in late.output and "超期按期末" not in late_subtitle

@@ -48,6 +48,7 @@ from .units import of_sections
 from .versions import kept_versions, version_notes
 from .vocab import (
     NOT_YET_DUE,
+    OVERDUE_EARLY,
     OVERDUE_WAITING,
     PAST_DUE,
     TASK_STATUSES,
@@ -303,13 +304,18 @@ class Consolidation:
         waiting = len(self.waiting_tasks if tasks else self.waiting)
         return [(label if tasks else PAST_DUE, n - waiting), (NOT_YET_DUE, waiting)] if waiting else [(label, n)]
 
-    def overdue_counts(self, label: str = "超期未完成", waiting_label: str = OVERDUE_WAITING) -> list[tuple[str, int]]:
+    def overdue_counts(self, label: str = "超期未完成", waiting_label: str = OVERDUE_WAITING,
+                       early_label: str = OVERDUE_EARLY) -> list[tuple[str, int]]:
         """超期未完成 as counted: ``label`` and the tasks past their 完成时限 not done; while some
         of them wait on leads not yet due (`waiting_tasks`), those apart (``waiting_label``: a
         整改清单's `rectification.Words.overdue_waiting`): nobody knows them unfinished yet. On
-        3 July, 总览 counted six tasks 超期未完成 whose every lead still had until the 5th."""
-        n, waiting = len(self.overdue), sum(t.task.id in self.waiting_tasks for t in self.overdue)
-        return [(label, n - waiting), (waiting_label, waiting)] if waiting else [(label, n)]
+        3 July, 总览 counted six tasks 超期未完成 whose every lead still had until the 5th. Those
+        whose deadline has not passed on the day (`overdue_early`) apart too (``early_label``): a
+        book merged on 7 December counted a task due the 31st "超期未完成（完成时限已过）"."""
+        early = {t.task.id for t in self.overdue_early()}
+        waiting = sum(t.task.id in self.waiting_tasks and t.task.id not in early for t in self.overdue)
+        counts = [(label, len(self.overdue) - waiting - len(early))]
+        return counts + [(waiting_label, waiting)] * bool(waiting) + [(early_label, len(early))] * bool(early)
 
     def own_dues_text(self, fmt: Callable[[dt.date], str], most: int = 5) -> str:
         """The units judged by another deadline than ``due`` (their form re-issued with

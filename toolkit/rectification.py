@@ -91,6 +91,11 @@ class Words:
         """总览's row of tasks past their deadline and not done."""
         return f"超期未完成（{self.deadline}已过）"
 
+    @property
+    def overdue_early(self) -> str:
+        """A task counted 超期 at the month's end whose deadline has not passed (`vocab.OVERDUE_EARLY`)."""
+        return f"按期末计超期、{self.deadline}未到"
+
 
 PLAN = Words(
     task="任务", deadline="完成时限", work="工作进展", problems="存在问题", level1="一级任务", done="已完成",

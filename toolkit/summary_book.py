@@ -289,7 +289,7 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
             add([said, n, _pct(n, total)], "pct", slices[-1])
     last_status = ws.last_row
     # those waiting on leads not yet due apart (`overdue_counts`): not known unfinished yet
-    for label, n in cons.overdue_counts(plan.overdue, plan.overdue_waiting):
+    for label, n in cons.overdue_counts(plan.overdue, plan.overdue_waiting, plan.overdue_early):
         add([label, n, _pct(n, total)], "pct")
     add([])
     uc, units = cons.unit_counts(), cons.owing

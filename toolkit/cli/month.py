@@ -357,7 +357,8 @@ def _echo_figures(state: State, cons, notes: list[str] | None = None) -> None:
     echo(state, f"{cons.period.label}：{said.task} {f['任务总数']} 项，已完成 {f['任务已完成']}，"
                 f"序时推进 {f['任务序时推进']}，滞后 {f['任务滞后']}，未启动 {f['任务未启动']}，"
                 f"{_missing_count(cons, tasks=True)}；"
-                + "，".join(f"{label} {n}" for label, n in cons.overdue_counts(waiting_label=said.overdue_waiting)))
+                + "，".join(f"{label} {n}" for label, n in cons.overdue_counts(waiting_label=said.overdue_waiting,
+                                                                                early_label=said.overdue_early)))
     echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
                 f"{_missing_count(cons)}，退回待改 {f['退回待改']}{_exempt_count(cons)}")
 
