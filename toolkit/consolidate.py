@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import files, set_aside
-from .dates import cn_date, units_dues_text
+from .dates import units_dues_text
+from .deadline_notes import extended_notes
 from .details import Details
 from .disputed import disputed_marked, disputed_returns, disputed_told
 from .file_time import answered_times, file_time_notes, file_time_told, file_times, time_marked, weak_kept
@@ -43,7 +44,7 @@ from .report import Row
 from .revised import carried, in_month, numbered
 from .senders import Check, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
-from .text import first_of, unended
+from .text import unended
 from .units import of_sections
 from .versions import kept_versions, version_notes
 from .vocab import (
@@ -211,28 +212,9 @@ class Consolidation:
                 + file_time_told(self))
 
     def due_notes(self) -> list[str]:
-        """A deadline extended in duban.toml after issue applies (no unit is 逾期 that met it),
-        but where it turns a return 逾期 by its form into 按时 the office is told, in case the
-        edit was a slip rather than an extension. An extension made on purpose is confirmed by
-        issuing those units' forms again with it (`issue --dept … --due`): the ledger then holds
-        the date they are judged by, and the line, which made every merge of the month exit 1,
-        is said no more."""
-        if not self.extended:
-            return []
-        # neutral on who moved what: due_day may have been set before an earlier --due too
-        moved = "；".join(f"为{cn_date(applied)}，晚于填报表上的{cn_date(printed)}"
-                         for printed, applied in sorted(set(self.extended.values())))
-        # one command per date applied, each naming its units (a past month's by --period)
-        depts = {day: " ".join(f"--dept {u}" for u, (_, d) in self.extended.items() if d == day)
-                 for day in sorted({d for _, d in self.extended.values()})}
-        # --no-skip-done: the confirmation must not exempt a unit whose tasks are all done
-        # (skip_done_units), which would take back the form it was judged by
-        confirm = "；".join(f"duban issue --period {self.period} {units} --due {day.isoformat()} --no-skip-done"
-                           for day, units in depts.items())
-        return [f"请核实：duban.toml 的 due_day 给出的{self.period.label}报送截止{moved}：{'、'.join(self.extended)} "
-                "因此计为按时报送（按填报表为逾期报送）。如应以填报表为准，请把 due_day 改为与填报表一致；"
-                f"如确为延期，请运行 {confirm}（按延期后的截止日重新生成这些单位的填报表并记录，不发邮件），"
-                "此提示即不再出现。"]
+        """A deadline extended in duban.toml after issue that turns a return 逾期 by its form into 按时
+        (`deadline_notes.extended_notes`)."""
+        return extended_notes(self)
 
     def basis_notes(self) -> list[str]:
         """Where a past month merged again is judged by its forms, not today's sheet."""
@@ -345,20 +327,6 @@ class Consolidation:
         the 31st), they say of these what is not yet so (QA352)."""
         day = today or self.today
         return [t for t in self.overdue if day and t.task.deadline is not None and t.task.deadline >= day]
-
-    def overdue_early_told(self) -> list[str]:
-        """`overdue_early` for the office that merged (the 汇总表's subtitle says it too): shown,
-        asking nothing; the 通报's own note asks (`actions.memo.not_yet_overdue_notes`)."""
-        early = self.overdue_early()
-        if not early:
-            return []
-        from .rectification import words_of  # deferred: `status` never says it (see cli.month)
-
-        w = words_of(self.master)
-        return [f"提醒：汇总表按期末（{cn_date(self.period.end)}）的情况计超期：计为超期未完成的{w.task}"
-                f"{first_of([t.task.id for t in early], 5, '项')}，今天（{cn_date(self.today)}）{w.deadline}还没到"
-                f"（最早为{cn_date(min(t.task.deadline for t in early))}），汇总表的副标题已注明。"
-                f"{w.deadline}过后重新汇总即按当时情况计。"]
 
     @property
     def owing(self) -> int:

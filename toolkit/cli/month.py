@@ -307,7 +307,7 @@ def merge_cmd(state: State, period: str | None, force: bool) -> None:
     with state.locked() as ws:
         result = _action("merge").merge(ws, _issued(ws, period, force))
     _echo_figures(state, result.consolidation)
-    for line in result.consolidation.overdue_early_told():
+    for line in _action("deadline_notes", package=True).overdue_early_told(result.consolidation):
         echo(state, line, fg="yellow")
     echo(state, f"汇总表：{result.path}")
     echo_kept(state, result.kept)
