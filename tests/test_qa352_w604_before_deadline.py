@@ -169,9 +169,9 @@ def test_a_memo_made_before_the_deadline_asks_before_calling_a_task_overdue(tmp_
         late = run("memo").output
     finally:
         mp.undo()
-    assert ("请核实：本期按期末（2025年12月31日）的情况判断，通报写作完成时限已过、仍未完成的任务1，"
-            "今天（2025年12月7日）完成时限还没有到（最早为2025年12月31日）。") in early
-    assert "完成时限还没有到" not in late
+    assert ("请核实：本期按期末（2025年12月31日）的情况判断，通报写作完成时限已过的任务1，"
+            "今天（2025年12月7日）完成时限还没有过（最早为2025年12月31日）。") in early
+    assert "完成时限还没有过" not in late
 
 
 @pytest.mark.slow
@@ -189,9 +189,9 @@ def test_a_summary_made_before_the_deadline_says_it_counts_overdue_at_the_month_
     finally:
         mp.undo()
     assert early.exit_code == late.exit_code == 0  # told, not asked: the 汇总表 is the office's own
-    assert ("提醒：汇总表按期末（2025年12月31日）的情况计超期：计为超期未完成的任务1，今天（2025年12月7日）"
-            "完成时限还没到（最早为2025年12月31日），汇总表的副标题已注明。完成时限过后重新汇总即按当时情况计。"
+    assert ("提醒：汇总表按期末（2025年12月31日）的情况计超期：任务1按完成时限已过计，今天（2025年12月7日）"
+            "完成时限还没过（最早为2025年12月31日），汇总表的副标题已注明。完成时限过后重新汇总即按当时情况计。"
             ) in early.output
-    assert "超期未完成 0，按期末计超期、完成时限未到 1" in early.output  # not "超期未完成 1": not yet so
-    assert early_subtitle.endswith("；超期按期末（2025年12月31日）计，其中 1 项的完成时限在2025年12月7日尚未到")
-    assert "还没到" not in late.output and "超期按期末" not in late_subtitle
+    assert "超期未完成 0，按期末计超期、完成时限未过 1" in early.output  # not "超期未完成 1": not yet so
+    assert early_subtitle.endswith("；超期按期末（2025年12月31日）计，其中 1 项的完成时限在2025年12月7日尚未过")
+    assert "还没过" not in late.output and "超期按期末" not in late_subtitle

@@ -19,7 +19,7 @@ from . import files, set_aside
 from .dates import units_dues_text
 from .deadline_notes import extended_notes
 from .details import Details
-from .disputed import disputed_marked, disputed_returns, disputed_told
+from .disputed import disowned_of, disputed_marked, disputed_returns, disputed_told
 from .file_time import answered_times, file_time_notes, file_time_told, file_times, time_marked, weak_kept
 from .issued_month import (
     as_issued,
@@ -587,10 +587,11 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
 
     # 佐证材料 of a unit whose return was taken, a blank form beside it: no 校验问题, 无需处理 (QA345)
     aside = set_aside.of_month(received, period_receipts, issues_by) if period_receipts else {}
-    issue_rows = set_aside.issue_rows(period_receipts, issues_by, aside, frozenset(r.id for r in accepted.values()))
+    merged = frozenset(r.id for r in accepted.values())
+    issue_rows = set_aside.issue_rows(period_receipts, issues_by, aside, merged, disowned_of(disputed))
     # 收件登记 shows the office's answers
     period_receipts = time_marked(marked(disputed_marked(set_aside.register_marked(period_receipts, aside), disputed,
-                                                         {r.id for r in accepted.values()}), checks), answered)
+                                                         merged), checks), answered)
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}

@@ -39,15 +39,18 @@ def extended_notes(cons: Consolidation) -> list[str]:
 
 
 def overdue_early_told(cons: Consolidation) -> list[str]:
-    """`Consolidation.overdue_early` for the office that merged (the 汇总表's subtitle and 总览 say
-    it too): shown, asking nothing; the 通报's own note asks (`actions.memo.not_yet_overdue_notes`)."""
+    """`Consolidation.overdue_early` for the office that merged, by `merge` or `collect --merge`
+    (2-收取并汇总; the 汇总表's subtitle and 总览 say it too): shown, asking nothing; the 通报's own
+    note asks (`actions.memo.not_yet_overdue_notes`)."""
     early = cons.overdue_early()
     if not early:
         return []
     from .rectification import words_of  # deferred: `status` never says it (see cli.month)
 
     w = words_of(cons.master)
-    return [f"提醒：汇总表按期末（{cn_date(cons.period.end)}）的情况计超期：计为超期未完成的{w.task}"
-            f"{first_of([t.task.id for t in early], 5, '项')}，今天（{cn_date(cons.today)}）{w.deadline}还没到"
-            f"（最早为{cn_date(min(t.task.deadline for t in early))}），汇总表的副标题已注明。"
+    # "按…已过计", not 超期未完成: counted apart from it in the figures said just above
+    # (`Consolidation.overdue_counts`); 还没过, not 还没到: on the day itself it has come (QA360, QA141)
+    return [f"提醒：汇总表按期末（{cn_date(cons.period.end)}）的情况计超期：{w.task}"
+            f"{first_of([t.task.id for t in early], 5, '项')}按{w.deadline}已过计，今天（{cn_date(cons.today)}）"
+            f"{w.deadline}还没过（最早为{cn_date(min(t.task.deadline for t in early))}），汇总表的副标题已注明。"
             f"{w.deadline}过后重新汇总即按当时情况计。"]

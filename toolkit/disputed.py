@@ -35,6 +35,7 @@ from .ledger import Ledger, Receipt
 from .ledger.answers import disputed_checks, on_office_clock, undo_hint
 from .master import Master
 from .senders import command
+from .set_aside import NOT_COUNTED
 from .text import LazyPattern
 from .vocab import Outcome, UnitState, evidence_word
 
@@ -134,15 +135,21 @@ def disputed_answers(cons) -> list[tuple[Disputed, str]]:
     return out
 
 
-def disputed_marked(receipts: list[Receipt], disputed: list[Disputed], merged: set[int]) -> list[Receipt]:
+def disowned_of(disputed: list[Disputed]) -> frozenset[int]:
+    """The W206 files the office said were not their unit's: no unit's return (`set_aside.NOT_COUNTED`)."""
+    return frozenset(d.receipt.id for d in disputed if not d.theirs and d.receipt is not None)
+
+
+def disputed_marked(receipts: list[Receipt], disputed: list[Disputed], merged: frozenset[int]) -> list[Receipt]:
     """收件登记's ``receipts`` with the office's W206 answers: a file it said was not its unit's
-    says so beside how its unit was found (表内标识（已核实不是其报送）, as `senders.marked` says a
-    copy's), and the unit's own return merged again in its place (``merged``: the month's
-    accepted, `Ledger.accepted`) is 采纳, not the 已被替代 collect recorded."""
-    gone = {d.receipt.id for d in disputed if not d.theirs and d.receipt is not None}
+    is `NOT_COUNTED` and says why beside how its unit was found (表内标识（已核实不是其报送）, as
+    `senders.marked` says a copy's), and the unit's own return merged again in its place
+    (``merged``: the month's accepted, `Ledger.accepted`) is 采纳, not the 已被替代 collect recorded."""
+    gone = disowned_of(disputed)
     if not gone:
         return receipts
-    return [dataclasses.replace(r, identified_by=f"{evidence_word(r.identified_by)}（已核实不是其报送）")
+    return [dataclasses.replace(r, identified_by=f"{evidence_word(r.identified_by)}（已核实不是其报送）",
+                                outcome=NOT_COUNTED)
             if r.id in gone else dataclasses.replace(r, outcome=Outcome.ACCEPTED)
             if r.id in merged and r.outcome == Outcome.SUPERSEDED else r for r in receipts]
 

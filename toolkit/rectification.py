@@ -94,7 +94,7 @@ class Words:
     @property
     def overdue_early(self) -> str:
         """A task counted 超期 at the month's end whose deadline has not passed (`vocab.OVERDUE_EARLY`)."""
-        return f"按期末计超期、{self.deadline}未到"
+        return f"按期末计超期、{self.deadline}未过"
 
 
 PLAN = Words(

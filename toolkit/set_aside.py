@@ -34,6 +34,10 @@ TAKEN = (Outcome.ACCEPTED, Outcome.SUPERSEDED)  # a return of the month taken (a
 
 #: 收件登记 结果 of a file set aside (the ledger keeps its outcome: 无法读取, 退回)
 NOTHING_TO_DO = "无需处理"
+#: 收件登记 and 校验问题 结果 of a W206 file the office said was not its unit's (`disputed`,
+#: ``sender --not-theirs``): no unit's return; the ledger keeps 采纳, which stood beside its unit's
+#: 未报送 and put that unit in the 通报's list of units that copied last month's text (QA360)
+NOT_COUNTED = "不计入"
 
 #: why, by kind: the screen's words (after the file and its unit) and 收件登记's (after its 来源)
 CARRIED, DOCUMENT = "carried", "document"
@@ -112,15 +116,17 @@ def of_month(received: dict[str, list[Receipt]], receipts: list[Receipt],
 
 
 def issue_rows(receipts: list[Receipt], issues_by: dict[int, list[Issue]], aside: dict[int, str],
-               merged: frozenset[int] = frozenset()) -> list[dict]:
+               merged: frozenset[int] = frozenset(), gone: frozenset[int] = frozenset()) -> list[dict]:
     """校验问题's rows: each issue of the month's receipts, but none of a file set aside (``aside``,
     `of_month`): no problem of a unit that did all it was asked (its row said 错误 and 无法读取
     under a unit standing 按时). A return ``merged`` is 采纳 whatever the ledger's outcome, and keeps
     no W205: the file that superseded it was said not its unit's (`Ledger.accepted`), and its row said
-    已被替代 beside 收件登记's 采纳 (QA356's note)."""
+    已被替代 beside 收件登记's 采纳 (QA356's note). A file ``gone`` (said not its unit's) is `NOT_COUNTED`."""
+    def outcome(rec: Receipt) -> str:
+        return Outcome.ACCEPTED if rec.id in merged else NOT_COUNTED if rec.id in gone else rec.outcome
+
     return [{"unit": rec.unit or "", "file": rec.name, "sheet": i.sheet, "cell": i.cell, "code": i.code,
-             "severity": i.severity, "message": i.message,
-             "outcome": Outcome.ACCEPTED if rec.id in merged else rec.outcome, "task": i.task}
+             "severity": i.severity, "message": i.message, "outcome": outcome(rec), "task": i.task}
             for rec in receipts if rec.id not in aside for i in issues_by.get(rec.id, [])
             if not (rec.id in merged and i.code == "W205")]
 

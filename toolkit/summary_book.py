@@ -103,7 +103,7 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any]) -> Book:
     if early := cons.overdue_early():  # made before a deadline it counts as passed (QA352)
         deadline = words_of(cons.master).deadline
         subtitle += (f"；超期按期末（{cn_date(cons.period.end)}）计，其中 {len(early)} 项的{deadline}"
-                     f"在{cn_date(cons.today)}尚未到")
+                     f"在{cn_date(cons.today)}尚未过")
     _overview(book, cons, s, title, subtitle)
     for build in (_tasks, _details, _units, _lagging, _issues, _history, _receipts):
         build(book, cons, s, subtitle)

@@ -99,7 +99,7 @@ OVERDUE_WAITING = "完成时限已过、报送尚未截止"
 #: The tasks counted 超期未完成 whose 完成时限 has not passed on the day (`Consolidation.overdue_early`):
 #: a 汇总表 merged before it judges the month at its end all the same; counted apart, as
 #: "超期未完成（完成时限已过）" was not so (QA352). Never said when no such task is counted.
-OVERDUE_EARLY = "按期末计超期、完成时限未到"
+OVERDUE_EARLY = "按期末计超期、完成时限未过"
 
 
 class Owed(Word):

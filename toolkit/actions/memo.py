@@ -272,15 +272,17 @@ def not_yet_overdue_notes(cons: Consolidation, today: dt.date) -> list[str]:
     """The tasks the 通报 calls 已超过完成时限仍未完成 whose deadline has not passed on ``today``:
     the month is judged at its end (`consolidate`: due by the period's end and not done), as the
     通报 is normally made after its 报送截止. Made before (a return filed on 7 December for a task
-    due the 31st), it said in public what was not yet so, and nothing asked (QA352)."""
+    due the 31st), it said in public what was not yet so, and nothing asked (QA352). Said as past
+    the deadline, not 仍未完成: of a task whose leads may still report the 通报 writes
+    `Words.overdue_waiting` (QA360)."""
     early = cons.overdue_early(today)
     if not early:
         return []
     words = words_of(cons.master)
     first = min(t.task.deadline for t in early)
-    return [f"请核实：本期按期末（{cn_date(cons.period.end)}）的情况判断，通报写作{words.deadline}已过、仍未完成的"
+    return [f"请核实：本期按期末（{cn_date(cons.period.end)}）的情况判断，通报写作{words.deadline}已过的"
             f"{words.task}{first_of([t.task.id for t in early], 5, '项')}，今天（{cn_date(today)}）{words.deadline}"
-            f"还没有到（最早为{cn_date(first)}）。正式印发的通报，请在{words.deadline}过后重新收取、生成；"
+            f"还没有过（最早为{cn_date(first)}）。正式印发的通报，请在{words.deadline}过后重新收取、生成；"
             "如需现在印发，请先删去或改写这些任务的超期说法。"]
 
 

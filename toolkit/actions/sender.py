@@ -186,7 +186,17 @@ def _undo_disputed(ledger: Ledger, period: Period, unit: str, done: Disputed,
     """Take back the W206 answer ``done``. Taking back a 是 changes no verdict (the file was the
     unit's, and counted as such, either way); a 不是 makes the file the unit's again."""
     check_disputed(ledger.conn, done.receipt.id, False)
+    if not done.theirs:
+        _kept_again(ledger, done.receipt)
     return SenderCheck(period, unit, done.receipt, None, before, before, done.other, done.theirs)
+
+
+def _kept_again(ledger: Ledger, receipt: Receipt) -> None:
+    """A W206 file its unit's again (a 不是 taken back, or changed to 是): the unit's returns kept as
+    collect keeps them (`Ledger.resolve_superseded`, which passed the file over while it was not
+    the unit's: a return of its own fetched since stood 采纳 beside it, the file received later)."""
+    if receipt.unit and receipt.period:
+        ledger.resolve_superseded(receipt.unit, receipt.period)
 
 
 def _check_disputed(ledger: Ledger, period: Period, unit: str, theirs: bool, cons: Consolidation,
@@ -211,6 +221,8 @@ def _check_disputed(ledger: Ledger, period: Period, unit: str, theirs: bool, con
         raise errors.UsageError(f"{unit} 在{period.label}没有需要核实发件人的报送（见 duban status 的“请核实”）。")
     # 不是: no unit's return; never re-registered as the other's, whose tasks its rows are not
     check_disputed(ledger.conn, d.receipt.id, True, theirs)
+    if theirs and d.checked_at and not d.theirs:  # a 不是 changed to 是
+        _kept_again(ledger, d.receipt)
     return SenderCheck(period, unit, d.receipt, theirs, before, before, d.other)
 
 

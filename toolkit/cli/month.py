@@ -307,8 +307,6 @@ def merge_cmd(state: State, period: str | None, force: bool) -> None:
     with state.locked() as ws:
         result = _action("merge").merge(ws, _issued(ws, period, force))
     _echo_figures(state, result.consolidation)
-    for line in _action("deadline_notes", package=True).overdue_early_told(result.consolidation):
-        echo(state, line, fg="yellow")
     echo(state, f"汇总表：{result.path}")
     echo_kept(state, result.kept)
 
@@ -361,6 +359,9 @@ def _echo_figures(state: State, cons, notes: list[str] | None = None) -> None:
                                                                                 early_label=said.overdue_early)))
     echo(state, f"报送：应报 {f['应报单位']} 个单位，按时 {f['按时报送']}，逾期 {f['逾期报送']}，"
                 f"{_missing_count(cons)}，退回待改 {f['退回待改']}{_exempt_count(cons)}")
+    # an early book's 超期 by the month's end: merge's and 2-收取并汇总's (`collect --merge`) alike (QA360)
+    for line in _action("deadline_notes", package=True).overdue_early_told(cons):
+        echo(state, line, fg="yellow")
 
 
 def _missing_count(cons, tasks: bool = False) -> str:

@@ -409,17 +409,20 @@ class Ledger(IssuedRecords):
     def resolve_superseded(self, unit: str, period: Period) -> list[int]:
         """Keep only the latest received accepted return of a unit and period.
 
-        Earlier ones become 已被替代 and get W205. Returns ids newly superseded.
+        Earlier ones become 已被替代 and get W205. Returns ids newly superseded. A file the office
+        said was not the unit's (`answers.DISOWNED`) is never the one kept while the unit has its
+        own: its own return sent before and fetched after the answer was said 已被替代 by it (QA360).
         """
         rows = self.conn.execute(
             "SELECT * FROM receipts WHERE unit=? AND period=? AND outcome IN (?, ?)"
             " ORDER BY received_at, id", (unit, str(period), ACCEPTED, SUPERSEDED)).fetchall()
         if not rows:
             return []
-        latest = rows[-1]
+        gone = disowned_files(self.conn)
+        latest = next((r for r in reversed(rows) if r["id"] not in gone), rows[-1])
         changed = []
-        for r in rows[:-1]:
-            if r["outcome"] == ACCEPTED or r["superseded_by"] != latest["id"]:
+        for r in rows:
+            if r["id"] != latest["id"] and (r["outcome"] == ACCEPTED or r["superseded_by"] != latest["id"]):
                 when = latest["received_at"][:16]
                 self.conn.execute(
                     "UPDATE receipts SET outcome=?, superseded_by=?, warnings=warnings+? WHERE id=?",
