@@ -196,6 +196,9 @@ def test_the_units_own_earlier_return_is_merged_again(issued_ws, make_return, mo
     assert rows[own].outcome == "采纳" and rows[FILE].identified_by == "表内标识（已核实不是其报送）"
     # 校验问题 says the same: merged again, not 已被替代 by the file taken off it (W205 stays in the ledger)
     own_issues = [(i["code"], i["outcome"]) for i in cons.issues if i["file"] == own]
+    # 报送情况's 警告数 counts what 校验问题 lists: not the W205 (QA360's note)
+    assert next(u.warnings for u in cons.units if u.unit == SJ) == sum(
+        1 for i in cons.issues if i["file"] == own and i["severity"] == "警告")
     assert ("W205", "已被替代") not in own_issues and all(outcome == "采纳" for _, outcome in own_issues)
     with Ledger(issued_ws.ledger_path, readonly=True) as ledger:
         assert "W205" in [i.code for i in ledger.issues_of(mine.id)]

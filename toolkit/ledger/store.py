@@ -153,7 +153,9 @@ def _standing(rows: list[sqlite3.Row], gone: frozenset[int],
     if not back:
         return None
     rec = _receipt(max(back, key=_latest))
-    rec.outcome, rec.superseded_by = ACCEPTED, None
+    # its W205, counted among its warnings when the file superseded it, is no longer so: 报送情况's
+    # 警告数 said one more than 校验问题 lists (QA360's note)
+    rec.outcome, rec.superseded_by, rec.warnings = ACCEPTED, None, max(0, rec.warnings - 1)
     return rec
 
 
@@ -430,9 +432,11 @@ class Ledger(IssuedRecords):
                 if r["outcome"] == ACCEPTED:
                     self.add_issues(r["id"], [make_issue("W205", file=r["name"], when=when)])
                 changed.append(r["id"])
-        if latest["outcome"] != ACCEPTED:
-            self.conn.execute("UPDATE receipts SET outcome=?, superseded_by=NULL WHERE id=?",
-                              (ACCEPTED, latest["id"]))
+        if latest["outcome"] != ACCEPTED:  # taken again: its W205 (已被替代) is no longer so
+            dropped = self.conn.execute("DELETE FROM issues WHERE receipt_id=? AND code='W205'",
+                                        (latest["id"],)).rowcount
+            self.conn.execute("UPDATE receipts SET outcome=?, superseded_by=NULL, warnings=max(warnings-?, 0)"
+                              " WHERE id=?", (ACCEPTED, dropped, latest["id"]))
         return changed
 
     def units_received(self, period: Period) -> dict[str, list[Receipt]]:
