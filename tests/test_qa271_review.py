@@ -26,7 +26,7 @@ def test_memo_of_a_month_not_yet_due_names_the_earlier_month_whose_deadline_pass
     set_clock(monkeypatch, dt.date(2022, 7, 6))
     result = run(["memo", "--period", "2022-07"], cwd=issued_ws.root)
     assert result.exit_code == 1
-    assert ("提醒：本通报是2022年7月的，其报送截止日还没到；2022年6月的报送截止日（7月5日）已过，已收到其报送："
+    assert ("提醒：本通报是2022年7月的，其报送截止日还没过；2022年6月的报送截止日（7月5日）已过，已收到其报送："
             "要生成2022年6月的通报，请重新双击“3-生成通报”，询问期次时输入 2022-06"
             "（或运行 duban memo --period 2022-06）。") in result.output.splitlines()
     june = run(["memo", "--period", "2022-06"], cwd=issued_ws.root)

@@ -101,9 +101,12 @@ def question(cons, d: Disputed, state: str) -> str:
         return (f"{d.message}目前{d.other}在{label}计为{state}；如这份就是{d.other}的报送，通报中不应把{d.other}"
                 f"列为{state}{also}：发出通报前请先与{d.other}、{d.unit}核实。")
     # the other unit has reported on its own form: the question left is whether the registered one did
-    other = (f"{d.other}已另行报送（在{label}计为{state}）" if state in (UnitState.ON_TIME, UnitState.LATE)
+    sent = state in (UnitState.ON_TIME, UnitState.LATE)
+    other = (f"{d.other}已另行报送（在{label}计为{state}）" if sent
              else f"{d.other}在{label}计为{state}")  # 本期免报: not asked for a return
-    return (f"{d.message}{other}，这份仍计为{d.unit}的报送，{d.unit}在{label}计为{mine}；如这份也是{d.other}填报的，"
+    # 也 only beside a return of its own: of one 本期免报 it read as if it had sent one (QA360)
+    return (f"{d.message}{other}，这份仍计为{d.unit}的报送，{d.unit}在{label}计为{mine}；"
+            f"如这份{'也' if sent else ''}是{d.other}填报的，"
             f"{d.unit}并未报送，通报中不应把{d.unit}计为{mine}：发出通报前请先与{d.unit}核实。")
 
 

@@ -294,7 +294,8 @@ def earlier_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     if ws.now().date() > cons.due:
         return []
     hint = earlier_due(ws, cons.period, "通报", REMAKE)
-    return [f"提醒：本通报是{cons.period.label}的，其报送截止日还没到；{hint}"] if hint else []
+    # 还没过, not 还没到: said on the deadline's own day too (QA360)
+    return [f"提醒：本通报是{cons.period.label}的，其报送截止日还没过；{hint}"] if hint else []
 
 
 def behind_notes(ws: Workspace, cons: Consolidation) -> list[str]:
