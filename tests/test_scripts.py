@@ -291,6 +291,8 @@ FAKE_DUBAN = r"""#!/bin/sh
 printf '%s\n' "$*" >> "$FAKE_LOG"
 command="$1"
 [ "$command" = "mail" ] && command="mail_$2"
+# 4-发送邮件's question after a 反馈 held back (QA362): `mail send feedback … --renewable`, then `--renew`
+case "$command $*" in mail_*" --renewable") command="${command}_renewable" ;; mail_*" --renew") command="${command}_renew" ;; esac
 [ "$command" = "verify" ] && [ "$2" = "--check" ] && command="verify_check"
 eval "rc=\${FAKE_RC_$command:-0}"
 if [ "$command" = "period" ] && [ "$rc" = 0 ]; then echo "${FAKE_PERIOD:-2022-06}"; fi
@@ -482,6 +484,59 @@ def test_remind_that_fails_sends_nothing(script_ws, code):
     lines = result.stdout.splitlines()
     assert lines[-3:-1] == ["没有发送任何催报邮件。", ""] and lines[-1].startswith(ENDINGS[code])
     assert "请核实" not in result.stdout
+
+
+# What 4-发送邮件 → 2 反馈 asks after `mail send feedback` held replies back past their date (exit 1)
+# and `--renewable` says --renew would write them again today (QA362).
+RENEW_ASKS = [
+    "以上反馈邮件中有要求重新报送的日期已过、没有发送的（见上面几行）。按今天重新生成时，改报日期从今天起算，",
+    "是否按时改报按新的日期判断。"]
+RENEW_NOT = "没有重新生成，日期已过的反馈邮件没有发送。"
+FEEDBACK = "mail send feedback --period 2022-06"
+
+
+@pytest.mark.parametrize("go", ["y\n", "Y\n"])
+def test_feedback_held_back_for_its_date_is_offered_written_again(script_ws, go):
+    result, calls = run_script(script_ws, "4-发送邮件", "2\n\n" + go, mail_send=1, mail_send_renewable=1)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls == [RETURNS, FEEDBACK, f"{FEEDBACK} --renewable", f"{FEEDBACK} --renew"]
+    assert result.stdout.splitlines()[-4:-2] == RENEW_ASKS  # above the question (read -p's, on the terminal)
+    assert result.stdout.splitlines()[-1] == "【成功】发送情况见上面的列表。"
+    # the reply written again held back still (edited since, or no address): said as any exit 1
+    result, calls = run_script(script_ws, "4-发送邮件", "2\n\ny\n", mail_send=1, mail_send_renewable=1,
+                               mail_send_renew=1)
+    assert result.returncode == 1 and calls[3:] == [f"{FEEDBACK} --renew", "verify --check --period 2022-06"]
+    assert ENDINGS[1] in result.stdout
+
+
+@pytest.mark.parametrize("go", ["\n", "n\n", ""])
+def test_feedback_not_written_again_unless_told(script_ws, go):
+    result, calls = run_script(script_ws, "4-发送邮件", "2\n\n" + go, mail_send=1, mail_send_renewable=1)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert calls == [RETURNS, FEEDBACK, f"{FEEDBACK} --renewable", "verify --check --period 2022-06"]
+    assert result.stdout.splitlines()[-7:-3] == ["", *RENEW_ASKS, ""][:4] and RENEW_NOT in result.stdout
+    assert ENDINGS[1] in result.stdout
+
+
+@pytest.mark.parametrize(("sent", "renewable"), [(1, 0), (1, 2), (0, 1), (2, 1)])
+def test_feedback_is_offered_written_again_only_when_renew_would(script_ws, sent, renewable):
+    """Held back for another reason (no address, an edited draft: --renewable exits 0), or not held
+    at all: nothing asked; only an exit 1 of the send is followed by the question."""
+    result, calls = run_script(script_ws, "4-发送邮件", "2\n\ny\n", mail_send=sent, mail_send_renewable=renewable)
+    assert result.returncode == sent, result.stdout + result.stderr
+    # an exit 1 ends as any does, asking `verify --check` what to say (`issues_advice`)
+    ending = ["verify --check --period 2022-06"] if sent == 1 else []
+    assert calls == [RETURNS, FEEDBACK, *([f"{FEEDBACK} --renewable"] if sent == 1 else []), *ending]
+    assert "重新生成" not in result.stdout
+
+
+def test_the_options_the_scripts_pass_to_mail_send_exist():
+    names = {o for p in cli.commands["mail"].commands["send"].params for o in p.opts}
+    for stem in ("4-发送邮件.sh", "4-发送邮件.bat"):
+        text = (WORKBOOKS / stem).read_text(encoding="utf-8")
+        assert "--renewable" in text and '--period "$PERIOD" --renew\n' in text.replace("%PERIOD%", "$PERIOD").replace(
+            "\r\n", "\n")
+    assert {"--renew", "--renewable"} <= names
 
 
 def test_the_workspace_venv_comes_first(script_ws):
@@ -695,7 +750,8 @@ def test_install_from_a_source_checkout(tmp_path):
 
 FAKE_EXE_C = r"""
 /* Fake python.exe: logs its arguments to FAKE_LOG after "-I -m toolkit -w DIR", prints
-   FAKE_PERIOD for "period" (and FAKE_WHY on stderr), exits with FAKE_RC_<command>; "-c" exits with FAKE_C_RC;
+   FAKE_PERIOD for "period" (and FAKE_WHY on stderr), exits with FAKE_RC_<command> ("mail send … --renew"
+   and "… --renewable": FAKE_RC_mail_send_renew, _renewable); "-c" exits with FAKE_C_RC;
    "-m toolkit --version" prints FAKE_VERSION, or fails as a .venv without duban when it is "-";
    "-X utf8" (any -X option) is skipped;
    "-m venv DIR" makes DIR\Scripts\python.exe (a copy of itself). */
@@ -731,7 +787,9 @@ int main(int argc, char **argv) {
     }
     char key[200] = "FAKE_RC_";
     if (i < argc) strncat(key, argv[i], 100);
-    if (i + 2 < argc && !strcmp(argv[i], "mail")) { strcat(key, "_"); strncat(key, argv[i + 1], 50); }
+    if (i + 2 < argc && !strcmp(argv[i], "mail")) { strcat(key, "_"); strncat(key, argv[i + 1], 50);
+        if (!strcmp(argv[argc - 1], "--renewable")) strcat(key, "_renewable");
+        if (!strcmp(argv[argc - 1], "--renew")) strcat(key, "_renew"); }
     if (i + 1 < argc && !strcmp(argv[i], "verify") && !strcmp(argv[i + 1], "--check")) strcat(key, "_check");
     const char *rc = getenv(key);
     int code = rc ? atoi(rc) : 0;
@@ -885,6 +943,13 @@ def test_bat_runners_under_wine(wine):
     assert rc == 2 and calls == []
     rc, out, calls = wine.run("4-发送邮件", "3\n", FAKE_RC_mail_send="1")
     assert rc == 1 and ENDINGS[1] in out
+    # 反馈 held back past its date: asked whether to write it again (Enter here: the .sh's test says y)
+    rc, out, calls = wine.run("4-发送邮件", "2\n", FAKE_RC_mail_send="1", FAKE_RC_mail_send_renewable="1")
+    assert rc == 1 and calls[:3] == [RETURNS, "mail send feedback --period 2022-06",
+                                     "mail send feedback --period 2022-06 --renewable"], out
+    assert RENEW_ASKS[0] in out and RENEW_NOT in out and ENDINGS[1] in out, out
+    rc, out, calls = wine.run("4-发送邮件", "2\n", FAKE_RC_mail_send="1")
+    assert rc == 1 and calls[2] == "mail send feedback --period 2022-06 --renewable" and RENEW_NOT not in out, out
 
 
 @pytest.mark.slow

@@ -146,6 +146,9 @@ class SendPlan:
     #: held back still, (unit, why) (`reply_renew.renew`)
     renewed: list[tuple[str, dt.date]] = field(default_factory=list)
     not_renewed: list[tuple[str, str]] = field(default_factory=list)
+    #: `--renew --dry-run`: the replies it would write again, (unit, the date each would ask by);
+    #: nothing written, said as a dry run (`renew_lines`)
+    would_renew: list[tuple[str, dt.date]] = field(default_factory=list)
 
     @property
     def held(self) -> bool:
@@ -155,6 +158,20 @@ class SendPlan:
     @property
     def label(self) -> str:
         return KIND_LABELS[self.kind]
+
+    def renew_lines(self, asked: bool = False) -> list[str]:
+        """`--renew --dry-run`: the replies a real run would write again, said as what the dry run
+        did not do (`would_renew`), each with the date it asked by and the one it would ask by.
+        ``asked``: `--renewable` (no dry run was asked for, but nothing is written either)."""
+        if not self.would_renew:
+            return []
+        dry, how = ("", "运行") if asked else ("演练：", "不加 --dry-run 运行")
+        was = dict(self.passed) | self.passed_too
+        shown = units_text([f"{u}（原为{cn_date(was[u])}前，重新生成后为{cn_date(d)}前）" if u in was
+                            else f"{u}（重新生成后为{cn_date(d)}前）" for u, d in self.would_renew])
+        return [f"{dry}要求重新报送的日期已过的反馈草稿 {len(self.would_renew)} 封，没有重新生成：{shown}。"
+                f"{how} duban mail send feedback{self.month} --renew 时，按今天重新生成反馈邮件和标出"
+                "错误的表格（改报日期从今天起算，是否按时改报按新的日期判断）后发送。"]
 
     def lines(self) -> list[str]:
         if not self.unset:
@@ -178,6 +195,7 @@ class SendPlan:
         if self.renewed:
             shown = units_text([f"{u}（请于{cn_date(d)}前重新报送）" for u, d in self.renewed])
             out.append(f"要求重新报送的日期已过的反馈草稿，已按今天重新生成 {len(self.renewed)} 封：{shown}。")
+        out.extend(self.renew_lines())
         if self.confirmed:
             out.append(f"上次中断时正在发送的 {len(self.confirmed)} 封已在“已发送”中找到，记为已发送："
                        f"{units_text(self.confirmed)}。")
@@ -212,8 +230,11 @@ class SendPlan:
                        + _remake(self.kind, self.month, self.missing))
         if self.unsure:
             out.append(unsure_line(self.unsure, self.kind, self.month, self.doubt))
-        kept = dict(self.not_renewed)  # `--renew` just ran: said why each is held back still, below
-        if passed := [(u, d) for u, d in self.passed if u not in kept]:
+        # `--renew` just ran (or its dry run): said why each is held back still, or that it would
+        # be written again (`renew_lines`), not told to run --renew
+        kept = dict(self.not_renewed)
+        would = {u for u, _ in self.would_renew}
+        if passed := [(u, d) for u, d in self.passed if u not in kept and u not in would]:
             out.append(passed_line(self.kind, self.month, passed))
         if self.not_renewed:
             why = "；".join(f"{u}：{why}" for u, why in kept.items())
@@ -242,9 +263,8 @@ def unsure_line(units: list[str], kind: str, month: str = "", doubt: dict[str, l
 def passed_line(kind: str, month: str, passed: list[tuple[str, dt.date]], unaddressed: bool = False) -> str:
     """The drafts not sent because the date they ask by has passed, and how to write them anew:
     a 催报 by `duban remind` (4-发送邮件's 催报 writes them first); a 反馈 by `mail send feedback
-    --renew` (`reply_renew`: the reply of today, from the archived file), or by hand. The
-    reminder --attach once pointed to attached the reply's workbook as it was, its top and its
-    校验结果 asking by the passed date. ``unaddressed``: of drafts said without a recipient (the
+    --renew` (`reply_renew`: the reply of today, from the archived file; 4-发送邮件's 反馈 offers
+    it, asking `--renewable` first), or by hand. ``unaddressed``: of drafts said without a recipient (the
     单位名录 has no usable 邮箱 for the unit), written again once it is filled in."""
     shown = units_text([f"{u}（{cn_date(d)}前）" for u, d in passed])
     what = "催报" if kind == "remind" else "反馈"
@@ -307,7 +327,7 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
     addresses a mail missed, stopped in doubt, goes to those again under its own). A ``dry_run``
     lists them without the [mail] settings sending needs (`SendPlan.unset` says what is missing).
     ``renew``: the 反馈 drafts whose date has passed are written again today first (`reply_renew`);
-    not in a dry run, which writes nothing."""
+    a dry run writes nothing and says which it would write (`SendPlan.would_renew`)."""
     if kind not in DRAFT_KINDS:
         raise UsageError(f"不认识的邮件类别“{kind}”：可选 issue（下发）、feedback（反馈）、remind（催报）。")
     if renew and kind != "feedback":
@@ -325,11 +345,16 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
     plan = SendPlan(kind, period, sender[1], server, plain=mail.security == "plain" and not unset,
                     month=f" --period {period}" if period != ws.period() else "", asked=tuple(resend), unset=unset)
     directory = ws.load_master().directory
-    if renew and not dry_run:
+    if renew:
         from .reply_renew import renew as renew_replies  # deferred: writing a reply is openpyxl's
 
-        renewed = renew_replies(ws, period)
-        plan.renewed, plan.not_renewed = renewed.written, renewed.kept
+        # a dry run writes nothing: what --renew would write, said as such (`renew_lines`)
+        renewed = renew_replies(ws, period, dry_run=dry_run)
+        if dry_run:
+            plan.would_renew = renewed.written
+        else:
+            plan.renewed = renewed.written
+        plan.not_renewed = renewed.kept
     with Ledger(ws.ledger_path) as ledger:
         records = MailRecords(ledger.conn)
         drafts = ledger.drafts(kind, period)

@@ -14,19 +14,31 @@ A reply that went out (or may have: a send stopped in doubt) is not written agai
 date: the unit was told that date, and holding it to a later one would move its verdict after the
 fact. A draft the office changed since duban wrote it (its bytes not those recorded) is not written over:
 it stays held back, for the office to send from its mail client with a date it writes.
+
+A dry run (`mail send feedback --renew --dry-run`, `--renewable`) says what would be written and
+writes nothing. A 催报 that attaches the reply's workbook (`remind --attach`) to a unit whose
+correction date has passed attaches it as it says the day's truth (`said_today`): 尽快, as the
+催报 says, the unit's verdict date untouched; `unsent_past` names the replies never sent whose
+date passed, for `remind` to say that `--renew` would give the unit a date of today.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
+import io
+import re
+import zipfile
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from . import owed
 from .consolidate import consolidate
+from .dates import cn_date
 from .drafts import passed_date
 from .files import file_sha
 from .issued_month import EarlierMonths
-from .ledger import Ledger
+from .ledger import Draft, Ledger
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail_plan import draft_message_id
 from .on_time import reply_date
@@ -46,34 +58,56 @@ class Renewed:
 EDITED = "草稿已改动过，没有重新生成：请用邮件客户端打开该草稿，改写日期后发出"
 
 
-def renew(ws: Workspace, period: Period) -> Renewed:
-    """Write again the month's live 反馈 drafts whose date has passed (see the module doc)."""
+def held(ws: Workspace, ledger: Ledger, cons, period: Period) -> tuple[list[tuple[Draft, dt.date]], list[Draft]]:
+    """The month's live 反馈 drafts held back by a passed date (`drafts.passed_date`) and never sent
+    (nor in doubt): (draft, the date it asked by) of those duban wrote as they are, and those the
+    office changed since (see the module doc). ``cons``: the month's units (`consolidate`)."""
+    records = MailRecords(ledger.conn)
+    ours, edited = [], []
+    for d in ledger.drafts("feedback", period):
+        if d.receipt_id is None or not (asked := passed_date(ws, ledger, cons, d)):
+            continue
+        went = records.sent(draft_message_id(d))
+        if went is not None and went.state in (SENT, SENDING):  # told its date: `mail send` says so
+            continue
+        path = ws.root / d.path
+        if path.exists() and file_sha(path) != d.sha256:
+            edited.append(d)
+        else:
+            ours.append((d, asked))
+    return ours, edited
+
+
+def unsent_past(ws: Workspace, ledger: Ledger, cons, period: Period) -> dict[str, dt.date]:
+    """unit -> the date its reply asked the correction by, of the replies never sent whose date has
+    passed and that `renew` would write again (`held`): the unit was never told that date."""
+    return {d.unit: asked for d, asked in held(ws, ledger, cons, period)[0]}
+
+
+def renew(ws: Workspace, period: Period, dry_run: bool = False) -> Renewed:
+    """Write again the month's live 反馈 drafts whose date has passed (see the module doc).
+    ``dry_run``: what would be written, and the date each would ask by, writing nothing."""
     from . import replies  # deferred: replies imports feedback (openpyxl), only a renewal needs them
     from .feedback import write_feedback
 
     out = Renewed()
     master = ws.load_master()
     with Ledger(ws.ledger_path) as ledger:
-        drafts = ledger.drafts("feedback", period)
-        if not drafts:
+        if not ledger.drafts("feedback", period):
             return out
         cons = consolidate(ws, period, tasks=False)
+        ours, edited = held(ws, ledger, cons, period)
+        out.kept.extend((d.unit, EDITED) for d in edited)
         months = EarlierMonths(ledger, master)
-        boxes = owed.mailboxes(ws, master)
-        records = MailRecords(ledger.conn)
-        for d in drafts:
-            if d.receipt_id is None or not passed_date(ws, ledger, cons, d):
-                continue
-            went = records.sent(draft_message_id(d))
-            if went is not None and went.state in (SENT, SENDING):  # told its date: `mail send` says so
-                continue
-            path = ws.root / d.path
-            if path.exists() and file_sha(path) != d.sha256:
-                out.kept.append((d.unit, EDITED))
-                continue
+        boxes = owed.mailboxes(ws, master) if ours and not dry_run else ()
+        today = ws.now().date()
+        for d, _asked in ours:
             rec = ledger.get(d.receipt_id)
             report = owed.report_of(ledger, rec, ws.settings.reply_to_warnings) if rec is not None else None
             if report is None:  # nothing left to say: `passed_date` asked of a refused file
+                continue
+            if dry_run:
+                out.written.append((d.unit, reply_date(ws, cons.due_of(d.unit), {rec.id: today})(rec)))
                 continue
             names = months.names_of(d.unit, period)
             try:
@@ -84,7 +118,46 @@ def renew(ws: Workspace, period: Period) -> Renewed:
                 out.kept.append((d.unit, owed.reason(exc)))
                 continue
             replies.record(ws, ledger, master, paths)
-            today = ws.now().date()
             out.written.append((d.unit, reply_date(ws, cons.due_of(d.unit), {rec.id: today})(rec)))
-        replies.drop_empty_rounds(ws)
+        if not dry_run:
+            replies.drop_empty_rounds(ws)
     return out
+
+
+def said_today(xlsx: bytes, asked: dt.date) -> bytes | None:
+    """The reply's workbook ``xlsx`` asking the correction 尽快, not by ``asked``, a date passed: its
+    form's top (`feedback._owed_by`: "7月11日（改正后报送）"), its 填报说明 and its 校验结果's verdict
+    ("于7月11日前重新报送本文件"), as the 催报 it goes with says it. Text only, in the workbook's
+    XML, every other byte as the reply wrote it: read into openpyxl and saved again, the rows fitted
+    to the department's text would come back fixed at their height (`xlsx.set_height`, QA124).
+    None: the workbook does not say the date as duban wrote it (edited in Excel since)."""
+    day = cn_date(asked)
+    swaps = ((f"{day}（改正后报送）", "尽快（改正后报送）"), (f"请于{day}前将", "请尽快将"),
+             (f"于{day}前重新报送", "尽快重新报送"))
+    said = False
+
+    def swapped(m: re.Match) -> str:
+        nonlocal said
+        old = text = html.unescape(m[2])  # duban's cells write 虎 as &#34382; (`xlsx`)
+        for before, after in swaps:
+            text = text.replace(before, after)
+        if text == old:
+            return m[0]
+        said = True
+        return m[1] + escape(text) + m[3]
+
+    out = io.BytesIO()
+    try:
+        with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename == "xl/sharedStrings.xml" or re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                    data = _TEXT.sub(swapped, data.decode("utf-8")).encode("utf-8")
+                dst.writestr(info, data)
+    except (zipfile.BadZipFile, UnicodeDecodeError, OSError):
+        return None
+    return out.getvalue() if said else None
+
+
+#: a text node of a cell (inline, or shared): its opening tag, its text (escaped), its closing tag
+_TEXT = re.compile(r"(<t(?:\s[^>]*)?>)([^<]*)(</t>)")

@@ -78,6 +78,28 @@ if "%KIND%"=="remind" goto remind_first
 :send
 %DUBAN% mail send %KIND% --period "%PERIOD%"
 set "RC=%ERRORLEVEL%"
+rem A 反馈 whose correction date passed is held back (exit 1), its line saying --renew writes it
+rem again today: a double-clicking office cannot type that, so it is asked here when --renewable
+rem says some would be (exit 1; drafts edited or sent are never). Enter writes nothing.
+if not "%KIND%"=="feedback" goto finish
+if not "%RC%"=="1" goto finish
+%DUBAN% mail send feedback --period "%PERIOD%" --renewable >nul 2>nul
+if not "%ERRORLEVEL%"=="1" goto finish
+echo.
+echo 以上反馈邮件中有要求重新报送的日期已过、没有发送的（见上面几行）。按今天重新生成时，改报日期从今天起算，
+echo 是否按时改报按新的日期判断。
+set "GO="
+set /p "GO=是否按今天重新生成这些反馈邮件？输入 y 重新生成并列出将发送的邮件（发送前还会再确认），直接回车不重新生成："
+if not defined GO goto renew_no
+set "GO=%GO:"=%"
+if /i "%GO%"=="y" goto renew
+:renew_no
+echo.
+echo 没有重新生成，日期已过的反馈邮件没有发送。
+goto finish
+:renew
+%DUBAN% mail send feedback --period "%PERIOD%" --renew
+set "RC=%ERRORLEVEL%"
 goto finish
 
 :remind_first

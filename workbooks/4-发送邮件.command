@@ -51,4 +51,22 @@ if [ "$KIND" = remind ]; then
   fi
 fi
 "${DUBAN[@]}" mail send "$KIND" --period "$PERIOD"
-finish $? "发送情况见上面的列表。"
+RC=$?
+# A 反馈 whose correction date passed is held back (exit 1), its line saying `--renew` writes it
+# again today: a double-clicking office cannot type that, so it is asked here when `--renewable`
+# says some would be (exit 1; drafts edited or sent are never). Enter writes nothing.
+if [ "$KIND" = feedback ] && [ "$RC" -eq 1 ]; then
+  "${DUBAN[@]}" mail send feedback --period "$PERIOD" --renewable >/dev/null 2>&1
+  if [ $? -eq 1 ]; then
+    echo
+    echo "以上反馈邮件中有要求重新报送的日期已过、没有发送的（见上面几行）。按今天重新生成时，改报日期从今天起算，"
+    echo "是否按时改报按新的日期判断。"
+    read -r -p "是否按今天重新生成这些反馈邮件？输入 y 重新生成并列出将发送的邮件（发送前还会再确认），直接回车不重新生成：" GO
+    case "$GO" in
+      y | Y) "${DUBAN[@]}" mail send feedback --period "$PERIOD" --renew
+             RC=$? ;;
+      *) echo; echo "没有重新生成，日期已过的反馈邮件没有发送。" ;;
+    esac
+  fi
+fi
+finish "$RC" "发送情况见上面的列表。"

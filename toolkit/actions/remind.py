@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import owed
 from ..consolidate import consolidate
 from ..dates import cn_date
-from ..drafts import addressed, reminded_before, retire_drafts, same_mail, write_draft
+from ..drafts import addressed, passed_date, reminded_before, retire_drafts, same_mail, write_draft
 from ..errors import ReadFailure
 from ..issued_month import EarlierMonths
 from ..ledger import Ledger
@@ -20,6 +20,7 @@ from ..mail_notes import chase_notes, fetch_note, returns_from
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..rectification import is_rectification
+from ..reply_renew import said_today, unsent_past
 from ..returns import read_return, return_filename
 from ..text import name_part, some_units, task_title
 from ..vocab import Outcome, UnitState
@@ -50,6 +51,21 @@ class RemindResult:
     #: the month before, when its forms went out and no unit of this one is past its date yet:
     #: on 7 December, December's forms just out, the office chasing November's returns meant it
     earlier: Period | None = None
+    #: units 退回待改 whose reply never went out and whose correction date has passed (the date):
+    #: chased 尽快 while the verdict holds them to a date they were never told (`reply_renew.unsent_past`)
+    unsent_past: dict[str, dt.date] = field(default_factory=dict)
+    attach: bool = False
+    month: str = ""  # " --period 2022-05" when not the workspace's current period
+
+    def unsent_line(self) -> str:
+        """The units of `unsent_past`: what their 催报 says, how their verdict is judged, and how to
+        give them a date of today (`mail send feedback --renew`, then the 催报 written again)."""
+        shown = "、".join(f"{u}（{cn_date(d)}前）" for u, d in self.unsent_past.items())
+        attached = "（附上的标出错误的表格也写明尽快）" if self.attach else ""
+        return (f"反馈邮件还没有发出、其中的改报日期已过的退回待改单位 {len(self.unsent_past)} 个：{shown}。"
+                f"催报请其尽快改报{attached}，是否按时改报仍按反馈邮件中的日期判断。如要按今天重新给出改报日期，"
+                f"请先运行 duban mail send feedback{self.month} --renew（或双击“4-发送邮件”，选 2 反馈），"
+                f"再运行 duban remind{self.month}{' --attach' if self.attach else ''} 重新生成催报。")
 
     def kept_line(self, current: Period) -> str:
         """The units mailed today already (`kept_sent`): their drafts made again are that mail,
@@ -61,10 +77,12 @@ class RemindResult:
 
     def apart(self) -> list[str]:
         """What the list of units does not say: which drafts ask by a date and which chase, when
-        some units are still on time ("其中提醒 53 个单位…", "催报 1 个单位…"); and, when none of
-        the month is late yet, how to chase the month before (`earlier`)."""
+        some units are still on time ("其中提醒 53 个单位…", "催报 1 个单位…"); when none of
+        the month is late yet, how to chase the month before (`earlier`); and the units chased 尽快
+        whose reply never went out (`unsent_past`)."""
+        unsent = [self.unsent_line()] if self.unsent_past else []
         if not self.asked_by:
-            return []
+            return unsent
         dates = sorted(set(self.asked_by.values()))
         by = cn_date(dates[0]) if len(dates) == 1 else "各自的截止日期"
         out = [f"其中提醒 {len(self.asked_by)} 个单位：报送尚未截止，草稿请其于{by}前报送（【提醒】），"
@@ -76,7 +94,7 @@ class RemindResult:
             out.append(f"本期还没有单位过了截止日期。如要催报上一期（{self.earlier.label}）尚未报送的单位，"
                        f"请运行 duban remind --period {self.earlier}"
                        "（双击“4-发送邮件”选 3 催报时，直接回车即为上一期）。")
-        return out
+        return out + unsent
 
 
 def _issued_before(ledger: Ledger, period: Period) -> Period | None:
@@ -94,10 +112,14 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
     """
     cons = consolidate(ws, period, tasks=False)
     folder = ws.stage_dir(MERGED, cons.period) / "催报邮件"
-    result = RemindResult(cons.period, folder, notes=chase_notes(cons))
+    result = RemindResult(cons.period, folder, notes=chase_notes(cons), attach=attach,
+                          month=f" --period {cons.period}" if cons.period != ws.period() else "")
     with Ledger(ws.ledger_path) as ledger:
         result.retired = retire_drafts(ws, ledger, ledger.drafts("remind", cons.period), "重新催报，已被替代")
         _write(ws, ledger, cons, attach, progress, result)
+        to_fix = {u.unit for u in cons.units if u.state == UnitState.TO_FIX}
+        if to_fix:
+            result.unsent_past = {u: d for u, d in unsent_past(ws, ledger, cons, cons.period).items() if u in to_fix}
         # drafts only: with every unit reported, none is chased whatever the mailbox holds
         if result.files and (unfetched := fetch_note(ws, MailRecords(ledger.conn),
                                                      returns_from(ledger, cons.period, ws.tz))):
@@ -130,7 +152,7 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         marked = (_feedback_form(ws, ledger, cons, months.names_of(u.unit, cons.period))
                   if attach and u.state == UnitState.TO_FIX else None)
         blank = _blank_form(ws, cons, u.unit) if attach and marked is None else None  # (name, path)
-        attachments = [(marked.name, marked.read_bytes())] if marked else []
+        attachments = [_as_of_today(ws, ledger, cons, marked)] if marked else []
         if blank:
             attachments.append((blank[0], blank[1].read_bytes()))
         ask_by = _ask_by(cons, u)
@@ -185,7 +207,8 @@ def _feedback_form(ws: Workspace, ledger: Ledger, cons, names: tuple[str, ...]) 
     the live reply draft. None when the reply answers an earlier return (the latest one's
     reply failed and is owed), when that return could not be read, or when its workbook is
     gone: the unit then gets the blank form, never an old file marked for errors it may have
-    fixed since. A file sent again unchanged (重复) is no later return."""
+    fixed since. A file sent again unchanged (重复) is no later return. Attached as of today
+    (`_as_of_today`)."""
     answered = owed.answered(ledger, names, cons.period)
     replies = [d for d in ledger.drafts("feedback", cons.period) if d.unit in names]
     if answered is None or not replies or replies[-1].receipt_id != answered.id:
@@ -196,6 +219,20 @@ def _feedback_form(ws: Workspace, ledger: Ledger, cons, names: tuple[str, ...]) 
         return None
     marked = (ws.root / replies[-1].path).with_suffix(".xlsx")
     return marked if marked.is_file() else None
+
+
+def _as_of_today(ws: Workspace, ledger: Ledger, cons, marked: Path) -> tuple[str, bytes]:
+    """The reply's workbook ``marked`` (`_feedback_form`) to attach, as (name, bytes). Past the date
+    its reply asked the correction by (`drafts.passed_date`), it asks 尽快, as the 催报 does
+    (`reply_renew.said_today`): at its top and in its 校验结果 it asked by a day gone by. The unit's
+    verdict keeps that date; `mail send feedback --renew` alone, for a reply never sent, gives it
+    one of today (`RemindResult.unsent_line`)."""
+    data = marked.read_bytes()
+    eml = marked.with_suffix(".eml")
+    reply = next((d for d in ledger.drafts("feedback", cons.period) if ws.root / d.path == eml), None)
+    if reply is not None and (asked := passed_date(ws, ledger, cons, reply)):
+        data = said_today(data, asked) or data  # edited since in Excel: the office's words stand
+    return marked.name, data
 
 
 def _blank_form(ws: Workspace, cons, unit: str) -> tuple[str, Path] | None:

@@ -621,9 +621,11 @@ def mail_checked(state: State, which: str, undo: bool) -> None:
 @click.option("--resend", "resend", multiple=True, metavar="单位",
               help="再次发送该单位的邮件（已发送或可能已发送过的也发，可重复；写“全部”则所有单位）")
 @click.option("--renew", is_flag=True, help="反馈：要求重新报送的日期已过的草稿，按今天重新生成后发送")
+@click.option("--renewable", is_flag=True,
+              help="反馈：只检查有没有 --renew 会重新生成的草稿（有则列出，退出码 1），不生成、不发送（双击脚本用）")
 @pass_state
 def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run: bool,
-              resend: tuple[str, ...], renew: bool) -> None:
+              resend: tuple[str, ...], renew: bool, renewable: bool) -> None:
     """发送邮件草稿：下发（issue）、反馈（feedback）或催报（remind），已发过的不会再发。
 
     先列出将发送的邮件（多少封、发给谁、附件和大小），确认后再发。收件人按任务分工表
@@ -639,6 +641,13 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
     """
     kind = {"下发": "issue", "反馈": "feedback", "催报": "remind"}.get(kind, kind)
     mail = _action("mail")
+    if renewable:  # 4-发送邮件's question after a send held replies back: would --renew write them?
+        with state.locked() as ws:
+            plan = mail.plan_send(ws, kind, period, dry_run=True, renew=True)
+        for line in plan.renew_lines(asked=True):
+            echo(state, line)
+        state.exit_code = 1 if plan.would_renew else 0
+        return
     with state.locked() as ws:
         plan = mail.plan_send(ws, kind, period, resend, dry_run=dry_run, renew=renew)
         for line in plan.lines():
