@@ -162,3 +162,19 @@ def test_a_not_theirs_changed_to_theirs_keeps_the_units_returns_as_collect_would
     with Ledger(issued_ws.ledger_path, readonly=True) as ledger:
         assert {r.name: r.outcome for r in ledger.receipts(PERIOD)} == {FILE: "采纳", own: "已被替代"}
     assert consolidate(issued_ws, PERIOD).details._accepted[SJ].name == FILE
+
+
+def test_a_reply_about_a_file_said_not_the_units_is_not_sent(issued_ws, make_return, monkeypatch, run):
+    """The W206 file refused (E501) was answered --not-theirs: its 反馈 draft stayed live, and `mail send
+    feedback` would have told 石碣镇 that "its" return was refused (QA360's note). Told, not sent."""
+    drop(issued_ws, FILE, make_return(SJ, Filling(default=Answer(status=None, work="石排镇本月推进情况。"))),
+         shanghai(dt.datetime(2022, 7, 3, 9, 0)))
+    set_clock(monkeypatch, dt.date(2022, 7, 4))
+    run(["collect"], cwd=issued_ws.root)
+    listed = run(["mail", "send", "feedback", "--dry-run"], cwd=issued_ws.root).output
+    assert SJ in listed and "核实为不是该单位报送的文件" not in listed  # the reply is asked about first
+    assert run([*SENDER, "--dept", SJ, "--not-theirs"], cwd=issued_ws.root).exit_code == 0
+    listed = run(["mail", "send", "feedback", "--dry-run"], cwd=issued_ws.root).output
+    assert (f"核实为不是该单位报送的文件，其反馈邮件不发送 1 封：{SJ}。如核实有误，请运行 "
+            f"duban sender --period {PERIOD} --dept {SJ} --undo 撤销核实结果后再发送。") in listed, listed
+    assert "都已发送过" not in listed

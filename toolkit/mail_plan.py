@@ -48,11 +48,13 @@ from .drafts import (
 from .errors import BadConfig, UsageError
 from .imap_parse import decode_words
 from .ledger import DRAFT_KINDS, Draft, Ledger
+from .ledger.answers import disowned_files
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail import format_addresses, parse_mail
 from .mail_notes import chase_notes, fetch_note, returns_from
 from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
 from .period import Period
+from .senders import command
 from .units import Directory
 from .vocab import UnitState
 from .workspace import Workspace
@@ -142,6 +144,9 @@ class SendPlan:
     #: (unit, why) of 催报 written before the unit's return was refused or its form issued again, or
     #: to a unit that owes the month nothing now (`drafts.Superseded`): the wrong letter, not sent
     superseded: list[tuple[str, str]] = field(default_factory=list)
+    #: 反馈 about a file the office said was not its unit's (`sender --not-theirs`): no unit's return,
+    #: so no reply to send; told, not sent (QA360's note)
+    disowned: list[str] = field(default_factory=list)
     #: `--renew`: the replies written again today, (unit, the date each now asks by), and those
     #: held back still, (unit, why) (`reply_renew.renew`)
     renewed: list[tuple[str, dt.date]] = field(default_factory=list)
@@ -225,6 +230,10 @@ class SendPlan:
             out.append(passed_line(self.kind, self.month, list(self.passed_too.items()), unaddressed=True))
         if self.superseded:
             out.extend(superseded_lines(self.superseded, self.month))
+        if self.disowned:
+            undo = "；".join(command(self.period, u, "--undo") for u in dict.fromkeys(self.disowned))
+            out.append(f"核实为不是该单位报送的文件，其反馈邮件不发送 {len(self.disowned)} 封："
+                       f"{units_text(self.disowned)}。如核实有误，请运行 {undo} 撤销核实结果后再发送。")
         if self.missing:
             out.append(f"草稿文件已被删除、不发送的 {len(self.missing)} 封：{units_text(self.missing)}。"
                        + _remake(self.kind, self.month, self.missing))
@@ -243,7 +252,8 @@ class SendPlan:
             out.extend(self.notes)
             out.append(f"以上催报邮件中可能有发给已报送单位的：请先核实，收取登记后（已报送单位的草稿即撤回）"
                        f"再运行 duban mail send remind{self.month}。")
-        if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing or self.held):
+        if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing or self.held
+                or self.disowned):
             out.append(f"{self.period.label} 的{self.label}邮件都已发送过，没有要发送的。")
         return out
 
@@ -364,6 +374,8 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
         # a 催报 or 反馈 asks by a date, which may have passed since it was written
         cons = consolidate(ws, period, tasks=False) if kind != "issue" and drafts else None
         superseded = Superseded(ledger, cons, period) if cons is not None and kind == "remind" else None
+        # a reply about such a file told its registered unit (or its sender) that "its" return was refused
+        disowned = disowned_files(ledger.conn) if kind == "feedback" else frozenset()
         for d in drafts:
             mid = draft_message_id(d)
             row = records.sent(mid)
@@ -377,6 +389,9 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                 continue
             if went is not None and went.state == SENT and not went.refused:
                 plan.sent_before.append(d.unit)
+                continue
+            if d.receipt_id in disowned:
+                plan.disowned.append(d.unit)
                 continue
             names = directory.names_of(d.unit)
             if superseded is not None and (why := superseded.why(d, names)):
