@@ -125,12 +125,13 @@ def test_a_town_is_a_town_whatever_its_name_starts_with(town):
 def test_towns_do_not_vote_for_the_plans_level():
     # 番禺: two district departments, the city bureau's branch and the 市桥街道 town
     assert plan_level("", "", ["区发改局", "区住建局", "市桥街道", "市生态环境局番禺分局"]) == "区"
-    assert guess_kind("市高新区", "区") == "市直部门"  # a zone named with a level stays that level's
+    # a zone named with a level is a zone, never a town, nor a department of that level (QA361: was 市直部门)
+    assert guess_kind("市高新区", "区") == "园区"
 
 
 @pytest.mark.parametrize("table, kinds", [
     ("dazhu_mssx_2016.docx", {"县直部门"}),                   # organiser 大竹县人民政府办公室
-    ("prose_lishan_2023.docx", {"区直部门", "镇街"}),          # 税务局 beside 区发改局
+    ("prose_lishan_2023.docx", {"区直部门", "园区"}),          # 税务局 beside 区发改局; 立山经济开发区 was 镇街 (QA361)
     ("huoshan_kfq_2025.xlsx", {"部门"}),                      # 开发区: a zone, level unknown
     ("prose_guofa_2018_42.docx", {"部门"}),                   # 国务院: ministries, 市场监管总局 too
     ("cangnan_mssx_2022.docx", {"县直部门"}),                 # title names no government: 县教育局 … say

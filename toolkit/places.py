@@ -108,6 +108,20 @@ def plan_place(organiser: str, title: str = "") -> str:
     return ""
 
 
+def bare_place(name: str) -> tuple[str, str]:
+    """The level and the place (区, 岳麓区) when ``name`` is a place's name and nothing else, the
+    places above it before it or not (岳麓区, 长沙市望城区, 福州市, 沛县): its government, as a
+    plan names it (长沙 2012: 岳麓区, 望城区), never a department. ('', '') otherwise: a body after
+    it (岳麓区教育局), a zone (高新区: `_is_zone`), an area's or the speaker's word (辖区, 市区, 全县)."""
+    text = _NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(name))
+    level, where = place_in(text)
+    stem = where[:-1]
+    if (not level or len(text) > 12 or not text.endswith(where) or not stem.strip("省市县区州盟旗·")
+            or _DEICTIC.fullmatch(where) or _AREA.fullmatch(where)):
+        return "", ""
+    return level, where
+
+
 def other_place(name: str, place: str) -> bool:
     """Whether the place ``name`` is not the plan's own ``place`` (英德市 in 清远市's plan;
     广东清远市, 清远 and a bare 市 are 清远市's own)."""
@@ -178,7 +192,8 @@ def _is_zone(text: str, at: int) -> bool:
     return not (text[:at].endswith("矿") and (at == 1 or text[at - 2] in "省市县区州盟旗年·0123456789"))
 
 
-_ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|合作|经济|功能|示范|景|矿|片|社|校|名胜|度假|集聚)$")
+_ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|先导|合作|经济|功能|示范|景|矿|片|社|校|名胜|度假"
+                           r"|集聚)$")
 
 
 #: The provinces by the names they go by without their level (湖北 of 湖北省, 广西 of 广西壮族自治区).

@@ -23,33 +23,29 @@ from .places import (
     follows_other_place,
     is_town,
     leading_level,
-    leading_place,
     marks_in,
-    other_place,
-    place_in,
     plan_place,
     prefecture_stem,
 )
 from .resources import resource
 from .text import LazyPattern, clean, key, short_key
 from .towns import DEPARTMENT_KIND as DEPARTMENT_KIND
-from .towns import ZONE_NAME as _ZONE_NAME
 from .towns import town_kind as town_kind
 from .towns import town_phrase as town_phrase
-from .vocab import Kind
 
-CITY, TOWN = Kind.CITY, Kind.TOWN
-
-# Kinds other cities' directories need beyond the two `Kind` words. Kept as plain strings
-# until the vocabulary gains them: a directory may name any kind, these are what the
-# importer guesses for a unit no directory knows.
-COUNTY_DEPT, DISTRICT_DEPT, PROVINCE_DEPT, SECTION = "县直部门", "区直部门", "省直部门", "科室"
-#: A department of a plan whose level nothing says (a development zone's 招商工作部, a
-#: national plan's ministries): calling it 市直部门 would put a wrong word in the memo.
-DEPT = "部门"
-#: A government below the plan's own, named on its own (杭州市人民政府 in a province's plan,
-#: 黄埔区人民政府 in a city's): what `government_kind` reads as a city's or a county's.
-CITY_GOVERNMENT, COUNTY_GOVERNMENT = "市", "县（市、区）"
+# the kinds and `guess_kind` live in `unit_kinds`; named here too, where every reader looks for them
+from .unit_kinds import CITY, TOWN
+from .unit_kinds import CITY_GOVERNMENT as CITY_GOVERNMENT
+from .unit_kinds import COUNTY_DEPT as COUNTY_DEPT
+from .unit_kinds import COUNTY_GOVERNMENT as COUNTY_GOVERNMENT
+from .unit_kinds import DEPT as DEPT
+from .unit_kinds import DISTRICT_DEPT as DISTRICT_DEPT
+from .unit_kinds import PARK as PARK
+from .unit_kinds import PROVINCE_DEPT as PROVINCE_DEPT
+from .unit_kinds import SECTION as SECTION
+from .unit_kinds import ZONE as ZONE
+from .unit_kinds import dept_kind as dept_kind
+from .unit_kinds import guess_kind as guess_kind
 
 #: A directory CSV's columns; an optional 7th, 督办单位落款, holds the name the coordinating
 #: office signs the memo with (通报落款), on that office's row (`Directory.from_rows`). The
@@ -94,56 +90,6 @@ def government_level(kind: str, plan: str = "") -> str:
 def unbracketed(text: str) -> str:
     """A phrase or a kind without its brackets: 县（市、区） is 县市、区."""
     return re.sub(f"[{re.escape(_OPEN + _CLOSE)}]", "", text)
-
-
-# A bureau's own bodies beside its 科室 (机关党委, 局办公室, 党组办公室, 机关工会, 财务室), named with no
-# level; a government's office (政府办公室) is none
-_BUREAU_OFFICE = LazyPattern(r"(局|委|院|中心)?(机关)?(党委|党总支|党支部|纪委|纪检组|纪检监察组|工会|团委|妇委会|党组)"
-                             r"(办公室|办)?|(?!.*(政府|人大|政协))[^\W\d_]{0,8}室")
-
-
-def guess_kind(name: str, plan: str = "", place: str = "", sections: bool = False) -> str:
-    """Kind of a unit the directory does not know, from how its name starts and ends.
-
-    ``plan`` is the plan's own level (`plan_level`): a department named without one
-    (改革办, 规划建设局) belongs to the government that issued the plan, so a county's
-    table makes it a 县直部门, not a 市直部门. ``place`` is the plan's own place name
-    (`plan_place`, 清远市): another 市's government in its plan is a county-level city's.
-    ``sections``: the plan names its units as a bureau's 科室 (人事股, 办公室): its own bodies
-    (机关党委, 局办公室) are 科室 too; as 县直部门 beside three 科室 the 通报 said 县直各有关单位 and
-    the mails 贵单位 (QA337)."""
-    n = clean(name)
-    level = leading_level(n)
-    if is_town(n) or (_ZONE_NAME.search(n) and not level):
-        return TOWN
-    if not level and (re.search(r"(科|股|处)$", n) or n == "办公室" or (sections and _BUREAU_OFFICE.fullmatch(n))):
-        return SECTION
-    if plan and re.search(r"(人民政府|政府|行政公署)$", n):
-        own, where = place_in(n)  # the government's own level, below the plan's: not its department
-        # a 州's or 盟's 市 is a county-level city (延边州's 延吉市): none is of its own level;
-        # in a city's plan, so is a 市 other than the city itself (英德市 in 清远市's)
-        county_city = plan in ("州", "盟") or (plan == "市" and other_place(where, place))
-        rank = 2 if own == "市" and county_city else RANK.get(own, 0)
-        if own and rank > RANK.get(plan, 3):
-            return CITY_GOVERNMENT if rank == 1 else COUNTY_GOVERNMENT
-    if not plan and re.search(r"(人民政府|政府|行政公署)$", n):
-        return dept_kind(level)  # a government of no plan said: nothing tells what it is below
-    # the place leading the name, not only its first character: 英德市教育局 in 清远市's plan is a
-    # county-level city's (县直部门), 清城区教育局 a district's; 团市委, 民革市委 the city's own
-    own, where = leading_place(n)
-    if where == "州":  # 州教育局 in a prefecture's plan: its own (州直), not a city's
-        own = "州"
-    elif own == "市" and len(where) > 1 and (plan in ("州", "盟") or (plan == "市" and other_place(where, place))):
-        own = "县"
-    return dept_kind(own or level or plan)
-
-
-def dept_kind(level: str) -> str:
-    """The 类别 of a department of a government of ``level`` (`plan_level`): 省直部门, 市直部门,
-    县直部门, 区直部门, 州直部门 …; 部门 when no level is known (a national plan's ministries)."""
-    if level in ("州", "盟", "旗"):
-        return f"{level}直部门"
-    return {"市": CITY, "区": DISTRICT_DEPT, "县": COUNTY_DEPT, "省": PROVINCE_DEPT}.get(level, DEPT)
 
 
 def below_plan(kind: str, plan: str) -> bool:
