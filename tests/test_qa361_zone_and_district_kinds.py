@@ -93,7 +93,7 @@ def test_fujian_2015_addresses_pingtan_beside_the_provinces_departments():
     master = import_master(CORPUS / "fujian_zwgk_2015.docx")
     assert master.directory.get("平潭综合实验区").kind == "功能区"
     # the 办公厅's letter: 请各设区市、平潭综合实验区、省直各部门 …
-    assert _addressed(master) == "平潭综合实验区，省直各有关单位："
+    assert _addressed(master) == "平潭综合实验区管委会，省直各有关单位："  # as the real letter addresses it
 
 
 def test_fujian_2015_with_a_directory_keeps_pingtan_out_of_the_departments():
