@@ -178,3 +178,17 @@ def test_a_reply_about_a_file_said_not_the_units_is_not_sent(issued_ws, make_ret
     assert (f"核实为不是该单位报送的文件，其反馈邮件不发送 1 封：{SJ}。如核实有误，请运行 "
             f"duban sender --period {PERIOD} --dept {SJ} --undo 撤销核实结果后再发送。") in listed, listed
     assert "都已发送过" not in listed
+
+
+def test_mail_send_feedback_names_the_other_months_replies_not_sent(issued_ws, make_return, monkeypatch, run):
+    """4-发送邮件 → 2 offers one month on Enter (the month before while the current one has not ended,
+    QA357): a reply to a refused return of the other month went unsaid (QA360's note). Said, with the
+    command that sends them; nothing of that month is sent."""
+    drop(issued_ws, FILE, make_return(SJ, Filling(default=Answer(status=None, work="石碣镇本月推进情况。"))),
+         shanghai(dt.datetime(2022, 7, 3, 9, 0)))
+    set_clock(monkeypatch, dt.date(2022, 7, 4))
+    run(["collect"], cwd=issued_ws.root)
+    other = run(["mail", "send", "feedback", "--period", "2022-05", "--dry-run"], cwd=issued_ws.root).output
+    assert (f"另有{PERIOD.label}的反馈邮件 1 封尚未发送：请运行 duban mail send feedback --period {PERIOD}"
+            f"（双击“4-发送邮件”选 2 反馈时输入 {PERIOD}）。") in other, other
+    assert "另有" not in run(["mail", "send", "feedback", "--dry-run"], cwd=issued_ws.root).output

@@ -147,6 +147,10 @@ class SendPlan:
     #: 反馈 about a file the office said was not its unit's (`sender --not-theirs`): no unit's return,
     #: so no reply to send; told, not sent (QA360's note)
     disowned: list[str] = field(default_factory=list)
+    #: 反馈: (a neighbouring month, its replies not yet sent) — the current month's or the one before
+    #: (`also_unsent`): Enter on 4-发送邮件 → 2 offers one month, a refused early return's reply is
+    #: the other's (QA360's note); said, not sent
+    also: list[tuple[Period, int]] = field(default_factory=list)
     #: `--renew`: the replies written again today, (unit, the date each now asks by), and those
     #: held back still, (unit, why) (`reply_renew.renew`)
     renewed: list[tuple[str, dt.date]] = field(default_factory=list)
@@ -196,7 +200,7 @@ class SendPlan:
             why = "反馈邮件只写给报送被退回或无法读取的单位；还没有收取的，" if self.kind == "feedback" else ""
             # collect's --period is the month it takes returns for, not where replies are
             make = MAKE[self.kind] + (self.month if self.kind != "feedback" else "") + CLICK[self.kind]
-            return [*out, f"{self.period.label} 没有{self.label}邮件草稿。{why}请先运行 {make}。"]
+            return [*out, f"{self.period.label} 没有{self.label}邮件草稿。{why}请先运行 {make}。", *self.also_lines()]
         if self.renewed:
             shown = units_text([f"{u}（请于{cn_date(d)}前重新报送）" for u, d in self.renewed])
             out.append(f"要求重新报送的日期已过的反馈草稿，已按今天重新生成 {len(self.renewed)} 封：{shown}。")
@@ -255,7 +259,27 @@ class SendPlan:
         if not (self.drafts or self.unsure or self.no_recipient or self.bad_address or self.missing or self.held
                 or self.disowned):
             out.append(f"{self.period.label} 的{self.label}邮件都已发送过，没有要发送的。")
-        return out
+        return out + self.also_lines()
+
+    def also_lines(self) -> list[str]:
+        """The neighbouring months' replies not yet sent (`also`), each with the command that sends them."""
+        return [f"另有{p.label}的反馈邮件 {n} 封尚未发送：请运行 duban mail send feedback --period {p}"
+                f"（双击“4-发送邮件”选 2 反馈时输入 {p}）。" for p, n in self.also]
+
+
+def also_unsent(ws: Workspace, ledger: Ledger, records: MailRecords, period: Period) -> list[tuple[Period, int]]:
+    """Of the current month and the one before, each but ``period`` with 反馈 drafts live and not
+    yet sent (nor in doubt), and how many: `SendPlan.also`."""
+    current = ws.period()
+    out = []
+    for p in dict.fromkeys((current.shift(-1), current)):
+        if p == period:
+            continue
+        waiting = [d for d in ledger.drafts("feedback", p)
+                   if (row := records.sent(draft_message_id(d))) is None or row.state not in (SENT, SENDING)]
+        if waiting:
+            out.append((p, len(waiting)))
+    return out
 
 
 def unsure_line(units: list[str], kind: str, month: str = "", doubt: dict[str, list[str]] | None = None) -> str:
@@ -444,6 +468,8 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
                                         header_cc=header_cc))
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
+        if kind == "feedback":
+            plan.also = also_unsent(ws, ledger, records, period)
         unfetched = (fetch_note(ws, records, returns_from(ledger, period, ws.tz))
                      if kind == "remind" and plan.drafts else "")
     if kind == "remind" and plan.drafts:
