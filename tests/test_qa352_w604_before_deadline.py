@@ -183,6 +183,7 @@ def test_a_summary_made_before_the_deadline_says_it_counts_overdue_at_the_month_
     try:
         early = run("merge")
         early_subtitle = _table(next((root / "汇总").rglob("*_进展汇总表.xlsx")), "滞后超期")[1][0]
+        overview = _table(next((root / "汇总").rglob("*_进展汇总表.xlsx")), "总览")
         set_clock(mp, dt.date(2026, 1, 6))
         late = run("merge")
         late_subtitle = _table(next((root / "汇总").rglob("*_进展汇总表.xlsx")), "滞后超期")[1][0]
@@ -193,5 +194,7 @@ def test_a_summary_made_before_the_deadline_says_it_counts_overdue_at_the_month_
             "完成时限还没过（最早为2025年12月31日），汇总表的副标题已注明。完成时限过后重新汇总即按当时情况计。"
             ) in early.output
     assert "超期未完成 0，按期末计超期、完成时限未过 1" in early.output  # not "超期未完成 1": not yet so
+    # 总览's rows are one line each: the subtitle's clauses past the tables' width on the row under it
+    assert f"{overview[1][0]}；{overview[2][0]}" == early_subtitle and overview[2][0].startswith("超期按期末")
     assert early_subtitle.endswith("；超期按期末（2025年12月31日）计，其中 1 项的完成时限在2025年12月7日尚未过")
     assert "还没过" not in late.output and "超期按期末" not in late_subtitle

@@ -272,9 +272,17 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     # Excel and LibreOffice, and a wider merge shrinks the printed page.
     add([title], "title")
     ws.merges.append(f"A1:{last}1")
-    add([subtitle], "subtitle")
+    # one line, as every 总览 row is (the charts follow the rows): a subtitle longer than the tables
+    # are wide (an early book's 超期 clause, a past month's basis) was cut at their edge; the rest
+    # goes on the blank row under it, the rows below unmoved
+    first, rest = _one_line(subtitle, sum(widths), s.st["size"])
+    add([first], "subtitle")
     ws.merges.append(f"A2:{last}2")
-    add([])
+    if rest:
+        add([rest], "subtitle")
+        ws.merges.append(f"A3:{last}3")
+    else:
+        add([])
     tc, total = cons.task_counts(), len(cons.tasks)
     plan = words_of(cons.master)  # a 整改清单's counts 整改任务, as its 通报 does (`rectification.Words`)
     first_section = add([f"一、{plan.task}进展"], "section")
@@ -502,6 +510,16 @@ def _status_width(cons: Consolidation, width: float, s: Styles, tasks: bool = Fa
     while cell_lines(NOT_YET_DUE, width, s.st["size"]) > 1:
         width += 1
     return width + 1  # LibreOffice's CJK serif is a little wider than SimSun
+
+
+def _one_line(text: str, width: float, size: float) -> tuple[str, str]:
+    """``text`` (clauses joined by ；) as the clauses that fit on one line of ``width`` at ``size``,
+    and the rest ('' when all fit; the first clause stays first however long)."""
+    clauses = text.split("；")
+    fit = 1
+    while fit < len(clauses) and cell_lines("；".join(clauses[:fit + 1]), width, size) == 1:
+        fit += 1
+    return "；".join(clauses[:fit]), "；".join(clauses[fit:])
 
 
 def _waiting(cons: Consolidation) -> tuple[str, ...]:
