@@ -192,3 +192,18 @@ def test_mail_send_feedback_names_the_other_months_replies_not_sent(issued_ws, m
     assert (f"另有{PERIOD.label}的反馈邮件 1 封尚未发送：请运行 duban mail send feedback --period {PERIOD}"
             f"（双击“4-发送邮件”选 2 反馈时输入 {PERIOD}）。") in other, other
     assert "另有" not in run(["mail", "send", "feedback", "--dry-run"], cwd=issued_ws.root).output
+
+
+def test_a_reply_about_a_disowned_file_is_never_written_again(issued_ws, make_return, monkeypatch, run):
+    """QA363: past its date, `--renewable` offered the reply about the file said not 石碣镇's, and `--renew`
+    wrote it again as a reply to 石碣镇's own return ("请于7月28日前重新报送"), no longer held back."""
+    drop(issued_ws, FILE, make_return(SJ, Filling(default=Answer(status=None, work="石排镇本月推进情况。"))),
+         shanghai(dt.datetime(2022, 7, 3, 9, 0)))
+    set_clock(monkeypatch, dt.date(2022, 7, 4))
+    run(["collect"], cwd=issued_ws.root)
+    assert run([*SENDER, "--dept", SJ, "--not-theirs"], cwd=issued_ws.root).exit_code == 0
+    set_clock(monkeypatch, dt.date(2022, 7, 25))
+    asked = run(["mail", "send", "feedback", "--renewable"], cwd=issued_ws.root)
+    assert asked.exit_code == 0 and "重新生成" not in asked.output, asked.output
+    renewed = run(["mail", "send", "feedback", "--renew", "--dry-run"], cwd=issued_ws.root).output
+    assert "重新生成后为" not in renewed and "核实为不是该单位报送的文件" in renewed, renewed

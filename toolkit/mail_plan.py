@@ -271,12 +271,13 @@ def also_unsent(ws: Workspace, ledger: Ledger, records: MailRecords, period: Per
     """Of the current month and the one before, each but ``period`` with 反馈 drafts live and not
     yet sent (nor in doubt), and how many: `SendPlan.also`."""
     current = ws.period()
+    disowned = disowned_files(ledger.conn)  # never sent (`SendPlan.disowned`): none to name (QA363)
     out = []
     for p in dict.fromkeys((current.shift(-1), current)):
         if p == period:
             continue
-        waiting = [d for d in ledger.drafts("feedback", p)
-                   if (row := records.sent(draft_message_id(d))) is None or row.state not in (SENT, SENDING)]
+        waiting = [d for d in ledger.drafts("feedback", p) if d.receipt_id not in disowned
+                   and ((row := records.sent(draft_message_id(d))) is None or row.state not in (SENT, SENDING))]
         if waiting:
             out.append((p, len(waiting)))
     return out

@@ -39,6 +39,7 @@ from .drafts import passed_date
 from .files import file_sha
 from .issued_month import EarlierMonths
 from .ledger import Draft, Ledger
+from .ledger.answers import disowned_files
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail_plan import draft_message_id
 from .on_time import reply_date
@@ -63,9 +64,12 @@ def held(ws: Workspace, ledger: Ledger, cons, period: Period) -> tuple[list[tupl
     (nor in doubt): (draft, the date it asked by) of those duban wrote as they are, and those the
     office changed since (see the module doc). ``cons``: the month's units (`consolidate`)."""
     records = MailRecords(ledger.conn)
+    # a reply about a file the office said was not its unit's is never sent (`mail_plan`): written
+    # again, it lost that file and went as a reply to the unit's own refused return (QA363)
+    disowned = disowned_files(ledger.conn)
     ours, edited = [], []
     for d in ledger.drafts("feedback", period):
-        if d.receipt_id is None or not (asked := passed_date(ws, ledger, cons, d)):
+        if d.receipt_id is None or d.receipt_id in disowned or not (asked := passed_date(ws, ledger, cons, d)):
             continue
         went = records.sent(draft_message_id(d))
         if went is not None and went.state in (SENT, SENDING):  # told its date: `mail send` says so
