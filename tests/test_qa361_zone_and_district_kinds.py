@@ -118,3 +118,9 @@ def test_changsha_2012_reimported_with_its_own_directory_expands_its_groups():
     assert groups["各区县市"] == ["岳麓区", "望城区"]
     assert sorted(groups["各园区"]) == ["长沙先导区管委会", "高新区"]
     assert "长沙先导区管委会" not in groups["市直各单位"]
+
+
+@pytest.mark.parametrize("name", ["临港工业区", "化工区", "自贸区", "中央商务区", "旅游度假区", "空港经济区", "风景名胜区"])
+def test_a_zone_by_its_other_words_is_a_park_not_a_district(name):
+    """QA363: `bare_place` read these as places, each a district's government (各县（市、区）人民政府)."""
+    assert guess_kind(name, "市", "长沙市") == "园区"
