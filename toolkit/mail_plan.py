@@ -267,11 +267,12 @@ class SendPlan:
                 f"（双击“4-发送邮件”选 2 反馈时输入 {p}）。" for p, n in self.also]
 
 
-def also_unsent(ws: Workspace, ledger: Ledger, records: MailRecords, period: Period) -> list[tuple[Period, int]]:
+def also_unsent(ws: Workspace, ledger: Ledger, records: MailRecords, period: Period,
+                disowned: frozenset[int]) -> list[tuple[Period, int]]:
     """Of the current month and the one before, each but ``period`` with 反馈 drafts live and not
-    yet sent (nor in doubt), and how many: `SendPlan.also`."""
+    yet sent (nor in doubt), and how many: `SendPlan.also`. ``disowned``: the files said not their
+    unit's (`disowned_files`), whose replies are never sent (`SendPlan.disowned`): none to name (QA363)."""
     current = ws.period()
-    disowned = disowned_files(ledger.conn)  # never sent (`SendPlan.disowned`): none to name (QA363)
     out = []
     for p in dict.fromkeys((current.shift(-1), current)):
         if p == period:
@@ -470,7 +471,7 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
         if kind == "feedback":
-            plan.also = also_unsent(ws, ledger, records, period)
+            plan.also = also_unsent(ws, ledger, records, period, disowned)
         unfetched = (fetch_note(ws, records, returns_from(ledger, period, ws.tz))
                      if kind == "remind" and plan.drafts else "")
     if kind == "remind" and plan.drafts:
