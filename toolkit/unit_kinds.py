@@ -39,9 +39,11 @@ ZONE = "功能区"
 
 # A zone's name, with its government's word or not: 高新区, 经开区, 长沙先导区管委会, 平潭综合实验区,
 # 纪南文旅区管委会; not a department named after one (高新区财政局, 高新区建设指挥部)
-_ZONE = LazyPattern(r"(?:园区|高新区|新区|开发区|经开区|功能区|先导区|实验区|试验区|示范区|保税区|集聚区|合作区"
-                    r"|工业区|商务区|自贸区|化工区|度假区|旅游区|经济区|名胜区"  # 临港工业区 read as a district (QA363)
-                    r"|[^\W\d_]{2,}区(?=管))(?:管委会?|管理委员会)?$")
+#: how a zone's or park's name ends (临港工业区 was read as a district: QA363); the memo's addressees
+#: name such a zone by its 管委会 (`memo.addressees`)
+ZONE_WORDS = ("园区|高新区|新区|开发区|经开区|功能区|先导区|实验区|试验区|示范区|保税区|集聚区|合作区"
+              "|工业区|商务区|自贸区|化工区|度假区|旅游区|经济区|名胜区")
+_ZONE = LazyPattern(rf"(?:{ZONE_WORDS}|[^\W\d_]{{2,}}区(?=管))(?:管委会?|管理委员会)?$")
 # 浦东新区 and 滨海新区 are districts (上海's, 天津's), named as zones are
 _DISTRICTS_NAMED_NEW = ("浦东新区", "滨海新区")
 

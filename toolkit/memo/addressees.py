@@ -7,6 +7,7 @@ import re
 
 from ..consolidate import UnitStatus
 from ..groups import village_kind
+from ..unit_kinds import ZONE_WORDS
 from ..units import DEPARTMENT_KIND, SECTION, below_plan, government_kind, government_level, town_kind, town_phrase
 
 
@@ -80,9 +81,8 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
 #: plan levels with towns below them: their villages are not the plan's to address as 各村
 _ABOVE_TOWNS = ("省", "市", "州", "盟", "县", "旗", "区")
 #: how a development zone or park's name ends
-# 平潭综合实验区, 长沙先导区 (QA361); 深汕特别合作区 and the rest `unit_kinds` reads as zones (QA363)
-_ZONES = ("开发区|经开区|高新区|园区|功能区|新区|实验区|试验区|先导区|示范区|保税区|集聚区|合作区"
-          "|工业区|商务区|自贸区|化工区|度假区|旅游区|经济区|名胜区")
+# as `unit_kinds` reads zones: 平潭综合实验区, 长沙先导区 (QA361), 深汕特别合作区 (QA363)
+_ZONES = ZONE_WORDS
 #: a zone's name without its government (松山湖高新区: addressed as its 管委会)
 _ZONE_END = re.compile(rf"(?:{_ZONES})$")
 #: a zone's own kind in a directory (开发区, 高新区, 开发区管委会), not a department's (开发区直属单位)
