@@ -488,7 +488,8 @@ def test_dates_parse_the_published_shapes():
     assert parse_deadline("上半年", 2016) == (D(2016, 6, 30), False)
     assert parse_deadline("第三季度", 2016) == (D(2016, 9, 30), False)
     assert parse_deadline("2022年6月", 2016) == (D(2022, 6, 30), False)
-    assert parse_deadline("9月投入使用", 2016) == (None, False)
+    assert parse_deadline("9月投入使用", 2016) == (D(2016, 9, 30), False)  # 投入使用 is done (QA367)
+    assert parse_deadline("5月底前动工", 2016) == (None, False)  # a start, no end (M117)
     assert parse_deadline("12月底前") == (None, False)
     assert parse_deadline("尽快") == (None, False)
     # what is to be done by then, besides 完成 (with 并持续推进 after it, ongoing: QA 105);
@@ -506,9 +507,11 @@ def test_deadlines_without_a_year_take_the_titles_one_and_say_so():
 
     m = import_master(Path(__file__).parent / "corpus" / "masters" / "dazhu_mssx_2016.docx")
     assert m.task("1").deadline == D(2016, 12, 31) and m.task("5-2").deadline == D(2016, 12, 31)
-    assert m.task("2").deadline is None  # 9月投入使用: not a deadline duban can read
-    assert [i.task for i in m.issues if i.code == "M103"] == ["2", "4", "5"]
-    assert any(n.startswith("8 项任务的完成时限没有写年份（如“12月底前”），按标题中的 2016 年计算截止日期：任务 1、3、5-2")
+    assert m.task("2").deadline == D(2016, 9, 30)  # 9月投入使用: put to use by September's end (QA367)
+    # 5月底前动工 is a start, no end: no date, said as what it is (M117), not as unread (M103)
+    assert not [i for i in m.issues if i.code == "M103"]
+    assert [i.task for i in m.issues if i.code == "M117"] == ["4", "5"]
+    assert any(n.startswith("9 项任务的完成时限没有写年份（如“12月底前”），按标题中的 2016 年计算截止日期：任务 1、2、3、5-2")
                for n in m.report.notes)
 
 

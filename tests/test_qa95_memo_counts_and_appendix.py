@@ -70,8 +70,8 @@ VILLAGES = ["石桥", "新华", "红星", "大田", "双河", "永安", "青龙"
 
 
 def _month(root: Path) -> Path:
-    """大竹 in December 2016, when the tasks due 12月底前 fall due (2, 4 and 5 say 9月投入使用
-    and 5月底前动工: no date to be overdue by).
+    """大竹 in December 2016, when the tasks due 12月底前 fall due (2's 9月投入使用 was due on 30
+    September since QA367; 4 and 5 say 5月底前动工, a start: no date to be overdue by).
 
     * 县住建局: 1 滞后 30%, 2 滞后 40%, 9 已完成; 县水务局: 1 序时推进 70%, 7 序时推进 80% (due, so 滞后);
     * 县残联: 4 (its one lead) 滞后 60%;
@@ -133,8 +133,8 @@ def _subject(path: Path) -> str:
 
 def test_the_month_is_as_built(cons):
     status = {t.task.id: (t.status, t.overdue) for t in cons.tasks}
-    assert status["1"] == status["7"] == (Status.LAGGING, True)
-    assert status["2"] == status["4"] == (Status.LAGGING, False)
+    assert status["1"] == status["7"] == status["2"] == (Status.LAGGING, True)
+    assert status["4"] == (Status.LAGGING, False)
     assert [t for t, s in status.items() if s == (Status.NOT_REPORTED, True)] == ["3", "5-2", "6", "8", "10"]
     assert status["5"] == (Status.NOT_REPORTED, False) and status["9"] == (Status.DONE, False)
     states = {u.unit: u.state for u in cons.units}
@@ -142,12 +142,13 @@ def test_the_month_is_as_built(cons):
 
 
 def test_lagging_and_overdue_are_not_added_twice(cons):
-    """9 tasks: 7 overdue (1 and 7 滞后 too, five 未报送), 2 and 4 滞后 with no date passed. The
-    lead said "（其中进展滞后4项，已超过完成时限仍未完成7项）" of 9: a reader adds 11."""
+    """9 tasks: 8 overdue (1, 2 and 7 滞后 too, five 未报送), 4 滞后 with no date passed. The
+    lead said "（其中进展滞后4项，已超过完成时限仍未完成7项）" of 9 (before QA367 read 2's 9月投入使用):
+    a reader adds 11."""
     ctx = build_context(cons, ISSUE)
     assert len(ctx.attention) == 9
-    assert ctx.attention_text == ("本期进展滞后或超过完成时限的任务共9项，其中已超过完成时限仍未完成7项（含进展滞后2项）、"
-                                  "未超过完成时限但进展滞后2项，具体如下：")
+    assert ctx.attention_text == ("本期进展滞后或超过完成时限的任务共9项，其中已超过完成时限仍未完成8项（含进展滞后3项）、"
+                                  "未超过完成时限但进展滞后1项，具体如下：")
     # the two parts said side by side add up to the tasks listed
     assert sum(map(int, re.findall(r"(?:仍未完成|但进展滞后)(\d+)项", ctx.attention_text))) == len(ctx.attention)
 
@@ -186,8 +187,8 @@ def test_the_overview_says_overdue_tasks_are_among_those_counted(cons):
     text = ctx.overview_text
     parts = re.findall(r"(?:序时推进|进展滞后|尚未启动|已完成|牵头单位[^，。]*?的)(\d+)项（占", text)
     assert sum(map(int, parts)) == ctx.task_total == 11
-    assert "上述任务中，已超过完成时限仍未完成的有7项。" in text
-    assert "已超过完成时限仍未完成的任务7项" not in text
+    assert "上述任务中，已超过完成时限仍未完成的有8项。" in text
+    assert "已超过完成时限仍未完成的任务8项" not in text
 
 
 # ---------------------------------------------------------------- 平均进度 of one lead

@@ -84,8 +84,9 @@ _QUARTER_END = {"一": 3, "1": 3, "二": 6, "2": 6, "三": 9, "3": 9, "四": 12,
 # What a deadline may say is to be done by then (2024年12月底前建成): only 完成 was read, and
 # a 建成 deadline was lost (with 并持续推进 after it, the task is ongoing: see `milestone`).
 # A stage (启动, 试点, 全面推开) is read the same way: see `_stages_end`.
+# 投入使用 and 竣工 are done too: 大竹 2016's 9月投入使用 (新建2座人行天桥) read no date (M103).
 _DONE = (r"(?:完成|建成|落实|实现|出台|到位|上线|印发|制定|建立|启动|开工|试点|推开|推广"
-         r"|基本|全面|全覆盖)*")
+         r"|基本|全面|全覆盖|投入使用|投入运行|投用|竣工|交付使用)*")
 # A date inside a clause's words, as `parse_deadline` reads one (2024年6月底前 of 2024年6月底前印发方案,
 # 12月底前 of 其它事项12月底前取得明显成效, 年底前, 三季度末, 2024.6.30): what `milestone` looks for.
 # The dotted forms only with their year: 1.建立机制 is a list's number, not January
@@ -123,13 +124,26 @@ def at_once(text: str) -> bool:
     return bool((text or "").strip()) and not _AT_ONCE.sub("", text, count=1).strip()
 
 
+def _squashed(text: str) -> str:
+    return _AT_ONCE.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")), count=1)
+
+
 def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, bool]:
     """Published 完成时限 -> (due date, ongoing). ``(None, False)`` when not understood.
 
     ``2022年6月`` means the end of June; ``长期开展`` is ongoing and never overdue. ``year``
-    is the plan's own year, for a deadline that gives none (``12月底前``, ``年底前``).
+    is the plan's own year, for a deadline that gives none (``12月底前``, ``年底前``). A
+    deadline that dates only the work's start (`starts_only`: 5月底前动工) is no day the
+    task is done by: ``(None, False)``, as one not understood.
     """
-    s = _AT_ONCE.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")), count=1)
+    day, ongoing = _parse(text, year)
+    if day is not None and starts_only(text):
+        return None, False
+    return day, ongoing
+
+
+def _parse(text: str, year: int | None = None) -> tuple[dt.date | None, bool]:
+    s = _squashed(text)
     if not s:
         return None, False
     if any(w in s for w in ONGOING_WORDS):
@@ -143,7 +157,7 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
         # done by the date. Without one, ongoing.
         for clause in reversed(re.split(rf"[{_CLAUSE_ENDS}并（()）]", s)):
             if clause and clause != s and not _RECURRING.search(clause):
-                dated, _ = parse_deadline(clause, year)
+                dated, _ = _parse(clause, year)
                 if dated is not None:
                     return dated, False
         return None, True
@@ -154,6 +168,25 @@ def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, 
         return None, False
     day = _day(m, s)
     return (day, False) if day is not None else (_span_end(s) or _stages_end(s, year), False)
+
+
+# What makes a day the work's start rather than its end (大竹 2016: 建成县残疾人综合服务中心,
+# 5月底前动工): judged by it, every project not yet built was 逾期 in the 通报 from June on.
+_START_WORDS = LazyPattern(r"前?(?:开工|动工|开建|启动|开始|破土|进场|起(?!草))")
+_DONE_WORDS = ("完成", "建成", "竣工", "投入使用", "投用", "交付", "到位", "全覆盖")
+
+
+def starts_only(text: str) -> bool:
+    """Whether a deadline's last day is when the work starts, not when it is done (5月底前动工,
+    6月底前启动, 2024年底前完成设计，2025年3月开工): no day to judge 逾期 by, as the task's own
+    words (建成…) are not done then. A start before a later end (2024年6月底前启动，2025年底前完成)
+    is a stage, not this."""
+    clauses = [c for c in re.split(f"[{_CLAUSE_ENDS}、]", _squashed(text)) if c]
+    if not clauses or any(w in clauses[-1] for w in _DONE_WORDS):
+        return False
+    last = clauses[-1]
+    days = list(_DATED.finditer(last))
+    return bool(days) and bool(_START_WORDS.match(last, days[-1].end()))
 
 
 def milestone(text: str, year: int | None = None) -> dt.date | None:
@@ -184,14 +217,41 @@ def _stages_end(s: str, year: int | None) -> dt.date | None:
     """2024年6月底前启动，2025年底前全面完成: work in stages is due when its last stage is,
     when every clause reads as a day (a clause without a year takes the one before's). Such
     a task was unread (M103) and never judged."""
-    clauses = [c for c in re.split(f"[{_CLAUSE_ENDS}]", s) if c]
+    return max(_stage_days(s, year), default=None)
+
+
+# 分别于5月29日、12月10日前报送 (福建 2015's letter), 2021年2月公布预算信息: the words a stage may
+# open with before its day
+_STAGE_OPENS = LazyPattern(r"(?:分别)?[于在]?")
+
+
+def _stage_days(s: str, year: int | None) -> list[dt.date]:
+    """The day each stage of ``s`` names, when it names two or more and every stage opens
+    with a day; else []. Stages are clauses, or days listed with 、 (福建 2015: 5月29日、12月10日前,
+    read as no date at all). A stage whose words after its day are no deadline's (广东省卫健委
+    2021: 2021年2月公布预算信息,2021年8月公布上年度决算信息, unread, M103) is read by its day,
+    as `milestone` reads one; a stage without a day (另行通知) leaves the whole unread."""
+    clauses = [c for c in re.split(f"[{_CLAUSE_ENDS}、]", s) if c]
     days: list[dt.date] = []
     for clause in clauses if len(clauses) > 1 else ():
-        day, _ = parse_deadline(clause, days[-1].year if days else year)
+        carried = days[-1].year if days else year
+        day, _ = _parse(clause, carried)
         if day is None:
-            return None
+            opened = _DATED.match(clause, _STAGE_OPENS.match(clause).end())
+            day = _parse(opened[0], carried)[0] if opened else None
+        if day is None:
+            return []
         days.append(day)
-    return max(days, default=None)
+    return days
+
+
+def deadline_steps(text: str, year: int | None = None) -> list[dt.date]:
+    """The days a deadline read by its last stage names (`_stage_days`), in its order, when
+    that is how `parse_deadline` read it: the earlier ones are milestones no 逾期 is judged
+    by, said at import (M117). [] for any other deadline."""
+    days = _stage_days(_squashed(text), year)
+    day, _ = parse_deadline(text, year)
+    return days if days and day == max(days) else []
 
 
 def _span_end(s: str) -> dt.date | None:
@@ -200,10 +260,10 @@ def _span_end(s: str) -> dt.date | None:
     for sep in _SPAN.finditer(s):
         start, end = s[: sep.start()], s[sep.end():]
         start = re.sub(r"(起|开始)$", "", start)
-        first, _ = parse_deadline(start)
+        first, _ = _parse(start)
         if first is None or not end:
             continue
-        last, _ = parse_deadline(end, first.year)
+        last, _ = _parse(end, first.year)
         if last is not None and last >= first:
             return last
     return None

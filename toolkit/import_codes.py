@@ -58,8 +58,10 @@ IMPORT_CODE_ROWS: tuple[tuple[str, Severity, str, str], ...] = (
     ("M116", WARNING, "单位名称用字相同",
      "“{unit}”（任务 {tasks}）与“{other}”（任务 {other_tasks}）用字相同、只是顺序不同，已按两个单位导入，"
      "各下发一份填报表，未报送的会分别点名。若是同一单位的笔误，请在“责任分工”表中改成同一名称。"),
+    ("M117", WARNING, "完成时限需核实",
+     "任务 {task} 的完成时限“{value}”{why}。{ask}"),
 )
 
 #: Codes in the order the import report lists them: what breaks the monthly cycle first.
-IMPORT_RANK: tuple[str, ...] = ("M106", "M107", "M108", "M104", "M116", "M114", "M101", "M115", "M105", "M103", "M109",
-                                "M111", "M110", "M113", "M112", "M102")
+IMPORT_RANK: tuple[str, ...] = ("M106", "M107", "M108", "M104", "M116", "M114", "M101", "M115", "M105", "M117", "M103",
+                                "M109", "M111", "M110", "M113", "M112", "M102")

@@ -40,6 +40,7 @@ from ..units import (
 )
 from ..vocab import EXPLICIT, Role
 from .columns import Header, find_header, note_row, rectification
+from .deadlines import deadline_doubt
 from .grammar import (
     FIRST_LEADS,
     ParsedDepartments,
@@ -433,7 +434,10 @@ def _build(raw: list[RawTask], title: str, source: str, directory: Directory, is
                 dated_by_title.append(t.id)
         if ongoing and milestone(t.deadline_text, plan_year):
             kept_up.append(t.id)
-        if t.deadline_text and deadline is None and not ongoing:
+        doubt = deadline_doubt(t.deadline_text, deadline, ongoing, plan_year) if t.deadline_text else None
+        if doubt:  # 8月前, 5月29日、12月10日前, 5月底前动工: read, and said for the office to confirm
+            issues.append(make_issue("M117", value=t.deadline_text, why=doubt[0], ask=doubt[1], **loc))
+        elif t.deadline_text and deadline is None and not ongoing:
             if at_once(t.deadline_text):
                 undated.append(t.id)
             else:
