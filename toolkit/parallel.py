@@ -131,8 +131,12 @@ class Pool:
             for p in self.procs:
                 with contextlib.suppress(OSError, ValueError, AssertionError):
                     p.join(5)
-        _end(self.procs, self.pipes)
+        # forgotten before they are ended: a second Ctrl-C (`timeout` sends SIGINT twice) is held
+        # by `_end` and raised as it returns, and `__exit__` then closed the pool again, asking a
+        # closed process is_alive(): 内部错误 "process object is closed" instead of 已取消 (QA368)
+        procs, pipes = self.procs, self.pipes
         self.procs, self.pipes = [], []
+        _end(procs, pipes)
 
 
 class WorkerLost(RuntimeError):
@@ -218,8 +222,8 @@ def _end(procs: list, pipes: list[Connection]) -> None:
     """Kill whatever still runs (interrupted or failed run), without being interrupted."""
     with _signals_held():
         for p in procs:
-            if p.is_alive():
-                with contextlib.suppress(OSError, ValueError):
+            with contextlib.suppress(OSError, ValueError):  # ValueError: a process already closed
+                if p.is_alive():
                     p.kill()
         for p in procs:
             with contextlib.suppress(OSError, ValueError, AssertionError):

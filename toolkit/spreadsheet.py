@@ -30,6 +30,7 @@ log = logging.getLogger("duban")
 
 
 SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods")
+_ARCHIVE_EXTS = (".zip", ".7z", ".rar")  # what `unpack` opens, by content
 
 
 def _may_hold_cells(name: str, kind: str) -> bool:
@@ -221,6 +222,11 @@ def open_spreadsheet(data: bytes, name: str, limits: Limits):
             raise ReadFailure("E101", reason="内部结构不规范，多见于不常用的软件导出")
         if kind in ("broken-zip", "unknown", "ole") and ext in SPREADSHEET_EXTS:
             raise ReadFailure("E101", reason="文件已损坏或不是 Excel 文件")
+        if kind in ("broken-zip", "unknown") and ext in _ARCHIVE_EXTS:
+            # an archive that does not open was 不支持的文件格式“.zip”, when .zip is what we ask for (QA368)
+            why = ("压缩包已损坏，无法解开；请重新压缩后报送，或直接附上填报表" if ext == ".zip"
+                   else "压缩包已损坏，或只是改了扩展名；请直接报送 .xlsx 填报表，或改用 .zip 压缩")
+            raise ReadFailure("E101", reason=why)
         raise _unsupported(kind, ext)
     try:
         if package is not None:
