@@ -554,6 +554,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     summaries: list[TaskSummary] = []
     if tasks:  # status and the reminders make no task row
         from .task_summary import TaskSummary  # deferred: `task_summary` says why
+        from .typed_values import says_no_problem  # deferred: status makes no task row
     for t in master.tasks if tasks else ():
         all_leads = master.units_of(t.id, LEAD)
         leads = [u for u in all_leads if u not in skip]
@@ -575,7 +576,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             else:
                 if row.work:
                     texts.append(f"【{unit}】{row.work}")
-                if row.problems:
+                if row.problems and not says_no_problem(row.problems):
                     problems.append(f"【{unit}】{row.problems}")
                 if unit in leads:
                     lead_states[unit] = row.status

@@ -56,6 +56,21 @@ def says_nothing(text: str) -> bool:
 
 _NOTHING_LONGEST = 16  # 暂无进展 with spaces and a 。, or a cell of dashes
 
+# What a 存在问题 holds when the unit has none to state, after key() with its trailing marks
+# stripped: the 通报 printed "县住建局反映：无" and 任务汇总 "【县住建局】无" (QA368). The unit's
+# own row (单位明细) keeps what it wrote.
+_NO_PROBLEM = frozenset({"无", "暂无", "没有", "无问题", "暂无问题", "无困难", "暂无困难", "无困难和问题",
+                         "无问题和困难", "暂未发现问题", "0"})
+
+
+def says_no_problem(text: str) -> bool:
+    """Whether a 存在问题 only says there is none ("无", "暂无问题", "/"): left out where the
+    problems of a task are gathered (任务汇总, 滞后超期, the 通报)."""
+    if not text or len(text) > _NOTHING_LONGEST:
+        return False
+    bare = key(text).rstrip(TRAILING_MARKS)
+    return bare in _NO_PROBLEM or not bare.strip("-—–/\\_")
+
 
 # A progress in words with one number in it: "约80%", "80%左右", "八成". E504 still refuses
 # it (how far a task is is the department's to say), and its message offers the number.

@@ -20,6 +20,7 @@ from ..period import Period
 from ..places import plan_level
 from ..rectification import MEMO_HEADINGS, PLAN, Words, arrangement, is_rectification, memo_project, words_of
 from ..text import NAME_PART_BYTES, LazyPattern, first_of, name_part, task_title, unended
+from ..typed_values import says_no_problem
 from ..units import (
     SECTION,
     government_kind,
@@ -380,7 +381,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     coops_lagging: dict[str, list[str]] = {}
     for d in cons.details:  # leads come before cooperating units within each task
         text = _text(d.get("problems"))
-        if text:
+        if text and not says_no_problem(text):  # "县住建局反映：无" (QA368)
             problems_of.setdefault(d["task"], []).append(ProblemItem(d["unit"], text))
         if d["role"] == Role.COOP and d["status"] == LAGGING:
             coops_lagging.setdefault(d["task"], []).append(d["unit"])
