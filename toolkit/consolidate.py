@@ -469,7 +469,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             if printed:
                 before = carried(before, renumbered(printed[max(printed)], tasks_p))
             history[p] = history_of(judged(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p, apart_p)),
-                                          _asked_of(ledger, p, acc, master_p, apart_p), before))
+                                          _asked_of(ledger, p, acc, master_p, apart_p), before), earlier=True)
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
             printed[p] = tasks_p
@@ -559,7 +559,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         all_leads = master.units_of(t.id, LEAD)
         leads = [u for u in all_leads if u not in skip]
         coops = [u for u in master.units_of(t.id, COOP) if u not in skip]
-        status, avg, averaged, silent = current[t.id]
+        status, avg, averaged, silent, _ = current[t.id]
         # a lead no form of the period went to is 本期未下发 in 任务汇总 (its 未报送单位 was blank: QA284)
         texts, problems, missing, returned, not_asked = [], [], [], [], [u for u in all_leads if u in skip]
         lead_states = {}

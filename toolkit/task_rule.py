@@ -87,11 +87,16 @@ class Verdict(NamedTuple):
     avg: float | None
     averaged: int
     silent: list[str]
+    #: whether any of the task's leads owed a row for it that month (`owes`): a month whose forms
+    #: went to other units only (`issue --period … --dept`, a 补发) asked nothing of them
+    asked: bool = True
 
 
-def history_of(judged: dict[str, Verdict]) -> dict[str, tuple[str, float | None]]:
-    """A month's `judged` as 历次进展 keeps it: (综合状态, 平均进度) per task."""
-    return {t: (v.status, v.avg) for t, v in judged.items()}
+def history_of(judged: dict[str, Verdict], earlier: bool = False) -> dict[str, tuple[str, float | None]]:
+    """A month's `judged` as 历次进展 keeps it: (综合状态, 平均进度) per task. An ``earlier``
+    month's task none of whose leads was issued a form then is 本期未下发 there, not 未报送: one
+    October form sent to 县民政局 alone made 9 of 大竹's tasks 未报送 in November's 历次进展 (QA368)."""
+    return {t: (Owed.NOT_ISSUED if earlier and not v.asked else v.status, v.avg) for t, v in judged.items()}
 
 
 def judged(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Period,
@@ -112,5 +117,5 @@ def judged(master: Master, accepted_rows: dict[str, dict[str, Row]], period: Per
         values = [p for p in (effective_progress(r) for r in rows.values()) if p is not None]
         avg = round(sum(values) / len(values), 1) if values else None
         out[t.id] = Verdict(task_status(t, units, rows, period, waiting), avg, len(values),
-                            [u for u in units if u not in rows])
+                            [u for u in units if u not in rows], bool(units) or not master.units_of(t.id, Role.LEAD))
     return out
