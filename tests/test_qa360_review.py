@@ -21,6 +21,7 @@ import datetime as dt
 import openpyxl
 import pytest
 from conftest import PERIOD, drop, issued_path, played_month, set_clock, shanghai, sheet_table
+from test_mail_send import give_emails
 from test_qa356_disowned_w206 import FILE, SENDER, SJ, _resend, _state, _status, _text, _wrong_form
 
 from toolkit.consolidate import consolidate
@@ -183,7 +184,9 @@ def test_a_reply_about_a_file_said_not_the_units_is_not_sent(issued_ws, make_ret
 def test_mail_send_feedback_names_the_other_months_replies_not_sent(issued_ws, make_return, monkeypatch, run):
     """4-发送邮件 → 2 offers one month on Enter (the month before while the current one has not ended,
     QA357): a reply to a refused return of the other month went unsaid (QA360's note). Said, with the
-    command that sends them; nothing of that month is sent."""
+    command that sends them; nothing of that month is sent. 石碣镇 given a 邮箱: without one, that command
+    would not send it either, and the line says so instead (QA364, tests/test_qa364_mail_path.py)."""
+    give_emails(issued_ws, {SJ: "sj@dg.example.cn"})
     drop(issued_ws, FILE, make_return(SJ, Filling(default=Answer(status=None, work="石碣镇本月推进情况。"))),
          shanghai(dt.datetime(2022, 7, 3, 9, 0)))
     set_clock(monkeypatch, dt.date(2022, 7, 4))

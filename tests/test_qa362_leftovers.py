@@ -96,16 +96,22 @@ def test_a_reply_that_went_out_is_attached_asking_soon_and_named_nowhere(issued_
 
 def test_a_workbook_edited_since_is_attached_as_the_office_left_it():
     assert said_today(b"not a zip", dt.date(2022, 7, 11)) is None
-    out = BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        z.writestr("xl/worksheets/sheet1.xml", '<worksheet><c t="inlineStr"><is><t>2022年7月12日（改正后报送）</t></is></c>'
-                                               '<c t="inlineStr"><is><t xml:space="preserve">&#20110;2022年7月11日前重新报送'
-                                               ' &amp; x</t></is></c></worksheet>')
+
+    def workbook(top: str) -> bytes:
+        out = BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            z.writestr("xl/worksheets/sheet1.xml", f'<worksheet><c t="inlineStr"><is><t>{top}（改正后报送）</t></is></c>'
+                                                   '<c t="inlineStr"><is><t xml:space="preserve">&#20110;2022年7月11日前重新'
+                                                   '报送 &amp; x</t></is></c></worksheet>')
+        return out.getvalue()
+
     # a date other than the one passed (the office typed its own): not said as duban wrote it
-    assert said_today(out.getvalue(), dt.date(2022, 7, 10)) is None
-    with zipfile.ZipFile(BytesIO(said_today(out.getvalue(), dt.date(2022, 7, 11)))) as z:
+    assert said_today(workbook("2022年7月11日"), dt.date(2022, 7, 10)) is None
+    # its top alone: none of it is swapped, or the unit reads 7月12日 above 尽快 (QA364: all or none)
+    assert said_today(workbook("2022年7月12日"), dt.date(2022, 7, 11)) is None
+    with zipfile.ZipFile(BytesIO(said_today(workbook("2022年7月11日"), dt.date(2022, 7, 11)))) as z:
         assert z.read("xl/worksheets/sheet1.xml").decode() == (
-            '<worksheet><c t="inlineStr"><is><t>2022年7月12日（改正后报送）</t></is></c>'
+            '<worksheet><c t="inlineStr"><is><t>尽快（改正后报送）</t></is></c>'
             '<c t="inlineStr"><is><t xml:space="preserve">尽快重新报送 &amp; x</t></is></c></worksheet>')
 
 

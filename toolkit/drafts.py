@@ -243,9 +243,11 @@ class Superseded:
     the 催报 (`replies.record`; a reply written again, `reply_renew`), or the return collected
     after it (its reply owed). A unit whose form was issued to it again by mail after the 催报
     was written (`issue --dept … --emails`, a later --due): the 催报 named the old deadline, the
-    form the new one. A unit 按时报送, 逾期报送 or 本期免报 now is chased for nothing: a 催报 left live
-    by a way the unit came to be so other than a collect, which withdraws it (`replies.choose`),
-    would tell a unit that reported "尚未收到". A 催报 written again today is about what stands."""
+    form the new one; so was one whose form was issued again without --emails, mailed by hand
+    (`Ledger.record_issued`'s time, after the 催报's). A unit 按时报送, 逾期报送 or 本期免报 now is
+    chased for nothing: a 催报 left live by a way the unit came to be so other than a collect, which
+    withdraws it (`replies.choose`), would tell a unit that reported "尚未收到". A 催报 written again
+    today is about what stands."""
 
     def __init__(self, ledger: Ledger, cons, period: Period):
         self.ledger, self.period = ledger, period
@@ -253,6 +255,17 @@ class Superseded:
         self.issued: dict[str, int] = {}  # unit -> its latest 下发 draft's id
         for i in ledger.drafts("issue", period, live_only=False):
             self.issued[i.unit] = max(i.id, self.issued.get(i.unit, 0))
+        # unit -> when its form was last issued again (`Ledger.record_issued`), later than one first
+        # went out to it (from this master or one corrected since): a form issued again without
+        # --emails (mailed by hand) left no 下发 draft, only its record (QA364). By the ledger's
+        # clock, as a 催报's created_at; never a form's first issue, which every 催报 follows, nor an
+        # issue dated after the ledger's now: written before the clock was set back (a machine's
+        # date corrected), which came first cannot be told, and every 催报 would be held on it
+        from .ledger import store  # the module's clock, as `Ledger.record_issued` reads it
+
+        self.reissued: dict[str, str] = dict(ledger.conn.execute(
+            "SELECT unit, MAX(issued_at) FROM issued WHERE period=? AND exempt=0 AND issued_at<=? GROUP BY unit"
+            " HAVING MAX(issued_at) > MIN(COALESCE(first_issued_at, issued_at))", (str(period), store.now())))
         self.replied: dict[int, int] = {}  # receipt id -> its latest 反馈 draft's id
         for r in ledger.drafts("feedback", period, live_only=False):
             if r.receipt_id is not None:
@@ -270,7 +283,7 @@ class Superseded:
         if state not in (UnitState.TO_FIX, UnitState.NOT_REPORTED):
             return None  # a unit gone from the month (renamed, merged): not judged here
         names = tuple(dict.fromkeys([d.unit, *names]))
-        if any(self.issued.get(n, 0) > d.id for n in names):
+        if any(self.issued.get(n, 0) > d.id or self.reissued.get(n, "") > d.created_at for n in names):
             return REISSUED_SINCE
         if state != UnitState.TO_FIX:
             return None
@@ -309,6 +322,8 @@ def passed_date(ws: Workspace, ledger: Ledger, cons, d: Draft) -> dt.date | None
     receipt = ledger.get(d.receipt_id)
     if receipt is None or receipt.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
         return None  # accepted with warnings: its reply asks for no date
-    # the date the reply asked, as the verdict holds the unit to it (`on_time.ReplyDates`)
-    asked = reply_date(ws, cons.due_of(d.unit), {receipt.id: reply_day(d, ws.tz)})(receipt)
+    # the date the reply asked, as the verdict holds the unit to it (`on_time.ReplyDates`): by its
+    # name in the month, a reply to a unit renamed since being recorded under its former one
+    unit = cons.master.directory.resolve(d.unit) or d.unit
+    asked = reply_date(ws, cons.due_of(unit), {receipt.id: reply_day(d, ws.tz)})(receipt)
     return asked if asked < today else None

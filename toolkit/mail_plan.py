@@ -34,8 +34,6 @@ from .addresses import address_problem, parse_addresses, shown_address
 from .consolidate import consolidate
 from .dates import cn_date
 from .drafts import (
-    NOT_OWED,
-    REISSUED_SINCE,
     Superseded,
     hand_addressed,
     header_pairs,
@@ -51,6 +49,7 @@ from .ledger import DRAFT_KINDS, Draft, Ledger
 from .ledger.answers import disowned_files
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail import format_addresses, parse_mail
+from .mail_held import options, passed_line, remake, superseded_lines, units_text, unsure_line
 from .mail_notes import chase_notes, fetch_note, returns_from
 from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
 from .period import Period
@@ -107,6 +106,20 @@ class Outgoing:
 
 
 @dataclass
+class Also:
+    """A neighbouring month's replies not yet sent (`also_unsent`): how many `mail send feedback
+    --period` would send, and the units whose reply it would not: those `--renew` would write again
+    first (their date passed), those with no usable 邮箱 in 单位名录, and those held for another
+    reason (a draft deleted, or edited and its date passed)."""
+
+    period: Period
+    send: int
+    renew: list[str] = field(default_factory=list)
+    unaddressed: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
+
+
+@dataclass
 class SendPlan:
     """What `send` would do; `lines` shows it before the coordinator confirms."""
 
@@ -147,10 +160,10 @@ class SendPlan:
     #: 反馈 about a file the office said was not its unit's (`sender --not-theirs`): no unit's return,
     #: so no reply to send; told, not sent (QA360's note)
     disowned: list[str] = field(default_factory=list)
-    #: 反馈: (a neighbouring month, its replies not yet sent) — the current month's or the one before
+    #: 反馈: a neighbouring month's replies not yet sent — the current month's or the one before
     #: (`also_unsent`): Enter on 4-发送邮件 → 2 offers one month, a refused early return's reply is
     #: the other's (QA360's note); said, not sent
-    also: list[tuple[Period, int]] = field(default_factory=list)
+    also: list[Also] = field(default_factory=list)
     #: `--renew`: the replies written again today, (unit, the date each now asks by), and those
     #: held back still, (unit, why) (`reply_renew.renew`)
     renewed: list[tuple[str, dt.date]] = field(default_factory=list)
@@ -240,7 +253,7 @@ class SendPlan:
                        f"{units_text(self.disowned)}。如核实有误，请运行 {undo} 撤销核实结果后再发送。")
         if self.missing:
             out.append(f"草稿文件已被删除、不发送的 {len(self.missing)} 封：{units_text(self.missing)}。"
-                       + _remake(self.kind, self.month, self.missing))
+                       + remake(self.kind, self.month, self.missing))
         if self.unsure:
             out.append(unsure_line(self.unsure, self.kind, self.month, self.doubt))
         # `--renew` just ran (or its dry run): said why each is held back still, or that it would
@@ -262,97 +275,56 @@ class SendPlan:
         return out + self.also_lines()
 
     def also_lines(self) -> list[str]:
-        """The neighbouring months' replies not yet sent (`also`), each with the command that sends them."""
-        return [f"另有{p.label}的反馈邮件 {n} 封尚未发送：请运行 duban mail send feedback --period {p}"
-                f"（双击“4-发送邮件”选 2 反馈时输入 {p}）。" for p, n in self.also]
+        """The neighbouring months' replies not yet sent (`also`), each with the command that sends
+        them: `--renew` for those whose date passed, the dry run that says why for the others."""
+        out = []
+        for a in self.also:
+            p, click = a.period, f"（双击“4-发送邮件”选 2 反馈时输入 {a.period}"
+            if a.send:
+                out.append(f"另有{p.label}的反馈邮件 {a.send} 封尚未发送：请运行 duban mail send feedback --period {p}"
+                           f"{click}）。")
+            if a.renew:
+                out.append(f"另有{p.label}要求重新报送的日期已过、不会发送的反馈邮件 {len(a.renew)} 封："
+                           f"{units_text(a.renew)}。如这些单位仍未改报，请运行 duban mail send feedback --period {p} "
+                           f"--renew，按今天重新生成反馈邮件后发送{click}，再按提示重新生成）。")
+            if a.unaddressed:
+                out.append(f"另有{p.label}的反馈邮件 {len(a.unaddressed)} 封尚未发送、单位名录中没有可用的邮箱："
+                           f"{units_text(a.unaddressed)}。请在任务分工表“单位名录”的邮箱列填写或改正后运行 "
+                           f"duban mail send feedback --period {p}{click}）。")
+            if a.held:
+                out.append(f"另有{p.label}暂不能发送的反馈邮件 {len(a.held)} 封：{units_text(a.held)}。原因请运行 "
+                           f"duban mail send feedback --period {p} --dry-run 查看。")
+        return out
 
 
-def also_unsent(ws: Workspace, ledger: Ledger, records: MailRecords, period: Period,
-                disowned: frozenset[int]) -> list[tuple[Period, int]]:
+def also_unsent(ws: Workspace, ledger: Ledger, records: MailRecords, directory: Directory, period: Period,
+                disowned: frozenset[int]) -> list[Also]:
     """Of the current month and the one before, each but ``period`` with 反馈 drafts live and not
-    yet sent (nor in doubt), and how many: `SendPlan.also`. ``disowned``: the files said not their
-    unit's (`disowned_files`), whose replies are never sent (`SendPlan.disowned`): none to name (QA363)."""
+    sent to every address (nor in doubt): `SendPlan.also`, sorted as `mail send feedback --period`
+    would sort them (`_sort`). A reply refused for some address is still to send; one whose file was
+    deleted or whose date passed is not sent by that command, nor named as if it were (QA364).
+    ``disowned``: the files said not their unit's (`disowned_files`), whose replies are never sent
+    (`SendPlan.disowned`): none to name (QA363)."""
+    from .reply_renew import held  # deferred: reply_renew imports this module
+
     current = ws.period()
     out = []
     for p in dict.fromkeys((current.shift(-1), current)):
         if p == period:
             continue
-        waiting = [d for d in ledger.drafts("feedback", p) if d.receipt_id not in disowned
-                   and ((row := records.sent(draft_message_id(d))) is None or row.state not in (SENT, SENDING))]
-        if waiting:
-            out.append((p, len(waiting)))
+        waiting = [d for d in ledger.drafts("feedback", p) if d.receipt_id not in disowned and (
+            (row := records.sent(draft_message_id(d))) is None or (row.state == SENT and row.refused))]
+        if not waiting:  # read no further: most months have none, and sorting reads the month
+            continue
+        other, cons = SendPlan("feedback", p, "", ""), consolidate(ws, p, tasks=False)
+        _sort(ws, ledger, records, directory, other, waiting, set(), cons, disowned)
+        renew = [d.unit for d, _ in held(ws, ledger, cons, p)[0]]
+        # written again by --renew, a reply without an address is still without: said with the date
+        unaddressed = [u for u in [*other.no_recipient, *(u for u, _, _ in other.bad_address)] if u not in renew]
+        stuck = [u for u in dict.fromkeys([*other.missing, *(u for u, _ in other.passed)]) if u not in renew]
+        if other.drafts or renew or unaddressed or stuck:
+            out.append(Also(p, len(other.drafts), renew, unaddressed, stuck))
     return out
-
-
-def unsure_line(units: list[str], kind: str, month: str = "", doubt: dict[str, list[str]] | None = None) -> str:
-    """The mails a run stopped while sending: never resent unless the office says so.
-    ``doubt``: a unit's addresses in doubt, when the mail had reached its others before
-    (`--resend` then sends it to those alone)."""
-    doubt = doubt or {}
-    shown = [f"{u}（发给 {'，'.join(doubt[u])} 的）" if doubt.get(u) else u for u in units]
-    only = "（只发给尚未确认收到的地址）" if any(doubt.get(u) for u in units) else ""
-    return (f"可能已发送，请核对 {len(units)} 封：{units_text(shown)}。上次发送在传送这些邮件时中断，"
-            f"无法确定对方是否已收到；为免重复，不会自动重发。请到邮箱的“已发送”中核对或电话确认，如对方确实没有收到，"
-            f"请运行 duban mail send {kind}{month}{_options('--resend', units)} 再次发送{only}。")
-
-
-def passed_line(kind: str, month: str, passed: list[tuple[str, dt.date]], unaddressed: bool = False) -> str:
-    """The drafts not sent because the date they ask by has passed, and how to write them anew:
-    a 催报 by `duban remind` (4-发送邮件's 催报 writes them first); a 反馈 by `mail send feedback
-    --renew` (`reply_renew`: the reply of today, from the archived file; 4-发送邮件's 反馈 offers
-    it, asking `--renewable` first), or by hand. ``unaddressed``: of drafts said without a recipient (the
-    单位名录 has no usable 邮箱 for the unit), written again once it is filled in."""
-    shown = units_text([f"{u}（{cn_date(d)}前）" for u, d in passed])
-    what = "催报" if kind == "remind" else "反馈"
-    if unaddressed:
-        head = f"其中 {len(passed)} 封{what}草稿中的日期也已过：{shown}。这几封在邮箱填好后，"
-    elif kind == "remind":
-        head = f"草稿中“请于…前报送”的日期已过、不发送的 {len(passed)} 封：{shown}。"
-    else:
-        head = f"草稿中要求重新报送的日期已过、不发送的 {len(passed)} 封：{shown}。"
-    if kind == "remind":
-        return head + (f"请先运行 duban remind{month} 按今天重新生成催报草稿（或双击“4-发送邮件”，选 3 催报），"
-                       "再发送。")
-    return head + (f"如这些单位仍未改报，请运行 duban mail send feedback{month} --renew，按今天重新生成反馈邮件"
-                   "和标出错误的表格（改报日期从今天起算，是否按时改报按新的日期判断）后发送；"
-                   "或用邮件客户端打开该单位的反馈邮件草稿，改写日期后发出。")
-
-
-def superseded_lines(superseded: list[tuple[str, str]], month: str) -> list[str]:
-    """The 催报 not sent because the unit's return was refused, or its form issued again, after
-    they were written, or because it owes nothing now (`drafts.Superseded`): what the unit is to
-    correct, and by when, is its reply's to say; the deadline, its new form's."""
-    again = f"请先运行 duban remind{month} 重新生成催报草稿（或双击“4-发送邮件”，选 3 催报），再发送。"
-    reissued = [u for u, why in superseded if why == REISSUED_SINCE]
-    refused = [u for u, why in superseded if why not in (REISSUED_SINCE, NOT_OWED)]
-    owed_none = [u for u, why in superseded if why == NOT_OWED]
-    out = []
-    if owed_none:
-        out.append(f"单位现已报送（或本期免报）、无需催报、不发送的催报 {len(owed_none)} 封：{units_text(owed_none)}。"
-                   f"运行 duban remind{month} 会撤回这些草稿。")
-    if refused:
-        out.append(f"草稿写于该单位的报送被退回（写出反馈邮件）之前、已不适用、不发送的催报 {len(refused)} 封："
-                   f"{units_text(refused)}。要改正的内容和改报日期见其反馈邮件：请运行 duban mail send feedback{month} "
-                   f"发送（已发送的不会重发）；如还要催其改报，{again}")
-    if reissued:
-        out.append(f"草稿写于该单位的填报表重新下发之前、已不适用、不发送的催报 {len(reissued)} 封："
-                   f"{units_text(reissued)}。催报中的截止日期和附件可能已与新下发的填报表不同；如还要催报，{again}")
-    return out
-
-
-def _remake(kind: str, month: str, units: list[str]) -> str:
-    """How to write deleted drafts again. A unit whose mail went out keeps it sent whatever
-    command makes its draft again (`drafts.same_mail`): naming the units is for the office."""
-    if kind == "issue":
-        return f"如需发送，请运行 duban issue --emails{month}{_options('--dept', units)} 重新生成草稿。"
-    if kind == "remind":
-        return f"如需发送，请运行 duban remind{month} 重新生成草稿（今天已发出的催报不会重发）。"
-    # collect writes a reply when a return comes in, never again for one already answered
-    return "如需发送，请用邮件客户端把同一文件夹中该单位的“_校验反馈.xlsx”发给该单位。"
-
-
-def _options(option: str, units: list[str]) -> str:
-    return "".join(f' {option} "{u}"' if " " in u else f" {option} {u}" for u in units)
 
 
 def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: Iterable[str] = (),
@@ -396,82 +368,15 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
         drafts = ledger.drafts(kind, period)
         plan.total = len(drafts)
         named = _named(directory, resend, drafts, plan)
-        interrupted = []
         # a 催报 or 反馈 asks by a date, which may have passed since it was written
         cons = consolidate(ws, period, tasks=False) if kind != "issue" and drafts else None
-        superseded = Superseded(ledger, cons, period) if cons is not None and kind == "remind" else None
         # a reply about such a file told its registered unit (or its sender) that "its" return was refused
         disowned = disowned_files(ledger.conn) if kind == "feedback" else frozenset()
-        for d in drafts:
-            mid = draft_message_id(d)
-            row = records.sent(mid)
-            named_unit = d.unit in named
-            # named by --resend: a send to the addresses it missed that stopped in doubt goes
-            # to those again; any other goes once more, as a new mail, whatever went before
-            settle = named_unit and row is not None and row.state == SENDING and bool(row.delivered)
-            went = row if settle or not named_unit else None
-            if went is not None and went.state == SENDING and not settle:
-                interrupted.append((d, went))
-                continue
-            if went is not None and went.state == SENT and not went.refused:
-                plan.sent_before.append(d.unit)
-                continue
-            if d.receipt_id in disowned:
-                plan.disowned.append(d.unit)
-                continue
-            names = directory.names_of(d.unit)
-            if superseded is not None and (why := superseded.why(d, names)):
-                plan.superseded.append((d.unit, why))  # the wrong letter, whatever its date or address
-                continue
-            passed = passed_date(ws, ledger, cons, d) if cons is not None else None
-            path = ws.root / d.path
-            try:
-                eml = path.read_bytes()
-            except OSError:
-                if passed:  # written again, it is written whole: the date is what to say
-                    plan.passed.append((d.unit, passed))
-                else:
-                    plan.missing.append(d.unit)
-                continue
-            pairs, (header_to, header_cc), cell, typed, to_sender = _recipients(ws, ledger, directory, d, eml)
-            if not pairs:
-                # a cell holding something like an address says what is wrong with it; an
-                # empty one, 无 or a telephone number is one to fill in: said first, whatever
-                # the draft's date (`SendPlan.passed_too`), as no date written again mends it
-                why = address_problem(cell) if "@" in cell or "＠" in cell else ""
-                if why:
-                    plan.bad_address.append((d.unit, cell, why))
-                else:
-                    plan.no_recipient.append(d.unit)
-                if passed:
-                    plan.passed_too[d.unit] = passed
-                continue
-            if passed:
-                plan.passed.append((d.unit, passed))
-                continue
-            again = went is not None and went.state in (SENT, SENDING)  # refused (or in doubt) for some addresses
-            if again:
-                pairs = [p for p in pairs if not went.reached(p[1])]
-                if not pairs:
-                    plan.sent_before.append(d.unit)
-                    continue
-            # "（再次发送）" for a unit that had this mail before: named by --resend, or left
-            # under a new Message-ID by a --resend that stopped before it (`drafts.renumber`)
-            same = same_mail(ws, ledger, kind, period, d.unit, d.receipt_id, names)
-            repeat = not again and ((named_unit and row is not None and row.state in (SENT, SENDING))
-                                    or same not in (None, mid))
-            attachments = [(a.name, len(a.data)) for a in parse_mail(eml).attachments]
-            # chased on an earlier day, as remind's list says it (a reminder today is this mail)
-            chased = (reminded_note(reminded_before(ws, ledger, period, d.unit, names), ws.now().date())
-                      if kind == "remind" else "")
-            plan.drafts.append(Outgoing(d, path, eml, pairs, [a for _, a in pairs], attachments, header_to,
-                                        again=again, resend=named_unit and not settle, settle=settle,
-                                        repeat=repeat, typed=typed, to_sender=to_sender, chased=chased,
-                                        header_cc=header_cc))
+        interrupted = _sort(ws, ledger, records, directory, plan, drafts, named, cons, disowned)
         if interrupted:
             _settle_interrupted(ws, records, interrupted, plan)
         if kind == "feedback":
-            plan.also = also_unsent(ws, ledger, records, period, disowned)
+            plan.also = also_unsent(ws, ledger, records, directory, period, disowned)
         unfetched = (fetch_note(ws, records, returns_from(ledger, period, ws.tz))
                      if kind == "remind" and plan.drafts else "")
     if kind == "remind" and plan.drafts:
@@ -480,6 +385,83 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
         plan.owed = any(u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)
                         for u in consolidate(ws, period, tasks=False).units)
     return plan
+
+
+def _sort(ws: Workspace, ledger: Ledger, records: MailRecords, directory: Directory, plan: SendPlan,
+          drafts: list[Draft], named: set[str], cons, disowned: frozenset[int]) -> list[tuple[Draft, object]]:
+    """Sort the ``drafts`` into ``plan`` (see `plan_send`); the mails a run stopped sending, (draft,
+    its row), are returned for `_settle_interrupted`. ``cons``: the month's units (`consolidate`), None
+    for 下发; ``disowned``: the files said not their unit's (`disowned_files`)."""
+    kind, period = plan.kind, plan.period
+    superseded = Superseded(ledger, cons, period) if cons is not None and kind == "remind" else None
+    interrupted = []
+    for d in drafts:
+        mid = draft_message_id(d)
+        row = records.sent(mid)
+        named_unit = d.unit in named
+        # named by --resend: a send to the addresses it missed that stopped in doubt goes
+        # to those again; any other goes once more, as a new mail, whatever went before
+        settle = named_unit and row is not None and row.state == SENDING and bool(row.delivered)
+        went = row if settle or not named_unit else None
+        if went is not None and went.state == SENDING and not settle:
+            interrupted.append((d, went))
+            continue
+        if went is not None and went.state == SENT and not went.refused:
+            plan.sent_before.append(d.unit)
+            continue
+        if d.receipt_id in disowned:
+            plan.disowned.append(d.unit)
+            continue
+        names = directory.names_of(d.unit)
+        if superseded is not None and (why := superseded.why(d, names)):
+            plan.superseded.append((d.unit, why))  # the wrong letter, whatever its date or address
+            continue
+        passed = passed_date(ws, ledger, cons, d) if cons is not None else None
+        path = ws.root / d.path
+        try:
+            eml = path.read_bytes()
+        except OSError:
+            if passed:  # written again, it is written whole: the date is what to say
+                plan.passed.append((d.unit, passed))
+            else:
+                plan.missing.append(d.unit)
+            continue
+        pairs, (header_to, header_cc), cell, typed, to_sender = _recipients(ws, ledger, directory, d, eml)
+        if not pairs:
+            # a cell holding something like an address says what is wrong with it; an
+            # empty one, 无 or a telephone number is one to fill in: said first, whatever
+            # the draft's date (`SendPlan.passed_too`), as no date written again mends it
+            why = address_problem(cell) if "@" in cell or "＠" in cell else ""
+            if why:
+                plan.bad_address.append((d.unit, cell, why))
+            else:
+                plan.no_recipient.append(d.unit)
+            if passed:
+                plan.passed_too[d.unit] = passed
+            continue
+        if passed:
+            plan.passed.append((d.unit, passed))
+            continue
+        again = went is not None and went.state in (SENT, SENDING)  # refused (or in doubt) for some addresses
+        if again:
+            pairs = [p for p in pairs if not went.reached(p[1])]
+            if not pairs:
+                plan.sent_before.append(d.unit)
+                continue
+        # "（再次发送）" for a unit that had this mail before: named by --resend, or left
+        # under a new Message-ID by a --resend that stopped before it (`drafts.renumber`)
+        same = same_mail(ws, ledger, kind, period, d.unit, d.receipt_id, names)
+        repeat = not again and ((named_unit and row is not None and row.state in (SENT, SENDING))
+                                or same not in (None, mid))
+        attachments = [(a.name, len(a.data)) for a in parse_mail(eml).attachments]
+        # chased on an earlier day, as remind's list says it (a reminder today is this mail)
+        chased = (reminded_note(reminded_before(ws, ledger, period, d.unit, names), ws.now().date())
+                  if kind == "remind" else "")
+        plan.drafts.append(Outgoing(d, path, eml, pairs, [a for _, a in pairs], attachments, header_to,
+                                    again=again, resend=named_unit and not settle, settle=settle,
+                                    repeat=repeat, typed=typed, to_sender=to_sender, chased=chased,
+                                    header_cc=header_cc))
+    return interrupted
 
 
 #: ``--resend 全部``: every unit's draft of the kind goes once more (forms issued again to all
@@ -569,7 +551,7 @@ def cancelled_line(ws: Workspace, plan: SendPlan) -> str:
     month = f" --period {plan.period}" if plan.period != ws.period() else ""
     if any(o.resend for o in plan.drafts):  # stopped before `drafts.renumber`: nothing went
         return (f"已取消：没有发送任何邮件。如需再次发送，请重新运行 duban mail send {plan.kind}{month}"
-                f"{_options('--resend', list(plan.asked))}。")
+                f"{options('--resend', list(plan.asked))}。")
     sent, unsure, left = [], [], []
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         records = MailRecords(ledger.conn)
@@ -625,11 +607,6 @@ def draft_message_id(d: Draft) -> str:
 def office_now(ws: Workspace) -> dt.datetime:
     """The office's time to the second: what the ledger's send times and a mail's Date say."""
     return ws.now().replace(microsecond=0)
-
-
-def units_text(units: list[str]) -> str:
-    """Up to ten unit names, then how many in all."""
-    return "、".join(units[:10]) + (f" 等 {len(units)} 个单位" if len(units) > 10 else "")
 
 
 def _addresses(pairs: list[Pair]) -> str:

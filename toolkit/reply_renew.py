@@ -18,8 +18,9 @@ it stays held back, for the office to send from its mail client with a date it w
 A dry run (`mail send feedback --renew --dry-run`, `--renewable`) says what would be written and
 writes nothing. A 催报 that attaches the reply's workbook (`remind --attach`) to a unit whose
 correction date has passed attaches it as it says the day's truth (`said_today`): 尽快, as the
-催报 says, the unit's verdict date untouched; `unsent_past` names the replies never sent whose
-date passed, for `remind` to say that `--renew` would give the unit a date of today.
+催报 says, the unit's verdict date untouched, all of it or none (a workbook the office edited since
+is attached as it left it); `unsent_past` names the replies never sent whose date passed, for
+`remind` to say that `--renew` would give the unit a date of today.
 """
 
 from __future__ import annotations
@@ -84,8 +85,23 @@ def held(ws: Workspace, ledger: Ledger, cons, period: Period) -> tuple[list[tupl
 
 def unsent_past(ws: Workspace, ledger: Ledger, cons, period: Period) -> dict[str, dt.date]:
     """unit -> the date its reply asked the correction by, of the replies never sent whose date has
-    passed and that `renew` would write again (`held`): the unit was never told that date."""
-    return {d.unit: asked for d, asked in held(ws, ledger, cons, period)[0]}
+    passed and that `renew` would write again (`held`): the unit was never told that date. Each
+    under its name in the month (``cons``), as `remind` lists it: a reply is recorded under the name
+    its file was written for (`replies.record`), its return under the name it came in as; a unit
+    renamed in 单位名录 since has them under a former name (`EarlierMonths.names_of`), QA364."""
+    ours = held(ws, ledger, cons, period)[0]
+    if not ours:
+        return {}
+    months = EarlierMonths(ledger, cons.master)
+    known = {}  # the names each reply is the unit's under: its own, its return's
+    for d, asked in ours:
+        rec = ledger.get(d.receipt_id)
+        known[d.unit, rec.unit if rec is not None and rec.unit else d.unit] = asked
+    out = {}
+    for u in cons.units:
+        names = set(months.names_of(u.unit, period))
+        out.update((u.unit, asked) for pair, asked in known.items() if names & set(pair))
+    return out
 
 
 def renew(ws: Workspace, period: Period, dry_run: bool = False) -> Renewed:
@@ -134,20 +150,27 @@ def said_today(xlsx: bytes, asked: dt.date) -> bytes | None:
     ("于7月11日前重新报送本文件"), as the 催报 it goes with says it. Text only, in the workbook's
     XML, every other byte as the reply wrote it: read into openpyxl and saved again, the rows fitted
     to the department's text would come back fixed at their height (`xlsx.set_height`, QA124).
-    None: the workbook does not say the date as duban wrote it (edited in Excel since)."""
+
+    All or none: None (attach it as it is) unless each of those texts in the workbook says ``asked``
+    as duban wrote it. One edited in WPS or Excel since (its top made 7月20日) was swapped where it
+    still read as written: the unit got 7月20日 at its top and 尽快 below it (QA364). A text the
+    office rewrote whole is not found as one at all: the caller swaps only the reply's own workbook
+    (`actions.remind._as_of_today`)."""
     day = cn_date(asked)
     swaps = ((f"{day}（改正后报送）", "尽快（改正后报送）"), (f"请于{day}前将", "请尽快将"),
              (f"于{day}前重新报送", "尽快重新报送"))
-    said = False
+    said: list[str] = []  # every text of the workbook, swapped: what the unit would read
+    changed = False
 
     def swapped(m: re.Match) -> str:
-        nonlocal said
+        nonlocal changed
         old = text = html.unescape(m[2])  # duban's cells write 虎 as &#34382; (`xlsx`)
         for before, after in swaps:
             text = text.replace(before, after)
+        said.append(text)
         if text == old:
             return m[0]
-        said = True
+        changed = True
         return m[1] + escape(text) + m[3]
 
     out = io.BytesIO()
@@ -160,8 +183,15 @@ def said_today(xlsx: bytes, asked: dt.date) -> bytes | None:
                 dst.writestr(info, data)
     except (zipfile.BadZipFile, UnicodeDecodeError, OSError):
         return None
-    return out.getvalue() if said else None
+    # the texts joined: a cell saved in runs (<r><t>…</t></r>) may have its date apart from the rest.
+    # Not "no text names the date": the department's own cells may ("已于7月11日召开会议")
+    if not changed or _UNSWAPPED.search("".join(said)):
+        return None
+    return out.getvalue()
 
 
 #: a text node of a cell (inline, or shared): its opening tag, its text (escaped), its closing tag
 _TEXT = re.compile(r"(<t(?:\s[^>]*)?>)([^<]*)(</t>)")
+#: a text duban wrote with the date (`said_today`'s three) that does not say 尽快 once swapped: its
+#: date was edited (7月20日（改正后报送）), so the workbook is not said as of today at all
+_UNSWAPPED = re.compile(r"(?<!尽快)（改正后报送）|本期报送已退回，请(?!尽快将)|未采纳。请[^。；]*后，(?!尽快重新报送)")

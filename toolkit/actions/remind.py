@@ -15,7 +15,7 @@ from ..errors import ReadFailure
 from ..issued_month import EarlierMonths
 from ..ledger import Ledger
 from ..ledger.mail_records import MailRecords
-from ..mail import build_draft, render_mail_template
+from ..mail import build_draft, parse_mail, render_mail_template
 from ..mail_notes import chase_notes, fetch_note, returns_from
 from ..period import Period
 from ..progress import Progress, no_progress
@@ -54,6 +54,10 @@ class RemindResult:
     #: units 退回待改 whose reply never went out and whose correction date has passed (the date):
     #: chased 尽快 while the verdict holds them to a date they were never told (`reply_renew.unsent_past`)
     unsent_past: dict[str, dt.date] = field(default_factory=dict)
+    #: units past their correction date whose attached reply workbook is not the one their reply
+    #: carries (edited in WPS or Excel since): attached as the office left it, its date not made
+    #: 尽快 (`_as_of_today`), and the office told to look at it before it goes (`left_line`)
+    as_left: list[str] = field(default_factory=list)
     attach: bool = False
     month: str = ""  # " --period 2022-05" when not the workspace's current period
 
@@ -67,6 +71,12 @@ class RemindResult:
                 f"请先运行 duban mail send feedback{self.month} --renew（或双击“4-发送邮件”，选 2 反馈），"
                 f"再运行 duban remind{self.month}{' --attach' if self.attach else ''} 重新生成催报。")
 
+    def left_line(self) -> str:
+        """The units of `as_left`: their 催报 says 尽快, the workbook beside it the office's words."""
+        return ("以下单位的标出错误的表格在反馈邮件写好后改动过（如用 WPS 或 Excel 打开保存过），"
+                f"催报按改动后的原样附上，其中的改报日期没有改为“尽快”：{some_units(self.as_left)}。"
+                "请打开这些单位的催报草稿，核对附件中的日期与催报所说的是否一致后再发送。")
+
     def kept_line(self, current: Period) -> str:
         """The units mailed today already (`kept_sent`): their drafts made again are that mail,
         not sent twice; how to send once more. ``current``: the workspace's period."""
@@ -79,8 +89,9 @@ class RemindResult:
         """What the list of units does not say: which drafts ask by a date and which chase, when
         some units are still on time ("其中提醒 53 个单位…", "催报 1 个单位…"); when none of
         the month is late yet, how to chase the month before (`earlier`); and the units chased 尽快
-        whose reply never went out (`unsent_past`)."""
-        unsent = [self.unsent_line()] if self.unsent_past else []
+        whose reply never went out (`unsent_past`), and those whose workbook is attached as the office
+        left it (`as_left`)."""
+        unsent = [self.unsent_line()] * bool(self.unsent_past) + [self.left_line()] * bool(self.as_left)
         if not self.asked_by:
             return unsent
         dates = sorted(set(self.asked_by.values()))
@@ -118,7 +129,7 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
         result.retired = retire_drafts(ws, ledger, ledger.drafts("remind", cons.period), "重新催报，已被替代")
         _write(ws, ledger, cons, attach, progress, result)
         to_fix = {u.unit for u in cons.units if u.state == UnitState.TO_FIX}
-        if to_fix:
+        if to_fix:  # by the unit's names in the month, its reply's and its return's (`unsent_past`)
             result.unsent_past = {u: d for u, d in unsent_past(ws, ledger, cons, cons.period).items() if u in to_fix}
         # drafts only: with every unit reported, none is chased whatever the mailbox holds
         if result.files and (unfetched := fetch_note(ws, MailRecords(ledger.conn),
@@ -152,7 +163,7 @@ def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress
         marked = (_feedback_form(ws, ledger, cons, months.names_of(u.unit, cons.period))
                   if attach and u.state == UnitState.TO_FIX else None)
         blank = _blank_form(ws, cons, u.unit) if attach and marked is None else None  # (name, path)
-        attachments = [_as_of_today(ws, ledger, cons, marked)] if marked else []
+        attachments = [_as_of_today(ws, ledger, cons, marked, u.unit, result)] if marked else []
         if blank:
             attachments.append((blank[0], blank[1].read_bytes()))
         ask_by = _ask_by(cons, u)
@@ -221,18 +232,39 @@ def _feedback_form(ws: Workspace, ledger: Ledger, cons, names: tuple[str, ...]) 
     return marked if marked.is_file() else None
 
 
-def _as_of_today(ws: Workspace, ledger: Ledger, cons, marked: Path) -> tuple[str, bytes]:
+def _as_of_today(ws: Workspace, ledger: Ledger, cons, marked: Path, unit: str, result: RemindResult
+                 ) -> tuple[str, bytes]:
     """The reply's workbook ``marked`` (`_feedback_form`) to attach, as (name, bytes). Past the date
     its reply asked the correction by (`drafts.passed_date`), it asks 尽快, as the 催报 does
     (`reply_renew.said_today`): at its top and in its 校验结果 it asked by a day gone by. The unit's
     verdict keeps that date; `mail send feedback --renew` alone, for a reply never sent, gives it
-    one of today (`RemindResult.unsent_line`)."""
+    one of today (`RemindResult.unsent_line`).
+
+    Only the workbook the reply carries is said so: one edited in WPS or Excel since is the
+    office's, attached as it left it, and ``unit`` is named in ``result.as_left`` for the office to
+    look at. Not rewritten where it still reads as duban wrote it (a date the office moved at its
+    top, 尽快 below it: QA364), nor held back: the unit is late, and the 催报 says 尽快 whatever
+    the workbook beside it says."""
     data = marked.read_bytes()
     eml = marked.with_suffix(".eml")
     reply = next((d for d in ledger.drafts("feedback", cons.period) if ws.root / d.path == eml), None)
     if reply is not None and (asked := passed_date(ws, ledger, cons, reply)):
-        data = said_today(data, asked) or data  # edited since in Excel: the office's words stand
+        said = said_today(data, asked) if _carried(eml, marked.name, data) else None
+        if said is None:
+            result.as_left.append(unit)
+        data = said or data
     return marked.name, data
+
+
+def _carried(eml: Path, name: str, data: bytes) -> bool:
+    """Whether ``data`` is the workbook the reply draft ``eml`` carries as ``name``, byte for byte
+    (`feedback.write_feedback` attaches the file it wrote); True when that cannot be told (the
+    draft gone or carrying none of that name): `said_today` judges the texts alone then."""
+    try:
+        carried = [a.data for a in parse_mail(eml.read_bytes()).attachments if a.name == name]
+    except OSError:
+        return True
+    return not carried or data in carried
 
 
 def _blank_form(ws: Workspace, cons, unit: str) -> tuple[str, Path] | None:
