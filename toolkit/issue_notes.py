@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .dates import at_once, cn_date, day_off, next_working_day, weekday
+from .dates import at_once, cn_date, day_off, next_working_day, starts_only, weekday
 from .text import NAMED, some_units
 
 if TYPE_CHECKING:
@@ -68,7 +68,11 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
                           f"（或双击“2-收取并汇总”，期次输入 {result.period}）更新该期汇总表。"))
     # 立行立改 has no date by design (the import said so): "无法识别为日期（如没有写年份）" blamed a
     # reading that never failed (QA320)
-    for undated, why in (([u for u in result.undated if not at_once(u[1])], "无法识别为日期（如没有写年份）"),
+    # a start (5月底前动工) is read as no day to be done by (M117): "无法识别" blamed the reading too
+    starts = [u for u in result.undated if not at_once(u[1]) and starts_only(u[1])]
+    unread = [u for u in result.undated if not at_once(u[1]) and u not in starts]
+    for undated, why in ((unread, "无法识别为日期（如没有写年份）"),
+                         (starts, "写的是开工（启动）时间，不是完成时间"),
                          ([u for u in result.undated if at_once(u[1])], "没有写具体日期")):
         if undated:
             shown = "、".join(f"任务 {tid}“{text}”" for tid, text in undated)

@@ -1,4 +1,6 @@
-"""An earlier month whose forms went to one unit only (a 补发: `issue --period 2026-10 --dept
+"""QA368's review of a county's month (大竹): 历次进展 and issue's 请核实.
+
+An earlier month whose forms went to one unit only (a 补发: `issue --period 2026-10 --dept
 县民政局`) asked nothing of the other units: November's 历次进展 said "2026年10月 状态：未报送"
 for 9 of 大竹's tasks whose leads were never sent an October form (QA368). Now 本期未下发, as
 任务汇总 says a lead not issued; a task a form did carry keeps its October verdict.
@@ -60,3 +62,17 @@ def test_an_earlier_month_issued_to_one_unit_is_not_issued_for_the_others(tmp_pa
     assert all(october[t][0] not in ("本期未下发", "未报送") for t in theirs), october
     # the month merged is judged as before: every lead reported
     assert "本期未下发" not in {cons.history[NOVEMBER][t][0] for t in theirs | others}
+
+
+@pytest.mark.slow
+def test_issue_says_a_start_date_is_one_not_an_unread_date(tmp_path, monkeypatch):
+    # 大竹 tasks 4 and 5: 5月底前动工 is read as no day to be done by (M117, QA367); issue's
+    # 请核实 said it "无法识别为日期（如没有写年份）", blaming a reading that did not fail
+    from conftest import invoke_cli
+
+    set_clock(monkeypatch, dt.date(2026, 11, 26))
+    init_workspace(tmp_path / "大竹", DAZHU, period=str(NOVEMBER))
+    out = invoke_cli(["-w", str(tmp_path / "大竹"), "issue"]).output
+    assert ("请核实：任务 4“5月底前动工”、任务 5“5月底前动工” 的完成时限写的是开工（启动）时间，不是完成时间，"
+            "不判断是否超期，也不列入下月到期任务。") in out
+    assert "无法识别为日期" not in out
