@@ -244,6 +244,11 @@ def test_collect_fetch_fetches_then_collects(office, run, mail_servers):
     ]
     merged = duban(run, office, "merge")
     assert "未报送 52" in merged.stdout
+    # nothing new: the mailbox is where returns come, not a folder to put them in by hand (QA371)
+    again = duban(run, office, "collect", "--fetch")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines()[1] == (f"收件箱是空的：{office.inbox}，没有新的报送可收取。"
+                                            "报送邮件到达邮箱后再运行即可收取。")
     # down: nothing collected, the script does not merge (exit 2)
     drop(office, "莞城街道6月进展.xlsx", b"PK", on_time())
     taken = receipts(office)

@@ -55,5 +55,13 @@ def issue_cmd(state: State, period: str | None, due: str | None, depts: tuple[st
 
     for note in issue_notes(result, depts, out, emails, prefill, skip_done):
         echo(state, note.text, **({"fg": "yellow"} if note.warning else {}))
+    if emails and ws.settings.mail.smtp_host and ws.settings.mail.imap_host:
+        # a mailbox set up: the drafts go by `mail send issue` and the replies come by `collect
+        # --fetch`, not by hand (the line below sent an office with both to its mail client: QA371)
+        period = "" if result.period == ws.period() else f" --period {result.period}"
+        # collect with no --period takes each return by its form's month: --period would refuse the others
+        echo(state, f"下一步：检查邮件草稿的收件人后运行 duban mail send issue{period} 发出（或双击“4-发送邮件”，"
+                    "选 1 下发）；回件到邮箱后运行 duban collect --fetch（或双击“2-收取并汇总”）收取。")
+        return
     send = "检查邮件草稿的收件人后发出" if emails else "把填报表发给各单位（加 --emails 生成邮件草稿）"
     echo(state, f"下一步：{send}；收到的回件放进“收件箱”文件夹，运行 duban collect（或双击“2-收取并汇总”）。")

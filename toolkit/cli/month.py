@@ -91,7 +91,7 @@ def _echo_collected(state: State, ws, fetched, result, said: frozenset[str] = fr
     """What `collect` fetched and collected, but the lines ``said`` (the month's notes, which
     ``--merge`` says after them, having merged ``remerged``); exit 1 when something needs attention."""
     _echo_fetched(state, fetched)
-    _echo_collect(state, ws, result, said, remerged)
+    _echo_collect(state, ws, result, said, remerged, fetched is not None)
     if result.attention_after(remerged) or (fetched is not None and fetched.problems):
         state.exit_code = max(state.exit_code, 1)
 
@@ -103,10 +103,12 @@ def _echo_fetched(state: State, fetched, indent: str = "") -> None:
 
 
 def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset(),
-                  remerged: Period | None = None) -> None:
+                  remerged: Period | None = None, fetched: bool = False) -> None:
     if not result.inputs and not result.recovered and not result.skipped:
-        echo(state, f"收件箱是空的：{ws.inbox}，没有新的报送可收取。如有报送，请把文件、邮件（.eml）或压缩包"
-                    "放进去后再运行。")
+        # after a fetch from the mailbox (`--fetch`), putting files in by hand is not the advice (QA371)
+        then = ("报送邮件到达邮箱后再运行即可收取。" if fetched
+                else "如有报送，请把文件、邮件（.eml）或压缩包放进去后再运行。")
+        echo(state, f"收件箱是空的：{ws.inbox}，没有新的报送可收取。{then}")
         if result.feedback:  # owed by an earlier run, written now
             echo(state, f"补写了上次未写出的反馈表及邮件草稿 {len(result.feedback)} 个："
                         f"{'、'.join(sorted({str(p.parent) for p in result.feedback}))}")
