@@ -36,3 +36,23 @@ def test_issue_with_a_mailbox_says_to_send_and_fetch_by_duban(tmp_path, monkeypa
     assert out.splitlines()[-1] == (
         "下一步：检查邮件草稿的收件人后运行 duban mail send issue --period 2026-10 发出（或双击“4-发送邮件”，选 1 下发）；"
         "回件到邮箱后运行 duban collect --fetch（或双击“2-收取并汇总”）收取。")  # --period would refuse November's
+
+
+def test_feedback_with_every_reply_gone_says_what_became_of_them(issued_ws, make_return, run, monkeypatch):
+    # 石龙镇's refused return got a reply; its correction came in and the reply was withdrawn:
+    # "2022年6月 没有反馈邮件草稿。…请先运行 duban collect" sent the office round for nothing (QA371)
+    from conftest import PERIOD, drop, on_time
+
+    from toolkit.actions.collect import collect
+    from toolkit.filling import Answer, Filling
+
+    done = Answer("已完成", 100, "已完成。", "", "", None, "验收报告")
+    drop(issued_ws, "石龙镇.xlsx", make_return("石龙镇", Filling(answers={"1.2": done}), **{"4_3": Answer(status="")}),
+         on_time())
+    collect(issued_ws, PERIOD)
+    drop(issued_ws, "石龙镇改.xlsx", make_return("石龙镇", Filling(answers={"1.2": done})), on_time() + 60)
+    collect(issued_ws, PERIOD)
+    result = run(["-w", str(issued_ws.root), "mail", "send", "feedback", "--dry-run"])
+    assert result.stdout.splitlines()[0] == (
+        "2022年6月没有待发送的反馈邮件草稿：已作废 1 封（石龙镇：该单位的报送已采纳）。"
+        "如需新的反馈邮件，请运行 duban collect（或双击“2-收取并汇总”）。")

@@ -68,6 +68,7 @@ CLICK = {"issue": "（或双击“1-下发填报表”）", "feedback": "（或�
          "remind": "（或双击“4-发送邮件”，选 3 催报）"}
 
 Pair = tuple[str, str]  # (display name, address)
+SENT_WORD = "已发送"  # what became of a draft sent (`SendPlan.past`)
 
 
 @dataclass
@@ -160,6 +161,9 @@ class SendPlan:
     #: 反馈 about a file the office said was not its unit's (`sender --not-theirs`): no unit's return,
     #: so no reply to send; told, not sent (QA360's note)
     disowned: list[str] = field(default_factory=list)
+    #: with no draft live: the month's earlier ones, (unit, what became of it: 已发送 or why it was
+    #: withdrawn); "没有反馈邮件草稿" was said of a month whose reply went, or was withdrawn (QA371)
+    past: list[tuple[str, str]] = field(default_factory=list)
     #: 反馈: a neighbouring month's replies not yet sent — the current month's or the one before
     #: (`also_unsent`): Enter on 4-发送邮件 → 2 offers one month, a refused early return's reply is
     #: the other's (QA360's note); said, not sent
@@ -213,6 +217,13 @@ class SendPlan:
             why = "反馈邮件只写给报送被退回或无法读取的单位；还没有收取的，" if self.kind == "feedback" else ""
             # collect's --period is the month it takes returns for, not where replies are
             make = MAKE[self.kind] + (self.month if self.kind != "feedback" else "") + CLICK[self.kind]
+            if self.past:
+                went = [u for u, what in self.past if what == SENT_WORD]
+                gone = [f"{u}：{what}" for u, what in self.past if what != SENT_WORD]
+                said = [f"已发送 {len(went)} 封（{units_text(went)}）"] * bool(went) + [
+                    f"已作废 {len(gone)} 封（{units_text(gone)}）"] * bool(gone)
+                return [*out, f"{self.period.label}没有待发送的{self.label}邮件草稿：{'；'.join(said)}。"
+                              f"如需新的{self.label}邮件，请运行 {make}。", *self.also_lines()]
             return [*out, f"{self.period.label} 没有{self.label}邮件草稿。{why}请先运行 {make}。", *self.also_lines()]
         if self.renewed:
             shown = units_text([f"{u}（请于{cn_date(d)}前重新报送）" for u, d in self.renewed])
@@ -367,6 +378,11 @@ def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend: It
         records = MailRecords(ledger.conn)
         drafts = ledger.drafts(kind, period)
         plan.total = len(drafts)
+        if not drafts and kind != "issue":
+            for d in ledger.drafts(kind, period, live_only=False):
+                row = records.sent(draft_message_id(d))
+                plan.past.append((d.unit, SENT_WORD if row is not None and row.state == SENT
+                                  else d.obsolete_reason or "已作废"))
         named = _named(directory, resend, drafts, plan)
         # a 催报 or 反馈 asks by a date, which may have passed since it was written
         cons = consolidate(ws, period, tasks=False) if kind != "issue" and drafts else None
