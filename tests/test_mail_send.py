@@ -129,7 +129,7 @@ def test_send_issue_each_department_gets_exactly_its_own_return(issued_ws, serve
         issued = f"{PERIOD.label}_{unit}_进展填报表.xlsx"
         kb = round((ws.root / "下发" / PERIOD.label / issued).stat().st_size / 1024)
         assert lines[1 + n] == f"  {unit} → {address(n)}；{issued}（{kb} KB）"
-    assert lines[6:] == [f"已发送 5 封{PERIOD.label}下发邮件（共 5 封）。", "已在邮箱的“Sent”中保存副本 5 封。"]
+    assert lines[6:] == [f"已发送{PERIOD.label}下发邮件 5 封。", "已在邮箱的“Sent”中保存副本 5 封。"]
     assert all((ws.root / d.path).exists() for d in drafts.values())  # the drafts stay on disk
     _check_each_unit_got_its_own(ws, s, UNITS)
     # sent as the office: From rewritten, a fresh Date in the workspace's zone, CRLF, one per RCPT
@@ -174,7 +174,7 @@ def test_a_dropped_connection_is_reported_and_a_rerun_resumes_without_duplicates
     first = run(["-w", str(ws.root), "mail", "send", "issue", "--yes"])
     assert first.exit_code == 1
     assert first.stdout.splitlines()[6:] == [
-        f"已发送 2 封{PERIOD.label}下发邮件（共 5 封）。",
+        f"已发送{PERIOD.label}下发邮件 2 封（共 5 封）。",
         "已在邮箱的“Sent”中保存副本 2 封。",
         f"连接中断：发信服务器 127.0.0.1:{s.smtps_port} 在发送“石龙镇”的邮件时断开，还有 3 封没有发送。"
         "再次运行 duban mail send issue 会从中断处继续，已发出的不会重发。",
@@ -247,7 +247,7 @@ def test_refused_recipients_and_a_full_mailbox_do_not_stop_the_rest(issued_ws, s
     result = run(["-w", str(ws.root), "mail", "send", "issue", "--yes"])
     assert result.exit_code == 1
     assert result.stdout.splitlines()[5:] == [
-        f"已发送 2 封{PERIOD.label}下发邮件（共 4 封）。",
+        f"已发送{PERIOD.label}下发邮件 2 封（共 4 封）。",
         "已在邮箱的“Sent”中保存副本 2 封。",
         "以下收件人被拒收（同一封邮件的其他收件人已收到）：",
         "  市民政局 ghost@dg.example.cn：收件地址不存在或被拒收，请核对单位名录中的邮箱（服务器代码 550）",

@@ -210,7 +210,7 @@ def test_one_click_run_fetches_the_mailbox_and_without_fetching_says_so(county):
 def test_every_form_went_out_by_mail_and_the_reminder_to_the_unit_that_never_replied(county):
     said, _ = county
     assert said["forms reached"] == dict.fromkeys(EMAIL, 1)
-    assert "已发送 1 封2020年8月下发邮件" in said["extension mailed"].output
+    assert "已发送2020年8月下发邮件 1 封" in said["extension mailed"].output
     assert said["reminded"] == 2  # July's form and July's reminder
     assert "未报送 柏城街道" in said["2020-08-06 remind"].output
 
@@ -233,7 +233,7 @@ def test_julys_verdicts(county):
     assert sent_back.exit_code == 1 and "E504" in sent_back.output and RSJ in sent_back.output
     # the colleague's forward and the neighbour's mailbox are each said once, at collect
     assert sum("请核实" in x for x in sent_back.output.splitlines()) == 2
-    assert "已发送 1 封2020年7月反馈邮件" in said["2020-08-03 mail send feedback -y"].output
+    assert "已发送2020年7月反馈邮件 1 封" in said["2020-08-03 mail send feedback -y"].output
 
 
 def test_august_before_and_after_the_extended_deadline(county):

@@ -83,7 +83,7 @@ def test_mail_send_cancelled_says_which_mails_went(issued_ws, servers, monkeypat
     result = run(["-w", str(ws.root), "mail", "send", "issue", "--yes"])
     assert result.exit_code == 130
     assert result.stderr.splitlines()[-1] == (
-        "已取消：本次已发送 3 封2022年6月下发邮件（市公安局、市民政局、石龙镇），未发送 2 封（东城街道、虎门镇）。"
+        "已取消：本次已发送2022年6月下发邮件 3 封（市公安局、市民政局、石龙镇），未发送 2 封（东城街道、虎门镇）。"
         "再次运行 duban mail send issue 会接着发送未发出的，已发出的不会重发。")
     assert len(s.smtp_log) == 3
     with Ledger(ws.ledger_path) as ledger:

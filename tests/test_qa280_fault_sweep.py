@@ -430,7 +430,7 @@ def test_mail_send_ledger_refused(issued_ws, servers, monkeypatch, fault):
         result = _invoke(["-w", str(ws.root), "mail", "send", "issue", "--yes"])
     line = _ledger_line(result, fault, ws)
     if fault == "ctrl-c":
-        assert "已发送 1 封" in line, line
+        assert "下发邮件 1 封" in line, line
     _sent_once_each(ws, servers, units)
 
 

@@ -581,7 +581,7 @@ def cancelled_line(ws: Workspace, plan: SendPlan) -> str:
                 sent.append(o.unit)
             else:
                 left.append(o.unit)
-    line = f"已取消：本次已发送 {len(sent)} 封{plan.period.label}{plan.label}邮件"
+    line = f"已取消：本次已发送{plan.period.label}{plan.label}邮件 {len(sent)} 封"
     line += f"（{units_text(sent)}）" if sent else ""
     line += f"，未发送 {len(left)} 封" + (f"（{units_text(left)}）" if left else "")
     if unsure:

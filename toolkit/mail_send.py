@@ -123,7 +123,9 @@ class SendResult:
                 out.append(f"  {unit}：{why}")
             out.append(f"去掉 --dry-run 再运行即可发送 {self.planned} 封{label}邮件。")
             return out
-        out = [f"已发送 {len(self.sent)} 封{self.period.label}{label}邮件（共 {self.planned} 封）。"]
+        # the month before the count: "已发送 16 封2012年6月下发邮件（共 16 封）" ran the number into it (QA371)
+        of = f"（共 {self.planned} 封）" if self.planned != len(self.sent) else ""
+        out = [f"已发送{self.period.label}{label}邮件 {len(self.sent)} 封{of}。"]
         if self.copies:
             out.append(f"已在邮箱的“{self.copy_folder}”中保存副本 {self.copies} 封。")
         if self.copy_problem:
