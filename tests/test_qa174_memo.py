@@ -139,7 +139,7 @@ def test_a_bureaus_plan_names_its_lead_sections_in_every_list(tmp_path):
     assert "牵头单位" not in body
     ctx = result.context
     assert (ctx.task_lagging, ctx.task_overdue) == (1, 0)
-    assert ctx.due_next_text == "1项任务（任务1）的完成时限“年底前”未写明年份，未判断是否到期，请在任务清单中补充截止日期。"
+    assert ctx.due_next_text == "1项任务（任务1）的完成时限“年底前”未写明年份，未判断是否到期。"
     assert "1项任务（任务1）的完成时限“年底前”未写明年份，未判断是否超期。" in ctx.overview_text
     lagging = next(p.text for p in ctx.requirements if p.title == "加快推进滞后任务。")
     assert lagging.startswith("进展滞后的任务，牵头科室要认真分析原因"), lagging

@@ -43,7 +43,7 @@ def test_tasks_not_issued_are_said_unreported_as_the_table_and_overview_count_th
     t11 = next(t for t in cons.tasks if t.task.id == "1.1")
     assert t11.missing_text(cons.waiting) == f"本期未下发：{SZ}"
     assert next(t.summary for t in ctx.attention if t.id == "1.1") == (
-        f"牵头单位：{SZ}；完成时限：2022年6月；进展情况：牵头单位本期未下发填报表，已超过完成时限。")
+        f"牵头单位：{SZ}；完成时限：2022年6月；进展情况：本期未向牵头单位下发填报表，已超过完成时限。")
 
 
 def test_a_task_added_after_the_forms_went_out_is_said_unreported(issued_ws, collecting_on):

@@ -37,6 +37,7 @@ from .ledger import Ledger, Receipt, common_due
 from .ledger.answers import disowned_files
 from .mail_notes import big_mail_told, big_mails, chase_notes, mails_without_files
 from .master import Master, Task
+from .master.date_columns import column_notes
 from .master.model import renumbered
 from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
 from .period import Period
@@ -213,8 +214,8 @@ class Consolidation:
 
     def due_notes(self) -> list[str]:
         """A deadline extended in duban.toml after issue that turns a return 逾期 by its form into 按时
-        (`deadline_notes.extended_notes`)."""
-        return extended_notes(self)
+        (`deadline_notes.extended_notes`); 任务清单's 完成时限 and 截止日期 giving two days (`date_columns`)."""
+        return extended_notes(self) + column_notes(self.master.tasks, self.period, master=self.master)
 
     def basis_notes(self) -> list[str]:
         """Where a past month merged again is judged by its forms, not today's sheet."""

@@ -79,6 +79,7 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
             notes.append(Note(f"请核实：{shown} 的{result.words.deadline}{why}，不判断是否超期，也不列入"
                               f"下月到期{result.words.task}。如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期"
                               "（如 2022-12-31）。", True))
+    notes += [Note(line, line.startswith("请核实")) for line in result.dates]  # `date_columns`
     notes += _done_units(result)
     if prefill:
         notes.append(Note(f"已用上期内容预填 {len(result.prefilled)} 份（预填的单元格为黄色底纹，请各单位逐项更新）"

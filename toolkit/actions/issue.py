@@ -18,6 +18,7 @@ from ..ledger import Ledger, common_due
 from ..ledger.mail_records import MailRecords
 from ..mail import build_draft, render_mail_template
 from ..master import Master
+from ..master.date_columns import column_notes
 from ..master.model import renumbered
 from ..period import Period
 from ..progress import Progress, no_progress
@@ -54,6 +55,9 @@ class IssueResult:
     # tasks on these forms whose 完成时限 is written but gives no date (12月底前 typed into
     # 任务清单 without a year): never overdue, never 下月到期, so the office is told (id, text)
     undated: list[tuple[str, str]] = field(default_factory=list)
+    # the lines `date_columns.column_notes` says of the forms' tasks: 完成时限 and 截止日期 giving
+    # two days, which one is judged by; year-less words read in a plan's year long past
+    dates: list[str] = field(default_factory=list)
     # units whose latest accepted return (an earlier month's) gave every task on this form as
     # 已完成: asked unless exempt, and named 未报送 if silent, so the office is told before sending
     all_done: list[str] = field(default_factory=list)
@@ -239,6 +243,7 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
     on_forms = {t.id for u in chosen for t, _ in master.tasks_of(u)}
     result.undated = [(t.id, t.deadline_text) for t in master.tasks
                       if t.id in on_forms and t.deadline_text and t.deadline is None and not t.ongoing]
+    result.dates = column_notes([t for t in master.tasks if t.id in on_forms], period, result.words)
     targets = {u: folder / return_filename(period, u) for u in chosen}
     for path in (targets[u] for u in result.units):  # refuse before writing anything
         check_writable(path)

@@ -19,6 +19,7 @@ from ..ledger.answers import office_time
 from ..ledger.outputs import written_at
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
 from ..memo.render import for_libreoffice, render_docx
+from ..memo.sentences import unread_note
 from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..merge_time import merged_at
 from ..office_edits import Kept, package_parts, set_aside, write_output
@@ -201,7 +202,7 @@ def _memo_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     汇总表 behind the ledger, an earlier month whose 通报 is the one due."""
     today = ws.now().date()
     return (none_reported_notes(cons, today) + not_yet_due_notes(cons, today) + not_yet_overdue_notes(cons, today)
-            + behind_notes(ws, cons) + earlier_notes(ws, cons))
+            + behind_notes(ws, cons) + earlier_notes(ws, cons) + unread_note(cons.tasks, words_of(cons.master)))
 
 
 def none_reported_notes(cons: Consolidation, today: dt.date) -> list[str]:

@@ -24,6 +24,13 @@ if TYPE_CHECKING:  # an import's, in its own module (`import_report` says why)
     from .import_report import ImportReport
 
 
+#: `Task.dated_by`, when 任务清单's 完成时限 and 截止日期 give two days (`date_columns`): judged by
+#: the words (the 截止日期 the import wrote, left when the words were edited), by the 截止日期 the
+#: office set, or, who changed which unknown, by the later of the two (a wrong 超期 is the worse error)
+BY_WORDS, BY_SET, LATER_WORDS, LATER_SET = "words", "set", "later_words", "later_set"
+JUDGED_BY_SET = (BY_SET, LATER_SET)
+
+
 @dataclass(frozen=True)
 class Task:
     """One task (三级 row of the published table)."""
@@ -40,6 +47,11 @@ class Task:
     departments_text: str = ""
     open_ended: bool = False
     complete: bool = True
+    # 任务清单's 完成时限 and 截止日期 giving two days (`date_columns`): which ``deadline`` is
+    # (`BY_WORDS`, `BY_SET`, `LATER_WORDS`, `LATER_SET`), and the other day, ISO (a
+    # string: the cache and the ledger keep tasks as JSON). '' when they agree.
+    dated_by: str = ""
+    other_day: str = ""
 
     @property
     def master_text(self) -> tuple[str, str, str, str, str]:
@@ -66,7 +78,18 @@ class Task:
         """The published 完成时限 as a month of ``year`` shows it: with its year put in front
         where it names none (12月底前, 年底前, read in the plan's year) and that year is not
         ``year``. In January 2017, 大竹's 2016 task said 完成时限：12月底前；…已超过完成时限:
-        a December still to come in 2017 (QA137). ``year`` None: as published."""
+        a December still to come in 2017 (QA137). ``year`` None: as published. Judged by a
+        截止日期 the words do not read as (`date_columns`), that day is said after them."""
+        if self.deadline_text and self.dated and self.dated_by in JUDGED_BY_SET:
+            # 12月底前 beside a 截止日期 of 2026-10-31 judged by the latter: "完成时限：12月底前；
+            # …已超过完成时限" in October contradicted itself in public (QA369). The words as
+            # written: the year they read in is no year anything is judged by
+            day = self.deadline
+            return f"{self.deadline_text}（按{day.year}年{day.month}月{day.day}日判断）"
+        return self._words_in(year)
+
+    def _words_in(self, year: int | None) -> str:
+        """`deadline_in` without the day judged by beside words that read otherwise: as a form prints it."""
         text = self.deadline_text
         if not text or year is None or self.deadline is None or self.deadline.year == year \
                 or re.search(r"\d{4}", text):
@@ -77,7 +100,7 @@ class Task:
         """The locked texts a form of a month of ``year`` prints, its 完成时限 as `deadline_in`
         says it: January 2017's form said 12月底前 of a 2016 task its 通报 called 逾期, and a
         department read a December of 2017 (QA153). Its `text_hash` is the form's _meta one."""
-        return (*self.master_text[:-1], self.deadline_in(year))
+        return (*self.master_text[:-1], self._words_in(year))
 
     def overdue_at(self, day: dt.date) -> bool:
         """Past its deadline on ``day`` (never for long-term or undated tasks)."""
@@ -93,6 +116,11 @@ def plain_task(task: Task) -> dict[str, Any]:
     each month's forms printed (`Ledger.record_issued_texts`)."""
     plain = asdict(task)
     plain["deadline"] = task.deadline.isoformat() if task.deadline else None
+    # kept only when 完成时限 and 截止日期 disagree: otherwise a record as before QA369
+    # (`task_of_plain` gives the defaults back)
+    for name in ("dated_by", "other_day"):
+        if not plain[name]:
+            del plain[name]
     return plain
 
 

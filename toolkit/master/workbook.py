@@ -23,6 +23,7 @@ from ..vocab import EXPLICIT, Role
 from ..xlsx import atomic_save, set_text
 from . import cache
 from .cells import cell_text
+from .date_columns import RECORD_HEADERS, RECORD_SHEET, judge, read_record, record_rows
 from .model import Assignment, Master, Task, missing_fields
 
 # `summary` (with `rectification`'s 22-field `Words`): imported where the import report is
@@ -128,6 +129,12 @@ def write_master_workbook(master: Master, path: str | Path, before: Callable[[Pa
     if master.kind:  # a 整改清单 (`rectification`); a plan's workbook as before
         meta.append(["kind", master.kind])
     meta.sheet_state = "hidden"
+    # what the import wrote in 完成时限 and 截止日期: a 截止日期 left as written under words the
+    # office edited since is stale, one it changed is meant (`date_columns.judge`)
+    record = wb.create_sheet(RECORD_SHEET)
+    for row in (list(RECORD_HEADERS), *record_rows(master.tasks)):
+        record.append(row)
+    record.sheet_state = "hidden"
     if before is None:  # init, `import_master_file`: as ever
         return atomic_save(wb, Path(path))
     return atomic_write(Path(path), wb.save, before=before)
@@ -219,6 +226,7 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
         assign_rows = table("责任分工")
         unit_rows = table(DIRECTORY_SHEET)
         meta_rows = table("_meta") if "_meta" in sheets else []
+        imported = read_record(table(RECORD_SHEET)) if RECORD_SHEET in sheets else {}
     except CalamineError as exc:
         # calamine's own text is English ("Cannot detect file format"): it goes to the log
         raise errors.NoTasks(f"任务清单工作簿“{path.name}”无法读取：文件已损坏，或不是 Excel 工作簿。"
@@ -242,10 +250,16 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
         if deadline_text and parsed is None and not ongoing and plan_year:
             parsed, _ = parse_deadline(deadline_text, plan_year)
         explicit = get("截止日期")
-        if isinstance(explicit, dt.datetime):
-            parsed = explicit.date()
-        elif isinstance(explicit, dt.date):
-            parsed = explicit
+        explicit = explicit.date() if isinstance(explicit, dt.datetime) else explicit
+        dated_by, other = "", None
+        if isinstance(explicit, dt.date):
+            if parsed is not None and parsed != explicit and not ongoing:
+                # the words and the day disagree: which was changed decides (QA369), and it is said
+                words_day = parsed
+                parsed, dated_by = judge(deadline_text, words_day, explicit, imported.get(tid), plan_year)
+                other = explicit if parsed == words_day else words_day
+            else:
+                parsed = explicit
         if "长期" in idx:
             # 是 makes any task ongoing; 否, written at import, does not make a 持续推进 the
             # office typed into 完成时限 later (no 截止日期) a task with no date, which issue
@@ -258,7 +272,7 @@ def _read_master_workbook(path: Path, data: bytes | None = None) -> Master:
                           clean(get("具体工作内容")), deadline_text, None if ongoing else parsed,
                           ongoing, note, clean(get("责任部门（原文）")),
                           "等有关部门" in note or "等有关部门" in clean(get("责任部门（原文）")),
-                          complete))
+                          complete, *((dated_by, other.isoformat()) if dated_by and not ongoing else ())))
     if not tasks:
         raise errors.NoTasks(f"任务清单工作簿“{path.name}”中没有任务。请先导入任务分工表。")
     aidx = _column_index(assign_rows[0] if assign_rows else [], ASSIGN_HEADERS)

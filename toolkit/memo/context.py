@@ -307,7 +307,7 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
         status_text = ("无单位报送进展" if not heard else f"{len(heard)}个配合单位已报送进展"
                        if len(heard) > MAX_INLINE_UNITS else f"配合单位{names_text(heard)}已报送进展")
     elif ts.status == NOT_REPORTED and not finished:
-        status_text = ("牵头单位本期未下发填报表" if not ts.leads
+        status_text = ("本期未向牵头单位下发填报表" if not ts.leads
                        else f"本期填报表未含此{words.task}，尚未下发填报" if len(not_asked) == len(ts.leads)
                        else "牵头单位尚无合格的报送" if returned
                        # "均" names every lead: not when one was not asked (its form lacked the task)

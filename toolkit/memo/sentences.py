@@ -361,12 +361,13 @@ def unread_deadlines(tasks: list[TaskSummary]) -> list[TaskSummary]:
             and t.status != Status.DONE]
 
 
-def unread_text(unread: list[TaskSummary], judged: str, ask: bool = False, words: Words = PLAN) -> str:
+def unread_text(unread: list[TaskSummary], judged: str, words: Words = PLAN) -> str:
     """One sentence for ``unread`` (`unread_deadlines`): how many, the words most of them
-    give, that duban did not judge whether they are ``judged`` (到期, 超期), and, when
-    ``ask``, what the office does about it. A 通报 of a plan with 年底前 beside 持续推进
-    said "2024年10月没有到期的任务" and "暂无超过完成时限仍未完成的任务" of tasks it never
-    judged."""
+    give, and that duban did not judge whether they are ``judged`` (到期, 超期). A 通报 of a
+    plan with 年底前 beside 持续推进 said "2024年10月没有到期的任务" and "暂无超过完成时限仍未完成
+    的任务" of tasks it never judged. What the office does about it is no part of it: the 通报
+    goes to the units, who keep no 任务清单 ("请在任务清单中补充截止日期", QA369); memo says it
+    on screen (`actions.memo.unread_notes`)."""
     texts = [t.task.deadline_text.strip() for t in unread]
     example = Counter(texts).most_common(1)[0][0]
     # 年底前, 6月底前: a date once a year is given; 2025年—2024年: not one at all
@@ -378,8 +379,20 @@ def unread_text(unread: list[TaskSummary], judged: str, ask: bool = False, words
     # one; counted still, as the callers' 另有 asks (另有1项任务（任务1）…: QA176)
     which = (f"1项{words.task}（任务{unread[0].task.id}）的{words.deadline}“{example}”" if len(unread) == 1
              else f"{len(unread)}项{words.task}的{words.deadline}（如“{example}”）")
-    return (f"{which}{why}，未判断是否{judged}"
-            + ("，请在任务清单中补充截止日期" if ask else "") + "。")
+    return f"{which}{why}，未判断是否{judged}。"
+
+
+def unread_note(tasks: list[TaskSummary], words: Words = PLAN) -> list[str]:
+    """The office's side of `unread_text`, said on screen by memo: which tasks the 通报 says were not
+    judged and how to have them judged. Said to the units, it asked them to fill in a 任务清单
+    they do not keep (QA369)."""
+    unread = unread_deadlines(tasks) if has_deadlines(tasks) else []
+    if not unread:
+        return []
+    shown = "、".join(f"任务 {t.task.id}“{t.task.deadline_text.strip()}”" for t in unread[:6])
+    more = f" 等 {len(unread)} 项" if len(unread) > 6 else ""
+    return [f"提醒：通报写明 {shown}{more} 的{words.deadline}没有可判断的日期，未判断是否超期、到期。如需判断，"
+            f"请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2026-12-31），再重新生成通报。"]
 
 
 def due_next_text(c: MemoContext, tasks: list[TaskSummary], words: Words = PLAN) -> str:
@@ -395,7 +408,7 @@ def due_next_text(c: MemoContext, tasks: list[TaskSummary], words: Words = PLAN)
         who = "责任单位" if c.unit_total == 1 else "各责任单位"
         return f"{which}明确{deadline}，请{who}对照{words.aim}持续推进，按月如实报送{words.work}。"
     unread = unread_deadlines(tasks)
-    not_judged = unread_text(unread, "到期", ask=True, words=words) if unread else ""
+    not_judged = unread_text(unread, "到期", words=words) if unread else ""
     if c.due_next:
         return (not_judged + f"以下{len(c.due_next)}项{task}的{deadline}为{c.next_period_label}，"
                 f"请牵头单位倒排工期，确保按时{words.finished}：")
