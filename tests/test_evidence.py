@@ -571,7 +571,7 @@ def test_a_first_june_return_in_august_exits_1_until_june_is_merged_again(run, i
     assert "补报：中堂镇 报送了2022年6月的填报表" in result.stdout, result.stdout
     assert [line.strip() for line in result.stdout.splitlines() if "请核实" in line] == [
         "请核实：中堂镇6月.xlsx（中堂镇）是2022年6月的填报表，已登记为2022年6月的报送；"
-        "如果填的是2022年8月的进展，请该单位用2022年8月下发的填报表重报"], result.stdout
+        "如果填的是2022年8月的进展，请该单位用2022年8月下发的填报表重报。"], result.stdout
     assert result.exit_code == 1
 
 

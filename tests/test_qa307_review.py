@@ -16,7 +16,7 @@ script_ws = test_scripts.script_ws  # the fixture (see mailservers.py on ruff's 
 
 def _cons(*states: str) -> SimpleNamespace:
     units = [SimpleNamespace(unit=f"单位{i}", state=s) for i, s in enumerate(states)]
-    return SimpleNamespace(units=units, period=Period.parse("2022-06"), not_yet_due=lambda today: [])
+    return SimpleNamespace(units=units, period=Period.parse("2022-06"), not_yet_due=lambda today: [], other_forms={})
 
 
 def test_a_unit_exempt_this_month_does_not_hide_that_every_other_unit_is_named_unreported():

@@ -40,6 +40,7 @@ from .master import Master, Task
 from .master.date_columns import column_notes
 from .master.model import renumbered
 from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
+from .other_forms import other_forms
 from .period import Period
 from .report import Row
 from .revised import carried, in_month, numbered
@@ -187,6 +188,8 @@ class Consolidation:
     #: of, or the refused files it stands 退回待改 on; a W206 file among them is asked about
     #: whoever else reported (`disputed.asked`)
     counted: frozenset[int] = frozenset()
+    #: per unit, its returns on another month's form that may hold this month's progress (`other_forms`)
+    other_forms: dict[str, list[Receipt]] = field(default_factory=dict)
 
     def office_notes(self) -> list[str]:
         """The 请核实 lines the office reads before the 汇总表 and 通报 go out: merge, memo, status, run;
@@ -423,6 +426,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         replied = replied_on(ledger, period, ws.tz)
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
+        others = other_forms(ledger, period, master, ws.tz, apart)  # said while their unit is 未报送
         disputed, versions = disputed_returns(ledger, received, master, apart), kept_versions(accepted, accepted_issues)
         # a copy the office said was not its unit's times nothing; a W206 file it said so of is no unit's return
         not_theirs = disowned(checks) | disowned_files(ledger.conn)
@@ -604,6 +608,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}, ws.tz),
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
                          bare, fix_by, file_times(answered, on_file_time), ws.tz, versions, frozenset(counted))
+    cons.other_forms = others
     cons.__dict__["awaited"] = waiting  # the cached_property, computed above from the same units and dues
     return cons
 

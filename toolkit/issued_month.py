@@ -288,9 +288,11 @@ class EarlierMonths:
     out, the units they went to and those exempt, the accepted returns. ``tz``: the office's
     zone, whose clock issue times are read on (`office_time`), as times of receipt are kept."""
 
-    def __init__(self, ledger: Ledger, master: Master, tz: dt.tzinfo | None = None) -> None:
+    def __init__(self, ledger: Ledger, master: Master, tz: dt.tzinfo | None = None,
+                 apart: dict[Period, frozenset[str]] | None = None) -> None:
         self.ledger, self.master, self.tz = ledger, master, tz
-        self._apart: dict[Period, frozenset[str]] = {}
+        # ``apart``: `kept_apart` of months the caller read already (a consolidation reads its own)
+        self._apart: dict[Period, frozenset[str]] = dict(apart or {})
         self._asked: dict[Period, set[str]] | None = None
         self._exempt: dict[Period, set[str]] = {}
         self._issued: dict[Period, dt.datetime | None] = {}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from .dates import day_text
 from .disputed import disputed_notes
 from .ledger.answers import office_time
+from .other_forms import other_form_notes
 from .text import LazyPattern
 from .vocab import UnitState
 
@@ -123,11 +124,12 @@ def chase_notes(cons) -> list[str]:
     say a return may wait where no collect counted it, so that a unit reminded may have
     reported: files in 收件箱 not collected (`inbox_notes`), a mail with a link or no file
     (`link_notes`, `bare_mail_notes`), a mail too big to fetch (`big_mail_notes`), a file
-    registered under another unit (`disputed_notes`). Said where reminders are written
+    registered under another unit (`disputed_notes`), a return on another month's form
+    (`other_forms.other_form_notes`). Said where reminders are written
     (`remind`) and sent (`mail send remind`): unsaid, they went out to units whose return sat
     in 收件箱. The lines on 按时 and 逾期 or on the month's basis chase no one: left to status."""
     return (cons.inbox_notes() + link_notes(cons) + bare_mail_notes(cons) + _big_mail_notes(cons)
-            + disputed_notes(cons))
+            + disputed_notes(cons) + other_form_notes(cons))
 
 
 def fetch_note(ws: Workspace, records: MailRecords, reach: dt.date) -> str:

@@ -50,6 +50,7 @@ from ..ledger.mail_records import MailRecords
 from ..ledger.time_basis import record_weak_time
 from ..master import Master
 from ..merge_time import merged_at
+from ..other_forms import owed_after, owed_before
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..report import ERROR, Report, make_issue
@@ -94,7 +95,7 @@ class CollectResult:
     # unit, period, file; a department that sent last month's form must not vanish silently
     elsewhere: list[tuple[str, Period, str]] = field(default_factory=list)
     # of ``elsewhere``, by (unit, file): the month whose progress it may hold when not the run's
-    # (`_meant_month`: July, still owed, when August's forms went out before July's deadline)
+    # (`other_forms.owed_after`: July, still owed, when August's forms went out before July's deadline)
     meant: dict[tuple[str, str], Period] = field(default_factory=dict)
     # accepted forms of an earlier month that came by its deadline: said by the month, not asked
     own_time: list[tuple[str, Period]] = field(default_factory=list)
@@ -383,8 +384,14 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                         result.own_time.append((rep.unit, rep.period))
                     else:
                         result.elsewhere.append((rep.unit, rep.period, it.name))
-                        if (meant := _meant_month(months, rep, it.received_at, run_period)) != run_period:
+                        # the first later month it owes, up to the run's (QA288)
+                        if (meant := owed_after(months, rep.unit, rep.period, it.received_at)) and meant < run_period:
                             result.meant[(rep.unit, it.name)] = meant
+                elif (outcome == ACCEPTED and rep.unit and rep.period == run_period
+                      and (meant := owed_before(months, rep.unit, rep.period, it.received_at))):
+                    # the run's form before its month was over from a unit owing an earlier month (QA370)
+                    result.elsewhere.append((rep.unit, rep.period, it.name))
+                    result.meant[(rep.unit, it.name)] = meant
                 if outcome == ACCEPTED and rep.unit and rep.period:
                     said = weak_time_note(ws, ledger, master, it, rep, due_of)
                     result.disputed += [(it.name, said)] if said else []
@@ -518,19 +525,6 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 if merged:
                     after_merge(ws, ledger, master, it, rep, period, merged,
                                 first.get((rep.unit, period), it) is not it, months, result, deadlines)
-
-
-def _meant_month(months: EarlierMonths, rep: Report, received: dt.datetime, run_period: Period) -> Period:
-    """The month whose progress ``rep``, an accepted form of a month before ``run_period``, may
-    hold instead of its own: the first month after it, up to the run's, whose form had gone to
-    the unit when the file came and which it has not reported; else the run's. August's forms
-    issued before July's deadline, a June form re-used on 8 August is July's progress, not
-    August's (QA288)."""
-    for month in months.periods():
-        if (rep.period < month <= run_period and months.was_asked(rep.unit, month, received)
-                and months.owes(rep.unit, month)):
-            return month
-    return run_period
 
 
 def _disagreement(it: Item, rep: Report, by_address: str | None, by_name: str | None,

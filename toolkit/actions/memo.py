@@ -23,6 +23,7 @@ from ..memo.sentences import unread_note
 from ..memo.template_check import has_appendices, says_one_due, scan_key
 from ..merge_time import merged_at
 from ..office_edits import Kept, package_parts, set_aside, write_output
+from ..other_forms import asked_units
 from ..period import Period
 from ..rectification import words_of
 from ..text import first_of
@@ -222,8 +223,12 @@ def none_reported_notes(cons: Consolidation, today: dt.date) -> list[str]:
     if not past:
         return []
     whom = "应报送的" if len(past) == len(units) else "已过报送截止日期的"
+    # a unit's file on another month's form is a return registered, not this month's: said so (QA370)
+    other = asked_units(cons)
+    none = (f"本期没有收取登记任何单位用{cons.period.label}填报表的报送（{first_of(other, 5, '个单位')}"
+            "报来的是其他期次的填报表，见上）。" if other else "本期没有收取登记任何单位的报送。")
     return [f"请核实：通报把{cons.period.label}{whom} {len(past)} 个单位{'全部' if len(past) > 1 else ''}列为未报送，"
-            "本期没有收取登记任何单位的报送。"
+            + none +
             "如已收到报送（邮件或收件箱中），请先收取登记（duban collect，或双击“2-收取并汇总”），再重新生成通报；"
             "确实无人报送的，可照常印发。"]
 

@@ -234,6 +234,9 @@ def verify_cmd(state: State, period: str | None, check_only: bool) -> None:
             state.exit_code = 1
         else:
             echo(state, f"{p.label}没有需要逐条回答的“请核实”事项。")
+        # not asked here, yet open: said, so that none reads the month as settled (QA370); a 提醒 asks nothing
+        if held := [line for line in questions.others if line.startswith("请核实")]:
+            echo(state, f"另有 {len(held)} 项“请核实”需要另行办理，不能逐条回答：运行 duban status 查看。")
         return
     if asked:
         echo(state, f"{p.label}有 {len(asked)} 项需要核实。请按编号选择回答；直接回车跳过，以后再答。")

@@ -176,7 +176,7 @@ def _echo_unattributed(state: State, result) -> None:
 
 
 def _mail_said(name: str, said: frozenset[str]) -> bool:
-    """Whether one of the month's notes (``said``) asks about the mail ``name`` already: a mail
+    """Whether one of the month's notes (``said``) asks about the mail or file ``name`` already: a mail
     with no file or only a link is asked about by collect (`evidence.bare_mail_message`) and
     by the month's notes (`mail_notes.bare_mail_notes`, `link_notes`) in other words; `run` and
     `collect --merge` said both, two 请核实 on one mail (QA343). By what each note is about
@@ -211,9 +211,11 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), rem
         echo(state, f"  免报单位报送：{unit} {given.label}本期免报（任务均已报告完成，未下发填报表），仍报送了填报表，"
                     f"已收到并登记；该期已汇总，{update(given)}", fg="yellow")
     for unit, period, name in result.elsewhere:
+        if _mail_said(name, said):  # the month's note on it (`other_forms`) says it, with what to do
+            continue
         meant = result.meant.get((unit, name), result.period)
         echo(state, f"  请核实：{name}（{unit}）是{period.label}的填报表，已登记为{period.label}的报送；"
-                    f"如果填的是{meant.label}的进展，请该单位用{meant.label}下发的填报表重报",
+                    f"如果填的是{meant.label}的进展，请该单位用{meant.label}下发的填报表重报。",
              fg="yellow")
     for given in sorted({p for _, p in result.own_time}):  # by its deadline: that month's, nothing to ask
         units = [u for u, p in result.own_time if p == given and (u, p) not in result.late + result.volunteered]
