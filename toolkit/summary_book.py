@@ -274,12 +274,13 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     ws.merges.append(f"A1:{last}1")
     # one line, as every 总览 row is (the charts follow the rows): a subtitle longer than the tables
     # are wide (an early book's 超期 clause, a past month's basis) was cut at their edge; the rest
-    # goes on the blank row under it, the rows below unmoved
+    # goes on the blank row under it, wrapped when it needs to be (`_rest_row`)
     first, rest = _one_line(subtitle, sum(widths), s.st["size"])
     add([first], "subtitle")
     ws.merges.append(f"A2:{last}2")
     if rest:
-        add([rest], "subtitle")
+        _rest_row(ws, book.style(s.subtitle, align=s.left), book.style(s.subtitle, align=s.wrap), rest,
+                  sum(widths), s.st["size"])
         ws.merges.append(f"A3:{last}3")
     else:
         add([])
@@ -377,6 +378,18 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
                                      font, s.say)
         ws.charts.append(charts.anchor(units_bar, chart_col, unit_section - 1, CHART_WIDTH_CM,
                                        math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10))
+
+
+def _rest_row(ws: Sheet, one_line: int, wrapped: int, rest: str, width: float, size: float) -> None:
+    """总览's third row: the subtitle's clauses that did not fit on its second (`_one_line`), on one
+    line of `OVERVIEW_ROW_PT` when they fit, else wrapped in a row as tall as they need. An early
+    book's units' own deadlines, 尚未截止 and 超期 clauses were cut at the tables' edge, its 超期
+    clause lost (QA366). The charts are anchored to rows under this one and sized by theirs
+    (`_room`): a taller row moves them down with their tables."""
+    if cell_lines(rest, width, size) == 1:
+        ws.append([(rest, one_line)], OVERVIEW_ROW_PT)
+    else:  # a little taller than estimated, as the tables' rows (LibreOffice's CJK serif)
+        ws.append([(rest, wrapped)], round(row_height([(rest, width)], size, OVERVIEW_ROW_PT) * ROW_SLACK, 1))
 
 
 def _room(ws: Sheet, add: Callable[[list], int], row: int, cm: float) -> None:
