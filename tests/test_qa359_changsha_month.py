@@ -89,11 +89,12 @@ def test_the_memo_names_the_work_and_every_unit_as_the_table_does(changsha):
     assert "1. 城乡居民人均可支配收入分别增长12%和14%（任务11，牵头单位：市发改委）" in text
     assert "（一）退回修改的单位（1个）：长沙先导区管委会。" in text
     # the districts are governments, named after the departments (QA361: they were 区直部门 among them, and
-    # 高新区 a town, last); the 主送 addresses them and the parks as the 市政府 does
-    assert text.startswith("# 关于2012年6月《政府工作报告》目标任务进展情况的通报\n\n各县（市、区）人民政府、各园区管委会，"
+    # 高新区 a town, last); the 主送 addresses them and the parks as the 市政府 does, by the places the plan
+    # names (QA365: two districts, no county); the park is named after them, not among the departments
+    assert text.startswith("# 关于2012年6月《政府工作报告》目标任务进展情况的通报\n\n各区人民政府、各园区管委会，"
                            "市直各有关单位：\n")
-    assert ("（二）未报送的单位（11个）：商务局、高新区、环保局、城投集团、林业局、园林局、工信委、审计局、财政局、岳麓区、"
-            "望城区。") in text
+    assert ("（二）未报送的单位（11个）：商务局、环保局、城投集团、林业局、园林局、工信委、审计局、财政局、岳麓区、望城区、"
+            "高新区。") in text
     assert text.rstrip().endswith("长沙市人民政府\n2012年7月10日")
     for word in ("东莞", "镇街", "市政、", "府办", "监、察"):
         assert word not in text

@@ -181,10 +181,11 @@ def test_the_province_memo_addresses_its_cities_then_its_departments():
     assert _recipients(units, "省") == "各地级以上市人民政府，省直各有关单位："
     assert _recipients(units[1:], "省") == "各地级以上市人民政府："
     counties = [_status("市发改局", "市直部门"), _status("英德市人民政府", "县（市、区）"), _status("连州镇", "镇街")]
-    assert _recipients(counties, "市") == "各县（市、区）人民政府，各镇，市直各有关单位："
+    assert _recipients(counties, "市") == "各县级市人民政府，各镇，市直各有关单位："  # 英德市 alone (QA365)
     zhejiang = [_status("省发展改革委", "省直部门"), _status("淳安县人民政府", "县（市、区）"),
                 _status("杭州市人民政府", "设区市")]
-    assert _recipients(zhejiang, "省") == "各设区市人民政府，各县（市、区）人民政府，省直各有关单位："
+    # 淳安县 the only county-level government named (QA365)
+    assert _recipients(zhejiang, "省") == "各设区市人民政府，各县人民政府，省直各有关单位："
     # an autonomous region's departments are 区直 (广西)
     assert _recipients(units, "省", "区") == "各地级以上市人民政府，区直各有关单位："
     # as before for a city's and a bureau's plans

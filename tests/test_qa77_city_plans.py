@@ -111,7 +111,8 @@ def test_a_county_level_citys_government_in_a_citys_plan(tmp_path):
     assert kinds == {"清远市交通运输局": "市直部门", "英德市人民政府": "县（市、区）", "连州市人民政府": "县（市、区）",
                      "清城区人民政府": "县（市、区）", "市发展改革局": "市直部门", "清远市教育局": "市直部门"}
     units = [UnitStatus(u.name, u.kind, 1, "未报送") for u in m.directory.units]
-    assert _recipients(units, "市") == "各县（市、区）人民政府，市直各有关单位："
+    # two 县级市 and a 区 named, no 县 (QA365; 广州's form, QA122)
+    assert _recipients(units, "市") == "各区、县级市人民政府，市直各有关单位："
 
 
 def test_the_citys_own_government_and_departments_stay_its_own():

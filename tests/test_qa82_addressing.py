@@ -105,7 +105,8 @@ def test_a_countys_departments_in_a_citys_memo_are_not_市直():
     assert _recipients(units, "市") == "各县（区）有关单位，市直各有关单位："
     # beside their governments they are reached through them
     units.append(_status("英德市人民政府", "县（市、区）"))
-    assert _recipients(units, "市") == "各县（市、区）人民政府，市直各有关单位："
+    # the places named: a 县级市 and a 区, no 县 (QA365; 广州's form, QA122)
+    assert _recipients(units, "市") == "各区、县级市人民政府，市直各有关单位："
     # a county's own plan: its 县直部门 are its own
     assert _recipients([_status("县财政局", "县直部门")], "县") == "县直各有关单位："
 

@@ -81,7 +81,8 @@ _GOVERNMENT = LazyPattern(r"(?<![各全本])(省|市|州|盟|县|旗|区)(?:人�
 # 城市, 都市, 城区 and 湾区 also end places (盐城市, 成都市, 西城区, 龙湾区): masked only at the
 # start or after a level, a year or a digit (review). A 城区 a department's name goes on from is
 # 阳泉's district (城区教育局, 阳泉市城区住房和城乡建设局), not a city's built-up area.
-_NOT_A_PLACE = LazyPattern(r"超市|市场|小区|社区|景区|大湾区"
+# 建成区 is a city's built-up area in task text (建成区绿化覆盖率), a place of no government anywhere.
+_NOT_A_PLACE = LazyPattern(r"超市|市场|小区|社区|景区|大湾区|建成区"
                            r"|(?<![^省市县区州盟旗年\d·])(?:城市|都市|湾区)(?!人民政府|政府|委)"
                            r"|(?<![^省市县区州盟旗年\d·])城区(?!人民政府|政府|委|[^\W\d_]{1,10}?(?:局|委员会|办公室)$)")
 
@@ -113,6 +114,9 @@ def bare_place(name: str) -> tuple[str, str]:
     places above it before it or not (岳麓区, 长沙市望城区, 福州市, 沛县): its government, as a
     plan names it (长沙 2012: 岳麓区, 望城区), never a department. ('', '') otherwise: a body after
     it (岳麓区教育局), a zone (高新区: `_is_zone`), an area's or the speaker's word (辖区, 市区, 全县)."""
+    named = _GENERIC_DISTRICT.fullmatch(key(name))
+    if named:
+        return "区", named.group(1)
     text = _NOT_A_PLACE.sub(lambda m: "·" * len(m.group()), key(name))
     level, where = place_in(text)
     stem = where[:-1]
@@ -163,7 +167,7 @@ def place_in(text: str) -> tuple[str, str]:
         if ch not in _LEVEL_OF or head.startswith(_LEVEL_LED, i) or (
                 i + 1 < len(head) and head[i + 1] in _LEVEL_OF and not head.startswith(_LEVEL_LED, i + 1)):
             continue  # 贵州省, 杭州市: the 州 is part of the name; so is 市中区's 市 (济南市市中区)
-        if _is_zone(head, i):  # 滁州经济技术开发区管委会: the zone's own body, of no level said
+        if _is_zone(text, i):  # 滁州经济技术开发区管委会: the zone's own body, of no level said
             level, name = "", ""
             continue
         level = "省" if head[max(0, i - 2):i + 1] == "自治区" else _LEVEL_OF[ch]
@@ -187,11 +191,21 @@ def _is_zone(text: str, at: int) -> bool:
     """Whether the 区 at ``at`` ends a zone's name (开发区, 高新区, 新区, 园区 …), not a district.
     A 矿区 named by nothing else is a district (阳泉市矿区, beside its 城区 and 郊区); a mine's
     area has its own name (神东矿区)."""
-    if text[at] != "区" or not _ZONE_BEFORE.search(text[:at]):
+    before = _ZONE_BEFORE.search(text[:at]) if text[at] == "区" else None
+    if not before:
+        return False
+    if before.group() == "新" and not text.startswith("管", at + 1) and (
+            _GOVERNMENT_AFTER.match(text, at + 1) or text[:at + 1].endswith(DISTRICTS_NAMED_NEW)):
+        # a 新区 is a zone, governed by a 管委会 (贵安新区管委会, 雄安新区管理委员会), unless a 人民政府
+        # governs it: a district named as zones are (浦东新区人民政府, 天津市滨海新区人民政府), as 上海's
+        # and 天津's two are, named so alone too (浦东新区, 浦东新区教育局)
         return False
     return not (text[:at].endswith("矿") and (at == 1 or text[at - 2] in "省市县区州盟旗年·0123456789"))
 
 
+#: the districts named 新区 (上海市浦东新区, 天津市滨海新区): a 新区 elsewhere is a zone with a 管委会
+DISTRICTS_NAMED_NEW = ("浦东新区", "滨海新区")
+_GOVERNMENT_AFTER = LazyPattern(r"(?:人民)?政府")
 _ZONE_BEFORE = LazyPattern(r"(开发|经开|高新|新|园|保税|试验|实验|先导|合作|经济|功能|示范|景|矿|片|社|校|名胜|度假"
                            r"|集聚)$")
 
@@ -203,6 +217,11 @@ PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁
 #: A place above the plan's own written before it, its level said or not: 湖北省 or 湖北 before
 #: 宜昌, 达州市 before 大竹, 武汉市 before 蔡甸.
 HIGHER_PLACE = rf"(?:[^\W\d_]{{2,7}}?(?:省|自治区|市|州|盟)|{'|'.join(PROVINCES)})"
+
+# Districts named by a plain word (阳泉市's 城区, 矿区 and 郊区; 晋城市's 城区): named so and nothing else,
+# alone or after their city, they are the district (阳泉市矿区人民政府, yqkq.gov.cn). In a sentence or
+# before a body the words stay an area's (`_NOT_A_PLACE`: 城区绿化, 城区管理局 are no district's government).
+_GENERIC_DISTRICT = LazyPattern(rf"(?:{HIGHER_PLACE})*(城区|矿区|郊区)")
 
 
 def prefecture_stem(place: str) -> str:

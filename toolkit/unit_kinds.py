@@ -3,17 +3,27 @@ the plan's level and place: a department of the plan's own government or of one 
 (市直部门, 县直部门), a government below the plan's (县（市、区）, 市), a town (镇街), a park or a
 zone (园区, 功能区), a bureau's 科室.
 
-A place's name alone is its government: 岳麓区 and 望城区 in 长沙市's plan are districts, addressed
-as 各县（市、区）人民政府, not 区直部门 (QA361). A development zone is neither a town nor a
-department: 高新区 in 长沙's plan was a 镇街, 长沙先导区管委会 a 区直部门, 福建's 平潭综合实验区 a
-省直部门 (so a 单位名录's 省直各部门 took it in).
+A place's name alone is its government: 岳麓区 and 望城区 in 长沙市's plan are districts (县（市、区）,
+addressed by the places named: 各区人民政府), not 区直部门 (QA361, QA365); so are 阳泉's 城区, 矿区 and 郊区.
+A development zone is neither a town nor a department: 高新区 in 长沙's plan was a 镇街, 长沙先导区管委会
+a 区直部门, 福建's 平潭综合实验区 a 省直部门 (so a 单位名录's 省直各部门 took it in). A 新区 is a zone by
+its 管委会 (贵安新区管委会) and a district by its 人民政府 (浦东新区人民政府: `places._is_zone`).
 """
 
 from __future__ import annotations
 
 import re
 
-from .places import RANK, bare_place, is_town, leading_level, leading_place, other_place, place_in
+from .places import (
+    DISTRICTS_NAMED_NEW,
+    RANK,
+    bare_place,
+    is_town,
+    leading_level,
+    leading_place,
+    other_place,
+    place_in,
+)
 from .text import LazyPattern, clean
 from .vocab import Kind
 
@@ -44,8 +54,6 @@ ZONE = "功能区"
 ZONE_WORDS = ("园区|高新区|新区|开发区|经开区|功能区|先导区|实验区|试验区|示范区|保税区|集聚区|合作区"
               "|工业区|商务区|自贸区|化工区|度假区|旅游区|经济区|名胜区")
 _ZONE = LazyPattern(rf"(?:{ZONE_WORDS}|[^\W\d_]{{2,}}区(?=管))(?:管委会?|管理委员会)?$")
-# 浦东新区 and 滨海新区 are districts (上海's, 天津's), named as zones are
-_DISTRICTS_NAMED_NEW = ("浦东新区", "滨海新区")
 
 # A bureau's own bodies beside its 科室 (机关党委, 局办公室, 党组办公室, 机关工会, 财务室), named with no
 # level; a government's office (政府办公室) is none
@@ -70,15 +78,16 @@ def guess_kind(name: str, plan: str = "", place: str = "", sections: bool = Fals
     level = leading_level(n)
     if is_town(n):
         return TOWN
-    new_district = n.endswith(_DISTRICTS_NAMED_NEW)
-    if _ZONE.search(n) and not new_district:
+    # 浦东新区 and 滨海新区 are districts (上海's, 天津's), named as zones are; a 新区 is a district by
+    # its 人民政府 too (`places._is_zone`), a zone by its 管委会
+    if _ZONE.search(n) and not n.endswith(DISTRICTS_NAMED_NEW):
         return ZONE if plan == "省" else PARK
     if not level and (re.search(r"(科|股|处)$", n) or n == "办公室" or (sections and _BUREAU_OFFICE.fullmatch(n))):
         return SECTION
-    bare = "区" if new_district else bare_place(n)[0]
+    bare = bare_place(n)[0]
     if plan and (_GOVERNMENT_END.search(n) or bare):
         # the government's own level, below the plan's: not its department
-        own, where = ("区", n[-4:]) if new_district else place_in(n)
+        own, where = place_in(n)
         # a 州's or 盟's 市 is a county-level city (延边州's 延吉市): none is of its own level;
         # in a city's plan, so is a 市 other than the city itself (英德市 in 清远市's)
         county_city = plan in ("州", "盟") or (plan == "市" and other_place(where, place))

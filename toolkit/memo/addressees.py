@@ -7,8 +7,19 @@ import re
 
 from ..consolidate import UnitStatus
 from ..groups import village_kind
+from ..places import bare_place, leading_place
+from ..text import key
 from ..unit_kinds import ZONE_WORDS
-from ..units import DEPARTMENT_KIND, SECTION, below_plan, government_kind, government_level, town_kind, town_phrase
+from ..units import (
+    DEPARTMENT_KIND,
+    SECTION,
+    below_plan,
+    government_kind,
+    government_level,
+    town_kind,
+    town_phrase,
+    unbracketed,
+)
 
 
 def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
@@ -20,9 +31,16 @@ def recipients(units: list[UnitStatus], level: str, own: str = "") -> str:
     if not units:
         return "各有关单位："
     governments = [u for u in units if government_kind(u.kind)]
-    # cities before counties, each kind once in the directory's order
-    kinds = sorted(dict.fromkeys(u.kind for u in governments), key=lambda k: government_level(k, level) != "city")
+    # cities before counties, each kind once in the directory's order; a kind of several words
+    # (县（市、区）) by the places its units are (`_kind_said`)
+    kinds = sorted(dict.fromkeys(_kind_said(u, level) for u in governments),
+                   key=lambda k: government_level(k, level) != "city")
     counties = [k for k in kinds if government_level(k, level) == "county"]
+    if counties:
+        # a county's departments (清城区教育局, 区直部门) are reached through their governments: the
+        # phrase names their places too (beside 英德市人民政府 alone: 各区、县级市人民政府, not 各县级市)
+        below = [u for u in units if below_plan(u.kind, level) and not town_kind(u.kind) and not is_zone(u)]
+        counties = list(dict.fromkeys([*counties, *(_place_kind(u.unit) or u.kind for u in below)]))
     # a city's 市, 区 and 县 (three kinds) are one 各县（市、区）人民政府, as its 通报 reads, not three
     phrases = [_government_phrase(k) for k in kinds if len(counties) < 2 or k not in counties]
     phrases += [_counties_phrase(counties)] if len(counties) > 1 else []
@@ -102,6 +120,28 @@ def is_zone(u: UnitStatus) -> bool:
 #: a directory kind of units stationed in the place by a higher level: 中央驻鄂单位, 中直驻莞单位,
 #: 省驻市机构
 _STATIONED = re.compile(r"(?<=驻)(.{1,2})(单位|机构)$")
+
+
+def _kind_said(u: UnitStatus, level: str) -> str:
+    """The kind a 通报 addresses a government below the plan's by: its directory kind, or, for a kind
+    of several county-level words (县（市、区）, 县区: the importer's guess, or an office's word for all
+    its counties), the kind its own name says (岳麓区 区, 长沙县 县, 浏阳市 县级市). A city of districts
+    only (北京, 深圳) is addressed 各区人民政府, as its letters read (京政办发〔2016〕26号, 深府办〔1998〕116号),
+    not 各县（市、区）, which names counties it has none of. A name saying no place keeps the kind."""
+    words = set(re.findall("旗|县|市|区", re.sub("县级市|市辖区", lambda m: m.group()[-1], unbracketed(key(u.kind)))))
+    if government_level(u.kind, level) != "county" or len(words) < 2:
+        return u.kind
+    return _place_kind(u.unit) or u.kind
+
+
+def _place_kind(name: str) -> str:
+    """The county-level kind of the place a county-level government's or department's name leads
+    with: 区 (岳麓区, 阳泉市城区, 浦东新区人民政府, 清城区教育局), 县, 旗, 县级市 (英德市人民政府,
+    英德市教育局); '' when it names none (市教育局, 虎门)."""
+    own, where = bare_place(name) if bare_place(name)[0] else leading_place(name)
+    if own == "市":
+        return "县级市" if len(where) > 1 else ""
+    return own if own in ("区", "县", "旗") else ""
 
 
 def _government_phrase(kind: str) -> str:

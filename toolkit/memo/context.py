@@ -29,7 +29,7 @@ from ..units import (
 )
 from ..vocab import Outcome, Owed, Role, Status, UnitState
 from . import sentences
-from .addressees import recipients
+from .addressees import is_zone, recipients
 from .gbt9704 import cell_lines, signature_pads, title_lines
 from .sentences import Appendix, Point, names_text, num, pct
 
@@ -266,11 +266,16 @@ def _level1_name(name: str) -> str:
 
 def _naming_rank(u: UnitStatus) -> int:
     """Where a unit stands when the memo names units: the plan's own departments, then the
-    governments below it (cities, then counties), then the towns, each in the directory's order,
-    as a province's 通报 names 省发展改革委等9个省级部门、杭州市等5个设区市 (浙江): a directory
-    listing cities among its 省直 units must not mix them in the 未报送 list."""
+    governments below it (cities, then counties), then the zones and the towns, each in the
+    directory's order, as a province's 通报 names 省发展改革委等9个省级部门、杭州市等5个设区市 (浙江): a
+    directory listing cities among its 省直 units must not mix them in the 未报送 list. A zone's
+    管委会 (园区, 功能区, 开发区管委会) is no department of the plan's: it stands after the governments
+    as its 主送 addresses it (`recipients`: 各县（区）人民政府、管委会，市政府各部门, 新余 2023), with
+    the towns it is filed beside (东莞's 各镇街（园区）); it was among the 市直 departments."""
     government = government_kind(u.kind)
-    return 1 if government == "city" else 2 if government else 3 if town_kind(u.kind) else 0
+    if government:
+        return 1 if government == "city" else 2
+    return 3 if town_kind(u.kind) or is_zone(u) else 0
 
 
 def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem], deadlines: bool = True,
