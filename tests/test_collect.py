@@ -180,6 +180,15 @@ def _set(ref: str, value, sheet: str = "进展填报"):
     return change
 
 
+def _inserted(**cells):
+    """A row inserted under the first task (row 6), ``cells`` typed in it (QA372)."""
+    def change(wb):
+        wb["进展填报"].insert_rows(6)
+        for ref, value in cells.items():
+            wb["进展填报"][ref] = value
+    return change
+
+
 def _meta(key: str, value: str):
     def change(wb):
         for row in wb["_meta"].iter_rows():
@@ -233,6 +242,9 @@ CASES = {
     "E403": lambda m, ws: (edit(m("石龙镇", clean_filling()), _duplicate_row), "石龙镇.xlsx"),
     "E404": lambda m, ws: (m("石龙镇", Filling(answers={"1.2": DONE}, delete_tasks=("4.3",))), "石龙镇.xlsx"),
     "W405": lambda m, ws: (edit(m("石龙镇", clean_filling()), _set("D6", "优化导办服务（已调整）")), "石龙镇.xlsx"),
+    "E406": lambda m, ws: (edit(m("石龙镇", clean_filling()), _inserted(H6="序时推进", J6="另一项")), "石龙镇.xlsx"),
+    "W407": lambda m, ws: (edit(m("石龙镇", clean_filling()), _inserted(J6="第二行进展")), "石龙镇.xlsx"),
+    "W408": lambda m, ws: (edit(m("石龙镇", clean_filling()), _inserted(A6="合计", I6=100)), "石龙镇.xlsx"),
     "E501": lambda m, ws: (m("石龙镇", clean_filling(), **{"4_3": Answer(status="")}), "石龙镇.xlsx"),
     "E502": lambda m, ws: (m("石龙镇", clean_filling(), **{"4_3": Answer(status="差不多")}), "石龙镇.xlsx"),
     "W503": lambda m, ws: (m("石龙镇", clean_filling(), **{"4_3": Answer(status="进行中")}), "石龙镇.xlsx"),
@@ -299,7 +311,7 @@ def test_rule(issued_ws, make_return, code, monkeypatch):
 # runs wherever the repository is cloned.
 DESIGN_CODES = {
     "E101", "E102", "E103", "E104", "E105", "W106", "E201", "E202", "W203", "W204", "W205", "E301", "W302",
-    "E401", "E402", "E403", "E404", "W405", "E501", "E502", "W503", "E504", "E505", "E506", "W507", "W508",
+    "E401", "E402", "E403", "E404", "W405", "E406", "W407", "W408", "E501", "E502", "W503", "E504", "E505", "E506", "W507", "W508",
     "W509", "W510", "W511", "E512", "W513", "E601", "W602", "E603", "W604", "W605", "W606", "W607", "W608", "W206", "W207", "W208", "W209",
     "W210", "W211", "W212",
 }

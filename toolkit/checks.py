@@ -24,6 +24,7 @@ from .evidence import (
     unit_of_address,
     without_senders,
 )
+from .extra_rows import sort_extra_rows
 from .master import Assignment, Master, Task, task_sort_key, text_hash
 from .merged_rows import is_note, judge_merges
 from .period import Period
@@ -353,6 +354,8 @@ def _check(raw: RawReturn, name: str, ctx: CheckContext, report: Report, sent_by
     period = period or ctx.default_period or ctx.period
     printed = ctx.printed.get(period) if period else None
     read_numbered_ids(raw, master, printed, period and period.year)
+    # a task's second line joined, a 合计 row or a note apart left out, each said (QA372)
+    issues.extend(e.issue for e in sort_extra_rows(raw, form_headers(master), at))
     unit, how, written, disputed = _unit_of(raw, name, ctx, sent_by)
     report.unit, report.identified_by = unit, how
     if disputed is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from .addresses import parse_addresses
 from .checks import ids_shown_as, read_numbered_ids
 from .dates import cn_date, resubmit_by
+from .extra_rows import EXTRA_ROW_CODES, row_number, sort_extra_rows
 from .files import atomic_write
 from .form_layout import label_value_cells
 from .issued_month import issued_dues
@@ -38,6 +40,7 @@ from .returns import (
     META_SHEET,
     SHEET,
     RawReturn,
+    RawRow,
     ReadFailure,
     build_return,
     fit_rows,
@@ -81,6 +84,9 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     period = report.period
     # the rows the check read: 1.10 that Excel made the number 1.1 goes back into 1.10's row
     read_numbered_ids(raw, master, year=period and period.year)
+    heads = form_headers(master)  # the headers of the form rebuilt (a 整改清单's: `rectification`)
+    # as the check read them: a task's second line in its row, a row it refused kept apart (QA372)
+    refused = [e.row for e in sort_extra_rows(raw, heads) if e.kind == "refused"]
     unit = report.unit or ""
     generated = raw.meta.get("generated_at")
     try:
@@ -92,13 +98,17 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     ws = wb[SHEET]
     row_of = {ws.cell(r, 1).value: r for r in range(FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value}
     col_of = {f: i + 1 for i, (f, _, _) in enumerate(COLUMNS)}
-    heads = form_headers(master)  # the headers of the form rebuilt (a 整改清单's: `rectification`)
     field_at = {c + 1: f for f, c in raw.columns.items()}
 
     filled: set[str] = set()
+    apart: list[RawRow] = list(refused)
+    # a row refused for its task id (E401, E402), not one the office moved away since (W210)
+    wrong = {row_number(i.cell) for i in report.issues if i.code in ("E401", "E402")}
     for rr in raw.rows:
         tid = task_id_text(rr.values.get("task"))
         r = row_of.get(tid)
+        if r is None and rr.row in wrong:
+            apart.append(rr)
         if r is None or tid in filled or len(ids_shown_as(rr.values.get("task"), master)) > 1:
             # a number its row could not tell (1.1 or 1.10, E403): copied into the first id's
             # row, a sorted form's 1.10 came back as 1.1's report (QA296); left for the department
@@ -141,7 +151,7 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
             return values_at.get(label_at[issue.cell], "")
         if issue.cell in values_at.values():  # W509 names the cell the layout shows (D3), not B3
             return issue.cell
-        r = row_of.get(issue.task)
+        r = row_of.get(issue.task) or placed.get(row_number(issue.cell))
         if r is None:
             return ""
         if issue.cell and issue.cell[0].isalpha():
@@ -157,6 +167,10 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
     fb = style.get("feedback", {})
     fills = {Severity.ERROR: PatternFill("solid", fgColor=color(fb.get("error_fill"), "FFC7CE")),
              Severity.WARNING: PatternFill("solid", fgColor=color(fb.get("warning_fill"), "FFEB9C"))}
+    # rows the form has no place for, under its last row as the unit wrote them, red: the reply's
+    # marks are the cells its messages name, and nothing the unit typed is lost (QA372)
+    placed = _place_rows(ws, apart, col_of, max(row_of.values(), default=FIRST_ROW - 1), style["return"]["size"],
+                        fills[Severity.ERROR])
     notes: dict[str, list[Issue]] = {}
     located: list[tuple[Issue, str]] = []
     for issue in ordered(report.issues):
@@ -164,6 +178,13 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
         if issue.code == "E301" and ref:
             issue = replace(issue, message=_RESTORED.format(column=heads[_deleted_field(issue, heads)],
                                                             letter=ref.rstrip("0123456789")))
+        elif issue.code in EXTRA_ROW_CODES:  # a row of the unit's file, elsewhere or gone in the reply
+            was = f"第 {row_number(issue.cell)} 行"
+            now = f"报送的文件{was}" + (f"（本表第 {row_number(ref)} 行）" if issue.code == "E406" and ref else "")
+            issue = replace(issue, message=issue.message.replace(was, now, 1))
+        elif issue.code == "E401" and placed.get(row_number(issue.cell)):
+            issue = replace(issue, message=issue.message + _ROW_KEPT.format(
+                row=row_number(issue.cell), here=placed[row_number(issue.cell)]))
         elif issue.code == "E404" and ref and issue.message.endswith(_E404_ADVICE):
             issue = replace(issue, message=_ROW_RESTORED.format(
                 missing=issue.message.removesuffix(_E404_ADVICE), row=ref.lstrip("A")))
@@ -207,6 +228,10 @@ _ROW_RESTORED = ("报送的文件{missing}，本表已在第 {row} 行补回该�
                  "请填写该行后重新报送，今后请勿删除填报表的行。")
 _E404_ADVICE = CODES["E404"].template.rsplit("{name}", 1)[1]
 
+#: E401 in the reply: the row is not the task list's, so the form rebuilt from it has its
+#: place under the table, red (QA372); the unit clears it there (the sheet is protected: no deleting rows)
+_ROW_KEPT = "报送的文件第 {row} 行已放在本表第 {here} 行（标红），不需要的请清空这一行。"
+
 
 def _owed_by(wb, ref: str, due: dt.date, resubmit: dt.date, size: float) -> None:
     """A refused return's form says at its top the date the correction is owed by (``resubmit``, as
@@ -230,6 +255,35 @@ def _owed_by(wb, ref: str, due: dt.date, resubmit: dt.date, size: float) -> None
             set_text(guide.cell(r, 2), f"本期报送已退回，请于{cn_date(resubmit)}前将改正后的本表以 Excel 文件（.xlsx）"
                                        f"通过电子邮件重新报送（本期原报送截止日为{cn_date(due)}）。")
             fit_rows(guide, r, r, size + 1)  # as `form_guide.write_guide` sizes its rows
+
+
+def _place_rows(ws, rows: list[RawRow], col_of: dict[str, int], last: int, size: float, fill) -> dict[int, int]:
+    """Write ``rows`` (what the unit typed in a row the reply's form has no place for: E401, E402,
+    E406) under the form's ``last`` task row, a blank row between, so a row left there is no task's
+    second line when the form comes back (W407, `extra_rows`); each cell unlocked, the unit may
+    clear it, and each it filled given ``fill`` (red: nothing of the row was taken). Returns the
+    unit's row -> the reply's row, for the issues' marks."""
+    from openpyxl.styles import Protection
+
+    placed: dict[int, int] = {}
+    unlocked = Protection(locked=False)
+    for rr in sorted({rr.row: rr for rr in rows}.values(), key=lambda rr: rr.row):
+        r = placed[rr.row] = last + 2 + len(placed)
+        for f, c in col_of.items():
+            cell = ws.cell(r, c)
+            if last >= FIRST_ROW:  # the table's borders and fonts, as the unit's row had them
+                cell._style = copy(ws.cell(last, c)._style)
+            cell.protection = unlocked
+            v = rr.values.get(f)
+            if v is None or v == "":
+                continue
+            if isinstance(v, str):
+                set_text(cell, v)
+            else:
+                cell.value = v
+            cell.fill = fill
+        fit_rows(ws, r, r, size, custom=False)
+    return placed
 
 
 def _deleted_field(issue: Issue, heads: dict[str, str] = HEADER_OF) -> str | None:
