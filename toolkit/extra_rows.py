@@ -128,4 +128,3 @@ def row_number(ref: str) -> int:
     """The row of an A1 reference, 0 for none (``第 6 行`` and "" name no cell)."""
     digits = ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     return int(digits) if digits.isdigit() and digits != ref else 0
-

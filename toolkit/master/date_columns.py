@@ -97,7 +97,7 @@ def column_notes(tasks: Iterable[Task], period: Period | None = None, words: Wor
             old.append(t)
     if not groups and not old:
         return []
-    if words is None:
+    if words is None:  # deferred: `rectification`'s Words cost `duban status` 1-3 ms to import (-X importtime)
         from ..rectification import PLAN, words_of
 
         words = words_of(master) if master is not None else PLAN
