@@ -148,7 +148,7 @@ def test_a_village_mail_to_a_personal_mailbox_forwarded_late_is_on_time_and_aske
     assert (r.received_at, r.received_how, r.unit) == ("2022-07-03 16:00:00", TimeSource.FORWARDED, "石龙镇")
     assert state(run, ws, "石龙镇")["报送状态"] == UnitState.ON_TIME
     [said] = [m for _, m in result.disputed if "石龙镇" in m]
-    assert "2022-07-07 09:00" in said and "2022-07-03 16:00" in said and "duban collect --received 2022-07-07" in said
+    assert "2022-07-07 09:00" in said and "2022-07-03 16:00" in said and "--dept 石龙镇 --on 2022-07-07" in said
 
 
 @pytest.mark.parametrize("how", ["message", "eml"])

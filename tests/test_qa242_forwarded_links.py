@@ -65,8 +65,10 @@ def _forward(inner: EmailMessage) -> bytes:
 
 ON_TIME_UNSURE = ("东坑镇按被转发的原邮件的发送时间（2022-07-04 16:20）计为按时报送（截止 2022-07-05），转发邮件到督办部门的"
                   "时间是 2022-07-08 09:00；原邮件的收件人不是 duban.toml [mail] 中的邮箱，也不全是单位名录中的单位邮箱，"
-                  "不能确认它是发给督办部门的。如原邮件不是发给督办部门的（如村委会发给镇里、由镇里转发），请把邮件里的附件"
-                  "另存到收件箱，运行 duban collect --received 2022-07-08")
+                  "不能确认它是发给督办部门的。如原邮件不是发给督办部门的（如单位内部转给领导审核、村委会发给镇里，再由其转发），"
+                  "请运行 duban received --period 2022-06 --dept 东坑镇 --on 2022-07-08，按转发邮件到督办部门的日期计报送时间；"
+                  "如原邮件是发给督办部门的，请运行 duban received --period 2022-06 --dept 东坑镇 --confirm，此提示即不再出现。"
+                  "也可双击“5-逐条核实”逐条回答。")
 ASKED = ("东坑镇按转发邮件的发送时间（2022-07-08 09:00）计为逾期报送（截止 2022-07-05），被转发的原邮件没有可用的发送时间；"
          "转发邮件的发送时间可能晚于单位实际报送的时间。如实际按时收到，请运行 duban received --period 2022-06 --dept 东坑镇 "
          "--on 收到日期，按收到日期计报送时间；如按转发邮件的发送时间计为逾期报送无误，请运行 duban received --period 2022-06 "
@@ -78,7 +80,8 @@ CASES = {
     "own Date on time, to the office": (DUBAN, "Mon, 04 Jul 2022 16:20:00 +0800",
                                         "2022-07-04 16:20", TimeSource.MAIL, UnitState.ON_TIME, None, []),
     "own Date on time, to whom unknown": (CLERK, "Mon, 04 Jul 2022 16:20:00 +0800", "2022-07-04 16:20",
-                                          TimeSource.FORWARDED, UnitState.ON_TIME, ON_TIME_UNSURE, []),
+                                          TimeSource.FORWARDED, UnitState.ON_TIME, ON_TIME_UNSURE,
+                                          [f"请核实：{QQ_NAME}：{ON_TIME_UNSURE}"]),  # asked until answered: QA374
     "no Date": (DUBAN, None, "2022-07-08 09:00", TimeSource.MAIL, UnitState.LATE, ASKED, [f"请核实：{QQ_NAME}：{ASKED}"]),
     "own Date late": (DUBAN, "Thu, 07 Jul 2022 10:00:00 +0800",
                       "2022-07-07 10:00", TimeSource.MAIL, UnitState.LATE, None, []),
@@ -135,7 +138,8 @@ def test_a_return_linked_in_a_forwarded_message_is_timed_as_attached_to_it(
     rec = _return(ws)
     assert (rec.unit, rec.received_at[:16], rec.received_how) == ("东坑镇", when, source), rec
     with Ledger(ws.ledger_path) as ledger:  # kept by receipt for every later screen, as an attachment's
-        assert weak_times(ledger.conn).get(rec.id, ("",))[0] == ("forward" if asked else "")
+        assert weak_times(ledger.conn).get(rec.id, ("",))[0] == (
+            "forwarded" if source == TimeSource.FORWARDED else "forward" if asked else "")
     if how != "attached":
         assert f"从邮件“转发.eml” › 转发的邮件“{SUBJECT}”（发件人 东坑镇党政办 <dk@dg.gov.cn>）的超大附件链接下载" in rec.note
     lines = [x.strip() for x in collected.output.splitlines() if "东坑镇按" in x]

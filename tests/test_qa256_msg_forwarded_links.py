@@ -121,7 +121,7 @@ def test_a_return_linked_in_an_embedded_message_is_timed_as_attached_to_it(
         weak = weak_times(ledger.conn).get(rec.id, ("",))[0]
     assert (rec.unit, rec.received_at[:16], rec.received_how) == ("东坑镇", when, source), rec
     assert rec.received_how != TimeSource.MTIME
-    assert weak == ("forward" if asked else "")  # kept by receipt for every later screen, as an attachment's
+    assert weak == ("forwarded" if source == TimeSource.FORWARDED else "forward" if asked else "")  # kept by receipt for every later screen, as an attachment's
     if how != "attached":
         assert f"从邮件“转发.msg” › 转发的邮件“{SUBJECT}”（发件人 {DEPARTMENT}）的超大附件链接下载" in rec.note
     lines = [x.strip() for x in collected.output.splitlines() if "东坑镇按" in x]

@@ -22,8 +22,8 @@ from zoneinfo import ZoneInfo
 
 from .addresses import addresses_in
 from .dates import CLOCK_SLACK, month_end
-from .file_time import late_on_file_time, late_on_weak_time, stated_time, weak_words
-from .ledger.time_basis import FORWARD, INLINE, MAILBOX
+from .file_time import late_on_file_time, late_on_weak_time, on_time_on_forward, stated_time, weak_words
+from .ledger.time_basis import FORWARD, FORWARDED, INLINE, MAILBOX
 from .period import Period
 from .report import make_issue
 from .text import key
@@ -568,7 +568,10 @@ def late_on_weak_evidence(it, unit: str, due: dt.date, period: Period) -> str:
 def weak_kind(it) -> tuple[str, str | None] | None:
     """Why the time a mail gave ``it`` (an `unpack.Item`, settled) may not be when the department
     sent it, as collect keeps it by receipt (`ledger.time_basis`): (kind, the time set aside,
-    ISO, or None). None: its time is the mail's own, or not a mail's."""
+    ISO, or None). None: its time is the mail's own, or not a mail's. A forwarded message's own
+    Date whose recipient cannot be told keeps the forward's time (`file_time.forward_times`)."""
+    if it.time_source == TimeSource.FORWARDED:
+        return (FORWARDED, it.forward_time.isoformat(sep=" ")) if it.forward_time is not None else None
     if it.time_source not in (TimeSource.MAIL, TimeSource.MAILBOX):
         return None
     if it.linked_inline or forwarded_inline(it.subject):
@@ -592,21 +595,18 @@ def take_weak_kind(it, weak: tuple[str, str | None] | None) -> None:
     it.mail_date = at if kind == MAILBOX else None
 
 
-def on_time_on_weak_evidence(it, unit: str, due: dt.date) -> str:
-    """`late_on_weak_evidence`'s other side: a return judged on time (``it``, an `unpack.Item`)
-    by a forwarded message's own Date not known to have been sent to the office
+def on_time_on_weak_evidence(it, unit: str, due: dt.date, period: Period) -> str:
+    """`late_on_weak_evidence`'s other side: a return of ``period`` judged on time (``it``, an
+    `unpack.Item`) by a forwarded message's own Date not known to have been sent to the office
     (`TimeSource.FORWARDED`, `mail.addressed_to_office`: to the clerk's own mailbox, or to the
     town that forwarded its village's mail), whose forward reached the office after the
     deadline (``it.forward_time``). The lenient 按时 stands (a wrong 逾期 is worse); the office,
-    which alone knows whom the message was for, may state the forward's date instead
-    (`on_time.timeliness`). '' when the forward came by the deadline too."""
+    which alone knows whom the message was for, is asked until it answers (`file_time`): the
+    same text. '' when the forward came by the deadline too."""
     if it.time_source != TimeSource.FORWARDED or it.forward_time is None or it.forward_time.date() <= due:
         return ""
-    return (f"{unit}按被转发的原邮件的发送时间（{it.received_at:%Y-%m-%d %H:%M}）计为按时报送（截止 {due:%Y-%m-%d}），"
-            f"转发邮件到督办部门的时间是 {it.forward_time:%Y-%m-%d %H:%M}；原邮件的收件人不是 duban.toml [mail] "
-            "中的邮箱，也不全是单位名录中的单位邮箱，不能确认它是发给督办部门的。如原邮件不是发给督办部门的"
-            "（如村委会发给镇里、由镇里转发），请把邮件里的附件另存到收件箱，"
-            f"运行 duban collect --received {it.forward_time:%Y-%m-%d}")
+    return on_time_on_forward(unit, f"{it.received_at:%Y-%m-%d %H:%M}", f"{it.forward_time:%Y-%m-%d %H:%M}",
+                              due, period)
 
 
 def bare_mails(tops: Iterable, directory: Directory, run_period: Period,

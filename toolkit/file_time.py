@@ -31,6 +31,12 @@ forwarded message has no usable Date of its own (none, or one later than the for
 `evidence.cap_at_carrier`), or the mailbox's receive time (IMAP INTERNALDATE: a server's queue,
 a client's upload) while the mail's own Date is by the deadline. Collect, which alone reads the
 mail, keeps why by receipt (`ledger.time_basis`); the question and its answers are the same.
+
+So, the other way, is a unit 按时 on a forwarded message's own Date whose forward reached the
+office after the deadline (QA374; `forwarded_on_time`, `FileTime.forward_at`): whom the message
+was for cannot be told (`TimeSource.FORWARDED`: to a clerk's own mailbox, or a town's forward of
+its village's mail), and collect said so once. ``--on`` the forward's day times the unit by the
+forward; ``--confirm`` says the message was sent to the office: 按时 stands, said instead.
 """
 
 from __future__ import annotations
@@ -44,9 +50,10 @@ from typing import TYPE_CHECKING, Any
 from . import errors
 from .ledger import Ledger, Receipt
 from .ledger.answers import on_office_clock, time_answers, undo_hint
-from .ledger.time_basis import FORWARD, INLINE, MAILBOX, weak_times
+from .ledger.time_basis import FORWARD, FORWARDED, INLINE, MAILBOX, weak_times
+from .on_time import timeliness
 from .period import Period
-from .vocab import Outcome, TimeSource
+from .vocab import Outcome, TimeSource, UnitState
 
 if TYPE_CHECKING:  # made where there is one (`office_cases` says why)
     from .office_cases import FileTime
@@ -102,6 +109,60 @@ def late_on_weak_time(unit: str, how: str, when: str, but: str, due: dt.date, pe
     return (f"{unit}按{how}（{when}）计为逾期报送（截止 {due:%Y-%m-%d}）{but}；{how}可能晚于单位实际报送的时间。"
             f"如实际按时收到，请运行 {command(period, unit, '--on 收到日期')}，按收到日期计报送时间；"
             f"如按{how}计为逾期报送无误，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。" + BY_CLICK)
+
+
+#: what a forwarded message's own Date is called where the unit stands 按时 on it (`forwarded_on_time`)
+FORWARDED_DATE = "被转发的原邮件的发送时间"
+
+
+def on_time_on_forward(unit: str, when: str, forward_at: str, due: dt.date, period: Period) -> str:
+    """What is said of ``unit`` 按时 on a forwarded message's own Date (``when``) not known to have
+    been sent to the office, whose forward reached it after ``due`` (``forward_at``), by collect
+    once (`evidence.on_time_on_weak_evidence`) and by `file_time_notes` until answered: one text,
+    said once by `run`. Only the office knows whom the message was for."""
+    return (f"{unit}按{FORWARDED_DATE}（{when}）计为按时报送（截止 {due:%Y-%m-%d}），转发邮件到督办部门的时间是 "
+            f"{forward_at}；原邮件的收件人不是 duban.toml [mail] 中的邮箱，也不全是单位名录中的单位邮箱，"
+            "不能确认它是发给督办部门的。如原邮件不是发给督办部门的（如单位内部转给领导审核、村委会发给镇里，"
+            f"再由其转发），请运行 {command(period, unit, '--on ' + forward_at[:10])}，按转发邮件到督办部门的日期计"
+            f"报送时间；如原邮件是发给督办部门的，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。"
+            + BY_CLICK)
+
+
+def forward_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[int, str]:
+    """Receipt id → when the forward carrying it reached the office, of each of ``received`` timed
+    by a forwarded message's own Date (`TimeSource.FORWARDED`; most months none), as collect kept it
+    (`ledger.time_basis`: a file downloaded from the message's link too, a loose file of its own),
+    else, collected before it kept it, the time of the nearest receipt above it not so timed (as
+    `evidence.settle_time` took it: a forward of a forward reached the office by the outer one)."""
+    forwarded = [r for recs in received.values() for r in recs if r.received_how == TimeSource.FORWARDED]
+    kept = weak_times(ledger.conn) if forwarded else {}
+    out = {}
+    for r in forwarded:
+        if kept.get(r.id, ("", ""))[0] == FORWARDED and kept[r.id][1]:
+            out[r.id] = kept[r.id][1]
+            continue
+        at: Receipt | None = r
+        while at is not None and at.received_how == TimeSource.FORWARDED:
+            at = ledger.get(at.parent_id) if at.parent_id else None
+        if at is not None:
+            out[r.id] = at.received_at
+    return out
+
+
+def forwarded_on_time(forwards: dict[int, str], latest: Receipt, sent: Receipt, theirs: list[Receipt],
+                      due: dt.date, reply_by) -> tuple[Receipt, dt.date, None, tuple[str, str, str]] | None:
+    """`consolidate`'s ``on_file_time`` entry for a unit 按时 (`on_time.timeliness`: ``latest``, the
+    return that decided it ``sent``, of ``theirs``) on a forwarded message's own Date, when timed by
+    its forward's time (``forwards``: `forward_times`) it would be 逾期: asked (`on_time_on_forward`)
+    until the office answers, as a 逾期 on a weak time is (QA374: collect said it once, then status,
+    the 汇总表 and the 通报 named the unit 按时 with the question dropped). None: no such doubt."""
+    if not (at := forwards.get(sent.id)):
+        return None
+    moved = sorted((dataclasses.replace(r, received_at=at, received_how=TimeSource.MAIL) if r.id == sent.id else r
+                    for r in theirs), key=lambda r: (r.received_at, r.id))
+    if timeliness(next((r for r in moved if r.id == latest.id), latest), moved, due, reply_by)[0] != UnitState.LATE:
+        return None
+    return sent, due, None, (FORWARDED_DATE, "", at)
 
 
 def weak_words(kind: str, other: str | None, source: str, due: dt.date) -> tuple[str, str]:
@@ -182,10 +243,11 @@ def answered_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> list[t
 
 
 def file_times(answered: list[tuple[str, Receipt, str, str]],
-               late: dict[str, tuple[Receipt, dt.date, Receipt | None, tuple[str, str]]]) -> list[FileTime]:
+               late: dict[str, tuple[Receipt, dt.date, Receipt | None, tuple[str, ...]]]) -> list[FileTime]:
     """The units 逾期 on a file's modification time or a weak mail time (``late``: unit → the receipt
     that times it, its deadline, the return judged late when that receipt is a refused file that
-    denied it its grace, and `weak_how`'s words), with the office's word that the time is right
+    denied it its grace, and `weak_how`'s words; or 按时 on a forwarded message's Date, with its
+    forward's time: `forwarded_on_time`), with the office's word that the time is right
     if it gave it; then each other
     file the office answered about (``answered``: `answered_times`): a day stated, or a time
     confirmed of a file that no longer decides (a copy collected with --received since), kept
@@ -198,7 +260,8 @@ def file_times(answered: list[tuple[str, Receipt, str, str]],
     deciding = {r.id for r, *_ in late.values()}
     return ([FileTime(unit, r, due, "", confirmed.get(r.id, ""), to, *words)
              for unit, (r, due, to, words) in late.items()]
-            + [FileTime(unit, r, None, on, at, how=r.received_how or str(TimeSource.MTIME))
+            + [FileTime(unit, r, None, on, at, how=FORWARDED_DATE if r.received_how == TimeSource.FORWARDED
+                        else r.received_how or str(TimeSource.MTIME))
                for unit, r, on, at in answered if on or r.id not in deciding])
 
 
@@ -206,6 +269,8 @@ def file_time_notes(cons) -> list[str]:
     """A 请核实 line per unit of ``cons.file_times`` (`Consolidation`) 逾期 on a file's time (or a
     weak mail time) the office has not confirmed."""
     return [f"请核实：{f.receipt.name}：" + (
+        on_time_on_forward(f.unit, f.receipt.received_at[:16], f.forward_at[:16], f.due, cons.period)
+        if f.forward_at else
         late_on_refused_time(f.unit, f.receipt.received_at[:16], f.due, cons.period, f.late_return, f.how, f.but)
         if f.late_return
         else late_on_file_time(f.unit, f.receipt.received_at[:16], f.due, cons.period) if f.how == TimeSource.MTIME
@@ -231,6 +296,10 @@ def file_time_answers(cons) -> list[tuple[FileTime, str]]:
             out.append((f, f"{head}（已退回）按{f.how}（{f.receipt.received_at[:16]}）计为截止（{f.due:%Y-%m-%d}）"
                         f"后收到{f.but}，其后的报送“{f.late_return.name}”（{f.late_return.received_at[:16]}）计为逾期报送，"
                         f"督办部门已确认该时间无误（{at} 记录）。{undo}"))
+        elif f.due and f.answered_at and f.forward_at:  # 按时 on a forwarded message's Date (QA374)
+            out.append((f, f"{head}按{f.how}（{f.receipt.received_at[:16]}）计为按时报送（截止 {f.due:%Y-%m-%d}），"
+                        f"转发邮件到督办部门的时间是 {f.forward_at[:16]}，督办部门已确认原邮件是发给督办部门的"
+                        f"（{at} 记录）。{undo}"))
         elif f.due and f.answered_at:
             out.append((f, f"{head}按{f.how}（{f.receipt.received_at[:16]}）计为逾期报送"
                         f"（截止 {f.due:%Y-%m-%d}）{f.but}，督办部门已确认该时间无误（{at} 记录）。{undo}"))

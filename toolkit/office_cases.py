@@ -39,6 +39,9 @@ class FileTime:
     how: str = str(TimeSource.MTIME)
     #: why a weak mail time may not be when the department sent it ('' for a file's time: `weak_words`)
     but: str = ""
+    #: when the forward reached the office, of a unit 按时 on a forwarded message's own Date whose
+    #: recipient is not known to be the office (`TimeSource.FORWARDED`, `file_time.forwarded_on_time`)
+    forward_at: str = ""
 
 
 @dataclass(frozen=True, eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)

@@ -49,7 +49,7 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
     common, dues, received, replied, exempt = read_once(due_of, ws, ledger, master, period)
     due = unit_due(ws, period, dues, common, rep.unit)
     late = it.received_at.date() > due
-    if rep.unit in exempt or not (late or on_time_on_weak_evidence(it, rep.unit, due)):
+    if rep.unit in exempt or not (late or on_time_on_weak_evidence(it, rep.unit, due, period)):
         return ""
     # Said only when this file decides the verdict: an earlier valid return (on time, or
     # late by stronger evidence) decides it whatever this one's time (`timeliness`).
@@ -62,7 +62,7 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
         return ""
     if late:  # by the date the unit was held to: a reply's, for a correction (`on_time.held_to`)
         return late_on_weak_evidence(it, rep.unit, held_to(theirs, due, reply_by, decided), period)
-    return on_time_on_weak_evidence(it, rep.unit, due)
+    return on_time_on_weak_evidence(it, rep.unit, due, period)
 
 
 def read_once(due_of: dict[Period, Deadlines], ws: Workspace, ledger: Ledger, master: Master,

@@ -74,6 +74,9 @@ class Question:
     #: the unit's deadline, of a file-time question: a day after it typed under 实际按时收到
     #: leaves the unit 逾期, which the office confirms before it is recorded
     due: dt.date | None = None
+    #: the day the first choice states without asking one: a forward's, of a unit 按时 on the
+    #: forwarded message's own Date (`file_time.forwarded_on_time`); None: the choice asks
+    stated: dt.date | None = None
 
 
 @dataclass
@@ -124,6 +127,9 @@ def questions_of(cons: Consolidation) -> Questions:
     for f in cons.file_times:
         if not f.due or f.answered_at:
             continue
+        if f.forward_at:
+            asked.append(_forwarded(f, p))
+            continue
         when = f.receipt.received_at[:16]
         # a file's time: why it may be late; a weak mail time: `FileTime.but` says why, and this
         # names the time it is said of (after ``but``, "this time" read as the mail's own Date)
@@ -172,6 +178,19 @@ def questions_of(cons: Consolidation) -> Questions:
             asked.append(Question(Kind.BIG_MAIL, p, m.unit, q.facts, choices, mail=m))
     others = [line for line in cons.office_notes() if line not in answerable]
     return Questions(p, asked, others)
+
+
+def _forwarded(f, p: Period) -> Question:
+    """The question of a unit 按时 on a forwarded message's own Date whose forward reached the office
+    after the deadline (`FileTime.forward_at`, QA374): whom the message was for; the forward's day is
+    the one to state, not typed."""
+    forward = dt.date.fromisoformat(f.forward_at[:10])
+    facts = (f"{f.unit}的“{f.receipt.name}”按{f.how}（{f.receipt.received_at[:16]}）计为按时报送"
+             f"（截止 {f.due:%Y-%m-%d}），转发邮件到督办部门的时间是 {f.forward_at[:16]}；"
+             "不能确认原邮件是发给督办部门的（如单位内部转给领导审核、村委会发给镇里，再由其转发）。")
+    return Question(Kind.FILE_TIME, p, f.unit, facts,
+                    (f"原邮件不是发给督办部门的：按转发邮件到督办部门的日期 {forward.isoformat()} 计报送时间",
+                     "原邮件是发给督办部门的：仍计为按时报送"), receipt_id=f.receipt.id, stated=forward)
 
 
 def current(ws: Workspace, question: Question) -> Question | None:
@@ -234,7 +253,8 @@ def answer(ws: Workspace, question: Question, choice: int, day: dt.date | None =
     p, unit = question.period, question.unit
     if question.kind is Kind.FILE_TIME:
         # the file shown: a colleague's collect meanwhile may have made the unit 逾期 on another
-        done = answer_received(ws, p, unit, day if choice == 1 else None, receipt_id=question.receipt_id)
+        done = answer_received(ws, p, unit, (question.stated or day) if choice == 1 else None,
+                               receipt_id=question.receipt_id)
         return Answered([done.line()], done.changed)
     if question.kind is Kind.DISPUTED:  # never the unit's unknown-sender question, skipped or not
         checked = check_disputed_file(ws, p, unit, question.receipt_id, theirs=choice == 1)

@@ -6,14 +6,17 @@ on every screen (`toolkit.file_time`), not only on the collect that read the mai
 message without a usable Date of its own: the forward's time; ``other``: its own Date when it
 was later than the forward and capped, `evidence.cap_at_carrier`), ``mailbox`` (the mailbox's
 receive time, IMAP INTERNALDATE; ``other``: the mail's own Date, weak only while that is on
-time). A file's modification time needs no row: `TimeSource.MTIME` says it.
+time), ``forwarded`` (a forwarded message's own Date whose recipient cannot be told,
+`TimeSource.FORWARDED`; ``other``: when its forward reached the office, which a unit 按时 on that
+Date alone is asked about, QA374). A file's modification time needs no row: `TimeSource.MTIME`
+says it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
-INLINE, FORWARD, MAILBOX = "inline", "forward", "mailbox"
+INLINE, FORWARD, MAILBOX, FORWARDED = "inline", "forward", "mailbox", "forwarded"
 
 
 def record_weak_time(conn: sqlite3.Connection, receipt_id: int, kind: str, other: str | None) -> None:
