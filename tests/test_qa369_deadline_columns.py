@@ -179,3 +179,17 @@ def test_dazhu_reused_for_2026(tmp_path):
         assert "提醒：通报写明 任务 4“5月底前动工”、任务 5“5月底前动工” 的完成时限没有可判断的日期" in log["memo"]
     finally:
         mp.undo()
+
+
+def test_a_workbook_written_again_keeps_the_date_its_office_set(written, tmp_path):
+    # QA375: ws1's office set task 1's 截止日期 to 2016-10-31 (words 12月底前); `init --master
+    # ws1/任务分工表.xlsx` wrote a workbook whose record holds both columns as they stood, and judge
+    # fell to the later day: 2016-12-31, the task's 超期 gone
+    tasks = _edited(written, tmp_path, {"1": (None, D(2016, 10, 31))})
+    assert tasks["1"].deadline == D(2016, 10, 31) and tasks["1"].dated_by == BY_SET
+    again = read_master_workbook(write_master_workbook(read_master_workbook(tmp_path / "任务分工表.xlsx"),
+                                                       tmp_path / "again" / "任务分工表.xlsx"))
+    one = next(t for t in again.tasks if t.id == "1")
+    assert one.deadline == D(2016, 10, 31) and one.dated_by == BY_SET
+    assert judge("12月底前", D(2016, 12, 31), D(2016, 10, 31), ("12月底前", D(2016, 10, 31)), 2016) == (
+        D(2016, 10, 31), BY_SET)

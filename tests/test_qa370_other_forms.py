@@ -86,9 +86,9 @@ def office(issued, tmp_path, monkeypatch):
     root = tmp_path / "ws"
     shutil.copytree(issued, root)
 
-    def send(period: Period, name: str) -> None:
+    def send(period: Period, name: str, filling: Filling | None = None) -> None:
         form = root / "下发" / period.label / f"{period.label}_{UNIT}_进展填报表.xlsx"
-        (root / "收件箱" / name).write_bytes(fill_return(form.read_bytes(), Filling()))
+        (root / "收件箱" / name).write_bytes(fill_return(form.read_bytes(), filling or Filling()))
 
     def run(day: dt.date, *args: str, input: str | None = None):
         set_clock(monkeypatch, day)
@@ -103,9 +103,28 @@ def _notes(run, day: dt.date, period: Period = NOV) -> list[str]:
     return json.loads(run(day, "status", "--period", str(period), "--format", "json").stdout)["notes"]
 
 
+def _october_reported(send, run) -> None:
+    """县民政局's October return, on October's form, taken on 1 December: the file of 3 December on
+    that form again is last month's file used again, the case asked about (QA375)."""
+    send(OCT, "民政局10月.xlsx", Filling(contact={"填报人": "王芳", "联系电话": "0818-6222000", "审核人": "刘明",
+                                                 "填报日期": dt.date(2026, 12, 1)}))
+    run(dt.date(2026, 12, 1), "collect", "--received", "2026-12-01")
+
+
+@pytest.mark.slow
+def test_a_first_return_of_an_earlier_month_on_its_own_form_is_that_months(office):
+    # QA375: a unit's late October return on October's form (its first) was asked about in November
+    # for good, with no answer that closes it
+    send, run = office
+    send(OCT, "民政局进展.xlsx")
+    run(dt.date(2026, 12, 3), "collect", "--received", "2026-12-03")
+    assert not [n for n in _notes(run, dt.date(2026, 12, 6)) if n.startswith(ASKED)]
+
+
 @pytest.mark.slow
 def test_last_months_form_sent_this_month_is_asked_about_until_the_month_is_reported(office):
     send, run = office
+    _october_reported(send, run)
     send(OCT, "民政局进展.xlsx")
     collected = run(dt.date(2026, 12, 3), "collect", "--received", "2026-12-03")
     assert (f"请核实：民政局进展.xlsx（{UNIT}）是2026年10月的填报表，已登记为2026年10月的报送；如果填的是2026年11月的进展，"
@@ -114,7 +133,8 @@ def test_last_months_form_sent_this_month_is_asked_about_until_the_month_is_repo
     notes = [n for n in _notes(run, after) if n.startswith(ASKED)]
     assert len(notes) == 1, notes
     assert "12月3日收到的“民政局进展.xlsx”是2026年10月的填报表，已登记为2026年10月的报送。" in notes[0]
-    assert "duban collect --period 2026-11 --received 2026-12-03" in notes[0]
+    # no --period: it would refuse every other month's file in 收件箱 (QA375)
+    assert "duban collect --received 2026-12-03" in notes[0] and "--period" not in notes[0]
     for args in (("status",), ("merge",), ("memo", "--format", "md")):
         result = run(after, *args)
         assert ASKED in result.output, args
@@ -127,7 +147,7 @@ def test_last_months_form_sent_this_month_is_asked_about_until_the_month_is_repo
     assert ASKED in run(after, "verify", input="\n").output
     # the office does as told: November's form, with the day the file came
     send(NOV, "民政局11月.xlsx")
-    run(after, "collect", "--period", "2026-11", "--received", "2026-12-03")
+    run(after, "collect", "--received", "2026-12-03")
     assert not [n for n in _notes(run, after) if n.startswith(ASKED)]
     status = json.loads(run(after, "status", "--format", "json", "--all").stdout)
     assert {u["单位"]: u["报送状态"] for u in status["units"]}[UNIT] == "按时报送"
@@ -136,6 +156,7 @@ def test_last_months_form_sent_this_month_is_asked_about_until_the_month_is_repo
 @pytest.mark.slow
 def test_collect_and_merge_ask_once(office):
     send, run = office
+    _october_reported(send, run)
     send(OCT, "民政局进展.xlsx")
     out = run(dt.date(2026, 12, 6), "collect", "--received", "2026-12-03", "--merge").output
     assert out.count("民政局进展.xlsx") == 1, out

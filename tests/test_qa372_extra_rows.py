@@ -14,6 +14,7 @@ from __future__ import annotations
 import email
 import email.policy
 
+import pytest
 from conftest import PERIOD, drop, edit, on_time
 from openpyxl import load_workbook
 from test_qa74_columns import unprotected
@@ -172,3 +173,18 @@ def test_a_row_of_slashes_under_a_task_adds_nothing_and_is_said(issued_ws, make_
     assert report.outcome == "采纳" and codes(report) == [("W408", "H6", "")]
     assert "只写了“/”“无”一类内容" in report.issues[0].message
     assert next(r for r in report.rows if r.task == "1.2").work == "新址主体工程已封顶。"
+
+
+@pytest.mark.parametrize(("cells", "where"), [
+    ({"J6": "填报人：张三  联系电话：13800138000"}, "J6"),
+    ({"J6": "以上情况属实"}, "J6"),
+    ({"N6": "审核人：李四"}, "N6"),
+])
+def test_a_sign_off_under_the_last_task_is_no_part_of_it(issued_ws, make_return, cells, where):
+    # QA375: typed in a text column right under a task, a 填报人 line, 以上情况属实 or 审核人 was
+    # joined into its 工作进展 or 佐证材料, and so into 任务汇总 and the 通报
+    report = check(issued_ws, returned(make_return, inserted(**cells)))
+    assert report.outcome == "采纳" and [(i.code, i.cell) for i in report.issues] == [("W408", where)]
+    assert "像是落款或说明，不是任务内容" in report.issues[0].message
+    row = next(r for r in report.rows if r.task == "1.2")
+    assert row.work == "新址主体工程已封顶。" and "李四" not in (row.evidence or "")

@@ -34,6 +34,10 @@ from .typed_values import cell_text, quoted, says_nothing
 
 #: what heads a totals row, in any of its cells (合计：, 总 计)
 _TOTAL = re.compile(r"(合计|小计|总计|共计|汇总|平均|平均值|均值)[:：]?")
+#: what opens a form's sign-off or a remark typed under the table, in whatever column: a 填报人 line,
+#: 以上情况属实, 审核人：李四 under the last task were joined into its 工作进展 and 佐证材料 (QA375)
+_SIGN_OFF = re.compile(r"(填报人|填表人|联系人|联系电话|电话|审核人|审核|签字|签发|签名|负责人|分管领导|主要领导"
+                       r"|填报日期)[:：]|^以上.{0,8}(属实|真实|无误)|^此页无正文")
 #: a task id as `merged_rows.is_note` tells one: a task's row, never a note or a total
 _ID = re.compile(r"[\d.]+")
 #: the codes of this module: their messages name a row of the unit's file (`feedback` says so)
@@ -106,9 +110,11 @@ def sort_extra_rows(raw: RawReturn, heads: dict[str, str] = HEADER_OF, at: dict[
                 "E406", cell=first, row=rr.row, fields=_names(figures + texts, heads), advice=advice, **at)))
             owner = None
             continue
-        if owner is None or not touching or not texts:
+        signed = any(_SIGN_OFF.search("".join(cell_text(rr.values.get(f)).split())) for f in texts)
+        if owner is None or not touching or not texts or signed:
             what = ("没有任务编号，只写了“/”“无”一类内容" if not texts else
-                    "没有任务编号，上面也不是任务行" if touching else "没有任务编号，与上面的任务行之间隔有空行")
+                    "没有任务编号，与上面的任务行之间隔有空行" if not touching else
+                    "没有任务编号，上面也不是任务行" if owner is None else "像是落款或说明，不是任务内容")
             shown = "；".join(f"{rr.cell(f)}“{quoted(cell_text(rr.values[f]), 40)}”" for f in texts or typed)
             extras.append(Extra("left", rr, make_issue("W408", cell=first, row=rr.row, what=what, text=shown, **at)))
             owner = None

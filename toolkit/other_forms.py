@@ -15,9 +15,10 @@ with no file is (`mail_notes.bare_mail_notes`). A file may hold the month's prog
 month's form had gone to the unit when it came (`EarlierMonths.was_asked`) and no month between
 the two was then asked of the unit and is still owed by it (the month it is the nearer
 candidate for): an earlier month's form is read as the first month after it (`owed_after`, as
-collect reads it, QA288), a later month's only when sent before that month was over (its own
-progress could not be reported yet) and read as the latest month before it (`owed_before`, which
-collect asks of its own month's form too).
+collect reads it, QA288) and only when the unit had reported that month already (last month's file
+used again: a unit's first return of a month, however late, is that month's, QA375), a later
+month's only when sent before that month was over (its own progress could not be reported yet) and
+read as the latest month before it (`owed_before`, which collect asks of its own month's form too).
 
 No command takes such a file as the month's return: its rows are the other month's form. The
 unit resends on the month's form, or the office copies its text into the month's form and
@@ -65,9 +66,21 @@ def other_forms(ledger: Ledger, period: Period, master: Master, tz: dt.tzinfo | 
     for receipt_id, name, form_text, at in rows:
         unit, form, came = month_name(name, master, apart), Period.parse(form_text), dt.datetime.fromisoformat(at)
         meant = owed_before(months, unit, form, came) if form > period else owed_after(months, unit, form, came)
+        # an earlier month's form is that month's return when it is the unit's first of it (a late
+        # 补报): asked only when the unit had reported that month already (last month's file used
+        # again). A late October return on October's form was asked about in November for good (QA375)
+        if form < period and not _reported_before(ledger, name, form, at, receipt_id):
+            continue
         if meant == period and (rec := ledger.get(receipt_id)) is not None:
             out.setdefault(unit, []).append(rec)
     return out
+
+
+def _reported_before(ledger: Ledger, name: str, form: Period, at: str, receipt_id: int) -> bool:
+    """Whether the unit (as the ledger names it) had a return of ``form``'s month taken before ``at``."""
+    return ledger.conn.execute(
+        "SELECT 1 FROM receipts WHERE unit=? AND period=? AND received_at<? AND id<>? AND outcome IN (?,?) LIMIT 1",
+        (name, str(form), at, receipt_id, Outcome.ACCEPTED, Outcome.SUPERSEDED)).fetchone() is not None
 
 
 def owed_before(months: EarlierMonths, unit: str, form: Period, came: dt.datetime) -> Period | None:
@@ -103,8 +116,9 @@ def other_form_notes(cons) -> list[str]:
         out.append(Note(
             f"请核实：{unit} 在{label}计为未报送，但收到了其用其他期次填报表的报送：{sent}。"
             f"如填的是{label}的进展，请该单位用{label}下发的填报表重报（这份的内容可复制过去），或由督办人员把其内容"
-            f"复制到“下发/{label}”中该单位的填报表，放入收件箱后运行 duban collect --period {cons.period} "
-            f"--received {last.received_at[:10]}（按这份收到的日期计报送时间），再重新汇总和生成通报；"
+            f"填入“下发/{label}”中该单位填报表的副本，收件箱中只放这一份（--received 对收件箱中的每个文件"
+            f"都按这一天计），运行 duban collect --received {last.received_at[:10]}（按这份收到的日期计报送时间），"
+            "再重新汇总和生成通报；"
             f"如确是{last.period.label}的进展，{unit}{label}确未报送，通报照列为未报送。"
             f"收到其{label}的报送后此提示即不再出现。", (r.name for r in recs)))
     return out

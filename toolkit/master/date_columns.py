@@ -45,6 +45,9 @@ def judge(text: str, words_day: dt.date, set_day: dt.date, imported: tuple[str, 
             return set_day, BY_SET
         if text != was_text:
             return words_day, BY_WORDS
+        # neither changed since written: the day was written beside those words on purpose (a workbook
+        # written again from one whose office had set it, `init --master`); the later day dropped its 超期
+        return set_day, BY_SET
     elif plan_year and (m := _LEADING_YEAR.match(text)) and parse_deadline(text[m.end():], plan_year)[0] == set_day:
         return words_day, BY_WORDS  # 2026年12月底前 over the 2016-12-31 the import read 12月底前 as
     return (words_day, LATER_WORDS) if words_day > set_day else (set_day, LATER_SET)
