@@ -25,6 +25,7 @@ from test_evidence import clean, mail, set_email, state
 from toolkit import set_aside
 from toolkit.actions.collect import CollectResult
 from toolkit.consolidate import consolidate
+from toolkit.filling import Answer, Filling
 from toolkit.ledger import Ledger, Receipt
 from toolkit.period import Period
 from toolkit.report import make_issue
@@ -194,12 +195,13 @@ def test_the_blank_form_beside_the_filled_one_is_no_issue(issued_ws, make_return
     set_clock(monkeypatch, dt.date(2022, 7, 4))
     result = run(["collect"], cwd=issued_ws.root)
     assert result.exit_code == 0, result.output
-    assert f"  无需处理：{form}.xlsx（{SL}）与本单位已采纳的填报表同在一封邮件或压缩包中报来" in result.output
+    # the form as issued, byte for byte: no return at all, 重复 (收件登记 不计入, QA373)
+    assert "  采纳 1，退回 0，无法读取 0，重复 1，已被替代 0" in result.output.splitlines(), result.output
     assert state(issued_ws, SL) == UnitState.ON_TIME
     cons = consolidate(issued_ws, JUNE)
     assert [(i["code"], i["outcome"]) for i in cons.issues if i["file"] == f"{form}.xlsx"] == []
     [rec] = [r for r in cons.receipts if r.name == f"{form}.xlsx"]
-    assert rec.outcome == set_aside.NOTHING_TO_DO and "无需处理" in rec.source
+    assert rec.outcome == set_aside.NOT_COUNTED and "未填写的原表" in rec.source
 
 
 @pytest.mark.slow
@@ -239,7 +241,9 @@ def test_a_later_spreadsheet_is_judged_as_a_return(issued_ws, make_return, monke
 
     _reported(issued_ws, make_return, monkeypatch, run)
     if kind == "a form with errors":
-        name, data = "2022年6月_石龙镇_进展填报表(修改).xlsx", issued_path(issued_ws, SL).read_bytes()  # blank: E501
+        # 1.2 滞后 with no 存在问题 (E603); the form as issued is no return at all (QA373)
+        name = "2022年6月_石龙镇_进展填报表(修改).xlsx"
+        data = make_return(SL, Filling(answers={"1.2": Answer(status="滞后", progress=30, problems="")}))
     else:
         name = "石龙镇6月工作台账.xlsx"
         data = sheet_table(issued_ws.root / "台账.xlsx", [("序号", "工作内容", "完成情况"), (1, "河道清理", "已完成")]

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .addresses import addresses_in, parse_addresses
-from .cloud import CloudFile, cloud_files, html_text
+from .cloud import CloudFile, cloud_files
 from .errors import BadPeriod, BadTemplate
+from .mail_auto import Bounce, acknowledgement, auto_reply, delivery_report, returned_ids
 from .period import Period
 from .rectification import mail_arrangement
 from .text import clean
@@ -197,6 +198,9 @@ class Attachment:
     to: tuple[str, ...] = ()
     elsewhere: bool = False
     unsure: bool = False
+    #: the Message-IDs of the messages around the file, the mail's own first: one duban sent
+    #: makes the file the office's own (`office_copies`)
+    ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -221,56 +225,14 @@ class ParsedMail:
     acknowledgement: bool = False
     #: whom it was sent to besides its sender (To, Cc, Bcc), lower-cased: `addressed_to_office`
     to: tuple[str, ...] = ()
-
-
-#: the subject mail clients give an automatic reply: Coremail and QQ 自动回复, Outlook 自动答复 /
-#: Automatic reply, others Auto-Reply or Out of Office; it repeats the subject it answers, which
-#: names the project and the month when it answers the office's own mail
-_AUTO_SUBJECT = re.compile(r"\s*(?:自动回复|自动答复|自动应答|automatic\s+reply|auto[-\s]?reply"
-                           r"|out\s+of\s+(?:the\s+)?office)\s*[:：]", re.I)
-
-
-def auto_reply(subject: str, headers: Message | None = None) -> bool:
-    """Whether a mail was sent by a machine in reply (an out-of-office note), not by a person:
-    RFC 3834's Auto-Submitted (other than "no"), the X-Autoreply / X-Autorespond or Precedence
-    headers clients add, else the subject (`_AUTO_SUBJECT`; all `mail fetch` sees before download)."""
-    if headers is not None:
-        submitted = str(headers.get("Auto-Submitted", "") or "").strip().lower()
-        if submitted and submitted != "no":
-            return True
-        if headers.get("X-Autoreply") or headers.get("X-Autorespond"):
-            return True
-        if str(headers.get("Precedence", "") or "").strip().lower() == "auto_reply":
-            return True
-    return bool(_AUTO_SUBJECT.match(subject or ""))
-
-
-#: a reply's own words that only acknowledge the office's mail: 收到，谢谢！ 已收悉。 好的，谢谢
-_THANKS = re.compile(r"(?:(?:好的|好|ok|已?收到|已?收悉|已阅|谢谢|感谢|多谢|thanks?(?:\s+you)?)[\s,，.。!！~～、]*)+",
-                     re.I)
-#: words that mean a return was meant after all (见附件, 已报送, 链接): asked about as ever
-_RETURN_WORDS = re.compile(r"附件|报送|已报|报表|填报|见正文|链接|提取码|下载|材料|进展", re.I)
-#: where the quoted mail begins: ---- 原始邮件 ----, -----Original Message-----, > lines, 发件人:
-_QUOTED = re.compile(r"^\s*(?:-{2,}.*|>.*|(?:发件人|From)\s*[:：].*|在.{0,80}写道[:：]?|On .{0,120}wrote:)\s*$",
-                     re.M | re.I)
-
-
-def acknowledgement(bodies: list[tuple[str, str]]) -> bool:
-    """Whether a mail's own words (its first body above the quoted mail) only acknowledge the
-    office's: a first line of thanks (收到，谢谢！; 已收悉), then a signature at most, no word of
-    a return. Such a reply to the issue mail repeats its subject (回复：2022年6月进展填报表) and
-    carries nothing: it is passed over like an automatic reply, not asked about as a return."""
-    if not bodies:
-        return False
-    subtype, text = bodies[0]
-    # an html reply quotes the mail it answers in a <blockquote> (others under a 原始邮件 line)
-    text = html_text(re.split(r"<blockquote", text, maxsplit=1, flags=re.I)[0]) if subtype == "html" else text
-    quoted = _QUOTED.search(text)
-    own = (text[:quoted.start()] if quoted else text).strip()
-    lines = [x.strip() for x in own.splitlines() if x.strip()]
-    # the signature of a name, a unit and a telephone is short; a letter is no acknowledgement
-    return bool(lines) and bool(_THANKS.fullmatch(lines[0])) and len("".join(own.split())) <= 80 and not (
-        _RETURN_WORDS.search(own))
+    #: a delivery report (退信, `mail_auto.delivery_report`) and the addresses it says failed
+    report: bool = False
+    bounced: list[Bounce] = field(default_factory=list)
+    #: the Message-IDs of the mail it answers or returns (`mail_auto.returned_ids`)
+    answers: list[str] = field(default_factory=list)
+    #: the message it carries is the one it answers or returns, sent to the unit: a bounce, or an
+    #: automatic reply by a header or subject that says so (Precedence bulk alone does not)
+    quotes: bool = False
 
 
 def _decode_bytes(raw: bytes, declared: str | None = None) -> str:
@@ -526,9 +488,12 @@ def parse_mail(data: bytes, max_parts: int = 200, max_depth: int = 3,
     out.to = _sent_to(msg)
     budget = [max_parts]
     # the mail is "around" its forwarded messages: whom it was sent to
-    _walk(msg, out, Attachment("", b"", to=out.to), budget, max_depth, office, units)
+    _walk(msg, out, Attachment("", b"", to=out.to, ids=(_message_id(msg),)), budget, max_depth, office, units)
     out.cloud = _links_sent_in(out.bodies, out.body_from)
-    out.auto_reply = auto_reply(out.subject, msg)
+    out.report, out.bounced, receipt = delivery_report(msg, out.sender)
+    out.auto_reply = auto_reply(out.subject, msg) or receipt or out.report
+    out.quotes = out.report or receipt or auto_reply(out.subject, msg, bulk=False)
+    out.answers = returned_ids(msg) if out.auto_reply else []
     out.acknowledgement = not out.attachments and not out.cloud and acknowledgement(out.bodies)
     return out
 
@@ -541,6 +506,12 @@ def _links_sent_in(bodies: list[tuple[str, str]], around: list[Attachment]) -> l
         for f in cloud_files([body]) if a.via else ():
             where.setdefault(f.link, a)
     return [replace(f, sent_in=where[f.link]) if f.link in where else f for f in cloud_files(bodies)]
+
+
+def _message_id(msg: Message) -> str:
+    """A message's Message-ID as duban records one sent (``<…>``); '' when it has none."""
+    found = re.search(r"<[^<>\s]+>", str(msg.get("Message-ID", "") or ""))
+    return found.group(0) if found else ""
 
 
 def _sent_to(msg: Message) -> tuple[str, ...]:
@@ -585,7 +556,7 @@ def addressed_to_office(to: tuple[str, ...], around: tuple[str, ...], office: fr
 
 def forwarded(around: Attachment, subject: str, sender: str, date: dt.datetime | None,
               to: tuple[str, ...] = (), office: frozenset[str] = frozenset(),
-              units: frozenset[str] = frozenset()) -> Attachment:
+              units: frozenset[str] = frozenset(), own_id: str = "") -> Attachment:
     """The evidence a forwarded message gives the files inside it: its own subject, From and
     Date, each falling back to the message around it, as `unpack` does for an .eml file
     inside an .eml file (a bare template: name and data are the file's, filled in later).
@@ -594,11 +565,12 @@ def forwarded(around: Attachment, subject: str, sender: str, date: dt.datetime |
     via = f"转发的邮件“{subject or '（无主题）'}”" + (f"（发件人 {sender}）" if sender else "")
     via = f"{around.via} › {via}" if around.via else via
     sent = addressed_to_office(to, around.to, office, units)
+    ids = (*around.ids, own_id)
     if sent is False:  # delivered by the forward: the forward's time and sender
         return Attachment("", b"", via, around.date, around.sender, subject or around.subject, to, True,
-                          around.unsure)
+                          around.unsure, ids)
     return Attachment("", b"", via, date or around.date, sender or around.sender, subject or around.subject, to,
-                      around.elsewhere and not date, (sent is None) if date else around.unsure)
+                      around.elsewhere and not date, (sent is None) if date else around.unsure, ids)
 
 
 def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], depth: int,
@@ -619,7 +591,7 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
             here = forwarded(around, header_text(inner, "Subject").strip(),
                              _address(header_text(inner, "From")), _date(inner),
                              _sent_to(inner),
-                             office, units)
+                             office, units, _message_id(inner))
             _walk(inner, out, here, budget, depth - 1, office, units)
         return
     if msg.is_multipart():
@@ -654,7 +626,7 @@ def _walk(msg: Message, out: ParsedMail, around: Attachment, budget: list[int], 
         # name; the file is the part after it. Kept, it was a second 寮步镇.xlsx 无法读取.
         return
     out.attachments.append(Attachment(name, payload, around.via, around.date, around.sender, around.subject,
-                                      around.to, around.elsewhere, around.unsure))
+                                      around.to, around.elsewhere, around.unsure, around.ids))
 
 
 #: RFC 1740's AppleDouble header (magic number and version 2); AppleSingle (00051600) holds the file

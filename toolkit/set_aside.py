@@ -13,6 +13,10 @@ already answers the unit about its form). Not set aside: anything from a unit wi
 return of the month (a PDF alone still makes it 退回待改, with a reply asking for the form), and
 any spreadsheet sent on its own, a form or not (E105): it may be a correction, and is judged as
 one (a town typing its progress into its own table meant it as its return).
+
+The office's own files coming back (`office_copies`: a form as issued, the files of its own mail
+an automatic reply or a bounce returns) are 重复 in the ledger, no unit's return: 收件登记 says
+不计入 and why, and the mail that brought them 自动回复 or 退信 (QA373).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .office_copies import AUTO_REPLY, BOUNCE, NOT_A_RETURN
 from .sniff import DOCUMENT_EXTS
 from .vocab import Outcome
 
@@ -41,6 +46,10 @@ NOT_COUNTED = "不计入"
 
 #: why, by kind: the screen's words (after the file and its unit) and 收件登记's (after its 来源)
 CARRIED, DOCUMENT = "carried", "document"
+#: the office's own file back (`office_copies`), the automatic reply and the bounce that carry it
+COPY, AUTO, BOUNCED = "copy", "auto", "bounced"
+#: 收件登记 结果 by kind
+WORDS = {CARRIED: NOTHING_TO_DO, DOCUMENT: NOTHING_TO_DO, COPY: NOT_COUNTED, AUTO: AUTO_REPLY, BOUNCED: BOUNCE}
 SAID = {
     CARRIED: "与本单位已采纳的填报表同在一封邮件或压缩包中报来（如盖章扫描件、未填写的原表），已登记",
     DOCUMENT: "不是填报表（如佐证材料、盖章扫描件、照片、Word 说明），本单位本期已报送并采纳，已登记",
@@ -100,19 +109,37 @@ def of_month(received: dict[str, list[Receipt]], receipts: list[Receipt],
             rid = parent[rid]
         return rid
 
-    out: dict[int, str] = {}
+    out: dict[int, str] = {r.id: kind for r in receipts if (kind := office_kind(r))}
     for recs in received.values():
         roots = {root(r.id) for r in recs if r.outcome in TAKEN}
         if not roots:
             continue
         for r in recs:
-            if r.outcome not in REFUSED:
+            if r.outcome not in REFUSED or r.id in out:
                 continue
             if root(r.id) in roots:
                 out[r.id] = CARRIED
             elif is_document(r.name, r.outcome, issues_by.get(r.id, ())):
                 out[r.id] = DOCUMENT
     return out
+
+
+def office_kind(rec: Receipt) -> str:
+    """`COPY`, `AUTO` or `BOUNCED` for a receipt `office_copies` marked (its note says), else ''."""
+    if rec.outcome == Outcome.DUPLICATE and rec.note.endswith(NOT_A_RETURN):
+        return COPY
+    if rec.outcome == Outcome.CONTAINER:
+        return BOUNCED if f"；{BOUNCE}：" in rec.note else AUTO if f"；{AUTO_REPLY}，" in rec.note else ""
+    return ""
+
+
+def _why(rec: Receipt, kind: str) -> str:
+    """What 收件登记 adds after a set-aside receipt's 来源."""
+    if kind in NOTES:
+        return NOTES[kind]
+    if kind == COPY:
+        return rec.note
+    return rec.note[rec.note.find("；" + WORDS[kind]) + 1:]
 
 
 def issue_rows(receipts: list[Receipt], issues_by: dict[int, list[Issue]], aside: dict[int, str],
@@ -132,8 +159,9 @@ def issue_rows(receipts: list[Receipt], issues_by: dict[int, list[Issue]], aside
 
 
 def register_marked(receipts: list[Receipt], aside: dict[int, str]) -> list[Receipt]:
-    """``receipts`` as 收件登记 shows them: a file set aside reads 无需处理, and why after its 来源."""
+    """``receipts`` as 收件登记 shows them: a file set aside reads 无需处理 (the office's own file
+    back 不计入, the mail that brought it 自动回复 or 退信), and why after its 来源."""
     import dataclasses
 
-    return [dataclasses.replace(r, outcome=NOTHING_TO_DO, source=f"{r.source}；{NOTES[aside[r.id]]}")
+    return [dataclasses.replace(r, outcome=WORDS[aside[r.id]], source=f"{r.source}；{_why(r, aside[r.id])}")
             if r.id in aside else r for r in receipts]

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .period import Period
 from .report import Issue, Report, make_issue
 from .settings import Limits
 from .sniff import ARCHIVE_KINDS, EMPTY_ARCHIVE, detect, is_junk, last_part, leaf_name
@@ -95,6 +96,16 @@ class Item:
     # a zip entry's own date: which of two versions of a return in one archive is the newer
     # (`versions`), never when it was sent (`TimeSource.CARRIER`); None when it has none
     entry_time: dt.datetime | None = None
+    # what the office sent, given by collect (`office_copies.OfficeCopies`): its own files coming
+    # back (an automatic reply's, a bounce's, a blank form) are no return; why one is (`office_copies`)
+    copies: Any = None
+    copy_of: str = ""
+    # an automatic reply or a delivery report (`office_copies.AUTO_REPLY`, `BOUNCE`): the addresses
+    # a bounce says failed (`mail_auto.Bounce`), the unit its returned mail went to, that mail's subject
+    automatic: str = ""
+    bounced: list[Any] = field(default_factory=list)
+    bounced_unit: str = ""
+    returned_subject: str = ""
 
     def __post_init__(self) -> None:
         if self.size < 0:
@@ -128,7 +139,7 @@ class Item:
         """Give a file found inside this one the evidence of what carried it."""
         child.sender, child.subject, child.time_source = self.sender, self.subject, TimeSource.CARRIER
         child.forward_timed, child.office, child.units = self.forward_timed, self.office, self.units
-        child.mail_to = self.mail_to
+        child.mail_to, child.copies = self.mail_to, self.copies
         child.carriers = ((self.name,) if self.kind in ("zip", *ARCHIVE_KINDS) else ()) + self.carriers
         return child
 
@@ -183,6 +194,11 @@ def _entry_time(info: zipfile.ZipInfo) -> dt.datetime | None:
 def expand(item: Item, limits: Limits) -> None:
     """Detect what an item is and open mails and zips into child items, recursively."""
     item.kind = detect(item.data, item.name)
+    if item.copies is not None and item.kind not in ("zip", "eml", "msg", *ARCHIVE_KINDS):
+        from .office_copies import blank_form  # deferred: only a workspace's collect gives `copies`
+
+        if blank_form(item):  # the form as issued, untouched: no return, never checked
+            return
     if item.kind in ("zip", "eml", "msg", *ARCHIVE_KINDS) and item.level >= limits.max_nesting:
         item.outcome = UNREADABLE
         item.issues.append(make_issue("E104", file=item.name, detail=f"邮件和压缩包嵌套超过 {limits.max_nesting} 层"))
@@ -302,6 +318,7 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
     # a mail attached to a mail is a forwarded one: its Date and From are the files' unless it
     # provably went to a unit, not the office (`mail.addressed_to_office`, as `adopt_forwarded`)
     from .mail import addressed_to_office
+    from .office_copies import automatic_note, mail_copy
 
     sent = True if item.mail_to is None else addressed_to_office(mail.to, item.mail_to, item.office, item.units)
     if mail.date and sent is not False:  # not known whom it went to: its Date, the forward's said
@@ -319,6 +336,7 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
     if mail.skipped_parts:
         item.issues.append(make_issue("E104", file=item.name,
                                       detail=f"邮件部分过多，另有 {mail.skipped_parts} 个部分未处理"))
+    _automatic(item, mail)
     for att in mail.attachments:
         source = f"{item.source} › {desc}" + (f" › {att.via}" if att.via else "") + f"的附件“{att.name}”"
         # an attachment's name is one name: 市委宣传部/市新闻办_进展填报表.xlsx must not become
@@ -331,15 +349,31 @@ def _adopt_mail(item: Item, mail, limits: Limits) -> None:
         child = item.carry(Item(safe_filename(whole), att.data, source, item.received_at,
                                 depth=item.depth, level=item.level + 1, budget=item.budget))
         adopt_forwarded(child, att)
-        expand(child, limits)
+        if not mail_copy(item, mail, att, child):  # the office's own mail's files are no return
+            expand(child, limits)
+    item.note += automatic_note(mail)
     item.cloud = list(mail.cloud)
     if item.cloud:
         item.note += f"；{item.cloud[0].service} {len(item.cloud)} 个（链接，需手动下载）"
     elif not item.children:
         # an acknowledgement (收到，谢谢) is passed over as an automatic reply is: no return was meant
         item.auto_reply = mail.auto_reply or mail.acknowledgement
-        item.note += ("；自动回复，没有附件" if mail.auto_reply else "；回复收到，没有附件" if mail.acknowledgement
-                      else "；没有附件")
+        item.note += "；回复收到，没有附件" if mail.acknowledgement and not mail.auto_reply else "；没有附件"
+
+
+def _automatic(item: Item, mail) -> None:
+    """Mark a mail that is an automatic reply or a delivery report (`office_copies`): what it
+    is, the addresses a bounce failed, and the unit and subject of the office's mail it returns."""
+    from .office_copies import AUTO_REPLY, BOUNCE  # deferred: as `expand`'s, collect's alone
+
+    if not (mail.report or mail.auto_reply):
+        return
+    item.automatic, item.bounced = (BOUNCE if mail.report else AUTO_REPLY), list(mail.bounced)
+    own = item.copies.own([*mail.answers, *(i for a in mail.attachments for i in a.ids[1:])]) if item.copies else None
+    item.bounced_unit = own[2] if own else ""
+    if own and not item.period:  # in the month's 收件登记 (退信, 自动回复), a file of it or not
+        item.period = Period.parse(own[1])
+    item.returned_subject = next((a.subject for a in mail.attachments if a.via and a.subject), "")
 
 
 def adopt_forwarded(child: Item, att: Attachment) -> None:

@@ -50,6 +50,7 @@ from ..ledger.mail_records import MailRecords
 from ..ledger.time_basis import record_weak_time
 from ..master import Master
 from ..merge_time import merged_at
+from ..office_copies import notices, office_copies
 from ..other_forms import owed_after, owed_before
 from ..period import Period
 from ..progress import Progress, no_progress
@@ -235,6 +236,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         if pool is not None:
             stack.enter_context(pool)
         mailboxes = office_mailboxes(ws.settings.mail.addresses, master.directory, ws.organiser)  # once a run
+        copies = office_copies(ws.root, ledger.conn)  # the office's own files coming back are no return
         for path in progress(paths, "读取收件箱"):
             rel = unescape_name(path.relative_to(ws.inbox).as_posix())
             try:
@@ -254,7 +256,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                 continue
             if not item.outcome:
                 # whose mail a forwarded one was (`unpack`)
-                item.office, item.units = mailboxes
+                item.office, item.units, item.copies = *mailboxes, copies
                 expand(item, limits)
             fetched = mailbox.fetched_by_sha(item.sha256) if item.kind == "eml" else None
             if fetched is not None:  # fetched by duban mail fetch: the server knows when it arrived
@@ -329,6 +331,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         # no file, or one behind a link (超大附件, W211): the unit wrote, its return is not here
         now = ws.now().replace(tzinfo=None, microsecond=0)  # has a link expired (W211)
         bare = bare_mails(tops, master.directory, run_period, addresses, tz, now)
+        # a bounce (the unit's address did not take the office's mail), a blank form sent back
+        result.disputed += notices(tops, addresses, lambda u, p: months.reported(months.names_of(u, p), p))
 
         # Archive every byte first (idempotent), record everything in one transaction, then
         # clear the inbox: a crash anywhere leaves work a re-run finishes exactly once, and
@@ -454,7 +458,7 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
     weighed = unit_hints(tops, directory)  # an archive bundling several units' files names none (QA258)
     for top in tops:
         for it in top.walk():
-            if it.outcome == CONTAINER:
+            if it.outcome == CONTAINER or it.copy_of:  # the office's copy: its unit and period are known
                 continue
             rep, hints = it.report, weighed.get(id(it), it.hints)
             by_address = sent_for_another(unit_of_address(it.sender, addresses) if it.sender else None,

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..addresses import addresses_in
 from ..cloud import CloudFile
 from ..dates import cn_date
 from ..errors import BadConfig, UsageError
@@ -48,6 +49,7 @@ from ..evidence import address_index, unit_of_address
 from ..ledger import Ledger
 from ..ledger.mail_records import DUPLICATE, FETCHED, SKIPPED, TOO_BIG, MailRecords
 from ..mail import auto_reply, parse_mail
+from ..mail_auto import bounce_sender
 from ..mail_notes import returns_from
 from ..mail_send import SendPlan, SendResult, cancelled_line, plan_send, send
 from ..mailbox import (
@@ -375,13 +377,16 @@ class _Job:
         # return of it came. Its other mail (a notice, "已收到") is left alone: the office's
         # mailbox is often its everyday one.
         raw = None
-        if auto_reply(info.subject) and not any(p.name for p in info.parts):
+        # a bounce says a unit's address did not take the office's mail: collect names them
+        # (`office_copies.notices`); one of the headers alone named no file and was left here
+        report = delivery_report(info)
+        if auto_reply(info.subject) and not any(p.name for p in info.parts) and not report:
             # an out-of-office reply to the office's own mail repeats its subject (the project,
             # the month): it is no return, and collect would ask the coordinator about it
             self._record(info, SKIPPED, after_fetch="keep")
             self.result.skipped += 1
             return
-        if not carries_return(info, self.words) and not (
+        if not report and not carries_return(info, self.words) and not (
                 unit_of_address(info.sender, self.addresses) and about_returns(info.subject, self.months)):
             # A return behind a link (QQ 超大附件, 163 网盘) from a personal mailbox, its subject
             # naming neither the project nor the month (东坑镇进展情况), shows nothing of it before
@@ -472,6 +477,13 @@ def _default_since(ws: Workspace, ledger: Ledger) -> dt.date:
     previous = current.shift(-1)
     first = previous if previous in ledger.issued_periods() else current
     return min(first.start, returns_from(ledger, first, ws.tz))
+
+
+def delivery_report(info: MessageInfo) -> bool:
+    """Whether a message is a delivery report (退信) by what its metadata shows: a
+    message/delivery-status part (RFC 3464), or a mail system's sender (`mail_auto.bounce_sender`)."""
+    return (any(p.mime == "message/delivery-status" for p in info.parts)
+            or any(bounce_sender(a) for a in addresses_in(info.sender)))
 
 
 def carries_return(info: MessageInfo, words: list[str]) -> bool:

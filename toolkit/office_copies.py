@@ -1,0 +1,183 @@
+"""The office's own files coming back: never a unit's return (QA373).
+
+A unit's mail server answers the issue mail with an automatic reply that attaches it (Exchange,
+Coremail: message/rfc822), or the mail system returns it undelivered (a bounce, RFC 3464);
+a clerk replies with the blank form attached. Each carries a form byte for byte as duban
+issued it. Checked as a return, it was 退回 with an E501 per task, the unit became 退回待改
+instead of 未报送, and a reply told it "经校验，发现 18 处错误" (or went to MAILER-DAEMON).
+
+So, in `unpack`, a file is the office's copy (`Item.copy_of`), recorded as 重复 for no
+return, under the unit it was issued to, and never checked:
+
+* `OWN`: inside a message whose Message-ID duban wrote or sent (``drafts``, ``mail_sent``),
+  at any depth: the office's issue, feedback or remind mail;
+* `QUOTED`: inside the message an automatic reply or a delivery report returns (whatever sent
+  it: the office's own Outlook too), which was sent to the unit, not by it;
+* `BLANK`: byte-identical to a form in 下发/<期>/ (`OfficeCopies.issued_form`): the form
+  untouched, whoever sent it back.
+
+The automatic mail itself is recorded as ever (已拆包); 收件登记 says 自动回复 or 退信
+(`set_aside.register_marked`). A bounce names the unit and address the mail did not reach,
+and a unit that sent its blank form alone is said (`notices`): it stays 未报送.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .period import Period
+from .vocab import Outcome
+
+OWN, QUOTED, BLANK = "own", "quoted", "blank"
+#: the end of a copy's note (``receipts.note``): `set_aside` knows it by it
+NOT_A_RETURN = "不是单位的报送，不计入"
+#: what the container's note says of an automatic mail: `set_aside` knows it by it
+AUTO_REPLY, BOUNCE = "自动回复", "退信"
+KIND_WORDS = {"issue": "下发", "feedback": "反馈", "remind": "催报"}
+
+
+@dataclass
+class OfficeCopies:
+    """What the office sent, read once a collect (`office_copies`): the Message-IDs of duban's
+    mail (→ kind, period, unit) and the forms in 下发/ (found and hashed when a file's size
+    matches one)."""
+
+    root: Path
+    sent: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    forms: list[tuple[Path, Period, str]] = field(default_factory=list)
+    _by_size: dict[int, list[tuple[Path, Period, str]]] | None = None
+    _hashes: dict[Path, str] = field(default_factory=dict)
+
+    def own(self, ids) -> tuple[str, str, str] | None:
+        """(kind, period, unit) of the innermost of ``ids`` duban wrote or sent, else None."""
+        for i in reversed(tuple(ids)):
+            if i and i in self.sent:
+                return self.sent[i]
+        return None
+
+    def issued_form(self, sha256: str, size: int) -> tuple[Path, Period, str] | None:
+        """The form in 下发/ with these bytes: (path, period, unit); None when none has them."""
+        if self._by_size is None:
+            self._by_size = {}
+            for path, period, unit in self.forms:
+                try:
+                    self._by_size.setdefault(path.stat().st_size, []).append((path, period, unit))
+                except OSError:  # removed, or never written (issued --dry-run): nothing to match
+                    continue
+        # deferred: `set_aside` imports this module for every status, which loads no hashlib (OpenSSL)
+        import hashlib
+
+        for path, period, unit in self._by_size.get(size, ()):
+            if path not in self._hashes:
+                try:
+                    self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+                except OSError:
+                    self._hashes[path] = ""
+            if self._hashes[path] == sha256:
+                return path, period, unit
+        return None
+
+
+def office_copies(root: Path, conn: sqlite3.Connection) -> OfficeCopies:
+    """`OfficeCopies` of the workspace at ``root`` from its ledger (``conn``)."""
+    # deferred: `set_aside` imports this module for every status and merge, and only collect
+    # asks for the forms' names (returns loads the form's whole writer, openpyxl's included)
+    from .returns import return_filename
+    from .workspace import ISSUED
+
+    sent: dict[str, tuple[str, str, str]] = {}
+    for table in ("drafts", "mail_sent"):
+        for mid, kind, period, unit in conn.execute(f"SELECT message_id, kind, period, unit FROM {table}"):
+            if mid:
+                sent[mid] = (kind, period, unit)
+    forms = []
+    for period_text, unit in conn.execute("SELECT DISTINCT period, unit FROM issued WHERE exempt=0"):
+        try:
+            period = Period.parse(period_text)
+        except Exception:  # a period the ledger kept that no longer parses: no form to match
+            continue
+        forms.append((root / ISSUED / period.label / return_filename(period, unit), period, unit))
+    return OfficeCopies(root, sent, forms)
+
+
+def take_as_copy(child: Any, why: str, note: str, period: Period | str | None = None, unit: str = "") -> None:
+    """Record ``child`` (an `unpack.Item`) as the office's copy: 重复, never checked, under the
+    unit and period it was sent for (when known)."""
+    from .sniff import detect  # deferred: as `office_copies`, for collect alone
+    child.kind = child.kind or detect(child.data, child.name)
+    child.outcome, child.copy_of = Outcome.DUPLICATE, why
+    child.note = f"{note}，{NOT_A_RETURN}"
+    if unit:
+        child.unit, child.identified_by = unit, "督办部门发出"
+    if period:
+        child.period = Period.parse(period)
+
+
+def blank_form(item: Any) -> bool:
+    """Take ``item`` as the office's copy when it is a form of 下发/ byte for byte (`BLANK`)."""
+    copies = item.copies
+    if copies is None or item.outcome or not item.data:
+        return False
+    found = copies.issued_form(item.sha256, item.size)
+    if found is None:
+        return False
+    path, period, unit = found
+    rel = path.relative_to(copies.root).as_posix()
+    take_as_copy(item, BLANK, f"与下发给{unit}的填报表“{rel}”完全相同（未填写的原表）", period, unit)
+    return True
+
+
+def mail_copy(item: Any, mail: Any, att: Any, child: Any) -> bool:
+    """Take ``child``, the file ``att`` of ``mail`` (`mail.ParsedMail`) carried by ``item``, as the
+    office's copy when it is one (`OWN`, `QUOTED`); the file's own bytes are weighed in `blank_form`."""
+    copies = item.copies
+    own = copies.own(att.ids) if copies is not None else None
+    if own is not None:
+        kind, period, unit = own
+        take_as_copy(child, OWN, f"督办部门发给{unit}的{KIND_WORDS.get(kind, '')}邮件所附的文件", period, unit)
+        return True
+    if att.via and mail.quotes:
+        what = BOUNCE if mail.report else AUTO_REPLY
+        take_as_copy(child, QUOTED, f"{what}中附带的原邮件（发给该单位的邮件）所附的文件")
+        return True
+    return False
+
+
+def automatic_note(mail: Any) -> str:
+    """What a container's note adds for an automatic reply or a delivery report ('' for neither)."""
+    if mail.report:
+        failed = "、".join(b.address for b in mail.bounced)
+        return f"；{BOUNCE}：邮件未送达{failed or '收件人'}，不是报送"
+    return f"；{AUTO_REPLY}，不是报送" if mail.auto_reply else ""
+
+
+def notices(tops: list, addresses: dict[str, set[str]], reported) -> list[tuple[str, str]]:
+    """(file, 请核实 text) for collect's screen: each address a bounce says did not take the
+    office's mail (which unit, which address: the unit never got it), and each unit that sent a
+    form of 下发/ untouched with no return beside it nor before (``reported(unit, period)``, as
+    `set_aside.of_run` takes it): it stays 未报送."""
+    from .evidence import unit_of_address  # deferred: as in `office_copies`, for collect alone
+
+    out: list[tuple[str, str]] = []
+    for top in tops:
+        for it in top.walk():
+            for b in it.bounced:
+                unit = unit_of_address(b.address, addresses) or it.bounced_unit
+                if not unit:
+                    continue
+                why = f"（{b.why}）" if b.why else ""
+                subject = it.returned_subject or it.subject
+                out.append((it.name, f"{BOUNCE}：督办部门发给{unit}的邮件“{subject}”没有送达 {b.address}{why}，"
+                                     f"{unit}没有收到这封邮件。请向{unit}核实邮箱，在单位名录中改正后重新发送"
+                                     f"（下发的填报表：duban mail send issue --resend {unit}）。"))
+        taken = {d.report.unit for d in top.walk() if d.report is not None and d.report.unit
+                 and d.outcome in (Outcome.ACCEPTED, Outcome.RETURNED, Outcome.UNREADABLE)}
+        for it in top.walk():
+            if (it.copy_of == BLANK and it.unit and it.unit not in taken and not top.automatic
+                    and not reported(it.unit, it.period)):
+                out.append((it.name, f"{it.unit}发来的“{it.name}”是下发的原表，没有填写（与下发的文件完全相同），"
+                                     f"不计入报送，{it.unit}仍计为未报送；请提醒该单位填写后重新报送。"))
+    return out
