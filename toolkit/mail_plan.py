@@ -49,6 +49,7 @@ from .ledger import DRAFT_KINDS, Draft, Ledger
 from .ledger.answers import disowned_files
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail import format_addresses, parse_mail
+from .mail_auto import robot_address
 from .mail_held import options, passed_line, remake, superseded_lines, units_text, unsure_line
 from .mail_notes import chase_notes, fetch_note, returns_from
 from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
@@ -522,6 +523,28 @@ def _settle_interrupted(ws: Workspace, records: MailRecords, interrupted: list, 
 
 def _recipients(ws: Workspace, ledger: Ledger, directory: Directory, d: Draft, eml: bytes
                 ) -> tuple[list[Pair], tuple[str | None, str | None], str, bool, frozenset[str]]:
+    """`_addressed`, without MAILER-DAEMON@, postmaster@ and no-reply@ (`mail_auto.robot_address`): a
+    reply written To a bounce's or a notice's sender is read by no one (the server refuses it, 550)
+    and the unit it was meant for never hears of it (QA373); the others it was written to get it,
+    and a mail left with nobody is said as one without 邮箱 is. Here, where every send and count
+    (`also_unsent`) reads its recipients, not after the plan was made."""
+    pairs, (header_to, header_cc), cell, typed, sender = _addressed(ws, ledger, directory, d, eml)
+    robots = {a.lower() for _, a in pairs if robot_address(a)}
+    if not robots:
+        return pairs, (header_to, header_cc), cell, typed, sender
+    pairs = [p for p in pairs if p[1].lower() not in robots]
+    if header_to is None:  # the draft's own To and Cc, written again without them
+        header_to, header_cc = (format_addresses(pairs) if pairs else None), None
+    else:
+        to = [p for p in parse_addresses(header_to)[0] if p[1].lower() not in robots]
+        cc = [p for p in parse_addresses(header_cc or "")[0] if p[1].lower() not in robots]
+        to, cc = (to, cc) if to else (cc, [])
+        header_to, header_cc = format_addresses(to) if to else None, format_addresses(cc) if cc else None
+    return pairs, (header_to, header_cc), cell, typed, sender
+
+
+def _addressed(ws: Workspace, ledger: Ledger, directory: Directory, d: Draft, eml: bytes
+               ) -> tuple[list[Pair], tuple[str | None, str | None], str, bool, frozenset[str]]:
     """(recipients, the To: and Cc: headers to send when they are not the draft's, the 单位名录
     cell, whether the office wrote them in the draft, those that are the return's sender's): the
     unit's 邮箱 now for a draft addressed from the 单位名录 (see the module doc), else the draft's

@@ -44,12 +44,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .addresses import parse_addresses, shown_address
+from .addresses import shown_address
 from .drafts import renumber
 from .ledger import Ledger
 from .ledger.mail_records import SENDING, SENT, MailRecords
-from .mail import format_addresses
-from .mail_auto import robot_address
 from .mail_plan import (
     KIND_LABELS,
     Outgoing,
@@ -57,12 +55,12 @@ from .mail_plan import (
     cancelled_line,
     draft_message_id,
     office_now,
+    plan_send,
     sender_of,
     size_text,
     units_text,
     unsure_line,
 )
-from .mail_plan import plan_send as _plan
 from .mailbox import Imap, MailboxError, Password, close_smtp, get_password, open_smtp, require_smtp, smtp_endpoint
 from .period import Period
 from .progress import Progress, no_progress
@@ -83,45 +81,6 @@ class Clock:
 
 
 CLOCK = Clock()
-
-
-# ---------------------------------------------------------------------------
-# planning
-
-
-def plan_send(ws: Workspace, kind: str, period: Period | None = None, resend=(), dry_run: bool = False,
-              renew: bool = False) -> SendPlan:
-    """`mail_plan.plan_send`, no mail addressed to a mail system's own address (`_no_robots`)."""
-    plan = _plan(ws, kind, period, resend, dry_run, renew)
-    _no_robots(plan)
-    return plan
-
-
-def _no_robots(plan: SendPlan) -> None:
-    """Take MAILER-DAEMON@, postmaster@ and no-reply@ (`mail_auto.robot_address`) out of every
-    mail's recipients: a reply written To a bounce's or a notice's sender is read by no one (the
-    server refuses it, 550), and the unit it was meant for never hears of it (QA373); the others it
-    was written to get it. A mail left with nobody is not sent and said, as one without 邮箱 is."""
-    keep = []
-    for o in plan.drafts:
-        robots = {a.lower() for a in o.recipients if robot_address(a)}
-        if not robots:
-            keep.append(o)
-            continue
-        o.recipients = [a for a in o.recipients if a.lower() not in robots]
-        o.to = [p for p in o.to if p[1].lower() not in robots]
-        if not o.recipients:
-            plan.no_recipient.append(o.unit)
-            continue
-        if o.header_to is None:  # the draft's own To and Cc, written again without them
-            o.header_to, o.header_cc = format_addresses(o.to), None
-        else:
-            to = [p for p in parse_addresses(o.header_to)[0] if p[1].lower() not in robots]
-            cc = [p for p in parse_addresses(o.header_cc or "")[0] if p[1].lower() not in robots]
-            to, cc = (to, cc) if to else (cc, [])
-            o.header_to, o.header_cc = format_addresses(to), format_addresses(cc) if cc else None
-        keep.append(o)
-    plan.drafts = keep
 
 
 # ---------------------------------------------------------------------------
