@@ -30,6 +30,9 @@ from toolkit.period import Period
 from toolkit.units import Directory, Unit, default_directory, spells
 from toolkit.vocab import UnitState
 
+# a month played in the module's fixture (1-2 s): CI's full run, not the quick loop
+pytestmark = pytest.mark.slow
+
 JULY, AUGUST = Period(2022, 7), Period(2022, 8)
 SL = "石龙镇"
 

@@ -18,6 +18,9 @@ from toolkit.mail import parse_mail
 from toolkit.mail_msg import parse_msg
 from toolkit.vocab import UnitState
 
+# a month played in the module's fixture (1-2 s): CI's full run, not the quick loop
+pytestmark = pytest.mark.slow
+
 UTC = dt.timezone.utc
 #: what Outlook's MIME reader stores for "15:00:00 CST": US Central (-0600), 21:00 UTC
 OUTLOOK_SUBMIT = dt.datetime(2022, 7, 5, 21, 0, tzinfo=UTC)

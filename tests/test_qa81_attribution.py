@@ -21,6 +21,9 @@ from toolkit.filling import Answer, Filling, fill_return
 from toolkit.units import Directory, Unit
 from toolkit.vocab import UnitState
 
+# a month played in the module's fixture (1-2 s): CI's full run, not the quick loop
+pytestmark = pytest.mark.slow
+
 SQUAD = "市公安局交警支队"
 PDF = b"%PDF-1.4\n%%EOF\n"
 

@@ -27,6 +27,9 @@ from toolkit.filling import Answer, Filling, fill_return
 from toolkit.master.importer import project_name
 from toolkit.period import Period
 
+# a month played in the module's fixture (1-2 s): CI's full run, not the quick loop
+pytestmark = pytest.mark.slow
+
 CORPUS = Path(__file__).parent / "corpus" / "masters"
 
 CANGNAN = """单位,简称/别名,类别,联系人,电话,邮箱
