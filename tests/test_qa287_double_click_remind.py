@@ -67,14 +67,15 @@ def test_double_clicked_remind_writes_then_asks_then_sends_once(issued_ws, make_
     assert out.splitlines()[-5:] == ["", *REMIND_ASKS, "", REMIND_STOPPED]
     assert "确认发送" not in stopped.stderr and len(servers.smtp_log) == 0
 
-    # y: mail send lists what goes, repeats the 请核实, and asks; y sends
+    # y: mail send lists what goes, repeats the 请核实, and asks; y sends, and the window ends on
+    # the warning it said, not 【成功】 (QA371, QA378: `mail send` exits 1 beside its 请核实)
     sent = _double_click(ws, "3\n\ny\ny\n")
-    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert sent.returncode == 1, sent.stdout + sent.stderr
     lines = sent.stdout.splitlines()
     assert "2022年6月 催报邮件：待发送 4 封" in sent.stdout
     assert "  石龙镇 → u02@dg.example.cn" not in "\n".join(lines)
     assert any(line.startswith("以上催报邮件中可能有发给已报送单位的：请先核实") for line in lines)
-    assert "确认发送以上邮件？" in sent.stderr and lines[-1] == "【成功】发送情况见上面的列表。"
+    assert "确认发送以上邮件？" in sent.stderr and lines[-1].startswith("【已完成，但有问题需要处理】")
     got = {u: len(test_mail_send.received(servers, address(n))) - subjects_before[n] for n, u in enumerate(UNITS)}
     assert got == {"市公安局": 1, "市民政局": 1, "石龙镇": 0, "东城街道": 1, "虎门镇": 1}
 

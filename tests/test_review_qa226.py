@@ -174,5 +174,5 @@ def test_a_confirmed_time_can_be_taken_back_after_a_stated_copy_decides(issued_w
                              "（报送时间 2022-07-04 00:00）。\n")
     # nothing to confirm: the unit is 按时 by the stated copy
     again = run([*RECEIVED, "--confirm"], cwd=issued_ws.root)
-    assert again.exit_code == 2 and "没有按文件修改时间（或转发邮件、邮箱收到时间）计为逾期报送的报送" in again.output
+    assert again.exit_code == 2 and "没有需要核实报送时间的报送" in again.output
 

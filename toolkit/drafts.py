@@ -244,7 +244,10 @@ class Superseded:
     after it (its reply owed). A unit whose form was issued to it again by mail after the 催报
     was written (`issue --dept … --emails`, a later --due): the 催报 named the old deadline, the
     form the new one; so was one whose form was issued again without --emails, mailed by hand
-    (`Ledger.record_issued`'s time, after the 催报's). A unit 按时报送, 逾期报送 or 本期免报 now is
+    (`Ledger.record_issued`'s time, after the 催报's); not a unit whose form was printed again the same
+    (every form issued again to fill in one unit's 邮箱: ``changed_at``), nor, renamed since and issued
+    under its new name, one whose form is then first recorded there (its names read together). A 催报
+    recorded under a unit's former name is judged as the unit's (QA378). A unit 按时报送, 逾期报送 or 本期免报 now is
     chased for nothing: a 催报 left live by a way the unit came to be so other than a collect, which
     withdraws it (`replies.choose`), would tell a unit that reported "尚未收到". A 催报 written again
     today is about what stands."""
@@ -255,17 +258,20 @@ class Superseded:
         self.issued: dict[str, int] = {}  # unit -> its latest 下发 draft's id
         for i in ledger.drafts("issue", period, live_only=False):
             self.issued[i.unit] = max(i.id, self.issued.get(i.unit, 0))
-        # unit -> when its form was last issued again (`Ledger.record_issued`), later than one first
-        # went out to it (from this master or one corrected since): a form issued again without
-        # --emails (mailed by hand) left no 下发 draft, only its record (QA364). By the ledger's
-        # clock, as a 催报's created_at; never a form's first issue, which every 催报 follows, nor an
-        # issue dated after the ledger's now: written before the clock was set back (a machine's
-        # date corrected), which came first cannot be told, and every 催报 would be held on it
+        # per name its forms went to, each (when first issued, when last given anew, when last issued:
+        # `Ledger.record_issued`): a form issued again with another deadline, tasks or master, or by
+        # name (--dept), and that without --emails (mailed by hand) left no 下发 draft, only its record
+        # (QA364); printed again the same, as when every form is issued again to fill in one unit's
+        # 邮箱, it gave nothing new. By the ledger's clock, as a 催报's created_at; never an issue
+        # dated after the ledger's now: written before the clock was set back (a machine's date
+        # corrected), which came first cannot be told, and every 催报 would be held on it
         from .ledger import store  # the module's clock, as `Ledger.record_issued` reads it
 
-        self.reissued: dict[str, str] = dict(ledger.conn.execute(
-            "SELECT unit, MAX(issued_at) FROM issued WHERE period=? AND exempt=0 AND issued_at<=? GROUP BY unit"
-            " HAVING MAX(issued_at) > MIN(COALESCE(first_issued_at, issued_at))", (str(period), store.now())))
+        self.given: dict[str, list[tuple[str, str, str]]] = {}
+        for unit, *times in ledger.conn.execute(
+                "SELECT unit, COALESCE(first_issued_at, issued_at), COALESCE(changed_at, issued_at), issued_at"
+                " FROM issued WHERE period=? AND exempt=0 AND issued_at<=?", (str(period), store.now())):
+            self.given.setdefault(unit, []).append(tuple(times))
         self.replied: dict[int, int] = {}  # receipt id -> its latest 反馈 draft's id
         for r in ledger.drafts("feedback", period, live_only=False):
             if r.receipt_id is not None:
@@ -277,13 +283,14 @@ class Superseded:
         from . import owed  # deferred: only `mail send remind` asks
         from .vocab import Outcome, UnitState
 
-        state = self.state.get(d.unit) if d.kind == "remind" else None
+        names = tuple(dict.fromkeys([d.unit, *names]))
+        # by its name in the month: a 催报 recorded under the name a unit had before it was renamed
+        state = next((self.state[n] for n in names if n in self.state), None) if d.kind == "remind" else None
         if state in (UnitState.ON_TIME, UnitState.LATE, UnitState.EXEMPT):
             return NOT_OWED
         if state not in (UnitState.TO_FIX, UnitState.NOT_REPORTED):
-            return None  # a unit gone from the month (renamed, merged): not judged here
-        names = tuple(dict.fromkeys([d.unit, *names]))
-        if any(self.issued.get(n, 0) > d.id or self.reissued.get(n, "") > d.created_at for n in names):
+            return None  # a unit gone from the month (merged into another): not judged here
+        if self._reissued(d, names):
             return REISSUED_SINCE
         if state != UnitState.TO_FIX:
             return None
@@ -293,6 +300,22 @@ class Superseded:
         if about.collected_at > d.created_at or self.replied.get(about.id, 0) > d.id:
             return REFUSED_SINCE
         return None
+
+
+    def _reissued(self, d: Draft, names: tuple[str, ...]) -> bool:
+        """Whether the unit (``names``) was given its form anew after the 催报 ``d`` was written: by
+        the ledger's clock, under any of its names (a unit renamed since, issued again under its new
+        name: that form's first issue is its re-issue); or by a 下发 draft written after it, unless
+        the latest issue printed the form again the same (every form issued again, one 邮箱 filled)."""
+        given = [t for n in names for t in self.given.get(n, ())]
+        if given:
+            first, anew = min(t[0] for t in given), max(t[1] for t in given)
+            if first < anew and d.created_at < anew:
+                return True
+            _, changed, last = max(given, key=lambda t: t[2])
+            if changed != last:
+                return False  # printed again the same: nothing new to the unit
+        return any(self.issued.get(n, 0) > d.id for n in names)
 
 
 def passed_date(ws: Workspace, ledger: Ledger, cons, d: Draft) -> dt.date | None:
@@ -311,19 +334,20 @@ def passed_date(ws: Workspace, ledger: Ledger, cons, d: Draft) -> dt.date | None
     from .vocab import Outcome, UnitState
 
     today = ws.now().date()
+    states = {u.unit: u.state for u in cons.units}
+    # by the unit's name in the month: a draft recorded under its former name (renamed since)
+    unit = d.unit if d.unit in states else cons.master.directory.resolve(d.unit) or d.unit
     if d.kind == "remind":
-        state = next((u.state for u in cons.units if u.unit == d.unit), None)
+        state = states.get(unit)
         if state not in (UnitState.TO_FIX, UnitState.NOT_REPORTED):
             return None
-        asked = cons.awaited_by(d.unit) if state == UnitState.TO_FIX else cons.due_of(d.unit)
+        asked = cons.awaited_by(unit) if state == UnitState.TO_FIX else cons.due_of(unit)
         return asked if office_time(d.created_at, ws.tz).date() <= asked < today else None
     if d.kind != "feedback" or d.receipt_id is None:
         return None
     receipt = ledger.get(d.receipt_id)
     if receipt is None or receipt.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
         return None  # accepted with warnings: its reply asks for no date
-    # the date the reply asked, as the verdict holds the unit to it (`on_time.ReplyDates`): by its
-    # name in the month, a reply to a unit renamed since being recorded under its former one
-    unit = cons.master.directory.resolve(d.unit) or d.unit
+    # the date the reply asked, as the verdict holds the unit to it (`on_time.ReplyDates`)
     asked = reply_date(ws, cons.due_of(unit), {receipt.id: reply_day(d, ws.tz)})(receipt)
     return asked if asked < today else None

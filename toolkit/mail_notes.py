@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from .dates import day_text
 from .disputed import disputed_notes
 from .ledger.answers import office_time
+from .office_copies import bounce_notes
 from .other_forms import other_form_notes
 from .text import LazyPattern
 from .vocab import UnitState
@@ -96,9 +97,20 @@ def mails_without_files(mails: list[tuple[str, Receipt]], issues: dict[int, list
     for unit, r in mails:
         if said := behind_link(r, issues.get(r.id, [])):
             behind.setdefault(unit, []).append(said)
-        elif r.kind in ("eml", "msg") and r.note.endswith("；没有附件"):
-            bare.setdefault(unit, []).append(Note(f"{r.received_at[:16]} 的邮件“{r.name}”", (r.name,)))
+        elif r.kind in ("eml", "msg") and r.note.endswith(BARE):
+            bare.setdefault(unit, []).append(Note(f"{r.received_at[:16]} 的{_described(r)}", (r.name,)))
     return behind, bare
+
+
+#: the end of a mail's note (``receipts.note``, `unpack`) that carried no file
+BARE = "；没有附件"
+
+
+def _described(mail: Receipt) -> str:
+    """A mail as the office knows it in its mailbox: 邮件“主题”（发件人 …）, as `unpack` began its note;
+    the name it was stored under (a fetched mail's is its subject cut short and a hash) when not."""
+    said = mail.note.removesuffix(BARE)
+    return said if said.startswith("邮件“") else f"邮件“{mail.name}”"
 
 
 def link_notes(cons) -> list[Note]:
@@ -125,11 +137,12 @@ def chase_notes(cons) -> list[str]:
     reported: files in 收件箱 not collected (`inbox_notes`), a mail with a link or no file
     (`link_notes`, `bare_mail_notes`), a mail too big to fetch (`big_mail_notes`), a file
     registered under another unit (`disputed_notes`), a return on another month's form
-    (`other_forms.other_form_notes`). Said where reminders are written
+    (`other_forms.other_form_notes`); a bounce of the office's mail to the unit's address
+    (`office_copies.bounce_notes`: a 催报 there fails too). Said where reminders are written
     (`remind`) and sent (`mail send remind`): unsaid, they went out to units whose return sat
     in 收件箱. The lines on 按时 and 逾期 or on the month's basis chase no one: left to status."""
     return (cons.inbox_notes() + link_notes(cons) + bare_mail_notes(cons) + _big_mail_notes(cons)
-            + disputed_notes(cons) + other_form_notes(cons))
+            + disputed_notes(cons) + other_form_notes(cons) + bounce_notes(cons))
 
 
 def fetch_note(ws: Workspace, records: MailRecords, reach: dt.date) -> str:

@@ -36,6 +36,10 @@ OWN, QUOTED, BLANK = "own", "quoted", "blank"
 NOT_A_RETURN = "不是单位的报送，不计入"
 #: what the container's note says of an automatic mail: `set_aside` knows it by it
 AUTO_REPLY, BOUNCE = "自动回复", "退信"
+#: what the ledger records of them (``receipts.office``, `record_office`): a copy (重复, no return),
+#: the automatic reply and the bounce that carried one; by kind, never by a note's words, which
+#: quote a unit's own subject (one holding "；退信：" read as a bounce)
+COPY, AUTO, BOUNCED = "copy", "auto", "bounced"
 KIND_WORDS = {"issue": "下发", "feedback": "反馈", "remind": "催报"}
 
 
@@ -146,6 +150,56 @@ def mail_copy(item: Any, mail: Any, att: Any, child: Any) -> bool:
     return False
 
 
+def record_office(conn: sqlite3.Connection, receipt_id: int, item: Any) -> None:
+    """Record of the receipt ``receipt_id`` (an `unpack.Item` just inserted) whether it is the office's
+    copy or an automatic mail (``receipts.office``), and of a bounce what it says failed
+    (``receipts.bounced``): status, merge and memo say it again while it stands (`bounce_notes`)."""
+    kind = COPY if item.copy_of else BOUNCED if item.automatic == BOUNCE else AUTO if item.automatic else ""
+    if not kind:
+        return
+    import json
+
+    bounced = json.dumps({"unit": item.bounced_unit, "subject": item.returned_subject or item.subject,
+                          "failed": [[b.address, b.why] for b in item.bounced]}, ensure_ascii=False)
+    conn.execute("UPDATE receipts SET office=?, bounced=? WHERE id=?",
+                 (kind, bounced if item.bounced else "", receipt_id))
+
+
+def bounce_line(unit: str, subject: str, address: str, why: str) -> str:
+    """The 请核实 a bounce asks: the unit never got the office's mail at ``address``."""
+    why = f"（{why}）" if why else ""
+    return (f"{BOUNCE}：督办部门发给{unit}的邮件“{subject}”没有送达 {address}{why}，"
+            f"{unit}没有收到这封邮件。请向{unit}核实邮箱，在单位名录中改正后重新发送"
+            f"（下发的填报表：duban mail send issue --resend {unit}）。")
+
+
+def bounce_notes(cons) -> list[str]:
+    """`bounce_line` again for status, merge, memo and run (`Consolidation.office_notes`), of each
+    bounce of the month (``cons.receipts``) while it stands: the address it failed is still the
+    unit's in 单位名录 and the unit is 未报送 (a return shows it got its form another way)."""
+    import json
+
+    # deferred: status imports this module (`set_aside`) and reads no address unless a bounce came
+    from .evidence import address_index, unit_of_address
+    from .mail_notes import Note  # deferred: `mail_notes` imports this module
+    from .vocab import UnitState
+
+    bounces = [r for r in cons.receipts if r.office == BOUNCED and r.bounced]
+    if not bounces:
+        return []
+    missing = {u.unit for u in cons.units if u.state == UnitState.NOT_REPORTED}
+    index = address_index(cons.master.directory)
+    out: dict[str, Note] = {}
+    for rec in bounces:
+        said = json.loads(rec.bounced)
+        for address, why in said["failed"]:
+            unit = unit_of_address(address, index)
+            if unit in missing:
+                line = bounce_line(unit, said["subject"], address, why)
+                out[line] = Note(f"请核实：{line}", (*out.get(line, Note("")).about, rec.name))
+    return list(out.values())
+
+
 def automatic_note(mail: Any) -> str:
     """What a container's note adds for an automatic reply or a delivery report ('' for neither)."""
     if mail.report:
@@ -168,11 +222,7 @@ def notices(tops: list, addresses: dict[str, set[str]], reported) -> list[tuple[
                 unit = unit_of_address(b.address, addresses) or it.bounced_unit
                 if not unit:
                     continue
-                why = f"（{b.why}）" if b.why else ""
-                subject = it.returned_subject or it.subject
-                out.append((it.name, f"{BOUNCE}：督办部门发给{unit}的邮件“{subject}”没有送达 {b.address}{why}，"
-                                     f"{unit}没有收到这封邮件。请向{unit}核实邮箱，在单位名录中改正后重新发送"
-                                     f"（下发的填报表：duban mail send issue --resend {unit}）。"))
+                out.append((it.name, bounce_line(unit, it.returned_subject or it.subject, b.address, b.why)))
         taken = {d.report.unit for d in top.walk() if d.report is not None and d.report.unit
                  and d.outcome in (Outcome.ACCEPTED, Outcome.RETURNED, Outcome.UNREADABLE)}
         for it in top.walk():

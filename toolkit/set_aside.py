@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .office_copies import AUTO_REPLY, BOUNCE, NOT_A_RETURN
+from .office_copies import AUTO, AUTO_REPLY, BOUNCE, BOUNCED, COPY
 from .sniff import DOCUMENT_EXTS
 from .vocab import Outcome
 
@@ -46,8 +46,8 @@ NOT_COUNTED = "不计入"
 
 #: why, by kind: the screen's words (after the file and its unit) and 收件登记's (after its 来源)
 CARRIED, DOCUMENT = "carried", "document"
-#: the office's own file back (`office_copies`), the automatic reply and the bounce that carry it
-COPY, AUTO, BOUNCED = "copy", "auto", "bounced"
+#: the office's own file back (`office_copies`), the automatic reply and the bounce that carry it:
+#: `office_copies.COPY`, `AUTO`, `BOUNCED`, as ``receipts.office`` records them
 #: 收件登记 结果 by kind
 WORDS = {CARRIED: NOTHING_TO_DO, DOCUMENT: NOTHING_TO_DO, COPY: NOT_COUNTED, AUTO: AUTO_REPLY, BOUNCED: BOUNCE}
 SAID = {
@@ -125,12 +125,10 @@ def of_month(received: dict[str, list[Receipt]], receipts: list[Receipt],
 
 
 def office_kind(rec: Receipt) -> str:
-    """`COPY`, `AUTO` or `BOUNCED` for a receipt `office_copies` marked (its note says), else ''."""
-    if rec.outcome == Outcome.DUPLICATE and rec.note.endswith(NOT_A_RETURN):
+    """`COPY`, `AUTO` or `BOUNCED` for a receipt `office_copies` marked (``receipts.office``), else ''."""
+    if rec.office == COPY and rec.outcome == Outcome.DUPLICATE:
         return COPY
-    if rec.outcome == Outcome.CONTAINER:
-        return BOUNCED if f"；{BOUNCE}：" in rec.note else AUTO if f"；{AUTO_REPLY}，" in rec.note else ""
-    return ""
+    return rec.office if rec.office in (AUTO, BOUNCED) and rec.outcome == Outcome.CONTAINER else ""
 
 
 def _why(rec: Receipt, kind: str) -> str:
@@ -139,7 +137,7 @@ def _why(rec: Receipt, kind: str) -> str:
         return NOTES[kind]
     if kind == COPY:
         return rec.note
-    return rec.note[rec.note.find("；" + WORDS[kind]) + 1:]
+    return rec.note[rec.note.rfind("；" + WORDS[kind]) + 1:]  # the last: a unit's subject comes first
 
 
 def issue_rows(receipts: list[Receipt], issues_by: dict[int, list[Issue]], aside: dict[int, str],

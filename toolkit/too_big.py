@@ -119,12 +119,13 @@ def _last_received(ledger: Ledger, directory: Directory) -> dict[tuple[str, str]
     """Per unit (as 单位名录 names it today) and period, when the last return it sent that was
     read (采纳, 已被替代, 重复) was received. A file refused or not a return (a damaged July file,
     说明.docx, a mail of words only) resends nothing: it dropped the question while the unit stood
-    未报送 (QA226)."""
+    未报送 (QA226). Nor does the office's own form coming back (重复, 不计入: ``receipts.office``,
+    `office_copies`): its blank form sent back, an automatic reply carrying it."""
     last: dict[tuple[str, str], str] = {}
     read = (Outcome.ACCEPTED, Outcome.SUPERSEDED, Outcome.DUPLICATE)
     for unit, period, when in ledger.conn.execute(
             "SELECT unit, period, MAX(received_at) FROM receipts WHERE unit IS NOT NULL AND outcome IN (?, ?, ?)"
-            " GROUP BY unit, period", [str(o) for o in read]):
+            " AND office='' GROUP BY unit, period", [str(o) for o in read]):
         at = (directory.resolve(unit) or unit, period or "")
         last[at] = max(last.get(at, ""), when or "")
     return last

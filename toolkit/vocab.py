@@ -132,7 +132,7 @@ class TimeSource(Word):
     MAIL = "邮件发送时间"
     #: a forwarded message's own Date, not known to have been sent to the office (`mail.addressed_to_office`):
     #: a copy of the same file with a date the office states (collect --received) decides instead
-    FORWARDED = "被转发原邮件的发送时间"
+    FORWARDED = "被转发的原邮件的发送时间"  # as the 请核实 lines say it (`file_time.FORWARDED_DATE`); ledger 23
     STATED = "督办部门指定"
     MTIME = "文件修改时间"
     DOUBTFUL = "收取时间（原时间存疑）"

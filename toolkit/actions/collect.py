@@ -50,7 +50,7 @@ from ..ledger.mail_records import MailRecords
 from ..ledger.time_basis import record_weak_time
 from ..master import Master
 from ..merge_time import merged_at
-from ..office_copies import notices, office_copies
+from ..office_copies import notices, office_copies, record_office
 from ..other_forms import owed_after, owed_before
 from ..period import Period
 from ..progress import Progress, no_progress
@@ -653,6 +653,7 @@ def _insert(ledger: Ledger, item: Item, parent: int | None, run_id: int,
                         note=_one_line(item.note), issues=issues, received_how=item.time_source,
                         unit=item.unit, period=item.period, identified_by=item.identified_by)
     item.receipt_id = rid
+    record_office(ledger.conn, rid, item)  # the office's own file or mail back: by kind (`set_aside`)
     if (weak := weak_kind(item)) is not None:  # asked about while a unit stands 逾期 on it (`file_time`)
         record_weak_time(ledger.conn, rid, *weak)
     if item.report and outcome == ACCEPTED and item.report.unit and item.report.period:

@@ -280,7 +280,8 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
             with ledger.transaction():
                 tasks = master.tasks_of(unit)
                 ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], dues[unit],
-                                     roles={t.id: role for t, role in tasks}, exempt=unit in exempt)
+                                     roles={t.id: role for t, role in tasks}, exempt=unit in exempt,
+                                     named=bool(units))
                 ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told], kept)
             told.update(t.id for t, _ in tasks)
         if emails:

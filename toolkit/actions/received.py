@@ -93,8 +93,10 @@ def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None
                     f"（{target.receipt.received_at[:16]}），不是刚才显示的那一份（可能有同事刚收取了文件），"
                     "此项没有记录。")
         if target is None:
-            raise errors.UsageError(f"{unit} 在{period.label}没有按文件修改时间（或转发邮件、邮箱收到时间）"
-                                    "计为逾期报送的报送，无需核实（见 duban status 的“请核实”）。")
+            # neutral: `received` also answers a 按时 on a forwarded message's own time (QA374)
+            raise errors.UsageError(f"{unit} 在{period.label}没有需要核实报送时间的报送（按文件修改时间、转发邮件或"
+                                    "邮箱收到时间计为逾期，或只按被转发的原邮件的发送时间计为按时的），无需核实"
+                                    "（见 duban status 的“请核实”）。")
         if on is None and target.due and target.answered_at:
             raise errors.UsageError(f"{unit} {period.label}的“{target.receipt.name}”的{target.how}已记录为无误，"
                                     "无需再次运行。")

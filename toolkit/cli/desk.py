@@ -655,7 +655,10 @@ def mail_send(state: State, kind: str, period: Period | None, yes: bool, dry_run
         plan = mail.plan_send(ws, kind, period, resend, dry_run=dry_run, renew=renew)
         for line in plan.lines():
             echo(state, line)
-        if plan.held:  # drafts left unsent: the line says to write them again
+        # drafts left unsent: the line says to write them again; 催报 going while a unit may have
+        # reported (its 请核实, the mailbox not fetched today): sent or not, the warning stands, and
+        # 4-发送邮件 ends on it, not 【成功】 (QA371)
+        if plan.held or (plan.notes and plan.drafts):
             state.exit_code = 1
         if plan.unset:  # a dry run without [mail]'s sending settings: listed, nothing to log in to
             state.exit_code = 1

@@ -4,7 +4,9 @@ takes from `IssuedRecords`; the writers (`Ledger.record_issued`) stay with the l
 ``issued_at`` of a row is when its form was last issued (a re-issue replaces the row: the
 latest issue decides exemption and roles); ``first_issued_at`` when it first went out (the
 time rules that ask whether the month's forms were out go by, `Ledger.issued_at`), NULL for
-a form recorded before version 10, whose earlier issues were not kept: its ``issued_at``.
+a form recorded before version 10, whose earlier issues were not kept: its ``issued_at``;
+``changed_at`` when the unit was last given it anew (`Ledger.record_issued`: not a form printed
+again the same), read by `drafts.Superseded` (version 21; earlier issues each counted anew).
 """
 
 from __future__ import annotations

@@ -232,6 +232,22 @@ CREATE TABLE outputs (
 MIGRATIONS.append((20, "the office's answer that a W206 file is not its registered unit's (sender --not-theirs)", """
 ALTER TABLE disputed_checks ADD COLUMN theirs INTEGER NOT NULL DEFAULT 1;  -- 0: not the unit's, no unit's return
 """))
+MIGRATIONS.append((21, "when each unit was last given its form anew, not printed again the same", """
+-- its first issue, or a later one with another due, tasks or roles, or by name (issue --dept)
+ALTER TABLE issued ADD COLUMN changed_at TEXT;
+UPDATE issued SET changed_at = issued_at;       -- before version 21 every issue counted as one anew
+"""))
+MIGRATIONS.append((22, "the office's own mail and files coming back, by kind, not by the words of a note", """
+ALTER TABLE receipts ADD COLUMN office TEXT NOT NULL DEFAULT '';   -- copy, auto, bounced (`office_copies`); '' none
+ALTER TABLE receipts ADD COLUMN bounced TEXT NOT NULL DEFAULT '';  -- a bounce's JSON {unit, subject, failed}; '' none
+UPDATE receipts SET office = 'copy' WHERE outcome = '重复' AND note LIKE '%，不是单位的报送，不计入';
+UPDATE receipts SET office = 'bounced'
+ WHERE outcome = '已拆包' AND note LIKE '%；退信：邮件未送达%，不是报送%';
+UPDATE receipts SET office = 'auto' WHERE outcome = '已拆包' AND office = '' AND note LIKE '%；自动回复，不是报送%';
+"""))
+MIGRATIONS.append((23, "a forwarded message's time worded as the 请核实 lines say it (receipts.received_how)", """
+UPDATE receipts SET received_how = '被转发的原邮件的发送时间' WHERE received_how = '被转发原邮件的发送时间';
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

@@ -109,6 +109,8 @@ class Receipt:
     inbox_path: str | None = None
     received_how: str = ""          # a `TimeSource`: where received_at came from
     run_id: int | None = None       # the collect that recorded it: the runs order replies
+    office: str = ""                # the office's own file or automatic mail back (`office_copies.COPY` …)
+    bounced: str = ""               # a bounce's JSON (`office_copies.record_office`), '' none
 
     @property
     def received(self) -> dt.datetime:
@@ -118,7 +120,7 @@ class Receipt:
 _RECEIPT_COLUMNS = ("id", "parent_id", "sha256", "name", "kind", "source", "received_at",
                     "collected_at", "archive_path", "size", "period", "unit", "outcome", "errors",
                     "warnings", "identified_by", "contact", "superseded_by", "note", "inbox_path",
-                    "received_how", "run_id")
+                    "received_how", "run_id", "office", "bounced")
 
 
 def _issue(row: sqlite3.Row) -> Issue:
@@ -450,7 +452,7 @@ class Ledger(IssuedRecords):
     # ---- what was issued ----
     def record_issued(self, period: Period, unit: str, fingerprint: str, tasks: list[str],
                       due: dt.date | None = None, roles: dict[str, str] | None = None,
-                      exempt: bool = False) -> None:
+                      exempt: bool = False, named: bool = False) -> None:
         """Remember the tasks in the unit's form, the master it was made from, the deadline
         printed on it and the unit's role on each task (``roles``: task id → 牵头/配合), so a
         month merged again after 责任分工 changed names the leads its forms named. ``exempt``:
@@ -461,10 +463,13 @@ class Ledger(IssuedRecords):
         recorded: the unit was told it, and `issued_dues` is what it is judged by (`issue` prints
         that later date on the new form too: `actions.issue.issue_returns`; this is the guard).
         It keeps when that form first went out too (`issued_at`, `issued_first_of`): issued
-        again, the form was not first asked for then."""
-        given = self.conn.execute("SELECT due, COALESCE(first_issued_at, issued_at), exempt FROM issued"
-                                  " WHERE period=? AND unit=? AND fingerprint=?",
-                                  (str(period), unit, fingerprint)).fetchone()
+        again, the form was not first asked for then; and when the unit was last given it anew
+        (``changed_at``, `drafts.Superseded`): printed again the same, unasked by name (``named``:
+        ``issue --dept``), as when every form is issued again to fill in one unit's 邮箱, it
+        was given nothing new and the 催报 written before it stands (QA364)."""
+        given = self.conn.execute("SELECT due, COALESCE(first_issued_at, issued_at), exempt, tasks, roles,"
+                                  " COALESCE(changed_at, issued_at) FROM issued WHERE period=? AND unit=?"
+                                  " AND fingerprint=?", (str(period), unit, fingerprint)).fetchone()
         # a date only a record of the unit exempt carried was told to nobody (`issued_dues`)
         if given and given[0] and not given[2] and (due is None or dt.date.fromisoformat(given[0]) > due):
             due = dt.date.fromisoformat(given[0])
@@ -472,13 +477,15 @@ class Ledger(IssuedRecords):
         # a unit exempt until now (no form went out) is first asked by this form; the earlier
         # of the two otherwise, whatever the machine's clock said at either
         first = min(given[1], at) if given and (exempt or not given[2]) else at
+        tasks_text = json.dumps(tasks, ensure_ascii=False)
+        roles_text = None if roles is None else json.dumps({t: str(r) for t, r in roles.items()}, ensure_ascii=False)
+        same = (given is not None and not named and given[:3:2] == (due.isoformat() if due else None, int(exempt))
+                and given[3:5] == (tasks_text, roles_text))
         self.conn.execute(
             "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, first_issued_at, due, roles,"
-            " exempt) VALUES (?,?,?,?,?,?,?,?,?)",
-            (str(period), unit, fingerprint, json.dumps(tasks, ensure_ascii=False), at, first,
-             due.isoformat() if due else None,
-             json.dumps({t: str(r) for t, r in roles.items()}, ensure_ascii=False) if roles is not None else None,
-             int(exempt)))
+            " exempt, changed_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (str(period), unit, fingerprint, tasks_text, at, first, due.isoformat() if due else None, roles_text,
+             int(exempt), min(given[5], at) if same else at))
 
     def record_issued_texts(self, period: Period, tasks: Iterable[Task], kept: Iterable[str] = ()) -> None:
         """Remember the tasks as ``period``'s forms printed them (the latest issue's where two
