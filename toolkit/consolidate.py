@@ -51,6 +51,7 @@ from .master.model import renumbered
 from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
 from .other_forms import other_forms
 from .period import Period
+from .reopened import reopened_told
 from .report import Row
 from .revised import carried, in_month, numbered
 from .senders import Check, checked_notes, disowned, marked, sender_answers, unknown_senders
@@ -219,10 +220,11 @@ class Consolidation:
     def told(self) -> list[str]:
         """What the office is told that asks nothing of it (shown, exit 0): a past month whose tasks a revised
         任务分工表 only renumbered (`Basis.asks`); the office's answers about a sender (`sender_checks`), a W206 file
-        (`disputed_told`), a mail too big (`big_mail_told`) and a file's time (`file_time_told`)."""
+        (`disputed_told`), a mail too big (`big_mail_told`) and a file's time (`file_time_told`); a task 已完成 last
+        month that a lead now reports not done (`reopened_told`)."""
         return ((self.basis.notes() if self.basis and not self.basis.asks else [])
                 + [line for _, line in self.sender_checks] + disputed_told(self) + big_mail_told(self)
-                + file_time_told(self))
+                + file_time_told(self) + reopened_told(self))
 
     def due_notes(self) -> list[str]:
         """A deadline extended in duban.toml after issue that turns a return 逾期 by its form into 按时
