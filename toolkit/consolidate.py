@@ -131,7 +131,7 @@ class UnitStatus:
         return f"{self.file}（{'；'.join(filter(None, (timed, self.graced)))}）"
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Consolidation:
     """Everything the consolidated workbook and the memo show for one period."""
 

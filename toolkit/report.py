@@ -88,7 +88,7 @@ class Previous(NamedTuple):
     by: str = ""
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Row:
     """One task's reported values, normalised."""
 
@@ -111,7 +111,7 @@ class Row:
         return d
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Report:
     """Everything known about one received return after checking it."""
 

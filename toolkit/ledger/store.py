@@ -83,7 +83,7 @@ def now() -> str:
 DRAFT_KINDS = ("issue", "feedback", "remind")
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Receipt:
     """One ledger row: a file received, its provenance and outcome."""
 
