@@ -217,6 +217,9 @@ def check(o, period, expect):
     tasks = table(book, "任务汇总", "任务编号")
     by = {"waiting": 0, "missing": 0, "sent_back": 0, "no_lead": 0, "not_asked": 0}
     for t in tasks:
+        if t["综合状态"] == "本期未下发":  # no lead was issued a form carrying it: never 未报送 (QA377)
+            by["not_asked"] += 1
+            continue
         if not t["综合状态"].startswith("未报送"):
             continue
         # a task waiting on a lead not yet due, or sent back and within its reply's date (QA203,
@@ -230,7 +233,7 @@ def check(o, period, expect):
            else "no_lead" if not t["牵头单位"] else "not_asked"] += 1
     for key, label in (("waiting", "牵头单位报送尚未截止、暂未报送进展的"), ("missing", "牵头单位未报送进展的"),
                        ("sent_back", "牵头单位报送有误已退回、尚无合格进展的"),
-                       ("no_lead", "未明确牵头单位、未报送进展的"), ("not_asked", "尚未向牵头单位下发填报、未报送进展的")):
+                       ("no_lead", "未明确牵头单位、未报送进展的"), ("not_asked", "本期未向牵头单位下发填报表的")):
         m = re.search(label + r"(\d+)项", memo)
         if (int(m.group(1)) if m else 0) != by[key]:
             problems.append(f"memo overview {label} {m and m.group(1)} != 任务汇总 {by[key]}")

@@ -430,7 +430,7 @@ def test_read_only_feedback_folder_owes_the_feedback_until_written(month, refere
     _writable(root / "反馈")
     written = duban(root, "collect", unprivileged=True)
     assert written.returncode == 0, written.stderr
-    assert f"补写了上次未写出的反馈表及邮件草稿 {2 * owed} 个" in written.stdout
+    assert f"补写了上次未写出的 {owed} 个单位的反馈表及邮件草稿：" in written.stdout  # units, not files (QA368)
     assert_finished_like(root, reference)
 
 

@@ -107,10 +107,10 @@ def test_every_read_deadline_past_and_some_unread():
     tasks = [_summary("1", "2025年—2024年"), _summary("2", "2024年6月"), _summary("3", "持续推进")]
     text = due_next_text(_ctx(), tasks)
     assert text == ("有明确完成时限的任务，时限均已届满（最晚为2024年6月30日），长期开展的任务仍须持续推进；"
-                    "另有1项任务（任务1）的完成时限“2025年—2024年”未能识别出日期，未判断是否到期。"), text
+                    "另有1项任务（任务1）的完成时限“2025年—2024年”未明确到日期，未判断是否到期。"), text
     one = overview_text(_ctx(task_overdue=1), 0, True, tasks)
     assert one.endswith("上述任务中，已超过完成时限仍未完成的有1项。"
-                        "另有1项任务（任务1）的完成时限“2025年—2024年”未能识别出日期，未判断是否超期。"), one
+                        "另有1项任务（任务1）的完成时限“2025年—2024年”未明确到日期，未判断是否超期。"), one
 
 
 

@@ -6,6 +6,8 @@
   未含、尚未下发填报的15项", so its 未报送 parts added to 20 beside the table's 35. It is now
   said as a count of 未报送 tasks naming why, as QA278 said the leadless one. 任务汇总's
   未报送单位 named no one for a task whose only lead got no form at all: it names it 本期未下发.
+  Since QA377 such a task is 本期未下发, not 未报送, in every count (总览, 任务汇总, the 通报's
+  table and section 一, merge's screen): no unit owed it that month.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from toolkit.resources import resource
 SZ = "市政务服务数据管理局"
 
 
-def test_tasks_not_issued_are_said_unreported_as_the_table_and_overview_count_them(ws, collecting_on):
+def test_tasks_not_issued_are_said_so_as_the_table_and_overview_count_them(ws, collecting_on):
     june_to_three_units(ws, collecting_on)
     collecting_on(dt.date(2022, 7, 20))
     cons = consolidate(ws, JUNE)
@@ -34,11 +36,12 @@ def test_tasks_not_issued_are_said_unreported_as_the_table_and_overview_count_th
     assert ctx.overview_text == (
         "东莞市2022年政务服务全域标准化专项行动共43项任务。截至2022年6月底，尚无已完成的任务，序时推进5项（占11.6%），"
         "进展滞后3项（占7.0%），牵头单位未报送进展的19项（占44.2%），未明确牵头单位、未报送进展的1项（占2.3%），"
-        "尚未向牵头单位下发填报、未报送进展的15项（占34.9%）。上述任务中，已超过完成时限仍未完成的有6项。"
+        "本期未向牵头单位下发填报表的15项（占34.9%）。上述任务中，已超过完成时限仍未完成的有6项。"
         "已报送任务的平均进度为50%。")
-    # the table beside it and 总览 (一、任务进展) count the same 35 as 未报送
-    assert ctx.level1_total.not_reported == 19 + 1 + 15 == ctx.task_not_reported
-    assert cons.missing_counts("未报送", tasks=True) == [("未报送", 35)]
+    # the table beside it and 总览 (一、任务进展) count the same 20 as 未报送, the 15 as 本期未下发 (QA377)
+    assert ctx.level1_total.not_reported == 19 + 1 == ctx.task_not_reported
+    assert ctx.level1_total.not_issued == 15 == ctx.task_not_reported_not_issued
+    assert cons.missing_counts("未报送", tasks=True) == [("未报送", 20), ("本期未下发", 15)]
     # 任务汇总 names the lead whose form did not go out, as the 通报's task line says it
     t11 = next(t for t in cons.tasks if t.task.id == "1.1")
     assert t11.missing_text(cons.waiting) == f"本期未下发：{SZ}"
@@ -46,7 +49,7 @@ def test_tasks_not_issued_are_said_unreported_as_the_table_and_overview_count_th
         f"牵头单位：{SZ}；完成时限：2022年6月；进展情况：本期未向牵头单位下发填报表，已超过完成时限。")
 
 
-def test_a_task_added_after_the_forms_went_out_is_said_unreported(issued_ws, collecting_on):
+def test_a_task_added_after_the_forms_went_out_is_said_not_issued(issued_ws, collecting_on):
     wb = load_workbook(issued_ws.master_path)
     tasks, duty = wb["任务清单"], wb["责任分工"]
     last = [c.value for c in tasks[tasks.max_row]]
@@ -58,7 +61,7 @@ def test_a_task_added_after_the_forms_went_out_is_said_unreported(issued_ws, col
     cons = consolidate(issued_ws, JUNE)
     ctx = build_context(cons)
     assert ctx.task_not_reported_not_issued == 1
-    assert "，尚未向牵头单位下发填报、未报送进展的1项（占2.3%）。" in ctx.overview_text, ctx.overview_text
+    assert "，本期未向牵头单位下发填报表的1项（占2.3%）。" in ctx.overview_text, ctx.overview_text
     assert "本期填报表未含、尚未下发填报的" not in ctx.overview_text
     t = next(t for t in cons.tasks if t.task.id == "16.2")
     assert t.missing_text(cons.waiting) == "本期未下发：市公安局"

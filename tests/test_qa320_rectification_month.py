@@ -46,13 +46,13 @@ def _summary(tid, text):
 def test_the_memo_says_at_once_has_no_date_not_that_it_was_misread():
     assert unread_text([_summary("8", "立行立改")], "超期") == "1项任务（任务8）的完成时限“立行立改”未写明具体日期，未判断是否超期。"
     assert unread_text([_summary("8", "立行立改"), _summary("9", "完成后")], "超期") == (
-        "2项任务的完成时限（如“立行立改”）未能识别出日期，未判断是否超期。")
+        "2项任务的完成时限（如“立行立改”）未明确到日期，未判断是否超期。")
 
 
 def test_the_issue_says_at_once_has_no_date_not_that_it_lacks_a_year():
     result = IssueResult(Period.parse("2024-06"), dt.date(2024, 7, 5), Path("x"),
                          undated=[("4", "立行立改"), ("8", "立行立改"), ("9", "年底前")])
     texts = [n.text for n in issue_notes(result) if n.text.startswith("请核实")]
-    tail = "，不判断是否超期，也不列入下月到期任务。如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2022-12-31）。"
+    tail = "，不判断是否超期，也不列入下月到期任务。如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2024-12-31）。"
     assert texts == ["请核实：任务 9“年底前” 的完成时限无法识别为日期（如没有写年份）" + tail,
                      "请核实：任务 4“立行立改”、任务 8“立行立改” 的完成时限没有写具体日期" + tail]

@@ -126,7 +126,7 @@ def test_the_issue_notes_say_the_lists_words(words, task, deadline):
                          undated=[("1", "立行立改")], all_done=["局办公室"], words=words)
     texts = [n.text for n in issue_notes(result)]
     assert (f"请核实：任务 1“立行立改” 的{deadline}没有写具体日期，不判断是否超期，也不列入下月到期{task}。"
-            "如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2022-12-31）。") in texts
+            "如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2024-12-31）。") in texts
     assert any(t.startswith(f"请注意：局办公室上次报送的{task}均为“已完成”") for t in texts)
 
 

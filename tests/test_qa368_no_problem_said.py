@@ -40,7 +40,7 @@ def test_a_stated_problem_is_one(text):
 
 
 @pytest.mark.slow
-def test_a_lagging_lead_writing_none_is_not_said_to_report_none(tmp_path):
+def test_a_lagging_lead_writing_none_is_sent_back_not_said_to_report_none(tmp_path):
     ws, _ = init_workspace(tmp_path / "人才集聚", GUANGZHOU, period=str(SEPTEMBER), organiser="广州市人民政府办公厅")
     issue_returns(ws, SEPTEMBER)
     ws.inbox.mkdir(exist_ok=True)
@@ -53,12 +53,11 @@ def test_a_lagging_lead_writing_none_is_not_said_to_report_none(tmp_path):
         os.utime(path, (t, t))
     collect(ws, SEPTEMBER, received=RECEIVED)
     cons = consolidate(ws, SEPTEMBER)
-    task = next(t for t in cons.tasks if t.task.id == "2")
-    assert task.status == "滞后" and task.problems == ""
-    assert any(d["unit"] == LEAD and d["task"] == "2" and d["problems"] == "无。" for d in cons.details)
+    # since QA377 "无。" states no reason for a 滞后 either: E603, the return sent back to say why
+    assert next(u for u in cons.units if u.unit == LEAD).state == "退回待改"
+    assert any(i["code"] == "E603" and i["unit"] == LEAD for i in cons.issues)
     memo = write_memo(ws, SEPTEMBER, issue_date=dt.date(2012, 10, 10))
     texts = [p.text for p in Document(str(memo.path)).paragraphs]
-    assert any(t.startswith(f"牵头单位：{LEAD}") for t in texts)  # the task is still named 滞后
     assert not any("反映：无" in t for t in texts)
     md = write_memo(ws, SEPTEMBER, fmt="md", issue_date=dt.date(2012, 10, 10)).path.read_text(encoding="utf-8")
     assert "反映：无" not in md

@@ -61,8 +61,9 @@ def test_the_overview_counts_a_task_sent_back_and_not_asked_apart_from_leads_tha
     truly_missing = sum(any(s == "未报送" for s in t.lead_states.values())
                         for t in cons.tasks if t.status == "未报送")
     # (the real clock: SZ's reply asks its correction by a date still ahead, so SZ's own tasks wait)
+    # (本期未下发, task_not_reported_not_issued, is beside task_not_reported, not of it: QA377)
     said = (ctx.task_not_reported - ctx.task_not_reported_waiting - ctx.task_not_reported_sent_back
-            - ctx.task_not_reported_no_lead - ctx.task_not_reported_not_issued)
+            - ctx.task_not_reported_no_lead)
     assert said == truly_missing, (said, truly_missing, ctx.overview_text)
 
 

@@ -44,7 +44,16 @@ from .returns import (
 from .settings import Limits
 from .spreadsheet import ReadFailure
 from .text import FORMULA_STARTS, clean, column_letter, column_number, key, looks_like_formula, squash, task_title
-from .typed_values import TRAILING_MARKS, cell_text, parse_progress, parse_status, progress_meant, quoted, says_nothing
+from .typed_values import (
+    TRAILING_MARKS,
+    cell_text,
+    parse_progress,
+    parse_status,
+    progress_meant,
+    quoted,
+    says_no_problem,
+    says_nothing,
+)
 from .units import Directory, Unit, guess_kind, spells
 from .vocab import Role, Status
 
@@ -589,8 +598,10 @@ def _check_values(rr, task: Task, role: str, period: Period | None, ctx: CheckCo
         add("E601", "progress", value=progress)
     if progress == 100 and status and status != DONE:
         add("W602", "progress", status=status)
-    if status == LAGGING and not texts["problems"]:
-        add("E603", "problems", column=heads["problems"])
+    if status == LAGGING and (not texts["problems"] or says_no_problem(texts["problems"])):
+        # "无", "暂无", "/" states no reason either: the 通报 leaves it out of what units 反映 (QA377)
+        add("E603", "problems", said=f"{heads['problems']}只填写了“{texts['problems']}”" if texts["problems"]
+            else f"未填写{heads['problems']}")
     if (period and status and status not in (DONE, LAGGING) and task.due_by(period.end)):
         # judged at the period's end, as the 汇总表 is; the file may come before the deadline
         by = "（即本期末）" if task.deadline == period.end else f"，早于本期末（{cn_date(period.end)}）"

@@ -131,7 +131,7 @@ CODES: dict[str, Code] = _codes(
     ("W602", WARNING, "进度100但未完成",
      "任务 {task} 完成进度为 100%，但状态为“{status}”。如已完成请选择“已完成”。"),
     ("E603", ERROR, "滞后未说明问题",
-     "任务 {task} 状态为“滞后”，但未填写{column}。请说明滞后原因和困难。"),
+     "任务 {task} 状态为“滞后”，但{said}。请说明滞后原因和困难。"),
     # true on the day it is read, filed before the deadline or after: no 已超期, which a
     # return filed on 7 December for a task due the 31st is not (QA352); the period's end is
     # what the 汇总表 and 通报 judge by, so that is what the unit is told

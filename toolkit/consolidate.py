@@ -37,10 +37,9 @@ from .issued_month import (
     issued_dues,
     judged_by_forms,
     kept_apart,
-    month_name,
+    not_issued_units,
     received_of,
     renamed,
-    vouches,
 )
 from .ledger import Ledger, Receipt, common_due
 from .ledger.answers import disowned_files
@@ -48,6 +47,7 @@ from .mail_notes import big_mail_told, big_mails, chase_notes, mails_without_fil
 from .master import Master, Task
 from .master.date_columns import column_notes
 from .master.model import renumbered
+from .month_due import stated_due
 from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
 from .other_forms import other_forms
 from .period import Period
@@ -281,25 +281,38 @@ class Consolidation:
         滞后超期 on the 3rd, a month's every task read as missed by leads due on the 5th."""
         return frozenset(t.task.id for t in self.tasks if t.not_yet_due(self.awaited))
 
+    @functools.cached_property
+    def unissued_tasks(self) -> frozenset[str]:
+        """The tasks no lead was issued a form for (`TaskSummary.issued_none`): 本期未下发, not
+        未报送, in every sheet and count (a 补发 month's forms to 县民政局 alone, QA377)."""
+        return frozenset(t.task.id for t in self.tasks if t.issued_none)
+
     def task_said(self, task: str, word: str) -> str:
         """``task``'s 综合状态 ``word`` as the 汇总表 and merge name it: `NOT_YET_DUE` while it is
-        one of `waiting_tasks`; as it is otherwise (the memo's, as its units', stays 未报送)."""
-        return NOT_YET_DUE if word == NOT_REPORTED and task in self.waiting_tasks else word
+        one of `waiting_tasks`, 本期未下发 for one of `unissued_tasks`; as it is otherwise."""
+        if word != NOT_REPORTED:
+            return word
+        return NOT_YET_DUE if task in self.waiting_tasks else Owed.NOT_ISSUED if task in self.unissued_tasks else word
 
     @property
     def task_words(self) -> tuple[str, ...]:
-        """The 综合状态 words the 汇总表 counts by: `TASK_STATUSES`, then `NOT_YET_DUE` while
-        some task is said so; after every deadline as before the word came."""
-        return TASK_STATUSES + ((NOT_YET_DUE,) if self.waiting_tasks else ())
+        """The 综合状态 words the 汇总表 counts by: `TASK_STATUSES`, then `NOT_YET_DUE` and
+        本期未下发 while some task is said so; after every deadline as before the word came."""
+        return TASK_STATUSES + ((NOT_YET_DUE,) if self.waiting_tasks else ()) + \
+            ((Owed.NOT_ISSUED,) if self.unissued_tasks else ())
 
     def missing_counts(self, label: str = NOT_REPORTED, tasks: bool = False) -> list[tuple[str, int]]:
         """The units (``tasks``: the tasks) 未报送 as counted: ``label`` and their number; while
         some are not yet due (`waiting`, `waiting_tasks`), those (`NOT_YET_DUE`) apart from the
         rest: units past their deadline (`PAST_DUE`), tasks by ``label`` as their cells say it
-        (已截止 is not true of one no lead owes: 未明确牵头单位 is 未报送 before any deadline)."""
+        (已截止 is not true of one no lead owes: 未明确牵头单位 is 未报送 before any deadline);
+        tasks asked of no lead (`unissued_tasks`) last, as 本期未下发."""
         n = (self.task_counts() if tasks else self.unit_counts())[NOT_REPORTED]
         waiting = len(self.waiting_tasks if tasks else self.waiting)
-        return [(label if tasks else PAST_DUE, n - waiting), (NOT_YET_DUE, waiting)] if waiting else [(label, n)]
+        unissued = len(self.unissued_tasks) if tasks else 0  # asked of no one: never 未报送 (QA377)
+        n -= unissued
+        return ([(label if tasks else PAST_DUE, n - waiting), (NOT_YET_DUE, waiting)] if waiting
+                else [(label, n)]) + [(Owed.NOT_ISSUED, unissued)] * bool(unissued)
 
     def overdue_counts(self, label: str = "超期未完成", waiting_label: str = OVERDUE_WAITING,
                        early_label: str = OVERDUE_EARLY) -> list[tuple[str, int]]:
@@ -314,12 +327,17 @@ class Consolidation:
         counts = [(label, len(self.overdue) - waiting - len(early))]
         return counts + [(waiting_label, waiting)] * bool(waiting) + [(early_label, len(early))] * bool(early)
 
+    @property
+    def stated_due(self) -> dt.date:
+        """The month's 报送截止 as the 汇总表, the 通报 and status state it: the ordinary one, not the
+        last --due given (`month_due.stated_due`); ``due`` is the date most forms carry."""
+        return stated_due(self)[0]
+
     def own_dues_text(self, fmt: Callable[[dt.date], str], most: int = 5) -> str:
-        """The units judged by another deadline than ``due`` (their form re-issued with
-        ``--due``), for the line that states ``due``: "麻涌镇 2022年8月10日"; '' when none.
-        Without it a return after ``due`` shown as 按时报送 looks like a missed 逾期."""
-        return units_dues_text([(u.unit, self.unit_dues[u.unit]) for u in self.units if u.unit in self.unit_dues],
-                               fmt, most)
+        """The units judged by a later deadline than `stated_due` (their form re-issued with
+        ``--due``), for the line that states it: "麻涌镇 2022年8月10日"; '' when none.
+        Without it a return after the date shown as 按时报送 looks like a missed 逾期."""
+        return units_dues_text(stated_due(self)[1], fmt, most)
 
     def tasks_asked(self, unit: str) -> list[tuple[Task, str]]:
         """``unit``'s (task, role) pairs that its forms of the period carried: what it can be
@@ -443,7 +461,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         not_theirs = disowned(checks) | disowned_files(ledger.conn)
         answered, weak = answered_times(ledger, received), weak_kept(ledger)  # the office's answers; weak times
         forwards = forward_times(ledger, received)  # 按时 on a forwarded message's Date: `forwarded_on_time`
-        not_issued = _not_issued(ledger, period, master, received, apart)
+        not_issued = not_issued_units(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
         # not asked, it is not 退回待改 in public (its reply still goes back)
@@ -485,8 +503,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             tasks_p = numbered(ledger, p, today, master_p)
             if printed:
                 before = carried(before, renumbered(printed[max(printed)], tasks_p))
-            history[p] = history_of(judged(master_p, by_unit, p, set(_not_issued(ledger, p, master_p, rec_p, apart_p)),
-                                          _asked_of(ledger, p, acc, master_p, apart_p), before), earlier=True)
+            skip_p = set(not_issued_units(ledger, p, master_p, rec_p, apart_p))
+            history[p] = history_of(judged(master_p, by_unit, p, skip_p, _asked_of(ledger, p, acc, master_p, apart_p),
+                                           before), earlier=True)
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
             printed[p] = tasks_p
@@ -645,22 +664,6 @@ def _uncollected(ws: Workspace, ledger: Ledger) -> list[str]:
         return []
     from .inbox import not_collected  # its imports cost every status 17 ms (importtime)
     return not_collected(ws.inbox, lambda sha: bool(ledger.find_sha(sha)), ledger.sizes())
-
-
-def _not_issued(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],
-                apart: frozenset[str] = frozenset()) -> list[str]:
-    """Units with tasks in the master that no form of ``period`` went to and that sent nothing.
-
-    A unit added to the master after the forms went out was asked for nothing: unless it
-    sent something anyway, it is left out of what is owed (and of the 通报's 未报送). The
-    ledger vouches for who was asked only when it recorded the period's issue before any of
-    its returns was collected: a ledger upgraded from before version 4 kept no record of
-    the month's first issue, and one form sent again afterwards (`issue --dept`) must not
-    make every other unit "not issued" and drop it from 未报送.
-    """
-    issued_units = {month_name(u, master, apart) for u in ledger.issued_units(period)}
-    return [] if not vouches(ledger, period, received) else [
-        u for u in master.units_with_tasks() if u not in issued_units and u not in received]
 
 
 def _later(a: Receipt, b: Receipt) -> Receipt:

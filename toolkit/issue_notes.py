@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .dates import at_once, cn_date, day_off, next_working_day, starts_only, weekday
-from .text import NAMED, some_units
+from .text import some_units
 
 if TYPE_CHECKING:
     from .actions.issue import IssueResult
@@ -78,7 +78,7 @@ def issue_notes(result: IssueResult, depts: Iterable[str] = (), out: str | None 
             shown = "、".join(f"任务 {tid}“{text}”" for tid, text in undated)
             notes.append(Note(f"请核实：{shown} 的{result.words.deadline}{why}，不判断是否超期，也不列入"
                               f"下月到期{result.words.task}。如需判断，请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期"
-                              "（如 2022-12-31）。", True))
+                              f"（如 {result.period.year}-12-31）。", True))  # the month's year (QA375)
     notes += [Note(line, line.startswith("请核实")) for line in result.dates]  # `date_columns`
     notes += _done_units(result)
     if prefill:
@@ -208,10 +208,14 @@ def _past_dues(result: IssueResult, same: str) -> list[Note]:
     return notes
 
 
+FEW = 3  # units of an issue named by `_by_date` though all share one date (--dept 市司法局 --dept 虎门镇)
+
+
 def _by_date(dues: dict[str, dt.date], issued: list[str]) -> str:
     """Units grouped by their deadline, earliest first: "石龙镇、虎门镇为2022年7月8日；麻涌镇为2022年7月10日";
-    every unit of the issue (``issued``, more than `some_units` names) with one date in a word, not ten names of 54."""
-    if len(issued) > NAMED and set(dues) == set(issued) and len(set(dues.values())) == 1:
+    every unit of the issue (``issued``, more than `FEW`) with one date in a word: not ten names of 54,
+    nor 大竹's ten units named one by one to say they all share it (QA368)."""
+    if len(issued) > FEW and set(dues) == set(issued) and len(set(dues.values())) == 1:
         return f"本次下发的 {len(issued)} 个单位均为{cn_date(next(iter(dues.values())))}"
     return "；".join(f"{some_units([u for u in dues if dues[u] == d])}为{cn_date(d)}"
                     for d in sorted(set(dues.values())))

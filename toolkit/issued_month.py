@@ -594,6 +594,22 @@ def deadline_beside(task: Task, other: Task) -> str:
     return f"{said}（{'长期' if task.ongoing else cn_date(task.deadline) if task.deadline else '无截止日期'}）"
 
 
+def not_issued_units(ledger: Ledger, period: Period, master: Master, received: dict[str, list[Receipt]],
+                     apart: frozenset[str] = frozenset()) -> list[str]:
+    """Units with tasks in the master that no form of ``period`` went to and that sent nothing.
+
+    A unit added to the master after the forms went out was asked for nothing: unless it
+    sent something anyway, it is left out of what is owed (and of the 通报's 未报送). The
+    ledger vouches for who was asked only when it recorded the period's issue before any of
+    its returns was collected: a ledger upgraded from before version 4 kept no record of
+    the month's first issue, and one form sent again afterwards (`issue --dept`) must not
+    make every other unit "not issued" and drop it from 未报送.
+    """
+    issued_units = {month_name(u, master, apart) for u in ledger.issued_units(period)}
+    return [] if not vouches(ledger, period, received) else [
+        u for u in master.units_with_tasks() if u not in issued_units and u not in received]
+
+
 def received_of(ledger: Ledger, period: Period, master: Master, apart: frozenset[str] | None = None
                 ) -> dict[str, list[Receipt]]:
     """`Ledger.units_received` under each unit's name in the month (as `issued_dues`), in the

@@ -28,6 +28,7 @@ from .vocab import (
     OUTCOMES,
     TASK_STATUSES,
     UNIT_STATES,
+    Owed,
     Role,
     Severity,
     Status,
@@ -93,7 +94,8 @@ def build_summary_workbook(cons: Consolidation, style: dict[str, Any]) -> Book:
     s = Styles(style, say_sections if cons.of_sections else str)
     # a 整改清单's: …问题整改进展汇总表, as its forms and 通报 name it
     title = (s.st["title"] + s.st.get("subtitle", "")).format(project=_named(cons), period=cons.period.label, unit="")
-    subtitle = f"数据截至 {cons.as_of or '（尚无报送）'}；报送截止 {cn_date(cons.due)}"
+    # the month's ordinary deadline, not the last --due given (QA377)
+    subtitle = f"数据截至 {cons.as_of or '（尚无报送）'}；报送截止 {cn_date(cons.stated_due)}"
     if own := cons.own_dues_text(cn_date):
         subtitle += f"（{s.say(own)}，按其填报表上的截止日期）"
     if cons.basis:  # a past month merged again after 责任分工 or 任务清单 was edited
@@ -239,7 +241,9 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     last = column_letter(len(widths))
     chart_col = len(widths) + 1  # 0-based: one column clear of the tables (I; J beside a 合计 in H)
     ws.freeze = "A3"
-    font, colours = s.st["font"], s.status_colours
+    # 本期未下发's slice and bars (a 补发 month, QA377) grey unless 样式.toml colours it: a fill of its
+    # own in every book would restyle every ordinary month's cells for a word they never hold
+    font, colours = s.st["font"], {Owed.NOT_ISSUED: "D9D9D9", **s.status_colours}
 
     def cell_style(i: int, v: Any, kind: str, status: str | None, n: int) -> int:
         fmt = "0.0%" if isinstance(v, float) and kind == "pct" and i == 2 else (
@@ -294,7 +298,7 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     for status in TASK_STATUSES:
         # 未报送 before its leads' deadlines: those not yet due apart (`missing_counts`), as units are
         for said, n in cons.missing_counts(status, tasks=True) if status == NOT_REPORTED else [(status, tc[status])]:
-            slices.append(NOT_YET_DUE if said == NOT_YET_DUE else status)
+            slices.append(said if said in (NOT_YET_DUE, Owed.NOT_ISSUED) else status)
             add([said, n, _pct(n, total)], "pct", slices[-1])
     last_status = ws.last_row
     # those waiting on leads not yet due apart (`overdue_counts`): not known unfinished yet

@@ -52,6 +52,14 @@ class TaskSummary:
     #: this month and no 已完成 of an earlier one
     silent: list[str] = field(default_factory=list)
 
+    @property
+    def issued_none(self) -> bool:
+        """Whether no lead owed the task a row this month: the master names leads, and none was
+        issued a form carrying it (a 补发 month's forms went to other units, or it was added after
+        issue). Its 综合状态 is then said 本期未下发, never 未报送 (`Consolidation.task_said`)."""
+        return self.status == NOT_REPORTED and self.has_lead and all(
+            self.lead_states.get(u) == NOT_ISSUED for u in self.leads)  # (``leads``: of units issued a form)
+
     def not_yet_due(self, waiting: frozenset[str]) -> bool:
         """Whether its 综合状态 未报送 is only of leads whose deadline has not passed: every lead
         it has no row from is among ``waiting`` (`Consolidation.waiting`: said `NOT_YET_DUE`),

@@ -203,7 +203,8 @@ def _memo_notes(ws: Workspace, cons: Consolidation) -> list[str]:
     汇总表 behind the ledger, an earlier month whose 通报 is the one due."""
     today = ws.now().date()
     return (none_reported_notes(cons, today) + not_yet_due_notes(cons, today) + not_yet_overdue_notes(cons, today)
-            + behind_notes(ws, cons) + earlier_notes(ws, cons) + unread_note(cons.tasks, words_of(cons.master)))
+            + behind_notes(ws, cons) + earlier_notes(ws, cons)
+            + unread_note(cons.tasks, words_of(cons.master), cons.period.year))
 
 
 def none_reported_notes(cons: Consolidation, today: dt.date) -> list[str]:

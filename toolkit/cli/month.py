@@ -110,7 +110,7 @@ def _echo_collect(state: State, ws, result, said: frozenset[str] = frozenset(),
                 else "如有报送，请把文件、邮件（.eml）或压缩包放进去后再运行。")
         echo(state, f"收件箱是空的：{ws.inbox}，没有新的报送可收取。{then}")
         if result.feedback:  # owed by an earlier run, written now
-            echo(state, f"补写了上次未写出的反馈表及邮件草稿 {len(result.feedback)} 个："
+            echo(state, f"补写了上次未写出的 {len({p.stem for p in result.feedback})} 个单位的反馈表及邮件草稿："
                         f"{'、'.join(sorted({str(p.parent) for p in result.feedback}))}")
         _echo_unfinished(result)
         return
@@ -441,7 +441,7 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
         return
     counts = cons.unit_counts()
     own = cons.own_dues_text(dt.date.isoformat)
-    echo(state, f"{cons.period.label}报送情况（截止 {cons.due.isoformat()}{'；' + own if own else ''}）："
+    echo(state, f"{cons.period.label}报送情况（截止 {cons.stated_due.isoformat()}{'；' + own if own else ''}）："
                 f"应报 {cons.owing}，"
                 f"按时报送 {counts[UnitState.ON_TIME]}，逾期报送 {counts[UnitState.LATE]}，"
                 f"{_missing_count(cons)}，退回待改 {counts[UnitState.TO_FIX]}{_exempt_count(cons)}")

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..consolidate import Consolidation, TaskSummary, UnitStatus
 from ..dates import cn_date
+from ..month_due import stated_due
 from ..period import Period
 from ..places import plan_level
 from ..rectification import MEMO_HEADINGS, PLAN, Words, arrangement, is_rectification, memo_project, words_of
@@ -60,7 +61,7 @@ class TaskItem:
     name: str  #: 工作任务, e.g. "全流程动态管理事项"; where the table has none, the first clause of 具体工作内容
     content: str  #: 具体工作内容 (long text)
     deadline_text: str  #: 完成时限 as published, e.g. "2022年6月", "长期开展"; "未明确" if blank
-    status: str  #: 综合状态: 已完成 / 序时推进 / 滞后 / 未启动 / 未报送
+    status: str  #: 综合状态: 已完成 / 序时推进 / 滞后 / 未启动 / 未报送, or 本期未下发 (no lead asked)
     progress_text: str  #: progress of the lead units (their average when several gave one), e.g. "60%"; "" when none
     overdue: bool  #: past its deadline and not 已完成
     leads_text: str  #: lead units, groups kept compact, e.g. "市政务服务数据管理局、各镇街（园区）"
@@ -112,6 +113,8 @@ class Level1Row:
     done_pct: str  #: 完成率, e.g. "25%"
     #: ``name`` broken evenly into the lines the shipped template's column holds (`cell_lines`)
     name_lines: str = ""
+    #: 本期未下发: no lead was issued a form carrying the task (`Consolidation.unissued_tasks`)
+    not_issued: int = 0
 
     def __post_init__(self) -> None:
         self.name_lines = self.name_lines or cell_lines(self.name)
@@ -166,7 +169,8 @@ class MemoContext:
     task_on_track: int  #: 序时推进
     task_lagging: int  #: 滞后
     task_not_started: int  #: 未启动
-    task_not_reported: int  #: 未报送 (no lead unit reported)
+    #: 未报送 (no lead unit reported), not task_not_reported_not_issued (本期未下发)
+    task_not_reported: int
     #: of task_not_reported: tasks waiting on leads not yet due, a sent-back one that may still
     #: correct on time among them (`Consolidation.waiting_tasks`): 任务汇总 says them 未报送（尚未截止）,
     #: so does the overview; 0 after every deadline. The three below count the others
@@ -175,8 +179,8 @@ class MemoContext:
     task_not_reported_sent_back: int
     #: of task_not_reported: tasks with no lead unit in the master at all
     task_not_reported_no_lead: int
-    #: of task_not_reported: tasks added to the master after the forms went out (no lead's
-    #: form of the period carried them)
+    #: 本期未下发, beside task_not_reported (not of it, as 总览 counts them): tasks no lead's form
+    #: of the period carried (a 补发 to other units, or added to the master after the forms went out)
     task_not_reported_not_issued: int
     task_overdue: int  #: past deadline and not 已完成 (may also be 滞后 or 未报送), not task_overdue_waiting
     #: past deadline, 未报送 only for leads not yet due (`Consolidation.waiting_tasks`): not known unfinished
@@ -343,7 +347,9 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
     if not_asked and len(not_asked) < len(ts.leads):
         summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此{words.task}（下发后新增或调整分工）"
     summary += "。"
-    return TaskItem(t.id, t.level1, t.level2, task_title(t.name, t.content), t.content, deadline, ts.status,
+    # asked of no lead: 本期未下发, as 任务汇总 says it (QA377)
+    status = Owed.NOT_ISSUED if ts.issued_none else ts.status
+    return TaskItem(t.id, t.level1, t.level2, task_title(t.name, t.content), t.content, deadline, status,
                     progress, ts.overdue, leads_text, coops_text, list(ts.leads), lagging, list(lagging_coops or []),
                     missing, problems, status_text, summary)
 
@@ -420,32 +426,31 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     # each 未报送 task under one reason: its leads may all still report on time (said as 任务汇总
     # says it, 未报送（尚未截止）: by its leads' states, a lead sent back that may still correct in
     # time read 报送有误已退回、尚无合格进展, even beside another lead's 已完成); else a lead sent
-    # nothing; else one was sent back; else no lead in the master; else no lead was asked (its
-    # form lacked the task, or none went out)
-    no_lead = sent_back = not_asked = waiting = 0
+    # nothing; else one was sent back; else no lead in the master. One no lead was asked (its
+    # form lacked the task, or none went out) is 本期未下发 beside them, as 总览 counts it (QA377)
+    no_lead = sent_back = waiting = 0
+    not_asked = len(cons.unissued_tasks)
     for t in cons.tasks:
-        if t.status != NOT_REPORTED:
+        if t.status != NOT_REPORTED or t.task.id in cons.unissued_tasks:
             continue
         if t.task.id in cons.waiting_tasks:
             waiting += 1
             continue
         states = [t.lead_states.get(u) for u in t.leads]
-        if NOT_REPORTED in states:
-            continue
-        if TO_FIX in states:
+        if TO_FIX in states and NOT_REPORTED not in states:
             sent_back += 1
         elif not t.has_lead:
             no_lead += 1
-        else:
-            not_asked += 1
     by_level1 = []
     # a table without 一级任务 (大竹, 崇川, 霍山) had one row, "（未分类）", repeating 合计
-    for i, (name, c) in enumerate(cons.by_level1() if cons.grouped else (), 1):
-        n = sum(c.values())
-        by_level1.append(Level1Row(i, _level1_name(name), n, c[DONE], c[ON_TRACK], c[LAGGING],
-                                   c[NOT_STARTED], c[NOT_REPORTED], pct(c[DONE], n)))
-    level1_total = Level1Row(0, "合计", total, counts[DONE], counts[ON_TRACK], counts[LAGGING],
-                             counts[NOT_STARTED], counts[NOT_REPORTED], pct(counts[DONE], total))
+    # a task no lead was issued a form for is 本期未下发, not 未报送, as 总览 counts it (QA377)
+    for i, (name, c) in enumerate(cons.by_level1(said=True) if cons.grouped else (), 1):
+        n, unissued = sum(c.values()), c.get(Owed.NOT_ISSUED, 0)
+        by_level1.append(Level1Row(i, _level1_name(name), n, c[DONE], c[ON_TRACK], c[LAGGING], c[NOT_STARTED],
+                                   n - c[DONE] - c[ON_TRACK] - c[LAGGING] - c[NOT_STARTED] - unissued,
+                                   pct(c[DONE], n), not_issued=unissued))
+    level1_total = Level1Row(0, "合计", total, counts[DONE], counts[ON_TRACK], counts[LAGGING], counts[NOT_STARTED],
+                             counts[NOT_REPORTED] - not_asked, pct(counts[DONE], total), not_issued=not_asked)
 
     named = sorted(cons.units, key=_naming_rank)
     units = {s: [_unit_item(u) for u in named if u.state == s] for s in (ON_TIME, LATE, MISSING, TO_FIX)}
@@ -467,8 +472,10 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     missing_names = names_text([u.name for u in units[MISSING]])
     returned_names = names_text([u.name for u in units[TO_FIX]])
     unchanged = _unchanged_units(cons) if list_unchanged else []
-    own_dues = [UnitDue(u.unit, cn_date(cons.unit_dues[u.unit])) for u in named
-                if u.unit in cons.unit_dues and u.unit not in cons.exempt]
+    # the month's ordinary deadline and the units given a later one, as the 汇总表 states them (QA377)
+    due, later_dues = stated_due(cons) if cons.due else (None, [])
+    later_due = dict(later_dues)
+    own_dues = [UnitDue(u.unit, cn_date(later_due[u.unit])) for u in named if u.unit in later_due]
     later = cons.next_unit_dues
     next_own_dues = [UnitDue(u, cn_date(later[u])) for u in dict.fromkeys([*(u.unit for u in named), *later])
                      if u in later]
@@ -476,8 +483,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     ctx = MemoContext(
         project=project, organiser=organiser, period=str(period), period_label=period.label,
         next_period_label=nxt.label, issue_date_text=cn_date(issue_date),
-        due_date_text=cn_date(cons.due) if cons.due else "", own_dues=own_dues,
-        due_text=sentences.due_text(cn_date(cons.due), own_dues, MAX_INLINE_UNITS) if cons.due else "",
+        due_date_text=cn_date(due) if due else "", own_dues=own_dues,
+        due_text=sentences.due_text(cn_date(due), own_dues, MAX_INLINE_UNITS) if due else "",
         next_due_date_text=cn_date(next_due), next_own_dues=next_own_dues, next_due_text="",
         as_of=cons.as_of or "", title=title, title_lines=title_lines(title),
         recipients=recipients(cons.units, level, "区" if autonomous else ""), level=level,
@@ -490,13 +497,13 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         signature_pad=signature_pad, date_pad=date_pad,
         task_total=total, task_done=counts[DONE], task_on_track=counts[ON_TRACK],
         task_lagging=counts[LAGGING], task_not_started=counts[NOT_STARTED],
-        task_not_reported=counts[NOT_REPORTED], task_not_reported_waiting=waiting,
+        task_not_reported=counts[NOT_REPORTED] - not_asked, task_not_reported_waiting=waiting,
         task_not_reported_sent_back=sent_back,
         task_not_reported_no_lead=no_lead, task_not_reported_not_issued=not_asked, task_overdue=len(overdue),
         task_overdue_waiting=overdue_waiting,
         task_done_pct=pct(counts[DONE], total), task_on_track_pct=pct(counts[ON_TRACK], total),
         task_lagging_pct=pct(counts[LAGGING], total), task_not_started_pct=pct(counts[NOT_STARTED], total),
-        task_not_reported_pct=pct(counts[NOT_REPORTED], total), task_overdue_pct=pct(len(overdue), total),
+        task_not_reported_pct=pct(counts[NOT_REPORTED] - not_asked, total), task_overdue_pct=pct(len(overdue), total),
         avg_progress_text=avg_progress,
         unit_total=unit_total, unit_reported=reported, unit_on_time=len(units[ON_TIME]),
         unit_late=len(units[LATE]), unit_missing=len(units[MISSING]), unit_returned=len(units[TO_FIX]),
@@ -619,7 +626,8 @@ def render_markdown(ctx: MemoContext) -> str:
     for r in [*ctx.by_level1, ctx.level1_total]:
         parts = [f"{r.total}项", f"已完成{r.done}项（{r.done_pct}）"]
         parts += [f"{label}{n}项" for n, label in ((r.on_track, "序时推进"), (r.lagging, "滞后"),
-                                                    (r.not_started, "未启动"), (r.not_reported, "未报送")) if n]
+                                                    (r.not_started, "未启动"), (r.not_reported, "未报送"),
+                                                    (r.not_issued, "本期未下发")) if n]
         lines.append(f"- {r.name}：" + "，".join(parts))
     lines += ["", heading("二、本期完成的任务"), "", ctx.completed_text]
     lines += [f"{i}. {t.name}（任务{t.id}，{ctx.lead_label}：{t.leads_text}）" for i, t in enumerate(ctx.completed, 1)]

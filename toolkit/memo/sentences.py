@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..dates import at_once, cn_date, parse_deadline
+from ..dates import at_once, cn_date, parse_deadline, starts_only
 from ..period import Period
 from ..rectification import PLAN, Words
 from ..text import cn_number
@@ -154,14 +154,15 @@ def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
     # leadless one is still 未报送 as the table beside and 总览 count it (未报送单位: 未明确牵头单位):
     # "未明确牵头单位的1项" alone gave the table's 未报送 1 a second name (QA278); so did
     # "牵头单位本期填报表未含、尚未下发填报的15项" of a task whose leads got no form carrying it (QA284),
-    # and "牵头单位报送尚未截止的N项" of those the table counts 未报送 (总览: 未报送（尚未截止）)
+    # and "牵头单位报送尚未截止的N项" of those the table counts 未报送 (总览: 未报送（尚未截止）); one
+    # asked of no lead is 本期未下发 there, never 未报送 (a 补发 month, QA377)
     missing = (c.task_not_reported - c.task_not_reported_waiting - c.task_not_reported_sent_back
-               - c.task_not_reported_no_lead - c.task_not_reported_not_issued)
+               - c.task_not_reported_no_lead)
     for n, label in ((c.task_not_reported_waiting, "牵头单位报送尚未截止、暂未报送进展的"),
                      (missing, "牵头单位未报送进展的"),
                      (c.task_not_reported_sent_back, "牵头单位报送有误已退回、尚无合格进展的"),
                      (c.task_not_reported_no_lead, "未明确牵头单位、未报送进展的"),
-                     (c.task_not_reported_not_issued, "尚未向牵头单位下发填报、未报送进展的")):
+                     (c.task_not_reported_not_issued, "本期未向牵头单位下发填报表的")):
         if n:
             parts.append(f"{label}{n}项（占{pct(n, c.task_total)}）")
     text = f"{c.project}共{c.task_total}项{w.task}。截至{c.period_label}底，" + "，".join(parts) + "。"
@@ -370,8 +371,12 @@ def unread_text(unread: list[TaskSummary], judged: str, words: Words = PLAN) -> 
     on screen (`actions.memo.unread_notes`)."""
     texts = [t.task.deadline_text.strip() for t in unread]
     example = Counter(texts).most_common(1)[0][0]
-    # 年底前, 6月底前: a date once a year is given; 2025年—2024年: not one at all
-    why = "未写明年份" if all(parse_deadline(x, 2000)[0] for x in texts) else "未能识别出日期"
+    # 年底前, 6月底前: a date once a year is given; 2025年—2024年: not one at all. Said as an
+    # office prints it: "未能识别出日期" was the software's failure, and untrue of a start (QA377)
+    why = "未写明年份" if all(parse_deadline(x, 2000)[0] for x in texts) else "未明确到日期"
+    if all(starts_only(x) for x in texts):
+        # 5月底前动工: a day the work starts, read as no day to be done by on purpose (M117)
+        why = "仅明确开工时间"
     if all(at_once(x) for x in texts):
         # 立行立改 is no date by design, said so at import: "未能识别出日期" blamed the reading (QA320)
         why = "未写明具体日期"
@@ -382,17 +387,17 @@ def unread_text(unread: list[TaskSummary], judged: str, words: Words = PLAN) -> 
     return f"{which}{why}，未判断是否{judged}。"
 
 
-def unread_note(tasks: list[TaskSummary], words: Words = PLAN) -> list[str]:
+def unread_note(tasks: list[TaskSummary], words: Words = PLAN, year: int = 2022) -> list[str]:
     """The office's side of `unread_text`, said on screen by memo: which tasks the 通报 says were not
     judged and how to have them judged. Said to the units, it asked them to fill in a 任务清单
-    they do not keep (QA369)."""
+    they do not keep (QA369). ``year``: the month's, its example date's (not another year's)."""
     unread = unread_deadlines(tasks) if has_deadlines(tasks) else []
     if not unread:
         return []
     shown = "、".join(f"任务 {t.task.id}“{t.task.deadline_text.strip()}”" for t in unread[:6])
     more = f" 等 {len(unread)} 项" if len(unread) > 6 else ""
     return [f"提醒：通报写明 {shown}{more} 的{words.deadline}没有可判断的日期，未判断是否超期、到期。如需判断，"
-            f"请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 2026-12-31），再重新生成通报。"]
+            f"请在任务分工表.xlsx“任务清单”的“截止日期”列填写日期（如 {year}-12-31），再重新生成通报。"]
 
 
 def due_next_text(c: MemoContext, tasks: list[TaskSummary], words: Words = PLAN) -> str:
