@@ -161,7 +161,7 @@ def test_a_date_the_office_states_stands_over_the_linking_mails_time_and_is_said
     assert _accepted(ws) == ("东坑镇", "2022-07-06 00:00", "督办部门指定")
     [line] = [x for x in said(collected.output, QQ_NAME) if "--received" in x]
     assert "按 --received 指定的日期 2022-07-06 计报送时间，未按同名超大附件的2022-07-04 09:30 的邮件" in line, line
-    assert line.endswith("请把文件放回收件箱，运行 duban collect --received 2022-07-04"), line
+    assert line.endswith("请把文件放回收件箱，运行 duban collect --received 2022-07-04。"), line
 
 
 def test_a_stated_date_that_is_the_mails_day_is_taken_without_a_word(issued_ws, make_return, run, collecting_on):

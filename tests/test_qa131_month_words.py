@@ -206,7 +206,7 @@ def test_a_unit_exempt_for_july_keeps_its_june_return(tmp_path, _june_template):
     assert _state(ws, CANLIAN, JUNE) == UnitState.ON_TIME
     assert ("市残联7月进展.xlsx", "市残联用2022年6月的填报表报送，文件名、邮件主题写的是2022年7月：已记入2022年7月"
             "（期次不符，不采纳），未登记为2022年6月的报送；该单位2022年7月本期免报，无需重报，不发反馈邮件，"
-            "其2022年6月的报送不变") \
+            "其2022年6月的报送不变。") \
         in result.disputed, result.disputed
     # and no reply asking it to re-send on a July form it was never issued by 5 August
     assert not (ws.root / "反馈" / JULY.label).exists()

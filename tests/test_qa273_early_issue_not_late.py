@@ -40,7 +40,7 @@ def _w209(ws) -> str:
 def test_a_june_return_sent_before_junes_deadline_is_no_late_return(run, issued_ws, make_return, monkeypatch):
     collected = _june_from_zhongtang(run, issued_ws, make_return, monkeypatch, 4)
     assert "补报" not in collected.output, collected.output
-    assert f"  按时报送：中堂镇 报送了2022年6月的填报表（在规定时限内收到），该期已汇总；{MERGE}" in collected.output.splitlines()
+    assert f"  按时报送：中堂镇 报送了2022年6月的填报表（在规定时限内收到），该期已汇总；{MERGE}。" in collected.output.splitlines()
     assert collected.exit_code == 1  # June's 汇总表 is out of date: the double-click must not say 成功
     assert _w209(issued_ws) == (
         "按时报送：2022年6月已于 2022-07-02 18:00 汇总，这份报送在之后收到。已登记到2022年6月，"
@@ -59,7 +59,7 @@ def test_a_june_return_sent_before_junes_deadline_is_no_late_return(run, issued_
 
 def test_a_june_return_sent_after_junes_deadline_is_still_a_late_return(run, issued_ws, make_return, monkeypatch):
     collected = _june_from_zhongtang(run, issued_ws, make_return, monkeypatch, 8)
-    assert f"  补报：中堂镇 报送了2022年6月的填报表，该期已汇总；{MERGE}" in collected.output.splitlines()
+    assert f"  补报：中堂镇 报送了2022年6月的填报表，该期已汇总；{MERGE}。" in collected.output.splitlines()
     assert _w209(issued_ws).startswith("补报：2022年6月已于 2022-07-02 18:00 汇总")
     zt = next(u for u in consolidate(issued_ws, PERIOD).units if u.unit == "中堂镇")
     assert zt.state == UnitState.LATE
@@ -76,7 +76,7 @@ def test_a_command_that_merges_the_month_again_asks_no_merge_of_it(run, issued_w
                                    date="Mon, 04 Jul 2022 09:00:00 +0800"))
     set_clock(monkeypatch, dt.date(2022, 7, 4))
     done = run([*command, "--period", "2022-06"], cwd=issued_ws.root)
-    assert "  按时报送：中堂镇 报送了2022年6月的填报表（在规定时限内收到），该期已汇总；本次已重新汇总" in done.output.splitlines()
+    assert "  按时报送：中堂镇 报送了2022年6月的填报表（在规定时限内收到），该期已汇总；本次已重新汇总。" in done.output.splitlines()
     assert MERGE not in done.output
     # run's 通报 asks its 请核实 (52 units not yet due on the 4th): exit 1 for that alone
     assert done.exit_code == (0 if command[0] == "collect" else 1), done.output

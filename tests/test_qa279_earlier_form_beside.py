@@ -32,7 +32,7 @@ MAY, JUNE = Period(2022, 5), Period(2022, 6)
 SL = "石龙镇"
 DOUBLE_CLICK = ["collect", "--fetch", "--merge", "--period", "2022-06"]
 REDO_MAY = ("  重报：石龙镇 重新报送了2022年5月的填报表（此前已报送并采纳），该期已汇总；请运行 duban merge --period 2022-05"
-            "（或双击“2-收取并汇总”，期次输入 2022-05）更新")
+            "（或双击“2-收取并汇总”，期次输入 2022-05）更新。")
 JUNE_WORDS = Filling(answers={"1.2": Answer(status="已完成", progress=100, work="6月已全面完成。",
                                             evidence="东政数〔2022〕8号")})
 

@@ -81,6 +81,6 @@ def test_last_months_forms_by_its_deadline_are_said_by_the_month_when_it_is_not_
                                            sender=f"{box}@example.cn", date="Mon, 04 Jul 2022 09:00:00 +0800"))
     set_clock(monkeypatch, dt.date(2022, 7, 4))
     result = run(["collect"], cwd=issued_ws.root)
-    assert "  另收到2022年6月的填报表 2 份（石龙镇、中堂镇），均在该期报送时限内收到，已登记为2022年6月的报送" \
+    assert "  另收到2022年6月的填报表 2 份（石龙镇、中堂镇），均在该期报送时限内收到，已登记为2022年6月的报送。" \
         in result.stdout.splitlines(), result.stdout
     assert "请核实" not in result.stdout, result.stdout

@@ -50,7 +50,7 @@ def test_july_progress_on_junes_form_before_julys_issue_is_asked_about(issued_ws
     result = run(["collect"], cwd=issued_ws.root)
     assert (f"  请核实：{EARLY}：市交通运输局用2022年6月的填报表报送，文件名、邮件主题写的是2022年7月，"
             "该单位尚未收到2022年7月的填报表：已登记为2022年6月的报送，重新汇总2022年6月时替代此前采纳的一份；"
-            "如果填的是2022年7月的进展，请该单位重新报送2022年6月的进展，2022年7月的进展用2022年7月下发的填报表报送"
+            "如果填的是2022年7月的进展，请该单位重新报送2022年6月的进展，2022年7月的进展用2022年7月下发的填报表报送。"
             ) in result.stdout.splitlines(), result.stdout
     assert state(issued_ws, UNIT) == UnitState.ON_TIME  # filed as June's, as before: its first return was on time
 

@@ -78,7 +78,7 @@ def test_days_listed_with_a_comma_of_enumeration_are_read(tmp_path):
     工作要点 and its 落实情况 "分别于5月29日、12月10日前报送"): no date was read at all."""
     assert parse_deadline("2015年5月29日、12月10日前") == (D(2015, 12, 10), False)
     assert parse_deadline("5月29日、12月10日前", 2015) == (D(2015, 12, 10), False)
-    assert deadline_steps("5月29日、12月10日前", 2015) == [D(2015, 5, 29), D(2015, 12, 10)]
+    assert deadline_steps("5月29日、12月10日前", D(2015, 12, 10), 2015) == [D(2015, 5, 29), D(2015, 12, 10)]
     m = import_master(sheet_table(tmp_path / "t.xlsx", [
         ["2015年政府信息公开工作主要任务分解表"], ["序号", "工作任务", "责任单位", "完成时限"],
         [1, "制定本地区本部门政府信息公开工作要点，报送落实情况", "省直各部门", "5月29日、12月10日前"]]))
@@ -90,7 +90,7 @@ def test_days_listed_with_a_comma_of_enumeration_are_read(tmp_path):
 def test_a_step_without_a_day_still_leaves_it_unread():
     # as test_master_deadlines_people pins it: 另行通知 gives no day, the whole stays unread (M103)
     assert parse_deadline("2024年6月底前完成，另行通知", 2024) == (None, False)
-    assert deadline_steps("2024年6月底前完成，另行通知", 2024) == []
+    assert deadline_steps("2024年6月底前完成，另行通知", D(2024, 6, 30), 2024) == []
 
 
 # ------------------------------------------------------------------ a start is no end

@@ -153,7 +153,7 @@ def test_renamed_without_alias_then_fixed_and_put_back_is_taken(issued_ws, make_
     # the coordinator is told why, and what to do
     assert refused.disputed == [("a.xlsx", (
         f"表中的单位“{OLD}”下发过填报表，但已不在单位名录中。如该单位已改名，请在单位名录中把"
-        f"“{OLD}”写进新名称的简称/别名，保存任务分工表后把文件放回收件箱，再运行 duban collect（或双击“2-收取并汇总”）"))]
+        f"“{OLD}”写进新名称的简称/别名，保存任务分工表后把文件放回收件箱，再运行 duban collect（或双击“2-收取并汇总”）。"))]
     wb = load_workbook(issued_ws.master_path)
     for row in wb["单位名录"].iter_rows(min_row=2):
         if row[0].value == NEW:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import unicodedata
 
-from .text import LazyPattern
+from .text import LazyPattern, squash_nfkc
 
 
 @functools.lru_cache(maxsize=1024)
@@ -125,7 +124,7 @@ def at_once(text: str) -> bool:
 
 
 def _squashed(text: str) -> str:
-    return _AT_ONCE.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")), count=1)
+    return _AT_ONCE.sub("", squash_nfkc(text or ""), count=1)
 
 
 def parse_deadline(text: str, year: int | None = None) -> tuple[dt.date | None, bool]:
@@ -198,7 +197,7 @@ def milestone(text: str, year: int | None = None) -> dt.date | None:
     12月底 was named). A start (2024年3月启动, 2024年3月起, 自2024年3月, 2024年6月至…) is no day
     anything is done by: passed over, its year kept for the clauses after it; a clause of work
     that recurs (每年底前报送) names none."""
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    s = squash_nfkc(text or "")
     clauses = [c for c in re.split(rf"[{_CLAUSE_ENDS}并（(]", s) if c]
     if len(clauses) < 2 or not any(w in s for w in ONGOING_WORDS):
         return None
@@ -245,13 +244,13 @@ def _stage_days(s: str, year: int | None) -> list[dt.date]:
     return days
 
 
-def deadline_steps(text: str, year: int | None = None) -> list[dt.date]:
+def deadline_steps(text: str, due: dt.date | None, year: int | None = None) -> list[dt.date]:
     """The days a deadline read by its last stage names (`_stage_days`), in its order, when
-    that is how `parse_deadline` read it: the earlier ones are milestones no 逾期 is judged
-    by, said at import (M117). [] for any other deadline."""
-    days = _stage_days(_squashed(text), year)
-    day, _ = parse_deadline(text, year)
-    return days if days and day == max(days) else []
+    that is how it was read (``due``: the day `parse_deadline` gave it, which the caller has:
+    not read again): the earlier ones are milestones no 逾期 is judged by, said at import
+    (M117). [] for any other deadline."""
+    days = _stage_days(_squashed(text), year) if due is not None else []
+    return days if days and max(days) == due else []
 
 
 def _span_end(s: str) -> dt.date | None:
@@ -325,7 +324,7 @@ def parse_date(value: object, *, day_required: bool = False) -> dt.date | None:
         if 30000 <= value <= 60000:
             return _EXCEL_EPOCH + dt.timedelta(days=int(value))
         return None
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+    s = squash_nfkc(str(value))
     if not s:
         return None
     m = re.fullmatch(r"(\d{4})[年.\-/](\d{1,2})[月.\-/]?(?:(\d{1,2})[日号]?)?(?:(?:T|\d{0,2}:).*)?", s)
@@ -376,7 +375,7 @@ def parse_planned_date(value: object, after: dt.date | None = None,
     day = parse_date(value)
     if day is not None or not isinstance(value, str):
         return day
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).rstrip("。.")
+    s = squash_nfkc(value).rstrip("。.")
     if re.match(r"\d{4}(?!\d)", s):  # not 44834, a serial number typed as text
         day, _ = parse_deadline(s)
         return day

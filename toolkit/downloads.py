@@ -115,7 +115,7 @@ def downloaded_from_links(ws, ledger, directory, tops: list, addresses: dict[str
                     chosen.when.date(), chosen.forward_time.date() if chosen.forward_time else None}:
                 said.append((top.name, f"“{top.name}”按 --received 指定的日期 {top.received_at:%Y-%m-%d} "
                                        f"计报送时间，未按同名超大附件的{chosen.label}计。如文件是从该邮件的"
-                                       f"链接下载的，{_AGAIN}{chosen.when:%Y-%m-%d}"))
+                                       f"链接下载的，{_AGAIN}{chosen.when:%Y-%m-%d}。"))
             continue
         if chosen is not None:
             for d in top.walk():  # what a downloaded archive holds was carried with it
@@ -245,7 +245,7 @@ def _choose(top, links: list[Link], tz) -> tuple[Link | None, str]:
         return None, (f"“{top.name}”与{_mails(named)}中超大附件的文件名相同，"
                       f"但这份是{period.label}的填报表，邮件说的是{months}，不是这些邮件链接的文件，"
                       f"未按邮件的时间计，按{how}计报送时间。如确是从邮件的链接下载的，{_AGAIN}该邮件的日期"
-                      "（计为逾期的也可双击“5-逐条核实”按该邮件的日期回答）")
+                      "（计为逾期的也可双击“5-逐条核实”按该邮件的日期回答）。")
     expired: list[Link] = []
     prefer: tuple[Callable[[Link], bool], ...] = (
         lambda x: period is not None and x.filed == period,
@@ -259,7 +259,7 @@ def _choose(top, links: list[Link], tz) -> tuple[Link | None, str]:
         return None, (f"“{top.name}”与{len(_times(kept))}封邮件中超大附件的文件名相同（{_mails(kept)}），"
                       "从邮件所说的月份、文件大小和链接有效期都无法确定是从哪一封的链接下载的，"
                       f"未按邮件的时间计，暂按{how}计报送时间。请核实是哪一封，{_AGAIN}该邮件的日期"
-                      "（计为逾期的也可双击“5-逐条核实”按该邮件的日期回答）")
+                      "（计为逾期的也可双击“5-逐条核实”按该邮件的日期回答）。")
     chosen = kept[0]
     earlier = sorted((x for x in expired if x.when < chosen.when), key=lambda x: x.when)
     if not earlier:
@@ -268,7 +268,7 @@ def _choose(top, links: list[Link], tz) -> tuple[Link | None, str]:
     saved = f"{top.received_at:%Y-%m-%d %H:%M}"
     return chosen, (f"“{top.name}”按{chosen.label}计报送时间：同名的{first.label}中的链接已于 "
                     f"{_expiry(first, tz)}过期，早于文件的修改时间（{saved}），文件不是从那里下载的。"
-                    f"如该单位在那封邮件中已报送同一文件，{_AGAIN}{first.when:%Y-%m-%d}")
+                    f"如该单位在那封邮件中已报送同一文件，{_AGAIN}{first.when:%Y-%m-%d}。")
 
 
 def _times(links: Iterable[Link]) -> set[tuple[dt.datetime, str]]:

@@ -268,7 +268,7 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
         return [(name, f"{rep.unit}用{rep.period.label}的填报表报送，{said}写的是{later.label}，该单位尚未收到"
                        f"{later.label}的填报表：已登记为{rep.period.label}的报送，重新汇总{rep.period.label}时替代此前"
                        f"采纳的一份；如果填的是{later.label}的进展，请该单位重新报送{rep.period.label}的进展，"
-                       f"{later.label}的进展用{later.label}下发的填报表报送")]
+                       f"{later.label}的进展用{later.label}下发的填报表报送。")]
     rep.issues.append(make_issue("E202", found=rep.period.label, expected=later.label, file=rep.file,
                                  sheet=rep.sheet))
     form, rep.period = rep.period, later
@@ -278,7 +278,7 @@ def meant_later(rep, name: str, hints: Iterable[str], received: dt.datetime,
     else:
         done, then = f"已按{later.label}退回（期次不符）", f"请发出反馈邮件，请该单位用{later.label}下发的填报表重报"
     return [(name, f"{rep.unit}用{form.label}的填报表报送，{said}写的是{later.label}：{done}，"
-                   f"未登记为{form.label}的报送；{then}")]
+                   f"未登记为{form.label}的报送；{then}。")]
 
 
 #: the subject prefix a mail client gives a message forwarded inline ("转发：", "Fwd:", "FW:")
@@ -690,7 +690,7 @@ def bare_mail_message(it, tz: ZoneInfo, now: dt.datetime) -> str:
                  else "请核实是哪个单位报送的（可把文件名改为含单位名称）")
         return (f"{who}{mail}没有附上文件，而是{it.cloud[0].service}的下载链接：{files}。duban 不会下载链接中的文件，"
                 f"{still}。请打开链接下载，放入收件箱后再运行 {run_again(it, it.cloud)}；"
-                "链接已过期的，请该单位以附件重新报送")
+                "链接已过期的，请该单位以附件重新报送。")
     return (f"{it.unit}{mail}没有附件，"
             f"不是填报表，{it.period.label}该单位仍计为未报送。如正文中有填报表的下载链接，请下载后放入收件箱，"
-            f"再运行 {run_again(it, [])}；否则请该单位以附件重新报送")
+            f"再运行 {run_again(it, [])}；否则请该单位以附件重新报送。")

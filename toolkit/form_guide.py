@@ -55,8 +55,11 @@ def write_guide(wb, unit, period, due, project, organiser, contact, st, tasks, p
         ("本期到期", ("、".join(due_now) + f" 的{limit}在本期或之前（表中橙色标注），请重点说明"
                                        f"{'整改' if rectify else ''}完成情况。")
          if due_now else (RECTIFICATION if rectify else PLAN).nothing_due + "。") if dated else None,
-        ("注意", f"请勿增删行、列，请勿改动任务编号和灰色的{'问题、整改措施' if rectify else '任务内容'}。"
-               "文件名可以修改。"
+        # rows a unit inserts are read (a text row joins the task above it, W407; a 合计 row is left
+        # out, W408: `extra_rows`), so no 请勿增删行; a deleted task row is refused (E404), and the
+        # sheet's protection keeps rows from being inserted: the cell's own line break is the way
+        ("注意", f"请勿删除任务行、增删列，请勿改动任务编号和灰色的{'问题、整改措施' if rectify else '任务内容'}；"
+               "一项任务写不下时，请在该格内换行（Alt+回车）接着写，不必插入行。文件名可以修改。"
                "请保存为 .xlsx（WPS 用户请选择“Excel 工作簿”），不要转成 PDF 或 Word 格式。"),
         ("咨询", ask_whom(organiser, contact)),
     ]

@@ -76,6 +76,12 @@ def squash(value: object) -> str:
     return SPACES.sub("", clean(value))
 
 
+def squash_nfkc(text: str) -> str:
+    """``text`` read as typed words are compared (a deadline, a date, a percent): NFKC (full-width
+    to half-width) and every whitespace removed; unlike `key`, case and control characters kept."""
+    return SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
 # Where a task's first clause ends; 、 is not one (it separates the items of a list). Lazy, as
 # _RESERVED below: neither is used by `duban status` or a W1 collect (0.17 and 0.12 ms).
 _CLAUSE_END = LazyPattern(r"[，,。；;：:！!？?]")

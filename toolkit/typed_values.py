@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from typing import Any
 
-from .text import clean, key
+from .text import clean, key, squash_nfkc
 from .vocab import REPORTABLE, STATUS_SYNONYMS
 
 _STATUS_BY_KEY = {key(s): s for s in REPORTABLE}
@@ -86,7 +85,7 @@ _DONE_WORDS = frozenset({"完成", "已完成", "全部完成", "已全部完成
 
 def progress_meant(value: str) -> int | None:
     """The whole percent a refused 完成进度 plainly means, for E504's advice; else None."""
-    bare = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).rstrip(TRAILING_MARKS)
+    bare = squash_nfkc(value).rstrip(TRAILING_MARKS)
     # the status said again beside it: "100%（已完成）", "60%(序时推进)"
     bare = _NOTE_AFTER.sub("", bare) or bare
     if bare in _DONE_WORDS:
@@ -112,7 +111,7 @@ def parse_progress(value: Any) -> tuple[int | None, bool]:
     if isinstance(value, (int, float)):
         x = float(value)
     else:
-        s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value)))
+        s = squash_nfkc(str(value))
         if s.endswith("%"):
             percent, s = True, s[:-1]
         try:

@@ -635,7 +635,7 @@ def _name_renamed_units(ledger: Ledger, master: Master, items: list[Item], resul
                 result.disputed.append((it.name, (
                     f"表中的单位“{name}”下发过填报表，但已不在单位名录中。如该单位已改名，请在单位名录中把"
                     f"“{name}”写进新名称的简称/别名，保存任务分工表后把文件放回收件箱，"
-                    "再运行 duban collect（或双击“2-收取并汇总”）")))
+                    "再运行 duban collect（或双击“2-收取并汇总”）。")))
                 break
 
 

@@ -25,7 +25,6 @@ import contextlib
 import datetime as dt
 import enum
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from .. import errors
@@ -37,6 +36,7 @@ from ..disputed import question as disputed_question
 from ..file_time import file_time_answers, file_time_notes
 from ..ledger.answers import UNDO
 from ..period import Period
+from ..text import squash_nfkc
 from ..too_big import BigMail, big_mail_answers, big_mail_notes
 from ..too_big import open_questions as mail_questions
 from ..vocab import TimeSource, UnitState
@@ -220,7 +220,7 @@ def day_typed(typed: str, example: dt.date) -> dt.date | None:
     (`parse_date`), or a day without its year as a Chinese office types it (7月4日, 7.4, 7/4),
     of the year that puts it nearest ``example`` (a day of the month asked about: December's
     returns come in January)."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", typed))
+    text = squash_nfkc(typed)
     if (day := parse_date(text, day_required=True)) is not None:
         return day
     m = re.fullmatch(r"(\d{1,2})(?:月|[.\-/])(\d{1,2})[日号]?", text)

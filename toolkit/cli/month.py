@@ -160,7 +160,7 @@ def _unattributed(it) -> str:
     form of no 名录 unit, a PDF, a photo, a 派出所's table (QA163)."""
     return (f"  请核实：{it.name} 看不出是哪个单位报送的（文件中的单位信息、文件名、邮件主题和发件人"
             "都没有指明名录中的单位），未计入任何单位。请向发件人核实；如是名录中某单位的报送，"
-            "请该单位用下发的填报表重新报送")
+            "请该单位用下发的填报表重新报送。")
 
 
 def _echo_unattributed(state: State, result) -> None:
@@ -205,11 +205,11 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), rem
                 # month's forms went out first): never 补报; 截止前 was untrue of that correction
                 else "按时报送：{}报送了{}的填报表（在规定时限内收到）" if (unit, late_period) in result.on_time
                 else "补报：{}报送了{}的填报表")
-        echo(state, "  " + kind.format(unit + " ", late_period.label) + "，该期已汇总；" + update(late_period),
+        echo(state, "  " + kind.format(unit + " ", late_period.label) + "，该期已汇总；" + update(late_period) + "。",
              fg="yellow")
     for unit, given in result.volunteered:
         echo(state, f"  免报单位报送：{unit} {given.label}本期免报（任务均已报告完成，未下发填报表），仍报送了填报表，"
-                    f"已收到并登记；该期已汇总，{update(given)}", fg="yellow")
+                    f"已收到并登记；该期已汇总，{update(given)}。", fg="yellow")
     for unit, period, name in result.elsewhere:
         if _mail_said(name, said):  # the month's note on it (`other_forms`) says it, with what to do
             continue
@@ -222,7 +222,7 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), rem
         if units:
             some = "、".join(units[:5]) + ("等" if len(units) > 5 else "")
             echo(state, f"  另收到{given.label}的填报表 {len(units)} 份（{some}），均在该期报送时限内收到，"
-                        f"已登记为{given.label}的报送")
+                        f"已登记为{given.label}的报送。")
     for rel, why in result.skipped:
         echo(state, f"  未读取：收件箱/{rel}：{why}", fg="yellow")
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from ..dates import cn_date, deadline_steps, starts_only
+from ..text import squash_nfkc
 
 # 8月前 (广东省卫健委 2021: 2021年8月前) is read both ways in official writing: before August
 # begins (by 31 July) or by August (by its end, as 8月底前 says plainly); so are 三季度前 and
@@ -38,12 +38,12 @@ def deadline_doubt(text: str, deadline: dt.date | None, ongoing: bool,
         return ("写的是开工（启动）时间，不是完成时间，已按无时限导入，不判断逾期",
                 "如该任务本身就是开工、要按这一时间判断逾期，请在“任务清单”表的“截止日期”列中填写该日期。")
     whys = []
-    steps = deadline_steps(text, year)
+    steps = deadline_steps(text, deadline, year)
     if steps:
         earlier = "、".join(cn_date(d) for d in steps if d != deadline)
         whys.append(f"写有 {len(steps)} 个时间，已按最晚的 {cn_date(deadline)} 作为截止日期判断逾期，"
                     f"其余的 {earlier} 作为阶段节点，不单独判断逾期")
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    s = squash_nfkc(text)
     found = list(_MONTH_BEFORE.finditer(s))
     lead = "其中" if steps else "中的"
     if len(found) == 1:
