@@ -122,6 +122,14 @@ def _verdicts(result: IssueResult) -> list[Note]:
                  "请重新运行 duban merge 和 duban memo（或一键月报），更新汇总表和通报。", True)]
 
 
+def _depts(units: list[str]) -> str:
+    """``--dept`` for each of a few units; of more, the first's and how to name the others: the
+    command named only the first of two exempt units, as if the other could not be asked (QA376)."""
+    if len(units) <= FEW:
+        return " ".join(f"--dept {u}" for u in units)
+    return f"--dept {units[0]} --dept …（每个单位一个 --dept）"
+
+
 def _done_units(result: IssueResult) -> list[Note]:
     """The units whose every task was last reported 已完成: exempt, kept as mailed, or asked."""
     notes, task = [], result.words.task  # a 整改清单's 整改任务
@@ -129,7 +137,7 @@ def _done_units(result: IssueResult) -> list[Note]:
         notes.append(Note(f"本期免报 {len(result.exempt)} 个单位：{some_units(result.exempt)}。其上次报送的{task}"
                           "均为“已完成”，按 duban.toml 的 skip_done_units 设置不下发填报表，汇总表和通报不计入"
                           "应报单位、不列为未报送；"
-                          f"如需其报送，请运行 duban issue --dept {result.exempt[0]} --no-skip-done"))
+                          f"如需其报送，请运行 duban issue {_depts(result.exempt)} --no-skip-done"))
     if result.mailed:
         notes.append(Note(f"未予免报：{some_units(result.mailed)}上次报送的{task}均为“已完成”，但本期的填报表已通过邮件发出："
                           "仍按已发出的填报表报送（确认“已完成”即可，本次未重新生成），否则将在通报中列为未报送。",
