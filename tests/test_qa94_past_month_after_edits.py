@@ -161,10 +161,14 @@ def test_a_unit_taken_off_a_task_since_is_judged_by_its_form_and_the_office_is_t
     subtitle = book["任务汇总"]["A2"].value
     assert "按2022年6月下发的填报表核定" in subtitle, subtitle
 
-    # July reads today's sheet: 市林业局 is not on 3.2, and nothing is said
+    # July reads today's sheet: 市林业局 is not on 3.2; the office is told what July's forms, made
+    # before the edits, carried that July no longer counts (QA376: `plan_since`)
     july = consolidate(june_ws, JULY)
     assert WRONG not in next(t for t in july.tasks if t.task.id == "3.2").leads
-    assert july.basis_notes() == []
+    notes = july.basis_notes()
+    assert notes[0].startswith("请核实：2022年7月的填报表下发后，任务分工表已修改"), notes
+    assert any(n.startswith(f"请核实：{WRONG}（3.2 ") for n in notes), notes
+    assert any("任务 2.2（全流程动态管理事项）已从任务清单删除" in n for n in notes), notes
 
 
 def test_a_past_month_nobody_edited_says_nothing(played):

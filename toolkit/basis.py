@@ -42,20 +42,34 @@ class Basis:
     #: a task a revised 任务分工表 gave another number (`renumbered`): its id on the month's
     #: forms → its id today. Neither deleted nor edited: the month lists it as its forms did
     moved: dict[str, str] = field(default_factory=dict)
+    #: the month the office is on, judged by today's sheet, its forms made from an earlier plan
+    #: (`plan_since.since_forms`): ``changed`` and ``deleted`` are what its forms carried that
+    #: today's sheet no longer counts
+    current: bool = False
+    #: (``current``) today's tasks none of the month's forms carried: added since
+    added: list[Task] = field(default_factory=list)
+    #: (``current``) (unit, task id, role) today's 责任分工 gives a unit its month's form did not
+    gained: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def asks(self) -> bool:
         """Whether the office is asked to look (the run exits 1): a task or assignment its
         forms carried that today's sheet deleted, edited or gave otherwise. A task renumbered
-        alone asks nothing: the month's 汇总表 and 通报 stand as they went out."""
+        alone asks nothing: the month's 汇总表 and 通报 stand as they went out; nor, in the
+        month the office is on (``current``), a task or 分工 added alone (``added``, ``gained``)."""
         return bool(self.changed or self.deleted or self.edited)
 
     def heading(self) -> str:
-        """What the 汇总表's subtitle adds: the month is its forms', not today's sheet's."""
+        """What the 汇总表's subtitle adds: the month is its forms', not today's sheet's (or,
+        ``current``, today's sheet's, which its forms were not made from)."""
+        if self.current:
+            return f"按现行任务分工表核定（与{self.period.label}下发的填报表不同）"
         return f"按{self.period.label}下发的填报表核定"
 
     def notes(self) -> list[str]:
         """The lines for the screen (merge, memo, status, run): the rule, then each difference."""
+        if self.current:
+            return self._current_notes()
         label = self.period.label
         why = f"{self.later.label}的填报表已下发" if self.later else "任务分工表在该期填报表下发后修订"
         rule = f"说明：{label}按当月下发的填报表核定（{why}）"
@@ -87,6 +101,37 @@ class Basis:
                 out.append(f"说明：任务 {t.id}（{task_title(t.name, t.content)}）已从任务清单删除，"
                            f"但{label}的填报表上有这项任务：该期的汇总表和通报仍列出它和各单位当月的报送。")
         out.extend(self._edited_note(then, now) for then, now in self.edited)
+        return out
+
+    def _current_notes(self) -> list[str]:
+        """`notes` of the month the office is on (``current``): merged by today's sheet, which
+        its forms were not made from; what that leaves out or adds, and what the office does."""
+        label, period = self.period.label, self.period
+        # a task or unit added alone drops no report: said (exit 0), as W208 says it of a return
+        out = [f"{'请核实' if self.asks else '说明'}：{label}的填报表下发后，任务分工表已修改（如导入了修订版）；"
+               f"{label}按现行任务分工表汇总、生成通报，与当月下发的填报表不同之处如下。如{label}应按当月下发的填报表核定，请在{label}的通报中更正后再印发；"
+               f"如应按现行分工报送，请向有关单位重新下发（duban issue --period {period} --dept 单位名称）。"]
+        by_unit: dict[str, list[str]] = {}
+        for unit, tid, role, state in self.changed:
+            by_unit.setdefault(unit, []).append(f"{tid} {role}，{state}")
+        if by_unit:
+            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in list(by_unit.items())[:MOST_NAMED])
+            more = f"等 {len(by_unit)} 个单位" if len(by_unit) > MOST_NAMED else ""
+            out.append(f"请核实：{named}{more}在{label}的填报表上，现行任务分工表已取消或调整这些分工："
+                       "本次汇总不再按当月的分工计入其这些任务的报送。")
+        for t in self.deleted:
+            out.append(f"请核实：任务 {t.id}（{task_title(t.name, t.content)}）已从任务清单删除，但{label}的填报表上有"
+                       "这项任务：本次汇总不再列出它和各单位当月的报送。")
+        for t in self.added:
+            out.append(f"说明：任务 {t.id}（{task_title(t.name, t.content)}）是{label}的填报表下发后新增的，"
+                       "当月的填报表上没有这项任务：本次汇总按现行任务分工表列出它。")
+        gained: dict[str, list[str]] = {}
+        for unit, tid, role in self.gained:
+            gained.setdefault(unit, []).append(f"{tid} {role}")
+        if gained:
+            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in list(gained.items())[:MOST_NAMED])
+            more = f"等 {len(gained)} 个单位" if len(gained) > MOST_NAMED else ""
+            out.append(f"说明：{named}{more}是{label}的填报表下发后新增的分工，当月的填报表上没有这些任务。")
         return out
 
     def _id(self, tid: str, then: str) -> str:

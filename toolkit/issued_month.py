@@ -489,8 +489,12 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     # a unit that sent a return without a form, or was issued none that month (an issue of
     # some units only, a unit added since), keeps today's tasks: `_not_issued` then says
     # 本期未下发 for it, as the month's own 汇总表 did, never 未明确牵头单位
+    # A task added to the plan since the month's forms went out is not the month's, whoever
+    # has it: 县人社局, new with a task (六) imported on 20 August, stood in July's 通报 as
+    # 本期未下发, one of 6 tasks where July's forms printed 5 (`added_since_issue`)
     asked = {u for _, u in roles}
-    roles.update({(a.task, a.unit): a.role for a in master.assignments if a.unit not in asked})
+    added = added_since_issue(ledger, period, master) if past else frozenset()
+    roles.update({(a.task, a.unit): a.role for a in master.assignments if a.unit not in asked and a.task not in added})
     led = {tid for (tid, _), role in roles.items() if role == LEAD}
     kept: list[Assignment] = []
     for a in today:  # today's order, then the units no longer on the task
@@ -519,6 +523,29 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     return replace(master, tasks=_in_order(tasks, deleted), assignments=kept)
 
 
+def added_since_issue(ledger: Ledger, period: Period, master: Master) -> frozenset[str]:
+    """Today's tasks (their ids in ``master``) that no form of ``period`` carried, once the
+    plan is no longer the one any of its forms was made from: added to the plan after they
+    went out. README: 之后新增的任务不计入该期 — a revised plan imported on 20 August with a
+    task (六) led by a unit new to the plan (县人社局) made July, merged again, 6 tasks with
+    one 本期未下发 and a 请核实 asking for a July form of a task July never had.
+    A task is its texts (`renumbered`): one moved to another number was carried. Forms issued
+    before version 8 recorded no texts: a task is then carried by its number. The month's
+    forms made from today's plan (an issue of some units only, the rest still to come) leave
+    nothing added: a unit not yet issued keeps today's tasks (`as_issued`). A plan edited
+    after an issue of some units only cannot tell a task of the units left out from one
+    added since; it is read as added (no record says otherwise)."""
+    if master.fingerprint in ledger.issued_fingerprints(period):
+        return frozenset()
+    texts = ledger.issued_texts_of(period)
+    carried = set(renumbered(texts.values(), master.tasks).values()) if texts \
+        else set().union(*ledger.issued_tasks_of(period).values())
+    if not carried:
+        return frozenset()  # nothing recorded of the forms (before version 4): today's tasks
+    # a task no unit has (the demo's 16.1) no form could carry: `as_issued` keeps it, as ever
+    return frozenset(t.id for t in master.tasks if t.id not in carried and master.units_of(t.id))
+
+
 def _untold(tid: str, master: Master) -> Task:
     """A deleted task whose texts no record kept (forms issued before version 8): its id, a
     title saying so, and the 一级/二级任务 of the task numbered before it (2.1 for 2.2), so
@@ -541,12 +568,18 @@ def _in_order(tasks: list[Task], extra: list[Task]) -> list[Task]:
 
 def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
              state: Callable[[str, str], str]) -> Basis | None:
-    """How ``month`` (`as_issued`) differs from ``today``'s sheet; None when it does not (the
-    month the office is on, or nothing edited that its forms carried). A task added since
-    is no difference to tell: no form carried it, and nobody is named for it. ``state``:
+    """How ``month`` (`as_issued`) differs from ``today``'s sheet; None when it does not
+    (nothing edited that its forms carried). A task added since is no difference to tell: no
+    form carried it, and nobody is named for it. The month the office is on is judged by
+    today's sheet: where its forms, made from an earlier plan, differ (`plan_since`). ``state``:
     (unit, task id) → the unit's state on the task, as the month's sheets give it."""
     later = later_issue(ledger, period)
-    if month is today or (later is None and not renumbered_since(ledger, period, today)):
+    if later is None and not renumbered_since(ledger, period, today):
+        # the month the office is on, judged by today's sheet: told where its forms differ
+        from .plan_since import since_forms  # deferred: it reads this module
+
+        return since_forms(ledger, period, today, state)
+    if month is today:
         return None
     # a task is its texts, not its number (`renumbered`): a revised plan that moved 1.2 to
     # 2.1 neither deleted 1.2 nor edited 2.1 (another task now), and 1.2's units are on 2.1

@@ -20,6 +20,10 @@ used again: a unit's first return of a month, however late, is that month's, QA3
 month's only when sent before that month was over (its own progress could not be reported yet) and
 read as the latest month before it (`owed_before`, which collect asks of its own month's form too).
 
+A file sent again byte for byte is such a file too (重复, W204: 鱼岳镇's May file mailed as
+"鱼岳镇6月进展" on 3 July, QA376), read as its form's month's return sent that day; the office's own
+form coming back is not (`office_copies`, QA373).
+
 No command takes such a file as the month's return: its rows are the other month's form. The
 unit resends on the month's form, or the office copies its text into the month's form and
 collects that with the day the file came (``collect --received``); the question goes when the
@@ -48,6 +52,13 @@ _RETURNS = (Outcome.ACCEPTED, Outcome.SUPERSEDED, Outcome.RETURNED)
 #: a query per file (the index on unit and period finds them)
 _REPORTED_BEFORE = ("EXISTS(SELECT 1 FROM receipts b WHERE b.unit=r.unit AND b.period=r.period"
                     " AND b.received_at<r.received_at AND b.id<>r.id AND b.outcome IN (?,?))")
+#: a unit's return sent again byte for byte (重复, W204), as another month's, is one too: 鱼岳镇
+#: mailed "鱼岳镇6月进展" on 3 July with its May file attached, and June's 通报 listed it 未报送
+#: with nothing said (QA380). Not the office's own copy coming back (`office_copies`: 重复 too,
+#: ``receipts.office``), nor a copy of a file that was no return (disowned, W206)
+_RESENT = (f"(r.outcome=? AND r.office='' AND r.sha256 IN (SELECT sha256 FROM receipts"
+           f" WHERE outcome IN (?,?,?) AND id NOT IN ({DISOWNED})))")
+_RESENT_ARGS = (Outcome.DUPLICATE, *_RETURNS)
 
 
 def other_forms(ledger: Ledger, period: Period, master: Master, tz: dt.tzinfo | None,
@@ -63,8 +74,9 @@ def other_forms(ledger: Ledger, period: Period, master: Master, tz: dt.tzinfo | 
     # each with whether its unit had a return of the form's month taken before it (`_REPORTED_BEFORE`)
     rows = ledger.conn.execute(
         f"SELECT id, unit, period, received_at, {_REPORTED_BEFORE} FROM receipts r WHERE unit IS NOT NULL"
-        f" AND period IS NOT NULL AND period<>? AND received_at>=? AND outcome IN (?,?,?) AND id NOT IN ({DISOWNED})"
-        " ORDER BY received_at, id", (Outcome.ACCEPTED, Outcome.SUPERSEDED, str(period), since, *_RETURNS)).fetchall()
+        f" AND period IS NOT NULL AND period<>? AND received_at>=? AND id NOT IN ({DISOWNED})"
+        f" AND (outcome IN (?,?,?) OR {_RESENT}) ORDER BY received_at, id",
+        (Outcome.ACCEPTED, Outcome.SUPERSEDED, str(period), since, *_RETURNS, *_RESENT_ARGS)).fetchall()
     if not rows:
         return {}
     months = EarlierMonths(ledger, master, tz, {period: apart})
@@ -127,6 +139,7 @@ def _sent(rec: Receipt, today: dt.date) -> str:
     """One file of `other_forms` as a note says it: when it came, its name, and where it went."""
     form = rec.period.label
     went = (f"已按{form}退回" if rec.outcome == Outcome.RETURNED
+            else f"与此前收到的{form}报送完全相同，记为重复" if rec.outcome == Outcome.DUPLICATE
             else f"已登记为{form}的报送" + ("（后被一份新的替代）" if rec.outcome == Outcome.SUPERSEDED else ""))
     early = f"，其时{form}尚未结束" if rec.received.date() <= rec.period.end else ""
     return f"{day_text(rec.received.date(), today)}收到的“{rec.name}”是{form}的填报表{early}，{went}"
