@@ -48,6 +48,7 @@ from .master import Master, Task
 from .master.date_columns import column_notes
 from .master.model import renumbered
 from .month_due import stated_due
+from .office_copies import BOUNCED
 from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
 from .other_forms import other_forms
 from .period import Period
@@ -200,6 +201,7 @@ class Consolidation:
     counted: frozenset[int] = frozenset()
     #: per unit, its returns on another month's form that may hold this month's progress (`other_forms`)
     other_forms: dict[str, list[Receipt]] = field(default_factory=dict)
+    bounces: list[Receipt] = field(default_factory=list)  # the month's bounces of the office's mail (`office_copies`)
 
     def office_notes(self) -> list[str]:
         """The 请核实 lines the office reads before the 汇总表 and 通报 go out: merge, memo, status, run;
@@ -456,6 +458,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
         others = other_forms(ledger, period, master, ws.tz, apart)  # said while their unit is 未报送
+        bounces = ledger.receipts(period, office=BOUNCED)  # said while they stand, status's too (`bounce_notes`)
         disputed, versions = disputed_returns(ledger, received, master, apart), kept_versions(accepted, accepted_issues)
         # a copy the office said was not its unit's times nothing; a W206 file it said so of is no unit's return
         not_theirs = disowned(checks) | disowned_files(ledger.conn)
@@ -641,7 +644,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}, ws.tz),
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
                          bare, fix_by, file_times(answered, on_file_time), ws.tz, versions, frozenset(counted))
-    cons.other_forms = others
+    cons.other_forms, cons.bounces = others, bounces
     cons.__dict__["awaited"] = waiting  # the cached_property, computed above from the same units and dues
     return cons
 

@@ -29,6 +29,7 @@ from .dates import day_text
 from .files import atomic_write, file_sha
 from .ledger import Draft, Ledger
 from .period import Period
+from .text import LazyPattern
 from .workspace import Workspace
 
 #: `write_draft`'s ``repeats`` when the caller has not looked the mail up (`same_mail`)
@@ -230,6 +231,9 @@ def retire_drafts(ws: Workspace, ledger: Ledger, drafts: list[Draft], reason: st
 #: its form issued again (`issue --dept … --due`: another deadline, another form), or the unit owing
 #: the month nothing now (reported, or 本期免报)
 REFUSED_SINCE, REISSUED_SINCE, NOT_OWED = "refused", "reissued", "not owed"
+#: its deadline moved since it was written, with no form issued again (duban.toml's due_day edited):
+#: the 催报 names a date that is not the unit's now (QA381)
+DUE_CHANGED = "due changed"
 
 
 class Superseded:
@@ -249,11 +253,13 @@ class Superseded:
     under its new name, one whose form is then first recorded there (its names read together). A 催报
     recorded under a unit's former name is judged as the unit's (QA378). A unit 按时报送, 逾期报送 or 本期免报 now is
     chased for nothing: a 催报 left live by a way the unit came to be so other than a collect, which
-    withdraws it (`replies.choose`), would tell a unit that reported "尚未收到". A 催报 written again
-    today is about what stands."""
+    withdraws it (`replies.choose`), would tell a unit that reported "尚未收到". A 催报 that names
+    a deadline (or a date to report by) other than the unit's now (`DUE_CHANGED`: duban.toml's due_day
+    edited since, no form issued again; read from the draft in ``root``, `named_dates`) would tell it
+    the old one (QA381). A 催报 written again today is about what stands."""
 
-    def __init__(self, ledger: Ledger, cons, period: Period):
-        self.ledger, self.period = ledger, period
+    def __init__(self, ledger: Ledger, cons, period: Period, root: Path | None = None):
+        self.ledger, self.period, self.cons, self.root = ledger, period, cons, root
         self.state = {u.unit: u.state for u in cons.units}
         self.issued: dict[str, int] = {}  # unit -> its latest 下发 draft's id
         for i in ledger.drafts("issue", period, live_only=False):
@@ -292,14 +298,26 @@ class Superseded:
             return None  # a unit gone from the month (merged into another): not judged here
         if self._reissued(d, names):
             return REISSUED_SINCE
-        if state != UnitState.TO_FIX:
-            return None
-        about = owed.answered(self.ledger, names, self.period)
-        if about is None or about.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
-            return None
-        if about.collected_at > d.created_at or self.replied.get(about.id, 0) > d.id:
-            return REFUSED_SINCE
-        return None
+        if state == UnitState.TO_FIX:
+            about = owed.answered(self.ledger, names, self.period)
+            if (about is not None and about.outcome in (Outcome.RETURNED, Outcome.UNREADABLE)
+                    and (about.collected_at > d.created_at or self.replied.get(about.id, 0) > d.id)):
+                return REFUSED_SINCE
+        unit = next(n for n in names if n in self.state)
+        return DUE_CHANGED if self._dated_otherwise(d, unit, state == UnitState.TO_FIX) else None
+
+    def _dated_otherwise(self, d: Draft, unit: str, to_fix: bool) -> bool:
+        """Whether the 催报 ``d`` names a date the unit (``unit``, its name in the month) is no longer
+        held to: its 请于…前 (the date it may still be on time by: its reply's when ``to_fix``, as
+        `actions.remind._ask_by` wrote it) or its 报送截止 (`named_dates`). Unread: nothing named."""
+        if self.root is None:
+            return False
+        try:
+            asked, due = named_dates((self.root / d.path).read_bytes())
+        except OSError:  # deleted: `mail_plan` says so
+            return False
+        now = self.cons.awaited_by(unit) if to_fix else self.cons.due_of(unit)
+        return bool(asked - {now} or due - {self.cons.due_of(unit)})
 
 
     def _reissued(self, d: Draft, names: tuple[str, ...]) -> bool:
@@ -316,6 +334,34 @@ class Superseded:
             if changed != last:
                 return False  # printed again the same: nothing new to the unit
         return any(self.issued.get(n, 0) > d.id for n in names)
+
+
+#: a date as `dates.cn_date` writes it; the 催报's subject asks by one (【提醒】请于2022年7月5日前报送…),
+#: its body names the deadline (报送截止时间为…, （报送截止：…）) as templates/催报邮件.txt writes them
+_DATE = r"(\d{4})年(\d{1,2})月(\d{1,2})日"
+_ASKED, _DUE = LazyPattern(f"请于{_DATE}前"), LazyPattern(f"报送截止(?:时间为|：|:)\\s*{_DATE}")
+
+
+def named_dates(eml: bytes) -> tuple[set[dt.date], set[dt.date]]:
+    """The dates a 催报 draft names: the one its subject asks by (``请于…前``), and the deadline its
+    body names (``报送截止…``); neither where the office's template words them otherwise. Its task
+    lines (a task's own 于…前) are not read."""
+    import email  # deferred: as `header_pairs`
+    from email import policy
+
+    msg = email.message_from_bytes(eml, policy=policy.default)
+    subject = str(msg.get("Subject", ""))
+    part = msg.get_body(("plain",))
+    body = part.get_content() if part is not None else ""
+
+    def days(pattern, text: str) -> set[dt.date]:
+        out = set()
+        for y, m, d in pattern.findall(text):
+            with contextlib.suppress(ValueError):
+                out.add(dt.date(int(y), int(m), int(d)))
+        return out
+
+    return days(_ASKED, subject), days(_DUE, body)
 
 
 def passed_date(ws: Workspace, ledger: Ledger, cons, d: Draft) -> dt.date | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .dates import cn_date
-from .drafts import NOT_OWED, REISSUED_SINCE
+from .drafts import DUE_CHANGED, NOT_OWED, REFUSED_SINCE, REISSUED_SINCE
 
 
 def units_text(units: list[str]) -> str:
@@ -55,8 +55,9 @@ def superseded_lines(superseded: list[tuple[str, str]], month: str) -> list[str]
     correct, and by when, is its reply's to say; the deadline, its new form's."""
     again = f"请先运行 duban remind{month} 重新生成催报草稿（或双击“4-发送邮件”，选 3 催报），再发送。"
     reissued = [u for u, why in superseded if why == REISSUED_SINCE]
-    refused = [u for u, why in superseded if why not in (REISSUED_SINCE, NOT_OWED)]
+    refused = [u for u, why in superseded if why == REFUSED_SINCE]
     owed_none = [u for u, why in superseded if why == NOT_OWED]
+    moved = [u for u, why in superseded if why == DUE_CHANGED]
     out = []
     if owed_none:
         out.append(f"单位现已报送（或本期免报）、无需催报、不发送的催报 {len(owed_none)} 封：{units_text(owed_none)}。"
@@ -68,7 +69,22 @@ def superseded_lines(superseded: list[tuple[str, str]], month: str) -> list[str]
     if reissued:
         out.append(f"草稿写于该单位的填报表重新下发之前、已不适用、不发送的催报 {len(reissued)} 封："
                    f"{units_text(reissued)}。催报中的截止日期和附件可能已与新下发的填报表不同；如还要催报，{again}")
+    if moved:
+        out.append(f"草稿中的报送截止日期已不是该单位现在的截止日期（截止日期在草稿写出后改过）、不发送的催报 "
+                   f"{len(moved)} 封：{units_text(moved)}。如还要催报，{again}")
     return out
+
+
+def bounced_line(bounced: list[tuple[str, str]], month: str) -> str:
+    """The 催报 not sent because a bounce of the month says the unit's address did not take the office's
+    mail (`office_copies.standing_bounces`): sent there it is bounced too. The office corrects the
+    邮箱, or, having found it right (a full mailbox emptied), names the unit to send it all the same."""
+    units = [u for u, _ in bounced]
+    shown = units_text([f"{u}（{a}）" for u, a in bounced])
+    return (f"邮箱曾退信、不发送的催报 {len(bounced)} 封：{shown}。本月发给这些单位的邮件被退回，没有送达上述邮箱，"
+            f"催报发到同一邮箱也会被退回。请向该单位核实邮箱，在任务分工表“单位名录”中改正后再次运行 "
+            f"duban mail send remind{month}；如核实邮箱无误（如对方已清理邮箱），请运行 "
+            f"duban mail send remind{month}{options('--resend', units)} 发送。")
 
 
 def remake(kind: str, month: str, units: list[str]) -> str:

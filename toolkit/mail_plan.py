@@ -50,9 +50,10 @@ from .ledger.answers import disowned_files
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail import format_addresses, parse_mail
 from .mail_auto import robot_address
-from .mail_held import options, passed_line, remake, superseded_lines, units_text, unsure_line
+from .mail_held import bounced_line, options, passed_line, remake, superseded_lines, units_text, unsure_line
 from .mail_notes import chase_notes, fetch_note, returns_from
 from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
+from .office_copies import standing_bounces
 from .period import Period
 from .senders import command
 from .units import Directory
@@ -159,6 +160,9 @@ class SendPlan:
     #: (unit, why) of 催报 written before the unit's return was refused or its form issued again, or
     #: to a unit that owes the month nothing now (`drafts.Superseded`): the wrong letter, not sent
     superseded: list[tuple[str, str]] = field(default_factory=list)
+    #: (unit, addresses) of 催报 to a unit whose every address a bounce of the month's mail said did not
+    #: take it, while the bounce stands (`office_copies.standing_bounces`): bounced again, not sent
+    bounced: list[tuple[str, str]] = field(default_factory=list)
     #: 反馈 about a file the office said was not its unit's (`sender --not-theirs`): no unit's return,
     #: so no reply to send; told, not sent (QA360's note)
     disowned: list[str] = field(default_factory=list)
@@ -179,8 +183,8 @@ class SendPlan:
 
     @property
     def held(self) -> bool:
-        """Whether drafts are held back for the office to write again (exit 1)."""
-        return bool(self.passed or self.superseded or self.passed_too)
+        """Whether drafts are held back for the office to write again, or its 邮箱 to check (exit 1)."""
+        return bool(self.passed or self.superseded or self.passed_too or self.bounced)
 
     @property
     def label(self) -> str:
@@ -259,6 +263,8 @@ class SendPlan:
             out.append(passed_line(self.kind, self.month, list(self.passed_too.items()), unaddressed=True))
         if self.superseded:
             out.extend(superseded_lines(self.superseded, self.month))
+        if self.bounced:
+            out.append(bounced_line(self.bounced, self.month))
         if self.disowned:
             undo = "；".join(command(self.period, u, "--undo") for u in dict.fromkeys(self.disowned))
             out.append(f"核实为不是该单位报送的文件，其反馈邮件不发送 {len(self.disowned)} 封："
@@ -410,7 +416,8 @@ def _sort(ws: Workspace, ledger: Ledger, records: MailRecords, directory: Direct
     its row), are returned for `_settle_interrupted`. ``cons``: the month's units (`consolidate`), None
     for 下发; ``disowned``: the files said not their unit's (`disowned_files`)."""
     kind, period = plan.kind, plan.period
-    superseded = Superseded(ledger, cons, period) if cons is not None and kind == "remind" else None
+    superseded = Superseded(ledger, cons, period, ws.root) if cons is not None and kind == "remind" else None
+    bounced = {(b.unit, b.address.lower()) for b in standing_bounces(cons)} if superseded is not None else set()
     interrupted = []
     for d in drafts:
         mid = draft_message_id(d)
@@ -458,6 +465,10 @@ def _sort(ws: Workspace, ledger: Ledger, records: MailRecords, directory: Direct
             continue
         if passed:
             plan.passed.append((d.unit, passed))
+            continue
+        if bounced and not named_unit and all(((directory.resolve(d.unit) or d.unit), a.lower()) in bounced
+                                              for _, a in pairs):  # --resend: the office found the 邮箱 right
+            plan.bounced.append((d.unit, "，".join(a for _, a in pairs)))
             continue
         again = went is not None and went.state in (SENT, SENDING)  # refused (or in doubt) for some addresses
         if again:

@@ -166,38 +166,74 @@ def record_office(conn: sqlite3.Connection, receipt_id: int, item: Any) -> None:
 
 
 def bounce_line(unit: str, subject: str, address: str, why: str) -> str:
-    """The 请核实 a bounce asks: the unit never got the office's mail at ``address``."""
+    """The 请核实 a bounce asks: the unit never got the office's mail at ``address`` (``subject``: the
+    mail's; '' where not known, as of a bounce recorded before version 24, `migrations`)."""
     why = f"（{why}）" if why else ""
-    return (f"{BOUNCE}：督办部门发给{unit}的邮件“{subject}”没有送达 {address}{why}，"
+    subject = f"“{subject}”" if subject else ""
+    return (f"{BOUNCE}：督办部门发给{unit}的邮件{subject}没有送达 {address}{why}，"
             f"{unit}没有收到这封邮件。请向{unit}核实邮箱，在单位名录中改正后重新发送"
             f"（下发的填报表：duban mail send issue --resend {unit}）。")
 
 
-def bounce_notes(cons) -> list[str]:
-    """`bounce_line` again for status, merge, memo and run (`Consolidation.office_notes`), of each
-    bounce of the month (``cons.receipts``) while it stands: the address it failed is still the
-    unit's in 单位名录 and the unit is 未报送 (a return shows it got its form another way)."""
-    bounces = [r for r in cons.receipts if r.office == BOUNCED and r.bounced]
+@dataclass(frozen=True)
+class Bounced:
+    """One address a bounce of the month says did not take the office's mail, while it stands
+    (`standing_bounces`): the unit's still, the unit 未报送."""
+
+    unit: str
+    address: str
+    why: str
+    subject: str
+    name: str  # the bounce's receipt name: `run` asks once what collect said (`cli.month`)
+
+    @property
+    def line(self) -> str:
+        return bounce_line(self.unit, self.subject, self.address, self.why)
+
+
+def standing_bounces(cons) -> list[Bounced]:
+    """The month's bounces (``cons.bounces``, read from the ledger whatever the consolidation: a
+    status's and a reminder's, ``tasks`` False, load no receipts) while they stand: the address is
+    still the unit's in 单位名录 and the unit is 未报送 (a return shows it got its form another way).
+    The unit is the one the returned mail went to (its Message-ID, ``receipts.bounced``'s "unit") where
+    known: an address two units share cannot tell whose it is, and one corrected for that unit and left
+    to another is not that other's bounce (QA381); else the one unit whose address it is."""
+    bounces = [r for r in cons.bounces if r.bounced]
     if not bounces:
         return []
     import json
 
     # deferred: status imports this module (`set_aside`) and reads no address unless a bounce came
     # (`evidence` on every status: 41 M instructions, 10 %; tests/test_startup.py)
+    from .addresses import addresses_in
     from .evidence import address_index, unit_of_address
-    from .mail_notes import Note  # deferred: `mail_notes` imports this module
     from .vocab import UnitState
 
     missing = {u.unit for u in cons.units if u.state == UnitState.NOT_REPORTED}
-    index = address_index(cons.master.directory)
-    out: dict[str, Note] = {}
+    directory = cons.master.directory
+    index = address_index(directory)
+    out: list[Bounced] = []
     for rec in bounces:
         said = json.loads(rec.bounced)
+        sent_to = directory.resolve(said.get("unit") or "") or said.get("unit") or ""
         for address, why in said["failed"]:
-            unit = unit_of_address(address, index)
+            if sent_to:  # still its, whoever else has it; another's only, that unit never was mailed there
+                unit = sent_to if sent_to in {u for a in addresses_in(address) for u in index.get(a, ())} else None
+            else:  # the mail it returned not known (a 催报 bounced by its headers alone, `migrations` 24)
+                unit = unit_of_address(address, index)
             if unit in missing:
-                line = bounce_line(unit, said["subject"], address, why)
-                out[line] = Note(f"请核实：{line}", (*out.get(line, Note("")).about, rec.name))
+                out.append(Bounced(unit, address, why, said.get("subject", ""), rec.name))
+    return out
+
+
+def bounce_notes(cons) -> list[str]:
+    """`bounce_line` again for status, merge, memo, run and the reminders (`Consolidation.office_notes`,
+    `mail_notes.chase_notes`), of each bounce of the month while it stands (`standing_bounces`)."""
+    from .mail_notes import Note  # deferred: `mail_notes` imports this module
+
+    out: dict[str, Note] = {}
+    for b in standing_bounces(cons):
+        out[b.line] = Note(f"请核实：{b.line}", (*out.get(b.line, Note("")).about, b.name))
     return list(out.values())
 
 

@@ -282,9 +282,11 @@ class Ledger(IssuedRecords):
         with self.transaction():
             self.conn.executemany("UPDATE receipts SET cleared=1 WHERE id=?", [(i,) for i in receipt_ids])
 
-    def receipts(self, period: Period | None = None, top_level: bool | None = None) -> list[Receipt]:
+    def receipts(self, period: Period | None = None, top_level: bool | None = None, office: str = "") -> list[Receipt]:
+        """The receipts (of ``period``: its files and the mails that carried them), in order; ``office``:
+        only the office's own mail back of that kind (``receipts.office``, `office_copies.record_office`)."""
         sql = "SELECT * FROM receipts"
-        where, args = [], []
+        where, args = (["office=?"], [office]) if office else ([], [])
         if period is not None:
             where.append("(period=? OR id IN (SELECT parent_id FROM receipts WHERE period=?))")
             args += [str(period), str(period)]
