@@ -336,7 +336,7 @@ class Consolidation:
         return stated_due(self)[0]
 
     def own_dues_text(self, fmt: Callable[[dt.date], str], most: int = 5) -> str:
-        """The units judged by a later deadline than `stated_due` (their form re-issued with
+        """The units judged by another deadline than `stated_due` (their form re-issued with
         ``--due``), for the line that states it: "麻涌镇 2022年8月10日"; '' when none.
         Without it a return after the date shown as 按时报送 looks like a missed 逾期."""
         return units_dues_text(stated_due(self)[1], fmt, most)

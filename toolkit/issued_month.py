@@ -533,17 +533,30 @@ def added_since_issue(ledger: Ledger, period: Period, master: Master) -> frozens
     before version 8 recorded no texts: a task is then carried by its number. The month's
     forms made from today's plan (an issue of some units only, the rest still to come) leave
     nothing added: a unit not yet issued keeps today's tasks (`as_issued`). A plan edited
-    after an issue of some units only cannot tell a task of the units left out from one
-    added since; it is read as added (no record says otherwise)."""
-    if master.fingerprint in ledger.issued_fingerprints(period):
+    after an issue of some units only (a 补发 month) keeps a task one of whose units was known
+    then (issued a form, of any month, made from a plan the month's forms were made from) and
+    not issued the month: a task of a unit left out, not one added since. 大竹's October, issued
+    to 县民政局 alone, lost 9 of its 11 tasks once a 完成时限 was edited (QA383)."""
+    made_from = ledger.issued_fingerprints(period)
+    if master.fingerprint in made_from:
         return frozenset()
     texts = ledger.issued_texts_of(period)
-    carried = set(renumbered(texts.values(), master.tasks).values()) if texts \
-        else set().union(*ledger.issued_tasks_of(period).values())
+    forms = ledger.issued_tasks_of(period)
+    carried = set(renumbered(texts.values(), master.tasks).values()) if texts else set().union(*forms.values())
     if not carried:
         return frozenset()  # nothing recorded of the forms (before version 4): today's tasks
-    # a task no unit has (the demo's 16.1) no form could carry: `as_issued` keeps it, as ever
-    return frozenset(t.id for t in master.tasks if t.id not in carried and master.units_of(t.id))
+    resolve = master.directory.resolve
+    issued = {resolve(u) or u for u in forms}
+    marks = ",".join("?" * len(made_from))
+    known = {resolve(u) or u for (u,) in ledger.conn.execute(
+        f"SELECT DISTINCT unit FROM issued WHERE fingerprint IN ({marks})", tuple(made_from))}
+
+    def added(tid: str) -> bool:
+        units = master.units_of(tid)
+        # a task no unit has (the demo's 16.1) no form could carry: `as_issued` keeps it, as ever
+        return bool(units) and all(u in issued or u not in known for u in units)
+
+    return frozenset(t.id for t in master.tasks if t.id not in carried and added(t.id))
 
 
 def _untold(tid: str, master: Master) -> Task:

@@ -41,9 +41,12 @@ def since_forms(ledger: Ledger, period: Period, today: Master, state: Callable[[
         return None
     ids = renumbered(texts.values(), today.tasks)  # a task is its texts (`renumbered`)
     then_of = {now: then for then, now in ids.items()}
-    forms = _assigned_of(ledger, period, today, kept_apart(ledger, period, today))
+    apart = kept_apart(ledger, period, today)
+    forms = _assigned_of(ledger, period, today, apart)
     now = {(a.task, a.unit): a.role for a in today.assignments}
-    changed = [(unit, tid, str(role), state(unit, ids[tid])) for unit, given in forms.items()
+    # a unit merged into another since (机构改革, its name an alias) is still held to its own form
+    # (`kept_apart`): its 分工 were not taken away, though today's sheet gives them to the other (QA383)
+    changed = [(unit, tid, str(role), state(unit, ids[tid])) for unit, given in forms.items() if unit not in apart
                for tid, role in sorted(given.items(), key=lambda g: task_sort_key(g[0]))
                if tid in ids and role is not None and now.get((ids[tid], unit)) != role]
     deleted = sorted((t for t in texts.values() if t.id not in ids), key=lambda t: task_sort_key(t.id))

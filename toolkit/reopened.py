@@ -5,7 +5,8 @@ return says (序时推进, 滞后, 未启动), and past its 完成时限 it is �
 coordinator found task 1 of 嘉鱼's plan "已完成" in June's 通报 and "滞后，已超过完成时限" in
 July's, and the count of 已完成 fall by one, without a word on screen (QA376). It may be a
 correction (the task was not done after all) or a mistake in this month's return: the office is
-told (merge, memo, status: `Consolidation.told`) and decides; nothing changes in the sheets.
+told (merge, memo, run: `Consolidation.told`; status reads no tasks) and decides; nothing changes
+in the sheets.
 """
 
 from __future__ import annotations

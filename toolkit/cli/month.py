@@ -408,7 +408,7 @@ def status(state: State, period: str | None, fmt: str, show_all: bool, out: str 
     if fmt in ("json", "csv"):
         notes = cons.office_notes()
         if fmt == "json":
-            text = json.dumps({"period": str(cons.period), "due": cons.due.isoformat(),
+            text = json.dumps({"period": str(cons.period), "due": cons.stated_due.isoformat(),
                                "counts": cons.unit_counts(), "units": rows, "not_issued": cons.not_issued,
                                "behind_links": cons.behind_links, "not_yet_due": action.not_yet_due(cons),
                                "notes": notes, "told": cons.told()},

@@ -472,7 +472,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     missing_names = names_text([u.name for u in units[MISSING]])
     returned_names = names_text([u.name for u in units[TO_FIX]])
     unchanged = _unchanged_units(cons) if list_unchanged else []
-    # the month's ordinary deadline and the units given a later one, as the 汇总表 states them (QA377)
+    # the month's ordinary deadline and the units with another one, as the 汇总表 states them (QA377, QA383)
     due, later_dues = stated_due(cons) if cons.due else (None, [])
     later_due = dict(later_dues)
     own_dues = [UnitDue(u.unit, cn_date(later_due[u.unit])) for u in named if u.unit in later_due]

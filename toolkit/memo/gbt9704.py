@@ -520,6 +520,10 @@ def write_default_template(path: Path) -> Path:
     para("{{ overview_text }}")
     para("{{ period_label }}{{ level1_caption }}", "表题")
     _add_level1_table(doc)
+    # the table has no 本期未下发 column: a task no lead was issued a form for is in 任务数 alone, and
+    # its row did not add up with nothing said (QA383); a paragraph only in such a month
+    note = "注：上表任务数含本期未向牵头单位下发填报表的任务{{ level1_total.not_issued }}项，未列入各状态。"
+    loop("{%p if level1_total.not_issued %}", (note, "通报正文"), close="{%p endif %}")
 
     para("二、本期完成的任务", "一级标题（黑体）")
     para("{{ completed_text }}")
