@@ -393,7 +393,7 @@ def test_a_unit_added_after_issue_is_not_named_unreported(run, issued_ws):
     shown = run(["status", "--all"], cwd=issued_ws.root)
     assert shown.exit_code == 1
     assert shown.stdout.splitlines()[-1] == (
-        "请核实：市教育局 在任务清单中有任务，但没有下发过2022年6月的填报表，本期不计入应报单位，通报也不点名。"
+        "请核实：市教育局 在任务清单中有任务，但没有下发过2022年6月的填报表，本期不计入应报单位，通报也不列为未报送。"
         "如需本期报送，请运行 duban issue --dept 市教育局")
     assert "应报 54，" in shown.stdout.splitlines()[0]
 

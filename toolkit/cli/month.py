@@ -332,7 +332,8 @@ def _echo_not_issued(state: State, cons) -> None:
                  f"如“{new}”是“{unit}”更名而来，请在“单位名录”中把“{unit}”写进“{new}”的简称/别名并删去原名称的行，"
                  "保存任务分工表后重新汇总")
     echo(state, f"请核实：{names} 在任务清单中有任务，但没有下发过{cons.period.label}的填报表，本期不计入应报单位，"
-                f"通报也不点名。如需本期报送，请运行 duban issue {depts}{lost + '。' if lost else ''}", fg="yellow")
+                f"通报也不列为未报送。如需本期报送，请运行 duban issue {depts}{lost + '。' if lost else ''}",
+         fg="yellow")
     state.exit_code = state.exit_code or 1
 
 
