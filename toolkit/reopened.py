@@ -19,13 +19,19 @@ if TYPE_CHECKING:  # annotations only
     from .consolidate import Consolidation
 
 
+def previous_statuses(cons: Consolidation) -> dict[str, tuple[str, float | None]] | None:
+    """The latest earlier month's 历次进展 of ``cons`` (task id → (综合状态, 平均进度)); None when
+    ``cons.history`` has no earlier month. What the 通报's 本期新完成 is measured against too."""
+    earlier = [p for p in cons.history if p < cons.period]
+    return cons.history[max(earlier)] if earlier else None
+
+
 def reopened_told(cons: Consolidation) -> list[str]:
     """One line per task 已完成 in the latest earlier month of ``cons.history`` whose leads now
     report it not done (a lead not reporting leaves it as it was: `task_rule.done_before`)."""
-    earlier = [p for p in cons.history if p < cons.period]
-    if not earlier:
+    before = previous_statuses(cons)
+    if before is None:
         return []
-    before = cons.history[max(earlier)]
     out = []
     for ts in cons.tasks:
         if ts.status == Status.DONE or before.get(ts.task.id, ("",))[0] != Status.DONE:

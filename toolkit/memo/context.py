@@ -20,6 +20,7 @@ from ..month_due import stated_due
 from ..period import Period
 from ..places import plan_level
 from ..rectification import MEMO_HEADINGS, PLAN, Words, arrangement, is_rectification, memo_project, words_of
+from ..reopened import previous_statuses
 from ..text import NAME_PART_BYTES, LazyPattern, first_of, name_part, task_title, unended
 from ..typed_values import says_no_problem
 from ..units import (
@@ -358,11 +359,6 @@ def _unit_item(u: UnitStatus) -> UnitItem:
     return UnitItem(u.unit, u.kind, u.tasks, u.state, u.received_at, u.errors, u.warnings)
 
 
-def _previous_statuses(cons: Consolidation) -> dict[str, tuple[str, Any]] | None:
-    earlier = sorted(k for k in cons.history if k < cons.period)
-    return cons.history[earlier[-1]] if earlier else None
-
-
 def _unchanged_units(cons: Consolidation) -> list[UnitItem]:
     """Units whose accepted return this period repeats last month's text (W608), named as the
     memo names units (`_naming_rank`)."""
@@ -406,7 +402,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     def item(ts: TaskSummary) -> TaskItem:
         return _task_item(ts, cons, problems_of.get(ts.task.id, []), written, coops_lagging.get(ts.task.id), words)
 
-    previous = _previous_statuses(cons)
+    previous = previous_statuses(cons)  # as `reopened` reads the month before
     completed = [item(t) for t in cons.tasks if t.status == DONE
                  and (previous is None or previous.get(t.task.id, ("",))[0] != DONE)]
     lagging = [item(t) for t in cons.tasks if t.status == LAGGING]
