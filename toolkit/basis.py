@@ -89,9 +89,7 @@ class Basis:
             out.append(f"说明：{named}已并入{into}，现行任务分工表不再单列；{label}仍按当月的填报表，以原单位名称计入。")
         cancelled = [(u, items) for u, items in by_unit.items() if u not in self.merged]
         if cancelled:
-            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in cancelled[:MOST_NAMED])
-            more = f"等 {len(cancelled)} 个单位" if len(cancelled) > MOST_NAMED else ""
-            out.append(f"请核实：{named}{more}在{label}的填报表上，现行任务分工表已取消或调整这些分工；"
+            out.append(f"请核实：{_units_with(cancelled)}在{label}的填报表上，现行任务分工表已取消或调整这些分工；"
                        f"{label}仍按当月的填报表计入。如属当月分工有误、不应点名，请在{label}的通报中更正后再印发。")
         for t in self.deleted:
             if t.name == UNTOLD_TITLE:
@@ -115,9 +113,7 @@ class Basis:
         for unit, tid, role, state in self.changed:
             by_unit.setdefault(unit, []).append(f"{tid} {role}，{state}")
         if by_unit:
-            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in list(by_unit.items())[:MOST_NAMED])
-            more = f"等 {len(by_unit)} 个单位" if len(by_unit) > MOST_NAMED else ""
-            out.append(f"请核实：{named}{more}在{label}的填报表上，现行任务分工表已取消或调整这些分工："
+            out.append(f"请核实：{_units_with(list(by_unit.items()))}在{label}的填报表上，现行任务分工表已取消或调整这些分工："
                        "本次汇总不再按当月的分工计入其这些任务的报送。")
         for t in self.deleted:
             out.append(f"请核实：任务 {t.id}（{task_title(t.name, t.content)}）已从任务清单删除，但{label}的填报表上有"
@@ -129,9 +125,7 @@ class Basis:
         for unit, tid, role in self.gained:
             gained.setdefault(unit, []).append(f"{tid} {role}")
         if gained:
-            named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in list(gained.items())[:MOST_NAMED])
-            more = f"等 {len(gained)} 个单位" if len(gained) > MOST_NAMED else ""
-            out.append(f"说明：{named}{more}是{label}的填报表下发后新增的分工，当月的填报表上没有这些任务。")
+            out.append(f"说明：{_units_with(list(gained.items()))}是{label}的填报表下发后新增的分工，当月的填报表上没有这些任务。")
         return out
 
     def _id(self, tid: str, then: str) -> str:
@@ -159,3 +153,10 @@ class Basis:
         kept = (f"仍按下发时的内容和完成时限（{was}）核定" if texts and moved else
                 f"仍按下发时的{was}核定" if moved else "的汇总表和通报仍按下发时的内容列出")
         return f"说明：任务 {self._id(then.id, '的')}{'，'.join(said)}；{label}{kept}。"
+
+
+def _units_with(pairs: list[tuple[str, list[str]]]) -> str:
+    """Units each with what is said of it, "市林业局（2.1 牵头，未报送）", the first `MOST_NAMED`,
+    then how many in all."""
+    named = "、".join(f"{u}（{'；'.join(items)}）" for u, items in pairs[:MOST_NAMED])
+    return named + (f"等 {len(pairs)} 个单位" if len(pairs) > MOST_NAMED else "")
