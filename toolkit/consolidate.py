@@ -469,6 +469,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
         # not asked, it is not 退回待改 in public (its reply still goes back)
         exempt_at_issue = exempt_of(ledger, period, master, apart)
+        project = ledger.issued_project(period) or ws.project or master.title  # the forms' name (QA386)
         exempt = exempt_at_issue - set(accepted)
         # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
         # 报送情况 names it 退回待改, and so must every task row that lists it.
@@ -637,7 +638,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     times = [r.received_at for r in period_receipts]
     as_of = max(times)[:16] if times else ""
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
-    cons = Consolidation(ws.project or master.title, ws.organiser, period, due, as_of, summaries, units,
+    cons = Consolidation(project, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,
                          own_dues, asked, behind, basis, [u.unit for u in units if u.state == EXEMPT], extended,
                          unknown_senders(ws, period, master.directory, timed, checks),

@@ -379,15 +379,16 @@ def write_feedback(ws: Workspace, master: Master, report: Report, data: bytes, n
         # holds a correction to the date this reply names): a unit renamed since its form
         # went out was asked by the period's deadline, not its own
         dues = issued_dues(ledger, period, master, undated=ws.due(period))
+        project = ledger.issued_project(period) or ws.project or master.title  # the month's name (QA386)
     due = unit_due(ws, period, dues, ws.due(period, common_due(dues)), report.unit or "")
     resubmit = resubmit_by(due, today, ws.settings.resubmit_working_days)
-    wb, located = build_feedback(master, report, data, name, project=ws.project or master.title, due=due,
+    wb, located = build_feedback(master, report, data, name, project=project, due=due,
                                  style=load_style(ws.template("样式.toml")), limits=ws.limits,
                                  organiser=ws.organiser, contact=ws.contact, resubmit=resubmit)
     atomic_save(wb, xlsx_path)
     unit = master.directory.get(report.unit or "")
     subject, body = render_mail_template(ws.template("反馈邮件.txt"), {
-        "project": ws.project or master.title, "unit": report.unit, "period_label": period.label,
+        "project": project, "unit": report.unit, "period_label": period.label,
         "file_name": name, "beside": list(beside), "errors": report.errors, "warnings": report.warnings,
         "unreadable": report.outcome == Outcome.UNREADABLE, "rectification": is_rectification(master),
         # The cells of the attached workbook, which the mail asks to fix and send back: the

@@ -21,6 +21,7 @@ from .ledger.answers import office_time
 from .master import Assignment, Master, Task
 from .master.model import renumbered, task_sort_key
 from .period import Period
+from .printed_order import forms_order
 from .report import Previous, Report, Row
 from .revised import month_tasks, renumbered_since
 from .text import clean, key
@@ -520,7 +521,10 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     # as printed; a task on no form (none recorded) is today's; the office's month keeps today's
     tasks = [texts.get(t.id, t) for t in master.tasks if not past or t.id in on_forms or not master.units_of(t.id)]
     deleted = [texts.get(tid) or _untold(tid, master) for tid in on_forms if master.task(tid) is None]
-    return replace(master, tasks=_in_order(tasks, deleted), assignments=kept)
+    # listed as its forms listed it, not by today's plan and numbers (`printed_order`, QA386)
+    order = ledger.issued_order_of(period) if past else ({}, {})
+    tasks, kept = forms_order(_in_order(tasks, deleted), kept, order, master.directory.resolve)
+    return replace(master, tasks=tasks, assignments=kept)
 
 
 def added_since_issue(ledger: Ledger, period: Period, master: Master) -> frozenset[str]:

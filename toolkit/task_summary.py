@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .vocab import NOT_YET_DUE, Owed, Status, UnitState
+from .vocab import NOT_YET_DUE, REPORTABLE, Owed, Status, UnitState
 
 if TYPE_CHECKING:
     from .master import Task
@@ -59,6 +59,14 @@ class TaskSummary:
         issue). Its 综合状态 is then said 本期未下发, never 未报送 (`Consolidation.task_said`)."""
         return self.status == NOT_REPORTED and self.has_lead and all(
             self.lead_states.get(u) == NOT_ISSUED for u in self.leads)  # (``leads``: of units issued a form)
+
+    def heard(self, exempt: frozenset[str] | list[str] = frozenset()) -> list[str]:
+        """The leads that reported on the task this month: ``lead_states`` holds their row's
+        status. One silent on a task it said 已完成 earlier holds 未报送 there, though the task
+        stays 已完成 (`task_rule.done_before`); one ``exempt`` (本期免报) holds 已完成, an earlier
+        month's word too: neither is this month's (QA386: 县商务局's December 已完成 counted in
+        January's 已报送任务的平均进度)."""
+        return [u for u in self.leads if u not in exempt and self.lead_states.get(u) in REPORTABLE]
 
     def not_yet_due(self, waiting: frozenset[str]) -> bool:
         """Whether its 综合状态 未报送 is only of leads whose deadline has not passed: every lead

@@ -250,10 +250,13 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         if emails:
             check_writable(path.with_suffix(".eml"))
     style = load_style(ws.template("样式.toml"))
-    project = ws.project or master.title
     mail_template = ws.template("下发邮件.txt") if emails else None
     told: set[str] = set()  # tasks whose texts this issue recorded
     with Ledger(ws.ledger_path) as ledger:
+        # a form sent again to some units (--dept) is of the month its forms went out as: under
+        # their name, not one duban.toml took since (a new year's plan's, QA386); issued whole
+        # again, the month takes duban.toml's, every form then printing it
+        project = (ledger.issued_project(period) if units else None) or ws.project or master.title
         # a task's texts stay those recorded while a form of the month not issued again
         # (another unit's, one kept as mailed) still prints them: `issue --dept` after an
         # edit changes what its own units' forms print, not what every unit's month shows
@@ -281,8 +284,8 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
                 tasks = master.tasks_of(unit)
                 ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], dues[unit],
                                      roles={t.id: role for t, role in tasks}, exempt=unit in exempt,
-                                     named=bool(units))
-                ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told], kept)
+                                     named=bool(units), project=project)
+                ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told], kept, master)
             told.update(t.id for t, _ in tasks)
         if emails:
             # a live draft under a name that is now another unit's alias (renamed, or merged into

@@ -143,11 +143,13 @@ def _own_workspace(state: State):
 def _echo_kept_project_name(state: State, ws, result) -> None:
     """Say so when the workspace keeps another project name or 落款 than the one just
     imported: forms, the 汇总表 and the 通报 take duban.toml's, which an import never changes,
-    so a summary saying 专项行动：X alone promised a rename that does not happen."""
+    so a summary saying 专项行动：X alone promised a rename that does not happen. A month already
+    issued keeps the name its forms were made with (`Ledger.issued_project`): said with it (QA386)."""
     kept, imported = ws.project, result.title
     if kept and imported and kept != imported:
         echo(state, f"注意：duban.toml 中的专项行动名称仍是“{kept}”，填报表、汇总表和通报都用它；"
-                    f"如要改用“{imported}”，请修改 duban.toml 中的 name（已下发的填报表不受影响）。")
+                    f"如要改用“{imported}”，请修改 duban.toml 中的 name：此后下发的月份用新名称，已下发的月份"
+                    f"（其填报表，以及重新汇总、重新生成的汇总表和通报）仍用下发时的名称。")
     if result.organiser and result.organiser != ws.organiser:  # --organiser, or none in duban.toml
         now = f"仍是“{ws.organiser}”" if ws.organiser else "没有填写"
         echo(state, f"注意：duban.toml 中的督办单位（通报落款）{now}，通报按它落款；"

@@ -16,7 +16,7 @@ import json
 import sqlite3
 from collections import Counter
 
-from ..master.model import Task, task_of_plain
+from ..master.model import Master, Task, task_of_plain
 from ..period import Period
 
 
@@ -28,6 +28,15 @@ def common_due(dues: dict[str, dt.date], undated: int = 0) -> dt.date | None:
     counts = Counter(dues.values())
     best = max(counts, key=lambda d: (counts[d], d)) if counts else None
     return None if best is None or undated > counts[best] else best
+
+
+def plan_order(plan: Master | None) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """``plan``'s order, as `Ledger.record_issued_texts` keeps it for a month's forms: each
+    task's place, each task's units in the plan's order (empty: no plan given)."""
+    units: dict[str, list[str]] = {}
+    for a in plan.assignments if plan is not None else ():
+        units.setdefault(a.task, []).append(a.unit)
+    return ({t.id: i for i, t in enumerate(plan.tasks)} if plan is not None else {}), units
 
 
 class IssuedRecords:
@@ -143,6 +152,31 @@ class IssuedRecords:
             kept[period] = {r[0]: task_of_plain(json.loads(r[1])) for r in self.conn.execute(
                 "SELECT task, texts FROM issued_texts WHERE period=?", (str(period),))}
         return dict(kept[period])
+
+    def issued_order_of(self, period: Period) -> tuple[dict[str, int], dict[str, list[str]]]:
+        """``period``'s forms' plan order (`plan_order`): task id → its place in the plan they
+        were made from, and → its units in that plan's order (under the names they had then);
+        a task recorded before version 25 is in neither. A month merged again after a revised
+        plan lists as its forms did: 5-2 after 5, not after 10 (QA386)."""
+        places, units = {}, {}
+        for task, seq, names in self.conn.execute(
+                "SELECT task, seq, units FROM issued_texts WHERE period=?", (str(period),)):
+            if seq is not None:
+                places[task] = seq
+            if names is not None:
+                units[task] = json.loads(names)
+        return places, units
+
+    def issued_project(self, period: Period) -> str | None:
+        """The project's name ``period``'s forms were made with (duban.toml's then): the one
+        most units' latest forms printed, the later issue's on a tie; None when no form
+        recorded one (before version 25). A month merged again after the office renamed the
+        project for a new year's plan keeps the name it was issued under (QA386)."""
+        latest = {unit: (project, i) for i, (unit, project) in enumerate(self.conn.execute(
+            "SELECT unit, project FROM issued WHERE period=? AND exempt=0 AND project IS NOT NULL"
+            " ORDER BY issued_at, rowid", (str(period),)))}
+        counts = Counter(project for project, _ in latest.values())
+        return max(counts, key=lambda p: (counts[p], max(i for q, i in latest.values() if q == p))) if counts else None
 
     def issued_tasks(self) -> dict[tuple[str, str], set[str]]:
         """(master fingerprint, unit) → the task ids in the form issued to the unit."""

@@ -270,6 +270,14 @@ UPDATE receipts SET bounced = COALESCE((
  WHERE office = 'bounced' AND bounced = '' AND note LIKE '%；退信：邮件未送达%，不是报送%'
    AND note NOT LIKE '%；退信：邮件未送达收件人，不是报送%';
 """))
+# A month merged again after the office renamed the project (a new year's plan) or imported a plan
+# that reorders its tasks keeps what its forms were made with: the name (QA386: December's 通报
+# re-issued as 关于2027年民生实事2026年12月…), the plan's order of tasks and of each task's units
+MIGRATIONS.append((25, "what a month's forms were made with besides their tasks: the name, the plan's order", """
+ALTER TABLE issued ADD COLUMN project TEXT;       -- duban.toml's name printed on the form; NULL before version 25
+ALTER TABLE issued_texts ADD COLUMN seq INTEGER;  -- its place in the plan the forms were made from; NULL before 25
+ALTER TABLE issued_texts ADD COLUMN units TEXT;   -- JSON list of its units in that plan's order; NULL before 25
+"""))
 MIGRATIONS.sort(key=lambda m: m[0])
 
 LATEST = MIGRATIONS[-1][0]

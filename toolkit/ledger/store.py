@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..master.model import Task, plain_task
+from ..master.model import Master, Task, plain_task
 from ..period import Period
 from ..report import Issue, Previous, Report, Row, make_issue
 from ..vocab import Outcome, TimeSource
 from .answers import DISOWNED, answered_now, disowned_files
 from .connect import open_readonly, open_writable, schema_version
-from .issued import IssuedRecords
+from .issued import IssuedRecords, plan_order
 from .migrations import LATEST, MIGRATIONS
 
 if TYPE_CHECKING:  # made where drafts are read (`draft` says why)
@@ -454,7 +454,7 @@ class Ledger(IssuedRecords):
     # ---- what was issued ----
     def record_issued(self, period: Period, unit: str, fingerprint: str, tasks: list[str],
                       due: dt.date | None = None, roles: dict[str, str] | None = None,
-                      exempt: bool = False, named: bool = False) -> None:
+                      exempt: bool = False, named: bool = False, project: str | None = None) -> None:
         """Remember the tasks in the unit's form, the master it was made from, the deadline
         printed on it and the unit's role on each task (``roles``: task id → 牵头/配合), so a
         month merged again after 责任分工 changed names the leads its forms named. ``exempt``:
@@ -468,7 +468,8 @@ class Ledger(IssuedRecords):
         again, the form was not first asked for then; and when the unit was last given it anew
         (``changed_at``, `drafts.Superseded`): printed again the same, unasked by name (``named``:
         ``issue --dept``), as when every form is issued again to fill in one unit's 邮箱, it
-        was given nothing new and the 催报 written before it stands (QA364)."""
+        was given nothing new and the 催报 written before it stands (QA364). ``project``: the
+        name printed on it, the month's name (`issued_project`) whatever duban.toml says later."""
         given = self.conn.execute("SELECT due, COALESCE(first_issued_at, issued_at), exempt, tasks, roles,"
                                   " COALESCE(changed_at, issued_at) FROM issued WHERE period=? AND unit=?"
                                   " AND fingerprint=?", (str(period), unit, fingerprint)).fetchone()
@@ -485,21 +486,26 @@ class Ledger(IssuedRecords):
                 and given[3:5] == (tasks_text, roles_text))
         self.conn.execute(
             "INSERT OR REPLACE INTO issued (period, unit, fingerprint, tasks, issued_at, first_issued_at, due, roles,"
-            " exempt, changed_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " exempt, changed_at, project) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (str(period), unit, fingerprint, tasks_text, at, first, due.isoformat() if due else None, roles_text,
-             int(exempt), min(given[5], at) if same else at))
+             int(exempt), min(given[5], at) if same else at, project))
 
-    def record_issued_texts(self, period: Period, tasks: Iterable[Task], kept: Iterable[str] = ()) -> None:
+    def record_issued_texts(self, period: Period, tasks: Iterable[Task], kept: Iterable[str] = (),
+                            plan: Master | None = None) -> None:
         """Remember the tasks as ``period``'s forms printed them (the latest issue's where two
         differ): a task deleted from 任务清单 afterwards is still its month's, and a month merged
         again shows it as its forms did (`issued_month.as_issued`). A task in ``kept`` keeps
-        the texts already recorded, if any: forms not issued again still print them."""
+        the texts already recorded, if any: forms not issued again still print them. ``plan``:
+        the master they were made from, whose order of tasks and of each task's units the month
+        keeps (`issued_order_of`)."""
         self.__dict__.pop("_texts_of", None)  # `issued_texts_of` reads them again
         kept = set(kept)
-        rows = [(t.id in kept, (str(period), t.id, json.dumps(plain_task(t), ensure_ascii=False))) for t in tasks]
+        seq, units = plan_order(plan)
+        rows = [(t.id in kept, (str(period), t.id, json.dumps(plain_task(t), ensure_ascii=False), seq.get(t.id),
+                                json.dumps(units[t.id], ensure_ascii=False) if t.id in units else None)) for t in tasks]
         for verb, keep in (("REPLACE", False), ("IGNORE", True)):
-            self.conn.executemany(f"INSERT OR {verb} INTO issued_texts (period, task, texts) VALUES (?,?,?)",
-                                  [row for k, row in rows if k == keep])
+            self.conn.executemany(f"INSERT OR {verb} INTO issued_texts (period, task, texts, seq, units)"
+                                  " VALUES (?,?,?,?,?)", [row for k, row in rows if k == keep])
 
     # ---- mail drafts ----
     def record_draft(self, *, kind: str, period: Period, unit: str, path: str, sha256: str,

@@ -192,7 +192,8 @@ class MemoContext:
     task_not_started_pct: str  #: e.g. "0%"
     task_not_reported_pct: str  #: e.g. "64.4%"
     task_overdue_pct: str  #: e.g. "15.6%"
-    avg_progress_text: str  #: mean progress of tasks with a reported progress, "52.5%"; "" if none
+    #: mean progress of the tasks a lead reported this month, "52.5%"; "" if none
+    avg_progress_text: str
 
     # ---- unit figures ----
     unit_total: int  #: units that must report, e.g. 54 (not the exempt: unit_exempt)
@@ -403,8 +404,14 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         return _task_item(ts, cons, problems_of.get(ts.task.id, []), written, coops_lagging.get(ts.task.id), words)
 
     previous = previous_statuses(cons)  # as `reopened` reads the month before
-    completed = [item(t) for t in cons.tasks if t.status == DONE
+    # a task 已完成 on an earlier month's word alone (its leads silent now, or 本期免报) was not
+    # reported this month: not 本期新完成, nor of 已报送任务的平均进度 (QA386)
+    heard = {t.task.id for t in cons.tasks if t.heard(cons.exempt)}
+    completed = [item(t) for t in cons.tasks if t.status == DONE and t.task.id in heard
                  and (previous is None or previous.get(t.task.id, ("",))[0] != DONE)]
+    # of the tasks 已完成, those whose leads owed a row and gave none (未报送, 退回待改): said so in 一
+    earlier = [t for t in cons.tasks if t.status == DONE and t.task.id not in heard
+               and any(s in (NOT_REPORTED, TO_FIX) for s in t.lead_states.values())]
     lagging = [item(t) for t in cons.tasks if t.status == LAGGING]
     # past the 完成时限 but waiting on leads not yet due: counted apart, as 总览 does (`overdue_counts`)
     overdue = [item(t) for t in cons.overdue if t.task.id not in cons.waiting_tasks]
@@ -452,7 +459,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     units = {s: [_unit_item(u) for u in named if u.state == s] for s in (ON_TIME, LATE, MISSING, TO_FIX)}
     unit_total = cons.owing
     reported = len(units[ON_TIME]) + len(units[LATE])
-    progresses = [t.avg_progress for t in cons.tasks if t.avg_progress is not None]
+    progresses = [t.avg_progress for t in cons.tasks if t.avg_progress is not None and t.task.id in heard]
     avg_progress = f"{num(sum(progresses) / len(progresses))}%" if progresses else ""
     next_due = cons.next_due or (nxt.due(cons.due.day) if cons.due else nxt.due())
 
@@ -521,7 +528,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     )
     ctx.appendices = sentences.appendices(ctx, appendix_over)
     ctx.appendix_note = sentences.appendix_note(ctx.appendices) if ctx.appendices else ""
-    ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines, cons.tasks, words)
+    ctx.overview_text = sentences.overview_text(ctx, len(progresses), deadlines, cons.tasks, words,
+                                                (len(earlier), any(TO_FIX in t.lead_states.values() for t in earlier)))
     ctx.completed_text = sentences.completed_text(ctx, previous is not None, words)
     ctx.attention_text = sentences.attention_text(ctx, deadlines, bool(sentences.unread_deadlines(cons.tasks)), words)
     ctx.coop_lagging_text = sentences.coop_lagging_text(ctx, MAX_INLINE_UNITS, words)

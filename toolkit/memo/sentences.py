@@ -134,15 +134,23 @@ def appendix_note(found: list[Appendix]) -> str:
 # ---- sentences ----
 
 def overview_text(c: MemoContext, averaged: int, deadlines: bool = True,
-                  tasks: list[TaskSummary] | None = None, words: Words = PLAN) -> str:
+                  tasks: list[TaskSummary] | None = None, words: Words = PLAN,
+                  earlier: tuple[int, bool] = (0, False)) -> str:
     """Section 一; ``averaged``: how many tasks ``avg_progress_text`` is the mean of;
     ``deadlines``: whether any task has a 完成时限 (`has_deadlines`); ``tasks``: the
     period's, whose unread 完成时限 (`unread_deadlines`) no claim of 超期 covers; ``words``:
-    the plan's (`rectification.Words`): a 整改清单's tasks are 整改任务 and done is 完成整改."""
+    the plan's (`rectification.Words`): a 整改清单's tasks are 整改任务 and done is 完成整改;
+    ``earlier``: how many of the tasks done are so on an earlier month's 已完成 of leads that
+    gave no row this month, and whether one of those leads was sent back (it did report)."""
     w = words
     if not c.task_total:
         return f"{c.project}暂无需要报送进展的{w.task}。"
-    parts = [f"{w.done}{c.task_done}项（占{c.task_done_pct}）" if c.task_done else f"尚无{w.done}的任务"]
+    # a task its silent lead said 已完成 last month stays so (`task_rule.done_before`), counted
+    # here as 总览 and status count it; said as last month's word, not this month's (QA386)
+    n, back = earlier
+    said = "牵头单位本期没有合格的报送" if back else "牵头单位本期未报送"
+    said = f"；{said if n == c.task_done else f'其中{n}项{said}'}，按此前报告的{w.done}计" if n else ""
+    parts = [f"{w.done}{c.task_done}项（占{c.task_done_pct}{said}）" if c.task_done else f"尚无{w.done}的任务"]
     for n, share, label in ((c.task_on_track, c.task_on_track_pct, "序时推进"),
                             (c.task_lagging, c.task_lagging_pct, "进展滞后"),
                             (c.task_not_started, c.task_not_started_pct, "尚未启动")):
