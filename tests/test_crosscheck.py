@@ -200,14 +200,19 @@ def check(o, period, expect):
         if not m:
             continue
         tid, sent = m.groups()
-        for _n, names in re.findall(r"尚有(\d+)个牵头单位未报送（([^）]*)）", sent):
+        # "尚有2个牵头单位未报送（…）", or its leads by state (QA393): "未报送2个（…）", "退回修改1个（…）"
+        for *_n, names in re.findall(r"(?:尚有(\d+)个牵头单位未报送|未报送(\d+)个)（([^）]*)）", sent):
             for u in names.split("、"):
-                if u != "名单见报送情况" and (bs.get(u) != "未报送" or dstate.get((tid, u)) != "未报送"):
+                if not u.startswith("名单见") and (bs.get(u) != "未报送" or dstate.get((tid, u)) != "未报送"):
                     problems.append(f"memo task {tid} names {u} 未报送; 报送情况 {bs.get(u)}, 单位明细 {dstate.get((tid, u))}")
-        for _n, names in re.findall(r"(\d+)个牵头单位报送有误已退回修改（([^）]*)）", sent):
+        for *_n, names in re.findall(r"(?:(\d+)个牵头单位报送有误已退回修改|退回修改(\d+)个)（([^）]*)）", sent):
             for u in names.split("、"):
-                if u != "名单见报送情况" and bs.get(u) != "退回待改":
+                if not u.startswith("名单见") and bs.get(u) != "退回待改":
                     problems.append(f"memo task {tid} names {u} 退回; 报送情况 {bs.get(u)}")
+        for _n, names in re.findall(r"滞后(\d+)个（([^）]*)）", sent):
+            for u in names.split("、"):
+                if not u.startswith("名单见") and dstate.get((tid, u)) != "滞后":
+                    problems.append(f"memo task {tid} names {u} 滞后; 单位明细 {dstate.get((tid, u))}")
         if "牵头单位均未报送进展" in sent:
             leads = leads_of.get(tid, [])
             bad = [u for u in leads if dstate[(tid, u)] != "未报送" and u]

@@ -342,8 +342,9 @@ def test_a_lead_whose_return_was_sent_back_is_never_called_unreported(cons):
     ctx = memo.build_context(cons, ISSUE)
     task = next(t for t in ctx.attention if t.id == "3.2")
     assert "市司法局" not in task.missing_units
-    assert "未报送（" in task.summary and "市司法局、" not in task.summary.split("未报送（")[1].split("）")[0]
-    assert task.summary.endswith("；1个牵头单位报送有误已退回修改（市司法局）。")
+    # its leads stand in several states: said by state (QA393), 市司法局 under 退回修改 alone
+    assert "未报送4个（" in task.summary and "市司法局" not in task.summary.split("未报送4个（")[1].split("）")[0]
+    assert "退回修改1个（市司法局）" in task.summary, task.summary
     # a task whose only lead was sent back
     sent_back = [dataclasses.replace(u, state=TO_FIX) if u.unit == SZ else u for u in cons.units]
     only = [dataclasses.replace(t, status=Status.NOT_REPORTED, avg_progress=None, overdue=True,

@@ -18,9 +18,10 @@ from ..ledger import Ledger
 from ..ledger.answers import office_time
 from ..ledger.outputs import written_at
 from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
+from ..memo.joint import MAX_REASONS
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.sentences import unread_note
-from ..memo.template_check import has_appendices, says_one_due, scan_key
+from ..memo.template_check import has_appendices, has_problems_note, says_one_due, scan_key
 from ..merge_time import merged_at
 from ..office_edits import Kept, package_parts, set_aside, write_output
 from ..other_forms import asked_units
@@ -96,10 +97,13 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
     # a long list goes to a 附件 only where the template prints one (an office's own, made
     # before 附件 came, keeps every name in the text)
     appendix = fmt == "md" or has_appendices(template)
+    # a task prints a few 反映 only where the template says where the others are (`joint.reasons`)
+    noted = fmt == "md" or has_problems_note(template)
     # dated by the office's day (Workspace.now), as replies are, whatever the machine's zone
     day = issue_date or ws.now().date()
     ctx = build_context(cons, day, list_unchanged=ws.settings.list_unchanged,
-                        appendix_over=ws.settings.appendix_over if appendix else None)
+                        appendix_over=ws.settings.appendix_over if appendix else None,
+                        reasons_over=MAX_REASONS if noted else None)
     folder = ws.stage_dir(MEMOS, cons.period)
     name = memo_filename(cons)
     if fmt == "md":
@@ -124,7 +128,7 @@ def write_memo(ws: Workspace, period: Period | None = None, template: Path | Non
         _remember_clean_scan(ws, key)
     notes = cons.office_notes() + _one_due_note(ctx, template) + _memo_notes(ws, cons)
     result = MemoResult(path, None, "", ctx, notes, cons.told(), kept, to_verify=_to_verify(cons, notes))
-    result = _renderings(ws, result, cons, day, appendix)
+    result = _renderings(ws, result, cons, day, appendix and noted)
     # the earlier PDF set aside before a new one is made (`add_pdf` removes it then): a stop while
     # LibreOffice converts left it under its name beside the new 通报, unsaid (`interrupts._written`)
     result = _pdf_aside(ws, result, before, cons)
@@ -150,7 +154,7 @@ def _renderings(ws: Workspace, result: MemoResult, cons: Consolidation, day: dt.
     md = result.path.with_suffix(".md")
     if not os.path.lexists(md):
         return result
-    # the 通报's own context where it was built with the appendix as the .md is (`write_memo`)
+    # the 通报's own context where it was built with the appendix and the 反映 as the .md is (`write_memo`)
     ctx = result.context if appendix else build_context(cons, day, list_unchanged=ws.settings.list_unchanged,
                                                         appendix_over=ws.settings.appendix_over)
     text = render_markdown(ctx)

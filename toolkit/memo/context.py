@@ -30,7 +30,7 @@ from ..units import (
     town_kind,
 )
 from ..vocab import Outcome, Owed, Role, Status, UnitState
-from . import sentences
+from . import joint, sentences
 from .addressees import is_zone, recipients
 from .gbt9704 import cell_lines, signature_pads, title_lines
 from .sentences import Appendix, Point, names_text, num, pct
@@ -72,9 +72,13 @@ class TaskItem:
     #: cooperating units that reported 滞后 for their part; the task's status stays its leads'
     lagging_coops: list[str]
     missing_units: list[str]  #: lead units that sent nothing this period (not those sent back: 退回待改)
-    problems: list[ProblemItem]  #: stated problems, lead units first
+    #: stated problems, lead units first; one text several units wrote is one item naming them all
+    #: ("河北省、河南省"), and a task prints a few at most (`joint.reasons`): see ``problems_note``
+    problems: list[ProblemItem]
     status_text: str  #: e.g. "滞后，平均进度40%" (of several leads; "滞后，进度40%" of one) or "牵头单位均未报送进展"
     summary: str  #: one sentence: leads, deadline, status, overdue, missing leads
+    #: after ``problems`` when some were left out: "另有8个单位反映的问题见汇总表“单位明细”。"; "" when none
+    problems_note: str = ""
 
 
 @dataclass
@@ -285,11 +289,13 @@ def _naming_rank(u: UnitStatus) -> int:
 
 
 def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem], deadlines: bool = True,
-               lagging_coops: list[str] | None = None, words: Words = PLAN) -> TaskItem:
+               lagging_coops: list[str] | None = None, words: Words = PLAN,
+               lead_progress: dict[str, float | None] | None = None, reasons_over: int | None = None) -> TaskItem:
     """``deadlines``: whether the plan gives any task a 完成时限; the summary of a task of a plan
     that gives none does not say 完成时限：未明确 (苍南, every task of the 通报).
     ``lagging_coops``: its cooperating units that reported 滞后; ``words``: the plan's
-    (`rectification.Words`: a 整改清单's 整改时限)."""
+    (`rectification.Words`: a 整改清单's 整改时限). ``lead_progress``: each lead's figure as typed;
+    ``reasons_over``: how many 反映 the task prints at most (`joint.reasons`; None: all)."""
     t = ts.task
     leads_text = cons.master.display_units(t.id, LEAD) or "未明确"
     coops_text = cons.master.display_units(t.id, Role.COOP)
@@ -335,25 +341,33 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
         status_text = ts.status + (f"，{said}{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_in(cons.period.year) or "未明确"
     said_deadline = f"{words.deadline}：{deadline}；" if deadlines else ""
-    summary = f"牵头单位：{leads_text}；{said_deadline}进展情况：{status_text}"
+    # leads that reported in different states: each one's said (`joint`), not all under the
+    # task's word: 平湖's 发改局, 已完成, read 滞后 beside 生态环境分局's 序时推进 (QA387)
+    by_lead = joint.breakdown(ts.lead_states, ts.leads, lead_progress or {}, cons.waiting) \
+        if joint.mixed(ts.lead_states, ts.leads) else None
+    # each named lead's own figure is said: no average of theirs beside it
+    said_status = ts.status if by_lead and by_lead[1] else status_text
+    summary = f"牵头单位：{leads_text}；{said_deadline}进展情况：{said_status}"
     if ts.overdue:  # not known unfinished while its leads may still report (`vocab.OVERDUE_WAITING`)
         summary += f"，{words.overdue_waiting}" if waits else f"，已超过{words.deadline}"
+    if by_lead:  # the leads not heard from are in it
+        summary += f"；{by_lead[0]}"
     # "均未报送" already says it when every lead sent nothing; beside a lead sent back or
     # not asked, the ones that sent nothing are named
-    if missing and (ts.status != NOT_REPORTED or len(missing) < len(ts.leads)):
-        summary += f"；尚有{len(missing)}个牵头单位未报送"
-        summary += f"（{names_text(missing)}）" if len(missing) <= MAX_INLINE_UNITS else "（名单见报送情况）"
-    if returned:
-        summary += f"；{len(returned)}个牵头单位报送有误已退回修改"
-        summary += f"（{names_text(returned)}）" if len(returned) <= MAX_INLINE_UNITS else "（名单见报送情况）"
+    elif missing and (ts.status != NOT_REPORTED or len(missing) < len(ts.leads)):
+        summary += f"；尚有{len(missing)}个牵头单位未报送{joint.named(missing)}"
+    if returned and not by_lead:
+        summary += f"；{len(returned)}个牵头单位报送有误已退回修改{joint.named(returned)}"
     if not_asked and len(not_asked) < len(ts.leads):
         summary += f"；{len(not_asked)}个牵头单位的本期填报表未含此{words.task}（下发后新增或调整分工）"
     summary += "。"
     # asked of no lead: 本期未下发, as 任务汇总 says it (QA377)
     status = Owed.NOT_ISSUED if ts.issued_none else ts.status
+    behind = [u for u in ts.leads if ts.lead_states.get(u) in (LAGGING, NOT_STARTED)]
+    reasons, note = joint.reasons(((p.unit, p.text) for p in problems), behind, reasons_over)
     return TaskItem(t.id, t.level1, t.level2, task_title(t.name, t.content), t.content, deadline, status,
-                    progress, ts.overdue, leads_text, coops_text, list(ts.leads), lagging, list(lagging_coops or []),
-                    missing, problems, status_text, summary)
+                    progress, ts.overdue, leads_text, coops_text, list(ts.leads), lagging,
+                    list(lagging_coops or []), missing, [ProblemItem(*p) for p in reasons], status_text, summary, note)
 
 
 def _unit_item(u: UnitStatus) -> UnitItem:
@@ -368,13 +382,16 @@ def _unchanged_units(cons: Consolidation) -> list[UnitItem]:
 
 
 def build_context(cons: Consolidation, issue_date: dt.date | None = None,
-                  list_unchanged: bool = False, appendix_over: int | None = None) -> MemoContext:
+                  list_unchanged: bool = False, appendix_over: int | None = None,
+                  reasons_over: int | None = joint.MAX_REASONS) -> MemoContext:
     """The memo's variables for ``cons``; ``issue_date`` (成文日期) defaults to today.
 
     ``list_unchanged`` ([memo] in duban.toml) names the units that copied last month's text.
     ``appendix_over`` ([memo] in duban.toml): a list of 报送情况 longer than this goes to a
     附件 after the memo (`sentences.appendices`); None keeps every list in the text, for a
     template without the 附件 part (`template_check.has_appendices`).
+    ``reasons_over``: the 反映 a task prints at most, the others said by ``t.problems_note``
+    (`joint.reasons`); None prints all, for a template without it (`template_check.has_problems_note`).
     """
     period: Period = cons.period
     nxt = period.shift(1)
@@ -383,6 +400,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     organiser = _text(cons.organiser)
 
     problems_of: dict[str, list[ProblemItem]] = {}
+    lead_progress: dict[str, dict[str, float | None]] = {}  # task → each lead's figure, as typed
     # a 配合 unit's 滞后 leaves the task's status to its leads (consolidate), but the office
     # was told: 广州's 越秀区 wrote 滞后 and why on tasks whose leads were 序时推进, and the
     # 通报 said only "本期没有进展滞后的任务" (QA122)
@@ -391,6 +409,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
         text = _text(d.get("problems"))
         if text and not says_no_problem(text):  # "县住建局反映：无" (QA368)
             problems_of.setdefault(d["task"], []).append(ProblemItem(d["unit"], text))
+        if d["role"] == LEAD:
+            lead_progress.setdefault(d["task"], {})[d["unit"]] = d["progress"]
         if d["role"] == Role.COOP and d["status"] == LAGGING:
             coops_lagging.setdefault(d["task"], []).append(d["unit"])
     deadlines = sentences.has_deadlines(cons.tasks)
@@ -401,7 +421,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     words = words_of(cons.master)
 
     def item(ts: TaskSummary) -> TaskItem:
-        return _task_item(ts, cons, problems_of.get(ts.task.id, []), written, coops_lagging.get(ts.task.id), words)
+        return _task_item(ts, cons, problems_of.get(ts.task.id, []), written, coops_lagging.get(ts.task.id), words,
+                          lead_progress.get(ts.task.id), reasons_over)
 
     previous = previous_statuses(cons)  # as `reopened` reads the month before
     # a task 已完成 on an earlier month's word alone (its leads silent now, or 本期免报) was not
@@ -419,7 +440,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     attention = [item(t) for t in cons.tasks if t.status == LAGGING or t.overdue]
     # a task already in section 三 prints every unit's reason there: not said twice
     coop_lagging = _coop_lagging([item(t) for t in cons.tasks if t.task.id in coops_lagging
-                                  and not (t.status == LAGGING or t.overdue)])
+                                  and not (t.status == LAGGING or t.overdue)], problems_of)
     due_next = [item(t) for t in cons.tasks
                 if t.task.dated and nxt.start <= t.task.deadline <= nxt.end
                 and t.status != DONE]
@@ -543,15 +564,18 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     return ctx
 
 
-def _coop_lagging(items: list[TaskItem]) -> list[TaskItem]:
+def _coop_lagging(items: list[TaskItem], problems_of: dict[str, list[ProblemItem]] | None = None) -> list[TaskItem]:
     """``items`` as section 三 gives them after its list: each with the reasons of its 配合 units
     that reported 滞后, when they are few enough to be named (`sentences.coop_lagging_text`),
     and no other unit's; beside several tasks a reason says its tasks, as one unit may cooperate
-    on two of them, and a reason a unit gave on several is said once, under the first."""
+    on two of them, and a reason a unit gave on several is said once, under the first.
+    ``problems_of``: each task's reasons one unit each, as written (an item's are merged,
+    `joint.reasons`); each item's own by default."""
+    problems_of = problems_of if problems_of is not None else {t.id: t.problems for t in items}
     said: dict[tuple[str, str], list[str]] = {}  # (unit, reason) → its tasks, in order, the first its place
     for t in items:
         named = t.lagging_coops if len(t.lagging_coops) <= MAX_INLINE_UNITS else []
-        for p in t.problems:
+        for p in problems_of.get(t.id, []):
             if p.unit in named:
                 tasks = said.setdefault((p.unit, p.text), [])
                 tasks += [] if t.id in tasks else [t.id]
@@ -560,7 +584,9 @@ def _coop_lagging(items: list[TaskItem]) -> list[TaskItem]:
     # beyond a few, their count (the sentence above names them all): 27 numbers joined by 、 are
     # one unbreakable word to LibreOffice, spread over a line of gaps
     for t in items:
-        kept = dict.fromkeys(key for p in t.problems if (key := (p.unit, p.text)) in said and said[key][0] == t.id)
+        kept = dict.fromkeys(key for p in problems_of.get(t.id, [])
+                             if (key := (p.unit, p.text)) in said and said[key][0] == t.id)
+        t.problems_note = ""  # its reasons are these alone
         t.problems = [ProblemItem(f"{unit}（任务{first_of(said[unit, text], MAX_INLINE_UNITS, '项')}）"
                                   if len(items) > 1 else unit, text)
                       for unit, text in kept]
@@ -575,7 +601,7 @@ def _of_sections(ctx: MemoContext) -> None:
         setattr(ctx, name, say(getattr(ctx, name)))
     for items in (ctx.completed, ctx.lagging, ctx.overdue, ctx.attention, ctx.coop_lagging, ctx.due_next):
         for t in items:
-            t.status_text, t.summary = say(t.status_text), say(t.summary)
+            t.status_text, t.summary, t.problems_note = say(t.status_text), say(t.summary), say(t.problems_note)
     for point in (*ctx.reporting_points, *ctx.requirements):
         point.title, point.text = say(point.title), say(point.text)
 
@@ -637,7 +663,8 @@ def render_markdown(ctx: MemoContext) -> str:
     lines += [f"{i}. {t.name}（任务{t.id}，{ctx.lead_label}：{t.leads_text}）" for i, t in enumerate(ctx.completed, 1)]
 
     def reasons(t: TaskItem) -> list[str]:
-        return [f"   - {p.unit}反映：{block(p.text, '     ')}" for p in t.problems]
+        return [f"   - {p.unit}反映：{block(p.text, '     ')}" for p in t.problems] + (
+            [f"   - {t.problems_note}"] if t.problems_note else [])
 
     lines += ["", heading("三、滞后及超期任务"), "", ctx.attention_text]
     for i, t in enumerate(ctx.attention, 1):

@@ -539,6 +539,8 @@ def write_default_template(path: Path) -> Path:
     para("{{ loop.index }}．{{ t.name }}（任务{{ t.id }}）", "三级标题（仿宋加粗）")
     para("{{ t.summary }}")
     reasons()
+    # a task of many leads prints a few 反映 (`joint.reasons`): where the others are
+    loop("{%p if t.problems_note %}", ("{{ t.problems_note }}", "通报正文"), close="{%p endif %}")
     para("{%p endfor %}")
     # the tasks on which a 配合 unit reported 滞后 while their leads did not: one sentence, reasons
     para("{%p if coop_lagging %}")

@@ -354,6 +354,12 @@ def has_appendices(path: Path) -> bool:
     return re.search(r"\bin\s+appendices\b", _body_text(path)) is not None
 
 
+def has_problems_note(path: Path) -> bool:
+    """Whether the template prints ``t.problems_note`` (the shipped one since `joint.reasons`
+    came): one made before prints every 反映 of a task, none being left out with nothing said."""
+    return re.search(r"\bproblems_note\b", _body_text(path)) is not None
+
+
 def says_one_due(path: Path) -> bool:
     """Whether the template states the period's deadline by ``due_date_text`` alone, with
     neither ``due_text`` nor ``own_dues``: made before a unit could have its own (`issue --dept
