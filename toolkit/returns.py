@@ -473,16 +473,18 @@ def _read_return(data: bytes, name: str, limits: Limits) -> RawReturn:
             meta_rows, _ = _sheet_rows(wb, meta_name, 2000)
             for row in meta_rows:
                 # our own plain text: no need for the full cleaning of department input; only
-                # the cells a row uses are made text (a task row: four, any other: two)
-                cells = [*row[:4], "", "", "", ""]
-                name = _meta_text(cells[0])
+                # the cells a row uses are made text (a task row: four, any other: two), a
+                # text cell stripped here (`_meta_text`'s first case: 54 calls a W2 return)
+                a, b, c, d = row[:4] if len(row) >= 4 else [*row, "", "", "", ""][:4]
+                name = a.strip() if type(a) is str else _meta_text(a)
                 if name == "task":
-                    tid = _meta_text(cells[1])
+                    tid = b.strip() if type(b) is str else _meta_text(b)
                     if tid:
-                        raw.meta_tasks[tid] = (_meta_text(cells[2]), _meta_text(cells[3]))
+                        raw.meta_tasks[tid] = (c.strip() if type(c) is str else _meta_text(c),
+                                               d.strip() if type(d) is str else _meta_text(d))
                         continue
                 if name:
-                    raw.meta[name] = _meta_text(cells[1])
+                    raw.meta[name] = b.strip() if type(b) is str else _meta_text(b)
         candidates = sorted(visible, key=lambda n: short_key(n) != _DATA_KEY)
         hidden_others = [m.name for m in sheets if m.name not in visible and m.name != meta_name]
         for sheet in candidates + hidden_others:

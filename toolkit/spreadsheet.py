@@ -133,10 +133,11 @@ def guard_zip(z: zipfile.ZipFile, limits: Limits, kind: str = "", data: bytes | 
         for i in infos:
             if i.file_size > 1048576 and i.compress_size and i.file_size / i.compress_size > limits.max_ratio:
                 raise ReadFailure("E104", detail=f"压缩比 {i.file_size // max(i.compress_size, 1)}:1")
-        total = sum(i.file_size for i in infos if not _may_hold_cells(i.filename, kind))
+        ods = kind == "ods"  # every part of any other package may hold cells (`_may_hold_cells`)
+        total = sum(i.file_size for i in infos if not _may_hold_cells(i.filename, kind)) if ods else 0
         shared_cells, longest, strings = 0, 0, []  # .xlsx: shared-string copies (see below)
         for i in infos:
-            if not _may_hold_cells(i.filename, kind):
+            if ods and not _may_hold_cells(i.filename, kind):
                 continue  # bounded by its declared size, which zipfile and calamine stop at
             raw = _raw_member(data, i) if data is not None else None
             known = None
