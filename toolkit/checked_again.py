@@ -6,6 +6,7 @@ mistyped `collect --period` (E202), or a master fixed since (a renamed unit's al
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from .ledger import Ledger, Receipt
 from .period import Period
@@ -14,12 +15,23 @@ from .vocab import Outcome
 ACCEPTED, RETURNED = Outcome.ACCEPTED, Outcome.RETURNED
 
 
-def unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period) -> list[Receipt]:
+def unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period,
+                        hints: Iterable[str] = ()) -> list[Receipt]:
     """The ledger copies that make a file a duplicate (W204): none when every one was refused
-    only as another period's (E202, ``collect --period`` mistyped) and this run is for a
-    different period. Put back in 收件箱, the file is checked again for this run's period;
-    else a typo would keep the department 未报送 with no way back."""
-    if earlier and all(r.outcome == RETURNED and r.period != period
+    only as another period's (E202) and either this run is for a different period (``collect
+    --period`` mistyped: put back in 收件箱, the file is checked again for this run's period;
+    else a typo would keep the department 未报送 with no way back) or the file came under words
+    none of them came under (``hints``: `unpack.Item.hints`, its name, archive path, subject).
+    The period of a form refused as another month's was settled by its words (`evidence.meant_later`):
+    经信局's September form named 经信局10月进展 was refused as October's; sent again unchanged as
+    经信局9月补报 it was skipped as 重复 and September stayed 未报送 with nothing asked (QA387)."""
+    words = [h for h in hints if h]
+
+    def said_otherwise(r: Receipt) -> bool:
+        came = f"{r.name} {r.source}"
+        return any(w not in came for w in words)
+
+    if earlier and all(r.outcome == RETURNED and (r.period != period or said_otherwise(r))
                        and {i.code for i in ledger.issues_of(r.id) if i.is_error} == {"E202"}
                        for r in earlier):
         return []

@@ -50,12 +50,14 @@ from .master.model import renumbered
 from .month_due import stated_due
 from .office_copies import BOUNCED
 from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
-from .other_forms import other_forms
+from .other_forms import deadlines, other_forms
 from .period import Period
 from .reopened import reopened_told
 from .report import Row
 from .revised import carried, in_month, numbered
 from .senders import Check, checked_notes, disowned, marked, sender_answers, unknown_senders
+from .taken_back import TakenBack, taken_back, taken_back_notes
+from .taken_back import rejected as _rejected
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import unended
 from .units import of_sections
@@ -202,12 +204,13 @@ class Consolidation:
     #: per unit, its returns on another month's form that may hold this month's progress (`other_forms`)
     other_forms: dict[str, list[Receipt]] = field(default_factory=dict)
     bounces: list[Receipt] = field(default_factory=list)  # the month's bounces of the office's mail (`office_copies`)
+    taken_back: list[TakenBack] = field(default_factory=list)  # earlier 已完成 a refused return takes back
 
     def office_notes(self) -> list[str]:
         """The 请核实 lines the office reads before the 汇总表 and 通报 go out: merge, memo, status, run;
         first those that may mean a unit reported (`mail_notes.chase_notes`, which remind says too)."""
-        return (chase_notes(self) + version_notes(self) + file_time_notes(self)
-                + self.basis_notes() + self.due_notes() + [a.text for a in self.unknown_senders])
+        return (chase_notes(self) + version_notes(self) + file_time_notes(self) + self.basis_notes()
+                + self.due_notes() + [a.text for a in self.unknown_senders] + taken_back_notes(self))
 
     def inbox_notes(self) -> list[str]:
         """`mail fetch` stores mails in 收件箱 and only `collect` registers them: a status,
@@ -457,7 +460,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         replied = replied_on(ledger, period, ws.tz)
         uncollected = _uncollected(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
-        others = other_forms(ledger, period, master, ws.tz, apart)  # said while their unit is 未报送
+        others = other_forms(ledger, period, master, ws.tz, apart, deadlines(ws, ledger))  # said while 未报送
         bounces = ledger.receipts(period, office=BOUNCED)  # said while they stand, status's too (`bounce_notes`)
         disputed, versions = disputed_returns(ledger, received, master, apart), kept_versions(accepted, accepted_issues)
         # a copy the office said was not its unit's times nothing; a W206 file it said so of is no unit's return
@@ -508,8 +511,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             if printed:
                 before = carried(before, renumbered(printed[max(printed)], tasks_p))
             skip_p = set(not_issued_units(ledger, p, master_p, rec_p, apart_p))
+            kept = taken_back(ledger, before, rec_p, by_unit)[0]  # judged as the month's own 汇总表 was
             history[p] = history_of(judged(master_p, by_unit, p, skip_p, _asked_of(ledger, p, acc, master_p, apart_p),
-                                           before), earlier=True)
+                                           kept), earlier=True)
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
             printed[p] = tasks_p
@@ -518,6 +522,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         if printed:
             before, history = in_month(before, history, printed, numbered(ledger, period, today, master)
                                        if judged_by_forms(ledger, period, received, today) else master.tasks)
+        # a lead whose refused return says a task it had finished is not: its 已完成 not carried (QA387)
+        before, taken = taken_back(ledger, before, received, accepted, not_theirs) if tasks else (before, [])
     skip = set(not_issued)
     day = ws.now().date()
     # each unit against the deadline printed on its own form, where it differs from the period's
@@ -645,7 +651,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                          checked_notes(period, checks, {u.unit: (u.state, u.received_at) for u in units}, ws.tz),
                          day, uncollected, {u: d for u, d in next_dues.items() if d > next_due}, too_big, disputed,
                          bare, fix_by, file_times(answered, on_file_time), ws.tz, versions, frozenset(counted))
-    cons.other_forms, cons.bounces = others, bounces
+    cons.other_forms, cons.bounces, cons.taken_back = others, bounces, taken
     cons.__dict__["awaited"] = waiting  # the cached_property, computed above from the same units and dues
     return cons
 
@@ -674,12 +680,6 @@ def _later(a: Receipt, b: Receipt) -> Receipt:
     """Of two accepted returns of one unit under two names, the one merged: the later (not
     of a merged unit's two forms of a past month: each is its own, `kept_apart`)."""
     return max(a, b, key=lambda r: (r.received_at, r.id))
-
-
-def _rejected(received: list[Receipt], not_theirs: frozenset[int] = frozenset()) -> list[Receipt]:
-    """The refused files among a unit's receipts: sent back for errors, or unreadable; not one the
-    office said was not the unit's (a W206 file another unit filled in: no unit's return)."""
-    return [r for r in received if r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.id not in not_theirs]
 
 
 def _receipts_of_period(receipts: list[Receipt], period: Period) -> list[Receipt]:

@@ -16,7 +16,8 @@ month's form had gone to the unit when it came (`EarlierMonths.was_asked`) and n
 the two was then asked of the unit and is still owed by it (the month it is the nearer
 candidate for): an earlier month's form is read as the first month after it (`owed_after`, as
 collect reads it, QA288) and only when the unit had reported that month already (last month's file
-used again: a unit's first return of a month, however late, is that month's, QA375), a later
+used again: a unit's first return of a month, however late, is that month's, QA375) and it came after
+the unit's deadline for that month (by it, a correction of that month's return, QA387), a later
 month's only when sent before that month was over (its own progress could not be reported yet) and
 read as the latest month before it (`owed_before`, which collect asks of its own month's form too).
 
@@ -33,17 +34,20 @@ month's return is registered.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .dates import day_text
 from .issued_month import EarlierMonths, month_name
 from .ledger.answers import DISOWNED
+from .on_time import unit_due
 from .period import Period
 from .vocab import Outcome, UnitState
 
 if TYPE_CHECKING:
     from .ledger import Ledger, Receipt
     from .master import Master
+    from .workspace import Workspace
 
 #: the outcomes of a file that was a return of its form's month (refused or not)
 _RETURNS = (Outcome.ACCEPTED, Outcome.SUPERSEDED, Outcome.RETURNED)
@@ -62,10 +66,13 @@ _RESENT_ARGS = (Outcome.DUPLICATE, *_RETURNS)
 
 
 def other_forms(ledger: Ledger, period: Period, master: Master, tz: dt.tzinfo | None,
-                apart: frozenset[str] = frozenset()) -> dict[str, list[Receipt]]:
+                apart: frozenset[str] = frozenset(),
+                due: Callable[[str, Period], dt.date] | None = None) -> dict[str, list[Receipt]]:
     """Per unit (as ``period`` names it), its returns on another month's form that may hold
     ``period``'s progress (the module's rule), in the order received; the office's disowned W206
-    files are no unit's. Every unit's: the notes keep those 未报送 (`other_form_notes`)."""
+    files are no unit's. Every unit's: the notes keep those 未报送 (`other_form_notes`).
+    ``due``: a unit's deadline for a month (`deadlines`); an earlier month's form that came by it
+    is that month's own."""
     # a file that came before the month's forms first went out is none of its returns (`was_asked`):
     # read from a day before (the ledger's clock and the office's may differ by hours), not the whole
     # history, which on a year's ledger cost merge and status 30 ms (W3's 12 months, 594 returns)
@@ -89,9 +96,27 @@ def other_forms(ledger: Ledger, period: Period, master: Master, tz: dt.tzinfo | 
         # again). A late October return on October's form was asked about in November for good (QA375)
         if form < period and not reported_before:
             continue
+        # nor when it came by the unit's deadline for its form's month: a correction of that month's
+        # return, as collect takes it (`weak_times.by_own_deadline`, QA288). 税务局's November return
+        # of 2 December and its 修改版 of the 4th (November due the 5th) were asked about all December
+        # as if December's progress (QA387)
+        if form < period and due is not None and came.date() <= due(name, form):
+            continue
         if meant == period and (rec := ledger.get(receipt_id)) is not None:
             out.setdefault(unit, []).append(rec)
     return out
+
+
+def deadlines(ws: Workspace, ledger: Ledger) -> Callable[[str, Period], dt.date]:
+    """A unit's deadline for a month as collect judges it (`on_time.unit_due`: the date printed on
+    its own form, else the month's), each month's read once: `other_forms`' ``due``."""
+    read: dict[Period, tuple[dict[str, dt.date], dt.date]] = {}
+
+    def due(unit: str, month: Period) -> dt.date:
+        if month not in read:
+            read[month] = ledger.issued_dues(month), ws.due(month, ledger.issued_due(month))
+        return unit_due(ws, month, *read[month], unit)
+    return due
 
 
 def owed_before(months: EarlierMonths, unit: str, form: Period, came: dt.datetime) -> Period | None:

@@ -277,22 +277,26 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         seen: dict[str, Item] = {}
         twins: dict[int, Any] = {}  # a duplicate → the receipt or item it repeats
         jobs: list[Item] = []
-        for top in tops:
-            for it in top.walk():
-                if it.outcome:
-                    continue
-                earlier = unless_answer(ledger, ws.root, top, it, unless_master_fixed(ledger, unless_wrong_period(
-                    ledger, ledger.find_sha(it.sha256), expected or run_period), master_saved))  # W212's answer
-                if it.data and (earlier or it.sha256 in seen):  # empty files are all alike: each its own
-                    first = earlier[0] if earlier else None
-                    when, name = ((first.received_at[:16], first.name) if first
-                                  else (seen[it.sha256].received_at.isoformat(sep=" ")[:16], seen[it.sha256].name))
-                    it.outcome = DUPLICATE
-                    it.issues.append(make_issue("W204", file=it.name, when=when, name=name))
-                    twins[id(it)] = first or seen[it.sha256]
-                    continue
-                seen[it.sha256] = it
-                jobs.append(it)
+        # in the order received, not by name: of two copies, the later is the 重复 (“发改局9月 - 副本” of
+        # 4 October sorted before “发改局9月” of the 3rd, which 报送情况 then called the copy, QA387); but
+        # first a file beside others in its archive or mail, whose versions are weighed together (W212, QA285)
+        bundled = {id(c) for t in tops for p in t.walk() if len(p.children) > 1 for c in p.children}
+        for top, it in sorted(((t, i) for t in tops for i in t.walk()),
+                              key=lambda pair: (id(pair[1]) not in bundled, pair[1].received_at)):
+            if it.outcome:
+                continue
+            earlier = unless_answer(ledger, ws.root, top, it, unless_master_fixed(ledger, unless_wrong_period(
+                ledger, ledger.find_sha(it.sha256), expected or run_period, it.hints), master_saved))  # W212's answer
+            if it.data and (earlier or it.sha256 in seen):  # empty files are all alike: each its own
+                first = earlier[0] if earlier else None
+                when, name = ((first.received_at[:16], first.name) if first
+                              else (seen[it.sha256].received_at.isoformat(sep=" ")[:16], seen[it.sha256].name))
+                it.outcome = DUPLICATE
+                it.issues.append(make_issue("W204", file=it.name, when=when, name=name))
+                twins[id(it)] = first or seen[it.sha256]
+                continue
+            seen[it.sha256] = it
+            jobs.append(it)
         checks = [(it.data, it.name, _sender_for_check(it, ctx)) for it in jobs]
         reports = check_many(checks, ctx, workers, progress, pool)
         if pool is not None:
