@@ -59,11 +59,14 @@ def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
     # nor hashlib, which loads OpenSSL's libcrypto (_hashlib: 3 ms of every status); the master
     # cache hashes with the interpreter's own sha256 (`master.cache`)
     assert not {"hashlib", "_hashlib"} & names
+    # nor the logging package, with traceback, linecache, tokenize, textwrap and string: status's
+    # two lines go straight to 日志/duban.log (`run_log`; 17.3 M of its 369 M instructions, QA384)
+    assert not {"logging", "traceback", "toolkit.logs"} & names
 
 
-    # nor the commands of other modules than the monthly ones: loaded when named
-    # (`cli.base.COMMAND_MODULES`, 1.8 ms of every status)
-    assert not {"toolkit.cli.desk", "toolkit.cli.issue", "toolkit.cli.setup"} & names
+    # nor the commands of other modules than its own: loaded when named
+    # (`cli.base.COMMAND_MODULES`, 1.8 ms of every status; `month`'s, 3.2 M instructions, QA384)
+    assert not {"toolkit.cli.desk", "toolkit.cli.issue", "toolkit.cli.setup", "toolkit.cli.month"} & names
     # nor the utf-8-sig codec duban.toml was decoded with (`settings.decode_config`: 0.7 M)
     assert "encodings.utf_8_sig" not in names
     # QA339 (each per-module import time, min of 8 runs): tomllib, duban.toml being parsed
@@ -87,7 +90,10 @@ def test_loading_the_monthly_commands_opens_no_workspace() -> None:
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     names = set(done.stdout.split())
-    assert "toolkit.cli.month" in names
+    assert "toolkit.cli.base" in names
+    # nor any command's module: each loads when its command is named (`base.COMMAND_MODULES`);
+    # `month`'s other commands were 3.2 M of every status's 351 M instructions (QA384)
+    assert not {n for n in names if n.startswith("toolkit.cli.") and n not in ("toolkit.cli.app", "toolkit.cli.base")}
     assert not {"toolkit.workspace", "toolkit.settings", "toolkit.report", "toolkit.units", "toolkit.master.model",
                 "tomllib"} & names
 
@@ -122,14 +128,14 @@ def test_status_compiles_no_deadline_pattern(issued_ws) -> None:
     assert done.stdout.strip() == "['flags', 'pattern']"  # a `text.LazyPattern` not yet compiled
 
 
-def test_every_command_outside_the_monthly_module_is_named_in_command_modules() -> None:
-    """`duban` imports `cli.month` and finds every other command by `COMMAND_MODULES`: a
-    command added to `desk`, `issue` or `setup` without its line there would be unknown."""
+def test_every_command_is_named_in_command_modules() -> None:
+    """`duban` finds every command by `COMMAND_MODULES`: a command added to `month`, `status`,
+    `desk`, `issue` or `setup` without its line there would be unknown."""
     from toolkit.cli import cli
     from toolkit.cli.base import COMMAND_MODULES
 
     where = {name: command.callback.__module__.rsplit(".", 1)[1] for name, command in cli.commands.items()}
-    assert {name: module for name, module in where.items() if module != "month"} == COMMAND_MODULES
+    assert where == COMMAND_MODULES
 
 
 def test_status_with_files_waiting_in_the_inbox_loads_no_archive_readers(issued_ws) -> None:

@@ -16,13 +16,11 @@ this table and docs/design.md in agreement.
 from __future__ import annotations
 
 import importlib
-import logging as _logging
 
 __version__ = "0.1.0"
 
-# The library logs to "duban"; without this, a message logged before the CLI has set up
-# 日志/duban.log would reach Python's last-resort handler and be printed a second time.
-_logging.getLogger("duban").addHandler(_logging.NullHandler())
+# The library logs to "duban" through `logs`, whose handler keeps a record from Python's
+# last-resort handler (printed a second time) and hands it to the run's 日志/duban.log.
 
 #: public name -> module that defines it
 _EXPORTS: dict[str, str] = {

@@ -17,16 +17,14 @@ any other 1 as 1 %.
 from __future__ import annotations
 
 import io
-import logging
 import re
 import struct
 import warnings
 from collections.abc import Callable
 from contextlib import suppress
 
+from .logs import log
 from .ole import _biff_records, _ole_stream  # the .xls walk calamine's own reader makes
-
-log = logging.getLogger("duban")
 
 # Parts of a format code that show as they are, not as the number: quoted text ("%"), an
 # escaped character (\%), a space as wide as a character (_%), a character repeated to fill

@@ -12,10 +12,10 @@ import datetime as dt
 import functools
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
-from . import files, set_aside
+from . import set_aside
 from .dates import units_dues_text
 from .deadline_notes import extended_notes
 from .details import Details
@@ -47,17 +47,18 @@ from .mail_notes import big_mail_told, big_mails, chase_notes, mails_without_fil
 from .master import Master, Task
 from .master.date_columns import column_notes
 from .master.model import renumbered
-from .month_due import stated_due
+from .month_due import stated_due, units_not_yet_due
+from .month_receipts import asked_of, inbox_notes, later_of, of_period, refused_of, uncollected_files
 from .office_copies import BOUNCED
 from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
 from .other_forms import deadlines, other_forms
 from .period import Period
+from .record import FACTORY, record
 from .reopened import reopened_told
 from .report import Row
 from .revised import carried, in_month, numbered
 from .senders import Check, checked_notes, disowned, marked, sender_answers, unknown_senders
 from .taken_back import TakenBack, taken_back, taken_back_notes
-from .taken_back import rejected as _rejected
 from .task_rule import effective_progress, history_of, judged, missing_word, owes
 from .text import unended
 from .units import of_sections
@@ -99,7 +100,7 @@ LEAD, COOP = Role.LEAD, Role.COOP
 NOT_ISSUED = Owed.NOT_ISSUED
 
 
-@dataclass  # compared: test_merge checks the units alone against the whole consolidation
+@record()  # compared: test_merge checks the units alone against the whole consolidation
 class UnitStatus:
     """One row of 报送情况."""
 
@@ -121,6 +122,24 @@ class UnitStatus:
     #: why 报送时间 past the deadline is 按时: by the date a reply asked the correction by (`on_time.grace_words`)
     graced: str = ""
 
+    def __init__(self, unit: str, kind: str, tasks: int, state: str, received_at: str = "", file: str = "",
+                 errors: int = 0, warnings: int = 0, done: int = 0, lagging: int = 0, avg_progress: float | None = None,
+                 email: str = "", timed_by: str = "", graced: str = "") -> None:
+        self.unit = unit
+        self.kind = kind
+        self.tasks = tasks
+        self.state = state
+        self.received_at = received_at
+        self.file = file
+        self.errors = errors
+        self.warnings = warnings
+        self.done = done
+        self.lagging = lagging
+        self.avg_progress = avg_progress
+        self.email = email
+        self.timed_by = timed_by
+        self.graced = graced
+
     @property
     def file_text(self) -> str:
         """``file`` as the 汇总表 shows it: beside 报送时间, which file that time is of. Not
@@ -134,7 +153,7 @@ class UnitStatus:
         return f"{self.file}（{'；'.join(filter(None, (timed, self.graced)))}）"
 
 
-@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
+@record(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Consolidation:
     """Everything the consolidated workbook and the memo show for one period."""
 
@@ -206,6 +225,58 @@ class Consolidation:
     bounces: list[Receipt] = field(default_factory=list)  # the month's bounces of the office's mail (`office_copies`)
     taken_back: list[TakenBack] = field(default_factory=list)  # earlier 已完成 a refused return takes back
 
+    def __init__(self, project: str, organiser: str, period: Period, due: dt.date, as_of: str, tasks: list[TaskSummary],
+                 units: list[UnitStatus], details: Details, issues: list[dict[str, Any]], receipts: list[Receipt],
+                 history: dict[Period, dict[str, tuple[str, float | None]]], master: Master,
+                 not_issued: list[str] = FACTORY, next_due: dt.date | None = None,
+                 unit_dues: dict[str, dt.date] = FACTORY, asked: dict[str, set[str]] = FACTORY,
+                 behind_links: dict[str, list[str]] = FACTORY, basis: Basis | None = None, exempt: list[str] = FACTORY,
+                 extended: dict[str, tuple[dt.date, dt.date]] = FACTORY, unknown_senders: list[Asked] = FACTORY,
+                 sender_checks: list[tuple[Check, str]] = FACTORY, today: dt.date | None = None,
+                 uncollected: list[str] = FACTORY, next_unit_dues: dict[str, dt.date] = FACTORY,
+                 too_big: list[BigMail] = FACTORY, disputed: list[Disputed] = FACTORY,
+                 bare_mails: dict[str, list[str]] = FACTORY, fix_by: dict[str, dt.date] = FACTORY,
+                 file_times: list[FileTime] = FACTORY, tz: dt.tzinfo | None = None,
+                 versions: list[tuple[Receipt, str]] = FACTORY, counted: frozenset[int] = frozenset(),
+                 other_forms: dict[str, list[Receipt]] = FACTORY, bounces: list[Receipt] = FACTORY,
+                 taken_back: list[TakenBack] = FACTORY) -> None:
+        self.project = project
+        self.organiser = organiser
+        self.period = period
+        self.due = due
+        self.as_of = as_of
+        self.tasks = tasks
+        self.units = units
+        self.details = details
+        self.issues = issues
+        self.receipts = receipts
+        self.history = history
+        self.master = master
+        self.not_issued = [] if not_issued is FACTORY else not_issued
+        self.next_due = next_due
+        self.unit_dues = {} if unit_dues is FACTORY else unit_dues
+        self.asked = {} if asked is FACTORY else asked
+        self.behind_links = {} if behind_links is FACTORY else behind_links
+        self.basis = basis
+        self.exempt = [] if exempt is FACTORY else exempt
+        self.extended = {} if extended is FACTORY else extended
+        self.unknown_senders = [] if unknown_senders is FACTORY else unknown_senders
+        self.sender_checks = [] if sender_checks is FACTORY else sender_checks
+        self.today = today
+        self.uncollected = [] if uncollected is FACTORY else uncollected
+        self.next_unit_dues = {} if next_unit_dues is FACTORY else next_unit_dues
+        self.too_big = [] if too_big is FACTORY else too_big
+        self.disputed = [] if disputed is FACTORY else disputed
+        self.bare_mails = {} if bare_mails is FACTORY else bare_mails
+        self.fix_by = {} if fix_by is FACTORY else fix_by
+        self.file_times = [] if file_times is FACTORY else file_times
+        self.tz = tz
+        self.versions = [] if versions is FACTORY else versions
+        self.counted = counted
+        self.other_forms = {} if other_forms is FACTORY else other_forms
+        self.bounces = [] if bounces is FACTORY else bounces
+        self.taken_back = [] if taken_back is FACTORY else taken_back
+
     def office_notes(self) -> list[str]:
         """The 请核实 lines the office reads before the 汇总表 and 通报 go out: merge, memo, status, run;
         first those that may mean a unit reported (`mail_notes.chase_notes`, which remind says too)."""
@@ -213,14 +284,8 @@ class Consolidation:
                 + self.due_notes() + [a.text for a in self.unknown_senders] + taken_back_notes(self))
 
     def inbox_notes(self) -> list[str]:
-        """`mail fetch` stores mails in 收件箱 and only `collect` registers them: a status,
-        汇总表 or 通报 made in between named their units 未报送 (past the deadline) in silence."""
-        if not self.uncollected:
-            return []
-        some = "、".join(self.uncollected[:3]) + ("等" if len(self.uncollected) > 3 else "")
-        return [f"请核实：收件箱中还有 {len(self.uncollected)} 个文件尚未收取登记（{some}），其中的报送没有计入"
-                "报送情况，其单位可能被误列为未报送。请先运行 duban collect（或双击“2-收取并汇总”），再查看报送情况、"
-                "生成汇总表和通报。"]
+        """`mail fetch` stores mails in 收件箱 and only `collect` registers them (`month_receipts.inbox_notes`)."""
+        return inbox_notes(self.uncollected)
 
     def told(self) -> list[str]:
         """What the office is told that asks nothing of it (shown, exit 0): a past month whose tasks a revised
@@ -253,7 +318,7 @@ class Consolidation:
         """The units 未报送 (``sent_back``: 退回待改 too) whose deadline (`due_of`) has not passed
         on ``today``: on the day itself a unit may still send, or correct, on time; one sent back
         until the date its reply asked the correction by, if later (`awaited_by`)."""
-        return _not_yet_due(self.units, self.due_of, today, sent_back, self.fix_by)
+        return units_not_yet_due(self.units, self.due_of, today, sent_back, self.fix_by)
 
     @functools.cached_property
     def waiting_units(self) -> list[str]:
@@ -359,16 +424,13 @@ class Consolidation:
         return [t for t in self.tasks if t.overdue]
 
     def overdue_early(self, today: dt.date | None = None) -> list[TaskSummary]:
-        """The tasks counted 超期未完成 whose 完成时限 has not passed on ``today`` (the day of the
-        consolidation when not given): the month is judged at its end, as its 汇总表 and 通报 are
-        normally made after its 报送截止; made before (a return filed on 7 December for a task due
-        the 31st), they say of these what is not yet so (QA352)."""
+        """The tasks counted 超期未完成 whose 完成时限 has not passed on ``today`` (default: the day
+        of the consolidation): judged at the month's end, made earlier they say what is not yet so (QA352)."""
         day = today or self.today
         return [t for t in self.overdue if day and t.task.deadline is not None and t.task.deadline >= day]
 
     @property
-    def owing(self) -> int:
-        """应报单位: the units listed but the exempt (本期免报), who owe nothing."""
+    def owing(self) -> int:  # 应报单位: the units listed but the exempt (本期免报), who owe nothing
         return len(self.units) - len(self.exempt)
 
     def unit_counts(self) -> dict[str, int]:
@@ -382,8 +444,7 @@ class Consolidation:
         return of_sections(u.kind for u in self.units)
 
     @property
-    def grouped(self) -> bool:
-        """Whether any task has a 一级任务: a table without one (大竹, 崇川) has no groups."""
+    def grouped(self) -> bool:  # whether any task has a 一级任务: a table without one (大竹, 崇川) has no groups
         return any(t.task.level1 for t in self.tasks)
 
     def by_level1(self, said: bool = False) -> list[tuple[str, dict[str, int]]]:
@@ -402,23 +463,6 @@ class Consolidation:
                 "超期未完成": len(self.overdue), "应报单位": self.owing,
                 "按时报送": uc[ON_TIME], "逾期报送": uc[LATE], "未报送单位": uc[UnitState.NOT_REPORTED],
                 "退回待改": uc[TO_FIX], "本期免报": uc[EXEMPT]}
-
-def _asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], master: Master,
-              apart: frozenset[str] = frozenset(), excused: dict[int, list] | None = None) -> dict[str, set[str]]:
-    """`Ledger.issued_tasks_of`, less the tasks the unit's accepted return was excused (its issues,
-    ``excused`` if read; W208: its form, from an older master, did not carry them; W210: the office
-    took the task from the unit after issue, and collect set its row aside). A unit re-issued a newer
-    form that sent the older one back in is then not 未报送 for what collect said it could not fix, nor
-    one whose late return for a past month (`as_issued`) had a row for a task moved since."""
-    asked = renamed(ledger.issued_tasks_of(period), master, lambda a, b: a | b, apart)
-    excused = ledger.issues_of_many([r.id for r in accepted.values()]) if excused is None else excused
-    for unit, rec in accepted.items():
-        late = {i.task for i in excused.get(rec.id, []) if i.code in ("W208", "W210") and i.task}
-        if late:
-            base = asked.get(unit) or {t.id for t, _ in master.tasks_of(unit)}
-            asked[unit] = base - late
-    return asked
-
 
 def consolidate(ws: Workspace, period: Period | None = None, master: Master | None = None,
                 *, tasks: bool = True) -> Consolidation:
@@ -447,7 +491,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             next_dues = {u: ws.due(nxt, d)
                          for u, d in issued_dues(ledger, nxt, master, kept_apart(ledger, nxt, master)).items()}
             next_due = min(next_dues.values(), default=ws.due(nxt))
-        accepted = renamed(ledger.accepted(period), master, _later, apart)
+        accepted = renamed(ledger.accepted(period), master, later_of, apart)
         ids = [r.id for r in accepted.values()]  # their rows; their issues: W208/W210 excuses, W212 questions
         rows_by_receipt, accepted_issues = ledger.rows_of_many(ids), ledger.issues_of_many(ids)
         accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
@@ -456,9 +500,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # a month the office has moved past is who its forms asked what, not today's 责任分工
         master = as_issued(ledger, period, master, received, accepted_rows, apart)
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
-        asked = _asked_of(ledger, period, accepted, master, apart, accepted_issues)
+        asked = asked_of(ledger, period, accepted, master, apart, accepted_issues)
         replied = replied_on(ledger, period, ws.tz)
-        uncollected = _uncollected(ws, ledger)
+        uncollected = uncollected_files(ws, ledger)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
         others = other_forms(ledger, period, master, ws.tz, apart, deadlines(ws, ledger))  # said while 未报送
         bounces = ledger.receipts(period, office=BOUNCED)  # said while they stand, status's too (`bounce_notes`)
@@ -476,7 +520,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         exempt = exempt_at_issue - set(accepted)
         # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
         # 报送情况 names it 退回待改, and so must every task row that lists it.
-        sent_back = frozenset(u for u, recs in received.items() if u not in accepted and _rejected(recs, not_theirs))
+        sent_back = frozenset(u for u, recs in received.items() if u not in accepted and refused_of(recs, not_theirs))
 
         def state(unit: str, task: str) -> str:  # as 单位明细 gives it
             row = accepted_rows.get(unit, {}).get(task)
@@ -487,7 +531,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # mails (已拆包) whose return is behind a link: `Consolidation.behind_links`
         mails = [(u, r) for u, recs in received.items() for r in recs if r.outcome == Outcome.CONTAINER]
         behind, bare = mails_without_files(mails, ledger.issues_of_many([r.id for _, r in mails]))
-        period_receipts = _receipts_of_period(ledger.receipts(), period) if tasks else []
+        period_receipts = of_period(ledger.receipts(), period) if tasks else []
         issues_by = ledger.issues_of_many([r.id for r in period_receipts])
         history = {}
         before: dict[str, dict[str, Row]] = {}  # each unit's latest row per task before the month
@@ -500,7 +544,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             if p >= period:
                 continue
             apart_p = kept_apart(ledger, p, today)
-            acc = renamed(ledger.accepted(p), today, _later, apart_p)
+            acc = renamed(ledger.accepted(p), today, later_of, apart_p)
             rows_p = ledger.rows_of_many([r.id for r in acc.values()])
             by_unit = {u: {row.task: row for row in rows_p[r.id]} for u, r in acc.items()}
             # each earlier month judged as its own 汇总表 was: a unit added to the master
@@ -512,7 +556,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 before = carried(before, renumbered(printed[max(printed)], tasks_p))
             skip_p = set(not_issued_units(ledger, p, master_p, rec_p, apart_p))
             kept = taken_back(ledger, before, rec_p, by_unit)[0]  # judged as the month's own 汇总表 was
-            history[p] = history_of(judged(master_p, by_unit, p, skip_p, _asked_of(ledger, p, acc, master_p, apart_p),
+            history[p] = history_of(judged(master_p, by_unit, p, skip_p, asked_of(ledger, p, acc, master_p, apart_p),
                                            kept), earlier=True)
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
@@ -572,7 +616,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 grace_words(theirs, deadline, reply_by, sent) if state == ON_TIME else ""))
             continue
         # a refused file of any kind (damaged, encrypted, a PDF) shows the unit did send
-        rejected = _rejected(received.get(unit, []), not_theirs)
+        rejected = refused_of(received.get(unit, []), not_theirs)
         if unit in exempt:  # every task it has was reported 已完成 (`actions.issue.all_done`)
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, EXEMPT, done=n_tasks,
                                     email=entry.email if entry else ""))
@@ -594,7 +638,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
 
     # a task's verdict waits on its leads not yet due (`task_rule.task_status`), those sent back
     # too (`Consolidation.awaited`): a correction may still come in time
-    waiting = frozenset(_not_yet_due(units, lambda u: own_dues.get(u, due), day, True, fix_by))
+    waiting = frozenset(units_not_yet_due(units, lambda u: own_dues.get(u, due), day, True, fix_by))
     current = judged(master, accepted_rows, period, skip, asked, before, waiting) if tasks else {}
     if tasks:
         history[period] = history_of(current)
@@ -654,41 +698,3 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     cons.other_forms, cons.bounces, cons.taken_back = others, bounces, taken
     cons.__dict__["awaited"] = waiting  # the cached_property, computed above from the same units and dues
     return cons
-
-
-def _not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date,
-                 sent_back: bool = False, fix_by: dict[str, dt.date] | None = None) -> list[str]:
-    """`Consolidation.not_yet_due`, of ``units`` judged by ``due_of``; one 退回待改 by the later
-    date its reply asked the correction by (``fix_by``: `Consolidation.fix_by`)."""
-    states = (UnitState.NOT_REPORTED, TO_FIX) if sent_back else (UnitState.NOT_REPORTED,)
-    later = fix_by or {}
-    return [u.unit for u in units if u.state in states
-            and ((u.state == TO_FIX and later.get(u.unit)) or due_of(u.unit)) >= today]
-
-
-def _uncollected(ws: Workspace, ledger: Ledger) -> list[str]:
-    """`inbox.not_collected`; imported only when 收件箱 may hold anything (one that cannot be
-    listed may too: not_collected names it, QA276): its module's imports (archives, unpack,
-    sniff) made every `duban status` 17 ms slower (importtime)."""
-    if files.nothing_in(ws.inbox):
-        return []
-    from .inbox import not_collected  # its imports cost every status 17 ms (importtime)
-    return not_collected(ws.inbox, lambda sha: bool(ledger.find_sha(sha)), ledger.sizes())
-
-
-def _later(a: Receipt, b: Receipt) -> Receipt:
-    """Of two accepted returns of one unit under two names, the one merged: the later (not
-    of a merged unit's two forms of a past month: each is its own, `kept_apart`)."""
-    return max(a, b, key=lambda r: (r.received_at, r.id))
-
-
-def _receipts_of_period(receipts: list[Receipt], period: Period) -> list[Receipt]:
-    by_id = {r.id: r for r in receipts}
-    keep: set[int] = set()
-    for r in receipts:
-        if r.period == period:
-            node: Receipt | None = r
-            while node is not None and node.id not in keep:
-                keep.add(node.id)
-                node = by_id.get(node.parent_id) if node.parent_id else None
-    return [r for r in receipts if r.id in keep]

@@ -29,7 +29,6 @@ mail of another day linking the file is only said. docs/design.md, W211.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -40,14 +39,13 @@ from typing import TYPE_CHECKING, Any
 from .addresses import office_mailboxes
 from .evidence import local, mail_period, mail_unit, settle_time, take_weak_kind, weak_kind
 from .ledger.time_basis import weak_times
+from .logs import log
 from .period import Period
 from .unpack import Item, adopt_forwarded
 from .vocab import TimeSource
 
 if TYPE_CHECKING:
     from .cloud import CloudFile
-
-log = logging.getLogger("duban")
 
 #: a browser's name for a second download of one file: 填报表 (1).xlsx, 填报表(2).xlsx
 _COPY_MARK = re.compile(r"\s*[(（]\d{1,3}[)）](?=\.[^.]+$|$)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import logging
 import os
 import stat
 from collections import Counter
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 # process with them (min of 30 runs on a W1 workspace).
 from . import errors
 from .files import atomic_write, file_sha, replace, temp_dir, temp_file
+from .logs import log
 from .period import Period
 from .report import make_issue
 from .sniff import detect, is_junk
@@ -32,8 +32,6 @@ from .workspace import ARCHIVE, Workspace, period_folder
 if TYPE_CHECKING:
     from .settings import Limits
     from .unpack import Item
-
-log = logging.getLogger("duban")
 
 UNFILED = "未分期"
 

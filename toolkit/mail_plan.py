@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,7 @@ from .imap_parse import decode_words
 from .ledger import DRAFT_KINDS, Draft, Ledger
 from .ledger.answers import disowned_files
 from .ledger.mail_records import SENDING, SENT, MailRecords
+from .logs import log
 from .mail import format_addresses, parse_mail
 from .mail_auto import robot_address
 from .mail_held import bounced_line, options, passed_line, remake, superseded_lines, units_text, unsure_line
@@ -59,8 +59,6 @@ from .senders import command
 from .units import Directory
 from .vocab import UnitState
 from .workspace import Workspace
-
-log = logging.getLogger("duban")
 
 KIND_LABELS = {"issue": "下发", "feedback": "反馈", "remind": "催报"}
 #: How the coordinator makes a kind's drafts (`SendPlan.lines` when there are none).

@@ -38,7 +38,6 @@ under the old mail's Message-ID, and the next run sends them.
 from __future__ import annotations
 
 import email.utils
-import logging
 import smtplib
 import time
 from collections.abc import Callable
@@ -48,6 +47,7 @@ from .addresses import shown_address
 from .drafts import renumber
 from .ledger import Ledger
 from .ledger.mail_records import SENDING, SENT, MailRecords
+from .logs import log
 from .mail_plan import (
     KIND_LABELS,
     Outgoing,
@@ -68,8 +68,6 @@ from .workspace import Workspace
 
 __all__ = ["CLOCK", "Clock", "Outgoing", "SendPlan", "SendResult", "cancelled_line", "draft_message_id",
            "outgoing_bytes", "plan_send", "send"]
-
-log = logging.getLogger("duban")
 
 
 @dataclass

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import imaplib
-import logging
 import os
 import smtplib
 import socket
@@ -42,10 +41,9 @@ from .imap_parse import (
     text_of,
     uid_set,
 )
+from .logs import log
 from .settings import MailSettings
 from .workspace import Workspace
-
-log = logging.getLogger("duban")
 
 PASSWORD_ENV = "DUBAN_MAIL_PASSWORD"
 KEYRING_SERVICE = "duban"

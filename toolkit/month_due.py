@@ -13,10 +13,13 @@ the month's and named the nine others as the exceptions (QA383).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .vocab import UnitState
+
 if TYPE_CHECKING:
-    from .consolidate import Consolidation
+    from .consolidate import Consolidation, UnitStatus
 
 
 def stated_due(cons: Consolidation) -> tuple[dt.date, list[tuple[str, dt.date]]]:
@@ -30,3 +33,13 @@ def stated_due(cons: Consolidation) -> tuple[dt.date, list[tuple[str, dt.date]]]
     counts = Counter(d for _, d in dues)
     ordinary = min(counts, key=lambda d: (-counts[d], d))
     return ordinary, [(unit, d) for unit, d in dues if d != ordinary]
+
+
+def units_not_yet_due(units: list[UnitStatus], due_of: Callable[[str], dt.date], today: dt.date,
+                      sent_back: bool = False, fix_by: dict[str, dt.date] | None = None) -> list[str]:
+    """`Consolidation.not_yet_due`, of ``units`` judged by ``due_of``; one 退回待改 by the later
+    date its reply asked the correction by (``fix_by``: `Consolidation.fix_by`)."""
+    states = (UnitState.NOT_REPORTED, UnitState.TO_FIX) if sent_back else (UnitState.NOT_REPORTED,)
+    later = fix_by or {}
+    return [u.unit for u in units if u.state in states
+            and ((u.state == UnitState.TO_FIX and later.get(u.unit)) or due_of(u.unit)) >= today]

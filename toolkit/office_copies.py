@@ -24,11 +24,12 @@ and a unit that sent its blank form alone is said (`notices`): it stays 未报�
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from .period import Period
+from .record import FACTORY, record
 from .vocab import Outcome
 
 OWN, QUOTED, BLANK = "own", "quoted", "blank"
@@ -42,8 +43,10 @@ AUTO_REPLY, BOUNCE = "自动回复", "退信"
 COPY, AUTO, BOUNCED = "copy", "auto", "bounced"
 KIND_WORDS = {"issue": "下发", "feedback": "反馈", "remind": "催报"}
 
+_set = object.__setattr__  # a frozen record's own fields, as dataclass's __init__ sets them
 
-@dataclass
+
+@record()
 class OfficeCopies:
     """What the office sent, read once a collect (`office_copies`): the Message-IDs of duban's
     mail (→ kind, period, unit) and the forms in 下发/ (found and hashed when a file's size
@@ -54,6 +57,16 @@ class OfficeCopies:
     forms: list[tuple[Path, Period, str]] = field(default_factory=list)
     _by_size: dict[int, list[tuple[Path, Period, str]]] | None = None
     _hashes: dict[Path, str] = field(default_factory=dict)
+
+    def __init__(self, root: Path, sent: dict[str, tuple[str, str, str]] = FACTORY,
+                 forms: list[tuple[Path, Period, str]] = FACTORY,
+                 _by_size: dict[int, list[tuple[Path, Period, str]]] | None = None,
+                 _hashes: dict[Path, str] = FACTORY) -> None:
+        self.root = root
+        self.sent = {} if sent is FACTORY else sent
+        self.forms = [] if forms is FACTORY else forms
+        self._by_size = _by_size
+        self._hashes = {} if _hashes is FACTORY else _hashes
 
     def own(self, ids) -> tuple[str, str, str] | None:
         """(kind, period, unit) of the innermost of ``ids`` duban wrote or sent, else None."""
@@ -175,7 +188,7 @@ def bounce_line(unit: str, subject: str, address: str, why: str) -> str:
             f"（下发的填报表：duban mail send issue --resend {unit}）。")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Bounced:
     """One address a bounce of the month says did not take the office's mail, while it stands
     (`standing_bounces`): the unit's still, the unit 未报送."""
@@ -185,6 +198,13 @@ class Bounced:
     why: str
     subject: str
     name: str  # the bounce's receipt name: `run` asks once what collect said (`cli.month`)
+
+    def __init__(self, unit: str, address: str, why: str, subject: str, name: str) -> None:
+        _set(self, "unit", unit)
+        _set(self, "address", address)
+        _set(self, "why", why)
+        _set(self, "subject", subject)
+        _set(self, "name", name)
 
     @property
     def line(self) -> str:

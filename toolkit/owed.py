@@ -9,7 +9,6 @@ feedback exists, or a later return from the same unit makes it pointless.
 from __future__ import annotations
 
 import hashlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +17,12 @@ from . import errors
 from .addresses import office_mailboxes
 from .issued_month import EarlierMonths
 from .ledger import Ledger, Receipt
+from .logs import log
 from .period import Period
 from .report import Report
 from .set_aside import document_named, is_document
 from .vocab import Outcome
 from .workspace import Workspace
-
-log = logging.getLogger("duban")
 
 FEEDBACK = "feedback"
 WANTS_FEEDBACK = (Outcome.ACCEPTED, Outcome.RETURNED, Outcome.UNREADABLE)

@@ -7,7 +7,6 @@ those an earlier run owes: `owed.answered`, by the order of `ledger.ReturnOrder`
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import re
 from dataclasses import replace
@@ -19,6 +18,7 @@ from .drafts import addressed, retire_drafts, write_draft
 from .feedback import write_feedback
 from .issued_month import EarlierMonths
 from .ledger import Ledger
+from .logs import log
 from .period import Period
 from .progress import Progress, no_progress
 from .report import Report
@@ -26,8 +26,6 @@ from .text import name_part
 from .unpack import Item, read_back
 from .vocab import Outcome
 from .workspace import FEEDBACK, Workspace
-
-log = logging.getLogger("duban")
 
 ACCEPTED, RETURNED, UNREADABLE = Outcome.ACCEPTED, Outcome.RETURNED, Outcome.UNREADABLE
 SUPERSEDED = Outcome.SUPERSEDED

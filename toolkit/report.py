@@ -9,16 +9,19 @@ list are checked against it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from typing import Any, NamedTuple
 
 from .period import Period
+from .record import FACTORY, record
 from .vocab import Outcome, Severity
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
 #: Codes that mean the file could not be read as a return at all.
 UNREADABLE_CODES = ("E101", "E102", "E103", "E104", "E105")
+
+_set = object.__setattr__  # a frozen record's own fields, as dataclass's __init__ sets them
 
 
 def __getattr__(name: str) -> Any:
@@ -30,7 +33,7 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Issue:
     """One problem found in the data, with where it is and what to do about it."""
 
@@ -41,6 +44,16 @@ class Issue:
     sheet: str = ""
     cell: str = ""
     task: str = ""
+
+    def __init__(self, code: str, severity: str, message: str, file: str = "", sheet: str = "", cell: str = "",
+                 task: str = "") -> None:
+        _set(self, "code", code)
+        _set(self, "severity", severity)
+        _set(self, "message", message)
+        _set(self, "file", file)
+        _set(self, "sheet", sheet)
+        _set(self, "cell", cell)
+        _set(self, "task", task)
 
     @property
     def is_error(self) -> bool:
@@ -88,7 +101,7 @@ class Previous(NamedTuple):
     by: str = ""
 
 
-@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
+@record(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Row:
     """One task's reported values, normalised."""
 
@@ -104,6 +117,20 @@ class Row:
     row: int = 0
     progress_cell: str = field(default="", compare=False)
 
+    def __init__(self, task: str, role: str, status: str, progress: int | None, work: str, problems: str,
+                 next_plan: str, eta: dt.date | None, evidence: str, row: int = 0, progress_cell: str = "") -> None:
+        self.task = task
+        self.role = role
+        self.status = status
+        self.progress = progress
+        self.work = work
+        self.problems = problems
+        self.next_plan = next_plan
+        self.eta = eta
+        self.evidence = evidence
+        self.row = row
+        self.progress_cell = progress_cell
+
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["eta"] = self.eta.isoformat() if self.eta else None
@@ -111,7 +138,7 @@ class Row:
         return d
 
 
-@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
+@record(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Report:
     """Everything known about one received return after checking it."""
 
@@ -129,6 +156,23 @@ class Report:
     rows: list[Row] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     sheet: str = ""
+
+    def __init__(self, file: str, kind: str = "", unit: str | None = None, period: Period | None = None,
+                 identified_by: str = "", fingerprint: str = "", period_by: str = "",
+                 label_period: Period | None = None, contact: dict[str, str] = FACTORY, rows: list[Row] = FACTORY,
+                 issues: list[Issue] = FACTORY, sheet: str = "") -> None:
+        self.file = file
+        self.kind = kind
+        self.unit = unit
+        self.period = period
+        self.identified_by = identified_by
+        self.fingerprint = fingerprint
+        self.period_by = period_by
+        self.label_period = label_period
+        self.contact = {} if contact is FACTORY else contact
+        self.rows = [] if rows is FACTORY else rows
+        self.issues = [] if issues is FACTORY else issues
+        self.sheet = sheet
 
     @property
     def errors(self) -> int:

@@ -13,7 +13,7 @@ import contextlib
 import json
 import re
 import sys
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,11 @@ from typing import Any
 from .errors import BadConfig, DubanError
 from .files import STATE_DIR, atomic_write
 from .period import Period
+from .record import FACTORY, record
 
+_set = object.__setattr__  # a frozen record's own fields, as dataclass's __init__ sets them
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limits:
     """Bounds on what one received input may make duban read, unpack or keep."""
 
@@ -40,6 +42,20 @@ class Limits:
     max_mail_parts: int = 200        # MIME parts in one mail
     max_entries: int = 1000          # files in one archive, parts in one spreadsheet package
     max_nesting: int = 10            # mails and archives inside each other, whatever the mix
+
+    def __init__(self, max_file_mb: int = 20, max_unpacked_mb: int = 200, max_ratio: int = 200, max_rows: int = 5000,
+                 max_cells: int = 2_000_000, max_text_chars: int = 2000, max_zip_depth: int = 3,
+                 max_mail_parts: int = 200, max_entries: int = 1000, max_nesting: int = 10) -> None:
+        _set(self, "max_file_mb", max_file_mb)
+        _set(self, "max_unpacked_mb", max_unpacked_mb)
+        _set(self, "max_ratio", max_ratio)
+        _set(self, "max_rows", max_rows)
+        _set(self, "max_cells", max_cells)
+        _set(self, "max_text_chars", max_text_chars)
+        _set(self, "max_zip_depth", max_zip_depth)
+        _set(self, "max_mail_parts", max_mail_parts)
+        _set(self, "max_entries", max_entries)
+        _set(self, "max_nesting", max_nesting)
 
     @property
     def max_file_bytes(self) -> int:
@@ -66,7 +82,7 @@ SECURITY_CHOICES = ("ssl", "starttls", "plain")
 # Settings and MailSettings are never compared, hashed nor shown (a quick loop run with their
 # generated __eq__, __hash__ and __repr__ recording each call recorded none): none is generated,
 # 4.9 M instructions of `duban status`'s 450 M (callgrind, demo workspace). `Limits`, public, keeps them.
-@dataclass(frozen=True, eq=False, repr=False)
+@record(frozen=True, eq=False, repr=False)
 class MailSettings:
     """``[mail]``: the office mailbox duban fetches returns from and sends drafts through."""
 
@@ -83,6 +99,24 @@ class MailSettings:
     after_fetch: str = "keep"    # keep | seen | move:<folder>
     send_per_minute: int = 20
     ca_file: str = ""            # an office CA (PEM) to trust besides the system's
+
+    def __init__(self, sender: str = "", imap_host: str = "", imap_port: int = 0, smtp_host: str = "",
+                 smtp_port: int = 0, security: str = "ssl", allow_plain: bool = False, user: str = "", from_: str = "",
+                 folder: str = "INBOX", after_fetch: str = "keep", send_per_minute: int = 20,
+                 ca_file: str = "") -> None:
+        _set(self, "sender", sender)
+        _set(self, "imap_host", imap_host)
+        _set(self, "imap_port", imap_port)
+        _set(self, "smtp_host", smtp_host)
+        _set(self, "smtp_port", smtp_port)
+        _set(self, "security", security)
+        _set(self, "allow_plain", allow_plain)
+        _set(self, "user", user)
+        _set(self, "from_", from_)
+        _set(self, "folder", folder)
+        _set(self, "after_fetch", after_fetch)
+        _set(self, "send_per_minute", send_per_minute)
+        _set(self, "ca_file", ca_file)
 
     @property
     def configured(self) -> bool:
@@ -108,7 +142,7 @@ class MailSettings:
                          if "@" in a and not any(c.isspace() for c in a.strip()))
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # see MailSettings
+@record(frozen=True, eq=False, repr=False)  # see MailSettings
 class Settings:
     """Everything duban.toml says, checked."""
 
@@ -136,6 +170,30 @@ class Settings:
     #: a newer duban's setting (list_unchanged, appendix_over and skip_done_units each made an
     #: older one refuse the whole workspace) or a typo
     warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def __init__(self, name: str = "", organiser: str = "", period: Period | None = None, due_day: int = 5,
+                 contact: str = "", timezone: str = "Asia/Shanghai", master: str = "任务分工表.xlsx",
+                 templates: str = "模板",
+                 resubmit_working_days: int = 3, reply_to_warnings: bool = False, list_unchanged: bool = False,
+                 appendix_over: int = 60, skip_done_units: bool = False, mail: MailSettings = FACTORY,
+                 limits: Limits = FACTORY, encoding: str = "utf-8", warnings: tuple[str, ...] = ()) -> None:
+        _set(self, "name", name)
+        _set(self, "organiser", organiser)
+        _set(self, "period", period)
+        _set(self, "due_day", due_day)
+        _set(self, "contact", contact)
+        _set(self, "timezone", timezone)
+        _set(self, "master", master)
+        _set(self, "templates", templates)
+        _set(self, "resubmit_working_days", resubmit_working_days)
+        _set(self, "reply_to_warnings", reply_to_warnings)
+        _set(self, "list_unchanged", list_unchanged)
+        _set(self, "appendix_over", appendix_over)
+        _set(self, "skip_done_units", skip_done_units)
+        _set(self, "mail", MailSettings() if mail is FACTORY else mail)
+        _set(self, "limits", Limits() if limits is FACTORY else limits)
+        _set(self, "encoding", encoding)
+        _set(self, "warnings", warnings)
 
 
 # ---------------------------------------------------------------------------

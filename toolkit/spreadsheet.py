@@ -11,7 +11,6 @@ are the package walk that feeds them and the opening of the file.
 from __future__ import annotations
 
 import io
-import logging
 import os
 import re
 import struct
@@ -22,12 +21,10 @@ from pathlib import Path
 
 from .errors import ReadFailure
 from .extent import _Extent, longest_shared_string
+from .logs import log
 from .ole import guard_xls
 from .settings import Limits
 from .sniff import DEFAULT_ADVICE, SAVE_AS_ADVICE, TNEF_ADVICE, WPS_SHEET_EXTS, detect, zip_kind
-
-log = logging.getLogger("duban")
-
 
 SPREADSHEET_EXTS = (".xlsx", ".xlsm", ".xls", ".ods")
 _ARCHIVE_EXTS = (".zip", ".7z", ".rar")  # what `unpack` opens, by content

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from .month_receipts import refused_of
 from .vocab import REPORTABLE, Outcome, Status
 
 if TYPE_CHECKING:  # annotations only
@@ -37,12 +38,6 @@ class TakenBack(NamedTuple):
     row: Row   # its row for the task
 
 
-def rejected(received: list[Receipt], not_theirs: frozenset[int] = frozenset()) -> list[Receipt]:
-    """The refused files among a unit's receipts: sent back for errors, or unreadable; not one the
-    office said was not the unit's (a W206 file another unit filled in: no unit's return)."""
-    return [r for r in received if r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.id not in not_theirs]
-
-
 def taken_back(ledger: Ledger, before: dict[str, dict[str, Row]], received: dict[str, list[Receipt]],
                accepted: dict | set, not_theirs: frozenset[int] = frozenset()
                ) -> tuple[dict[str, dict[str, Row]], list[TakenBack]]:
@@ -52,7 +47,7 @@ def taken_back(ledger: Ledger, before: dict[str, dict[str, Row]], received: dict
     found = []
     for unit, recs in received.items():
         earlier = before.get(unit)
-        refused = [r for r in rejected(recs, not_theirs) if r.outcome == Outcome.RETURNED]
+        refused = [r for r in refused_of(recs, not_theirs) if r.outcome == Outcome.RETURNED]
         if unit in accepted or not earlier or not refused:
             continue
         last = max(refused, key=lambda r: (r.received_at, r.id))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 # csv: imported in the functions that use them. Most commands never do, and
@@ -27,6 +27,7 @@ from .places import (
     plan_place,
     prefecture_stem,
 )
+from .record import FACTORY, record
 from .resources import resource
 from .text import LazyPattern, clean, key, short_key
 from .towns import DEPARTMENT_KIND as DEPARTMENT_KIND
@@ -53,6 +54,8 @@ from .unit_kinds import guess_kind as guess_kind
 DIRECTORY_HEADERS = ("单位", "简称/别名", "类别", "联系人", "电话", "邮箱")
 
 # ---- the kinds of local governments; group phrases (各县(市、区)政府 …) are `toolkit.groups` ----
+
+_set = object.__setattr__  # a frozen record's own fields, as dataclass's __init__ sets them
 
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 # The kinds a directory gives a province's cities (地级以上市, 设区市, 市（州）, 市, 自治州, 盟 …)
@@ -142,7 +145,7 @@ def split_aliases(text: object) -> tuple[str, ...]:
     return tuple(a.strip() for a in re.split(r"[、,，;；/\n]+", clean(text)) if a.strip())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unit:
     """One reporting unit."""
 
@@ -153,8 +156,17 @@ class Unit:
     phone: str = ""
     email: str = ""
 
+    def __init__(self, name: str, kind: str = CITY, aliases: tuple[str, ...] = (), contact: str = "", phone: str = "",
+                 email: str = "") -> None:
+        _set(self, "name", name)
+        _set(self, "kind", kind)
+        _set(self, "aliases", aliases)
+        _set(self, "contact", contact)
+        _set(self, "phone", phone)
+        _set(self, "email", email)
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+
+@record(eq=False)  # never compared: start-up (docs/design.md)
 class Directory:
     """All units, with name and alias lookup."""
 
@@ -164,6 +176,12 @@ class Directory:
     #: The place of the plan's own government (宜昌市, 西平县, 蔡甸区: `locate`), which `resolve`
     #: tolerates written before a name or left out; '' when only the names can tell (`_own_place`).
     place: str = field(default="", compare=False)
+
+    def __init__(self, units: list[Unit] = FACTORY, organiser: str = "", place: str = "") -> None:
+        self.units = [] if units is FACTORY else units
+        self.organiser = organiser
+        self.place = place
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         self._index: dict[str, str] = {}

@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import sys
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 
 # shutil, signal and socket: imported in the functions that use them. Most commands never do, and
@@ -20,6 +20,7 @@ from pathlib import Path
 from . import errors, files
 from .master import Master, read_master_workbook
 from .period import Period
+from .record import FACTORY, record
 from .report import Issue
 from .resources import resource, resource_dir
 from .settings import Limits, Settings, read_settings, set_config_value
@@ -98,7 +99,7 @@ def period_folder(period: Period) -> str:
     return period.label
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@record(eq=False)  # never compared: start-up (docs/design.md)
 class Workspace:
     """An opened work folder and its checked settings."""
 
@@ -109,6 +110,13 @@ class Workspace:
     #: A fixed office clock (`now`): the demo's day, which plays a month of 2022 whatever the
     #: machine's; None, the wall clock, for every real workspace.
     fixed_now: dt.datetime | None = field(default=None, repr=False, compare=False)
+
+    def __init__(self, root: Path, settings: Settings = FACTORY, master_issues: list[Issue] = FACTORY,
+                 fixed_now: dt.datetime | None = None) -> None:
+        self.root = root
+        self.settings = Settings() if settings is FACTORY else settings
+        self.master_issues = [] if master_issues is FACTORY else master_issues
+        self.fixed_now = fixed_now
 
     # ---- settings ----
     @property

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from ..files import check_writable
 from ..issued_month import issued_dues, kept_apart, own_aliases
 from ..ledger import Ledger, common_due
 from ..ledger.mail_records import MailRecords
+from ..logs import log
 from ..mail import build_draft, render_mail_template
 from ..master import Master
 from ..master.date_columns import column_notes
@@ -30,8 +30,6 @@ from ..text import key
 from ..vocab import Role, Status, UnitState
 from ..workspace import ISSUED, Workspace, last_due, set_current_period
 from ..xlsx import atomic_save
-
-log = logging.getLogger("duban")
 
 
 @dataclass

@@ -33,7 +33,6 @@ import contextlib
 import datetime as dt
 import errno
 import hashlib
-import logging
 import os
 import re
 import secrets
@@ -48,6 +47,7 @@ from ..errors import BadConfig, UsageError
 from ..evidence import address_index, unit_of_address
 from ..ledger import Ledger
 from ..ledger.mail_records import DUPLICATE, FETCHED, SKIPPED, TOO_BIG, MailRecords
+from ..logs import log
 from ..mail import auto_reply, parse_mail
 from ..mail_auto import bounce_sender
 from ..mail_notes import returns_from
@@ -73,8 +73,6 @@ from ..workspace import Workspace
 
 __all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "cancelled_line", "fetch", "fetch_first", "login",
            "plan_send", "send"]
-
-log = logging.getLogger("duban")
 
 #: Attachments that may be a return (or hold one): spreadsheets, archives, saved mails. Those
 #: collect cannot read (.numbers, a .csv saved from the form) are fetched all the same: it

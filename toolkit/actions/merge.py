@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..consolidate import Consolidation, consolidate
 from ..ledger.answers import office_time
+from ..logs import log
 from ..merge_time import merged_at, merged_path
 from ..office_edits import Kept, write_output
 from ..period import Period
 from ..style import load_style
 from ..summary_book import build_summary_workbook
 from ..workspace import Workspace, refuse_if_nothing_received
-
-log = logging.getLogger("duban")
 
 
 @dataclass

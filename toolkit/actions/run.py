@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .. import errors, parallel
 from ..consolidate import Consolidation, consolidate
 from ..ledger import Ledger
+from ..logs import log
 from ..period import Period
 from ..progress import Progress, no_progress
 from ..vocab import UnitState
@@ -20,8 +20,6 @@ from .merge import MergeResult, merge
 
 if TYPE_CHECKING:  # the mailbox's modules (keyring, imaplib, ssl) load only for an office that has one
     from .mail import FetchResult
-
-log = logging.getLogger("duban")
 
 #: `run --no-fetch` collects 收件箱 only: an office whose returns arrive in its mailbox must
 #: hear that its mail was not looked at, not "put files in 收件箱" or "nothing new came", on

@@ -13,7 +13,6 @@ import threading
 import click
 
 from .. import interrupts
-from . import month  # noqa: F401  (registers the monthly commands on `cli`; the rest load when named)
 from .base import State, _chinese_metavars, _ProgressIter, cli, load_commands, log  # noqa: F401  (toolkit.cli's names)
 
 

@@ -12,16 +12,14 @@ import contextlib
 import datetime as dt
 import gc
 import importlib
-import logging
 import re
 import sys
 import time
-import traceback
 from typing import TYPE_CHECKING
 
 import click
 
-from .. import __version__, click_zh, errors
+from .. import __version__, click_zh, errors, run_log
 from ..dates import parse_date
 from ..period import Period
 from ..text import display_width, wrap_display
@@ -29,7 +27,6 @@ from ..text import display_width, wrap_display
 if TYPE_CHECKING:
     from ..report import Issue
 
-log = logging.getLogger("duban")
 
 
 def _speak_chinese() -> None:
@@ -79,7 +76,7 @@ class State:
         self.quiet = quiet
         self.exit_code = 0
         self._ws = None
-        self.log_handler: logging.Handler | None = None
+        self.log_file: run_log.RunLog | None = None
 
     def workspace(self):
         if self._ws is None:
@@ -91,7 +88,7 @@ class State:
             self._ws = find_workspace(self.workspace_dir, explicit=self.workspace_dir is not None)
             self._ws.ensure_folders()
             self._ws.check_ledger()
-            self.log_handler = _start_log(self._ws)
+            self.log_file = _start_log(self._ws)
             _echo_setting_warnings(self)
         return self._ws
 
@@ -123,47 +120,62 @@ class _ProgressIter:
         return len(self.items)
 
 
-def _start_log(ws) -> logging.Handler | None:
+def _start_log(ws) -> run_log.RunLog | None:
     """Append this run to 日志/duban.log, which a coordinator can send when asking for help."""
     try:
         ws.log_path.parent.mkdir(parents=True, exist_ok=True)
-        handler = _QuietFileHandler(ws.log_path, encoding="utf-8")
+        opened = run_log.start(ws.log_path, ws.tz)
     except OSError:
         return None
-    handler.setFormatter(_OfficeClock(ws.tz))
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
     log.info("运行：duban %s", " ".join(sys.argv[1:]))
-    return handler
+    return opened
 
 
-class _OfficeClock(logging.Formatter):
-    """Log times on the office's clock (duban.toml ``timezone``), the clock of received times,
-    reply dates and "today", not the machine's zone: a laptop left on UTC logged at 02:00 a
-    collect whose received times and replies say 10:00. The UTC offset is written too
-    (``2022-07-06 10:00:00.123+08:00``), so a line means one moment wherever it is read."""
-
-    def __init__(self, tz: dt.tzinfo) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(message)s")
-        self.tz = tz
-
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
-        return dt.datetime.fromtimestamp(record.created, self.tz).isoformat(sep=" ", timespec="milliseconds")
+_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}  # the logging package's numbers
 
 
-class _QuietFileHandler(logging.FileHandler):
-    """A log that cannot be written (disk full, read-only) must not print tracebacks."""
+class _LogLines:
+    """The CLI's own lines in the run's log: through the library's logger once a command has
+    loaded it (`logs`: to the root logger too, as every record), else straight to the file
+    (`run_log`, which says why), with the logger's levels, DEBUG not kept."""
 
-    def handleError(self, record: logging.LogRecord) -> None:
-        pass
+    def debug(self, msg: str, *args: object, exc_info: object = None) -> None:
+        self._line("DEBUG", msg, args, exc_info)
 
-    def flush(self) -> None:
-        with contextlib.suppress(OSError):
-            super().flush()
+    def info(self, msg: str, *args: object, exc_info: object = None) -> None:
+        self._line("INFO", msg, args, exc_info)
 
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            super().close()
+    def warning(self, msg: str, *args: object, exc_info: object = None) -> None:
+        self._line("WARNING", msg, args, exc_info)
+
+    def error(self, msg: str, *args: object, exc_info: object = None) -> None:
+        self._line("ERROR", msg, args, exc_info)
+
+    def exception(self, msg: str, *args: object) -> None:
+        self._line("ERROR", msg, args, True)
+
+    @staticmethod
+    def _line(level: str, msg: str, args: tuple, exc_info: object) -> None:
+        logs = sys.modules.get("toolkit.logs")
+        if logs is not None:
+            logs.log.log(_LEVELS[level], msg, *args, exc_info=exc_info)
+            return
+        if level == "DEBUG" or run_log.current is None:
+            return
+        text = msg % args if args else msg
+        if exc_info:
+            import traceback  # deferred: only an error's lines carry one (`run_log` says what it costs)
+
+            if exc_info is True:
+                exc_info = sys.exc_info()
+            elif isinstance(exc_info, BaseException):
+                exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
+            shown = "".join(traceback.format_exception(*exc_info))
+            text += "\n" + (shown[:-1] if shown.endswith("\n") else shown)
+        run_log.current.write(level, text)
+
+
+log = _LogLines()
 
 
 class _Formatter(click.HelpFormatter):
@@ -245,7 +257,7 @@ class DubanGroup(click.Group):
             _log_to_workspace(ctx)
             log.error("%s", exc.message)
             if _debug(ctx):
-                traceback.print_exc()
+                _print_traceback()
             _say(exc)
             ctx.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -272,22 +284,21 @@ class DubanGroup(click.Group):
                 log.error("%s", fault.message)
                 log.info("技术信息", exc_info=exc)
                 if _debug(ctx):
-                    traceback.print_exc()
+                    _print_traceback()
                 _say(fault)
                 ctx.exit(fault.exit_code)
             log.exception("内部错误")
             if _debug(ctx):
-                traceback.print_exc()
+                _print_traceback()
             click.secho(f"内部错误：{type(exc).__name__}: {exc}。请加 --debug 重新运行，"
                         "并把“日志/duban.log”发给技术支持。", fg="red", err=True)
             ctx.exit(3)
         finally:
             log.info("结束，用时 %.1f 秒", time.monotonic() - started)
             state = ctx.find_object(State)
-            if state is not None and state.log_handler is not None:
-                log.removeHandler(state.log_handler)
-                state.log_handler.close()
-                state.log_handler = None
+            if state is not None and state.log_file is not None:
+                run_log.stop(state.log_file)
+                state.log_file = None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, _spelled_long(self.get_params(ctx), args))
@@ -411,7 +422,7 @@ def _log_to_workspace(ctx: click.Context) -> None:
     """Make sure an error met before the command ran (a bad option value) still reaches
     日志/duban.log, when there is a workspace to log to."""
     state = ctx.find_object(State)
-    if state is not None and state.log_handler is None:
+    if state is not None and state.log_file is None:
         with contextlib.suppress(errors.DubanError, OSError):
             state.workspace()
 
@@ -419,6 +430,13 @@ def _log_to_workspace(ctx: click.Context) -> None:
 def _debug(ctx: click.Context) -> bool:
     state = ctx.find_object(State)
     return bool(state and state.debug) or "--debug" in sys.argv
+
+
+def _print_traceback() -> None:
+    """``--debug``: the error's traceback on stderr."""
+    import traceback  # deferred: only an error with --debug shows one (`run_log` says what it costs)
+
+    traceback.print_exc()
 
 
 def _set_state(attr: str):
@@ -538,12 +556,14 @@ def _action(name: str, package: bool = False):
 # ---------------------------------------------------------------------------
 # commands
 
-#: The modules (under toolkit.cli) whose commands `app` does not import: each is imported when
-#: one of its commands is named (`DubanGroup.get_command`) or all are listed. `month`, the
-#: monthly commands typed every day (`status` among them), is loaded by `app` under `main`'s
-#: stop handlers. Importing `desk`, `issue` and `setup` as well cost every `duban status`
-#: 1.8 ms of its ~95 (QA282's profile, issue 19). tests/test_startup.py keeps this table whole.
+#: The module (under toolkit.cli) of each command: imported when one of its commands is named
+#: (`DubanGroup.get_command`) or all are listed; `app` imports none. Importing `desk`, `issue`
+#: and `setup` with the monthly commands cost every `duban status` 1.8 ms of its ~95 (QA282's
+#: profile), and `month`'s other commands 5 M of its 351 M instructions (QA384; issue 19).
+#: tests/test_startup.py keeps this table whole.
 COMMAND_MODULES: dict[str, str] = {
+    "status": "status",
+    **dict.fromkeys(("collect", "check", "merge", "remind", "memo", "run"), "month"),
     **dict.fromkeys(("demo", "open", "excel-console", "period", "sender", "received", "verify", "kit", "mail"),
                     "desk"),
     "issue": "issue",

@@ -1,5 +1,6 @@
 """Opening the ledger's SQLite connection: for writing (WAL, a new ledger made by two runs at
-once), or for reading only, where SQLite cannot read in place too (`open_readonly`)."""
+once), or for reading only, where SQLite cannot read in place too (`open_readonly`); and
+bringing its schema up to date (`migrate`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from .migrations import LATEST
+from .migrations import LATEST, MIGRATIONS
 
 #: how long a run waits for another's lock on the ledger, seconds
 BUSY_SECONDS = 30
@@ -123,3 +124,52 @@ def _copied(path: Path) -> sqlite3.Connection:
             if Path(f"{path}{suffix}").exists():
                 shutil.copyfile(f"{path}{suffix}", f"{copy}{suffix}")
         return _in_memory(sqlite3.connect(copy, isolation_level=None))
+
+
+def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
+    """Bring ``conn`` to the latest schema; returns the version it had.
+
+    A ledger that already holds data is copied to ``ledger.sqlite3.v<old>.bak`` first
+    (``path`` given), so an upgrade can always be undone by hand.
+    """
+    version = schema_version(conn)
+    if version >= LATEST:
+        return version
+    if path is not None and version > 0:
+        backup = path.with_name(f"{path.name}.v{version}.bak")
+        if not backup.exists():
+            with sqlite3.connect(str(backup)) as copy:
+                conn.backup(copy)
+            copy.close()
+    for number, _purpose, sql in MIGRATIONS:
+        if number <= version:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        # Another process may have opened the new ledger at the same moment and applied this
+        # migration while we waited for the write lock: read the version again under it.
+        if schema_version(conn) >= number:
+            conn.execute("COMMIT")
+            continue
+        try:
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return version
+
+
+def _statements(sql: str) -> list[str]:
+    """The statements of a migration script, run one by one inside its transaction
+    (``executescript`` would commit on its own)."""
+    out, buf = [], ""
+    for line in sql.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
+    return out

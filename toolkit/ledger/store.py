@@ -13,18 +13,17 @@ import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..master.model import Master, Task, plain_task
 from ..period import Period
+from ..record import record
 from ..report import Issue, Previous, Report, Row, make_issue
 from ..vocab import Outcome, TimeSource
 from .answers import DISOWNED, answered_now, disowned_files
-from .connect import open_readonly, open_writable, schema_version
+from .connect import migrate, open_readonly, open_writable
 from .issued import IssuedRecords, plan_order
-from .migrations import LATEST, MIGRATIONS
 
 if TYPE_CHECKING:  # made where drafts are read (`draft` says why)
     from .draft import Draft
@@ -83,7 +82,7 @@ def now() -> str:
 DRAFT_KINDS = ("issue", "feedback", "remind")
 
 
-@dataclass(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
+@record(eq=False, repr=False)  # never compared nor shown: start-up (docs/design.md)
 class Receipt:
     """One ledger row: a file received, its provenance and outcome."""
 
@@ -111,6 +110,36 @@ class Receipt:
     run_id: int | None = None       # the collect that recorded it: the runs order replies
     office: str = ""                # the office's own file or automatic mail back (`office_copies.COPY` …)
     bounced: str = ""               # a bounce's JSON (`office_copies.record_office`), '' none
+
+    def __init__(self, id: int, parent_id: int | None, sha256: str, name: str, kind: str, source: str, received_at: str,
+                 collected_at: str, archive_path: str, size: int, period: Period | None, unit: str | None, outcome: str,
+                 errors: int, warnings: int, identified_by: str, contact: dict[str, str], superseded_by: int | None,
+                 note: str, inbox_path: str | None = None, received_how: str = "", run_id: int | None = None,
+                 office: str = "", bounced: str = "") -> None:
+        self.id = id
+        self.parent_id = parent_id
+        self.sha256 = sha256
+        self.name = name
+        self.kind = kind
+        self.source = source
+        self.received_at = received_at
+        self.collected_at = collected_at
+        self.archive_path = archive_path
+        self.size = size
+        self.period = period
+        self.unit = unit
+        self.outcome = outcome
+        self.errors = errors
+        self.warnings = warnings
+        self.identified_by = identified_by
+        self.contact = contact
+        self.superseded_by = superseded_by
+        self.note = note
+        self.inbox_path = inbox_path
+        self.received_how = received_how
+        self.run_id = run_id
+        self.office = office
+        self.bounced = bounced
 
     @property
     def received(self) -> dt.datetime:
@@ -618,55 +647,6 @@ class Ledger(IssuedRecords):
         """Id of the unit's last recorded return for ``period`` (`returns_of`)."""
         returns = self.returns_of(unit, period, aliases)
         return returns[-1].id if returns else None
-
-
-def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
-    """Bring ``conn`` to the latest schema; returns the version it had.
-
-    A ledger that already holds data is copied to ``ledger.sqlite3.v<old>.bak`` first
-    (``path`` given), so an upgrade can always be undone by hand.
-    """
-    version = schema_version(conn)
-    if version >= LATEST:
-        return version
-    if path is not None and version > 0:
-        backup = path.with_name(f"{path.name}.v{version}.bak")
-        if not backup.exists():
-            with sqlite3.connect(str(backup)) as copy:
-                conn.backup(copy)
-            copy.close()
-    for number, _purpose, sql in MIGRATIONS:
-        if number <= version:
-            continue
-        conn.execute("BEGIN IMMEDIATE")
-        # Another process may have opened the new ledger at the same moment and applied this
-        # migration while we waited for the write lock: read the version again under it.
-        if schema_version(conn) >= number:
-            conn.execute("COMMIT")
-            continue
-        try:
-            for statement in _statements(sql):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    return version
-
-
-def _statements(sql: str) -> list[str]:
-    """The statements of a migration script, run one by one inside its transaction
-    (``executescript`` would commit on its own)."""
-    out, buf = [], ""
-    for line in sql.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            out.append(buf.strip())
-            buf = ""
-    if buf.strip():
-        out.append(buf.strip())
-    return out
 
 
 class _Transaction:

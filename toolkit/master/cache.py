@@ -19,7 +19,6 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -43,8 +42,6 @@ except ImportError:
         from _sha256 import sha256  # Python 3.11
     except ImportError:  # a build without them
         from hashlib import sha256
-
-log = logging.getLogger("duban")
 
 CACHE_NAME = "master_cache.json"
 _FORMAT = 4  # bump when the layout of the JSON below changes (2: the fingerprint kept; 3: the place; 4: the kind)
@@ -107,6 +104,8 @@ def load(path: Path, key: str) -> Master | None:
     except FileNotFoundError:
         return None
     except Exception as exc:  # OSError, a damaged file, a shape this code does not know
+        from ..logs import log  # deferred: the logging package, which `run_log` says status loads not
+
         log.debug("任务清单缓存不可用，改为读取工作簿：%s", exc)
         return None
 

@@ -11,10 +11,11 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, field, fields
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ..record import FACTORY, record
 from ..report import Issue
 from ..text import key
 from ..units import Directory, of_sections
@@ -30,8 +31,10 @@ if TYPE_CHECKING:  # an import's, in its own module (`import_report` says why)
 BY_WORDS, BY_SET, LATER_WORDS, LATER_SET = "words", "set", "later_words", "later_set"
 JUDGED_BY_SET = (BY_SET, LATER_SET)
 
+_set = object.__setattr__  # a frozen record's own fields, as dataclass's __init__ sets them
 
-@dataclass(frozen=True)
+
+@record(frozen=True)
 class Task:
     """One task (三级 row of the published table)."""
 
@@ -52,6 +55,24 @@ class Task:
     # string: the cache and the ledger keep tasks as JSON). '' when they agree.
     dated_by: str = ""
     other_day: str = ""
+
+    def __init__(self, id: str, level1: str, level2: str, name: str, content: str, deadline_text: str,
+                 deadline: dt.date | None = None, ongoing: bool = False, note: str = "", departments_text: str = "",
+                 open_ended: bool = False, complete: bool = True, dated_by: str = "", other_day: str = "") -> None:
+        _set(self, "id", id)
+        _set(self, "level1", level1)
+        _set(self, "level2", level2)
+        _set(self, "name", name)
+        _set(self, "content", content)
+        _set(self, "deadline_text", deadline_text)
+        _set(self, "deadline", deadline)
+        _set(self, "ongoing", ongoing)
+        _set(self, "note", note)
+        _set(self, "departments_text", departments_text)
+        _set(self, "open_ended", open_ended)
+        _set(self, "complete", complete)
+        _set(self, "dated_by", dated_by)
+        _set(self, "other_day", other_day)
 
     @property
     def master_text(self) -> tuple[str, str, str, str, str]:
@@ -183,7 +204,7 @@ def text_hash(texts: tuple[str, ...] | list[str]) -> str:
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Assignment:
     """One unit's responsibility for one task."""
 
@@ -191,6 +212,12 @@ class Assignment:
     unit: str
     role: Role
     source: str = EXPLICIT
+
+    def __init__(self, task: str, unit: str, role: Role, source: str = EXPLICIT) -> None:
+        _set(self, "task", task)
+        _set(self, "unit", unit)
+        _set(self, "role", role)
+        _set(self, "source", source)
 
 
 def missing_fields(name: str, content: str, deadline_text: str, dated: bool, has_units: bool,
@@ -204,7 +231,7 @@ def missing_fields(name: str, content: str, deadline_text: str, dated: bool, has
     return missing + ([] if has_units else ["责任部门"])
 
 
-@dataclass(eq=False)  # never compared: start-up (docs/design.md)
+@record(eq=False)  # never compared: start-up (docs/design.md)
 class Master:
     """The master list: tasks, who does what, and the directory of units."""
 
@@ -220,6 +247,20 @@ class Master:
     #: What the plan is: '' for a plan of tasks, 整改清单 for a rectification list
     #: (`rectification.KIND`, decided at import), whose outputs speak of problems put right.
     kind: str = ""
+
+    def __init__(self, title: str, tasks: list[Task], assignments: list[Assignment], directory: Directory,
+                 issues: list[Issue] = FACTORY, source: str = "", organiser: str = "",
+                 report: ImportReport | None = None, kind: str = "") -> None:
+        self.title = title
+        self.tasks = tasks
+        self.assignments = assignments
+        self.directory = directory
+        self.issues = [] if issues is FACTORY else issues
+        self.source = source
+        self.organiser = organiser
+        self.report = report
+        self.kind = kind
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if not self.directory.place:  # a master read from the cache, or made by a caller
