@@ -81,7 +81,7 @@ def test_a_unit_on_time_or_late_by_a_mail_is_not_asked_about(issued_ws, make_ret
     refused = run([*RECEIVED, "--confirm"], cwd=issued_ws.root)
     assert refused.exit_code == 2
     assert ("错误：石龙镇 在2022年6月没有需要核实报送时间的报送（按文件修改时间、转发邮件或邮箱收到时间计为逾期，"
-            "或只按被转发的原邮件的发送时间计为按时的），无需核实（见 duban status 的“请核实”）。"
+            "或只按被转发的原邮件的发送时间、存疑的报送时间计为按时的），无需核实（见 duban status 的“请核实”）。"
             in refused.output.splitlines())
 
 

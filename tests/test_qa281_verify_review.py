@@ -25,7 +25,7 @@ from test_verify import CHOICES, DAY, PROMPT, VERIFY
 from toolkit.actions.verify import open_questions
 from toolkit.vocab import UnitState
 
-LATE_DAY = ("收到日期 2022-07-07 晚于截止日期 2022-07-05，不是按时收到：按该日期石龙镇仍计为逾期报送。")
+LATE_DAY = ("收到日期 2022-07-07 晚于截止日期 2022-07-05，不是按时收到：按该日期石龙镇计为逾期报送。")
 CONFIRM_LATE = "确认按该日期记录请输入 1（直接回车重新输入日期）："
 
 

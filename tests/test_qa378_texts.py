@@ -51,7 +51,7 @@ def test_received_with_nothing_to_answer_is_neutral(issued_ws, run):
     said = run(["received", "--period", "2022-06", "--dept", "石龙镇", "--confirm"], cwd=issued_ws.root)
     assert said.exit_code == 2
     assert ("石龙镇 在2022年6月没有需要核实报送时间的报送（按文件修改时间、转发邮件或邮箱收到时间计为逾期，"
-            "或只按被转发的原邮件的发送时间计为按时的），无需核实") in said.output, said.output
+            "或只按被转发的原邮件的发送时间、存疑的报送时间计为按时的），无需核实") in said.output, said.output
 
 
 def test_mail_send_remind_beside_its_questions_ends_on_them(issued_ws, make_return, servers, run):

@@ -8,12 +8,14 @@ status`'s 388.4 M (callgrind; QA347, issue 19). `issued_month.Basis` still names
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .dates import cn_date
 from .issued_month import MOST_NAMED, UNTOLD_TITLE, deadline_beside, texts_edited
 from .master.model import task_sort_key
-from .text import task_title
+from .text import clean, task_title
 
 if TYPE_CHECKING:
     from .master import Task
@@ -146,13 +148,27 @@ class Basis:
         changed, and that the month keeps what its forms printed (whether it was 超期)."""
         label = self.period.label
         texts = texts_edited(then, now)
-        was, now_due = deadline_beside(then, now), deadline_beside(now, then)
+        was, now_due = _due_said(then, now), _due_said(now, then)
         moved = was != now_due
         said = [f"{'、'.join(texts)}已修改"] if texts else []
         said += [f"完成时限已由{was}改为{now_due}"] if moved else []
         kept = (f"仍按下发时的内容和完成时限（{was}）核定" if texts and moved else
                 f"仍按下发时的{was}核定" if moved else "的汇总表和通报仍按下发时的内容列出")
         return f"说明：任务 {self._id(then.id, '的')}{'，'.join(said)}；{label}{kept}。"
+
+
+def _due_said(task: Task, other: Task) -> str:
+    """``task``'s 完成时限 beside ``other``'s (`deadline_beside`), with its date when its text has
+    no year of its own: 年底前 edited to 6月底前 over New Year read as six months earlier, not as
+    2026年12月31日 moved to 2027年6月30日 (QA388)."""
+    said = deadline_beside(task, other)
+    if said != clean(task.deadline_text) or task.ongoing or task.deadline is None or _YEAR.search(said):
+        return said  # dated already, no date to give, or its year said
+    return f"{said}（{cn_date(task.deadline)}）"
+
+
+#: a year a 完成时限 text says itself: 2026年底前, 2026.12, 2026-12-31
+_YEAR = re.compile(r"\d{4}")
 
 
 def _units_with(pairs: list[tuple[str, list[str]]]) -> str:

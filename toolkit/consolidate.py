@@ -25,8 +25,8 @@ from .file_time import (
     file_time_notes,
     file_time_told,
     file_times,
-    forward_times,
-    forwarded_on_time,
+    on_time_asked,
+    on_time_times,
     time_marked,
     weak_kept,
 )
@@ -510,7 +510,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # a copy the office said was not its unit's times nothing; a W206 file it said so of is no unit's return
         not_theirs = disowned(checks) | disowned_files(ledger.conn)
         answered, weak = answered_times(ledger, received), weak_kept(ledger)  # the office's answers; weak times
-        forwards = forward_times(ledger, received)  # 按时 on a forwarded message's Date: `forwarded_on_time`
+        forwards = on_time_times(ledger, received)  # 按时 on a forward's Date or a W207 time: `on_time_asked`
         not_issued = not_issued_units(ledger, period, master, received, apart)
         # 销号: exempt at issue. A unit that sent a return anyway is taken as any other, but
         # never 逾期: it was given no deadline. One whose every file was refused stays exempt:
@@ -599,7 +599,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 extended[unit] = (printed, deadline)  # 按时 only by duban.toml's later due_day
             if state == ON_TIME and unit not in exempt_at_issue:
                 timed.append((unit, sent, theirs, deadline))
-                if forward := forwarded_on_time(forwards, rec, sent, theirs, deadline, reply_by):  # QA374
+                if forward := on_time_asked(forwards, rec, sent, theirs, deadline, reply_by):  # QA374, QA388
                     on_file_time[unit] = forward
             elif state == LATE and (how := weak(sent, held := held_to(theirs, deadline, reply_by, sent))):  # QA300
                 on_file_time[unit] = (sent, held, None, how)

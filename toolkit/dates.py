@@ -28,15 +28,16 @@ CLOCK_SLACK = dt.timedelta(hours=1)
 
 def resubmit_by(due: dt.date, today: dt.date, working_days: int) -> dt.date:
     """The date a reply to a refused return asks for the correction by: the due date while it
-    is ahead, else the given number of working days (Mon–Fri) after the reply. Never "today".
-    `on_time.timeliness` holds the office to the date its reply named."""
+    is ahead, else the given number of working days after the reply, each a day that is no
+    `day_off` (a reply of 30 December counted 元旦 and asked for 4 January, QA388). Never "today".
+    `on_time.timeliness` holds the office to the date its reply named; a form first issued after
+    the month's deadline prints it too (`actions.issue`: 今天起N个工作日)."""
     if due > today:
         return due
     day, left = today, working_days
     while left:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
+        day = next_working_day(day)
+        left -= 1
     return day
 
 

@@ -37,6 +37,11 @@ office after the deadline (QA374; `forwarded_on_time`, `FileTime.forward_at`): w
 was for cannot be told (`TimeSource.FORWARDED`: to a clerk's own mailbox, or a town's forward of
 its village's mail), and collect said so once. ``--on`` the forward's day times the unit by the
 forward; ``--confirm`` says the message was sent to the office: 按时 stands, said instead.
+
+So is a unit 按时 on a doubtful time (W207: a PC's clock a year behind, a Date in the future) that
+collect replaced by its own, after the deadline (QA388; `doubtful_on_time`): no 逾期 is named on a
+doubt, but the office had the file only then. ``--on`` states when it came; ``--confirm`` says it
+came on time: 按时 stands, said instead.
 """
 
 from __future__ import annotations
@@ -126,6 +131,71 @@ def on_time_on_forward(unit: str, when: str, forward_at: str, due: dt.date, peri
             f"再由其转发），请运行 {command(period, unit, '--on ' + forward_at[:10])}，按转发邮件到督办部门的日期计"
             f"报送时间；如原邮件是发给督办部门的，请运行 {command(period, unit, '--confirm')}，此提示即不再出现。"
             + BY_CLICK)
+
+
+#: what a doubtful time (W207) is called where a unit stands 按时 on it (`doubtful_on_time`): the
+#: time collect took instead, the collect's own
+DOUBTFUL = str(TimeSource.DOUBTFUL)
+
+
+def on_time_on_doubt(unit: str, when: str, reason: str, due: dt.date, period: Period) -> str:
+    """What is said of ``unit`` 按时 on a doubtful time (W207: ``reason``, the file's own time in the
+    future or before the month) that collect replaced by its own (``when``), after ``due``, by
+    collect once (`weak_times.weak_time_note`) and by `file_time_notes` until answered: one text,
+    said once by `run`. A doubtful time names no unit 逾期 (README 存疑的时间: the benefit of the
+    doubt), but the office had the file only after the deadline, and only it can say when it came."""
+    why = f"：{reason}" if reason else ""
+    return (f"{unit}的报送时间存疑{why}；已按收取时间（{when}）登记，收取时间已过截止日期（{due:%Y-%m-%d}），"
+            "但存疑的时间不作逾期依据，暂计为按时报送。如知道实际收到的日期，请运行 "
+            f"{command(period, unit, '--on 收到日期')}，按收到日期计报送时间（截止后收到的计为逾期报送）；"
+            f"如确是按时收到的，请运行 {command(period, unit, '--confirm')}，仍计为按时报送，此提示即不再出现。"
+            + BY_CLICK)
+
+
+def doubt_reasons(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[int, str]:
+    """Receipt id → why collect doubted its time (the W207 issue's reason), of each of ``received``
+    timed by a doubtful time (`TimeSource.DOUBTFUL`; most months none, and nothing is read)."""
+    doubtful = [r.id for recs in received.values() for r in recs if r.received_how == TimeSource.DOUBTFUL]
+    issues = ledger.issues_of_many(doubtful) if doubtful else {}
+    return {i: next((doubt_reason(x.message) for x in found if x.code == "W207"), "") for i, found in issues.items()}
+
+
+def doubt_reason(message: str) -> str:
+    """The reason W207's ``message`` gives (`codes`: 报送时间存疑：{reason}。未据此判定逾期…); '' when
+    it gives none a reader can take out (a message of an older wording)."""
+    head, _, rest = message.partition("报送时间存疑：")
+    reason, found, _ = rest.partition("。未据此判定逾期")
+    return reason if found and not head else ""
+
+
+def doubtful_on_time(doubts: dict[int, str], sent: Receipt,
+                     due: dt.date) -> tuple[Receipt, dt.date, None, tuple[str, str, str]] | None:
+    """`consolidate`'s ``on_file_time`` entry for a unit 按时 (`on_time.timeliness`) on ``sent``, a
+    return whose own time was doubtful (W207, ``doubts``: `doubt_reasons`), collected after ``due``:
+    asked (`on_time_on_doubt`) until the office answers, as a 按时 on a forwarded message's Date is
+    (QA388: a year-behind PC's mail collected after the deadline stood 按时 in the 通报, the W207 in
+    校验问题 its only trace). None: no such doubt (collected by the deadline, 按时 whatever it says)."""
+    if sent.received_how != TimeSource.DOUBTFUL or sent.id not in doubts or sent.received.date() <= due:
+        return None
+    return sent, due, None, (DOUBTFUL, doubts[sent.id], "")
+
+
+#: per month: (`forward_times`, `doubt_reasons`), what `on_time_asked` asks about
+OnTimeTimes = tuple[dict[int, str], dict[int, str]]
+
+
+def on_time_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> OnTimeTimes:
+    """What `on_time_asked` needs of ``received`` (a month's receipts by unit), read once."""
+    return forward_times(ledger, received), doubt_reasons(ledger, received)
+
+
+def on_time_asked(times: OnTimeTimes, latest: Receipt, sent: Receipt, theirs: list[Receipt], due: dt.date,
+                  reply_by) -> tuple[Receipt, dt.date, None, tuple[str, str, str]] | None:
+    """`consolidate`'s ``on_file_time`` entry for a unit 按时 on a time the office is asked about: a
+    forwarded message's own Date (`forwarded_on_time`, QA374) or a doubtful one (`doubtful_on_time`,
+    QA388). None: its 按时 stands unasked."""
+    forwards, doubts = times
+    return forwarded_on_time(forwards, latest, sent, theirs, due, reply_by) or doubtful_on_time(doubts, sent, due)
 
 
 def forward_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[int, str]:
@@ -271,6 +341,8 @@ def file_time_notes(cons) -> list[str]:
     return [f"请核实：{f.receipt.name}：" + (
         on_time_on_forward(f.unit, f.receipt.received_at[:16], f.forward_at[:16], f.due, cons.period)
         if f.forward_at else
+        on_time_on_doubt(f.unit, f.receipt.received_at[:16], f.but, f.due, cons.period) if f.how == DOUBTFUL
+        else
         late_on_refused_time(f.unit, f.receipt.received_at[:16], f.due, cons.period, f.late_return, f.how, f.but)
         if f.late_return
         else late_on_file_time(f.unit, f.receipt.received_at[:16], f.due, cons.period) if f.how == TimeSource.MTIME
@@ -300,6 +372,10 @@ def file_time_answers(cons) -> list[tuple[FileTime, str]]:
             out.append((f, f"{head}按{f.how}（{f.receipt.received_at[:16]}）计为按时报送（截止 {f.due:%Y-%m-%d}），"
                         f"转发邮件到督办部门的时间是 {f.forward_at[:16]}，督办部门已确认原邮件是发给督办部门的"
                         f"（{at} 记录）。{undo}"))
+        elif f.due and f.answered_at and f.how == DOUBTFUL:  # 按时 on a doubtful time (QA388)
+            why = "：" + f.but if f.but else ""
+            out.append((f, f"{head}的报送时间存疑{why}；收取时间 {f.receipt.received_at[:16]} 已过截止日期"
+                        f"（{f.due:%Y-%m-%d}），督办部门已确认是按时收到的，计为按时报送（{at} 记录）。{undo}"))
         elif f.due and f.answered_at:
             out.append((f, f"{head}按{f.how}（{f.receipt.received_at[:16]}）计为逾期报送"
                         f"（截止 {f.due:%Y-%m-%d}）{f.but}，督办部门已确认该时间无误（{at} 记录）。{undo}"))
@@ -321,7 +397,9 @@ def refused(receipt: Receipt) -> bool:
 def time_marked(receipts: list[Receipt], answered: list[tuple[str, Receipt, str, str]]) -> list[Receipt]:
     """``receipts`` with the office's answer beside the 时间依据 of each answered one (收件登记):
     文件修改时间（督办部门指定收到日期 2022-07-04）, 文件修改时间（已核实无误）."""
-    said = {r.id: f"（督办部门指定收到日期 {on}）" if on else "（已核实无误）" for _, r, on, _ in answered}
+    # a doubtful time confirmed is not "right": the office said the file came on time (QA388)
+    said = {r.id: f"（督办部门指定收到日期 {on}）" if on else "（已核实按时收到）" if r.received_how == DOUBTFUL
+            else "（已核实无误）" for _, r, on, _ in answered}
     return [dataclasses.replace(r, received_how=r.received_how + said[r.id]) if r.id in said else r
             for r in receipts]
 

@@ -35,9 +35,11 @@ class FileTime:
     #: while ``receipt`` is a refused file whose time alone denied the correction its grace
     #: (`on_time.denied_grace`), the return the unit stands 逾期 on; None: ``receipt`` is that return
     late_return: Receipt | None = None
-    #: what ``receipt``'s time is (文件修改时间, 转发邮件的发送时间, 邮箱收到时间: `weak_how`)
+    #: what ``receipt``'s time is (文件修改时间, 转发邮件的发送时间, 邮箱收到时间: `weak_how`; 收取时间（原时间
+    #:存疑）of a unit 按时 on a doubtful time collected after its deadline: `file_time.doubtful_on_time`)
     how: str = str(TimeSource.MTIME)
-    #: why a weak mail time may not be when the department sent it ('' for a file's time: `weak_words`)
+    #: why a weak mail time may not be when the department sent it ('' for a file's time: `weak_words`);
+    #: of a doubtful time, why collect doubted it (W207's reason)
     but: str = ""
     #: when the forward reached the office, of a unit 按时 on a forwarded message's own Date whose
     #: recipient is not known to be the office (`TimeSource.FORWARDED`, `file_time.forwarded_on_time`)

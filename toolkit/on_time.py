@@ -109,10 +109,18 @@ def graced_by(received: list[Receipt], due: dt.date, reply_by: ReplyDates, first
 
 def grace_words(received: list[Receipt], due: dt.date, reply_by: ReplyDates, first: Receipt) -> str:
     """Why ``first`` is 按时报送 when `graced_by` a reply's date, its 报送时间 past ``due``, in the
-    words the 通报 uses of a unit still 退回待改 (`actions.memo`: 退回意见要求于…前改报); '' for any
-    other: 报送情况's 报送文件 and `duban status` say it beside the time (QA346)."""
+    words the 通报 uses of a unit still 退回待改 (`actions.memo`: 退回意见要求于…前改报); or when
+    ``first``'s own time was doubtful (W207) and the collect's, taken instead, is past ``due``: no
+    逾期 on a doubt (QA388); '' for any other: 报送情况's 报送文件 and `duban status` say it beside
+    the time (QA346)."""
+    if first.received_how == TimeSource.DOUBTFUL:
+        return DOUBT_WORDS if first.received.date() > due else ""
     asked = graced_by(received, due, reply_by, first)
     return f"退回后于退回意见要求的{cn_date(asked)}前改报，算按时报送" if asked else ""
+
+
+#: why a 报送时间 past the deadline is 按时 when it is the collect's, the file's own doubtful (`grace_words`)
+DOUBT_WORDS = "原报送时间存疑，报送时间为收取时间，已过截止日期，未据此判定逾期"
 
 
 def held_to(received: list[Receipt], due: dt.date, reply_by: ReplyDates, first: Receipt) -> dt.date:

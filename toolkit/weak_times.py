@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from .evidence import late_on_weak_evidence, on_time_on_weak_evidence, weak_kind
+from .file_time import on_time_on_doubt
 from .issued_month import exempt_of, issued_dues, kept_apart, received_of
 from .ledger import Ledger, Receipt, common_due
 from .master import Master
@@ -28,7 +29,8 @@ Deadlines = tuple[dt.date, dict[str, dt.date], dict[str, list[Receipt]], dict[in
 def weak(it: Any) -> bool:
     """Whether ``it`` (an `unpack.Item`) was timed by weak evidence: worth `weak_time_note`. A
     mail's weak time is the one collect keeps (`evidence.weak_kind`): said and asked alike."""
-    return it.time_source in (TimeSource.MTIME, TimeSource.FORWARDED) or weak_kind(it) is not None
+    return (it.time_source in (TimeSource.MTIME, TimeSource.FORWARDED, TimeSource.DOUBTFUL)
+            or weak_kind(it) is not None)
 
 
 def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report,
@@ -42,14 +44,18 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
     forward came after the deadline (`on_time_on_weak_evidence`). A unit exempt for the month
     (本期免报) that volunteers a return is never late: none is said. ``due_of``: read once per
     period, not per file (an office copying a month's files into 收件箱 after the deadline
-    makes every one of them late by its modification time)."""
+    makes every one of them late by its modification time). A return whose own time was doubtful
+    (W207: the collect's time taken instead) collected after the deadline stands 按时 on the doubt:
+    said too (`file_time.on_time_on_doubt`, QA388)."""
     if not weak(it):
         return ""
     period = rep.period
     common, dues, received, replied, exempt = read_once(due_of, ws, ledger, master, period)
     due = unit_due(ws, period, dues, common, rep.unit)
-    late = it.received_at.date() > due
-    if rep.unit in exempt or not (late or on_time_on_weak_evidence(it, rep.unit, due, period)):
+    doubtful = it.time_source == TimeSource.DOUBTFUL
+    late = it.received_at.date() > due and not doubtful
+    if rep.unit in exempt or not (late or on_time_on_weak_evidence(it, rep.unit, due, period)
+                                  or (doubtful and it.received_at.date() > due)):
         return ""
     # Said only when this file decides the verdict: an earlier valid return (on time, or
     # late by stronger evidence) decides it whatever this one's time (`timeliness`).
@@ -62,6 +68,8 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
         return ""
     if late:  # by the date the unit was held to: a reply's, for a correction (`on_time.held_to`)
         return late_on_weak_evidence(it, rep.unit, held_to(theirs, due, reply_by, decided), period)
+    if doubtful:
+        return on_time_on_doubt(rep.unit, f"{it.received_at:%Y-%m-%d %H:%M}", it.doubt, due, period)
     return on_time_on_weak_evidence(it, rep.unit, due, period)
 
 

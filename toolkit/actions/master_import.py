@@ -235,7 +235,9 @@ def handed_over(before: Master, after: Master, ids: dict[str, str]) -> dict[tupl
             continue
         then_units = {before.directory.resolve(u) or u for u in before.units_of(t.id)}
         now_units = {after.directory.resolve(u) or u for u in after.units_of(now)}
-        gone = then_units - now_units
+        # an old unit the new 单位名录 (``--directory``) already makes another's alias went nowhere:
+        # the rename is recorded, and asking for it again was a false alarm (QA388)
+        gone = {u for u in then_units if (after.directory.resolve(u) or u) not in now_units}
         fresh = [u for u in after.units_of(now) if before.directory.resolve(u) is None and u not in then_units]
         for new in fresh if gone else []:
             moves.setdefault(new, {}).setdefault(now, set()).update(gone)

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from .. import errors
-from ..file_time import FileTime, refuse_after_today, refuse_before_month, refused
+from ..file_time import DOUBTFUL, FileTime, refuse_after_today, refuse_before_month, refused
 from ..ledger import Ledger
 from ..ledger.answers import answer_time, office_time
 from ..period import Period
@@ -58,6 +58,9 @@ class TimeAnswer:
             what = "收到" if refused(f.receipt) else "报送"
             return (f"已记录：{file}（{f.how} {f.receipt.received_at[:16]}）实际于 {self.on.isoformat()} 收到，"
                     f"按该日期计{what}时间；{verdict}。")
+        if f.how == DOUBTFUL:  # the collect's time is no answer: the file came on time (QA388)
+            return (f"已记录：{file}（报送时间存疑，收取时间 {f.receipt.received_at[:16]}）确是按时收到的；{verdict}。"
+                    "汇总、查看报送情况和生成通报时不再提示。")
         return (f"已记录：{file}的{f.how}（{f.receipt.received_at[:16]}）无误；{verdict}。"
                 "汇总、查看报送情况和生成通报时不再提示。")
 
@@ -95,8 +98,8 @@ def answer_received(ws: Workspace, period: Period, unit: str, on: dt.date | None
         if target is None:
             # neutral: `received` also answers a 按时 on a forwarded message's own time (QA374)
             raise errors.UsageError(f"{unit} 在{period.label}没有需要核实报送时间的报送（按文件修改时间、转发邮件或"
-                                    "邮箱收到时间计为逾期，或只按被转发的原邮件的发送时间计为按时的），无需核实"
-                                    "（见 duban status 的“请核实”）。")
+                                    "邮箱收到时间计为逾期，或只按被转发的原邮件的发送时间、存疑的报送时间计为按时的），"
+                                    "无需核实（见 duban status 的“请核实”）。")
         if on is None and target.due and target.answered_at:
             raise errors.UsageError(f"{unit} {period.label}的“{target.receipt.name}”的{target.how}已记录为无误，"
                                     "无需再次运行。")

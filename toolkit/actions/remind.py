@@ -48,8 +48,9 @@ class RemindResult:
     notes: list[str] = field(default_factory=list)
     #: the units still on time (`_ask_by`), each asked by its date (【提醒】请于…前), not chased 尽快
     asked_by: dict[str, dt.date] = field(default_factory=dict)
-    #: the month before, when its forms went out and no unit of this one is past its date yet:
-    #: on 7 December, December's forms just out, the office chasing November's returns meant it
+    #: the month before, when its forms went out, some unit still owes it and no unit of this one
+    #: is past its date yet: on 7 December, December's forms just out, the office chasing November's
+    #: returns meant it
     earlier: Period | None = None
     #: units 退回待改 whose reply never went out and whose correction date has passed (the date):
     #: chased 尽快 while the verdict holds them to a date they were never told (`reply_renew.unsent_past`)
@@ -137,7 +138,15 @@ def write_reminders(ws: Workspace, period: Period | None = None, attach: bool = 
             result.notes.insert(0, unfetched)
         if result.files and len(result.asked_by) == len(result.files):  # no unit of this month is late yet
             result.earlier = _issued_before(ledger, cons.period)
+    if result.earlier is not None and not _owing(ws, result.earlier):
+        result.earlier = None  # every unit reported the month before: nobody to chase there (QA388)
     return result
+
+
+def _owing(ws: Workspace, period: Period) -> bool:
+    """Whether some unit still owes ``period`` a return: 未报送 or 退回待改, what its 催报 chases."""
+    return any(u.state in (UnitState.NOT_REPORTED, UnitState.TO_FIX)
+               for u in consolidate(ws, period, tasks=False).units)
 
 
 def _write(ws: Workspace, ledger: Ledger, cons, attach: bool, progress: Progress, result: RemindResult) -> None:

@@ -33,7 +33,7 @@ from ..dates import parse_date
 from ..disputed import asked as disputed_asked
 from ..disputed import disputed_answers, disputed_notes
 from ..disputed import question as disputed_question
-from ..file_time import file_time_answers, file_time_notes
+from ..file_time import DOUBTFUL, file_time_answers, file_time_notes
 from ..ledger.answers import UNDO
 from ..period import Period
 from ..text import squash_nfkc
@@ -130,6 +130,9 @@ def questions_of(cons: Consolidation) -> Questions:
         if f.forward_at:
             asked.append(_forwarded(f, p))
             continue
+        if f.how == DOUBTFUL:
+            asked.append(_doubtful(f, p))
+            continue
         when = f.receipt.received_at[:16]
         # a file's time: why it may be late; a weak mail time: `FileTime.but` says why, and this
         # names the time it is said of (after ``but``, "this time" read as the mail's own Date)
@@ -191,6 +194,16 @@ def _forwarded(f, p: Period) -> Question:
     return Question(Kind.FILE_TIME, p, f.unit, facts,
                     (f"原邮件不是发给督办部门的：按转发邮件到督办部门的日期 {forward.isoformat()} 计报送时间",
                      "原邮件是发给督办部门的：仍计为按时报送"), receipt_id=f.receipt.id, stated=forward)
+
+
+def _doubtful(f, p: Period) -> Question:
+    """The question of a unit 按时 on a doubtful time (W207) collected after the deadline (QA388):
+    when the file really came; a day after the deadline makes it 逾期."""
+    facts = (f"{f.unit}的“{f.receipt.name}”报送时间存疑{'：' + f.but if f.but else ''}；按收取时间"
+             f"（{f.receipt.received_at[:16]}）登记，已过截止日期（{f.due:%Y-%m-%d}），暂计为按时报送。")
+    return Question(Kind.FILE_TIME, p, f.unit, facts,
+                    ("知道实际收到的日期：按该日期计报送时间（接着输入日期；截止后收到的计为逾期报送）",
+                     "确是按时收到的：仍计为按时报送"), wants_day=1, receipt_id=f.receipt.id, due=f.due)
 
 
 def current(ws: Workspace, question: Question) -> Question | None:

@@ -510,7 +510,7 @@ def _ask_day(state: State, ws, action, question, example: dt.date):
         day = action.day_typed(typed, example)
         if day is not None and question.due and question.due < day <= ws.now().date():
             echo(state, f"收到日期 {day.isoformat()} 晚于截止日期 {question.due.isoformat()}，不是按时收到："
-                        f"按该日期{question.unit}仍计为逾期报送。", fg="yellow")
+                        f"按该日期{question.unit}计为逾期报送。", fg="yellow")
             if key(click.prompt("确认按该日期记录请输入 1（直接回车重新输入日期）", default="",
                                 show_default=False, prompt_suffix="：")) != "1":
                 continue
