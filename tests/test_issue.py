@@ -116,7 +116,7 @@ def test_meta_contract(issued_ws):
 def test_due_rows_are_marked(issued_ws):
     ws = load_workbook(issued_path(issued_ws, "市公安局"))["进展填报"]
     marked = {ws.cell(r, 1).value for r in range(5, ws.max_row + 1)
-              if ws.cell(r, 6).fill.fgColor.rgb not in ("00F2F2F2", "FFF2F2F2", None)}
+              if ws.cell(r, 6).fill.fgColor.rgb in ("00FCE4D6", "FFFCE4D6")}
     # 市公安局: 2.3, 3.1, 3.2 are due 2022-06-30 or earlier
     assert marked == {"2.3", "3.1", "3.2"}
     assert "橙色底纹" in ws["K2"].value

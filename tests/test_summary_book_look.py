@@ -90,7 +90,9 @@ def test_chart_series_take_the_status_colours(demo):
     book, style = demo
     colours = status_colours(style)
     charts = chart_colours(book)
-    assert set(charts) == {"任务综合状态占比", "各一级任务进展", "各单位平均完成进度(%)"}
+    # the per-unit chart is one a printed page of 四, the later ones 续 (QA392)
+    assert set(charts) == {"任务综合状态占比", "各一级任务进展", "各单位平均完成进度(%)", "各单位平均完成进度(%)（续）"}
+    assert charts["各单位平均完成进度(%)（续）"] == charts["各单位平均完成进度(%)"]
     assert charts["任务综合状态占比"] == {s: colours[s] for s in TASK_STATUSES}
     assert charts["各一级任务进展"] == {s: colours[s] for s in TASK_STATUSES}
     progress = set(charts["各单位平均完成进度(%)"].values())
@@ -170,15 +172,17 @@ def test_every_sheet_prints_a4_landscape_fitted_to_width_with_titles(demo):
 
 def test_unit_chart_names_every_unit_on_a_0_to_100_axis(demo):
     book, _ = demo
-    xml = ET.fromstring(chart_xml(book)[2])
-    cat_ax, val_ax = xml.find(f"{C}chart/{C}plotArea/{C}catAx"), xml.find(f"{C}chart/{C}plotArea/{C}valAx")
-    assert cat_ax.find(f"{C}tickLblSkip").get("val") == "1"
-    assert cat_ax.find(f"{C}delete").get("val") == "0" and val_ax.find(f"{C}delete").get("val") == "0"
-    assert cat_ax.find(f"{C}scaling/{C}orientation").get("val") == "maxMin"  # table order, top down
-    assert val_ax.find(f"{C}scaling/{C}min").get("val") == "0"
-    assert val_ax.find(f"{C}scaling/{C}max").get("val") == "100"
     overview = load_workbook(book)["总览"]
-    units = _cell_values(overview, xml.find(f".//{C}cat//{C}f").text)
+    units = []
+    for part in chart_xml(book)[2:]:  # one a printed page of 四 (QA392)
+        xml = ET.fromstring(part)
+        cat_ax, val_ax = xml.find(f"{C}chart/{C}plotArea/{C}catAx"), xml.find(f"{C}chart/{C}plotArea/{C}valAx")
+        assert cat_ax.find(f"{C}tickLblSkip").get("val") == "1"
+        assert cat_ax.find(f"{C}delete").get("val") == "0" and val_ax.find(f"{C}delete").get("val") == "0"
+        assert cat_ax.find(f"{C}scaling/{C}orientation").get("val") == "maxMin"  # table order, top down
+        assert val_ax.find(f"{C}scaling/{C}min").get("val") == "0"
+        assert val_ax.find(f"{C}scaling/{C}max").get("val") == "100"
+        units += _cell_values(overview, xml.find(f".//{C}cat//{C}f").text)
     assert units == [r[0] for r in load_workbook(book)["报送情况"].iter_rows(min_row=4, values_only=True)]
 
 

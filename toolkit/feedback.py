@@ -200,6 +200,8 @@ def build_feedback(master: Master, report: Report, data: bytes, name: str, *, pr
         comment.width, comment.height = 320, min(60 + 40 * len(issues), 400)
         cell.comment = comment
 
+    if located or report.outcome == Outcome.UNREADABLE:
+        _banner(ws, report, located, style)
     _result_sheet(wb.create_sheet(RESULT_SHEET, 1), report, located, unit, period, name, style, fills, resubmit)
 
     meta = wb[META_SHEET]
@@ -231,6 +233,43 @@ _E404_ADVICE = CODES["E404"].template.rsplit("{name}", 1)[1]
 #: E401 in the reply: the row is not the task list's, so the form rebuilt from it has its
 #: place under the table, red (QA372); the unit clears it there (the sheet is protected: no deleting rows)
 _ROW_KEPT = "报送的文件第 {row} 行已放在本表第 {here} 行（标红），不需要的请清空这一行。"
+
+
+def banner_text(report: Report, located: list[tuple[Issue, str]]) -> str:
+    """What the reply's 进展填报 says under its title: the verdict, how many problems, what its
+    pink and yellow cells are and where all of them are listed. It opened on coloured cells and
+    comments with nothing on the sheet saying why (QA391)."""
+    marked = {i.severity for i, ref in located if ref}
+    errors = sum(i.is_error for i, _ in located)
+    warnings = len(located) - errors
+    red = "（标红的单元格）" if Severity.ERROR in marked else ""
+    yellow = "（标黄的单元格）" if Severity.WARNING in marked else ""
+    see = "鼠标指向标色的单元格可看说明，" if marked else ""
+    if report.outcome == Outcome.UNREADABLE:
+        return "校验反馈：报送的文件无法读取，未采纳。原因见“校验结果”表；可在本表重新填写后报送。"
+    told = f"{warnings}处警告{yellow}请核实；"
+    if errors:
+        told = f"共{errors}处错误{red}须改正" + (f"，{told}" if warnings else "；")
+        return f"校验反馈：已退回。{told}{see}全部问题见“校验结果”表。改正后请重新报送本文件。"
+    return f"校验反馈：已采纳。{told}{see}全部问题见“校验结果”表。"
+
+
+def _banner(ws, report: Report, located: list[tuple[Issue, str]], style: dict[str, Any]) -> None:
+    """`banner_text` as a second line of the title (A1, merged across the form): the first thing a
+    department sees, and no cell the return is read by (a row inserted above the form would move
+    every cell a message names). Red for a return sent back, dark yellow for one accepted."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    st = style["return"]
+    title = ws["A1"].value
+    refused = report.outcome == Outcome.UNREADABLE or any(i.is_error for i, _ in located)
+    ws["A1"].value = CellRichText(
+        TextBlock(InlineFont(rFont=st["title_font"], sz=st["title_size"], b=True), title),
+        TextBlock(InlineFont(rFont=st["font"], sz=st["size"] + 1, b=True, color="C00000" if refused else "9C5700"),
+                  "\n" + banner_text(report, located)))
+    # the title's own alignment wraps (`returns.build_return`): one more line, as tall as its font
+    ws.row_dimensions[1].height = (ws.row_dimensions[1].height or 36) + 2 * (st["size"] + 1)
 
 
 def _owed_by(wb, ref: str, due: dt.date, resubmit: dt.date, size: float) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from .column_changes import column_changes
 from .dates import cn_date, excel_serial
 from .form_guide import GUIDE_SHEET, NOTHING_DUE, fit_rows, write_guide  # noqa: F401 (the contract's names)
-from .form_layout import OPTIONAL_FIELDS, HeaderLayout, fitted_widths, lay_out, unused_columns
+from .form_layout import OPTIONAL_FIELDS, HeaderLayout, box, fitted_widths, lay_out, unused_columns
 from .master import Master, text_hash
 from .merged_rows import Merge, ods_merges, read_merges
 from .period import Period
@@ -171,7 +171,7 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     body_font = Font(name=st["font"], size=st["size"])
     bold_font = Font(name=st["header_font"], size=st["header_size"], bold=True)
-    locked_fill = PatternFill("solid", fgColor=color(st["locked_fill"], "F2F2F2"))
+    locked_fill = PatternFill("solid", fgColor=color(st["locked_fill"], "D9D9D9"))
     input_fill = PatternFill("solid", fgColor=color(st["input_fill"], "FFFFFF"))
     due_fill = PatternFill("solid", fgColor=color(st["due_fill"], "FCE4D6"))
     wrap_top = Alignment(wrap_text=True, vertical="top")
@@ -189,7 +189,6 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
     ws.row_dimensions[1].height = 36
     info_values = {"填报单位": unit, "填报期": period.label, "报送截止": cn_date(due)}
     middle = Alignment(vertical="center")
-    underline = Border(bottom=thin)
     # Row 2's legends. The due one names the orange rows; with none, it would point at nothing:
     # it then says that none is due, or nothing for a unit whose tasks give no 完成时限.
     # Prefilled cells are visibly last month's text: a legend next to the due one (row 3's
@@ -234,8 +233,9 @@ def build_return(master: Master, unit: str, period: Period, due: dt.date, projec
         first, stop = ws[start].column, ws[end].column
         legend_widths.append((text, sum(shown[c] for c in range(first, stop + 1))))
     for label, refs in layout.contact.items():
-        style_cell(labelled(label, *refs), font=body_font, fill=input_fill, border=underline, protection=unlocked,
+        style_cell(labelled(label, *refs), font=body_font, fill=input_fill, protection=unlocked,
                    number_format="yyyy-mm-dd" if label == "填报日期" else None)
+        box(ws, refs[1], refs[2], thin)
     # as tall as the legends need in the columns they got, never less than the row below
     ws.row_dimensions[2].height = row_height(legend_widths, legend_size, 22)
     ws.row_dimensions[3].height = 22

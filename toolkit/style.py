@@ -23,6 +23,10 @@ STYLE_FILE = "样式.toml"
 #: is the new word's (an on-time unit was 已报送 until December 2026, beside 已报送N个 in the
 #: memo counting late units too).
 RENAMED_STATUSES = {"已报送": "按时报送"}
+#: Shipped values since changed, which a workspace's copy still holds though nobody chose them:
+#: the form's locked fill was F2F2F2 until December 2026, barely darker than its white inputs on
+#: screen or a black and white page (QA391). A workspace's copy with it takes the new one.
+OLD_DEFAULTS = {("return", "locked_fill"): "F2F2F2"}
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -57,6 +61,10 @@ def _load(own: Path | None, _mtime: int) -> dict[str, Any]:
     if own is None:
         return style
     override = _read(own)
+    for (table, key), old in OLD_DEFAULTS.items():
+        section = override.get(table)
+        if isinstance(section, dict) and color(section.get(key), "") == old:
+            del section[key]
     fills = override.get("summary", {}).get("status_fills")
     if isinstance(fills, dict):
         for old, new in RENAMED_STATUSES.items():

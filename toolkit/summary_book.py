@@ -21,6 +21,7 @@ from .rectification import FORM_HEADERS, is_rectification, memo_project, words_o
 from .returns import HEADER_OF
 from .sheet_rows import table_rows
 from .style import color
+from .task_summary import lead_states_text
 from .text import column_letter, task_title
 from .units import say_sections
 from .vocab import (
@@ -28,6 +29,7 @@ from .vocab import (
     OUTCOMES,
     TASK_STATUSES,
     UNIT_STATES,
+    Outcome,
     Owed,
     Role,
     Severity,
@@ -83,6 +85,7 @@ class Styles:
         # where centred text spilled over the rows above and below it.
         self.wrap = Align(vertical="top", wrap=True)
         self.left = Align(vertical="center")
+        self.wrap_left = Align(vertical="center", wrap=True)
         # One colour per status for cell fills and chart series alike (样式.toml).
         self.status_colours = {k: color(v, "FFFFFF") for k, v in st.get("status_fills", {}).items()}
         self.status_fills = {k: Fill(v) for k, v in self.status_colours.items()}
@@ -218,9 +221,9 @@ PIE_CM = 8.0  # the pie's height under 一 and 二 (portrait 总览, `_overview`
 def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: str) -> None:
     """Key figures in four small tables (A:G), each with its chart beside it in column I.
 
-    The per-unit table starts on a page of its own so that its chart, sized to one printed
-    page for a city's units, is not cut by a page break. Its rows, one per unit and the
-    sheet's last, are made while the file is written (1,000 units). Past `UNIT_CHART_MAX`
+    The per-unit table starts on a page of its own, each of its printed pages with a chart of
+    its units beside it (`summary_charts.unit_pages`), so that no chart is cut by a page break.
+    Its rows, one per unit and the sheet's last, are made while the file is written (1,000 units). Past `UNIT_CHART_MAX`
     units it has no chart: the sheet prints portrait, 一's and 三's charts under their tables.
     """
     from . import summary_charts as charts  # deferred: only a merge draws charts
@@ -252,7 +255,7 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
         fill = s.status_fills.get(status) if status and coloured else None
         return book.style(s.body, fill, s.border, s.left if i == 0 else s.center, fmt)
 
-    def add(values: list, kind: str = "body", status: str | None = None) -> int:
+    def add(values: list, kind: str = "body", status: str | None = None, height: float = OVERVIEW_ROW_PT) -> int:
         """Append a row; ``status`` colours the label cell (or a units row's 报送状态)."""
         cells = []
         for i, v in enumerate(values):
@@ -266,11 +269,13 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
                 sid = book.style(s.section, align=s.left)
             elif kind == "header":
                 sid = book.style(s.header, s.status_fills.get(v, s.header_fill), s.border, s.center)
+            elif kind == "wrapped" and i == 0:
+                sid = book.style(s.body, None, s.border, s.wrap_left)
             else:
                 sid = cell_style(i, v, kind, status, len(values))
             cells.append((v, sid))
         first = not ws.last_row
-        return ws.append(cells, title_height(title, sum(widths), s.st["title_size"]) if first else OVERVIEW_ROW_PT)
+        return ws.append(cells, title_height(title, sum(widths), s.st["title_size"]) if first else height)
 
     # The title spans the tables only: columns under the charts differ in width between
     # Excel and LibreOffice, and a wider merge shrinks the printed page.
@@ -330,20 +335,30 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
     level_section = add([f"三、{level_words}（{plan.task}数）"], "section")
     level_header = add([plan.level1, *words, "合计"], "header")
     levels = cons.by_level1(said=True)
+    # a long 一级任务 wraps in a taller row (cut at the column's edge, QA391); the charts beside
+    # and under 三 follow its rows (`_room`)
+    size, taller = s.st["size"], 0.0
     for level1, counts in levels:
-        add([level1 if grouped else f"全部{plan.task}", *[counts[k] for k in words], sum(counts.values())])
+        name = level1 if grouped else f"全部{plan.task}"
+        lines = cell_lines(name, widths[0], size)
+        height = (OVERVIEW_ROW_PT if lines == 1 else
+                  max(OVERVIEW_ROW_PT, round(height_of_lines(lines, size, OVERVIEW_ROW_PT) * ROW_SLACK, 1)))
+        add([name, *[counts[k] for k in words], sum(counts.values())], "wrapped" if lines > 1 else "body",
+            height=height)
+        taller += (height - OVERVIEW_ROW_PT) / 72 * 2.54
     level_last = ws.last_row
     level_cm = charts.level_chart_height(len(levels))
     # Blank rows until the level chart ends (beside the table, as tall as it, or under it), then,
     # with a chart of 四 beside its table, a page break: 四 starts a fresh page
     if beside:
-        level_cm, level_at = max(level_cm, (level_last - level_section + 1) * ROW_CM), (level_section - 1, chart_col)
+        level_cm = max(level_cm, (level_last - level_section + 1) * ROW_CM + taller)
+        level_at = (level_section - 1, chart_col)
     else:
         level_at = (add([]), 0)  # the 0-based row after the blank one
-    _room(ws, add, level_at[0], level_cm)
+    _room(ws, add, level_at[0], level_cm - (taller if beside else 0))
     if beside:
         ws.breaks.append(ws.last_row)
-    unit_section = add(["四、各单位完成情况"], "section")
+    add(["四、各单位完成情况"], "section")
     unit_header = add(["单位", f"应报{plan.task}数", "已完成数", "滞后数", "平均进度(%)", "报送状态"], "header")
     unit_rows = [([u.unit, u.tasks, *_counts(u, "done", "lagging"),
                    u.avg_progress if u.avg_progress is not None else "", said], said)
@@ -377,11 +392,21 @@ def _overview(book: Book, cons: Consolidation, s: Styles, title: str, subtitle: 
                             level_words, plan.task)
     ws.charts = [charts.anchor(pie, pie_at[1], pie_at[0], CHART_WIDTH_CM, pie_at[2]),
                  charts.anchor(bar, level_at[1], level_at[0], CHART_WIDTH_CM, level_cm)]
-    if beside:
-        units_bar = charts.unit_bars(ws.name, unit_header, unit_last, color(s.st.get("progress_fill"), "5B6F8C"),
-                                     font, s.say)
-        ws.charts.append(charts.anchor(units_bar, chart_col, unit_section - 1, CHART_WIDTH_CM,
-                                       math.floor(charts.unit_chart_height(len(cons.units)) * 10) / 10))
+    if beside:  # a chart beside each printed page of the table, a page break after each but the last
+        rgb = color(s.st.get("progress_fill"), "5B6F8C")
+        per_page = charts.page_rows(widths, chart_col - len(widths), CHART_WIDTH_CM, OVERVIEW_ROW_PT)
+        # the first page's section and header rows, or a later one's repeated header, and one spare
+        # for a scale rounded up
+        top = first_unit
+        for n in charts.unit_pages(len(unit_rows), per_page - 3):
+            # anchored beside the units, not the header: LibreOffice draws whatever overlaps a row
+            # repeated on every page (`print_rows`) on every page, a sliver of the title (QA391)
+            ws.charts.append(charts.anchor(
+                charts.unit_bars(ws.name, unit_header, top, top + n - 1, rgb, font, s.say), chart_col, top - 1,
+                CHART_WIDTH_CM, math.floor(charts.unit_chart_height(n, ROW_CM, per_page - 3) * 10) / 10))
+            top += n
+            if top <= unit_last:
+                ws.breaks.append(top - 1)
 
 
 def _rest_row(ws: Sheet, one_line: int, wrapped: int, rest: str, width: float, size: float) -> None:
@@ -473,7 +498,8 @@ def _details(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("一级任务", 14, lambda d: d["level1"]),
         Column("工作任务", 18, lambda d: d["name"]),
         Column("完成时限", 10, lambda d: d["deadline"], "center"),
-        Column("单位", 16, lambda d: d["unit"]),
+        # its units from the tasks: the rows themselves are made only as the sheet is written (`details`)
+        Column("单位", _fit({u for t in cons.tasks for u in (*t.leads, *t.coops)}, 16, s), lambda d: d["unit"]),
         Column("责任类型", 7, lambda d: d["role"], "center"),
         Column("完成状态", _status_width(cons, 9, s), lambda d: cons.said(d["unit"], d["status"]), "status"),
         Column("完成进度(%)", 8, lambda d: d["progress"], "center"),
@@ -491,12 +517,12 @@ def _details(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
 
 def _units(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
     cols = [
-        Column("单位", 22, lambda u: u.unit),
-        Column("类别", 9, lambda u: u.kind, "center"),
+        Column("单位", _fit([u.unit for u in cons.units], 22, s), lambda u: u.unit),
+        Column("类别", _fit({u.kind for u in cons.units}, 9, s), lambda u: u.kind, "center"),  # 省级人民政府
         Column("应报任务数", 9, lambda u: u.tasks, "center"),
         Column("报送状态", _status_width(cons, 10, s), lambda u: cons.said(u.unit, u.state), "status"),
         Column("报送时间", 16, lambda u: u.received_at, "center"),
-        Column("报送文件", 34, lambda u: u.file_text),
+        Column("报送文件", _file_width(cons, s), lambda u: u.file_text),
         Column("错误数", 7, lambda u: _counts(u, "errors")[0], "center"),
         Column("警告数", 7, lambda u: _counts(u, "warnings")[0], "center"),
         Column("已完成数", 8, lambda u: _counts(u, "done")[0], "center"),
@@ -505,6 +531,27 @@ def _units(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
     ]
     _table(book, "报送情况", (_named(cons), f"报送情况（{cons.period.label}）"), subtitle, worded(cols, cons),
            cons.units, s, UNIT_STATES + _waiting(cons))
+
+
+#: The widest a 单位 column grows (characters) for a long name on one line: 宁夏回族自治区人民政府
+#: broke as …人民政 / 府 in 单位明细's 16 (QA391); longer names wrap in even lines
+UNIT_MOST = 24
+#: and 报送情况's 报送文件, whose names (2026年10月_中央统战部_进展填报表.xlsx) just past its 34
+#: doubled some rows and not others where nothing needed to wrap
+FILE_MOST = 46
+
+
+def _fit(texts, width: float, s: Styles, most: float = UNIT_MOST) -> float:
+    """A column of ``texts`` as wide as its longest needs on one line, ``width`` at least, ``most`` at
+    most (`form_layout.fitted_width`)."""
+    return fitted_width(texts, width, most, s.st["size"])
+
+
+def _file_width(cons: Consolidation, s: Styles) -> float:
+    """报送情况's 报送文件 as wide as its longest name needs on one line, up to `FILE_MOST`: the
+    names past that wrap, the rest stay on one line (not split evenly as `_fit` splits a name)."""
+    names = [line for u in cons.units for line in u.file_text.split("\n")]
+    return min(FILE_MOST, fitted_width(names, 34, math.inf, s.st["size"]))
 
 
 def _counts(u: UnitStatus, *fields: str) -> list[int | str]:
@@ -561,8 +608,7 @@ def _lagging(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         _task_status_column(cons, s),
         Column("是否超期", 7, overdue_word, "center"),
         Column("牵头单位", 22, lambda t: cons.master.display_units(t.task.id, LEAD)),
-        Column("牵头单位状态", 26, lambda t: "；".join(
-            f"{u}：{cons.said(u, st)}" for u, st in t.lead_states.items() if st != Status.DONE)),
+        Column("牵头单位状态", 26, lambda t: lead_states_text(t.lead_states, cons.said)),
         Column("存在问题", 40, lambda t: t.problems, too_long=SEE_DETAILS),
     ]
     _table(book, "滞后超期", (_named(cons), f"滞后及超期任务（{cons.period.label}）"), subtitle,
@@ -580,8 +626,23 @@ def _issues(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:
         Column("说明", 70, lambda i: i["message"]),
         Column("处理结果", 9, lambda i: i["outcome"], "center"),
     ]
-    _table(book, "校验问题", (_named(cons), f"校验问题（{cons.period.label}）"), subtitle, cols, cons.issues, s,
-           tuple(Severity), empty="本期收到的报送未发现校验问题。" if cons.receipts else "本期尚未收到报送文件。")
+    _table(book, "校验问题", (_named(cons), f"校验问题（{cons.period.label}）"), subtitle, cols,
+           sorted(cons.issues, key=issue_rank), s, tuple(Severity),
+           empty="本期收到的报送未发现校验问题。" if cons.receipts else "本期尚未收到报送文件。")
+
+
+#: 校验问题's order: what sent a return back, then other errors (a file unreadable), warnings,
+#: and last the W604 said once per unit and overdue task (161 of a 171-row sheet, the 7 errors
+#: that refused returns among them, sorted by unit: QA391). One row per Issue still: each its cell.
+_OVERDUE_UNMARKED = "W604"
+
+
+def issue_rank(issue: dict) -> int:
+    """Where ``issue`` (a 校验问题 row, `set_aside.issue_rows`) goes in the sheet; the sort is
+    stable, so each group keeps the units' order."""
+    if issue["severity"] == Severity.ERROR:
+        return 0 if issue["outcome"] == Outcome.RETURNED else 1
+    return 3 if issue["code"] == _OVERDUE_UNMARKED else 2
 
 
 def _history(book: Book, cons: Consolidation, s: Styles, subtitle: str) -> None:

@@ -7,19 +7,26 @@ status series and slice here gets its colour explicitly, from the same table as 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from .text import column_letter
 from .xlsx import escape
 from .xlsx_book import Chart, absolute, attr, sheet_ref
 
-#: Height (cm) per category in the per-unit chart. LibreOffice drops every second label
-#: when labels crowd at the printed scale: 7 pt in 0.44 cm keeps all of a city's 54 units,
-#: and the chart (plus title and axis) still fits one fitted-to-width page.
+#: Least height (cm) per category in the per-unit chart. LibreOffice drops every second label
+#: when labels crowd at the printed scale: 7 pt in 0.44 cm keeps every unit named.
 UNIT_SLOT_CM = 0.44
+#: The per-unit chart's title and value axis (cm) over its bars
+UNIT_FRAME_CM = 2.5
+UNIT_SHORT_CM = 0.5
+#: A4 landscape's printable width and height (points) inside the sheets' margins
+#: (`xlsx_book.Sheet.margins`: 0.4 in left and right, 0.5 in top, 0.65 in bottom)
+PAGE_WIDTH_PT = (11.69 - 0.8) * 72
+PAGE_HEIGHT_PT = (8.27 - 1.15) * 72
 UNIT_LABEL_PT = 7
-#: Units up to which 四 gets its bar chart: 150 bars are 68 cm, three printed pages beside the
-#: table. A thousand (a province's 村 and 社区) made a chart 442 cm tall, past what a page or
+#: Units up to which 四 gets its bar charts: 150 bars are five printed pages, a chart beside the
+#: table on each. A thousand (a province's 村 and 社区) made a chart 442 cm tall, past what a page or
 #: a screen shows of it, its bars no longer beside their rows (QA177): the table alone then.
 UNIT_CHART_MAX = 150
 CHART_FONT_SIZE = 9
@@ -123,17 +130,19 @@ def level_bars(sheet: str, header: int, last: int, statuses: tuple[str, ...], co
     return _chart(_title(title, font) + plot, _legend("b", font))
 
 
-def unit_bars(sheet: str, header: int, last: int, rgb: str, font: str, say: Callable[[str], str] = str) -> str:
-    """Average progress per unit (names in column A, progress in E, rows ``header`` + 1..``last``):
-    every unit's name shown, 0–100 %; ``say`` words its title (各科室 in a bureau's own plan:
-    `units.say_sections`)."""
-    series = _series(0, sheet_ref(sheet, f"E{header}"), _fill(rgb), sheet_ref(sheet, absolute(1, header + 1, last)),
-                     sheet_ref(sheet, absolute(5, header + 1, last)))
+def unit_bars(sheet: str, header: int, first: int, last: int, rgb: str, font: str,
+              say: Callable[[str], str] = str) -> str:
+    """Average progress per unit (names in column A, progress in E, rows ``first``..``last``
+    under the table's ``header``): every unit's name shown, 0–100 %; ``say`` words its title
+    (各科室 in a bureau's own plan: `units.say_sections`). A chart of the table's later rows (a
+    printed page of its own, `unit_pages`) is titled 续."""
+    series = _series(0, sheet_ref(sheet, f"E{header}"), _fill(rgb), sheet_ref(sheet, absolute(1, first, last)),
+                     sheet_ref(sheet, absolute(5, first, last)))
     plot = ('<plotArea><barChart><barDir val="bar"/><grouping val="clustered"/>'
             f'{series}<gapWidth val="40"/><axId val="10"/><axId val="100"/></barChart>'
             + _axes(font, UNIT_LABEL_PT, '<tickMarkSkip val="1"/>', '<max val="100"/><min val="0"/>', "", 20)
             + "</plotArea>")
-    return _chart(_title(say("各单位平均完成进度(%)"), font) + plot)
+    return _chart(_title(say("各单位平均完成进度(%)") + ("（续）" if first > header + 1 else ""), font) + plot)
 
 
 def level_chart_height(levels: int) -> float:
@@ -141,9 +150,33 @@ def level_chart_height(levels: int) -> float:
     return max(7.0, LEVEL_SLOT_CM * levels + LEVEL_FRAME_CM)
 
 
-def unit_chart_height(units: int) -> float:
-    """Chart height (cm) for ``units`` categories plus title and axis."""
-    return max(9.0, UNIT_SLOT_CM * units + 2.5)
+def unit_chart_height(units: int, row_cm: float, page_rows: int) -> float:
+    """Chart height (cm) for ``units`` categories plus title and axis, beside their rows of
+    ``row_cm``, never past the ``page_rows`` rows a printed page holds from its first. Half a
+    centimetre short of its rows' end: one that ended a millimetre before the page break was
+    also drawn, clipped, on the next page (its labels in that page's PDF text)."""
+    return min(page_rows * row_cm, max(9.0, UNIT_SLOT_CM * units + UNIT_FRAME_CM, units * row_cm)) - UNIT_SHORT_CM
+
+
+def page_rows(widths: list[float], gap: int, chart_cm: float, row_pt: float) -> int:
+    """Rows of ``row_pt`` a printed A4 landscape page holds of a sheet fitted to its width: the
+    columns' ``widths`` (characters), ``gap`` default-width columns, then a chart ``chart_cm``
+    wide. The scale is Excel's, whose columns are narrower than LibreOffice's (its pixels: 7 per
+    character and 5 of margin, 64 for a default column): its pages hold the fewest rows (总览's
+    54 units took 40 rows a page in Excel, 48 in LibreOffice)."""
+    px = sum(int(w * 7 + 5) for w in widths) + 64 * gap + chart_cm / 2.54 * 96
+    scale = min(1.0, PAGE_WIDTH_PT / (px * 0.75))
+    return int(PAGE_HEIGHT_PT / (row_pt * scale))
+
+
+def unit_pages(units: int, per_page: int) -> list[int]:
+    """``units`` rows in pages of at most ``per_page``, as even as can be (63 units: 32 and 31, not
+    a page of 37 and one of 26), each page's rows beside a chart of their own: one chart of
+    them all past a page was cut by the page break, its last bars and axis printed on the next
+    page under the title overprinted there (QA391)."""
+    pages = max(1, math.ceil(units / max(per_page, 1)))
+    size, extra = divmod(units, pages)
+    return [size + (i < extra) for i in range(pages)]
 
 
 EMU_PER_CM = 360000

@@ -9,6 +9,8 @@ QA347, issue 19).
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -90,3 +92,28 @@ class TaskSummary:
             if units:
                 parts.append(f"{word}：" + "、".join(units))
         return "；".join(parts)
+
+
+#: A lead's words 滞后超期 names it by: what keeps its task behind
+BEHIND = (Status.LAGGING, NOT_REPORTED, TO_FIX, Status.NOT_STARTED)
+#: Leads not behind named one by one up to this many; more are counted by status
+NAMED_AT_MOST = 5
+
+
+def lead_states_text(states: dict[str, str], said: Callable[[str, str], str]) -> str:
+    """滞后超期's 牵头单位状态 for a task's ``states`` (lead -> its word, `TaskSummary.lead_states`),
+    each word as ``said`` says it (`Consolidation.said`): every lead not done, as "单位：状态";
+    past `NAMED_AT_MOST` of them, the leads behind (`BEHIND`) named under their word, a line each
+    ("滞后2个：甲、乙"), and the rest counted on a line of their own ("其余31个单位：序时推进28、
+    已完成3"). A plan's 42 leads per task made one run-on string and rows a page tall, the lagging
+    leads lost in it (QA391)."""
+    words = {unit: said(unit, word) for unit, word in states.items()}
+    if sum(w != Status.DONE for w in words.values()) <= NAMED_AT_MOST:
+        return "；".join(f"{u}：{w}" for u, w in words.items() if w != Status.DONE)
+    behind = [f"{w}{len(units)}个：" + "、".join(units) for w in BEHIND
+              for units in [[u for u, said in words.items() if said == w]] if units]
+    rest = [w for w in words.values() if w not in BEHIND]
+    counts = Counter(rest)
+    order = sorted(counts, key=lambda w: (w != Status.ON_TRACK, w != Status.DONE, rest.index(w)))
+    tail = [f"其余{len(rest)}个单位：" + "、".join(f"{w}{counts[w]}" for w in order)] if rest else []
+    return "\n".join(behind + tail)
