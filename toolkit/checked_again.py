@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from .evidence import months_named
 from .ledger import Ledger, Receipt
 from .period import Period
 from .vocab import Outcome
@@ -16,20 +17,22 @@ ACCEPTED, RETURNED = Outcome.ACCEPTED, Outcome.RETURNED
 
 
 def unless_wrong_period(ledger: Ledger, earlier: list[Receipt], period: Period,
-                        hints: Iterable[str] = ()) -> list[Receipt]:
+                        hints: Iterable[str] = (), received: dt.datetime | None = None) -> list[Receipt]:
     """The ledger copies that make a file a duplicate (W204): none when every one was refused
     only as another period's (E202) and either this run is for a different period (``collect
     --period`` mistyped: put back in 收件箱, the file is checked again for this run's period;
-    else a typo would keep the department 未报送 with no way back) or the file came under words
-    none of them came under (``hints``: `unpack.Item.hints`, its name, archive path, subject).
-    The period of a form refused as another month's was settled by its words (`evidence.meant_later`):
-    经信局's September form named 经信局10月进展 was refused as October's; sent again unchanged as
-    经信局9月补报 it was skipped as 重复 and September stayed 未报送 with nothing asked (QA387)."""
-    words = [h for h in hints if h]
+    else a typo would keep the department 未报送 with no way back) or its words now name another
+    month than the one it was refused as (``hints``: `unpack.Item.hints`, its name, archive path,
+    subject; ``received``: when, for a month written without its year). A form refused as another
+    month's had its period settled by its words (`evidence.meant_later`): 经信局's September form
+    named 经信局10月进展 was refused as October's; sent again unchanged as 经信局9月补报 it was skipped
+    as 重复 and September stayed 未报送 with nothing asked (QA387). Words naming no other month
+    ("(1)", "Re: …") leave it a 重复: read again, each copy was one more refusal, each moving the
+    date its correction was owed (QA394)."""
+    named = months_named([h for h in hints if h], received) if received else []
 
     def said_otherwise(r: Receipt) -> bool:
-        came = f"{r.name} {r.source}"
-        return any(w not in came for w in words)
+        return any(p != r.period for p in named)
 
     if earlier and all(r.outcome == RETURNED and (r.period != period or said_otherwise(r))
                        and {i.code for i in ledger.issues_of(r.id) if i.is_error} == {"E202"}

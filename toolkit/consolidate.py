@@ -322,8 +322,7 @@ class Consolidation:
 
     @functools.cached_property
     def waiting_units(self) -> list[str]:
-        """`not_yet_due` on the day the consolidation was made, in the units' order: named and
-        counted `NOT_YET_DUE`."""
+        """`not_yet_due` on the day the consolidation was made, in the units' order: said `NOT_YET_DUE`."""
         return self.not_yet_due(self.today) if self.today else []
 
     @functools.cached_property
@@ -555,9 +554,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             if printed:
                 before = carried(before, renumbered(printed[max(printed)], tasks_p))
             skip_p = set(not_issued_units(ledger, p, master_p, rec_p, apart_p))
-            kept = taken_back(ledger, before, rec_p, by_unit)[0]  # judged as the month's own 汇总表 was
+            # as the month's own 汇总表 was; a 已完成 taken back stays so until an accepted row says it again (QA394)
+            before = taken_back(ledger, before, rec_p, by_unit, not_theirs | disowned(ledger.sender_checks(p)))[0]
             history[p] = history_of(judged(master_p, by_unit, p, skip_p, asked_of(ledger, p, acc, master_p, apart_p),
-                                           kept), earlier=True)
+                                           before), earlier=True)
             for u, rows in by_unit.items():
                 before.setdefault(u, {}).update(rows)
             printed[p] = tasks_p

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from .month_receipts import refused_of
-from .vocab import REPORTABLE, Outcome, Status
+from .vocab import REPORTABLE, Outcome, Role, Status
 
 if TYPE_CHECKING:  # annotations only
     from .consolidate import Consolidation
@@ -52,7 +52,7 @@ def taken_back(ledger: Ledger, before: dict[str, dict[str, Row]], received: dict
             continue
         last = max(refused, key=lambda r: (r.received_at, r.id))
         found += [TakenBack(unit, row.task, last.name, row) for row in ledger.rows_of(last.id)
-                  if row.status in REPORTABLE and row.status != Status.DONE
+                  if row.role == Role.LEAD and row.status in REPORTABLE and row.status != Status.DONE
                   and (done := earlier.get(row.task)) is not None and done.status == Status.DONE]
     if not found:
         return before, []

@@ -285,8 +285,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                               key=lambda pair: (id(pair[1]) not in bundled, pair[1].received_at)):
             if it.outcome:
                 continue
-            earlier = unless_answer(ledger, ws.root, top, it, unless_master_fixed(ledger, unless_wrong_period(
-                ledger, ledger.find_sha(it.sha256), expected or run_period, it.hints), master_saved))  # W212's answer
+            earlier = unless_answer(ledger, ws.root, top, it, unless_master_fixed(ledger, unless_wrong_period(  # W212
+                ledger, ledger.find_sha(it.sha256), expected or run_period, it.hints, it.received_at), master_saved))
             if it.data and (earlier or it.sha256 in seen):  # empty files are all alike: each its own
                 first = earlier[0] if earlier else None
                 when, name = ((first.received_at[:16], first.name) if first

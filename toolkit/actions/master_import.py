@@ -20,6 +20,17 @@ from ..vocab import EXPLICIT
 from ..workspace import Workspace
 
 
+def name_issued_months(ws: Workspace, before: Master | None) -> None:
+    """Months issued before ledger version 25 recorded no name (`Ledger.issued_project`): given
+    the one their forms printed as far as can be known, duban.toml's (else the plan's title)
+    before the new plan comes and the import suggests a new name: else a 2026 month merged again
+    after the office took the 2027 plan's name printed the 2027 name (QA394)."""
+    name = ws.project or (before.title if before else "")
+    if name and ws.ledger_path.exists():
+        with Ledger(ws.ledger_path) as ledger:
+            ledger.name_unnamed(name)
+
+
 def plan_in(target: Path) -> Master | None:
     """The master workbook an import is about to replace, or None when there is none (yet)."""
     if not target.exists():

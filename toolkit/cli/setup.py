@@ -115,6 +115,8 @@ def master_import(state: State, file: str, out: str | None, directory_file: str 
     ws = None if out else _own_workspace(state)  # into the workspace's own master
     with ws.lock() if ws else contextlib.nullcontext():  # read by every run: not under one (QA276)
         before = action.plan_in(target) if ws else None
+        if ws:  # the months issued so far keep the name their forms printed (QA394)
+            action.name_issued_months(ws, before)
         # the workbook replaced is kept beside it, said below: the office's edits in Excel
         # are not carried into the new one (QA351)
         imported = action.import_keeping(Path(file), target, Path(directory_file) if directory_file else None,

@@ -170,13 +170,19 @@ class IssuedRecords:
     def issued_project(self, period: Period) -> str | None:
         """The project's name ``period``'s forms were made with (duban.toml's then): the one
         most units' latest forms printed, the later issue's on a tie; None when no form
-        recorded one (before version 25). A month merged again after the office renamed the
+        recorded one, or most recorded none (made before version 25: one `issue --dept` since
+        does not name the month, QA394). A month merged again after the office renamed the
         project for a new year's plan keeps the name it was issued under (QA386)."""
         latest = {unit: (project, i) for i, (unit, project) in enumerate(self.conn.execute(
-            "SELECT unit, project FROM issued WHERE period=? AND exempt=0 AND project IS NOT NULL"
-            " ORDER BY issued_at, rowid", (str(period),)))}
+            "SELECT unit, project FROM issued WHERE period=? AND exempt=0 ORDER BY issued_at, rowid",
+            (str(period),)))}
         counts = Counter(project for project, _ in latest.values())
         return max(counts, key=lambda p: (counts[p], max(i for q, i in latest.values() if q == p))) if counts else None
+
+    def name_unnamed(self, project: str) -> None:
+        """Give the forms recorded before version 25 (no name) ``project``: duban.toml's name
+        before a new plan is imported, the one they printed unless the office renamed since."""
+        self.conn.execute("UPDATE issued SET project=? WHERE project IS NULL", (project,))
 
     def issued_tasks(self) -> dict[tuple[str, str], set[str]]:
         """(master fingerprint, unit) → the task ids in the form issued to the unit."""
