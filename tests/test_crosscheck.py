@@ -167,11 +167,15 @@ def check(o, period, expect):
     # 滞后超期 牵头单位状态 vs 单位明细
     for t in table(book, "滞后超期", "任务编号"):
         tid = str(t["任务编号"])
-        for part in (t["牵头单位状态"] or "").split("；"):
-            if part:
-                u, s = part.split("：", 1)
-                if dstate.get((tid, u)) != s:
-                    problems.append(f"滞后超期 {tid} {u}：{s}; 单位明细 {dstate.get((tid, u))}")
+        cell = t["牵头单位状态"] or ""
+        # many leads not done: a line per word behind, "未报送30个：甲、乙…", the rest counted (QA392)
+        grouped = [(m.group(1), u) for line in cell.split("\n") if (m := re.match(r"(.+?)\d+个：(.+)$", line))
+                   for u in m.group(2).split("、")]
+        pairs = grouped or [tuple(part.split("：", 1)) for part in cell.split("；") if part]
+        for word_or_unit, other in pairs:
+            u, s = (other, word_or_unit) if grouped else (word_or_unit, other)
+            if dstate.get((tid, u)) != s:
+                problems.append(f"滞后超期 {tid} {u}：{s}; 单位明细 {dstate.get((tid, u))}")
     # memo
     memo = o["memo"]
     for label, state in (("逾期报送的单位", "逾期报送"), ("退回修改的单位", "退回待改"), ("未报送的单位", "未报送")):

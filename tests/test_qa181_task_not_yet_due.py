@@ -113,7 +113,7 @@ def test_a_units_own_deadline_keeps_only_its_tasks_waiting(issued_ws, make_retur
     lagging = book["滞后超期"]
     assert _column(lagging, "综合状态") == {"1.1": WAITING, "1.2": "滞后", "2.2": WAITING, "2.3": "未报送",
                                           "3.1": "未报送", "3.2": "未报送"}
-    assert _column(lagging, "牵头单位状态")["3.1"].startswith("市公安局：未报送；")
+    assert _column(lagging, "牵头单位状态")["3.1"].startswith("未报送6个：市公安局、")  # six: grouped (QA392)
     tasks = {r[0]: r[1] for r in _section(book["总览"], "一、任务进展")[1:]}
     assert (tasks["未报送"], tasks[WAITING]) == (26 - len(SZ_ALONE), len(SZ_ALONE))
     # status says the unit as 牵头单位状态 does
