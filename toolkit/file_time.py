@@ -163,8 +163,12 @@ def doubt_reasons(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[in
 def doubt_reason(message: str) -> str:
     """The reason W207's ``message`` gives (`codes`: 报送时间存疑：{reason}。未据此判定逾期…); '' when
     it gives none a reader can take out (a message of an older wording)."""
-    head, _, rest = message.partition("报送时间存疑：")
-    reason, found, _ = rest.partition("。未据此判定逾期")
+    from .codes import CODES  # deferred: read only of a doubtful time; `duban status` loads no codes
+
+    # the text around {reason} in W207's template, to its first clause: its own words, not a copy
+    before, after = CODES["W207"].template.split("{reason}")
+    head, _, rest = message.partition(before)
+    reason, found, _ = rest.partition(after.split("，")[0])
     return reason if found and not head else ""
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..task_summary import BEHIND as LEADS_BEHIND
 from ..text import first_of
 from ..vocab import Owed, Status, UnitState
 from .sentences import names_text, num
@@ -43,8 +44,9 @@ WAITING = "报送尚未截止"
 _SAID = {DONE: "已完成", ON_TRACK: "序时推进", NOT_STARTED: "未启动", LAGGING: "滞后",
          TO_FIX: "报送有误已退回修改", WAITING: WAITING, NOT_REPORTED: "未报送"}
 _COUNTED = {**_SAID, TO_FIX: "退回修改"}
-#: the states whose units are named even when counted: the ones the 通报 must ask to act
-BEHIND = frozenset({NOT_STARTED, LAGGING, TO_FIX, NOT_REPORTED})
+#: the states whose units are named even when counted: the ones the 通报 must ask to act, as
+#: the 汇总表's 滞后超期 names them (`task_summary.BEHIND`)
+BEHIND = frozenset(LEADS_BEHIND)
 
 
 def mixed(states: dict[str, str], leads: list[str]) -> bool:
