@@ -57,8 +57,10 @@ def test_status_after_collect_imports_nothing_heavy(issued_ws) -> None:
     # (`senders.unknown_senders`: 10 ms of every status when imported at the top)
     assert not {"toolkit.evidence", "toolkit.owed"} & names
     # nor hashlib, which loads OpenSSL's libcrypto (_hashlib: 3 ms of every status); the master
-    # cache hashes with the interpreter's own sha256 (`master.cache`)
-    assert not {"hashlib", "_hashlib"} & names
+    # cache hashes with the interpreter's own BLAKE2b (`master.cache`), not its sha256: 1.6 M
+    # instructions of every status where sha256 was 5.4 M (QA395)
+    assert not {"hashlib", "_hashlib", "_sha256", "_sha2"} & names
+    assert "_blake2" in names
     # nor the logging package, with traceback, linecache, tokenize, textwrap and string: status's
     # two lines go straight to 日志/duban.log (`run_log`; 17.3 M of its 369 M instructions, QA384)
     assert not {"logging", "traceback", "toolkit.logs"} & names
@@ -117,15 +119,17 @@ def test_duban_toml_is_decoded_as_the_utf_8_sig_codec_decodes_it(tmp_path) -> No
 
 def test_status_compiles_no_deadline_pattern(issued_ws) -> None:
     """The pattern that reads 立行立改 in a 完成时限 (`dates._AT_ONCE`) is for a workbook or an
-    import being read: compiled at import, it was 1.9 M instructions of every status."""
+    import being read: compiled at import, it was 1.9 M instructions of every status; so is the
+    one that reads a 完成时限's leading year (`date_columns._LEADING_YEAR`: 0.25 M, QA395)."""
     imported_by(["-w", str(issued_ws.root), "status"], issued_ws.root)  # the master read, its cache written
-    code = ("from toolkit import dates, find_workspace, status; "
+    code = ("from toolkit import dates, find_workspace, status; from toolkit.master import date_columns; "
             f"status(find_workspace({str(issued_ws.root)!r})); "
-            "print(sorted(getattr(dates._AT_ONCE, '__dict__', {'compiled at import': 1})))")
+            "print([sorted(getattr(p, '__dict__', {'compiled at import': 1}))"
+            " for p in (dates._AT_ONCE, date_columns._LEADING_YEAR)])")
     done = subprocess.run([sys.executable, "-c", code], env=_quiet_env(), capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "['flags', 'pattern']"  # a `text.LazyPattern` not yet compiled
+    assert done.stdout.strip() == "[['flags', 'pattern'], ['flags', 'pattern']]"  # `text.LazyPattern`s not yet compiled
 
 
 def test_every_command_is_named_in_command_modules() -> None:

@@ -468,8 +468,8 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     """Compute the consolidation of ``period`` from the ledger.
 
     ``tasks=False`` computes the units' states alone (报送情况, for `duban status` and the
-    reminders): no task rows, no receipts or issue list, and no history, whose reading of
-    every earlier period's rows made `status` slower each month of the year."""
+    reminders): no task rows nor the rows' free texts, no receipts or issue list, and no history,
+    whose reading of every earlier period's rows made `status` slower each month of the year."""
     master = master or ws.load_master()
     period = ws.period(period)
     today = master
@@ -492,7 +492,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             next_due = min(next_dues.values(), default=ws.due(nxt))
         accepted = renamed(ledger.accepted(period), master, later_of, apart)
         ids = [r.id for r in accepted.values()]  # their rows; their issues: W208/W210 excuses, W212 questions
-        rows_by_receipt, accepted_issues = ledger.rows_of_many(ids), ledger.issues_of_many(ids)
+        rows_by_receipt, accepted_issues = ledger.rows_of_many(ids, texts=tasks), ledger.issues_of_many(ids)
         accepted_rows = {u: {row.task: row for row in rows_by_receipt[r.id]} for u, r in accepted.items()}
         received = received_of(ledger, period, master, apart)
         checks = sender_answers(ledger, period, master, apart)  # the office's: a copy not the unit's times nothing

@@ -206,13 +206,15 @@ class Directory:
     def _register(self, unit: Unit, at: int) -> None:
         self._holders = self._places = self._towns = self._all_towns = self._bodies = None
         self._at.setdefault(unit.name, at)
-        for n in (unit.name, *unit.aliases):
-            self._index.setdefault(key(n), unit.name)
-        self._index[key(unit.name)] = unit.name
+        # each name's key made once, not three times: 1.0 M of `duban status`'s 347 M instructions (W1)
+        keys = [key(n) for n in (unit.name, *unit.aliases)]
+        for k in keys:
+            self._index.setdefault(k, unit.name)
+        self._index[keys[0]] = unit.name
         if self._led is not None:
-            for n in (unit.name, *unit.aliases):
-                self._note_led(key(n))
-        self._longest = max([self._longest, *(len(key(n)) for n in (unit.name, *unit.aliases))])
+            for k in keys:
+                self._note_led(k)
+        self._longest = max([self._longest, *map(len, keys)])
 
     def __len__(self) -> int:
         return len(self.units)
