@@ -187,11 +187,14 @@ class _Extent:
         letters: set[bytes] = set()
         digits: set[bytes] = set()
         rows = 0
+        # the adds bound once, three a cell (callgrind, the loop over a W2 return's 300 tags:
+        # 350,000 → 333,000 instructions; with `_canonical`'s subset test, guard_zip 2.84 M → 2.82 M)
+        shape, letter, digit = shapes.add, letters.add, digits.add
         for c, r, rest, row_rest in tags:
             if c:
-                shapes.add(rest)
-                letters.add(c)
-                digits.add(r)
+                shape(rest)
+                letter(c)
+                digit(r)
             elif row_rest:
                 row_shapes.add(row_rest)
                 rows += 1
@@ -273,6 +276,8 @@ def _canonical(rests: set[bytes], pattern: re.Pattern[bytes], known: set[bytes])
     """Whether each of a part's distinct tag rests is canonical (``pattern``); those found so are
     remembered in ``known`` (at most `_KNOWN_RESTS`, forgotten all at once): the returns of a
     month share their few shapes, each a pattern match of 3,000 instructions."""
+    if rests <= known:  # every shape met before: no set made (each return's three sheets)
+        return True
     rests = rests - known
     if not all(map(pattern.fullmatch, rests)):
         return False
