@@ -291,7 +291,8 @@ def check(o, period, expect):
 @pytest.fixture
 def june(issued_ws, run, collecting_on):
     ws = issued_ws
-    collecting_on(dt.date(2022, 7, 4))  # the replies to refused files ask for 5 July
+    # the replies to refused files ask for Thursday 7 July, three working days on (QA398)
+    collecting_on(dt.date(2022, 7, 4))
     # department fills (from the forms as issued)
     drop(ws, "石龙镇.xlsx", form(ws, "石龙镇", JUNE), at(2022, 7, 4, 10))           # on time
     drop(ws, "虎门镇.xlsx", form(ws, "虎门镇", JUNE), at(2022, 7, 8, 9, 30))         # late
@@ -305,9 +306,9 @@ def june(issued_ws, run, collecting_on):
     drop(ws, "公安.xlsx", gongan, at(2022, 7, 4, 15))
     drop(ws, "林业.xlsx", linye, at(2022, 7, 5, 9))
     run(["collect"], cwd=ws.root)
-    # 中堂镇 corrects after the deadline
-    collecting_on(dt.date(2022, 7, 7))
-    drop(ws, "中堂镇（改）.xlsx", form(ws, "中堂镇", JUNE, **{"4_3": LAG}), at(2022, 7, 7, 9))
+    # 中堂镇 corrects after the date its reply asked for
+    collecting_on(dt.date(2022, 7, 8))
+    drop(ws, "中堂镇（改）.xlsx", form(ws, "中堂镇", JUNE, **{"4_3": LAG}), at(2022, 7, 8, 9))
     run(["collect"], cwd=ws.root)
     collecting_on(None)
     assert codes_of(ws, "中堂镇.xlsx")[0] == "退回" and "E603" in codes_of(ws, "中堂镇.xlsx")[1]

@@ -210,7 +210,7 @@ def test_recipients_and_requirements_speak_for_the_plans_own_level(cons):
 
 def test_a_project_named_from_the_periods_year_says_the_year_once():
     """大竹 2016: 关于2016年6月2016年民生实事…; a project from another year keeps its own (崇川)."""
-    from toolkit.memo.context import memo_title
+    from toolkit.memo.naming import memo_title
 
     assert memo_title(Period(2016, 6), "2016年民生实事") == "关于2016年6月民生实事进展情况的通报"
     # named first, the month after it: never two years side by side (QA137)

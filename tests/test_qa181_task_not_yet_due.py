@@ -144,8 +144,9 @@ def test_a_units_own_deadline_keeps_only_its_tasks_waiting(issued_ws, make_retur
 def test_a_lead_sent_back_waits_until_its_deadline_then_keeps_its_tasks_not_reported(
         issued_ws, make_return, monkeypatch, run):
     """市政务服务数据管理局's file of the 2nd could not be opened (退回待改). On the 3rd it may still send a
-    good one by the 5th: its tasks wait as on a silent lead (QA203; they read 未报送, and 1.2, 石龙镇's
-    已完成 beside it, 滞后), the 请核实 line names it and them. Past the 5th they are as before."""
+    good one by the 6th (its reply's date: three working days from Sunday the 3rd, later than the
+    deadline of the 5th, QA398): its tasks wait as on a silent lead (QA203; they read 未报送, and 1.2,
+    石龙镇's 已完成 beside it, 滞后), the 请核实 line names it and them. Past the 6th they are as before."""
     broken = make_return(SZ)
     drop(issued_ws, "sz.eml", mail([(f"{SZ}6月进展.xlsx", broken[: len(broken) // 2])],
                                    date="02 Jul 2022 09:00:00 +0800"))
@@ -158,7 +159,7 @@ def test_a_lead_sent_back_waits_until_its_deadline_then_keeps_its_tasks_not_repo
     assert ("通报列为退回修改的市政务服务数据管理局尚未过报送截止日期，仍可按时改报；通报列为未报送的任务"
             "1.1、1.2、2.1、2.2、2.3等26项，其未报送或退回修改的牵头单位均在其中") in note
 
-    set_clock(monkeypatch, JULY[6])
+    set_clock(monkeypatch, JULY[7])
     run(["merge"], cwd=issued_ws.root)
     lagging = _book(issued_ws)["滞后超期"]
     assert _column(lagging, "综合状态") == {"1.1": "未报送", "1.2": "滞后", "2.2": "未报送", "2.3": "未报送",

@@ -27,8 +27,9 @@ HUMEN = "虎门镇"
 
 
 def _sent_back_on_the_2nd(ws, make_return, monkeypatch, day: int):
-    """石龙镇's good return and 虎门镇's broken one, both of 2 July, collected on the 3rd (the
-    reply asks for the correction by the 5th, the deadline) and read on ``day`` July."""
+    """石龙镇's good return and 虎门镇's broken one, both of 2 July, collected on Sunday the 3rd (the
+    reply asks for the correction by Wednesday the 6th, three working days on: later than the
+    deadline of the 5th, QA398) and read on ``day`` July."""
     broken = make_return(HUMEN)
     drop(ws, "hm.eml", mail([(f"{HUMEN}6月进展.xlsx", broken[: len(broken) // 2])], date="02 Jul 2022 09:00:00 +0800"))
     send(ws, make_return, "石龙镇", 2)
@@ -55,8 +56,12 @@ def test_a_lead_sent_back_waits_like_a_silent_one_until_its_deadline(issued_ws, 
     assert f"，{OVERDUE_WAITING}；尚有32个牵头单位未报送" in item.summary and "退回修改（虎门镇）" in item.summary
 
 
-def test_after_the_deadline_a_lead_sent_back_makes_the_task_lagging_as_before(issued_ws, make_return, monkeypatch):
+def test_after_the_date_its_reply_asked_a_lead_sent_back_makes_the_task_lagging_as_before(
+        issued_ws, make_return, monkeypatch):
     cons = _sent_back_on_the_2nd(issued_ws, make_return, monkeypatch, 6)
+    assert HUMEN in cons.awaited and cons.awaited_by(HUMEN) == JULY[6]  # still on time on the 6th
+    set_clock(monkeypatch, JULY[7])
+    cons = consolidate(issued_ws, PERIOD)
     assert _task(cons, "1.2").status == Status.LAGGING and not cons.awaited and not cons.waiting_tasks
 
 

@@ -98,7 +98,8 @@ def test_before_the_deadline_the_memo_counts_the_tasks_waiting_on_a_lead_sent_ba
 
 
 def test_after_the_deadline_the_tasks_are_counted_by_their_leads_again(issued_ws, make_return, monkeypatch, run):
-    cons, ctx, book = _month(issued_ws, make_return, monkeypatch, run, 4, 6)
+    # refused on the 4th: its reply asks by the 7th, three working days on (QA398); read on the 8th
+    cons, ctx, book = _month(issued_ws, make_return, monkeypatch, run, 4, 8)
     assert not cons.awaited and not cons.waiting_tasks
     assert _column(book["任务汇总"], "综合状态")["1.1"] == "未报送"
     said = _agree(ctx, book)

@@ -24,8 +24,8 @@ import itertools
 
 import pytest
 
-from toolkit.memo.context import memo_title
 from toolkit.memo.gbt9704 import TITLE_CHARS, text_width, title_lines
+from toolkit.memo.naming import memo_title
 from toolkit.period import Period
 
 CASES = [
@@ -80,7 +80,7 @@ def test_the_title_never_says_two_years_side_by_side_nor_breaks_a_word(period, p
 def test_a_name_cut_for_a_file_name_keeps_the_month_first():
     from types import SimpleNamespace
 
-    from toolkit.memo.context import memo_filename
+    from toolkit.memo.naming import memo_filename
 
     long = "东莞市2022年政务服务全域标准化专项行动暨优化营商环境改革攻坚行动及数字政府建设三年行动计划（2022—2024年）"
     name = memo_filename(SimpleNamespace(project=long, period=Period(2022, 6)))

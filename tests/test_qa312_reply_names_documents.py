@@ -61,8 +61,8 @@ def test_a_fods_and_a_pdf_in_one_mail_the_reply_names_both(issued_ws, collecting
     collect(issued_ws)
     assert _opening(issued_ws) == (
         "贵单位报送的2022年6月进展填报表（石龙镇6月进展.fods）已收到，另收到的“石龙镇6月进展（盖章）.pdf”不是填报表，"
-        "已存档备查。经校验，发现 1 处错误，暂未采纳。文件无法读取，请按下列说明处理后，于2022年7月5日前重新报送；"
-        "附件是本期空白的填报表，也可在其中重新填写后报送。")
+        "已存档备查。经校验，发现 1 处错误，暂未采纳。文件无法读取，请按下列说明处理后，于2022年7月7日前重新报送；"
+        "附件是本期空白的填报表，也可在其中重新填写后报送。")  # 3 working days from the 4th, past the 5th (QA398)
     # the reply is about the form alone: its one point is the .fods's, none the PDF's
     assert "1. 不支持的文件格式“.fods”。" in body(reply(issued_ws, SL)) and "“.pdf”" not in body(reply(issued_ws, SL))
 

@@ -20,7 +20,7 @@ from toolkit.filling import Answer, Filling, fill_return
 from toolkit.form_guide import GUIDE_SHEET
 from toolkit.master import import_master, read_master_workbook, write_master_workbook
 from toolkit.memo import sentences
-from toolkit.memo.context import memo_filename, memo_title
+from toolkit.memo.naming import memo_filename, memo_title
 from toolkit.period import Period
 from toolkit.rectification import KIND, RECTIFICATION, memo_project
 from toolkit.resources import resource

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import drop, late, on_time, set_clock
+from conftest import drop, late, on_time, set_clock, shanghai
 from openpyxl import load_workbook
 
 from toolkit.actions.collect import collect
@@ -47,8 +47,19 @@ def test_a_form_sent_back_after_the_deadline_gives_the_date_it_is_owed_by_at_its
     assert (result.accepted, result.returned) == (1, 0)
 
 
-def test_a_form_sent_back_before_the_deadline_keeps_it(issued_ws, make_return, monkeypatch):
-    set_clock(monkeypatch, dt.date(2022, 7, 4))  # the deadline still ahead: the correction is owed by it
-    _refused(issued_ws, make_return, on_time())
+def test_a_form_sent_back_well_before_the_deadline_keeps_it(issued_ws, make_return, monkeypatch):
+    # Wednesday 29 June: three working days on (30 June, 1 and 4 July) are before the deadline,
+    # by which the correction is owed
+    set_clock(monkeypatch, dt.date(2022, 6, 29))
+    _refused(issued_ws, make_return, shanghai(dt.datetime(2022, 6, 29, 10, 0)))
     sheet = _form(issued_ws, "石龙镇")["进展填报"]
     assert sheet["I2"].value == "2022年7月5日"
+
+
+def test_a_form_sent_back_the_day_before_the_deadline_gives_the_working_days(issued_ws, make_return, monkeypatch):
+    # Monday 4 July, due the 5th: owed by Thursday the 7th, three working days on, not by the next day (QA398)
+    set_clock(monkeypatch, dt.date(2022, 7, 4))
+    _refused(issued_ws, make_return, on_time())
+    wb = _form(issued_ws, "石龙镇")
+    assert wb["进展填报"]["I2"].value == "2022年7月7日（改正后报送）"
+    assert "于2022年7月7日前重新报送" in wb["校验结果"]["A2"].value

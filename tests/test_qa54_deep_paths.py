@@ -51,7 +51,7 @@ LONG_PROJECT = ("东莞市2022年政务服务全域标准化专项行动暨优�
 def test_a_long_project_name_gives_a_memo_name_every_file_system_takes():
     from types import SimpleNamespace
 
-    from toolkit.memo.context import memo_filename
+    from toolkit.memo.naming import memo_filename
     from toolkit.period import Period
 
     for project in (LONG_PROJECT, LONG_PROJECT.replace("重点任务", "主要任务")):

@@ -27,18 +27,21 @@ CLOCK_SLACK = dt.timedelta(hours=1)
 
 
 def resubmit_by(due: dt.date, today: dt.date, working_days: int) -> dt.date:
-    """The date a reply to a refused return asks for the correction by: the due date while it
-    is ahead, else the given number of working days after the reply, each a day that is no
-    `day_off` (a reply of 30 December counted 元旦 and asked for 4 January, QA388). Never "today".
-    `on_time.timeliness` holds the office to the date its reply named; a form first issued after
-    the month's deadline prints it too (`actions.issue`: 今天起N个工作日)."""
-    if due > today:
-        return due
+    """The date a reply to a refused return asks for the correction by: the later of the due date
+    and the given number of working days after the reply (``today``), each a day that is no
+    `day_off` (a reply of 30 December counted 元旦 and asked for 4 January, QA388). Never "today",
+    never before the due date. The due date alone, while ahead, gave a return refused on the
+    Friday before a Saturday deadline one day, a Saturday, where one refused on the Saturday got
+    until Wednesday: the unit that sent first was named 逾期 in the 通报 (QA398). The one rule of
+    the reply's date and the verdict: `on_time.timeliness` holds the office to the date its reply
+    named; a form first issued after the month's deadline prints it too (`actions.issue`:
+    今天起N个工作日). Only later than the deadline-while-ahead rule before it, never earlier: a
+    date an earlier reply printed is never taken back."""
     day, left = today, working_days
     while left:
         day = next_working_day(day)
         left -= 1
-    return day
+    return max(due, day)
 
 
 def weekday(day: dt.date) -> str:
@@ -46,12 +49,21 @@ def weekday(day: dt.date) -> str:
     return "星期" + "一二三四五六日"[day.weekday()]
 
 
+#: holidays by their date (全国年节及纪念日放假办法): (month, day) -> (name, first year). 劳动节's
+#: second day from 2025 (the 2024 revision); 春节, 清明, 端午 and 中秋 move with the lunar calendar
+#: or the solar terms and are not known, as no 调休 is
+_FIXED_HOLIDAYS = {(1, 1): ("元旦", 0), (5, 1): ("劳动节", 0), (5, 2): ("劳动节", 2025),
+                   (10, 1): ("国庆节", 0), (10, 2): ("国庆节", 0), (10, 3): ("国庆节", 0)}
+
+
 def day_off(day: dt.date) -> str:
     """What makes ``day`` no working day as far as duban can know without a holiday calendar:
-    星期六, 星期日, or 元旦 (1 January, a holiday by its date); '' otherwise. 调休 (a Saturday
-    worked, a week moved for 春节 or 国庆) is not known: said as a day to check, never judged by."""
-    if day.month == 1 and day.day == 1:
-        return "元旦"
+    星期六, 星期日, or a holiday by its date (`_FIXED_HOLIDAYS`: 元旦, 劳动节, 国庆节); '' otherwise.
+    调休 (a Saturday worked, a week moved for 春节 or 国庆) is not known: said as a day to check,
+    never judged by."""
+    name, since = _FIXED_HOLIDAYS.get((day.month, day.day), ("", 0))
+    if name and day.year >= since:
+        return name
     return weekday(day) if day.weekday() >= 5 else ""
 
 

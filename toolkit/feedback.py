@@ -275,7 +275,8 @@ def _banner(ws, report: Report, located: list[tuple[Issue, str]], style: dict[st
 def _owed_by(wb, ref: str, due: dt.date, resubmit: dt.date, size: float) -> None:
     """A refused return's form says at its top the date the correction is owed by (``resubmit``, as
     its 校验结果 sheet and the mail do), not the period's 报送截止 (``due``), long past when the reply
-    is read: a department reading the top saw a passed deadline. Its 填报说明 names both."""
+    is read (or, refused just before it, sooner than the working days the correction is given:
+    `dates.resubmit_by`): a department reading the top saw a passed deadline. Its 填报说明 names both."""
     from openpyxl.styles import Alignment
 
     ws = wb[SHEET]

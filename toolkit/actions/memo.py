@@ -17,8 +17,9 @@ from ..files import lock_files, replace, temp_folder
 from ..ledger import Ledger
 from ..ledger.answers import office_time
 from ..ledger.outputs import written_at
-from ..memo.context import MemoContext, build_context, memo_filename, render_markdown
+from ..memo.context import MemoContext, build_context, render_markdown
 from ..memo.joint import MAX_REASONS
+from ..memo.naming import memo_filename
 from ..memo.render import for_libreoffice, render_docx
 from ..memo.sentences import unread_note
 from ..memo.template_check import has_appendices, has_problems_note, says_one_due, scan_key

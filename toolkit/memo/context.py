@@ -19,9 +19,9 @@ from ..dates import cn_date
 from ..month_due import stated_due
 from ..period import Period
 from ..places import plan_level
-from ..rectification import MEMO_HEADINGS, PLAN, Words, arrangement, is_rectification, memo_project, words_of
+from ..rectification import MEMO_HEADINGS, PLAN, Words, arrangement, memo_project, words_of
 from ..reopened import previous_statuses
-from ..text import NAME_PART_BYTES, LazyPattern, first_of, name_part, task_title, unended
+from ..text import first_of, task_title, unended
 from ..typed_values import says_no_problem
 from ..units import (
     SECTION,
@@ -33,6 +33,7 @@ from ..vocab import Outcome, Owed, Role, Status, UnitState
 from . import joint, sentences
 from .addressees import is_zone, recipients
 from .gbt9704 import cell_lines, signature_pads, title_lines
+from .naming import memo_title, xml_text
 from .sentences import Appendix, Point, names_text, num, pct
 
 DONE, ON_TRACK, LAGGING, NOT_STARTED, NOT_REPORTED = (
@@ -75,7 +76,10 @@ class TaskItem:
     #: stated problems, lead units first; one text several units wrote is one item naming them all
     #: ("河北省、河南省"), and a task prints a few at most (`joint.reasons`): see ``problems_note``
     problems: list[ProblemItem]
-    status_text: str  #: e.g. "滞后，平均进度40%" (of several leads; "滞后，进度40%" of one) or "牵头单位均未报送进展"
+    #: e.g. "滞后，平均进度40%" (of several leads; "滞后，进度40%" of one) or "牵头单位均未报送进展"; what
+    #: the leads reported when only the passed 完成时限 makes it 滞后: "牵头单位报告序时推进，进度70%"
+    #: (`joint.past_deadline`)
+    status_text: str
     summary: str  #: one sentence: leads, deadline, status, overdue, missing leads
     #: after ``problems`` when some were left out: "另有8个单位反映的问题见汇总表“单位明细”。"; "" when none
     problems_note: str = ""
@@ -260,15 +264,6 @@ def context_dict(ctx: MemoContext) -> dict[str, Any]:
 # ---------------------------------------------------------------------------
 # building the context
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _text(value: object) -> str:
-    """Department text made safe for XML: controls gone, line breaks unified and kept."""
-    s = "" if value is None else str(value)
-    return _CONTROL.sub("", s.replace("\r\n", "\n").replace("\r", "\n")).strip()
-
-
 def _level1_name(name: str) -> str:
     # a heading copied with its sentence's end (做好财政信息公开。) says it without: "…公开。：1项"
     return unended(re.sub(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*", "", name or "")) or "（未分类）"
@@ -337,6 +332,10 @@ def _task_item(ts: TaskSummary, cons: Consolidation, problems: list[ProblemItem]
         # 未报送 past the 完成时限 while the silent leads may still report on time (`task_rule`):
         # not 滞后, and no "未报送" before what the leads that did report said
         status_text = said_done if ts.status == NOT_REPORTED else f"{ts.status}，{said_done}"
+    # 滞后 only by the passed 完成时限: what the leads reported, not 滞后 as if they had said it
+    elif ts.overdue and ts.status == LAGGING and (reported := joint.past_deadline(
+            ts.lead_states, ts.leads, f"{said}{progress}" if progress else "")):
+        status_text = reported
     else:
         status_text = ts.status + (f"，{said}{progress}" if progress and ts.status != DONE else "")
     deadline = t.deadline_in(cons.period.year) or "未明确"
@@ -396,8 +395,8 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     period: Period = cons.period
     nxt = period.shift(1)
     issue_date = issue_date or dt.date.today()
-    project = _text(cons.project)
-    organiser = _text(cons.organiser)
+    project = xml_text(cons.project)
+    organiser = xml_text(cons.organiser)
 
     problems_of: dict[str, list[ProblemItem]] = {}
     lead_progress: dict[str, dict[str, float | None]] = {}  # task → each lead's figure, as typed
@@ -406,7 +405,7 @@ def build_context(cons: Consolidation, issue_date: dt.date | None = None,
     # 通报 said only "本期没有进展滞后的任务" (QA122)
     coops_lagging: dict[str, list[str]] = {}
     for d in cons.details:  # leads come before cooperating units within each task
-        text = _text(d.get("problems"))
+        text = xml_text(d.get("problems"))
         if text and not says_no_problem(text):  # "县住建局反映：无" (QA368)
             problems_of.setdefault(d["task"], []).append(ProblemItem(d["unit"], text))
         if d["role"] == LEAD:
@@ -607,40 +606,7 @@ def _of_sections(ctx: MemoContext) -> None:
 
 
 # ---------------------------------------------------------------------------
-# file names and Markdown
-
-
-#: a plan's name saying its year (or span) first or after its place or body (lazy: a CJK class);
-#: a town's or street's own plan (泗洲头镇2024年度…, QA311) as a county's
-_NAMED_YEAR = LazyPattern(
-    r"(?:[\u4e00-\u9fff]{1,11}?(?:[省市县区州旗盟镇乡]|街道|政府))?20\d\d(?:年|\s*[—–－\-~～至到])")
-
-
-def memo_title(period: Period, project: str) -> str:
-    """关于2022年6月<project>进展情况的通报; a project named from the period's own year says it
-    once: 关于2016年6月民生实事…, not 关于2016年6月2016年民生实事… (大竹, 广东 2021;
-    `Period.name_after_label`). A project whose name opens with a year it keeps (another year,
-    2022年度…, a span 2023—2025年…) is named first and the month after it, the year said only
-    where the name does not say it alone (`Period.label_after_name`): 关于2016年民生实事2017年1月…
-    (QA137), 关于2022年度市县民生实事未完成项目10月… (苍南 2022, once 关于2022年10月2022年度…),
-    关于2023—2025年…行动计划2024年3月…, 关于东莞市2022年…专项行动6月…: never two years side by
-    side nor one said twice (QA275)."""
-    if _NAMED_YEAR.match(project) and period.name_after_label(project) == project:
-        return f"关于{project}{period.label_after_name(project)}进展情况的通报"
-    return f"关于{period.label}{period.name_after_label(project)}进展情况的通报"
-
-
-def memo_filename(cons: Consolidation) -> str:
-    """The memo's title as a file name: ``关于2022年6月<project>进展情况的通报.docx``."""
-    project = re.sub(r'[\\/:*?"<>|\r\n\t]', "_", _text(cons.project))
-    project = memo_project(project) if is_rectification(getattr(cons, "master", None)) else project  # as its title
-    # a long project name is cut (and hashed): Linux and macOS take 255 bytes in a name,
-    # and LibreOffice's ".~lock.<name>#" beside it must fit too
-    part = name_part(project)
-    # a name cut and hashed (…~52b392) is no phrase to follow: the month before it, not 52b3926月
-    if len(project.encode()) > NAME_PART_BYTES:
-        return f"关于{cons.period.label}{part}进展情况的通报.docx"
-    return memo_title(cons.period, part) + ".docx"
+# Markdown (the title and file name: `naming`)
 
 
 def render_markdown(ctx: MemoContext) -> str:

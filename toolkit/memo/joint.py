@@ -96,6 +96,23 @@ def breakdown(states: dict[str, str], leads: list[str], progress: dict[str, floa
     return f"{counted}个牵头单位中，" + "，".join(parts), False
 
 
+def past_deadline(states: dict[str, str], leads: list[str], figure: str) -> str:
+    """What a task's leads reported, when its 滞后 is duban's (past the 完成时限, not done: the task
+    rule), not any lead's: "牵头单位报告序时推进，进度70%" (``figure``: the task's "进度70%" or
+    "平均进度70%", said beside 序时推进 only). The 通报 printed "进展情况：滞后，进度70%" of a lead
+    that reported 序时推进, as if it had said 滞后, where 汇总表's 滞后超期 said "序时推进" (QA398).
+    '' when a lead reported 滞后, or those that reported stand in more than one state (`breakdown`
+    says each one's) or all 已完成 (the sentence says the others have not reported)."""
+    heard = [u for u in leads if states.get(u) in REPORTED]
+    said = {states[u] for u in heard}
+    if len(said) != 1 or (state := said.pop()) not in (ON_TRACK, NOT_STARTED):
+        return ""
+    who = "牵头单位" if len(heard) == len(leads) else "已报送的牵头单位"
+    if len(heard) > 1:
+        who = f"{who}均" if len(heard) == len(leads) else f"已报送的{len(heard)}个牵头单位均"
+    return f"{who}报告{_SAID[state]}" + (f"，{figure}" if figure and state == ON_TRACK else "")
+
+
 def named(units: list[str]) -> str:
     """A task's own leads that sent nothing (or were sent back), in brackets after their count:
     named up to `MAX_BEHIND`, else where each task's are ("名单见报送情况" named the month's)."""
