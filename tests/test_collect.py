@@ -614,7 +614,8 @@ def test_crash_between_archive_and_removal_is_recovered(issued_ws, make_return, 
     monkeypatch.setattr(intake, "remove_from_inbox", crash)
     with pytest.raises(KeyboardInterrupt):
         collect(issued_ws)
-    assert (issued_ws.inbox / "石龙镇.xlsx").exists()
+    # still in 收件箱: under the name archiving took it aside by (QA400), given back by the next run
+    assert [p.name for p in issued_ws.inbox.iterdir()] == [".duban-taking-石龙镇.xlsx"]
     assert len(ledger_rows(issued_ws)) == 1
     monkeypatch.undo()
     result = collect(issued_ws)

@@ -48,7 +48,7 @@ from .master import Master, Task
 from .master.date_columns import column_notes
 from .master.model import renumbered
 from .month_due import stated_due, units_not_yet_due
-from .month_receipts import asked_of, inbox_notes, later_of, of_period, refused_of, uncollected_files
+from .month_receipts import asked_of, inbox_notes, later_of, look_in_inbox, of_period, refused_of, uncollected_files
 from .office_copies import BOUNCED
 from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
 from .other_forms import deadlines, other_forms
@@ -471,9 +471,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     reminders): no task rows nor the rows' free texts, no receipts or issue list, and no history,
     whose reading of every earlier period's rows made `status` slower each month of the year."""
     master = master or ws.load_master()
-    period = ws.period(period)
-    today = master
+    period, today, looked = ws.period(period), master, look_in_inbox(ws)  # 收件箱 first: `uncollected_files`
     with Ledger(ws.ledger_path, readonly=True) as ledger:
+        ledger.conn.execute("BEGIN")  # one snapshot (WAL): a commit between two reads hid returns (QA397)
         # The ledger keeps each unit under the name it had when its form was issued or its file collected; a unit
         # renamed since (the old name kept as an alias in 单位名录) is counted under its current name, never as a unit
         # that was issued nothing; a past month's forms to units merged since stay each its own (`kept_apart`)
@@ -501,7 +501,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         # status needs it too: 应报任务数 leaves out tasks a unit's forms did not carry
         asked = asked_of(ledger, period, accepted, master, apart, accepted_issues)
         replied = replied_on(ledger, period, ws.tz)
-        uncollected = uncollected_files(ws, ledger)
+        uncollected = uncollected_files(ws, ledger, looked)
         too_big = big_mails(ledger, period, master.directory, ws.tz)
         others = other_forms(ledger, period, master, ws.tz, apart, deadlines(ws, ledger))  # said while 未报送
         bounces = ledger.receipts(period, office=BOUNCED)  # said while they stand, status's too (`bounce_notes`)

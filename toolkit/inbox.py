@@ -76,11 +76,13 @@ NO_READ = "没有读取权限"
 UNREADABLE_DIR = "文件夹无法读取"
 
 
-def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_back: bool = True) -> list[Path]:
+def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_back: bool = True,
+               taking: bool = False) -> list[Path]:
     """Files under the inbox, sorted. Office temp files are ignored; anything else that is
     not read (hidden, a link, a path too long) is put in ``skipped`` with the reason, so the
     coordinator is told rather than left to wonder why a department shows 未报送.
-    ``put_back=False`` (a look that holds no lock) leaves a file collect is taking out alone."""
+    ``put_back=False`` (a look that holds no lock) leaves a file collect is taking out alone,
+    and lists it under its taken-aside name when ``taking``."""
     found: list[Path] = []
     skipped = skipped if skipped is not None else []
     if not inbox.exists():
@@ -105,6 +107,8 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_ba
         for f in sorted(files):
             p = Path(root) / f
             if f.startswith(TAKING) and not put_back:
+                if taking and not os.path.islink(p):
+                    found.append(p)
                 continue
             if f.startswith(TAKING):
                 p = _put_back(p)  # a run stopped while taking it out: it is still unprocessed
@@ -126,29 +130,66 @@ def scan_inbox(inbox: Path, skipped: list[tuple[str, str]] | None = None, put_ba
     return found
 
 
-def not_collected(inbox: Path, known: Callable[[str], bool], sizes: Collection[int] | None = None) -> list[str]:
-    """Files under ``inbox`` (as `scan_inbox` reads it) whose content no receipt has
-    (``known``: a sha256 the ledger holds): waiting for `duban collect`, which alone counts
-    them. A file collect could not move away is registered, and so not among them.
+#: What `look` saw in 收件箱: each file's name, path and size, and the names of those not readable
+Look = tuple[list[tuple[str, Path, int]], list[str]]
+
+
+def look(inbox: Path) -> Look:
+    """The files under ``inbox`` as `not_collected` weighs them, listed before the ledger is
+    read (`month_receipts.look_in_inbox`): one collect takes away once its commit is in the
+    ledger, so a file is either listed here or known there. A file collect has taken aside
+    (`TAKING`) and not yet recorded waits as much as any other, and is named by its own name."""
+    skipped: list[tuple[str, str]] = []
+    found = []
+    for p in scan_inbox(inbox, skipped, put_back=False, taking=True):
+        try:
+            size = p.stat().st_size
+        except FileNotFoundError:  # gone before the ledger is read: it is known there
+            continue
+        except OSError:  # held open by Excel or WPS, or refused: weighed as not known
+            size = -1
+        name = p.with_name(p.name.removeprefix(TAKING)).relative_to(inbox).as_posix()
+        found.append((name, p, size))
+    # what cannot be read waits as much as what can: its unit would stand 未报送 unsaid (QA276)
+    return found, [name for name, why in skipped if why.startswith((NO_READ, UNREADABLE_DIR))]
+
+
+def not_collected(inbox: Path, known: Callable[[str], bool], sizes: Collection[int] | None = None,
+                  looked: Look | None = None, settled: Callable[[], bool] | None = None) -> list[str]:
+    """Files under ``inbox`` (as `scan_inbox` reads it, or as ``looked`` by `look` before the
+    ledger was read) whose content no receipt has (``known``: a sha256 the ledger holds):
+    waiting for `duban collect`, which alone counts them. A file collect could not move away
+    is registered, and so not among them. One gone since it was listed a collect took: known to
+    the ledger's reading when ``settled`` (nothing committed since that reading began), else
+    waiting still, for a status that said 未报送 of its unit in silence was worse than one asking.
 
     ``sizes``, the byte sizes of every receipt (`Ledger.sizes`), spares reading and hashing a
     file of any other size: a receipt's size is that of the bytes its sha256 is of. Mail
     fetched and not yet collected is new, so none of it is read: hashing W1's 54 waiting returns
     (0.85 MB), with OpenSSL loaded for them, was 4.1 ms of a `duban status` (83.1 → 79.0 ms, min
     of 30 runs; 38 M of its 444 M instructions, callgrind)."""
-    skipped: list[tuple[str, str]] = []
+    found, unread = looked if looked is not None else look(inbox)
     waiting = []
-    for p in scan_inbox(inbox, skipped, put_back=False):
+    for name, p, size in found:
         try:
-            if (sizes is not None and p.stat().st_size not in sizes) or not known(file_sha(p)):
-                waiting.append(p.relative_to(inbox).as_posix())
+            if (sizes is not None and size not in sizes) or not known(_sha_taken(p)):
+                waiting.append(name)
         except FileNotFoundError:  # gone meanwhile: a collect took it
-            pass
+            if settled is not None and not settled():
+                waiting.append(name)
         except OSError:  # still there, but held open by Excel or WPS, or refused: not known either
-            waiting.append(p.relative_to(inbox).as_posix())
-    # what cannot be read waits as much as what can: its unit would stand 未报送 unsaid (QA276)
-    waiting += [name for name, why in skipped if why.startswith((NO_READ, UNREADABLE_DIR))]
-    return waiting
+            waiting.append(name)
+    return waiting + unread
+
+
+def _sha_taken(p: Path) -> str:
+    """The file's sha256, or the one it has under the name collect takes it aside with."""
+    try:
+        return file_sha(p)
+    except FileNotFoundError:
+        if p.name.startswith(TAKING):
+            raise
+        return file_sha(p.with_name(TAKING + p.name))
 
 
 def _archive_folder(item: Item, fallback: Period | None) -> str:
@@ -170,10 +211,21 @@ def _write_archive(ws: Workspace, item: Item, folder: str) -> None:
     target = ws.root / ARCHIVE / folder / name
     item.archive_rel = target.relative_to(ws.root).as_posix()
     if target.exists() and file_sha(target) == item.sha256:
-        return
+        if item.inbox_file is None or not _same_file(item.inbox_file, target):
+            return
+        # an inbox name still the archive's (put back as a link by a release before QA400's `_unshared`):
+        # taken aside as in `_link_archive`, so that a copy-over in place leaves the archive alone
+        target.unlink()
     if item.inbox_file is not None and _link_archive(item.inbox_file, target, item.sha256):
         return
     atomic_write(target, lambda tmp: tmp.write_bytes(item.data))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _link_archive(source: Path, target: Path, sha256: str) -> bool:
@@ -181,29 +233,38 @@ def _link_archive(source: Path, target: Path, sha256: str) -> bool:
 
     A link writes no bytes: the inbox and the archive are one workspace, so usually one
     file system. Other file systems, FAT/exFAT sticks and shares without links fail the
-    link and the caller copies. The linked file is hashed, as a copy would be: an inbox
-    file changed since it was read must not be archived under the old file's hash.
-    The inbox name is removed once the ledger has recorded the file, leaving the archive
-    the file's only name.
+    link and the caller copies. The inbox file is first renamed aside (`TAKING`), so that
+    no inbox name shares the archive's bytes: a colleague copying a new version over the
+    inbox file in place (cp, Explorer's 替换) truncated and rewrote the archived original
+    with it, and the registered bytes survived nowhere (QA397). The new version now lands
+    as a new file, collected next run. The file taken aside is hashed, as a copy would be:
+    a file changed since it was read is put back and the caller copies the bytes it read.
+    `_remove` deletes the name taken aside once the ledger has recorded the file; a run
+    stopped before that puts it back (`scan_inbox`).
     """
+    taking = source.with_name(TAKING + source.name)
+    if len(os.fsencode(taking.name)) > 250:  # no room for the prefix (as in `_remove`): copy
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     folder = temp_dir(target)  # .duban/tmp like every temporary name, never beside the archive
     tmp = (folder / f"{os.getpid()}-{sha256[:16]}.link" if folder is not None
            else target.with_name(f".~duban-{os.getpid()}-{target.name}"))
     try:
-        os.link(source, tmp)
-    except (OSError, NotImplementedError):
-        return False
-    try:
-        if file_sha(tmp) != sha256:
-            return False
-        os.replace(tmp, target)
-        return True
+        os.replace(source, taking)  # refused for a file Excel holds open on Windows: copied
     except OSError:
         return False
+    try:
+        os.link(taking, tmp)
+        if file_sha(tmp) == sha256:
+            os.replace(tmp, target)
+            return True
+    except (OSError, NotImplementedError):
+        pass
     finally:
         if os.path.lexists(tmp):
             os.unlink(tmp)
+    _put_back(taking)
+    return False
 
 
 def _archive_stream(ws: Workspace, item: Item, folder: str) -> None:
@@ -243,35 +304,55 @@ TAKING = ".duban-taking-"
 
 
 def remove_from_inbox(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bool = False,
-                      failed: list[str] | None = None) -> bool:
+                      failed: list[str] | None = None, lost: list[tuple[str, str]] | None = None) -> bool:
     """Remove an inbox file whose bytes are safely archived and recorded; True if gone.
 
     A file that stays in the inbox must not share its bytes with the archive (a hard link,
     see `_link_archive`): a colleague copying a new version over it in place would change
-    the archived original too. The archive then gets bytes of its own.
+    the archived original too. The archive then gets bytes of its own. An archived file
+    found holding other bytes than those recorded (written through a handle opened before
+    `_link_archive` took the file aside) is named in ``lost``, with what to do, to be said
+    on screen.
     """
-    gone = _remove(ws, path, archive_rel, sha256, verify, failed)
+    gone = _remove(ws, path, archive_rel, sha256, verify, failed, lost)
     if not gone and archive_rel:
-        _unshare(ws.root / archive_rel, sha256)
+        _unshare(ws, path, ws.root / archive_rel, sha256, lost)
     return gone
 
 
-def _unshare(archived: Path, sha256: str) -> None:
+def _unshare(ws: Workspace, path: Path, archived: Path, sha256: str, lost: list[tuple[str, str]] | None) -> None:
     """Give an archived file its own copy of its bytes when a hard link still shares them."""
     try:
         if archived.stat().st_nlink < 2:
             return
+        if file_sha(archived) != sha256:
+            _lost(ws, path, archived, lost)
+            return
         import shutil  # deferred, as at the top
 
         atomic_write(archived, lambda tmp: shutil.copyfile(archived, tmp))
-        if file_sha(archived) != sha256:
-            log.error("归档文件 %s 与登记时的内容不一致（收件箱中的同一文件在处理期间被原地改写）", archived)
+    except FileNotFoundError:  # removed by `_lost`, or never archived
+        return
     except OSError as exc:
         log.warning("无法为归档文件 %s 单独保存一份：%s", archived, exc)
 
 
+def _lost(ws: Workspace, path: Path, archived: Path, lost: list[tuple[str, str]] | None) -> None:
+    """The archived file shares changed bytes with an inbox file: the recorded original is gone.
+    Its archive name is removed, so that nothing reads another file's bytes as the recorded
+    one's (a reply, a renewed form); the new bytes stay in 收件箱 for the next run."""
+    log.error("归档文件 %s 与登记时的内容不一致（收件箱中的同一文件在处理期间被原地改写），"
+              "登记时的原件未能保留", archived)
+    with contextlib.suppress(OSError):
+        archived.unlink()
+    if lost is not None:
+        name = path.relative_to(ws.inbox).as_posix() if path.is_relative_to(ws.inbox) else path.name
+        lost.append((name, "收取期间该文件被原地覆盖改写，登记时的原件未能保留在“归档”中；改写后的文件留在收件箱，"
+                           "下次运行 duban collect 时收取。请向报送单位核实其报送的是哪一版本。"))
+
+
 def _remove(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bool,
-            failed: list[str] | None) -> bool:
+            failed: list[str] | None, lost: list[tuple[str, str]] | None = None) -> bool:
     """Remove an inbox file whose bytes are safely archived and recorded; True if gone.
 
     The file is first renamed aside, then hashed: a department's colleague may have saved
@@ -313,7 +394,8 @@ def _remove(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bo
         _remove_empty_dirs(path.parent, ws.inbox)
         return True
     try:
-        os.replace(path, taking)
+        if not os.path.lexists(taking):  # not already taken aside when archived (`_link_archive`)
+            os.replace(path, taking)
     except FileNotFoundError:
         return True  # gone already (a colleague moved it); its recorded bytes are archived
     except OSError as exc:
@@ -325,6 +407,8 @@ def _remove(ws: Workspace, path: Path, archive_rel: str, sha256: str, verify: bo
         same = False
     if not same:
         log.warning("收件箱文件 %s 在处理期间被改动，已放回收件箱（下次运行会处理新版本）", path)
+        if _same_file(taking, archived):  # written through a handle opened before it was taken aside
+            _lost(ws, path, archived, lost)
         _put_back(taking)
         return False
     try:
@@ -357,25 +441,46 @@ def _put_back(taking: Path) -> Path:
     """Give a file taken aside its inbox name again; if that name is taken by a newer save,
     keep both (nothing a department sent is ever dropped)."""
     original = taking.with_name(taking.name[len(TAKING):])
+    source = _unshared(taking)
     for n in range(1000):
         target = original if n == 0 else original.with_name(f"{original.stem}（另一版本{n}）{original.suffix}")
         try:
             # link() never replaces: a save that lands meanwhile keeps its name and its bytes
-            os.link(taking, target)
+            os.link(source, target)
         except FileExistsError:
             continue
         except OSError:  # no hard links here (FAT, some shares): check, then rename
             if target.exists():
                 continue
             try:
-                os.replace(taking, target)
+                os.replace(source, target)
             except OSError:
-                return taking
-            return target
-        with contextlib.suppress(OSError):
-            taking.unlink()
+                break
+            source = taking
+        for left in {source, taking}:
+            with contextlib.suppress(OSError):
+                left.unlink()
         return target
+    if source != taking:
+        with contextlib.suppress(OSError):
+            source.unlink()
     return taking
+
+
+def _unshared(taking: Path) -> Path:
+    """``taking``, or a copy of it of its own where it still shares its bytes with its archive
+    (`_link_archive`, a run stopped before removing it): put back as a link, the inbox name was
+    the archive's, and a new version copied over it in place rewrote the archived original."""
+    try:
+        if taking.stat().st_nlink < 2:
+            return taking
+        import shutil  # deferred, as at the top
+
+        copy = taking.with_name(".duban-copy-" + taking.name[len(TAKING):])  # passed over by `scan_inbox`
+        shutil.copy2(taking, copy)  # with its modification time: the file's time as received (`mtime`)
+        return copy
+    except OSError:
+        return taking
 
 
 class _Changed(Exception):

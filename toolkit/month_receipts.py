@@ -4,9 +4,13 @@ names, the tasks each unit was asked, and the files waiting in 收件箱 uncolle
 
 from __future__ import annotations
 
+import contextlib  # loaded, as sqlite3, before this module by `ledger`: no cost to `duban status`
+import sqlite3
+
 from . import files
 from .issued_month import renamed
 from .ledger import Ledger, Receipt
+from .ledger.connect import open_readonly
 from .master import Master
 from .period import Period
 from .vocab import Outcome
@@ -55,14 +59,37 @@ def asked_of(ledger: Ledger, period: Period, accepted: dict[str, Receipt], maste
     return asked
 
 
-def uncollected_files(ws: Workspace, ledger: Ledger) -> list[str]:
-    """`inbox.not_collected`; imported only when 收件箱 may hold anything (one that cannot be
-    listed may too: not_collected names it, QA276): its module's imports (archives, unpack,
-    sniff) made every `duban status` 17 ms slower (importtime)."""
+def look_in_inbox(ws: Workspace):
+    """`inbox.look`, before the ledger is read (`uncollected_files`), or None when 收件箱 holds
+    nothing; imported only when it may hold anything (one that cannot be listed may too:
+    not_collected names it, QA276): its module's imports (archives, unpack, sniff) made every
+    `duban status` 17 ms slower (importtime)."""
     if files.nothing_in(ws.inbox):
+        return None
+    from .inbox import look  # its imports cost every status 17 ms (importtime)
+    return look(ws.inbox)
+
+
+def uncollected_files(ws: Workspace, ledger: Ledger, looked=None) -> list[str]:
+    """`inbox.not_collected` of what `look_in_inbox` saw (None: nothing) before ``ledger``'s
+    reading began. Listed after it, a file a collect registered and took away in between was in
+    neither, and status named its unit 未报送 with nothing to check (QA397)."""
+    if looked is None:
         return []
-    from .inbox import not_collected  # its imports cost every status 17 ms (importtime)
-    return not_collected(ws.inbox, lambda sha: bool(ledger.find_sha(sha)), ledger.sizes())
+    from .inbox import not_collected  # loaded already by `look_in_inbox`
+    return not_collected(ws.inbox, lambda sha: bool(ledger.find_sha(sha)), ledger.sizes(), looked,
+                         lambda: _settled(ledger))
+
+
+def _settled(ledger: Ledger) -> bool:
+    """Whether no receipt was committed since ``ledger``'s reading (one transaction) began, as a
+    fresh reading tells: asked only of a file gone from 收件箱 since it was listed."""
+    newest = "SELECT COALESCE(MAX(id), 0) FROM receipts"
+    try:
+        with contextlib.closing(open_readonly(ledger.path)) as fresh:
+            return fresh.execute(newest).fetchone()[0] == ledger.conn.execute(newest).fetchone()[0]
+    except sqlite3.Error:  # not known: waiting, as it may be
+        return False
 
 
 def inbox_notes(uncollected: list[str]) -> list[str]:

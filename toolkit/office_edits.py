@@ -38,7 +38,7 @@ from pathlib import Path
 from . import errors
 from .files import atomic_write, file_sha
 from .interrupts import held_stops
-from .ledger import Ledger
+from .ledger import LATEST, Ledger, schema_version
 from .ledger.outputs import last_written, record_written
 from .workspace import Workspace
 
@@ -251,14 +251,34 @@ def _opened(ws: Workspace):
     cannot be opened (then nothing is recorded: the next write keeps). Opened once per write:
     each opening checks the schema, 1.0 ms of W1's merge, and it was opened twice."""
     ledger = None
-    with contextlib.suppress(sqlite3.Error, OSError, errors.DubanError):
+    try:
         ledger = _ledger(ws)
+    except (sqlite3.Error, OSError) as exc:
+        _unless_upgrade_failed(ws, exc)
+    except errors.DubanError:
+        pass
     try:
         yield ledger
     finally:
         if ledger is not None:
             with contextlib.suppress(sqlite3.Error):
                 ledger.close()
+
+
+def _unless_upgrade_failed(ws: Workspace, exc: Exception) -> None:
+    """Raise the one Chinese line of an upgrade of the ledger refused by the disk or the OS (its
+    backup not written on a full disk): passed over, the ledger stayed at its version with nothing
+    said, and the next command upgraded it with an empty backup (QA397)."""
+    fault = errors.os_fault(exc, fallback=ws.ledger_path)
+    if fault is None:
+        return
+    try:
+        with contextlib.closing(sqlite3.connect(f"{ws.ledger_path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            older = schema_version(conn) < LATEST
+    except (sqlite3.Error, OSError):
+        older = False
+    if older or isinstance(fault, errors.DiskFull):
+        raise fault from exc
 
 
 def _recorded(ledger: Ledger | None, where: str) -> str | None:

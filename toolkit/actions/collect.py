@@ -250,8 +250,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
             present.add((rel, item.sha256))
             pending = ledger.uncleared(rel, item.sha256)
             if pending is not None:
-                if _finish_removal(ws, ledger, path, pending.id, pending.archive_path, item.sha256,
-                                   result.not_removed):
+                if _finish_removal(ws, ledger, path, pending.id, pending.archive_path, item.sha256, result):
                     result.recovered += 1
                 continue
             if not item.outcome:
@@ -357,7 +356,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         for top in tops:
             path = top.inbox_file or ws.inbox / (top.inbox_path or "")
             if top.receipt_id is not None and remove_from_inbox(ws, path, top.archive_rel, top.sha256,
-                                                                failed=result.not_removed):
+                                                                failed=result.not_removed, lost=result.disputed):
                 cleared.append(top.receipt_id)
             for it in top.walk():
                 result.receipts += 1
@@ -673,9 +672,10 @@ def _one_line(text: str) -> str:
 
 
 def _finish_removal(ws: Workspace, ledger: Ledger, path: Path, receipt_id: int,
-                    archive_rel: str, sha256: str, failed: list[str]) -> bool:
+                    archive_rel: str, sha256: str, result: CollectResult) -> bool:
     """Remove an inbox file that an earlier run recorded but did not get to remove."""
-    if remove_from_inbox(ws, path, archive_rel, sha256, verify=True, failed=failed):
+    if remove_from_inbox(ws, path, archive_rel, sha256, verify=True, failed=result.not_removed,
+                         lost=result.disputed):
         ledger.mark_cleared(receipt_id)
         return True
     return False

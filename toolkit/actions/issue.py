@@ -262,29 +262,37 @@ def issue_returns(ws: Workspace, period: Period | None = None, due: dt.date | No
         exempted = ledger.exempt_units(period)
         kept = {tid for u, ids in ledger.issued_tasks_of(period).items()
                 if u not in exempted and (master.directory.resolve(u) or u) not in again for tid in ids}
-        for unit in progress(chosen, "下发"):
-            if unit in mailed:
-                continue  # its form, draft and ledger record stand as mailed
-            if unit in exempt:
-                # a form this month's earlier issue wrote is not the unit's to get: no draft
-                # `mail send` would send, no form left beside the others to mail by hand
-                retire_drafts(ws, ledger, [d for d in ledger.drafts("issue", period) if d.unit == unit], "本期免报")
-                targets[unit].unlink(missing_ok=True)
-            else:
-                _issue_one(ws, ledger, master, unit, period, dues[unit], targets[unit], style, project,
-                           last[unit] if prefill else {}, mail_template, result, renew=bool(units))
-            # what this unit's form holds (or would have held: an exempt unit stays on its tasks
-            # in the month): a task added to the master later is then the coordinator's note
-            # (W208), not an error the department cannot fix (E404); and each task's texts,
-            # with the first form that carries it, so a task deleted from 任务清单 later still
-            # has them when its month is merged again
-            with ledger.transaction():
-                tasks = master.tasks_of(unit)
-                ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], dues[unit],
-                                     roles={t.id: role for t, role in tasks}, exempt=unit in exempt,
-                                     named=bool(units), project=project)
-                ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told], kept, master)
-            told.update(t.id for t, _ in tasks)
+        made = 0  # forms written and recorded: each unit's in a transaction of its own
+        try:
+            for unit in progress(chosen, "下发"):
+                if unit in mailed:
+                    continue  # its form, draft and ledger record stand as mailed
+                if unit in exempt:
+                    # a form this month's earlier issue wrote is not the unit's to get: no draft
+                    # `mail send` would send, no form left beside the others to mail by hand
+                    retire_drafts(ws, ledger, [d for d in ledger.drafts("issue", period) if d.unit == unit], "本期免报")
+                    targets[unit].unlink(missing_ok=True)
+                else:
+                    _issue_one(ws, ledger, master, unit, period, dues[unit], targets[unit], style, project,
+                               last[unit] if prefill else {}, mail_template, result, renew=bool(units))
+                # what this unit's form holds (or would have held: an exempt unit stays on its tasks
+                # in the month): a task added to the master later is then the coordinator's note
+                # (W208), not an error the department cannot fix (E404); and each task's texts,
+                # with the first form that carries it, so a task deleted from 任务清单 later still
+                # has them when its month is merged again
+                with ledger.transaction():
+                    tasks = master.tasks_of(unit)
+                    ledger.record_issued(period, unit, master.fingerprint, [t.id for t, _ in tasks], dues[unit],
+                                         roles={t.id: role for t, role in tasks}, exempt=unit in exempt,
+                                         named=bool(units), project=project)
+                    ledger.record_issued_texts(period, [t for t, _ in tasks if t.id not in told], kept, master)
+                told.update(t.id for t, _ in tasks)
+                made += unit in result.units
+        except KeyboardInterrupt as stop:
+            if not began and not units and made:  # the month stands issued to these alone until issued again
+                stop.cancelled_line = (f"已取消：填报表已生成{made}个，共{len(result.units)}个；本期暂只计这{made}个"
+                                       "单位，请重新运行 duban issue 生成其余填报表。")
+            raise
         if emails:
             # a live draft under a name that is now another unit's alias (renamed, or merged into
             # it) is that unit's old form: `mail send` would read its recipient through the alias

@@ -522,7 +522,8 @@ def run_cmd(state: State, period: str | None, pdf: bool, open_after: bool, no_fe
 
 def _echo_run(state: State, result) -> None:
     c = result.collected
-    echo(state, f"{result.period.label}月报完成")
+    # not 完成 while the 通报 the double-click opens next is the one made before (QA397)
+    echo(state, f"{result.period.label}月报{'完成' if result.memo is not None else '未完成：汇总表已更新，通报未生成'}")
     _echo_fetched(state, result.fetched, "  ")
     if c.inputs or c.recovered:
         # 49 files holding 52 returns (mails and zips unpacked): say so, or 47 + 5 looks like 49
@@ -562,7 +563,8 @@ def _echo_run(state: State, result) -> None:
         elif result.memo.pdf_error:
             click.secho(f"PDF 未更新：{result.memo.pdf_error}", fg="red", err=True)
     else:
-        echo(state, f"通报未生成：{result.memo_error}", fg="red")
+        echo(state, f"通报未生成：{result.memo_error}“通报”文件夹中如有通报，是此前生成的，未按本次数据更新。",
+             fg="red")
     if c.feedback:
         echo(state, f"反馈表：{c.feedback[0].parent}")
     _echo_unfinished(c)

@@ -4,6 +4,7 @@ bringing its schema up to date (`migrate`)."""
 
 from __future__ import annotations
 
+import os  # loaded by Python itself at start-up: no cost to `duban status`
 import sqlite3
 import time
 from pathlib import Path
@@ -137,10 +138,8 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
         return version
     if path is not None and version > 0:
         backup = path.with_name(f"{path.name}.v{version}.bak")
-        if not backup.exists():
-            with sqlite3.connect(str(backup)) as copy:
-                conn.backup(copy)
-            copy.close()
+        if not _sound(backup, version):
+            _back_up(conn, backup)
     for number, _purpose, sql in MIGRATIONS:
         if number <= version:
             continue
@@ -159,6 +158,37 @@ def migrate(conn: sqlite3.Connection, path: Path | None = None) -> int:
             conn.execute("ROLLBACK")
             raise
     return version
+
+
+def _back_up(conn: sqlite3.Connection, backup: Path) -> None:
+    """Copy the ledger to ``backup`` under a temporary name first: written straight to its
+    name, a full disk left it empty, and an empty backup was taken for one and never written
+    again, the upgrade then going ahead with none (QA397)."""
+    tmp = backup.with_name(f"{backup.name}.{os.getpid()}.tmp")  # two first runs at once: each its own
+    try:
+        copy = sqlite3.connect(str(tmp))
+        try:
+            conn.backup(copy)
+        finally:
+            copy.close()
+        tmp.replace(backup)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _sound(backup: Path, version: int) -> bool:
+    """Whether ``backup`` is a whole copy of the ledger at ``version`` (read only at an upgrade)."""
+    try:
+        if backup.stat().st_size == 0:
+            return False
+        copy = sqlite3.connect(f"{backup.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return (schema_version(copy) == version
+                    and copy.execute("PRAGMA quick_check").fetchone()[0] == "ok")
+        finally:
+            copy.close()
+    except (OSError, sqlite3.Error):
+        return False
 
 
 def _statements(sql: str) -> list[str]:
