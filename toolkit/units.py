@@ -55,8 +55,6 @@ DIRECTORY_HEADERS = ("单位", "简称/别名", "类别", "联系人", "电话",
 
 # ---- the kinds of local governments; group phrases (各县(市、区)政府 …) are `toolkit.groups` ----
 
-_set = object.__setattr__  # a frozen record's own fields, as dataclass's __init__ sets them
-
 _OPEN, _CLOSE = "（(〔[【", "）)〕]】"
 # The kinds a directory gives a province's cities (地级以上市, 设区市, 市（州）, 市, 自治州, 盟 …)
 # and a city's counties and districts (县（市、区）, 县区, 区): a government's, not a department's.
@@ -158,12 +156,13 @@ class Unit:
 
     def __init__(self, name: str, kind: str = CITY, aliases: tuple[str, ...] = (), contact: str = "", phone: str = "",
                  email: str = "") -> None:
-        _set(self, "name", name)
-        _set(self, "kind", kind)
-        _set(self, "aliases", aliases)
-        _set(self, "contact", contact)
-        _set(self, "phone", phone)
-        _set(self, "email", email)
+        d = self.__dict__  # as `master.model.Assignment`: stored straight, not through object.__setattr__
+        d["name"] = name
+        d["kind"] = kind
+        d["aliases"] = aliases
+        d["contact"] = contact
+        d["phone"] = phone
+        d["email"] = email
 
 
 @record(eq=False)  # never compared: start-up (docs/design.md)
