@@ -108,9 +108,10 @@ def agree(o: dict) -> None:
 
 def test_on_the_deadline_day_a_lead_sent_back_before_it_is_awaited_and_the_day_after_not(
         issued_ws, make_return, monkeypatch):
-    """市公安局's file of 4 July is refused (its reply asks for the correction by the 5th, the
-    deadline); 3.1's five other leads report 已完成. On the 5th it may still correct on time: 3.1
-    waits. On the 6th it has not: 3.1 is 滞后 and 已超过完成时限仍未完成 everywhere."""
+    """市公安局's file of 4 July is refused (its reply asks for the correction by the 7th, three
+    working days after it and later than the deadline of the 5th: `dates.resubmit_by`, QA399);
+    3.1's five other leads report 已完成. On the 5th it may still correct on time: 3.1 waits. On
+    the 8th it has not: 3.1 is 滞后 and 已超过完成时限仍未完成 everywhere."""
     ws = issued_ws
     set_clock(monkeypatch, JULY[4])
     for unit in LEADS_31[1:]:
@@ -123,10 +124,10 @@ def test_on_the_deadline_day_a_lead_sent_back_before_it_is_awaited_and_the_day_a
     assert "3.1" in on5["cons"].waiting_tasks
     agree(on5)
     assert any("通报列为退回修改的市公安局" in n and "3.1" in n for n in on5["notes"]), on5["notes"]
-    on6 = look(ws, monkeypatch, 6)
-    assert on6["tasks"]["3.1"] == "滞后" and not on6["cons"].awaited
-    agree(on6)
-    assert not any("市公安局" in n for n in on6["notes"] if "请核实：通报列为" in n)
+    on8 = look(ws, monkeypatch, 8)
+    assert on8["tasks"]["3.1"] == "滞后" and not on8["cons"].awaited
+    agree(on8)
+    assert not any("市公安局" in n for n in on8["notes"] if "请核实：通报列为" in n)
 
 
 def test_a_lead_with_its_own_later_deadline_sent_back_is_awaited_until_that_deadline(
@@ -150,7 +151,8 @@ def test_a_lead_with_its_own_later_deadline_sent_back_is_awaited_until_that_dead
 
 def test_a_task_whose_only_lead_is_sent_back_waits_until_the_deadline_then_is_overdue(
         issued_ws, make_return, monkeypatch):
-    """1.1 and 2.2 have 市政务服务数据管理局 alone; its file of the 2nd is refused and never corrected."""
+    """1.1 and 2.2 have 市政务服务数据管理局 alone; its file of Saturday the 2nd is refused (the reply
+    asks by Wednesday the 6th, `dates.resubmit_by`) and never corrected."""
     ws = issued_ws
     set_clock(monkeypatch, JULY[2])
     send_broken(ws, SZ, 2)
@@ -161,10 +163,10 @@ def test_a_task_whose_only_lead_is_sent_back_waits_until_the_deadline_then_is_ov
     assert on3["ctx"].task_overdue == 0
     agree(on3)
     assert "已超过完成时限仍未完成" not in memo_part(on3["memo"], "一、总体进展情况", "四、")
-    on6 = look(ws, monkeypatch, 6)
-    assert on6["tasks"]["1.1"] == on6["tasks"]["2.2"] == "未报送"
-    assert not on6["cons"].waiting_tasks
-    agree(on6)
+    on7 = look(ws, monkeypatch, 7)
+    assert on7["tasks"]["1.1"] == on7["tasks"]["2.2"] == "未报送"
+    assert not on7["cons"].waiting_tasks
+    agree(on7)
 
 
 @pytest.mark.parametrize("day", [3, 5, 6])
@@ -212,22 +214,24 @@ def test_the_overview_sentence_adds_up(issued_ws, make_return, monkeypatch):
 
 def test_a_lead_sent_back_that_corrects_after_its_deadline_is_late_and_the_task_lagging_until_then(
         issued_ws, make_return, monkeypatch):
-    """市公安局's file of the 2nd is refused (the reply asks by the 5th); it corrects on the 7th."""
+    """市公安局's file of Saturday the 2nd is refused: the reply asks by Wednesday the 6th, three
+    working days after it, later than the deadline of the 5th (`dates.resubmit_by`, QA399); it
+    corrects on the 8th."""
     ws = issued_ws
     set_clock(monkeypatch, JULY[2])
     for unit in LEADS_31[1:]:
         send(ws, unit, 2)
     send_broken(ws, GA, 2)
     collect(ws)
-    on6 = look(ws, monkeypatch, 6)
-    assert on6["tasks"]["3.1"] == "滞后" and on6["units"][GA] == "退回待改"
-    agree(on6)
-    collect_on(ws, monkeypatch, 7)
-    send(ws, GA, 7)
-    collect(ws)
     on7 = look(ws, monkeypatch, 7)
-    assert on7["units"][GA] == "逾期报送" and on7["tasks"]["3.1"] == "已完成" and "3.1" not in on7["lag"]
+    assert on7["tasks"]["3.1"] == "滞后" and on7["units"][GA] == "退回待改"
     agree(on7)
+    collect_on(ws, monkeypatch, 8)
+    send(ws, GA, 8)
+    collect(ws)
+    on8 = look(ws, monkeypatch, 8)
+    assert on8["units"][GA] == "逾期报送" and on8["tasks"]["3.1"] == "已完成" and "3.1" not in on8["lag"]
+    agree(on8)
 
 
 # ---------------------------------------------------------------------------

@@ -91,6 +91,20 @@ def refuse_before_month(day: dt.date | None, period: Period, then: str = "") -> 
                                 f"{period.label}的报送不会在此之前收到，请写实际收到报送的日期{then}。")
 
 
+def stated_floor(ledger: Ledger, period: Period, issued: dt.datetime | None, due: dt.date) -> dt.datetime | None:
+    """The earliest a day the office states for a return of ``period`` (``collect --received``) may be,
+    W207 doubting one before it: when its forms first went out (``issued``: `EarlierMonths.issued_at`),
+    or the month's earliest return the ledger holds if earlier (forms sent by hand before duban
+    recorded the issue, as `received.issue_day` takes it for ``received --on``). Not the period's
+    start: 2022-06-14 typed for 07-14, forms out on 1 July, made a late unit 按时 unasked (QA403).
+    None: no issue recorded, or recorded after the deadline ``due``: a month caught up on later (the
+    demo, forms sent by hand), whose returns came before duban knew of its forms."""
+    if issued is None or issued.date() > due:
+        return None
+    first = ledger.first_return_at(period, 0)
+    return min(issued, dt.datetime.fromisoformat(first)) if first else issued
+
+
 def stated_time(day: dt.date) -> dt.datetime:
     """The time a day the office states stands for (``collect --received``, ``received --on``):
     its midnight, so that a return that day is never later than another of the same day."""
@@ -152,6 +166,31 @@ def on_time_on_doubt(unit: str, when: str, reason: str, due: dt.date, period: Pe
             + BY_CLICK)
 
 
+def on_time_on_refused_doubt(unit: str, refused_file: Receipt, reason: str, due: dt.date, period: Period,
+                             late: Receipt) -> str:
+    """What is said of ``unit`` 按时 on ``late`` only by the reply to ``refused_file``, whose own time was
+    doubtful (W207: ``reason``) and whose collect was after ``due`` (`refused_on_doubt`): until answered."""
+    why = f"：{reason}" if reason else ""
+    return (f"{unit}的报送“{late.name}”（{late.received_at[:16]}）暂计为按时报送：此前退回的“{refused_file.name}”"
+            f"报送时间存疑{why}，已按收取时间（{refused_file.received_at[:16]}）登记，收取时间已过截止日期"
+            f"（{due:%Y-%m-%d}），但存疑的时间不作逾期依据，退回通知给的更正期限照计。"
+            f"如知道退回的文件实际收到的日期，请运行 "
+            f"{command(period, unit, '--on 收到日期')}，按该日期计其收到时间（截止后收到的，更正期限不计）；"
+            f"如确是按时收到的，请运行 {command(period, unit, '--confirm')}，仍计为按时报送，此提示即不再出现。"
+            + BY_CLICK)
+
+
+def late_before_doubt(unit: str, doubtful: Receipt, due: dt.date, period: Period, late: Receipt) -> str:
+    """What is said of ``unit`` 逾期 on ``late`` while a return of it whose own time was doubtful (W207),
+    collected after ``late``, would make it 按时 had it come by ``due`` (`on_time.timeliness`: a doubt
+    turns no 逾期 proved by a time that stands into 按时, QA403): until answered."""
+    return (f"{unit}按“{late.name}”（{late.received_at[:16]}）计为逾期报送（截止 {due:%Y-%m-%d}）；其后收取的"
+            f"“{doubtful.name}”报送时间存疑，已按收取时间（{doubtful.received_at[:16]}）登记，不据此由逾期改为按时。"
+            f"如“{doubtful.name}”实际在截止前收到，请运行 {command(period, unit, '--on 收到日期')}，按该日期计报送时间"
+            f"（截止前收到的计为按时报送）；如确是其后收到的，请运行 {command(period, unit, '--confirm')}，"
+            "仍计为逾期报送，此提示即不再出现。" + BY_CLICK)
+
+
 def doubt_reasons(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[int, str]:
     """Receipt id → why collect doubted its time (the W207 issue's reason), of each of ``received``
     timed by a doubtful time (`TimeSource.DOUBTFUL`; most months none, and nothing is read)."""
@@ -199,7 +238,25 @@ def on_time_asked(times: OnTimeTimes, latest: Receipt, sent: Receipt, theirs: li
     forwarded message's own Date (`forwarded_on_time`, QA374) or a doubtful one (`doubtful_on_time`,
     QA388). None: its 按时 stands unasked."""
     forwards, doubts = times
-    return forwarded_on_time(forwards, latest, sent, theirs, due, reply_by) or doubtful_on_time(doubts, sent, due)
+    return (forwarded_on_time(forwards, latest, sent, theirs, due, reply_by) or doubtful_on_time(doubts, sent, due)
+            or refused_on_doubt(doubts, latest, sent, theirs, due, reply_by))
+
+
+def refused_on_doubt(doubts: dict[int, str], latest: Receipt, sent: Receipt, theirs: list[Receipt], due: dt.date,
+                     reply_by) -> tuple[Receipt, dt.date, Receipt, tuple[str, str, str]] | None:
+    """`consolidate`'s ``on_file_time`` entry for a unit 按时 on ``sent`` only by the reply to a refused
+    file whose own time was doubtful (W207) and whose collect, the time taken instead, was too late to
+    give the reply's date (`on_time.correction_by` gives it: no 逾期 on a doubt): asked about that file
+    (`on_time_on_refused_doubt`) until the office answers, as a doubtful return is (QA403: the town stood
+    逾期 on it, nothing asked, and ``received --on`` said 无需核实). None: no such file."""
+    for r in theirs:
+        if r.received_how != TimeSource.DOUBTFUL or not refused(r):
+            continue
+        # timed by its collect as any other file's time: would the unit be 逾期?
+        moved = [dataclasses.replace(x, received_how=TimeSource.MAIL) if x.id == r.id else x for x in theirs]
+        if timeliness(latest, moved, due, reply_by)[0] == UnitState.LATE:
+            return r, due, sent, (DOUBTFUL, doubts.get(r.id, ""), "")
+    return None
 
 
 def forward_times(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[int, str]:
@@ -266,6 +323,8 @@ def weak_how(kept: dict[int, tuple[str, str]], receipt: Receipt, due: dt.date) -
     (`weak_words`, of what collect ``kept``: `weak_kept`). None: the time stands unasked."""
     if receipt.received_how == TimeSource.MTIME:
         return str(TimeSource.MTIME), ""
+    if receipt.received_how == TimeSource.DOUBTFUL:  # a later return's, collected after the late one (QA403)
+        return DOUBTFUL, ""
     if receipt.received_how not in (TimeSource.MAIL, TimeSource.MAILBOX) or receipt.id not in kept:
         return None
     how, but = weak_words(*kept[receipt.id], receipt.received_how, due)
@@ -345,6 +404,9 @@ def file_time_notes(cons) -> list[str]:
     return [f"请核实：{f.receipt.name}：" + (
         on_time_on_forward(f.unit, f.receipt.received_at[:16], f.forward_at[:16], f.due, cons.period)
         if f.forward_at else
+        (on_time_on_refused_doubt(f.unit, f.receipt, f.but, f.due, cons.period, f.late_return) if refused(f.receipt)
+         else late_before_doubt(f.unit, f.receipt, f.due, cons.period, f.late_return))
+        if f.how == DOUBTFUL and f.late_return else
         on_time_on_doubt(f.unit, f.receipt.received_at[:16], f.but, f.due, cons.period) if f.how == DOUBTFUL
         else
         late_on_refused_time(f.unit, f.receipt.received_at[:16], f.due, cons.period, f.late_return, f.how, f.but)
@@ -368,7 +430,16 @@ def file_time_answers(cons) -> list[tuple[FileTime, str]]:
         at = on_office_clock(f.answered_at, cons.tz)
         head = f"已核实：{f.unit} {cons.period.label}的“{f.receipt.name}”"
         undo = undo_hint(command(cons.period, f.unit, '--undo'))
-        if f.due and f.answered_at and f.late_return:
+        if f.due and f.answered_at and f.late_return and f.how == DOUBTFUL and not refused(f.receipt):  # QA403
+            out.append((f, f"{head}报送时间存疑，收取时间 {f.receipt.received_at[:16]} 晚于计为逾期报送的"
+                        f"“{f.late_return.name}”（{f.late_return.received_at[:16]}），督办部门已确认其后收到，"
+                        f"仍计为逾期报送（{at} 记录）。{undo}"))
+        elif f.due and f.answered_at and f.late_return and f.how == DOUBTFUL:  # a refused file's (QA403)
+            why = "：" + f.but if f.but else ""
+            out.append((f, f"{head}（已退回）的报送时间存疑{why}；收取时间 {f.receipt.received_at[:16]} 已过截止日期"
+                        f"（{f.due:%Y-%m-%d}），督办部门已确认是按时收到的，其后的报送“{f.late_return.name}”"
+                        f"计为按时报送（{at} 记录）。{undo}"))
+        elif f.due and f.answered_at and f.late_return:
             out.append((f, f"{head}（已退回）按{f.how}（{f.receipt.received_at[:16]}）计为截止（{f.due:%Y-%m-%d}）"
                         f"后收到{f.but}，其后的报送“{f.late_return.name}”（{f.late_return.received_at[:16]}）计为逾期报送，"
                         f"督办部门已确认该时间无误（{at} 记录）。{undo}"))

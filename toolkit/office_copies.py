@@ -13,8 +13,12 @@ return, under the unit it was issued to, and never checked:
   at any depth: the office's issue, feedback or remind mail;
 * `QUOTED`: inside the message an automatic reply or a delivery report returns (whatever sent
   it: the office's own Outlook too), which was sent to the unit, not by it;
-* `BLANK`: byte-identical to a form in 下发/<期>/ (`OfficeCopies.issued_form`): the form
-  untouched, whoever sent it back.
+* `BLANK`: byte-identical to a form in 下发/<期>/ (`OfficeCopies.sent_file`): the form
+  untouched, whoever sent it back;
+* `SENT`: byte-identical to another workbook the office wrote and sent: a reply's
+  反馈/<期>/<日期>/<单位>_校验反馈.xlsx, a 催报's attachment (`remind --attach`). Checked as a
+  return, the reply workbook a unit sent back unchanged ("收到，正在修改") was 退回 again, a new
+  reply went out and its later correction date made a late correction 按时 (QA403).
 
 The automatic mail itself is recorded as ever (已拆包); 收件登记 says 自动回复 or 退信
 (`set_aside.register_marked`). A bounce names the unit and address the mail did not reach,
@@ -32,7 +36,7 @@ from .period import Period
 from .record import FACTORY, record
 from .vocab import Outcome
 
-OWN, QUOTED, BLANK = "own", "quoted", "blank"
+OWN, QUOTED, BLANK, SENT = "own", "quoted", "blank", "sent"
 #: the end of a copy's note (``receipts.note``): `set_aside` knows it by it
 NOT_A_RETURN = "不是单位的报送，不计入"
 #: what the container's note says of an automatic mail: `set_aside` knows it by it
@@ -46,25 +50,33 @@ KIND_WORDS = {"issue": "下发", "feedback": "反馈", "remind": "催报"}
 _set = object.__setattr__  # a frozen record's own fields, as dataclass's __init__ sets them
 
 
+#: what `OfficeCopies.sent_file` found a file to be: a form of 下发/, a reply's workbook, a 催报's attachment
+FORM, FEEDBACK, REMIND = "form", "feedback", "remind"
+
+
 @record()
 class OfficeCopies:
     """What the office sent, read once a collect (`office_copies`): the Message-IDs of duban's
-    mail (→ kind, period, unit) and the forms in 下发/ (found and hashed when a file's size
-    matches one)."""
+    mail (→ kind, period, unit), and the workbooks it wrote and sent (``forms``: (path, period,
+    unit, `FORM` or `FEEDBACK`), found and hashed when a file's size matches one; ``reminds``:
+    the 催报 drafts, whose attachments are read only when one is big enough to hold the file)."""
 
     root: Path
     sent: dict[str, tuple[str, str, str]] = field(default_factory=dict)
-    forms: list[tuple[Path, Period, str]] = field(default_factory=list)
-    _by_size: dict[int, list[tuple[Path, Period, str]]] | None = None
+    forms: list[tuple[Path, Period, str, str]] = field(default_factory=list)
+    reminds: list[tuple[Path, Period, str]] = field(default_factory=list)
+    _by_size: dict[int, list[tuple[Path, Period, str, str]]] | None = None
     _hashes: dict[Path, str] = field(default_factory=dict)
 
     def __init__(self, root: Path, sent: dict[str, tuple[str, str, str]] = FACTORY,
-                 forms: list[tuple[Path, Period, str]] = FACTORY,
-                 _by_size: dict[int, list[tuple[Path, Period, str]]] | None = None,
+                 forms: list[tuple[Path, Period, str, str]] = FACTORY,
+                 reminds: list[tuple[Path, Period, str]] = FACTORY,
+                 _by_size: dict[int, list[tuple[Path, Period, str, str]]] | None = None,
                  _hashes: dict[Path, str] = FACTORY) -> None:
         self.root = root
         self.sent = {} if sent is FACTORY else sent
         self.forms = [] if forms is FACTORY else forms
+        self.reminds = [] if reminds is FACTORY else reminds
         self._by_size = _by_size
         self._hashes = {} if _hashes is FACTORY else _hashes
 
@@ -75,26 +87,54 @@ class OfficeCopies:
                 return self.sent[i]
         return None
 
-    def issued_form(self, sha256: str, size: int) -> tuple[Path, Period, str] | None:
-        """The form in 下发/ with these bytes: (path, period, unit); None when none has them."""
+    def sent_file(self, sha256: str, size: int) -> tuple[Path, Period, str, str] | None:
+        """The workbook the office wrote and sent with these bytes: (path, period, unit, what:
+        `FORM`, `FEEDBACK`, or `REMIND` with the 催报 draft's path); None when none has them."""
         if self._by_size is None:
             self._by_size = {}
-            for path, period, unit in self.forms:
+            for path, period, unit, what in self.forms:
                 try:
-                    self._by_size.setdefault(path.stat().st_size, []).append((path, period, unit))
+                    self._by_size.setdefault(path.stat().st_size, []).append((path, period, unit, what))
                 except OSError:  # removed, or never written (issued --dry-run): nothing to match
                     continue
         # deferred: `set_aside` imports this module for every status, which loads no hashlib (OpenSSL)
         import hashlib
 
-        for path, period, unit in self._by_size.get(size, ()):
+        for path, period, unit, what in self._by_size.get(size, ()):
             if path not in self._hashes:
                 try:
                     self._hashes[path] = hashlib.sha256(path.read_bytes()).hexdigest()
                 except OSError:
                     self._hashes[path] = ""
             if self._hashes[path] == sha256:
-                return path, period, unit
+                return path, period, unit, what
+        return self._reminded(sha256, size)
+
+    def _reminded(self, sha256: str, size: int) -> tuple[Path, Period, str, str] | None:
+        """A 催报 draft's attachment with these bytes (`sent_file`). Its workbook as of today
+        (`remind._as_of_today`) is kept in the draft alone; a draft smaller than ``size`` cannot
+        hold it, so a month's returns open few of them, each once."""
+        import hashlib  # deferred: as in `sent_file`
+
+        for eml, period, unit in self.reminds:
+            if eml in self._hashes:  # read already: its attachments were hashed then
+                continue
+            try:
+                if eml.stat().st_size < size:
+                    continue
+                data = eml.read_bytes()
+            except OSError:
+                self._hashes[eml] = ""
+                continue
+            from .mail import parse_mail  # deferred: collect alone, and only when a 催报 carried files
+
+            self._hashes[eml] = "read"
+            for att in parse_mail(data).attachments:
+                digest = hashlib.sha256(att.data).hexdigest()
+                self._hashes.setdefault(Path(f"{eml}#{att.name}"), digest)
+                self._by_size.setdefault(len(att.data), []).append((Path(f"{eml}#{att.name}"), period, unit, REMIND))
+                if digest == sha256:
+                    return eml, period, unit, REMIND
         return None
 
 
@@ -110,14 +150,26 @@ def office_copies(root: Path, conn: sqlite3.Connection) -> OfficeCopies:
         for mid, kind, period, unit in conn.execute(f"SELECT message_id, kind, period, unit FROM {table}"):
             if mid:
                 sent[mid] = (kind, period, unit)
-    forms = []
+    forms, reminds = [], []
     for period_text, unit in conn.execute("SELECT DISTINCT period, unit FROM issued WHERE exempt=0"):
-        try:
-            period = Period.parse(period_text)
-        except Exception:  # a period the ledger kept that no longer parses: no form to match
-            continue
-        forms.append((root / ISSUED / period.label / return_filename(period, unit), period, unit))
-    return OfficeCopies(root, sent, forms)
+        if period := _period(period_text):
+            forms.append((root / ISSUED / period.label / return_filename(period, unit), period, unit, FORM))
+    # each reply's workbook beside its draft (`feedback.write_feedback`), and each 催报 draft
+    for kind, period_text, unit, path in conn.execute(
+            "SELECT kind, period, unit, path FROM drafts WHERE kind IN ('feedback', 'remind')"):
+        if period := _period(period_text):
+            if kind == "feedback":
+                forms.append(((root / path).with_suffix(".xlsx"), period, unit, FEEDBACK))
+            else:
+                reminds.append((root / path, period, unit))
+    return OfficeCopies(root, sent, forms, reminds)
+
+
+def _period(text: str) -> Period | None:
+    try:
+        return Period.parse(text)
+    except Exception:  # a period the ledger kept that no longer parses: no file to match
+        return None
 
 
 def take_as_copy(child: Any, why: str, note: str, period: Period | str | None = None, unit: str = "") -> None:
@@ -134,16 +186,23 @@ def take_as_copy(child: Any, why: str, note: str, period: Period | str | None = 
 
 
 def blank_form(item: Any) -> bool:
-    """Take ``item`` as the office's copy when it is a form of 下发/ byte for byte (`BLANK`)."""
+    """Take ``item`` as the office's copy when it is a workbook the office wrote and sent, byte for
+    byte: a form of 下发/ (`BLANK`), a reply's workbook or a 催报's attachment (`SENT`)."""
     copies = item.copies
     if copies is None or item.outcome or not item.data:
         return False
-    found = copies.issued_form(item.sha256, item.size)
+    found = copies.sent_file(item.sha256, item.size)
     if found is None:
         return False
-    path, period, unit = found
+    path, period, unit, what = found
     rel = path.relative_to(copies.root).as_posix()
-    take_as_copy(item, BLANK, f"与下发给{unit}的填报表“{rel}”完全相同（未填写的原表）", period, unit)
+    if what == FORM:
+        take_as_copy(item, BLANK, f"与下发给{unit}的填报表“{rel}”完全相同（未填写的原表）", period, unit)
+    elif what == FEEDBACK:
+        take_as_copy(item, SENT, f"与督办部门发给{unit}的校验反馈表“{rel}”完全相同（未作修改）", period, unit)
+    else:
+        take_as_copy(item, SENT, f"与督办部门发给{unit}的催报邮件“{rel}”所附的校验反馈表完全相同（未作修改）",
+                     period, unit)
     return True
 
 
@@ -269,7 +328,8 @@ def notices(tops: list, addresses: dict[str, set[str]], reported) -> list[tuple[
     """(file, 请核实 text) for collect's screen: each address a bounce says did not take the
     office's mail (which unit, which address: the unit never got it), and each unit that sent a
     form of 下发/ untouched with no return beside it nor before (``reported(unit, period)``, as
-    `set_aside.of_run` takes it): it stays 未报送."""
+    `set_aside.of_run` takes it): it stays 未报送; or its reply's workbook back unchanged (`SENT`):
+    no new return, no new reply, its correction date as the reply named it."""
     from .evidence import unit_of_address  # deferred: as in `office_copies`, for collect alone
 
     out: list[tuple[str, str]] = []
@@ -287,4 +347,9 @@ def notices(tops: list, addresses: dict[str, set[str]], reported) -> list[tuple[
                     and not reported(it.unit, it.period)):
                 out.append((it.name, f"{it.unit}发来的“{it.name}”是下发的原表，没有填写（与下发的文件完全相同），"
                                      f"不计入报送，{it.unit}仍计为未报送；请提醒该单位填写后重新报送。"))
+            elif (it.copy_of == SENT and it.unit and it.unit not in taken and not top.automatic
+                  and not reported(it.unit, it.period)):
+                out.append((it.name, f"{it.unit}发来的“{it.name}”是督办部门发给该单位的校验反馈表，没有修改"
+                                     "（与发出的文件完全相同），不计入报送，不另行反馈，改报日期不变；"
+                                     "请提醒该单位按校验反馈修改后重新报送。"))
     return out

@@ -61,12 +61,17 @@ def timeliness(latest: Receipt, received: list[Receipt], due: dt.date,
     # so does it of a forwarded message's own Date (`TimeSource.FORWARDED`): the office, asked
     # whether the message was sent to it, states when the forward brought it
     valid = [r for r in valid if r.received_how != TimeSource.FORWARDED or r.sha256 not in stated] or valid
+    strong_at = ""  # when the office collected the first return found late on a time that stands
     for r in valid:
         if r.received_how == TimeSource.DOUBTFUL:
-            if r.sha256 not in stated:
+            # one collected after such a return came after it as far as anyone knows: the late return
+            # stands, and the office is asked whether this one came earlier (`denied_grace`, QA403)
+            if r.sha256 not in stated and not (strong_at and r.collected_at and strong_at < r.collected_at):
                 return ON_TIME, r
         elif r.received.date() <= due:
             return ON_TIME, r
+        elif r.collected_at and (not strong_at or r.collected_at < strong_at):
+            strong_at = r.collected_at
     first = next((r for r in valid if r.received_how != TimeSource.DOUBTFUL), valid[0])
     asked = correction_by(received, due, reply_by, first) if reply_by is not None else None
     if asked and first.received_how != TimeSource.DOUBTFUL and first.received.date() <= asked:
@@ -89,8 +94,12 @@ def correction_by(received: list[Receipt], due: dt.date, reply_by: ReplyDates,
     for r in received:
         if first is not None and r.id == first.id:
             break
-        if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received_how != TimeSource.DOUBTFUL
-                and r.received.date() <= (asked or due)
+        # a refused file whose own time was doubtful (W207) is timed by its collect: collected by the
+        # date, it came by it; collected after, when it came is not known, and a doubt names no unit
+        # 逾期 (README 存疑的时间): its reply's date counts, and the office is asked
+        # (`file_time.refused_on_doubt`: a town stood 逾期, nothing asked, QA403)
+        if (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE)
+                and (r.received_how == TimeSource.DOUBTFUL or r.received.date() <= (asked or due))
                 and (first is None or _answers(first, r, reply_by))):
             asked = reply_by(r)
     return asked
@@ -157,9 +166,12 @@ def denied_grace(latest: Receipt, received: list[Receipt], due: dt.date,
     consolidate's also a weak mail time, `file_time.weak_how`: an inline forward's Date, QA235)
     past ``due`` that alone denied the correction the date its reply would have asked
     (`correction_by`): had it come by ``due``, as a day the office states for it would time it
-    (`file_time.stated_times`), the unit would be 按时报送. None: no such file."""
+    (`file_time.stated_times`), the unit would be 按时报送; or a return timed by its collect, its own
+    time doubtful, collected after the return the unit stands 逾期 on (QA403). None: no such file."""
     for r in received:
-        if r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and r.received.date() > due and weak(r):
+        # or a return whose own time was doubtful (W207), collected after one found late (`timeliness`)
+        if r.received.date() > due and (r.received_how == TimeSource.DOUBTFUL
+                                        or (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and weak(r))):
             moved = dataclasses.replace(r, received_at=f"{due.isoformat()} 00:00:00", received_how=TimeSource.STATED)
             again = sorted((moved if x.id == r.id else x for x in received), key=lambda x: (x.received_at, x.id))
             if timeliness(latest, again, due, reply_by)[0] == ON_TIME:

@@ -42,7 +42,7 @@ from ..evidence import (
     unit_of_address,
     weak_kind,
 )
-from ..file_time import refuse_after_today, refuse_before_month
+from ..file_time import refuse_after_today, refuse_before_month, stated_floor
 from ..inbox import archive, read_input, remove_from_inbox, scan_inbox
 from ..issued_month import EarlierMonths, check_as_printed
 from ..ledger import Ledger
@@ -445,6 +445,8 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
     ``months``: the run's view of earlier months, read once (`meant_later` used it already)."""
     directory = master.directory
     now = dt.datetime.now(tz).replace(tzinfo=None, microsecond=0)
+    # the collect's time on the office's clock (`Workspace.now`, as collected_at): a doubtful time's stand-in
+    taken = ws.now().astimezone(tz).replace(tzinfo=None, microsecond=0)
     issued_at: dict[Period, dt.datetime | None] = {}
     deadlines: dict[Period, Deadlines] = {}  # a merged month's, read once for its 补报 (`after_merge`)
     current = ws.settings.period
@@ -518,14 +520,16 @@ def _weigh_evidence(ws: Workspace, ledger: Ledger, master: Master, tops: list[It
                 start = dt.datetime.combine(period.start, dt.time())
                 issued = months.issued_at(period)
                 issued_at[period] = min(issued, start) if issued else start
-            why = doubt(it.received_at, it.time_source, now=now, issued=issued_at[period]) or (
+            floor = (stated_floor(ledger, period, months.issued_at(period), ws.due(period))
+                     if it.time_source == TimeSource.STATED else None)
+            why = doubt(it.received_at, it.time_source, now=now, issued=floor or issued_at[period]) or (
                 it.capped_from and doubt(it.capped_from, it.time_source, now=now, issued=issued_at[period]))
             capped = "" if why else capped_doubt(ws, ledger, master, it, rep)
             if why or capped:
                 it.doubt = why or capped
                 it.issues.append(make_issue("W207", reason=it.doubt, file=it.name))
                 # ordered by arrival (a capped one by the forward's), decides no 逾期 (consolidate reads the source)
-                it.received_at, it.time_source = it.received_at if capped else now, TimeSource.DOUBTFUL
+                it.received_at, it.time_source = it.received_at if capped else taken, TimeSource.DOUBTFUL
             if (rep is not None and rep.unit and rep.outcome == ACCEPTED and current
                     and period < current):
                 merged = merged_at(ws, period, ledger.conn)  # the 汇总表's own time, on the office's clock

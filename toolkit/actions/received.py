@@ -58,6 +58,9 @@ class TimeAnswer:
             what = "收到" if refused(f.receipt) else "报送"
             return (f"已记录：{file}（{f.how} {f.receipt.received_at[:16]}）实际于 {self.on.isoformat()} 收到，"
                     f"按该日期计{what}时间；{verdict}。")
+        if f.how == DOUBTFUL and f.late_return is not None and not refused(f.receipt):  # QA403
+            return (f"已记录：{file}（报送时间存疑，收取时间 {f.receipt.received_at[:16]}）确是在“{f.late_return.name}”"
+                    f"之后收到的；{verdict}。汇总、查看报送情况和生成通报时不再提示。")
         if f.how == DOUBTFUL:  # the collect's time is no answer: the file came on time (QA388)
             return (f"已记录：{file}（报送时间存疑，收取时间 {f.receipt.received_at[:16]}）确是按时收到的；{verdict}。"
                     "汇总、查看报送情况和生成通报时不再提示。")
