@@ -56,13 +56,15 @@ def test_a_renamed_units_reply_asks_by_its_own_forms_deadline(issued_ws, make_re
     """Its form issued again under its old name with a later deadline (12 July), the unit
     renamed since (the old name an alias): a file sent 8 July and refused that day was
     answered as if the period's deadline (5 July) were its own, 'by 13 July', while the
-    verdict held it to 12 July. The reply must ask by the deadline the verdict applies."""
+    verdict held it to 12 July. The reply must ask by the deadline the verdict applies: of a
+    file refused on Wednesday 6 July, its own 12 July, later than three working days after
+    the refusal (11 July, what the period's deadline would give: `dates.resubmit_by`, QA399)."""
     from toolkit.consolidate import consolidate
 
     issue_returns(issued_ws, "2022-06", due=dt.date(2022, 7, 12), units=[OLD])
     rename(issued_ws)
-    collecting_on(dt.date(2022, 7, 8))
-    drop(issued_ws, "报送.eml", _mail_on(8, make_return(OLD, **LATE_NO_REASON), OLD))
+    collecting_on(dt.date(2022, 7, 6))
+    drop(issued_ws, "报送.eml", _mail_on(6, make_return(OLD, **LATE_NO_REASON), OLD))
     collect(issued_ws)
     [reply] = _replies(issued_ws)
     own = consolidate(issued_ws).due_of(NEW)
