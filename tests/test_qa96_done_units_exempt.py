@@ -175,6 +175,9 @@ def test_without_the_setting_nothing_changes_and_the_option_decides_one_run(june
     ws = skip_done(june)
     r = run(["issue", "--period", "2022-07", "--dept", CANLIAN, "--no-skip-done"], cwd=ws.root)
     assert "已生成 2022年7月进展填报表 1 份" in r.stdout and "请注意：市残联上次报送" in r.stdout, r.stdout
+    # the setting is on already: not advised again (QA407), only the option that asked it
+    assert ("否则将在通报中列为未报送。如这些单位可免报，请下发时不加 --no-skip-done"
+            "（duban.toml 中已设 skip_done_units = true）。") in r.stdout and "中设 skip_done_units" not in r.stdout
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         assert ledger.exempt_units(JULY) == {TAX}
 

@@ -56,7 +56,7 @@ from . import errors
 from .ledger import Ledger, Receipt
 from .ledger.answers import on_office_clock, time_answers, undo_hint
 from .ledger.time_basis import FORWARD, FORWARDED, INLINE, MAILBOX, weak_times
-from .on_time import timeliness
+from .on_time import timed_as
 from .period import Period
 from .vocab import Outcome, TimeSource, UnitState
 
@@ -166,29 +166,35 @@ def on_time_on_doubt(unit: str, when: str, reason: str, due: dt.date, period: Pe
             + BY_CLICK)
 
 
-def on_time_on_refused_doubt(unit: str, refused_file: Receipt, reason: str, due: dt.date, period: Period,
-                             late: Receipt) -> str:
-    """What is said of ``unit`` 按时 on ``late`` only by the reply to ``refused_file``, whose own time was
-    doubtful (W207: ``reason``) and whose collect was after ``due`` (`refused_on_doubt`): until answered."""
-    why = f"：{reason}" if reason else ""
-    return (f"{unit}的报送“{late.name}”（{late.received_at[:16]}）暂计为按时报送：此前退回的“{refused_file.name}”"
-            f"报送时间存疑{why}，已按收取时间（{refused_file.received_at[:16]}）登记，收取时间已过截止日期"
-            f"（{due:%Y-%m-%d}），但存疑的时间不作逾期依据，退回通知给的更正期限照计。"
-            f"如知道退回的文件实际收到的日期，请运行 "
-            f"{command(period, unit, '--on 收到日期')}，按该日期计其收到时间（截止后收到的，更正期限不计）；"
-            f"如确是按时收到的，请运行 {command(period, unit, '--confirm')}，仍计为按时报送，此提示即不再出现。"
-            + BY_CLICK)
-
-
-def late_before_doubt(unit: str, doubtful: Receipt, due: dt.date, period: Period, late: Receipt) -> str:
-    """What is said of ``unit`` 逾期 on ``late`` while a return of it whose own time was doubtful (W207),
-    collected after ``late``, would make it 按时 had it come by ``due`` (`on_time.timeliness`: a doubt
-    turns no 逾期 proved by a time that stands into 按时, QA403): until answered."""
+def doubt_beside_late(unit: str, doubtful: Receipt, reason: str, due: dt.date, late: Receipt) -> str:
+    """The facts of ``doubtful``, a file of ``unit`` whose own time was doubtful (W207: ``reason``), timed
+    by its collect after ``due``, beside ``late``, the return judged by it: a refused file, ``late`` 按时
+    only by its reply (`refused_on_doubt`), or a return collected after ``late``, 逾期 (`on_time.timeliness`:
+    a doubt turns no 逾期 proved by a time that stands into 按时, QA403). One text for the line said until
+    answered (`doubt_beside_late_note`, its commands after) and 5-逐条核实's question (`actions.verify`,
+    its choices after): written twice, the two had drifted apart."""
+    collected = f"已按收取时间（{doubtful.received_at[:16]}）登记"
+    if refused(doubtful):
+        why = f"：{reason}" if reason else ""
+        return (f"{unit}的报送“{late.name}”（{late.received_at[:16]}）暂计为按时报送：此前退回的“{doubtful.name}”"
+                f"报送时间存疑{why}，{collected}，收取时间已过截止日期（{due:%Y-%m-%d}），但存疑的时间不作逾期依据，"
+                "退回通知给的更正期限照计。")
     return (f"{unit}按“{late.name}”（{late.received_at[:16]}）计为逾期报送（截止 {due:%Y-%m-%d}）；其后收取的"
-            f"“{doubtful.name}”报送时间存疑，已按收取时间（{doubtful.received_at[:16]}）登记，不据此由逾期改为按时。"
-            f"如“{doubtful.name}”实际在截止前收到，请运行 {command(period, unit, '--on 收到日期')}，按该日期计报送时间"
-            f"（截止前收到的计为按时报送）；如确是其后收到的，请运行 {command(period, unit, '--confirm')}，"
-            "仍计为逾期报送，此提示即不再出现。" + BY_CLICK)
+            f"“{doubtful.name}”报送时间存疑，{collected}，不据此由逾期改为按时。")
+
+
+def doubt_beside_late_note(unit: str, doubtful: Receipt, reason: str, due: dt.date, period: Period,
+                           late: Receipt) -> str:
+    """What is said of ``unit`` until answered (`doubt_beside_late`): the facts, then the commands."""
+    if refused(doubtful):
+        answers = (f"如知道退回的文件实际收到的日期，请运行 {command(period, unit, '--on 收到日期')}，"
+                   f"按该日期计其收到时间（截止后收到的，更正期限不计）；如确是按时收到的，请运行 "
+                   f"{command(period, unit, '--confirm')}，仍计为按时报送")
+    else:
+        answers = (f"如“{doubtful.name}”实际在截止前收到，请运行 {command(period, unit, '--on 收到日期')}，"
+                   f"按该日期计报送时间（截止前收到的计为按时报送）；如确是其后收到的，请运行 "
+                   f"{command(period, unit, '--confirm')}，仍计为逾期报送")
+    return doubt_beside_late(unit, doubtful, reason, due, late) + answers + "，此提示即不再出现。" + BY_CLICK
 
 
 def doubt_reasons(ledger: Ledger, received: dict[str, list[Receipt]]) -> dict[int, str]:
@@ -247,14 +253,13 @@ def refused_on_doubt(doubts: dict[int, str], latest: Receipt, sent: Receipt, the
     """`consolidate`'s ``on_file_time`` entry for a unit 按时 on ``sent`` only by the reply to a refused
     file whose own time was doubtful (W207) and whose collect, the time taken instead, was too late to
     give the reply's date (`on_time.correction_by` gives it: no 逾期 on a doubt): asked about that file
-    (`on_time_on_refused_doubt`) until the office answers, as a doubtful return is (QA403: the town stood
+    (`doubt_beside_late_note`) until the office answers, as a doubtful return is (QA403: the town stood
     逾期 on it, nothing asked, and ``received --on`` said 无需核实). None: no such file."""
     for r in theirs:
         if r.received_how != TimeSource.DOUBTFUL or not refused(r):
             continue
         # timed by its collect as any other file's time: would the unit be 逾期?
-        moved = [dataclasses.replace(x, received_how=TimeSource.MAIL) if x.id == r.id else x for x in theirs]
-        if timeliness(latest, moved, due, reply_by)[0] == UnitState.LATE:
+        if timed_as(latest, theirs, due, reply_by, r, TimeSource.MAIL) == UnitState.LATE:
             return r, due, sent, (DOUBTFUL, doubts.get(r.id, ""), "")
     return None
 
@@ -289,9 +294,7 @@ def forwarded_on_time(forwards: dict[int, str], latest: Receipt, sent: Receipt, 
     the 汇总表 and the 通报 named the unit 按时 with the question dropped). None: no such doubt."""
     if not (at := forwards.get(sent.id)):
         return None
-    moved = sorted((dataclasses.replace(r, received_at=at, received_how=TimeSource.MAIL) if r.id == sent.id else r
-                    for r in theirs), key=lambda r: (r.received_at, r.id))
-    if timeliness(next((r for r in moved if r.id == latest.id), latest), moved, due, reply_by)[0] != UnitState.LATE:
+    if timed_as(latest, theirs, due, reply_by, sent, TimeSource.MAIL, at) != UnitState.LATE:
         return None
     return sent, due, None, (FORWARDED_DATE, "", at)
 
@@ -404,8 +407,7 @@ def file_time_notes(cons) -> list[str]:
     return [f"请核实：{f.receipt.name}：" + (
         on_time_on_forward(f.unit, f.receipt.received_at[:16], f.forward_at[:16], f.due, cons.period)
         if f.forward_at else
-        (on_time_on_refused_doubt(f.unit, f.receipt, f.but, f.due, cons.period, f.late_return) if refused(f.receipt)
-         else late_before_doubt(f.unit, f.receipt, f.due, cons.period, f.late_return))
+        doubt_beside_late_note(f.unit, f.receipt, f.but, f.due, cons.period, f.late_return)
         if f.how == DOUBTFUL and f.late_return else
         on_time_on_doubt(f.unit, f.receipt.received_at[:16], f.but, f.due, cons.period) if f.how == DOUBTFUL
         else

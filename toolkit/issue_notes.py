@@ -141,9 +141,11 @@ def _done_units(result: IssueResult) -> list[Note]:
                           "仍按已发出的填报表报送（确认“已完成”即可，本次未重新生成），否则将在通报中列为未报送。",
                           True))
     if asked := [u for u in result.all_done if u not in result.exempt and u not in result.mailed]:
+        # with the setting already on, only --no-skip-done asked them: setting it is no advice (QA407)
+        how = ("请下发时不加 --no-skip-done（duban.toml 中已设 skip_done_units = true）" if result.skip_set
+               else "请在 duban.toml 中设 skip_done_units = true，或下发时加 --skip-done")
         notes.append(Note(f"请注意：{some_units(asked)}上次报送的{task}均为“已完成”，本期仍向其下发了填报表：请提醒其按时报送"
-                          "（确认“已完成”即可），否则将在通报中列为未报送。如这些单位可免报，请在 duban.toml 中设 "
-                          "skip_done_units = true，或下发时加 --skip-done。", True))
+                          f"（确认“已完成”即可），否则将在通报中列为未报送。如这些单位可免报，{how}。", True))
     return notes
 
 

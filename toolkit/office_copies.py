@@ -22,7 +22,7 @@ return, under the unit it was issued to, and never checked:
 
 The automatic mail itself is recorded as ever (已拆包); 收件登记 says 自动回复 or 退信
 (`set_aside.register_marked`). A bounce names the unit and address the mail did not reach,
-and a unit that sent its blank form alone is said (`notices`): it stays 未报送.
+and a unit that sent its blank form alone is said (`notices`): it stays 未报送 (or 退回待改).
 """
 
 from __future__ import annotations
@@ -30,11 +30,14 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .period import Period
 from .record import FACTORY, record
 from .vocab import Outcome
+
+if TYPE_CHECKING:  # a type only: status imports this module (`set_aside`), collect alone makes one
+    from .issued_month import EarlierMonths
 
 OWN, QUOTED, BLANK, SENT = "own", "quoted", "blank", "sent"
 #: the end of a copy's note (``receipts.note``): `set_aside` knows it by it
@@ -324,12 +327,13 @@ def automatic_note(mail: Any) -> str:
     return f"；{AUTO_REPLY}，不是报送" if mail.auto_reply else ""
 
 
-def notices(tops: list, addresses: dict[str, set[str]], reported) -> list[tuple[str, str]]:
+def notices(tops: list, addresses: dict[str, set[str]], months: EarlierMonths) -> list[tuple[str, str]]:
     """(file, 请核实 text) for collect's screen: each address a bounce says did not take the
     office's mail (which unit, which address: the unit never got it), and each unit that sent a
-    form of 下发/ untouched with no return beside it nor before (``reported(unit, period)``, as
-    `set_aside.of_run` takes it): it stays 未报送; or its reply's workbook back unchanged (`SENT`):
-    no new return, no new reply, its correction date as the reply named it."""
+    form of 下发/ untouched with no return beside it nor before in the ledger (``months``: under
+    any of its names, as `set_aside.of_run` takes it): it stays as it was (`_owing`); or its reply's
+    workbook back unchanged (`SENT`): no new return, no new reply, its correction date as the reply
+    named it."""
     from .evidence import unit_of_address  # deferred: as in `office_copies`, for collect alone
 
     out: list[tuple[str, str]] = []
@@ -343,13 +347,27 @@ def notices(tops: list, addresses: dict[str, set[str]], reported) -> list[tuple[
         taken = {d.report.unit for d in top.walk() if d.report is not None and d.report.unit
                  and d.outcome in (Outcome.ACCEPTED, Outcome.RETURNED, Outcome.UNREADABLE)}
         for it in top.walk():
-            if (it.copy_of == BLANK and it.unit and it.unit not in taken and not top.automatic
-                    and not reported(it.unit, it.period)):
+            if it.copy_of not in (BLANK, SENT) or not it.unit or it.unit in taken or top.automatic:
+                continue
+            if not (owing := _owing(months, it.unit, it.period)):
+                continue
+            if it.copy_of == BLANK:
                 out.append((it.name, f"{it.unit}发来的“{it.name}”是下发的原表，没有填写（与下发的文件完全相同），"
-                                     f"不计入报送，{it.unit}仍计为未报送；请提醒该单位填写后重新报送。"))
-            elif (it.copy_of == SENT and it.unit and it.unit not in taken and not top.automatic
-                  and not reported(it.unit, it.period)):
+                                     f"不计入报送，{owing}"))
+            else:
                 out.append((it.name, f"{it.unit}发来的“{it.name}”是督办部门发给该单位的校验反馈表，没有修改"
                                      "（与发出的文件完全相同），不计入报送，不另行反馈，改报日期不变；"
                                      "请提醒该单位按校验反馈修改后重新报送。"))
     return out
+
+
+def _owing(months: EarlierMonths, unit: str, period: Period) -> str:
+    """What ``unit`` still is of ``period``, said after its blank form (`notices`), with what to do;
+    '' when it has a return in the ledger. A unit whose earlier file was refused is 退回待改, not
+    未报送 (QA407: a blank form sent back while correcting was said to leave it 未报送)."""
+    names = months.names_of(unit, period)
+    if months.reported(names, period):
+        return ""
+    if months.ledger.returns_of(unit, period, names[1:]):  # no accepted one: each refused (退回, 无法读取)
+        return f"{unit}仍为退回待改；请提醒该单位按退回意见修改后重新报送。"
+    return f"{unit}仍计为未报送；请提醒该单位填写后重新报送。"

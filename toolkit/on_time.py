@@ -170,13 +170,25 @@ def denied_grace(latest: Receipt, received: list[Receipt], due: dt.date,
     time doubtful, collected after the return the unit stands 逾期 on (QA403). None: no such file."""
     for r in received:
         # or a return whose own time was doubtful (W207), collected after one found late (`timeliness`)
-        if r.received.date() > due and (r.received_how == TimeSource.DOUBTFUL
-                                        or (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and weak(r))):
-            moved = dataclasses.replace(r, received_at=f"{due.isoformat()} 00:00:00", received_how=TimeSource.STATED)
-            again = sorted((moved if x.id == r.id else x for x in received), key=lambda x: (x.received_at, x.id))
-            if timeliness(latest, again, due, reply_by)[0] == ON_TIME:
-                return r
+        if (r.received.date() > due and (r.received_how == TimeSource.DOUBTFUL
+                                         or (r.outcome in (Outcome.RETURNED, Outcome.UNREADABLE) and weak(r)))
+                and timed_as(latest, received, due, reply_by, r, TimeSource.STATED, f"{due} 00:00:00") == ON_TIME):
+            return r
     return None
+
+
+def timed_as(latest: Receipt, received: list[Receipt], due: dt.date, reply_by: ReplyDates, r: Receipt,
+             how: TimeSource, at: str = "") -> UnitState:
+    """`timeliness`'s verdict had ``r``, one of ``received``, been timed by ``how`` (at ``at``, a
+    ledger time: 2022-07-04 00:00:00; '' keeps its own): the probe of a file whose time the office
+    is asked about, as a day it states would time it (`denied_grace`), as any other file's time
+    (`file_time.refused_on_doubt`), or as its forward's time would (`file_time.forwarded_on_time`).
+    A time moved moves the file to its turn (``received``: in the order received)."""
+    moved = dataclasses.replace(r, received_how=how, **({"received_at": at} if at else {}))
+    again = [moved if x.id == r.id else x for x in received]
+    if at:
+        again.sort(key=lambda x: (x.received_at, x.id))
+    return timeliness(moved if latest.id == r.id else latest, again, due, reply_by)[0]
 
 
 class ReplyDates:

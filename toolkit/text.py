@@ -96,6 +96,12 @@ def unended(text: str) -> str:
     return text.rstrip(_TITLE_END)
 
 
+def sentence(text: str) -> str:
+    """``text`` ended as a sentence, for a text to follow it: a message said in another's words (a
+    fault's, an error's) may or may not end in one, and one without ran into the next (QA407)."""
+    return text if text.endswith(("。", "！", "？", "；")) else text + "。"
+
+
 def task_title(name: str, content: str, limit: int = TITLE_CHARS) -> str:
     """What a task is called in messages, the memo and the 汇总表.
 

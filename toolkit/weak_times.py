@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from .evidence import late_on_weak_evidence, on_time_on_weak_evidence, weak_kind
-from .file_time import on_time_on_doubt
+from .file_time import doubt_beside_late_note, doubt_reasons, on_time_on_doubt, refused, refused_on_doubt
 from .issued_month import exempt_of, issued_dues, kept_apart, received_of
 from .ledger import Ledger, Receipt, common_due
 from .master import Master
@@ -31,6 +31,40 @@ def weak(it: Any) -> bool:
     mail's weak time is the one collect keeps (`evidence.weak_kind`): said and asked alike."""
     return (it.time_source in (TimeSource.MTIME, TimeSource.FORWARDED, TimeSource.DOUBTFUL)
             or weak_kind(it) is not None)
+
+
+def weak_time_notes(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report,
+                    due_of: dict[Period, Deadlines]) -> list[tuple[str, str]]:
+    """(file, 请核实 text) collect says of ``it``, an accepted return of ``rep.unit``: of its own weak
+    time (`weak_time_note`), or of the unit 按时 on it only by the reply to a refused file whose own
+    time was doubtful (`doubted_refusal`)."""
+    said = weak_time_note(ws, ledger, master, it, rep, due_of) if weak(it) else ""
+    return [(it.name, said)] if said else doubted_refusal(ws, ledger, master, it, rep, due_of)
+
+
+def doubted_refusal(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report,
+                    due_of: dict[Period, Deadlines]) -> list[tuple[str, str]]:
+    """The line the month's notes say of ``rep.unit`` 按时 on ``it`` only by the reply to a refused
+    file whose own time was doubtful (W207; `file_time.refused_on_doubt`), said on the collect that
+    takes ``it`` too, by that file's name as status says it (`run` says it once): status, merge,
+    memo, run and verify asked, collect's own screen did not (QA407). Most returns: one query (the
+    unit's returns of the month), no such file."""
+    period, unit = rep.period, rep.unit
+    if not it.receipt_id or not any(r.received_how == TimeSource.DOUBTFUL and refused(r) for r in
+                                    ledger.returns_of(unit, period, master.directory.names_of(unit)[1:])):
+        return []
+    common, dues, received, replied, exempt = read_once(due_of, ws, ledger, master, period)
+    latest, theirs, due = ledger.get(it.receipt_id), received.get(unit, []), unit_due(ws, period, dues, common, unit)
+    if latest is None or unit in exempt:
+        return []
+    reply_by = reply_date(ws, due, replied)
+    state, sent = timeliness(latest, theirs, due, reply_by)
+    asked = (refused_on_doubt(doubt_reasons(ledger, {unit: theirs}), latest, sent, theirs, due, reply_by)
+             if state == UnitState.ON_TIME and sent.id == latest.id else None)
+    if asked is None:
+        return []
+    doubtful, _, late, (_, reason, _) = asked
+    return [(doubtful.name, doubt_beside_late_note(unit, doubtful, reason, due, period, late))]
 
 
 def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: Report,

@@ -60,7 +60,7 @@ from ..units import Directory
 from ..unpack import Item, expand
 from ..versions import order_versions, unless_answer
 from ..vocab import Outcome, TimeSource
-from ..weak_times import Deadlines, by_own_deadline, capped_doubt, weak_time_note
+from ..weak_times import Deadlines, by_own_deadline, capped_doubt, weak_time_notes
 from ..workspace import Workspace
 
 log = logging.getLogger("duban")
@@ -335,7 +335,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         now = ws.now().replace(tzinfo=None, microsecond=0)  # has a link expired (W211)
         bare = bare_mails(tops, master.directory, run_period, addresses, tz, now)
         # a bounce (the unit's address did not take the office's mail), a blank form sent back
-        result.disputed += notices(tops, addresses, lambda u, p: months.reported(months.names_of(u, p), p))
+        result.disputed += notices(tops, addresses, months)
 
         # Archive every byte first (idempotent), record everything in one transaction, then
         # clear the inbox: a crash anywhere leaves work a re-run finishes exactly once, and
@@ -400,8 +400,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     result.elsewhere.append((rep.unit, rep.period, it.name))
                     result.meant[(rep.unit, it.name)] = meant
                 if outcome == ACCEPTED and rep.unit and rep.period:
-                    said = weak_time_note(ws, ledger, master, it, rep, due_of)
-                    result.disputed += [(it.name, said)] if said else []
+                    result.disputed += weak_time_notes(ws, ledger, master, it, rep, due_of)
         # 佐证材料 of a unit whose return was taken, a blank form beside it: said, not refused (QA345)
         result.aside = set_aside.of_run(tops, lambda u, p: months.reported(months.names_of(u, p), p), run_period)
         aside = Counter(it.outcome for top in tops for it in top.walk() if it.receipt_id in result.aside)

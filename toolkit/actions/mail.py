@@ -68,7 +68,7 @@ from ..mailbox import (
 )
 from ..period import Period
 from ..progress import Progress, no_progress
-from ..text import cn_number, key, safe_filename
+from ..text import cn_number, key, safe_filename, sentence
 from ..workspace import Workspace
 
 __all__ = ["FetchResult", "LoginResult", "SendPlan", "SendResult", "cancelled_line", "fetch", "fetch_first", "login",
@@ -293,7 +293,7 @@ def _fetch_folder(ws: Workspace, ledger: Ledger, records: MailRecords, imap: Ima
             job.take(info)
     except MailboxError as exc:
         # one sentence more, not a bracket after the fault's full stop (nor "0 封不受影响")
-        result.unfinished = _sentence(exc.message) + (
+        result.unfinished = sentence(exc.message) + (
             f"已存入收件箱的 {len(result.stored)} 封不受影响。" if result.stored else "")
         result.problems.append(result.unfinished)
     job.after_fetch(mail.after_fetch)
@@ -328,15 +328,10 @@ def fetch_first(ws: Workspace, stopped: str, without: str, progress: Progress = 
 
 
 def _not_fetched(fault: str, stopped: str, without: str) -> str:
-    fault = _sentence(fault)
+    fault = sentence(fault)
     again = "" if "重新运行" in fault else "处理好后重新运行；"  # said once: the fault often says it
     return (f"收取邮箱失败，{stopped}（邮箱中的报送还没有收到，会被当作未报送）：{fault}"
             f"{again}只用收件箱中已有的文件，请运行 {without}。")
-
-
-def _sentence(text: str) -> str:
-    """``text`` ending in a full stop (a fault's message may or may not)."""
-    return text if text.endswith("。") else text + "。"
 
 
 @dataclass

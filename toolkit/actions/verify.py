@@ -33,7 +33,7 @@ from ..dates import parse_date
 from ..disputed import asked as disputed_asked
 from ..disputed import disputed_answers, disputed_notes
 from ..disputed import question as disputed_question
-from ..file_time import DOUBTFUL, file_time_answers, file_time_notes, refused
+from ..file_time import DOUBTFUL, doubt_beside_late, file_time_answers, file_time_notes, refused
 from ..ledger.answers import UNDO
 from ..period import Period
 from ..text import squash_nfkc
@@ -201,21 +201,17 @@ def _doubtful(f, p: Period) -> Question:
     when the file really came; a day after the deadline makes it 逾期. Of a refused file so timed,
     the correction after it 按时 by its reply; of a return so timed collected after the one the unit
     stands 逾期 on, whether it came by the deadline (QA403)."""
-    why = "：" + f.but if f.but else ""
-    collected = f"按收取时间（{f.receipt.received_at[:16]}）登记"
     choices = ("知道实际收到的日期：按该日期计报送时间（接着输入日期；截止后收到的计为逾期报送）",
                "确是按时收到的：仍计为按时报送")
     late = f.late_return
     if late is None:
-        facts = (f"{f.unit}的“{f.receipt.name}”报送时间存疑{why}；{collected}，已过截止日期（{f.due:%Y-%m-%d}），"
-                 "暂计为按时报送。")
-    elif refused(f.receipt):
-        facts = (f"{f.unit}的报送“{late.name}”（{late.received_at[:16]}）暂计为按时报送：此前退回的“{f.receipt.name}”"
-                 f"报送时间存疑{why}，{collected}，已过截止日期（{f.due:%Y-%m-%d}），退回通知给的更正期限照计。")
-    else:
-        facts = (f"{f.unit}按“{late.name}”（{late.received_at[:16]}）计为逾期报送（截止 {f.due:%Y-%m-%d}）；"
-                 f"其后收取的“{f.receipt.name}”报送时间存疑，{collected}，不据此由逾期改为按时。")
-        choices = ("实际在截止前收到：按该日期计报送时间（接着输入日期）", "确是其后收到的：仍计为逾期报送")
+        why = "：" + f.but if f.but else ""
+        facts = (f"{f.unit}的“{f.receipt.name}”报送时间存疑{why}；按收取时间（{f.receipt.received_at[:16]}）登记，"
+                 f"已过截止日期（{f.due:%Y-%m-%d}），暂计为按时报送。")
+    else:  # the line's own facts (`doubt_beside_late`), the choices after them
+        facts = doubt_beside_late(f.unit, f.receipt, f.but, f.due, late)
+        if not refused(f.receipt):
+            choices = ("实际在截止前收到：按该日期计报送时间（接着输入日期）", "确是其后收到的：仍计为逾期报送")
     return Question(Kind.FILE_TIME, p, f.unit, facts, choices, wants_day=1, receipt_id=f.receipt.id, due=f.due)
 
 

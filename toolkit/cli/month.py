@@ -10,7 +10,7 @@ import click
 
 from .. import errors
 from ..period import Period
-from ..text import pad, some_units
+from ..text import pad, sentence, some_units
 from ..vocab import NOT_YET_DUE, Outcome, UnitState, evidence_word
 from .base import (
     DATE,
@@ -563,8 +563,8 @@ def _echo_run(state: State, result) -> None:
         elif result.memo.pdf_error:
             click.secho(f"PDF 未更新：{result.memo.pdf_error}", fg="red", err=True)
     else:
-        echo(state, f"通报未生成：{result.memo_error}“通报”文件夹中如有通报，是此前生成的，未按本次数据更新。",
-             fg="red")
+        echo(state, f"通报未生成：{sentence(result.memo_error)}“通报”文件夹中如有通报，是此前生成的，"
+             "未按本次数据更新。", fg="red")
     if c.feedback:
         echo(state, f"反馈表：{c.feedback[0].parent}")
     _echo_unfinished(c)
