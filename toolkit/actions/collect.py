@@ -369,6 +369,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
 
         # Outcomes after superseding are in the ledger; count from there.
         due_of: dict[Period, Deadlines] = {}
+        doubted: dict[Period, frozenset[str]] = {}
         for top in tops:
             for it in top.walk():
                 if it.report is None:
@@ -400,7 +401,7 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
                     result.elsewhere.append((rep.unit, rep.period, it.name))
                     result.meant[(rep.unit, it.name)] = meant
                 if outcome == ACCEPTED and rep.unit and rep.period:
-                    result.disputed += weak_time_notes(ws, ledger, master, it, rep, due_of)
+                    result.disputed += weak_time_notes(ws, ledger, master, it, rep, due_of, doubted)
         # 佐证材料 of a unit whose return was taken, a blank form beside it: said, not refused (QA345)
         result.aside = set_aside.of_run(tops, lambda u, p: months.reported(months.names_of(u, p), p), run_period)
         aside = Counter(it.outcome for top in tops for it in top.walk() if it.receipt_id in result.aside)
