@@ -20,6 +20,7 @@ from conftest import status_notes as _status
 from test_disputed import LINE
 from test_qa190_double_click import CST, too_big
 from test_qa200_mail_leftovers import ZHANG, _line, _zhang
+from test_qa356_disowned_w206 import sent_back_line
 
 from toolkit.ledger import LATEST, Ledger, schema_version
 from toolkit.ledger.answers import check_disputed, check_mail, disputed_checks
@@ -88,7 +89,7 @@ def test_not_theirs_takes_the_file_off_the_registered_unit(issued_ws, make_retur
     assert answered.exit_code == 0, answered.output
     assert answered.output.splitlines()[0] == (
         f"已记录：石碣镇 2022年6月的“{FILE}”（{_received_at(issued_ws)}）不是石碣镇的报送，不再计入石碣镇；石碣镇 由按时报送"
-        f"（报送时间 {_received_at(issued_ws)}）改计为未报送。石排镇 计为未报送：如这份是其填报的，请其用本单位的填报表重报。"
+        f"（报送时间 {_received_at(issued_ws)}）改计为未报送。{sent_back_line(issued_ws)}"
         "汇总、查看报送情况和生成通报时不再提示。")
     with Ledger(issued_ws.ledger_path, readonly=True) as ledger:
         ((at, theirs),) = disputed_checks(ledger.conn).values()

@@ -23,6 +23,7 @@ from test_disputed import LINE, RESENT
 from test_evidence import mail, set_email
 
 from toolkit.consolidate import consolidate
+from toolkit.dates import cn_date
 from toolkit.filling import Answer, Filling
 from toolkit.ledger import LATEST, Ledger, schema_version
 from toolkit.ledger.answers import check_disputed, disowned_files, disputed_checks, on_office_clock
@@ -30,6 +31,8 @@ from toolkit.ledger.answers import check_disputed, disowned_files, disputed_chec
 SENDER = ["sender", "--period", "2022-06"]
 FILE = "石排镇6月.xlsx"
 SJ, SP = "石碣镇", "石排镇"
+#: 收件登记's 单位依据 of the file said not 石碣镇's: 石排镇's refused return (QA405)
+REGISTERED = "表内标识为石碣镇，已核实不是其报送，计为石排镇的退回报送"
 UNDO = "如需撤销，请双击“5-逐条核实”或运行 duban sender --period 2022-06 --dept 石碣镇 --undo"
 
 
@@ -65,6 +68,23 @@ def _at(ws, name: str = FILE) -> str:
     with Ledger(ws.ledger_path, readonly=True) as ledger:
         (rec,) = [r for r in ledger.receipts(PERIOD) if r.name == name]
     return rec.received_at[:16]
+
+
+def sent_back_line(ws, unit: str = SP) -> str:
+    """What ``sender --not-theirs`` says of the unit the file named (QA405): the file is its refused
+    return, to resend by three working days from the answer's day (the ledger's, the machine's clock)."""
+    by = cn_date(consolidate(ws, PERIOD, tasks=False).awaited_by(unit))
+    with Ledger(ws.ledger_path, readonly=True) as ledger:  # and its reply, written then
+        (reply,) = [d.path for d in ledger.drafts("feedback", PERIOD) if d.unit == unit]
+    return f"{unit}：未报送 → 退回待改，请其于{by}前用本单位的填报表重报（反馈邮件草稿：{reply}）。"
+
+
+def undone_lines(at: str, other: str = "") -> list[str]:
+    """What ``sender --undo`` of the --not-theirs says: 石碣镇 stands on the file again (received ``at``);
+    ``other``: what it says of the unit the file named (QA405)."""
+    return [f"已撤销：石碣镇 2022年6月的“{FILE}”（{at}）不是石碣镇报送的核实；石碣镇 由未报送改计为按时报送（报送时间 {at}）。"
+            f"{other}汇总、查看报送情况和生成通报时将重新提示“请核实”。",
+            "请重新运行 duban merge 和 duban memo（或一键月报），更新汇总表和通报。"]
 
 
 def _not_theirs_line(ws, was: str, now: str, other: str = "") -> str:
@@ -114,7 +134,7 @@ def test_the_resend_leaves_the_question_open_and_not_theirs_takes_the_file_off(i
     assert cons.figures()["按时报送"] == 1 and cons.figures()["未报送单位"] == 53
     assert SJ not in cons.details._accepted
     (kept,) = [r for r in cons.receipts if r.name == FILE]
-    assert kept.identified_by == "表内标识（已核实不是其报送）"
+    assert kept.identified_by == REGISTERED  # 石排镇's refused return, before its own (QA405)
     assert not [t for t in cons.tasks if "【石碣镇】" in t.progress_text]
     memo = run(["memo", "--format", "md"], cwd=issued_ws.root)
     assert memo.exit_code == 0, memo.output
@@ -133,12 +153,13 @@ def test_not_theirs_before_the_resend_leaves_both_units_owing(issued_ws, make_re
     answered = run([*SENDER, "--dept", SJ, "--not-theirs"], cwd=issued_ws.root)
     assert answered.exit_code == 0, answered.output
     assert answered.output.splitlines()[0] == _not_theirs_line(
-        issued_ws, f"按时报送（报送时间 {at}）", "未报送", "石排镇 计为未报送：如这份是其填报的，请其用本单位的填报表重报。")
+        issued_ws, f"按时报送（报送时间 {at}）", "未报送", sent_back_line(issued_ws))
     code, data = _status(run, issued_ws)
     assert code == 0 and data["notes"] == []
-    assert (_state(data, SJ), _state(data, SP)) == (("未报送", ""), ("未报送", ""))
+    # 石排镇 sent the file: its refused return, no longer 未报送 (QA405)
+    assert (_state(data, SJ), _state(data, SP)) == (("未报送", ""), ("退回待改", at))
     assert data["told"] == [f"已核实：“{FILE}”不是石碣镇的报送（{_answered_at(issued_ws)} 记录），不计入石碣镇：石碣镇 在2022年6月"
-                            f"计为未报送；石排镇 在2022年6月计为未报送。{UNDO}"]
+                            f"计为未报送；石排镇 在2022年6月计为退回待改。{UNDO}"]
     _resend(issued_ws, make_return, run)  # 石排镇's own form: 石排镇 reported; 石碣镇 still has not
     code, data = _status(run, issued_ws)
     assert code == 0 and _state(data, SJ) == ("未报送", "") and _state(data, SP)[0] == "按时报送"
@@ -151,10 +172,7 @@ def test_undo_counts_the_file_for_the_unit_again_and_asks_again(issued_ws, make_
     run([*SENDER, "--dept", SJ, "--not-theirs"], cwd=issued_ws.root)
     undone = run([*SENDER, "--dept", SJ, "--undo"], cwd=issued_ws.root)
     assert undone.exit_code == 0, undone.output
-    assert undone.output.splitlines() == [
-        f"已撤销：石碣镇 2022年6月的“{FILE}”（{at}）不是石碣镇报送的核实；石碣镇 由未报送改计为按时报送（报送时间 {at}）。"
-        "汇总、查看报送情况和生成通报时将重新提示“请核实”。",
-        "请重新运行 duban merge 和 duban memo（或一键月报），更新汇总表和通报。"]
+    assert undone.output.splitlines() == undone_lines(at)
     code, data = _status(run, issued_ws)
     assert code == 1 and RESENT in data["notes"] and _state(data, SJ) == ("按时报送", at)
     with Ledger(issued_ws.ledger_path, readonly=True) as ledger:
@@ -193,7 +211,7 @@ def test_the_units_own_earlier_return_is_merged_again(issued_ws, make_return, mo
     cons = consolidate(issued_ws, PERIOD)
     assert cons.details._accepted[SJ].id == mine.id
     rows = {r.name: r for r in cons.receipts}
-    assert rows[own].outcome == "采纳" and rows[FILE].identified_by == "表内标识（已核实不是其报送）"
+    assert rows[own].outcome == "采纳" and rows[FILE].identified_by == REGISTERED
     # 校验问题 says the same: merged again, not 已被替代 by the file taken off it (W205 stays in the ledger)
     own_issues = [(i["code"], i["outcome"]) for i in cons.issues if i["file"] == own]
     # 报送情况's 警告数 counts what 校验问题 lists: not the W205 (QA360's note)

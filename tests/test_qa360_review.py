@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 from conftest import PERIOD, drop, issued_path, played_month, set_clock, shanghai, sheet_table
 from test_mail_send import give_emails
-from test_qa356_disowned_w206 import FILE, SENDER, SJ, _resend, _state, _status, _text, _wrong_form
+from test_qa356_disowned_w206 import FILE, SENDER, SJ, SP, _resend, _state, _status, _text, _wrong_form
 
 from toolkit.consolidate import consolidate
 from toolkit.filling import Answer, Filling, fill_return
@@ -103,10 +103,11 @@ def test_a_disowned_file_is_not_said_taken_in_the_register_or_the_issues(issued_
     assert run([*SENDER, "--dept", SJ, "--not-theirs"], cwd=issued_ws.root).exit_code == 0
     cons = consolidate(issued_ws, PERIOD)
     assert next(u.state for u in cons.units if u.unit == SJ) == "未报送"
+    # 石排镇's refused return (QA405: the unit its file name named), though it resent on its own form since
     (kept,) = [r for r in cons.receipts if r.name == FILE]
-    assert kept.outcome == "不计入" and kept.identified_by == "表内标识（已核实不是其报送）"
+    assert (kept.unit, kept.outcome, kept.identified_by) == (SP, "退回", "表内标识为石碣镇，已核实不是其报送，计为石排镇的退回报送")
     rows = [i for i in cons.issues if i["file"] == FILE]
-    assert rows and {i["outcome"] for i in rows} == {"不计入"}
+    assert rows and {(i["unit"], i["outcome"]) for i in rows} == {(SP, "退回")}
     # the 通报's 照抄上月 list (W608 on a return taken) reads the same rows: 石碣镇 is never in it
     assert not [i for i in cons.issues if i["unit"] == SJ and i["outcome"] == Outcome.ACCEPTED]
 
@@ -206,7 +207,9 @@ def test_a_reply_about_a_disowned_file_is_never_written_again(issued_ws, make_re
     run(["collect"], cwd=issued_ws.root)
     assert run([*SENDER, "--dept", SJ, "--not-theirs"], cwd=issued_ws.root).exit_code == 0
     set_clock(monkeypatch, dt.date(2022, 7, 25))
+    # 石排镇's reply, the file its refused return (QA405), is renewed; 石碣镇's never
     asked = run(["mail", "send", "feedback", "--renewable"], cwd=issued_ws.root)
-    assert asked.exit_code == 0 and "重新生成" not in asked.output, asked.output
+    assert asked.exit_code == 1 and SJ not in asked.output, asked.output
     renewed = run(["mail", "send", "feedback", "--renew", "--dry-run"], cwd=issued_ws.root).output
-    assert "重新生成后为" not in renewed and "核实为不是该单位报送的文件" in renewed, renewed
+    assert "石排镇（原为2022年7月7日前，重新生成后为2022年7月28日前）" in renewed, renewed
+    assert f"核实为不是该单位报送的文件，其反馈邮件不发送 1 封：{SJ}。" in renewed, renewed

@@ -19,6 +19,7 @@ from .issued_month import EarlierMonths
 from .ledger import Ledger, Receipt, store
 from .ledger.answers import disowned_files
 from .master import Master
+from .misfiled import unit_refused
 from .on_time import reply_date, timeliness, unit_due
 from .period import Period
 from .report import Report, make_issue
@@ -84,7 +85,9 @@ def _timely(ws: Workspace, ledger: Ledger, master: Master, it: Item, unit: str, 
     # not a file the office said was not the unit's (`sender --not-theirs`), as consolidate reads them:
     # 建设局's return on 经信局's form, of 5 October, made 经信局's 补报 of 9 November 按时报送 (QA387)
     not_theirs = disowned_files(ledger.conn) | disowned(ledger.sender_checks(period))
-    theirs = [r for r in received.get(unit, []) if r.id not in not_theirs]
+    # but a W206 file said not its unit's is the refused return of the unit it named (QA405)
+    theirs, replied = unit_refused(ledger, received, master, period, unit, ws.tz, replied,
+                                   [r for r in received.get(unit, []) if r.id not in not_theirs])
     this = _as_recorded(it, unit, period, theirs)
     ordered = sorted([*theirs, this], key=lambda r: (r.received_at, r.id))  # as `issued_month.received_of`
     return timeliness(this, ordered, due, reply_date(ws, due, replied))[0] == UnitState.ON_TIME

@@ -47,10 +47,11 @@ from .mail_notes import big_mail_told, big_mails, chase_notes, mails_without_fil
 from .master import Master, Task
 from .master.date_columns import column_notes
 from .master.model import renumbered
+from .misfiled import as_others, refused_returns, sent_back_units, unit_receipts
 from .month_due import stated_due, units_not_yet_due
 from .month_receipts import asked_of, inbox_notes, later_of, look_in_inbox, of_period, refused_of, uncollected_files
 from .office_copies import BOUNCED
-from .on_time import correction_by, denied_grace, grace_words, held_to, replied_on, reply_date, timeliness, unit_due
+from .on_time import denied_grace, grace_words, held_to, later_correction, replied_on, reply_date, timeliness, unit_due
 from .other_forms import deadlines, other_forms
 from .period import Period
 from .record import FACTORY, record
@@ -517,9 +518,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         exempt_at_issue = exempt_of(ledger, period, master, apart)
         project = ledger.issued_project(period) or ws.project or master.title  # the forms' name (QA386)
         exempt = exempt_at_issue - set(accepted)
-        # A unit every file of which was refused (damaged, encrypted, a PDF, errors) did send:
-        # 报送情况 names it 退回待改, and so must every task row that lists it.
-        sent_back = frozenset(u for u, recs in received.items() if u not in accepted and refused_of(recs, not_theirs))
+        # a W206 file said not its unit's is the refused return of the unit its other evidence named (QA405)
+        moved, refused_as, replied = refused_returns(disputed, set(master.units_with_tasks()) - set(not_issued),
+                                                     ws.tz, replied)
+        sent_back = sent_back_units(received, accepted, not_theirs, refused_as)  # 退回待改 in every task row too
 
         def state(unit: str, task: str) -> str:  # as 单位明细 gives it
             row = accepted_rows.get(unit, {}).get(task)
@@ -584,10 +586,10 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             continue
         entry = master.directory.get(unit)
         n_tasks = sum(owes(unit, t.id, asked, accepted_rows) for t, _ in master.tasks_of(unit))
-        rec = accepted.get(unit)
+        rec, (mine, own) = accepted.get(unit), unit_receipts(received, refused_as, not_theirs, unit)
         if rec is not None:
             deadline = own_dues.get(unit, due)
-            theirs = [r for r in received.get(unit, []) if r.id not in not_theirs or r.id == rec.id]
+            theirs = [r for r in mine if r.id not in own or r.id == rec.id]
             reply_by = reply_date(ws, deadline, replied)
             state, sent = timeliness(rec, theirs, deadline, reply_by)
             counted.update((rec.id, sent.id))
@@ -616,7 +618,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
                 grace_words(theirs, deadline, reply_by, sent) if state == ON_TIME else ""))
             continue
         # a refused file of any kind (damaged, encrypted, a PDF) shows the unit did send
-        rejected = refused_of(received.get(unit, []), not_theirs)
+        rejected = refused_of(mine, own)
         if unit in exempt:  # every task it has was reported 已完成 (`actions.issue.all_done`)
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, EXEMPT, done=n_tasks,
                                     email=entry.email if entry else ""))
@@ -624,11 +626,9 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
             last = rejected[-1]
             counted.update(r.id for r in rejected)  # 退回待改 rests on them
             # awaited until the date its reply asked the correction by, as `timeliness` holds it
-            deadline = own_dues.get(unit, due)
-            asked_by = correction_by([r for r in received[unit] if r.id not in not_theirs], deadline,
-                                     reply_date(ws, deadline, replied))
-            if asked_by and asked_by > deadline:
-                fix_by[unit] = asked_by
+            if by := later_correction([r for r in mine if r.id not in own], deadline := own_dues.get(unit, due),
+                                      reply_date(ws, deadline, replied)):
+                fix_by[unit] = by
             units.append(UnitStatus(unit, entry.kind if entry else "", n_tasks, TO_FIX,
                                     last.received_at[:16], last.name, last.errors, last.warnings,
                                     email=entry.email if entry else ""))
@@ -681,12 +681,12 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
     # 佐证材料 of a unit whose return was taken, a blank form beside it: no 校验问题, 无需处理 (QA345)
     aside = set_aside.of_month(received, period_receipts, issues_by) if period_receipts else {}
     merged = frozenset(r.id for r in accepted.values())
-    issue_rows = set_aside.issue_rows(period_receipts, issues_by, aside, merged, disowned_of(disputed))
+    issue_rows = set_aside.issue_rows(*as_others(period_receipts, issues_by, moved), aside, merged,
+                                      disowned_of(disputed).difference(moved))
     # 收件登记 shows the office's answers
     period_receipts = time_marked(marked(disputed_marked(set_aside.register_marked(period_receipts, aside), disputed,
-                                                         merged), checks), answered)
-    times = [r.received_at for r in period_receipts]
-    as_of = max(times)[:16] if times else ""
+                                                         merged, moved), checks), answered)
+    as_of = max((r.received_at for r in period_receipts), default="")[:16]
     behind = {u.unit: behind[u.unit] for u in units if u.state == UnitState.NOT_REPORTED and u.unit in behind}
     cons = Consolidation(project, ws.organiser, period, due, as_of, summaries, units,
                          details, issue_rows, period_receipts, history, master, not_issued, next_due,

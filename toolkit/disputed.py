@@ -21,8 +21,9 @@ The office phones and learns the file is the registered unit's (石碣镇 named 
 takes it back. Or it learns the file is not the registered unit's (another unit's text on its
 form): ``--not-theirs`` records that, and the file is no unit's return (`ledger.answers.DISOWNED`):
 the registered unit stands as its own returns leave it (未报送, or its own earlier one merged
-again). The file is never moved to the other unit by an answer: its rows are the registered
-unit's form; the other unit resends on its own form.
+again). The file's rows are never made the other's: they are the registered unit's form; the
+other unit resends on its own form. The file itself is the other unit's refused return (`misfiled`,
+QA405): that unit stands 退回待改, not 未报送, and gets a reply (`misfiled_reply`).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from .issued_month import month_name
 from .ledger import Ledger, Receipt
 from .ledger.answers import disputed_checks, on_office_clock, undo_hint
 from .master import Master
+from .misfiled import as_refused, evidence_said
 from .senders import command
 from .set_aside import NOT_COUNTED
 from .text import LazyPattern
@@ -143,15 +145,19 @@ def disowned_of(disputed: list[Disputed]) -> frozenset[int]:
     return frozenset(d.receipt.id for d in disputed if not d.theirs and d.receipt is not None)
 
 
-def disputed_marked(receipts: list[Receipt], disputed: list[Disputed], merged: frozenset[int]) -> list[Receipt]:
+def disputed_marked(receipts: list[Receipt], disputed: list[Disputed], merged: frozenset[int],
+                    moved: dict[int, Disputed] | None = None) -> list[Receipt]:
     """收件登记's ``receipts`` with the office's W206 answers: a file it said was not its unit's
     is `NOT_COUNTED` and says why beside how its unit was found (表内标识（已核实不是其报送）, as
-    `senders.marked` says a copy's), and the unit's own return merged again in its place
+    `senders.marked` says a copy's), or, whose other evidence named a unit of the month (``moved``:
+    `misfiled.misfiled`), that unit's 退回 (QA405); and the unit's own return merged again in its place
     (``merged``: the month's accepted, `Ledger.accepted`) is 采纳, not the 已被替代 collect recorded."""
-    gone = disowned_of(disputed)
+    gone, moved = disowned_of(disputed), moved or {}
     if not gone:
         return receipts
-    return [dataclasses.replace(r, identified_by=f"{evidence_word(r.identified_by)}（已核实不是其报送）",
+    return [dataclasses.replace(as_refused(moved[r.id], r), identified_by=evidence_said(moved[r.id]))
+            if r.id in moved else
+            dataclasses.replace(r, identified_by=f"{evidence_word(r.identified_by)}（已核实不是其报送）",
                                 outcome=NOT_COUNTED)
             if r.id in gone else dataclasses.replace(r, outcome=Outcome.ACCEPTED)
             if r.id in merged and r.outcome == Outcome.SUPERSEDED else r for r in receipts]

@@ -375,7 +375,7 @@ def passed_date(ws: Workspace, ledger: Ledger, cons, d: Draft) -> dt.date | None
     deadline, or the date its reply asked the correction by) when written on or before it. A 反馈
     to a refused or unreadable file names the date `feedback.write_feedback` asks the correction
     by, from the day it was written."""
-    from .ledger.answers import office_time  # deferred: only `mail send` asks
+    from .ledger.answers import disowned_files, office_time  # deferred: only `mail send` asks
     from .on_time import reply_date, reply_day
     from .vocab import Outcome, UnitState
 
@@ -392,7 +392,9 @@ def passed_date(ws: Workspace, ledger: Ledger, cons, d: Draft) -> dt.date | None
     if d.kind != "feedback" or d.receipt_id is None:
         return None
     receipt = ledger.get(d.receipt_id)
-    if receipt is None or receipt.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE):
+    # a reply to the unit a file said not its registered unit's named is to its refused return (QA405)
+    if receipt is None or (receipt.outcome not in (Outcome.RETURNED, Outcome.UNREADABLE) and (
+            receipt.unit == d.unit or receipt.id not in disowned_files(ledger.conn))):
         return None  # accepted with warnings: its reply asks for no date
     # the date the reply asked, as the verdict holds the unit to it (`on_time.ReplyDates`)
     asked = reply_date(ws, cons.due_of(unit), {receipt.id: reply_day(d, ws.tz)})(receipt)

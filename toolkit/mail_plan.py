@@ -53,6 +53,7 @@ from .mail_auto import robot_address
 from .mail_held import bounced_line, options, passed_line, remake, superseded_lines, units_text, unsure_line
 from .mail_notes import chase_notes, fetch_note, returns_from
 from .mailbox import Imap, MailboxError, get_password, require_smtp, smtp_endpoint
+from .misfiled import reply_held
 from .office_copies import standing_bounces
 from .period import Period
 from .senders import command
@@ -328,8 +329,8 @@ def also_unsent(ws: Workspace, ledger: Ledger, records: MailRecords, directory: 
     for p in dict.fromkeys((current.shift(-1), current)):
         if p == period:
             continue
-        waiting = [d for d in ledger.drafts("feedback", p) if d.receipt_id not in disowned and (
-            (row := records.sent(draft_message_id(d))) is None or (row.state == SENT and row.refused))]
+        waiting = [d for d in ledger.drafts("feedback", p) if not reply_held(ledger, d.receipt_id, d.unit, disowned)
+                   and ((row := records.sent(draft_message_id(d))) is None or (row.state == SENT and row.refused))]
         if not waiting:  # read no further: most months have none, and sorting reads the month
             continue
         other, cons = SendPlan("feedback", p, "", ""), consolidate(ws, p, tasks=False)
@@ -431,7 +432,7 @@ def _sort(ws: Workspace, ledger: Ledger, records: MailRecords, directory: Direct
         if went is not None and went.state == SENT and not went.refused:
             plan.sent_before.append(d.unit)
             continue
-        if d.receipt_id in disowned:
+        if reply_held(ledger, d.receipt_id, d.unit, disowned):  # not the reply to the unit it named (QA405)
             plan.disowned.append(d.unit)
             continue
         names = directory.names_of(d.unit)

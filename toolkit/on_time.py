@@ -105,6 +105,13 @@ def correction_by(received: list[Receipt], due: dt.date, reply_by: ReplyDates,
     return asked
 
 
+def later_correction(received: list[Receipt], due: dt.date, reply_by: ReplyDates) -> dt.date | None:
+    """`correction_by` of a unit 退回待改, when later than ``due``: until then it may still correct on
+    time (`Consolidation.fix_by`)."""
+    asked = correction_by(received, due, reply_by)
+    return asked if asked and asked > due else None
+
+
 def graced_by(received: list[Receipt], due: dt.date, reply_by: ReplyDates, first: Receipt) -> dt.date | None:
     """The date a reply to a refused file asked the correction by (`correction_by`), when ``first``,
     the unit's first valid return (`timeliness`), is 按时报送 only by it: sent after ``due``, by that

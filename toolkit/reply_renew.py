@@ -43,6 +43,8 @@ from .ledger import Draft, Ledger
 from .ledger.answers import disowned_files
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail_plan import draft_message_id
+from .misfiled import reply_held
+from .misfiled_reply import named_reply, write_reply
 from .on_time import reply_date
 from .period import Period
 from .workspace import Workspace
@@ -70,7 +72,8 @@ def held(ws: Workspace, ledger: Ledger, cons, period: Period) -> tuple[list[tupl
     disowned = disowned_files(ledger.conn)
     ours, edited = [], []
     for d in ledger.drafts("feedback", period):
-        if d.receipt_id is None or d.receipt_id in disowned or not (asked := passed_date(ws, ledger, cons, d)):
+        if (d.receipt_id is None or reply_held(ledger, d.receipt_id, d.unit, disowned)
+                or not (asked := passed_date(ws, ledger, cons, d))):
             continue
         went = records.sent(draft_message_id(d))
         if went is not None and went.state in (SENT, SENDING):  # told its date: `mail send` says so
@@ -123,13 +126,18 @@ def renew(ws: Workspace, period: Period, dry_run: bool = False) -> Renewed:
         today = ws.now().date()
         for d, _asked in ours:
             rec = ledger.get(d.receipt_id)
-            report = owed.report_of(ledger, rec, ws.settings.reply_to_warnings) if rec is not None else None
-            if report is None:  # nothing left to say: `passed_date` asked of a refused file
+            named = named_reply(cons, d)  # to the unit a file said not its unit's named: its own reply (QA405)
+            report = None if rec is None or named else owed.report_of(ledger, rec, ws.settings.reply_to_warnings)
+            if report is None and named is None:  # nothing left to say: `passed_date` asked of a refused file
                 continue
             if dry_run:
                 out.written.append((d.unit, reply_date(ws, cons.due_of(d.unit), {rec.id: today})(rec)))
                 continue
             names = months.names_of(d.unit, period)
+            if named is not None:
+                if write_reply(ws, ledger, master, named) is not None:
+                    out.written.append((d.unit, reply_date(ws, cons.due_of(d.unit), {rec.id: today})(rec)))
+                continue
             try:
                 paths = write_feedback(ws, master, report, (ws.root / rec.archive_path).read_bytes(), rec.name,
                                        owed.sender_of(ws, ledger, rec, *boxes),

@@ -14,6 +14,7 @@ from .file_time import doubt_beside_late_note, doubt_reasons, on_time_on_doubt, 
 from .issued_month import exempt_of, issued_dues, kept_apart, received_of
 from .ledger import Ledger, Receipt, common_due
 from .master import Master
+from .misfiled import unit_refused
 from .on_time import held_to, replied_on, reply_date, timeliness, unit_due
 from .period import Period
 from .report import Report
@@ -107,7 +108,9 @@ def weak_time_note(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep: 
     latest = ledger.get(it.receipt_id) if it.receipt_id else None
     if latest is None:
         return ""
-    theirs, reply_by = received.get(rep.unit, []), reply_date(ws, due, replied)
+    # as consolidate reads them: a W206 file said not its unit's is the named unit's refused return (QA405)
+    theirs, replied = unit_refused(ledger, received, master, period, rep.unit, ws.tz, replied)
+    reply_by = reply_date(ws, due, replied)
     state, decided = timeliness(latest, theirs, due, reply_by)
     if decided.id != latest.id or state != (UnitState.LATE if late else UnitState.ON_TIME):
         return ""

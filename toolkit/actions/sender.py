@@ -10,9 +10,11 @@ The same command answers the question about a file registered under the unit whi
 name, 填报单位 or sender named another (W206, `disputed`): ``--theirs`` records that it is the
 unit's (``disputed_checks``); ``--not-theirs`` that it is not: another unit filled in the unit's
 form, so the file is no unit's return (`ledger.answers.DISOWNED`) and the unit stands as its own
-returns leave it (未报送, or its own earlier one merged again), said before and after. The file is
-never made the other's: its rows are the unit's form, and the other unit resends on its own
-(QA204, QA356). `check_mail` records that the office opened a mail too big to fetch (`too_big`,
+returns leave it (未报送, or its own earlier one merged again), said before and after. The file's
+rows are never made the other's: they are the unit's form, and the other unit resends on its own
+(QA204, QA356); the file is the other unit's refused return (`misfiled`): it stands 退回待改, said
+before and after, and its reply is written (`misfiled_reply`) or, the answer taken back, retired
+(QA405). `check_mail` records that the office opened a mail too big to fetch (`too_big`,
 ``duban mail checked``).
 """
 
@@ -25,14 +27,17 @@ from dataclasses import dataclass, field
 from .. import errors
 from ..addresses import addresses_in
 from ..consolidate import Consolidation, consolidate
+from ..dates import cn_date
 from ..disputed import OWES, Disputed, asked
 from ..issued_month import kept_apart
 from ..ledger import Ledger, Receipt
 from ..ledger.answers import check_disputed, undo_hint
 from ..ledger.answers import check_mail as record_mail_check
+from ..misfiled_reply import retire_reply, write_reply
 from ..period import Period
 from ..senders import command, sender_answers
 from ..too_big import BigMail, too_big_rows
+from ..vocab import UnitState
 from ..workspace import Workspace
 
 
@@ -53,11 +58,18 @@ class SenderCheck:
     was_theirs: bool = True
     #: ``other``'s 报送状态 after the answer, when it still owes its return (未报送, 退回待改)
     other_owes: str = ""
+    #: ``other``'s 报送状态 before the answer, and the date it is asked to resend by when the answer
+    #: leaves it 退回待改 on the file (`misfiled`: the file is its refused return, QA405)
+    other_was: str = ""
+    other_now: str = ""
+    other_by: dt.date | None = None
+    #: the reply draft written to ``other`` about the file, its refused return (`misfiled_reply`)
+    reply: str = ""
 
     @property
     def changed(self) -> bool:
-        """The answer changed the unit's verdict: no 汇总表 or 通报 made before says it yet."""
-        return self.after != self.before
+        """The answer changed the unit's verdict (or the other unit's): no 汇总表 or 通报 made before says it yet."""
+        return self.after != self.before or self.other_now != self.other_was
 
     def line(self) -> str:
         """What was recorded, and the verdict it leaves (`duban sender`, `duban verify`)."""
@@ -65,18 +77,33 @@ class SenderCheck:
         file = f"{unit} {label}的“{r.name}”（{r.received_at[:16]}）"
         if self.other:  # a file whose name, 填报单位 or sender named another unit (W206)
             if self.theirs:
-                return f"已记录：{file}是{unit}的报送，不是{self.other}的；汇总、查看报送情况和生成通报时不再提示。"
+                return (f"已记录：{file}是{unit}的报送，不是{self.other}的；{self._other_moved()}"
+                        "汇总、查看报送情况和生成通报时不再提示。")
             if self.theirs is None:  # the verdict said: taking back a 不是 makes the file the unit's again
                 return (f"已撤销：{file}{'是' if self.was_theirs else '不是'}{unit}报送的核实；"
-                        + ("" if self.was_theirs else f"{then(unit, self.before, self.after)}。") + ASKED_AGAIN)
-            resend = (f"{self.other} 计为{self.other_owes}：如这份是其填报的，请其用本单位的填报表重报。"
-                      if self.other_owes else "")
+                        + ("" if self.was_theirs else f"{then(unit, self.before, self.after)}。")
+                        + self._other_moved() + ASKED_AGAIN)
+            owes = f"{self.other} 计为{self.other_owes}：如这份是其填报的，请其用本单位的填报表重报。"
+            resend = self._other_moved() or (owes if self.other_owes else "")
             return (f"已记录：{file}不是{unit}的报送，不再计入{unit}；{then(unit, self.before, self.after)}。{resend}"
                     "汇总、查看报送情况和生成通报时不再提示。")
         said = {True: "由其报送或委托报送", False: f"不是{unit}报送，不再据此计算其报送时间", None: "的发件人核实"}
         # taken back, the question stands again: said so, not left for the next run to surprise
         return (f"{'已撤销' if self.theirs is None else '已记录'}：{file}{said[self.theirs]}；"
                 f"{then(unit, self.before, self.after)}。{ASKED_AGAIN if self.theirs is None else ''}")
+
+
+    def _other_moved(self) -> str:
+        """The other unit's 报送状态 before and after, when the answer moved it (`misfiled`): never a
+        silent change of a unit the 通报 names (石排镇：未报送 → 退回待改，请其于…前用本单位的填报表重报)."""
+        now = self.other_now
+        if not self.other_was or now == self.other_was:
+            return ""
+        if now == UnitState.TO_FIX and self.other_by is not None:
+            draft = f"（反馈邮件草稿：{self.reply}）" if self.reply else ""
+            return (f"{self.other}：{self.other_was} → {now}，请其于{cn_date(self.other_by)}前用本单位的填报表重报"
+                    f"{draft}。")
+        return f"{self.other}：{self.other_was} → {now}。"
 
 
 #: said when an answer is taken back
@@ -125,13 +152,13 @@ def check_sender(ws: Workspace, period: Period, unit: str, theirs: bool | None,
         # changes that answer (QA213; `duban verify` answers the W206 file by itself)
         if pending is None and theirs is not None and (not answered or (
                 theirs and any(d.unit == unit and not d.checked_at for d, _ in asked(cons)))):
-            return _verdict_after(ws, _check_disputed(ledger, period, unit, theirs, cons, before))
+            return _verdict_after(ws, _check_disputed(ledger, period, unit, theirs, cons, before), cons)
         if theirs is None and receipt_id is None:  # the latest answer of either kind is taken back
             done = max((d for d in cons.disputed if d.unit == unit and d.checked_at), default=None,
                        key=lambda d: (d.checked_at, d.receipt.id if d.receipt else 0))
             if done is not None and (not answered or (done.checked_at, done.receipt.id if done.receipt else 0)
                                      >= (answered[-1][1], answered[-1][0].id)):
-                return _verdict_after(ws, _undo_disputed(ledger, period, unit, done, before))
+                return _verdict_after(ws, _undo_disputed(ledger, period, unit, done, before), cons)
         target = pending if theirs is not None and pending is not None else (answered[-1][0] if answered else None)
         if theirs is None and receipt_id is not None:  # the answer listed, not the unit's latest
             target = next((r for r, _ in answered if r.id == receipt_id), None)
@@ -168,17 +195,43 @@ def check_disputed_file(ws: Workspace, period: Period, unit: str, receipt_id: in
             if found is None:
                 raise errors.UsageError(f"{unit} 在{period.label}没有已记录的发件人核实，无需撤销。")
             done = _undo_disputed(ledger, period, unit, found, before)
-    return _verdict_after(ws, done)
+    return _verdict_after(ws, done, cons)
 
 
-def _verdict_after(ws: Workspace, done: SenderCheck) -> SenderCheck:
+def _verdict_after(ws: Workspace, done: SenderCheck, was: Consolidation) -> SenderCheck:
     """``done`` with its unit's verdict after the answer: a W206 file said not the unit's (or
-    such an answer taken back) moves it; one said the unit's leaves it as it was."""
+    such an answer taken back) moves it; one said the unit's leaves it as it was. The other unit
+    (``was``: the month before the answer) is moved too where the file is its refused return
+    (`misfiled`), and said so, before and after."""
+    other_was = next((u.state for u in was.units if u.unit == done.other), "")
     if done.theirs or (done.theirs is None and done.was_theirs):
-        return done
-    _, after, cons = unit_verdict(ws, done.period, done.unit)
-    owes = next((u.state for u in cons.units if u.unit == done.other and u.state in OWES), "")
-    return dataclasses.replace(done, after=after, other_owes=owes)
+        if other_was != UnitState.TO_FIX:  # only a 不是 taken back moves the other unit (its refused return)
+            return done
+        after, cons = done.after, unit_verdict(ws, done.period, done.unit)[2]
+    else:
+        _, after, cons = unit_verdict(ws, done.period, done.unit)
+    now = next((u for u in cons.units if u.unit == done.other), None)
+    owes = now.state if now is not None and now.state in OWES else ""
+    by = cons.awaited_by(done.other) if owes == UnitState.TO_FIX else None
+    reply = _reply(ws, done, cons, owes == UnitState.TO_FIX and now is not None and now.file == done.receipt.name)
+    return dataclasses.replace(done, after=after, other_owes=owes, other_was=other_was,
+                               other_now=now.state if now is not None else "", other_by=by, reply=reply)
+
+
+def _reply(ws: Workspace, done: SenderCheck, cons: Consolidation, owed: bool) -> str:
+    """The reply to the unit a W206 file named, written when the answer made the file its refused
+    return and it stands 退回待改 on it (``owed``), retired when the answer is taken back
+    (`misfiled_reply`); the draft written, relative to the workspace ('' for none)."""
+    d = next((d for d in cons.disputed if d.receipt is not None and d.receipt.id == done.receipt.id
+              and d.other == done.other), None)
+    if d is None or not (owed or done.theirs is not False):
+        return ""
+    with Ledger(ws.ledger_path) as ledger:
+        if done.theirs is not False:
+            retire_reply(ws, ledger, d)
+            return ""
+        eml = write_reply(ws, ledger, cons.master, d)
+    return eml.relative_to(ws.root).as_posix() if eml is not None else ""
 
 
 def _undo_disputed(ledger: Ledger, period: Period, unit: str, done: Disputed,
