@@ -404,17 +404,28 @@ def test_a_unit_added_after_issue_is_not_named_unreported(run, issued_ws):
 
 
 def test_the_issue_command_suggested_for_an_earlier_month_issues_that_month(run, issued_ws):
-    """July is current and 市教育局 was added for it: June's status suggests a command that
-    issues June's form to it (with --period), not July's, which the bare command would."""
+    """July is current; June's form of 市公安局, which the plan had then, was never made (the office
+    left it out): June's status suggests a command that issues June's form to it (with --period),
+    not July's, which the bare command would. 市教育局, added to the plan after June's and July's
+    forms went out, is no June unit: said, never to be issued June's form (QA406); July asks."""
+    import sqlite3
+
     assert run(["issue", "--period", "2022-07"], cwd=issued_ws.root).exit_code == 0
+    with sqlite3.connect(issued_ws.ledger_path) as db:  # as if June's issue had left it out
+        db.execute("DELETE FROM issued WHERE unit='市公安局' AND period='2022-06'")
+    db.close()
     _add_unit_after_issue(issued_ws)
     shown = run(["status", "--period", "2022-06"], cwd=issued_ws.root)
     assert shown.exit_code == 1
-    last = shown.stdout.splitlines()[-1]
-    assert last.endswith("如需本期报送，请运行 duban issue --period 2022-06 --dept 市教育局")
-    assert run(last.split("请运行 duban ")[1].split(), cwd=issued_ws.root).exit_code == 0
+    lines = shown.stdout.splitlines()
+    assert lines[-3].endswith("如需本期报送，请运行 duban issue --period 2022-06 --dept 市公安局"), lines
+    assert lines[-1] == ("说明：市教育局（4.3 牵头）是2022年6月的填报表下发后才列入任务分工表的，2022年6月没有向其下发填报表："
+                         "该期不计入应报单位，通报也不列为未报送，无需补发该期的填报表。"), lines
+    assert "--dept 市教育局" not in shown.stdout
+    assert run(lines[-3].split("请运行 duban ")[1].split(), cwd=issued_ws.root).exit_code == 0
     assert consolidate(issued_ws, PERIOD).not_issued == []
-    assert state(issued_ws, "市教育局") == UnitState.NOT_REPORTED
+    assert state(issued_ws, "市公安局") == UnitState.NOT_REPORTED
+    assert "市教育局" not in {u.unit for u in consolidate(issued_ws, PERIOD).units}
     july = run(["status"], cwd=issued_ws.root).stdout.splitlines()[-1]
     assert july.endswith("如需本期报送，请运行 duban issue --dept 市教育局")
 

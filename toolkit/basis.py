@@ -52,13 +52,17 @@ class Basis:
     added: list[Task] = field(default_factory=list)
     #: (``current``) (unit, task id, role) today's 责任分工 gives a unit its month's form did not
     gained: list[tuple[str, str, str]] = field(default_factory=list)
+    #: (a past month) (unit, task id on the month's forms, role today) of each unit the plan
+    #: gained after the month's forms went out (`joined_since`): none of the month's, said only
+    joined: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def asks(self) -> bool:
         """Whether the office is asked to look (the run exits 1): a task or assignment its
         forms carried that today's sheet deleted, edited or gave otherwise. A task renumbered
-        alone asks nothing: the month's 汇总表 and 通报 stand as they went out; nor, in the
-        month the office is on (``current``), a task or 分工 added alone (``added``, ``gained``)."""
+        alone asks nothing: the month's 汇总表 and 通报 stand as they went out; nor a unit the
+        plan gained since (``joined``), nor, in the month the office is on (``current``), a
+        task or 分工 added alone (``added``, ``gained``)."""
         return bool(self.changed or self.deleted or self.edited)
 
     def heading(self) -> str:
@@ -75,7 +79,7 @@ class Basis:
         label = self.period.label
         why = f"{self.later.label}的填报表已下发" if self.later else "任务分工表在该期填报表下发后修订"
         rule = f"说明：{label}按当月下发的填报表核定（{why}）"
-        if not self.asks:
+        if not (self.asks or self.joined):
             return [f"{rule}。{self._moved_note()}"]
         out = [f"{rule}：其后任务分工表的修改（删除任务、调整分工、修改任务内容或完成时限）不改变该期的应报任务"
                "及其内容和完成时限、分工和报送情况。与现行任务分工表不同之处如下。"]
@@ -93,6 +97,8 @@ class Basis:
         if cancelled:
             out.append(f"请核实：{_units_with(cancelled)}在{label}的填报表上，现行任务分工表已取消或调整这些分工；"
                        f"{label}仍按当月的填报表计入。如属当月分工有误、不应点名，请在{label}的通报中更正后再印发。")
+        if self.joined:
+            out.append(self._joined_note())
         for t in self.deleted:
             if t.name == UNTOLD_TITLE:
                 out.append(f"说明：任务 {t.id} 已从任务清单删除，下发{label}的填报表时未记录其内容（旧版 duban 下发）："
@@ -129,6 +135,16 @@ class Basis:
         if gained:
             out.append(f"说明：{_units_with(list(gained.items()))}是{label}的填报表下发后新增的分工，当月的填报表上没有这些任务。")
         return out
+
+    def _joined_note(self) -> str:
+        """The units the plan gained after the month's forms went out: no form of the month
+        went to them, and none is to go (a form now would make them 未报送 for a month they
+        had no task in)."""
+        label, by_unit = self.period.label, {}
+        for unit, tid, role in self.joined:
+            by_unit.setdefault(unit, []).append(self._id(tid, role))
+        return (f"说明：{_units_with(list(by_unit.items()))}是{label}的填报表下发后才列入任务分工表的，"
+                f"{label}没有向其下发填报表：该期不计入应报单位，通报也不列为未报送，无需补发该期的填报表。")
 
     def _id(self, tid: str, then: str) -> str:
         """A task as the month's forms numbered it, with today's number when it moved, and

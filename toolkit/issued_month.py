@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dates import cn_date
 from .file_time import stated_times
+from .joined_since import joined_of, joined_since, known_then
 from .ledger import Ledger, Receipt
 from .ledger.answers import office_time
 from .master import Assignment, Master, Task
@@ -440,7 +441,8 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     (`Ledger.issued_tasks_of`, under current names): a unit issued a form stays, with its
     tasks; a task on no form is not the month's (a task that no unit has today, as the demo's
     16.1, stays: no form could carry it). A unit that sent a return without a form, or was
-    issued none that month, keeps today's tasks, as `consolidate._not_issued` keeps it.
+    issued none that month, keeps today's tasks, as `consolidate._not_issued` keeps it; but
+    one the plan gained since, that sent nothing, is none of the month's (`joined_since`).
 
     A unit taken off a task since stays on it for the month. The master keeps no history and
     no reason: a wrong assignment corrected looks exactly like a task handed over later, and
@@ -493,8 +495,10 @@ def as_issued(ledger: Ledger, period: Period, master: Master, received: dict[str
     # A task added to the plan since the month's forms went out is not the month's, whoever
     # has it: 县人社局, new with a task (六) imported on 20 August, stood in July's 通报 as
     # 本期未下发, one of 6 tasks where July's forms printed 5 (`added_since_issue`)
-    asked = {u for _, u in roles}
-    added = added_since_issue(ledger, period, master) if past else frozenset()
+    # A unit the plan gained since (县统计局 on task 1, added after March's forms went out) is not
+    # the month's unless it sent something: never 本期未下发, to be issued a form (`joined_since`)
+    joined = joined_since(ledger, period, master, apart) - set(received) if past else frozenset()
+    asked, added = {u for _, u in roles} | joined, added_since_issue(ledger, period, master) if past else frozenset()
     roles.update({(a.task, a.unit): a.role for a in master.assignments if a.unit not in asked and a.task not in added})
     led = {tid for (tid, _), role in roles.items() if role == LEAD}
     kept: list[Assignment] = []
@@ -550,10 +554,7 @@ def added_since_issue(ledger: Ledger, period: Period, master: Master) -> frozens
     if not carried:
         return frozenset()  # nothing recorded of the forms (before version 4): today's tasks
     resolve = master.directory.resolve
-    issued = {resolve(u) or u for u in forms}
-    marks = ",".join("?" * len(made_from))
-    known = {resolve(u) or u for (u,) in ledger.conn.execute(
-        f"SELECT DISTINCT unit FROM issued WHERE fingerprint IN ({marks})", tuple(made_from))}
+    issued, known = {resolve(u) or u for u in forms}, known_then(ledger, made_from, resolve)
 
     def added(tid: str) -> bool:
         units = master.units_of(tid)
@@ -611,11 +612,12 @@ def basis_of(ledger: Ledger, period: Period, today: Master, month: Master,
     units, order = {u: i for i, u in enumerate(month.units_with_tasks())}, month.task_order
     changed.sort(key=lambda c: (units.get(c[0], len(units)), order.get(c[1], 0)))
     merged = {unit: now for unit, *_ in changed if (now := today.directory.resolve(unit)) not in (None, unit)}
-    if not (changed or deleted or edited or moved):
+    joined = joined_of(month, today, ids)  # units the plan gained since: said, not asked for
+    if not (changed or deleted or edited or moved or joined):
         return None
     from .basis import Basis  # deferred: `basis` says why
 
-    return Basis(period, later, changed, deleted, edited, merged, moved)
+    return Basis(period, later, changed, deleted, edited, merged, moved, joined=joined)
 
 
 def task_edited(then: Task, now: Task) -> bool:

@@ -51,8 +51,11 @@ ZONE = "功能区"
 # 纪南文旅区管委会; not a department named after one (高新区财政局, 高新区建设指挥部)
 #: how a zone's or park's name ends (临港工业区 was read as a district: QA363); the memo's addressees
 #: name such a zone by its 管委会 (`memo.addressees`)
+#: A park named without 区 is one too (金乡县's 新材料产业园, 商贸物流园 were 县直部门, and the 通报's 主送
+#: left out 各园区管委会: QA406); a 公园, 植物园, 幼儿园 or 陵园 is none
 ZONE_WORDS = ("园区|高新区|新区|开发区|经开区|功能区|先导区|实验区|试验区|示范区|保税区|集聚区|合作区"
-              "|工业区|商务区|自贸区|化工区|度假区|旅游区|经济区|名胜区")
+              "|工业区|商务区|自贸区|化工区|度假区|旅游区|经济区|名胜区"
+              "|产业园|工业园|科技园|物流园|软件园|创业园|科创园|创新园|孵化园|高新园|经济园")
 _ZONE = LazyPattern(rf"(?:{ZONE_WORDS}|[^\W\d_]{{2,}}区(?=管))(?:管委会?|管理委员会)?$")
 
 # A bureau's own bodies beside its 科室 (机关党委, 局办公室, 党组办公室, 机关工会, 财务室), named with no

@@ -194,8 +194,11 @@ def _echo_evidence(state: State, result, said: frozenset[str] = frozenset(), rem
         return f"请运行 duban merge --period {given}（或双击“2-收取并汇总”，期次输入 {given}）更新"
 
     for name, message in result.disputed:
-        if f"请核实：{name}：{message}" not in said and not _mail_said(name, said):
-            echo(state, f"  请核实：{name}：{message}", fg="yellow")
+        # the month's note on a W206 file says collect's line and goes on (what it makes of each
+        # unit, the commands that answer it): `collect --merge` said the two, one item (QA406)
+        line = f"请核实：{name}：{message}"
+        if not any(note.startswith(line) for note in said) and not _mail_said(name, said):
+            echo(state, f"  {line}", fg="yellow")
     for unit, late_period in result.late:
         # a unit that had reported the month sends it again (a correction): 重报, not 补报
         kind = ("重报：{}重新报送了{}的填报表（此前已报送并采纳）" if (unit, late_period) in result.resent
