@@ -107,3 +107,47 @@ def test_a_unit_the_plan_had_when_the_forms_went_out_is_still_asked_for(tmp_path
             "该期不计入应报单位，通报也不列为未报送，无需补发该期的填报表。"]
     finally:
         mp.undo()
+
+
+@pytest.mark.slow  # plays two months' issue and a collect
+def test_a_past_form_issued_again_from_todays_plan_makes_no_other_joined_unit_owed(tmp_path):
+    """QA409: 县统计局 and 县审计局 were added before April went out (April made from the new plan);
+    the office then issues March to 县统计局 alone. 县审计局 stays one the plan gained since: said,
+    not asked to be issued (today's plan knows every unit April went to)."""
+    mp, run, ws = play(tmp_path, PLAN)
+    try:
+        add_unit(ws, STATS, "1")
+        add_unit(ws, AUDIT, "2")
+        set_clock(mp, dt.date(2025, 4, 28))
+        run("issue", "--period", "2025-04")
+        set_clock(mp, dt.date(2025, 5, 13))
+        issued = run("issue", "--period", "2025-03", "--dept", STATS)
+        assert issued.exit_code in (0, 1), issued.output
+        status = run("status", "--period", "2025-03")
+        assert f"请核实：{AUDIT}" not in status.output and f"--dept {AUDIT}" not in status.output, status.output
+        assert (f"说明：{AUDIT}（2 配合）是2025年3月的填报表下发后才列入任务分工表的，2025年3月没有向其下发填报表："
+                "该期不计入应报单位，通报也不列为未报送，无需补发该期的填报表。") in status.output.splitlines()
+        march = consolidate(ws, MARCH)
+        assert STATS in {u.unit for u in march.units} and AUDIT not in {u.unit for u in march.units}
+    finally:
+        mp.undo()
+
+
+@pytest.mark.slow  # plays two months' issue and a collect
+def test_a_unit_renamed_without_an_alias_is_not_said_to_have_joined(tmp_path):
+    """QA409: 县水务局 renamed 县水利局 after March with no alias kept: the new name is not a unit the
+    plan gained since (it would be told 无需补发); the month is asked about as before."""
+    mp, run, ws = play(tmp_path, PLAN)
+    try:
+        wb = load_workbook(ws.master_path)
+        for sheet in ("责任分工", "单位名录"):
+            for row in wb[sheet].iter_rows(min_row=2):
+                for cell in row:
+                    if cell.value == WATER:
+                        cell.value = "县水利局"
+        wb.save(ws.master_path)
+        status = run("status", "--period", "2025-03")
+        assert "县水利局（" not in status.output and "下发后才列入任务分工表" not in status.output, status.output
+        assert status.exit_code == 1, status.output
+    finally:
+        mp.undo()

@@ -39,7 +39,8 @@ def joined_since(ledger: Ledger, period: Period, master: Master, apart: frozense
     (`Ledger.issued_order_of`) and issued no form made from those plans. Empty when every form
     of the month was made from today's plan (every unit of it was known then: one not issued
     was left out), or when the forms recorded no unit lists (before ledger version 25: who
-    the plan had is not known, and a unit left out is asked about, as ever). A form issued
+    the plan had is not known, and a unit left out is asked about, as ever), or when a name on
+    those lists is unknown today (a unit renamed with no alias kept). A form issued
     again from today's plan (`issue --period --dept` for a unit left out) makes no other unit
     known: its task's lists stay those of the forms not issued again (`issue_returns`' kept)."""
     made_from = ledger.issued_fingerprints(period)
@@ -49,11 +50,21 @@ def joined_since(ledger: Ledger, period: Period, master: Master, apart: frozense
     if not lists:
         return frozenset()
     resolve = master.directory.resolve
+    if any(u not in apart and resolve(u) is None for names in lists.values() for u in names):
+        # a name the month's forms listed that today's plan does not know: renamed without its
+        # old name kept as an alias (县水务局 → 县水利局), or gone; the new name would look joined,
+        # and is asked about as ever (QA409)
+        return frozenset()
 
     def now(unit: str) -> str:  # its name in the month (`issued_month.month_name`)
         return unit if unit in apart else resolve(unit) or unit
 
-    then = {now(u) for names in lists.values() for u in names} | known_then(ledger, made_from, now)
+    # Today's plan knows every unit today's forms went to: a form of the month issued again
+    # from it (`issue --period 2025-03 --dept 县统计局`) made every unit of April known then
+    # (QA409). The units the month's forms went to are the month's whichever plan made them.
+    then_plans = made_from - {master.fingerprint}
+    then = ({now(u) for names in lists.values() for u in names} | known_then(ledger, then_plans, now)
+            | {now(u) for u in ledger.issued_tasks_of(period)})
     return frozenset(u for u in master.units_with_tasks() if u not in then)
 
 
