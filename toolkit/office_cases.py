@@ -57,7 +57,8 @@ class Disputed:
     receipt: Receipt | None = None
     #: when the office answered about the file (`ledger.answers.check_disputed`); "": not answered
     checked_at: str = ""
-    #: the answer: the file is ``unit``'s; False: it is not (no unit's return: `ledger.answers.DISOWNED`)
+    #: the answer: the file is ``unit``'s; False: it is not (`ledger.answers.DISOWNED`; `misfiled`:
+    #: ``other``'s refused return)
     theirs: bool = True
 
 

@@ -131,7 +131,7 @@ def period_cmd(state: State, label: bool, for_issue: bool, for_returns: bool, wh
 @click.option("--dept", "unit", required=True, metavar="单位", help="“请核实”提示中的单位")
 @click.option("--theirs", "answer", flag_value="theirs", help="核实是该单位报送或委托报送：按时报送不变")
 @click.option("--not-theirs", "answer", flag_value="not",
-              help="核实不是该单位报送：不再据此计算其报送时间；文件名等写另一单位的那一份（W206）不再计为其报送")
+              help="核实不是该单位报送：不再据此计算其报送时间；文件名等写另一单位的那一份（W206）计为另一单位的退回报送")
 @click.option("--undo", "answer", flag_value="undo", help="撤销已记录的核实")
 @pass_state
 def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) -> None:
@@ -141,8 +141,9 @@ def sender_cmd(state: State, period: str | None, unit: str, answer: str | None) 
 
     也回答按某单位登记、但文件名、填报单位或发件人写的是另一单位的那一份（如按石碣镇登记的
     “石排镇6月.xlsx”）：--dept 写登记的单位，--theirs 表示核实确是该单位的报送；--not-theirs
-    表示不是（另一单位填在了该单位的填报表上）：这份不再计为任何单位的报送，该单位按其自己的
-    报送计，另一单位仍须用本单位的填报表重报。
+    表示不是（另一单位填在了该单位的填报表上）：这份不再计为该单位的报送，该单位按其自己的
+    报送计；这份计为另一单位被退回的报送（退回待改，生成反馈邮件草稿），请其按期用本单位的
+    填报表重报。
 
     \b
     示例：

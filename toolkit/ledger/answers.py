@@ -62,7 +62,8 @@ def undo_hint(command: str) -> str:
 def check_disputed(conn: sqlite3.Connection, receipt_id: int, checked: bool, theirs: bool = True) -> None:
     """Record the office's answer about the W206 file ``receipt_id`` (``checked``): it is its
     registered unit's (``theirs``), or it is not (migration 20: another unit filled in that unit's
-    form, so it is no unit's return, `DISOWNED`); or take the answer back."""
+    form, so it is not that unit's return, `DISOWNED`; `misfiled` makes it the refused return of the
+    unit its other evidence named); or take the answer back."""
     if checked:
         conn.execute("INSERT OR REPLACE INTO disputed_checks(receipt_id, checked_at, theirs) VALUES (?,?,?)",
                      (receipt_id, answered_now(), int(theirs)))
