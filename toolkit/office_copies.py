@@ -364,10 +364,15 @@ def notices(tops: list, addresses: dict[str, set[str]], months: EarlierMonths) -
 def _owing(months: EarlierMonths, unit: str, period: Period) -> str:
     """What ``unit`` still is of ``period``, said after its blank form (`notices`), with what to do;
     '' when it has a return in the ledger. A unit whose earlier file was refused is 退回待改, not
-    未报送 (QA407: a blank form sent back while correcting was said to leave it 未报送)."""
+    未报送 (QA407: a blank form sent back while correcting was said to leave it 未报送), and so is one
+    whose text came on another unit's form, answered ``sender --not-theirs`` (`misfiled_owed`)."""
     names = months.names_of(unit, period)
     if months.reported(names, period):
         return ""
-    if months.ledger.returns_of(unit, period, names[1:]):  # no accepted one: each refused (退回, 无法读取)
+    # deferred: the W206 answers are read by collect alone, and status imports this module (`set_aside`)
+    from .misfiled_owed import returns_of
+
+    # no accepted one: each refused (退回, 无法读取), or a file on another unit's form it named (QA412)
+    if returns_of(months.ledger, months.master, period, names):
         return f"{unit}仍为退回待改；请提醒该单位按退回意见修改后重新报送。"
     return f"{unit}仍计为未报送；请提醒该单位填写后重新报送。"

@@ -50,6 +50,7 @@ from ..ledger.mail_records import MailRecords
 from ..ledger.time_basis import record_weak_time
 from ..master import Master
 from ..merge_time import merged_at
+from ..misfiled_owed import returns_of
 from ..office_copies import notices, office_copies, record_office
 from ..other_forms import owed_after, owed_before
 from ..period import Period
@@ -406,9 +407,8 @@ def collect(ws: Workspace, period: Period | None = None, progress: Progress = no
         result.aside = set_aside.of_run(tops, lambda u, p: months.reported(months.names_of(u, p), p), run_period)
         aside = Counter(it.outcome for top in tops for it in top.walk() if it.receipt_id in result.aside)
         result.returned, result.unreadable = result.returned - aside[RETURNED], result.unreadable - aside[UNREADABLE]
-        result.disputed += [(it.name, bare_mail_message(it, tz, now)) for it in bare if not it.unit
-                            or ledger.latest_return_id(it.unit, it.period, master.directory.names_of(it.unit)[1:])
-                            is None]
+        result.disputed += [(it.name, bare_mail_message(it, tz, now)) for it in bare if not it.unit or not
+                            returns_of(ledger, master, it.period, master.directory.names_of(it.unit))]
         result.period = run_period
         result.periods = sorted({it.report.period for t in tops for it in t.walk()
                                  if it.report and it.report.period})

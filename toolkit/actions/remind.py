@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import owed
+from .. import misfiled_owed
 from ..consolidate import consolidate
 from ..dates import cn_date
 from ..drafts import addressed, passed_date, reminded_before, retire_drafts, same_mail, write_draft
@@ -229,7 +229,9 @@ def _feedback_form(ws: Workspace, ledger: Ledger, cons, names: tuple[str, ...]) 
     gone: the unit then gets the blank form, never an old file marked for errors it may have
     fixed since. A file sent again unchanged (重复) is no later return. Attached as of today
     (`_as_of_today`)."""
-    answered = owed.answered(ledger, names, cons.period)
+    # a file on another unit's form the office said was not that unit's is this one's refused return,
+    # its reply recorded against the file (`misfiled_reply`): its pre-filled form, not the blank one
+    answered = misfiled_owed.answered(ledger, cons.master, names, cons.period)
     replies = [d for d in ledger.drafts("feedback", cons.period) if d.unit in names]
     if answered is None or not replies or replies[-1].receipt_id != answered.id:
         return None
