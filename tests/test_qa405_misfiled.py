@@ -138,9 +138,11 @@ def test_undo_and_theirs_take_it_back(answered, monkeypatch, run):
     assert _answer(ws, run, monkeypatch).exit_code == 0  # --not-theirs again
     changed = _answer(ws, run, monkeypatch, "--theirs")
     assert changed.exit_code == 0, changed.output
-    assert changed.output.splitlines()[0] == (
-        f"已记录：石碣镇 2022年6月的“{FILE}”（{_at(ws)}）是石碣镇的报送，不是石排镇的；石排镇：退回待改 → 未报送。"
-        "汇总、查看报送情况和生成通报时不再提示。")
+    # both units' change said (QA411): 石碣镇 stands on the file again
+    assert changed.output.splitlines() == [
+        f"已记录：石碣镇 2022年6月的“{FILE}”（{_at(ws)}）是石碣镇的报送，不是石排镇的；"
+        f"石碣镇 由未报送改计为按时报送（报送时间 {_at(ws)}）。石排镇：退回待改 → 未报送。"
+        "汇总、查看报送情况和生成通报时不再提示。", "请重新运行 duban merge 和 duban memo（或一键月报），更新汇总表和通报。"]
     code, data = _status(run, ws)
     assert _state(data, SP) == ("未报送", "") and _state(data, SJ) == ("按时报送", _at(ws))
 

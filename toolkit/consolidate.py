@@ -520,7 +520,7 @@ def consolidate(ws: Workspace, period: Period | None = None, master: Master | No
         exempt = exempt_at_issue - set(accepted)
         # a W206 file said not its unit's is the refused return of the unit its other evidence named (QA405)
         moved, refused_as, replied = refused_returns(disputed, set(master.units_with_tasks()) - set(not_issued),
-                                                     ws.tz, replied)
+                                                     ws.tz, replied, ledger.issues_of_many)
         sent_back = sent_back_units(received, accepted, not_theirs, refused_as)  # 退回待改 in every task row too
 
         def state(unit: str, task: str) -> str:  # as 单位明细 gives it

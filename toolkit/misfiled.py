@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from .issued_month import kept_apart
@@ -49,18 +49,37 @@ def misfiled(disputed: list[Disputed], units: Iterable[str]) -> dict[int, Disput
 
 
 def refused_by_unit(moved: dict[int, Disputed]) -> dict[str, list[Receipt]]:
-    """The other unit → each file of `misfiled` as its refused return (退回), in the order received."""
+    """The other unit → each file of `misfiled` as its refused return (退回), in the order received,
+    refused when the office answered (`refused_at_answer`)."""
     out: dict[str, list[Receipt]] = {}
     for d in moved.values():
-        out.setdefault(d.other, []).append(as_refused(d))
+        out.setdefault(d.other, []).append(refused_at_answer(d))
     return {u: sorted(recs, key=lambda r: (r.received_at, r.id)) for u, recs in out.items()}
 
 
-def refused_returns(disputed: list[Disputed], units: Iterable[str], tz: dt.tzinfo | None, replied: dict[int, dt.date]
+def refused_returns(disputed: list[Disputed], units: Iterable[str], tz: dt.tzinfo | None, replied: dict[int, dt.date],
+                    issues_of: Callable[[list[int]], dict[int, list[Issue]]]
                     ) -> tuple[dict[int, Disputed], dict[str, list[Receipt]], dict[int, dt.date]]:
-    """`misfiled`, `refused_by_unit` and `refusal_days` of the month (`consolidate`)."""
+    """`misfiled`, `refused_by_unit` and `refusal_days` of the month (`consolidate`), each file's
+    warnings counted as the other unit's (`carried`; ``issues_of``: `Ledger.issues_of_many`)."""
     moved = misfiled(disputed, units)
+    if moved:
+        issues = issues_of(list(moved))
+        moved = {i: dataclasses.replace(d, receipt=dataclasses.replace(d.receipt, warnings=sum(
+            not x.is_error for x in carried(issues.get(i, []))))) for i, d in moved.items() if d.receipt is not None}
     return moved, refused_by_unit(moved), refusal_days(moved, tz, replied)
+
+
+#: collect's words on the file as its registered unit's record, not on what the file says: superseded by
+#: that unit's own later return (W205), a copy of another of its files (W204), and W206, the question
+#: the office's answer settled (E213 says what it found). 石排镇's 校验问题 listed "已被…替代", 石碣镇's
+#: own return superseding the file, and 报送情况 counted it among 石排镇's warnings (QA409)
+REGISTERED_UNITS = frozenset({"W204", "W205", "W206"})
+
+
+def carried(issues: list[Issue]) -> list[Issue]:
+    """``issues`` of a file of `misfiled` that are the other unit's to hear: what its content says."""
+    return [i for i in issues if i.code not in REGISTERED_UNITS]
 
 
 def sent_back_units(received: dict[str, list[Receipt]], accepted: dict[str, Receipt], not_theirs: frozenset[int],
@@ -81,10 +100,20 @@ def unit_receipts(received: dict[str, list[Receipt]], refused: dict[str, list[Re
 
 def as_refused(d: Disputed, receipt: Receipt | None = None) -> Receipt:
     """``d``'s file (``receipt``: as 收件登记 has it, else the ledger's) as its other unit's refused
-    return: its one error more, `refusal`."""
+    return: its one error more, `refusal`, and the warnings `refused_returns` counted of it (`carried`)."""
     rec = receipt or d.receipt
-    assert rec is not None
-    return dataclasses.replace(rec, unit=d.other, outcome=Outcome.RETURNED, errors=rec.errors + 1)
+    assert rec is not None and d.receipt is not None
+    return dataclasses.replace(rec, unit=d.other, outcome=Outcome.RETURNED, errors=rec.errors + 1,
+                               warnings=d.receipt.warnings)
+
+
+def refused_at_answer(d: Disputed) -> Receipt:
+    """`as_refused` as the unit's verdict times it: collected (`on_time.ReplyDates.collected`) when the
+    office answered, not by the collect that took it as the registered unit's (``run_id`` None, so that
+    no run order stands for that moment). Only a return sent, and collected, after the refusal answers
+    it (`on_time._answers`, QA264): 石排镇's own late return of 7/11, sent before the answer of 7/12
+    refused anything, stood 按时 "退回后于…前改报" by the reply the answer gave (QA409)."""
+    return dataclasses.replace(as_refused(d), collected_at=d.checked_at, run_id=None)
 
 
 def refusal(d: Disputed) -> Issue:
@@ -123,11 +152,11 @@ def evidence_said(d: Disputed) -> str:
 def as_others(receipts: list[Receipt], issues_by: dict[int, list[Issue]], moved: dict[int, Disputed]
               ) -> tuple[list[Receipt], dict[int, list[Issue]]]:
     """``receipts`` (the month's, 校验问题's) with each file of `misfiled` its other unit's refused
-    return, and ``issues_by`` (receipt id → its issues) with its `refusal` first."""
+    return, and ``issues_by`` (receipt id → its issues) with its `refusal` first, then those `carried`."""
     if not moved:
         return receipts, issues_by
     return ([as_refused(moved[r.id], r) if r.id in moved else r for r in receipts],
-            {**issues_by, **{i: [refusal(d), *issues_by.get(i, [])] for i, d in moved.items()}})
+            {**issues_by, **{i: [refusal(d), *carried(issues_by.get(i, []))] for i, d in moved.items()}})
 
 
 def unit_refused(ledger: Ledger, received: dict[str, list[Receipt]], master: Master, period: Period, unit: str,

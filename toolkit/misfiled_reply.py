@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING
 from . import owed
 from .drafts import retire_drafts, write_draft
 from .ledger import Draft, Ledger
-from .misfiled import refusal
+from .misfiled import misfiled, refusal
 from .report import Report
+from .vocab import UnitState
 
 if TYPE_CHECKING:
+    from .consolidate import Consolidation
     from .master import Master
     from .office_cases import Disputed
     from .workspace import Workspace
@@ -60,6 +62,24 @@ def retire_reply(ws: Workspace, ledger: Ledger, d: Disputed) -> None:
     """Retire the reply `write_reply` wrote about ``d``'s file (none other of its unit): the answer
     that made it was taken back."""
     _retire(ws, ledger, d, lambda _: True, "督办部门已撤销“不是其报送”的核实结果")
+
+
+def standing_reply(ws: Workspace, ledger: Ledger, cons: Consolidation, unit: str) -> Path | None:
+    """Write again the reply to ``unit`` about the file of `misfiled` it still stands 退回待改 on
+    (``cons``: the month after an answer was taken back) when no live reply about that file is left;
+    the .eml written, else None. Two files named 石排镇: the second answer's reply replaced the first's
+    (`drafts.write_draft`), and taking that answer back retired it: 石排镇 stood 退回待改 on the first
+    with no reply to send, nothing that would write one (QA409)."""
+    u = next((u for u in cons.units if u.unit == unit), None)
+    if u is None or u.state != UnitState.TO_FIX:
+        return None
+    d = next((d for d in misfiled(cons.disputed, [unit]).values()
+              if d.other == unit and d.receipt is not None and d.receipt.name == u.file), None)
+    if d is None or d.receipt is None or d.receipt.period is None:
+        return None
+    if any(x.receipt_id == d.receipt.id and x.unit == unit for x in ledger.drafts("feedback", d.receipt.period)):
+        return None  # its reply stands
+    return write_reply(ws, ledger, cons.master, d)
 
 
 def _retire(ws: Workspace, ledger: Ledger, d: Disputed, which: Callable[[Draft], bool], reason: str) -> None:

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from .. import errors
 from ..addresses import addresses_in
 from ..consolidate import Consolidation, consolidate
-from ..dates import cn_date
+from ..dates import cn_date, resubmit_by
 from ..disputed import OWES, Disputed, asked
 from ..issued_month import kept_apart
 from ..ledger import Ledger, Receipt
 from ..ledger.answers import check_disputed, undo_hint
 from ..ledger.answers import check_mail as record_mail_check
-from ..misfiled_reply import retire_reply, write_reply
+from ..misfiled_reply import retire_reply, standing_reply, write_reply
 from ..period import Period
 from ..senders import command, sender_answers
 from ..too_big import BigMail, too_big_rows
@@ -63,21 +63,24 @@ class SenderCheck:
     other_was: str = ""
     other_now: str = ""
     other_by: dt.date | None = None
+    #: the date the verdict held ``other``, 退回待改, to before the answer (`Consolidation.fix_by`)
+    other_was_by: dt.date | None = None
     #: the reply draft written to ``other`` about the file, its refused return (`misfiled_reply`)
     reply: str = ""
 
     @property
     def changed(self) -> bool:
         """The answer changed the unit's verdict (or the other unit's): no 汇总表 or 通报 made before says it yet."""
-        return self.after != self.before or self.other_now != self.other_was
+        return self.after != self.before or self.other_now != self.other_was or self._date_moved
 
     def line(self) -> str:
         """What was recorded, and the verdict it leaves (`duban sender`, `duban verify`)."""
         r, label, unit = self.receipt, self.period.label, self.unit  # the 名录's name of --dept
         file = f"{unit} {label}的“{r.name}”（{r.received_at[:16]}）"
         if self.other:  # a file whose name, 填报单位 or sender named another unit (W206)
-            if self.theirs:
-                return (f"已记录：{file}是{unit}的报送，不是{self.other}的；{self._other_moved()}"
+            if self.theirs:  # a 不是 changed to 是 makes the file the unit's again: its verdict said
+                moved = f"{then(unit, self.before, self.after)}。" if self.after != self.before else ""
+                return (f"已记录：{file}是{unit}的报送，不是{self.other}的；{moved}{self._other_moved()}"
                         "汇总、查看报送情况和生成通报时不再提示。")
             if self.theirs is None:  # the verdict said: taking back a 不是 makes the file the unit's again
                 return (f"已撤销：{file}{'是' if self.was_theirs else '不是'}{unit}报送的核实；"
@@ -97,13 +100,22 @@ class SenderCheck:
         """The other unit's 报送状态 before and after, when the answer moved it (`misfiled`): never a
         silent change of a unit the 通报 names (石排镇：未报送 → 退回待改，请其于…前用本单位的填报表重报)."""
         now = self.other_now
-        if not self.other_was or now == self.other_was:
+        if not self.other_was or (now == self.other_was and not self.reply and not self._date_moved):
             return ""
         if now == UnitState.TO_FIX and self.other_by is not None:
             draft = f"（反馈邮件草稿：{self.reply}）" if self.reply else ""
-            return (f"{self.other}：{self.other_was} → {now}，请其于{cn_date(self.other_by)}前用本单位的填报表重报"
-                    f"{draft}。")
+            # still 退回待改, on another file or with its date moved: never a new date or reply said in old words
+            was_by, by = self.other_was_by, cn_date(self.other_by)
+            moved = f"（改报日期由{cn_date(was_by)}改为{by}）" if was_by and self._date_moved else ""
+            head = f"：{self.other_was} → {now}" if now != self.other_was else f" 仍为{now}{moved}"
+            return f"{self.other}{head}，请其于{by}前用本单位的填报表重报{draft}。"
         return f"{self.other}：{self.other_was} → {now}。"
+
+    @property
+    def _date_moved(self) -> bool:
+        """The answer left ``other`` 退回待改 but moved the date it is asked to resend by."""
+        return (self.other_was == self.other_now == UnitState.TO_FIX and self.other_was_by is not None
+                and self.other_by is not None and self.other_by != self.other_was_by)
 
 
 #: said when an answer is taken back
@@ -204,18 +216,29 @@ def _verdict_after(ws: Workspace, done: SenderCheck, was: Consolidation) -> Send
     (``was``: the month before the answer) is moved too where the file is its refused return
     (`misfiled`), and said so, before and after."""
     other_was = next((u.state for u in was.units if u.unit == done.other), "")
-    if done.theirs or (done.theirs is None and done.was_theirs):
-        if other_was != UnitState.TO_FIX:  # only a 不是 taken back moves the other unit (its refused return)
-            return done
-        after, cons = done.after, unit_verdict(ws, done.period, done.unit)[2]
-    else:
-        _, after, cons = unit_verdict(ws, done.period, done.unit)
+    if (done.theirs or (done.theirs is None and done.was_theirs)) and not _disowned(was, done.receipt):
+        return done  # a 是 given to an open question, or taken back: the file was and stays its unit's
+    # any answer about a file said 不是 moves both units, whatever the other's state: a 是 that replaced
+    # the 不是 made 石排镇, 按时 by its reply's date, 逾期 with nothing said (QA409)
+    _, after, cons = unit_verdict(ws, done.period, done.unit)
     now = next((u for u in cons.units if u.unit == done.other), None)
     owes = now.state if now is not None and now.state in OWES else ""
-    by = cons.awaited_by(done.other) if owes == UnitState.TO_FIX else None
-    reply = _reply(ws, done, cons, owes == UnitState.TO_FIX and now is not None and now.file == done.receipt.name)
+    owed = owes == UnitState.TO_FIX and now is not None and now.file == done.receipt.name
+    reply = _reply(ws, done, cons, owed)
+    # the date the reply just written asks (`feedback.write_feedback`: from today), never before the verdict's
+    # `awaited_by`; that alone, for a file itself late, is the due date, already past (QA409)
+    by = (max(cons.awaited_by(done.other), resubmit_by(cons.due_of(done.other), ws.now().date(),
+                                                       ws.settings.resubmit_working_days)) if reply
+          else cons.awaited_by(done.other) if owes == UnitState.TO_FIX else None)
     return dataclasses.replace(done, after=after, other_owes=owes, other_was=other_was,
-                               other_now=now.state if now is not None else "", other_by=by, reply=reply)
+                               other_now=now.state if now is not None else "", other_by=by, reply=reply,
+                               other_was_by=was.fix_by.get(done.other) if other_was == UnitState.TO_FIX else None)
+
+
+def _disowned(cons: Consolidation, receipt: Receipt) -> bool:
+    """Whether ``receipt`` stood said not its registered unit's (``--not-theirs``) in ``cons``."""
+    return any(d.receipt is not None and d.receipt.id == receipt.id and d.checked_at and not d.theirs
+               for d in cons.disputed)
 
 
 def _reply(ws: Workspace, done: SenderCheck, cons: Consolidation, owed: bool) -> str:
@@ -229,8 +252,10 @@ def _reply(ws: Workspace, done: SenderCheck, cons: Consolidation, owed: bool) ->
     with Ledger(ws.ledger_path) as ledger:
         if done.theirs is not False:
             retire_reply(ws, ledger, d)
-            return ""
-        eml = write_reply(ws, ledger, cons.master, d)
+            # the unit may stand 退回待改 on another file said not its unit's, whose reply this one replaced
+            eml = standing_reply(ws, ledger, cons, done.other)
+        else:
+            eml = write_reply(ws, ledger, cons.master, d)
     return eml.relative_to(ws.root).as_posix() if eml is not None else ""
 
 
