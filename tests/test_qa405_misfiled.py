@@ -96,7 +96,7 @@ def test_the_other_unit_stands_sent_back_in_status_the_summary_book_and_the_memo
     assert {(i["unit"], i["outcome"]) for i in rows} == {(SP, "退回")}
     # the error it went back for, as its reply says it; the W206 collect said stays beside it
     assert [(i["code"], i["severity"], i["message"]) for i in rows if i["severity"] == "错误"] == [
-        ("E213", "错误", "这份报送填写在石碣镇的填报表上（表内标识为石碣镇），经核实不是石碣镇的报送，按贵单位的报送退回，"
+        ("E213", "错误", "这份报送按表内标识登记为石碣镇，经核实不是石碣镇的报送，已作为本单位的报送退回，"
          "表中内容不计入汇总。请用本单位的填报表（附件，已按原表填入本单位任务的内容）核对填写后重新报送。")]
     assert unit.warnings == sum(i["severity"] == "警告" for i in rows)
     # the 通报: 石排镇 among the units sent back, not among those that did not report
@@ -174,7 +174,7 @@ def test_the_reply_asks_it_to_resend_on_its_own_form_by_the_date(answered, monke
     assert mail["Subject"] == "【请修改后重新报送】东莞市2022年政务服务全域标准化专项行动6月进展填报表校验反馈（石排镇）"
     assert "贵单位报送的2022年6月进展填报表（石排镇6月.xlsx）已收到。经校验，发现 1 处错误，暂未采纳。" in body
     assert "于2022年7月13日前以附件文件重新报送" in body
-    assert ("1. 这份报送填写在石碣镇的填报表上（表内标识为石碣镇），经核实不是石碣镇的报送，按贵单位的报送退回，表中内容不计入汇总。"
+    assert ("1. 这份报送按表内标识登记为石碣镇，经核实不是石碣镇的报送，已作为本单位的报送退回，表中内容不计入汇总。"
             "请用本单位的填报表（附件，已按原表填入本单位任务的内容）核对填写后重新报送。") in body
     (attached,) = [p.get_filename() for p in mail.iter_attachments()]
     assert attached == "石排镇_校验反馈.xlsx" and (ws.root / REPLY).with_suffix(".xlsx").exists()
@@ -220,3 +220,18 @@ def test_only_a_file_naming_one_unit_of_the_month_is_its_refused_return(others, 
     disputed = [Disputed(SJ, o, FILE, "", _file(1), "2022-07-08 18:00:00", False) for o in others]
     disputed.append(Disputed(SJ, SP, "其他.xlsx", "", _file(2), "", True))  # not answered: the registered unit's
     assert {i: d.other for i, d in misfiled(disputed, units).items()} == moved
+
+
+def test_the_reply_never_goes_to_an_address_the_directory_gives_another_unit():
+    """QA410: a file registered by its name or _meta as 石碣镇's may have come from 石碣镇's own mailbox:
+    the reply to 石排镇 goes to 石排镇's 单位名录 address then, not To 石碣镇."""
+    from types import SimpleNamespace
+
+    from toolkit.misfiled_reply import _to
+
+    master = SimpleNamespace(directory=[SimpleNamespace(name=SJ, email="shijie@dg.gov.cn"),
+                                        SimpleNamespace(name=SP, email="shipai@dg.gov.cn")])
+    assert _to("石碣镇办公室 <shijie@dg.gov.cn>", master, SP) == ""
+    assert _to("<shipai@dg.gov.cn>", master, SP) == "<shipai@dg.gov.cn>"
+    assert _to("clerk <someone@163.com>", master, SP) == "clerk <someone@163.com>"  # a clerk's own: who sent it
+    assert _to("", master, SP) == ""

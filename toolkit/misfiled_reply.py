@@ -47,7 +47,7 @@ def write_reply(ws: Workspace, ledger: Ledger, master: Master, d: Disputed) -> P
         return None
     # its one error, as 校验问题 lists it: the W206 warning collect said is the registered unit's word
     report = Report(rec.name, rec.kind, d.other, rec.period, rec.identified_by, issues=[refusal(d)])
-    sender = owed.sender_of(ws, ledger, rec, *owed.mailboxes(ws, master))
+    sender = _to(owed.sender_of(ws, ledger, rec, *owed.mailboxes(ws, master)), master, d.other)
     paths = write_feedback(ws, master, report, data, rec.name, sender)
     eml = next(p for p in paths if p.suffix == ".eml")
     names = master.directory.names_of(d.other) or (d.other,)
@@ -56,6 +56,16 @@ def write_reply(ws: Workspace, ledger: Ledger, master: Master, d: Disputed) -> P
     write_draft(ws, ledger, kind="feedback", period=rec.period, unit=d.other, path=eml, eml=eml.read_bytes(),
                 receipt_id=rec.id, names=names)
     return eml
+
+
+def _to(sender: str, master: Master, unit: str) -> str:
+    """The mail's sender to write the reply to, or '' (the reply then goes to ``unit``'s 单位名录
+    address): not an address 单位名录 gives another unit. A file registered by its name or _meta
+    as 石碣镇's may have come from 石碣镇's own mailbox; "石排镇：贵单位…" went To 石碣镇 (QA410)."""
+    from .evidence import address_index, unit_of_address  # deferred: as `write_reply`'s, for an answer alone
+
+    owner = unit_of_address(sender, address_index(master.directory)) if sender else None
+    return sender if owner in (None, unit) else ""
 
 
 def retire_reply(ws: Workspace, ledger: Ledger, d: Disputed) -> None:
