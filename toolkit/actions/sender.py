@@ -9,7 +9,7 @@ so that a 逾期 the answer makes is never silent.
 The same command answers the question about a file registered under the unit while its file
 name, 填报单位 or sender named another (W206, `disputed`): ``--theirs`` records that it is the
 unit's (``disputed_checks``); ``--not-theirs`` that it is not: another unit filled in the unit's
-form, so the file is no unit's return (`ledger.answers.DISOWNED`) and the unit stands as its own
+form, so the file is not the unit's return (`ledger.answers.DISOWNED`) and the unit stands as its own
 returns leave it (未报送, or its own earlier one merged again), said before and after. The file's
 rows are never made the other's: they are the unit's form, and the other unit resends on its own
 (QA204, QA356); the file is the other unit's refused return (`misfiled`): it stands 退回待改, said
@@ -94,7 +94,6 @@ class SenderCheck:
         # taken back, the question stands again: said so, not left for the next run to surprise
         return (f"{'已撤销' if self.theirs is None else '已记录'}：{file}{said[self.theirs]}；"
                 f"{then(unit, self.before, self.after)}。{ASKED_AGAIN if self.theirs is None else ''}")
-
 
     def _other_moved(self) -> str:
         """The other unit's 报送状态 before and after, when the answer moved it (`misfiled`): never a
