@@ -80,6 +80,14 @@ def standing_reply(ws: Workspace, ledger: Ledger, cons: Consolidation, unit: str
     the .eml written, else None. Two files named 石排镇: the second answer's reply replaced the first's
     (`drafts.write_draft`), and taking that answer back retired it: 石排镇 stood 退回待改 on the first
     with no reply to send, nothing that would write one (QA409)."""
+    d = unreplied(ledger, cons, unit)
+    return write_reply(ws, ledger, cons.master, d) if d is not None else None
+
+
+def unreplied(ledger: Ledger, cons: Consolidation, unit: str) -> Disputed | None:
+    """The file of `misfiled` ``unit`` stands 退回待改 on in ``cons`` with no live reply about it, else
+    None: its reply taken back with another answer (`standing_reply`), or never written (the answer's
+    write failed: disk full, no permission), for `reply_renew.renew` to write."""
     u = next((u for u in cons.units if u.unit == unit), None)
     if u is None or u.state != UnitState.TO_FIX:
         return None
@@ -89,7 +97,7 @@ def standing_reply(ws: Workspace, ledger: Ledger, cons: Consolidation, unit: str
         return None
     if any(x.receipt_id == d.receipt.id and x.unit == unit for x in ledger.drafts("feedback", d.receipt.period)):
         return None  # its reply stands
-    return write_reply(ws, ledger, cons.master, d)
+    return d
 
 
 def _retire(ws: Workspace, ledger: Ledger, d: Disputed, which: Callable[[Draft], bool], reason: str) -> None:

@@ -31,6 +31,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from . import owed
@@ -43,11 +44,14 @@ from .ledger import Draft, Ledger
 from .ledger.answers import disowned_files
 from .ledger.mail_records import SENDING, SENT, MailRecords
 from .mail_plan import draft_message_id
-from .misfiled import reply_held
-from .misfiled_reply import named_reply, write_reply
+from .misfiled import misfiled, reply_held
+from .misfiled_reply import named_reply, unreplied, write_reply
 from .on_time import reply_date
 from .period import Period
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .office_cases import Disputed
 
 
 @dataclass
@@ -96,9 +100,13 @@ def unsent_past(ws: Workspace, ledger: Ledger, cons, period: Period) -> dict[str
     if not ours:
         return {}
     months = EarlierMonths(ledger, cons.master)
+    # `held` passed over the replies to a file's registered unit about a file said not its own: one about
+    # such a file is to the unit it named (`misfiled_reply`), whose file it is; the registered unit (石碣镇)
+    # was never replied to, nor held to 石排镇's date
+    disowned = disowned_files(ledger.conn)
     known = {}  # the names each reply is the unit's under: its own, its return's
     for d, asked in ours:
-        rec = ledger.get(d.receipt_id)
+        rec = None if d.receipt_id in disowned else ledger.get(d.receipt_id)
         known[d.unit, rec.unit if rec is not None and rec.unit else d.unit] = asked
     out = {}
     for u in cons.units:
@@ -116,7 +124,9 @@ def renew(ws: Workspace, period: Period, dry_run: bool = False) -> Renewed:
     out = Renewed()
     master = ws.load_master()
     with Ledger(ws.ledger_path) as ledger:
-        if not ledger.drafts("feedback", period):
+        # a reply the answer that made a file its unit's refused return failed to write has no draft
+        # (`actions.sender`, whose line sends the office here): no answer of the kind, none owed
+        if not ledger.drafts("feedback", period) and not disowned_files(ledger.conn):
             return out
         cons = consolidate(ws, period, tasks=False)
         ours, edited = held(ws, ledger, cons, period)
@@ -135,8 +145,7 @@ def renew(ws: Workspace, period: Period, dry_run: bool = False) -> Renewed:
                 continue
             names = months.names_of(d.unit, period)
             if named is not None:
-                if write_reply(ws, ledger, master, named) is not None:
-                    out.written.append((d.unit, reply_date(ws, cons.due_of(d.unit), {rec.id: today})(rec)))
+                _write_named(ws, ledger, master, cons, d.unit, named, out, UNREAD)
                 continue
             try:
                 paths = write_feedback(ws, master, report, (ws.root / rec.archive_path).read_bytes(), rec.name,
@@ -147,9 +156,44 @@ def renew(ws: Workspace, period: Period, dry_run: bool = False) -> Renewed:
                 continue
             replies.record(ws, ledger, master, paths)
             out.written.append((d.unit, reply_date(ws, cons.due_of(d.unit), {rec.id: today})(rec)))
+        for d in _never_written(ledger, cons):
+            if dry_run:
+                assert d.receipt is not None  # `unreplied` gives a file with its receipt
+                out.written.append((d.other, reply_date(ws, cons.due_of(d.other), {d.receipt.id: today})(d.receipt)))
+            else:
+                _write_named(ws, ledger, master, cons, d.other, d, out, NEVER_WRITTEN)
         if not dry_run:
             replies.drop_empty_rounds(ws)
     return out
+
+
+#: why the reply to the unit a misfiled file named was not written again: its archived file is gone
+UNREAD = "归档中的原文件无法读取，没有重新生成：请用邮件客户端打开该草稿，改写日期后发出"
+#: why one never written (`_never_written`) was not written now either
+NEVER_WRITTEN = "归档中的原文件无法读取，反馈邮件草稿未能生成：请找回该文件后再运行此命令"
+
+
+def _write_named(ws: Workspace, ledger: Ledger, master, cons, unit: str, d: Disputed, out: Renewed,
+                 unread: str) -> None:
+    """`write_reply` of the reply to ``unit``, which ``d``'s file named, into ``out``: written (with the date
+    it asks by), or kept with why (``unread``: the archived file gone; else the write's own failure)."""
+    assert d.receipt is not None  # `named_reply` and `unreplied` give a file with its receipt
+    try:
+        eml = write_reply(ws, ledger, master, d)
+    except Exception as exc:  # the old draft, if any, stays held back; the office is told why
+        out.kept.append((unit, owed.reason(exc)))
+        return
+    if eml is None:  # said, never dropped: the office would look for a reply that was not written
+        out.kept.append((unit, unread))
+        return
+    out.written.append((unit, reply_date(ws, cons.due_of(unit), {d.receipt.id: ws.now().date()})(d.receipt)))
+
+
+def _never_written(ledger: Ledger, cons) -> list[Disputed]:
+    """The files of `misfiled` whose unit stands 退回待改 on one with no reply about it (`unreplied`):
+    the answer that made it its refused return failed to write the reply (disk full, no permission)."""
+    others = {d.other for d in misfiled(cons.disputed, [u.unit for u in cons.units]).values()}
+    return [d for unit in sorted(others) if (d := unreplied(ledger, cons, unit)) is not None]
 
 
 def said_today(xlsx: bytes, asked: dt.date) -> bytes | None:

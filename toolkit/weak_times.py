@@ -13,6 +13,7 @@ from .evidence import late_on_weak_evidence, on_time_on_weak_evidence, weak_kind
 from .file_time import doubt_beside_late_note, doubt_reasons, on_time_on_doubt, refused, refused_on_doubt
 from .issued_month import exempt_of, issued_dues, kept_apart, received_of
 from .ledger import Ledger, Receipt, common_due
+from .ledger.answers import DISOWNED, time_answers
 from .master import Master
 from .misfiled import unit_refused
 from .on_time import held_to, replied_on, reply_date, timeliness, unit_due
@@ -49,6 +50,11 @@ def weak_time_notes(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep:
         doubted[rep.period] = frozenset(u for (u,) in ledger.conn.execute(
             "SELECT DISTINCT unit FROM receipts WHERE period=? AND received_how=? AND outcome IN (?,?)",
             (str(rep.period), TimeSource.DOUBTFUL, Outcome.RETURNED, Outcome.UNREADABLE)))
+        # a W206 file said not its unit's is the refused return of the unit it named (`misfiled`), which
+        # the ledger does not say: of such a file of doubtful time, any unit is asked (`doubted_refusal` reads it)
+        if ledger.conn.execute(f"SELECT 1 FROM receipts WHERE period=? AND received_how=? AND id IN ({DISOWNED})",
+                               (str(rep.period), TimeSource.DOUBTFUL)).fetchone():
+            doubted[rep.period] |= frozenset(u.name for u in master.directory.units)
     if doubted[rep.period].isdisjoint(master.directory.names_of(rep.unit)):
         return []
     return doubted_refusal(ws, ledger, master, it, rep, due_of)
@@ -59,21 +65,27 @@ def doubted_refusal(ws: Workspace, ledger: Ledger, master: Master, it: Any, rep:
     """The line the month's notes say of ``rep.unit`` 按时 on ``it`` only by the reply to a refused
     file whose own time was doubtful (W207; `file_time.refused_on_doubt`), said on the collect that
     takes ``it`` too, by that file's name as status says it (`run` says it once): status, merge,
-    memo, run and verify asked, collect's own screen did not (QA407). Most returns: one query (the
-    unit's returns of the month; `weak_time_notes` asks only of a unit with such a file)."""
+    memo, run and verify asked, collect's own screen did not (QA407). Read as consolidate reads the
+    unit (`misfiled.unit_refused`), and not said once the office answered (``received --confirm``),
+    as status no longer says it (QA413). `weak_time_notes` asks only of a unit with such a file."""
     period, unit = rep.period, rep.unit
-    if not it.receipt_id or not any(r.received_how == TimeSource.DOUBTFUL and refused(r) for r in
-                                    ledger.returns_of(unit, period, master.directory.names_of(unit)[1:])):
+    if not it.receipt_id:
         return []
     common, dues, received, replied, exempt = read_once(due_of, ws, ledger, master, period)
-    latest, theirs, due = ledger.get(it.receipt_id), received.get(unit, []), unit_due(ws, period, dues, common, unit)
+    latest, due = ledger.get(it.receipt_id), unit_due(ws, period, dues, common, unit)
     if latest is None or unit in exempt:
+        return []
+    # as consolidate reads them (`weak_time_note`): a W206 file said not its unit's is the named unit's refused return
+    theirs, replied = unit_refused(ledger, received, master, period, unit, ws.tz, replied)
+    if not any(r.received_how == TimeSource.DOUBTFUL and refused(r) for r in theirs):
         return []
     reply_by = reply_date(ws, due, replied)
     state, sent = timeliness(latest, theirs, due, reply_by)
     asked = (refused_on_doubt(doubt_reasons(ledger, {unit: theirs}), latest, sent, theirs, due, reply_by)
              if state == UnitState.ON_TIME and sent.id == latest.id else None)
-    if asked is None:
+    # answered (``received --confirm``; ``--on`` timed it as stated, in ``received``): status asks no more
+    # (`file_time.file_time_notes`), nor does collect
+    if asked is None or asked[0].id in time_answers(ledger.conn):
         return []
     doubtful, _, late, (_, reason, _) = asked
     return [(doubtful.name, doubt_beside_late_note(unit, doubtful, reason, due, period, late))]

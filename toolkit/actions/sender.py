@@ -33,7 +33,9 @@ from ..issued_month import kept_apart
 from ..ledger import Ledger, Receipt
 from ..ledger.answers import check_disputed, undo_hint
 from ..ledger.answers import check_mail as record_mail_check
+from ..logs import log
 from ..misfiled_reply import retire_reply, standing_reply, write_reply
+from ..owed import reason as why_failed
 from ..period import Period
 from ..senders import command, sender_answers
 from ..too_big import BigMail, too_big_rows
@@ -67,6 +69,8 @@ class SenderCheck:
     other_was_by: dt.date | None = None
     #: the reply draft written to ``other`` about the file, its refused return (`misfiled_reply`)
     reply: str = ""
+    #: why that reply could not be written (disk full, no permission: `owed.reason`); the answer stands
+    reply_failed: str = ""
 
     @property
     def changed(self) -> bool:
@@ -99,10 +103,15 @@ class SenderCheck:
         """The other unit's 报送状态 before and after, when the answer moved it (`misfiled`): never a
         silent change of a unit the 通报 names (石排镇：未报送 → 退回待改，请其于…前用本单位的填报表重报)."""
         now = self.other_now
-        if not self.other_was or (now == self.other_was and not self.reply and not self._date_moved):
+        if not self.other_was or (now == self.other_was and not self.reply and not self.reply_failed
+                                  and not self._date_moved):
             return ""
         if now == UnitState.TO_FIX and self.other_by is not None:
             draft = f"（反馈邮件草稿：{self.reply}）" if self.reply else ""
+            if self.reply_failed:  # recorded all the same: the unit stands 退回待改 with no reply to send yet
+                draft = (f"。反馈邮件草稿未能生成（{self.reply_failed.rstrip('。')}）：核实结果已记录，不必再次核实，"
+                         f"问题排除后请运行 duban mail send feedback --period {self.period} --renew 生成，"
+                         "改报日期从生成之日起算")
             # still 退回待改, on another file or with its date moved: never a new date or reply said in old words
             was_by, by = self.other_was_by, cn_date(self.other_by)
             moved = f"（改报日期由{cn_date(was_by)}改为{by}）" if was_by and self._date_moved else ""
@@ -223,7 +232,7 @@ def _verdict_after(ws: Workspace, done: SenderCheck, was: Consolidation) -> Send
     now = next((u for u in cons.units if u.unit == done.other), None)
     owes = now.state if now is not None and now.state in OWES else ""
     owed = owes == UnitState.TO_FIX and now is not None and now.file == done.receipt.name
-    reply = _reply(ws, done, cons, owed)
+    reply, failed = _reply(ws, done, cons, owed)
     # the date the reply just written asks (`feedback.write_feedback`: from today), never before the verdict's
     # `awaited_by`; that alone, for a file itself late, is the due date, already past (QA409)
     by = (max(cons.awaited_by(done.other), resubmit_by(cons.due_of(done.other), ws.now().date(),
@@ -231,6 +240,7 @@ def _verdict_after(ws: Workspace, done: SenderCheck, was: Consolidation) -> Send
           else cons.awaited_by(done.other) if owes == UnitState.TO_FIX else None)
     return dataclasses.replace(done, after=after, other_owes=owes, other_was=other_was,
                                other_now=now.state if now is not None else "", other_by=by, reply=reply,
+                               reply_failed=failed,
                                other_was_by=was.fix_by.get(done.other) if other_was == UnitState.TO_FIX else None)
 
 
@@ -240,22 +250,31 @@ def _disowned(cons: Consolidation, receipt: Receipt) -> bool:
                for d in cons.disputed)
 
 
-def _reply(ws: Workspace, done: SenderCheck, cons: Consolidation, owed: bool) -> str:
+def _reply(ws: Workspace, done: SenderCheck, cons: Consolidation, owed: bool) -> tuple[str, str]:
     """The reply to the unit a W206 file named, written when the answer made the file its refused
     return and it stands 退回待改 on it (``owed``), retired when the answer is taken back
-    (`misfiled_reply`); the draft written, relative to the workspace ('' for none)."""
+    (`misfiled_reply`): the draft written, relative to the workspace ('' for none), and why one owed
+    was not written ('' for none). The answer is in the ledger by now: a write that fails (disk full,
+    no permission) is said, never raised, or the unit stood 退回待改 with no reply and answering again
+    was refused; `reply_renew.renew` writes it later (`misfiled_reply.unreplied`)."""
     d = next((d for d in cons.disputed if d.receipt is not None and d.receipt.id == done.receipt.id
               and d.other == done.other), None)
     if d is None or not (owed or done.theirs is not False):
-        return ""
-    with Ledger(ws.ledger_path) as ledger:
-        if done.theirs is not False:
-            retire_reply(ws, ledger, d)
-            # the unit may stand 退回待改 on another file said not its unit's, whose reply this one replaced
-            eml = standing_reply(ws, ledger, cons, done.other)
-        else:
-            eml = write_reply(ws, ledger, cons.master, d)
-    return eml.relative_to(ws.root).as_posix() if eml is not None else ""
+        return "", ""
+    try:
+        with Ledger(ws.ledger_path) as ledger:
+            if done.theirs is not False:
+                retire_reply(ws, ledger, d)
+                # the unit may stand 退回待改 on another file said not its unit's, whose reply this one replaced
+                eml = standing_reply(ws, ledger, cons, done.other)
+            else:
+                eml = write_reply(ws, ledger, cons.master, d)
+                if eml is None:  # the archived file unread: no reply, said as any failure
+                    return "", f"归档中的原文件“{d.file}”无法读取"
+    except Exception as exc:  # the answer stands (see above); the log keeps the trace
+        log.warning("反馈邮件草稿未能生成（%s）", done.other, exc_info=exc)
+        return "", why_failed(exc)
+    return (eml.relative_to(ws.root).as_posix() if eml is not None else ""), ""
 
 
 def _undo_disputed(ledger: Ledger, period: Period, unit: str, done: Disputed,
